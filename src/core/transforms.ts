@@ -1,0 +1,89 @@
+/** Media transforms: carry-over (adstock) and diminishing returns (Hill saturation). */
+
+export interface AdstockOptions {
+  /**
+   * Divide by the geometric series sum 1 / (1 - decay) (truncated at maxLag when given),
+   * so that a constant spend x adstocks to x instead of x / (1 - decay).
+   */
+  normalize?: boolean;
+  /** Ignore spend more than maxLag periods back (a_t sums lags 0..maxLag). */
+  maxLag?: number;
+}
+
+/**
+ * Geometric adstock, causal and O(n): a_t = x_t + decay * a_(t-1), a_(-1) = 0
+ * (Jin et al. 2017, "Bayesian Methods for Media Mix Modeling with Carryover and Shape Effects").
+ * With maxLag L the window is truncated: a_t = sum_{l=0..L} decay^l x_(t-l), still O(n) by
+ * subtracting the term that leaves the window.
+ */
+export function geometricAdstock(
+  x: ArrayLike<number>,
+  decay: number,
+  options: AdstockOptions = {},
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  if (!(decay >= 0 && decay < 1)) throw new RangeError(`decay must be in [0, 1) (got ${decay})`);
+  const n = x.length;
+  const maxLag = options.maxLag;
+  if (maxLag !== undefined && (!Number.isInteger(maxLag) || maxLag < 0)) {
+    throw new RangeError(`maxLag must be an integer >= 0 (got ${maxLag})`);
+  }
+  let prev = 0;
+  if (maxLag === undefined) {
+    for (let t = 0; t < n; t++) {
+      prev = x[t] + decay * prev;
+      out[t] = prev;
+    }
+  } else {
+    const tail = Math.pow(decay, maxLag + 1);
+    for (let t = 0; t < n; t++) {
+      prev = x[t] + decay * prev;
+      const leaving = t - maxLag - 1;
+      if (leaving >= 0) prev -= tail * x[leaving];
+      out[t] = prev;
+    }
+  }
+  if (options.normalize) {
+    const sum =
+      maxLag === undefined
+        ? 1 / (1 - decay)
+        : decay === 0
+          ? 1
+          : (1 - Math.pow(decay, maxLag + 1)) / (1 - decay);
+    for (let t = 0; t < n; t++) out[t] /= sum;
+  }
+  return out;
+}
+
+/**
+ * Hill saturation h(x) = x^s / (k^s + x^s), in [0, 1); h(k) = 1/2
+ * (the Hill function used by Jin et al. 2017 and Google's Meridian). x <= 0 maps to 0.
+ */
+export function hillSaturation(
+  x: ArrayLike<number>,
+  k: number,
+  s: number,
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  if (!(k > 0)) throw new RangeError(`Hill k must be > 0 (got ${k})`);
+  if (!(s > 0)) throw new RangeError(`Hill shape s must be > 0 (got ${s})`);
+  const n = x.length;
+  for (let t = 0; t < n; t++) {
+    const v = x[t];
+    if (v <= 0) {
+      out[t] = 0;
+    } else {
+      // (x/k)^s / (1 + (x/k)^s): one pow per value and no overflow for large x.
+      const r = Math.pow(v / k, s);
+      out[t] = r / (1 + r);
+    }
+  }
+  return out;
+}
+
+/** Scalar Hill, for response curves and truth computations. */
+export function hill(x: number, k: number, s: number): number {
+  if (x <= 0) return 0;
+  const r = Math.pow(x / k, s);
+  return r / (1 + r);
+}
