@@ -93,3 +93,78 @@ export interface PhaseSummary {
   mean_oracle_r2: number | null;
   mean_oracle_gap: number | null;
 }
+
+/** Decomposition of a fitted model: what each channel is worth, overall and by weather state. */
+export interface ChannelDecomposition {
+  channel: string;
+  spend: number;
+  /** Sum over the period of prediction minus prediction with this channel's spend zeroed (carry-over included). */
+  contribution: number;
+  roas: number;
+  /** Extra revenue per extra dollar from a small (1%) spend increase on every day. */
+  marginal_roas: number;
+  share_of_predicted: number;
+  truth: { contribution: number; roas: number; marginal_roas: number | null } | null;
+  /** (estimate - truth) / |truth|, for synthetic tenants. */
+  roas_error: number | null;
+}
+
+export interface WeatherStateRoas {
+  /** e.g. 'temperature_c:cold', 'temperature_c:mild', 'temperature_c:hot', 'precipitation_mm:rain', 'precipitation_mm:dry'. */
+  state: string;
+  variable: string;
+  /** Human description of the state's bounds, e.g. 'temperature_c <= 4.2'. */
+  definition: string;
+  rows: number;
+  channels: {
+    channel: string;
+    spend: number;
+    contribution: number;
+    roas: number;
+    marginal_roas: number;
+    true_roas: number | null;
+    roas_error: number | null;
+  }[];
+}
+
+export interface ResponseCurve {
+  channel: string;
+  /** Constant daily spend levels. */
+  spend_levels: number[];
+  /** Mean predicted daily contribution at each level, in the tenant's observed weather mix. */
+  contribution: number[];
+  /** The same within each weather state. */
+  by_state: Record<string, number[]>;
+  true_contribution: number[] | null;
+}
+
+export interface Explanation {
+  tenant: string;
+  phase: PhaseId;
+  model_kind: string;
+  rows: number;
+  start: string;
+  end: string;
+  channels: ChannelDecomposition[];
+  weather_states: WeatherStateRoas[];
+  response_curves: ResponseCurve[];
+  channel_params: Record<string, ChannelParams> | null;
+  notes: string[];
+}
+
+export interface PhaseComparison {
+  a: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
+  b: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
+  mean_r2_delta: number;
+  pass_count_delta: number;
+  /** Tenants in both runs, sorted by delta (b - a) descending. */
+  tenants: { tenant: string; a_r2: number; b_r2: number; delta: number; a_passes: boolean; b_passes: boolean }[];
+  newly_passing: string[];
+  newly_failing: string[];
+  /** Tenants whose R² dropped by more than 0.01. */
+  regressions: string[];
+  /** Tenants only in one run. */
+  only_in_a: string[];
+  only_in_b: string[];
+  verdict: string;
+}

@@ -1,0 +1,68 @@
+/**
+ * The unit of work a pool worker does: resolve one tenant's data and train or explain it.
+ * Runs in worker threads (src/app/worker.ts) and, for single small jobs, in-thread.
+ */
+import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/index.js';
+import { parseTenantCsv } from '../core/csv.js';
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { explainPhase, trainPhase } from '../phases/index.js';
+import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
+import type { PhaseConfig, ImportRequest } from './types.js';
+
+/** Where a tenant's data comes from; small enough to post to a worker. */
+export type TenantSource =
+  | { kind: 'builtin'; tenant: string }
+  | { kind: 'generated'; tenant: string; seed: number; index: number; days: number; prefix: string }
+  | { kind: 'csv'; tenant: string; csv: string; roles?: ImportRequest['roles'] };
+
+export type ComputeTask =
+  | { kind: 'train'; phase: PhaseId; config: PhaseConfig; source: TenantSource }
+  | { kind: 'explain'; phase: PhaseId; config: PhaseConfig; source: TenantSource };
+
+export type ComputeResult =
+  { kind: 'train'; result: TenantResult } | { kind: 'explain'; explanation: Explanation };
+
+const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
+
+/** Resolves a tenant's series (and ground truth for synthetic tenants), cached per thread. */
+export function resolveTenant(source: TenantSource): {
+  series: TenantSeries;
+  synthetic: SyntheticTenant | null;
+} {
+  const key =
+    source.kind === 'csv'
+      ? null
+      : `${source.kind}:${source.tenant}:${source.kind === 'generated' ? source.seed : ''}`;
+  if (key !== null) {
+    const hit = cache.get(key);
+    if (hit) return hit;
+  }
+  let value: { series: TenantSeries; synthetic: SyntheticTenant | null };
+  if (source.kind === 'builtin') {
+    const t = generateTenant(source.tenant);
+    value = { series: t.series, synthetic: t };
+  } else if (source.kind === 'generated') {
+    const spec = generatedSpec(source.index, source.seed, source.prefix);
+    const t = generateFromSpec(spec, 'generated', { seed: source.seed, days: source.days });
+    value = { series: t.series, synthetic: t };
+  } else {
+    value = {
+      series: parseTenantCsv(source.csv, { tenant: source.tenant, roles: source.roles }).series,
+      synthetic: null,
+    };
+  }
+  if (key !== null) {
+    // Bounded: a worker sees many generated tenants in a large run; keep only recent ones.
+    if (cache.size >= 64) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+export function compute(task: ComputeTask): ComputeResult {
+  const { series, synthetic } = resolveTenant(task.source);
+  if (task.kind === 'train') {
+    return { kind: 'train', result: trainPhase(series, task.phase, task.config, synthetic) };
+  }
+  return { kind: 'explain', explanation: explainPhase(series, task.phase, task.config, synthetic) };
+}

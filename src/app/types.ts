@@ -1,0 +1,164 @@
+/**
+ * The application API shared by both faces (CLI and MCP server). Every use case of the product
+ * goes through `App`; the faces only parse arguments and format results.
+ */
+import type { TenantInfo, GroundTruth } from '../core/types.js';
+import type {
+  Explanation,
+  PhaseComparison,
+  PhaseId,
+  PhaseSummary,
+  TenantResult,
+} from '../phases/types.js';
+import type { GateDecision } from '../gates/index.js';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Options that change what a phase computes (part of a run's cache key). */
+export interface PhaseConfig {
+  folds?: number;
+  gap?: number;
+  calendar?: boolean;
+  alphas?: number[];
+  passThreshold?: number;
+  /** Phase 2/3: 'rule' = the plan's Ridge/GBM/blend rule; 'tuned' = blend weight chosen on inner validation. */
+  blend?: 'rule' | 'tuned';
+  seed?: number;
+}
+
+export interface ProgressEvent {
+  runId: number | null;
+  done: number;
+  total: number;
+  tenant?: string;
+  message: string;
+}
+
+export interface RunHandleOptions {
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunInfo {
+  id: number;
+  phase: PhaseId;
+  tenants: string[];
+  status: RunStatus;
+  config: PhaseConfig;
+  progress: { done: number; total: number };
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  seconds: number | null;
+  error: string | null;
+  summary: PhaseSummary | null;
+  /** True when the run was served from the store (same phase, tenants, data and config). */
+  cached?: boolean;
+}
+
+export interface RunDetail extends RunInfo {
+  /** Per-tenant rows sorted by mean R² descending. */
+  results: TenantResult[];
+}
+
+export interface TenantDetail {
+  info: TenantInfo;
+  summary: {
+    rows: number;
+    start: string;
+    end: string;
+    channels: string[];
+    weather: string[];
+    controls: string[];
+    target: string;
+    mean_target: number;
+    total_spend: Record<string, number>;
+  };
+  /** Ground truth summary for synthetic tenants (parameters, ROAS, oracle R²), null for imported. */
+  truth: Omit<GroundTruth, 'expected' | 'contributions' | 'driverIndex'> | null;
+}
+
+export interface ImportRequest {
+  tenant: string;
+  /** CSV text (size-limited) or a file path inside an allowed directory: exactly one. */
+  csv?: string;
+  path?: string;
+  roles?: {
+    dateColumn?: string;
+    target?: string;
+    spendColumns?: string[];
+    weatherColumns?: string[];
+    controlColumns?: string[];
+    ignoreColumns?: string[];
+  };
+  /** Replace an existing imported tenant of the same id. */
+  replace?: boolean;
+}
+
+export interface ImportResult {
+  tenant: string;
+  rows: number;
+  frequency: string;
+  start: string;
+  end: string;
+  channels: string[];
+  weather: string[];
+  controls: string[];
+  target: string;
+  content_hash: string;
+  replaced: boolean;
+  warnings: string[];
+}
+
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly code:
+      'invalid_argument' | 'not_found' | 'conflict' | 'limit' | 'cancelled' | 'internal',
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export type { PhaseComparison, Explanation } from '../phases/types.js';
+
+/** The use cases. Both faces hold one App; it owns the store and the worker pool. */
+export interface App {
+  readonly stateDir: string;
+  listTenants(): TenantInfo[];
+  describeTenant(tenant: string): TenantDetail;
+  trainTenant(
+    req: { tenant: string; phase: PhaseId; config?: PhaseConfig },
+    opts?: RunHandleOptions,
+  ): Promise<TenantResult>;
+  /** Starts (or serves from the store) a phase run; `done` settles when it finishes. */
+  startPhaseRun(
+    req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
+    opts?: RunHandleOptions,
+  ): { runId: number; cached: boolean; done: Promise<RunDetail> };
+  cancelRun(runId: number): boolean;
+  getRun(runId: number): RunDetail;
+  listRuns(q?: { limit?: number; offset?: number; phase?: PhaseId }): {
+    runs: RunInfo[];
+    total: number;
+  };
+  comparePhases(
+    a: { phase?: PhaseId; runId?: number },
+    b: { phase?: PhaseId; runId?: number },
+  ): PhaseComparison;
+  /** Gate decision for a phase (latest done run, or a given run); computed, stored, returned. */
+  checkGates(req: { phase: PhaseId; runId?: number; passThreshold?: number }): GateDecision;
+  explainTenant(
+    req: { tenant: string; phase?: PhaseId },
+    opts?: RunHandleOptions,
+  ): Promise<Explanation>;
+  importTenantData(req: ImportRequest): ImportResult;
+  /** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */
+  exportTenant(tenant: string, opts?: { truth?: boolean }): { csv: string; truth: string | null };
+  /** Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data. */
+  generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {
+    tenants: string[];
+  };
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/**
+ * Tenant CSV import and export (pure: text in, text out; the app layer reads and writes files).
+ * Format, limits and every error message: docs/csv-format.md.
+ */
+export { CSV_LIMITS, DataError, TENANT_ID_PATTERN, validateTenantId } from './csv/errors.js';
+export type { DataErrorCode } from './csv/errors.js';
+export { parseTenantCsv } from './csv/parse.js';
+export type { ParseTenantCsvOptions, ParsedTenantCsv } from './csv/parse.js';
+export { channelOfSpendColumn } from './csv/roles.js';
+export type { RoleOverrides } from './csv/roles.js';
+export { csvSummary, rolesOf, tenantToCsv, truthToJson } from './csv/serialize.js';
+export type { CsvSummary } from './csv/serialize.js';
+export { formatNumber, readNumber } from './csv/numbers.js';
+export { daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';

@@ -1,0 +1,98 @@
+/** ISO calendar dates as integer day numbers, and daily/weekly frequency checks. */
+import type { Frequency } from '../types.js';
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date, by Howard Hinnant's days_from_civil
+ * (http://howardhinnant.github.io/date_algorithms.html): shift the year to start in March so
+ * the leap day is last, then day = era * 146097 + day-of-era - 719468.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Inverse of daysFromCivil (Hinnant's civil_from_days), formatted YYYY-MM-DD. */
+export function isoFromDays(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Day number of a strict YYYY-MM-DD date, or NaN when it is not one (including 2023-02-29). */
+export function parseIsoDay(text: string): number {
+  const m = ISO_DATE.exec(text);
+  if (m === null) return NaN;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const maxDay = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return day > maxDay ? NaN : daysFromCivil(year, month, day);
+}
+
+/** Outcome of classifying the steps between consecutive, strictly increasing day numbers. */
+export type StepVerdict =
+  | { kind: 'ok'; frequency: Frequency }
+  /** Step `index` -> `index + 1` skips at least one period of `frequency`. */
+  | { kind: 'gap'; frequency: Frequency; index: number }
+  /** Both 1-day and 7-day steps occur repeatedly; `index` is the first step of the minority. */
+  | { kind: 'mixed'; index: number; daily: number; weekly: number }
+  /** Steps are neither mostly 1 nor mostly 7 days, or a weekly step is not a multiple of 7. */
+  | { kind: 'irregular'; index: number; step: number };
+
+/**
+ * Frequency from the date steps: all 1 day -> daily, all 7 -> weekly. Otherwise the majority
+ * step (1 or 7, more than half of all steps) sets the frequency and the first other step is
+ * reported: a multiple of it is a gap, anything else is irregular.
+ */
+export function classifySteps(days: ArrayLike<number>): StepVerdict {
+  const steps = days.length - 1;
+  let ones = 0;
+  let sevens = 0;
+  for (let i = 0; i < steps; i++) {
+    const s = days[i + 1] - days[i];
+    if (s === 1) ones++;
+    else if (s === 7) sevens++;
+  }
+  if (ones === steps) return { kind: 'ok', frequency: 'daily' };
+  if (sevens === steps) return { kind: 'ok', frequency: 'weekly' };
+  const firstStep = (want: number, equal: boolean): number => {
+    for (let i = 0; i < steps; i++) {
+      if ((days[i + 1] - days[i] === want) === equal) return i;
+    }
+    return -1;
+  };
+  if (ones >= 2 && sevens >= 2) {
+    const minority = ones >= sevens ? 7 : 1;
+    return { kind: 'mixed', index: firstStep(minority, true), daily: ones, weekly: sevens };
+  }
+  const period = ones * 2 > steps ? 1 : sevens * 2 > steps ? 7 : 0;
+  if (period === 0) {
+    const index = firstStep(ones >= sevens ? 1 : 7, false);
+    return { kind: 'irregular', index, step: days[index + 1] - days[index] };
+  }
+  const index = firstStep(period, false);
+  const step = days[index + 1] - days[index];
+  const frequency: Frequency = period === 1 ? 'daily' : 'weekly';
+  return step % period === 0
+    ? { kind: 'gap', frequency, index }
+    : { kind: 'irregular', index, step };
+}

@@ -1,0 +1,360 @@
+/** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
+import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
+import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
+import { CSV_LIMITS, DataError, quoteValue, validateTenantId } from './errors.js';
+import { formatNumber, readNumber } from './numbers.js';
+import { assignRoles, type RoleOverrides } from './roles.js';
+import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
+import { readCsvRecords, type CsvRecords } from './rfc4180.js';
+
+export interface ParseTenantCsvOptions {
+  /** Tenant id, checked by validateTenantId. */
+  tenant: string;
+  /** Name used in error messages; defaults to `<tenant>.csv`. */
+  fileName?: string;
+  roles?: RoleOverrides;
+}
+
+export interface ParsedTenantCsv {
+  series: TenantSeries;
+  /** Things that were accepted but deserve a look (ignored columns, zero-spend channels, ...). */
+  warnings: string[];
+}
+
+/**
+ * Parses and validates tenant CSV text (see docs/csv-format.md). Throws a DataError naming the
+ * file, row and column of the first problem; nothing is returned for invalid input.
+ */
+export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): ParsedTenantCsv {
+  const tenant = validateTenantId(options.tenant);
+  const file = options.fileName ?? `${tenant}.csv`;
+  checkSize(text, file);
+  if (isBlank(text)) throw emptyFile(file);
+  checkEncoding(text, file);
+  checkRowLimit(text, file);
+
+  const { cells, lines } = readRecords(text, file);
+  if (cells.length === 0) throw emptyFile(file);
+  const header = cells[0];
+  checkHeader(header, file);
+  const roles = assignRoles(header, options.roles ?? {}, file);
+  const warnings = [...roles.warnings];
+
+  const n = cells.length - 1;
+  if (n > CSV_LIMITS.maxRows) throw tooManyRows(file, n);
+  if (n < CSV_LIMITS.minRows) {
+    throw new DataError(
+      'too_few_rows',
+      file,
+      null,
+      null,
+      `${n} data rows; at least ${CSV_LIMITS.minRows} are needed (CSV_LIMITS.minRows) to fit and test a model; import a longer period`,
+    );
+  }
+  checkRowShapes(cells, lines, header, file);
+
+  const { dates, frequency } = readDates(cells, lines, roles.date, header[roles.date], file);
+
+  const context: ColumnContext = { cells, lines, header, file };
+  const spend = roles.spend.map((j) => readNumericColumn(context, j, true));
+  const weather = roles.weather.map((j) => readNumericColumn(context, j, false));
+  const controlNames: string[] = [];
+  const controls: Float64Array[] = [];
+  for (const j of roles.controls) {
+    if (roles.inferredControls.has(j) && !hasAnyNumber(cells, j)) {
+      warnings.push(
+        `column "${header[j]}" has no numbers; it is ignored (list it in roles.ignoreColumns to silence this warning)`,
+      );
+      continue;
+    }
+    controlNames.push(header[j]);
+    controls.push(readNumericColumn(context, j, false));
+  }
+  const targetName = header[roles.target];
+  const target = readNumericColumn(context, roles.target, false);
+  if (target.every((y) => y === target[0])) {
+    throw new DataError(
+      'constant_target',
+      file,
+      null,
+      targetName,
+      `the target is constant (every row is ${formatNumber(target[0])}); the model needs a target that varies`,
+    );
+  }
+
+  spend.forEach((x, c) => {
+    if (x.every((v) => v === 0)) {
+      warnings.push(
+        `channel "${roles.channels[c]}" has zero spend on every row; its effect cannot be estimated`,
+      );
+    }
+  });
+  const missingWeather = DEFAULT_WEATHER.filter((w) => !roles.weatherNames.includes(w));
+  if (missingWeather.length > 0) {
+    warnings.push(
+      `no ${missingWeather.join(', ')} column; weather effects through it cannot be modeled`,
+    );
+  }
+
+  const series: TenantSeries = {
+    tenant,
+    frequency,
+    dates,
+    channels: roles.channels,
+    spend,
+    weatherNames: roles.weatherNames,
+    weather,
+    controlNames,
+    controls,
+    targetName,
+    target,
+  };
+  return { series, warnings };
+}
+
+function emptyFile(file: string): DataError {
+  return new DataError(
+    'empty',
+    file,
+    null,
+    null,
+    'file is empty; expected a header line (date,<channel>_spend,...,revenue) and data rows',
+  );
+}
+
+/** RFC 4180 records with their start lines; a syntax problem becomes a DataError. */
+function readRecords(text: string, file: string): CsvRecords {
+  const result = readCsvRecords(text);
+  if ('problem' in result) {
+    const what =
+      result.problem === 'unclosed_quote'
+        ? 'a quoted cell is never closed'
+        : 'a closing quote is followed by other characters';
+    throw new DataError(
+      'malformed',
+      file,
+      result.line,
+      null,
+      `malformed CSV: ${what}; wrap cells that contain commas in double quotes and write a quote inside a quoted cell as ""`,
+    );
+  }
+  return result;
+}
+
+function checkHeader(header: string[], file: string): void {
+  if (header.length < 2) {
+    const hint = /[;\t|]/.test(header[0])
+      ? `; it looks separated by "${/;/.test(header[0]) ? ';' : /\t/.test(header[0]) ? '\\t' : '|'}": save it with commas as separators`
+      : '';
+    throw new DataError(
+      'not_csv',
+      file,
+      1,
+      null,
+      `the header has a single column ${quoteValue(header[0])}; expected comma-separated columns date,<channel>_spend,...,revenue${hint}`,
+    );
+  }
+  if (header.length > CSV_LIMITS.maxColumns) {
+    throw new DataError(
+      'too_many_columns',
+      file,
+      1,
+      null,
+      `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns} (CSV_LIMITS.maxColumns); drop the columns the model does not need`,
+    );
+  }
+  const firstDate = header.find((h) => !Number.isNaN(parseIsoDay(h)));
+  if (firstDate !== undefined) {
+    throw new DataError(
+      'no_header',
+      file,
+      1,
+      null,
+      `the first line looks like data, not a header (it has the date "${firstDate}"); add a header line such as date,meta_spend,revenue`,
+    );
+  }
+  const seen = new Map<string, number>();
+  header.forEach((name, j) => {
+    if (name.length > CSV_LIMITS.maxCellChars) throw cellTooLong(file, 1, null, name);
+    if (name === '') return;
+    const key = name.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new DataError(
+        'duplicate_column',
+        file,
+        1,
+        name,
+        `this column name appears twice (columns ${first + 1} and ${j + 1}, names compared ignoring case); rename or remove one`,
+      );
+    }
+    seen.set(key, j);
+  });
+}
+
+function cellTooLong(file: string, row: number, column: string | null, cell: string): DataError {
+  return new DataError(
+    'cell_too_long',
+    file,
+    row,
+    column,
+    `a cell has ${cell.length} characters; the limit is ${CSV_LIMITS.maxCellChars} (CSV_LIMITS.maxCellChars); it starts ${quoteValue(cell)}`,
+  );
+}
+
+/** Every row has one cell per header column, each within CSV_LIMITS.maxCellChars. */
+function checkRowShapes(cells: string[][], lines: number[], header: string[], file: string): void {
+  for (let i = 1; i < cells.length; i++) {
+    const row = cells[i];
+    if (row.length !== header.length) {
+      throw new DataError(
+        'ragged_row',
+        file,
+        lines[i],
+        null,
+        `this row has ${row.length} cell${row.length === 1 ? '' : 's'} but the header has ${header.length} columns; every row needs one cell per column`,
+      );
+    }
+    for (let j = 0; j < row.length; j++) {
+      if (row[j].length > CSV_LIMITS.maxCellChars)
+        throw cellTooLong(file, lines[i], header[j], row[j]);
+    }
+  }
+}
+
+/** Reads the date column: strict YYYY-MM-DD, unique, increasing, one daily or weekly step. */
+function readDates(
+  cells: string[][],
+  lines: number[],
+  j: number,
+  column: string,
+  file: string,
+): { dates: string[]; frequency: Frequency } {
+  const n = cells.length - 1;
+  const days = new Float64Array(n);
+  const dates = new Array<string>(n);
+  const rowOfDay = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const text = cells[i + 1][j];
+    const day = parseIsoDay(text);
+    if (Number.isNaN(day)) {
+      throw new DataError(
+        'bad_date',
+        file,
+        lines[i + 1],
+        column,
+        `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31)`,
+      );
+    }
+    const earlier = rowOfDay.get(day);
+    if (earlier !== undefined) {
+      throw new DataError(
+        'duplicate_date',
+        file,
+        lines[i + 1],
+        column,
+        `date ${text} already appears on row ${lines[earlier + 1]}; keep one row per date (sum the duplicates into one row)`,
+      );
+    }
+    rowOfDay.set(day, i);
+    days[i] = day;
+    dates[i] = text;
+  }
+  let descending = 0;
+  let firstBack = -1;
+  for (let i = 1; i < n; i++) {
+    if (days[i] < days[i - 1]) {
+      descending++;
+      if (firstBack < 0) firstBack = i;
+    }
+  }
+  if (firstBack >= 0) {
+    const newestFirst = descending === n - 1 ? ' (the file is sorted newest first)' : '';
+    throw new DataError(
+      'unsorted_dates',
+      file,
+      lines[firstBack + 1],
+      column,
+      `date ${dates[firstBack]} comes after ${dates[firstBack - 1]} on row ${lines[firstBack]}${newestFirst}; sort the rows by date, oldest first`,
+    );
+  }
+  const verdict = classifySteps(days);
+  if (verdict.kind === 'ok') return { dates, frequency: verdict.frequency };
+  const i = verdict.index;
+  const from = `${dates[i]} on row ${lines[i + 1]}`;
+  const row = lines[i + 2];
+  if (verdict.kind === 'gap') {
+    const period = verdict.frequency === 'daily' ? 1 : 7;
+    const unit = verdict.frequency === 'daily' ? 'day' : 'week';
+    throw new DataError(
+      'date_gap',
+      file,
+      row,
+      column,
+      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with 0 spend if nothing ran`,
+    );
+  }
+  if (verdict.kind === 'mixed') {
+    const step = days[i + 1] - days[i];
+    throw new DataError(
+      'mixed_frequency',
+      file,
+      row,
+      column,
+      `dates mix daily and weekly steps (${verdict.daily} steps of 1 day, ${verdict.weekly} of 7 days; the first ${step}-day step is from ${from} to ${dates[i + 1]}); use one frequency throughout`,
+    );
+  }
+  throw new DataError(
+    'irregular_frequency',
+    file,
+    row,
+    column,
+    `irregular date step: from ${from} to ${dates[i + 1]} is ${verdict.step} days; only daily (every step 1 day) and weekly (every step 7 days) data are supported`,
+  );
+}
+
+interface ColumnContext {
+  cells: string[][];
+  lines: number[];
+  header: string[];
+  file: string;
+}
+
+function hasAnyNumber(cells: string[][], j: number): boolean {
+  for (let i = 1; i < cells.length; i++)
+    if (typeof readNumber(cells[i][j]) === 'number') return true;
+  return false;
+}
+
+/** Reads column j as finite doubles; spend columns must also be >= 0. */
+function readNumericColumn(ctx: ColumnContext, j: number, isSpend: boolean): Float64Array {
+  const { cells, lines, header, file } = ctx;
+  const n = cells.length - 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const text = cells[i + 1][j];
+    const x = readNumber(text);
+    if (typeof x === 'number') {
+      if (isSpend && x < 0) {
+        throw new DataError(
+          'negative_spend',
+          file,
+          lines[i + 1],
+          header[j],
+          `spend is negative (${quoteValue(text)}); spend must be >= 0`,
+        );
+      }
+      out[i] = x;
+      continue;
+    }
+    const problem =
+      x === 'empty'
+        ? 'the cell is empty; every cell of a numeric column needs a number (0 for no spend)'
+        : x === 'non_finite'
+          ? `${quoteValue(text)} is not a finite number (NaN, Infinity and values beyond ±1.8e308 are refused); replace it with a real value`
+          : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5 or 1.5e3)`;
+    const code = x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number';
+    throw new DataError(code, file, lines[i + 1], header[j], problem);
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+/** Column roles of a tenant CSV: inferred from header names, overridable by the caller. */
+import { KNOWN_WEATHER } from '../types.js';
+import { DataError } from './errors.js';
+
+/** Explicit column roles. A role given here replaces inference for that role only. */
+export interface RoleOverrides {
+  dateColumn?: string;
+  target?: string;
+  spendColumns?: string[];
+  weatherColumns?: string[];
+  controlColumns?: string[];
+  ignoreColumns?: string[];
+}
+
+/** Column indexes per role, in header order. */
+export interface ColumnRoles {
+  date: number;
+  target: number;
+  spend: number[];
+  /** Channel name of each spend column. */
+  channels: string[];
+  weather: number[];
+  /** Weather name of each weather column (recognized names are written lower case). */
+  weatherNames: string[];
+  controls: number[];
+  /** Controls found by inference: a column with no number in it is ignored, not an error. */
+  inferredControls: Set<number>;
+  warnings: string[];
+}
+
+type Role = 'date' | 'target' | 'spend' | 'weather' | 'control' | 'ignore';
+
+const OVERRIDE_KEYS: { key: keyof RoleOverrides; role: Role }[] = [
+  { key: 'dateColumn', role: 'date' },
+  { key: 'target', role: 'target' },
+  { key: 'spendColumns', role: 'spend' },
+  { key: 'weatherColumns', role: 'weather' },
+  { key: 'controlColumns', role: 'control' },
+  { key: 'ignoreColumns', role: 'ignore' },
+];
+
+const KNOWN_WEATHER_SET: ReadonlySet<string> = new Set(KNOWN_WEATHER);
+const SPEND_SUFFIX = /_spend$/i;
+
+/** Channel of a spend column: its name without `_spend`, or the full name if it has no such suffix. */
+export function channelOfSpendColumn(name: string): string {
+  return SPEND_SUFFIX.test(name) && name.length > 6 ? name.slice(0, -6) : name;
+}
+
+/** Role a column name suggests by itself (no overrides). */
+function inferRole(name: string): Role {
+  const lower = name.toLowerCase();
+  if (lower === 'date') return 'date';
+  if (lower === 'revenue') return 'target';
+  if (SPEND_SUFFIX.test(lower)) return 'spend';
+  if (KNOWN_WEATHER_SET.has(lower)) return 'weather';
+  return 'control';
+}
+
+/** Assigns a role to each header column; throws a DataError on unknown or conflicting overrides. */
+export function assignRoles(header: string[], overrides: RoleOverrides, file: string): ColumnRoles {
+  const roles: (Role | undefined)[] = new Array<Role | undefined>(header.length);
+  const overridden = new Set<Role>();
+  const overrideKey = new Map<number, string>();
+  const list = header.map((h) => `"${h}"`).join(', ');
+
+  for (const { key, role } of OVERRIDE_KEYS) {
+    const value = overrides[key];
+    if (value === undefined) continue;
+    if (role !== 'ignore') overridden.add(role);
+    const names = Array.isArray(value) ? value : [value];
+    for (const name of names) {
+      const j = header.indexOf(name);
+      if (j < 0) {
+        throw new DataError(
+          'unknown_role_column',
+          file,
+          1,
+          null,
+          `roles.${key} names "${name}" but the header has no such column; columns are ${list}`,
+        );
+      }
+      const previous = overrideKey.get(j);
+      if (previous !== undefined) {
+        throw new DataError(
+          'role_conflict',
+          file,
+          1,
+          name,
+          `roles.${previous} and roles.${key} both name this column; give each column one role`,
+        );
+      }
+      overrideKey.set(j, key);
+      roles[j] = role;
+    }
+  }
+
+  const warnings: string[] = [];
+  const inferredControls = new Set<number>();
+  for (let j = 0; j < header.length; j++) {
+    if (roles[j] !== undefined) continue;
+    const name = header[j];
+    if (name === '') {
+      roles[j] = 'ignore';
+      warnings.push(`column ${j + 1} has no name in the header; it is ignored`);
+      continue;
+    }
+    let role = inferRole(name);
+    if (overridden.has(role)) {
+      if (role !== 'control') {
+        const key = OVERRIDE_KEYS.find((o) => o.role === role)?.key;
+        warnings.push(
+          `column "${name}" looks like a ${role} column but roles.${key} does not name it; it is ignored`,
+        );
+      }
+      role = 'ignore';
+    }
+    if (role === 'control') inferredControls.add(j);
+    roles[j] = role;
+  }
+
+  const date = roles.indexOf('date');
+  if (date < 0) {
+    throw new DataError(
+      'no_date_column',
+      file,
+      1,
+      null,
+      `no date column; name it "date" (values YYYY-MM-DD) or pass roles.dateColumn; columns are ${list}`,
+    );
+  }
+  const target = roles.indexOf('target');
+  if (target < 0) {
+    throw new DataError(
+      'no_target_column',
+      file,
+      1,
+      null,
+      `no target column; name it "revenue" or pass roles.target; columns are ${list}`,
+    );
+  }
+  const pick = (role: Role): number[] => {
+    const out: number[] = [];
+    for (let j = 0; j < roles.length; j++) if (roles[j] === role) out.push(j);
+    return out;
+  };
+  const spend = pick('spend');
+  if (spend.length === 0) {
+    throw new DataError(
+      'no_spend_column',
+      file,
+      1,
+      null,
+      `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass roles.spendColumns; columns are ${list}`,
+    );
+  }
+  const channels = spend.map((j) => channelOfSpendColumn(header[j]));
+  const seen = new Map<string, number>();
+  channels.forEach((c, k) => {
+    const other = seen.get(c);
+    if (other !== undefined) {
+      throw new DataError(
+        'duplicate_channel',
+        file,
+        1,
+        header[spend[k]],
+        `spend columns "${header[other]}" and "${header[spend[k]]}" both give channel "${c}"; rename one of them`,
+      );
+    }
+    seen.set(c, spend[k]);
+  });
+  const weather = pick('weather');
+  const weatherNames = weather.map((j) =>
+    KNOWN_WEATHER_SET.has(header[j].toLowerCase()) ? header[j].toLowerCase() : header[j],
+  );
+  return {
+    date,
+    target,
+    spend,
+    channels,
+    weather,
+    weatherNames,
+    controls: pick('control'),
+    inferredControls,
+    warnings,
+  };
+}

@@ -1,0 +1,131 @@
+/** Canonical text forms of tenant data: CSV for series, JSON for ground truth, and a summary. */
+import type { Frequency, GroundTruth, TenantSeries } from '../types.js';
+import { formatNumber } from './numbers.js';
+import type { RoleOverrides } from './roles.js';
+
+/**
+ * Canonical CSV `date,<channel>_spend...,<weather...>,<controls...>,<target>`, LF line ends and a
+ * trailing newline. Numbers use their shortest round-trip text, so parseTenantCsv gives back the
+ * same doubles bit for bit. Throws a RangeError on non-finite values or mismatched lengths.
+ */
+export function tenantToCsv(series: TenantSeries): string {
+  const n = series.dates.length;
+  const names = [
+    ...series.channels.map((c) => `${c}_spend`),
+    ...series.weatherNames,
+    ...series.controlNames,
+    series.targetName,
+  ];
+  const columns = [...series.spend, ...series.weather, ...series.controls, series.target];
+  if (
+    series.spend.length !== series.channels.length ||
+    series.weather.length !== series.weatherNames.length ||
+    series.controls.length !== series.controlNames.length
+  ) {
+    throw new RangeError(
+      'tenantToCsv: each of channels, weatherNames, controlNames needs one array per name',
+    );
+  }
+  columns.forEach((col, k) => {
+    if (col.length !== n) {
+      throw new RangeError(
+        `tenantToCsv: column "${names[k]}" has ${col.length} values for ${n} dates`,
+      );
+    }
+    for (let t = 0; t < n; t++) {
+      if (!Number.isFinite(col[t])) {
+        throw new RangeError(
+          `tenantToCsv: column "${names[k]}" row ${t} (${series.dates[t]}) is ${col[t]}; CSV holds finite numbers only`,
+        );
+      }
+    }
+  });
+  const parts = new Array<string>(n + 1);
+  parts[0] = ['date', ...names].map(csvCell).join(',');
+  const row = new Array<string>(columns.length + 1);
+  for (let t = 0; t < n; t++) {
+    row[0] = series.dates[t];
+    for (let k = 0; k < columns.length; k++) row[k + 1] = formatNumber(columns[k][t]);
+    parts[t + 1] = row.join(',');
+  }
+  return parts.join('\n') + '\n';
+}
+
+/** RFC 4180 quoting for header names that contain a comma, quote or line break. */
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Role overrides that make parseTenantCsv(tenantToCsv(series)) rebuild exactly these roles even
+ * when names are not canonical (e.g. target "sales", a control named "x_spend").
+ */
+export function rolesOf(series: TenantSeries): RoleOverrides {
+  return {
+    dateColumn: 'date',
+    target: series.targetName,
+    spendColumns: series.channels.map((c) => `${c}_spend`),
+    weatherColumns: [...series.weatherNames],
+    controlColumns: [...series.controlNames],
+  };
+}
+
+/**
+ * Ground truth as JSON: keys sorted at every level, typed arrays as plain arrays, numbers in
+ * their shortest round-trip form (JSON writes -0 as 0), 2-space indent, trailing newline.
+ * Throws a RangeError on a non-finite number, which JSON cannot hold.
+ */
+export function truthToJson(truth: GroundTruth): string {
+  return JSON.stringify(canonicalJson(truth, 'truth'), null, 2) + '\n';
+}
+
+function canonicalJson(value: unknown, path: string): unknown {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new RangeError(`truthToJson: ${path} is ${value}; JSON holds finite numbers only`);
+    return value;
+  }
+  if (ArrayBuffer.isView(value)) {
+    return canonicalJson(Array.from(value as unknown as ArrayLike<number>), path);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => canonicalJson(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      out[key] = canonicalJson((value as Record<string, unknown>)[key], `${path}.${key}`);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** What an imported series holds, for display. */
+export interface CsvSummary {
+  rows: number;
+  start: string;
+  end: string;
+  frequency: Frequency;
+  channels: string[];
+  weather: string[];
+  controls: string[];
+  target: string;
+  /** Arithmetic mean of the target over all rows. */
+  meanTarget: number;
+}
+
+export function csvSummary(series: TenantSeries): CsvSummary {
+  const n = series.dates.length;
+  let sum = 0;
+  for (let t = 0; t < n; t++) sum += series.target[t];
+  return {
+    rows: n,
+    start: series.dates[0] ?? '',
+    end: series.dates[n - 1] ?? '',
+    frequency: series.frequency,
+    channels: [...series.channels],
+    weather: [...series.weatherNames],
+    controls: [...series.controlNames],
+    target: series.targetName,
+    meanTarget: n > 0 ? sum / n : NaN,
+  };
+}

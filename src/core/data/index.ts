@@ -1,0 +1,22 @@
+/** Seeded synthetic retail tenants with known ground truth (pure core, no I/O). See docs/data-generation.md. */
+
+export {
+  BUILTIN_TENANT_IDS,
+  CHANNELS,
+  CITIES,
+  DEFAULT_DAYS,
+  DEFAULT_SEED,
+  DEFAULT_START,
+  TENANT_SPECS,
+  TIER_AMPLITUDE,
+  isBuiltinTenant,
+  tenantCatalog,
+} from './catalog.js';
+export type { CityClimate, DriverMix, TenantSpec } from './catalog.js';
+export { coldIndex, driverIndexSeries, heatIndex, rainIndex } from './driver.js';
+export { generateFromSpec, generateTenant, generateTenantSet, generatedSpec } from './generate.js';
+export type { GenerateOptions, TenantSetOptions } from './generate.js';
+export { expectedRevenue, mediaEffect, rSquared } from './revenue.js';
+export type { MediaParams } from './revenue.js';
+export { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from './truth.js';
+export { truthTable } from './table.js';

@@ -1,0 +1,171 @@
+/** Revenue of the DGP: weather-scaled baseline plus weather-modulated adstock/Hill media effects, and noise calibration. */
+
+import type { Fold } from '../folds.js';
+import type { SeededRandom } from '../random.js';
+import { geometricAdstock, hillSaturation } from '../transforms.js';
+import type { DailyCalendar } from './calendar.js';
+import { yearPhase } from './calendar.js';
+
+export interface BaselinePlan {
+  /** Revenue level without media, USD/day. */
+  level: number;
+  /** Linear growth per year (0.1 = +10 % a year). */
+  growth: number;
+  /** Multiplier per weekday (0 = Sunday), mean 1. */
+  weekday: number[];
+  /** Yearly seasonality amplitude and its peak day of year. */
+  seasonalAmp: number;
+  seasonalPeak: number;
+  /** Holiday lifts: Black-Friday week and the December run-up. */
+  holidayLift: number;
+}
+
+/** Draws a baseline plan (level 20k-60k USD/day, growth -2..+15 %/year, weekend-heavy week). */
+export function drawBaselinePlan(rng: SeededRandom): BaselinePlan {
+  const shape = [1.08, 0.94, 0.95, 0.97, 1.0, 1.05, 1.12];
+  const raw = shape.map((v) => v * (1 + rng.uniform(-0.03, 0.03)));
+  const mean = raw.reduce((a, b) => a + b, 0) / 7;
+  return {
+    level: rng.uniform(20_000, 60_000),
+    growth: rng.uniform(-0.02, 0.15),
+    weekday: raw.map((v) => v / mean),
+    seasonalAmp: rng.uniform(0.03, 0.1),
+    seasonalPeak: rng.uniform(0, 365),
+    holidayLift: rng.uniform(0.1, 0.3),
+  };
+}
+
+/** Holiday shape in [0, 1.x]: exp(-((doy-330)/4)^2/2) + 0.8 exp(-((doy-352)/9)^2/2). */
+export function holidayShape(dayOfYear: number): number {
+  const a = (dayOfYear - 330) / 4;
+  const b = (dayOfYear - 352) / 9;
+  return Math.exp(-0.5 * a * a) + 0.8 * Math.exp(-0.5 * b * b);
+}
+
+/**
+ * Non-media expected revenue: level (1 + growth t/365.25) weekday_d (1 + amp cos(2 pi (doy - peak)/365.25))
+ * (1 + lift holiday(doy)) x (1 + A x driver_t).
+ */
+export function baselineRevenue(
+  plan: BaselinePlan,
+  cal: DailyCalendar,
+  weatherAmplitude: number,
+  driverIndex: ArrayLike<number>,
+): Float64Array {
+  const n = cal.dayOfYear.length;
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const doy = cal.dayOfYear[t];
+    out[t] =
+      plan.level *
+      (1 + (plan.growth * t) / 365.25) *
+      plan.weekday[cal.dayOfWeek[t]] *
+      (1 + plan.seasonalAmp * Math.cos(yearPhase(doy, plan.seasonalPeak))) *
+      (1 + plan.holidayLift * holidayShape(doy)) *
+      (1 + weatherAmplitude * driverIndex[t]);
+  }
+  return out;
+}
+
+export interface MediaParams {
+  decay: number;
+  hillK: number;
+  hillS: number;
+  beta: number;
+  gamma: number;
+}
+
+/**
+ * Media effect of one channel per row: beta (1 + gamma driver_t) Hill(adstock(spend; decay)_t; k, s),
+ * with the unnormalized geometric adstock a_t = x_t + decay a_(t-1). Causal: row t uses spend 0..t only.
+ */
+export function mediaEffect(
+  p: MediaParams,
+  spend: ArrayLike<number>,
+  driverIndex: ArrayLike<number>,
+  out: Float64Array = new Float64Array(spend.length),
+): Float64Array {
+  const adstocked = geometricAdstock(spend, p.decay);
+  hillSaturation(adstocked, p.hillK, p.hillS, out);
+  for (let t = 0; t < out.length; t++) out[t] *= p.beta * (1 + p.gamma * driverIndex[t]);
+  return out;
+}
+
+/** Expected revenue: non-media baseline + sum over channels of mediaEffect. */
+export function expectedRevenue(
+  nonMedia: ArrayLike<number>,
+  media: readonly MediaParams[],
+  spend: readonly ArrayLike<number>[],
+  driverIndex: ArrayLike<number>,
+): Float64Array {
+  const n = nonMedia.length;
+  const out = Float64Array.from(nonMedia);
+  const tmp = new Float64Array(n);
+  for (let c = 0; c < media.length; c++) {
+    mediaEffect(media[c], spend[c], driverIndex, tmp);
+    for (let t = 0; t < n; t++) out[t] += tmp[t];
+  }
+  return out;
+}
+
+/** Coefficient of determination 1 - sum (y - yhat)^2 / sum (y - mean y)^2 over rows [from, to). */
+export function rSquared(y: ArrayLike<number>, yhat: ArrayLike<number>, from = 0, to = y.length): number {
+  let mean = 0;
+  for (let t = from; t < to; t++) mean += y[t];
+  mean /= to - from;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let t = from; t < to; t++) {
+    const r = y[t] - yhat[t];
+    const d = y[t] - mean;
+    ssRes += r * r;
+    ssTot += d * d;
+  }
+  return 1 - ssRes / ssTot;
+}
+
+/** Observed revenue y_t = expected_t exp(sd z_t - sd^2/2) (mean-preserving lognormal noise), rounded to cents when asked. */
+export function applyNoise(
+  expected: ArrayLike<number>,
+  shocks: ArrayLike<number>,
+  sd: number,
+  roundCents: boolean,
+  out: Float64Array = new Float64Array(expected.length),
+): Float64Array {
+  const shift = (sd * sd) / 2;
+  for (let t = 0; t < out.length; t++) {
+    const v = expected[t] * Math.exp(sd * shocks[t] - shift);
+    out[t] = roundCents ? Math.round(v * 100) / 100 : v;
+  }
+  return out;
+}
+
+/** Mean over folds of the R² of `expected` against `observed` on each fold's test rows. */
+export function foldMeanR2(observed: ArrayLike<number>, expected: ArrayLike<number>, folds: readonly Fold[]): number {
+  let s = 0;
+  for (const f of folds) s += rSquared(observed, expected, f.testStart, f.testEnd);
+  return s / folds.length;
+}
+
+/**
+ * Noise sd whose fold-mean oracle R² equals `target`, by bisection on sd in [0, 2]
+ * (R² falls monotonically as the fixed shocks are scaled up).
+ */
+export function calibrateNoiseSd(
+  expected: Float64Array,
+  shocks: Float64Array,
+  folds: readonly Fold[],
+  target: number,
+): number {
+  const buf = new Float64Array(expected.length);
+  const r2At = (sd: number): number => foldMeanR2(applyNoise(expected, shocks, sd, false, buf), expected, folds);
+  let lo = 0;
+  let hi = 2;
+  if (r2At(hi) > target) return hi;
+  for (let i = 0; i < 40 && hi - lo > 1e-7; i++) {
+    const mid = (lo + hi) / 2;
+    if (r2At(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

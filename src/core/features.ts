@@ -1,0 +1,166 @@
+/**
+ * Design matrices of the linear phases, column-major, in the Python peer's column order
+ * (bench_peers.py design()): spend, weather, spend x weather (channel-major), weather squared,
+ * then controls, then calendar. Raw values: standardization happens per training fold in the Ridge.
+ */
+import { DEFAULT_WEATHER, type TenantSeries } from './types.js';
+
+export interface DesignSpec {
+  /** Add `<channel>_spend_x_<weather>` (raw product) and `<weather>_squared` (phase 1+). */
+  interactions: boolean;
+  /** Weather columns to model; default DEFAULT_WEATHER filtered to the columns present. */
+  weather?: readonly string[];
+  /** Add day-of-week dummies, yearly Fourier(2) and a trend, as the peer's calendar_cols (default true). */
+  calendar?: boolean;
+  /** Include the series' control columns (default true; the peer has none). */
+  controls?: boolean;
+  /**
+   * Day-of-week dummies: 'auto' (default) adds them for daily data only; 'always' adds them for
+   * weekly data too, as the peer does (they are then constant and drop out of the Ridge).
+   */
+  dayOfWeek?: 'auto' | 'always';
+}
+
+export interface Design {
+  names: string[];
+  columns: Float64Array[];
+}
+
+/** Weather columns used for modeling: the explicit list (all must exist) or the present defaults. */
+export function modelWeatherNames(series: TenantSeries, weather?: readonly string[]): string[] {
+  if (weather === undefined) return DEFAULT_WEATHER.filter((w) => series.weatherNames.includes(w));
+  const missing = weather.filter((w) => !series.weatherNames.includes(w));
+  if (missing.length > 0) {
+    throw new RangeError(
+      `weather column(s) ${missing.join(', ')} not in the series (has ${series.weatherNames.join(', ') || 'none'})`,
+    );
+  }
+  return [...weather];
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digits(text: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function parseIsoDate(date: string): [number, number, number] {
+  // Hand-rolled YYYY-MM-DD parse: this runs for every row of every design.
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 2);
+  const d = digits(date, 8, 2);
+  if (
+    date.length < 10 ||
+    date[4] !== '-' ||
+    date[7] !== '-' ||
+    !(m >= 1 && m <= 12 && d >= 1 && d <= 31)
+  ) {
+    throw new RangeError(`date must be YYYY-MM-DD (got "${date}")`);
+  }
+  return [y, m, d];
+}
+
+/** pandas dayofweek (Monday = 0 ... Sunday = 6) of an ISO date. */
+export function dayOfWeek(date: string): number {
+  const [y, m, d] = parseIsoDate(date);
+  // 1970-01-01 was a Thursday (dayofweek 3).
+  return (((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7;
+}
+
+/** Day of the year, 1-based (pandas dayofyear). */
+export function dayOfYear(date: string): number {
+  const [y, m, d] = parseIsoDate(date);
+  return daysFromCivil(y, m, d) - daysFromCivil(y, 1, 1) + 1;
+}
+
+/**
+ * Calendar controls as the peer's calendar_cols: dow_1..dow_6 (1 when pandas dayofweek == k,
+ * Monday dropped), sin_k / cos_k(2 pi k doy / 365.25) for k = 1, 2, trend = row / n.
+ */
+export function calendarColumns(dates: readonly string[], includeDayOfWeek: boolean): Design {
+  const n = dates.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  if (includeDayOfWeek) {
+    const dow = dates.map(dayOfWeek);
+    for (let k = 1; k <= 6; k++) {
+      const c = new Float64Array(n);
+      for (let t = 0; t < n; t++) c[t] = dow[t] === k ? 1 : 0;
+      names.push(`dow_${k}`);
+      columns.push(c);
+    }
+  }
+  const doy = dates.map(dayOfYear);
+  for (const k of [1, 2]) {
+    const s = new Float64Array(n);
+    const c = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      const angle = (2 * Math.PI * k * doy[t]) / 365.25;
+      s[t] = Math.sin(angle);
+      c[t] = Math.cos(angle);
+    }
+    names.push(`sin${k}`, `cos${k}`);
+    columns.push(s, c);
+  }
+  const trend = new Float64Array(n);
+  for (let t = 0; t < n; t++) trend[t] = t / n;
+  names.push('trend');
+  columns.push(trend);
+  return { names, columns };
+}
+
+/** Builds the design of a phase-0 (interactions false) or phase-1 (true) linear model. */
+export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
+  const n = series.target.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const add = (name: string, col: Float64Array): void => {
+    if (col.length !== n)
+      throw new RangeError(`column ${name} has ${col.length} rows, target has ${n}`);
+    names.push(name);
+    columns.push(col);
+  };
+  series.channels.forEach((c, i) => add(`${c}_spend`, series.spend[i]));
+  const weather = modelWeatherNames(series, spec.weather);
+  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  weather.forEach((w, i) => add(w, weatherCols[i]));
+  if (spec.interactions) {
+    series.channels.forEach((c, i) => {
+      const s = series.spend[i];
+      weather.forEach((w, k) => {
+        const v = weatherCols[k];
+        const col = new Float64Array(n);
+        for (let t = 0; t < n; t++) col[t] = s[t] * v[t];
+        add(`${c}_spend_x_${w}`, col);
+      });
+    });
+    weather.forEach((w, k) => {
+      const v = weatherCols[k];
+      const col = new Float64Array(n);
+      for (let t = 0; t < n; t++) col[t] = v[t] * v[t];
+      add(`${w}_squared`, col);
+    });
+  }
+  if (spec.controls ?? true)
+    series.controlNames.forEach((name, i) => add(name, series.controls[i]));
+  if (spec.calendar ?? true) {
+    const dow = (spec.dayOfWeek ?? 'auto') === 'always' || series.frequency === 'daily';
+    const cal = calendarColumns(series.dates, dow);
+    cal.names.forEach((name, i) => add(name, cal.columns[i]));
+  }
+  return { names, columns };
+}

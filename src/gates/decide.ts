@@ -1,0 +1,531 @@
+/**
+ * The plan's decision rules after each phase ("validation checkpoints", "success criteria",
+ * "escalation criteria"), computed from tenant results. Pure: no clock, no I/O; tenants are
+ * sorted by name first so the output does not depend on the order of the input.
+ */
+
+import { PHASES, type PhaseId, type TenantResult } from '../phases/types.js';
+import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
+import type {
+  EscalationCriterion,
+  Escalation,
+  ExtendedCheckCounts,
+  GateDecision,
+  GateDecisionKind,
+  GateInput,
+  GateThresholds,
+  PhaseFigures,
+  SuccessCriterion,
+} from './types.js';
+
+export const DEFAULT_PASS_THRESHOLD = 0.5;
+/** "Passing models maintain R² >= 0.70 (no regression)". */
+export const REGRESSION_FLOOR = 0.7;
+
+/** Per-phase success targets: mean R² and pass rate (percent, with its comparison). */
+const SUCCESS_TARGETS: Record<
+  1 | 2 | 3,
+  { meanR2: number; ratePercent: number; rule: '>=' | '>' }
+> = {
+  1: { meanR2: 0.25, ratePercent: 25, rule: '>=' },
+  2: { meanR2: 0.45, ratePercent: 70, rule: '>=' },
+  3: { meanR2: 0.58, ratePercent: 95, rule: '>' },
+};
+
+const EXTENDED_LIMITS = {
+  max_fold_std: 0.15,
+  max_rmse_pct: 20,
+  min_folds: 3,
+  min_baseline_error_ratio: 1.1,
+} as const;
+
+const STOP_AND_ASK = 'Stop and ask the modeling lead before continuing';
+
+const fmt = (x: number): string => x.toFixed(3);
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortedResults(results: TenantResult[]): TenantResult[] {
+  return [...results].sort((a, b) => byName(a.tenant, b.tenant));
+}
+
+/** Arithmetic mean of the tenants' mean R² (summed in tenant-name order). */
+function meanR2(results: TenantResult[]): number {
+  let sum = 0;
+  for (const r of sortedResults(results)) sum += r.mean_r2;
+  return sum / results.length;
+}
+
+function validateResults(results: TenantResult[], phase: PhaseId, what: string): void {
+  if (!Array.isArray(results) || results.length === 0) {
+    throw new RangeError(`${what} must contain at least one tenant result`);
+  }
+  const seen = new Set<string>();
+  for (const r of results) {
+    if (r.phase !== phase) {
+      throw new RangeError(
+        `${what}: tenant ${r.tenant} is a phase ${r.phase} result, expected phase ${phase}`,
+      );
+    }
+    if (seen.has(r.tenant)) throw new RangeError(`${what}: tenant ${r.tenant} appears twice`);
+    seen.add(r.tenant);
+    if (!Number.isFinite(r.mean_r2)) {
+      throw new RangeError(
+        `${what}: tenant ${r.tenant} has a non-finite mean_r2 (${r.mean_r2}); gates need a number`,
+      );
+    }
+  }
+}
+
+function figures(phase: PhaseId, results: TenantResult[], threshold: number): PhaseFigures {
+  return {
+    phase,
+    total: results.length,
+    pass_count: results.filter((r) => r.mean_r2 >= threshold).length,
+    mean_r2: meanR2(results),
+  };
+}
+
+function extendedChecks(results: TenantResult[], threshold: number): ExtendedCheckCounts {
+  const L = EXTENDED_LIMITS;
+  const counts = { fold_std_ok: 0, rmse_pct_ok: 0, enough_folds: 0, beats_baselines: 0 };
+  let allOk = 0;
+  let passingAllOk = 0;
+  for (const r of results) {
+    const stdOk = Number.isFinite(r.std_r2) && r.std_r2 <= L.max_fold_std;
+    const rmseOk = Number.isFinite(r.rmse_pct) && r.rmse_pct <= L.max_rmse_pct;
+    const foldsOk = r.fold_r2.length >= L.min_folds;
+    const ratios = Object.values(r.baselines ?? {});
+    const beats =
+      ratios.length > 0 &&
+      ratios.every(
+        (b) => Number.isFinite(b.error_ratio) && b.error_ratio >= L.min_baseline_error_ratio,
+      );
+    if (stdOk) counts.fold_std_ok++;
+    if (rmseOk) counts.rmse_pct_ok++;
+    if (foldsOk) counts.enough_folds++;
+    if (beats) counts.beats_baselines++;
+    const all = stdOk && rmseOk && foldsOk && beats;
+    if (all) allOk++;
+    if (all && r.mean_r2 >= threshold) passingAllOk++;
+  }
+  return {
+    note: 'Informational only: the extended checks never change pass_count or the decision.',
+    limits: { ...L },
+    ...counts,
+    all_ok: allOk,
+    passing_and_all_ok: passingAllOk,
+  };
+}
+
+interface RegressionCheck {
+  /** Baseline passers present in the results, with their figures. */
+  checked: number;
+  regressed: { tenant: string; before: number; after: number }[];
+  notInRun: string[];
+}
+
+/** Tenants passing the baseline (mean R² >= threshold) that now have mean R² < 0.70. */
+function regressionCheck(
+  results: TenantResult[],
+  baseline: TenantResult[],
+  threshold: number,
+): RegressionCheck {
+  const now = new Map(results.map((r) => [r.tenant, r.mean_r2]));
+  const out: RegressionCheck = { checked: 0, regressed: [], notInRun: [] };
+  for (const b of sortedResults(baseline)) {
+    if (b.mean_r2 < threshold) continue;
+    const after = now.get(b.tenant);
+    if (after === undefined) {
+      out.notInRun.push(b.tenant);
+      continue;
+    }
+    out.checked++;
+    if (after < REGRESSION_FLOOR)
+      out.regressed.push({ tenant: b.tenant, before: b.mean_r2, after });
+  }
+  return out;
+}
+
+function regressionEvidence(check: RegressionCheck): string {
+  const parts: string[] = [];
+  if (check.regressed.length > 0) {
+    const list = check.regressed
+      .map((t) => `${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)}`)
+      .join(', ');
+    parts.push(
+      `${check.regressed.length} of ${check.checked} baseline passers fell below R² ${REGRESSION_FLOOR.toFixed(2)}: ${list}`,
+    );
+  } else {
+    parts.push(`all ${check.checked} baseline passers keep R² >= ${REGRESSION_FLOOR.toFixed(2)}`);
+  }
+  if (check.notInRun.length > 0) {
+    parts.push(`not in this run (not checked): ${check.notInRun.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+function countDecision(
+  phase: PhaseId,
+  passCount: number,
+  t: Record<string, number>,
+): GateDecisionKind {
+  switch (phase) {
+    case 0:
+      return 'BASELINE_RECORDED';
+    case 1:
+      if (passCount >= t.proceed_to_phase_2) return 'PROCEED_TO_PHASE_2';
+      if (passCount >= t.phase_1_sufficient) return 'PHASE_1_SUFFICIENT';
+      return 'ESCALATE';
+    case 2:
+      if (passCount >= t.stop_sufficient) return 'STOP_SUFFICIENT';
+      if (passCount >= t.unblock_product) return 'UNBLOCK_PRODUCT';
+      return 'ESCALATE';
+    case 3:
+      return passCount >= t.success ? 'SUCCESS' : 'ESCALATE';
+  }
+}
+
+function countReason(phase: PhaseId, k: number, n: number, t: Record<string, number>): string {
+  switch (phase) {
+    case 0:
+      return "Phase 0 has no gate in the plan: this result is recorded as the baseline for phase 1's regression check (tenants passing here must keep R² >= 0.70 in later phases).";
+    case 1:
+      if (k >= t.proceed_to_phase_2) {
+        return `Pass count ${k} >= ${t.proceed_to_phase_2} (50% of ${n}): proceed to phase 2.`;
+      }
+      if (k >= t.phase_1_sufficient) {
+        return `Pass count ${k} is in [${t.phase_1_sufficient}, ${t.proceed_to_phase_2 - 1}] (35% to under 50% of ${n}): phase 1 is sufficient to unblock product work.`;
+      }
+      return `Pass count ${k} < ${t.phase_1_sufficient} (35% of ${n}): phase 1 is insufficient, escalate (phase 2 may be needed).`;
+    case 2:
+      if (k >= t.stop_sufficient) {
+        return `Pass count ${k} >= ${t.stop_sufficient} (70% of ${n}): stop, sufficient for product release.`;
+      }
+      if (k >= t.unblock_product) {
+        return `Pass count ${k} is in [${t.unblock_product}, ${t.stop_sufficient - 1}] (50% to under 70% of ${n}): unblock product work as an MVP.`;
+      }
+      return `Pass count ${k} < ${t.unblock_product} (50% of ${n}): escalate, phase 3 is needed.`;
+    case 3:
+      if (k >= t.success) {
+        return `Pass rate ${k}/${n} = ${pct(k / n)} > 95%: success.`;
+      }
+      return `Pass rate ${k}/${n} = ${pct(k / n)} is not above 95% (needs ${t.success} of ${n}): escalate.`;
+  }
+}
+
+const NEXT_STEP: Record<Exclude<GateDecisionKind, 'ESCALATE'>, string> = {
+  BASELINE_RECORDED:
+    'Run phase 1 (interaction and polynomial features, tuned Ridge) and check its gates against this baseline.',
+  PROCEED_TO_PHASE_2: 'Proceed to phase 2 (gradient boosting and Ridge/GBM blend).',
+  PHASE_1_SUFFICIENT:
+    'Unblock product work on the passing tenants; phase 2 (gradient boosting) is optional and may raise the pass count.',
+  STOP_SUFFICIENT: 'Stop: the models are sufficient for product release.',
+  UNBLOCK_PRODUCT:
+    'Unblock product work as an MVP; phase 3 (adstock and saturation) is optional and may raise the pass rate.',
+  SUCCESS: 'Done: the phase 3 pass rate is above 95%.',
+};
+
+function successCriteria(
+  phase: 1 | 2 | 3,
+  current: PhaseFigures,
+  regression: RegressionCheck | null,
+): SuccessCriterion[] {
+  const target = SUCCESS_TARGETS[phase];
+  const rate = current.pass_count / current.total;
+  const rateOk = rateMeets(current.pass_count, current.total, target.ratePercent, target.rule);
+  const out: SuccessCriterion[] = [
+    {
+      name: 'mean_r2',
+      target: `>= ${target.meanR2.toFixed(2)}`,
+      actual: current.mean_r2,
+      passed: current.mean_r2 >= target.meanR2,
+      detail: `mean R² ${fmt(current.mean_r2)} vs target >= ${target.meanR2.toFixed(2)}`,
+    },
+    {
+      name: 'pass_rate',
+      target: `${target.rule} ${target.ratePercent}%`,
+      actual: rate,
+      passed: rateOk,
+      detail: `${current.pass_count}/${current.total} = ${pct(rate)} vs target ${target.rule} ${target.ratePercent}%`,
+    },
+  ];
+  out.push(
+    regression === null
+      ? {
+          name: 'no_regression',
+          target: `baseline passers keep R² >= ${REGRESSION_FLOOR.toFixed(2)}`,
+          actual: null,
+          passed: null,
+          detail: 'not evaluated: no phase 0 baseline run is available',
+        }
+      : {
+          name: 'no_regression',
+          target: `baseline passers keep R² >= ${REGRESSION_FLOOR.toFixed(2)}`,
+          actual: regression.regressed.length,
+          passed: regression.regressed.length === 0,
+          detail: regressionEvidence(regression),
+        },
+  );
+  return out;
+}
+
+function missingPrerequisite(phase: PhaseId, missing: PhaseId, why: string): EscalationCriterion {
+  return {
+    name: 'missing_prerequisite_run',
+    triggered: true,
+    evidence: `no phase ${missing} run: ${why}`,
+    tenants: [],
+    severity: 'medium',
+    recommended_next_step: `Run phase ${missing} for the same tenants, then check the phase ${phase} gates again.`,
+  };
+}
+
+function notMissing(): EscalationCriterion {
+  return {
+    name: 'missing_prerequisite_run',
+    triggered: false,
+    evidence: 'the prerequisite runs are available',
+    tenants: [],
+    severity: 'medium',
+    recommended_next_step: '',
+  };
+}
+
+/** Combine the triggered criteria: highest severity wins; its first criterion gives the next step. */
+function combineEscalation(criteria: EscalationCriterion[]): Escalation | null {
+  const triggered = criteria.filter((c) => c.triggered);
+  if (triggered.length === 0) return null;
+  const severity = triggered.some((c) => c.severity === 'high') ? 'high' : 'medium';
+  const lead = triggered.find((c) => c.severity === severity) ?? triggered[0];
+  return {
+    reason: triggered.map((c) => c.name).join(', '),
+    evidence: triggered.map((c) => `${c.name}: ${c.evidence}`),
+    recommended_next_step: lead.recommended_next_step,
+    severity,
+    criteria: triggered.map((c) => c.name),
+  };
+}
+
+/**
+ * Decide the gate after a phase. A tenant passes when its mean R² >= passThreshold (recomputed
+ * here, so every run is judged by the same bar). Any triggered escalation criterion turns the
+ * decision into ESCALATE (the plan: "STOP and escalate if ..."); `count_decision` keeps what the
+ * pass-count rule alone says.
+ */
+export function decideGates(input: GateInput): GateDecision {
+  const { phase } = input;
+  if (!PHASES.includes(phase)) {
+    throw new RangeError(`phase must be one of ${PHASES.join(', ')}, got ${String(phase)}`);
+  }
+  const threshold = input.passThreshold ?? DEFAULT_PASS_THRESHOLD;
+  if (!Number.isFinite(threshold) || threshold > 1) {
+    throw new RangeError(`passThreshold must be a finite R² <= 1, got ${threshold}`);
+  }
+  validateResults(input.results, phase, 'results');
+  const previous = input.previous ?? null;
+  if (previous !== null) {
+    if (phase === 0) throw new RangeError('phase 0 gates take no previous run');
+    if (previous.phase !== phase - 1) {
+      throw new RangeError(
+        `previous run for phase ${phase} gates must be phase ${phase - 1}, got phase ${previous.phase}`,
+      );
+    }
+    validateResults(previous.results, previous.phase, `previous (phase ${previous.phase}) results`);
+  }
+  let baseline = input.baseline ?? null;
+  if (baseline === null && previous !== null && previous.phase === 0) baseline = previous.results;
+  if (baseline !== null) validateResults(baseline, 0, 'baseline (phase 0) results');
+
+  const results = sortedResults(input.results);
+  const n = results.length;
+  const current = figures(phase, results, threshold);
+  const rules = scaledThresholds(phase, n);
+  const counts: Record<string, number> = {};
+  for (const r of rules) counts[r.name] = r.count;
+  const thresholds: GateThresholds = { pass_r2: threshold, counts, rules };
+  const scalingNote =
+    n !== PLAN_TENANTS && rules.length > 0
+      ? `The plan's counts are for ${PLAN_TENANTS} tenants; scaled to ${n} tenants: ` +
+        rules
+          .map((r) =>
+            r.rule === '>='
+              ? `${r.name} >= ${r.count} (ceil(${r.fraction} x ${n}))`
+              : `${r.name} needs ${r.count} (pass rate > ${r.fraction} x ${n})`,
+          )
+          .join('; ') +
+        '.'
+      : null;
+
+  const k = current.pass_count;
+  const reasons: string[] = [
+    `Phase ${phase}: ${k} of ${n} tenants pass (mean R² >= ${threshold}); mean R² over tenants ${fmt(current.mean_r2)}.`,
+    countReason(phase, k, n, counts),
+  ];
+  if (scalingNote !== null) reasons.push(scalingNote);
+
+  const baselineFigures = baseline === null ? null : figures(0, baseline, threshold);
+  const previousFigures =
+    previous === null ? null : figures(previous.phase, previous.results, threshold);
+  const regression = baseline === null ? null : regressionCheck(results, baseline, threshold);
+
+  const success: SuccessCriterion[] =
+    phase === 0 ? [] : successCriteria(phase, current, regression);
+  const escalationCriteria: EscalationCriterion[] = [];
+
+  if (phase === 1) {
+    escalationCriteria.push({
+      name: 'phase_1_regression',
+      triggered: regression !== null && regression.regressed.length > 0,
+      evidence:
+        regression === null
+          ? 'not evaluated: no phase 0 baseline run'
+          : regressionEvidence(regression),
+      tenants: regression === null ? [] : regression.regressed.map((t) => t.tenant),
+      severity: 'high',
+      recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline fell below R² 0.70 in phase 1.`,
+    });
+    escalationCriteria.push(
+      baseline === null
+        ? missingPrerequisite(
+            phase,
+            0,
+            'the no-regression check against the baseline cannot be done',
+          )
+        : notMissing(),
+    );
+  }
+
+  if (phase === 2) {
+    const common = previous === null ? [] : commonTenants(results, previous.results);
+    if (previous !== null && common.length > 0) {
+      const p1 = meanR2(previous.results.filter((r) => common.includes(r.tenant)));
+      const p2 = meanR2(results.filter((r) => common.includes(r.tenant)));
+      const subset =
+        common.length === n && common.length === previous.results.length
+          ? ''
+          : ` (over the ${common.length} tenants in both runs)`;
+      escalationCriteria.push({
+        name: 'phase_2_mean_r2_decreased',
+        triggered: p2 < p1,
+        evidence: `phase 2 mean R² ${fmt(p2)} vs phase 1 ${fmt(p1)}${subset}, change ${p2 - p1 >= 0 ? '+' : ''}${fmt(p2 - p1)}`,
+        tenants: [],
+        severity: 'high',
+        recommended_next_step: `${STOP_AND_ASK}: phase 2 is worse than phase 1 on mean R².`,
+      });
+      escalationCriteria.push(notMissing());
+    } else {
+      escalationCriteria.push({
+        name: 'phase_2_mean_r2_decreased',
+        triggered: false,
+        evidence: 'not evaluated: no phase 1 run to compare with',
+        tenants: [],
+        severity: 'high',
+        recommended_next_step: `${STOP_AND_ASK}: phase 2 is worse than phase 1 on mean R².`,
+      });
+      escalationCriteria.push(
+        missingPrerequisite(
+          phase,
+          1,
+          previous === null
+            ? "cannot check that phase 2's mean R² did not decrease"
+            : 'the phase 1 run shares no tenant with these results',
+        ),
+      );
+    }
+  }
+
+  if (phase === 3) {
+    escalationCriteria.push(
+      previous === null
+        ? missingPrerequisite(
+            phase,
+            2,
+            'the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)',
+          )
+        : notMissing(),
+    );
+  }
+
+  if (phase !== 0) {
+    const cd = countDecision(phase, k, counts);
+    const lowRule =
+      phase === 1 ? 'phase_1_sufficient' : phase === 2 ? 'unblock_product' : 'success';
+    const step =
+      phase === 1
+        ? 'Proceed to phase 2 (gradient boosting): phase 1 alone is insufficient; report the result to the modeling lead.'
+        : phase === 2
+          ? 'Proceed to phase 3 (adstock and saturation): the phase 2 pass rate is too low.'
+          : `${STOP_AND_ASK}: phase 3 did not reach a pass rate above 95%, and there is no further phase in the plan.`;
+    escalationCriteria.push({
+      name: 'insufficient_pass_count',
+      triggered: cd === 'ESCALATE',
+      evidence: `${k} of ${n} pass; escalation when fewer than ${counts[lowRule]} pass${phase === 3 ? ' (pass rate not above 95%)' : ''}`,
+      tenants: [],
+      severity: phase === 3 ? 'high' : 'medium',
+      recommended_next_step: step,
+    });
+  }
+
+  if (baselineFigures !== null && phase !== 0) {
+    reasons.push(
+      `Baseline (phase 0): R² ${fmt(baselineFigures.mean_r2)}, pass ${baselineFigures.pass_count}/${baselineFigures.total}.`,
+    );
+  }
+  if (previousFigures !== null && phase !== 1) {
+    reasons.push(
+      `Phase ${previousFigures.phase}: R² ${fmt(previousFigures.mean_r2)}, pass ${previousFigures.pass_count}/${previousFigures.total}; ` +
+        `phase ${phase}: R² ${fmt(current.mean_r2)}, pass ${k}/${n}.`,
+    );
+  }
+
+  const count_decision = countDecision(phase, k, counts);
+  const escalation = combineEscalation(escalationCriteria);
+  const decision: GateDecisionKind = escalation !== null ? 'ESCALATE' : count_decision;
+  for (const c of escalationCriteria) {
+    if (c.triggered) reasons.push(`Escalation criterion ${c.name}: ${c.evidence}.`);
+  }
+  if (decision !== count_decision) {
+    reasons.push(
+      `The pass-count rule alone gives ${count_decision}; escalation criteria override it.`,
+    );
+  }
+  for (const s of success) {
+    reasons.push(
+      `Success criterion ${s.name}: ${s.passed === null ? 'not evaluated' : s.passed ? 'met' : 'not met'} (${s.detail}).`,
+    );
+  }
+  const ext = extendedChecks(results, threshold);
+  reasons.push(
+    `Extended checks (informational, not counted): fold std <= 0.15 ${ext.fold_std_ok}/${n}, RMSE <= 20% of mean revenue ${ext.rmse_pct_ok}/${n}, >= 3 folds ${ext.enough_folds}/${n}, beats every baseline by 1.10x ${ext.beats_baselines}/${n}.`,
+  );
+
+  return {
+    phase,
+    decision,
+    count_decision,
+    next_step:
+      escalation !== null
+        ? escalation.recommended_next_step
+        : NEXT_STEP[decision as Exclude<GateDecisionKind, 'ESCALATE'>],
+    reasons,
+    pass_count: k,
+    total: n,
+    pass_rate: k / n,
+    mean_r2: current.mean_r2,
+    passing_tenants: results.filter((r) => r.mean_r2 >= threshold).map((r) => r.tenant),
+    thresholds,
+    scaling_note: scalingNote,
+    success_criteria: success,
+    escalation_criteria: escalationCriteria,
+    escalation,
+    extended_checks: ext,
+    previous: previousFigures,
+    baseline: baselineFigures,
+  };
+}
+
+function commonTenants(a: TenantResult[], b: TenantResult[]): string[] {
+  const inB = new Set(b.map((r) => r.tenant));
+  return a.filter((r) => inB.has(r.tenant)).map((r) => r.tenant);
+}

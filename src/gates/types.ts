@@ -1,0 +1,133 @@
+/** Shapes of the gate decisions taken after each phase (public JSON: snake_case keys). */
+
+import type { PhaseId, TenantResult } from '../phases/types.js';
+
+export type GateDecisionKind =
+  | 'BASELINE_RECORDED'
+  | 'PROCEED_TO_PHASE_2'
+  | 'PHASE_1_SUFFICIENT'
+  | 'STOP_SUFFICIENT'
+  | 'UNBLOCK_PRODUCT'
+  | 'SUCCESS'
+  | 'ESCALATE';
+
+export type EscalationSeverity = 'high' | 'medium';
+
+export interface PhaseRun {
+  phase: PhaseId;
+  results: TenantResult[];
+}
+
+export interface GateInput {
+  /** The phase whose results are being judged. */
+  phase: PhaseId;
+  results: TenantResult[];
+  /** Results of the phase before (phase 1 for phase 2, phase 2 for phase 3, phase 0 for phase 1). */
+  previous?: PhaseRun | null;
+  /** Phase 0 results: the tenants passing there must keep R² >= 0.70 later (no-regression rule). */
+  baseline?: TenantResult[] | null;
+  /** Mean R² a tenant needs to pass (default 0.50). */
+  passThreshold?: number;
+}
+
+/** One scaled count rule: `pass_count >= count` (or, for '>', pass rate above the fraction). */
+export interface CountThreshold {
+  name: string;
+  /** The plan's rule as a fraction of the tenants (e.g. 0.5 for 10 of 20). */
+  fraction: number;
+  rule: '>=' | '>';
+  /** Smallest pass count that satisfies the rule for this number of tenants. */
+  count: number;
+}
+
+export interface GateThresholds {
+  pass_r2: number;
+  /** Scaled counts by rule name, e.g. { proceed_to_phase_2: 10, phase_1_sufficient: 7 } at N = 20. */
+  counts: Record<string, number>;
+  rules: CountThreshold[];
+}
+
+export interface SuccessCriterion {
+  name: string;
+  /** The target as written, e.g. ">= 0.25" or ">= 25%". */
+  target: string;
+  /** The measured figure (a fraction for rates, a count for regressions); null when not measurable. */
+  actual: number | null;
+  /** null when the criterion cannot be evaluated (a prerequisite run is missing). */
+  passed: boolean | null;
+  detail: string;
+}
+
+export interface EscalationCriterion {
+  name: string;
+  triggered: boolean;
+  /** Human-readable figures and tenants behind the verdict. */
+  evidence: string;
+  /** Tenants concerned (sorted), empty when not tenant-specific. */
+  tenants: string[];
+  severity: EscalationSeverity;
+  /** What to do when this criterion is triggered. */
+  recommended_next_step: string;
+}
+
+export interface Escalation {
+  /** The names of the triggered criteria, joined. */
+  reason: string;
+  /** One evidence line per triggered criterion. */
+  evidence: string[];
+  recommended_next_step: string;
+  severity: EscalationSeverity;
+  /** Names of the triggered criteria. */
+  criteria: string[];
+}
+
+export interface ExtendedCheckCounts {
+  /** Informational only: these never change pass_count or the decision. */
+  note: string;
+  limits: {
+    max_fold_std: number;
+    max_rmse_pct: number;
+    min_folds: number;
+    min_baseline_error_ratio: number;
+  };
+  fold_std_ok: number;
+  rmse_pct_ok: number;
+  enough_folds: number;
+  beats_baselines: number;
+  /** Tenants meeting all four extended checks. */
+  all_ok: number;
+  /** Tenants passing the R² bar and all four extended checks. */
+  passing_and_all_ok: number;
+}
+
+export interface PhaseFigures {
+  phase: PhaseId;
+  total: number;
+  pass_count: number;
+  mean_r2: number;
+}
+
+export interface GateDecision {
+  phase: PhaseId;
+  decision: GateDecisionKind;
+  /** What the pass-count rule alone says (before escalation criteria override it). */
+  count_decision: GateDecisionKind;
+  next_step: string;
+  reasons: string[];
+  pass_count: number;
+  total: number;
+  /** pass_count / total, in [0, 1]. */
+  pass_rate: number;
+  mean_r2: number;
+  /** Tenants passing the R² bar, sorted. */
+  passing_tenants: string[];
+  thresholds: GateThresholds;
+  /** Set when the number of tenants is not 20: how the plan's counts were scaled. */
+  scaling_note: string | null;
+  success_criteria: SuccessCriterion[];
+  escalation_criteria: EscalationCriterion[];
+  escalation: Escalation | null;
+  extended_checks: ExtendedCheckCounts;
+  previous: PhaseFigures | null;
+  baseline: PhaseFigures | null;
+}

@@ -1,0 +1,39 @@
+/**
+ * Server logging: always to stderr (stdout belongs to the protocol), and, once a client is
+ * connected, also as MCP `notifications/message` so that hosts can show it.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { LogFn, LogLevel } from '../app/log.js';
+
+export const LOGGER_NAME = 'weathervane-mmm';
+
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
+
+export interface McpLog {
+  log: LogFn;
+  /** Starts forwarding to this server's client (the app is created before the server). */
+  attach(server: McpServer): void;
+}
+
+/**
+ * @param stderr where every message goes first (filters its own level).
+ * @param minClientLevel lowest level forwarded to the client (the client may raise it with
+ *   logging/setLevel, the SDK filters that).
+ */
+export function createMcpLog(stderr: LogFn, minClientLevel: LogLevel = 'info'): McpLog {
+  let server: McpServer | undefined;
+  const log: LogFn = (level, message) => {
+    stderr(level, message);
+    if (server && server.isConnected() && ORDER[level] >= ORDER[minClientLevel]) {
+      server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: message }).catch(() => {
+        // Logging must never break a tool call.
+      });
+    }
+  };
+  return {
+    log,
+    attach: (s) => {
+      server = s;
+    },
+  };
+}

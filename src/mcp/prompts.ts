@@ -1,0 +1,39 @@
+/** Prompt `phase_review`: walks an agent through reviewing one phase. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+
+export function phaseReviewText(phase: number): string {
+  const prev = phase > 0 ? phase - 1 : null;
+  const steps = [
+    `Review phase ${phase} of the weather-aware MMM for every tenant.`,
+    '',
+    `1. Call run_phase {"phase": ${phase}} (for phases 2-3 prefer {"phase": ${phase}, "wait": false} and poll get_run until status is done).`,
+    `2. Call check_gates {"phase": ${phase}}. Report the decision, the pass count against the rules (a tenant passes at mean out-of-sample R² >= 0.50 under 5-fold expanding-window CV), every unmet success criterion and any escalation with its evidence.`,
+    prev !== null
+      ? `3. Call compare_phases {"a": ${prev}, "b": ${phase}} (run phase ${prev} first if it has no done run). Name the newly passing and newly failing tenants and every regression.`
+      : '3. Phase 0 is the baseline: note the tenants that already pass, later phases must not regress them.',
+    '4. Take the three lowest-R² failing tenants from the run rows and call explain_tenant for each with this phase; say what limits them (weak weather signal, saturation, noise close to the oracle R²).',
+    '5. Finish with a short verdict: proceed, stop or escalate, and the next concrete step.',
+    '',
+    'Quote figures from the tool results only; do not estimate numbers that no tool returned.',
+  ];
+  return steps.join('\n');
+}
+
+export function registerPrompts(server: McpServer): void {
+  server.registerPrompt(
+    'phase_review',
+    {
+      title: 'Review a phase',
+      description:
+        'Step-by-step review of one phase: run it, check the gate, compare with the phase before and explain the worst tenants.',
+      argsSchema: {
+        phase: z.enum(['0', '1', '2', '3']).describe('Phase to review: 0, 1, 2 or 3'),
+      },
+    },
+    ({ phase }) => ({
+      description: `Review of phase ${phase}`,
+      messages: [{ role: 'user', content: { type: 'text', text: phaseReviewText(Number(phase)) } }],
+    }),
+  );
+}

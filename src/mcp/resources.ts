@@ -1,0 +1,155 @@
+/**
+ * Resources: `tenant://{id}` (data summary and ground truth), `run://{id}` (a stored run) and
+ * `gates://latest/{phase}` (the gate decision of a phase's latest done run).
+ */
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { AppError } from '../app/types.js';
+import { PHASES, type PhaseId } from '../phases/types.js';
+import type { ToolDeps } from './deps.js';
+import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
+
+/** JSON-RPC code for a resource that does not exist (MCP spec). */
+const RESOURCE_NOT_FOUND = -32002;
+
+function json(uri: URL, value: unknown): ReadResourceResult {
+  return {
+    contents: [
+      {
+        uri: uri.href,
+        mimeType: 'application/json',
+        text: JSON.stringify(jsonSafe(value), null, 2),
+      },
+    ],
+  };
+}
+
+/** Resource reads fail with JSON-RPC errors (there is no isError for resources). */
+function readError(uri: URL, err: unknown, deps: ToolDeps): McpError {
+  if (err instanceof McpError) return err;
+  if (err instanceof AppError && err.code !== 'internal') {
+    const code = err.code === 'not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams;
+    return new McpError(code, `${uri.href}: ${scrubPaths(err.message)}`);
+  }
+  deps.log(
+    'error',
+    `reading ${uri.href}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  return new McpError(
+    ErrorCode.InternalError,
+    `${uri.href}: internal error; the server log has details`,
+  );
+}
+
+function single(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+}
+
+async function reading(uri: URL, deps: ToolDeps, body: () => unknown): Promise<ReadResourceResult> {
+  try {
+    return json(uri, await body());
+  } catch (err) {
+    throw readError(uri, err, deps);
+  }
+}
+
+export function registerResources(server: McpServer, deps: ToolDeps): void {
+  const { app } = deps;
+
+  server.registerResource(
+    'tenant',
+    new ResourceTemplate('tenant://{id}', {
+      list: () => ({
+        resources: app.listTenants().map((t) => ({
+          uri: `tenant://${t.tenant}`,
+          name: t.tenant,
+          title: `${t.tenant} (${t.tier}, ${t.category}, ${t.city})`,
+          mimeType: 'application/json',
+        })),
+      }),
+      complete: {
+        id: (value) =>
+          app
+            .listTenants()
+            .map((t) => t.tenant)
+            .filter((id) => id.startsWith(value))
+            .slice(0, 100),
+      },
+    }),
+    {
+      title: 'Tenant data summary',
+      description:
+        'Tenant metadata, a summary of its data (rows, dates, channels, spend) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
+      mimeType: 'application/json',
+    },
+    (uri, vars) =>
+      reading(uri, deps, () => app.describeTenant(decodeURIComponent(single(vars.id)))),
+  );
+
+  server.registerResource(
+    'run',
+    new ResourceTemplate('run://{id}', {
+      list: () => ({
+        resources: app.listRuns({ limit: 20 }).runs.map((r) => ({
+          uri: `run://${r.id}`,
+          name: `run ${r.id}`,
+          title: `Run ${r.id}: phase ${r.phase}, ${r.status}`,
+          mimeType: 'application/json',
+        })),
+      }),
+    }),
+    {
+      title: 'Phase run',
+      description:
+        'A stored phase run: status, progress, summary and per-tenant rows (tenant, mean_r2, oracle_r2, passes, model).',
+      mimeType: 'application/json',
+    },
+    (uri, vars) =>
+      reading(uri, deps, () => {
+        const raw = single(vars.id);
+        const id = Number(raw);
+        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `${uri.href}: run ids are positive integers (list_runs shows them)`,
+          );
+        }
+        const run = app.getRun(id);
+        return {
+          ...runInfoView(run),
+          config: run.config,
+          tenants: run.tenants,
+          results: sortedRows(run.results),
+        };
+      }),
+  );
+
+  server.registerResource(
+    'gates',
+    new ResourceTemplate('gates://latest/{phase}', {
+      list: () => ({
+        resources: PHASES.map((p) => ({
+          uri: `gates://latest/${p}`,
+          name: `phase ${p} gate`,
+          title: `Gate decision of phase ${p}'s latest done run`,
+          mimeType: 'application/json',
+        })),
+      }),
+      complete: { phase: (value) => PHASES.map(String).filter((p) => p.startsWith(value)) },
+    }),
+    {
+      title: 'Latest gate decision',
+      description:
+        'The gate decision of the latest done run of a phase (as check_gates returns it). Reading it evaluates the gate, which the app records like check_gates does.',
+      mimeType: 'application/json',
+    },
+    (uri, vars) =>
+      reading(uri, deps, () => {
+        const raw = single(vars.phase);
+        if (!/^[0-3]$/.test(raw)) {
+          throw new McpError(ErrorCode.InvalidParams, `${uri.href}: phase must be 0, 1, 2 or 3`);
+        }
+        return app.checkGates({ phase: Number(raw) as PhaseId });
+      }),
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * Building tool results: structured content plus a short text summary, and error results whose
+ * text tells the agent what was wrong and what to call next. Nothing internal (stack traces,
+ * SQL, absolute paths) reaches a client.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AppError } from '../app/types.js';
+import type { LogFn } from '../app/log.js';
+import type { RunDetail, RunInfo } from '../app/types.js';
+import type { PhaseSummary, TenantResult } from '../phases/types.js';
+
+/**
+ * Deep copy that JSON can carry: non-finite numbers become null, typed arrays become arrays,
+ * undefined object fields are dropped.
+ */
+export function jsonSafe<T>(value: T): T {
+  return convert(value) as T;
+}
+
+function convert(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>, (x) => convert(x));
+  }
+  if (Array.isArray(value)) return value.map((x) => convert(x));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = convert(v);
+  }
+  return out;
+}
+
+/** A successful result: `structuredContent` and a short human summary. */
+export function ok(structured: object, summary: string): CallToolResult {
+  return {
+    content: [{ type: 'text', text: summary }],
+    structuredContent: jsonSafe(structured) as Record<string, unknown>,
+  };
+}
+
+/** An error result with actionable text. */
+export function fail(text: string): CallToolResult {
+  return { content: [{ type: 'text', text: scrubPaths(text) }], isError: true };
+}
+
+/** Next-step hints per AppError code, appended to the app's message. */
+const HINTS: Record<AppError['code'], string> = {
+  invalid_argument: 'Fix the argument and call the tool again.',
+  not_found:
+    'Call list_tenants for valid tenant ids, or list_runs for run ids (a phase needs a finished run_phase before it can be compared, gated or explained).',
+  conflict:
+    'The resource already exists or is busy: pass replace:true to overwrite imported data, or wait for the running run (get_run) and try again.',
+  limit: 'Reduce the request (fewer tenants, smaller CSV, fewer folds) and try again.',
+  cancelled: 'The work was cancelled; call the tool again to restart it.',
+  internal: '',
+};
+
+/** Maps an error thrown by the app (or anything else) to a tool error result. */
+export function errorResult(tool: string, err: unknown, log: LogFn): CallToolResult {
+  if (err instanceof AppError) {
+    if (err.code === 'internal') {
+      log('error', `${tool}: internal error: ${err.message}`);
+      return fail(`${tool} failed with an internal error; the server log has details.`);
+    }
+    const hint = HINTS[err.code];
+    return fail(`${tool}: ${err.message}${hint ? `\n${hint}` : ''}`);
+  }
+  if (err instanceof Error && (err.name === 'DataError' || err.name === 'RangeError')) {
+    // Input problems reported by the core (bad CSV cell, option out of range): meant for people.
+    return fail(`${tool}: ${err.message}\n${HINTS.invalid_argument}`);
+  }
+  if (isAbort(err)) {
+    return fail(`${tool}: cancelled by the client. ${HINTS.cancelled}`);
+  }
+  log(
+    'error',
+    `${tool}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  return fail(`${tool} failed with an unexpected error; the server log has details.`);
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError');
+}
+
+/**
+ * Replaces absolute filesystem paths by their last segment so that tool text never discloses
+ * the machine's layout (an app message might quote a path the user gave).
+ */
+export function scrubPaths(text: string): string {
+  return text
+    .replace(
+      /(^|[\s'"`(=:])(\/(?:[^\s'"`():/]+\/)+([^\s'"`():/]*))/g,
+      (_m, pre: string, _p, last: string) => `${pre}…/${last}`,
+    )
+    .replace(
+      /(^|[\s'"`(=])([A-Za-z]:\\(?:[^\s'"`():\\]+\\)+([^\s'"`():\\]*))/g,
+      (_m, pre: string, _p, last: string) => `${pre}…\\${last}`,
+    );
+}
+
+/** Runs a tool body, turning any throw into an error result. */
+export async function guarded(
+  tool: string,
+  log: LogFn,
+  body: () => Promise<CallToolResult> | CallToolResult,
+): Promise<CallToolResult> {
+  try {
+    return await body();
+  } catch (err) {
+    return errorResult(tool, err, log);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compact views
+// ---------------------------------------------------------------------------------------------
+
+export interface TenantRow {
+  tenant: string;
+  mean_r2: number;
+  oracle_r2: number | null;
+  passes: boolean;
+  model: string;
+}
+
+export function tenantRow(r: TenantResult): TenantRow {
+  return {
+    tenant: r.tenant,
+    mean_r2: r.mean_r2,
+    oracle_r2: r.oracle_r2,
+    passes: r.passes,
+    model: r.model_kind,
+  };
+}
+
+/** Rows sorted by mean R² descending (non-finite last), ties by tenant id. */
+export function sortedRows(results: TenantResult[]): TenantRow[] {
+  const key = (x: number) => (Number.isFinite(x) ? x : -Infinity);
+  return results
+    .map(tenantRow)
+    .sort(
+      (a, b) =>
+        key(b.mean_r2) - key(a.mean_r2) || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0),
+    );
+}
+
+export function summaryView(s: PhaseSummary | null) {
+  if (!s) return null;
+  return {
+    total: s.total,
+    pass_count: s.pass_count,
+    pass_rate: s.pass_rate,
+    mean_r2: s.mean_r2,
+    mean_oracle_r2: s.mean_oracle_r2,
+    mean_oracle_gap: s.mean_oracle_gap,
+  };
+}
+
+export function runInfoView(r: RunInfo | RunDetail) {
+  return {
+    run_id: r.id,
+    phase: r.phase,
+    status: r.status,
+    cached: r.cached ?? false,
+    tenant_count: r.tenants.length,
+    progress: { done: r.progress.done, total: r.progress.total },
+    created_at: r.created_at,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    seconds: r.seconds,
+    error: r.error === null ? null : scrubPaths(r.error),
+    summary: summaryView(r.summary),
+  };
+}
+
+export function fmtR2(x: number | null | undefined): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : 'n/a';
+}
+
+export function fmtPct(x: number | null | undefined): string {
+  return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a';
+}
+
+/** One line about a finished summary: "mean R² 0.412, 7/20 pass (35%)". */
+export function summaryLine(s: PhaseSummary | null): string {
+  if (!s) return 'no summary yet';
+  return `mean R² ${fmtR2(s.mean_r2)}, ${s.pass_count}/${s.total} pass (${fmtPct(s.pass_rate)})`;
+}

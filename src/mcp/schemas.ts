@@ -1,0 +1,338 @@
+/**
+ * Zod pieces shared by the MCP tools: input parameters (with bounds and messages an agent can act
+ * on) and output shapes (the JSON Schema a client validates `structuredContent` against).
+ *
+ * Shapes the app defines (TenantResult, Explanation, ...) are `looseObject`s so that a field the
+ * app adds later does not make clients reject results; shapes this face builds are strict.
+ * Metrics are `number | null`: JSON cannot carry NaN or Infinity, `jsonSafe` turns them into null.
+ */
+import { z } from 'zod';
+import { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
+
+/** Largest CSV text accepted inline, in characters: the CSV module's own limit (20 MiB). */
+export const MAX_CSV_CHARS = CSV_LIMITS.maxChars;
+/** Largest tenant list a run may name. */
+export const MAX_RUN_TENANTS = 2000;
+
+export const PHASE_VALUES = [0, 1, 2, 3] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+export const phaseInput = z.literal(PHASE_VALUES, {
+  error:
+    'phase must be one of 0, 1, 2, 3 (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill)',
+});
+
+export const tenantInput = z
+  .string({ error: 'tenant must be a string tenant id such as "extreme_ski_gear"' })
+  .regex(
+    TENANT_ID_PATTERN,
+    'tenant must be a tenant id of 1-64 characters from a-z, 0-9, "_" and "-" (e.g. "extreme_ski_gear"); call list_tenants for valid ids',
+  );
+
+export const runIdInput = z
+  .number({ error: 'run_id must be a positive integer run id; call list_runs to find one' })
+  .int('run_id must be a positive integer run id; call list_runs to find one')
+  .min(1, 'run_id must be a positive integer run id; call list_runs to find one');
+
+export const foldsInput = z
+  .number({ error: 'folds must be an integer from 2 to 10' })
+  .int('folds must be an integer from 2 to 10')
+  .min(2, 'folds must be an integer from 2 to 10')
+  .max(10, 'folds must be an integer from 2 to 10');
+
+export const passThresholdInput = z
+  .number({ error: 'pass_threshold must be a number from 0 to 1 (default 0.50)' })
+  .min(0, 'pass_threshold must be a number from 0 to 1 (default 0.50)')
+  .max(1, 'pass_threshold must be a number from 0 to 1 (default 0.50)');
+
+/** A strict object whose unknown keys are reported with the valid parameter names. */
+export function strictInput<S extends z.ZodRawShape>(shape: S) {
+  const valid = Object.keys(shape).join(', ') || '(none)';
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown parameter(s): ${issue.keys.join(', ')}; valid parameters: ${valid}`
+        : undefined,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+// ---------------------------------------------------------------------------------------------
+
+const metric = z.number().nullable();
+const phaseOut = z.literal(PHASE_VALUES);
+export const runStatusOut = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+
+export const tenantRowOut = z
+  .object({
+    tenant: z.string(),
+    mean_r2: metric.describe('Mean out-of-sample R² over the CV test folds'),
+    oracle_r2: metric.describe(
+      'Mean R² of the true expected revenue (synthetic tenants), else null',
+    ),
+    passes: z.boolean().describe('mean_r2 >= the pass threshold (0.50 by default)'),
+    model: z.string().describe('Model kind used (ridge, gbm, blend, ...)'),
+  })
+  .describe('Compact per-tenant result row');
+
+export const summaryOut = z.object({
+  total: z.number().int(),
+  pass_count: z.number().int(),
+  pass_rate: metric,
+  mean_r2: metric,
+  mean_oracle_r2: metric,
+  mean_oracle_gap: metric,
+});
+
+export const progressOut = z.object({ done: z.number().int(), total: z.number().int() });
+
+export const runInfoOut = z.object({
+  run_id: z.number().int(),
+  phase: phaseOut,
+  status: runStatusOut,
+  cached: z.boolean(),
+  tenant_count: z.number().int(),
+  progress: progressOut,
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  seconds: metric,
+  error: z.string().nullable(),
+  summary: summaryOut.nullable(),
+});
+
+const baselineOut = z.looseObject({ rmse: metric, error_ratio: metric });
+const channelParamsOut = z.looseObject({ decay: metric, k_mult: metric, k: metric, s: metric });
+
+export const foldOut = z.looseObject({
+  fold: z.number().int(),
+  train_rows: z.number().int(),
+  test_rows: z.number().int(),
+  test_start: z.string(),
+  test_end: z.string(),
+  r2: metric,
+  train_r2: metric,
+  rmse: metric,
+  mae: metric,
+  mape: metric,
+  nrmse: metric,
+  oracle_r2: metric,
+  alpha: metric,
+  model: z.string(),
+  blend_weight: metric,
+  reason: z.string().nullable(),
+  gbm_trees: z.number().nullable(),
+  channel_params: z.record(z.string(), channelParamsOut).nullable(),
+});
+
+export const tenantResultOut = z.looseObject({
+  tenant: z.string(),
+  phase: phaseOut,
+  model_kind: z.string(),
+  fold_r2: z.array(metric),
+  mean_r2: metric,
+  std_r2: metric,
+  train_r2: metric,
+  rmse: metric,
+  rmse_pct: metric,
+  mae: metric,
+  mape: metric,
+  nrmse: metric,
+  alphas: z.array(metric),
+  feature_names: z.array(z.string()),
+  oracle_r2: metric,
+  oracle_gap: metric,
+  passes: z.boolean(),
+  checks: z.looseObject({
+    fold_std_ok: z.boolean(),
+    rmse_pct_ok: z.boolean(),
+    enough_folds: z.boolean(),
+    beats_baselines: z.boolean(),
+  }),
+  failures: z.array(z.string()),
+  baselines: z.record(z.string(), baselineOut),
+  folds: z.array(foldOut),
+  top_features: z.array(z.looseObject({ feature: z.string(), gain: metric })).nullable(),
+  seconds: metric,
+});
+
+export const tenantInfoOut = z.looseObject({
+  tenant: z.string(),
+  tier: z.enum(['extreme', 'high', 'medium', 'none', 'custom']),
+  category: z.string(),
+  city: z.string(),
+  latitude: metric,
+  longitude: metric,
+  driver: z.enum(['cold', 'heat', 'rain', 'mixed', 'none']),
+  source: z.enum(['builtin', 'generated', 'imported']),
+  rows: z.number().int(),
+  start: z.string(),
+  end: z.string(),
+  frequency: z.enum(['daily', 'weekly']),
+  channels: z.array(z.string()),
+});
+
+const comparisonSideOut = z.looseObject({
+  run_id: z.number().int(),
+  phase: phaseOut,
+  mean_r2: metric,
+  pass_count: z.number().int(),
+  total: z.number().int(),
+});
+
+export const phaseComparisonOut = {
+  a: comparisonSideOut,
+  b: comparisonSideOut,
+  mean_r2_delta: metric,
+  pass_count_delta: z.number().int(),
+  tenants: z.array(
+    z.looseObject({
+      tenant: z.string(),
+      a_r2: metric,
+      b_r2: metric,
+      delta: metric,
+      a_passes: z.boolean(),
+      b_passes: z.boolean(),
+    }),
+  ),
+  newly_passing: z.array(z.string()),
+  newly_failing: z.array(z.string()),
+  regressions: z.array(z.string()),
+  only_in_a: z.array(z.string()),
+  only_in_b: z.array(z.string()),
+  verdict: z.string(),
+};
+
+const decompositionTruthOut = z
+  .looseObject({ contribution: metric, roas: metric, marginal_roas: metric })
+  .nullable();
+
+export const explanationOut = {
+  tenant: z.string(),
+  phase: phaseOut,
+  model_kind: z.string(),
+  rows: z.number().int(),
+  start: z.string(),
+  end: z.string(),
+  channels: z.array(
+    z.looseObject({
+      channel: z.string(),
+      spend: metric,
+      contribution: metric,
+      roas: metric,
+      marginal_roas: metric,
+      share_of_predicted: metric,
+      truth: decompositionTruthOut,
+      roas_error: metric,
+    }),
+  ),
+  weather_states: z.array(
+    z.looseObject({
+      state: z.string(),
+      variable: z.string(),
+      definition: z.string(),
+      rows: z.number().int(),
+      channels: z.array(
+        z.looseObject({
+          channel: z.string(),
+          spend: metric,
+          contribution: metric,
+          roas: metric,
+          marginal_roas: metric,
+          true_roas: metric,
+          roas_error: metric,
+        }),
+      ),
+    }),
+  ),
+  response_curves: z.array(
+    z.looseObject({
+      channel: z.string(),
+      spend_levels: z.array(metric),
+      contribution: z.array(metric),
+      by_state: z.record(z.string(), z.array(metric)),
+      true_contribution: z.array(metric).nullable(),
+    }),
+  ),
+  channel_params: z.record(z.string(), channelParamsOut).nullable(),
+  notes: z.array(z.string()),
+};
+
+export const importResultOut = {
+  tenant: z.string(),
+  rows: z.number().int(),
+  frequency: z.string(),
+  start: z.string(),
+  end: z.string(),
+  channels: z.array(z.string()),
+  weather: z.array(z.string()),
+  controls: z.array(z.string()),
+  target: z.string(),
+  content_hash: z.string(),
+  replaced: z.boolean(),
+  warnings: z.array(z.string()),
+};
+
+const successCriterionOut = z.looseObject({
+  name: z.string(),
+  target: z.string(),
+  actual: metric,
+  passed: z.boolean().nullable(),
+  detail: z.string(),
+});
+
+const escalationCriterionOut = z.looseObject({
+  name: z.string(),
+  triggered: z.boolean(),
+  evidence: z.string(),
+  tenants: z.array(z.string()),
+  severity: z.enum(['high', 'medium']),
+  recommended_next_step: z.string(),
+});
+
+export const escalationOut = z.looseObject({
+  reason: z.string(),
+  evidence: z.array(z.string()),
+  recommended_next_step: z.string(),
+  severity: z.enum(['high', 'medium']),
+  criteria: z.array(z.string()),
+});
+
+const phaseFiguresOut = z
+  .looseObject({
+    phase: phaseOut,
+    total: z.number().int(),
+    pass_count: z.number().int(),
+    mean_r2: metric,
+  })
+  .nullable();
+
+/** The gate decision as the app returns it (src/gates/types.ts GateDecision). */
+export const gateDecisionOut = z.looseObject({
+  phase: phaseOut,
+  decision: z.string().describe('e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE'),
+  count_decision: z.string(),
+  next_step: z.string(),
+  reasons: z.array(z.string()),
+  pass_count: z.number().int(),
+  total: z.number().int(),
+  pass_rate: metric,
+  mean_r2: metric,
+  passing_tenants: z.array(z.string()),
+  thresholds: z.looseObject({
+    pass_r2: metric,
+    counts: z.record(z.string(), z.number()),
+    rules: z.array(z.looseObject({ name: z.string(), count: z.number() })),
+  }),
+  scaling_note: z.string().nullable(),
+  success_criteria: z.array(successCriterionOut),
+  escalation_criteria: z.array(escalationCriterionOut),
+  escalation: escalationOut.nullable(),
+  extended_checks: z.looseObject({ note: z.string() }),
+  previous: phaseFiguresOut,
+  baseline: phaseFiguresOut,
+});

@@ -1,0 +1,70 @@
+/** Tool `check_gates`: the plan's decision after a phase (proceed, sufficient, success, escalate). */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { GateDecision } from '../../gates/types.js';
+import type { ToolDeps } from '../deps.js';
+import { fmtPct, fmtR2, guarded, ok } from '../results.js';
+import {
+  gateDecisionOut,
+  passThresholdInput,
+  phaseInput,
+  runIdInput,
+  strictInput,
+} from '../schemas.js';
+
+const inputSchema = strictInput({
+  phase: phaseInput.describe('Phase whose gate to evaluate (0 records the baseline)'),
+  run_id: runIdInput
+    .optional()
+    .describe('A specific done run of that phase (default: its latest done run)'),
+  pass_threshold: passThresholdInput
+    .optional()
+    .describe('Mean R² a tenant needs to pass, 0-1 (default 0.50)'),
+});
+
+/** Short text of a decision: verdict, figures, failed criteria, escalation. */
+export function gateText(g: GateDecision): string {
+  const lines = [
+    `Phase ${g.phase} gate: ${g.decision} — ${g.pass_count}/${g.total} pass (${fmtPct(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
+    `Next: ${g.next_step}`,
+  ];
+  for (const r of g.reasons) lines.push(`- ${r}`);
+  const unmet = g.success_criteria.filter((c) => c.passed === false);
+  if (unmet.length)
+    lines.push(`Unmet success criteria: ${unmet.map((c) => `${c.name} (${c.target})`).join(', ')}`);
+  if (g.escalation)
+    lines.push(
+      `ESCALATION (${g.escalation.severity}): ${g.escalation.reason} — ${g.escalation.recommended_next_step}`,
+    );
+  return lines.join('\n');
+}
+
+export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'check_gates',
+    {
+      title: 'Check a phase gate',
+      description:
+        "Apply the modeling plan's gate to a done phase run: the decision (e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE), the reasons, every success and escalation criterion with its figures, and the escalation if any. " +
+        'A tenant passes at mean out-of-sample R² >= 0.50 (5-fold expanding-window CV); count rules are scaled when there are not 20 tenants. ' +
+        'Needs a done run of the phase (run_phase first). The decision is recorded in the store.',
+      inputSchema,
+      outputSchema: gateDecisionOut,
+      annotations: {
+        title: 'Check a phase gate',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      guarded('check_gates', log, () => {
+        const g: GateDecision = app.checkGates({
+          phase: args.phase,
+          runId: args.run_id,
+          passThreshold: args.pass_threshold,
+        });
+        return ok(g, gateText(g));
+      }),
+  );
+}

@@ -1,0 +1,74 @@
+/** Tool `compare_phases`: per-tenant R² deltas between two phases or runs. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { PhaseId } from '../../phases/types.js';
+import type { ToolDeps } from '../deps.js';
+import { fmtR2, guarded, ok } from '../results.js';
+import { phaseComparisonOut, phaseInput, runIdInput } from '../schemas.js';
+
+function sideInput(name: 'a' | 'b') {
+  const msg = `${name} must be a phase number 0-3, {"phase": 0-3} (its latest done run) or {"run_id": id} (list_runs shows ids)`;
+  return z.union(
+    [
+      phaseInput,
+      z.strictObject({ phase: phaseInput.describe('Latest done run of this phase') }),
+      z.strictObject({ run_id: runIdInput.describe('A specific run') }),
+    ],
+    { error: msg },
+  );
+}
+
+type Side = z.infer<ReturnType<typeof sideInput>>;
+
+function toRef(s: Side): { phase?: PhaseId; runId?: number } {
+  if (typeof s === 'number') return { phase: s };
+  if ('run_id' in s) return { runId: s.run_id };
+  return { phase: s.phase };
+}
+
+const inputSchema = z.strictObject(
+  {
+    a: sideInput('a').describe('The earlier side: a phase (1 or {"phase": 1}) or {"run_id": 12}'),
+    b: sideInput('b').describe('The later side, same forms; deltas are b - a'),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown parameter(s): ${issue.keys.join(', ')}; valid parameters: a, b`
+        : undefined,
+  },
+);
+
+export function registerComparePhases(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'compare_phases',
+    {
+      title: 'Compare two phases',
+      description:
+        'Compare two phase runs tenant by tenant: mean R² and pass-count deltas (b - a), newly passing and newly failing tenants, regressions (R² drop > 0.01) and a verdict. ' +
+        'Each side is a phase (its latest done run) or a run id. Both runs must exist and be done: call run_phase first.',
+      inputSchema,
+      outputSchema: phaseComparisonOut,
+      annotations: {
+        title: 'Compare two phases',
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      guarded('compare_phases', log, () => {
+        const c = app.comparePhases(toRef(args.a), toRef(args.b));
+        const sign = (x: number) => (x >= 0 ? '+' : '') + fmtR2(x);
+        const lines = [
+          `Phase ${c.a.phase} (run ${c.a.run_id}) → phase ${c.b.phase} (run ${c.b.run_id}): mean R² ${fmtR2(c.a.mean_r2)} → ${fmtR2(c.b.mean_r2)} (${sign(c.mean_r2_delta)}), passing ${c.a.pass_count}/${c.a.total} → ${c.b.pass_count}/${c.b.total}.`,
+          c.verdict,
+        ];
+        if (c.newly_passing.length) lines.push(`Newly passing: ${c.newly_passing.join(', ')}`);
+        if (c.newly_failing.length) lines.push(`Newly failing: ${c.newly_failing.join(', ')}`);
+        if (c.regressions.length) lines.push(`Regressions: ${c.regressions.join(', ')}`);
+        return ok(c, lines.join('\n'));
+      }),
+  );
+}

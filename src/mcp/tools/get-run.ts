@@ -1,0 +1,79 @@
+/** Tool `get_run`: status, progress and (paged) results of one stored run. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { ToolDeps } from '../deps.js';
+import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
+import { runIdInput, runInfoOut, strictInput, tenantRowOut } from '../schemas.js';
+
+const inputSchema = strictInput({
+  run_id: runIdInput.describe('Run id from run_phase or list_runs'),
+  results_offset: z
+    .number({ error: 'results_offset must be an integer >= 0' })
+    .int('results_offset must be an integer >= 0')
+    .min(0, 'results_offset must be an integer >= 0')
+    .default(0)
+    .describe('First result row to return (rows are sorted by mean R² descending)'),
+  results_limit: z
+    .number({ error: 'results_limit must be an integer from 1 to 500' })
+    .int('results_limit must be an integer from 1 to 500')
+    .min(1, 'results_limit must be an integer from 1 to 500')
+    .max(500, 'results_limit must be an integer from 1 to 500')
+    .default(100)
+    .describe('How many result rows to return, 1-500 (default 100)'),
+});
+
+const outputSchema = {
+  ...runInfoOut.shape,
+  tenants: z.array(z.string()).describe('Tenants of the run (first 200)'),
+  results: z.array(tenantRowOut).describe('One page of per-tenant rows (empty until done)'),
+  results_total: z.number().int(),
+  next_results_offset: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Offset of the next page, null at the end'),
+};
+
+export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'get_run',
+    {
+      title: 'Get a run',
+      description:
+        'Status, progress and summary of one phase run, with its per-tenant rows (tenant, mean_r2, oracle_r2, passes, model) once done, paged by results_offset/results_limit. ' +
+        "Use it to poll a run started with run_phase wait:false, or to reread an earlier run; train_tenant gives one tenant's full detail.",
+      inputSchema,
+      outputSchema,
+      annotations: {
+        title: 'Get a run',
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      guarded('get_run', log, () => {
+        const run = app.getRun(args.run_id);
+        const rows = sortedRows(run.results);
+        const page = rows.slice(args.results_offset, args.results_offset + args.results_limit);
+        const end = args.results_offset + page.length;
+        const info = runInfoView(run);
+        const state =
+          run.status === 'done'
+            ? summaryLine(run.summary)
+            : `${run.progress.done}/${run.progress.total} tenants${run.error ? ` — ${info.error}` : ''}`;
+        return ok(
+          {
+            ...info,
+            tenants: run.tenants.slice(0, 200),
+            results: page,
+            results_total: rows.length,
+            next_results_offset: end < rows.length ? end : null,
+          },
+          `Run ${run.id} phase ${run.phase}: ${run.status}, ${state}.` +
+            (run.status === 'running' || run.status === 'queued' ? ' Poll again shortly.' : ''),
+        );
+      }),
+  );
+}

@@ -1,0 +1,112 @@
+/** Tool `import_tenant_data`: adds (or replaces) a tenant from CSV text or an allowed file. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { ImportRequest } from '../../app/types.js';
+import type { ToolDeps } from '../deps.js';
+import { fail, guarded, ok } from '../results.js';
+import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+
+const column = z
+  .string({ error: 'column names must be strings' })
+  .min(1, 'column names must be 1-128 characters')
+  .max(128, 'column names must be 1-128 characters');
+const columns = (what: string) =>
+  z
+    .array(column)
+    .max(64, `${what} may list at most 64 columns`)
+    .optional()
+    .describe(`Columns to use as ${what} (replaces inference for this role)`);
+
+const rolesInput = strictInput({
+  date_column: column
+    .optional()
+    .describe('Date column (ISO YYYY-MM-DD); default: inferred ("date")'),
+  target: column.optional().describe('Revenue column to model; default: inferred ("revenue")'),
+  spend_columns: columns('spend (one channel per column, e.g. meta_spend)'),
+  weather_columns: columns('weather (e.g. temperature_c, precipitation_mm)'),
+  control_columns: columns('other numeric controls'),
+  ignore_columns: columns('ignored'),
+});
+
+const inputSchema = strictInput({
+  tenant: tenantInput.describe('Id for the imported tenant: 1-64 chars of a-z, 0-9, "_", "-"'),
+  csv: z
+    .string({ error: 'csv must be the CSV text as a string' })
+    .min(1, 'csv is empty')
+    .max(
+      MAX_CSV_CHARS,
+      `csv is larger than the ${MAX_CSV_CHARS / 1048576} MiB limit; save it to a file in an allowed directory and pass path instead`,
+    )
+    .optional()
+    .describe(
+      'The CSV text (header row, one row per day or week), at most 20 MiB. Give csv or path, not both',
+    ),
+  path: z
+    .string({ error: 'path must be a string' })
+    .min(1, 'path is empty')
+    .max(4096, 'path is too long')
+    .optional()
+    .describe(
+      "A CSV file inside one of the directories listed in the server's WV_MMM_IMPORT_DIRS (colon-separated). Give csv or path, not both",
+    ),
+  roles: rolesInput
+    .optional()
+    .describe('Column roles when the header names are not the standard ones'),
+  replace: z
+    .boolean({ error: 'replace must be true or false' })
+    .default(false)
+    .describe(
+      'Overwrite an imported tenant with the same id (its stored results no longer match the data)',
+    ),
+});
+
+export function registerImportTenantData(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'import_tenant_data',
+    {
+      title: 'Import tenant data',
+      description:
+        'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text (at most 20 MiB) or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS). ' +
+        'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
+        'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
+      inputSchema,
+      outputSchema: importResultOut,
+      annotations: {
+        title: 'Import tenant data',
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      guarded('import_tenant_data', log, () => {
+        if ((args.csv === undefined) === (args.path === undefined)) {
+          return fail(
+            'import_tenant_data: pass exactly one of csv (the CSV text, at most 20 MiB) or path (a file inside a directory listed in WV_MMM_IMPORT_DIRS).',
+          );
+        }
+        const req: ImportRequest = { tenant: args.tenant, replace: args.replace };
+        if (args.csv !== undefined) req.csv = args.csv;
+        if (args.path !== undefined) req.path = args.path;
+        if (args.roles) {
+          const r = args.roles;
+          req.roles = {
+            dateColumn: r.date_column,
+            target: r.target,
+            spendColumns: r.spend_columns,
+            weatherColumns: r.weather_columns,
+            controlColumns: r.control_columns,
+            ignoreColumns: r.ignore_columns,
+          };
+        }
+        const res = app.importTenantData(req);
+        const lines = [
+          `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}.`,
+          `Next: train_tenant {"tenant": "${res.tenant}", "phase": 1}.`,
+        ];
+        if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
+        return ok(res, lines.join('\n'));
+      }),
+  );
+}

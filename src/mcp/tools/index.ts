@@ -1,0 +1,40 @@
+/** Registers every tool: one module per tool. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolDeps } from '../deps.js';
+import { registerCancelRun } from './cancel-run.js';
+import { registerCheckGates } from './check-gates.js';
+import { registerComparePhases } from './compare-phases.js';
+import { registerExplainTenant } from './explain-tenant.js';
+import { registerGetRun } from './get-run.js';
+import { registerImportTenantData } from './import-tenant-data.js';
+import { registerListRuns } from './list-runs.js';
+import { registerListTenants } from './list-tenants.js';
+import { registerRunPhase } from './run-phase.js';
+import { registerTrainTenant } from './train-tenant.js';
+
+/** Tool names in the order they are listed (the workflow order). */
+export const TOOL_NAMES = [
+  'list_tenants',
+  'run_phase',
+  'get_run',
+  'list_runs',
+  'cancel_run',
+  'check_gates',
+  'compare_phases',
+  'explain_tenant',
+  'train_tenant',
+  'import_tenant_data',
+] as const;
+
+export function registerTools(server: McpServer, deps: ToolDeps): void {
+  registerListTenants(server, deps);
+  registerRunPhase(server, deps);
+  registerGetRun(server, deps);
+  registerListRuns(server, deps);
+  registerCancelRun(server, deps);
+  registerCheckGates(server, deps);
+  registerComparePhases(server, deps);
+  registerExplainTenant(server, deps);
+  registerTrainTenant(server, deps);
+  registerImportTenantData(server, deps);
+}

@@ -1,0 +1,185 @@
+/** Tool `run_phase`: runs one phase over all (or some) tenants, optionally in the background. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { GateDecision } from '../../gates/types.js';
+import type { RunDetail } from '../../app/types.js';
+import type { ToolDeps } from '../deps.js';
+import { forwardProgress } from '../progress.js';
+import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
+import {
+  foldsInput,
+  gateDecisionOut,
+  MAX_RUN_TENANTS,
+  phaseInput,
+  progressOut,
+  runStatusOut,
+  strictInput,
+  summaryOut,
+  tenantInput,
+  tenantRowOut,
+} from '../schemas.js';
+
+/** Rows returned inline; get_run pages through the rest. */
+export const INLINE_ROWS = 200;
+
+const inputSchema = strictInput({
+  phase: phaseInput.describe(
+    'Phase: 0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation',
+  ),
+  tenants: z
+    .array(tenantInput)
+    .min(1, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
+    .max(MAX_RUN_TENANTS, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
+    .optional()
+    .describe('Tenant ids to run (default: every tenant list_tenants shows), at most 2000'),
+  folds: foldsInput
+    .optional()
+    .describe('Expanding-window CV folds, 2-10 (default 5; the pass bar is defined for 5)'),
+  force: z
+    .boolean({ error: 'force must be true or false' })
+    .default(false)
+    .describe('Recompute even when the same run (phase, tenants, data, options) is stored'),
+  wait: z
+    .boolean({ error: 'wait must be true or false' })
+    .default(true)
+    .describe(
+      'true: return when the run finishes (with progress notifications); false: return the run id at once and poll get_run',
+    ),
+});
+
+const outputSchema = {
+  run_id: z.number().int(),
+  phase: z.literal([0, 1, 2, 3]),
+  status: runStatusOut,
+  cached: z.boolean().describe('Served from the store without recomputing'),
+  progress: progressOut,
+  summary: summaryOut.nullable().describe('Null until the run is done'),
+  rows: z.array(tenantRowOut).describe('Per-tenant rows sorted by mean R² descending (first 200)'),
+  rows_total: z.number().int(),
+  gate: gateDecisionOut.nullable().describe('Gate decision for a done run (see check_gates)'),
+  error: z.string().nullable(),
+  next_step: z.string(),
+};
+
+export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'run_phase',
+    {
+      title: 'Run a phase over tenants',
+      description:
+        'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
+        'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
+        'Phases 2-3 over 20 tenants take minutes: pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
+        'Cancelling a waiting call cancels the run. At most 2000 tenants.',
+      inputSchema,
+      outputSchema,
+      annotations: {
+        title: 'Run a phase over tenants',
+        readOnlyHint: false,
+        destructiveHint: false,
+        // With force:true a repeated call stores a new run, so the call is not idempotent in general.
+        idempotentHint: false,
+        openWorldHint: false,
+      },
+    },
+    (args, extra) =>
+      guarded('run_phase', log, async () => {
+        const req = {
+          phase: args.phase,
+          tenants: args.tenants,
+          config: args.folds !== undefined ? { folds: args.folds } : undefined,
+          force: args.force,
+        };
+        if (!args.wait) {
+          // Detached: the request's signal and progress token die with this response.
+          const handle = app.startPhaseRun(req);
+          handle.done.catch((err: unknown) => {
+            log(
+              'warning',
+              `run ${handle.runId} ended with an error: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          });
+          const info = runInfoView(app.getRun(handle.runId));
+          return ok(
+            {
+              run_id: handle.runId,
+              phase: args.phase,
+              status: info.status,
+              cached: handle.cached,
+              progress: info.progress,
+              summary: info.summary,
+              rows: [],
+              rows_total: 0,
+              gate: null,
+              error: info.error,
+              next_step: `Call get_run with run_id ${handle.runId} until status is done, then check_gates.`,
+            },
+            `Run ${handle.runId} (phase ${args.phase}) started in the background: ${info.status}, ${info.progress.done}/${info.progress.total} tenants. Poll get_run {"run_id": ${handle.runId}}.`,
+          );
+        }
+        const progress = forwardProgress(extra);
+        let detail: RunDetail;
+        let cached: boolean;
+        try {
+          const handle = app.startPhaseRun(req, {
+            onProgress: progress.onProgress,
+            signal: extra.signal,
+          });
+          cached = handle.cached;
+          detail = await handle.done;
+        } finally {
+          progress.stop();
+        }
+        return finishedRun(detail, cached, { app, log });
+      }),
+  );
+}
+
+/** The result of a run that has settled (done, failed or cancelled). */
+function finishedRun(detail: RunDetail, cached: boolean, { app, log }: ToolDeps) {
+  const rows = sortedRows(detail.results);
+  const info = runInfoView(detail);
+  let gate: GateDecision | null = null;
+  let gateNote = '';
+  if (detail.status === 'done') {
+    try {
+      gate = app.checkGates({ phase: detail.phase, runId: detail.id });
+    } catch (err) {
+      log(
+        'warning',
+        `gates for run ${detail.id}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      gateNote = ' (gate decision unavailable: call check_gates)';
+    }
+  }
+  const next =
+    detail.status !== 'done'
+      ? `The run is ${detail.status}; call run_phase again (force:true to recompute) or list_runs to see earlier runs.`
+      : gate
+        ? gate.next_step
+        : `Call check_gates with phase ${detail.phase}.`;
+  const lines = [
+    `Run ${detail.id} phase ${detail.phase} ${detail.status}${cached ? ' (served from store)' : ''}: ${summaryLine(detail.summary)}.`,
+  ];
+  if (gate) lines.push(`Gate: ${gate.decision} — ${gate.next_step}`);
+  else if (gateNote) lines.push(gateNote.trim());
+  if (detail.error) lines.push(`Error: ${info.error}`);
+  const worst = rows.filter((r) => !r.passes).slice(-3);
+  if (worst.length > 0) lines.push(`Lowest failing: ${worst.map((r) => r.tenant).join(', ')}`);
+  return ok(
+    {
+      run_id: detail.id,
+      phase: detail.phase,
+      status: detail.status,
+      cached: cached || info.cached,
+      progress: info.progress,
+      summary: info.summary,
+      rows: rows.slice(0, INLINE_ROWS),
+      rows_total: rows.length,
+      gate,
+      error: info.error,
+      next_step: next,
+    },
+    lines.join('\n'),
+  );
+}

@@ -1,0 +1,97 @@
+/** Tool `train_tenant`: cross-validates one tenant's model for one phase. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { PhaseConfig } from '../../app/types.js';
+import type { ToolDeps } from '../deps.js';
+import { forwardProgress } from '../progress.js';
+import { fmtR2, guarded, ok } from '../results.js';
+import { foldsInput, phaseInput, strictInput, tenantInput, tenantResultOut } from '../schemas.js';
+
+export const alphasInput = z
+  .array(
+    z
+      .number({ error: 'each alpha must be a number from 1e-6 to 1e6' })
+      .min(1e-6, 'each alpha must be a number from 1e-6 to 1e6')
+      .max(1e6, 'each alpha must be a number from 1e-6 to 1e6'),
+  )
+  .min(1, 'alphas must list 1 to 50 Ridge penalties')
+  .max(50, 'alphas must list 1 to 50 Ridge penalties');
+
+export const modelOptionsInput = strictInput({
+  folds: foldsInput
+    .optional()
+    .describe(
+      'Number of expanding-window CV folds, 2-10 (default 5; the pass bar is defined for 5)',
+    ),
+  calendar: z
+    .boolean({ error: 'calendar must be true or false' })
+    .optional()
+    .describe('Add calendar features (weekday, holidays, season); default chosen by the phase'),
+  alphas: alphasInput
+    .optional()
+    .describe(
+      'Ridge penalty grid to tune over on training rows (phase 1+), 1-50 values in [1e-6, 1e6]',
+    ),
+});
+
+/** Phase options as the app wants them. */
+export function toConfig(
+  o: z.infer<typeof modelOptionsInput> | undefined,
+): PhaseConfig | undefined {
+  if (!o) return undefined;
+  const config: PhaseConfig = {};
+  if (o.folds !== undefined) config.folds = o.folds;
+  if (o.calendar !== undefined) config.calendar = o.calendar;
+  if (o.alphas !== undefined) config.alphas = o.alphas;
+  return config;
+}
+
+const inputSchema = strictInput({
+  tenant: tenantInput.describe('Tenant id, e.g. "extreme_ski_gear" (list_tenants shows all)'),
+  phase: phaseInput.describe(
+    'Phase: 0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation',
+  ),
+  options: modelOptionsInput
+    .optional()
+    .describe('Optional modeling options; omit for the phase defaults'),
+});
+
+export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'train_tenant',
+    {
+      title: 'Train one tenant',
+      description:
+        "Cross-validate one tenant's model for one phase (5-fold expanding-window CV by default) and return the full result: per-fold R², RMSE, baselines, checks and why it fails. " +
+        'Use it to look at a single tenant in depth; use run_phase for all tenants. Results are cached by tenant, data and options, so repeating a call is cheap. ' +
+        'Phases 2-3 take seconds per tenant. Sends progress when a progress token is given; cancelling the request stops the work.',
+      inputSchema,
+      outputSchema: tenantResultOut,
+      annotations: {
+        title: 'Train one tenant',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args, extra) =>
+      guarded('train_tenant', log, async () => {
+        const progress = forwardProgress(extra);
+        try {
+          const r = await app.trainTenant(
+            { tenant: args.tenant, phase: args.phase, config: toConfig(args.options) },
+            { onProgress: progress.onProgress, signal: extra.signal },
+          );
+          const verdict = r.passes ? 'PASS' : 'FAIL';
+          const lines = [
+            `${r.tenant} phase ${r.phase} (${r.model_kind}): mean R² ${fmtR2(r.mean_r2)} ± ${fmtR2(r.std_r2)} over ${r.fold_r2.length} folds, oracle ${fmtR2(r.oracle_r2)} — ${verdict}`,
+          ];
+          if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
+          return ok(r, lines.join('\n'));
+        } finally {
+          progress.stop();
+        }
+      }),
+  );
+}

@@ -1,0 +1,58 @@
+/** One entry point for every phase: the app layer and the workers call these. */
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { explainPhase as explainWithFinalModel } from './explain.js';
+import { trainLinearPhase } from './linear.js';
+import { trainPhase2 } from './phase2.js';
+import { trainPhase3 } from './phase3.js';
+import type { Explanation, PhaseId, TenantResult } from './types.js';
+
+export * from './types.js';
+
+export interface PhaseRunConfig {
+  folds?: number;
+  gap?: number;
+  calendar?: boolean;
+  alphas?: number[];
+  passThreshold?: number;
+  blend?: 'rule' | 'tuned';
+  seed?: number;
+}
+
+/** Trains one tenant through one phase under time-series CV; oracle figures for synthetic tenants. */
+export function trainPhase(
+  series: TenantSeries,
+  phase: PhaseId,
+  config: PhaseRunConfig,
+  synthetic: SyntheticTenant | null,
+): TenantResult {
+  const oracle = synthetic ? { expected: synthetic.truth.expected } : undefined;
+  const common = {
+    folds: config.folds,
+    gap: config.gap,
+    calendar: config.calendar,
+    alphas: config.alphas,
+    passThreshold: config.passThreshold,
+    oracle,
+  };
+  switch (phase) {
+    case 0:
+    case 1:
+      return trainLinearPhase(series, { phase, ...common });
+    case 2:
+      return trainPhase2(series, { ...common, blend: config.blend, seed: config.seed });
+    case 3:
+      return trainPhase3(series, { ...common, blend: config.blend, seed: config.seed });
+    default:
+      throw new RangeError(`phase must be 0, 1, 2 or 3 (got ${String(phase)})`);
+  }
+}
+
+/** Contributions, ROAS, weather-conditional ROAS and response curves of a phase's model. */
+export function explainPhase(
+  series: TenantSeries,
+  phase: PhaseId,
+  config: PhaseRunConfig,
+  synthetic: SyntheticTenant | null,
+): Explanation {
+  return explainWithFinalModel(series, phase, config, synthetic);
+}

@@ -1,0 +1,179 @@
+/**
+ * Shared assembly of a tenant's phase result from per-fold predictions: metrics, pass bar,
+ * extended checks, baseline comparison and human-readable failures. Phases 0-3 all feed it.
+ */
+import { BASELINE_NAMES, type BaselineName } from '../core/baselines.js';
+import type { Fold } from '../core/folds.js';
+import { mae, mape, mean, nrmse, populationStd, r2, rmse } from '../core/metrics.js';
+import type { TenantSeries } from '../core/types.js';
+import type {
+  BaselineComparison,
+  ChannelParams,
+  FoldResult,
+  ModelKind,
+  PhaseId,
+  TenantResult,
+} from './types.js';
+
+/** Pass bar: mean test-fold R² at or above this passes. */
+export const PASS_THRESHOLD = 0.5;
+/** Extended checks: population std of fold R² at most this. */
+export const MAX_FOLD_R2_STD = 0.15;
+/** Extended checks: mean fold RMSE at most this percent of mean test revenue. */
+export const MAX_RMSE_PCT = 20;
+/** Extended checks: at least this many folds. */
+export const MIN_FOLDS = 3;
+/** Extended checks: baseline RMSE / model RMSE at least this for every baseline. */
+export const MIN_BASELINE_RATIO = 1.1;
+
+/** What a phase computed on one outer fold. */
+export interface FoldEvaluation {
+  fold: Fold;
+  /** Model predictions for the test rows [testStart, testEnd). */
+  predicted: Float64Array;
+  /** R² on the fold's own training rows (the overfit gap is train_r2 - r2). */
+  trainR2: number;
+  alpha: number | null;
+  model: ModelKind;
+  blendWeight?: number | null;
+  reason?: string | null;
+  gbmTrees?: number | null;
+  channelParams?: Record<string, ChannelParams> | null;
+  /** Baseline forecasts for the same test rows (core/baselines.ts baselineForecasts). */
+  baselines: Record<BaselineName, Float64Array>;
+}
+
+export interface AssembleInput {
+  series: TenantSeries;
+  phase: PhaseId;
+  modelKind: string;
+  featureNames: string[];
+  evaluations: FoldEvaluation[];
+  /** Noise-free expected target per row (synthetic tenants): oracle R² per fold. */
+  oracleExpected?: Float64Array;
+  passThreshold?: number;
+  seconds: number;
+  topFeatures?: { feature: string; gain: number }[] | null;
+}
+
+const fmt2 = (x: number): string => x.toFixed(2);
+
+/**
+ * Builds the TenantResult. Tenant-level rmse / mae / mape / nrmse / train_r2 are means over folds;
+ * rmse_pct = 100 * mean fold RMSE / mean actual over all test rows; std_r2 is the population std
+ * of fold R²; baseline rmse is its mean fold RMSE and error_ratio = baseline rmse / model rmse.
+ */
+export function assembleTenantResult(input: AssembleInput): TenantResult {
+  const { series, evaluations } = input;
+  const y = series.target;
+  const threshold = input.passThreshold ?? PASS_THRESHOLD;
+  if (evaluations.length === 0) throw new RangeError('no fold evaluations to assemble');
+  if (input.oracleExpected && input.oracleExpected.length !== y.length) {
+    throw new RangeError(
+      `oracle expected has ${input.oracleExpected.length} rows but the target has ${y.length}`,
+    );
+  }
+  const folds: FoldResult[] = [];
+  const baselineRmse: Record<BaselineName, number[]> = {
+    training_mean: [],
+    same_weekday_last_week: [],
+    spend_only_linear: [],
+  };
+  let testSum = 0;
+  let testCount = 0;
+  for (const ev of evaluations) {
+    const { fold } = ev;
+    const actual = y.subarray(fold.testStart, fold.testEnd);
+    if (ev.predicted.length !== actual.length) {
+      throw new RangeError(
+        `fold ${fold.index}: ${ev.predicted.length} predictions for ${actual.length} test rows`,
+      );
+    }
+    for (let i = 0; i < actual.length; i++) testSum += actual[i];
+    testCount += actual.length;
+    for (const b of BASELINE_NAMES) baselineRmse[b].push(rmse(actual, ev.baselines[b]));
+    const oracle = input.oracleExpected
+      ? r2(actual, input.oracleExpected.subarray(fold.testStart, fold.testEnd))
+      : null;
+    folds.push({
+      fold: fold.index,
+      train_rows: fold.trainEnd,
+      test_rows: actual.length,
+      test_start: series.dates[fold.testStart],
+      test_end: series.dates[fold.testEnd - 1],
+      r2: r2(actual, ev.predicted),
+      train_r2: ev.trainR2,
+      rmse: rmse(actual, ev.predicted),
+      mae: mae(actual, ev.predicted),
+      mape: mape(actual, ev.predicted),
+      nrmse: nrmse(actual, ev.predicted),
+      oracle_r2: oracle,
+      alpha: ev.alpha,
+      model: ev.model,
+      blend_weight: ev.blendWeight ?? null,
+      reason: ev.reason ?? null,
+      gbm_trees: ev.gbmTrees ?? null,
+      channel_params: ev.channelParams ?? null,
+    });
+  }
+  const foldR2 = folds.map((f) => f.r2);
+  const meanR2 = mean(foldR2);
+  const stdR2 = populationStd(foldR2);
+  const modelRmse = mean(folds.map((f) => f.rmse));
+  const rmsePct = (100 * modelRmse) / (testSum / testCount);
+  const oracleR2 = input.oracleExpected ? mean(folds.map((f) => f.oracle_r2 as number)) : null;
+
+  const baselines = {} as Record<BaselineName, BaselineComparison>;
+  for (const b of BASELINE_NAMES) {
+    const bRmse = mean(baselineRmse[b]);
+    baselines[b] = { rmse: bRmse, error_ratio: bRmse / modelRmse };
+  }
+
+  const passes = meanR2 >= threshold;
+  const checks = {
+    fold_std_ok: stdR2 <= MAX_FOLD_R2_STD,
+    rmse_pct_ok: rmsePct <= MAX_RMSE_PCT,
+    enough_folds: folds.length >= MIN_FOLDS,
+    beats_baselines: BASELINE_NAMES.every((b) => baselines[b].error_ratio >= MIN_BASELINE_RATIO),
+  };
+  const failures: string[] = [];
+  if (!passes) failures.push(`mean R² ${fmt2(meanR2)} < ${fmt2(threshold)}`);
+  if (!checks.fold_std_ok) failures.push(`fold R² std ${fmt2(stdR2)} > ${fmt2(MAX_FOLD_R2_STD)}`);
+  if (!checks.rmse_pct_ok) {
+    failures.push(`RMSE ${rmsePct.toFixed(1)}% of mean ${series.targetName} > ${MAX_RMSE_PCT}%`);
+  }
+  if (!checks.enough_folds) failures.push(`${folds.length} folds < ${MIN_FOLDS}`);
+  for (const b of BASELINE_NAMES) {
+    if (!(baselines[b].error_ratio >= MIN_BASELINE_RATIO)) {
+      failures.push(
+        `error ratio vs ${b} ${fmt2(baselines[b].error_ratio)} < ${fmt2(MIN_BASELINE_RATIO)}`,
+      );
+    }
+  }
+
+  return {
+    tenant: series.tenant,
+    phase: input.phase,
+    model_kind: input.modelKind,
+    fold_r2: foldR2,
+    mean_r2: meanR2,
+    std_r2: stdR2,
+    train_r2: mean(folds.map((f) => f.train_r2)),
+    rmse: modelRmse,
+    rmse_pct: rmsePct,
+    mae: mean(folds.map((f) => f.mae)),
+    mape: mean(folds.map((f) => f.mape)),
+    nrmse: mean(folds.map((f) => f.nrmse)),
+    alphas: folds.map((f) => f.alpha),
+    feature_names: input.featureNames,
+    oracle_r2: oracleR2,
+    oracle_gap: oracleR2 === null ? null : meanR2 - oracleR2,
+    passes,
+    checks,
+    failures,
+    baselines,
+    folds,
+    top_features: input.topFeatures ?? null,
+    seconds: input.seconds,
+  };
+}

@@ -1,0 +1,70 @@
+/** Content hashes and canonical JSON, used for dataset identity and run cache keys. */
+
+import { createHash } from 'node:crypto';
+
+/** sha256 of the UTF-8 text, lowercase hex. */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * JSON with object keys sorted at every level, so equal values give equal text (and hashes).
+ * Rejects values JSON cannot represent faithfully (non-finite numbers, functions, bigint).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonicalize(value, '$'));
+}
+
+function canonicalize(value: unknown, path: string): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`canonicalJson: ${path} is ${value}; only finite numbers can be hashed`);
+    }
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => canonicalize(v, `${path}[${i}]`));
+  if (ArrayBuffer.isView(value)) {
+    return Array.from(value as unknown as ArrayLike<number>, (v, i) =>
+      canonicalize(v, `${path}[${i}]`),
+    );
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as object).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = canonicalize(v, `${path}.${key}`);
+    }
+    return out;
+  }
+  throw new TypeError(`canonicalJson: ${path} has type ${typeof value}, which JSON cannot hold`);
+}
+
+export interface RunKeyParts {
+  phase: number;
+  /** Tenants in the order the run processes them (the order is part of the key). */
+  tenants: readonly string[];
+  /** Content hash of each tenant's dataset, same order as tenants. */
+  datasetHashes: readonly string[];
+  config: unknown;
+  /** Include it so that results computed by older code are not served from the cache. */
+  codeVersion?: string;
+}
+
+/** Cache key of a run: sha256 of the canonical JSON of phase, tenants, dataset hashes and config. */
+export function runKey(parts: RunKeyParts): string {
+  if (parts.tenants.length !== parts.datasetHashes.length) {
+    throw new RangeError(
+      `runKey: ${parts.tenants.length} tenants but ${parts.datasetHashes.length} dataset hashes`,
+    );
+  }
+  return contentHash(
+    canonicalJson({
+      phase: parts.phase,
+      tenants: parts.tenants,
+      dataset_hashes: parts.datasetHashes,
+      config: parts.config ?? null,
+      code_version: parts.codeVersion ?? null,
+    }),
+  );
+}

@@ -1,0 +1,135 @@
+/** Record shapes read from and written to the store (public JSON: snake_case keys). */
+
+import type { GroundTruth, TenantInfo } from '../core/types.js';
+import type { GateDecision } from '../gates/types.js';
+import type { PhaseId } from '../phases/types.js';
+
+export type DatasetSource = TenantInfo['source'];
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type FinalRunStatus = 'done' | 'failed' | 'cancelled';
+
+export interface DatasetInput {
+  info: TenantInfo;
+  /** The tenant's canonical CSV text; its sha256 is the dataset's content hash. */
+  csv: string;
+  truth?: GroundTruth | null;
+  /** Keep the CSV text in SQLite (default: yes unless the source is 'builtin', which regenerates). */
+  storeCsv?: boolean;
+}
+
+export interface DatasetSummary {
+  tenant: string;
+  source: DatasetSource;
+  content_hash: string;
+  rows: number;
+  frequency: TenantInfo['frequency'];
+  start: string;
+  end: string;
+  channels: string[];
+  info: TenantInfo;
+  has_csv: boolean;
+  has_truth: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatasetRecord extends DatasetSummary {
+  csv: string | null;
+  truth: GroundTruth | null;
+}
+
+export interface CreateRunInput {
+  key: string;
+  phase: PhaseId;
+  tenants: string[];
+  config: unknown;
+  codeVersion: string;
+  seed: number;
+  /** Default 'queued'; 'running' also sets started_at. */
+  status?: 'queued' | 'running';
+  /** Default: the number of tenants. */
+  progressTotal?: number;
+}
+
+export interface RunRecord {
+  id: number;
+  key: string;
+  phase: PhaseId;
+  tenants: string[];
+  config: unknown;
+  config_hash: string;
+  code_version: string;
+  seed: number;
+  status: RunStatus;
+  progress_done: number;
+  progress_total: number;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  seconds: number | null;
+  summary: unknown;
+}
+
+export interface ListRunsOptions {
+  /** 1..1000, default 50. */
+  limit?: number;
+  offset?: number;
+  phase?: PhaseId;
+  status?: RunStatus;
+}
+
+/** A fitted model to keep, so explain/predict can work later without retraining. */
+export interface ModelInput {
+  /** Fold index, or -1 for the final model fitted on all rows. */
+  fold: number;
+  kind: string;
+  payload: unknown;
+}
+
+export interface ModelRecord extends ModelInput {
+  run_id: number;
+  tenant: string;
+}
+
+export interface FoldRow {
+  run_id: number;
+  tenant: string;
+  fold: number;
+  r2: number | null;
+  rmse: number | null;
+  alpha: number | null;
+  model: string;
+  /** Model parameters of the fold: blend_weight, gbm_trees, channel_params, reason. */
+  params: Record<string, unknown>;
+}
+
+export interface SaveGateDecisionInput {
+  /** The run the decision judged (null if none is stored). */
+  runId: number | null;
+  /** Which stored runs fed the decision, e.g. { results: 12, previous: 9, baseline: 4 }. */
+  inputs: Record<string, number | null>;
+  decision: GateDecision;
+}
+
+export interface GateDecisionRecord {
+  id: number;
+  run_id: number | null;
+  phase: PhaseId;
+  decision: GateDecision['decision'];
+  inputs: Record<string, number | null>;
+  result: GateDecision;
+  created_at: string;
+  escalation_id: number | null;
+}
+
+export interface EscalationRecord {
+  id: number;
+  gate_decision_id: number;
+  phase: PhaseId;
+  reason: string;
+  evidence: string[];
+  next_step: string;
+  severity: string;
+  created_at: string;
+}

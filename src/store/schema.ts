@@ -1,0 +1,109 @@
+/**
+ * Schema migrations. Step i brings the database from user_version i to i + 1; each step runs in
+ * its own transaction together with the user_version bump. Never edit a released step: append.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE datasets (
+    tenant        TEXT PRIMARY KEY,
+    source        TEXT NOT NULL CHECK (source IN ('builtin', 'generated', 'imported')),
+    content_hash  TEXT NOT NULL,
+    rows          INTEGER NOT NULL CHECK (rows >= 0),
+    frequency     TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+    start_date    TEXT NOT NULL,
+    end_date      TEXT NOT NULL,
+    channels      TEXT NOT NULL,
+    info          TEXT NOT NULL,
+    csv           TEXT,
+    truth         TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    key             TEXT NOT NULL,
+    phase           INTEGER NOT NULL CHECK (phase IN (0, 1, 2, 3)),
+    tenants         TEXT NOT NULL,
+    config          TEXT NOT NULL,
+    config_hash     TEXT NOT NULL,
+    code_version    TEXT NOT NULL,
+    seed            INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+    progress_done   INTEGER NOT NULL DEFAULT 0,
+    progress_total  INTEGER NOT NULL DEFAULT 0,
+    error           TEXT,
+    created_at      TEXT NOT NULL,
+    started_at      TEXT,
+    finished_at     TEXT,
+    seconds         REAL,
+    summary         TEXT
+  );
+  CREATE INDEX runs_by_key ON runs (key, status, id);
+  CREATE INDEX runs_by_phase ON runs (phase, status, id);
+
+  CREATE TABLE tenant_results (
+    run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    tenant      TEXT NOT NULL,
+    mean_r2     REAL,
+    std_r2      REAL,
+    passes      INTEGER NOT NULL CHECK (passes IN (0, 1)),
+    oracle_r2   REAL,
+    result      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (run_id, tenant)
+  );
+
+  CREATE TABLE fold_results (
+    run_id  INTEGER NOT NULL,
+    tenant  TEXT NOT NULL,
+    fold    INTEGER NOT NULL,
+    r2      REAL,
+    rmse    REAL,
+    alpha   REAL,
+    model   TEXT NOT NULL,
+    params  TEXT NOT NULL,
+    PRIMARY KEY (run_id, tenant, fold),
+    FOREIGN KEY (run_id, tenant) REFERENCES tenant_results (run_id, tenant) ON DELETE CASCADE
+  );
+
+  CREATE TABLE models (
+    run_id   INTEGER NOT NULL,
+    tenant   TEXT NOT NULL,
+    fold     INTEGER NOT NULL CHECK (fold >= -1),
+    kind     TEXT NOT NULL,
+    payload  TEXT NOT NULL,
+    PRIMARY KEY (run_id, tenant, fold, kind),
+    FOREIGN KEY (run_id, tenant) REFERENCES tenant_results (run_id, tenant) ON DELETE CASCADE
+  );
+
+  CREATE TABLE gate_decisions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id      INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+    phase       INTEGER NOT NULL CHECK (phase IN (0, 1, 2, 3)),
+    decision    TEXT NOT NULL,
+    inputs      TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  CREATE INDEX gate_decisions_by_phase ON gate_decisions (phase, id);
+
+  CREATE TABLE escalations (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    gate_decision_id  INTEGER NOT NULL REFERENCES gate_decisions (id) ON DELETE CASCADE,
+    phase             INTEGER NOT NULL CHECK (phase IN (0, 1, 2, 3)),
+    reason            TEXT NOT NULL,
+    evidence          TEXT NOT NULL,
+    next_step         TEXT NOT NULL,
+    severity          TEXT NOT NULL,
+    created_at        TEXT NOT NULL
+  );
+  CREATE INDEX escalations_by_phase ON escalations (phase, id);
+  `,
+  // 2: the process that owns a run, so start-up recovery only fails runs whose process is gone
+  // (the CLI and the MCP server may share a state directory).
+  `ALTER TABLE runs ADD COLUMN owner_pid INTEGER;`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

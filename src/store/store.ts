@@ -1,0 +1,792 @@
+/**
+ * SQLite persistence of datasets, runs, per-tenant results, fitted models, gate decisions and
+ * escalations. One logical write = one IMMEDIATE transaction (taking the write lock up front, so
+ * two connections on the same file wait on busy_timeout instead of failing on lock upgrade).
+ */
+
+import Database from 'better-sqlite3';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PhaseId, TenantResult } from '../phases/types.js';
+import { StoreError, messageOf } from './errors.js';
+import { canonicalJson, contentHash } from './hash.js';
+import { decodeJson, decodeNullable, encodeJson, encodeNullable } from './json.js';
+import { STATE_DIR_ENV } from './paths.js';
+import type {
+  CreateRunInput,
+  DatasetInput,
+  DatasetRecord,
+  DatasetSource,
+  DatasetSummary,
+  EscalationRecord,
+  FinalRunStatus,
+  FoldRow,
+  GateDecisionRecord,
+  ListRunsOptions,
+  ModelInput,
+  ModelRecord,
+  RunRecord,
+  RunStatus,
+  SaveGateDecisionInput,
+} from './records.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export const STORE_FILE = 'weathervane.sqlite';
+export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';
+const BUSY_TIMEOUT_MS = 5000;
+
+export interface StoreOptions {
+  /** Source of created_at / started_at / finished_at (default: the system clock). */
+  clock?: () => Date;
+}
+
+type Db = Database.Database;
+
+interface DatasetRow {
+  tenant: string;
+  source: DatasetSource;
+  content_hash: string;
+  rows: number;
+  frequency: 'daily' | 'weekly';
+  start_date: string;
+  end_date: string;
+  channels: string;
+  info: string;
+  csv?: string | null;
+  truth?: string | null;
+  has_csv: number;
+  has_truth: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface RunRow {
+  id: number;
+  key: string;
+  phase: PhaseId;
+  tenants: string;
+  config: string;
+  config_hash: string;
+  code_version: string;
+  seed: number;
+  status: RunStatus;
+  progress_done: number;
+  progress_total: number;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  seconds: number | null;
+  summary: string | null;
+}
+
+interface GateRow {
+  id: number;
+  run_id: number | null;
+  phase: PhaseId;
+  decision: string;
+  inputs: string;
+  result: string;
+  created_at: string;
+  escalation_id: number | null;
+}
+
+interface EscalationRow {
+  id: number;
+  gate_decision_id: number;
+  phase: PhaseId;
+  reason: string;
+  evidence: string;
+  next_step: string;
+  severity: string;
+  created_at: string;
+}
+
+const SQLITE_NOT_WRITABLE = /^SQLITE_(READONLY|CANTOPEN|FULL|IOERR|PERM)/;
+const SQLITE_NOT_A_DB = /^SQLITE_(NOTADB|CORRUPT)/;
+
+function sqliteCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+/**
+ * Open (creating if needed) `<stateDir>/weathervane.sqlite`, migrated to the latest schema.
+ * Fails here, with a StoreError naming the directory, if the directory cannot be written
+ * (read-only, not a directory, disk full), rather than at the first write of a run.
+ */
+export function openStore(stateDir: string, options: StoreOptions = {}): Store {
+  const dir = resolve(stateDir);
+  const file = join(dir, STORE_FILE);
+  const notWritable = (err: unknown): StoreError =>
+    new StoreError(
+      `state directory ${dir} is not writable: ${messageOf(err)}; set ${STATE_DIR_ENV} to a writable directory`,
+      { cause: err },
+    );
+  try {
+    mkdirSync(dir, { recursive: true });
+    // A real write: catches read-only mounts, permissions and a full disk before SQLite does.
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, Buffer.alloc(4096));
+    unlinkSync(probe);
+  } catch (err) {
+    throw notWritable(err);
+  }
+  let db: Db | null = null;
+  try {
+    db = new Database(file);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return new Store(db, file, options.clock ?? (() => new Date()));
+  } catch (err) {
+    db?.close();
+    if (err instanceof StoreError) throw err;
+    const code = sqliteCode(err);
+    if (SQLITE_NOT_WRITABLE.test(code)) throw notWritable(err);
+    if (SQLITE_NOT_A_DB.test(code)) {
+      throw new StoreError(
+        `${file} is not a usable weathervane database (${messageOf(err)}); move it away or set ${STATE_DIR_ENV} to another directory`,
+        { cause: err },
+      );
+    }
+    throw new StoreError(`cannot open the store at ${file}: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** Apply the pending migrations, one transaction each; safe if another connection races. */
+function migrate(db: Db, file: string): void {
+  const version = (): number => Number(db.pragma('user_version', { simple: true }));
+  const step = db.transaction((): boolean => {
+    const v = version();
+    if (v > SCHEMA_VERSION) {
+      throw new StoreError(
+        `${file} has schema version ${v}, newer than this code's ${SCHEMA_VERSION}; upgrade weathervane-mmm or set ${STATE_DIR_ENV} to another directory`,
+      );
+    }
+    if (v === SCHEMA_VERSION) return false;
+    db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction
+  }
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    ...row,
+    tenants: decodeJson<string[]>(row.tenants),
+    config: decodeJson(row.config),
+    summary: decodeNullable(row.summary),
+  };
+}
+
+function toDatasetSummary(row: DatasetRow): DatasetSummary {
+  return {
+    tenant: row.tenant,
+    source: row.source,
+    content_hash: row.content_hash,
+    rows: row.rows,
+    frequency: row.frequency,
+    start: row.start_date,
+    end: row.end_date,
+    channels: decodeJson<string[]>(row.channels),
+    info: decodeJson(row.info),
+    has_csv: row.has_csv === 1,
+    has_truth: row.has_truth === 1,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function toGate(row: GateRow): GateDecisionRecord {
+  return {
+    id: row.id,
+    run_id: row.run_id,
+    phase: row.phase,
+    decision: row.decision as GateDecisionRecord['decision'],
+    inputs: decodeJson(row.inputs),
+    result: decodeJson(row.result),
+    created_at: row.created_at,
+    escalation_id: row.escalation_id,
+  };
+}
+
+function toEscalation(row: EscalationRow): EscalationRecord {
+  return { ...row, evidence: decodeJson<string[]>(row.evidence) };
+}
+
+/** SQLite stores NaN as NULL; keep the real figure in the JSON column. */
+const real = (x: number | null | undefined): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : x;
+
+function checkPhase(phase: unknown): asserts phase is PhaseId {
+  if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) {
+    throw new RangeError(`phase must be 0, 1, 2 or 3, got ${String(phase)}`);
+  }
+}
+
+const DATASET_COLUMNS = `tenant, source, content_hash, rows, frequency, start_date, end_date, channels, info,
+  created_at, updated_at, csv IS NOT NULL AS has_csv, truth IS NOT NULL AS has_truth`;
+const GATE_SELECT = `SELECT g.*, (SELECT e.id FROM escalations e WHERE e.gate_decision_id = g.id
+  ORDER BY e.id LIMIT 1) AS escalation_id FROM gate_decisions g`;
+
+export class Store {
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    /** Absolute path of the SQLite file. */
+    readonly path: string,
+    private readonly clock: () => Date,
+  ) {}
+
+  private now(): string {
+    const d = this.clock();
+    if (!(d instanceof Date) || Number.isNaN(d.getTime())) {
+      throw new StoreError('the store clock returned an invalid Date');
+    }
+    return d.toISOString();
+  }
+
+  /** The schema version of the open database (PRAGMA user_version). */
+  schemaVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }));
+  }
+
+  /** SQLite journal mode actually in effect ('wal' unless the filesystem refused it). */
+  journalMode(): string {
+    return String(this.db.pragma('journal_mode', { simple: true }));
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+
+  // ---- datasets -------------------------------------------------------------------------
+
+  /** Insert or replace a tenant's dataset; content_hash = sha256 of the CSV text. */
+  upsertDataset(input: DatasetInput): DatasetSummary {
+    const { info, csv } = input;
+    if (typeof csv !== 'string' || csv.length === 0) {
+      throw new RangeError(`dataset ${info?.tenant}: csv text is required to compute its hash`);
+    }
+    const storeCsv = input.storeCsv ?? info.source !== 'builtin';
+    const now = this.now();
+    this.write(`cannot save dataset ${info.tenant}`, () => {
+      this.db
+        .prepare(
+          `INSERT INTO datasets (tenant, source, content_hash, rows, frequency, start_date, end_date,
+             channels, info, csv, truth, created_at, updated_at)
+           VALUES (@tenant, @source, @hash, @rows, @frequency, @start, @end, @channels, @info, @csv,
+             @truth, @now, @now)
+           ON CONFLICT (tenant) DO UPDATE SET source = excluded.source,
+             content_hash = excluded.content_hash, rows = excluded.rows,
+             frequency = excluded.frequency, start_date = excluded.start_date,
+             end_date = excluded.end_date, channels = excluded.channels, info = excluded.info,
+             csv = excluded.csv, truth = excluded.truth, updated_at = excluded.updated_at`,
+        )
+        .run({
+          tenant: info.tenant,
+          source: info.source,
+          hash: contentHash(csv),
+          rows: info.rows,
+          frequency: info.frequency,
+          start: info.start,
+          end: info.end,
+          channels: encodeJson(info.channels),
+          info: encodeJson(info),
+          csv: storeCsv ? csv : null,
+          truth: encodeNullable(input.truth),
+          now,
+        });
+    });
+    const saved = this.getDatasetSummary(info.tenant);
+    if (saved === null) throw new StoreError(`dataset ${info.tenant} vanished after saving`);
+    return saved;
+  }
+
+  getDatasetSummary(tenant: string): DatasetSummary | null {
+    const row = this.db
+      .prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE tenant = ?`)
+      .get(tenant) as DatasetRow | undefined;
+    return row === undefined ? null : toDatasetSummary(row);
+  }
+
+  /** The dataset with its CSV text and ground truth (null when not kept). */
+  getDataset(tenant: string): DatasetRecord | null {
+    const row = this.db
+      .prepare(`SELECT ${DATASET_COLUMNS}, csv, truth FROM datasets WHERE tenant = ?`)
+      .get(tenant) as DatasetRow | undefined;
+    if (row === undefined) return null;
+    return {
+      ...toDatasetSummary(row),
+      csv: row.csv ?? null,
+      truth: decodeNullable(row.truth ?? null),
+    };
+  }
+
+  /** All datasets without their CSV text or truth (bounded memory), by tenant name. */
+  listDatasets(options: { source?: DatasetSource } = {}): DatasetSummary[] {
+    const rows = (
+      options.source === undefined
+        ? this.db.prepare(`SELECT ${DATASET_COLUMNS} FROM datasets ORDER BY tenant`).all()
+        : this.db
+            .prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE source = ? ORDER BY tenant`)
+            .all(options.source)
+    ) as DatasetRow[];
+    return rows.map(toDatasetSummary);
+  }
+
+  deleteDataset(tenant: string): boolean {
+    return this.write(
+      `cannot delete dataset ${tenant}`,
+      () => this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0,
+    );
+  }
+
+  // ---- runs -----------------------------------------------------------------------------
+
+  /** Create a run (default status 'queued'); returns its id. */
+  createRun(input: CreateRunInput): number {
+    checkPhase(input.phase);
+    if (typeof input.key !== 'string' || input.key === '') {
+      throw new RangeError('createRun: key must be a non-empty string');
+    }
+    if (!Array.isArray(input.tenants) || input.tenants.length === 0) {
+      throw new RangeError('createRun: tenants must be a non-empty array');
+    }
+    if (new Set(input.tenants).size !== input.tenants.length) {
+      throw new RangeError(`createRun: duplicate tenants in ${input.tenants.join(', ')}`);
+    }
+    if (!Number.isSafeInteger(input.seed)) {
+      throw new RangeError(`createRun: seed must be a safe integer, got ${input.seed}`);
+    }
+    const status = input.status ?? 'queued';
+    if (status !== 'queued' && status !== 'running') {
+      throw new RangeError(
+        `createRun: status must be 'queued' or 'running', got ${String(status)}`,
+      );
+    }
+    const total = input.progressTotal ?? input.tenants.length;
+    if (!Number.isSafeInteger(total) || total < 0) {
+      throw new RangeError(`createRun: progressTotal must be an integer >= 0, got ${total}`);
+    }
+    const now = this.now();
+    return this.write('cannot create run', () =>
+      Number(
+        this.db
+          .prepare(
+            `INSERT INTO runs (key, phase, tenants, config, config_hash, code_version, seed, status,
+               progress_done, progress_total, created_at, started_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+          )
+          .run(
+            input.key,
+            input.phase,
+            encodeJson(input.tenants),
+            encodeJson(input.config ?? null),
+            contentHash(canonicalJson(input.config ?? null)),
+            input.codeVersion,
+            input.seed,
+            status,
+            total,
+            now,
+            status === 'running' ? now : null,
+            process.pid,
+          ).lastInsertRowid,
+      ),
+    );
+  }
+
+  getRun(id: number): RunRecord | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row === undefined ? null : toRun(row);
+  }
+
+  /** Newest first. */
+  listRuns(options: ListRunsOptions = {}): RunRecord[] {
+    const limit = options.limit ?? 50;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new RangeError(`listRuns: limit must be an integer in [1, 1000], got ${limit}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new RangeError(`listRuns: offset must be an integer >= 0, got ${offset}`);
+    }
+    if (options.phase !== undefined) checkPhase(options.phase);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE (@phase IS NULL OR phase = @phase)
+           AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({
+        phase: options.phase ?? null,
+        status: options.status ?? null,
+        limit,
+        offset,
+      }) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  /** The newest finished ('done') run with this cache key. */
+  findDoneRunByKey(key: string): RunRecord | null {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE key = ? AND status = 'done' ORDER BY id DESC LIMIT 1`)
+      .get(key) as RunRow | undefined;
+    return row === undefined ? null : toRun(row);
+  }
+
+  /** The newest 'done' run of a phase. */
+  latestDoneRun(phase: PhaseId): RunRecord | null {
+    checkPhase(phase);
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE phase = ? AND status = 'done' ORDER BY id DESC LIMIT 1`)
+      .get(phase) as RunRow | undefined;
+    return row === undefined ? null : toRun(row);
+  }
+
+  /** queued -> running; sets started_at. */
+  markRunning(id: number): void {
+    const now = this.now();
+    this.write(`cannot start run ${id}`, () => {
+      const run = this.requireRun(id);
+      if (run.status !== 'queued') {
+        throw new StoreError(`run ${id} is ${run.status}; only a queued run can start`);
+      }
+      this.db
+        .prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`)
+        .run(now, id);
+    });
+  }
+
+  /** Record progress; returns false (and writes nothing) when the run is no longer active. */
+  updateProgress(id: number, done: number, total: number): boolean {
+    if (!Number.isSafeInteger(done) || !Number.isSafeInteger(total) || done < 0 || done > total) {
+      throw new RangeError(
+        `updateProgress: need integers 0 <= done <= total, got ${done}/${total}`,
+      );
+    }
+    return this.write(`cannot update progress of run ${id}`, () => {
+      this.requireRun(id);
+      return (
+        this.db
+          .prepare(
+            `UPDATE runs SET progress_done = ?, progress_total = ?
+             WHERE id = ? AND status IN ('queued', 'running')`,
+          )
+          .run(done, total, id).changes > 0
+      );
+    });
+  }
+
+  /**
+   * Save one tenant's result with its folds and fitted models, in one transaction: either all of
+   * it is stored or none. The run must be 'running', of the same phase, and list the tenant.
+   */
+  saveTenantResult(runId: number, result: TenantResult, models: ModelInput[] = []): void {
+    const now = this.now();
+    this.write(`cannot save the result of tenant ${result.tenant} for run ${runId}`, () => {
+      const run = this.requireRun(runId);
+      if (run.status !== 'running') {
+        throw new StoreError(
+          `run ${runId} is ${run.status}; results can only be saved while it is running`,
+        );
+      }
+      if (result.phase !== run.phase) {
+        throw new StoreError(`run ${runId} is phase ${run.phase}, result is phase ${result.phase}`);
+      }
+      if (!run.tenants.includes(result.tenant)) {
+        throw new StoreError(`tenant ${result.tenant} is not part of run ${runId}`);
+      }
+      const exists = this.db
+        .prepare('SELECT 1 FROM tenant_results WHERE run_id = ? AND tenant = ?')
+        .get(runId, result.tenant);
+      if (exists !== undefined) {
+        throw new StoreError(`tenant ${result.tenant} already has a result in run ${runId}`);
+      }
+      this.db
+        .prepare(
+          `INSERT INTO tenant_results (run_id, tenant, mean_r2, std_r2, passes, oracle_r2, result,
+             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          runId,
+          result.tenant,
+          real(result.mean_r2),
+          real(result.std_r2),
+          result.passes ? 1 : 0,
+          real(result.oracle_r2),
+          encodeJson(result),
+          now,
+        );
+      const insertFold = this.db.prepare(
+        `INSERT INTO fold_results (run_id, tenant, fold, r2, rmse, alpha, model, params)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const f of result.folds) {
+        insertFold.run(
+          runId,
+          result.tenant,
+          f.fold,
+          real(f.r2),
+          real(f.rmse),
+          real(f.alpha),
+          f.model,
+          encodeJson({
+            blend_weight: f.blend_weight,
+            gbm_trees: f.gbm_trees,
+            channel_params: f.channel_params,
+            reason: f.reason,
+          }),
+        );
+      }
+      const insertModel = this.db.prepare(
+        'INSERT INTO models (run_id, tenant, fold, kind, payload) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const m of models) {
+        if (!Number.isInteger(m.fold) || m.fold < -1) {
+          throw new RangeError(
+            `model fold must be an integer >= -1 (-1: final model), got ${m.fold}`,
+          );
+        }
+        if (typeof m.kind !== 'string' || m.kind === '') {
+          throw new RangeError('model kind must be a non-empty string');
+        }
+        insertModel.run(runId, result.tenant, m.fold, m.kind, encodeJson(m.payload));
+      }
+    });
+  }
+
+  /** Results of a run, in the run's tenant order. */
+  getTenantResults(runId: number): TenantResult[] {
+    const run = this.getRun(runId);
+    if (run === null) return [];
+    const rows = this.db
+      .prepare('SELECT tenant, result FROM tenant_results WHERE run_id = ?')
+      .all(runId) as { tenant: string; result: string }[];
+    const order = new Map(run.tenants.map((t, i) => [t, i]));
+    rows.sort((a, b) => (order.get(a.tenant) ?? 0) - (order.get(b.tenant) ?? 0));
+    return rows.map((r) => decodeJson<TenantResult>(r.result));
+  }
+
+  getTenantResult(runId: number, tenant: string): TenantResult | null {
+    const row = this.db
+      .prepare('SELECT result FROM tenant_results WHERE run_id = ? AND tenant = ?')
+      .get(runId, tenant) as { result: string } | undefined;
+    return row === undefined ? null : decodeJson<TenantResult>(row.result);
+  }
+
+  getFoldResults(runId: number, tenant?: string): FoldRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM fold_results WHERE run_id = @runId AND (@tenant IS NULL OR tenant = @tenant)
+         ORDER BY tenant, fold`,
+      )
+      .all({ runId, tenant: tenant ?? null }) as (Omit<FoldRow, 'params'> & { params: string })[];
+    return rows.map((r) => ({ ...r, params: decodeJson<Record<string, unknown>>(r.params) }));
+  }
+
+  /** Stored fitted models of a tenant in a run (one fold, or all when fold is omitted). */
+  getModels(runId: number, tenant: string, fold?: number): ModelRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM models WHERE run_id = @runId AND tenant = @tenant
+           AND (@fold IS NULL OR fold = @fold) ORDER BY fold, kind`,
+      )
+      .all({ runId, tenant, fold: fold ?? null }) as (Omit<ModelRecord, 'payload'> & {
+      payload: string;
+    })[];
+    return rows.map((r) => ({ ...r, payload: decodeJson(r.payload) }));
+  }
+
+  /**
+   * Finish an active run. 'done' requires a stored result for every tenant of the run (a partial
+   * run must not feed the gates as if complete); seconds = finished_at - started_at.
+   */
+  finishRun(
+    id: number,
+    status: FinalRunStatus,
+    summary: unknown,
+    error: string | null = null,
+  ): void {
+    if (status !== 'done' && status !== 'failed' && status !== 'cancelled') {
+      throw new RangeError(
+        `finishRun: status must be done, failed or cancelled, got ${String(status)}`,
+      );
+    }
+    const now = this.now();
+    const finishedMs = Date.parse(now);
+    this.write(`cannot finish run ${id}`, () => {
+      const run = this.requireRun(id);
+      if (run.status !== 'queued' && run.status !== 'running') {
+        throw new StoreError(`run ${id} is already ${run.status}`);
+      }
+      if (status === 'done') {
+        const { n } = this.db
+          .prepare('SELECT COUNT(*) AS n FROM tenant_results WHERE run_id = ?')
+          .get(id) as { n: number };
+        if (n !== run.tenants.length) {
+          throw new StoreError(
+            `run ${id} has results for ${n} of ${run.tenants.length} tenants; mark it failed, not done`,
+          );
+        }
+      }
+      const since = Date.parse(run.started_at ?? run.created_at);
+      const seconds = Math.max(0, (finishedMs - since) / 1000);
+      this.db
+        .prepare(
+          `UPDATE runs SET status = ?, summary = ?, error = ?, finished_at = ?, seconds = ?
+           WHERE id = ?`,
+        )
+        .run(status, encodeNullable(summary), error, now, real(seconds), id);
+    });
+  }
+
+  /**
+   * Start-up recovery: a 'queued' or 'running' run whose owning process is gone (or unknown) is
+   * marked failed, never left looking as if it could still finish. Runs owned by another live
+   * process (a CLI beside the MCP server on the same state directory) are left alone.
+   * Returns the ids marked failed.
+   */
+  recoverInterruptedRuns(isAlive: (pid: number) => boolean = processIsAlive): number[] {
+    const now = this.now();
+    return this.write('cannot recover interrupted runs', () => {
+      const rows = this.db
+        .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id`)
+        .all() as { id: number; owner_pid: number | null }[];
+      const ids = rows
+        .filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid))
+        .map((r) => r.id);
+      const mark = this.db.prepare(
+        `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`,
+      );
+      for (const id of ids) mark.run(INTERRUPTED_ERROR, now, id);
+      return ids;
+    });
+  }
+
+  /** Number of runs (optionally of one phase), for pagination. */
+  countRuns(options: { phase?: PhaseId } = {}): number {
+    const row = (
+      options.phase === undefined
+        ? this.db.prepare('SELECT COUNT(*) AS n FROM runs').get()
+        : this.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE phase = ?').get(options.phase)
+    ) as { n: number };
+    return row.n;
+  }
+
+  // ---- gates ----------------------------------------------------------------------------
+
+  /** Store a gate decision and, if it escalates, its escalation, in one transaction. */
+  saveGateDecision(input: SaveGateDecisionInput): { id: number; escalation_id: number | null } {
+    const d = input.decision;
+    checkPhase(d.phase);
+    const now = this.now();
+    return this.write(`cannot save the phase ${d.phase} gate decision`, () => {
+      const id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO gate_decisions (run_id, phase, decision, inputs, result, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(input.runId, d.phase, d.decision, encodeJson(input.inputs), encodeJson(d), now)
+          .lastInsertRowid,
+      );
+      let escalationId: number | null = null;
+      if (d.escalation !== null) {
+        escalationId = Number(
+          this.db
+            .prepare(
+              `INSERT INTO escalations (gate_decision_id, phase, reason, evidence, next_step,
+                 severity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              id,
+              d.phase,
+              d.escalation.reason,
+              encodeJson(d.escalation.evidence),
+              d.escalation.recommended_next_step,
+              d.escalation.severity,
+              now,
+            ).lastInsertRowid,
+        );
+      }
+      return { id, escalation_id: escalationId };
+    });
+  }
+
+  latestGateDecision(phase: PhaseId): GateDecisionRecord | null {
+    checkPhase(phase);
+    const row = this.db
+      .prepare(`${GATE_SELECT} WHERE g.phase = ? ORDER BY g.id DESC LIMIT 1`)
+      .get(phase) as GateRow | undefined;
+    return row === undefined ? null : toGate(row);
+  }
+
+  getGateDecision(id: number): GateDecisionRecord | null {
+    const row = this.db.prepare(`${GATE_SELECT} WHERE g.id = ?`).get(id) as GateRow | undefined;
+    return row === undefined ? null : toGate(row);
+  }
+
+  /** Newest first. */
+  listEscalations(options: { phase?: PhaseId; limit?: number } = {}): EscalationRecord[] {
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new RangeError(`listEscalations: limit must be an integer in [1, 1000], got ${limit}`);
+    }
+    if (options.phase !== undefined) checkPhase(options.phase);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM escalations WHERE (@phase IS NULL OR phase = @phase)
+         ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ phase: options.phase ?? null, limit }) as EscalationRow[];
+    return rows.map(toEscalation);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  private requireRun(id: number): RunRecord {
+    const run = this.getRun(id);
+    if (run === null) throw new StoreError(`run ${id} does not exist`);
+    return run;
+  }
+
+  /**
+   * Run `fn` in an IMMEDIATE transaction (rolled back if it throws). SQLite errors become
+   * StoreErrors prefixed with `what`; StoreErrors and RangeErrors pass through unchanged.
+   */
+  private write<T>(what: string, fn: () => T): T {
+    if (this.closed) throw new StoreError(`${what}: the store is closed`);
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      if (err instanceof StoreError || err instanceof RangeError) throw err;
+      const code = sqliteCode(err);
+      if (/^SQLITE_(FULL|READONLY|IOERR)/.test(code)) {
+        throw new StoreError(
+          `${what}: ${messageOf(err)}; the state directory may be full or read-only (set ${STATE_DIR_ENV} to a writable directory)`,
+          { cause: err },
+        );
+      }
+      throw new StoreError(`${what}: ${messageOf(err)}`, { cause: err });
+    }
+  }
+}
+
+/** True when a process with this id exists (signal 0 probes without sending anything). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

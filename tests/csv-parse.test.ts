@@ -1,0 +1,408 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  csvSummary,
+  daysFromCivil,
+  formatNumber,
+  isoFromDays,
+  parseIsoDay,
+  parseTenantCsv,
+  readNumber,
+  rolesOf,
+  tenantToCsv,
+  truthToJson,
+  validateTenantId,
+} from '../src/core/csv.js';
+import type { GroundTruth, TenantSeries } from '../src/core/types.js';
+import { syntheticSeries } from './fixtures/csv/series.js';
+
+const FIXTURES = new URL('./fixtures/csv/', import.meta.url);
+/** Reads a corpus file the way the app does: bytes decoded as UTF-8 (invalid bytes -> U+FFFD). */
+const fixture = (name: string): string =>
+  new TextDecoder().decode(readFileSync(new URL(name, FIXTURES)));
+
+interface Accepted {
+  file: string;
+  accept: {
+    rows: number;
+    start: string;
+    end: string;
+    frequency: string;
+    channels: string[];
+    weatherNames: string[];
+    controlNames: string[];
+    warnings: string[];
+  };
+}
+const corpus = JSON.parse(fixture('corpus.json')) as ({ file: string } & Partial<Accepted>)[];
+const accepted = corpus.filter((c): c is Accepted => c.accept !== undefined);
+
+/** Raw bytes of a Float64Array, so -0 vs 0 and every bit of every value is compared. */
+const bits = (x: Float64Array): number[] =>
+  Array.from(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+
+function expectSameSeries(actual: TenantSeries, expected: TenantSeries): void {
+  expect(actual.dates).toEqual(expected.dates);
+  expect(actual.frequency).toBe(expected.frequency);
+  expect(actual.channels).toEqual(expected.channels);
+  expect(actual.weatherNames).toEqual(expected.weatherNames);
+  expect(actual.controlNames).toEqual(expected.controlNames);
+  expect(actual.targetName).toBe(expected.targetName);
+  const columns = (s: TenantSeries): Float64Array[] => [
+    ...s.spend,
+    ...s.weather,
+    ...s.controls,
+    s.target,
+  ];
+  const a = columns(actual);
+  const e = columns(expected);
+  expect(a.length).toBe(e.length);
+  a.forEach((col, k) => expect(bits(col)).toEqual(bits(e[k])));
+}
+
+describe('round trip tenantToCsv -> parseTenantCsv', () => {
+  it('gives back a 100-row daily series bit for bit, including -0, subnormals and 1e308', () => {
+    const series = syntheticSeries(7, 100);
+    const text = tenantToCsv(series);
+    const { series: back, warnings } = parseTenantCsv(text, { tenant: 'synthetic' });
+    expect(warnings).toEqual([]);
+    expectSameSeries(back, series);
+    expect(Object.is(back.weather[0][5], -0)).toBe(true);
+    expect(back.controls[0][1]).toBe(5e-324);
+    expect(tenantToCsv(back)).toBe(text);
+  });
+
+  it('gives back a weekly series with frequency "weekly"', () => {
+    const series = syntheticSeries(8, 80, 'weekly', '2022-12-26');
+    const { series: back } = parseTenantCsv(tenantToCsv(series), { tenant: 'synthetic' });
+    expectSameSeries(back, series);
+  });
+
+  it('keeps non-canonical names with rolesOf()', () => {
+    const series = syntheticSeries(9, 70);
+    series.channels[2] = 'TV';
+    series.controlNames[1] = 'promo_spend';
+    series.targetName = 'sales';
+    const text = tenantToCsv(series);
+    const { series: back } = parseTenantCsv(text, { tenant: 'synthetic', roles: rolesOf(series) });
+    expectSameSeries(back, series);
+  });
+
+  it('writes the canonical layout with exact number text, LF and a trailing newline', () => {
+    const series: TenantSeries = {
+      tenant: 'tiny',
+      frequency: 'daily',
+      dates: ['2024-02-28', '2024-02-29', '2024-03-01'],
+      channels: ['meta', 'TV'],
+      spend: [Float64Array.of(0.1, 0, 1500), Float64Array.of(1e21, 2, 3)],
+      weatherNames: ['temperature_c'],
+      weather: [Float64Array.of(-0, -3.25, 1e-7)],
+      controlNames: ['promo, flag'],
+      controls: [Float64Array.of(1, 0, 5e-324)],
+      targetName: 'revenue',
+      target: Float64Array.of(0.1 + 0.2, 1.7976931348623157e308, -12),
+    };
+    expect(tenantToCsv(series)).toBe(
+      'date,meta_spend,TV_spend,temperature_c,"promo, flag",revenue\n' +
+        '2024-02-28,0.1,1e+21,-0,1,0.30000000000000004\n' +
+        '2024-02-29,0,2,-3.25,0,1.7976931348623157e+308\n' +
+        '2024-03-01,1500,3,1e-7,5e-324,-12\n',
+    );
+  });
+});
+
+describe('numbers', () => {
+  it('reads plain and scientific decimals and nothing else', () => {
+    expect(readNumber('1.5e3')).toBe(1500);
+    expect(readNumber('1E-7')).toBe(1e-7);
+    expect(readNumber('.5')).toBe(0.5);
+    expect(readNumber('5.')).toBe(5);
+    expect(readNumber('+3')).toBe(3);
+    expect(readNumber('1e+21')).toBe(1e21);
+    expect(readNumber('1e308')).toBe(1e308);
+    expect(readNumber('1.7976931348623157e308')).toBe(Number.MAX_VALUE);
+    expect(Object.is(readNumber('-0'), -0)).toBe(true);
+    for (const bad of ['0x10', '1,5', '1 000', '$12', '12%', '1e', 'e5', '--1', '#N/A', 'true']) {
+      expect(readNumber(bad)).toBe('not_number');
+    }
+    for (const inf of ['1e400', '-1e400', '1.8e308', 'NaN', 'nan', 'Infinity', '-inf']) {
+      expect(readNumber(inf)).toBe('non_finite');
+    }
+    expect(readNumber('')).toBe('empty');
+  });
+
+  it('formats -0 as "-0" and everything else as its shortest round-trip text', () => {
+    expect(formatNumber(-0)).toBe('-0');
+    expect(formatNumber(0)).toBe('0');
+    expect(formatNumber(123456789012345680000)).toBe('123456789012345680000');
+    expect(formatNumber(1e21)).toBe('1e+21');
+    expect(formatNumber(2 ** -1074)).toBe('5e-324');
+  });
+});
+
+describe('dates', () => {
+  it('matches Date.UTC day numbers and inverts them', () => {
+    for (const [y, m, d] of [
+      [1970, 1, 1],
+      [1969, 12, 31],
+      [2000, 2, 29],
+      [2024, 3, 1],
+      [2100, 3, 1],
+      [1600, 1, 1],
+    ]) {
+      const expected = Date.UTC(y, m - 1, d) / 86_400_000;
+      expect(daysFromCivil(y, m, d)).toBe(expected);
+      expect(isoFromDays(expected)).toBe(
+        new Date(expected * 86_400_000).toISOString().slice(0, 10),
+      );
+    }
+    for (let day = 10_000; day < 11_500; day++) {
+      expect(isoFromDays(day)).toBe(new Date(day * 86_400_000).toISOString().slice(0, 10));
+      expect(parseIsoDay(isoFromDays(day))).toBe(day);
+    }
+  });
+
+  it('accepts real calendar dates only', () => {
+    expect(parseIsoDay('2024-02-29')).toBe(Date.UTC(2024, 1, 29) / 86_400_000);
+    expect(parseIsoDay('2000-02-29')).toBe(Date.UTC(2000, 1, 29) / 86_400_000);
+    for (const bad of [
+      '2023-02-29',
+      '1900-02-29',
+      '2024-04-31',
+      '2024-13-01',
+      '2024-00-10',
+      '2024-1-5',
+      '01/05/2024',
+      '2024-01-05T00:00:00',
+    ]) {
+      expect(parseIsoDay(bad)).toBeNaN();
+    }
+  });
+});
+
+describe('accepted corpus files (tests/fixtures/csv/corpus.json)', () => {
+  it.each(accepted)('$file', ({ file, accept }) => {
+    const { series, warnings } = parseTenantCsv(fixture(file), { tenant: 'acme', fileName: file });
+    expect({
+      rows: series.dates.length,
+      start: series.dates[0],
+      end: series.dates[series.dates.length - 1],
+      frequency: series.frequency,
+      channels: series.channels,
+      weatherNames: series.weatherNames,
+      controlNames: series.controlNames,
+      warnings,
+    }).toEqual(accept);
+  });
+
+  it('reads the values of ok-daily.csv as written by make-corpus.mjs', () => {
+    const { series } = parseTenantCsv(fixture('ok-daily.csv'), { tenant: 'acme' });
+    for (let i = 0; i < 70; i++) {
+      const meta = 100 + ((i * 37) % 50);
+      const google = 50 + ((i * 13) % 20);
+      expect(series.spend[0][i]).toBe(meta);
+      expect(series.spend[1][i]).toBe(google);
+      expect(series.weather[0][i]).toBe(-5 + i * 0.5);
+      expect(series.target[i]).toBe(1000 + 3 * meta + 2 * google + i);
+    }
+  });
+
+  it('reads BOM + CRLF exactly like the plain file', () => {
+    const plain = parseTenantCsv(fixture('ok-daily.csv'), { tenant: 'acme' }).series;
+    const bomCrlf = parseTenantCsv(fixture('ok-bom-crlf.csv'), { tenant: 'acme' }).series;
+    expectSameSeries(bomCrlf, plain);
+  });
+
+  it('reads scientific notation, 1e308, padded cells and quoted commas in ok-variants.csv', () => {
+    const { series } = parseTenantCsv(fixture('ok-variants.csv'), { tenant: 'acme' });
+    expect(series.spend[0][0]).toBe(150);
+    expect(series.controls[0][2]).toBe(1e308);
+    expect([
+      series.spend[0][3],
+      series.weather[0][3],
+      series.target[3],
+      series.controls[0][3],
+    ]).toEqual([111, -3.5, 1474, 0]);
+    expect(series.dates[3]).toBe('2024-01-04');
+  });
+});
+
+describe('role inference and overrides', () => {
+  const daily = fixture('ok-daily.csv');
+
+  it('uses only the listed spend columns and warns about a _spend column left out', () => {
+    const { series, warnings } = parseTenantCsv(daily, {
+      tenant: 'acme',
+      roles: { spendColumns: ['meta_spend'] },
+    });
+    expect(series.channels).toEqual(['meta']);
+    expect(series.controlNames).toEqual([]);
+    expect(warnings).toEqual([
+      'column "google_spend" looks like a spend column but roles.spendColumns does not name it; it is ignored',
+    ]);
+  });
+
+  it('takes renamed date, target and spend columns, keeping a spend name without _spend whole', () => {
+    const text = daily
+      .replace('date,', 'day,')
+      .replace('google_spend', 'TV')
+      .replace(',revenue', ',sales');
+    const { series } = parseTenantCsv(text, {
+      tenant: 'acme',
+      roles: { dateColumn: 'day', target: 'sales', spendColumns: ['meta_spend', 'TV'] },
+    });
+    expect(series.channels).toEqual(['meta', 'TV']);
+    expect(series.targetName).toBe('sales');
+    expect(series.dates[0]).toBe('2024-01-01');
+  });
+
+  it('moves a column to controls or ignores it on request', () => {
+    const { series, warnings } = parseTenantCsv(daily, {
+      tenant: 'acme',
+      roles: {
+        controlColumns: ['google_spend'],
+        ignoreColumns: ['humidity_pct'],
+        spendColumns: ['meta_spend'],
+      },
+    });
+    expect(series.controlNames).toEqual(['google_spend']);
+    expect(series.weatherNames).toEqual(['temperature_c', 'precipitation_mm']);
+    expect(warnings).toEqual([
+      'no humidity_pct column; weather effects through it cannot be modeled',
+    ]);
+  });
+
+  it('canonicalizes weather names and warns about a zero-spend channel', () => {
+    const text = daily
+      .replace('temperature_c', 'Temperature_C')
+      .replace(/^([^,]+,[^,]+),[^,]+,/gm, (line, head) =>
+        line.startsWith('date') ? line : `${head},0,`,
+      );
+    const { series, warnings } = parseTenantCsv(text, { tenant: 'acme' });
+    expect(series.weatherNames[0]).toBe('temperature_c');
+    expect(warnings).toEqual([
+      'channel "google" has zero spend on every row; its effect cannot be estimated',
+    ]);
+  });
+});
+
+describe('csvSummary', () => {
+  it('summarizes ok-daily.csv', () => {
+    const { series } = parseTenantCsv(fixture('ok-daily.csv'), { tenant: 'acme' });
+    let sum = 0;
+    for (let i = 0; i < 70; i++)
+      sum += 1000 + 3 * (100 + ((i * 37) % 50)) + 2 * (50 + ((i * 13) % 20)) + i;
+    expect(csvSummary(series)).toEqual({
+      rows: 70,
+      start: '2024-01-01',
+      end: '2024-03-10',
+      frequency: 'daily',
+      channels: ['meta', 'google'],
+      weather: ['temperature_c', 'precipitation_mm', 'humidity_pct'],
+      controls: [],
+      target: 'revenue',
+      meanTarget: sum / 70,
+    });
+  });
+});
+
+describe('validateTenantId', () => {
+  it('accepts lower-case ids of 1 to 64 characters', () => {
+    for (const id of ['a', '7', 'acme-shoes', 'acme_2024', 'a'.repeat(64)])
+      expect(validateTenantId(id)).toBe(id);
+  });
+  it('refuses anything else with the rule in the message', () => {
+    const rule =
+      ': use 1 to 64 characters from a-z, 0-9, "_" and "-", starting with a letter or digit (e.g. "acme-shoes")';
+    expect(() => validateTenantId('Acme')).toThrowError(
+      new RangeError(`invalid tenant id "Acme"${rule}`),
+    );
+    for (const id of ['', '-acme', '_a', 'a b', 'café', '../etc', 'a'.repeat(65)]) {
+      expect(() => validateTenantId(id)).toThrowError(RangeError);
+    }
+    expect(() => validateTenantId('a'.repeat(65))).toThrowError(
+      new RangeError(`invalid tenant id "${'a'.repeat(40)}..."${rule}`),
+    );
+  });
+});
+
+describe('truthToJson', () => {
+  const truth: GroundTruth = {
+    tenant: 't',
+    seed: 3,
+    driver: 'heat',
+    weatherAmplitude: 0.25,
+    noiseSd: 10,
+    channels: [
+      {
+        channel: 'meta',
+        decay: 0.5,
+        hillK: 2,
+        hillS: 1.5,
+        beta: 100,
+        gamma: 0.1,
+        totalSpend: 10,
+        totalContribution: 30,
+        roas: 3,
+      },
+    ],
+    expected: Float64Array.of(0.1 + 0.2, 1e21),
+    contributions: [Float64Array.of(1, 2)],
+    driverIndex: Float64Array.of(-0.5, 0.5),
+    oracleR2: 0.9,
+    oracleFoldR2: [0.8, 0.85],
+    oracleMeanR2: 0.825,
+  };
+
+  it('writes sorted keys, plain arrays and exact numbers', () => {
+    expect(truthToJson(truth)).toBe(
+      `{
+  "channels": [
+    {
+      "beta": 100,
+      "channel": "meta",
+      "decay": 0.5,
+      "gamma": 0.1,
+      "hillK": 2,
+      "hillS": 1.5,
+      "roas": 3,
+      "totalContribution": 30,
+      "totalSpend": 10
+    }
+  ],
+  "contributions": [
+    [
+      1,
+      2
+    ]
+  ],
+  "driver": "heat",
+  "driverIndex": [
+    -0.5,
+    0.5
+  ],
+  "expected": [
+    0.30000000000000004,
+    1e+21
+  ],
+  "noiseSd": 10,
+  "oracleFoldR2": [
+    0.8,
+    0.85
+  ],
+  "oracleMeanR2": 0.825,
+  "oracleR2": 0.9,
+  "seed": 3,
+  "tenant": "t",
+  "weatherAmplitude": 0.25
+}
+`,
+    );
+  });
+
+  it('refuses non-finite numbers, naming where they are', () => {
+    expect(() => truthToJson({ ...truth, driverIndex: Float64Array.of(0, NaN) })).toThrowError(
+      new RangeError('truthToJson: truth.driverIndex[1] is NaN; JSON holds finite numbers only'),
+    );
+  });
+});

@@ -1,0 +1,126 @@
+/** Resources (tenant://, run://, gates://latest/), the phase_review prompt and MCP logging. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createServer } from '../src/mcp/server.js';
+import { createMcpLog } from '../src/mcp/logging.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { FakeApp } from './mcp-fake-app.js';
+import { call, connect, makeApp, type Connected } from './mcp-helpers.js';
+
+let app: FakeApp;
+let c: Connected;
+
+beforeEach(async () => {
+  app = makeApp();
+  c = await connect(app);
+});
+afterEach(async () => {
+  await c.close();
+});
+
+function json(r: { contents: ({ text: string } | { blob: string })[] }): unknown {
+  const first = r.contents[0];
+  return JSON.parse('text' in first ? first.text : '');
+}
+
+describe('resources', () => {
+  it('lists the templates and the tenant resources', async () => {
+    const { resourceTemplates } = await c.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      'gates://latest/{phase}',
+      'run://{id}',
+      'tenant://{id}',
+    ]);
+    const { resources } = await c.client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toContain('tenant://extreme_ski_gear');
+    expect(uris).toContain('gates://latest/1');
+  });
+
+  it('tenant://{id} gives the data summary and truth', async () => {
+    const r = await c.client.readResource({ uri: 'tenant://extreme_ski_gear' });
+    expect(r.contents[0].mimeType).toBe('application/json');
+    expect(json(r)).toEqual(app.describeTenant('extreme_ski_gear'));
+  });
+
+  it('run://{id} gives the run with compact sorted rows; gates://latest/{phase} the decision', async () => {
+    await call(c, 'run_phase', { phase: 0 });
+    const run = json(await c.client.readResource({ uri: 'run://1' })) as {
+      status: string;
+      results: { mean_r2: number }[];
+    };
+    expect(run.status).toBe('done');
+    expect(run.results).toHaveLength(20);
+    expect(Object.keys(run.results[0]).sort()).toEqual([
+      'mean_r2',
+      'model',
+      'oracle_r2',
+      'passes',
+      'tenant',
+    ]);
+    const gate = json(await c.client.readResource({ uri: 'gates://latest/0' }));
+    expect(gate).toEqual(app.checkGates({ phase: 0 }));
+  });
+
+  it('unknown ids are protocol errors with a clear message', async () => {
+    await expect(c.client.readResource({ uri: 'tenant://nope' })).rejects.toThrow(
+      /unknown tenant "nope"/,
+    );
+    await expect(c.client.readResource({ uri: 'run://x1' })).rejects.toThrow(
+      /run ids are positive integers/,
+    );
+    await expect(c.client.readResource({ uri: 'run://7' })).rejects.toThrow(/no run with id 7/);
+    await expect(c.client.readResource({ uri: 'gates://latest/2' })).rejects.toThrow(
+      /no done run of phase 2/,
+    );
+  });
+
+  it('completes tenant ids', async () => {
+    const r = await c.client.complete({
+      ref: { type: 'ref/resource', uri: 'tenant://{id}' },
+      argument: { name: 'id', value: 'extreme_s' },
+    });
+    expect(r.completion.values.sort()).toEqual(['extreme_ski_gear', 'extreme_sunscreen']);
+  });
+});
+
+describe('prompt', () => {
+  it('phase_review walks through run, gates, compare with the previous phase and explain', async () => {
+    const { prompts } = await c.client.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual(['phase_review']);
+    const p = await c.client.getPrompt({ name: 'phase_review', arguments: { phase: '2' } });
+    const t = (p.messages[0].content as { text: string }).text;
+    expect(t).toContain('run_phase {"phase": 2');
+    expect(t).toContain('check_gates {"phase": 2}');
+    expect(t).toContain('compare_phases {"a": 1, "b": 2}');
+    expect(t).toContain('explain_tenant');
+    await expect(
+      c.client.getPrompt({ name: 'phase_review', arguments: { phase: '5' } }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('logging', () => {
+  it('forwards log lines to a connected client and always to the stderr sink', async () => {
+    const lines: string[] = [];
+    const mcpLog = createMcpLog((level, msg) => lines.push(`${level}:${msg}`));
+    const server = createServer({ app, log: mcpLog.log });
+    mcpLog.attach(server);
+    mcpLog.log('info', 'before connect');
+    const client = new Client({ name: 't', version: '1' });
+    const got: string[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      got.push(`${n.params.level}:${String(n.params.data)}`);
+    });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), client.connect(a)]);
+    mcpLog.log('warning', 'disk almost full');
+    mcpLog.log('debug', 'noise');
+    await client.ping();
+    expect(lines).toEqual(['info:before connect', 'warning:disk almost full', 'debug:noise']);
+    expect(got).toEqual(['warning:disk almost full']);
+    await client.close();
+    await server.close();
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The built stdio server (dist/src/mcp/stdio.js, `npm test` builds first) with the real app in a
+ * temporary state directory: phase 1 over the built-in tenants, its gate, and a stdout that holds
+ * nothing but JSON-RPC lines. A small transport over the child process records every stdout line.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  JSONRPCMessageSchema,
+  type JSONRPCMessage,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
+
+const ENTRY = path.resolve('dist/src/mcp/stdio.js');
+
+/** A client transport over a spawned server that keeps every raw stdout line. */
+class RecordingStdioTransport implements Transport {
+  readonly stdoutLines: string[] = [];
+  stderr = '';
+  exit: Promise<number | null>;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private buffer = '';
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  async start(): Promise<void> {
+    this.child.stdout.setEncoding('utf8');
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (d: string) => (this.stderr += d));
+    this.child.stdout.on('data', (d: string) => {
+      this.buffer += d;
+      let nl: number;
+      while ((nl = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, nl).replace(/\r$/, '');
+        this.buffer = this.buffer.slice(nl + 1);
+        this.stdoutLines.push(line);
+        try {
+          this.onmessage?.(JSONRPCMessageSchema.parse(JSON.parse(line)));
+        } catch (err) {
+          this.onerror?.(err as Error);
+        }
+      }
+    });
+    this.child.once('exit', () => this.onclose?.());
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    this.child.stdin.write(JSON.stringify(message) + '\n');
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin.end();
+  }
+}
+
+const stateDir = mkdtempSync(path.join(tmpdir(), 'wv-mmm-mcp-stdio-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+describe('stdio server (built)', () => {
+  it('runs phase 1, checks its gate, writes only JSON-RPC to stdout and exits when stdin closes', async () => {
+    const child = spawn(process.execPath, [ENTRY], {
+      cwd: '/',
+      env: { ...process.env, WV_MMM_STATE_DIR: stateDir, WV_MMM_LOG_LEVEL: 'info' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const transport = new RecordingStdioTransport(child);
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+    try {
+      await exercise(client, transport);
+    } catch (err) {
+      // The server's stderr says why it failed (e.g. it could not start).
+      throw new Error(`${(err as Error).message}\n--- server stderr ---\n${transport.stderr.slice(-3000)}`);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+async function exercise(client: Client, transport: RecordingStdioTransport): Promise<void> {
+  {
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    expect(tools.length).toBe(10);
+
+    const progress: Progress[] = [];
+    const run = await client.callTool({ name: 'run_phase', arguments: { phase: 1 } }, undefined, {
+      onprogress: (p) => progress.push(p),
+      resetTimeoutOnProgress: true,
+      timeout: 600_000,
+    });
+    expect(run.isError, JSON.stringify(run.content)).toBeFalsy();
+    const sc = run.structuredContent as {
+      status: string;
+      summary: { total: number; pass_count: number };
+      rows: { passes: boolean }[];
+      gate: { decision: string; pass_count: number };
+    };
+    expect(sc.status).toBe('done');
+    expect(sc.summary.total).toBe(20);
+    expect(sc.rows.filter((r) => r.passes).length).toBe(sc.summary.pass_count);
+    expect(sc.gate.pass_count).toBe(sc.summary.pass_count);
+    expect(progress.length).toBeGreaterThan(0);
+
+    const gates = await client.callTool({ name: 'check_gates', arguments: { phase: 1 } });
+    expect(gates.isError).toBeFalsy();
+    expect((gates.structuredContent as { decision: string }).decision).toBe(sc.gate.decision);
+
+    const bad = await client.callTool({
+      name: 'train_tenant',
+      arguments: { tenant: 'no_such_tenant', phase: 1 },
+    });
+    expect(bad.isError).toBe(true);
+
+    await transport.close();
+    expect(await transport.exit).toBe(0);
+
+    expect(transport.stdoutLines.length).toBeGreaterThan(3);
+    for (const line of transport.stdoutLines) {
+      const msg = JSON.parse(line) as { jsonrpc?: string };
+      expect(msg.jsonrpc).toBe('2.0');
+      expect(JSONRPCMessageSchema.safeParse(msg).success, line.slice(0, 200)).toBe(true);
+    }
+    expect(transport.stderr).toContain('serving MCP over stdio');
+    expect(transport.stderr).toContain('shutting down (stdin closed)');
+  }
+}
