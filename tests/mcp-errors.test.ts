@@ -66,6 +66,7 @@ describe('invalid arguments', () => {
       'pass_threshold must be a number from 0 to 1',
     );
     await expectError('compare_phases', { a: 9, b: 1 }, 'a must be a phase number 0-3');
+    await expectError('compare_phases', { a: 'run:x', b: 1 }, 'a must be a phase number 0-3');
     await expectError(
       'list_tenants',
       { tier: 'ultra' },

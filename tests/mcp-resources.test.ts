@@ -115,11 +115,17 @@ describe('logging', () => {
     });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await Promise.all([server.connect(b), client.connect(a)]);
+    await client.ping(); // the initialized notification has reached the server
     mcpLog.log('warning', 'disk almost full');
     mcpLog.log('debug', 'noise');
     await client.ping();
     expect(lines).toEqual(['info:before connect', 'warning:disk almost full', 'debug:noise']);
     expect(got).toEqual(['warning:disk almost full']);
+    mcpLog.detach();
+    mcpLog.log('error', 'after detach');
+    await client.ping();
+    expect(got).toEqual(['warning:disk almost full']);
+    expect(lines.at(-1)).toBe('error:after detach');
     await client.close();
     await server.close();
   });

@@ -78,7 +78,10 @@ describe('stdio server (built)', () => {
       await exercise(client, transport);
     } catch (err) {
       // The server's stderr says why it failed (e.g. it could not start).
-      throw new Error(`${(err as Error).message}\n--- server stderr ---\n${transport.stderr.slice(-3000)}`);
+      throw new Error(
+        `${(err as Error).message}\n--- server stderr ---\n${transport.stderr.slice(-3000)}`,
+        { cause: err },
+      );
     } finally {
       child.kill();
     }
@@ -124,6 +127,11 @@ async function exercise(client: Client, transport: RecordingStdioTransport): Pro
     expect(await transport.exit).toBe(0);
 
     expect(transport.stdoutLines.length).toBeGreaterThan(3);
+    // Nothing (not even a log notification) before the initialize response.
+    expect(JSON.parse(transport.stdoutLines[0])).toMatchObject({
+      id: 0,
+      result: { serverInfo: { name: 'weathervane-mmm' } },
+    });
     for (const line of transport.stdoutLines) {
       const msg = JSON.parse(line) as { jsonrpc?: string };
       expect(msg.jsonrpc).toBe('2.0');

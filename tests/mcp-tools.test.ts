@@ -185,6 +185,8 @@ describe('happy paths', () => {
     expect(sc.mean_r2_delta).toBeCloseTo(delta, 12);
     const objects = await call(c, 'compare_phases', { a: { run_id: 1 }, b: { phase: 1 } });
     expect(objects.structuredContent).toEqual(bare.structuredContent);
+    const strings = await call(c, 'compare_phases', { a: 'run:1', b: '1' });
+    expect(strings.structuredContent).toEqual(bare.structuredContent);
   });
 
   it('check_gates returns decision, criteria with figures and escalation', async () => {

@@ -15,7 +15,8 @@ export function timeSeriesFolds(n: number, folds = 5, gap = 0, testSize?: number
   if (!Number.isInteger(folds) || folds < 2) {
     throw new RangeError(`folds must be an integer >= 2 (got ${folds})`);
   }
-  if (!Number.isInteger(gap) || gap < 0) throw new RangeError(`gap must be an integer >= 0 (got ${gap})`);
+  if (!Number.isInteger(gap) || gap < 0)
+    throw new RangeError(`gap must be an integer >= 0 (got ${gap})`);
   const size = testSize ?? Math.floor(n / (folds + 1));
   if (size < 1 || n - folds * size - gap < 1) {
     throw new RangeError(

@@ -11,10 +11,12 @@ export interface AdstockOptions {
 }
 
 /**
- * Geometric adstock, causal and O(n): a_t = x_t + decay * a_(t-1), a_(-1) = 0
+ * Geometric adstock, causal and O(n) without maxLag: a_t = x_t + decay * a_(t-1), a_(-1) = 0
  * (Jin et al. 2017, "Bayesian Methods for Media Mix Modeling with Carryover and Shape Effects").
- * With maxLag L the window is truncated: a_t = sum_{l=0..L} decay^l x_(t-l), still O(n) by
- * subtracting the term that leaves the window.
+ * With maxLag L the window is truncated: a_t = sum_{l=0..L} decay^l x_(t-l), evaluated directly by
+ * Horner's rule in O(n (L + 1)). (A running sum that subtracts the term leaving the window is O(n)
+ * but cancels inexactly: after a large spend it leaves residues like 1e-11 where the window holds
+ * only zeros, so dark periods would not adstock to exactly 0.)
  */
 export function geometricAdstock(
   x: ArrayLike<number>,
@@ -28,19 +30,19 @@ export function geometricAdstock(
   if (maxLag !== undefined && (!Number.isInteger(maxLag) || maxLag < 0)) {
     throw new RangeError(`maxLag must be an integer >= 0 (got ${maxLag})`);
   }
-  let prev = 0;
   if (maxLag === undefined) {
+    let prev = 0;
     for (let t = 0; t < n; t++) {
       prev = x[t] + decay * prev;
       out[t] = prev;
     }
   } else {
-    const tail = Math.pow(decay, maxLag + 1);
-    for (let t = 0; t < n; t++) {
-      prev = x[t] + decay * prev;
-      const leaving = t - maxLag - 1;
-      if (leaving >= 0) prev -= tail * x[leaving];
-      out[t] = prev;
+    // Backwards so that `out` may alias `x`: row t reads rows <= t only, which are not yet written.
+    for (let t = n - 1; t >= 0; t--) {
+      const oldest = Math.max(0, t - maxLag);
+      let acc = 0;
+      for (let i = oldest; i <= t; i++) acc = acc * decay + x[i];
+      out[t] = acc;
     }
   }
   if (options.normalize) {

@@ -6,7 +6,12 @@ export type Tier = 'extreme' | 'high' | 'medium' | 'none' | 'custom';
 
 /** Default weather columns used as model features (wind_kph is carried but not modeled by default). */
 export const DEFAULT_WEATHER = ['temperature_c', 'precipitation_mm', 'humidity_pct'] as const;
-export const KNOWN_WEATHER = ['temperature_c', 'precipitation_mm', 'humidity_pct', 'wind_kph'] as const;
+export const KNOWN_WEATHER = [
+  'temperature_c',
+  'precipitation_mm',
+  'humidity_pct',
+  'wind_kph',
+] as const;
 
 /** One tenant's time series, as the models see it. */
 export interface TenantSeries {

@@ -11,8 +11,13 @@ const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 
 
 export interface McpLog {
   log: LogFn;
-  /** Starts forwarding to this server's client (the app is created before the server). */
+  /**
+   * Forwards to this server's client once the client has sent `notifications/initialized`
+   * (the protocol allows no notifications before that; the app is created before the server).
+   */
   attach(server: McpServer): void;
+  /** Stops forwarding (shutting down: the client may be gone). */
+  detach(): void;
 }
 
 /**
@@ -22,9 +27,10 @@ export interface McpLog {
  */
 export function createMcpLog(stderr: LogFn, minClientLevel: LogLevel = 'info'): McpLog {
   let server: McpServer | undefined;
+  let initialized = false;
   const log: LogFn = (level, message) => {
     stderr(level, message);
-    if (server && server.isConnected() && ORDER[level] >= ORDER[minClientLevel]) {
+    if (server && initialized && server.isConnected() && ORDER[level] >= ORDER[minClientLevel]) {
       server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: message }).catch(() => {
         // Logging must never break a tool call.
       });
@@ -34,6 +40,15 @@ export function createMcpLog(stderr: LogFn, minClientLevel: LogLevel = 'info'): 
     log,
     attach: (s) => {
       server = s;
+      initialized = false;
+      const previous = s.server.oninitialized;
+      s.server.oninitialized = () => {
+        initialized = true;
+        previous?.();
+      };
+    },
+    detach: () => {
+      server = undefined;
     },
   };
 }

@@ -63,7 +63,13 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
       log('error', `${tool}: internal error: ${err.message}`);
       return fail(`${tool} failed with an internal error; the server log has details.`);
     }
-    const hint = HINTS[err.code];
+    // The app's messages often name the tool to call already; add ours only when they do not.
+    const hint =
+      /\b(list_tenants|list_runs|run_phase|get_run|check_gates|import_tenant_data)\b/.test(
+        err.message,
+      )
+        ? ''
+        : HINTS[err.code];
     return fail(`${tool}: ${err.message}${hint ? `\n${hint}` : ''}`);
   }
   if (err instanceof Error && (err.name === 'DataError' || err.name === 'RangeError')) {

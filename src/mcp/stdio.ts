@@ -50,6 +50,7 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     closing ??= (async () => {
+      mcpLog.detach();
       log('info', `shutting down (${reason})`);
       try {
         await server.close();

@@ -77,7 +77,10 @@ export interface TenantResult {
   checks: ExtendedChecks;
   /** Human-readable reasons for every failed check (pass bar and extended checks). */
   failures: string[];
-  baselines: Record<'training_mean' | 'same_weekday_last_week' | 'spend_only_linear', BaselineComparison>;
+  baselines: Record<
+    'training_mean' | 'same_weekday_last_week' | 'spend_only_linear',
+    BaselineComparison
+  >;
   folds: FoldResult[];
   /** Phase 2+: top features by total gain of the GBM (when a GBM was fitted). */
   top_features: { feature: string; gain: number }[] | null;
@@ -158,7 +161,14 @@ export interface PhaseComparison {
   mean_r2_delta: number;
   pass_count_delta: number;
   /** Tenants in both runs, sorted by delta (b - a) descending. */
-  tenants: { tenant: string; a_r2: number; b_r2: number; delta: number; a_passes: boolean; b_passes: boolean }[];
+  tenants: {
+    tenant: string;
+    a_r2: number;
+    b_r2: number;
+    delta: number;
+    a_passes: boolean;
+    b_passes: boolean;
+  }[];
   newly_passing: string[];
   newly_failing: string[];
   /** Tenants whose R² dropped by more than 0.01. */

@@ -384,8 +384,8 @@ export class Store {
         this.db
           .prepare(
             `INSERT INTO runs (key, phase, tenants, config, config_hash, code_version, seed, status,
-               progress_done, progress_total, created_at, started_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+               progress_done, progress_total, created_at, started_at, owner_pid)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
           )
           .run(
             input.key,

@@ -16,7 +16,8 @@ export interface DailyCalendar {
 /** Milliseconds since the epoch of an ISO date YYYY-MM-DD at 00:00 UTC; throws on a malformed or impossible date. */
 export function parseIsoDate(text: string): number {
   const m = ISO_DATE.exec(text);
-  if (!m) throw new RangeError(`start must be an ISO date YYYY-MM-DD (got ${JSON.stringify(text)})`);
+  if (!m)
+    throw new RangeError(`start must be an ISO date YYYY-MM-DD (got ${JSON.stringify(text)})`);
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);

@@ -118,11 +118,25 @@ export const TENANT_SPECS: readonly TenantSpec[] = [
   s('high_umbrella_rain', 'high', 'umbrellas', 'rain', RAIN, 'Portland'),
   s('high_gym_activity', 'high', 'gym & activity', 'heat', HEAT, 'Atlanta'),
   s('high_outdoor_gear', 'high', 'outdoor gear', 'heat', HEAT, 'Salt Lake City'),
-  s('medium_clothing', 'medium', 'clothing', 'mixed', { cold: 0.6, heat: 0, rain: 0.4 }, 'New York'),
+  s(
+    'medium_clothing',
+    'medium',
+    'clothing',
+    'mixed',
+    { cold: 0.6, heat: 0, rain: 0.4 },
+    'New York',
+  ),
   s('medium_footwear', 'medium', 'footwear', 'rain', RAIN, 'Boston'),
   s('medium_accessories', 'medium', 'accessories', 'heat', HEAT, 'Los Angeles'),
   s('medium_beauty', 'medium', 'beauty', 'heat', HEAT, 'Dallas'),
-  s('medium_sports', 'medium', 'sports', 'mixed', { cold: 0, heat: 0.6, rain: -0.4 }, 'Philadelphia'),
+  s(
+    'medium_sports',
+    'medium',
+    'sports',
+    'mixed',
+    { cold: 0, heat: 0.6, rain: -0.4 },
+    'Philadelphia',
+  ),
   s('none_office_supplies', 'none', 'office supplies', 'none', NONE, 'Columbus'),
   s('none_electronics', 'none', 'electronics', 'none', NONE, 'San Jose'),
   s('none_home_decor', 'none', 'home decor', 'none', NONE, 'Nashville'),
@@ -158,7 +172,9 @@ export function isBuiltinTenant(id: string): boolean {
 export function builtinSpec(id: string): TenantSpec {
   const spec = BY_ID.get(id);
   if (!spec) {
-    throw new Error(`unknown built-in tenant ${JSON.stringify(id)}; valid ids: ${BUILTIN_TENANT_IDS.join(', ')}`);
+    throw new Error(
+      `unknown built-in tenant ${JSON.stringify(id)}; valid ids: ${BUILTIN_TENANT_IDS.join(', ')}`,
+    );
   }
   return spec;
 }

@@ -16,7 +16,7 @@ export interface BaselinePlan {
   /** Yearly seasonality amplitude and its peak day of year. */
   seasonalAmp: number;
   seasonalPeak: number;
-  /** Holiday lifts: Black-Friday week and the December run-up. */
+  /** Holiday lift of the late-November..December season. */
   holidayLift: number;
 }
 
@@ -29,17 +29,20 @@ export function drawBaselinePlan(rng: SeededRandom): BaselinePlan {
     level: rng.uniform(20_000, 60_000),
     growth: rng.uniform(-0.02, 0.15),
     weekday: raw.map((v) => v / mean),
-    seasonalAmp: rng.uniform(0.03, 0.1),
+    seasonalAmp: rng.uniform(0.02, 0.06),
     seasonalPeak: rng.uniform(0, 365),
-    holidayLift: rng.uniform(0.1, 0.3),
+    holidayLift: rng.uniform(0.04, 0.1),
   };
 }
 
-/** Holiday shape in [0, 1.x]: exp(-((doy-330)/4)^2/2) + 0.8 exp(-((doy-352)/9)^2/2). */
+/**
+ * Holiday shape in [0, 1]: exp(-((doy - 345)/18)^2 / 2), a broad late-November..December season
+ * (broad enough for yearly Fourier terms to capture much of it; a narrow spike would be unlearnable
+ * without holiday dummies).
+ */
 export function holidayShape(dayOfYear: number): number {
-  const a = (dayOfYear - 330) / 4;
-  const b = (dayOfYear - 352) / 9;
-  return Math.exp(-0.5 * a * a) + 0.8 * Math.exp(-0.5 * b * b);
+  const a = (dayOfYear - 345) / 18;
+  return Math.exp(-0.5 * a * a);
 }
 
 /**
@@ -109,7 +112,12 @@ export function expectedRevenue(
 }
 
 /** Coefficient of determination 1 - sum (y - yhat)^2 / sum (y - mean y)^2 over rows [from, to). */
-export function rSquared(y: ArrayLike<number>, yhat: ArrayLike<number>, from = 0, to = y.length): number {
+export function rSquared(
+  y: ArrayLike<number>,
+  yhat: ArrayLike<number>,
+  from = 0,
+  to = y.length,
+): number {
   let mean = 0;
   for (let t = from; t < to; t++) mean += y[t];
   mean /= to - from;
@@ -141,15 +149,19 @@ export function applyNoise(
 }
 
 /** Mean over folds of the R² of `expected` against `observed` on each fold's test rows. */
-export function foldMeanR2(observed: ArrayLike<number>, expected: ArrayLike<number>, folds: readonly Fold[]): number {
+export function foldMeanR2(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  folds: readonly Fold[],
+): number {
   let s = 0;
   for (const f of folds) s += rSquared(observed, expected, f.testStart, f.testEnd);
   return s / folds.length;
 }
 
 /**
- * Noise sd whose fold-mean oracle R² equals `target`, by bisection on sd in [0, 2]
- * (R² falls monotonically as the fixed shocks are scaled up).
+ * Noise sd whose fold-mean oracle R² equals `target`: root of R²(sd) - target on sd in [0, 2] by the Illinois
+ * variant of regula falsi (R² falls monotonically as the fixed shocks are scaled up; ~10 evaluations).
  */
 export function calibrateNoiseSd(
   expected: Float64Array,
@@ -158,14 +170,29 @@ export function calibrateNoiseSd(
   target: number,
 ): number {
   const buf = new Float64Array(expected.length);
-  const r2At = (sd: number): number => foldMeanR2(applyNoise(expected, shocks, sd, false, buf), expected, folds);
-  let lo = 0;
-  let hi = 2;
-  if (r2At(hi) > target) return hi;
-  for (let i = 0; i < 40 && hi - lo > 1e-7; i++) {
-    const mid = (lo + hi) / 2;
-    if (r2At(mid) > target) lo = mid;
-    else hi = mid;
+  const f = (sd: number): number =>
+    foldMeanR2(applyNoise(expected, shocks, sd, false, buf), expected, folds) - target;
+  let a = 0;
+  let fa = 1 - target;
+  let b = 2;
+  let fb = f(b);
+  if (fb > 0) return b;
+  let side = 0;
+  for (let i = 0; i < 100; i++) {
+    const c = (a * fb - b * fa) / (fb - fa);
+    const fc = f(c);
+    if (Math.abs(fc) < 1e-10 || b - a < 1e-12) return c;
+    if (fc > 0) {
+      a = c;
+      fa = fc;
+      if (side === -1) fb /= 2;
+      side = -1;
+    } else {
+      b = c;
+      fb = fc;
+      if (side === 1) fa /= 2;
+      side = 1;
+    }
   }
-  return (lo + hi) / 2;
+  return (a + b) / 2;
 }

@@ -19,7 +19,9 @@ export function drawSpendPlan(rng: SeededRandom, level: number, weekdayTilt: num
   const weekday: number[] = [];
   for (let d = 0; d < 7; d++) {
     const isWeekend = d === 0 || d === 6;
-    weekday.push((isWeekend ? 1 - weekdayTilt : 1 + 0.4 * weekdayTilt) * (1 + rng.uniform(-0.04, 0.04)));
+    weekday.push(
+      (isWeekend ? 1 - weekdayTilt : 1 + 0.4 * weekdayTilt) * (1 + rng.uniform(-0.04, 0.04)),
+    );
   }
   return { level, seasonalAmp: rng.uniform(0.1, 0.35), peakDay: rng.uniform(0, 365), weekday };
 }
@@ -30,7 +32,11 @@ export function drawSpendPlan(rng: SeededRandom, level: number, weekdayTilt: num
  * x burst_t x live_t x exp(0.25 e_t - 0.25^2/2), month_m ~ LogNormal(0, 0.2), bursts of 5-20 days at
  * 1.5-3x every 25-70 days, dark periods (live_t = 0) of 3-12 days every 60-150 days, plus ~1% single off days.
  */
-export function generateSpend(plan: SpendPlan, cal: DailyCalendar, rng: SeededRandom): Float64Array {
+export function generateSpend(
+  plan: SpendPlan,
+  cal: DailyCalendar,
+  rng: SeededRandom,
+): Float64Array {
   const n = cal.dayOfYear.length;
   const months = n === 0 ? 0 : cal.monthIndex[n - 1] + 1;
   const monthFactor = new Float64Array(months);
@@ -54,7 +60,13 @@ export function generateSpend(plan: SpendPlan, cal: DailyCalendar, rng: SeededRa
     const offDay = rng.next() < 0.01;
     if (multiplier[t] === 0 || offDay) continue;
     const seasonal = 1 + plan.seasonalAmp * Math.cos(yearPhase(cal.dayOfYear[t], plan.peakDay));
-    const x = plan.level * seasonal * monthFactor[cal.monthIndex[t]] * plan.weekday[cal.dayOfWeek[t]] * multiplier[t] * noise;
+    const x =
+      plan.level *
+      seasonal *
+      monthFactor[cal.monthIndex[t]] *
+      plan.weekday[cal.dayOfWeek[t]] *
+      multiplier[t] *
+      noise;
     out[t] = Math.round(x * 100) / 100;
   }
   return out;

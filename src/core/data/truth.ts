@@ -5,7 +5,11 @@ import type { SyntheticTenant } from '../types.js';
 import { expectedRevenue } from './revenue.js';
 
 function checkChannel(t: SyntheticTenant, channelIndex: number): void {
-  if (!Number.isInteger(channelIndex) || channelIndex < 0 || channelIndex >= t.truth.channels.length) {
+  if (
+    !Number.isInteger(channelIndex) ||
+    channelIndex < 0 ||
+    channelIndex >= t.truth.channels.length
+  ) {
     throw new RangeError(
       `channelIndex must be an integer in [0, ${t.truth.channels.length - 1}] (got ${channelIndex})`,
     );
@@ -14,7 +18,9 @@ function checkChannel(t: SyntheticTenant, channelIndex: number): void {
 
 function checkMask(t: SyntheticTenant, mask: ArrayLike<boolean>): void {
   if (mask.length !== t.truth.expected.length) {
-    throw new RangeError(`mask must have one entry per row (${t.truth.expected.length}, got ${mask.length})`);
+    throw new RangeError(
+      `mask must have one entry per row (${t.truth.expected.length}, got ${mask.length})`,
+    );
   }
 }
 
@@ -22,7 +28,11 @@ function checkMask(t: SyntheticTenant, mask: ArrayLike<boolean>): void {
  * True ROAS of a channel over the rows where mask is true: sum_mask contribution_t / sum_mask spend_t
  * (contribution includes carry-over of earlier spend into those rows). NaN when the channel spent nothing there.
  */
-export function trueConditionalRoas(t: SyntheticTenant, channelIndex: number, mask: ArrayLike<boolean>): number {
+export function trueConditionalRoas(
+  t: SyntheticTenant,
+  channelIndex: number,
+  mask: ArrayLike<boolean>,
+): number {
   checkChannel(t, channelIndex);
   checkMask(t, mask);
   const contrib = t.truth.contributions[channelIndex];
@@ -64,7 +74,8 @@ export function trueResponseCurve(
   }
   const weatherFactor = count > 0 ? sum / count : NaN;
   return levels.map((x) => {
-    if (!(x >= 0 && Number.isFinite(x))) throw new RangeError(`spend levels must be finite and >= 0 (got ${x})`);
+    if (!(x >= 0 && Number.isFinite(x)))
+      throw new RangeError(`spend levels must be finite and >= 0 (got ${x})`);
     return ch.beta * weatherFactor * hill(x / (1 - ch.decay), ch.hillK, ch.hillS);
   });
 }
@@ -73,7 +84,10 @@ export function trueResponseCurve(
  * Noise-free expected revenue if the channels had spent `spend` instead (counterfactual): the tenant's non-media
  * revenue (expected minus all contributions) plus the true media effects of the given spend.
  */
-export function expectedRevenueFor(t: SyntheticTenant, spend: readonly ArrayLike<number>[]): Float64Array {
+export function expectedRevenueFor(
+  t: SyntheticTenant,
+  spend: readonly ArrayLike<number>[],
+): Float64Array {
   const n = t.truth.expected.length;
   if (spend.length !== t.truth.channels.length || spend.some((x) => x.length !== n)) {
     throw new RangeError(`spend must hold ${t.truth.channels.length} arrays of ${n} rows`);

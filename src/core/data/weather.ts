@@ -39,9 +39,14 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  * temperature = mean + amp cos(2 pi (doy - 201)/365.25) + a_t - 1.2 wet_t,
  * a_t = 0.7 a_(t-1) + sd sqrt(1 - 0.7^2) e_t with sd = 1.5 + 0.15 amp;
  * wet_t Markov with seasonal wet fraction f(doy); amount ~ Gamma(0.75, mean/0.75);
- * humidity = base + 14 wet + 3 ln(1 + mm) - 0.6 a_t + AR(1) noise, clamped 5..100; wind ~ gamma >= 0.
+ * humidity = base + 14 wet + 3 ln(1 + mm) - 0.6 a_t + AR(1) noise, soft-capped above 90, clamped 5..100;
+ * wind ~ mean x Gamma(4)/4 >= 0.
  */
-export function generateWeather(cl: CityClimate, cal: DailyCalendar, rng: SeededRandom): DailyWeather {
+export function generateWeather(
+  cl: CityClimate,
+  cal: DailyCalendar,
+  rng: SeededRandom,
+): DailyWeather {
   const n = cal.dayOfYear.length;
   const temperature = new Float64Array(n);
   const precipitation = new Float64Array(n);
@@ -62,10 +67,18 @@ export function generateWeather(cl: CityClimate, cal: DailyCalendar, rng: Seeded
       anomaly = TEMP_AR * anomaly + innov * rng.normal();
       humNoise = HUMIDITY_AR * humNoise + humInnov * rng.normal();
     }
-    const f = Math.min(0.9, Math.max(0.01, cl.wetFraction * (1 + cl.wetSeasonAmp * Math.cos(yearPhase(doy, cl.wetPeakDay)))));
+    const f = Math.min(
+      0.9,
+      Math.max(
+        0.01,
+        cl.wetFraction * (1 + cl.wetSeasonAmp * Math.cos(yearPhase(doy, cl.wetPeakDay))),
+      ),
+    );
     const pWet = wet ? f + WET_PERSISTENCE * (1 - f) : f * (1 - WET_PERSISTENCE);
     wet = rng.next() < pWet;
-    const mm = wet ? Math.min(150, Math.max(0.1, (rng.gamma(RAIN_SHAPE) * cl.wetDayMm) / RAIN_SHAPE)) : 0;
+    const mm = wet
+      ? Math.min(150, Math.max(0.1, (rng.gamma(RAIN_SHAPE) * cl.wetDayMm) / RAIN_SHAPE))
+      : 0;
     const p = round1(mm);
     const temp = mean + amp * Math.cos(yearPhase(doy, WARMEST_DAY)) + anomaly - (wet ? 1.2 : 0);
     const hum = cl.humidityBase + (p > 0 ? 14 : 0) + 3 * Math.log1p(p) - 0.6 * anomaly + humNoise;
@@ -73,7 +86,9 @@ export function generateWeather(cl: CityClimate, cal: DailyCalendar, rng: Seeded
     const windMean = windBase * (1 + 0.15 * Math.cos(yearPhase(doy, 15))) + (p > 0 ? 3 : 0);
     temperature[t] = round1(temp);
     precipitation[t] = p;
-    humidity[t] = round1(Math.min(100, Math.max(5, hum)));
+    // Daily-mean humidity approaches 100 % only slowly: soft cap above 90, then the hard clamp 5..100.
+    const soft = hum > 90 ? 90 + 10 * Math.tanh((hum - 90) / 10) : hum;
+    humidity[t] = round1(Math.min(100, Math.max(5, soft)));
     wind[t] = round1((rng.gamma(4) * windMean) / 4);
   }
   return { temperature, precipitation, humidity, wind };

@@ -21,7 +21,8 @@ export interface BinnedMatrix {
 /** Midpoint of two consecutive distinct values, kept strictly below the upper one. */
 function cutBetween(lo: number, hi: number): number {
   const mid = lo + (hi - lo) / 2;
-  return mid < hi ? mid : lo;
+  const cut = mid < hi ? mid : lo;
+  return cut === 0 ? 0 : cut; // never -0, which JSON cannot carry
 }
 
 /**

@@ -9,9 +9,13 @@ export function thresholdL1(g: number, alpha: number): number {
   return 0;
 }
 
-/** Optimal leaf weight w = -T(G, alpha) / (H + lambda) (before shrinkage). */
+/**
+ * Optimal leaf weight w = -T(G, alpha) / (H + lambda) (before shrinkage); exactly +0 when
+ * T = 0, so no -0 appears (JSON would write it as 0 and break the bit-exact round trip).
+ */
 export function leafWeight(g: number, h: number, alpha: number, lambda: number): number {
-  return -thresholdL1(g, alpha) / (h + lambda);
+  const t = thresholdL1(g, alpha);
+  return t === 0 ? 0 : -t / (h + lambda);
 }
 
 /** Structure score T(G, alpha)^2 / (H + lambda); a split's gain is children's minus parent's. */

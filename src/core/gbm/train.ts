@@ -131,7 +131,7 @@ export function trainGbm(
     yTrain[r] = v;
     ySum += v;
   }
-  const baseScore = ySum / m;
+  const baseScore = ySum === 0 ? 0 : ySum / m; // +0, never -0 (JSON cannot carry -0)
 
   let validRows: Int32Array | null = null;
   if (valid) {

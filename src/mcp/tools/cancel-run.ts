@@ -39,7 +39,9 @@ export function registerCancelRun(server: McpServer, { app, log }: ToolDeps): vo
         const cancelled = app.cancelRun(args.run_id);
         const status = app.getRun(args.run_id).status;
         const text = cancelled
-          ? `Run ${args.run_id} cancelled (status now ${status}).`
+          ? status === 'cancelled'
+            ? `Run ${args.run_id} cancelled.`
+            : `Run ${args.run_id} is stopping after the tenants in flight (status ${status}); get_run shows when it is cancelled.`
           : `Run ${args.run_id} was not running (status ${before.status}); nothing to cancel.`;
         return ok({ run_id: args.run_id, cancelled, status }, text);
       }),

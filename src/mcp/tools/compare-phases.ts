@@ -3,16 +3,20 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { PhaseId } from '../../phases/types.js';
 import type { ToolDeps } from '../deps.js';
-import { fmtR2, guarded, ok } from '../results.js';
+import { guarded, ok } from '../results.js';
 import { phaseComparisonOut, phaseInput, runIdInput } from '../schemas.js';
 
+/** String forms some clients send (the Inspector CLI passes union-typed values as strings). */
+const SIDE_STRING = /^(?:[0-3]|run:[1-9][0-9]{0,15})$/;
+
 function sideInput(name: 'a' | 'b') {
-  const msg = `${name} must be a phase number 0-3, {"phase": 0-3} (its latest done run) or {"run_id": id} (list_runs shows ids)`;
+  const msg = `${name} must be a phase number 0-3, {"phase": 0-3} (its latest done run), {"run_id": id} or "run:<id>" (list_runs shows ids)`;
   return z.union(
     [
       phaseInput,
       z.strictObject({ phase: phaseInput.describe('Latest done run of this phase') }),
       z.strictObject({ run_id: runIdInput.describe('A specific run') }),
+      z.string().regex(SIDE_STRING, msg).describe('"0".."3" for a phase, "run:12" for a run'),
     ],
     { error: msg },
   );
@@ -22,13 +26,18 @@ type Side = z.infer<ReturnType<typeof sideInput>>;
 
 function toRef(s: Side): { phase?: PhaseId; runId?: number } {
   if (typeof s === 'number') return { phase: s };
+  if (typeof s === 'string') {
+    return s.startsWith('run:') ? { runId: Number(s.slice(4)) } : { phase: Number(s) as PhaseId };
+  }
   if ('run_id' in s) return { runId: s.run_id };
   return { phase: s.phase };
 }
 
 const inputSchema = z.strictObject(
   {
-    a: sideInput('a').describe('The earlier side: a phase (1 or {"phase": 1}) or {"run_id": 12}'),
+    a: sideInput('a').describe(
+      'The earlier side: a phase (1, "1" or {"phase": 1}) or a run ({"run_id": 12} or "run:12")',
+    ),
     b: sideInput('b').describe('The later side, same forms; deltas are b - a'),
   },
   {
@@ -60,11 +69,8 @@ export function registerComparePhases(server: McpServer, { app, log }: ToolDeps)
     (args) =>
       guarded('compare_phases', log, () => {
         const c = app.comparePhases(toRef(args.a), toRef(args.b));
-        const sign = (x: number) => (x >= 0 ? '+' : '') + fmtR2(x);
-        const lines = [
-          `Phase ${c.a.phase} (run ${c.a.run_id}) → phase ${c.b.phase} (run ${c.b.run_id}): mean R² ${fmtR2(c.a.mean_r2)} → ${fmtR2(c.b.mean_r2)} (${sign(c.mean_r2_delta)}), passing ${c.a.pass_count}/${c.a.total} → ${c.b.pass_count}/${c.b.total}.`,
-          c.verdict,
-        ];
+        // The app's verdict already states both sides' mean R² and pass counts.
+        const lines = [c.verdict];
         if (c.newly_passing.length) lines.push(`Newly passing: ${c.newly_passing.join(', ')}`);
         if (c.newly_failing.length) lines.push(`Newly failing: ${c.newly_failing.join(', ')}`);
         if (c.regressions.length) lines.push(`Regressions: ${c.regressions.join(', ')}`);

@@ -1,0 +1,393 @@
+/**
+ * What a phase's final model says about each channel, by counterfactual predictions:
+ *   contribution_c = sum_t [pred(observed spend)_t - pred(spend_c := 0)_t]   (carry-over included)
+ *   ROAS_c = contribution_c / sum_t spend_c,t
+ *   marginal ROAS_c = sum_t [pred(1.01 spend_c)_t - pred(spend_c)_t] / (0.01 sum_t spend_c,t)
+ * Weather-conditional ROAS attributes each day's counterfactual difference (spend zeroed over the
+ * whole period) to that day's weather state. Response curves hold the channel's daily spend at a
+ * constant level and average the predicted difference to spend 0 over the rows. For synthetic
+ * tenants the same quantities come from the ground truth beside the estimates.
+ */
+import { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from '../core/data/truth.js';
+import type { GbmOptions } from '../core/gbm/index.js';
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
+import { DECAY_BOUNDS } from './search.js';
+import type {
+  ChannelDecomposition,
+  Explanation,
+  PhaseId,
+  ResponseCurve,
+  WeatherStateRoas,
+} from './types.js';
+
+/** Relative spend increase of the marginal ROAS. */
+export const MARGINAL_STEP = 0.01;
+/** Number of spend levels of a response curve (0 .. RESPONSE_MAX_FACTOR x p95 daily spend). */
+export const RESPONSE_LEVELS = 12;
+export const RESPONSE_MAX_FACTOR = 2;
+/** Precipitation above this (mm per period) is a rain day. */
+export const RAIN_MM = 1;
+/** Spend correlation above which the channels' effects are flagged as hard to separate. */
+export const COLLINEARITY_WARNING = 0.7;
+
+export interface ExplainConfig {
+  folds?: number;
+  calendar?: boolean;
+  alphas?: readonly number[];
+  blend?: 'rule' | 'tuned';
+  seed?: number;
+  gap?: number;
+  passThreshold?: number;
+  gbm?: Partial<GbmOptions>;
+}
+
+/** A weather state: name, variable, human definition and row mask. */
+export interface WeatherState {
+  state: string;
+  variable: string;
+  definition: string;
+  mask: Uint8Array;
+}
+
+/** Quantile with linear interpolation between order statistics (numpy's default). */
+export function quantile(values: ArrayLike<number>, prob: number): number {
+  const v = Array.from(values).sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  const pos = prob * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(v.length - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+const fmt = (x: number): string => (Math.round(x * 100) / 100).toString();
+
+/**
+ * Weather states of a series: temperature_c terciles (cold <= q1/3 < mild <= q2/3 < hot) and
+ * precipitation_mm rain (> 1 mm) / dry, for the columns present; empty states are left out.
+ */
+export function weatherStates(series: TenantSeries): WeatherState[] {
+  const out: WeatherState[] = [];
+  const n = series.target.length;
+  const ti = series.weatherNames.indexOf('temperature_c');
+  if (ti >= 0) {
+    const temp = series.weather[ti];
+    const q1 = quantile(temp, 1 / 3);
+    const q2 = quantile(temp, 2 / 3);
+    const defs: [string, string, (v: number) => boolean][] = [
+      ['cold', `temperature_c <= ${fmt(q1)}`, (v) => v <= q1],
+      ['mild', `${fmt(q1)} < temperature_c <= ${fmt(q2)}`, (v) => v > q1 && v <= q2],
+      ['hot', `temperature_c > ${fmt(q2)}`, (v) => v > q2],
+    ];
+    for (const [name, definition, test] of defs) {
+      const mask = new Uint8Array(n);
+      for (let t = 0; t < n; t++) mask[t] = test(temp[t]) ? 1 : 0;
+      out.push({ state: `temperature_c:${name}`, variable: 'temperature_c', definition, mask });
+    }
+  }
+  const pi = series.weatherNames.indexOf('precipitation_mm');
+  if (pi >= 0) {
+    const rain = series.weather[pi];
+    const wet = new Uint8Array(n);
+    const dry = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      wet[t] = rain[t] > RAIN_MM ? 1 : 0;
+      dry[t] = 1 - wet[t];
+    }
+    out.push({
+      state: 'precipitation_mm:rain',
+      variable: 'precipitation_mm',
+      definition: `precipitation_mm > ${RAIN_MM}`,
+      mask: wet,
+    });
+    out.push({
+      state: 'precipitation_mm:dry',
+      variable: 'precipitation_mm',
+      definition: `precipitation_mm <= ${RAIN_MM}`,
+      mask: dry,
+    });
+  }
+  return out.filter((s) => s.mask.some((m) => m === 1));
+}
+
+/** The series with channel c's spend replaced (everything else shared, not copied). */
+function withSpend(series: TenantSeries, c: number, spend: Float64Array): TenantSeries {
+  return { ...series, spend: series.spend.map((x, j) => (j === c ? spend : x)) };
+}
+
+function sum(x: ArrayLike<number>, mask?: Uint8Array): number {
+  let s = 0;
+  for (let t = 0; t < x.length; t++) if (!mask || mask[t]) s += x[t];
+  return s;
+}
+
+function diff(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let t = 0; t < a.length; t++) out[t] = a[t] - b[t];
+  return out;
+}
+
+/** Ratio with 0 for an empty denominator (JSON has no NaN; the notes say when it happened). */
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
+
+function relError(estimate: number, truth: number): number | null {
+  return Number.isFinite(truth) && truth !== 0 ? (estimate - truth) / Math.abs(truth) : null;
+}
+
+/** Pearson correlation of two columns (0 when either is constant). */
+function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let t = 0; t < n; t++) {
+    ma += a[t];
+    mb += b[t];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let t = 0; t < n; t++) {
+    sab += (a[t] - ma) * (b[t] - mb);
+    saa += (a[t] - ma) ** 2;
+    sbb += (b[t] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/** Truth of a synthetic tenant, when it matches the series being explained. */
+function matchingTruth(
+  series: TenantSeries,
+  synthetic: SyntheticTenant | null,
+  notes: string[],
+): SyntheticTenant | null {
+  if (!synthetic) return null;
+  const ok =
+    synthetic.truth.expected.length === series.target.length &&
+    synthetic.series.channels.length === series.channels.length &&
+    synthetic.series.channels.every((c, i) => c === series.channels[i]);
+  if (!ok) {
+    notes.push(
+      'ground truth given but its rows or channels do not match the series: truth columns left empty',
+    );
+    return null;
+  }
+  return synthetic;
+}
+
+/**
+ * Decomposition of a final model over the series' rows (see the module comment). The series
+ * must have the model's channels, weather and controls (usually the series it was fitted on).
+ */
+export function explainFinalModel(
+  series: TenantSeries,
+  model: FinalModel,
+  synthetic: SyntheticTenant | null,
+): Explanation {
+  const notes: string[] = [];
+  const truthTenant = matchingTruth(series, synthetic, notes);
+  const n = series.target.length;
+  const base = predictFinal(model, series);
+  const predictedTotal = sum(base);
+  const states = weatherStates(series);
+  const channels: ChannelDecomposition[] = [];
+  const stateRows: WeatherStateRoas[] = states.map((s) => ({
+    state: s.state,
+    variable: s.variable,
+    definition: s.definition,
+    rows: sum(s.mask),
+    channels: [],
+  }));
+  const curves: ResponseCurve[] = [];
+
+  series.channels.forEach((name, c) => {
+    const spend = series.spend[c];
+    const totalSpend = sum(spend);
+    const zeroPred = predictFinal(model, withSpend(series, c, new Float64Array(n)));
+    const perDay = diff(base, zeroPred);
+    const up = Float64Array.from(spend, (x) => x * (1 + MARGINAL_STEP));
+    const upDay = diff(predictFinal(model, withSpend(series, c, up)), base);
+    const contribution = sum(perDay);
+    const roas = ratio(contribution, totalSpend);
+    const marginal = ratio(sum(upDay), MARGINAL_STEP * totalSpend);
+    if (totalSpend === 0)
+      notes.push(`${name} has no spend in the period: its ROAS is reported as 0`);
+
+    let truth: ChannelDecomposition['truth'] = null;
+    if (truthTenant) {
+      const ct = truthTenant.truth.channels[c];
+      const upSpend = truthTenant.series.spend.map((x, j) =>
+        j === c ? Float64Array.from(x, (v) => v * (1 + MARGINAL_STEP)) : x,
+      );
+      const trueUp = sum(
+        diff(expectedRevenueFor(truthTenant, upSpend), truthTenant.truth.expected),
+      );
+      truth = {
+        contribution: ct.totalContribution,
+        roas: ct.roas,
+        marginal_roas: ratio(trueUp, MARGINAL_STEP * ct.totalSpend),
+      };
+    }
+    channels.push({
+      channel: name,
+      spend: totalSpend,
+      contribution,
+      roas,
+      marginal_roas: marginal,
+      share_of_predicted: predictedTotal !== 0 ? contribution / predictedTotal : 0,
+      truth,
+      roas_error: truth ? relError(roas, truth.roas) : null,
+    });
+
+    states.forEach((s, i) => {
+      const sSpend = sum(spend, s.mask);
+      const sContribution = sum(perDay, s.mask);
+      const sRoas = ratio(sContribution, sSpend);
+      const trueRoas = truthTenant
+        ? trueConditionalRoas(
+            truthTenant,
+            c,
+            Array.from(s.mask, (m) => m === 1),
+          )
+        : null;
+      const finiteTrue = trueRoas !== null && Number.isFinite(trueRoas) ? trueRoas : null;
+      stateRows[i].channels.push({
+        channel: name,
+        spend: sSpend,
+        contribution: sContribution,
+        roas: sRoas,
+        marginal_roas: ratio(sum(upDay, s.mask), MARGINAL_STEP * sSpend),
+        true_roas: finiteTrue,
+        roas_error: finiteTrue === null ? null : relError(sRoas, finiteTrue),
+      });
+    });
+
+    // Response curve: constant daily spend levels 0 .. 2 x the 95th percentile of daily spend.
+    const p95 = quantile(spend, 0.95);
+    const top = RESPONSE_MAX_FACTOR * (p95 > 0 ? p95 : Math.max(0, ...spend));
+    const levels = Array.from(
+      { length: RESPONSE_LEVELS },
+      (_, i) => (top * i) / (RESPONSE_LEVELS - 1),
+    );
+    const contributionCurve: number[] = [];
+    const byState: Record<string, number[]> = Object.fromEntries(states.map((s) => [s.state, []]));
+    for (const level of levels) {
+      const pred =
+        level === 0
+          ? zeroPred
+          : predictFinal(model, withSpend(series, c, new Float64Array(n).fill(level)));
+      const d = diff(pred, zeroPred);
+      contributionCurve.push(sum(d) / n);
+      for (const s of states) byState[s.state].push(sum(d, s.mask) / sum(s.mask));
+    }
+    curves.push({
+      channel: name,
+      spend_levels: levels,
+      contribution: contributionCurve,
+      by_state: byState,
+      true_contribution: truthTenant ? trueResponseCurve(truthTenant, c, levels) : null,
+    });
+  });
+
+  addNotes(series, model, channels, notes, truthTenant !== null);
+  return {
+    tenant: series.tenant,
+    phase: model.phase,
+    model_kind: model.kind,
+    rows: n,
+    start: series.dates[0],
+    end: series.dates[n - 1],
+    channels,
+    weather_states: stateRows,
+    response_curves: curves,
+    channel_params: model.channelParams,
+    notes,
+  };
+}
+
+/** Honest caveats about what the decomposition can and cannot say. */
+function addNotes(
+  series: TenantSeries,
+  model: FinalModel,
+  channels: ChannelDecomposition[],
+  notes: string[],
+  hasTruth: boolean,
+): void {
+  if (model.phase <= 1) {
+    notes.push(
+      `phase ${model.phase} models have no carry-over: zeroing spend only removes same-day effects, ` +
+        'so effects of earlier spend that show up later are missed or attributed elsewhere',
+    );
+    notes.push(
+      model.phase === 0
+        ? 'phase 0 is linear in spend without saturation: marginal ROAS equals average ROAS and the response curve is a straight line'
+        : 'phase 1 is linear in spend (the weather interactions only tilt the slope by weather): no saturation, marginal ROAS equals average ROAS',
+    );
+  }
+  if (model.kind !== 'ridge') {
+    notes.push(
+      `the ${model.kind === 'gbm' ? 'gradient-boosting model' : 'Ridge/GBM blend'} is piecewise constant in spend: ` +
+        'counterfactual contributions can be lumpy, and spend outside the observed range changes nothing in the tree part',
+    );
+  }
+  if (model.phase === 3 && model.channelParams) {
+    for (const [c, p] of Object.entries(model.channelParams)) {
+      if (p.decay <= DECAY_BOUNDS[0] || p.decay >= DECAY_BOUNDS[1]) {
+        notes.push(
+          `${c}: decay ${p.decay} is at the edge of the searched range [${DECAY_BOUNDS.join(', ')}]`,
+        );
+      }
+    }
+  }
+  for (let i = 0; i < series.channels.length; i++) {
+    for (let j = i + 1; j < series.channels.length; j++) {
+      const r = correlation(series.spend[i], series.spend[j]);
+      if (Math.abs(r) > COLLINEARITY_WARNING) {
+        notes.push(
+          `${series.channels[i]} and ${series.channels[j]} spend are correlated (r = ${r.toFixed(2)}): ` +
+            'the data cannot tell their effects apart well, so the split between them is uncertain',
+        );
+      }
+    }
+  }
+  for (const ch of channels) {
+    if (ch.contribution < 0) {
+      notes.push(
+        `${ch.channel}: the model attributes a negative contribution (${ch.contribution.toFixed(0)}), which is implausible for advertising: treat as not identified`,
+      );
+    }
+  }
+  notes.push(
+    'response curves above the largest observed daily spend are extrapolations of the fitted model',
+  );
+  if (hasTruth) {
+    notes.push(
+      "true response curves use the steady-state adstock x / (1 - decay) of a sustained spend; the estimated ones average the model's prediction over the observed rows, including the first days' carry-over ramp-up",
+    );
+  }
+}
+
+/**
+ * Fits the phase's final model on all rows and decomposes it (explainFinalModel). `config.folds`
+ * is accepted for symmetry with training but unused: the final model uses every row.
+ */
+export function explainPhase(
+  series: TenantSeries,
+  phase: PhaseId,
+  config: ExplainConfig,
+  synthetic: SyntheticTenant | null,
+): Explanation {
+  const model = fitFinalModel(series, phase, {
+    calendar: config.calendar,
+    alphas: config.alphas,
+    blend: config.blend,
+    seed: config.seed,
+    gap: config.gap,
+    passThreshold: config.passThreshold,
+    gbm: config.gbm,
+  });
+  return explainFinalModel(series, model, synthetic);
+}

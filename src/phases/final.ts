@@ -1,0 +1,356 @@
+/**
+ * Final models: one model per tenant and phase fitted on ALL rows with the phase's own procedure,
+ * kept as plain data so that the store can save it and explain can use it later without
+ * retraining. predictFinal rebuilds the design from a (possibly modified) series, so a
+ * counterfactual spend path flows through adstock, saturation, interactions and the fitted
+ * standardization exactly as the observed one does.
+ *   phase 0: Ridge alpha 1 on spend + weather (+ controls, calendar)
+ *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
+ *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows
+ *   phase 3: adstock/Hill search on all rows, then chooseAndFit on the phase-3 design
+ */
+import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
+import type { GbmOptions } from '../core/gbm/index.js';
+import {
+  DEFAULT_ALPHAS,
+  fitRidge,
+  predictRidge,
+  ridgeSystem,
+  selectAlpha,
+  solveRidge,
+  type RidgeModel,
+} from '../core/ridge.js';
+import { momentsOf } from '../core/standardize.js';
+import type { Frequency, TenantSeries } from '../core/types.js';
+import {
+  chooseAndFit,
+  chosenFromJSON,
+  chosenToJSON,
+  predictChosen,
+  type ChosenModel,
+  type ChosenModelJSON,
+  type RidgeModelJSON,
+} from './choose.js';
+import { PHASE0_ALPHA } from './linear.js';
+import { buildMediaDesign, checkChannelParams, rescaleTrend } from './media.js';
+import { PASS_THRESHOLD } from './result.js';
+import { searchMediaParams, type MediaSearchOptions } from './search.js';
+import type { ChannelParams, ModelKind, PhaseId } from './types.js';
+
+export interface FinalModelOptions {
+  /** Calendar controls (default true). */
+  calendar?: boolean;
+  /** Ridge alpha grid (phases 1-3; default 0.01, 0.1, 1, 10, 100). */
+  alphas?: readonly number[];
+  /** 'rule' (default) or 'tuned' Ridge/GBM weight (phases 2-3). */
+  blend?: 'rule' | 'tuned';
+  /** Seed of the GBM sampling (default 0). */
+  seed?: number;
+  /** Rows dropped between inner training and validation blocks (default 0). */
+  gap?: number;
+  /** Inner-validation R² bar of the Ridge -> GBM -> blend rule (default 0.5). */
+  passThreshold?: number;
+  /** GBM hyper-parameters over GBM_DEFAULTS. */
+  gbm?: Partial<GbmOptions>;
+  /** Phase-3 search settings. */
+  search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+}
+
+/** A phase's model fitted on all rows of a tenant, with what is needed to rebuild its design. */
+export interface FinalModel {
+  tenant: string;
+  phase: PhaseId;
+  /** Training rows; the calendar trend of any series predicted is t / rows. */
+  rows: number;
+  frequency: Frequency;
+  channels: string[];
+  weather: string[];
+  controls: string[];
+  calendar: boolean;
+  featureNames: string[];
+  /** Phase 3: adstock/Hill parameters per channel (k in spend units), else null. */
+  channelParams: Record<string, ChannelParams> | null;
+  kind: ModelKind;
+  /** Ridge alpha (null when the model is a GBM alone). */
+  alpha: number | null;
+  reason: string;
+  /** Phases 0-1: the Ridge model; phases 2-3: the chosen model's Ridge part. */
+  ridge: RidgeModel;
+  /** Phases 2-3: the chosen Ridge / GBM / blend; null for phases 0-1. */
+  chosen: ChosenModel | null;
+}
+
+/** Plain-data form of a FinalModel (JSON.stringify-safe). */
+export interface FinalModelJSON {
+  format: 'weathervane-final';
+  version: 1;
+  tenant: string;
+  phase: PhaseId;
+  rows: number;
+  frequency: Frequency;
+  channels: string[];
+  weather: string[];
+  controls: string[];
+  calendar: boolean;
+  featureNames: string[];
+  channelParams: Record<string, ChannelParams> | null;
+  kind: ModelKind;
+  alpha: number | null;
+  reason: string;
+  /** Phases 0-1 only (phases 2-3 keep their Ridge inside `chosen`). */
+  ridge: RidgeModelJSON | null;
+  chosen: ChosenModelJSON | null;
+}
+
+function checkPhase(phase: number): asserts phase is PhaseId {
+  if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) {
+    throw new RangeError(`phase must be 0, 1, 2 or 3 (got ${String(phase)})`);
+  }
+}
+
+/** The design of a final model for the given series (phase 0-2: buildDesign; 3: media design). */
+function designFor(
+  series: TenantSeries,
+  phase: PhaseId,
+  calendar: boolean,
+  weather: readonly string[],
+  channelParams: Record<string, ChannelParams> | null,
+): Design {
+  if (phase === 3) {
+    if (!channelParams) throw new Error('phase-3 final model has no channel parameters');
+    return buildMediaDesign(series, channelParams, { calendar, weather });
+  }
+  return buildDesign(series, { interactions: phase >= 1, calendar, weather });
+}
+
+/** Fits the phase's model on all rows of the series. */
+export function fitFinalModel(
+  series: TenantSeries,
+  phase: PhaseId,
+  options: FinalModelOptions = {},
+): FinalModel {
+  checkPhase(phase);
+  const y = series.target;
+  const n = y.length;
+  if (series.dates.length !== n) {
+    throw new RangeError(`series has ${series.dates.length} dates but ${n} target values`);
+  }
+  const calendar = options.calendar ?? true;
+  const gap = options.gap ?? 0;
+  const weather = modelWeatherNames(series);
+  let channelParams: Record<string, ChannelParams> | null = null;
+  if (phase === 3) {
+    channelParams = searchMediaParams(series, n, { ...options.search, calendar, gap }).params;
+  }
+  const design = designFor(series, phase, calendar, weather, channelParams);
+  let ridge: RidgeModel;
+  let chosen: ChosenModel | null = null;
+  let alpha: number | null;
+  let kind: ModelKind = 'ridge';
+  let reason: string;
+  if (phase === 0) {
+    ridge = fitRidge(design.columns, y, { start: 0, end: n }, PHASE0_ALPHA);
+    alpha = PHASE0_ALPHA;
+    reason = `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
+  } else if (phase === 1) {
+    const grid = options.alphas ?? DEFAULT_ALPHAS;
+    alpha = selectAlpha(design.columns, y, n, grid, 3, { gap }).alpha;
+    ridge = solveRidge(ridgeSystem(momentsOf(design.columns, y, { start: 0, end: n })), alpha);
+    reason = `phase 1: Ridge alpha ${alpha} chosen by inner TimeSeriesSplit(3) on all ${n} rows`;
+  } else {
+    chosen = chooseAndFit(design.columns, y, n, {
+      alphas: options.alphas ? [...options.alphas] : undefined,
+      blend: options.blend,
+      passBar: options.passThreshold ?? PASS_THRESHOLD,
+      gbm: options.gbm,
+      seed: options.seed,
+      gap,
+      featureNames: design.names,
+    });
+    ridge = chosen.ridge;
+    alpha = chosen.ridgeWeight > 0 ? chosen.alpha : null;
+    kind = chosen.kind;
+    reason = chosen.reason;
+  }
+  return {
+    tenant: series.tenant,
+    phase,
+    rows: n,
+    frequency: series.frequency,
+    channels: [...series.channels],
+    weather,
+    controls: [...series.controlNames],
+    calendar,
+    featureNames: design.names,
+    channelParams,
+    kind,
+    alpha,
+    reason,
+    ridge,
+    chosen,
+  };
+}
+
+/**
+ * Predictions of a final model for every row of `series` (same channels, weather and controls
+ * as the training series; spend may differ). The design is rebuilt from the series, so spend
+ * changes flow through every transform; the calendar trend continues as t / model.rows.
+ */
+export function predictFinal(model: FinalModel, series: TenantSeries): Float64Array {
+  const same = (a: readonly string[], b: readonly string[]): boolean =>
+    a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(model.channels, series.channels)) {
+    throw new RangeError(
+      `series channels ${series.channels.join(', ')} differ from the model's ${model.channels.join(', ')}`,
+    );
+  }
+  if (!same(model.controls, series.controlNames)) {
+    throw new RangeError(
+      `series controls ${series.controlNames.join(', ') || 'none'} differ from the model's ${model.controls.join(', ') || 'none'}`,
+    );
+  }
+  if (series.frequency !== model.frequency) {
+    throw new RangeError(
+      `series is ${series.frequency} but the model was fitted on ${model.frequency} data`,
+    );
+  }
+  const design = designFor(series, model.phase, model.calendar, model.weather, model.channelParams);
+  if (!same(design.names, model.featureNames)) {
+    throw new RangeError('the series does not rebuild the model features (different columns?)');
+  }
+  rescaleTrend(design, model.rows);
+  const rows = { start: 0, end: series.target.length };
+  return model.chosen
+    ? predictChosen(model.chosen, design.columns, rows)
+    : predictRidge(model.ridge, design.columns, rows);
+}
+
+function ridgeToJSON(r: RidgeModel): RidgeModelJSON {
+  return {
+    alpha: r.alpha,
+    n: r.n,
+    means: Array.from(r.means),
+    scales: Array.from(r.scales),
+    coefStandardized: Array.from(r.coefStandardized),
+    coef: Array.from(r.coef),
+    intercept: r.intercept,
+    yMean: r.yMean,
+  };
+}
+
+/** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
+export function finalToJSON(m: FinalModel): FinalModelJSON {
+  return {
+    format: 'weathervane-final',
+    version: 1,
+    tenant: m.tenant,
+    phase: m.phase,
+    rows: m.rows,
+    frequency: m.frequency,
+    channels: [...m.channels],
+    weather: [...m.weather],
+    controls: [...m.controls],
+    calendar: m.calendar,
+    featureNames: [...m.featureNames],
+    channelParams: m.channelParams
+      ? Object.fromEntries(Object.entries(m.channelParams).map(([c, p]) => [c, { ...p }]))
+      : null,
+    kind: m.kind,
+    alpha: m.alpha,
+    reason: m.reason,
+    ridge: m.chosen ? null : ridgeToJSON(m.ridge),
+    chosen: m.chosen ? chosenToJSON(m.chosen) : null,
+  };
+}
+
+function fail(what: string): never {
+  throw new Error(`final model JSON: ${what}`);
+}
+
+function stringArray(v: unknown, what: string): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    fail(`${what} must be an array of strings`);
+  return [...(v as string[])];
+}
+
+function ridgeFromJSON(r: RidgeModelJSON): RidgeModel {
+  // Reuse chosenFromJSON's checks by wrapping the Ridge as a Ridge-only chosen model.
+  return chosenFromJSON({
+    format: 'weathervane-chosen',
+    version: 1,
+    kind: 'ridge',
+    ridge: r,
+    gbm: null,
+    ridgeWeight: 1,
+    alpha: r.alpha,
+    gbmTrees: null,
+    reason: '',
+    innerR2: { ridge: 0, gbm: null, blend: null },
+  }).ridge;
+}
+
+/** FinalModel from finalToJSON output (object or JSON text), with structural checks. */
+export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
+  const json = (typeof input === 'string' ? JSON.parse(input) : input) as FinalModelJSON;
+  if (
+    json === null ||
+    typeof json !== 'object' ||
+    json.format !== 'weathervane-final' ||
+    json.version !== 1
+  ) {
+    fail('expected format "weathervane-final" version 1');
+  }
+  checkPhase(json.phase);
+  if (!(Number.isInteger(json.rows) && json.rows >= 1))
+    fail(`rows must be an integer >= 1 (got ${json.rows})`);
+  if (json.frequency !== 'daily' && json.frequency !== 'weekly')
+    fail('frequency must be daily or weekly');
+  const channels = stringArray(json.channels, 'channels');
+  let channelParams: Record<string, ChannelParams> | null = null;
+  if (json.phase === 3) {
+    if (!json.channelParams || typeof json.channelParams !== 'object')
+      fail('phase 3 needs channelParams');
+    channelParams = {};
+    for (const c of channels) {
+      const p = json.channelParams[c];
+      if (!p) fail(`channelParams has no entry for ${c}`);
+      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
+      checkChannelParams(c, copy);
+      channelParams[c] = copy;
+    }
+  }
+  let ridge: RidgeModel;
+  let chosen: ChosenModel | null = null;
+  if (json.phase >= 2) {
+    if (!json.chosen) fail(`phase ${json.phase} needs a chosen model`);
+    chosen = chosenFromJSON(json.chosen);
+    ridge = chosen.ridge;
+  } else {
+    if (!json.ridge) fail(`phase ${json.phase} needs a ridge model`);
+    ridge = ridgeFromJSON(json.ridge);
+  }
+  const featureNames = stringArray(json.featureNames, 'featureNames');
+  if (featureNames.length !== ridge.coef.length) {
+    fail(`${featureNames.length} feature names for ${ridge.coef.length} coefficients`);
+  }
+  if (json.kind !== 'ridge' && json.kind !== 'gbm' && json.kind !== 'blend')
+    fail('kind must be ridge, gbm or blend');
+  if (typeof json.calendar !== 'boolean') fail('calendar must be a boolean');
+  return {
+    tenant: String(json.tenant),
+    phase: json.phase,
+    rows: json.rows,
+    frequency: json.frequency,
+    channels,
+    weather: stringArray(json.weather, 'weather'),
+    controls: stringArray(json.controls, 'controls'),
+    calendar: json.calendar,
+    featureNames,
+    channelParams,
+    kind: json.kind,
+    alpha: json.alpha === null ? null : Number(json.alpha),
+    reason: String(json.reason),
+    ridge,
+    chosen,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The phase-3 design: per channel Hill(adstock(spend_c; decay_c); k_c, s_c), weather, the
+ * transformed spend x weather, weather squared, controls and calendar, in the column order of
+ * features.ts buildDesign (media, weather, media x weather channel-major, squared, controls,
+ * calendar). Adstock is the unnormalized geometric a_t = x_t + decay a_(t-1) of the data
+ * generator; normalizing would not change the model, because k is relative to the channel's own
+ * adstocked spend (Hill(a / c; k / c, s) = Hill(a; k, s)).
+ */
+import { calendarColumns, modelWeatherNames, type Design } from '../core/features.js';
+import { geometricAdstock, hillSaturation } from '../core/transforms.js';
+import type { TenantSeries } from '../core/types.js';
+import type { ChannelParams } from './types.js';
+
+/** Options of the phase-3 design shared by search, fold models and final models. */
+export interface MediaDesignSpec {
+  /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
+  weather?: readonly string[];
+  /** Calendar controls (default true). */
+  calendar?: boolean;
+  /** Include the series' control columns (default true). */
+  controls?: boolean;
+  /**
+   * Denominator of the trend column t / trendRows (default: the series' row count, as
+   * buildDesign). A stored final model keeps its training row count so that predicting on a
+   * longer series continues the trend instead of rescaling it.
+   */
+  trendRows?: number;
+}
+
+/** Name of a channel's transformed spend column. */
+export function mediaColumnName(channel: string): string {
+  return `${channel}_adstock_hill`;
+}
+
+/**
+ * Median of the positive values among rows [0, end) of an adstocked series; NaN when none is
+ * positive. k = k_mult x this median, so k is in the channel's own (adstocked) spend units.
+ */
+export function medianPositive(a: ArrayLike<number>, end: number): number {
+  const pos: number[] = [];
+  for (let t = 0; t < end; t++) if (a[t] > 0) pos.push(a[t]);
+  if (pos.length === 0) return Number.NaN;
+  pos.sort((x, y) => x - y);
+  const mid = pos.length >> 1;
+  return pos.length % 2 ? pos[mid] : (pos[mid - 1] + pos[mid]) / 2;
+}
+
+/**
+ * Hill k of a channel from its relative k_mult: k_mult x median positive adstocked spend over
+ * rows [0, trainEnd). A channel with no positive spend there gets k = k_mult (its column is all
+ * zeros in training anyway, as the peer's fallback median of 1).
+ */
+export function hillKFor(adstocked: ArrayLike<number>, trainEnd: number, kMult: number): number {
+  const med = medianPositive(adstocked, trainEnd);
+  return kMult * (Number.isFinite(med) && med > 0 ? med : 1);
+}
+
+/** Checks one channel's parameters: decay in [0, 1), k > 0, s > 0, k_mult > 0. */
+export function checkChannelParams(channel: string, p: ChannelParams): void {
+  if (!(p.decay >= 0 && p.decay < 1)) {
+    throw new RangeError(`${channel}: decay must be in [0, 1) (got ${p.decay})`);
+  }
+  if (!(p.k > 0 && Number.isFinite(p.k))) {
+    throw new RangeError(`${channel}: Hill k must be a finite number > 0 (got ${p.k})`);
+  }
+  if (!(p.k_mult > 0 && Number.isFinite(p.k_mult))) {
+    throw new RangeError(`${channel}: k_mult must be a finite number > 0 (got ${p.k_mult})`);
+  }
+  if (!(p.s > 0 && Number.isFinite(p.s))) {
+    throw new RangeError(`${channel}: Hill shape s must be a finite number > 0 (got ${p.s})`);
+  }
+}
+
+/** Hill(adstock(spend; decay); k, s) of one channel, per row. */
+export function mediaTransform(
+  spend: ArrayLike<number>,
+  p: Pick<ChannelParams, 'decay' | 'k' | 's'>,
+): Float64Array {
+  const a = geometricAdstock(spend, p.decay);
+  return hillSaturation(a, p.k, p.s, a);
+}
+
+/**
+ * Builds the phase-3 design from the series and every channel's parameters (k in spend units,
+ * already fixed on the training rows). Rows are the series' rows; each column is causal in
+ * spend, so predictions for a row never depend on later spend.
+ */
+export function buildMediaDesign(
+  series: TenantSeries,
+  params: Readonly<Record<string, ChannelParams>>,
+  spec: MediaDesignSpec = {},
+): Design {
+  const n = series.target.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const add = (name: string, col: Float64Array): void => {
+    if (col.length !== n)
+      throw new RangeError(`column ${name} has ${col.length} rows, target has ${n}`);
+    names.push(name);
+    columns.push(col);
+  };
+  const media = series.channels.map((c, i) => {
+    const p = params[c];
+    if (!p) throw new RangeError(`no adstock/Hill parameters for channel ${c}`);
+    checkChannelParams(c, p);
+    return mediaTransform(series.spend[i], p);
+  });
+  series.channels.forEach((c, i) => add(mediaColumnName(c), media[i]));
+  const weather = modelWeatherNames(series, spec.weather);
+  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  weather.forEach((w, i) => add(w, weatherCols[i]));
+  series.channels.forEach((c, i) => {
+    const h = media[i];
+    weather.forEach((w, k) => {
+      const v = weatherCols[k];
+      const col = new Float64Array(n);
+      for (let t = 0; t < n; t++) col[t] = h[t] * v[t];
+      add(`${mediaColumnName(c)}_x_${w}`, col);
+    });
+  });
+  weather.forEach((w, k) => {
+    const v = weatherCols[k];
+    const col = new Float64Array(n);
+    for (let t = 0; t < n; t++) col[t] = v[t] * v[t];
+    add(`${w}_squared`, col);
+  });
+  if (spec.controls ?? true) series.controlNames.forEach((nm, i) => add(nm, series.controls[i]));
+  if (spec.calendar ?? true) {
+    const cal = calendarColumns(series.dates, series.frequency === 'daily');
+    cal.names.forEach((nm, i) => add(nm, cal.columns[i]));
+  }
+  if (spec.trendRows !== undefined) rescaleTrend({ names, columns }, spec.trendRows);
+  return { names, columns };
+}
+
+/** Replaces a design's `trend` column (t / n of its own rows) by t / trendRows, in place. */
+export function rescaleTrend(design: Design, trendRows: number): void {
+  if (!(Number.isInteger(trendRows) && trendRows >= 1)) {
+    throw new RangeError(`trendRows must be an integer >= 1 (got ${trendRows})`);
+  }
+  const j = design.names.indexOf('trend');
+  if (j < 0) return;
+  const col = design.columns[j];
+  for (let t = 0; t < col.length; t++) col[t] = t / trendRows;
+}

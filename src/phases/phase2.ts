@@ -1,0 +1,167 @@
+/**
+ * Phase 2: the plan's Ridge -> GBM -> blend fallback on the phase-1 design (spend, weather,
+ * spend x weather, weather squared, controls, calendar), under expanding-window time-series CV.
+ * Per outer fold, chooseAndFit (choose.ts) picks the model on the last 15% of the training rows
+ * and refits it on the whole training fold; the outer test fold is only predicted.
+ */
+import { baselineForecasts } from '../core/baselines.js';
+import { buildDesign } from '../core/features.js';
+import { timeSeriesFolds } from '../core/folds.js';
+import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
+import { r2 } from '../core/metrics.js';
+import type { TenantSeries } from '../core/types.js';
+import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
+import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
+import type { ModelKind, TenantResult } from './types.js';
+
+/** Number of features listed in top_features. */
+export const TOP_FEATURES = 10;
+
+export interface Phase2Options {
+  /** Outer time-series folds (default 5). */
+  folds?: number;
+  /** Rows dropped between training and test blocks, outer and inner (default 0). */
+  gap?: number;
+  /** Calendar controls: day-of-week dummies, yearly Fourier(2), trend (default true). */
+  calendar?: boolean;
+  /** Ridge alpha grid (default 0.01, 0.1, 1, 10, 100). */
+  alphas?: number[];
+  /** 'rule' (default) or 'tuned' Ridge/GBM weight (choose.ts). */
+  blend?: 'rule' | 'tuned';
+  /** Seed of the GBM sampling (default 0). */
+  seed?: number;
+  /** Noise-free expected target per row (synthetic tenants): adds oracle R² and the gap to it. */
+  oracle?: { expected: Float64Array };
+  /** Pass bar on mean fold R² (default 0.5). Also the inner-validation bar of the model rule. */
+  passThreshold?: number;
+  /** Milliseconds clock for `seconds` (default performance.now). */
+  clock?: () => number;
+  /** GBM hyper-parameters over GBM_DEFAULTS. */
+  gbm?: Partial<GbmOptions>;
+}
+
+/** The fitted choice of one outer fold (exposed for tests and phase-3 reuse). */
+export interface Phase2Fold {
+  chosen: ChosenModel;
+  evaluation: FoldEvaluation;
+}
+
+/**
+ * Summary of the fold choices: the kind when all folds agree, else
+ * 'mixed: ridge x3, blend x2' (most frequent first, then ridge, gbm, blend order).
+ */
+export function summarizeKinds(kinds: readonly ModelKind[]): string {
+  const order: ModelKind[] = ['ridge', 'gbm', 'blend'];
+  const counts = order.map((k) => ({ k, n: kinds.filter((x) => x === k).length }));
+  const used = counts.filter((c) => c.n > 0);
+  if (used.length === 1) return used[0].k;
+  used.sort((a, b) => b.n - a.n || order.indexOf(a.k) - order.indexOf(b.k));
+  return `mixed: ${used.map((c) => `${c.k} x${c.n}`).join(', ')}`;
+}
+
+/**
+ * Top features by total split gain summed over the folds' refitted GBMs (descending gain, ties by
+ * design order); features that never split are left out. Null when no fold used a GBM.
+ */
+export function topFeaturesByGain(
+  models: readonly ChosenModel[],
+  names: readonly string[],
+  limit = TOP_FEATURES,
+): { feature: string; gain: number }[] | null {
+  const total = new Float64Array(names.length);
+  let any = false;
+  for (const m of models) {
+    if (!m.gbm) continue;
+    any = true;
+    const imp = featureImportance(m.gbm);
+    for (let f = 0; f < names.length; f++) total[f] += imp.gain[f];
+  }
+  if (!any) return null;
+  const idx = names.map((_, f) => f).filter((f) => total[f] > 0);
+  idx.sort((a, b) => total[b] - total[a] || a - b);
+  return idx.slice(0, limit).map((f) => ({ feature: names[f], gain: total[f] }));
+}
+
+function defaultClock(): number {
+  return performance.now();
+}
+
+/** Fits and evaluates every outer fold of phase 2; returns the folds' models and evaluations. */
+export function fitPhase2Folds(
+  series: TenantSeries,
+  options: Phase2Options = {},
+): {
+  names: string[];
+  folds: Phase2Fold[];
+} {
+  const y = series.target;
+  if (series.dates.length !== y.length) {
+    throw new RangeError(`series has ${series.dates.length} dates but ${y.length} target values`);
+  }
+  const threshold = options.passThreshold ?? PASS_THRESHOLD;
+  const gap = options.gap ?? 0;
+  const chooseOptions = {
+    alphas: options.alphas,
+    blend: options.blend,
+    passBar: threshold,
+    gbm: options.gbm,
+    seed: options.seed,
+    gap,
+  };
+  resolveChooseOptions(chooseOptions); // fail fast on bad options, before any fit
+  const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
+  const design = buildDesign(series, { interactions: true, calendar: options.calendar ?? true });
+  const out = folds.map((fold): Phase2Fold => {
+    const chosen = chooseAndFit(design.columns, y, fold.trainEnd, {
+      ...chooseOptions,
+      featureNames: design.names,
+    });
+    const trainPred = predictChosen(chosen, design.columns, { start: 0, end: fold.trainEnd });
+    const evaluation: FoldEvaluation = {
+      fold,
+      predicted: predictChosen(chosen, design.columns, {
+        start: fold.testStart,
+        end: fold.testEnd,
+      }),
+      trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
+      alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
+      model: chosen.kind,
+      blendWeight: chosen.ridgeWeight,
+      reason: chosen.reason,
+      gbmTrees: chosen.gbmTrees,
+      baselines: baselineForecasts(series, fold),
+    };
+    return { chosen, evaluation };
+  });
+  return { names: design.names, folds: out };
+}
+
+/** Runs phase 2 on one tenant and assembles its TenantResult. */
+export function trainPhase2(series: TenantSeries, options: Phase2Options = {}): TenantResult {
+  const clock = options.clock ?? defaultClock;
+  const started = clock();
+  const threshold = options.passThreshold ?? PASS_THRESHOLD;
+  if (!(Number.isFinite(threshold) && threshold <= 1)) {
+    throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
+  }
+  if (options.oracle && options.oracle.expected.length !== series.target.length) {
+    throw new RangeError(
+      `oracle expected has ${options.oracle.expected.length} rows but the target has ${series.target.length}`,
+    );
+  }
+  const { names, folds } = fitPhase2Folds(series, options);
+  return assembleTenantResult({
+    series,
+    phase: 2,
+    modelKind: summarizeKinds(folds.map((f) => f.chosen.kind)),
+    featureNames: names,
+    evaluations: folds.map((f) => f.evaluation),
+    oracleExpected: options.oracle?.expected,
+    passThreshold: threshold,
+    seconds: (clock() - started) / 1000,
+    topFeatures: topFeaturesByGain(
+      folds.map((f) => f.chosen),
+      names,
+    ),
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Phase 3: adstock + Hill saturation per channel under expanding-window time-series CV.
+ * Per outer fold: search every channel's (decay, k_mult, s) jointly on the training rows
+ * (search.ts), build the phase-3 design with those parameters (k from the training rows), then
+ * choose and fit Ridge / GBM / blend by the phase-2 rule (choose.ts) on the training rows, and
+ * predict the outer test block. No row at or after a fold's trainEnd influences its model.
+ */
+import { baselineForecasts } from '../core/baselines.js';
+import { timeSeriesFolds } from '../core/folds.js';
+import type { GbmOptions } from '../core/gbm/index.js';
+import { r2 } from '../core/metrics.js';
+import type { TenantSeries } from '../core/types.js';
+import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
+import { buildMediaDesign } from './media.js';
+import { summarizeKinds, topFeaturesByGain } from './phase2.js';
+import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
+import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
+import type { TenantResult } from './types.js';
+
+export interface Phase3Options {
+  /** Outer time-series folds (default 5). */
+  folds?: number;
+  /** Rows dropped between training and test blocks, outer and inner (default 0). */
+  gap?: number;
+  /** Calendar controls: day-of-week dummies, yearly Fourier(2), trend (default true). */
+  calendar?: boolean;
+  /** Ridge alpha grid of the final model (default 0.01, 0.1, 1, 10, 100). */
+  alphas?: number[];
+  /** 'rule' (default) or 'tuned' Ridge/GBM weight (choose.ts). */
+  blend?: 'rule' | 'tuned';
+  /** Seed of the GBM sampling (default 0). */
+  seed?: number;
+  /** Noise-free expected target per row (synthetic tenants): adds oracle R² and the gap to it. */
+  oracle?: { expected: Float64Array };
+  /** Pass bar on mean fold R² (default 0.5); also the inner-validation bar of the model rule. */
+  passThreshold?: number;
+  /** Milliseconds clock for `seconds` (default performance.now). */
+  clock?: () => number;
+  /** GBM hyper-parameters over GBM_DEFAULTS. */
+  gbm?: Partial<GbmOptions>;
+  /** Search settings (sweeps, refinement rounds, search alpha); weather/calendar/gap come from above. */
+  search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+}
+
+/** One outer fold of phase 3: the search, the chosen model and its evaluation. */
+export interface Phase3Fold {
+  search: MediaSearchResult;
+  chosen: ChosenModel;
+  evaluation: FoldEvaluation;
+  /** Milliseconds spent in the search and in the final model of this fold. */
+  searchMs: number;
+  modelMs: number;
+}
+
+function defaultClock(): number {
+  return performance.now();
+}
+
+/** Fits and evaluates every outer fold of phase 3. */
+export function fitPhase3Folds(
+  series: TenantSeries,
+  options: Phase3Options = {},
+): { names: string[]; folds: Phase3Fold[] } {
+  const y = series.target;
+  if (series.dates.length !== y.length) {
+    throw new RangeError(`series has ${series.dates.length} dates but ${y.length} target values`);
+  }
+  const clock = options.clock ?? defaultClock;
+  const gap = options.gap ?? 0;
+  const calendar = options.calendar ?? true;
+  const chooseOptions = {
+    alphas: options.alphas,
+    blend: options.blend,
+    passBar: options.passThreshold ?? PASS_THRESHOLD,
+    gbm: options.gbm,
+    seed: options.seed,
+    gap,
+  };
+  resolveChooseOptions(chooseOptions); // fail fast on bad options, before any search
+  const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
+  let names: string[] = [];
+  const out = folds.map((fold): Phase3Fold => {
+    const t0 = clock();
+    const search = searchMediaParams(series, fold.trainEnd, { ...options.search, calendar, gap });
+    const t1 = clock();
+    const design = buildMediaDesign(series, search.params, { calendar });
+    names = design.names;
+    const chosen = chooseAndFit(design.columns, y, fold.trainEnd, {
+      ...chooseOptions,
+      featureNames: design.names,
+    });
+    const trainPred = predictChosen(chosen, design.columns, { start: 0, end: fold.trainEnd });
+    const evaluation: FoldEvaluation = {
+      fold,
+      predicted: predictChosen(chosen, design.columns, {
+        start: fold.testStart,
+        end: fold.testEnd,
+      }),
+      trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
+      alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
+      model: chosen.kind,
+      blendWeight: chosen.ridgeWeight,
+      reason: chosen.reason,
+      gbmTrees: chosen.gbmTrees,
+      channelParams: search.params,
+      baselines: baselineForecasts(series, fold),
+    };
+    return { search, chosen, evaluation, searchMs: t1 - t0, modelMs: clock() - t1 };
+  });
+  return { names, folds: out };
+}
+
+/** Runs phase 3 on one tenant: the TenantResult and the per-fold details (search, timings). */
+export function runPhase3(
+  series: TenantSeries,
+  options: Phase3Options = {},
+): { result: TenantResult; folds: Phase3Fold[] } {
+  const clock = options.clock ?? defaultClock;
+  const started = clock();
+  const threshold = options.passThreshold ?? PASS_THRESHOLD;
+  if (!(Number.isFinite(threshold) && threshold <= 1)) {
+    throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
+  }
+  if (options.oracle && options.oracle.expected.length !== series.target.length) {
+    throw new RangeError(
+      `oracle expected has ${options.oracle.expected.length} rows but the target has ${series.target.length}`,
+    );
+  }
+  const { names, folds } = fitPhase3Folds(series, options);
+  const result = assembleTenantResult({
+    series,
+    phase: 3,
+    modelKind: summarizeKinds(folds.map((f) => f.chosen.kind)),
+    featureNames: names,
+    evaluations: folds.map((f) => f.evaluation),
+    oracleExpected: options.oracle?.expected,
+    passThreshold: threshold,
+    seconds: (clock() - started) / 1000,
+    topFeatures: topFeaturesByGain(
+      folds.map((f) => f.chosen),
+      names,
+    ),
+  });
+  return { result, folds };
+}
+
+/** Runs phase 3 on one tenant and assembles its TenantResult. */
+export function trainPhase3(series: TenantSeries, options: Phase3Options = {}): TenantResult {
+  return runPhase3(series, options).result;
+}

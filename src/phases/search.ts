@@ -1,0 +1,697 @@
+/**
+ * Joint search of every channel's adstock decay and Hill (k_mult, s) on one outer training fold
+ * [0, trainEnd), scored by the mean R² of Ridge (alpha fixed, 1 by default as the peer) over the
+ * inner expanding-window folds of TimeSeriesSplit(3) on the full phase-3 design.
+ *
+ * Search: coordinate descent over channels. Each visit of channel c scores its full grid
+ * decay {0, .1, ..., .9} x k_mult {.25, .5, 1, 2, 4} x s {.5, 1, 2} with the other channels fixed
+ * and keeps the best; `sweeps` (default 2) passes over the channels start from the peer's point
+ * (decay .5, k_mult 1, s 1). Then `refineRounds` (default 2) local passes score the 3 x 3 x 3
+ * neighbourhood decay +- 0.05 (then 0.025), k_mult and s x 2^(+-1/2) (then 2^(+-1/4)) of each
+ * channel. Deterministic: fixed visiting order, strict improvement, first best on ties.
+ * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
+ * grid captures each channel's shape at the cost of C x 150 scores per sweep instead of 150^C
+ * for the joint grid, and a second sweep corrects for the other channels having moved.
+ *
+ * Cost: scoring a candidate needs the inner folds' moments. Only the 1 + W columns of the
+ * channel being searched change (its transformed spend and its spend x weather), so the scorer
+ * keeps per-segment centered co-moments of every column (segments = the row blocks between inner
+ * training ends and validation bounds) and recomputes just the changed rows/columns: O(n q (1+W))
+ * per candidate instead of O(n q^2). The inner-fold training moments are merges of segments
+ * (Chan, Golub & LeVeque) and the validation R² comes from the validation segment's moments:
+ *   SS_res = C_yy - 2 w'C_xy + w'C_xx w + n_V (mean residual)^2,
+ * so no validation row is revisited. Adstock per (channel, decay) is computed once per fold.
+ * Reads no row at or after trainEnd.
+ */
+import { calendarColumns, modelWeatherNames } from '../core/features.js';
+import { timeSeriesFolds } from '../core/folds.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
+import { standardScale } from '../core/standardize.js';
+import { geometricAdstock } from '../core/transforms.js';
+import type { TenantSeries } from '../core/types.js';
+import { medianPositive } from './media.js';
+import type { ChannelParams } from './types.js';
+
+/** Decay grid of the sweeps. */
+export const DECAY_GRID: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** k_mult grid of the sweeps (k = k_mult x median positive adstocked training spend). */
+export const K_MULT_GRID: readonly number[] = [0.25, 0.5, 1, 2, 4];
+/** Hill shape grid of the sweeps. */
+export const SHAPE_GRID: readonly number[] = [0.5, 1, 2];
+/** Starting point of every channel (the peer's). */
+export const SEARCH_START = { decay: 0.5, k_mult: 1, s: 1 } as const;
+/** Bounds the refinement stays within. */
+export const DECAY_BOUNDS: readonly [number, number] = [0, 0.9];
+export const K_MULT_BOUNDS: readonly [number, number] = [0.125, 8];
+export const SHAPE_BOUNDS: readonly [number, number] = [0.3, 3];
+
+export interface MediaSearchOptions {
+  /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
+  weather?: readonly string[];
+  /** Calendar controls (default true). */
+  calendar?: boolean;
+  /** Control columns of the series (default true). */
+  controls?: boolean;
+  /** Inner time-series folds (default 3). */
+  innerFolds?: number;
+  /** Rows dropped between inner training and validation blocks (default 0). */
+  gap?: number;
+  /** Ridge alpha of the scoring fits (default 1). */
+  alpha?: number;
+  /** Coordinate-descent sweeps over the grid (default 2). */
+  sweeps?: number;
+  /** Local refinement rounds after the sweeps (default 2). */
+  refineRounds?: number;
+}
+
+export interface MediaSearchResult {
+  /** Chosen parameters per channel; k is fixed on rows [0, trainEnd). */
+  params: Record<string, ChannelParams>;
+  /** Mean inner-fold R² of the chosen parameters. */
+  innerR2: number;
+  /** Mean inner-fold R² of the starting point. */
+  startR2: number;
+  /** Number of candidate scores computed (including the start). */
+  candidates: number;
+}
+
+interface Triple {
+  decay: number;
+  kMult: number;
+  s: number;
+}
+
+/** Rounds a searched value so that grid keys compare exactly (1e-9 resolution). */
+function tidy(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+function clamp(x: number, [lo, hi]: readonly [number, number]): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/** sum_{t in [a, b)} x[xo + t] y[yo + t] with four accumulators. */
+function dotAt(
+  x: Float64Array,
+  xo: number,
+  y: Float64Array,
+  yo: number,
+  a: number,
+  b: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t = a;
+  for (; t + 3 < b; t += 4) {
+    s0 += x[xo + t] * y[yo + t];
+    s1 += x[xo + t + 1] * y[yo + t + 1];
+    s2 += x[xo + t + 2] * y[yo + t + 2];
+    s3 += x[xo + t + 3] * y[yo + t + 3];
+  }
+  for (; t < b; t++) s0 += x[xo + t] * y[yo + t];
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * Four dot products at once: out[o + g stride] = sum_{t in [a, b)} y[yo + t] x[xo + g T + t],
+ * g = 0..3 (one load of y per row serves four products).
+ */
+function dot4(
+  y: Float64Array,
+  yo: number,
+  x: Float64Array,
+  xo: number,
+  T: number,
+  a: number,
+  b: number,
+  out: Float64Array,
+  o: number,
+  stride: number,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const x1 = xo + T;
+  const x2 = xo + 2 * T;
+  const x3 = xo + 3 * T;
+  for (let t = a; t < b; t++) {
+    const v = y[yo + t];
+    s0 += v * x[xo + t];
+    s1 += v * x[x1 + t];
+    s2 += v * x[x2 + t];
+    s3 += v * x[x3 + t];
+  }
+  out[o] = s0;
+  out[o + stride] = s1;
+  out[o + 2 * stride] = s2;
+  out[o + 3 * stride] = s3;
+}
+
+/**
+ * Inner-CV Ridge scorer over the phase-3 design restricted to rows [0, T), with cheap updates of
+ * one channel's column group. Coordinates: fixed columns (weather, weather squared, controls,
+ * calendar), then per channel [h_c, h_c x w_1 .. h_c x w_W], then the target last.
+ */
+class GroupScorer {
+  readonly T: number;
+  readonly q: number;
+  readonly p: number;
+  readonly groupSize: number;
+  private readonly fixedCount: number;
+  private readonly weather: Float64Array[];
+  private readonly segStart: Int32Array;
+  private readonly segEnd: Int32Array;
+  private readonly segN: Float64Array;
+  /** Inner folds: training segments are the first trainCount segments; validation segments. */
+  private readonly folds: { trainCount: number; valid: number[] }[];
+  /** Centered data, coordinate-major (j * T + t), centered by the mean of each row's segment. */
+  private readonly cen: Float64Array;
+  /** Per segment: means (q) and full symmetric co-moments (q x q). */
+  private readonly segMean: Float64Array;
+  private readonly segCo: Float64Array;
+  // Trial buffers (one channel group).
+  private readonly trialCen: Float64Array;
+  private readonly trialMean: Float64Array;
+  private readonly trialCo: Float64Array;
+  // Scoring buffers.
+  private readonly workMean: Float64Array;
+  private readonly workCo: Float64Array;
+  private readonly pMean: Float64Array;
+  private readonly pCo: Float64Array;
+  private readonly vMean: Float64Array;
+  private readonly vCo: Float64Array;
+  private readonly scales: Float64Array;
+  private readonly gram: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly alpha: number;
+
+  constructor(
+    fixed: readonly Float64Array[],
+    weather: readonly Float64Array[],
+    channels: number,
+    y: Float64Array,
+    T: number,
+    innerFolds: number,
+    gap: number,
+    alpha: number,
+  ) {
+    this.T = T;
+    this.fixedCount = fixed.length;
+    this.weather = weather.map((w) => w.subarray(0, T));
+    this.groupSize = 1 + weather.length;
+    this.q = fixed.length + channels * this.groupSize + 1;
+    this.p = this.q - 1;
+    this.alpha = alpha;
+    const inner = timeSeriesFolds(T, innerFolds, gap);
+    const cuts = new Set<number>([0, T]);
+    for (const f of inner) for (const b of [f.trainEnd, f.testStart, f.testEnd]) cuts.add(b);
+    const sorted = [...cuts].sort((a, b) => a - b);
+    const nSeg = sorted.length - 1;
+    this.segStart = Int32Array.from(sorted.slice(0, nSeg));
+    this.segEnd = Int32Array.from(sorted.slice(1));
+    this.segN = Float64Array.from({ length: nSeg }, (_, k) => this.segEnd[k] - this.segStart[k]);
+    this.folds = inner.map((f) => {
+      // Segments tile [0, T) in order, so the training segments (end <= trainEnd) are a prefix.
+      let trainCount = 0;
+      while (trainCount < nSeg && this.segEnd[trainCount] <= f.trainEnd) trainCount++;
+      const valid: number[] = [];
+      for (let k = 0; k < nSeg; k++) {
+        if (this.segStart[k] >= f.testStart && this.segEnd[k] <= f.testEnd) valid.push(k);
+      }
+      return { trainCount, valid };
+    });
+    const { q, p } = this;
+    this.cen = new Float64Array(q * T);
+    this.segMean = new Float64Array(nSeg * q);
+    this.segCo = new Float64Array(nSeg * q * q);
+    const G = this.groupSize;
+    this.trialCen = new Float64Array(G * T);
+    this.trialMean = new Float64Array(nSeg * G);
+    this.trialCo = new Float64Array(nSeg * G * q);
+    this.workMean = new Float64Array(nSeg * q);
+    this.workCo = new Float64Array(nSeg * q * q);
+    this.pMean = new Float64Array(q);
+    this.pCo = new Float64Array(q * q);
+    this.vMean = new Float64Array(q);
+    this.vCo = new Float64Array(q * q);
+    this.scales = new Float64Array(p);
+    this.gram = new Float64Array(p * p);
+    this.rhs = new Float64Array(p);
+    // Fixed columns and the target: centered per segment now; channel groups come via setGroup.
+    fixed.forEach((col, j) => this.loadCoordinate(j, col));
+    this.loadCoordinate(q - 1, y);
+  }
+
+  /** Copies rows [0, T) of a column into coordinate j, centered per segment. */
+  private loadCoordinate(j: number, col: ArrayLike<number>): void {
+    const { T, q, cen } = this;
+    for (let k = 0; k < this.segN.length; k++) {
+      const a = this.segStart[k];
+      const b = this.segEnd[k];
+      let s = 0;
+      for (let t = a; t < b; t++) s += col[t];
+      const m = s / (b - a);
+      this.segMean[k * q + j] = m;
+      for (let t = a; t < b; t++) cen[j * T + t] = col[t] - m;
+    }
+  }
+
+  /** Co-moments of every pair of coordinates in every segment (once, after all groups are set). */
+  computeAllMoments(): void {
+    const { T, q, cen } = this;
+    for (let k = 0; k < this.segN.length; k++) {
+      const a = this.segStart[k];
+      const b = this.segEnd[k];
+      const base = k * q * q;
+      for (let j = 0; j < q; j++) {
+        for (let l = j; l < q; l++) {
+          const v = dotAt(cen, j * T, cen, l * T, a, b);
+          this.segCo[base + j * q + l] = v;
+          this.segCo[base + l * q + j] = v;
+        }
+      }
+    }
+  }
+
+  /** Coordinate index of channel c's first column. */
+  private groupOffset(c: number): number {
+    return this.fixedCount + c * this.groupSize;
+  }
+
+  /**
+   * Writes channel c's group [h, h x w_1, ...] for the transformed spend h (rows [0, T)) into the
+   * trial buffers, with its per-segment means and its co-moments against every coordinate.
+   */
+  trial(c: number, h: Float64Array): void {
+    const { T, q, groupSize: G, cen, trialCen, weather } = this;
+    const off = this.groupOffset(c);
+    const nSeg = this.segN.length;
+    for (let g = 0; g < G; g++) {
+      const base = g * T;
+      if (g === 0) for (let t = 0; t < T; t++) trialCen[base + t] = h[t];
+      else {
+        const w = weather[g - 1];
+        for (let t = 0; t < T; t++) trialCen[base + t] = h[t] * w[t];
+      }
+      for (let k = 0; k < nSeg; k++) {
+        const a = this.segStart[k];
+        const b = this.segEnd[k];
+        let s = 0;
+        for (let t = a; t < b; t++) s += trialCen[base + t];
+        const m = s / (b - a);
+        this.trialMean[k * G + g] = m;
+        for (let t = a; t < b; t++) trialCen[base + t] -= m;
+      }
+    }
+    for (let k = 0; k < nSeg; k++) {
+      const a = this.segStart[k];
+      const b = this.segEnd[k];
+      const rows = k * G * q;
+      for (let j = 0; j < q; j++) {
+        if (j >= off && j < off + G) {
+          for (let g = 0; g < G; g++) {
+            this.trialCo[rows + g * q + j] = dotAt(trialCen, g * T, trialCen, (j - off) * T, a, b);
+          }
+          continue;
+        }
+        // Four trial columns per pass over coordinate j: one load of cen serves four products.
+        let g = 0;
+        for (; g + 3 < G; g += 4)
+          dot4(cen, j * T, trialCen, g * T, T, a, b, this.trialCo, rows + g * q + j, q);
+        for (; g < G; g++)
+          this.trialCo[rows + g * q + j] = dotAt(trialCen, g * T, cen, j * T, a, b);
+      }
+    }
+  }
+
+  /** Makes the last trial of channel c the current state. */
+  commit(c: number): void {
+    const { T, q, groupSize: G } = this;
+    const off = this.groupOffset(c);
+    this.cen.set(this.trialCen.subarray(0, G * T), off * T);
+    for (let k = 0; k < this.segN.length; k++) {
+      const base = k * q * q;
+      for (let g = 0; g < G; g++) {
+        this.segMean[k * q + off + g] = this.trialMean[k * G + g];
+        const row = (k * G + g) * q;
+        for (let j = 0; j < q; j++) {
+          const v = this.trialCo[row + j];
+          this.segCo[base + (off + g) * q + j] = v;
+          this.segCo[base + j * q + off + g] = v;
+        }
+      }
+    }
+  }
+
+  /** Mean inner-fold R² of the current state, or with the trial of channel c when given. */
+  score(trialChannel: number | null): number {
+    const { q } = this;
+    const nSeg = this.segN.length;
+    let means = this.segMean;
+    let co = this.segCo;
+    if (trialChannel !== null) {
+      const G = this.groupSize;
+      const off = this.groupOffset(trialChannel);
+      this.workMean.set(this.segMean);
+      this.workCo.set(this.segCo);
+      for (let k = 0; k < nSeg; k++) {
+        const base = k * q * q;
+        for (let g = 0; g < G; g++) {
+          this.workMean[k * q + off + g] = this.trialMean[k * G + g];
+          const row = (k * G + g) * q;
+          for (let j = 0; j < q; j++) {
+            const v = this.trialCo[row + j];
+            this.workCo[base + (off + g) * q + j] = v;
+            this.workCo[base + j * q + off + g] = v;
+          }
+        }
+      }
+      means = this.workMean;
+      co = this.workCo;
+    }
+    // Expanding windows: each fold's training moments extend the previous fold's by merging
+    // the new segments; a single validation segment is read in place.
+    let sum = 0;
+    let nP = 0;
+    let merged = 0;
+    for (const f of this.folds) {
+      for (; merged < f.trainCount; merged++)
+        nP = this.mergeInto(merged, nP, means, co, this.pMean, this.pCo);
+      if (f.valid.length === 1) {
+        const k = f.valid[0];
+        sum += this.foldR2(nP, this.segN[k], means, k * q, co, k * q * q);
+      } else {
+        let nV = 0;
+        for (const k of f.valid) nV = this.mergeInto(k, nV, means, co, this.vMean, this.vCo);
+        sum += this.foldR2(nP, nV, this.vMean, 0, this.vCo, 0);
+      }
+    }
+    return sum / this.folds.length;
+  }
+
+  /**
+   * Merges segment k into running moments of n rows (n = 0: copies it):
+   * n' = n + n_k, delta = mean_k - mean, C' = C + C_k + delta delta' n n_k / n',
+   * mean' = mean + delta n_k / n' (Chan, Golub & LeVeque 1979). Returns n'.
+   */
+  private mergeInto(
+    k: number,
+    n: number,
+    means: Float64Array,
+    co: Float64Array,
+    outMean: Float64Array,
+    outCo: Float64Array,
+  ): number {
+    const { q } = this;
+    const qq = q * q;
+    const nB = this.segN[k];
+    const mB = k * q;
+    const cB = k * qq;
+    if (n === 0) {
+      for (let j = 0; j < q; j++) outMean[j] = means[mB + j];
+      for (let i = 0; i < qq; i++) outCo[i] = co[cB + i];
+      return nB;
+    }
+    const nTot = n + nB;
+    const w = (n * nB) / nTot;
+    for (let j = 0; j < q; j++) {
+      const dj = means[mB + j] - outMean[j];
+      for (let l = j; l < q; l++) {
+        const v = outCo[j * q + l] + co[cB + j * q + l] + dj * (means[mB + l] - outMean[l]) * w;
+        outCo[j * q + l] = v;
+        outCo[l * q + j] = v;
+      }
+    }
+    for (let j = 0; j < q; j++) outMean[j] += ((means[mB + j] - outMean[j]) * nB) / nTot;
+    return nTot;
+  }
+
+  /**
+   * Standardized Ridge on the training moments (pMean, pCo), R² on the validation moments:
+   * w = raw-scale coefficients, residual mean = (ybar_V - ybar_P) - w'(mean_V - mean_P),
+   * SS_res = C_yy - 2 w'C_xy + w'C_xx w + n_V residual mean^2, R² = 1 - SS_res / C_yy.
+   */
+  private foldR2(
+    nP: number,
+    nV: number,
+    vMean: Float64Array,
+    vm: number,
+    vCo: Float64Array,
+    vc: number,
+  ): number {
+    const { p, q, pMean, pCo, scales, gram, rhs } = this;
+    for (let j = 0; j < p; j++) scales[j] = standardScale(pCo[j * q + j] / nP, pMean[j], nP);
+    for (let j = 0; j < p; j++) {
+      for (let l = 0; l <= j; l++) gram[j * p + l] = pCo[j * q + l] / (scales[j] * scales[l]);
+      gram[j * p + j] += this.alpha;
+      rhs[j] = pCo[j * q + p] / scales[j];
+    }
+    if (!choleskyInPlace(gram, p)) return Number.NEGATIVE_INFINITY;
+    choleskySolveInPlace(gram, p, rhs);
+    for (let j = 0; j < p; j++) rhs[j] /= scales[j];
+    const w = rhs;
+    let resMean = vMean[vm + p] - pMean[p];
+    let cross = 0;
+    let quad = 0;
+    for (let j = 0; j < p; j++) {
+      const wj = w[j];
+      if (wj === 0) continue;
+      resMean -= wj * (vMean[vm + j] - pMean[j]);
+      const r = vc + j * q;
+      cross += wj * vCo[r + p];
+      let row = 0;
+      for (let l = 0; l < p; l++) row += vCo[r + l] * w[l];
+      quad += wj * row;
+    }
+    const ssTot = vCo[vc + p * q + p];
+    const ssRes = Math.max(0, ssTot - 2 * cross + quad + nV * resMean * resMean);
+    if (ssTot === 0) return ssRes === 0 ? 1 : 0;
+    return 1 - ssRes / ssTot;
+  }
+}
+
+/** Per-channel cache of adstocked training spend and its positive median, by decay. */
+class AdstockCache {
+  private readonly cache = new Map<number, { a: Float64Array; median: number }>();
+  constructor(
+    private readonly spend: Float64Array,
+    private readonly T: number,
+  ) {}
+  get(decay: number): { a: Float64Array; median: number } {
+    let e = this.cache.get(decay);
+    if (!e) {
+      // Only rows [0, T): adstock is causal, so these equal the full series' first T values.
+      const a = geometricAdstock(this.spend.subarray(0, this.T), decay);
+      const med = medianPositive(a, this.T);
+      e = { a, median: Number.isFinite(med) && med > 0 ? med : 1 };
+      this.cache.set(decay, e);
+    }
+    return e;
+  }
+}
+
+/** Hill(a; k, s) into out (x <= 0 -> 0), as transforms.ts hillSaturation. */
+function hillInto(a: Float64Array, k: number, s: number, out: Float64Array): void {
+  for (let t = 0; t < a.length; t++) {
+    const v = a[t];
+    if (v <= 0) out[t] = 0;
+    else {
+      // Math.pow(x, 1) === x, so skipping it for s = 1 changes no bit.
+      const r = s === 1 ? v / k : Math.pow(v / k, s);
+      out[t] = r / (1 + r);
+    }
+  }
+}
+
+function checkInt(name: string, v: number, min: number): void {
+  if (!(Number.isInteger(v) && v >= min)) {
+    throw new RangeError(`${name} must be an integer >= ${min} (got ${v})`);
+  }
+}
+
+/**
+ * Searches decay, k_mult and s of every channel on rows [0, trainEnd) of the series (see the
+ * module comment for the algorithm). Returns the chosen parameters with k in spend units.
+ */
+export function searchMediaParams(
+  series: TenantSeries,
+  trainEnd: number,
+  options: MediaSearchOptions = {},
+): MediaSearchResult {
+  const innerFolds = options.innerFolds ?? 3;
+  const gap = options.gap ?? 0;
+  const alpha = options.alpha ?? 1;
+  const sweeps = options.sweeps ?? 2;
+  const refineRounds = options.refineRounds ?? 2;
+  checkInt('innerFolds', innerFolds, 2);
+  checkInt('gap', gap, 0);
+  checkInt('sweeps', sweeps, 0);
+  checkInt('refineRounds', refineRounds, 0);
+  if (!(Number.isFinite(alpha) && alpha > 0)) {
+    throw new RangeError(`search alpha must be a finite number > 0 (got ${alpha})`);
+  }
+  const y = series.target;
+  if (!(Number.isInteger(trainEnd) && trainEnd >= 1 && trainEnd <= y.length)) {
+    throw new RangeError(`trainEnd must be an integer in 1..${y.length} (got ${trainEnd})`);
+  }
+  const T = trainEnd;
+  const C = series.channels.length;
+  const scorer = makeScorer(series, T, { ...options, innerFolds, gap, alpha });
+  const caches = series.spend.map((s) => new AdstockCache(s, T));
+  const h = new Float64Array(T);
+  const current: Triple[] = series.channels.map(() => ({
+    decay: SEARCH_START.decay,
+    kMult: SEARCH_START.k_mult,
+    s: SEARCH_START.s,
+  }));
+  const setTrial = (c: number, p: Triple): void => {
+    const e = caches[c].get(p.decay);
+    hillInto(e.a, p.kMult * e.median, p.s, h);
+    scorer.trial(c, h);
+  };
+  for (let c = 0; c < C; c++) {
+    setTrial(c, current[c]);
+    scorer.commit(c);
+  }
+  scorer.computeAllMoments();
+  let best = scorer.score(null);
+  const startR2 = best;
+  let candidates = 1;
+
+  /** Scores the candidates of channel c, commits the best if it beats the current score. */
+  const visit = (c: number, cands: Triple[]): boolean => {
+    let bestCand: Triple | null = null;
+    let bestScore = best;
+    const cur = current[c];
+    for (const cand of cands) {
+      if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
+      setTrial(c, cand);
+      const sc = scorer.score(c);
+      candidates++;
+      if (sc > bestScore) {
+        bestScore = sc;
+        bestCand = cand;
+      }
+    }
+    if (bestCand === null) return false;
+    setTrial(c, bestCand);
+    scorer.commit(c);
+    current[c] = bestCand;
+    best = bestScore;
+    return true;
+  };
+
+  const grid: Triple[] = [];
+  for (const decay of DECAY_GRID)
+    for (const kMult of K_MULT_GRID) for (const s of SHAPE_GRID) grid.push({ decay, kMult, s });
+  // A channel's grid visit is skipped when no channel has moved since its last visit: the same
+  // candidates against the same other columns give the same scores, so it could not move.
+  // (Identical result to visiting, at 150 fewer scores per skipped visit.)
+  let moves = 0;
+  const lastVisit = new Array<number>(C).fill(-1);
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    let moved = false;
+    for (let c = 0; c < C; c++) {
+      if (lastVisit[c] === moves) continue;
+      const didMove = visit(c, grid);
+      if (didMove) {
+        moves++;
+        moved = true;
+      }
+      lastVisit[c] = moves;
+    }
+    if (!moved) break;
+  }
+  for (let round = 0; round < refineRounds; round++) {
+    const step = 0.05 / 2 ** round;
+    const factor = 2 ** (0.5 / 2 ** round);
+    for (let c = 0; c < C; c++) {
+      const cur = current[c];
+      const local: Triple[] = [];
+      for (const dd of [-step, 0, step]) {
+        for (const fk of [1 / factor, 1, factor]) {
+          for (const fs of [1 / factor, 1, factor]) {
+            local.push({
+              decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
+              kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
+              s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
+            });
+          }
+        }
+      }
+      visit(c, local);
+    }
+  }
+  const params: Record<string, ChannelParams> = {};
+  series.channels.forEach((name, c) => {
+    const p = current[c];
+    const e = caches[c].get(p.decay);
+    params[name] = { decay: p.decay, k_mult: p.kMult, k: p.kMult * e.median, s: p.s };
+  });
+  return { params, innerR2: best, startR2, candidates };
+}
+
+/** The scorer of rows [0, T) with the fixed columns loaded (channel groups not yet set). */
+function makeScorer(
+  series: TenantSeries,
+  T: number,
+  options: MediaSearchOptions & { innerFolds: number; gap: number; alpha: number },
+): GroupScorer {
+  const weatherNames = modelWeatherNames(series, options.weather);
+  const weather = weatherNames.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  // Fixed columns on training rows only (the calendar trend stays t / n, as buildDesign).
+  const fixed: Float64Array[] = [];
+  for (const w of weather) fixed.push(w.subarray(0, T));
+  for (const w of weather) {
+    const sq = new Float64Array(T);
+    for (let t = 0; t < T; t++) sq[t] = w[t] * w[t];
+    fixed.push(sq);
+  }
+  if (options.controls ?? true) for (const c of series.controls) fixed.push(c.subarray(0, T));
+  if (options.calendar ?? true) {
+    const cal = calendarColumns(series.dates, series.frequency === 'daily');
+    for (const c of cal.columns) fixed.push(c.subarray(0, T));
+  }
+  return new GroupScorer(
+    fixed,
+    weather,
+    series.channels.length,
+    series.target,
+    T,
+    options.innerFolds,
+    options.gap,
+    options.alpha,
+  );
+}
+
+/**
+ * The search's inner-CV score (mean inner-fold R² of Ridge at the search alpha) of given
+ * parameters on rows [0, trainEnd); exposed so tests can check it against a direct refit.
+ */
+export function scoreMediaParams(
+  series: TenantSeries,
+  trainEnd: number,
+  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>,
+  options: MediaSearchOptions = {},
+): number {
+  const scorer = makeScorer(series, trainEnd, {
+    ...options,
+    innerFolds: options.innerFolds ?? 3,
+    gap: options.gap ?? 0,
+    alpha: options.alpha ?? 1,
+  });
+  const h = new Float64Array(trainEnd);
+  series.channels.forEach((name, c) => {
+    const p = params[name];
+    if (!p) throw new RangeError(`no parameters for channel ${name}`);
+    const e = new AdstockCache(series.spend[c], trainEnd).get(p.decay);
+    hillInto(e.a, p.k_mult * e.median, p.s, h);
+    scorer.trial(c, h);
+    scorer.commit(c);
+  });
+  scorer.computeAllMoments();
+  return scorer.score(null);
+}

@@ -1,0 +1,166 @@
+/**
+ * The app layer end to end on a temporary state directory: runs are stored, served from the
+ * store when identical, cancelled promptly, recovered after a crash; gates and comparisons are
+ * computed from stored runs; the plan's JSON artifact is byte-identical across runs.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
+
+const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books'];
+const dirs: string[] = [];
+function tempState(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'wv-app-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('phase runs through the app', () => {
+  let app: App;
+  let stateDir: string;
+  beforeAll(() => {
+    stateDir = tempState();
+    app = createApp({ stateDir, workers: 2, log: silentLogger });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('runs a phase, stores it, and serves an identical rerun from the store', async () => {
+    const first = app.startPhaseRun({ phase: 0, tenants: TENANTS });
+    expect(first.cached).toBe(false);
+    const run = await first.done;
+    expect(run.status).toBe('done');
+    expect(run.results.map((r) => r.tenant).sort()).toEqual([...TENANTS].sort());
+    expect(run.summary?.total).toBe(3);
+    const again = app.startPhaseRun({ phase: 0, tenants: TENANTS });
+    expect(again.cached).toBe(true);
+    expect(again.runId).toBe(first.runId);
+    const forced = app.startPhaseRun({ phase: 0, tenants: TENANTS, force: true });
+    expect(forced.cached).toBe(false);
+    expect(forced.runId).not.toBe(first.runId);
+    const rerun = await forced.done;
+    expect(rerun.results.map((r) => r.fold_r2)).toEqual(run.results.map((r) => r.fold_r2));
+  });
+
+  it('writes the plan artifact, byte-identical for the same run in a fresh state directory', async () => {
+    const file = path.join(stateDir, 'analytics', 'phase0_results.json');
+    expect(existsSync(file)).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    const parsed = JSON.parse(text) as Record<
+      string,
+      { mean_r2: number; fold_r2: number[]; passes: boolean }
+    >;
+    expect(Object.keys(parsed)).toEqual(TENANTS);
+    for (const v of Object.values(parsed)) {
+      expect(v.fold_r2).toHaveLength(5);
+      expect(v.passes).toBe(v.mean_r2 >= 0.5);
+    }
+    const other = tempState();
+    const app2 = createApp({ stateDir: other, workers: 1, log: silentLogger });
+    try {
+      await app2.startPhaseRun({ phase: 0, tenants: TENANTS }).done;
+    } finally {
+      await app2.close();
+    }
+    expect(readFileSync(path.join(other, 'analytics', 'phase0_results.json'), 'utf8')).toBe(text);
+  });
+
+  it('reports progress and checks gates and comparisons from stored runs', async () => {
+    const events: number[] = [];
+    const h = app.startPhaseRun(
+      { phase: 1, tenants: TENANTS },
+      { onProgress: (e) => events.push(e.done) },
+    );
+    const run = await h.done;
+    expect(run.status).toBe('done');
+    expect(events.at(-1)).toBe(3);
+    const gate = app.checkGates({ phase: 1 });
+    expect(gate.total).toBe(3);
+    expect(gate.pass_count).toBe(run.results.filter((r) => r.passes).length);
+    expect(gate.scaling_note).not.toBeNull();
+    const cmp = app.comparePhases({ phase: 0 }, { phase: 1 });
+    expect(cmp.tenants).toHaveLength(3);
+    const p0 = app.getRun(cmp.a.run_id).results;
+    const p1 = run.results;
+    const mean = (rs: typeof p0) => rs.reduce((s, r) => s + r.mean_r2, 0) / rs.length;
+    expect(cmp.mean_r2_delta).toBeCloseTo(mean(p1) - mean(p0), 12);
+    expect(app.listRuns({ limit: 2 }).runs).toHaveLength(2);
+    expect(app.listRuns().total).toBeGreaterThanOrEqual(3);
+  });
+
+  it('cancels a run promptly and records it as cancelled', async () => {
+    const controller = new AbortController();
+    const h = app.startPhaseRun(
+      { phase: 3, tenants: TENANTS, force: true },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 50);
+    const t0 = Date.now();
+    const run = await h.done;
+    expect(run.status).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(app.getRun(h.runId).status).toBe('cancelled');
+  });
+
+  it('refuses bad requests up front with the limit named', () => {
+    expect(() => app.startPhaseRun({ phase: 1, tenants: [] })).toThrow(/non-empty/);
+    expect(() => app.startPhaseRun({ phase: 1, tenants: ['nope'] })).toThrow(
+      /unknown tenant 'nope'/,
+    );
+    expect(() => app.startPhaseRun({ phase: 7 as 1 })).toThrow(/phase must be one of 0, 1, 2, 3/);
+    expect(() => app.startPhaseRun({ phase: 1, config: { folds: 1 } })).toThrow(
+      /folds must be an integer from 2 to 20/,
+    );
+    expect(() =>
+      app.startPhaseRun({ phase: 1, tenants: Array.from({ length: 5001 }, (_, i) => `t${i}`) }),
+    ).toThrow(/at most 5000 tenants/);
+    expect(() => app.checkGates({ phase: 2 })).toThrow(/no finished phase 2 run/);
+  });
+});
+
+describe('crash recovery', () => {
+  it('a run killed mid-way is marked failed on restart, and rerunning completes', async () => {
+    const stateDir = tempState();
+    const cli = path.resolve('dist/src/cli/main.js');
+    const child = spawn(process.execPath, [cli, 'run-phase', '--phase', '3', '--json'], {
+      env: { ...process.env, WV_MMM_STATE_DIR: stateDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    // Wait until the run exists and has started, then kill the process without warning.
+    const app0 = createApp({ stateDir, workers: 1, log: silentLogger });
+    await app0.close();
+    let started = false;
+    for (let i = 0; i < 200 && !started; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const probe = createApp({ stateDir, workers: 1, log: silentLogger });
+      try {
+        started = probe.listRuns().runs.some((r) => r.status === 'running');
+      } finally {
+        await probe.close();
+      }
+    }
+    expect(started).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const app = createApp({ stateDir, workers: 2, log: silentLogger });
+    try {
+      const runs = app.listRuns().runs;
+      expect(runs).toHaveLength(1);
+      expect(runs[0].status).toBe('failed');
+      expect(runs[0].error).toMatch(/interrupted/);
+      expect(() => app.checkGates({ phase: 3 })).toThrow(/no finished phase 3 run/);
+      const rerun = await app.startPhaseRun({ phase: 0, tenants: TENANTS }).done;
+      expect(rerun.status).toBe('done');
+    } finally {
+      await app.close();
+    }
+  });
+});
