@@ -5,12 +5,14 @@
  * average. Peer numbers: tests/fixtures/gbm-tenants/peer_gbm.json, written by
  *   /usr/bin/python3 /work/shared/peers/bench_peers.py --calendar --models gbm_xgb,gbm_hgb,phase1 \
  *     /tmp/tenants/*.csv
- * on the 20 CSVs exported with tenantToCsv. A deterministic subset of 6 tenants (one or two per
+ * on the 20 CSVs exported with tenantToCsv (csv_sha256.json pins them; see the fixture README). A deterministic subset of 6 tenants (one or two per
  * tier) keeps the test fast; bench/gbm-tenants.ts runs all 20.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TENANT_IDS } from '../src/core/data/index.js';
+import { tenantToCsv } from '../src/core/csv.js';
+import { BUILTIN_TENANT_IDS, generateTenant } from '../src/core/data/index.js';
 import { ourGbmFoldR2 } from './fixtures/gbm-tenants/our-gbm.js';
 
 interface PeerModel {
@@ -21,9 +23,10 @@ interface PeerFile {
   tenants: Record<string, Record<'gbm_xgb' | 'gbm_hgb' | 'phase1', PeerModel>>;
 }
 
-const peer = JSON.parse(
-  readFileSync(new URL('./fixtures/gbm-tenants/peer_gbm.json', import.meta.url), 'utf8'),
-) as PeerFile;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`./fixtures/gbm-tenants/${name}`, import.meta.url), 'utf8'));
+const peer = fixture('peer_gbm.json') as PeerFile;
+const csvHashes = fixture('csv_sha256.json') as Record<string, string>;
 
 const TOLERANCE = 0.01;
 const SUBSET = [
@@ -37,8 +40,11 @@ const SUBSET = [
 const mean = (x: number[]): number => x.reduce((a, b) => a + b, 0) / x.length;
 
 describe('GBM accuracy against XGBoost on built-in tenants', () => {
-  it('the fixture covers all 20 built-in tenants with 5 folds', () => {
+  it('the fixture covers all 20 built-in tenants with 5 folds, on the current data', () => {
     for (const id of BUILTIN_TENANT_IDS) {
+      const text = tenantToCsv(generateTenant(id).series);
+      const hash = createHash('sha256').update(text).digest('hex');
+      expect(hash, `${id}.csv changed: regenerate the fixture (README)`).toBe(csvHashes[id]);
       expect(peer.tenants[id].gbm_xgb.fold_r2).toHaveLength(5);
       expect(peer.tenants[id].gbm_hgb.fold_r2).toHaveLength(5);
     }

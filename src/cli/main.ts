@@ -414,9 +414,11 @@ function formatGate(d: import('../gates/index.js').GateDecision): string {
     `Gate after phase ${d.phase}: ${d.decision} — next: ${d.next_step}`,
     ...d.reasons.map((r) => `  - ${r}`),
     ...(d.scaling_note ? [`  (${d.scaling_note})`] : []),
-    '  success criteria:',
+    ...(d.success_criteria.length ? ['  success criteria:'] : []),
     ...d.success_criteria.map(
-      (c) => `    [${c.passed ? 'x' : ' '}] ${c.name}: ${c.actual} (target ${c.target})`,
+      (c) =>
+        `    [${c.passed === null ? '?' : c.passed ? 'x' : ' '}] ${c.name}: ` +
+        `${c.actual === null ? 'n/a' : Number.isInteger(c.actual) ? c.actual : c.actual.toFixed(3)} (target ${c.target})`,
     ),
     ...(d.escalation
       ? [`  ESCALATION: ${d.escalation.reason} -> ${d.escalation.recommended_next_step}`]
