@@ -9,6 +9,7 @@ import { generateTenant } from '../src/core/data/index.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { chooseAndFit, predictChosen } from '../src/phases/choose.js';
+import { trainLinearPhase } from '../src/phases/linear.js';
 import { summarizeKinds, topFeaturesByGain, trainPhase2 } from '../src/phases/phase2.js';
 import { r2 } from '../src/core/metrics.js';
 
@@ -74,6 +75,11 @@ describe('trainPhase2 fold records', () => {
     }
     expect(res.top_features).toBeNull();
     expect(res.seconds).toBe(0);
+    // Ridge folds refit with alpha re-selected on the full training fold: phase 1's exact model.
+    const p1 = trainLinearPhase(s, { phase: 1, clock: fixedClock });
+    expect(res.alphas).toEqual(p1.alphas);
+    // Equal up to rounding: the prefix moments are merged over different block boundaries.
+    res.fold_r2.forEach((r, i) => expect(r).toBeCloseTo(p1.fold_r2[i], 10));
   });
 
   it('fold results match chooseAndFit on the phase-1 design, fold by fold', () => {

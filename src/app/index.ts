@@ -4,7 +4,7 @@
  */
 import {
   appendFileSync,
-  mkdirSync,
+  existsSync,
   realpathSync,
   renameSync,
   statSync,
@@ -36,6 +36,7 @@ import {
   openStore,
   runKey,
   contentHash,
+  makeDirs,
   StoreError,
   type Store,
   type RunRecord,
@@ -51,6 +52,7 @@ import {
   type ImportRequest,
   type ImportResult,
   type PhaseConfig,
+  type ProgressEvent,
   type RunDetail,
   type RunHandleOptions,
   type RunInfo,
@@ -163,9 +165,18 @@ export function summarize(phase: PhaseId, results: TenantResult[]): PhaseSummary
   };
 }
 
+/** True when `file` is strictly inside one of `dirs` (all absolute). */
+function isInside(file: string, dirs: string[]): boolean {
+  return dirs.some((d) => {
+    const rel = path.relative(d, file);
+    // '..x.csv' is a file inside; only '..' itself or a '../' prefix leaves the directory.
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  });
+}
+
 /** Writes a file atomically (temp file + rename): readers never see half a file. */
 function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
@@ -196,8 +207,27 @@ export function analyticsJson(results: TenantResult[]): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
+/**
+ * A run in progress, shared by every caller that asked for the same run key while it runs.
+ * It is cancelled when cancel_run names it, or when every caller that waits on it has given up
+ * (a caller without a signal, i.e. a background run, keeps it alive).
+ */
+interface InFlightRun {
+  runId: number;
+  controller: AbortController;
+  done: Promise<RunDetail>;
+  /** Callers waiting with a signal that has not aborted yet. */
+  holders: number;
+  /** A caller without a signal joined: only cancel_run or shutdown stops the run. */
+  detached: boolean;
+  listeners: Set<(e: ProgressEvent) => void>;
+  cleanups: (() => void)[];
+}
+
 class AppImpl implements App {
   private readonly active = new Map<number, AbortController>();
+  /** Runs in progress by run key: identical concurrent requests share one run. */
+  private readonly inFlight = new Map<string, InFlightRun>();
   private readonly hashCache = new Map<string, string>();
   private closed = false;
 
@@ -355,7 +385,8 @@ class AppImpl implements App {
         'limit',
       );
     }
-    const dup = tenants.find((t, i) => tenants.indexOf(t) !== i);
+    const seen = new Set<string>();
+    const dup = tenants.find((t) => seen.size === seen.add(t).size);
     if (dup !== undefined)
       throw new AppError(`tenant '${dup}' is listed twice`, 'invalid_argument');
     const sources = tenants.map((t) => this.source(t));
@@ -367,6 +398,14 @@ class AppImpl implements App {
       codeVersion: CODE_VERSION,
     });
     if (!req.force) {
+      // An identical run in progress is joined rather than started again: no duplicate runs,
+      // no duplicate work, and every caller sees the same run id and result.
+      const running = this.inFlight.get(key);
+      if (running && !running.controller.signal.aborted) {
+        this.attach(running, opts);
+        this.log('info', `run ${running.runId}: joined by an identical request`);
+        return { runId: running.runId, cached: false, done: running.done };
+      }
       const found = this.store.findDoneRunByKey(key);
       if (found) {
         return {
@@ -386,28 +425,57 @@ class AppImpl implements App {
       status: 'running',
     });
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    if (opts.signal) {
-      if (opts.signal.aborted) controller.abort();
-      else opts.signal.addEventListener('abort', onAbort, { once: true });
-    }
-    this.active.set(runId, controller);
-    this.log('info', `run ${runId}: phase ${phase}, ${tenants.length} tenant(s) started`);
-    const done = this.executeRun(
+    const entry: InFlightRun = {
       runId,
-      phase,
-      config,
-      tenants,
-      sources,
-      controller.signal,
-      opts,
-    ).finally(() => {
+      controller,
+      done: Promise.resolve() as unknown as Promise<RunDetail>,
+      holders: 0,
+      detached: false,
+      listeners: new Set(),
+      cleanups: [],
+    };
+    this.attach(entry, opts);
+    if (!entry.detached && entry.holders === 0) controller.abort();
+    this.active.set(runId, controller);
+    this.inFlight.set(key, entry);
+    this.log('info', `run ${runId}: phase ${phase}, ${tenants.length} tenant(s) started`);
+    const onProgress = (e: ProgressEvent) => {
+      for (const l of entry.listeners) l(e);
+    };
+    entry.done = this.executeRun(runId, phase, config, tenants, sources, controller.signal, {
+      onProgress,
+    }).finally(() => {
       this.active.delete(runId);
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      for (const c of entry.cleanups) c();
+      entry.listeners.clear();
     });
     // The caller may not await (wait: false); failures are recorded in the store either way.
-    done.catch(() => {});
-    return { runId, cached: false, done };
+    entry.done.catch(() => {});
+    return { runId, cached: false, done: entry.done };
+  }
+
+  /** Adds a caller to a run in progress: its progress listener, and its signal as a holder. */
+  private attach(entry: InFlightRun, opts: RunHandleOptions): void {
+    const listener = opts.onProgress;
+    if (listener) entry.listeners.add(listener);
+    const signal = opts.signal;
+    if (!signal) {
+      entry.detached = true;
+      return;
+    }
+    if (signal.aborted) {
+      if (listener) entry.listeners.delete(listener);
+      return;
+    }
+    entry.holders++;
+    const onAbort = () => {
+      entry.holders--;
+      if (listener) entry.listeners.delete(listener);
+      if (entry.holders === 0 && !entry.detached) entry.controller.abort();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    entry.cleanups.push(() => signal.removeEventListener('abort', onAbort));
   }
 
   private async executeRun(
@@ -643,38 +711,53 @@ class AppImpl implements App {
         'invalid_argument',
       );
     }
-    let real: string;
-    try {
-      real = realpathSync(path.resolve(p));
-    } catch {
-      throw new AppError(`file not found: ${path.basename(p)}`, 'not_found');
-    }
-    const allowed = this.importDirs.some((d) => {
-      let rd: string;
-      try {
-        rd = realpathSync(d);
-      } catch {
-        return false;
-      }
-      const rel = path.relative(rd, real);
-      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
-    if (!allowed) {
-      throw new AppError(
+    const outside = () =>
+      new AppError(
         'that path is outside the directories allowed for import (WV_MMM_IMPORT_DIRS); symlinks and .. are resolved first',
         'invalid_argument',
       );
+    const dirs = this.importDirs.map((d) => path.resolve(d));
+    const realDirs = dirs.flatMap((d) => {
+      try {
+        return [realpathSync(d)];
+      } catch {
+        return [];
+      }
+    });
+    // A relative path names a file in an allowed directory (the server's cwd means nothing to a
+    // client): the first directory where it exists, else the first directory.
+    const candidates = path.isAbsolute(p) ? [path.resolve(p)] : dirs.map((d) => path.resolve(d, p));
+    const lexical = candidates.find((c) => existsSync(c)) ?? candidates[0];
+    // Refused before touching the file system, so that the answer says nothing about files
+    // elsewhere (no "not found" vs "outside" oracle); checked again after symlinks resolve.
+    if (!isInside(lexical, [...dirs, ...realDirs])) throw outside();
+    let real: string;
+    try {
+      real = realpathSync(lexical);
+    } catch {
+      throw new AppError(`file not found: ${path.basename(p)}`, 'not_found');
     }
-    const st = statSync(real);
-    if (!st.isFile())
-      throw new AppError('the import path is not a regular file', 'invalid_argument');
-    if (st.size > CSV_LIMITS.maxChars) {
+    if (!isInside(real, realDirs)) throw outside();
+    let text: string;
+    try {
+      const st = statSync(real);
+      if (!st.isFile())
+        throw new AppError('the import path is not a regular file', 'invalid_argument');
+      if (st.size > CSV_LIMITS.maxChars) {
+        throw new AppError(
+          `the file is ${st.size} bytes; the limit is ${CSV_LIMITS.maxChars} bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
+          'limit',
+        );
+      }
+      text = readFileSync(real, 'utf8');
+    } catch (e) {
+      if (e instanceof AppError) throw e;
       throw new AppError(
-        `the file is ${st.size} bytes; the limit is ${CSV_LIMITS.maxChars} bytes`,
-        'limit',
+        `cannot read ${path.basename(p)}: ${(e as NodeJS.ErrnoException).code ?? 'read error'}`,
+        'invalid_argument',
       );
     }
-    return readFileSync(real, 'utf8');
+    return text;
   }
 
   importTenantData(req: ImportRequest): ImportResult {

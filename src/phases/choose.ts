@@ -82,7 +82,7 @@ export interface ChosenModel {
   innerR2: { ridge: number; gbm: number | null; blend: number | null };
 }
 
-interface ResolvedChoose {
+export interface ResolvedChoose {
   alphas: readonly number[];
   blend: 'rule' | 'tuned';
   passBar: number;

@@ -1,6 +1,7 @@
 /** Persistence layer (better-sqlite3): public entry point of src/store. */
 export { openStore, Store, STORE_FILE, INTERRUPTED_ERROR, type StoreOptions } from './store.js';
 export { StoreError } from './errors.js';
+export { makeDirs } from './dirs.js';
 export { contentHash, canonicalJson, runKey, type RunKeyParts } from './hash.js';
 export { encodeJson, decodeJson } from './json.js';
 export { resolveStateDir, findPackageRoot, STATE_DIR_ENV, PACKAGE_NAME } from './paths.js';

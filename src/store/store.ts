@@ -5,9 +5,10 @@
  */
 
 import Database from 'better-sqlite3';
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PhaseId, TenantResult } from '../phases/types.js';
+import { makeDirs } from './dirs.js';
 import { StoreError, messageOf } from './errors.js';
 import { canonicalJson, contentHash } from './hash.js';
 import { decodeJson, decodeNullable, encodeJson, encodeNullable } from './json.js';
@@ -124,7 +125,7 @@ export function openStore(stateDir: string, options: StoreOptions = {}): Store {
       { cause: err },
     );
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     // A real write: catches read-only mounts, permissions and a full disk before SQLite does.
     const probe = join(dir, `.write-probe-${process.pid}`);
     writeFileSync(probe, Buffer.alloc(4096));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ImportRequest } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { fail, guarded, ok } from '../results.js';
+import { CSV_LIMITS } from '../../core/csv.js';
 import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
 
 const column = z
@@ -47,7 +48,7 @@ const inputSchema = strictInput({
     .max(4096, 'path is too long')
     .optional()
     .describe(
-      "A CSV file inside one of the directories listed in the server's WV_MMM_IMPORT_DIRS (colon-separated). Give csv or path, not both",
+      "A CSV file inside one of the directories listed in the server's WV_MMM_IMPORT_DIRS (colon-separated); a relative path is looked up in those directories. Give csv or path, not both",
     ),
   roles: rolesInput
     .optional()
@@ -66,7 +67,9 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
     {
       title: 'Import tenant data',
       description:
-        'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text (at most 20 MiB) or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS). ' +
+        'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS; a relative path is looked up there). ' +
+        `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} rows, daily or weekly, sorted, without gaps. ` +
+        'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
       inputSchema,
