@@ -922,5 +922,8 @@ export function createApp(options: CreateAppOptions = {}): App {
       .split(path.delimiter)
       .map((d) => d.trim())
       .filter((d) => d !== '');
-  return new AppImpl(stateDir, store, new ComputePool(options.workers), log, importDirs);
+  const pool = new ComputePool(options.workers, (err) =>
+    log('warning', `worker pool: ${err.message.slice(0, 300)}`),
+  );
+  return new AppImpl(stateDir, store, pool, log, importDirs);
 }

@@ -33,7 +33,7 @@ const inputSchema = strictInput({
   tenant: tenantInput.describe('Id for the imported tenant: 1-64 chars of a-z, 0-9, "_", "-"'),
   csv: z
     .string({ error: 'csv must be the CSV text as a string' })
-    .min(1, 'csv is empty')
+    // No min(1): an empty text gets the CSV module's message, which says what a file needs.
     .max(
       MAX_CSV_CHARS,
       `csv is larger than the ${MAX_CSV_CHARS / 1048576} MiB limit; save it to a file in an allowed directory and pass path instead`,

@@ -1,0 +1,13 @@
+import { createApp } from '/work/main/dist/src/app/index.js';
+import { createServer } from '/work/main/dist/src/mcp/server.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { mkdtempSync } from 'node:fs';
+const app = createApp({ stateDir: mkdtempSync('/tmp/wv-x-'), workers: 1, log: () => {} });
+const server = createServer({ app, log: () => {} });
+const client = new Client({ name: 'x', version: '1' });
+const [a, b] = InMemoryTransport.createLinkedPair();
+await Promise.all([server.connect(b), client.connect(a)]);
+const { tools } = await client.listTools();
+for (const t of tools) console.log(t.name, JSON.stringify(t.inputSchema));
+await client.close(); await app.close();
