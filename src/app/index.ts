@@ -62,6 +62,8 @@ import {
 export { AppError } from './types.js';
 export type * from './types.js';
 
+const SHUTDOWN_ERROR = 'cancelled: the server shut down';
+
 /** Limits checked up front, before any work starts. */
 export const APP_LIMITS = {
   maxTenantsPerRun: 5000,
@@ -228,6 +230,8 @@ class AppImpl implements App {
   private readonly active = new Map<number, AbortController>();
   /** Runs in progress by run key: identical concurrent requests share one run. */
   private readonly inFlight = new Map<string, InFlightRun>();
+  /** Runs whose end could not be written (disk full): reported as failed until a restart records it. */
+  private readonly unrecorded = new Map<number, string>();
   private readonly hashCache = new Map<string, string>();
   private closed = false;
 
@@ -358,6 +362,7 @@ class AppImpl implements App {
       return new AppError('cancelled', 'cancelled');
     if (e instanceof AppError) return e;
     const msg = (e as Error)?.message ?? String(e);
+    if (e instanceof StoreError) return new AppError(msg, 'unavailable');
     if (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
       return new AppError(msg, 'invalid_argument');
     if (e instanceof DataError) return new AppError(msg, 'invalid_argument');
@@ -521,21 +526,29 @@ class AppImpl implements App {
       }
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-    if (this.closed) throw new AppError('the server is shutting down', 'cancelled');
+    if (this.closed) {
+      // Recorded here, while the store is still open: close() waits for the pool first.
+      try {
+        this.store.finishRun(runId, 'cancelled', null, SHUTDOWN_ERROR);
+      } catch (e) {
+        this.log('warning', `run ${runId}: could not record the shutdown: ${(e as Error).message}`);
+      }
+      throw new AppError('the server is shutting down', 'cancelled');
+    }
     if (signal.aborted) {
-      this.store.finishRun(runId, 'cancelled', null, 'cancelled by the caller');
+      this.recordEnd(runId, 'cancelled', null, 'cancelled by the caller');
       this.log('info', `run ${runId} cancelled after ${done}/${total} tenants`);
       return this.getRun(runId);
     }
     if (failure !== null) {
       const f = failure as Error;
-      this.store.finishRun(runId, 'failed', null, f.message);
+      this.recordEnd(runId, 'failed', null, f.message);
       this.log('warning', `run ${runId} failed: ${f.message}`);
       throw f;
     }
     const results = this.orderedResults(runId, tenants);
     const summary = summarize(phase, results);
-    this.store.finishRun(runId, 'done', summary);
+    this.recordEnd(runId, 'done', summary);
     try {
       writeAtomic(
         path.join(this.stateDir, 'analytics', `phase${phase}_results.json`),
@@ -546,6 +559,27 @@ class AppImpl implements App {
     }
     this.log('info', `run ${runId} done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     return this.getRun(runId);
+  }
+
+  /**
+   * Records how a run ended. When the store cannot be written (disk full), the run is reported
+   * as failed from memory (never as running, never as done) and the error says why; on the next
+   * start the store marks it failed as interrupted.
+   */
+  private recordEnd(
+    runId: number,
+    status: 'done' | 'failed' | 'cancelled',
+    summary: PhaseSummary | null,
+    error: string | null = null,
+  ): void {
+    try {
+      this.store.finishRun(runId, status, summary, error);
+    } catch (e) {
+      const why = `${error ?? `the run finished (${status})`}; recording it failed: ${(e as Error).message}`;
+      this.unrecorded.set(runId, why);
+      this.log('error', `run ${runId}: ${why}`);
+      throw this.mapComputeError(e);
+    }
   }
 
   private orderedResults(runId: number, tenants: string[]): TenantResult[] {
@@ -561,6 +595,9 @@ class AppImpl implements App {
   }
 
   private runInfo(r: RunRecord): RunInfo {
+    const lost =
+      r.status === 'running' || r.status === 'queued' ? this.unrecorded.get(r.id) : undefined;
+    if (lost !== undefined) r = { ...r, status: 'failed', error: lost };
     return {
       id: r.id,
       phase: r.phase,
@@ -894,7 +931,7 @@ class AppImpl implements App {
     // Runs still marked running are closed out as cancelled, never left to look alive.
     for (const id of this.active.keys()) {
       try {
-        this.store.finishRun(id, 'cancelled', null, 'cancelled: the server shut down');
+        this.store.finishRun(id, 'cancelled', null, SHUTDOWN_ERROR);
       } catch {
         /* already finished */
       }

@@ -44,6 +44,11 @@ export class ComputePool {
     return this.threads;
   }
 
+  /** Thread ids of the live workers (lets tests check that cancelling terminates none). */
+  get threadIds(): number[] {
+    return (this.pool?.threads ?? []).map((t) => t.threadId);
+  }
+
   run(task: ComputeTask, signal?: AbortSignal): Promise<ComputeResult> {
     if (signal?.aborted) return Promise.reject(abortError());
     return new Promise<ComputeResult>((resolve, reject) => {

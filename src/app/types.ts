@@ -114,7 +114,14 @@ export class AppError extends Error {
   constructor(
     message: string,
     readonly code:
-      'invalid_argument' | 'not_found' | 'conflict' | 'limit' | 'cancelled' | 'internal',
+      | 'invalid_argument'
+      | 'not_found'
+      | 'conflict'
+      | 'limit'
+      | 'cancelled'
+      /** The store cannot be written (disk full, read-only): the operator must act. */
+      | 'unavailable'
+      | 'internal',
   ) {
     super(message);
     this.name = 'AppError';

@@ -3,7 +3,8 @@
  * wv-mmm: the human face of weathervane-mmm. Same use cases as the MCP server (src/app),
  * printed as tables or as JSON (--json). Errors go to stderr with exit code 2.
  */
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { makeDirs } from '../store/dirs.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/index.js';
@@ -175,7 +176,7 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
       const ids = flags.all
         ? app.listTenants().map((t) => t.tenant)
         : [need(flags, 'tenant', 'a tenant id, or --all')];
-      mkdirSync(out, { recursive: true });
+      makeDirs(out);
       for (const id of ids) {
         const { csv, truth } = app.exportTenant(id, { truth: Boolean(flags.truth) });
         writeFileSync(path.join(out, `${id}.csv`), csv);

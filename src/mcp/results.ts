@@ -53,6 +53,8 @@ const HINTS: Record<AppError['code'], string> = {
     'The resource already exists or is busy: pass replace:true to overwrite imported data, or wait for the running run (get_run) and try again.',
   limit: 'Reduce the request (fewer tenants, smaller CSV, fewer folds) and try again.',
   cancelled: 'The work was cancelled; call the tool again to restart it.',
+  unavailable:
+    'The server cannot write its state directory (disk full or read-only). Stored runs and data are intact; the operator must free space or set WV_MMM_STATE_DIR, then retry.',
   internal: '',
 };
 
@@ -78,6 +80,11 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
   }
   if (isAbort(err)) {
     return fail(`${tool}: cancelled by the client. ${HINTS.cancelled}`);
+  }
+  if (err instanceof Error && err.name === 'StoreError') {
+    // The store's messages say what could not be saved and why (no SQL, paths are scrubbed).
+    log('error', `${tool}: store error: ${err.message}`);
+    return fail(`${tool}: ${err.message}\n${HINTS.unavailable}`);
   }
   log(
     'error',

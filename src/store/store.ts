@@ -128,8 +128,16 @@ export function openStore(stateDir: string, options: StoreOptions = {}): Store {
     makeDirs(dir);
     // A real write: catches read-only mounts, permissions and a full disk before SQLite does.
     const probe = join(dir, `.write-probe-${process.pid}`);
-    writeFileSync(probe, Buffer.alloc(4096));
-    unlinkSync(probe);
+    try {
+      writeFileSync(probe, Buffer.alloc(4096));
+    } finally {
+      // A failed write (disk full) may still leave a partial file behind.
+      try {
+        unlinkSync(probe);
+      } catch {
+        // never created
+      }
+    }
   } catch (err) {
     throw notWritable(err);
   }

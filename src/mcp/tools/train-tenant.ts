@@ -1,6 +1,7 @@
 /** Tool `train_tenant`: cross-validates one tenant's model for one phase. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { APP_LIMITS } from '../../app/index.js';
 import type { PhaseConfig } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
@@ -14,8 +15,9 @@ export const alphasInput = z
       .min(1e-6, 'each alpha must be a number from 1e-6 to 1e6')
       .max(1e6, 'each alpha must be a number from 1e-6 to 1e6'),
   )
-  .min(1, 'alphas must list 1 to 50 Ridge penalties')
-  .max(50, 'alphas must list 1 to 50 Ridge penalties');
+  // The app's own bound: a schema that let more through would promise what the app refuses.
+  .min(1, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`)
+  .max(APP_LIMITS.maxAlphas, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`);
 
 export const modelOptionsInput = strictInput({
   folds: foldsInput
@@ -30,7 +32,7 @@ export const modelOptionsInput = strictInput({
   alphas: alphasInput
     .optional()
     .describe(
-      'Ridge penalty grid to tune over on training rows (phase 1+), 1-50 values in [1e-6, 1e6]',
+      `Ridge penalty grid to tune over on training rows (phase 1+), 1-${APP_LIMITS.maxAlphas} values in [1e-6, 1e6]`,
     ),
 });
 
