@@ -376,18 +376,33 @@ export class FakeApp implements App {
     );
   }
 
+  private readonly gates = new Map<
+    PhaseId,
+    { decision: GateDecision; run_id: number | null; decided_at: string }
+  >();
+
+  latestGate(phase: PhaseId) {
+    return this.gates.get(phase) ?? null;
+  }
+
   checkGates(req: { phase: PhaseId; runId?: number; passThreshold?: number }): GateDecision {
     const run = this.side(req.runId !== undefined ? { runId: req.runId } : { phase: req.phase });
     const prevPhase = (req.phase - 1) as PhaseId;
     const prev = req.phase > 0 ? this.latestDone(prevPhase) : null;
     const base = req.phase > 0 ? this.latestDone(0) : null;
-    return decideGates({
+    const decision = decideGates({
       phase: req.phase,
       results: run.results,
       previous: prev ? { phase: prevPhase, results: prev.results } : null,
       baseline: base ? base.results : null,
       passThreshold: req.passThreshold,
     });
+    this.gates.set(req.phase, {
+      decision,
+      run_id: run.info.id,
+      decided_at: '2026-01-01T00:00:00.000Z',
+    });
+    return decision;
   }
 
   async explainTenant(

@@ -59,8 +59,12 @@ describe('resources', () => {
       'passes',
       'tenant',
     ]);
-    const gate = json(await c.client.readResource({ uri: 'gates://latest/0' }));
-    expect(gate).toEqual(app.checkGates({ phase: 0 }));
+    const gate = json(await c.client.readResource({ uri: 'gates://latest/0' })) as {
+      decision: unknown;
+      run_id: number;
+    };
+    expect(gate.decision).toEqual(app.checkGates({ phase: 0 }));
+    expect(gate.run_id).toBe(1);
   });
 
   it('unknown ids are protocol errors with a clear message', async () => {
@@ -72,7 +76,7 @@ describe('resources', () => {
     );
     await expect(c.client.readResource({ uri: 'run://7' })).rejects.toThrow(/no run with id 7/);
     await expect(c.client.readResource({ uri: 'gates://latest/2' })).rejects.toThrow(
-      /no done run of phase 2/,
+      /no gate decision for phase 2 yet: call check_gates/,
     );
   });
 

@@ -726,6 +726,13 @@ class AppImpl implements App {
     return decision;
   }
 
+  latestGate(
+    phase: PhaseId,
+  ): { decision: GateDecision; run_id: number | null; decided_at: string } | null {
+    const rec = this.store.latestGateDecision(checkPhase(phase));
+    return rec ? { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at } : null;
+  }
+
   async explainTenant(req: { tenant: string; phase?: PhaseId }, opts: RunHandleOptions = {}) {
     this.checkOpen();
     const phase = checkPhase(req.phase ?? 3);

@@ -156,6 +156,10 @@ export interface App {
   ): PhaseComparison;
   /** Gate decision for a phase (latest done run, or a given run); computed, stored, returned. */
   checkGates(req: { phase: PhaseId; runId?: number; passThreshold?: number }): GateDecision;
+  /** The latest stored gate decision of a phase, without evaluating anything (null if none). */
+  latestGate(
+    phase: PhaseId,
+  ): { decision: GateDecision; run_id: number | null; decided_at: string } | null;
   explainTenant(
     req: { tenant: string; phase?: PhaseId },
     opts?: RunHandleOptions,

@@ -140,7 +140,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Latest gate decision',
       description:
-        'The gate decision of the latest done run of a phase (as check_gates returns it). Reading it evaluates the gate, which the app records like check_gates does.',
+        'The latest gate decision recorded for a phase (by check_gates or run_phase), with the run it judged and when. Reading it changes nothing.',
       mimeType: 'application/json',
     },
     (uri, vars) =>
@@ -149,7 +149,15 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         if (!/^[0-3]$/.test(raw)) {
           throw new McpError(ErrorCode.InvalidParams, `${uri.href}: phase must be 0, 1, 2 or 3`);
         }
-        return app.checkGates({ phase: Number(raw) as PhaseId });
+        const phase = Number(raw) as PhaseId;
+        const latest = app.latestGate(phase);
+        if (latest === null) {
+          throw new AppError(
+            `no gate decision for phase ${phase} yet: call check_gates with phase ${phase}`,
+            'not_found',
+          );
+        }
+        return latest;
       }),
   );
 }
