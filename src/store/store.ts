@@ -245,6 +245,7 @@ const GATE_SELECT = `SELECT g.*, (SELECT e.id FROM escalations e WHERE e.gate_de
 
 export class Store {
   private closed = false;
+  private readonly tenantSets = new Map<number, Set<string>>();
 
   constructor(
     private readonly db: Db,
@@ -483,7 +484,7 @@ export class Store {
       );
     }
     return this.write(`cannot update progress of run ${id}`, () => {
-      this.requireRun(id);
+      this.runHead(id);
       return (
         this.db
           .prepare(
@@ -502,7 +503,7 @@ export class Store {
   saveTenantResult(runId: number, result: TenantResult, models: ModelInput[] = []): void {
     const now = this.now();
     this.write(`cannot save the result of tenant ${result.tenant} for run ${runId}`, () => {
-      const run = this.requireRun(runId);
+      const run = this.runHead(runId);
       if (run.status !== 'running') {
         throw new StoreError(
           `run ${runId} is ${run.status}; results can only be saved while it is running`,
@@ -511,7 +512,7 @@ export class Store {
       if (result.phase !== run.phase) {
         throw new StoreError(`run ${runId} is phase ${run.phase}, result is phase ${result.phase}`);
       }
-      if (!run.tenants.includes(result.tenant)) {
+      if (!this.runTenantSet(runId).has(result.tenant)) {
         throw new StoreError(`tenant ${result.tenant} is not part of run ${runId}`);
       }
       const exists = this.db
@@ -766,6 +767,29 @@ export class Store {
     const run = this.getRun(id);
     if (run === null) throw new StoreError(`run ${id} does not exist`);
     return run;
+  }
+
+  /**
+   * Status and phase of a run without decoding its tenant list: the per-tenant writes of a run
+   * call this, and decoding thousands of tenant ids each time made a run's writes quadratic.
+   */
+  private runHead(id: number): { status: RunStatus; phase: PhaseId } {
+    const row = this.db.prepare('SELECT status, phase FROM runs WHERE id = ?').get(id) as
+      | { status: RunStatus; phase: PhaseId }
+      | undefined;
+    if (row === undefined) throw new StoreError(`run ${id} does not exist`);
+    return row;
+  }
+
+  /** The tenant ids of a run as a set, cached (a run's tenant list never changes). */
+  private runTenantSet(id: number): Set<string> {
+    let set = this.tenantSets.get(id);
+    if (set === undefined) {
+      set = new Set(this.requireRun(id).tenants);
+      if (this.tenantSets.size >= 16) this.tenantSets.clear();
+      this.tenantSets.set(id, set);
+    }
+    return set;
   }
 
   /**
