@@ -338,6 +338,20 @@ export function predictChosen(
 }
 
 /** JSON form of a Ridge model: typed arrays as plain number arrays. */
+/** Plain-data form of a Ridge model (typed arrays as arrays; doubles round-trip exactly). */
+export function ridgeToJSON(r: RidgeModel): RidgeModelJSON {
+  return {
+    alpha: r.alpha,
+    n: r.n,
+    means: Array.from(r.means),
+    scales: Array.from(r.scales),
+    coefStandardized: Array.from(r.coefStandardized),
+    coef: Array.from(r.coef),
+    intercept: r.intercept,
+    yMean: r.yMean,
+  };
+}
+
 export interface RidgeModelJSON {
   alpha: number;
   n: number;
@@ -367,21 +381,11 @@ export interface ChosenModelJSON {
  * chosenFromJSON(JSON.parse(JSON.stringify(x))) predicts bit-identically.
  */
 export function chosenToJSON(m: ChosenModel): ChosenModelJSON {
-  const r = m.ridge;
   return {
     format: 'weathervane-chosen',
     version: 1,
     kind: m.kind,
-    ridge: {
-      alpha: r.alpha,
-      n: r.n,
-      means: Array.from(r.means),
-      scales: Array.from(r.scales),
-      coefStandardized: Array.from(r.coefStandardized),
-      coef: Array.from(r.coef),
-      intercept: r.intercept,
-      yMean: r.yMean,
-    },
+    ridge: ridgeToJSON(m.ridge),
     gbm: m.gbm ? gbmToJSON(m.gbm) : null,
     ridgeWeight: m.ridgeWeight,
     alpha: m.alpha,

@@ -29,6 +29,7 @@ import {
   predictChosen,
   type ChosenModel,
   type ChosenModelJSON,
+  ridgeToJSON,
   type RidgeModelJSON,
 } from './choose.js';
 import { PHASE0_ALPHA } from './linear.js';
@@ -255,19 +256,6 @@ export function predictFinal(model: FinalModel, series: TenantSeries): Float64Ar
   return model.chosen
     ? predictChosen(model.chosen, design.columns, rows)
     : predictRidge(model.ridge, design.columns, rows);
-}
-
-function ridgeToJSON(r: RidgeModel): RidgeModelJSON {
-  return {
-    alpha: r.alpha,
-    n: r.n,
-    means: Array.from(r.means),
-    scales: Array.from(r.scales),
-    coefStandardized: Array.from(r.coefStandardized),
-    coef: Array.from(r.coef),
-    intercept: r.intercept,
-    yMean: r.yMean,
-  };
 }
 
 /** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */

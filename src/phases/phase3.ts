@@ -7,37 +7,17 @@
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import type { GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
 import { buildMediaDesign } from './media.js';
-import { summarizeKinds, topFeaturesByGain } from './phase2.js';
+import { summarizeKinds, topFeaturesByGain, type Phase2Options } from './phase2.js';
 import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import type { TenantResult } from './types.js';
 
-export interface Phase3Options {
-  /** Outer time-series folds (default 5). */
-  folds?: number;
-  /** Rows dropped between training and test blocks, outer and inner (default 0). */
-  gap?: number;
-  /** Calendar controls: day-of-week dummies, yearly Fourier(2), trend (default true). */
-  calendar?: boolean;
-  /** Ridge alpha grid of the final model (default 0.01, 0.1, 1, 10, 100). */
-  alphas?: number[];
-  /** 'rule' (default) or 'tuned' Ridge/GBM weight (choose.ts). */
-  blend?: 'rule' | 'tuned';
-  /** Seed of the GBM sampling (default 0). */
-  seed?: number;
-  /** Noise-free expected target per row (synthetic tenants): adds oracle R² and the gap to it. */
-  oracle?: { expected: Float64Array };
-  /** Pass bar on mean fold R² (default 0.5); also the inner-validation bar of the model rule. */
-  passThreshold?: number;
-  /** Milliseconds clock for `seconds` (default performance.now). */
-  clock?: () => number;
-  /** GBM hyper-parameters over GBM_DEFAULTS. */
-  gbm?: Partial<GbmOptions>;
+/** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
+export interface Phase3Options extends Phase2Options {
   /** Search settings (sweeps, refinement rounds, search alpha); weather/calendar/gap come from above. */
   search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
 }
