@@ -110,6 +110,27 @@ describe('phase runs through the app', () => {
     expect(app.getRun(h.runId).status).toBe('cancelled');
   });
 
+  it('exports a tenant, imports it under a new id and exports the same bytes', () => {
+    const first = app.exportTenant('extreme_rain_gear', { truth: true });
+    expect(first.csv.split('\n')).toHaveLength(1095 + 2); // header, 1,095 rows, final newline
+    expect(app.exportTenant('extreme_rain_gear', { truth: true })).toEqual(first);
+    expect(JSON.parse(first.truth as string).tenant).toBe('extreme_rain_gear');
+    const imported = app.importTenantData({ tenant: 'rain_copy', csv: first.csv });
+    expect(imported).toMatchObject({
+      rows: 1095,
+      frequency: 'daily',
+      channels: ['meta', 'google'],
+    });
+    expect(app.exportTenant('rain_copy')).toEqual({ csv: first.csv, truth: null });
+    expect(app.listTenants().map((t) => t.tenant)).toContain('rain_copy');
+    expect(() => app.importTenantData({ tenant: 'extreme_rain_gear', csv: first.csv })).toThrow(
+      /built-in tenant and cannot be overwritten/,
+    );
+    expect(() => app.importTenantData({ tenant: 'rain_copy', csv: first.csv })).toThrow(
+      /already exists .*replace: true/,
+    );
+  });
+
   it('refuses bad requests up front with the limit named', () => {
     expect(() => app.startPhaseRun({ phase: 1, tenants: [] })).toThrow(/non-empty/);
     expect(() => app.startPhaseRun({ phase: 1, tenants: ['nope'] })).toThrow(
