@@ -775,8 +775,7 @@ export class Store {
    */
   private runHead(id: number): { status: RunStatus; phase: PhaseId } {
     const row = this.db.prepare('SELECT status, phase FROM runs WHERE id = ?').get(id) as
-      | { status: RunStatus; phase: PhaseId }
-      | undefined;
+      { status: RunStatus; phase: PhaseId } | undefined;
     if (row === undefined) throw new StoreError(`run ${id} does not exist`);
     return row;
   }
