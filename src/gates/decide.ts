@@ -391,7 +391,7 @@ export function decideGates(input: GateInput): GateDecision {
           : regressionEvidence(regression),
       tenants: regression === null ? [] : regression.regressed.map((t) => t.tenant),
       severity: 'high',
-      recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline fell below R² 0.70 in phase 1.`,
+      recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline lost R² in phase 1 (below min(0.70, their phase 0 R²)).`,
     });
     escalationCriteria.push(
       baseline === null
