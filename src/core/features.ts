@@ -19,6 +19,12 @@ export interface DesignSpec {
    * weekly data too, as the peer does (they are then constant and drop out of the Ridge).
    */
   dayOfWeek?: 'auto' | 'always';
+  /**
+   * Per-channel media columns that replace the raw spend (phase 3: adstocked, saturated spend),
+   * with their base names; interactions are then `<name>_x_<weather>`. Default: the raw spend,
+   * named `<channel>_spend`.
+   */
+  media?: { names: readonly string[]; columns: readonly Float64Array[] };
 }
 
 export interface Design {
@@ -134,18 +140,25 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
     names.push(name);
     columns.push(col);
   };
-  series.channels.forEach((c, i) => add(`${c}_spend`, series.spend[i]));
+  const mediaNames = spec.media?.names ?? series.channels.map((c) => `${c}_spend`);
+  const media = spec.media?.columns ?? series.spend;
+  if (mediaNames.length !== series.channels.length || media.length !== series.channels.length) {
+    throw new RangeError(
+      `media columns must give one column per channel (${series.channels.length})`,
+    );
+  }
+  mediaNames.forEach((name, i) => add(name, media[i] as Float64Array));
   const weather = modelWeatherNames(series, spec.weather);
   const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
   weather.forEach((w, i) => add(w, weatherCols[i]));
   if (spec.interactions) {
-    series.channels.forEach((c, i) => {
-      const s = series.spend[i];
+    mediaNames.forEach((name, i) => {
+      const s = media[i];
       weather.forEach((w, k) => {
         const v = weatherCols[k];
         const col = new Float64Array(n);
         for (let t = 0; t < n; t++) col[t] = s[t] * v[t];
-        add(`${c}_spend_x_${w}`, col);
+        add(`${name}_x_${w}`, col);
       });
     });
     weather.forEach((w, k) => {

@@ -6,7 +6,7 @@
  * generator; normalizing would not change the model, because k is relative to the channel's own
  * adstocked spend (Hill(a / c; k / c, s) = Hill(a; k, s)).
  */
-import { calendarColumns, modelWeatherNames, type Design } from '../core/features.js';
+import { buildDesign, type Design } from '../core/features.js';
 import { geometricAdstock, hillSaturation } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import type { ChannelParams } from './types.js';
@@ -90,47 +90,23 @@ export function buildMediaDesign(
   params: Readonly<Record<string, ChannelParams>>,
   spec: MediaDesignSpec = {},
 ): Design {
-  const n = series.target.length;
-  const names: string[] = [];
-  const columns: Float64Array[] = [];
-  const add = (name: string, col: Float64Array): void => {
-    if (col.length !== n)
-      throw new RangeError(`column ${name} has ${col.length} rows, target has ${n}`);
-    names.push(name);
-    columns.push(col);
-  };
   const media = series.channels.map((c, i) => {
     const p = params[c];
     if (!p) throw new RangeError(`no adstock/Hill parameters for channel ${c}`);
     checkChannelParams(c, p);
     return mediaTransform(series.spend[i], p);
   });
-  series.channels.forEach((c, i) => add(mediaColumnName(c), media[i]));
-  const weather = modelWeatherNames(series, spec.weather);
-  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
-  weather.forEach((w, i) => add(w, weatherCols[i]));
-  series.channels.forEach((c, i) => {
-    const h = media[i];
-    weather.forEach((w, k) => {
-      const v = weatherCols[k];
-      const col = new Float64Array(n);
-      for (let t = 0; t < n; t++) col[t] = h[t] * v[t];
-      add(`${mediaColumnName(c)}_x_${w}`, col);
-    });
+  // The phase 1 design with the transformed spend in place of the raw spend: same column order
+  // (media, weather, media x weather, weather², controls, calendar).
+  const design = buildDesign(series, {
+    interactions: true,
+    weather: spec.weather,
+    calendar: spec.calendar,
+    controls: spec.controls,
+    media: { names: series.channels.map(mediaColumnName), columns: media },
   });
-  weather.forEach((w, k) => {
-    const v = weatherCols[k];
-    const col = new Float64Array(n);
-    for (let t = 0; t < n; t++) col[t] = v[t] * v[t];
-    add(`${w}_squared`, col);
-  });
-  if (spec.controls ?? true) series.controlNames.forEach((nm, i) => add(nm, series.controls[i]));
-  if (spec.calendar ?? true) {
-    const cal = calendarColumns(series.dates, series.frequency === 'daily');
-    cal.names.forEach((nm, i) => add(nm, cal.columns[i]));
-  }
-  if (spec.trendRows !== undefined) rescaleTrend({ names, columns }, spec.trendRows);
-  return { names, columns };
+  if (spec.trendRows !== undefined) rescaleTrend(design, spec.trendRows);
+  return design;
 }
 
 /** Replaces a design's `trend` column (t / n of its own rows) by t / trendRows, in place. */
