@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
+import { resolveTenant } from '../src/app/compute.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books'];
 const dirs: string[] = [];
@@ -129,6 +130,40 @@ describe('phase runs through the app', () => {
     expect(() => app.importTenantData({ tenant: 'rain_copy', csv: first.csv })).toThrow(
       /already exists .*replace: true/,
     );
+  });
+
+  it("does not serve a stale run after another process replaced a tenant's data", async () => {
+    app.importTenantData({ tenant: 'shared_shop', csv: app.exportTenant('extreme_heating').csv });
+    const before = await app.startPhaseRun({ phase: 0, tenants: ['shared_shop'] }).done;
+    // A second app on the same state directory stands in for a CLI beside the MCP server.
+    const other = createApp({ stateDir, workers: 1, log: silentLogger });
+    try {
+      other.importTenantData({
+        tenant: 'shared_shop',
+        csv: other.exportTenant('none_books').csv,
+        replace: true,
+      });
+    } finally {
+      await other.close();
+    }
+    const again = app.startPhaseRun({ phase: 0, tenants: ['shared_shop'] });
+    expect(again.cached).toBe(false);
+    const after = await again.done;
+    const booksRun = await app.startPhaseRun({ phase: 0, tenants: ['none_books'] }).done;
+    expect(after.results[0].fold_r2).toEqual(booksRun.results[0].fold_r2);
+    expect(after.results[0].fold_r2).not.toEqual(before.results[0].fold_r2);
+  });
+
+  it('resolves a generated tenant by its whole spec (days included), not only by id', () => {
+    const spec = {
+      kind: 'generated',
+      tenant: 'gen_s7_0',
+      seed: 7,
+      index: 0,
+      prefix: 'gen',
+    } as const;
+    expect(resolveTenant({ ...spec, days: 100 }).series.dates).toHaveLength(100);
+    expect(resolveTenant({ ...spec, days: 120 }).series.dates).toHaveLength(120);
   });
 
   it('refuses bad requests up front with the limit named', () => {

@@ -210,6 +210,10 @@ describe('the outer test rows never influence the fit', () => {
       const a = chooseAndFit(d.columns, d.y, TRAIN_END, { blend: 'tuned' });
       const b = chooseAndFit(spoiled.columns, spoiled.y, TRAIN_END, { blend: 'tuned' });
       expect(JSON.stringify(chosenToJSON(b))).toBe(JSON.stringify(chosenToJSON(a)));
+      // Control: spoiling the last training row does change the model, so the check can fail.
+      spoiled.y[TRAIN_END - 1] = 1e9;
+      const c = chooseAndFit(spoiled.columns, spoiled.y, TRAIN_END, { blend: 'tuned' });
+      expect(JSON.stringify(chosenToJSON(c))).not.toBe(JSON.stringify(chosenToJSON(a)));
     }
   });
 });

@@ -91,6 +91,9 @@ describe('searchMediaParams', () => {
     const clean = searchMediaParams(series, fold.trainEnd);
     const dirty = searchMediaParams(garbled, fold.trainEnd);
     expect(dirty).toEqual(clean);
+    // Control: one garbled training row does change the search, so the check above can fail.
+    const cleanPlus = searchMediaParams(series, fold.trainEnd + 1);
+    expect(searchMediaParams(garbled, fold.trainEnd + 1).innerR2).not.toBe(cleanPlus.innerR2);
   });
 
   it('rejects bad options with the valid range', () => {

@@ -1,19 +1,20 @@
 /**
  * The unit of work a pool worker does: resolve one tenant's data and train or explain it.
- * Runs in worker threads (src/app/worker.ts) and, for single small jobs, in-thread.
+ * Runs in worker threads (src/app/worker.ts); `resolveTenant` also runs in-thread for the
+ * app's describe and export use cases.
  */
 import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/index.js';
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { explainPhase, trainPhase } from '../phases/index.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
-import type { PhaseConfig, ImportRequest } from './types.js';
+import type { PhaseConfig } from './types.js';
 
 /** Where a tenant's data comes from; small enough to post to a worker. */
 export type TenantSource =
   | { kind: 'builtin'; tenant: string }
   | { kind: 'generated'; tenant: string; seed: number; index: number; days: number; prefix: string }
-  | { kind: 'csv'; tenant: string; csv: string; roles?: ImportRequest['roles'] };
+  | { kind: 'csv'; tenant: string; csv: string };
 
 export type ComputeTask =
   | { kind: 'train'; phase: PhaseId; config: PhaseConfig; source: TenantSource }
@@ -29,10 +30,9 @@ export function resolveTenant(source: TenantSource): {
   series: TenantSeries;
   synthetic: SyntheticTenant | null;
 } {
-  const key =
-    source.kind === 'csv'
-      ? null
-      : `${source.kind}:${source.tenant}:${source.kind === 'generated' ? source.seed : ''}`;
+  // The whole spec is the key: a generated tenant regenerated with other days (by another
+  // process on the same state directory) must not be served from the old entry.
+  const key = source.kind === 'csv' ? null : JSON.stringify(source);
   if (key !== null) {
     const hit = cache.get(key);
     if (hit) return hit;
@@ -47,7 +47,7 @@ export function resolveTenant(source: TenantSource): {
     value = { series: t.series, synthetic: t };
   } else {
     value = {
-      series: parseTenantCsv(source.csv, { tenant: source.tenant, roles: source.roles }).series,
+      series: parseTenantCsv(source.csv, { tenant: source.tenant }).series,
       synthetic: null,
     };
   }

@@ -70,6 +70,7 @@ export const APP_LIMITS = {
   maxFolds: 20,
   minFolds: 2,
   maxGenerate: 5000,
+  maxGenerateDays: 20000,
   maxAlphas: 20,
 } as const;
 
@@ -82,7 +83,8 @@ export interface CreateAppOptions {
   importDirs?: string[];
 }
 
-const CODE_VERSION: string = (() => {
+/** The package version: part of every run key (a new release recomputes). */
+export const CODE_VERSION: string = (() => {
   const require = createRequire(import.meta.url);
   try {
     return String(
@@ -232,7 +234,6 @@ class AppImpl implements App {
   private readonly inFlight = new Map<string, InFlightRun>();
   /** Runs whose end could not be written (disk full): reported as failed until a restart records it. */
   private readonly unrecorded = new Map<number, string>();
-  private readonly hashCache = new Map<string, string>();
   private closed = false;
 
   constructor(
@@ -277,15 +278,14 @@ class AppImpl implements App {
     return { kind: 'csv', tenant, csv: d.csv };
   }
 
-  /** Content hash of a tenant's data: CSV hash for imported data, spec hash for synthetic data. */
-  private datasetHash(tenant: string, src: TenantSource): string {
-    const hit = this.hashCache.get(tenant);
-    if (hit) return hit;
-    let h: string;
-    if (src.kind === 'csv') h = contentHash(src.csv);
-    else h = contentHash(JSON.stringify({ ...src, generator: CODE_VERSION }));
-    this.hashCache.set(tenant, h);
-    return h;
+  /**
+   * Content hash of a tenant's data: CSV hash for imported data, spec hash for synthetic data.
+   * Not cached by tenant id: another process on the same state directory may replace a tenant's
+   * data, and a stale hash would serve the old data's run from the store.
+   */
+  private datasetHash(src: TenantSource): string {
+    if (src.kind === 'csv') return contentHash(src.csv);
+    return contentHash(JSON.stringify({ ...src, generator: CODE_VERSION }));
   }
 
   describeTenant(tenant: string): TenantDetail {
@@ -398,7 +398,7 @@ class AppImpl implements App {
     const key = runKey({
       phase,
       tenants,
-      datasetHashes: tenants.map((t, i) => this.datasetHash(t, sources[i])),
+      datasetHashes: sources.map((s) => this.datasetHash(s)),
       config,
       codeVersion: CODE_VERSION,
     });
@@ -445,16 +445,36 @@ class AppImpl implements App {
     this.inFlight.set(key, entry);
     this.log('info', `run ${runId}: phase ${phase}, ${tenants.length} tenant(s) started`);
     const onProgress = (e: ProgressEvent) => {
-      for (const l of entry.listeners) l(e);
+      // A caller's listener that throws must not stop the run for everyone else.
+      for (const l of entry.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.log('warning', `a progress listener failed: ${(err as Error)?.message ?? err}`);
+        }
+      }
     };
     entry.done = this.executeRun(runId, phase, config, tenants, sources, controller.signal, {
       onProgress,
-    }).finally(() => {
-      this.active.delete(runId);
-      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
-      for (const c of entry.cleanups) c();
-      entry.listeners.clear();
-    });
+    })
+      .catch((e: unknown) => {
+        // Whatever failed after the run started, it must not stay 'running' while we live.
+        try {
+          const r = this.store.getRun(runId);
+          if (r && (r.status === 'running' || r.status === 'queued')) {
+            this.store.finishRun(runId, 'failed', null, (e as Error)?.message ?? String(e));
+          }
+        } catch {
+          /* the store itself failed; start-up recovery will close the run */
+        }
+        throw e;
+      })
+      .finally(() => {
+        this.active.delete(runId);
+        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+        for (const c of entry.cleanups) c();
+        entry.listeners.clear();
+      });
     // The caller may not await (wait: false); failures are recorded in the store either way.
     entry.done.catch(() => {});
     return { runId, cached: false, done: entry.done };
@@ -737,12 +757,16 @@ class AppImpl implements App {
     this.checkOpen();
     const phase = checkPhase(req.phase ?? 3);
     const source = this.source(req.tenant);
+    const progress = (done: number, message: string) =>
+      opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
+    progress(0, `explaining ${req.tenant}`);
     const out = await this.runTask(
       { kind: 'explain', phase, config: normalizeConfig({}), source },
       opts.signal,
     );
     if (out.kind !== 'explain')
       throw new AppError('internal: unexpected worker result', 'internal');
+    progress(1, `explained ${req.tenant}`);
     return out.explanation;
   }
 
@@ -826,7 +850,7 @@ class AppImpl implements App {
     const existing = this.store.getDatasetSummary(req.tenant);
     if (existing && !req.replace) {
       throw new AppError(
-        `tenant '${req.tenant}' already exists (${existing.source}); pass replace: true to overwrite it`,
+        `tenant '${req.tenant}' already exists (${existing.source}); pass replace: true (CLI: --replace) to overwrite it`,
         'conflict',
       );
     }
@@ -860,7 +884,6 @@ class AppImpl implements App {
       channels: series.channels,
     };
     const saved = this.store.upsertDataset({ info, csv: canonical, storeCsv: true });
-    this.hashCache.delete(req.tenant);
     return {
       tenant: req.tenant,
       rows: info.rows,
@@ -902,8 +925,12 @@ class AppImpl implements App {
     }
     if (!Number.isInteger(seed) || seed < 0)
       throw new AppError('seed must be an integer >= 0', 'invalid_argument');
-    if (!Number.isInteger(days) || days < 60 || days > 20000)
-      throw new AppError('days must be an integer from 60 to 20000', 'invalid_argument');
+    if (!Number.isInteger(days) || days < 60 || days > APP_LIMITS.maxGenerateDays) {
+      throw new AppError(
+        `days must be an integer from 60 to ${APP_LIMITS.maxGenerateDays}`,
+        'invalid_argument',
+      );
+    }
     if (!/^[a-z][a-z0-9_-]{0,15}$/.test(prefix))
       throw new AppError(
         'prefix must be 1-16 lowercase letters, digits, _ or -',
@@ -920,7 +947,6 @@ class AppImpl implements App {
         csv: JSON.stringify({ generator, version: CODE_VERSION }),
         storeCsv: false,
       });
-      this.hashCache.delete(spec.id);
       ids.push(spec.id);
     }
     return { tenants: ids };

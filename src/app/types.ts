@@ -2,6 +2,7 @@
  * The application API shared by both faces (CLI and MCP server). Every use case of the product
  * goes through `App`; the faces only parse arguments and format results.
  */
+import type { RoleOverrides } from '../core/csv.js';
 import type { TenantInfo, GroundTruth } from '../core/types.js';
 import type {
   Explanation,
@@ -83,14 +84,8 @@ export interface ImportRequest {
   /** CSV text (size-limited) or a file path inside an allowed directory: exactly one. */
   csv?: string;
   path?: string;
-  roles?: {
-    dateColumn?: string;
-    target?: string;
-    spendColumns?: string[];
-    weatherColumns?: string[];
-    controlColumns?: string[];
-    ignoreColumns?: string[];
-  };
+  /** Column roles when the header names are not the standard ones (the CSV module's type). */
+  roles?: RoleOverrides;
   /** Replace an existing imported tenant of the same id. */
   replace?: boolean;
 }

@@ -7,7 +7,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { makeDirs } from '../store/dirs.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../app/index.js';
+import { APP_LIMITS, createApp } from '../app/index.js';
 import { AppError, type App, type PhaseConfig } from '../app/types.js';
 import type { PhaseId, TenantResult } from '../phases/types.js';
 import { table, pct } from './format.js';
@@ -41,6 +41,8 @@ Other
 State lives in $WV_MMM_STATE_DIR (default: <package>/state).`;
 
 type Flags = Record<string, string | boolean | undefined>;
+
+const TIERS: readonly string[] = ['extreme', 'high', 'medium', 'none', 'custom'];
 
 function parse(argv: string[]): { command: string; flags: Flags } {
   const { values, positionals } = parseArgs({
@@ -162,7 +164,15 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
   switch (command) {
     case 'tenants': {
       let tenants = app.listTenants();
-      if (typeof flags.tier === 'string') tenants = tenants.filter((t) => t.tier === flags.tier);
+      if (typeof flags.tier === 'string') {
+        if (!TIERS.includes(flags.tier)) {
+          throw new AppError(
+            `--tier must be one of ${TIERS.join(', ')} (got ${flags.tier})`,
+            'invalid_argument',
+          );
+        }
+        tenants = tenants.filter((t) => t.tier === flags.tier);
+      }
       print(flags, tenants, () =>
         table(
           ['tenant', 'tier', 'city', 'driver', 'rows', 'source'],
@@ -224,7 +234,7 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
       return;
     }
     case 'generate': {
-      const count = int(flags, 'tenants', 1, 100_000);
+      const count = int(flags, 'tenants', 1, APP_LIMITS.maxGenerate);
       const seed = int(flags, 'seed', 0, 2 ** 31 - 1);
       if (count === undefined || seed === undefined) {
         throw new AppError('generate needs --tenants N and --seed S', 'invalid_argument');
@@ -232,7 +242,7 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
       const res = app.generateTenants({
         count,
         seed,
-        days: int(flags, 'days', 60, 36_500),
+        days: int(flags, 'days', 60, APP_LIMITS.maxGenerateDays),
         prefix: flags.prefix as string | undefined,
       });
       print(
@@ -399,9 +409,6 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
       process.stdout.write(`\nphase 1 -> 3: ${c.verdict}\n`);
       return;
     }
-    case 'help':
-      process.stdout.write(HELP + '\n');
-      return;
     default:
       throw new AppError(
         `unknown command '${command}'. Run \`wv-mmm help\` for the list.`,
@@ -462,6 +469,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  if (code >= 0) process.exitCode = code;
-});
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Only app.close() can get here (main catches everything else).
+    process.stderr.write(`wv-mmm: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

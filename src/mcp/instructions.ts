@@ -3,13 +3,13 @@ export const SERVER_INSTRUCTIONS = `weathervane-mmm: a weather-aware marketing-m
 
 Workflow:
 1. list_tenants: the tenant ids (20 built-in synthetic tenants in four weather-sensitivity tiers, plus imported ones).
-2. run_phase for phases 0, 1, 2, 3 in order (0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation).
+2. run_phase for phases 0, 1, 2, 3 in order (default: the 20 built-in tenants; pass tenants for imported ones) (0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation).
 3. check_gates after each phase: the plan's decision (proceed, sufficient, success, escalate), its criteria with figures and the next step.
 4. compare_phases between consecutive phases: deltas, newly passing/failing tenants, regressions.
 5. explain_tenant for tenants that fail or look odd: channel ROAS by weather state, response curves.
 
 Passing: a tenant passes when its mean out-of-sample R² >= 0.50 under 5-fold expanding-window time-series CV (each fold trains only on earlier dates). For synthetic tenants oracle_r2 is the R² of the true expected revenue: no model can reliably beat it, so a tenant whose oracle is below 0.50 cannot pass honestly.
 
-Long work: phases 2-3 over all tenants take minutes. Call run_phase with wait:false to get a run id at once and poll get_run (or cancel_run), or keep wait:true and send a progress token to receive progress. Cancelling a waiting request cancels its run. Identical runs are served from the store unless force:true.
+Long work: phase 3 over the 20 built-in tenants takes tens of seconds, more tenants longer. Call run_phase with wait:false to get a run id at once and poll get_run (or cancel_run), or keep wait:true and send a progress token to receive progress. Cancelling a waiting request cancels its run. Identical runs are served from the store unless force:true.
 
 import_tenant_data adds a tenant from CSV text or an allowed file; then train_tenant or run_phase with its id. Resources: tenant://{id}, run://{id}, gates://latest/{phase}. Prompt: phase_review.`;

@@ -1,6 +1,6 @@
 /**
  * Resources: `tenant://{id}` (data summary and ground truth), `run://{id}` (a stored run) and
- * `gates://latest/{phase}` (the gate decision of a phase's latest done run).
+ * `gates://latest/{phase}` (the latest gate decision recorded for a phase; reading evaluates nothing).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';

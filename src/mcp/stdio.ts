@@ -3,30 +3,17 @@
  * every log line goes to stderr (and to the client as MCP log messages once connected).
  * Importing this module has no side effects unless it is the process's entry script.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createApp } from '../app/index.js';
+import { CODE_VERSION, createApp } from '../app/index.js';
 import { stderrLogger } from '../app/log.js';
-import { packageRoot } from '../app/paths.js';
 import { createMcpLog } from './logging.js';
 import { createServer } from './server.js';
 
 export interface StdioServerHandle {
   /** Closes the server and the app (cancelling their work); resolves when done. */
   shutdown(reason: string): Promise<void>;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /**
@@ -41,7 +28,7 @@ export async function serveStdio(): Promise<StdioServerHandle> {
 
   const mcpLog = createMcpLog(stderrLogger());
   const log = mcpLog.log;
-  const version = packageVersion();
+  const version = CODE_VERSION;
   const app = createApp({ log });
   const server = createServer({ app, version, log });
   mcpLog.attach(server);

@@ -337,7 +337,6 @@ export function predictChosen(
   return mix(ridgePred, gbmPred, w, gbmPred);
 }
 
-/** JSON form of a Ridge model: typed arrays as plain number arrays. */
 /** Plain-data form of a Ridge model (typed arrays as arrays; doubles round-trip exactly). */
 export function ridgeToJSON(r: RidgeModel): RidgeModelJSON {
   return {

@@ -19,12 +19,6 @@ export interface MediaDesignSpec {
   calendar?: boolean;
   /** Include the series' control columns (default true). */
   controls?: boolean;
-  /**
-   * Denominator of the trend column t / trendRows (default: the series' row count, as
-   * buildDesign). A stored final model keeps its training row count so that predicting on a
-   * longer series continues the trend instead of rescaling it.
-   */
-  trendRows?: number;
 }
 
 /** Name of a channel's transformed spend column. */
@@ -98,18 +92,20 @@ export function buildMediaDesign(
   });
   // The phase 1 design with the transformed spend in place of the raw spend: same column order
   // (media, weather, media x weather, weather², controls, calendar).
-  const design = buildDesign(series, {
+  return buildDesign(series, {
     interactions: true,
     weather: spec.weather,
     calendar: spec.calendar,
     controls: spec.controls,
     media: { names: series.channels.map(mediaColumnName), columns: media },
   });
-  if (spec.trendRows !== undefined) rescaleTrend(design, spec.trendRows);
-  return design;
 }
 
-/** Replaces a design's `trend` column (t / n of its own rows) by t / trendRows, in place. */
+/**
+ * Replaces a design's `trend` column (t / n of its own rows) by t / trendRows, in place. A stored
+ * final model keeps its training row count so that predicting on a longer series continues the
+ * trend instead of rescaling it (final.ts predictFinal).
+ */
 export function rescaleTrend(design: Design, trendRows: number): void {
   if (!(Number.isInteger(trendRows) && trendRows >= 1)) {
     throw new RangeError(`trendRows must be an integer >= 1 (got ${trendRows})`);

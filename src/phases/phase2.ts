@@ -6,7 +6,7 @@
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign } from '../core/features.js';
-import { timeSeriesFolds } from '../core/folds.js';
+import { timeSeriesFolds, type Fold } from '../core/folds.js';
 import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
@@ -82,6 +82,30 @@ export function topFeaturesByGain(
   return idx.slice(0, limit).map((f) => ({ feature: names[f], gain: total[f] }));
 }
 
+/**
+ * What a chosen model (phases 2 and 3) gives on one outer fold: predictions of the test rows,
+ * R² on the training rows, the choice record and the baselines.
+ */
+export function evaluateChosenFold(
+  series: TenantSeries,
+  columns: Float64Array[],
+  fold: Fold,
+  chosen: ChosenModel,
+): FoldEvaluation {
+  const trainPred = predictChosen(chosen, columns, { start: 0, end: fold.trainEnd });
+  return {
+    fold,
+    predicted: predictChosen(chosen, columns, { start: fold.testStart, end: fold.testEnd }),
+    trainR2: r2(series.target.subarray(0, fold.trainEnd), trainPred),
+    alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
+    model: chosen.kind,
+    blendWeight: chosen.ridgeWeight,
+    reason: chosen.reason,
+    gbmTrees: chosen.gbmTrees,
+    baselines: baselineForecasts(series, fold),
+  };
+}
+
 function defaultClock(): number {
   return performance.now();
 }
@@ -116,22 +140,7 @@ export function fitPhase2Folds(
       ...chooseOptions,
       featureNames: design.names,
     });
-    const trainPred = predictChosen(chosen, design.columns, { start: 0, end: fold.trainEnd });
-    const evaluation: FoldEvaluation = {
-      fold,
-      predicted: predictChosen(chosen, design.columns, {
-        start: fold.testStart,
-        end: fold.testEnd,
-      }),
-      trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
-      alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
-      model: chosen.kind,
-      blendWeight: chosen.ridgeWeight,
-      reason: chosen.reason,
-      gbmTrees: chosen.gbmTrees,
-      baselines: baselineForecasts(series, fold),
-    };
-    return { chosen, evaluation };
+    return { chosen, evaluation: evaluateChosenFold(series, design.columns, fold, chosen) };
   });
   return { names: design.names, folds: out };
 }

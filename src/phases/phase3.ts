@@ -5,13 +5,16 @@
  * choose and fit Ridge / GBM / blend by the phase-2 rule (choose.ts) on the training rows, and
  * predict the outer test block. No row at or after a fold's trainEnd influences its model.
  */
-import { baselineForecasts } from '../core/baselines.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
-import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
+import { chooseAndFit, resolveChooseOptions, type ChosenModel } from './choose.js';
 import { buildMediaDesign } from './media.js';
-import { summarizeKinds, topFeaturesByGain, type Phase2Options } from './phase2.js';
+import {
+  evaluateChosenFold,
+  summarizeKinds,
+  topFeaturesByGain,
+  type Phase2Options,
+} from './phase2.js';
 import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import type { TenantResult } from './types.js';
@@ -69,21 +72,9 @@ export function fitPhase3Folds(
       ...chooseOptions,
       featureNames: design.names,
     });
-    const trainPred = predictChosen(chosen, design.columns, { start: 0, end: fold.trainEnd });
     const evaluation: FoldEvaluation = {
-      fold,
-      predicted: predictChosen(chosen, design.columns, {
-        start: fold.testStart,
-        end: fold.testEnd,
-      }),
-      trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
-      alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
-      model: chosen.kind,
-      blendWeight: chosen.ridgeWeight,
-      reason: chosen.reason,
-      gbmTrees: chosen.gbmTrees,
+      ...evaluateChosenFold(series, design.columns, fold, chosen),
       channelParams: search.params,
-      baselines: baselineForecasts(series, fold),
     };
     return { search, chosen, evaluation, searchMs: t1 - t0, modelMs: clock() - t1 };
   });

@@ -44,11 +44,12 @@ export const SEARCH_START = { decay: 0.5, k_mult: 1, s: 1 } as const;
 export const DECAY_BOUNDS: readonly [number, number] = [0, 0.9];
 export const K_MULT_BOUNDS: readonly [number, number] = [0.125, 8];
 /**
- * Hill shape bounds of the refinement. The lower bound is 0.5, not 0.3: on the first fold
- * (185 training rows, inner folds of 46) shapes near 0.3 overfitted the inner CV and cost
- * high_umbrella_rain 0.11 of test R² against phase 1; real shapes rarely go below 0.5.
+ * Hill shape bounds of the refinement: the range the issue sets (about 0.3..3). Kept there
+ * although raising the lower bound to 0.5 would add 0.007 to phase 3's mean R²: that figure came
+ * from the outer test folds (high_umbrella_rain, first fold), so choosing the bound by it would be
+ * tuning on test data.
  */
-export const SHAPE_BOUNDS: readonly [number, number] = [0.5, 3];
+export const SHAPE_BOUNDS: readonly [number, number] = [0.3, 3];
 
 export interface MediaSearchOptions {
   /** Weather columns to model (default DEFAULT_WEATHER present in the series). */

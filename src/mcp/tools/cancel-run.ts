@@ -21,8 +21,8 @@ export function registerCancelRun(server: McpServer, { app, log }: ToolDeps): vo
     {
       title: 'Cancel a run',
       description:
-        'Stop a queued or running phase run (started with run_phase wait:false). The run is recorded as cancelled (it may take a moment to stop: get_run shows the status). ' +
-        'Has no effect on runs that already finished. A run started with wait:true is cancelled by cancelling that request instead.',
+        'Stop a queued or running phase run, whether started with run_phase wait:false or by a waiting call (which then returns the cancelled run). The run is recorded as cancelled (it may take a moment to stop: get_run shows the status). ' +
+        'Has no effect on runs that already finished, or on runs executed by another server process on the same state directory.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -42,7 +42,9 @@ export function registerCancelRun(server: McpServer, { app, log }: ToolDeps): vo
           ? status === 'cancelled'
             ? `Run ${args.run_id} cancelled.`
             : `Run ${args.run_id} is stopping after the tenants in flight (status ${status}); get_run shows when it is cancelled.`
-          : `Run ${args.run_id} was not running (status ${before.status}); nothing to cancel.`;
+          : before.status === 'running' || before.status === 'queued'
+            ? `Run ${args.run_id} is ${before.status} in another server process; only that process can cancel it.`
+            : `Run ${args.run_id} was not running (status ${before.status}); nothing to cancel.`;
         return ok({ run_id: args.run_id, cancelled, status }, text);
       }),
   );

@@ -53,7 +53,7 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
         title: 'Check a phase gate',
         readOnlyHint: false,
         destructiveHint: false,
-        idempotentHint: true,
+        idempotentHint: false,
         openWorldHint: false,
       },
     },

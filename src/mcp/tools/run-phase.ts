@@ -31,7 +31,9 @@ const inputSchema = strictInput({
     .min(1, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
     .max(MAX_RUN_TENANTS, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
     .optional()
-    .describe('Tenant ids to run (default: every tenant list_tenants shows), at most 2000'),
+    .describe(
+      'Tenant ids to run (default: the 20 built-in tenants; name imported or generated tenants here), at most 2000',
+    ),
   folds: foldsInput
     .optional()
     .describe('Expanding-window CV folds, 2-10 (default 5; the pass bar is defined for 5)'),
@@ -69,8 +71,8 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
       description:
         'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
         'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
-        'Phases 2-3 over 20 tenants take minutes: pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
-        'Cancelling a waiting call cancels the run. At most 2000 tenants.',
+        'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
+        'Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most 2000 tenants.',
       inputSchema,
       outputSchema,
       annotations: {

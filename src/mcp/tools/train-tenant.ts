@@ -28,7 +28,7 @@ export const modelOptionsInput = strictInput({
   calendar: z
     .boolean({ error: 'calendar must be true or false' })
     .optional()
-    .describe('Add calendar features (weekday, holidays, season); default chosen by the phase'),
+    .describe('Add calendar features (day of week, yearly Fourier terms, trend); default true'),
   alphas: alphasInput
     .optional()
     .describe(
