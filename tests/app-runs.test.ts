@@ -111,6 +111,18 @@ describe('phase runs through the app', () => {
     expect(app.getRun(h.runId).status).toBe('cancelled');
   });
 
+  it('keeps the all-rows model of an explanation with the run, and explains from it later', async () => {
+    // Phase 1 run of TENANTS exists (previous test); the first explanation fits and stores the
+    // model, the second loads it: same numbers, and a note that says so.
+    const first = await app.explainTenant({ tenant: 'none_books', phase: 1 });
+    expect(first.notes.join(' ')).not.toMatch(/stored with run/);
+    const second = await app.explainTenant({ tenant: 'none_books', phase: 1 });
+    expect(second.notes.at(-1)).toMatch(/stored with run \d+ \(no retraining\)/);
+    expect(second.channels).toEqual(first.channels);
+    expect(second.weather_states).toEqual(first.weather_states);
+    expect(second.response_curves).toEqual(first.response_curves);
+  });
+
   it('exports a tenant, imports it under a new id and exports the same bytes', () => {
     const first = app.exportTenant('extreme_rain_gear', { truth: true });
     expect(first.csv.split('\n')).toHaveLength(1095 + 2); // header, 1,095 rows, final newline

@@ -6,7 +6,9 @@
 import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/index.js';
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { explainPhase, trainPhase } from '../phases/index.js';
+import { explainExplained, explainFinalModel } from '../phases/explain.js';
+import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
+import { trainPhase } from '../phases/index.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
 import type { PhaseConfig } from './types.js';
 
@@ -18,10 +20,18 @@ export type TenantSource =
 
 export type ComputeTask =
   | { kind: 'train'; phase: PhaseId; config: PhaseConfig; source: TenantSource }
-  | { kind: 'explain'; phase: PhaseId; config: PhaseConfig; source: TenantSource };
+  | {
+      kind: 'explain';
+      phase: PhaseId;
+      config: PhaseConfig;
+      source: TenantSource;
+      /** A stored all-rows model (finalToJSON): explain it without retraining. */
+      model?: FinalModelJSON;
+    };
 
 export type ComputeResult =
-  { kind: 'train'; result: TenantResult } | { kind: 'explain'; explanation: Explanation };
+  | { kind: 'train'; result: TenantResult }
+  | { kind: 'explain'; explanation: Explanation; model: FinalModelJSON };
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
 
@@ -64,5 +74,10 @@ export function compute(task: ComputeTask): ComputeResult {
   if (task.kind === 'train') {
     return { kind: 'train', result: trainPhase(series, task.phase, task.config, synthetic) };
   }
-  return { kind: 'explain', explanation: explainPhase(series, task.phase, task.config, synthetic) };
+  if (task.model) {
+    const explanation = explainFinalModel(series, finalFromJSON(task.model), synthetic);
+    return { kind: 'explain', explanation, model: task.model };
+  }
+  const { explanation, model } = explainExplained(series, task.phase, task.config, synthetic);
+  return { kind: 'explain', explanation, model: finalToJSON(model) };
 }

@@ -31,8 +31,10 @@ import {
 } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { decideGates, type GateDecision } from '../gates/index.js';
+import type { FinalModelJSON } from '../phases/final.js';
 import { PHASES, type PhaseId, type PhaseSummary, type TenantResult } from '../phases/types.js';
 import {
+  canonicalJson,
   openStore,
   runKey,
   contentHash,
@@ -760,12 +762,43 @@ class AppImpl implements App {
     const progress = (done: number, message: string) =>
       opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
     progress(0, `explaining ${req.tenant}`);
+    const config = normalizeConfig({});
+    // The all-rows model is kept beside the latest finished run of the phase that covers the
+    // tenant with the default config, so the next explanation of the same data needs no retraining.
+    const hash = this.datasetHash(source);
+    const run = this.store.latestDoneRun(phase);
+    const holder =
+      run && run.tenants.includes(req.tenant) && canonicalJson(run.config) === canonicalJson(config)
+        ? run
+        : null;
+    const stored = holder
+      ? this.store
+          .getModels(holder.id, req.tenant, -1)
+          .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
+          .find((p) => p.dataset_hash === hash)
+      : undefined;
     const out = await this.runTask(
-      { kind: 'explain', phase, config: normalizeConfig({}), source },
+      { kind: 'explain', phase, config, source, model: stored?.model },
       opts.signal,
     );
     if (out.kind !== 'explain')
       throw new AppError('internal: unexpected worker result', 'internal');
+    if (holder && !stored) {
+      try {
+        this.store.saveModel(holder.id, req.tenant, {
+          fold: -1,
+          kind: 'final',
+          payload: { dataset_hash: hash, model: out.model },
+        });
+      } catch (e) {
+        this.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
+      }
+    }
+    if (stored) {
+      out.explanation.notes.push(
+        `explained from the all-rows model stored with run ${holder!.id} (no retraining)`,
+      );
+    }
     progress(1, `explained ${req.tenant}`);
     return out.explanation;
   }

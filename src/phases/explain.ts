@@ -380,6 +380,16 @@ export function explainPhase(
   config: ExplainConfig,
   synthetic: SyntheticTenant | null,
 ): Explanation {
+  return explainExplained(series, phase, config, synthetic).explanation;
+}
+
+/** explainPhase that also returns the fitted all-rows model, so a caller can store it. */
+export function explainExplained(
+  series: TenantSeries,
+  phase: PhaseId,
+  config: ExplainConfig,
+  synthetic: SyntheticTenant | null,
+): { explanation: Explanation; model: FinalModel } {
   const model = fitFinalModel(series, phase, {
     calendar: config.calendar,
     alphas: config.alphas,
@@ -389,5 +399,5 @@ export function explainPhase(
     passThreshold: config.passThreshold,
     gbm: config.gbm,
   });
-  return explainFinalModel(series, model, synthetic);
+  return { explanation: explainFinalModel(series, model, synthetic), model };
 }

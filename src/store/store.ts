@@ -604,6 +604,21 @@ export class Store {
   }
 
   /** Stored fitted models of a tenant in a run (one fold, or all when fold is omitted). */
+  /**
+   * Keep a fitted model of a tenant of a finished run (e.g. the all-rows model an explanation
+   * fitted), replacing one of the same fold and kind. The tenant must have a result in the run.
+   */
+  saveModel(runId: number, tenant: string, model: ModelInput): void {
+    this.write(`cannot save a model of tenant ${tenant} for run ${runId}`, () => {
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(runId, tenant, model.fold, model.kind, encodeJson(model.payload));
+    });
+  }
+
   getModels(runId: number, tenant: string, fold?: number): ModelRecord[] {
     const rows = this.db
       .prepare(
