@@ -12,20 +12,12 @@ import type {
   TenantResult,
 } from '../phases/types.js';
 import type { GateDecision } from '../gates/index.js';
+import type { PhaseRunConfig } from '../phases/index.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Options that change what a phase computes (part of a run's cache key). */
-export interface PhaseConfig {
-  folds?: number;
-  gap?: number;
-  calendar?: boolean;
-  alphas?: number[];
-  passThreshold?: number;
-  /** Phase 2/3: 'rule' = the plan's Ridge/GBM/blend rule; 'tuned' = blend weight chosen on inner validation. */
-  blend?: 'rule' | 'tuned';
-  seed?: number;
-}
+export type PhaseConfig = PhaseRunConfig;
 
 export interface ProgressEvent {
   runId: number | null;

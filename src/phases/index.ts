@@ -8,12 +8,14 @@ import type { Explanation, PhaseId, TenantResult } from './types.js';
 
 export * from './types.js';
 
+/** What a phase computes with: every option is part of a run's cache key in the app layer. */
 export interface PhaseRunConfig {
   folds?: number;
   gap?: number;
   calendar?: boolean;
   alphas?: number[];
   passThreshold?: number;
+  /** Phases 2/3: 'rule' = the plan's Ridge/GBM/blend rule; 'tuned' = blend weight chosen on inner validation. */
   blend?: 'rule' | 'tuned';
   seed?: number;
 }

@@ -11,7 +11,12 @@ import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
-import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
+import {
+  assembleTenantResult,
+  checkCommonOptions,
+  PASS_THRESHOLD,
+  type FoldEvaluation,
+} from './result.js';
 import type { ModelKind, TenantResult } from './types.js';
 
 /** Number of features listed in top_features. */
@@ -149,15 +154,7 @@ export function fitPhase2Folds(
 export function trainPhase2(series: TenantSeries, options: Phase2Options = {}): TenantResult {
   const clock = options.clock ?? defaultClock;
   const started = clock();
-  const threshold = options.passThreshold ?? PASS_THRESHOLD;
-  if (!(Number.isFinite(threshold) && threshold <= 1)) {
-    throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
-  }
-  if (options.oracle && options.oracle.expected.length !== series.target.length) {
-    throw new RangeError(
-      `oracle expected has ${options.oracle.expected.length} rows but the target has ${series.target.length}`,
-    );
-  }
+  const threshold = checkCommonOptions(series, options);
   const { names, folds } = fitPhase2Folds(series, options);
   return assembleTenantResult({
     series,

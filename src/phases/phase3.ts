@@ -15,7 +15,12 @@ import {
   topFeaturesByGain,
   type Phase2Options,
 } from './phase2.js';
-import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
+import {
+  assembleTenantResult,
+  checkCommonOptions,
+  PASS_THRESHOLD,
+  type FoldEvaluation,
+} from './result.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import type { TenantResult } from './types.js';
 
@@ -88,15 +93,7 @@ export function runPhase3(
 ): { result: TenantResult; folds: Phase3Fold[] } {
   const clock = options.clock ?? defaultClock;
   const started = clock();
-  const threshold = options.passThreshold ?? PASS_THRESHOLD;
-  if (!(Number.isFinite(threshold) && threshold <= 1)) {
-    throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
-  }
-  if (options.oracle && options.oracle.expected.length !== series.target.length) {
-    throw new RangeError(
-      `oracle expected has ${options.oracle.expected.length} rows but the target has ${series.target.length}`,
-    );
-  }
+  const threshold = checkCommonOptions(series, options);
   const { names, folds } = fitPhase3Folds(series, options);
   const result = assembleTenantResult({
     series,

@@ -17,6 +17,27 @@ import type {
 
 /** Pass bar: mean test-fold R² at or above this passes. */
 export const PASS_THRESHOLD = 0.5;
+
+/**
+ * Checks the options every phase shares and returns the pass bar: passThreshold (default 0.5)
+ * must be a number <= 1, and an oracle, when given, must have one value per row.
+ */
+export function checkCommonOptions(
+  series: TenantSeries,
+  options: { passThreshold?: number; oracle?: { expected: Float64Array } },
+): number {
+  const threshold = options.passThreshold ?? PASS_THRESHOLD;
+  if (!(Number.isFinite(threshold) && threshold <= 1)) {
+    throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
+  }
+  const n = series.target.length;
+  if (options.oracle && options.oracle.expected.length !== n) {
+    throw new RangeError(
+      `oracle expected has ${options.oracle.expected.length} rows but the target has ${n}`,
+    );
+  }
+  return threshold;
+}
 /** Extended checks: population std of fold R² at most this. */
 export const MAX_FOLD_R2_STD = 0.15;
 /** Extended checks: mean fold RMSE at most this percent of mean test revenue. */
