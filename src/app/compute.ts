@@ -6,7 +6,7 @@
 import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/index.js';
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { explainExplained, explainFinalModel } from '../phases/explain.js';
+import { explainAndFit, explainFinalModel } from '../phases/explain.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
@@ -78,6 +78,6 @@ export function compute(task: ComputeTask): ComputeResult {
     const explanation = explainFinalModel(series, finalFromJSON(task.model), synthetic);
     return { kind: 'explain', explanation, model: task.model };
   }
-  const { explanation, model } = explainExplained(series, task.phase, task.config, synthetic);
+  const { explanation, model } = explainAndFit(series, task.phase, task.config, synthetic);
   return { kind: 'explain', explanation, model: finalToJSON(model) };
 }

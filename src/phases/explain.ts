@@ -380,11 +380,11 @@ export function explainPhase(
   config: ExplainConfig,
   synthetic: SyntheticTenant | null,
 ): Explanation {
-  return explainExplained(series, phase, config, synthetic).explanation;
+  return explainAndFit(series, phase, config, synthetic).explanation;
 }
 
 /** explainPhase that also returns the fitted all-rows model, so a caller can store it. */
-export function explainExplained(
+export function explainAndFit(
   series: TenantSeries,
   phase: PhaseId,
   config: ExplainConfig,

@@ -1,10 +1,9 @@
-/** One entry point for every phase: the app layer and the workers call these. */
+/** One entry point for training any phase: the app layer and the workers call it. */
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { explainPhase as explainWithFinalModel } from './explain.js';
 import { trainLinearPhase } from './linear.js';
 import { trainPhase2 } from './phase2.js';
 import { trainPhase3 } from './phase3.js';
-import type { Explanation, PhaseId, TenantResult } from './types.js';
+import type { PhaseId, TenantResult } from './types.js';
 
 export * from './types.js';
 
@@ -47,14 +46,4 @@ export function trainPhase(
     default:
       throw new RangeError(`phase must be 0, 1, 2 or 3 (got ${String(phase)})`);
   }
-}
-
-/** Contributions, ROAS, weather-conditional ROAS and response curves of a phase's model. */
-export function explainPhase(
-  series: TenantSeries,
-  phase: PhaseId,
-  config: PhaseRunConfig,
-  synthetic: SyntheticTenant | null,
-): Explanation {
-  return explainWithFinalModel(series, phase, config, synthetic);
 }
