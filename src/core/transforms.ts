@@ -89,3 +89,63 @@ export function hill(x: number, k: number, s: number): number {
   const r = Math.pow(x / k, s);
   return r / (1 + r);
 }
+
+/**
+ * Lag weights of the delayed adstock of Jin et al. 2017 (eq. 3): w_l = decay^((l - theta)^2) for
+ * l = 0..maxLag, divided by their sum so a constant spend x adstocks to x. The effect peaks theta
+ * periods after the spend instead of on the day itself (TV, out-of-home, direct mail).
+ */
+export function delayedAdstockWeights(decay: number, theta: number, maxLag: number): Float64Array {
+  if (!(decay > 0 && decay < 1)) throw new RangeError(`decay must be in (0, 1) (got ${decay})`);
+  if (!Number.isInteger(maxLag) || maxLag < 0) {
+    throw new RangeError(`maxLag must be an integer >= 0 (got ${maxLag})`);
+  }
+  if (!(theta >= 0 && theta <= maxLag)) {
+    throw new RangeError(`theta must be in [0, maxLag = ${maxLag}] (got ${theta})`);
+  }
+  const w = new Float64Array(maxLag + 1);
+  let sum = 0;
+  for (let l = 0; l <= maxLag; l++) {
+    w[l] = Math.pow(decay, (l - theta) * (l - theta));
+    sum += w[l];
+  }
+  for (let l = 0; l <= maxLag; l++) w[l] /= sum;
+  return w;
+}
+
+/** Causal convolution with lag weights: a_t = sum_{l=0..L} w_l x_(t-l), rows before the start count as 0. */
+export function lagConvolve(
+  x: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  const n = x.length;
+  const L = weights.length - 1;
+  // Backwards so that `out` may alias `x`.
+  for (let t = n - 1; t >= 0; t--) {
+    let acc = 0;
+    for (let l = Math.min(L, t); l >= 0; l--) acc += weights[l] * x[t - l];
+    out[t] = acc;
+  }
+  return out;
+}
+
+/**
+ * Negative-exponential saturation 1 - exp(-x / k) in [0, 1): concave from the first dollar, no
+ * S-shape; h(k ln 2) = 1/2. x <= 0 maps to 0.
+ */
+export function exponentialSaturation(x: number, k: number): number {
+  return x <= 0 ? 0 : -Math.expm1(-x / k);
+}
+
+/**
+ * Logistic (S-shaped) saturation with inflection at k and steepness s, shifted and scaled so that
+ * h(0) = 0 and h(infinity) = 1: (sigma(s (x/k - 1)) - sigma(-s)) / (1 - sigma(-s)), sigma the
+ * logistic function. x <= 0 maps to 0.
+ */
+export function logisticSaturation(x: number, k: number, s: number): number {
+  if (x <= 0) return 0;
+  const sigma = (z: number): number => 1 / (1 + Math.exp(-z));
+  const lo = sigma(-s);
+  return (sigma(s * (x / k - 1)) - lo) / (1 - lo);
+}

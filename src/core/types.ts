@@ -53,9 +53,14 @@ export interface TenantInfo {
 /** Ground-truth parameters of one channel in the data-generating process. */
 export interface ChannelTruth {
   channel: string;
+  /** Geometric adstock decay (delayed adstock: the decay of its lag weights). */
   decay: number;
-  /** Hill half-saturation point, in the same units as the adstocked spend. */
+  /**
+   * Saturation scale in the units of the adstocked daily spend: Hill half-saturation point (logistic:
+   * inflection point; exponential: k of 1 - exp(-x/k)).
+   */
   hillK: number;
+  /** Saturation shape: Hill exponent (logistic: steepness; exponential: 1, unused). */
   hillS: number;
   /** Scale of the media effect (currency per unit of Hill output). */
   beta: number;
@@ -65,6 +70,41 @@ export interface ChannelTruth {
   totalContribution: number;
   /** totalContribution / totalSpend. */
   roas: number;
+  /** Shape tenants: carry-over form (absent on the built-in tenants: geometric). */
+  adstock?: 'geometric' | 'delayed';
+  /** Delayed adstock: lag of the peak effect and longest lag, in days. */
+  theta?: number;
+  maxLag?: number;
+  /** Shape tenants: saturation form (absent on the built-in tenants: Hill). */
+  saturation?: 'hill' | 'logistic' | 'exponential';
+}
+
+/** True effect of one event/promo control column: revenue x (1 + lift x value) on the day. */
+export interface EventTruth {
+  column: string;
+  lift: number;
+  /** Sum over the rows of the revenue the event added. */
+  totalContribution: number;
+}
+
+/** What a shape tenant (src/core/data/shapes.ts) adds to the ground truth. */
+export interface ShapeTruth {
+  /** Name of the shape in the suite, or `custom`. */
+  shape: string;
+  /** Human label, e.g. `weekly 2y, 2 ch, no weather`. */
+  label: string;
+  frequency: Frequency;
+  /** Days in one row: 1 (daily) or 7 (weekly: generated daily, then summed into weeks). */
+  periodDays: number;
+  years: number;
+  /** Correlation the spend was generated with, and the measured mean pairwise Pearson correlation of the rows' spend. */
+  correlation: number;
+  spendCorrelation: number;
+  /** Weather columns of the series by the DGP's canonical name (none when the tenant has no weather). */
+  weatherColumns: Record<string, string>;
+  events: EventTruth[];
+  /** Noise-free non-media revenue per row (expected minus every channel's contribution). */
+  baseline: Float64Array;
 }
 
 /** Everything the generator knows about a synthetic tenant. */
@@ -86,10 +126,17 @@ export interface GroundTruth {
   /** Same on each of the 5 standard time-series test folds, and their mean. */
   oracleFoldR2: number[];
   oracleMeanR2: number;
+  /** Shape tenants only. */
+  shape?: ShapeTruth;
 }
 
 export interface SyntheticTenant {
   info: TenantInfo;
   series: TenantSeries;
   truth: GroundTruth;
+  /**
+   * Weekly shape tenants: the daily tenant the weeks were summed from (noise-free truth exact per day),
+   * used for counterfactuals. Absent for daily tenants.
+   */
+  daily?: SyntheticTenant;
 }

@@ -17,6 +17,23 @@ export { coldIndex, driverIndexSeries, heatIndex, rainIndex } from './driver.js'
 export { generateFromSpec, generateTenant, generateTenantSet, generatedSpec } from './generate.js';
 export type { GenerateOptions, TenantSetOptions } from './generate.js';
 export { expectedRevenue, mediaEffect, rSquared } from './revenue.js';
-export type { MediaParams } from './revenue.js';
+export type { AdstockForm, MediaParams, SaturationForm } from './revenue.js';
+export {
+  ADSTOCK_FORMS,
+  RENAMED_WEATHER,
+  SATURATION_FORMS,
+  SHAPE_CHANNELS,
+  SHAPE_SUITE,
+  SHAPE_SUITE_IDS,
+  WEATHER_LAYOUTS,
+  checkShapeSpec,
+  generateShape,
+  meanPairwiseCorrelation,
+  oracleFoldR2,
+  shapeLabel,
+  shapeSpecOf,
+  suiteShape,
+} from './shapes.js';
+export type { ShapeOptions, ShapeSpec, WeatherLayout } from './shapes.js';
 export { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from './truth.js';
 export { truthTable } from './table.js';

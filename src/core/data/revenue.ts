@@ -2,7 +2,14 @@
 
 import type { Fold } from '../folds.js';
 import type { SeededRandom } from '../random.js';
-import { geometricAdstock, hillSaturation } from '../transforms.js';
+import {
+  delayedAdstockWeights,
+  exponentialSaturation,
+  geometricAdstock,
+  hillSaturation,
+  lagConvolve,
+  logisticSaturation,
+} from '../transforms.js';
 import type { DailyCalendar } from './calendar.js';
 import { yearPhase } from './calendar.js';
 
@@ -70,17 +77,57 @@ export function baselineRevenue(
   return out;
 }
 
+/** Carry-over forms of the DGP: the built-in tenants use geometric; shape tenants may use delayed (Jin et al.). */
+export type AdstockForm = 'geometric' | 'delayed';
+/** Saturation forms of the DGP: the built-in tenants use Hill; shape tenants may use the others. */
+export type SaturationForm = 'hill' | 'logistic' | 'exponential';
+
 export interface MediaParams {
+  /** Geometric: a_t = x_t + decay a_(t-1). Delayed: the decay of the lag weights decay^((l - theta)^2). */
   decay: number;
+  /** Saturation scale k: Hill half-saturation point, logistic inflection point, exponential 1 - e^(-x/k). */
   hillK: number;
+  /** Saturation shape: Hill exponent, logistic steepness; 1 (unused) for exponential. */
   hillS: number;
   beta: number;
   gamma: number;
+  /** Carry-over form; absent means geometric (the built-in tenants). */
+  adstock?: AdstockForm;
+  /** Delayed adstock: lag of the peak effect, in days. */
+  theta?: number;
+  /** Delayed adstock: longest lag, in days. */
+  maxLag?: number;
+  /** Saturation form; absent means Hill (the built-in tenants). */
+  saturation?: SaturationForm;
+}
+
+/** Adstocked spend of a channel under its carry-over form (daily rows). */
+export function adstockOf(p: MediaParams, spend: ArrayLike<number>): Float64Array {
+  if ((p.adstock ?? 'geometric') === 'geometric') return geometricAdstock(spend, p.decay);
+  return lagConvolve(spend, delayedAdstockWeights(p.decay, p.theta ?? 0, p.maxLag ?? 0));
+}
+
+/** Adstock of a sustained constant spend x, divided by x: 1 / (1 - decay) for geometric, 1 for delayed (normalized). */
+export function steadyStateGain(p: MediaParams): number {
+  return (p.adstock ?? 'geometric') === 'geometric' ? 1 / (1 - p.decay) : 1;
+}
+
+/** Saturation of one adstocked value under the channel's form, in [0, 1). */
+export function saturate(p: MediaParams, a: number): number {
+  switch (p.saturation ?? 'hill') {
+    case 'hill':
+      return a <= 0 ? 0 : Math.pow(a / p.hillK, p.hillS) / (1 + Math.pow(a / p.hillK, p.hillS));
+    case 'exponential':
+      return exponentialSaturation(a, p.hillK);
+    case 'logistic':
+      return logisticSaturation(a, p.hillK, p.hillS);
+  }
 }
 
 /**
  * Media effect of one channel per row: beta (1 + gamma driver_t) Hill(adstock(spend; decay)_t; k, s),
- * with the unnormalized geometric adstock a_t = x_t + decay a_(t-1). Causal: row t uses spend 0..t only.
+ * with the unnormalized geometric adstock a_t = x_t + decay a_(t-1), or the channel's other carry-over
+ * and saturation forms when set (shape tenants). Causal: row t uses spend 0..t only.
  */
 export function mediaEffect(
   p: MediaParams,
@@ -88,8 +135,13 @@ export function mediaEffect(
   driverIndex: ArrayLike<number>,
   out: Float64Array = new Float64Array(spend.length),
 ): Float64Array {
-  const adstocked = geometricAdstock(spend, p.decay);
-  hillSaturation(adstocked, p.hillK, p.hillS, out);
+  if (p.adstock === undefined && p.saturation === undefined) {
+    // The built-in tenants' path, kept exactly as it was so their data stays byte-identical.
+    hillSaturation(geometricAdstock(spend, p.decay), p.hillK, p.hillS, out);
+  } else {
+    const adstocked = adstockOf(p, spend);
+    for (let t = 0; t < out.length; t++) out[t] = saturate(p, adstocked[t]);
+  }
   for (let t = 0; t < out.length; t++) out[t] *= p.beta * (1 + p.gamma * driverIndex[t]);
   return out;
 }
