@@ -11,12 +11,13 @@
  *    (200 trees, depth 7), a phase-3 search for one tenant-fold and phase 3 for one tenant, with
  *    the peer's equivalents (bench/peer-phase3.py, tests/fixtures/gbm/bench_peer.py).
  * 5. Worker-pool speed-up: phase 1 and phase 3 over the 20 tenants with 1 and 2 workers.
- * 6. Prints the tables and writes state/bench/latest.json plus a dated copy.
+ * 6. Shape suite (bench/shapes.ts): phases 0-3 on the issue-13 shape tenants beside their oracle.
+ * 7. Prints the tables and writes state/bench/latest.json plus a dated copy.
  *
  * Ratios are ours / peer (below 1: we are faster). The machine may be shared: absolute times
  * move with its load, ratios measured in the same run are the figures that count.
  *
- * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--python PATH]
+ * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--no-shapes] [--python PATH]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
 import type { PhaseId } from '../src/phases/types.js';
 import { runScale, type ScaleReport } from './scale.js';
+import { formatShapeReport, runShapeSuite, type ShapeReport } from './shapes.js';
 
 // ---- pure report builder ------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ export interface BenchReport {
   micro: MicroRow[];
   pool: PoolRow[];
   scale: ScaleReport | null;
+  /** Shape suite (issue 13); absent with --no-shapes. */
+  shapes?: ShapeReport | null;
 }
 
 const mean = (xs: number[]): number =>
@@ -559,15 +563,23 @@ export interface BenchOptions {
   peer: boolean;
   peerPhase3All: boolean;
   scale: boolean;
+  shapes: boolean;
   python: string;
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
-  const known = new Set(['--quick', '--no-peer', '--peer-phase3-all', '--scale', '--python']);
+  const known = new Set([
+    '--quick',
+    '--no-peer',
+    '--peer-phase3-all',
+    '--scale',
+    '--no-shapes',
+    '--python',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) {
       throw new RangeError(
-        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --python PATH`,
+        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --python PATH`,
       );
     }
     if (argv[i] === '--python') i++;
@@ -579,6 +591,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     peer: !argv.includes('--no-peer'),
     peerPhase3All: argv.includes('--peer-phase3-all'),
     scale: argv.includes('--scale'),
+    shapes: !argv.includes('--no-shapes'),
     python: p >= 0 ? argv[p + 1] : (process.env.WV_MMM_PYTHON ?? DEFAULT_PYTHON),
   };
 }
@@ -743,6 +756,7 @@ async function main(): Promise<void> {
       progress('scale');
       scale = runScale({ quick: opts.quick, log: progress });
     }
+    const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
     const report: BenchReport = {
       kind: 'weathervane-mmm bench',
       started_at: started.toISOString(),
@@ -762,8 +776,10 @@ async function main(): Promise<void> {
       micro,
       pool,
       scale,
+      shapes,
     };
     console.log(formatReport(report));
+    if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
     if (scale) {
       const { formatScale } = await import('./scale.js');
       console.log(formatScale(scale));

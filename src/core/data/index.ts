@@ -36,4 +36,4 @@ export {
 } from './shapes.js';
 export type { ShapeOptions, ShapeSpec, WeatherLayout } from './shapes.js';
 export { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from './truth.js';
-export { truthTable } from './table.js';
+export { shapeTruthTable, truthTable } from './table.js';

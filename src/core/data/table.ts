@@ -1,7 +1,8 @@
-/** Markdown table of the built-in tenants' ground truth, pasted into docs/data-generation.md. */
+/** Markdown tables of the built-in and shape-suite tenants' ground truth, pasted into docs/data-generation.md. */
 
 import { BUILTIN_TENANT_IDS } from './catalog.js';
 import { generateTenant } from './generate.js';
+import { SHAPE_SUITE, generateShape } from './shapes.js';
 
 const f = (x: number, digits: number): string => x.toFixed(digits);
 
@@ -20,6 +21,27 @@ export function truthTable(seed?: number): string {
         `${f(tr.oracleMeanR2, 3)} | ${f(Math.min(...tr.oracleFoldR2), 2)}..${f(Math.max(...tr.oracleFoldR2), 2)} | ` +
         `${f(m.roas, 2)} | ${f(g.roas, 2)} | ${f(m.decay, 2)} | ${f(g.decay, 2)} | ` +
         `${f(m.hillK, 0)} / ${f(m.hillS, 2)} | ${f(g.hillK, 0)} / ${f(g.hillS, 2)} | ${f(m.gamma, 2)} / ${f(g.gamma, 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** One row per shape-suite tenant: shape, rows, channels, noise sd, oracle R², spend correlation, ROAS range. */
+export function shapeTruthTable(seed?: number): string {
+  const lines = [
+    '| tenant | shape | rows | channels | template / city | noise sd | oracle R² (fold mean) | oracle R² (folds min..max) | spend corr | true ROAS min..max | event lifts |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const spec of SHAPE_SUITE) {
+    const t = generateShape(spec, seed === undefined ? {} : { seed });
+    const tr = t.truth;
+    const sh = tr.shape;
+    const roas = tr.channels.map((c) => c.roas);
+    lines.push(
+      `| ${spec.id} | ${sh?.label ?? ''} | ${t.series.dates.length} | ${tr.channels.length} | ${spec.template} / ${t.info.city} | ` +
+        `${f(tr.noiseSd, 3)} | ${f(tr.oracleMeanR2, 3)} | ${f(Math.min(...tr.oracleFoldR2), 2)}..${f(Math.max(...tr.oracleFoldR2), 2)} | ` +
+        `${f(sh?.spendCorrelation ?? 0, 2)} | ${f(Math.min(...roas), 2)}..${f(Math.max(...roas), 2)} | ` +
+        `${sh && sh.events.length ? sh.events.map((e) => `${e.column} ${f(e.lift, 2)}`).join(', ') : '-'} |`,
     );
   }
   return lines.join('\n');
