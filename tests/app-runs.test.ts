@@ -185,7 +185,7 @@ describe('phase runs through the app', () => {
     );
     expect(() => app.startPhaseRun({ phase: 7 as 1 })).toThrow(/phase must be one of 0, 1, 2, 3/);
     expect(() => app.startPhaseRun({ phase: 1, config: { folds: 1 } })).toThrow(
-      /folds must be an integer from 2 to 20/,
+      /folds must be an integer from 2 to 10/,
     );
     expect(() =>
       app.startPhaseRun({ phase: 1, tenants: Array.from({ length: 5001 }, (_, i) => `t${i}`) }),

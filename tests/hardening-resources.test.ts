@@ -29,7 +29,7 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 
 describe('huge requests are refused up front, naming the limit', () => {
   it.each([
-    ['run_phase', { phase: 1, tenants: ids(100_000) }, 'tenants must list 1 to 2000'],
+    ['run_phase', { phase: 1, tenants: ids(100_000) }, 'tenants must list 1 to 5000'],
     ['run_phase', { phase: 1, folds: 1000 }, 'folds must be an integer from 2 to 10'],
     [
       'train_tenant',

@@ -33,11 +33,11 @@ describe('invalid arguments', () => {
       'folds must be an integer from 2 to 10',
     );
     await expectError('run_phase', { phase: '1' }, 'phase must be one of 0, 1, 2, 3');
-    await expectError('run_phase', { phase: 1, tenants: [] }, 'tenants must list 1 to 2000');
+    await expectError('run_phase', { phase: 1, tenants: [] }, 'tenants must list 1 to 5000');
     await expectError(
       'run_phase',
-      { phase: 1, tenants: Array.from({ length: 2001 }, (_, i) => `t${i}`) },
-      'tenants must list 1 to 2000',
+      { phase: 1, tenants: Array.from({ length: 5001 }, (_, i) => `t${i}`) },
+      'tenants must list 1 to 5000',
     );
     await expectError(
       'run_phase',

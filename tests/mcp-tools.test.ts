@@ -41,7 +41,7 @@ describe('tool listing', () => {
       Record<string, unknown>
     >;
     expect(runProps.phase.enum).toEqual([0, 1, 2, 3]);
-    expect((runProps.tenants as { maxItems?: number }).maxItems).toBe(2000);
+    expect((runProps.tenants as { maxItems?: number }).maxItems).toBe(5000);
     expect(runProps.folds).toMatchObject({ minimum: 2, maximum: 10 });
   });
 

@@ -97,25 +97,29 @@ export interface ImportResult {
   warnings: string[];
 }
 
-export class AppError extends Error {
-  constructor(
-    message: string,
-    readonly code:
-      | 'invalid_argument'
-      | 'not_found'
-      | 'conflict'
-      | 'limit'
-      | 'cancelled'
-      /** The store cannot be written (disk full, read-only): the operator must act. */
-      | 'unavailable'
-      | 'internal',
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+export { AppError } from './errors.js';
 
-export type { PhaseComparison, Explanation } from '../phases/types.js';
+// ---- the vocabulary of both faces --------------------------------------------------------
+// MCP and the CLI import only from src/app: what they need of the layers below is re-exported
+// here, so that a face never reaches past the app.
+export type {
+  Explanation,
+  PhaseComparison,
+  PhaseId,
+  PhaseSummary,
+  TenantResult,
+  FoldResult,
+  ModelKind,
+} from '../phases/types.js';
+export { PHASES, PHASE_MESSAGE, isPhaseId } from '../phases/types.js';
+export { PASS_THRESHOLD } from '../phases/result.js';
+export type { GateDecision } from '../gates/index.js';
+export type { TenantInfo, GroundTruth } from '../core/types.js';
+export type { RoleOverrides } from '../core/csv.js';
+export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
+export { APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
+export { makeDirs } from '../store/index.js';
+export { defaultStateDir } from './paths.js';
 
 /** The use cases. Both faces hold one App; it owns the store and the worker pool. */
 export interface App {

@@ -4,12 +4,20 @@
  * printed as tables or as JSON (--json). Errors go to stderr with exit code 2.
  */
 import { writeFileSync, readFileSync } from 'node:fs';
-import { makeDirs } from '../store/dirs.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { APP_LIMITS, createApp } from '../app/index.js';
-import { AppError, type App, type PhaseConfig } from '../app/types.js';
-import type { PhaseId, TenantResult } from '../phases/types.js';
+import { createApp } from '../app/index.js';
+import {
+  APP_LIMITS,
+  AppError,
+  makeDirs,
+  parsePhase,
+  PHASE_MESSAGE,
+  type App,
+  type PhaseConfig,
+  type PhaseId,
+  type TenantResult,
+} from '../app/types.js';
 import { table, pct } from './format.js';
 
 const HELP = `wv-mmm — weather-aware marketing-mix modeling
@@ -103,11 +111,22 @@ function int(flags: Flags, name: string, min: number, max: number): number | und
   return n;
 }
 
+/** --phase, when given, through the app's parsePhase (its one message, as a flag). */
+function optionalPhase(flags: Flags): PhaseId | undefined {
+  const v = flags.phase;
+  if (v === undefined) return undefined;
+  try {
+    return parsePhase(typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
+  } catch (e) {
+    throw new AppError(`--${(e as Error).message}`, 'invalid_argument');
+  }
+}
+
 function phaseOf(flags: Flags): PhaseId {
-  const p = int(flags, 'phase', 0, 3);
+  const p = optionalPhase(flags);
   if (p === undefined)
-    throw new AppError('--phase is required: one of 0, 1, 2, 3', 'invalid_argument');
-  return p as PhaseId;
+    throw new AppError(`--phase is required: ${PHASE_MESSAGE}`, 'invalid_argument');
+  return p;
 }
 
 function list(v: string | boolean | undefined): string[] | undefined {
@@ -120,7 +139,7 @@ function list(v: string | boolean | undefined): string[] | undefined {
 
 function config(flags: Flags): PhaseConfig {
   const c: PhaseConfig = {};
-  const folds = int(flags, 'folds', 2, 20);
+  const folds = int(flags, 'folds', APP_LIMITS.minFolds, APP_LIMITS.maxFolds);
   if (folds !== undefined) c.folds = folds;
   if (flags['no-calendar']) c.calendar = false;
   return c;
@@ -235,14 +254,14 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
     }
     case 'generate': {
       const count = int(flags, 'tenants', 1, APP_LIMITS.maxGenerate);
-      const seed = int(flags, 'seed', 0, 2 ** 31 - 1);
+      const seed = int(flags, 'seed', 0, APP_LIMITS.maxSeed);
       if (count === undefined || seed === undefined) {
         throw new AppError('generate needs --tenants N and --seed S', 'invalid_argument');
       }
       const res = app.generateTenants({
         count,
         seed,
-        days: int(flags, 'days', 60, APP_LIMITS.maxGenerateDays),
+        days: int(flags, 'days', APP_LIMITS.minGenerateDays, APP_LIMITS.maxGenerateDays),
         prefix: flags.prefix as string | undefined,
       });
       print(
@@ -304,9 +323,9 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
     }
     case 'runs': {
       const res = app.listRuns({
-        limit: int(flags, 'limit', 1, 1000) ?? 20,
+        limit: int(flags, 'limit', 1, APP_LIMITS.maxListRuns) ?? 20,
         offset: int(flags, 'offset', 0, 1e9) ?? 0,
-        phase: int(flags, 'phase', 0, 3) as PhaseId | undefined,
+        phase: optionalPhase(flags),
       });
       print(
         flags,
@@ -356,7 +375,7 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
     }
     case 'explain': {
       const tenant = need(flags, 'tenant', 'a tenant id');
-      const phase = int(flags, 'phase', 0, 3) as PhaseId | undefined;
+      const phase = optionalPhase(flags);
       const e = await app.explainTenant({ tenant, phase });
       print(flags, e, () =>
         [

@@ -4,7 +4,8 @@
  * sorted by name first so the output does not depend on the order of the input.
  */
 
-import { PHASES, type PhaseId, type TenantResult } from '../phases/types.js';
+import { PASS_THRESHOLD } from '../phases/result.js';
+import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
 import type {
   EscalationCriterion,
@@ -18,7 +19,8 @@ import type {
   SuccessCriterion,
 } from './types.js';
 
-export const DEFAULT_PASS_THRESHOLD = 0.5;
+/** The gates judge by the phases' pass bar unless a caller gives another. */
+export const DEFAULT_PASS_THRESHOLD = PASS_THRESHOLD;
 /** "Passing models maintain R² >= 0.70 (no regression)". */
 export const REGRESSION_FLOOR = 0.7;
 
@@ -323,9 +325,7 @@ function combineEscalation(criteria: EscalationCriterion[]): Escalation | null {
  */
 export function decideGates(input: GateInput): GateDecision {
   const { phase } = input;
-  if (!PHASES.includes(phase)) {
-    throw new RangeError(`phase must be one of ${PHASES.join(', ')}, got ${String(phase)}`);
-  }
+  parsePhase(phase);
   const threshold = input.passThreshold ?? DEFAULT_PASS_THRESHOLD;
   if (!Number.isFinite(threshold) || threshold > 1) {
     throw new RangeError(`passThreshold must be a finite R² <= 1, got ${threshold}`);

@@ -4,8 +4,7 @@
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError } from '../app/types.js';
-import { PHASES, type PhaseId } from '../phases/types.js';
+import { AppError, PHASES, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 

@@ -6,8 +6,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AppError } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
-import type { RunDetail, RunInfo } from '../app/types.js';
-import type { PhaseSummary, TenantResult } from '../phases/types.js';
+import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
 
 /**
  * Deep copy that JSON can carry: non-finite numbers become null, typed arrays become arrays,

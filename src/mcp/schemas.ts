@@ -7,23 +7,26 @@
  * Metrics are `number | null`: JSON cannot carry NaN or Infinity, `jsonSafe` turns them into null.
  */
 import { z } from 'zod';
-import { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
+import {
+  APP_LIMITS,
+  PASS_THRESHOLD,
+  PHASE_MESSAGE,
+  PHASES,
+  TENANT_ID_PATTERN,
+} from '../app/types.js';
 
 /** Largest CSV text accepted inline, in characters: the CSV module's own limit (20 MiB). */
-export const MAX_CSV_CHARS = CSV_LIMITS.maxChars;
-/** Largest tenant list a run may name. */
-export const MAX_RUN_TENANTS = 2000;
+export const MAX_CSV_CHARS = APP_LIMITS.maxCsvChars;
+/** Largest tenant list a run may name (the app's limit). */
+export const MAX_RUN_TENANTS = APP_LIMITS.maxTenantsPerRun;
 
-export const PHASE_VALUES = [0, 1, 2, 3] as const;
+export const PHASE_VALUES = PHASES;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-export const phaseInput = z.literal(PHASE_VALUES, {
-  error:
-    'phase must be one of 0, 1, 2, 3 (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill)',
-});
+export const phaseInput = z.literal(PHASE_VALUES, { error: PHASE_MESSAGE });
 
 export const tenantInput = z
   .string({ error: 'tenant must be a string tenant id such as "extreme_ski_gear"' })
@@ -37,16 +40,18 @@ export const runIdInput = z
   .int('run_id must be a positive integer run id; call list_runs to find one')
   .min(1, 'run_id must be a positive integer run id; call list_runs to find one');
 
+const FOLDS_MESSAGE = `folds must be an integer from ${APP_LIMITS.minFolds} to ${APP_LIMITS.maxFolds}`;
 export const foldsInput = z
-  .number({ error: 'folds must be an integer from 2 to 10' })
-  .int('folds must be an integer from 2 to 10')
-  .min(2, 'folds must be an integer from 2 to 10')
-  .max(10, 'folds must be an integer from 2 to 10');
+  .number({ error: FOLDS_MESSAGE })
+  .int(FOLDS_MESSAGE)
+  .min(APP_LIMITS.minFolds, FOLDS_MESSAGE)
+  .max(APP_LIMITS.maxFolds, FOLDS_MESSAGE);
 
+const PASS_THRESHOLD_MESSAGE = `pass_threshold must be a number from 0 to 1 (default ${PASS_THRESHOLD.toFixed(2)})`;
 export const passThresholdInput = z
-  .number({ error: 'pass_threshold must be a number from 0 to 1 (default 0.50)' })
-  .min(0, 'pass_threshold must be a number from 0 to 1 (default 0.50)')
-  .max(1, 'pass_threshold must be a number from 0 to 1 (default 0.50)');
+  .number({ error: PASS_THRESHOLD_MESSAGE })
+  .min(0, PASS_THRESHOLD_MESSAGE)
+  .max(1, PASS_THRESHOLD_MESSAGE);
 
 /** A strict object whose unknown keys are reported with the valid parameter names. */
 export function strictInput<S extends z.ZodRawShape>(shape: S) {

@@ -3,7 +3,7 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { trainLinearPhase } from './linear.js';
 import { trainPhase2 } from './phase2.js';
 import { trainPhase3 } from './phase3.js';
-import type { PhaseId, TenantResult } from './types.js';
+import { PHASE_MESSAGE, type PhaseId, type TenantResult } from './types.js';
 
 export * from './types.js';
 
@@ -44,6 +44,6 @@ export function trainPhase(
     case 3:
       return trainPhase3(series, { ...common, blend: config.blend, seed: config.seed });
     default:
-      throw new RangeError(`phase must be 0, 1, 2 or 3 (got ${String(phase)})`);
+      throw new RangeError(`${PHASE_MESSAGE}; got ${String(phase)}`);
   }
 }

@@ -3,6 +3,21 @@
 export type PhaseId = 0 | 1 | 2 | 3;
 export const PHASES: readonly PhaseId[] = [0, 1, 2, 3];
 
+/** The one message for a bad phase id, in every layer and both faces. */
+export const PHASE_MESSAGE =
+  'phase must be one of 0, 1, 2, 3 (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill)';
+
+/** True for a phase id (the numbers 0-3, never their strings). */
+export function isPhaseId(x: unknown): x is PhaseId {
+  return PHASES.includes(x as PhaseId);
+}
+
+/** Returns `x` as a phase id, or throws a RangeError with PHASE_MESSAGE and the value given. */
+export function parsePhase(x: unknown): PhaseId {
+  if (!isPhaseId(x)) throw new RangeError(`${PHASE_MESSAGE}; got ${String(x)}`);
+  return x;
+}
+
 export type ModelKind = 'ridge' | 'gbm' | 'blend';
 
 export interface BaselineComparison {

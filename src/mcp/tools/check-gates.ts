@@ -1,6 +1,6 @@
 /** Tool `check_gates`: the plan's decision after a phase (proceed, sufficient, success, escalate). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { GateDecision } from '../../gates/types.js';
+import type { GateDecision } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { fmtPct, fmtR2, guarded, ok } from '../results.js';
 import {

@@ -1,7 +1,7 @@
 /** Tool `compare_phases`: per-tenant R² deltas between two phases or runs. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { PhaseId } from '../../phases/types.js';
+import type { PhaseId } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { guarded, ok } from '../results.js';
 import { phaseComparisonOut, phaseInput, runIdInput } from '../schemas.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ImportRequest } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { fail, guarded, ok } from '../results.js';
-import { CSV_LIMITS } from '../../core/csv.js';
+import { CSV_LIMITS } from '../../app/types.js';
 import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
 
 const column = z

@@ -1,8 +1,7 @@
 /** Tool `run_phase`: runs one phase over all (or some) tenants, optionally in the background. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { GateDecision } from '../../gates/types.js';
-import type { RunDetail } from '../../app/types.js';
+import { APP_LIMITS, DEFAULT_CONFIG, type GateDecision, type RunDetail } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
@@ -22,21 +21,25 @@ import {
 /** Rows returned inline; get_run pages through the rest. */
 export const INLINE_ROWS = 200;
 
+const TENANTS_MESSAGE = `tenants must list 1 to ${MAX_RUN_TENANTS} tenant ids, or be omitted for all tenants`;
+
 const inputSchema = strictInput({
   phase: phaseInput.describe(
     'Phase: 0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation',
   ),
   tenants: z
     .array(tenantInput)
-    .min(1, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
-    .max(MAX_RUN_TENANTS, 'tenants must list 1 to 2000 tenant ids, or be omitted for all tenants')
+    .min(1, TENANTS_MESSAGE)
+    .max(MAX_RUN_TENANTS, TENANTS_MESSAGE)
     .optional()
     .describe(
-      'Tenant ids to run (default: the 20 built-in tenants; name imported or generated tenants here), at most 2000',
+      `Tenant ids to run (default: the 20 built-in tenants; name imported or generated tenants here), at most ${MAX_RUN_TENANTS}`,
     ),
   folds: foldsInput
     .optional()
-    .describe('Expanding-window CV folds, 2-10 (default 5; the pass bar is defined for 5)'),
+    .describe(
+      `Expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
+    ),
   force: z
     .boolean({ error: 'force must be true or false' })
     .default(false)
@@ -72,7 +75,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
         'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
         'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
-        'Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most 2000 tenants.',
+        `Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most ${MAX_RUN_TENANTS} tenants.`,
       inputSchema,
       outputSchema,
       annotations: {

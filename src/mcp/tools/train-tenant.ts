@@ -1,8 +1,7 @@
 /** Tool `train_tenant`: cross-validates one tenant's model for one phase. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { APP_LIMITS } from '../../app/index.js';
-import type { PhaseConfig } from '../../app/types.js';
+import { APP_LIMITS, DEFAULT_CONFIG, type PhaseConfig } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fmtR2, guarded, ok } from '../results.js';
@@ -23,7 +22,7 @@ export const modelOptionsInput = strictInput({
   folds: foldsInput
     .optional()
     .describe(
-      'Number of expanding-window CV folds, 2-10 (default 5; the pass bar is defined for 5)',
+      `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
     ),
   calendar: z
     .boolean({ error: 'calendar must be true or false' })

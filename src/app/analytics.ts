@@ -1,0 +1,63 @@
+/**
+ * A finished run's figures: the summary stored with the run and the plan's analytics artifact
+ * (state/analytics/phaseN_results.json), written atomically.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
+import { makeDirs } from '../store/index.js';
+
+/** Mean of the tenant summaries; oracle figures only when every tenant has one. */
+export function summarize(phase: PhaseId, results: TenantResult[]): PhaseSummary {
+  const n = results.length;
+  const mean = (f: (r: TenantResult) => number) => results.reduce((s, r) => s + f(r), 0) / n;
+  const withOracle = results.every((r) => r.oracle_r2 !== null);
+  const passCount = results.filter((r) => r.passes).length;
+  return {
+    phase,
+    total: n,
+    pass_count: passCount,
+    pass_rate: n ? passCount / n : 0,
+    mean_r2: n ? mean((r) => r.mean_r2) : 0,
+    mean_oracle_r2: withOracle && n ? mean((r) => r.oracle_r2 as number) : null,
+    mean_oracle_gap: withOracle && n ? mean((r) => r.oracle_gap as number) : null,
+  };
+}
+
+/** Writes a file atomically (temp file + rename): readers never see half a file. */
+export function writeAtomic(file: string, text: string): void {
+  makeDirs(path.dirname(file));
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** The plan's artifact: tenant -> {mean_r2, std_r2, fold_r2, passes, ...}, in the run's tenant order. */
+export function analyticsJson(results: TenantResult[]): string {
+  const out: Record<string, unknown> = {};
+  for (const r of results) {
+    out[r.tenant] = {
+      mean_r2: r.mean_r2,
+      std_r2: r.std_r2,
+      fold_r2: r.fold_r2,
+      passes: r.passes,
+      oracle_r2: r.oracle_r2,
+      train_r2: r.train_r2,
+      rmse: r.rmse,
+      rmse_pct: r.rmse_pct,
+      mae: r.mae,
+      mape: r.mape,
+      model_kind: r.model_kind,
+      alphas: r.alphas,
+      models: r.folds.map((f) => f.model),
+      channel_params: r.folds.map((f) => f.channel_params),
+      failures: r.failures,
+    };
+  }
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** Path of a phase's analytics artifact under the state directory. */
+export function analyticsFile(stateDir: string, phase: PhaseId): string {
+  return path.join(stateDir, 'analytics', `phase${phase}_results.json`);
+}

@@ -1,0 +1,85 @@
+/**
+ * Configuration: the one defaults table of a phase run, the one limits table both faces show
+ * (the MCP zod schemas and the CLI flags read it too), and the checks of both.
+ */
+import { CSV_LIMITS } from '../core/csv.js';
+import { DEFAULT_ALPHAS } from '../core/ridge.js';
+import { PASS_THRESHOLD } from '../phases/result.js';
+import { PHASE_MESSAGE, isPhaseId, type PhaseId } from '../phases/types.js';
+import { AppError } from './errors.js';
+import type { PhaseConfig } from './types.js';
+
+/**
+ * Limits checked up front, before any work starts; the same numbers over MCP and in the CLI.
+ * Folds 2-10: more folds leave too few rows per test fold on a year of data. 5,000 tenants per
+ * run: the scale benchmark's largest run (bench/scale.ts); a longer list is split into runs.
+ */
+export const APP_LIMITS = {
+  maxTenantsPerRun: 5000,
+  minFolds: 2,
+  maxFolds: 10,
+  maxGap: 365,
+  maxAlphas: 20,
+  maxSeed: 2 ** 31 - 1,
+  maxGenerate: 5000,
+  minGenerateDays: 60,
+  maxGenerateDays: 20000,
+  maxListRuns: 1000,
+  /** Largest CSV text or file accepted for import, in characters (the CSV module's own limit). */
+  maxCsvChars: CSV_LIMITS.maxChars,
+} as const;
+
+/** What a phase run computes with when the caller says nothing: part of every run key. */
+export const DEFAULT_CONFIG: Required<Omit<PhaseConfig, 'alphas'>> & { alphas: number[] } = {
+  folds: 5,
+  gap: 0,
+  calendar: true,
+  alphas: [...DEFAULT_ALPHAS],
+  passThreshold: PASS_THRESHOLD,
+  blend: 'rule',
+  seed: 0,
+};
+
+/** Fills defaults and checks bounds; the normalized config is part of a run's key. */
+export function normalizeConfig(c: PhaseConfig = {}): Required<PhaseConfig> {
+  const out = {
+    ...DEFAULT_CONFIG,
+    ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)),
+  };
+  const bad = (msg: string) => new AppError(msg, 'invalid_argument');
+  if (
+    !Number.isInteger(out.folds) ||
+    out.folds < APP_LIMITS.minFolds ||
+    out.folds > APP_LIMITS.maxFolds
+  ) {
+    throw bad(
+      `folds must be an integer from ${APP_LIMITS.minFolds} to ${APP_LIMITS.maxFolds} (got ${out.folds})`,
+    );
+  }
+  if (!Number.isInteger(out.gap) || out.gap < 0 || out.gap > APP_LIMITS.maxGap)
+    throw bad(`gap must be an integer from 0 to ${APP_LIMITS.maxGap} (got ${out.gap})`);
+  if (
+    !Array.isArray(out.alphas) ||
+    out.alphas.length === 0 ||
+    out.alphas.length > APP_LIMITS.maxAlphas
+  ) {
+    throw bad(`alphas must be a list of 1 to ${APP_LIMITS.maxAlphas} positive numbers`);
+  }
+  if (out.alphas.some((a) => !(typeof a === 'number' && a > 0 && Number.isFinite(a)))) {
+    throw bad(`alphas must be positive finite numbers (got ${JSON.stringify(out.alphas)})`);
+  }
+  if (!(out.passThreshold > -1 && out.passThreshold <= 1))
+    throw bad(`passThreshold must be in (-1, 1] (got ${out.passThreshold})`);
+  if (out.blend !== 'rule' && out.blend !== 'tuned')
+    throw bad(`blend must be 'rule' or 'tuned' (got ${String(out.blend)})`);
+  if (!Number.isInteger(out.seed) || out.seed < 0 || out.seed > APP_LIMITS.maxSeed)
+    throw bad(`seed must be an integer from 0 to ${APP_LIMITS.maxSeed}`);
+  return out as Required<PhaseConfig>;
+}
+
+/** The phases' parsePhase with the app's error: PHASE_MESSAGE and the value given. */
+export function parsePhase(phase: unknown): PhaseId {
+  if (!isPhaseId(phase))
+    throw new AppError(`${PHASE_MESSAGE}; got ${String(phase)}`, 'invalid_argument');
+  return phase;
+}

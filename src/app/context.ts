@@ -1,0 +1,49 @@
+/**
+ * What every use case works with: the state directory, the store, the compute backend and the
+ * log. createApp (index.ts) builds one and hands it to each use-case module.
+ */
+import type { Store } from '../store/index.js';
+import type { ComputeResult, ComputeTask } from './compute.js';
+import { AppError, mapComputeError } from './errors.js';
+import type { LogFn } from './log.js';
+
+/**
+ * Where tasks run. Today the piscina pool (pool.ts); a queue adapter (BullMQ workers) implements
+ * the same three members and nothing else in the app changes.
+ */
+export interface ComputeBackend {
+  /** How many tasks run at once: runs keep about twice this many in flight. */
+  readonly size: number;
+  run(task: ComputeTask, signal?: AbortSignal): Promise<ComputeResult>;
+  close(): Promise<void>;
+}
+
+export interface AppContext {
+  readonly stateDir: string;
+  readonly store: Store;
+  readonly compute: ComputeBackend;
+  readonly log: LogFn;
+  /** Set once close() starts: new work is refused, runs in progress record a shutdown. */
+  closed: boolean;
+}
+
+/** Refuses new work once the app is closing. */
+export function checkOpen(ctx: AppContext): void {
+  if (ctx.closed) throw new AppError('the app is closed', 'cancelled');
+}
+
+/** Runs one task on the compute backend; whatever it throws comes back as an AppError. */
+export async function runTask<K extends ComputeTask['kind']>(
+  ctx: AppContext,
+  task: ComputeTask & { kind: K },
+  signal?: AbortSignal,
+): Promise<Extract<ComputeResult, { kind: K }>> {
+  let out: ComputeResult;
+  try {
+    out = await ctx.compute.run(task, signal);
+  } catch (e) {
+    throw mapComputeError(e, ctx.log, signal);
+  }
+  if (out.kind !== task.kind) throw new AppError('internal: unexpected worker result', 'internal');
+  return out as Extract<ComputeResult, { kind: K }>;
+}

@@ -1,0 +1,39 @@
+/**
+ * The app's one error type, with a code each face maps to its own words (MCP error results, CLI
+ * exit codes), and the mapping of whatever a computation threw onto it.
+ */
+import { DataError } from '../core/csv.js';
+import { StoreError } from '../store/index.js';
+import type { LogFn } from './log.js';
+
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly code:
+      | 'invalid_argument'
+      | 'not_found'
+      | 'conflict'
+      | 'limit'
+      | 'cancelled'
+      /** The store cannot be written (disk full, read-only): the operator must act. */
+      | 'unavailable'
+      | 'internal',
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** What a worker (or the store under it) threw, as an AppError; unexpected failures are logged. */
+export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): Error {
+  if (signal?.aborted || (e as Error)?.name === 'AbortError')
+    return new AppError('cancelled', 'cancelled');
+  if (e instanceof AppError) return e;
+  const msg = (e as Error)?.message ?? String(e);
+  if (e instanceof StoreError) return new AppError(msg, 'unavailable');
+  if (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
+    return new AppError(msg, 'invalid_argument');
+  if (e instanceof DataError) return new AppError(msg, 'invalid_argument');
+  log('error', `compute failed: ${(e as Error)?.stack ?? msg}`);
+  return new AppError(`the computation failed: ${msg}`, 'internal');
+}

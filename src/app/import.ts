@@ -1,0 +1,164 @@
+/**
+ * import_tenant_data: CSV text or a file inside the operator's allowed directories (the path
+ * sandbox: symlinks and .. resolved, nothing said about files elsewhere), parsed, checked and
+ * stored in canonical form.
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isBuiltinTenant } from '../core/data/index.js';
+import { DataError, parseTenantCsv, tenantToCsv, validateTenantId } from '../core/csv.js';
+import type { TenantInfo } from '../core/types.js';
+import { APP_LIMITS } from './config.js';
+import { checkOpen, type AppContext } from './context.js';
+import { AppError } from './errors.js';
+import type { ImportRequest, ImportResult } from './types.js';
+
+/** The directories import may read from: $WV_MMM_IMPORT_DIRS, split on the path delimiter. */
+export function importDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.WV_MMM_IMPORT_DIRS ?? '')
+    .split(path.delimiter)
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
+}
+
+/** True when `file` is strictly inside one of `dirs` (all absolute). */
+function isInside(file: string, dirs: string[]): boolean {
+  return dirs.some((d) => {
+    const rel = path.relative(d, file);
+    // '..x.csv' is a file inside; only '..' itself or a '../' prefix leaves the directory.
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  });
+}
+
+/** Reads a file to import, only from inside `importDirs`. */
+export function readImportFile(importDirs: string[], p: string): string {
+  if (importDirs.length === 0) {
+    throw new AppError(
+      'importing from a file path is disabled: the operator allows no directories (set WV_MMM_IMPORT_DIRS), or pass the CSV text instead',
+      'invalid_argument',
+    );
+  }
+  const outside = () =>
+    new AppError(
+      'that path is outside the directories allowed for import (WV_MMM_IMPORT_DIRS); symlinks and .. are resolved first',
+      'invalid_argument',
+    );
+  const dirs = importDirs.map((d) => path.resolve(d));
+  const realDirs = dirs.flatMap((d) => {
+    try {
+      return [realpathSync(d)];
+    } catch {
+      return [];
+    }
+  });
+  // A relative path names a file in an allowed directory (the server's cwd means nothing to a
+  // client): the first directory where it exists, else the first directory.
+  const candidates = path.isAbsolute(p) ? [path.resolve(p)] : dirs.map((d) => path.resolve(d, p));
+  const lexical = candidates.find((c) => existsSync(c)) ?? candidates[0];
+  // Refused before touching the file system, so that the answer says nothing about files
+  // elsewhere (no "not found" vs "outside" oracle); checked again after symlinks resolve.
+  if (!isInside(lexical, [...dirs, ...realDirs])) throw outside();
+  let real: string;
+  try {
+    real = realpathSync(lexical);
+  } catch {
+    throw new AppError(`file not found: ${path.basename(p)}`, 'not_found');
+  }
+  if (!isInside(real, realDirs)) throw outside();
+  let text: string;
+  try {
+    const st = statSync(real);
+    if (!st.isFile())
+      throw new AppError('the import path is not a regular file', 'invalid_argument');
+    if (st.size > APP_LIMITS.maxCsvChars) {
+      throw new AppError(
+        `the file is ${st.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
+        'limit',
+      );
+    }
+    text = readFileSync(real, 'utf8');
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError(
+      `cannot read ${path.basename(p)}: ${(e as NodeJS.ErrnoException).code ?? 'read error'}`,
+      'invalid_argument',
+    );
+  }
+  return text;
+}
+
+export function importTenantData(
+  ctx: AppContext,
+  importDirs: string[],
+  req: ImportRequest,
+): ImportResult {
+  checkOpen(ctx);
+  try {
+    validateTenantId(req.tenant);
+  } catch (e) {
+    throw new AppError((e as Error).message, 'invalid_argument');
+  }
+  if (isBuiltinTenant(req.tenant)) {
+    throw new AppError(
+      `'${req.tenant}' is a built-in tenant and cannot be overwritten; choose another id`,
+      'conflict',
+    );
+  }
+  if ((req.csv === undefined) === (req.path === undefined)) {
+    throw new AppError(
+      'give exactly one of csv (the CSV text) or path (a file in an allowed directory)',
+      'invalid_argument',
+    );
+  }
+  const existing = ctx.store.getDatasetSummary(req.tenant);
+  if (existing && !req.replace) {
+    throw new AppError(
+      `tenant '${req.tenant}' already exists (${existing.source}); pass replace: true (CLI: --replace) to overwrite it`,
+      'conflict',
+    );
+  }
+  const text = req.csv ?? readImportFile(importDirs, req.path as string);
+  let parsed;
+  try {
+    parsed = parseTenantCsv(text, {
+      tenant: req.tenant,
+      fileName: req.path ? path.basename(req.path) : 'csv',
+      roles: req.roles,
+    });
+  } catch (e) {
+    if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
+    throw e;
+  }
+  const series = parsed.series;
+  const canonical = tenantToCsv(series);
+  const info: TenantInfo = {
+    tenant: req.tenant,
+    tier: 'custom',
+    category: 'imported',
+    city: '',
+    latitude: 0,
+    longitude: 0,
+    driver: 'none',
+    source: 'imported',
+    rows: series.dates.length,
+    start: series.dates[0],
+    end: series.dates[series.dates.length - 1],
+    frequency: series.frequency,
+    channels: series.channels,
+  };
+  const saved = ctx.store.upsertDataset({ info, csv: canonical, storeCsv: true });
+  return {
+    tenant: req.tenant,
+    rows: info.rows,
+    frequency: info.frequency,
+    start: info.start,
+    end: info.end,
+    channels: series.channels,
+    weather: series.weatherNames,
+    controls: series.controlNames,
+    target: series.targetName,
+    content_hash: saved.content_hash,
+    replaced: existing !== null,
+    warnings: parsed.warnings,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Judging finished runs: comparing two runs, and deciding a phase's gate (stored with its
+ * inputs; an escalation is also appended to the escalations log).
+ */
+import { decideGates, type GateDecision } from '../gates/index.js';
+import type { PhaseComparison, PhaseId } from '../phases/types.js';
+import type { RunRecord } from '../store/index.js';
+import { compareRuns } from './compare.js';
+import { parsePhase } from './config.js';
+import type { AppContext } from './context.js';
+import { AppError } from './errors.js';
+import { appendEscalation } from './escalations.js';
+import { orderedResults } from './runs.js';
+
+/** A finished run: the one named, or the latest finished run of a phase. */
+function doneRun(
+  ctx: AppContext,
+  ref: { phase?: PhaseId; runId?: number },
+  what: string,
+): RunRecord {
+  if (ref.runId !== undefined) {
+    const r = ctx.store.getRun(ref.runId);
+    if (!r)
+      throw new AppError(`no run with id ${ref.runId}; list runs with list_runs`, 'not_found');
+    if (r.status !== 'done') {
+      throw new AppError(
+        `run ${ref.runId} is ${r.status}, not done; only finished runs can be ${what}`,
+        'conflict',
+      );
+    }
+    return r;
+  }
+  const phase = parsePhase(ref.phase);
+  const r = ctx.store.latestDoneRun(phase);
+  if (!r)
+    throw new AppError(
+      `no finished phase ${phase} run yet; call run_phase with phase ${phase} first`,
+      'not_found',
+    );
+  return r;
+}
+
+export function comparePhases(
+  ctx: AppContext,
+  a: { phase?: PhaseId; runId?: number },
+  b: { phase?: PhaseId; runId?: number },
+): PhaseComparison {
+  const ra = doneRun(ctx, a, 'compared');
+  const rb = doneRun(ctx, b, 'compared');
+  return compareRuns(
+    { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
+    { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
+  );
+}
+
+export function checkGates(
+  ctx: AppContext,
+  req: { phase: PhaseId; runId?: number; passThreshold?: number },
+): GateDecision {
+  const { store } = ctx;
+  const phase = parsePhase(req.phase);
+  const run = doneRun(ctx, req.runId !== undefined ? { runId: req.runId } : { phase }, 'judged');
+  if (run.phase !== phase) {
+    throw new AppError(
+      `run ${run.id} is a phase ${run.phase} run, not phase ${phase}`,
+      'invalid_argument',
+    );
+  }
+  const results = orderedResults(store, run.id, run.tenants);
+  const prevRun = phase > 0 ? store.latestDoneRun((phase - 1) as PhaseId) : null;
+  const baseRun = phase > 0 ? store.latestDoneRun(0) : null;
+  let decision: GateDecision;
+  try {
+    decision = decideGates({
+      phase,
+      results,
+      previous: prevRun
+        ? { phase: prevRun.phase, results: orderedResults(store, prevRun.id, prevRun.tenants) }
+        : null,
+      baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
+      passThreshold: req.passThreshold,
+    });
+  } catch (e) {
+    throw new AppError((e as Error).message, 'invalid_argument');
+  }
+  const saved = store.saveGateDecision({
+    runId: run.id,
+    inputs: { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null },
+    decision,
+  });
+  appendEscalation(ctx, {
+    escalationId: saved.escalation_id,
+    gateDecisionId: saved.id,
+    runId: run.id,
+    phase,
+    decision,
+  });
+  return decision;
+}
+
+export function latestGate(
+  ctx: AppContext,
+  phase: PhaseId,
+): { decision: GateDecision; run_id: number | null; decided_at: string } | null {
+  const rec = ctx.store.latestGateDecision(parsePhase(phase));
+  return rec ? { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at } : null;
+}

@@ -1,0 +1,388 @@
+/**
+ * Runs: a phase over a list of tenants, recorded in the store. Identical requests in progress
+ * share one run (dedup by run key) and a finished one is served from the store; tasks go to the
+ * compute backend with bounded concurrency; a run is cancelled by cancel_run or when every caller
+ * waiting on it gives up; how it ended is always recorded (or, if the disk refuses, reported as
+ * failed from memory). Single-tenant training (train_tenant) is here too: the same task, no record.
+ */
+import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
+import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
+import { runKey, type RunRecord, type Store } from '../store/index.js';
+import { analyticsFile, analyticsJson, summarize, writeAtomic } from './analytics.js';
+import type { TenantSource } from './compute.js';
+import { APP_LIMITS, normalizeConfig, parsePhase } from './config.js';
+import { checkOpen, runTask, type AppContext } from './context.js';
+import { AppError, mapComputeError } from './errors.js';
+import { datasetHash, tenantSource } from './tenants.js';
+import type { PhaseConfig, ProgressEvent, RunDetail, RunHandleOptions, RunInfo } from './types.js';
+import { CODE_VERSION } from './version.js';
+
+export const SHUTDOWN_ERROR = 'cancelled: the server shut down';
+
+/**
+ * A run in progress, shared by every caller that asked for the same run key while it runs.
+ * It is cancelled when cancel_run names it, or when every caller that waits on it has given up
+ * (a caller without a signal, i.e. a background run, keeps it alive).
+ */
+interface InFlightRun {
+  runId: number;
+  controller: AbortController;
+  done: Promise<RunDetail>;
+  /** Callers waiting with a signal that has not aborted yet. */
+  holders: number;
+  /** A caller without a signal joined: only cancel_run or shutdown stops the run. */
+  detached: boolean;
+  listeners: Set<(e: ProgressEvent) => void>;
+  cleanups: (() => void)[];
+}
+
+/** A run's stored tenant results in the run's tenant order (missing tenants left out). */
+export function orderedResults(store: Store, runId: number, tenants: string[]): TenantResult[] {
+  const byTenant = new Map(store.getTenantResults(runId).map((r) => [r.tenant, r]));
+  return tenants.map((t) => byTenant.get(t)).filter((r): r is TenantResult => r !== undefined);
+}
+
+/** Trains one tenant through one phase on the compute backend; nothing is recorded. */
+export async function trainTenant(
+  ctx: AppContext,
+  req: { tenant: string; phase: PhaseId; config?: PhaseConfig },
+  opts: RunHandleOptions = {},
+): Promise<TenantResult> {
+  checkOpen(ctx);
+  const phase = parsePhase(req.phase);
+  const config = normalizeConfig(req.config);
+  const source = tenantSource(ctx, req.tenant);
+  opts.onProgress?.({
+    runId: null,
+    done: 0,
+    total: 1,
+    tenant: req.tenant,
+    message: `training ${req.tenant}`,
+  });
+  const out = await runTask(ctx, { kind: 'train', phase, config, source }, opts.signal);
+  opts.onProgress?.({
+    runId: null,
+    done: 1,
+    total: 1,
+    tenant: req.tenant,
+    message: `trained ${req.tenant}`,
+  });
+  return out.result;
+}
+
+export class RunManager {
+  private readonly active = new Map<number, AbortController>();
+  /** Runs in progress by run key: identical concurrent requests share one run. */
+  private readonly inFlight = new Map<string, InFlightRun>();
+  /** Runs whose end could not be written (disk full): reported as failed until a restart records it. */
+  private readonly unrecorded = new Map<number, string>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  start(
+    req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
+    opts: RunHandleOptions = {},
+  ): { runId: number; cached: boolean; done: Promise<RunDetail> } {
+    const { ctx } = this;
+    checkOpen(ctx);
+    const phase = parsePhase(req.phase);
+    const config = normalizeConfig(req.config);
+    const tenants = req.tenants ?? [...BUILTIN_TENANT_IDS];
+    if (!Array.isArray(tenants) || tenants.length === 0) {
+      throw new AppError(
+        'tenants must be a non-empty list of tenant ids (omit it for the 20 built-in tenants)',
+        'invalid_argument',
+      );
+    }
+    if (tenants.length > APP_LIMITS.maxTenantsPerRun) {
+      throw new AppError(
+        `a run takes at most ${APP_LIMITS.maxTenantsPerRun} tenants (got ${tenants.length}); split the list into several runs`,
+        'limit',
+      );
+    }
+    const seen = new Set<string>();
+    const dup = tenants.find((t) => seen.size === seen.add(t).size);
+    if (dup !== undefined)
+      throw new AppError(`tenant '${dup}' is listed twice`, 'invalid_argument');
+    const sources = tenants.map((t) => tenantSource(ctx, t));
+    const key = runKey({
+      phase,
+      tenants,
+      datasetHashes: sources.map((s) => datasetHash(s)),
+      config,
+      codeVersion: CODE_VERSION,
+    });
+    if (!req.force) {
+      // An identical run in progress is joined rather than started again: no duplicate runs,
+      // no duplicate work, and every caller sees the same run id and result.
+      const running = this.inFlight.get(key);
+      if (running && !running.controller.signal.aborted) {
+        this.attach(running, opts);
+        ctx.log('info', `run ${running.runId}: joined by an identical request`);
+        return { runId: running.runId, cached: false, done: running.done };
+      }
+      const found = ctx.store.findDoneRunByKey(key);
+      if (found) {
+        return {
+          runId: found.id,
+          cached: true,
+          done: Promise.resolve({ ...this.get(found.id), cached: true }),
+        };
+      }
+    }
+    const runId = ctx.store.createRun({
+      key,
+      phase,
+      tenants,
+      config,
+      codeVersion: CODE_VERSION,
+      seed: config.seed,
+      status: 'running',
+    });
+    const controller = new AbortController();
+    const entry: InFlightRun = {
+      runId,
+      controller,
+      done: Promise.resolve() as unknown as Promise<RunDetail>,
+      holders: 0,
+      detached: false,
+      listeners: new Set(),
+      cleanups: [],
+    };
+    this.attach(entry, opts);
+    if (!entry.detached && entry.holders === 0) controller.abort();
+    this.active.set(runId, controller);
+    this.inFlight.set(key, entry);
+    ctx.log('info', `run ${runId}: phase ${phase}, ${tenants.length} tenant(s) started`);
+    const onProgress = (e: ProgressEvent) => {
+      // A caller's listener that throws must not stop the run for everyone else.
+      for (const l of entry.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          ctx.log('warning', `a progress listener failed: ${(err as Error)?.message ?? err}`);
+        }
+      }
+    };
+    entry.done = this.execute(runId, phase, config, tenants, sources, controller.signal, {
+      onProgress,
+    })
+      .catch((e: unknown) => {
+        // Whatever failed after the run started, it must not stay 'running' while we live.
+        try {
+          const r = ctx.store.getRun(runId);
+          if (r && (r.status === 'running' || r.status === 'queued')) {
+            ctx.store.finishRun(runId, 'failed', null, (e as Error)?.message ?? String(e));
+          }
+        } catch {
+          /* the store itself failed; start-up recovery will close the run */
+        }
+        throw e;
+      })
+      .finally(() => {
+        this.active.delete(runId);
+        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+        for (const c of entry.cleanups) c();
+        entry.listeners.clear();
+      });
+    // The caller may not await (wait: false); failures are recorded in the store either way.
+    entry.done.catch(() => {});
+    return { runId, cached: false, done: entry.done };
+  }
+
+  /** Adds a caller to a run in progress: its progress listener, and its signal as a holder. */
+  private attach(entry: InFlightRun, opts: RunHandleOptions): void {
+    const listener = opts.onProgress;
+    if (listener) entry.listeners.add(listener);
+    const signal = opts.signal;
+    if (!signal) {
+      entry.detached = true;
+      return;
+    }
+    if (signal.aborted) {
+      if (listener) entry.listeners.delete(listener);
+      return;
+    }
+    entry.holders++;
+    const onAbort = () => {
+      entry.holders--;
+      if (listener) entry.listeners.delete(listener);
+      if (entry.holders === 0 && !entry.detached) entry.controller.abort();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    entry.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  private async execute(
+    runId: number,
+    phase: PhaseId,
+    config: Required<PhaseConfig>,
+    tenants: string[],
+    sources: TenantSource[],
+    signal: AbortSignal,
+    opts: RunHandleOptions,
+  ): Promise<RunDetail> {
+    const { ctx } = this;
+    const started = performance.now();
+    const total = tenants.length;
+    let done = 0;
+    let next = 0;
+    let failure: Error | null = null;
+    opts.onProgress?.({ runId, done: 0, total, message: `phase ${phase}: 0/${total} tenants` });
+    // Bounded in-flight tasks: memory stays bounded by the pool, not by the number of tenants;
+    // each result is written to SQLite as it arrives.
+    const inFlight = Math.max(2, ctx.compute.size * 2);
+    const worker = async () => {
+      while (next < total && !signal.aborted && failure === null) {
+        const i = next++;
+        try {
+          const out = await ctx.compute.run(
+            { kind: 'train', phase, config, source: sources[i] },
+            signal,
+          );
+          if (out.kind !== 'train' || signal.aborted) continue;
+          ctx.store.saveTenantResult(runId, out.result);
+          done++;
+          ctx.store.updateProgress(runId, done, total);
+          opts.onProgress?.({
+            runId,
+            done,
+            total,
+            tenant: tenants[i],
+            message: `phase ${phase}: ${done}/${total} tenants`,
+          });
+        } catch (e) {
+          if (!signal.aborted && failure === null) failure = mapComputeError(e, ctx.log);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
+    if (ctx.closed) {
+      // Recorded here, while the store is still open: close() waits for the pool first.
+      try {
+        ctx.store.finishRun(runId, 'cancelled', null, SHUTDOWN_ERROR);
+      } catch (e) {
+        ctx.log('warning', `run ${runId}: could not record the shutdown: ${(e as Error).message}`);
+      }
+      throw new AppError('the server is shutting down', 'cancelled');
+    }
+    if (signal.aborted) {
+      this.recordEnd(runId, 'cancelled', null, 'cancelled by the caller');
+      ctx.log('info', `run ${runId} cancelled after ${done}/${total} tenants`);
+      return this.get(runId);
+    }
+    if (failure !== null) {
+      const f = failure as Error;
+      this.recordEnd(runId, 'failed', null, f.message);
+      ctx.log('warning', `run ${runId} failed: ${f.message}`);
+      throw f;
+    }
+    const results = orderedResults(ctx.store, runId, tenants);
+    const summary = summarize(phase, results);
+    this.recordEnd(runId, 'done', summary);
+    try {
+      writeAtomic(analyticsFile(ctx.stateDir, phase), analyticsJson(results));
+    } catch (e) {
+      ctx.log('warning', `could not write analytics JSON: ${(e as Error).message}`);
+    }
+    ctx.log('info', `run ${runId} done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    return this.get(runId);
+  }
+
+  /**
+   * Records how a run ended. When the store cannot be written (disk full), the run is reported
+   * as failed from memory (never as running, never as done) and the error says why; on the next
+   * start the store marks it failed as interrupted.
+   */
+  private recordEnd(
+    runId: number,
+    status: 'done' | 'failed' | 'cancelled',
+    summary: PhaseSummary | null,
+    error: string | null = null,
+  ): void {
+    try {
+      this.ctx.store.finishRun(runId, status, summary, error);
+    } catch (e) {
+      const why = `${error ?? `the run finished (${status})`}; recording it failed: ${(e as Error).message}`;
+      this.unrecorded.set(runId, why);
+      this.ctx.log('error', `run ${runId}: ${why}`);
+      throw mapComputeError(e, this.ctx.log);
+    }
+  }
+
+  cancel(runId: number): boolean {
+    const c = this.active.get(runId);
+    if (!c) return false;
+    c.abort();
+    return true;
+  }
+
+  private info(r: RunRecord): RunInfo {
+    const lost =
+      r.status === 'running' || r.status === 'queued' ? this.unrecorded.get(r.id) : undefined;
+    if (lost !== undefined) r = { ...r, status: 'failed', error: lost };
+    return {
+      id: r.id,
+      phase: r.phase,
+      tenants: r.tenants,
+      status: r.status,
+      config: r.config as PhaseConfig,
+      progress: { done: r.progress_done, total: r.progress_total },
+      created_at: r.created_at,
+      started_at: r.started_at,
+      finished_at: r.finished_at,
+      seconds: r.seconds,
+      error: r.error,
+      summary: (r.summary as PhaseSummary | null) ?? null,
+    };
+  }
+
+  get(runId: number): RunDetail {
+    const r = this.ctx.store.getRun(runId);
+    if (!r)
+      throw new AppError(
+        `no run with id ${runId}; list runs with list_runs (CLI: wv-mmm runs)`,
+        'not_found',
+      );
+    const results = orderedResults(this.ctx.store, runId, r.tenants).sort(
+      (a, b) => b.mean_r2 - a.mean_r2,
+    );
+    return { ...this.info(r), results };
+  }
+
+  list(q: { limit?: number; offset?: number; phase?: PhaseId } = {}): {
+    runs: RunInfo[];
+    total: number;
+  } {
+    const limit = q.limit ?? 20;
+    const offset = q.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > APP_LIMITS.maxListRuns)
+      throw new AppError(
+        `limit must be an integer from 1 to ${APP_LIMITS.maxListRuns}`,
+        'invalid_argument',
+      );
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new AppError('offset must be an integer >= 0', 'invalid_argument');
+    if (q.phase !== undefined) parsePhase(q.phase);
+    const runs = this.ctx.store
+      .listRuns({ limit, offset, phase: q.phase })
+      .map((r) => this.info(r));
+    return { runs, total: this.ctx.store.countRuns({ phase: q.phase }) };
+  }
+
+  /** Shutdown, first half: stops every run in progress (their tasks end with the backend). */
+  abortAll(): void {
+    for (const c of this.active.values()) c.abort();
+  }
+
+  /** Shutdown, second half: runs still marked running are closed out as cancelled. */
+  closeOutActive(): void {
+    for (const id of this.active.keys()) {
+      try {
+        this.ctx.store.finishRun(id, 'cancelled', null, SHUTDOWN_ERROR);
+      } catch {
+        /* already finished */
+      }
+    }
+  }
+}

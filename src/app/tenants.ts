@@ -1,0 +1,101 @@
+/**
+ * Tenants: where a tenant's data comes from (built-in, generated, imported), its content hash,
+ * and the read-only use cases over it (list, describe, export).
+ */
+import { BUILTIN_TENANT_IDS, isBuiltinTenant, tenantCatalog } from '../core/data/index.js';
+import { csvSummary, tenantToCsv, truthToJson } from '../core/csv.js';
+import type { TenantInfo } from '../core/types.js';
+import { contentHash } from '../store/index.js';
+import { resolveTenant, type TenantSource } from './compute.js';
+import type { AppContext } from './context.js';
+import { AppError } from './errors.js';
+import type { TenantDetail } from './types.js';
+import { CODE_VERSION } from './version.js';
+
+export function listTenants(ctx: AppContext): TenantInfo[] {
+  const stored = ctx.store.listDatasets().filter((d) => d.source !== 'builtin');
+  return [...tenantCatalog(), ...stored.map((d) => d.info)];
+}
+
+/** Where a tenant's data comes from; a clear error for an unknown or empty tenant id. */
+export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
+  if (typeof tenant !== 'string' || tenant === '') {
+    throw new AppError(
+      'tenant must be a non-empty tenant id (see list_tenants)',
+      'invalid_argument',
+    );
+  }
+  if (isBuiltinTenant(tenant)) return { kind: 'builtin', tenant };
+  const d = ctx.store.getDataset(tenant);
+  if (d === null) {
+    throw new AppError(
+      `unknown tenant '${tenant}'. Built-in tenants: ${BUILTIN_TENANT_IDS.slice(0, 4).join(', ')}, ... ` +
+        `(20 in all); list them with list_tenants (CLI: wv-mmm tenants), or import your own data first.`,
+      'not_found',
+    );
+  }
+  const gen = (
+    d.info as TenantInfo & {
+      generator?: { seed: number; index: number; days: number; prefix: string };
+    }
+  ).generator;
+  if (d.source === 'generated' && gen) return { kind: 'generated', tenant, ...gen };
+  if (d.csv === null)
+    throw new AppError(`tenant '${tenant}' has no stored data; import it again`, 'not_found');
+  return { kind: 'csv', tenant, csv: d.csv };
+}
+
+/**
+ * Content hash of a tenant's data: CSV hash for imported data, spec hash for synthetic data.
+ * Not cached by tenant id: another process on the same state directory may replace a tenant's
+ * data, and a stale hash would serve the old data's run from the store.
+ */
+export function datasetHash(src: TenantSource): string {
+  if (src.kind === 'csv') return contentHash(src.csv);
+  return contentHash(JSON.stringify({ ...src, generator: CODE_VERSION }));
+}
+
+export function describeTenant(ctx: AppContext, tenant: string): TenantDetail {
+  const src = tenantSource(ctx, tenant);
+  const { series, synthetic } = resolveTenant(src);
+  const s = csvSummary(series);
+  const info =
+    synthetic?.info ??
+    ctx.store.getDataset(tenant)?.info ??
+    (listTenants(ctx).find((t) => t.tenant === tenant) as TenantInfo);
+  const totalSpend: Record<string, number> = {};
+  series.channels.forEach((c, i) => (totalSpend[c] = series.spend[i].reduce((a, b) => a + b, 0)));
+  let truth: TenantDetail['truth'] = null;
+  if (synthetic) {
+    const { expected: _e, contributions: _c, driverIndex: _d, ...rest } = synthetic.truth;
+    truth = rest;
+  }
+  return {
+    info,
+    summary: {
+      rows: s.rows,
+      start: s.start,
+      end: s.end,
+      channels: series.channels,
+      weather: series.weatherNames,
+      controls: series.controlNames,
+      target: series.targetName,
+      mean_target: s.meanTarget,
+      total_spend: totalSpend,
+    },
+    truth,
+  };
+}
+
+/** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */
+export function exportTenant(
+  ctx: AppContext,
+  tenant: string,
+  opts: { truth?: boolean } = {},
+): { csv: string; truth: string | null } {
+  const { series, synthetic } = resolveTenant(tenantSource(ctx, tenant));
+  return {
+    csv: tenantToCsv(series),
+    truth: opts.truth && synthetic ? truthToJson(synthetic.truth) : null,
+  };
+}
