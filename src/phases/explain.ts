@@ -10,6 +10,7 @@
  */
 import { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from '../core/data/truth.js';
 import type { GbmOptions } from '../core/gbm/index.js';
+import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DECAY_BOUNDS } from './search.js';
@@ -20,6 +21,9 @@ import type {
   ResponseCurve,
   WeatherStateRoas,
 } from './types.js';
+
+/** The quantile of core/stats (numpy's linear rule), as the weather states use it. */
+export { quantile };
 
 /** Relative spend increase of the marginal ROAS. */
 export const MARGINAL_STEP = 0.01;
@@ -48,16 +52,6 @@ export interface WeatherState {
   variable: string;
   definition: string;
   mask: Uint8Array;
-}
-
-/** Quantile with linear interpolation between order statistics (numpy's default). */
-export function quantile(values: ArrayLike<number>, prob: number): number {
-  const v = Array.from(values).sort((a, b) => a - b);
-  if (v.length === 0) return Number.NaN;
-  const pos = prob * (v.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(v.length - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
 const fmt = (x: number): string => (Math.round(x * 100) / 100).toString();
@@ -134,28 +128,6 @@ function ratio(a: number, b: number): number {
 
 function relError(estimate: number, truth: number): number | null {
   return Number.isFinite(truth) && truth !== 0 ? (estimate - truth) / Math.abs(truth) : null;
-}
-
-/** Pearson correlation of two columns (0 when either is constant). */
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let t = 0; t < n; t++) {
-    ma += a[t];
-    mb += b[t];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let t = 0; t < n; t++) {
-    sab += (a[t] - ma) * (b[t] - mb);
-    saa += (a[t] - ma) ** 2;
-    sbb += (b[t] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
 /** Truth of a synthetic tenant, when it matches the series being explained. */

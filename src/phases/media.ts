@@ -7,6 +7,7 @@
  * adstocked spend (Hill(a / c; k / c, s) = Hill(a; k, s)).
  */
 import { buildDesign, type Design } from '../core/features.js';
+import { medianPositive } from '../core/stats.js';
 import { geometricAdstock, hillSaturation } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import type { ChannelParams } from './types.js';
@@ -27,17 +28,10 @@ export function mediaColumnName(channel: string): string {
 }
 
 /**
- * Median of the positive values among rows [0, end) of an adstocked series; NaN when none is
- * positive. k = k_mult x this median, so k is in the channel's own (adstocked) spend units.
+ * Median of the positive values among rows [0, end) of an adstocked series (core/stats); NaN
+ * when none is positive. k = k_mult x this median, so k is in the channel's own spend units.
  */
-export function medianPositive(a: ArrayLike<number>, end: number): number {
-  const pos: number[] = [];
-  for (let t = 0; t < end; t++) if (a[t] > 0) pos.push(a[t]);
-  if (pos.length === 0) return Number.NaN;
-  pos.sort((x, y) => x - y);
-  const mid = pos.length >> 1;
-  return pos.length % 2 ? pos[mid] : (pos[mid - 1] + pos[mid]) / 2;
-}
+export { medianPositive };
 
 /**
  * Hill k of a channel from its relative k_mult: k_mult x median positive adstocked spend over

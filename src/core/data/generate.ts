@@ -2,6 +2,7 @@
 
 import { timeSeriesFolds } from '../folds.js';
 import { SeededRandom, seedFromString } from '../random.js';
+import { medianPositive } from '../stats.js';
 import { geometricAdstock } from '../transforms.js';
 import { KNOWN_WEATHER } from '../types.js';
 import type { ChannelTruth, GroundTruth, SyntheticTenant, TenantSeries } from '../types.js';
@@ -68,19 +69,6 @@ const GAMMA_RANGE: Readonly<Record<TenantSpec['tier'], [number, number]>> = {
 const ORACLE_TARGET_RANGE: [number, number] = [0.66, 0.92];
 const FOLDS = 5;
 const MIN_DAYS = 30;
-
-/** Median of the positive entries of x (NaN when none). */
-function medianPositive(x: Float64Array): number {
-  let n = 0;
-  for (let t = 0; t < x.length; t++) if (x[t] > 0) n++;
-  if (n === 0) return NaN;
-  const v = new Float64Array(n);
-  n = 0;
-  for (let t = 0; t < x.length; t++) if (x[t] > 0) v[n++] = x[t];
-  v.sort();
-  const mid = n >> 1;
-  return n % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
 
 function checkOptions(o: GenerateOptions): { seed: number; days: number; start: string } {
   const seed = o.seed ?? DEFAULT_SEED;

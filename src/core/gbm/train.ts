@@ -1,5 +1,6 @@
 /** Gradient boosting of regression trees for squared error, with early stopping on a validation set. */
 
+import { rmse } from '../metrics.js';
 import { SeededRandom } from '../random.js';
 import { binTrainingRows } from './binning.js';
 import type { GbmModel } from './model.js';
@@ -61,26 +62,6 @@ function sampleSorted(rng: SeededRandom, n: number, k: number, out: Int32Array):
       need--;
     }
   }
-}
-
-/** Root mean squared error of pred against y[rows[i]]. */
-function rmse(pred: Float64Array, y: Float64Array, rows: Int32Array): number {
-  let s = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const e = pred[i] - y[rows[i]];
-    s += e * e;
-  }
-  return Math.sqrt(s / rows.length);
-}
-
-/** Root mean squared error of pred[i] against y[i]. */
-function rmseAligned(pred: Float64Array, y: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < pred.length; i++) {
-    const e = pred[i] - y[i];
-    s += e * e;
-  }
-  return Math.sqrt(s / pred.length);
 }
 
 /**
@@ -157,6 +138,8 @@ export function trainGbm(
   const grad = new Float64Array(m);
   const bins = data.bins;
   const validPred = validRows ? new Float64Array(validRows.length).fill(baseScore) : null;
+  // The validation targets in validPred's order, gathered once (core/metrics rmse is aligned).
+  const validY = validRows && valid ? Float64Array.from(validRows, (r) => valid.y[r]) : null;
   const trainCurve: number[] = [];
   const validCurve: number[] = [];
   let bestIteration = 0;
@@ -184,9 +167,9 @@ export function trainGbm(
       }
       pred[r] += value[node];
     }
-    trainCurve.push(rmseAligned(pred, yTrain));
+    trainCurve.push(rmse(yTrain, pred));
 
-    if (valid && validRows && validPred) {
+    if (valid && validRows && validPred && validY) {
       const vc = valid.columns;
       const th = thresholdsOf(forest, data.features, root);
       for (let i = 0; i < validRows.length; i++) {
@@ -199,7 +182,7 @@ export function trainGbm(
         }
         validPred[i] += value[node];
       }
-      const score = rmse(validPred, valid.y, validRows);
+      const score = rmse(validY, validPred);
       validCurve.push(score);
       if (score < bestValid) {
         bestValid = score;
