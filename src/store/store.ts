@@ -462,7 +462,7 @@ export class Store {
     return row === undefined ? null : toRun(row);
   }
 
-  /** queued -> running; sets started_at. */
+  /** queued -> running; sets started_at. For runs created 'queued' (queue mode, issue 18). */
   markRunning(id: number): void {
     const now = this.now();
     this.write(`cannot start run ${id}`, () => {
@@ -586,13 +586,7 @@ export class Store {
     return rows.map((r) => decodeJson<TenantResult>(r.result));
   }
 
-  getTenantResult(runId: number, tenant: string): TenantResult | null {
-    const row = this.db
-      .prepare('SELECT result FROM tenant_results WHERE run_id = ? AND tenant = ?')
-      .get(runId, tenant) as { result: string } | undefined;
-    return row === undefined ? null : decodeJson<TenantResult>(row.result);
-  }
-
+  /** Per-fold rows of a run (or one tenant): what a fold heatmap or a fold-level query reads. */
   getFoldResults(runId: number, tenant?: string): FoldRow[] {
     const rows = this.db
       .prepare(
@@ -752,11 +746,6 @@ export class Store {
     const row = this.db
       .prepare(`${GATE_SELECT} WHERE g.phase = ? ORDER BY g.id DESC LIMIT 1`)
       .get(phase) as GateRow | undefined;
-    return row === undefined ? null : toGate(row);
-  }
-
-  getGateDecision(id: number): GateDecisionRecord | null {
-    const row = this.db.prepare(`${GATE_SELECT} WHERE g.id = ?`).get(id) as GateRow | undefined;
     return row === undefined ? null : toGate(row);
   }
 

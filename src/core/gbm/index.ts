@@ -10,7 +10,7 @@ export {
 export { predictGbm, treeDepth, treeLeafCount, type GbmModel } from './model.js';
 export { gbmToJSON, gbmFromJSON, type GbmModelJSON } from './serialize.js';
 export { featureImportance, type GbmFeatureImportance } from './importance.js';
-export { leafWeight, leafScore, thresholdL1 } from './split.js';
+export { leafWeight, thresholdL1 } from './split.js';
 export {
   binTrainingRows,
   featureBinsFromSorted,

@@ -18,12 +18,6 @@ export function leafWeight(g: number, h: number, alpha: number, lambda: number):
   return t === 0 ? 0 : -t / (h + lambda);
 }
 
-/** Structure score T(G, alpha)^2 / (H + lambda); a split's gain is children's minus parent's. */
-export function leafScore(g: number, h: number, alpha: number, lambda: number): number {
-  const t = thresholdL1(g, alpha);
-  return (t * t) / (h + lambda);
-}
-
 /** Best split of one node found by `findBestSplit`; feature -1 when nothing beats the minimum. */
 export interface SplitChoice {
   feature: number;
@@ -45,7 +39,8 @@ export interface SplitConstraints {
 
 /**
  * Scans the histogram of a node over the given features (ascending) and bins (ascending) for
- * the split with the largest gain = S(L) + S(R) - S(parent), S = leafScore; only gains strictly
+ * the split with the largest gain = S(L) + S(R) - S(parent), with the structure score
+ * S = T(G, alpha)^2 / (H + lambda); only gains strictly
  * above minGainToSplit (and above the best so far) count, so ties go to the lowest feature index
  * and then the lowest bin. Rows with bin <= b go left. Squared error has hess = 1, so a side's
  * hessian sum is its row count and S = T(G)^2 * inverseCount[count] with
