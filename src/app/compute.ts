@@ -7,7 +7,7 @@ import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/in
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { explainAndFit, explainFinalModel } from '../phases/explain.js';
-import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
+import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
 import { trainPhase } from '../phases/index.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
 import type { PhaseConfig } from './types.js';

@@ -3,7 +3,7 @@
  * fitted model is kept beside the latest finished run of the phase (default config) that covers
  * the tenant, so the next explanation of the same data needs no retraining.
  */
-import type { FinalModelJSON } from '../phases/final.js';
+import type { FinalModelJSON } from '../phases/final-json.js';
 import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';

@@ -21,24 +21,19 @@ import {
   type RidgeModel,
 } from '../core/ridge.js';
 import { momentsOf } from '../core/standardize.js';
+import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
-import {
-  chooseAndFit,
-  chosenFromJSON,
-  chosenToJSON,
-  predictChosen,
-  type ChosenModel,
-  type ChosenModelJSON,
-  ridgeToJSON,
-  type RidgeModelJSON,
-} from './choose.js';
+import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
 import { PHASE0_ALPHA } from './linear.js';
-import { buildMediaDesign, checkChannelParams, hillKFor, rescaleTrend } from './media.js';
+import { buildMediaDesign, hillKFor, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { geometricAdstock } from '../core/transforms.js';
 import { PASS_THRESHOLD } from './result.js';
 import { searchMediaParams, type MediaSearchOptions } from './search.js';
-import type { ChannelParams, ModelKind, PhaseId } from './types.js';
+import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
+
+// The JSON form of a final model lives in final-json.ts (serialization apart from fitting).
+export { finalFromJSON, finalToJSON, type FinalModelJSON } from './final-json.js';
 
 export interface FinalModelOptions {
   /** Calendar controls (default true). */
@@ -83,34 +78,6 @@ export interface FinalModel {
   chosen: ChosenModel | null;
 }
 
-/** Plain-data form of a FinalModel (JSON.stringify-safe). */
-export interface FinalModelJSON {
-  format: 'weathervane-final';
-  version: 1;
-  tenant: string;
-  phase: PhaseId;
-  rows: number;
-  frequency: Frequency;
-  channels: string[];
-  weather: string[];
-  controls: string[];
-  calendar: boolean;
-  featureNames: string[];
-  channelParams: Record<string, ChannelParams> | null;
-  kind: ModelKind;
-  alpha: number | null;
-  reason: string;
-  /** Phases 0-1 only (phases 2-3 keep their Ridge inside `chosen`). */
-  ridge: RidgeModelJSON | null;
-  chosen: ChosenModelJSON | null;
-}
-
-function checkPhase(phase: number): asserts phase is PhaseId {
-  if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) {
-    throw new RangeError(`phase must be 0, 1, 2 or 3 (got ${String(phase)})`);
-  }
-}
-
 /** The design of a final model for the given series (phase 0-2: buildDesign; 3: media design). */
 function designFor(
   series: TenantSeries,
@@ -125,12 +92,6 @@ function designFor(
   }
   return buildDesign(series, { interactions: phase >= 1, calendar, weather });
 }
-
-const median = (v: number[]): number => {
-  const a = [...v].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-};
 
 /**
  * Adstock/Hill parameters for the all-rows model: the per-channel median of the parameters the
@@ -164,7 +125,7 @@ export function fitFinalModel(
   phase: PhaseId,
   options: FinalModelOptions = {},
 ): FinalModel {
-  checkPhase(phase);
+  parsePhase(phase);
   const y = series.target;
   const n = y.length;
   if (series.dates.length !== n) {
@@ -256,121 +217,4 @@ export function predictFinal(model: FinalModel, series: TenantSeries): Float64Ar
   return model.chosen
     ? predictChosen(model.chosen, design.columns, rows)
     : predictRidge(model.ridge, design.columns, rows);
-}
-
-/** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
-export function finalToJSON(m: FinalModel): FinalModelJSON {
-  return {
-    format: 'weathervane-final',
-    version: 1,
-    tenant: m.tenant,
-    phase: m.phase,
-    rows: m.rows,
-    frequency: m.frequency,
-    channels: [...m.channels],
-    weather: [...m.weather],
-    controls: [...m.controls],
-    calendar: m.calendar,
-    featureNames: [...m.featureNames],
-    channelParams: m.channelParams
-      ? Object.fromEntries(Object.entries(m.channelParams).map(([c, p]) => [c, { ...p }]))
-      : null,
-    kind: m.kind,
-    alpha: m.alpha,
-    reason: m.reason,
-    ridge: m.chosen ? null : ridgeToJSON(m.ridge),
-    chosen: m.chosen ? chosenToJSON(m.chosen) : null,
-  };
-}
-
-function fail(what: string): never {
-  throw new Error(`final model JSON: ${what}`);
-}
-
-function stringArray(v: unknown, what: string): string[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-    fail(`${what} must be an array of strings`);
-  return [...(v as string[])];
-}
-
-function ridgeFromJSON(r: RidgeModelJSON): RidgeModel {
-  // Reuse chosenFromJSON's checks by wrapping the Ridge as a Ridge-only chosen model.
-  return chosenFromJSON({
-    format: 'weathervane-chosen',
-    version: 1,
-    kind: 'ridge',
-    ridge: r,
-    gbm: null,
-    ridgeWeight: 1,
-    alpha: r.alpha,
-    gbmTrees: null,
-    reason: '',
-    innerR2: { ridge: 0, gbm: null, blend: null },
-  }).ridge;
-}
-
-/** FinalModel from finalToJSON output (object or JSON text), with structural checks. */
-export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
-  const json = (typeof input === 'string' ? JSON.parse(input) : input) as FinalModelJSON;
-  if (
-    json === null ||
-    typeof json !== 'object' ||
-    json.format !== 'weathervane-final' ||
-    json.version !== 1
-  ) {
-    fail('expected format "weathervane-final" version 1');
-  }
-  checkPhase(json.phase);
-  if (!(Number.isInteger(json.rows) && json.rows >= 1))
-    fail(`rows must be an integer >= 1 (got ${json.rows})`);
-  if (json.frequency !== 'daily' && json.frequency !== 'weekly')
-    fail('frequency must be daily or weekly');
-  const channels = stringArray(json.channels, 'channels');
-  let channelParams: Record<string, ChannelParams> | null = null;
-  if (json.phase === 3) {
-    if (!json.channelParams || typeof json.channelParams !== 'object')
-      fail('phase 3 needs channelParams');
-    channelParams = {};
-    for (const c of channels) {
-      const p = json.channelParams[c];
-      if (!p) fail(`channelParams has no entry for ${c}`);
-      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
-      checkChannelParams(c, copy);
-      channelParams[c] = copy;
-    }
-  }
-  let ridge: RidgeModel;
-  let chosen: ChosenModel | null = null;
-  if (json.phase >= 2) {
-    if (!json.chosen) fail(`phase ${json.phase} needs a chosen model`);
-    chosen = chosenFromJSON(json.chosen);
-    ridge = chosen.ridge;
-  } else {
-    if (!json.ridge) fail(`phase ${json.phase} needs a ridge model`);
-    ridge = ridgeFromJSON(json.ridge);
-  }
-  const featureNames = stringArray(json.featureNames, 'featureNames');
-  if (featureNames.length !== ridge.coef.length) {
-    fail(`${featureNames.length} feature names for ${ridge.coef.length} coefficients`);
-  }
-  if (json.kind !== 'ridge' && json.kind !== 'gbm' && json.kind !== 'blend')
-    fail('kind must be ridge, gbm or blend');
-  if (typeof json.calendar !== 'boolean') fail('calendar must be a boolean');
-  return {
-    tenant: String(json.tenant),
-    phase: json.phase,
-    rows: json.rows,
-    frequency: json.frequency,
-    channels,
-    weather: stringArray(json.weather, 'weather'),
-    controls: stringArray(json.controls, 'controls'),
-    calendar: json.calendar,
-    featureNames,
-    channelParams,
-    kind: json.kind,
-    alpha: json.alpha === null ? null : Number(json.alpha),
-    reason: String(json.reason),
-    ridge,
-    chosen,
-  };
 }

@@ -1,0 +1,156 @@
+/**
+ * The JSON form of a final model (final.ts): what the store keeps beside a run so that explain
+ * can reuse the fitted model; structural checks on the way back in.
+ */
+import type { RidgeModel } from '../core/ridge.js';
+import type { Frequency } from '../core/types.js';
+import {
+  chosenFromJSON,
+  chosenToJSON,
+  ridgeToJSON,
+  type ChosenModelJSON,
+  type RidgeModelJSON,
+} from './choose-json.js';
+import type { ChosenModel } from './choose.js';
+import type { FinalModel } from './final.js';
+import { checkChannelParams } from './media.js';
+import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
+
+/** Plain-data form of a FinalModel (JSON.stringify-safe). */
+export interface FinalModelJSON {
+  format: 'weathervane-final';
+  version: 1;
+  tenant: string;
+  phase: PhaseId;
+  rows: number;
+  frequency: Frequency;
+  channels: string[];
+  weather: string[];
+  controls: string[];
+  calendar: boolean;
+  featureNames: string[];
+  channelParams: Record<string, ChannelParams> | null;
+  kind: ModelKind;
+  alpha: number | null;
+  reason: string;
+  /** Phases 0-1 only (phases 2-3 keep their Ridge inside `chosen`). */
+  ridge: RidgeModelJSON | null;
+  chosen: ChosenModelJSON | null;
+}
+
+/** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
+export function finalToJSON(m: FinalModel): FinalModelJSON {
+  return {
+    format: 'weathervane-final',
+    version: 1,
+    tenant: m.tenant,
+    phase: m.phase,
+    rows: m.rows,
+    frequency: m.frequency,
+    channels: [...m.channels],
+    weather: [...m.weather],
+    controls: [...m.controls],
+    calendar: m.calendar,
+    featureNames: [...m.featureNames],
+    channelParams: m.channelParams
+      ? Object.fromEntries(Object.entries(m.channelParams).map(([c, p]) => [c, { ...p }]))
+      : null,
+    kind: m.kind,
+    alpha: m.alpha,
+    reason: m.reason,
+    ridge: m.chosen ? null : ridgeToJSON(m.ridge),
+    chosen: m.chosen ? chosenToJSON(m.chosen) : null,
+  };
+}
+
+function fail(what: string): never {
+  throw new Error(`final model JSON: ${what}`);
+}
+
+function stringArray(v: unknown, what: string): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    fail(`${what} must be an array of strings`);
+  return [...(v as string[])];
+}
+
+function ridgeFromJSON(r: RidgeModelJSON): RidgeModel {
+  // Reuse chosenFromJSON's checks by wrapping the Ridge as a Ridge-only chosen model.
+  return chosenFromJSON({
+    format: 'weathervane-chosen',
+    version: 1,
+    kind: 'ridge',
+    ridge: r,
+    gbm: null,
+    ridgeWeight: 1,
+    alpha: r.alpha,
+    gbmTrees: null,
+    reason: '',
+    innerR2: { ridge: 0, gbm: null, blend: null },
+  }).ridge;
+}
+
+/** FinalModel from finalToJSON output (object or JSON text), with structural checks. */
+export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
+  const json = (typeof input === 'string' ? JSON.parse(input) : input) as FinalModelJSON;
+  if (
+    json === null ||
+    typeof json !== 'object' ||
+    json.format !== 'weathervane-final' ||
+    json.version !== 1
+  ) {
+    fail('expected format "weathervane-final" version 1');
+  }
+  parsePhase(json.phase);
+  if (!(Number.isInteger(json.rows) && json.rows >= 1))
+    fail(`rows must be an integer >= 1 (got ${json.rows})`);
+  if (json.frequency !== 'daily' && json.frequency !== 'weekly')
+    fail('frequency must be daily or weekly');
+  const channels = stringArray(json.channels, 'channels');
+  let channelParams: Record<string, ChannelParams> | null = null;
+  if (json.phase === 3) {
+    if (!json.channelParams || typeof json.channelParams !== 'object')
+      fail('phase 3 needs channelParams');
+    channelParams = {};
+    for (const c of channels) {
+      const p = json.channelParams[c];
+      if (!p) fail(`channelParams has no entry for ${c}`);
+      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
+      checkChannelParams(c, copy);
+      channelParams[c] = copy;
+    }
+  }
+  let ridge: RidgeModel;
+  let chosen: ChosenModel | null = null;
+  if (json.phase >= 2) {
+    if (!json.chosen) fail(`phase ${json.phase} needs a chosen model`);
+    chosen = chosenFromJSON(json.chosen);
+    ridge = chosen.ridge;
+  } else {
+    if (!json.ridge) fail(`phase ${json.phase} needs a ridge model`);
+    ridge = ridgeFromJSON(json.ridge);
+  }
+  const featureNames = stringArray(json.featureNames, 'featureNames');
+  if (featureNames.length !== ridge.coef.length) {
+    fail(`${featureNames.length} feature names for ${ridge.coef.length} coefficients`);
+  }
+  if (json.kind !== 'ridge' && json.kind !== 'gbm' && json.kind !== 'blend')
+    fail('kind must be ridge, gbm or blend');
+  if (typeof json.calendar !== 'boolean') fail('calendar must be a boolean');
+  return {
+    tenant: String(json.tenant),
+    phase: json.phase,
+    rows: json.rows,
+    frequency: json.frequency,
+    channels,
+    weather: stringArray(json.weather, 'weather'),
+    controls: stringArray(json.controls, 'controls'),
+    calendar: json.calendar,
+    featureNames,
+    channelParams,
+    kind: json.kind,
+    alpha: json.alpha === null ? null : Number(json.alpha),
+    reason: String(json.reason),
+    ridge,
+    chosen,
+  };
+}
