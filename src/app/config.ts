@@ -3,8 +3,7 @@
  * (the MCP zod schemas and the CLI flags read it too), and the checks of both.
  */
 import { CSV_LIMITS } from '../core/csv.js';
-import { DEFAULT_ALPHAS } from '../core/ridge.js';
-import { PASS_THRESHOLD } from '../phases/result.js';
+import { PHASE_DEFAULTS } from '../phases/defaults.js';
 import { PHASE_MESSAGE, isPhaseId, type PhaseId } from '../phases/types.js';
 import { AppError } from './errors.js';
 import type { PhaseConfig } from './types.js';
@@ -29,15 +28,10 @@ export const APP_LIMITS = {
   maxCsvChars: CSV_LIMITS.maxChars,
 } as const;
 
-/** What a phase run computes with when the caller says nothing: part of every run key. */
+/** What a phase run computes with when the caller says nothing (the phases' table): part of every run key. */
 export const DEFAULT_CONFIG: Required<Omit<PhaseConfig, 'alphas'>> & { alphas: number[] } = {
-  folds: 5,
-  gap: 0,
-  calendar: true,
-  alphas: [...DEFAULT_ALPHAS],
-  passThreshold: PASS_THRESHOLD,
-  blend: 'rule',
-  seed: 0,
+  ...PHASE_DEFAULTS,
+  alphas: [...PHASE_DEFAULTS.alphas],
 };
 
 /** Fills defaults and checks bounds; the normalized config is part of a run's key. */

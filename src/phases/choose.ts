@@ -33,6 +33,7 @@ import {
   type RidgeModel,
 } from '../core/ridge.js';
 import { isRowRange, PrefixMoments, rowCount, type Rows } from '../core/standardize.js';
+import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import type { ModelKind } from './types.js';
 
@@ -104,7 +105,7 @@ export interface ResolvedChoose {
 export function resolveChooseOptions(options: ChooseOptions = {}): ResolvedChoose {
   const alphas = options.alphas ?? DEFAULT_ALPHAS;
   checkAlphaGrid(alphas);
-  const blend = options.blend ?? 'rule';
+  const blend = options.blend ?? PHASE_DEFAULTS.blend;
   if (blend !== 'rule' && blend !== 'tuned') {
     throw new RangeError(`blend must be 'rule' or 'tuned' (got ${String(blend)})`);
   }
@@ -120,7 +121,7 @@ export function resolveChooseOptions(options: ChooseOptions = {}): ResolvedChoos
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new RangeError(`validationFraction must be in (0, 1) (got ${validationFraction})`);
   }
-  const gap = options.gap ?? 0;
+  const gap = options.gap ?? PHASE_DEFAULTS.gap;
   if (!(Number.isInteger(gap) && gap >= 0)) {
     throw new RangeError(`gap must be an integer >= 0 (got ${gap})`);
   }

@@ -28,6 +28,7 @@ import { PHASE0_ALPHA } from './linear.js';
 import { buildMediaDesign, hillKFor, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { geometricAdstock } from '../core/transforms.js';
+import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import { searchMediaParams, type MediaSearchOptions } from './search.js';
 import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
@@ -131,8 +132,8 @@ export function fitFinalModel(
   if (series.dates.length !== n) {
     throw new RangeError(`series has ${series.dates.length} dates but ${n} target values`);
   }
-  const calendar = options.calendar ?? true;
-  const gap = options.gap ?? 0;
+  const calendar = options.calendar ?? PHASE_DEFAULTS.calendar;
+  const gap = options.gap ?? PHASE_DEFAULTS.gap;
   const weather = modelWeatherNames(series);
   let channelParams: Record<string, ChannelParams> | null = null;
   if (phase === 3) channelParams = pooledMediaParams(series, { ...options.search, calendar, gap });
