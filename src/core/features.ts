@@ -3,12 +3,13 @@
  * (bench_peers.py design()): spend, weather, spend x weather (channel-major), weather squared,
  * then controls, then calendar. Raw values: standardization happens per training fold in the Ridge.
  */
-import { DEFAULT_WEATHER, type TenantSeries } from './types.js';
+import type { TenantSeries } from './types.js';
+import { modeledWeather } from './weather-names.js';
 
 export interface DesignSpec {
   /** Add `<channel>_spend_x_<weather>` (raw product) and `<weather>_squared` (phase 1+). */
   interactions: boolean;
-  /** Weather columns to model; default DEFAULT_WEATHER filtered to the columns present. */
+  /** Weather columns to model; default every weather column of the series except wind (modeledWeather). */
   weather?: readonly string[];
   /** Add day-of-week dummies, yearly Fourier(2) and a trend, as the peer's calendar_cols (default true). */
   calendar?: boolean;
@@ -32,9 +33,13 @@ export interface Design {
   columns: Float64Array[];
 }
 
-/** Weather columns used for modeling: the explicit list (all must exist) or the present defaults. */
+/**
+ * Weather columns used for modeling: the explicit list (all must exist) or, by default, every weather column of
+ * the series whatever its name except wind (for the built-in tenants: temperature_c, precipitation_mm,
+ * humidity_pct, as before).
+ */
 export function modelWeatherNames(series: TenantSeries, weather?: readonly string[]): string[] {
-  if (weather === undefined) return DEFAULT_WEATHER.filter((w) => series.weatherNames.includes(w));
+  if (weather === undefined) return modeledWeather(series.weatherNames);
   const missing = weather.filter((w) => !series.weatherNames.includes(w));
   if (missing.length > 0) {
     throw new RangeError(

@@ -4,7 +4,10 @@ export type Frequency = 'daily' | 'weekly';
 export type WeatherDriver = 'cold' | 'heat' | 'rain' | 'mixed' | 'none';
 export type Tier = 'extreme' | 'high' | 'medium' | 'none' | 'custom';
 
-/** Default weather columns used as model features (wind_kph is carried but not modeled by default). */
+/**
+ * Canonical weather columns used as model features (wind_kph is carried but not modeled by default). Other names
+ * of the same weather are recognised too (src/core/weather-names.ts).
+ */
 export const DEFAULT_WEATHER = ['temperature_c', 'precipitation_mm', 'humidity_pct'] as const;
 export const KNOWN_WEATHER = [
   'temperature_c',

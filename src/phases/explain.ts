@@ -12,6 +12,7 @@ import { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from '../c
 import type { GbmOptions } from '../core/gbm/index.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
@@ -30,8 +31,6 @@ export const MARGINAL_STEP = 0.01;
 /** Number of spend levels of a response curve (0 .. RESPONSE_MAX_FACTOR x p95 daily spend). */
 export const RESPONSE_LEVELS = 12;
 export const RESPONSE_MAX_FACTOR = 2;
-/** Precipitation above this (mm per period) is a rain day. */
-export const RAIN_MM = 1;
 /** Spend correlation above which the channels' effects are flagged as hard to separate. */
 export const COLLINEARITY_WARNING = 0.7;
 
@@ -57,49 +56,58 @@ export interface WeatherState {
 const fmt = (x: number): string => (Math.round(x * 100) / 100).toString();
 
 /**
- * Weather states of a series: temperature_c terciles (cold <= q1/3 < mild <= q2/3 < hot) and
- * precipitation_mm rain (> 1 mm) / dry, for the columns present; empty states are left out.
+ * Weather states of a series. The temperature-like column (the first weather column whose name is recognised as
+ * temperature, e.g. temperature_c, temp, temp_f) gives terciles (cold <= q1/3 < mild <= q2/3 < hot); the
+ * precipitation-like one (precipitation_mm, rain, rain_mm, precip_in, ...) gives rain (> 1 mm, 0.04 in for inch
+ * columns) / dry. A weather column of unrecognised name that the models use gives terciles named low / mid /
+ * high (its meaning is unknown); humidity and wind give none. Empty states are left out.
  */
 export function weatherStates(series: TenantSeries): WeatherState[] {
   const out: WeatherState[] = [];
   const n = series.target.length;
-  const ti = series.weatherNames.indexOf('temperature_c');
-  if (ti >= 0) {
-    const temp = series.weather[ti];
-    const q1 = quantile(temp, 1 / 3);
-    const q2 = quantile(temp, 2 / 3);
+  const terciles = (name: string, labels: readonly string[]): void => {
+    const values = series.weather[series.weatherNames.indexOf(name)];
+    const q1 = quantile(values, 1 / 3);
+    const q2 = quantile(values, 2 / 3);
     const defs: [string, string, (v: number) => boolean][] = [
-      ['cold', `temperature_c <= ${fmt(q1)}`, (v) => v <= q1],
-      ['mild', `${fmt(q1)} < temperature_c <= ${fmt(q2)}`, (v) => v > q1 && v <= q2],
-      ['hot', `temperature_c > ${fmt(q2)}`, (v) => v > q2],
+      [labels[0], `${name} <= ${fmt(q1)}`, (v) => v <= q1],
+      [labels[1], `${fmt(q1)} < ${name} <= ${fmt(q2)}`, (v) => v > q1 && v <= q2],
+      [labels[2], `${name} > ${fmt(q2)}`, (v) => v > q2],
     ];
-    for (const [name, definition, test] of defs) {
+    for (const [label, definition, test] of defs) {
       const mask = new Uint8Array(n);
-      for (let t = 0; t < n; t++) mask[t] = test(temp[t]) ? 1 : 0;
-      out.push({ state: `temperature_c:${name}`, variable: 'temperature_c', definition, mask });
+      for (let t = 0; t < n; t++) mask[t] = test(values[t]) ? 1 : 0;
+      out.push({ state: `${name}:${label}`, variable: name, definition, mask });
     }
-  }
-  const pi = series.weatherNames.indexOf('precipitation_mm');
-  if (pi >= 0) {
-    const rain = series.weather[pi];
+  };
+  const kindOf = (w: string): string | undefined => weatherKindOf(w)?.kind;
+  const temperature = series.weatherNames.find((w) => kindOf(w) === 'temperature');
+  if (temperature !== undefined) terciles(temperature, ['cold', 'mild', 'hot']);
+  const precipitation = series.weatherNames.find((w) => kindOf(w) === 'precipitation');
+  if (precipitation !== undefined) {
+    const rain = series.weather[series.weatherNames.indexOf(precipitation)];
+    const threshold = rainThreshold(weatherKindOf(precipitation)!);
     const wet = new Uint8Array(n);
     const dry = new Uint8Array(n);
     for (let t = 0; t < n; t++) {
-      wet[t] = rain[t] > RAIN_MM ? 1 : 0;
+      wet[t] = rain[t] > threshold ? 1 : 0;
       dry[t] = 1 - wet[t];
     }
     out.push({
-      state: 'precipitation_mm:rain',
-      variable: 'precipitation_mm',
-      definition: `precipitation_mm > ${RAIN_MM}`,
+      state: `${precipitation}:rain`,
+      variable: precipitation,
+      definition: `${precipitation} > ${threshold}`,
       mask: wet,
     });
     out.push({
-      state: 'precipitation_mm:dry',
-      variable: 'precipitation_mm',
-      definition: `precipitation_mm <= ${RAIN_MM}`,
+      state: `${precipitation}:dry`,
+      variable: precipitation,
+      definition: `${precipitation} <= ${threshold}`,
       mask: dry,
     });
+  }
+  for (const w of modeledWeather(series.weatherNames)) {
+    if (kindOf(w) === undefined) terciles(w, ['low', 'mid', 'high']);
   }
   return out.filter((s) => s.mask.some((m) => m === 1));
 }

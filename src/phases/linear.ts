@@ -40,7 +40,7 @@ export interface LinearPhaseOptions {
   alphas?: readonly number[];
   /** Inner folds of the alpha search (default 3). */
   innerFolds?: number;
-  /** Weather columns to model (default: DEFAULT_WEATHER present in the series). */
+  /** Weather columns to model (default: every weather column except wind, modelWeatherNames). */
   weather?: readonly string[];
   /** Noise-free expected target per row (synthetic tenants): adds oracle R² and the gap to it. */
   oracle?: { expected: Float64Array };

@@ -14,7 +14,7 @@ import type { ChannelParams } from './types.js';
 
 /** Options of the phase-3 design shared by search, fold models and final models. */
 export interface MediaDesignSpec {
-  /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
+  /** Weather columns to model (default: every weather column except wind, modelWeatherNames). */
   weather?: readonly string[];
   /** Calendar controls (default true). */
   calendar?: boolean;

@@ -52,7 +52,7 @@ export const K_MULT_BOUNDS: readonly [number, number] = [0.125, 8];
 export const SHAPE_BOUNDS: readonly [number, number] = [0.3, 3];
 
 export interface MediaSearchOptions {
-  /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
+  /** Weather columns to model (default: every weather column except wind, modelWeatherNames). */
   weather?: readonly string[];
   /** Calendar controls (default true). */
   calendar?: boolean;

@@ -128,7 +128,10 @@ export interface ChannelDecomposition {
 }
 
 export interface WeatherStateRoas {
-  /** e.g. 'temperature_c:cold', 'temperature_c:mild', 'temperature_c:hot', 'precipitation_mm:rain', 'precipitation_mm:dry'. */
+  /**
+   * `<column>:<state>`, e.g. 'temperature_c:cold' / 'mild' / 'hot', 'precipitation_mm:rain' / 'dry' (the tenant's
+   * own column names, e.g. 'temp:cold', 'rain_mm:rain'); 'low' / 'mid' / 'high' for weather of unrecognised name.
+   */
   state: string;
   variable: string;
   /** Human description of the state's bounds, e.g. 'temperature_c <= 4.2'. */

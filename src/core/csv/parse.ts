@@ -1,5 +1,6 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
+import { weatherKindOf } from '../weather-names.js';
 import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, validateTenantId } from './errors.js';
 import { formatNumber, readNumber } from './numbers.js';
@@ -89,7 +90,9 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
       );
     }
   });
-  const missingWeather = DEFAULT_WEATHER.filter((w) => !roles.weatherNames.includes(w));
+  // A default weather kind is missing only when no column of any recognised name gives it.
+  const kinds = new Set(roles.weatherNames.map((w) => weatherKindOf(w)?.kind));
+  const missingWeather = DEFAULT_WEATHER.filter((w) => !kinds.has(weatherKindOf(w)?.kind));
   if (missingWeather.length > 0) {
     warnings.push(
       `no ${missingWeather.join(', ')} column; weather effects through it cannot be modeled`,

@@ -1,5 +1,6 @@
 /** Column roles of a tenant CSV: inferred from header names, overridable by the caller. */
 import { KNOWN_WEATHER } from '../types.js';
+import { weatherKindOf } from '../weather-names.js';
 import { DataError } from './errors.js';
 
 /** Explicit column roles. A role given here replaces inference for that role only. */
@@ -41,6 +42,16 @@ const OVERRIDE_KEYS: { key: keyof RoleOverrides; role: Role }[] = [
 
 const KNOWN_WEATHER_SET: ReadonlySet<string> = new Set(KNOWN_WEATHER);
 const SPEND_SUFFIX = /_spend$/i;
+const UNIT_TEXT: Record<string, string> = {
+  degC: '°C',
+  degF: '°F',
+  mm: 'mm',
+  in: 'inches',
+  pct: '%',
+  kph: 'km/h',
+  mph: 'mph',
+  mps: 'm/s',
+};
 
 /** Channel of a spend column: its name without `_spend`, or the full name if it has no such suffix. */
 export function channelOfSpendColumn(name: string): string {
@@ -53,7 +64,7 @@ function inferRole(name: string): Role {
   if (lower === 'date') return 'date';
   if (lower === 'revenue') return 'target';
   if (SPEND_SUFFIX.test(lower)) return 'spend';
-  if (KNOWN_WEATHER_SET.has(lower)) return 'weather';
+  if (weatherKindOf(lower) !== null) return 'weather';
   return 'control';
 }
 
@@ -116,6 +127,13 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
       role = 'ignore';
     }
     if (role === 'control') inferredControls.add(j);
+    if (role === 'weather' && !KNOWN_WEATHER_SET.has(name.toLowerCase())) {
+      const info = weatherKindOf(name);
+      warnings.push(
+        `column "${name}" is read as weather (${info?.kind}, ${UNIT_TEXT[info?.unit ?? 'pct']}); ` +
+          'name it in roles.controlColumns (--controls) if it is not',
+      );
+    }
     roles[j] = role;
   }
 

@@ -1,0 +1,90 @@
+/**
+ * Weather by any name: which kind of weather (temperature, precipitation, humidity, wind) and which unit a
+ * column name stands for. Used to infer the weather role of CSV columns, to choose the modeled weather
+ * columns and to build the weather-state explanations (see docs/csv-format.md for the list).
+ */
+
+export type WeatherKind = 'temperature' | 'precipitation' | 'humidity' | 'wind';
+
+export interface WeatherKindInfo {
+  kind: WeatherKind;
+  /** Unit the name implies: deg C, deg F, mm, in, %, km/h, mph or m/s. */
+  unit: 'degC' | 'degF' | 'mm' | 'in' | 'pct' | 'kph' | 'mph' | 'mps';
+}
+
+const entries = (
+  kind: WeatherKind,
+  unit: WeatherKindInfo['unit'],
+  names: string[],
+): [string, WeatherKindInfo][] => names.map((n) => [n, { kind, unit }]);
+
+/** Recognised column names (lower case, spaces and hyphens as `_`), by kind and unit. */
+export const WEATHER_NAMES: ReadonlyMap<string, WeatherKindInfo> = new Map([
+  ...entries('temperature', 'degC', [
+    'temperature_c',
+    'temperature',
+    'temp',
+    'temp_c',
+    'tavg',
+    'tmean',
+    'avg_temp',
+    'mean_temp',
+    'temperature_mean',
+    'air_temperature',
+    'temperature_2m',
+  ]),
+  ...entries('temperature', 'degF', ['temperature_f', 'temp_f', 'tavg_f', 'avg_temp_f']),
+  ...entries('precipitation', 'mm', [
+    'precipitation_mm',
+    'precipitation',
+    'precip',
+    'precip_mm',
+    'prcp',
+    'rain',
+    'rain_mm',
+    'rainfall',
+    'rainfall_mm',
+    'precipitation_sum',
+  ]),
+  ...entries('precipitation', 'in', ['precipitation_in', 'precip_in', 'rain_in', 'rainfall_in']),
+  ...entries('humidity', 'pct', [
+    'humidity_pct',
+    'humidity',
+    'relative_humidity',
+    'rh',
+    'humidity_percent',
+  ]),
+  ...entries('wind', 'kph', [
+    'wind_kph',
+    'wind',
+    'wind_speed',
+    'windspeed',
+    'wind_kmh',
+    'wind_speed_kph',
+  ]),
+  ...entries('wind', 'mph', ['wind_mph', 'wind_speed_mph']),
+  ...entries('wind', 'mps', ['wind_ms', 'wind_speed_ms']),
+]);
+
+/** Kind and unit of a weather column name, or null when the name is not recognised. */
+export function weatherKindOf(name: string): WeatherKindInfo | null {
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  return WEATHER_NAMES.get(key) ?? null;
+}
+
+/**
+ * Weather columns the models use by default: every weather column of the series except wind (carried, not
+ * modeled, as the plan's wind_kph), in series order. Columns of unrecognised name that the user marked as
+ * weather are modeled too.
+ */
+export function modeledWeather(weatherNames: readonly string[]): string[] {
+  return weatherNames.filter((w) => weatherKindOf(w)?.kind !== 'wind');
+}
+
+/** Precipitation above which a row counts as rainy: 1 mm, or 0.04 in for inch columns. */
+export function rainThreshold(info: WeatherKindInfo): number {
+  return info.unit === 'in' ? 0.04 : 1;
+}

@@ -1,0 +1,123 @@
+/** Weather by any name (issue 13 item 5): recognition, CSV roles, modeling in every phase, weather states. */
+import { describe, expect, it } from 'vitest';
+import { parseTenantCsv, tenantToCsv } from '../src/core/csv.js';
+import { generateShape, suiteShape } from '../src/core/data/index.js';
+import { buildDesign, modelWeatherNames } from '../src/core/features.js';
+import type { TenantSeries } from '../src/core/types.js';
+import { weatherKindOf } from '../src/core/weather-names.js';
+import { weatherStates } from '../src/phases/explain.js';
+import { trainPhase } from '../src/phases/index.js';
+import type { PhaseId } from '../src/phases/types.js';
+
+const renamed = generateShape(suiteShape('shape_daily_2y_renamed_weather'));
+/** The same series under the canonical weather names. */
+const canonical: TenantSeries = {
+  ...renamed.series,
+  weatherNames: ['temperature_c', 'precipitation_mm', 'humidity_pct', 'wind_kph'],
+};
+
+describe('weather names', () => {
+  it('recognises common names with their kind and unit, ignoring case, spaces and hyphens', () => {
+    const cases: [string, string, string][] = [
+      ['temperature_c', 'temperature', 'degC'],
+      ['Temperature', 'temperature', 'degC'],
+      ['temp', 'temperature', 'degC'],
+      ['TEMP_F', 'temperature', 'degF'],
+      ['precipitation', 'precipitation', 'mm'],
+      ['Rain mm', 'precipitation', 'mm'],
+      ['precip', 'precipitation', 'mm'],
+      ['rain_in', 'precipitation', 'in'],
+      ['humidity', 'humidity', 'pct'],
+      ['relative-humidity', 'humidity', 'pct'],
+      ['wind_speed', 'wind', 'kph'],
+      ['wind_mph', 'wind', 'mph'],
+    ];
+    for (const [name, kind, unit] of cases) expect(weatherKindOf(name)).toEqual({ kind, unit });
+    for (const name of ['promo', 'temperament', 'rainy_day_promo', 'price', 'date']) {
+      expect(weatherKindOf(name)).toBeNull();
+    }
+  });
+
+  it('infers weather roles from recognised names instead of making them controls, and says so', () => {
+    const csv = tenantToCsv(renamed.series)
+      .replace('temp,', 'Temperature,')
+      .replace('rain_mm,', 'precipitation,');
+    const { series, warnings } = parseTenantCsv(csv, { tenant: 'x' });
+    expect(series.weatherNames).toEqual(['Temperature', 'precipitation', 'humidity', 'wind']);
+    expect(series.controlNames).toEqual([]);
+    expect(warnings).toContain(
+      'column "Temperature" is read as weather (temperature, °C); name it in roles.controlColumns (--controls) if it is not',
+    );
+    // No "missing weather" warning: every default kind is present under another name.
+    expect(warnings.some((w) => w.includes('cannot be modeled'))).toBe(false);
+    // The canonical layout reads without any weather warning, as before.
+    expect(parseTenantCsv(tenantToCsv(canonical), { tenant: 'y' }).warnings).toEqual([]);
+  });
+
+  it('models every weather column except wind, whatever its name, including ones the user marks', () => {
+    expect(modelWeatherNames(renamed.series)).toEqual(['temp', 'rain_mm', 'humidity']);
+    expect(modelWeatherNames(canonical)).toEqual([
+      'temperature_c',
+      'precipitation_mm',
+      'humidity_pct',
+    ]);
+    const design = buildDesign(renamed.series, { interactions: true });
+    expect(design.names).toContain('meta_spend_x_temp');
+    expect(design.names).toContain('google_spend_x_rain_mm');
+    expect(design.names).toContain('temp_squared');
+    // A user-marked column of unknown name is weather (modeled, with interactions), not a control.
+    const csv = tenantToCsv(renamed.series).replace(',temp,', ',outside,');
+    const { series } = parseTenantCsv(csv, {
+      tenant: 'z',
+      roles: { weatherColumns: ['outside', 'rain_mm', 'humidity', 'wind'] },
+    });
+    expect(series.controlNames).toEqual([]);
+    expect(modelWeatherNames(series)).toEqual(['outside', 'rain_mm', 'humidity']);
+    expect(buildDesign(series, { interactions: true }).names).toContain('meta_spend_x_outside');
+  });
+
+  it('gives renamed weather exactly the fold R² of the canonical names in every phase', () => {
+    for (const phase of [0, 1, 2, 3] as PhaseId[]) {
+      const a = trainPhase(renamed.series, phase, {}, renamed);
+      const b = trainPhase(canonical, phase, {}, { ...renamed, series: canonical });
+      expect(a.fold_r2).toEqual(b.fold_r2);
+      expect(a.feature_names.length).toBe(b.feature_names.length);
+    }
+  });
+
+  it('builds weather states from the temperature-like and precipitation-like columns', () => {
+    const a = weatherStates(renamed.series);
+    const b = weatherStates(canonical);
+    expect(a.map((s) => s.state)).toEqual([
+      'temp:cold',
+      'temp:mild',
+      'temp:hot',
+      'rain_mm:rain',
+      'rain_mm:dry',
+    ]);
+    a.forEach((s, i) => expect(Array.from(s.mask)).toEqual(Array.from(b[i].mask)));
+    expect(a[3].definition).toBe('rain_mm > 1');
+    // Inches: the rain threshold is 0.04 in; an unrecognised weather column gets low / mid / high terciles.
+    const inches: TenantSeries = {
+      ...renamed.series,
+      weatherNames: ['outside', 'rain_in', 'humidity', 'wind'],
+      weather: [
+        renamed.series.weather[0],
+        renamed.series.weather[1].map((mm) => mm / 25.4),
+        ...renamed.series.weather.slice(2),
+      ],
+    };
+    const c = weatherStates(inches);
+    expect(c.map((s) => s.state)).toEqual([
+      'rain_in:rain',
+      'rain_in:dry',
+      'outside:low',
+      'outside:mid',
+      'outside:high',
+    ]);
+    expect(c[0].definition).toBe('rain_in > 0.04');
+    const rainyDays = (m: Uint8Array): number => m.reduce((s, v) => s + v, 0);
+    // 0.04 in is 1.016 mm: the same days up to amounts between 1 and 1.016 mm (0.1 mm resolution: none).
+    expect(rainyDays(c[0].mask)).toBe(rainyDays(a[3].mask));
+  });
+});
