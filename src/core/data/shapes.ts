@@ -7,6 +7,7 @@
 
 import { timeSeriesFolds } from '../folds.js';
 import { SeededRandom, seedFromString } from '../random.js';
+import { correlation, medianPositive } from '../stats.js';
 import { KNOWN_WEATHER } from '../types.js';
 import type {
   ChannelTruth,
@@ -255,33 +256,13 @@ export function checkShapeSpec(spec: ShapeSpec): void {
   }
 }
 
-/** Median of the positive entries of x (NaN when none). */
-function medianPositive(x: Float64Array): number {
-  const v = Float64Array.from(x.filter((a) => a > 0)).sort();
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
 /** Mean pairwise Pearson correlation of the channels' spend rows (0 with one channel). */
 export function meanPairwiseCorrelation(spend: readonly ArrayLike<number>[]): number {
-  const z = spend.map((x) => {
-    const n = x.length;
-    let m = 0;
-    for (let t = 0; t < n; t++) m += x[t];
-    m /= n;
-    let ss = 0;
-    for (let t = 0; t < n; t++) ss += (x[t] - m) ** 2;
-    const sd = Math.sqrt(ss) || 1;
-    return Float64Array.from(x, (v) => (v - m) / sd);
-  });
   let sum = 0;
   let pairs = 0;
-  for (let a = 0; a < z.length; a++) {
-    for (let b = a + 1; b < z.length; b++) {
-      let s = 0;
-      for (let t = 0; t < z[a].length; t++) s += z[a][t] * z[b][t];
-      sum += s;
+  for (let a = 0; a < spend.length; a++) {
+    for (let b = a + 1; b < spend.length; b++) {
+      sum += correlation(spend[a], spend[b]);
       pairs++;
     }
   }
