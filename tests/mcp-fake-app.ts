@@ -525,6 +525,10 @@ export class FakeApp implements App {
     return { tenants: Array.from({ length: req.count }, (_, i) => `${prefix}_${i + 1}`) };
   }
 
+  generateShapeSuite(): { tenants: string[] } {
+    return { tenants: ['shape_weekly_2y_noweather'] };
+  }
+
   async close(): Promise<void> {
     for (const r of this.runs.values()) r.controller.abort();
     this.closed = true;

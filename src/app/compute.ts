@@ -3,7 +3,13 @@
  * Runs in worker threads (src/app/worker.ts); `resolveTenant` also runs in-thread for the
  * app's describe and export use cases.
  */
-import { generateFromSpec, generateTenant, generatedSpec } from '../core/data/index.js';
+import {
+  generateFromSpec,
+  generateShape,
+  generateTenant,
+  generatedSpec,
+  type ShapeSpec,
+} from '../core/data/index.js';
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { explainAndFit, explainFinalModel } from '../phases/explain.js';
@@ -16,6 +22,7 @@ import type { PhaseConfig } from './types.js';
 export type TenantSource =
   | { kind: 'builtin'; tenant: string }
   | { kind: 'generated'; tenant: string; seed: number; index: number; days: number; prefix: string }
+  | { kind: 'shape'; tenant: string; seed: number; shape: ShapeSpec }
   | { kind: 'csv'; tenant: string; csv: string };
 
 export type ComputeTask =
@@ -54,6 +61,9 @@ export function resolveTenant(source: TenantSource): {
   } else if (source.kind === 'generated') {
     const spec = generatedSpec(source.index, source.seed, source.prefix);
     const t = generateFromSpec(spec, 'generated', { seed: source.seed, days: source.days });
+    value = { series: t.series, synthetic: t };
+  } else if (source.kind === 'shape') {
+    const t = generateShape(source.shape, { seed: source.seed });
     value = { series: t.series, synthetic: t };
   } else {
     value = {

@@ -1,5 +1,13 @@
 /** Tenant generation: synthetic tenants beyond the built-in 20, stored by spec (not by CSV). */
-import { generatedSpec } from '../core/data/index.js';
+import {
+  DEFAULT_SEED,
+  SHAPE_SUITE,
+  generateShape,
+  generatedSpec,
+  shapeSpecOf,
+  type ShapeOptions,
+  type ShapeSpec,
+} from '../core/data/index.js';
 import { infoOf } from '../core/data/catalog.js';
 import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
@@ -9,10 +17,36 @@ import { CODE_VERSION } from './version.js';
 /** Default length of a generated tenant, in days (three years, as the built-in tenants). */
 export const DEFAULT_GENERATE_DAYS = 1095;
 
-export function generateTenants(
-  ctx: AppContext,
-  req: { count: number; days?: number; seed: number; prefix?: string },
-): { tenants: string[] } {
+/** What a generate request may ask for (see App.generateTenants). */
+export interface GenerateRequest {
+  count: number;
+  days?: number;
+  seed: number;
+  prefix?: string;
+  /** Shape tenants (issue 13): any option given makes every tenant a shape tenant of these options. */
+  shape?: ShapeOptions;
+}
+
+/** Stores a shape tenant by its spec and base seed (regenerated on demand, like the other synthetic tenants). */
+function storeShape(ctx: AppContext, spec: ShapeSpec, seed: number): void {
+  // Generating once validates the spec end to end and gives the info (rows, dates, channels).
+  const t = generateShape(spec, { seed });
+  const generator = { seed, shape: spec };
+  const info = { ...t.info, generator };
+  ctx.store.upsertDataset({
+    info,
+    csv: JSON.stringify({ generator, version: CODE_VERSION }),
+    storeCsv: false,
+  });
+}
+
+/** Registers the committed shape suite (SHAPE_SUITE, ids `shape_*`, default seed) as generated tenants. */
+export function generateShapeSuite(ctx: AppContext): { tenants: string[] } {
+  for (const spec of SHAPE_SUITE) storeShape(ctx, spec, DEFAULT_SEED);
+  return { tenants: SHAPE_SUITE.map((s) => s.id) };
+}
+
+export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenants: string[] } {
   const { count, seed } = req;
   const days = req.days ?? DEFAULT_GENERATE_DAYS;
   const prefix = req.prefix ?? 'gen';
@@ -37,6 +71,26 @@ export function generateTenants(
   if (!/^[a-z][a-z0-9_-]{0,15}$/.test(prefix))
     throw new AppError('prefix must be 1-16 lowercase letters, digits, _ or -', 'invalid_argument');
   const ids: string[] = [];
+  if (req.shape !== undefined && Object.values(req.shape).some((v) => v !== undefined)) {
+    if (req.days !== undefined) {
+      throw new AppError(
+        'days cannot be combined with shape options; give the length in years (1-10)',
+        'invalid_argument',
+      );
+    }
+    for (let i = 0; i < count; i++) {
+      const id = `${prefix}_s${seed}_${i}`;
+      let spec: ShapeSpec;
+      try {
+        spec = shapeSpecOf(id, seed, req.shape);
+      } catch (e) {
+        throw new AppError((e as Error).message, 'invalid_argument');
+      }
+      storeShape(ctx, spec, seed);
+      ids.push(id);
+    }
+    return { tenants: ids };
+  }
   for (let i = 0; i < count; i++) {
     const spec = generatedSpec(i, seed, prefix);
     const generator = { seed, index: i, days, prefix };

@@ -16,7 +16,7 @@ import { openStore, StoreError, type Store } from '../store/index.js';
 import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
-import { generateTenants } from './generate.js';
+import { generateShapeSuite, generateTenants } from './generate.js';
 import { importDirsFromEnv, importTenantData } from './import.js';
 import { explainTenant } from './explain.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
@@ -68,6 +68,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     exportTenant: (tenant, opts) => exportTenant(ctx, tenant, opts),
     importTenantData: (req) => importTenantData(ctx, importDirs, req),
     generateTenants: (req) => generateTenants(ctx, req),
+    generateShapeSuite: () => generateShapeSuite(ctx),
     trainTenant: (req, opts) => trainTenant(ctx, req, opts),
     startPhaseRun: (req, opts) => runs.start(req, opts),
     cancelRun: (runId) => runs.cancel(runId),

@@ -2,7 +2,12 @@
  * Tenants: where a tenant's data comes from (built-in, generated, imported), its content hash,
  * and the read-only use cases over it (list, describe, export).
  */
-import { BUILTIN_TENANT_IDS, isBuiltinTenant, tenantCatalog } from '../core/data/index.js';
+import {
+  BUILTIN_TENANT_IDS,
+  isBuiltinTenant,
+  tenantCatalog,
+  type ShapeSpec,
+} from '../core/data/index.js';
 import { csvSummary, tenantToCsv, truthToJson } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { contentHash } from '../store/index.js';
@@ -36,10 +41,15 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
   }
   const gen = (
     d.info as TenantInfo & {
-      generator?: { seed: number; index: number; days: number; prefix: string };
+      generator?:
+        | { seed: number; index: number; days: number; prefix: string }
+        | { seed: number; shape: ShapeSpec };
     }
   ).generator;
-  if (d.source === 'generated' && gen) return { kind: 'generated', tenant, ...gen };
+  if (d.source === 'generated' && gen) {
+    if ('shape' in gen) return { kind: 'shape', tenant, seed: gen.seed, shape: gen.shape };
+    return { kind: 'generated', tenant, ...gen };
+  }
   if (d.csv === null)
     throw new AppError(`tenant '${tenant}' has no stored data; import it again`, 'not_found');
   return { kind: 'csv', tenant, csv: d.csv };
@@ -67,8 +77,14 @@ export function describeTenant(ctx: AppContext, tenant: string): TenantDetail {
   series.channels.forEach((c, i) => (totalSpend[c] = series.spend[i].reduce((a, b) => a + b, 0)));
   let truth: TenantDetail['truth'] = null;
   if (synthetic) {
-    const { expected: _e, contributions: _c, driverIndex: _d, ...rest } = synthetic.truth;
-    truth = rest;
+    const { expected: _e, contributions: _c, driverIndex: _d, shape, ...rest } = synthetic.truth;
+    if (shape) {
+      // The per-row baseline of shape tenants is data, not a summary (export --truth has it).
+      const { baseline: _b, ...summary } = shape;
+      truth = { ...rest, shape: summary };
+    } else {
+      truth = rest;
+    }
   }
   return {
     info,

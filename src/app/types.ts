@@ -3,7 +3,8 @@
  * goes through `App`; the faces only parse arguments and format results.
  */
 import type { RoleOverrides } from '../core/csv.js';
-import type { TenantInfo, GroundTruth } from '../core/types.js';
+import { ADSTOCK_FORMS, SATURATION_FORMS, type ShapeOptions } from '../core/data/index.js';
+import type { TenantInfo, GroundTruth, ShapeTruth } from '../core/types.js';
 import type {
   Explanation,
   PhaseComparison,
@@ -13,6 +14,14 @@ import type {
 } from '../phases/types.js';
 import type { GateDecision } from '../gates/index.js';
 import type { PhaseRunConfig } from '../phases/index.js';
+
+export type { ShapeOptions };
+/** The values of the shape options of generateTenants (the faces validate their flags against these). */
+export const SHAPE_CHOICES = {
+  frequency: ['daily', 'weekly'],
+  saturation: SATURATION_FORMS,
+  adstock: ADSTOCK_FORMS,
+} as const;
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -68,7 +77,12 @@ export interface TenantDetail {
     total_spend: Record<string, number>;
   };
   /** Ground truth summary for synthetic tenants (parameters, ROAS, oracle R²), null for imported. */
-  truth: Omit<GroundTruth, 'expected' | 'contributions' | 'driverIndex'> | null;
+  truth:
+    | (Omit<GroundTruth, 'expected' | 'contributions' | 'driverIndex' | 'shape'> & {
+        /** Shape tenants: the shape's truth without its per-row baseline. */
+        shape?: Omit<ShapeTruth, 'baseline'>;
+      })
+    | null;
 }
 
 export interface ImportRequest {
@@ -158,9 +172,20 @@ export interface App {
   importTenantData(req: ImportRequest): ImportResult;
   /** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */
   exportTenant(tenant: string, opts?: { truth?: boolean }): { csv: string; truth: string | null };
-  /** Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data. */
-  generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {
+  /**
+   * Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data;
+   * with `shape` options, shape tenants (weekly, years, channels, ...; src/core/data/shapes.ts).
+   */
+  generateTenants(req: {
+    count: number;
+    days?: number;
+    seed: number;
+    prefix?: string;
+    shape?: ShapeOptions;
+  }): {
     tenants: string[];
   };
+  /** Registers the committed shape suite (ids `shape_*`) as generated tenants. */
+  generateShapeSuite(): { tenants: string[] };
   close(): Promise<void>;
 }

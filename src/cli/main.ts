@@ -13,7 +13,9 @@ import {
   makeDirs,
   parsePhase,
   PHASE_MESSAGE,
+  SHAPE_CHOICES,
   type App,
+  type ShapeOptions,
   type PhaseConfig,
   type PhaseId,
   type TenantResult,
@@ -33,6 +35,11 @@ Data
                                             import your own data (daily or weekly CSV)
   generate --tenants N [--days D] --seed S [--prefix P]
                                             synthetic tenants beyond the built-in 20
+  generate --tenants N --seed S [--prefix P] [--frequency daily|weekly] [--years Y]
+         [--channels C] [--correlation R] [--no-weather | --renamed-weather] [--events]
+         [--saturation hill|logistic|exponential] [--adstock geometric|delayed]
+                                            tenants of other shapes, with ground truth
+  generate --suite                          the 16 shape-suite tenants (shape_*) of issue 13
 
 Modeling
   train --tenant ID --phase 0|1|2|3 [--folds K] [--no-calendar] [--json]
@@ -76,6 +83,16 @@ function parse(argv: string[]): { command: string; flags: Flags } {
       days: { type: 'string' },
       seed: { type: 'string' },
       prefix: { type: 'string' },
+      frequency: { type: 'string' },
+      years: { type: 'string' },
+      channels: { type: 'string' },
+      correlation: { type: 'string' },
+      'no-weather': { type: 'boolean' },
+      'renamed-weather': { type: 'boolean' },
+      events: { type: 'boolean' },
+      saturation: { type: 'string' },
+      adstock: { type: 'string' },
+      suite: { type: 'boolean' },
       phase: { type: 'string' },
       folds: { type: 'string' },
       'no-calendar': { type: 'boolean' },
@@ -109,6 +126,45 @@ function int(flags: Flags, name: string, min: number, max: number): number | und
     );
   }
   return n;
+}
+
+function choice<T extends string>(flags: Flags, name: string, values: readonly T[]): T | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (!values.includes(v as T)) {
+    throw new AppError(
+      `--${name} must be one of ${values.join(', ')} (got ${String(v)})`,
+      'invalid_argument',
+    );
+  }
+  return v as T;
+}
+
+/** The shape options of `generate` (undefined where not given). */
+function shapeFlags(flags: Flags): ShapeOptions {
+  if (flags['no-weather'] && flags['renamed-weather']) {
+    throw new AppError('give --no-weather or --renamed-weather, not both', 'invalid_argument');
+  }
+  let correlation: number | undefined;
+  if (flags.correlation !== undefined) {
+    correlation = Number(flags.correlation);
+    if (!(correlation >= 0 && correlation <= 0.95)) {
+      throw new AppError(
+        `--correlation must be a number from 0 to 0.95 (got ${String(flags.correlation)})`,
+        'invalid_argument',
+      );
+    }
+  }
+  return {
+    frequency: choice(flags, 'frequency', SHAPE_CHOICES.frequency),
+    years: int(flags, 'years', 1, 10),
+    channels: int(flags, 'channels', 1, 12),
+    correlation,
+    weather: flags['no-weather'] ? 'none' : flags['renamed-weather'] ? 'renamed' : undefined,
+    events: flags.events ? true : undefined,
+    saturation: choice(flags, 'saturation', SHAPE_CHOICES.saturation),
+    adstock: choice(flags, 'adstock', SHAPE_CHOICES.adstock),
+  };
 }
 
 /** --phase, when given, through the app's parsePhase (its one message, as a flag). */
@@ -253,6 +309,11 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
       return;
     }
     case 'generate': {
+      if (flags.suite) {
+        const res = app.generateShapeSuite();
+        print(flags, res, () => `generated the shape suite: ${res.tenants.join(', ')}`);
+        return;
+      }
       const count = int(flags, 'tenants', 1, APP_LIMITS.maxGenerate);
       const seed = int(flags, 'seed', 0, APP_LIMITS.maxSeed);
       if (count === undefined || seed === undefined) {
@@ -263,6 +324,7 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
         seed,
         days: int(flags, 'days', APP_LIMITS.minGenerateDays, APP_LIMITS.maxGenerateDays),
         prefix: flags.prefix as string | undefined,
+        shape: shapeFlags(flags),
       });
       print(
         flags,
