@@ -22,6 +22,8 @@
  *   SS_res = C_yy - 2 w'C_xy + w'C_xx w + n_V (mean residual)^2,
  * so no validation row is revisited. Adstock per (channel, decay) is computed once per fold.
  * Reads no row at or after trainEnd.
+ * Above 450 lines on purpose: the search and its incremental scorer share the segment moments
+ * and are only correct together; the media transforms and Hill k are apart (media.ts).
  */
 import { calendarColumns, modelWeatherNames } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';

@@ -2,6 +2,8 @@
  * SQLite persistence of datasets, runs, per-tenant results, fitted models, gate decisions and
  * escalations. One logical write = one IMMEDIATE transaction (taking the write lock up front, so
  * two connections on the same file wait on busy_timeout instead of failing on lock upgrade).
+ * Above 450 lines on purpose: one class owns the connection, its transactions and the row
+ * decoding of every table; the schema (schema.ts), records, hashes and paths are apart already.
  */
 
 import Database from 'better-sqlite3';
