@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { PhaseId, TenantResult } from '../phases/types.js';
+import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { makeDirs } from './dirs.js';
 import { StoreError, messageOf } from './errors.js';
 import { canonicalJson, contentHash } from './hash.js';
@@ -235,9 +235,7 @@ const real = (x: number | null | undefined): number | null =>
   x === null || x === undefined || !Number.isFinite(x) ? null : x;
 
 function checkPhase(phase: unknown): asserts phase is PhaseId {
-  if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) {
-    throw new RangeError(`phase must be 0, 1, 2 or 3, got ${String(phase)}`);
-  }
+  parsePhase(phase);
 }
 
 const DATASET_COLUMNS = `tenant, source, content_hash, rows, frequency, start_date, end_date, channels, info,
