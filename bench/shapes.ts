@@ -4,11 +4,13 @@
  *   - no fold R² below 0 where the oracle's fold R² is >= 0.5 (every phase);
  *   - phase 3 within 0.10 of the oracle's mean fold R² for tenants with at least 2 years;
  *   - phase k never below phase k-1 by more than 0.01 (mean fold R²).
- * Part of `npm run bench`; alone: `node dist/bench/shapes.js [--phases 0,1] [--tenants a,b] [--json]`.
+ * Part of `npm run bench`; alone: `node dist/bench/shapes.js [--phases 0,1] [--tenants a,b] [--seed S] [--json]`.
+ * `--seed S` draws the same shapes with another base seed: data the suite's figures were not seen on (a check
+ * against building for the suite instead of for the shapes).
  * Single thread, in-process (trainPhase), default phase options: what `wv-mmm train` runs.
  */
 import { pathToFileURL } from 'node:url';
-import { SHAPE_SUITE, generateShape, shapeLabel } from '../src/core/data/index.js';
+import { DEFAULT_SEED, SHAPE_SUITE, generateShape, shapeLabel } from '../src/core/data/index.js';
 import type { ShapeSpec } from '../src/core/data/index.js';
 import { trainPhase } from '../src/phases/index.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
@@ -60,6 +62,8 @@ export interface ShapeRow {
 
 export interface ShapeReport {
   kind: 'weathervane-mmm shape suite';
+  /** Base seed of the data (the suite's: 20220101). */
+  seed: number;
   phases: PhaseId[];
   rows: ShapeRow[];
   /** Tenants meeting every target that applies to them. */
@@ -183,7 +187,8 @@ export function formatShapeReport(report: ShapeReport): string {
   const p3 = report.rows.flatMap((r) => r.phases.filter((p) => p.phase === 3));
   lines.push(
     '',
-    `${report.all_targets_met} of ${report.rows.length} tenants meet every target that applies. ` +
+    `${report.all_targets_met} of ${report.rows.length} tenants meet every target that applies` +
+      (report.seed === DEFAULT_SEED ? '. ' : ` (data drawn with base seed ${report.seed}). `) +
       'Folds: count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds.' +
       (p3.length ? ` Phase 3: ${p3.reduce((a, p) => a + p.seconds, 0).toFixed(1)} s in all.` : ''),
   );
@@ -193,6 +198,8 @@ export function formatShapeReport(report: ShapeReport): string {
 export interface ShapeRunOptions {
   phases?: PhaseId[];
   tenants?: string[];
+  /** Base seed (default DEFAULT_SEED, the committed suite). */
+  seed?: number;
   log?: (msg: string) => void;
 }
 
@@ -206,9 +213,10 @@ export function runShapeSuite(options: ShapeRunOptions = {}): ShapeReport {
         return s;
       })
     : SHAPE_SUITE;
+  const seed = options.seed ?? DEFAULT_SEED;
   const t0 = performance.now();
   const rows = specs.map((spec) => {
-    const tenant = generateShape(spec);
+    const tenant = generateShape(spec, { seed });
     const figures = phases.map((phase) => {
       options.log?.(`shapes: ${spec.id} phase ${phase}`);
       return phaseFigures(trainPhase(tenant.series, phase, {}, tenant));
@@ -217,6 +225,7 @@ export function runShapeSuite(options: ShapeRunOptions = {}): ShapeReport {
   });
   return {
     kind: 'weathervane-mmm shape suite',
+    seed,
     phases,
     rows,
     all_targets_met: rows.filter(meetsTargets).length,
@@ -239,7 +248,13 @@ function main(): void {
     if (![0, 1, 2, 3].includes(n)) throw new RangeError(`--phases takes 0..3 (got ${p})`);
     return n as PhaseId;
   });
+  const seedText = parseList(argv, '--seed')?.[0];
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+    throw new RangeError(`--seed must be an integer from 0 to 4294967295 (got ${seedText})`);
+  }
   const report = runShapeSuite({
+    seed,
     phases,
     tenants: parseList(argv, '--tenants'),
     log: (m) => process.stderr.write(`[shapes] ${m}\n`),

@@ -56,6 +56,7 @@ describe('shape report targets', () => {
     expect(short.targets.no_phase_drop).toBe(false);
     const table = formatShapeReport({
       kind: 'weathervane-mmm shape suite',
+      seed: 20220101,
       phases: [0, 1, 2, 3],
       rows: [row, far],
       all_targets_met: 1,
