@@ -24,7 +24,9 @@ const rolesInput = strictInput({
     .describe('Date column (ISO YYYY-MM-DD); default: inferred ("date")'),
   target: column.optional().describe('Revenue column to model; default: inferred ("revenue")'),
   spend_columns: columns('spend (one channel per column, e.g. meta_spend)'),
-  weather_columns: columns('weather (e.g. temperature_c, precipitation_mm)'),
+  weather_columns: columns(
+    'weather, modeled in every phase whatever the name (recognised without it: temperature_c, temp, precipitation_mm, rain_mm, humidity, ...; see docs/csv-format.md)',
+  ),
   control_columns: columns('other numeric controls'),
   ignore_columns: columns('ignored'),
 });
