@@ -345,7 +345,7 @@ function addNotes(
   );
   if (hasTruth) {
     notes.push(
-      "true response curves use the steady-state adstock x / (1 - decay) of a sustained spend; the estimated ones average the model's prediction over the observed rows, including the first days' carry-over ramp-up",
+      "true response curves use the steady-state adstock of a sustained spend (x / (1 - decay) for geometric carry-over, x for the normalized delayed form); the estimated ones average the model's prediction over the observed rows, including the first days' carry-over ramp-up",
     );
   }
 }
