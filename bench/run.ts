@@ -35,9 +35,16 @@ import { fitRidge, selectAlpha } from '../src/core/ridge.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
-import type { PhaseId } from '../src/phases/types.js';
+import type { PhaseId, TenantResult } from '../src/phases/types.js';
 import { runScale, type ScaleReport } from './scale.js';
-import { formatShapeReport, runShapeSuite, type ShapeReport } from './shapes.js';
+import {
+  builtinReport,
+  formatBuiltinReport,
+  formatShapeReport,
+  runShapeSuite,
+  type BuiltinReport,
+  type ShapeReport,
+} from './shapes.js';
 
 // ---- pure report builder ------------------------------------------------------------------------
 
@@ -81,6 +88,8 @@ export interface OurPhaseRun {
   /** App layer with the worker pool, wall seconds (null when not run). */
   appSeconds: number | null;
   meanR2: Record<string, number>;
+  /** The single-thread results (for the per-tenant table; not written to the JSON). */
+  results?: TenantResult[];
 }
 
 export interface QualityFigures {
@@ -175,6 +184,8 @@ export interface BenchReport {
   micro: MicroRow[];
   pool: PoolRow[];
   scale: ScaleReport | null;
+  /** Built-in tenants per tenant beside the oracle, with the issue-13 targets. */
+  builtin?: BuiltinReport;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
 }
@@ -536,10 +547,17 @@ function runSingle(tenants: SyntheticTenant[], phase: PhaseId): Omit<OurPhaseRun
   const meanR2: Record<string, number> = {};
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (const t of tenants) meanR2[t.info.tenant] = trainPhase(t.series, phase, {}, t).mean_r2;
+  const results = tenants.map((t) => trainPhase(t.series, phase, {}, t));
+  for (const r of results) meanR2[r.tenant] = r.mean_r2;
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { phase, singleSeconds: seconds, singleCpuSeconds: (c.user + c.system) / 1e6, meanR2 };
+  return {
+    phase,
+    singleSeconds: seconds,
+    singleCpuSeconds: (c.user + c.system) / 1e6,
+    meanR2,
+    results,
+  };
 }
 
 /** One run_phase through the app layer; wall seconds and per-tenant mean R². */
@@ -776,9 +794,11 @@ async function main(): Promise<void> {
       micro,
       pool,
       scale,
+      builtin: builtinReport(ours.map((o) => o.results ?? [])),
       shapes,
     };
     console.log(formatReport(report));
+    console.log(`\nBuilt-in tenants beside the oracle\n${formatBuiltinReport(report.builtin!)}`);
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
     if (scale) {
       const { formatScale } = await import('./scale.js');

@@ -92,8 +92,29 @@ export function phaseFigures(r: TenantResult): ShapePhaseFigures {
   };
 }
 
+/** What a row says about its tenant besides the figures. */
+export type RowMeta = Pick<
+  ShapeRow,
+  'tenant' | 'label' | 'frequency' | 'years' | 'rows' | 'channels'
+>;
+
 /** Row of the report and the targets, from a tenant's spec and its phase figures (phases in increasing order). */
 export function shapeRow(spec: ShapeSpec, rows: number, phases: ShapePhaseFigures[]): ShapeRow {
+  return targetRow(
+    {
+      tenant: spec.id,
+      label: shapeLabel(spec),
+      frequency: spec.frequency,
+      years: spec.years,
+      rows,
+      channels: spec.channels,
+    },
+    phases,
+  );
+}
+
+/** Row of the report and the issue's targets for any tenant (phases in increasing order). */
+export function targetRow(meta: RowMeta, phases: ShapePhaseFigures[]): ShapeRow {
   let min: number | null = null;
   let minPhase: PhaseId | null = null;
   for (const p of phases) {
@@ -107,18 +128,14 @@ export function shapeRow(spec: ShapeSpec, rows: number, phases: ShapePhaseFigure
   const p3 = phases.find((p) => p.phase === 3);
   let drops: boolean | null = null;
   for (const p of phases) {
-    const prev = phases.find((q) => q.phase === p.phase - 1);
+    // The closest simpler phase that was run (phase k-1 when every phase ran).
+    const prev = phases.filter((q) => q.phase < p.phase).at(-1);
     if (!prev) continue;
     const ok = p.mean_r2 >= prev.mean_r2 - PHASE_DROP_TARGET - EPS;
     drops = (drops ?? true) && ok;
   }
   return {
-    tenant: spec.id,
-    label: shapeLabel(spec),
-    frequency: spec.frequency,
-    years: spec.years,
-    rows,
-    channels: spec.channels,
+    ...meta,
     oracle_mean_r2: phases.length ? phases[0].oracle_mean_r2 : NaN,
     phases,
     min_fold_r2: min,
@@ -126,7 +143,7 @@ export function shapeRow(spec: ShapeSpec, rows: number, phases: ShapePhaseFigure
     targets: {
       no_negative_fold: min === null || min >= 0,
       phase3_near_oracle:
-        spec.years >= 2 && p3 ? p3.mean_r2 >= p3.oracle_mean_r2 - ORACLE_GAP_TARGET - EPS : null,
+        meta.years >= 2 && p3 ? p3.mean_r2 >= p3.oracle_mean_r2 - ORACLE_GAP_TARGET - EPS : null,
       no_phase_drop: drops,
     },
   };
@@ -191,6 +208,105 @@ export function formatShapeReport(report: ShapeReport): string {
       (report.seed === DEFAULT_SEED ? '. ' : ` (data drawn with base seed ${report.seed}). `) +
       'Folds: count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds.' +
       (p3.length ? ` Phase 3: ${p3.reduce((a, p) => a + p.seconds, 0).toFixed(1)} s in all.` : ''),
+  );
+  return lines.join('\n');
+}
+
+/** Built-in 20 targets of issue 13 (gate figures, 5-fold protocol): */
+/** mean gap of phase 3 to the oracle at most this. */
+export const BUILTIN_GAP_TARGET = 0.06;
+
+export interface BuiltinRow {
+  tenant: string;
+  oracle_mean_r2: number;
+  mean_r2: (number | null)[];
+  phase3_passes: boolean | null;
+  no_phase_drop: boolean | null;
+}
+
+export interface BuiltinReport {
+  rows: BuiltinRow[];
+  phase3_pass_count: number | null;
+  /** Mean over tenants of phase 3 mean R² minus the oracle's (negative: below it). */
+  phase3_mean_gap: number | null;
+  phase_drops: string[];
+}
+
+/** Per built-in tenant: phases 0-3 beside the oracle, phase 3 pass, phase drops (results per phase, any order). */
+export function builtinReport(results: readonly TenantResult[][]): BuiltinReport {
+  const byPhase = new Map<PhaseId, Map<string, TenantResult>>();
+  for (const list of results) {
+    for (const r of list) {
+      if (!byPhase.has(r.phase)) byPhase.set(r.phase, new Map());
+      byPhase.get(r.phase)!.set(r.tenant, r);
+    }
+  }
+  const tenants = [...new Set(results.flatMap((l) => l.map((r) => r.tenant)))];
+  const rows = tenants.map((tenant) => {
+    const figures = ([0, 1, 2, 3] as PhaseId[])
+      .map((p) => byPhase.get(p)?.get(tenant))
+      .filter((r): r is TenantResult => r !== undefined)
+      .map(phaseFigures);
+    const row = targetRow(
+      { tenant, label: '', frequency: 'daily', years: 3, rows: 0, channels: 0 },
+      figures,
+    );
+    const p3 = byPhase.get(3)?.get(tenant);
+    return {
+      tenant,
+      oracle_mean_r2: row.oracle_mean_r2,
+      mean_r2: ([0, 1, 2, 3] as PhaseId[]).map((p) => byPhase.get(p)?.get(tenant)?.mean_r2 ?? null),
+      phase3_passes: p3 ? p3.passes : null,
+      no_phase_drop: row.targets.no_phase_drop,
+    };
+  });
+  const p3 = byPhase.get(3);
+  return {
+    rows,
+    phase3_pass_count: p3 ? [...p3.values()].filter((r) => r.passes).length : null,
+    phase3_mean_gap: p3
+      ? mean([...p3.values()].map((r) => r.mean_r2 - (r.oracle_r2 ?? Number.NaN)))
+      : null,
+    phase_drops: rows.filter((r) => r.no_phase_drop === false).map((r) => r.tenant),
+  };
+}
+
+/** Markdown table of the built-in report. */
+export function formatBuiltinReport(report: BuiltinReport): string {
+  const header = [
+    'tenant',
+    'oracle',
+    'phase 0',
+    'phase 1',
+    'phase 2',
+    'phase 3',
+    'p3 − oracle',
+    'p3 passes',
+    'no phase drop > 0.01',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const r of report.rows) {
+    const p3 = r.mean_r2[3];
+    lines.push(
+      `| ${[
+        r.tenant,
+        f3(r.oracle_mean_r2),
+        ...r.mean_r2.map(f3),
+        p3 === null ? '-' : f3(p3 - r.oracle_mean_r2),
+        yn(r.phase3_passes),
+        yn(r.no_phase_drop),
+      ].join(' | ')} |`,
+    );
+  }
+  const means = [0, 1, 2, 3].map((p) =>
+    f3(mean(report.rows.map((r) => r.mean_r2[p] ?? Number.NaN))),
+  );
+  lines.push(
+    `| mean | ${f3(mean(report.rows.map((r) => r.oracle_mean_r2)))} | ${means.join(' | ')} | ${f3(report.phase3_mean_gap)} | | |`,
+    '',
+    `Targets (issue 13): phase 3 passes ${report.phase3_pass_count ?? '-'} of ${report.rows.length} (target all); ` +
+      `mean gap to the oracle ${f3(report.phase3_mean_gap)} (target >= -${BUILTIN_GAP_TARGET}); ` +
+      `phase drops > ${PHASE_DROP_TARGET}: ${report.phase_drops.length ? report.phase_drops.join(', ') : 'none'}.`,
   );
   return lines.join('\n');
 }

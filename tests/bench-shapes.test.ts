@@ -1,13 +1,16 @@
 /** The shape-suite report's target checks, on hand-made phase figures (no model is trained here). */
 import { describe, expect, it } from 'vitest';
 import {
+  builtinReport,
+  formatBuiltinReport,
   formatShapeReport,
   meetsTargets,
   shapeRow,
   type ShapePhaseFigures,
 } from '../bench/shapes.js';
-import { SHAPE_SUITE } from '../src/core/data/index.js';
-import type { PhaseId } from '../src/phases/types.js';
+import { SHAPE_SUITE, generateTenant } from '../src/core/data/index.js';
+import { trainPhase } from '../src/phases/index.js';
+import type { PhaseId, TenantResult } from '../src/phases/types.js';
 
 const fig = (phase: PhaseId, fold: number[], oracle: number[]): ShapePhaseFigures => ({
   phase,
@@ -65,5 +68,29 @@ describe('shape report targets', () => {
     expect(table.split('\n')[0]).toContain('oracle');
     expect(table).toContain('| 0.800 | 0.600 | 0.700 | 0.695 | 0.700 |');
     expect(table).toContain('1 of 2 tenants meet every target');
+  });
+});
+
+describe('built-in report', () => {
+  it('puts each tenant beside its oracle and computes pass count, mean gap and drops from the results', () => {
+    const tenants = ['extreme_ski_gear', 'none_books'].map((id) => generateTenant(id));
+    const p0 = tenants.map((t) => trainPhase(t.series, 0, {}, t));
+    const p1 = tenants.map((t) => trainPhase(t.series, 1, {}, t));
+    const without3 = builtinReport([p0, p1]);
+    expect(without3.phase3_pass_count).toBeNull();
+    expect(without3.rows.map((r) => r.tenant)).toEqual(['extreme_ski_gear', 'none_books']);
+    expect(without3.rows[0].oracle_mean_r2).toBeCloseTo(tenants[0].truth.oracleMeanR2, 12);
+    expect(without3.rows[0].mean_r2.slice(0, 2)).toEqual([p0[0].mean_r2, p1[0].mean_r2]);
+    // Phase 3 stand-in: the phase-1 results relabelled, one of them made to fail and to drop.
+    const p3: TenantResult[] = [
+      { ...p1[0], phase: 3 },
+      { ...p1[1], phase: 3, passes: false, mean_r2: p1[1].mean_r2 - 0.2 },
+    ];
+    const r = builtinReport([p0, p1, p3]);
+    expect(r.phase3_pass_count).toBe(p1[0].passes ? 1 : 0);
+    const gap = (p3[0].mean_r2 - p3[0].oracle_r2! + p3[1].mean_r2 - p3[1].oracle_r2!) / 2;
+    expect(r.phase3_mean_gap).toBeCloseTo(gap, 12);
+    expect(r.phase_drops).toContain('none_books');
+    expect(formatBuiltinReport(r)).toContain('phase drops > 0.01: ');
   });
 });
