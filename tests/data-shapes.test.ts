@@ -337,6 +337,21 @@ describe('shape truth', () => {
         }
       }
     }
+    // True response curves follow each form's steady state: x / (1 - decay) geometric, x delayed.
+    for (const id of [
+      'shape_daily_3y_logistic',
+      'shape_daily_3y_exponential',
+      'shape_daily_2y_delayed',
+    ]) {
+      const t = get(id);
+      const ch = t.truth.channels[0];
+      const meanFactor =
+        t.truth.driverIndex.reduce((a, d) => a + 1 + ch.gamma * d, 0) / t.truth.driverIndex.length;
+      const x = 2000;
+      const steady = ch.adstock === 'delayed' ? x : x / (1 - ch.decay);
+      const want = ch.beta * meanFactor * saturationByDefinition(steady, ch);
+      expect(trueResponseCurve(t, 0, [x])[0]).toBeCloseTo(want, 6);
+    }
     // Delayed adstock: an isolated unit of spend peaks theta days later, not on the day.
     const delayed = get('shape_daily_2y_delayed').truth.channels[0];
     const a = adstockByDefinition([1, ...new Array<number>(25).fill(0)], delayed);
