@@ -34,8 +34,20 @@ export interface ShapePhaseFigures {
   oracle_mean_r2: number;
   train_rows: number[];
   test_rows: number[];
+  /** CV protocol the result records (rule: folds, first training rows, test rows), null when none is recorded. */
+  protocol: string | null;
+  /** Per fold, the phase whose model the fold used when the result records a fallback (else this phase). */
+  used_phase: PhaseId[];
   seconds: number;
 }
+
+/** Fields a result may carry (CV protocol, per-fold fallback) read without depending on their exact types. */
+type WithProtocol = TenantResult & {
+  protocol?: { rule: string; folds: number; first_train_rows: number; test_rows: number } | null;
+};
+type WithFallback = TenantResult['folds'][number] & {
+  fallback?: { used_phase: PhaseId; kept: boolean } | null;
+};
 
 export interface ShapeRow {
   tenant: string;
@@ -88,8 +100,17 @@ export function phaseFigures(r: TenantResult): ShapePhaseFigures {
     oracle_mean_r2: mean(oracle),
     train_rows: r.folds.map((f) => f.train_rows),
     test_rows: r.folds.map((f) => f.test_rows),
+    protocol: protocolText(r),
+    used_phase: r.folds.map((f) => (f as WithFallback).fallback?.used_phase ?? r.phase),
     seconds: r.seconds,
   };
+}
+
+function protocolText(r: TenantResult): string | null {
+  const p = (r as WithProtocol).protocol;
+  return p
+    ? `${p.rule}: ${p.folds} folds, first ${p.first_train_rows} rows, test ${p.test_rows}`
+    : null;
 }
 
 /** What a row says about its tenant besides the figures. */
@@ -170,6 +191,7 @@ export function formatShapeReport(report: ShapeReport): string {
     'oracle',
     ...phaseCols,
     'min fold (oracle ≥ 0.5)',
+    'fallbacks p1/p2/p3',
     'no fold < 0',
     'p3 ≥ oracle − 0.10',
     'no phase drop > 0.01',
@@ -178,8 +200,15 @@ export function formatShapeReport(report: ShapeReport): string {
   for (const r of report.rows) {
     const first = r.phases[0];
     const folds = first
-      ? `${first.fold_r2.length} (${first.train_rows[0]}..${first.test_rows[0]})`
+      ? `${first.protocol?.split(':')[0] ?? 'tss'} ${first.fold_r2.length} (${first.train_rows[0]}..${first.test_rows[0]})`
       : '-';
+    // Folds whose model fell back to a simpler phase's, per phase 1-3.
+    const fallbacks = ([1, 2, 3] as PhaseId[])
+      .map((p) => {
+        const f = r.phases.find((q) => q.phase === p);
+        return f ? String(f.used_phase.filter((u) => u !== p).length) : '-';
+      })
+      .join('/');
     const cells = [
       r.tenant.replace(/^shape_/, ''),
       r.label,
@@ -189,6 +218,7 @@ export function formatShapeReport(report: ShapeReport): string {
       f3(r.oracle_mean_r2),
       ...report.phases.map((p) => f3(r.phases.find((q) => q.phase === p)?.mean_r2 ?? null)),
       r.min_fold_r2 === null ? '-' : `${f3(r.min_fold_r2)} (p${r.min_fold_phase})`,
+      fallbacks,
       yn(r.targets.no_negative_fold),
       yn(r.targets.phase3_near_oracle),
       yn(r.targets.no_phase_drop),
@@ -199,14 +229,14 @@ export function formatShapeReport(report: ShapeReport): string {
     f3(mean(report.rows.map((r) => r.phases.find((q) => q.phase === p)?.mean_r2 ?? NaN))),
   );
   lines.push(
-    `| mean | | | | | ${f3(mean(report.rows.map((r) => r.oracle_mean_r2)))} | ${means.join(' | ')} | | | | |`,
+    `| mean | | | | | ${f3(mean(report.rows.map((r) => r.oracle_mean_r2)))} | ${means.join(' | ')} | | | | | |`,
   );
   const p3 = report.rows.flatMap((r) => r.phases.filter((p) => p.phase === 3));
   lines.push(
     '',
     `${report.all_targets_met} of ${report.rows.length} tenants meet every target that applies` +
       (report.seed === DEFAULT_SEED ? '. ' : ` (data drawn with base seed ${report.seed}). `) +
-      'Folds: count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds.' +
+      'Folds: protocol rule (tss: TimeSeriesSplit, none recorded), count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds; fallbacks: folds whose model fell back to a simpler phase.' +
       (p3.length ? ` Phase 3: ${p3.reduce((a, p) => a + p.seconds, 0).toFixed(1)} s in all.` : ''),
   );
   return lines.join('\n');

@@ -20,6 +20,8 @@ const fig = (phase: PhaseId, fold: number[], oracle: number[]): ShapePhaseFigure
   oracle_mean_r2: oracle.reduce((a, b) => a + b, 0) / oracle.length,
   train_rows: [100, 200],
   test_rows: [50, 50],
+  protocol: null,
+  used_phase: fold.map(() => phase),
   seconds: 1,
 });
 
@@ -67,6 +69,7 @@ describe('shape report targets', () => {
     });
     expect(table.split('\n')[0]).toContain('oracle');
     expect(table).toContain('| 0.800 | 0.600 | 0.700 | 0.695 | 0.700 |');
+    expect(table).toContain('| 0/0/0 |');
     expect(table).toContain('1 of 2 tenants meet every target');
   });
 });
