@@ -12,9 +12,12 @@ import {
 } from '../core/data/index.js';
 import { parseTenantCsv } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainAndFit, explainFinalModel } from '../phases/explain.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
+import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
+import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
 import type { PhaseConfig } from './types.js';
 
@@ -34,11 +37,38 @@ export type ComputeTask =
       source: TenantSource;
       /** A stored all-rows model (finalToJSON): explain it without retraining. */
       model?: FinalModelJSON;
+    }
+  | {
+      /** Everything a tenant report shows: CV with test predictions, explanation, decomposition. */
+      kind: 'report';
+      phase: PhaseId;
+      config: PhaseConfig;
+      source: TenantSource;
+      model?: FinalModelJSON;
     };
+
+/** Out-of-sample predictions of one outer fold, for the report. */
+export interface FoldPredictions {
+  fold: number;
+  dates: string[];
+  actual: number[];
+  predicted: number[];
+  expected: number[] | null;
+}
 
 export type ComputeResult =
   | { kind: 'train'; result: TenantResult }
-  | { kind: 'explain'; explanation: Explanation; model: FinalModelJSON };
+  | { kind: 'explain'; explanation: Explanation; model: FinalModelJSON }
+  | {
+      kind: 'report';
+      result: TenantResult;
+      fit: FoldPredictions[];
+      explanation: Explanation;
+      decomposition: DecompositionOverTime;
+      model: FinalModelJSON;
+      /** True adstock decay per channel (synthetic tenants). */
+      truthDecay: Record<string, number> | null;
+    };
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
 
@@ -84,10 +114,55 @@ export function compute(task: ComputeTask): ComputeResult {
   if (task.kind === 'train') {
     return { kind: 'train', result: trainPhase(series, task.phase, task.config, synthetic) };
   }
+  if (task.kind === 'report') return reportData(task, series, synthetic);
   if (task.model) {
     const explanation = explainFinalModel(series, finalFromJSON(task.model), synthetic);
     return { kind: 'explain', explanation, model: task.model };
   }
   const { explanation, model } = explainAndFit(series, task.phase, task.config, synthetic);
   return { kind: 'explain', explanation, model: finalToJSON(model) };
+}
+
+function reportData(
+  task: Extract<ComputeTask, { kind: 'report' }>,
+  series: TenantSeries,
+  synthetic: SyntheticTenant | null,
+): Extract<ComputeResult, { kind: 'report' }> {
+  let evaluations: readonly FoldEvaluation[] = [];
+  const result = trainPhase(series, task.phase, task.config, synthetic, {
+    onEvaluations: (e) => (evaluations = e),
+  });
+  const expected = synthetic ? synthetic.truth.expected : null;
+  const fit = evaluations.map((e) => {
+    const { testStart, testEnd } = e.fold;
+    return {
+      fold: e.fold.index,
+      dates: series.dates.slice(testStart, testEnd),
+      actual: Array.from(series.target.subarray(testStart, testEnd)),
+      predicted: Array.from(e.predicted),
+      expected: expected ? Array.from(expected.subarray(testStart, testEnd)) : null,
+    };
+  });
+  const model: FinalModel = task.model
+    ? finalFromJSON(task.model)
+    : fitFinalModel(series, task.phase, {
+        calendar: task.config.calendar,
+        alphas: task.config.alphas,
+        blend: task.config.blend,
+        seed: task.config.seed,
+        gap: task.config.gap,
+        passThreshold: task.config.passThreshold,
+      });
+  const truthDecay = synthetic
+    ? Object.fromEntries(synthetic.truth.channels.map((c) => [c.channel, c.decay]))
+    : null;
+  return {
+    kind: 'report',
+    result,
+    fit,
+    explanation: explainFinalModel(series, model, synthetic),
+    decomposition: decomposeOverTime(series, model, synthetic),
+    model: task.model ?? finalToJSON(model),
+    truthDecay,
+  };
 }

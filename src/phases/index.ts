@@ -3,6 +3,7 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { trainLinearPhase } from './linear.js';
 import { trainPhase2 } from './phase2.js';
 import { trainPhase3 } from './phase3.js';
+import type { FoldEvaluation } from './result.js';
 import { PHASE_MESSAGE, type PhaseId, type TenantResult } from './types.js';
 
 export * from './types.js';
@@ -25,9 +26,11 @@ export function trainPhase(
   phase: PhaseId,
   config: PhaseRunConfig,
   synthetic: SyntheticTenant | null,
+  hooks: { onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void } = {},
 ): TenantResult {
   const oracle = synthetic ? { expected: synthetic.truth.expected } : undefined;
   const common = {
+    onEvaluations: hooks.onEvaluations,
     folds: config.folds,
     gap: config.gap,
     calendar: config.calendar,

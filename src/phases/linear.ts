@@ -55,6 +55,11 @@ export interface LinearPhaseOptions {
   parity?: boolean;
   /** Milliseconds clock for `seconds` (default performance.now). */
   clock?: () => number;
+  /**
+   * Called with every outer fold's evaluation (test-row predictions included) before the result
+   * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
+   */
+  onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
 }
 
 /** Fitting configuration of the outer folds. */
@@ -190,6 +195,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
     featureNames: design.names,
     evaluations,
     oracleExpected: options.oracle?.expected,
+    onEvaluations: options.onEvaluations,
     passThreshold: threshold,
     seconds: (clock() - started) / 1000,
     topFeatures: null,

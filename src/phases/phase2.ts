@@ -43,6 +43,11 @@ export interface Phase2Options {
   clock?: () => number;
   /** GBM hyper-parameters over GBM_DEFAULTS. */
   gbm?: Partial<GbmOptions>;
+  /**
+   * Called with every outer fold's evaluation (test-row predictions included) before the result
+   * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
+   */
+  onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
 }
 
 /** The fitted choice of one outer fold (exposed for tests and phase-3 reuse). */
@@ -163,6 +168,7 @@ export function trainPhase2(series: TenantSeries, options: Phase2Options = {}): 
     featureNames: names,
     evaluations: folds.map((f) => f.evaluation),
     oracleExpected: options.oracle?.expected,
+    onEvaluations: options.onEvaluations,
     passThreshold: threshold,
     seconds: (clock() - started) / 1000,
     topFeatures: topFeaturesByGain(

@@ -102,6 +102,7 @@ export function runPhase3(
     featureNames: names,
     evaluations: folds.map((f) => f.evaluation),
     oracleExpected: options.oracle?.expected,
+    onEvaluations: options.onEvaluations,
     passThreshold: threshold,
     seconds: (clock() - started) / 1000,
     topFeatures: topFeaturesByGain(

@@ -75,6 +75,11 @@ export interface AssembleInput {
   passThreshold?: number;
   seconds: number;
   topFeatures?: { feature: string; gain: number }[] | null;
+  /**
+   * Called with every outer fold's evaluation (test-row predictions included) before the result
+   * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
+   */
+  onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
 }
 
 const fmt2 = (x: number): string => x.toFixed(2);
@@ -89,6 +94,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
   const y = series.target;
   const threshold = input.passThreshold ?? PASS_THRESHOLD;
   if (evaluations.length === 0) throw new RangeError('no fold evaluations to assemble');
+  input.onEvaluations?.(evaluations);
   if (input.oracleExpected && input.oracleExpected.length !== y.length) {
     throw new RangeError(
       `oracle expected has ${input.oracleExpected.length} rows but the target has ${y.length}`,

@@ -1,0 +1,77 @@
+/**
+ * The all-rows model's prediction split over time into parts that add up to it:
+ *   channel_c,t = pred_t - pred(spend_c := 0)_t        (carry-over included)
+ *   weather_t   = pred_t - pred(every weather column := its mean over the rows)_t
+ *   baseline_t  = pred_t - weather_t - sum_c channel_c,t
+ * The baseline is the remainder (trend, season, calendar, controls, and whatever interactions
+ * the counterfactuals above do not assign), so the parts add up to the prediction exactly.
+ * For synthetic tenants each channel's true contribution per row comes with it.
+ */
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { predictFinal, type FinalModel } from './final.js';
+
+export interface DecompositionOverTime {
+  dates: string[];
+  predicted: number[];
+  baseline: number[];
+  /** Null when the series has no weather columns. */
+  weather: number[] | null;
+  channels: { channel: string; contribution: number[]; truth: number[] | null }[];
+}
+
+function minus(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let t = 0; t < a.length; t++) out[t] = a[t] - b[t];
+  return out;
+}
+
+export function decomposeOverTime(
+  series: TenantSeries,
+  model: FinalModel,
+  synthetic: SyntheticTenant | null,
+): DecompositionOverTime {
+  const n = series.target.length;
+  const predicted = predictFinal(model, series);
+  const truthOk =
+    synthetic !== null &&
+    synthetic.truth.expected.length === n &&
+    synthetic.series.channels.length === series.channels.length &&
+    synthetic.series.channels.every((c, i) => c === series.channels[i]);
+  const channels = series.channels.map((channel, c) => {
+    const zeroed = {
+      ...series,
+      spend: series.spend.map((x, j) => (j === c ? new Float64Array(n) : x)),
+    };
+    return {
+      channel,
+      contribution: minus(predicted, predictFinal(model, zeroed)),
+      truth: truthOk ? Array.from(synthetic.truth.contributions[c]) : null,
+    };
+  });
+  let weather: Float64Array | null = null;
+  if (series.weatherNames.length > 0) {
+    const average = series.weather.map((w) => {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += w[t];
+      return new Float64Array(n).fill(n > 0 ? s / n : 0);
+    });
+    weather = minus(predicted, predictFinal(model, { ...series, weather: average }));
+  }
+  const baseline = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let rest = predicted[t] - (weather ? weather[t] : 0);
+    for (const ch of channels) rest -= ch.contribution[t];
+    baseline[t] = rest;
+  }
+  return {
+    dates: series.dates,
+    predicted: Array.from(predicted),
+    baseline: Array.from(baseline),
+    weather: weather ? Array.from(weather) : null,
+    channels: channels.map((c) => ({
+      channel: c.channel,
+      contribution: Array.from(c.contribution),
+      truth: c.truth,
+    })),
+  };
+}

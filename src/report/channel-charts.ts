@@ -1,0 +1,676 @@
+/**
+ * Charts of what each channel is worth: response curves, ROAS and marginal ROAS, ROAS by weather
+ * state (the picture peers do not have), carry-over shape, estimates against the truth, and the
+ * latest budget plan.
+ */
+import {
+  CHART_WIDTH,
+  TRUTH_COLOR,
+  WEATHER_COLOR,
+  channelColors,
+  topLevel,
+  type ChartDef,
+  type Row,
+} from './chart.js';
+import { num, pct, periodWord, ratio, sig, signedPct, stateLabel } from './format.js';
+import type { Interval, TenantReportData } from './types.js';
+
+const STATE_ORDER = ['cold', 'mild', 'hot', 'dry', 'rain'];
+
+function stateName(state: string): string {
+  return state.includes(':') ? state.slice(state.indexOf(':') + 1) : state;
+}
+
+/** Linear interpolation of y at x on increasing xs (clamped to the ends). */
+export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
+  if (xs.length === 0) return Number.NaN;
+  if (x <= xs[0]) return ys[0];
+  for (let i = 1; i < xs.length; i++) {
+    if (x <= xs[i]) {
+      const w = xs[i] === xs[i - 1] ? 0 : (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
+      return ys[i - 1] + w * (ys[i] - ys[i - 1]);
+    }
+  }
+  return ys[ys.length - 1];
+}
+
+function intervalRow(iv: Interval | undefined): { lo: number | null; hi: number | null } {
+  return iv ? { lo: sig(iv.lo), hi: sig(iv.hi) } : { lo: null, hi: null };
+}
+
+/** Mean spend per period of each channel over the explained rows. */
+function meanSpend(d: TenantReportData): Record<string, number> {
+  return Object.fromEntries(
+    d.explanation.channels.map((c) => [c.channel, c.spend / Math.max(1, d.explanation.rows)]),
+  );
+}
+
+/** Mean planned spend per period of each channel, when a plan exists. */
+function plannedSpend(d: TenantReportData): Record<string, number> | null {
+  if (!d.plan || d.plan.spend.length === 0) return null;
+  const sums: Record<string, number> = {};
+  const dates = new Set<string>();
+  for (const r of d.plan.spend) {
+    sums[r.channel] = (sums[r.channel] ?? 0) + r.spend;
+    dates.add(r.date);
+  }
+  for (const k of Object.keys(sums)) sums[k] /= Math.max(1, dates.size);
+  return sums;
+}
+
+/** Response curve per channel: mean contribution per period at a constant spend per period. */
+export function responseChart(d: TenantReportData): ChartDef {
+  const period = periodWord(d.tenant.frequency);
+  const current = meanSpend(d);
+  const planned = plannedSpend(d);
+  const ivs = d.intervals?.response_curves ?? {};
+  const rows: Row[] = [];
+  const readings: string[] = [];
+  for (const c of d.explanation.response_curves) {
+    const iv = ivs[c.channel];
+    c.spend_levels.forEach((x, i) => {
+      rows.push({
+        channel: c.channel,
+        row_type: 'curve',
+        spend: sig(x),
+        estimate: sig(c.contribution[i]),
+        truth: c.true_contribution ? sig(c.true_contribution[i]) : null,
+        lo: iv ? sig(iv.lo[i]) : null,
+        hi: iv ? sig(iv.hi[i]) : null,
+        marker: null,
+      });
+    });
+    const markers: [string, number][] = [['current', current[c.channel] ?? 0]];
+    if (planned && planned[c.channel] !== undefined) markers.push(['planned', planned[c.channel]]);
+    for (const [name, x] of markers) {
+      rows.push({
+        channel: c.channel,
+        row_type: 'marker',
+        spend: sig(x),
+        estimate: sig(interpolate(c.spend_levels, c.contribution, x)),
+        truth: null,
+        lo: null,
+        hi: null,
+        marker: `${name} spend`,
+      });
+    }
+    const ch = d.explanation.channels.find((e) => e.channel === c.channel);
+    if (ch) {
+      readings.push(
+        `${c.channel} at ${num(current[c.channel] ?? 0)}/${period} returns ${ratio(ch.marginal_roas)} per extra 1` +
+          (ch.truth && ch.truth.marginal_roas !== null
+            ? ` (true ${ratio(ch.truth.marginal_roas)})`
+            : ''),
+      );
+    }
+  }
+  const hasTruth = rows.some((r) => r.truth !== null);
+  const hasIv = rows.some((r) => r.lo !== null);
+  const x = {
+    field: 'spend',
+    type: 'quantitative',
+    title: `constant spend per ${period} (currency)`,
+  };
+  const y = {
+    field: 'estimate',
+    type: 'quantitative',
+    title: `mean contribution per ${period} (currency)`,
+  };
+  const layers: Record<string, unknown>[] = [];
+  if (hasIv) {
+    layers.push({
+      transform: [{ filter: "datum.row_type == 'curve' && datum.lo != null" }],
+      mark: { type: 'area', opacity: 0.2, color: '#4c78a8' },
+      encoding: {
+        x,
+        y: { field: 'lo', type: 'quantitative', title: y.title },
+        y2: { field: 'hi' },
+      },
+    });
+  }
+  layers.push({
+    transform: [{ filter: "datum.row_type == 'curve'" }],
+    mark: { type: 'line', color: '#4c78a8', point: { size: 20 } },
+    encoding: { x, y },
+  });
+  if (hasTruth) {
+    layers.push({
+      transform: [{ filter: "datum.row_type == 'curve' && datum.truth != null" }],
+      mark: { type: 'line', color: TRUTH_COLOR, strokeDash: [4, 3] },
+      encoding: { x, y: { field: 'truth', type: 'quantitative', title: y.title } },
+    });
+  }
+  layers.push({
+    transform: [{ filter: "datum.row_type == 'marker'" }],
+    mark: { type: 'point', filled: true, size: 110, stroke: '#ffffff', strokeWidth: 1 },
+    encoding: {
+      x,
+      y,
+      shape: {
+        field: 'marker',
+        type: 'nominal',
+        scale: { domain: ['current spend', 'planned spend'], range: ['circle', 'diamond'] },
+        title: 'marker',
+      },
+      color: {
+        field: 'marker',
+        type: 'nominal',
+        scale: { domain: ['current spend', 'planned spend'], range: ['#e45756', '#54a24b'] },
+        title: 'marker',
+      },
+    },
+  });
+  const legend = [
+    'blue: estimate',
+    ...(hasIv ? ['band: interval'] : []),
+    ...(hasTruth ? ['dashed: truth'] : []),
+  ].join(', ');
+  const title = `Response curves: contribution per ${period} vs spend per ${period} (${legend})`;
+  return {
+    id: 'response',
+    title,
+    reading: `At today's average spend, ${readings.join('; ')}.`,
+    rows,
+    spec: topLevel(title, rows, {
+      facet: {
+        field: 'channel',
+        type: 'nominal',
+        sort: d.explanation.response_curves.map((c) => c.channel),
+        title: null,
+        header: { labelFontWeight: 'bold', labelFontSize: 13 },
+      },
+      columns: 2,
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+      spec: { width: CHART_WIDTH / 2 - 60, height: 200, layer: layers },
+    }),
+    notes: [
+      'Curves above the largest observed spend are extrapolations of the fitted model.',
+      ...(hasIv ? [] : ['No intervals are available for these curves yet.']),
+    ],
+  };
+}
+
+/** ROAS and marginal ROAS per channel, with the truth and intervals when known. */
+export function roasChart(d: TenantReportData): ChartDef {
+  const ivs = d.intervals ?? {};
+  const rows: Row[] = [];
+  for (const c of d.explanation.channels) {
+    rows.push({
+      channel: c.channel,
+      measure: 'ROAS',
+      estimate: sig(c.roas),
+      truth: c.truth ? sig(c.truth.roas) : null,
+      ...intervalRow(ivs.roas?.[c.channel]),
+    });
+    rows.push({
+      channel: c.channel,
+      measure: 'marginal ROAS',
+      estimate: sig(c.marginal_roas),
+      truth: c.truth && c.truth.marginal_roas !== null ? sig(c.truth.marginal_roas) : null,
+      ...intervalRow(ivs.marginal_roas?.[c.channel]),
+    });
+  }
+  const colors = channelColors(d.tenant.channels);
+  const chans = d.explanation.channels.map((c) => c.channel);
+  const x = {
+    field: 'measure',
+    type: 'nominal',
+    title: null,
+    sort: ['ROAS', 'marginal ROAS'],
+    axis: { labelAngle: 0 },
+  };
+  const y = { field: 'estimate', type: 'quantitative', title: 'revenue per 1 of spend (ratio)' };
+  const xOffset = { field: 'channel', type: 'nominal', sort: chans };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'bar' },
+      encoding: {
+        x,
+        xOffset,
+        y,
+        color: {
+          field: 'channel',
+          type: 'nominal',
+          scale: { domain: chans, range: chans.map((c) => colors[c]) },
+          title: 'channel',
+        },
+        tooltip: [
+          { field: 'channel' },
+          { field: 'measure' },
+          { field: 'estimate' },
+          { field: 'truth' },
+          { field: 'lo' },
+          { field: 'hi' },
+        ],
+      },
+    },
+    {
+      mark: { type: 'text', dy: -6, fontSize: 10 },
+      encoding: { x, xOffset, y, text: { field: 'estimate', format: '.2f' } },
+    },
+  ];
+  if (rows.some((r) => r.lo !== null)) {
+    layers.push({
+      transform: [{ filter: 'datum.lo != null' }],
+      mark: { type: 'rule', color: '#333333', strokeWidth: 1.5 },
+      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+    });
+  }
+  const hasTruth = rows.some((r) => r.truth !== null);
+  if (hasTruth) {
+    layers.push({
+      transform: [{ filter: 'datum.truth != null' }],
+      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
+      encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
+    });
+  }
+  const sorted = [...d.explanation.channels].sort((a, b) => b.roas - a.roas);
+  const parts = sorted.map((c) => {
+    const iv = ivs.roas?.[c.channel];
+    const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
+    return `${c.channel} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
+  });
+  const title = `ROAS and marginal ROAS per channel${hasTruth ? ' (black tick: truth)' : ''}`;
+  return {
+    id: 'roas',
+    title,
+    reading: `Each 1 spent returned: ${parts.join('; ')}.`,
+    rows,
+    spec: topLevel(title, rows, { width: 420, height: 240, layer: layers }),
+    notes: ['Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.'],
+  };
+}
+
+/** ROAS of each channel within each weather state (temperature terciles, rain / dry). */
+export function weatherRoasChart(d: TenantReportData): ChartDef | null {
+  const states = d.explanation.weather_states;
+  if (states.length === 0) return null;
+  const period = periodWord(d.tenant.frequency);
+  const ivs = d.intervals?.state_roas ?? {};
+  const rows: Row[] = [];
+  for (const s of states) {
+    for (const c of s.channels) {
+      rows.push({
+        state: stateName(s.state),
+        variable: s.variable,
+        definition: s.definition,
+        periods: s.rows,
+        channel: c.channel,
+        estimate: sig(c.roas),
+        truth: c.true_roas === null ? null : sig(c.true_roas),
+        ...intervalRow(ivs[s.state]?.[c.channel]),
+      });
+    }
+  }
+  const colors = channelColors(d.tenant.channels);
+  const chans = d.explanation.channels.map((c) => c.channel);
+  const order = [...new Set(rows.map((r) => r.state as string))].sort(
+    (a, b) => STATE_ORDER.indexOf(a) - STATE_ORDER.indexOf(b),
+  );
+  const x = {
+    field: 'state',
+    type: 'nominal',
+    sort: order,
+    title: `weather state of the ${period}`,
+    axis: { labelAngle: 0 },
+  };
+  const xOffset = { field: 'channel', type: 'nominal', sort: chans };
+  const y = {
+    field: 'estimate',
+    type: 'quantitative',
+    title: 'ROAS in that weather (revenue per 1 spent)',
+  };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'bar' },
+      encoding: {
+        x,
+        xOffset,
+        y,
+        color: {
+          field: 'channel',
+          type: 'nominal',
+          scale: { domain: chans, range: chans.map((c) => colors[c]) },
+          title: 'channel',
+        },
+        tooltip: [
+          { field: 'state' },
+          { field: 'definition' },
+          { field: 'channel' },
+          { field: 'estimate' },
+          { field: 'truth' },
+          { field: 'periods' },
+        ],
+      },
+    },
+    {
+      mark: { type: 'text', dy: -6, fontSize: 10 },
+      encoding: { x, xOffset, y, text: { field: 'estimate', format: '.1f' } },
+    },
+  ];
+  if (rows.some((r) => r.lo !== null)) {
+    layers.push({
+      transform: [{ filter: 'datum.lo != null' }],
+      mark: { type: 'rule', color: '#333333', strokeWidth: 1.5 },
+      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+    });
+  }
+  const hasTruth = rows.some((r) => r.truth !== null);
+  if (hasTruth) {
+    layers.push({
+      transform: [{ filter: 'datum.truth != null' }],
+      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
+      encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
+    });
+  }
+  const title = `ROAS by weather state, per channel${hasTruth ? ' (black tick: truth)' : ''}`;
+  return {
+    id: 'roas-weather',
+    title,
+    reading: weatherReading(d, period),
+    rows,
+    spec: topLevel(title, rows, {
+      width: Math.max(360, (90 * order.length * Math.max(1, chans.length)) / 2),
+      height: 240,
+      layer: layers,
+    }),
+    notes: states.map((s) => `${stateName(s.state)}: ${s.definition} (${s.rows} ${period}s)`),
+  };
+}
+
+/**
+ * "hot days return 2.6x on meta vs 1.3x on cold days": the channel and pair of states of one
+ * weather variable (cold vs hot, rain vs dry) with the largest ROAS ratio.
+ */
+function weatherReading(d: TenantReportData, period: string): string {
+  const pairs: [string, string][] = [
+    ['temperature_c:hot', 'temperature_c:cold'],
+    ['precipitation_mm:rain', 'precipitation_mm:dry'],
+  ];
+  const byState = new Map(d.explanation.weather_states.map((s) => [s.state, s]));
+  let best: { text: string; score: number } | null = null;
+  for (const [a, b] of pairs) {
+    const sa = byState.get(a);
+    const sb = byState.get(b);
+    if (!sa || !sb) continue;
+    for (const ca of sa.channels) {
+      const cb = sb.channels.find((c) => c.channel === ca.channel);
+      if (!cb || ca.roas <= 0 || cb.roas <= 0) continue;
+      const score = Math.abs(Math.log(ca.roas / cb.roas));
+      const [hi, lo, hiName, loName] = ca.roas >= cb.roas ? [ca, cb, a, b] : [cb, ca, b, a];
+      const truth =
+        hi.true_roas !== null && lo.true_roas !== null
+          ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
+          : '';
+      const text =
+        `${cap(stateLabel(hiName, period))} return ${ratio(hi.roas)}x on ${ca.channel} vs ${ratio(lo.roas)}x on ${stateLabel(loName, period)}` +
+        truth;
+      if (!best || score > best.score) best = { text, score };
+    }
+  }
+  if (!best)
+    return 'Weather states are too few or ROAS is not positive in them: no comparison to read.';
+  return `${best.text}.`;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Half-life of a geometric carry-over in periods: decay^h = 1/2. */
+export function halfLife(decay: number): number {
+  return decay > 0 && decay < 1 ? Math.log(0.5) / Math.log(decay) : 0;
+}
+
+/** Share of a period's spend effect felt l periods later: (1 - decay) decay^l. */
+export function adstockChart(d: TenantReportData): ChartDef | null {
+  const params = d.explanation.channel_params;
+  const period = periodWord(d.tenant.frequency);
+  if (!params) return null;
+  const maxLag = d.tenant.frequency === 'weekly' ? 8 : 14;
+  const rows: Row[] = [];
+  const parts: string[] = [];
+  for (const ch of d.explanation.channels.map((c) => c.channel)) {
+    const p = params[ch];
+    if (!p) continue;
+    const truth = d.truth_decay?.[ch];
+    for (let l = 0; l <= maxLag; l++) {
+      rows.push({
+        channel: ch,
+        lag: l,
+        estimate: sig((1 - p.decay) * p.decay ** l),
+        truth: truth === undefined ? null : sig((1 - truth) * truth ** l),
+        decay: p.decay,
+        true_decay: truth ?? null,
+      });
+    }
+    const hl = halfLife(p.decay);
+    parts.push(
+      `${ch} decay ${p.decay.toFixed(2)}, half-life ${hl.toFixed(1)} ${period}s` +
+        (truth !== undefined ? ` (true ${truth.toFixed(2)}, ${halfLife(truth).toFixed(1)})` : ''),
+    );
+  }
+  const colors = channelColors(d.tenant.channels);
+  const chans = [...new Set(rows.map((r) => r.channel as string))];
+  const hasTruth = rows.some((r) => r.truth !== null);
+  const x = {
+    field: 'lag',
+    type: 'quantitative',
+    title: `${period}s after the spend`,
+    scale: { domain: [0, maxLag] },
+  };
+  const color = {
+    field: 'channel',
+    type: 'nominal',
+    scale: { domain: chans, range: chans.map((c) => colors[c]) },
+    title: 'channel',
+  };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x,
+        y: {
+          field: 'estimate',
+          type: 'quantitative',
+          title: 'share of the effect felt that period',
+          axis: { format: '.0%' },
+        },
+        color,
+      },
+    },
+  ];
+  if (hasTruth) {
+    layers.push({
+      transform: [{ filter: 'datum.truth != null' }],
+      mark: { type: 'line', strokeDash: [4, 3] },
+      encoding: { x, y: { field: 'truth', type: 'quantitative' }, color },
+    });
+  }
+  const title = `Carry-over (adstock) shape per channel${hasTruth ? ' (dashed: truth)' : ''}`;
+  return {
+    id: 'adstock',
+    title,
+    reading: `${parts.join('; ')}.`,
+    rows,
+    spec: topLevel(title, rows, { width: 460, height: 220, layer: layers }),
+  };
+}
+
+/** Relative error of every estimate that has a truth (synthetic tenants), with a ±25% band. */
+export function truthChart(d: TenantReportData): ChartDef | null {
+  const rows: Row[] = [];
+  const add = (figure: string, item: string, est: number, truth: number | null | undefined) => {
+    if (truth === null || truth === undefined || !Number.isFinite(truth) || truth === 0) return;
+    rows.push({
+      figure,
+      item,
+      estimate: sig(est),
+      truth: sig(truth),
+      relative_error: sig((est - truth) / Math.abs(truth)),
+    });
+  };
+  for (const c of d.explanation.channels) {
+    if (!c.truth) continue;
+    add('ROAS', c.channel, c.roas, c.truth.roas);
+    add('marginal ROAS', c.channel, c.marginal_roas, c.truth.marginal_roas);
+    add('contribution', c.channel, c.contribution, c.truth.contribution);
+  }
+  for (const s of d.explanation.weather_states) {
+    for (const c of s.channels)
+      add('weather ROAS', `${c.channel} ${stateName(s.state)}`, c.roas, c.true_roas);
+  }
+  const params = d.explanation.channel_params;
+  if (params && d.truth_decay) {
+    for (const [ch, p] of Object.entries(params)) add('decay', ch, p.decay, d.truth_decay[ch]);
+  }
+  if (rows.length === 0) return null;
+  for (const r of rows) r.label = `${r.figure}: ${r.item}`;
+  const within = rows.filter((r) => Math.abs(r.relative_error as number) <= 0.25).length;
+  const worst = rows.reduce((a, b) =>
+    Math.abs(b.relative_error as number) > Math.abs(a.relative_error as number) ? b : a,
+  );
+  const clampTo = 1.5;
+  const y = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } };
+  const title = 'Estimate vs ground truth: relative error of each figure (band: ±25%)';
+  return {
+    id: 'truth',
+    title,
+    reading:
+      `${within} of ${rows.length} estimates are within 25% of the truth; the furthest is ${worst.label} ` +
+      `(${num(worst.estimate as number)} vs ${num(worst.truth as number)}, ${signedPct(worst.relative_error as number)}).`,
+    rows,
+    spec: topLevel(title, rows, {
+      width: 460,
+      height: { step: 16 },
+      layer: [
+        {
+          mark: { type: 'rect', color: '#e8f5e9' },
+          encoding: { x: { datum: -0.25 }, x2: { datum: 0.25 } },
+        },
+        {
+          transform: [
+            {
+              calculate: `clamp(datum.relative_error, ${-clampTo}, ${clampTo})`,
+              as: 'shown_error',
+            },
+          ],
+          mark: { type: 'bar', height: { band: 0.7 } },
+          encoding: {
+            y,
+            x: {
+              field: 'shown_error',
+              type: 'quantitative',
+              title: `(estimate - truth) / truth (clipped at ±${clampTo * 100}%)`,
+              axis: { format: '+.0%' },
+              scale: { domain: [-clampTo, clampTo], nice: false },
+            },
+            color: {
+              field: 'figure',
+              type: 'nominal',
+              title: 'figure',
+              scale: { range: ['#4c78a8', '#f58518', '#54a24b', '#b279a2', WEATHER_COLOR] },
+            },
+            tooltip: [
+              { field: 'label' },
+              { field: 'estimate' },
+              { field: 'truth' },
+              { field: 'relative_error', format: '+.1%' },
+            ],
+          },
+        },
+        { mark: { type: 'rule', color: '#555555' }, encoding: { x: { datum: 0 } } },
+      ],
+    }),
+  };
+}
+
+/** The latest plan: spend per period and channel, with the weather outlook below. */
+export function planChart(d: TenantReportData): ChartDef | null {
+  const plan = d.plan;
+  if (!plan || plan.spend.length === 0) return null;
+  const rows: Row[] = [
+    ...plan.spend.map((r) => ({
+      row_type: 'spend',
+      date: r.date,
+      channel: r.channel,
+      value: sig(r.spend),
+      variable: null,
+    })),
+    ...plan.outlook.map((r) => ({
+      row_type: 'outlook',
+      date: r.date,
+      channel: null,
+      value: sig(r.value),
+      variable: r.variable,
+    })),
+  ];
+  const colors = channelColors(d.tenant.channels);
+  const chans = [...new Set(plan.spend.map((r) => r.channel))];
+  const period = periodWord(d.tenant.frequency);
+  const total = plan.spend.reduce((a, r) => a + r.spend, 0);
+  const byChannel = chans.map((c) => ({
+    c,
+    s: plan.spend.filter((r) => r.channel === c).reduce((a, r) => a + r.spend, 0),
+  }));
+  const byDate = new Map<string, number>();
+  for (const r of plan.spend) byDate.set(r.date, (byDate.get(r.date) ?? 0) + r.spend);
+  const peak = [...byDate.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
+  const x = {
+    field: 'date',
+    type: 'temporal',
+    scale: { type: 'utc' },
+    axis: { format: '%d %b' },
+    title: period,
+  };
+  const panels: Record<string, unknown>[] = [
+    {
+      width: CHART_WIDTH,
+      height: 200,
+      transform: [{ filter: "datum.row_type == 'spend'" }],
+      mark: { type: 'bar' },
+      encoding: {
+        x: { ...x, timeUnit: 'utcyearmonthdate' },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          aggregate: 'sum',
+          title: `planned spend per ${period} (currency)`,
+        },
+        color: {
+          field: 'channel',
+          type: 'nominal',
+          scale: { domain: chans, range: chans.map((c) => colors[c] ?? '#888888') },
+          title: 'channel',
+        },
+      },
+    },
+  ];
+  if (plan.outlook.length) {
+    panels.push({
+      width: CHART_WIDTH,
+      height: 110,
+      transform: [{ filter: "datum.row_type == 'outlook'" }],
+      mark: { type: 'line', point: true, color: WEATHER_COLOR },
+      encoding: {
+        x: { ...x, timeUnit: 'utcyearmonthdate' },
+        y: { field: 'value', type: 'quantitative', title: 'weather outlook' },
+        row: { field: 'variable', type: 'nominal', title: null },
+      },
+    });
+  }
+  const title = `Latest plan: spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
+  return {
+    id: 'plan',
+    title,
+    reading:
+      `The plan spends ${num(total)} over ${byDate.size} ${period}s: ${byChannel.map((b) => `${b.c} ${pct(b.s / total)}`).join(', ')}; ` +
+      `the most on ${peak[0]} (${num(peak[1])})` +
+      (plan.expected_revenue !== undefined && plan.expected_revenue !== null
+        ? `; expected revenue ${num(plan.expected_revenue)}.`
+        : '.'),
+    rows,
+    spec: topLevel(title, rows, { vconcat: panels, resolve: { scale: { x: 'shared' } } }),
+    notes: plan.notes ?? [],
+  };
+}

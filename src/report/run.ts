@@ -1,0 +1,373 @@
+/** The run report: every tenant of a run beside its oracle, fold by fold, gate and comparison. */
+import {
+  CHART_WIDTH,
+  FAIL_COLOR,
+  PASS_COLOR,
+  TRUTH_COLOR,
+  topLevel,
+  type ChartDef,
+  type Row,
+} from './chart.js';
+import { escapeHtml, r2, sig } from './format.js';
+import { gateHtml, gateTone } from './gate.js';
+import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
+import { renderCharts, type BuiltReport } from './tenant.js';
+import type { RunReportData } from './types.js';
+
+/** Tenants drawn in the per-tenant charts; beyond this the lowest and highest halves are shown. */
+export const MAX_TENANTS_DRAWN = 60;
+
+/** Which tenants the charts draw (all rows stay in the data): the lowest and highest by R². */
+function drawn(d: RunReportData): { tenants: Set<string>; note: string | null } {
+  const all = d.results.map((r) => r.tenant);
+  if (all.length <= MAX_TENANTS_DRAWN) return { tenants: new Set(all), note: null };
+  const sorted = [...d.results].sort(
+    (a, b) => a.mean_r2 - b.mean_r2 || a.tenant.localeCompare(b.tenant),
+  );
+  const half = MAX_TENANTS_DRAWN / 2;
+  const keep = [...sorted.slice(0, half), ...sorted.slice(-half)].map((r) => r.tenant);
+  return {
+    tenants: new Set(keep),
+    note: `The chart draws the ${half} lowest and ${half} highest of ${all.length} tenants; the CSV has all of them.`,
+  };
+}
+
+export function r2Chart(d: RunReportData): ChartDef {
+  const { tenants, note } = drawn(d);
+  const rows: Row[] = d.results.map((r) => ({
+    tenant: r.tenant,
+    mean_r2: sig(r.mean_r2),
+    std_r2: sig(r.std_r2),
+    oracle_r2: r.oracle_r2 === null ? null : sig(r.oracle_r2),
+    gap_to_oracle: r.oracle_gap === null ? null : sig(r.oracle_gap),
+    result: r.passes ? 'pass' : 'fail',
+    drawn: tenants.has(r.tenant),
+  }));
+  const hasOracle = rows.some((r) => r.oracle_r2 !== null);
+  const y = {
+    field: 'tenant',
+    type: 'nominal',
+    sort: { field: 'mean_r2', order: 'descending' },
+    title: null,
+  };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'bar', height: { band: 0.7 } },
+      encoding: {
+        y,
+        x: {
+          field: 'mean_r2',
+          type: 'quantitative',
+          title: 'mean out-of-sample R² over folds (1 = perfect)',
+        },
+        color: {
+          field: 'result',
+          type: 'nominal',
+          scale: { domain: ['pass', 'fail'], range: [PASS_COLOR, FAIL_COLOR] },
+          title: `R² ≥ ${d.pass_threshold}`,
+        },
+        tooltip: [
+          { field: 'tenant' },
+          { field: 'mean_r2' },
+          { field: 'oracle_r2' },
+          { field: 'std_r2' },
+        ],
+      },
+    },
+    {
+      mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
+      encoding: { x: { datum: d.pass_threshold } },
+    },
+  ];
+  if (hasOracle) {
+    layers.push({
+      transform: [{ filter: 'datum.oracle_r2 != null' }],
+      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
+      encoding: { y, x: { field: 'oracle_r2', type: 'quantitative' } },
+    });
+  }
+  const n = d.results.length;
+  const pass = d.results.filter((r) => r.passes).length;
+  const mean = d.results.reduce((s, r) => s + r.mean_r2, 0) / Math.max(1, n);
+  const withOracle = d.results.filter((r) => r.oracle_r2 !== null);
+  let oracleText = '';
+  if (withOracle.length === n && n > 0) {
+    const meanOracle = withOracle.reduce((s, r) => s + (r.oracle_r2 as number), 0) / n;
+    const far = withOracle.reduce((a, b) =>
+      (b.oracle_gap as number) < (a.oracle_gap as number) ? b : a,
+    );
+    oracleText = ` vs the oracle's ${r2(meanOracle)}; furthest below its oracle: ${far.tenant} (${r2(far.mean_r2)} vs ${r2(far.oracle_r2)})`;
+  }
+  const title = `R² per tenant${hasOracle ? ' beside its oracle (black tick)' : ''}, pass bar dashed`;
+  return {
+    id: 'r2-tenants',
+    title,
+    reading: `${pass} of ${n} tenants pass (R² ≥ ${d.pass_threshold}); mean R² ${r2(mean)}${oracleText}.`,
+    rows,
+    spec: topLevel(title, rows, {
+      width: CHART_WIDTH - 200,
+      height: { step: 16 },
+      transform: [{ filter: 'datum.drawn' }],
+      layer: layers,
+    }),
+    notes: note ? [note] : [],
+  };
+}
+
+export function foldHeatmap(d: RunReportData): ChartDef {
+  const { tenants, note } = drawn(d);
+  const rows: Row[] = [];
+  for (const r of d.results) {
+    for (const f of r.folds) {
+      rows.push({
+        tenant: r.tenant,
+        fold: `fold ${f.fold + 1}`,
+        r2: sig(f.r2),
+        oracle_r2: f.oracle_r2 === null ? null : sig(f.oracle_r2),
+        gap_to_oracle: f.oracle_r2 === null ? null : sig(f.r2 - f.oracle_r2),
+        train_periods: f.train_rows,
+        drawn: tenants.has(r.tenant),
+      });
+    }
+  }
+  const folds = [...new Set(rows.map((r) => r.fold as string))];
+  const byFold = folds.map((f) => {
+    const v = rows.filter((r) => r.fold === f).map((r) => r.r2 as number);
+    return { f, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length) };
+  });
+  const hard = byFold.reduce((a, b) => (b.mean < a.mean ? b : a));
+  const easy = byFold.reduce((a, b) => (b.mean > a.mean ? b : a));
+  const order = [...d.results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
+  const x = {
+    field: 'fold',
+    type: 'nominal',
+    title: 'outer fold (training grows left to right)',
+    axis: { labelAngle: 0, orient: 'top' },
+  };
+  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
+  const title = 'Out-of-sample R² per tenant and fold';
+  return {
+    id: 'fold-heatmap',
+    title,
+    reading: `${hard.f} is the hardest (mean R² ${r2(hard.mean)} over tenants), ${easy.f} the easiest (${r2(easy.mean)}).`,
+    rows,
+    spec: topLevel(title, rows, {
+      width: { step: 70 },
+      height: { step: 16 },
+      transform: [{ filter: 'datum.drawn' }, { calculate: 'max(-0.5, datum.r2)', as: 'shown_r2' }],
+      layer: [
+        {
+          mark: { type: 'rect' },
+          encoding: {
+            x,
+            y,
+            color: {
+              field: 'shown_r2',
+              type: 'quantitative',
+              title: 'R² (below -0.5 shown as -0.5)',
+              scale: { scheme: 'redyellowgreen', domain: [-0.5, 1], domainMid: d.pass_threshold },
+            },
+            tooltip: [
+              { field: 'tenant' },
+              { field: 'fold' },
+              { field: 'r2' },
+              { field: 'oracle_r2' },
+              { field: 'train_periods' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 10 },
+          encoding: { x, y, text: { field: 'r2', format: '.2f' } },
+        },
+      ],
+    }),
+    notes: note ? [note] : [],
+  };
+}
+
+export function comparisonChart(d: RunReportData): ChartDef | null {
+  const c = d.comparison;
+  if (!c || c.tenants.length === 0) return null;
+  const rows: Row[] = c.tenants.map((t) => ({
+    tenant: t.tenant,
+    previous_r2: sig(t.a_r2),
+    this_r2: sig(t.b_r2),
+    delta: sig(t.delta),
+    previous_passes: t.a_passes,
+    this_passes: t.b_passes,
+  }));
+  const prev = `phase ${c.a.phase} (run ${c.a.run_id})`;
+  const cur = `phase ${c.b.phase} (run ${c.b.run_id})`;
+  const order = [...c.tenants].sort((a, b) => b.b_r2 - a.b_r2).map((t) => t.tenant);
+  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
+  const xTitle = 'mean out-of-sample R²';
+  const title = `Change from ${prev} to ${cur}, per tenant`;
+  const parts = [
+    `mean R² ${r2(c.a.mean_r2)} -> ${r2(c.b.mean_r2)} (${c.mean_r2_delta >= 0 ? '+' : ''}${c.mean_r2_delta.toFixed(3)})`,
+    `${c.a.pass_count} -> ${c.b.pass_count} passing`,
+  ];
+  if (c.newly_passing.length) parts.push(`newly passing: ${c.newly_passing.join(', ')}`);
+  if (c.regressions.length) parts.push(`lost more than 0.01: ${c.regressions.join(', ')}`);
+  return {
+    id: 'compare',
+    title,
+    reading: `${cap(parts.join('; '))}.`,
+    rows: rows,
+    spec: topLevel(title, rows, {
+      width: CHART_WIDTH - 200,
+      height: { step: 16 },
+      layer: [
+        {
+          mark: { type: 'rule', color: '#999999' },
+          encoding: {
+            y,
+            x: { field: 'previous_r2', type: 'quantitative', title: xTitle },
+            x2: { field: 'this_r2' },
+          },
+        },
+        {
+          transform: [{ fold: ['previous_r2', 'this_r2'], as: ['which', 'r2'] }],
+          mark: { type: 'point', filled: true, size: 60 },
+          encoding: {
+            y,
+            x: { field: 'r2', type: 'quantitative', title: xTitle },
+            color: {
+              field: 'which',
+              type: 'nominal',
+              scale: { domain: ['previous_r2', 'this_r2'], range: ['#bab0ac', '#4c78a8'] },
+              legend: {
+                title: null,
+                labelExpr: `datum.label == 'previous_r2' ? '${prev}' : '${cur}'`,
+              },
+            },
+          },
+        },
+        {
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
+          encoding: { x: { datum: d.pass_threshold } },
+        },
+      ],
+    }),
+    notes: [c.verdict],
+  };
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function runCharts(d: RunReportData): ChartDef[] {
+  return [r2Chart(d), foldHeatmap(d), comparisonChart(d)].filter((c): c is ChartDef => c !== null);
+}
+
+function resultsTable(d: RunReportData): string {
+  const rows = [...d.results]
+    .sort((a, b) => b.mean_r2 - a.mean_r2)
+    .map((r) => [
+      r.tenant,
+      r2(r.mean_r2),
+      r2(r.oracle_r2),
+      r.fold_r2.map((x) => x.toFixed(2)).join(' '),
+      r.model_kind,
+      r.passes ? 'pass' : 'fail',
+      r.failures.join('; ') || '-',
+    ]);
+  return tableHtml(
+    ['tenant', 'mean R²', 'oracle R²', 'fold R²', 'model', 'result', 'failed checks'],
+    rows,
+    [false, true, true, false, false, false, false],
+  );
+}
+
+/** Builds the run report page. */
+export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
+  const charts = runCharts(d);
+  const { blocks, warnings } = await renderCharts(charts);
+  const n = d.results.length;
+  const pass = d.results.filter((r) => r.passes).length;
+  const mean = d.results.reduce((s, r) => s + r.mean_r2, 0) / Math.max(1, n);
+  const oracle =
+    n > 0 && d.results.every((r) => r.oracle_r2 !== null)
+      ? d.results.reduce((s, r) => s + (r.oracle_r2 as number), 0) / n
+      : null;
+  const cards: Card[] = [
+    {
+      label: 'tenants passing',
+      value: `${pass} / ${n}`,
+      detail: `R² ≥ ${d.pass_threshold}`,
+      tone: pass === n ? 'good' : 'neutral',
+    },
+    {
+      label: 'mean R²',
+      value: r2(mean),
+      detail: oracle !== null ? `oracle ${r2(oracle)}` : 'no oracle (real data)',
+    },
+  ];
+  if (d.gate) {
+    cards.push({
+      label: 'gate decision',
+      value: d.gate.decision.decision,
+      detail: d.gate.decision.next_step.slice(0, 80),
+      tone: gateTone(d.gate.decision.decision),
+    });
+  }
+  if (d.comparison) {
+    cards.push({
+      label: `vs phase ${d.comparison.a.phase}`,
+      value: `${d.comparison.mean_r2_delta >= 0 ? '+' : ''}${d.comparison.mean_r2_delta.toFixed(3)}`,
+      detail: `mean R² ${r2(d.comparison.a.mean_r2)} -> ${r2(d.comparison.b.mean_r2)}`,
+    });
+  }
+  const page: PageBlock[] = [];
+  for (const id of ['r2-tenants', 'fold-heatmap']) {
+    const b = blocks.get(id);
+    if (b) page.push(b);
+  }
+  page.push({
+    kind: 'html',
+    id: 'gate',
+    title: `Gate decision, phase ${d.run.phase}`,
+    html: gateHtml(d.gate, d.run.phase),
+  });
+  const cmp = blocks.get('compare');
+  if (cmp) page.push(cmp);
+  else {
+    page.push({
+      kind: 'html',
+      id: 'compare-none',
+      title: 'Comparison with the previous phase',
+      html:
+        d.run.phase === 0
+          ? '<p>Phase 0 is the baseline: there is no previous phase.</p>'
+          : `<p>No finished phase ${d.run.phase - 1} run to compare with.</p>`,
+    });
+  }
+  page.push({ kind: 'html', id: 'results', title: 'Every tenant', html: resultsTable(d) });
+  const r = d.run;
+  const html = renderPage(
+    {
+      title: `Run ${r.id}: phase ${r.phase} report`,
+      heading: `Run ${r.id}: phase ${r.phase} over ${n} tenants`,
+      subheading:
+        `${r.status}${r.finished_at ? `, finished ${r.finished_at}` : ''}${r.seconds !== null ? ` in ${r.seconds.toFixed(1)} s` : ''} · ` +
+        `config ${JSON.stringify(r.config)}`,
+      cards,
+      blocks: page,
+      footer:
+        `weathervane-mmm ${escapeHtml(d.version)} · figures of ${escapeHtml(d.generated_at)} · ` +
+        'charts are Vega-Lite specs rendered to SVG on the server; their data and specs are embedded in this file.',
+    },
+    `run-${r.id}`,
+  );
+  return {
+    html,
+    charts: charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      reading: c.reading,
+      rows: c.rows.length,
+    })),
+    warnings,
+  };
+}

@@ -1,0 +1,215 @@
+/** The tenant report: data -> charts -> SVG -> one HTML page. */
+import type { ChartDef } from './chart.js';
+import {
+  adstockChart,
+  planChart,
+  responseChart,
+  roasChart,
+  truthChart,
+  weatherRoasChart,
+} from './channel-charts.js';
+import {
+  contributionTruthChart,
+  contributionsChart,
+  fitChart,
+  foldR2Chart,
+  totalsChart,
+} from './fit-charts.js';
+import { escapeHtml, num, pct, r2, ratio } from './format.js';
+import { gateHtml, gateTone } from './gate.js';
+import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
+import { renderSvg } from './render.js';
+import type { TenantReportData } from './types.js';
+
+export interface BuiltReport {
+  html: string;
+  /** Chart ids, titles and readings, in page order (for summaries and tests). */
+  charts: { id: string; title: string; reading: string; rows: number }[];
+  /** vega warnings while rendering (empty for a clean report). */
+  warnings: string[];
+}
+
+/** The charts of a tenant report, in page order; charts without data are left out. */
+export function tenantCharts(d: TenantReportData): ChartDef[] {
+  const charts: (ChartDef | null)[] = [
+    fitChart(d),
+    foldR2Chart(d),
+    contributionsChart(d),
+    totalsChart(d),
+    contributionTruthChart(d),
+    responseChart(d),
+    roasChart(d),
+    weatherRoasChart(d),
+    adstockChart(d),
+    truthChart(d),
+    planChart(d),
+  ];
+  return charts.filter((c): c is ChartDef => c !== null);
+}
+
+/** Renders chart specs one after the other (vega views are not shared between charts). */
+export async function renderCharts(
+  charts: ChartDef[],
+): Promise<{ blocks: Map<string, PageBlock>; warnings: string[] }> {
+  const blocks = new Map<string, PageBlock>();
+  const warnings: string[] = [];
+  for (const chart of charts) {
+    // The page shows the title as a heading above the chart; the embedded spec keeps it.
+    const { title: _title, ...untitled } = chart.spec as unknown as Record<string, unknown>;
+    const out = await renderSvg(untitled as unknown as typeof chart.spec, chart.id);
+    warnings.push(...out.warnings.map((w) => `${chart.id}: ${w}`));
+    blocks.set(chart.id, { kind: 'chart', section: { chart, svg: out.svg } });
+  }
+  return { blocks, warnings };
+}
+
+function channelTable(d: TenantReportData): string {
+  const truth = d.explanation.channels.some((c) => c.truth !== null);
+  const header = [
+    'channel',
+    'spend',
+    'contribution',
+    'ROAS',
+    'marginal ROAS',
+    ...(truth ? ['true ROAS', 'ROAS error'] : []),
+  ];
+  const rows = d.explanation.channels.map((c) => [
+    c.channel,
+    num(c.spend),
+    num(c.contribution),
+    ratio(c.roas),
+    ratio(c.marginal_roas),
+    ...(truth
+      ? [c.truth ? ratio(c.truth.roas) : 'n/a', c.roas_error === null ? 'n/a' : pct(c.roas_error)]
+      : []),
+  ]);
+  return tableHtml(header, rows, [false, true, true, true, true, true, true]);
+}
+
+function cards(d: TenantReportData): Card[] {
+  const res = d.result;
+  const out: Card[] = [
+    {
+      label: 'out-of-sample R²',
+      value: r2(res.mean_r2),
+      detail:
+        res.oracle_r2 !== null
+          ? `oracle ${r2(res.oracle_r2)} (gap ${(res.mean_r2 - res.oracle_r2).toFixed(3)})`
+          : `fold std ${res.std_r2.toFixed(3)}`,
+      tone: res.passes ? 'good' : 'bad',
+    },
+    {
+      label: 'pass bar',
+      value: res.passes ? 'pass' : 'fail',
+      detail: res.failures.length ? res.failures[0] : 'every check met',
+      tone: res.passes ? 'good' : 'bad',
+    },
+  ];
+  const best = [...d.explanation.channels].sort((a, b) => b.roas - a.roas)[0];
+  if (best) {
+    out.push({
+      label: 'best ROAS',
+      value: `${ratio(best.roas)} ${best.channel}`,
+      detail: best.truth
+        ? `truth ${ratio(best.truth.roas)}`
+        : `marginal ${ratio(best.marginal_roas)}`,
+    });
+  }
+  out.push({
+    label: 'model',
+    value: `phase ${d.phase} ${d.explanation.model_kind}`,
+    detail: d.run ? `run ${d.run.id}` : 'trained for this report',
+  });
+  if (d.gate) {
+    out.push({
+      label: `phase ${d.phase} gate`,
+      value: d.gate.decision.decision,
+      detail: `${d.gate.decision.pass_count}/${d.gate.decision.total} tenants pass`,
+      tone: gateTone(d.gate.decision.decision),
+    });
+  }
+  return out;
+}
+
+/** Builds the tenant report page. Pure apart from rendering (no file, clock or network). */
+export async function buildTenantReport(d: TenantReportData): Promise<BuiltReport> {
+  const charts = tenantCharts(d);
+  const { blocks, warnings } = await renderCharts(charts);
+  const t = d.tenant;
+  const period = t.frequency === 'weekly' ? 'weeks' : 'days';
+  const page: PageBlock[] = [];
+  const add = (id: string) => {
+    const b = blocks.get(id);
+    if (b) page.push(b);
+  };
+  add('fit');
+  add('fold-r2');
+  add('contributions');
+  add('totals');
+  add('contributions-truth');
+  add('response');
+  add('roas');
+  page.push({ kind: 'html', id: 'channels', title: 'Channel figures', html: channelTable(d) });
+  add('roas-weather');
+  add('adstock');
+  if (!blocks.has('adstock')) {
+    page.push({
+      kind: 'html',
+      id: 'adstock-none',
+      title: 'Carry-over (adstock)',
+      html: `<p>The phase ${d.phase} model has no carry-over: spend acts on the same ${t.frequency === 'weekly' ? 'week' : 'day'} only. Phase 3 searches adstock and saturation per channel.</p>`,
+    });
+  }
+  add('truth');
+  add('plan');
+  page.push({
+    kind: 'html',
+    id: 'gate',
+    title: `Gate decision, phase ${d.phase}`,
+    html: gateHtml(d.gate, d.phase),
+  });
+  if (!blocks.has('plan')) {
+    page.push({
+      kind: 'html',
+      id: 'plan-none',
+      title: 'Budget plan',
+      html: '<p>No plan has been made for this tenant yet.</p>',
+    });
+  }
+  page.push({
+    kind: 'html',
+    id: 'notes',
+    title: 'What the model can and cannot say',
+    html: `<ul class="notes">${d.explanation.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`,
+  });
+  const source =
+    t.source === 'imported'
+      ? 'imported data'
+      : `${t.source === 'builtin' ? 'built-in' : 'generated'} synthetic tenant (${t.tier} tier, ${t.category}, ${t.city}, driver ${t.driver})`;
+  const html = renderPage(
+    {
+      title: `${t.id}: phase ${d.phase} report`,
+      heading: `${t.id}: what drives ${t.target}, and how well the model knows it`,
+      subheading:
+        `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${num(t.rows)} ${period} ` +
+        `${t.start} .. ${t.end} · channels ${t.channels.join(', ')} · weather ${t.weather.join(', ') || 'none'}`,
+      cards: cards(d),
+      blocks: page,
+      footer:
+        `weathervane-mmm ${escapeHtml(d.version)} · figures of ${escapeHtml(d.generated_at)} · ` +
+        'charts are Vega-Lite specs rendered to SVG on the server; each chart&#39;s data and spec are embedded in this file ' +
+        '(download buttons under each chart) and can be restyled by editing the spec&#39;s <code>config</code>.',
+    },
+    `tenant-${t.id}-phase${d.phase}`,
+  );
+  return {
+    html,
+    charts: charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      reading: c.reading,
+      rows: c.rows.length,
+    })),
+    warnings,
+  };
+}

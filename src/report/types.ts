@@ -1,0 +1,127 @@
+/**
+ * What the report builders take: plain data gathered by the app layer (src/app/report.ts). The
+ * report layer computes nothing about models; it turns these figures into charts, readings and
+ * one HTML page. Every field is JSON-safe (no typed arrays) so that the same shapes can be
+ * written to the page as data.
+ */
+import type { GateDecision } from '../gates/types.js';
+import type { Explanation, PhaseComparison, PhaseId, TenantResult } from '../phases/types.js';
+
+/** A two-sided interval at a given level (0.8 = 80%). */
+export interface Interval {
+  level: number;
+  lo: number;
+  hi: number;
+}
+
+/** Out-of-sample predictions of one outer fold (its test rows only). */
+export interface FoldFit {
+  fold: number;
+  dates: string[];
+  actual: number[];
+  predicted: number[];
+  /** Noise-free expected target (synthetic tenants): what the oracle would predict. */
+  expected: number[] | null;
+}
+
+/**
+ * The all-rows model's prediction split into parts that add up to it, per period: each channel's
+ * counterfactual contribution (prediction minus prediction with that channel's spend zeroed),
+ * weather's (prediction minus prediction with every weather column at its mean), and the
+ * remainder as baseline (trend, season, calendar, controls and interactions not assigned above).
+ */
+export interface DecompositionOverTime {
+  dates: string[];
+  predicted: number[];
+  baseline: number[];
+  /** Null when the series has no weather columns. */
+  weather: number[] | null;
+  channels: { channel: string; contribution: number[]; truth: number[] | null }[];
+}
+
+/** Optional intervals for the explanation's figures, when the engine provides them. */
+export interface ExplanationIntervals {
+  /** By channel. */
+  roas?: Record<string, Interval>;
+  marginal_roas?: Record<string, Interval>;
+  contribution?: Record<string, Interval>;
+  /** By weather state then channel. */
+  state_roas?: Record<string, Record<string, Interval>>;
+  /** By channel: bounds of the response curve at each spend level. */
+  response_curves?: Record<string, { level: number; lo: number[]; hi: number[] }>;
+}
+
+/** A budget plan: spend per period and channel, with the weather outlook it was made for. */
+export interface PlanView {
+  id: string | number;
+  created_at: string;
+  /** One row per period and channel. */
+  spend: { date: string; channel: string; spend: number }[];
+  /** Weather outlook per period (any of the weather columns), may be empty. */
+  outlook: { date: string; variable: string; value: number }[];
+  /** Expected revenue from the plan, when the planner gives it. */
+  expected_revenue?: number | null;
+  notes?: string[];
+}
+
+export interface GateView {
+  decision: GateDecision;
+  run_id: number | null;
+  decided_at: string | null;
+  /** False when the decision was evaluated for the report and not stored. */
+  stored: boolean;
+}
+
+export interface TenantReportData {
+  tenant: {
+    id: string;
+    source: 'builtin' | 'generated' | 'imported';
+    frequency: 'daily' | 'weekly';
+    rows: number;
+    start: string;
+    end: string;
+    channels: string[];
+    weather: string[];
+    target: string;
+    tier: string;
+    category: string;
+    city: string;
+    driver: string;
+  };
+  phase: PhaseId;
+  /** The stored run the figures belong to (null: trained for the report only). */
+  run: { id: number; finished_at: string | null } | null;
+  result: TenantResult;
+  fit: FoldFit[];
+  explanation: Explanation;
+  decomposition: DecompositionOverTime;
+  intervals: ExplanationIntervals | null;
+  /** True adstock decay per channel (synthetic tenants). */
+  truth_decay: Record<string, number> | null;
+  gate: GateView | null;
+  plan: PlanView | null;
+  /** When the figures were produced (given by the caller: the report itself reads no clock). */
+  generated_at: string;
+  /** Program version, shown in the footer. */
+  version: string;
+}
+
+export interface RunReportData {
+  run: {
+    id: number;
+    phase: PhaseId;
+    status: string;
+    created_at: string;
+    finished_at: string | null;
+    seconds: number | null;
+    config: Record<string, unknown>;
+  };
+  /** Per-tenant results in the run's tenant order. */
+  results: TenantResult[];
+  pass_threshold: number;
+  gate: GateView | null;
+  /** The previous phase's latest finished run compared with this one (b = this run). */
+  comparison: PhaseComparison | null;
+  generated_at: string;
+  version: string;
+}
