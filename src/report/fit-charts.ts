@@ -181,6 +181,7 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
       },
     },
     {
+      data: { values: [{}] },
       mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
       encoding: { y: { datum: threshold } },
     },

@@ -44,12 +44,8 @@ export function r2Chart(d: RunReportData): ChartDef {
     drawn: tenants.has(r.tenant),
   }));
   const hasOracle = rows.some((r) => r.oracle_r2 !== null);
-  const y = {
-    field: 'tenant',
-    type: 'nominal',
-    sort: { field: 'mean_r2', order: 'descending' },
-    title: null,
-  };
+  const order = [...d.results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
+  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'bar', height: { band: 0.7 } },
@@ -75,6 +71,7 @@ export function r2Chart(d: RunReportData): ChartDef {
       },
     },
     {
+      data: { values: [{}] },
       mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
       encoding: { x: { datum: d.pass_threshold } },
     },
@@ -149,7 +146,7 @@ export function foldHeatmap(d: RunReportData): ChartDef {
   return {
     id: 'fold-heatmap',
     title,
-    reading: `${hard.f} is the hardest (mean R² ${r2(hard.mean)} over tenants), ${easy.f} the easiest (${r2(easy.mean)}).`,
+    reading: `${cap(hard.f)} is the hardest (mean R² ${r2(hard.mean)} over tenants), ${easy.f} the easiest (${r2(easy.mean)}).`,
     rows,
     spec: topLevel(title, rows, {
       width: { step: 70 },
@@ -244,6 +241,7 @@ export function comparisonChart(d: RunReportData): ChartDef | null {
           },
         },
         {
+          data: { values: [{}] },
           mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
           encoding: { x: { datum: d.pass_threshold } },
         },

@@ -1,0 +1,244 @@
+/**
+ * The pure report layer: charts, readings, embedded data, determinism and self-containment,
+ * on engine data (built-in daily tenant, imported weekly tenant) and on hand-made data.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveTenant } from '../src/app/compute.js';
+import { r2 as r2Metric } from '../src/core/metrics.js';
+import { decideGates } from '../src/gates/index.js';
+import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
+import { escapeHtml } from '../src/report/format.js';
+import { renumberSvgIds } from '../src/report/render.js';
+import { helveticaWidth } from '../src/report/text-metrics.js';
+import type { BuiltReport, TenantReportData } from '../src/report/index.js';
+import { engineReportData, handMadeReportData, weeklyCsvOf } from './report-helpers.js';
+
+/** The embedded spec of every chart, parsed back from the page. */
+function embeddedSpecs(html: string): Map<string, { datasets: { table: unknown[] } }> {
+  const out = new Map<string, { datasets: { table: unknown[] } }>();
+  const re = /<script type="application\/json" id="spec-([\w-]+)">([\s\S]*?)<\/script>/g;
+  for (let m = re.exec(html); m !== null; m = re.exec(html)) out.set(m[1], JSON.parse(m[2]));
+  return out;
+}
+
+/** Checks every page must pass: one SVG per chart, axes titled, data embedded, nothing external. */
+function checkPage(report: BuiltReport, maxBytes: number): void {
+  const { html } = report;
+  expect(report.warnings).toEqual([]);
+  expect(Buffer.byteLength(html)).toBeLessThan(maxBytes);
+  // Self-contained: no script, style, image or link fetched from anywhere.
+  expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
+  expect(html).not.toMatch(/url\(\s*["']?https?:/i);
+  expect(html).not.toMatch(/@import/);
+  expect(html).toContain("default-src 'none'");
+  const specs = embeddedSpecs(html);
+  expect([...specs.keys()]).toEqual(report.charts.map((c) => c.id));
+  for (const c of report.charts) {
+    expect(c.title.length).toBeGreaterThan(10);
+    expect(c.reading.length).toBeGreaterThan(20);
+    expect(c.reading).not.toMatch(/NaN|undefined|Infinity/);
+    const figure = html.slice(html.indexOf(`id="chart-${c.id}"`));
+    const svg = figure.slice(figure.indexOf('<svg'), figure.indexOf('</svg>'));
+    expect(svg.length, c.id).toBeGreaterThan(500);
+    // Axis titles are drawn (every chart here has at least one titled axis).
+    expect(svg, c.id).toContain('role-axis-title');
+    expect(specs.get(c.id)!.datasets.table.length).toBe(c.rows);
+  }
+}
+
+describe('tenant report from the engine', () => {
+  it('built-in daily tenant, phase 1: every chart, truth beside estimates, readings from the data', async () => {
+    const d = engineReportData({ kind: 'builtin', tenant: 'extreme_cooling' }, 1);
+    const report = await buildTenantReport(d);
+    checkPage(report, 2 * 1024 * 1024);
+    const ids = report.charts.map((c) => c.id);
+    expect(ids).toEqual([
+      'fit',
+      'fold-r2',
+      'contributions',
+      'totals',
+      'contributions-truth',
+      'response',
+      'roas',
+      'roas-weather',
+      'truth',
+    ]);
+    // Phase 1 has no carry-over: no adstock chart, a sentence instead.
+    expect(report.html).toContain('has no carry-over');
+    const reading = (id: string) => report.charts.find((c) => c.id === id)!.reading;
+    expect(reading('fit')).toContain(`Mean ${d.result.mean_r2.toFixed(3)}`);
+    expect(reading('fit')).toContain(`oracle's ${d.result.oracle_r2!.toFixed(3)}`);
+    const meta = d.explanation.channels.find((c) => c.channel === 'meta')!;
+    expect(reading('roas')).toContain(
+      `meta ${meta.roas.toFixed(2)} (true ${meta.truth!.roas.toFixed(2)})`,
+    );
+  });
+
+  it('the fit chart holds the predictions that were scored: fold R² recomputed from them', () => {
+    const d = engineReportData({ kind: 'builtin', tenant: 'high_umbrella_rain' }, 1);
+    expect(d.fit.map((f) => f.fold)).toEqual(d.result.folds.map((f) => f.fold));
+    d.fit.forEach((f, i) => {
+      expect(f.dates[0]).toBe(d.result.folds[i].test_start);
+      const r2 = r2Metric(Float64Array.from(f.actual), Float64Array.from(f.predicted));
+      expect(Math.abs(r2 - d.result.folds[i].r2)).toBeLessThan(1e-12);
+      const oracle = r2Metric(Float64Array.from(f.actual), Float64Array.from(f.expected!));
+      expect(Math.abs(oracle - d.result.folds[i].oracle_r2!)).toBeLessThan(1e-12);
+    });
+  });
+
+  it('the decomposition adds up to the prediction, and channel totals match explain', () => {
+    const d = engineReportData({ kind: 'builtin', tenant: 'extreme_cooling' }, 1);
+    const dec = d.decomposition;
+    for (let t = 0; t < dec.dates.length; t += 37) {
+      const parts =
+        dec.baseline[t] +
+        (dec.weather ? dec.weather[t] : 0) +
+        dec.channels.reduce((s, c) => s + c.contribution[t], 0);
+      expect(Math.abs(parts - dec.predicted[t])).toBeLessThan(1e-6 * Math.abs(dec.predicted[t]));
+    }
+    for (const c of dec.channels) {
+      const total = c.contribution.reduce((a, b) => a + b, 0);
+      const explained = d.explanation.channels.find((e) => e.channel === c.channel)!.contribution;
+      expect(Math.abs(total - explained)).toBeLessThan(1e-6 * Math.abs(explained));
+      // The truth per row is the generator's: its sum is the true total contribution.
+      const truthTotal = c.truth!.reduce((a, b) => a + b, 0);
+      const trueTotal = d.explanation.channels.find((e) => e.channel === c.channel)!.truth!
+        .contribution;
+      expect(Math.abs(truthTotal - trueTotal)).toBeLessThan(1e-6 * trueTotal);
+    }
+  });
+
+  it('imported weekly tenant, phase 3: no truth charts, adstock in weeks, units per week', async () => {
+    const csv = weeklyCsvOf('high_summer_clothing');
+    const d = engineReportData({ kind: 'csv', tenant: 'weekly_shop', csv }, 3);
+    expect(d.tenant.frequency).toBe('weekly');
+    const report = await buildTenantReport(d);
+    checkPage(report, 2 * 1024 * 1024);
+    const ids = report.charts.map((c) => c.id);
+    expect(ids).toContain('adstock');
+    expect(ids).not.toContain('truth');
+    expect(ids).not.toContain('contributions-truth');
+    expect(report.html).toContain('spend per week');
+    expect(report.charts.find((c) => c.id === 'adstock')!.reading).toMatch(
+      /half-life [\d.]+ weeks/,
+    );
+    expect(report.html).toContain('imported data');
+  });
+
+  it('is byte-identical when built twice', async () => {
+    const d = engineReportData({ kind: 'builtin', tenant: 'medium_beauty' }, 0);
+    const a = await buildTenantReport(d);
+    const b = await buildTenantReport(d);
+    expect(a.html).toBe(b.html);
+  });
+});
+
+describe('tenant report from hand-made data', () => {
+  const d: TenantReportData = handMadeReportData();
+
+  it('reads the weather chart as the issue asks', async () => {
+    const charts = tenantCharts(d);
+    const weather = charts.find((c) => c.id === 'roas-weather')!;
+    expect(weather.reading).toBe('Hot days return 2.60x on social vs 1.30x on cold days.');
+  });
+
+  it('draws intervals when they exist and the plan with its outlook', async () => {
+    const report = await buildTenantReport(d);
+    checkPage(report, 512 * 1024);
+    const svgOf = (id: string) => {
+      const f = report.html.slice(report.html.indexOf(`id="chart-${id}"`));
+      return f.slice(f.indexOf('<svg'), f.indexOf('</svg>'));
+    };
+    expect(svgOf('response')).toContain('mark-area');
+    // One interval rule per bar: 2 channels x 2 measures.
+    const roasRules = svgOf('roas').match(/<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
+    expect(roasRules.join('').match(/<line/g)?.length).toBe(4);
+    expect(report.charts.find((c) => c.id === 'plan')!.reading).toBe(
+      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200.',
+    );
+    expect(svgOf('plan')).toContain('weather outlook');
+    const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
+    expect(roasReading).toContain('social 2.00 [1.50, 2.50]');
+  });
+
+  it('every chart CSV has a header and one line per row', () => {
+    for (const c of tenantCharts(d)) {
+      const lines = toCsv(c.rows).trimEnd().split('\n');
+      expect(lines.length).toBe(c.rows.length + 1);
+    }
+  });
+});
+
+describe('run report', () => {
+  it('tenants beside their oracle, fold heatmap, gate with reasons, comparison', async () => {
+    const { engineRunResults } = await import('./report-run-helpers.js');
+    const { r0, r1 } = engineRunResults(['extreme_cooling', 'none_books', 'medium_beauty']);
+    const decision = decideGates({
+      phase: 1,
+      results: r1,
+      previous: { phase: 0, results: r0 },
+      baseline: r0,
+    });
+    const { compareRuns } = await import('../src/app/compare.js');
+    const report = await buildRunReport({
+      run: {
+        id: 2,
+        phase: 1,
+        status: 'done',
+        created_at: 'c',
+        finished_at: 'f',
+        seconds: 1,
+        config: {},
+      },
+      results: r1,
+      pass_threshold: 0.5,
+      gate: { decision, run_id: 2, decided_at: 'd', stored: true },
+      comparison: compareRuns(
+        { run_id: 1, phase: 0, results: r0 },
+        { run_id: 2, phase: 1, results: r1 },
+      ),
+      generated_at: 'g',
+      version: 'test',
+    });
+    checkPage(report, 5 * 1024 * 1024);
+    expect(report.charts.map((c) => c.id)).toEqual(['r2-tenants', 'fold-heatmap', 'compare']);
+    const pass = r1.filter((r) => r.passes).length;
+    expect(report.charts[0].reading).toMatch(new RegExp(`^${pass} of 3 tenants pass`));
+    expect(report.html).toContain(decision.decision);
+    for (const reason of decision.reasons.slice(0, 3)) {
+      expect(report.html).toContain(
+        escapeHtml(reason),
+      );
+    }
+    // 3 tenants x 5 folds cells.
+    const heat = report.html.slice(report.html.indexOf('id="chart-fold-heatmap"'));
+    const cells = heat
+      .slice(0, heat.indexOf('</svg>'))
+      .match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/);
+    expect(cells![1].match(/<path/g)!.length).toBe(15);
+  });
+});
+
+describe('render helpers', () => {
+  it('renumbers vega clip and gradient ids under the chart prefix, consistently', () => {
+    const svg =
+      '<clipPath id="clip7"><rect/></clipPath><g clip-path="url(#clip7)"></g>' +
+      '<linearGradient id="gradient_3"></linearGradient><rect fill="url(#gradient_3)"/>';
+    expect(renumberSvgIds(svg, 'fit')).toBe(
+      '<clipPath id="fit-d0"><rect/></clipPath><g clip-path="url(#fit-d0)"></g>' +
+        '<linearGradient id="fit-d1"></linearGradient><rect fill="url(#fit-d1)"/>',
+    );
+  });
+
+  it('measures text with Helvetica advance widths', () => {
+    // H 722 + e 556 + l 222 + l 222 + o 556 = 2278 units -> 22.78 px at 10 px.
+    expect(helveticaWidth('Hello', 10)).toBeCloseTo(22.78, 10);
+    expect(helveticaWidth('Hello', 10, true)).toBeCloseTo(22.78 * 1.06, 10);
+  });
+
+  it('the weekly CSV helper aggregates whole weeks', () => {
+    const { series } = resolveTenant({ kind: 'builtin', tenant: 'high_summer_clothing' });
+    const csv = weeklyCsvOf('high_summer_clothing');
+    expect(csv.trimEnd().split('\n').length).toBe(Math.floor(series.dates.length / 7) + 1);
+  });
+});
