@@ -68,7 +68,8 @@ export async function checkInBrowser(file: string, screenshot: string): Promise<
     );
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const charts = await page.evaluate(() =>
+    // Evaluated in the page (strings: the project's TypeScript has no DOM types).
+    const charts = (await page.evaluate(`
       Array.from(document.querySelectorAll('figure.chart')).map((f) => {
         const svg = f.querySelector('svg');
         const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
@@ -76,17 +77,17 @@ export async function checkInBrowser(file: string, screenshot: string): Promise<
           'g.role-mark > path, g.role-mark > rect, g.role-mark > line, g.role-mark > text',
         ).length;
         return {
-          id: f.getAttribute('data-chart-id') ?? '',
+          id: f.getAttribute('data-chart-id') || '',
           rows: Number(f.getAttribute('data-rows')),
           marks,
           width: box.width,
           height: box.height,
         };
-      }),
-    );
-    const sections = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('main > section > h2')).map((h) => h.textContent ?? ''),
-    );
+      })
+    `)) as ChartInPage[];
+    const sections = (await page.evaluate(
+      `Array.from(document.querySelectorAll('main > section > h2')).map((h) => h.textContent || '')`,
+    )) as string[];
     await page.screenshot({ path: screenshot });
     let csv: string | null = null;
     const button = page.locator('button[data-format="csv"]').first();
