@@ -151,7 +151,8 @@ describe('tenant report from hand-made data', () => {
     };
     expect(svgOf('response')).toContain('mark-area');
     // One interval rule per bar: 2 channels x 2 measures.
-    const roasRules = svgOf('roas').match(/<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
+    const roasRules =
+      svgOf('roas').match(/<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
     expect(roasRules.join('').match(/<line/g)?.length).toBe(4);
     expect(report.charts.find((c) => c.id === 'plan')!.reading).toBe(
       'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200.',
@@ -206,9 +207,7 @@ describe('run report', () => {
     expect(report.charts[0].reading).toMatch(new RegExp(`^${pass} of 3 tenants pass`));
     expect(report.html).toContain(decision.decision);
     for (const reason of decision.reasons.slice(0, 3)) {
-      expect(report.html).toContain(
-        escapeHtml(reason),
-      );
+      expect(report.html).toContain(escapeHtml(reason));
     }
     // 3 tenants x 5 folds cells.
     const heat = report.html.slice(report.html.indexOf('id="chart-fold-heatmap"'));

@@ -68,6 +68,7 @@ export function engineReportData(source: TenantSource, phase: PhaseId): TenantRe
     explanation: out.explanation,
     decomposition: out.decomposition,
     intervals: null,
+    caveats: [],
     truth_decay: out.truthDecay,
     gate: null,
     plan: null,
@@ -231,6 +232,7 @@ export function handMadeReportData(): TenantReportData {
         search: { level: 0.8, lo: [0, 120, 200, 240], hi: [0, 180, 300, 360] },
       },
     },
+    caveats: ['the interval of search ROAS in cold weather spans zero (hand-made caveat)'],
     truth_decay: null,
     gate: null,
     plan: {

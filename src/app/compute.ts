@@ -45,6 +45,8 @@ export type ComputeTask =
       config: PhaseConfig;
       source: TenantSource;
       model?: FinalModelJSON;
+      /** CV result and predictions kept from an earlier report of the same data: no retraining. */
+      cached?: { result: TenantResult; fit: FoldPredictions[] };
     };
 
 /** Out-of-sample predictions of one outer fold, for the report. */
@@ -128,21 +130,7 @@ function reportData(
   series: TenantSeries,
   synthetic: SyntheticTenant | null,
 ): Extract<ComputeResult, { kind: 'report' }> {
-  let evaluations: readonly FoldEvaluation[] = [];
-  const result = trainPhase(series, task.phase, task.config, synthetic, {
-    onEvaluations: (e) => (evaluations = e),
-  });
-  const expected = synthetic ? synthetic.truth.expected : null;
-  const fit = evaluations.map((e) => {
-    const { testStart, testEnd } = e.fold;
-    return {
-      fold: e.fold.index,
-      dates: series.dates.slice(testStart, testEnd),
-      actual: Array.from(series.target.subarray(testStart, testEnd)),
-      predicted: Array.from(e.predicted),
-      expected: expected ? Array.from(expected.subarray(testStart, testEnd)) : null,
-    };
-  });
+  const { result, fit } = task.cached ?? crossValidated(task, series, synthetic);
   const model: FinalModel = task.model
     ? finalFromJSON(task.model)
     : fitFinalModel(series, task.phase, {
@@ -165,4 +153,28 @@ function reportData(
     model: task.model ?? finalToJSON(model),
     truthDecay,
   };
+}
+
+/** The phase's CV result with each outer fold's test predictions (and the truth, when known). */
+function crossValidated(
+  task: Extract<ComputeTask, { kind: 'report' }>,
+  series: TenantSeries,
+  synthetic: SyntheticTenant | null,
+): { result: TenantResult; fit: FoldPredictions[] } {
+  let evaluations: readonly FoldEvaluation[] = [];
+  const result = trainPhase(series, task.phase, task.config, synthetic, {
+    onEvaluations: (e) => (evaluations = e),
+  });
+  const expected = synthetic ? synthetic.truth.expected : null;
+  const fit = evaluations.map((e) => {
+    const { testStart, testEnd } = e.fold;
+    return {
+      fold: e.fold.index,
+      dates: series.dates.slice(testStart, testEnd),
+      actual: Array.from(series.target.subarray(testStart, testEnd)),
+      predicted: Array.from(e.predicted),
+      expected: expected ? Array.from(expected.subarray(testStart, testEnd)) : null,
+    };
+  });
+  return { result, fit };
 }

@@ -65,6 +65,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge.good{background:var(--good)}.badge.bad{background:var(--bad)}
 footer{padding:16px 32px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
 code{font-size:13px}
+.caveats{background:#fff8e1;border-left:4px solid #f9a825;padding:8px 12px 8px 28px;margin:0}
 `;
 
 /** Turns the embedded rows of a chart into CSV, and the spec into a JSON file, on click. */

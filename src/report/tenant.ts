@@ -138,6 +138,14 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
   const t = d.tenant;
   const period = t.frequency === 'weekly' ? 'weeks' : 'days';
   const page: PageBlock[] = [];
+  if (d.caveats.length) {
+    page.push({
+      kind: 'html',
+      id: 'caveats',
+      title: 'Read first',
+      html: `<ul class="caveats">${d.caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`,
+    });
+  }
   const add = (id: string) => {
     const b = blocks.get(id);
     if (b) page.push(b);

@@ -96,6 +96,8 @@ export interface TenantReportData {
   explanation: Explanation;
   decomposition: DecompositionOverTime;
   intervals: ExplanationIntervals | null;
+  /** What to read before trusting the figures (model below the bar, intervals spanning zero). */
+  caveats: string[];
   /** True adstock decay per channel (synthetic tenants). */
   truth_decay: Record<string, number> | null;
   gate: GateView | null;
