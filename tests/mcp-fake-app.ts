@@ -13,6 +13,8 @@ import {
   type ImportRequest,
   type ImportResult,
   type PhaseConfig,
+  type ReportRequest,
+  type ReportResult,
   type RunDetail,
   type RunHandleOptions,
   type RunInfo,
@@ -516,6 +518,34 @@ export class FakeApp implements App {
       csv: 'date,revenue,meta_spend,google_spend\n',
       truth: opts?.truth && info.source !== 'imported' ? '{}' : null,
     };
+  }
+
+  async writeReport(req: ReportRequest): Promise<ReportResult> {
+    if (req.tenant !== undefined) this.tenantInfo(req.tenant);
+    const kind = req.tenant !== undefined ? 'tenant' : 'run';
+    const subject = req.tenant ?? String(req.runId ?? 1);
+    return {
+      kind,
+      subject,
+      phase: req.phase ?? 3,
+      run_id: null,
+      file: `/fake/state/reports/${kind}-${subject}.html`,
+      uri: `report://${kind}/${subject}`,
+      bytes: 100,
+      seconds: 0.1,
+      render_seconds: 0.05,
+      charts: [{ id: 'fit', title: 'fake fit', reading: 'fake reading' }],
+      summary: ['fake report'],
+      warnings: [],
+    };
+  }
+
+  async readReport(
+    kind: 'tenant' | 'run',
+    id: string,
+  ): Promise<{ html: string; written: boolean }> {
+    if (kind === 'tenant') this.tenantInfo(id);
+    return { html: `<!doctype html><title>${kind} ${id}</title>`, written: false };
   }
 
   generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {

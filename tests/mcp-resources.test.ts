@@ -29,6 +29,8 @@ describe('resources', () => {
     const { resourceTemplates } = await c.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
       'gates://latest/{phase}',
+      'report://run/{id}',
+      'report://tenant/{id}',
       'run://{id}',
       'tenant://{id}',
     ]);

@@ -119,7 +119,7 @@ describe.skipIf(SKIP)('reports in headless Chromium', () => {
         { run_id: 1, phase: 0, results: r0 },
         { run_id: 2, phase: 1, results: r1 },
       ),
-      generated_at: 'g',
+      figures_of: 'run 2',
       version: 'test',
     });
     const page = await checkReport('run-2', report);

@@ -198,7 +198,7 @@ describe('run report', () => {
         { run_id: 1, phase: 0, results: r0 },
         { run_id: 2, phase: 1, results: r1 },
       ),
-      generated_at: 'g',
+      figures_of: 'run 2',
       version: 'test',
     });
     checkPage(report, 5 * 1024 * 1024);

@@ -72,7 +72,7 @@ export function engineReportData(source: TenantSource, phase: PhaseId): TenantRe
     truth_decay: out.truthDecay,
     gate: null,
     plan: null,
-    generated_at: '2026-01-01T00:00:00.000Z',
+    figures_of: null,
     version: 'test',
   };
 }
@@ -249,7 +249,7 @@ export function handMadeReportData(): TenantReportData {
       expected_revenue: 1200,
       notes: ['hand-made plan'],
     },
-    generated_at: '2024-08-01T00:00:00Z',
+    figures_of: 'run 4',
     version: 'test',
   };
 }

@@ -19,6 +19,7 @@ import { AppError } from './errors.js';
 import { generateShapeSuite, generateTenants } from './generate.js';
 import { importDirsFromEnv, importTenantData } from './import.js';
 import { explainTenant } from './explain.js';
+import { readReport, writeReport } from './report.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
 import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
@@ -78,6 +79,8 @@ export function createApp(options: CreateAppOptions = {}): App {
     checkGates: (req) => checkGates(ctx, req),
     latestGate: (phase) => latestGate(ctx, phase),
     explainTenant: (req, opts) => explainTenant(ctx, req, opts),
+    writeReport: (req, opts) => writeReport(ctx, req, opts),
+    readReport: (kind, id) => readReport(ctx, kind, id),
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;

@@ -66,23 +66,7 @@ export function checkGates(
       'invalid_argument',
     );
   }
-  const results = orderedResults(store, run.id, run.tenants);
-  const prevRun = phase > 0 ? store.latestDoneRun((phase - 1) as PhaseId) : null;
-  const baseRun = phase > 0 ? store.latestDoneRun(0) : null;
-  let decision: GateDecision;
-  try {
-    decision = decideGates({
-      phase,
-      results,
-      previous: prevRun
-        ? { phase: prevRun.phase, results: orderedResults(store, prevRun.id, prevRun.tenants) }
-        : null,
-      baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
-      passThreshold: req.passThreshold,
-    });
-  } catch (e) {
-    throw new AppError((e as Error).message, 'invalid_argument');
-  }
+  const { decision, prevRun, baseRun } = evaluateGate(ctx, run, req.passThreshold);
   const saved = store.saveGateDecision({
     runId: run.id,
     inputs: { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null },
@@ -104,4 +88,37 @@ export function latestGate(
 ): { decision: GateDecision; run_id: number | null; decided_at: string } | null {
   const rec = ctx.store.latestGateDecision(parsePhase(phase));
   return rec ? { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at } : null;
+}
+
+/** The gate decision of a finished run, with the runs it was judged against; stores nothing. */
+function evaluateGate(
+  ctx: AppContext,
+  run: RunRecord,
+  passThreshold?: number,
+): { decision: GateDecision; prevRun: RunRecord | null; baseRun: RunRecord | null } {
+  const { store } = ctx;
+  const phase = run.phase;
+  const results = orderedResults(store, run.id, run.tenants);
+  const prevRun = phase > 0 ? store.latestDoneRun((phase - 1) as PhaseId) : null;
+  const baseRun = phase > 0 ? store.latestDoneRun(0) : null;
+  let decision: GateDecision;
+  try {
+    decision = decideGates({
+      phase,
+      results,
+      previous: prevRun
+        ? { phase: prevRun.phase, results: orderedResults(store, prevRun.id, prevRun.tenants) }
+        : null,
+      baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
+      passThreshold,
+    });
+  } catch (e) {
+    throw new AppError((e as Error).message, 'invalid_argument');
+  }
+  return { decision, prevRun, baseRun };
+}
+
+/** What check_gates would decide for a finished run, without storing it (reports use it). */
+export function decideForRun(ctx: AppContext, run: RunRecord): GateDecision {
+  return evaluateGate(ctx, run).decision;
 }

@@ -111,6 +111,38 @@ export interface ImportResult {
   warnings: string[];
 }
 
+/** What to report: a tenant (optional phase), a run by id, or a phase's latest run. */
+export interface ReportRequest {
+  tenant?: string;
+  runId?: number;
+  phase?: PhaseId;
+  /** Where to write the HTML (default: <state>/reports/tenant-<id>-phase<N>.html or run-<id>.html). */
+  out?: string;
+}
+
+export interface ReportResult {
+  kind: 'tenant' | 'run';
+  /** The tenant id or the run id. */
+  subject: string;
+  phase: PhaseId;
+  /** The stored run the figures belong to (null: a tenant trained for the report only). */
+  run_id: number | null;
+  /** Absolute path of the written HTML file. */
+  file: string;
+  /** The MCP resource that serves it: report://tenant/{id} or report://run/{id}. */
+  uri: string;
+  bytes: number;
+  /** Gathering the figures (training when nothing is kept) plus rendering. */
+  seconds: number;
+  /** Building the page alone: charts, SVG, HTML. */
+  render_seconds: number;
+  charts: { id: string; title: string; reading: string }[];
+  /** The headline and one reading per chart. */
+  summary: string[];
+  /** vega warnings while rendering (empty for a clean report). */
+  warnings: string[];
+}
+
 export { AppError } from './errors.js';
 
 // ---- the vocabulary of both faces --------------------------------------------------------
@@ -172,6 +204,10 @@ export interface App {
   importTenantData(req: ImportRequest): ImportResult;
   /** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */
   exportTenant(tenant: string, opts?: { truth?: boolean }): { csv: string; truth: string | null };
+  /** Writes a tenant or run report (self-contained HTML) and says where and what it shows. */
+  writeReport(req: ReportRequest, opts?: RunHandleOptions): Promise<ReportResult>;
+  /** The HTML behind report://tenant/{id} or report://run/{id} (written first when missing). */
+  readReport(kind: 'tenant' | 'run', id: string): Promise<{ html: string; written: boolean }>;
   /**
    * Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data;
    * with `shape` options, shape tenants (weekly, years, channels, ...; src/core/data/shapes.ts).

@@ -49,6 +49,14 @@ Modeling
   compare --a A --b B [--json]              A, B: a phase (0-3) or run:ID
   explain --tenant ID [--phase N] [--json]  contributions, ROAS, weather-conditional ROAS, curves
 
+Reports (one self-contained HTML file; default under <state>/reports/)
+  report --tenant ID [--phase N] [--out FILE] [--json]
+                                            a tenant's model in pictures (fit, contributions,
+                                            response curves, ROAS by weather, carry-over, gate)
+  report (--run ID | --phase N) [--out FILE] [--json]
+                                            a run: R² per tenant beside the oracle, fold heatmap,
+                                            gate decision, comparison with the previous phase
+
 Other
   serve                                     MCP server over stdio (same as npm start)
   demo                                      phases 0-3 and their gates on the 20 built-in tenants
@@ -470,6 +478,43 @@ async function runCommand(app: App, command: string, flags: Flags): Promise<void
             ]),
           ),
           ...e.notes.map((n) => `note: ${n}`),
+        ].join('\n'),
+      );
+      return;
+    }
+    case 'report': {
+      const tenant = typeof flags.tenant === 'string' ? flags.tenant : undefined;
+      if (flags.tenant !== undefined && !tenant) {
+        throw new AppError('--tenant needs a tenant id', 'invalid_argument');
+      }
+      const runId = int(flags, 'run', 1, Number.MAX_SAFE_INTEGER);
+      if (tenant !== undefined && runId !== undefined) {
+        throw new AppError(
+          'give --tenant (a tenant report) or --run (a run report), not both',
+          'invalid_argument',
+        );
+      }
+      const phase = optionalPhase(flags);
+      if (tenant === undefined && runId === undefined && phase === undefined) {
+        throw new AppError(
+          'report needs --tenant ID [--phase N], --run ID, or --phase N (its latest run)',
+          'invalid_argument',
+        );
+      }
+      if (runId !== undefined && phase !== undefined) {
+        throw new AppError('--run names one run: leave out --phase', 'invalid_argument');
+      }
+      if (flags.out !== undefined && (typeof flags.out !== 'string' || flags.out === '')) {
+        throw new AppError('--out needs a file path, e.g. --out report.html', 'invalid_argument');
+      }
+      const out = typeof flags.out === 'string' ? path.resolve(flags.out) : undefined;
+      const r = await app.writeReport({ tenant, runId, phase, out });
+      print(flags, r, () =>
+        [
+          `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +
+            `${r.seconds.toFixed(1)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
+          ...r.summary.map((s) => `  ${s}`),
+          ...r.warnings.map((w) => `warning: ${w}`),
         ].join('\n'),
       );
       return;

@@ -1,6 +1,8 @@
 /**
  * Resources: `tenant://{id}` (data summary and ground truth), `run://{id}` (a stored run) and
- * `gates://latest/{phase}` (the latest gate decision recorded for a phase; reading evaluates nothing).
+ * `gates://latest/{phase}` (the latest gate decision recorded for a phase; reading evaluates nothing),
+ * and the visual reports `report://tenant/{id}` and `report://run/{id}` (text/html; written on
+ * first read when get_report has not written them yet).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
@@ -157,6 +159,81 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           );
         }
         return latest;
+      }),
+  );
+
+  const html = async (uri: URL, body: () => Promise<string>): Promise<ReadResourceResult> => {
+    try {
+      return { contents: [{ uri: uri.href, mimeType: 'text/html', text: await body() }] };
+    } catch (err) {
+      throw readError(uri, err, deps);
+    }
+  };
+
+  server.registerResource(
+    'tenant-report',
+    new ResourceTemplate('report://tenant/{id}', {
+      list: () => ({
+        resources: app.listTenants().map((t) => ({
+          uri: `report://tenant/${t.tenant}`,
+          name: `${t.tenant} report`,
+          title: `Visual report of ${t.tenant}`,
+          mimeType: 'text/html',
+        })),
+      }),
+      complete: {
+        id: (value) =>
+          app
+            .listTenants()
+            .map((t) => t.tenant)
+            .filter((id) => id.startsWith(value))
+            .slice(0, 100),
+      },
+    }),
+    {
+      title: 'Tenant report (HTML)',
+      description:
+        "A tenant's model in charts, one self-contained HTML page: the latest report written by get_report, or one written now for the default phase (seconds for phase 3).",
+      mimeType: 'text/html',
+    },
+    (uri, vars) =>
+      html(
+        uri,
+        async () => (await app.readReport('tenant', decodeURIComponent(single(vars.id)))).html,
+      ),
+  );
+
+  server.registerResource(
+    'run-report',
+    new ResourceTemplate('report://run/{id}', {
+      list: () => ({
+        resources: app
+          .listRuns({ limit: 20 })
+          .runs.filter((r) => r.status === 'done')
+          .map((r) => ({
+            uri: `report://run/${r.id}`,
+            name: `run ${r.id} report`,
+            title: `Visual report of run ${r.id} (phase ${r.phase})`,
+            mimeType: 'text/html',
+          })),
+      }),
+    }),
+    {
+      title: 'Run report (HTML)',
+      description:
+        'Every tenant of a finished run in charts (R² beside the oracle, fold heatmap, gate decision, comparison with the previous phase), one self-contained HTML page.',
+      mimeType: 'text/html',
+    },
+    (uri, vars) =>
+      html(uri, async () => {
+        const raw = single(vars.id);
+        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `${uri.href}: run ids are positive integers (list_runs shows them)`,
+          );
+        }
+        return (await app.readReport('run', raw)).html;
       }),
   );
 }

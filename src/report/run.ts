@@ -353,7 +353,7 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
       cards,
       blocks: page,
       footer:
-        `weathervane-mmm ${escapeHtml(d.version)} · figures of ${escapeHtml(d.generated_at)} · ` +
+        `weathervane-mmm ${escapeHtml(d.version)} · figures of ${escapeHtml(d.figures_of)} · ` +
         'charts are Vega-Lite specs rendered to SVG on the server; their data and specs are embedded in this file.',
     },
     `run-${r.id}`,

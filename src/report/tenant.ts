@@ -204,7 +204,11 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
       cards: cards(d),
       blocks: page,
       footer:
-        `weathervane-mmm ${escapeHtml(d.version)} · figures of ${escapeHtml(d.generated_at)} · ` +
+        `weathervane-mmm ${escapeHtml(d.version)} · ` +
+        (d.figures_of
+          ? `figures of ${escapeHtml(d.figures_of)}`
+          : 'figures trained for this report') +
+        ' · ' +
         'charts are Vega-Lite specs rendered to SVG on the server; each chart&#39;s data and spec are embedded in this file ' +
         '(download buttons under each chart) and can be restyled by editing the spec&#39;s <code>config</code>.',
     },

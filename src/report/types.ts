@@ -102,8 +102,11 @@ export interface TenantReportData {
   truth_decay: Record<string, number> | null;
   gate: GateView | null;
   plan: PlanView | null;
-  /** When the figures were produced (given by the caller: the report itself reads no clock). */
-  generated_at: string;
+  /**
+   * Where the figures come from, e.g. "run 12 (finished 2026-12-01T05:00:00Z)"; null when trained
+   * for the report. No clock is read: the same figures give the same page, byte for byte.
+   */
+  figures_of: string | null;
   /** Program version, shown in the footer. */
   version: string;
 }
@@ -124,6 +127,6 @@ export interface RunReportData {
   gate: GateView | null;
   /** The previous phase's latest finished run compared with this one (b = this run). */
   comparison: PhaseComparison | null;
-  generated_at: string;
+  figures_of: string;
   version: string;
 }

@@ -5,6 +5,7 @@ import { registerCancelRun } from './cancel-run.js';
 import { registerCheckGates } from './check-gates.js';
 import { registerComparePhases } from './compare-phases.js';
 import { registerExplainTenant } from './explain-tenant.js';
+import { registerGetReport } from './get-report.js';
 import { registerGetRun } from './get-run.js';
 import { registerImportTenantData } from './import-tenant-data.js';
 import { registerListRuns } from './list-runs.js';
@@ -22,6 +23,7 @@ export const TOOL_NAMES = [
   'check_gates',
   'compare_phases',
   'explain_tenant',
+  'get_report',
   'train_tenant',
   'import_tenant_data',
 ] as const;
@@ -35,6 +37,7 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerCheckGates(server, deps);
   registerComparePhases(server, deps);
   registerExplainTenant(server, deps);
+  registerGetReport(server, deps);
   registerTrainTenant(server, deps);
   registerImportTenantData(server, deps);
 }

@@ -1,0 +1,474 @@
+/**
+ * Reports: a tenant's model in pictures (out-of-sample fit, contributions, response curves, ROAS
+ * by weather, carry-over, truth, gate, plan) and a run's tenants side by side, each one
+ * self-contained HTML file written under <state>/reports/ (or where the CLI says). This module
+ * gathers the figures (store, worker pool) and writes the file; src/report builds the page.
+ *
+ * What a tenant report costs: the phase's CV is trained again to get the out-of-sample
+ * predictions (runs store fold scores, not predictions), and the all-rows model is fitted. Both
+ * are kept beside the latest finished run of the phase that covers the tenant (like explain), so
+ * the next report of the same data only renders.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { GateDecision } from '../gates/index.js';
+import type { FinalModelJSON } from '../phases/final.js';
+import { PHASES, type Explanation, type PhaseId, type TenantResult } from '../phases/types.js';
+import {
+  buildRunReport,
+  buildTenantReport,
+  type BuiltReport,
+  type ExplanationIntervals,
+  type GateView,
+  type Interval,
+  type PlanView,
+  type TenantReportData,
+} from '../report/index.js';
+import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
+import { writeAtomic } from './analytics.js';
+import { compareRuns } from './compare.js';
+import type { FoldPredictions } from './compute.js';
+import { normalizeConfig, parsePhase } from './config.js';
+import { checkOpen, runTask, type AppContext } from './context.js';
+import { AppError } from './errors.js';
+import { decideForRun } from './judge.js';
+import { orderedResults } from './runs.js';
+import { datasetHash, describeTenant, tenantSource } from './tenants.js';
+import type { ReportRequest, ReportResult, RunHandleOptions } from './types.js';
+import { CODE_VERSION } from './version.js';
+
+/**
+ * Where a tenant report keeps its CV predictions beside a run: models row (fold 0, kind
+ * 'report-fit'). Fold -1 holds the all-rows model that explain and the planner look up by hash;
+ * CV runs store no per-fold models, and the kind keeps this row apart from any that would.
+ */
+const REPORT_FIT = { fold: 0, kind: 'report-fit' } as const;
+
+export function reportsDir(ctx: AppContext): string {
+  return path.join(ctx.stateDir, 'reports');
+}
+
+function tenantFile(ctx: AppContext, tenant: string, phase: PhaseId): string {
+  return path.join(reportsDir(ctx), `tenant-${tenant}-phase${phase}.html`);
+}
+
+function runFile(ctx: AppContext, runId: number): string {
+  return path.join(reportsDir(ctx), `run-${runId}.html`);
+}
+
+const bad = (msg: string) => new AppError(msg, 'invalid_argument');
+
+/** Writes the report a request names: a tenant's, or a run's (by id, or the latest of a phase). */
+export async function writeReport(
+  ctx: AppContext,
+  req: ReportRequest,
+  opts: RunHandleOptions = {},
+): Promise<ReportResult> {
+  checkOpen(ctx);
+  if (req.tenant !== undefined && req.runId !== undefined) {
+    throw bad('give a tenant or a run id, not both (a run report covers all its tenants)');
+  }
+  if (req.tenant === undefined && req.runId === undefined && req.phase === undefined) {
+    throw bad(
+      'say what to report: a tenant (with an optional phase), a run id, or a phase (its latest run)',
+    );
+  }
+  if (req.out !== undefined && (typeof req.out !== 'string' || req.out.trim() === '')) {
+    throw bad('out must be a file path');
+  }
+  return req.tenant !== undefined
+    ? tenantReport(ctx, { tenant: req.tenant, phase: req.phase, out: req.out }, opts)
+    : runReport(ctx, { runId: req.runId, phase: req.phase, out: req.out });
+}
+
+/**
+ * The HTML of `report://tenant/{id}` or `report://run/{id}`: the latest report written for it,
+ * written first when there is none (tenant: its default phase; run: that run).
+ */
+export async function readReport(
+  ctx: AppContext,
+  kind: 'tenant' | 'run',
+  id: string,
+): Promise<{ html: string; written: boolean }> {
+  if (kind === 'run') {
+    const runId = Number(id);
+    if (!/^\d+$/.test(id) || !Number.isSafeInteger(runId)) {
+      throw bad(`a run report is named by its run id, a positive integer (got '${id}')`);
+    }
+    const file = runFile(ctx, runId);
+    const html = readIfExists(file);
+    if (html !== null) return { html, written: false };
+    await runReport(ctx, { runId });
+    return { html: readFileSync(file, 'utf8'), written: true };
+  }
+  tenantSource(ctx, id); // unknown tenants fail here, before any file is looked at
+  const latest = latestTenantFile(ctx, id);
+  if (latest !== null) return { html: readFileSync(latest, 'utf8'), written: false };
+  const out = await tenantReport(ctx, { tenant: id });
+  return { html: readFileSync(out.file, 'utf8'), written: true };
+}
+
+function readIfExists(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The most recently written report of a tenant, any phase. */
+function latestTenantFile(ctx: AppContext, tenant: string): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(reportsDir(ctx));
+  } catch {
+    return null;
+  }
+  const mine = names
+    .filter((n) => n.startsWith(`tenant-${tenant}-phase`) && n.endsWith('.html'))
+    .map((n) => path.join(reportsDir(ctx), n))
+    .map((f) => ({ f, t: statSync(f).mtimeMs }))
+    .sort((a, b) => b.t - a.t || a.f.localeCompare(b.f));
+  return mine.length ? mine[0].f : null;
+}
+
+/** The latest finished run of the phase, with the default config, that covers the tenant. */
+function holderRun(ctx: AppContext, phase: PhaseId, tenant: string): RunRecord | null {
+  const run = ctx.store.latestDoneRun(phase);
+  const config = normalizeConfig({});
+  return run && run.tenants.includes(tenant) && canonicalJson(run.config) === canonicalJson(config)
+    ? run
+    : null;
+}
+
+/** The highest phase with a finished run covering the tenant; 3 when there is none. */
+function defaultPhase(ctx: AppContext, tenant: string): PhaseId {
+  for (const p of [...PHASES].reverse()) {
+    const run = ctx.store.latestDoneRun(p);
+    if (run && run.tenants.includes(tenant)) return p;
+  }
+  return 3;
+}
+
+/** The gate decision of a run: the stored one, else evaluated for the report without storing. */
+function gateFor(ctx: AppContext, run: RunRecord | null, phase: PhaseId): GateView | null {
+  const rec = ctx.store.latestGateDecision(phase);
+  if (rec && (run === null || rec.run_id === run.id)) {
+    return { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at, stored: true };
+  }
+  if (run === null) return null;
+  try {
+    const decision: GateDecision = decideForRun(ctx, run);
+    return { decision, run_id: run.id, decided_at: null, stored: false };
+  } catch (e) {
+    ctx.log(
+      'warning',
+      `report: could not evaluate the gate of run ${run.id}: ${(e as Error).message}`,
+    );
+    return null;
+  }
+}
+
+function interval(p: unknown, level: number): Interval | undefined {
+  if (!Array.isArray(p) || p.length !== 2) return undefined;
+  const [lo, hi] = p as number[];
+  return Number.isFinite(lo) && Number.isFinite(hi) ? { level, lo, hi } : undefined;
+}
+
+type WithIntervals = {
+  intervals?: {
+    roas?: { p80?: unknown };
+    marginal_roas?: { p80?: unknown };
+    contribution?: { p80?: unknown };
+  } | null;
+};
+
+/** 80% intervals of the explanation, when the engine computed them (null otherwise). */
+export function explanationIntervals(e: Explanation): ExplanationIntervals | null {
+  const out: ExplanationIntervals = {};
+  let any = false;
+  const put = (target: Record<string, Interval>, key: string, p: unknown) => {
+    const iv = interval(p, 0.8);
+    if (iv) {
+      target[key] = iv;
+      any = true;
+    }
+  };
+  out.roas = {};
+  out.marginal_roas = {};
+  out.contribution = {};
+  for (const c of e.channels as (Explanation['channels'][number] & WithIntervals)[]) {
+    put(out.roas, c.channel, c.intervals?.roas?.p80);
+    put(out.marginal_roas, c.channel, c.intervals?.marginal_roas?.p80);
+    put(out.contribution, c.channel, c.intervals?.contribution?.p80);
+  }
+  out.state_roas = {};
+  for (const s of e.weather_states) {
+    const row: Record<string, Interval> = {};
+    for (const c of s.channels as ((typeof s.channels)[number] & WithIntervals)[]) {
+      put(row, c.channel, c.intervals?.roas?.p80);
+    }
+    out.state_roas[s.state] = row;
+  }
+  out.response_curves = {};
+  for (const r of e.response_curves as (Explanation['response_curves'][number] & {
+    contribution_interval?: { p80?: { lo: number[]; hi: number[] } } | null;
+  })[]) {
+    const b = r.contribution_interval?.p80;
+    if (b && b.lo.length === r.spend_levels.length && b.hi.length === r.spend_levels.length) {
+      out.response_curves[r.channel] = { level: 0.8, lo: b.lo, hi: b.hi };
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+/** Caveats the engine asks to be read first (when it gives them). */
+function caveatsOf(e: Explanation): string[] {
+  const c = (e as Explanation & { caveats?: { message: string }[] }).caveats;
+  return Array.isArray(c) ? c.map((x) => x.message) : [];
+}
+
+type ReportPayload = { dataset_hash: string; result: TenantResult; fit: FoldPredictions[] };
+
+async function tenantReport(
+  ctx: AppContext,
+  req: { tenant: string; phase?: PhaseId; out?: string },
+  opts: RunHandleOptions = {},
+): Promise<ReportResult> {
+  const started = performance.now();
+  const source = tenantSource(ctx, req.tenant);
+  const phase = req.phase === undefined ? defaultPhase(ctx, req.tenant) : parsePhase(req.phase);
+  const progress = (done: number, message: string) =>
+    opts.onProgress?.({ runId: null, done, total: 2, tenant: req.tenant, message });
+  progress(0, `gathering the figures of ${req.tenant} (phase ${phase})`);
+  const config = normalizeConfig({});
+  const hash = datasetHash(source);
+  const holder = holderRun(ctx, phase, req.tenant);
+  const kept = holder ? ctx.store.getModels(holder.id, req.tenant) : [];
+  const storedModel = kept
+    .filter((m) => m.fold === -1 && m.kind === 'final')
+    .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
+    .find((p) => p.dataset_hash === hash);
+  const storedFit = kept
+    .filter((m) => m.fold === REPORT_FIT.fold && m.kind === REPORT_FIT.kind)
+    .map((m) => m.payload as ReportPayload)
+    .find((p) => p.dataset_hash === hash);
+  const out = await runTask(
+    ctx,
+    {
+      kind: 'report',
+      phase,
+      config,
+      source,
+      model: storedModel?.model,
+      cached: storedFit ? { result: storedFit.result, fit: storedFit.fit } : undefined,
+    },
+    opts.signal,
+  );
+  if (holder) {
+    try {
+      if (!storedModel) {
+        ctx.store.saveModel(holder.id, req.tenant, {
+          fold: -1,
+          kind: 'final',
+          payload: { dataset_hash: hash, model: out.model },
+        });
+      }
+      if (!storedFit) {
+        ctx.store.saveModel(holder.id, req.tenant, {
+          ...REPORT_FIT,
+          payload: { dataset_hash: hash, result: out.result, fit: out.fit } satisfies ReportPayload,
+        });
+      }
+    } catch (e) {
+      ctx.log('warning', `could not keep the report's figures: ${(e as Error).message}`);
+    }
+  }
+  const detail = describeTenant(ctx, req.tenant);
+  const info = detail.info;
+  const gathered = performance.now();
+  progress(1, `rendering the report of ${req.tenant}`);
+  const data: TenantReportData = {
+    tenant: {
+      id: req.tenant,
+      source: info.source,
+      frequency: info.frequency,
+      rows: detail.summary.rows,
+      start: detail.summary.start,
+      end: detail.summary.end,
+      channels: detail.summary.channels,
+      weather: detail.summary.weather,
+      target: detail.summary.target,
+      tier: info.tier,
+      category: info.category,
+      city: info.city,
+      driver: info.driver,
+    },
+    phase,
+    run: holder ? { id: holder.id, finished_at: holder.finished_at } : null,
+    result: out.result,
+    fit: out.fit,
+    explanation: out.explanation,
+    decomposition: out.decomposition,
+    intervals: explanationIntervals(out.explanation),
+    caveats: caveatsOf(out.explanation),
+    truth_decay: out.truthDecay,
+    gate: gateFor(ctx, ctx.store.latestDoneRun(phase), phase),
+    plan: latestPlanView(ctx, req.tenant),
+    figures_of: holder
+      ? `run ${holder.id}${holder.finished_at ? ` (finished ${holder.finished_at})` : ''}`
+      : null,
+    version: CODE_VERSION,
+  };
+  const built = await buildTenantReport(data);
+  const file = writeHtml(req.out ?? tenantFile(ctx, req.tenant, phase), built.html);
+  progress(2, `wrote the report of ${req.tenant}`);
+  const r = out.result;
+  const summary = [
+    `${req.tenant}, phase ${phase} (${out.explanation.model_kind}): out-of-sample R² ${r.mean_r2.toFixed(3)}` +
+      (r.oracle_r2 !== null ? ` vs oracle ${r.oracle_r2.toFixed(3)}` : '') +
+      ` (${r.passes ? 'passes' : 'fails'} the bar).`,
+    ...built.charts.map((c) => c.reading),
+  ];
+  return result(
+    ctx,
+    'tenant',
+    req.tenant,
+    phase,
+    holder?.id ?? null,
+    file,
+    built,
+    summary,
+    started,
+    gathered,
+  );
+}
+
+async function runReport(
+  ctx: AppContext,
+  req: { runId?: number; phase?: PhaseId; out?: string },
+): Promise<ReportResult> {
+  const started = performance.now();
+  let run: RunRecord | null;
+  if (req.runId !== undefined) {
+    if (!Number.isSafeInteger(req.runId) || req.runId < 1) {
+      throw bad(`run id must be a positive integer (got ${String(req.runId)})`);
+    }
+    run = ctx.store.getRun(req.runId);
+    if (!run)
+      throw new AppError(
+        `no run with id ${req.runId}; list runs with list_runs (CLI: wv-mmm runs)`,
+        'not_found',
+      );
+    if (run.status !== 'done') {
+      throw new AppError(
+        `run ${run.id} is ${run.status}, not done; report it once it has finished (get_run)`,
+        'conflict',
+      );
+    }
+  } else {
+    const phase = parsePhase(req.phase);
+    run = ctx.store.latestDoneRun(phase);
+    if (!run) {
+      throw new AppError(
+        `no finished phase ${phase} run yet; call run_phase with phase ${phase} first`,
+        'not_found',
+      );
+    }
+  }
+  const results = orderedResults(ctx.store, run.id, run.tenants);
+  const prev = run.phase > 0 ? ctx.store.latestDoneRun((run.phase - 1) as PhaseId) : null;
+  const comparison = prev
+    ? compareRuns(
+        {
+          run_id: prev.id,
+          phase: prev.phase,
+          results: orderedResults(ctx.store, prev.id, prev.tenants),
+        },
+        { run_id: run.id, phase: run.phase, results },
+      )
+    : null;
+  const config = run.config as Record<string, unknown>;
+  const gathered = performance.now();
+  const built = await buildRunReport({
+    run: {
+      id: run.id,
+      phase: run.phase,
+      status: run.status,
+      created_at: run.created_at,
+      finished_at: run.finished_at,
+      seconds: run.seconds,
+      config,
+    },
+    results,
+    pass_threshold: typeof config.passThreshold === 'number' ? config.passThreshold : 0.5,
+    gate: gateFor(ctx, run, run.phase),
+    comparison,
+    figures_of: `run ${run.id}${run.finished_at ? ` (finished ${run.finished_at})` : ''}`,
+    version: CODE_VERSION,
+  });
+  const file = writeHtml(req.out ?? runFile(ctx, run.id), built.html);
+  const summary = built.charts.map((c) => c.reading);
+  return result(
+    ctx,
+    'run',
+    String(run.id),
+    run.phase,
+    run.id,
+    file,
+    built,
+    summary,
+    started,
+    gathered,
+  );
+}
+
+function writeHtml(file: string, html: string): string {
+  const abs = path.resolve(file);
+  try {
+    makeDirs(path.dirname(abs));
+    writeAtomic(abs, html);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AppError(
+      `cannot write the report to ${abs}: ${code}`,
+      code === 'ENOSPC' || code === 'EROFS' ? 'unavailable' : 'invalid_argument',
+    );
+  }
+  return abs;
+}
+
+function result(
+  _ctx: AppContext,
+  kind: 'tenant' | 'run',
+  subject: string,
+  phase: PhaseId,
+  runId: number | null,
+  file: string,
+  built: BuiltReport,
+  summary: string[],
+  started: number,
+  gathered: number,
+): ReportResult {
+  const done = performance.now();
+  return {
+    kind,
+    subject,
+    phase,
+    run_id: runId,
+    file,
+    uri: `report://${kind}/${subject}`,
+    bytes: Buffer.byteLength(built.html),
+    seconds: (done - started) / 1000,
+    render_seconds: (done - gathered) / 1000,
+    charts: built.charts.map((c) => ({ id: c.id, title: c.title, reading: c.reading })),
+    summary,
+    warnings: built.warnings,
+  };
+}
+
+/** The tenant's latest budget plan as the report draws it (null when none). */
+function latestPlanView(_ctx: AppContext, _tenant: string): PlanView | null {
+  return null;
+}

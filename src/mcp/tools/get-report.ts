@@ -1,0 +1,106 @@
+/**
+ * Tool `get_report`: writes a tenant or run report (one self-contained HTML file with charts) and
+ * returns a `resource_link` to it (report://tenant/{id} or report://run/{id}, served as
+ * text/html) plus a short text summary: the headline and one reading per chart.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { ToolDeps } from '../deps.js';
+import { forwardProgress } from '../progress.js';
+import { fail, guarded, jsonSafe } from '../results.js';
+import { phaseInput, runIdInput, strictInput, tenantInput } from '../schemas.js';
+
+const inputSchema = strictInput({
+  tenant: tenantInput
+    .optional()
+    .describe('Tenant id for a tenant report, e.g. "extreme_ski_gear" (list_tenants shows all)'),
+  run_id: runIdInput.optional().describe('Run id for a run report (list_runs shows them)'),
+  phase: phaseInput
+    .optional()
+    .describe(
+      "With tenant: the phase whose model to show (default: the highest phase with a finished run covering the tenant, else 3). Alone: a report of that phase's latest finished run.",
+    ),
+});
+
+const outputSchema = {
+  kind: z.enum(['tenant', 'run']),
+  subject: z.string().describe('The tenant id or the run id'),
+  phase: z.number().int(),
+  run_id: z.number().int().nullable().describe('The stored run the figures belong to'),
+  uri: z.string().describe('Resource serving the HTML (text/html)'),
+  bytes: z.number().int(),
+  seconds: z.number(),
+  render_seconds: z.number(),
+  charts: z.array(z.object({ id: z.string(), title: z.string(), reading: z.string() })),
+  summary: z.array(z.string()),
+  warnings: z.array(z.string()),
+};
+
+export function registerGetReport(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'get_report',
+    {
+      title: 'Get a visual report',
+      description:
+        "Write a visual report as one self-contained HTML file and link to it. With tenant: the tenant's model in charts (out-of-sample fit fold by fold vs the oracle, contributions over time, response curves, ROAS and marginal ROAS, ROAS by weather state, carry-over, estimates vs truth for synthetic tenants, the gate decision). " +
+        "With run_id, or phase alone: every tenant of a run beside its oracle, a fold heatmap, the gate decision with its reasons and the comparison with the previous phase. Returns a resource_link (report://tenant/{id} or report://run/{id}, text/html) and each chart's one-line reading. A tenant report trains the phase's CV once (seconds for phase 3) and keeps the figures for next time; sends progress when asked.",
+      inputSchema,
+      outputSchema,
+      annotations: {
+        title: 'Get a visual report',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args, extra) =>
+      guarded('get_report', log, async () => {
+        if (args.tenant !== undefined && args.run_id !== undefined) {
+          return fail(
+            'get_report: give tenant (a tenant report) or run_id (a run report), not both.',
+          );
+        }
+        if (args.tenant === undefined && args.run_id === undefined && args.phase === undefined) {
+          return fail(
+            'get_report: say what to report: tenant (with an optional phase), run_id, or phase alone for its latest run. list_tenants and list_runs show the ids.',
+          );
+        }
+        if (args.run_id !== undefined && args.phase !== undefined) {
+          return fail('get_report: run_id names one run; leave out phase.');
+        }
+        const progress = forwardProgress(extra);
+        try {
+          const r = await app.writeReport(
+            { tenant: args.tenant, runId: args.run_id, phase: args.phase },
+            { onProgress: progress.onProgress, signal: extra.signal },
+          );
+          const { file: _file, ...structured } = r; // no server paths reach a client
+          const name =
+            r.kind === 'tenant'
+              ? `${r.subject} phase ${r.phase} report`
+              : `run ${r.subject} (phase ${r.phase}) report`;
+          const text = [
+            `Wrote the ${name} (${Math.round(r.bytes / 1024)} KB, ${r.charts.length} charts): read ${r.uri}.`,
+            ...r.summary,
+          ].join('\n');
+          return {
+            content: [
+              {
+                type: 'resource_link',
+                uri: r.uri,
+                name,
+                title: name,
+                mimeType: 'text/html',
+                description: r.summary[0] ?? name,
+              },
+              { type: 'text', text },
+            ],
+            structuredContent: jsonSafe(structured) as Record<string, unknown>,
+          };
+        } finally {
+          progress.stop();
+        }
+      }),
+  );
+}
