@@ -106,6 +106,7 @@ export function responseChart(d: TenantReportData): ChartDef {
   }
   const hasTruth = rows.some((r) => r.truth !== null);
   const hasIv = rows.some((r) => r.lo !== null);
+  const markerNames = planned ? ['current spend', 'planned spend'] : ['current spend'];
   const x = {
     field: 'spend',
     type: 'quantitative',
@@ -149,13 +150,13 @@ export function responseChart(d: TenantReportData): ChartDef {
       shape: {
         field: 'marker',
         type: 'nominal',
-        scale: { domain: ['current spend', 'planned spend'], range: ['circle', 'diamond'] },
+        scale: { domain: markerNames, range: ['circle', 'diamond'].slice(0, markerNames.length) },
         title: 'marker',
       },
       color: {
         field: 'marker',
         type: 'nominal',
-        scale: { domain: ['current spend', 'planned spend'], range: ['#e45756', '#54a24b'] },
+        scale: { domain: markerNames, range: ['#e45756', '#54a24b'].slice(0, markerNames.length) },
         title: 'marker',
       },
     },

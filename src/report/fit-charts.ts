@@ -14,11 +14,15 @@ import {
   type ChartDef,
   type Row,
 } from './chart.js';
-import { num, pct, periodWord, r2, sig } from './format.js';
+import { count, num, pct, periodWord, r2, sig } from './format.js';
 import { displayPeriods } from './periods.js';
 import type { TenantReportData } from './types.js';
 
-const utcTime = { type: 'temporal', scale: { type: 'utc' }, axis: { format: '%b %Y' } } as const;
+const utcTime = {
+  type: 'temporal',
+  scale: { type: 'utc' },
+  axis: { format: '%b %Y', tickCount: 8, labelOverlap: true },
+} as const;
 
 /** Actual vs out-of-sample predicted revenue over time, one colour per fold. */
 export function fitChart(d: TenantReportData): ChartDef {
@@ -115,8 +119,8 @@ export function fitChart(d: TenantReportData): ChartDef {
     d.result.oracle_r2 !== null ? ` vs the oracle's ${r2(d.result.oracle_r2)}` : '';
   const reading =
     folds.length > 1
-      ? `Trained on ${num(first.train_rows)} ${period}s, the model explains R² ${r2(first.r2)} of the next block; ` +
-        `with ${num(last.train_rows)} ${period}s, ${r2(last.r2)}. Mean ${r2(d.result.mean_r2)}${oracleText}.`
+      ? `Trained on ${count(first.train_rows)} ${period}s, the model explains R² ${r2(first.r2)} of the next block; ` +
+        `with ${count(last.train_rows)} ${period}s, ${r2(last.r2)}. Mean ${r2(d.result.mean_r2)}${oracleText}.`
       : `Out-of-sample R² ${r2(d.result.mean_r2)}${oracleText}.`;
   return {
     id: 'fit',
@@ -207,7 +211,7 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
     title: 'Out-of-sample R² per fold (black tick: oracle R², dashed: pass bar)',
     reading:
       `Mean R² ${r2(d.result.mean_r2)} ${pass} the ${threshold.toFixed(2)} bar; best fold ${best.fold + 1} (${r2(best.r2)}), ` +
-      `worst fold ${worst.fold + 1} (${r2(worst.r2)}, ${num(worst.train_rows)} training ${period}s)${gapText}.`,
+      `worst fold ${worst.fold + 1} (${r2(worst.r2)}, ${count(worst.train_rows)} training ${period}s)${gapText}.`,
     rows,
     spec: topLevel('Out-of-sample R² per fold (black tick: oracle R², dashed: pass bar)', rows, {
       width: Math.min(CHART_WIDTH, 120 * rows.length + 80),

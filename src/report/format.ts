@@ -39,6 +39,11 @@ export function num(x: number): string {
   return x.toPrecision(2);
 }
 
+/** A count: 1234 -> "1,234" (never decimals). */
+export function count(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
 /** A ratio such as a ROAS: 2.634 -> "2.63". */
 export function ratio(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : 'n/a';

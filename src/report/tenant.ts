@@ -15,7 +15,7 @@ import {
   foldR2Chart,
   totalsChart,
 } from './fit-charts.js';
-import { escapeHtml, num, pct, r2, ratio } from './format.js';
+import { count, escapeHtml, num, pct, r2, ratio } from './format.js';
 import { gateHtml, gateTone } from './gate.js';
 import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderSvg } from './render.js';
@@ -199,7 +199,7 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
       title: `${t.id}: phase ${d.phase} report`,
       heading: `${t.id}: what drives ${t.target}, and how well the model knows it`,
       subheading:
-        `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${num(t.rows)} ${period} ` +
+        `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${count(t.rows)} ${period} ` +
         `${t.start} .. ${t.end} · channels ${t.channels.join(', ')} · weather ${t.weather.join(', ') || 'none'}`,
       cards: cards(d),
       blocks: page,
