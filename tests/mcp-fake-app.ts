@@ -178,7 +178,7 @@ export class FakeApp implements App {
   async trainTenant(
     req: { tenant: string; phase: PhaseId; config?: PhaseConfig },
     opts?: RunHandleOptions,
-  ): Promise<TenantResult> {
+  ): Promise<TenantResult & { warnings: string[] }> {
     this.tenantInfo(req.tenant);
     if (opts?.signal) this.signals.push(opts.signal);
     this.trainHadProgress.push(opts?.onProgress !== undefined);
@@ -201,7 +201,7 @@ export class FakeApp implements App {
         message: `fold ${f}/${folds}`,
       });
     }
-    return fakeResult(req.tenant, req.phase, folds);
+    return { ...fakeResult(req.tenant, req.phase, folds), warnings: [] };
   }
 
   startPhaseRun(
@@ -546,6 +546,16 @@ export class FakeApp implements App {
   ): Promise<{ html: string; written: boolean }> {
     if (kind === 'tenant') this.tenantInfo(id);
     return { html: `<!doctype html><title>${kind} ${id}</title>`, written: false };
+  }
+
+  deleteTenant(req: { tenant: string }): {
+    tenant: string;
+    deleted: true;
+    runs_deleted: number[];
+    runs_kept: number[];
+  } {
+    this.tenantInfo(req.tenant);
+    return { tenant: req.tenant, deleted: true, runs_deleted: [], runs_kept: [] };
   }
 
   generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {

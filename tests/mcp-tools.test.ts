@@ -88,7 +88,7 @@ describe('happy paths', () => {
       options: { folds: 3 },
     });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent).toEqual(fakeResult('extreme_ski_gear', 1, 3));
+    expect(r.structuredContent).toEqual({ ...fakeResult('extreme_ski_gear', 1, 3), warnings: [] });
     expect(text(r)).toMatch(/extreme_ski_gear phase 1 \(ridge\): mean R² \d\.\d{3}/);
   });
 

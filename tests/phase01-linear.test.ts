@@ -212,9 +212,9 @@ describe('assembleTenantResult', () => {
     expect(res.failures).toEqual([
       'mean R² -12.50 < 0.50',
       'RMSE 27.3% of mean revenue > 20%',
-      'error ratio vs training_mean 0.00 < 1.10',
-      'error ratio vs same_weekday_last_week 1.00 < 1.10',
-      'error ratio vs spend_only_linear 0.00 < 1.10',
+      'error ratio vs the training mean baseline 0.00 < 1.10',
+      'error ratio vs the same weekday last week baseline 1.00 < 1.10',
+      'error ratio vs the spend-only linear model baseline 0.00 < 1.10',
     ]);
   });
 });

@@ -10,7 +10,7 @@ import {
   generatedSpec,
   type ShapeSpec,
 } from '../core/data/index.js';
-import { parseTenantCsv } from '../core/csv.js';
+import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainAndFit, explainFinalModel } from '../phases/explain.js';
@@ -26,7 +26,8 @@ export type TenantSource =
   | { kind: 'builtin'; tenant: string }
   | { kind: 'generated'; tenant: string; seed: number; index: number; days: number; prefix: string }
   | { kind: 'shape'; tenant: string; seed: number; shape: ShapeSpec }
-  | { kind: 'csv'; tenant: string; csv: string };
+  /** Imported data: its canonical CSV and the roles that read it back (names kept as imported). */
+  | { kind: 'csv'; tenant: string; csv: string; roles?: RoleOverrides };
 
 export type ComputeTask =
   | { kind: 'train'; phase: PhaseId; config: PhaseConfig; source: TenantSource }
@@ -99,7 +100,7 @@ export function resolveTenant(source: TenantSource): {
     value = { series: t.series, synthetic: t };
   } else {
     value = {
-      series: parseTenantCsv(source.csv, { tenant: source.tenant }).series,
+      series: parseTenantCsv(source.csv, { tenant: source.tenant, roles: source.roles }).series,
       synthetic: null,
     };
   }

@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { ComputeResult, ComputeTask } from './compute.js';
 import { AppError, mapComputeError } from './errors.js';
 import type { LogFn } from './log.js';
+import type { FaceWords } from './words.js';
 
 /**
  * Where tasks run. Today the piscina pool (pool.ts); a queue adapter (BullMQ workers) implements
@@ -25,6 +26,8 @@ export interface AppContext {
   readonly log: LogFn;
   /** Set once close() starts: new work is refused, runs in progress record a shutdown. */
   closed: boolean;
+  /** The words of the face this app serves (CLI flags or MCP arguments) for its messages. */
+  readonly words: FaceWords;
 }
 
 /** Refuses new work once the app is closing. */

@@ -6,12 +6,13 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isBuiltinTenant } from '../core/data/index.js';
-import { DataError, parseTenantCsv, tenantToCsv, validateTenantId } from '../core/csv.js';
+import { DataError, parseTenantCsv, rolesOf, tenantToCsv, validateTenantId } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
-import { APP_LIMITS } from './config.js';
+import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import type { ImportRequest, ImportResult } from './types.js';
+import { seriesWarnings } from './warnings.js';
 
 /** The directories import may read from: $WV_MMM_IMPORT_DIRS, split on the path delimiter. */
 export function importDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -113,7 +114,7 @@ export function importTenantData(
   const existing = ctx.store.getDatasetSummary(req.tenant);
   if (existing && !req.replace) {
     throw new AppError(
-      `tenant '${req.tenant}' already exists (${existing.source}); pass replace: true (CLI: --replace) to overwrite it`,
+      `tenant '${req.tenant}' already exists (${existing.source}); pass ${ctx.words.replace} to overwrite it`,
       'conflict',
     );
   }
@@ -122,8 +123,9 @@ export function importTenantData(
   try {
     parsed = parseTenantCsv(text, {
       tenant: req.tenant,
-      fileName: req.path ? path.basename(req.path) : 'csv',
+      fileName: req.fileName ?? (req.path ? path.basename(req.path) : 'csv'),
       roles: req.roles,
+      words: ctx.words,
     });
   } catch (e) {
     if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
@@ -138,7 +140,8 @@ export function importTenantData(
     city: '',
     latitude: 0,
     longitude: 0,
-    driver: 'none',
+    // Which weather drives an imported tenant's sales is what the model is for, not known up front.
+    driver: 'unknown',
     source: 'imported',
     rows: series.dates.length,
     start: series.dates[0],
@@ -146,7 +149,13 @@ export function importTenantData(
     frequency: series.frequency,
     channels: series.channels,
   };
-  const saved = ctx.store.upsertDataset({ info, csv: canonical, storeCsv: true });
+  // The canonical CSV keeps the imported names (a target called "sales", weather called "temp"):
+  // the roles that read it back are stored beside it (tenants.ts tenantSource).
+  const saved = ctx.store.upsertDataset({
+    info: { ...info, roles: rolesOf(series) } as TenantInfo,
+    csv: canonical,
+    storeCsv: true,
+  });
   return {
     tenant: req.tenant,
     rows: info.rows,
@@ -159,6 +168,6 @@ export function importTenantData(
     target: series.targetName,
     content_hash: saved.content_hash,
     replaced: existing !== null,
-    warnings: parsed.warnings,
+    warnings: [...parsed.warnings, ...seriesWarnings(series, normalizeConfig({}), ctx.words)],
   };
 }

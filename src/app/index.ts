@@ -25,13 +25,15 @@ import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
 import { ComputePool } from './pool.js';
 import { RunManager, trainTenant } from './runs.js';
-import { describeTenant, exportTenant, listTenants } from './tenants.js';
+import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
 import type { App } from './types.js';
+import { FACE_WORDS, type Face } from './words.js';
 
 export * from './types.js';
 export { normalizeConfig, DEFAULT_CONFIG } from './config.js';
 export { summarize, analyticsJson } from './analytics.js';
 export { CODE_VERSION } from './version.js';
+export type { Face } from './words.js';
 export { APP_LIMITS };
 
 export interface CreateAppOptions {
@@ -41,6 +43,8 @@ export interface CreateAppOptions {
   log?: LogFn;
   /** Directories from which import_tenant_data may read files (default: $WV_MMM_IMPORT_DIRS). */
   importDirs?: string[];
+  /** The face this app serves: its messages name that face's commands and options (default mcp). */
+  face?: Face;
 }
 
 export function createApp(options: CreateAppOptions = {}): App {
@@ -60,7 +64,8 @@ export function createApp(options: CreateAppOptions = {}): App {
   const compute = new ComputePool(options.workers, (err) =>
     log('warning', `worker pool: ${err.message.slice(0, 300)}`),
   );
-  const ctx: AppContext = { stateDir, store, compute, log, closed: false };
+  const words = FACE_WORDS[options.face ?? 'mcp'];
+  const ctx: AppContext = { stateDir, store, compute, log, closed: false, words };
   const runs = new RunManager(ctx);
   return {
     stateDir,
@@ -68,6 +73,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     describeTenant: (tenant) => describeTenant(ctx, tenant),
     exportTenant: (tenant, opts) => exportTenant(ctx, tenant, opts),
     importTenantData: (req) => importTenantData(ctx, importDirs, req),
+    deleteTenant: (req) => deleteTenant(ctx, req),
     generateTenants: (req) => generateTenants(ctx, req),
     generateShapeSuite: () => generateShapeSuite(ctx),
     trainTenant: (req, opts) => trainTenant(ctx, req, opts),

@@ -4,7 +4,7 @@
  */
 import { decideGates, type GateDecision } from '../gates/index.js';
 import type { PhaseComparison, PhaseId } from '../phases/types.js';
-import type { RunRecord } from '../store/index.js';
+import { canonicalJson, type RunRecord } from '../store/index.js';
 import { compareRuns } from './compare.js';
 import { parsePhase } from './config.js';
 import type { AppContext } from './context.js';
@@ -21,7 +21,10 @@ function doneRun(
   if (ref.runId !== undefined) {
     const r = ctx.store.getRun(ref.runId);
     if (!r)
-      throw new AppError(`no run with id ${ref.runId}; list runs with list_runs`, 'not_found');
+      throw new AppError(
+        `no run with id ${ref.runId}; list runs with ${ctx.words.listRuns}`,
+        'not_found',
+      );
     if (r.status !== 'done') {
       throw new AppError(
         `run ${ref.runId} is ${r.status}, not done; only finished runs can be ${what}`,
@@ -34,7 +37,7 @@ function doneRun(
   const r = ctx.store.latestDoneRun(phase);
   if (!r)
     throw new AppError(
-      `no finished phase ${phase} run yet; call run_phase with phase ${phase} first`,
+      `no finished phase ${phase} run yet; call ${ctx.words.runPhase(phase)} first`,
       'not_found',
     );
   return r;
@@ -67,11 +70,18 @@ export function checkGates(
     );
   }
   const { decision, prevRun, baseRun } = evaluateGate(ctx, run, req.passThreshold);
-  const saved = store.saveGateDecision({
-    runId: run.id,
-    inputs: { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null },
-    decision,
-  });
+  const inputs = { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null };
+  // The same decision on the same runs is recorded (and its escalation logged) once: asking
+  // again returns it without a new row or a new line in escalations.log.
+  const same = store
+    .gateDecisionsOfRun(run.id)
+    .find(
+      (g) =>
+        canonicalJson(g.inputs) === canonicalJson(inputs) &&
+        canonicalJson(g.result) === canonicalJson(decision),
+    );
+  if (same) return same.result;
+  const saved = store.saveGateDecision({ runId: run.id, inputs, decision });
   appendEscalation(ctx, {
     escalationId: saved.escalation_id,
     gateDecisionId: saved.id,

@@ -9,15 +9,35 @@ import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
 import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
 import { runKey, type RunRecord, type Store } from '../store/index.js';
 import { analyticsFile, analyticsJson, summarize, writeAtomic } from './analytics.js';
-import type { TenantSource } from './compute.js';
+import { resolveTenant, type TenantSource } from './compute.js';
 import { APP_LIMITS, normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError, mapComputeError } from './errors.js';
 import { datasetHash, tenantSource } from './tenants.js';
-import type { PhaseConfig, ProgressEvent, RunDetail, RunHandleOptions, RunInfo } from './types.js';
+import type {
+  PhaseConfig,
+  ProgressEvent,
+  RunDetail,
+  RunHandleOptions,
+  RunInfo,
+  TrainResult,
+} from './types.js';
+import { seriesWarnings } from './warnings.js';
 import { CODE_VERSION } from './version.js';
 
-export const SHUTDOWN_ERROR = 'cancelled: the server shut down';
+/**
+ * Why a run ended with the process that ran it. Runs live in that process (the MCP server, or the
+ * CLI): a background run (run_phase wait:false) ends when its server exits.
+ */
+export const SHUTDOWN_ERROR =
+  'cancelled: the process running it (the MCP server or the CLI) shut down before it finished; ' +
+  'a run lives in the process that started it, so start it again from a session that stays open';
+
+/** The reason recorded for a cancelled run: the one the caller gave (an AppError), else generic. */
+function cancelReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof AppError ? r.message : 'cancelled by the caller';
+}
 
 /**
  * A run in progress, shared by every caller that asked for the same run key while it runs.
@@ -47,7 +67,7 @@ export async function trainTenant(
   ctx: AppContext,
   req: { tenant: string; phase: PhaseId; config?: PhaseConfig },
   opts: RunHandleOptions = {},
-): Promise<TenantResult> {
+): Promise<TrainResult> {
   checkOpen(ctx);
   const phase = parsePhase(req.phase);
   const config = normalizeConfig(req.config);
@@ -67,7 +87,8 @@ export async function trainTenant(
     tenant: req.tenant,
     message: `trained ${req.tenant}`,
   });
-  return out.result;
+  const { series } = resolveTenant(source);
+  return { ...out.result, warnings: seriesWarnings(series, config, ctx.words) };
 }
 
 export class RunManager {
@@ -207,7 +228,7 @@ export class RunManager {
     const onAbort = () => {
       entry.holders--;
       if (listener) entry.listeners.delete(listener);
-      if (entry.holders === 0 && !entry.detached) entry.controller.abort();
+      if (entry.holders === 0 && !entry.detached) entry.controller.abort(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     entry.cleanups.push(() => signal.removeEventListener('abort', onAbort));
@@ -267,7 +288,7 @@ export class RunManager {
       throw new AppError('the server is shutting down', 'cancelled');
     }
     if (signal.aborted) {
-      this.recordEnd(runId, 'cancelled', null, 'cancelled by the caller');
+      this.recordEnd(runId, 'cancelled', null, cancelReason(signal));
       ctx.log('info', `run ${runId} cancelled after ${done}/${total} tenants`);
       return this.get(runId);
     }
@@ -337,11 +358,24 @@ export class RunManager {
     };
   }
 
+  /**
+   * Runs of another process that died without recording their end are marked failed before
+   * anyone reads them: get_run never shows a run as running that nothing runs.
+   */
+  private recoverOrphans(): void {
+    try {
+      this.ctx.store.recoverInterruptedRuns(undefined, { keepOwn: true });
+    } catch (e) {
+      this.ctx.log('warning', `could not check for interrupted runs: ${(e as Error).message}`);
+    }
+  }
+
   get(runId: number): RunDetail {
+    this.recoverOrphans();
     const r = this.ctx.store.getRun(runId);
     if (!r)
       throw new AppError(
-        `no run with id ${runId}; list runs with list_runs (CLI: wv-mmm runs)`,
+        `no run with id ${runId}; list runs with ${this.ctx.words.listRuns}`,
         'not_found',
       );
     const results = orderedResults(this.ctx.store, runId, r.tenants).sort(
@@ -364,6 +398,7 @@ export class RunManager {
     if (!Number.isInteger(offset) || offset < 0)
       throw new AppError('offset must be an integer >= 0', 'invalid_argument');
     if (q.phase !== undefined) parsePhase(q.phase);
+    this.recoverOrphans();
     const runs = this.ctx.store
       .listRuns({ limit, offset, phase: q.phase })
       .map((r) => this.info(r));

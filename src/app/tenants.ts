@@ -8,25 +8,46 @@ import {
   tenantCatalog,
   type ShapeSpec,
 } from '../core/data/index.js';
-import { csvSummary, tenantToCsv, truthToJson } from '../core/csv.js';
+import { csvSummary, tenantToCsv, truthToJson, type RoleOverrides } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { contentHash } from '../store/index.js';
 import { resolveTenant, type TenantSource } from './compute.js';
-import type { AppContext } from './context.js';
+import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
-import type { TenantDetail } from './types.js';
+import type { DeleteTenantRequest, DeleteTenantResult, TenantDetail } from './types.js';
 import { CODE_VERSION } from './version.js';
 
+/** Tenant ids in natural order: gen_s7_2 before gen_s7_10 (digit runs compare as numbers). */
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+
+/** The 20 built-in tenants in catalog order, then stored ones in natural id order. */
 export function listTenants(ctx: AppContext): TenantInfo[] {
-  const stored = ctx.store.listDatasets().filter((d) => d.source !== 'builtin');
-  return [...tenantCatalog(), ...stored.map((d) => d.info)];
+  const stored = ctx.store
+    .listDatasets()
+    .filter((d) => d.source !== 'builtin')
+    .map((d) => publicInfo(d.info))
+    .sort((a, b) => naturalOrder.compare(a.tenant, b.tenant));
+  return [...tenantCatalog(), ...stored];
+}
+
+/** TenantInfo without what the app keeps beside it (generator spec, import roles). */
+function publicInfo(info: TenantInfo): TenantInfo {
+  const {
+    generator: _g,
+    roles: _r,
+    ...rest
+  } = info as TenantInfo & {
+    generator?: unknown;
+    roles?: unknown;
+  };
+  return rest;
 }
 
 /** Where a tenant's data comes from; a clear error for an unknown or empty tenant id. */
 export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
   if (typeof tenant !== 'string' || tenant === '') {
     throw new AppError(
-      'tenant must be a non-empty tenant id (see list_tenants)',
+      `tenant must be a non-empty tenant id (see ${ctx.words.listTenants})`,
       'invalid_argument',
     );
   }
@@ -35,7 +56,7 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
   if (d === null) {
     throw new AppError(
       `unknown tenant '${tenant}'. Built-in tenants: ${BUILTIN_TENANT_IDS.slice(0, 4).join(', ')}, ... ` +
-        `(20 in all); list them with list_tenants (CLI: wv-mmm tenants), or import your own data first.`,
+        `(20 in all); list them with ${ctx.words.listTenants}, or import your own data first.`,
       'not_found',
     );
   }
@@ -52,7 +73,9 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
   }
   if (d.csv === null)
     throw new AppError(`tenant '${tenant}' has no stored data; import it again`, 'not_found');
-  return { kind: 'csv', tenant, csv: d.csv };
+  // Imports from before roles were stored have canonical names: they read back without roles.
+  const roles = (d.info as TenantInfo & { roles?: RoleOverrides }).roles;
+  return { kind: 'csv', tenant, csv: d.csv, ...(roles ? { roles } : {}) };
 }
 
 /**
@@ -113,5 +136,50 @@ export function exportTenant(
   return {
     csv: tenantToCsv(series),
     truth: opts.truth && synthetic ? truthToJson(synthetic.truth) : null,
+  };
+}
+
+/**
+ * Deletes an imported or generated tenant. Its stored runs are kept or deleted as the caller
+ * says; when it has runs and the caller said nothing, nothing is deleted and the error says how
+ * to choose. A built-in tenant, or one in a run still in progress, is refused.
+ */
+export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteTenantResult {
+  checkOpen(ctx);
+  const { tenant } = req;
+  const w = ctx.words;
+  if (isBuiltinTenant(tenant)) {
+    throw new AppError(`'${tenant}' is a built-in tenant and cannot be deleted`, 'conflict');
+  }
+  if (typeof tenant !== 'string' || ctx.store.getDatasetSummary(tenant) === null) {
+    throw new AppError(
+      `no imported or generated tenant '${String(tenant)}'; list them with ${w.listTenants}`,
+      'not_found',
+    );
+  }
+  const runs = ctx.store.runsWithTenant(tenant);
+  const live = runs.filter((r) => r.status === 'running' || r.status === 'queued');
+  if (live.length > 0) {
+    throw new AppError(
+      `tenant '${tenant}' is in run ${live.map((r) => r.id).join(', ')}, still ${live[0].status}; wait for it to end or cancel it, then delete`,
+      'conflict',
+    );
+  }
+  const ids = runs.map((r) => r.id);
+  if (ids.length > 0 && req.runs === undefined) {
+    throw new AppError(
+      `tenant '${tenant}' is in ${ids.length} stored run${ids.length === 1 ? '' : 's'} (${ids.join(', ')}); ` +
+        `say ${w.keepRuns} to keep them (their results stay readable) or ${w.deleteRuns} to delete them ` +
+        `(whole runs, with the other tenants' results in them)`,
+      'conflict',
+    );
+  }
+  const deleteRuns = req.runs === 'delete' ? ids : [];
+  ctx.store.deleteDatasetAndRuns(tenant, deleteRuns);
+  return {
+    tenant,
+    deleted: true,
+    runs_deleted: deleteRuns,
+    runs_kept: req.runs === 'delete' ? [] : ids,
   };
 }

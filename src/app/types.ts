@@ -90,6 +90,8 @@ export interface ImportRequest {
   /** CSV text (size-limited) or a file path inside an allowed directory: exactly one. */
   csv?: string;
   path?: string;
+  /** The file's name, for messages about the CSV text (default: the path's base name, else "csv"). */
+  fileName?: string;
   /** Column roles when the header names are not the standard ones (the CSV module's type). */
   roles?: RoleOverrides;
   /** Replace an existing imported tenant of the same id. */
@@ -167,6 +169,22 @@ export { APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';
 export { defaultStateDir } from './paths.js';
 
+export interface DeleteTenantRequest {
+  tenant: string;
+  /** What to do with the stored runs that include the tenant; required when there are any. */
+  runs?: 'keep' | 'delete';
+}
+
+export interface DeleteTenantResult {
+  tenant: string;
+  deleted: true;
+  runs_deleted: number[];
+  runs_kept: number[];
+}
+
+/** A trained tenant with the warnings about its data that limit the result (what to do included). */
+export type TrainResult = TenantResult & { warnings: string[] };
+
 /** The use cases. Both faces hold one App; it owns the store and the worker pool. */
 export interface App {
   readonly stateDir: string;
@@ -175,7 +193,7 @@ export interface App {
   trainTenant(
     req: { tenant: string; phase: PhaseId; config?: PhaseConfig },
     opts?: RunHandleOptions,
-  ): Promise<TenantResult>;
+  ): Promise<TrainResult>;
   /** Starts (or serves from the store) a phase run; `done` settles when it finishes. */
   startPhaseRun(
     req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
@@ -202,6 +220,8 @@ export interface App {
     opts?: RunHandleOptions,
   ): Promise<Explanation>;
   importTenantData(req: ImportRequest): ImportResult;
+  /** Deletes an imported or generated tenant, its runs kept or deleted as asked. */
+  deleteTenant(req: DeleteTenantRequest): DeleteTenantResult;
   /** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */
   exportTenant(tenant: string, opts?: { truth?: boolean }): { csv: string; truth: string | null };
   /** Writes a tenant or run report (self-contained HTML) and says where and what it shows. */

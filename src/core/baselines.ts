@@ -25,6 +25,16 @@ export function trainingMeanForecast(y: ArrayLike<number>, fold: Fold): Float64A
   return new Float64Array(fold.testEnd - fold.testStart).fill(trainingMean(y, fold));
 }
 
+/**
+ * How a baseline reads in text. The seasonal naive one is "same weekday last week" on daily data
+ * and "last week" on weekly data (its key stays `same_weekday_last_week` in results).
+ */
+export function baselineLabel(name: BaselineName, frequency: Frequency): string {
+  if (name === 'same_weekday_last_week')
+    return frequency === 'daily' ? 'same weekday last week' : 'last week';
+  return name === 'training_mean' ? 'training mean' : 'spend-only linear model';
+}
+
 /** Season length of the seasonal naive forecast: 7 for daily data (same weekday), 1 for weekly. */
 export function seasonalLag(frequency: Frequency): number {
   return frequency === 'daily' ? 7 : 1;

@@ -1,7 +1,8 @@
 /** Shared data shapes of the modeling core. Column-major typed arrays, rows in date order. */
 
 export type Frequency = 'daily' | 'weekly';
-export type WeatherDriver = 'cold' | 'heat' | 'rain' | 'mixed' | 'none';
+/** `unknown`: an imported tenant, whose weather sensitivity is what the model is to find. */
+export type WeatherDriver = 'cold' | 'heat' | 'rain' | 'mixed' | 'none' | 'unknown';
 export type Tier = 'extreme' | 'high' | 'medium' | 'none' | 'custom';
 
 /**

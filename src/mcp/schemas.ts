@@ -172,7 +172,7 @@ export const tenantInfoOut = z.looseObject({
   city: z.string(),
   latitude: metric,
   longitude: metric,
-  driver: z.enum(['cold', 'heat', 'rain', 'mixed', 'none']),
+  driver: z.enum(['cold', 'heat', 'rain', 'mixed', 'none', 'unknown']),
   source: z.enum(['builtin', 'generated', 'imported']),
   rows: z.number().int(),
   start: z.string(),

@@ -341,11 +341,11 @@ function addNotes(
     }
   }
   notes.push(
-    'response curves above the largest observed daily spend are extrapolations of the fitted model',
+    `response curves above the largest observed ${series.frequency === 'weekly' ? 'weekly' : 'daily'} spend are extrapolations of the fitted model`,
   );
   if (hasTruth) {
     notes.push(
-      "true response curves use the steady-state adstock of a sustained spend (x / (1 - decay) for geometric carry-over, x for the normalized delayed form); the estimated ones average the model's prediction over the observed rows, including the first days' carry-over ramp-up",
+      "true response curves use the steady-state adstock of a sustained spend (x / (1 - decay) for geometric carry-over, x for the normalized delayed form); the estimated ones average the model's prediction over the observed rows, including the first periods' carry-over ramp-up",
     );
   }
 }

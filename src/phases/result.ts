@@ -2,7 +2,7 @@
  * Shared assembly of a tenant's phase result from per-fold predictions: metrics, pass bar,
  * extended checks, baseline comparison and human-readable failures. Phases 0-3 all feed it.
  */
-import { BASELINE_NAMES, type BaselineName } from '../core/baselines.js';
+import { BASELINE_NAMES, baselineLabel, type BaselineName } from '../core/baselines.js';
 import type { Fold } from '../core/folds.js';
 import { mae, mape, mean, nrmse, populationStd, r2, rmse } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
@@ -173,7 +173,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
   for (const b of BASELINE_NAMES) {
     if (!(baselines[b].error_ratio >= MIN_BASELINE_RATIO)) {
       failures.push(
-        `error ratio vs ${b} ${fmt2(baselines[b].error_ratio)} < ${fmt2(MIN_BASELINE_RATIO)}`,
+        `error ratio vs the ${baselineLabel(b, series.frequency)} baseline ${fmt2(baselines[b].error_ratio)} < ${fmt2(MIN_BASELINE_RATIO)}`,
       );
     }
   }

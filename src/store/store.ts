@@ -355,10 +355,30 @@ export class Store {
   }
 
   deleteDataset(tenant: string): boolean {
-    return this.write(
-      `cannot delete dataset ${tenant}`,
-      () => this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0,
-    );
+    return this.deleteDatasetAndRuns(tenant, []);
+  }
+
+  /**
+   * Deletes a dataset and the given runs (their results, folds and models cascade; gate
+   * decisions keep their record with run_id NULL) in one transaction.
+   */
+  deleteDatasetAndRuns(tenant: string, runIds: readonly number[]): boolean {
+    return this.write(`cannot delete dataset ${tenant}`, () => {
+      const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
+      for (const id of runIds) del.run(id);
+      return this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0;
+    });
+  }
+
+  /** Ids and statuses of the runs whose tenant list holds `tenant`, oldest first. */
+  runsWithTenant(tenant: string): { id: number; status: RunRecord['status'] }[] {
+    return this.db
+      .prepare(
+        `SELECT id, status FROM runs
+         WHERE EXISTS (SELECT 1 FROM json_each(runs.tenants) WHERE json_each.value = ?)
+         ORDER BY id`,
+      )
+      .all(tenant) as { id: number; status: RunRecord['status'] }[];
   }
 
   // ---- runs -----------------------------------------------------------------------------
@@ -671,17 +691,25 @@ export class Store {
   /**
    * Start-up recovery: a 'queued' or 'running' run whose owning process is gone (or unknown) is
    * marked failed, never left looking as if it could still finish. Runs owned by another live
-   * process (a CLI beside the MCP server on the same state directory) are left alone.
+   * process (a CLI beside the MCP server on the same state directory) are left alone. With
+   * `keepOwn` (a reader in a live process) this process's own runs are left alone too.
    * Returns the ids marked failed.
    */
-  recoverInterruptedRuns(isAlive: (pid: number) => boolean = processIsAlive): number[] {
+  recoverInterruptedRuns(
+    isAlive: (pid: number) => boolean = processIsAlive,
+    options: { keepOwn?: boolean } = {},
+  ): number[] {
     const now = this.now();
     return this.write('cannot recover interrupted runs', () => {
       const rows = this.db
         .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id`)
         .all() as { id: number; owner_pid: number | null }[];
       const ids = rows
-        .filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid))
+        .filter((r) =>
+          r.owner_pid === process.pid
+            ? !options.keepOwn
+            : r.owner_pid === null || !isAlive(r.owner_pid),
+        )
         .map((r) => r.id);
       const mark = this.db.prepare(
         `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`,
@@ -747,6 +775,14 @@ export class Store {
       .prepare(`${GATE_SELECT} WHERE g.phase = ? ORDER BY g.id DESC LIMIT 1`)
       .get(phase) as GateRow | undefined;
     return row === undefined ? null : toGate(row);
+  }
+
+  /** The decisions recorded about one run, newest first. */
+  gateDecisionsOfRun(runId: number): GateDecisionRecord[] {
+    const rows = this.db
+      .prepare(`${GATE_SELECT} WHERE g.run_id = ? ORDER BY g.id DESC`)
+      .all(runId) as GateRow[];
+    return rows.map(toGate);
   }
 
   /** Newest first. */

@@ -7,6 +7,7 @@ import { formatNumber, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
 import { readCsvRecords, type CsvRecords } from './rfc4180.js';
+import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 
 export interface ParseTenantCsvOptions {
   /** Tenant id, checked by validateTenantId. */
@@ -14,6 +15,8 @@ export interface ParseTenantCsvOptions {
   /** Name used in error messages; defaults to `<tenant>.csv`. */
   fileName?: string;
   roles?: RoleOverrides;
+  /** How messages name the role options (default: the MCP tool's `roles.*`). */
+  words?: OptionWords;
 }
 
 export interface ParsedTenantCsv {
@@ -38,7 +41,8 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   if (cells.length === 0) throw emptyFile(file);
   const header = cells[0];
   checkHeader(header, file);
-  const roles = assignRoles(header, options.roles ?? {}, file);
+  const words = options.words ?? MCP_OPTION_WORDS;
+  const roles = assignRoles(header, options.roles ?? {}, file, words);
   const warnings = [...roles.warnings];
 
   const n = cells.length - 1;
@@ -64,7 +68,7 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   for (const j of roles.controls) {
     if (roles.inferredControls.has(j) && !hasAnyNumber(cells, j)) {
       warnings.push(
-        `column "${header[j]}" has no numbers; it is ignored (list it in roles.ignoreColumns to silence this warning)`,
+        `column "${header[j]}" has no numbers; it is ignored (list it in ${words.ignoreColumns} to silence this warning)`,
       );
       continue;
     }

@@ -1,6 +1,7 @@
 /** Column roles of a tenant CSV: inferred from header names, overridable by the caller. */
 import { KNOWN_WEATHER } from '../types.js';
 import { weatherKindOf } from '../weather-names.js';
+import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { DataError } from './errors.js';
 
 /** Explicit column roles. A role given here replaces inference for that role only. */
@@ -69,7 +70,12 @@ function inferRole(name: string): Role {
 }
 
 /** Assigns a role to each header column; throws a DataError on unknown or conflicting overrides. */
-export function assignRoles(header: string[], overrides: RoleOverrides, file: string): ColumnRoles {
+export function assignRoles(
+  header: string[],
+  overrides: RoleOverrides,
+  file: string,
+  words: OptionWords = MCP_OPTION_WORDS,
+): ColumnRoles {
   const roles: (Role | undefined)[] = new Array<Role | undefined>(header.length);
   const overridden = new Set<Role>();
   const overrideKey = new Map<number, string>();
@@ -88,7 +94,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
           file,
           1,
           null,
-          `roles.${key} names "${name}" but the header has no such column; columns are ${list}`,
+          `${words[key]} names "${name}" but the header has no such column; columns are ${list}`,
         );
       }
       const previous = overrideKey.get(j);
@@ -98,7 +104,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
           file,
           1,
           name,
-          `roles.${previous} and roles.${key} both name this column; give each column one role`,
+          `${words[previous as keyof RoleOverrides]} and ${words[key]} both name this column; give each column one role`,
         );
       }
       overrideKey.set(j, key);
@@ -121,7 +127,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
       if (role !== 'control') {
         const key = OVERRIDE_KEYS.find((o) => o.role === role)?.key;
         warnings.push(
-          `column "${name}" looks like a ${role} column but roles.${key} does not name it; it is ignored`,
+          `column "${name}" looks like a ${role} column but ${words[key as keyof RoleOverrides]} does not name it; it is ignored`,
         );
       }
       role = 'ignore';
@@ -144,7 +150,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
       file,
       1,
       null,
-      `no date column; name it "date" (values YYYY-MM-DD) or pass roles.dateColumn; columns are ${list}`,
+      `no date column; name it "date" (values YYYY-MM-DD) or pass ${words.dateColumn}; columns are ${list}`,
     );
   }
   const target = roles.indexOf('target');
@@ -154,7 +160,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
       file,
       1,
       null,
-      `no target column; name it "revenue" or pass roles.target; columns are ${list}`,
+      `no target column; name it "revenue" or pass ${words.target}; columns are ${list}`,
     );
   }
   const pick = (role: Role): number[] => {
@@ -169,7 +175,7 @@ export function assignRoles(header: string[], overrides: RoleOverrides, file: st
       file,
       1,
       null,
-      `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass roles.spendColumns; columns are ${list}`,
+      `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass ${words.spendColumns}; columns are ${list}`,
     );
   }
   const channels = spend.map((j) => channelOfSpendColumn(header[j]));

@@ -46,14 +46,14 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Apply the modeling plan's gate to a done phase run: the decision (e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE), the reasons, every success and escalation criterion with its figures, and the escalation if any. " +
         'A tenant passes at mean out-of-sample R² >= 0.50 (5-fold expanding-window CV); count rules are scaled when there are not 20 tenants. ' +
-        'Needs a done run of the phase (run_phase first). The decision is recorded in the store.',
+        'Needs a done run of the phase (run_phase first). The decision is recorded in the store once: asking again about the same runs returns it without recording it (or its escalation) again.',
       inputSchema,
       outputSchema: gateDecisionOut,
       annotations: {
         title: 'Check a phase gate',
         readOnlyHint: false,
         destructiveHint: false,
-        idempotentHint: false,
+        idempotentHint: true,
         openWorldHint: false,
       },
     },

@@ -41,7 +41,8 @@ export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void 
       title: 'Get a run',
       description:
         'Status, progress and summary of one phase run, with its per-tenant rows (tenant, mean_r2, oracle_r2, passes, model) once done, paged by results_offset/results_limit. ' +
-        "Use it to poll a run started with run_phase wait:false, or to reread an earlier run; train_tenant gives one tenant's full detail.",
+        "Use it to poll a run started with run_phase wait:false, or to reread an earlier run; train_tenant gives one tenant's full detail. " +
+        'It always says how a run ended: a run whose server exited before it finished is cancelled, and one whose process died is failed, each with the reason in error.',
       inputSchema,
       outputSchema,
       annotations: {

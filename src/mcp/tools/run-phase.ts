@@ -48,7 +48,7 @@ const inputSchema = strictInput({
     .boolean({ error: 'wait must be true or false' })
     .default(true)
     .describe(
-      'true: return when the run finishes (with progress notifications); false: return the run id at once and poll get_run',
+      'true: return when the run finishes (with progress notifications); false: return the run id at once and poll get_run (the run ends if this server exits)',
     ),
 });
 
@@ -75,6 +75,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
         'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
         'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
+        'A background run (wait:false) runs inside this server process: it ends, recorded as cancelled, when the server exits, so use it from a session that stays open (a one-shot client such as the inspector --cli exits right after the call: use wait:true there). ' +
         `Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most ${MAX_RUN_TENANTS} tenants.`,
       inputSchema,
       outputSchema,
@@ -117,9 +118,14 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
               rows_total: 0,
               gate: null,
               error: info.error,
-              next_step: `Call get_run with run_id ${handle.runId} until status is done, then check_gates.`,
+              next_step: handle.cached
+                ? `The run is done; call check_gates with phase ${args.phase}.`
+                : `Call get_run with run_id ${handle.runId} from this session until status is done, then check_gates. The run lives in this server process: if the server exits first, it ends as cancelled.`,
             },
-            `Run ${handle.runId} (phase ${args.phase}) started in the background: ${info.status}, ${info.progress.done}/${info.progress.total} tenants. Poll get_run {"run_id": ${handle.runId}}.`,
+            handle.cached
+              ? `Run ${handle.runId} (phase ${args.phase}) was served from the store: ${info.status}.`
+              : `Run ${handle.runId} (phase ${args.phase}) started in the background in this server process: ${info.status}, ${info.progress.done}/${info.progress.total} tenants. ` +
+                  `Poll get_run {"run_id": ${handle.runId}} from this session; if the server exits before the run is done (a one-shot client exits right after this call), the run ends, recorded as cancelled; use wait:true there.`,
           );
         }
         const progress = forwardProgress(extra);

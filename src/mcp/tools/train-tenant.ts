@@ -67,7 +67,13 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
         'Use it to look at a single tenant in depth; use run_phase for all tenants and to record results (train_tenant stores nothing, and the same call always gives the same result). ' +
         'Phases 2-3 take seconds per tenant. Sends progress when a progress token is given; cancelling the request stops the work.',
       inputSchema,
-      outputSchema: tenantResultOut,
+      outputSchema: tenantResultOut.extend({
+        warnings: z
+          .array(z.string())
+          .describe(
+            'What about the data limits this result (short history per fold, weekly data, weather not modeled, channels with almost no spend), each with what to do',
+          ),
+      }),
       annotations: {
         title: 'Train one tenant',
         readOnlyHint: true,
@@ -89,6 +95,7 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
             `${r.tenant} phase ${r.phase} (${r.model_kind}): mean R² ${fmtR2(r.mean_r2)} ± ${fmtR2(r.std_r2)} over ${r.fold_r2.length} folds, oracle ${fmtR2(r.oracle_r2)} — ${verdict}`,
           ];
           if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
+          for (const w of r.warnings) lines.push(`Warning: ${w}`);
           return ok(r, lines.join('\n'));
         } finally {
           progress.stop();

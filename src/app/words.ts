@@ -1,0 +1,41 @@
+/**
+ * The words of each face. The app serves one face (createApp({ face })); its messages name that
+ * face's commands and options: `wv-mmm tenants` and `--replace` in the CLI, `list_tenants` and
+ * `replace: true` over MCP. The core's messages get the option words (core/words.ts).
+ */
+import { CLI_OPTION_WORDS, MCP_OPTION_WORDS, type OptionWords } from '../core/words.js';
+import type { PhaseId } from '../phases/types.js';
+
+export type Face = 'cli' | 'mcp';
+
+export interface FaceWords extends OptionWords {
+  listTenants: string;
+  listRuns: string;
+  runPhase: (phase: PhaseId) => string;
+  /** Overwriting an imported tenant. */
+  replace: string;
+  /** Deleting a tenant's stored runs with it, or keeping them. */
+  deleteRuns: string;
+  keepRuns: string;
+}
+
+export const FACE_WORDS: Record<Face, FaceWords> = {
+  mcp: {
+    ...MCP_OPTION_WORDS,
+    listTenants: 'list_tenants',
+    listRuns: 'list_runs',
+    runPhase: (phase) => `run_phase with phase ${phase}`,
+    replace: 'replace: true',
+    deleteRuns: 'runs: "delete"',
+    keepRuns: 'runs: "keep"',
+  },
+  cli: {
+    ...CLI_OPTION_WORDS,
+    listTenants: 'wv-mmm tenants',
+    listRuns: 'wv-mmm runs',
+    runPhase: (phase) => `wv-mmm run-phase --phase ${phase}`,
+    replace: '--replace',
+    deleteRuns: '--delete-runs',
+    keepRuns: '--keep-runs',
+  },
+};

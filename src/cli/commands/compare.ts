@@ -1,0 +1,43 @@
+import { need, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { table } from '../format.js';
+import type { PhaseId } from '../../app/index.js';
+
+function ref(flag: string, v: string): { phase?: PhaseId; runId?: number } {
+  const m = /^run:(\d+)$/.exec(v);
+  if (m) return { runId: Number(m[1]) };
+  if (/^[0-3]$/.test(v)) return { phase: Number(v) as PhaseId };
+  throw new UsageError(`--${flag} takes a phase 0-3 or run:ID (got ${v})`);
+}
+
+export const compare: Command = {
+  name: 'compare',
+  section: 'Modeling',
+  summary: 'per-tenant R² deltas between two runs',
+  usage: '--a A --b B [--json]',
+  details: 'A and B: a phase (0-3, its latest finished run) or run:ID.',
+  options: {
+    a: { type: 'string', value: 'A', help: 'the first run: a phase 0-3 or run:ID' },
+    b: { type: 'string', value: 'B', help: 'the second run: a phase 0-3 or run:ID' },
+  },
+  json: true,
+  async run({ app, flags, print }) {
+    const c = app().comparePhases(
+      ref('a', need(flags, 'a', 'a phase 0-3 or run:ID')),
+      ref('b', need(flags, 'b', 'a phase 0-3 or run:ID')),
+    );
+    print(c, () =>
+      [
+        `A: run ${c.a.run_id} (phase ${c.a.phase}) mean R² ${c.a.mean_r2.toFixed(3)}, ${c.a.pass_count}/${c.a.total} pass`,
+        `B: run ${c.b.run_id} (phase ${c.b.phase}) mean R² ${c.b.mean_r2.toFixed(3)}, ${c.b.pass_count}/${c.b.total} pass`,
+        table(
+          ['tenant', 'A R²', 'B R²', 'delta', 'A pass', 'B pass'],
+          c.tenants.map((t) => [t.tenant, t.a_r2, t.b_r2, t.delta, t.a_passes, t.b_passes]),
+        ),
+        `newly passing: ${c.newly_passing.join(', ') || '-'}`,
+        `newly failing: ${c.newly_failing.join(', ') || '-'}`,
+        `verdict: ${c.verdict}`,
+      ].join('\n'),
+    );
+  },
+};

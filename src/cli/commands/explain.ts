@@ -1,0 +1,114 @@
+import type { Explanation } from '../../app/index.js';
+import { need } from '../args.js';
+import type { Command } from '../command.js';
+import { table } from '../format.js';
+import { phaseOf } from '../shared.js';
+
+/** 'week' for weekly data (every step 7 days), else 'day'. */
+export function periodOf(e: Pick<Explanation, 'rows' | 'start' | 'end'>): 'day' | 'week' {
+  const days = (Date.parse(e.end) - Date.parse(e.start)) / 86_400_000;
+  return e.rows > 1 && days === 7 * (e.rows - 1) ? 'week' : 'day';
+}
+
+const round = (x: number) => Math.round(x);
+
+export function explainText(e: Explanation): string {
+  const period = periodOf(e);
+  const states = e.weather_states;
+  const hasTruth = e.channels.some((c) => c.truth !== null);
+  const curves = e.response_curves.map((curve) => {
+    // Every other level and the last: the shape in 7 lines (--json has all of them).
+    const shown = curve.spend_levels
+      .map((_, i) => i)
+      .filter((i) => i % 2 === 0 || i === curve.spend_levels.length - 1);
+    const rows = shown.map((i) => [
+      round(curve.spend_levels[i]),
+      round(curve.contribution[i]),
+      ...(curve.true_contribution ? [round(curve.true_contribution[i])] : []),
+      ...states.map((s) => round(curve.by_state[s.state]?.[i] ?? NaN)),
+    ]);
+    return [
+      '',
+      `${curve.channel}: revenue per ${period} from a constant spend per ${period}`,
+      table(
+        [
+          `spend/${period}`,
+          `revenue/${period}`,
+          ...(curve.true_contribution ? ['true'] : []),
+          ...states.map((s) => s.state.replace(/^[a-z_]+:/, '')),
+        ],
+        rows,
+      ),
+    ].join('\n');
+  });
+  return [
+    `${e.tenant}: phase ${e.phase} ${e.model_kind} model, ${e.rows} ${period === 'week' ? 'weekly' : 'daily'} rows ${e.start}..${e.end}`,
+    table(
+      [
+        'channel',
+        'spend',
+        'contribution',
+        'ROAS',
+        ...(hasTruth ? ['true ROAS'] : []),
+        'marginal ROAS',
+      ],
+      e.channels.map((c) => [
+        c.channel,
+        round(c.spend),
+        round(c.contribution),
+        c.roas,
+        ...(hasTruth ? [c.truth?.roas ?? null] : []),
+        c.marginal_roas,
+      ]),
+    ),
+    ...(states.length
+      ? [
+          '',
+          `ROAS by weather state (${period}s in each state)`,
+          table(
+            [
+              'state',
+              'definition',
+              `${period}s`,
+              ...e.channels.map((c) => `${c.channel} ROAS`),
+              ...(hasTruth ? e.channels.map((c) => `${c.channel} true`) : []),
+            ],
+            states.map((w) => [
+              w.state,
+              w.definition,
+              w.rows,
+              ...w.channels.map((c) => c.roas),
+              ...(hasTruth ? w.channels.map((c) => c.true_roas) : []),
+            ]),
+          ),
+        ]
+      : ['', 'no weather states: the data has no temperature_c or precipitation_mm column']),
+    '',
+    `Response curves (mean over the ${e.rows} ${period}s, and within each weather state)`,
+    ...curves,
+    '',
+    ...e.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}
+
+export const explain: Command = {
+  name: 'explain',
+  section: 'Modeling',
+  summary:
+    'what each channel is worth: contributions, ROAS, ROAS by weather state, response curves',
+  usage: '--tenant ID [--phase 0|1|2|3] [--json]',
+  details:
+    'Decomposes the phase model fitted on all rows (default phase 3) by counterfactual: revenue\n' +
+    "predicted with the channel's spend minus revenue predicted with it at zero. Weather states:\n" +
+    'temperature terciles of the data (cold, mild, hot, thresholds printed) and rain/dry.',
+  options: {
+    tenant: { type: 'string', value: 'ID', help: 'the tenant' },
+    phase: { type: 'string', value: '0|1|2|3', help: 'the phase model to explain (default 3)' },
+  },
+  json: true,
+  async run({ app, flags, print, signal }) {
+    const tenant = need(flags, 'tenant', 'a tenant id (see `wv-mmm tenants`)');
+    const e = await app().explainTenant({ tenant, phase: phaseOf(flags, false) }, { signal });
+    print(e, () => explainText(e));
+  },
+};

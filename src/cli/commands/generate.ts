@@ -1,0 +1,107 @@
+import { APP_LIMITS, SHAPE_CHOICES, type ShapeOptions } from '../../app/index.js';
+import { int, UsageError } from '../args.js';
+import type { Command, Flags } from '../command.js';
+
+function choice<T extends string>(flags: Flags, name: string, values: readonly T[]): T | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (!values.includes(v as T)) {
+    throw new UsageError(`--${name} must be one of ${values.join(', ')} (got ${String(v)})`);
+  }
+  return v as T;
+}
+
+/** The shape options of `generate` (undefined where not given). */
+function shapeFlags(flags: Flags): ShapeOptions {
+  if (flags['no-weather'] && flags['renamed-weather']) {
+    throw new UsageError('give --no-weather or --renamed-weather, not both');
+  }
+  let correlation: number | undefined;
+  if (flags.correlation !== undefined) {
+    correlation = Number(flags.correlation);
+    if (!(correlation >= 0 && correlation <= 0.95)) {
+      throw new UsageError(
+        `--correlation must be a number from 0 to 0.95 (got ${String(flags.correlation)})`,
+      );
+    }
+  }
+  return {
+    frequency: choice(flags, 'frequency', SHAPE_CHOICES.frequency),
+    years: int(flags, 'years', 1, 10),
+    channels: int(flags, 'channels', 1, 12),
+    correlation,
+    weather: flags['no-weather'] ? 'none' : flags['renamed-weather'] ? 'renamed' : undefined,
+    events: flags.events ? true : undefined,
+    saturation: choice(flags, 'saturation', SHAPE_CHOICES.saturation),
+    adstock: choice(flags, 'adstock', SHAPE_CHOICES.adstock),
+  };
+}
+
+export const generate: Command = {
+  name: 'generate',
+  section: 'Data',
+  summary: 'make synthetic tenants beyond the built-in 20 (same generator, with ground truth)',
+  usage:
+    '--tenants N --seed S [--days D] [--prefix P] [shape options] [--json]  |  generate --suite [--json]',
+  details:
+    'Ids are <prefix>_s<seed>_<i>. Shape options make tenants of other shapes (weekly, 1-10 years,\n' +
+    '1-12 channels, correlated spend, no or renamed weather, events, other saturation and\n' +
+    'carry-over forms); --suite makes the 16 shape-suite tenants (shape_*). With --json it prints\n' +
+    '{"tenants": [ids]} instead of a sentence.',
+  options: {
+    tenants: { type: 'string', value: 'N', help: `how many, 1-${APP_LIMITS.maxGenerate}` },
+    seed: { type: 'string', value: 'S', help: 'seed of the set (same seed, same tenants)' },
+    days: {
+      type: 'string',
+      value: 'D',
+      help: `days of data each, ${APP_LIMITS.minGenerateDays}-${APP_LIMITS.maxGenerateDays} (default 1095)`,
+    },
+    prefix: { type: 'string', value: 'P', help: 'id prefix (default gen)' },
+    frequency: {
+      type: 'string',
+      value: SHAPE_CHOICES.frequency.join('|'),
+      help: 'daily or weekly rows',
+    },
+    years: { type: 'string', value: 'Y', help: 'years of data, 1-10' },
+    channels: { type: 'string', value: 'C', help: 'spend channels, 1-12' },
+    correlation: { type: 'string', value: 'R', help: 'correlation of the channels, 0-0.95' },
+    'no-weather': { type: 'boolean', help: 'no weather columns' },
+    'renamed-weather': { type: 'boolean', help: 'weather columns under other common names' },
+    events: { type: 'boolean', help: 'add an events/promo control' },
+    saturation: {
+      type: 'string',
+      value: SHAPE_CHOICES.saturation.join('|'),
+      help: 'the true saturation form',
+    },
+    adstock: {
+      type: 'string',
+      value: SHAPE_CHOICES.adstock.join('|'),
+      help: 'the true carry-over form',
+    },
+    suite: { type: 'boolean', help: 'the 16 shape-suite tenants of issue 13 (shape_*)' },
+  },
+  json: true,
+  async run({ app, flags, print }) {
+    if (flags.suite) {
+      const res = app().generateShapeSuite();
+      print(res, () => `generated the shape suite: ${res.tenants.join(', ')}`);
+      return;
+    }
+    const count = int(flags, 'tenants', 1, APP_LIMITS.maxGenerate);
+    const seed = int(flags, 'seed', 0, APP_LIMITS.maxSeed);
+    if (count === undefined || seed === undefined) {
+      throw new UsageError('generate needs --tenants N and --seed S (or --suite)');
+    }
+    const res = app().generateTenants({
+      count,
+      seed,
+      days: int(flags, 'days', APP_LIMITS.minGenerateDays, APP_LIMITS.maxGenerateDays),
+      prefix: flags.prefix as string | undefined,
+      shape: shapeFlags(flags),
+    });
+    print(
+      res,
+      () => `generated ${res.tenants.length} tenants (${res.tenants[0]} .. ${res.tenants.at(-1)})`,
+    );
+  },
+};

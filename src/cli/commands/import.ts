@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../app/index.js';
+import { list, need } from '../args.js';
+import type { Command } from '../command.js';
+
+export const importCommand: Command = {
+  name: 'import',
+  section: 'Data',
+  summary: 'import your own data from a CSV file (daily or weekly)',
+  usage:
+    '--file F --tenant ID [--date C] [--target C] [--spend a,b] [--weather a,b] [--controls a,b] [--ignore a,b] [--replace] [--json]',
+  details:
+    'Columns are recognised by name (date, <channel>_spend, temperature_c, precipitation_mm,\n' +
+    'humidity_pct, revenue); the role flags name the columns of a file that says it otherwise.\n' +
+    'Prints what was read and warnings about what will limit the model, each with what to do.\n' +
+    'Walkthrough: docs/own-data.md; the format: docs/csv-format.md.',
+  options: {
+    file: { type: 'string', value: 'F', help: 'the CSV file' },
+    tenant: {
+      type: 'string',
+      value: 'ID',
+      help: 'the id to keep it under (a-z, 0-9, _ and -; e.g. my-shop)',
+    },
+    date: { type: 'string', value: 'C', help: 'the date column (default: "date")' },
+    target: { type: 'string', value: 'C', help: 'the revenue column (default: "revenue")' },
+    spend: {
+      type: 'string',
+      value: 'a,b',
+      help: 'the spend columns, one per channel (default: columns ending in _spend)',
+    },
+    weather: { type: 'string', value: 'a,b', help: 'the weather columns' },
+    controls: {
+      type: 'string',
+      value: 'a,b',
+      help: 'other numeric columns to model (promotions, prices)',
+    },
+    ignore: { type: 'string', value: 'a,b', help: 'columns to leave out' },
+    replace: { type: 'boolean', help: 'replace a tenant of the same id imported before' },
+  },
+  json: true,
+  async run({ app, flags, print }) {
+    const file = need(flags, 'file', 'the CSV file to import');
+    const tenant = need(flags, 'tenant', 'the id to keep the data under, e.g. my-shop');
+    let csv: string;
+    try {
+      csv = readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AppError(
+        code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
+        'not_found',
+      );
+    }
+    const res = app().importTenantData({
+      tenant,
+      csv,
+      fileName: path.basename(file),
+      replace: Boolean(flags.replace),
+      roles: {
+        target: flags.target as string | undefined,
+        dateColumn: flags.date as string | undefined,
+        spendColumns: list(flags.spend),
+        weatherColumns: list(flags.weather),
+        controlColumns: list(flags.controls),
+        ignoreColumns: list(flags.ignore),
+      },
+    });
+    print(res, () =>
+      [
+        `imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}`,
+        `channels ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
+          `controls ${res.controls.join(', ') || '-'}; target ${res.target}`,
+        ...res.warnings.map((w) => `warning: ${w}`),
+        `next: wv-mmm train --tenant ${res.tenant} --phase 3`,
+      ].join('\n'),
+    );
+  },
+};

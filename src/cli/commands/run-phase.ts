@@ -1,0 +1,75 @@
+import { APP_LIMITS } from '../../app/index.js';
+import { list } from '../args.js';
+import type { Command } from '../command.js';
+import { pct } from '../format.js';
+import {
+  CONFIG_OPTIONS,
+  PHASE_OPTION,
+  configOf,
+  phaseOf,
+  progressPrinter,
+  resultRows,
+  seconds,
+} from '../shared.js';
+
+export const runPhase: Command = {
+  name: 'run-phase',
+  section: 'Modeling',
+  summary:
+    'one phase over many tenants, stored as a run (an identical run is served from the store)',
+  usage: '--phase 0|1|2|3 [--tenants a,b] [--folds K] [--no-calendar] [--force] [--json]',
+  details:
+    'A run is keyed by phase, tenants, their data, the options and the code version: asking again\n' +
+    "returns the stored run at once (the time printed is then this call's, beside the original\n" +
+    "run's). Ctrl-C cancels the run and records it as cancelled (exit code 130).",
+  options: {
+    phase: PHASE_OPTION,
+    tenants: {
+      type: 'string',
+      value: 'a,b',
+      help: `the tenants, at most ${APP_LIMITS.maxTenantsPerRun} (default: the 20 built-in ones)`,
+    },
+    ...CONFIG_OPTIONS,
+    force: { type: 'boolean', help: 'compute again even if an identical run is stored' },
+  },
+  json: true,
+  async run({ app, flags, print, signal }) {
+    const phase = phaseOf(flags)!;
+    const started = performance.now();
+    const handle = app().startPhaseRun(
+      { phase, tenants: list(flags.tenants), config: configOf(flags), force: Boolean(flags.force) },
+      { onProgress: progressPrinter(flags), signal },
+    );
+    const run = await handle.done;
+    const elapsed = (performance.now() - started) / 1000;
+    print(
+      {
+        run_id: run.id,
+        status: run.status,
+        cached: handle.cached,
+        elapsed_seconds: elapsed,
+        run_seconds: run.seconds,
+        error: run.error,
+        summary: run.summary,
+        results: run.results,
+      },
+      () => {
+        const s = run.summary;
+        const when = handle.cached
+          ? `served from the store in ${seconds(elapsed)} (computed in ${run.seconds !== null ? seconds(run.seconds) : '?'} at ${run.finished_at ?? run.created_at}; --force reruns)`
+          : run.seconds !== null
+            ? seconds(run.seconds)
+            : seconds(elapsed);
+        return [
+          `run ${run.id}: phase ${phase}, ${run.status}, ${when}`,
+          resultRows(run.results),
+          '',
+          s
+            ? `mean R² ${s.mean_r2.toFixed(3)} (oracle ${s.mean_oracle_r2?.toFixed(3) ?? '-'}), ` +
+              `${s.pass_count}/${s.total} pass (${pct(s.pass_rate)})`
+            : `no summary: ${run.error ?? ''}`,
+        ].join('\n');
+      },
+    );
+  },
+};

@@ -1,0 +1,51 @@
+import { APP_LIMITS } from '../../app/index.js';
+import { int } from '../args.js';
+import type { Command } from '../command.js';
+import { table } from '../format.js';
+import { phaseOf } from '../shared.js';
+
+export const runs: Command = {
+  name: 'runs',
+  section: 'Modeling',
+  summary: 'stored runs, newest first',
+  usage: '[--phase N] [--limit N] [--offset N] [--json]',
+  options: {
+    phase: { type: 'string', value: 'N', help: 'only runs of this phase' },
+    limit: {
+      type: 'string',
+      value: 'N',
+      help: `how many (1-${APP_LIMITS.maxListRuns}, default 20)`,
+    },
+    offset: { type: 'string', value: 'N', help: 'skip this many newest runs first' },
+  },
+  json: true,
+  async run({ app, flags, print }) {
+    const res = app().listRuns({
+      limit: int(flags, 'limit', 1, APP_LIMITS.maxListRuns) ?? 20,
+      offset: int(flags, 'offset', 0, 1e9) ?? 0,
+      phase: phaseOf(flags, false),
+    });
+    print(
+      res,
+      () =>
+        table(
+          ['run', 'phase', 'status', 'tenants', 'mean R²', 'pass', 'seconds', 'created'],
+          res.runs.map((r) => [
+            r.id,
+            r.phase,
+            r.status,
+            r.tenants.length,
+            r.summary?.mean_r2 ?? null,
+            r.summary ? `${r.summary.pass_count}/${r.summary.total}` : null,
+            r.seconds,
+            r.created_at,
+          ]),
+        ) +
+        `\n${res.runs.length} of ${res.total} runs` +
+        res.runs
+          .filter((r) => r.error !== null && r.status !== 'done')
+          .map((r) => `\nrun ${r.id} ${r.status}: ${r.error}`)
+          .join(''),
+    );
+  },
+};

@@ -1,0 +1,90 @@
+/** Pieces several commands share: phase and config flags, result tables, progress, gates. */
+import { APP_LIMITS } from '../app/index.js';
+import type {
+  GateDecision,
+  PhaseConfig,
+  PhaseId,
+  ProgressEvent,
+  TenantResult,
+} from '../app/index.js';
+import { int, UsageError } from './args.js';
+import type { Flags, OptionSpec } from './command.js';
+import { table } from './format.js';
+
+export const PHASE_OPTION: OptionSpec = {
+  type: 'string',
+  value: '0|1|2|3',
+  help: 'the phase: 0 baseline Ridge, 1 + weather interactions, 2 + GBM, 3 + carry-over and saturation',
+};
+
+export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
+  folds: {
+    type: 'string',
+    value: 'K',
+    help: `cross-validation folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default 5)`,
+  },
+  'no-calendar': {
+    type: 'boolean',
+    help: 'leave out the calendar terms (day of week, yearly season, trend)',
+  },
+};
+
+export function phaseOf(flags: Flags, required = true): PhaseId | undefined {
+  const p = int(flags, 'phase', 0, 3);
+  if (p === undefined && required) throw new UsageError('--phase is required: one of 0, 1, 2, 3');
+  return p as PhaseId | undefined;
+}
+
+export function configOf(flags: Flags): PhaseConfig {
+  const c: PhaseConfig = {};
+  const folds = int(flags, 'folds', APP_LIMITS.minFolds, APP_LIMITS.maxFolds);
+  if (folds !== undefined) c.folds = folds;
+  if (flags['no-calendar']) c.calendar = false;
+  return c;
+}
+
+export function resultRows(results: TenantResult[]): string {
+  return table(
+    ['tenant', 'R²', 'oracle R²', 'gap', 'std', 'model', 'pass'],
+    results.map((r) => [
+      r.tenant,
+      r.mean_r2,
+      r.oracle_r2,
+      r.oracle_gap,
+      r.std_r2,
+      r.model_kind,
+      r.passes,
+    ]),
+  );
+}
+
+/** Progress on stderr when it is a terminal and the output is text. */
+export function progressPrinter(flags: Flags): ((e: ProgressEvent) => void) | undefined {
+  if (flags.json || !process.stderr.isTTY) return undefined;
+  return (e) => {
+    process.stderr.write(`\r  ${e.done}/${e.total} tenants`);
+    if (e.done === e.total) process.stderr.write('\n');
+  };
+}
+
+export function formatGate(d: GateDecision): string {
+  return [
+    `Gate after phase ${d.phase}: ${d.decision} — next: ${d.next_step}`,
+    ...d.reasons.map((r) => `  - ${r}`),
+    ...(d.scaling_note ? [`  (${d.scaling_note})`] : []),
+    ...(d.success_criteria.length ? ['  success criteria:'] : []),
+    ...d.success_criteria.map(
+      (c) =>
+        `    [${c.passed === null ? '?' : c.passed ? 'x' : ' '}] ${c.name}: ` +
+        `${c.actual === null ? 'n/a' : Number.isInteger(c.actual) ? c.actual : c.actual.toFixed(3)} (target ${c.target})`,
+    ),
+    ...(d.escalation
+      ? [`  ESCALATION: ${d.escalation.reason} -> ${d.escalation.recommended_next_step}`]
+      : []),
+  ].join('\n');
+}
+
+/** "0.42 s" for a duration in seconds. */
+export function seconds(s: number): string {
+  return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
+}

@@ -1,0 +1,159 @@
+/**
+ * Warnings about a tenant's data shape that the person should see before trusting a result:
+ * too little history per cross-validation fold, weekly data, weather columns the phases will not
+ * model, channels with almost no spend. Each says what it means and what to do. Pure: the app
+ * shows them at import and at train time, in the words of the face (OptionWords).
+ */
+import { modelWeatherNames } from './features.js';
+import { timeSeriesFolds, type Fold } from './folds.js';
+import type { Frequency, TenantSeries } from './types.js';
+import type { OptionWords } from './words.js';
+
+export type DataWarningCode =
+  | 'short_history'
+  | 'weekly_data'
+  | 'weather_not_modeled'
+  | 'no_modeled_weather'
+  | 'low_spend_channel';
+
+export interface DataWarning {
+  code: DataWarningCode;
+  /** What was found, what it does to the result, and what to do. */
+  message: string;
+}
+
+/** A channel below this share of all spend has almost no spend. */
+export const LOW_SPEND_SHARE = 0.02;
+/** ... as has a channel that spends on fewer than this share of the rows. */
+export const LOW_SPEND_ACTIVE_ROWS = 0.05;
+
+/** Rows in a year: the history a model needs to see a yearly season once. */
+export function periodsPerYear(frequency: Frequency): number {
+  return frequency === 'daily' ? 365 : 52;
+}
+
+/** "185 days (6 months)", "26 weeks". */
+export function describePeriods(rows: number, frequency: Frequency): string {
+  if (frequency === 'weekly') return `${rows} week${rows === 1 ? '' : 's'}`;
+  const months = Math.round(rows / 30.44);
+  return `${rows} day${rows === 1 ? '' : 's'}${months >= 1 ? ` (${months} month${months === 1 ? '' : 's'})` : ''}`;
+}
+
+export interface DataWarningOptions {
+  /** The folds the model will be scored on (the protocol in use). */
+  folds: readonly Fold[];
+  /** The folds another fold count would give, or null when it cannot (default: timeSeriesFolds). */
+  foldsFor?: (k: number) => readonly Fold[] | null;
+  /** How the face names its options. */
+  words: OptionWords;
+  /** The spend column of each channel as the person named it (default `<channel>_spend`). */
+  spendColumns?: readonly string[];
+}
+
+/** The warnings of one series, in a fixed order (history, frequency, weather, channels). */
+export function dataWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  return [
+    ...historyWarnings(series, options),
+    ...frequencyWarnings(series),
+    ...weatherWarnings(series),
+    ...spendWarnings(series, options),
+  ];
+}
+
+function historyWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const { folds, words } = options;
+  if (folds.length === 0) return [];
+  const n = series.target.length;
+  const year = periodsPerYear(series.frequency);
+  const first = folds[0].trainEnd;
+  if (first >= year) return [];
+  const foldsFor =
+    options.foldsFor ??
+    ((k: number) => {
+      try {
+        return timeSeriesFolds(n, k);
+      } catch {
+        return null;
+      }
+    });
+  let better: { k: number; first: number } | null = null;
+  for (let k = folds.length - 1; k >= 2 && better === null; k--) {
+    const alt = foldsFor(k);
+    if (alt !== null && alt.length > 0 && alt[0].trainEnd >= year)
+      better = { k, first: alt[0].trainEnd };
+  }
+  const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+  const what =
+    `with ${folds.length} folds the first model trains on ${describePeriods(first, series.frequency)}, ` +
+    `less than a year: it cannot learn a yearly season from that, so the early folds score low ` +
+    `(R² can fall below 0) and pull the mean R² down`;
+  const todo = better
+    ? `; use ${words.folds(better.k)} (the first model then trains on ${describePeriods(better.first, series.frequency)}` +
+      `${better.k === 2 ? '; the mean then rests on two test blocks, which the checks flag' : ''}), or add history`
+    : `; add history if you have it (${n} ${unit} now; about ${3 * year} give 2 folds that each train on a full year), ` +
+      `and read the later folds' R² (printed by train) rather than the mean until then`;
+  return [{ code: 'short_history', message: what + todo }];
+}
+
+function frequencyWarnings(series: TenantSeries): DataWarning[] {
+  if (series.frequency !== 'weekly') return [];
+  return [
+    {
+      code: 'weekly_data',
+      message:
+        `weekly data: each row is one week (${series.target.length} rows), so the model sees 52 rows a year instead of 365; ` +
+        `there are no day-of-week effects, carry-over is counted in weeks, and ROAS and response curves are per week of spend; ` +
+        `daily data, if you can export it, gives the model seven times more rows to learn from`,
+    },
+  ];
+}
+
+function weatherWarnings(series: TenantSeries): DataWarning[] {
+  const modeled = modelWeatherNames(series);
+  const unused = series.weatherNames.filter((w) => !modeled.includes(w));
+  const out: DataWarning[] = [];
+  if (unused.length > 0) {
+    const list = unused.map((w) => `"${w}"`).join(', ');
+    out.push({
+      code: 'weather_not_modeled',
+      message:
+        `weather column${unused.length === 1 ? '' : 's'} ${list} will not be modeled: wind is kept with the data ` +
+        `but the phases model temperature, precipitation, humidity and other weather columns, not wind; ` +
+        `if the column measures something else, give it another name`,
+    });
+  }
+  if (modeled.length === 0) {
+    out.push({
+      code: 'no_modeled_weather',
+      message:
+        `no weather column the model uses (temperature, precipitation, humidity; see docs/csv-format.md for the names): ` +
+        `the model has no weather effects and explain shows no ROAS by weather state; ` +
+        `add weather for the customers' location if you can`,
+    });
+  }
+  return out;
+}
+
+function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const n = series.target.length;
+  const totals = series.spend.map((x) => x.reduce((s, v) => s + v, 0));
+  const all = totals.reduce((s, v) => s + v, 0);
+  const out: DataWarning[] = [];
+  series.channels.forEach((channel, c) => {
+    if (totals[c] === 0 || all === 0) return; // zero on every row: the CSV reader says so
+    const share = totals[c] / all;
+    let active = 0;
+    for (const v of series.spend[c]) if (v > 0) active++;
+    if (share >= LOW_SPEND_SHARE && active >= LOW_SPEND_ACTIVE_ROWS * n) return;
+    const column = options.spendColumns?.[c] ?? `${channel}_spend`;
+    const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+    out.push({
+      code: 'low_spend_channel',
+      message:
+        `channel "${channel}" has almost no spend (${share < 0.001 ? 'under 0.1' : (100 * share).toFixed(1)}% of all spend, on ${active} of ${n} ${unit}): ` +
+        `the model cannot tell its effect from noise, so its ROAS will be unreliable; ` +
+        `add its spend to a similar channel's column, or leave it out with ${options.words.ignore(column)}`,
+    });
+  });
+  return out;
+}

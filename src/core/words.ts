@@ -1,0 +1,41 @@
+/**
+ * How a face names the options that messages point to. The same advice reads `--folds 2` in the
+ * CLI and `folds: 2` over MCP; the core writes its messages with whichever words it is given.
+ */
+export interface OptionWords {
+  /** The role overrides of an import (which column is the date, the target, ...). */
+  dateColumn: string;
+  target: string;
+  spendColumns: string;
+  weatherColumns: string;
+  controlColumns: string;
+  ignoreColumns: string;
+  /** Number of cross-validation folds, written with a value: `folds(2)`. */
+  folds: (k: number) => string;
+  /** Leaving one column out of an import, written with the column: `ignore("tiktok_spend")`. */
+  ignore: (column: string) => string;
+}
+
+/** The MCP tools' argument names (import_tenant_data `roles`, train_tenant/run_phase `options`). */
+export const MCP_OPTION_WORDS: OptionWords = {
+  dateColumn: 'roles.dateColumn',
+  target: 'roles.target',
+  spendColumns: 'roles.spendColumns',
+  weatherColumns: 'roles.weatherColumns',
+  controlColumns: 'roles.controlColumns',
+  ignoreColumns: 'roles.ignoreColumns',
+  folds: (k) => `folds: ${k}`,
+  ignore: (column) => `roles.ignoreColumns: ["${column}"]`,
+};
+
+/** The CLI's flags (wv-mmm import / train / run-phase). */
+export const CLI_OPTION_WORDS: OptionWords = {
+  dateColumn: '--date',
+  target: '--target',
+  spendColumns: '--spend',
+  weatherColumns: '--weather',
+  controlColumns: '--controls',
+  ignoreColumns: '--ignore',
+  folds: (k) => `--folds ${k}`,
+  ignore: (column) => `--ignore ${column}`,
+};

@@ -1,0 +1,207 @@
+/**
+ * wv-mmm end to end over the app: words of the CLI in app errors, tenants delete, natural order,
+ * cached-run durations, Ctrl-C recorded as a cancellation, escalations logged once, weekly text.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempStateDir, wv, wvSpawn } from './cli-helpers.js';
+
+const EXAMPLE = 'examples/outdoor-shop-weekly.csv';
+
+describe('app errors in the CLI’s words', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('unknown tenant points to `wv-mmm tenants`, not list_tenants', () => {
+    const r = run('train', '--tenant', 'nobody', '--phase', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('list them with wv-mmm tenants, or import your own data first');
+    expect(r.stderr).not.toMatch(/list_tenants|CLI:/);
+  });
+
+  it('importing over a tenant says --replace, not replace: true', () => {
+    const args = ['import', '--file', EXAMPLE, '--tenant', 'shop', '--date', 'week'];
+    expect(run(...args, '--target', 'sales').code).toBe(0);
+    const again = run(...args, '--target', 'sales');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      "wv-mmm: tenant 'shop' already exists (imported); pass --replace to overwrite it\n",
+    );
+  });
+
+  it('no finished run points to `wv-mmm run-phase`, no run to `wv-mmm runs`', () => {
+    expect(run('gates', '--phase', '2').stderr).toContain(
+      'no finished phase 2 run yet; call wv-mmm run-phase --phase 2 first',
+    );
+    expect(run('gates', '--phase', '2', '--run', '99').stderr).toContain(
+      'no run with id 99; list runs with wv-mmm runs',
+    );
+  });
+});
+
+describe('tenants: natural order, driver of imported data, delete', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('lists generated tenants in natural order and imported ones with driver unknown', () => {
+    expect(run('generate', '--tenants', '12', '--seed', '7', '--days', '90').code).toBe(0);
+    expect(
+      run('import', '--file', EXAMPLE, '--tenant', 'shop', '--date', 'week', '--target', 'sales')
+        .code,
+    ).toBe(0);
+    const list = JSON.parse(run('tenants', '--json').stdout) as {
+      tenant: string;
+      driver: string;
+      source: string;
+    }[];
+    const mine = list.filter((t) => t.source !== 'builtin');
+    expect(mine.map((t) => t.tenant)).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => `gen_s7_${i}`),
+      'shop',
+    ]);
+    expect(mine.at(-1)?.driver).toBe('unknown');
+    expect(Object.keys(mine[0]).sort()).toEqual(Object.keys(list[0]).sort()); // no internal fields
+  });
+
+  it('delete: refuses built-in tenants, asks about runs, keeps or deletes them as told', () => {
+    expect(run('tenants', 'delete', 'extreme_ski_gear').stderr).toContain(
+      "'extreme_ski_gear' is a built-in tenant and cannot be deleted",
+    );
+    expect(run('tenants', 'delete', 'gen_s7_0').code).toBe(0); // no runs: nothing to ask
+    const r1 = run('run-phase', '--phase', '0', '--tenants', 'gen_s7_1,gen_s7_2', '--json');
+    const r2 = run('run-phase', '--phase', '0', '--tenants', 'gen_s7_2', '--json');
+    const id1 = (JSON.parse(r1.stdout) as { run_id: number }).run_id;
+    const id2 = (JSON.parse(r2.stdout) as { run_id: number }).run_id;
+    const ask = run('tenants', 'delete', 'gen_s7_2');
+    expect(ask.code).toBe(2);
+    expect(ask.stderr).toContain(
+      `tenant 'gen_s7_2' is in 2 stored runs (${id1}, ${id2}); say --keep-runs to keep them`,
+    );
+    expect(run('tenants', 'delete', 'gen_s7_2', '--keep-runs', '--delete-runs').code).toBe(2);
+    // Nothing was deleted by the refusals.
+    expect(run('tenants', '--json').stdout).toContain('"gen_s7_2"');
+    const del = run('tenants', 'delete', 'gen_s7_2', '--delete-runs', '--json');
+    expect(del.code, del.stderr).toBe(0);
+    expect(JSON.parse(del.stdout)).toEqual({
+      tenant: 'gen_s7_2',
+      deleted: true,
+      runs_deleted: [id1, id2],
+      runs_kept: [],
+    });
+    const runs = JSON.parse(run('runs', '--json').stdout) as { runs: { id: number }[] };
+    expect(runs.runs.map((r) => r.id)).not.toContain(id1);
+    // --keep-runs: the run stays readable.
+    const r3 = run('run-phase', '--phase', '0', '--tenants', 'gen_s7_3', '--json');
+    const id3 = (JSON.parse(r3.stdout) as { run_id: number }).run_id;
+    expect(run('tenants', 'delete', 'gen_s7_3', '--keep-runs').stdout).toBe(
+      `deleted gen_s7_3\nkept run(s) ${id3}\n`,
+    );
+    expect(run('gates', '--phase', '0', '--run', String(id3)).code).toBe(0);
+    const after = JSON.parse(run('tenants', '--json').stdout) as { tenant: string }[];
+    expect(after.map((t) => t.tenant)).not.toContain('gen_s7_3');
+    expect(run('tenants', 'delete', 'gen_s7_3').stderr).toContain(
+      "no imported or generated tenant 'gen_s7_3'",
+    );
+  });
+});
+
+describe('runs: cached durations, Ctrl-C, escalations once', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('a run served from the store says how long this call took, beside the original run', () => {
+    const args = ['run-phase', '--phase', '0', '--tenants', 'none_books,extreme_heating'];
+    const first = run(...args);
+    expect(first.code).toBe(0);
+    const again = run(...args);
+    expect(again.stdout).toMatch(
+      /^run \d+: phase 0, done, served from the store in \d+\.\d+ s \(computed in \d+\.\d+ s at \S+; --force reruns\)$/m,
+    );
+    const json = JSON.parse(run(...args, '--json').stdout) as {
+      cached: boolean;
+      elapsed_seconds: number;
+      run_seconds: number;
+    };
+    expect(json.cached).toBe(true);
+    expect(typeof json.elapsed_seconds).toBe('number');
+    expect(typeof json.run_seconds).toBe('number');
+  });
+
+  it('Ctrl-C during run-phase: exit 130 and the run recorded as cancelled, not failed', async () => {
+    const child = wvSpawn(state.dir, ['run-phase', '--phase', '3', '--force']);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Wait until the run is running, then interrupt.
+    let running = false;
+    for (let i = 0; i < 200 && !running; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const runs = JSON.parse(run('runs', '--phase', '3', '--json').stdout) as {
+        runs: { status: string }[];
+      };
+      running = runs.runs.some((r) => r.status === 'running');
+    }
+    expect(running).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(130);
+    const after = run('runs', '--phase', '3', '--json');
+    expect(after.stderr).not.toContain('interrupted');
+    const runs = JSON.parse(after.stdout) as { runs: { status: string; error: string }[] };
+    expect(runs.runs[0]).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled by the user (Ctrl-C)',
+    });
+  }, 60_000);
+
+  it('asking for the gates of the same run again logs its escalation once', () => {
+    // Phase 1 on one tenant that fails the pass bar: 0 of 1 passes, so the gate escalates.
+    expect(run('run-phase', '--phase', '0', '--tenants', 'none_home_decor').code).toBe(0);
+    expect(run('run-phase', '--phase', '1', '--tenants', 'none_home_decor').code).toBe(0);
+    const log = path.join(state.dir, 'escalations.log');
+    const first = run('gates', '--phase', '1', '--json');
+    expect(JSON.parse(first.stdout)).toMatchObject({ decision: 'ESCALATE' });
+    expect(run('gates', '--phase', '1').code).toBe(0);
+    expect(run('gates', '--phase', '1').code).toBe(0);
+    expect(existsSync(log)).toBe(true);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+  });
+});
+
+describe('weekly data in text', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('train and explain say week, name no weekday baseline, show thresholds and curves', () => {
+    const imp = run(
+      'import',
+      '--file',
+      EXAMPLE,
+      '--tenant',
+      'shop',
+      '--date',
+      'week',
+      '--target',
+      'sales',
+      '--ignore',
+      'tiktok_spend',
+    );
+    expect(imp.code, imp.stderr).toBe(0);
+    const t = run('train', '--tenant', 'shop', '--phase', '0');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).not.toMatch(/same_weekday|same weekday/);
+    const e = run('explain', '--tenant', 'shop', '--phase', '1');
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).not.toMatch(/daily|same_weekday|per day/);
+    expect(e.stdout).toContain('156 weekly rows');
+    expect(e.stdout).toMatch(/temperature_c:cold\s+temperature_c <= -?\d/);
+    expect(e.stdout).toContain('precipitation_mm > 7 per week');
+    expect(e.stdout).toContain('meta: revenue per week from a constant spend per week');
+    expect(e.stdout).toContain('google: revenue per week from a constant spend per week');
+  });
+});
