@@ -73,10 +73,16 @@ describe('weekly data, weather and spend', () => {
     expect(codes(series(400, 'daily'), 2).map((x) => x.code)).not.toContain('weekly_data');
   });
 
-  it('weather columns the phases do not model are named, and no modeled weather at all too', () => {
+  it('wind columns are named as not modeled, and no modeled weather at all too', () => {
     const w = codes(series(400, 'daily', { weather: ['temperature_c', 'wind_kph', 'uv'] }), 2);
     const unused = w.find((x) => x.code === 'weather_not_modeled');
-    expect(unused?.message).toContain('weather columns "wind_kph", "uv" will not be modeled');
+    // Unrecognised weather ("uv") is modeled; wind is not.
+    expect(unused?.message).toContain(
+      'weather column "wind_kph" will not be modeled: wind is kept',
+    );
+    expect(unused?.message).not.toContain('uv');
+    const windOnly = codes(series(1095, 'daily', { weather: ['wind_kph'] }), 2).map((x) => x.code);
+    expect(windOnly).toEqual(['weather_not_modeled', 'no_modeled_weather']);
     expect(w.map((x) => x.code)).not.toContain('no_modeled_weather');
     const none = codes(series(1095, 'daily', { weather: [] }), 2);
     expect(none.map((x) => x.code)).toEqual(['no_modeled_weather']);
