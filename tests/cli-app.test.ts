@@ -200,7 +200,7 @@ describe('weekly data in text', () => {
     expect(e.stdout).not.toMatch(/daily|same_weekday|per day/);
     expect(e.stdout).toContain('156 weekly rows');
     expect(e.stdout).toMatch(/temperature_c:cold\s+temperature_c <= -?\d/);
-    expect(e.stdout).toContain('precipitation_mm > 7 per week');
+    expect(e.stdout).toMatch(/precipitation_mm:rain\s+precipitation_mm > 1\s/);
     expect(e.stdout).toContain('meta: revenue per week from a constant spend per week');
     expect(e.stdout).toContain('google: revenue per week from a constant spend per week');
   });
