@@ -19,14 +19,24 @@ export const APP_LIMITS = {
   maxFolds: 10,
   maxGap: 365,
   maxAlphas: 20,
+  /** Each Ridge penalty: outside this range the standardized Ridge is numerically meaningless. */
+  minAlpha: 1e-6,
+  maxAlpha: 1e6,
   maxSeed: 2 ** 31 - 1,
   maxGenerate: 5000,
   minGenerateDays: 60,
   maxGenerateDays: 20000,
+  /** Runs per page in the CLI and the app; MCP pages are smaller for a model's context (below). */
   maxListRuns: 1000,
+  /** Per-face page sizes of MCP answers (list_runs runs, get_run result rows). */
+  maxMcpListRuns: 100,
+  maxMcpResultRows: 500,
   /** Largest CSV text or file accepted for import, in characters (the CSV module's own limit). */
   maxCsvChars: CSV_LIMITS.maxChars,
 } as const;
+
+/** The alpha range as people write it: "1e-6 to 1e6". */
+export const ALPHA_RANGE = `${APP_LIMITS.minAlpha.toExponential().replace('e+', 'e')} to ${APP_LIMITS.maxAlpha.toExponential().replace('e+', 'e')}`;
 
 /** What a phase run computes with when the caller says nothing (the phases' table): part of every run key. */
 export const DEFAULT_CONFIG: Required<Omit<PhaseConfig, 'alphas'>> & { alphas: number[] } = {
@@ -59,8 +69,14 @@ export function normalizeConfig(c: PhaseConfig = {}): Required<PhaseConfig> {
   ) {
     throw bad(`alphas must be a list of 1 to ${APP_LIMITS.maxAlphas} positive numbers`);
   }
-  if (out.alphas.some((a) => !(typeof a === 'number' && a > 0 && Number.isFinite(a)))) {
-    throw bad(`alphas must be positive finite numbers (got ${JSON.stringify(out.alphas)})`);
+  if (
+    out.alphas.some(
+      (a) => !(typeof a === 'number' && a >= APP_LIMITS.minAlpha && a <= APP_LIMITS.maxAlpha),
+    )
+  ) {
+    throw bad(
+      `each alpha must be a number from ${ALPHA_RANGE} (got ${JSON.stringify(out.alphas)})`,
+    );
   }
   if (!(out.passThreshold > -1 && out.passThreshold <= 1))
     throw bad(`passThreshold must be in (-1, 1] (got ${out.passThreshold})`);

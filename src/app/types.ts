@@ -165,7 +165,7 @@ export type { GateDecision } from '../gates/index.js';
 export type { TenantInfo, GroundTruth } from '../core/types.js';
 export type { RoleOverrides } from '../core/csv.js';
 export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
-export { APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
+export { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';
 export { defaultStateDir } from './paths.js';
 

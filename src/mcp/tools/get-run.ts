@@ -1,7 +1,10 @@
 /** Tool `get_run`: status, progress and (paged) results of one stored run. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { APP_LIMITS } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
+
+const ROWS_MESSAGE = `results_limit must be an integer from 1 to ${APP_LIMITS.maxMcpResultRows}`;
 import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
 import { runIdInput, runInfoOut, strictInput, tenantRowOut } from '../schemas.js';
 
@@ -14,12 +17,12 @@ const inputSchema = strictInput({
     .default(0)
     .describe('First result row to return (rows are sorted by mean R² descending)'),
   results_limit: z
-    .number({ error: 'results_limit must be an integer from 1 to 500' })
-    .int('results_limit must be an integer from 1 to 500')
-    .min(1, 'results_limit must be an integer from 1 to 500')
-    .max(500, 'results_limit must be an integer from 1 to 500')
+    .number({ error: ROWS_MESSAGE })
+    .int(ROWS_MESSAGE)
+    .min(1, ROWS_MESSAGE)
+    .max(APP_LIMITS.maxMcpResultRows, ROWS_MESSAGE)
     .default(100)
-    .describe('How many result rows to return, 1-500 (default 100)'),
+    .describe(`How many result rows to return, 1-${APP_LIMITS.maxMcpResultRows} (default 100)`),
 });
 
 const outputSchema = {

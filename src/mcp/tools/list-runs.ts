@@ -1,18 +1,21 @@
 /** Tool `list_runs`: stored runs, newest first, paginated. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { APP_LIMITS } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
+
+const LIMIT_MESSAGE = `limit must be an integer from 1 to ${APP_LIMITS.maxMcpListRuns}`;
 import { guarded, ok, runInfoView, summaryLine } from '../results.js';
 import { phaseInput, runInfoOut, strictInput } from '../schemas.js';
 
 const inputSchema = strictInput({
   limit: z
-    .number({ error: 'limit must be an integer from 1 to 100' })
-    .int('limit must be an integer from 1 to 100')
-    .min(1, 'limit must be an integer from 1 to 100')
-    .max(100, 'limit must be an integer from 1 to 100')
+    .number({ error: LIMIT_MESSAGE })
+    .int(LIMIT_MESSAGE)
+    .min(1, LIMIT_MESSAGE)
+    .max(APP_LIMITS.maxMcpListRuns, LIMIT_MESSAGE)
     .default(20)
-    .describe('Runs per page, 1-100 (default 20)'),
+    .describe(`Runs per page, 1-${APP_LIMITS.maxMcpListRuns} (default 20)`),
   offset: z
     .number({ error: 'offset must be an integer >= 0' })
     .int('offset must be an integer >= 0')
@@ -35,7 +38,7 @@ export function registerListRuns(server: McpServer, { app, log }: ToolDeps): voi
     {
       title: 'List runs',
       description:
-        'Stored phase runs, newest first, with status and summary, paginated (limit 1-100, offset) and optionally filtered by phase. ' +
+        `Stored phase runs, newest first, with status and summary, paginated (limit 1-${APP_LIMITS.maxMcpListRuns}, offset) and optionally filtered by phase. ` +
         'Use it to find run ids for get_run, compare_phases or check_gates.',
       inputSchema,
       outputSchema,

@@ -1,18 +1,20 @@
 /** Tool `train_tenant`: cross-validates one tenant's model for one phase. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { APP_LIMITS, DEFAULT_CONFIG, type PhaseConfig } from '../../app/types.js';
+import { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, type PhaseConfig } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fmtR2, guarded, ok } from '../results.js';
 import { foldsInput, phaseInput, strictInput, tenantInput, tenantResultOut } from '../schemas.js';
 
+const ALPHA_MESSAGE = `each alpha must be a number from ${ALPHA_RANGE}`;
+
 export const alphasInput = z
   .array(
     z
-      .number({ error: 'each alpha must be a number from 1e-6 to 1e6' })
-      .min(1e-6, 'each alpha must be a number from 1e-6 to 1e6')
-      .max(1e6, 'each alpha must be a number from 1e-6 to 1e6'),
+      .number({ error: ALPHA_MESSAGE })
+      .min(APP_LIMITS.minAlpha, ALPHA_MESSAGE)
+      .max(APP_LIMITS.maxAlpha, ALPHA_MESSAGE),
   )
   // The app's own bound: a schema that let more through would promise what the app refuses.
   .min(1, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`)
@@ -31,7 +33,7 @@ export const modelOptionsInput = strictInput({
   alphas: alphasInput
     .optional()
     .describe(
-      `Ridge penalty grid to tune over on training rows (phase 1+), 1-${APP_LIMITS.maxAlphas} values in [1e-6, 1e6]`,
+      `Ridge penalty grid to tune over on training rows (phase 1+), 1-${APP_LIMITS.maxAlphas} values from ${ALPHA_RANGE}`,
     ),
 });
 
