@@ -47,12 +47,14 @@ for (const t of tenants) {
   for (const f of folds) {
     searchMs += f.searchMs;
     modelMs += f.modelMs;
-    candidates += f.search.candidates;
+    candidates += f.search?.candidates ?? 0;
     foldCount++;
   }
   const decays: Record<string, number> = {};
   for (const c of t.series.channels) {
-    decays[c] = folds.reduce((a, f) => a + f.search.params[c].decay, 0) / folds.length;
+    const searched = folds.filter((f) => f.search !== null);
+    decays[c] =
+      searched.reduce((a, f) => a + (f.search?.params[c].decay ?? 0), 0) / searched.length;
   }
   foldDecays.set(t.info.tenant, decays);
   const r1 = compare ? trainLinearPhase(t.series, { phase: 1, oracle }) : null;

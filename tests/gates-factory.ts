@@ -53,8 +53,11 @@ export function makeResult(
       reason: null,
       gbm_trees: null,
       channel_params: null,
+      fallback: null,
+      dropped_terms: [],
     })),
     top_features: null,
+    protocol: null,
     seconds: 0.5,
     ...overrides,
   };

@@ -91,8 +91,11 @@ export function fakeResult(tenant: string, phase: PhaseId, folds = 5): TenantRes
       reason: phase >= 2 ? 'blend chosen on validation rows' : null,
       gbm_trees: phase >= 2 ? 120 : null,
       channel_params: phase === 3 ? { meta: { decay: 0.5, k_mult: 1, k: 1000, s: 1.5 } } : null,
+      fallback: null,
+      dropped_terms: [],
     })),
     top_features: phase >= 2 ? [{ feature: 'temperature_c', gain: 12.5 }] : null,
+    protocol: null,
     seconds: 0.01,
   };
 }

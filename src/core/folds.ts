@@ -30,3 +30,158 @@ export function timeSeriesFolds(n: number, folds = 5, gap = 0, testSize?: number
   }
   return out;
 }
+
+/** Rows per year of a frequency (a yearly cycle needs this many training rows to be identified). */
+export function periodsPerYear(frequency: 'daily' | 'weekly'): number {
+  return frequency === 'daily' ? 365 : 52;
+}
+
+/** What the protocol rule aims for and accepts, per frequency (see docs/modeling.md). */
+export const PROTOCOL_RULE = {
+  /** First training window the default rule aims for: half a year of days, a year of weeks. */
+  targetFirstTrain: { daily: 182, weekly: 52 },
+  /** Least first training window any protocol may use: a quarter of days, half a year of weeks. */
+  minFirstTrain: { daily: 91, weekly: 26 },
+  /** Least test block: four weeks of days, eight weeks. */
+  minTest: { daily: 28, weekly: 8 },
+  /** Least number of folds. */
+  minFolds: 2,
+} as const;
+
+export interface ProtocolOptions {
+  /** Outer folds wanted (default 5); fewer are used when the data cannot fill them. */
+  folds?: number;
+  /** Rows dropped between training and test blocks (default 0). */
+  gap?: number;
+  /** Rows per test block (default: TimeSeriesSplit's floor(n / (folds + 1)) when it fits the rule). */
+  testSize?: number;
+  /** Least rows of the first training window (default by frequency: PROTOCOL_RULE). */
+  minTrain?: number;
+}
+
+/** The cross-validation protocol a result was computed under (stored and shown with it). */
+export interface Protocol {
+  /** 'timeseriessplit': scikit-learn TimeSeriesSplit(folds) as is; 'min-window': test blocks shrunk
+   *  (or folds dropped) so that the first training window has at least min_train rows. */
+  rule: 'timeseriessplit' | 'min-window' | 'user';
+  folds: number;
+  test_rows: number;
+  first_train_rows: number;
+  min_train_rows: number;
+  gap: number;
+  frequency: 'daily' | 'weekly';
+  /** One sentence: why these folds. */
+  reason: string;
+}
+
+/** Raised when a series is too short for any honest protocol: says how many rows are needed. */
+export class ProtocolError extends RangeError {
+  constructor(
+    message: string,
+    readonly neededRows: number,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+function unit(frequency: 'daily' | 'weekly', rows: number): string {
+  return frequency === 'daily' ? `${rows} days` : `${rows} weeks`;
+}
+
+/**
+ * The outer folds of a series by the documented rule (docs/modeling.md, "Protocol"):
+ * 1. TimeSeriesSplit(folds) (test = floor(n / (folds + 1))) when its first training window has at
+ *    least min_train rows (default half a year of daily rows, a year of weekly rows, but at most
+ *    half the series and never below a quarter of days / half a year of weeks). Three years of
+ *    daily data (the built-in tenants) keep the plan's TimeSeriesSplit(5) unchanged.
+ * 2. Otherwise the test blocks shrink to floor((n - gap - min_train) / folds) rows, dropping folds
+ *    (down to 2) while a block would be shorter than four weeks (daily) / eight weeks (weekly).
+ * 3. Otherwise the series is refused (ProtocolError) with the number of rows it would need.
+ * A user testSize or minTrain replaces the rule's value (rule 'user'); the checks still apply.
+ */
+export function chooseProtocol(
+  n: number,
+  frequency: 'daily' | 'weekly',
+  options: ProtocolOptions = {},
+): { folds: Fold[]; protocol: Protocol } {
+  const wanted = options.folds ?? 5;
+  const gap = options.gap ?? 0;
+  if (!Number.isInteger(wanted) || wanted < 2) {
+    throw new RangeError(`folds must be an integer >= 2 (got ${wanted})`);
+  }
+  if (!Number.isInteger(gap) || gap < 0)
+    throw new RangeError(`gap must be an integer >= 0 (got ${gap})`);
+  const floor = PROTOCOL_RULE.minFirstTrain[frequency];
+  const minTest = PROTOCOL_RULE.minTest[frequency];
+  if (options.minTrain !== undefined) {
+    if (!Number.isInteger(options.minTrain) || options.minTrain < floor) {
+      throw new RangeError(
+        `minTrain must be an integer >= ${floor} for ${frequency} data (got ${options.minTrain}): ` +
+          `fewer training rows than ${unit(frequency, floor)} cannot fit the model honestly`,
+      );
+    }
+  }
+  if (options.testSize !== undefined) {
+    if (!Number.isInteger(options.testSize) || options.testSize < 1) {
+      throw new RangeError(`testSize must be an integer >= 1 (got ${options.testSize})`);
+    }
+  }
+  const minTrain =
+    options.minTrain ??
+    Math.max(floor, Math.min(PROTOCOL_RULE.targetFirstTrain[frequency], Math.floor(n / 2)));
+  const user = options.minTrain !== undefined || options.testSize !== undefined;
+  const needed = minTrain + gap + PROTOCOL_RULE.minFolds * (options.testSize ?? minTest);
+  const refuse = (): never => {
+    throw new ProtocolError(
+      `${unit(frequency, n)} are too few for an honest time-series validation: it needs a first ` +
+        `training window of at least ${unit(frequency, minTrain)} and ${PROTOCOL_RULE.minFolds} test ` +
+        `blocks of at least ${unit(frequency, options.testSize ?? minTest)}` +
+        (gap ? ` (gap ${gap})` : '') +
+        `, so at least ${unit(frequency, needed)} of data`,
+      needed,
+    );
+  };
+  let folds = wanted;
+  let size: number;
+  let rule: Protocol['rule'];
+  let reason: string;
+  if (options.testSize !== undefined) {
+    size = options.testSize;
+    while (folds > PROTOCOL_RULE.minFolds && n - folds * size - gap < minTrain) folds--;
+    if (n - folds * size - gap < minTrain) refuse();
+    rule = 'user';
+    reason = `user test blocks of ${size} rows; ${folds} folds leave a first training window of at least ${minTrain} rows`;
+  } else {
+    size = Math.floor(n / (folds + 1));
+    if (size >= 1 && n - folds * size - gap >= minTrain && options.minTrain === undefined) {
+      rule = 'timeseriessplit';
+      reason = `TimeSeriesSplit(${folds}): the first training window (${n - folds * size - gap} rows) is at least ${minTrain} rows`;
+    } else {
+      size = Math.floor((n - gap - minTrain) / folds);
+      while (folds > PROTOCOL_RULE.minFolds && size < minTest) {
+        folds--;
+        size = Math.floor((n - gap - minTrain) / folds);
+      }
+      if (size < minTest) refuse();
+      rule = user ? 'user' : 'min-window';
+      reason =
+        `test blocks shrunk to ${size} rows over ${folds} folds so that no fold trains on fewer than ` +
+        `${minTrain} rows (${frequency === 'daily' ? 'days' : 'weeks'})`;
+    }
+  }
+  const out = timeSeriesFolds(n, folds, gap, size);
+  return {
+    folds: out,
+    protocol: {
+      rule,
+      folds,
+      test_rows: size,
+      first_train_rows: out[0].trainEnd,
+      min_train_rows: minTrain,
+      gap,
+      frequency,
+      reason,
+    },
+  };
+}

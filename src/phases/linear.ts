@@ -8,7 +8,7 @@
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign, type Design } from '../core/features.js';
-import { timeSeriesFolds, type Fold } from '../core/folds.js';
+import { chooseProtocol, timeSeriesFolds, type Fold } from '../core/folds.js';
 import { r2 } from '../core/metrics.js';
 import {
   checkAlphaGrid,
@@ -23,7 +23,8 @@ import {
 import { PrefixMoments } from '../core/standardize.js';
 import type { TenantSeries } from '../core/types.js';
 import { assembleTenantResult, PASS_THRESHOLD, type FoldEvaluation } from './result.js';
-import type { TenantResult } from './types.js';
+import { evaluateFoldFit, PhaseLadder } from './ladder.js';
+import type { ProtocolRecord, TenantResult } from './types.js';
 
 /** Alpha of phase 0 (fixed, as the plan's starting point and the peer's phase0). */
 export const PHASE0_ALPHA = 1;
@@ -60,6 +61,12 @@ export interface LinearPhaseOptions {
    * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
    */
   onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
+  /** Protocol: rows per test block (default by the rule of core/folds.ts chooseProtocol). */
+  testSize?: number;
+  /** Protocol: least rows of the first training window (default by frequency). */
+  minTrain?: number;
+  /** Phase 1: per-fold fallback to phase 0 on validation inside the training window (default true). */
+  fallback?: boolean;
 }
 
 /** Fitting configuration of the outer folds. */
@@ -161,39 +168,71 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
     );
   }
   const gap = options.gap ?? 0;
-  const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
-  const design = buildDesign(series, {
-    interactions: phase === 1,
-    weather: options.weather,
-    calendar: options.calendar ?? true,
-    controls: !parity,
-    dayOfWeek: parity ? 'always' : 'auto',
-  });
-  const fits = fitLinearFolds(design, y, folds, {
-    tuneAlpha: phase === 1,
-    fixedAlpha: PHASE0_ALPHA,
-    alphas,
-    innerFolds: options.innerFolds ?? 3,
-    gap,
-  });
-  const evaluations: FoldEvaluation[] = fits.map(({ fold, alpha, model }) => {
-    const train = { start: 0, end: fold.trainEnd };
-    const trainPred = predictRidge(model, design.columns, train);
-    return {
-      fold,
-      predicted: predictRidge(model, design.columns, { start: fold.testStart, end: fold.testEnd }),
-      trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
-      alpha,
-      model: 'ridge',
-      baselines: baselineForecasts(series, fold),
-    };
-  });
+  let evaluations: FoldEvaluation[];
+  let featureNames: string[];
+  let protocol: ProtocolRecord | null = null;
+  if (parity) {
+    // The peer's exact recipe: TimeSeriesSplit folds, no identifiability rule, no fallback.
+    const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
+    const design = buildDesign(series, {
+      interactions: phase === 1,
+      weather: options.weather,
+      calendar: options.calendar ?? true,
+      controls: false,
+      dayOfWeek: 'always',
+    });
+    const fits = fitLinearFolds(design, y, folds, {
+      tuneAlpha: phase === 1,
+      fixedAlpha: PHASE0_ALPHA,
+      alphas,
+      innerFolds: options.innerFolds ?? 3,
+      gap,
+    });
+    featureNames = design.names;
+    evaluations = fits.map(({ fold, alpha, model }) => {
+      const train = { start: 0, end: fold.trainEnd };
+      const trainPred = predictRidge(model, design.columns, train);
+      return {
+        fold,
+        predicted: predictRidge(model, design.columns, {
+          start: fold.testStart,
+          end: fold.testEnd,
+        }),
+        trainR2: r2(y.subarray(0, fold.trainEnd), trainPred),
+        alpha,
+        model: 'ridge',
+        baselines: baselineForecasts(series, fold),
+      };
+    });
+  } else {
+    const chosen = chooseProtocol(y.length, series.frequency, {
+      folds: options.folds,
+      gap,
+      testSize: options.testSize,
+      minTrain: options.minTrain,
+    });
+    protocol = chosen.protocol;
+    const ladder = new PhaseLadder(series, {
+      calendar: options.calendar ?? true,
+      weather: options.weather,
+      innerFolds: options.innerFolds ?? 3,
+      gap,
+      alphas,
+      fallback: options.fallback ?? true,
+      horizon: protocol.test_rows,
+    });
+    featureNames = ladder.linearDesign(phase === 1).names;
+    evaluations = chosen.folds.map((fold) =>
+      evaluateFoldFit(series, fold, ladder.fit(phase, fold.trainEnd)),
+    );
+  }
   return assembleTenantResult({
     series,
     phase,
     modelKind: 'ridge',
-    featureNames: design.names,
+    featureNames,
     evaluations,
+    protocol,
     oracleExpected: options.oracle?.expected,
     onEvaluations: options.onEvaluations,
     passThreshold: threshold,

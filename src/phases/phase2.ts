@@ -5,8 +5,7 @@
  * and refits it on the whole training fold; the outer test fold is only predicted.
  */
 import { baselineForecasts } from '../core/baselines.js';
-import { buildDesign } from '../core/features.js';
-import { timeSeriesFolds, type Fold } from '../core/folds.js';
+import { chooseProtocol, type Fold } from '../core/folds.js';
 import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
@@ -17,7 +16,8 @@ import {
   PASS_THRESHOLD,
   type FoldEvaluation,
 } from './result.js';
-import type { ModelKind, TenantResult } from './types.js';
+import { evaluateFoldFit, PhaseLadder, type LadderOptions } from './ladder.js';
+import type { ModelKind, ProtocolRecord, TenantResult } from './types.js';
 
 /** Number of features listed in top_features. */
 export const TOP_FEATURES = 10;
@@ -48,11 +48,18 @@ export interface Phase2Options {
    * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
    */
   onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
+  /** Protocol: rows per test block (default by the rule of core/folds.ts chooseProtocol). */
+  testSize?: number;
+  /** Protocol: least rows of the first training window (default by frequency). */
+  minTrain?: number;
+  /** Per-fold fallback to the previous phase on validation inside the training window (default true). */
+  fallback?: boolean;
 }
 
 /** The fitted choice of one outer fold (exposed for tests and phase-3 reuse). */
 export interface Phase2Fold {
-  chosen: ChosenModel;
+  /** The fold's Ridge / GBM / blend; null when the fold fell back to phase 1 or 0 (a Ridge). */
+  chosen: ChosenModel | null;
   evaluation: FoldEvaluation;
 }
 
@@ -74,14 +81,14 @@ export function summarizeKinds(kinds: readonly ModelKind[]): string {
  * design order); features that never split are left out. Null when no fold used a GBM.
  */
 export function topFeaturesByGain(
-  models: readonly ChosenModel[],
+  models: readonly (ChosenModel | null)[],
   names: readonly string[],
   limit = TOP_FEATURES,
 ): { feature: string; gain: number }[] | null {
   const total = new Float64Array(names.length);
   let any = false;
   for (const m of models) {
-    if (!m.gbm) continue;
+    if (!m?.gbm) continue;
     any = true;
     const imp = featureImportance(m.gbm);
     for (let f = 0; f < names.length; f++) total[f] += imp.gain[f];
@@ -120,6 +127,42 @@ function defaultClock(): number {
   return performance.now();
 }
 
+/** The protocol of a phase run from its options (core/folds.ts chooseProtocol). */
+export function protocolOf(
+  series: TenantSeries,
+  options: Pick<Phase2Options, 'folds' | 'gap' | 'testSize' | 'minTrain'>,
+): { folds: Fold[]; protocol: ProtocolRecord } {
+  return chooseProtocol(series.target.length, series.frequency, {
+    folds: options.folds,
+    gap: options.gap ?? 0,
+    testSize: options.testSize,
+    minTrain: options.minTrain,
+  });
+}
+
+/** The phase ladder of a phase-2/3 run (ladder.ts), from the run's options. */
+export function ladderOf(
+  series: TenantSeries,
+  options: Phase2Options,
+  horizon: number,
+  extra: Pick<LadderOptions, 'search' | 'clock'> = {},
+): PhaseLadder {
+  return new PhaseLadder(series, {
+    calendar: options.calendar ?? true,
+    gap: options.gap ?? 0,
+    alphas: options.alphas,
+    choose: {
+      blend: options.blend,
+      passBar: options.passThreshold ?? PASS_THRESHOLD,
+      gbm: options.gbm,
+      seed: options.seed,
+    },
+    fallback: options.fallback ?? true,
+    horizon,
+    ...extra,
+  });
+}
+
 /** Fits and evaluates every outer fold of phase 2; returns the folds' models and evaluations. */
 export function fitPhase2Folds(
   series: TenantSeries,
@@ -127,32 +170,27 @@ export function fitPhase2Folds(
 ): {
   names: string[];
   folds: Phase2Fold[];
+  protocol: ProtocolRecord;
 } {
   const y = series.target;
   if (series.dates.length !== y.length) {
     throw new RangeError(`series has ${series.dates.length} dates but ${y.length} target values`);
   }
-  const threshold = options.passThreshold ?? PASS_THRESHOLD;
-  const gap = options.gap ?? 0;
-  const chooseOptions = {
+  resolveChooseOptions({
     alphas: options.alphas,
     blend: options.blend,
-    passBar: threshold,
+    passBar: options.passThreshold ?? PASS_THRESHOLD,
     gbm: options.gbm,
     seed: options.seed,
-    gap,
-  };
-  resolveChooseOptions(chooseOptions); // fail fast on bad options, before any fit
-  const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
-  const design = buildDesign(series, { interactions: true, calendar: options.calendar ?? true });
+    gap: options.gap ?? 0,
+  }); // fail fast on bad options, before any fit
+  const { folds, protocol } = protocolOf(series, options);
+  const ladder = ladderOf(series, options, protocol.test_rows);
   const out = folds.map((fold): Phase2Fold => {
-    const chosen = chooseAndFit(design.columns, y, fold.trainEnd, {
-      ...chooseOptions,
-      featureNames: design.names,
-    });
-    return { chosen, evaluation: evaluateChosenFold(series, design.columns, fold, chosen) };
+    const fit = ladder.fit(2, fold.trainEnd);
+    return { chosen: fit.chosen, evaluation: evaluateFoldFit(series, fold, fit) };
   });
-  return { names: design.names, folds: out };
+  return { names: ladder.linearDesign(true).names, folds: out, protocol };
 }
 
 /** Runs phase 2 on one tenant and assembles its TenantResult. */
@@ -160,11 +198,12 @@ export function trainPhase2(series: TenantSeries, options: Phase2Options = {}): 
   const clock = options.clock ?? defaultClock;
   const started = clock();
   const threshold = checkCommonOptions(series, options);
-  const { names, folds } = fitPhase2Folds(series, options);
+  const { names, folds, protocol } = fitPhase2Folds(series, options);
   return assembleTenantResult({
     series,
     phase: 2,
-    modelKind: summarizeKinds(folds.map((f) => f.chosen.kind)),
+    protocol,
+    modelKind: summarizeKinds(folds.map((f) => f.evaluation.model)),
     featureNames: names,
     evaluations: folds.map((f) => f.evaluation),
     oracleExpected: options.oracle?.expected,

@@ -5,12 +5,13 @@
  * choose and fit Ridge / GBM / blend by the phase-2 rule (choose.ts) on the training rows, and
  * predict the outer test block. No row at or after a fold's trainEnd influences its model.
  */
-import { timeSeriesFolds } from '../core/folds.js';
 import type { TenantSeries } from '../core/types.js';
-import { chooseAndFit, resolveChooseOptions, type ChosenModel } from './choose.js';
+import { resolveChooseOptions, type ChosenModel } from './choose.js';
+import { evaluateFoldFit } from './ladder.js';
 import { buildMediaDesign } from './media.js';
 import {
-  evaluateChosenFold,
+  ladderOf,
+  protocolOf,
   summarizeKinds,
   topFeaturesByGain,
   type Phase2Options,
@@ -22,7 +23,7 @@ import {
   type FoldEvaluation,
 } from './result.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
-import type { TenantResult } from './types.js';
+import type { ProtocolRecord, TenantResult } from './types.js';
 
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
 export interface Phase3Options extends Phase2Options {
@@ -32,10 +33,12 @@ export interface Phase3Options extends Phase2Options {
 
 /** One outer fold of phase 3: the search, the chosen model and its evaluation. */
 export interface Phase3Fold {
-  search: MediaSearchResult;
-  chosen: ChosenModel;
+  /** The search of the fold's model; null when the fold fell back to phase 2 or below. */
+  search: MediaSearchResult | null;
+  /** The fold's Ridge / GBM / blend; null when it fell back to a phase-0/1 Ridge. */
+  chosen: ChosenModel | null;
   evaluation: FoldEvaluation;
-  /** Milliseconds spent in the search and in the final model of this fold. */
+  /** Milliseconds spent in searches (the fold's and its validation's) and in everything else. */
   searchMs: number;
   modelMs: number;
 }
@@ -48,42 +51,47 @@ function defaultClock(): number {
 export function fitPhase3Folds(
   series: TenantSeries,
   options: Phase3Options = {},
-): { names: string[]; folds: Phase3Fold[] } {
+): { names: string[]; folds: Phase3Fold[]; protocol: ProtocolRecord } {
   const y = series.target;
   if (series.dates.length !== y.length) {
     throw new RangeError(`series has ${series.dates.length} dates but ${y.length} target values`);
   }
   const clock = options.clock ?? defaultClock;
-  const gap = options.gap ?? 0;
-  const calendar = options.calendar ?? true;
-  const chooseOptions = {
+  resolveChooseOptions({
     alphas: options.alphas,
     blend: options.blend,
     passBar: options.passThreshold ?? PASS_THRESHOLD,
     gbm: options.gbm,
     seed: options.seed,
-    gap,
-  };
-  resolveChooseOptions(chooseOptions); // fail fast on bad options, before any search
-  const folds = timeSeriesFolds(y.length, options.folds ?? 5, gap);
-  let names: string[] = [];
+    gap: options.gap ?? 0,
+  }); // fail fast on bad options, before any search
+  const { folds, protocol } = protocolOf(series, options);
+  let searchMs = 0;
+  const timed = (): number => clock();
+  const ladder = ladderOf(series, options, protocol.test_rows, {
+    search: options.search,
+    clock: timed,
+  });
+  const names = buildMediaDesign(
+    series,
+    Object.fromEntries(series.channels.map((c) => [c, { decay: 0, k_mult: 1, k: 1, s: 1 }])),
+    { calendar: options.calendar ?? true },
+  ).names;
   const out = folds.map((fold): Phase3Fold => {
     const t0 = clock();
-    const search = searchMediaParams(series, fold.trainEnd, { ...options.search, calendar, gap });
-    const t1 = clock();
-    const design = buildMediaDesign(series, search.params, { calendar });
-    names = design.names;
-    const chosen = chooseAndFit(design.columns, y, fold.trainEnd, {
-      ...chooseOptions,
-      featureNames: design.names,
-    });
-    const evaluation: FoldEvaluation = {
-      ...evaluateChosenFold(series, design.columns, fold, chosen),
-      channelParams: search.params,
+    const before = ladder.searchMsTotal;
+    const fit = ladder.fit(3, fold.trainEnd);
+    const evaluation = evaluateFoldFit(series, fold, fit);
+    searchMs = ladder.searchMsTotal - before;
+    return {
+      search: fit.search,
+      chosen: fit.chosen,
+      evaluation,
+      searchMs,
+      modelMs: clock() - t0 - searchMs,
     };
-    return { search, chosen, evaluation, searchMs: t1 - t0, modelMs: clock() - t1 };
   });
-  return { names, folds: out };
+  return { names, folds: out, protocol };
 }
 
 /** Runs phase 3 on one tenant: the TenantResult and the per-fold details (search, timings). */
@@ -94,11 +102,12 @@ export function runPhase3(
   const clock = options.clock ?? defaultClock;
   const started = clock();
   const threshold = checkCommonOptions(series, options);
-  const { names, folds } = fitPhase3Folds(series, options);
+  const { names, folds, protocol } = fitPhase3Folds(series, options);
   const result = assembleTenantResult({
     series,
     phase: 3,
-    modelKind: summarizeKinds(folds.map((f) => f.chosen.kind)),
+    protocol,
+    modelKind: summarizeKinds(folds.map((f) => f.evaluation.model)),
     featureNames: names,
     evaluations: folds.map((f) => f.evaluation),
     oracleExpected: options.oracle?.expected,

@@ -9,9 +9,11 @@ import type { TenantSeries } from '../core/types.js';
 import type {
   BaselineComparison,
   ChannelParams,
+  FallbackRecord,
   FoldResult,
   ModelKind,
   PhaseId,
+  ProtocolRecord,
   TenantResult,
 } from './types.js';
 
@@ -60,6 +62,8 @@ export interface FoldEvaluation {
   reason?: string | null;
   gbmTrees?: number | null;
   channelParams?: Record<string, ChannelParams> | null;
+  fallback?: FallbackRecord | null;
+  droppedTerms?: string[];
   /** Baseline forecasts for the same test rows (core/baselines.ts baselineForecasts). */
   baselines: Record<BaselineName, Float64Array>;
 }
@@ -80,6 +84,7 @@ export interface AssembleInput {
    * is assembled: how a report gets the out-of-sample predictions without storing them in runs.
    */
   onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
+  protocol?: ProtocolRecord | null;
 }
 
 const fmt2 = (x: number): string => x.toFixed(2);
@@ -141,6 +146,8 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
       reason: ev.reason ?? null,
       gbm_trees: ev.gbmTrees ?? null,
       channel_params: ev.channelParams ?? null,
+      fallback: ev.fallback ?? null,
+      dropped_terms: ev.droppedTerms ?? [],
     });
   }
   const foldR2 = folds.map((f) => f.r2);
@@ -201,6 +208,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
     baselines,
     folds,
     top_features: input.topFeatures ?? null,
+    protocol: input.protocol ?? null,
     seconds: input.seconds,
   };
 }

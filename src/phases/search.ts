@@ -70,6 +70,8 @@ export interface MediaSearchOptions {
   sweeps?: number;
   /** Local refinement rounds after the sweeps (default 2). */
   refineRounds?: number;
+  /** Calendar columns left out (terms the training window cannot identify: support.ts). */
+  dropTerms?: readonly string[];
 }
 
 export interface MediaSearchResult {
@@ -661,7 +663,10 @@ function makeScorer(
   if (options.controls ?? true) for (const c of series.controls) fixed.push(c.subarray(0, T));
   if (options.calendar ?? true) {
     const cal = calendarColumns(series.dates, series.frequency === 'daily');
-    for (const c of cal.columns) fixed.push(c.subarray(0, T));
+    const drop = new Set(options.dropTerms ?? []);
+    cal.columns.forEach((c, i) => {
+      if (!drop.has(cal.names[i])) fixed.push(c.subarray(0, T));
+    });
   }
   return new GroupScorer(
     fixed,

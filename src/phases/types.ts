@@ -36,6 +36,32 @@ export interface ChannelParams {
   s: number;
 }
 
+/** Why a fold uses its phase's model or a simpler phase's (ladder.ts), decided on training rows. */
+export interface FallbackRecord {
+  /** Phase whose model the fold uses: this phase, or the simpler one it fell back to. */
+  used_phase: PhaseId;
+  /** True when this phase's own model was kept. */
+  kept: boolean;
+  /** The last rows of the fold's training window that decided it. */
+  validation_rows: number;
+  /** Validation R² of this phase's procedure and of the previous phase's (null: not fitted). */
+  phase_r2: number | null;
+  previous_r2: number | null;
+  reason: string;
+}
+
+/** The cross-validation protocol of a result (core/folds.ts chooseProtocol). */
+export interface ProtocolRecord {
+  rule: 'timeseriessplit' | 'min-window' | 'user';
+  folds: number;
+  test_rows: number;
+  first_train_rows: number;
+  min_train_rows: number;
+  gap: number;
+  frequency: 'daily' | 'weekly';
+  reason: string;
+}
+
 export interface FoldResult {
   fold: number;
   train_rows: number;
@@ -60,6 +86,10 @@ export interface FoldResult {
   gbm_trees: number | null;
   /** Phase 3: chosen adstock/Hill parameters per channel. */
   channel_params: Record<string, ChannelParams> | null;
+  /** Phases 1-3: the per-fold fallback decision (null for phase 0 and the peer-parity mode). */
+  fallback: FallbackRecord | null;
+  /** Calendar terms left out because the training window cannot identify them (support.ts). */
+  dropped_terms: string[];
 }
 
 export interface ExtendedChecks {
@@ -99,6 +129,8 @@ export interface TenantResult {
   folds: FoldResult[];
   /** Phase 2+: top features by total gain of the GBM (when a GBM was fitted). */
   top_features: { feature: string; gain: number }[] | null;
+  /** The cross-validation protocol the folds follow (null: folds given by the caller). */
+  protocol: ProtocolRecord | null;
   seconds: number;
 }
 

@@ -1,0 +1,372 @@
+/**
+ * The phase ladder: phase k's model of one outer fold, with a per-fold fallback to what phase k-1
+ * would fit there when validation inside the fold's training window does not support phase k.
+ *
+ *   fit(k, T): own(k, T) if k = 0; otherwise hold out the last rows [V, T) of the training window
+ *              (V = T - min(horizon, T / 3), at least MIN_VALIDATION rows), fit own(k, V - gap) and
+ *              fit(k-1, V - gap) on the rows before, and keep phase k (refitted as own(k, T)) only
+ *              when its validation R² is strictly higher; else use fit(k-1, T). The simpler
+ *              candidate is itself laddered, so a phase never gets worse than the chain below it
+ *              on the fold's own validation rows.
+ *   own(k, T): phase k's procedure on rows [0, T), with the calendar terms the window cannot
+ *              identify left out (support.ts):
+ *              0: Ridge alpha 1 on spend, weather, controls, calendar
+ *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
+ *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
+ *              3: adstock/Hill search, then chooseAndFit on the phase-3 design
+ * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
+ */
+import { baselineForecasts } from '../core/baselines.js';
+import { buildDesign, type Design } from '../core/features.js';
+import type { Fold } from '../core/folds.js';
+import { r2 } from '../core/metrics.js';
+import {
+  DEFAULT_ALPHAS,
+  innerTrainEnds,
+  predictRidge,
+  ridgeSystem,
+  selectAlpha,
+  solveRidge,
+  type RidgeModel,
+} from '../core/ridge.js';
+import { PrefixMoments } from '../core/standardize.js';
+import type { TenantSeries } from '../core/types.js';
+import { chooseAndFit, predictChosen, type ChooseOptions, type ChosenModel } from './choose.js';
+import { buildMediaDesign } from './media.js';
+import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
+import { maskedColumns, unsupportedTerms } from './support.js';
+import type { FoldEvaluation } from './result.js';
+import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
+
+/** Least validation rows of a fallback decision; below it the fold keeps the simpler phase. */
+export const MIN_VALIDATION_ROWS = 4;
+/** Phase 0's fixed Ridge alpha. */
+const PHASE0_ALPHA = 1;
+
+export interface LadderOptions {
+  /** Calendar controls (default true). */
+  calendar?: boolean;
+  /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
+  weather?: readonly string[];
+  /** Inner folds of the phase-1 alpha search (default 3). */
+  innerFolds?: number;
+  /** Rows dropped between training and validation blocks (default 0). */
+  gap?: number;
+  /** Ridge alpha grid of phases 1-3 (default 0.01 .. 100). */
+  alphas?: readonly number[];
+  /** Phases 2-3: chooseAndFit options (blend, passBar, gbm, seed). */
+  choose?: Omit<ChooseOptions, 'featureNames' | 'gap' | 'alphas'>;
+  /** Phase 3: search settings. */
+  search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+  /** Per-fold fallback to the previous phase (default true). */
+  fallback?: boolean;
+  /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
+  horizon?: number;
+  /** Milliseconds clock for the phase-3 search timings (default performance.now). */
+  clock?: () => number;
+}
+
+/** One phase's model of one training window. */
+export interface FoldFit {
+  /** Phase whose procedure produced this model. */
+  phase: PhaseId;
+  trainEnd: number;
+  names: string[];
+  columns: Float64Array[];
+  ridge: RidgeModel | null;
+  chosen: ChosenModel | null;
+  alpha: number | null;
+  kind: ModelKind;
+  blendWeight: number | null;
+  reason: string | null;
+  gbmTrees: number | null;
+  channelParams: Record<string, ChannelParams> | null;
+  search: MediaSearchResult | null;
+  /** Calendar terms left out because the window cannot identify them. */
+  dropped: string[];
+  fallback: FallbackRecord | null;
+  /** Milliseconds in the phase-3 search (0 otherwise). */
+  searchMs: number;
+}
+
+/** Predictions of a fold model for rows [start, end). */
+export function predictFold(fit: FoldFit, start: number, end: number): Float64Array {
+  const rows = { start, end };
+  if (fit.chosen) return predictChosen(fit.chosen, fit.columns, rows);
+  if (!fit.ridge) throw new Error('fold model has neither a Ridge nor a chosen model');
+  return predictRidge(fit.ridge, fit.columns, rows);
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+const f2 = (x: number): string => x.toFixed(2);
+
+/**
+ * One-sided threshold of the loss-difference test: fall back when the simpler model's squared
+ * errors are lower with z > 1.645 (5%). Without a test, noise in a short validation block flips
+ * the choice about half the time when the two are close, and each flip costs on the test rows.
+ */
+export const FALLBACK_Z = 1.645;
+
+/**
+ * Diebold-Mariano statistic of d_t = e_complex,t² - e_simple,t² over the validation rows, with
+ * the variance from means of consecutive blocks of `block` rows (serially correlated errors):
+ * z = mean(d) / (sd(block means) / sqrt(blocks)). Positive: the simpler model has lower loss.
+ */
+export function lossDifferenceZ(
+  actual: Float64Array,
+  complex: Float64Array,
+  simple: Float64Array,
+  block: number,
+): number {
+  const n = actual.length;
+  const size = Math.max(1, Math.min(block, Math.floor(n / 4)));
+  const means: number[] = [];
+  for (let a = 0; a + size <= n; a += size) {
+    let s = 0;
+    for (let t = a; t < a + size; t++) {
+      const ec = actual[t] - complex[t];
+      const es = actual[t] - simple[t];
+      s += ec * ec - es * es;
+    }
+    means.push(s / size);
+  }
+  const m = means.length;
+  if (m < 2) return 0;
+  const mean = means.reduce((x, y) => x + y, 0) / m;
+  let v = 0;
+  for (const x of means) v += (x - mean) * (x - mean);
+  const se = Math.sqrt(v / (m - 1) / m);
+  if (se === 0) return mean > 0 ? Number.POSITIVE_INFINITY : 0;
+  return mean / se;
+}
+
+export class PhaseLadder {
+  private readonly y: Float64Array;
+  private readonly calendar: boolean;
+  private readonly gap: number;
+  private readonly alphas: readonly number[];
+  private readonly fallback: boolean;
+  private readonly clock: () => number;
+  private design0: Design | null = null;
+  private design1: Design | null = null;
+  private readonly owned = new Map<string, FoldFit>();
+  private readonly fitted = new Map<string, FoldFit>();
+  /** Milliseconds spent in phase-3 searches so far (validation searches included). */
+  searchMsTotal = 0;
+
+  constructor(
+    private readonly series: TenantSeries,
+    private readonly options: LadderOptions = {},
+  ) {
+    this.y = series.target;
+    this.calendar = options.calendar ?? true;
+    this.gap = options.gap ?? 0;
+    this.alphas = options.alphas ?? DEFAULT_ALPHAS;
+    this.fallback = options.fallback ?? true;
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  /** The design of phases 0 (no interactions) and 1-2 (interactions). */
+  linearDesign(interactions: boolean): Design {
+    if (interactions) {
+      this.design1 ??= buildDesign(this.series, {
+        interactions: true,
+        calendar: this.calendar,
+        weather: this.options.weather,
+      });
+      return this.design1;
+    }
+    this.design0 ??= buildDesign(this.series, {
+      interactions: false,
+      calendar: this.calendar,
+      weather: this.options.weather,
+    });
+    return this.design0;
+  }
+
+  private chooseOpts(names: string[]): ChooseOptions {
+    return { ...this.options.choose, alphas: [...this.alphas], gap: this.gap, featureNames: names };
+  }
+
+  /** Phase k's own procedure on rows [0, T) (no fallback). */
+  own(k: PhaseId, T: number): FoldFit {
+    const key = `${k}:${T}`;
+    const hit = this.owned.get(key);
+    if (hit) return hit;
+    const base = {
+      phase: k,
+      trainEnd: T,
+      ridge: null,
+      chosen: null,
+      blendWeight: null,
+      reason: null,
+      gbmTrees: null,
+      channelParams: null,
+      search: null,
+      fallback: null,
+      searchMs: 0,
+    };
+    let out: FoldFit;
+    if (k === 0 || k === 1) {
+      const design = this.linearDesign(k === 1);
+      const dropped = unsupportedTerms(design.names, T, this.series.frequency);
+      const columns = maskedColumns(design, dropped);
+      const inner = this.options.innerFolds ?? 3;
+      const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
+      const moments = new PrefixMoments(columns, this.y, ends);
+      const alpha =
+        k === 0
+          ? PHASE0_ALPHA
+          : selectAlpha(columns, this.y, T, this.alphas, inner, { gap: this.gap, moments }).alpha;
+      const ridge = solveRidge(ridgeSystem(moments.at(T)), alpha);
+      out = { ...base, names: design.names, columns, ridge, alpha, kind: 'ridge', dropped };
+    } else if (k === 2) {
+      const design = this.linearDesign(true);
+      const dropped = unsupportedTerms(design.names, T, this.series.frequency);
+      const columns = maskedColumns(design, dropped);
+      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names));
+      out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
+    } else {
+      const names = this.linearDesign(true).names;
+      const dropped = unsupportedTerms(names, T, this.series.frequency);
+      const t0 = this.clock();
+      const search = searchMediaParams(this.series, T, {
+        ...this.options.search,
+        calendar: this.calendar,
+        weather: this.options.weather,
+        gap: this.gap,
+        dropTerms: dropped,
+      });
+      const searchMs = this.clock() - t0;
+      this.searchMsTotal += searchMs;
+      const design = buildMediaDesign(this.series, search.params, {
+        calendar: this.calendar,
+        weather: this.options.weather,
+      });
+      const columns = maskedColumns(design, dropped);
+      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names));
+      out = {
+        ...base,
+        ...chosenFields(chosen),
+        names: design.names,
+        columns,
+        dropped,
+        channelParams: search.params,
+        search,
+        searchMs,
+      };
+    }
+    this.owned.set(key, out);
+    return out;
+  }
+
+  /** Rows per block of the loss-difference test: a week of daily rows, a month of weeks. */
+  private blockRows(): number {
+    return this.series.frequency === 'daily' ? 7 : 4;
+  }
+
+  /** Phase k's model of rows [0, T) with the per-fold fallback (see the module comment). */
+  fit(k: PhaseId, T: number): FoldFit {
+    if (k === 0 || !this.fallback) return this.own(k, T);
+    const key = `${k}:${T}`;
+    const hit = this.fitted.get(key);
+    if (hit) return hit;
+    const prev = (k - 1) as PhaseId;
+    const horizon = this.options.horizon ?? Math.floor(T / 3);
+    const nValid = Math.max(MIN_VALIDATION_ROWS, Math.min(horizon, Math.floor(T / 3)));
+    const validStart = T - nValid;
+    const candEnd = validStart - this.gap;
+    let phaseR2: number | null = null;
+    let previousR2: number | null = null;
+    let kept = true;
+    let why: string;
+    const names = this.linearDesign(true).names;
+    const same = (a: string[], b: string[]): boolean =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (candEnd < 2 * MIN_VALIDATION_ROWS) {
+      kept = false;
+      why = `${T} training rows are too few to validate phase ${k}: phase ${prev} used`;
+    } else if (
+      !same(
+        unsupportedTerms(names, candEnd, this.series.frequency),
+        unsupportedTerms(names, T, this.series.frequency),
+      )
+    ) {
+      // The rows before the validation block cannot identify terms the fold's model has (a
+      // yearly cycle): a comparison there would judge a different model, so phase k stays.
+      why = `no fallback check: the ${candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
+    } else {
+      const actual = this.y.subarray(validStart, T);
+      let candidate: FoldFit | null = null;
+      try {
+        candidate = this.own(k, candEnd);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+      const simpler = this.fit(prev, candEnd);
+      const simplerPred = predictFold(simpler, validStart, T);
+      previousR2 = r2(actual, simplerPred);
+      if (candidate === null) {
+        kept = false;
+        why = `phase ${k} cannot be fitted on ${candEnd} rows: phase ${prev} used`;
+      } else {
+        const pred = predictFold(candidate, validStart, T);
+        phaseR2 = r2(actual, pred);
+        const z = lossDifferenceZ(actual, pred, simplerPred, this.blockRows());
+        kept = !(z > FALLBACK_Z);
+        why = kept
+          ? `phase ${k} validation R² ${f3(phaseR2)} vs phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows (simpler not significantly better, z ${f2(z)})`
+          : `phase ${prev} significantly better on the last ${nValid} training rows (validation R² ${f3(previousR2)} vs ${f3(phaseR2)}, z ${f2(z)} > ${FALLBACK_Z}): fell back`;
+      }
+    }
+    const chosen = kept ? this.own(k, T) : this.fit(prev, T);
+    const out: FoldFit = {
+      ...chosen,
+      fallback: {
+        used_phase: chosen.phase,
+        kept,
+        validation_rows: nValid,
+        phase_r2: phaseR2,
+        previous_r2: previousR2,
+        reason: why,
+      },
+    };
+    this.fitted.set(key, out);
+    return out;
+  }
+}
+
+function chosenFields(
+  chosen: ChosenModel,
+): Pick<FoldFit, 'chosen' | 'ridge' | 'alpha' | 'kind' | 'blendWeight' | 'reason' | 'gbmTrees'> {
+  return {
+    chosen,
+    ridge: chosen.ridge,
+    alpha: chosen.ridgeWeight > 0 ? chosen.alpha : null,
+    kind: chosen.kind,
+    blendWeight: chosen.ridgeWeight,
+    reason: chosen.reason,
+    gbmTrees: chosen.gbmTrees,
+  };
+}
+
+/** What a laddered fold model gives on its outer fold: test predictions, training R², records. */
+export function evaluateFoldFit(series: TenantSeries, fold: Fold, fit: FoldFit): FoldEvaluation {
+  if (fit.trainEnd !== fold.trainEnd) {
+    throw new RangeError(`fold model trained on ${fit.trainEnd} rows, fold has ${fold.trainEnd}`);
+  }
+  return {
+    fold,
+    predicted: predictFold(fit, fold.testStart, fold.testEnd),
+    trainR2: r2(series.target.subarray(0, fold.trainEnd), predictFold(fit, 0, fold.trainEnd)),
+    alpha: fit.alpha,
+    model: fit.kind,
+    blendWeight: fit.chosen ? fit.blendWeight : null,
+    reason: fit.reason,
+    gbmTrees: fit.gbmTrees,
+    channelParams: fit.channelParams,
+    fallback: fit.fallback,
+    droppedTerms: fit.dropped,
+    baselines: baselineForecasts(series, fold),
+  };
+}
