@@ -9,7 +9,7 @@ import { chooseProtocol, type Fold } from '../core/folds.js';
 import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
-import { chooseAndFit, predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
+import { predictChosen, resolveChooseOptions, type ChosenModel } from './choose.js';
 import {
   assembleTenantResult,
   checkCommonOptions,

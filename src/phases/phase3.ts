@@ -22,7 +22,7 @@ import {
   PASS_THRESHOLD,
   type FoldEvaluation,
 } from './result.js';
-import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
+import { type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import type { ProtocolRecord, TenantResult } from './types.js';
 
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
