@@ -36,7 +36,7 @@ import type { SyntheticTenant } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
-import { runScale, type ScaleReport } from './scale.js';
+import { runScale, widenChannels, type ScaleReport } from './scale.js';
 import {
   builtinReport,
   formatBuiltinReport,
@@ -839,6 +839,10 @@ function measureMicro(
   const gbm = timeMedian(() => trainGbm(design.columns, y), runs, 1);
   const fold = timeMedian(() => searchMediaParams(series, lastFold.trainEnd), opts.quick ? 2 : 5);
   const whole = timeMedian(() => trainPhase(series, 3, {}, tenant), opts.quick ? 1 : 3, 0);
+  // Channels: the same tenant with 10 channels (8 lagged noisy copies; scale.ts widenChannels).
+  const wide = widenChannels(series, 10);
+  const wide10 = timeMedian(() => trainPhase(wide, 3, {}, tenant), opts.quick ? 1 : 3, 0);
+  const channelRatio = (wide10.cpu_ms ?? wide10.wall_ms) / (whole.cpu_ms ?? whole.wall_ms);
 
   let peerMicro: Record<string, { wall: number; cpu: number; runs: number }> = {};
   let peerGbm: Record<string, { wall: number; cpu: number }> = {};
@@ -920,6 +924,13 @@ function measureMicro(
       whole,
       'peer phase3',
       fromPy(peerMicro.phase3_tenant),
+    ),
+    microRow(
+      'phase 3, 1 tenant, 10 channels',
+      `the same tenant with 10 channels (8 lagged noisy copies), single thread: CPU x${channelRatio.toFixed(2)} of its 2-channel time (target <= 6)`,
+      wide10,
+      null,
+      null,
     ),
   ];
 }

@@ -42,6 +42,15 @@ export const K_MULT_GRID: readonly number[] = [0.25, 0.5, 1, 2, 4];
 export const SHAPE_GRID: readonly number[] = [0.5, 1, 2];
 /** Starting point of every channel (the peer's). */
 export const SEARCH_START = { decay: 0.5, k_mult: 1, s: 1 } as const;
+/**
+ * Up to this many channels every candidate is scored on the joint phase-3 design (all channels'
+ * transformed spend and spend x weather). Beyond it a channel's candidates are scored with the
+ * other channels entering as one column each (their current transformed spend, no interactions):
+ * the joint design grows by 1 + W columns per channel and every candidate pays for all of them,
+ * which made the search quadratic in channels (docs/scaling.md). The final models of the fold use
+ * the full design either way.
+ */
+export const JOINT_SEARCH_MAX_CHANNELS = 4;
 /** Bounds the refinement stays within. */
 export const DECAY_BOUNDS: readonly [number, number] = [0, 0.9];
 export const K_MULT_BOUNDS: readonly [number, number] = [0.125, 8];
@@ -549,7 +558,8 @@ export function searchMediaParams(
   }
   const T = trainEnd;
   const C = series.channels.length;
-  const scorer = makeScorer(series, T, { ...options, innerFolds, gap, alpha });
+  const scorerOptions = { ...options, innerFolds, gap, alpha };
+  const scorer = makeScorer(series, T, scorerOptions);
   const caches = series.spend.map((s) => new AdstockCache(s, T));
   const h = new Float64Array(T);
   const current: Triple[] = series.channels.map(() => ({
@@ -557,10 +567,13 @@ export function searchMediaParams(
     kMult: SEARCH_START.k_mult,
     s: SEARCH_START.s,
   }));
-  const setTrial = (c: number, p: Triple): void => {
+  const transformed = (c: number, p: Triple, out: Float64Array): Float64Array => {
     const e = caches[c].get(p.decay);
-    hillInto(e.a, p.kMult * e.median, p.s, h);
-    scorer.trial(c, h);
+    hillInto(e.a, p.kMult * e.median, p.s, out);
+    return out;
+  };
+  const setTrial = (c: number, p: Triple): void => {
+    scorer.trial(c, transformed(c, p, h));
   };
   for (let c = 0; c < C; c++) {
     setTrial(c, current[c]);
@@ -570,9 +583,10 @@ export function searchMediaParams(
   let best = scorer.score(null);
   const startR2 = best;
   let candidates = 1;
+  const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
 
   /** Scores the candidates of channel c, commits the best if it beats the current score. */
-  const visit = (c: number, cands: Triple[]): boolean => {
+  const visitJoint = (c: number, cands: Triple[]): boolean => {
     let bestCand: Triple | null = null;
     let bestScore = best;
     const cur = current[c];
@@ -593,6 +607,39 @@ export function searchMediaParams(
     best = bestScore;
     return true;
   };
+
+  /**
+   * Many channels: channel c's candidates are scored on a reduced design (the fixed columns, the
+   * other channels' current transformed spend as one column each, and channel c's full group), so
+   * a candidate costs the same whatever the number of channels (see JOINT_SEARCH_MAX_CHANNELS).
+   */
+  const visitReduced = (c: number, cands: Triple[]): boolean => {
+    const others: Float64Array[] = [];
+    for (let j = 0; j < C; j++)
+      if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
+    const local = makeScorer(series, T, scorerOptions, { others });
+    local.trial(0, transformed(c, current[c], h));
+    local.commit(0);
+    local.computeAllMoments();
+    const base = local.score(null);
+    let bestCand: Triple | null = null;
+    let bestScore = base;
+    const cur = current[c];
+    for (const cand of cands) {
+      if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
+      local.trial(0, transformed(c, cand, h));
+      const sc = local.score(0);
+      candidates++;
+      if (sc > bestScore) {
+        bestScore = sc;
+        bestCand = cand;
+      }
+    }
+    if (bestCand === null) return false;
+    current[c] = bestCand;
+    return true;
+  };
+  const visit = joint ? visitJoint : visitReduced;
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
@@ -635,6 +682,16 @@ export function searchMediaParams(
       visit(c, local);
     }
   }
+  if (!joint) {
+    // The reported score is the joint design's, as in the joint search.
+    for (let c = 0; c < C; c++) {
+      setTrial(c, current[c]);
+      scorer.commit(c);
+    }
+    scorer.computeAllMoments();
+    best = scorer.score(null);
+    candidates++;
+  }
   const params: Record<string, ChannelParams> = {};
   series.channels.forEach((name, c) => {
     const p = current[c];
@@ -649,6 +706,7 @@ function makeScorer(
   series: TenantSeries,
   T: number,
   options: MediaSearchOptions & { innerFolds: number; gap: number; alpha: number },
+  reduced: { others: Float64Array[] } | null = null,
 ): GroupScorer {
   const weatherNames = modelWeatherNames(series, options.weather);
   const weather = weatherNames.map((w) => series.weather[series.weatherNames.indexOf(w)]);
@@ -668,10 +726,11 @@ function makeScorer(
       if (!drop.has(cal.names[i])) fixed.push(c.subarray(0, T));
     });
   }
+  if (reduced) for (const o of reduced.others) fixed.push(o);
   return new GroupScorer(
     fixed,
     weather,
-    series.channels.length,
+    reduced ? 1 : series.channels.length,
     series.target,
     T,
     options.innerFolds,
