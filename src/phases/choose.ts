@@ -279,6 +279,15 @@ export function chooseAndFit(
           `ridge ${f2(ridgeR2)} < ${f2(o.passBar)}, gbm ${f2(gbmR2)} < ${f2(o.passBar)}: ` +
           `blend ${f1(weight)} ridge + ${f1(1 - weight)} gbm (inner-validation R² ${f2(blendR2)})`;
       }
+      // Added complexity stays only where inner validation supports it: a GBM or blend that
+      // does not beat Ridge on the inner-validation rows falls back to Ridge.
+      const ruleR2 = weight === 0 ? gbmR2 : (blendR2 as number);
+      if (!(ruleR2 > ridgeR2)) {
+        reason =
+          `ridge ${f2(ridgeR2)} < ${f2(o.passBar)}, but the rule's ${weight === 0 ? 'gbm' : 'blend'} ` +
+          `(inner-validation R² ${f2(ruleR2)}) is not better: ridge kept`;
+        weight = 1;
+      }
     } else {
       // Largest Ridge weight first, so a tie keeps the larger Ridge weight (strict >).
       const buf = new Float64Array(yValid.length);

@@ -98,47 +98,6 @@ export function predictFold(fit: FoldFit, start: number, end: number): Float64Ar
 }
 
 const f3 = (x: number): string => x.toFixed(3);
-const f2 = (x: number): string => x.toFixed(2);
-
-/**
- * One-sided threshold of the loss-difference test: fall back when the simpler model's squared
- * errors are lower with z > 1.645 (5%). Without a test, noise in a short validation block flips
- * the choice about half the time when the two are close, and each flip costs on the test rows.
- */
-export const FALLBACK_Z = 1.645;
-
-/**
- * Diebold-Mariano statistic of d_t = e_complex,t² - e_simple,t² over the validation rows, with
- * the variance from means of consecutive blocks of `block` rows (serially correlated errors):
- * z = mean(d) / (sd(block means) / sqrt(blocks)). Positive: the simpler model has lower loss.
- */
-export function lossDifferenceZ(
-  actual: Float64Array,
-  complex: Float64Array,
-  simple: Float64Array,
-  block: number,
-): number {
-  const n = actual.length;
-  const size = Math.max(1, Math.min(block, Math.floor(n / 4)));
-  const means: number[] = [];
-  for (let a = 0; a + size <= n; a += size) {
-    let s = 0;
-    for (let t = a; t < a + size; t++) {
-      const ec = actual[t] - complex[t];
-      const es = actual[t] - simple[t];
-      s += ec * ec - es * es;
-    }
-    means.push(s / size);
-  }
-  const m = means.length;
-  if (m < 2) return 0;
-  const mean = means.reduce((x, y) => x + y, 0) / m;
-  let v = 0;
-  for (const x of means) v += (x - mean) * (x - mean);
-  const se = Math.sqrt(v / (m - 1) / m);
-  if (se === 0) return mean > 0 ? Number.POSITIVE_INFINITY : 0;
-  return mean / se;
-}
 
 export class PhaseLadder {
   private readonly y: Float64Array;
@@ -260,11 +219,6 @@ export class PhaseLadder {
     return out;
   }
 
-  /** Rows per block of the loss-difference test: a week of daily rows, a month of weeks. */
-  private blockRows(): number {
-    return this.series.frequency === 'daily' ? 7 : 4;
-  }
-
   /** Phase k's model of rows [0, T) with the per-fold fallback (see the module comment). */
   fit(k: PhaseId, T: number): FoldFit {
     if (k === 0 || !this.fallback) return this.own(k, T);
@@ -312,11 +266,10 @@ export class PhaseLadder {
       } else {
         const pred = predictFold(candidate, validStart, T);
         phaseR2 = r2(actual, pred);
-        const z = lossDifferenceZ(actual, pred, simplerPred, this.blockRows());
-        kept = !(z > FALLBACK_Z);
+        kept = phaseR2 > previousR2;
         why = kept
-          ? `phase ${k} validation R² ${f3(phaseR2)} vs phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows (simpler not significantly better, z ${f2(z)})`
-          : `phase ${prev} significantly better on the last ${nValid} training rows (validation R² ${f3(previousR2)} vs ${f3(phaseR2)}, z ${f2(z)} > ${FALLBACK_Z}): fell back`;
+          ? `phase ${k} validation R² ${f3(phaseR2)} > phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows`
+          : `phase ${k} validation R² ${f3(phaseR2)} <= phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows: fell back to phase ${prev}`;
       }
     }
     const chosen = kept ? this.own(k, T) : this.fit(prev, T);
