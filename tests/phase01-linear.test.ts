@@ -138,7 +138,9 @@ describe('trainLinearPhase', () => {
     expect(() => trainLinearPhase(series, { phase: 0, folds: 1 })).toThrow(
       /folds must be an integer >= 2/,
     );
-    expect(() => trainLinearPhase(series, { phase: 0, folds: 2000 })).toThrow(/need more rows/);
+    expect(() => trainLinearPhase(series, { phase: 0, folds: 2000 })).toThrow(
+      /too few for an honest time-series validation/,
+    );
     expect(() => trainLinearPhase(series, { phase: 1, alphas: [] })).toThrow(/alpha grid is empty/);
     expect(() => trainLinearPhase(series, { phase: 1, alphas: [-1] })).toThrow(/alpha must be/);
     expect(() => trainLinearPhase(series, { phase: 1, parity: true, gap: 3 })).toThrow(

@@ -50,6 +50,9 @@ const linear = (): Data => makeData(1, (x0, x1) => 100 + 2 * x0 + 5 * x1, 2);
 const band = (): Data => makeData(2, (x0) => 100 + (x0 > 12 && x0 < 20 ? 20 : 0), 2);
 /** Weak signal under heavy noise: neither model reaches 0.5. */
 const weak = (): Data => makeData(3, (x0, x1) => 100 + 0.1 * x0 + 0.3 * x1, 2);
+/** A faint band under heavy noise: neither model reaches 0.5, but the GBM adds to Ridge. */
+const weakBand = (): Data =>
+  makeData(5, (x0, x1) => 100 + 0.5 * x1 + (x0 > 12 && x0 < 20 ? 2 : 0), 2.5);
 /** Linear part plus a small band: the best mix of the two models lies inside (0, 1). */
 const mixed = (): Data =>
   makeData(
@@ -135,8 +138,8 @@ describe('the plan rule on inner-validation R²', () => {
     );
   });
 
-  it('when both are weak it blends 0.4 Ridge + 0.6 GBM', () => {
-    const d = weak();
+  it('when both are weak it blends 0.4 Ridge + 0.6 GBM (the blend beats Ridge on validation)', () => {
+    const d = weakBand();
     const ridge = innerRidge(d);
     const gbm = innerGbm(d);
     expect(ridge.r2).toBeLessThan(0.5);
@@ -149,6 +152,7 @@ describe('the plan rule on inner-validation R²', () => {
       blendValid[i] = 0.4 * ridge.pred[i] + 0.6 * gbm.pred[i];
     }
     const blendR2 = r2(d.y.subarray(VALID_START, TRAIN_END), blendValid);
+    expect(blendR2).toBeGreaterThan(ridge.r2);
     expect(m.innerR2.blend).toBeCloseTo(blendR2, 10);
     expect(m.reason).toBe(
       `ridge ${fmt(ridge.r2)} < 0.50, gbm ${fmt(gbm.r2)} < 0.50: blend 0.4 ridge + 0.6 gbm ` +
@@ -162,12 +166,36 @@ describe('the plan rule on inner-validation R²', () => {
     for (let i = 0; i < bp.length; i++) expect(bp[i]).toBeCloseTo(0.4 * rp[i] + 0.6 * gp[i], 9);
   });
 
+  it('a GBM or blend that does not beat Ridge on inner validation falls back to Ridge', () => {
+    const d = weak();
+    const ridge = innerRidge(d);
+    const gbm = innerGbm(d);
+    expect(ridge.r2).toBeLessThan(0.5);
+    expect(gbm.r2).toBeLessThan(0.5);
+    const blendValid = new Float64Array(ridge.pred.length);
+    for (let i = 0; i < blendValid.length; i++) {
+      blendValid[i] = 0.4 * ridge.pred[i] + 0.6 * gbm.pred[i];
+    }
+    const blendR2 = r2(d.y.subarray(VALID_START, TRAIN_END), blendValid);
+    expect(blendR2).toBeLessThanOrEqual(ridge.r2);
+    const m = chooseAndFit(d.columns, d.y, TRAIN_END);
+    expect(m.kind).toBe('ridge');
+    expect(m.ridgeWeight).toBe(1);
+    expect(m.gbm).toBeNull();
+    expect(m.reason).toBe(
+      `ridge ${fmt(ridge.r2)} < 0.50, but the rule's blend (inner-validation R² ${fmt(blendR2)}) ` +
+        `is not better: ridge kept; gbm early-stopped at ${gbm.model.nTrees} trees`,
+    );
+  });
+
   it('passBar and ruleWeight change the rule as documented', () => {
     const d = linear();
     const strict = chooseAndFit(d.columns, d.y, TRAIN_END, { passBar: 1 });
     expect(strict.innerR2.gbm).not.toBeNull();
-    expect(['gbm', 'blend']).toContain(strict.kind);
-    const w = chooseAndFit(weak().columns, weak().y, TRAIN_END, { ruleWeight: 0.7 });
+    // Ridge misses the bar of 1, but the rule's GBM/blend does not beat it: Ridge is kept.
+    expect(strict.kind).toBe('ridge');
+    expect(strict.reason).toContain('is not better: ridge kept');
+    const w = chooseAndFit(weakBand().columns, weakBand().y, TRAIN_END, { ruleWeight: 0.7 });
     expect(w.ridgeWeight).toBe(0.7);
     expect(w.reason).toContain('blend 0.7 ridge + 0.3 gbm');
   });
@@ -272,7 +300,7 @@ describe('serialization and determinism', () => {
   });
 
   it('rejects broken JSON with clear errors', () => {
-    const d = weak();
+    const d = weakBand();
     const json = chosenToJSON(chooseAndFit(d.columns, d.y, TRAIN_END));
     expect(() => chosenFromJSON({ ...json, format: 'x' as 'weathervane-chosen' })).toThrow(
       /weathervane-chosen/,

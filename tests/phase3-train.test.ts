@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { timeSeriesFolds } from '../src/core/folds.js';
+import { chooseProtocol } from '../src/core/folds.js';
 import { r2 } from '../src/core/metrics.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { buildMediaDesign } from '../src/phases/media.js';
 import { chooseAndFit, predictChosen } from '../src/phases/choose.js';
 import { trainPhase3 } from '../src/phases/phase3.js';
 import { searchMediaParams } from '../src/phases/search.js';
+import { maskedColumns, unsupportedTerms } from '../src/phases/support.js';
 import { constructedTenant } from './phase3-helpers.js';
 
 const { series, expected } = constructedTenant(
@@ -17,8 +18,19 @@ const { series, expected } = constructedTenant(
 );
 const clock = (): number => 0;
 
+// 540 daily rows: TimeSeriesSplit(5)'s first window (90 rows) is under half a year, so the
+// protocol rule shrinks the test blocks to floor((540 - 182) / 5) = 71 rows.
+const folds = chooseProtocol(series.target.length, 'daily').folds;
+
 describe('trainPhase3', () => {
   const result = trainPhase3(series, { oracle: { expected }, clock });
+  // Every fold's own phase-3 model (no fallback to phase 2: tested in ladder.test.ts).
+  const own = trainPhase3(series, { oracle: { expected }, clock, fallback: false });
+
+  it('follows the protocol rule', () => {
+    expect(result.protocol).toMatchObject({ rule: 'min-window', folds: 5, test_rows: 71 });
+    expect(result.folds.map((f) => f.train_rows)).toEqual(folds.map((f) => f.trainEnd));
+  });
 
   it('is deterministic: two runs give identical parameters and R²', () => {
     const again = trainPhase3(series, { oracle: { expected }, clock });
@@ -26,38 +38,42 @@ describe('trainPhase3', () => {
   });
 
   it('records the chosen parameters of every fold, with k fixed on the training rows', () => {
-    expect(result.phase).toBe(3);
-    expect(result.folds).toHaveLength(5);
-    const folds = timeSeriesFolds(series.target.length, 5);
-    result.folds.forEach((f, i) => {
-      const search = searchMediaParams(series, folds[i].trainEnd);
+    expect(own.phase).toBe(3);
+    expect(own.folds).toHaveLength(5);
+    own.folds.forEach((f, i) => {
+      const dropTerms = unsupportedTerms(own.feature_names, folds[i].trainEnd, 'daily');
+      expect(f.dropped_terms).toEqual(dropTerms);
+      const search = searchMediaParams(series, folds[i].trainEnd, { dropTerms });
       expect(f.channel_params).toEqual(search.params);
     });
   });
 
   it('scores each fold by chooseAndFit on the design built with the fold parameters', () => {
-    const fold = timeSeriesFolds(series.target.length, 5)[3];
-    const params = result.folds[3].channel_params!;
+    const fold = folds[3];
+    const params = own.folds[3].channel_params!;
     const design = buildMediaDesign(series, params);
-    const chosen = chooseAndFit(design.columns, series.target, fold.trainEnd, {});
-    const pred = predictChosen(chosen, design.columns, {
+    const columns = maskedColumns(design, own.folds[3].dropped_terms);
+    const chosen = chooseAndFit(columns, series.target, fold.trainEnd, {});
+    const pred = predictChosen(chosen, columns, {
       start: fold.testStart,
       end: fold.testEnd,
     });
-    expect(result.folds[3].r2).toBe(r2(series.target.subarray(fold.testStart, fold.testEnd), pred));
-    expect(result.folds[3].model).toBe(chosen.kind);
+    expect(own.folds[3].r2).toBe(r2(series.target.subarray(fold.testStart, fold.testEnd), pred));
+    expect(own.folds[3].model).toBe(chosen.kind);
   });
 
   it('fits a strong adstock/Hill signal close to the oracle once a year of history is in', () => {
-    // Folds 0-1 train on 90 and 180 rows: the yearly Fourier terms and the trend cannot be pinned
-    // down there, so only the later folds are held to the oracle.
-    for (const f of result.folds.slice(2)) expect(f.r2).toBeGreaterThan(f.oracle_r2! - 0.05);
+    // Folds under a year of rows leave out the yearly terms and the trend; the later folds are
+    // held to the oracle.
+    const later = result.folds.filter((f) => f.train_rows >= 365);
+    expect(later.length).toBeGreaterThanOrEqual(2);
+    for (const f of later) expect(f.r2).toBeGreaterThan(f.oracle_r2! - 0.05);
     expect(result.feature_names).toContain('ch0_adstock_hill');
     expect(result.feature_names).toContain('ch1_adstock_hill_x_temperature_c');
   });
 
   it('ignores the outer test rows: garbage after a fold training end leaves that fold unchanged', () => {
-    const fold = timeSeriesFolds(series.target.length, 5)[1];
+    const fold = folds[1];
     const garbled: TenantSeries = {
       ...series,
       target: Float64Array.from(series.target, (v, t) => (t >= fold.trainEnd ? -v * 7 + 1e5 : v)),
@@ -69,6 +85,9 @@ describe('trainPhase3', () => {
     expect(dirty.folds[1].channel_params).toEqual(result.folds[1].channel_params);
     expect(dirty.folds[1].alpha).toBe(result.folds[1].alpha);
     expect(dirty.folds[1].train_r2).toBe(result.folds[1].train_r2);
+    // The fallback decision is made on the fold's training rows too.
+    expect(dirty.folds[1].fallback).toEqual(result.folds[1].fallback);
+    expect(dirty.folds[1].model).toBe(result.folds[1].model);
   });
 
   it('rejects bad options', () => {

@@ -49,7 +49,10 @@ export const PROTOCOL_RULE = {
 } as const;
 
 export interface ProtocolOptions {
-  /** Outer folds wanted (default 5); fewer are used when the data cannot fill them. */
+  /**
+   * Outer folds. Default 5, and fewer (down to 2) when the data cannot fill 5 under the rule; a
+   * number given here is kept or refused (ProtocolError), never reduced.
+   */
   folds?: number;
   /** Rows dropped between training and test blocks (default 0). */
   gap?: number;
@@ -131,24 +134,27 @@ export function chooseProtocol(
     options.minTrain ??
     Math.max(floor, Math.min(PROTOCOL_RULE.targetFirstTrain[frequency], Math.floor(n / 2)));
   const user = options.minTrain !== undefined || options.testSize !== undefined;
-  const needed = minTrain + gap + PROTOCOL_RULE.minFolds * (options.testSize ?? minTest);
+  const foldsNeeded = options.folds === undefined ? PROTOCOL_RULE.minFolds : wanted;
+  const needed = minTrain + gap + foldsNeeded * (options.testSize ?? minTest);
   const refuse = (): never => {
     throw new ProtocolError(
       `${unit(frequency, n)} are too few for an honest time-series validation: it needs a first ` +
-        `training window of at least ${unit(frequency, minTrain)} and ${PROTOCOL_RULE.minFolds} test ` +
+        `training window of at least ${unit(frequency, minTrain)} and ${foldsNeeded} test ` +
         `blocks of at least ${unit(frequency, options.testSize ?? minTest)}` +
         (gap ? ` (gap ${gap})` : '') +
         `, so at least ${unit(frequency, needed)} of data`,
       needed,
     );
   };
+  const reducible = options.folds === undefined;
+  const leastFolds = reducible ? PROTOCOL_RULE.minFolds : wanted;
   let folds = wanted;
   let size: number;
   let rule: Protocol['rule'];
   let reason: string;
   if (options.testSize !== undefined) {
     size = options.testSize;
-    while (folds > PROTOCOL_RULE.minFolds && n - folds * size - gap < minTrain) folds--;
+    while (folds > leastFolds && n - folds * size - gap < minTrain) folds--;
     if (n - folds * size - gap < minTrain) refuse();
     rule = 'user';
     reason = `user test blocks of ${size} rows; ${folds} folds leave a first training window of at least ${minTrain} rows`;
@@ -159,7 +165,7 @@ export function chooseProtocol(
       reason = `TimeSeriesSplit(${folds}): the first training window (${n - folds * size - gap} rows) is at least ${minTrain} rows`;
     } else {
       size = Math.floor((n - gap - minTrain) / folds);
-      while (folds > PROTOCOL_RULE.minFolds && size < minTest) {
+      while (folds > leastFolds && size < minTest) {
         folds--;
         size = Math.floor((n - gap - minTrain) / folds);
       }

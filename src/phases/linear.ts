@@ -154,6 +154,10 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
   }
   const alphas = options.alphas ?? DEFAULT_ALPHAS;
   if (phase === 1) checkAlphaGrid(alphas);
+  const innerFolds = options.innerFolds ?? 3;
+  if (phase === 1 && !(Number.isInteger(innerFolds) && innerFolds >= 2)) {
+    throw new RangeError(`innerFolds must be an integer >= 2 (got ${innerFolds})`);
+  }
   const threshold = options.passThreshold ?? PASS_THRESHOLD;
   if (!(Number.isFinite(threshold) && threshold <= 1)) {
     throw new RangeError(`passThreshold must be a number <= 1 (got ${threshold})`);
