@@ -1,0 +1,230 @@
+/**
+ * The CV protocol rule (core/folds.ts chooseProtocol), the identifiability rule (phases/support.ts)
+ * and the per-fold phase ladder with its fallback (phases/ladder.ts): what they decide, that the
+ * decisions are recorded with the fold results, and that no decision reads a fold's test rows.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateTenant } from '../src/core/data/index.js';
+import { chooseProtocol, ProtocolError, timeSeriesFolds } from '../src/core/folds.js';
+import { r2 } from '../src/core/metrics.js';
+import { SeededRandom } from '../src/core/random.js';
+import type { TenantSeries } from '../src/core/types.js';
+import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
+import { trainLinearPhase } from '../src/phases/linear.js';
+import { trainPhase2 } from '../src/phases/phase2.js';
+import { unsupportedTerms } from '../src/phases/support.js';
+import type { PhaseId } from '../src/phases/types.js';
+import { searchMediaParams } from '../src/phases/search.js';
+
+/** A built-in tenant summed to weeks (spend, revenue) with weekly mean weather. */
+function weekly(series: TenantSeries, weeks: number): TenantSeries {
+  const sum = (a: Float64Array, mean: boolean): Float64Array =>
+    Float64Array.from({ length: weeks }, (_, w) => {
+      let v = 0;
+      for (let d = 0; d < 7; d++) v += a[w * 7 + d];
+      return mean ? v / 7 : v;
+    });
+  return {
+    ...series,
+    frequency: 'weekly',
+    dates: Array.from({ length: weeks }, (_, w) => series.dates[w * 7]),
+    spend: series.spend.map((a) => sum(a, false)),
+    weather: series.weather.map((a) => sum(a, true)),
+    controls: series.controls.map((a) => sum(a, false)),
+    target: sum(series.target, false),
+  };
+}
+
+describe('protocol rule', () => {
+  it('keeps TimeSeriesSplit(5) on three years of daily rows (the built-in tenants)', () => {
+    const { folds, protocol } = chooseProtocol(1095, 'daily');
+    expect(folds).toEqual(timeSeriesFolds(1095, 5));
+    expect(protocol).toMatchObject({
+      rule: 'timeseriessplit',
+      folds: 5,
+      test_rows: 182,
+      first_train_rows: 185,
+      min_train_rows: 182,
+    });
+  });
+
+  it('never trains a fold of two years of weekly rows on less than a year', () => {
+    // TimeSeriesSplit(5) on 104 weeks would train the first fold on 19 weeks.
+    expect(timeSeriesFolds(104, 5)[0].trainEnd).toBe(19);
+    const { folds, protocol } = chooseProtocol(104, 'weekly');
+    // floor((104 - 52) / 5) = 10-week test blocks; the first window keeps the remainder.
+    expect(protocol).toMatchObject({ rule: 'min-window', folds: 5, test_rows: 10 });
+    expect(folds[0].trainEnd).toBe(54);
+    expect(folds[4].testEnd).toBe(104);
+    for (const f of folds) expect(f.trainEnd).toBeGreaterThanOrEqual(52);
+  });
+
+  it('drops folds before test blocks get shorter than the least block, then refuses', () => {
+    // One year of weeks: first window min(52, 26) = 26, 26 weeks left: 3 blocks of 8 weeks.
+    const year = chooseProtocol(52, 'weekly');
+    expect(year.protocol).toMatchObject({ folds: 3, test_rows: 8, min_train_rows: 26 });
+    expect(year.folds[0].trainEnd).toBe(28);
+    // 40 weeks: 26 + 2 x 8 = 42 weeks are needed at least.
+    expect(() => chooseProtocol(40, 'weekly')).toThrow(ProtocolError);
+    expect(() => chooseProtocol(40, 'weekly')).toThrow(
+      /40 weeks are too few .* at least 26 weeks and 2 test blocks of at least 8 weeks, so at least 42 weeks of data/,
+    );
+    try {
+      chooseProtocol(120, 'daily');
+    } catch (e) {
+      expect((e as ProtocolError).neededRows).toBe(91 + 2 * 28);
+    }
+    expect(() => chooseProtocol(120, 'daily')).toThrow(/at least 147 days of data/);
+    expect(chooseProtocol(147, 'daily').protocol.folds).toBe(2);
+  });
+
+  it('takes the user settings, records them, and refuses what cannot be honoured', () => {
+    const user = chooseProtocol(730, 'daily', { testSize: 60, minTrain: 365 });
+    expect(user.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 60 });
+    expect(user.folds[0].trainEnd).toBe(430);
+    expect(chooseProtocol(730, 'daily', { minTrain: 365 }).protocol).toMatchObject({
+      rule: 'user',
+      test_rows: 73,
+    });
+    // Folds given explicitly are kept or refused, never reduced.
+    expect(() => chooseProtocol(730, 'daily', { folds: 10, testSize: 60 })).toThrow(ProtocolError);
+    expect(chooseProtocol(730, 'daily', { testSize: 150 }).protocol.folds).toBe(3);
+    expect(() => chooseProtocol(730, 'daily', { minTrain: 30 })).toThrow(/minTrain must be/);
+    expect(() => chooseProtocol(730, 'daily', { testSize: 0 })).toThrow(/testSize must be/);
+  });
+});
+
+describe('identifiability rule', () => {
+  it('leaves out the yearly terms and the trend under a year of rows', () => {
+    const names = ['meta_spend', 'dow_1', 'sin1', 'cos1', 'sin2', 'cos2', 'trend'];
+    expect(unsupportedTerms(names, 364, 'daily')).toEqual([
+      'sin1',
+      'cos1',
+      'sin2',
+      'cos2',
+      'trend',
+    ]);
+    expect(unsupportedTerms(names, 365, 'daily')).toEqual([]);
+    expect(unsupportedTerms(names, 51, 'weekly')).toHaveLength(5);
+    expect(unsupportedTerms(names, 52, 'weekly')).toEqual([]);
+  });
+
+  it('a half-year window no longer extrapolates the yearly terms (phase 0, built-in tenant)', () => {
+    const t = generateTenant('none_books');
+    const res = trainLinearPhase(t.series, { phase: 0, oracle: { expected: t.truth.expected } });
+    // The peer's recipe keeps them: its first fold is far below zero on this tenant.
+    const peer = trainLinearPhase(t.series, { phase: 0, parity: true });
+    expect(peer.fold_r2[0]).toBeLessThan(-1);
+    expect(res.folds[0].dropped_terms).toEqual(['sin1', 'cos1', 'sin2', 'cos2', 'trend']);
+    expect(res.fold_r2[0]).toBeGreaterThan(0);
+  });
+
+  it('the phase-3 search leaves the same terms out of its scoring design', () => {
+    const t = generateTenant('high_umbrella_rain');
+    const a = searchMediaParams(t.series, 185, { dropTerms: ['sin1', 'cos1', 'sin2', 'cos2'] });
+    const b = searchMediaParams(t.series, 185);
+    expect(a.innerR2).not.toBe(b.innerR2);
+  });
+});
+
+describe('phase ladder', () => {
+  const t = generateTenant('medium_sports');
+  const series = t.series;
+  const horizon = 182;
+
+  it('uses phase k where its validation R² beats phase k-1, else what phase k-1 fits', () => {
+    const ladder = new PhaseLadder(series, { horizon });
+    const check = new PhaseLadder(series, { horizon });
+    for (const T of [549, 731, 913]) {
+      for (const k of [1, 2] as PhaseId[]) {
+        const fit = ladder.fit(k, T);
+        const rec = fit.fallback!;
+        expect(rec.validation_rows).toBe(horizon);
+        // Recompute the decision by hand from the two candidates on the rows before T - horizon.
+        const V = T - horizon;
+        const actual = series.target.subarray(V, T);
+        const mine = r2(actual, predictFold(check.own(k, V), V, T));
+        const prev = r2(actual, predictFold(check.fit((k - 1) as PhaseId, V), V, T));
+        expect(rec.phase_r2).toBe(mine);
+        expect(rec.previous_r2).toBe(prev);
+        expect(rec.kept).toBe(mine > prev);
+        const used = rec.kept ? check.own(k, T) : check.fit((k - 1) as PhaseId, T);
+        expect(fit.phase).toBe(used.phase);
+        expect(rec.used_phase).toBe(used.phase);
+        expect(predictFold(fit, T, T + 30)).toEqual(predictFold(used, T, T + 30));
+      }
+    }
+  });
+
+  it('keeps phase k without a check when the validation rows would judge another model', () => {
+    // 367 rows have the yearly terms; the 245 rows before a 122-row validation block do not.
+    const fit = new PhaseLadder(series, { horizon }).fit(1, 367);
+    expect(fit.phase).toBe(1);
+    expect(fit.fallback).toMatchObject({ kept: true, phase_r2: null, previous_r2: null });
+    expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
+  });
+
+  it('records the decision with every fold result; phase 0 has none', () => {
+    const r0 = trainLinearPhase(series, { phase: 0 });
+    expect(r0.folds.every((f) => f.fallback === null)).toBe(true);
+    const r2res = trainPhase2(series);
+    for (const f of r2res.folds) {
+      expect(f.fallback).not.toBeNull();
+      expect([0, 1, 2]).toContain(f.fallback!.used_phase);
+      expect(f.fallback!.reason.length).toBeGreaterThan(10);
+    }
+    // A fold that fell back predicts exactly what phase 1 predicts there.
+    const r1 = trainLinearPhase(series, { phase: 1 });
+    r2res.folds.forEach((f, i) => {
+      if (f.fallback!.used_phase < 2) expect(f.r2).toBe(r1.folds[i].r2);
+    });
+    expect(trainPhase2(series, { fallback: false }).folds.every((f) => f.fallback === null)).toBe(
+      true,
+    );
+  });
+
+  it("garbage in a fold's test rows leaves that fold's model and fallback choice unchanged", () => {
+    const folds = chooseProtocol(series.target.length, 'daily').folds;
+    const k = 2;
+    const { testStart, testEnd } = folds[k];
+    const rng = new SeededRandom(5);
+    const garbled: TenantSeries = {
+      ...series,
+      target: Float64Array.from(series.target, (v, i) =>
+        i >= testStart && i < testEnd ? rng.uniform(-1e7, 1e7) : v,
+      ),
+      spend: series.spend.map((x) =>
+        Float64Array.from(x, (v, i) => (i >= testStart && i < testEnd ? 1e6 - v : v)),
+      ),
+      weather: series.weather.map((x) =>
+        Float64Array.from(x, (v, i) => (i >= testStart && i < testEnd ? -v * 50 : v)),
+      ),
+    };
+    for (const run of [
+      (s: TenantSeries) => trainLinearPhase(s, { phase: 1 }),
+      (s: TenantSeries) => trainPhase2(s),
+    ]) {
+      const clean = run(series);
+      const dirty = run(garbled);
+      for (let i = 0; i <= k; i++) {
+        expect(dirty.folds[i].fallback).toEqual(clean.folds[i].fallback);
+        expect(dirty.folds[i].alpha).toBe(clean.folds[i].alpha);
+        expect(dirty.folds[i].model).toBe(clean.folds[i].model);
+        expect(dirty.folds[i].train_r2).toBe(clean.folds[i].train_r2);
+      }
+      // The next fold validates on the garbage: its decision must see it (the check can fail).
+      expect(dirty.folds[k + 1].fallback).not.toEqual(clean.folds[k + 1].fallback);
+    }
+  });
+
+  it('works on weekly data with the protocol and identifiability rules', () => {
+    const wk = weekly(generateTenant('high_umbrella_rain').series, 156);
+    const res = trainPhase2(wk);
+    expect(res.protocol).toMatchObject({ rule: 'min-window', frequency: 'weekly', test_rows: 20 });
+    for (const f of res.folds) {
+      expect(f.train_rows).toBeGreaterThanOrEqual(52);
+      expect(f.dropped_terms).toEqual([]);
+    }
+    expect(res.mean_r2).toBeGreaterThan(0.3);
+  });
+});
