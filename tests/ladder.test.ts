@@ -86,8 +86,11 @@ describe('protocol rule', () => {
       rule: 'user',
       test_rows: 73,
     });
-    // Folds given explicitly are kept or refused, never reduced.
-    expect(() => chooseProtocol(730, 'daily', { folds: 10, testSize: 60 })).toThrow(ProtocolError);
+    // Folds are at most: 10 blocks of 60 rows would leave 130 training rows, 9 leave 190.
+    const nine = chooseProtocol(730, 'daily', { folds: 10, testSize: 60 }).protocol;
+    expect(nine.folds).toBe(9);
+    expect(nine.reason).toMatch(/10 folds asked; the data holds 9/);
+    expect(() => chooseProtocol(730, 'daily', { testSize: 300 })).toThrow(ProtocolError);
     expect(chooseProtocol(730, 'daily', { testSize: 150 }).protocol.folds).toBe(3);
     expect(() => chooseProtocol(730, 'daily', { minTrain: 30 })).toThrow(/minTrain must be/);
     expect(() => chooseProtocol(730, 'daily', { testSize: 0 })).toThrow(/testSize must be/);

@@ -138,7 +138,11 @@ describe('trainLinearPhase', () => {
     expect(() => trainLinearPhase(series, { phase: 0, folds: 1 })).toThrow(
       /folds must be an integer >= 2/,
     );
-    expect(() => trainLinearPhase(series, { phase: 0, folds: 2000 })).toThrow(
+    // Folds are at most: the data holds fewer, and the protocol says so.
+    const few = trainLinearPhase(series, { phase: 0, folds: 2000 }).protocol!;
+    expect(few.folds).toBeLessThan(2000);
+    expect(few.reason).toMatch(/2000 folds asked/);
+    expect(() => trainLinearPhase(series, { phase: 0, minTrain: series.target.length })).toThrow(
       /too few for an honest time-series validation/,
     );
     expect(() => trainLinearPhase(series, { phase: 1, alphas: [] })).toThrow(/alpha grid is empty/);

@@ -49,10 +49,7 @@ export const PROTOCOL_RULE = {
 } as const;
 
 export interface ProtocolOptions {
-  /**
-   * Outer folds. Default 5, and fewer (down to 2) when the data cannot fill 5 under the rule; a
-   * number given here is kept or refused (ProtocolError), never reduced.
-   */
+  /** Outer folds, at most (default 5): fewer, down to 2, when the data cannot fill them. */
   folds?: number;
   /** Rows dropped between training and test blocks (default 0). */
   gap?: number;
@@ -134,7 +131,7 @@ export function chooseProtocol(
     options.minTrain ??
     Math.max(floor, Math.min(PROTOCOL_RULE.targetFirstTrain[frequency], Math.floor(n / 2)));
   const user = options.minTrain !== undefined || options.testSize !== undefined;
-  const foldsNeeded = options.folds === undefined ? PROTOCOL_RULE.minFolds : wanted;
+  const foldsNeeded = Math.min(wanted, PROTOCOL_RULE.minFolds);
   const needed = minTrain + gap + foldsNeeded * (options.testSize ?? minTest);
   const refuse = (): never => {
     throw new ProtocolError(
@@ -146,8 +143,7 @@ export function chooseProtocol(
       needed,
     );
   };
-  const reducible = options.folds === undefined;
-  const leastFolds = reducible ? PROTOCOL_RULE.minFolds : wanted;
+  const leastFolds = foldsNeeded;
   let folds = wanted;
   let size: number;
   let rule: Protocol['rule'];
@@ -176,6 +172,7 @@ export function chooseProtocol(
         `${minTrain} rows (${frequency === 'daily' ? 'days' : 'weeks'})`;
     }
   }
+  if (folds < wanted) reason += ` (${wanted} folds asked; the data holds ${folds})`;
   const out = timeSeriesFolds(n, folds, gap, size);
   return {
     folds: out,

@@ -132,6 +132,31 @@ export const foldOut = z.looseObject({
   reason: z.string().nullable(),
   gbm_trees: z.number().nullable(),
   channel_params: z.record(z.string(), channelParamsOut).nullable(),
+  /** Phases 1-3: the per-fold fallback decision (docs/modeling.md). Optional for older runs. */
+  fallback: z
+    .looseObject({
+      used_phase: phaseOut,
+      kept: z.boolean(),
+      validation_rows: z.number().int(),
+      phase_r2: metric,
+      previous_r2: metric,
+      reason: z.string(),
+    })
+    .nullable()
+    .optional(),
+  dropped_terms: z.array(z.string()).optional(),
+});
+
+/** The cross-validation protocol of a result (docs/modeling.md). Optional for older runs. */
+const protocolOut = z.looseObject({
+  rule: z.enum(['timeseriessplit', 'min-window', 'user']),
+  folds: z.number().int(),
+  test_rows: z.number().int(),
+  first_train_rows: z.number().int(),
+  min_train_rows: z.number().int(),
+  gap: z.number().int(),
+  frequency: z.enum(['daily', 'weekly']),
+  reason: z.string(),
 });
 
 export const tenantResultOut = z.looseObject({
@@ -162,6 +187,7 @@ export const tenantResultOut = z.looseObject({
   baselines: z.record(z.string(), baselineOut),
   folds: z.array(foldOut),
   top_features: z.array(z.looseObject({ feature: z.string(), gain: metric })).nullable(),
+  protocol: protocolOut.nullable().optional(),
   seconds: metric,
 });
 

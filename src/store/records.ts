@@ -100,7 +100,10 @@ export interface FoldRow {
   rmse: number | null;
   alpha: number | null;
   model: string;
-  /** Model parameters of the fold: blend_weight, gbm_trees, channel_params, reason. */
+  /**
+   * Model parameters of the fold: blend_weight, gbm_trees, channel_params, reason, fallback (the
+   * per-fold phase fallback decision) and dropped_terms (calendar terms the window cannot identify).
+   */
   params: Record<string, unknown>;
 }
 

@@ -574,6 +574,8 @@ export class Store {
             gbm_trees: f.gbm_trees,
             channel_params: f.channel_params,
             reason: f.reason,
+            fallback: f.fallback ?? null,
+            dropped_terms: f.dropped_terms ?? [],
           }),
         );
       }
