@@ -110,6 +110,8 @@ export function handMadeReportData(): TenantReportData {
     reason: null,
     gbm_trees: null,
     channel_params: null,
+    fallback: null,
+    dropped_terms: [],
   }));
   const result = {
     tenant: 'hand',
@@ -138,6 +140,7 @@ export function handMadeReportData(): TenantReportData {
     },
     folds,
     top_features: null,
+    protocol: null,
     seconds: 0.1,
   } as TenantResult;
   const stateChannels = (hot: number, cold: number) => ({ hot, cold });
