@@ -115,11 +115,27 @@ function blockId(b: PageBlock): string {
   return b.kind === 'chart' ? `chart-${b.section.chart.id}` : b.id;
 }
 
+/** Short names of the charts in the page's contents line. */
+const NAV: Record<string, string> = {
+  fit: 'Fit',
+  'fold-r2': 'R² per fold',
+  contributions: 'Contributions',
+  totals: 'Totals',
+  'contributions-truth': 'Contributions vs truth',
+  response: 'Response curves',
+  roas: 'ROAS',
+  'roas-weather': 'ROAS by weather',
+  adstock: 'Carry-over',
+  truth: 'Estimates vs truth',
+  plan: 'Plan',
+  'r2-tenants': 'R² per tenant',
+  'fold-heatmap': 'Fold heatmap',
+  compare: 'vs previous phase',
+};
+
 function blockTitle(b: PageBlock): string {
   if (b.kind === 'html') return b.title;
-  const t = b.section.chart.title;
-  const cut = t.indexOf(':');
-  return cut > 0 && cut < 40 ? t.slice(0, cut) : t.split(' (')[0];
+  return NAV[b.section.chart.id] ?? b.section.chart.title.split(' (')[0];
 }
 
 /** The whole page. `reportId` names downloaded files (e.g. 'tenant-extreme_ski_gear-phase3'). */
