@@ -7,9 +7,10 @@ Workflow:
 3. check_gates after each phase: the plan's decision (proceed, sufficient, success, escalate), its criteria with figures and the next step.
 4. compare_phases between consecutive phases: deltas, newly passing/failing tenants, regressions.
 5. explain_tenant for tenants that fail or look odd: channel ROAS by weather state, response curves.
+6. get_report to show a person: a tenant's model or a run's tenants in charts (one HTML file, returned as a resource_link to report://...).
 
 Passing: a tenant passes when its mean out-of-sample R² >= 0.50 under 5-fold expanding-window time-series CV (each fold trains only on earlier dates). For synthetic tenants oracle_r2 is the R² of the true expected revenue: no model can reliably beat it, so a tenant whose oracle is below 0.50 cannot pass honestly.
 
 Long work: phase 3 over the 20 built-in tenants takes tens of seconds, more tenants longer. Call run_phase with wait:false to get a run id at once and poll get_run (or cancel_run), or keep wait:true and send a progress token to receive progress. Cancelling a waiting request cancels its run. Identical runs are served from the store unless force:true.
 
-import_tenant_data adds a tenant from CSV text or an allowed file; then train_tenant or run_phase with its id. Resources: tenant://{id}, run://{id}, gates://latest/{phase}. Prompt: phase_review.`;
+import_tenant_data adds a tenant from CSV text or an allowed file; then train_tenant or run_phase with its id. Resources: tenant://{id}, run://{id}, gates://latest/{phase}, report://tenant/{id} and report://run/{id} (text/html). Prompt: phase_review.`;

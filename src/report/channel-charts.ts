@@ -371,7 +371,10 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     reading: weatherReading(d, period),
     rows,
     spec: topLevel(title, rows, {
-      width: Math.max(360, (90 * order.length * Math.max(1, chans.length)) / 2),
+      width: Math.min(
+        CHART_WIDTH,
+        Math.max(360, (90 * order.length * Math.max(1, chans.length)) / 2),
+      ),
       height: 240,
       layer: layers,
     }),
