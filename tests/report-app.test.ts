@@ -67,6 +67,18 @@ describe('report use case', () => {
     expect(r.charts.map((c) => c.id)).not.toContain('truth');
   });
 
+  it('shape tenants: 12 channels stay under 2 MB (monthly bars), weekly without weather', async () => {
+    app.generateShapeSuite();
+    const wide = await app.writeReport({ tenant: 'shape_daily_3y_12ch', phase: 1 });
+    expect(wide.bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(wide.warnings).toEqual([]);
+    expect(wide.charts.find((c) => c.id === 'contributions')!.title).toContain('per month');
+    const dry = await app.writeReport({ tenant: 'shape_weekly_2y_noweather', phase: 1 });
+    expect(dry.charts.map((c) => c.id)).not.toContain('roas-weather');
+    expect(dry.charts.find((c) => c.id === 'contributions')!.reading).not.toContain('weather');
+    expect(dry.warnings).toEqual([]);
+  });
+
   it('run report: by id or latest of a phase; the stored gate once checked', async () => {
     const byPhase = await app.writeReport({ phase: 1 });
     expect(byPhase.kind).toBe('run');

@@ -16,6 +16,8 @@ import { num, pct, periodWord, ratio, sig, signedPct, stateLabel } from './forma
 import type { Interval, TenantReportData } from './types.js';
 
 const STATE_ORDER = ['cold', 'mild', 'hot', 'dry', 'rain'];
+/** Bar charts print each bar's value only up to this many channels (beyond, labels overlap). */
+const MAX_LABELLED_CHANNELS = 4;
 
 function stateName(state: string): string {
   return state.includes(':') ? state.slice(state.indexOf(':') + 1) : state;
@@ -245,10 +247,15 @@ export function roasChart(d: TenantReportData): ChartDef {
         ],
       },
     },
-    {
-      mark: { type: 'text', dy: -6, fontSize: 10 },
-      encoding: { x, xOffset, y, text: { field: 'estimate', format: '.2f' } },
-    },
+    // Value labels only while they fit above the bars.
+    ...(chans.length <= MAX_LABELLED_CHANNELS
+      ? [
+          {
+            mark: { type: 'text', dy: -6, fontSize: 10 },
+            encoding: { x, xOffset, y, text: { field: 'estimate', format: '.2f' } },
+          },
+        ]
+      : []),
   ];
   if (rows.some((r) => r.lo !== null)) {
     layers.push({
@@ -344,10 +351,14 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
         ],
       },
     },
-    {
-      mark: { type: 'text', dy: -6, fontSize: 10 },
-      encoding: { x, xOffset, y, text: { field: 'estimate', format: '.1f' } },
-    },
+    ...(chans.length <= MAX_LABELLED_CHANNELS
+      ? [
+          {
+            mark: { type: 'text', dy: -6, fontSize: 10 },
+            encoding: { x, xOffset, y, text: { field: 'estimate', format: '.1f' } },
+          },
+        ]
+      : []),
   ];
   if (rows.some((r) => r.lo !== null)) {
     layers.push({

@@ -57,6 +57,9 @@ export const REPORT_THEME = {
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: null },
   line: { strokeWidth: 1.5 },
+  // No ARIA label on every bar and point (thousands per chart, a third of the page): the
+  // heading and the reading above each chart say what it shows; axes and legends keep theirs.
+  mark: { aria: false },
 } as const;
 
 export const CHART_WIDTH = 720;

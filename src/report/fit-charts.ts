@@ -15,7 +15,10 @@ import {
   type Row,
 } from './chart.js';
 import { count, num, pct, periodWord, r2, sig } from './format.js';
-import { displayPeriods } from './periods.js';
+import { displayPeriods, monthLabel, monthPeriods } from './periods.js';
+
+/** Most bars the contributions chart stacks before it groups by month. */
+const MAX_STACKED_BARS = 1200;
 import type { TenantReportData } from './types.js';
 
 const utcTime = {
@@ -247,14 +250,18 @@ function components(d: TenantReportData): { names: string[]; colors: string[] } 
 export function contributionsChart(d: TenantReportData): ChartDef {
   const dec = d.decomposition;
   const period = periodWord(d.tenant.frequency);
-  const periods = displayPeriods(dec.dates, d.tenant.frequency);
-  const weekly = periods.length < dec.dates.length;
-  const unit = weekly ? 'week' : period;
   const parts: { name: string; values: number[] }[] = [
     { name: 'baseline', values: dec.baseline },
     ...(dec.weather ? [{ name: 'weather', values: dec.weather }] : []),
     ...dec.channels.map((c) => ({ name: c.channel, values: c.contribution })),
   ];
+  // Weeks (or the data's own periods); months when that would draw too many bars to read.
+  let periods = displayPeriods(dec.dates, d.tenant.frequency);
+  let unit = periods.length < dec.dates.length ? 'week' : period;
+  if (periods.length * parts.length > MAX_STACKED_BARS) {
+    periods = monthPeriods(dec.dates);
+    unit = 'month';
+  }
   const rows: Row[] = [];
   for (const p of periods) {
     for (const part of parts) {
@@ -272,6 +279,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
   const total = dec.predicted.reduce((a, b) => a + b, 0);
   const sumOf = (v: number[]) => v.reduce((a, b) => a + b, 0);
   const shares = parts.map((p) => `${p.name} ${pct(sumOf(p.values) / total)}`);
+  const when = (start: string) => (unit === 'month' ? monthLabel(start) : `${unit} of ${start}`);
   let weatherText = '';
   if (dec.weather) {
     const w = periods.map((p) => {
@@ -282,8 +290,8 @@ export function contributionsChart(d: TenantReportData): ChartDef {
     const lo = w.reduce((a, b) => (b.value < a.value ? b : a));
     const hi = w.reduce((a, b) => (b.value > a.value ? b : a));
     weatherText =
-      `; against average weather, weather adds up to ${num(Math.max(0, hi.value))} in a ${unit} (${unit} of ${hi.start}) ` +
-      `and takes up to ${num(Math.max(0, -lo.value))} (${unit} of ${lo.start})`;
+      `; against average weather, weather adds up to ${num(Math.max(0, hi.value))} in a ${unit} (${when(hi.start)}) ` +
+      `and takes up to ${num(Math.max(0, -lo.value))} (${when(lo.start)})`;
   }
   return {
     id: 'contributions',
@@ -308,7 +316,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
         ],
         mark: { type: 'rect' },
         encoding: {
-          x: { field: 'period_start', ...utcTime, title: weekly ? 'week' : period },
+          x: { field: 'period_start', ...utcTime, title: unit },
           x2: { field: 'period_end' },
           y: {
             field: 'stack_lo',

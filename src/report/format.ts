@@ -56,7 +56,8 @@ export function r2(x: number | null): string {
 
 /** A share: 0.123 -> "12%". */
 export function pct(x: number, digits = 0): string {
-  return `${(100 * x).toFixed(digits)}%`;
+  const s = (100 * x).toFixed(digits);
+  return `${Number(s) === 0 ? (0).toFixed(digits) : s}%`;
 }
 
 /** Signed relative error: 0.253 -> "+25%". */

@@ -58,3 +58,22 @@ export function displayPeriods(
   }
   return out;
 }
+
+/** Calendar months of the rows (first day of the month to the first of the next). */
+export function monthPeriods(
+  dates: readonly string[],
+): { start: string; end: string; rows: number[] }[] {
+  const out: { start: string; end: string; rows: number[] }[] = [];
+  for (let t = 0; t < dates.length; t++) {
+    const start = `${dates[t].slice(0, 7)}-01`;
+    const last = out[out.length - 1];
+    if (last && last.start === start) last.rows.push(t);
+    else {
+      const y = Number(start.slice(0, 4));
+      const m = Number(start.slice(5, 7));
+      const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+      out.push({ start, end, rows: [t] });
+    }
+  }
+  return out;
+}
