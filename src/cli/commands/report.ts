@@ -18,7 +18,7 @@ export const report: Command = {
     phase: {
       type: 'string',
       value: '0|1|2|3',
-      help: "the tenant's phase model (default 3), or the phase whose latest run to report",
+      help: "the tenant's phase model (default: the highest phase with a finished run covering it, else 3), or alone the phase whose latest run to report",
     },
     run: { type: 'string', value: 'ID', help: 'a run report' },
     out: { type: 'string', value: 'FILE', help: 'where to write the HTML file' },
