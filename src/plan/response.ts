@@ -1,0 +1,117 @@
+/**
+ * The revenue response a plan is optimized against, separable by channel:
+ *   revenue_t = base_t + sum_c gain_c,t Hill(a_c,t; k_c, s_c),   a_c,t = x_c,t + decay_c a_c,t-1,
+ * over the horizon (t < H, where spend x is planned) and a tail (H <= t < H + T, no spend, carry-over
+ * only), with a_c,-1 = the adstock state left by the observed spend (start_c). Both the fitted
+ * phase-3 Ridge model (gain = coefficient of the media column plus its weather interactions, so it
+ * varies with the outlook's weather) and the data generator (gain = beta (1 + gamma driver_t)) have
+ * this form, so one evaluator serves the plan and its ground-truth regret.
+ */
+import { hill } from '../core/transforms.js';
+
+export interface SeparableResponse {
+  channels: string[];
+  /** Periods with planned spend. */
+  horizon: number;
+  /** Periods after the horizon whose carry-over revenue counts. */
+  tail: number;
+  /** Revenue without media over horizon + tail (does not depend on the plan). */
+  base: Float64Array;
+  /** Per channel, revenue per unit of Hill output in each period (horizon + tail). */
+  gain: Float64Array[];
+  decay: number[];
+  k: number[];
+  s: number[];
+  /** Adstock of each channel at the last observed period (carry-over into the plan). */
+  start: number[];
+}
+
+/** Revenue per period (horizon + tail) and, when asked, its gradient in the horizon spend. */
+export interface ResponseValue {
+  /** Expected revenue per period, horizon + tail. */
+  revenue: Float64Array;
+  /** Sum of `revenue`. */
+  total: number;
+  /** d total / d spend[c][t] for t < horizon (null unless asked). */
+  gradient: Float64Array[] | null;
+}
+
+/** dHill/da = s r / (a (1 + r)^2) with r = (a/k)^s; a is floored at 1e-9 k (infinite slope at 0 when s < 1). */
+export function hillSlope(a: number, k: number, s: number): number {
+  const v = Math.max(a, 1e-9 * k);
+  const r = Math.pow(v / k, s);
+  return (s * r) / (v * (1 + r) * (1 + r));
+}
+
+export function checkResponse(r: SeparableResponse): void {
+  const n = r.horizon + r.tail;
+  const C = r.channels.length;
+  if (!(Number.isInteger(r.horizon) && r.horizon >= 1))
+    throw new RangeError(`horizon must be an integer >= 1 (got ${r.horizon})`);
+  if (!(Number.isInteger(r.tail) && r.tail >= 0))
+    throw new RangeError(`tail must be an integer >= 0 (got ${r.tail})`);
+  if (r.base.length !== n) throw new RangeError(`base must have ${n} periods`);
+  for (const [name, v] of [
+    ['gain', r.gain],
+    ['decay', r.decay],
+    ['k', r.k],
+    ['s', r.s],
+    ['start', r.start],
+  ] as const) {
+    if (v.length !== C) throw new RangeError(`${name} must have one entry per channel (${C})`);
+  }
+  r.gain.forEach((g, c) => {
+    if (g.length !== n) throw new RangeError(`gain of ${r.channels[c]} must have ${n} periods`);
+    if (!(r.decay[c] >= 0 && r.decay[c] < 1))
+      throw new RangeError(`decay of ${r.channels[c]} must be in [0, 1)`);
+    if (!(r.k[c] > 0 && r.s[c] > 0))
+      throw new RangeError(`Hill k and s of ${r.channels[c]} must be > 0`);
+  });
+}
+
+/**
+ * Evaluates the response for a plan (spend[c] has `horizon` entries). The gradient is reverse
+ * accumulation through the adstock recursion: d total / d x_t = sum_{u >= t} gain_u Hill'(a_u)
+ * decay^(u - t), computed backwards in O(H + T) per channel, so spend late in the horizon is
+ * credited with the carry-over it produces in the tail.
+ */
+export function evaluateResponse(
+  r: SeparableResponse,
+  spend: readonly ArrayLike<number>[],
+  withGradient = false,
+): ResponseValue {
+  const H = r.horizon;
+  const n = H + r.tail;
+  const revenue = Float64Array.from(r.base);
+  const gradient = withGradient ? r.channels.map(() => new Float64Array(H)) : null;
+  const adstock = new Float64Array(n);
+  for (let c = 0; c < r.channels.length; c++) {
+    const x = spend[c];
+    const g = r.gain[c];
+    const d = r.decay[c];
+    const k = r.k[c];
+    const s = r.s[c];
+    let a = r.start[c];
+    for (let t = 0; t < n; t++) {
+      a = (t < H ? x[t] : 0) + d * a;
+      adstock[t] = a;
+      revenue[t] += g[t] * hill(a, k, s);
+    }
+    if (gradient) {
+      const out = gradient[c];
+      let acc = 0;
+      for (let t = n - 1; t >= 0; t--) {
+        acc = g[t] * hillSlope(adstock[t], k, s) + d * acc;
+        if (t < H) out[t] = acc;
+      }
+    }
+  }
+  let total = 0;
+  for (let t = 0; t < n; t++) total += revenue[t];
+  return { revenue, total, gradient };
+}
+
+/** Zero spend over the horizon, one array per channel. */
+export function zeroPlan(r: SeparableResponse): Float64Array[] {
+  return r.channels.map(() => new Float64Array(r.horizon));
+}
