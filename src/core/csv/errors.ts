@@ -48,7 +48,9 @@ export type DataErrorCode =
   | 'bad_number'
   | 'non_finite'
   | 'negative_spend'
-  | 'constant_target';
+  | 'constant_target'
+  | 'missing_column'
+  | 'forecast_start';
 
 /**
  * A problem in the data of an imported file. `row` is the 1-based line in the file

@@ -1,0 +1,180 @@
+/**
+ * Weather forecast CSV: a `date` column and one column per weather variable, one row per period
+ * after the data, validated like a tenant CSV (size, encoding, header, row shapes, strict dates
+ * and numbers) with errors that name the file, row and column.
+ */
+import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
+import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
+import { readNumber } from './numbers.js';
+import { readCsvRecords } from './rfc4180.js';
+import { checkEncoding, checkSize, isBlank } from './text-checks.js';
+
+export interface ParsedForecast {
+  dates: string[];
+  weatherNames: string[];
+  weather: Float64Array[];
+  /** Columns present but not asked for (ignored). */
+  ignored: string[];
+}
+
+export interface ParseForecastOptions {
+  fileName: string;
+  /** Weather columns the model uses: all must be present. */
+  required: readonly string[];
+  /** The first date must be this one (the period after the data). */
+  firstDate: string;
+  /** Days between rows: 1 (daily) or 7 (weekly), as the data. */
+  stepDays: 1 | 7;
+  /** At least this many rows. */
+  minRows: number;
+}
+
+/** Parses and validates forecast text; throws a DataError naming the first problem. */
+export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
+  const file = o.fileName;
+  checkSize(text, file);
+  if (isBlank(text)) {
+    throw new DataError(
+      'empty',
+      file,
+      null,
+      null,
+      'file is empty; expected a header line (date,temperature_c,...) and one row per period',
+    );
+  }
+  checkEncoding(text, file);
+  const records = readCsvRecords(text);
+  if ('problem' in records) {
+    throw new DataError(
+      'malformed',
+      file,
+      records.line,
+      null,
+      'malformed CSV: check the quotes on this line',
+    );
+  }
+  const { cells, lines } = records;
+  const header = cells[0];
+  if (header.length > CSV_LIMITS.maxColumns) {
+    throw new DataError(
+      'too_many_columns',
+      file,
+      1,
+      null,
+      `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns}`,
+    );
+  }
+  const lower = header.map((h) => h.toLowerCase());
+  const dateCol = lower.indexOf('date');
+  if (dateCol < 0) {
+    throw new DataError(
+      'no_date_column',
+      file,
+      1,
+      null,
+      `no "date" column; the header must name date and the weather columns (${o.required.join(', ')})`,
+    );
+  }
+  const missing = o.required.filter((w) => !header.includes(w));
+  if (missing.length > 0) {
+    throw new DataError(
+      'missing_column',
+      file,
+      1,
+      null,
+      `the forecast lacks the weather column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model uses; add ${missing.length > 1 ? 'them' : 'it'} (the header has ${header.join(', ')})`,
+    );
+  }
+  const n = cells.length - 1;
+  if (n < o.minRows) {
+    throw new DataError(
+      'too_few_rows',
+      file,
+      null,
+      null,
+      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon or extend the forecast`,
+    );
+  }
+  if (n > CSV_LIMITS.maxRows) {
+    throw new DataError(
+      'too_many_rows',
+      file,
+      null,
+      null,
+      `${n} rows; the limit is ${CSV_LIMITS.maxRows}`,
+    );
+  }
+  const days = new Float64Array(n);
+  const dates: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = cells[i + 1];
+    if (row.length !== header.length) {
+      throw new DataError(
+        'ragged_row',
+        file,
+        lines[i + 1],
+        null,
+        `this row has ${row.length} cells but the header has ${header.length} columns`,
+      );
+    }
+    const d = parseIsoDay(row[dateCol]);
+    if (Number.isNaN(d)) {
+      throw new DataError(
+        'bad_date',
+        file,
+        lines[i + 1],
+        header[dateCol],
+        `${quoteValue(row[dateCol])} is not a date; write dates as YYYY-MM-DD`,
+      );
+    }
+    days[i] = d;
+    dates.push(row[dateCol]);
+  }
+  const first = parseIsoDay(o.firstDate);
+  if (days[0] !== first) {
+    throw new DataError(
+      'forecast_start',
+      file,
+      lines[1],
+      header[dateCol],
+      `the forecast starts on ${dates[0]}, but the plan starts on ${o.firstDate}, the ${o.stepDays === 1 ? 'day' : 'week'} after the data ends; give one row per ${o.stepDays === 1 ? 'day' : 'week'} from ${o.firstDate}`,
+    );
+  }
+  for (let i = 1; i < n; i++) {
+    if (days[i] - days[i - 1] !== o.stepDays) {
+      throw new DataError(
+        days[i] <= days[i - 1] ? 'unsorted_dates' : 'date_gap',
+        file,
+        lines[i + 1],
+        header[dateCol],
+        `after ${dates[i - 1]} the next row must be ${isoFromDays(days[i - 1] + o.stepDays)} (got ${dates[i]}); one row per ${o.stepDays === 1 ? 'day' : 'week'}, oldest first, no gaps`,
+      );
+    }
+  }
+  if (n > 1 && classifySteps(days).kind !== 'ok') {
+    throw new DataError('irregular_frequency', file, null, header[dateCol], 'irregular date steps');
+  }
+  const weather = o.required.map((name) => {
+    const j = header.indexOf(name);
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const text = cells[i + 1][j];
+      const x = readNumber(text);
+      if (typeof x !== 'number') {
+        throw new DataError(
+          x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number',
+          file,
+          lines[i + 1],
+          name,
+          x === 'empty'
+            ? 'the cell is empty; every forecast cell needs a number'
+            : `${quoteValue(text)} is not a finite number; write plain numbers with "." for decimals`,
+        );
+      }
+      col[i] = x;
+    }
+    return col;
+  });
+  const ignored = header.filter((h, j) => j !== dateCol && !o.required.includes(h) && h !== '');
+  return { dates, weatherNames: [...o.required], weather, ignored };
+}

@@ -1,0 +1,123 @@
+/**
+ * Per-channel spend bounds: totals over the horizon or per period, absolute (currency) or as
+ * multiples of the channel's historical spend over the same span (mean spend per period in the
+ * reference year x periods). Text form, as on the command line: `channel=lo:hi[/period]` items
+ * separated by commas; either side may be empty; `x` after a number makes it a multiple:
+ *   meta=0.5x:2x          meta's total between half and twice its historical spend for the span
+ *   google=:3000/period   google at most 3,000 in every period (`/day` or `/week` also accepted)
+ */
+import { PlanInputError, type PlanConstraints } from './optimize.js';
+
+export interface BoundValue {
+  value: number;
+  /** true: a multiple of historical spend; false: currency. */
+  multiple: boolean;
+}
+
+export interface ChannelBound {
+  channel: string;
+  min?: BoundValue;
+  max?: BoundValue;
+  /** true: each period; false: the horizon total. */
+  perPeriod: boolean;
+}
+
+function parseValue(text: string, item: string): BoundValue | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const multiple = /x$/i.test(t);
+  const num = multiple ? t.slice(0, -1) : t;
+  const value = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(num) ? Number(num) : NaN;
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new PlanInputError(
+      `bound "${item}": "${t}" is not a number >= 0 (write 1500 for currency or 1.5x for a multiple of historical spend)`,
+    );
+  }
+  return { value, multiple };
+}
+
+/** Parses `channel=lo:hi[/period],...` (see the module comment). */
+export function parseBounds(text: string): ChannelBound[] {
+  const out: ChannelBound[] = [];
+  for (const raw of text.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const m = /^([^=]+)=([^:]*):([^/]*)(\/(period|day|week))?$/i.exec(item);
+    if (!m) {
+      throw new PlanInputError(
+        `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, google=:3000/day; either side may be empty)`,
+      );
+    }
+    out.push({
+      channel: m[1].trim(),
+      min: parseValue(m[2], item),
+      max: parseValue(m[3], item),
+      perPeriod: m[4] !== undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * Constraints for the budget and bounds. `historical[c]` is the channel's mean spend per period
+ * in the reference window. Unknown channels and min > max are errors; feasibility against the
+ * budget is checked by the optimizer (checkFeasible).
+ */
+export function resolveBounds(
+  bounds: readonly ChannelBound[],
+  channels: readonly string[],
+  horizon: number,
+  historical: readonly number[],
+  budget: number,
+): PlanConstraints {
+  const c: PlanConstraints = {
+    budget,
+    lower: channels.map(() => new Float64Array(horizon)),
+    upper: channels.map(() => new Float64Array(horizon).fill(Infinity)),
+    totalLower: channels.map(() => 0),
+    totalUpper: channels.map(() => Infinity),
+  };
+  const seen = new Set<string>();
+  for (const b of bounds) {
+    const ch = channels.indexOf(b.channel);
+    if (ch < 0) {
+      throw new PlanInputError(
+        `bound for unknown channel "${b.channel}"; the model's channels are ${channels.join(', ')}`,
+      );
+    }
+    const key = `${b.channel}/${b.perPeriod}`;
+    if (seen.has(key)) {
+      throw new PlanInputError(
+        `two ${b.perPeriod ? 'per-period' : 'total'} bounds for ${b.channel}; give one`,
+      );
+    }
+    seen.add(key);
+    const unit = b.perPeriod ? historical[ch] : historical[ch] * horizon;
+    const amount = (v: BoundValue | undefined, dflt: number): number =>
+      v === undefined ? dflt : v.multiple ? v.value * unit : v.value;
+    const lo = amount(b.min, 0);
+    const hi = amount(b.max, Infinity);
+    if (lo > hi) {
+      throw new PlanInputError(
+        `bound for ${b.channel}: the minimum ${lo.toFixed(2)} is above the maximum ${hi.toFixed(2)}`,
+      );
+    }
+    if (b.perPeriod) {
+      c.lower[ch].fill(lo);
+      c.upper[ch].fill(hi);
+    } else {
+      c.totalLower[ch] = lo;
+      c.totalUpper[ch] = hi;
+    }
+  }
+  return c;
+}
+
+/** The bounds in the text form of parseBounds (for stored plans and summaries). */
+export function formatBounds(bounds: readonly ChannelBound[]): string {
+  const v = (x: BoundValue | undefined): string =>
+    x === undefined ? '' : `${x.value}${x.multiple ? 'x' : ''}`;
+  return bounds
+    .map((b) => `${b.channel}=${v(b.min)}:${v(b.max)}${b.perPeriod ? '/period' : ''}`)
+    .join(',');
+}

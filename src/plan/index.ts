@@ -1,0 +1,24 @@
+/** The budget planner (pure): optimizer, outlooks, model response, baselines and regret. */
+export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
+export type { BoundValue, ChannelBound } from './bounds.js';
+export { revenueModelOf } from './final-model.js';
+export { extendSeries, responseOf } from './model.js';
+export type { MediaTransform, RevenueModel } from './model.js';
+export { checkFeasible, optimizePlan, PlanInputError, projectPlan } from './optimize.js';
+export type { OptimizeResult, PlanConstraints } from './optimize.js';
+export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } from './outlook.js';
+export type { Outlook, ScenarioName } from './outlook.js';
+export { makePlan } from './plan.js';
+export type {
+  PlanBaseline,
+  PlanChannel,
+  PlanContext,
+  PlanObjective,
+  PlanRequest,
+  PlanResult,
+  PlanTruth,
+  WeatherShift,
+} from './plan.js';
+export { evaluateResponse } from './response.js';
+export type { SeparableResponse } from './response.js';
+export { tailLength, truthResponse } from './truth.js';

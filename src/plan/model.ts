@@ -1,0 +1,199 @@
+/**
+ * The fitted model as the planner sees it: a small interface (predict revenue for every row of a
+ * series whose spend, weather and calendar rows are given; plus the adstock/Hill parameters of
+ * each channel), so changes inside the phases do not reach the planner. From it, responseOf
+ * builds the SeparableResponse of the future periods by probing: with the Hill values h of two
+ * spend paths known from the parameters, gain_c,t = (pred_1 - pred_0) / (h_1 - h_0) and
+ * base_t = pred_0 - sum_c gain_c,t h_0. A Ridge model on the phase-3 design has exactly this form
+ * (media columns and their weather interactions are linear in h); the probe is then checked on a
+ * third spend path, and a model that is not of this form is refused rather than planned wrongly.
+ */
+import { geometricAdstock, hill } from '../core/transforms.js';
+import type { TenantSeries } from '../core/types.js';
+import { PlanInputError } from './optimize.js';
+import type { Outlook } from './outlook.js';
+import { evaluateResponse, type SeparableResponse } from './response.js';
+
+export interface MediaTransform {
+  decay: number;
+  k: number;
+  s: number;
+}
+
+export interface RevenueModel {
+  /** Channels in the series' order. */
+  channels: string[];
+  /** Weather columns the model reads. */
+  weather: string[];
+  /** Control columns the model reads (future rows get their historical mean). */
+  controls: string[];
+  /** Per channel adstock/Hill transform (phase 3). */
+  media: MediaTransform[];
+  /** Expected revenue for every row of the series (rows after the data continue the calendar). */
+  predict(series: TenantSeries): Float64Array;
+  /** What the model is, for the stored plan (phase, kind, ...). */
+  describe: Record<string, unknown>;
+}
+
+/** Relative error allowed between the probed response and the model's own prediction. */
+export const PROBE_TOLERANCE = 1e-6;
+
+/**
+ * The tenant's series followed by `outlook.dates.length` future rows: zero spend (the probes set
+ * it), the outlook's weather for the model's columns, controls at their historical mean.
+ */
+export function extendSeries(
+  series: TenantSeries,
+  model: RevenueModel,
+  outlook: Outlook,
+): TenantSeries {
+  const n = series.dates.length;
+  const m = outlook.dates.length;
+  const weather = model.weather.map((w) => {
+    const hj = series.weatherNames.indexOf(w);
+    const oj = outlook.weatherNames.indexOf(w);
+    if (hj < 0 || oj < 0) {
+      throw new PlanInputError(
+        `the model uses weather column ${w}, which the ${hj < 0 ? 'data' : 'outlook'} lacks`,
+      );
+    }
+    const col = new Float64Array(n + m);
+    col.set(series.weather[hj]);
+    col.set(outlook.weather[oj].subarray(0, m), n);
+    return col;
+  });
+  const controls = model.controls.map((name) => {
+    const j = series.controlNames.indexOf(name);
+    if (j < 0) throw new PlanInputError(`the model uses control ${name}, which the data lacks`);
+    const h = series.controls[j];
+    const mean = h.reduce((a, b) => a + b, 0) / n;
+    const col = new Float64Array(n + m).fill(mean);
+    col.set(h);
+    return col;
+  });
+  const target = new Float64Array(n + m);
+  target.set(series.target);
+  return {
+    ...series,
+    dates: [...series.dates, ...outlook.dates],
+    spend: series.spend.map((x) => {
+      const col = new Float64Array(n + m);
+      col.set(x);
+      return col;
+    }),
+    weatherNames: [...model.weather],
+    weather,
+    controlNames: [...model.controls],
+    controls,
+    target,
+  };
+}
+
+/** Adstock of each channel at the last observed period. */
+export function adstockState(series: TenantSeries, media: readonly MediaTransform[]): number[] {
+  const n = series.dates.length;
+  return media.map((p, c) => (n > 0 ? geometricAdstock(series.spend[c], p.decay)[n - 1] : 0));
+}
+
+/** Hill values over the future rows for a horizon spend path, continuing from `start`. */
+function hillPath(
+  p: MediaTransform,
+  start: number,
+  spend: ArrayLike<number>,
+  rows: number,
+): Float64Array {
+  const out = new Float64Array(rows);
+  let a = start;
+  for (let t = 0; t < rows; t++) {
+    a = (t < spend.length ? spend[t] : 0) + p.decay * a;
+    out[t] = hill(a, p.k, p.s);
+  }
+  return out;
+}
+
+/**
+ * The model's response over `horizon` planned periods and `tail` carry-over periods after them
+ * (outlook rows: horizon + tail), starting from the adstock left by the observed spend.
+ */
+export function responseOf(
+  model: RevenueModel,
+  series: TenantSeries,
+  outlook: Outlook,
+  horizon: number,
+  tail: number,
+): SeparableResponse {
+  const rows = horizon + tail;
+  if (outlook.dates.length < rows) throw new RangeError(`outlook must have ${rows} rows`);
+  const n = series.dates.length;
+  const ext = extendSeries(series, model, { ...outlook, dates: outlook.dates.slice(0, rows) });
+  const start = adstockState(series, model.media);
+  const C = model.channels.length;
+  const withSpend = (plan: readonly ArrayLike<number>[]): TenantSeries => ({
+    ...ext,
+    spend: ext.spend.map((x, c) => {
+      const col = Float64Array.from(x);
+      for (let t = 0; t < horizon; t++) col[n + t] = plan[c][t];
+      return col;
+    }),
+  });
+  const future = (pred: Float64Array): Float64Array => pred.slice(n, n + rows);
+  const zero = model.channels.map(() => new Float64Array(horizon));
+  const h0 = model.media.map((p, c) => hillPath(p, start[c], zero[c], rows));
+  const pred0 = future(model.predict(withSpend(zero)));
+  const gain: Float64Array[] = [];
+  for (let c = 0; c < C; c++) {
+    // A probe well up the Hill curve (3 k every period) keeps h_1 - h_0 large through the tail.
+    const probe = zero.map((z, j) =>
+      j === c ? new Float64Array(horizon).fill(3 * model.media[c].k) : z,
+    );
+    const h1 = hillPath(model.media[c], start[c], probe[c], rows);
+    const pred1 = future(model.predict(withSpend(probe)));
+    const g = new Float64Array(rows);
+    let last = 0;
+    for (let t = 0; t < rows; t++) {
+      const dh = h1[t] - h0[c][t];
+      // Far in the tail both paths have decayed to ~0: the gain no longer matters there, keep the last one.
+      g[t] = Math.abs(dh) > 1e-6 ? (pred1[t] - pred0[t]) / dh : last;
+      last = g[t];
+    }
+    gain.push(g);
+  }
+  const base = Float64Array.from(pred0, (v, t) => {
+    let s = v;
+    for (let c = 0; c < C; c++) s -= gain[c][t] * h0[c][t];
+    return s;
+  });
+  const response: SeparableResponse = {
+    channels: [...model.channels],
+    horizon,
+    tail,
+    base,
+    gain,
+    decay: model.media.map((p) => p.decay),
+    k: model.media.map((p) => p.k),
+    s: model.media.map((p) => p.s),
+    start,
+  };
+  // Check on a spend path the probes did not use (uneven over time and channels).
+  const check = model.channels.map((_, c) =>
+    Float64Array.from(
+      { length: horizon },
+      (_, t) => model.media[c].k * (0.3 + ((t * 7 + c * 3) % 11) / 8),
+    ),
+  );
+  const predicted = future(model.predict(withSpend(check)));
+  const probed = evaluateResponse(response, check).revenue;
+  let worst = 0;
+  for (let t = 0; t < rows; t++) {
+    worst = Math.max(
+      worst,
+      Math.abs(predicted[t] - probed[t]) / Math.max(1, Math.abs(predicted[t])),
+    );
+  }
+  if (worst > PROBE_TOLERANCE) {
+    throw new PlanInputError(
+      `the planner needs a model whose revenue is a baseline plus one adstock/Hill response per channel (the phase-3 Ridge model); this model differs from that form by ${(worst * 100).toFixed(3)}% of revenue (${String(model.describe.kind ?? 'unknown kind')}), so it cannot be planned reliably`,
+    );
+  }
+  return response;
+}

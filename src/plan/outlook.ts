@@ -1,0 +1,236 @@
+/**
+ * Weather outlooks for the periods after the data: named scenarios built from the tenant's own
+ * history, or a forecast (parsed by forecast.ts). Construction of the scenarios (per future date D):
+ *   typical: each weather column is the mean over the past years of its value on D's calendar
+ *            date (the same month and day; 29 February uses 28 February; weekly data: the row of
+ *            each past year within 3 days of that date).
+ *   hot / cold / wet / dry: typical plus a shift per column: the mean of the column over the
+ *            hottest / coldest / wettest / driest third of the history days within 7 days of D's
+ *            calendar date in every past year, minus the mean over all of those days. Every column
+ *            is shifted, so a hot outlook is also as dry or humid as hot days there were.
+ *            Precipitation is kept >= 0 and humidity in [0, 100].
+ * A forecast shorter than the plan needs (the tail after the horizon, where only carry-over
+ * counts) is continued with the typical scenario.
+ */
+import { isoFromDays, parseIsoDay } from '../core/csv.js';
+import type { TenantSeries } from '../core/types.js';
+import { PlanInputError } from './optimize.js';
+
+export const SCENARIOS = ['typical', 'hot', 'cold', 'wet', 'dry'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Days either side of the calendar date whose history defines hot/cold/wet/dry. */
+export const SCENARIO_WINDOW_DAYS = 7;
+
+export interface Outlook {
+  /** 'scenario:typical', 'forecast:<file>' ... */
+  source: string;
+  /** Future period dates, starting with the period after the data. */
+  dates: string[];
+  weatherNames: string[];
+  weather: Float64Array[];
+  /** Rows that came from a forecast (the rest are the typical scenario). */
+  forecastRows: number;
+}
+
+export function periodDays(series: Pick<TenantSeries, 'frequency'>): number {
+  return series.frequency === 'weekly' ? 7 : 1;
+}
+
+/** The `count` period dates after the series' last date. */
+export function futureDates(series: TenantSeries, count: number): string[] {
+  const last = parseIsoDay(series.dates[series.dates.length - 1]);
+  const step = periodDays(series);
+  return Array.from({ length: count }, (_, i) => isoFromDays(last + step * (i + 1)));
+}
+
+function monthDay(date: string): [number, number] {
+  return [Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
+
+/** Day number of D's calendar date in the given year (29 Feb -> 28 Feb in common years). */
+function sameDateIn(date: string, year: number): number {
+  const [m, d] = monthDay(date);
+  const day = parseIsoDay(
+    `${String(year).padStart(4, '0')}-${date.slice(5, 7)}-${date.slice(8, 10)}`,
+  );
+  return Number.isNaN(day) && m === 2 && d === 29
+    ? parseIsoDay(`${String(year).padStart(4, '0')}-02-28`)
+    : day;
+}
+
+interface HistoryIndex {
+  days: Float64Array;
+  firstYear: number;
+  lastYear: number;
+  rowOfDay: Map<number, number>;
+}
+
+function indexHistory(series: TenantSeries): HistoryIndex {
+  const days = Float64Array.from(series.dates, parseIsoDay);
+  const rowOfDay = new Map<number, number>();
+  days.forEach((d, i) => rowOfDay.set(d, i));
+  return {
+    days,
+    firstYear: Number(series.dates[0].slice(0, 4)),
+    lastYear: Number(series.dates[series.dates.length - 1].slice(0, 4)),
+    rowOfDay,
+  };
+}
+
+/** History rows within `window` days of D's calendar date, in every year of the history. */
+function rowsNear(h: HistoryIndex, date: string, window: number): number[] {
+  const out: number[] = [];
+  for (let y = h.firstYear; y <= h.lastYear + 1; y++) {
+    const centre = sameDateIn(date, y);
+    for (let d = centre - window; d <= centre + window; d++) {
+      const row = h.rowOfDay.get(d);
+      if (row !== undefined) out.push(row);
+    }
+  }
+  return out;
+}
+
+/**
+ * History rows on D's calendar date in past years (one per year; weekly data: the row within 3
+ * days). Falls back to a widening window when a year has no exact match.
+ */
+function sameDateRows(h: HistoryIndex, date: string, weekly: boolean): number[] {
+  const out: number[] = [];
+  const target = parseIsoDay(date);
+  for (let y = h.firstYear; y <= h.lastYear + 1; y++) {
+    const centre = sameDateIn(date, y);
+    if (!(centre < target)) continue;
+    const reach = weekly ? 3 : 0;
+    for (let d = centre - reach; d <= centre + reach; d++) {
+      const row = h.rowOfDay.get(d);
+      if (row !== undefined) {
+        out.push(row);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function columnIndex(series: TenantSeries, name: string): number {
+  const j = series.weatherNames.indexOf(name);
+  if (j < 0) {
+    throw new PlanInputError(
+      `the data has no weather column ${name}, which the model uses; re-import the data with it`,
+    );
+  }
+  return j;
+}
+
+/** Keeps physically impossible values out of shifted scenarios. */
+function clampWeather(name: string, v: number): number {
+  if (name === 'precipitation_mm' || name === 'wind_kph') return Math.max(0, v);
+  if (name === 'humidity_pct') return Math.min(100, Math.max(0, v));
+  return v;
+}
+
+/** A named scenario for `count` future periods (see the module comment for the construction). */
+export function scenarioOutlook(
+  series: TenantSeries,
+  name: ScenarioName,
+  weatherNames: readonly string[],
+  count: number,
+): Outlook {
+  if (!SCENARIOS.includes(name)) {
+    throw new PlanInputError(
+      `unknown scenario "${String(name)}"; use one of ${SCENARIOS.join(', ')}`,
+    );
+  }
+  const dates = futureDates(series, count);
+  const h = indexHistory(series);
+  const weekly = series.frequency === 'weekly';
+  const cols = weatherNames.map((w) => series.weather[columnIndex(series, w)]);
+  const weather = cols.map(() => new Float64Array(count));
+  const rankBy =
+    name === 'hot' || name === 'cold'
+      ? 'temperature_c'
+      : name === 'wet' || name === 'dry'
+        ? 'precipitation_mm'
+        : null;
+  const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
+  if (rankBy !== null && !series.weatherNames.includes(rankBy)) {
+    throw new PlanInputError(
+      `the ${name} scenario ranks days by ${rankBy}, which the data does not have; use the typical scenario or a forecast file`,
+    );
+  }
+  const humidity = series.weatherNames.indexOf('humidity_pct');
+  dates.forEach((date, i) => {
+    let rows = sameDateRows(h, date, weekly);
+    if (rows.length === 0)
+      rows = rowsNear(h, date, 15).filter((r) => h.days[r] < parseIsoDay(date));
+    if (rows.length === 0) {
+      throw new PlanInputError(
+        `the ${name} scenario needs history around ${date.slice(5)} in an earlier year, and the data has none; pass a forecast file instead`,
+      );
+    }
+    const typical = cols.map((col) => rows.reduce((s, r) => s + col[r], 0) / rows.length);
+    if (rankCol === null) {
+      typical.forEach((v, j) => (weather[j][i] = v));
+      return;
+    }
+    const near = rowsNear(h, date, weekly ? 3 * SCENARIO_WINDOW_DAYS : SCENARIO_WINDOW_DAYS);
+    // Rank by the column (ties: humidity, then date), take the top or bottom third.
+    const sorted = [...near].sort(
+      (a, b) =>
+        rankCol[a] - rankCol[b] ||
+        (humidity >= 0 ? series.weather[humidity][a] - series.weather[humidity][b] : 0) ||
+        a - b,
+    );
+    const third = Math.max(1, Math.round(sorted.length / 3));
+    const chosen = name === 'hot' || name === 'wet' ? sorted.slice(-third) : sorted.slice(0, third);
+    cols.forEach((col, j) => {
+      const all = near.reduce((s, r) => s + col[r], 0) / near.length;
+      const part = chosen.reduce((s, r) => s + col[r], 0) / chosen.length;
+      weather[j][i] = clampWeather(weatherNames[j], typical[j] + part - all);
+    });
+  });
+  return {
+    source: `scenario:${name}`,
+    dates,
+    weatherNames: [...weatherNames],
+    weather,
+    forecastRows: 0,
+  };
+}
+
+/** The outlook's first `count` rows, continued with the typical scenario when it is shorter. */
+export function extendOutlook(series: TenantSeries, outlook: Outlook, count: number): Outlook {
+  if (outlook.dates.length >= count) {
+    return {
+      ...outlook,
+      dates: outlook.dates.slice(0, count),
+      weather: outlook.weather.map((w) => w.slice(0, count)),
+      forecastRows: Math.min(outlook.forecastRows, count),
+    };
+  }
+  const typical = scenarioOutlook(series, 'typical', outlook.weatherNames, count);
+  const have = outlook.dates.length;
+  return {
+    ...outlook,
+    dates: typical.dates,
+    weather: typical.weather.map((w, j) => {
+      const out = Float64Array.from(w);
+      out.set(outlook.weather[j].subarray(0, have));
+      return out;
+    }),
+  };
+}
+
+/** The outlook with every column held at its mean over the first `rows` periods (for the weather shift). */
+export function flatOutlook(outlook: Outlook, rows: number): Outlook {
+  return {
+    ...outlook,
+    source: `${outlook.source} (flat)`,
+    weather: outlook.weather.map((w) => {
+      let m = 0;
+      for (let t = 0; t < rows; t++) m += w[t];
+      return new Float64Array(w.length).fill(m / rows);
+    }),
+  };
+}

@@ -1,0 +1,661 @@
+/**
+ * A budget plan end to end (pure): the model's response under the outlook, the optimal split of
+ * the budget over channels and periods, the two baselines, marginal ROAS at the plan, the shift the
+ * weather causes, and, for synthetic tenants, the regret under the true data-generating process.
+ *   baseline (a) historical_even: the budget split by the channels' shares of spend in the
+ *                reference window (the last year of data), spread evenly over the periods.
+ *   baseline (b) historical_calendar: the same channel split, each channel's spend following its
+ *                own spend on the same calendar dates in past years.
+ * Revenue is counted over the horizon plus a tail after it (carry-over of the plan's spend until
+ * it falls below 1%), from the adstock the observed spend left.
+ */
+import type { DriverMix } from '../core/data/index.js';
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
+import { responseOf, type RevenueModel } from './model.js';
+import { optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
+import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
+import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
+import { tailLength, truthResponse } from './truth.js';
+
+export type PlanObjective =
+  | { kind: 'revenue' }
+  | { kind: 'target_roas'; value: number }
+  | { kind: 'target_marginal_roas'; value: number };
+
+export interface PlanRequest {
+  /** Planned periods (days or weeks as the data). */
+  horizon: number;
+  /** Total budget (revenue objective), or the largest budget considered (target objectives). */
+  budget?: number;
+  bounds?: readonly ChannelBound[];
+  objective?: PlanObjective;
+}
+
+export interface PlanContext {
+  series: TenantSeries;
+  model: RevenueModel;
+  /** Weather for the periods after the data (continued with the typical scenario when short). */
+  outlook: Outlook;
+  /** Ground truth of a synthetic tenant: regret is reported when given. */
+  truth?: { tenant: SyntheticTenant; mix: DriverMix } | null;
+  onProgress?: (done: number, total: number, message: string) => void;
+}
+
+export interface PlanChannel {
+  channel: string;
+  spend: number;
+  share: number;
+  historical_spend: number;
+  spend_by_period: number[];
+  incremental_revenue: number;
+  roas: number;
+  marginal_roas: number;
+  at_bound: 'lower' | 'upper' | null;
+}
+
+export interface PlanBaseline {
+  name: 'historical_even' | 'historical_calendar';
+  description: string;
+  spend: Record<string, number>;
+  expected_revenue: number;
+  incremental_revenue: number;
+  roas: number;
+  /** Plan's incremental revenue minus this baseline's (model's view). */
+  plan_uplift: number;
+}
+
+export interface WeatherShift {
+  channel: string;
+  periods: number;
+  label: string;
+  variable: string | null;
+  share_plan: number;
+  share_flat: number;
+  moved: number;
+  text: string;
+}
+
+export interface PlanTruth {
+  tail_periods: number;
+  plan_incremental: number;
+  historical_even_incremental: number;
+  historical_calendar_incremental: number;
+  optimal_incremental: number;
+  optimal_spend: Record<string, number>;
+  /** (plan - baseline a) / (optimal - baseline a): share of the attainable uplift captured. */
+  captured_share: number | null;
+  regret: number;
+}
+
+export interface PlanResult {
+  format: 'weathervane-plan';
+  version: 1;
+  tenant: string;
+  frequency: 'daily' | 'weekly';
+  horizon: {
+    periods: number;
+    unit: 'day' | 'week';
+    start: string;
+    end: string;
+    tail_periods: number;
+  };
+  outlook: {
+    source: string;
+    forecast_rows: number;
+    dates: string[];
+    weather: Record<string, number[]>;
+  };
+  objective: PlanObjective;
+  budget: number;
+  bounds: string;
+  historical: {
+    budget: number;
+    reference_start: string;
+    reference_end: string;
+    split: Record<string, number>;
+  };
+  channels: PlanChannel[];
+  expected_revenue: { horizon: number; carry_over_after: number; total: number };
+  incremental_revenue: number;
+  roas: number;
+  marginal_roas: number;
+  baselines: PlanBaseline[];
+  weather_shift: WeatherShift[];
+  truth: PlanTruth | null;
+  model: Record<string, unknown>;
+  notes: string[];
+}
+
+/** Cap on the carry-over tail: one year of periods. */
+const TAIL_CAP = { daily: 365, weekly: 52 } as const;
+
+interface Reference {
+  rows: number;
+  perPeriod: number[];
+  split: number[];
+  start: string;
+  end: string;
+}
+
+/** The last year of data (or all of it when shorter): each channel's mean spend per period. */
+function reference(series: TenantSeries): Reference {
+  const n = series.dates.length;
+  const rows = Math.min(n, series.frequency === 'weekly' ? 52 : 365);
+  const perPeriod = series.spend.map((x) => {
+    let s = 0;
+    for (let t = n - rows; t < n; t++) s += x[t];
+    return s / rows;
+  });
+  const total = perPeriod.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) {
+    throw new PlanInputError(
+      'the data has no spend in its last year, so there is no historical split to compare with; import data with spend',
+    );
+  }
+  return {
+    rows,
+    perPeriod,
+    split: perPeriod.map((v) => v / total),
+    start: series.dates[n - rows],
+    end: series.dates[n - 1],
+  };
+}
+
+function baselineEven(ref: Reference, budget: number, horizon: number): Float64Array[] {
+  return ref.split.map((w) => new Float64Array(horizon).fill((budget * w) / horizon));
+}
+
+/** Each channel's own spend on the same calendar dates in past years, scaled to its share of the budget. */
+function baselineCalendar(
+  series: TenantSeries,
+  ref: Reference,
+  budget: number,
+  dates: string[],
+): Float64Array[] {
+  const dayIndex = new Map<string, number>();
+  series.dates.forEach((d, i) => dayIndex.set(d, i));
+  const weekly = series.frequency === 'weekly';
+  const firstYear = Number(series.dates[0].slice(0, 4));
+  const lastYear = Number(series.dates[series.dates.length - 1].slice(0, 4));
+  const rowsFor = (date: string): number[] => {
+    const out: number[] = [];
+    for (let y = firstYear; y <= lastYear; y++) {
+      const base = Date.UTC(
+        y,
+        Number(date.slice(5, 7)) - 1,
+        Math.min(Number(date.slice(8, 10)), date.slice(5, 7) === '02' ? 28 : 31),
+      );
+      for (const off of weekly ? [0, -1, 1, -2, 2, -3, 3] : [0]) {
+        const iso = new Date(base + off * 86_400_000).toISOString().slice(0, 10);
+        const i = dayIndex.get(iso);
+        if (i !== undefined) {
+          out.push(i);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+  const rows = dates.map(rowsFor);
+  return series.spend.map((x, c) => {
+    const pattern = Float64Array.from(rows, (r) =>
+      r.length ? r.reduce((s, i) => s + x[i], 0) / r.length : 0,
+    );
+    const sum = pattern.reduce((a, b) => a + b, 0);
+    const budgetC = budget * ref.split[c];
+    return sum > 0
+      ? Float64Array.from(pattern, (v) => (budgetC * v) / sum)
+      : new Float64Array(dates.length).fill(budgetC / dates.length);
+  });
+}
+
+const total = (x: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+};
+
+/** Deterministic starts: both baselines and, per channel, a split tilted towards it. */
+function starts(
+  ref: Reference,
+  budget: number,
+  horizon: number,
+  calendar: Float64Array[],
+): Float64Array[][] {
+  const out = [baselineEven(ref, budget, horizon), calendar];
+  const C = ref.split.length;
+  if (C > 1) {
+    for (let c = 0; c < C; c++) {
+      out.push(
+        ref.split.map((_, j) =>
+          new Float64Array(horizon).fill((budget * (j === c ? 0.6 : 0.4 / (C - 1))) / horizon),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function incremental(r: SeparableResponse, x: readonly Float64Array[]): number {
+  return evaluateResponse(r, x).total - evaluateResponse(r, zeroPlan(r)).total;
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+const LABELS: Record<string, [string, string]> = {
+  temperature_c: ['hottest', 'coldest'],
+  precipitation_mm: ['wettest', 'driest'],
+  humidity_pct: ['most humid', 'least humid'],
+  wind_kph: ['windiest', 'calmest'],
+};
+
+const pct = (v: number): string => `${Math.round(v * 100)}%`;
+
+/**
+ * The weather shift in words: the periods where the channel's modeled return is highest are
+ * described by the weather column that tracks that return best (hottest, wettest, ...); the
+ * channel's share of its budget in the top third of periods by that column is compared with the
+ * same share in the plan made with the outlook's weather held at its average.
+ */
+function weatherShift(
+  r: SeparableResponse,
+  outlook: Outlook,
+  plan: readonly Float64Array[],
+  flat: readonly Float64Array[],
+  unit: string,
+): WeatherShift[] {
+  const H = r.horizon;
+  const N = Math.max(1, Math.ceil(H / 3));
+  return r.channels.map((channel, c) => {
+    const gain = r.gain[c].subarray(0, H);
+    const mean = total(gain) / H;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const g of gain) {
+      lo = Math.min(lo, g);
+      hi = Math.max(hi, g);
+    }
+    const none: WeatherShift = {
+      channel,
+      periods: 0,
+      label: '',
+      variable: null,
+      share_plan: 0,
+      share_flat: 0,
+      moved: 0,
+      text: `${channel}: the weather in this outlook barely changes its return, so the weather moves none of its budget`,
+    };
+    if (!(Math.abs(mean) > 0) || (hi - lo) / Math.abs(mean) < 0.01) return none;
+    let best = -1;
+    let bestCorr = 0;
+    outlook.weatherNames.forEach((w, j) => {
+      const corr = pearson(gain, outlook.weather[j].subarray(0, H));
+      if (Math.abs(corr) > Math.abs(bestCorr)) {
+        bestCorr = corr;
+        best = j;
+      }
+    });
+    if (best < 0) return none;
+    const name = outlook.weatherNames[best];
+    const col = outlook.weather[best].subarray(0, H);
+    const order = Array.from({ length: H }, (_, t) => t).sort((a, b) =>
+      bestCorr > 0 ? col[b] - col[a] || a - b : col[a] - col[b] || a - b,
+    );
+    const top = order.slice(0, N);
+    const labels = LABELS[name] ?? [`highest-${name}`, `lowest-${name}`];
+    const label = bestCorr > 0 ? labels[0] : labels[1];
+    const share = (x: Float64Array): number => {
+      const s = total(x);
+      return s > 0 ? top.reduce((a, t) => a + x[t], 0) / s : 0;
+    };
+    const sharePlan = share(plan[c]);
+    const shareFlat = share(flat[c]);
+    const moved = sharePlan - shareFlat;
+    const days = `${N} ${label} ${unit}${N === 1 ? '' : 's'}`;
+    const text =
+      Math.abs(moved) < 0.005
+        ? `${channel}: the weather moves none of its budget (the ${days} get ${pct(sharePlan)} either way)`
+        : `${pct(Math.abs(moved))} of ${channel} moved ${moved > 0 ? 'to' : 'away from'} the ${days} (${pct(sharePlan)} of its budget there, ${pct(shareFlat)} with the weather held at its average)`;
+    return {
+      channel,
+      periods: N,
+      label,
+      variable: name,
+      share_plan: sharePlan,
+      share_flat: shareFlat,
+      moved,
+      text,
+    };
+  });
+}
+
+/** Marginal ROAS per channel: spend-weighted mean of d revenue / d spend (the first unit's when it spends nothing). */
+function marginals(r: SeparableResponse, x: readonly Float64Array[]): number[] {
+  const g = evaluateResponse(r, x, true).gradient!;
+  return x.map((xc, c) => {
+    const s = total(xc);
+    if (s > 0) return xc.reduce((a, v, t) => a + v * g[c][t], 0) / s;
+    return Math.max(...g[c]);
+  });
+}
+
+function atBound(x: Float64Array, c: number, cons: PlanConstraints): 'lower' | 'upper' | null {
+  const s = total(x);
+  const tol = 1e-6 * Math.max(1, cons.budget);
+  const lo = Math.max(cons.totalLower[c], total(cons.lower[c]));
+  const hi = Math.min(cons.totalUpper[c], total(cons.upper[c]));
+  if (s <= lo + tol) return 'lower';
+  if (s >= hi - tol) return 'upper';
+  return null;
+}
+
+interface Solved {
+  spend: Float64Array[];
+  incremental: number;
+  marginal: number;
+}
+
+/** Optimal plan for one budget, with its incremental revenue and budget-weighted marginal ROAS. */
+function solve(
+  r: SeparableResponse,
+  bounds: readonly ChannelBound[],
+  ref: Reference,
+  budget: number,
+  calendar: (b: number) => Float64Array[],
+  warm?: Float64Array[],
+): Solved {
+  const cons = resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget);
+  const s = starts(ref, budget, r.horizon, calendar(budget));
+  if (warm)
+    s.unshift(
+      warm.map((w) =>
+        Float64Array.from(
+          w,
+          (v) =>
+            (v * budget) /
+            Math.max(
+              1e-300,
+              warm.reduce((a, x) => a + total(x), 0),
+            ),
+        ),
+      ),
+    );
+  const out = optimizePlan(r, cons, s);
+  const m = marginals(r, out.spend);
+  let ws = 0;
+  let wm = 0;
+  out.spend.forEach((x, c) => {
+    if (atBound(x, c, cons) === null) {
+      ws += total(x);
+      wm += total(x) * m[c];
+    }
+  });
+  const marginal =
+    ws > 0 ? wm / ws : m.reduce((a, v, c) => a + v * total(out.spend[c]), 0) / budget;
+  return { spend: out.spend, incremental: incremental(r, out.spend), marginal };
+}
+
+/**
+ * Largest budget (up to `cap`) whose optimal plan meets the target: the budget is lowered from
+ * the cap in steps of 25% until the target is met, then bisected between that budget and the
+ * next larger one (8 halvings).
+ */
+function budgetForTarget(
+  objective: Exclude<PlanObjective, { kind: 'revenue' }>,
+  cap: number,
+  run: (b: number) => Solved,
+): number {
+  const meets = (s: Solved, b: number): boolean =>
+    objective.kind === 'target_roas'
+      ? s.incremental / b >= objective.value
+      : s.marginal >= objective.value;
+  let hi = cap;
+  let bestSeen = { b: cap, v: -Infinity };
+  let prev: number | null = null;
+  for (let i = 0; i < 24; i++) {
+    const b = cap * Math.pow(0.75, i);
+    const s = run(b);
+    const v = objective.kind === 'target_roas' ? s.incremental / b : s.marginal;
+    if (v > bestSeen.v) bestSeen = { b, v };
+    if (meets(s, b)) {
+      if (prev === null) return b;
+      let lo = b;
+      hi = prev;
+      for (let k = 0; k < 8; k++) {
+        const mid = 0.5 * (lo + hi);
+        if (meets(run(mid), mid)) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    }
+    prev = b;
+  }
+  const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
+  throw new PlanInputError(
+    `no budget up to ${cap.toFixed(2)} reaches a ${what} of ${objective.value}: the best is ${bestSeen.v.toFixed(3)} at a budget of ${bestSeen.b.toFixed(2)}; lower the target or change the bounds`,
+  );
+}
+
+/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
+export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
+  const { series, model } = ctx;
+  const H = req.horizon;
+  if (!(Number.isInteger(H) && H >= 1))
+    throw new PlanInputError(`the horizon must be a whole number of periods >= 1 (got ${H})`);
+  const objective = req.objective ?? { kind: 'revenue' };
+  if (objective.kind !== 'revenue' && !(Number.isFinite(objective.value) && objective.value > 0)) {
+    throw new PlanInputError(`the target must be a number > 0 (got ${objective.value})`);
+  }
+  if (req.budget !== undefined && !(Number.isFinite(req.budget) && req.budget > 0)) {
+    throw new PlanInputError(`the budget must be a number > 0 (got ${req.budget})`);
+  }
+  if (objective.kind === 'revenue' && req.budget === undefined) {
+    throw new PlanInputError(
+      'a budget is needed (or a target ROAS, with the budget as its upper limit)',
+    );
+  }
+  const steps = ctx.truth ? 5 : 3;
+  const progress = (done: number, message: string): void => ctx.onProgress?.(done, steps, message);
+  const weekly = series.frequency === 'weekly';
+  const cap = TAIL_CAP[series.frequency];
+  const tail = tailLength(
+    model.media.map((m) => m.decay),
+    cap,
+  );
+  const truthTail = ctx.truth
+    ? tailLength(
+        ctx.truth.tenant.truth.channels.map((c) => c.decay),
+        cap,
+      )
+    : 0;
+  const outlook = extendOutlook(series, ctx.outlook, H + Math.max(tail, truthTail));
+  const ref = reference(series);
+  const bounds = req.bounds ?? [];
+  const dates = futureDates(series, H);
+  const calendar = (b: number): Float64Array[] => baselineCalendar(series, ref, b, dates);
+  const historicalBudget = total(ref.perPeriod) * H;
+
+  progress(0, 'reading the model under the outlook');
+  const r = responseOf(model, series, outlook, H, tail);
+  let warm: Float64Array[] | undefined;
+  const run = (b: number): Solved => {
+    const s = solve(r, bounds, ref, b, calendar, warm);
+    warm = s.spend;
+    return s;
+  };
+  let budget: number;
+  if (objective.kind === 'revenue') {
+    budget = req.budget!;
+  } else {
+    budget = budgetForTarget(objective, req.budget ?? 3 * historicalBudget, run);
+  }
+  progress(1, 'optimizing the plan');
+  const cons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
+  const best = solve(r, bounds, ref, budget, calendar, warm);
+  const x = best.spend;
+
+  progress(2, 'baselines and the weather shift');
+  const zeroValue = evaluateResponse(r, zeroPlan(r));
+  const planValue = evaluateResponse(r, x);
+  const sumRows = (v: Float64Array, from: number, to: number): number =>
+    total(v.subarray(from, to));
+  const expectedHorizon = sumRows(planValue.revenue, 0, H);
+  const carry = sumRows(planValue.revenue, H, H + tail) - sumRows(zeroValue.revenue, H, H + tail);
+  const planIncremental = planValue.total - zeroValue.total;
+  const m = marginals(r, x);
+  const channels: PlanChannel[] = r.channels.map((channel, c) => {
+    const one = x.map((v, j) => (j === c ? v : new Float64Array(H)));
+    const inc = incremental(r, one);
+    const spend = total(x[c]);
+    return {
+      channel,
+      spend,
+      share: spend / budget,
+      historical_spend: ref.perPeriod[c] * H,
+      spend_by_period: Array.from(x[c]),
+      incremental_revenue: inc,
+      roas: spend > 0 ? inc / spend : 0,
+      marginal_roas: m[c],
+      at_bound: atBound(x[c], c, cons),
+    };
+  });
+  const baselinePlans = {
+    historical_even: baselineEven(ref, budget, H),
+    historical_calendar: calendar(budget),
+  };
+  const baselines: PlanBaseline[] = (['historical_even', 'historical_calendar'] as const).map(
+    (name) => {
+      const bx = baselinePlans[name];
+      const v = evaluateResponse(r, bx);
+      const inc = v.total - zeroValue.total;
+      return {
+        name,
+        description:
+          name === 'historical_even'
+            ? 'the historical channel split, spread evenly over the periods'
+            : 'the historical channel split, each channel following its own spend on the same dates in past years',
+        spend: Object.fromEntries(r.channels.map((c, i) => [c, total(bx[i])])),
+        expected_revenue: sumRows(v.revenue, 0, H),
+        incremental_revenue: inc,
+        roas: inc / budget,
+        plan_uplift: planIncremental - inc,
+      };
+    },
+  );
+  const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
+  const flat = solve(flatR, bounds, ref, budget, calendar).spend;
+  const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day');
+
+  let truth: PlanTruth | null = null;
+  if (ctx.truth) {
+    progress(3, 'the truth-optimal plan');
+    const tr = truthResponse(ctx.truth.tenant, ctx.truth.mix, outlook, H, truthTail);
+    const opt = solve(tr, bounds, ref, budget, calendar);
+    const planTrue = incremental(tr, x);
+    const evenTrue = incremental(tr, baselinePlans.historical_even);
+    const calTrue = incremental(tr, baselinePlans.historical_calendar);
+    const optTrue = Math.max(opt.incremental, planTrue);
+    truth = {
+      tail_periods: truthTail,
+      plan_incremental: planTrue,
+      historical_even_incremental: evenTrue,
+      historical_calendar_incremental: calTrue,
+      optimal_incremental: optTrue,
+      optimal_spend: Object.fromEntries(r.channels.map((c, i) => [c, total(opt.spend[i])])),
+      captured_share:
+        optTrue - evenTrue > 1e-9 * Math.abs(optTrue)
+          ? (planTrue - evenTrue) / (optTrue - evenTrue)
+          : null,
+      regret: optTrue - planTrue,
+    };
+  }
+  progress(steps - 1, 'done');
+
+  const notes: string[] = [];
+  if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
+    notes.push(
+      `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
+    );
+  }
+  const free = channels.filter((c) => c.at_bound === null && c.spend > 0);
+  if (free.length > 1) {
+    const ms = free.map((c) => c.marginal_roas);
+    notes.push(
+      `marginal ROAS of the channels not at a bound: ${free.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}`).join(', ')} (spread ${(((Math.max(...ms) - Math.min(...ms)) / Math.max(1e-12, Math.abs(best.marginal))) * 100).toFixed(2)}% of their mean: near equal at an optimum)`,
+    );
+  }
+  notes.push(
+    `revenue counts ${tail} ${weekly ? 'week' : 'day'}(s) after the horizon, where the plan's carry-over is above 1%`,
+  );
+  if (budget > 2 * historicalBudget) {
+    notes.push(
+      `the budget is ${(budget / historicalBudget).toFixed(1)}x the historical spend for the span: spend levels above the observed range are extrapolations of the model`,
+    );
+  }
+
+  const horizonDates = outlook.dates.slice(0, H);
+  return {
+    format: 'weathervane-plan',
+    version: 1,
+    tenant: series.tenant,
+    frequency: series.frequency,
+    horizon: {
+      periods: H,
+      unit: weekly ? 'week' : 'day',
+      start: horizonDates[0],
+      end: horizonDates[H - 1],
+      tail_periods: tail,
+    },
+    outlook: {
+      source: outlook.source,
+      forecast_rows: Math.min(outlook.forecastRows, H),
+      dates: horizonDates,
+      weather: Object.fromEntries(
+        outlook.weatherNames.map((w, j) => [w, Array.from(outlook.weather[j].subarray(0, H))]),
+      ),
+    },
+    objective,
+    budget,
+    bounds: formatBounds(bounds),
+    historical: {
+      budget: historicalBudget,
+      reference_start: ref.start,
+      reference_end: ref.end,
+      split: Object.fromEntries(r.channels.map((c, i) => [c, ref.split[i]])),
+    },
+    channels,
+    expected_revenue: {
+      horizon: expectedHorizon,
+      carry_over_after: carry,
+      total: expectedHorizon + carry,
+    },
+    incremental_revenue: planIncremental,
+    roas: planIncremental / budget,
+    marginal_roas: best.marginal,
+    baselines,
+    weather_shift: shift,
+    truth,
+    model: model.describe,
+    notes,
+  };
+}
