@@ -429,7 +429,6 @@ function budgetForTarget(
     objective.kind === 'target_roas'
       ? s.incremental / b >= objective.value
       : s.marginal >= objective.value;
-  let hi = cap;
   let bestSeen = { b: cap, v: -Infinity };
   let prev: number | null = null;
   for (let i = 0; i < 24; i++) {
@@ -440,7 +439,7 @@ function budgetForTarget(
     if (meets(s, b)) {
       if (prev === null) return b;
       let lo = b;
-      hi = prev;
+      let hi = prev;
       for (let k = 0; k < 8; k++) {
         const mid = 0.5 * (lo + hi);
         if (meets(run(mid), mid)) lo = mid;

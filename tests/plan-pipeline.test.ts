@@ -1,0 +1,253 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateTenant } from '../src/core/data/index.js';
+import { builtinSpec } from '../src/core/data/catalog.js';
+import { parseForecastCsv } from '../src/core/csv/forecast.js';
+import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import {
+  evaluateResponse,
+  extendSeries,
+  futureDates,
+  makePlan,
+  parseBounds,
+  PlanInputError,
+  responseOf,
+  revenueModelOf,
+  scenarioOutlook,
+  truthResponse,
+  type Outlook,
+  type RevenueModel,
+} from '../src/plan/index.js';
+
+const ID = 'high_summer_clothing';
+let tenant: SyntheticTenant;
+let model: RevenueModel;
+
+beforeAll(() => {
+  tenant = generateTenant(ID);
+  model = revenueModelOf(fitFinalModel(tenant.series, 3));
+});
+
+/** The first n rows of a series (for checks against later, known rows). */
+function head(s: TenantSeries, n: number): TenantSeries {
+  return {
+    ...s,
+    dates: s.dates.slice(0, n),
+    spend: s.spend.map((x) => x.slice(0, n)),
+    weather: s.weather.map((x) => x.slice(0, n)),
+    controls: s.controls.map((x) => x.slice(0, n)),
+    target: s.target.slice(0, n),
+  };
+}
+
+describe('outlook scenarios', () => {
+  it('typical is the mean of the same calendar dates in past years', () => {
+    const s = tenant.series;
+    const out = scenarioOutlook(s, 'typical', ['temperature_c', 'precipitation_mm'], 30);
+    expect(out.dates[0]).toBe('2024-12-31');
+    const temp = s.weather[s.weatherNames.indexOf('temperature_c')];
+    for (const i of [0, 17, 29]) {
+      const md = out.dates[i].slice(4);
+      const rows = s.dates.map((d, r) => (d.slice(4) === md ? r : -1)).filter((r) => r >= 0);
+      expect(rows.length).toBe(i === 0 ? 2 : 3);
+      const mean = rows.reduce((a, r) => a + temp[r], 0) / rows.length;
+      expect(out.weather[0][i]).toBeCloseTo(mean, 10);
+    }
+  });
+
+  it('hot is warmer than typical, cold colder; wet wetter, dry drier', () => {
+    const s = tenant.series;
+    const w = ['temperature_c', 'precipitation_mm', 'humidity_pct'];
+    const mean = (o: Outlook, j: number): number => o.weather[j].reduce((a, b) => a + b, 0) / 28;
+    const [typical, hot, cold, wet, dry] = (['typical', 'hot', 'cold', 'wet', 'dry'] as const).map(
+      (n) => scenarioOutlook(s, n, w, 28),
+    );
+    expect(mean(hot, 0)).toBeGreaterThan(mean(typical, 0) + 1);
+    expect(mean(cold, 0)).toBeLessThan(mean(typical, 0) - 1);
+    expect(mean(wet, 1)).toBeGreaterThan(mean(typical, 1));
+    expect(mean(dry, 1)).toBeLessThan(mean(typical, 1));
+    for (const o of [hot, cold, wet, dry])
+      for (const v of o.weather[1]) expect(v).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('forecast files', () => {
+  const opts = {
+    fileName: 'f.csv',
+    required: ['temperature_c', 'precipitation_mm'],
+    firstDate: '2025-01-01',
+    stepDays: 1 as const,
+    minRows: 2,
+  };
+  it('reads a valid forecast', () => {
+    const f = parseForecastCsv(
+      'date,temperature_c,precipitation_mm,wind_kph\n2025-01-01,3.5,0,10\n2025-01-02,4,1.2,3\n',
+      opts,
+    );
+    expect(f.dates).toEqual(['2025-01-01', '2025-01-02']);
+    expect(Array.from(f.weather[1])).toEqual([0, 1.2]);
+    expect(f.ignored).toEqual(['wind_kph']);
+  });
+  it('refuses a forecast that lacks a model column, starts elsewhere, has gaps or bad numbers', () => {
+    expect(() =>
+      parseForecastCsv('date,temperature_c\n2025-01-01,3\n2025-01-02,4\n', opts),
+    ).toThrow(
+      /f\.csv, row 1: the forecast lacks the weather column precipitation_mm that the model uses/,
+    );
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2024-12-31,3,0\n2025-01-01,4,0\n',
+        opts,
+      ),
+    ).toThrow(/starts on 2024-12-31, but the plan starts on 2025-01-01/);
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2025-01-01,3,0\n2025-01-03,4,0\n',
+        opts,
+      ),
+    ).toThrow(/row 3, column "date": after 2025-01-01 the next row must be 2025-01-02/);
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2025-01-01,3,0\n2025-01-02,warm,0\n',
+        opts,
+      ),
+    ).toThrow(/row 3, column "temperature_c": "warm" is not a finite number/);
+    expect(() =>
+      parseForecastCsv('date,temperature_c,precipitation_mm\n2025-01-01,3,0\n', opts),
+    ).toThrow(/1 forecast rows; the plan needs at least 2/);
+  });
+});
+
+describe('model and truth responses', () => {
+  it('the probed response reproduces the model on the future rows, with carry-over from the observed spend', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 40);
+    const r = responseOf(model, tenant.series, outlook, 28, 12);
+    // Independent check: a spend path the probe did not use, through predictFinal on the extended series.
+    const plan = r.channels.map((_, c) =>
+      Float64Array.from({ length: 28 }, (_, t) => 1_000 + 300 * ((t + c) % 5)),
+    );
+    const ext = extendSeries(tenant.series, model, outlook);
+    const n = tenant.series.dates.length;
+    ext.spend = ext.spend.map((x, c) => {
+      const y = Float64Array.from(x);
+      y.set(plan[c], n);
+      return y;
+    });
+    const direct = model.predict(ext).slice(n, n + 40);
+    const probed = evaluateResponse(r, plan).revenue;
+    for (let t = 0; t < 40; t++) expect(probed[t]).toBeCloseTo(direct[t], 4);
+    // Carry-over from the observed spend: with no future spend the first day still has media revenue.
+    expect(r.start.every((a) => a > 0)).toBe(true);
+    const zero = evaluateResponse(
+      r,
+      r.channels.map(() => new Float64Array(28)),
+    ).revenue;
+    expect(zero[0]).toBeGreaterThan(r.base[0] + 100);
+  });
+
+  it('refuses a model that is not a baseline plus one adstock/Hill response per channel', () => {
+    const product: RevenueModel = {
+      ...model,
+      // Channels multiply each other: not separable.
+      predict: (s) => {
+        const p = model.predict(s);
+        return Float64Array.from(
+          p,
+          (v, t) => v * (1 + 1e-4 * Math.sqrt(s.spend[0][t] * s.spend[1][t])),
+        );
+      },
+      describe: { kind: 'test' },
+    };
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 30);
+    expect(() => responseOf(product, tenant.series, outlook, 28, 2)).toThrow(PlanInputError);
+  });
+
+  it('the truth response reproduces the generator on known rows (carry-over included)', () => {
+    const n = tenant.series.dates.length;
+    const past = head(tenant.series, n - 28);
+    const w = tenant.series.weatherNames;
+    const outlook: Outlook = {
+      source: 'test',
+      dates: tenant.series.dates.slice(n - 28),
+      weatherNames: [...w],
+      weather: tenant.series.weather.map((x) => x.slice(n - 28)),
+      forecastRows: 28,
+    };
+    const truncated: SyntheticTenant = { ...tenant, series: past };
+    const r = truthResponse(truncated, builtinSpec(ID).mix, outlook, 28, 0);
+    const plan = tenant.series.spend.map((x) => x.slice(n - 28));
+    const media = evaluateResponse(r, plan).total;
+    let expected = 0;
+    for (const c of tenant.truth.contributions) for (let t = n - 28; t < n; t++) expected += c[t];
+    expect(media).toBeCloseTo(expected, 3);
+  });
+});
+
+describe('makePlan', () => {
+  it('spends the budget, equalizes marginal ROAS of free channels and reports regret', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const truth = { tenant, mix: builtinSpec(ID).mix };
+    const p = makePlan(
+      { series: tenant.series, model, outlook, truth },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(100_000, 4);
+    const free = p.channels.filter((c) => c.at_bound === null);
+    expect(free.length).toBe(2);
+    expect(
+      Math.abs(free[0].marginal_roas - free[1].marginal_roas) / free[0].marginal_roas,
+    ).toBeLessThan(0.01);
+    // Under its own model the plan is at least as good as both baselines.
+    for (const b of p.baselines)
+      expect(p.incremental_revenue).toBeGreaterThanOrEqual(b.incremental_revenue - 1e-6);
+    expect(p.truth).not.toBeNull();
+    expect(p.truth!.optimal_incremental).toBeGreaterThanOrEqual(p.truth!.plan_incremental);
+    expect(p.weather_shift).toHaveLength(2);
+    expect(p.horizon).toMatchObject({ periods: 28, start: '2024-12-31', end: '2025-01-27' });
+    expect(futureDates(tenant.series, 2)).toEqual(['2024-12-31', '2025-01-01']);
+  });
+
+  it('respects bounds given as multiples of historical spend', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const p = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: 100_000, bounds: parseBounds('meta=0.9x:1.1x,google=:2000/day') },
+    );
+    const meta = p.channels[0];
+    expect(meta.spend).toBeGreaterThanOrEqual(0.9 * meta.historical_spend - 1e-6);
+    expect(meta.spend).toBeLessThanOrEqual(1.1 * meta.historical_spend + 1e-6);
+    for (const v of p.channels[1].spend_by_period) expect(v).toBeLessThanOrEqual(2000 + 1e-9);
+  });
+
+  it('finds the largest budget meeting a target ROAS', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const p = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, objective: { kind: 'target_roas', value: 2.5 } },
+    );
+    expect(p.roas).toBeGreaterThanOrEqual(2.5 - 1e-9);
+    const more = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: p.budget * 1.02 },
+    );
+    expect(more.roas).toBeLessThan(2.5);
+  });
+
+  it('rejects bad input with what to do', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const ctx = { series: tenant.series, model, outlook };
+    expect(() => makePlan(ctx, { horizon: 28, budget: 0 })).toThrow(/budget must be a number > 0/);
+    expect(() => makePlan(ctx, { horizon: 28, budget: -5 })).toThrow(PlanInputError);
+    expect(() =>
+      makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('meta=800:,google=800:') }),
+    ).toThrow(/minimum spends add up to 1600.00, more than the budget 1000.00/);
+    expect(() =>
+      makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('tv=0:1') }),
+    ).toThrow(/unknown channel "tv"; the model's channels are meta, google/);
+    expect(() => parseBounds('meta=lots')).toThrow(/not channel=min:max/);
+    expect(() => parseBounds('meta=2x:1x')).not.toThrow();
+    expect(() =>
+      makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('meta=2x:1x') }),
+    ).toThrow(/minimum .* is above the maximum/);
+  });
+});
