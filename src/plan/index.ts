@@ -22,3 +22,5 @@ export type {
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
+export { compareOutlooks, planSummaryLines } from './summary.js';
+export type { OutlookComparison } from './summary.js';

@@ -1,0 +1,80 @@
+/** Plain-text readings of plans for both faces: one plan, and two plans under different outlooks. */
+import type { PlanResult } from './plan.js';
+
+const money = (v: number): string =>
+  Math.abs(v) >= 1e6
+    ? `${(v / 1e6).toFixed(2)}M`
+    : Math.abs(v) >= 1e3
+      ? `${(v / 1e3).toFixed(1)}k`
+      : v.toFixed(0);
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
+
+/** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
+export function planSummaryLines(p: PlanResult): string[] {
+  const unit = p.horizon.unit;
+  const lines: string[] = [];
+  const goal =
+    p.objective.kind === 'revenue'
+      ? `budget ${money(p.budget)}`
+      : `largest budget with ${p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${p.objective.value}: ${money(p.budget)}`;
+  lines.push(
+    `${p.tenant}: ${p.horizon.periods} ${unit}s from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
+  );
+  lines.push(
+    `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,
+  );
+  lines.push(
+    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon + ${money(p.expected_revenue.carry_over_after)} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})`,
+  );
+  for (const b of p.baselines) {
+    lines.push(
+      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}`,
+    );
+  }
+  lines.push(
+    `marginal ROAS at the plan: ${p.channels.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}${c.at_bound ? ` (at its ${c.at_bound} bound)` : ''}`).join(', ')}`,
+  );
+  for (const s of p.weather_shift) lines.push(`weather: ${s.text}`);
+  if (p.truth) {
+    const t = p.truth;
+    lines.push(
+      `ground truth: plan ${money(t.plan_incremental)}, (a) ${money(t.historical_even_incremental)}, (b) ${money(t.historical_calendar_incremental)}, truth-optimal ${money(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
+    );
+  }
+  for (const n of p.notes) lines.push(`note: ${n}`);
+  return lines;
+}
+
+export interface OutlookComparison {
+  a: string;
+  b: string;
+  channels: { channel: string; spend_a: number; spend_b: number; difference: number }[];
+  incremental_a: number;
+  incremental_b: number;
+  lines: string[];
+}
+
+/** Two plans of the same tenant, budget and horizon under different outlooks. */
+export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison {
+  const channels = a.channels.map((c, i) => ({
+    channel: c.channel,
+    spend_a: c.spend,
+    spend_b: b.channels[i].spend,
+    difference: b.channels[i].spend - c.spend,
+  }));
+  const lines = [
+    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${money(a.budget)} vs ${money(b.budget)}`,
+    ...channels.map(
+      (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
+    ),
+  ];
+  return {
+    a: a.outlook.source,
+    b: b.outlook.source,
+    channels,
+    incremental_a: a.incremental_revenue,
+    incremental_b: b.incremental_revenue,
+    lines,
+  };
+}
