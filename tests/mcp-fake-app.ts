@@ -572,6 +572,23 @@ export class FakeApp implements App {
     return { tenants: ['shape_weekly_2y_noweather'] };
   }
 
+  // Plans are tested against the real app (tests/plan-app.test.ts); the fake has none.
+  async planBudget(): Promise<never> {
+    throw new AppError('the fake app makes no plans', 'invalid_argument');
+  }
+
+  getPlan(id: number): never {
+    throw new AppError(`plan ${id} does not exist`, 'not_found');
+  }
+
+  getLatestPlan(): null {
+    return null;
+  }
+
+  listPlans(): { plans: never[]; total: number } {
+    return { plans: [], total: 0 };
+  }
+
   async close(): Promise<void> {
     for (const r of this.runs.values()) r.controller.abort();
     this.closed = true;

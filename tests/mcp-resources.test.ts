@@ -29,6 +29,7 @@ describe('resources', () => {
     const { resourceTemplates } = await c.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
       'gates://latest/{phase}',
+      'plan://{id}',
       'report://run/{id}',
       'report://tenant/{id}',
       'run://{id}',

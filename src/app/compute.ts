@@ -19,6 +19,7 @@ import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
 import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
+import { computePlan, type PlanTaskRequest, type PlanTaskResult } from './plan-task.js';
 import type { PhaseConfig } from './types.js';
 
 /** Where a tenant's data comes from; small enough to post to a worker. */
@@ -48,6 +49,13 @@ export type ComputeTask =
       model?: FinalModelJSON;
       /** CV result and predictions kept from an earlier report of the same data: no retraining. */
       cached?: { result: TenantResult; fit: FoldPredictions[] };
+    }
+  | {
+      kind: 'plan';
+      source: TenantSource;
+      /** The stored phase-3 all-rows model. */
+      model: FinalModelJSON;
+      request: PlanTaskRequest;
     };
 
 /** Out-of-sample predictions of one outer fold, for the report. */
@@ -71,7 +79,8 @@ export type ComputeResult =
       model: FinalModelJSON;
       /** True adstock decay per channel (synthetic tenants). */
       truthDecay: Record<string, number> | null;
-    };
+    }
+  | { kind: 'plan'; result: PlanTaskResult };
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
 
@@ -118,6 +127,12 @@ export function compute(task: ComputeTask): ComputeResult {
     return { kind: 'train', result: trainPhase(series, task.phase, task.config, synthetic) };
   }
   if (task.kind === 'report') return reportData(task, series, synthetic);
+  if (task.kind === 'plan') {
+    return {
+      kind: 'plan',
+      result: computePlan(task.source, series, synthetic, task.model, task.request),
+    };
+  }
   if (task.model) {
     const explanation = explainFinalModel(series, finalFromJSON(task.model), synthetic);
     return { kind: 'explain', explanation, model: task.model };

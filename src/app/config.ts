@@ -31,6 +31,9 @@ export const APP_LIMITS = {
   /** Per-face page sizes of MCP answers (list_runs runs, get_run result rows). */
   maxMcpListRuns: 100,
   maxMcpResultRows: 500,
+  /** Longest plan horizon: a year of days or of weeks. */
+  maxPlanDays: 366,
+  maxPlanWeeks: 52,
   /** Largest CSV text or file accepted for import, in characters (the CSV module's own limit). */
   maxCsvChars: CSV_LIMITS.maxChars,
 } as const;

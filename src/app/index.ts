@@ -10,6 +10,7 @@
  *   import.ts      import path sandbox and import
  *   generate.ts    synthetic tenant generation
  *   analytics.ts   run summary and the analytics artifact
+ *   plan.ts        budget plans (plan-task.ts: the planning a worker does) and their store
  * Compute happens on the backend (pool.ts: worker threads); this thread validates, records and reports.
  */
 import { openStore, StoreError, type Store } from '../store/index.js';
@@ -25,6 +26,7 @@ import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
 import { ComputePool } from './pool.js';
 import { RunManager, trainTenant } from './runs.js';
+import { getLatestPlan, getPlan, listPlans, planBudget } from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
 import type { App } from './types.js';
 import { FACE_WORDS, type Face } from './words.js';
@@ -87,6 +89,10 @@ export function createApp(options: CreateAppOptions = {}): App {
     explainTenant: (req, opts) => explainTenant(ctx, req, opts),
     writeReport: (req, opts) => writeReport(ctx, req, opts),
     readReport: (kind, id) => readReport(ctx, kind, id),
+    planBudget: (req, opts) => planBudget(ctx, req, opts),
+    getPlan: (id) => getPlan(ctx, id),
+    getLatestPlan: (tenant) => getLatestPlan(ctx, tenant),
+    listPlans: (q) => listPlans(ctx, q),
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;

@@ -14,6 +14,7 @@ import type {
 } from '../phases/types.js';
 import type { GateDecision } from '../gates/index.js';
 import type { PhaseRunConfig } from '../phases/index.js';
+import type { PlanBudgetRequest, PlanListing, StoredPlan } from './plan.js';
 
 export type { ShapeOptions };
 /** The values of the shape options of generateTenants (the faces validate their flags against these). */
@@ -168,6 +169,18 @@ export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
 export { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';
 export { defaultStateDir } from './paths.js';
+export type { PlanBudgetRequest, PlanListing, StoredPlan } from './plan.js';
+export type {
+  ChannelBound,
+  OutlookComparison,
+  PlanResult,
+  PlanChannel,
+  PlanBaseline,
+  PlanTruth,
+  WeatherShift,
+  ScenarioName,
+} from '../plan/index.js';
+export { SCENARIOS } from '../plan/index.js';
 
 export interface DeleteTenantRequest {
   tenant: string;
@@ -243,5 +256,14 @@ export interface App {
   };
   /** Registers the committed shape suite (ids `shape_*`) as generated tenants. */
   generateShapeSuite(): { tenants: string[] };
+  /** Plans a budget over the periods after the data with the tenant's phase-3 model; stores the plan. */
+  planBudget(req: PlanBudgetRequest, opts?: RunHandleOptions): Promise<StoredPlan>;
+  getPlan(id: number): StoredPlan;
+  /** The newest plan of a tenant, or null (for reports). */
+  getLatestPlan(tenant: string): StoredPlan | null;
+  listPlans(q?: { tenant?: string; limit?: number; offset?: number }): {
+    plans: PlanListing[];
+    total: number;
+  };
   close(): Promise<void>;
 }

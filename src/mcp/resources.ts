@@ -1,8 +1,9 @@
 /**
  * Resources: `tenant://{id}` (data summary and ground truth), `run://{id}` (a stored run) and
  * `gates://latest/{phase}` (the latest gate decision recorded for a phase; reading evaluates nothing),
- * and the visual reports `report://tenant/{id}` and `report://run/{id}` (text/html; written on
- * first read when get_report has not written them yet).
+ * the visual reports `report://tenant/{id}` and `report://run/{id}` (text/html; written on
+ * first read when get_report has not written them yet) and `plan://{id}` (a stored budget plan
+ * with its inputs).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
@@ -234,6 +235,38 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           );
         }
         return (await app.readReport('run', raw)).html;
+      }),
+  );
+
+  server.registerResource(
+    'plan',
+    new ResourceTemplate('plan://{id}', {
+      list: () => ({
+        resources: app.listPlans({ limit: 20 }).plans.map((p) => ({
+          uri: `plan://${p.id}`,
+          name: `plan ${p.id}`,
+          title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
+          mimeType: 'application/json',
+        })),
+      }),
+    }),
+    {
+      title: 'Budget plan',
+      description:
+        'A stored budget plan (plan_budget): its inputs, the model run it used, spend per channel and period, baselines, marginal ROAS, the weather shift and, for synthetic tenants, ground-truth regret.',
+      mimeType: 'application/json',
+    },
+    (uri, vars) =>
+      reading(uri, deps, () => {
+        const raw = single(vars.id);
+        const id = Number(raw);
+        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `${uri.href}: plan ids are positive integers`,
+          );
+        }
+        return app.getPlan(id);
       }),
   );
 }

@@ -10,6 +10,7 @@
  * it falls below 1%), from the adstock the observed spend left.
  */
 import type { DriverMix } from '../core/data/index.js';
+import { correlation } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
 import { responseOf, type RevenueModel } from './model.js';
@@ -241,27 +242,6 @@ function incremental(r: SeparableResponse, x: readonly Float64Array[]): number {
   return evaluateResponse(r, x).total - evaluateResponse(r, zeroPlan(r)).total;
 }
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
-
 const LABELS: Record<string, [string, string]> = {
   temperature_c: ['hottest', 'coldest'],
   precipitation_mm: ['wettest', 'driest'],
@@ -309,7 +289,7 @@ function weatherShift(
     let best = -1;
     let bestCorr = 0;
     outlook.weatherNames.forEach((w, j) => {
-      const corr = pearson(gain, outlook.weather[j].subarray(0, H));
+      const corr = correlation(gain, outlook.weather[j].subarray(0, H));
       if (Math.abs(corr) > Math.abs(bestCorr)) {
         bestCorr = corr;
         best = j;

@@ -136,3 +136,34 @@ export interface EscalationRecord {
   severity: string;
   created_at: string;
 }
+
+export interface SavePlanInput {
+  tenant: string;
+  /** The run whose stored all-rows model the plan used (null when it no longer exists). */
+  modelRunId: number | null;
+  /** The request as given (budget, horizon, outlook, bounds, objective). */
+  inputs: unknown;
+  /** The fitted model (final-model JSON) the plan was made from. */
+  model: unknown;
+  /** The plan (plan JSON). */
+  result: unknown;
+}
+
+export interface PlanRecord {
+  id: number;
+  tenant: string;
+  model_run_id: number | null;
+  inputs: unknown;
+  model: unknown;
+  result: unknown;
+  created_at: string;
+}
+
+/** A plan without its model and result payloads, for listings. */
+export interface PlanHead {
+  id: number;
+  tenant: string;
+  model_run_id: number | null;
+  inputs: unknown;
+  created_at: string;
+}

@@ -104,6 +104,19 @@ export const MIGRATIONS: readonly string[] = [
   // 2: the process that owns a run, so start-up recovery only fails runs whose process is gone
   // (the CLI and the MCP server may share a state directory).
   `ALTER TABLE runs ADD COLUMN owner_pid INTEGER;`,
+  // 3: budget plans, with the inputs and the model they were made from
+  `
+  CREATE TABLE plans (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant        TEXT NOT NULL,
+    model_run_id  INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+    inputs        TEXT NOT NULL,
+    model         TEXT NOT NULL,
+    result        TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX plans_by_tenant ON plans (tenant, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -28,9 +28,12 @@ import type {
   ListRunsOptions,
   ModelInput,
   ModelRecord,
+  PlanHead,
+  PlanRecord,
   RunRecord,
   RunStatus,
   SaveGateDecisionInput,
+  SavePlanInput,
 } from './records.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -803,6 +806,81 @@ export class Store {
     return rows.map(toEscalation);
   }
 
+  // ---- plans ----------------------------------------------------------------------------
+
+  /** Store a plan with its inputs and model, in one transaction; returns its id. */
+  savePlan(input: SavePlanInput): number {
+    const now = this.now();
+    return this.write(`cannot save the plan for ${input.tenant}`, () =>
+      Number(
+        this.db
+          .prepare(
+            `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            input.tenant,
+            input.modelRunId,
+            encodeJson(input.inputs),
+            encodeJson(input.model),
+            encodeJson(input.result),
+            now,
+          ).lastInsertRowid,
+      ),
+    );
+  }
+
+  getPlan(id: number): PlanRecord | null {
+    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    return row === undefined ? null : toPlan(row);
+  }
+
+  /** The newest plan of a tenant, or null. */
+  latestPlan(tenant: string): PlanRecord | null {
+    const row = this.db
+      .prepare('SELECT * FROM plans WHERE tenant = ? ORDER BY id DESC LIMIT 1')
+      .get(tenant) as PlanRow | undefined;
+    return row === undefined ? null : toPlan(row);
+  }
+
+  /** Plans newest first (optionally of one tenant), without their payloads. */
+  listPlans(options: { tenant?: string; limit?: number; offset?: number } = {}): {
+    plans: PlanHead[];
+    total: number;
+  } {
+    const limit = options.limit ?? 50;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new RangeError(`listPlans: limit must be an integer in [1, 1000], got ${limit}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new RangeError(`listPlans: offset must be an integer >= 0, got ${offset}`);
+    }
+    const where = '(@tenant IS NULL OR tenant = @tenant)';
+    const params = { tenant: options.tenant ?? null, limit, offset };
+    const rows = this.db
+      .prepare(
+        `SELECT id, tenant, model_run_id, inputs, created_at FROM plans WHERE ${where}
+         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as Omit<PlanRow, 'model' | 'result'>[];
+    const total = (
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM plans WHERE ${where}`)
+        .get({ tenant: params.tenant }) as { n: number }
+    ).n;
+    return {
+      plans: rows.map((r) => ({
+        id: r.id,
+        tenant: r.tenant,
+        model_run_id: r.model_run_id,
+        inputs: decodeJson(r.inputs),
+        created_at: r.created_at,
+      })),
+      total,
+    };
+  }
+
   // ---- helpers --------------------------------------------------------------------------
 
   private requireRun(id: number): RunRecord {
@@ -853,6 +931,28 @@ export class Store {
       throw new StoreError(`${what}: ${messageOf(err)}`, { cause: err });
     }
   }
+}
+
+interface PlanRow {
+  id: number;
+  tenant: string;
+  model_run_id: number | null;
+  inputs: string;
+  model: string;
+  result: string;
+  created_at: string;
+}
+
+function toPlan(r: PlanRow): PlanRecord {
+  return {
+    id: r.id,
+    tenant: r.tenant,
+    model_run_id: r.model_run_id,
+    inputs: decodeJson(r.inputs),
+    model: decodeJson(r.model),
+    result: decodeJson(r.result),
+    created_at: r.created_at,
+  };
 }
 
 /** True when a process with this id exists (signal 0 probes without sending anything). */

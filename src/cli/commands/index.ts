@@ -12,6 +12,7 @@ import { exportCommand } from './export.js';
 import { gates } from './gates.js';
 import { generate } from './generate.js';
 import { importCommand } from './import.js';
+import { plan, plans } from './plan.js';
 import { report } from './report.js';
 import { runPhase } from './run-phase.js';
 import { runs } from './runs.js';
@@ -30,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   gates,
   compare,
   explain,
+  plan,
+  plans,
   report,
   demo,
   serve,

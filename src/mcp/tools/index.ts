@@ -10,6 +10,7 @@ import { registerGetRun } from './get-run.js';
 import { registerImportTenantData } from './import-tenant-data.js';
 import { registerListRuns } from './list-runs.js';
 import { registerListTenants } from './list-tenants.js';
+import { registerPlanBudget } from './plan-budget.js';
 import { registerRunPhase } from './run-phase.js';
 import { registerTrainTenant } from './train-tenant.js';
 
@@ -26,6 +27,7 @@ export const TOOL_NAMES = [
   'get_report',
   'train_tenant',
   'import_tenant_data',
+  'plan_budget',
 ] as const;
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
@@ -40,4 +42,5 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerGetReport(server, deps);
   registerTrainTenant(server, deps);
   registerImportTenantData(server, deps);
+  registerPlanBudget(server, deps);
 }

@@ -1,0 +1,115 @@
+/**
+ * The planning work a pool worker does (compute.ts): read the outlook (scenario or forecast),
+ * put the stored all-rows model behind the planner's interface and make the plan, with the ground
+ * truth of synthetic tenants for regret. Input errors come back as data, not exceptions, so their
+ * messages survive the trip from the worker thread.
+ */
+import { builtinSpec } from '../core/data/catalog.js';
+import { generatedSpec, type DriverMix } from '../core/data/index.js';
+import { DataError } from '../core/csv.js';
+import { parseForecastCsv } from '../core/csv/forecast.js';
+import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { finalFromJSON, type FinalModelJSON } from '../phases/final.js';
+import {
+  compareOutlooks,
+  futureDates,
+  makePlan,
+  PlanInputError,
+  revenueModelOf,
+  scenarioOutlook,
+  type ChannelBound,
+  type Outlook,
+  type OutlookComparison,
+  type PlanObjective,
+  type PlanResult,
+  type RevenueModel,
+  type ScenarioName,
+} from '../plan/index.js';
+import type { TenantSource } from './compute.js';
+
+export type OutlookSpec =
+  { scenario: ScenarioName } | { forecast: { csv: string; fileName: string } };
+
+export interface PlanTaskRequest {
+  horizon: number;
+  budget?: number;
+  bounds: ChannelBound[];
+  objective: PlanObjective;
+  outlook: OutlookSpec;
+  /** A second outlook to compare with (same budget, horizon and bounds). */
+  compare?: OutlookSpec;
+}
+
+export type PlanTaskResult =
+  | {
+      ok: true;
+      plan: PlanResult;
+      comparison: { plan: PlanResult; comparison: OutlookComparison } | null;
+    }
+  | { ok: false; error: string };
+
+function outlookOf(
+  spec: OutlookSpec,
+  series: TenantSeries,
+  model: RevenueModel,
+  horizon: number,
+): Outlook {
+  if ('scenario' in spec) return scenarioOutlook(series, spec.scenario, model.weather, horizon);
+  const f = parseForecastCsv(spec.forecast.csv, {
+    fileName: spec.forecast.fileName,
+    required: model.weather,
+    firstDate: futureDates(series, 1)[0],
+    stepDays: series.frequency === 'weekly' ? 7 : 1,
+    minRows: horizon,
+  });
+  return {
+    source: `forecast:${spec.forecast.fileName}`,
+    dates: f.dates,
+    weatherNames: f.weatherNames,
+    weather: f.weather,
+    forecastRows: f.dates.length,
+  };
+}
+
+/** The generator's weather mix of a synthetic tenant (null for imported data). */
+function mixOf(source: TenantSource): DriverMix | null {
+  if (source.kind === 'builtin') return builtinSpec(source.tenant).mix;
+  if (source.kind === 'generated')
+    return generatedSpec(source.index, source.seed, source.prefix).mix;
+  return null;
+}
+
+export function computePlan(
+  source: TenantSource,
+  series: TenantSeries,
+  synthetic: SyntheticTenant | null,
+  modelJson: FinalModelJSON,
+  req: PlanTaskRequest,
+): PlanTaskResult {
+  try {
+    const model = revenueModelOf(finalFromJSON(modelJson));
+    const mix = mixOf(source);
+    const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
+    const one = (spec: OutlookSpec, budget?: number): PlanResult =>
+      makePlan(
+        { series, model, outlook: outlookOf(spec, series, model, req.horizon), truth },
+        { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
+      );
+    const plan = one(req.outlook, req.budget);
+    let comparison = null;
+    if (req.compare) {
+      // Same budget as the first plan (a target objective picks it there), revenue objective.
+      const other = makePlan(
+        { series, model, outlook: outlookOf(req.compare, series, model, req.horizon), truth },
+        { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
+      );
+      comparison = { plan: other, comparison: compareOutlooks(plan, other) };
+    }
+    return { ok: true, plan, comparison };
+  } catch (e) {
+    if (e instanceof PlanInputError || e instanceof DataError || e instanceof RangeError) {
+      return { ok: false, error: e.message };
+    }
+    throw e;
+  }
+}

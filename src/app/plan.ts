@@ -1,0 +1,295 @@
+/**
+ * plan_budget: spend a budget over the periods after a tenant's data with its phase-3 all-rows
+ * model (the one explain keeps beside the latest finished phase-3 run that covers the tenant,
+ * fitted and kept here when it is not there yet), then store the plan with its inputs and model.
+ * Everything is checked before anything is stored: a bad request stores nothing.
+ */
+import { isBuiltinTenant } from '../core/data/index.js';
+import type { FinalModelJSON } from '../phases/final.js';
+import {
+  parseBounds,
+  planSummaryLines,
+  SCENARIOS,
+  type ChannelBound,
+  type OutlookComparison,
+  type PlanResult,
+  type ScenarioName,
+} from '../plan/index.js';
+import { canonicalJson, type PlanRecord } from '../store/index.js';
+import { resolveTenant } from './compute.js';
+import { APP_LIMITS, normalizeConfig } from './config.js';
+import { checkOpen, runTask, type AppContext } from './context.js';
+import { AppError } from './errors.js';
+import type { OutlookSpec, PlanTaskRequest } from './plan-task.js';
+import { datasetHash, tenantSource } from './tenants.js';
+import type { RunHandleOptions } from './types.js';
+
+export interface PlanBudgetRequest {
+  tenant: string;
+  /** Total budget (or, with a target, the largest budget considered; default 3x historical). */
+  budget?: number;
+  /** Horizon: days or weeks (one of them; default 28 days / 4 weeks). */
+  days?: number;
+  weeks?: number;
+  /** Outlook: a named scenario (default typical) or forecast CSV text (one of them). */
+  scenario?: ScenarioName;
+  forecast?: { csv: string; fileName?: string };
+  /** A second scenario to plan the same budget under, for comparison. */
+  compareScenario?: ScenarioName;
+  /** `channel=lo:hi[/period],...` or parsed bounds. */
+  bounds?: string | ChannelBound[];
+  /** Largest budget whose plan reaches this ROAS / marginal ROAS (at most one). */
+  targetRoas?: number;
+  targetMarginalRoas?: number;
+}
+
+export interface StoredPlan {
+  id: number;
+  tenant: string;
+  created_at: string;
+  /** The phase-3 run whose all-rows model made the plan. */
+  model_run_id: number | null;
+  inputs: Record<string, unknown>;
+  plan: PlanResult;
+  comparison: { plan: PlanResult; comparison: OutlookComparison } | null;
+  /** The plan in a few lines of text. */
+  summary: string[];
+}
+
+export interface PlanListing {
+  id: number;
+  tenant: string;
+  created_at: string;
+  model_run_id: number | null;
+  inputs: Record<string, unknown>;
+}
+
+const bad = (msg: string): AppError => new AppError(msg, 'invalid_argument');
+
+function positive(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw bad(`${name} must be a number > 0 (got ${String(v)})`);
+  }
+  return v;
+}
+
+function scenario(name: string, v: unknown): ScenarioName | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(SCENARIOS as readonly string[]).includes(v)) {
+    throw bad(`${name} must be one of ${SCENARIOS.join(', ')} (got ${String(v)})`);
+  }
+  return v as ScenarioName;
+}
+
+/** Horizon in the data's periods from days / weeks. */
+function horizonOf(req: PlanBudgetRequest, weekly: boolean): number {
+  if (req.days !== undefined && req.weeks !== undefined) {
+    throw bad('give the horizon in days or in weeks, not both');
+  }
+  const whole = (name: string, v: number, max: number): number => {
+    if (!Number.isInteger(v) || v < 1 || v > max) {
+      throw bad(`${name} must be a whole number from 1 to ${max} (got ${v})`);
+    }
+    return v;
+  };
+  if (req.days !== undefined) {
+    const d = whole('days', req.days, APP_LIMITS.maxPlanDays);
+    if (!weekly) return d;
+    if (d % 7 !== 0)
+      throw bad(`the data is weekly: give weeks, or days as a multiple of 7 (got ${d})`);
+    return d / 7;
+  }
+  if (req.weeks !== undefined) {
+    const w = whole('weeks', req.weeks, APP_LIMITS.maxPlanWeeks);
+    return weekly ? w : 7 * w;
+  }
+  return weekly ? 4 : 28;
+}
+
+/** Checks the request and turns it into the worker's request (no store access). */
+function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
+  const budget = positive('budget', req.budget);
+  const targetRoas = positive('target ROAS', req.targetRoas);
+  const targetMarginal = positive('target marginal ROAS', req.targetMarginalRoas);
+  if (targetRoas !== undefined && targetMarginal !== undefined) {
+    throw bad('give a target ROAS or a target marginal ROAS, not both');
+  }
+  if (budget === undefined && targetRoas === undefined && targetMarginal === undefined) {
+    throw bad('a budget is needed (or a target ROAS, with the budget as its upper limit)');
+  }
+  if (req.scenario !== undefined && req.forecast !== undefined) {
+    throw bad('give a scenario or a forecast, not both');
+  }
+  const sc = scenario('scenario', req.scenario);
+  const compare = scenario('compare scenario', req.compareScenario);
+  let outlook: OutlookSpec = { scenario: sc ?? 'typical' };
+  if (req.forecast !== undefined) {
+    const { csv, fileName } = req.forecast;
+    if (typeof csv !== 'string') throw bad('the forecast must be CSV text');
+    if (csv.length > APP_LIMITS.maxCsvChars) {
+      throw bad(
+        `the forecast has ${csv.length} characters; the limit is ${APP_LIMITS.maxCsvChars}`,
+      );
+    }
+    outlook = { forecast: { csv, fileName: fileName ?? 'forecast.csv' } };
+  }
+  let bounds: ChannelBound[];
+  try {
+    bounds = typeof req.bounds === 'string' ? parseBounds(req.bounds) : (req.bounds ?? []);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  return {
+    horizon: horizonOf(req, weekly),
+    budget,
+    bounds,
+    objective:
+      targetRoas !== undefined
+        ? { kind: 'target_roas', value: targetRoas }
+        : targetMarginal !== undefined
+          ? { kind: 'target_marginal_roas', value: targetMarginal }
+          : { kind: 'revenue' },
+    outlook,
+    compare: compare ? { scenario: compare } : undefined,
+  };
+}
+
+/**
+ * The phase-3 all-rows model of a tenant: stored beside the newest finished phase-3 run (default
+ * config) that covers it, or fitted now and stored there. No such run: a not_found error.
+ */
+async function phase3Model(
+  ctx: AppContext,
+  tenant: string,
+  opts: RunHandleOptions,
+): Promise<{ runId: number; model: FinalModelJSON }> {
+  const source = tenantSource(ctx, tenant);
+  const hash = datasetHash(source);
+  const config = normalizeConfig({});
+  const holder = ctx.store
+    .listRuns({ phase: 3, status: 'done', limit: 200 })
+    .find((r) => r.tenants.includes(tenant) && canonicalJson(r.config) === canonicalJson(config));
+  if (!holder) {
+    throw new AppError(
+      `tenant '${tenant}' has no phase 3 model yet: run phase 3 for it first (${ctx.words.runPhase(3)} covering ${tenant}), then plan`,
+      'not_found',
+    );
+  }
+  const stored = ctx.store
+    .getModels(holder.id, tenant, -1)
+    .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
+    .find((p) => p.dataset_hash === hash);
+  if (stored) return { runId: holder.id, model: stored.model };
+  const out = await runTask(ctx, { kind: 'explain', phase: 3, config, source }, opts.signal);
+  try {
+    ctx.store.saveModel(holder.id, tenant, {
+      fold: -1,
+      kind: 'final',
+      payload: { dataset_hash: hash, model: out.model },
+    });
+  } catch (e) {
+    ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
+  }
+  return { runId: holder.id, model: out.model };
+}
+
+function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string, unknown> {
+  return {
+    tenant: req.tenant,
+    budget: task.budget ?? null,
+    horizon_periods: task.horizon,
+    outlook:
+      'scenario' in task.outlook
+        ? { scenario: task.outlook.scenario }
+        : { forecast: task.outlook.forecast.fileName },
+    compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
+    bounds: task.bounds,
+    objective: task.objective,
+  };
+}
+
+function toStored(rec: PlanRecord): StoredPlan {
+  const result = rec.result as {
+    plan: PlanResult;
+    comparison: StoredPlan['comparison'];
+  };
+  return {
+    id: rec.id,
+    tenant: rec.tenant,
+    created_at: rec.created_at,
+    model_run_id: rec.model_run_id,
+    inputs: rec.inputs as Record<string, unknown>,
+    plan: result.plan,
+    comparison: result.comparison,
+    summary: [
+      ...planSummaryLines(result.plan),
+      ...(result.comparison ? result.comparison.comparison.lines : []),
+    ],
+  };
+}
+
+export async function planBudget(
+  ctx: AppContext,
+  req: PlanBudgetRequest,
+  opts: RunHandleOptions = {},
+): Promise<StoredPlan> {
+  checkOpen(ctx);
+  const progress = (done: number, message: string) =>
+    opts.onProgress?.({ runId: null, done, total: 3, tenant: req.tenant, message });
+  const source = tenantSource(ctx, req.tenant);
+  const weekly = resolveTenant(source).series.frequency === 'weekly';
+  const task = taskRequest(req, weekly);
+  progress(0, `loading the phase 3 model of ${req.tenant}`);
+  const { runId, model } = await phase3Model(ctx, req.tenant, opts);
+  progress(1, `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}`);
+  const out = await runTask(ctx, { kind: 'plan', source, model, request: task }, opts.signal);
+  if (!out.result.ok) throw bad(out.result.error);
+  const inputs = inputsOf(req, task);
+  const id = ctx.store.savePlan({
+    tenant: req.tenant,
+    modelRunId: runId,
+    inputs,
+    model,
+    result: { plan: out.result.plan, comparison: out.result.comparison },
+  });
+  progress(3, `plan ${id} stored`);
+  return getPlan(ctx, id);
+}
+
+export function getPlan(ctx: AppContext, id: number): StoredPlan {
+  if (!Number.isInteger(id) || id < 1) throw bad(`plan id must be a whole number >= 1 (got ${id})`);
+  const rec = ctx.store.getPlan(id);
+  if (!rec) {
+    throw new AppError(
+      `plan ${id} does not exist; list the plans with wv-mmm plans (MCP: the plan:// resources)`,
+      'not_found',
+    );
+  }
+  return toStored(rec);
+}
+
+/** The newest plan of a tenant (for reports), or null. */
+export function getLatestPlan(ctx: AppContext, tenant: string): StoredPlan | null {
+  if (!isBuiltinTenant(tenant)) tenantSource(ctx, tenant);
+  const rec = ctx.store.latestPlan(tenant);
+  return rec ? toStored(rec) : null;
+}
+
+export function listPlans(
+  ctx: AppContext,
+  q: { tenant?: string; limit?: number; offset?: number } = {},
+): { plans: PlanListing[]; total: number } {
+  const limit = q.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > APP_LIMITS.maxListRuns) {
+    throw bad(`limit must be a whole number from 1 to ${APP_LIMITS.maxListRuns} (got ${limit})`);
+  }
+  const offset = q.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw bad(`offset must be a whole number >= 0 (got ${offset})`);
+  const out = ctx.store.listPlans({ tenant: q.tenant, limit, offset });
+  return {
+    plans: out.plans.map((p) => ({ ...p, inputs: p.inputs as Record<string, unknown> })),
+    total: out.total,
+  };
+}

@@ -1,0 +1,262 @@
+/** `wv-mmm plan` and `wv-mmm plans`: budget plans with the weather, printed as text or JSON. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError, SCENARIOS, type ScenarioName, type StoredPlan } from '../../app/index.js';
+import { UsageError } from '../args.js';
+import type { Command, Flags } from '../command.js';
+import { table } from '../format.js';
+
+function numberFlag(flags: Flags, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) {
+    throw new UsageError(`--${name} must be a number (got ${String(v)})`);
+  }
+  return n;
+}
+
+function wholeFlag(flags: Flags, name: string): number | undefined {
+  const n = numberFlag(flags, name);
+  if (n !== undefined && !Number.isInteger(n)) {
+    throw new UsageError(`--${name} must be a whole number (got ${n})`);
+  }
+  return n;
+}
+
+function scenarioFlag(flags: Flags, name: string): ScenarioName | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(SCENARIOS as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be one of ${SCENARIOS.join(', ')} (got ${String(v)})`);
+  }
+  return v as ScenarioName;
+}
+
+/** The CLI's words for the app's request-level messages. */
+function inCliWords(e: unknown): never {
+  if (e instanceof AppError && e.code === 'invalid_argument') {
+    const msg = e.message
+      .replace(/^budget must/, '--budget must')
+      .replace(/^days must/, '--days must')
+      .replace(/^weeks must/, '--weeks must')
+      .replace('give the horizon in days or in weeks, not both', 'give --days or --weeks, not both')
+      .replace('give a scenario or a forecast, not both', 'give --scenario or --forecast, not both')
+      .replace(
+        /^a budget is needed \(or a target ROAS, with the budget as its upper limit\)$/,
+        '--budget is required (or --target-roas / --target-marginal-roas, with --budget as the upper limit)',
+      );
+    throw new AppError(msg, e.code);
+  }
+  throw e;
+}
+
+function money(v: number): string {
+  return Math.round(v).toLocaleString('en-US');
+}
+
+export function planText(p: StoredPlan): string {
+  const r = p.plan;
+  const rows = r.channels.map((c) => [
+    c.channel,
+    money(c.spend),
+    money(c.historical_spend),
+    money(c.incremental_revenue),
+    c.roas,
+    c.marginal_roas,
+    c.at_bound ?? '',
+  ]);
+  const unit = r.horizon.unit;
+  const days = r.outlook.dates;
+  const byPeriod = table(
+    [unit, ...r.channels.map((c) => c.channel), ...Object.keys(r.outlook.weather)],
+    days.map((d, t) => [
+      d,
+      ...r.channels.map((c) => money(c.spend_by_period[t])),
+      ...Object.values(r.outlook.weather).map((w) => w[t].toFixed(1)),
+    ]),
+  );
+  const truth = r.truth
+    ? [
+        '',
+        'Ground truth (true incremental revenue, horizon + carry-over)',
+        table(
+          ['plan', 'true incremental', 'vs (a)'],
+          [
+            [
+              'our plan',
+              money(r.truth.plan_incremental),
+              money(r.truth.plan_incremental - r.truth.historical_even_incremental),
+            ],
+            ['(a) historical split, even', money(r.truth.historical_even_incremental), '0'],
+            [
+              '(b) historical split, calendar',
+              money(r.truth.historical_calendar_incremental),
+              money(r.truth.historical_calendar_incremental - r.truth.historical_even_incremental),
+            ],
+            [
+              'truth-optimal',
+              money(r.truth.optimal_incremental),
+              money(r.truth.optimal_incremental - r.truth.historical_even_incremental),
+            ],
+          ],
+        ),
+        `captured share of the truth-optimal uplift over (a): ${r.truth.captured_share === null ? '-' : `${(100 * r.truth.captured_share).toFixed(0)}%`}`,
+      ]
+    : [];
+  return [
+    `plan ${p.id} (${p.created_at}), model from phase 3 run ${p.model_run_id ?? '-'}`,
+    p.summary[0],
+    table(
+      ['channel', 'spend', 'historical', 'incremental', 'ROAS', 'marginal ROAS', 'at bound'],
+      rows,
+    ),
+    '',
+    ...p.summary.slice(2),
+    '',
+    byPeriod,
+    ...truth,
+  ].join('\n');
+}
+
+export const plan: Command = {
+  name: 'plan',
+  section: 'Modeling',
+  summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
+  usage:
+    '--tenant ID --budget B [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--json]',
+  details:
+    "Needs the tenant's phase 3 model (wv-mmm run-phase --phase 3 --tenants ID first). Maximizes\n" +
+    'expected revenue over the horizon (default 28 days / 4 weeks) plus the carry-over after it,\n' +
+    'from the carry-over of past spend. Prints the split beside two baselines (historical split\n' +
+    'spread evenly / following the calendar), marginal ROAS, the weather shift, spend per period\n' +
+    'with the outlook, and for synthetic tenants the regret under the ground truth. Stored: see\n' +
+    'wv-mmm plans. Bounds: meta=0.5x:2x (total, multiples of historical spend), google=:3000/day\n' +
+    '(every day, currency); either side may be empty. docs/planner.md has the details.',
+  options: {
+    tenant: { type: 'string', value: 'ID', help: 'the tenant' },
+    budget: {
+      type: 'string',
+      value: 'B',
+      help: 'total budget (with a target: the largest budget considered)',
+    },
+    days: { type: 'string', value: 'N', help: 'horizon in days (default 28)' },
+    weeks: { type: 'string', value: 'N', help: 'horizon in weeks' },
+    scenario: {
+      type: 'string',
+      value: 'S',
+      help: `weather outlook from the tenant's history: ${SCENARIOS.join(', ')} (default typical)`,
+    },
+    forecast: {
+      type: 'string',
+      value: 'F',
+      help: "forecast CSV: date + the model's weather columns, from the period after the data",
+    },
+    compare: { type: 'string', value: 'S', help: 'also plan the same budget under scenario S' },
+    bounds: { type: 'string', value: 'LIST', help: 'per-channel bounds, channel=min:max[/day]' },
+    'target-roas': {
+      type: 'string',
+      value: 'R',
+      help: 'the largest budget whose plan has ROAS >= R',
+    },
+    'target-marginal-roas': {
+      type: 'string',
+      value: 'R',
+      help: 'the largest budget whose plan has marginal ROAS >= R',
+    },
+  },
+  json: true,
+  async run({ app, flags, print, signal }) {
+    const tenant = flags.tenant;
+    if (typeof tenant !== 'string' || tenant === '') {
+      throw new UsageError('--tenant is required: a tenant id (see `wv-mmm tenants`)');
+    }
+    let forecast: { csv: string; fileName: string } | undefined;
+    if (typeof flags.forecast === 'string') {
+      try {
+        forecast = {
+          csv: readFileSync(flags.forecast, 'utf8'),
+          fileName: path.basename(flags.forecast),
+        };
+      } catch (e) {
+        throw new AppError(
+          `cannot read --forecast ${flags.forecast}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+          'not_found',
+        );
+      }
+    }
+    let stored: StoredPlan;
+    try {
+      stored = await app().planBudget(
+        {
+          tenant,
+          budget: numberFlag(flags, 'budget'),
+          days: wholeFlag(flags, 'days'),
+          weeks: wholeFlag(flags, 'weeks'),
+          scenario: scenarioFlag(flags, 'scenario'),
+          forecast,
+          compareScenario: scenarioFlag(flags, 'compare'),
+          bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
+          targetRoas: numberFlag(flags, 'target-roas'),
+          targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),
+        },
+        { signal },
+      );
+    } catch (e) {
+      inCliWords(e);
+    }
+    print(stored, () => planText(stored));
+  },
+};
+
+export const plans: Command = {
+  name: 'plans',
+  section: 'Modeling',
+  summary: 'stored budget plans, newest first, or one plan in full',
+  usage: '[--tenant ID] [--id N] [--limit N] [--json]',
+  options: {
+    tenant: { type: 'string', value: 'ID', help: "only this tenant's plans" },
+    id: { type: 'string', value: 'N', help: 'show plan N in full' },
+    limit: { type: 'string', value: 'N', help: 'at most N plans (default 20)' },
+  },
+  json: true,
+  async run({ app, flags, print }) {
+    const id = wholeFlag(flags, 'id');
+    if (id !== undefined) {
+      const p = app().getPlan(id);
+      print(p, () => planText(p));
+      return;
+    }
+    const res = app().listPlans({
+      tenant: typeof flags.tenant === 'string' ? flags.tenant : undefined,
+      limit: wholeFlag(flags, 'limit') ?? 20,
+    });
+    print(
+      res,
+      () =>
+        table(
+          ['plan', 'tenant', 'budget', 'periods', 'outlook', 'objective', 'model run', 'created'],
+          res.plans.map((p) => {
+            const i = p.inputs as {
+              budget: number | null;
+              horizon_periods: number;
+              outlook: { scenario?: string; forecast?: string };
+              objective: { kind: string; value?: number };
+            };
+            return [
+              p.id,
+              p.tenant,
+              i.budget === null ? '-' : money(i.budget),
+              i.horizon_periods,
+              i.outlook.scenario ?? `forecast ${i.outlook.forecast}`,
+              i.objective.kind === 'revenue'
+                ? 'revenue'
+                : `${i.objective.kind} ${i.objective.value}`,
+              p.model_run_id,
+              p.created_at,
+            ];
+          }),
+        ) + `\n${res.plans.length} of ${res.total} plans`,
+    );
+  },
+};

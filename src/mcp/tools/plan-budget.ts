@@ -1,0 +1,146 @@
+/** Tool `plan_budget`: spend a budget over the days or weeks after a tenant's data, weather-aware. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { APP_LIMITS, SCENARIOS, type ChannelBound } from '../../app/types.js';
+import type { ToolDeps } from '../deps.js';
+import { forwardProgress } from '../progress.js';
+import { guarded, ok } from '../results.js';
+import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+
+const positive = (name: string) =>
+  z.number({ error: `${name} must be a number > 0` }).positive(`${name} must be a number > 0`);
+const whole = (name: string, max: number) =>
+  z
+    .number({ error: `${name} must be a whole number from 1 to ${max}` })
+    .int(`${name} must be a whole number from 1 to ${max}`)
+    .min(1, `${name} must be a whole number from 1 to ${max}`)
+    .max(max, `${name} must be a whole number from 1 to ${max}`);
+const scenario = (name: string) =>
+  z.enum(SCENARIOS, { error: `${name} must be one of ${SCENARIOS.join(', ')}` });
+const amount = z.number().min(0, 'bounds must be >= 0');
+
+const boundInput = z.strictObject({
+  channel: z.string().min(1).describe('Channel name as in the data (e.g. "meta")'),
+  min: amount.optional().describe('Lower bound (omit for none)'),
+  max: amount.optional().describe('Upper bound (omit for none)'),
+  per_period: z
+    .boolean()
+    .default(false)
+    .describe('true: the bound holds in every day/week; false (default): for the horizon total'),
+  multiple_of_historical: z
+    .boolean()
+    .default(false)
+    .describe(
+      "true: min/max are multiples of the channel's historical spend over the same span (1.5 = 150%); false (default): currency",
+    ),
+});
+
+const inputSchema = strictInput({
+  tenant: tenantInput.describe('Tenant id with a finished phase 3 run (run_phase phase 3 first)'),
+  budget: positive('budget')
+    .optional()
+    .describe(
+      'Total budget for the horizon; with a target, the largest budget considered (default 3x historical)',
+    ),
+  days: whole('days', APP_LIMITS.maxPlanDays)
+    .optional()
+    .describe('Horizon in days after the data (default 28 days / 4 weeks); or give weeks'),
+  weeks: whole('weeks', APP_LIMITS.maxPlanWeeks).optional().describe('Horizon in weeks'),
+  scenario: scenario('scenario')
+    .optional()
+    .describe(
+      "Weather outlook built from the tenant's own history: typical (same dates in past years), hot, cold, wet, dry. Default typical",
+    ),
+  forecast_csv: z
+    .string()
+    .max(MAX_CSV_CHARS, `forecast_csv may hold at most ${MAX_CSV_CHARS} characters`)
+    .optional()
+    .describe(
+      "Forecast CSV text instead of a scenario: a date column (from the day/week after the data) and the model's weather columns",
+    ),
+  compare_scenario: scenario('compare_scenario')
+    .optional()
+    .describe('Plan the same budget under this scenario too and compare'),
+  bounds: z.array(boundInput).max(200).optional().describe('Per-channel spend bounds'),
+  target_roas: positive('target_roas')
+    .optional()
+    .describe(
+      'Instead of spending the budget: the largest budget whose plan has at least this ROAS',
+    ),
+  target_marginal_roas: positive('target_marginal_roas')
+    .optional()
+    .describe('The largest budget whose plan keeps marginal ROAS at or above this'),
+});
+
+const outputSchema = {
+  id: z.number().int(),
+  tenant: z.string(),
+  created_at: z.string(),
+  model_run_id: z.number().int().nullable(),
+  inputs: z.looseObject({}),
+  plan: z.looseObject({
+    budget: z.number(),
+    channels: z.array(z.looseObject({ channel: z.string(), spend: z.number() })),
+    incremental_revenue: z.number().nullable(),
+    baselines: z.array(z.looseObject({ name: z.string() })),
+    weather_shift: z.array(z.looseObject({ channel: z.string(), text: z.string() })),
+    truth: z.looseObject({}).nullable(),
+  }),
+  comparison: z.looseObject({}).nullable(),
+  summary: z.array(z.string()),
+};
+
+function toBound(b: z.infer<typeof boundInput>): ChannelBound {
+  const v = (x: number | undefined) =>
+    x === undefined ? undefined : { value: x, multiple: b.multiple_of_historical };
+  return { channel: b.channel, min: v(b.min), max: v(b.max), perPeriod: b.per_period };
+}
+
+export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): void {
+  server.registerTool(
+    'plan_budget',
+    {
+      title: 'Plan a media budget with the weather',
+      description:
+        "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
+        'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
+        'Needs a finished run_phase with phase 3 covering the tenant. The plan is stored: read it again as plan://{id}. Sends progress when asked.',
+      inputSchema,
+      outputSchema,
+      annotations: {
+        title: 'Plan a media budget with the weather',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
+    },
+    (args, extra) =>
+      guarded('plan_budget', log, async () => {
+        const progress = forwardProgress(extra);
+        try {
+          const p = await app.planBudget(
+            {
+              tenant: args.tenant,
+              budget: args.budget,
+              days: args.days,
+              weeks: args.weeks,
+              scenario: args.scenario,
+              forecast:
+                args.forecast_csv === undefined
+                  ? undefined
+                  : { csv: args.forecast_csv, fileName: 'forecast_csv' },
+              compareScenario: args.compare_scenario,
+              bounds: args.bounds?.map(toBound),
+              targetRoas: args.target_roas,
+              targetMarginalRoas: args.target_marginal_roas,
+            },
+            { onProgress: progress.onProgress, signal: extra.signal },
+          );
+          return ok(p, [`plan://${p.id}`, ...p.summary].join('\n'));
+        } finally {
+          progress.stop();
+        }
+      }),
+  );
+}
