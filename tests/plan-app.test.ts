@@ -1,0 +1,156 @@
+/** Plans end to end through the real app, its store, the MCP server and the CLI. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import type { StoredPlan } from '../src/app/types.js';
+import { call, connect, text, type Connected } from './mcp-helpers.js';
+
+const TENANT = 'high_summer_clothing';
+const silentLogger = () => undefined;
+let dir: string;
+let app: App;
+let c: Connected;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wv-plan-'));
+  app = createApp({ stateDir: path.join(dir, 'state'), workers: 1, log: silentLogger });
+  await app.startPhaseRun({ phase: 3, tenants: [TENANT] }).done;
+  c = await connect(app);
+});
+
+afterAll(async () => {
+  await c?.close();
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('plans through the app', () => {
+  it('refuses bad input and stores nothing', async () => {
+    const before = app.listPlans().total;
+    await expect(app.planBudget({ tenant: TENANT, budget: 0 })).rejects.toThrow(
+      /budget must be a number > 0/,
+    );
+    await expect(
+      app.planBudget({ tenant: TENANT, budget: 1_000, bounds: 'meta=800:,google=800:' }),
+    ).rejects.toThrow(/minimum spends add up to 1600.00, more than the budget 1000.00/);
+    await expect(
+      app.planBudget({
+        tenant: TENANT,
+        budget: 1_000,
+        forecast: { csv: 'date,temperature_c\n2024-12-31,3\n', fileName: 'f.csv' },
+      }),
+    ).rejects.toThrow(/f\.csv, row 1: the forecast lacks the weather columns? .*precipitation_mm/);
+    await expect(
+      app.planBudget({
+        tenant: TENANT,
+        budget: 1_000,
+        days: 2,
+        forecast: {
+          csv: 'date,temperature_c,precipitation_mm,humidity_pct\n2024-12-30,3,0,50\n2024-12-31,3,0,50\n',
+          fileName: 'f.csv',
+        },
+      }),
+    ).rejects.toThrow(/starts on 2024-12-30, but the plan starts on 2024-12-31/);
+    await expect(app.planBudget({ tenant: 'extreme_ski_gear', budget: 1_000 })).rejects.toThrow(
+      /has no phase 3 model yet: run phase 3 for it first/,
+    );
+    expect(app.listPlans().total).toBe(before);
+  });
+
+  it('plans, stores with inputs and model, lists and reads back', async () => {
+    const events: number[] = [];
+    const p = await app.planBudget(
+      { tenant: TENANT, budget: 120_000, scenario: 'hot', compareScenario: 'cold' },
+      { onProgress: (e) => events.push(e.done) },
+    );
+    expect(events[0]).toBe(0);
+    expect(events.at(-1)).toBe(3);
+    expect(p.plan.budget).toBe(120_000);
+    expect(p.plan.channels.reduce((a, ch) => a + ch.spend, 0)).toBeCloseTo(120_000, 3);
+    expect(p.plan.truth).not.toBeNull();
+    expect(p.comparison?.comparison.b).toBe('scenario:cold');
+    expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
+    const again = app.getPlan(p.id);
+    expect(again.plan).toEqual(p.plan);
+    expect(app.getLatestPlan(TENANT)?.id).toBe(p.id);
+    expect(app.listPlans({ tenant: TENANT }).plans[0].id).toBe(p.id);
+    // Same inputs, same model: the same plan (deterministic).
+    const twin = await app.planBudget({
+      tenant: TENANT,
+      budget: 120_000,
+      scenario: 'hot',
+      compareScenario: 'cold',
+    });
+    expect(JSON.stringify(twin.plan)).toBe(JSON.stringify(p.plan));
+  });
+
+  it('serves plan_budget over MCP with structured output, and plan://{id}', async () => {
+    const r = await call(c, 'plan_budget', {
+      tenant: TENANT,
+      budget: 100_000,
+      weeks: 2,
+      bounds: [{ channel: 'meta', min: 0.5, max: 1, multiple_of_historical: true }],
+    });
+    expect(r.isError).toBeFalsy();
+    const sc = r.structuredContent as unknown as StoredPlan;
+    expect(sc.plan.channels[0].spend).toBeLessThanOrEqual(
+      sc.plan.channels[0].historical_spend + 1e-6,
+    );
+    expect(text(r)).toMatch(new RegExp(`^plan://${sc.id}\\n${TENANT}: 14 days`));
+    const res = await c.client.readResource({ uri: `plan://${sc.id}` });
+    const body = JSON.parse((res.contents[0] as { text: string }).text) as StoredPlan;
+    expect(body.id).toBe(sc.id);
+    const bad = await call(c, 'plan_budget', { tenant: TENANT, budget: -1 });
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/budget must be a number > 0/);
+    await expect(c.client.readResource({ uri: 'plan://99999' })).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('plans through the CLI', () => {
+  const cli = path.resolve('dist/src/cli/main.js');
+  const env = () => ({ ...process.env, WV_MMM_STATE_DIR: path.join(dir, 'state') });
+
+  it('plans from a forecast file and lists plans', () => {
+    const rows = ['date,temperature_c,precipitation_mm,humidity_pct'];
+    for (let d = 0; d < 7; d++) rows.push(`2025-01-0${d + 1},${5 + 3 * d},0,60`);
+    // The data ends 2024-12-30: the forecast must start 2024-12-31.
+    rows.splice(1, 0, '2024-12-31,4,0,60');
+    const file = path.join(dir, 'forecast.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const out = execFileSync(
+      'node',
+      [
+        cli,
+        'plan',
+        '--tenant',
+        TENANT,
+        '--budget',
+        '30000',
+        '--days',
+        '7',
+        '--forecast',
+        file,
+        '--json',
+      ],
+      { env: env(), encoding: 'utf8' },
+    );
+    const p = JSON.parse(out) as StoredPlan;
+    expect(p.plan.outlook.source).toBe('forecast:forecast.csv');
+    expect(p.plan.outlook.weather.temperature_c.slice(0, 2)).toEqual([4, 5]);
+    const list = execFileSync('node', [cli, 'plans', '--tenant', TENANT], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(list).toMatch(/forecast forecast\.csv/);
+    const bad = spawnSync('node', [cli, 'plan', '--tenant', TENANT, '--budget', '0'], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--budget must be a number > 0/);
+  });
+});
