@@ -36,6 +36,7 @@ import type { SyntheticTenant } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
+import { formatPlannerBench, runPlannerBench, type PlannerBench } from './planner.js';
 import { runScale, widenChannels, type ScaleReport } from './scale.js';
 import {
   builtinReport,
@@ -186,6 +187,8 @@ export interface BenchReport {
   scale: ScaleReport | null;
   /** Built-in tenants per tenant beside the oracle, with the issue-13 targets. */
   builtin?: BuiltinReport;
+  /** Planner speed and ground-truth regret (bench/planner.ts); absent in older reports. */
+  planner?: PlannerBench | null;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
 }
@@ -775,6 +778,7 @@ async function main(): Promise<void> {
       scale = runScale({ quick: opts.quick, log: progress });
     }
     const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
+    const planner = runPlannerBench({ quick: opts.quick, log: progress });
     const report: BenchReport = {
       kind: 'weathervane-mmm bench',
       started_at: started.toISOString(),
@@ -796,9 +800,11 @@ async function main(): Promise<void> {
       scale,
       builtin: builtinReport(ours.map((o) => o.results ?? [])),
       shapes,
+      planner,
     };
     console.log(formatReport(report));
     console.log(`\nBuilt-in tenants beside the oracle\n${formatBuiltinReport(report.builtin!)}`);
+    console.log(formatPlannerBench(planner));
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
     if (scale) {
       const { formatScale } = await import('./scale.js');
