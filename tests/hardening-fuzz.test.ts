@@ -51,6 +51,8 @@ beforeAll(async () => {
   okCsv = (await import('node:fs')).readFileSync(OK_CSV, 'utf8');
   s = await connectReal({ workers: 2, importDirs: [importDir] });
   forbidden = serverPaths(importDir, s.stateDir);
+  // A phase 3 run of one tenant, so that plan_budget has a model to plan with.
+  expect((await s.app.startPhaseRun({ phase: 3, tenants: [CHEAP[0]] }).done).status).toBe('done');
   // Done runs of phases 0 and 1, so that ids, gates and comparisons have something to refer to.
   for (const phase of [0, 1] as const) {
     const run = await s.app.startPhaseRun({ phase, tenants: CHEAP.slice(0, 2) }).done;
@@ -180,6 +182,13 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
       fc.record({ run_id: fc.oneof(runIdOf(0), runIdOf(1)) }),
       fc.record({ phase: fc.constantFrom(0, 1) }),
     ),
+  plan_budget: () =>
+    fc.record({
+      tenant: fc.constant(CHEAP[0]),
+      budget: fc.double({ min: 1e4, max: 1e6, noNaN: true }),
+      days: opt(fc.integer({ min: 7, max: 28 })),
+      scenario: opt(fc.constantFrom('typical', 'hot', 'cold', 'wet', 'dry')),
+    }),
   import_tenant_data: () =>
     fc.oneof(
       fc.record({
@@ -289,6 +298,7 @@ const TOOLS = [
   'get_report',
   'train_tenant',
   'import_tenant_data',
+  'plan_budget',
 ];
 
 describe('every tool under generated arguments (real app)', () => {

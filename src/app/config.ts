@@ -34,6 +34,8 @@ export const APP_LIMITS = {
   /** Longest plan horizon: a year of days or of weeks. */
   maxPlanDays: 366,
   maxPlanWeeks: 52,
+  /** Largest budget or target a plan takes (currency units; beyond it doubles lose cents). */
+  maxBudget: 1e12,
   /** Largest CSV text or file accepted for import, in characters (the CSV module's own limit). */
   maxCsvChars: CSV_LIMITS.maxChars,
 } as const;

@@ -71,6 +71,8 @@ function positive(name: string, v: unknown): number | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw bad(`${name} must be a number > 0 (got ${String(v)})`);
   }
+  if (v > APP_LIMITS.maxBudget)
+    throw bad(`${name} must be at most ${APP_LIMITS.maxBudget} (got ${v})`);
   return v;
 }
 

@@ -8,7 +8,10 @@ import { guarded, ok } from '../results.js';
 import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
 
 const positive = (name: string) =>
-  z.number({ error: `${name} must be a number > 0` }).positive(`${name} must be a number > 0`);
+  z
+    .number({ error: `${name} must be a number > 0` })
+    .positive(`${name} must be a number > 0`)
+    .max(APP_LIMITS.maxBudget, `${name} must be at most ${APP_LIMITS.maxBudget}`);
 const whole = (name: string, max: number) =>
   z
     .number({ error: `${name} must be a whole number from 1 to ${max}` })
@@ -17,7 +20,10 @@ const whole = (name: string, max: number) =>
     .max(max, `${name} must be a whole number from 1 to ${max}`);
 const scenario = (name: string) =>
   z.enum(SCENARIOS, { error: `${name} must be one of ${SCENARIOS.join(', ')}` });
-const amount = z.number().min(0, 'bounds must be >= 0');
+const amount = z
+  .number()
+  .min(0, 'bounds must be >= 0')
+  .max(APP_LIMITS.maxBudget, `bounds must be at most ${APP_LIMITS.maxBudget}`);
 
 const boundInput = z.strictObject({
   channel: z.string().min(1).describe('Channel name as in the data (e.g. "meta")'),
