@@ -87,6 +87,12 @@ describe('plans through the app', () => {
     expect(JSON.stringify(twin.plan)).toBe(JSON.stringify(p.plan));
   });
 
+  it('the tenant report draws the latest plan', async () => {
+    const r = await app.writeReport({ tenant: TENANT, phase: 3 });
+    const ids = r.charts.map((ch) => ch.id);
+    expect(ids.some((id) => id.startsWith('plan') && id !== 'plan-none')).toBe(true);
+  });
+
   it('serves plan_budget over MCP with structured output, and plan://{id}', async () => {
     const r = await call(c, 'plan_budget', {
       tenant: TENANT,

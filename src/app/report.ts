@@ -32,6 +32,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { decideForRun } from './judge.js';
+import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, describeTenant, tenantSource } from './tenants.js';
 import type { ReportRequest, ReportResult, RunHandleOptions } from './types.js';
@@ -469,6 +470,21 @@ function result(
 }
 
 /** The tenant's latest budget plan as the report draws it (null when none). */
-function latestPlanView(_ctx: AppContext, _tenant: string): PlanView | null {
-  return null;
+function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
+  const stored = getLatestPlan(ctx, tenant);
+  if (!stored) return null;
+  const p = stored.plan;
+  const dates = p.outlook.dates;
+  return {
+    id: stored.id,
+    created_at: stored.created_at,
+    spend: p.channels.flatMap((c) =>
+      c.spend_by_period.map((spend, t) => ({ date: dates[t], channel: c.channel, spend })),
+    ),
+    outlook: Object.entries(p.outlook.weather).flatMap(([variable, values]) =>
+      values.map((value, t) => ({ date: dates[t], variable, value })),
+    ),
+    expected_revenue: p.expected_revenue.total,
+    notes: [...stored.summary.slice(1, 3), ...p.weather_shift.map((w) => w.text)],
+  };
 }
