@@ -14,15 +14,13 @@ import path from 'node:path';
 import type { GateDecision } from '../gates/index.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import { PHASES, type Explanation, type PhaseId, type TenantResult } from '../phases/types.js';
-import {
-  buildRunReport,
-  buildTenantReport,
-  type BuiltReport,
-  type ExplanationIntervals,
-  type GateView,
-  type Interval,
-  type PlanView,
-  type TenantReportData,
+import type {
+  BuiltReport,
+  ExplanationIntervals,
+  GateView,
+  Interval,
+  PlanView,
+  TenantReportData,
 } from '../report/index.js';
 import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
 import { writeAtomic } from './analytics.js';
@@ -58,6 +56,14 @@ function runFile(ctx: AppContext, runId: number): string {
 }
 
 const bad = (msg: string) => new AppError(msg, 'invalid_argument');
+
+/**
+ * The page builders, loaded on first use: vega and vega-lite take a few hundred milliseconds to
+ * load, which no other command and no server start should pay.
+ */
+function pages(): Promise<typeof import('../report/index.js')> {
+  return import('../report/index.js');
+}
 
 /** Writes the report a request names: a tenant's, or a run's (by id, or the latest of a phase). */
 export async function writeReport(
@@ -322,7 +328,7 @@ async function tenantReport(
       : null,
     version: CODE_VERSION,
   };
-  const built = await buildTenantReport(data);
+  const built = await (await pages()).buildTenantReport(data);
   const file = writeHtml(req.out ?? tenantFile(ctx, req.tenant, phase), built.html);
   progress(2, `wrote the report of ${req.tenant}`);
   const r = out.result;
@@ -392,7 +398,9 @@ async function runReport(
     : null;
   const config = run.config as Record<string, unknown>;
   const gathered = performance.now();
-  const built = await buildRunReport({
+  const built = await (
+    await pages()
+  ).buildRunReport({
     run: {
       id: run.id,
       phase: run.phase,
