@@ -635,7 +635,7 @@ export function planChart(d: TenantReportData): ChartDef | null {
     field: 'date',
     type: 'temporal',
     scale: { type: 'utc' },
-    axis: { format: '%d %b' },
+    axis: { format: '%d %b', labelOverlap: true },
     title: period,
   };
   const panels: Record<string, unknown>[] = [
@@ -672,6 +672,8 @@ export function planChart(d: TenantReportData): ChartDef | null {
         y: { field: 'value', type: 'quantitative', title: 'weather outlook' },
         row: { field: 'variable', type: 'nominal', title: null },
       },
+      // Each weather variable on its own scale (temperature, rain and humidity differ in units).
+      resolve: { scale: { y: 'independent' } },
     });
   }
   const title = `Latest plan: spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
