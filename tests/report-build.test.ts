@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveTenant } from '../src/app/compute.js';
+import { explanationIntervals } from '../src/app/report.js';
 import { r2 as r2Metric } from '../src/core/metrics.js';
 import { decideGates } from '../src/gates/index.js';
 import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
@@ -215,6 +216,33 @@ describe('run report', () => {
       .slice(0, heat.indexOf('</svg>'))
       .match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/);
     expect(cells![1].match(/<path/g)!.length).toBe(15);
+  });
+});
+
+describe('intervals from the engine', () => {
+  it('maps 80% intervals of an explanation (trust fields) onto the charts, none when absent', () => {
+    const d = engineReportData({ kind: 'builtin', tenant: 'extreme_cooling' }, 0);
+    expect(explanationIntervals(d.explanation)).toBeNull();
+    const iv = (lo: number, hi: number) => ({ p80: [lo, hi], p95: [lo - 1, hi + 1] });
+    const e = structuredClone(d.explanation) as typeof d.explanation & Record<string, unknown>;
+    e.channels = e.channels.map((c) => ({
+      ...c,
+      intervals: { roas: iv(1, 2), marginal_roas: iv(0.5, 1), contribution: iv(10, 20) },
+    }));
+    e.response_curves = e.response_curves.map((r) => ({
+      ...r,
+      contribution_interval: {
+        p80: { lo: r.contribution.map((x) => x * 0.9), hi: r.contribution.map((x) => x * 1.1) },
+        p95: { lo: r.contribution, hi: r.contribution },
+      },
+    }));
+    const mapped = explanationIntervals(e)!;
+    expect(mapped.roas!.meta).toEqual({ level: 0.8, lo: 1, hi: 2 });
+    expect(mapped.marginal_roas!.google).toEqual({ level: 0.8, lo: 0.5, hi: 1 });
+    expect(mapped.response_curves!.meta.hi[1]).toBeCloseTo(
+      e.response_curves[0].contribution[1] * 1.1,
+      9,
+    );
   });
 });
 
