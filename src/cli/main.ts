@@ -4,7 +4,7 @@
  * as tables or as JSON (--json). One module per command (commands/); this file dispatches, maps
  * errors to messages and exit codes, and turns Ctrl-C into a recorded cancellation.
  */
-import { CODE_VERSION, createApp } from '../app/index.js';
+import { CODE_VERSION, createApp, stderrLogger, type LogLevel } from '../app/index.js';
 import { AppError, type App } from '../app/index.js';
 import { closest, parseCommandArgs, UsageError } from './args.js';
 import type { CommandContext } from './command.js';
@@ -65,7 +65,13 @@ async function main(argv: string[]): Promise<number> {
       flags,
       positionals,
       signal: controller.signal,
-      app: () => (app ??= createApp({ face: 'cli' })),
+      // The run log (run started, done) is for servers; the CLI prints results and warnings only,
+      // unless WV_MMM_LOG_LEVEL asks for more.
+      app: () =>
+        (app ??= createApp({
+          face: 'cli',
+          log: stderrLogger((process.env.WV_MMM_LOG_LEVEL as LogLevel | undefined) || 'warning'),
+        })),
       print: (data, text) => out(flags.json ? JSON.stringify(data, null, 2) : text()),
       note: err,
     };
