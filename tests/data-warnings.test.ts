@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dataWarnings, describePeriods, periodsPerYear } from '../src/core/data-warnings.js';
-import { timeSeriesFolds } from '../src/core/folds.js';
+import { dataWarnings, describePeriods, tooShortWarning } from '../src/core/data-warnings.js';
+import { chooseProtocol, periodsPerYear, ProtocolError } from '../src/core/folds.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { CLI_OPTION_WORDS, MCP_OPTION_WORDS } from '../src/core/words.js';
 
@@ -27,43 +27,50 @@ function series(
 }
 
 const codes = (s: TenantSeries, folds: number, words = CLI_OPTION_WORDS) =>
-  dataWarnings(s, { folds: timeSeriesFolds(s.target.length, folds), words });
+  dataWarnings(s, { folds: chooseProtocol(s.target.length, s.frequency, { folds }).folds, words });
 
-describe('short history per fold', () => {
-  it('two years of weekly data with 5 folds: the first model trains on 19 weeks, and no fold count fixes it', () => {
-    // TimeSeriesSplit: test = floor(104 / 6) = 17, first training window 104 - 5 * 17 = 19.
-    const w = codes(series(104, 'weekly'), 5).find((x) => x.code === 'short_history');
-    expect(w?.message).toContain(
-      'with 5 folds the first model trains on 19 weeks, less than a year',
-    );
-    // 2 folds: test 34, first window 36 < 52: no fold count gives a year, so: add history.
-    expect(w?.message).toContain('add history');
-    expect(w?.message).not.toContain('--folds');
-  });
-
-  it('three years of weekly data: suggests the largest fold count whose first model sees a year', () => {
-    // 156 rows: k=5 -> 156-130=26; k=4 -> 156-124=32; k=3 -> 156-117=39; k=2 -> 156-104=52.
-    const cli = codes(series(156, 'weekly'), 5).find((x) => x.code === 'short_history');
-    expect(cli?.message).toContain('trains on 26 weeks');
-    expect(cli?.message).toContain(
-      'use --folds 2 (the first model then trains on 52 weeks; the mean then rests on two test blocks',
-    );
-    const mcp = codes(series(156, 'weekly'), 5, MCP_OPTION_WORDS).find(
+describe('short history per fold (folds by the protocol, core/folds.ts chooseProtocol)', () => {
+  it('three years of daily data, 5 folds: the first model trains on 185 days; 2 folds give a year', () => {
+    // TimeSeriesSplit(5): test floor(1095 / 6) = 182, first window 1095 - 5 * 182 = 185 (>= 182,
+    // so the protocol keeps it); TimeSeriesSplit(2): 1095 - 2 * 365 = 365.
+    const w = codes(series(1095, 'daily'), 5).find((x) => x.code === 'short_history');
+    expect(w?.message).toContain('with 5 folds the first model trains on 185 days (6 months)');
+    expect(w?.message).toContain('leave out the yearly season and the trend');
+    expect(w?.message).toContain('--folds 2 (the first model then trains on 365 days (12 months);');
+    const mcp = codes(series(1095, 'daily'), 5, MCP_OPTION_WORDS).find(
       (x) => x.code === 'short_history',
     );
     expect(mcp?.message).toContain('use folds: 2 (');
   });
 
-  it('says nothing when the first model trains on a year or more', () => {
-    expect(codes(series(156, 'weekly'), 2).map((x) => x.code)).not.toContain('short_history');
-    // daily, 1095 rows, 2 folds: 1095 - 2 * 365 = 365 rows in the first window.
+  it('400 days: the protocol keeps half a year in the first window; no fold count gives a year', () => {
+    // min_train = max(91, min(182, 200)) = 182; test blocks floor((400 - 182) / 5) = 43, so the
+    // first window is 400 - 5 * 43 = 185.
+    const w = codes(series(400, 'daily'), 5).find((x) => x.code === 'short_history');
+    expect(w?.message).toContain('the first model trains on 185 days (6 months)');
+    expect(w?.message).toContain('add history if you have it (400 days now;');
+    expect(w?.message).not.toContain('--folds');
+  });
+
+  it('weekly data of two or three years: the protocol trains every fold on a year, no warning', () => {
+    for (const n of [104, 156]) {
+      expect(codes(series(n, 'weekly'), 5).map((x) => x.code)).not.toContain('short_history');
+    }
     expect(codes(series(1095, 'daily'), 2).map((x) => x.code)).not.toContain('short_history');
   });
 
-  it('daily built-in shape with 5 folds: 185 days (6 months), suggest 2 folds (365 days)', () => {
-    const w = codes(series(1095, 'daily'), 5).find((x) => x.code === 'short_history');
-    expect(w?.message).toContain('trains on 185 days (6 months)');
-    expect(w?.message).toContain('--folds 2 (the first model then trains on 365 days (12 months);');
+  it('too short for any protocol: says how much is needed', () => {
+    let error: unknown;
+    try {
+      chooseProtocol(40, 'weekly');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProtocolError);
+    const w = tooShortWarning(error as ProtocolError);
+    expect(w.code).toBe('too_short');
+    expect(w.message).toContain('40 weeks are too few for an honest time-series validation');
+    expect(w.message).toContain('training will refuse it until you add history (at least 42 rows)');
   });
 });
 
@@ -110,10 +117,10 @@ describe('weekly data, weather and spend', () => {
   });
 
   it('a channel at exactly the thresholds is not flagged (2% of spend, 5% of rows)', () => {
-    const n = 100;
-    const a = new Float64Array(n).fill(98); // 9,800
-    const b = new Float64Array(n); // 200 on 5 rows = 2% of 10,000
-    for (let i = 0; i < 5; i++) b[i * 20] = 40;
+    const n = 200;
+    const a = new Float64Array(n).fill(98); // 19,600
+    const b = new Float64Array(n); // 400 on 10 rows = 2% of 20,000, on 5% of the rows
+    for (let i = 0; i < 10; i++) b[i * 20] = 40;
     const s = series(n, 'daily', { channels: ['a', 'b'], spend: [a, b] });
     expect(codes(s, 2).map((x) => x.code)).not.toContain('low_spend_channel');
   });

@@ -168,6 +168,9 @@ export function importTenantData(
     target: series.targetName,
     content_hash: saved.content_hash,
     replaced: existing !== null,
-    warnings: [...parsed.warnings, ...seriesWarnings(series, normalizeConfig({}), ctx.words)],
+    warnings: [
+      ...parsed.warnings,
+      ...seriesWarnings(series, normalizeConfig({}), ctx.words, 'import'),
+    ],
   };
 }

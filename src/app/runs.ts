@@ -88,7 +88,7 @@ export async function trainTenant(
     message: `trained ${req.tenant}`,
   });
   const { series } = resolveTenant(source);
-  return { ...out.result, warnings: seriesWarnings(series, config, ctx.words) };
+  return { ...out.result, warnings: seriesWarnings(series, config, ctx.words, 'train') };
 }
 
 export class RunManager {

@@ -5,11 +5,12 @@
  * shows them at import and at train time, in the words of the face (OptionWords).
  */
 import { modelWeatherNames } from './features.js';
-import { timeSeriesFolds, type Fold } from './folds.js';
+import { chooseProtocol, periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import type { Frequency, TenantSeries } from './types.js';
 import type { OptionWords } from './words.js';
 
 export type DataWarningCode =
+  | 'too_short'
   | 'short_history'
   | 'weekly_data'
   | 'weather_not_modeled'
@@ -27,11 +28,6 @@ export const LOW_SPEND_SHARE = 0.02;
 /** ... as has a channel that spends on fewer than this share of the rows. */
 export const LOW_SPEND_ACTIVE_ROWS = 0.05;
 
-/** Rows in a year: the history a model needs to see a yearly season once. */
-export function periodsPerYear(frequency: Frequency): number {
-  return frequency === 'daily' ? 365 : 52;
-}
-
 /** "185 days (6 months)", "26 weeks". */
 export function describePeriods(rows: number, frequency: Frequency): string {
   if (frequency === 'weekly') return `${rows} week${rows === 1 ? '' : 's'}`;
@@ -40,9 +36,9 @@ export function describePeriods(rows: number, frequency: Frequency): string {
 }
 
 export interface DataWarningOptions {
-  /** The folds the model will be scored on (the protocol in use). */
+  /** The folds the model will be scored on (the protocol in use: core/folds.ts chooseProtocol). */
   folds: readonly Fold[];
-  /** The folds another fold count would give, or null when it cannot (default: timeSeriesFolds). */
+  /** The folds another fold count would give, or null when it cannot (default: chooseProtocol). */
   foldsFor?: (k: number) => readonly Fold[] | null;
   /** How the face names its options. */
   words: OptionWords;
@@ -63,15 +59,15 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
 function historyWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
   const { folds, words } = options;
   if (folds.length === 0) return [];
-  const n = series.target.length;
   const year = periodsPerYear(series.frequency);
   const first = folds[0].trainEnd;
   if (first >= year) return [];
+  const n = series.target.length;
   const foldsFor =
     options.foldsFor ??
     ((k: number) => {
       try {
-        return timeSeriesFolds(n, k);
+        return chooseProtocol(n, series.frequency, { folds: k }).folds;
       } catch {
         return null;
       }
@@ -85,14 +81,22 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
   const unit = series.frequency === 'daily' ? 'days' : 'weeks';
   const what =
     `with ${folds.length} folds the first model trains on ${describePeriods(first, series.frequency)}, ` +
-    `less than a year: it cannot learn a yearly season from that, so the early folds score low ` +
-    `(R² can fall below 0) and pull the mean R² down`;
+    `less than a year: folds trained on under a year leave out the yearly season and the trend ` +
+    `(they cannot be learned from less), so they score lower and pull the mean R² down`;
   const todo = better
     ? `; use ${words.folds(better.k)} (the first model then trains on ${describePeriods(better.first, series.frequency)}` +
       `${better.k === 2 ? '; the mean then rests on two test blocks, which the checks flag' : ''}), or add history`
     : `; add history if you have it (${n} ${unit} now; about ${3 * year} give 2 folds that each train on a full year), ` +
       `and read the later folds' R² (printed by train) rather than the mean until then`;
   return [{ code: 'short_history', message: what + todo }];
+}
+
+/** The data is too short for any honest protocol: the import accepts it, training will not. */
+export function tooShortWarning(error: ProtocolError): DataWarning {
+  return {
+    code: 'too_short',
+    message: `${error.message}; training will refuse it until you add history (at least ${error.neededRows} rows)`,
+  };
 }
 
 function frequencyWarnings(series: TenantSeries): DataWarning[] {
@@ -144,7 +148,7 @@ function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataW
     const share = totals[c] / all;
     let active = 0;
     for (const v of series.spend[c]) if (v > 0) active++;
-    if (share >= LOW_SPEND_SHARE && active >= LOW_SPEND_ACTIVE_ROWS * n) return;
+    if (share >= LOW_SPEND_SHARE && active / n >= LOW_SPEND_ACTIVE_ROWS) return;
     const column = options.spendColumns?.[c] ?? `${channel}_spend`;
     const unit = series.frequency === 'daily' ? 'days' : 'weeks';
     out.push({

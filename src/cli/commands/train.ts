@@ -30,6 +30,18 @@ export const train: Command = {
         `folds R²: ${r.fold_r2.map((x) => x.toFixed(3)).join(', ')}; train R² ${r.train_r2.toFixed(3)}; ` +
           `RMSE ${r.rmse.toFixed(1)} (${r.rmse_pct.toFixed(1)}% of mean); MAPE ${r.mape.toFixed(1)}%`,
         `models: ${r.folds.map((f) => f.model + (f.alpha !== null ? `(α=${f.alpha})` : '')).join(', ')}`,
+        ...(r.protocol ? [`protocol: ${r.protocol.reason}`] : []),
+        ...r.folds
+          .filter((f) => f.fallback !== null && !f.fallback.kept)
+          .map(
+            (f) => `fold ${f.fold + 1} uses phase ${f.fallback!.used_phase}: ${f.fallback!.reason}`,
+          ),
+        ...r.folds
+          .filter((f) => f.dropped_terms.length > 0)
+          .map(
+            (f) =>
+              `fold ${f.fold + 1} (${f.train_rows} training rows) leaves out ${f.dropped_terms.join(', ')}`,
+          ),
         ...(r.failures.length
           ? [`checks failed: ${r.failures.join('; ')}`]
           : ['all checks passed']),
