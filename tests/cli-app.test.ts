@@ -47,7 +47,7 @@ describe('tenants: natural order, driver of imported data, delete', () => {
   const run = (...args: string[]) => wv(state.dir, args);
 
   it('lists generated tenants in natural order and imported ones with driver unknown', () => {
-    expect(run('generate', '--tenants', '12', '--seed', '7', '--days', '90').code).toBe(0);
+    expect(run('generate', '--tenants', '12', '--seed', '7', '--days', '200').code).toBe(0);
     expect(
       run('import', '--file', EXAMPLE, '--tenant', 'shop', '--date', 'week', '--target', 'sales')
         .code,
