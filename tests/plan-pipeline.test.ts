@@ -69,6 +69,19 @@ describe('outlook scenarios', () => {
     for (const o of [hot, cold, wet, dry])
       for (const v of o.weather[1]) expect(v).toBeGreaterThanOrEqual(0);
   });
+
+  it('ranks by the recognised column under any name (temp, rain_mm)', () => {
+    const s = { ...tenant.series, weatherNames: ['temp', 'rain_mm', 'humidity', 'wind_kph'] };
+    const w = ['temp', 'rain_mm'];
+    const mean = (o: Outlook, j: number): number => o.weather[j].reduce((a, b) => a + b, 0) / 28;
+    const typical = scenarioOutlook(s, 'typical', w, 28);
+    expect(mean(scenarioOutlook(s, 'hot', w, 28), 0)).toBeGreaterThan(mean(typical, 0) + 1);
+    expect(mean(scenarioOutlook(s, 'wet', w, 28), 1)).toBeGreaterThan(mean(typical, 1));
+    const none = { ...tenant.series, weatherNames: ['a', 'b', 'c', 'd'] };
+    expect(() => scenarioOutlook(none, 'hot', ['a'], 28)).toThrow(
+      /the hot scenario ranks days by temperature, and the data has no temperature column/,
+    );
+  });
 });
 
 describe('forecast files', () => {

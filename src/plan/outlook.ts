@@ -14,6 +14,7 @@
  */
 import { isoFromDays, parseIsoDay } from '../core/csv.js';
 import type { TenantSeries } from '../core/types.js';
+import { weatherKindOf, type WeatherKind } from '../core/weather-names.js';
 import { PlanInputError } from './optimize.js';
 
 export const SCENARIOS = ['typical', 'hot', 'cold', 'wet', 'dry'] as const;
@@ -123,11 +124,17 @@ function columnIndex(series: TenantSeries, name: string): number {
   return j;
 }
 
-/** Keeps physically impossible values out of shifted scenarios. */
+/** Keeps physically impossible values out of shifted scenarios (by the column's recognised kind). */
 function clampWeather(name: string, v: number): number {
-  if (name === 'precipitation_mm' || name === 'wind_kph') return Math.max(0, v);
-  if (name === 'humidity_pct') return Math.min(100, Math.max(0, v));
+  const kind = weatherKindOf(name)?.kind;
+  if (kind === 'precipitation' || kind === 'wind') return Math.max(0, v);
+  if (kind === 'humidity') return Math.min(100, Math.max(0, v));
   return v;
+}
+
+/** The first weather column of the series of this kind (temperature_c, temp_f, rain_mm, ...), or null. */
+function columnOfKind(series: TenantSeries, kind: WeatherKind): string | null {
+  return series.weatherNames.find((w) => weatherKindOf(w)?.kind === kind) ?? null;
 }
 
 /** A named scenario for `count` future periods (see the module comment for the construction). */
@@ -147,19 +154,21 @@ export function scenarioOutlook(
   const weekly = series.frequency === 'weekly';
   const cols = weatherNames.map((w) => series.weather[columnIndex(series, w)]);
   const weather = cols.map(() => new Float64Array(count));
-  const rankBy =
+  const rankKind: WeatherKind | null =
     name === 'hot' || name === 'cold'
-      ? 'temperature_c'
+      ? 'temperature'
       : name === 'wet' || name === 'dry'
-        ? 'precipitation_mm'
+        ? 'precipitation'
         : null;
-  const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
-  if (rankBy !== null && !series.weatherNames.includes(rankBy)) {
+  const rankBy = rankKind === null ? null : columnOfKind(series, rankKind);
+  if (rankKind !== null && rankBy === null) {
     throw new PlanInputError(
-      `the ${name} scenario ranks days by ${rankBy}, which the data does not have; use the typical scenario or a forecast file`,
+      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column; use the typical scenario or a forecast file`,
     );
   }
-  const humidity = series.weatherNames.indexOf('humidity_pct');
+  const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
+  const humidityName = columnOfKind(series, 'humidity');
+  const humidity = humidityName === null ? -1 : series.weatherNames.indexOf(humidityName);
   dates.forEach((date, i) => {
     let rows = sameDateRows(h, date, weekly);
     if (rows.length === 0)

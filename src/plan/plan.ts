@@ -11,6 +11,7 @@
  */
 import type { DriverMix } from '../core/data/index.js';
 import { correlation } from '../core/stats.js';
+import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
 import { responseOf, type RevenueModel } from './model.js';
@@ -242,11 +243,12 @@ function incremental(r: SeparableResponse, x: readonly Float64Array[]): number {
   return evaluateResponse(r, x).total - evaluateResponse(r, zeroPlan(r)).total;
 }
 
+/** Words for the best periods by the recognised kind of the weather column. */
 const LABELS: Record<string, [string, string]> = {
-  temperature_c: ['hottest', 'coldest'],
-  precipitation_mm: ['wettest', 'driest'],
-  humidity_pct: ['most humid', 'least humid'],
-  wind_kph: ['windiest', 'calmest'],
+  temperature: ['hottest', 'coldest'],
+  precipitation: ['wettest', 'driest'],
+  humidity: ['most humid', 'least humid'],
+  wind: ['windiest', 'calmest'],
 };
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
@@ -302,7 +304,7 @@ function weatherShift(
       bestCorr > 0 ? col[b] - col[a] || a - b : col[a] - col[b] || a - b,
     );
     const top = order.slice(0, N);
-    const labels = LABELS[name] ?? [`highest-${name}`, `lowest-${name}`];
+    const labels = LABELS[weatherKindOf(name)?.kind ?? ''] ?? [`highest-${name}`, `lowest-${name}`];
     const label = bestCorr > 0 ? labels[0] : labels[1];
     const share = (x: Float64Array): number => {
       const s = total(x);
