@@ -73,7 +73,9 @@ describe('flag errors in the CLI’s words', () => {
     const r = run('train', '--tenat', 'x', '--phase', '1');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('train has no option --tenat (did you mean --tenant?)');
-    expect(r.stderr).toContain('--tenant, --phase, --folds, --no-calendar, --json, --help');
+    expect(r.stderr).toContain(
+      '--tenant, --phase, --folds, --test-size, --min-train, --no-calendar, --json, --help',
+    );
     expect(r.stderr).not.toMatch(/ERR_PARSE|positional argument|Unknown option/);
   });
 

@@ -18,6 +18,8 @@ export const APP_LIMITS = {
   minFolds: 2,
   maxFolds: 10,
   maxGap: 365,
+  /** Largest test fold or first training window a caller may set, in rows. */
+  maxProtocolRows: 20000,
   maxAlphas: 20,
   /** Each Ridge penalty: outside this range the standardized Ridge is numerically meaningless. */
   minAlpha: 1e-6,
@@ -67,6 +69,17 @@ export function normalizeConfig(c: PhaseConfig = {}): Required<PhaseConfig> {
   }
   if (!Number.isInteger(out.gap) || out.gap < 0 || out.gap > APP_LIMITS.maxGap)
     throw bad(`gap must be an integer from 0 to ${APP_LIMITS.maxGap} (got ${out.gap})`);
+  for (const [key, flag] of [
+    ['testSize', 'test_size'],
+    ['minTrain', 'min_train'],
+  ] as const) {
+    const v = out[key];
+    if (v !== null && !(Number.isInteger(v) && v >= 1 && v <= APP_LIMITS.maxProtocolRows)) {
+      throw bad(
+        `${key} (${flag}) must be an integer from 1 to ${APP_LIMITS.maxProtocolRows} rows, or left out for the protocol rule (got ${String(v)})`,
+      );
+    }
+  }
   if (
     !Array.isArray(out.alphas) ||
     out.alphas.length === 0 ||

@@ -22,7 +22,7 @@ import type {
   RunInfo,
   TrainResult,
 } from './types.js';
-import { seriesWarnings } from './warnings.js';
+import { checkProtocol, seriesWarnings } from './warnings.js';
 import { CODE_VERSION } from './version.js';
 
 /**
@@ -72,6 +72,9 @@ export async function trainTenant(
   const phase = parsePhase(req.phase);
   const config = normalizeConfig(req.config);
   const source = tenantSource(ctx, req.tenant);
+  // Data too short for any honest protocol is refused here, with the rows it would need.
+  const { series } = resolveTenant(source);
+  checkProtocol(series, config);
   opts.onProgress?.({
     runId: null,
     done: 0,
@@ -87,7 +90,6 @@ export async function trainTenant(
     tenant: req.tenant,
     message: `trained ${req.tenant}`,
   });
-  const { series } = resolveTenant(source);
   return { ...out.result, warnings: seriesWarnings(series, config, ctx.words, 'train') };
 }
 

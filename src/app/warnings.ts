@@ -12,6 +12,7 @@ import {
 import { chooseProtocol, ProtocolError } from '../core/folds.js';
 import type { TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
+import { AppError } from './errors.js';
 
 /**
  * At import every warning; at train only what limits that result (a wind column kept beside the
@@ -25,10 +26,40 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'low_spend_channel',
 ]);
 
-/** Warnings for a series scored with at most `folds` folds and `gap` (the run's protocol). */
+/** What of a run's config decides its folds. */
+type ProtocolConfig = {
+  folds: number;
+  gap: number;
+  testSize?: number | null;
+  minTrain?: number | null;
+};
+
+function protocolOptions(c: ProtocolConfig, folds: number) {
+  return {
+    folds,
+    gap: c.gap,
+    testSize: c.testSize ?? undefined,
+    minTrain: c.minTrain ?? undefined,
+  };
+}
+
+/**
+ * Refuses, before any work, data too short for any honest protocol (or a protocol the caller set
+ * that the data cannot hold): the message says how many rows are needed.
+ */
+export function checkProtocol(series: TenantSeries, c: ProtocolConfig): void {
+  try {
+    chooseProtocol(series.target.length, series.frequency, protocolOptions(c, c.folds));
+  } catch (e) {
+    if (e instanceof RangeError) throw new AppError(e.message, 'invalid_argument');
+    throw e;
+  }
+}
+
+/** Warnings for a series scored under the run's protocol (folds at most, gap, test size, first window). */
 export function seriesWarnings(
   series: TenantSeries,
-  protocol: { folds: number; gap: number },
+  protocol: ProtocolConfig,
   words: OptionWords,
   at: 'import' | 'train',
 ): string[] {
@@ -36,14 +67,14 @@ export function seriesWarnings(
   const n = series.target.length;
   const foldsFor = (k: number) => {
     try {
-      return chooseProtocol(n, series.frequency, { folds: k, gap: protocol.gap }).folds;
+      return chooseProtocol(n, series.frequency, protocolOptions(protocol, k)).folds;
     } catch {
       return null;
     }
   };
   let folds;
   try {
-    folds = chooseProtocol(n, series.frequency, { folds: protocol.folds, gap: protocol.gap }).folds;
+    folds = chooseProtocol(n, series.frequency, protocolOptions(protocol, protocol.folds)).folds;
   } catch (e) {
     if (!(e instanceof ProtocolError)) return []; // a bad option: training says so itself
     return [tooShortWarning(e), ...dataWarnings(series, { folds: [], foldsFor, words })]

@@ -23,6 +23,16 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
     value: 'K',
     help: `cross-validation folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default 5)`,
   },
+  'test-size': {
+    type: 'string',
+    value: 'ROWS',
+    help: 'rows per test fold (default: the protocol rule, docs/modeling.md)',
+  },
+  'min-train': {
+    type: 'string',
+    value: 'ROWS',
+    help: 'least rows of the first training window (default: half a year daily, a year weekly)',
+  },
   'no-calendar': {
     type: 'boolean',
     help: 'leave out the calendar terms (day of week, yearly season, trend)',
@@ -39,6 +49,10 @@ export function configOf(flags: Flags): PhaseConfig {
   const c: PhaseConfig = {};
   const folds = int(flags, 'folds', APP_LIMITS.minFolds, APP_LIMITS.maxFolds);
   if (folds !== undefined) c.folds = folds;
+  const testSize = int(flags, 'test-size', 1, APP_LIMITS.maxProtocolRows);
+  if (testSize !== undefined) c.testSize = testSize;
+  const minTrain = int(flags, 'min-train', 1, APP_LIMITS.maxProtocolRows);
+  if (minTrain !== undefined) c.minTrain = minTrain;
   if (flags['no-calendar']) c.calendar = false;
   return c;
 }

@@ -19,4 +19,8 @@ export const PHASE_DEFAULTS = Object.freeze({
   /** Phases 2-3: the plan's Ridge -> GBM -> blend rule. */
   blend: 'rule' as 'rule' | 'tuned',
   seed: 0,
+  /** Rows per test fold; null: the protocol rule decides (core/folds.ts chooseProtocol). */
+  testSize: null as number | null,
+  /** Least rows of the first training window; null: the rule's (half a year daily, a year weekly). */
+  minTrain: null as number | null,
 });

@@ -18,6 +18,10 @@ export interface PhaseRunConfig {
   /** Phases 2/3: 'rule' = the plan's Ridge/GBM/blend rule; 'tuned' = blend weight chosen on inner validation. */
   blend?: 'rule' | 'tuned';
   seed?: number;
+  /** Rows per test fold (null or absent: by the protocol rule, docs/modeling.md). */
+  testSize?: number | null;
+  /** Least rows of the first training window (null or absent: by the protocol rule). */
+  minTrain?: number | null;
 }
 
 /** Trains one tenant through one phase under time-series CV; oracle figures for synthetic tenants. */
@@ -36,6 +40,8 @@ export function trainPhase(
     calendar: config.calendar,
     alphas: config.alphas,
     passThreshold: config.passThreshold,
+    testSize: config.testSize ?? undefined,
+    minTrain: config.minTrain ?? undefined,
     oracle,
   };
   switch (phase) {

@@ -5,6 +5,7 @@ import { APP_LIMITS, DEFAULT_CONFIG, type GateDecision, type RunDetail } from '.
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
+import { modelOptionsInput, toConfig } from './train-tenant.js';
 import {
   foldsInput,
   gateDecisionOut,
@@ -40,6 +41,8 @@ const inputSchema = strictInput({
     .describe(
       `Expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
     ),
+  test_size: modelOptionsInput.shape.test_size,
+  min_train: modelOptionsInput.shape.min_train,
   force: z
     .boolean({ error: 'force must be true or false' })
     .default(false)
@@ -93,7 +96,11 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         const req = {
           phase: args.phase,
           tenants: args.tenants,
-          config: args.folds !== undefined ? { folds: args.folds } : undefined,
+          config: toConfig({
+            folds: args.folds,
+            test_size: args.test_size,
+            min_train: args.min_train,
+          }),
           force: args.force,
         };
         if (!args.wait) {

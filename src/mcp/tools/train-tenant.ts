@@ -20,11 +20,32 @@ export const alphasInput = z
   .min(1, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`)
   .max(APP_LIMITS.maxAlphas, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`);
 
+const TEST_SIZE_MESSAGE = `test_size must be an integer from 1 to ${APP_LIMITS.maxProtocolRows} rows`;
+const MIN_TRAIN_MESSAGE = `min_train must be an integer from 1 to ${APP_LIMITS.maxProtocolRows} rows`;
+
 export const modelOptionsInput = strictInput({
   folds: foldsInput
     .optional()
     .describe(
       `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
+    ),
+  test_size: z
+    .number({ error: TEST_SIZE_MESSAGE })
+    .int(TEST_SIZE_MESSAGE)
+    .min(1, TEST_SIZE_MESSAGE)
+    .max(APP_LIMITS.maxProtocolRows, TEST_SIZE_MESSAGE)
+    .optional()
+    .describe(
+      'Rows per test fold (default: the protocol rule — TimeSeriesSplit unless its first training window is under half a year of days / a year of weeks)',
+    ),
+  min_train: z
+    .number({ error: MIN_TRAIN_MESSAGE })
+    .int(MIN_TRAIN_MESSAGE)
+    .min(1, MIN_TRAIN_MESSAGE)
+    .max(APP_LIMITS.maxProtocolRows, MIN_TRAIN_MESSAGE)
+    .optional()
+    .describe(
+      'Least rows of the first training window (default: 182 daily / 52 weekly, at most half the series; at least 91 daily / 26 weekly)',
     ),
   calendar: z
     .boolean({ error: 'calendar must be true or false' })
@@ -44,6 +65,8 @@ export function toConfig(
   if (!o) return undefined;
   const config: PhaseConfig = {};
   if (o.folds !== undefined) config.folds = o.folds;
+  if (o.test_size !== undefined) config.testSize = o.test_size;
+  if (o.min_train !== undefined) config.minTrain = o.min_train;
   if (o.calendar !== undefined) config.calendar = o.calendar;
   if (o.alphas !== undefined) config.alphas = o.alphas;
   return config;

@@ -1,0 +1,43 @@
+/** The protocol through the app: refused at train time with the rows needed; user settings kept. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
+
+describe('protocol in the app', () => {
+  let app: App;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wv-protocol-'));
+    app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+    app.generateTenants({ count: 1, seed: 4, days: 100, prefix: 'short' });
+    app.generateTenants({ count: 1, seed: 4, days: 400, prefix: 'year' });
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses data too short for any honest protocol, saying how much is needed', async () => {
+    await expect(app.trainTenant({ tenant: 'short_s4_0', phase: 1 })).rejects.toThrow(
+      /100 days are too few .* so at least 147 days of data/,
+    );
+  });
+
+  it('stores the protocol with the result and takes the user settings', async () => {
+    const auto = await app.trainTenant({ tenant: 'year_s4_0', phase: 1 });
+    expect(auto.protocol).toMatchObject({ rule: 'min-window', folds: 5, first_train_rows: 185 });
+    const user = await app.trainTenant({
+      tenant: 'year_s4_0',
+      phase: 1,
+      config: { testSize: 40, minTrain: 200 },
+    });
+    expect(user.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 40 });
+    expect(user.folds[0].train_rows).toBe(200);
+    expect(() => app.startPhaseRun({ phase: 1, config: { testSize: 0 } })).toThrow(
+      /testSize \(test_size\) must be an integer from 1/,
+    );
+  });
+});
