@@ -8,14 +8,23 @@ import { AppError, mapComputeError } from './errors.js';
 import type { LogFn } from './log.js';
 import type { FaceWords } from './words.js';
 
+/** What a caller may tell the backend about a task beyond the task itself. */
+export interface TaskOptions {
+  /**
+   * The task's identity when it belongs to a run (run key + tenant): the queue derives its job id
+   * from it, so the same tenant of the same run is one job however often it is added.
+   */
+  key?: string;
+}
+
 /**
- * Where tasks run. Today the piscina pool (pool.ts); a queue adapter (BullMQ workers) implements
- * the same three members and nothing else in the app changes.
+ * Where tasks run: the piscina pool in this process (pool.ts) or, in queue mode, BullMQ jobs
+ * done by `wv-mmm worker` processes (queue/backend.ts). Nothing else in the app tells them apart.
  */
 export interface ComputeBackend {
   /** How many tasks run at once: runs keep about twice this many in flight. */
   readonly size: number;
-  run(task: ComputeTask, signal?: AbortSignal): Promise<ComputeResult>;
+  run(task: ComputeTask, signal?: AbortSignal, options?: TaskOptions): Promise<ComputeResult>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,8 @@
  *   generate.ts    synthetic tenant generation
  *   analytics.ts   run summary and the analytics artifact
  *   plan.ts        budget plans (plan-task.ts: the planning a worker does) and their store
- * Compute happens on the backend (pool.ts: worker threads); this thread validates, records and reports.
+ * Compute happens on the backend (pool.ts: worker threads; queue/: BullMQ jobs done by
+ * `wv-mmm worker` processes); this thread validates, records and reports.
  */
 import { openStore, StoreError, type Store } from '../store/index.js';
 import { APP_LIMITS } from './config.js';
@@ -25,6 +26,7 @@ import { checkGates, comparePhases, latestGate } from './judge.js';
 import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
 import { ComputePool } from './pool.js';
+import { QueueBackend, checkRedisUrl } from './queue/index.js';
 import { RunManager, trainTenant } from './runs.js';
 import { getLatestPlan, getPlan, listPlans, planBudget } from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
@@ -38,12 +40,25 @@ export { CODE_VERSION } from './version.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { APP_LIMITS };
+export {
+  startQueueWorker,
+  queueUrlFromEnv,
+  checkRedisUrl,
+  DEFAULT_TIMING as DEFAULT_QUEUE_TIMING,
+  type QueueWorkerHandle,
+  type QueueWorkerOptions,
+} from './queue/index.js';
 
 export interface CreateAppOptions {
   stateDir?: string;
   /** Worker threads (default: available cores). */
   workers?: number;
   log?: LogFn;
+  /**
+   * Queue mode: a Redis URL (redis://host:port). Tenant tasks become BullMQ jobs done by
+   * `wv-mmm worker` processes instead of this process's threads; results still land here.
+   */
+  queueUrl?: string;
   /** Directories from which import_tenant_data may read files (default: $WV_MMM_IMPORT_DIRS). */
   importDirs?: string[];
   /** The face this app serves: its messages name that face's commands and options (default mcp). */
@@ -53,6 +68,8 @@ export interface CreateAppOptions {
 export function createApp(options: CreateAppOptions = {}): App {
   const log = options.log ?? stderrLogger();
   const stateDir = options.stateDir ?? defaultStateDir();
+  // A bad Redis URL is refused before anything is opened.
+  if (options.queueUrl !== undefined) checkRedisUrl(options.queueUrl, 'the queue URL');
   let store: Store;
   try {
     store = openStore(stateDir);
@@ -64,9 +81,11 @@ export function createApp(options: CreateAppOptions = {}): App {
   if (recovered.length)
     log('warning', `marked interrupted run(s) ${recovered.join(', ')} as failed`);
   const importDirs = options.importDirs ?? importDirsFromEnv();
-  const compute = new ComputePool(options.workers, (err) =>
-    log('warning', `worker pool: ${err.message.slice(0, 300)}`),
-  );
+  const compute = options.queueUrl
+    ? new QueueBackend({ url: options.queueUrl, log })
+    : new ComputePool(options.workers, (err) =>
+        log('warning', `worker pool: ${err.message.slice(0, 300)}`),
+      );
   const words = FACE_WORDS[options.face ?? 'mcp'];
   const ctx: AppContext = { stateDir, store, compute, log, closed: false, words };
   const runs = new RunManager(ctx);

@@ -187,7 +187,7 @@ export class RunManager {
         }
       }
     };
-    entry.done = this.execute(runId, phase, config, tenants, sources, controller.signal, {
+    entry.done = this.execute(runId, key, phase, config, tenants, sources, controller.signal, {
       onProgress,
     })
       .catch((e: unknown) => {
@@ -238,6 +238,7 @@ export class RunManager {
 
   private async execute(
     runId: number,
+    key: string,
     phase: PhaseId,
     config: Required<PhaseConfig>,
     tenants: string[],
@@ -262,6 +263,7 @@ export class RunManager {
           const out = await ctx.compute.run(
             { kind: 'train', phase, config, source: sources[i] },
             signal,
+            { key: `${key}/${tenants[i]}` },
           );
           if (out.kind !== 'train' || signal.aborted) continue;
           ctx.store.saveTenantResult(runId, out.result);

@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CODE_VERSION, createApp } from '../app/index.js';
+import { CODE_VERSION, createApp, queueUrlFromEnv } from '../app/index.js';
 import { stderrLogger } from '../app/log.js';
 import { createMcpLog } from './logging.js';
 import { createServer } from './server.js';
@@ -29,7 +29,8 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   const mcpLog = createMcpLog(stderrLogger());
   const log = mcpLog.log;
   const version = CODE_VERSION;
-  const app = createApp({ log });
+  // Queue mode when WV_MMM_REDIS_URL is set: tenant jobs go to `wv-mmm worker` processes.
+  const app = createApp({ log, queueUrl: queueUrlFromEnv() });
   const server = createServer({ app, version, log });
   mcpLog.attach(server);
   const transport = new StdioServerTransport();

@@ -1,0 +1,90 @@
+/**
+ * Queue mode's shared vocabulary: the queue name, Redis URL checks and connections, job ids and
+ * the default job options (retries, retention). Used by the coordinator (backend.ts) and by
+ * `wv-mmm worker` (worker.ts); nothing here runs a job.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+
+/** One queue for every tenant computation (train, explain); a job is one tenant x one task. */
+export const QUEUE_NAME = 'wv-mmm-tenants';
+
+/** The Redis URL the MCP server (and any app built without an explicit URL) sends work to. */
+export function queueUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.WV_MMM_REDIS_URL?.trim();
+  return url ? url : undefined;
+}
+
+/** Checks a Redis URL (redis:// or rediss://, host required) and returns it unchanged. */
+export function checkRedisUrl(url: string, what = 'the Redis URL'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError(
+      `${what} '${url}' is not a URL; expected redis://host:port (or rediss:// for TLS)`,
+      'invalid_argument',
+    );
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new AppError(
+      `${what} must start with redis:// or rediss:// (got '${parsed.protocol}')`,
+      'invalid_argument',
+    );
+  }
+  if (!parsed.hostname) throw new AppError(`${what} '${url}' names no host`, 'invalid_argument');
+  return url;
+}
+
+/** The URL without its password, for log lines and error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/**
+ * A connection BullMQ can block on: `maxRetriesPerRequest: null` is required by workers and
+ * queue-event readers (a blocking read must wait through reconnects, not fail after 20 tries).
+ */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+/**
+ * The job id of a task: a hash of its identity (the run key and the tenant for a phase run), so
+ * adding the same tenant of the same run twice, from one coordinator or two, is one job.
+ * Hex only: BullMQ refuses custom ids with ':' and ids that look like integers.
+ */
+export function jobIdFor(identity: string): string {
+  return `t${createHash('sha256').update(identity).digest('hex').slice(0, 40)}`;
+}
+
+/** Times and retries; the defaults suit production, tests shorten the lock and stall check. */
+export interface QueueTiming {
+  /** How long a worker's lock on a job lasts before renewal (ms; renewed every half of it). */
+  lockDuration?: number;
+  /** How often workers look for jobs whose lock expired (a killed worker's jobs) (ms). */
+  stalledInterval?: number;
+}
+
+export const DEFAULT_TIMING: Required<QueueTiming> = {
+  lockDuration: 30_000,
+  stalledInterval: 30_000,
+};
+
+/**
+ * Attempts for transient failures (a worker thread that died, a lost connection), with
+ * exponential backoff from 1 s. A data error fails at once (the worker throws UnrecoverableError).
+ */
+export const JOB_ATTEMPTS = 3;
+export const JOB_BACKOFF_MS = 1_000;
+/** Completed jobs stay an hour: a coordinator restarted within it collects their results. */
+export const KEEP_COMPLETED_SECONDS = 3_600;
+/** Failed jobs stay a week for inspection (docs/scaling.md: monitoring). */
+export const KEEP_FAILED_SECONDS = 7 * 86_400;
