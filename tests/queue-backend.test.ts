@@ -19,7 +19,7 @@ import {
   isTransient,
   jobIdFor,
 } from '../src/app/queue/index.js';
-import { redisServerAvailable, startRedis, type TestRedis } from './redis-helpers.js';
+import { redisServerAvailable, startRedis, type TestRedis } from '../bench/redis-server.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books', 'medium_footwear'];
 const dirs: string[] = [];

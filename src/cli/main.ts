@@ -66,11 +66,13 @@ async function main(argv: string[]): Promise<number> {
       positionals,
       signal: controller.signal,
       // The run log (run started, done) is for servers; the CLI prints results and warnings only,
-      // unless WV_MMM_LOG_LEVEL asks for more.
+      // unless WV_MMM_LOG_LEVEL asks for more. --queue (run-phase): queue mode, tenant jobs go to
+      // `wv-mmm worker` processes.
       app: () =>
         (app ??= createApp({
           face: 'cli',
           log: stderrLogger((process.env.WV_MMM_LOG_LEVEL as LogLevel | undefined) || 'warning'),
+          queueUrl: typeof flags.queue === 'string' ? flags.queue : undefined,
         })),
       print: (data, text) => out(flags.json ? JSON.stringify(data, null, 2) : text()),
       note: err,

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import { AppError } from '../errors.js';
-import type { LogFn } from '../log.js';
+import { stderrLogger, type LogFn } from '../log.js';
 import { ComputePool } from '../pool.js';
 import {
   DEFAULT_TIMING,
@@ -47,7 +47,8 @@ export interface QueueWorkerOptions extends QueueTiming {
   url: string;
   /** Jobs computed at once, one worker thread each (default 1). */
   concurrency?: number;
-  log: LogFn;
+  /** Where progress and warnings go (default: stderr). */
+  log?: LogFn;
   /** Replaces the thread pool (tests: a computation that fails transiently first). */
   compute?: (task: ComputeTask) => Promise<ComputeResult>;
 }
@@ -64,7 +65,7 @@ function describeTask(task: ComputeTask): string {
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
-  const { log } = options;
+  const log = options.log ?? stderrLogger();
   checkRedisUrl(options.url);
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {

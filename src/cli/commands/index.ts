@@ -19,6 +19,7 @@ import { runs } from './runs.js';
 import { serve } from './serve.js';
 import { tenants } from './tenants.js';
 import { train } from './train.js';
+import { worker } from './worker.js';
 
 export const COMMANDS: readonly Command[] = [
   tenants,
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   report,
   demo,
   serve,
+  worker,
 ];
 
 export function findCommand(name: string): Command | undefined {

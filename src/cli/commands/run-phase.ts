@@ -17,7 +17,8 @@ export const runPhase: Command = {
   section: 'Modeling',
   summary:
     'one phase over many tenants, stored as a run (an identical run is served from the store)',
-  usage: '--phase 0|1|2|3 [--tenants a,b] [--folds K] [--no-calendar] [--force] [--json]',
+  usage:
+    '--phase 0|1|2|3 [--tenants a,b] [--folds K] [--no-calendar] [--force] [--queue URL] [--json]',
   details:
     'A run is keyed by phase, tenants, their data, the options and the code version: asking again\n' +
     "returns the stored run at once (the time printed is then this call's, beside the original\n" +
@@ -31,6 +32,11 @@ export const runPhase: Command = {
     },
     ...CONFIG_OPTIONS,
     force: { type: 'boolean', help: 'compute again even if an identical run is stored' },
+    queue: {
+      type: 'string',
+      value: 'redis://HOST:PORT',
+      help: 'queue mode: one BullMQ job per tenant, computed by `wv-mmm worker` processes; results are stored here as they arrive',
+    },
   },
   json: true,
   async run({ app, flags, print, signal }) {

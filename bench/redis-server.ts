@@ -1,7 +1,7 @@
 /**
- * A real redis-server for one test file: a free loopback port, a temporary directory, no
- * persistence (`--save '' --appendonly no`), stopped (and its directory removed) by stop().
- * CI installs Debian's redis-server when it is missing (.ci/run).
+ * A real redis-server for one test file or benchmark: a free loopback port, a temporary directory,
+ * no persistence (`--save '' --appendonly no`), stopped (and its directory removed) by stop().
+ * CI installs Debian's redis-server when it is missing (.ci/run); tests skip without it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
