@@ -11,6 +11,7 @@
  *    (200 trees, depth 7), a phase-3 search for one tenant-fold and phase 3 for one tenant, with
  *    the peer's equivalents (bench/peer-phase3.py, tests/fixtures/gbm/bench_peer.py).
  * 5. Worker-pool speed-up: phase 1 and phase 3 over the 20 tenants with 1 and 2 workers.
+ * 5b. With --scale: the scale cases (bench/scale.ts) and queue mode (bench/queue.ts).
  * 6. Shape suite (bench/shapes.ts): phases 0-3 on the issue-13 shape tenants beside their oracle.
  * 7. Prints the tables and writes state/bench/latest.json plus a dated copy.
  *
@@ -37,6 +38,7 @@ import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
 import { formatPlannerBench, runPlannerBench, type PlannerBench } from './planner.js';
+import { formatQueueBench, runQueueBench, type QueueBenchReport } from './queue.js';
 import { runScale, widenChannels, type ScaleReport } from './scale.js';
 import {
   builtinReport,
@@ -189,6 +191,8 @@ export interface BenchReport {
   builtin?: BuiltinReport;
   /** Planner speed and ground-truth regret (bench/planner.ts); absent in older reports. */
   planner?: PlannerBench | null;
+  /** Queue mode (bench/queue.ts), with --scale: 200 tenants (20 with --quick). */
+  queue?: QueueBenchReport | null;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
 }
@@ -777,6 +781,11 @@ async function main(): Promise<void> {
       progress('scale');
       scale = runScale({ quick: opts.quick, log: progress });
     }
+    let queue: QueueBenchReport | null = null;
+    if (opts.scale) {
+      progress('queue mode');
+      queue = await runQueueBench({ tenants: opts.quick ? 20 : 200, log: progress });
+    }
     const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
     const planner = runPlannerBench({ quick: opts.quick, log: progress });
     const report: BenchReport = {
@@ -799,6 +808,7 @@ async function main(): Promise<void> {
       pool,
       scale,
       builtin: builtinReport(ours.map((o) => o.results ?? [])),
+      queue,
       shapes,
       planner,
     };
@@ -810,6 +820,7 @@ async function main(): Promise<void> {
       const { formatScale } = await import('./scale.js');
       console.log(formatScale(scale));
     }
+    if (queue) console.log(`\n${formatQueueBench(queue)}`);
     const files = writeReport(report, benchStateDir());
     console.log(`written: ${files.join(', ')}`);
   } finally {
