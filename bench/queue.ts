@@ -239,11 +239,14 @@ export async function runQueueBench(opts: {
   try {
     log(`queue: in-process phase 3, ${opts.tenants} tenants (reference)`);
     const local = await phaseRun(redis, 0, opts.tenants, null);
+    log(`  ${local.run.seconds.toFixed(1)} s, load ${local.run.load_average.join(' / ')}`);
     const runs: QueueRun[] = [local.run];
     for (const k of counts) {
       log(`queue: phase 3, ${opts.tenants} tenants, ${k} worker process(es)`);
       const { run } = await phaseRun(redis, k, opts.tenants, local.bytes);
-      log(`  ${run.seconds.toFixed(1)} s, identical: ${run.identical}`);
+      log(
+        `  ${run.seconds.toFixed(1)} s, worker CPU ${run.worker_cpu_seconds.toFixed(1)} s, identical: ${run.identical}, load ${run.load_average.join(' / ')}`,
+      );
       runs.push(run);
     }
     log('queue: overhead per job');

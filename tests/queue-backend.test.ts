@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { compute, type ComputeTask } from '../src/app/compute.js';
 import { createApp, DEFAULT_CONFIG, startQueueWorker } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
@@ -159,6 +161,46 @@ describe.runIf(redisServerAvailable() || process.env.CI)('queue mode on a real R
       expect(times[2] - times[1]).toBeGreaterThanOrEqual(1800);
     } finally {
       await backend.close();
+      await worker.close();
+    }
+  }, 60_000);
+
+  it('the MCP server sends its tenants to the queue when WV_MMM_REDIS_URL is set', async () => {
+    const jobs: string[] = [];
+    const worker = await startQueueWorker({
+      url: redis.url,
+      log: (_level, message) => {
+        if (/^job \S+ done/.test(message)) jobs.push(message);
+      },
+    });
+    const stateDir = tempState();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.resolve('dist/src/mcp/stdio.js')],
+      env: {
+        ...(process.env as Record<string, string>),
+        WV_MMM_STATE_DIR: stateDir,
+        WV_MMM_REDIS_URL: redis.url,
+      },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'queue-test', version: '0' });
+    try {
+      await client.connect(transport);
+      const res = await client.callTool({
+        name: 'run_phase',
+        arguments: { phase: 0, tenants: ['none_kitchen', 'high_gym_activity'] },
+      });
+      expect(res.isError).toBeFalsy();
+      const out = res.structuredContent as { status: string; rows: { tenant: string }[] };
+      expect(out.status).toBe('done');
+      expect(out.rows.map((r) => r.tenant).sort()).toEqual(['high_gym_activity', 'none_kitchen']);
+      // Computed by the queue worker in this process, not by the server's own threads.
+      expect(
+        jobs.filter((l) => /train (none_kitchen|high_gym_activity) phase 0/.test(l)),
+      ).toHaveLength(2);
+    } finally {
+      await client.close();
       await worker.close();
     }
   }, 60_000);
