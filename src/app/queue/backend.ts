@@ -10,6 +10,7 @@
  * of a worker that lost its lock; and each run() resolves once, so the store sees one result per
  * tenant (and would refuse a second: Store.saveTenantResult).
  */
+import { setMaxListeners } from 'node:events';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
@@ -161,6 +162,8 @@ export class QueueBackend implements ComputeBackend {
     // Cancelling stops waiting; the job itself is left to finish (another coordinator may wait
     // on the same job id), its result is kept for KEEP_COMPLETED_SECONDS and a rerun collects it.
     finished.catch(() => {});
+    // A run waits on up to twice `size` jobs with one signal: that many listeners is expected.
+    setMaxListeners(2 * this.size + 16, signal);
     return new Promise<ComputeResult>((resolve, reject) => {
       const onAbort = () => reject(abortError());
       signal.addEventListener('abort', onAbort, { once: true });
