@@ -3,6 +3,7 @@
  * in-process run's bytes; a repeated add is one job; a data error fails the tenant at once with
  * its message; a transient error is retried with backoff.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -201,6 +202,54 @@ describe.runIf(redisServerAvailable() || process.env.CI)('queue mode on a real R
       ).toHaveLength(2);
     } finally {
       await client.close();
+      await worker.close();
+    }
+  }, 60_000);
+
+  it('wv-mmm run-phase --queue sends its tenants to the queue and stores the results', async () => {
+    const jobs: string[] = [];
+    const worker = await startQueueWorker({
+      url: redis.url,
+      log: (_level, message) => {
+        if (/^job \S+ done/.test(message)) jobs.push(message);
+      },
+    });
+    const stateDir = tempState();
+    try {
+      const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>(
+        (resolve) => {
+          const p = spawn(
+            process.execPath,
+            [
+              path.resolve('dist/src/cli/main.js'),
+              'run-phase',
+              '--phase',
+              '0',
+              '--tenants',
+              'none_kitchen,extreme_cooling',
+              '--queue',
+              redis.url,
+              '--json',
+            ],
+            {
+              env: { ...process.env, WV_MMM_STATE_DIR: stateDir },
+              stdio: ['ignore', 'pipe', 'ignore'],
+            },
+          );
+          let out = '';
+          p.stdout.setEncoding('utf8');
+          p.stdout.on('data', (d: string) => (out += d));
+          p.once('exit', (c) => resolve({ stdout: out, code: c }));
+        },
+      );
+      expect(code).toBe(0);
+      const out = JSON.parse(stdout) as { status: string; results: { tenant: string }[] };
+      expect(out.status).toBe('done');
+      expect(out.results.map((r) => r.tenant).sort()).toEqual(['extreme_cooling', 'none_kitchen']);
+      expect(
+        jobs.filter((l) => /train (none_kitchen|extreme_cooling) phase 0/.test(l)),
+      ).toHaveLength(2);
+    } finally {
       await worker.close();
     }
   }, 60_000);
