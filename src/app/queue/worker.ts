@@ -61,7 +61,9 @@ export interface QueueWorkerHandle {
 }
 
 function describeTask(task: ComputeTask): string {
-  return `${task.kind} ${task.source.tenant} phase ${task.phase}`;
+  return 'phase' in task
+    ? `${task.kind} ${task.source.tenant} phase ${task.phase}`
+    : `${task.kind} ${task.source.tenant}`;
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
