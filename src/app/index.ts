@@ -26,7 +26,9 @@ import { checkGates, comparePhases, latestGate } from './judge.js';
 import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
 import { ComputePool } from './pool.js';
-import { QueueBackend, checkRedisUrl } from './queue/index.js';
+import { QueueBackend } from './queue/backend.js';
+import { checkRedisUrl } from './queue/settings.js';
+import type { QueueWorkerHandle, QueueWorkerOptions } from './queue/worker.js';
 import { RunManager, trainTenant } from './runs.js';
 import { getLatestPlan, getPlan, listPlans, planBudget } from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
@@ -41,13 +43,17 @@ export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { APP_LIMITS };
 export {
-  startQueueWorker,
   queueUrlFromEnv,
   checkRedisUrl,
   DEFAULT_TIMING as DEFAULT_QUEUE_TIMING,
-  type QueueWorkerHandle,
-  type QueueWorkerOptions,
-} from './queue/index.js';
+} from './queue/settings.js';
+export type { QueueWorkerHandle, QueueWorkerOptions };
+
+/** `wv-mmm worker` (queue/worker.ts), loaded on first use: bullmq stays out of every other start. */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
+  const { startQueueWorker: start } = await import('./queue/worker.js');
+  return start(options);
+}
 
 export interface CreateAppOptions {
   stateDir?: string;

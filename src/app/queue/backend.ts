@@ -11,7 +11,7 @@
  * tenant (and would refuse a second: Store.saveTenantResult).
  */
 import { setMaxListeners } from 'node:events';
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import type { ComputeBackend, TaskOptions } from '../context.js';
@@ -53,12 +53,17 @@ function taskIdentity(task: ComputeTask): string {
   return JSON.stringify({ task, code: CODE_VERSION });
 }
 
+interface Parts {
+  connection: Redis;
+  eventsConnection: Redis;
+  queue: Queue<ComputeTask, ComputeResult>;
+  events: QueueEvents;
+}
+
 export class QueueBackend implements ComputeBackend {
   readonly size: number;
-  private readonly connection: Redis;
-  private readonly eventsConnection: Redis;
-  private readonly queue: Queue<ComputeTask, ComputeResult>;
-  private readonly events: QueueEvents;
+  /** Made on first use: bullmq and ioredis load only when queue mode runs a task. */
+  private parts: Promise<Parts> | null = null;
   private ready: Promise<void> | null = null;
   private closed = false;
   private lastError = '';
@@ -66,28 +71,36 @@ export class QueueBackend implements ComputeBackend {
   constructor(private readonly options: QueueBackendOptions) {
     checkRedisUrl(options.url);
     this.size = options.size ?? 256;
-    this.connection = redisConnection(options.url);
-    // QueueEvents blocks on a stream read: it needs a connection of its own.
-    this.eventsConnection = redisConnection(options.url);
-    this.queue = new Queue<ComputeTask, ComputeResult>(QUEUE_NAME, {
-      connection: this.connection,
-      defaultJobOptions: {
-        attempts: JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
-        removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
-        removeOnFail: { age: KEEP_FAILED_SECONDS },
-      },
-    });
-    this.events = new QueueEvents(QUEUE_NAME, { connection: this.eventsConnection });
-    // Every waiting task listens for the queue closing: hundreds at once is expected.
-    this.queue.setMaxListeners(0);
-    this.events.setMaxListeners(0);
-    // An 'error' event without a listener would be thrown and end the process.
-    const onError = (err: Error) => this.reportError(err);
-    this.queue.on('error', onError);
-    this.events.on('error', onError);
-    this.connection.on('error', onError);
-    this.eventsConnection.on('error', onError);
+  }
+
+  private connect(): Promise<Parts> {
+    this.parts ??= (async () => {
+      const { Queue, QueueEvents } = await import('bullmq');
+      const connection = await redisConnection(this.options.url);
+      // QueueEvents blocks on a stream read: it needs a connection of its own.
+      const eventsConnection = await redisConnection(this.options.url);
+      const queue = new Queue<ComputeTask, ComputeResult>(QUEUE_NAME, {
+        connection,
+        defaultJobOptions: {
+          attempts: JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
+          removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
+          removeOnFail: { age: KEEP_FAILED_SECONDS },
+        },
+      });
+      const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+      // Every waiting task listens for the queue closing: hundreds at once is expected.
+      queue.setMaxListeners(0);
+      events.setMaxListeners(0);
+      // An 'error' event without a listener would be thrown and end the process.
+      const onError = (err: Error) => this.reportError(err);
+      queue.on('error', onError);
+      events.on('error', onError);
+      connection.on('error', onError);
+      eventsConnection.on('error', onError);
+      return { connection, eventsConnection, queue, events };
+    })();
+    return this.parts;
   }
 
   /** Logs a Redis error once per distinct message (ioredis repeats them on every reconnect). */
@@ -102,6 +115,7 @@ export class QueueBackend implements ComputeBackend {
     if (this.ready) return this.ready;
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const attempt = (async () => {
+      const { queue, events } = await this.connect();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -119,13 +133,13 @@ export class QueueBackend implements ComputeBackend {
       });
       try {
         await Promise.race([
-          Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]),
+          Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
           timeout,
         ]);
       } finally {
         clearTimeout(timer);
       }
-      const workers = await this.queue.getWorkersCount();
+      const workers = await queue.getWorkersCount();
       if (workers === 0) {
         this.options.log(
           'warning',
@@ -148,8 +162,9 @@ export class QueueBackend implements ComputeBackend {
     if (signal?.aborted) throw abortError();
     if (this.closed) throw abortError();
     await this.ensureReady();
+    const { queue, events } = await this.connect();
     const jobId = jobIdFor(opts.key ?? taskIdentity(task));
-    const job = await this.queue.add(task.kind, task, { jobId });
+    const job = await queue.add(task.kind, task, { jobId });
     // A job of this id that failed before (its transient retries spent, or a data error) is
     // tried again; a completed one is served as it is.
     if ((await job.getState()) === 'failed') {
@@ -157,7 +172,7 @@ export class QueueBackend implements ComputeBackend {
         /* another coordinator retried it first */
       });
     }
-    const finished = job.waitUntilFinished(this.events) as Promise<ComputeResult>;
+    const finished = job.waitUntilFinished(events) as Promise<ComputeResult>;
     if (!signal) return finished;
     // Cancelling stops waiting; the job itself is left to finish (another coordinator may wait
     // on the same job id), its result is kept for KEEP_COMPLETED_SECONDS and a rerun collects it.
@@ -174,8 +189,10 @@ export class QueueBackend implements ComputeBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
-    for (const c of [this.connection, this.eventsConnection]) {
+    if (!this.parts) return;
+    const { connection, eventsConnection, queue, events } = await this.parts;
+    await Promise.allSettled([events.close(), queue.close()]);
+    for (const c of [connection, eventsConnection]) {
       try {
         await c.quit();
       } catch {

@@ -4,7 +4,7 @@
  * `wv-mmm worker` (worker.ts); nothing here runs a job.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 
 /** One queue for every tenant computation (train, explain); a job is one tenant x one task. */
@@ -52,7 +52,9 @@ export function redactUrl(url: string): string {
  * A connection BullMQ can block on: `maxRetriesPerRequest: null` is required by workers and
  * queue-event readers (a blocking read must wait through reconnects, not fail after 20 tries).
  */
-export function redisConnection(url: string): Redis {
+export async function redisConnection(url: string): Promise<Redis> {
+  // Loaded on first use: the CLI and the MCP server start without ioredis unless in queue mode.
+  const { Redis } = await import('ioredis');
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
 

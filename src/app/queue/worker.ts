@@ -92,7 +92,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       );
   const compute = options.compute ?? ((task: ComputeTask) => (pool as ComputePool).run(task));
   const name = `wv-mmm@${hostname()}:${process.pid}`;
-  const connection = redisConnection(options.url);
+  const connection = await redisConnection(options.url);
   let lastError = '';
   const onError = (err: Error) => {
     if (err.message === lastError) return;
