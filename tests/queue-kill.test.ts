@@ -87,6 +87,15 @@ describe.runIf(redisServerAvailable() || process.env.CI)('a worker killed mid-ru
       expect(killedJob).not.toBeNull();
       expect(victim.signalCode).toBe('SIGKILL');
 
+      // Our event reader and the workers' stderr may lag the coordinator by a moment: wait until
+      // they have caught up (then a little longer, so a duplicate completion would show too).
+      const doneCount = () => (workers.stderr.join('').match(/job \S+ done/g) ?? []).length;
+      const deadline = Date.now() + 10_000;
+      while ((completed.size < COUNT || doneCount() < COUNT) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+
       // The killed worker's job was detected as stalled and completed by another worker.
       expect(stalled).toContain(killedJob);
       const doneLines = workers.stderr.join('').match(/job \S+ done/g) ?? [];
