@@ -16,6 +16,7 @@ export function makeResult(
     fold_r2: folds.map(() => meanR2),
     mean_r2: meanR2,
     std_r2: 0.05,
+    se_r2: 0.025,
     train_r2: meanR2 + 0.1,
     rmse: 100,
     rmse_pct: 10,

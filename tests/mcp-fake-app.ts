@@ -49,6 +49,7 @@ export function fakeResult(tenant: string, phase: PhaseId, folds = 5): TenantRes
     fold_r2: foldR2,
     mean_r2: mean,
     std_r2: 0.01,
+    se_r2: 0.005,
     train_r2: mean + 0.05,
     rmse: 100 * (1 - mean),
     rmse_pct: 30 * (1 - mean),
@@ -426,6 +427,14 @@ export class FakeApp implements App {
       share_of_predicted: 0.2,
       truth: { contribution: 2.1e6, roas: 2.1, marginal_roas: 1.3 },
       roas_error: -0.048,
+      intervals: {
+        contribution: {
+          p80: [1.6e6, 2.4e6] as [number, number],
+          p95: [1.3e6, 2.7e6] as [number, number],
+        },
+        roas: { p80: [1.6, 2.4] as [number, number], p95: [1.3, 2.7] as [number, number] },
+        marginal_roas: { p80: [0.9, 1.5] as [number, number], p95: [0.7, 1.7] as [number, number] },
+      },
     });
     return {
       tenant: info.tenant,
@@ -449,6 +458,7 @@ export class FakeApp implements App {
             marginal_roas: 1.5,
             true_roas: 3.1,
             roas_error: -0.03,
+            intervals: null,
           })),
         },
       ],
@@ -458,8 +468,11 @@ export class FakeApp implements App {
         contribution: [0, 1500, 2500],
         by_state: { 'temperature_c:cold': [0, 2000, 3200] },
         true_contribution: [0, 1600, 2600],
+        contribution_interval: null,
       })),
       channel_params: null,
+      caveats: [],
+      uncertainty: null,
       notes: ['fake explanation'],
     };
   }

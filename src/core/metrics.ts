@@ -90,3 +90,16 @@ export function nrmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): 
   }
   return hi > lo ? e / (hi - lo) : Number.NaN;
 }
+
+/**
+ * Standard error of a mean: sample std (n - 1 denominator) / sqrt(n); 0 for fewer than 2 values.
+ *   SE = sqrt(sum (x_i - mean)^2 / (n - 1)) / sqrt(n)
+ */
+export function standardErrorOfMean(x: ArrayLike<number>): number {
+  const n = x.length;
+  if (n < 2) return 0;
+  const m = mean(x);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (x[i] - m) ** 2;
+  return Math.sqrt(ss / (n - 1) / n);
+}

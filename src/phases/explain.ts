@@ -220,6 +220,7 @@ export function explainFinalModel(
       share_of_predicted: predictedTotal !== 0 ? contribution / predictedTotal : 0,
       truth,
       roas_error: truth ? relError(roas, truth.roas) : null,
+      intervals: null,
     });
 
     states.forEach((s, i) => {
@@ -242,6 +243,7 @@ export function explainFinalModel(
         marginal_roas: ratio(sum(upDay, s.mask), MARGINAL_STEP * sSpend),
         true_roas: finiteTrue,
         roas_error: finiteTrue === null ? null : relError(sRoas, finiteTrue),
+        intervals: null,
       });
     });
 
@@ -269,6 +271,7 @@ export function explainFinalModel(
       contribution: contributionCurve,
       by_state: byState,
       true_contribution: truthTenant ? trueResponseCurve(truthTenant, c, levels) : null,
+      contribution_interval: null,
     });
   });
 
@@ -284,6 +287,8 @@ export function explainFinalModel(
     weather_states: stateRows,
     response_curves: curves,
     channel_params: model.channelParams,
+    caveats: [],
+    uncertainty: null,
     notes,
   };
 }

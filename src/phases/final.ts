@@ -53,6 +53,8 @@ export interface FinalModelOptions {
   gbm?: Partial<GbmOptions>;
   /** Phase-3 search settings. */
   search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+  /** Phase 3: use these adstock/Hill parameters instead of searching (bootstrap replicates). */
+  channelParams?: Record<string, ChannelParams>;
 }
 
 /** A phase's model fitted on all rows of a tenant, with what is needed to rebuild its design. */
@@ -136,7 +138,10 @@ export function fitFinalModel(
   const gap = options.gap ?? PHASE_DEFAULTS.gap;
   const weather = modelWeatherNames(series);
   let channelParams: Record<string, ChannelParams> | null = null;
-  if (phase === 3) channelParams = pooledMediaParams(series, { ...options.search, calendar, gap });
+  if (phase === 3) {
+    channelParams =
+      options.channelParams ?? pooledMediaParams(series, { ...options.search, calendar, gap });
+  }
   const design = designFor(series, phase, calendar, weather, channelParams);
   let ridge: RidgeModel;
   let chosen: ChosenModel | null = null;

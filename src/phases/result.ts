@@ -4,7 +4,16 @@
  */
 import { BASELINE_NAMES, baselineLabel, type BaselineName } from '../core/baselines.js';
 import type { Fold } from '../core/folds.js';
-import { mae, mape, mean, nrmse, populationStd, r2, rmse } from '../core/metrics.js';
+import {
+  mae,
+  mape,
+  mean,
+  nrmse,
+  populationStd,
+  r2,
+  rmse,
+  standardErrorOfMean,
+} from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
 import type {
   BaselineComparison,
@@ -92,7 +101,8 @@ const fmt2 = (x: number): string => x.toFixed(2);
 /**
  * Builds the TenantResult. Tenant-level rmse / mae / mape / nrmse / train_r2 are means over folds;
  * rmse_pct = 100 * mean fold RMSE / mean actual over all test rows; std_r2 is the population std
- * of fold R²; baseline rmse is its mean fold RMSE and error_ratio = baseline rmse / model rmse.
+ * of fold R²; se_r2 its standard error of the mean (sample std / sqrt(folds): the folds overlap in
+ * training rows, so it is a rough guide, not an exact SE); baseline rmse is its mean fold RMSE and error_ratio = baseline rmse / model rmse.
  */
 export function assembleTenantResult(input: AssembleInput): TenantResult {
   const { series, evaluations } = input;
@@ -192,6 +202,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
     fold_r2: foldR2,
     mean_r2: meanR2,
     std_r2: stdR2,
+    se_r2: standardErrorOfMean(foldR2),
     train_r2: mean(folds.map((f) => f.train_r2)),
     rmse: modelRmse,
     rmse_pct: rmsePct,

@@ -75,6 +75,8 @@ export interface MediaSearchOptions {
   gap?: number;
   /** Ridge alpha of the scoring fits (default 1). */
   alpha?: number;
+  /** Starting point per channel (default SEARCH_START for every channel). */
+  start?: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>;
   /** Coordinate-descent sweeps over the grid (default 2). */
   sweeps?: number;
   /** Local refinement rounds after the sweeps (default 2). */
@@ -562,11 +564,14 @@ export function searchMediaParams(
   const scorer = makeScorer(series, T, scorerOptions);
   const caches = series.spend.map((s) => new AdstockCache(s, T));
   const h = new Float64Array(T);
-  const current: Triple[] = series.channels.map(() => ({
-    decay: SEARCH_START.decay,
-    kMult: SEARCH_START.k_mult,
-    s: SEARCH_START.s,
-  }));
+  const current: Triple[] = series.channels.map((name) => {
+    const p = options.start?.[name] ?? SEARCH_START;
+    return {
+      decay: tidy(clamp(p.decay, DECAY_BOUNDS)),
+      kMult: tidy(clamp(p.k_mult, K_MULT_BOUNDS)),
+      s: tidy(clamp(p.s, SHAPE_BOUNDS)),
+    };
+  });
   const transformed = (c: number, p: Triple, out: Float64Array): Float64Array => {
     const e = caches[c].get(p.decay);
     hillInto(e.a, p.kMult * e.median, p.s, out);

@@ -106,6 +106,8 @@ export interface TenantResult {
   fold_r2: number[];
   mean_r2: number;
   std_r2: number;
+  /** Standard error of mean_r2: sample std of fold R² / sqrt(folds). */
+  se_r2: number;
   train_r2: number;
   rmse: number;
   /** RMSE as % of mean revenue over the test folds. */
@@ -144,6 +146,38 @@ export interface PhaseSummary {
   mean_oracle_gap: number | null;
 }
 
+/** Interval bounds [lo, hi] of a figure at the 80% and 95% levels (src/phases/intervals.ts). */
+export interface FigureInterval {
+  p80: [number, number];
+  p95: [number, number];
+}
+
+/** Intervals of a channel's (or a weather state's) contribution, ROAS and marginal ROAS. */
+export interface ChannelIntervals {
+  contribution: FigureInterval;
+  roas: FigureInterval;
+  marginal_roas: FigureInterval;
+}
+
+/** Something the reader must know before trusting the figures; listed first in every rendering. */
+export interface Caveat {
+  /** model_fails_threshold, not_validated, interval_spans_zero, no_intervals. */
+  code: string;
+  message: string;
+}
+
+/** How the intervals of an explanation were made. */
+export interface UncertaintyInfo {
+  method: string;
+  replicates: number;
+  failed_replicates: number;
+  /** Rows per block of the moving-block bootstrap. */
+  block_length: number;
+  /** Relative model error tau added in quadrature (calibrated on generated tenants). */
+  model_error: number;
+  levels: number[];
+}
+
 /** Decomposition of a fitted model: what each channel is worth, overall and by weather state. */
 export interface ChannelDecomposition {
   channel: string;
@@ -157,6 +191,8 @@ export interface ChannelDecomposition {
   truth: { contribution: number; roas: number; marginal_roas: number | null } | null;
   /** (estimate - truth) / |truth|, for synthetic tenants. */
   roas_error: number | null;
+  /** 80% / 95% intervals (null when not computed). */
+  intervals: ChannelIntervals | null;
 }
 
 export interface WeatherStateRoas {
@@ -177,6 +213,7 @@ export interface WeatherStateRoas {
     marginal_roas: number;
     true_roas: number | null;
     roas_error: number | null;
+    intervals: ChannelIntervals | null;
   }[];
 }
 
@@ -189,6 +226,11 @@ export interface ResponseCurve {
   /** The same within each weather state. */
   by_state: Record<string, number[]>;
   true_contribution: number[] | null;
+  /** 80% / 95% bands of `contribution`, level by level (null when not computed). */
+  contribution_interval: {
+    p80: { lo: number[]; hi: number[] };
+    p95: { lo: number[]; hi: number[] };
+  } | null;
 }
 
 export interface Explanation {
@@ -202,6 +244,10 @@ export interface Explanation {
   weather_states: WeatherStateRoas[];
   response_curves: ResponseCurve[];
   channel_params: Record<string, ChannelParams> | null;
+  /** Read first: model below the pass bar, figures whose interval includes zero. */
+  caveats: Caveat[];
+  /** How the intervals were made (null when no intervals were computed). */
+  uncertainty: UncertaintyInfo | null;
   notes: string[];
 }
 

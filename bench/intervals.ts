@@ -1,0 +1,251 @@
+/**
+ * Intervals of phase-3 explanations: time per tenant (one core) and coverage of the true ROAS.
+ *
+ *   node dist/bench/intervals.js                  time the intervals of 3 built-in tenants
+ *   node dist/bench/intervals.js --coverage       coverage on the built-in 20 at MODEL_ERROR
+ *   node dist/bench/intervals.js --calibrate      tau from generated tenants gen_s7_0..19
+ *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON)
+ *
+ * Coverage = share of channels whose 80% (95%) interval of ROAS contains the true ROAS; the
+ * same for marginal ROAS and weather-state ROAS. The calibration set (seed 7) is disjoint from
+ * the built-in tenants the coverage is reported on, so tau is not tuned on the reported set.
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  BUILTIN_TENANT_IDS,
+  generateFromSpec,
+  generateTenant,
+  generatedSpec,
+} from '../src/core/data/index.js';
+import type { SyntheticTenant } from '../src/core/types.js';
+import { explainFinalModel } from '../src/phases/explain.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import {
+  DEFAULT_REPLICATES,
+  MODEL_ERROR,
+  bootstrapFigures,
+  figureInterval,
+  figureVector,
+  type ReplicateSearch,
+} from '../src/phases/intervals.js';
+import type { Explanation } from '../src/phases/types.js';
+
+/** Seed and size of the calibration set of generated tenants. */
+export const CALIBRATION_SEED = 7;
+export const CALIBRATION_COUNT = 20;
+
+/** One figure with a known truth: point estimate, bootstrap values and the truth. */
+export interface FigureRecord {
+  tenant: string;
+  channel: string;
+  figure: 'roas' | 'marginal_roas' | 'state_roas';
+  state: string | null;
+  point: number;
+  truth: number;
+  replicates: number[];
+}
+
+export interface TenantTiming {
+  tenant: string;
+  replicates: number;
+  /** CPU seconds of the point fit + explanation. */
+  fit_cpu_s: number;
+  /** CPU seconds of the bootstrap (all replicates). */
+  intervals_cpu_s: number;
+  wall_s: number;
+}
+
+export function calibrationTenants(): SyntheticTenant[] {
+  return Array.from({ length: CALIBRATION_COUNT }, (_, i) =>
+    generateFromSpec(generatedSpec(i, CALIBRATION_SEED), 'generated', {
+      seed: CALIBRATION_SEED,
+    }),
+  );
+}
+
+/** Position of each figure of figureVector in an explanation, with its truth. */
+function truthSlots(e: Explanation): { index: number; rec: Omit<FigureRecord, 'replicates'> }[] {
+  const out: { index: number; rec: Omit<FigureRecord, 'replicates'> }[] = [];
+  let i = 0;
+  for (const ch of e.channels) {
+    i++; // contribution
+    if (ch.truth)
+      out.push({
+        index: i,
+        rec: {
+          tenant: e.tenant,
+          channel: ch.channel,
+          figure: 'roas',
+          state: null,
+          point: ch.roas,
+          truth: ch.truth.roas,
+        },
+      });
+    i++;
+    if (ch.truth && ch.truth.marginal_roas !== null)
+      out.push({
+        index: i,
+        rec: {
+          tenant: e.tenant,
+          channel: ch.channel,
+          figure: 'marginal_roas',
+          state: null,
+          point: ch.marginal_roas,
+          truth: ch.truth.marginal_roas,
+        },
+      });
+    i++;
+  }
+  for (const s of e.weather_states) {
+    for (const ch of s.channels) {
+      i++;
+      if (ch.true_roas !== null)
+        out.push({
+          index: i,
+          rec: {
+            tenant: e.tenant,
+            channel: ch.channel,
+            figure: 'state_roas',
+            state: s.state,
+            point: ch.roas,
+            truth: ch.true_roas,
+          },
+        });
+      i += 2;
+    }
+  }
+  return out;
+}
+
+/** Point fit, bootstrap and truth records of one tenant, timed. */
+export function tenantRecords(
+  t: SyntheticTenant,
+  replicates: number,
+  replicateSearch?: ReplicateSearch,
+): { records: FigureRecord[]; timing: TenantTiming } {
+  const w0 = performance.now();
+  const c0 = process.cpuUsage();
+  const model = fitFinalModel(t.series, 3);
+  const e = explainFinalModel(t.series, model, t);
+  const c1 = process.cpuUsage();
+  const boot = bootstrapFigures(t.series, model, { replicates, replicateSearch });
+  const c2 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user) / 1e6;
+  const slots = truthSlots(e);
+  if (figureVector(e).length !== (boot.figures[0]?.length ?? 0)) throw new Error('figure count');
+  const records = slots.map(({ index, rec }) => ({
+    ...rec,
+    replicates: boot.figures.map((f) => f[index]),
+  }));
+  return {
+    records,
+    timing: {
+      tenant: t.info.tenant,
+      replicates,
+      fit_cpu_s: cpu(c0, c1),
+      intervals_cpu_s: cpu(c1, c2),
+      wall_s: (performance.now() - w0) / 1000,
+    },
+  };
+}
+
+export interface Coverage {
+  figure: FigureRecord['figure'];
+  n: number;
+  p80: number;
+  p95: number;
+}
+
+/** Share of records whose 80% / 95% interval (at model error tau) contains the truth. */
+export function coverageOf(records: readonly FigureRecord[], tau: number): Coverage[] {
+  const figures: FigureRecord['figure'][] = ['roas', 'marginal_roas', 'state_roas'];
+  return figures.map((figure) => {
+    const rs = records.filter((r) => r.figure === figure);
+    let c80 = 0;
+    let c95 = 0;
+    for (const r of rs) {
+      const iv = figureInterval(r.point, r.replicates, tau);
+      if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
+      if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
+    }
+    return { figure, n: rs.length, p80: c80 / rs.length, p95: c95 / rs.length };
+  });
+}
+
+/** Smallest tau (grid step 0.005) whose 80% ROAS coverage reaches 80% on the records. */
+export function calibrateTau(records: readonly FigureRecord[]): number {
+  const roas = records.filter((r) => r.figure === 'roas');
+  for (let k = 0; k <= 400; k++) {
+    const tau = k * 0.005;
+    if (coverageOf(roas, tau)[0].p80 >= 0.8) return tau;
+  }
+  return 2;
+}
+
+/** Timing of the intervals of a few built-in tenants (one per tier). */
+export function benchIntervals(
+  ids: readonly string[] = ['extreme_heating', 'high_umbrella_rain', 'none_books'],
+  replicates = DEFAULT_REPLICATES,
+): TenantTiming[] {
+  return ids.map((id) => tenantRecords(generateTenant(id), replicates).timing);
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
+
+function main(argv: string[]): void {
+  const get = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const replicates = Number(get('--replicates') ?? DEFAULT_REPLICATES);
+  const out = get('--out');
+  const named = get('--tenants')?.split(',');
+  // --search SWEEPS,REFINE,point|default: compare replicate searches (on the calibration set).
+  const sp = get('--search')?.split(',');
+  const replicateSearch: ReplicateSearch | undefined = sp
+    ? { sweeps: Number(sp[0]), refineRounds: Number(sp[1]), fromPoint: sp[2] === 'point' }
+    : undefined;
+  if (!argv.includes('--coverage') && !argv.includes('--calibrate')) {
+    for (const t of benchIntervals(named, replicates)) {
+      console.log(
+        `${t.tenant}: ${t.replicates} replicates, intervals ${t.intervals_cpu_s.toFixed(2)} CPU-s ` +
+          `(point fit ${t.fit_cpu_s.toFixed(2)} CPU-s, wall ${t.wall_s.toFixed(2)} s)`,
+      );
+    }
+    return;
+  }
+  const calibrate = argv.includes('--calibrate');
+  const tenants = calibrate
+    ? calibrationTenants()
+    : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
+  const records: FigureRecord[] = [];
+  const timings: TenantTiming[] = [];
+  for (const t of tenants) {
+    const r = tenantRecords(t, replicates, replicateSearch);
+    records.push(...r.records);
+    timings.push(r.timing);
+    const roas = r.records.filter((x) => x.figure === 'roas');
+    console.error(
+      `${t.info.tenant}: ${r.timing.intervals_cpu_s.toFixed(1)} CPU-s; ` +
+        roas
+          .map((x) => {
+            const iv = figureInterval(x.point, x.replicates, MODEL_ERROR);
+            return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
+          })
+          .join('; '),
+    );
+  }
+  if (out) writeFileSync(out, JSON.stringify({ records, timings }));
+  const tau = calibrate ? calibrateTau(records) : MODEL_ERROR;
+  if (calibrate) console.log(`calibrated tau = ${tau} (set gen_s${CALIBRATION_SEED}_0..)`);
+  for (const c of coverageOf(records, tau)) {
+    console.log(`${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} (tau ${tau})`);
+  }
+  const cpu = timings.map((t) => t.intervals_cpu_s);
+  console.log(
+    `intervals CPU-s per tenant: median ${cpu.sort((a, b) => a - b)[cpu.length >> 1].toFixed(2)}, max ${cpu[cpu.length - 1].toFixed(2)}`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

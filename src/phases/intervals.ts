@@ -1,0 +1,318 @@
+/**
+ * 80% and 95% intervals for every figure of an explanation (ROAS, marginal ROAS, contribution,
+ * weather-state ROAS, response curves), from a moving-block residual bootstrap that refits the
+ * whole phase pipeline, hyperparameter search included, on every replicate, widened by a model
+ * error term calibrated on generated tenants (never on the tenants coverage is reported on).
+ *
+ * Replicate b (b = 1..B):
+ *   y*_t = yhat_t + e*_t, yhat = the all-rows model's fitted values, e = y - yhat centred, and e*
+ *   a circular moving-block resample of e (blocks of L consecutive rows, Kunsch 1989; Politis &
+ *   Romano 1992): blocks keep the residuals' autocorrelation (weekly cycle, weather spells,
+ *   carry-over misfit) that an i.i.d. bootstrap would destroy. Spend, weather and controls stay
+ *   as observed, so adstock runs over the real spend history.
+ *   The replicate model is the phase's own pipeline on y*: phase 3 re-runs the adstock/Hill
+ *   search on all rows (one full coordinate sweep over the whole grid plus one local refinement,
+ *   instead of the point model's median over six two-sweep searches; REPLICATE_SEARCH), then the
+ *   Ridge/GBM/blend choice; phases 0-2 refit with fitFinalModel. The replicate's figures are
+ *   computed on the observed series exactly as the point figures are.
+ * Block length L: daily data 28 rows (4 weeks: covers the weekly cycle and the carry-over of
+ *   decay up to 0.9, whose half-life is 6.6 days); weekly data max(4, round(n^(1/3))) weeks (the
+ *   n^(1/3) rate of Hall, Horowitz & Jing 1995, at least a month). Always <= n / 2.
+ * Interval of a figure with point estimate p at level 1 - a:
+ *   lo = p - sqrt(max(0, p - q_{a/2})^2 + (z_{1-a/2} tau |p|)^2)
+ *   hi = p + sqrt(max(0, q_{1-a/2} - p)^2 + (z_{1-a/2} tau |p|)^2)
+ *   q = bootstrap quantiles (linear interpolation), z = standard normal quantile.
+ *   The bootstrap part is the sampling spread, hyperparameter choice included; tau (MODEL_ERROR)
+ *   is a relative model error, independent of it: the bootstrap world's truth is the fitted model,
+ *   so it cannot see the estimator's own bias (ROAS -48% on extreme_heating), which shows up as a
+ *   relative error in every figure. tau is the smallest value that makes 80% intervals of channel
+ *   ROAS cover the truth on 80% of the channels of 20 generated tenants (seed 7, ids gen_s7_0..19;
+ *   bench/intervals.ts --calibrate), a set disjoint from the built-in 20 and the shape suite.
+ * Cost: about B x (search + fit + explain) ~ B x 0.15-0.2 s for phase 3 on 1,095 daily rows;
+ * DEFAULT_REPLICATES = 60 keeps one tenant under 10 s on one core (bench/intervals.ts).
+ * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
+ */
+import { SeededRandom, seedFromString } from '../core/random.js';
+import type { TenantSeries } from '../core/types.js';
+import { explainFinalModel, quantile } from './explain.js';
+import { fitFinalModel, predictFinal, type FinalModel, type FinalModelOptions } from './final.js';
+import { searchMediaParams, type MediaSearchOptions } from './search.js';
+import type { Caveat, Explanation, FigureInterval, UncertaintyInfo } from './types.js';
+
+/** Bootstrap replicates per explanation (budget: one phase-3 tenant under 10 s on one core). */
+export const DEFAULT_REPLICATES = 60;
+/** Search of a phase-3 replicate: one full sweep over the grid plus one local refinement. */
+export const REPLICATE_SEARCH: ReplicateSearch = {
+  sweeps: 1,
+  refineRounds: 1,
+  fromPoint: false,
+};
+
+/** How a phase-3 replicate searches: sweeps and refinements, from the point model's parameters or the default start. */
+export interface ReplicateSearch extends Pick<MediaSearchOptions, 'sweeps' | 'refineRounds'> {
+  fromPoint: boolean;
+}
+/**
+ * Relative model error tau (see the module comment): calibrated on generated tenants
+ * gen_s7_0..19 by `node dist/bench/intervals.js --calibrate`; 0 would be the bare bootstrap.
+ */
+export const MODEL_ERROR = 0;
+/** Interval levels and their two-sided standard normal quantiles. */
+export const LEVELS = [
+  { level: 0.8, key: 'p80', z: 1.2815515655446004 },
+  { level: 0.95, key: 'p95', z: 1.959963984540054 },
+] as const;
+/** Fewest successful replicates for intervals to be reported. */
+export const MIN_REPLICATES = 10;
+
+export interface IntervalOptions extends FinalModelOptions {
+  /** Bootstrap replicates (default DEFAULT_REPLICATES; 0 = no intervals). */
+  replicates?: number;
+  /** Block length in rows (default blockLengthFor). */
+  blockLength?: number;
+  /** Relative model error tau (default MODEL_ERROR). */
+  modelError?: number;
+  /** Phase-3 replicate search (default REPLICATE_SEARCH). */
+  replicateSearch?: ReplicateSearch;
+}
+
+/** Block length rule of the moving-block bootstrap (module comment). */
+export function blockLengthFor(rows: number, frequency: 'daily' | 'weekly'): number {
+  const rule = frequency === 'daily' ? 28 : Math.max(4, Math.round(Math.cbrt(rows)));
+  return Math.max(1, Math.min(rule, Math.floor(rows / 2)));
+}
+
+/** Circular moving-block resample of x: ceil(n / L) blocks of L rows at uniform random starts. */
+export function movingBlockResample(
+  x: Float64Array,
+  blockLength: number,
+  rng: SeededRandom,
+): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  for (let t = 0; t < n;) {
+    const start = rng.int(n);
+    for (let j = 0; j < blockLength && t < n; j++, t++) out[t] = x[(start + j) % n];
+  }
+  return out;
+}
+
+/**
+ * Visits every figure that gets an interval, in a fixed order: per channel contribution, ROAS,
+ * marginal ROAS; per weather state and channel the same three; per response curve each level's
+ * contribution. `put` stores an interval for the figure visited.
+ */
+function visitFigures(
+  e: Explanation,
+  visit: (value: number, put: (iv: FigureInterval) => void) => void,
+): void {
+  for (const ch of e.channels) {
+    const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
+    visit(ch.contribution, (iv) => (ivs.contribution = iv));
+    visit(ch.roas, (iv) => (ivs.roas = iv));
+    visit(ch.marginal_roas, (iv) => {
+      ivs.marginal_roas = iv;
+      ch.intervals = ivs as NonNullable<typeof ch.intervals>;
+    });
+  }
+  for (const s of e.weather_states) {
+    for (const ch of s.channels) {
+      const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
+      visit(ch.contribution, (iv) => (ivs.contribution = iv));
+      visit(ch.roas, (iv) => (ivs.roas = iv));
+      visit(ch.marginal_roas, (iv) => {
+        ivs.marginal_roas = iv;
+        ch.intervals = ivs as NonNullable<typeof ch.intervals>;
+      });
+    }
+  }
+  for (const curve of e.response_curves) {
+    const band = {
+      p80: { lo: [] as number[], hi: [] as number[] },
+      p95: { lo: [] as number[], hi: [] as number[] },
+    };
+    curve.contribution.forEach((v, i) =>
+      visit(v, (iv) => {
+        band.p80.lo[i] = iv.p80[0];
+        band.p80.hi[i] = iv.p80[1];
+        band.p95.lo[i] = iv.p95[0];
+        band.p95.hi[i] = iv.p95[1];
+        if (i === curve.contribution.length - 1) curve.contribution_interval = band;
+      }),
+    );
+  }
+}
+
+/** The figures of an explanation as one vector (visitFigures order). */
+export function figureVector(e: Explanation): number[] {
+  const out: number[] = [];
+  visitFigures(e, (v) => out.push(v));
+  return out;
+}
+
+/** Interval of one figure from its point estimate and bootstrap values (module comment). */
+export function figureInterval(
+  point: number,
+  replicates: readonly number[],
+  modelError: number,
+): FigureInterval {
+  const bound = (level: (typeof LEVELS)[number]): [number, number] => {
+    const a = 1 - level.level;
+    const qLo = quantile(replicates, a / 2);
+    const qHi = quantile(replicates, 1 - a / 2);
+    const m = level.z * modelError * Math.abs(point);
+    const dLo = Math.max(0, point - qLo);
+    const dHi = Math.max(0, qHi - point);
+    return [point - Math.hypot(dLo, m), point + Math.hypot(dHi, m)];
+  };
+  return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
+}
+
+/** One replicate model: the phase pipeline refitted on y* (module comment). */
+function refit(series: TenantSeries, point: FinalModel, options: IntervalOptions): FinalModel {
+  if (point.phase !== 3) return fitFinalModel(series, point.phase, options);
+  const n = series.target.length;
+  const search = options.replicateSearch ?? REPLICATE_SEARCH;
+  const { params } = searchMediaParams(series, n, {
+    sweeps: search.sweeps,
+    refineRounds: search.refineRounds,
+    start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
+    calendar: options.calendar ?? true,
+    gap: options.gap ?? 0,
+  });
+  return fitFinalModel(series, 3, { ...options, channelParams: params });
+}
+
+/**
+ * The bootstrap figure vectors of a fitted model (figureVector order, one per successful
+ * replicate) and the number of replicates whose refit failed.
+ */
+export function bootstrapFigures(
+  series: TenantSeries,
+  model: FinalModel,
+  options: IntervalOptions = {},
+): { figures: number[][]; failed: number; blockLength: number } {
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= 10_000)) {
+    throw new RangeError(`replicates must be an integer in 0..10000 (got ${replicates})`);
+  }
+  const n = series.target.length;
+  const blockLength = options.blockLength ?? blockLengthFor(n, series.frequency);
+  if (!(Number.isInteger(blockLength) && blockLength >= 1 && blockLength <= n)) {
+    throw new RangeError(`blockLength must be an integer in 1..${n} (got ${blockLength})`);
+  }
+  const fitted = predictFinal(model, series);
+  const resid = new Float64Array(n);
+  let meanResid = 0;
+  for (let t = 0; t < n; t++) meanResid += series.target[t] - fitted[t];
+  meanResid /= n;
+  for (let t = 0; t < n; t++) resid[t] = series.target[t] - fitted[t] - meanResid;
+  const rng = new SeededRandom(seedFromString(`intervals:${series.tenant}`, options.seed ?? 0));
+  const figures: number[][] = [];
+  let failed = 0;
+  for (let b = 0; b < replicates; b++) {
+    const e = movingBlockResample(resid, blockLength, rng);
+    const target = Float64Array.from(fitted, (v, t) => v + e[t]);
+    try {
+      const m = refit({ ...series, target }, model, options);
+      figures.push(figureVector(explainFinalModel(series, m, null)));
+    } catch {
+      failed++;
+    }
+  }
+  return { figures, failed, blockLength };
+}
+
+/**
+ * Adds intervals (module comment) to an explanation of `model` on `series`, in place, and
+ * returns it with `uncertainty` filled. Fewer than MIN_REPLICATES successful replicates leave
+ * the intervals null and say so in a caveat.
+ */
+export function addIntervals(
+  explanation: Explanation,
+  series: TenantSeries,
+  model: FinalModel,
+  options: IntervalOptions = {},
+): Explanation {
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  if (replicates === 0) return explanation;
+  const modelError = options.modelError ?? MODEL_ERROR;
+  if (!(Number.isFinite(modelError) && modelError >= 0)) {
+    throw new RangeError(`modelError must be a finite number >= 0 (got ${modelError})`);
+  }
+  const { figures, failed, blockLength } = bootstrapFigures(series, model, options);
+  const info: UncertaintyInfo = {
+    method: 'moving-block residual bootstrap, full phase refit (search included) per replicate',
+    replicates,
+    failed_replicates: failed,
+    block_length: blockLength,
+    model_error: modelError,
+    levels: [0.8, 0.95],
+  };
+  explanation.uncertainty = info;
+  if (figures.length < MIN_REPLICATES) {
+    explanation.caveats.push({
+      code: 'no_intervals',
+      message: `only ${figures.length} of ${replicates} bootstrap refits succeeded: no intervals reported`,
+    });
+    return explanation;
+  }
+  let i = 0;
+  visitFigures(explanation, (point, put) => {
+    const k = i++;
+    put(
+      figureInterval(
+        point,
+        figures.map((f) => f[k]),
+        modelError,
+      ),
+    );
+  });
+  return explanation;
+}
+
+const spansZero = (iv: FigureInterval | null | undefined): boolean =>
+  iv !== null && iv !== undefined && iv.p95[0] <= 0 && iv.p95[1] >= 0;
+
+/** What the explanation's model scored under time-series CV (from the phase's run). */
+export interface ValidationSummary {
+  mean_r2: number;
+  se_r2: number | null;
+  pass_threshold: number;
+}
+
+/**
+ * Caveats that must come first in any rendering: a model below the pass bar, and figures whose
+ * 95% interval includes zero (one caveat per channel, listing the figures).
+ */
+export function explanationCaveats(e: Explanation, validation: ValidationSummary | null): Caveat[] {
+  const out: Caveat[] = [];
+  if (validation === null) {
+    out.push({
+      code: 'not_validated',
+      message: `no cross-validated run of phase ${e.phase} covers this tenant's data: its fold R² is unknown, so these figures are unchecked`,
+    });
+  } else if (!(validation.mean_r2 >= validation.pass_threshold)) {
+    const se = validation.se_r2 === null ? '' : ` ± ${validation.se_r2.toFixed(3)}`;
+    out.push({
+      code: 'model_fails_threshold',
+      message: `this phase ${e.phase} model fails the pass bar: mean fold R² ${validation.mean_r2.toFixed(3)}${se} < ${validation.pass_threshold}; its ROAS and contributions are not reliable`,
+    });
+  }
+  for (const ch of e.channels) {
+    const figs: string[] = [];
+    if (spansZero(ch.intervals?.roas)) figs.push('ROAS');
+    if (spansZero(ch.intervals?.marginal_roas)) figs.push('marginal ROAS');
+    for (const s of e.weather_states) {
+      const row = s.channels.find((c) => c.channel === ch.channel);
+      if (spansZero(row?.intervals?.roas)) figs.push(`ROAS in ${s.state}`);
+    }
+    if (figs.length > 0) {
+      out.push({
+        code: 'interval_spans_zero',
+        message: `${ch.channel}: the 95% interval of ${figs.join(', ')} includes zero: the data cannot tell this effect from none`,
+      });
+    }
+  }
+  return out;
+}
