@@ -10,7 +10,7 @@
  * same for marginal ROAS and weather-state ROAS. The calibration set (seed 7) is disjoint from
  * the built-in tenants the coverage is reported on, so tau is not tuned on the reported set.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   BUILTIN_TENANT_IDS,
@@ -155,6 +155,8 @@ export interface Coverage {
   n: number;
   p80: number;
   p95: number;
+  /** Median width of the 80% interval relative to |point|. */
+  width80: number;
 }
 
 /** Share of records whose 80% / 95% interval (at model error tau) contains the truth. */
@@ -164,12 +166,21 @@ export function coverageOf(records: readonly FigureRecord[], tau: number): Cover
     const rs = records.filter((r) => r.figure === figure);
     let c80 = 0;
     let c95 = 0;
+    const widths: number[] = [];
     for (const r of rs) {
       const iv = figureInterval(r.point, r.replicates, tau);
+      widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
     }
-    return { figure, n: rs.length, p80: c80 / rs.length, p95: c95 / rs.length };
+    widths.sort((a, b) => a - b);
+    return {
+      figure,
+      n: rs.length,
+      p80: c80 / rs.length,
+      p95: c95 / rs.length,
+      width80: widths[widths.length >> 1] ?? Number.NaN,
+    };
   });
 }
 
@@ -206,7 +217,7 @@ function main(argv: string[]): void {
   const replicateSearch: ReplicateSearch | undefined = sp
     ? { sweeps: Number(sp[0]), refineRounds: Number(sp[1]), fromPoint: sp[2] === 'point' }
     : undefined;
-  if (!argv.includes('--coverage') && !argv.includes('--calibrate')) {
+  if (!argv.includes('--coverage') && !argv.includes('--calibrate') && !get('--from')) {
     for (const t of benchIntervals(named, replicates)) {
       console.log(
         `${t.tenant}: ${t.replicates} replicates, intervals ${t.intervals_cpu_s.toFixed(2)} CPU-s ` +
@@ -216,6 +227,17 @@ function main(argv: string[]): void {
     return;
   }
   const calibrate = argv.includes('--calibrate');
+  const from = get('--from');
+  if (from) {
+    const saved = JSON.parse(readFileSync(from, 'utf8')) as { records: FigureRecord[] };
+    const tau = calibrate ? calibrateTau(saved.records) : Number(get('--tau') ?? MODEL_ERROR);
+    for (const c of coverageOf(saved.records, tau)) {
+      console.log(
+        `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} (tau ${tau})`,
+      );
+    }
+    return;
+  }
   const tenants = calibrate
     ? calibrationTenants()
     : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
@@ -240,7 +262,9 @@ function main(argv: string[]): void {
   const tau = calibrate ? calibrateTau(records) : MODEL_ERROR;
   if (calibrate) console.log(`calibrated tau = ${tau} (set gen_s${CALIBRATION_SEED}_0..)`);
   for (const c of coverageOf(records, tau)) {
-    console.log(`${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} (tau ${tau})`);
+    console.log(
+      `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the estimate (tau ${tau})`,
+    );
   }
   const cpu = timings.map((t) => t.intervals_cpu_s);
   console.log(

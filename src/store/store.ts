@@ -628,13 +628,20 @@ export class Store {
    * fitted), replacing one of the same fold and kind. The tenant must have a result in the run.
    */
   saveModel(runId: number, tenant: string, model: ModelInput): void {
+    this.saveModels(runId, tenant, [model]);
+  }
+
+  /**
+   * saveModel for several models (e.g. the all-rows model and the explanation with its
+   * intervals) in one transaction: all are kept or none.
+   */
+  saveModels(runId: number, tenant: string, models: readonly ModelInput[]): void {
     this.write(`cannot save a model of tenant ${tenant} for run ${runId}`, () => {
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
-           VALUES (?, ?, ?, ?, ?)`,
-        )
-        .run(runId, tenant, model.fold, model.kind, encodeJson(model.payload));
+      const insert = this.db.prepare(
+        `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
+      for (const m of models) insert.run(runId, tenant, m.fold, m.kind, encodeJson(m.payload));
     });
   }
 

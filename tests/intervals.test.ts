@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { generateTenant } from '../src/core/data/index.js';
+import { standardErrorOfMean } from '../src/core/metrics.js';
+import { SeededRandom } from '../src/core/random.js';
+import { explainFinalModel } from '../src/phases/explain.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import {
+  addIntervals,
+  blockLengthFor,
+  explanationCaveats,
+  figureInterval,
+  figureVector,
+  movingBlockResample,
+} from '../src/phases/intervals.js';
+
+describe('moving-block resample', () => {
+  it('copies circular runs of blockLength consecutive values, deterministically', () => {
+    const x = Float64Array.from({ length: 50 }, (_, i) => i);
+    const a = movingBlockResample(x, 7, new SeededRandom(3));
+    const b = movingBlockResample(x, 7, new SeededRandom(3));
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(a.length).toBe(50);
+    for (let start = 0; start < 50; start += 7) {
+      for (let j = 1; j < 7 && start + j < 50; j++) {
+        expect(a[start + j]).toBe((a[start + j - 1] + 1) % 50);
+      }
+    }
+    const c = movingBlockResample(x, 7, new SeededRandom(4));
+    expect(Array.from(c)).not.toEqual(Array.from(a));
+  });
+
+  it('block length: 4 weeks for daily rows, max(4, cbrt n) weeks for weekly, at most n / 2', () => {
+    expect(blockLengthFor(1095, 'daily')).toBe(28);
+    expect(blockLengthFor(156, 'weekly')).toBe(5);
+    expect(blockLengthFor(30, 'weekly')).toBe(4);
+    expect(blockLengthFor(40, 'daily')).toBe(20);
+  });
+});
+
+describe('figure interval', () => {
+  const reps = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  it('without model error: the bootstrap percentiles (linear interpolation)', () => {
+    // q10 = 1 + 0.1 * 10 = 2, q90 = 10, q2.5 = 1.25, q97.5 = 10.75
+    const iv = figureInterval(6, reps, 0);
+    expect(iv.p80[0]).toBeCloseTo(2, 12);
+    expect(iv.p80[1]).toBeCloseTo(10, 12);
+    expect(iv.p95[0]).toBeCloseTo(1.25, 12);
+    expect(iv.p95[1]).toBeCloseTo(10.75, 12);
+  });
+  it('model error adds z tau |p| in quadrature, and the point is always inside', () => {
+    const iv = figureInterval(6, reps, 0.1);
+    const m80 = 1.2815515655446004 * 0.1 * 6;
+    expect(iv.p80[0]).toBeCloseTo(6 - Math.sqrt(16 + m80 * m80), 12);
+    expect(iv.p80[1]).toBeCloseTo(6 + Math.sqrt(16 + m80 * m80), 12);
+    const outside = figureInterval(20, reps, 0.1); // point above every replicate
+    expect(outside.p95[1]).toBeCloseTo(20 + 1.959963984540054 * 2, 12);
+    expect(outside.p95[0]).toBeLessThan(outside.p80[0]);
+    expect(outside.p80[0]).toBeLessThan(20);
+  });
+});
+
+describe('standard error of the mean', () => {
+  it('matches the hand value', () => {
+    // mean 0.6, deviations -0.2, 0, 0.2: sample var 0.04, SE sqrt(0.04 / 3)
+    expect(standardErrorOfMean([0.4, 0.6, 0.8])).toBeCloseTo(Math.sqrt(0.04 / 3), 14);
+    expect(standardErrorOfMean([0.5])).toBe(0);
+  });
+});
+
+describe('addIntervals', () => {
+  const t = generateTenant('high_summer_clothing');
+  const model = fitFinalModel(t.series, 1);
+  const run = () =>
+    addIntervals(explainFinalModel(t.series, model, t), t.series, model, { replicates: 12 });
+
+  it('gives every figure an interval that holds the point, 95% wider than 80%, deterministically', () => {
+    const e = run();
+    expect(e.uncertainty?.replicates).toBe(12);
+    expect(e.uncertainty?.block_length).toBe(28);
+    for (const ch of e.channels) {
+      const iv = ch.intervals!;
+      for (const [name, p] of [
+        ['roas', ch.roas],
+        ['contribution', ch.contribution],
+        ['marginal_roas', ch.marginal_roas],
+      ] as const) {
+        const f = iv[name];
+        expect(f.p95[0]).toBeLessThanOrEqual(f.p80[0]);
+        expect(f.p80[0]).toBeLessThanOrEqual(p);
+        expect(f.p80[1]).toBeGreaterThanOrEqual(p);
+        expect(f.p95[1]).toBeGreaterThanOrEqual(f.p80[1]);
+      }
+      // Bootstrap spread is real: not a zero-width interval.
+      expect(iv.roas.p95[1] - iv.roas.p95[0]).toBeGreaterThan(0);
+    }
+    for (const s of e.weather_states) for (const ch of s.channels) expect(ch.intervals).not.toBeNull();
+    for (const c of e.response_curves) {
+      expect(c.contribution_interval?.p80.lo).toHaveLength(c.contribution.length);
+    }
+    expect(JSON.stringify(run())).toBe(JSON.stringify(e));
+  });
+
+  it('figureVector covers channels, states and curve levels', () => {
+    const e = explainFinalModel(t.series, model, null);
+    const states = e.weather_states.reduce((a, s) => a + s.channels.length, 0);
+    const levels = e.response_curves.reduce((a, c) => a + c.contribution.length, 0);
+    expect(figureVector(e)).toHaveLength(3 * e.channels.length + 3 * states + levels);
+  });
+});
+
+describe('caveats', () => {
+  const t = generateTenant('none_books');
+  const model = fitFinalModel(t.series, 0);
+  const e = explainFinalModel(t.series, model, null);
+
+  it('a model below the pass bar is said first; none when it passes', () => {
+    const fail = explanationCaveats(e, { mean_r2: 0.31, se_r2: 0.04, pass_threshold: 0.5 });
+    expect(fail[0].code).toBe('model_fails_threshold');
+    expect(fail[0].message).toContain('0.310 ± 0.040 < 0.5');
+    const ok = explanationCaveats(e, { mean_r2: 0.61, se_r2: 0.04, pass_threshold: 0.5 });
+    expect(ok.map((c) => c.code)).not.toContain('model_fails_threshold');
+    expect(explanationCaveats(e, null)[0].code).toBe('not_validated');
+  });
+
+  it('flags figures whose 95% interval includes zero, per channel', () => {
+    const copy = structuredClone(e);
+    const iv = { p80: [0.5, 1.5] as [number, number], p95: [-0.2, 2] as [number, number] };
+    const tight = { p80: [0.9, 1.1] as [number, number], p95: [0.8, 1.2] as [number, number] };
+    copy.channels[0].intervals = { contribution: iv, roas: iv, marginal_roas: tight };
+    copy.channels[1].intervals = { contribution: tight, roas: tight, marginal_roas: tight };
+    const cav = explanationCaveats(copy, { mean_r2: 0.7, se_r2: 0.02, pass_threshold: 0.5 });
+    expect(cav).toHaveLength(1);
+    expect(cav[0].code).toBe('interval_spans_zero');
+    expect(cav[0].message).toContain(copy.channels[0].channel);
+    expect(cav[0].message).toContain('ROAS');
+  });
+});
