@@ -3,7 +3,9 @@
  *
  *   node dist/bench/intervals.js                  time the intervals of 3 built-in tenants
  *   node dist/bench/intervals.js --coverage       coverage on the built-in 20 at MODEL_ERROR
+ *   node dist/bench/intervals.js --coverage --suite   coverage on the shape suite
  *   node dist/bench/intervals.js --calibrate      tau from generated tenants gen_s7_0..19
+ *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON)
  *
  * Coverage = share of channels whose 80% (95%) interval of ROAS contains the true ROAS; the
@@ -14,6 +16,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   BUILTIN_TENANT_IDS,
+  SHAPE_SUITE,
+  generateShape,
   generateFromSpec,
   generateTenant,
   generatedSpec,
@@ -238,9 +242,12 @@ function main(argv: string[]): void {
     }
     return;
   }
+  const suite = argv.includes('--suite');
   const tenants = calibrate
     ? calibrationTenants()
-    : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
+    : suite
+      ? SHAPE_SUITE.filter((s) => !named || named.includes(s.id)).map((s) => generateShape(s))
+      : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
   const records: FigureRecord[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {

@@ -472,6 +472,7 @@ export class FakeApp implements App {
       })),
       channel_params: null,
       caveats: [],
+      validation: null,
       uncertainty: null,
       notes: ['fake explanation'],
     };

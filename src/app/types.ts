@@ -152,7 +152,9 @@ export { AppError } from './errors.js';
 // MCP and the CLI import only from src/app: what they need of the layers below is re-exported
 // here, so that a face never reaches past the app.
 export type {
+  Caveat,
   Explanation,
+  FigureInterval,
   PhaseComparison,
   PhaseId,
   PhaseSummary,

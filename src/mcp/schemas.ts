@@ -166,6 +166,9 @@ export const tenantResultOut = z.looseObject({
   fold_r2: z.array(metric),
   mean_r2: metric,
   std_r2: metric,
+  se_r2: metric
+    .optional()
+    .describe('Standard error of mean_r2: sample std of fold R² / sqrt(folds)'),
   train_r2: metric,
   rmse: metric,
   rmse_pct: metric,
@@ -238,6 +241,20 @@ export const phaseComparisonOut = {
   verdict: z.string(),
 };
 
+const boundsOut = z.tuple([metric, metric]);
+const figureIntervalOut = z
+  .looseObject({ p80: boundsOut, p95: boundsOut })
+  .describe('80% and 95% interval [lo, hi]');
+const channelIntervalsOut = z
+  .looseObject({
+    contribution: figureIntervalOut,
+    roas: figureIntervalOut,
+    marginal_roas: figureIntervalOut,
+  })
+  .nullable()
+  .describe('Intervals of contribution, ROAS and marginal ROAS (null when not computed)');
+const bandOut = z.looseObject({ lo: z.array(metric), hi: z.array(metric) });
+
 const decompositionTruthOut = z
   .looseObject({ contribution: metric, roas: metric, marginal_roas: metric })
   .nullable();
@@ -259,6 +276,7 @@ export const explanationOut = {
       share_of_predicted: metric,
       truth: decompositionTruthOut,
       roas_error: metric,
+      intervals: channelIntervalsOut,
     }),
   ),
   weather_states: z.array(
@@ -276,6 +294,7 @@ export const explanationOut = {
           marginal_roas: metric,
           true_roas: metric,
           roas_error: metric,
+          intervals: channelIntervalsOut,
         }),
       ),
     }),
@@ -287,9 +306,33 @@ export const explanationOut = {
       contribution: z.array(metric),
       by_state: z.record(z.string(), z.array(metric)),
       true_contribution: z.array(metric).nullable(),
+      contribution_interval: z
+        .looseObject({ p80: bandOut, p95: bandOut })
+        .nullable()
+        .describe('80% and 95% bands of contribution, level by level'),
     }),
   ),
   channel_params: z.record(z.string(), channelParamsOut).nullable(),
+  caveats: z
+    .array(z.looseObject({ code: z.string(), message: z.string() }))
+    .describe(
+      'Read first: model_fails_threshold, not_validated, interval_spans_zero, no_intervals',
+    ),
+  validation: z
+    .looseObject({ mean_r2: metric, se_r2: metric, pass_threshold: metric })
+    .nullable()
+    .describe("The phase's cross-validated mean fold R² with its standard error"),
+  uncertainty: z
+    .looseObject({
+      method: z.string(),
+      replicates: z.number().int(),
+      failed_replicates: z.number().int(),
+      block_length: z.number().int(),
+      model_error: metric,
+      levels: z.array(z.number()),
+    })
+    .nullable()
+    .describe('How the intervals were made (null when none were computed)'),
   notes: z.array(z.string()),
 };
 

@@ -288,6 +288,7 @@ export function explainFinalModel(
     response_curves: curves,
     channel_params: model.channelParams,
     caveats: [],
+    validation: null,
     uncertainty: null,
     notes,
   };

@@ -275,11 +275,7 @@ const spansZero = (iv: FigureInterval | null | undefined): boolean =>
   iv !== null && iv !== undefined && iv.p95[0] <= 0 && iv.p95[1] >= 0;
 
 /** What the explanation's model scored under time-series CV (from the phase's run). */
-export interface ValidationSummary {
-  mean_r2: number;
-  se_r2: number | null;
-  pass_threshold: number;
-}
+export type ValidationSummary = NonNullable<Explanation['validation']>;
 
 /**
  * Caveats that must come first in any rendering: a model below the pass bar, and figures whose

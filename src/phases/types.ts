@@ -246,6 +246,8 @@ export interface Explanation {
   channel_params: Record<string, ChannelParams> | null;
   /** Read first: model below the pass bar, figures whose interval includes zero. */
   caveats: Caveat[];
+  /** The phase's cross-validated fold R² for this tenant (null when no CV result was at hand). */
+  validation: { mean_r2: number; se_r2: number | null; pass_threshold: number } | null;
   /** How the intervals were made (null when no intervals were computed). */
   uncertainty: UncertaintyInfo | null;
   notes: string[];

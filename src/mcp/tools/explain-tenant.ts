@@ -18,8 +18,9 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
     {
       title: "Explain a tenant's model",
       description:
-        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and spend response curves. " +
-        'Use it after run_phase to understand why a tenant passes or fails and what weather does to media. Fits the model on all rows (seconds for phases 2-3); sends progress when asked.',
+        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). " +
+        '`caveats` come first: a model below the pass bar, or figures whose interval includes zero. ' +
+        'Use it after run_phase to understand why a tenant passes or fails and what weather does to media. Fits the model on all rows and its bootstrap replicates (about 5-10 s of CPU for phase 3; stored for the next call); sends progress when asked.',
       inputSchema,
       outputSchema: explanationOut,
       annotations: {
@@ -41,14 +42,25 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           const ch = e.channels
             .map((c) => {
               const err = c.roas_error !== null ? `, error vs truth ${fmtPct(c.roas_error)}` : '';
-              return `${c.channel} ROAS ${fmt2(c.roas)} (marginal ${fmt2(c.marginal_roas)}${err})`;
+              return (
+                `${c.channel} ROAS ${fmt2(c.roas)}${range(c.intervals?.roas)} ` +
+                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err})`
+              );
             })
             .join('; ');
-          const lines = [
-            `${e.tenant} phase ${e.phase} (${e.model_kind}), ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,
-          ];
-          if (e.weather_states.length) {
-            lines.push(`Weather states: ${e.weather_states.map((s) => s.state).join(', ')}.`);
+          const lines = e.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`);
+          const v = e.validation;
+          const fit = v
+            ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}`
+            : '';
+          lines.push(
+            `${e.tenant} phase ${e.phase} (${e.model_kind})${fit}, ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,
+          );
+          if (e.uncertainty) {
+            lines.push(
+              `Intervals [80%; 95%]: ${e.uncertainty.replicates}-replicate moving-block bootstrap ` +
+                `(blocks of ${e.uncertainty.block_length} rows), every replicate refitted with its own adstock/Hill search.`,
+            );
           }
           lines.push(...e.notes);
           return ok(e, lines.join('\n'));
@@ -57,6 +69,12 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
         }
       }),
   );
+}
+
+/** " [lo80-hi80; lo95-hi95]" or nothing when there is no interval. */
+function range(iv: { p80: [number, number]; p95: [number, number] } | undefined): string {
+  if (!iv) return '';
+  return ` [${fmt2(iv.p80[0])} to ${fmt2(iv.p80[1])}; ${fmt2(iv.p95[0])} to ${fmt2(iv.p95[1])}]`;
 }
 
 function fmt2(x: number): string {
