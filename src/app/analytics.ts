@@ -32,13 +32,14 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** The plan's artifact: tenant -> {mean_r2, std_r2, fold_r2, passes, ...}, in the run's tenant order. */
+/** The plan's artifact: tenant -> {mean_r2, std_r2, se_r2, fold_r2, passes, ...}, in the run's tenant order. */
 export function analyticsJson(results: TenantResult[]): string {
   const out: Record<string, unknown> = {};
   for (const r of results) {
     out[r.tenant] = {
       mean_r2: r.mean_r2,
       std_r2: r.std_r2,
+      se_r2: r.se_r2,
       fold_r2: r.fold_r2,
       passes: r.passes,
       oracle_r2: r.oracle_r2,

@@ -13,7 +13,9 @@ import {
 import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
-import { explainAndFit, explainFinalModel } from '../phases/explain.js';
+import { explainFinalModel } from '../phases/explain.js';
+import { addIntervals, explanationCaveats } from '../phases/intervals.js';
+import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
@@ -39,6 +41,8 @@ export type ComputeTask =
       source: TenantSource;
       /** A stored all-rows model (finalToJSON): explain it without retraining. */
       model?: FinalModelJSON;
+      /** Bootstrap replicates of the intervals (0 = none; default DEFAULT_REPLICATES). */
+      replicates?: number;
     }
   | {
       /** Everything a tenant report shows: CV with test predictions, explanation, decomposition. */
@@ -81,6 +85,51 @@ export type ComputeResult =
       truthDecay: Record<string, number> | null;
     }
   | { kind: 'plan'; result: PlanTaskResult };
+
+/**
+ * Explains a tenant's all-rows model with intervals and caveats: the model (stored or fitted),
+ * its decomposition, the bootstrap intervals (src/phases/intervals.ts), and the phase's
+ * cross-validated fold R² under the same config, so that the caveats can say whether the model
+ * passes (the explanation is judged by the same CV as a run, never by its in-sample fit).
+ */
+function explainTask(
+  task: Extract<ComputeTask, { kind: 'explain' }>,
+  series: TenantSeries,
+  synthetic: SyntheticTenant | null,
+): ComputeResult {
+  const config = task.config;
+  const model = task.model
+    ? finalFromJSON(task.model)
+    : fitFinalModel(series, task.phase, {
+        calendar: config.calendar,
+        alphas: config.alphas,
+        blend: config.blend,
+        seed: config.seed,
+        gap: config.gap,
+        passThreshold: config.passThreshold,
+      });
+  const explanation = explainFinalModel(series, model, synthetic);
+  addIntervals(explanation, series, model, {
+    calendar: config.calendar,
+    alphas: config.alphas,
+    blend: config.blend,
+    seed: config.seed,
+    gap: config.gap,
+    passThreshold: config.passThreshold,
+    replicates: task.replicates,
+  });
+  const cv = trainPhase(series, task.phase, config, null);
+  explanation.validation = {
+    mean_r2: cv.mean_r2,
+    se_r2: cv.se_r2,
+    pass_threshold: config.passThreshold ?? PASS_THRESHOLD,
+  };
+  explanation.caveats = [
+    ...explanationCaveats(explanation, explanation.validation),
+    ...explanation.caveats,
+  ];
+  return { kind: 'explain', explanation, model: task.model ?? finalToJSON(model) };
+}
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
 
@@ -133,12 +182,7 @@ export function compute(task: ComputeTask): ComputeResult {
       result: computePlan(task.source, series, synthetic, task.model, task.request),
     };
   }
-  if (task.model) {
-    const explanation = explainFinalModel(series, finalFromJSON(task.model), synthetic);
-    return { kind: 'explain', explanation, model: task.model };
-  }
-  const { explanation, model } = explainAndFit(series, task.phase, task.config, synthetic);
-  return { kind: 'explain', explanation, model: finalToJSON(model) };
+  return explainTask(task, series, synthetic);
 }
 
 function reportData(

@@ -4,23 +4,45 @@
  * the tenant, so the next explanation of the same data needs no retraining.
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
+import { DEFAULT_REPLICATES } from '../phases/intervals.js';
 import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { datasetHash, tenantSource } from './tenants.js';
-import type { RunHandleOptions } from './types.js';
+import { AppError, type RunHandleOptions } from './types.js';
 
 /** The phase explained when the caller names none: the full model (adstock + Hill). */
 export const DEFAULT_EXPLAIN_PHASE: PhaseId = 3;
 
+/** Largest bootstrap replicate count a caller may ask for. */
+export const MAX_REPLICATES = 500;
+
+/** What is stored beside the holder run, per tenant (models table, fold -1). */
+interface StoredFinal {
+  dataset_hash: string;
+  model: FinalModelJSON;
+}
+interface StoredExplanation {
+  dataset_hash: string;
+  replicates: number;
+  explanation: Explanation;
+}
+
 export async function explainTenant(
   ctx: AppContext,
-  req: { tenant: string; phase?: PhaseId },
+  req: { tenant: string; phase?: PhaseId; replicates?: number },
   opts: RunHandleOptions = {},
 ): Promise<Explanation> {
   checkOpen(ctx);
   const phase = parsePhase(req.phase ?? DEFAULT_EXPLAIN_PHASE);
+  const replicates = req.replicates ?? DEFAULT_REPLICATES;
+  if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= MAX_REPLICATES)) {
+    throw new AppError(
+      `replicates must be an integer from 0 (no intervals) to ${MAX_REPLICATES} (got ${String(req.replicates)})`,
+      'invalid_argument',
+    );
+  }
   const source = tenantSource(ctx, req.tenant);
   const progress = (done: number, message: string) =>
     opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
@@ -32,24 +54,41 @@ export async function explainTenant(
     run && run.tenants.includes(req.tenant) && canonicalJson(run.config) === canonicalJson(config)
       ? run
       : null;
-  const stored = holder
-    ? ctx.store
-        .getModels(holder.id, req.tenant, -1)
-        .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
-        .find((p) => p.dataset_hash === hash)
-    : undefined;
+  const kept = holder ? ctx.store.getModels(holder.id, req.tenant, -1) : [];
+  const stored = kept
+    .filter((m) => m.kind === 'final')
+    .map((m) => m.payload as StoredFinal)
+    .find((p) => p.dataset_hash === hash);
+  const storedExplanation = kept
+    .filter((m) => m.kind === 'explanation')
+    .map((m) => m.payload as StoredExplanation)
+    .find((p) => p.dataset_hash === hash && p.replicates === replicates);
+  if (storedExplanation) {
+    const e = storedExplanation.explanation;
+    e.notes.push(
+      `explanation and intervals stored with run ${holder!.id} (no retraining, no bootstrap)`,
+    );
+    progress(1, `explained ${req.tenant}`);
+    return e;
+  }
   const out = await runTask(
     ctx,
-    { kind: 'explain', phase, config, source, model: stored?.model },
+    { kind: 'explain', phase, config, source, model: stored?.model, replicates },
     opts.signal,
   );
-  if (holder && !stored) {
+  if (holder) {
+    // The model and the explanation with its intervals are kept together (one transaction).
     try {
-      ctx.store.saveModel(holder.id, req.tenant, {
-        fold: -1,
-        kind: 'final',
-        payload: { dataset_hash: hash, model: out.model },
-      });
+      ctx.store.saveModels(holder.id, req.tenant, [
+        ...(stored
+          ? []
+          : [{ fold: -1, kind: 'final', payload: { dataset_hash: hash, model: out.model } }]),
+        {
+          fold: -1,
+          kind: 'explanation',
+          payload: { dataset_hash: hash, replicates, explanation: out.explanation },
+        },
+      ]);
     } catch (e) {
       ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
     }

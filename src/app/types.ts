@@ -230,8 +230,12 @@ export interface App {
   latestGate(
     phase: PhaseId,
   ): { decision: GateDecision; run_id: number | null; decided_at: string } | null;
+  /**
+   * Decomposition of a tenant's all-rows model with 80%/95% intervals (`replicates` bootstrap
+   * refits, default 60, 0 = none, at most 500) and caveats first; kept with the phase's run.
+   */
   explainTenant(
-    req: { tenant: string; phase?: PhaseId },
+    req: { tenant: string; phase?: PhaseId; replicates?: number },
     opts?: RunHandleOptions,
   ): Promise<Explanation>;
   importTenantData(req: ImportRequest): ImportResult;

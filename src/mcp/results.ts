@@ -132,6 +132,7 @@ export async function guarded(
 export interface TenantRow {
   tenant: string;
   mean_r2: number;
+  se_r2: number;
   oracle_r2: number | null;
   passes: boolean;
   model: string;
@@ -141,6 +142,7 @@ export function tenantRow(r: TenantResult): TenantRow {
   return {
     tenant: r.tenant,
     mean_r2: r.mean_r2,
+    se_r2: r.se_r2,
     oracle_r2: r.oracle_r2,
     passes: r.passes,
     model: r.model_kind,

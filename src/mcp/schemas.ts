@@ -76,6 +76,7 @@ export const tenantRowOut = z
   .object({
     tenant: z.string(),
     mean_r2: metric.describe('Mean out-of-sample R² over the CV test folds'),
+    se_r2: metric.describe('Standard error of mean_r2 (sample std of fold R² / sqrt(folds))'),
     oracle_r2: metric.describe(
       'Mean R² of the true expected revenue (synthetic tenants), else null',
     ),

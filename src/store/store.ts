@@ -6,6 +6,7 @@
  * decoding of every table; the schema (schema.ts), records, hashes and paths are apart already.
  */
 
+import { standardErrorOfMean } from '../core/metrics.js';
 import Database from 'better-sqlite3';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -608,7 +609,7 @@ export class Store {
       .all(runId) as { tenant: string; result: string }[];
     const order = new Map(run.tenants.map((t, i) => [t, i]));
     rows.sort((a, b) => (order.get(a.tenant) ?? 0) - (order.get(b.tenant) ?? 0));
-    return rows.map((r) => decodeJson<TenantResult>(r.result));
+    return rows.map((r) => withStandardError(decodeJson<TenantResult>(r.result)));
   }
 
   /** Per-fold rows of a run (or one tenant): what a fold heatmap or a fold-level query reads. */
@@ -970,4 +971,9 @@ function processIsAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Results stored before se_r2 existed get it from their fold R² (same formula as the phases). */
+function withStandardError(r: TenantResult): TenantResult {
+  return typeof r.se_r2 === 'number' ? r : { ...r, se_r2: standardErrorOfMean(r.fold_r2) };
 }

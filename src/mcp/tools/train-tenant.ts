@@ -117,7 +117,7 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
           );
           const verdict = r.passes ? 'PASS' : 'FAIL';
           const lines = [
-            `${r.tenant} phase ${r.phase} (${r.model_kind}): mean R² ${fmtR2(r.mean_r2)} ± ${fmtR2(r.std_r2)} over ${r.fold_r2.length} folds, oracle ${fmtR2(r.oracle_r2)} — ${verdict}`,
+            `${r.tenant} phase ${r.phase} (${r.model_kind}): mean R² ${fmtR2(r.mean_r2)} ± ${fmtR2(r.se_r2)} (SE; fold std ${fmtR2(r.std_r2)}) over ${r.fold_r2.length} folds, oracle ${fmtR2(r.oracle_r2)} — ${verdict}`,
           ];
           if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
           for (const w of r.warnings) lines.push(`Warning: ${w}`);
