@@ -114,11 +114,24 @@ describe('phase runs through the app', () => {
   it('keeps the all-rows model of an explanation with the run, and explains from it later', async () => {
     // Phase 1 run of TENANTS exists (previous test); the first explanation fits and stores the
     // model, the second loads it: same numbers, and a note that says so.
-    const first = await app.explainTenant({ tenant: 'none_books', phase: 1 });
+    const first = await app.explainTenant({ tenant: 'none_books', phase: 1, replicates: 10 });
     expect(first.notes.join(' ')).not.toMatch(/stored with run/);
-    const second = await app.explainTenant({ tenant: 'none_books', phase: 1 });
-    expect(second.notes.at(-1)).toMatch(/stored with run \d+ \(no retraining\)/);
+    expect(first.uncertainty?.replicates).toBe(10);
+    expect(first.validation?.mean_r2).toBeGreaterThan(0);
+    const second = await app.explainTenant({ tenant: 'none_books', phase: 1, replicates: 10 });
+    expect(second.notes.at(-1)).toMatch(
+      /explanation and intervals stored with run \d+ \(no retraining, no bootstrap\)/,
+    );
     expect(second.channels).toEqual(first.channels);
+    expect(second.caveats).toEqual(first.caveats);
+    // Other replicate counts reuse the stored model but bootstrap again.
+    const third = await app.explainTenant({ tenant: 'none_books', phase: 1, replicates: 0 });
+    expect(third.notes.at(-1)).toMatch(/stored with run \d+ \(no retraining\)/);
+    expect(third.channels[0].intervals).toBeNull();
+    expect(third.channels[0].roas).toBe(first.channels[0].roas);
+    await expect(app.explainTenant({ tenant: 'none_books', replicates: 501 })).rejects.toThrow(
+      /replicates must be an integer from 0 \(no intervals\) to 500/,
+    );
     expect(second.weather_states).toEqual(first.weather_states);
     expect(second.response_curves).toEqual(first.response_curves);
   });

@@ -158,7 +158,12 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
       fc.record({ phase: fc.constant(1), run_id: opt(runIdOf(1)) }),
     ),
   compare_phases: () => fc.record({ a: side(0), b: side(1) }),
-  explain_tenant: () => fc.record({ tenant: tenantArb, phase: fc.constantFrom(0, 1) }),
+  explain_tenant: () =>
+    fc.record({
+      tenant: tenantArb,
+      phase: fc.constantFrom(0, 1),
+      replicates: opt(fc.integer({ min: 0, max: 3 })),
+    }),
   train_tenant: () =>
     fc.record({
       tenant: tenantArb,

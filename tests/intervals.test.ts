@@ -93,7 +93,8 @@ describe('addIntervals', () => {
       // Bootstrap spread is real: not a zero-width interval.
       expect(iv.roas.p95[1] - iv.roas.p95[0]).toBeGreaterThan(0);
     }
-    for (const s of e.weather_states) for (const ch of s.channels) expect(ch.intervals).not.toBeNull();
+    for (const s of e.weather_states)
+      for (const ch of s.channels) expect(ch.intervals).not.toBeNull();
     for (const c of e.response_curves) {
       expect(c.contribution_interval?.p80.lo).toHaveLength(c.contribution.length);
     }

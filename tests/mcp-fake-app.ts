@@ -471,8 +471,13 @@ export class FakeApp implements App {
         contribution_interval: null,
       })),
       channel_params: null,
-      caveats: [],
-      validation: null,
+      caveats: [
+        {
+          code: 'model_fails_threshold',
+          message: 'this phase 3 model fails the pass bar: mean fold R² 0.420 ± 0.030 < 0.5',
+        },
+      ],
+      validation: { mean_r2: 0.42, se_r2: 0.03, pass_threshold: 0.5 },
       uncertainty: null,
       notes: ['fake explanation'],
     };

@@ -215,7 +215,12 @@ describe('happy paths', () => {
     const e = r.structuredContent as { phase: number; channels: { channel: string }[] };
     expect(e.phase).toBe(3);
     expect(e.channels.map((x) => x.channel)).toEqual(['meta', 'google']);
-    expect(text(r)).toContain('meta ROAS 2.00');
+    expect(text(r)).toContain('meta ROAS 2.00 [1.60 to 2.40; 1.30 to 2.70]');
+    expect(text(r)).toContain('mean fold R² 0.420 ± 0.030 (SE)');
+    // Caveats come first, in the text and as a structured field.
+    expect(text(r).split('\n')[0]).toMatch(/^CAVEAT model_fails_threshold: /);
+    const caveats = (r.structuredContent as { caveats: { code: string }[] }).caveats;
+    expect(caveats[0].code).toBe('model_fails_threshold');
   });
 
   it('import_tenant_data imports CSV text, maps roles, and replace is required to overwrite', async () => {

@@ -69,6 +69,8 @@ export interface CreateAppOptions {
   importDirs?: string[];
   /** The face this app serves: its messages name that face's commands and options (default mcp). */
   face?: Face;
+  /** Bootstrap replicates of an explanation when the caller names none (default 60). */
+  explainReplicates?: number;
 }
 
 export function createApp(options: CreateAppOptions = {}): App {
@@ -112,7 +114,8 @@ export function createApp(options: CreateAppOptions = {}): App {
     comparePhases: (a, b) => comparePhases(ctx, a, b),
     checkGates: (req) => checkGates(ctx, req),
     latestGate: (phase) => latestGate(ctx, phase),
-    explainTenant: (req, opts) => explainTenant(ctx, req, opts),
+    explainTenant: (req, opts) =>
+      explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
     writeReport: (req, opts) => writeReport(ctx, req, opts),
     readReport: (kind, id) => readReport(ctx, kind, id),
     planBudget: (req, opts) => planBudget(ctx, req, opts),

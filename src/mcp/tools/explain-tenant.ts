@@ -16,7 +16,7 @@ const inputSchema = strictInput({
     .int({ error: 'replicates must be an integer from 0 to 500' })
     .min(0, { error: 'replicates must be at least 0 (0 = no intervals)' })
     .max(500, { error: 'replicates must be at most 500' })
-    .default(60)
+    .optional()
     .describe(
       'Bootstrap refits behind the 80%/95% intervals (default 60, about 5 s of CPU for phase 3; 0 = no intervals)',
     ),
