@@ -208,6 +208,80 @@ export function benchIntervals(
 
 const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
 
+/** What `npm run bench` reports about intervals. */
+export interface IntervalsReport {
+  replicates: number;
+  model_error: number;
+  /** Coverage of the truth on the built-in 20 (ROAS, marginal ROAS, weather-state ROAS). */
+  builtin: Coverage[];
+  /** The same on the shape suite (with --intervals-suite), else null. */
+  suite: Coverage[] | null;
+  /** CPU seconds of the bootstrap per built-in tenant (one core): median and max. */
+  cpu_s_median: number;
+  cpu_s_max: number;
+  timings: TenantTiming[];
+}
+
+function recordsOf(
+  tenants: readonly SyntheticTenant[],
+  replicates: number,
+  log: (m: string) => void,
+): { records: FigureRecord[]; timings: TenantTiming[] } {
+  const records: FigureRecord[] = [];
+  const timings: TenantTiming[] = [];
+  for (const t of tenants) {
+    log(`intervals: ${t.info.tenant}`);
+    const r = tenantRecords(t, replicates);
+    records.push(...r.records);
+    timings.push(r.timing);
+  }
+  return { records, timings };
+}
+
+/** Coverage on the built-in 20 (and the shape suite when asked) and the bootstrap's CPU time. */
+export function runIntervalsBench(
+  options: { suite?: boolean; replicates?: number; log?: (m: string) => void } = {},
+): IntervalsReport {
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const log = options.log ?? (() => {});
+  const builtin = recordsOf(
+    BUILTIN_TENANT_IDS.map((id) => generateTenant(id)),
+    replicates,
+    log,
+  );
+  const suite = options.suite
+    ? recordsOf(
+        SHAPE_SUITE.map((s) => generateShape(s)),
+        replicates,
+        log,
+      )
+    : null;
+  const cpu = builtin.timings.map((t) => t.intervals_cpu_s).sort((a, b) => a - b);
+  return {
+    replicates,
+    model_error: MODEL_ERROR,
+    builtin: coverageOf(builtin.records, MODEL_ERROR),
+    suite: suite ? coverageOf(suite.records, MODEL_ERROR) : null,
+    cpu_s_median: cpu[cpu.length >> 1],
+    cpu_s_max: cpu[cpu.length - 1],
+    timings: builtin.timings,
+  };
+}
+
+export function formatIntervalsReport(r: IntervalsReport): string {
+  const rows = (label: string, cs: Coverage[]) =>
+    cs.map(
+      (c) =>
+        `${label.padEnd(9)} ${c.figure.padEnd(14)} ${String(c.n).padStart(4)}  ${pct(c.p80).padStart(5)}  ${pct(c.p95).padStart(5)}  ${pct(c.width80).padStart(6)}`,
+    );
+  return [
+    `set       figure            n    80%    95%  width80 (coverage of the truth; targets 70-90% / 85-100%)`,
+    ...rows('built-in', r.builtin),
+    ...(r.suite ? rows('shapes', r.suite) : []),
+    `bootstrap: ${r.replicates} replicates, ${r.cpu_s_median.toFixed(2)} CPU-s per tenant (median; max ${r.cpu_s_max.toFixed(2)}), target < 10 s`,
+  ].join('\n');
+}
+
 function main(argv: string[]): void {
   const get = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);

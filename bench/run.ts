@@ -13,12 +13,15 @@
  * 5. Worker-pool speed-up: phase 1 and phase 3 over the 20 tenants with 1 and 2 workers.
  * 5b. With --scale: the scale cases (bench/scale.ts) and queue mode (bench/queue.ts).
  * 6. Shape suite (bench/shapes.ts): phases 0-3 on the issue-13 shape tenants beside their oracle.
+ *    Intervals (bench/intervals.ts): coverage of the true ROAS on the built-in 20 (and the shape
+ *    suite with --intervals-suite) and the bootstrap's CPU time per tenant; --no-intervals skips.
  * 7. Prints the tables and writes state/bench/latest.json plus a dated copy.
  *
  * Ratios are ours / peer (below 1: we are faster). The machine may be shared: absolute times
  * move with its load, ratios measured in the same run are the figures that count.
  *
- * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--no-shapes] [--python PATH]
+ * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--no-shapes]
+ *        [--no-intervals] [--intervals-suite] [--python PATH]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +51,7 @@ import {
   type BuiltinReport,
   type ShapeReport,
 } from './shapes.js';
+import { formatIntervalsReport, runIntervalsBench, type IntervalsReport } from './intervals.js';
 
 // ---- pure report builder ------------------------------------------------------------------------
 
@@ -195,6 +199,8 @@ export interface BenchReport {
   queue?: QueueBenchReport | null;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
+  /** Interval coverage and cost (issue 15); absent with --no-intervals. */
+  intervals?: IntervalsReport | null;
 }
 
 const mean = (xs: number[]): number =>
@@ -589,6 +595,8 @@ export interface BenchOptions {
   peerPhase3All: boolean;
   scale: boolean;
   shapes: boolean;
+  intervals: boolean;
+  intervalsSuite: boolean;
   python: string;
 }
 
@@ -599,12 +607,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     '--peer-phase3-all',
     '--scale',
     '--no-shapes',
+    '--no-intervals',
+    '--intervals-suite',
     '--python',
   ]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) {
       throw new RangeError(
-        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --python PATH`,
+        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --no-intervals, --intervals-suite, --python PATH`,
       );
     }
     if (argv[i] === '--python') i++;
@@ -617,6 +627,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     peerPhase3All: argv.includes('--peer-phase3-all'),
     scale: argv.includes('--scale'),
     shapes: !argv.includes('--no-shapes'),
+    intervals: !argv.includes('--no-intervals'),
+    intervalsSuite: argv.includes('--intervals-suite'),
     python: p >= 0 ? argv[p + 1] : (process.env.WV_MMM_PYTHON ?? DEFAULT_PYTHON),
   };
 }
@@ -788,6 +800,9 @@ async function main(): Promise<void> {
     }
     const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
     const planner = runPlannerBench({ quick: opts.quick, log: progress });
+    const intervals = opts.intervals
+      ? runIntervalsBench({ suite: opts.intervalsSuite, log: progress })
+      : null;
     const report: BenchReport = {
       kind: 'weathervane-mmm bench',
       started_at: started.toISOString(),
@@ -811,11 +826,13 @@ async function main(): Promise<void> {
       queue,
       shapes,
       planner,
+      intervals,
     };
     console.log(formatReport(report));
     console.log(`\nBuilt-in tenants beside the oracle\n${formatBuiltinReport(report.builtin!)}`);
     console.log(formatPlannerBench(planner));
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
+    if (intervals) console.log(`\nIntervals (issue 15)\n${formatIntervalsReport(intervals)}`);
     if (scale) {
       const { formatScale } = await import('./scale.js');
       console.log(formatScale(scale));

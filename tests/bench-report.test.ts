@@ -179,6 +179,9 @@ describe('bench report builder', () => {
   it('validates its options', () => {
     expect(parseBenchArgs(['--quick', '--python', '/p']).python).toBe('/p');
     expect(parseBenchArgs(['--no-peer']).peer).toBe(false);
+    expect(parseBenchArgs(['--no-intervals']).intervals).toBe(false);
+    expect(parseBenchArgs(['--intervals-suite']).intervalsSuite).toBe(true);
+    expect(parseBenchArgs([]).intervals).toBe(true);
     expect(() => parseBenchArgs(['--fast'])).toThrow(RangeError);
     expect(() => parseBenchArgs(['--python'])).toThrow(/needs a path/);
   });
