@@ -60,6 +60,7 @@ describe('resources', () => {
       'model',
       'oracle_r2',
       'passes',
+      'se_r2',
       'tenant',
     ]);
     const gate = json(await c.client.readResource({ uri: 'gates://latest/0' })) as {
