@@ -120,6 +120,7 @@ export function handMadeReportData(): TenantReportData {
     fold_r2: [0.6, 0.7],
     mean_r2: 0.65,
     std_r2: 0.05,
+    se_r2: 0.05,
     train_r2: 0.8,
     rmse: 2,
     rmse_pct: 2,
@@ -161,6 +162,7 @@ export function handMadeReportData(): TenantReportData {
       share_of_predicted: 0.1,
       truth: null,
       roas_error: null,
+      intervals: null,
     })),
     weather_states: (['hot', 'cold'] as const).map((s) => ({
       state: `temperature_c:${s}`,
@@ -175,6 +177,7 @@ export function handMadeReportData(): TenantReportData {
         marginal_roas: 1,
         true_roas: null,
         roas_error: null,
+        intervals: null,
       })),
     })),
     response_curves: channels.map((c) => ({
@@ -183,11 +186,15 @@ export function handMadeReportData(): TenantReportData {
       contribution: [0, 150, 250, 300],
       by_state: {},
       true_contribution: null,
+      contribution_interval: null,
     })),
     channel_params: {
       social: { decay: 0.5, k_mult: 1, k: 100, s: 1 },
       search: { decay: 0.2, k_mult: 1, k: 100, s: 1 },
     },
+    caveats: [],
+    validation: null,
+    uncertainty: null,
     notes: ['hand-made data'],
   };
   const iv = (lo: number, hi: number) => ({ level: 0.8, lo, hi });

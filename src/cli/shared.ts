@@ -59,10 +59,11 @@ export function configOf(flags: Flags): PhaseConfig {
 
 export function resultRows(results: TenantResult[]): string {
   return table(
-    ['tenant', 'R²', 'oracle R²', 'gap', 'std', 'model', 'pass'],
+    ['tenant', 'R²', '± SE', 'oracle R²', 'gap', 'std', 'model', 'pass'],
     results.map((r) => [
       r.tenant,
       r.mean_r2,
+      r.se_r2 ?? null,
       r.oracle_r2,
       r.oracle_gap,
       r.std_r2,
