@@ -43,6 +43,8 @@ export type ComputeTask =
       model?: FinalModelJSON;
       /** Bootstrap replicates of the intervals (0 = none; default DEFAULT_REPLICATES). */
       replicates?: number;
+      /** Cross-validate the phase for the caveats (default true; false when only the model is wanted). */
+      validate?: boolean;
     }
   | {
       /** Everything a tenant report shows: CV with test predictions, explanation, decomposition. */
@@ -118,12 +120,14 @@ function explainTask(
     passThreshold: config.passThreshold,
     replicates: task.replicates,
   });
-  const cv = trainPhase(series, task.phase, config, null);
-  explanation.validation = {
-    mean_r2: cv.mean_r2,
-    se_r2: cv.se_r2,
-    pass_threshold: config.passThreshold ?? PASS_THRESHOLD,
-  };
+  if (task.validate !== false) {
+    const cv = trainPhase(series, task.phase, config, null);
+    explanation.validation = {
+      mean_r2: cv.mean_r2,
+      se_r2: cv.se_r2,
+      pass_threshold: config.passThreshold ?? PASS_THRESHOLD,
+    };
+  }
   explanation.caveats = [
     ...explanationCaveats(explanation, explanation.validation),
     ...explanation.caveats,

@@ -180,10 +180,16 @@ async function phase3Model(
   }
   const stored = ctx.store
     .getModels(holder.id, tenant, -1)
+    .filter((m) => m.kind === 'final')
     .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
     .find((p) => p.dataset_hash === hash);
   if (stored) return { runId: holder.id, model: stored.model };
-  const out = await runTask(ctx, { kind: 'explain', phase: 3, config, source }, opts.signal);
+  // Only the model is needed here: no intervals, no CV of the caveats.
+  const out = await runTask(
+    ctx,
+    { kind: 'explain', phase: 3, config, source, replicates: 0, validate: false },
+    opts.signal,
+  );
   try {
     ctx.store.saveModel(holder.id, tenant, {
       fold: -1,
