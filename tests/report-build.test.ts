@@ -223,7 +223,10 @@ describe('intervals from the engine', () => {
   it('maps 80% intervals of an explanation (trust fields) onto the charts, none when absent', () => {
     const d = engineReportData({ kind: 'builtin', tenant: 'extreme_cooling' }, 0);
     expect(explanationIntervals(d.explanation)).toBeNull();
-    const iv = (lo: number, hi: number) => ({ p80: [lo, hi], p95: [lo - 1, hi + 1] });
+    const iv = (lo: number, hi: number) => ({
+      p80: [lo, hi] as [number, number],
+      p95: [lo - 1, hi + 1] as [number, number],
+    });
     const e = structuredClone(d.explanation) as typeof d.explanation & Record<string, unknown>;
     e.channels = e.channels.map((c) => ({
       ...c,
