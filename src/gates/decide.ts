@@ -9,6 +9,7 @@
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
+import { pairedTTestLess } from '../core/paired-t.js';
 import type {
   EscalationCriterion,
   Escalation,
@@ -18,6 +19,9 @@ import type {
   GateInput,
   GateThresholds,
   PhaseFigures,
+  RegressionMode,
+  RegressionTenant,
+  RegressionTestSummary,
   SuccessCriterion,
 } from './types.js';
 
@@ -46,6 +50,9 @@ const EXTENDED_LIMITS = {
 const STOP_AND_ASK = 'Stop and ask the modeling lead before continuing';
 
 const fmt = (x: number): string => x.toFixed(3);
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+const fmtT = (t: number): string => (Number.isFinite(t) ? t.toFixed(2) : t > 0 ? '+inf' : '-inf');
+const fmtP = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -123,10 +130,95 @@ function extendedChecks(results: TenantResult[], threshold: number): ExtendedChe
 }
 
 interface RegressionCheck {
+  mode: RegressionMode;
+  level: number;
   /** Baseline passers present in the results, with their figures. */
   checked: number;
-  regressed: { tenant: string; before: number; after: number }[];
+  /** Baseline passers below their floor, regression or not. */
+  belowFloor: RegressionTenant[];
+  regressed: RegressionTenant[];
+  noise: RegressionTenant[];
   notInRun: string[];
+}
+
+export const DEFAULT_REGRESSION_LEVEL = 0.05;
+
+const REGRESSION_TEST =
+  'one-sided paired t-test on the per-fold R² differences (this phase minus phase 0), df = folds - 1';
+
+/**
+ * The per-fold R² of both runs, paired by fold number. Folds pair only when both runs tested the
+ * same windows (same fold numbers and test dates); otherwise null (the drop cannot be tested).
+ */
+function pairedFolds(before: TenantResult, after: TenantResult): [number[], number[]] | null {
+  const b = before.folds ?? [];
+  const a = after.folds ?? [];
+  if (b.length > 0 && a.length > 0) {
+    if (b.length !== a.length) return null;
+    const byFold = new Map(a.map((f) => [f.fold, f]));
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const fb of b) {
+      const fa = byFold.get(fb.fold);
+      if (fa === undefined || fa.test_start !== fb.test_start || fa.test_end !== fb.test_end) {
+        return null;
+      }
+      xs.push(fb.r2);
+      ys.push(fa.r2);
+    }
+    return [xs, ys];
+  }
+  if (before.fold_r2.length === after.fold_r2.length) return [before.fold_r2, after.fold_r2];
+  return null;
+}
+
+function judgeDrop(
+  b: TenantResult,
+  after: TenantResult,
+  floor: number,
+  mode: RegressionMode,
+  level: number,
+): RegressionTenant {
+  const base = { tenant: b.tenant, before: b.mean_r2, after: after.mean_r2, floor };
+  const pairs = pairedFolds(b, after);
+  const usable =
+    pairs !== null &&
+    pairs[0].length >= 2 &&
+    pairs[0].every(Number.isFinite) &&
+    pairs[1].every(Number.isFinite);
+  if (!usable) {
+    return {
+      ...base,
+      folds: 0,
+      mean_difference: null,
+      standard_error: null,
+      t: null,
+      p_value: null,
+      regression: true,
+      verdict:
+        'regression: the folds of the two runs cannot be paired (different test windows or fewer than 2 folds), so the drop is not tested',
+    };
+  }
+  const test = pairedTTestLess(pairs[0], pairs[1]);
+  const figures = `mean fold difference ${signed(test.mean_difference)} ± ${fmt(test.standard_error)} (SE), t = ${fmtT(test.t)}, df = ${test.df}, one-sided p = ${fmtP(test.p_value)}`;
+  const significant = test.p_value < level;
+  const regression = mode === 'strict' || significant;
+  const verdict =
+    mode === 'strict'
+      ? `regression (strict mode: every drop below the floor counts; ${figures})`
+      : significant
+        ? `regression: drop exceeds fold noise (${figures} < ${level})`
+        : `noise: drop within fold noise (${figures} >= ${level})`;
+  return {
+    ...base,
+    folds: test.n,
+    mean_difference: test.mean_difference,
+    standard_error: test.standard_error,
+    t: Number.isFinite(test.t) ? test.t : null,
+    p_value: test.p_value,
+    regression,
+    verdict,
+  };
 }
 
 /**
@@ -134,15 +226,27 @@ interface RegressionCheck {
  * min(0.70, their baseline R²). The plan's "passing models maintain R² >= 0.70" was written when
  * the baseline passers stood at 0.71; read literally, a passer at 0.55 that improves to 0.65
  * would count as a regression. A regression is a loss: a passer at or above 0.70 must stay there,
- * and one below 0.70 must not lose R².
+ * and one below 0.70 must not lose R². In noise-aware mode the loss must also be significant
+ * against the tenant's own fold-to-fold noise (the paired t-test above); strict mode counts
+ * every drop below the floor.
  */
 function regressionCheck(
   results: TenantResult[],
   baseline: TenantResult[],
   threshold: number,
+  mode: RegressionMode,
+  level: number,
 ): RegressionCheck {
-  const now = new Map(results.map((r) => [r.tenant, r.mean_r2]));
-  const out: RegressionCheck = { checked: 0, regressed: [], notInRun: [] };
+  const now = new Map(results.map((r) => [r.tenant, r]));
+  const out: RegressionCheck = {
+    mode,
+    level,
+    checked: 0,
+    belowFloor: [],
+    regressed: [],
+    noise: [],
+    notInRun: [],
+  };
   for (const b of sortedResults(baseline)) {
     if (b.mean_r2 < threshold) continue;
     const after = now.get(b.tenant);
@@ -151,30 +255,62 @@ function regressionCheck(
       continue;
     }
     out.checked++;
-    if (after < Math.min(REGRESSION_FLOOR, b.mean_r2))
-      out.regressed.push({ tenant: b.tenant, before: b.mean_r2, after });
+    const floor = Math.min(REGRESSION_FLOOR, b.mean_r2);
+    if (after.mean_r2 >= floor) continue;
+    const judged = judgeDrop(b, after, floor, mode, level);
+    out.belowFloor.push(judged);
+    (judged.regression ? out.regressed : out.noise).push(judged);
   }
   return out;
 }
 
+function regressionRule(check: RegressionCheck): string {
+  return check.mode === 'strict'
+    ? 'strict mode'
+    : `noise-aware: ${REGRESSION_TEST}, level ${check.level}`;
+}
+
 function regressionEvidence(check: RegressionCheck): string {
   const parts: string[] = [];
+  const floor = `min(${REGRESSION_FLOOR.toFixed(2)}, their baseline R²)`;
   if (check.regressed.length > 0) {
     const list = check.regressed
       .map((t) => `${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)}`)
       .join(', ');
     parts.push(
-      `${check.regressed.length} of ${check.checked} baseline passers fell below min(${REGRESSION_FLOOR.toFixed(2)}, their baseline R²): ${list}`,
+      `${check.regressed.length} of ${check.checked} baseline passers fell below ${floor}${check.mode === 'strict' ? '' : ' by more than their fold noise'}: ${list}`,
     );
   } else {
     parts.push(
-      `all ${check.checked} baseline passers keep R² >= min(${REGRESSION_FLOOR.toFixed(2)}, their baseline R²)`,
+      check.noise.length > 0
+        ? `no baseline passer of ${check.checked} lost R² beyond its fold noise`
+        : `all ${check.checked} baseline passers keep R² >= ${floor}`,
+    );
+  }
+  if (check.noise.length > 0) {
+    parts.push(
+      `below the floor but within fold noise (not counted): ` +
+        check.noise.map((t) => `${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)}`).join(', '),
     );
   }
   if (check.notInRun.length > 0) {
     parts.push(`not in this run (not checked): ${check.notInRun.join(', ')}`);
   }
+  parts.push(`rule: ${regressionRule(check)}`);
   return parts.join('; ');
+}
+
+function regressionSummary(check: RegressionCheck): RegressionTestSummary {
+  return {
+    mode: check.mode,
+    test:
+      check.mode === 'strict'
+        ? `none (strict mode); reported: ${REGRESSION_TEST}`
+        : REGRESSION_TEST,
+    level: check.level,
+    below_floor: check.belowFloor,
+    judged_noise: check.noise.map((t) => t.tenant),
+  };
 }
 
 function countDecision(
@@ -333,6 +469,14 @@ export function decideGates(input: GateInput): GateDecision {
     throw new RangeError(`passThreshold must be a finite R² <= 1, got ${threshold}`);
   }
   validateResults(input.results, phase, 'results');
+  const mode = input.regression?.mode;
+  if (mode !== undefined && mode !== 'noise_aware' && mode !== 'strict') {
+    throw new RangeError(`regression mode must be 'noise_aware' or 'strict', got ${String(mode)}`);
+  }
+  const level = input.regression?.level;
+  if (level !== undefined && !(Number.isFinite(level) && level > 0 && level <= 0.5)) {
+    throw new RangeError(`regression level must be in (0, 0.5], got ${level}`);
+  }
   const previous = input.previous ?? null;
   if (previous !== null) {
     if (phase === 0) throw new RangeError('phase 0 gates take no previous run');
@@ -377,7 +521,12 @@ export function decideGates(input: GateInput): GateDecision {
   const baselineFigures = baseline === null ? null : figures(0, baseline, threshold);
   const previousFigures =
     previous === null ? null : figures(previous.phase, previous.results, threshold);
-  const regression = baseline === null ? null : regressionCheck(results, baseline, threshold);
+  const regressionMode = input.regression?.mode ?? 'noise_aware';
+  const regressionLevel = input.regression?.level ?? DEFAULT_REGRESSION_LEVEL;
+  const regression =
+    baseline === null
+      ? null
+      : regressionCheck(results, baseline, threshold, regressionMode, regressionLevel);
 
   const success: SuccessCriterion[] =
     phase === 0 ? [] : successCriteria(phase, current, regression);
@@ -393,7 +542,7 @@ export function decideGates(input: GateInput): GateDecision {
           : regressionEvidence(regression),
       tenants: regression === null ? [] : regression.regressed.map((t) => t.tenant),
       severity: 'high',
-      recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline lost R² in phase 1 (below min(0.70, their phase 0 R²)).`,
+      recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline lost R² in phase 1 (below min(0.70, their phase 0 R²)${regressionMode === 'strict' ? '' : ', beyond their fold noise'}).`,
     });
     escalationCriteria.push(
       baseline === null
@@ -505,6 +654,14 @@ export function decideGates(input: GateInput): GateDecision {
       `Success criterion ${s.name}: ${s.passed === null ? 'not evaluated' : s.passed ? 'met' : 'not met'} (${s.detail}).`,
     );
   }
+  if (regression !== null && phase !== 0) {
+    for (const t of regression.noise) {
+      reasons.push(
+        `Judged as noise, not a regression: ${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)} (${t.verdict}).`,
+      );
+    }
+    reasons.push(`No-regression rule: ${regressionRule(regression)}.`);
+  }
   const ext = extendedChecks(results, threshold);
   reasons.push(
     `Extended checks (informational, not counted): fold std <= 0.15 ${ext.fold_std_ok}/${n}, RMSE <= 20% of mean revenue ${ext.rmse_pct_ok}/${n}, >= 3 folds ${ext.enough_folds}/${n}, beats every baseline by 1.10x ${ext.beats_baselines}/${n}.`,
@@ -532,6 +689,7 @@ export function decideGates(input: GateInput): GateDecision {
     extended_checks: ext,
     previous: previousFigures,
     baseline: baselineFigures,
+    regression_test: regression === null || phase === 0 ? null : regressionSummary(regression),
   };
 }
 

@@ -28,6 +28,58 @@ export interface GateInput {
   baseline?: TenantResult[] | null;
   /** Mean R² a tenant needs to pass (default 0.50). */
   passThreshold?: number;
+  /** How a drop below the regression floor is judged (default: noise-aware at level 0.05). */
+  regression?: RegressionConfig;
+}
+
+/**
+ * 'noise_aware': a baseline passer below its floor counts as a regression only when a one-sided
+ * paired t-test on its per-fold R² differences (this phase minus the baseline) rejects "no drop"
+ * at `level`. 'strict': any passer below its floor is a regression (the plan read literally).
+ */
+export type RegressionMode = 'noise_aware' | 'strict';
+
+export interface RegressionConfig {
+  mode?: RegressionMode;
+  /** Significance level of the one-sided test, in (0, 0.5] (default 0.05). */
+  level?: number;
+}
+
+/** The figures of one tenant's regression check (a baseline passer below its floor). */
+export interface RegressionTenant {
+  tenant: string;
+  /** Baseline (phase 0) mean R². */
+  before: number;
+  /** This phase's mean R². */
+  after: number;
+  /** min(0.70, before). */
+  floor: number;
+  /** Paired folds used by the test (0 when the folds could not be paired). */
+  folds: number;
+  /** Mean of the per-fold differences (after - before); null when not paired. */
+  mean_difference: number | null;
+  /** Standard error of that mean; null when not paired. */
+  standard_error: number | null;
+  /** t statistic (df = folds - 1); null when not paired. */
+  t: number | null;
+  /** One-sided p-value P(T <= t); null when not paired. */
+  p_value: number | null;
+  /** True when counted as a regression. */
+  regression: boolean;
+  /** Why it was or was not counted. */
+  verdict: string;
+}
+
+/** How the no-regression rule was applied, stored with the decision. */
+export interface RegressionTestSummary {
+  mode: RegressionMode;
+  /** The test, in words. */
+  test: string;
+  level: number;
+  /** Every baseline passer found below its floor, with its test figures. */
+  below_floor: RegressionTenant[];
+  /** Tenants below their floor whose drop the test judged as fold noise (not regressions). */
+  judged_noise: string[];
 }
 
 /** One scaled count rule: `pass_count >= count` (or, for '>', pass rate above the fraction). */
@@ -130,4 +182,6 @@ export interface GateDecision {
   extended_checks: ExtendedCheckCounts;
   previous: PhaseFigures | null;
   baseline: PhaseFigures | null;
+  /** How the no-regression rule was judged (null when there is no baseline run to compare with). */
+  regression_test: RegressionTestSummary | null;
 }
