@@ -13,6 +13,8 @@ import type { GbmOptions } from '../core/gbm/index.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
+import type { LiftTest } from '../core/lift.js';
+import { calibrateFinalModel } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
@@ -369,12 +371,52 @@ export function explainPhase(
   return explainAndFit(series, phase, config, synthetic).explanation;
 }
 
+/** ROAS per channel of a model (contribution of the channel's observed spend / its spend). */
+function channelRoas(series: TenantSeries, model: FinalModel): number[] {
+  const base = predictFinal(model, series);
+  return series.channels.map((_, c) => {
+    const zero = predictFinal(model, withSpend(series, c, new Float64Array(series.target.length)));
+    return ratio(sum(diff(base, zero)), sum(series.spend[c]));
+  });
+}
+
+/**
+ * Explains a final model calibrated with lift tests (calibration.ts): the figures are those of
+ * the calibrated model, each channel also carries its uncalibrated ROAS, and the report says
+ * which tests were used and which conflict with the data. Without tests: explainFinalModel.
+ */
+export function explainCalibrated(
+  series: TenantSeries,
+  model: FinalModel,
+  synthetic: SyntheticTenant | null,
+  liftTests: readonly LiftTest[],
+): Explanation {
+  if (liftTests.length === 0) return explainFinalModel(series, model, synthetic);
+  const { model: calibrated, report } = calibrateFinalModel(series, model, liftTests);
+  const explanation = explainFinalModel(series, calibrated, synthetic);
+  const before = report.applied ? channelRoas(series, model) : null;
+  explanation.channels.forEach((ch, c) => {
+    const roas = before ? before[c] : ch.roas;
+    ch.uncalibrated_roas = roas;
+    ch.uncalibrated_roas_error = ch.truth ? relError(roas, ch.truth.roas) : null;
+  });
+  explanation.calibration = report;
+  for (const line of report.conflicts) explanation.notes.unshift(`lift test conflict: ${line}`);
+  explanation.notes.push(
+    report.applied
+      ? `calibrated with ${report.tests.filter((t) => t.used).length} of ${report.tests.length} lift test(s): figures are calibrated; uncalibrated_roas shows the model before calibration`
+      : `lift tests recorded but not applied (${[...report.notes, ...(report.conflicts.length > 0 ? ['every test conflicts with the data'] : [])].join('; ') || 'no usable test'})`,
+  );
+  return explanation;
+}
+
 /** explainPhase that also returns the fitted all-rows model, so a caller can store it. */
 export function explainAndFit(
   series: TenantSeries,
   phase: PhaseId,
   config: ExplainConfig,
   synthetic: SyntheticTenant | null,
+  liftTests: readonly LiftTest[] = [],
 ): { explanation: Explanation; model: FinalModel } {
   const model = fitFinalModel(series, phase, {
     calendar: config.calendar,
@@ -385,5 +427,5 @@ export function explainAndFit(
     passThreshold: config.passThreshold,
     gbm: config.gbm,
   });
-  return { explanation: explainFinalModel(series, model, synthetic), model };
+  return { explanation: explainCalibrated(series, model, synthetic, liftTests), model };
 }

@@ -1,5 +1,7 @@
 /** Result shapes of the phases: the public JSON shape (snake_case keys, as the plan's artifacts). */
 
+import type { CalibrationReport } from './calibration.js';
+
 export type PhaseId = 0 | 1 | 2 | 3;
 export const PHASES: readonly PhaseId[] = [0, 1, 2, 3];
 
@@ -193,6 +195,12 @@ export interface ChannelDecomposition {
   roas_error: number | null;
   /** 80% / 95% intervals (null when not computed). */
   intervals: ChannelIntervals | null;
+  /**
+   * With lift tests: the ROAS of the same model before calibration (the figures above are
+   * calibrated); null when no lift test applies.
+   */
+  uncalibrated_roas?: number | null;
+  uncalibrated_roas_error?: number | null;
 }
 
 export interface WeatherStateRoas {
@@ -251,6 +259,8 @@ export interface Explanation {
   /** How the intervals were made (null when no intervals were computed). */
   uncertainty: UncertaintyInfo | null;
   notes: string[];
+  /** Lift-test calibration (phase 3 with recorded lift tests), else null or absent. */
+  calibration?: CalibrationReport | null;
 }
 
 export interface PhaseComparison {

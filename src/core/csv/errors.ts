@@ -50,7 +50,10 @@ export type DataErrorCode =
   | 'negative_spend'
   | 'constant_target'
   | 'missing_column'
-  | 'forecast_start';
+  | 'forecast_start'
+  | 'unknown_column'
+  | 'unknown_channel'
+  | 'bad_window';
 
 /**
  * A problem in the data of an imported file. `row` is the 1-based line in the file

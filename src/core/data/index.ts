@@ -37,3 +37,5 @@ export {
 export type { ShapeOptions, ShapeSpec, WeatherLayout } from './shapes.js';
 export { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from './truth.js';
 export { shapeTruthTable, truthTable } from './table.js';
+export { simulateLiftTest } from './lift.js';
+export type { SimulateLiftOptions, SimulatedLift } from './lift.js';

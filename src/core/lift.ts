@@ -1,0 +1,118 @@
+/**
+ * Lift tests (experiments) on a tenant's channels, and the counterfactual spend they describe.
+ *
+ * A lift test says: over the dates [start, end] (inclusive), the channel's spend was changed by
+ * `spend_change` in total (negative for a hold-out or go-dark test, positive for a boost), and
+ * the experiment measured `incremental_revenue` (same sign convention: revenue with the change
+ * minus revenue without it, over the same dates) with standard error `standard_error`.
+ * The model-implied lift of the same test is computed on the tenant's series: the channel's
+ * daily spend in the window is scaled so that its total changes by spend_change (spread evenly
+ * when the channel spent nothing there), and the predicted revenue difference is summed over
+ * the window. Carry-over beyond the window is not counted on either side.
+ */
+import type { TenantSeries } from './types.js';
+
+export interface LiftTest {
+  channel: string;
+  /** First day of the test, YYYY-MM-DD (inclusive). */
+  start: string;
+  /** Last day of the test, YYYY-MM-DD (inclusive). */
+  end: string;
+  /** Change in the channel's total spend over the window (currency; negative = hold-out). */
+  spend_change: number;
+  /** Measured incremental revenue over the window (revenue with the change minus without). */
+  incremental_revenue: number;
+  /** Standard error of incremental_revenue (> 0). */
+  standard_error: number;
+}
+
+/** Rows [from, to) of the series whose dates fall in [start, end]. */
+export interface LiftWindow {
+  from: number;
+  to: number;
+}
+
+/** Checks one test's own fields (not against a series); throws a RangeError saying what is wrong. */
+export function checkLiftTest(t: LiftTest): void {
+  if (typeof t.channel !== 'string' || t.channel === '')
+    throw new RangeError('channel must be a non-empty name');
+  if (!(t.start <= t.end)) throw new RangeError(`start ${t.start} must not be after end ${t.end}`);
+  if (!(Number.isFinite(t.spend_change) && t.spend_change !== 0))
+    throw new RangeError(`spend_change must be a finite non-zero number (got ${t.spend_change})`);
+  if (!Number.isFinite(t.incremental_revenue))
+    throw new RangeError(`incremental_revenue must be finite (got ${t.incremental_revenue})`);
+  if (!(Number.isFinite(t.standard_error) && t.standard_error > 0))
+    throw new RangeError(`standard_error must be a finite number > 0 (got ${t.standard_error})`);
+}
+
+/**
+ * The rows of a test's window. ISO dates compare as strings, so a binary search over the sorted
+ * dates suffices. Throws when the channel is unknown or the window holds no row of the series.
+ */
+export function liftWindow(series: TenantSeries, t: LiftTest): LiftWindow {
+  checkLiftTest(t);
+  if (!series.channels.includes(t.channel)) {
+    throw new RangeError(
+      `channel "${t.channel}" is not a channel of tenant ${series.tenant} (${series.channels.join(', ')})`,
+    );
+  }
+  const lower = (d: string): number => {
+    let lo = 0;
+    let hi = series.dates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (series.dates[mid] < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const from = lower(t.start);
+  let to = lower(t.end);
+  if (to < series.dates.length && series.dates[to] === t.end) to++;
+  if (to <= from) {
+    const n = series.dates.length;
+    throw new RangeError(
+      `the window ${t.start}..${t.end} holds no row of tenant ${series.tenant} (data ${series.dates[0]}..${series.dates[n - 1]})`,
+    );
+  }
+  return { from, to };
+}
+
+/**
+ * The channel's spend with the test applied: window spend scaled by 1 + spend_change / window
+ * total (or spend_change spread evenly when the window total is 0). Throws when the cut is larger
+ * than what was spent in the window.
+ */
+export function liftSpend(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): Float64Array {
+  const c = series.channels.indexOf(t.channel);
+  const spend = Float64Array.from(series.spend[c]);
+  let total = 0;
+  for (let i = w.from; i < w.to; i++) total += spend[i];
+  if (t.spend_change < 0 && -t.spend_change > total * (1 + 1e-9)) {
+    throw new RangeError(
+      `spend_change ${t.spend_change} cuts more than the ${t.channel} spend in ${t.start}..${t.end} (${total.toFixed(2)})`,
+    );
+  }
+  if (total > 0) {
+    const factor = Math.max(0, 1 + t.spend_change / total);
+    for (let i = w.from; i < w.to; i++) spend[i] *= factor;
+  } else {
+    const each = t.spend_change / (w.to - w.from);
+    for (let i = w.from; i < w.to; i++) spend[i] += each;
+  }
+  return spend;
+}
+
+/** The series with one channel's spend replaced (other arrays shared, not copied). */
+export function withChannelSpend(
+  series: TenantSeries,
+  channel: string,
+  spend: Float64Array,
+): TenantSeries {
+  const c = series.channels.indexOf(channel);
+  return { ...series, spend: series.spend.map((x, j) => (j === c ? spend : x)) };
+}

@@ -1,0 +1,431 @@
+/**
+ * Calibration of a phase-3 all-rows model with lift tests (experiments); see docs/calibration.md.
+ *
+ * Objective (a Gaussian likelihood for the data and for each test, profiled over the noise):
+ *   J(theta) = n log SSE(theta) + sum_i ((L_i - m_i(theta)) / SE_i)^2
+ * where theta are the adstock/Hill parameters of the tested channels, SSE(theta) the residual
+ * sum of squares of the all-rows Ridge on the phase-3 design built with theta, and m_i(theta)
+ * the lift that Ridge implies for test i (the design rebuilt with the test's spend change, the
+ * predicted revenue difference summed over the test window). Each test counts with weight
+ * 1 / SE_i^2, as in PyMC-Marketing's add_lift_test_measurements (a Gaussian likelihood term);
+ * Robyn scores the same gap as MAPE.LIFT inside its hyper-parameter search.
+ *
+ * Why the shapes: on the tenants whose ROAS is far off, the data fit many (decay, k, s) almost
+ * equally well (a flat ridge of the score) and the search picks a wrong one confidently; the
+ * Ridge coefficients given that shape are well determined, so moving only the coefficients
+ * cannot reach the truth. The tests choose among shapes the data cannot tell apart.
+ * Search: coordinate descent over the tested channels on the search grid (search.ts) plus the
+ * uncalibrated point, then a local 3 x 3 x 3 refinement, 2 passes when several channels are
+ * tested. Then the Ridge coefficients are refitted as the posterior mode with the tests as
+ * extra Gaussian observations of g'b (weight sigma^2 / SE^2), so the calibrated model matches
+ * the tests as far as the data allow.
+ *
+ * Conflict (likelihood-ratio test): for each tested channel,
+ *   LR = n log SSE(theta*) + chi-square of the channel's tests at theta* - min_theta n log SSE(theta)
+ * (minimum over every candidate evaluated), compared with the chi-square quantile with (number of tests on the
+ * channel) degrees of freedom at CONFLICT_LEVEL. A large LR means no shape fits both the data
+ * and the experiment: the channel's tests are reported as in conflict and left out (unless
+ * `onConflict: 'apply'`), so one wrong experiment with a tiny standard error is never silently
+ * obeyed.
+ */
+import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
+import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
+import { ridgeSystem, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
+import { momentsOf } from '../core/standardize.js';
+import { geometricAdstock } from '../core/transforms.js';
+import type { TenantSeries } from '../core/types.js';
+import type { FinalModel } from './final.js';
+import { buildMediaDesign, hillKFor } from './media.js';
+import {
+  DECAY_BOUNDS,
+  DECAY_GRID,
+  K_MULT_BOUNDS,
+  K_MULT_GRID,
+  SHAPE_BOUNDS,
+  SHAPE_GRID,
+} from './search.js';
+import type { ChannelParams } from './types.js';
+
+/** Level of the conflict test. */
+export const CONFLICT_LEVEL = 0.01;
+
+export interface CalibrationOptions {
+  /** 'exclude' (default): conflicting tests are reported and not used; 'apply': used anyway. */
+  onConflict?: 'exclude' | 'apply';
+  /** Level of the conflict test (default CONFLICT_LEVEL). */
+  conflictLevel?: number;
+}
+
+export interface CalibratedTest extends LiftTest {
+  /** Rows of the series in the window. */
+  rows: number;
+  /** Lift the uncalibrated model implies for the test. */
+  uncalibrated_lift: number;
+  /** Lift the calibrated model implies. */
+  calibrated_lift: number;
+  /** True when the channel's tests conflict with the data (see the module comment). */
+  conflict: boolean;
+  /** True when the test entered the calibrated fit. */
+  used: boolean;
+}
+
+export interface ChannelCalibration {
+  channel: string;
+  tests: number;
+  /** Likelihood-ratio statistic of the channel's tests against the data. */
+  lr: number;
+  /** P(chi-square with `tests` df >= lr). */
+  p_value: number;
+  conflict: boolean;
+  /** Parameters before and after calibration (equal when not applied). */
+  uncalibrated_params: ChannelParams;
+  calibrated_params: ChannelParams;
+  /** Increase of the all-rows SSE at the calibrated shape over the best data-only shape, in %. */
+  sse_cost_pct: number;
+}
+
+export interface CalibrationReport {
+  /** True when the calibrated model differs from the uncalibrated one. */
+  applied: boolean;
+  method: string;
+  conflict_test: string;
+  conflict_level: number;
+  on_conflict: 'exclude' | 'apply';
+  channels: ChannelCalibration[];
+  tests: CalibratedTest[];
+  /** One line per conflicting channel. */
+  conflicts: string[];
+  notes: string[];
+}
+
+export const CALIBRATION_METHOD =
+  'lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests';
+export const CONFLICT_TEST =
+  'likelihood-ratio test per channel: LR = [n log SSE + chi-square of the tests] at the calibrated shape minus n log SSE at the best data-only shape, against chi-square(df = tests on the channel)';
+
+interface Triple {
+  decay: number;
+  kMult: number;
+  s: number;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function solve(a: Float64Array, p: number, b: Float64Array): Float64Array {
+  const l = Float64Array.from(a);
+  if (!choleskyInPlace(l, p)) throw new RangeError('calibration system is not positive definite');
+  return choleskySolveInPlace(l, p, Float64Array.from(b));
+}
+
+function ridgeFrom(sys: RidgeSystem, alpha: number, b: Float64Array): RidgeModel {
+  const p = b.length;
+  const coef = new Float64Array(p);
+  let intercept = sys.yMean;
+  for (let j = 0; j < p; j++) {
+    coef[j] = b[j] / sys.scales[j];
+    intercept -= coef[j] * sys.means[j];
+  }
+  return {
+    alpha,
+    n: sys.n,
+    means: sys.means,
+    scales: sys.scales,
+    coefStandardized: b,
+    coef,
+    intercept,
+    yMean: sys.yMean,
+  };
+}
+
+const tidy = (x: number): number => Math.round(x * 1e9) / 1e9;
+const clamp = (x: number, [lo, hi]: readonly [number, number]): number =>
+  Math.min(hi, Math.max(lo, x));
+
+/** Everything calibration needs about one parameter set. */
+interface Evaluation {
+  params: Record<string, ChannelParams>;
+  sys: RidgeSystem;
+  /** Data-only standardized Ridge coefficients. */
+  b: Float64Array;
+  sse: number;
+  /** Implied-lift gradients (standardized coordinates), one per test. */
+  grads: Float64Array[];
+}
+
+class Calibrator {
+  readonly n: number;
+  private readonly yy: number;
+  private readonly spec: { calendar: boolean; weather: string[] };
+  private readonly changed: TenantSeries[];
+  private readonly windows: { from: number; to: number }[];
+
+  constructor(
+    readonly series: TenantSeries,
+    readonly alpha: number,
+    readonly tests: readonly LiftTest[],
+    model: FinalModel,
+  ) {
+    this.n = series.target.length;
+    this.spec = { calendar: model.calendar, weather: model.weather };
+    let m = 0;
+    for (const y of series.target) m += y;
+    m /= this.n;
+    let yy = 0;
+    for (const y of series.target) yy += (y - m) ** 2;
+    this.yy = yy;
+    this.windows = tests.map((t) => liftWindow(series, t));
+    this.changed = tests.map((t, i) =>
+      withChannelSpend(series, t.channel, liftSpend(series, t, this.windows[i])),
+    );
+  }
+
+  windowRows(i: number): number {
+    return this.windows[i].to - this.windows[i].from;
+  }
+
+  /** k re-derived on all rows for (decay, k_mult). */
+  paramsOf(channel: string, t: Triple): ChannelParams {
+    const c = this.series.channels.indexOf(channel);
+    const k = hillKFor(geometricAdstock(this.series.spend[c], t.decay), this.n, t.kMult);
+    return { decay: t.decay, k_mult: t.kMult, k, s: t.s };
+  }
+
+  evaluate(params: Record<string, ChannelParams>): Evaluation {
+    const design = buildMediaDesign(this.series, params, this.spec);
+    const sys = ridgeSystem(
+      momentsOf(design.columns, this.series.target, { start: 0, end: this.n }),
+    );
+    const p = sys.p;
+    const a = Float64Array.from(sys.gram);
+    for (let j = 0; j < p; j++) a[j * p + j] += this.alpha;
+    const b = solve(a, p, sys.xty);
+    let quad = 0;
+    for (let j = 0; j < p; j++) {
+      let row = 0;
+      for (let k = 0; k < p; k++) row += sys.gram[j * p + k] * b[k];
+      quad += b[j] * row;
+    }
+    const sse = this.yy - 2 * dot(b, sys.xty) + quad;
+    const grads = this.tests.map((_, i) => {
+      const alt = buildMediaDesign(this.changed[i], params, this.spec);
+      const w = this.windows[i];
+      const g = new Float64Array(p);
+      for (let j = 0; j < p; j++) {
+        const x0 = design.columns[j];
+        const x1 = alt.columns[j];
+        let s = 0;
+        for (let t = w.from; t < w.to; t++) s += x1[t] - x0[t];
+        g[j] = s / sys.scales[j];
+      }
+      return g;
+    });
+    return { params, sys, b, sse, grads };
+  }
+
+  /** Chi-square of the given tests (indices) at an evaluation's data-only coefficients. */
+  chi2(e: Evaluation, which: readonly number[]): number {
+    let s = 0;
+    for (const i of which) {
+      const t = this.tests[i];
+      s += ((t.incremental_revenue - dot(e.grads[i], e.b)) / t.standard_error) ** 2;
+    }
+    return s;
+  }
+
+  objective(e: Evaluation, which: readonly number[]): number {
+    return this.n * Math.log(Math.max(e.sse, Number.MIN_VALUE)) + this.chi2(e, which);
+  }
+
+  /** Posterior-mode coefficients with the given tests as Gaussian observations. */
+  calibratedRidge(e: Evaluation, which: readonly number[]): RidgeModel {
+    const { sys } = e;
+    const p = sys.p;
+    const sigma2 = e.sse / Math.max(1, this.n - p - 1);
+    const a = Float64Array.from(sys.gram);
+    for (let j = 0; j < p; j++) a[j * p + j] += this.alpha;
+    const r = Float64Array.from(sys.xty);
+    for (const i of which) {
+      const t = this.tests[i];
+      const g = e.grads[i];
+      const lambda = sigma2 / t.standard_error ** 2;
+      for (let j = 0; j < p; j++) {
+        r[j] += lambda * t.incremental_revenue * g[j];
+        for (let k = 0; k < p; k++) a[j * p + k] += lambda * g[j] * g[k];
+      }
+    }
+    return ridgeFrom(sys, this.alpha, solve(a, p, r));
+  }
+}
+
+function gridTriples(): Triple[] {
+  const out: Triple[] = [];
+  for (const decay of DECAY_GRID)
+    for (const kMult of K_MULT_GRID) for (const s of SHAPE_GRID) out.push({ decay, kMult, s });
+  return out;
+}
+
+function localTriples(cur: Triple, round: number): Triple[] {
+  const step = 0.05 / 2 ** round;
+  const factor = 2 ** (0.5 / 2 ** round);
+  const out: Triple[] = [];
+  for (const dd of [-step, 0, step])
+    for (const fk of [1 / factor, 1, factor])
+      for (const fs of [1 / factor, 1, factor])
+        out.push({
+          decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
+          kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
+          s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
+        });
+  return out;
+}
+
+/**
+ * Calibrates a phase-3 final model with lift tests (see the module comment). Returns the
+ * calibrated model (the input model itself when nothing is applied) and the report. Only a
+ * Ridge-only model is calibrated: a GBM or blend is piecewise constant in spend.
+ */
+export function calibrateFinalModel(
+  series: TenantSeries,
+  model: FinalModel,
+  tests: readonly LiftTest[],
+  options: CalibrationOptions = {},
+): { model: FinalModel; report: CalibrationReport } {
+  const onConflict = options.onConflict ?? 'exclude';
+  const level = options.conflictLevel ?? CONFLICT_LEVEL;
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`conflictLevel must be in (0, 1) (got ${level})`);
+  const report: CalibrationReport = {
+    applied: false,
+    method: CALIBRATION_METHOD,
+    conflict_test: CONFLICT_TEST,
+    conflict_level: level,
+    on_conflict: onConflict,
+    channels: [],
+    tests: [],
+    conflicts: [],
+    notes: [],
+  };
+  if (tests.length === 0) return { model, report };
+  if (model.phase !== 3 || !model.channelParams) {
+    report.notes.push(
+      `lift tests calibrate phase 3 models only; this is a phase ${model.phase} model, shown uncalibrated`,
+    );
+    return { model, report };
+  }
+  const alpha = model.alpha ?? model.ridge.alpha;
+  const cal = new Calibrator(series, alpha, tests, model);
+  const base = cal.evaluate(model.channelParams);
+  const all = tests.map((_, i) => i);
+  const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
+  const testsOf = (c: string): number[] => all.filter((i) => tests[i].channel === c);
+  const triple = (p: ChannelParams): Triple => ({ decay: p.decay, kMult: p.k_mult, s: p.s });
+  const key = (t: Triple): string => `${t.decay}|${t.kMult}|${t.s}`;
+
+  if (model.kind !== 'ridge') {
+    report.notes.push(
+      `the model is a ${model.kind}: its tree part is piecewise constant in spend, so lift tests cannot calibrate it; figures are uncalibrated`,
+    );
+  }
+  // Coordinate descent over the tested channels on J = n log SSE + chi-square of all tests;
+  // the best data-only SSE over every candidate seen is the LR baseline.
+  let current = base;
+  let currentJ = cal.objective(base, all);
+  let bestDataOnly = base.sse;
+  const passes = tested.length > 1 ? 2 : 1;
+  if (model.kind === 'ridge') {
+    for (let pass = 0; pass < passes; pass++) {
+      for (const c of tested) {
+        const seen = new Set<string>([key(triple(current.params[c]))]);
+        const tryAll = (cands: Triple[]): void => {
+          for (const cand of cands) {
+            const k = key(cand);
+            if (seen.has(k)) continue;
+            seen.add(k);
+            const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
+            bestDataOnly = Math.min(bestDataOnly, e.sse);
+            const j = cal.objective(e, all);
+            if (j < currentJ) {
+              current = e;
+              currentJ = j;
+            }
+          }
+        };
+        tryAll(gridTriples());
+        for (let round = 0; round < 2; round++)
+          tryAll(localTriples(triple(current.params[c]), round));
+      }
+    }
+  }
+
+  // Conflict per channel: LR of the channel's tests at the calibrated shape.
+  const used = new Array<boolean>(tests.length).fill(model.kind === 'ridge');
+  let params = { ...current.params };
+  for (const c of tested) {
+    const mine = testsOf(c);
+    const lr = Math.max(0, cal.n * Math.log(current.sse / bestDataOnly) + cal.chi2(current, mine));
+    const p = 1 - chisqCdf(lr, mine.length);
+    const conflict = model.kind === 'ridge' && p < level;
+    if (conflict) {
+      report.conflicts.push(
+        `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, p = ${p.toExponential(1)} < ${level}): ` +
+          mine
+            .map((i) => {
+              const t = tests[i];
+              return `measured ${t.incremental_revenue.toFixed(0)} ± ${t.standard_error.toFixed(0)} vs ${dot(base.grads[i], base.b).toFixed(0)} implied by the data`;
+            })
+            .join('; ') +
+          (onConflict === 'apply'
+            ? ' (applied anyway: onConflict apply)'
+            : '; not used: check the experiment (window, spend change, units) before trusting either figure'),
+      );
+      if (onConflict === 'exclude') {
+        for (const i of mine) used[i] = false;
+        params = { ...params, [c]: model.channelParams[c] };
+      }
+    }
+    report.channels.push({
+      channel: c,
+      tests: mine.length,
+      lr,
+      p_value: p,
+      conflict,
+      uncalibrated_params: model.channelParams[c],
+      calibrated_params: params[c],
+      sse_cost_pct: (100 * (current.sse - bestDataOnly)) / bestDataOnly,
+    });
+  }
+  const usedIdx = all.filter((i) => used[i]);
+  const final = usedIdx.length > 0 ? cal.evaluate(params) : base;
+  const ridge = usedIdx.length > 0 ? cal.calibratedRidge(final, usedIdx) : model.ridge;
+  for (const i of all) {
+    const c = report.channels.find((x) => x.channel === tests[i].channel)!;
+    report.tests.push({
+      ...tests[i],
+      rows: cal.windowRows(i),
+      uncalibrated_lift: dot(base.grads[i], base.b),
+      calibrated_lift: dot(final.grads[i], ridge.coefStandardized),
+      conflict: c.conflict,
+      used: used[i],
+    });
+  }
+  for (const c of report.channels) c.calibrated_params = params[c.channel];
+  if (usedIdx.length === 0) {
+    if (model.kind === 'ridge')
+      report.notes.push('no test was used: the calibrated model equals the uncalibrated one');
+    return { model, report };
+  }
+  report.applied = true;
+  const calibrated: FinalModel = {
+    ...model,
+    channelParams: params,
+    ridge,
+    chosen: model.chosen ? { ...model.chosen, ridge } : null,
+    reason: `${model.reason}; calibrated with ${usedIdx.length} lift test(s)`,
+  };
+  return { model: calibrated, report };
+}
