@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { DataError, liftTestsToCsv, parseLiftCsv } from '../src/core/csv.js';
+import { generateTenant, mediaEffect, simulateLiftTest } from '../src/core/data/index.js';
+import { liftSpend, liftWindow, type LiftTest } from '../src/core/lift.js';
+import type { TenantSeries } from '../src/core/types.js';
+
+function tinySeries(): TenantSeries {
+  const dates = Array.from({ length: 10 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
+  return {
+    tenant: 'tiny',
+    frequency: 'daily',
+    dates,
+    channels: ['meta', 'google'],
+    spend: [
+      Float64Array.from([1, 2, 10, 20, 30, 4, 5, 6, 7, 8]),
+      Float64Array.from([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]),
+    ],
+    weatherNames: [],
+    weather: [],
+    controlNames: [],
+    controls: [],
+    targetName: 'revenue',
+    target: Float64Array.from({ length: 10 }, (_, i) => 100 + i),
+  };
+}
+
+const test = (over: Partial<LiftTest> = {}): LiftTest => ({
+  channel: 'meta',
+  start: '2024-01-03',
+  end: '2024-01-05',
+  spend_change: -30,
+  incremental_revenue: -60,
+  standard_error: 10,
+  ...over,
+});
+
+describe('lift window and counterfactual spend', () => {
+  it('finds the rows of an inclusive window', () => {
+    expect(liftWindow(tinySeries(), test())).toEqual({ from: 2, to: 5 });
+    // a window reaching past the data is cut to the data
+    expect(liftWindow(tinySeries(), test({ start: '2023-12-25', end: '2024-01-02' }))).toEqual({
+      from: 0,
+      to: 2,
+    });
+  });
+
+  it('scales the window spend by 1 + change / window total (10, 20, 30 with -30 -> halves)', () => {
+    const s = liftSpend(tinySeries(), test());
+    expect(Array.from(s)).toEqual([1, 2, 5, 10, 15, 4, 5, 6, 7, 8]);
+    const dark = liftSpend(tinySeries(), test({ spend_change: -60 }));
+    expect(Array.from(dark.subarray(2, 5))).toEqual([0, 0, 0]);
+  });
+
+  it('spreads a boost evenly when the channel spent nothing in the window', () => {
+    const s = liftSpend(tinySeries(), test({ channel: 'google', spend_change: 30 }));
+    expect(Array.from(s.subarray(0, 6))).toEqual([0, 0, 10, 10, 10, 1]);
+  });
+
+  it('refuses a cut larger than the window spend, an unknown channel, a window outside the data', () => {
+    expect(() => liftSpend(tinySeries(), test({ spend_change: -61 }))).toThrow(/cuts more than/);
+    expect(() => liftWindow(tinySeries(), test({ channel: 'tv' }))).toThrow(/not a channel/);
+    expect(() =>
+      liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-31' })),
+    ).toThrow(/holds no row/);
+    expect(() => liftWindow(tinySeries(), test({ standard_error: 0 }))).toThrow(/standard_error/);
+  });
+});
+
+describe('simulateLiftTest (ground truth)', () => {
+  const tenant = generateTenant('extreme_heating');
+  const dates = tenant.series.dates;
+
+  it('true lift of a go-dark test equals the channel media effect difference over the window', () => {
+    const sim = simulateLiftTest(tenant, {
+      channel: 'meta',
+      start: dates[700],
+      end: dates[755],
+    });
+    // Independent path: the DGP's media effect of meta with and without the window's spend.
+    const c = 0;
+    const ch = tenant.truth.channels[c];
+    const params = {
+      decay: ch.decay,
+      hillK: ch.hillK,
+      hillS: ch.hillS,
+      beta: ch.beta,
+      gamma: ch.gamma,
+    };
+    const spend = tenant.series.spend[c];
+    const dark = Float64Array.from(spend, (x, t) => (t >= 700 && t <= 755 ? 0 : x));
+    const before = mediaEffect(params, spend, tenant.truth.driverIndex);
+    const after = mediaEffect(params, dark, tenant.truth.driverIndex);
+    let expected = 0;
+    let windowSpend = 0;
+    for (let t = 700; t <= 755; t++) {
+      expected += after[t] - before[t];
+      windowSpend += spend[t];
+    }
+    expect(sim.true_lift).toBeLessThan(0);
+    expect(Math.abs(sim.true_lift - expected)).toBeLessThan(1e-6 * Math.abs(expected));
+    expect(sim.test.spend_change).toBeCloseTo(-windowSpend, 6);
+    expect(sim.test.standard_error).toBeCloseTo(0.1 * Math.abs(expected), 6);
+    expect(Math.abs(sim.test.incremental_revenue - expected)).toBeLessThan(
+      4 * sim.test.standard_error,
+    );
+  });
+
+  it('a biased test claims bias x the truth; the draw is seeded', () => {
+    const o = { channel: 'google', start: dates[900], end: dates[955] };
+    const biased = simulateLiftTest(tenant, { ...o, bias: 2, relativeSe: 0.01 });
+    expect(biased.test.incremental_revenue / biased.true_lift).toBeGreaterThan(1.95);
+    expect(biased.test.incremental_revenue / biased.true_lift).toBeLessThan(2.05);
+    expect(simulateLiftTest(tenant, o)).toEqual(simulateLiftTest(tenant, o));
+    expect(simulateLiftTest(tenant, { ...o, seed: 1 }).test.incremental_revenue).not.toBe(
+      simulateLiftTest(tenant, o).test.incremental_revenue,
+    );
+  });
+});
+
+describe('parseLiftCsv', () => {
+  const header = 'channel,start_date,end_date,spend_change,incremental_revenue,standard_error';
+  const good = `${header}\nmeta,2024-01-03,2024-01-05,-30,-60,10\ngoogle,2024-01-06,2024-01-08,1.5e1,"40",5\n`;
+
+  it('reads a valid file, in any column order and case, and round-trips through liftTestsToCsv', () => {
+    const tests = parseLiftCsv(good, { series: tinySeries() });
+    expect(tests).toEqual([
+      test(),
+      {
+        channel: 'google',
+        start: '2024-01-06',
+        end: '2024-01-08',
+        spend_change: 15,
+        incremental_revenue: 40,
+        standard_error: 5,
+      },
+    ]);
+    expect(parseLiftCsv(liftTestsToCsv(tests))).toEqual(tests);
+    const shuffled =
+      'STANDARD_ERROR,channel,start_date,end_date,spend_change,incremental_revenue\n10,meta,2024-01-03,2024-01-05,-30,-60\n';
+    expect(parseLiftCsv(shuffled)).toEqual([test()]);
+  });
+
+  const cases: [string, string, string, RegExp][] = [
+    ['empty file', '', 'empty', /^f\.csv: file is empty/],
+    [
+      'missing column',
+      'channel,start_date,end_date,spend_change,incremental_revenue\n',
+      'missing_column',
+      /^f\.csv, row 1: the header has no "standard_error" column/,
+    ],
+    [
+      'unknown column',
+      `${header},notes\n`,
+      'unknown_column',
+      /^f\.csv, row 1, column "notes": unknown column/,
+    ],
+    ['no rows', `${header}\n`, 'too_few_rows', /no test rows/],
+    [
+      'bad date',
+      `${header}\nmeta,2024-01-03,2024-02-30,-30,-60,10\n`,
+      'bad_date',
+      /^f\.csv, row 2, column "end_date": "2024-02-30" is not a date/,
+    ],
+    [
+      'end before start',
+      `${header}\nmeta,2024-01-05,2024-01-03,-30,-60,10\n`,
+      'bad_window',
+      /row 2, column "end_date": end_date 2024-01-03 is before start_date/,
+    ],
+    [
+      'not a number',
+      `${header}\nmeta,2024-01-03,2024-01-05,"$30",-60,10\n`,
+      'bad_number',
+      /row 2, column "spend_change": "\$30" is not a number/,
+    ],
+    [
+      'zero SE',
+      `${header}\nmeta,2024-01-03,2024-01-05,-30,-60,0\n`,
+      'bad_number',
+      /row 2, column "standard_error": standard_error 0 must be > 0/,
+    ],
+    [
+      'zero change',
+      `${header}\nmeta,2024-01-03,2024-01-05,0,-60,10\n`,
+      'bad_number',
+      /spend_change is 0/,
+    ],
+    [
+      'empty cell',
+      `${header}\nmeta,2024-01-03,2024-01-05,-30,,10\n`,
+      'empty_cell',
+      /row 2, column "incremental_revenue": empty cell/,
+    ],
+    ['ragged', `${header}\nmeta,2024-01-03\n`, 'ragged_row', /row 2: this row has 2 cells/],
+    [
+      'unknown channel',
+      `${header}\ntv,2024-01-03,2024-01-05,-30,-60,10\n`,
+      'unknown_channel',
+      /row 2, column "channel": "tv" is not a channel of tenant tiny/,
+    ],
+    [
+      'outside the data',
+      `${header}\nmeta,2025-01-03,2025-01-05,-30,-60,10\n`,
+      'bad_window',
+      /holds no date of tenant tiny's data \(2024-01-01\.\.2024-01-10\)/,
+    ],
+    [
+      'cut too large',
+      `${header}\nmeta,2024-01-03,2024-01-05,-61,-60,10\n`,
+      'bad_number',
+      /row 2, column "spend_change": spend_change -61 cuts more than/,
+    ],
+    [
+      'third row',
+      `${header}\nmeta,2024-01-03,2024-01-05,-30,-60,10\n\nmeta,2024-01-03,2024-01-05,-30,-60,nan\n`,
+      'non_finite',
+      /^f\.csv, row 4, column "standard_error"/,
+    ],
+  ];
+  it.each(cases)('%s -> %s', (_, text, code, message) => {
+    let err: unknown;
+    try {
+      parseLiftCsv(text, { fileName: 'f.csv', series: tinySeries() });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).code).toBe(code);
+    expect((err as DataError).message).toMatch(message);
+  });
+});
