@@ -167,3 +167,18 @@ export interface PlanHead {
   inputs: unknown;
   created_at: string;
 }
+
+/** One stored lift test (experiment) of a tenant. */
+export interface LiftTestRecord {
+  id: number;
+  tenant: string;
+  channel: string;
+  start: string;
+  end: string;
+  spend_change: number;
+  incremental_revenue: number;
+  standard_error: number;
+  /** Where it came from: the CSV file name, or 'mcp'. */
+  source: string;
+  created_at: string;
+}

@@ -117,6 +117,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX plans_by_tenant ON plans (tenant, id);
   `,
+  // 4: lift tests (experiments) per tenant, used to calibrate phase 3 explanations.
+  `
+  CREATE TABLE lift_tests (
+    id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant               TEXT NOT NULL,
+    channel              TEXT NOT NULL,
+    start_date           TEXT NOT NULL,
+    end_date             TEXT NOT NULL CHECK (end_date >= start_date),
+    spend_change         REAL NOT NULL CHECK (spend_change <> 0),
+    incremental_revenue  REAL NOT NULL,
+    standard_error       REAL NOT NULL CHECK (standard_error > 0),
+    source               TEXT NOT NULL,
+    created_at           TEXT NOT NULL
+  );
+  CREATE INDEX lift_tests_by_tenant ON lift_tests (tenant, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,7 @@ import { standardErrorOfMean } from '../core/metrics.js';
 import Database from 'better-sqlite3';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { LiftTest } from '../core/lift.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { makeDirs } from './dirs.js';
 import { StoreError, messageOf } from './errors.js';
@@ -26,6 +27,7 @@ import type {
   FinalRunStatus,
   FoldRow,
   GateDecisionRecord,
+  LiftTestRecord,
   ListRunsOptions,
   ModelInput,
   ModelRecord,
@@ -96,6 +98,19 @@ interface GateRow {
   result: string;
   created_at: string;
   escalation_id: number | null;
+}
+
+interface LiftTestRow {
+  id: number;
+  tenant: string;
+  channel: string;
+  start_date: string;
+  end_date: string;
+  spend_change: number;
+  incremental_revenue: number;
+  standard_error: number;
+  source: string;
+  created_at: string;
 }
 
 interface EscalationRow {
@@ -887,6 +902,68 @@ export class Store {
       })),
       total,
     };
+  }
+
+  // ---- lift tests -----------------------------------------------------------------------
+
+  /** Stores a tenant's lift tests, all or none (one transaction); returns them with their ids. */
+  addLiftTests(tenant: string, tests: readonly LiftTest[], source: string): LiftTestRecord[] {
+    if (tests.length === 0) throw new RangeError('addLiftTests: no test given');
+    const now = this.now();
+    return this.write(`cannot save the lift tests of ${tenant}`, () => {
+      const insert = this.db.prepare(
+        `INSERT INTO lift_tests (tenant, channel, start_date, end_date, spend_change,
+           incremental_revenue, standard_error, source, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      return tests.map((t) => {
+        const id = Number(
+          insert.run(
+            tenant,
+            t.channel,
+            t.start,
+            t.end,
+            t.spend_change,
+            t.incremental_revenue,
+            t.standard_error,
+            source,
+            now,
+          ).lastInsertRowid,
+        );
+        return { id, tenant, ...t, source, created_at: now };
+      });
+    });
+  }
+
+  /** A tenant's lift tests, oldest first. */
+  listLiftTests(tenant: string): LiftTestRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM lift_tests WHERE tenant = ? ORDER BY id')
+      .all(tenant) as LiftTestRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      tenant: r.tenant,
+      channel: r.channel,
+      start: r.start_date,
+      end: r.end_date,
+      spend_change: r.spend_change,
+      incremental_revenue: r.incremental_revenue,
+      standard_error: r.standard_error,
+      source: r.source,
+      created_at: r.created_at,
+    }));
+  }
+
+  /** Deletes a tenant's lift tests (all, or the given ids); returns how many were deleted. */
+  deleteLiftTests(tenant: string, ids?: readonly number[]): number {
+    return this.write(`cannot delete the lift tests of ${tenant}`, () => {
+      if (ids === undefined)
+        return this.db.prepare('DELETE FROM lift_tests WHERE tenant = ?').run(tenant).changes;
+      const del = this.db.prepare('DELETE FROM lift_tests WHERE tenant = ? AND id = ?');
+      let n = 0;
+      for (const id of ids) n += del.run(tenant, id).changes;
+      return n;
+    });
   }
 
   // ---- helpers --------------------------------------------------------------------------
