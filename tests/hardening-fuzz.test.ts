@@ -110,6 +110,7 @@ const garbage: fc.Arbitrary<unknown> = fc.oneof(
 const runIdOf = (phase: 0 | 1) => fc.constantFrom(...doneRuns[phase]);
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const tenantArb = fc.constantFrom(...CHEAP);
+let liftCounter = 0;
 const side = (phase: 0 | 1) =>
   fc.oneof(
     fc.constant<unknown>(phase),
@@ -193,6 +194,23 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
       budget: fc.double({ min: 1e4, max: 1e6, noNaN: true }),
       days: opt(fc.integer({ min: 7, max: 28 })),
       scenario: opt(fc.constantFrom('typical', 'hot', 'cold', 'wet', 'dry')),
+    }),
+  // A fresh incremental_revenue per generated test, so valid tests never repeat a stored one
+  // (a repeat is refused as a conflict by design).
+  add_lift_test: () =>
+    fc.record({
+      tenant: tenantArb,
+      tests: fc.array(
+        fc.record({
+          channel: fc.constantFrom('meta', 'google'),
+          start_date: fc.constantFrom('2023-03-01', '2024-06-10'),
+          end_date: fc.constant('2024-06-30'),
+          spend_change: fc.integer({ min: 1, max: 1_000_000 }),
+          incremental_revenue: fc.constant(0).map(() => ++liftCounter),
+          standard_error: fc.integer({ min: 1, max: 1_000_000 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
     }),
   import_tenant_data: () =>
     fc.oneof(
@@ -304,6 +322,7 @@ const TOOLS = [
   'train_tenant',
   'import_tenant_data',
   'plan_budget',
+  'add_lift_test',
 ];
 
 describe('every tool under generated arguments (real app)', () => {

@@ -9,8 +9,13 @@
 import { compareRuns } from '../src/app/compare.js';
 import {
   AppError,
+  type AddLiftTestsRequest,
+  type AddLiftTestsResult,
   type App,
   type ImportRequest,
+  type LiftTest,
+  type LiftTestRecord,
+  type RegressionMode,
   type ImportResult,
   type PhaseConfig,
   type ReportRequest,
@@ -20,6 +25,7 @@ import {
   type RunInfo,
   type TenantDetail,
 } from '../src/app/types.js';
+import { parseLiftCsv } from '../src/core/csv.js';
 import { tenantCatalog } from '../src/core/data/catalog.js';
 import type { TenantInfo } from '../src/core/types.js';
 import { decideGates, type GateDecision } from '../src/gates/index.js';
@@ -391,7 +397,12 @@ export class FakeApp implements App {
     return this.gates.get(phase) ?? null;
   }
 
-  checkGates(req: { phase: PhaseId; runId?: number; passThreshold?: number }): GateDecision {
+  checkGates(req: {
+    phase: PhaseId;
+    runId?: number;
+    passThreshold?: number;
+    regression?: RegressionMode;
+  }): GateDecision {
     const run = this.side(req.runId !== undefined ? { runId: req.runId } : { phase: req.phase });
     const prevPhase = (req.phase - 1) as PhaseId;
     const prev = req.phase > 0 ? this.latestDone(prevPhase) : null;
@@ -402,6 +413,7 @@ export class FakeApp implements App {
       previous: prev ? { phase: prevPhase, results: prev.results } : null,
       baseline: base ? base.results : null,
       passThreshold: req.passThreshold,
+      regression: { mode: req.regression ?? 'noise_aware' },
     });
     this.gates.set(req.phase, {
       decision,
@@ -481,6 +493,41 @@ export class FakeApp implements App {
       uncertainty: null,
       notes: ['fake explanation'],
     };
+  }
+
+  readonly liftTests: LiftTestRecord[] = [];
+
+  addLiftTests(req: AddLiftTestsRequest): AddLiftTestsResult {
+    this.tenantInfo(req.tenant);
+    let tests: LiftTest[];
+    try {
+      tests = req.csv !== undefined ? parseLiftCsv(req.csv, { fileName: req.source }) : req.tests!;
+    } catch (e) {
+      throw new AppError((e as Error).message, 'invalid_argument');
+    }
+    const added = tests.map((t) => ({
+      id: this.liftTests.length + 1,
+      tenant: req.tenant,
+      ...t,
+      source: req.source ?? 'mcp',
+      created_at: '2026-01-01T00:00:00.000Z',
+    }));
+    this.liftTests.push(...added);
+    return { tenant: req.tenant, added, total: this.listLiftTests(req.tenant).length };
+  }
+
+  listLiftTests(tenant: string): LiftTestRecord[] {
+    this.tenantInfo(tenant);
+    return this.liftTests.filter((t) => t.tenant === tenant);
+  }
+
+  deleteLiftTests(tenant: string, ids?: number[]): { tenant: string; deleted: number } {
+    const before = this.liftTests.length;
+    const keep = this.liftTests.filter(
+      (t) => t.tenant !== tenant || (ids !== undefined && !ids.includes(t.id)),
+    );
+    this.liftTests.splice(0, this.liftTests.length, ...keep);
+    return { tenant, deleted: before - keep.length };
   }
 
   importTenantData(req: ImportRequest): ImportResult {

@@ -12,8 +12,9 @@ import {
 } from '../core/data/index.js';
 import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
-import { explainFinalModel } from '../phases/explain.js';
+import { explainCalibrated, explainFinalModel } from '../phases/explain.js';
 import { addIntervals, explanationCaveats } from '../phases/intervals.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
@@ -45,6 +46,8 @@ export type ComputeTask =
       replicates?: number;
       /** Cross-validate the phase for the caveats (default true; false when only the model is wanted). */
       validate?: boolean;
+      /** The tenant's lift tests: phase 3 explanations are calibrated with them. */
+      liftTests?: LiftTest[];
     }
   | {
       /** Everything a tenant report shows: CV with test predictions, explanation, decomposition. */
@@ -110,7 +113,13 @@ function explainTask(
         gap: config.gap,
         passThreshold: config.passThreshold,
       });
-  const explanation = explainFinalModel(series, model, synthetic);
+  // Lift tests calibrate the figures (phase 3); the intervals below describe the uncalibrated fit.
+  const explanation = explainCalibrated(series, model, synthetic, task.liftTests ?? []);
+  if (explanation.calibration?.applied) {
+    explanation.notes.push(
+      'the intervals are those of the uncalibrated model (bootstrap refits without the lift tests)',
+    );
+  }
   addIntervals(explanation, series, model, {
     calendar: config.calendar,
     alphas: config.alphas,

@@ -48,6 +48,17 @@ export async function explainTenant(
     opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
   progress(0, `explaining ${req.tenant}`);
   const config = normalizeConfig({});
+  // Lift tests calibrate the explanation, not the stored model: the model is reused as is.
+  const liftTests = ctx.store
+    .listLiftTests(req.tenant)
+    .map(({ channel, start, end, spend_change, incremental_revenue, standard_error }) => ({
+      channel,
+      start,
+      end,
+      spend_change,
+      incremental_revenue,
+      standard_error,
+    }));
   const hash = datasetHash(source);
   const run = ctx.store.latestDoneRun(phase);
   const holder =
@@ -73,7 +84,7 @@ export async function explainTenant(
   }
   const out = await runTask(
     ctx,
-    { kind: 'explain', phase, config, source, model: stored?.model, replicates },
+    { kind: 'explain', phase, config, source, model: stored?.model, replicates, liftTests },
     opts.signal,
   );
   if (holder) {

@@ -8,6 +8,7 @@
  *   judge.ts       compare runs, gate decisions (escalations.ts: the escalations log)
  *   explain.ts     explain_tenant and its model cache
  *   import.ts      import path sandbox and import
+ *   lift.ts        lift tests (experiments) per tenant: add, list, delete
  *   generate.ts    synthetic tenant generation
  *   analytics.ts   run summary and the analytics artifact
  *   plan.ts        budget plans (plan-task.ts: the planning a worker does) and their store
@@ -23,6 +24,7 @@ import { importDirsFromEnv, importTenantData } from './import.js';
 import { explainTenant } from './explain.js';
 import { readReport, writeReport } from './report.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
+import { addLiftTests, deleteLiftTests, listLiftTests } from './lift.js';
 import { stderrLogger, type LogFn } from './log.js';
 import { defaultStateDir } from './paths.js';
 import { ComputePool } from './pool.js';
@@ -122,6 +124,9 @@ export function createApp(options: CreateAppOptions = {}): App {
     getPlan: (id) => getPlan(ctx, id),
     getLatestPlan: (tenant) => getLatestPlan(ctx, tenant),
     listPlans: (q) => listPlans(ctx, q),
+    addLiftTests: (req) => addLiftTests(ctx, req),
+    listLiftTests: (tenant) => listLiftTests(ctx, tenant),
+    deleteLiftTests: (tenant, ids) => deleteLiftTests(ctx, tenant, ids),
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;

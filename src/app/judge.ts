@@ -2,7 +2,7 @@
  * Judging finished runs: comparing two runs, and deciding a phase's gate (stored with its
  * inputs; an escalation is also appended to the escalations log).
  */
-import { decideGates, type GateDecision } from '../gates/index.js';
+import { decideGates, type GateDecision, type RegressionMode } from '../gates/index.js';
 import type { PhaseComparison, PhaseId } from '../phases/types.js';
 import { canonicalJson, type RunRecord } from '../store/index.js';
 import { compareRuns } from './compare.js';
@@ -58,7 +58,7 @@ export function comparePhases(
 
 export function checkGates(
   ctx: AppContext,
-  req: { phase: PhaseId; runId?: number; passThreshold?: number },
+  req: { phase: PhaseId; runId?: number; passThreshold?: number; regression?: RegressionMode },
 ): GateDecision {
   const { store } = ctx;
   const phase = parsePhase(req.phase);
@@ -69,7 +69,12 @@ export function checkGates(
       'invalid_argument',
     );
   }
-  const { decision, prevRun, baseRun } = evaluateGate(ctx, run, req.passThreshold);
+  const { decision, prevRun, baseRun } = evaluateGate(
+    ctx,
+    run,
+    req.passThreshold,
+    req.regression ?? 'noise_aware',
+  );
   const inputs = { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null };
   // The same decision on the same runs is recorded (and its escalation logged) once: asking
   // again returns it without a new row or a new line in escalations.log.
@@ -105,6 +110,7 @@ function evaluateGate(
   ctx: AppContext,
   run: RunRecord,
   passThreshold?: number,
+  regression: RegressionMode = 'noise_aware',
 ): { decision: GateDecision; prevRun: RunRecord | null; baseRun: RunRecord | null } {
   const { store } = ctx;
   const phase = run.phase;
@@ -121,6 +127,7 @@ function evaluateGate(
         : null,
       baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
       passThreshold,
+      regression: { mode: regression },
     });
   } catch (e) {
     throw new AppError((e as Error).message, 'invalid_argument');

@@ -12,7 +12,9 @@ import type {
   PhaseSummary,
   TenantResult,
 } from '../phases/types.js';
-import type { GateDecision } from '../gates/index.js';
+import type { GateDecision, RegressionMode } from '../gates/index.js';
+import type { LiftTestRecord } from '../store/index.js';
+import type { AddLiftTestsRequest, AddLiftTestsResult } from './lift.js';
 import type { PhaseRunConfig } from '../phases/index.js';
 import type { PlanBudgetRequest, PlanListing, StoredPlan } from './plan.js';
 
@@ -164,7 +166,13 @@ export type {
 } from '../phases/types.js';
 export { PHASES, PHASE_MESSAGE, isPhaseId } from '../phases/types.js';
 export { PASS_THRESHOLD } from '../phases/result.js';
-export type { GateDecision } from '../gates/index.js';
+export type { GateDecision, RegressionMode } from '../gates/index.js';
+export type { LiftTest } from '../core/lift.js';
+export type { LiftTestRecord } from '../store/index.js';
+export type { CalibrationReport } from '../phases/calibration.js';
+export type { AddLiftTestsRequest, AddLiftTestsResult } from './lift.js';
+export { LIFT_COLUMNS } from '../core/csv.js';
+export { MAX_LIFT_TESTS_PER_TENANT } from './lift.js';
 export type { TenantInfo, GroundTruth } from '../core/types.js';
 export type { RoleOverrides } from '../core/csv.js';
 export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
@@ -225,7 +233,13 @@ export interface App {
     b: { phase?: PhaseId; runId?: number },
   ): PhaseComparison;
   /** Gate decision for a phase (latest done run, or a given run); computed, stored, returned. */
-  checkGates(req: { phase: PhaseId; runId?: number; passThreshold?: number }): GateDecision;
+  checkGates(req: {
+    phase: PhaseId;
+    runId?: number;
+    passThreshold?: number;
+    /** 'noise_aware' (default: paired t-test on fold R² at 0.05) or 'strict' (plan read literally). */
+    regression?: RegressionMode;
+  }): GateDecision;
   /** The latest stored gate decision of a phase, without evaluating anything (null if none). */
   latestGate(
     phase: PhaseId,
@@ -271,5 +285,11 @@ export interface App {
     plans: PlanListing[];
     total: number;
   };
+  /** Records lift tests of a tenant (CSV text or tests), checked against its data, all or none. */
+  addLiftTests(req: AddLiftTestsRequest): AddLiftTestsResult;
+  /** A tenant's recorded lift tests, oldest first. */
+  listLiftTests(tenant: string): LiftTestRecord[];
+  /** Deletes a tenant's lift tests (all, or the given ids). */
+  deleteLiftTests(tenant: string, ids?: number[]): { tenant: string; deleted: number };
   close(): Promise<void>;
 }

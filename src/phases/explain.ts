@@ -13,7 +13,7 @@ import type { GbmOptions } from '../core/gbm/index.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
-import type { LiftTest } from '../core/lift.js';
+import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import { calibrateFinalModel } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DECAY_BOUNDS } from './search.js';
@@ -391,8 +391,26 @@ export function explainCalibrated(
   synthetic: SyntheticTenant | null,
   liftTests: readonly LiftTest[],
 ): Explanation {
-  if (liftTests.length === 0) return explainFinalModel(series, model, synthetic);
-  const { model: calibrated, report } = calibrateFinalModel(series, model, liftTests);
+  // Tests recorded against earlier data may no longer fit it (e.g. the tenant was re-imported).
+  const skipped: string[] = [];
+  const usable = liftTests.filter((t, i) => {
+    try {
+      liftSpend(series, t, liftWindow(series, t));
+      return true;
+    } catch (e) {
+      skipped.push(
+        `lift test ${i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
+      );
+      return false;
+    }
+  });
+  if (usable.length === 0) {
+    const plain = explainFinalModel(series, model, synthetic);
+    plain.notes.push(...skipped);
+    return plain;
+  }
+  const { model: calibrated, report } = calibrateFinalModel(series, model, usable);
+  report.notes.push(...skipped);
   const explanation = explainFinalModel(series, calibrated, synthetic);
   const before = report.applied ? channelRoas(series, model) : null;
   explanation.channels.forEach((ch, c) => {

@@ -21,6 +21,7 @@ export function explainText(e: Explanation): string {
   const period = periodOf(e);
   const states = e.weather_states;
   const hasTruth = e.channels.some((c) => c.truth !== null);
+  const calibrated = e.calibration?.applied === true;
   const curves = e.response_curves.map((curve) => {
     // Every other level and the last: the shape in 7 lines (--json has all of them).
     const shown = curve.spend_levels
@@ -61,8 +62,9 @@ export function explainText(e: Explanation): string {
         'channel',
         'spend',
         'contribution',
-        'ROAS',
+        calibrated ? 'ROAS calibrated' : 'ROAS',
         ...(hasIv ? ['ROAS 80%', 'ROAS 95%'] : []),
+        ...(calibrated ? ['ROAS uncalibrated'] : []),
         ...(hasTruth ? ['true ROAS'] : []),
         'marginal ROAS',
         ...(hasIv ? ['marginal 80%'] : []),
@@ -73,11 +75,30 @@ export function explainText(e: Explanation): string {
         round(c.contribution),
         c.roas,
         ...(hasIv ? [bounds(c.intervals?.roas, 'p80'), bounds(c.intervals?.roas, 'p95')] : []),
+        ...(calibrated ? [c.uncalibrated_roas ?? null] : []),
         ...(hasTruth ? [c.truth?.roas ?? null] : []),
         c.marginal_roas,
         ...(hasIv ? [bounds(c.intervals?.marginal_roas, 'p80')] : []),
       ]),
     ),
+    ...(e.calibration && e.calibration.tests.length
+      ? [
+          '',
+          `Lift tests (${calibrated ? 'calibrated' : 'not applied'}; docs/calibration.md)`,
+          table(
+            ['channel', 'window', 'measured', 'SE', 'uncalibrated', 'calibrated', 'used'],
+            e.calibration.tests.map((t) => [
+              t.channel,
+              `${t.start}..${t.end}`,
+              round(t.incremental_revenue),
+              round(t.standard_error),
+              round(t.uncalibrated_lift),
+              round(t.calibrated_lift),
+              t.used ? 'yes' : t.conflict ? 'no (conflict)' : 'no',
+            ]),
+          ),
+        ]
+      : []),
     ...(states.length
       ? [
           '',
@@ -130,7 +151,10 @@ export const explain: Command = {
     'temperature terciles of the data (cold, mild, hot, thresholds printed) and rain/dry.\n' +
     'Every figure has 80% and 95% intervals from B bootstrap refits of the whole model (default\n' +
     '60, about 5 s of CPU for phase 3 with two channels; 0 = none). Caveats come first: a model\n' +
-    'below the pass bar (mean fold R² < 0.50) or a figure whose 95% interval includes zero.',
+    'below the pass bar (mean fold R² < 0.50) or a figure whose 95% interval includes zero.' +
+    '\n' +
+    'With lift tests (wv-mmm lift add), phase 3 is calibrated with them: calibrated and\n' +
+    'uncalibrated ROAS side by side, and tests that conflict with the data are reported.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },
     phase: { type: 'string', value: '0|1|2|3', help: 'the phase model to explain (default 3)' },

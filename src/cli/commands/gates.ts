@@ -6,18 +6,29 @@ export const gates: Command = {
   name: 'gates',
   section: 'Modeling',
   summary: "the plan's decision after a phase, with reasons, success and escalation criteria",
-  usage: '--phase 0|1|2|3 [--run ID] [--json]',
+  usage: '--phase 0|1|2|3 [--run ID] [--strict-regression] [--json]',
   details:
     'Judges the latest finished run of the phase (or --run). Decisions are stored; an escalation\n' +
-    'is appended to state/escalations.log once (asking again about the same run adds nothing).',
+    'is appended to state/escalations.log once (asking again about the same run adds nothing).\n' +
+    'No regression: a phase 0 passer below min(0.70, its phase 0 R²) counts only when its drop\n' +
+    'exceeds its fold noise (one-sided paired t-test on the per-fold R² differences, level 0.05);\n' +
+    'drops within the noise are listed in the reasons. --strict-regression counts every drop.',
   options: {
     phase: { type: 'string', value: '0|1|2|3', help: 'the phase to judge' },
     run: { type: 'string', value: 'ID', help: 'judge this run instead of the latest' },
+    'strict-regression': {
+      type: 'boolean',
+      help: 'every drop below the regression floor is a regression (the plan read literally)',
+    },
   },
   json: true,
   async run({ app, flags, print }) {
     const runId = int(flags, 'run', 1, 2 ** 31);
-    const d = app().checkGates({ phase: phaseOf(flags)!, runId });
+    const d = app().checkGates({
+      phase: phaseOf(flags)!,
+      runId,
+      regression: flags['strict-regression'] ? 'strict' : 'noise_aware',
+    });
     print(d, () => formatGate(d));
   },
 };

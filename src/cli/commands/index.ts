@@ -13,6 +13,7 @@ import { gates } from './gates.js';
 import { generate } from './generate.js';
 import { importCommand } from './import.js';
 import { plan, plans } from './plan.js';
+import { lift } from './lift.js';
 import { report } from './report.js';
 import { runPhase } from './run-phase.js';
 import { runs } from './runs.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   exportCommand,
   generate,
+  lift,
   train,
   runPhase,
   runs,

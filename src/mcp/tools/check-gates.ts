@@ -1,5 +1,6 @@
 /** Tool `check_gates`: the plan's decision after a phase (proceed, sufficient, success, escalate). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import type { GateDecision } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { fmtPct, fmtR2, guarded, ok } from '../results.js';
@@ -19,6 +20,14 @@ const inputSchema = strictInput({
   pass_threshold: passThresholdInput
     .optional()
     .describe('Mean R² a tenant needs to pass, 0-1 (default 0.50)'),
+  regression_mode: z
+    .enum(['noise_aware', 'strict'], {
+      error: "regression_mode must be 'noise_aware' or 'strict'",
+    })
+    .default('noise_aware')
+    .describe(
+      "How the no-regression rule judges a baseline passer below its floor: 'noise_aware' (default) counts it only when a one-sided paired t-test on its per-fold R² differences rejects 'no drop' at 0.05; 'strict' counts every drop (the plan read literally). Stored with the decision",
+    ),
 });
 
 /** Short text of a decision: verdict, figures, failed criteria, escalation. */
@@ -31,6 +40,10 @@ export function gateText(g: GateDecision): string {
   const unmet = g.success_criteria.filter((c) => c.passed === false);
   if (unmet.length)
     lines.push(`Unmet success criteria: ${unmet.map((c) => `${c.name} (${c.target})`).join(', ')}`);
+  if (g.regression_test && g.regression_test.judged_noise.length)
+    lines.push(
+      `Within fold noise, not counted as regressions (${g.regression_test.test}, level ${g.regression_test.level}): ${g.regression_test.judged_noise.join(', ')}`,
+    );
   if (g.escalation)
     lines.push(
       `ESCALATION (${g.escalation.severity}): ${g.escalation.reason} — ${g.escalation.recommended_next_step}`,
@@ -63,6 +76,7 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
           phase: args.phase,
           runId: args.run_id,
           passThreshold: args.pass_threshold,
+          regression: args.regression_mode,
         });
         return ok(g, gateText(g));
       }),

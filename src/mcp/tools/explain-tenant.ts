@@ -52,9 +52,13 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           const ch = e.channels
             .map((c) => {
               const err = c.roas_error !== null ? `, error vs truth ${fmtPct(c.roas_error)}` : '';
+              const uncal =
+                c.uncalibrated_roas !== undefined && c.uncalibrated_roas !== null
+                  ? `, uncalibrated ${fmt2(c.uncalibrated_roas)}${c.uncalibrated_roas_error != null ? ` (${fmtPct(c.uncalibrated_roas_error)})` : ''}`
+                  : '';
               return (
-                `${c.channel} ROAS ${fmt2(c.roas)}${range(c.intervals?.roas)} ` +
-                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err})`
+                `${c.channel} ROAS ${fmt2(c.roas)}${e.calibration?.applied ? ' calibrated' : ''}${range(c.intervals?.roas)} ` +
+                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal})`
               );
             })
             .join('; ');

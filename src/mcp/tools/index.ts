@@ -1,6 +1,7 @@
 /** Registers every tool: one module per tool. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolDeps } from '../deps.js';
+import { registerAddLiftTest } from './add-lift-test.js';
 import { registerCancelRun } from './cancel-run.js';
 import { registerCheckGates } from './check-gates.js';
 import { registerComparePhases } from './compare-phases.js';
@@ -28,6 +29,7 @@ export const TOOL_NAMES = [
   'train_tenant',
   'import_tenant_data',
   'plan_budget',
+  'add_lift_test',
 ] as const;
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
@@ -43,4 +45,5 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerTrainTenant(server, deps);
   registerImportTenantData(server, deps);
   registerPlanBudget(server, deps);
+  registerAddLiftTest(server, deps);
 }

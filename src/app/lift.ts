@@ -1,0 +1,124 @@
+/**
+ * Lift tests (experiments) of a tenant: record (from CSV text or structured tests), list, delete.
+ * Every test is checked against the tenant's data (channel, window inside the data, a cut no
+ * larger than the window's spend) before anything is stored; a batch is stored all or none.
+ * explain.ts reads them to calibrate phase 3 explanations (src/phases/calibration.ts).
+ */
+import { DataError, parseLiftCsv } from '../core/csv.js';
+import { checkLiftTest, liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
+import type { LiftTestRecord } from '../store/index.js';
+import { resolveTenant } from './compute.js';
+import { checkOpen, type AppContext } from './context.js';
+import { AppError } from './errors.js';
+import { tenantSource } from './tenants.js';
+
+export interface AddLiftTestsRequest {
+  tenant: string;
+  /** CSV text (channel,start_date,end_date,spend_change,incremental_revenue,standard_error). */
+  csv?: string;
+  /** Or the tests themselves. */
+  tests?: LiftTest[];
+  /** Name of the file in messages and stored as the tests' source (default 'csv' / 'mcp'). */
+  source?: string;
+}
+
+export interface AddLiftTestsResult {
+  tenant: string;
+  added: LiftTestRecord[];
+  /** Every lift test of the tenant after the addition. */
+  total: number;
+}
+
+/** Max tests of one tenant (a bound on the calibration's cost). */
+export const MAX_LIFT_TESTS_PER_TENANT = 200;
+
+const sameTest = (a: LiftTest, b: LiftTest): boolean =>
+  a.channel === b.channel &&
+  a.start === b.start &&
+  a.end === b.end &&
+  a.spend_change === b.spend_change &&
+  a.incremental_revenue === b.incremental_revenue &&
+  a.standard_error === b.standard_error;
+
+export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLiftTestsResult {
+  checkOpen(ctx);
+  if ((req.csv === undefined) === (req.tests === undefined)) {
+    throw new AppError('give exactly one of csv (the CSV text) or tests', 'invalid_argument');
+  }
+  const { series } = resolveTenant(tenantSource(ctx, req.tenant));
+  let tests: LiftTest[];
+  if (req.csv !== undefined) {
+    try {
+      tests = parseLiftCsv(req.csv, { fileName: req.source ?? 'csv', series });
+    } catch (e) {
+      if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
+      throw e;
+    }
+  } else {
+    tests = req.tests!;
+    if (tests.length === 0)
+      throw new AppError('tests is empty: give at least one', 'invalid_argument');
+    tests.forEach((t, i) => {
+      try {
+        checkLiftTest(t);
+        liftSpend(series, t, liftWindow(series, t));
+      } catch (e) {
+        throw new AppError(`tests[${i}]: ${(e as Error).message}`, 'invalid_argument');
+      }
+    });
+  }
+  const existing = ctx.store.listLiftTests(req.tenant);
+  const where = (i: number): string =>
+    req.csv !== undefined ? `test ${i + 1} of ${req.source ?? 'the CSV'}` : `tests[${i}]`;
+  tests.forEach((t, i) => {
+    const dup = existing.find((e) => sameTest(e, t));
+    if (dup) {
+      throw new AppError(
+        `${where(i)} is already recorded as lift test #${dup.id} of ${req.tenant}; nothing was stored`,
+        'conflict',
+      );
+    }
+    const j = tests.findIndex((u) => sameTest(u, t));
+    if (j !== i) {
+      throw new AppError(`${where(i)} repeats ${where(j)}; nothing was stored`, 'invalid_argument');
+    }
+  });
+  if (existing.length + tests.length > MAX_LIFT_TESTS_PER_TENANT) {
+    throw new AppError(
+      `${req.tenant} would have ${existing.length + tests.length} lift tests; the limit is ${MAX_LIFT_TESTS_PER_TENANT}; nothing was stored`,
+      'limit',
+    );
+  }
+  const added = ctx.store.addLiftTests(
+    req.tenant,
+    tests,
+    req.source ?? (req.csv !== undefined ? 'csv' : 'mcp'),
+  );
+  return { tenant: req.tenant, added, total: existing.length + added.length };
+}
+
+export function listLiftTests(ctx: AppContext, tenant: string): LiftTestRecord[] {
+  checkOpen(ctx);
+  tenantSource(ctx, tenant); // unknown tenant -> not_found, as everywhere else
+  return ctx.store.listLiftTests(tenant);
+}
+
+export function deleteLiftTests(
+  ctx: AppContext,
+  tenant: string,
+  ids?: number[],
+): { tenant: string; deleted: number } {
+  checkOpen(ctx);
+  tenantSource(ctx, tenant);
+  if (ids !== undefined) {
+    const known = new Set(ctx.store.listLiftTests(tenant).map((t) => t.id));
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      throw new AppError(
+        `${tenant} has no lift test ${missing.map((m) => `#${m}`).join(', ')}; list them with lift list`,
+        'not_found',
+      );
+    }
+  }
+  return { tenant, deleted: ctx.store.deleteLiftTests(tenant, ids) };
+}

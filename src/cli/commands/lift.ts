@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError, LIFT_COLUMNS, type LiftTestRecord } from '../../app/index.js';
+import { list, need, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { table } from '../format.js';
+
+const SUBS = ['add', 'list', 'remove'] as const;
+
+function liftTable(tests: LiftTestRecord[]): string {
+  return table(
+    ['id', 'channel', 'start', 'end', 'spend change', 'incremental revenue', 'SE', 'source'],
+    tests.map((t) => [
+      t.id,
+      t.channel,
+      t.start,
+      t.end,
+      t.spend_change,
+      t.incremental_revenue,
+      t.standard_error,
+      t.source,
+    ]),
+  );
+}
+
+export const lift: Command = {
+  name: 'lift',
+  section: 'Data',
+  summary: 'record, list or remove lift-test (experiment) results that calibrate explain',
+  usage:
+    'add --tenant ID --file F [--json]  |  lift list --tenant ID [--json]  |  lift remove --tenant ID [--id N,M] [--json]',
+  details:
+    `The CSV has the columns ${LIFT_COLUMNS.join(',')}:\n` +
+    'the channel, the test window (dates included), the change of the channel’s total spend over\n' +
+    'the window (negative for a hold-out), the measured incremental revenue over the window and\n' +
+    'its standard error. Every row is checked against the tenant’s data; one bad row stores\n' +
+    'nothing. `wv-mmm explain` (phase 3) then shows calibrated and uncalibrated ROAS and reports\n' +
+    'tests that conflict with the data. Method: docs/calibration.md.',
+  options: {
+    tenant: { type: 'string', value: 'ID', help: 'the tenant' },
+    file: { type: 'string', value: 'F', help: 'with add: the lift-test CSV file' },
+    id: { type: 'string', value: 'N,M', help: 'with remove: only these test ids (default: all)' },
+  },
+  json: true,
+  positionals: { max: 1, usage: 'add|list|remove' },
+  async run({ app, flags, positionals, print }) {
+    const sub = positionals[0];
+    if (!(SUBS as readonly (string | undefined)[]).includes(sub)) {
+      throw new UsageError(
+        `lift needs a sub-command: ${SUBS.join(', ')} (got ${sub === undefined ? 'none' : `"${sub}"`}), e.g. wv-mmm lift add --tenant ID --file lift.csv`,
+      );
+    }
+    const tenant = need(flags, 'tenant', 'the tenant whose lift tests to use');
+    if (sub !== 'add' && flags.file !== undefined)
+      throw new UsageError('--file goes with add: wv-mmm lift add --tenant ID --file F');
+    if (sub !== 'remove' && flags.id !== undefined)
+      throw new UsageError('--id goes with remove: wv-mmm lift remove --tenant ID --id N,M');
+    if (sub === 'add') {
+      const file = need(flags, 'file', 'the lift-test CSV file');
+      let csv: string;
+      try {
+        csv = readFileSync(file, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new AppError(
+          code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
+          'not_found',
+        );
+      }
+      const res = app().addLiftTests({ tenant, csv, source: path.basename(file) });
+      print(res, () =>
+        [
+          `recorded ${res.added.length} lift test(s) for ${res.tenant} (${res.total} in total)`,
+          liftTable(res.added),
+          `next: wv-mmm explain --tenant ${res.tenant} shows calibrated and uncalibrated ROAS`,
+        ].join('\n'),
+      );
+      return;
+    }
+    if (sub === 'list') {
+      const tests = app().listLiftTests(tenant);
+      print({ tenant, tests }, () =>
+        tests.length === 0
+          ? `${tenant} has no lift tests; add some with wv-mmm lift add --tenant ${tenant} --file F`
+          : liftTable(tests),
+      );
+      return;
+    }
+    const ids = list(flags.id)?.map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--id must list test ids such as 3,4 (got "${x}")`);
+      return n;
+    });
+    const res = app().deleteLiftTests(tenant, ids);
+    print(res, () => `deleted ${res.deleted} lift test(s) of ${res.tenant}`);
+  },
+};

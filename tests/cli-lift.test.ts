@@ -1,0 +1,69 @@
+/** wv-mmm lift add / list / remove and gates --strict-regression, over the built CLI. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempStateDir, wv } from './cli-helpers.js';
+
+const HEADER = 'channel,start_date,end_date,spend_change,incremental_revenue,standard_error';
+
+describe('wv-mmm lift', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+  const file = (name: string, text: string): string => {
+    const p = path.join(state.dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('adds tests from a CSV, lists them, refuses a bad file naming row and column, removes', () => {
+    const good = file('lift.csv', `${HEADER}\nmeta,2023-05-01,2023-05-28,-50000,-120000,20000\n`);
+    const added = run('lift', 'add', '--tenant', 'none_books', '--file', good);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/recorded 1 lift test\(s\) for none_books \(1 in total\)/);
+
+    const bad = file('bad.csv', `${HEADER}\nmeta,2023-05-01,2023-05-28,-50000,-120000,-5\n`);
+    const refused = run('lift', 'add', '--tenant', 'none_books', '--file', bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'bad.csv, row 2, column "standard_error": standard_error -5 must be > 0',
+    );
+
+    const listed = JSON.parse(run('lift', 'list', '--tenant', 'none_books', '--json').stdout) as {
+      tests: { id: number; source: string; spend_change: number }[];
+    };
+    expect(listed.tests.map((t) => [t.id, t.source, t.spend_change])).toEqual([
+      [1, 'lift.csv', -50000],
+    ]);
+
+    const removed = run('lift', 'remove', '--tenant', 'none_books', '--id', '1');
+    expect(removed.stdout).toContain('deleted 1 lift test(s) of none_books');
+    expect(run('lift', 'list', '--tenant', 'none_books').stdout).toContain('has no lift tests');
+  });
+
+  it('says which sub-command it needs and which flag goes with which', () => {
+    const none = run('lift', '--tenant', 'none_books');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('lift needs a sub-command: add, list, remove (got none)');
+    expect(run('lift', 'list', '--tenant', 'none_books', '--id', '3').stderr).toContain(
+      '--id goes with remove',
+    );
+  });
+
+  it('gates --strict-regression is stored in the decision', () => {
+    expect(run('run-phase', '--phase', '0', '--tenants', 'extreme_sunscreen').code).toBe(0);
+    expect(run('run-phase', '--phase', '1', '--tenants', 'extreme_sunscreen').code).toBe(0);
+    const aware = JSON.parse(run('gates', '--phase', '1', '--json').stdout) as {
+      regression_test: { mode: string; judged_noise: string[] };
+    };
+    expect(aware.regression_test).toMatchObject({
+      mode: 'noise_aware',
+      judged_noise: ['extreme_sunscreen'],
+    });
+    const strict = JSON.parse(
+      run('gates', '--phase', '1', '--strict-regression', '--json').stdout,
+    ) as { decision: string; regression_test: { mode: string } };
+    expect(strict.regression_test.mode).toBe('strict');
+    expect(strict.decision).toBe('ESCALATE');
+  }, 120_000);
+});
