@@ -1,0 +1,165 @@
+/**
+ * Lift tests through the real app and the MCP server: recorded from CSV text or structured
+ * tests, checked against the tenant's data, stored all or none, used by explain (phase 3), and
+ * the gates' regression mode stored with the decision.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchLiftTest } from '../bench/calibration.js';
+import { AppError } from '../src/app/types.js';
+import { liftTestsToCsv } from '../src/core/csv.js';
+import { generateTenant } from '../src/core/data/index.js';
+import { connectReal, removeTempDirs, type RealServer } from './hardening-helpers.js';
+import { call, text } from './mcp-helpers.js';
+
+const HEADER = 'channel,start_date,end_date,spend_change,incremental_revenue,standard_error';
+let s: RealServer;
+
+beforeAll(async () => {
+  s = await connectReal({ workers: 2 });
+});
+afterAll(async () => {
+  await s.close();
+  removeTempDirs();
+});
+
+function appError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('lift tests in the app', () => {
+  it('records a CSV, refuses a repeat and a bad file without storing anything', () => {
+    const csv = `${HEADER}\nmeta,2023-05-01,2023-05-28,-50000,-120000,20000\n`;
+    const res = s.app.addLiftTests({ tenant: 'none_books', csv, source: 'books.csv' });
+    expect(res.added.map((t) => [t.id, t.channel, t.source])).toEqual([[1, 'meta', 'books.csv']]);
+    expect(res.total).toBe(1);
+
+    const again = appError(() =>
+      s.app.addLiftTests({ tenant: 'none_books', csv, source: 'books.csv' }),
+    );
+    expect(again.code).toBe('conflict');
+    expect(again.message).toMatch(/test 1 of books\.csv is already recorded as lift test #1/);
+
+    const bad = `${HEADER}\ngoogle,2023-06-01,2023-06-28,-1000,-2000,500\ntv,2023-06-01,2023-06-28,-1000,-2000,500\n`;
+    const e = appError(() =>
+      s.app.addLiftTests({ tenant: 'none_books', csv: bad, source: 'more.csv' }),
+    );
+    expect(e.code).toBe('invalid_argument');
+    expect(e.message).toMatch(
+      /^more\.csv, row 3, column "channel": "tv" is not a channel of tenant none_books; its channels are meta, google/,
+    );
+    expect(s.app.listLiftTests('none_books')).toHaveLength(1); // the good first row was not kept
+
+    expect(appError(() => s.app.listLiftTests('no_such_tenant')).code).toBe('not_found');
+    expect(s.app.deleteLiftTests('none_books').deleted).toBe(1);
+    expect(s.app.listLiftTests('none_books')).toEqual([]);
+  });
+
+  it('explain (phase 3) shows calibrated and uncalibrated ROAS side by side', async () => {
+    const tenant = generateTenant('extreme_heating');
+    const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
+    s.app.addLiftTests({ tenant: 'extreme_heating', csv: liftTestsToCsv(tests), source: 'x.csv' });
+    const e = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 3 });
+    expect(e.calibration?.applied).toBe(true);
+    for (const ch of e.channels) {
+      expect(ch.uncalibrated_roas).not.toBeNull();
+      // calibrated closer to the truth than uncalibrated on this tenant (both channels ~50% off)
+      expect(Math.abs(ch.roas_error!)).toBeLessThan(Math.abs(ch.uncalibrated_roas_error!));
+    }
+    // phase 1 has no adstock/Hill shapes to calibrate: the report says so, figures unchanged
+    const e1 = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 1 });
+    expect(e1.calibration?.applied).toBe(false);
+    expect(e1.calibration?.notes.join(' ')).toMatch(/phase 3 models only/);
+  }, 240_000);
+});
+
+describe('add_lift_test over MCP', () => {
+  it('stores structured tests and returns them with text', async () => {
+    const r = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [
+        {
+          channel: 'google',
+          start_date: '2024-01-08',
+          end_date: '2024-02-04',
+          spend_change: -30000,
+          incremental_revenue: -90000,
+          standard_error: 12000,
+        },
+      ],
+    });
+    expect(r.isError).toBeFalsy();
+    s.checkOutput('add_lift_test', r.structuredContent);
+    const sc = r.structuredContent as { added: { id: number; source: string }[]; tests: unknown[] };
+    expect(sc.added[0].source).toBe('mcp');
+    expect(sc.tests).toHaveLength(1);
+    expect(text(r)).toMatch(/Recorded 1 lift test\(s\) for extreme_ski_gear/);
+  });
+
+  it('names the argument at fault, in the words of the tool', async () => {
+    const zero = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [
+        {
+          channel: 'meta',
+          start_date: '2024-01-08',
+          end_date: '2024-02-04',
+          spend_change: -30000,
+          incremental_revenue: -90000,
+          standard_error: 0,
+        },
+      ],
+    });
+    expect(zero.isError).toBe(true);
+    expect(text(zero)).toMatch(/standard_error must be > 0/);
+
+    const outside = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [
+        {
+          channel: 'meta',
+          start_date: '2030-01-01',
+          end_date: '2030-01-31',
+          spend_change: 1000,
+          incremental_revenue: 100,
+          standard_error: 50,
+        },
+      ],
+    });
+    expect(outside.isError).toBe(true);
+    expect(text(outside)).toMatch(/tests\[0\]: the window 2030-01-01\.\.2030-01-31 holds no row/);
+
+    const both = await call(s, 'add_lift_test', { tenant: 'extreme_ski_gear' });
+    expect(text(both)).toMatch(/pass exactly one of tests/);
+    expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(1);
+  });
+});
+
+describe('gates regression mode through the app', () => {
+  it('is stored with the decision (noise_aware by default, strict on request)', async () => {
+    for (const phase of [0, 1] as const) {
+      await s.app.startPhaseRun({ phase, tenants: ['extreme_sunscreen', 'medium_beauty'] }).done;
+    }
+    const aware = s.app.checkGates({ phase: 1 });
+    expect(aware.regression_test?.mode).toBe('noise_aware');
+    expect(aware.regression_test?.judged_noise).toEqual(['extreme_sunscreen', 'medium_beauty']);
+    expect(aware.escalation_criteria.find((c) => c.name === 'phase_1_regression')?.triggered).toBe(
+      false,
+    );
+    const strict = s.app.checkGates({ phase: 1, regression: 'strict' });
+    expect(strict.regression_test?.mode).toBe('strict');
+    expect(
+      strict.escalation_criteria.find((c) => c.name === 'phase_1_regression')?.tenants,
+    ).toEqual(['extreme_sunscreen', 'medium_beauty']);
+    expect(s.app.latestGate(1)?.decision.regression_test?.mode).toBe('strict');
+    const r = await call(s, 'check_gates', { phase: 1 });
+    expect(text(r)).toMatch(
+      /Within fold noise, not counted as regressions \(one-sided paired t-test.*\): extreme_sunscreen, medium_beauty/,
+    );
+  }, 120_000);
+});
