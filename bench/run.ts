@@ -20,8 +20,10 @@
  * Ratios are ours / peer (below 1: we are faster). The machine may be shared: absolute times
  * move with its load, ratios measured in the same run are the figures that count.
  *
+ * 7. With --calibration: lift-test calibration against the truth (bench/calibration.ts).
+ *
  * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--no-shapes]
- *        [--no-intervals] [--intervals-suite] [--python PATH]
+ *        [--no-intervals] [--intervals-suite] [--calibration] [--python PATH]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,11 @@ import type { SyntheticTenant } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
 import { searchMediaParams } from '../src/phases/search.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
+import {
+  formatCalibrationReport,
+  runCalibrationBench,
+  type CalibrationBenchReport,
+} from './calibration.js';
 import { formatPlannerBench, runPlannerBench, type PlannerBench } from './planner.js';
 import { formatQueueBench, runQueueBench, type QueueBenchReport } from './queue.js';
 import { runScale, widenChannels, type ScaleReport } from './scale.js';
@@ -201,6 +208,8 @@ export interface BenchReport {
   shapes?: ShapeReport | null;
   /** Interval coverage and cost (issue 15); absent with --no-intervals. */
   intervals?: IntervalsReport | null;
+  /** Lift-test calibration against the truth (issue 15); only with --calibration. */
+  calibration?: CalibrationBenchReport | null;
 }
 
 const mean = (xs: number[]): number =>
@@ -597,6 +606,7 @@ export interface BenchOptions {
   shapes: boolean;
   intervals: boolean;
   intervalsSuite: boolean;
+  calibration: boolean;
   python: string;
 }
 
@@ -609,12 +619,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     '--no-shapes',
     '--no-intervals',
     '--intervals-suite',
+    '--calibration',
     '--python',
   ]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) {
       throw new RangeError(
-        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --no-intervals, --intervals-suite, --python PATH`,
+        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --no-intervals, --intervals-suite, --calibration, --python PATH`,
       );
     }
     if (argv[i] === '--python') i++;
@@ -629,6 +640,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     shapes: !argv.includes('--no-shapes'),
     intervals: !argv.includes('--no-intervals'),
     intervalsSuite: argv.includes('--intervals-suite'),
+    calibration: argv.includes('--calibration'),
     python: p >= 0 ? argv[p + 1] : (process.env.WV_MMM_PYTHON ?? DEFAULT_PYTHON),
   };
 }
@@ -799,6 +811,7 @@ async function main(): Promise<void> {
       queue = await runQueueBench({ tenants: opts.quick ? 20 : 200, log: progress });
     }
     const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
+    const calibration = opts.calibration ? runCalibrationBench(ids, progress) : null;
     const planner = runPlannerBench({ quick: opts.quick, log: progress });
     const intervals = opts.intervals
       ? runIntervalsBench({ suite: opts.intervalsSuite, log: progress })
@@ -825,6 +838,7 @@ async function main(): Promise<void> {
       builtin: builtinReport(ours.map((o) => o.results ?? [])),
       queue,
       shapes,
+      calibration,
       planner,
       intervals,
     };
@@ -833,6 +847,9 @@ async function main(): Promise<void> {
     console.log(formatPlannerBench(planner));
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
     if (intervals) console.log(`\nIntervals (issue 15)\n${formatIntervalsReport(intervals)}`);
+    if (calibration) {
+      console.log(`\nLift-test calibration (issue 15)\n${formatCalibrationReport(calibration)}`);
+    }
     if (scale) {
       const { formatScale } = await import('./scale.js');
       console.log(formatScale(scale));
