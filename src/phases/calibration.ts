@@ -30,13 +30,13 @@
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
-import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
+import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import { ridgeSystem, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
 import { momentsOf } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModel } from './final.js';
-import { buildMediaDesign, hillKFor } from './media.js';
+import { buildMediaDesign, hillKFor, mediaColumnName, mediaTransform } from './media.js';
 import {
   DECAY_BOUNDS,
   DECAY_GRID,
@@ -161,7 +161,9 @@ class Calibrator {
   readonly n: number;
   private readonly yy: number;
   private readonly spec: { calendar: boolean; weather: string[] };
-  private readonly changed: TenantSeries[];
+  /** The tested channel's spend with each test applied. */
+  private readonly changed: Float64Array[];
+  private readonly weatherCols: [string, Float64Array][];
   private readonly windows: { from: number; to: number }[];
 
   constructor(
@@ -179,9 +181,11 @@ class Calibrator {
     for (const y of series.target) yy += (y - m) ** 2;
     this.yy = yy;
     this.windows = tests.map((t) => liftWindow(series, t));
-    this.changed = tests.map((t, i) =>
-      withChannelSpend(series, t.channel, liftSpend(series, t, this.windows[i])),
-    );
+    this.changed = tests.map((t, i) => liftSpend(series, t, this.windows[i]));
+    this.weatherCols = model.weather.map((w) => [
+      w,
+      series.weather[series.weatherNames.indexOf(w)],
+    ]);
   }
 
   windowRows(i: number): number {
@@ -211,16 +215,25 @@ class Calibrator {
       quad += b[j] * row;
     }
     const sse = this.yy - 2 * dot(b, sys.xty) + quad;
-    const grads = this.tests.map((_, i) => {
-      const alt = buildMediaDesign(this.changed[i], params, this.spec);
+    // Only the tested channel's columns change under its test: its transformed spend h and
+    // h x weather. g sums their change over the window (adstock is causal, so rows before the
+    // window do not move and rows after it are not counted).
+    const grads = this.tests.map((t, i) => {
       const w = this.windows[i];
+      const mc = mediaColumnName(t.channel);
+      const before = design.columns[design.names.indexOf(mc)];
+      const after = mediaTransform(this.changed[i], params[t.channel]);
       const g = new Float64Array(p);
-      for (let j = 0; j < p; j++) {
-        const x0 = design.columns[j];
-        const x1 = alt.columns[j];
-        let s = 0;
-        for (let t = w.from; t < w.to; t++) s += x1[t] - x0[t];
-        g[j] = s / sys.scales[j];
+      const jm = design.names.indexOf(mc);
+      let s = 0;
+      for (let r = w.from; r < w.to; r++) s += after[r] - before[r];
+      g[jm] = s / sys.scales[jm];
+      for (const [name, col] of this.weatherCols) {
+        const j = design.names.indexOf(`${mc}_x_${name}`);
+        if (j < 0) continue;
+        let sw = 0;
+        for (let r = w.from; r < w.to; r++) sw += (after[r] - before[r]) * col[r];
+        g[j] = sw / sys.scales[j];
       }
       return g;
     });
