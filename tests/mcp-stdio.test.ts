@@ -3,7 +3,6 @@
  * temporary state directory: phase 1 over the built-in tenants, its gate, and a stdout that holds
  * nothing but JSON-RPC lines. A small transport over the child process records every stdout line.
  */
-import { TOOL_NAMES } from '../src/mcp/tools/index.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
