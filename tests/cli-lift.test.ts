@@ -51,14 +51,14 @@ describe('wv-mmm lift', () => {
   });
 
   it('gates --strict-regression is stored in the decision', () => {
-    expect(run('run-phase', '--phase', '0', '--tenants', 'extreme_sunscreen').code).toBe(0);
-    expect(run('run-phase', '--phase', '1', '--tenants', 'extreme_sunscreen').code).toBe(0);
+    expect(run('run-phase', '--phase', '0', '--tenants', 'none_kitchen').code).toBe(0);
+    expect(run('run-phase', '--phase', '1', '--tenants', 'none_kitchen').code).toBe(0);
     const aware = JSON.parse(run('gates', '--phase', '1', '--json').stdout) as {
       regression_test: { mode: string; judged_noise: string[] };
     };
     expect(aware.regression_test).toMatchObject({
       mode: 'noise_aware',
-      judged_noise: ['extreme_sunscreen'],
+      judged_noise: ['none_kitchen'],
     });
     const strict = JSON.parse(
       run('gates', '--phase', '1', '--strict-regression', '--json').stdout,
