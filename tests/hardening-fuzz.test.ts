@@ -111,6 +111,7 @@ const runIdOf = (phase: 0 | 1) => fc.constantFrom(...doneRuns[phase]);
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const tenantArb = fc.constantFrom(...CHEAP);
 let liftCounter = 0;
+let deleteCounter = 0;
 const side = (phase: 0 | 1) =>
   fc.oneof(
     fc.constant<unknown>(phase),
@@ -211,6 +212,22 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
         }),
         { minLength: 1, maxLength: 3 },
       ),
+    }),
+  // A fresh generated tenant per valid call (created as the arguments are drawn), so that a valid
+  // call always has a tenant to delete; it has no runs, so `runs` may be given or not.
+  delete_tenant: () =>
+    fc.record({
+      tenant: fc
+        .constant(0)
+        .map(
+          () =>
+            s.app.generateTenants({
+              count: 1,
+              seed: ++deleteCounter,
+              prefix: `fzdel${deleteCounter}`,
+            }).tenants[0],
+        ),
+      runs: opt(fc.constantFrom('keep', 'delete')),
     }),
   import_tenant_data: () =>
     fc.oneof(
@@ -323,6 +340,7 @@ const TOOLS = [
   'import_tenant_data',
   'plan_budget',
   'add_lift_test',
+  'delete_tenant',
 ];
 
 describe('every tool under generated arguments (real app)', () => {
