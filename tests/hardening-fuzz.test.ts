@@ -217,16 +217,14 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   // call always has a tenant to delete; it has no runs, so `runs` may be given or not.
   delete_tenant: () =>
     fc.record({
-      tenant: fc
-        .constant(0)
-        .map(
-          () =>
-            s.app.generateTenants({
-              count: 1,
-              seed: ++deleteCounter,
-              prefix: `fzdel${deleteCounter}`,
-            }).tenants[0],
-        ),
+      tenant: fc.constant(0).map(
+        () =>
+          s.app.generateTenants({
+            count: 1,
+            seed: ++deleteCounter,
+            prefix: `fzdel${deleteCounter}`,
+          }).tenants[0],
+      ),
       runs: opt(fc.constantFrom('keep', 'delete')),
     }),
   import_tenant_data: () =>
