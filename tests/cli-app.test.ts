@@ -90,6 +90,7 @@ describe('tenants: natural order, driver of imported data, delete', () => {
       deleted: true,
       runs_deleted: [id1, id2],
       runs_kept: [],
+      lift_tests_deleted: 0,
     });
     const runs = JSON.parse(run('runs', '--json').stdout) as { runs: { id: number }[] };
     expect(runs.runs.map((r) => r.id)).not.toContain(id1);

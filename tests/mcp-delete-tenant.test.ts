@@ -7,11 +7,11 @@ import { connectReal, removeTempDirs, type RealServer } from './hardening-helper
 import { call, text } from './mcp-helpers.js';
 
 let s: RealServer;
-let a: string, b: string, c: string;
+let a: string, b: string, c: string, d: string;
 
 beforeAll(async () => {
   s = await connectReal({ workers: 2 });
-  [a, b, c] = s.app.generateTenants({ count: 3, seed: 7, prefix: 'del' }).tenants;
+  [a, b, c, d] = s.app.generateTenants({ count: 4, seed: 7, prefix: 'del' }).tenants;
 });
 afterAll(async () => {
   await s.close();
@@ -47,6 +47,7 @@ describe('delete_tenant over MCP', () => {
       deleted: true,
       runs_deleted: [],
       runs_kept: [],
+      lift_tests_deleted: 0,
     });
     expect(text(r)).toBe(`Deleted tenant ${a}.`);
     expect(tenantIds()).not.toContain(a);
@@ -75,6 +76,7 @@ describe('delete_tenant over MCP', () => {
       deleted: true,
       runs_deleted: [both, one],
       runs_kept: [],
+      lift_tests_deleted: 0,
     });
     expect(text(del)).toBe(`Deleted tenant ${c}. Deleted run(s) ${both}, ${one}.`);
     const left = s.app.listRuns({ limit: 100 }).runs.map((r) => r.id);
@@ -88,9 +90,41 @@ describe('delete_tenant over MCP', () => {
       deleted: true,
       runs_deleted: [],
       runs_kept: [own],
+      lift_tests_deleted: 0,
     });
     expect(text(keep)).toBe(`Deleted tenant ${b}. Kept run(s) ${own}.`);
     expect(s.app.getRun(own).status).toBe('done'); // still readable
     expect(tenantIds()).not.toContain(b);
   }, 120_000);
+
+  it('deletes the tenant’s lift tests with it; the same id generated again starts with none', async () => {
+    /** A 4-week boost of the tenant's first channel at the start of its data. */
+    const boost = (tenant: string, incremental_revenue: number) => {
+      const { summary } = s.app.describeTenant(tenant);
+      const end = new Date(Date.parse(`${summary.start}T00:00:00Z`) + 27 * 86_400_000);
+      return {
+        channel: summary.channels[0],
+        start: summary.start,
+        end: end.toISOString().slice(0, 10),
+        spend_change: 1000,
+        incremental_revenue,
+        standard_error: 500,
+      };
+    };
+    s.app.addLiftTests({ tenant: d, tests: [boost(d, 2000), boost(d, 2500)] });
+    s.app.addLiftTests({ tenant: 'none_books', tests: [boost('none_books', 3000)] });
+    expect(s.app.listLiftTests(d)).toHaveLength(2);
+
+    const r = await call(s, 'delete_tenant', { tenant: d });
+    expect(r.isError, text(r)).toBeFalsy();
+    s.checkOutput('delete_tenant', r.structuredContent);
+    expect(r.structuredContent).toMatchObject({ tenant: d, lift_tests_deleted: 2 });
+    expect(text(r)).toBe(`Deleted tenant ${d}. Deleted 2 lift test(s).`);
+
+    // Same id again (same generator call): other data as far as the store knows, and no tests.
+    expect(s.app.generateTenants({ count: 4, seed: 7, prefix: 'del' }).tenants[3]).toBe(d);
+    expect(s.app.listLiftTests(d)).toEqual([]);
+    // Another tenant's tests are untouched.
+    expect(s.app.listLiftTests('none_books')).toHaveLength(1);
+  });
 });

@@ -622,9 +622,16 @@ export class FakeApp implements App {
     deleted: true;
     runs_deleted: number[];
     runs_kept: number[];
+    lift_tests_deleted: number;
   } {
     this.tenantInfo(req.tenant);
-    return { tenant: req.tenant, deleted: true, runs_deleted: [], runs_kept: [] };
+    return {
+      tenant: req.tenant,
+      deleted: true,
+      runs_deleted: [],
+      runs_kept: [],
+      lift_tests_deleted: 0,
+    };
   }
 
   generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {

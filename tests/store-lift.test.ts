@@ -57,6 +57,35 @@ describe('lift_tests table', () => {
     expect(store.listLiftTests('other')).toHaveLength(1);
   });
 
+  it('go with their tenant when its dataset is deleted, and only its own', () => {
+    store = openStore(dir);
+    store.upsertDataset({
+      info: {
+        tenant: 'acme',
+        tier: 'custom',
+        category: 'imported',
+        city: '',
+        latitude: 0,
+        longitude: 0,
+        driver: 'unknown',
+        source: 'imported',
+        rows: 1,
+        start: '2024-03-04',
+        end: '2024-03-04',
+        frequency: 'daily',
+        channels: ['meta', 'google'],
+      },
+      csv: 'date,revenue,meta_spend\n2024-03-04,1,1\n',
+    });
+    store.addLiftTests('acme', [t(), t({ channel: 'google' })], 'tests.csv');
+    store.addLiftTests('other', [t()], 'mcp');
+    expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: true, liftTests: 2 });
+    expect(store.listLiftTests('acme')).toEqual([]);
+    expect(store.listLiftTests('other')).toHaveLength(1);
+    // No dataset left: nothing more to delete.
+    expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: false, liftTests: 0 });
+  });
+
   it('stores all or none: a bad row rolls back the rows before it', () => {
     store = openStore(dir);
     expect(() => store!.addLiftTests('acme', [t(), t({ standard_error: 0 })], 'bad.csv')).toThrow(

@@ -140,9 +140,10 @@ export function exportTenant(
 }
 
 /**
- * Deletes an imported or generated tenant. Its stored runs are kept or deleted as the caller
- * says; when it has runs and the caller said nothing, nothing is deleted and the error says how
- * to choose. A built-in tenant, or one in a run still in progress, is refused.
+ * Deletes an imported or generated tenant with its lift tests (they describe its data only). Its
+ * stored runs are kept or deleted as the caller says; when it has runs and the caller said
+ * nothing, nothing is deleted and the error says how to choose. A built-in tenant, or one in a
+ * run still in progress, is refused.
  */
 export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteTenantResult {
   checkOpen(ctx);
@@ -175,11 +176,12 @@ export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteT
     );
   }
   const deleteRuns = req.runs === 'delete' ? ids : [];
-  ctx.store.deleteDatasetAndRuns(tenant, deleteRuns);
+  const { liftTests } = ctx.store.deleteTenantAndRuns(tenant, deleteRuns);
   return {
     tenant,
     deleted: true,
     runs_deleted: deleteRuns,
     runs_kept: req.runs === 'delete' ? [] : ids,
+    lift_tests_deleted: liftTests,
   };
 }

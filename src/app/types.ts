@@ -203,6 +203,8 @@ export interface DeleteTenantResult {
   deleted: true;
   runs_deleted: number[];
   runs_kept: number[];
+  /** How many lift tests of the tenant were deleted with it. */
+  lift_tests_deleted: number;
 }
 
 /** A trained tenant with the warnings about its data that limit the result (what to do included). */

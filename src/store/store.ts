@@ -374,18 +374,29 @@ export class Store {
   }
 
   deleteDataset(tenant: string): boolean {
-    return this.deleteDatasetAndRuns(tenant, []);
+    return this.deleteTenantAndRuns(tenant, []).dataset;
   }
 
   /**
-   * Deletes a dataset and the given runs (their results, folds and models cascade; gate
-   * decisions keep their record with run_id NULL) in one transaction.
+   * Deletes a dataset, its lift tests and the given runs (their results, folds and models
+   * cascade; gate decisions keep their record with run_id NULL) in one transaction. The lift
+   * tests go with the data: they were checked against it, and a later import under the same id
+   * is other data that must not inherit them. Returns whether there was a dataset and how many
+   * lift tests were deleted.
    */
-  deleteDatasetAndRuns(tenant: string, runIds: readonly number[]): boolean {
+  deleteTenantAndRuns(
+    tenant: string,
+    runIds: readonly number[],
+  ): { dataset: boolean; liftTests: number } {
     return this.write(`cannot delete dataset ${tenant}`, () => {
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
       for (const id of runIds) del.run(id);
-      return this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0;
+      const liftTests = this.db
+        .prepare('DELETE FROM lift_tests WHERE tenant = ?')
+        .run(tenant).changes;
+      const dataset =
+        this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0;
+      return { dataset, liftTests };
     });
   }
 

@@ -20,6 +20,7 @@ async function deleteTenant({ app, flags, positionals, print }: CommandContext):
       `deleted ${res.tenant}`,
       ...(res.runs_deleted.length ? [`deleted run(s) ${res.runs_deleted.join(', ')}`] : []),
       ...(res.runs_kept.length ? [`kept run(s) ${res.runs_kept.join(', ')}`] : []),
+      ...(res.lift_tests_deleted ? [`deleted ${res.lift_tests_deleted} lift test(s)`] : []),
     ].join('\n'),
   );
 }
@@ -32,9 +33,9 @@ export const tenants: Command = {
   details:
     'Ids sort naturally (gen_s7_2 before gen_s7_10). Imported tenants show driver "unknown":\n' +
     'which weather drives their sales is what the model is for.\n' +
-    '`tenants delete ID` deletes an imported or generated tenant. If stored runs include it, say\n' +
-    'what to do with them: --keep-runs keeps them (their results stay readable), --delete-runs\n' +
-    "deletes those runs (with the other tenants' results in them).",
+    '`tenants delete ID` deletes an imported or generated tenant and its lift tests. If stored\n' +
+    'runs include it, say what to do with them: --keep-runs keeps them (their results stay\n' +
+    "readable), --delete-runs deletes those runs (with the other tenants' results in them).",
   options: {
     tier: { type: 'string', value: 'T', help: `only this tier: ${TIERS.join(', ')}` },
     'keep-runs': { type: 'boolean', help: 'with delete: keep the stored runs that include it' },

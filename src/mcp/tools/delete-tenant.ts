@@ -27,6 +27,10 @@ const outputSchema = {
   deleted: z.literal(true),
   runs_deleted: z.array(z.number().int()).describe('Ids of the runs deleted with the tenant'),
   runs_kept: z.array(z.number().int()).describe('Ids of the stored runs that include it and stay'),
+  lift_tests_deleted: z
+    .number()
+    .int()
+    .describe('How many of its lift tests (add_lift_test) were deleted with it'),
 };
 
 export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps): void {
@@ -35,7 +39,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
     {
       title: 'Delete a tenant',
       description:
-        'Delete an imported or generated tenant (its data) from the store. Built-in tenants are refused, and so is a tenant in a run still queued or running. ' +
+        'Delete an imported or generated tenant (its data and its lift tests) from the store. Built-in tenants are refused, and so is a tenant in a run still queued or running. ' +
         'If stored runs include the tenant, say what to do with them: runs:"keep" keeps them readable, runs:"delete" deletes those whole runs; without runs such a call deletes nothing and names the runs. ' +
         'Cannot be undone; import the data again to restore the tenant.',
       inputSchema,
@@ -63,6 +67,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
         const parts = [`Deleted tenant ${res.tenant}.`];
         if (res.runs_deleted.length) parts.push(`Deleted run(s) ${res.runs_deleted.join(', ')}.`);
         if (res.runs_kept.length) parts.push(`Kept run(s) ${res.runs_kept.join(', ')}.`);
+        if (res.lift_tests_deleted) parts.push(`Deleted ${res.lift_tests_deleted} lift test(s).`);
         return ok(res, parts.join(' '));
       }),
   );
