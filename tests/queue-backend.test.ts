@@ -4,43 +4,22 @@
  * its message; a transient error is retried with backoff.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { compute, type ComputeTask } from '../src/app/compute.js';
 import { createApp, DEFAULT_CONFIG, startQueueWorker } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
-import {
-  QueueBackend,
-  QUEUE_NAME,
-  TransientError,
-  isTransient,
-  jobIdFor,
-} from '../src/app/queue/index.js';
-import { redisServerAvailable, startRedis, type TestRedis } from '../bench/redis-server.js';
+import { QueueBackend, TransientError, isTransient, jobIdFor } from '../src/app/queue/index.js';
+import { describeWithRedis, useRedis, withQueue } from './redis-helpers.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books', 'medium_footwear'];
-const dirs: string[] = [];
-function tempState(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'wv-queue-'));
-  dirs.push(d);
-  return d;
-}
 
-describe.runIf(redisServerAvailable() || process.env.CI)('queue mode on a real Redis', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+describeWithRedis('queue mode on a real Redis', () => {
+  const redis = useRedis();
+  const tempState = () => redis.tempState();
 
   it("a phase run through 2 queue workers writes the in-process run's bytes", async () => {
     const local = createApp({ stateDir: tempState(), workers: 1, log: silentLogger });
@@ -116,14 +95,11 @@ describe.runIf(redisServerAvailable() || process.env.CI)('queue mode on a real R
       await expect(backend.run(bad, undefined, { key: 'bad/broken' })).rejects.toThrow(
         expected as string,
       );
-      const queue = new Queue(QUEUE_NAME, {
-        connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
+      await withQueue(redis.url, async (queue) => {
+        const job = await queue.getJob(jobIdFor('bad/broken'));
+        expect(job?.attemptsMade).toBe(1); // no retry for a data error
+        expect(await job?.getState()).toBe('failed');
       });
-      const job = await queue.getJob(jobIdFor('bad/broken'));
-      expect(job?.attemptsMade).toBe(1); // no retry for a data error
-      expect(await job?.getState()).toBe('failed');
-      await queue.close();
-      await (queue.opts.connection as Redis).quit();
     } finally {
       await backend.close();
       await worker.close();

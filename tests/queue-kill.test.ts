@@ -5,36 +5,23 @@
  * once (one completion per job, one stored result per tenant) and phase3_results.json is
  * byte-identical to the in-process run's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue, QueueEvents } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
 import { QUEUE_NAME } from '../src/app/queue/index.js';
 import { startWorkerProcesses } from '../bench/queue.js';
-import { redisServerAvailable, startRedis, type TestRedis } from '../bench/redis-server.js';
+import { describeWithRedis, useRedis, withQueue } from './redis-helpers.js';
 
 const COUNT = 6;
 const DAYS = 730;
-const dirs: string[] = [];
-function tempState(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'wv-queue-kill-'));
-  dirs.push(d);
-  return d;
-}
 
-describe.runIf(redisServerAvailable() || process.env.CI)('a worker killed mid-run', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+describeWithRedis('a worker killed mid-run', () => {
+  const redis = useRedis('wv-queue-kill-');
+  const tempState = () => redis.tempState();
 
   it('3 workers, one SIGKILLed mid-job: every tenant done once, results identical', async () => {
     const local = createApp({ stateDir: tempState(), workers: 2, log: silentLogger });
@@ -109,16 +96,13 @@ describe.runIf(redisServerAvailable() || process.env.CI)('a worker killed mid-ru
       expect(run.results.map((r) => r.tenant).sort()).toEqual([...tenants].sort());
       expect(run.progress).toEqual({ done: COUNT, total: COUNT });
 
-      const queue = new Queue(QUEUE_NAME, {
-        connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
-      });
-      expect(await queue.getJobCounts('failed', 'waiting', 'active')).toEqual({
-        failed: 0,
-        waiting: 0,
-        active: 0,
-      });
-      await queue.close();
-      await (queue.opts.connection as Redis).quit();
+      await withQueue(redis.url, async (queue) =>
+        expect(await queue.getJobCounts('failed', 'waiting', 'active')).toEqual({
+          failed: 0,
+          waiting: 0,
+          active: 0,
+        }),
+      );
 
       const bytes = readFileSync(path.join(app.stateDir, 'analytics', 'phase3_results.json'));
       expect(bytes.equals(localBytes)).toBe(true);

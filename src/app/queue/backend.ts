@@ -9,8 +9,11 @@
  * found stalled by the other workers and finished by one of them; BullMQ refuses the completion
  * of a worker that lost its lock; and each run() resolves once, so the store sees one result per
  * tenant (and would refuse a second: Store.saveTenantResult).
+ *
+ * Cancelling: a cancelled caller's job that no worker has started is removed from the queue
+ * (withdraw); one a worker computes is left to finish and its result kept for a rerun.
  */
-import { setMaxListeners } from 'node:events';
+import { setMaxListeners, type EventEmitter } from 'node:events';
 import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
@@ -42,6 +45,13 @@ export interface QueueBackendOptions {
   connectTimeoutMs?: number;
 }
 
+/** What waitFor returns when the job is gone before it finished. */
+const REMOVED = Symbol('removed');
+/** States of a job no worker holds: a cancelled caller's job in one of them is removed. */
+const WITHDRAWABLE = new Set<string>(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** How long a cancel waits for Redis to remove its waiting job. */
+const WITHDRAW_TIMEOUT_MS = 2_000;
+
 function abortError(): Error {
   const e = new Error('the task was cancelled');
   e.name = 'AbortError';
@@ -66,11 +76,15 @@ export class QueueBackend implements ComputeBackend {
   private parts: Promise<Parts> | null = null;
   private ready: Promise<void> | null = null;
   private closed = false;
+  /** Aborted by close(): every wait in progress ends. */
+  private readonly shutdown = new AbortController();
   private lastError = '';
 
   constructor(private readonly options: QueueBackendOptions) {
     checkRedisUrl(options.url);
     this.size = options.size ?? 256;
+    // Every wait in progress listens for close(): hundreds at once is expected.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   private connect(): Promise<Parts> {
@@ -164,31 +178,128 @@ export class QueueBackend implements ComputeBackend {
     await this.ensureReady();
     const { queue, events } = await this.connect();
     const jobId = jobIdFor(opts.key ?? taskIdentity(task));
+    if (signal) {
+      // A run waits on up to twice `size` jobs with one signal: that many listeners is expected.
+      setMaxListeners(2 * this.size + 16, signal);
+    }
+    for (;;) {
+      if (this.closed) throw abortError();
+      await this.addJob(queue, task, jobId);
+      try {
+        const out = await this.waitFor(queue, events, jobId, signal);
+        if (out !== REMOVED) return out;
+        // Withdrawn by another caller whose run was cancelled (the same run on another
+        // coordinator shares the job id): this caller still wants it, so it is added again.
+      } catch (e) {
+        if (signal?.aborted && !this.closed) await this.withdraw(queue, jobId);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Adds the task's job (a no-op when a job of this id exists). A job of this id that failed
+   * before (its transient retries spent, or a data error) is tried again; a completed one is
+   * served as it is.
+   */
+  private async addJob(
+    queue: Queue<ComputeTask, ComputeResult>,
+    task: ComputeTask,
+    jobId: string,
+  ): Promise<void> {
     const job = await queue.add(task.kind, task, { jobId });
-    // A job of this id that failed before (its transient retries spent, or a data error) is
-    // tried again; a completed one is served as it is.
     if ((await job.getState()) === 'failed') {
       await job.retry('failed').catch(() => {
         /* another coordinator retried it first */
       });
     }
-    const finished = job.waitUntilFinished(events) as Promise<ComputeResult>;
-    if (!signal) return finished;
-    // Cancelling stops waiting; the job itself is left to finish (another coordinator may wait
-    // on the same job id), its result is kept for KEEP_COMPLETED_SECONDS and a rerun collects it.
-    finished.catch(() => {});
-    // A run waits on up to twice `size` jobs with one signal: that many listeners is expected.
-    setMaxListeners(2 * this.size + 16, signal);
-    return new Promise<ComputeResult>((resolve, reject) => {
-      const onAbort = () => reject(abortError());
-      signal.addEventListener('abort', onAbort, { once: true });
-      finished.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /**
+   * The job's result, or REMOVED when the job is gone before it finished. Rejects with the job's
+   * failure, or with an AbortError when `signal` aborts or the queue closes; every listener is
+   * removed when it settles, so cancelled waits leave nothing behind.
+   */
+  private waitFor(
+    queue: Queue<ComputeTask, ComputeResult>,
+    events: QueueEvents,
+    jobId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ComputeResult | typeof REMOVED> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      // The per-job events BullMQ emits (`completed:<id>`, as Job.waitUntilFinished uses them)
+      // are not in its typed listener map.
+      const bus = events as unknown as EventEmitter;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        bus.off(`completed:${jobId}`, onCompleted);
+        bus.off(`failed:${jobId}`, onFailed);
+        bus.off('removed', onRemoved);
+        this.shutdown.signal.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onCompleted = (e: { returnvalue: unknown }) =>
+        settle(() => resolve(e.returnvalue as ComputeResult));
+      const onFailed = (e: { failedReason: string }) =>
+        settle(() => reject(new Error(e.failedReason)));
+      const onRemoved = (e: { jobId: string }) => {
+        if (e.jobId === jobId) settle(() => resolve(REMOVED));
+      };
+      const onAbort = () => settle(() => reject(abortError()));
+      bus.on(`completed:${jobId}`, onCompleted);
+      bus.on(`failed:${jobId}`, onFailed);
+      bus.on('removed', onRemoved);
+      if (signal?.aborted || this.closed) return onAbort();
+      this.shutdown.signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // The job may have finished or gone before the listeners were attached: look once now.
+      // State first: a finished job's return value and failure are final when it is read.
+      queue
+        .getJobState(jobId)
+        .then(async (state) => {
+          if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+          const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
+          if (!job) settle(() => resolve(REMOVED));
+          else if (state === 'completed') settle(() => resolve(job.returnvalue));
+          else settle(() => reject(new Error(job.failedReason)));
+        })
+        .catch((err: unknown) => settle(() => reject(err as Error)));
     });
+  }
+
+  /**
+   * Removes the job of a cancelled caller if no worker has started it: a waiting job would
+   * otherwise still be computed for nobody. A job a worker holds (active, locked) is left to
+   * finish, its result kept for a rerun (BullMQ refuses to remove a locked job anyway); another
+   * caller still waiting on a removed job adds it again (run). Bounded in time: a cancel must
+   * not hang on a Redis that is down.
+   */
+  private async withdraw(queue: Queue<ComputeTask, ComputeResult>, jobId: string): Promise<void> {
+    const removal = (async () => {
+      const state = await queue.getJobState(jobId);
+      if (WITHDRAWABLE.has(state)) await queue.remove(jobId);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, WITHDRAW_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([removal, timeout]);
+    } catch (err) {
+      this.reportError(err as Error);
+    } finally {
+      clearTimeout(timer);
+    }
+    removal.catch(() => {});
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.shutdown.abort();
     if (!this.parts) return;
     const { connection, eventsConnection, queue, events } = await this.parts;
     await Promise.allSettled([events.close(), queue.close()]);
