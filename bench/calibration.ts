@@ -18,7 +18,8 @@ import { BUILTIN_TENANT_IDS, generateTenant, simulateLiftTest } from '../src/cor
 import type { LiftTest } from '../src/core/lift.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { calibrateFinalModel } from '../src/phases/calibration.js';
-import { explainCalibrated } from '../src/phases/explain.js';
+import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
+import { addIntervals } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
 
 /** Channels above this |ROAS error| get calibrated (the issue's 25%). */
@@ -47,6 +48,9 @@ export interface CalibrationRow {
   lr: number;
   p_value: number;
   conflict: boolean;
+  /** 80% and 95% intervals of the calibrated ROAS (null when not computed). */
+  p80: [number, number] | null;
+  p95: [number, number] | null;
 }
 
 export interface BiasedRow {
@@ -81,6 +85,12 @@ export interface CalibrationBenchReport {
     biased_flagged: number;
     /** Median seconds of one calibration (two tests) per tenant. */
     median_calibration_s: number;
+    /** Share of calibrated-tenant channels whose calibrated 80% / 95% ROAS interval holds the truth. */
+    coverage80: number | null;
+    coverage95: number | null;
+    /** Median and max CPU seconds of the calibrated model's intervals per tenant. */
+    median_interval_cpu_s: number;
+    max_interval_cpu_s: number;
   };
 }
 
@@ -111,7 +121,9 @@ const median = (xs: number[]): number => {
 export function runCalibrationBench(
   tenantIds: readonly string[] = BUILTIN_TENANT_IDS,
   log: (line: string) => void = () => {},
+  options: { intervals?: boolean } = {},
 ): CalibrationBenchReport {
+  const intervalSeconds: number[] = [];
   const uncalibrated: CalibrationBenchReport['uncalibrated'] = [];
   const fitted = new Map<string, { tenant: SyntheticTenant; model: FinalModel }>();
   for (const id of tenantIds) {
@@ -140,13 +152,20 @@ export function runCalibrationBench(
     const { tenant, model } = fitted.get(id)!;
     const sims = tenant.series.channels.map((c) => benchLiftTest(tenant, c));
     const t0 = performance.now();
-    const e = explainCalibrated(
+    const fit = explainCalibratedFit(
       tenant.series,
       model,
       tenant,
       sims.map((s) => s.test),
     );
+    const e = fit.explanation;
     seconds.push((performance.now() - t0) / 1000);
+    // Intervals of the calibrated model (what explain shows), timed on one core.
+    const c0 = process.cpuUsage();
+    if (options.intervals !== false) {
+      addIntervals(e, tenant.series, fit.model, { calibration: fit.replicate });
+    }
+    intervalSeconds.push((process.cpuUsage().user - c0.user) / 1e6);
     const report = e.calibration!;
     e.channels.forEach((ch, c) => {
       const before = uncalibrated.find((u) => u.tenant === id && u.channel === ch.channel)!;
@@ -165,6 +184,8 @@ export function runCalibrationBench(
         lr: cc.lr,
         p_value: cc.p_value,
         conflict: cc.conflict,
+        p80: ch.intervals?.roas.p80 ?? null,
+        p95: ch.intervals?.roas.p95 ?? null,
       });
     });
     const worst = uncalibrated
@@ -190,6 +211,14 @@ export function runCalibrationBench(
     (r) => Math.abs(r.calibrated_error) - Math.abs(r.uncalibrated_error),
   );
   const maxWorse = worsening.length ? Math.max(...worsening) : 0;
+  const covered = (level: 'p80' | 'p95'): number | null => {
+    const withIv = rows.filter((r) => r[level] !== null);
+    if (withIv.length === 0) return null;
+    return (
+      withIv.filter((r) => r[level]![0] <= r.true_roas && r.true_roas <= r[level]![1]).length /
+      withIv.length
+    );
+  };
   return {
     tenants_measured: tenantIds.length,
     tenants_calibrated: selectedTenants,
@@ -204,6 +233,10 @@ export function runCalibrationBench(
       others_within_limit: maxWorse <= MAX_WORSENING,
       biased_flagged: biased.filter((b) => b.conflict).length,
       median_calibration_s: median(seconds),
+      coverage80: covered('p80'),
+      coverage95: covered('p95'),
+      median_interval_cpu_s: median(intervalSeconds),
+      max_interval_cpu_s: intervalSeconds.length ? Math.max(...intervalSeconds) : NaN,
     },
   };
 }
@@ -213,12 +246,14 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%
 /** Markdown tables of a calibration report (README / docs / notes). */
 export function formatCalibrationReport(r: CalibrationBenchReport): string {
   const lines = [
-    '| tenant | channel | true ROAS | uncalibrated | calibrated | error before | error after | LR (p) | conflict |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| tenant | channel | true ROAS | uncalibrated | calibrated | calibrated 80% interval | error before | error after | LR (p) | conflict |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const iv = (x: [number, number] | null): string =>
+    x === null ? 'n/a' : `${x[0].toFixed(2)} to ${x[1].toFixed(2)}`;
   for (const x of r.rows) {
     lines.push(
-      `| ${x.tenant} | ${x.channel}${x.selected ? ' *' : ''} | ${x.true_roas.toFixed(2)} | ${x.uncalibrated_roas.toFixed(2)} | ${x.calibrated_roas.toFixed(2)} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr.toFixed(2)} (${x.p_value.toFixed(3)}) | ${x.conflict ? 'yes' : 'no'} |`,
+      `| ${x.tenant} | ${x.channel}${x.selected ? ' *' : ''} | ${x.true_roas.toFixed(2)} | ${x.uncalibrated_roas.toFixed(2)} | ${x.calibrated_roas.toFixed(2)} | ${iv(x.p80)} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr.toFixed(2)} (${x.p_value.toFixed(3)}) | ${x.conflict ? 'yes' : 'no'} |`,
     );
   }
   const s = r.summary;
@@ -227,7 +262,10 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
     `\\* channel above ${(100 * SELECT_ABOVE).toFixed(0)}% error before calibration. ` +
       `${s.selected_below_target} of ${s.selected_channels} such channels end below ${(100 * TARGET_BELOW).toFixed(0)}%; ` +
       `largest worsening of another channel ${(100 * s.max_other_worsening).toFixed(1)} points (limit ${(100 * MAX_WORSENING).toFixed(0)}); ` +
-      `median calibration time per tenant ${s.median_calibration_s.toFixed(1)} s.`,
+      `median calibration time per tenant ${s.median_calibration_s.toFixed(1)} s.` +
+      (s.coverage80 === null
+        ? ''
+        : ` Calibrated intervals hold the true ROAS on ${(100 * s.coverage80).toFixed(0)}% (80%) and ${(100 * s.coverage95!).toFixed(0)}% (95%) of these channels; intervals ${s.median_interval_cpu_s.toFixed(1)} CPU-s per tenant (median; max ${s.max_interval_cpu_s.toFixed(1)}).`),
     '',
     '| tenant | channel | true lift | biased claim (SE) | LR | p | reported as conflict |',
     '|---|---|---|---|---|---|---|',
@@ -245,7 +283,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--tenants');
   const ids = i >= 0 ? process.argv[i + 1].split(',') : BUILTIN_TENANT_IDS;
   const started = performance.now();
-  const report = runCalibrationBench(ids, (l) => process.stderr.write(`${l}\n`));
+  const report = runCalibrationBench(ids, (l) => process.stderr.write(`${l}\n`), {
+    intervals: !process.argv.includes('--no-intervals'),
+  });
   process.stdout.write(formatCalibrationReport(report) + '\n');
   process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(report) + '\n');

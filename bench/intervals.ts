@@ -5,6 +5,8 @@
  *   node dist/bench/intervals.js --coverage       coverage on the built-in 20 at MODEL_ERROR
  *   node dist/bench/intervals.js --coverage --suite   coverage on the shape suite
  *   node dist/bench/intervals.js --calibrate      tau from generated tenants gen_s7_0..19
+ *   node dist/bench/intervals.js --coverage --heldout S   coverage on held-out gen_sS_0..19
+ *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON)
  *
@@ -60,12 +62,15 @@ export interface TenantTiming {
   wall_s: number;
 }
 
-export function calibrationTenants(): SyntheticTenant[] {
-  return Array.from({ length: CALIBRATION_COUNT }, (_, i) =>
-    generateFromSpec(generatedSpec(i, CALIBRATION_SEED), 'generated', {
-      seed: CALIBRATION_SEED,
-    }),
+/** Generated tenants gen_s<seed>_0..count-1 (built-in templates, other cities and seeds). */
+export function generatedTenants(seed: number, count = CALIBRATION_COUNT): SyntheticTenant[] {
+  return Array.from({ length: count }, (_, i) =>
+    generateFromSpec(generatedSpec(i, seed), 'generated', { seed }),
   );
+}
+
+export function calibrationTenants(): SyntheticTenant[] {
+  return generatedTenants(CALIBRATION_SEED);
 }
 
 /** Position of each figure of figureVector in an explanation, with its truth. */
@@ -317,11 +322,17 @@ function main(argv: string[]): void {
     return;
   }
   const suite = argv.includes('--suite');
+  const heldout = get('--heldout');
+  const seed = get('--seed');
   const tenants = calibrate
     ? calibrationTenants()
-    : suite
-      ? SHAPE_SUITE.filter((s) => !named || named.includes(s.id)).map((s) => generateShape(s))
-      : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
+    : heldout !== undefined
+      ? generatedTenants(Number(heldout))
+      : suite
+        ? SHAPE_SUITE.filter((s) => !named || named.includes(s.id)).map((s) =>
+            generateShape(s, seed === undefined ? {} : { seed: Number(seed) }),
+          )
+        : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
   const records: FigureRecord[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {

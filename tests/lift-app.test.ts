@@ -3,6 +3,7 @@
  * tests, checked against the tenant's data, stored all or none, used by explain (phase 3), and
  * the gates' regression mode stored with the decision.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchLiftTest } from '../bench/calibration.js';
 import { AppError } from '../src/app/types.js';
@@ -64,13 +65,25 @@ describe('lift tests in the app', () => {
     const tenant = generateTenant('extreme_heating');
     const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
     s.app.addLiftTests({ tenant: 'extreme_heating', csv: liftTestsToCsv(tests), source: 'x.csv' });
-    const e = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 3 });
+    const e = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 3, replicates: 20 });
     expect(e.calibration?.applied).toBe(true);
     for (const ch of e.channels) {
       expect(ch.uncalibrated_roas).not.toBeNull();
       // calibrated closer to the truth than uncalibrated on this tenant (both channels ~50% off)
       expect(Math.abs(ch.roas_error!)).toBeLessThan(Math.abs(ch.uncalibrated_roas_error!));
+      // the intervals are the calibrated model's: around the calibrated figure, not the old one
+      const iv = ch.intervals!.roas.p95;
+      expect(iv[0]).toBeLessThanOrEqual(ch.roas);
+      expect(iv[1]).toBeGreaterThanOrEqual(ch.roas);
+      expect(ch.uncalibrated_roas!).toBeLessThan(iv[0]);
     }
+    expect(e.uncertainty!.method).toMatch(/calibrated model/);
+    // the report shows the same calibrated model, with the uncalibrated ROAS beside it
+    const r = await s.app.writeReport({ tenant: 'extreme_heating', phase: 3 });
+    const html = readFileSync(r.file, 'utf8');
+    expect(html).toContain('ROAS (calibrated)');
+    expect(html).toContain('uncalibrated ROAS');
+    expect(html).toContain(e.channels[0].roas.toFixed(2));
     // phase 1 has no adstock/Hill shapes to calibrate: the report says so, figures unchanged
     const e1 = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 1 });
     expect(e1.calibration?.applied).toBe(false);

@@ -40,8 +40,13 @@ export function weeklyCsvOf(tenant: string): string {
 }
 
 /** Report data of a tenant as the app gathers it, without the store (no run, gate or plan). */
-export function engineReportData(source: TenantSource, phase: PhaseId): TenantReportData {
-  const out = compute({ kind: 'report', phase, config: TEST_CONFIG, source });
+export function engineReportData(
+  source: TenantSource,
+  phase: PhaseId,
+  /** Bootstrap replicates of the intervals (0: none, the page without intervals). */
+  replicates = 0,
+): TenantReportData {
+  const out = compute({ kind: 'report', phase, config: TEST_CONFIG, source, replicates });
   if (out.kind !== 'report') throw new Error('unexpected compute result');
   const { series, synthetic } = resolveTenant(source);
   const info = synthetic?.info;

@@ -14,7 +14,7 @@ import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
-import { explainCalibrated, explainFinalModel } from '../phases/explain.js';
+import { explainCalibratedFit } from '../phases/explain.js';
 import { addIntervals, explanationCaveats } from '../phases/intervals.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
@@ -58,6 +58,10 @@ export type ComputeTask =
       model?: FinalModelJSON;
       /** CV result and predictions kept from an earlier report of the same data: no retraining. */
       cached?: { result: TenantResult; fit: FoldPredictions[] };
+      /** The tenant's lift tests: a phase 3 report shows the calibrated model. */
+      liftTests?: LiftTest[];
+      /** Bootstrap replicates of the intervals (0 = none; default DEFAULT_REPLICATES). */
+      replicates?: number;
     }
   | {
       kind: 'plan';
@@ -113,20 +117,8 @@ function explainTask(
         gap: config.gap,
         passThreshold: config.passThreshold,
       });
-  // Lift tests calibrate the figures (phase 3); the intervals below describe the uncalibrated fit.
-  const explanation = explainCalibrated(series, model, synthetic, task.liftTests ?? []);
-  if (explanation.calibration?.applied) {
-    explanation.notes.push(
-      'the intervals are those of the uncalibrated model (bootstrap refits without the lift tests)',
-    );
-  }
-  addIntervals(explanation, series, model, {
-    calendar: config.calendar,
-    alphas: config.alphas,
-    blend: config.blend,
-    seed: config.seed,
-    gap: config.gap,
-    passThreshold: config.passThreshold,
+  const { explanation } = explainWithIntervals(series, model, synthetic, config, {
+    liftTests: task.liftTests,
     replicates: task.replicates,
   });
   if (task.validate !== false) {
@@ -142,6 +134,38 @@ function explainTask(
     ...explanation.caveats,
   ];
   return { kind: 'explain', explanation, model: task.model ?? finalToJSON(model) };
+}
+
+/**
+ * The explanation of a model with its intervals: calibrated with the tenant's lift tests when
+ * there are any (phase 3; explainCalibratedFit), and the intervals are those of the model the
+ * figures describe (a calibrated model's bootstrap redraws the tests too: intervals.ts).
+ * Returns the model the figures describe, for the decomposition of a report.
+ */
+function explainWithIntervals(
+  series: TenantSeries,
+  model: FinalModel,
+  synthetic: SyntheticTenant | null,
+  config: PhaseConfig,
+  extra: { liftTests?: LiftTest[]; replicates?: number },
+): { explanation: Explanation; model: FinalModel } {
+  const fit = explainCalibratedFit(series, model, synthetic, extra.liftTests ?? []);
+  addIntervals(fit.explanation, series, fit.model, {
+    calendar: config.calendar,
+    alphas: config.alphas,
+    blend: config.blend,
+    seed: config.seed,
+    gap: config.gap,
+    passThreshold: config.passThreshold,
+    replicates: extra.replicates,
+    calibration: fit.replicate,
+  });
+  if (fit.replicate && fit.explanation.uncertainty) {
+    fit.explanation.notes.push(
+      'the intervals are those of the calibrated model (bootstrap refits with the lift tests redrawn within their standard errors); uncalibrated_roas is the point ROAS before calibration',
+    );
+  }
+  return { explanation: fit.explanation, model: fit.model };
 }
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
@@ -217,12 +241,27 @@ function reportData(
   const truthDecay = synthetic
     ? Object.fromEntries(synthetic.truth.channels.map((c) => [c.channel, c.decay]))
     : null;
+  const shown = explainWithIntervals(series, model, synthetic, task.config, {
+    liftTests: task.liftTests,
+    replicates: task.replicates,
+  });
+  const explanation = shown.explanation;
+  // The report's own CV result is the validation (the same CV as a run).
+  explanation.validation = {
+    mean_r2: result.mean_r2,
+    se_r2: result.se_r2,
+    pass_threshold: task.config.passThreshold ?? PASS_THRESHOLD,
+  };
+  explanation.caveats = [
+    ...explanationCaveats(explanation, explanation.validation),
+    ...explanation.caveats,
+  ];
   return {
     kind: 'report',
     result,
     fit,
-    explanation: explainFinalModel(series, model, synthetic),
-    decomposition: decomposeOverTime(series, model, synthetic),
+    explanation,
+    decomposition: decomposeOverTime(series, shown.model, synthetic),
     model: task.model ?? finalToJSON(model),
     truthDecay,
   };

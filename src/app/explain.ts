@@ -9,6 +9,7 @@ import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
+import { liftTestsOf } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import { AppError, type RunHandleOptions } from './types.js';
 
@@ -26,6 +27,8 @@ interface StoredFinal {
 interface StoredExplanation {
   dataset_hash: string;
   replicates: number;
+  /** canonicalJson of the lift tests it was calibrated with (absent: stored before lift tests). */
+  lift_tests?: string;
   explanation: Explanation;
 }
 
@@ -49,16 +52,9 @@ export async function explainTenant(
   progress(0, `explaining ${req.tenant}`);
   const config = normalizeConfig({});
   // Lift tests calibrate the explanation, not the stored model: the model is reused as is.
-  const liftTests = ctx.store
-    .listLiftTests(req.tenant)
-    .map(({ channel, start, end, spend_change, incremental_revenue, standard_error }) => ({
-      channel,
-      start,
-      end,
-      spend_change,
-      incremental_revenue,
-      standard_error,
-    }));
+  const liftTests = liftTestsOf(ctx, req.tenant);
+  // A stored explanation is reused only for the same data, replicates and lift tests.
+  const liftKey = canonicalJson(liftTests);
   const hash = datasetHash(source);
   const run = ctx.store.latestDoneRun(phase);
   const holder =
@@ -73,7 +69,12 @@ export async function explainTenant(
   const storedExplanation = kept
     .filter((m) => m.kind === 'explanation')
     .map((m) => m.payload as StoredExplanation)
-    .find((p) => p.dataset_hash === hash && p.replicates === replicates);
+    .find(
+      (p) =>
+        p.dataset_hash === hash &&
+        p.replicates === replicates &&
+        (p.lift_tests ?? canonicalJson([])) === liftKey,
+    );
   if (storedExplanation) {
     const e = storedExplanation.explanation;
     e.notes.push(
@@ -97,7 +98,12 @@ export async function explainTenant(
         {
           fold: -1,
           kind: 'explanation',
-          payload: { dataset_hash: hash, replicates, explanation: out.explanation },
+          payload: {
+            dataset_hash: hash,
+            replicates,
+            lift_tests: liftKey,
+            explanation: out.explanation,
+          } satisfies StoredExplanation,
         },
       ]);
     } catch (e) {

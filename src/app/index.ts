@@ -118,8 +118,8 @@ export function createApp(options: CreateAppOptions = {}): App {
     latestGate: (phase) => latestGate(ctx, phase),
     explainTenant: (req, opts) =>
       explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
-    writeReport: (req, opts) => writeReport(ctx, req, opts),
-    readReport: (kind, id) => readReport(ctx, kind, id),
+    writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
+    readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
     planBudget: (req, opts) => planBudget(ctx, req, opts),
     getPlan: (id) => getPlan(ctx, id),
     getLatestPlan: (tenant) => getLatestPlan(ctx, tenant),

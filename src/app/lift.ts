@@ -122,3 +122,17 @@ export function deleteLiftTests(
   }
   return { tenant, deleted: ctx.store.deleteLiftTests(tenant, ids) };
 }
+
+/** The tenant's lift tests as the engine takes them (oldest first), for explain and reports. */
+export function liftTestsOf(ctx: AppContext, tenant: string): LiftTest[] {
+  return ctx.store
+    .listLiftTests(tenant)
+    .map(({ channel, start, end, spend_change, incremental_revenue, standard_error }) => ({
+      channel,
+      start,
+      end,
+      spend_change,
+      incremental_revenue,
+      standard_error,
+    }));
+}

@@ -30,6 +30,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { decideForRun } from './judge.js';
+import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, describeTenant, tenantSource } from './tenants.js';
@@ -70,6 +71,7 @@ export async function writeReport(
   ctx: AppContext,
   req: ReportRequest,
   opts: RunHandleOptions = {},
+  replicates?: number,
 ): Promise<ReportResult> {
   checkOpen(ctx);
   if (req.tenant !== undefined && req.runId !== undefined) {
@@ -84,7 +86,7 @@ export async function writeReport(
     throw bad('out must be a file path');
   }
   return req.tenant !== undefined
-    ? tenantReport(ctx, { tenant: req.tenant, phase: req.phase, out: req.out }, opts)
+    ? tenantReport(ctx, { tenant: req.tenant, phase: req.phase, out: req.out, replicates }, opts)
     : runReport(ctx, { runId: req.runId, phase: req.phase, out: req.out });
 }
 
@@ -96,6 +98,7 @@ export async function readReport(
   ctx: AppContext,
   kind: 'tenant' | 'run',
   id: string,
+  replicates?: number,
 ): Promise<{ html: string; written: boolean }> {
   if (kind === 'run') {
     const runId = Number(id);
@@ -111,7 +114,7 @@ export async function readReport(
   tenantSource(ctx, id); // unknown tenants fail here, before any file is looked at
   const latest = latestTenantFile(ctx, id);
   if (latest !== null) return { html: readFileSync(latest, 'utf8'), written: false };
-  const out = await tenantReport(ctx, { tenant: id });
+  const out = await tenantReport(ctx, { tenant: id, replicates });
   return { html: readFileSync(out.file, 'utf8'), written: true };
 }
 
@@ -240,7 +243,7 @@ type ReportPayload = { dataset_hash: string; result: TenantResult; fit: FoldPred
 
 async function tenantReport(
   ctx: AppContext,
-  req: { tenant: string; phase?: PhaseId; out?: string },
+  req: { tenant: string; phase?: PhaseId; out?: string; replicates?: number },
   opts: RunHandleOptions = {},
 ): Promise<ReportResult> {
   const started = performance.now();
@@ -270,6 +273,8 @@ async function tenantReport(
       source,
       model: storedModel?.model,
       cached: storedFit ? { result: storedFit.result, fit: storedFit.fit } : undefined,
+      liftTests: liftTestsOf(ctx, req.tenant),
+      replicates: req.replicates,
     },
     opts.signal,
   );

@@ -29,9 +29,9 @@
  * obeyed.
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
+import { solveSpd } from '../core/linalg.js';
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
-import { ridgeSystem, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
+import { ridgeSystem, solveRidge, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
 import { momentsOf } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -49,6 +49,28 @@ import type { ChannelParams } from './types.js';
 
 /** Level of the conflict test. */
 export const CONFLICT_LEVEL = 0.01;
+/** Most shapes per calibrated channel a bootstrap replicate chooses among (interval cost). */
+export const REPLICATE_CANDIDATES = 8;
+/** chi-square(3 df) 0.95 quantile: the profile region of a channel's (decay, k, s). */
+export const CANDIDATE_REGION = 7.814727903251178;
+
+/** What a bootstrap replicate of a calibrated model needs (recalibrateReplicate). */
+export interface ReplicateCalibration {
+  /** The tests used by the calibration. */
+  tests: LiftTest[];
+  /** Their lifts implied by the calibrated model (the bootstrap world's true lifts). */
+  implied_lifts: number[];
+  /** Per calibrated channel: its calibrated shape first, then other plausible shapes. */
+  candidates: Record<string, ChannelParams[]>;
+}
+
+export interface CalibrationResult {
+  /** The calibrated model (the input model itself when nothing is applied). */
+  model: FinalModel;
+  report: CalibrationReport;
+  /** For the intervals of the calibrated model; null when nothing is applied. */
+  replicate: ReplicateCalibration | null;
+}
 
 export interface CalibrationOptions {
   /** 'exclude' (default): conflicting tests are reported and not used; 'apply': used anyway. */
@@ -116,32 +138,6 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-function solve(a: Float64Array, p: number, b: Float64Array): Float64Array {
-  const l = Float64Array.from(a);
-  if (!choleskyInPlace(l, p)) throw new RangeError('calibration system is not positive definite');
-  return choleskySolveInPlace(l, p, Float64Array.from(b));
-}
-
-function ridgeFrom(sys: RidgeSystem, alpha: number, b: Float64Array): RidgeModel {
-  const p = b.length;
-  const coef = new Float64Array(p);
-  let intercept = sys.yMean;
-  for (let j = 0; j < p; j++) {
-    coef[j] = b[j] / sys.scales[j];
-    intercept -= coef[j] * sys.means[j];
-  }
-  return {
-    alpha,
-    n: sys.n,
-    means: sys.means,
-    scales: sys.scales,
-    coefStandardized: b,
-    coef,
-    intercept,
-    yMean: sys.yMean,
-  };
-}
-
 const tidy = (x: number): number => Math.round(x * 1e9) / 1e9;
 const clamp = (x: number, [lo, hi]: readonly [number, number]): number =>
   Math.min(hi, Math.max(lo, x));
@@ -153,8 +149,12 @@ interface Evaluation {
   /** Data-only standardized Ridge coefficients. */
   b: Float64Array;
   sse: number;
+  /** Residual variance SSE / (n - p - 1). */
+  sigma2: number;
   /** Implied-lift gradients (standardized coordinates), one per test. */
   grads: Float64Array[];
+  /** (X'X + alpha I)^-1 g per test (standardized coordinates). */
+  spread: Float64Array[];
 }
 
 class Calibrator {
@@ -205,9 +205,7 @@ class Calibrator {
       momentsOf(design.columns, this.series.target, { start: 0, end: this.n }),
     );
     const p = sys.p;
-    const a = Float64Array.from(sys.gram);
-    for (let j = 0; j < p; j++) a[j * p + j] += this.alpha;
-    const b = solve(a, p, sys.xty);
+    const b = solveRidge(sys, this.alpha).coefStandardized;
     let quad = 0;
     for (let j = 0; j < p; j++) {
       let row = 0;
@@ -237,17 +235,36 @@ class Calibrator {
       }
       return g;
     });
-    return { params, sys, b, sse, grads };
+    // (G + alpha I)^-1 g_i: the Ridge solution with g_i as right-hand side.
+    const spread = grads.map((g) => solveRidge({ ...sys, xty: g }, this.alpha).coefStandardized);
+    const sigma2 = sse / Math.max(1, this.n - p - 1);
+    return { params, sys, b, sse, sigma2, grads, spread };
   }
 
-  /** Chi-square of the given tests (indices) at an evaluation's data-only coefficients. */
+  /**
+   * Chi-square of the given tests (indices) with the Ridge coefficients profiled out: the
+   * residuals r_i = L_i - g_i'b at the data-only coefficients b, against their covariance
+   * V = diag(SE_i^2) + sigma^2 G'(X'X + alpha I)^-1 G (the test's error plus the data's own
+   * uncertainty about the implied lift at this shape). This is the minimum over the coefficients
+   * of (b - b0)'(X'X + alpha I)(b - b0) / sigma^2 + sum ((L_i - g_i'b) / SE_i)^2, i.e. the
+   * quadratic expansion of n log SSE around b0 plus the tests, so the objective and the conflict
+   * test let the coefficients move as far as the data allow (as calibratedRidge does), instead
+   * of holding them at the data-only values.
+   */
   chi2(e: Evaluation, which: readonly number[]): number {
-    let s = 0;
-    for (const i of which) {
+    const m = which.length;
+    if (m === 0) return 0;
+    const r = new Float64Array(m);
+    const v = new Float64Array(m * m);
+    which.forEach((i, a) => {
       const t = this.tests[i];
-      s += ((t.incremental_revenue - dot(e.grads[i], e.b)) / t.standard_error) ** 2;
-    }
-    return s;
+      r[a] = t.incremental_revenue - dot(e.grads[i], e.b);
+      which.forEach((j, c) => {
+        v[a * m + c] = e.sigma2 * dot(e.grads[i], e.spread[j]);
+      });
+      v[a * m + a] += t.standard_error ** 2;
+    });
+    return dot(r, solveSpd(v, r, m));
   }
 
   objective(e: Evaluation, which: readonly number[]): number {
@@ -258,20 +275,19 @@ class Calibrator {
   calibratedRidge(e: Evaluation, which: readonly number[]): RidgeModel {
     const { sys } = e;
     const p = sys.p;
-    const sigma2 = e.sse / Math.max(1, this.n - p - 1);
-    const a = Float64Array.from(sys.gram);
-    for (let j = 0; j < p; j++) a[j * p + j] += this.alpha;
-    const r = Float64Array.from(sys.xty);
+    const gram = Float64Array.from(sys.gram);
+    const xty = Float64Array.from(sys.xty);
     for (const i of which) {
       const t = this.tests[i];
       const g = e.grads[i];
-      const lambda = sigma2 / t.standard_error ** 2;
+      const lambda = e.sigma2 / t.standard_error ** 2;
       for (let j = 0; j < p; j++) {
-        r[j] += lambda * t.incremental_revenue * g[j];
-        for (let k = 0; k < p; k++) a[j * p + k] += lambda * g[j] * g[k];
+        xty[j] += lambda * t.incremental_revenue * g[j];
+        for (let k = 0; k < p; k++) gram[j * p + k] += lambda * g[j] * g[k];
       }
     }
-    return ridgeFrom(sys, this.alpha, solve(a, p, r));
+    // The tests enter as extra rows of the standardized normal equations; core/ridge solves them.
+    return solveRidge({ ...sys, gram, xty }, this.alpha);
   }
 }
 
@@ -307,7 +323,7 @@ export function calibrateFinalModel(
   model: FinalModel,
   tests: readonly LiftTest[],
   options: CalibrationOptions = {},
-): { model: FinalModel; report: CalibrationReport } {
+): CalibrationResult {
   const onConflict = options.onConflict ?? 'exclude';
   const level = options.conflictLevel ?? CONFLICT_LEVEL;
   if (!(level > 0 && level < 1))
@@ -323,12 +339,12 @@ export function calibrateFinalModel(
     conflicts: [],
     notes: [],
   };
-  if (tests.length === 0) return { model, report };
+  if (tests.length === 0) return { model, report, replicate: null };
   if (model.phase !== 3 || !model.channelParams) {
     report.notes.push(
       `lift tests calibrate phase 3 models only; this is a phase ${model.phase} model, shown uncalibrated`,
     );
-    return { model, report };
+    return { model, report, replicate: null };
   }
   const alpha = model.alpha ?? model.ridge.alpha;
   const cal = new Calibrator(series, alpha, tests, model);
@@ -349,7 +365,20 @@ export function calibrateFinalModel(
   let current = base;
   let currentJ = cal.objective(base, all);
   let bestDataOnly = base.sse;
+  // Per tested channel: the least objective without that channel's tests over every candidate
+  // evaluated (the LR baseline of its tests given the other channels' tests).
+  const othersOf = (c: string): number[] => all.filter((i) => tests[i].channel !== c);
+  const bestWithout = new Map<string, number>(
+    tested.map((c) => [c, cal.objective(base, othersOf(c))]),
+  );
+  const seeCandidate = (e: Evaluation): void => {
+    bestDataOnly = Math.min(bestDataOnly, e.sse);
+    for (const c of tested)
+      bestWithout.set(c, Math.min(bestWithout.get(c)!, cal.objective(e, othersOf(c))));
+  };
   const passes = tested.length > 1 ? 2 : 1;
+  /** Every candidate shape evaluated, with the objective it reached (replicate candidates). */
+  const visited: { channel: string; params: ChannelParams; j: number }[] = [];
   if (model.kind === 'ridge') {
     for (let pass = 0; pass < passes; pass++) {
       for (const c of tested) {
@@ -360,8 +389,9 @@ export function calibrateFinalModel(
             if (seen.has(k)) continue;
             seen.add(k);
             const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
-            bestDataOnly = Math.min(bestDataOnly, e.sse);
+            seeCandidate(e);
             const j = cal.objective(e, all);
+            visited.push({ channel: c, params: e.params[c], j });
             if (j < currentJ) {
               current = e;
               currentJ = j;
@@ -380,7 +410,7 @@ export function calibrateFinalModel(
   let params = { ...current.params };
   for (const c of tested) {
     const mine = testsOf(c);
-    const lr = Math.max(0, cal.n * Math.log(current.sse / bestDataOnly) + cal.chi2(current, mine));
+    const lr = Math.max(0, currentJ - bestWithout.get(c)!);
     const p = 1 - chisqCdf(lr, mine.length);
     const conflict = model.kind === 'ridge' && p < level;
     if (conflict) {
@@ -430,7 +460,7 @@ export function calibrateFinalModel(
   if (usedIdx.length === 0) {
     if (model.kind === 'ridge')
       report.notes.push('no test was used: the calibrated model equals the uncalibrated one');
-    return { model, report };
+    return { model, report, replicate: null };
   }
   report.applied = true;
   const calibrated: FinalModel = {
@@ -440,5 +470,75 @@ export function calibrateFinalModel(
     chosen: model.chosen ? { ...model.chosen, ridge } : null,
     reason: `${model.reason}; calibrated with ${usedIdx.length} lift test(s)`,
   };
-  return { model: calibrated, report };
+  // Replicate candidates of each calibrated channel: the calibrated shape, then the shapes the
+  // search evaluated whose objective lies within the 95% profile region of the shape (J within
+  // chi-square(3 df) of the calibrated J), best first, at most REPLICATE_CANDIDATES.
+  const candidates: Record<string, ChannelParams[]> = {};
+  for (const c of tested) {
+    if (usedIdx.every((i) => tests[i].channel !== c)) continue;
+    const list = [params[c]];
+    const keys = new Set([key(triple(params[c]))]);
+    for (const v of visited
+      .filter((x) => x.channel === c && x.j - currentJ <= CANDIDATE_REGION)
+      .sort((a, b) => a.j - b.j)) {
+      if (list.length >= REPLICATE_CANDIDATES) break;
+      const k = key(triple(v.params));
+      if (keys.has(k)) continue;
+      keys.add(k);
+      list.push(v.params);
+    }
+    candidates[c] = list;
+  }
+  const usedTests = usedIdx.map((i) => tests[i]);
+  const implied = usedIdx.map((i) => dot(final.grads[i], ridge.coefStandardized));
+  return {
+    model: calibrated,
+    report,
+    replicate: { tests: usedTests, implied_lifts: implied, candidates },
+  };
+}
+
+/**
+ * A bootstrap replicate of a calibrated model (intervals.ts): given the replicate's target y*
+ * (in `series`), the shapes its data-only search found (`searched`) and the replicate tests L*,
+ * each calibrated channel takes, among its candidates (the calibrated point's profile region,
+ * `ReplicateCalibration.candidates`) and its searched shape, the one minimizing the calibration
+ * objective on y* and L* (one coordinate pass); the other channels keep their searched shape;
+ * the Ridge coefficients are the posterior mode with L*. Alpha and the model's form are the
+ * calibrated point's (`template`).
+ */
+export function recalibrateReplicate(
+  series: TenantSeries,
+  template: FinalModel,
+  searched: Record<string, ChannelParams>,
+  tests: readonly LiftTest[],
+  candidates: Readonly<Record<string, readonly ChannelParams[]>>,
+): FinalModel {
+  const alpha = template.alpha ?? template.ridge.alpha;
+  const cal = new Calibrator(series, alpha, tests, template);
+  const all = tests.map((_, i) => i);
+  const start = { ...searched };
+  for (const c of Object.keys(candidates)) start[c] = candidates[c][0];
+  let current = cal.evaluate(start);
+  let currentJ = cal.objective(current, all);
+  for (const c of template.channels) {
+    const cands = candidates[c];
+    if (!cands) continue;
+    const own = cands.some((x) => x === searched[c]) ? [] : [searched[c]];
+    for (const cand of [...cands.slice(1), ...own]) {
+      const e = cal.evaluate({ ...current.params, [c]: cand });
+      const j = cal.objective(e, all);
+      if (j < currentJ) {
+        current = e;
+        currentJ = j;
+      }
+    }
+  }
+  const ridge = cal.calibratedRidge(current, all);
+  return {
+    ...template,
+    channelParams: current.params,
+    ridge,
+    chosen: template.chosen ? { ...template.chosen, ridge } : null,
+  };
 }

@@ -14,7 +14,7 @@ import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
-import { calibrateFinalModel } from './calibration.js';
+import { calibrateFinalModel, type ReplicateCalibration } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
@@ -391,6 +391,19 @@ export function explainCalibrated(
   synthetic: SyntheticTenant | null,
   liftTests: readonly LiftTest[],
 ): Explanation {
+  return explainCalibratedFit(series, model, synthetic, liftTests).explanation;
+}
+
+/**
+ * explainCalibrated with the model its figures describe (the calibrated one when tests were
+ * applied, else `model`) and what the intervals of a calibrated model need (null otherwise).
+ */
+export function explainCalibratedFit(
+  series: TenantSeries,
+  model: FinalModel,
+  synthetic: SyntheticTenant | null,
+  liftTests: readonly LiftTest[],
+): { explanation: Explanation; model: FinalModel; replicate: ReplicateCalibration | null } {
   // Tests recorded against earlier data may no longer fit it (e.g. the tenant was re-imported).
   const skipped: string[] = [];
   const usable = liftTests.filter((t, i) => {
@@ -407,9 +420,9 @@ export function explainCalibrated(
   if (usable.length === 0) {
     const plain = explainFinalModel(series, model, synthetic);
     plain.notes.push(...skipped);
-    return plain;
+    return { explanation: plain, model, replicate: null };
   }
-  const { model: calibrated, report } = calibrateFinalModel(series, model, usable);
+  const { model: calibrated, report, replicate } = calibrateFinalModel(series, model, usable);
   report.notes.push(...skipped);
   const explanation = explainFinalModel(series, calibrated, synthetic);
   const before = report.applied ? channelRoas(series, model) : null;
@@ -425,7 +438,7 @@ export function explainCalibrated(
       ? `calibrated with ${report.tests.filter((t) => t.used).length} of ${report.tests.length} lift test(s): figures are calibrated; uncalibrated_roas shows the model before calibration`
       : `lift tests recorded but not applied (${[...report.notes, ...(report.conflicts.length > 0 ? ['every test conflicts with the data'] : [])].join('; ') || 'no usable test'})`,
   );
-  return explanation;
+  return { explanation, model: calibrated, replicate };
 }
 
 /** explainPhase that also returns the fitted all-rows model, so a caller can store it. */

@@ -32,7 +32,9 @@
  * DEFAULT_REPLICATES = 60 keeps one tenant under 10 s on one core (bench/intervals.ts).
  * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
  */
+import type { LiftTest } from '../core/lift.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
+import { recalibrateReplicate, type ReplicateCalibration } from './calibration.js';
 import type { TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
 import { fitFinalModel, predictFinal, type FinalModel, type FinalModelOptions } from './final.js';
@@ -74,6 +76,11 @@ export interface IntervalOptions extends FinalModelOptions {
   modelError?: number;
   /** Phase-3 replicate search (default REPLICATE_SEARCH). */
   replicateSearch?: ReplicateSearch;
+  /**
+   * The model is calibrated with lift tests (calibrateFinalModel's `replicate`): each replicate
+   * redraws the tests and is recalibrated (module comment).
+   */
+  calibration?: ReplicateCalibration | null;
 }
 
 /** Block length rule of the moving-block bootstrap (module comment). */
@@ -168,11 +175,24 @@ export function figureInterval(
   return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
 }
 
-/** One replicate model: the phase pipeline refitted on y* (module comment). */
-function refit(series: TenantSeries, point: FinalModel, options: IntervalOptions): FinalModel {
+/**
+ * One replicate model: the phase pipeline refitted on y* (module comment). A calibrated model's
+ * replicate is recalibrated with the replicate tests (recalibrateReplicate) instead of refitted.
+ */
+function refit(
+  series: TenantSeries,
+  point: FinalModel,
+  options: IntervalOptions,
+  tests: readonly LiftTest[] | null,
+): FinalModel {
   if (point.phase !== 3) return fitFinalModel(series, point.phase, options);
   const n = series.target.length;
   const search = options.replicateSearch ?? REPLICATE_SEARCH;
+  const candidates = options.calibration?.candidates;
+  if (candidates && tests && point.channels.every((c) => candidates[c] !== undefined)) {
+    // Every channel is calibrated: its shape is chosen among its candidates, no search needed.
+    return recalibrateReplicate(series, point, point.channelParams!, tests, candidates);
+  }
   const { params } = searchMediaParams(series, n, {
     sweeps: search.sweeps,
     refineRounds: search.refineRounds,
@@ -180,6 +200,9 @@ function refit(series: TenantSeries, point: FinalModel, options: IntervalOptions
     calendar: options.calendar ?? true,
     gap: options.gap ?? 0,
   });
+  if (options.calibration && tests) {
+    return recalibrateReplicate(series, point, params, tests, options.calibration.candidates);
+  }
   return fitFinalModel(series, 3, { ...options, channelParams: params });
 }
 
@@ -210,11 +233,19 @@ export function bootstrapFigures(
   const rng = new SeededRandom(seedFromString(`intervals:${series.tenant}`, options.seed ?? 0));
   const figures: number[][] = [];
   let failed = 0;
+  const calibration = options.calibration ?? null;
   for (let b = 0; b < replicates; b++) {
     const e = movingBlockResample(resid, blockLength, rng);
     const target = Float64Array.from(fitted, (v, t) => v + e[t]);
+    // A calibrated model's world also redraws each test: L* = implied lift + SE z.
+    const tests = calibration
+      ? calibration.tests.map((t, i) => ({
+          ...t,
+          incremental_revenue: calibration.implied_lifts[i] + t.standard_error * rng.normal(),
+        }))
+      : null;
     try {
-      const m = refit({ ...series, target }, model, options);
+      const m = refit({ ...series, target }, model, options, tests);
       figures.push(figureVector(explainFinalModel(series, m, null)));
     } catch {
       failed++;
@@ -242,7 +273,9 @@ export function addIntervals(
   }
   const { figures, failed, blockLength } = bootstrapFigures(series, model, options);
   const info: UncertaintyInfo = {
-    method: 'moving-block residual bootstrap, full phase refit (search included) per replicate',
+    method: options.calibration
+      ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated'
+      : 'moving-block residual bootstrap, full phase refit (search included) per replicate',
     replicates,
     failed_replicates: failed,
     block_length: blockLength,

@@ -65,25 +65,42 @@ export async function renderCharts(
 
 function channelTable(d: TenantReportData): string {
   const truth = d.explanation.channels.some((c) => c.truth !== null);
+  // With applied lift tests the figures are the calibrated model's; the uncalibrated ROAS sits beside them.
+  const calibrated = d.explanation.calibration?.applied === true;
+  const roasIv = d.intervals?.roas ?? {};
+  const withIv = Object.keys(roasIv).length > 0;
   const header = [
     'channel',
     'spend',
     'contribution',
-    'ROAS',
+    calibrated ? 'ROAS (calibrated)' : 'ROAS',
+    ...(withIv ? ['ROAS 80% interval'] : []),
+    ...(calibrated ? ['uncalibrated ROAS'] : []),
     'marginal ROAS',
     ...(truth ? ['true ROAS', 'ROAS error'] : []),
   ];
-  const rows = d.explanation.channels.map((c) => [
-    c.channel,
-    num(c.spend),
-    num(c.contribution),
-    ratio(c.roas),
-    ratio(c.marginal_roas),
-    ...(truth
-      ? [c.truth ? ratio(c.truth.roas) : 'n/a', c.roas_error === null ? 'n/a' : pct(c.roas_error)]
-      : []),
-  ]);
-  return tableHtml(header, rows, [false, true, true, true, true, true, true]);
+  const rows = d.explanation.channels.map((c) => {
+    const iv = roasIv[c.channel];
+    return [
+      c.channel,
+      num(c.spend),
+      num(c.contribution),
+      ratio(c.roas),
+      ...(withIv ? [iv ? `${ratio(iv.lo)} to ${ratio(iv.hi)}` : 'n/a'] : []),
+      ...(calibrated
+        ? [
+            c.uncalibrated_roas === null || c.uncalibrated_roas === undefined
+              ? 'n/a'
+              : ratio(c.uncalibrated_roas),
+          ]
+        : []),
+      ratio(c.marginal_roas),
+      ...(truth
+        ? [c.truth ? ratio(c.truth.roas) : 'n/a', c.roas_error === null ? 'n/a' : pct(c.roas_error)]
+        : []),
+    ];
+  });
+  return tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]);
 }
 
 function cards(d: TenantReportData): Card[] {
