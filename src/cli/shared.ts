@@ -1,5 +1,9 @@
-/** Pieces several commands share: phase and config flags, result tables, progress, gates. */
-import { APP_LIMITS } from '../app/index.js';
+/**
+ * Pieces several commands share: phase and config flags, input files, result tables, progress,
+ * gates.
+ */
+import { readFileSync } from 'node:fs';
+import { APP_LIMITS, AppError } from '../app/index.js';
 import type {
   GateDecision,
   PhaseConfig,
@@ -38,6 +42,19 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
     help: 'leave out the calendar terms (day of week, yearly season, trend)',
   },
 };
+
+/** The UTF-8 text of a file named on the command line; a message naming it when it cannot be read. */
+export function readInputFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AppError(
+      code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
+      'not_found',
+    );
+  }
+}
 
 export function phaseOf(flags: Flags, required = true): PhaseId | undefined {
   const p = int(flags, 'phase', 0, 3);

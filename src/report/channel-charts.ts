@@ -193,6 +193,68 @@ export function responseChart(d: TenantReportData): ChartDef {
   };
 }
 
+/**
+ * The layers of a bar chart of estimates grouped by channel (ROAS, ROAS by weather state): bars
+ * in the channels' colours, value labels while they fit, the interval as a rule where there is
+ * one and the truth as a black tick where it is known.
+ */
+function groupedBarLayers(
+  rows: Row[],
+  o: {
+    x: Record<string, unknown>;
+    xOffset: Record<string, unknown>;
+    y: Record<string, unknown>;
+    chans: string[];
+    colors: Record<string, string>;
+    tooltip: string[];
+    labelFormat: string;
+  },
+): { layers: Record<string, unknown>[]; hasTruth: boolean } {
+  const { x, xOffset, y, chans, colors } = o;
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'bar' },
+      encoding: {
+        x,
+        xOffset,
+        y,
+        color: {
+          field: 'channel',
+          type: 'nominal',
+          scale: { domain: chans, range: chans.map((c) => colors[c]) },
+          title: 'channel',
+        },
+        tooltip: o.tooltip.map((field) => ({ field })),
+      },
+    },
+    // Value labels only while they fit above the bars.
+    ...(chans.length <= MAX_LABELLED_CHANNELS
+      ? [
+          {
+            mark: { type: 'text', dy: -6, fontSize: 10 },
+            encoding: { x, xOffset, y, text: { field: 'estimate', format: o.labelFormat } },
+          },
+        ]
+      : []),
+  ];
+  if (rows.some((r) => r.lo !== null)) {
+    layers.push({
+      transform: [{ filter: 'datum.lo != null' }],
+      mark: { type: 'rule', color: '#333333', strokeWidth: 1.5 },
+      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+    });
+  }
+  const hasTruth = rows.some((r) => r.truth !== null);
+  if (hasTruth) {
+    layers.push({
+      transform: [{ filter: 'datum.truth != null' }],
+      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
+      encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
+    });
+  }
+  return { layers, hasTruth };
+}
+
 /** ROAS and marginal ROAS per channel, with the truth and intervals when known. */
 export function roasChart(d: TenantReportData): ChartDef {
   const ivs = d.intervals ?? {};
@@ -213,7 +275,6 @@ export function roasChart(d: TenantReportData): ChartDef {
       ...intervalRow(ivs.marginal_roas?.[c.channel]),
     });
   }
-  const colors = channelColors(d.tenant.channels);
   const chans = d.explanation.channels.map((c) => c.channel);
   const x = {
     field: 'measure',
@@ -224,54 +285,15 @@ export function roasChart(d: TenantReportData): ChartDef {
   };
   const y = { field: 'estimate', type: 'quantitative', title: 'revenue per 1 of spend (ratio)' };
   const xOffset = { field: 'channel', type: 'nominal', sort: chans };
-  const layers: Record<string, unknown>[] = [
-    {
-      mark: { type: 'bar' },
-      encoding: {
-        x,
-        xOffset,
-        y,
-        color: {
-          field: 'channel',
-          type: 'nominal',
-          scale: { domain: chans, range: chans.map((c) => colors[c]) },
-          title: 'channel',
-        },
-        tooltip: [
-          { field: 'channel' },
-          { field: 'measure' },
-          { field: 'estimate' },
-          { field: 'truth' },
-          { field: 'lo' },
-          { field: 'hi' },
-        ],
-      },
-    },
-    // Value labels only while they fit above the bars.
-    ...(chans.length <= MAX_LABELLED_CHANNELS
-      ? [
-          {
-            mark: { type: 'text', dy: -6, fontSize: 10 },
-            encoding: { x, xOffset, y, text: { field: 'estimate', format: '.2f' } },
-          },
-        ]
-      : []),
-  ];
-  if (rows.some((r) => r.lo !== null)) {
-    layers.push({
-      transform: [{ filter: 'datum.lo != null' }],
-      mark: { type: 'rule', color: '#333333', strokeWidth: 1.5 },
-      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-    });
-  }
-  const hasTruth = rows.some((r) => r.truth !== null);
-  if (hasTruth) {
-    layers.push({
-      transform: [{ filter: 'datum.truth != null' }],
-      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
-      encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
-    });
-  }
+  const { layers, hasTruth } = groupedBarLayers(rows, {
+    x,
+    xOffset,
+    y,
+    chans,
+    colors: channelColors(d.tenant.channels),
+    tooltip: ['channel', 'measure', 'estimate', 'truth', 'lo', 'hi'],
+    labelFormat: '.2f',
+  });
   const sorted = [...d.explanation.channels].sort((a, b) => b.roas - a.roas);
   const parts = sorted.map((c) => {
     const iv = ivs.roas?.[c.channel];
@@ -328,53 +350,15 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     type: 'quantitative',
     title: 'ROAS in that weather (revenue per 1 spent)',
   };
-  const layers: Record<string, unknown>[] = [
-    {
-      mark: { type: 'bar' },
-      encoding: {
-        x,
-        xOffset,
-        y,
-        color: {
-          field: 'channel',
-          type: 'nominal',
-          scale: { domain: chans, range: chans.map((c) => colors[c]) },
-          title: 'channel',
-        },
-        tooltip: [
-          { field: 'state' },
-          { field: 'definition' },
-          { field: 'channel' },
-          { field: 'estimate' },
-          { field: 'truth' },
-          { field: 'periods' },
-        ],
-      },
-    },
-    ...(chans.length <= MAX_LABELLED_CHANNELS
-      ? [
-          {
-            mark: { type: 'text', dy: -6, fontSize: 10 },
-            encoding: { x, xOffset, y, text: { field: 'estimate', format: '.1f' } },
-          },
-        ]
-      : []),
-  ];
-  if (rows.some((r) => r.lo !== null)) {
-    layers.push({
-      transform: [{ filter: 'datum.lo != null' }],
-      mark: { type: 'rule', color: '#333333', strokeWidth: 1.5 },
-      encoding: { x, xOffset, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-    });
-  }
-  const hasTruth = rows.some((r) => r.truth !== null);
-  if (hasTruth) {
-    layers.push({
-      transform: [{ filter: 'datum.truth != null' }],
-      mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
-      encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
-    });
-  }
+  const { layers, hasTruth } = groupedBarLayers(rows, {
+    x,
+    xOffset,
+    y,
+    chans,
+    colors,
+    tooltip: ['state', 'definition', 'channel', 'estimate', 'truth', 'periods'],
+    labelFormat: '.1f',
+  });
   const title = `ROAS by weather state, per channel${hasTruth ? ' (black tick: truth)' : ''}`;
   return {
     id: 'roas-weather',

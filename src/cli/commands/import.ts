@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../app/index.js';
 import { list, need } from '../args.js';
 import type { Command } from '../command.js';
+import { readInputFile } from '../shared.js';
 
 export const importCommand: Command = {
   name: 'import',
@@ -42,19 +41,9 @@ export const importCommand: Command = {
   async run({ app, flags, print }) {
     const file = need(flags, 'file', 'the CSV file to import');
     const tenant = need(flags, 'tenant', 'the id to keep the data under, e.g. my-shop');
-    let csv: string;
-    try {
-      csv = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new AppError(
-        code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
-        'not_found',
-      );
-    }
     const res = app().importTenantData({
       tenant,
-      csv,
+      csv: readInputFile(file),
       fileName: path.basename(file),
       replace: Boolean(flags.replace),
       roles: {

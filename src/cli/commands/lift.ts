@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppError, LIFT_COLUMNS, type LiftTestRecord } from '../../app/index.js';
+import { LIFT_COLUMNS, type LiftTestRecord } from '../../app/index.js';
 import { list, need, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { table } from '../format.js';
+import { readInputFile } from '../shared.js';
 
 const SUBS = ['add', 'list', 'remove'] as const;
 
@@ -57,16 +57,7 @@ export const lift: Command = {
       throw new UsageError('--id goes with remove: wv-mmm lift remove --tenant ID --id N,M');
     if (sub === 'add') {
       const file = need(flags, 'file', 'the lift-test CSV file');
-      let csv: string;
-      try {
-        csv = readFileSync(file, 'utf8');
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new AppError(
-          code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
-          'not_found',
-        );
-      }
+      const csv = readInputFile(file);
       const res = app().addLiftTests({ tenant, csv, source: path.basename(file) });
       print(res, () =>
         [

@@ -6,8 +6,7 @@
 import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
-import { readCsvRecords } from './rfc4180.js';
-import { checkEncoding, checkSize, isBlank } from './text-checks.js';
+import { checkRowWidth, readSmallCsv } from './records.js';
 
 export interface ParsedForecast {
   dates: string[];
@@ -32,28 +31,11 @@ export interface ParseForecastOptions {
 /** Parses and validates forecast text; throws a DataError naming the first problem. */
 export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
   const file = o.fileName;
-  checkSize(text, file);
-  if (isBlank(text)) {
-    throw new DataError(
-      'empty',
-      file,
-      null,
-      null,
-      'file is empty; expected a header line (date,temperature_c,...) and one row per period',
-    );
-  }
-  checkEncoding(text, file);
-  const records = readCsvRecords(text);
-  if ('problem' in records) {
-    throw new DataError(
-      'malformed',
-      file,
-      records.line,
-      null,
-      'malformed CSV: check the quotes on this line',
-    );
-  }
-  const { cells, lines } = records;
+  const { cells, lines } = readSmallCsv(
+    text,
+    file,
+    'expected a header line (date,temperature_c,...) and one row per period',
+  );
   const header = cells[0];
   if (header.length > CSV_LIMITS.maxColumns) {
     throw new DataError(
@@ -108,15 +90,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
   const dates: string[] = [];
   for (let i = 0; i < n; i++) {
     const row = cells[i + 1];
-    if (row.length !== header.length) {
-      throw new DataError(
-        'ragged_row',
-        file,
-        lines[i + 1],
-        null,
-        `this row has ${row.length} cells but the header has ${header.length} columns`,
-      );
-    }
+    checkRowWidth(row, header.length, file, lines[i + 1]);
     const d = parseIsoDay(row[dateCol]);
     if (Number.isNaN(d)) {
       throw new DataError(

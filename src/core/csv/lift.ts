@@ -13,8 +13,7 @@ import type { TenantSeries } from '../types.js';
 import { parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
-import { readCsvRecords } from './rfc4180.js';
-import { checkEncoding, checkSize, isBlank } from './text-checks.js';
+import { checkRowWidth, readSmallCsv } from './records.js';
 
 /** The columns of a lift-test file, in canonical order. */
 export const LIFT_COLUMNS = [
@@ -42,23 +41,11 @@ export interface ParseLiftCsvOptions {
  */
 export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): LiftTest[] {
   const file = options.fileName ?? 'lift.csv';
-  checkSize(text, file);
-  const emptyHint = `expected a header line ${LIFT_COLUMNS.join(',')} and one row per test`;
-  if (isBlank(text)) throw new DataError('empty', file, null, null, `file is empty; ${emptyHint}`);
-  checkEncoding(text, file);
-  const records = readCsvRecords(text);
-  if ('problem' in records) {
-    throw new DataError(
-      'malformed',
-      file,
-      records.line,
-      null,
-      `malformed CSV: ${records.problem === 'unclosed_quote' ? 'a quoted cell is never closed' : 'a closing quote is followed by other characters'}; write a quote inside a quoted cell as ""`,
-    );
-  }
-  const { cells, lines } = records;
-  if (cells.length === 0)
-    throw new DataError('empty', file, null, null, `file is empty; ${emptyHint}`);
+  const { cells, lines } = readSmallCsv(
+    text,
+    file,
+    `expected a header line ${LIFT_COLUMNS.join(',')} and one row per test`,
+  );
   const header = cells[0].map((h) => h.toLowerCase());
   const index = new Map<string, number>();
   header.forEach((h, j) => {
@@ -111,15 +98,7 @@ export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): L
   for (let i = 1; i <= n; i++) {
     const row = cells[i];
     const line = lines[i];
-    if (row.length !== header.length) {
-      throw new DataError(
-        'ragged_row',
-        file,
-        line,
-        null,
-        `this row has ${row.length} cell${row.length === 1 ? '' : 's'} but the header has ${header.length} columns; every row needs one cell per column`,
-      );
-    }
+    checkRowWidth(row, header.length, file, line);
     const cell = (c: (typeof LIFT_COLUMNS)[number]): string => row[index.get(c)!];
     const channel = cell('channel');
     if (channel === '')

@@ -6,7 +6,7 @@ import { CSV_LIMITS, DataError, quoteValue, validateTenantId } from './errors.js
 import { formatNumber, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
-import { readCsvRecords, type CsvRecords } from './rfc4180.js';
+import { checkRowWidth, readRecords } from './records.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 
 export interface ParseTenantCsvOptions {
@@ -129,25 +129,6 @@ function emptyFile(file: string): DataError {
   );
 }
 
-/** RFC 4180 records with their start lines; a syntax problem becomes a DataError. */
-function readRecords(text: string, file: string): CsvRecords {
-  const result = readCsvRecords(text);
-  if ('problem' in result) {
-    const what =
-      result.problem === 'unclosed_quote'
-        ? 'a quoted cell is never closed'
-        : 'a closing quote is followed by other characters';
-    throw new DataError(
-      'malformed',
-      file,
-      result.line,
-      null,
-      `malformed CSV: ${what}; wrap cells that contain commas in double quotes and write a quote inside a quoted cell as ""`,
-    );
-  }
-  return result;
-}
-
 function checkHeader(header: string[], file: string): void {
   if (header.length < 2) {
     const hint = /[;\t|]/.test(header[0])
@@ -213,15 +194,7 @@ function cellTooLong(file: string, row: number, column: string | null, cell: str
 function checkRowShapes(cells: string[][], lines: number[], header: string[], file: string): void {
   for (let i = 1; i < cells.length; i++) {
     const row = cells[i];
-    if (row.length !== header.length) {
-      throw new DataError(
-        'ragged_row',
-        file,
-        lines[i],
-        null,
-        `this row has ${row.length} cell${row.length === 1 ? '' : 's'} but the header has ${header.length} columns; every row needs one cell per column`,
-      );
-    }
+    checkRowWidth(row, header.length, file, lines[i]);
     for (let j = 0; j < row.length; j++) {
       if (row[j].length > CSV_LIMITS.maxCellChars)
         throw cellTooLong(file, lines[i], header[j], row[j]);
