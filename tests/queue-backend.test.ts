@@ -17,6 +17,18 @@ import { describeWithRedis, useRedis, withQueue } from './redis-helpers.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books', 'medium_footwear'];
 
+/** A queue worker in this process and the log lines of the jobs it finished (`job ID done: ...`). */
+async function workerRecordingDoneJobs(url: string) {
+  const jobs: string[] = [];
+  const worker = await startQueueWorker({
+    url,
+    log: (_level, message) => {
+      if (/^job \S+ done/.test(message)) jobs.push(message);
+    },
+  });
+  return { worker, jobs };
+}
+
 describeWithRedis('queue mode on a real Redis', () => {
   const redis = useRedis();
   const tempState = () => redis.tempState();
@@ -143,13 +155,7 @@ describeWithRedis('queue mode on a real Redis', () => {
   }, 60_000);
 
   it('the MCP server sends its tenants to the queue when WV_MMM_REDIS_URL is set', async () => {
-    const jobs: string[] = [];
-    const worker = await startQueueWorker({
-      url: redis.url,
-      log: (_level, message) => {
-        if (/^job \S+ done/.test(message)) jobs.push(message);
-      },
-    });
+    const { worker, jobs } = await workerRecordingDoneJobs(redis.url);
     const stateDir = tempState();
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -183,13 +189,7 @@ describeWithRedis('queue mode on a real Redis', () => {
   }, 60_000);
 
   it('wv-mmm run-phase --queue sends its tenants to the queue and stores the results', async () => {
-    const jobs: string[] = [];
-    const worker = await startQueueWorker({
-      url: redis.url,
-      log: (_level, message) => {
-        if (/^job \S+ done/.test(message)) jobs.push(message);
-      },
-    });
+    const { worker, jobs } = await workerRecordingDoneJobs(redis.url);
     const stateDir = tempState();
     try {
       const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>(

@@ -11,6 +11,9 @@ import { AppError, PHASES, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
+/** What a run:// or report://run/ id that is not one gets told. */
+const RUN_IDS = 'run ids are positive integers (list_runs shows them)';
+
 /** JSON-RPC code for a resource that does not exist (MCP spec). */
 const RESOURCE_NOT_FOUND = -32002;
 
@@ -47,6 +50,16 @@ function single(v: string | string[] | undefined): string {
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
 }
 
+/** A positive integer id from a URI (run://12, plan://3); `refusal` says what ids look like. */
+function positiveId(uri: URL, v: string | string[] | undefined, refusal: string): number {
+  const raw = single(v);
+  const id = Number(raw);
+  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
+    throw new McpError(ErrorCode.InvalidParams, `${uri.href}: ${refusal}`);
+  }
+  return id;
+}
+
 async function reading(uri: URL, deps: ToolDeps, body: () => unknown): Promise<ReadResourceResult> {
   try {
     return json(uri, await body());
@@ -57,6 +70,13 @@ async function reading(uri: URL, deps: ToolDeps, body: () => unknown): Promise<R
 
 export function registerResources(server: McpServer, deps: ToolDeps): void {
   const { app } = deps;
+  /** Completion of a tenant id: the first 100 ids that start with what was typed. */
+  const tenantIdsStartingWith = (value: string): string[] =>
+    app
+      .listTenants()
+      .map((t) => t.tenant)
+      .filter((id) => id.startsWith(value))
+      .slice(0, 100);
 
   server.registerResource(
     'tenant',
@@ -69,14 +89,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           mimeType: 'application/json',
         })),
       }),
-      complete: {
-        id: (value) =>
-          app
-            .listTenants()
-            .map((t) => t.tenant)
-            .filter((id) => id.startsWith(value))
-            .slice(0, 100),
-      },
+      complete: { id: tenantIdsStartingWith },
     }),
     {
       title: 'Tenant data summary',
@@ -108,15 +121,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     },
     (uri, vars) =>
       reading(uri, deps, () => {
-        const raw = single(vars.id);
-        const id = Number(raw);
-        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
-          throw new McpError(
-            ErrorCode.InvalidParams,
-            `${uri.href}: run ids are positive integers (list_runs shows them)`,
-          );
-        }
-        const run = app.getRun(id);
+        const run = app.getRun(positiveId(uri, vars.id, RUN_IDS));
         return {
           ...runInfoView(run),
           config: run.config,
@@ -182,14 +187,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           mimeType: 'text/html',
         })),
       }),
-      complete: {
-        id: (value) =>
-          app
-            .listTenants()
-            .map((t) => t.tenant)
-            .filter((id) => id.startsWith(value))
-            .slice(0, 100),
-      },
+      complete: { id: tenantIdsStartingWith },
     }),
     {
       title: 'Tenant report (HTML)',
@@ -227,14 +225,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     },
     (uri, vars) =>
       html(uri, async () => {
-        const raw = single(vars.id);
-        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-          throw new McpError(
-            ErrorCode.InvalidParams,
-            `${uri.href}: run ids are positive integers (list_runs shows them)`,
-          );
-        }
-        return (await app.readReport('run', raw)).html;
+        const id = positiveId(uri, vars.id, RUN_IDS);
+        return (await app.readReport('run', String(id))).html;
       }),
   );
 
@@ -257,16 +249,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'application/json',
     },
     (uri, vars) =>
-      reading(uri, deps, () => {
-        const raw = single(vars.id);
-        const id = Number(raw);
-        if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
-          throw new McpError(
-            ErrorCode.InvalidParams,
-            `${uri.href}: plan ids are positive integers`,
-          );
-        }
-        return app.getPlan(id);
-      }),
+      reading(uri, deps, () =>
+        app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')),
+      ),
   );
 }
