@@ -86,6 +86,38 @@ describe('lift_tests table', () => {
     expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: false, liftTests: 0 });
   });
 
+  it('a new imported tenant does not inherit tests left under its id; a replaced or built-in one keeps its own', () => {
+    store = openStore(dir);
+    const info = (tenant: string, source: 'imported' | 'builtin') => ({
+      tenant,
+      tier: source === 'builtin' ? ('none' as const) : ('custom' as const),
+      category: 'shop',
+      city: '',
+      latitude: 0,
+      longitude: 0,
+      driver: 'unknown' as const,
+      source,
+      rows: 1,
+      start: '2024-03-04',
+      end: '2024-03-04',
+      frequency: 'daily' as const,
+      channels: ['meta'],
+    });
+    const csv = 'date,revenue,meta_spend\n2024-03-04,1,1\n';
+    // Left by a tenant deleted before deleting a tenant took its lift tests along.
+    store.addLiftTests('acme', [t()], 'old.csv');
+    store.upsertDataset({ info: info('acme', 'imported'), csv });
+    expect(store.listLiftTests('acme')).toEqual([]);
+    // Its own tests survive a replace (the same tenant, new data).
+    store.addLiftTests('acme', [t()], 'new.csv');
+    store.upsertDataset({ info: info('acme', 'imported'), csv: csv + '2024-03-05,2,1\n' });
+    expect(store.listLiftTests('acme').map((x) => x.source)).toEqual(['new.csv']);
+    // Built-in tenants have lift tests before (or without) a dataset row: never touched.
+    store.addLiftTests('bi', [t()], 'mcp');
+    store.upsertDataset({ info: info('bi', 'builtin'), csv });
+    expect(store.listLiftTests('bi')).toHaveLength(1);
+  });
+
   it('stores all or none: a bad row rolls back the rows before it', () => {
     store = openStore(dir);
     expect(() => store!.addLiftTests('acme', [t(), t({ standard_error: 0 })], 'bad.csv')).toThrow(

@@ -309,6 +309,13 @@ export class Store {
     const storeCsv = input.storeCsv ?? info.source !== 'builtin';
     const now = this.now();
     this.write(`cannot save dataset ${info.tenant}`, () => {
+      const isNew =
+        this.db.prepare('SELECT 1 FROM datasets WHERE tenant = ?').get(info.tenant) === undefined;
+      // A new imported or generated tenant starts without lift tests: any left under its id
+      // belong to a tenant deleted before its lift tests went with it, measured on other data.
+      if (isNew && info.source !== 'builtin') {
+        this.db.prepare('DELETE FROM lift_tests WHERE tenant = ?').run(info.tenant);
+      }
       this.db
         .prepare(
           `INSERT INTO datasets (tenant, source, content_hash, rows, frequency, start_date, end_date,
