@@ -7,18 +7,30 @@
  * baseline-plus-adstock/Hill response with weather-dependent gains: the planner probes and
  * optimizes it exactly as a fitted model), single thread, median of several runs.
  * Regret: for each tenant, the phase-3 all-rows model (fitFinalModel, as explain stores it), the
- * typical outlook and the historical budget for 28 days; the plan, both baselines and the
- * truth-optimal plan are scored under the true data-generating process.
+ * typical outlook and the historical budget for 28 days; the model's unchecked optimum (replicates
+ * 0), the checked plan (DEFAULT_PLAN_REPLICATES bootstrap refits, the default), both baselines
+ * and the truth-optimal plan are scored under the true data-generating process.
+ * Held-out tenants: `--heldout S` scores the first 10 generated tenants gen_sS_* of the extreme
+ * and high tiers instead of the built-in ones.
  *
- * Standalone: `node dist/bench/planner.js [--quick]`; also part of `npm run bench`.
+ * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N]`; also part of
+ * `npm run bench`.
  */
 import { builtinSpec } from '../src/core/data/catalog.js';
-import { BUILTIN_TENANT_IDS, generateTenant } from '../src/core/data/index.js';
-import { geometricAdstock, hill } from '../src/core/transforms.js';
-import type { TenantSeries } from '../src/core/types.js';
-import { fitFinalModel } from '../src/phases/final.js';
 import {
+  BUILTIN_TENANT_IDS,
+  generatedSpec,
+  generateTenant,
+  generateTenantSet,
+  type DriverMix,
+} from '../src/core/data/index.js';
+import { geometricAdstock, hill } from '../src/core/transforms.js';
+import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
+import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
+import {
+  DEFAULT_PLAN_REPLICATES,
   makePlan,
+  planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
   type PlanResult,
@@ -35,22 +47,37 @@ export interface PlannerRegretRow {
   true_incremental: {
     historical_even: number;
     historical_calendar: number;
+    /** The point model's optimum (replicates 0). */
+    model_optimum: number;
+    /** The checked plan (replicates as run). */
     plan: number;
     optimal: number;
   };
+  /** Share of the truth-optimal uplift over (a): the model's optimum and the checked plan. */
+  captured_share_optimum: number | null;
   captured_share: number | null;
+  /** Trust-region step of the checked plan (null without replicates). */
+  step: number | null;
   plan_minus_even_pct: number;
+  /** The model's own view: its optimum's uplift over (a), and the checked plan's 80% interval. */
   model_uplift_pct: number;
+  plan_uplift_p80_pct: [number, number] | null;
 }
 
 export interface PlannerBench {
   speed: { name: string; channels: number; periods: number; median_ms: number; runs: number }[];
+  tenants: string;
+  replicates: number;
   regret: PlannerRegretRow[];
   summary: {
     tenants: number;
     captured_at_least_80pct: number;
     not_worse_than_even: number;
     median_captured_share: number | null;
+    /** The same for the model's unchecked optimum (replicates 0). */
+    optimum_captured_at_least_80pct: number;
+    optimum_not_worse_than_even: number;
+    optimum_median_captured_share: number | null;
   };
 }
 
@@ -132,16 +159,58 @@ export function syntheticWeekly(channels: number): { series: TenantSeries; model
 
 const REGRET_TIERS = ['extreme', 'high'];
 
+/** Revenue models of the bootstrap refits (the separable ones: a blend or GBM refit cannot be planned with). */
+function replicateModels(series: TenantSeries, point: FinalModel, count: number): RevenueModel[] {
+  return planReplicateModels(series, point, count).models.flatMap((m) => {
+    try {
+      return [revenueModelOf(m)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Regret tenants: the built-in extreme/high ones, or the first 10 gen_s<seed>_* of those tiers. */
+function regretTenants(heldout: number | undefined): { tenant: SyntheticTenant; mix: DriverMix }[] {
+  if (heldout === undefined) {
+    return BUILTIN_TENANT_IDS.filter((id) => REGRET_TIERS.some((t) => id.startsWith(`${t}_`))).map(
+      (id) => ({ tenant: generateTenant(id), mix: builtinSpec(id).mix }),
+    );
+  }
+  const out: { tenant: SyntheticTenant; mix: DriverMix }[] = [];
+  for (let i = 0; i < 200 && out.length < 10; i++) {
+    const spec = generatedSpec(i, heldout);
+    if (REGRET_TIERS.includes(spec.tier)) {
+      out.push({ tenant: generateTenantSet(i + 1, { seed: heldout })[i], mix: spec.mix });
+    }
+  }
+  return out;
+}
+
+const cpuMs = (f: () => void): number => {
+  const t0 = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+};
+
 export function runPlannerBench(
-  options: { quick?: boolean; log?: (line: string) => void } = {},
+  options: {
+    quick?: boolean;
+    heldout?: number;
+    replicates?: number;
+    log?: (line: string) => void;
+  } = {},
 ): PlannerBench {
   const log = options.log ?? (() => undefined);
   const runs = options.quick ? 3 : 7;
+  const replicates = options.replicates ?? DEFAULT_PLAN_REPLICATES;
   const speed: PlannerBench['speed'] = [];
 
   log('planner: speed of a 28-day 2-channel plan');
   const ski = generateTenant('extreme_ski_gear');
-  const skiModel = revenueModelOf(fitFinalModel(ski.series, 3));
+  const skiFinal = fitFinalModel(ski.series, 3);
+  const skiModel = revenueModelOf(skiFinal);
   const skiOutlook = scenarioOutlook(ski.series, 'typical', skiModel.weather, 28);
   const ms2 = timeRuns(runs, () => {
     makePlan(
@@ -150,12 +219,46 @@ export function runPlannerBench(
     );
   });
   speed.push({
-    name: '28-day plan, 2 channels (fitted phase-3 model)',
+    name: '28-day plan, 2 channels (fitted phase-3 model), replicates 0',
     channels: 2,
     periods: 28,
     median_ms: ms2,
     runs,
   });
+  if (replicates > 0) {
+    log(`planner: ${replicates} replicate refits of the 2-channel model`);
+    const refitRuns = options.quick ? 1 : 3;
+    let skiReps: RevenueModel[] = [];
+    const refitMs = median(
+      Array.from({ length: refitRuns }, () =>
+        cpuMs(() => {
+          skiReps = replicateModels(ski.series, skiFinal, replicates);
+        }),
+      ),
+    );
+    const planMs = timeRuns(runs, () => {
+      makePlan(
+        { series: ski.series, model: skiModel, outlook: skiOutlook, replicates: skiReps },
+        { horizon: 28, budget: 250_000 },
+      );
+    });
+    speed.push(
+      {
+        name: `${replicates} bootstrap refits of the 2-channel phase-3 model (CPU ms)`,
+        channels: 2,
+        periods: 28,
+        median_ms: refitMs,
+        runs: refitRuns,
+      },
+      {
+        name: `28-day plan, 2 channels, checked against the ${replicates} refits (planning only)`,
+        channels: 2,
+        periods: 28,
+        median_ms: planMs,
+        runs,
+      },
+    );
+  }
 
   log('planner: speed of a 13-week 10-channel plan');
   const weekly = syntheticWeekly(10);
@@ -167,67 +270,139 @@ export function runPlannerBench(
     );
   });
   speed.push({
-    name: '13-week plan, 10 channels (weekly synthetic model)',
+    name: '13-week plan, 10 channels (weekly synthetic model), replicates 0',
     channels: 10,
     periods: 13,
     median_ms: ms10,
     runs,
   });
+  if (replicates > 0) {
+    // A phase-3 model fitted on the synthetic weekly series, refitted on its bootstrap replicates:
+    // the whole cost of a checked 13-week 10-channel plan except the point model's own fit.
+    log(`planner: 13-week 10-channel plan with ${replicates} replicate refits`);
+    const wFinal = fitFinalModel(weekly.series, 3);
+    const wModel = revenueModelOf(wFinal);
+    const wOut = scenarioOutlook(weekly.series, 'typical', wModel.weather, 13);
+    const endToEnd = options.quick ? 1 : 3;
+    const ms = median(
+      Array.from({ length: endToEnd }, () =>
+        cpuMs(() => {
+          makePlan(
+            {
+              series: weekly.series,
+              model: wModel,
+              outlook: wOut,
+              replicates: replicateModels(weekly.series, wFinal, replicates),
+            },
+            { horizon: 13, budget: 2_600_000 },
+          );
+        }),
+      ),
+    );
+    speed.push({
+      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} refits + plan (CPU ms)`,
+      channels: 10,
+      periods: 13,
+      median_ms: ms,
+      runs: endToEnd,
+    });
+  }
 
-  const ids = BUILTIN_TENANT_IDS.filter((id) => REGRET_TIERS.some((t) => id.startsWith(`${t}_`)));
+  const all = regretTenants(options.heldout);
   const regret: PlannerRegretRow[] = [];
-  for (const id of options.quick ? ids.slice(0, 2) : ids) {
+  for (const { tenant: t, mix } of options.quick ? all.slice(0, 2) : all) {
+    const id = t.series.tenant;
     log(`planner: regret on ${id}`);
-    const t = generateTenant(id);
-    const model = revenueModelOf(fitFinalModel(t.series, 3));
+    const final = fitFinalModel(t.series, 3);
+    const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
-    const ctx = {
-      series: t.series,
-      model,
-      outlook,
-      truth: { tenant: t, mix: builtinSpec(id).mix },
-    };
+    const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };
     // The historical budget for 28 days: mean daily spend over the last year x 28.
     const reference =
       t.series.spend.reduce((s, x) => s + x.slice(-365).reduce((a, b) => a + b, 0), 0) / 365;
-    const p: PlanResult = makePlan(ctx, { horizon: 28, budget: reference * 28 });
+    const request = { horizon: 28, budget: reference * 28 };
+    const optimum: PlanResult = makePlan(ctx, request);
+    const p: PlanResult =
+      replicates > 0
+        ? makePlan({ ...ctx, replicates: replicateModels(t.series, final, replicates) }, request)
+        : optimum;
     const tr = p.truth!;
-    const even = p.baselines.find((b) => b.name === 'historical_even')!;
+    const even = optimum.baselines.find((b) => b.name === 'historical_even')!;
+    const evenTrue = tr.historical_even_incremental;
+    const optTrue = Math.max(tr.optimal_incremental, optimum.truth!.optimal_incremental);
+    const share = (v: number): number | null =>
+      optTrue - evenTrue > 1e-9 * Math.abs(optTrue) ? (v - evenTrue) / (optTrue - evenTrue) : null;
+    const u = p.uncertainty;
     regret.push({
       tenant: id,
       budget: p.budget,
       plan_channels: Object.fromEntries(p.channels.map((c) => [c.channel, c.spend])),
       optimal_channels: tr.optimal_spend,
       true_incremental: {
-        historical_even: tr.historical_even_incremental,
+        historical_even: evenTrue,
         historical_calendar: tr.historical_calendar_incremental,
+        model_optimum: optimum.truth!.plan_incremental,
         plan: tr.plan_incremental,
-        optimal: tr.optimal_incremental,
+        optimal: optTrue,
       },
-      captured_share: tr.captured_share,
-      plan_minus_even_pct:
-        (100 * (tr.plan_incremental - tr.historical_even_incremental)) /
-        tr.historical_even_incremental,
+      captured_share_optimum: share(optimum.truth!.plan_incremental),
+      captured_share: share(tr.plan_incremental),
+      step: u ? u.step : null,
+      plan_minus_even_pct: (100 * (tr.plan_incremental - evenTrue)) / evenTrue,
       model_uplift_pct:
-        (100 * (p.incremental_revenue - even.incremental_revenue)) / even.incremental_revenue,
+        (100 * (optimum.incremental_revenue - even.incremental_revenue)) / even.incremental_revenue,
+      plan_uplift_p80_pct: u
+        ? [
+            (100 * u.uplift_interval.p80[0]) / even.incremental_revenue,
+            (100 * u.uplift_interval.p80[1]) / even.incremental_revenue,
+          ]
+        : null,
     });
   }
-  const shares = regret.map((r) => r.captured_share).filter((v): v is number => v !== null);
+  const summarize = (
+    pick: (r: PlannerRegretRow) => { share: number | null; value: number },
+  ): { at80: number; notWorse: number; median: number | null } => {
+    const shares = regret.map((r) => pick(r).share).filter((v): v is number => v !== null);
+    return {
+      at80: shares.filter((s) => s >= 0.8).length,
+      // Not worse: within 1e-9 of (a) counts (a plan that is (a) itself).
+      notWorse: regret.filter(
+        (r) =>
+          pick(r).value >=
+          r.true_incremental.historical_even - 1e-9 * Math.abs(r.true_incremental.historical_even),
+      ).length,
+      median: shares.length ? median(shares) : null,
+    };
+  };
+  const plan = summarize((r) => ({ share: r.captured_share, value: r.true_incremental.plan }));
+  const opt = summarize((r) => ({
+    share: r.captured_share_optimum,
+    value: r.true_incremental.model_optimum,
+  }));
   return {
     speed,
+    tenants:
+      options.heldout === undefined
+        ? 'built-in, extreme and high tiers'
+        : `generated gen_s${options.heldout}_*, extreme and high tiers (first 10)`,
+    replicates,
     regret,
     summary: {
       tenants: regret.length,
-      captured_at_least_80pct: shares.filter((s) => s >= 0.8).length,
-      not_worse_than_even: regret.filter(
-        (r) => r.true_incremental.plan >= r.true_incremental.historical_even,
-      ).length,
-      median_captured_share: shares.length ? median(shares) : null,
+      captured_at_least_80pct: plan.at80,
+      not_worse_than_even: plan.notWorse,
+      median_captured_share: plan.median,
+      optimum_captured_at_least_80pct: opt.at80,
+      optimum_not_worse_than_even: opt.notWorse,
+      optimum_median_captured_share: opt.median,
     },
   };
 }
 
 const k = (v: number): string => `${(v / 1000).toFixed(1)}k`;
+
+const shareText = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(0)}%`);
+const pctText = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
 
 export function formatPlannerBench(b: PlannerBench): string {
   const lines = [
@@ -241,27 +416,40 @@ export function formatPlannerBench(b: PlannerBench): string {
     lines.push(`| ${s.name} | ${s.channels} x ${s.periods} | ${s.median_ms.toFixed(0)} |`);
   lines.push(
     '',
-    'Ground-truth regret, typical outlook, historical budget, 28 days (true incremental revenue over the horizon and its carry-over):',
+    `Ground-truth regret on ${b.tenants}, typical outlook, historical budget, 28 days, ${b.replicates} replicates (true incremental revenue over the horizon and its carry-over; "optimum" = the model's unchecked optimum, replicates 0):`,
     '',
-    '| tenant | budget | (a) even | (b) calendar | our plan | truth-optimal | captured | plan vs (a) | model says |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| tenant | budget | (a) even | (b) calendar | optimum | plan | truth-optimal | captured: optimum | captured: plan | step | plan vs (a) | model: optimum vs (a) | model: plan vs (a), 80% |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of b.regret) {
     const t = r.true_incremental;
     lines.push(
-      `| ${r.tenant} | ${k(r.budget)} | ${k(t.historical_even)} | ${k(t.historical_calendar)} | ${k(t.plan)} | ${k(t.optimal)} | ${r.captured_share === null ? '-' : `${(100 * r.captured_share).toFixed(0)}%`} | ${r.plan_minus_even_pct >= 0 ? '+' : ''}${r.plan_minus_even_pct.toFixed(2)}% | +${r.model_uplift_pct.toFixed(2)}% |`,
+      `| ${r.tenant} | ${k(r.budget)} | ${k(t.historical_even)} | ${k(t.historical_calendar)} | ${k(t.model_optimum)} | ${k(t.plan)} | ${k(t.optimal)} | ${shareText(r.captured_share_optimum)} | ${shareText(r.captured_share)} | ${r.step === null ? '-' : r.step.toFixed(2)} | ${pctText(r.plan_minus_even_pct)} | ${pctText(r.model_uplift_pct)} | ${r.plan_uplift_p80_pct ? `${pctText(r.plan_uplift_p80_pct[0])} to ${pctText(r.plan_uplift_p80_pct[1])}` : '-'} |`,
     );
   }
   const s = b.summary;
   lines.push(
     '',
-    `captured >= 80%: ${s.captured_at_least_80pct}/${s.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${s.tenants}; median captured share ${s.median_captured_share === null ? '-' : `${(100 * s.median_captured_share).toFixed(0)}%`}`,
+    `plan: captured >= 80%: ${s.captured_at_least_80pct}/${s.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.median_captured_share)}`,
+    `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
   );
   return lines.join('\n');
 }
 
 if (process.argv[1] && /bench[\\/]planner\.js$/.test(process.argv[1])) {
-  const quick = process.argv.includes('--quick');
-  const b = runPlannerBench({ quick, log: (l) => process.stderr.write(`${l}\n`) });
+  const argv = process.argv;
+  const flag = (name: string): number | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = Number(argv[i + 1]);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} needs a whole number >= 0`);
+    return v;
+  };
+  const b = runPlannerBench({
+    quick: argv.includes('--quick'),
+    heldout: flag('--heldout'),
+    replicates: flag('--replicates'),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
   process.stdout.write(formatPlannerBench(b) + '\n');
 }

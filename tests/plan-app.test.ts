@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
-import type { StoredPlan } from '../src/app/types.js';
+import { DEFAULT_PLAN_REPLICATES, type StoredPlan } from '../src/app/types.js';
 import { call, connect, text, type Connected } from './mcp-helpers.js';
 
 const TENANT = 'high_summer_clothing';
@@ -54,6 +54,9 @@ describe('plans through the app', () => {
         },
       }),
     ).rejects.toThrow(/starts on 2024-12-30, but the plan starts on 2024-12-31/);
+    await expect(app.planBudget({ tenant: TENANT, budget: 1_000, replicates: 5 })).rejects.toThrow(
+      /replicates must be 0 \(no check\) or a whole number from 10 to 200 \(got 5\)/,
+    );
     await expect(app.planBudget({ tenant: 'extreme_ski_gear', budget: 1_000 })).rejects.toThrow(
       /has no phase 3 model yet: run phase 3 for it first/,
     );
@@ -71,6 +74,9 @@ describe('plans through the app', () => {
     expect(p.plan.budget).toBe(120_000);
     expect(p.plan.channels.reduce((a, ch) => a + ch.spend, 0)).toBeCloseTo(120_000, 3);
     expect(p.plan.truth).not.toBeNull();
+    // Checked against the default number of bootstrap refits, with intervals.
+    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES);
+    expect(p.inputs).toMatchObject({ replicates: DEFAULT_PLAN_REPLICATES });
     expect(p.comparison?.comparison.b).toBe('scenario:cold');
     expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
     const again = app.getPlan(p.id);
@@ -158,5 +164,12 @@ describe('plans through the CLI', () => {
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--budget must be a number > 0/);
+    const few = spawnSync(
+      'node',
+      [cli, 'plan', '--tenant', TENANT, '--budget', '1000', '--replicates', '3'],
+      { env: env(), encoding: 'utf8' },
+    );
+    expect(few.status).toBe(2);
+    expect(few.stderr).toMatch(/--replicates must be 0 \(no check\) or a whole number from 10/);
   });
 });

@@ -15,6 +15,7 @@ import {
   futureDates,
   makePlan,
   PlanInputError,
+  planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
   type ChannelBound,
@@ -38,6 +39,8 @@ export interface PlanTaskRequest {
   outlook: OutlookSpec;
   /** A second outlook to compare with (same budget, horizon and bounds). */
   compare?: OutlookSpec;
+  /** Bootstrap refits of the model the plan is checked against (0 = none). */
+  replicates: number;
 }
 
 export type PlanTaskResult =
@@ -87,12 +90,26 @@ export function computePlan(
   req: PlanTaskRequest,
 ): PlanTaskResult {
   try {
-    const model = revenueModelOf(finalFromJSON(modelJson));
+    const point = finalFromJSON(modelJson);
+    const model = revenueModelOf(point);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
+    const replicates = planReplicateModels(series, point, req.replicates).models.flatMap((m) => {
+      try {
+        return [revenueModelOf(m)];
+      } catch {
+        return [];
+      }
+    });
     const one = (spec: OutlookSpec, budget?: number): PlanResult =>
       makePlan(
-        { series, model, outlook: outlookOf(spec, series, model, req.horizon), truth },
+        {
+          series,
+          model,
+          outlook: outlookOf(spec, series, model, req.horizon),
+          truth,
+          replicates,
+        },
         { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
       );
     const plan = one(req.outlook, req.budget);
@@ -100,7 +117,13 @@ export function computePlan(
     if (req.compare) {
       // Same budget as the first plan (a target objective picks it there), revenue objective.
       const other = makePlan(
-        { series, model, outlook: outlookOf(req.compare, series, model, req.horizon), truth },
+        {
+          series,
+          model,
+          outlook: outlookOf(req.compare, series, model, req.horizon),
+          truth,
+          replicates,
+        },
         { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
       );
       comparison = { plan: other, comparison: compareOutlooks(plan, other) };

@@ -7,6 +7,9 @@
 import { isBuiltinTenant } from '../core/data/index.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import {
+  DEFAULT_PLAN_REPLICATES,
+  MAX_PLAN_REPLICATES,
+  MIN_PLAN_REPLICATES,
   parseBounds,
   planSummaryLines,
   SCENARIOS,
@@ -41,6 +44,11 @@ export interface PlanBudgetRequest {
   /** Largest budget whose plan reaches this ROAS / marginal ROAS (at most one). */
   targetRoas?: number;
   targetMarginalRoas?: number;
+  /**
+   * Bootstrap refits of the phase-3 model the plan is checked against (docs/planner.md,
+   * "Planning under uncertainty"); default DEFAULT_PLAN_REPLICATES, 0 = the unchecked optimum.
+   */
+  replicates?: number;
 }
 
 export interface StoredPlan {
@@ -82,6 +90,22 @@ function scenario(name: string, v: unknown): ScenarioName | undefined {
     throw bad(`${name} must be one of ${SCENARIOS.join(', ')} (got ${String(v)})`);
   }
   return v as ScenarioName;
+}
+
+function replicatesOf(v: unknown): number {
+  if (v === undefined) return DEFAULT_PLAN_REPLICATES;
+  if (
+    typeof v !== 'number' ||
+    !Number.isInteger(v) ||
+    v < 0 ||
+    v > MAX_PLAN_REPLICATES ||
+    (v > 0 && v < MIN_PLAN_REPLICATES)
+  ) {
+    throw bad(
+      `replicates must be 0 (no check) or a whole number from ${MIN_PLAN_REPLICATES} to ${MAX_PLAN_REPLICATES} (got ${String(v)})`,
+    );
+  }
+  return v;
 }
 
 /** Horizon in the data's periods from days / weeks. */
@@ -154,6 +178,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
           : { kind: 'revenue' },
     outlook,
     compare: compare ? { scenario: compare } : undefined,
+    replicates: replicatesOf(req.replicates),
   };
 }
 
@@ -214,6 +239,7 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
     compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
     bounds: task.bounds,
     objective: task.objective,
+    replicates: task.replicates,
   };
 }
 

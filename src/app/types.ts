@@ -190,7 +190,12 @@ export type {
   WeatherShift,
   ScenarioName,
 } from '../plan/index.js';
-export { SCENARIOS } from '../plan/index.js';
+export {
+  DEFAULT_PLAN_REPLICATES,
+  MAX_PLAN_REPLICATES,
+  MIN_PLAN_REPLICATES,
+  SCENARIOS,
+} from '../plan/index.js';
 
 export interface DeleteTenantRequest {
   tenant: string;

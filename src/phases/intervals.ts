@@ -178,8 +178,9 @@ export function figureInterval(
 /**
  * One replicate model: the phase pipeline refitted on y* (module comment). A calibrated model's
  * replicate is recalibrated with the replicate tests (recalibrateReplicate) instead of refitted.
+ * The planner refits its replicates with it too (src/plan/replicates.ts, no tests).
  */
-function refit(
+export function refitReplicate(
   series: TenantSeries,
   point: FinalModel,
   options: IntervalOptions,
@@ -245,7 +246,7 @@ export function bootstrapFigures(
         }))
       : null;
     try {
-      const m = refit({ ...series, target }, model, options, tests);
+      const m = refitReplicate({ ...series, target }, model, options, tests);
       figures.push(figureVector(explainFinalModel(series, m, null)));
     } catch {
       failed++;

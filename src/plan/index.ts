@@ -17,8 +17,17 @@ export type {
   PlanRequest,
   PlanResult,
   PlanTruth,
+  PlanUncertainty,
   WeatherShift,
 } from './plan.js';
+export {
+  DEFAULT_PLAN_REPLICATES,
+  MAX_PLAN_REPLICATES,
+  MIN_PLAN_REPLICATES,
+  planReplicateModels,
+} from './replicates.js';
+export { incrementalRevenue, trustStep, TRUST_STEPS } from './uncertainty.js';
+export type { TrustStep } from './uncertainty.js';
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';

@@ -19,6 +19,11 @@ import { optimizePlan, PlanInputError, type PlanConstraints } from './optimize.j
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
+import { MIN_PLAN_REPLICATES } from './replicates.js';
+import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
+import { figureInterval } from '../phases/intervals.js';
+import type { FigureInterval } from '../phases/types.js';
+import { projectPlan } from './optimize.js';
 
 export type PlanObjective =
   | { kind: 'revenue' }
@@ -41,6 +46,12 @@ export interface PlanContext {
   outlook: Outlook;
   /** Ground truth of a synthetic tenant: regret is reported when given. */
   truth?: { tenant: SyntheticTenant; mix: DriverMix } | null;
+  /**
+   * The model refitted on bootstrap replicates (replicates.ts). With at least
+   * MIN_PLAN_REPLICATES of them the plan takes the trust-region step of uncertainty.ts and
+   * carries intervals; without them it is the point model's optimum, unchecked.
+   */
+  replicates?: readonly RevenueModel[] | null;
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
@@ -65,6 +76,34 @@ export interface PlanBaseline {
   roas: number;
   /** Plan's incremental revenue minus this baseline's (model's view). */
   plan_uplift: number;
+  /** 80%/95% intervals over the replicates (null without them). */
+  incremental_revenue_interval: FigureInterval | null;
+  plan_uplift_interval: FigureInterval | null;
+}
+
+/** How the plan was checked against the replicate models (docs/planner.md). */
+export interface PlanUncertainty {
+  method: string;
+  /** Replicate models given, and those whose response has the planner's form (used). */
+  replicates: number;
+  used: number;
+  /** The safe plan the trust region starts from. */
+  anchor: 'historical_even' | 'historical_even_within_bounds';
+  /** Share of the way from the anchor to the model's optimum that the plan goes (0 = the anchor). */
+  step: number;
+  /** The point model's own optimum: its channel totals and uplift over the anchor with intervals. */
+  model_optimum: {
+    spend: Record<string, number>;
+    uplift: number;
+    uplift_interval: FigureInterval;
+  };
+  /** The plan's uplift over the anchor with its intervals. */
+  uplift: number;
+  uplift_interval: FigureInterval;
+  expected_revenue_interval: FigureInterval;
+  incremental_revenue_interval: FigureInterval;
+  /** The decision in words. */
+  text: string;
 }
 
 export interface WeatherShift {
@@ -92,7 +131,7 @@ export interface PlanTruth {
 
 export interface PlanResult {
   format: 'weathervane-plan';
-  version: 1;
+  version: 2;
   tenant: string;
   frequency: 'daily' | 'weekly';
   horizon: {
@@ -124,6 +163,8 @@ export interface PlanResult {
   marginal_roas: number;
   baselines: PlanBaseline[];
   weather_shift: WeatherShift[];
+  /** Null when the plan was made without replicate models (unchecked point optimum). */
+  uncertainty: PlanUncertainty | null;
   truth: PlanTruth | null;
   model: Record<string, unknown>;
   notes: string[];
@@ -383,18 +424,29 @@ function solve(
       ),
     );
   const out = optimizePlan(r, cons, s);
-  const m = marginals(r, out.spend);
+  return {
+    spend: out.spend,
+    incremental: incremental(r, out.spend),
+    marginal: planMarginal(r, out.spend, cons),
+  };
+}
+
+/** Budget-weighted marginal ROAS of the channels not at a bound (all channels when every one is). */
+function planMarginal(
+  r: SeparableResponse,
+  x: readonly Float64Array[],
+  cons: PlanConstraints,
+): number {
+  const m = marginals(r, x);
   let ws = 0;
   let wm = 0;
-  out.spend.forEach((x, c) => {
-    if (atBound(x, c, cons) === null) {
-      ws += total(x);
-      wm += total(x) * m[c];
+  x.forEach((xc, c) => {
+    if (atBound(xc, c, cons) === null) {
+      ws += total(xc);
+      wm += total(xc) * m[c];
     }
   });
-  const marginal =
-    ws > 0 ? wm / ws : m.reduce((a, v, c) => a + v * total(out.spend[c]), 0) / budget;
-  return { spend: out.spend, incremental: incremental(r, out.spend), marginal };
+  return ws > 0 ? wm / ws : m.reduce((a, v, c) => a + v * total(x[c]), 0) / cons.budget;
 }
 
 /**
@@ -459,8 +511,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const progress = (done: number, message: string): void => ctx.onProgress?.(done, steps, message);
   const weekly = series.frequency === 'weekly';
   const cap = TAIL_CAP[series.frequency];
+  const replicateModels = ctx.replicates ?? [];
   const tail = tailLength(
-    model.media.map((m) => m.decay),
+    [...model.media, ...replicateModels.flatMap((m) => m.media)].map((m) => m.decay),
     cap,
   );
   const truthTail = ctx.truth
@@ -493,7 +546,74 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   progress(1, 'optimizing the plan');
   const cons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
   const best = solve(r, bounds, ref, budget, calendar, warm);
-  const x = best.spend;
+  let x = best.spend;
+  const evenPlan = baselineEven(ref, budget, H);
+
+  // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
+  const reps: SeparableResponse[] = [];
+  for (const m of replicateModels) {
+    try {
+      reps.push(responseOf(m, series, outlook, H, tail));
+    } catch (e) {
+      if (!(e instanceof PlanInputError)) throw e;
+    }
+  }
+  let uncertainty: PlanUncertainty | null = null;
+  const notes: string[] = [];
+  const intervalOf = (f: (q: SeparableResponse) => number): FigureInterval | null =>
+    uncertainty ? figureInterval(f(r), reps.map(f), 0) : null;
+  if (replicateModels.length > 0 && reps.length < MIN_PLAN_REPLICATES) {
+    notes.push(
+      `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed): the plan is the model's optimum, unchecked and without intervals`,
+    );
+  } else if (reps.length >= MIN_PLAN_REPLICATES) {
+    const projected = projectPlan(evenPlan, cons);
+    const exact = projected.every((a, c) =>
+      a.every((v, t) => Math.abs(v - evenPlan[c][t]) <= 1e-9 * Math.max(1, budget)),
+    );
+    // Baseline (a) itself when the bounds allow it (no rounding from the projection).
+    const anchor = exact ? evenPlan : projected;
+    const step = trustStep(r, reps, anchor, best.spend);
+    x = step.spend;
+    const anchorName = exact ? 'baseline (a)' : 'baseline (a) moved within the bounds';
+    const money = (v: number): string =>
+      Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
+    const iv = (v: FigureInterval): string =>
+      `80% interval ${money(v.p80[0])} to ${money(v.p80[1])}`;
+    const text =
+      step.step === 0
+        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
+        : step.step === 1
+          ? `the model's best plan adds ${money(step.uplift)} over ${anchorName} (${iv(step.uplift_interval)} over ${reps.length} refits of the model): the plan is the model's optimum`
+          : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero: +${money(step.uplift)} (${iv(step.uplift_interval)})`;
+    uncertainty = {
+      method:
+        'trust region from baseline (a) towards the model optimum, sized by the 80% interval of the uplift over moving-block bootstrap refits of the phase-3 model',
+      replicates: replicateModels.length,
+      used: reps.length,
+      anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
+      step: step.step,
+      model_optimum: {
+        spend: Object.fromEntries(r.channels.map((c, i) => [c, total(best.spend[i])])),
+        uplift: step.optimum_uplift,
+        uplift_interval: step.optimum_uplift_interval,
+      },
+      uplift: step.uplift,
+      uplift_interval: step.uplift_interval,
+      expected_revenue_interval: figureInterval(0, [0], 0),
+      incremental_revenue_interval: figureInterval(0, [0], 0),
+      text,
+    };
+    const horizonRevenue = (q: SeparableResponse): number =>
+      total(evaluateResponse(q, x).revenue.subarray(0, H));
+    uncertainty.expected_revenue_interval = intervalOf(horizonRevenue)!;
+    uncertainty.incremental_revenue_interval = intervalOf((q) => incrementalRevenue(q, x))!;
+    notes.push(text);
+  } else {
+    notes.push(
+      "the plan is the model's optimum without a check against refits of the model (replicates 0): it has no intervals, and a small attainable gain can be lost to the model's error",
+    );
+  }
 
   progress(2, 'baselines and the weather shift');
   const zeroValue = evaluateResponse(r, zeroPlan(r));
@@ -540,11 +660,23 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         incremental_revenue: inc,
         roas: inc / budget,
         plan_uplift: planIncremental - inc,
+        incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, bx)),
+        plan_uplift_interval: intervalOf(
+          (q) => incrementalRevenue(q, x) - incrementalRevenue(q, bx),
+        ),
       };
     },
   );
   const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
-  const flat = solve(flatR, bounds, ref, budget, calendar).spend;
+  const flatOptimum = solve(flatR, bounds, ref, budget, calendar).spend;
+  // The same trust-region step as the plan, so the shift compares like with like.
+  const flat = uncertainty
+    ? blend(
+        uncertainty.anchor === 'historical_even' ? evenPlan : projectPlan(evenPlan, cons),
+        flatOptimum,
+        uncertainty.step,
+      )
+    : flatOptimum;
   const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day');
 
   let truth: PlanTruth | null = null;
@@ -572,18 +704,27 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   progress(steps - 1, 'done');
 
-  const notes: string[] = [];
   if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
     notes.push(
       `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
     );
   }
   const free = channels.filter((c) => c.at_bound === null && c.spend > 0);
+  const planMarginalRoas = planMarginal(r, x, cons);
   if (free.length > 1) {
     const ms = free.map((c) => c.marginal_roas);
+    const atOptimum = uncertainty === null || uncertainty.step === 1;
     notes.push(
-      `marginal ROAS of the channels not at a bound: ${free.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}`).join(', ')} (spread ${(((Math.max(...ms) - Math.min(...ms)) / Math.max(1e-12, Math.abs(best.marginal))) * 100).toFixed(2)}% of their mean: near equal at an optimum)`,
+      `marginal ROAS of the channels not at a bound: ${free.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}`).join(', ')} (spread ${(((Math.max(...ms) - Math.min(...ms)) / Math.max(1e-12, Math.abs(planMarginalRoas))) * 100).toFixed(2)}% of their mean: ${atOptimum ? 'near equal at an optimum' : "the plan stops short of the model's optimum, where they would be equal"})`,
     );
+  }
+  if (objective.kind !== 'revenue' && uncertainty !== null && uncertainty.step < 1) {
+    const value = objective.kind === 'target_roas' ? planIncremental / budget : planMarginalRoas;
+    if (value < objective.value) {
+      notes.push(
+        `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}`,
+      );
+    }
   }
   notes.push(
     `revenue counts ${tail} ${weekly ? 'week' : 'day'}(s) after the horizon, where the plan's carry-over is above 1%`,
@@ -597,7 +738,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const horizonDates = outlook.dates.slice(0, H);
   return {
     format: 'weathervane-plan',
-    version: 1,
+    version: 2,
     tenant: series.tenant,
     frequency: series.frequency,
     horizon: {
@@ -632,9 +773,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
     incremental_revenue: planIncremental,
     roas: planIncremental / budget,
-    marginal_roas: best.marginal,
+    marginal_roas: planMarginalRoas,
     baselines,
     weather_shift: shift,
+    uncertainty,
     truth,
     model: model.describe,
     notes,

@@ -9,6 +9,9 @@ const money = (v: number): string =>
       : v.toFixed(0);
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
+const range = ([lo, hi]: readonly [number, number]): string => `${money(lo)} to ${money(hi)}`;
+const signedRange = ([lo, hi]: readonly [number, number]): string =>
+  `${signed(lo)} to ${signed(hi)}`;
 
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 export function planSummaryLines(p: PlanResult): string[] {
@@ -27,9 +30,17 @@ export function planSummaryLines(p: PlanResult): string[] {
   lines.push(
     `expected revenue ${money(p.expected_revenue.horizon)} in the horizon + ${money(p.expected_revenue.carry_over_after)} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})`,
   );
-  for (const b of p.baselines) {
+  // Plans stored before version 2 have no uncertainty block.
+  const u = p.uncertainty ?? null;
+  if (u) {
     lines.push(
-      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}`,
+      `80% / 95% intervals over ${u.used} refits of the model: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
+    );
+  }
+  for (const b of p.baselines) {
+    const iv = b.plan_uplift_interval ?? null;
+    lines.push(
+      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
     );
   }
   lines.push(

@@ -1,7 +1,13 @@
 /** `wv-mmm plan` and `wv-mmm plans`: budget plans with the weather, printed as text or JSON. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppError, SCENARIOS, type ScenarioName, type StoredPlan } from '../../app/index.js';
+import {
+  AppError,
+  DEFAULT_PLAN_REPLICATES,
+  SCENARIOS,
+  type ScenarioName,
+  type StoredPlan,
+} from '../../app/index.js';
 import { UsageError } from '../args.js';
 import type { Command, Flags } from '../command.js';
 import { table } from '../format.js';
@@ -38,6 +44,7 @@ function inCliWords(e: unknown): never {
   if (e instanceof AppError && e.code === 'invalid_argument') {
     const msg = e.message
       .replace(/^budget must/, '--budget must')
+      .replace(/^replicates must/, '--replicates must')
       .replace(/^days must/, '--days must')
       .replace(/^weeks must/, '--weeks must')
       .replace('give the horizon in days or in weeks, not both', 'give --days or --weeks, not both')
@@ -124,7 +131,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID --budget B [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--json]',
+    '--tenant ID --budget B [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--json]',
   details:
     "Needs the tenant's phase 3 model (wv-mmm run-phase --phase 3 --tenants ID first). Maximizes\n" +
     'expected revenue over the horizon (default 28 days / 4 weeks) plus the carry-over after it,\n' +
@@ -164,6 +171,11 @@ export const plan: Command = {
       value: 'R',
       help: 'the largest budget whose plan has marginal ROAS >= R',
     },
+    replicates: {
+      type: 'string',
+      value: 'N',
+      help: `refits of the model the plan is checked against (default ${DEFAULT_PLAN_REPLICATES}; 0 = the unchecked optimum)`,
+    },
   },
   json: true,
   async run({ app, flags, print, signal }) {
@@ -199,6 +211,7 @@ export const plan: Command = {
           bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
           targetRoas: numberFlag(flags, 'target-roas'),
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),
+          replicates: wholeFlag(flags, 'replicates'),
         },
         { signal },
       );

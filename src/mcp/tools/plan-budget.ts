@@ -1,7 +1,14 @@
 /** Tool `plan_budget`: spend a budget over the days or weeks after a tenant's data, weather-aware. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { APP_LIMITS, SCENARIOS, type ChannelBound } from '../../app/types.js';
+import {
+  APP_LIMITS,
+  DEFAULT_PLAN_REPLICATES,
+  MAX_PLAN_REPLICATES,
+  MIN_PLAN_REPLICATES,
+  SCENARIOS,
+  type ChannelBound,
+} from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok } from '../results.js';
@@ -76,6 +83,15 @@ const inputSchema = strictInput({
   target_marginal_roas: positive('target_marginal_roas')
     .optional()
     .describe('The largest budget whose plan keeps marginal ROAS at or above this'),
+  replicates: z
+    .number()
+    .int('replicates must be a whole number')
+    .min(0, 'replicates must be >= 0')
+    .max(MAX_PLAN_REPLICATES, `replicates must be at most ${MAX_PLAN_REPLICATES}`)
+    .optional()
+    .describe(
+      `Bootstrap refits of the model the plan is checked against: the plan moves from the historical split towards the model's optimum only as far as its uplift stays significantly positive, and carries 80%/95% intervals (default ${DEFAULT_PLAN_REPLICATES}; 0 = the unchecked optimum, faster; otherwise at least ${MIN_PLAN_REPLICATES})`,
+    ),
 });
 
 const outputSchema = {
@@ -140,6 +156,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
               targetMarginalRoas: args.target_marginal_roas,
+              replicates: args.replicates,
             },
             { onProgress: progress.onProgress, signal: extra.signal },
           );
