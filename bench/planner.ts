@@ -87,14 +87,18 @@ function median(v: number[]): number {
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
+const cpuMs = (f: () => void): number => {
+  const t0 = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+};
+
+/** Median CPU time (user + system, ms) of `runs` calls after a warm-up: wall time on a shared machine measures the load. */
 function timeRuns(runs: number, f: () => void): number {
   f(); // warm-up (JIT)
   const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    ms.push(performance.now() - t0);
-  }
+  for (let i = 0; i < runs; i++) ms.push(cpuMs(f));
   return median(ms);
 }
 
@@ -187,13 +191,6 @@ function regretTenants(heldout: number | undefined): { tenant: SyntheticTenant; 
   return out;
 }
 
-const cpuMs = (f: () => void): number => {
-  const t0 = process.cpuUsage();
-  f();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1000;
-};
-
 export function runPlannerBench(
   options: {
     quick?: boolean;
@@ -244,7 +241,7 @@ export function runPlannerBench(
     });
     speed.push(
       {
-        name: `${replicates} bootstrap refits of the 2-channel phase-3 model (CPU ms)`,
+        name: `${replicates} bootstrap refits of the 2-channel phase-3 model`,
         channels: 2,
         periods: 28,
         median_ms: refitMs,
@@ -300,7 +297,7 @@ export function runPlannerBench(
       ),
     );
     speed.push({
-      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} refits + plan (CPU ms)`,
+      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} refits + plan`,
       channels: 10,
       periods: 13,
       median_ms: ms,
@@ -409,7 +406,7 @@ export function formatPlannerBench(b: PlannerBench): string {
     '',
     '## Planner',
     '',
-    '| plan | channels x periods | median ms |',
+    '| plan | channels x periods | median CPU ms |',
     '|---|---|---|',
   ];
   for (const s of b.speed)
