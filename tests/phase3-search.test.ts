@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeSeriesFolds } from '../src/core/folds.js';
-import { selectAlpha } from '../src/core/ridge.js';
+import { fitRidge, predictRidge, selectAlpha } from '../src/core/ridge.js';
+import { r2 } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
 import { geometricAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -47,8 +48,26 @@ describe('phase-3 search scorer', () => {
     ]) {
       const design = buildMediaDesign(series, withK(series, trainEnd, rel));
       const direct = selectAlpha(design.columns, series.target, trainEnd, [1], 3).meanScores[0];
-      expect(Math.abs(scoreMediaParams(series, trainEnd, rel) - direct)).toBeLessThan(1e-9);
+      const score = scoreMediaParams(series, trainEnd, rel, { scheme: 'expanding' });
+      expect(Math.abs(score - direct)).toBeLessThan(1e-9);
     }
+  });
+
+  it('blocked (default): mean R² of Ridge(alpha 1) fitted without each of 8 blocks, on that block', () => {
+    const trainEnd = 451;
+    const rel = { ch0: { decay: 0.3, k_mult: 2, s: 0.5 }, ch1: { decay: 0.7, k_mult: 0.5, s: 2 } };
+    const design = buildMediaDesign(series, withK(series, trainEnd, rel));
+    let sum = 0;
+    for (let k = 0; k < 8; k++) {
+      const a = Math.floor((k * trainEnd) / 8);
+      const b = Math.floor(((k + 1) * trainEnd) / 8);
+      const rows: number[] = [];
+      for (let t = 0; t < trainEnd; t++) if (t < a || t >= b) rows.push(t);
+      const model = fitRidge(design.columns, series.target, rows, 1);
+      const pred = predictRidge(model, design.columns, { start: a, end: b });
+      sum += r2(series.target.subarray(a, b), pred);
+    }
+    expect(Math.abs(scoreMediaParams(series, trainEnd, rel) - sum / 8)).toBeLessThan(1e-9);
   });
 
   it('equals the direct refit with a gap between inner training and validation', () => {
@@ -96,10 +115,20 @@ describe('searchMediaParams', () => {
     expect(searchMediaParams(garbled, fold.trainEnd + 1).innerR2).not.toBe(cleanPlus.innerR2);
   });
 
+  it('keeps every Hill k within the adstocked training spend', () => {
+    const T = 300;
+    const r = searchMediaParams(series, T);
+    series.channels.forEach((c, i) => {
+      const a = geometricAdstock(series.spend[i].subarray(0, T), r.params[c].decay);
+      expect(r.params[c].k).toBeLessThanOrEqual(Math.max(...a));
+    });
+  });
+
   it('rejects bad options with the valid range', () => {
     expect(() => searchMediaParams(series, 0)).toThrow(/trainEnd/);
     expect(() => searchMediaParams(series, 400, { sweeps: -1 })).toThrow(/sweeps/);
     expect(() => searchMediaParams(series, 400, { alpha: 0 })).toThrow(/alpha/);
     expect(() => searchMediaParams(series, 400, { innerFolds: 1 })).toThrow(/innerFolds/);
+    expect(() => searchMediaParams(series, 400, { blocks: 1 })).toThrow(/blocks/);
   });
 });
