@@ -53,7 +53,7 @@ describe('phase-3 search scorer', () => {
     }
   });
 
-  it('blocked (default): mean R² of Ridge(alpha 1) fitted without each of 8 blocks, on that block', () => {
+  it('blocked: mean R² of Ridge(alpha 1) fitted without each of 8 blocks, on that block', () => {
     const trainEnd = 451;
     const rel = { ch0: { decay: 0.3, k_mult: 2, s: 0.5 }, ch1: { decay: 0.7, k_mult: 0.5, s: 2 } };
     const design = buildMediaDesign(series, withK(series, trainEnd, rel));
@@ -67,7 +67,8 @@ describe('phase-3 search scorer', () => {
       const pred = predictRidge(model, design.columns, { start: a, end: b });
       sum += r2(series.target.subarray(a, b), pred);
     }
-    expect(Math.abs(scoreMediaParams(series, trainEnd, rel) - sum / 8)).toBeLessThan(1e-9);
+    const score = scoreMediaParams(series, trainEnd, rel, { scheme: 'blocked' });
+    expect(Math.abs(score - sum / 8)).toBeLessThan(1e-9);
   });
 
   it('equals the direct refit with a gap between inner training and validation', () => {
@@ -110,6 +111,10 @@ describe('searchMediaParams', () => {
     const clean = searchMediaParams(series, fold.trainEnd);
     const dirty = searchMediaParams(garbled, fold.trainEnd);
     expect(dirty).toEqual(clean);
+    const blocked = { scheme: 'blocked' } as const;
+    expect(searchMediaParams(garbled, fold.trainEnd, blocked)).toEqual(
+      searchMediaParams(series, fold.trainEnd, blocked),
+    );
     // Control: one garbled training row does change the search, so the check above can fail.
     const cleanPlus = searchMediaParams(series, fold.trainEnd + 1);
     expect(searchMediaParams(garbled, fold.trainEnd + 1).innerR2).not.toBe(cleanPlus.innerR2);

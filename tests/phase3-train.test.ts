@@ -43,7 +43,7 @@ describe('trainPhase3', () => {
     own.folds.forEach((f, i) => {
       const dropTerms = unsupportedTerms(own.feature_names, folds[i].trainEnd, 'daily');
       expect(f.dropped_terms).toEqual(dropTerms);
-      const search = searchMediaParams(series, folds[i].trainEnd, { dropTerms });
+      const search = searchMediaParams(series, folds[i].trainEnd, { dropTerms, scheme: 'blocked' });
       expect(f.channel_params).toEqual(search.params);
     });
   });

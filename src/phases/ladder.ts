@@ -57,7 +57,10 @@ export interface LadderOptions {
   /** Phases 2-3: chooseAndFit options (blend, passBar, gbm, seed). */
   choose?: Omit<ChooseOptions, 'featureNames' | 'gap' | 'alphas'>;
   /** Phase 3: search settings. */
-  search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+  search?: Pick<
+    MediaSearchOptions,
+    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks'
+  >;
   /** Per-fold fallback to the previous phase (default true). */
   fallback?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */

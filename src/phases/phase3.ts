@@ -28,7 +28,10 @@ import type { ProtocolRecord, TenantResult } from './types.js';
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
 export interface Phase3Options extends Phase2Options {
   /** Search settings (sweeps, refinement rounds, search alpha); weather/calendar/gap come from above. */
-  search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
+  search?: Pick<
+    MediaSearchOptions,
+    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks'
+  >;
 }
 
 /** One outer fold of phase 3: the search, the chosen model and its evaluation. */
@@ -69,7 +72,8 @@ export function fitPhase3Folds(
   let searchMs = 0;
   const timed = (): number => clock();
   const ladder = ladderOf(series, options, protocol.test_rows, {
-    search: options.search,
+    // Blocked inner folds for the fold models' search (search.ts): measured in docs/modeling.md.
+    search: { scheme: 'blocked', ...options.search },
     clock: timed,
   });
   const names = buildMediaDesign(

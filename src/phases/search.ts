@@ -1,13 +1,13 @@
 /**
  * Joint search of every channel's adstock decay and Hill (k_mult, s) on one outer training fold
  * [0, trainEnd), scored by the mean R² of Ridge (alpha fixed, 1 by default as the peer) on the
- * full phase-3 design under blocked cross-validation of the training rows: 8 contiguous blocks,
- * each held out in turn while the Ridge fits on the 7 others. (Until issue 13 the score was the
- * inner expanding TimeSeriesSplit(3); it is still used when a gap is set, scheme 'expanding'.)
- * Why blocked: the search picks the shape of the media response, not a forecaster. The expanding
- * folds fitted on a quarter of the window (46 rows in the first outer fold of a built-in tenant;
- * 92 rows with the yearly terms in the second, which then extrapolate), so their scores were
- * mostly noise; blocked folds fit on 7/8 of the rows and interpolate the calendar. Measured in
+ * full phase-3 design, over inner folds of the training rows: scheme 'expanding' (default, the
+ * peer's inner TimeSeriesSplit(3)) or 'blocked' (8 contiguous blocks, each held out in turn while
+ * the Ridge fits on the 7 others), which the phase-3 fold models use (phase3.ts). Why blocked
+ * there: the expanding folds fit on a quarter of the window (46 rows in the first outer fold of a
+ * built-in tenant; 92 rows with yearly terms in the second, which then extrapolate), so their
+ * scores are mostly noise; blocked folds fit on 7/8 of the rows and interpolate the calendar.
+ * A gap between training and validation rows keeps the expanding scheme. Measured in
  * docs/modeling.md (phase-3 search).
  * Candidates whose Hill k lies beyond the largest adstocked training spend are not scored: there
  * the curve is the power (x/k)^s, which for s > 1 is convex and extrapolates a later burst without
@@ -62,7 +62,7 @@ export const SEARCH_START = { decay: 0.5, k_mult: 1, s: 1 } as const;
  */
 export const JOINT_SEARCH_MAX_CHANNELS = 4;
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
-export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'blocked';
+export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
 export const DEFAULT_BLOCKS = 8;
 /** Bounds the refinement stays within. */
 export const DECAY_BOUNDS: readonly [number, number] = [0, 0.9];
@@ -85,9 +85,9 @@ export interface MediaSearchOptions {
   /** Inner time-series folds (default 3; scheme 'expanding' only). */
   innerFolds?: number;
   /**
-   * How candidates are scored on the training rows: 'blocked' (default) holds out each of
-   * `blocks` contiguous blocks in turn and fits on all the others; 'expanding' is the inner
-   * TimeSeriesSplit(innerFolds) of the peer.
+   * How candidates are scored on the training rows: 'expanding' (default) is the inner
+   * TimeSeriesSplit(innerFolds) of the peer; 'blocked' holds out each of `blocks` contiguous
+   * blocks in turn and fits on all the others (the phase-3 fold models, phase3.ts).
    */
   scheme?: 'blocked' | 'expanding';
   /** Contiguous blocks of the 'blocked' scheme (default 8). */
@@ -445,14 +445,30 @@ class GroupScorer {
    * segment is scored on segment k; the mean R² over the segments.
    */
   private blockedScore(means: Float64Array, co: Float64Array): number {
-    const { q } = this;
+    const { q, pMean, pCo, vMean, vCo } = this;
     const nSeg = this.segN.length;
+    // Moments of all rows once (vMean, vCo), then each fold's training moments are all rows minus
+    // its block: n_r = n - n_k, mean_r = (n mean - n_k mean_k) / n_r,
+    // C_r = C - C_k - d d' n_r n_k / n with d = mean_k - mean_r (Chan et al.'s merge, inverted).
+    let n = 0;
+    for (let k = 0; k < nSeg; k++) n = this.mergeInto(k, n, means, co, vMean, vCo);
     let sum = 0;
     for (let k = 0; k < nSeg; k++) {
-      let nP = 0;
-      for (let j = 0; j < nSeg; j++)
-        if (j !== k) nP = this.mergeInto(j, nP, means, co, this.pMean, this.pCo);
-      sum += this.foldR2(nP, this.segN[k], means, k * q, co, k * q * q);
+      const nK = this.segN[k];
+      const nR = n - nK;
+      const mK = k * q;
+      const cK = k * q * q;
+      for (let j = 0; j < q; j++) pMean[j] = (n * vMean[j] - nK * means[mK + j]) / nR;
+      const w = (nR * nK) / n;
+      for (let j = 0; j < q; j++) {
+        const dj = means[mK + j] - pMean[j];
+        for (let l = j; l < q; l++) {
+          const v = vCo[j * q + l] - co[cK + j * q + l] - dj * (means[mK + l] - pMean[l]) * w;
+          pCo[j * q + l] = v;
+          pCo[l * q + j] = v;
+        }
+      }
+      sum += this.foldR2(nR, nK, means, mK, co, cK);
     }
     return sum / nSeg;
   }
