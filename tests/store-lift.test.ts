@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiftTest } from '../src/core/lift.js';
+import type { TenantInfo } from '../src/core/types.js';
 import { MIGRATIONS } from '../src/store/schema.js';
 import {
   SCHEMA_VERSION,
@@ -35,6 +36,24 @@ const t = (over: Partial<LiftTest> = {}): LiftTest => ({
   ...over,
 });
 
+/** A one-row dataset of a tenant, so that it exists in the store. */
+const CSV = 'date,revenue,meta_spend\n2024-03-04,1,1\n';
+const datasetInfo = (tenant: string, source: 'imported' | 'builtin'): TenantInfo => ({
+  tenant,
+  tier: source === 'builtin' ? 'none' : 'custom',
+  category: 'shop',
+  city: '',
+  latitude: 0,
+  longitude: 0,
+  driver: 'unknown',
+  source,
+  rows: 1,
+  start: '2024-03-04',
+  end: '2024-03-04',
+  frequency: 'daily',
+  channels: ['meta', 'google'],
+});
+
 describe('lift_tests table', () => {
   it('adds and lists a tenant’s tests, oldest first, with ids and source', () => {
     store = openStore(dir, { clock: () => new Date(Date.UTC(2024, 5, 1)) });
@@ -59,24 +78,7 @@ describe('lift_tests table', () => {
 
   it('go with their tenant when its dataset is deleted, and only its own', () => {
     store = openStore(dir);
-    store.upsertDataset({
-      info: {
-        tenant: 'acme',
-        tier: 'custom',
-        category: 'imported',
-        city: '',
-        latitude: 0,
-        longitude: 0,
-        driver: 'unknown',
-        source: 'imported',
-        rows: 1,
-        start: '2024-03-04',
-        end: '2024-03-04',
-        frequency: 'daily',
-        channels: ['meta', 'google'],
-      },
-      csv: 'date,revenue,meta_spend\n2024-03-04,1,1\n',
-    });
+    store.upsertDataset({ info: datasetInfo('acme', 'imported'), csv: CSV });
     store.addLiftTests('acme', [t(), t({ channel: 'google' })], 'tests.csv');
     store.addLiftTests('other', [t()], 'mcp');
     expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: true, liftTests: 2 });
@@ -88,33 +90,17 @@ describe('lift_tests table', () => {
 
   it('a new imported tenant does not inherit tests left under its id; a replaced or built-in one keeps its own', () => {
     store = openStore(dir);
-    const info = (tenant: string, source: 'imported' | 'builtin') => ({
-      tenant,
-      tier: source === 'builtin' ? ('none' as const) : ('custom' as const),
-      category: 'shop',
-      city: '',
-      latitude: 0,
-      longitude: 0,
-      driver: 'unknown' as const,
-      source,
-      rows: 1,
-      start: '2024-03-04',
-      end: '2024-03-04',
-      frequency: 'daily' as const,
-      channels: ['meta'],
-    });
-    const csv = 'date,revenue,meta_spend\n2024-03-04,1,1\n';
     // Left by a tenant deleted before deleting a tenant took its lift tests along.
     store.addLiftTests('acme', [t()], 'old.csv');
-    store.upsertDataset({ info: info('acme', 'imported'), csv });
+    store.upsertDataset({ info: datasetInfo('acme', 'imported'), csv: CSV });
     expect(store.listLiftTests('acme')).toEqual([]);
     // Its own tests survive a replace (the same tenant, new data).
     store.addLiftTests('acme', [t()], 'new.csv');
-    store.upsertDataset({ info: info('acme', 'imported'), csv: csv + '2024-03-05,2,1\n' });
+    store.upsertDataset({ info: datasetInfo('acme', 'imported'), csv: CSV + '2024-03-05,2,1\n' });
     expect(store.listLiftTests('acme').map((x) => x.source)).toEqual(['new.csv']);
     // Built-in tenants have lift tests before (or without) a dataset row: never touched.
     store.addLiftTests('bi', [t()], 'mcp');
-    store.upsertDataset({ info: info('bi', 'builtin'), csv });
+    store.upsertDataset({ info: datasetInfo('bi', 'builtin'), csv: CSV });
     expect(store.listLiftTests('bi')).toHaveLength(1);
   });
 
