@@ -8,7 +8,9 @@
  *   node dist/bench/intervals.js --coverage --heldout S   coverage on held-out gen_sS_0..19
  *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
- *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON)
+ *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
+ *   --search SWEEPS,REFINE,point|default|pooled (pooled: the point model's own estimator),
+ *   --block L (block length in rows instead of the rule)
  *
  * Coverage = share of channels whose 80% (95%) interval of ROAS contains the true ROAS; the
  * same for marginal ROAS and weather-state ROAS. The calibration set (seed 7) is disjoint from
@@ -132,13 +134,14 @@ export function tenantRecords(
   t: SyntheticTenant,
   replicates: number,
   replicateSearch?: ReplicateSearch,
+  blockLength?: number,
 ): { records: FigureRecord[]; timing: TenantTiming } {
   const w0 = performance.now();
   const c0 = process.cpuUsage();
   const model = fitFinalModel(t.series, 3);
   const e = explainFinalModel(t.series, model, t);
   const c1 = process.cpuUsage();
-  const boot = bootstrapFigures(t.series, model, { replicates, replicateSearch });
+  const boot = bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const c2 = process.cpuUsage();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user) / 1e6;
   const slots = truthSlots(e);
@@ -298,7 +301,12 @@ function main(argv: string[]): void {
   // --search SWEEPS,REFINE,point|default: compare replicate searches (on the calibration set).
   const sp = get('--search')?.split(',');
   const replicateSearch: ReplicateSearch | undefined = sp
-    ? { sweeps: Number(sp[0]), refineRounds: Number(sp[1]), fromPoint: sp[2] === 'point' }
+    ? {
+        sweeps: Number(sp[0]),
+        refineRounds: Number(sp[1]),
+        fromPoint: sp[2] === 'point',
+        pointEstimator: sp[2] === 'pooled',
+      }
     : undefined;
   if (!argv.includes('--coverage') && !argv.includes('--calibrate') && !get('--from')) {
     for (const t of benchIntervals(named, replicates)) {
@@ -336,7 +344,13 @@ function main(argv: string[]): void {
   const records: FigureRecord[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {
-    const r = tenantRecords(t, replicates, replicateSearch);
+    const block = get('--block');
+    const r = tenantRecords(
+      t,
+      replicates,
+      replicateSearch,
+      block === undefined ? undefined : Number(block),
+    );
     records.push(...r.records);
     timings.push(r.timing);
     const roas = r.records.filter((x) => x.figure === 'roas');

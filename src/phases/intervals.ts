@@ -53,6 +53,11 @@ export const REPLICATE_SEARCH: ReplicateSearch = {
 /** How a phase-3 replicate searches: sweeps and refinements, from the point model's parameters or the default start. */
 export interface ReplicateSearch extends Pick<MediaSearchOptions, 'sweeps' | 'refineRounds'> {
   fromPoint: boolean;
+  /**
+   * Refit with the point model's own estimator (fitFinalModel: the median of six searches),
+   * about 6x the cost; for measuring what the cheaper replicate search changes.
+   */
+  pointEstimator?: boolean;
 }
 /**
  * Relative model error tau (see the module comment): calibrated on generated tenants
@@ -189,6 +194,10 @@ export function refitReplicate(
   if (point.phase !== 3) return fitFinalModel(series, point.phase, options);
   const n = series.target.length;
   const search = options.replicateSearch ?? REPLICATE_SEARCH;
+  if (search.pointEstimator && !options.calibration) {
+    const { channelParams: _ignored, ...rest } = options;
+    return fitFinalModel(series, 3, rest);
+  }
   const candidates = options.calibration?.candidates;
   if (candidates && tests && point.channels.every((c) => candidates[c] !== undefined)) {
     // Every channel is calibrated: its shape is chosen among its candidates, no search needed.
