@@ -84,6 +84,9 @@ describe('lift tests in the app', () => {
     expect(html).toContain('ROAS (calibrated)');
     expect(html).toContain('uncalibrated ROAS');
     expect(html).toContain(e.channels[0].roas.toFixed(2));
+    expect(r.summary[1]).toMatch(
+      /^Calibrated with 2 lift test\(s\): ROAS meta \d\.\d\d \(uncalibrated /,
+    );
     // phase 1 has no adstock/Hill shapes to calibrate: the report says so, figures unchanged
     const e1 = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 1 });
     expect(e1.calibration?.applied).toBe(false);

@@ -341,6 +341,7 @@ async function tenantReport(
     `${req.tenant}, phase ${phase} (${out.explanation.model_kind}): out-of-sample R² ${r.mean_r2.toFixed(3)}` +
       (r.oracle_r2 !== null ? ` vs oracle ${r.oracle_r2.toFixed(3)}` : '') +
       ` (${r.passes ? 'passes' : 'fails'} the bar).`,
+    ...calibrationLine(out.explanation),
     ...built.charts.map((c) => c.reading),
   ];
   return result(
@@ -355,6 +356,20 @@ async function tenantReport(
     started,
     gathered,
   );
+}
+
+/** With applied lift tests: the figures shown are the calibrated model's, beside the uncalibrated ROAS. */
+function calibrationLine(e: Explanation): string[] {
+  const cal = e.calibration;
+  if (!cal?.applied) return [];
+  const used = cal.tests.filter((t) => t.used).length;
+  const roas = e.channels
+    .map((c) => {
+      const before = c.uncalibrated_roas;
+      return `${c.channel} ${c.roas.toFixed(2)}${before === null || before === undefined ? '' : ` (uncalibrated ${before.toFixed(2)})`}`;
+    })
+    .join(', ');
+  return [`Calibrated with ${used} lift test(s): ROAS ${roas}.`];
 }
 
 async function runReport(
