@@ -217,6 +217,30 @@ export function refitReplicate(
 }
 
 /**
+ * The bootstrap world of a fitted model (module comment): y* = fitted + a circular moving-block
+ * resample of the centred residuals. Shared by the intervals and the planner's replicates.
+ */
+export function residualBootstrap(
+  series: TenantSeries,
+  model: FinalModel,
+  blockLength: number,
+): { draw: (rng: SeededRandom) => Float64Array } {
+  const n = series.target.length;
+  const fitted = predictFinal(model, series);
+  const resid = new Float64Array(n);
+  let meanResid = 0;
+  for (let t = 0; t < n; t++) meanResid += series.target[t] - fitted[t];
+  meanResid /= n;
+  for (let t = 0; t < n; t++) resid[t] = series.target[t] - fitted[t] - meanResid;
+  return {
+    draw: (rng) => {
+      const e = movingBlockResample(resid, blockLength, rng);
+      return Float64Array.from(fitted, (v, t) => v + e[t]);
+    },
+  };
+}
+
+/**
  * The bootstrap figure vectors of a fitted model (figureVector order, one per successful
  * replicate) and the number of replicates whose refit failed.
  */
@@ -234,19 +258,13 @@ export function bootstrapFigures(
   if (!(Number.isInteger(blockLength) && blockLength >= 1 && blockLength <= n)) {
     throw new RangeError(`blockLength must be an integer in 1..${n} (got ${blockLength})`);
   }
-  const fitted = predictFinal(model, series);
-  const resid = new Float64Array(n);
-  let meanResid = 0;
-  for (let t = 0; t < n; t++) meanResid += series.target[t] - fitted[t];
-  meanResid /= n;
-  for (let t = 0; t < n; t++) resid[t] = series.target[t] - fitted[t] - meanResid;
+  const world = residualBootstrap(series, model, blockLength);
   const rng = new SeededRandom(seedFromString(`intervals:${series.tenant}`, options.seed ?? 0));
   const figures: number[][] = [];
   let failed = 0;
   const calibration = options.calibration ?? null;
   for (let b = 0; b < replicates; b++) {
-    const e = movingBlockResample(resid, blockLength, rng);
-    const target = Float64Array.from(fitted, (v, t) => v + e[t]);
+    const target = world.draw(rng);
     // A calibrated model's world also redraws each test: L* = implied lift + SE z.
     const tests = calibration
       ? calibration.tests.map((t, i) => ({

@@ -8,8 +8,8 @@
  */
 import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
-import { predictFinal, type FinalModel } from '../phases/final.js';
-import { blockLengthFor, movingBlockResample, refitReplicate } from '../phases/intervals.js';
+import type { FinalModel } from '../phases/final.js';
+import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
 export const DEFAULT_PLAN_REPLICATES = 20;
@@ -30,19 +30,16 @@ export function planReplicateModels(
       `replicates must be a whole number from 0 to ${MAX_PLAN_REPLICATES} (got ${count})`,
     );
   }
-  const n = series.target.length;
-  const fitted = predictFinal(point, series);
-  let meanResid = 0;
-  for (let t = 0; t < n; t++) meanResid += series.target[t] - fitted[t];
-  meanResid /= n;
-  const resid = Float64Array.from(fitted, (v, t) => series.target[t] - v - meanResid);
-  const blockLength = blockLengthFor(n, series.frequency);
+  const world = residualBootstrap(
+    series,
+    point,
+    blockLengthFor(series.target.length, series.frequency),
+  );
   const rng = new SeededRandom(seedFromString(`plan:${series.tenant}`, seed));
   const models: FinalModel[] = [];
   let failed = 0;
   for (let b = 0; b < count; b++) {
-    const e = movingBlockResample(resid, blockLength, rng);
-    const target = Float64Array.from(fitted, (v, t) => v + e[t]);
+    const target = world.draw(rng);
     try {
       models.push(refitReplicate({ ...series, target }, point, {}, null));
     } catch {
