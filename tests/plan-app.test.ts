@@ -3,9 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { DEFAULT_PLAN_REPLICATES, type StoredPlan } from '../src/app/types.js';
+import { STORE_FILE } from '../src/store/index.js';
 import { call, connect, text, type Connected } from './mcp-helpers.js';
 
 const TENANT = 'high_summer_clothing';
@@ -91,6 +93,54 @@ describe('plans through the app', () => {
       compareScenario: 'cold',
     });
     expect(JSON.stringify(twin.plan)).toBe(JSON.stringify(p.plan));
+  });
+
+  it('keeps the bootstrap refits beside the model and reuses them for the next plan', async () => {
+    const db = new Database(path.join(dir, 'state', STORE_FILE));
+    try {
+      const rows = () =>
+        db
+          .prepare(`SELECT run_id, payload FROM models WHERE tenant = ? AND kind = ?`)
+          .all(TENANT, `plan_refits:${DEFAULT_PLAN_REPLICATES}`) as {
+          run_id: number;
+          payload: string;
+        }[];
+      // The earlier plans made the refits once and kept them (one row per model and count).
+      expect(rows()).toHaveLength(1);
+      const payload = JSON.parse(rows()[0].payload) as {
+        model_hash: string;
+        refits: { count: number; models: unknown[] };
+      };
+      expect(payload.refits.count).toBe(DEFAULT_PLAN_REPLICATES);
+      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES);
+      const request = { tenant: TENANT, budget: 90_000, days: 14 };
+      const first = await app.planBudget(request);
+      expect(first.plan.uncertainty?.used).toBe(DEFAULT_PLAN_REPLICATES);
+      // Keep only 12 of the stored refits: a plan that reuses them is checked against 12.
+      const fewer = {
+        ...payload,
+        refits: { ...payload.refits, models: payload.refits.models.slice(0, 12) },
+      };
+      db.prepare(`UPDATE models SET payload = ? WHERE tenant = ? AND kind = ?`).run(
+        JSON.stringify(fewer),
+        TENANT,
+        `plan_refits:${DEFAULT_PLAN_REPLICATES}`,
+      );
+      const reused = await app.planBudget(request);
+      expect(reused.plan.uncertainty?.used).toBe(12);
+      // Refits of another model are not reused: they are made again (and kept again).
+      db.prepare(`UPDATE models SET payload = ? WHERE tenant = ? AND kind = ?`).run(
+        JSON.stringify({ ...fewer, model_hash: 'another model' }),
+        TENANT,
+        `plan_refits:${DEFAULT_PLAN_REPLICATES}`,
+      );
+      const remade = await app.planBudget(request);
+      expect(JSON.stringify(remade.plan)).toBe(JSON.stringify(first.plan));
+      expect((JSON.parse(rows()[0].payload) as typeof payload).model_hash).toBe(payload.model_hash);
+      expect(JSON.parse(rows()[0].payload)).toEqual(payload);
+    } finally {
+      db.close();
+    }
   });
 
   it('the tenant report draws the latest plan', async () => {

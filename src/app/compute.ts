@@ -22,7 +22,12 @@ import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
 import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
-import { computePlan, type PlanTaskRequest, type PlanTaskResult } from './plan-task.js';
+import {
+  computePlan,
+  type PlanRefits,
+  type PlanTaskRequest,
+  type PlanTaskResult,
+} from './plan-task.js';
 import type { PhaseConfig } from './types.js';
 
 /** Where a tenant's data comes from; small enough to post to a worker. */
@@ -69,6 +74,8 @@ export type ComputeTask =
       /** The stored phase-3 all-rows model. */
       model: FinalModelJSON;
       request: PlanTaskRequest;
+      /** The model's bootstrap refits kept in the store (same count and seed), or null. */
+      refits?: PlanRefits | null;
     };
 
 /** Out-of-sample predictions of one outer fold, for the report. */
@@ -216,7 +223,14 @@ export function compute(task: ComputeTask): ComputeResult {
   if (task.kind === 'plan') {
     return {
       kind: 'plan',
-      result: computePlan(task.source, series, synthetic, task.model, task.request),
+      result: computePlan(
+        task.source,
+        series,
+        synthetic,
+        task.model,
+        task.request,
+        task.refits ?? null,
+      ),
     };
   }
   return explainTask(task, series, synthetic);

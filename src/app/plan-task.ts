@@ -9,7 +9,7 @@ import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { finalFromJSON, type FinalModelJSON } from '../phases/final.js';
+import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
 import {
   compareOutlooks,
   futureDates,
@@ -43,13 +43,52 @@ export interface PlanTaskRequest {
   replicates: number;
 }
 
+/** The bootstrap refits of a model (planReplicateModels), as kept in the store beside it. */
+export interface PlanRefits {
+  count: number;
+  seed: number;
+  failed: number;
+  models: FinalModelJSON[];
+}
+
 export type PlanTaskResult =
   | {
       ok: true;
       plan: PlanResult;
       comparison: { plan: PlanResult; comparison: OutlookComparison } | null;
+      /** Refits made by this task (none were given), for the caller to keep; null otherwise. */
+      refits: PlanRefits | null;
     }
   | { ok: false; error: string };
+
+/** Seed of the planner's bootstrap draws (planReplicateModels). */
+export const PLAN_REFIT_SEED = 0;
+
+/**
+ * The refits a plan is checked against: the stored ones when given (same model, count and seed),
+ * else made now. Fresh refits go through their JSON form too, so a plan made with stored refits
+ * is byte-identical to the one that made them.
+ */
+function refitsFor(
+  series: TenantSeries,
+  point: ReturnType<typeof finalFromJSON>,
+  count: number,
+  stored: PlanRefits | null,
+): { refits: PlanRefits; fresh: boolean } {
+  if (stored && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
+    return { refits: stored, fresh: false };
+  }
+  const out = planReplicateModels(series, point, count, PLAN_REFIT_SEED);
+  return {
+    refits: {
+      count,
+      seed: PLAN_REFIT_SEED,
+      failed: out.failed,
+      models: out.models.map(finalToJSON),
+    },
+    fresh: count > 0,
+  };
+}
 
 function outlookOf(
   spec: OutlookSpec,
@@ -88,15 +127,17 @@ export function computePlan(
   synthetic: SyntheticTenant | null,
   modelJson: FinalModelJSON,
   req: PlanTaskRequest,
+  storedRefits: PlanRefits | null = null,
 ): PlanTaskResult {
   try {
     const point = finalFromJSON(modelJson);
     const model = revenueModelOf(point);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const replicates = planReplicateModels(series, point, req.replicates).models.flatMap((m) => {
+    const { refits, fresh } = refitsFor(series, point, req.replicates, storedRefits);
+    const replicates = refits.models.flatMap((m) => {
       try {
-        return [revenueModelOf(m)];
+        return [revenueModelOf(finalFromJSON(m))];
       } catch {
         return [];
       }
@@ -128,7 +169,7 @@ export function computePlan(
       );
       comparison = { plan: other, comparison: compareOutlooks(plan, other) };
     }
-    return { ok: true, plan, comparison };
+    return { ok: true, plan, comparison, refits: fresh ? refits : null };
   } catch (e) {
     if (e instanceof PlanInputError || e instanceof DataError || e instanceof RangeError) {
       return { ok: false, error: e.message };

@@ -9,6 +9,7 @@ import type { FinalModelJSON } from '../phases/final.js';
 import {
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
+  PLAN_REFIT_METHOD,
   MIN_PLAN_REPLICATES,
   parseBounds,
   planSummaryLines,
@@ -18,12 +19,17 @@ import {
   type PlanResult,
   type ScenarioName,
 } from '../plan/index.js';
-import { canonicalJson, type PlanRecord } from '../store/index.js';
+import { canonicalJson, contentHash, type PlanRecord } from '../store/index.js';
 import { resolveTenant } from './compute.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
-import type { OutlookSpec, PlanTaskRequest } from './plan-task.js';
+import {
+  PLAN_REFIT_SEED,
+  type OutlookSpec,
+  type PlanRefits,
+  type PlanTaskRequest,
+} from './plan-task.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import type { RunHandleOptions } from './types.js';
 
@@ -190,7 +196,7 @@ async function phase3Model(
   ctx: AppContext,
   tenant: string,
   opts: RunHandleOptions,
-): Promise<{ runId: number; model: FinalModelJSON }> {
+): Promise<{ runId: number; model: FinalModelJSON; kept: boolean }> {
   const source = tenantSource(ctx, tenant);
   const hash = datasetHash(source);
   const config = normalizeConfig({});
@@ -208,7 +214,7 @@ async function phase3Model(
     .filter((m) => m.kind === 'final')
     .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
     .find((p) => p.dataset_hash === hash);
-  if (stored) return { runId: holder.id, model: stored.model };
+  if (stored) return { runId: holder.id, model: stored.model, kept: true };
   // Only the model is needed here: no intervals, no CV of the caveats.
   const out = await runTask(
     ctx,
@@ -223,8 +229,52 @@ async function phase3Model(
     });
   } catch (e) {
     ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
+    return { runId: holder.id, model: out.model, kept: false };
   }
-  return { runId: holder.id, model: out.model };
+  return { runId: holder.id, model: out.model, kept: true };
+}
+
+/**
+ * The bootstrap refits a plan is checked against are kept beside the phase-3 model they refit
+ * (models table, fold -1, one row per replicate count), so that only the first checked plan on a
+ * model pays for them (~0.1 s per refit of 1,095 daily rows). They are reused only for the same
+ * data, the same model, the same seed and the same refit method.
+ */
+const refitKind = (count: number): string => `plan_refits:${count}`;
+
+interface StoredRefits {
+  dataset_hash: string;
+  model_hash: string;
+  method: string;
+  refits: PlanRefits;
+}
+
+function refitKey(datasetHashValue: string, model: FinalModelJSON): Omit<StoredRefits, 'refits'> {
+  return {
+    dataset_hash: datasetHashValue,
+    model_hash: contentHash(canonicalJson(model)),
+    method: PLAN_REFIT_METHOD,
+  };
+}
+
+function storedRefits(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+  key: Omit<StoredRefits, 'refits'>,
+  count: number,
+): PlanRefits | null {
+  if (count === 0) return null;
+  const row = ctx.store.getModels(runId, tenant, -1).find((m) => m.kind === refitKind(count))
+    ?.payload as StoredRefits | undefined;
+  return row &&
+    row.dataset_hash === key.dataset_hash &&
+    row.model_hash === key.model_hash &&
+    row.method === key.method &&
+    row.refits.count === count &&
+    row.refits.seed === PLAN_REFIT_SEED
+    ? row.refits
+    : null;
 }
 
 function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string, unknown> {
@@ -275,17 +325,32 @@ export async function planBudget(
   const weekly = resolveTenant(source).series.frequency === 'weekly';
   const task = taskRequest(req, weekly);
   progress(0, `loading the phase 3 model of ${req.tenant}`);
-  const { runId, model } = await phase3Model(ctx, req.tenant, opts);
-  progress(1, `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}`);
-  const out = await runTask(ctx, { kind: 'plan', source, model, request: task }, opts.signal);
+  const { runId, model, kept } = await phase3Model(ctx, req.tenant, opts);
+  const key = refitKey(datasetHash(source), model);
+  const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
+  progress(
+    1,
+    `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}${task.replicates > 0 && !refits ? ` (first checked plan on this model: ${task.replicates} refits of it, kept for the next plans)` : ''}`,
+  );
+  const out = await runTask(
+    ctx,
+    { kind: 'plan', source, model, request: task, refits },
+    opts.signal,
+  );
   if (!out.result.ok) throw bad(out.result.error);
   const inputs = inputsOf(req, task);
+  const fresh = out.result.refits;
   const id = ctx.store.savePlan({
     tenant: req.tenant,
     modelRunId: runId,
     inputs,
     model,
     result: { plan: out.result.plan, comparison: out.result.comparison },
+    // Kept only beside a stored model (the row needs the model's run and tenant).
+    keepModels:
+      fresh && kept
+        ? [{ fold: -1, kind: refitKind(fresh.count), payload: { ...key, refits: fresh } }]
+        : [],
   });
   progress(3, `plan ${id} stored`);
   return getPlan(ctx, id);

@@ -23,6 +23,7 @@ export type {
 export {
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
+  PLAN_REFIT_METHOD,
   MIN_PLAN_REPLICATES,
   planReplicateModels,
 } from './replicates.js';

@@ -9,7 +9,12 @@
 import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModel } from '../phases/final.js';
-import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
+import {
+  blockLengthFor,
+  refitReplicate,
+  REPLICATE_SEARCH,
+  residualBootstrap,
+} from '../phases/intervals.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
 export const DEFAULT_PLAN_REPLICATES = 20;
@@ -17,6 +22,11 @@ export const DEFAULT_PLAN_REPLICATES = 20;
 export const MIN_PLAN_REPLICATES = 10;
 /** Largest replicate count accepted. */
 export const MAX_PLAN_REPLICATES = 200;
+/**
+ * What the refits are, for keeping them beside their model: stored refits are reused only when
+ * this text is unchanged (bump the version when planReplicateModels changes what it draws).
+ */
+export const PLAN_REFIT_METHOD = `v1 moving-block residual bootstrap, seeded plan:<tenant>, phase-3 replicate search ${JSON.stringify(REPLICATE_SEARCH)}`;
 
 /** The phase-3 model refitted on `count` bootstrap replicates of the series (refits that fail are skipped). */
 export function planReplicateModels(

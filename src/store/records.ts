@@ -147,6 +147,11 @@ export interface SavePlanInput {
   model: unknown;
   /** The plan (plan JSON). */
   result: unknown;
+  /**
+   * Models to keep beside the plan's model (run modelRunId, this tenant) in the same transaction,
+   * e.g. the bootstrap refits the plan was checked against, for the next plan to reuse.
+   */
+  keepModels?: readonly ModelInput[];
 }
 
 export interface PlanRecord {

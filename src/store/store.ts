@@ -849,11 +849,25 @@ export class Store {
 
   // ---- plans ----------------------------------------------------------------------------
 
-  /** Store a plan with its inputs and model, in one transaction; returns its id. */
+  /**
+   * Store a plan with its inputs and model, and the models to keep beside its model run
+   * (`keepModels`), in one transaction; returns its id.
+   */
   savePlan(input: SavePlanInput): number {
     const now = this.now();
-    return this.write(`cannot save the plan for ${input.tenant}`, () =>
-      Number(
+    const keep = input.keepModels ?? [];
+    if (keep.length > 0 && input.modelRunId === null) {
+      throw new RangeError('savePlan: models can only be kept beside a model run (modelRunId)');
+    }
+    return this.write(`cannot save the plan for ${input.tenant}`, () => {
+      const insertModel = this.db.prepare(
+        `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
+      for (const m of keep) {
+        insertModel.run(input.modelRunId, input.tenant, m.fold, m.kind, encodeJson(m.payload));
+      }
+      return Number(
         this.db
           .prepare(
             `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
@@ -867,8 +881,8 @@ export class Store {
             encodeJson(input.result),
             now,
           ).lastInsertRowid,
-      ),
-    );
+      );
+    });
   }
 
   getPlan(id: number): PlanRecord | null {
