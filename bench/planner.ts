@@ -13,8 +13,9 @@
  * Held-out tenants: `--heldout S` scores the first 10 generated tenants gen_sS_* of the extreme
  * and high tiers instead of the built-in ones.
  *
- * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N]`; also part of
- * `npm run bench`.
+ * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N] [--analyze]`
+ * (--analyze: also where the attainable uplift comes from and where the plan loses it,
+ * planner-capture.ts); also part of `npm run bench`.
  */
 import { builtinSpec } from '../src/core/data/catalog.js';
 import {
@@ -43,6 +44,7 @@ import {
   type RevenueModel,
 } from '../src/plan/index.js';
 import { SeededRandom } from '../src/core/random.js';
+import { analyzeCapture, formatCaptureAnalysis, type CaptureAnalysis } from './planner-capture.js';
 import { isoFromDays, parseIsoDay } from '../src/core/csv.js';
 
 export interface PlannerRegretRow {
@@ -75,6 +77,8 @@ export interface PlannerBench {
   tenants: string;
   replicates: number;
   regret: PlannerRegretRow[];
+  /** Where the attainable uplift comes from and where the plan loses it (with --analyze). */
+  analysis?: CaptureAnalysis[];
   summary: {
     tenants: number;
     captured_at_least_80pct: number;
@@ -202,6 +206,8 @@ export function runPlannerBench(
     quick?: boolean;
     heldout?: number;
     replicates?: number;
+    /** Also the capture analysis (planner-capture.ts) of each regret tenant. */
+    analyze?: boolean;
     log?: (line: string) => void;
   } = {},
 ): PlannerBench {
@@ -341,6 +347,7 @@ export function runPlannerBench(
 
   const all = regretTenants(options.heldout);
   const regret: PlannerRegretRow[] = [];
+  const analysis: CaptureAnalysis[] = [];
   for (const { tenant: t, mix } of options.quick ? all.slice(0, 2) : all) {
     const id = t.series.tenant;
     log(`planner: regret on ${id}`);
@@ -353,10 +360,10 @@ export function runPlannerBench(
       t.series.spend.reduce((s, x) => s + x.slice(-365).reduce((a, b) => a + b, 0), 0) / 365;
     const request = { horizon: 28, budget: reference * 28 };
     const optimum: PlanResult = makePlan(ctx, request);
+    const reps = replicates > 0 ? replicateModels(t.series, final, replicates) : [];
     const p: PlanResult =
-      replicates > 0
-        ? makePlan({ ...ctx, replicates: replicateModels(t.series, final, replicates) }, request)
-        : optimum;
+      replicates > 0 ? makePlan({ ...ctx, replicates: reps }, request) : optimum;
+    if (options.analyze) analysis.push(analyzeCapture(t, mix, model, reps, optimum, p));
     const tr = p.truth!;
     const even = optimum.baselines.find((b) => b.name === 'historical_even')!;
     const evenTrue = tr.historical_even_incremental;
@@ -418,6 +425,7 @@ export function runPlannerBench(
         : `generated gen_s${options.heldout}_*, extreme and high tiers (first 10)`,
     replicates,
     regret,
+    ...(options.analyze ? { analysis } : {}),
     summary: {
       tenants: regret.length,
       captured_at_least_80pct: plan.at80,
@@ -464,6 +472,7 @@ export function formatPlannerBench(b: PlannerBench): string {
     `plan: captured >= 80%: ${s.captured_at_least_80pct}/${s.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.median_captured_share)}`,
     `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
   );
+  if (b.analysis) lines.push(formatCaptureAnalysis(b.analysis));
   return lines.join('\n');
 }
 
@@ -480,6 +489,7 @@ if (process.argv[1] && /bench[\\/]planner\.js$/.test(process.argv[1])) {
     quick: argv.includes('--quick'),
     heldout: flag('--heldout'),
     replicates: flag('--replicates'),
+    analyze: argv.includes('--analyze'),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(formatPlannerBench(b) + '\n');
