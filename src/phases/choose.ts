@@ -48,6 +48,8 @@ export {
 
 /** Inner folds of the Ridge alpha search (as phase 1). */
 const ALPHA_INNER_FOLDS = 3;
+/** Fraction of the training rows held out last in time as inner validation (ChooseOptions). */
+export const DEFAULT_VALIDATION_FRACTION = 0.15;
 /** Step of the Ridge weight grid of the tuned blend: w in {0, 0.1, ..., 1}. */
 const TUNED_STEPS = 10;
 
@@ -70,6 +72,13 @@ export interface ChooseOptions {
   featureNames?: string[];
   /** Rows dropped between inner training and inner validation, and in the alpha search (default 0). */
   gap?: number;
+  /**
+   * Set when the inner split cannot judge the candidates (the ladder: the inner-training rows
+   * cannot identify calendar terms that the whole window can, so the inner Ridge would extrapolate
+   * a yearly cycle fitted on part of one): Ridge is kept without training a GBM, and this is the
+   * reason recorded.
+   */
+  keepRidge?: string;
 }
 
 export interface ChosenModel {
@@ -117,7 +126,7 @@ export function resolveChooseOptions(options: ChooseOptions = {}): ResolvedChoos
   if (!(Number.isFinite(ruleWeight) && ruleWeight >= 0 && ruleWeight <= 1)) {
     throw new RangeError(`ruleWeight must be in [0, 1] (got ${ruleWeight})`);
   }
-  const validationFraction = options.validationFraction ?? 0.15;
+  const validationFraction = options.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new RangeError(`validationFraction must be in (0, 1) (got ${validationFraction})`);
   }
@@ -253,8 +262,11 @@ export function chooseAndFit(
   let gbmR2: number | null = null;
   let blendR2: number | null = null;
   let gbmRounds = 0;
-  const needGbm = o.blend === 'tuned' || ridgeR2 < o.passBar;
-  if (!needGbm) {
+  const needGbm = options.keepRidge === undefined && (o.blend === 'tuned' || ridgeR2 < o.passBar);
+  if (options.keepRidge !== undefined) {
+    weight = 1;
+    reason = options.keepRidge;
+  } else if (!needGbm) {
     weight = 1;
     reason = `ridge inner-validation R² ${f2(ridgeR2)} >= ${f2(o.passBar)}`;
   } else {

@@ -31,7 +31,14 @@ import {
 } from '../core/ridge.js';
 import { PrefixMoments } from '../core/standardize.js';
 import type { TenantSeries } from '../core/types.js';
-import { chooseAndFit, predictChosen, type ChooseOptions, type ChosenModel } from './choose.js';
+import {
+  chooseAndFit,
+  DEFAULT_VALIDATION_FRACTION,
+  innerSplit,
+  predictChosen,
+  type ChooseOptions,
+  type ChosenModel,
+} from './choose.js';
 import { buildMediaDesign } from './media.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import { maskedColumns, unsupportedTerms } from './support.js';
@@ -146,8 +153,30 @@ export class PhaseLadder {
     return this.design0;
   }
 
-  private chooseOpts(names: string[]): ChooseOptions {
-    return { ...this.options.choose, alphas: [...this.alphas], gap: this.gap, featureNames: names };
+  /**
+   * chooseAndFit options of a T-row window. When the inner-training rows of its inner split cannot
+   * identify calendar terms that the T rows can (the 367-row second fold of three daily years: its
+   * inner validation is the holiday season, after 312 inner-training rows), the inner Ridge would be
+   * judged with a yearly cycle and trend fitted on part of a year, and the GBM won by default there;
+   * Ridge is kept instead, as the ladder keeps a phase it cannot check.
+   */
+  private chooseOpts(names: string[], T: number): ChooseOptions {
+    const opts: ChooseOptions = {
+      ...this.options.choose,
+      alphas: [...this.alphas],
+      gap: this.gap,
+      featureNames: names,
+    };
+    const fraction = this.options.choose?.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
+    const { innerTrainEnd } = innerSplit(T, fraction, this.gap);
+    const inner = unsupportedTerms(names, innerTrainEnd, this.series.frequency);
+    const whole = unsupportedTerms(names, T, this.series.frequency);
+    if (inner.length > whole.length) {
+      opts.keepRidge = `ridge kept: the ${innerTrainEnd} inner-training rows cannot identify ${inner
+        .filter((n) => !whole.includes(n))
+        .join(', ')} of the ${T}-row model, so the inner split cannot judge a GBM`;
+    }
+    return opts;
   }
 
   /** Phase k's own procedure on rows [0, T) (no fallback). */
@@ -186,7 +215,7 @@ export class PhaseLadder {
       const design = this.linearDesign(true);
       const dropped = unsupportedTerms(design.names, T, this.series.frequency);
       const columns = maskedColumns(design, dropped);
-      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names));
+      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
     } else {
       const names = this.linearDesign(true).names;
@@ -206,7 +235,7 @@ export class PhaseLadder {
         weather: this.options.weather,
       });
       const columns = maskedColumns(design, dropped);
-      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names));
+      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = {
         ...base,
         ...chosenFields(chosen),
