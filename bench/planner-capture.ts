@@ -12,10 +12,11 @@
  *                (no weather: what the adstock left by past spend and the counted tail ask for),
  *                scored under the truth; weather timing = timing - carry-over.
  * Where the plan loses it:
- *   optimum      the model's unchecked optimum x*; its split part (x*'s channel totals, even over
- *                time) and its timing part ((a)'s totals with x*'s time profile per channel);
- *   best step    the step l in {0, 0.05, ..., 1} along (a) -> x* with the highest true uplift (what
- *                a perfect step rule would get on the planner's segment);
+ *   optimum      the model's unchecked optimum x* (replicates 0); its split part (x*'s channel
+ *                totals, even over time) and its timing part ((a)'s totals with x*'s time profile
+ *                per channel);
+ *   best step    the step l in {0, 0.05, ..., 1} along the checked plan's segment (a) -> optimum
+ *                with the highest true uplift (what a perfect step rule would get on it);
  *   mROAS error  how far the model's marginal ROAS at (a) is from the truth's, relative between
  *                channels: max_c(m_c / t_c) / min_c(m_c / t_c) - 1 (this decides the split);
  *   precision    capture of a plan made on the truth itself with each channel's gain scaled by
@@ -57,7 +58,7 @@ export interface CaptureAnalysis {
   plan_step: number | null;
   best_step: number;
   best_step_capture: number;
-  /** Capture of each step along (a) -> x* (l = 0, 0.05, ..., 1). */
+  /** Capture of each step along the checked plan's segment (l = 0, 0.05, ..., 1). */
   steps: number[];
   mroas_relative_error: number;
   precision: { d: number; capture: number }[];
@@ -138,7 +139,10 @@ export function analyzeCapture(
   const carry = capture(timingOf(flatGains(tr)));
   const xs = unchecked.channels.map((c) => Float64Array.from(c.spend_by_period));
   const xsTotals = xs.map((x) => sum(x));
-  const steps = Array.from({ length: 21 }, (_, i) => capture(blend(a, xs, i / 20)));
+  // The checked plan's segment ends at the model's optimum under the response with the refits'
+  // (longer) tail, which differs slightly from the unchecked plan's.
+  const target = optimizePlan(r, cons, [xs, ...starts]).spend;
+  const steps = Array.from({ length: 21 }, (_, i) => capture(blend(a, target, i / 20)));
   const best = steps.indexOf(Math.max(...steps));
   const slope = (q: SeparableResponse): number[] =>
     evaluateResponse(q, a, true).gradient!.map((g) => sum(g) / H);
