@@ -7,6 +7,7 @@ import { finalToJSON, fitFinalModel, type FinalModel } from '../src/phases/final
 import {
   incrementalRevenue,
   makePlan,
+  MAX_TRUST_STEP,
   MIN_PLAN_REPLICATES,
   planReplicateModels,
   revenueModelOf,
@@ -52,7 +53,20 @@ describe('trustStep', () => {
   const anchor = flat(100, 100);
   const optimum = flat(200, 0);
 
-  it('goes all the way when every replicate agrees with the model', () => {
+  it('goes halfway, and no further, when every replicate agrees and the uplift keeps rising', () => {
+    // Channel b earns nothing: moving its spend to a raises revenue all the way to the optimum.
+    const point = response(3, 0);
+    const reps = Array.from({ length: 10 }, () => response(3, 0));
+    const s = trustStep(point, reps, anchor, optimum);
+    expect(MAX_TRUST_STEP).toBe(0.5);
+    expect(s.step).toBe(0.5);
+    // Halfway: a gets 150/day, b 50/day; uplift 7 * 3 * (150/250 - 100/200) = 2.1.
+    expect(s.uplift).toBeCloseTo(7 * 3 * (150 / 250 - 100 / 200), 9);
+    expect(Array.from(s.spend[0])).toEqual(new Array(7).fill(150));
+    expect(s.optimum_uplift).toBeCloseTo(7 * 3 * (200 / 300 - 100 / 200), 9);
+  });
+
+  it('goes towards the optimum when every replicate agrees with the model', () => {
     const point = response(3, 1);
     const reps = Array.from({ length: 10 }, () => response(3, 1));
     const s = trustStep(point, reps, anchor, optimum);
@@ -91,7 +105,7 @@ describe('trustStep', () => {
     };
     let best = 0;
     let bestL = 0;
-    for (let i = 1; i <= TRUST_STEPS; i++) {
+    for (let i = 1; i <= TRUST_STEPS * MAX_TRUST_STEP; i++) {
       const v = lower(i / TRUST_STEPS);
       if (v > best + 1e-9) {
         best = v;

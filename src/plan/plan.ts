@@ -20,7 +20,7 @@ import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES } from './replicates.js';
-import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
+import { blend, incrementalRevenue, MAX_TRUST_STEP, trustStep } from './uncertainty.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import { projectPlan } from './optimize.js';
@@ -583,12 +583,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const text =
       step.step === 0
         ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
-        : step.step === 1
-          ? `the model's best plan adds ${money(step.uplift)} over ${anchorName} (${iv(step.uplift_interval)} over ${reps.length} refits of the model): the plan is the model's optimum`
+        : step.step >= MAX_TRUST_STEP
+          ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, the furthest it goes (the refits cannot see an error that the model and all of them share, and such an error costs more the further the plan moves): +${money(step.uplift)} (${iv(step.uplift_interval)})`
           : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero: +${money(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
-        'trust region from baseline (a) towards the model optimum, sized by the 80% interval of the uplift over moving-block bootstrap refits of the phase-3 model',
+        'trust region from baseline (a) towards the model optimum (at most halfway), sized by the 80% interval of the uplift over moving-block bootstrap refits of the phase-3 model',
       replicates: replicateModels.length,
       used: reps.length,
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
