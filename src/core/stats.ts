@@ -16,9 +16,16 @@ export function median(values: ArrayLike<number>): number {
  * is positive. MMM uses it as the scale of a channel's spend (Hill k = k_mult x this median).
  */
 export function medianPositive(values: ArrayLike<number>, end: number = values.length): number {
-  const pos: number[] = [];
-  for (let t = 0; t < end; t++) if (values[t] > 0) pos.push(values[t]);
-  return median(pos);
+  let count = 0;
+  for (let t = 0; t < end; t++) if (values[t] > 0) count++;
+  if (count === 0) return Number.NaN;
+  const pos = new Float64Array(count);
+  for (let t = 0, i = 0; t < end; t++) if (values[t] > 0) pos[i++] = values[t];
+  // Positive finite numbers only: the typed array's numeric sort orders them as median() does,
+  // without a comparator call per comparison (the phase-3 search takes this per channel and decay).
+  pos.sort();
+  const mid = count >> 1;
+  return count % 2 ? pos[mid] : (pos[mid - 1] + pos[mid]) / 2;
 }
 
 /**

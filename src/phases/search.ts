@@ -31,6 +31,12 @@
  * (Chan, Golub & LeVeque) and the validation R² comes from the validation segment's moments:
  *   SS_res = C_yy - 2 w'C_xy + w'C_xx w + n_V (mean residual)^2,
  * so no validation row is revisited. Adstock per (channel, decay) is computed once per fold.
+ * Blocked scheme: within one coordinate step only the searched group changes, so each held-out
+ * segment's Ridge system of the other columns is factored once per step and a candidate is
+ * solved through the Schur complement of its group (blocked-trial.ts): O(p^2 (1+W)) per segment
+ * instead of a fresh O(p^3) Cholesky; the current point of the step is scored the same way, so
+ * ties stay ties; where a column is constant to rounding on a segment's training rows the full
+ * refit is kept. Same solution to rounding (tests/search-fast-path.test.ts).
  * Reads no row at or after trainEnd.
  * Above 450 lines on purpose: the search and its incremental scorer share the segment moments
  * and are only correct together; the media transforms and Hill k are apart (media.ts).
@@ -38,6 +44,7 @@
 import { calendarColumns, modelWeatherNames } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
+import { BlockedTrialSolver } from './blocked-trial.js';
 import { standardScale } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -104,6 +111,12 @@ export interface MediaSearchOptions {
   refineRounds?: number;
   /** Calendar columns left out (terms the training window cannot identify: support.ts). */
   dropTerms?: readonly string[];
+  /**
+   * Blocked scheme: score a channel's candidates through the Schur complement of its column group
+   * against the other columns' factored systems (default true; blocked-trial.ts). false refits
+   * the whole system per candidate: the reference the fast path is tested against.
+   */
+  fastTrials?: boolean;
 }
 
 export interface MediaSearchResult {
@@ -193,6 +206,62 @@ function dot4(
 }
 
 /**
+ * Eight dot products at once: for the coordinates at xa and xb and the four columns at y, y + T,
+ * y + 2T, y + 3T, out[o + g stride + ja] = sum_t x[xa + t] y[yo + g T + t] and likewise at jb.
+ */
+function dot2x4(
+  x: Float64Array,
+  xa: number,
+  xb: number,
+  y: Float64Array,
+  yo: number,
+  T: number,
+  a: number,
+  b: number,
+  out: Float64Array,
+  o: number,
+  ja: number,
+  jb: number,
+  stride: number,
+): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  const y1 = yo + T;
+  const y2 = yo + 2 * T;
+  const y3 = yo + 3 * T;
+  for (let t = a; t < b; t++) {
+    const u = x[xa + t];
+    const v = x[xb + t];
+    const g0 = y[yo + t];
+    const g1 = y[y1 + t];
+    const g2 = y[y2 + t];
+    const g3 = y[y3 + t];
+    a0 += u * g0;
+    a1 += u * g1;
+    a2 += u * g2;
+    a3 += u * g3;
+    b0 += v * g0;
+    b1 += v * g1;
+    b2 += v * g2;
+    b3 += v * g3;
+  }
+  out[o + ja] = a0;
+  out[o + stride + ja] = a1;
+  out[o + 2 * stride + ja] = a2;
+  out[o + 3 * stride + ja] = a3;
+  out[o + jb] = b0;
+  out[o + stride + jb] = b1;
+  out[o + 2 * stride + jb] = b2;
+  out[o + 3 * stride + jb] = b3;
+}
+
+/**
  * Inner-CV Ridge scorer over the phase-3 design restricted to rows [0, T), with cheap updates of
  * one channel's column group. Coordinates: fixed columns (weather, weather squared, controls,
  * calendar), then per channel [h_c, h_c x w_1 .. h_c x w_W], then the target last.
@@ -231,6 +300,10 @@ class GroupScorer {
   private readonly alpha: number;
   /** Blocked scheme: every segment is held out in turn, the model fits on all the others. */
   private readonly blocked: boolean;
+  /** Blocked scheme: candidates are scored through the Schur complement of their group. */
+  readonly fastTrials: boolean;
+  /** The factored systems of the other columns for one channel's trials (until a commit). */
+  private solver: { channel: number; solver: BlockedTrialSolver } | null = null;
 
   constructor(
     fixed: readonly Float64Array[],
@@ -242,8 +315,10 @@ class GroupScorer {
     gap: number,
     alpha: number,
     blocks: number | null = null,
+    fastTrials = true,
   ) {
     this.T = T;
+    this.fastTrials = fastTrials && blocks !== null;
     this.fixedCount = fixed.length;
     this.weather = weather.map((w) => w.subarray(0, T));
     this.groupSize = 1 + weather.length;
@@ -309,6 +384,7 @@ class GroupScorer {
   /** Co-moments of every pair of coordinates in every segment (once, after all groups are set). */
   computeAllMoments(): void {
     const { T, q, cen } = this;
+    this.solver = null;
     for (let k = 0; k < this.segN.length; k++) {
       const a = this.segStart[k];
       const b = this.segEnd[k];
@@ -357,19 +433,48 @@ class GroupScorer {
       const a = this.segStart[k];
       const b = this.segEnd[k];
       const rows = k * G * q;
-      for (let j = 0; j < q; j++) {
-        if (j >= off && j < off + G) {
-          for (let g = 0; g < G; g++) {
-            this.trialCo[rows + g * q + j] = dotAt(trialCen, g * T, trialCen, (j - off) * T, a, b);
-          }
-          continue;
+      // Within the group: each pair once.
+      for (let g = 0; g < G; g++) {
+        for (let h = 0; h <= g; h++) {
+          const v = dotAt(trialCen, g * T, trialCen, h * T, a, b);
+          this.trialCo[rows + g * q + off + h] = v;
+          this.trialCo[rows + h * q + off + g] = v;
         }
-        // Four trial columns per pass over coordinate j: one load of cen serves four products.
+      }
+      // The other coordinates: two per pass against four trial columns (eight products per row
+      // from six loads), then the remainder one at a time.
+      let j = 0;
+      const next = (from: number): number => (from >= off && from < off + G ? off + G : from);
+      j = next(j);
+      while (j < q) {
+        const j2 = next(j + 1);
         let g = 0;
-        for (; g + 3 < G; g += 4)
-          dot4(cen, j * T, trialCen, g * T, T, a, b, this.trialCo, rows + g * q + j, q);
-        for (; g < G; g++)
-          this.trialCo[rows + g * q + j] = dotAt(trialCen, g * T, cen, j * T, a, b);
+        if (j2 < q) {
+          for (; g + 3 < G; g += 4)
+            dot2x4(
+              cen,
+              j * T,
+              j2 * T,
+              trialCen,
+              g * T,
+              T,
+              a,
+              b,
+              this.trialCo,
+              rows + g * q,
+              j,
+              j2,
+              q,
+            );
+        } else {
+          for (; g + 3 < G; g += 4)
+            dot4(cen, j * T, trialCen, g * T, T, a, b, this.trialCo, rows + g * q + j, q);
+        }
+        for (let h = g; h < G; h++) {
+          this.trialCo[rows + h * q + j] = dotAt(trialCen, h * T, cen, j * T, a, b);
+          if (j2 < q) this.trialCo[rows + h * q + j2] = dotAt(trialCen, h * T, cen, j2 * T, a, b);
+        }
+        j = j2 < q ? next(j2 + 1) : q;
       }
     }
   }
@@ -377,6 +482,7 @@ class GroupScorer {
   /** Makes the last trial of channel c the current state. */
   commit(c: number): void {
     const { T, q, groupSize: G } = this;
+    this.solver = null;
     const off = this.groupOffset(c);
     this.cen.set(this.trialCen.subarray(0, G * T), off * T);
     for (let k = 0; k < this.segN.length; k++) {
@@ -399,6 +505,24 @@ class GroupScorer {
     const nSeg = this.segN.length;
     let means = this.segMean;
     let co = this.segCo;
+    if (trialChannel !== null && this.fastTrials) {
+      // Only this channel's group differs from the committed state: reuse the other columns'
+      // factored systems (blocked-trial.ts).
+      if (this.solver?.channel !== trialChannel) {
+        const solver = new BlockedTrialSolver(
+          { segN: this.segN, segMean: this.segMean, segCo: this.segCo },
+          q,
+          this.groupOffset(trialChannel),
+          this.groupSize,
+          this.alpha,
+        );
+        this.solver = { channel: trialChannel, solver };
+      }
+      const fast = this.solver.solver.usable
+        ? this.solver.solver.score({ mean: this.trialMean, co: this.trialCo })
+        : null;
+      if (fast !== null) return fast;
+    }
     if (trialChannel !== null) {
       const G = this.groupSize;
       const off = this.groupOffset(trialChannel);
@@ -624,7 +748,8 @@ export function searchMediaParams(
   const C = series.channels.length;
   const scorerOptions = { ...options, innerFolds, gap, alpha };
   checkInt('blocks', options.blocks ?? DEFAULT_BLOCKS, 2);
-  const scorer = makeScorer(series, T, scorerOptions);
+  const makeScorerOf = scorerFactory(series, T, scorerOptions);
+  const scorer = makeScorerOf(null);
   const caches = series.spend.map((s) => new AdstockCache(s, T));
   const h = new Float64Array(T);
   const current: Triple[] = series.channels.map((name) => {
@@ -667,6 +792,13 @@ export function searchMediaParams(
     let bestCand: Triple | null = null;
     let bestScore = best;
     const cur = current[c];
+    if (scorer.fastTrials) {
+      // Candidates are scored through the Schur complement of the group: the current point is
+      // scored the same way, so that a candidate with the same columns (a channel without spend)
+      // ties with it exactly instead of differing in the last digit.
+      setTrial(c, cur);
+      bestScore = scorer.score(c);
+    }
     for (const cand of cands) {
       if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
       if (!inRange(c, cand)) continue;
@@ -695,11 +827,20 @@ export function searchMediaParams(
     const others: Float64Array[] = [];
     for (let j = 0; j < C; j++)
       if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
-    const local = makeScorer(series, T, scorerOptions, { others });
-    local.trial(0, transformed(c, current[c], h));
-    local.commit(0);
-    local.computeAllMoments();
-    const base = local.score(null);
+    const local = makeScorerOf(others);
+    let base: number;
+    if (local.fastTrials) {
+      // The group's coordinates stay zero in the committed moments: every score, the current
+      // point's included, comes from the Schur-complement path (see visitJoint).
+      local.computeAllMoments();
+      local.trial(0, transformed(c, current[c], h));
+      base = local.score(0);
+    } else {
+      local.trial(0, transformed(c, current[c], h));
+      local.commit(0);
+      local.computeAllMoments();
+      base = local.score(null);
+    }
     let bestCand: Triple | null = null;
     let bestScore = base;
     const cur = current[c];
@@ -785,8 +926,20 @@ function makeScorer(
   series: TenantSeries,
   T: number,
   options: MediaSearchOptions & { innerFolds: number; gap: number; alpha: number },
-  reduced: { others: Float64Array[] } | null = null,
 ): GroupScorer {
+  return scorerFactory(series, T, options)(null);
+}
+
+/**
+ * Builds the fixed columns of rows [0, T) once and returns a maker of scorers: the joint design
+ * (others null) or a reduced design with the given other-channel columns appended to the fixed
+ * ones (one group). The reduced search makes one scorer per channel visit.
+ */
+function scorerFactory(
+  series: TenantSeries,
+  T: number,
+  options: MediaSearchOptions & { innerFolds: number; gap: number; alpha: number },
+): (others: readonly Float64Array[] | null) => GroupScorer {
   // A gap between training and validation rows is the user's: the expanding scheme keeps it.
   const scheme = options.scheme ?? (options.gap > 0 ? 'expanding' : DEFAULT_SCHEME);
   const blocks = scheme === 'blocked' ? (options.blocks ?? DEFAULT_BLOCKS) : null;
@@ -808,18 +961,19 @@ function makeScorer(
       if (!drop.has(cal.names[i])) fixed.push(c.subarray(0, T));
     });
   }
-  if (reduced) for (const o of reduced.others) fixed.push(o);
-  return new GroupScorer(
-    fixed,
-    weather,
-    reduced ? 1 : series.channels.length,
-    series.target,
-    T,
-    options.innerFolds,
-    options.gap,
-    options.alpha,
-    blocks,
-  );
+  return (others) =>
+    new GroupScorer(
+      others ? [...fixed, ...others] : fixed,
+      weather,
+      others ? 1 : series.channels.length,
+      series.target,
+      T,
+      options.innerFolds,
+      options.gap,
+      options.alpha,
+      blocks,
+      options.fastTrials ?? true,
+    );
 }
 
 /**
@@ -849,4 +1003,44 @@ export function scoreMediaParams(
   });
   scorer.computeAllMoments();
   return scorer.score(null);
+}
+
+/**
+ * The search's inner-CV scores of candidates for one channel, the other channels held at
+ * `params`, scored as a coordinate step of the joint search scores them (the Schur-complement
+ * path unless options.fastTrials is false); exposed so tests can hold the two paths together.
+ */
+export function scoreChannelCandidates(
+  series: TenantSeries,
+  trainEnd: number,
+  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>,
+  channel: string,
+  candidates: readonly Pick<ChannelParams, 'decay' | 'k_mult' | 's'>[],
+  options: MediaSearchOptions = {},
+): number[] {
+  const scorer = makeScorer(series, trainEnd, {
+    ...options,
+    innerFolds: options.innerFolds ?? 3,
+    gap: options.gap ?? 0,
+    alpha: options.alpha ?? 1,
+  });
+  const c = series.channels.indexOf(channel);
+  if (c < 0) throw new RangeError(`unknown channel ${channel}`);
+  const h = new Float64Array(trainEnd);
+  const load = (i: number, p: Pick<ChannelParams, 'decay' | 'k_mult' | 's'>): void => {
+    const e = new AdstockCache(series.spend[i], trainEnd).get(p.decay);
+    hillInto(e.a, p.k_mult * e.median, p.s, h);
+    scorer.trial(i, h);
+  };
+  series.channels.forEach((name, i) => {
+    const p = params[name];
+    if (!p) throw new RangeError(`no parameters for channel ${name}`);
+    load(i, p);
+    scorer.commit(i);
+  });
+  scorer.computeAllMoments();
+  return candidates.map((p) => {
+    load(c, p);
+    return scorer.score(c);
+  });
 }

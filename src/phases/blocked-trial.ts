@@ -1,0 +1,399 @@
+/**
+ * Fast blocked-CV scores of one channel group's candidates (search.ts), by a Schur complement.
+ *
+ * The search's blocked score of a candidate is the mean, over the held-out segments k, of the R²
+ * on segment k of the standardized Ridge fitted on all other segments. During one coordinate step
+ * only the G columns of the searched channel change (its transformed spend and its spend x
+ * weather); the other p_o = p - G columns, their scales and the target are the same for every
+ * candidate. So per segment k the Ridge system of the other columns,
+ *   A_oo = C_oo / (s_o s_o') + alpha I = L L',   u = L^-1 (C_oy / s_o),
+ * is factored once per step (prepare), and each candidate solves the bordered system
+ *   [A_oo A_og; A_go A_gg] [w_o; w_g] = [b_o; b_g]
+ * through the Schur complement of its group (score):
+ *   Z = L^-1 A_og,  S = A_gg - Z'Z,  S w_g = b_g - Z'u,  L' w_o = u - Z w_g,
+ * in O(p_o^2 G) per segment instead of the O(p^3) of a fresh Cholesky of the whole system.
+ * Mathematically the same solution (the block LDL' factorization of the same matrix); rounding
+ * differs in the last digits (tests/search-fast-path.test.ts holds both paths to 1e-9).
+ *
+ * Moments follow search.ts: per segment centered means and co-moments of every coordinate (the
+ * fixed and channel columns, the target last); training moments of segment k's fold are the
+ * moments of all rows minus segment k's (Chan, Golub & LeVeque's merge, inverted).
+ */
+import { standardScale } from '../core/standardize.js';
+
+/** Per-segment moments as GroupScorer keeps them (coordinate-major, q coordinates, target last). */
+export interface SegmentMoments {
+  /** Rows per segment. */
+  segN: Float64Array;
+  /** Per segment: means (q each). */
+  segMean: Float64Array;
+  /** Per segment: full symmetric co-moments (q x q each). */
+  segCo: Float64Array;
+}
+
+/** One candidate group: per segment its G means and its co-moments against all q coordinates. */
+export interface TrialMoments {
+  /** trialMean[k G + g]. */
+  mean: Float64Array;
+  /** trialCo[(k G + g) q + j]; for j inside the group, the co-moment with trial column j - off. */
+  co: Float64Array;
+}
+
+export class BlockedTrialSolver {
+  private readonly nSeg: number;
+  private readonly p: number;
+  private readonly po: number;
+  /** Coordinates of the other columns (all but the group), in order. */
+  private readonly oIdx: Int32Array;
+  private n = 0;
+  /** Overall means of every coordinate (the group's entries unused). */
+  private readonly totMean: Float64Array;
+  // Per segment k, for the other columns (compact, p_o) and the target:
+  private readonly chol: Float64Array; // L of A_oo, p_o x p_o
+  private readonly u: Float64Array; // L^-1 b_o
+  private readonly sO: Float64Array; // training scales
+  private readonly pmAll: Float64Array; // training means of all q coordinates (group unused)
+  /**
+   * False when some segment's system of the other columns is degenerate (see CANCELLED) or not
+   * positive definite: the caller then scores by refitting the whole system, as before.
+   */
+  usable = true;
+  private readonly vcOO: Float64Array; // segment k's co-moments among the others
+  private readonly vcOY: Float64Array; // segment k's co-moments others x target
+  // Candidate work buffers.
+  private readonly tot: Float64Array; // G x q total co-moments of the group
+  private readonly pcG: Float64Array; // G x q training co-moments of the group (segment k out)
+  private readonly pmG: Float64Array;
+  private readonly sG: Float64Array;
+  private readonly z: Float64Array; // G x p_o
+  private readonly schur: Float64Array; // G x G
+  private readonly rG: Float64Array;
+  private readonly wO: Float64Array;
+  private readonly wG: Float64Array;
+  private readonly segMeanAll: Float64Array;
+  private readonly pmWork: Float64Array;
+
+  constructor(
+    private readonly m: SegmentMoments,
+    private readonly q: number,
+    private readonly off: number,
+    private readonly G: number,
+    private readonly alpha: number,
+  ) {
+    this.nSeg = m.segN.length;
+    this.p = q - 1;
+    this.po = this.p - G;
+    const { nSeg, po } = this;
+    this.oIdx = new Int32Array(po);
+    for (let j = 0, o = 0; j < this.p; j++) if (j < off || j >= off + G) this.oIdx[o++] = j;
+    this.totMean = new Float64Array(q);
+    this.chol = new Float64Array(nSeg * po * po);
+    this.u = new Float64Array(nSeg * po);
+    this.sO = new Float64Array(nSeg * po);
+    this.pmAll = new Float64Array(nSeg * q);
+    this.vcOO = new Float64Array(nSeg * po * po);
+    this.vcOY = new Float64Array(nSeg * po);
+    this.tot = new Float64Array(G * q);
+    this.pcG = new Float64Array(G * q);
+    this.pmG = new Float64Array(G);
+    this.sG = new Float64Array(G);
+    this.z = new Float64Array(G * po);
+    this.schur = new Float64Array(G * G);
+    this.rG = new Float64Array(G);
+    this.wO = new Float64Array(po);
+    this.wG = new Float64Array(G);
+    this.segMeanAll = new Float64Array(nSeg * q);
+    this.pmWork = new Float64Array(q);
+    this.prepare();
+  }
+
+  /** Factors every segment's Ridge system of the other columns (the current moments). */
+  private prepare(): void {
+    const { q, p, po, nSeg, oIdx, alpha } = this;
+    const { segN, segMean, segCo } = this.m;
+    let n = 0;
+    for (let k = 0; k < nSeg; k++) n += segN[k];
+    this.n = n;
+    const mean = this.totMean;
+    for (let j = 0; j < q; j++) {
+      let s = 0;
+      for (let k = 0; k < nSeg; k++) s += segN[k] * segMean[k * q + j];
+      mean[j] = s / n;
+    }
+    // Total co-moments of the other columns and the target (compact: p_o + 1 coordinates).
+    const r = po + 1;
+    const idx = Int32Array.from([...oIdx, p]);
+    const tot = new Float64Array(r * r);
+    for (let a = 0; a < r; a++) {
+      const ja = idx[a];
+      for (let b = a; b < r; b++) {
+        const jb = idx[b];
+        let s = 0;
+        for (let k = 0; k < nSeg; k++) {
+          const mk = k * q;
+          s +=
+            segCo[k * q * q + ja * q + jb] +
+            segN[k] * (segMean[mk + ja] - mean[ja]) * (segMean[mk + jb] - mean[jb]);
+        }
+        tot[a * r + b] = s;
+        tot[b * r + a] = s;
+      }
+    }
+    const pc = new Float64Array(r * r);
+    for (let k = 0; k < nSeg; k++) {
+      const nK = segN[k];
+      const nR = n - nK;
+      const mK = k * q;
+      const cK = k * q * q;
+      const pm = this.pmAll.subarray(k * q, (k + 1) * q);
+      for (let j = 0; j < q; j++) pm[j] = (n * mean[j] - nK * segMean[mK + j]) / nR;
+      const w = (nR * nK) / n;
+      for (let a = 0; a < r; a++) {
+        const ja = idx[a];
+        const da = segMean[mK + ja] - pm[ja];
+        for (let b = a; b < r; b++) {
+          const jb = idx[b];
+          const v = tot[a * r + b] - segCo[cK + ja * q + jb] - da * (segMean[mK + jb] - pm[jb]) * w;
+          pc[a * r + b] = v;
+          pc[b * r + a] = v;
+        }
+      }
+      const s = this.sO.subarray(k * po, (k + 1) * po);
+      for (let a = 0; a < po; a++) s[a] = standardScale(pc[a * r + a] / nR, pm[oIdx[a]], nR);
+      const l = this.chol.subarray(k * po * po, (k + 1) * po * po);
+      const u = this.u.subarray(k * po, (k + 1) * po);
+      const vc = this.vcOO.subarray(k * po * po, (k + 1) * po * po);
+      for (let a = 0; a < po; a++) {
+        for (let b = 0; b < po; b++) {
+          vc[a * po + b] = segCo[cK + oIdx[a] * q + oIdx[b]];
+          if (b <= a) l[a * po + b] = pc[a * r + b] / (s[a] * s[b]);
+        }
+        l[a * po + a] += alpha;
+        u[a] = pc[a * r + po] / s[a];
+        this.vcOY[k * po + a] = segCo[cK + oIdx[a] * q + p];
+      }
+      for (let a = 0; a <= po; a++)
+        if (cancelled(pc[a * r + a], tot[a * r + a])) this.usable = false;
+      if (!choleskyLower(l, po)) this.usable = false;
+      if (!this.usable) return;
+      forwardSolve(l, 0, po, u, 0);
+    }
+  }
+
+  /**
+   * Mean over the segments of the held-out R² with the candidate group in place; null when a
+   * group column is degenerate on some segment's training rows (see CANCELLED) or the bordered
+   * system is not positive definite, where the caller refits the whole system instead.
+   */
+  score(trial: TrialMoments): number | null {
+    const { q, p, po, nSeg, G, off, oIdx, n, alpha } = this;
+    const { segN, segCo } = this.m;
+    const { tot, pcG, pmG, sG, z, schur, rG, wO, wG, chol, u, sO, vcOO, vcOY } = this;
+    const tm = trial.mean;
+    const tc = trial.co;
+    // Segment means of every coordinate with the group's from the trial, and overall means.
+    const sm = this.segMeanAll;
+    sm.set(this.m.segMean);
+    for (let k = 0; k < nSeg; k++) for (let g = 0; g < G; g++) sm[k * q + off + g] = tm[k * G + g];
+    const mean = this.totMean;
+    for (let g = 0; g < G; g++) {
+      let s = 0;
+      for (let k = 0; k < nSeg; k++) s += segN[k] * tm[k * G + g];
+      mean[off + g] = s / n;
+    }
+    // Total co-moments of the group against every coordinate (Chan's merge of all segments).
+    for (let g = 0; g < G; g++) {
+      const mg = mean[off + g];
+      for (let j = 0; j < q; j++) {
+        const mj = mean[j];
+        let s = 0;
+        for (let k = 0; k < nSeg; k++) {
+          s += tc[(k * G + g) * q + j] + segN[k] * (tm[k * G + g] - mg) * (sm[k * q + j] - mj);
+        }
+        tot[g * q + j] = s;
+      }
+    }
+    const pm = this.pmWork;
+    let sum = 0;
+    for (let k = 0; k < nSeg; k++) {
+      const nK = segN[k];
+      const nR = n - nK;
+      const w = (nR * nK) / n;
+      const mK = k * q;
+      for (let j = 0; j < q; j++) pm[j] = this.pmAll[mK + j];
+      for (let g = 0; g < G; g++) pm[off + g] = (n * mean[off + g] - nK * sm[mK + off + g]) / nR;
+      // Training co-moments of the group (segment k out) against every coordinate.
+      for (let g = 0; g < G; g++) {
+        const dg = (sm[mK + off + g] - pm[off + g]) * w;
+        const row = (k * G + g) * q;
+        for (let j = 0; j < q; j++) {
+          pcG[g * q + j] = tot[g * q + j] - tc[row + j] - dg * (sm[mK + j] - pm[j]);
+        }
+      }
+      for (let g = 0; g < G; g++) pmG[g] = pm[off + g];
+      for (let g = 0; g < G; g++) {
+        if (cancelled(pcG[g * q + off + g], tot[g * q + off + g])) return null;
+        sG[g] = standardScale(pcG[g * q + off + g] / nR, pmG[g], nR);
+      }
+      // Z = L^-1 A_og (one column per group member), S = A_gg + alpha I - Z'Z, r = b_g - Z'u.
+      const lo = k * po * po;
+      const uo = k * po;
+      for (let g = 0; g < G; g++) {
+        const zo = g * po;
+        const sg = sG[g];
+        for (let a = 0; a < po; a++) z[zo + a] = pcG[g * q + oIdx[a]] / (sg * sO[uo + a]);
+      }
+      forwardSolveColumns(chol, lo, po, z, G);
+      for (let g = 0; g < G; g++) {
+        const zg = g * po;
+        for (let h = 0; h <= g; h++) {
+          const zh = h * po;
+          let s = pcG[g * q + off + h] / (sG[g] * sG[h]);
+          for (let a = 0; a < po; a++) s -= z[zg + a] * z[zh + a];
+          schur[g * G + h] = s;
+        }
+        schur[g * G + g] += alpha;
+        let r = pcG[g * q + p] / sG[g];
+        for (let a = 0; a < po; a++) r -= z[zg + a] * u[uo + a];
+        rG[g] = r;
+      }
+      if (!choleskyLower(schur, G)) return null;
+      for (let g = 0; g < G; g++) wG[g] = rG[g];
+      forwardSolve(schur, 0, G, wG, 0);
+      backSolve(schur, 0, G, wG, 0);
+      for (let a = 0; a < po; a++) {
+        let s = u[uo + a];
+        for (let g = 0; g < G; g++) s -= z[g * po + a] * wG[g];
+        wO[a] = s;
+      }
+      backSolve(chol, lo, po, wO, 0);
+      for (let a = 0; a < po; a++) wO[a] /= sO[uo + a];
+      for (let g = 0; g < G; g++) wG[g] /= sG[g];
+      // Held-out R² of segment k from its moments (as search.ts foldR2).
+      const cK = k * q * q;
+      let resMean = sm[mK + p] - pm[p];
+      let cross = 0;
+      let quad = 0;
+      for (let a = 0; a < po; a++) {
+        const wa = wO[a];
+        resMean -= wa * (sm[mK + oIdx[a]] - pm[oIdx[a]]);
+        cross += wa * vcOY[uo + a];
+        // w'Cw over the others from the lower triangle: each off-diagonal pair once, doubled.
+        const r = lo + a * po;
+        let row = 0;
+        for (let b = 0; b < a; b++) row += vcOO[r + b] * wO[b];
+        quad += wa * (2 * row + vcOO[r + a] * wa);
+      }
+      for (let g = 0; g < G; g++) {
+        const wg = wG[g];
+        const row = (k * G + g) * q;
+        resMean -= wg * (sm[mK + off + g] - pmG[g]);
+        cross += wg * tc[row + p];
+        let mixed = 0;
+        for (let a = 0; a < po; a++) mixed += tc[row + oIdx[a]] * wO[a];
+        let own = 0;
+        for (let h = 0; h < G; h++) own += tc[row + off + h] * wG[h];
+        quad += wg * (2 * mixed + own);
+      }
+      const ssTot = segCo[cK + p * q + p];
+      const ssRes = Math.max(0, ssTot - 2 * cross + quad + nK * resMean * resMean);
+      sum += ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
+    }
+    return sum / nSeg;
+  }
+}
+
+/**
+ * A column whose training rows (all segments but one) hold at most this share of its total sum
+ * of squared deviations is, to rounding, constant there: its training co-moment is the
+ * difference of two nearly equal numbers (all rows minus the held-out segment), so its scale and
+ * cross-moments are rounding noise, which a full refit and this path turn into different
+ * numbers. Such candidates and steps keep the full refit, so they are scored exactly as before.
+ * (An event dummy whose events all fall in one segment; weather that is zero but in one.)
+ */
+const CANCELLED = 1e-8;
+
+function cancelled(trainingSS: number, totalSS: number): boolean {
+  return totalSS > 0 && trainingSS <= CANCELLED * totalSS;
+}
+
+/**
+ * Cholesky of the lower triangle of a (row-major m x m) in place, as linalg.choleskyInPlace but
+ * without touching the upper triangle. False when a pivot is not positive.
+ */
+function choleskyLower(a: Float64Array, m: number): boolean {
+  for (let i = 0; i < m; i++) {
+    const ri = i * m;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * m;
+      let s = a[ri + j];
+      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      if (i === j) {
+        if (!(s > 0)) return false;
+        a[ri + i] = Math.sqrt(s);
+      } else {
+        a[ri + j] = s / a[rj + j];
+      }
+    }
+  }
+  return true;
+}
+
+/** Solves L x = b in place for b = v[o .. o + m) (L lower triangular, row-major m x m at lo). */
+function forwardSolve(l: Float64Array, lo: number, m: number, v: Float64Array, o: number): void {
+  for (let i = 0; i < m; i++) {
+    const ri = lo + i * m;
+    let s = v[o + i];
+    for (let k = 0; k < i; k++) s -= l[ri + k] * v[o + k];
+    v[o + i] = s / l[ri + i];
+  }
+}
+
+/**
+ * Solves L X = B in place for the `cols` right-hand sides stored one after the other in v
+ * (column g at g m): one pass over L serves every column.
+ */
+function forwardSolveColumns(
+  l: Float64Array,
+  lo: number,
+  m: number,
+  v: Float64Array,
+  cols: number,
+): void {
+  let g = 0;
+  for (; g + 3 < cols; g += 4) {
+    const o0 = g * m;
+    const o1 = o0 + m;
+    const o2 = o1 + m;
+    const o3 = o2 + m;
+    for (let i = 0; i < m; i++) {
+      const ri = lo + i * m;
+      let s0 = v[o0 + i];
+      let s1 = v[o1 + i];
+      let s2 = v[o2 + i];
+      let s3 = v[o3 + i];
+      for (let k = 0; k < i; k++) {
+        const lik = l[ri + k];
+        s0 -= lik * v[o0 + k];
+        s1 -= lik * v[o1 + k];
+        s2 -= lik * v[o2 + k];
+        s3 -= lik * v[o3 + k];
+      }
+      const d = l[ri + i];
+      v[o0 + i] = s0 / d;
+      v[o1 + i] = s1 / d;
+      v[o2 + i] = s2 / d;
+      v[o3 + i] = s3 / d;
+    }
+  }
+  for (; g < cols; g++) forwardSolve(l, lo, m, v, g * m);
+}
+
+/** Solves L' x = b in place for b = v[o .. o + m) (L at lo). */
+function backSolve(l: Float64Array, lo: number, m: number, v: Float64Array, o: number): void {
+  for (let i = m - 1; i >= 0; i--) {
+    let s = v[o + i];
+    for (let k = i + 1; k < m; k++) s -= l[lo + k * m + i] * v[o + k];
+    v[o + i] = s / l[lo + i * m + i];
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The blocked-CV search scores a channel's candidates through the Schur complement of its column
+ * group (src/phases/blocked-trial.ts). It must give the same scores as refitting the whole Ridge
+ * system per candidate, and therefore the same search, on a random 10-channel problem.
+ */
+import { describe, expect, it } from 'vitest';
+import { r2 } from '../src/core/metrics.js';
+import { SeededRandom } from '../src/core/random.js';
+import { fitRidge, predictRidge } from '../src/core/ridge.js';
+import { geometricAdstock } from '../src/core/transforms.js';
+import { buildMediaDesign, hillKFor } from '../src/phases/media.js';
+import {
+  JOINT_SEARCH_MAX_CHANNELS,
+  scoreChannelCandidates,
+  searchMediaParams,
+} from '../src/phases/search.js';
+import type { ChannelParams } from '../src/phases/types.js';
+import { constructedTenant } from './phase3-helpers.js';
+
+type Rel = Pick<ChannelParams, 'decay' | 'k_mult' | 's'>;
+
+const rng = new SeededRandom(20261201);
+const randomRel = (): Rel => ({
+  decay: Math.round(rng.uniform(0, 0.9) * 100) / 100,
+  k_mult: Math.round(rng.uniform(0.25, 4) * 100) / 100,
+  s: Math.round(rng.uniform(0.5, 2.5) * 100) / 100,
+});
+
+// Ten channels of random bursty spend, each with its own true carry-over and saturation.
+const { series } = constructedTenant(
+  Array.from({ length: 10 }, () => ({
+    decay: rng.uniform(0, 0.8),
+    kMult: rng.uniform(0.5, 2),
+    s: rng.uniform(0.7, 2),
+    beta: rng.uniform(500, 4000),
+  })),
+  { days: 520, noiseSd: 300, seed: 13 },
+);
+const T = 433;
+const blocked = { scheme: 'blocked' } as const;
+const params: Record<string, Rel> = Object.fromEntries(
+  series.channels.map((c) => [c, randomRel()]),
+);
+const candidates = Array.from({ length: 12 }, randomRel);
+
+/** Mean over 8 blocks of the R² of Ridge(alpha 1) refitted from the rows without the block. */
+function directBlockedScore(rel: Record<string, Rel>): number {
+  const withK: Record<string, ChannelParams> = {};
+  series.channels.forEach((c, i) => {
+    const r = rel[c];
+    withK[c] = { ...r, k: hillKFor(geometricAdstock(series.spend[i], r.decay), T, r.k_mult) };
+  });
+  const design = buildMediaDesign(series, withK);
+  let sum = 0;
+  for (let k = 0; k < 8; k++) {
+    const a = Math.floor((k * T) / 8);
+    const b = Math.floor(((k + 1) * T) / 8);
+    const rows: number[] = [];
+    for (let t = 0; t < T; t++) if (t < a || t >= b) rows.push(t);
+    const model = fitRidge(design.columns, series.target, rows, 1);
+    sum += r2(
+      series.target.subarray(a, b),
+      predictRidge(model, design.columns, { start: a, end: b }),
+    );
+  }
+  return sum / 8;
+}
+
+describe('blocked search: Schur-complement trials', () => {
+  it('score every candidate of a channel as a full refit of the moments does (1e-9)', () => {
+    for (const channel of ['ch0', 'ch4', 'ch9']) {
+      const fast = scoreChannelCandidates(series, T, params, channel, candidates, blocked);
+      const full = scoreChannelCandidates(series, T, params, channel, candidates, {
+        ...blocked,
+        fastTrials: false,
+      });
+      expect(fast).toHaveLength(candidates.length);
+      fast.forEach((v, i) => {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(Math.abs(v - full[i])).toBeLessThan(1e-9);
+      });
+      // The candidates differ: the check is not comparing one number with itself.
+      expect(Math.max(...fast) - Math.min(...fast)).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('equal a Ridge refitted directly on the rows without each block (1e-9)', () => {
+    for (const cand of candidates.slice(0, 3)) {
+      const [fast] = scoreChannelCandidates(series, T, params, 'ch4', [cand], blocked);
+      expect(Math.abs(fast - directBlockedScore({ ...params, ch4: cand }))).toBeLessThan(1e-9);
+    }
+  });
+
+  it('leave the search unchanged: same parameters and candidates on 10 and on 3 channels', () => {
+    expect(series.channels.length).toBeGreaterThan(JOINT_SEARCH_MAX_CHANNELS); // reduced designs
+    const three = {
+      ...series,
+      channels: series.channels.slice(0, 3),
+      spend: series.spend.slice(0, 3),
+    };
+    for (const s of [series, three]) {
+      const fast = searchMediaParams(s, T, { ...blocked, sweeps: 1, refineRounds: 1 });
+      const full = searchMediaParams(s, T, {
+        ...blocked,
+        sweeps: 1,
+        refineRounds: 1,
+        fastTrials: false,
+      });
+      expect(fast.params).toEqual(full.params);
+      expect(fast.candidates).toBe(full.candidates);
+      expect(Math.abs(fast.innerR2 - full.innerR2)).toBeLessThan(1e-9);
+      expect(Math.abs(fast.startR2 - full.startR2)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('keep a channel without training spend at its starting point, as the full refit does', () => {
+    const silent = {
+      ...series,
+      spend: series.spend.map((x, i) =>
+        i === 2 ? Float64Array.from(x, (v, t) => (t < T ? 0 : v)) : x,
+      ),
+    };
+    for (const s of [
+      silent,
+      { ...silent, channels: silent.channels.slice(0, 3), spend: silent.spend.slice(0, 3) },
+    ]) {
+      const opts = { ...blocked, sweeps: 1, refineRounds: 1 };
+      const fast = searchMediaParams(s, T, opts);
+      expect(fast.params.ch2).toMatchObject({ decay: 0.5, k_mult: 1, s: 1 });
+      expect(fast.params).toEqual(searchMediaParams(s, T, { ...opts, fastTrials: false }).params);
+    }
+  });
+});
