@@ -10,8 +10,10 @@
  * 3. On the same tenants, a deliberately biased test (2x the true lift, SE 5% of the truth) on
  *    the channel with the largest uncalibrated error must be reported as in conflict.
  *
- * Run alone: `npm run build && node dist/bench/calibration.js [--tenants a,b]`, or as part of
- * `npm run bench -- --calibration`.
+ * Run alone: `npm run build && node dist/bench/calibration.js [--tenants a,b] [--heldout S]`
+ * (--heldout S: the generated tenants gen_sS_0..19 instead of the built-in 20), or as part of
+ * `npm run bench -- --calibration`. Diagnostics: `--power tenant:channel,...` (conflictPower),
+ * `--noise-seeds tenant 0,1,2` (noiseSeedErrors).
  */
 import { pathToFileURL } from 'node:url';
 import { BUILTIN_TENANT_IDS, generateTenant, simulateLiftTest } from '../src/core/data/index.js';
@@ -21,6 +23,7 @@ import { calibrateFinalModel } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
 import { addIntervals } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
+import { generatedTenants } from './intervals.js';
 
 /** Channels above this |ROAS error| get calibrated (the issue's 25%). */
 export const SELECT_ABOVE = 0.25;
@@ -121,13 +124,14 @@ const median = (xs: number[]): number => {
 export function runCalibrationBench(
   tenantIds: readonly string[] = BUILTIN_TENANT_IDS,
   log: (line: string) => void = () => {},
-  options: { intervals?: boolean } = {},
+  options: { intervals?: boolean; tenants?: readonly SyntheticTenant[] } = {},
 ): CalibrationBenchReport {
+  const given = new Map((options.tenants ?? []).map((t) => [t.info.tenant, t]));
   const intervalSeconds: number[] = [];
   const uncalibrated: CalibrationBenchReport['uncalibrated'] = [];
   const fitted = new Map<string, { tenant: SyntheticTenant; model: FinalModel }>();
   for (const id of tenantIds) {
-    const tenant = generateTenant(id);
+    const tenant = given.get(id) ?? generateTenant(id);
     const model = fitFinalModel(tenant.series, 3, {});
     const e = explainCalibrated(tenant.series, model, tenant, []);
     for (const ch of e.channels) {
@@ -279,12 +283,109 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
   return lines.join('\n');
 }
 
+/**
+ * Power of the conflict test on one channel: the LR of an exact test (no noise, SE = BIASED_SE
+ * of the truth) claiming each multiple of the true lift, and the uncalibrated model's own lift
+ * over the truth (docs/calibration.md, "The two remaining calibration misses").
+ */
+export function conflictPower(
+  tenant: SyntheticTenant,
+  channel: string,
+  multiples: readonly number[] = [0.5, 1, 1.5, 2, 3],
+): { model_over_truth: number; lr: { multiple: number; lr: number }[] } {
+  const model = fitFinalModel(tenant.series, 3, {});
+  const sim = benchLiftTest(tenant, channel, { relativeSe: BIASED_SE });
+  let modelOverTruth = NaN;
+  const lr = multiples.map((k) => {
+    const test = { ...sim.test, incremental_revenue: k * sim.true_lift };
+    const r = calibrateFinalModel(tenant.series, model, [test]).report;
+    modelOverTruth = r.tests[0].uncalibrated_lift / sim.true_lift;
+    return { multiple: k, lr: r.channels[0].lr };
+  });
+  return { model_over_truth: modelOverTruth, lr };
+}
+
+/**
+ * Calibrated ROAS errors of a tenant's channels when the bench's tests (one per channel) are
+ * drawn with other noise seeds of simulateLiftTest: how much of a result is the test's draw.
+ */
+export function noiseSeedErrors(
+  tenant: SyntheticTenant,
+  seeds: readonly number[],
+): { seed: number; z: number[]; errors: Record<string, number> }[] {
+  const model = fitFinalModel(tenant.series, 3, {});
+  const dates = tenant.series.dates;
+  return seeds.map((seed) => {
+    const sims = tenant.series.channels.map((c) => {
+      const from = dates.length - (WINDOW_START_FROM_END[c] ?? 330);
+      return simulateLiftTest(tenant, {
+        channel: c,
+        start: dates[from],
+        end: dates[from + TEST_DAYS - 1],
+        spendFactor: -1,
+        relativeSe: RELATIVE_SE,
+        seed,
+      });
+    });
+    const e = explainCalibrated(
+      tenant.series,
+      model,
+      tenant,
+      sims.map((x) => x.test),
+    );
+    return {
+      seed,
+      z: sims.map((x) => (x.test.incremental_revenue - x.true_lift) / x.test.standard_error),
+      errors: Object.fromEntries(e.channels.map((c) => [c.channel, c.roas_error!])),
+    };
+  });
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--tenants');
-  const ids = i >= 0 ? process.argv[i + 1].split(',') : BUILTIN_TENANT_IDS;
+  // --heldout S: generated tenants gen_sS_0..19 (other cities and seeds of the built-in templates).
+  const h = process.argv.indexOf('--heldout');
+  const heldout = h >= 0 ? generatedTenants(Number(process.argv[h + 1])) : [];
+  const ids =
+    i >= 0
+      ? process.argv[i + 1].split(',')
+      : h >= 0
+        ? heldout.map((t) => t.info.tenant)
+        : BUILTIN_TENANT_IDS;
+  // --power tenant:channel,...: LR of exact tests at multiples of the truth (conflictPower).
+  const pw = process.argv.indexOf('--power');
+  // --noise-seeds tenant 0,1,2: the bench's tests redrawn with other noise seeds (noiseSeedErrors).
+  const ns = process.argv.indexOf('--noise-seeds');
+  if (pw >= 0) {
+    for (const pair of process.argv[pw + 1].split(',')) {
+      const [id, channel] = pair.split(':');
+      const r = conflictPower(generateTenant(id), channel);
+      process.stdout.write(
+        `${id} ${channel}: model lift / truth ${r.model_over_truth.toFixed(2)}; ` +
+          r.lr.map((x) => `${x.multiple}x LR ${x.lr.toFixed(1)}`).join(', ') +
+          '\n',
+      );
+    }
+    process.exit(0);
+  }
+  if (ns >= 0) {
+    const tenant = generateTenant(process.argv[ns + 1]);
+    const seeds = (process.argv[ns + 2] ?? '0,1,2,3,4,5').split(',').map(Number);
+    for (const r of noiseSeedErrors(tenant, seeds)) {
+      process.stdout.write(
+        `seed ${r.seed}: z ${r.z.map((z) => z.toFixed(2)).join(', ')}; calibrated error ` +
+          Object.entries(r.errors)
+            .map(([c, e]) => `${c} ${pct(e)}`)
+            .join(', ') +
+          '\n',
+      );
+    }
+    process.exit(0);
+  }
   const started = performance.now();
   const report = runCalibrationBench(ids, (l) => process.stderr.write(`${l}\n`), {
     intervals: !process.argv.includes('--no-intervals'),
+    tenants: heldout,
   });
   process.stdout.write(formatCalibrationReport(report) + '\n');
   process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

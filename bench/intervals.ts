@@ -9,7 +9,9 @@
  *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
- *   --search SWEEPS,REFINE,point|default|pooled (pooled: the point model's own estimator),
+ *   --search SWEEPS,REFINE,point|default|pooled|pool-point|pool-default (pooled: the point
+ *   model's own estimator; pool-*: its median over the prefix searches at this search depth,
+ *   each prefix's search from the point's choice there or from the default start),
  *   --block L (block length in rows instead of the rule)
  *
  * Coverage = share of channels whose 80% (95%) interval of ROAS contains the true ROAS; the
@@ -304,7 +306,8 @@ function main(argv: string[]): void {
     ? {
         sweeps: Number(sp[0]),
         refineRounds: Number(sp[1]),
-        fromPoint: sp[2] === 'point',
+        fromPoint: sp[2] === 'point' || sp[2] === 'pool-point',
+        pooled: sp[2] === 'pool-point' || sp[2] === 'pool-default',
         pointEstimator: sp[2] === 'pooled',
       }
     : undefined;

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { benchLiftTest, MAX_WORSENING, TARGET_BELOW } from '../bench/calibration.js';
 import { generateTenant } from '../src/core/data/index.js';
 import { liftSpend, liftWindow, withChannelSpend } from '../src/core/lift.js';
-import { calibrateFinalModel } from '../src/phases/calibration.js';
+import {
+  calibrateFinalModel,
+  REPLICATE_CANDIDATES,
+  spanningCandidates,
+} from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
 import { addIntervals } from '../src/phases/intervals.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
@@ -119,4 +123,31 @@ describe('a biased lift test', () => {
     const forced = calibrateFinalModel(tenant.series, model, [bad.test], { onConflict: 'apply' });
     expect(forced.report.applied).toBe(true);
   }, 240_000);
+});
+
+describe('replicate candidates of a calibrated channel', () => {
+  const shape = (decay: number) => ({ decay, k_mult: 1, k: 100, s: 1 });
+  const keyOf = (p: { decay: number }) => String(p.decay);
+  it('the calibrated shape first, then shapes at evenly spaced ranks of contribution, both ends', () => {
+    // 31 distinct region shapes with contributions 0..30 (in a scrambled order), plus a duplicate
+    // of the calibrated shape that must be skipped.
+    const order = Array.from({ length: 31 }, (_, i) => (i * 17) % 31);
+    const region = [
+      { params: shape(0.5), contribution: 99 },
+      ...order.map((c) => ({ params: shape(c / 100), contribution: c })),
+    ];
+    const out = spanningCandidates(shape(0.5), region, keyOf);
+    expect(REPLICATE_CANDIDATES).toBe(16);
+    expect(out.length).toBe(16);
+    expect(out[0].decay).toBe(0.5);
+    // 15 slots over ranks 0..30: round(i * 30 / 14), i = 0..14.
+    expect(out.slice(1).map((p) => Math.round(p.decay * 100))).toEqual([
+      0, 2, 4, 6, 9, 11, 13, 15, 17, 19, 21, 24, 26, 28, 30,
+    ]);
+  });
+  it('fewer region shapes than slots: all of them, lowest contribution first', () => {
+    const region = [3, 1, 2].map((c) => ({ params: shape(c / 100), contribution: c }));
+    const out = spanningCandidates(shape(0.5), region, keyOf);
+    expect(out.map((p) => p.decay)).toEqual([0.5, 0.01, 0.02, 0.03]);
+  });
 });

@@ -4,7 +4,7 @@
  * the tenant, so the next explanation of the same data needs no retraining.
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
-import { DEFAULT_REPLICATES } from '../phases/intervals.js';
+import { DEFAULT_REPLICATES, INTERVALS_VERSION } from '../phases/intervals.js';
 import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
@@ -29,6 +29,8 @@ interface StoredExplanation {
   replicates: number;
   /** canonicalJson of the lift tests it was calibrated with (absent: stored before lift tests). */
   lift_tests?: string;
+  /** INTERVALS_VERSION it was computed with (absent: version 1). */
+  intervals_version?: number;
   explanation: Explanation;
 }
 
@@ -73,7 +75,8 @@ export async function explainTenant(
       (p) =>
         p.dataset_hash === hash &&
         p.replicates === replicates &&
-        (p.lift_tests ?? canonicalJson([])) === liftKey,
+        (p.lift_tests ?? canonicalJson([])) === liftKey &&
+        (p.intervals_version ?? 1) === INTERVALS_VERSION,
     );
   if (storedExplanation) {
     const e = storedExplanation.explanation;
@@ -102,6 +105,7 @@ export async function explainTenant(
             dataset_hash: hash,
             replicates,
             lift_tests: liftKey,
+            intervals_version: INTERVALS_VERSION,
             explanation: out.explanation,
           } satisfies StoredExplanation,
         },

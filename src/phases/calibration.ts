@@ -50,7 +50,7 @@ import type { ChannelParams } from './types.js';
 /** Level of the conflict test. */
 export const CONFLICT_LEVEL = 0.01;
 /** Most shapes per calibrated channel a bootstrap replicate chooses among (interval cost). */
-export const REPLICATE_CANDIDATES = 8;
+export const REPLICATE_CANDIDATES = 16;
 /** chi-square(3 df) 0.95 quantile: the profile region of a channel's (decay, k, s). */
 export const CANDIDATE_REGION = 7.814727903251178;
 
@@ -155,6 +155,11 @@ interface Evaluation {
   grads: Float64Array[];
   /** (X'X + alpha I)^-1 g per test (standardized coordinates). */
   spread: Float64Array[];
+  /**
+   * Per channel: its design columns (media and media x weather) and their sums over all rows,
+   * over their scales: the channel's total contribution is sum_j coefStandardized_j x this.
+   */
+  contribution: Record<string, { j: number; weight: number }[]>;
 }
 
 class Calibrator {
@@ -238,7 +243,17 @@ class Calibrator {
     // (G + alpha I)^-1 g_i: the Ridge solution with g_i as right-hand side.
     const spread = grads.map((g) => solveRidge({ ...sys, xty: g }, this.alpha).coefStandardized);
     const sigma2 = sse / Math.max(1, this.n - p - 1);
-    return { params, sys, b, sse, sigma2, grads, spread };
+    const contribution: Evaluation['contribution'] = {};
+    for (const c of this.series.channels) {
+      const mc = mediaColumnName(c);
+      contribution[c] = design.names.flatMap((name, j) => {
+        if (name !== mc && !name.startsWith(`${mc}_x_`)) return [];
+        let sum = 0;
+        for (const v of design.columns[j]) sum += v;
+        return [{ j, weight: sum / sys.scales[j] }];
+      });
+    }
+    return { params, sys, b, sse, sigma2, grads, spread, contribution };
   }
 
   /**
@@ -377,8 +392,15 @@ export function calibrateFinalModel(
       bestWithout.set(c, Math.min(bestWithout.get(c)!, cal.objective(e, othersOf(c))));
   };
   const passes = tested.length > 1 ? 2 : 1;
-  /** Every candidate shape evaluated, with the objective it reached (replicate candidates). */
-  const visited: { channel: string; params: ChannelParams; j: number }[] = [];
+  /**
+   * Every candidate shape evaluated, with the objective it reached and the channel's total
+   * contribution under the posterior-mode coefficients there (replicate candidates).
+   */
+  const visited: { channel: string; params: ChannelParams; j: number; contribution: number }[] = [];
+  const contributionOf = (e: Evaluation, c: string): number => {
+    const b = cal.calibratedRidge(e, all).coefStandardized;
+    return e.contribution[c].reduce((sum, x) => sum + b[x.j] * x.weight, 0);
+  };
   if (model.kind === 'ridge') {
     for (let pass = 0; pass < passes; pass++) {
       for (const c of tested) {
@@ -391,7 +413,12 @@ export function calibrateFinalModel(
             const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
             seeCandidate(e);
             const j = cal.objective(e, all);
-            visited.push({ channel: c, params: e.params[c], j });
+            visited.push({
+              channel: c,
+              params: e.params[c],
+              j,
+              contribution: contributionOf(e, c),
+            });
             if (j < currentJ) {
               current = e;
               currentJ = j;
@@ -470,24 +497,21 @@ export function calibrateFinalModel(
     chosen: model.chosen ? { ...model.chosen, ridge } : null,
     reason: `${model.reason}; calibrated with ${usedIdx.length} lift test(s)`,
   };
-  // Replicate candidates of each calibrated channel: the calibrated shape, then the shapes the
-  // search evaluated whose objective lies within the 95% profile region of the shape (J within
-  // chi-square(3 df) of the calibrated J), best first, at most REPLICATE_CANDIDATES.
+  // Replicate candidates of each calibrated channel: the calibrated shape, then shapes the search
+  // evaluated inside the 95% profile region of the shape (J within chi-square(3 df) of the
+  // calibrated J), at most REPLICATE_CANDIDATES, spread over the region's range of the channel's
+  // contribution (evenly spaced ranks, both ends included). The replicate re-chooses among them
+  // in place of the calibration's search; the best-J shapes alone are the calibrated shape's
+  // near neighbours, which all imply about the same contribution, and the intervals then missed
+  // the shape uncertainty the region holds (docs/calibration.md).
   const candidates: Record<string, ChannelParams[]> = {};
   for (const c of tested) {
     if (usedIdx.every((i) => tests[i].channel !== c)) continue;
-    const list = [params[c]];
-    const keys = new Set([key(triple(params[c]))]);
-    for (const v of visited
-      .filter((x) => x.channel === c && x.j - currentJ <= CANDIDATE_REGION)
-      .sort((a, b) => a.j - b.j)) {
-      if (list.length >= REPLICATE_CANDIDATES) break;
-      const k = key(triple(v.params));
-      if (keys.has(k)) continue;
-      keys.add(k);
-      list.push(v.params);
-    }
-    candidates[c] = list;
+    candidates[c] = spanningCandidates(
+      params[c],
+      visited.filter((x) => x.channel === c && x.j - currentJ <= CANDIDATE_REGION),
+      (p) => key(triple(p)),
+    );
   }
   const usedTests = usedIdx.map((i) => tests[i]);
   const implied = usedIdx.map((i) => dot(final.grads[i], ridge.coefStandardized));
@@ -496,6 +520,32 @@ export function calibrateFinalModel(
     report,
     replicate: { tests: usedTests, implied_lifts: implied, candidates },
   };
+}
+
+/**
+ * The calibrated shape first, then up to REPLICATE_CANDIDATES - 1 distinct other shapes of the
+ * region at evenly spaced ranks of their contribution (lowest and highest included).
+ */
+export function spanningCandidates(
+  calibrated: ChannelParams,
+  region: readonly { params: ChannelParams; contribution: number }[],
+  keyOf: (p: ChannelParams) => string,
+): ChannelParams[] {
+  const seen = new Set([keyOf(calibrated)]);
+  const distinct: { params: ChannelParams; contribution: number }[] = [];
+  for (const v of region) {
+    const k = keyOf(v.params);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    distinct.push(v);
+  }
+  distinct.sort((a, b) => a.contribution - b.contribution);
+  const slots = Math.min(REPLICATE_CANDIDATES - 1, distinct.length);
+  const picks = new Set<number>();
+  for (let i = 0; i < slots; i++) {
+    picks.add(slots === 1 ? 0 : Math.round((i * (distinct.length - 1)) / (slots - 1)));
+  }
+  return [calibrated, ...[...picks].sort((a, b) => a - b).map((i) => distinct[i].params)];
 }
 
 /**

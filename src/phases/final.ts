@@ -108,9 +108,35 @@ function pooledMediaParams(
   series: TenantSeries,
   search: MediaSearchOptions,
 ): Record<string, ChannelParams> {
+  return poolSearchRuns(series, pooledSearchRuns(series, search));
+}
+
+/** Training ends of the pooled search: the 5 standard CV folds' training rows, then all rows. */
+export function pooledSearchEnds(rows: number): number[] {
+  return [...timeSeriesFolds(rows, 5).map((f) => f.trainEnd), rows];
+}
+
+/**
+ * The pooled search's runs (pooledSearchEnds order). `starts[i]` warm-starts run i (the
+ * bootstrap replicates start each prefix's search at the point model's choice on that prefix).
+ */
+export function pooledSearchRuns(
+  series: TenantSeries,
+  search: MediaSearchOptions,
+  starts?: readonly Record<string, ChannelParams>[],
+): Record<string, ChannelParams>[] {
+  return pooledSearchEnds(series.target.length).map(
+    (end, i) =>
+      searchMediaParams(series, end, { ...search, start: starts?.[i] ?? search.start }).params,
+  );
+}
+
+/** Per-channel median of the runs' parameters (k_mult geometric), k re-derived on all rows. */
+export function poolSearchRuns(
+  series: TenantSeries,
+  runs: readonly Record<string, ChannelParams>[],
+): Record<string, ChannelParams> {
   const n = series.target.length;
-  const ends = [...timeSeriesFolds(n, 5).map((f) => f.trainEnd), n];
-  const runs = ends.map((end) => searchMediaParams(series, end, search).params);
   const out: Record<string, ChannelParams> = {};
   series.channels.forEach((c, i) => {
     const decay = median(runs.map((r) => r[c].decay));

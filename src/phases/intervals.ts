@@ -37,9 +37,23 @@ import { SeededRandom, seedFromString } from '../core/random.js';
 import { recalibrateReplicate, type ReplicateCalibration } from './calibration.js';
 import type { TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
-import { fitFinalModel, predictFinal, type FinalModel, type FinalModelOptions } from './final.js';
+import {
+  fitFinalModel,
+  poolSearchRuns,
+  pooledSearchRuns,
+  predictFinal,
+  type FinalModel,
+  type FinalModelOptions,
+} from './final.js';
+import { PHASE_DEFAULTS } from './defaults.js';
 import { searchMediaParams, type MediaSearchOptions } from './search.js';
-import type { Caveat, Explanation, FigureInterval, UncertaintyInfo } from './types.js';
+import type {
+  Caveat,
+  ChannelParams,
+  Explanation,
+  FigureInterval,
+  UncertaintyInfo,
+} from './types.js';
 
 /** Bootstrap replicates per explanation (budget: one phase-3 tenant under 10 s on one core). */
 export const DEFAULT_REPLICATES = 60;
@@ -53,6 +67,12 @@ export const REPLICATE_SEARCH: ReplicateSearch = {
 /** How a phase-3 replicate searches: sweeps and refinements, from the point model's parameters or the default start. */
 export interface ReplicateSearch extends Pick<MediaSearchOptions, 'sweeps' | 'refineRounds'> {
   fromPoint: boolean;
+  /**
+   * The point model's pooled estimator with this search depth: one search per pooled training
+   * prefix (final.ts pooledSearchEnds) and the per-channel median; with `fromPoint` each prefix's
+   * search starts at the point model's choice on that prefix.
+   */
+  pooled?: boolean;
   /**
    * Refit with the point model's own estimator (fitFinalModel: the median of six searches),
    * about 6x the cost; for measuring what the cheaper replicate search changes.
@@ -69,6 +89,11 @@ export const LEVELS = [
   { level: 0.8, key: 'p80', z: 1.2815515655446004 },
   { level: 0.95, key: 'p95', z: 1.959963984540054 },
 ] as const;
+/**
+ * Version of the interval method; a stored explanation is reused only under the same version
+ * (2: calibrated replicates choose among 16 candidates spread over the profile region).
+ */
+export const INTERVALS_VERSION = 2;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -190,6 +215,7 @@ export function refitReplicate(
   point: FinalModel,
   options: IntervalOptions,
   tests: readonly LiftTest[] | null,
+  pointRuns: readonly Record<string, ChannelParams>[] | null = null,
 ): FinalModel {
   if (point.phase !== 3) return fitFinalModel(series, point.phase, options);
   const n = series.target.length;
@@ -203,13 +229,27 @@ export function refitReplicate(
     // Every channel is calibrated: its shape is chosen among its candidates, no search needed.
     return recalibrateReplicate(series, point, point.channelParams!, tests, candidates);
   }
-  const { params } = searchMediaParams(series, n, {
+  const searchOptions = {
+    ...options.search,
     sweeps: search.sweeps,
     refineRounds: search.refineRounds,
-    start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
-    calendar: options.calendar ?? true,
-    gap: options.gap ?? 0,
-  });
+    calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
+    gap: options.gap ?? PHASE_DEFAULTS.gap,
+  };
+  const params =
+    search.pooled && !options.calibration
+      ? poolSearchRuns(
+          series,
+          pooledSearchRuns(
+            series,
+            searchOptions,
+            search.fromPoint ? (pointRuns ?? undefined) : undefined,
+          ),
+        )
+      : searchMediaParams(series, n, {
+          ...searchOptions,
+          start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
+        }).params;
   if (options.calibration && tests) {
     return recalibrateReplicate(series, point, params, tests, options.calibration.candidates);
   }
@@ -241,6 +281,33 @@ export function residualBootstrap(
 }
 
 /**
+ * The point model's pooled search runs (final.ts pooledSearchRuns), recomputed on the observed
+ * series, where a pooled replicate search warm-starts from them; null otherwise, or when they
+ * do not pool to the point's parameters (a model fitted with given parameters).
+ */
+function pointSearchRuns(
+  series: TenantSeries,
+  model: FinalModel,
+  options: IntervalOptions,
+): Record<string, ChannelParams>[] | null {
+  const search = options.replicateSearch ?? REPLICATE_SEARCH;
+  if (model.phase !== 3 || !search.pooled || !search.fromPoint || options.calibration) return null;
+  if (!model.channelParams) return null;
+  const runs = pooledSearchRuns(series, {
+    ...options.search,
+    calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
+    gap: options.gap ?? PHASE_DEFAULTS.gap,
+  });
+  const pooled = poolSearchRuns(series, runs);
+  const same = model.channels.every((c) => {
+    const a = pooled[c];
+    const b = model.channelParams![c];
+    return a.decay === b.decay && a.k_mult === b.k_mult && a.s === b.s;
+  });
+  return same ? runs : null;
+}
+
+/**
  * The bootstrap figure vectors of a fitted model (figureVector order, one per successful
  * replicate) and the number of replicates whose refit failed.
  */
@@ -263,6 +330,7 @@ export function bootstrapFigures(
   const figures: number[][] = [];
   let failed = 0;
   const calibration = options.calibration ?? null;
+  const pointRuns = pointSearchRuns(series, model, options);
   for (let b = 0; b < replicates; b++) {
     const target = world.draw(rng);
     // A calibrated model's world also redraws each test: L* = implied lift + SE z.
@@ -273,7 +341,7 @@ export function bootstrapFigures(
         }))
       : null;
     try {
-      const m = refitReplicate({ ...series, target }, model, options, tests);
+      const m = refitReplicate({ ...series, target }, model, options, tests, pointRuns);
       figures.push(figureVector(explainFinalModel(series, m, null)));
     } catch {
       failed++;
