@@ -206,6 +206,92 @@ function dot4(
 }
 
 /**
+ * Sixteen dot products at once: for the coordinates j0..j3 of x (column j at j T) and the four
+ * columns at y + yo, y + yo + T, ..., out[o + g stride + j] = sum_{t in [a, b)} x[j T + t] y[yo + g T + t].
+ */
+function dot4x4(
+  x: Float64Array,
+  j0: number,
+  j1: number,
+  j2: number,
+  j3: number,
+  y: Float64Array,
+  yo: number,
+  T: number,
+  a: number,
+  b: number,
+  out: Float64Array,
+  o: number,
+  stride: number,
+): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  const x0 = j0 * T;
+  const x1 = j1 * T;
+  const x2 = j2 * T;
+  const x3 = j3 * T;
+  const y1 = yo + T;
+  const y2 = yo + 2 * T;
+  const y3 = yo + 3 * T;
+  for (let t = a; t < b; t++) {
+    const g0 = y[yo + t];
+    const g1 = y[y1 + t];
+    const g2 = y[y2 + t];
+    const g3 = y[y3 + t];
+    let u = x[x0 + t];
+    a0 += u * g0;
+    a1 += u * g1;
+    a2 += u * g2;
+    a3 += u * g3;
+    u = x[x1 + t];
+    b0 += u * g0;
+    b1 += u * g1;
+    b2 += u * g2;
+    b3 += u * g3;
+    u = x[x2 + t];
+    c0 += u * g0;
+    c1 += u * g1;
+    c2 += u * g2;
+    c3 += u * g3;
+    u = x[x3 + t];
+    d0 += u * g0;
+    d1 += u * g1;
+    d2 += u * g2;
+    d3 += u * g3;
+  }
+  out[o + j0] = a0;
+  out[o + stride + j0] = a1;
+  out[o + 2 * stride + j0] = a2;
+  out[o + 3 * stride + j0] = a3;
+  out[o + j1] = b0;
+  out[o + stride + j1] = b1;
+  out[o + 2 * stride + j1] = b2;
+  out[o + 3 * stride + j1] = b3;
+  out[o + j2] = c0;
+  out[o + stride + j2] = c1;
+  out[o + 2 * stride + j2] = c2;
+  out[o + 3 * stride + j2] = c3;
+  out[o + j3] = d0;
+  out[o + stride + j3] = d1;
+  out[o + 2 * stride + j3] = d2;
+  out[o + 3 * stride + j3] = d3;
+}
+
+/**
  * Eight dot products at once: for the coordinates at xa and xb and the four columns at y, y + T,
  * y + 2T, y + 3T, out[o + g stride + ja] = sum_t x[xa + t] y[yo + g T + t] and likewise at jb.
  */
@@ -287,6 +373,8 @@ class GroupScorer {
   private readonly trialCen: Float64Array;
   private readonly trialMean: Float64Array;
   private readonly trialCo: Float64Array;
+  /** Coordinates outside the trial group (scratch of trial()). */
+  private readonly otherCoords: Int32Array;
   // Scoring buffers.
   private readonly workMean: Float64Array;
   private readonly workCo: Float64Array;
@@ -353,6 +441,7 @@ class GroupScorer {
     this.trialCen = new Float64Array(G * T);
     this.trialMean = new Float64Array(nSeg * G);
     this.trialCo = new Float64Array(nSeg * G * q);
+    this.otherCoords = new Int32Array(q);
     this.workMean = new Float64Array(nSeg * q);
     this.workCo = new Float64Array(nSeg * q * q);
     this.pMean = new Float64Array(q);
@@ -379,6 +468,32 @@ class GroupScorer {
       this.segMean[k * q + j] = m;
       for (let t = a; t < b; t++) cen[j * T + t] = col[t] - m;
     }
+  }
+
+  /**
+   * Replaces fixed coordinate j by rows [0, T) of col and recomputes its co-moments with every
+   * coordinate (the same sums, in the same order, as computeAllMoments).
+   */
+  setFixedColumn(j: number, col: ArrayLike<number>): void {
+    const { T, q, cen } = this;
+    this.solver = null;
+    this.loadCoordinate(j, col);
+    for (let k = 0; k < this.segN.length; k++) {
+      const a = this.segStart[k];
+      const b = this.segEnd[k];
+      const base = k * q * q;
+      for (let l = 0; l < q; l++) {
+        const v =
+          j <= l ? dotAt(cen, j * T, cen, l * T, a, b) : dotAt(cen, l * T, cen, j * T, a, b);
+        this.segCo[base + j * q + l] = v;
+        this.segCo[base + l * q + j] = v;
+      }
+    }
+  }
+
+  /** Number of fixed coordinates (before the channel groups). */
+  get fixedColumns(): number {
+    return this.fixedCount;
   }
 
   /** Co-moments of every pair of coordinates in every segment (once, after all groups are set). */
@@ -441,40 +556,46 @@ class GroupScorer {
           this.trialCo[rows + h * q + off + g] = v;
         }
       }
-      // The other coordinates: two per pass against four trial columns (eight products per row
-      // from six loads), then the remainder one at a time.
-      let j = 0;
-      const next = (from: number): number => (from >= off && from < off + G ? off + G : from);
-      j = next(j);
-      while (j < q) {
-        const j2 = next(j + 1);
+      // The other coordinates: four (then two, then one) per pass against four trial columns,
+      // so one load of each serves several products.
+      const js = this.otherCoords;
+      let n = 0;
+      for (let j = 0; j < q; j++) if (j < off || j >= off + G) js[n++] = j;
+      const tc = this.trialCo;
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        const j0 = js[i];
+        const j1 = js[i + 1];
+        const j2 = js[i + 2];
+        const j3 = js[i + 3];
         let g = 0;
-        if (j2 < q) {
-          for (; g + 3 < G; g += 4)
-            dot2x4(
-              cen,
-              j * T,
-              j2 * T,
-              trialCen,
-              g * T,
-              T,
-              a,
-              b,
-              this.trialCo,
-              rows + g * q,
-              j,
-              j2,
-              q,
-            );
-        } else {
-          for (; g + 3 < G; g += 4)
-            dot4(cen, j * T, trialCen, g * T, T, a, b, this.trialCo, rows + g * q + j, q);
+        for (; g + 3 < G; g += 4)
+          dot4x4(cen, j0, j1, j2, j3, trialCen, g * T, T, a, b, tc, rows + g * q, q);
+        for (; g < G; g++) {
+          const r = rows + g * q;
+          tc[r + j0] = dotAt(trialCen, g * T, cen, j0 * T, a, b);
+          tc[r + j1] = dotAt(trialCen, g * T, cen, j1 * T, a, b);
+          tc[r + j2] = dotAt(trialCen, g * T, cen, j2 * T, a, b);
+          tc[r + j3] = dotAt(trialCen, g * T, cen, j3 * T, a, b);
         }
-        for (let h = g; h < G; h++) {
-          this.trialCo[rows + h * q + j] = dotAt(trialCen, h * T, cen, j * T, a, b);
-          if (j2 < q) this.trialCo[rows + h * q + j2] = dotAt(trialCen, h * T, cen, j2 * T, a, b);
+      }
+      for (; i + 1 < n; i += 2) {
+        const j0 = js[i];
+        const j1 = js[i + 1];
+        let g = 0;
+        for (; g + 3 < G; g += 4)
+          dot2x4(cen, j0 * T, j1 * T, trialCen, g * T, T, a, b, tc, rows + g * q, j0, j1, q);
+        for (; g < G; g++) {
+          tc[rows + g * q + j0] = dotAt(trialCen, g * T, cen, j0 * T, a, b);
+          tc[rows + g * q + j1] = dotAt(trialCen, g * T, cen, j1 * T, a, b);
         }
-        j = j2 < q ? next(j2 + 1) : q;
+      }
+      for (; i < n; i++) {
+        const j = js[i];
+        let g = 0;
+        for (; g + 3 < G; g += 4)
+          dot4(cen, j * T, trialCen, g * T, T, a, b, tc, rows + g * q + j, q);
+        for (; g < G; g++) tc[rows + g * q + j] = dotAt(trialCen, g * T, cen, j * T, a, b);
       }
     }
   }
@@ -823,19 +944,45 @@ export function searchMediaParams(
    * other channels' current transformed spend as one column each, and channel c's full group), so
    * a candidate costs the same whatever the number of channels (see JOINT_SEARCH_MAX_CHANNELS).
    */
+  /**
+   * Fast path: one reduced scorer for the whole search, holding every channel's current
+   * transformed spend as one fixed column, the visited channel's column zero. A zero column gets
+   * a zero coefficient and adds exact zeros to every other sum, so this scores exactly as the
+   * design without that column, and a visit updates two columns instead of rebuilding the
+   * moments of all of them.
+   */
+  let shared: GroupScorer | null = null;
+  let zeroed = -1;
+  const sharedScorerFor = (c: number): GroupScorer => {
+    if (shared === null) {
+      const columns = series.channels.map((_, j) =>
+        j === c ? new Float64Array(T) : transformed(j, current[j], new Float64Array(T)),
+      );
+      shared = makeScorerOf(columns);
+      shared.computeAllMoments();
+    } else if (zeroed !== c) {
+      const first = shared.fixedColumns - C;
+      shared.setFixedColumn(first + zeroed, transformed(zeroed, current[zeroed], h));
+      shared.setFixedColumn(first + c, new Float64Array(T));
+    }
+    zeroed = c;
+    return shared;
+  };
+
   const visitReduced = (c: number, cands: Triple[]): boolean => {
-    const others: Float64Array[] = [];
-    for (let j = 0; j < C; j++)
-      if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
-    const local = makeScorerOf(others);
+    let local: GroupScorer;
     let base: number;
-    if (local.fastTrials) {
+    if (makeScorerOf.fastTrials) {
       // The group's coordinates stay zero in the committed moments: every score, the current
       // point's included, comes from the Schur-complement path (see visitJoint).
-      local.computeAllMoments();
+      local = sharedScorerFor(c);
       local.trial(0, transformed(c, current[c], h));
       base = local.score(0);
     } else {
+      const others: Float64Array[] = [];
+      for (let j = 0; j < C; j++)
+        if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
+      local = makeScorerOf(others);
       local.trial(0, transformed(c, current[c], h));
       local.commit(0);
       local.computeAllMoments();
@@ -939,7 +1086,7 @@ function scorerFactory(
   series: TenantSeries,
   T: number,
   options: MediaSearchOptions & { innerFolds: number; gap: number; alpha: number },
-): (others: readonly Float64Array[] | null) => GroupScorer {
+): ((others: readonly Float64Array[] | null) => GroupScorer) & { fastTrials: boolean } {
   // A gap between training and validation rows is the user's: the expanding scheme keeps it.
   const scheme = options.scheme ?? (options.gap > 0 ? 'expanding' : DEFAULT_SCHEME);
   const blocks = scheme === 'blocked' ? (options.blocks ?? DEFAULT_BLOCKS) : null;
@@ -961,7 +1108,7 @@ function scorerFactory(
       if (!drop.has(cal.names[i])) fixed.push(c.subarray(0, T));
     });
   }
-  return (others) =>
+  const make = (others: readonly Float64Array[] | null): GroupScorer =>
     new GroupScorer(
       others ? [...fixed, ...others] : fixed,
       weather,
@@ -974,6 +1121,7 @@ function scorerFactory(
       blocks,
       options.fastTrials ?? true,
     );
+  return Object.assign(make, { fastTrials: blocks !== null && (options.fastTrials ?? true) });
 }
 
 /**
