@@ -82,7 +82,7 @@ export function trustStep(
   let bestLower = 0;
   for (let i = 1; i <= Math.round(TRUST_STEPS * MAX_TRUST_STEP); i++) {
     const l = i / TRUST_STEPS;
-    const s = i === TRUST_STEPS ? full : at(l);
+    const s = at(l);
     // Strictly better only: ties keep the smaller step (closer to the anchor).
     if (s.iv.p80[0] > bestLower * (1 + 1e-9) + 1e-9) {
       bestLower = s.iv.p80[0];

@@ -670,13 +670,18 @@ export class Store {
    * intervals) in one transaction: all are kept or none.
    */
   saveModels(runId: number, tenant: string, models: readonly ModelInput[]): void {
-    this.write(`cannot save a model of tenant ${tenant} for run ${runId}`, () => {
-      const insert = this.db.prepare(
-        `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
-         VALUES (?, ?, ?, ?, ?)`,
-      );
-      for (const m of models) insert.run(runId, tenant, m.fold, m.kind, encodeJson(m.payload));
-    });
+    this.write(`cannot save a model of tenant ${tenant} for run ${runId}`, () =>
+      this.insertModels(runId, tenant, models),
+    );
+  }
+
+  /** The inserts of saveModels, inside the caller's transaction (saveModels, savePlan). */
+  private insertModels(runId: number, tenant: string, models: readonly ModelInput[]): void {
+    const insert = this.db.prepare(
+      `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+    for (const m of models) insert.run(runId, tenant, m.fold, m.kind, encodeJson(m.payload));
   }
 
   getModels(runId: number, tenant: string, fold?: number): ModelRecord[] {
@@ -860,12 +865,8 @@ export class Store {
       throw new RangeError('savePlan: models can only be kept beside a model run (modelRunId)');
     }
     return this.write(`cannot save the plan for ${input.tenant}`, () => {
-      const insertModel = this.db.prepare(
-        `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
-         VALUES (?, ?, ?, ?, ?)`,
-      );
-      for (const m of keep) {
-        insertModel.run(input.modelRunId, input.tenant, m.fold, m.kind, encodeJson(m.payload));
+      if (keep.length > 0 && input.modelRunId !== null) {
+        this.insertModels(input.modelRunId, input.tenant, keep);
       }
       return Number(
         this.db
