@@ -4,6 +4,7 @@ import { builtinSpec } from '../src/core/data/catalog.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
+import { hill } from '../src/core/transforms.js';
 import {
   evaluateResponse,
   extendSeries,
@@ -156,6 +157,32 @@ describe('model and truth responses', () => {
       r.channels.map(() => new Float64Array(28)),
     ).revenue;
     expect(zero[0]).toBeGreaterThan(r.base[0] + 100);
+  });
+
+  it('accepts a separable model with large weather-varying gains through a long tail', () => {
+    // Revenue = the fitted model + 1e7 per Hill unit of every channel, times a weather and
+    // day-parity factor: separable by construction, the gain changing every day, coefficients
+    // the size a weekly many-channel Ridge reaches. A stale gain where the probe has nearly
+    // decayed failed the check with the old 1e-6 cut on Hill units (by ~1e-6 of revenue).
+    const temp = model.weather[0];
+    const big: RevenueModel = {
+      ...model,
+      predict: (s) => {
+        const p = model.predict(s);
+        const w = s.weather[s.weatherNames.indexOf(temp)];
+        model.media.forEach((m, c) => {
+          let a = 0;
+          for (let t = 0; t < p.length; t++) {
+            a = s.spend[c][t] + m.decay * a;
+            p[t] += 1e7 * hill(a, m.k, m.s) * (1 + 0.02 * w[t] + 0.5 * (t % 2));
+          }
+        });
+        return p;
+      },
+      describe: { kind: 'test' },
+    };
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28 + 120);
+    expect(() => responseOf(big, tenant.series, outlook, 28, 120)).not.toThrow();
   });
 
   it('refuses a model that is not a baseline plus one adstock/Hill response per channel', () => {

@@ -37,6 +37,8 @@ export interface RevenueModel {
 
 /** Relative error allowed between the probed response and the model's own prediction. */
 export const PROBE_TOLERANCE = 1e-6;
+/** Hill-unit difference below which a channel's probe has decayed away (responseOf). */
+const DECAYED_HILL = 1e-12;
 
 /**
  * The tenant's series followed by `outlook.dates.length` future rows: zero spend (the probes set
@@ -152,8 +154,13 @@ export function responseOf(
     let last = 0;
     for (let t = 0; t < rows; t++) {
       const dh = h1[t] - h0[c][t];
-      // Far in the tail both paths have decayed to ~0: the gain no longer matters there, keep the last one.
-      g[t] = Math.abs(dh) > 1e-6 ? (pred1[t] - pred0[t]) / dh : last;
+      // Far in the tail both paths have decayed to ~0: the gain no longer matters there, keep the
+      // last one. The cut is on Hill units (0..1) and must be tiny: a stale gain times a Hill
+      // value just under it is an error of coefficient x cut, and coefficients per Hill unit
+      // reach 1e7 (a 1e-6 cut failed the check below on a weekly 8-channel tenant with a 44-week
+      // tail, by 1.5e-6 of revenue). Rounding does not grow as dh shrinks: the gain's rounding
+      // error scales as 1/dh while the Hill values it multiplies scale as dh.
+      g[t] = Math.abs(dh) > DECAYED_HILL ? (pred1[t] - pred0[t]) / dh : last;
       last = g[t];
     }
     gain.push(g);
@@ -192,7 +199,7 @@ export function responseOf(
   }
   if (worst > PROBE_TOLERANCE) {
     throw new PlanInputError(
-      `the planner needs a model whose revenue is a baseline plus one adstock/Hill response per channel (the phase-3 Ridge model); this model differs from that form by ${(worst * 100).toFixed(3)}% of revenue (${String(model.describe.kind ?? 'unknown kind')}), so it cannot be planned reliably`,
+      `the planner needs a model whose revenue is a baseline plus one adstock/Hill response per channel (the phase-3 Ridge model); this model differs from that form by ${(worst * 100).toPrecision(2)}% of revenue (${String(model.describe.kind ?? 'unknown kind')}), so it cannot be planned reliably`,
     );
   }
   return response;
