@@ -113,6 +113,26 @@ describe('blocked search: Schur-complement trials', () => {
     }
   });
 
+  it('score again from the saved parts of a candidate to the bit, over 2 and 3 sweeps', () => {
+    // From the second sweep on, a 10-channel search rescores its grid candidates from what it
+    // kept of them (reuseTrials); the result must be the one recomputing everything gives.
+    for (const sweeps of [2, 3]) {
+      const opts = { ...blocked, sweeps, refineRounds: 0 };
+      const reused = searchMediaParams(series, T, opts);
+      const fresh = searchMediaParams(series, T, { ...opts, reuseTrials: false });
+      expect(reused).toEqual(fresh);
+      expect(Object.is(reused.innerR2, fresh.innerR2)).toBe(true);
+      // The second sweep scored the grid again (not only the first).
+      expect(reused.candidates).toBeGreaterThan(series.channels.length * 150);
+      if (sweeps === 2) {
+        const full = searchMediaParams(series, T, { ...opts, fastTrials: false });
+        expect(reused.params).toEqual(full.params);
+        expect(reused.candidates).toBe(full.candidates);
+        expect(Math.abs(reused.innerR2 - full.innerR2)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
   it('keep a channel without training spend at its starting point, as the full refit does', () => {
     const silent = {
       ...series,

@@ -39,12 +39,36 @@ export interface TrialMoments {
   co: Float64Array;
 }
 
+/**
+ * What score() keeps of one candidate for a later solver of the same search whose first `stable`
+ * other coordinates are the same columns (the reduced search's fixed columns, whatever the other
+ * channels do): per segment the group's training scales, Z's rows for those coordinates, and the
+ * Schur complement and right-hand side with those rows subtracted. Reusing them performs the rest
+ * of each sum in the same order, so the score is the same to the bit.
+ */
+export interface SavedSchur {
+  /** Leading other coordinates whose columns every solver this is used with shares. */
+  readonly stable: number;
+  /** Per segment: sG (G), Z rows (G x stable), partial S (G x G), partial r (G); null until filled. */
+  data: Float64Array | null;
+  /** True once a score filled every segment. */
+  ready: boolean;
+}
+
+/**
+ * `zero`, when given, is a coordinate whose column is zero on every row (the reduced search's
+ * visited channel): it is left out of the other columns. Its co-moments, its Cholesky row and its
+ * coefficient are exact zeros, so every sum it would enter only adds +0: the scores are the same
+ * to the bit as with the column in the system.
+ */
 export class BlockedTrialSolver {
   private readonly nSeg: number;
   private readonly p: number;
   private readonly po: number;
-  /** Coordinates of the other columns (all but the group), in order. */
+  /** Coordinates of the other columns (all but the group and the zero column), in order. */
   private readonly oIdx: Int32Array;
+  /** Every coordinate, in order. */
+  private readonly allIdx: Int32Array;
   private n = 0;
   /** Overall means of every coordinate (the group's entries unused). */
   private readonly totMean: Float64Array;
@@ -79,13 +103,15 @@ export class BlockedTrialSolver {
     private readonly off: number,
     private readonly G: number,
     private readonly alpha: number,
+    zero = -1,
   ) {
     this.nSeg = m.segN.length;
     this.p = q - 1;
-    this.po = this.p - G;
+    const isOther = (j: number): boolean => (j < off || j >= off + G) && j !== zero;
+    this.oIdx = Int32Array.from({ length: this.p }, (_, j) => j).filter(isOther);
+    this.po = this.oIdx.length;
     const { nSeg, po } = this;
-    this.oIdx = new Int32Array(po);
-    for (let j = 0, o = 0; j < this.p; j++) if (j < off || j >= off + G) this.oIdx[o++] = j;
+    this.allIdx = Int32Array.from({ length: q }, (_, j) => j);
     this.totMean = new Float64Array(q);
     this.chol = new Float64Array(nSeg * po * po);
     this.u = new Float64Array(nSeg * po);
@@ -185,8 +211,20 @@ export class BlockedTrialSolver {
    * group column is degenerate on some segment's training rows (see CANCELLED) or the bordered
    * system is not positive definite, where the caller refits the whole system instead.
    */
-  score(trial: TrialMoments): number | null {
+  score(trial: TrialMoments, saved?: SavedSchur): number | null {
     const { q, p, po, nSeg, G, off, oIdx, n, alpha } = this;
+    // Saved parts of an earlier score of this candidate (see SavedSchur): with `reuse` only the
+    // other coordinates from `lead` on are computed here.
+    const reuse = saved?.ready === true;
+    const lead = saved ? Math.min(saved.stable, po) : 0;
+    const per = G * (2 + lead + G);
+    if (saved && saved.data === null) saved.data = new Float64Array(nSeg * per);
+    const keep = saved?.data ?? null;
+    // Coordinates whose group co-moments are needed: all (cols[0, q)), or on reuse the others
+    // from lead on (cols[lead, po)).
+    const cols = reuse ? oIdx : this.allIdx;
+    const first = reuse ? lead : 0;
+    const to = reuse ? po : q;
     const { segN, segCo } = this.m;
     const { tot, pcG, pmG, sG, z, schur, rG, wO, wG, chol, u, sO, vcOO, vcOY } = this;
     const tm = trial.mean;
@@ -204,7 +242,8 @@ export class BlockedTrialSolver {
     // Total co-moments of the group against every coordinate (Chan's merge of all segments).
     for (let g = 0; g < G; g++) {
       const mg = mean[off + g];
-      for (let j = 0; j < q; j++) {
+      for (let i = first; i < to; i++) {
+        const j = cols[i];
         const mj = mean[j];
         let s = 0;
         for (let k = 0; k < nSeg; k++) {
@@ -226,14 +265,25 @@ export class BlockedTrialSolver {
       for (let g = 0; g < G; g++) {
         const dg = (sm[mK + off + g] - pm[off + g]) * w;
         const row = (k * G + g) * q;
-        for (let j = 0; j < q; j++) {
+        for (let i = first; i < to; i++) {
+          const j = cols[i];
           pcG[g * q + j] = tot[g * q + j] - tc[row + j] - dg * (sm[mK + j] - pm[j]);
         }
       }
       for (let g = 0; g < G; g++) pmG[g] = pm[off + g];
-      for (let g = 0; g < G; g++) {
-        if (cancelled(pcG[g * q + off + g], tot[g * q + off + g])) return null;
-        sG[g] = standardScale(pcG[g * q + off + g] / nR, pmG[g], nR);
+      // Saved parts of segment k: sG at ks, Z's leading rows at kz, S at kS, r at kr.
+      const ks = k * per;
+      const kz = ks + G;
+      const kS = kz + G * lead;
+      const kr = kS + G * G;
+      if (reuse && keep) {
+        for (let g = 0; g < G; g++) sG[g] = keep[ks + g];
+      } else {
+        for (let g = 0; g < G; g++) {
+          if (cancelled(pcG[g * q + off + g], tot[g * q + off + g])) return null;
+          sG[g] = standardScale(pcG[g * q + off + g] / nR, pmG[g], nR);
+        }
+        if (keep) for (let g = 0; g < G; g++) keep[ks + g] = sG[g];
       }
       // Z = L^-1 A_og (one column per group member), S = A_gg + alpha I - Z'Z, r = b_g - Z'u.
       const lo = k * po * po;
@@ -241,20 +291,37 @@ export class BlockedTrialSolver {
       for (let g = 0; g < G; g++) {
         const zo = g * po;
         const sg = sG[g];
-        for (let a = 0; a < po; a++) z[zo + a] = pcG[g * q + oIdx[a]] / (sg * sO[uo + a]);
+        if (reuse && keep) for (let a = 0; a < lead; a++) z[zo + a] = keep[kz + g * lead + a];
+        for (let a = first; a < po; a++) z[zo + a] = pcG[g * q + oIdx[a]] / (sg * sO[uo + a]);
       }
-      forwardSolveColumns(chol, lo, po, z, G);
+      forwardSolveColumns(chol, lo, po, z, G, first);
+      if (keep && !reuse) {
+        for (let g = 0; g < G; g++)
+          for (let a = 0; a < lead; a++) keep[kz + g * lead + a] = z[g * po + a];
+      }
       for (let g = 0; g < G; g++) {
         const zg = g * po;
         for (let h = 0; h <= g; h++) {
           const zh = h * po;
-          let s = pcG[g * q + off + h] / (sG[g] * sG[h]);
-          for (let a = 0; a < po; a++) s -= z[zg + a] * z[zh + a];
+          let s: number;
+          if (reuse && keep) s = keep[kS + g * G + h];
+          else {
+            s = pcG[g * q + off + h] / (sG[g] * sG[h]);
+            for (let a = 0; a < lead; a++) s -= z[zg + a] * z[zh + a];
+            if (keep) keep[kS + g * G + h] = s;
+          }
+          for (let a = lead; a < po; a++) s -= z[zg + a] * z[zh + a];
           schur[g * G + h] = s;
         }
         schur[g * G + g] += alpha;
-        let r = pcG[g * q + p] / sG[g];
-        for (let a = 0; a < po; a++) r -= z[zg + a] * u[uo + a];
+        let r: number;
+        if (reuse && keep) r = keep[kr + g];
+        else {
+          r = pcG[g * q + p] / sG[g];
+          for (let a = 0; a < lead; a++) r -= z[zg + a] * u[uo + a];
+          if (keep) keep[kr + g] = r;
+        }
+        for (let a = lead; a < po; a++) r -= z[zg + a] * u[uo + a];
         rG[g] = r;
       }
       if (!choleskyLower(schur, G)) return null;
@@ -299,6 +366,7 @@ export class BlockedTrialSolver {
       const ssRes = Math.max(0, ssTot - 2 * cross + quad + nK * resMean * resMean);
       sum += ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
     }
+    if (saved) saved.ready = true;
     return sum / nSeg;
   }
 }
@@ -339,9 +407,19 @@ function choleskyLower(a: Float64Array, m: number): boolean {
   return true;
 }
 
-/** Solves L x = b in place for b = v[o .. o + m) (L lower triangular, row-major m x m at lo). */
-function forwardSolve(l: Float64Array, lo: number, m: number, v: Float64Array, o: number): void {
-  for (let i = 0; i < m; i++) {
+/**
+ * Solves L x = b in place for b = v[o .. o + m) (L lower triangular, row-major m x m at lo); with
+ * `from`, rows before it already hold their solution.
+ */
+function forwardSolve(
+  l: Float64Array,
+  lo: number,
+  m: number,
+  v: Float64Array,
+  o: number,
+  from = 0,
+): void {
+  for (let i = from; i < m; i++) {
     const ri = lo + i * m;
     let s = v[o + i];
     for (let k = 0; k < i; k++) s -= l[ri + k] * v[o + k];
@@ -351,7 +429,8 @@ function forwardSolve(l: Float64Array, lo: number, m: number, v: Float64Array, o
 
 /**
  * Solves L X = B in place for the `cols` right-hand sides stored one after the other in v
- * (column g at g m): one pass over L serves every column.
+ * (column g at g m): one pass over L serves every column. Rows before `from` already hold their
+ * solution (each row's sum is the same whichever row the pass starts at).
  */
 function forwardSolveColumns(
   l: Float64Array,
@@ -359,6 +438,7 @@ function forwardSolveColumns(
   m: number,
   v: Float64Array,
   cols: number,
+  from = 0,
 ): void {
   let g = 0;
   for (; g + 3 < cols; g += 4) {
@@ -366,7 +446,7 @@ function forwardSolveColumns(
     const o1 = o0 + m;
     const o2 = o1 + m;
     const o3 = o2 + m;
-    for (let i = 0; i < m; i++) {
+    for (let i = from; i < m; i++) {
       const ri = lo + i * m;
       let s0 = v[o0 + i];
       let s1 = v[o1 + i];
@@ -386,7 +466,7 @@ function forwardSolveColumns(
       v[o3 + i] = s3 / d;
     }
   }
-  for (; g < cols; g++) forwardSolve(l, lo, m, v, g * m);
+  for (; g < cols; g++) forwardSolve(l, lo, m, v, g * m, from);
 }
 
 /** Solves L' x = b in place for b = v[o .. o + m) (L at lo). */

@@ -44,7 +44,7 @@
 import { calendarColumns, modelWeatherNames } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
-import { BlockedTrialSolver } from './blocked-trial.js';
+import { BlockedTrialSolver, type SavedSchur } from './blocked-trial.js';
 import { standardScale } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -117,6 +117,12 @@ export interface MediaSearchOptions {
    * the whole system per candidate: the reference the fast path is tested against.
    */
   fastTrials?: boolean;
+  /**
+   * Reduced fast path: keep what a grid candidate's score needs that the other channels' columns
+   * do not change, and reuse it when the next sweep scores the candidate again (default true).
+   * false recomputes it: the reference the reuse is tested against (the same bits).
+   */
+  reuseTrials?: boolean;
 }
 
 export interface MediaSearchResult {
@@ -390,6 +396,11 @@ class GroupScorer {
   private readonly blocked: boolean;
   /** Blocked scheme: candidates are scored through the Schur complement of their group. */
   readonly fastTrials: boolean;
+  /**
+   * A coordinate whose column is zero on every row (the reduced search's visited channel), or -1:
+   * trials and the fast solver leave it out (its co-moments are exact zeros either way).
+   */
+  private zero = -1;
   /** The factored systems of the other columns for one channel's trials (until a commit). */
   private solver: { channel: number; solver: BlockedTrialSolver } | null = null;
 
@@ -524,8 +535,47 @@ class GroupScorer {
    * trial buffers, with its per-segment means and its co-moments against every coordinate.
    */
   trial(c: number, h: Float64Array): void {
-    const { T, q, groupSize: G, cen, trialCen, weather } = this;
     const off = this.groupOffset(c);
+    this.centerTrial(h);
+    const js = this.otherCoords;
+    let n = 0;
+    const z = this.zero;
+    for (let j = 0; j < this.q; j++)
+      if ((j < off || j >= off + this.groupSize) && j !== z) js[n++] = j;
+    this.trialMoments(off, js, n, true);
+    if (z >= 0) {
+      // What the dot products with a zero column give (each product +-0 added to +0).
+      const { q, groupSize: G } = this;
+      for (let r = 0; r < this.segN.length * G; r++) this.trialCo[r * q + z] = 0;
+    }
+  }
+
+  /** Marks coordinate j as a column that is zero on every row (see `zero`). */
+  setZeroCoordinate(j: number): void {
+    this.zero = j;
+    this.solver = null;
+  }
+
+  /**
+   * As trial(c, h), for a candidate whose co-moments were saved (trialCoSnapshot) when it was
+   * scored before: they are restored and only those against the coordinates in `coords` (the
+   * columns that may have changed since) are recomputed. Each co-moment is the same sum in the
+   * same order as in trial(), so the buffers end bit for bit as trial(c, h) leaves them.
+   */
+  trialFrom(c: number, h: Float64Array, saved: Float64Array, coords: Int32Array): void {
+    this.trialCo.set(saved);
+    this.centerTrial(h);
+    this.trialMoments(this.groupOffset(c), coords, coords.length, false);
+  }
+
+  /** A copy of the last trial's co-moments (for trialFrom). */
+  trialCoSnapshot(): Float64Array {
+    return this.trialCo.slice();
+  }
+
+  /** The group of h into trialCen, centered per segment, and its segment means into trialMean. */
+  private centerTrial(h: Float64Array): void {
+    const { T, groupSize: G, trialCen, weather } = this;
     const nSeg = this.segN.length;
     for (let g = 0; g < G; g++) {
       const base = g * T;
@@ -544,24 +594,34 @@ class GroupScorer {
         for (let t = a; t < b; t++) trialCen[base + t] -= m;
       }
     }
+  }
+
+  /**
+   * Co-moments of the centered trial group (at coordinate off) against the coordinates js[0, n)
+   * in every segment, and within the group when withinGroup. Each value is a sequential sum over
+   * the segment's rows whichever coordinates share a pass, so computing a subset gives the same
+   * bits as computing all.
+   */
+  private trialMoments(off: number, js: Int32Array, n: number, withinGroup: boolean): void {
+    const { T, q, groupSize: G, cen, trialCen } = this;
+    const nSeg = this.segN.length;
+    const tc = this.trialCo;
     for (let k = 0; k < nSeg; k++) {
       const a = this.segStart[k];
       const b = this.segEnd[k];
       const rows = k * G * q;
       // Within the group: each pair once.
-      for (let g = 0; g < G; g++) {
-        for (let h = 0; h <= g; h++) {
-          const v = dotAt(trialCen, g * T, trialCen, h * T, a, b);
-          this.trialCo[rows + g * q + off + h] = v;
-          this.trialCo[rows + h * q + off + g] = v;
+      if (withinGroup) {
+        for (let g = 0; g < G; g++) {
+          for (let h = 0; h <= g; h++) {
+            const v = dotAt(trialCen, g * T, trialCen, h * T, a, b);
+            tc[rows + g * q + off + h] = v;
+            tc[rows + h * q + off + g] = v;
+          }
         }
       }
       // The other coordinates: four (then two, then one) per pass against four trial columns,
       // so one load of each serves several products.
-      const js = this.otherCoords;
-      let n = 0;
-      for (let j = 0; j < q; j++) if (j < off || j >= off + G) js[n++] = j;
-      const tc = this.trialCo;
       let i = 0;
       for (; i + 3 < n; i += 4) {
         const j0 = js[i];
@@ -621,7 +681,7 @@ class GroupScorer {
   }
 
   /** Mean inner-fold R² of the current state, or with the trial of channel c when given. */
-  score(trialChannel: number | null): number {
+  score(trialChannel: number | null, saved?: SavedSchur): number {
     const { q } = this;
     const nSeg = this.segN.length;
     let means = this.segMean;
@@ -636,11 +696,12 @@ class GroupScorer {
           this.groupOffset(trialChannel),
           this.groupSize,
           this.alpha,
+          this.zero,
         );
         this.solver = { channel: trialChannel, solver };
       }
       const fast = this.solver.solver.usable
-        ? this.solver.solver.score({ mean: this.trialMean, co: this.trialCo })
+        ? this.solver.solver.score({ mean: this.trialMean, co: this.trialCo }, saved)
         : null;
       if (fast !== null) return fast;
     }
@@ -965,11 +1026,33 @@ export function searchMediaParams(
       shared.setFixedColumn(first + zeroed, transformed(zeroed, current[zeroed], h));
       shared.setFixedColumn(first + c, new Float64Array(T));
     }
+    if (zeroed !== c) shared.setZeroCoordinate(shared.fixedColumns - C + c);
     zeroed = c;
     return shared;
   };
 
-  const visitReduced = (c: number, cands: Triple[]): boolean => {
+  /**
+   * Fast path: what scoring a grid candidate of channel c needs that the other channels' columns
+   * do not change (its transformed spend, its co-moments with the fixed columns, the target and
+   * its own group, and the fixed-column part of its Schur solve), kept from one sweep to the next,
+   * where the same candidates are scored again against the other channels' new columns. Only the
+   * co-moments with the columns of channels that moved since and the rest of the solve are then
+   * computed, the same sums in the same order: the scores are the same to the bit.
+   */
+  interface SavedTrial {
+    h: Float64Array;
+    co: Float64Array;
+    /** moves[j] of every channel when co was computed. */
+    seen: Int32Array;
+    schur: SavedSchur;
+  }
+  const saved: (SavedTrial | undefined)[][] = series.channels.map(() => []);
+  /** How many times each channel's current point has changed. */
+  const channelMoves = new Int32Array(C);
+  /** Scratch: the shared scorer's coordinates of the channels that moved since a save. */
+  const movedCoords = new Int32Array(C);
+
+  const visitReduced = (c: number, cands: Triple[], keep: 'none' | 'save' | 'use'): boolean => {
     let local: GroupScorer;
     let base: number;
     if (makeScorerOf.fastTrials) {
@@ -991,11 +1074,38 @@ export function searchMediaParams(
     let bestCand: Triple | null = null;
     let bestScore = base;
     const cur = current[c];
-    for (const cand of cands) {
+    for (let i = 0; i < cands.length; i++) {
+      const cand = cands[i];
       if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
       if (!inRange(c, cand)) continue;
-      local.trial(0, transformed(c, cand, h));
-      const sc = local.score(0);
+      let sc: number;
+      const e = keep === 'none' ? undefined : saved[c][i];
+      if (e) {
+        const first = local.fixedColumns - C;
+        let n = 0;
+        for (let j = 0; j < C; j++)
+          if (j !== c && e.seen[j] !== channelMoves[j]) movedCoords[n++] = first + j;
+        local.trialFrom(0, e.h, e.co, movedCoords.subarray(0, n));
+        if (keep === 'save') {
+          e.co = local.trialCoSnapshot();
+          e.seen = channelMoves.slice();
+        }
+        sc = local.score(0, e.schur);
+      } else if (keep === 'save') {
+        const hc = transformed(c, cand, new Float64Array(T));
+        local.trial(0, hc);
+        const entry: SavedTrial = {
+          h: hc,
+          co: local.trialCoSnapshot(),
+          seen: channelMoves.slice(),
+          schur: { stable: local.fixedColumns - C, data: null, ready: false },
+        };
+        saved[c][i] = entry;
+        sc = local.score(0, entry.schur);
+      } else {
+        local.trial(0, transformed(c, cand, h));
+        sc = local.score(0);
+      }
       candidates++;
       if (sc > bestScore) {
         bestScore = sc;
@@ -1004,9 +1114,12 @@ export function searchMediaParams(
     }
     if (bestCand === null) return false;
     current[c] = bestCand;
+    channelMoves[c]++;
     return true;
   };
-  const visit = joint ? visitJoint : visitReduced;
+  const fastReduced = !joint && makeScorerOf.fastTrials && (options.reuseTrials ?? true);
+  const visit = (c: number, cands: Triple[], keep: 'none' | 'save' | 'use' = 'none'): boolean =>
+    joint ? visitJoint(c, cands) : visitReduced(c, cands, fastReduced ? keep : 'none');
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
@@ -1020,7 +1133,9 @@ export function searchMediaParams(
     let moved = false;
     for (let c = 0; c < C; c++) {
       if (lastVisit[c] === moves) continue;
-      const didMove = visit(c, grid);
+      // Grid candidates are saved in every sweep but the last, and reused when scored again.
+      const didMove = visit(c, grid, sweep < sweeps - 1 ? 'save' : 'use');
+      if (sweep === sweeps - 1) saved[c] = [];
       if (didMove) {
         moves++;
         moved = true;
@@ -1029,6 +1144,7 @@ export function searchMediaParams(
     }
     if (!moved) break;
   }
+  saved.length = 0;
   for (let round = 0; round < refineRounds; round++) {
     const step = 0.05 / 2 ** round;
     const factor = 2 ** (0.5 / 2 ** round);
