@@ -12,6 +12,7 @@ import { buildMediaDesign, hillKFor } from '../src/phases/media.js';
 import {
   JOINT_SEARCH_MAX_CHANNELS,
   scoreChannelCandidates,
+  SearchTrialCache,
   searchMediaParams,
 } from '../src/phases/search.js';
 import type { ChannelParams } from '../src/phases/types.js';
@@ -149,5 +150,53 @@ describe('blocked search: Schur-complement trials', () => {
       expect(fast.params.ch2).toMatchObject({ decay: 0.5, k_mult: 1, s: 1 });
       expect(fast.params).toEqual(searchMediaParams(s, T, { ...opts, fastTrials: false }).params);
     }
+  });
+});
+
+describe('searches of one design sharing a SearchTrialCache (bootstrap replicates)', () => {
+  // Three channels (joint search) and four targets on the same design, as the planner's and the
+  // intervals' replicates are: the series' target plus independent noise.
+  const three = {
+    ...series,
+    channels: series.channels.slice(0, 3),
+    spend: series.spend.slice(0, 3),
+  };
+  const noise = new SeededRandom(5);
+  const targets = Array.from({ length: 4 }, (_, b) =>
+    b === 0 ? series.target : Float64Array.from(series.target, (v) => v + noise.normal(0, 600)),
+  );
+
+  for (const scheme of ['expanding', 'blocked'] as const) {
+    it(`give bit-identical searches to searching alone (${scheme} scheme)`, () => {
+      const cache = new SearchTrialCache();
+      const opts = { scheme, sweeps: 1, refineRounds: 1 };
+      const chosen = new Set<string>();
+      for (const target of targets) {
+        const replicate = { ...three, target };
+        const alone = searchMediaParams(replicate, T, opts);
+        const shared = searchMediaParams(replicate, T, { ...opts, trialCache: cache });
+        expect(shared.params).toEqual(alone.params);
+        expect(shared.innerR2).toBe(alone.innerR2);
+        expect(shared.startR2).toBe(alone.startR2);
+        expect(shared.candidates).toBe(alone.candidates);
+        chosen.add(JSON.stringify(alone.params));
+      }
+      // The targets lead to different searches (not one search compared with itself), and from
+      // the second target on most trials are read back.
+      expect(chosen.size).toBeGreaterThan(1);
+      expect(cache.hits).toBeGreaterThan(cache.misses);
+    });
+  }
+
+  it('refuse to serve another design', () => {
+    const cache = new SearchTrialCache();
+    searchMediaParams(three, T, { sweeps: 1, refineRounds: 0, trialCache: cache });
+    const otherSpend = { ...three, spend: three.spend.map((x) => Float64Array.from(x)) };
+    expect(() =>
+      searchMediaParams(otherSpend, T, { sweeps: 1, refineRounds: 0, trialCache: cache }),
+    ).toThrow(/one design/);
+    expect(() =>
+      searchMediaParams(three, T - 7, { sweeps: 1, refineRounds: 0, trialCache: cache }),
+    ).toThrow(/one design/);
   });
 });

@@ -46,7 +46,7 @@ import {
   type FinalModelOptions,
 } from './final.js';
 import { PHASE_DEFAULTS } from './defaults.js';
-import { searchMediaParams, type MediaSearchOptions } from './search.js';
+import { SearchTrialCache, searchMediaParams, type MediaSearchOptions } from './search.js';
 import type {
   Caveat,
   ChannelParams,
@@ -111,6 +111,11 @@ export interface IntervalOptions extends FinalModelOptions {
    * redraws the tests and is recalibrated (module comment).
    */
   calibration?: ReplicateCalibration | null;
+  /**
+   * Trials shared by the replicates' phase-3 searches (one cache per series: the replicates
+   * differ only in their target); speed only, bit-identical models (search.ts SearchTrialCache).
+   */
+  trialCache?: SearchTrialCache;
 }
 
 /** Block length rule of the moving-block bootstrap (module comment). */
@@ -249,6 +254,7 @@ export function refitReplicate(
       : searchMediaParams(series, n, {
           ...searchOptions,
           start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
+          trialCache: options.trialCache,
         }).params;
   if (options.calibration && tests) {
     return recalibrateReplicate(series, point, params, tests, options.calibration.candidates);
@@ -331,6 +337,9 @@ export function bootstrapFigures(
   let failed = 0;
   const calibration = options.calibration ?? null;
   const pointRuns = pointSearchRuns(series, model, options);
+  // The replicates keep the series' design (only the target is redrawn): their phase-3 searches
+  // share the candidates' trials (bit-identical figures, about half the search time).
+  const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
   for (let b = 0; b < replicates; b++) {
     const target = world.draw(rng);
     // A calibrated model's world also redraws each test: L* = implied lift + SE z.
@@ -341,7 +350,7 @@ export function bootstrapFigures(
         }))
       : null;
     try {
-      const m = refitReplicate({ ...series, target }, model, options, tests, pointRuns);
+      const m = refitReplicate({ ...series, target }, model, shared, tests, pointRuns);
       figures.push(figureVector(explainFinalModel(series, m, null)));
     } catch {
       failed++;

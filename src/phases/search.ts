@@ -123,6 +123,12 @@ export interface MediaSearchOptions {
    * false recomputes it: the reference the reuse is tested against (the same bits).
    */
   reuseTrials?: boolean;
+  /**
+   * Trials shared with other searches of the same design that differ only in their target (the
+   * bootstrap replicates of the planner and the intervals; SearchTrialCache). Speed only: the
+   * result is bit-identical with or without it. Used by the joint search (<= 4 channels).
+   */
+  trialCache?: SearchTrialCache;
 }
 
 export interface MediaSearchResult {
@@ -550,6 +556,35 @@ class GroupScorer {
     }
   }
 
+  /** The design-only part of the last trial, for SearchTrialCache (copies). */
+  trialSnapshot(): CachedTrial {
+    return {
+      cen: this.trialCen.slice(),
+      mean: this.trialMean.slice(),
+      co: this.trialCo.slice(),
+    };
+  }
+
+  /**
+   * As trial(c, h), for a trial of channel c saved by trialSnapshot on a scorer of the same
+   * design (the target aside): the centered group, its means and its co-moments with the fixed
+   * columns and within the group are restored, and those with the coordinates that are not fixed
+   * (the other channels' groups and the target) are computed, the same sums as trial() computes
+   * (trialMoments), so the buffers end bit for bit as trial(c, h) leaves them.
+   */
+  restoreTrial(c: number, saved: CachedTrial): void {
+    const { q, groupSize: G } = this;
+    this.trialCen.set(saved.cen);
+    this.trialMean.set(saved.mean);
+    this.trialCo.set(saved.co);
+    const off = this.groupOffset(c);
+    const js = this.otherCoords;
+    let n = 0;
+    for (let j = this.fixedCount; j < q; j++)
+      if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+    this.trialMoments(off, js, n, false);
+  }
+
   /** Marks coordinate j as a column that is zero on every row (see `zero`). */
   setZeroCoordinate(j: number): void {
     this.zero = j;
@@ -860,6 +895,81 @@ class GroupScorer {
   }
 }
 
+/** A channel candidate's trial as trialSnapshot saves it. */
+interface CachedTrial {
+  cen: Float64Array;
+  mean: Float64Array;
+  co: Float64Array;
+}
+
+/**
+ * Trials shared by searches of one design whose targets differ: the bootstrap replicates of the
+ * planner (src/plan/replicates.ts) and of the intervals refit y* = fitted + resampled residuals
+ * with spend, weather, calendar and controls as observed. A candidate's transformed group (its
+ * adstocked, saturated spend and spend x weather), centered per segment, with its co-moments
+ * against the fixed columns and within the group, depends on the design alone; a later search
+ * reads them here and computes only the co-moments with the other channels' groups and the
+ * target (GroupScorer.restoreTrial). Every replicate search visits the same 150-point grid per
+ * channel, so from the second replicate on most trials are read back. Speed only: the search's
+ * result is bit-identical with or without the cache (tests/search-fast-path.test.ts).
+ * Bound to the first design it serves (the very arrays of spend, weather, controls and dates,
+ * and the scorer's settings): serving another design throws.
+ */
+export class SearchTrialCache {
+  private readonly entries = new Map<string, CachedTrial>();
+  private design: { arrays: readonly unknown[]; settings: string } | null = null;
+  private adstockCaches: AdstockCache[] | null = null;
+  /** Trials read back and trials computed (counts, for benchmarks and tests). */
+  hits = 0;
+  misses = 0;
+
+  /** maxEntries bounds memory (each entry holds (1 + W) x rows numbers); beyond it trials are computed. */
+  constructor(readonly maxEntries = 4096) {}
+
+  /** Checks that the search of `series` with `settings` is the design this cache serves. */
+  bind(series: TenantSeries, settings: string): void {
+    const arrays = [
+      series.dates,
+      ...series.spend,
+      ...series.weather,
+      ...series.controls,
+      series.channels,
+      series.weatherNames,
+      series.controlNames,
+    ];
+    if (this.design === null) {
+      this.design = { arrays, settings };
+      return;
+    }
+    const same =
+      this.design.settings === settings &&
+      this.design.arrays.length === arrays.length &&
+      this.design.arrays.every((a, i) => a === arrays[i]);
+    if (!same) {
+      throw new RangeError(
+        'SearchTrialCache serves searches of one design (the same spend, weather, calendar and controls arrays and search settings); make one cache per design',
+      );
+    }
+  }
+
+  /** The adstocked training spend per channel and decay, shared too (it is design alone). */
+  adstock(make: () => AdstockCache[]): AdstockCache[] {
+    this.adstockCaches ??= make();
+    return this.adstockCaches;
+  }
+
+  get(key: string): CachedTrial | undefined {
+    const e = this.entries.get(key);
+    if (e) this.hits++;
+    return e;
+  }
+
+  set(key: string, trial: CachedTrial): void {
+    this.misses++;
+    if (this.entries.size < this.maxEntries) this.entries.set(key, trial);
+  }
+}
+
 /** Per-channel cache of adstocked training spend and its positive median, by decay. */
 class AdstockCache {
   private readonly cache = new Map<number, { a: Float64Array; median: number; max: number }>();
@@ -932,7 +1042,25 @@ export function searchMediaParams(
   checkInt('blocks', options.blocks ?? DEFAULT_BLOCKS, 2);
   const makeScorerOf = scorerFactory(series, T, scorerOptions);
   const scorer = makeScorerOf(null);
-  const caches = series.spend.map((s) => new AdstockCache(s, T));
+  const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
+  const trialCache = joint ? options.trialCache : undefined;
+  trialCache?.bind(
+    series,
+    JSON.stringify([
+      T,
+      innerFolds,
+      gap,
+      alpha,
+      options.scheme ?? null,
+      options.blocks ?? null,
+      options.weather ?? null,
+      options.calendar ?? true,
+      options.controls ?? true,
+      options.dropTerms ?? null,
+    ]),
+  );
+  const newCaches = (): AdstockCache[] => series.spend.map((s) => new AdstockCache(s, T));
+  const caches = trialCache ? trialCache.adstock(newCaches) : newCaches();
   const h = new Float64Array(T);
   const current: Triple[] = series.channels.map((name) => {
     const p = options.start?.[name] ?? SEARCH_START;
@@ -957,7 +1085,17 @@ export function searchMediaParams(
     return e.max <= 0 || p.kMult * e.median <= e.max;
   };
   const setTrial = (c: number, p: Triple): void => {
-    scorer.trial(c, transformed(c, p, h));
+    if (!trialCache) {
+      scorer.trial(c, transformed(c, p, h));
+      return;
+    }
+    const key = `${c}|${p.decay}|${p.kMult}|${p.s}`;
+    const saved = trialCache.get(key);
+    if (saved) scorer.restoreTrial(c, saved);
+    else {
+      scorer.trial(c, transformed(c, p, h));
+      trialCache.set(key, scorer.trialSnapshot());
+    }
   };
   for (let c = 0; c < C; c++) {
     setTrial(c, current[c]);
@@ -967,7 +1105,6 @@ export function searchMediaParams(
   let best = scorer.score(null);
   const startR2 = best;
   let candidates = 1;
-  const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
 
   /** Scores the candidates of channel c, commits the best if it beats the current score. */
   const visitJoint = (c: number, cands: Triple[]): boolean => {

@@ -9,6 +9,7 @@
 import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModel } from '../phases/final.js';
+import { SearchTrialCache } from '../phases/search.js';
 import {
   blockLengthFor,
   refitReplicate,
@@ -48,10 +49,13 @@ export function planReplicateModels(
   const rng = new SeededRandom(seedFromString(`plan:${series.tenant}`, seed));
   const models: FinalModel[] = [];
   let failed = 0;
+  // Every replicate keeps the series' design (only the target is redrawn), so their searches
+  // share the candidates' trials: same models, about half the time (docs/planner.md, Speed).
+  const trialCache = new SearchTrialCache();
   for (let b = 0; b < count; b++) {
     const target = world.draw(rng);
     try {
-      models.push(refitReplicate({ ...series, target }, point, {}, null));
+      models.push(refitReplicate({ ...series, target }, point, { trialCache }, null));
     } catch {
       failed++;
     }
