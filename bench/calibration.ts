@@ -13,17 +13,19 @@
  * Run alone: `npm run build && node dist/bench/calibration.js [--tenants a,b] [--heldout S]`
  * (--heldout S: the generated tenants gen_sS_0..19 instead of the built-in 20), or as part of
  * `npm run bench -- --calibration`. Diagnostics: `--power tenant:channel,...` (conflictPower),
- * `--noise-seeds tenant 0,1,2` (noiseSeedErrors).
+ * `--noise-seeds tenant 0,1,2` (noiseSeedErrors), `--own-lift tenant:channel,...` (ownLiftErrors),
+ * `--windows tenant:channel` (windowLiftRatios); tenants by id, gen_sS_i for generated ones.
  */
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { BUILTIN_TENANT_IDS, generateTenant, simulateLiftTest } from '../src/core/data/index.js';
 import type { LiftTest } from '../src/core/lift.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { calibrateFinalModel } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
-import { addIntervals } from '../src/phases/intervals.js';
+import { addIntervalsFromFigures, bootstrapFigures } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
-import { generatedTenants } from './intervals.js';
+import { generatedTenants, tenantById, type FigureRecord } from './intervals.js';
 
 /** Channels above this |ROAS error| get calibrated (the issue's 25%). */
 export const SELECT_ABOVE = 0.25;
@@ -124,7 +126,12 @@ const median = (xs: number[]): number => {
 export function runCalibrationBench(
   tenantIds: readonly string[] = BUILTIN_TENANT_IDS,
   log: (line: string) => void = () => {},
-  options: { intervals?: boolean; tenants?: readonly SyntheticTenant[] } = {},
+  options: {
+    intervals?: boolean;
+    tenants?: readonly SyntheticTenant[];
+    /** Collects each calibrated channel's ROAS point, truth and bootstrap values. */
+    records?: FigureRecord[];
+  } = {},
 ): CalibrationBenchReport {
   const given = new Map((options.tenants ?? []).map((t) => [t.info.tenant, t]));
   const intervalSeconds: number[] = [];
@@ -167,7 +174,21 @@ export function runCalibrationBench(
     // Intervals of the calibrated model (what explain shows), timed on one core.
     const c0 = process.cpuUsage();
     if (options.intervals !== false) {
-      addIntervals(e, tenant.series, fit.model, { calibration: fit.replicate });
+      const intervalOptions = { calibration: fit.replicate };
+      const boot = bootstrapFigures(tenant.series, fit.model, intervalOptions);
+      addIntervalsFromFigures(e, boot, intervalOptions);
+      // ROAS is the second figure of each channel in figureVector order (contribution, ROAS, mROAS).
+      e.channels.forEach((ch, c) =>
+        options.records?.push({
+          tenant: id,
+          channel: ch.channel,
+          figure: 'roas',
+          state: null,
+          point: ch.roas,
+          truth: ch.truth!.roas,
+          replicates: boot.figures.map((f) => f[3 * c + 1]),
+        }),
+      );
     }
     intervalSeconds.push((process.cpuUsage().user - c0.user) / 1e6);
     const report = e.calibration!;
@@ -306,6 +327,59 @@ export function conflictPower(
 }
 
 /**
+ * What a test that agrees with the model does: the channel's bench test with its measured lift
+ * replaced by the uncalibrated model's own implied lift over the window (an experiment that
+ * adds no information), and the calibrated ROAS errors of every channel. A calibration anchored
+ * at the uncalibrated point would leave them unchanged.
+ */
+export function ownLiftErrors(
+  tenant: SyntheticTenant,
+  channel: string,
+): { uncalibrated: Record<string, number>; calibrated: Record<string, number>; lr: number } {
+  const model = fitFinalModel(tenant.series, 3, {});
+  const sim = benchLiftTest(tenant, channel);
+  const own = calibrateFinalModel(tenant.series, model, [sim.test]).report.tests[0]
+    .uncalibrated_lift;
+  const test = { ...sim.test, incremental_revenue: own };
+  const e = explainCalibrated(tenant.series, model, tenant, [test]);
+  const errors = (roas: (c: (typeof e.channels)[number]) => number) =>
+    Object.fromEntries(e.channels.map((c) => [c.channel, roas(c) / c.truth!.roas - 1]));
+  return {
+    uncalibrated: errors((c) => c.uncalibrated_roas ?? c.roas),
+    calibrated: errors((c) => c.roas),
+    lr: e.calibration!.channels[0].lr,
+  };
+}
+
+/**
+ * The uncalibrated model's implied lift over the true lift for an 8-week go-dark of `channel`
+ * starting at each of `backs` rows before the end of the data: how the model's error in a
+ * window's lift depends on the season of the window.
+ */
+export function windowLiftRatios(
+  tenant: SyntheticTenant,
+  channel: string,
+  backs: readonly number[] = [1050, 900, 750, 600, 480, 330, 240, 150, 60],
+): { start: string; model_over_truth: number }[] {
+  const model = fitFinalModel(tenant.series, 3, {});
+  const dates = tenant.series.dates;
+  return backs
+    .filter((b) => b >= TEST_DAYS && b <= dates.length)
+    .map((back) => {
+      const from = dates.length - back;
+      const sim = simulateLiftTest(tenant, {
+        channel,
+        start: dates[from],
+        end: dates[from + TEST_DAYS - 1],
+        spendFactor: -1,
+        relativeSe: RELATIVE_SE,
+      });
+      const r = calibrateFinalModel(tenant.series, model, [sim.test]).report;
+      return { start: dates[from], model_over_truth: r.tests[0].uncalibrated_lift / sim.true_lift };
+    });
+}
+
+/**
  * Calibrated ROAS errors of a tenant's channels when the bench's tests (one per channel) are
  * drawn with other noise seeds of simulateLiftTest: how much of a result is the test's draw.
  */
@@ -359,7 +433,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (pw >= 0) {
     for (const pair of process.argv[pw + 1].split(',')) {
       const [id, channel] = pair.split(':');
-      const r = conflictPower(generateTenant(id), channel);
+      const r = conflictPower(tenantById(id), channel);
       process.stdout.write(
         `${id} ${channel}: model lift / truth ${r.model_over_truth.toFixed(2)}; ` +
           r.lr.map((x) => `${x.multiple}x LR ${x.lr.toFixed(1)}`).join(', ') +
@@ -368,8 +442,35 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     }
     process.exit(0);
   }
+  // --own-lift tenant:channel,...: a test at the model's own implied lift (ownLiftErrors).
+  const ol = process.argv.indexOf('--own-lift');
+  if (ol >= 0) {
+    for (const pair of process.argv[ol + 1].split(',')) {
+      const [id, channel] = pair.split(':');
+      const r = ownLiftErrors(tenantById(id), channel);
+      process.stdout.write(
+        `${id} ${channel} tested at the model's own lift (LR ${r.lr.toFixed(2)}): ` +
+          Object.keys(r.calibrated)
+            .map((c) => `${c} ${pct(r.uncalibrated[c])} -> ${pct(r.calibrated[c])}`)
+            .join(', ') +
+          '\n',
+      );
+    }
+    process.exit(0);
+  }
+  // --windows tenant:channel: the model's lift over the truth by test window (windowLiftRatios).
+  const wi = process.argv.indexOf('--windows');
+  if (wi >= 0) {
+    const [id, channel] = process.argv[wi + 1].split(':');
+    for (const r of windowLiftRatios(tenantById(id), channel)) {
+      process.stdout.write(
+        `${id} ${channel} ${r.start}: model lift / true lift ${r.model_over_truth.toFixed(3)}\n`,
+      );
+    }
+    process.exit(0);
+  }
   if (ns >= 0) {
-    const tenant = generateTenant(process.argv[ns + 1]);
+    const tenant = tenantById(process.argv[ns + 1]);
     const seeds = (process.argv[ns + 2] ?? '0,1,2,3,4,5').split(',').map(Number);
     for (const r of noiseSeedErrors(tenant, seeds)) {
       process.stdout.write(
@@ -383,10 +484,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(0);
   }
   const started = performance.now();
+  const records: FigureRecord[] = [];
   const report = runCalibrationBench(ids, (l) => process.stderr.write(`${l}\n`), {
     intervals: !process.argv.includes('--no-intervals'),
     tenants: heldout,
+    records,
   });
+  // --out FILE: the calibrated channels' ROAS bootstrap records (node dist/bench/intervals.js --from FILE).
+  const o = process.argv.indexOf('--out');
+  if (o >= 0) writeFileSync(process.argv[o + 1], JSON.stringify({ records }));
   process.stdout.write(formatCalibrationReport(report) + '\n');
   process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(report) + '\n');

@@ -9,6 +9,8 @@ import {
   blockLengthFor,
   explanationCaveats,
   figureInterval,
+  UNSCALED,
+  WIDTH_SCALE,
   figureVector,
   movingBlockResample,
 } from '../src/phases/intervals.js';
@@ -57,6 +59,18 @@ describe('figure interval', () => {
     expect(outside.p95[0]).toBeLessThan(outside.p80[0]);
     expect(outside.p80[0]).toBeLessThan(20);
   });
+  it('a width scale multiplies the deviation on each side of the point, per level', () => {
+    // deviations: 80% 6 - 2 = 4 and 10 - 6 = 4; 95% 6 - 1.25 = 4.75 and 10.75 - 6 = 4.75
+    const iv = figureInterval(6, reps, 0, { p80: 1.5, p95: 0.5 });
+    expect(iv.p80[0]).toBeCloseTo(6 - 1.5 * 4, 12);
+    expect(iv.p80[1]).toBeCloseTo(6 + 1.5 * 4, 12);
+    expect(iv.p95[0]).toBeCloseTo(6 - 0.5 * 4.75, 12);
+    expect(iv.p95[1]).toBeCloseTo(6 + 0.5 * 4.75, 12);
+    // skew kept: a point at 3 has deviations 1 below and 7 above at 80%
+    const skew = figureInterval(3, reps, 0, { p80: 2, p95: 1 });
+    expect(skew.p80[0]).toBeCloseTo(3 - 2 * 1, 12);
+    expect(skew.p80[1]).toBeCloseTo(3 + 2 * 7, 12);
+  });
 });
 
 describe('standard error of the mean', () => {
@@ -99,6 +113,28 @@ describe('addIntervals', () => {
       expect(c.contribution_interval?.p80.lo).toHaveLength(c.contribution.length);
     }
     expect(JSON.stringify(run())).toBe(JSON.stringify(e));
+  });
+
+  it('scales the bootstrap deviations by WIDTH_SCALE and records it', () => {
+    const scaled = run();
+    const bare = addIntervals(explainFinalModel(t.series, model, t), t.series, model, {
+      replicates: 12,
+      widthScale: UNSCALED,
+    });
+    expect(scaled.uncertainty?.width_scale).toEqual(WIDTH_SCALE);
+    expect(bare.uncertainty?.width_scale).toEqual(UNSCALED);
+    scaled.channels.forEach((ch, c) => {
+      const a = ch.intervals!.roas;
+      const b = bare.channels[c].intervals!.roas;
+      expect(ch.roas - a.p80[0]).toBeCloseTo(WIDTH_SCALE.p80 * (ch.roas - b.p80[0]), 9);
+      expect(a.p95[1] - ch.roas).toBeCloseTo(WIDTH_SCALE.p95 * (b.p95[1] - ch.roas), 9);
+    });
+    expect(() =>
+      addIntervals(explainFinalModel(t.series, model, t), t.series, model, {
+        replicates: 12,
+        widthScale: { p80: 0, p95: 1 },
+      }),
+    ).toThrow(/widthScale/);
   });
 
   it('figureVector covers channels, states and curve levels', () => {

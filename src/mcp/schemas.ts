@@ -330,6 +330,7 @@ export const explanationOut = {
       failed_replicates: z.number().int(),
       block_length: z.number().int(),
       model_error: metric,
+      width_scale: z.looseObject({ p80: metric, p95: metric }),
       levels: z.array(z.number()),
     })
     .nullable()

@@ -177,6 +177,8 @@ export interface UncertaintyInfo {
   block_length: number;
   /** Relative model error tau added in quadrature (calibrated on generated tenants). */
   model_error: number;
+  /** Factor on the bootstrap deviations per level (calibrated on generated tenants; intervals.ts). */
+  width_scale: { p80: number; p95: number };
   levels: number[];
 }
 
