@@ -243,7 +243,7 @@ export function benchIntervals(
   ids: readonly string[] = ['extreme_heating', 'high_umbrella_rain', 'none_books'],
   replicates = DEFAULT_REPLICATES,
 ): TenantTiming[] {
-  return ids.map((id) => tenantRecords(generateTenant(id), replicates).timing);
+  return ids.map((id) => tenantRecords(tenantById(id), replicates).timing);
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
