@@ -4,7 +4,7 @@
  * decisions are recorded with the fold results, and that no decision reads a fold's test rows.
  */
 import { describe, expect, it } from 'vitest';
-import { generateTenant } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { chooseProtocol, ProtocolError, timeSeriesFolds } from '../src/core/folds.js';
 import { r2 } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
@@ -135,22 +135,49 @@ describe('phase ladder', () => {
   const series = t.series;
   const horizon = 182;
 
-  it('uses phase k where its validation R² beats phase k-1, else what phase k-1 fits', () => {
+  it('uses phase k where its mean validation R² over the earlier blocks beats phase k-1', () => {
     const ladder = new PhaseLadder(series, { horizon });
     const check = new PhaseLadder(series, { horizon });
+    // Blocks by hand (horizon 182, TimeSeriesSplit(5) train ends 185, 367, 549, 731, 913): each
+    // block is the last min(182, end / 3) rows before its end; blocks whose candidate window is under
+    // T / 3 rows, or under a year where T has a year (245 rows: no yearly terms), are not used.
+    const blocksOf: Record<number, [number, number][]> = {
+      549: [[367, 549]],
+      731: [
+        [549, 731],
+        [367, 549],
+      ],
+      913: [
+        [731, 913],
+        [549, 731],
+        [367, 549],
+      ],
+    };
     for (const T of [549, 731, 913]) {
+      expect(
+        ladder
+          .validationBlocks(T)
+          .filter((b) => b.sameTerms)
+          .map((b) => [b.start, b.end]),
+      ).toEqual(blocksOf[T]);
       for (const k of [1, 2] as PhaseId[]) {
         const fit = ladder.fit(k, T);
         const rec = fit.fallback!;
-        expect(rec.validation_rows).toBe(horizon);
-        // Recompute the decision by hand from the two candidates on the rows before T - horizon.
-        const V = T - horizon;
-        const actual = series.target.subarray(V, T);
-        const mine = r2(actual, predictFold(check.own(k, V), V, T));
-        const prev = r2(actual, predictFold(check.fit((k - 1) as PhaseId, V), V, T));
-        expect(rec.phase_r2).toBe(mine);
-        expect(rec.previous_r2).toBe(prev);
-        expect(rec.kept).toBe(mine > prev);
+        expect(rec.validation_blocks).toBe(blocksOf[T].length);
+        expect(rec.validation_rows).toBe(blocksOf[T].reduce((a, [s, e]) => a + e - s, 0));
+        // Recompute the decision by hand: phase k's own model and phase k-1's laddered model of
+        // the rows before each block, R² on the block, means over the blocks.
+        let mine = 0;
+        let prev = 0;
+        for (const [V, E] of blocksOf[T]) {
+          const actual = series.target.subarray(V, E);
+          mine += r2(actual, predictFold(check.own(k, V), V, E));
+          prev += r2(actual, predictFold(check.fit((k - 1) as PhaseId, V), V, E));
+        }
+        const n = blocksOf[T].length;
+        expect(rec.phase_r2).toBeCloseTo(mine / n, 12);
+        expect(rec.previous_r2).toBeCloseTo(prev / n, 12);
+        expect(rec.kept).toBe(mine / n - prev / n > 0);
         const used = rec.kept ? check.own(k, T) : check.fit((k - 1) as PhaseId, T);
         expect(fit.phase).toBe(used.phase);
         expect(rec.used_phase).toBe(used.phase);
@@ -165,6 +192,41 @@ describe('phase ladder', () => {
     expect(fit.phase).toBe(1);
     expect(fit.fallback).toMatchObject({ kept: true, phase_r2: null, previous_r2: null });
     expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
+  });
+
+  it('keeps an unchecked phase only with two rows per coefficient (weekly, many channels)', () => {
+    // A year of weeks: the 36 weeks before the first fold's 20-week validation block cannot identify
+    // the yearly terms, so no block judges phase k there.
+    const spec = shapeSpecOf('ladder_wk8', 5, {
+      frequency: 'weekly',
+      years: 3,
+      channels: 8,
+      correlation: 0.6,
+    });
+    const wide = generateShape(spec, { seed: 5 }).series;
+    const narrow = weekly(generateTenant('high_umbrella_rain').series, 156);
+    for (const [s, expectKept] of [
+      [wide, false],
+      [narrow, true],
+    ] as [TenantSeries, boolean][]) {
+      const ladder = new PhaseLadder(s, { horizon: 20 });
+      expect(ladder.validationBlocks(56).filter((b) => b.sameTerms)).toEqual([]);
+      const names = ladder.linearDesign(true).names;
+      const coefficients = names.length - unsupportedTerms(names, 56, 'weekly').length;
+      // 8 channels x (spend + 4 weather interactions) alone are 40 coefficients for 56 rows.
+      expect(56 >= 2 * coefficients).toBe(expectKept);
+      for (const k of [1, 3] as PhaseId[]) {
+        const fit = ladder.fit(k, 56);
+        expect(fit.fallback).toMatchObject({ kept: expectKept, phase_r2: null });
+        expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
+        if (!expectKept) {
+          expect(fit.fallback!.reason).toMatch(/fewer than 2 per coefficient/);
+          expect(predictFold(fit, 56, 76)).toEqual(
+            predictFold(ladder.fit((k - 1) as PhaseId, 56), 56, 76),
+          );
+        }
+      }
+    }
   });
 
   it('records the decision with every fold result; phase 0 has none', () => {

@@ -139,6 +139,7 @@ export const foldOut = z.looseObject({
       used_phase: phaseOut,
       kept: z.boolean(),
       validation_rows: z.number().int(),
+      validation_blocks: z.number().int().optional(),
       phase_r2: metric,
       previous_r2: metric,
       reason: z.string(),

@@ -2,12 +2,16 @@
  * The phase ladder: phase k's model of one outer fold, with a per-fold fallback to what phase k-1
  * would fit there when validation inside the fold's training window does not support phase k.
  *
- *   fit(k, T): own(k, T) if k = 0; otherwise hold out the last rows [V, T) of the training window
- *              (V = T - min(horizon, T / 3), at least MIN_VALIDATION rows), fit own(k, V - gap) and
- *              fit(k-1, V - gap) on the rows before, and keep phase k (refitted as own(k, T)) only
- *              when its validation R² is strictly higher; else use fit(k-1, T). The simpler
- *              candidate is itself laddered, so a phase never gets worse than the chain below it
- *              on the fold's own validation rows.
+ *   fit(k, T): own(k, T) if k = 0; otherwise judge phase k on the validation blocks of [0, T)
+ *              (validationBlocks: the last min(horizon, T / 3) rows [V, T), at least
+ *              MIN_VALIDATION_ROWS, then the same rule on the rows before V - gap, and so on while the
+ *              rows before a block number at least T / MIN_WINDOW_DIVISOR; on the outer folds these
+ *              are the earlier folds' test blocks). On each block fit own(k, V - gap) and
+ *              fit(k-1, V - gap) on the rows before it; keep phase k (refitted as own(k, T)) only
+ *              when its R² minus phase k-1's, averaged over the blocks, is positive; else use
+ *              fit(k-1, T). One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
+ *              by luck. The simpler candidate is itself laddered, so a phase is judged against the
+ *              chain below it.
  *   own(k, T): phase k's procedure on rows [0, T), with the calendar terms the window cannot
  *              identify left out (support.ts):
  *              0: Ridge alpha 1 on spend, weather, controls, calendar
@@ -47,6 +51,25 @@ import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.
 
 /** Least validation rows of a fallback decision; below it the fold keeps the simpler phase. */
 export const MIN_VALIDATION_ROWS = 4;
+/** One validation block [start, end) of a training window, judged by models of rows [0, candEnd). */
+export interface ValidationBlock {
+  start: number;
+  end: number;
+  candEnd: number;
+  /** The candidate window leaves out the same calendar terms as the whole window. */
+  sameTerms: boolean;
+}
+
+/**
+ * Earliest validation block of a T-row window: the rows before it (its candidates' training rows)
+ * number at least T / MIN_WINDOW_DIVISOR. Earlier blocks judge models of much less data than the
+ * fold's (and on the first fold each deeper block would cost one more phase-3 search).
+ */
+export const MIN_WINDOW_DIVISOR = 3;
+
+/** Least training rows per coefficient of phase k's design for phase k to be kept without a check. */
+export const MIN_ROWS_PER_COEFFICIENT = 2;
+
 /** Phase 0's fixed Ridge alpha. */
 const PHASE0_ALPHA = 1;
 
@@ -251,6 +274,32 @@ export class PhaseLadder {
     return out;
   }
 
+  /**
+   * The validation blocks of a T-row window, latest first: the last min(horizon, T / 3) rows (at
+   * least MIN_VALIDATION_ROWS), then the same rule on the rows before that block (less the gap), and
+   * so on; on the outer folds these are the earlier folds' test blocks. A block is used while the rows
+   * before it number at least 2 x MIN_VALIDATION_ROWS and at least T / MIN_WINDOW_DIVISOR.
+   */
+  validationBlocks(T: number): ValidationBlock[] {
+    const horizon = this.options.horizon ?? Math.floor(T / 3);
+    const names = this.linearDesign(true).names;
+    const whole = unsupportedTerms(names, T, this.series.frequency);
+    const out: ValidationBlock[] = [];
+    let end = T;
+    for (;;) {
+      const nValid = Math.max(MIN_VALIDATION_ROWS, Math.min(horizon, Math.floor(end / 3)));
+      const start = end - nValid;
+      const candEnd = start - this.gap;
+      if (candEnd < 2 * MIN_VALIDATION_ROWS) break;
+      if (out.length > 0 && candEnd < T / MIN_WINDOW_DIVISOR) break;
+      const inner = unsupportedTerms(names, candEnd, this.series.frequency);
+      const sameTerms = inner.length === whole.length && inner.every((x, i) => x === whole[i]);
+      out.push({ start, end, candEnd, sameTerms });
+      end = candEnd;
+    }
+    return out;
+  }
+
   /** Phase k's model of rows [0, T) with the per-fold fallback (see the module comment). */
   fit(k: PhaseId, T: number): FoldFit {
     if (k === 0 || !this.fallback) return this.own(k, T);
@@ -258,50 +307,77 @@ export class PhaseLadder {
     const hit = this.fitted.get(key);
     if (hit) return hit;
     const prev = (k - 1) as PhaseId;
+    const all = this.validationBlocks(T);
+    // A block whose candidates cannot identify terms the fold's model has (a yearly cycle from
+    // under a year) would judge other models than the fold's: it is not used.
+    const blocks = all.filter((b) => b.sameTerms);
     const horizon = this.options.horizon ?? Math.floor(T / 3);
-    const nValid = Math.max(MIN_VALIDATION_ROWS, Math.min(horizon, Math.floor(T / 3)));
-    const validStart = T - nValid;
-    const candEnd = validStart - this.gap;
+    // Rows of the latest block (the record's when no block is judged), then of the blocks judged.
+    let nValid = Math.max(MIN_VALIDATION_ROWS, Math.min(horizon, Math.floor(T / 3)));
+    let nBlocks = 0;
     let phaseR2: number | null = null;
     let previousR2: number | null = null;
     let kept = true;
     let why: string;
-    const names = this.linearDesign(true).names;
-    const same = (a: string[], b: string[]): boolean =>
-      a.length === b.length && a.every((x, i) => x === b[i]);
-    if (candEnd < 2 * MIN_VALIDATION_ROWS) {
+    if (all.length === 0) {
       kept = false;
       why = `${T} training rows are too few to validate phase ${k}: phase ${prev} used`;
-    } else if (
-      !same(
-        unsupportedTerms(names, candEnd, this.series.frequency),
-        unsupportedTerms(names, T, this.series.frequency),
-      )
-    ) {
-      // The rows before the validation block cannot identify terms the fold's model has (a
-      // yearly cycle): a comparison there would judge a different model, so phase k stays.
-      why = `no fallback check: the ${candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
-    } else {
-      const actual = this.y.subarray(validStart, T);
-      let candidate: FoldFit | null = null;
-      try {
-        candidate = this.own(k, candEnd);
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-      }
-      const simpler = this.fit(prev, candEnd);
-      const simplerPred = predictFold(simpler, validStart, T);
-      previousR2 = r2(actual, simplerPred);
-      if (candidate === null) {
+    } else if (blocks.length === 0) {
+      // No block can judge phase k. It is kept unchecked only where the window holds
+      // MIN_ROWS_PER_COEFFICIENT rows per coefficient of its design (phases 1-3 share the phase-1
+      // columns): a year of weeks with many channels (8 x (1 + 4 weather) spend terms on 56 rows)
+      // cannot identify them, and its alpha search runs on inner windows shorter than its columns.
+      const design = this.linearDesign(true);
+      const coefficients =
+        design.names.length - unsupportedTerms(design.names, T, this.series.frequency).length;
+      const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
+      if (T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
-        why = `phase ${k} cannot be fitted on ${candEnd} rows: phase ${prev} used`;
+        why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
-        const pred = predictFold(candidate, validStart, T);
-        phaseR2 = r2(actual, pred);
-        kept = phaseR2 > previousR2;
+        why = unchecked;
+      }
+    } else {
+      const mine: number[] = [];
+      const theirs: number[] = [];
+      let failed: number | null = null;
+      for (const b of blocks) {
+        let candidate: FoldFit | null = null;
+        try {
+          candidate = this.own(k, b.candEnd);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
+        if (candidate === null) {
+          // The latest block decides alone whether phase k can be fitted; a deeper block that
+          // cannot (fewer rows) only ends the list.
+          if (mine.length === 0) failed = b.candEnd;
+          break;
+        }
+        const actual = this.y.subarray(b.start, b.end);
+        const simplerPred = predictFold(this.fit(prev, b.candEnd), b.start, b.end);
+        const pred = predictFold(candidate, b.start, b.end);
+        theirs.push(r2(actual, simplerPred));
+        mine.push(r2(actual, pred));
+      }
+      if (failed === null) {
+        nBlocks = mine.length;
+        nValid = blocks.slice(0, nBlocks).reduce((a, b) => a + b.end - b.start, 0);
+      }
+      if (failed !== null) {
+        kept = false;
+        why = `phase ${k} cannot be fitted on ${failed} rows: phase ${prev} used`;
+      } else {
+        const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+        phaseR2 = mean(mine);
+        previousR2 = mean(theirs);
+        // Paired per block; kept only when the mean gain is positive.
+        kept = mean(mine.map((m, i) => m - theirs[i])) > 0;
+        const cmp = kept ? '>' : '<=';
+        const over = `on ${nBlocks} validation block${nBlocks > 1 ? 's' : ''} (${nValid} training rows)`;
         why = kept
-          ? `phase ${k} validation R² ${f3(phaseR2)} > phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows`
-          : `phase ${k} validation R² ${f3(phaseR2)} <= phase ${prev} ${f3(previousR2)} on the last ${nValid} training rows: fell back to phase ${prev}`;
+          ? `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}`
+          : `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}: fell back to phase ${prev}`;
       }
     }
     const chosen = kept ? this.own(k, T) : this.fit(prev, T);
@@ -311,6 +387,7 @@ export class PhaseLadder {
         used_phase: chosen.phase,
         kept,
         validation_rows: nValid,
+        validation_blocks: nBlocks,
         phase_r2: phaseR2,
         previous_r2: previousR2,
         reason: why,

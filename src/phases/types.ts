@@ -46,6 +46,8 @@ export interface FallbackRecord {
   kept: boolean;
   /** The last rows of the fold's training window that decided it. */
   validation_rows: number;
+  /** Validation blocks the decision pooled (0: no check). */
+  validation_blocks: number;
   /** Validation R² of this phase's procedure and of the previous phase's (null: not fitted). */
   phase_r2: number | null;
   previous_r2: number | null;
