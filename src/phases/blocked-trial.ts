@@ -49,10 +49,18 @@ export interface TrialMoments {
 export interface SavedSchur {
   /** Leading other coordinates whose columns every solver this is used with shares. */
   readonly stable: number;
-  /** Per segment: sG (G), Z rows (G x stable), partial S (G x G), partial r (G); null until filled. */
+  /**
+   * Per segment: sG (G), Z rows (G x stable), partial S (G x G), partial r (G), of length
+   * savedSchurLength (allocated by score when null).
+   */
   data: Float64Array | null;
   /** True once a score filled every segment. */
   ready: boolean;
+}
+
+/** Length of SavedSchur.data for segments, group size G and `stable` coordinates. */
+export function savedSchurLength(segments: number, G: number, stable: number): number {
+  return segments * G * (2 + stable + G);
 }
 
 /**
@@ -216,9 +224,11 @@ export class BlockedTrialSolver {
     // Saved parts of an earlier score of this candidate (see SavedSchur): with `reuse` only the
     // other coordinates from `lead` on are computed here.
     const reuse = saved?.ready === true;
-    const lead = saved ? Math.min(saved.stable, po) : 0;
+    const lead = saved ? saved.stable : 0;
+    if (lead > po) throw new RangeError(`${lead} stable columns but only ${po} other columns`);
     const per = G * (2 + lead + G);
-    if (saved && saved.data === null) saved.data = new Float64Array(nSeg * per);
+    if (saved && saved.data === null)
+      saved.data = new Float64Array(savedSchurLength(nSeg, G, lead));
     const keep = saved?.data ?? null;
     // Coordinates whose group co-moments are needed: all (cols[0, q)), or on reuse the others
     // from lead on (cols[lead, po)).

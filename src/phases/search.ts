@@ -44,7 +44,7 @@
 import { calendarColumns, modelWeatherNames } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
-import { BlockedTrialSolver, type SavedSchur } from './blocked-trial.js';
+import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
 import { standardScale } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -592,7 +592,7 @@ class GroupScorer {
   }
 
   /**
-   * As trial(c, h), for a candidate whose co-moments were saved (trialCoSnapshot) when it was
+   * As trial(c, h), for a candidate whose co-moments were saved (saveTrialCo) when it was
    * scored before: they are restored and only those against the coordinates in `coords` (the
    * columns that may have changed since) are recomputed. Each co-moment is the same sum in the
    * same order as in trial(), so the buffers end bit for bit as trial(c, h) leaves them.
@@ -603,9 +603,19 @@ class GroupScorer {
     this.trialMoments(this.groupOffset(c), coords, coords.length, false);
   }
 
-  /** A copy of the last trial's co-moments (for trialFrom). */
-  trialCoSnapshot(): Float64Array {
-    return this.trialCo.slice();
+  /** Copies the last trial's co-moments into out (trialCoLength values, for trialFrom). */
+  saveTrialCo(out: Float64Array): void {
+    out.set(this.trialCo);
+  }
+
+  /** Number of a trial's co-moments (segments x group size x coordinates). */
+  get trialCoLength(): number {
+    return this.trialCo.length;
+  }
+
+  /** Number of row segments of the inner folds. */
+  get segments(): number {
+    return this.segN.length;
   }
 
   /** The group of h into trialCen, centered per segment, and its segment means into trialMean. */
@@ -970,6 +980,41 @@ export class SearchTrialCache {
   }
 }
 
+/**
+ * One channel's saved grid candidates in the reduced fast path (searchMediaParams): for grid
+ * candidate i its transformed spend, its co-moments, every channel's move count when those were
+ * computed, and its saved Schur parts, in slabs allocated once, at the channel's first save.
+ */
+class SavedGrid {
+  readonly h: Float64Array;
+  readonly co: Float64Array;
+  readonly coLength: number;
+  readonly seen: Int32Array;
+  readonly schur: (SavedSchur | undefined)[] = [];
+  private readonly schurData: Float64Array;
+  private readonly schurLength: number;
+  constructor(
+    candidates: number,
+    T: number,
+    scorer: GroupScorer,
+    private readonly stable: number,
+    channels: number,
+  ) {
+    this.h = new Float64Array(candidates * T);
+    this.coLength = scorer.trialCoLength;
+    this.co = new Float64Array(candidates * this.coLength);
+    this.seen = new Int32Array(candidates * channels);
+    this.schurLength = savedSchurLength(scorer.segments, scorer.groupSize, stable);
+    this.schurData = new Float64Array(candidates * this.schurLength);
+  }
+
+  /** A fresh SavedSchur of candidate i, backed by the slab. */
+  schurFor(i: number): SavedSchur {
+    const n = this.schurLength;
+    return { stable: this.stable, data: this.schurData.subarray(i * n, (i + 1) * n), ready: false };
+  }
+}
+
 /** Per-channel cache of adstocked training spend and its positive median, by decay. */
 class AdstockCache {
   private readonly cache = new Map<number, { a: Float64Array; median: number; max: number }>();
@@ -1176,14 +1221,7 @@ export function searchMediaParams(
    * co-moments with the columns of channels that moved since and the rest of the solve are then
    * computed, the same sums in the same order: the scores are the same to the bit.
    */
-  interface SavedTrial {
-    h: Float64Array;
-    co: Float64Array;
-    /** moves[j] of every channel when co was computed. */
-    seen: Int32Array;
-    schur: SavedSchur;
-  }
-  const saved: (SavedTrial | undefined)[][] = series.channels.map(() => []);
+  const saved: (SavedGrid | null)[] = series.channels.map(() => null);
   /** How many times each channel's current point has changed. */
   const channelMoves = new Int32Array(C);
   /** Scratch: the shared scorer's coordinates of the channels that moved since a save. */
@@ -1216,29 +1254,32 @@ export function searchMediaParams(
       if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
       if (!inRange(c, cand)) continue;
       let sc: number;
-      const e = keep === 'none' ? undefined : saved[c][i];
-      if (e) {
+      let slab = keep === 'none' ? null : saved[c];
+      if (keep === 'save' && slab === null) {
+        slab = new SavedGrid(cands.length, T, local, local.fixedColumns - C, C);
+        saved[c] = slab;
+      }
+      if (slab?.schur[i]) {
+        const seen = slab.seen.subarray(i * C, (i + 1) * C);
         const first = local.fixedColumns - C;
         let n = 0;
         for (let j = 0; j < C; j++)
-          if (j !== c && e.seen[j] !== channelMoves[j]) movedCoords[n++] = first + j;
-        local.trialFrom(0, e.h, e.co, movedCoords.subarray(0, n));
+          if (j !== c && seen[j] !== channelMoves[j]) movedCoords[n++] = first + j;
+        const co = slab.co.subarray(i * slab.coLength, (i + 1) * slab.coLength);
+        local.trialFrom(0, slab.h.subarray(i * T, (i + 1) * T), co, movedCoords.subarray(0, n));
         if (keep === 'save') {
-          e.co = local.trialCoSnapshot();
-          e.seen = channelMoves.slice();
+          local.saveTrialCo(co);
+          seen.set(channelMoves);
         }
-        sc = local.score(0, e.schur);
-      } else if (keep === 'save') {
-        const hc = transformed(c, cand, new Float64Array(T));
+        sc = local.score(0, slab.schur[i]);
+      } else if (keep === 'save' && slab) {
+        const hc = transformed(c, cand, slab.h.subarray(i * T, (i + 1) * T));
         local.trial(0, hc);
-        const entry: SavedTrial = {
-          h: hc,
-          co: local.trialCoSnapshot(),
-          seen: channelMoves.slice(),
-          schur: { stable: local.fixedColumns - C, data: null, ready: false },
-        };
-        saved[c][i] = entry;
-        sc = local.score(0, entry.schur);
+        local.saveTrialCo(slab.co.subarray(i * slab.coLength, (i + 1) * slab.coLength));
+        slab.seen.set(channelMoves, i * C);
+        const schur = slab.schurFor(i);
+        slab.schur[i] = schur;
+        sc = local.score(0, schur);
       } else {
         local.trial(0, transformed(c, cand, h));
         sc = local.score(0);
@@ -1272,7 +1313,7 @@ export function searchMediaParams(
       if (lastVisit[c] === moves) continue;
       // Grid candidates are saved in every sweep but the last, and reused when scored again.
       const didMove = visit(c, grid, sweep < sweeps - 1 ? 'save' : 'use');
-      if (sweep === sweeps - 1) saved[c] = [];
+      if (sweep === sweeps - 1) saved[c] = null;
       if (didMove) {
         moves++;
         moved = true;
