@@ -82,6 +82,7 @@ export class BlockedTrialSolver {
   private readonly totMean: Float64Array;
   // Per segment k, for the other columns (compact, p_o) and the target:
   private readonly chol: Float64Array; // L of A_oo, p_o x p_o
+  private readonly cholT: Float64Array; // L' (rows of L' are read in order by the back solve)
   private readonly u: Float64Array; // L^-1 b_o
   private readonly sO: Float64Array; // training scales
   private readonly pmAll: Float64Array; // training means of all q coordinates (group unused)
@@ -104,6 +105,8 @@ export class BlockedTrialSolver {
   private readonly wG: Float64Array;
   private readonly segMeanAll: Float64Array;
   private readonly pmWork: Float64Array;
+  /** Scratch: per coordinate, a segment's mean minus the overall or training mean. */
+  private readonly dev: Float64Array;
 
   constructor(
     private readonly m: SegmentMoments,
@@ -122,6 +125,8 @@ export class BlockedTrialSolver {
     this.allIdx = Int32Array.from({ length: q }, (_, j) => j);
     this.totMean = new Float64Array(q);
     this.chol = new Float64Array(nSeg * po * po);
+    this.cholT = new Float64Array(nSeg * po * po);
+    this.dev = new Float64Array(q);
     this.u = new Float64Array(nSeg * po);
     this.sO = new Float64Array(nSeg * po);
     this.pmAll = new Float64Array(nSeg * q);
@@ -210,6 +215,8 @@ export class BlockedTrialSolver {
         if (cancelled(pc[a * r + a], tot[a * r + a])) this.usable = false;
       if (!choleskyLower(l, po)) this.usable = false;
       if (!this.usable) return;
+      const lt = this.cholT.subarray(k * po * po, (k + 1) * po * po);
+      for (let a = 0; a < po; a++) for (let b = 0; b <= a; b++) lt[b * po + a] = l[a * po + b];
       forwardSolve(l, 0, po, u, 0);
     }
   }
@@ -249,17 +256,24 @@ export class BlockedTrialSolver {
       for (let k = 0; k < nSeg; k++) s += segN[k] * tm[k * G + g];
       mean[off + g] = s / n;
     }
-    // Total co-moments of the group against every coordinate (Chan's merge of all segments).
-    for (let g = 0; g < G; g++) {
-      const mg = mean[off + g];
+    // Total co-moments of the group against every coordinate (Chan's merge of all segments):
+    // tot[g][j] = sum over k, in order, of C_k[g][j] + n_k (mean_k[g] - mean[g]) (mean_k[j] - mean[j]),
+    // accumulated segment by segment so that each segment's rows are read in order.
+    const dev = this.dev;
+    for (let g = 0; g < G; g++) for (let i = first; i < to; i++) tot[g * q + cols[i]] = 0;
+    for (let k = 0; k < nSeg; k++) {
       for (let i = first; i < to; i++) {
         const j = cols[i];
-        const mj = mean[j];
-        let s = 0;
-        for (let k = 0; k < nSeg; k++) {
-          s += tc[(k * G + g) * q + j] + segN[k] * (tm[k * G + g] - mg) * (sm[k * q + j] - mj);
+        dev[j] = sm[k * q + j] - mean[j];
+      }
+      for (let g = 0; g < G; g++) {
+        const a = segN[k] * (tm[k * G + g] - mean[off + g]);
+        const row = (k * G + g) * q;
+        const tg = g * q;
+        for (let i = first; i < to; i++) {
+          const j = cols[i];
+          tot[tg + j] += tc[row + j] + a * dev[j];
         }
-        tot[g * q + j] = s;
       }
     }
     const pm = this.pmWork;
@@ -272,12 +286,17 @@ export class BlockedTrialSolver {
       for (let j = 0; j < q; j++) pm[j] = this.pmAll[mK + j];
       for (let g = 0; g < G; g++) pm[off + g] = (n * mean[off + g] - nK * sm[mK + off + g]) / nR;
       // Training co-moments of the group (segment k out) against every coordinate.
+      for (let i = first; i < to; i++) {
+        const j = cols[i];
+        dev[j] = sm[mK + j] - pm[j];
+      }
       for (let g = 0; g < G; g++) {
         const dg = (sm[mK + off + g] - pm[off + g]) * w;
         const row = (k * G + g) * q;
+        const pg = g * q;
         for (let i = first; i < to; i++) {
           const j = cols[i];
-          pcG[g * q + j] = tot[g * q + j] - tc[row + j] - dg * (sm[mK + j] - pm[j]);
+          pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
         }
       }
       for (let g = 0; g < G; g++) pmG[g] = pm[off + g];
@@ -343,7 +362,7 @@ export class BlockedTrialSolver {
         for (let g = 0; g < G; g++) s -= z[g * po + a] * wG[g];
         wO[a] = s;
       }
-      backSolve(chol, lo, po, wO, 0);
+      backSolveTransposed(this.cholT, lo, po, wO, 0);
       for (let a = 0; a < po; a++) wO[a] /= sO[uo + a];
       for (let g = 0; g < G; g++) wG[g] /= sG[g];
       // Held-out R² of segment k from its moments (as search.ts foldR2).
@@ -477,6 +496,25 @@ function forwardSolveColumns(
     }
   }
   for (; g < cols; g++) forwardSolve(l, lo, m, v, g * m, from);
+}
+
+/**
+ * Solves L' x = b in place for b = v[o .. o + m), given U = L' (row-major at lo): as backSolve,
+ * the same products in the same order, read along U's rows.
+ */
+function backSolveTransposed(
+  u: Float64Array,
+  lo: number,
+  m: number,
+  v: Float64Array,
+  o: number,
+): void {
+  for (let i = m - 1; i >= 0; i--) {
+    const ri = lo + i * m;
+    let s = v[o + i];
+    for (let k = i + 1; k < m; k++) s -= u[ri + k] * v[o + k];
+    v[o + i] = s / u[ri + i];
+  }
 }
 
 /** Solves L' x = b in place for b = v[o .. o + m) (L at lo). */
