@@ -29,8 +29,8 @@
  *   calibration, and neither bootstrap sees the point's own bias (its world's truth is the fitted
  *   model). The ratio of the replicates' spread to the point's error has no closed form, so c is
  *   measured where the truth is known: the smallest c (step 0.01) whose 80% ROAS intervals cover
- *   the truth on 80% of the channels of generated tenants gen_s7_* and gen_s13_* (calibrated
- *   models: the calibrated tenants of seeds 7, 13, 17 and 19): a confidence level calibrated by
+ *   the truth on 80% of the channels of generated tenants of seeds 7, 13, 17 and 19 (calibrated
+ *   models: the calibrated tenants of those seeds): a confidence level calibrated by
  *   simulation (Loh 1987) with the generator's truth in place of a double bootstrap, never on a
  *   set coverage is reported on. One c serves both levels: a
  *   calibration set has 2-4 misses at 95%, too few to estimate a second factor.
@@ -105,8 +105,9 @@ export interface WidthScale {
 export const UNSCALED: WidthScale = { p80: 1, p95: 1 };
 /**
  * Width scale of an uncalibrated model's intervals (module comment): chosen on the generated
- * tenants gen_s7_0..19 and gen_s13_0..19 (80 channels; `node dist/bench/intervals.js --from
- * s7.json,s13.json --calibrate-scale` on their --coverage --heldout records, main 1541581).
+ * tenants gen_sS_0..19, S = 7, 13, 17, 19 (160 channels; `node dist/bench/intervals.js --from
+ * s7.json,s13.json,s17.json,s19.json --calibrate-scale` on their --coverage --heldout records of
+ * main 1541581; seeds 7 and 13 alone also gave 1.09).
  */
 export const WIDTH_SCALE: WidthScale = { p80: 1.09, p95: 1.09 };
 /**
