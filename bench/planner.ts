@@ -8,7 +8,8 @@
  * optimizes it exactly as a fitted model), single thread, median of several runs.
  * Regret: for each tenant, the phase-3 all-rows model (fitFinalModel, as explain stores it), the
  * typical outlook and the historical budget for 28 days; the model's unchecked optimum (replicates
- * 0), the checked plan (DEFAULT_PLAN_REPLICATES bootstrap refits, the default), both baselines
+ * 0), the checked plan (DEFAULT_PLAN_REPLICATES bootstrap refits and the model's window refits,
+ * the default), both baselines
  * and the truth-optimal plan are scored under the true data-generating process.
  * Held-out tenants: `--heldout S` scores the first 10 generated tenants gen_sS_* of the extreme
  * and high tiers instead of the built-in ones.
@@ -173,7 +174,7 @@ export function syntheticWeekly(channels: number): { series: TenantSeries; model
 
 const REGRET_TIERS = ['extreme', 'high'];
 
-/** Revenue models of the bootstrap refits (the separable ones: a blend or GBM refit cannot be planned with). */
+/** Revenue models of the bootstrap and window refits (the separable ones: a blend or GBM refit cannot be planned with). */
 function replicateModels(series: TenantSeries, point: FinalModel, count: number): RevenueModel[] {
   return planReplicateModels(series, point, count).models.flatMap((m) => {
     try {
@@ -267,7 +268,7 @@ export function runPlannerBench(
     });
     speed.push(
       {
-        name: `${replicates} bootstrap refits of the 2-channel phase-3 model`,
+        name: `${replicates} bootstrap refits and the window refits of the 2-channel phase-3 model`,
         channels: 2,
         periods: 28,
         median_ms: refitMs,
@@ -288,7 +289,7 @@ export function runPlannerBench(
         runs,
       },
       {
-        name: `28-day plan, 2 channels, checked, first plan on a model (${replicates} refits + plan)`,
+        name: `28-day plan, 2 channels, checked, first plan on a model (${replicates} bootstrap + window refits + plan)`,
         channels: 2,
         periods: 28,
         median_ms: refitMs + planMs,
@@ -337,7 +338,7 @@ export function runPlannerBench(
       ),
     );
     speed.push({
-      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} refits + plan`,
+      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} bootstrap + window refits + plan`,
       channels: 10,
       periods: 13,
       median_ms: ms,

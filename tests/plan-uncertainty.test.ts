@@ -142,6 +142,29 @@ describe('plans checked against bootstrap refits', () => {
     expect(() => planReplicateModels(tenant.series, point, -1)).toThrow(RangeError);
   });
 
+  it("adds one refit per window of the model's pooled search, with that window's parameters", () => {
+    const runs = point.searchRuns!;
+    expect(runs).toHaveLength(6); // the 5 standard folds' training rows, then all rows
+    // The point's parameters are the runs' median (by hand: the mean of the 3rd and 4th of 6).
+    for (const c of tenant.series.channels) {
+      const d = runs.map((r) => r[c].decay).sort((a, b) => a - b);
+      expect(point.channelParams![c].decay).toBeCloseTo((d[2] + d[3]) / 2, 12);
+    }
+    const out = planReplicateModels(tenant.series, point, 2);
+    expect(out.windows).toBe(6);
+    expect(out.models).toHaveLength(2 + 6 - out.failed);
+    out.models.slice(-6).forEach((m, i) => expect(m.channelParams).toEqual(runs[i]));
+    // A model fitted with given parameters has no windows; no refits asked, none made.
+    const given = fitFinalModel(tenant.series, 3, { channelParams: point.channelParams! });
+    expect(given.searchRuns).toBeUndefined();
+    expect(planReplicateModels(tenant.series, given, 2).windows).toBe(0);
+    expect(planReplicateModels(tenant.series, point, 0)).toEqual({
+      models: [],
+      failed: 0,
+      windows: 0,
+    });
+  });
+
   it('carries intervals and never goes where the refits do not agree', () => {
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
     const truth = { tenant, mix: builtinSpec(ID).mix };
@@ -151,7 +174,7 @@ describe('plans checked against bootstrap refits', () => {
     );
     const u = p.uncertainty!;
     expect(u).not.toBeNull();
-    expect(u.replicates).toBe(MIN_PLAN_REPLICATES);
+    expect(u.replicates).toBe(MIN_PLAN_REPLICATES + 6); // + the pooled search's 6 windows
     expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(100_000, 4);
     const inside = (v: number, iv: { p80: number[]; p95: number[] }): void => {
       expect(iv.p95[0]).toBeLessThanOrEqual(iv.p80[0]);

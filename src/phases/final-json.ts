@@ -36,6 +36,8 @@ export interface FinalModelJSON {
   /** Phases 0-1 only (phases 2-3 keep their Ridge inside `chosen`). */
   ridge: RidgeModelJSON | null;
   chosen: ChosenModelJSON | null;
+  /** Phase 3 fitted by the pooled search: its searches' parameters (FinalModel.searchRuns). */
+  searchRuns?: Record<string, ChannelParams>[];
 }
 
 /** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
@@ -60,7 +62,12 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
     reason: m.reason,
     ridge: m.chosen ? null : ridgeToJSON(m.ridge),
     chosen: m.chosen ? chosenToJSON(m.chosen) : null,
+    ...(m.searchRuns ? { searchRuns: m.searchRuns.map(copyParams) } : {}),
   };
+}
+
+function copyParams(params: Record<string, ChannelParams>): Record<string, ChannelParams> {
+  return Object.fromEntries(Object.entries(params).map(([c, p]) => [c, { ...p }]));
 }
 
 function fail(what: string): never {
@@ -106,17 +113,27 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
   if (json.frequency !== 'daily' && json.frequency !== 'weekly')
     fail('frequency must be daily or weekly');
   const channels = stringArray(json.channels, 'channels');
+  const paramsOf = (v: unknown, what: string): Record<string, ChannelParams> => {
+    if (!v || typeof v !== 'object') fail(`${what} must be an object`);
+    const out: Record<string, ChannelParams> = {};
+    for (const c of channels) {
+      const p = (v as Record<string, ChannelParams | undefined>)[c];
+      if (!p) fail(`${what} has no entry for ${c}`);
+      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
+      checkChannelParams(c, copy);
+      out[c] = copy;
+    }
+    return out;
+  };
   let channelParams: Record<string, ChannelParams> | null = null;
+  let searchRuns: Record<string, ChannelParams>[] | undefined;
   if (json.phase === 3) {
     if (!json.channelParams || typeof json.channelParams !== 'object')
       fail('phase 3 needs channelParams');
-    channelParams = {};
-    for (const c of channels) {
-      const p = json.channelParams[c];
-      if (!p) fail(`channelParams has no entry for ${c}`);
-      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
-      checkChannelParams(c, copy);
-      channelParams[c] = copy;
+    channelParams = paramsOf(json.channelParams, 'channelParams');
+    if (json.searchRuns !== undefined) {
+      if (!Array.isArray(json.searchRuns)) fail('searchRuns must be an array');
+      searchRuns = json.searchRuns.map((r, i) => paramsOf(r, `searchRuns[${i}]`));
     }
   }
   let ridge: RidgeModel;
@@ -152,5 +169,6 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     reason: String(json.reason),
     ridge,
     chosen,
+    ...(searchRuns ? { searchRuns } : {}),
   };
 }

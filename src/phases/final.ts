@@ -79,6 +79,12 @@ export interface FinalModel {
   ridge: RidgeModel;
   /** Phases 2-3: the chosen Ridge / GBM / blend; null for phases 0-1. */
   chosen: ChosenModel | null;
+  /**
+   * Phase 3 fitted by the pooled search: each search's parameters (pooledSearchEnds order, k on
+   * that search's rows) whose median channelParams is; absent when the parameters were given.
+   * The planner refits the model with each of them (src/plan/replicates.ts).
+   */
+  searchRuns?: Record<string, ChannelParams>[];
 }
 
 /** The design of a final model for the given series (phase 0-2: buildDesign; 3: media design). */
@@ -103,15 +109,9 @@ function designFor(
  * score surface (decay 0.9 with a saturated curve fits as well as the true 0.3) and then ROAS is
  * an extrapolation; the median over six searches on nested data is much steadier (measured on
  * the extreme and high tiers: see the phase 3 issue note). k is re-derived on all rows.
+ *
+ * Training ends of the pooled search: the 5 standard CV folds' training rows, then all rows.
  */
-function pooledMediaParams(
-  series: TenantSeries,
-  search: MediaSearchOptions,
-): Record<string, ChannelParams> {
-  return poolSearchRuns(series, pooledSearchRuns(series, search));
-}
-
-/** Training ends of the pooled search: the 5 standard CV folds' training rows, then all rows. */
 export function pooledSearchEnds(rows: number): number[] {
   return [...timeSeriesFolds(rows, 5).map((f) => f.trainEnd), rows];
 }
@@ -164,9 +164,13 @@ export function fitFinalModel(
   const gap = options.gap ?? PHASE_DEFAULTS.gap;
   const weather = modelWeatherNames(series);
   let channelParams: Record<string, ChannelParams> | null = null;
+  let searchRuns: Record<string, ChannelParams>[] | undefined;
   if (phase === 3) {
-    channelParams =
-      options.channelParams ?? pooledMediaParams(series, { ...options.search, calendar, gap });
+    if (options.channelParams) channelParams = options.channelParams;
+    else {
+      searchRuns = pooledSearchRuns(series, { ...options.search, calendar, gap });
+      channelParams = poolSearchRuns(series, searchRuns);
+    }
   }
   const design = designFor(series, phase, calendar, weather, channelParams);
   let ridge: RidgeModel;
@@ -214,6 +218,7 @@ export function fitFinalModel(
     reason,
     ridge,
     chosen,
+    ...(searchRuns ? { searchRuns } : {}),
   };
 }
 

@@ -2,7 +2,9 @@
  * Planning under model uncertainty. The attainable gain of a plan over the historical split is
  * small (0.2-16% of incremental revenue on synthetic tenants), often smaller than the error of
  * the fitted response curves, so the model's own optimum is checked against the same phase-3
- * pipeline refitted on bootstrap replicates (replicates.ts) before it is trusted:
+ * pipeline refitted on bootstrap replicates and against the model refitted with each window's
+ * parameters of its pooled search (replicates.ts; both are "replicates" below) before it is
+ * trusted:
  *
  *   anchor  = baseline (a) projected onto the bounds (baseline (a) itself when the bounds allow it)
  *   x(l)    = anchor + l (x* - anchor), l in {0, 0.05, ..., 0.5}, x* = the point model's optimum
@@ -14,9 +16,10 @@
  * A trust region along the segment from the safe plan to the model's optimum, sized by the
  * replicates' disagreement: the plan moves only as far as the uplift stays significantly positive
  * (one-sided 10%), and the whole segment is a convex combination of feasible plans, so bounds
- * hold. Replicates share the point model's estimator bias (the bootstrap world's truth is the
- * fitted model), so the interval guards against sampling noise and poorly identified shapes, not
- * bias; the step is therefore capped at halfway (MAX_TRUST_STEP): an error that the model and
+ * hold. Bootstrap replicates share the point model's estimator bias (the bootstrap world's truth
+ * is the fitted model), so they guard against sampling noise and poorly identified shapes, not
+ * bias; the window refits show part of it (how the estimator's choice moves with the window it
+ * sees), not all; the step is therefore capped at halfway (MAX_TRUST_STEP): an error that the model and
  * every refit share costs more the further the plan moves from the anchor (the true uplift along
  * the segment is concave, so when the model's optimum is worse than the anchor the halfway point
  * loses less, and often still gains). Measured on 60 synthetic tenants (docs/planner.md,
