@@ -23,7 +23,7 @@
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign, type Design } from '../core/features.js';
 import type { Fold } from '../core/folds.js';
-import { r2 } from '../core/metrics.js';
+import { mean, r2 } from '../core/metrics.js';
 import {
   DEFAULT_ALPHAS,
   innerTrainEnds,
@@ -368,7 +368,6 @@ export class PhaseLadder {
         kept = false;
         why = `phase ${k} cannot be fitted on ${failed} rows: phase ${prev} used`;
       } else {
-        const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
         phaseR2 = mean(mine);
         previousR2 = mean(theirs);
         // Paired per block; kept only when the mean gain is positive.
