@@ -22,14 +22,30 @@
  *   precision    capture of a plan made on the truth itself with each channel's gain scaled by
  *                1 + d or 1 - d (alternating signs; the worse of the two patterns): how precise the
  *                relative curves must be for a given capture (d = 10% is a relative error of 22%).
+ * Which part of the model loses it (diagnostics: the truth builds these models, no plan uses them):
+ *   flat gains    the model's optimum with each channel's gain held at its mean over the horizon
+ *                 and tail (the model without its weather interactions' timing);
+ *   true curves   the optimum of the phase-3 Ridge refitted on all rows with the truth's adstock
+ *                 decay and Hill k and s (the same design and estimator; only the search's choice
+ *                 is replaced), and that optimum's halfway point (the furthest the checked plan
+ *                 goes, MAX_TRUST_STEP): what exact curve parameters would give;
+ *   truth check   the truth-optimal plan against the best of TRUTH_CHECK_STARTS seeded random
+ *                 starts of the same optimizer under the truth (shortfall as a share of the
+ *                 truth-optimal uplift; > 0 means the reported truth-optimal is not the optimum).
  */
 import type { DriverMix } from '../src/core/data/index.js';
+import { SeededRandom } from '../src/core/random.js';
+import { geometricAdstock } from '../src/core/transforms.js';
 import type { SyntheticTenant } from '../src/core/types.js';
+import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
+import { hillKFor } from '../src/phases/media.js';
+import type { ChannelParams } from '../src/phases/types.js';
 import {
   evaluateResponse,
   extendOutlook,
   incrementalRevenue,
   optimizePlan,
+  revenueModelOf,
   resolveBounds,
   responseOf,
   scenarioOutlook,
@@ -62,6 +78,29 @@ export interface CaptureAnalysis {
   steps: number[];
   mroas_relative_error: number;
   precision: { d: number; capture: number }[];
+  /** The model's optimum with its gains flat over time (module comment). */
+  flat_gain_optimum: number;
+  /** The optimum of the Ridge refitted with the truth's curve parameters, and its halfway point (null: not separable). */
+  true_curves_optimum: number | null;
+  true_curves_halfway: number | null;
+  /** Shortfall of the truth-optimal plan behind the best random start, share of its uplift (<= 0: none). */
+  truth_check_shortfall: number;
+}
+
+/** Seeded random starts of the truth-optimum check. */
+export const TRUTH_CHECK_STARTS = 20;
+
+/** The phase-3 all-rows model refitted with the truth's adstock decay and Hill k and s. */
+export function trueCurveModel(tenant: SyntheticTenant, final: FinalModel): FinalModel {
+  const series = tenant.series;
+  const n = series.dates.length;
+  const params: Record<string, ChannelParams> = {};
+  series.channels.forEach((c, i) => {
+    const t = tenant.truth.channels[i];
+    const unit = hillKFor(geometricAdstock(series.spend[i], t.decay), n, 1);
+    params[c] = { decay: t.decay, k_mult: t.hillK / unit, k: t.hillK, s: t.hillS };
+  });
+  return fitFinalModel(series, 3, { calendar: final.calendar, channelParams: params });
 }
 
 export const PRECISION_LEVELS = [0.02, 0.05, 0.1, 0.2];
@@ -80,6 +119,7 @@ export function analyzeCapture(
   replicates: readonly RevenueModel[],
   unchecked: PlanResult,
   checked: PlanResult,
+  final?: FinalModel,
 ): CaptureAnalysis {
   const series = tenant.series;
   const H = unchecked.horizon.periods;
@@ -162,8 +202,35 @@ export function analyzeCapture(
       }),
     ),
   }));
+  const flat = capture(optimizePlan(flatGains(r), cons, [xs, ...starts]).spend);
+  let trueCurves: number | null = null;
+  let trueHalf: number | null = null;
+  if (final) {
+    try {
+      const q = responseOf(revenueModelOf(trueCurveModel(tenant, final)), series, outlook, H, tail);
+      const xq = optimizePlan(q, cons, starts).spend;
+      trueCurves = capture(xq);
+      trueHalf = capture(blend(a, xq, 0.5));
+    } catch {
+      // A GBM or blend was chosen on the refit: not a plannable model.
+    }
+  }
+  const rng = new SeededRandom(16);
+  let bestRandom = -Infinity;
+  for (let k = 0; k < TRUTH_CHECK_STARTS; k++) {
+    const raw = a.map(() =>
+      Float64Array.from({ length: H }, () => (rng.uniform(0, 1) < 0.3 ? 0 : rng.uniform(0, 1))),
+    );
+    const scale = budget / raw.reduce((s2, x) => s2 + sum(x), 0);
+    const start = raw.map((x) => Float64Array.from(x, (v) => v * scale));
+    bestRandom = Math.max(bestRandom, U(tr, optimizePlan(tr, cons, [start]).spend));
+  }
   return {
     tenant: series.tenant,
+    flat_gain_optimum: flat,
+    true_curves_optimum: trueCurves,
+    true_curves_halfway: trueHalf,
+    truth_check_shortfall: (bestRandom - full) / full,
     attainable_pct: (100 * full) / incrementalRevenue(tr, a),
     split,
     timing,
@@ -211,6 +278,24 @@ export function formatCaptureAnalysis(rows: readonly CaptureAnalysis[]): string 
     return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
   const at80 = (v: number[]): string => `${v.filter((x) => x >= 0.8).length}/${v.length}`;
+  lines.push(
+    '',
+    'Which part of the model loses it (the truth builds the last three models; no plan uses them):',
+    '',
+    '| tenant | optimum | optimum, model gains flat over time | optimum, Ridge with the true curve parameters | its halfway point | truth-optimal vs best of ' +
+      `${TRUTH_CHECK_STARTS} random starts |`,
+    '|' + '---|'.repeat(6),
+  );
+  for (const r of rows) {
+    lines.push(
+      `| ${r.tenant} | ${pct(r.optimum)} | ${pct(r.flat_gain_optimum)} | ${pct(r.true_curves_optimum)} | ${pct(r.true_curves_halfway)} | ${r.truth_check_shortfall > 1e-9 ? `${(100 * r.truth_check_shortfall).toFixed(3)}% short` : 'not beaten'} |`,
+    );
+  }
+  const known = (v: (number | null)[]): number[] => v.filter((x): x is number => x !== null);
+  lines.push(
+    '',
+    `optimum with flat gains: >= 80% on ${at80(rows.map((r) => r.flat_gain_optimum))}; with the true curve parameters: >= 80% on ${at80(known(rows.map((r) => r.true_curves_optimum)))}, its halfway point on ${at80(known(rows.map((r) => r.true_curves_halfway)))}`,
+  );
   lines.push(
     '',
     `best step on the segment (a perfect step rule): >= 80% on ${at80(rows.map((r) => r.best_step_capture))}, median ${pct(median(rows.map((r) => r.best_step_capture)))}; ` +

@@ -364,7 +364,7 @@ export function runPlannerBench(
     const reps = replicates > 0 ? replicateModels(t.series, final, replicates) : [];
     const p: PlanResult =
       replicates > 0 ? makePlan({ ...ctx, replicates: reps }, request) : optimum;
-    if (options.analyze) analysis.push(analyzeCapture(t, mix, model, reps, optimum, p));
+    if (options.analyze) analysis.push(analyzeCapture(t, mix, model, reps, optimum, p, final));
     const tr = p.truth!;
     const even = optimum.baselines.find((b) => b.name === 'historical_even')!;
     const evenTrue = tr.historical_even_incremental;
