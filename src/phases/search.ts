@@ -705,6 +705,21 @@ class GroupScorer {
     }
   }
 
+  /**
+   * Loads channel c's group for the transformed spend h (rows [0, T)) into the current state
+   * without its co-moments: for a design whose co-moments computeAllMoments computes next, which
+   * overwrites every co-moment (so trial + commit would compute the group's for nothing).
+   */
+  load(c: number, h: Float64Array): void {
+    const { T, q, groupSize: G } = this;
+    this.solver = null;
+    const off = this.groupOffset(c);
+    this.centerTrial(h);
+    this.cen.set(this.trialCen.subarray(0, G * T), off * T);
+    for (let k = 0; k < this.segN.length; k++)
+      for (let g = 0; g < G; g++) this.segMean[k * q + off + g] = this.trialMean[k * G + g];
+  }
+
   /** Makes the last trial of channel c the current state. */
   commit(c: number): void {
     const { T, q, groupSize: G } = this;
@@ -1018,11 +1033,21 @@ class SavedGrid {
 /** Per-channel cache of adstocked training spend and its positive median, by decay. */
 class AdstockCache {
   private readonly cache = new Map<number, { a: Float64Array; median: number; max: number }>();
+  /** The last decay asked for and its entry: a visit asks for the same few decays in a row. */
+  private lastDecay = Number.NaN;
+  private lastEntry: { a: Float64Array; median: number; max: number } | null = null;
   constructor(
     private readonly spend: Float64Array,
     private readonly T: number,
   ) {}
   get(decay: number): { a: Float64Array; median: number; max: number } {
+    if (decay === this.lastDecay && this.lastEntry) return this.lastEntry;
+    const e = this.lookup(decay);
+    this.lastDecay = decay;
+    this.lastEntry = e;
+    return e;
+  }
+  private lookup(decay: number): { a: Float64Array; median: number; max: number } {
     let e = this.cache.get(decay);
     if (!e) {
       // Only rows [0, T): adstock is causal, so these equal the full series' first T values.
@@ -1143,8 +1168,10 @@ export function searchMediaParams(
     }
   };
   for (let c = 0; c < C; c++) {
-    setTrial(c, current[c]);
-    scorer.commit(c);
+    if (trialCache) {
+      setTrial(c, current[c]);
+      scorer.commit(c);
+    } else scorer.load(c, transformed(c, current[c], h));
   }
   scorer.computeAllMoments();
   let best = scorer.score(null);
@@ -1345,10 +1372,7 @@ export function searchMediaParams(
   }
   if (!joint) {
     // The reported score is the joint design's, as in the joint search.
-    for (let c = 0; c < C; c++) {
-      setTrial(c, current[c]);
-      scorer.commit(c);
-    }
+    for (let c = 0; c < C; c++) scorer.load(c, transformed(c, current[c], h));
     scorer.computeAllMoments();
     best = scorer.score(null);
     candidates++;
@@ -1440,8 +1464,7 @@ export function scoreMediaParams(
     if (!p) throw new RangeError(`no parameters for channel ${name}`);
     const e = new AdstockCache(series.spend[c], trainEnd).get(p.decay);
     hillInto(e.a, p.k_mult * e.median, p.s, h);
-    scorer.trial(c, h);
-    scorer.commit(c);
+    scorer.load(c, h);
   });
   scorer.computeAllMoments();
   return scorer.score(null);
