@@ -1356,14 +1356,21 @@ export function searchMediaParams(
     for (let c = 0; c < C; c++) {
       const cur = current[c];
       const local: Triple[] = [];
+      // A neighbour clamped onto a bound (decay 0 - step = 0) repeats an earlier one: the same
+      // columns score the same, and only a strictly better score moves, so it is left out.
+      const seen = new Set<string>();
       for (const dd of [-step, 0, step]) {
         for (const fk of [1 / factor, 1, factor]) {
           for (const fs of [1 / factor, 1, factor]) {
-            local.push({
+            const cand = {
               decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
               kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
               s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
-            });
+            };
+            const key = `${cand.decay}|${cand.kMult}|${cand.s}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            local.push(cand);
           }
         }
       }
