@@ -624,16 +624,25 @@ class GroupScorer {
     const nSeg = this.segN.length;
     for (let g = 0; g < G; g++) {
       const base = g * T;
-      if (g === 0) for (let t = 0; t < T; t++) trialCen[base + t] = h[t];
-      else {
-        const w = weather[g - 1];
-        for (let t = 0; t < T; t++) trialCen[base + t] = h[t] * w[t];
-      }
+      const w = g === 0 ? null : weather[g - 1];
       for (let k = 0; k < nSeg; k++) {
         const a = this.segStart[k];
         const b = this.segEnd[k];
+        // The column and its segment sum in one pass (the same sum, in the same order).
         let s = 0;
-        for (let t = a; t < b; t++) s += trialCen[base + t];
+        if (w === null) {
+          for (let t = a; t < b; t++) {
+            const v = h[t];
+            trialCen[base + t] = v;
+            s += v;
+          }
+        } else {
+          for (let t = a; t < b; t++) {
+            const v = h[t] * w[t];
+            trialCen[base + t] = v;
+            s += v;
+          }
+        }
         const m = s / (b - a);
         this.trialMean[k * G + g] = m;
         for (let t = a; t < b; t++) trialCen[base + t] -= m;
