@@ -26,6 +26,48 @@ export interface DesignSpec {
    * named `<channel>_spend`.
    */
   media?: { names: readonly string[]; columns: readonly Float64Array[] };
+  /**
+   * Weekly spend terms (default true; used only for weekly series with the raw spend, i.e. phases
+   * 0-2): each channel's spend enters as log(1 + spend / c) and again as last week's value of
+   * that (`<channel>_log_spend`, `<channel>_log_spend_lag1`), c = the channel's median positive
+   * spend over the first WEEKLY_SCALE_ROWS rows. Why in docs/modeling.md ("Weekly spend terms").
+   * The peer-parity mode sets it false (the plan's raw spend).
+   */
+  weeklySpend?: boolean;
+}
+
+/**
+ * Rows whose spend sets the scale c of the weekly log spend: the least first training window of
+ * weekly data (core/folds.ts PROTOCOL_RULE.minFirstTrain.weekly, also the least a user's minTrain
+ * may be), so every fold's training window holds them and no fold's columns depend on its test
+ * rows.
+ */
+export const WEEKLY_SCALE_ROWS = 26;
+
+/** Median of the positive values of x over rows [0, end); 1 when none is positive. */
+function headScale(x: ArrayLike<number>, end: number): number {
+  const pos: number[] = [];
+  for (let t = 0; t < Math.min(end, x.length); t++) if (x[t] > 0) pos.push(x[t]);
+  if (pos.length === 0) return 1;
+  pos.sort((a, b) => a - b);
+  const h = pos.length >> 1;
+  return pos.length % 2 === 1 ? pos[h] : (pos[h - 1] + pos[h]) / 2;
+}
+
+/**
+ * A weekly channel's spend terms: log(1 + spend / c) (a week's effect saturates: a week of twice
+ * the spend does not bring twice the revenue) and the same one week earlier (a carry-over of a few
+ * days moves part of a week's effect into the next row). Row 0 has no earlier week: it repeats its
+ * own value. Causal: row t reads spend of rows <= t and the scale rows only.
+ */
+export function weeklySpendTerms(spend: ArrayLike<number>): [Float64Array, Float64Array] {
+  const n = spend.length;
+  const c = headScale(spend, WEEKLY_SCALE_ROWS);
+  const log = new Float64Array(n);
+  for (let t = 0; t < n; t++) log[t] = Math.log1p(Math.max(0, spend[t]) / c);
+  const lag = new Float64Array(n);
+  for (let t = 0; t < n; t++) lag[t] = log[t > 0 ? t - 1 : 0];
+  return [log, lag];
 }
 
 export interface Design {
@@ -145,14 +187,20 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
     names.push(name);
     columns.push(col);
   };
-  const mediaNames = spec.media?.names ?? series.channels.map((c) => `${c}_spend`);
-  const media = spec.media?.columns ?? series.spend;
+  const weeklyTerms =
+    spec.media === undefined && (spec.weeklySpend ?? true) && series.frequency === 'weekly';
+  const weeklyPairs = weeklyTerms ? series.spend.map(weeklySpendTerms) : null;
+  const mediaNames =
+    spec.media?.names ??
+    series.channels.map((c) => (weeklyPairs ? `${c}_log_spend` : `${c}_spend`));
+  const media = spec.media?.columns ?? weeklyPairs?.map((p) => p[0]) ?? series.spend;
   if (mediaNames.length !== series.channels.length || media.length !== series.channels.length) {
     throw new RangeError(
       `media columns must give one column per channel (${series.channels.length})`,
     );
   }
   mediaNames.forEach((name, i) => add(name, media[i] as Float64Array));
+  weeklyPairs?.forEach((p, i) => add(`${mediaNames[i]}_lag1`, p[1]));
   const weather = modelWeatherNames(series, spec.weather);
   const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
   weather.forEach((w, i) => add(w, weatherCols[i]));

@@ -184,6 +184,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
       calendar: options.calendar ?? true,
       controls: false,
       dayOfWeek: 'always',
+      weeklySpend: false,
     });
     const fits = fitLinearFolds(design, y, folds, {
       tuneAlpha: phase === 1,
