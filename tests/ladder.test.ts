@@ -9,7 +9,7 @@ import { chooseProtocol, ProtocolError, timeSeriesFolds } from '../src/core/fold
 import { r2 } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
+import { GAIN_ROUNDING, PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { trainLinearPhase } from '../src/phases/linear.js';
 import { trainPhase2 } from '../src/phases/phase2.js';
 import { unsupportedTerms } from '../src/phases/support.js';
@@ -177,7 +177,7 @@ describe('phase ladder', () => {
         const n = blocksOf[T].length;
         expect(rec.phase_r2).toBeCloseTo(mine / n, 12);
         expect(rec.previous_r2).toBeCloseTo(prev / n, 12);
-        expect(rec.kept).toBe(mine / n - prev / n > 0);
+        expect(rec.kept).toBe(mine / n - prev / n > GAIN_ROUNDING);
         const used = rec.kept ? check.own(k, T) : check.fit((k - 1) as PhaseId, T);
         expect(fit.phase).toBe(used.phase);
         expect(rec.used_phase).toBe(used.phase);

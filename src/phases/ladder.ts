@@ -43,7 +43,7 @@ import {
   type ChooseOptions,
   type ChosenModel,
 } from './choose.js';
-import { buildMediaDesign } from './media.js';
+import { buildMediaDesign, mediaColumnName } from './media.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import { maskedColumns, unsupportedTerms } from './support.js';
 import type { FoldEvaluation } from './result.js';
@@ -69,6 +69,12 @@ export const MIN_WINDOW_DIVISOR = 3;
 
 /** Least training rows per coefficient of phase k's design for phase k to be kept without a check. */
 export const MIN_ROWS_PER_COEFFICIENT = 2;
+
+/** Mean validation R² gain that counts as no gain (rounding between equal models). */
+export const GAIN_ROUNDING = 1e-9;
+
+/** Parameters the phase-3 search chooses per channel: decay, Hill k and Hill s. */
+export const SEARCHED_PARAMETERS_PER_CHANNEL = 3;
 
 /** Phase 0's fixed Ridge alpha. */
 const PHASE0_ALPHA = 1;
@@ -141,6 +147,7 @@ export class PhaseLadder {
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
+  private mediaNames: string[] | null = null;
   private readonly owned = new Map<string, FoldFit>();
   private readonly fitted = new Map<string, FoldFit>();
   /** Milliseconds spent in phase-3 searches so far (validation searches included). */
@@ -174,6 +181,32 @@ export class PhaseLadder {
       weather: this.options.weather,
     });
     return this.design0;
+  }
+
+  /**
+   * What phase k fits on a T-row window, counted for the unchecked-fold rule (fit): phases 1-2 the
+   * columns of the phase-1 design, phase 3 the columns of its own design (one transformed spend
+   * per channel, with its weather interactions) plus the SEARCHED_PARAMETERS_PER_CHANNEL that its
+   * search chose on the same rows; less the calendar terms the window cannot identify. A search of
+   * decay, k and s for each of six channels is 18 more numbers fitted to 54 weekly rows.
+   */
+  degreesOfFreedom(k: PhaseId, T: number): number {
+    const names =
+      k === 3
+        ? (this.mediaNames ??= buildDesign(this.series, {
+            interactions: true,
+            calendar: this.calendar,
+            weather: this.options.weather,
+            media: {
+              names: this.series.channels.map(mediaColumnName),
+              columns: this.series.spend,
+            },
+          }).names)
+        : this.linearDesign(true).names;
+    const columns = names.length - unsupportedTerms(names, T, this.series.frequency).length;
+    return k === 3
+      ? columns + SEARCHED_PARAMETERS_PER_CHANNEL * this.series.channels.length
+      : columns;
   }
 
   /**
@@ -324,12 +357,10 @@ export class PhaseLadder {
       why = `${T} training rows are too few to validate phase ${k}: phase ${prev} used`;
     } else if (blocks.length === 0) {
       // No block can judge phase k. It is kept unchecked only where the window holds
-      // MIN_ROWS_PER_COEFFICIENT rows per coefficient of its design (phases 1-3 share the phase-1
-      // columns): a year of weeks with many channels (8 x (1 + 4 weather) spend terms on 56 rows)
-      // cannot identify them, and its alpha search runs on inner windows shorter than its columns.
-      const design = this.linearDesign(true);
-      const coefficients =
-        design.names.length - unsupportedTerms(design.names, T, this.series.frequency).length;
+      // MIN_ROWS_PER_COEFFICIENT rows per coefficient of phase k (degreesOfFreedom): a year of
+      // weeks with many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify
+      // them, and its alpha search runs on inner windows shorter than its columns.
+      const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
       if (T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
@@ -370,8 +401,11 @@ export class PhaseLadder {
       } else {
         phaseR2 = mean(mine);
         previousR2 = mean(theirs);
-        // Paired per block; kept only when the mean gain is positive.
-        kept = mean(mine.map((m, i) => m - theirs[i])) > 0;
+        // Paired per block; kept only when the mean gain is positive beyond rounding. Where the
+        // candidates of phase k are the same models as phase k-1's (phase 2 keeping Ridge on every
+        // block: the two Ridge fits differ in the last bits), nothing was shown for phase k,
+        // whose own model on the whole window may still differ (a GBM).
+        kept = mean(mine.map((m, i) => m - theirs[i])) > GAIN_ROUNDING;
         const cmp = kept ? '>' : '<=';
         const over = `on ${nBlocks} validation block${nBlocks > 1 ? 's' : ''} (${nValid} training rows)`;
         why = kept
