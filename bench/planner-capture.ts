@@ -29,6 +29,8 @@
  *                 decay and Hill k and s (the same design and estimator; only the search's choice
  *                 is replaced), and that optimum's halfway point (the furthest the checked plan
  *                 goes, MAX_TRUST_STEP): what exact curve parameters would give;
+ *   curves        each channel's decay, Hill shape and k, ROAS and marginal ROAS at (a) and gain
+ *                 range over the horizon beside the truth's (ChannelCurves);
  *   truth check   the truth-optimal plan against the best of TRUTH_CHECK_STARTS seeded random
  *                 starts of the same optimizer under the truth (shortfall as a share of the
  *                 truth-optimal uplift; > 0 means the reported truth-optimal is not the optimum).
@@ -85,6 +87,25 @@ export interface CaptureAnalysis {
   true_curves_halfway: number | null;
   /** Shortfall of the truth-optimal plan behind the best random start, share of its uplift (<= 0: none). */
   truth_check_shortfall: number;
+  /** Each channel's curve beside the truth's (module comment). */
+  curves: ChannelCurves[];
+}
+
+/**
+ * One channel's response beside the truth's: adstock/Hill parameters, ROAS at (a) (the channel's
+ * incremental revenue over the horizon and tail with the other channels at zero, per unit of its
+ * spend), marginal ROAS at (a) (per extra unit when its spend grows by 1%), and its gain per Hill
+ * unit over the horizon, lowest and highest over its mean (the weather interaction).
+ */
+export interface ChannelCurves {
+  channel: string;
+  decay: [number, number];
+  s: [number, number];
+  /** The model's Hill k over the truth's. */
+  k_ratio: number;
+  roas: [number, number];
+  marginal_roas: [number, number];
+  gain_range: [[number, number], [number, number]];
 }
 
 /** Seeded random starts of the truth-optimum check. */
@@ -215,6 +236,34 @@ export function analyzeCapture(
       // A GBM or blend was chosen on the refit: not a plannable model.
     }
   }
+  const only = (x: readonly Float64Array[], c: number): Float64Array[] =>
+    x.map((v, j) => (j === c ? v : new Float64Array(H)));
+  const roasAt = (q: SeparableResponse, c: number): number =>
+    incrementalRevenue(q, only(a, c)) / sum(a[c]);
+  const marginalAt = (q: SeparableResponse, c: number): number =>
+    (incrementalRevenue(
+      q,
+      a.map((v, j) => (j === c ? Float64Array.from(v, (z) => z * 1.01) : v)),
+    ) -
+      incrementalRevenue(q, a)) /
+    (0.01 * sum(a[c]));
+  const range = (g: Float64Array): [number, number] => {
+    const h = g.subarray(0, H);
+    const m = sum(h) / H;
+    return [Math.min(...h) / m, Math.max(...h) / m];
+  };
+  const curves: ChannelCurves[] = r.channels.map((channel, c) => {
+    const t = tenant.truth.channels[c];
+    return {
+      channel,
+      decay: [t.decay, r.decay[c]],
+      s: [t.hillS, r.s[c]],
+      k_ratio: r.k[c] / t.hillK,
+      roas: [roasAt(tr, c), roasAt(r, c)],
+      marginal_roas: [marginalAt(tr, c), marginalAt(r, c)],
+      gain_range: [range(tr.gain[c]), range(r.gain[c])],
+    };
+  });
   const rng = new SeededRandom(16);
   let bestRandom = -Infinity;
   for (let k = 0; k < TRUTH_CHECK_STARTS; k++) {
@@ -227,6 +276,7 @@ export function analyzeCapture(
   }
   return {
     tenant: series.tenant,
+    curves,
     flat_gain_optimum: flat,
     true_curves_optimum: trueCurves,
     true_curves_halfway: trueHalf,
@@ -290,6 +340,22 @@ export function formatCaptureAnalysis(rows: readonly CaptureAnalysis[]): string 
     lines.push(
       `| ${r.tenant} | ${pct(r.optimum)} | ${pct(r.flat_gain_optimum)} | ${pct(r.true_curves_optimum)} | ${pct(r.true_curves_halfway)} | ${r.truth_check_shortfall > 1e-9 ? `${(100 * r.truth_check_shortfall).toFixed(3)}% short` : 'not beaten'} |`,
     );
+  }
+  const f2 = (v: number): string => v.toFixed(2);
+  const pair = (v: [number, number]): string => `${f2(v[0])} / ${f2(v[1])}`;
+  lines.push(
+    '',
+    "The curves beside the truth's (at (a): the channel alone, over the horizon and tail; gain: per Hill unit over the horizon, lowest-highest over its mean):",
+    '',
+    '| tenant | channel | decay truth / model | Hill s truth / model | Hill k model / truth | ROAS at (a) truth / model | marginal ROAS at (a) truth / model | gain over the horizon truth / model |',
+    '|' + '---|'.repeat(8),
+  );
+  for (const r of rows) {
+    for (const c of r.curves) {
+      lines.push(
+        `| ${r.tenant} | ${c.channel} | ${pair(c.decay)} | ${pair(c.s)} | ${f2(c.k_ratio)} | ${pair(c.roas)} | ${pair(c.marginal_roas)} | ${c.gain_range.map((g) => `${f2(g[0])}-${f2(g[1])}`).join(' / ')} |`,
+      );
+    }
   }
   const known = (v: (number | null)[]): number[] => v.filter((x): x is number => x !== null);
   lines.push(
