@@ -35,10 +35,11 @@ import {
   DEFAULT_REPLICATES,
   MODEL_ERROR,
   UNSCALED,
-  WIDTH_SCALE,
   bootstrapFigures,
+  defaultWidthScale,
   figureInterval,
   figureVector,
+  windowFigures,
   type ReplicateSearch,
   type WidthScale,
 } from '../src/phases/intervals.js';
@@ -57,6 +58,8 @@ export interface FigureRecord {
   point: number;
   truth: number;
   replicates: number[];
+  /** The figure in the point model's window refits (intervals.ts windowFigures), when any. */
+  windows?: number[];
 }
 
 export interface TenantTiming {
@@ -148,13 +151,16 @@ export function tenantRecords(
   replicates: number,
   replicateSearch?: ReplicateSearch,
   blockLength?: number,
+  saved?: readonly FigureRecord[],
 ): { records: FigureRecord[]; timing: TenantTiming } {
   const w0 = performance.now();
   const c0 = process.cpuUsage();
   const model = fitFinalModel(t.series, 3);
   const e = explainFinalModel(t.series, model, t);
   const c1 = process.cpuUsage();
-  const boot = bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
+  const boot = saved
+    ? { ...savedBootstrap(e, saved), windows: windowFigures(t.series, model) }
+    : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const c2 = process.cpuUsage();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user) / 1e6;
   const slots = truthSlots(e);
@@ -162,6 +168,7 @@ export function tenantRecords(
   const records = slots.map(({ index, rec }) => ({
     ...rec,
     replicates: boot.figures.map((f) => f[index]),
+    ...(boot.windows.length > 0 ? { windows: boot.windows.map((w) => w[index]) } : {}),
   }));
   return {
     records,
@@ -184,11 +191,42 @@ export interface Coverage {
   width80: number;
 }
 
-/** Share of records whose 80% / 95% interval (at model error tau and width scale) contains the truth. */
+/**
+ * The bootstrap figures of a tenant from saved records of the same code (--windows-from): the
+ * truth slots' replicate values placed at their figureVector positions, the other figures NaN.
+ * Throws unless every saved point equals the recomputed one (same model, same records).
+ */
+function savedBootstrap(
+  e: Explanation,
+  saved: readonly FigureRecord[],
+): { figures: number[][]; failed: number; blockLength: number } {
+  const slots = truthSlots(e);
+  const size = figureVector(e).length;
+  const mine = saved.filter((r) => r.tenant === e.tenant);
+  if (mine.length !== slots.length) throw new Error(`${e.tenant}: saved records do not match`);
+  const count = mine[0]?.replicates.length ?? 0;
+  const figures = Array.from({ length: count }, () => new Array<number>(size).fill(Number.NaN));
+  slots.forEach(({ index, rec }, i) => {
+    const r = mine[i];
+    if (r.channel !== rec.channel || r.figure !== rec.figure || r.point !== rec.point) {
+      throw new Error(
+        `${e.tenant}: saved record ${i} is not this model's (${r.channel} ${r.figure})`,
+      );
+    }
+    r.replicates.forEach((v, b) => (figures[b][index] = v));
+  });
+  return { figures, failed: 0, blockLength: 0 };
+}
+
+/**
+ * Share of records whose 80% / 95% interval (at model error tau and width scale) contains the
+ * truth. Without a scale, each record gets the method's default (with a window term when the
+ * record has window refits).
+ */
 export function coverageOf(
   records: readonly FigureRecord[],
   tau: number,
-  scale: WidthScale = WIDTH_SCALE,
+  scale?: WidthScale,
 ): Coverage[] {
   const figures: FigureRecord['figure'][] = ['roas', 'marginal_roas', 'state_roas'];
   return figures.map((figure) => {
@@ -197,7 +235,14 @@ export function coverageOf(
     let c95 = 0;
     const widths: number[] = [];
     for (const r of rs) {
-      const iv = figureInterval(r.point, r.replicates, tau, scale);
+      const windows = r.windows ?? [];
+      const iv = figureInterval(
+        r.point,
+        r.replicates,
+        tau,
+        scale ?? defaultWidthScale(false, windows.length > 0),
+        windows,
+      );
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
@@ -231,11 +276,52 @@ export function calibrateTau(records: readonly FigureRecord[]): number {
  */
 export function calibrateScale(records: readonly FigureRecord[]): WidthScale {
   const roas = records.filter((r) => r.figure === 'roas');
+  if (roas.length > 0 && roas.every((r) => r.windows && r.windows.length > 0)) {
+    return calibrateWindowScale(roas);
+  }
   for (let k = 20; k <= 400; k++) {
     const c = k / 100;
     if (coverageOf(roas, 0, { p80: c, p95: c })[0].p80 >= 0.8) return { p80: c, p95: c };
   }
   return { p80: 4, p95: 4 };
+}
+
+/** Smallest bootstrap factor a (step 0.01, 0..4) whose 80% ROAS intervals cover >= 80% at window factor b. */
+function smallestBootstrapFactor(roas: readonly FigureRecord[], b: number): number | null {
+  for (let k = 0; k <= 400; k++) {
+    const a = k / 100;
+    if (coverageOf(roas, 0, { p80: a, p95: a, window: b })[0].p80 >= 0.8) return a;
+  }
+  return null;
+}
+
+/** Mean log of the 80% ROAS interval's width relative to |estimate|. */
+function meanLogWidth(roas: readonly FigureRecord[], scale: WidthScale): number {
+  let s = 0;
+  for (const r of roas) {
+    const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? []);
+    s += Math.log((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
+  }
+  return s / roas.length;
+}
+
+/**
+ * Width scale with a window term (src/phases/intervals.ts WINDOW_WIDTH_SCALE): for each window
+ * factor b (step 0.05, 0..2) the smallest bootstrap factor a covering the truth on >= 80% of the
+ * channels at 80%, then the pair whose 80% intervals are narrowest (mean log width relative to
+ * the estimate): the sharpest intervals that are calibrated on the set. Calibration sets only.
+ */
+export function calibrateWindowScale(roas: readonly FigureRecord[]): WidthScale {
+  let best: { width: number; scale: WidthScale } | null = null;
+  for (let j = 0; j <= 40; j++) {
+    const b = j / 20;
+    const a = smallestBootstrapFactor(roas, b);
+    if (a === null) continue;
+    const scale = { p80: a, p95: a, window: b };
+    const width = meanLogWidth(roas, scale);
+    if (best === null || width < best.width) best = { width, scale };
+  }
+  return best?.scale ?? { p80: 4, p95: 4 };
 }
 
 /** Timing of the intervals of a few built-in tenants (one per tier). */
@@ -359,14 +445,18 @@ function main(argv: string[]): void {
       .flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { records: FigureRecord[] }).records);
     const tau = calibrate ? calibrateTau(saved) : Number(get('--tau') ?? MODEL_ERROR);
     const sc = get('--scale')?.split(',').map(Number);
+    // --scale A80,A95[,B]: bootstrap factors and window factor; default: the method's own.
     const scale = argv.includes('--calibrate-scale')
       ? calibrateScale(saved)
       : sc
-        ? { p80: sc[0], p95: sc[1] ?? sc[0] }
-        : WIDTH_SCALE;
+        ? { p80: sc[0], p95: sc[1] ?? sc[0], window: sc[2] ?? 0 }
+        : undefined;
+    const label = scale
+      ? `scale ${scale.p80} / ${scale.p95}, window ${scale.window ?? 0}`
+      : 'default scale';
     for (const c of coverageOf(saved, tau, scale)) {
       console.log(
-        `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} (tau ${tau}, scale ${scale.p80} / ${scale.p95})`,
+        `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} (tau ${tau}, ${label})`,
       );
     }
     return;
@@ -383,6 +473,12 @@ function main(argv: string[]): void {
             generateShape(s, seed === undefined ? {} : { seed: Number(seed) }),
           )
         : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
+  // --windows-from FILE: bootstrap values from saved records of the same code (checked point by
+  // point), only the window refits computed: adds window refits to records made without them.
+  const windowsFrom = get('--windows-from');
+  const saved = windowsFrom
+    ? (JSON.parse(readFileSync(windowsFrom, 'utf8')) as { records: FigureRecord[] }).records
+    : undefined;
   const records: FigureRecord[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {
@@ -392,6 +488,7 @@ function main(argv: string[]): void {
       replicates,
       replicateSearch,
       block === undefined ? undefined : Number(block),
+      saved,
     );
     records.push(...r.records);
     timings.push(r.timing);
@@ -400,7 +497,9 @@ function main(argv: string[]): void {
       `${t.info.tenant}: ${r.timing.intervals_cpu_s.toFixed(1)} CPU-s; ` +
         roas
           .map((x) => {
-            const iv = figureInterval(x.point, x.replicates, MODEL_ERROR, WIDTH_SCALE);
+            const windows = x.windows ?? [];
+            const scale = defaultWidthScale(false, windows.length > 0);
+            const iv = figureInterval(x.point, x.replicates, MODEL_ERROR, scale, windows);
             return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
           })
           .join('; '),

@@ -11,9 +11,15 @@ import {
   figureInterval,
   UNSCALED,
   WIDTH_SCALE,
+  WINDOW_WIDTH_SCALE,
+  bootstrapFigures,
   figureVector,
   movingBlockResample,
+  windowFigures,
 } from '../src/phases/intervals.js';
+import { hillKFor } from '../src/phases/media.js';
+import { geometricAdstock } from '../src/core/transforms.js';
+import type { ChannelParams } from '../src/phases/types.js';
 
 describe('moving-block resample', () => {
   it('copies circular runs of blockLength consecutive values, deterministically', () => {
@@ -70,6 +76,91 @@ describe('figure interval', () => {
     const skew = figureInterval(3, reps, 0, { p80: 2, p95: 1 });
     expect(skew.p80[0]).toBeCloseTo(3 - 2 * 1, 12);
     expect(skew.p80[1]).toBeCloseTo(3 + 2 * 7, 12);
+  });
+  it('the window term adds z b m in quadrature, m the median distance of the windows from the point', () => {
+    // |w - 6| = 2, 0, 3, 1, 1, 2: median m = (1 + 2) / 2 = 1.5
+    const windows = [4, 6, 9, 7, 5, 8];
+    const iv = figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25, window: 2 }, windows);
+    const w80 = 1.2815515655446004 * 2 * 1.5;
+    const w95 = 1.959963984540054 * 2 * 1.5;
+    expect(iv.p80[0]).toBeCloseTo(6 - Math.hypot(0.5 * 4, w80), 12);
+    expect(iv.p80[1]).toBeCloseTo(6 + Math.hypot(0.5 * 4, w80), 12);
+    expect(iv.p95[0]).toBeCloseTo(6 - Math.hypot(0.25 * 4.75, w95), 12);
+    expect(iv.p95[1]).toBeCloseTo(6 + Math.hypot(0.25 * 4.75, w95), 12);
+    // without a window factor the windows change nothing
+    expect(figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }, windows)).toEqual(
+      figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }),
+    );
+  });
+});
+
+describe('window refits of a phase-3 model', () => {
+  const t = generateTenant('extreme_heating');
+  const model = fitFinalModel(t.series, 3);
+  const n = t.series.target.length;
+
+  it('one figure vector per pooled search run: the model refitted on all rows with that run', () => {
+    const runs = model.searchRuns!;
+    expect(runs.length).toBe(6);
+    const windows = windowFigures(t.series, model);
+    expect(windows.length).toBe(6);
+    runs.forEach((run, i) => {
+      // The run's shape with k re-derived on all rows, computed here by hand.
+      const params: Record<string, ChannelParams> = {};
+      t.series.channels.forEach((c, j) => {
+        const { decay, k_mult, s } = run[c];
+        params[c] = {
+          decay,
+          k_mult,
+          s,
+          k: hillKFor(geometricAdstock(t.series.spend[j], decay), n, k_mult),
+        };
+      });
+      const e = explainFinalModel(
+        t.series,
+        fitFinalModel(t.series, 3, { channelParams: params }),
+        null,
+      );
+      const v = figureVector(e);
+      expect(windows[i].length).toBe(v.length);
+      e.channels.forEach((ch, c) => {
+        const k = 3 * c + 1; // figureVector: contribution, ROAS, marginal ROAS per channel
+        expect(windows[i][k]).toBeCloseTo(ch.roas, 9);
+      });
+    });
+    // The runs disagree somewhere, or the window term would be empty.
+    expect(windows.some((w) => w.some((x, k) => x !== windows[0][k]))).toBe(true);
+  });
+
+  it('phase-3 intervals: bootstrap quantiles scaled by WINDOW_WIDTH_SCALE, window spread added', () => {
+    const e = addIntervals(explainFinalModel(t.series, model, t), t.series, model, {
+      replicates: 12,
+    });
+    expect(e.uncertainty?.width_scale).toEqual(WINDOW_WIDTH_SCALE);
+    expect(e.uncertainty?.window_refits).toBe(6);
+    const boot = bootstrapFigures(t.series, model, { replicates: 12 });
+    const windows = windowFigures(t.series, model);
+    e.channels.forEach((ch, c) => {
+      const k = 3 * c + 1;
+      const reps = boot.figures.map((f) => f[k]).sort((a, b) => a - b);
+      const q = (p: number) => {
+        const pos = p * (reps.length - 1);
+        const lo = Math.floor(pos);
+        return reps[lo] + (reps[Math.min(lo + 1, reps.length - 1)] - reps[lo]) * (pos - lo);
+      };
+      const dist = windows.map((w) => Math.abs(w[k] - ch.roas)).sort((a, b) => a - b);
+      const m = (dist[2] + dist[3]) / 2;
+      const a = WINDOW_WIDTH_SCALE.p80;
+      const w80 = 1.2815515655446004 * WINDOW_WIDTH_SCALE.window! * m;
+      expect(ch.intervals!.roas.p80[0]).toBeCloseTo(
+        ch.roas - Math.hypot(a * Math.max(0, ch.roas - q(0.1)), w80),
+        9,
+      );
+      expect(ch.intervals!.roas.p80[1]).toBeCloseTo(
+        ch.roas + Math.hypot(a * Math.max(0, q(0.9) - ch.roas), w80),
+        9,
+      );
+    });
   });
 });
 

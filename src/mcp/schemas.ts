@@ -331,7 +331,8 @@ export const explanationOut = {
       failed_replicates: z.number().int(),
       block_length: z.number().int(),
       model_error: metric,
-      width_scale: z.looseObject({ p80: metric, p95: metric }),
+      width_scale: z.looseObject({ p80: metric, p95: metric, window: metric.optional() }),
+      window_refits: z.number().int().optional(),
       levels: z.array(z.number()),
     })
     .nullable()

@@ -1,8 +1,9 @@
 /**
  * 80% and 95% intervals for every figure of an explanation (ROAS, marginal ROAS, contribution,
  * weather-state ROAS, response curves), from a moving-block residual bootstrap that refits the
- * whole phase pipeline, hyperparameter search included, on every replicate, its spread scaled by
- * a factor calibrated on generated tenants (never on the tenants coverage is reported on).
+ * whole phase pipeline, hyperparameter search included, on every replicate, combined (phase 3)
+ * with the spread of the point's own window refits, with factors calibrated on generated tenants
+ * (never on the tenants coverage is reported on).
  *
  * Replicate b (b = 1..B):
  *   y*_t = yhat_t + e*_t, yhat = the all-rows model's fitted values, e = y - yhat centred, and e*
@@ -19,9 +20,22 @@
  *   decay up to 0.9, whose half-life is 6.6 days); weekly data max(4, round(n^(1/3))) weeks (the
  *   n^(1/3) rate of Hall, Horowitz & Jing 1995, at least a month). Always <= n / 2.
  * Interval of a figure with point estimate p at level 1 - a:
- *   lo = p - sqrt((c max(0, p - q_{a/2}))^2 + (z_{1-a/2} tau |p|)^2)
- *   hi = p + sqrt((c max(0, q_{1-a/2} - p))^2 + (z_{1-a/2} tau |p|)^2)
- *   q = bootstrap quantiles (linear interpolation), z = standard normal quantile.
+ *   lo = p - sqrt((c max(0, p - q_{a/2}))^2 + (z_{1-a/2} tau |p|)^2 + (z_{1-a/2} b m)^2)
+ *   hi = p + sqrt((c max(0, q_{1-a/2} - p))^2 + (z_{1-a/2} tau |p|)^2 + (z_{1-a/2} b m)^2)
+ *   q = bootstrap quantiles (linear interpolation), z = standard normal quantile, m = the window
+ *   spread (below; 0 for phases 0-2 and calibrated models, whose b is 0).
+ * Window spread (phase 3, WINDOW_WIDTH_SCALE): the point model's adstock/Hill parameters are the
+ *   median of six searches on nested training windows (the five CV folds' training rows and all
+ *   rows; final.ts pooledSearchRuns). Each search's parameters, refitted on all rows, give the
+ *   figure a value w_i (windowFigures); m = median_i |w_i - p|. Where the windows agree, the
+ *   data pin the response down; where they disagree (one window's decay 0.1 where the median is
+ *   0.9), the estimate moves with the data it sees, which the bootstrap measures badly: its
+ *   replicates run one search each (a noisier estimator than the median of six: too wide where
+ *   many channels make the search land on different ridges, e.g. 275% of the estimate on 10-12
+ *   channel tenants) and its world's truth is the point model (it cannot see the point's own
+ *   error). Measured on the calibration sets: the window spread predicts a channel's ROAS error
+ *   better than the bootstrap spread does; with it the bootstrap factor c falls to about 0.2 and
+ *   the 80% intervals are about a third narrower at the same coverage.
  *   The bootstrap part is the sampling spread, hyperparameter choice included. c (WIDTH_SCALE;
  *   CALIBRATED_WIDTH_SCALE for a calibrated model) corrects for the replicate estimator not being
  *   the point estimator: an uncalibrated replicate runs one search where the point takes the
@@ -32,16 +46,19 @@
  *   the truth on 80% of the channels of generated tenants of seeds 7, 13, 17 and 19 (calibrated
  *   models: the calibrated tenants of those seeds): a confidence level calibrated by
  *   simulation (Loh 1987) with the generator's truth in place of a double bootstrap, never on a
- *   set coverage is reported on. One c serves both levels: a
+ *   set coverage is reported on. With a window term (b > 0) the pair (c, b) is the one with the
+ *   narrowest 80% ROAS intervals among those covering 80% there (bench/intervals.ts
+ *   calibrateWindowScale). One pair serves both levels: a
  *   calibration set has 2-4 misses at 95%, too few to estimate a second factor.
  *   tau (MODEL_ERROR) is an older relative model-error term, kept at 0: with the search chosen on
  *   gen_s7_* it came out 0 (bench/intervals.ts --calibrate).
- * Cost: about B x (search + fit + explain) ~ B x 0.15-0.2 s for phase 3 on 1,095 daily rows;
- * DEFAULT_REPLICATES = 60 keeps one tenant under 10 s on one core (bench/intervals.ts).
+ * Cost: about B x (search + fit + explain) ~ B x 0.15-0.2 s for phase 3 on 1,095 daily rows,
+ * plus six window refits (fit + explain, no search); see DEFAULT_REPLICATES.
  * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
  */
 import type { LiftTest } from '../core/lift.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
+import { median } from '../core/stats.js';
 import { recalibrateReplicate, type ReplicateCalibration } from './calibration.js';
 import type { TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
@@ -100,6 +117,11 @@ export const MODEL_ERROR = 0;
 export interface WidthScale {
   p80: number;
   p95: number;
+  /**
+   * Factor b on the window spread (module comment): the median distance of the window refits'
+   * figures from the point, times the level's z. Absent or 0: no window term.
+   */
+  window?: number;
 }
 /** The bare bootstrap percentiles. */
 export const UNSCALED: WidthScale = { p80: 1, p95: 1 };
@@ -110,6 +132,15 @@ export const UNSCALED: WidthScale = { p80: 1, p95: 1 };
  * main 1541581; seeds 7 and 13 alone also gave 1.09).
  */
 export const WIDTH_SCALE: WidthScale = { p80: 1.09, p95: 1.09 };
+/**
+ * Width scale of a phase-3 model with window refits (module comment): bootstrap factor a (both
+ * levels) and window factor b, chosen on the generated tenants gen_sS_0..19, S = 7, 13, 17, 19
+ * (160 channels) as the pair with the narrowest 80% ROAS intervals (mean log width relative to
+ * the estimate) among those covering the truth on >= 80% of the channels: `node
+ * dist/bench/intervals.js --from s7.json,s13.json,s17.json,s19.json --calibrate-scale` on their
+ * `--coverage --heldout S --out` records.
+ */
+export const WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.15 };
 /**
  * Width scale of a calibrated model's intervals: the same rule on the calibrated tenants of
  * seeds 7, 13, 17 and 19 (94 channels; bench/calibration.ts --heldout S --out records).
@@ -123,9 +154,10 @@ export const LEVELS = [
 /**
  * Version of the interval method; a stored explanation is reused only under the same version
  * (2: calibrated replicates choose among 16 candidates spread over the profile region;
- * 3: width scales per level, stored in `uncertainty.width_scale`).
+ * 3: width scales per level, stored in `uncertainty.width_scale`; 4: phase 3 adds the window
+ * refits' spread, `width_scale.window` and `window_refits`).
  */
-export const INTERVALS_VERSION = 3;
+export const INTERVALS_VERSION = 4;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -232,16 +264,21 @@ export function figureInterval(
   replicates: readonly number[],
   modelError: number,
   scale: WidthScale = UNSCALED,
+  windows: readonly number[] = [],
 ): FigureInterval {
+  // Window spread: median distance of the window refits' values from the point (0 without them).
+  const spread = windows.length > 0 ? median(windows.map((w) => Math.abs(w - point))) : 0;
+  const b = scale.window ?? 0;
   const bound = (level: (typeof LEVELS)[number]): [number, number] => {
     const a = 1 - level.level;
     const qLo = quantile(replicates, a / 2);
     const qHi = quantile(replicates, 1 - a / 2);
     const m = level.z * modelError * Math.abs(point);
+    const w = level.z * b * spread;
     const c = scale[level.key];
     const dLo = c * Math.max(0, point - qLo);
     const dHi = c * Math.max(0, qHi - point);
-    return [point - Math.hypot(dLo, m), point + Math.hypot(dHi, m)];
+    return [point - Math.hypot(dLo, m, w), point + Math.hypot(dHi, m, w)];
   };
   return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
 }
@@ -350,14 +387,37 @@ function pointSearchRuns(
 }
 
 /**
+ * The figure vectors (figureVector order) of the window refits of a phase-3 model fitted by the
+ * pooled search (module comment): the model refitted on all rows with each search run's
+ * parameters (k re-derived on all rows, as the point's). Empty for phases 0-2 and for models
+ * without search runs (fitted with given parameters, or stored before runs were kept).
+ */
+export function windowFigures(
+  series: TenantSeries,
+  model: FinalModel,
+  options: FinalModelOptions = {},
+): number[][] {
+  if (model.phase !== 3 || !model.searchRuns || model.searchRuns.length === 0) return [];
+  return model.searchRuns.map((run) => {
+    const m = fitFinalModel(series, 3, {
+      ...options,
+      calendar: model.calendar,
+      channelParams: poolSearchRuns(series, [run]),
+    });
+    return figureVector(explainFinalModel(series, m, null));
+  });
+}
+
+/**
  * The bootstrap figure vectors of a fitted model (figureVector order, one per successful
- * replicate) and the number of replicates whose refit failed.
+ * replicate), the number of replicates whose refit failed, and the window refits' figure
+ * vectors (windowFigures; none for a calibrated model, whose width has no window term).
  */
 export function bootstrapFigures(
   series: TenantSeries,
   model: FinalModel,
   options: IntervalOptions = {},
-): { figures: number[][]; failed: number; blockLength: number } {
+): BootstrapFigures {
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= 10_000)) {
     throw new RangeError(`replicates must be an integer in 0..10000 (got ${replicates})`);
@@ -392,7 +452,26 @@ export function bootstrapFigures(
       failed++;
     }
   }
-  return { figures, failed, blockLength };
+  const windows = calibration ? [] : windowFigures(series, model, options);
+  return { figures, failed, blockLength, windows };
+}
+
+/** What bootstrapFigures returns. */
+export interface BootstrapFigures {
+  figures: number[][];
+  failed: number;
+  blockLength: number;
+  /** Figure vectors of the window refits (windowFigures); empty when there are none. */
+  windows: number[][];
+}
+
+/**
+ * The default width scale (module comment): a calibrated model's, a phase-3 model's with window
+ * refits, or the bootstrap-only one.
+ */
+export function defaultWidthScale(calibrated: boolean, hasWindows: boolean): WidthScale {
+  if (calibrated) return CALIBRATED_WIDTH_SCALE;
+  return hasWindows ? WINDOW_WIDTH_SCALE : WIDTH_SCALE;
 }
 
 /**
@@ -416,28 +495,41 @@ export function addIntervals(
   if (scale && !(scale.p80 > 0 && scale.p95 > 0 && Number.isFinite(scale.p80 + scale.p95))) {
     throw new RangeError(`widthScale must be finite and > 0 (got ${scale.p80}, ${scale.p95})`);
   }
+  if (scale?.window !== undefined && !(scale.window >= 0 && Number.isFinite(scale.window))) {
+    throw new RangeError(`widthScale.window must be finite and >= 0 (got ${scale.window})`);
+  }
   return addIntervalsFromFigures(explanation, bootstrapFigures(series, model, options), options);
 }
 
 /** addIntervals from bootstrap figures already computed (bootstrapFigures with the same options). */
 export function addIntervalsFromFigures(
   explanation: Explanation,
-  boot: { figures: number[][]; failed: number; blockLength: number },
+  boot: BootstrapFigures,
   options: IntervalOptions = {},
 ): Explanation {
   const { figures, failed, blockLength } = boot;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const modelError = options.modelError ?? MODEL_ERROR;
-  const scale = options.widthScale ?? (options.calibration ? CALIBRATED_WIDTH_SCALE : WIDTH_SCALE);
+  const scale =
+    options.widthScale ?? defaultWidthScale(!!options.calibration, boot.windows.length > 0);
+  // The window term needs window refits; without them it is dropped (and not recorded).
+  const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
   const info: UncertaintyInfo = {
     method: options.calibration
       ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated'
-      : 'moving-block residual bootstrap, full phase refit (search included) per replicate',
+      : windows.length > 0
+        ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)`
+        : 'moving-block residual bootstrap, full phase refit (search included) per replicate',
     replicates,
     failed_replicates: failed,
     block_length: blockLength,
     model_error: modelError,
-    width_scale: { ...scale },
+    width_scale: {
+      p80: scale.p80,
+      p95: scale.p95,
+      ...(windows.length > 0 ? { window: scale.window } : {}),
+    },
+    window_refits: windows.length,
     levels: [0.8, 0.95],
   };
   explanation.uncertainty = info;
@@ -457,6 +549,7 @@ export function addIntervalsFromFigures(
         figures.map((f) => f[k]),
         modelError,
         scale,
+        windows.map((w) => w[k]),
       ),
     );
   });

@@ -180,7 +180,13 @@ export interface UncertaintyInfo {
   /** Relative model error tau added in quadrature (calibrated on generated tenants). */
   model_error: number;
   /** Factor on the bootstrap deviations per level (calibrated on generated tenants; intervals.ts). */
-  width_scale: { p80: number; p95: number };
+  /**
+   * Factor on the bootstrap deviations per level, and (phase 3 with window refits) the factor on
+   * the window refits' spread (calibrated on generated tenants; intervals.ts).
+   */
+  width_scale: { p80: number; p95: number; window?: number };
+  /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
+  window_refits?: number;
   levels: number[];
 }
 
