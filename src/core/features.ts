@@ -34,6 +34,11 @@ export interface DesignSpec {
    * The peer-parity mode sets it false (the plan's raw spend).
    */
   weeklySpend?: boolean;
+  /**
+   * Calendar columns already built for these dates (calendarColumns with the same day-of-week
+   * choice), shared instead of rebuilt: repeated predictions on the same dates (explain).
+   */
+  calendarColumns?: Design;
 }
 
 /**
@@ -225,7 +230,7 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
     series.controlNames.forEach((name, i) => add(name, series.controls[i]));
   if (spec.calendar ?? true) {
     const dow = (spec.dayOfWeek ?? 'auto') === 'always' || series.frequency === 'daily';
-    const cal = calendarColumns(series.dates, dow);
+    const cal = spec.calendarColumns ?? calendarColumns(series.dates, dow);
     cal.names.forEach((name, i) => add(name, cal.columns[i]));
   }
   return { names, columns };

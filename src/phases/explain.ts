@@ -16,6 +16,7 @@ import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-na
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import { calibrateFinalModel, type ReplicateCalibration } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
+import { DesignMemo } from './media.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
   ChannelDecomposition,
@@ -172,7 +173,11 @@ export function explainFinalModel(
   const notes: string[] = [];
   const truthTenant = matchingTruth(series, synthetic, notes);
   const n = series.target.length;
-  const base = predictFinal(model, series);
+  // The counterfactuals below change one channel's spend at a time: the other channels' media
+  // columns and the calendar are shared between them (bit-identical predictions, less work).
+  const memo = new DesignMemo();
+  const predict = (s: TenantSeries): Float64Array => predictFinal(model, s, memo);
+  const base = predict(series);
   const predictedTotal = sum(base);
   const states = weatherStates(series);
   const channels: ChannelDecomposition[] = [];
@@ -188,10 +193,10 @@ export function explainFinalModel(
   series.channels.forEach((name, c) => {
     const spend = series.spend[c];
     const totalSpend = sum(spend);
-    const zeroPred = predictFinal(model, withSpend(series, c, new Float64Array(n)));
+    const zeroPred = predict(withSpend(series, c, new Float64Array(n)));
     const perDay = diff(base, zeroPred);
     const up = Float64Array.from(spend, (x) => x * (1 + MARGINAL_STEP));
-    const upDay = diff(predictFinal(model, withSpend(series, c, up)), base);
+    const upDay = diff(predict(withSpend(series, c, up)), base);
     const contribution = sum(perDay);
     const roas = ratio(contribution, totalSpend);
     const marginal = ratio(sum(upDay), MARGINAL_STEP * totalSpend);
@@ -260,9 +265,7 @@ export function explainFinalModel(
     const byState: Record<string, number[]> = Object.fromEntries(states.map((s) => [s.state, []]));
     for (const level of levels) {
       const pred =
-        level === 0
-          ? zeroPred
-          : predictFinal(model, withSpend(series, c, new Float64Array(n).fill(level)));
+        level === 0 ? zeroPred : predict(withSpend(series, c, new Float64Array(n).fill(level)));
       const d = diff(pred, zeroPred);
       contributionCurve.push(sum(d) / n);
       for (const s of states) byState[s.state].push(sum(d, s.mask) / sum(s.mask));

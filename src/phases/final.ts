@@ -25,7 +25,7 @@ import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
 import { PHASE0_ALPHA } from './linear.js';
-import { buildMediaDesign, hillKFor, rescaleTrend } from './media.js';
+import { DesignMemo, buildMediaDesign, hillKFor, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { geometricAdstock } from '../core/transforms.js';
 import { PHASE_DEFAULTS } from './defaults.js';
@@ -94,10 +94,11 @@ function designFor(
   calendar: boolean,
   weather: readonly string[],
   channelParams: Record<string, ChannelParams> | null,
+  memo?: DesignMemo,
 ): Design {
   if (phase === 3) {
     if (!channelParams) throw new Error('phase-3 final model has no channel parameters');
-    return buildMediaDesign(series, channelParams, { calendar, weather });
+    return buildMediaDesign(series, channelParams, { calendar, weather }, memo);
   }
   return buildDesign(series, { interactions: phase >= 1, calendar, weather });
 }
@@ -227,7 +228,11 @@ export function fitFinalModel(
  * as the training series; spend may differ). The design is rebuilt from the series, so spend
  * changes flow through every transform; the calendar trend continues as t / model.rows.
  */
-export function predictFinal(model: FinalModel, series: TenantSeries): Float64Array {
+export function predictFinal(
+  model: FinalModel,
+  series: TenantSeries,
+  memo?: DesignMemo,
+): Float64Array {
   const same = (a: readonly string[], b: readonly string[]): boolean =>
     a.length === b.length && a.every((x, i) => x === b[i]);
   if (!same(model.channels, series.channels)) {
@@ -245,7 +250,14 @@ export function predictFinal(model: FinalModel, series: TenantSeries): Float64Ar
       `series is ${series.frequency} but the model was fitted on ${model.frequency} data`,
     );
   }
-  const design = designFor(series, model.phase, model.calendar, model.weather, model.channelParams);
+  const design = designFor(
+    series,
+    model.phase,
+    model.calendar,
+    model.weather,
+    model.channelParams,
+    memo,
+  );
   if (!same(design.names, model.featureNames)) {
     throw new RangeError('the series does not rebuild the model features (different columns?)');
   }

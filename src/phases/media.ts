@@ -6,7 +6,7 @@
  * generator; normalizing would not change the model, because k is relative to the channel's own
  * adstocked spend (Hill(a / c; k / c, s) = Hill(a; k, s)).
  */
-import { buildDesign, type Design } from '../core/features.js';
+import { buildDesign, calendarColumns, type Design } from '../core/features.js';
 import { medianPositive } from '../core/stats.js';
 import { geometricAdstock, hillSaturation } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -77,12 +77,15 @@ export function buildMediaDesign(
   series: TenantSeries,
   params: Readonly<Record<string, ChannelParams>>,
   spec: MediaDesignSpec = {},
+  memo?: DesignMemo,
 ): Design {
   const media = series.channels.map((c, i) => {
     const p = params[c];
     if (!p) throw new RangeError(`no adstock/Hill parameters for channel ${c}`);
     checkChannelParams(c, p);
-    return mediaTransform(series.spend[i], p);
+    return memo
+      ? memo.media(i, series.spend[i], () => mediaTransform(series.spend[i], p))
+      : mediaTransform(series.spend[i], p);
   });
   // The phase 1 design with the transformed spend in place of the raw spend: same column order
   // (media, weather, media x weather, weather², controls, calendar).
@@ -92,7 +95,40 @@ export function buildMediaDesign(
     calendar: spec.calendar,
     controls: spec.controls,
     media: { names: series.channels.map(mediaColumnName), columns: media },
+    calendarColumns: memo && (spec.calendar ?? true) ? memo.calendar(series) : undefined,
   });
+}
+
+/**
+ * Columns that repeated designs of ONE model's parameters can share when the series differ only
+ * in some channels' spend (explain predicts about 13 counterfactuals per channel, each changing
+ * one channel): a channel's media column by the identity of its spend array, and the calendar
+ * columns by the identity of the dates. The shared columns hold the values a rebuild would give
+ * (same code on the same inputs), so predictions are bit-identical; a memo must not outlive its
+ * model's parameters, and nothing may write into a shared column except rescaleTrend, which
+ * writes the same t / rows for the same model.
+ */
+export class DesignMemo {
+  private readonly columns = new Map<number, Map<ArrayLike<number>, Float64Array>>();
+  private calendarOf: { dates: readonly string[]; design: Design } | null = null;
+
+  /** Channel `index`'s media column for this spend array (made by `make` once). */
+  media(index: number, spend: ArrayLike<number>, make: () => Float64Array): Float64Array {
+    let byChannel = this.columns.get(index);
+    if (!byChannel) this.columns.set(index, (byChannel = new Map()));
+    let col = byChannel.get(spend);
+    if (!col) byChannel.set(spend, (col = make()));
+    return col;
+  }
+
+  /** The calendar columns of the series' dates (day-of-week dummies for daily data). */
+  calendar(series: TenantSeries): Design {
+    if (this.calendarOf?.dates !== series.dates) {
+      const design = calendarColumns(series.dates, series.frequency === 'daily');
+      this.calendarOf = { dates: series.dates, design };
+    }
+    return this.calendarOf.design;
+  }
 }
 
 /**
