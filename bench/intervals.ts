@@ -8,6 +8,10 @@
  *   node dist/bench/intervals.js --coverage --heldout S   coverage on held-out gen_sS_0..19
  *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
+ *   (--default-replicates: each tenant's first defaultReplicates(channels) of them; --scale
+ *   A80,A95[,B]: other width factors; --calibrate-scale: choose them, calibration sets only)
+ *   node dist/bench/intervals.js --coverage ... --windows-from FILE   add the window refits to
+ *   saved records of the same code (bootstrap values reused, points checked)
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
  *   --search SWEEPS,REFINE,point|default|pooled|pool-point|pool-default (pooled: the point
  *   model's own estimator; pool-*: its median over the prefix searches at this search depth,
@@ -32,10 +36,10 @@ import type { SyntheticTenant } from '../src/core/types.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
-  DEFAULT_REPLICATES,
   MODEL_ERROR,
   UNSCALED,
   bootstrapFigures,
+  defaultReplicates,
   defaultWidthScale,
   figureInterval,
   figureVector,
@@ -79,8 +83,10 @@ export function generatedTenants(seed: number, count = CALIBRATION_COUNT): Synth
   );
 }
 
-/** A built-in tenant by id, or a generated one by its id gen_s<seed>_<i>. */
+/** A built-in tenant by id, a generated one by its id gen_s<seed>_<i>, or a suite shape by its id. */
 export function tenantById(id: string): SyntheticTenant {
+  const shape = SHAPE_SUITE.find((s) => s.id === id);
+  if (shape) return generateShape(shape);
   const m = /^gen_s(\d+)_(\d+)$/.exec(id);
   if (!m) return generateTenant(id);
   const seed = Number(m[1]);
@@ -148,7 +154,7 @@ function truthSlots(e: Explanation): { index: number; rec: Omit<FigureRecord, 'r
 /** Point fit, bootstrap and truth records of one tenant, timed. */
 export function tenantRecords(
   t: SyntheticTenant,
-  replicates: number,
+  replicates: number | undefined,
   replicateSearch?: ReplicateSearch,
   blockLength?: number,
   saved?: readonly FigureRecord[],
@@ -161,6 +167,7 @@ export function tenantRecords(
   const boot = saved
     ? { ...savedBootstrap(e, saved), windows: windowFigures(t.series, model) }
     : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
+  const count = boot.figures.length + boot.failed;
   const c2 = process.cpuUsage();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user) / 1e6;
   const slots = truthSlots(e);
@@ -174,7 +181,7 @@ export function tenantRecords(
     records,
     timing: {
       tenant: t.info.tenant,
-      replicates,
+      replicates: count,
       fit_cpu_s: cpu(c0, c1),
       intervals_cpu_s: cpu(c1, c2),
       wall_s: (performance.now() - w0) / 1000,
@@ -258,6 +265,21 @@ export function coverageOf(
   });
 }
 
+/**
+ * Records cut to each tenant's first defaultReplicates(channels) replicates; a tenant's channels
+ * are its ROAS records (every channel of a synthetic tenant has a true ROAS).
+ */
+export function firstDefaultReplicates(records: readonly FigureRecord[]): FigureRecord[] {
+  const channels = new Map<string, number>();
+  for (const r of records) {
+    if (r.figure === 'roas') channels.set(r.tenant, (channels.get(r.tenant) ?? 0) + 1);
+  }
+  return records.map((r) => ({
+    ...r,
+    replicates: r.replicates.slice(0, defaultReplicates(channels.get(r.tenant) ?? 1)),
+  }));
+}
+
 /** Smallest tau (grid step 0.005) whose 80% ROAS coverage reaches 80% on the records. */
 export function calibrateTau(records: readonly FigureRecord[]): number {
   const roas = records.filter((r) => r.figure === 'roas');
@@ -327,7 +349,7 @@ export function calibrateWindowScale(roas: readonly FigureRecord[]): WidthScale 
 /** Timing of the intervals of a few built-in tenants (one per tier). */
 export function benchIntervals(
   ids: readonly string[] = ['extreme_heating', 'high_umbrella_rain', 'none_books'],
-  replicates = DEFAULT_REPLICATES,
+  replicates?: number,
 ): TenantTiming[] {
   return ids.map((id) => tenantRecords(tenantById(id), replicates).timing);
 }
@@ -336,7 +358,8 @@ const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
 
 /** What `npm run bench` reports about intervals. */
 export interface IntervalsReport {
-  replicates: number;
+  /** Replicates asked for; null: the default per tenant (defaultReplicates). */
+  replicates: number | null;
   model_error: number;
   /** Coverage of the truth on the built-in 20 (ROAS, marginal ROAS, weather-state ROAS). */
   builtin: Coverage[];
@@ -350,7 +373,7 @@ export interface IntervalsReport {
 
 function recordsOf(
   tenants: readonly SyntheticTenant[],
-  replicates: number,
+  replicates: number | undefined,
   log: (m: string) => void,
 ): { records: FigureRecord[]; timings: TenantTiming[] } {
   const records: FigureRecord[] = [];
@@ -368,7 +391,7 @@ function recordsOf(
 export function runIntervalsBench(
   options: { suite?: boolean; replicates?: number; log?: (m: string) => void } = {},
 ): IntervalsReport {
-  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const replicates = options.replicates;
   const log = options.log ?? (() => {});
   const builtin = recordsOf(
     BUILTIN_TENANT_IDS.map((id) => generateTenant(id)),
@@ -384,7 +407,7 @@ export function runIntervalsBench(
     : null;
   const cpu = builtin.timings.map((t) => t.intervals_cpu_s).sort((a, b) => a - b);
   return {
-    replicates,
+    replicates: replicates ?? null,
     model_error: MODEL_ERROR,
     builtin: coverageOf(builtin.records, MODEL_ERROR),
     suite: suite ? coverageOf(suite.records, MODEL_ERROR) : null,
@@ -404,7 +427,7 @@ export function formatIntervalsReport(r: IntervalsReport): string {
     `set       figure            n    80%    95%  width80 (coverage of the truth; targets 70-90% / 85-100%)`,
     ...rows('built-in', r.builtin),
     ...(r.suite ? rows('shapes', r.suite) : []),
-    `bootstrap: ${r.replicates} replicates, ${r.cpu_s_median.toFixed(2)} CPU-s per tenant (median; max ${r.cpu_s_max.toFixed(2)}), target < 10 s`,
+    `bootstrap: ${r.replicates ?? 'default (round(120 / channels) in 10..60)'} replicates, ${r.cpu_s_median.toFixed(2)} CPU-s per tenant (median; max ${r.cpu_s_max.toFixed(2)}), target < 10 s`,
   ].join('\n');
 }
 
@@ -413,7 +436,9 @@ function main(argv: string[]): void {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const replicates = Number(get('--replicates') ?? DEFAULT_REPLICATES);
+  // Without --replicates: the default count for each tenant's channels (defaultReplicates).
+  const asked = get('--replicates');
+  const replicates = asked === undefined ? undefined : Number(asked);
   const out = get('--out');
   const named = get('--tenants')?.split(',');
   // --search SWEEPS,REFINE,point|default: compare replicate searches (on the calibration set).
@@ -440,9 +465,12 @@ function main(argv: string[]): void {
   const from = get('--from');
   if (from) {
     // --from A.json,B.json: pooled records; --scale C80,C95 (default WIDTH_SCALE); --calibrate-scale.
-    const saved = from
+    const loaded = from
       .split(',')
       .flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { records: FigureRecord[] }).records);
+    // --default-replicates: each tenant's first defaultReplicates(channels) replicates, what a run
+    // with the default count draws (replicate b uses the b-th draws of the same seeded stream).
+    const saved = argv.includes('--default-replicates') ? firstDefaultReplicates(loaded) : loaded;
     const tau = calibrate ? calibrateTau(saved) : Number(get('--tau') ?? MODEL_ERROR);
     const sc = get('--scale')?.split(',').map(Number);
     // --scale A80,A95[,B]: bootstrap factors and window factor; default: the method's own.

@@ -13,6 +13,7 @@ import {
   WIDTH_SCALE,
   WINDOW_WIDTH_SCALE,
   bootstrapFigures,
+  defaultReplicates,
   figureVector,
   movingBlockResample,
   windowFigures,
@@ -161,6 +162,14 @@ describe('window refits of a phase-3 model', () => {
         9,
       );
     });
+  });
+});
+
+describe('default replicates', () => {
+  it('round(120 / channels) within 10..60', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 20].map(defaultReplicates)).toEqual([
+      60, 60, 40, 30, 24, 20, 17, 12, 11, 10, 10,
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  * the tenant, so the next explanation of the same data needs no retraining.
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
-import { DEFAULT_REPLICATES, INTERVALS_VERSION } from '../phases/intervals.js';
+import { INTERVALS_VERSION } from '../phases/intervals.js';
 import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
@@ -26,7 +26,8 @@ interface StoredFinal {
 }
 interface StoredExplanation {
   dataset_hash: string;
-  replicates: number;
+  /** Replicates asked for; null: the default for the tenant's channels (defaultReplicates). */
+  replicates: number | null;
   /** canonicalJson of the lift tests it was calibrated with (absent: stored before lift tests). */
   lift_tests?: string;
   /** INTERVALS_VERSION it was computed with (absent: version 1). */
@@ -41,8 +42,12 @@ export async function explainTenant(
 ): Promise<Explanation> {
   checkOpen(ctx);
   const phase = parsePhase(req.phase ?? DEFAULT_EXPLAIN_PHASE);
-  const replicates = req.replicates ?? DEFAULT_REPLICATES;
-  if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= MAX_REPLICATES)) {
+  // null: the default count for the tenant's channels (intervals.ts defaultReplicates).
+  const replicates = req.replicates ?? null;
+  if (
+    replicates !== null &&
+    !(Number.isInteger(replicates) && replicates >= 0 && replicates <= MAX_REPLICATES)
+  ) {
     throw new AppError(
       `replicates must be an integer from 0 (no intervals) to ${MAX_REPLICATES} (got ${String(req.replicates)})`,
       'invalid_argument',
@@ -88,7 +93,15 @@ export async function explainTenant(
   }
   const out = await runTask(
     ctx,
-    { kind: 'explain', phase, config, source, model: stored?.model, replicates, liftTests },
+    {
+      kind: 'explain',
+      phase,
+      config,
+      source,
+      model: stored?.model,
+      replicates: replicates ?? undefined,
+      liftTests,
+    },
     opts.signal,
   );
   if (holder) {

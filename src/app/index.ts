@@ -71,7 +71,7 @@ export interface CreateAppOptions {
   importDirs?: string[];
   /** The face this app serves: its messages name that face's commands and options (default mcp). */
   face?: Face;
-  /** Bootstrap replicates of an explanation when the caller names none (default 60). */
+  /** Bootstrap replicates of an explanation when the caller names none (default: intervals.ts defaultReplicates). */
   explainReplicates?: number;
 }
 

@@ -253,7 +253,8 @@ export interface App {
   ): { decision: GateDecision; run_id: number | null; decided_at: string } | null;
   /**
    * Decomposition of a tenant's all-rows model with 80%/95% intervals (`replicates` bootstrap
-   * refits, default 60, 0 = none, at most 500) and caveats first; kept with the phase's run.
+   * refits, default round(120 / channels) within 10..60, 0 = none, at most 500) and caveats
+   * first; kept with the phase's run.
    */
   explainTenant(
     req: { tenant: string; phase?: PhaseId; replicates?: number },

@@ -80,8 +80,23 @@ import type {
   UncertaintyInfo,
 } from './types.js';
 
-/** Bootstrap replicates per explanation (budget: one phase-3 tenant under 10 s on one core). */
+/** Most bootstrap replicates by default (2 channels; defaultReplicates). */
 export const DEFAULT_REPLICATES = 60;
+/** Fewest bootstrap replicates by default (10 or more channels; defaultReplicates). */
+export const FEWEST_DEFAULT_REPLICATES = 10;
+/**
+ * Default bootstrap replicates for a tenant with `channels` channels: round(120 / channels),
+ * within 10..60 (2 channels 60, 3: 40, 4: 30, 6: 20, 10: 12, 12 or more: 10). A replicate's
+ * search sweeps every channel, so its cost grows about linearly with the channels; the count
+ * keeps channels x replicates, the search work, about constant (one phase-3 tenant near or under
+ * 10 CPU-s). Fewer replicates barely change the intervals since the window term carries most of
+ * their width (WINDOW_WIDTH_SCALE's bootstrap factor is about 0.2): measured on the shape suites,
+ * docs/intervals.md.
+ */
+export function defaultReplicates(channels: number): number {
+  const perChannel = Math.round((2 * DEFAULT_REPLICATES) / Math.max(1, channels));
+  return Math.max(FEWEST_DEFAULT_REPLICATES, Math.min(DEFAULT_REPLICATES, perChannel));
+}
 /** Search of a phase-3 replicate: one full sweep over the grid plus one local refinement. */
 export const REPLICATE_SEARCH: ReplicateSearch = {
   sweeps: 1,
@@ -162,7 +177,7 @@ export const INTERVALS_VERSION = 4;
 export const MIN_REPLICATES = 10;
 
 export interface IntervalOptions extends FinalModelOptions {
-  /** Bootstrap replicates (default DEFAULT_REPLICATES; 0 = no intervals). */
+  /** Bootstrap replicates (default defaultReplicates of the series' channels; 0 = no intervals). */
   replicates?: number;
   /** Block length in rows (default blockLengthFor). */
   blockLength?: number;
@@ -418,7 +433,7 @@ export function bootstrapFigures(
   model: FinalModel,
   options: IntervalOptions = {},
 ): BootstrapFigures {
-  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const replicates = options.replicates ?? defaultReplicates(series.channels.length);
   if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= 10_000)) {
     throw new RangeError(`replicates must be an integer in 0..10000 (got ${replicates})`);
   }
@@ -485,7 +500,7 @@ export function addIntervals(
   model: FinalModel,
   options: IntervalOptions = {},
 ): Explanation {
-  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const replicates = options.replicates ?? defaultReplicates(series.channels.length);
   if (replicates === 0) return explanation;
   const modelError = options.modelError ?? MODEL_ERROR;
   if (!(Number.isFinite(modelError) && modelError >= 0)) {
@@ -498,7 +513,12 @@ export function addIntervals(
   if (scale?.window !== undefined && !(scale.window >= 0 && Number.isFinite(scale.window))) {
     throw new RangeError(`widthScale.window must be finite and >= 0 (got ${scale.window})`);
   }
-  return addIntervalsFromFigures(explanation, bootstrapFigures(series, model, options), options);
+  const withCount = { ...options, replicates };
+  return addIntervalsFromFigures(
+    explanation,
+    bootstrapFigures(series, model, withCount),
+    withCount,
+  );
 }
 
 /** addIntervals from bootstrap figures already computed (bootstrapFigures with the same options). */
@@ -508,7 +528,7 @@ export function addIntervalsFromFigures(
   options: IntervalOptions = {},
 ): Explanation {
   const { figures, failed, blockLength } = boot;
-  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const replicates = options.replicates ?? figures.length + failed;
   const modelError = options.modelError ?? MODEL_ERROR;
   const scale =
     options.widthScale ?? defaultWidthScale(!!options.calibration, boot.windows.length > 0);

@@ -18,7 +18,7 @@ const inputSchema = strictInput({
     .max(500, { error: 'replicates must be at most 500' })
     .optional()
     .describe(
-      'Bootstrap refits behind the 80%/95% intervals (default 60, about 5 s of CPU for phase 3; 0 = no intervals)',
+      'Bootstrap refits behind the 80%/95% intervals (default round(120 / channels) within 10-60: 60 for 2 channels, 10 for 12 or more; 0 = no intervals)',
     ),
 });
 
