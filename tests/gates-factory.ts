@@ -56,6 +56,7 @@ export function makeResult(
       channel_params: null,
       fallback: null,
       dropped_terms: [],
+      held_terms: [],
     })),
     top_features: null,
     protocol: null,

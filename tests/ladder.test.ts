@@ -12,7 +12,9 @@ import type { TenantSeries } from '../src/core/types.js';
 import { GAIN_ROUNDING, PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { trainLinearPhase } from '../src/phases/linear.js';
 import { trainPhase2 } from '../src/phases/phase2.js';
-import { unsupportedTerms } from '../src/phases/support.js';
+import { heldTerms, trendSeasonShare, unsupportedTerms } from '../src/phases/support.js';
+import { buildDesign } from '../src/core/features.js';
+import { fitRidge, predictRidge } from '../src/core/ridge.js';
 import type { PhaseId } from '../src/phases/types.js';
 import { searchMediaParams } from '../src/phases/search.js';
 
@@ -127,6 +129,70 @@ describe('identifiability rule', () => {
     const a = searchMediaParams(t.series, 185, { dropTerms: ['sin1', 'cos1', 'sin2', 'cos2'] });
     const b = searchMediaParams(t.series, 185);
     expect(a.innerR2).not.toBe(b.innerR2);
+  });
+});
+
+describe('trend of a one-year window', () => {
+  const names = ['meta_spend', 'sin1', 'cos1', 'sin2', 'cos2', 'trend'];
+
+  it('measures the share of the trend the yearly terms explain', () => {
+    // numpy: 1 - var(resid) / var(t) of lstsq(t ~ 1, sin/cos(2 pi k t / P), k = 1, 2), P = 365.25
+    // days or 365.25 / 7 weeks.
+    expect(trendSeasonShare(365, 'daily')).toBeCloseTo(0.761501, 5);
+    expect(trendSeasonShare(367, 'daily')).toBeCloseTo(0.748852, 5);
+    expect(trendSeasonShare(398, 'daily')).toBeCloseTo(0.506858, 5);
+    expect(trendSeasonShare(399, 'daily')).toBeCloseTo(0.498227, 5);
+    expect(trendSeasonShare(549, 'daily')).toBeCloseTo(0.068996, 5);
+    expect(trendSeasonShare(54, 'weekly')).toBeCloseTo(0.673409, 5);
+    expect(trendSeasonShare(57, 'weekly')).toBeCloseTo(0.499683, 5);
+    // Closed form of one continuous cycle: the sawtooth's first two sine terms, 6/pi² (1 + 1/4).
+    expect(trendSeasonShare(365, 'daily')).toBeCloseTo(7.5 / Math.PI ** 2, 2);
+    expect(trendSeasonShare(4 * 365, 'daily')).toBeLessThan(0.1);
+    expect(trendSeasonShare(5, 'daily')).toBe(1);
+  });
+
+  it('holds the trend after windows of 365-398 days or 52-56 weeks, drops it under a year', () => {
+    expect(heldTerms(names, 364, 'daily')).toEqual([]);
+    expect(unsupportedTerms(names, 364, 'daily')).toContain('trend');
+    expect(heldTerms(names, 365, 'daily')).toEqual(['trend']);
+    expect(heldTerms(names, 398, 'daily')).toEqual(['trend']);
+    expect(heldTerms(names, 399, 'daily')).toEqual([]);
+    expect(heldTerms(names, 56, 'weekly')).toEqual(['trend']);
+    expect(heldTerms(names, 57, 'weekly')).toEqual([]);
+    expect(heldTerms(['meta_spend'], 367, 'daily')).toEqual([]);
+  });
+
+  it('a 367-row fold predicts with the trend held at its last training value (phase 0)', () => {
+    const t = generateTenant('medium_clothing');
+    const s = t.series;
+    let predicted: Float64Array | null = null;
+    const res = trainLinearPhase(s, {
+      phase: 0,
+      onEvaluations: (ev) => {
+        predicted = ev[1].predicted;
+      },
+    });
+    expect(res.folds.map((f) => f.held_terms)).toEqual([[], ['trend'], [], [], []]);
+    const T = res.folds[1].train_rows;
+    expect(T).toBe(367);
+    const design = buildDesign(s, { interactions: false, calendar: true });
+    const j = design.names.indexOf('trend');
+    const held = design.columns.map((c, k) =>
+      k === j ? Float64Array.from(c, (v, i) => (i < T ? v : c[T - 1])) : c,
+    );
+    const test = { start: T, end: T + res.folds[1].test_rows };
+    const byHand = predictRidge(fitRidge(held, s.target, { start: 0, end: T }, 1), held, test);
+    const p = predicted as unknown as Float64Array;
+    for (let i = 0; i < byHand.length; i++) expect(p[i]).toBeCloseTo(byHand[i], 6);
+    // The old model extrapolated the slope fitted on one cycle: far worse on this tenant.
+    const linear = predictRidge(
+      fitRidge(design.columns, s.target, { start: 0, end: T }, 1),
+      design.columns,
+      test,
+    );
+    const actual = s.target.subarray(test.start, test.end);
+    expect(r2(actual, linear)).toBeLessThan(0);
+    expect(res.fold_r2[1]).toBeGreaterThan(r2(actual, linear) + 0.3);
   });
 });
 

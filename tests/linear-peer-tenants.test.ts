@@ -37,15 +37,18 @@ describe('parity with scikit-learn on exported built-in tenants', () => {
           if (phase === 1) expect(res.alphas).toEqual(ref.alphas);
           else expect(res.alphas).toEqual([1, 1, 1, 1, 1]);
           // Our default (calendar on, no fallback) is the peer's --calendar recipe on these
-          // tenants wherever the training window has a year of rows; the first fold (185 rows)
-          // leaves out the yearly terms and the trend (docs/modeling.md).
+          // tenants wherever the training window has more than 13 months of rows; the first fold
+          // (185 rows) leaves out the yearly terms and the trend, the second (367 rows) holds the
+          // trend at its last training value after the window (docs/modeling.md).
           if (mode === 'cal') {
             const ours = trainLinearPhase(series, { phase, fallback: false });
-            for (let i = 1; i < 5; i++) {
+            for (let i = 2; i < 5; i++) {
               expect(Math.abs(ours.fold_r2[i] - res.fold_r2[i])).toBeLessThanOrEqual(1e-9);
             }
             expect(ours.folds[0].dropped_terms).toEqual(['sin1', 'cos1', 'sin2', 'cos2', 'trend']);
             expect(ours.folds[1].dropped_terms).toEqual([]);
+            expect(ours.folds.map((f) => f.held_terms)).toEqual([[], ['trend'], [], [], []]);
+            expect(ours.fold_r2[1]).not.toBe(res.fold_r2[1]);
             expect(ours.protocol?.rule).toBe('timeseriessplit');
           }
         });

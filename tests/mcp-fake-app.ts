@@ -100,6 +100,7 @@ export function fakeResult(tenant: string, phase: PhaseId, folds = 5): TenantRes
       channel_params: phase === 3 ? { meta: { decay: 0.5, k_mult: 1, k: 1000, s: 1.5 } } : null,
       fallback: null,
       dropped_terms: [],
+      held_terms: [],
     })),
     top_features: phase >= 2 ? [{ feature: 'temperature_c', gain: 12.5 }] : null,
     protocol: null,

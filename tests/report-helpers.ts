@@ -117,6 +117,7 @@ export function handMadeReportData(): TenantReportData {
     channel_params: null,
     fallback: null,
     dropped_terms: [],
+    held_terms: [],
   }));
   const result = {
     tenant: 'hand',

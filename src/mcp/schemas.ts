@@ -147,6 +147,7 @@ export const foldOut = z.looseObject({
     .nullable()
     .optional(),
   dropped_terms: z.array(z.string()).optional(),
+  held_terms: z.array(z.string()).optional(),
 });
 
 /** The cross-validation protocol of a result (docs/modeling.md). Optional for older runs. */

@@ -45,7 +45,7 @@ import {
 } from './choose.js';
 import { buildMediaDesign, mediaColumnName } from './media.js';
 import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
-import { maskedColumns, unsupportedTerms } from './support.js';
+import { heldTerms, unsupportedTerms, windowColumns } from './support.js';
 import type { FoldEvaluation } from './result.js';
 import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
 
@@ -123,6 +123,8 @@ export interface FoldFit {
   search: MediaSearchResult | null;
   /** Calendar terms left out because the window cannot identify them. */
   dropped: string[];
+  /** Terms used inside the window and held at their last training value after it (support.ts). */
+  held: string[];
   fallback: FallbackRecord | null;
   /** Milliseconds in the phase-3 search (0 otherwise). */
   searchMs: number;
@@ -252,12 +254,13 @@ export class PhaseLadder {
       search: null,
       fallback: null,
       searchMs: 0,
+      held: heldTerms(this.linearDesign(false).names, T, this.series.frequency),
     };
     let out: FoldFit;
     if (k === 0 || k === 1) {
       const design = this.linearDesign(k === 1);
       const dropped = unsupportedTerms(design.names, T, this.series.frequency);
-      const columns = maskedColumns(design, dropped);
+      const columns = windowColumns(design, T, this.series.frequency);
       const inner = this.options.innerFolds ?? 3;
       const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
       const moments = new PrefixMoments(columns, this.y, ends);
@@ -270,7 +273,7 @@ export class PhaseLadder {
     } else if (k === 2) {
       const design = this.linearDesign(true);
       const dropped = unsupportedTerms(design.names, T, this.series.frequency);
-      const columns = maskedColumns(design, dropped);
+      const columns = windowColumns(design, T, this.series.frequency);
       const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
     } else {
@@ -290,7 +293,7 @@ export class PhaseLadder {
         calendar: this.calendar,
         weather: this.options.weather,
       });
-      const columns = maskedColumns(design, dropped);
+      const columns = windowColumns(design, T, this.series.frequency);
       const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = {
         ...base,
@@ -462,6 +465,7 @@ export function evaluateFoldFit(series: TenantSeries, fold: Fold, fit: FoldFit):
     channelParams: fit.channelParams,
     fallback: fit.fallback,
     droppedTerms: fit.dropped,
+    heldTerms: fit.held,
     baselines: baselineForecasts(series, fold),
   };
 }

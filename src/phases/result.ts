@@ -73,6 +73,7 @@ export interface FoldEvaluation {
   channelParams?: Record<string, ChannelParams> | null;
   fallback?: FallbackRecord | null;
   droppedTerms?: string[];
+  heldTerms?: string[];
   /** Baseline forecasts for the same test rows (core/baselines.ts baselineForecasts). */
   baselines: Record<BaselineName, Float64Array>;
 }
@@ -158,6 +159,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
       channel_params: ev.channelParams ?? null,
       fallback: ev.fallback ?? null,
       dropped_terms: ev.droppedTerms ?? [],
+      held_terms: ev.heldTerms ?? [],
     });
   }
   const foldR2 = folds.map((f) => f.r2);

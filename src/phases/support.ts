@@ -4,11 +4,15 @@
  * extrapolating them over the next months is where the first folds went wildly wrong; the same
  * holds for a trend fitted on part of a cycle. Such terms
  * are left out of a fold's model (their column is zeroed for that fold, which the standardized
- * Ridge turns into a zero coefficient and a GBM never splits on). Decided from the number of
- * training rows only.
+ * Ridge turns into a zero coefficient and a GBM never splits on). From one year to about 13
+ * months the season and the trend are both kept but cannot be told apart (a trend over one cycle
+ * is mostly the cycle's sawtooth): the trend is used inside the window and held at its last value
+ * after it, so the model does not extrapolate a slope that is partly the season's. Decided from
+ * the number of training rows only.
  */
 import { periodsPerYear } from '../core/folds.js';
 import type { Design } from '../core/features.js';
+import { solveSpd } from '../core/linalg.js';
 import type { Frequency } from '../core/types.js';
 
 /** Yearly Fourier columns of the calendar (features.ts calendarColumns). */
@@ -26,6 +30,117 @@ export function unsupportedTerms(
 ): string[] {
   if (trainEnd >= periodsPerYear(frequency)) return [];
   return names.filter((n) => YEARLY_TERMS.includes(n) || n === 'trend');
+}
+
+/**
+ * Share of a linear trend's variance over `rows` evenly spaced periods that the yearly Fourier
+ * terms explain (R² of the trend regressed on sin/cos k = 1, 2 of the year, with an intercept).
+ * Over exactly one year it is 0.76 (the trend is a sawtooth of the cycle: 6/pi² + 6/(4 pi²)); it
+ * falls to 0.49 at 400 days and 0.07 at 18 months (0.19 at two years). Depends on the row count
+ * and the frequency only.
+ */
+export function trendSeasonShare(rows: number, frequency: Frequency): number {
+  const key = `${frequency}:${rows}`;
+  const hit = shareCache.get(key);
+  if (hit !== undefined) return hit;
+  const period = frequency === 'daily' ? DAYS_PER_YEAR : DAYS_PER_YEAR / 7;
+  const p = 4;
+  const mid = (rows - 1) / 2;
+  const cols: Float64Array[] = [];
+  for (const k of [1, 2]) {
+    const s = new Float64Array(rows);
+    const c = new Float64Array(rows);
+    for (let t = 0; t < rows; t++) {
+      const angle = (2 * Math.PI * k * t) / period;
+      s[t] = Math.sin(angle);
+      c[t] = Math.cos(angle);
+    }
+    cols.push(s, c);
+  }
+  // Centered columns: the intercept is then implicit.
+  for (const col of cols) {
+    let m = 0;
+    for (let t = 0; t < rows; t++) m += col[t];
+    m /= rows;
+    for (let t = 0; t < rows; t++) col[t] -= m;
+  }
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  let total = 0;
+  for (let t = 0; t < rows; t++) total += (t - mid) * (t - mid);
+  for (let i = 0; i < p; i++) {
+    for (let t = 0; t < rows; t++) rhs[i] += cols[i][t] * (t - mid);
+    for (let j = 0; j < p; j++) {
+      let v = 0;
+      for (let t = 0; t < rows; t++) v += cols[i][t] * cols[j][t];
+      gram[i * p + j] = v;
+    }
+  }
+  let share = 1;
+  if (total > 0) {
+    try {
+      const beta = solveSpd(gram, rhs, p);
+      let explained = 0;
+      for (let i = 0; i < p; i++) explained += beta[i] * rhs[i];
+      share = Math.min(1, explained / total);
+    } catch {
+      // Fewer rows than independent yearly columns: the trend is all season.
+      share = 1;
+    }
+  }
+  shareCache.set(key, share);
+  return share;
+}
+
+const DAYS_PER_YEAR = 365.25;
+const shareCache = new Map<string, number>();
+
+/**
+ * Largest share of the trend that the yearly terms may explain on a window for the trend to be
+ * extrapolated (a variance inflation of 2).
+ */
+export const MAX_TREND_SEASON_SHARE = 0.5;
+
+/**
+ * True when a window of trainEnd rows keeps its yearly terms and trend but cannot tell the two
+ * apart: from a year up to about 13 months the yearly terms explain more than half of the trend
+ * (trendSeasonShare), so the fitted slope is partly the season's. Such a window's model uses the
+ * trend inside the window and holds it at its last training value after it (windowColumns).
+ */
+export function trendHeldFlat(trainEnd: number, frequency: Frequency): boolean {
+  return (
+    trainEnd >= periodsPerYear(frequency) &&
+    trendSeasonShare(trainEnd, frequency) > MAX_TREND_SEASON_SHARE
+  );
+}
+
+/** Terms a model of rows [0, trainEnd) holds at their last training value after the window. */
+export function heldTerms(
+  names: readonly string[],
+  trainEnd: number,
+  frequency: Frequency,
+): string[] {
+  return trendHeldFlat(trainEnd, frequency) && names.includes('trend') ? ['trend'] : [];
+}
+
+/**
+ * The columns a model of rows [0, trainEnd) uses: the design less the terms the window cannot
+ * identify (unsupportedTerms, zeroed), and, where trendHeldFlat, the trend held at its value on the
+ * window's last row for every later row. Rows before trainEnd are the design's own values.
+ */
+export function windowColumns(
+  design: Design,
+  trainEnd: number,
+  frequency: Frequency,
+): Float64Array[] {
+  const columns = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
+  const j = design.names.indexOf('trend');
+  if (j < 0 || !trendHeldFlat(trainEnd, frequency)) return columns;
+  const held = Float64Array.from(columns[j]);
+  held.fill(columns[j][trainEnd - 1], trainEnd);
+  const out = columns.slice();
+  out[j] = held;
+  return out;
 }
 
 /** The design's columns with the named ones replaced by zeros (shared arrays otherwise). */

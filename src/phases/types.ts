@@ -94,6 +94,11 @@ export interface FoldResult {
   fallback: FallbackRecord | null;
   /** Calendar terms left out because the training window cannot identify them (support.ts). */
   dropped_terms: string[];
+  /**
+   * Terms used inside the training window and held at their value on its last row after it: the
+   * trend of a window of about one year, where it cannot be told apart from the season (support.ts).
+   */
+  held_terms: string[];
 }
 
 export interface ExtendedChecks {

@@ -613,6 +613,7 @@ export class Store {
             reason: f.reason,
             fallback: f.fallback ?? null,
             dropped_terms: f.dropped_terms ?? [],
+            held_terms: f.held_terms ?? [],
           }),
         );
       }

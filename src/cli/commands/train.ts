@@ -42,6 +42,12 @@ export const train: Command = {
             (f) =>
               `fold ${f.fold + 1} (${f.train_rows} training rows) leaves out ${f.dropped_terms.join(', ')}`,
           ),
+        ...r.folds
+          .filter((f) => (f.held_terms ?? []).length > 0)
+          .map(
+            (f) =>
+              `fold ${f.fold + 1} (${f.train_rows} training rows) holds ${f.held_terms.join(', ')} at its last training value after the window (about one yearly cycle: trend and season are confounded)`,
+          ),
         ...(r.failures.length
           ? [`checks failed: ${r.failures.join('; ')}`]
           : ['all checks passed']),
