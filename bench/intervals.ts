@@ -9,7 +9,8 @@
  *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
  *   (--default-replicates: each tenant's first defaultReplicates(channels) of them; --scale
- *   A80,A95[,B]: other width factors; --calibrate-scale: choose them, calibration sets only)
+ *   A80,A95[,B]: other width factors; --calibrate-scale [--figure marginal_roas]: choose them
+ *   on ROAS (or marginal ROAS) records, calibration sets only)
  *   node dist/bench/intervals.js --coverage ... --windows-from FILE   add the window refits to
  *   saved records of the same code (bootstrap values reused, points checked)
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
@@ -41,6 +42,7 @@ import {
   bootstrapFigures,
   defaultReplicates,
   defaultWidthScale,
+  MARGINAL_WINDOW_WIDTH_SCALE,
   figureInterval,
   figureVector,
   windowFigures,
@@ -225,6 +227,13 @@ function savedBootstrap(
   return { figures, failed: 0, blockLength: 0 };
 }
 
+/** The method's default width scale of a record (intervals.ts addIntervalsFromFigures). */
+export function recordScale(r: FigureRecord): WidthScale {
+  const windows = (r.windows ?? []).length > 0;
+  if (windows && r.figure === 'marginal_roas') return MARGINAL_WINDOW_WIDTH_SCALE;
+  return defaultWidthScale(false, windows);
+}
+
 /**
  * Share of records whose 80% / 95% interval (at model error tau and width scale) contains the
  * truth. Without a scale, each record gets the method's default (with a window term when the
@@ -243,13 +252,7 @@ export function coverageOf(
     const widths: number[] = [];
     for (const r of rs) {
       const windows = r.windows ?? [];
-      const iv = figureInterval(
-        r.point,
-        r.replicates,
-        tau,
-        scale ?? defaultWidthScale(false, windows.length > 0),
-        windows,
-      );
+      const iv = figureInterval(r.point, r.replicates, tau, scale ?? recordScale(r), windows);
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
@@ -296,8 +299,13 @@ export function calibrateTau(records: readonly FigureRecord[]): number {
  * least 80% of the records' channels, used for both levels (the 95% level has too few misses on
  * a calibration set, 2-4, to estimate a factor of its own). Run on calibration sets only.
  */
-export function calibrateScale(records: readonly FigureRecord[]): WidthScale {
-  const roas = records.filter((r) => r.figure === 'roas');
+export function calibrateScale(
+  records: readonly FigureRecord[],
+  figure: FigureRecord['figure'] = 'roas',
+): WidthScale {
+  const roas = records
+    .filter((r) => r.figure === figure)
+    .map((r) => ({ ...r, figure: 'roas' as const }));
   if (roas.length > 0 && roas.every((r) => r.windows && r.windows.length > 0)) {
     return calibrateWindowScale(roas);
   }
@@ -475,7 +483,7 @@ function main(argv: string[]): void {
     const sc = get('--scale')?.split(',').map(Number);
     // --scale A80,A95[,B]: bootstrap factors and window factor; default: the method's own.
     const scale = argv.includes('--calibrate-scale')
-      ? calibrateScale(saved)
+      ? calibrateScale(saved, (get('--figure') ?? 'roas') as FigureRecord['figure'])
       : sc
         ? { p80: sc[0], p95: sc[1] ?? sc[0], window: sc[2] ?? 0 }
         : undefined;

@@ -12,6 +12,7 @@ import {
   UNSCALED,
   WIDTH_SCALE,
   WINDOW_WIDTH_SCALE,
+  MARGINAL_WINDOW_WIDTH_SCALE,
   bootstrapFigures,
   defaultReplicates,
   figureVector,
@@ -139,6 +140,7 @@ describe('window refits of a phase-3 model', () => {
     });
     expect(e.uncertainty?.width_scale).toEqual(WINDOW_WIDTH_SCALE);
     expect(e.uncertainty?.window_refits).toBe(6);
+    expect(e.uncertainty?.marginal_width_scale).toEqual(MARGINAL_WINDOW_WIDTH_SCALE);
     const boot = bootstrapFigures(t.series, model, { replicates: 12 });
     const windows = windowFigures(t.series, model);
     e.channels.forEach((ch, c) => {
@@ -159,6 +161,19 @@ describe('window refits of a phase-3 model', () => {
       );
       expect(ch.intervals!.roas.p80[1]).toBeCloseTo(
         ch.roas + Math.hypot(a * Math.max(0, q(0.9) - ch.roas), w80),
+        9,
+      );
+      // Marginal ROAS (figure 3c + 2) with its own factors.
+      const mk = 3 * c + 2;
+      const mreps = boot.figures.map((f) => f[mk]).sort((x, y) => x - y);
+      const pos = 0.9 * (mreps.length - 1);
+      const lo = Math.floor(pos);
+      const q90 = mreps[lo] + (mreps[Math.min(lo + 1, mreps.length - 1)] - mreps[lo]) * (pos - lo);
+      const md = windows.map((w) => Math.abs(w[mk] - ch.marginal_roas)).sort((x, y) => x - y);
+      const mw = 1.2815515655446004 * MARGINAL_WINDOW_WIDTH_SCALE.window! * ((md[2] + md[3]) / 2);
+      expect(ch.intervals!.marginal_roas.p80[1]).toBeCloseTo(
+        ch.marginal_roas +
+          Math.hypot(MARGINAL_WINDOW_WIDTH_SCALE.p80 * Math.max(0, q90 - ch.marginal_roas), mw),
         9,
       );
     });

@@ -333,6 +333,9 @@ export const explanationOut = {
       block_length: z.number().int(),
       model_error: metric,
       width_scale: z.looseObject({ p80: metric, p95: metric, window: metric.optional() }),
+      marginal_width_scale: z
+        .looseObject({ p80: metric, p95: metric, window: metric.optional() })
+        .optional(),
       window_refits: z.number().int().optional(),
       levels: z.array(z.number()),
     })

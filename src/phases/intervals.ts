@@ -35,7 +35,9 @@
  *   channel tenants) and its world's truth is the point model (it cannot see the point's own
  *   error). Measured on the calibration sets: the window spread predicts a channel's ROAS error
  *   better than the bootstrap spread does; with it the bootstrap factor c falls to about 0.2 and
- *   the 80% intervals are about a third narrower at the same coverage.
+ *   the 80% intervals are about a third narrower at the same coverage. Marginal ROAS has its own
+ *   pair (MARGINAL_WINDOW_WIDTH_SCALE, the same rule on its records): the windows' spread of a
+ *   curve's slope guides its error less than that of its average.
  *   The bootstrap part is the sampling spread, hyperparameter choice included. c (WIDTH_SCALE;
  *   CALIBRATED_WIDTH_SCALE for a calibrated model) corrects for the replicate estimator not being
  *   the point estimator: an uncalibrated replicate runs one search where the point takes the
@@ -157,6 +159,13 @@ export const WIDTH_SCALE: WidthScale = { p80: 1.09, p95: 1.09 };
  */
 export const WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.15 };
 /**
+ * Width scale of marginal ROAS (per channel and per weather state) with window refits: the same
+ * rule on the marginal-ROAS records of the same calibration sets (`--calibrate-scale --figure
+ * marginal_roas`). The window spread of a curve's slope guides its error less than that of its
+ * average, so its factor is larger.
+ */
+export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.6 };
+/**
  * Width scale of a calibrated model's intervals: the same rule on the calibrated tenants of
  * seeds 7, 13, 17 and 19 (94 channels; bench/calibration.ts --heldout S --out records).
  */
@@ -170,9 +179,10 @@ export const LEVELS = [
  * Version of the interval method; a stored explanation is reused only under the same version
  * (2: calibrated replicates choose among 16 candidates spread over the profile region;
  * 3: width scales per level, stored in `uncertainty.width_scale`; 4: phase 3 adds the window
- * refits' spread, `width_scale.window` and `window_refits`).
+ * refits' spread, `width_scale.window` and `window_refits`; 5: marginal ROAS has its own factors,
+ * `marginal_width_scale`).
  */
-export const INTERVALS_VERSION = 4;
+export const INTERVALS_VERSION = 5;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -227,26 +237,34 @@ export function movingBlockResample(
  */
 function visitFigures(
   e: Explanation,
-  visit: (value: number, put: (iv: FigureInterval) => void) => void,
+  visit: (value: number, put: (iv: FigureInterval) => void, marginal: boolean) => void,
 ): void {
   for (const ch of e.channels) {
     const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
-    visit(ch.contribution, (iv) => (ivs.contribution = iv));
-    visit(ch.roas, (iv) => (ivs.roas = iv));
-    visit(ch.marginal_roas, (iv) => {
-      ivs.marginal_roas = iv;
-      ch.intervals = ivs as NonNullable<typeof ch.intervals>;
-    });
+    visit(ch.contribution, (iv) => (ivs.contribution = iv), false);
+    visit(ch.roas, (iv) => (ivs.roas = iv), false);
+    visit(
+      ch.marginal_roas,
+      (iv) => {
+        ivs.marginal_roas = iv;
+        ch.intervals = ivs as NonNullable<typeof ch.intervals>;
+      },
+      true,
+    );
   }
   for (const s of e.weather_states) {
     for (const ch of s.channels) {
       const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
-      visit(ch.contribution, (iv) => (ivs.contribution = iv));
-      visit(ch.roas, (iv) => (ivs.roas = iv));
-      visit(ch.marginal_roas, (iv) => {
-        ivs.marginal_roas = iv;
-        ch.intervals = ivs as NonNullable<typeof ch.intervals>;
-      });
+      visit(ch.contribution, (iv) => (ivs.contribution = iv), false);
+      visit(ch.roas, (iv) => (ivs.roas = iv), false);
+      visit(
+        ch.marginal_roas,
+        (iv) => {
+          ivs.marginal_roas = iv;
+          ch.intervals = ivs as NonNullable<typeof ch.intervals>;
+        },
+        true,
+      );
     }
   }
   for (const curve of e.response_curves) {
@@ -255,13 +273,17 @@ function visitFigures(
       p95: { lo: [] as number[], hi: [] as number[] },
     };
     curve.contribution.forEach((v, i) =>
-      visit(v, (iv) => {
-        band.p80.lo[i] = iv.p80[0];
-        band.p80.hi[i] = iv.p80[1];
-        band.p95.lo[i] = iv.p95[0];
-        band.p95.hi[i] = iv.p95[1];
-        if (i === curve.contribution.length - 1) curve.contribution_interval = band;
-      }),
+      visit(
+        v,
+        (iv) => {
+          band.p80.lo[i] = iv.p80[0];
+          band.p80.hi[i] = iv.p80[1];
+          band.p95.lo[i] = iv.p95[0];
+          band.p95.hi[i] = iv.p95[1];
+          if (i === curve.contribution.length - 1) curve.contribution_interval = band;
+        },
+        false,
+      ),
     );
   }
 }
@@ -534,6 +556,9 @@ export function addIntervalsFromFigures(
     options.widthScale ?? defaultWidthScale(!!options.calibration, boot.windows.length > 0);
   // The window term needs window refits; without them it is dropped (and not recorded).
   const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
+  // Marginal ROAS has its own factors when the default window scale applies.
+  const marginalScale =
+    options.widthScale === undefined && windows.length > 0 ? MARGINAL_WINDOW_WIDTH_SCALE : scale;
   const info: UncertaintyInfo = {
     method: options.calibration
       ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated'
@@ -549,6 +574,7 @@ export function addIntervalsFromFigures(
       p95: scale.p95,
       ...(windows.length > 0 ? { window: scale.window } : {}),
     },
+    ...(marginalScale !== scale ? { marginal_width_scale: { ...marginalScale } } : {}),
     window_refits: windows.length,
     levels: [0.8, 0.95],
   };
@@ -561,14 +587,14 @@ export function addIntervalsFromFigures(
     return explanation;
   }
   let i = 0;
-  visitFigures(explanation, (point, put) => {
+  visitFigures(explanation, (point, put, marginal) => {
     const k = i++;
     put(
       figureInterval(
         point,
         figures.map((f) => f[k]),
         modelError,
-        scale,
+        marginal ? marginalScale : scale,
         windows.map((w) => w[k]),
       ),
     );

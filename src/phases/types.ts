@@ -190,6 +190,8 @@ export interface UncertaintyInfo {
    * the window refits' spread (calibrated on generated tenants; intervals.ts).
    */
   width_scale: { p80: number; p95: number; window?: number };
+  /** Factors of marginal ROAS when they differ from width_scale (phase 3 with window refits). */
+  marginal_width_scale?: { p80: number; p95: number; window?: number };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
   window_refits?: number;
   levels: number[];
