@@ -80,6 +80,7 @@ import type {
   Explanation,
   FigureInterval,
   UncertaintyInfo,
+  ChannelIntervals,
 } from './types.js';
 
 /** Most bootstrap replicates by default (2 channels; defaultReplicates). */
@@ -239,34 +240,27 @@ function visitFigures(
   e: Explanation,
   visit: (value: number, put: (iv: FigureInterval) => void, marginal: boolean) => void,
 ): void {
-  for (const ch of e.channels) {
-    const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
+  // A channel's three figures, the same for the whole period and for each weather state.
+  const visitChannel = (ch: {
+    contribution: number;
+    roas: number;
+    marginal_roas: number;
+    intervals: ChannelIntervals | null;
+  }): void => {
+    const ivs: Partial<ChannelIntervals> = {};
     visit(ch.contribution, (iv) => (ivs.contribution = iv), false);
     visit(ch.roas, (iv) => (ivs.roas = iv), false);
     visit(
       ch.marginal_roas,
       (iv) => {
         ivs.marginal_roas = iv;
-        ch.intervals = ivs as NonNullable<typeof ch.intervals>;
+        ch.intervals = ivs as ChannelIntervals;
       },
       true,
     );
-  }
-  for (const s of e.weather_states) {
-    for (const ch of s.channels) {
-      const ivs: Partial<NonNullable<typeof ch.intervals>> = {};
-      visit(ch.contribution, (iv) => (ivs.contribution = iv), false);
-      visit(ch.roas, (iv) => (ivs.roas = iv), false);
-      visit(
-        ch.marginal_roas,
-        (iv) => {
-          ivs.marginal_roas = iv;
-          ch.intervals = ivs as NonNullable<typeof ch.intervals>;
-        },
-        true,
-      );
-    }
-  }
+  };
+  for (const ch of e.channels) visitChannel(ch);
+  for (const s of e.weather_states) for (const ch of s.channels) visitChannel(ch);
   for (const curve of e.response_curves) {
     const band = {
       p80: { lo: [] as number[], hi: [] as number[] },
