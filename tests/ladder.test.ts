@@ -260,7 +260,7 @@ describe('phase ladder', () => {
     expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
   });
 
-  it('keeps an unchecked phase only with two rows per coefficient (weekly, many channels)', () => {
+  it('keeps an unchecked phase 2-3 only with two rows per coefficient; phase 1 always (weekly, many channels)', () => {
     // A year of weeks: the 36 weeks before the first fold's 20-week validation block cannot identify
     // the yearly terms, so no block judges phase k there.
     const spec = shapeSpecOf('ladder_wk8', 5, {
@@ -281,7 +281,12 @@ describe('phase ladder', () => {
       const coefficients = names.length - unsupportedTerms(names, 56, 'weekly').length;
       // 8 channels x (spend + 4 weather interactions) alone are 40 coefficients for 56 rows.
       expect(56 >= 2 * coefficients).toBe(expectKept);
-      for (const k of [1, 3] as PhaseId[]) {
+      // Phase 1 chooses its alpha on inner folds: it is kept however wide the window is (phase 0's
+      // alpha-1 Ridge is the less shrunk fit there).
+      const p1 = ladder.fit(1, 56);
+      expect(p1.fallback).toMatchObject({ kept: true, used_phase: 1, phase_r2: null });
+      expect(p1.fallback!.reason).not.toMatch(/per coefficient/);
+      for (const k of [2, 3] as PhaseId[]) {
         const fit = ladder.fit(k, 56);
         expect(fit.fallback).toMatchObject({ kept: expectKept, phase_r2: null });
         expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);

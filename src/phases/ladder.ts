@@ -359,13 +359,15 @@ export class PhaseLadder {
       kept = false;
       why = `${T} training rows are too few to validate phase ${k}: phase ${prev} used`;
     } else if (blocks.length === 0) {
-      // No block can judge phase k. It is kept unchecked only where the window holds
-      // MIN_ROWS_PER_COEFFICIENT rows per coefficient of phase k (degreesOfFreedom): a year of
-      // weeks with many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify
-      // them, and its alpha search runs on inner windows shorter than its columns.
+      // No block can judge phase k. Phases 2-3 are kept unchecked only where the window holds
+      // MIN_ROWS_PER_COEFFICIENT rows per coefficient (degreesOfFreedom): a year of weeks with
+      // many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify them. Phase 1
+      // is kept: what it adds is shrinkage chosen on inner folds as much as columns, and its
+      // fallback, phase 0's Ridge at alpha 1, is the less shrunk fit of such a window (measured in
+      // docs/modeling.md, "Unchecked wide windows").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
-      if (T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
+      if (k > 1 && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
