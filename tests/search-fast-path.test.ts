@@ -153,6 +153,46 @@ describe('blocked search: Schur-complement trials', () => {
   });
 });
 
+describe('expanding search: candidates scored from the fold work of the other columns', () => {
+  // The default (expanding) scheme keeps, per coordinate step, what the other columns give its
+  // inner folds (expanding-trial.ts); every score must be the full computation's, to the bit.
+  const three = {
+    ...series,
+    channels: series.channels.slice(0, 3),
+    spend: series.spend.slice(0, 3),
+  };
+  const last = series.channels[series.channels.length - 1];
+
+  it('score every candidate to the bit on the reduced (10) and the joint (3) design', () => {
+    for (const [s, channels] of [
+      [series, ['ch0', 'ch4', last]],
+      [three, ['ch0', 'ch1', 'ch2']],
+    ] as const) {
+      for (const channel of channels) {
+        const shared = scoreChannelCandidates(s, T, params, channel, candidates);
+        const full = scoreChannelCandidates(s, T, params, channel, candidates, {
+          expandingTrials: false,
+        });
+        shared.forEach((v, i) => expect(Object.is(v, full[i])).toBe(true));
+        expect(Math.max(...shared) - Math.min(...shared)).toBeGreaterThan(1e-3);
+      }
+    }
+  });
+
+  it('leave the search unchanged to the bit (10 and 3 channels, two windows)', () => {
+    for (const s of [series, three]) {
+      for (const end of [T, 260]) {
+        const opts = { sweeps: 2, refineRounds: 1 };
+        const shared = searchMediaParams(s, end, opts);
+        const full = searchMediaParams(s, end, { ...opts, expandingTrials: false });
+        expect(shared).toEqual(full);
+        expect(Object.is(shared.innerR2, full.innerR2)).toBe(true);
+        expect(shared.candidates).toBeGreaterThan(s.channels.length * 100);
+      }
+    }
+  });
+});
+
 describe('searches of one design sharing a SearchTrialCache (bootstrap replicates)', () => {
   // Three channels (joint search) and four targets on the same design, as the planner's and the
   // intervals' replicates are: the series' target plus independent noise.

@@ -45,6 +45,7 @@ import { calendarColumns, modelWeatherNames } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
+import { ExpandingTrialSolver } from './expanding-trial.js';
 import { standardScale } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
@@ -123,6 +124,13 @@ export interface MediaSearchOptions {
    * false recomputes it: the reference the reuse is tested against (the same bits).
    */
   reuseTrials?: boolean;
+  /**
+   * Expanding scheme: score a channel's candidates from what the other columns' inner folds give
+   * (merged moments, scales, the Cholesky rows before the group), computed once per coordinate
+   * step (default true; expanding-trial.ts). false recomputes it per candidate: the reference it
+   * is tested against (the same bits).
+   */
+  expandingTrials?: boolean;
   /**
    * Trials shared with other searches of the same design that differ only in their target (the
    * bootstrap replicates of the planner and the intervals; SearchTrialCache). Speed only: the
@@ -409,6 +417,13 @@ class GroupScorer {
   private zero = -1;
   /** The factored systems of the other columns for one channel's trials (until a commit). */
   private solver: { channel: number; solver: BlockedTrialSolver } | null = null;
+  /**
+   * Expanding scheme: candidates are scored from the other columns' fold work, computed once per
+   * coordinate step (expanding-trial.ts); false recomputes it per candidate (the reference).
+   */
+  private readonly expandingTrials: boolean;
+  /** That fold work for one channel's trials (until the committed state changes). */
+  private expanding: { channel: number; solver: ExpandingTrialSolver } | null = null;
 
   constructor(
     fixed: readonly Float64Array[],
@@ -421,6 +436,7 @@ class GroupScorer {
     alpha: number,
     blocks: number | null = null,
     fastTrials = true,
+    expandingTrials = true,
   ) {
     this.T = T;
     this.fastTrials = fastTrials && blocks !== null;
@@ -450,6 +466,8 @@ class GroupScorer {
       }
       return { trainCount, valid };
     });
+    this.expandingTrials =
+      expandingTrials && blocks === null && this.folds.every((f) => f.valid.length === 1);
     const { q, p } = this;
     this.cen = new Float64Array(q * T);
     this.segMean = new Float64Array(nSeg * q);
@@ -494,6 +512,7 @@ class GroupScorer {
   setFixedColumn(j: number, col: ArrayLike<number>): void {
     const { T, q, cen } = this;
     this.solver = null;
+    this.expanding = null;
     this.loadCoordinate(j, col);
     for (let k = 0; k < this.segN.length; k++) {
       const a = this.segStart[k];
@@ -517,6 +536,7 @@ class GroupScorer {
   computeAllMoments(): void {
     const { T, q, cen } = this;
     this.solver = null;
+    this.expanding = null;
     for (let k = 0; k < this.segN.length; k++) {
       const a = this.segStart[k];
       const b = this.segEnd[k];
@@ -589,6 +609,7 @@ class GroupScorer {
   setZeroCoordinate(j: number): void {
     this.zero = j;
     this.solver = null;
+    this.expanding = null;
   }
 
   /**
@@ -722,6 +743,7 @@ class GroupScorer {
   load(c: number, h: Float64Array): void {
     const { T, q, groupSize: G } = this;
     this.solver = null;
+    this.expanding = null;
     const off = this.groupOffset(c);
     this.centerTrial(h);
     this.cen.set(this.trialCen.subarray(0, G * T), off * T);
@@ -733,6 +755,7 @@ class GroupScorer {
   commit(c: number): void {
     const { T, q, groupSize: G } = this;
     this.solver = null;
+    this.expanding = null;
     const off = this.groupOffset(c);
     this.cen.set(this.trialCen.subarray(0, G * T), off * T);
     for (let k = 0; k < this.segN.length; k++) {
@@ -773,6 +796,20 @@ class GroupScorer {
         ? this.solver.solver.score({ mean: this.trialMean, co: this.trialCo }, saved)
         : null;
       if (fast !== null) return fast;
+    }
+    if (trialChannel !== null && this.expandingTrials && this.zero < 0) {
+      if (this.expanding?.channel !== trialChannel) {
+        const solver = new ExpandingTrialSolver(
+          { segN: this.segN, segMean: this.segMean, segCo: this.segCo },
+          this.folds,
+          q,
+          this.groupOffset(trialChannel),
+          this.groupSize,
+          this.alpha,
+        );
+        this.expanding = { channel: trialChannel, solver };
+      }
+      return this.expanding.solver.score({ mean: this.trialMean, co: this.trialCo });
     }
     if (trialChannel !== null) {
       const G = this.groupSize;
@@ -1454,6 +1491,7 @@ function scorerFactory(
       options.alpha,
       blocks,
       options.fastTrials ?? true,
+      options.expandingTrials ?? true,
     );
   return Object.assign(make, { fastTrials: blocks !== null && (options.fastTrials ?? true) });
 }
