@@ -191,6 +191,29 @@ describe('expanding search: candidates scored from the fold work of the other co
       }
     }
   });
+
+  it('keep the reduced search the same to the bit with its grid trials kept and shared', () => {
+    // A 10-channel expanding search keeps its grid candidates' design-only work (its own cache,
+    // read back in the second sweep) and shares it between searches of the same design.
+    const opts = { sweeps: 2, refineRounds: 1 };
+    const fresh = searchMediaParams(series, T, {
+      ...opts,
+      reuseTrials: false,
+      expandingTrials: false,
+    });
+    expect(searchMediaParams(series, T, opts)).toEqual(fresh);
+    const cache = new SearchTrialCache();
+    const noise = new SeededRandom(9);
+    for (let b = 0; b < 3; b++) {
+      const target = Float64Array.from(series.target, (v) => v + noise.normal(0, 600));
+      const replicate = { ...series, target };
+      const shared = searchMediaParams(replicate, T, { ...opts, trialCache: cache });
+      const alone = searchMediaParams(replicate, T, { ...opts, reuseTrials: false });
+      expect(shared).toEqual(alone);
+      expect(Object.is(shared.innerR2, alone.innerR2)).toBe(true);
+    }
+    expect(cache.hits).toBeGreaterThan(cache.misses);
+  });
 });
 
 describe('searches of one design sharing a SearchTrialCache (bootstrap replicates)', () => {

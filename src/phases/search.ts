@@ -121,7 +121,9 @@ export interface MediaSearchOptions {
   /**
    * Reduced fast path: keep what a grid candidate's score needs that the other channels' columns
    * do not change, and reuse it when the next sweep scores the candidate again (default true).
-   * false recomputes it: the reference the reuse is tested against (the same bits).
+   * false recomputes it: the reference the reuse is tested against (the same bits). The reduced
+   * expanding search likewise keeps its grid candidates' design-only work (a SearchTrialCache of
+   * its own unless one is given); false leaves that out too.
    */
   reuseTrials?: boolean;
   /**
@@ -134,7 +136,9 @@ export interface MediaSearchOptions {
   /**
    * Trials shared with other searches of the same design that differ only in their target (the
    * bootstrap replicates of the planner and the intervals; SearchTrialCache). Speed only: the
-   * result is bit-identical with or without it. Used by the joint search (<= 4 channels).
+   * result is bit-identical with or without it. Used by the joint search (<= 4 channels) and by
+   * the reduced expanding one (the co-moments with the fixed columns; those with the other
+   * channels, which differ between replicates, are recomputed).
    */
   trialCache?: SearchTrialCache;
 }
@@ -605,6 +609,34 @@ class GroupScorer {
     this.trialMoments(off, js, n, false);
   }
 
+  /**
+   * The design-only part of the last trial of a reduced scorer (one group, the other channels
+   * appended to the fixed columns), for SearchTrialCache: the transformed spend h and the
+   * co-moments (those against the first `stable` coordinates and within the group are design
+   * alone; the rest are recomputed by restoreReduced).
+   */
+  reducedSnapshot(h: Float64Array): ReducedTrial {
+    return { h: h.slice(0, this.T), co: this.trialCo.slice() };
+  }
+
+  /**
+   * As trial(0, saved.h) on a reduced scorer whose first `stable` coordinates are the columns of
+   * the scorer that saved it: the group is centred again from h (the same sums) and its
+   * co-moments with the coordinates from `stable` on (the other channels and the target) are
+   * computed, the same sums as trial() computes, so the buffers end bit for bit as trial leaves
+   * them.
+   */
+  restoreReduced(saved: ReducedTrial, stable: number): void {
+    const { q, groupSize: G } = this;
+    this.trialCo.set(saved.co);
+    this.centerTrial(saved.h);
+    const off = this.groupOffset(0);
+    const js = this.otherCoords;
+    let n = 0;
+    for (let j = stable; j < q; j++) if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+    this.trialMoments(off, js, n, false);
+  }
+
   /** Marks coordinate j as a column that is zero on every row (see `zero`). */
   setZeroCoordinate(j: number): void {
     this.zero = j;
@@ -966,6 +998,12 @@ class GroupScorer {
   }
 }
 
+/** A reduced scorer's candidate as reducedSnapshot saves it. */
+interface ReducedTrial {
+  h: Float64Array;
+  co: Float64Array;
+}
+
 /** A channel candidate's trial as trialSnapshot saves it. */
 interface CachedTrial {
   cen: Float64Array;
@@ -981,13 +1019,17 @@ interface CachedTrial {
  * against the fixed columns and within the group, depends on the design alone; a later search
  * reads them here and computes only the co-moments with the other channels' groups and the
  * target (GroupScorer.restoreTrial). Every replicate search visits the same 150-point grid per
- * channel, so from the second replicate on most trials are read back. Speed only: the search's
- * result is bit-identical with or without the cache (tests/search-fast-path.test.ts).
+ * channel, so from the second replicate on most trials are read back. A reduced search (more
+ * than JOINT_SEARCH_MAX_CHANNELS channels, expanding scheme) keeps its grid candidates' spend
+ * transform and co-moments apart (GroupScorer.reducedSnapshot / restoreReduced: about 13 KB per
+ * candidate at 1,095 rows, 150 per channel). Speed only: the search's result is bit-identical
+ * with or without the cache (tests/search-fast-path.test.ts).
  * Bound to the first design it serves (the very arrays of spend, weather, controls and dates,
  * and the scorer's settings): serving another design throws.
  */
 export class SearchTrialCache {
   private readonly entries = new Map<string, CachedTrial>();
+  private readonly reduced = new Map<string, ReducedTrial>();
   private design: { arrays: readonly unknown[]; settings: string } | null = null;
   private adstockCaches: AdstockCache[] | null = null;
   /** Trials read back and trials computed (counts, for benchmarks and tests). */
@@ -1038,6 +1080,18 @@ export class SearchTrialCache {
   set(key: string, trial: CachedTrial): void {
     this.misses++;
     if (this.entries.size < this.maxEntries) this.entries.set(key, trial);
+  }
+
+  /** A reduced search's trial (searches of more than JOINT_SEARCH_MAX_CHANNELS channels). */
+  getReduced(key: string): ReducedTrial | undefined {
+    const e = this.reduced.get(key);
+    if (e) this.hits++;
+    return e;
+  }
+
+  setReduced(key: string, trial: ReducedTrial): void {
+    this.misses++;
+    if (this.reduced.size < this.maxEntries) this.reduced.set(key, trial);
   }
 }
 
@@ -1159,7 +1213,15 @@ export function searchMediaParams(
   const makeScorerOf = scorerFactory(series, T, scorerOptions);
   const scorer = makeScorerOf(null);
   const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
-  const trialCache = joint ? options.trialCache : undefined;
+  // The reduced expanding search keeps its grid candidates' design-only work in a cache too (the
+  // given one, or its own: its second sweep scores the grid again); the reduced blocked search
+  // keeps its own (SavedGrid).
+  const reducedCached = !joint && !makeScorerOf.fastTrials;
+  const trialCache = joint
+    ? options.trialCache
+    : reducedCached
+      ? (options.trialCache ?? (options.reuseTrials === false ? undefined : new SearchTrialCache()))
+      : undefined;
   trialCache?.bind(
     series,
     JSON.stringify([
@@ -1214,7 +1276,7 @@ export function searchMediaParams(
     }
   };
   for (let c = 0; c < C; c++) {
-    if (trialCache) {
+    if (trialCache && joint) {
       setTrial(c, current[c]);
       scorer.commit(c);
     } else scorer.load(c, transformed(c, current[c], h));
@@ -1300,7 +1362,31 @@ export function searchMediaParams(
   /** Scratch: the shared scorer's coordinates of the channels that moved since a save. */
   const movedCoords = new Int32Array(C);
 
-  const visitReduced = (c: number, cands: Triple[], keep: 'none' | 'save' | 'use'): boolean => {
+  /**
+   * Reduced expanding search: candidate `cand` of channel c into the trial buffers of its
+   * visit's scorer, its design-only work read from the trial cache when there (grid candidates
+   * are kept: the next sweep and the other replicates of the design score them again).
+   */
+  const reducedTrial = (local: GroupScorer, c: number, cand: Triple, kept: boolean): void => {
+    if (!trialCache) {
+      local.trial(0, transformed(c, cand, h));
+      return;
+    }
+    const key = `${c}|${cand.decay}|${cand.kMult}|${cand.s}`;
+    const hit = trialCache.getReduced(key);
+    if (hit) local.restoreReduced(hit, local.fixedColumns - (C - 1));
+    else {
+      local.trial(0, transformed(c, cand, h));
+      if (kept) trialCache.setReduced(key, local.reducedSnapshot(h));
+    }
+  };
+
+  const visitReduced = (
+    c: number,
+    cands: Triple[],
+    keep: 'none' | 'save' | 'use',
+    isGrid: boolean,
+  ): boolean => {
     let local: GroupScorer;
     let base: number;
     if (makeScorerOf.fastTrials) {
@@ -1314,8 +1400,7 @@ export function searchMediaParams(
       for (let j = 0; j < C; j++)
         if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
       local = makeScorerOf(others);
-      local.trial(0, transformed(c, current[c], h));
-      local.commit(0);
+      local.load(0, transformed(c, current[c], h));
       local.computeAllMoments();
       base = local.score(null);
     }
@@ -1354,7 +1439,8 @@ export function searchMediaParams(
         slab.schur[i] = schur;
         sc = local.score(0, schur);
       } else {
-        local.trial(0, transformed(c, cand, h));
+        if (reducedCached) reducedTrial(local, c, cand, isGrid);
+        else local.trial(0, transformed(c, cand, h));
         sc = local.score(0);
       }
       candidates++;
@@ -1370,7 +1456,9 @@ export function searchMediaParams(
   };
   const fastReduced = !joint && makeScorerOf.fastTrials && (options.reuseTrials ?? true);
   const visit = (c: number, cands: Triple[], keep: 'none' | 'save' | 'use' = 'none'): boolean =>
-    joint ? visitJoint(c, cands) : visitReduced(c, cands, fastReduced ? keep : 'none');
+    joint
+      ? visitJoint(c, cands)
+      : visitReduced(c, cands, fastReduced ? keep : 'none', keep !== 'none');
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
