@@ -596,7 +596,7 @@ class GroupScorer {
    * (the other channels' groups and the target) are computed, the same sums as trial() computes
    * (trialMoments), so the buffers end bit for bit as trial(c, h) leaves them.
    */
-  restoreTrial(c: number, saved: CachedTrial): void {
+  restoreTrial(c: number, saved: CachedTrial, pairs?: TrialPairs): void {
     const { q, groupSize: G } = this;
     this.trialCen.set(saved.cen);
     this.trialMean.set(saved.mean);
@@ -604,9 +604,52 @@ class GroupScorer {
     const off = this.groupOffset(c);
     const js = this.otherCoords;
     let n = 0;
-    for (let j = this.fixedCount; j < q; j++)
-      if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+    if (!pairs || this.zero >= 0) {
+      for (let j = this.fixedCount; j < q; j++)
+        if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+      this.trialMoments(off, js, n, false);
+      return;
+    }
+    // The same coordinates (the other channels' groups, then the target), those of a channel
+    // whose co-moments with this candidate were kept read back instead of summed again.
+    const channels = (q - 1 - this.fixedCount) / G;
+    const missing: number[] = [];
+    for (let c2 = 0; c2 < channels; c2++) {
+      if (c2 === c) continue;
+      const kept = pairs.get(c2);
+      if (kept) this.setTrialPair(c2, kept);
+      else {
+        missing.push(c2);
+        for (let g = 0; g < G; g++) js[n++] = this.groupOffset(c2) + g;
+      }
+    }
+    js[n++] = q - 1;
     this.trialMoments(off, js, n, false);
+    for (const c2 of missing) pairs.set(c2, this.trialPair(c2));
+  }
+
+  /**
+   * The last trial's co-moments with channel c2's group, per segment (G x G each): sums of the
+   * two centred columns alone (trialMoments computes each the same way in any pass), so a later
+   * trial of the same candidate against the same column of c2 can read them back.
+   */
+  trialPair(c2: number): Float64Array {
+    const { q, groupSize: G } = this;
+    const nSeg = this.segN.length;
+    const off2 = this.groupOffset(c2);
+    const out = new Float64Array(nSeg * G * G);
+    for (let r = 0; r < nSeg * G; r++)
+      for (let h = 0; h < G; h++) out[r * G + h] = this.trialCo[r * q + off2 + h];
+    return out;
+  }
+
+  /** Writes co-moments saved by trialPair(c2) into the trial buffers. */
+  private setTrialPair(c2: number, kept: Float64Array): void {
+    const { q, groupSize: G } = this;
+    const nSeg = this.segN.length;
+    const off2 = this.groupOffset(c2);
+    for (let r = 0; r < nSeg * G; r++)
+      for (let h = 0; h < G; h++) this.trialCo[r * q + off2 + h] = kept[r * G + h];
   }
 
   /**
@@ -998,6 +1041,12 @@ class GroupScorer {
   }
 }
 
+/** Kept co-moments of one candidate with other channels' groups at their current points. */
+interface TrialPairs {
+  get(c2: number): Float64Array | undefined;
+  set(c2: number, kept: Float64Array): void;
+}
+
 /** A reduced scorer's candidate as reducedSnapshot saves it. */
 interface ReducedTrial {
   h: Float64Array;
@@ -1030,6 +1079,7 @@ interface CachedTrial {
 export class SearchTrialCache {
   private readonly entries = new Map<string, CachedTrial>();
   private readonly reduced = new Map<string, ReducedTrial>();
+  private readonly pairs = new Map<string, Float64Array>();
   private design: { arrays: readonly unknown[]; settings: string } | null = null;
   private adstockCaches: AdstockCache[] | null = null;
   /** Trials read back and trials computed (counts, for benchmarks and tests). */
@@ -1080,6 +1130,20 @@ export class SearchTrialCache {
   set(key: string, trial: CachedTrial): void {
     this.misses++;
     if (this.entries.size < this.maxEntries) this.entries.set(key, trial);
+  }
+
+  /**
+   * Co-moments of a candidate's group with another channel's group at a given point (key names
+   * both), per segment (GroupScorer.trialPair): the joint search reads them back when a replicate
+   * scores the candidate against the same point of that channel (its grid visit of the first
+   * channel always does: the others are still at the start).
+   */
+  getPair(key: string): Float64Array | undefined {
+    return this.pairs.get(key);
+  }
+
+  setPair(key: string, kept: Float64Array): void {
+    if (this.pairs.size < 16 * this.maxEntries) this.pairs.set(key, kept);
   }
 
   /** A reduced search's trial (searches of more than JOINT_SEARCH_MAX_CHANNELS channels). */
@@ -1262,22 +1326,46 @@ export function searchMediaParams(
     const e = caches[c].get(p.decay);
     return e.max <= 0 || p.kMult * e.median <= e.max;
   };
-  const setTrial = (c: number, p: Triple): void => {
+  /**
+   * Candidate p of channel c into the scorer's trial buffers; with the trial cache, its kept
+   * co-moments read back (`pairs`: also those with the other channels' groups at their current
+   * points, which must then be the scorer's committed columns).
+   */
+  const setTrial = (c: number, p: Triple, pairs = true): void => {
     if (!trialCache) {
       scorer.trial(c, transformed(c, p, h));
       return;
     }
     const key = `${c}|${p.decay}|${p.kMult}|${p.s}`;
     const saved = trialCache.get(key);
-    if (saved) scorer.restoreTrial(c, saved);
-    else {
+    const pairKey = (c2: number): string => {
+      const o = current[c2];
+      return `${key}>${c2}|${o.decay}|${o.kMult}|${o.s}`;
+    };
+    if (saved) {
+      scorer.restoreTrial(
+        c,
+        saved,
+        pairs
+          ? {
+              get: (c2) => trialCache.getPair(pairKey(c2)),
+              set: (c2, kept) => trialCache.setPair(pairKey(c2), kept),
+            }
+          : undefined,
+      );
+    } else {
       scorer.trial(c, transformed(c, p, h));
       trialCache.set(key, scorer.trialSnapshot());
+      if (pairs) {
+        for (let c2 = 0; c2 < C; c2++)
+          if (c2 !== c) trialCache.setPair(pairKey(c2), scorer.trialPair(c2));
+      }
     }
   };
   for (let c = 0; c < C; c++) {
     if (trialCache && joint) {
-      setTrial(c, current[c]);
+      // The later channels' columns are not loaded yet: no co-moments with them are kept.
+      setTrial(c, current[c], false);
       scorer.commit(c);
     } else scorer.load(c, transformed(c, current[c], h));
   }
