@@ -70,6 +70,21 @@ describe('design', () => {
     ]);
   });
 
+  it('calendar columns of the same dates again: fresh copies of the same values', () => {
+    const dates = ['2022-01-01', '2022-01-03', '2022-01-04', '2022-01-05'];
+    const first = calendarColumns(dates, true);
+    const again = calendarColumns(dates, true);
+    expect(again).toEqual(first);
+    again.columns[again.names.indexOf('trend')][1] = 99; // a caller may write (rescaleTrend)
+    expect(calendarColumns(dates, true).columns[first.names.indexOf('trend')][1]).toBe(1 / 4);
+    expect(calendarColumns(dates, false).names).not.toContain('dow_1');
+    // An array grown in place is a new calendar (trend t / n of its own length).
+    dates.push('2022-01-06');
+    expect(Array.from(calendarColumns(dates, true).columns[first.names.indexOf('trend')])).toEqual(
+      [0, 1, 2, 3, 4].map((t) => t / 5),
+    );
+  });
+
   it('weekly data skips day-of-week dummies unless asked; unknown weather is an error', () => {
     const weekly: TenantSeries = { ...series, frequency: 'weekly' };
     expect(buildDesign(weekly, { interactions: false }).names).not.toContain('dow_1');

@@ -146,10 +146,35 @@ export function dayOfYear(date: string): number {
 }
 
 /**
+ * Calendar columns already computed, by dates array: one tenant's designs are built for the same
+ * dates many times (each bootstrap replicate's refit, each counterfactual and planner probe), and
+ * the columns depend on the dates alone. The array's length and end dates are checked too, so an
+ * array grown in place is computed again.
+ */
+const calendarCache = new WeakMap<
+  readonly string[],
+  { n: number; first: string | undefined; last: string | undefined; designs: Design[] }
+>();
+
+/**
  * Calendar controls as the peer's calendar_cols: dow_1..dow_6 (1 when pandas dayofweek == k,
- * Monday dropped), sin_k / cos_k(2 pi k doy / 365.25) for k = 1, 2, trend = row / n.
+ * Monday dropped), sin_k / cos_k(2 pi k doy / 365.25) for k = 1, 2, trend = row / n. Fresh
+ * columns on every call (copies of the cached ones: callers may write into them, as rescaleTrend
+ * does), with the values of computing them again.
  */
 export function calendarColumns(dates: readonly string[], includeDayOfWeek: boolean): Design {
+  const n = dates.length;
+  let entry = calendarCache.get(dates);
+  if (!entry || entry.n !== n || entry.first !== dates[0] || entry.last !== dates[n - 1]) {
+    entry = { n, first: dates[0], last: dates[n - 1], designs: [] };
+    calendarCache.set(dates, entry);
+  }
+  const slot = includeDayOfWeek ? 1 : 0;
+  const design = (entry.designs[slot] ??= computeCalendarColumns(dates, includeDayOfWeek));
+  return { names: [...design.names], columns: design.columns.map((c) => c.slice()) };
+}
+
+function computeCalendarColumns(dates: readonly string[], includeDayOfWeek: boolean): Design {
   const n = dates.length;
   const names: string[] = [];
   const columns: Float64Array[] = [];

@@ -29,7 +29,11 @@ export interface RevenueModel {
   controls: string[];
   /** Per channel adstock/Hill transform (phase 3). */
   media: MediaTransform[];
-  /** Expected revenue for every row of the series (rows after the data continue the calendar). */
+  /**
+   * Expected revenue for every row of the series (rows after the data continue the calendar).
+   * Calls with the same dates array may share work between them (a channel's transformed spend
+   * by the identity of its spend array): the arrays of a series passed in are not changed after.
+   */
   predict(series: TenantSeries): Float64Array;
   /** What the model is, for the stored plan (phase, kind, ...). */
   describe: Record<string, unknown>;
@@ -130,11 +134,19 @@ export function responseOf(
   const ext = extendSeries(series, model, { ...outlook, dates: outlook.dates.slice(0, rows) });
   const start = adstockState(series, model.media);
   const C = model.channels.length;
+  // A channel's spend column for a horizon path is made once and shared by the probes that
+  // leave that channel at the same path (the same array), so that a model can tell unchanged
+  // channels by identity (RevenueModel.predict).
+  const columnsOf = model.channels.map(() => new Map<ArrayLike<number>, Float64Array>());
   const withSpend = (plan: readonly ArrayLike<number>[]): TenantSeries => ({
     ...ext,
     spend: ext.spend.map((x, c) => {
-      const col = Float64Array.from(x);
-      for (let t = 0; t < horizon; t++) col[n + t] = plan[c][t];
+      let col = columnsOf[c].get(plan[c]);
+      if (!col) {
+        col = Float64Array.from(x);
+        for (let t = 0; t < horizon; t++) col[n + t] = plan[c][t];
+        columnsOf[c].set(plan[c], col);
+      }
       return col;
     }),
   });
