@@ -54,6 +54,7 @@ export class ExpandingTrialSolver {
   private readonly dG: Float64Array;
   private readonly sc: Float64Array;
   private readonly b: Float64Array;
+  private readonly rowSum: Float64Array;
 
   constructor(
     private readonly m: SegmentMoments,
@@ -80,6 +81,7 @@ export class ExpandingTrialSolver {
     this.dG = new Float64Array(G);
     this.sc = new Float64Array(p);
     this.b = new Float64Array(p);
+    this.rowSum = new Float64Array(p);
     this.prepare();
   }
 
@@ -248,17 +250,34 @@ export class ExpandingTrialSolver {
           l[ri + j] = j >= off && j < end ? gCo[(j - off) * q + i] / (sc[i] * sc[j]) : gram[ri + j];
         }
       }
-      for (let j = 0; j <= i; j++) {
+      // Entries j and j + 1 share one pass over k < j (two independent sums, each in its own
+      // order); j + 1 then takes its k = j term from the finished entry j.
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const rj = base + j * p;
+        const rj1 = rj + p;
+        let v0 = l[ri + j];
+        let v1 = l[ri + j + 1];
+        for (let k = 0; k < j; k++) {
+          const x = l[ri + k];
+          v0 -= x * l[rj + k];
+          v1 -= x * l[rj1 + k];
+        }
+        const lij = v0 / l[rj + j];
+        l[ri + j] = lij;
+        v1 -= lij * l[rj1 + j];
+        l[ri + j + 1] = v1 / l[rj1 + j + 1];
+      }
+      for (; j < i; j++) {
         const rj = base + j * p;
         let v = l[ri + j];
         for (let k = 0; k < j; k++) v -= l[ri + k] * l[rj + k];
-        if (i === j) {
-          if (!(v > 0)) return Number.NEGATIVE_INFINITY;
-          l[ri + i] = Math.sqrt(v);
-        } else {
-          l[ri + j] = v / l[rj + j];
-        }
+        l[ri + j] = v / l[rj + j];
       }
+      let d = l[ri + i];
+      for (let k = 0; k < i; k++) d -= l[ri + k] * l[ri + k];
+      if (!(d > 0)) return Number.NEGATIVE_INFINITY;
+      l[ri + i] = Math.sqrt(d);
     }
     // Right-hand side: forward-solved before the group; the rest, then the forward solve there.
     for (let i = 0; i < p; i++) b[i] = this.foldRhs[fs + i];
@@ -282,28 +301,69 @@ export class ExpandingTrialSolver {
     const vc = k * q * q;
     const pm = this.foldMean;
     const fm = f * q;
+    // Rows of C w (each sum in its own order), two rows outside the group per pass.
+    const rows = this.rowSum;
+    const outside = (j: number): boolean => j < off || j >= end;
+    for (let j = 0; j < p;) {
+      if (b[j] === 0) {
+        j++;
+        continue;
+      }
+      if (outside(j) && j + 1 < p && outside(j + 1) && b[j + 1] !== 0) {
+        const r0 = vc + j * q;
+        const r1 = r0 + q;
+        let row0 = 0;
+        let row1 = 0;
+        for (let h = 0; h < off; h++) {
+          const bh = b[h];
+          row0 += segCo[r0 + h] * bh;
+          row1 += segCo[r1 + h] * bh;
+        }
+        for (let g = 0; g < G; g++) {
+          const tr = (k * G + g) * q;
+          const bg = b[off + g];
+          row0 += tc[tr + j] * bg;
+          row1 += tc[tr + j + 1] * bg;
+        }
+        for (let h = end; h < p; h++) {
+          const bh = b[h];
+          row0 += segCo[r0 + h] * bh;
+          row1 += segCo[r1 + h] * bh;
+        }
+        rows[j] = row0;
+        rows[j + 1] = row1;
+        j += 2;
+        continue;
+      }
+      let row = 0;
+      if (!outside(j)) {
+        const tr = (k * G + j - off) * q;
+        for (let h = 0; h < p; h++) row += tc[tr + h] * b[h];
+      } else {
+        const r = vc + j * q;
+        for (let h = 0; h < off; h++) row += segCo[r + h] * b[h];
+        for (let g = 0; g < G; g++) row += tc[(k * G + g) * q + j] * b[off + g];
+        for (let h = end; h < p; h++) row += segCo[r + h] * b[h];
+      }
+      rows[j] = row;
+      j++;
+    }
     let resMean = segMean[vm + p] - pm[fm + p];
     let cross = 0;
     let quad = 0;
     for (let j = 0; j < p; j++) {
       const wj = b[j];
       if (wj === 0) continue;
-      let row = 0;
-      if (j >= off && j < end) {
+      if (!outside(j)) {
         const g = j - off;
-        const tr = (k * G + g) * q;
         resMean -= wj * (tm[k * G + g] - gMean[g]);
-        cross += wj * tc[tr + p];
-        for (let h = 0; h < p; h++) row += tc[tr + h] * b[h];
+        cross += wj * tc[(k * G + g) * q + p];
       } else {
         const r = vc + j * q;
         resMean -= wj * (segMean[vm + j] - pm[fm + j]);
         cross += wj * segCo[r + p];
-        for (let h = 0; h < off; h++) row += segCo[r + h] * b[h];
-        for (let g = 0; g < G; g++) row += tc[(k * G + g) * q + j] * b[off + g];
-        for (let h = end; h < p; h++) row += segCo[r + h] * b[h];
       }
-      quad += wj * row;
+      quad += wj * rows[j];
     }
     const ssTot = segCo[vc + p * q + p];
     const ssRes = Math.max(0, ssTot - 2 * cross + quad + nV * resMean * resMean);
