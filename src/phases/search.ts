@@ -1469,6 +1469,21 @@ export function searchMediaParams(
     }
   };
 
+  /**
+   * Reduced expanding search: channel j's transformed spend at its current point, kept until the
+   * channel moves (each visit reads every other channel's; scorers copy, never write, it).
+   */
+  const currentColumns: ({ at: Triple; column: Float64Array } | null)[] = series.channels.map(
+    () => null,
+  );
+  const currentColumn = (j: number): Float64Array => {
+    const kept = currentColumns[j];
+    if (kept?.at === current[j]) return kept.column;
+    const column = transformed(j, current[j], new Float64Array(T));
+    currentColumns[j] = { at: current[j], column };
+    return column;
+  };
+
   const visitReduced = (
     c: number,
     cands: Triple[],
@@ -1485,8 +1500,7 @@ export function searchMediaParams(
       base = local.score(0);
     } else {
       const others: Float64Array[] = [];
-      for (let j = 0; j < C; j++)
-        if (j !== c) others.push(transformed(j, current[j], new Float64Array(T)));
+      for (let j = 0; j < C; j++) if (j !== c) others.push(currentColumn(j));
       local = makeScorerOf(others);
       local.load(0, transformed(c, current[c], h));
       local.computeAllMoments();
