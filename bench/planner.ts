@@ -38,6 +38,7 @@ import {
 import {
   DEFAULT_PLAN_REPLICATES,
   makePlan,
+  planCurveModel,
   planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
@@ -174,9 +175,12 @@ export function syntheticWeekly(channels: number): { series: TenantSeries; model
 
 const REGRET_TIERS = ['extreme', 'high'];
 
-/** Revenue models of the bootstrap and window refits (the separable ones: a blend or GBM refit cannot be planned with). */
+/**
+ * Revenue models of the bootstrap and window refits of a plan-curve model (the separable ones: a
+ * blend or GBM refit cannot be planned with).
+ */
 function replicateModels(series: TenantSeries, point: FinalModel, count: number): RevenueModel[] {
-  return planReplicateModels(series, point, count).models.flatMap((m) => {
+  return planReplicateModels(series, point, count, 0, 'plan').models.flatMap((m) => {
     try {
       return [revenueModelOf(m)];
     } catch {
@@ -219,7 +223,12 @@ export function runPlannerBench(
 
   log('planner: speed of a 28-day 2-channel plan');
   const ski = generateTenant('extreme_ski_gear');
-  const skiFinal = fitFinalModel(ski.series, 3);
+  const skiPhase3 = fitFinalModel(ski.series, 3);
+  // The planner's own curve fit of the phase-3 model (curves.ts), made once per model like the refits.
+  let skiFinal = skiPhase3;
+  const curveMs = cpuMs(() => {
+    skiFinal = planCurveModel(ski.series, skiPhase3);
+  });
   const skiModel = revenueModelOf(skiFinal);
   const skiOutlook = scenarioOutlook(ski.series, 'typical', skiModel.weather, 28);
   const ms2 = timeRuns(runs, () => {
@@ -255,7 +264,7 @@ export function runPlannerBench(
     // What a second checked plan on the same model costs: the refits kept in the store beside
     // the model (their JSON text, as the app keeps them) are read back instead of refitted.
     const keptText = JSON.stringify(
-      planReplicateModels(ski.series, skiFinal, replicates).models.map(finalToJSON),
+      planReplicateModels(ski.series, skiFinal, replicates, 0, 'plan').models.map(finalToJSON),
     );
     const keptMs = timeRuns(runs, () => {
       const kept = (JSON.parse(keptText) as FinalModelJSON[]).map((j) =>
@@ -289,10 +298,17 @@ export function runPlannerBench(
         runs,
       },
       {
-        name: `28-day plan, 2 channels, checked, first plan on a model (${replicates} bootstrap + window refits + plan)`,
+        name: `the planner's curve fit of the 2-channel phase-3 model (profile fit on all rows and its 5 window fits)`,
         channels: 2,
         periods: 28,
-        median_ms: refitMs + planMs,
+        median_ms: curveMs,
+        runs: 1,
+      },
+      {
+        name: `28-day plan, 2 channels, checked, first plan on a model (curve fit + ${replicates} bootstrap + window refits + plan)`,
+        channels: 2,
+        periods: 28,
+        median_ms: curveMs + refitMs + planMs,
         runs: refitRuns,
       },
     );
@@ -318,27 +334,38 @@ export function runPlannerBench(
     // A phase-3 model fitted on the synthetic weekly series, refitted on its bootstrap replicates:
     // the whole cost of a checked 13-week 10-channel plan except the point model's own fit.
     log(`planner: 13-week 10-channel plan with ${replicates} replicate refits`);
-    const wFinal = fitFinalModel(weekly.series, 3);
-    const wModel = revenueModelOf(wFinal);
-    const wOut = scenarioOutlook(weekly.series, 'typical', wModel.weather, 13);
-    const endToEnd = options.quick ? 1 : 3;
-    const ms = median(
-      Array.from({ length: endToEnd }, () =>
+    const wPhase3 = fitFinalModel(weekly.series, 3);
+    const endToEndRuns = options.quick ? 1 : 3;
+    let wFinal = wPhase3;
+    const wCurveMs = median(
+      Array.from({ length: endToEndRuns }, () =>
         cpuMs(() => {
-          makePlan(
-            {
-              series: weekly.series,
-              model: wModel,
-              outlook: wOut,
-              replicates: replicateModels(weekly.series, wFinal, replicates),
-            },
-            { horizon: 13, budget: 2_600_000 },
-          );
+          wFinal = planCurveModel(weekly.series, wPhase3);
         }),
       ),
     );
+    const wModel = revenueModelOf(wFinal);
+    const wOut = scenarioOutlook(weekly.series, 'typical', wModel.weather, 13);
+    const endToEnd = endToEndRuns;
+    const ms =
+      wCurveMs +
+      median(
+        Array.from({ length: endToEnd }, () =>
+          cpuMs(() => {
+            makePlan(
+              {
+                series: weekly.series,
+                model: wModel,
+                outlook: wOut,
+                replicates: replicateModels(weekly.series, wFinal, replicates),
+              },
+              { horizon: 13, budget: 2_600_000 },
+            );
+          }),
+        ),
+      );
     speed.push({
-      name: `13-week plan, 10 channels (phase-3 model of that series), ${replicates} bootstrap + window refits + plan`,
+      name: `13-week plan, 10 channels (phase-3 model of that series), curve fit + ${replicates} bootstrap + window refits + plan`,
       channels: 10,
       periods: 13,
       median_ms: ms,
@@ -352,7 +379,7 @@ export function runPlannerBench(
   for (const { tenant: t, mix } of options.quick ? all.slice(0, 2) : all) {
     const id = t.series.tenant;
     log(`planner: regret on ${id}`);
-    const final = fitFinalModel(t.series, 3);
+    const final = planCurveModel(t.series, fitFinalModel(t.series, 3));
     const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
     const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };

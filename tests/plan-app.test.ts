@@ -76,9 +76,9 @@ describe('plans through the app', () => {
     expect(p.plan.budget).toBe(120_000);
     expect(p.plan.channels.reduce((a, ch) => a + ch.spend, 0)).toBeCloseTo(120_000, 3);
     expect(p.plan.truth).not.toBeNull();
-    // Checked against the default number of bootstrap refits and the model's 6 window refits (its
+    // Checked against the default number of bootstrap refits and the plan-curve model's 5 window refits (its
     // pooled search: the 5 standard folds' training rows, then all rows), with intervals.
-    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 6);
+    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5);
     expect(p.inputs).toMatchObject({ replicates: DEFAULT_PLAN_REPLICATES });
     expect(p.comparison?.comparison.b).toBe('scenario:cold');
     expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
@@ -113,11 +113,11 @@ describe('plans through the app', () => {
         refits: { count: number; models: unknown[] };
       };
       expect(payload.refits.count).toBe(DEFAULT_PLAN_REPLICATES);
-      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + 6); // + the windows
+      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + 5); // + the windows
       const request = { tenant: TENANT, budget: 90_000, days: 14 };
       const first = await app.planBudget(request);
       // Every kept refit that is of the planner's form is used (a window refit may be a blend).
-      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 6);
+      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5);
       expect(first.plan.uncertainty?.used).toBeGreaterThan(12);
       // Keep only 12 of the stored refits: a plan that reuses them is checked against 12.
       const fewer = {

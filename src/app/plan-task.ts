@@ -15,6 +15,7 @@ import {
   futureDates,
   makePlan,
   PlanInputError,
+  planCurveModel,
   planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
@@ -43,11 +44,16 @@ export interface PlanTaskRequest {
   replicates: number;
 }
 
-/** The bootstrap refits of a model (planReplicateModels), as kept in the store beside it. */
+/**
+ * The model a plan is made with (planCurveModel: the phase-3 model with the planner's own curve
+ * fit) and its refits (planReplicateModels), as kept in the store beside the phase-3 model.
+ */
 export interface PlanRefits {
   count: number;
   seed: number;
   failed: number;
+  /** The plan-curve model (absent in refits stored before it existed: those are not reused). */
+  point?: FinalModelJSON;
   models: FinalModelJSON[];
 }
 
@@ -65,25 +71,27 @@ export type PlanTaskResult =
 export const PLAN_REFIT_SEED = 0;
 
 /**
- * The refits a plan is checked against: the stored ones when given (same model, count and seed),
- * else made now. Fresh refits go through their JSON form too, so a plan made with stored refits
- * is byte-identical to the one that made them.
+ * The plan-curve model and the refits a plan is checked against: the stored ones when given
+ * (same model, count and seed), else made now. Fresh ones go through their JSON form too, so a
+ * plan made with stored refits is byte-identical to the one that made them.
  */
 function refitsFor(
   series: TenantSeries,
   point: ReturnType<typeof finalFromJSON>,
   count: number,
   stored: PlanRefits | null,
-): { refits: PlanRefits; fresh: boolean } {
-  if (stored && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
-    return { refits: stored, fresh: false };
+): { refits: PlanRefits & { point: FinalModelJSON }; fresh: boolean } {
+  if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
+    return { refits: { ...stored, point: stored.point }, fresh: false };
   }
-  const out = planReplicateModels(series, point, count, PLAN_REFIT_SEED);
+  const planPoint = planCurveModel(series, point);
+  const out = planReplicateModels(series, planPoint, count, PLAN_REFIT_SEED, 'plan');
   return {
     refits: {
       count,
       seed: PLAN_REFIT_SEED,
       failed: out.failed,
+      point: finalToJSON(planPoint),
       models: out.models.map(finalToJSON),
     },
     fresh: count > 0,
@@ -130,11 +138,12 @@ export function computePlan(
   storedRefits: PlanRefits | null = null,
 ): PlanTaskResult {
   try {
-    const point = finalFromJSON(modelJson);
-    const model = revenueModelOf(point);
+    const phase3 = finalFromJSON(modelJson);
+    revenueModelOf(phase3); // a model the planner cannot use is refused before any refit
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const { refits, fresh } = refitsFor(series, point, req.replicates, storedRefits);
+    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
+    const model = revenueModelOf(finalFromJSON(refits.point));
     const replicates = refits.models.flatMap((m) => {
       try {
         return [revenueModelOf(finalFromJSON(m))];

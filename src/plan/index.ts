@@ -2,6 +2,8 @@
 export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { revenueModelOf } from './final-model.js';
+export { fitPlanCurves, planCurveModel, refitPlanCurveModel } from './curves.js';
+export type { CurveFit, CurveFitOptions } from './curves.js';
 export { extendSeries, responseOf } from './model.js';
 export type { MediaTransform, RevenueModel } from './model.js';
 export { checkFeasible, optimizePlan, PlanInputError, projectPlan } from './optimize.js';

@@ -588,7 +588,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero: +${money(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
-        "trust region from baseline (a) towards the model optimum (at most halfway), sized by the 80% interval of the uplift over moving-block bootstrap refits of the phase-3 model and its refits with each of its pooled search's window parameters",
+        "trust region from baseline (a) towards the model optimum (at most halfway), sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit) and its refits with the curves fitted on each standard training window",
       replicates: replicateModels.length,
       used: reps.length,
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',

@@ -11,6 +11,10 @@
  *   on all rows, is a model the data supports as well. Where the windows disagree on the
  *   response (one window's decay 0.13 where the median is 0.89, gen_s13_1), the estimator's choice
  *   is not stable over time: a plan the check lets through should gain under them too.
+ * The planner plans with a plan-curve model (curves.ts planCurveModel: the phase-3 model with its
+ * curves fitted by profile least squares on all rows) and checks it the same way (curves 'plan'):
+ * each bootstrap replicate refits the curves locally from the plan model's, and the window refits
+ * are its curves fitted on the 5 standard training windows.
  * Cost: one phase-3 search + fit per bootstrap replicate (~0.03-0.05 s for 1,095 daily rows and 2
  * channels, the replicates sharing their searches' trials), one Ridge fit per window.
  */
@@ -18,12 +22,8 @@ import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { SearchTrialCache } from '../phases/search.js';
-import {
-  blockLengthFor,
-  refitReplicate,
-  REPLICATE_SEARCH,
-  residualBootstrap,
-} from '../phases/intervals.js';
+import { refitPlanCurveModel } from './curves.js';
+import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
 export const DEFAULT_PLAN_REPLICATES = 20;
@@ -35,7 +35,7 @@ export const MAX_PLAN_REPLICATES = 200;
  * What the refits are, for keeping them beside their model: stored refits are reused only when
  * this text is unchanged (bump the version when planReplicateModels changes what it draws).
  */
-export const PLAN_REFIT_METHOD = `v2 moving-block residual bootstrap, seeded plan:<tenant>, phase-3 replicate search ${JSON.stringify(REPLICATE_SEARCH)}; then the pooled search's window refits`;
+export const PLAN_REFIT_METHOD = `v3 plan-curve model (profile least squares on all rows, curves.ts); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally; then its window fits`;
 
 /**
  * The phase-3 model refitted on `count` bootstrap replicates of the series, then (count > 0) on
@@ -47,6 +47,12 @@ export function planReplicateModels(
   point: FinalModel,
   count: number,
   seed = 0,
+  /**
+   * 'plan': `point` is a plan-curve model (curves.ts planCurveModel): each bootstrap replicate
+   * refits its curves by the same profile fit, locally from the point's. 'search' (default): the
+   * phase-3 pipeline as the explanation's intervals refit it.
+   */
+  curves: 'search' | 'plan' = 'search',
 ): { models: FinalModel[]; failed: number; windows: number } {
   if (!(Number.isInteger(count) && count >= 0 && count <= MAX_PLAN_REPLICATES)) {
     throw new RangeError(
@@ -67,7 +73,11 @@ export function planReplicateModels(
   for (let b = 0; b < count; b++) {
     const target = world.draw(rng);
     try {
-      models.push(refitReplicate({ ...series, target }, point, { trialCache }, null));
+      models.push(
+        curves === 'plan'
+          ? refitPlanCurveModel({ ...series, target }, point)
+          : refitReplicate({ ...series, target }, point, { trialCache }, null),
+      );
     } catch {
       failed++;
     }

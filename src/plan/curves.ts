@@ -1,0 +1,336 @@
+/**
+ * The planner's own estimate of each channel's adstock decay and Hill (k, s): a profile
+ * least-squares fit on ALL rows of the phase-3 design (issue 16, docs/planner.md "Curves for
+ * planning"). The phase-3 search scores a candidate by the mean R² of inner expanding folds, which
+ * fit on a quarter of the rows and extrapolate the calendar, so its scores are mostly noise and the
+ * all-rows model's curves were far from the truth where the plan needs them (Hill shape 1.9-3
+ * where the truth's is 0.9-1.6 on 6 of the 10 built-in regret tenants, decay 0.12-0.27 too high on
+ * 8 of 10). Here a candidate is scored by the fit of the same Ridge (same columns, all rows) to
+ * the data it is fitted on, (n / 2) log(SSE / n), the profile log-likelihood of the curve
+ * parameters under Gaussian noise. The fit is used for planning only: the CV figures and the
+ * explanation keep the phase-3 search.
+ *
+ * Search: the phase-3 search's pattern (search.ts) on a finer shape grid: coordinate descent over
+ * channels, each visit scoring decay {0, .1, ..., .9} x k_mult {.25, .5, 1, 2, 4} x s {.5, .75,
+ * 1, 1.5, 2, 3} with the other channels fixed, `sweeps` passes from `start`, then local rounds of
+ * the 3 x 3 x 3 neighbourhood (decay +-0.05, 0.025, 0.0125; k_mult and s x 2^(+-1/2, 1/4, 1/8)),
+ * bounds as the search's. Deterministic: fixed order, strict improvement, first best on ties.
+ *
+ * Cost: only a channel's 1 + W columns (its transformed spend and spend x weather) change with its
+ * candidate, so the centred co-moments of the other columns are kept and a candidate costs
+ * O(n p (1 + W)) for its new co-moments plus one p x p Cholesky solve.
+ */
+import { modelWeatherNames } from '../core/features.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
+import { standardScale } from '../core/standardize.js';
+import { geometricAdstock, hillSaturation } from '../core/transforms.js';
+import type { TenantSeries } from '../core/types.js';
+import { fitFinalModel, pooledSearchEnds, type FinalModel } from '../phases/final.js';
+import { buildMediaDesign, hillKFor } from '../phases/media.js';
+import { DECAY_BOUNDS, K_MULT_BOUNDS, SHAPE_BOUNDS } from '../phases/search.js';
+import type { ChannelParams } from '../phases/types.js';
+
+export const CURVE_DECAYS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+export const CURVE_K_MULTS: readonly number[] = [0.25, 0.5, 1, 2, 4];
+export const CURVE_SHAPES: readonly number[] = [0.5, 0.75, 1, 1.5, 2, 3];
+/** Local rounds after the sweeps: decay step and the factor of k_mult and s. */
+const REFINE: readonly [number, number][] = [
+  [0.05, Math.SQRT2],
+  [0.025, 2 ** 0.25],
+  [0.0125, 2 ** 0.125],
+];
+
+export interface CurveFitOptions {
+  /** Calendar columns (the model's; default true). */
+  calendar?: boolean;
+  /** Weather columns (the model's; default modelWeatherNames). */
+  weather?: readonly string[];
+  /** Ridge alpha of the scoring fit on standardized columns (default 1, the search's). */
+  alpha?: number;
+  /** Coordinate-descent sweeps over the grid (default 2; 0 refines `start` locally only). */
+  sweeps?: number;
+  /**
+   * Prior on each Hill shape: adds (log s)^2 / (2 shapePrior^2) to the score (0 = none, the
+   * default). Measured in docs/planner.md.
+   */
+  shapePrior?: number;
+}
+
+export interface CurveFit {
+  params: Record<string, ChannelParams>;
+  /** (n / 2) log(SSE / n) + the prior's penalty at `params`. */
+  score: number;
+  /** Candidates scored. */
+  candidates: number;
+}
+
+type Triple = Pick<ChannelParams, 'decay' | 'k_mult' | 's'>;
+
+const clamp = (x: number, [lo, hi]: readonly [number, number]): number =>
+  Math.min(hi, Math.max(lo, x));
+const tidy = (x: number): number => Math.round(x * 1e9) / 1e9;
+
+/** Profile least-squares curve parameters on all rows (module comment), starting from `start`. */
+export function fitPlanCurves(
+  series: TenantSeries,
+  start: Readonly<Record<string, Triple>>,
+  options: CurveFitOptions = {},
+): CurveFit {
+  const n = series.target.length;
+  const C = series.channels.length;
+  const alpha = options.alpha ?? 1;
+  const sweeps = options.sweeps ?? 2;
+  const prior = options.shapePrior ?? 0;
+  const weather = modelWeatherNames(series, options.weather);
+  const W = weather.length;
+  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  const adstocks = series.channels.map(() => new Map<number, Float64Array>());
+  const adstockOf = (c: number, decay: number): Float64Array => {
+    let a = adstocks[c].get(decay);
+    if (!a) adstocks[c].set(decay, (a = geometricAdstock(series.spend[c], decay)));
+    return a;
+  };
+  // k per unit k_mult (hillKFor: the median positive adstock) by channel and decay.
+  const units = series.channels.map(() => new Map<number, number>());
+  const full = (c: number, p: Triple): ChannelParams => {
+    let unit = units[c].get(p.decay);
+    if (unit === undefined) units[c].set(p.decay, (unit = hillKFor(adstockOf(c, p.decay), n, 1)));
+    return { decay: p.decay, k_mult: p.k_mult, s: p.s, k: p.k_mult * unit };
+  };
+  const current: ChannelParams[] = series.channels.map((name, c) => {
+    const p = start[name];
+    if (!p) throw new RangeError(`no starting curve parameters for channel ${name}`);
+    return full(c, p);
+  });
+  const design = buildMediaDesign(
+    series,
+    Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
+    { calendar: options.calendar ?? true, weather },
+  );
+  const p = design.columns.length;
+  // Column indices of channel c's group: its media column, then its spend x weather columns
+  // (buildDesign's order: media, weather, media x weather channel-major, ...).
+  const group = (c: number): number[] => [
+    c,
+    ...Array.from({ length: W }, (_, w) => C + W + c * W + w),
+  ];
+  const g = 1 + W;
+  // Centred columns, their means and co-moments (p x p), and with the target.
+  const means = new Float64Array(p);
+  const Z = design.columns.map((col, j) => {
+    let m = 0;
+    for (let t = 0; t < n; t++) m += col[t];
+    m /= n;
+    means[j] = m;
+    return Float64Array.from(col, (v) => v - m);
+  });
+  let yMean = 0;
+  for (let t = 0; t < n; t++) yMean += series.target[t];
+  yMean /= n;
+  const zy = Float64Array.from(series.target, (v) => v - yMean);
+  const dot = (a: Float64Array, b: Float64Array): number => {
+    let s0 = 0;
+    let s1 = 0;
+    let t = 0;
+    for (; t + 1 < n; t += 2) {
+      s0 += a[t] * b[t];
+      s1 += a[t + 1] * b[t + 1];
+    }
+    if (t < n) s0 += a[t] * b[t];
+    return s0 + s1;
+  };
+  const M = new Float64Array(p * p);
+  const My = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    My[j] = dot(Z[j], zy);
+    for (let k = j; k < p; k++) M[j * p + k] = M[k * p + j] = dot(Z[j], Z[k]);
+  }
+  const yy = dot(zy, zy);
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  const scales = new Float64Array(p);
+  // SSE of the standardized Ridge on all rows for co-moments (m, my).
+  const sseOf = (m: Float64Array, my: Float64Array, mu: Float64Array): number => {
+    for (let j = 0; j < p; j++) scales[j] = standardScale(m[j * p + j] / n, mu[j], n);
+    for (let j = 0; j < p; j++) {
+      for (let k = 0; k < p; k++) gram[j * p + k] = m[j * p + k] / (scales[j] * scales[k]);
+      rhs[j] = my[j] / scales[j];
+    }
+    const a = Float64Array.from(gram);
+    for (let j = 0; j < p; j++) a[j * p + j] += alpha;
+    if (!choleskyInPlace(a, p)) return Infinity;
+    const b = choleskySolveInPlace(a, p, Float64Array.from(rhs));
+    let sse = yy;
+    for (let j = 0; j < p; j++) {
+      let gb = 0;
+      for (let k = 0; k < p; k++) gb += gram[j * p + k] * b[k];
+      sse += b[j] * (gb - 2 * rhs[j]);
+    }
+    return Math.max(sse, 1e-300);
+  };
+  const penalty = (s: number): number => (prior > 0 ? Math.log(s) ** 2 / (2 * prior * prior) : 0);
+  const scoreOf = (sse: number, shapes: readonly number[]): number =>
+    (n / 2) * Math.log(sse / n) + shapes.reduce((acc, s) => acc + penalty(s), 0);
+
+  // A trial: channel c's group columns for candidate q, centred, with their co-moments.
+  const trialCols = Array.from({ length: g }, () => new Float64Array(n));
+  const trialMeans = new Float64Array(g);
+  const tM = new Float64Array(p * p);
+  const tMy = new Float64Array(p);
+  const tMu = new Float64Array(p);
+  const h = new Float64Array(n);
+  const loadTrial = (c: number, q: ChannelParams): void => {
+    hillSaturation(adstockOf(c, q.decay), q.k, q.s, h);
+    for (let i = 0; i < g; i++) {
+      const col = trialCols[i];
+      const w = i === 0 ? null : weatherCols[i - 1];
+      let m = 0;
+      for (let t = 0; t < n; t++) {
+        const v = w ? h[t] * w[t] : h[t];
+        col[t] = v;
+        m += v;
+      }
+      m /= n;
+      trialMeans[i] = m;
+      for (let t = 0; t < n; t++) col[t] -= m;
+    }
+    tM.set(M);
+    tMy.set(My);
+    tMu.set(means);
+    const idx = group(c);
+    idx.forEach((j, i) => {
+      tMu[j] = trialMeans[i];
+      tMy[j] = dot(trialCols[i], zy);
+      for (let k = 0; k < p; k++) {
+        const gi = idx.indexOf(k);
+        const v = gi >= 0 ? dot(trialCols[i], trialCols[gi]) : dot(trialCols[i], Z[k]);
+        tM[j * p + k] = tM[k * p + j] = v;
+      }
+    });
+  };
+  const commit = (c: number): void => {
+    M.set(tM);
+    My.set(tMy);
+    means.set(tMu);
+    group(c).forEach((j, i) => Z[j].set(trialCols[i]));
+  };
+  let best = scoreOf(
+    sseOf(M, My, means),
+    current.map((q) => q.s),
+  );
+  let candidates = 1;
+  const visited = series.channels.map(() => new Set<string>());
+  const tryCandidate = (c: number, t: Triple): void => {
+    const q = full(c, {
+      decay: tidy(clamp(t.decay, DECAY_BOUNDS)),
+      k_mult: tidy(clamp(t.k_mult, K_MULT_BOUNDS)),
+      s: tidy(clamp(t.s, SHAPE_BOUNDS)),
+    });
+    const key = `${q.decay}|${q.k_mult}|${q.s}`;
+    if (visited[c].has(key)) return;
+    visited[c].add(key);
+    loadTrial(c, q);
+    candidates++;
+    const score = scoreOf(
+      sseOf(tM, tMy, tMu),
+      current.map((x, j) => (j === c ? q.s : x.s)),
+    );
+    if (score < best - 1e-9 * Math.abs(best)) {
+      best = score;
+      current[c] = q;
+      commit(c);
+    }
+  };
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    for (let c = 0; c < C; c++) {
+      visited[c].clear();
+      visited[c].add(`${current[c].decay}|${current[c].k_mult}|${current[c].s}`);
+      for (const decay of CURVE_DECAYS)
+        for (const k_mult of CURVE_K_MULTS)
+          for (const s of CURVE_SHAPES) tryCandidate(c, { decay, k_mult, s });
+    }
+  }
+  for (const [dd, f] of REFINE) {
+    for (let c = 0; c < C; c++) {
+      const p0 = current[c];
+      visited[c].clear();
+      visited[c].add(`${p0.decay}|${p0.k_mult}|${p0.s}`);
+      for (const a of [-1, 0, 1])
+        for (const b of [-1, 0, 1])
+          for (const e of [-1, 0, 1])
+            tryCandidate(c, {
+              decay: p0.decay + a * dd,
+              k_mult: p0.k_mult * f ** b,
+              s: p0.s * f ** e,
+            });
+    }
+  }
+  return {
+    params: Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
+    score: best,
+    candidates,
+  };
+}
+
+/** Rows [0, end) of a series (the window fits below). */
+function prefix(series: TenantSeries, end: number): TenantSeries {
+  return {
+    ...series,
+    dates: series.dates.slice(0, end),
+    target: series.target.slice(0, end),
+    spend: series.spend.map((x) => x.slice(0, end)),
+    weather: series.weather.map((x) => x.slice(0, end)),
+    controls: series.controls.map((x) => x.slice(0, end)),
+  };
+}
+
+/**
+ * The model the planner plans with: the phase-3 all-rows model's design and estimator (Ridge /
+ * GBM / blend choice on all rows) with the curve parameters of fitPlanCurves started from the
+ * phase-3 model's own. Its `searchRuns` are the same fit on the training rows of the 5 standard
+ * folds (final.ts pooledSearchEnds), each started from the all-rows fit, with k re-derived on all
+ * rows: the window refits the plan is checked against (replicates.ts).
+ */
+export function planCurveModel(
+  series: TenantSeries,
+  point: FinalModel,
+  options: Pick<CurveFitOptions, 'shapePrior'> = {},
+): FinalModel {
+  if (point.phase !== 3 || !point.channelParams) {
+    throw new RangeError('plan curves need a phase-3 model with channel parameters');
+  }
+  const spec = { calendar: point.calendar, weather: point.weather, ...options };
+  const fit = fitPlanCurves(series, point.channelParams, spec);
+  const n = series.target.length;
+  const windows = pooledSearchEnds(n)
+    .slice(0, -1)
+    .map((end) => {
+      const w = fitPlanCurves(prefix(series, end), fit.params, spec).params;
+      return Object.fromEntries(
+        series.channels.map((c, i) => [
+          c,
+          { ...w[c], k: hillKFor(geometricAdstock(series.spend[i], w[c].decay), n, w[c].k_mult) },
+        ]),
+      );
+    });
+  const model = fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
+  // The same Ridge / GBM / blend rule as the phase-3 model; should it leave the Ridge that the
+  // phase-3 model kept, the planner could not use the result (model.ts): keep the phase-3 model.
+  if (model.kind !== 'ridge' && point.kind === 'ridge') return point;
+  return { ...model, searchRuns: windows };
+}
+
+/** A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's (sweeps 0), then the model. */
+export function refitPlanCurveModel(
+  series: TenantSeries,
+  point: FinalModel,
+  options: Pick<CurveFitOptions, 'shapePrior'> = {},
+): FinalModel {
+  const fit = fitPlanCurves(series, point.channelParams!, {
+    calendar: point.calendar,
+    weather: point.weather,
+    sweeps: 0,
+    ...options,
+  });
+  return fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
+}
