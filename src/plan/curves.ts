@@ -285,11 +285,18 @@ function prefix(series: TenantSeries, end: number): TenantSeries {
 }
 
 /**
+ * Sweeps of each window's fit (from the all-rows fit): one gave the same checked plans as two on
+ * the built-in tiers and seeds 7 and 13 at half the cost; none moved one more tenant below (a)
+ * on seed 13 (docs/planner.md).
+ */
+export const WINDOW_SWEEPS = 1;
+
+/**
  * The model the planner plans with: the phase-3 all-rows model's design and estimator (Ridge /
  * GBM / blend choice on all rows) with the curve parameters of fitPlanCurves started from the
- * phase-3 model's own. Its `searchRuns` are the same fit on the training rows of the 5 standard
- * folds (final.ts pooledSearchEnds), each started from the all-rows fit, with k re-derived on all
- * rows: the window refits the plan is checked against (replicates.ts).
+ * phase-3 model's own. Its `searchRuns` are the same fit (WINDOW_SWEEPS sweeps) on the training
+ * rows of the 5 standard folds (final.ts pooledSearchEnds), each started from the all-rows fit,
+ * with k re-derived on all rows: the window refits the plan is checked against (replicates.ts).
  */
 export function planCurveModel(
   series: TenantSeries,
@@ -305,7 +312,10 @@ export function planCurveModel(
   const windows = pooledSearchEnds(n)
     .slice(0, -1)
     .map((end) => {
-      const w = fitPlanCurves(prefix(series, end), fit.params, spec).params;
+      const w = fitPlanCurves(prefix(series, end), fit.params, {
+        ...spec,
+        sweeps: WINDOW_SWEEPS,
+      }).params;
       return Object.fromEntries(
         series.channels.map((c, i) => [
           c,
