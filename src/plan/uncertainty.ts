@@ -1,10 +1,9 @@
 /**
  * Planning under model uncertainty. The attainable gain of a plan over the historical split is
  * small (0.2-16% of incremental revenue on synthetic tenants), often smaller than the error of
- * the fitted response curves, so the model's own optimum is checked against the same phase-3
- * pipeline refitted on bootstrap replicates and against the model refitted with each window's
- * parameters of its pooled search (replicates.ts; both are "replicates" below) before it is
- * trusted:
+ * the fitted response curves, so the model's own optimum is checked against the same model
+ * refitted on bootstrap replicates and against the model refitted with each training window's
+ * curve parameters (replicates.ts, curves.ts; both are "replicates" below) before it is trusted:
  *
  *   anchor  = baseline (a) projected onto the bounds (baseline (a) itself when the bounds allow it)
  *   x(l)    = anchor + l (x* - anchor), l in {0, 0.05, ..., 0.5}, x* = the point model's optimum
