@@ -7,6 +7,8 @@
  *    per channel from the ground truth (8 weeks; meta from row n-330, google from row n-150, so
  *    the two tests sit in different seasons of the last year; measured lift = true lift + N(0,
  *    (10% of it)^2)), calibrates, and measures the errors again.
+ * 2b. On the same tenants, tests on the channels above 25% only: the other channels are untested
+ *    (calibration holds their contribution), and their errors must not grow by more than 5 points.
  * 3. On the same tenants, a deliberately biased test (2x the true lift, SE 5% of the truth) on
  *    the channel with the largest uncalibrated error must be reported as in conflict.
  *
@@ -58,6 +60,22 @@ export interface CalibrationRow {
   p95: [number, number] | null;
 }
 
+export interface SelectedOnlyRow {
+  tenant: string;
+  channel: string;
+  /** True when the channel was tested (its |uncalibrated error| was above SELECT_ABOVE). */
+  tested: boolean;
+  uncalibrated_error: number;
+  calibrated_error: number;
+  /** LR and conflict of the channel's test; null for an untested channel. */
+  lr: number | null;
+  conflict: boolean | null;
+  true_roas: number;
+  /** 80% and 95% intervals of the calibrated ROAS (null when not computed). */
+  p80: [number, number] | null;
+  p95: [number, number] | null;
+}
+
 export interface BiasedRow {
   tenant: string;
   channel: string;
@@ -80,6 +98,19 @@ export interface CalibrationBenchReport {
     error: number;
   }[];
   rows: CalibrationRow[];
+  /**
+   * The same tenants with tests on the selected channels only (the channels above SELECT_ABOVE);
+   * the other channels are untested, and their errors must not grow by more than MAX_WORSENING.
+   */
+  selected_only: {
+    rows: SelectedOnlyRow[];
+    selected_below_target: number;
+    max_other_worsening: number;
+    others_within_limit: boolean;
+    /** Share of these channels whose calibrated 80% / 95% ROAS interval holds the truth. */
+    coverage80: number | null;
+    coverage95: number | null;
+  };
   biased: BiasedRow[];
   summary: {
     selected_channels: number;
@@ -131,6 +162,8 @@ export function runCalibrationBench(
     tenants?: readonly SyntheticTenant[];
     /** Collects each calibrated channel's ROAS point, truth and bootstrap values. */
     records?: FigureRecord[];
+    /** The same for the calibration with tests on the selected channels only. */
+    selectedOnlyRecords?: FigureRecord[];
   } = {},
 ): CalibrationBenchReport {
   const given = new Map((options.tenants ?? []).map((t) => [t.info.tenant, t]));
@@ -157,6 +190,7 @@ export function runCalibrationBench(
     uncalibrated.some((u) => u.tenant === id && Math.abs(u.error) > SELECT_ABOVE),
   );
   const rows: CalibrationRow[] = [];
+  const selectedOnly: SelectedOnlyRow[] = [];
   const biased: BiasedRow[] = [];
   const seconds: number[] = [];
   for (const id of selectedTenants) {
@@ -187,6 +221,7 @@ export function runCalibrationBench(
           point: ch.roas,
           truth: ch.truth!.roas,
           replicates: boot.figures.map((f) => f[3 * c + 1]),
+          windows: boot.windows.map((w) => w[3 * c + 1]),
         }),
       );
     }
@@ -209,6 +244,49 @@ export function runCalibrationBench(
         lr: cc.lr,
         p_value: cc.p_value,
         conflict: cc.conflict,
+        p80: ch.intervals?.roas.p80 ?? null,
+        p95: ch.intervals?.roas.p95 ?? null,
+      });
+    });
+    // Tests on the selected channels only: the others are untested (their contribution held).
+    const befores = tenant.series.channels.map((c) =>
+      uncalibrated.find((u) => u.tenant === id && u.channel === c)!,
+    );
+    const onlyFit = explainCalibratedFit(
+      tenant.series,
+      model,
+      tenant,
+      sims.filter((_, c) => Math.abs(befores[c].error) > SELECT_ABOVE).map((x) => x.test),
+    );
+    const only = onlyFit.explanation;
+    if (options.intervals !== false) {
+      const intervalOptions = { calibration: onlyFit.replicate };
+      const boot = bootstrapFigures(tenant.series, onlyFit.model, intervalOptions);
+      addIntervalsFromFigures(only, boot, intervalOptions);
+      only.channels.forEach((ch, c) =>
+        options.selectedOnlyRecords?.push({
+          tenant: id,
+          channel: ch.channel,
+          figure: 'roas',
+          state: null,
+          point: ch.roas,
+          truth: ch.truth!.roas,
+          replicates: boot.figures.map((f) => f[3 * c + 1]),
+          windows: boot.windows.map((w) => w[3 * c + 1]),
+        }),
+      );
+    }
+    only.channels.forEach((ch, c) => {
+      const cc = only.calibration!.channels.find((x) => x.channel === ch.channel);
+      selectedOnly.push({
+        tenant: id,
+        channel: ch.channel,
+        tested: cc !== undefined,
+        uncalibrated_error: befores[c].error,
+        calibrated_error: ch.roas_error!,
+        lr: cc?.lr ?? null,
+        conflict: cc?.conflict ?? null,
+        true_roas: ch.truth!.roas,
         p80: ch.intervals?.roas.p80 ?? null,
         p95: ch.intervals?.roas.p95 ?? null,
       });
@@ -236,8 +314,15 @@ export function runCalibrationBench(
     (r) => Math.abs(r.calibrated_error) - Math.abs(r.uncalibrated_error),
   );
   const maxWorse = worsening.length ? Math.max(...worsening) : 0;
-  const covered = (level: 'p80' | 'p95'): number | null => {
-    const withIv = rows.filter((r) => r[level] !== null);
+  const onlyWorsening = selectedOnly
+    .filter((r) => !r.tested)
+    .map((r) => Math.abs(r.calibrated_error) - Math.abs(r.uncalibrated_error));
+  const onlyMaxWorse = onlyWorsening.length ? Math.max(...onlyWorsening) : 0;
+  const covered = (
+    level: 'p80' | 'p95',
+    of: readonly (CalibrationRow | SelectedOnlyRow)[] = rows,
+  ): number | null => {
+    const withIv = of.filter((r) => r[level] !== null);
     if (withIv.length === 0) return null;
     return (
       withIv.filter((r) => r[level]![0] <= r.true_roas && r.true_roas <= r[level]![1]).length /
@@ -249,6 +334,16 @@ export function runCalibrationBench(
     tenants_calibrated: selectedTenants,
     uncalibrated,
     rows,
+    selected_only: {
+      rows: selectedOnly,
+      selected_below_target: selectedOnly.filter(
+        (r) => r.tested && Math.abs(r.calibrated_error) < TARGET_BELOW,
+      ).length,
+      max_other_worsening: onlyMaxWorse,
+      others_within_limit: onlyMaxWorse <= MAX_WORSENING,
+      coverage80: covered('p80', selectedOnly),
+      coverage95: covered('p95', selectedOnly),
+    },
     biased,
     summary: {
       selected_channels: selected.length,
@@ -291,6 +386,21 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
       (s.coverage80 === null
         ? ''
         : ` Calibrated intervals hold the true ROAS on ${(100 * s.coverage80).toFixed(0)}% (80%) and ${(100 * s.coverage95!).toFixed(0)}% (95%) of these channels; intervals ${s.median_interval_cpu_s.toFixed(1)} CPU-s per tenant (median; max ${s.max_interval_cpu_s.toFixed(1)}).`),
+    '',
+    `Tests on the channels above ${(100 * SELECT_ABOVE).toFixed(0)}% only (the other channels untested; their contribution is held):`,
+    '',
+    '| tenant | channel | error before | error after | LR | conflict |',
+    '|---|---|---|---|---|---|',
+    ...r.selected_only.rows.map(
+      (x) =>
+        `| ${x.tenant} | ${x.channel}${x.tested ? ' *' : ''} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr === null ? 'untested' : x.lr.toFixed(2)} | ${x.conflict === null ? '' : x.conflict ? 'yes' : 'no'} |`,
+    ),
+    '',
+    `\\* tested. ${r.selected_only.selected_below_target} of ${s.selected_channels} tested channels end below ${(100 * TARGET_BELOW).toFixed(0)}%; ` +
+      `largest worsening of an untested channel ${(100 * r.selected_only.max_other_worsening).toFixed(1)} points (limit ${(100 * MAX_WORSENING).toFixed(0)}).` +
+      (r.selected_only.coverage80 === null
+        ? ''
+        : ` Calibrated intervals hold the true ROAS on ${(100 * r.selected_only.coverage80).toFixed(0)}% (80%) and ${(100 * r.selected_only.coverage95!).toFixed(0)}% (95%) of these channels.`),
     '',
     '| tenant | channel | true lift | biased claim (SE) | LR | p | reported as conflict |',
     '|---|---|---|---|---|---|---|',
@@ -485,14 +595,24 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   const started = performance.now();
   const records: FigureRecord[] = [];
+  const selectedOnlyRecords: FigureRecord[] = [];
   const report = runCalibrationBench(ids, (l) => process.stderr.write(`${l}\n`), {
     intervals: !process.argv.includes('--no-intervals'),
     tenants: heldout,
     records,
+    selectedOnlyRecords,
   });
-  // --out FILE: the calibrated channels' ROAS bootstrap records (node dist/bench/intervals.js --from FILE).
+  // --out FILE: the calibrated channels' ROAS bootstrap records (node dist/bench/intervals.js
+  // --from FILE); FILE with .selected-only before .json: those of the selected-only calibration.
   const o = process.argv.indexOf('--out');
-  if (o >= 0) writeFileSync(process.argv[o + 1], JSON.stringify({ records }));
+  if (o >= 0) {
+    const file = process.argv[o + 1];
+    writeFileSync(file, JSON.stringify({ records }));
+    writeFileSync(
+      file.replace(/(\.json)?$/, '.selected-only.json'),
+      JSON.stringify({ records: selectedOnlyRecords }),
+    );
+  }
   process.stdout.write(formatCalibrationReport(report) + '\n');
   process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(report) + '\n');

@@ -12,7 +12,12 @@ import {
   spanningCandidates,
 } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
-import { addIntervals } from '../src/phases/intervals.js';
+import {
+  addIntervals,
+  CALIBRATED_WINDOW_WIDTH_SCALE,
+  calibratedWindowFigures,
+  windowFigures,
+} from '../src/phases/intervals.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
 
 describe.each([
@@ -78,6 +83,32 @@ describe('calibration on extreme_ski_gear', () => {
   }, 240_000);
 });
 
+describe('a channel without a lift test', () => {
+  // Before its contribution was held, calibrating meta alone moved google (no test) from -0.6%
+  // to -10.2% through the shared terms of the refit (docs/calibration.md).
+  it('keeps its uncalibrated ROAS when another channel is calibrated (extreme_ski_gear)', () => {
+    const tenant = generateTenant('extreme_ski_gear');
+    const model = fitFinalModel(tenant.series, 3, {});
+    const plain = explainCalibrated(tenant.series, model, tenant, []);
+    const fit = explainCalibratedFit(tenant.series, model, tenant, [
+      benchLiftTest(tenant, 'meta').test,
+    ]);
+    const e = fit.explanation;
+    expect(e.calibration!.applied).toBe(true);
+    expect(e.calibration!.held_channels).toEqual(['google']);
+    const meta = e.channels.find((c) => c.channel === 'meta')!;
+    expect(Math.abs(meta.uncalibrated_roas_error!)).toBeGreaterThan(0.25);
+    expect(Math.abs(meta.roas_error!)).toBeLessThan(TARGET_BELOW);
+    const google = e.channels.find((c) => c.channel === 'google')!;
+    const before = plain.channels.find((c) => c.channel === 'google')!;
+    // held: its ROAS within 0.5% of the uncalibrated model's (computed without any test)
+    expect(Math.abs(google.roas / before.roas - 1)).toBeLessThan(0.005);
+    expect(Math.abs(google.roas_error!) - Math.abs(before.roas_error!)).toBeLessThan(MAX_WORSENING);
+    // google's shape is that of the uncalibrated model
+    expect(fit.model.channelParams!.google).toEqual(model.channelParams!.google);
+  }, 240_000);
+});
+
 describe('intervals of a calibrated model', () => {
   it('come from the calibrated bootstrap and hold the true ROAS on extreme_heating', () => {
     const tenant = generateTenant('extreme_heating');
@@ -99,6 +130,31 @@ describe('intervals of a calibrated model', () => {
       expect(iv.p95[1], ch.channel).toBeGreaterThanOrEqual(ch.truth!.roas);
       expect(ch.uncalibrated_roas!).toBeLessThan(iv.p95[0]);
     }
+  }, 240_000);
+});
+
+describe('window refits of a calibrated model', () => {
+  it("give a channel without a test the uncalibrated window refits' figures (extreme_ski_gear)", () => {
+    const tenant = generateTenant('extreme_ski_gear');
+    const model = fitFinalModel(tenant.series, 3, {});
+    const fit = explainCalibratedFit(tenant.series, model, tenant, [
+      benchLiftTest(tenant, 'meta').test,
+    ]);
+    const calibrated = calibratedWindowFigures(tenant.series, fit.model, fit.replicate!);
+    // independent path: the uncalibrated model refitted with each search run's shapes
+    const plain = windowFigures(tenant.series, model);
+    expect(calibrated.length).toBe(6);
+    expect(plain.length).toBe(6);
+    // figureVector order: contribution, ROAS, marginal ROAS per channel; google is the second
+    calibrated.forEach((w, k) => {
+      expect(Math.abs(w[4] / plain[k][4] - 1), `run ${k}`).toBeLessThan(0.01);
+    });
+    const e = addIntervals(fit.explanation, tenant.series, fit.model, {
+      calibration: fit.replicate,
+      replicates: 10,
+    });
+    expect(e.uncertainty!.window_refits).toBe(6);
+    expect(e.uncertainty!.width_scale.window).toBe(CALIBRATED_WINDOW_WIDTH_SCALE.window);
   }, 240_000);
 });
 

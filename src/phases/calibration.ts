@@ -20,6 +20,14 @@
  * extra Gaussian observations of g'b (weight sigma^2 / SE^2), so the calibrated model matches
  * the tests as far as the data allow.
  *
+ * Channels without a test keep their uncalibrated contribution: each enters as one more
+ * Gaussian observation of the coefficients (its total contribution w'b at the uncalibrated
+ * value, standard error HELD_SE_FRACTION of the data's own), in the objective and in the
+ * posterior-mode refit, and its shape is not searched. A test says nothing about another
+ * channel; left free, the refit moved untested channels through the shared terms (base,
+ * collinear channels) when a tested channel's shape changed (extreme_ski_gear google -0.6% ->
+ * -10.2% with meta's test alone; docs/calibration.md).
+ *
  * Conflict (likelihood-ratio test): for each tested channel,
  *   LR = n log SSE(theta*) + chi-square of the channel's tests at theta* - min_theta n log SSE(theta)
  * (minimum over every candidate evaluated), compared with the chi-square quantile with (number of tests on the
@@ -79,6 +87,23 @@ export interface CalibrationOptions {
   conflictLevel?: number;
 }
 
+/**
+ * A channel's total contribution held at its uncalibrated value: one more Gaussian observation
+ * of the coefficients (w'b = value, standard error se), like a test's implied lift (g'b = L).
+ */
+interface HeldContribution {
+  channel: string;
+  value: number;
+  se: number;
+}
+
+/**
+ * Standard error of a held contribution as a fraction of the data's own standard error of it at
+ * the uncalibrated shape (sigma^2 w'(X'X + alpha I)^-1 w): a numerical stand-in for an equality
+ * constraint (the contribution moves by at most about 0.1% of what the data allow).
+ */
+export const HELD_SE_FRACTION = 1e-3;
+
 export interface CalibratedTest extends LiftTest {
   /** Rows of the series in the window. */
   rows: number;
@@ -118,11 +143,13 @@ export interface CalibrationReport {
   tests: CalibratedTest[];
   /** One line per conflicting channel. */
   conflicts: string[];
+  /** Channels without a test: their contribution is held at its uncalibrated value. */
+  held_channels: string[];
   notes: string[];
 }
 
 export const CALIBRATION_METHOD =
-  'lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests';
+  'lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests; channels without a test keep their uncalibrated contribution';
 export const CONFLICT_TEST =
   'likelihood-ratio test per channel: LR = [n log SSE + chi-square of the tests] at the calibrated shape minus n log SSE at the best data-only shape, against chi-square(df = tests on the channel)';
 
@@ -176,6 +203,7 @@ class Calibrator {
     readonly alpha: number,
     readonly tests: readonly LiftTest[],
     model: FinalModel,
+    readonly held: readonly HeldContribution[] = [],
   ) {
     this.n = series.target.length;
     this.spec = { calendar: model.calendar, weather: model.weather };
@@ -240,8 +268,6 @@ class Calibrator {
       }
       return g;
     });
-    // (G + alpha I)^-1 g_i: the Ridge solution with g_i as right-hand side.
-    const spread = grads.map((g) => solveRidge({ ...sys, xty: g }, this.alpha).coefStandardized);
     const sigma2 = sse / Math.max(1, this.n - p - 1);
     const contribution: Evaluation['contribution'] = {};
     for (const c of this.series.channels) {
@@ -253,6 +279,14 @@ class Calibrator {
         return [{ j, weight: sum / sys.scales[j] }];
       });
     }
+    // Each held contribution is one more linear observation of the coefficients, after the tests.
+    for (const h of this.held) {
+      const g = new Float64Array(p);
+      for (const x of contribution[h.channel]) g[x.j] = x.weight;
+      grads.push(g);
+    }
+    // (G + alpha I)^-1 g_i: the Ridge solution with g_i as right-hand side.
+    const spread = grads.map((g) => solveRidge({ ...sys, xty: g }, this.alpha).coefStandardized);
     return { params, sys, b, sse, sigma2, grads, spread, contribution };
   }
 
@@ -266,20 +300,34 @@ class Calibrator {
    * test let the coefficients move as far as the data allow (as calibratedRidge does), instead
    * of holding them at the data-only values.
    */
-  chi2(e: Evaluation, which: readonly number[]): number {
+  chi2(e: Evaluation, tests: readonly number[]): number {
+    const which = this.withHeld(tests);
     const m = which.length;
     if (m === 0) return 0;
     const r = new Float64Array(m);
     const v = new Float64Array(m * m);
     which.forEach((i, a) => {
-      const t = this.tests[i];
-      r[a] = t.incremental_revenue - dot(e.grads[i], e.b);
+      const o = this.observation(i);
+      r[a] = o.value - dot(e.grads[i], e.b);
       which.forEach((j, c) => {
         v[a * m + c] = e.sigma2 * dot(e.grads[i], e.spread[j]);
       });
-      v[a * m + a] += t.standard_error ** 2;
+      v[a * m + a] += o.se ** 2;
     });
     return dot(r, solveSpd(v, r, m));
+  }
+
+  /** The given tests' indices followed by every held contribution's observation index. */
+  private withHeld(tests: readonly number[]): number[] {
+    return [...tests, ...this.held.map((_, k) => this.tests.length + k)];
+  }
+
+  /** Observation i: test i, or held contribution i - tests.length. */
+  private observation(i: number): { value: number; se: number } {
+    if (i < this.tests.length)
+      return { value: this.tests[i].incremental_revenue, se: this.tests[i].standard_error };
+    const h = this.held[i - this.tests.length];
+    return { value: h.value, se: h.se };
   }
 
   objective(e: Evaluation, which: readonly number[]): number {
@@ -292,12 +340,12 @@ class Calibrator {
     const p = sys.p;
     const gram = Float64Array.from(sys.gram);
     const xty = Float64Array.from(sys.xty);
-    for (const i of which) {
-      const t = this.tests[i];
+    for (const i of this.withHeld(which)) {
+      const o = this.observation(i);
       const g = e.grads[i];
-      const lambda = e.sigma2 / t.standard_error ** 2;
+      const lambda = e.sigma2 / o.se ** 2;
       for (let j = 0; j < p; j++) {
-        xty[j] += lambda * t.incremental_revenue * g[j];
+        xty[j] += lambda * o.value * g[j];
         for (let k = 0; k < p; k++) gram[j * p + k] += lambda * g[j] * g[k];
       }
     }
@@ -352,6 +400,7 @@ export function calibrateFinalModel(
     channels: [],
     tests: [],
     conflicts: [],
+    held_channels: [],
     notes: [],
   };
   if (tests.length === 0) return { model, report, replicate: null };
@@ -362,7 +411,13 @@ export function calibrateFinalModel(
     return { model, report, replicate: null };
   }
   const alpha = model.alpha ?? model.ridge.alpha;
-  const cal = new Calibrator(series, alpha, tests, model);
+  // Channels without a test keep their uncalibrated contribution (docs/calibration.md, "Channels
+  // without a test"): a test says nothing about them, but a free refit lets the shared terms
+  // (the base, collinear channels) move them when a tested channel's shape changes.
+  const plain = new Calibrator(series, alpha, tests, model);
+  const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
+  const held = heldContributions(plain, plain.evaluate(model.channelParams), untested);
+  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, model, held) : plain;
   const base = cal.evaluate(model.channelParams);
   const all = tests.map((_, i) => i);
   const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
@@ -490,6 +545,11 @@ export function calibrateFinalModel(
     return { model, report, replicate: null };
   }
   report.applied = true;
+  report.held_channels = untested;
+  if (untested.length > 0)
+    report.notes.push(
+      `channels without a lift test keep their uncalibrated contribution: ${untested.join(', ')}`,
+    );
   const calibrated: FinalModel = {
     ...model,
     channelParams: params,
@@ -520,6 +580,25 @@ export function calibrateFinalModel(
     report,
     replicate: { tests: usedTests, implied_lifts: implied, candidates },
   };
+}
+
+/**
+ * The given channels' total contributions at an evaluation (data-only coefficients), each held
+ * with standard error HELD_SE_FRACTION x the data's own standard error of it.
+ */
+function heldContributions(
+  cal: Calibrator,
+  e: Evaluation,
+  channels: readonly string[],
+): HeldContribution[] {
+  return channels.map((c) => {
+    const w = new Float64Array(e.sys.p);
+    for (const x of e.contribution[c]) w[x.j] = x.weight;
+    const spread = solveRidge({ ...e.sys, xty: w }, cal.alpha).coefStandardized;
+    const dataSe = Math.sqrt(e.sigma2 * dot(w, spread));
+    const value = dot(w, e.b);
+    return { channel: c, value, se: Math.max(HELD_SE_FRACTION * dataSe, 1e-12 * Math.abs(value)) };
+  });
 }
 
 /**
@@ -565,7 +644,13 @@ export function recalibrateReplicate(
   candidates: Readonly<Record<string, readonly ChannelParams[]>>,
 ): FinalModel {
   const alpha = template.alpha ?? template.ridge.alpha;
-  const cal = new Calibrator(series, alpha, tests, template);
+  // As in calibrateFinalModel: channels without a test keep the contribution of the replicate's
+  // uncalibrated fit (its searched shapes, data-only coefficients).
+  const plain = new Calibrator(series, alpha, tests, template);
+  const untested = template.channels.filter((c) => !tests.some((t) => t.channel === c));
+  const held =
+    untested.length > 0 ? heldContributions(plain, plain.evaluate(searched), untested) : [];
+  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, template, held) : plain;
   const all = tests.map((_, i) => i);
   const start = { ...searched };
   for (const c of Object.keys(candidates)) start[c] = candidates[c][0];

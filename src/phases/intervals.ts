@@ -171,6 +171,17 @@ export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, w
  * seeds 7, 13, 17 and 19 (94 channels; bench/calibration.ts --heldout S --out records).
  */
 export const CALIBRATED_WIDTH_SCALE: WidthScale = { p80: 1.16, p95: 1.16 };
+/**
+ * Width scale of a calibrated model with window refits (calibratedWindowFigures): the calibrated
+ * bootstrap factor (CALIBRATED_WIDTH_SCALE) and the window factor of WINDOW_WIDTH_SCALE, both
+ * chosen on the calibration seeds 7, 13, 17 and 19; nothing re-tuned. With a test on every
+ * channel the window refits agree with the point (the tests pin the shapes), so this is the
+ * bootstrap alone; a channel without a test gets its window spread as an uncalibrated one does.
+ */
+export const CALIBRATED_WINDOW_WIDTH_SCALE: WidthScale = {
+  ...CALIBRATED_WIDTH_SCALE,
+  window: WINDOW_WIDTH_SCALE.window,
+};
 /** Interval levels and their two-sided standard normal quantiles. */
 export const LEVELS = [
   { level: 0.8, key: 'p80', z: 1.2815515655446004 },
@@ -181,9 +192,10 @@ export const LEVELS = [
  * (2: calibrated replicates choose among 16 candidates spread over the profile region;
  * 3: width scales per level, stored in `uncertainty.width_scale`; 4: phase 3 adds the window
  * refits' spread, `width_scale.window` and `window_refits`; 5: marginal ROAS has its own factors,
- * `marginal_width_scale`).
+ * `marginal_width_scale`; 6: a calibrated model holds the contribution of channels without a
+ * test and its intervals add the spread of its window refits recalibrated with the tests).
  */
-export const INTERVALS_VERSION = 5;
+export const INTERVALS_VERSION = 6;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -483,8 +495,35 @@ export function bootstrapFigures(
       failed++;
     }
   }
-  const windows = calibration ? [] : windowFigures(series, model, options);
+  const windows = calibration
+    ? calibratedWindowFigures(series, model, calibration)
+    : windowFigures(series, model, options);
   return { figures, failed, blockLength, windows };
+}
+
+/**
+ * The window refits of a calibrated model (module comment): each of the point's search runs
+ * recalibrated on the observed series with the used tests as measured (recalibrateReplicate: a
+ * tested channel takes, among its candidates and the run's shape, the one minimizing the
+ * calibration objective; a channel without a test keeps the run's shape and that fit's
+ * contribution), the figures computed on the observed series. Empty without search runs.
+ */
+export function calibratedWindowFigures(
+  series: TenantSeries,
+  model: FinalModel,
+  calibration: ReplicateCalibration,
+): number[][] {
+  if (model.phase !== 3 || !model.searchRuns || model.searchRuns.length === 0) return [];
+  return model.searchRuns.map((run) => {
+    const m = recalibrateReplicate(
+      series,
+      model,
+      poolSearchRuns(series, [run]),
+      calibration.tests,
+      calibration.candidates,
+    );
+    return figureVector(explainFinalModel(series, m, null));
+  });
 }
 
 /** What bootstrapFigures returns. */
@@ -501,7 +540,7 @@ export interface BootstrapFigures {
  * refits, or the bootstrap-only one.
  */
 export function defaultWidthScale(calibrated: boolean, hasWindows: boolean): WidthScale {
-  if (calibrated) return CALIBRATED_WIDTH_SCALE;
+  if (calibrated) return hasWindows ? CALIBRATED_WINDOW_WIDTH_SCALE : CALIBRATED_WIDTH_SCALE;
   return hasWindows ? WINDOW_WIDTH_SCALE : WIDTH_SCALE;
 }
 
@@ -552,10 +591,15 @@ export function addIntervalsFromFigures(
   const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
   // Marginal ROAS has its own factors when the default window scale applies.
   const marginalScale =
-    options.widthScale === undefined && windows.length > 0 ? MARGINAL_WINDOW_WIDTH_SCALE : scale;
+    options.widthScale === undefined && windows.length > 0 && !options.calibration
+      ? MARGINAL_WINDOW_WIDTH_SCALE
+      : scale;
   const info: UncertaintyInfo = {
     method: options.calibration
-      ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated'
+      ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated' +
+        (windows.length > 0
+          ? `, combined with the spread of the ${windows.length} window refits recalibrated with the tests`
+          : '')
       : windows.length > 0
         ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)`
         : 'moving-block residual bootstrap, full phase refit (search included) per replicate',
