@@ -11,6 +11,7 @@ import { buildMediaDesign, hillKFor } from '../src/phases/media.js';
 import type { ChannelParams } from '../src/phases/types.js';
 import {
   fitPlanCurves,
+  PlanCurveCache,
   planCurveModel,
   planReplicateModels,
   revenueModelOf,
@@ -90,6 +91,31 @@ describe('the planner curve fit', () => {
       expect(fit.params[c].s / truth[c].s).toBeGreaterThan(0.8);
       expect(fit.params[c].s / truth[c].s).toBeLessThan(1.2);
     }
+  });
+
+  it('gives the same fits with a cache shared across targets as without one', () => {
+    // Two targets on one design (as the bootstrap replicates), then a window of another design:
+    // the shared cache must change no bit of the fits, and be rebound on the other design.
+    const series = tenant.series;
+    const rng = new SeededRandom(5);
+    const other = { ...series, target: series.target.map((v) => v * (1 + 0.05 * rng.next())) };
+    const window = { ...series, target: series.target.slice(0, 700) };
+    const cache = new PlanCurveCache();
+    for (const s of [series, other, series]) {
+      const shared = fitPlanCurves(s, phase3.channelParams!, { sweeps: 1, cache });
+      const alone = fitPlanCurves(s, phase3.channelParams!, { sweeps: 1 });
+      expect(shared).toEqual(alone);
+    }
+    const windowSeries = {
+      ...window,
+      dates: series.dates.slice(0, 700),
+      spend: series.spend.map((x) => x.slice(0, 700)),
+      weather: series.weather.map((x) => x.slice(0, 700)),
+      controls: series.controls.map((x) => x.slice(0, 700)),
+    };
+    expect(fitPlanCurves(windowSeries, phase3.channelParams!, { sweeps: 0, cache })).toEqual(
+      fitPlanCurves(windowSeries, phase3.channelParams!, { sweeps: 0 }),
+    );
   });
 
   it('is deterministic, and the plan-curve model carries 5 window fits for the check', () => {

@@ -54,6 +54,65 @@ export interface CurveFitOptions {
    * default). Measured in docs/planner.md.
    */
   shapePrior?: number;
+  /**
+   * Design-only work kept from earlier fits on the same design (PlanCurveCache); the fit's result
+   * is the same with or without it.
+   */
+  cache?: PlanCurveCache;
+}
+
+/**
+ * What fitPlanCurves computes from the design alone, kept across fits whose series differ only in
+ * the target (the bootstrap replicates, planReplicateModels) and across the sweeps of one fit:
+ * each channel's adstock and Hill k unit by decay, and each candidate's co-moments of its group
+ * columns with the columns no candidate of another channel changes (weather, calendar, controls
+ * and its own group). A fit with a cache computes exactly what it computes without one, in the
+ * same order, so its results are bit-identical; a candidate's co-moments with the other channels'
+ * groups and with the target are still computed per fit. Bound to one design: a fit on another
+ * (another series object's spend, weather, controls, dates..., or other options) starts it afresh.
+ */
+interface KeptTrial {
+  moments: Float64Array;
+  columns: Float64Array | null;
+  means: Float64Array | null;
+}
+
+export class PlanCurveCache {
+  private design: readonly unknown[] | null = null;
+  adstocks: Map<number, Float64Array>[] = [];
+  units: Map<number, number>[] = [];
+  /**
+   * By channel, then candidate key: its group's co-moments, g x p row-major (NaN: not kept), and
+   * while `columnBudget` lasts its centred group columns (g x n) and their means.
+   */
+  trials: Map<string, KeptTrial>[] = [];
+  /** Values of kept columns left (8M doubles, 64 MB; beyond it columns are recomputed). */
+  columnBudget = 8_000_000;
+
+  /** Binds the cache to the design of `series` (every field but the target, by identity). */
+  bind(series: TenantSeries, calendar: boolean, weather: readonly string[]): void {
+    const fields = Object.keys(series)
+      .filter((key) => key !== 'target')
+      .sort();
+    const design: unknown[] = [
+      calendar,
+      weather.join('\u0000'),
+      series.target.length,
+      fields.join('\u0000'),
+      ...fields.map((key) => (series as unknown as Record<string, unknown>)[key]),
+    ];
+    if (
+      this.design &&
+      this.design.length === design.length &&
+      design.every((v, i) => v === this.design![i])
+    )
+      return;
+    this.design = design;
+    this.adstocks = series.channels.map(() => new Map());
+    this.units = series.channels.map(() => new Map());
+    this.trials = series.channels.map(() => new Map());
+    this.columnBudget = 8_000_000;
+  }
 }
 
 export interface CurveFit {
@@ -84,14 +143,16 @@ export function fitPlanCurves(
   const weather = modelWeatherNames(series, options.weather);
   const W = weather.length;
   const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
-  const adstocks = series.channels.map(() => new Map<number, Float64Array>());
+  const calendar = options.calendar ?? true;
+  const cache = options.cache ?? new PlanCurveCache();
+  cache.bind(series, calendar, weather);
+  const { adstocks, units, trials } = cache;
   const adstockOf = (c: number, decay: number): Float64Array => {
     let a = adstocks[c].get(decay);
     if (!a) adstocks[c].set(decay, (a = geometricAdstock(series.spend[c], decay)));
     return a;
   };
-  // k per unit k_mult (hillKFor: the median positive adstock) by channel and decay.
-  const units = series.channels.map(() => new Map<number, number>());
+  // k per unit k_mult (hillKFor: the median positive adstock) by channel and decay: `units`.
   const full = (c: number, p: Triple): ChannelParams => {
     let unit = units[c].get(p.decay);
     if (unit === undefined) units[c].set(p.decay, (unit = hillKFor(adstockOf(c, p.decay), n, 1)));
@@ -105,7 +166,7 @@ export function fitPlanCurves(
   const design = buildMediaDesign(
     series,
     Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
-    { calendar: options.calendar ?? true, weather },
+    { calendar, weather },
   );
   const p = design.columns.length;
   // Column indices of channel c's group: its media column, then its spend x weather columns
@@ -115,6 +176,9 @@ export function fitPlanCurves(
     ...Array.from({ length: W }, (_, w) => C + W + c * W + w),
   ];
   const g = 1 + W;
+  // The channel whose group holds each column (-1: weather, calendar, controls).
+  const groupOf = new Int32Array(p).fill(-1);
+  for (let c = 0; c < C; c++) for (const j of group(c)) groupOf[j] = c;
   // Centred columns, their means and co-moments (p x p), and with the target.
   const means = new Float64Array(p);
   const Z = design.columns.map((col, j) => {
@@ -179,31 +243,57 @@ export function fitPlanCurves(
   const tMy = new Float64Array(p);
   const tMu = new Float64Array(p);
   const h = new Float64Array(n);
-  const loadTrial = (c: number, q: ChannelParams): void => {
-    hillSaturation(adstockOf(c, q.decay), q.k, q.s, h);
-    for (let i = 0; i < g; i++) {
-      const col = trialCols[i];
-      const w = i === 0 ? null : weatherCols[i - 1];
-      let m = 0;
-      for (let t = 0; t < n; t++) {
-        const v = w ? h[t] * w[t] : h[t];
-        col[t] = v;
-        m += v;
+  const loadTrial = (c: number, q: ChannelParams, key: string): void => {
+    let kept = trials[c].get(key);
+    const fresh = !kept;
+    if (kept?.columns && kept.means) {
+      for (let i = 0; i < g; i++) trialCols[i].set(kept.columns.subarray(i * n, (i + 1) * n));
+      trialMeans.set(kept.means);
+    } else {
+      hillSaturation(adstockOf(c, q.decay), q.k, q.s, h);
+      for (let i = 0; i < g; i++) {
+        const col = trialCols[i];
+        const w = i === 0 ? null : weatherCols[i - 1];
+        let m = 0;
+        for (let t = 0; t < n; t++) {
+          const v = w ? h[t] * w[t] : h[t];
+          col[t] = v;
+          m += v;
+        }
+        m /= n;
+        trialMeans[i] = m;
+        for (let t = 0; t < n; t++) col[t] -= m;
       }
-      m /= n;
-      trialMeans[i] = m;
-      for (let t = 0; t < n; t++) col[t] -= m;
+    }
+    if (!kept) {
+      kept = { moments: new Float64Array(g * p).fill(NaN), columns: null, means: null };
+      if (cache.columnBudget >= g * n) {
+        cache.columnBudget -= g * n;
+        kept.columns = new Float64Array(g * n);
+        for (let i = 0; i < g; i++) kept.columns.set(trialCols[i], i * n);
+        kept.means = Float64Array.from(trialMeans);
+      }
+      trials[c].set(key, kept);
     }
     tM.set(M);
     tMy.set(My);
     tMu.set(means);
+    // The co-moments with columns no other channel's candidate changes come from the cache.
+    const moments = kept.moments;
     const idx = group(c);
     idx.forEach((j, i) => {
       tMu[j] = trialMeans[i];
       tMy[j] = dot(trialCols[i], zy);
       for (let k = 0; k < p; k++) {
-        const gi = idx.indexOf(k);
-        const v = gi >= 0 ? dot(trialCols[i], trialCols[gi]) : dot(trialCols[i], Z[k]);
+        const gk = groupOf[k];
+        let v: number;
+        if (gk >= 0 && gk !== c) v = dot(trialCols[i], Z[k]);
+        else if (!fresh) v = moments[i * p + k];
+        else {
+          const gi = idx.indexOf(k);
+          v = gi >= 0 ? dot(trialCols[i], trialCols[gi]) : dot(trialCols[i], Z[k]);
+          moments[i * p + k] = v;
+        }
         tM[j * p + k] = tM[k * p + j] = v;
       }
     });
@@ -229,7 +319,7 @@ export function fitPlanCurves(
     const key = `${q.decay}|${q.k_mult}|${q.s}`;
     if (visited[c].has(key)) return;
     visited[c].add(key);
-    loadTrial(c, q);
+    loadTrial(c, q, key);
     candidates++;
     const score = scoreOf(
       sseOf(tM, tMy, tMu),
@@ -334,7 +424,7 @@ export function planCurveModel(
 export function refitPlanCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'cache'> = {},
 ): FinalModel {
   const fit = fitPlanCurves(series, point.channelParams!, {
     calendar: point.calendar,

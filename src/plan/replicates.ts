@@ -22,7 +22,7 @@ import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { SearchTrialCache } from '../phases/search.js';
-import { refitPlanCurveModel } from './curves.js';
+import { PlanCurveCache, refitPlanCurveModel } from './curves.js';
 import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
@@ -70,12 +70,13 @@ export function planReplicateModels(
   // Every replicate keeps the series' design (only the target is redrawn), so their searches
   // share the candidates' trials: same models, about half the time (docs/planner.md, Speed).
   const trialCache = new SearchTrialCache();
+  const curveCache = new PlanCurveCache();
   for (let b = 0; b < count; b++) {
     const target = world.draw(rng);
     try {
       models.push(
         curves === 'plan'
-          ? refitPlanCurveModel({ ...series, target }, point)
+          ? refitPlanCurveModel({ ...series, target }, point, { cache: curveCache })
           : refitReplicate({ ...series, target }, point, { trialCache }, null),
       );
     } catch {
