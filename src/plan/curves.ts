@@ -86,8 +86,16 @@ export class PlanCurveCache {
    * while `columnBudget` lasts its centred group columns (g x n) and their means.
    */
   trials: Map<string, KeptTrial>[] = [];
-  /** Values of kept columns left (8M doubles, 64 MB; beyond it columns are recomputed). */
-  columnBudget = 8_000_000;
+  /** Values of kept columns left (beyond it columns are recomputed). */
+  columnBudget: number;
+
+  /**
+   * `columns`: how many column values (doubles) may be kept, 8M (64 MB) by default; 0 for a fit
+   * that visits each candidate once (the window fits), where keeping them only costs copies.
+   */
+  constructor(private readonly columns = 8_000_000) {
+    this.columnBudget = columns;
+  }
 
   /** Binds the cache to the design of `series` (every field but the target, by identity). */
   bind(series: TenantSeries, calendar: boolean, weather: readonly string[]): void {
@@ -111,7 +119,7 @@ export class PlanCurveCache {
     this.adstocks = series.channels.map(() => new Map());
     this.units = series.channels.map(() => new Map());
     this.trials = series.channels.map(() => new Map());
-    this.columnBudget = 8_000_000;
+    this.columnBudget = this.columns;
   }
 }
 
@@ -128,6 +136,65 @@ type Triple = Pick<ChannelParams, 'decay' | 'k_mult' | 's'>;
 const clamp = (x: number, [lo, hi]: readonly [number, number]): number =>
   Math.min(hi, Math.max(lo, x));
 const tidy = (x: number): number => Math.round(x * 1e9) / 1e9;
+
+/**
+ * out[m] = the sum over t < n of a[t] * bs[m][t], each summed exactly as fitPlanCurves' dot (two
+ * accumulators, even and odd rows, added at the end): the same bits, with a[t] read once for four
+ * columns.
+ */
+function dotMany(a: Float64Array, bs: readonly Float64Array[], n: number, out: Float64Array): void {
+  let m = 0;
+  for (; m + 3 < bs.length; m += 4) {
+    const b0 = bs[m];
+    const b1 = bs[m + 1];
+    const b2 = bs[m + 2];
+    const b3 = bs[m + 3];
+    let e0 = 0;
+    let o0 = 0;
+    let e1 = 0;
+    let o1 = 0;
+    let e2 = 0;
+    let o2 = 0;
+    let e3 = 0;
+    let o3 = 0;
+    let t = 0;
+    for (; t + 1 < n; t += 2) {
+      const x = a[t];
+      const y = a[t + 1];
+      e0 += x * b0[t];
+      o0 += y * b0[t + 1];
+      e1 += x * b1[t];
+      o1 += y * b1[t + 1];
+      e2 += x * b2[t];
+      o2 += y * b2[t + 1];
+      e3 += x * b3[t];
+      o3 += y * b3[t + 1];
+    }
+    if (t < n) {
+      const x = a[t];
+      e0 += x * b0[t];
+      e1 += x * b1[t];
+      e2 += x * b2[t];
+      e3 += x * b3[t];
+    }
+    out[m] = e0 + o0;
+    out[m + 1] = e1 + o1;
+    out[m + 2] = e2 + o2;
+    out[m + 3] = e3 + o3;
+  }
+  for (; m < bs.length; m++) {
+    const b = bs[m];
+    let e = 0;
+    let o = 0;
+    let t = 0;
+    for (; t + 1 < n; t += 2) {
+      e += a[t] * b[t];
+      o += a[t + 1] * b[t + 1];
+    }
+    if (t < n) e += a[t] * b[t];
+    out[m] = e + o;
+  }
+}
 
 /** Profile least-squares curve parameters on all rows (module comment), starting from `start`. */
 export function fitPlanCurves(
@@ -281,19 +348,26 @@ export function fitPlanCurves(
     // The co-moments with columns no other channel's candidate changes come from the cache.
     const moments = kept.moments;
     const idx = group(c);
+    // The columns whose co-moments with the trial's are computed here (the others come from the
+    // cache), four at a time (dotMany: the same sums as dot, one pass over the trial column).
+    const todo: number[] = [];
+    for (let k = 0; k < p; k++) {
+      const gk = groupOf[k];
+      if (fresh || (gk >= 0 && gk !== c)) todo.push(k);
+    }
+    const against = todo.map((k) => (groupOf[k] === c ? trialCols[idx.indexOf(k)] : Z[k]));
+    const sums = new Float64Array(todo.length);
     idx.forEach((j, i) => {
       tMu[j] = trialMeans[i];
       tMy[j] = dot(trialCols[i], zy);
+      dotMany(trialCols[i], against, n, sums);
+      let next = 0;
       for (let k = 0; k < p; k++) {
-        const gk = groupOf[k];
         let v: number;
-        if (gk >= 0 && gk !== c) v = dot(trialCols[i], Z[k]);
-        else if (!fresh) v = moments[i * p + k];
-        else {
-          const gi = idx.indexOf(k);
-          v = gi >= 0 ? dot(trialCols[i], trialCols[gi]) : dot(trialCols[i], Z[k]);
-          moments[i * p + k] = v;
-        }
+        if (next < todo.length && todo[next] === k) {
+          v = sums[next++];
+          if (fresh && (groupOf[k] < 0 || groupOf[k] === c)) moments[i * p + k] = v;
+        } else v = moments[i * p + k];
         tM[j * p + k] = tM[k * p + j] = v;
       }
     });
@@ -405,6 +479,7 @@ export function planCurveModel(
       const w = fitPlanCurves(prefix(series, end), fit.params, {
         ...spec,
         sweeps: WINDOW_SWEEPS,
+        cache: new PlanCurveCache(0),
       }).params;
       return Object.fromEntries(
         series.channels.map((c, i) => [
