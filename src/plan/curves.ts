@@ -73,8 +73,16 @@ export interface CurveFitOptions {
  */
 interface KeptTrial {
   moments: Float64Array;
-  columns: Float64Array | null;
+  /** Its centred group columns (views of one g x n block) and their means, or null. */
+  columns: Float64Array[] | null;
   means: Float64Array | null;
+}
+
+/** The design-only state a fit starts from: centred columns, their means and co-moments. */
+interface KeptStart {
+  columns: Float64Array[];
+  means: Float64Array;
+  moments: Float64Array;
 }
 
 export class PlanCurveCache {
@@ -86,6 +94,14 @@ export class PlanCurveCache {
    * while `columnBudget` lasts its centred group columns (g x n) and their means.
    */
   trials: Map<string, KeptTrial>[] = [];
+  /**
+   * By the lower channel c of a pair, then `${key}#${c2}#${key2}`: the co-moments of c's group
+   * at candidate `key` with channel c2's at `key2` (g x g, c's columns by rows). A sum does not
+   * depend on which side computed it (dot products of the same columns in the same order).
+   */
+  pairs: Map<string, Float64Array>[] = [];
+  /** By the starting candidates of every channel: the start's design-only state (a few). */
+  starts = new Map<string, KeptStart>();
   /** Values of kept columns left (beyond it columns are recomputed). */
   columnBudget: number;
 
@@ -119,6 +135,8 @@ export class PlanCurveCache {
     this.adstocks = series.channels.map(() => new Map());
     this.units = series.channels.map(() => new Map());
     this.trials = series.channels.map(() => new Map());
+    this.pairs = series.channels.map(() => new Map());
+    this.starts = new Map();
     this.columnBudget = this.columns;
   }
 }
@@ -138,7 +156,7 @@ const clamp = (x: number, [lo, hi]: readonly [number, number]): number =>
 const tidy = (x: number): number => Math.round(x * 1e9) / 1e9;
 
 /**
- * out[m] = the sum over t < n of a[t] * bs[m][t], each summed exactly as fitPlanCurves' dot (two
+ * out[m] = the sum over t < n of a[t] * bs[m][t], each summed exactly as dot (two
  * accumulators, even and odd rows, added at the end): the same bits, with a[t] read once for four
  * columns.
  */
@@ -196,6 +214,19 @@ function dotMany(a: Float64Array, bs: readonly Float64Array[], n: number, out: F
   }
 }
 
+/** The sum over t < n of a[t] * b[t], two accumulators (even and odd rows) added at the end. */
+function dot(a: Float64Array, b: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let t = 0;
+  for (; t + 1 < n; t += 2) {
+    s0 += a[t] * b[t];
+    s1 += a[t + 1] * b[t + 1];
+  }
+  if (t < n) s0 += a[t] * b[t];
+  return s0 + s1;
+}
+
 /** Profile least-squares curve parameters on all rows (module comment), starting from `start`. */
 export function fitPlanCurves(
   series: TenantSeries,
@@ -213,7 +244,7 @@ export function fitPlanCurves(
   const calendar = options.calendar ?? true;
   const cache = options.cache ?? new PlanCurveCache();
   cache.bind(series, calendar, weather);
-  const { adstocks, units, trials } = cache;
+  const { adstocks, units, trials, pairs } = cache;
   const adstockOf = (c: number, decay: number): Float64Array => {
     let a = adstocks[c].get(decay);
     if (!a) adstocks[c].set(decay, (a = geometricAdstock(series.spend[c], decay)));
@@ -230,56 +261,64 @@ export function fitPlanCurves(
     if (!p) throw new RangeError(`no starting curve parameters for channel ${name}`);
     return full(c, p);
   });
-  const design = buildMediaDesign(
-    series,
-    Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
-    { calendar, weather },
-  );
-  const p = design.columns.length;
+  const keyOf = (q: Triple): string => `${q.decay}|${q.k_mult}|${q.s}`;
+  const currentKey = current.map(keyOf);
+  // Centred columns, their means and co-moments (p x p): design-only, so kept by starting point
+  // (the bootstrap replicates all start from the point's curves).
+  const startKey = currentKey.join('#');
+  let kept0 = cache.starts.get(startKey);
+  if (!kept0) {
+    const design = buildMediaDesign(
+      series,
+      Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
+      { calendar, weather },
+    );
+    const p0 = design.columns.length;
+    const mu = new Float64Array(p0);
+    const columns = design.columns.map((col, j) => {
+      let m = 0;
+      for (let t = 0; t < n; t++) m += col[t];
+      m /= n;
+      mu[j] = m;
+      const z = new Float64Array(n);
+      for (let t = 0; t < n; t++) z[t] = col[t] - m;
+      return z;
+    });
+    const moments = new Float64Array(p0 * p0);
+    for (let j = 0; j < p0; j++)
+      for (let k = j; k < p0; k++)
+        moments[j * p0 + k] = moments[k * p0 + j] = dot(columns[j], columns[k], n);
+    kept0 = { columns, means: mu, moments };
+    if (cache.starts.size >= 4) cache.starts.clear();
+    cache.starts.set(startKey, kept0);
+  }
+  const p = kept0.means.length;
   // Column indices of channel c's group: its media column, then its spend x weather columns
   // (buildDesign's order: media, weather, media x weather channel-major, ...).
-  const group = (c: number): number[] => [
+  const groups = Array.from({ length: C }, (_, c) => [
     c,
     ...Array.from({ length: W }, (_, w) => C + W + c * W + w),
-  ];
+  ]);
   const g = 1 + W;
   // The channel whose group holds each column (-1: weather, calendar, controls).
   const groupOf = new Int32Array(p).fill(-1);
-  for (let c = 0; c < C; c++) for (const j of group(c)) groupOf[j] = c;
-  // Centred columns, their means and co-moments (p x p), and with the target.
-  const means = new Float64Array(p);
-  const Z = design.columns.map((col, j) => {
-    let m = 0;
-    for (let t = 0; t < n; t++) m += col[t];
-    m /= n;
-    means[j] = m;
-    return Float64Array.from(col, (v) => v - m);
-  });
+  for (let c = 0; c < C; c++) for (const j of groups[c]) groupOf[j] = c;
+  const means = Float64Array.from(kept0.means);
+  const Z = kept0.columns.map((z) => Float64Array.from(z));
+  const M = Float64Array.from(kept0.moments);
   let yMean = 0;
   for (let t = 0; t < n; t++) yMean += series.target[t];
   yMean /= n;
-  const zy = Float64Array.from(series.target, (v) => v - yMean);
-  const dot = (a: Float64Array, b: Float64Array): number => {
-    let s0 = 0;
-    let s1 = 0;
-    let t = 0;
-    for (; t + 1 < n; t += 2) {
-      s0 += a[t] * b[t];
-      s1 += a[t + 1] * b[t + 1];
-    }
-    if (t < n) s0 += a[t] * b[t];
-    return s0 + s1;
-  };
-  const M = new Float64Array(p * p);
+  const zy = new Float64Array(n);
+  for (let t = 0; t < n; t++) zy[t] = series.target[t] - yMean;
   const My = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    My[j] = dot(Z[j], zy);
-    for (let k = j; k < p; k++) M[j * p + k] = M[k * p + j] = dot(Z[j], Z[k]);
-  }
-  const yy = dot(zy, zy);
+  for (let j = 0; j < p; j++) My[j] = dot(Z[j], zy, n);
+  const yy = dot(zy, zy, n);
   const gram = new Float64Array(p * p);
   const rhs = new Float64Array(p);
   const scales = new Float64Array(p);
+  const chol = new Float64Array(p * p);
+  const coef = new Float64Array(p);
   // SSE of the standardized Ridge on all rows for co-moments (m, my).
   const sseOf = (m: Float64Array, my: Float64Array, mu: Float64Array): number => {
     for (let j = 0; j < p; j++) scales[j] = standardScale(m[j * p + j] / n, mu[j], n);
@@ -287,10 +326,11 @@ export function fitPlanCurves(
       for (let k = 0; k < p; k++) gram[j * p + k] = m[j * p + k] / (scales[j] * scales[k]);
       rhs[j] = my[j] / scales[j];
     }
-    const a = Float64Array.from(gram);
-    for (let j = 0; j < p; j++) a[j * p + j] += alpha;
-    if (!choleskyInPlace(a, p)) return Infinity;
-    const b = choleskySolveInPlace(a, p, Float64Array.from(rhs));
+    chol.set(gram);
+    for (let j = 0; j < p; j++) chol[j * p + j] += alpha;
+    if (!choleskyInPlace(chol, p)) return Infinity;
+    coef.set(rhs);
+    const b = choleskySolveInPlace(chol, p, coef);
     let sse = yy;
     for (let j = 0; j < p; j++) {
       let gb = 0;
@@ -304,19 +344,35 @@ export function fitPlanCurves(
     (n / 2) * Math.log(sse / n) + shapes.reduce((acc, s) => acc + penalty(s), 0);
 
   // A trial: channel c's group columns for candidate q, centred, with their co-moments.
-  const trialCols = Array.from({ length: g }, () => new Float64Array(n));
+  const scratch = Array.from({ length: g }, () => new Float64Array(n));
+  let trialCols: Float64Array[] = scratch;
   const trialMeans = new Float64Array(g);
   const tM = new Float64Array(p * p);
   const tMy = new Float64Array(p);
   const tMu = new Float64Array(p);
   const h = new Float64Array(n);
+  // Work lists of loadTrial: the columns whose co-moments with the trial's are summed (the
+  // target first), and where each sum goes.
+  const against: Float64Array[] = [];
+  const targets: number[] = [];
+  const sums = new Float64Array(p + 1);
   const loadTrial = (c: number, q: ChannelParams, key: string): void => {
     let kept = trials[c].get(key);
     const fresh = !kept;
-    if (kept?.columns && kept.means) {
-      for (let i = 0; i < g; i++) trialCols[i].set(kept.columns.subarray(i * n, (i + 1) * n));
+    if (!kept) {
+      kept = { moments: new Float64Array(g * p).fill(NaN), columns: null, means: null };
+      if (cache.columnBudget >= g * n) {
+        cache.columnBudget -= g * n;
+        const block = new Float64Array(g * n);
+        kept.columns = Array.from({ length: g }, (_, i) => block.subarray(i * n, (i + 1) * n));
+      }
+      trials[c].set(key, kept);
+    }
+    if (kept.columns && kept.means) {
+      trialCols = kept.columns;
       trialMeans.set(kept.means);
     } else {
+      trialCols = kept.columns ?? scratch;
       hillSaturation(adstockOf(c, q.decay), q.k, q.s, h);
       for (let i = 0; i < g; i++) {
         const col = trialCols[i];
@@ -331,52 +387,84 @@ export function fitPlanCurves(
         trialMeans[i] = m;
         for (let t = 0; t < n; t++) col[t] -= m;
       }
-    }
-    if (!kept) {
-      kept = { moments: new Float64Array(g * p).fill(NaN), columns: null, means: null };
-      if (cache.columnBudget >= g * n) {
-        cache.columnBudget -= g * n;
-        kept.columns = new Float64Array(g * n);
-        for (let i = 0; i < g; i++) kept.columns.set(trialCols[i], i * n);
-        kept.means = Float64Array.from(trialMeans);
-      }
-      trials[c].set(key, kept);
+      if (kept.columns) kept.means = Float64Array.from(trialMeans);
     }
     tM.set(M);
     tMy.set(My);
     tMu.set(means);
-    // The co-moments with columns no other channel's candidate changes come from the cache.
+    const idx = groups[c];
     const moments = kept.moments;
-    const idx = group(c);
-    // The columns whose co-moments with the trial's are computed here (the others come from the
-    // cache), four at a time (dotMany: the same sums as dot, one pass over the trial column).
-    const todo: number[] = [];
-    for (let k = 0; k < p; k++) {
-      const gk = groupOf[k];
-      if (fresh || (gk >= 0 && gk !== c)) todo.push(k);
-    }
-    const against = todo.map((k) => (groupOf[k] === c ? trialCols[idx.indexOf(k)] : Z[k]));
-    const sums = new Float64Array(todo.length);
     idx.forEach((j, i) => {
+      const col = trialCols[i];
       tMu[j] = trialMeans[i];
-      tMy[j] = dot(trialCols[i], zy);
-      dotMany(trialCols[i], against, n, sums);
-      let next = 0;
-      for (let k = 0; k < p; k++) {
-        let v: number;
-        if (next < todo.length && todo[next] === k) {
-          v = sums[next++];
-          if (fresh && (groupOf[k] < 0 || groupOf[k] === c)) moments[i * p + k] = v;
-        } else v = moments[i * p + k];
+      // What is summed for this column: the target; when fresh, the fixed columns (kept) and its
+      // own group from column i on (the earlier ones are the transposed sums, already made);
+      // other channels' group columns unless the pair is kept.
+      against.length = 0;
+      targets.length = 0;
+      against.push(zy);
+      targets.push(-1);
+      if (fresh) {
+        for (let k = 0; k < p; k++) {
+          const gk = groupOf[k];
+          if (gk < 0) {
+            against.push(Z[k]);
+            targets.push(k);
+          } else if (gk === c) {
+            const l = idx.indexOf(k);
+            if (l >= i) {
+              against.push(trialCols[l]);
+              targets.push(k);
+            }
+          }
+        }
+      } else {
+        for (let k = 0; k < p; k++) {
+          const gk = groupOf[k];
+          if (gk < 0 || gk === c) tM[j * p + k] = tM[k * p + j] = moments[i * p + k];
+        }
+      }
+      dotMany(col, against, n, sums);
+      tMy[j] = sums[0];
+      for (let a = 1; a < targets.length; a++) {
+        const k = targets[a];
+        const v = sums[a];
         tM[j * p + k] = tM[k * p + j] = v;
+        moments[i * p + k] = v;
+        if (groupOf[k] === c) moments[idx.indexOf(k) * p + j] = v;
       }
     });
+    // Co-moments with the other channels' groups at their current candidates: kept by pair.
+    for (let c2 = 0; c2 < C; c2++) {
+      if (c2 === c) continue;
+      const lo = Math.min(c, c2);
+      const pairKey = c < c2 ? `${key}#${c2}#${currentKey[c2]}` : `${currentKey[c2]}#${c}#${key}`;
+      let pair = pairs[lo].get(pairKey);
+      const other = groups[c2];
+      if (!pair) {
+        pair = new Float64Array(g * g);
+        const cols2 = other.map((k) => Z[k]);
+        for (let i = 0; i < g; i++) {
+          dotMany(trialCols[i], cols2, n, sums);
+          for (let l = 0; l < g; l++) pair[c < c2 ? i * g + l : l * g + i] = sums[l];
+        }
+        pairs[lo].set(pairKey, pair);
+      }
+      for (let i = 0; i < g; i++) {
+        const j = idx[i];
+        for (let l = 0; l < g; l++) {
+          const k = other[l];
+          tM[j * p + k] = tM[k * p + j] = pair[c < c2 ? i * g + l : l * g + i];
+        }
+      }
+    }
   };
   const commit = (c: number): void => {
     M.set(tM);
     My.set(tMy);
     means.set(tMu);
-    group(c).forEach((j, i) => Z[j].set(trialCols[i]));
+    groups[c].forEach((j, i) => Z[j].set(trialCols[i]));
+    currentKey[c] = keyOf(current[c]);
   };
   let best = scoreOf(
     sseOf(M, My, means),
