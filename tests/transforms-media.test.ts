@@ -112,6 +112,21 @@ describe('hillSaturation', () => {
     expect(hill(0, 10, 2)).toBe(0);
   });
 
+  it('gives the bits of Math.pow for the shapes it computes without it (1, 2, 1/2)', () => {
+    // Values over 600 orders of magnitude (tiny ratios, subnormal squares, overflow to Infinity).
+    const x = Array.from(
+      { length: 4001 },
+      (_, i) => 10 ** (-310 + (i * 620) / 4000) * (1 + i / 7e3),
+    );
+    for (const s of [1, 2, 0.5]) {
+      const h = hillSaturation(x, 3.7, s);
+      x.forEach((v, i) => {
+        const r = Math.pow(v / 3.7, s);
+        expect(Object.is(h[i], r / (1 + r))).toBe(true);
+      });
+    }
+  });
+
   it('rejects k <= 0 and s <= 0', () => {
     expect(() => hillSaturation([1], 0, 1)).toThrow(/k must be > 0/);
     expect(() => hillSaturation([1], 1, 0)).toThrow(/shape s must be > 0/);

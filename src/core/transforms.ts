@@ -70,15 +70,19 @@ export function hillSaturation(
   if (!(k > 0)) throw new RangeError(`Hill k must be > 0 (got ${k})`);
   if (!(s > 0)) throw new RangeError(`Hill shape s must be > 0 (got ${s})`);
   const n = x.length;
+  // (x/k)^s / (1 + (x/k)^s): one power per value and no overflow for large x. The shapes 1, 2
+  // and 1/2 (a third of the searches' grids) skip Math.pow, whose fdlibm algorithm returns
+  // exactly r, r * r and sqrt(r) for them (tests/transforms-media.test.ts checks the bits).
+  const kind = s === 1 ? 1 : s === 2 ? 2 : s === 0.5 ? 3 : 0;
   for (let t = 0; t < n; t++) {
     const v = x[t];
     if (v <= 0) {
       out[t] = 0;
-    } else {
-      // (x/k)^s / (1 + (x/k)^s): one pow per value and no overflow for large x.
-      const r = Math.pow(v / k, s);
-      out[t] = r / (1 + r);
+      continue;
     }
+    const q = v / k;
+    const r = kind === 0 ? Math.pow(q, s) : kind === 1 ? q : kind === 2 ? q * q : Math.sqrt(q);
+    out[t] = r / (1 + r);
   }
   return out;
 }
