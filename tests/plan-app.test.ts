@@ -225,4 +225,57 @@ describe('plans through the CLI', () => {
     expect(few.status).toBe(2);
     expect(few.stderr).toMatch(/--replicates must be 0 \(no check\) or a whole number from 10/);
   });
+
+  it('refuses a tenant whose phase 3 model is not the Ridge before any fit, saying what to do', async () => {
+    // A year of daily data with events the model has no column for (the closing note's lr_s89_0):
+    // neither the Ridge nor the GBM passes on held-back rows, so phase 3 keeps a blend.
+    const [id] = app.generateTenants({
+      count: 1,
+      seed: 89,
+      prefix: 'lr',
+      shape: {
+        frequency: 'daily',
+        years: 1,
+        channels: 4,
+        weather: 'renamed',
+        events: true,
+        adstock: 'delayed',
+      },
+    }).tenants;
+    await app.startPhaseRun({ phase: 3, tenants: [id] }).done;
+    const before = app.listPlans().total;
+    const events: number[] = [];
+    const refusal = app.planBudget(
+      { tenant: id, budget: 20_000, scenario: 'hot' },
+      { onProgress: (e) => events.push(e.done) },
+    );
+    await expect(refusal).rejects.toThrow(
+      new RegExp(
+        `tenant '${id}' cannot be planned: its phase 3 model is a blend of Ridge and gradient boosting \\(ridge .* < 0\\.50`,
+      ),
+    );
+    // Refused while loading the model: the planning step (curve fit, refits) never started.
+    expect(events).toEqual([0]);
+    // The MCP face's words: what to call, with which arguments.
+    const r = await call(c, 'plan_budget', { tenant: id, budget: 20_000, scenario: 'hot' });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(
+      new RegExp(
+        `import_tenant_data with tenant "${id}" and replace: true, run run_phase with phase 3 covering ${id} again, then plan; explain_tenant with tenant "${id}" shows`,
+      ),
+    );
+    // The CLI's words, exit code 2.
+    const out = spawnSync(
+      'node',
+      [cli, 'plan', '--tenant', id, '--budget', '20000', '--scenario', 'hot'],
+      { env: env(), encoding: 'utf8' },
+    );
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `wv-mmm import --tenant ${id} --file F --replace, run wv-mmm run-phase --phase 3 covering ${id} again, then plan; wv-mmm explain --tenant ${id} shows`,
+      ),
+    );
+    expect(app.listPlans().total).toBe(before);
+  });
 });

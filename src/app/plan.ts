@@ -235,6 +235,33 @@ async function phase3Model(
 }
 
 /**
+ * The planner needs a phase-3 model whose revenue is a baseline plus one adstock/Hill response per
+ * channel: the Ridge that phase 3 keeps when it passes. A GBM or a blend is refused here, before
+ * the planner's curve fit and refits (seconds of work that could only end in the probe's refusal,
+ * model.ts responseOf), with what the user can do about it.
+ */
+function refuseUnplannable(ctx: AppContext, tenant: string, model: FinalModelJSON): void {
+  if (model.kind === 'ridge') return;
+  const what =
+    model.kind === 'gbm' ? 'a gradient-boosted model' : 'a blend of Ridge and gradient boosting';
+  const more = isBuiltinTenant(tenant)
+    ? `a built-in tenant's data cannot change: import data with more history or with the drivers ` +
+      `its revenue follows (promotions, events as control columns) as a new tenant, run phase 3 ` +
+      `for it (${ctx.words.runPhase(3)}), then plan that tenant`
+    : `give the tenant more history or the drivers its revenue follows (promotions, events as ` +
+      `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhase(3)} covering ` +
+      `${tenant} again, then plan`;
+  throw new AppError(
+    `tenant '${tenant}' cannot be planned: its phase 3 model is ${what} (${model.reason}), and the ` +
+      `planner needs the Ridge form, a baseline plus one adstock/Hill response per channel. Phase 3 ` +
+      `keeps the Ridge only when it explains enough of the revenue on held-back rows ` +
+      `(inner-validation R² at least the pass bar), and here it did not. What you can do: ${more}; ` +
+      `${ctx.words.explain(tenant)} shows what the current model finds.`,
+    'invalid_argument',
+  );
+}
+
+/**
  * The bootstrap refits a plan is checked against are kept beside the phase-3 model they refit
  * (models table, fold -1, one row per replicate count), so that only the first checked plan on a
  * model pays for them (~0.1 s per refit of 1,095 daily rows). They are reused only for the same
@@ -326,6 +353,7 @@ export async function planBudget(
   const task = taskRequest(req, weekly);
   progress(0, `loading the phase 3 model of ${req.tenant}`);
   const { runId, model, kept } = await phase3Model(ctx, req.tenant, opts);
+  refuseUnplannable(ctx, req.tenant, model);
   const key = refitKey(datasetHash(source), model);
   const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
   progress(

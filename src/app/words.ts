@@ -14,6 +14,10 @@ export interface FaceWords extends OptionWords {
   runPhase: (phase: PhaseId) => string;
   /** Overwriting an imported tenant. */
   replace: string;
+  /** Importing a tenant's data again, replacing what is stored. */
+  reimport: (tenant: string) => string;
+  /** A tenant's model explained. */
+  explain: (tenant: string) => string;
   /** Deleting a tenant's stored runs with it, or keeping them. */
   deleteRuns: string;
   keepRuns: string;
@@ -26,6 +30,8 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     listRuns: 'list_runs',
     runPhase: (phase) => `run_phase with phase ${phase}`,
     replace: 'replace: true',
+    reimport: (tenant) => `import_tenant_data with tenant "${tenant}" and replace: true`,
+    explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
     deleteRuns: 'runs: "delete"',
     keepRuns: 'runs: "keep"',
   },
@@ -35,6 +41,8 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     listRuns: 'wv-mmm runs',
     runPhase: (phase) => `wv-mmm run-phase --phase ${phase}`,
     replace: '--replace',
+    reimport: (tenant) => `wv-mmm import --tenant ${tenant} --file F --replace`,
+    explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
     deleteRuns: '--delete-runs',
     keepRuns: '--keep-runs',
   },
