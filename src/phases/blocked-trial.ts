@@ -96,15 +96,17 @@ export class BlockedTrialSolver {
   // Candidate work buffers.
   private readonly tot: Float64Array; // G x q total co-moments of the group
   private readonly pcG: Float64Array; // G x q training co-moments of the group (segment k out)
-  private readonly pmG: Float64Array;
   private readonly sG: Float64Array;
   private readonly z: Float64Array; // G x p_o
   private readonly schur: Float64Array; // G x G
   private readonly rG: Float64Array;
-  private readonly wO: Float64Array;
-  private readonly wG: Float64Array;
+  /** Per segment: the others' coefficients (p_o each), the group's (G) and training means (G). */
+  private readonly wOAll: Float64Array;
+  private readonly wGAll: Float64Array;
+  private readonly pmGAll: Float64Array;
+  /** Scratch: a segment's group rows of C times the others' coefficients (G). */
+  private readonly mixed: Float64Array;
   private readonly segMeanAll: Float64Array;
-  private readonly pmWork: Float64Array;
   /** Scratch: per coordinate, a segment's mean minus the overall or training mean. */
   private readonly dev: Float64Array;
 
@@ -134,15 +136,15 @@ export class BlockedTrialSolver {
     this.vcOY = new Float64Array(nSeg * po);
     this.tot = new Float64Array(G * q);
     this.pcG = new Float64Array(G * q);
-    this.pmG = new Float64Array(G);
     this.sG = new Float64Array(G);
     this.z = new Float64Array(G * po);
     this.schur = new Float64Array(G * G);
     this.rG = new Float64Array(G);
-    this.wO = new Float64Array(po);
-    this.wG = new Float64Array(G);
+    this.wOAll = new Float64Array(nSeg * po);
+    this.wGAll = new Float64Array(nSeg * G);
+    this.pmGAll = new Float64Array(nSeg * G);
+    this.mixed = new Float64Array(G);
     this.segMeanAll = new Float64Array(nSeg * q);
-    this.pmWork = new Float64Array(q);
     this.prepare();
   }
 
@@ -243,7 +245,8 @@ export class BlockedTrialSolver {
     const first = reuse ? lead : 0;
     const to = reuse ? po : q;
     const { segN, segCo } = this.m;
-    const { tot, pcG, pmG, sG, z, schur, rG, wO, wG, chol, u, sO, vcOO, vcOY } = this;
+    const { tot, pcG, sG, z, schur, rG, chol, u, sO, vcOO, vcOY, pmAll } = this;
+    const { wOAll, wGAll, pmGAll } = this;
     const tm = trial.mean;
     const tc = trial.co;
     // Segment means of every coordinate with the group's from the trial, and overall means.
@@ -258,48 +261,64 @@ export class BlockedTrialSolver {
     }
     // Total co-moments of the group against every coordinate (Chan's merge of all segments):
     // tot[g][j] = sum over k, in order, of C_k[g][j] + n_k (mean_k[g] - mean[g]) (mean_k[j] - mean[j]),
-    // accumulated segment by segment so that each segment's rows are read in order.
+    // accumulated segment by segment so that each segment's rows are read in order. (Without
+    // reuse the coordinates are all of [0, q), read without the index array.)
     const dev = this.dev;
-    for (let g = 0; g < G; g++) for (let i = first; i < to; i++) tot[g * q + cols[i]] = 0;
+    if (reuse) {
+      for (let g = 0; g < G; g++) for (let i = first; i < to; i++) tot[g * q + cols[i]] = 0;
+    } else tot.fill(0);
     for (let k = 0; k < nSeg; k++) {
-      for (let i = first; i < to; i++) {
-        const j = cols[i];
-        dev[j] = sm[k * q + j] - mean[j];
-      }
+      const mk = k * q;
+      if (reuse) {
+        for (let i = first; i < to; i++) {
+          const j = cols[i];
+          dev[j] = sm[mk + j] - mean[j];
+        }
+      } else for (let j = 0; j < q; j++) dev[j] = sm[mk + j] - mean[j];
       for (let g = 0; g < G; g++) {
         const a = segN[k] * (tm[k * G + g] - mean[off + g]);
         const row = (k * G + g) * q;
         const tg = g * q;
-        for (let i = first; i < to; i++) {
-          const j = cols[i];
-          tot[tg + j] += tc[row + j] + a * dev[j];
-        }
+        if (reuse) {
+          for (let i = first; i < to; i++) {
+            const j = cols[i];
+            tot[tg + j] += tc[row + j] + a * dev[j];
+          }
+        } else for (let j = 0; j < q; j++) tot[tg + j] += tc[row + j] + a * dev[j];
       }
     }
-    const pm = this.pmWork;
-    let sum = 0;
+    // First pass over the segments: each segment's Ridge solution up to the back solve of the
+    // other columns (wOAll holds the right-hand side u - Z w_g, wGAll the group's coefficients,
+    // scaled, and pmGAll the group's training means).
     for (let k = 0; k < nSeg; k++) {
       const nK = segN[k];
       const nR = n - nK;
       const w = (nR * nK) / n;
       const mK = k * q;
-      for (let j = 0; j < q; j++) pm[j] = this.pmAll[mK + j];
-      for (let g = 0; g < G; g++) pm[off + g] = (n * mean[off + g] - nK * sm[mK + off + g]) / nR;
-      // Training co-moments of the group (segment k out) against every coordinate.
-      for (let i = first; i < to; i++) {
-        const j = cols[i];
-        dev[j] = sm[mK + j] - pm[j];
-      }
-      for (let g = 0; g < G; g++) {
-        const dg = (sm[mK + off + g] - pm[off + g]) * w;
-        const row = (k * G + g) * q;
-        const pg = g * q;
+      const kG = k * G;
+      for (let g = 0; g < G; g++) pmGAll[kG + g] = (n * mean[off + g] - nK * sm[mK + off + g]) / nR;
+      // Training co-moments of the group (segment k out) against every coordinate; the training
+      // means of the other coordinates are pmAll's, the group's pmG.
+      if (reuse) {
         for (let i = first; i < to; i++) {
           const j = cols[i];
-          pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
+          dev[j] = sm[mK + j] - pmAll[mK + j];
         }
+      } else {
+        for (let j = 0; j < q; j++) dev[j] = sm[mK + j] - pmAll[mK + j];
+        for (let g = 0; g < G; g++) dev[off + g] = sm[mK + off + g] - pmGAll[kG + g];
       }
-      for (let g = 0; g < G; g++) pmG[g] = pm[off + g];
+      for (let g = 0; g < G; g++) {
+        const dg = (sm[mK + off + g] - pmGAll[kG + g]) * w;
+        const row = (k * G + g) * q;
+        const pg = g * q;
+        if (reuse) {
+          for (let i = first; i < to; i++) {
+            const j = cols[i];
+            pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
+          }
+        } else for (let j = 0; j < q; j++) pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
+      }
       // Saved parts of segment k: sG at ks, Z's leading rows at kz, S at kS, r at kr.
       const ks = k * per;
       const kz = ks + G;
@@ -310,7 +329,7 @@ export class BlockedTrialSolver {
       } else {
         for (let g = 0; g < G; g++) {
           if (cancelled(pcG[g * q + off + g], tot[g * q + off + g])) return null;
-          sG[g] = standardScale(pcG[g * q + off + g] / nR, pmG[g], nR);
+          sG[g] = standardScale(pcG[g * q + off + g] / nR, pmGAll[kG + g], nR);
         }
         if (keep) for (let g = 0; g < G; g++) keep[ks + g] = sG[g];
       }
@@ -354,42 +373,110 @@ export class BlockedTrialSolver {
         rG[g] = r;
       }
       if (!choleskyLower(schur, G)) return null;
-      for (let g = 0; g < G; g++) wG[g] = rG[g];
-      forwardSolve(schur, 0, G, wG, 0);
-      backSolve(schur, 0, G, wG, 0);
-      for (let a = 0; a < po; a++) {
-        let s = u[uo + a];
-        for (let g = 0; g < G; g++) s -= z[g * po + a] * wG[g];
-        wO[a] = s;
+      for (let g = 0; g < G; g++) wGAll[kG + g] = rG[g];
+      forwardSolve(schur, 0, G, wGAll, kG);
+      backSolve(schur, 0, G, wGAll, kG);
+      // u - Z w_g, each value's terms in group order (one pass over Z per group member).
+      for (let a = 0; a < po; a++) wOAll[uo + a] = u[uo + a];
+      for (let g = 0; g < G; g++) {
+        const wg = wGAll[kG + g];
+        const zg = g * po;
+        for (let a = 0; a < po; a++) wOAll[uo + a] -= z[zg + a] * wg;
       }
-      backSolveTransposed(this.cholT, lo, po, wO, 0);
-      for (let a = 0; a < po; a++) wO[a] /= sO[uo + a];
-      for (let g = 0; g < G; g++) wG[g] /= sG[g];
-      // Held-out R² of segment k from its moments (as search.ts foldR2).
+      for (let g = 0; g < G; g++) wGAll[kG + g] /= sG[g];
+    }
+    // Back solves of the other columns, two segments at a time (independent sums side by side).
+    let k0 = 0;
+    for (; k0 + 1 < nSeg; k0 += 2)
+      backSolveTransposedPair(this.cholT, k0 * po * po, (k0 + 1) * po * po, po, wOAll, k0 * po);
+    if (k0 < nSeg) backSolveTransposed(this.cholT, k0 * po * po, po, wOAll, k0 * po);
+    for (let i = 0; i < nSeg * po; i++) wOAll[i] /= sO[i];
+    // Held-out R² of each segment from its moments (as search.ts foldR2), summed in order.
+    let sum = 0;
+    for (let k = 0; k < nSeg; k++) {
+      const nK = segN[k];
+      const mK = k * q;
       const cK = k * q * q;
-      let resMean = sm[mK + p] - pm[p];
+      const lo = k * po * po;
+      const uo = k * po;
+      const kG = k * G;
+      let resMean = sm[mK + p] - pmAll[mK + p];
       let cross = 0;
       let quad = 0;
-      for (let a = 0; a < po; a++) {
-        const wa = wO[a];
-        resMean -= wa * (sm[mK + oIdx[a]] - pm[oIdx[a]]);
-        cross += wa * vcOY[uo + a];
-        // w'Cw over the others from the lower triangle: each off-diagonal pair once, doubled.
+      // w'Cw over the others from the lower triangle: each off-diagonal pair once, doubled; two
+      // rows' sums side by side.
+      let a = 0;
+      for (; a + 1 < po; a += 2) {
+        const r0 = lo + a * po;
+        const r1 = r0 + po;
+        let row0 = 0;
+        let row1 = 0;
+        for (let b = 0; b < a; b++) {
+          const wb = wOAll[uo + b];
+          row0 += vcOO[r0 + b] * wb;
+          row1 += vcOO[r1 + b] * wb;
+        }
+        const wa0 = wOAll[uo + a];
+        const wa1 = wOAll[uo + a + 1];
+        row1 += vcOO[r1 + a] * wa0;
+        const j0 = oIdx[a];
+        const j1 = oIdx[a + 1];
+        resMean -= wa0 * (sm[mK + j0] - pmAll[mK + j0]);
+        cross += wa0 * vcOY[uo + a];
+        quad += wa0 * (2 * row0 + vcOO[r0 + a] * wa0);
+        resMean -= wa1 * (sm[mK + j1] - pmAll[mK + j1]);
+        cross += wa1 * vcOY[uo + a + 1];
+        quad += wa1 * (2 * row1 + vcOO[r1 + a + 1] * wa1);
+      }
+      for (; a < po; a++) {
         const r = lo + a * po;
         let row = 0;
-        for (let b = 0; b < a; b++) row += vcOO[r + b] * wO[b];
+        for (let b = 0; b < a; b++) row += vcOO[r + b] * wOAll[uo + b];
+        const wa = wOAll[uo + a];
+        const j = oIdx[a];
+        resMean -= wa * (sm[mK + j] - pmAll[mK + j]);
+        cross += wa * vcOY[uo + a];
         quad += wa * (2 * row + vcOO[r + a] * wa);
       }
+      // The group's rows of C against the others' coefficients: four rows' sums side by side.
+      const mixed = this.mixed;
+      let g0 = 0;
+      for (; g0 + 3 < G; g0 += 4) {
+        const r0 = (k * G + g0) * q;
+        const r1 = r0 + q;
+        const r2 = r1 + q;
+        const r3 = r2 + q;
+        let m0 = 0;
+        let m1 = 0;
+        let m2 = 0;
+        let m3 = 0;
+        for (let i = 0; i < po; i++) {
+          const j = oIdx[i];
+          const wi = wOAll[uo + i];
+          m0 += tc[r0 + j] * wi;
+          m1 += tc[r1 + j] * wi;
+          m2 += tc[r2 + j] * wi;
+          m3 += tc[r3 + j] * wi;
+        }
+        mixed[g0] = m0;
+        mixed[g0 + 1] = m1;
+        mixed[g0 + 2] = m2;
+        mixed[g0 + 3] = m3;
+      }
+      for (; g0 < G; g0++) {
+        const row = (k * G + g0) * q;
+        let m = 0;
+        for (let i = 0; i < po; i++) m += tc[row + oIdx[i]] * wOAll[uo + i];
+        mixed[g0] = m;
+      }
       for (let g = 0; g < G; g++) {
-        const wg = wG[g];
+        const wg = wGAll[kG + g];
         const row = (k * G + g) * q;
-        resMean -= wg * (sm[mK + off + g] - pmG[g]);
+        resMean -= wg * (sm[mK + off + g] - pmGAll[kG + g]);
         cross += wg * tc[row + p];
-        let mixed = 0;
-        for (let a = 0; a < po; a++) mixed += tc[row + oIdx[a]] * wO[a];
         let own = 0;
-        for (let h = 0; h < G; h++) own += tc[row + off + h] * wG[h];
-        quad += wg * (2 * mixed + own);
+        for (let h = 0; h < G; h++) own += tc[row + off + h] * wGAll[kG + h];
+        quad += wg * (2 * mixed[g] + own);
       }
       const ssTot = segCo[cK + p * q + p];
       const ssRes = Math.max(0, ssTot - 2 * cross + quad + nK * resMean * resMean);
@@ -475,7 +562,53 @@ function forwardSolveColumns(
     const o1 = o0 + m;
     const o2 = o1 + m;
     const o3 = o2 + m;
-    for (let i = from; i < m; i++) {
+    let i = from;
+    // Two rows at a time: row i + 1's sums run beside row i's up to its last term, which needs
+    // row i's solution; each sum keeps its order.
+    for (; i + 1 < m; i += 2) {
+      const ri = lo + i * m;
+      const rj = ri + m;
+      let s0 = v[o0 + i];
+      let s1 = v[o1 + i];
+      let s2 = v[o2 + i];
+      let s3 = v[o3 + i];
+      let t0 = v[o0 + i + 1];
+      let t1 = v[o1 + i + 1];
+      let t2 = v[o2 + i + 1];
+      let t3 = v[o3 + i + 1];
+      for (let k = 0; k < i; k++) {
+        const lik = l[ri + k];
+        const ljk = l[rj + k];
+        const v0 = v[o0 + k];
+        const v1 = v[o1 + k];
+        const v2 = v[o2 + k];
+        const v3 = v[o3 + k];
+        s0 -= lik * v0;
+        s1 -= lik * v1;
+        s2 -= lik * v2;
+        s3 -= lik * v3;
+        t0 -= ljk * v0;
+        t1 -= ljk * v1;
+        t2 -= ljk * v2;
+        t3 -= ljk * v3;
+      }
+      const d = l[ri + i];
+      s0 /= d;
+      s1 /= d;
+      s2 /= d;
+      s3 /= d;
+      v[o0 + i] = s0;
+      v[o1 + i] = s1;
+      v[o2 + i] = s2;
+      v[o3 + i] = s3;
+      const lji = l[rj + i];
+      const e = l[rj + i + 1];
+      v[o0 + i + 1] = (t0 - lji * s0) / e;
+      v[o1 + i + 1] = (t1 - lji * s1) / e;
+      v[o2 + i + 1] = (t2 - lji * s2) / e;
+      v[o3 + i + 1] = (t3 - lji * s3) / e;
+    }
+    for (; i < m; i++) {
       const ri = lo + i * m;
       let s0 = v[o0 + i];
       let s1 = v[o1 + i];
@@ -514,6 +647,34 @@ function backSolveTransposed(
     let s = v[o + i];
     for (let k = i + 1; k < m; k++) s -= u[ri + k] * v[o + k];
     v[o + i] = s / u[ri + i];
+  }
+}
+
+/**
+ * backSolveTransposed of two systems at once: U at loA for v[o .. o + m) and U at loB for the next
+ * m values of v. Each value is the same sum in the same order; the two run side by side so that
+ * one's additions fill the other's wait.
+ */
+function backSolveTransposedPair(
+  u: Float64Array,
+  loA: number,
+  loB: number,
+  m: number,
+  v: Float64Array,
+  o: number,
+): void {
+  const oB = o + m;
+  for (let i = m - 1; i >= 0; i--) {
+    const ra = loA + i * m;
+    const rb = loB + i * m;
+    let sa = v[o + i];
+    let sb = v[oB + i];
+    for (let k = i + 1; k < m; k++) {
+      sa -= u[ra + k] * v[o + k];
+      sb -= u[rb + k] * v[oB + k];
+    }
+    v[o + i] = sa / u[ra + i];
+    v[oB + i] = sb / u[rb + i];
   }
 }
 
