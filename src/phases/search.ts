@@ -603,19 +603,30 @@ class GroupScorer {
 
   /**
    * As trial(c, h), for a candidate whose co-moments were saved (saveTrialCo) when it was
-   * scored before: they are restored and only those against the coordinates in `coords` (the
-   * columns that may have changed since) are recomputed. Each co-moment is the same sum in the
-   * same order as in trial(), so the buffers end bit for bit as trial(c, h) leaves them.
+   * scored before: they are restored and only those against the coordinates coords[0, nCoords)
+   * (the columns that may have changed since) are recomputed. Each co-moment is the same sum in
+   * the same order as in trial(), so the buffers end bit for bit as trial(c, h) leaves them.
+   * h's rows start at hAt and the saved co-moments at savedAt (offsets into the caller's slabs:
+   * this runs once per candidate, and views would be allocated as often).
    */
-  trialFrom(c: number, h: Float64Array, saved: Float64Array, coords: Int32Array): void {
-    this.trialCo.set(saved);
-    this.centerTrial(h);
-    this.trialMoments(this.groupOffset(c), coords, coords.length, false);
+  trialFrom(
+    c: number,
+    h: Float64Array,
+    saved: Float64Array,
+    coords: Int32Array,
+    hAt = 0,
+    savedAt = 0,
+    nCoords = coords.length,
+  ): void {
+    const tc = this.trialCo;
+    for (let i = 0; i < tc.length; i++) tc[i] = saved[savedAt + i];
+    this.centerTrial(h, hAt);
+    this.trialMoments(this.groupOffset(c), coords, nCoords, false);
   }
 
-  /** Copies the last trial's co-moments into out (trialCoLength values, for trialFrom). */
-  saveTrialCo(out: Float64Array): void {
-    out.set(this.trialCo);
+  /** Copies the last trial's co-moments into out from `at` on (trialCoLength values). */
+  saveTrialCo(out: Float64Array, at = 0): void {
+    out.set(this.trialCo, at);
   }
 
   /** Number of a trial's co-moments (segments x group size x coordinates). */
@@ -628,8 +639,11 @@ class GroupScorer {
     return this.segN.length;
   }
 
-  /** The group of h into trialCen, centered per segment, and its segment means into trialMean. */
-  private centerTrial(h: Float64Array): void {
+  /**
+   * The group of h (rows from ho on) into trialCen, centered per segment, and its segment means
+   * into trialMean.
+   */
+  private centerTrial(h: Float64Array, ho = 0): void {
     const { T, groupSize: G, trialCen, weather } = this;
     const nSeg = this.segN.length;
     for (let g = 0; g < G; g++) {
@@ -642,13 +656,13 @@ class GroupScorer {
         let s = 0;
         if (w === null) {
           for (let t = a; t < b; t++) {
-            const v = h[t];
+            const v = h[ho + t];
             trialCen[base + t] = v;
             s += v;
           }
         } else {
           for (let t = a; t < b; t++) {
-            const v = h[t] * w[t];
+            const v = h[ho + t] * w[t];
             trialCen[base + t] = v;
             s += v;
           }
@@ -1438,22 +1452,24 @@ export function searchMediaParams(
         saved[c] = slab;
       }
       if (slab?.schur[i]) {
-        const seen = slab.seen.subarray(i * C, (i + 1) * C);
+        // Offsets into the slabs (no views: this runs once per candidate).
+        const seen = slab.seen;
+        const at = i * C;
         const first = local.fixedColumns - C;
         let n = 0;
         for (let j = 0; j < C; j++)
-          if (j !== c && seen[j] !== channelMoves[j]) movedCoords[n++] = first + j;
-        const co = slab.co.subarray(i * slab.coLength, (i + 1) * slab.coLength);
-        local.trialFrom(0, slab.h.subarray(i * T, (i + 1) * T), co, movedCoords.subarray(0, n));
+          if (j !== c && seen[at + j] !== channelMoves[j]) movedCoords[n++] = first + j;
+        const coAt = i * slab.coLength;
+        local.trialFrom(0, slab.h, slab.co, movedCoords, i * T, coAt, n);
         if (keep === 'save') {
-          local.saveTrialCo(co);
-          seen.set(channelMoves);
+          local.saveTrialCo(slab.co, coAt);
+          seen.set(channelMoves, at);
         }
         sc = local.score(0, slab.schur[i]);
       } else if (keep === 'save' && slab) {
         const hc = transformed(c, cand, slab.h.subarray(i * T, (i + 1) * T));
         local.trial(0, hc);
-        local.saveTrialCo(slab.co.subarray(i * slab.coLength, (i + 1) * slab.coLength));
+        local.saveTrialCo(slab.co, i * slab.coLength);
         slab.seen.set(channelMoves, i * C);
         const schur = slab.schurFor(i);
         slab.schur[i] = schur;
