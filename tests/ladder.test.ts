@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
-import { chooseProtocol, ProtocolError, timeSeriesFolds } from '../src/core/folds.js';
+import {
+  chooseProtocol,
+  PROTOCOL_RULE,
+  ProtocolError,
+  timeSeriesFolds,
+} from '../src/core/folds.js';
 import { r2 } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -250,6 +255,31 @@ describe('phase ladder', () => {
         expect(predictFold(fit, T, T + 30)).toEqual(predictFold(used, T, T + 30));
       }
     }
+  });
+
+  it("judges no candidate of fewer rows than the protocol's least first window", () => {
+    // Built-in first fold (185 rows, horizon 182): the blocks [124, 185) and [83, 124); the second
+    // one's candidates would train on 83 rows, under the 91 any daily fold may train on.
+    const least = PROTOCOL_RULE.minFirstTrain.daily;
+    expect(least).toBe(91);
+    const blocks = (s: TenantSeries, h: number, T: number): number[][] =>
+      new PhaseLadder(s, { horizon: h })
+        .validationBlocks(T)
+        .map((b) => [b.start, b.end, b.candEnd]);
+    expect(blocks(series, horizon, 185)).toEqual([[124, 185, 124]]);
+    // A year of daily rows (36-row test blocks): the first fold's blocks stop at 113 rows (77 would
+    // have passed the T / 3 rule alone); a 329-row fold keeps every block down to 113 rows.
+    const year = generateShape(shapeSpecOf('short_1y', 5, { frequency: 'daily', years: 1 }), {
+      seed: 5,
+    }).series;
+    expect(blocks(year, 36, 185)).toEqual([
+      [149, 185, 149],
+      [113, 149, 113],
+    ]);
+    const deep = blocks(year, 36, 329);
+    expect(deep.map((b) => b[2])).toEqual([293, 257, 221, 185, 149, 113]);
+    // The latest block is always used, whatever its candidate window.
+    expect(blocks(year, 36, 100)).toEqual([[67, 100, 67]]);
   });
 
   it('keeps phase k without a check when the validation rows would judge another model', () => {

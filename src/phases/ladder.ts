@@ -22,7 +22,7 @@
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign, type Design } from '../core/features.js';
-import type { Fold } from '../core/folds.js';
+import { PROTOCOL_RULE, type Fold } from '../core/folds.js';
 import { mean, r2 } from '../core/metrics.js';
 import {
   DEFAULT_ALPHAS,
@@ -62,8 +62,13 @@ export interface ValidationBlock {
 
 /**
  * Earliest validation block of a T-row window: the rows before it (its candidates' training rows)
- * number at least T / MIN_WINDOW_DIVISOR. Earlier blocks judge models of much less data than the
- * fold's (and on the first fold each deeper block would cost one more phase-3 search).
+ * number at least T / MIN_WINDOW_DIVISOR, and at least the protocol's least first training window
+ * (PROTOCOL_RULE.minFirstTrain: 91 daily, 26 weekly rows). Earlier blocks judge models of much less
+ * data than the fold's (and on the first fold each deeper block would cost one more phase-3
+ * search); a candidate of fewer rows than any outer fold may train on is a model the protocol
+ * itself would not validate: on a year of daily rows the phase-3 search on 77 rows scored -42 on
+ * its block and alone turned the mean against a phase that won the two later blocks
+ * (docs/modeling.md, "Daily data of one year and a half").
  */
 export const MIN_WINDOW_DIVISOR = 3;
 
@@ -314,20 +319,22 @@ export class PhaseLadder {
    * The validation blocks of a T-row window, latest first: the last min(horizon, T / 3) rows (at
    * least MIN_VALIDATION_ROWS), then the same rule on the rows before that block (less the gap), and
    * so on; on the outer folds these are the earlier folds' test blocks. A block is used while the rows
-   * before it number at least 2 x MIN_VALIDATION_ROWS and at least T / MIN_WINDOW_DIVISOR.
+   * before it number at least 2 x MIN_VALIDATION_ROWS, and (after the latest block) at least
+   * T / MIN_WINDOW_DIVISOR and the protocol's least first training window.
    */
   validationBlocks(T: number): ValidationBlock[] {
     const horizon = this.options.horizon ?? Math.floor(T / 3);
     const names = this.linearDesign(true).names;
     const whole = unsupportedTerms(names, T, this.series.frequency);
     const out: ValidationBlock[] = [];
+    const leastWindow = PROTOCOL_RULE.minFirstTrain[this.series.frequency];
     let end = T;
     for (;;) {
       const nValid = Math.max(MIN_VALIDATION_ROWS, Math.min(horizon, Math.floor(end / 3)));
       const start = end - nValid;
       const candEnd = start - this.gap;
       if (candEnd < 2 * MIN_VALIDATION_ROWS) break;
-      if (out.length > 0 && candEnd < T / MIN_WINDOW_DIVISOR) break;
+      if (out.length > 0 && candEnd < Math.max(T / MIN_WINDOW_DIVISOR, leastWindow)) break;
       const inner = unsupportedTerms(names, candEnd, this.series.frequency);
       const sameTerms = inner.length === whole.length && inner.every((x, i) => x === whole[i]);
       out.push({ start, end, candEnd, sameTerms });
