@@ -49,6 +49,8 @@ export interface CurveFitOptions {
   alpha?: number;
   /** Coordinate-descent sweeps over the grid (default 2; 0 refines `start` locally only). */
   sweeps?: number;
+  /** Local rounds after the sweeps (default 3, every step of REFINE; fewer skip the finest). */
+  rounds?: number;
   /**
    * Prior on each Hill shape: adds (log s)^2 / (2 shapePrior^2) to the score (0 = none, the
    * default). Measured in docs/planner.md.
@@ -322,8 +324,10 @@ export function fitPlanCurves(
   // SSE of the standardized Ridge on all rows for co-moments (m, my).
   const sseOf = (m: Float64Array, my: Float64Array, mu: Float64Array): number => {
     for (let j = 0; j < p; j++) scales[j] = standardScale(m[j * p + j] / n, mu[j], n);
+    // m is symmetric (every write sets both halves) and so is the gram: one division per pair.
     for (let j = 0; j < p; j++) {
-      for (let k = 0; k < p; k++) gram[j * p + k] = m[j * p + k] / (scales[j] * scales[k]);
+      for (let k = j; k < p; k++)
+        gram[j * p + k] = gram[k * p + j] = m[j * p + k] / (scales[j] * scales[k]);
       rhs[j] = my[j] / scales[j];
     }
     chol.set(gram);
@@ -502,7 +506,7 @@ export function fitPlanCurves(
           for (const s of CURVE_SHAPES) tryCandidate(c, { decay, k_mult, s });
     }
   }
-  for (const [dd, f] of REFINE) {
+  for (const [dd, f] of REFINE.slice(0, options.rounds ?? REFINE.length)) {
     for (let c = 0; c < C; c++) {
       const p0 = current[c];
       visited[c].clear();
