@@ -28,7 +28,8 @@
  *   true curves   the optimum of the phase-3 Ridge refitted on all rows with the truth's adstock
  *                 decay and Hill k and s (the same design and estimator; only the search's choice
  *                 is replaced), and that optimum's halfway point (the furthest the checked plan
- *                 goes, MAX_TRUST_STEP): what exact curve parameters would give;
+ *                 went before its step was capped by the refits' own best steps): what exact
+ *                 curve parameters would give;
  *   curves        each channel's decay, Hill shape and k, ROAS and marginal ROAS at (a) and gain
  *                 range over the horizon beside the truth's (ChannelCurves);
  *   truth check   the truth-optimal plan against the best of TRUTH_CHECK_STARTS seeded random

@@ -43,6 +43,7 @@ import {
   revenueModelOf,
   scenarioOutlook,
   type PlanResult,
+  type ReplicateRole,
   type RevenueModel,
 } from '../src/plan/index.js';
 import { SeededRandom } from '../src/core/random.js';
@@ -176,17 +177,28 @@ export function syntheticWeekly(channels: number): { series: TenantSeries; model
 const REGRET_TIERS = ['extreme', 'high'];
 
 /**
- * Revenue models of the bootstrap and window refits of a plan-curve model (the separable ones: a
- * blend or GBM refit cannot be planned with).
+ * Revenue models of the refits of a plan-curve model (bootstrap, its window refits and the
+ * phase-3 model's window refits, as the app makes them; the separable ones: a blend or GBM refit
+ * cannot be planned with) and their roles.
  */
-function replicateModels(series: TenantSeries, point: FinalModel, count: number): RevenueModel[] {
-  return planReplicateModels(series, point, count, 0, 'plan').models.flatMap((m) => {
+function replicateModels(
+  series: TenantSeries,
+  point: FinalModel,
+  count: number,
+  phase3: FinalModel,
+): { replicates: RevenueModel[]; replicateRoles: ReplicateRole[] } {
+  const out = planReplicateModels(series, point, count, 0, 'plan', phase3);
+  const replicates: RevenueModel[] = [];
+  const replicateRoles: ReplicateRole[] = [];
+  out.models.forEach((m, i) => {
     try {
-      return [revenueModelOf(m)];
+      replicates.push(revenueModelOf(m));
+      replicateRoles.push(out.roles[i]);
     } catch {
-      return [];
+      // not of the planner's form
     }
   });
+  return { replicates, replicateRoles };
 }
 
 /** Regret tenants: the built-in extreme/high ones, or the first 10 gen_s<seed>_* of those tiers. */
@@ -247,31 +259,39 @@ export function runPlannerBench(
   if (replicates > 0) {
     log(`planner: ${replicates} replicate refits of the 2-channel model`);
     const refitRuns = options.quick ? 1 : 3;
-    let skiReps: RevenueModel[] = [];
+    let skiReps: ReturnType<typeof replicateModels> = { replicates: [], replicateRoles: [] };
     const refitMs = median(
       Array.from({ length: refitRuns }, () =>
         cpuMs(() => {
-          skiReps = replicateModels(ski.series, skiFinal, replicates);
+          skiReps = replicateModels(ski.series, skiFinal, replicates, skiPhase3);
         }),
       ),
     );
     const planMs = timeRuns(runs, () => {
       makePlan(
-        { series: ski.series, model: skiModel, outlook: skiOutlook, replicates: skiReps },
+        { series: ski.series, model: skiModel, outlook: skiOutlook, ...skiReps },
         { horizon: 28, budget: 250_000 },
       );
     });
     // What a second checked plan on the same model costs: the refits kept in the store beside
     // the model (their JSON text, as the app keeps them) are read back instead of refitted.
     const keptText = JSON.stringify(
-      planReplicateModels(ski.series, skiFinal, replicates, 0, 'plan').models.map(finalToJSON),
+      planReplicateModels(ski.series, skiFinal, replicates, 0, 'plan', skiPhase3).models.map(
+        finalToJSON,
+      ),
     );
     const keptMs = timeRuns(runs, () => {
       const kept = (JSON.parse(keptText) as FinalModelJSON[]).map((j) =>
         revenueModelOf(finalFromJSON(j)),
       );
       makePlan(
-        { series: ski.series, model: skiModel, outlook: skiOutlook, replicates: kept },
+        {
+          series: ski.series,
+          model: skiModel,
+          outlook: skiOutlook,
+          replicates: kept,
+          replicateRoles: skiReps.replicateRoles,
+        },
         { horizon: 28, budget: 250_000 },
       );
     });
@@ -357,7 +377,7 @@ export function runPlannerBench(
                 series: weekly.series,
                 model: wModel,
                 outlook: wOut,
-                replicates: replicateModels(weekly.series, wFinal, replicates),
+                ...replicateModels(weekly.series, wFinal, replicates, wPhase3),
               },
               { horizon: 13, budget: 2_600_000 },
             );
@@ -379,7 +399,8 @@ export function runPlannerBench(
   for (const { tenant: t, mix } of options.quick ? all.slice(0, 2) : all) {
     const id = t.series.tenant;
     log(`planner: regret on ${id}`);
-    const final = planCurveModel(t.series, fitFinalModel(t.series, 3));
+    const phase3 = fitFinalModel(t.series, 3);
+    const final = planCurveModel(t.series, phase3);
     const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
     const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };
@@ -388,10 +409,13 @@ export function runPlannerBench(
       t.series.spend.reduce((s, x) => s + x.slice(-365).reduce((a, b) => a + b, 0), 0) / 365;
     const request = { horizon: 28, budget: reference * 28 };
     const optimum: PlanResult = makePlan(ctx, request);
-    const reps = replicates > 0 ? replicateModels(t.series, final, replicates) : [];
-    const p: PlanResult =
-      replicates > 0 ? makePlan({ ...ctx, replicates: reps }, request) : optimum;
-    if (options.analyze) analysis.push(analyzeCapture(t, mix, model, reps, optimum, p, final));
+    const reps =
+      replicates > 0
+        ? replicateModels(t.series, final, replicates, phase3)
+        : { replicates: [], replicateRoles: [] };
+    const p: PlanResult = replicates > 0 ? makePlan({ ...ctx, ...reps }, request) : optimum;
+    if (options.analyze)
+      analysis.push(analyzeCapture(t, mix, model, reps.replicates, optimum, p, final));
     const tr = p.truth!;
     const even = optimum.baselines.find((b) => b.name === 'historical_even')!;
     const evenTrue = tr.historical_even_incremental;

@@ -7,7 +7,6 @@ import { finalToJSON, fitFinalModel, type FinalModel } from '../src/phases/final
 import {
   incrementalRevenue,
   makePlan,
-  MAX_TRUST_STEP,
   MIN_PLAN_REPLICATES,
   planReplicateModels,
   revenueModelOf,
@@ -53,17 +52,71 @@ describe('trustStep', () => {
   const anchor = flat(100, 100);
   const optimum = flat(200, 0);
 
-  it('goes halfway, and no further, when every replicate agrees and the uplift keeps rising', () => {
-    // Channel b earns nothing: moving its spend to a raises revenue all the way to the optimum.
+  it('goes all the way when every replicate agrees and the uplift keeps rising', () => {
+    // Channel b earns nothing: moving its spend to a raises revenue all the way to the optimum,
+    // under the model and every refit, so every refit's own best step is the optimum itself.
     const point = response(3, 0);
     const reps = Array.from({ length: 10 }, () => response(3, 0));
     const s = trustStep(point, reps, anchor, optimum);
-    expect(MAX_TRUST_STEP).toBe(0.5);
-    expect(s.step).toBe(0.5);
-    // Halfway: a gets 150/day, b 50/day; uplift 7 * 3 * (150/250 - 100/200) = 2.1.
-    expect(s.uplift).toBeCloseTo(7 * 3 * (150 / 250 - 100 / 200), 9);
-    expect(Array.from(s.spend[0])).toEqual(new Array(7).fill(150));
+    expect(s.step_cap).toBe(1);
+    expect(s.step).toBe(1);
+    expect(Array.from(s.spend[0])).toEqual(new Array(7).fill(200));
+    expect(s.uplift).toBeCloseTo(7 * 3 * (200 / 300 - 100 / 200), 9);
     expect(s.optimum_uplift).toBeCloseTo(7 * 3 * (200 / 300 - 100 / 200), 9);
+  });
+
+  it("goes no further than a window refit's own best step", () => {
+    // Under gains (3, g) with Hill(x; 100, 1) the uplift along the segment peaks where
+    // 3 / (2 + l)^2 = g / (2 - l)^2; g = 3 (1.7 / 2.3)^2 puts the peak at l = 0.3.
+    const point = response(3, 0);
+    const boot = Array.from({ length: 10 }, () => response(3, 0));
+    const window = response(3, 3 * (1.7 / 2.3) ** 2);
+    const roles = [...boot.map(() => 'bootstrap' as const), 'window' as const];
+    const s = trustStep(point, [...boot, window], anchor, optimum, roles);
+    expect(s.step_cap).toBeCloseTo(0.3, 12);
+    // The lower end (the point or the 10% quantile of 11 refits, the second lowest: a bootstrap
+    // refit that agrees with the point) rises up to the cap.
+    expect(s.step).toBeCloseTo(0.3, 12);
+    expect(Array.from(s.spend[0])).toEqual(new Array(7).fill(130));
+    // Counted as a bootstrap refit it is one of 11, and the 10% quantile of their best steps
+    // (position 1 of 0..10) is the second lowest, 1: no cap.
+    const t = trustStep(point, [...boot, window], anchor, optimum);
+    expect(t.step_cap).toBe(1);
+    expect(t.step).toBe(1);
+  });
+
+  it("lets the other estimator's refits into the interval, not into the cap", () => {
+    // 3 refits of role 'estimator' peak at l = 0.3 and are below the point everywhere on the way
+    // (channel b still earns under them): with 10 bootstrap refits that agree with the point, the
+    // 10% quantile of the 13 uplifts (position 1.2) is theirs, so the lower end peaks at 0.3; the
+    // cap, from the bootstrap refits alone, stays at the optimum.
+    const point = response(3, 0);
+    const boot = Array.from({ length: 10 }, () => response(3, 0));
+    const other = Array.from({ length: 3 }, () => response(3, 3 * (1.7 / 2.3) ** 2));
+    const roles = [
+      ...boot.map(() => 'bootstrap' as const),
+      ...other.map(() => 'estimator' as const),
+    ];
+    const s = trustStep(point, [...boot, ...other], anchor, optimum, roles);
+    expect(s.step_cap).toBe(1);
+    expect(s.step).toBeCloseTo(0.3, 12);
+    const x = anchor.map((a, c) => Float64Array.from(a, (v, t) => v + 0.3 * (optimum[c][t] - v)));
+    const u = incrementalRevenue(other[0], x) - incrementalRevenue(other[0], anchor);
+    expect(s.uplift_interval.p80[0]).toBeCloseTo(u, 9);
+  });
+
+  it("goes no further than 90% of the bootstrap refits' own best steps", () => {
+    // 2 of 10 refits peak at l = 0.3 (as above), 8 agree with the point: the 10% quantile of
+    // their best steps (linear, position 0.9) is 0.3.
+    const point = response(3, 0);
+    const reps = [
+      ...Array.from({ length: 2 }, () => response(3, 3 * (1.7 / 2.3) ** 2)),
+      ...Array.from({ length: 8 }, () => response(3, 0)),
+    ];
+    const s = trustStep(point, reps, anchor, optimum);
+    expect(s.step_cap).toBeCloseTo(0.3, 12);
+    expect(s.step).toBeLessThanOrEqual(0.3 + 1e-12);
+    expect(s.step).toBeGreaterThan(0);
   });
 
   it('goes towards the optimum when every replicate agrees with the model', () => {
@@ -103,9 +156,26 @@ describe('trustStep', () => {
       const us = reps.map((r) => incrementalRevenue(r, x) - incrementalRevenue(r, anchor));
       return Math.min(u, q(us, 0.1));
     };
+    // The cap: each refit's own best step on the grid, their 10% quantile (all are bootstrap).
+    const grid = Array.from({ length: TRUST_STEPS }, (_, i) => (i + 1) / TRUST_STEPS);
+    const own = reps.map((r) => {
+      let bl = 0;
+      let bu = 0;
+      for (const l of grid) {
+        const x = anchor.map((a, c) => Float64Array.from(a, (v, t) => v + l * (optimum[c][t] - v)));
+        const u = incrementalRevenue(r, x) - incrementalRevenue(r, anchor);
+        if (u > bu) {
+          bu = u;
+          bl = l;
+        }
+      }
+      return bl;
+    });
+    const cap = Math.round(TRUST_STEPS * q(own, 0.1)) / TRUST_STEPS;
+    expect(s.step_cap).toBeCloseTo(cap, 12);
     let best = 0;
     let bestL = 0;
-    for (let i = 1; i <= TRUST_STEPS * MAX_TRUST_STEP; i++) {
+    for (let i = 1; i <= Math.round(TRUST_STEPS * cap); i++) {
       const v = lower(i / TRUST_STEPS);
       if (v > best + 1e-9) {
         best = v;
@@ -154,6 +224,18 @@ describe('plans checked against bootstrap refits', () => {
     expect(out.windows).toBe(6);
     expect(out.models).toHaveLength(2 + 6 - out.failed);
     out.models.slice(-6).forEach((m, i) => expect(m.channelParams).toEqual(runs[i]));
+    expect(out.roles).toEqual([
+      ...new Array(out.models.length - 6).fill('bootstrap'),
+      ...new Array(6).fill('window'),
+    ]);
+    // Another model's windows (the phase-3 model beside a plan-curve model) follow, role 'estimator'.
+    const both = planReplicateModels(tenant.series, point, 2, 0, 'search', point);
+    expect(both.windows).toBe(6);
+    expect(both.roles.slice(-12)).toEqual([
+      ...new Array(6).fill('window'),
+      ...new Array(6).fill('estimator'),
+    ]);
+    both.models.slice(-6).forEach((m, i) => expect(m.channelParams).toEqual(runs[i]));
     // A model fitted with given parameters has no windows; no refits asked, none made.
     const given = fitFinalModel(tenant.series, 3, { channelParams: point.channelParams! });
     expect(given.searchRuns).toBeUndefined();
@@ -162,6 +244,7 @@ describe('plans checked against bootstrap refits', () => {
       models: [],
       failed: 0,
       windows: 0,
+      roles: [],
     });
   });
 

@@ -24,6 +24,7 @@ import {
   type OutlookComparison,
   type PlanObjective,
   type PlanResult,
+  type ReplicateRole,
   type RevenueModel,
   type ScenarioName,
 } from '../plan/index.js';
@@ -52,6 +53,11 @@ export interface PlanRefits {
   count: number;
   seed: number;
   failed: number;
+  /**
+   * What each of `models` is (planReplicateModels); absent in refits stored before the trust
+   * region told them apart (PLAN_REFIT_METHOD v3, not reused).
+   */
+  roles?: ReplicateRole[];
   /** The plan-curve model (absent in refits stored before it existed: those are not reused). */
   point?: FinalModelJSON;
   models: FinalModelJSON[];
@@ -85,12 +91,13 @@ function refitsFor(
     return { refits: { ...stored, point: stored.point }, fresh: false };
   }
   const planPoint = planCurveModel(series, point);
-  const out = planReplicateModels(series, planPoint, count, PLAN_REFIT_SEED, 'plan');
+  const out = planReplicateModels(series, planPoint, count, PLAN_REFIT_SEED, 'plan', point);
   return {
     refits: {
       count,
       seed: PLAN_REFIT_SEED,
       failed: out.failed,
+      roles: out.roles,
       point: finalToJSON(planPoint),
       models: out.models.map(finalToJSON),
     },
@@ -144,11 +151,15 @@ export function computePlan(
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
     const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
     const model = revenueModelOf(finalFromJSON(refits.point));
-    const replicates = refits.models.flatMap((m) => {
+    // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
+    const replicates: RevenueModel[] = [];
+    const replicateRoles: ReplicateRole[] = [];
+    refits.models.forEach((m, i) => {
       try {
-        return [revenueModelOf(finalFromJSON(m))];
+        replicates.push(revenueModelOf(finalFromJSON(m)));
+        replicateRoles.push(refits.roles?.[i] ?? 'bootstrap');
       } catch {
-        return [];
+        // not of the planner's form
       }
     });
     const one = (spec: OutlookSpec, budget?: number): PlanResult =>
@@ -159,6 +170,7 @@ export function computePlan(
           outlook: outlookOf(spec, series, model, req.horizon),
           truth,
           replicates,
+          replicateRoles,
         },
         { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
       );
@@ -173,6 +185,7 @@ export function computePlan(
           outlook: outlookOf(req.compare, series, model, req.horizon),
           truth,
           replicates,
+          replicateRoles,
         },
         { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
       );

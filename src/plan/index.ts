@@ -29,7 +29,13 @@ export {
   MIN_PLAN_REPLICATES,
   planReplicateModels,
 } from './replicates.js';
-export { incrementalRevenue, MAX_TRUST_STEP, trustStep, TRUST_STEPS } from './uncertainty.js';
+export type { ReplicateRole } from './replicates.js';
+export {
+  BOOTSTRAP_STEP_QUANTILE,
+  incrementalRevenue,
+  trustStep,
+  TRUST_STEPS,
+} from './uncertainty.js';
 export type { TrustStep } from './uncertainty.js';
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';

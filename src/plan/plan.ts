@@ -19,8 +19,8 @@ import { optimizePlan, PlanInputError, type PlanConstraints } from './optimize.j
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
-import { MIN_PLAN_REPLICATES } from './replicates.js';
-import { blend, incrementalRevenue, MAX_TRUST_STEP, trustStep } from './uncertainty.js';
+import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
+import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import { projectPlan } from './optimize.js';
@@ -52,6 +52,12 @@ export interface PlanContext {
    * carries intervals; without them it is the point model's optimum, unchecked.
    */
   replicates?: readonly RevenueModel[] | null;
+  /**
+   * What each of `replicates` is (replicates.ts planReplicateModels' roles; 'bootstrap' when not
+   * given): the trust region caps its step by the bootstrap and window refits' own best steps
+   * (uncertainty.ts).
+   */
+  replicateRoles?: readonly ReplicateRole[] | null;
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
@@ -91,6 +97,8 @@ export interface PlanUncertainty {
   anchor: 'historical_even' | 'historical_even_within_bounds';
   /** Share of the way from the anchor to the model's optimum that the plan goes (0 = the anchor). */
   step: number;
+  /** The furthest step the refits allow (uncertainty.ts): the plan's step is at most this. */
+  step_cap: number;
   /** The point model's own optimum: its channel totals and uplift over the anchor with intervals. */
   model_optimum: {
     spend: Record<string, number>;
@@ -551,13 +559,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
 
   // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
   const reps: SeparableResponse[] = [];
-  for (const m of replicateModels) {
+  const repRoles: ReplicateRole[] = [];
+  replicateModels.forEach((m, b) => {
     try {
       reps.push(responseOf(m, series, outlook, H, tail));
+      repRoles.push(ctx.replicateRoles?.[b] ?? 'bootstrap');
     } catch (e) {
       if (!(e instanceof PlanInputError)) throw e;
     }
-  }
+  });
   let uncertainty: PlanUncertainty | null = null;
   const notes: string[] = [];
   const intervalOf = (f: (q: SeparableResponse) => number): FigureInterval | null =>
@@ -573,7 +583,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
     // Baseline (a) itself when the bounds allow it (no rounding from the projection).
     const anchor = exact ? evenPlan : projected;
-    const step = trustStep(r, reps, anchor, best.spend);
+    const step = trustStep(r, reps, anchor, best.spend, repRoles);
     x = step.spend;
     const anchorName = exact ? 'baseline (a)' : 'baseline (a) moved within the bounds';
     const money = (v: number): string =>
@@ -582,17 +592,16 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `80% interval ${money(v.p80[0])} to ${money(v.p80[1])}`;
     const text =
       step.step === 0
-        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
-        : step.step >= MAX_TRUST_STEP
-          ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, the furthest it goes (the refits cannot see an error that the model and all of them share, and such an error costs more the further the plan moves): +${money(step.uplift)} (${iv(step.uplift_interval)})`
-          : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero: +${money(step.uplift)} (${iv(step.uplift_interval)})`;
+        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
+        : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps): +${money(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
-        "trust region from baseline (a) towards the model optimum (at most halfway), sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit) and its refits with the curves fitted on each standard training window",
+        "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
       replicates: replicateModels.length,
       used: reps.length,
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
       step: step.step,
+      step_cap: step.step_cap,
       model_optimum: {
         spend: Object.fromEntries(r.channels.map((c, i) => [c, total(best.spend[i])])),
         uplift: step.optimum_uplift,

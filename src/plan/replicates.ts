@@ -14,7 +14,11 @@
  * The planner plans with a plan-curve model (curves.ts planCurveModel: the phase-3 model with its
  * curves fitted by profile least squares on all rows) and checks it the same way (curves 'plan'):
  * each bootstrap replicate refits the curves locally from the plan model's, and the window refits
- * are its curves fitted on the 5 standard training windows.
+ * are its curves fitted on the 5 standard training windows. Beside them, the phase-3 model's own
+ * window refits (its search's six runs, refitted on all rows) are a second estimator's view of the
+ * curves (inner-fold R² instead of profile least squares): they enter the plan's intervals as
+ * refits of role 'estimator' (gen_s17_19: every plan-curve refit agreed that the model's optimum
+ * gains, the truth loses 28% of (a)'s incremental revenue there; the phase-3 windows disagree).
  * Cost: one phase-3 search + fit per bootstrap replicate (~0.03-0.05 s for 1,095 daily rows and 2
  * channels, the replicates sharing their searches' trials), one Ridge fit per window.
  */
@@ -35,12 +39,22 @@ export const MAX_PLAN_REPLICATES = 200;
  * What the refits are, for keeping them beside their model: stored refits are reused only when
  * this text is unchanged (bump the version when planReplicateModels changes what it draws).
  */
-export const PLAN_REFIT_METHOD = `v3 plan-curve model (profile least squares on all rows, curves.ts); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally; then its window fits`;
+export const PLAN_REFIT_METHOD = `v4 plan-curve model (profile least squares on all rows, curves.ts); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally; then its window fits, then the phase-3 search's window fits; their roles kept`;
+
+/**
+ * What a refit is to the plan's check (uncertainty.ts trustStep): a bootstrap refit, a window
+ * refit of the model planned with, or a window refit of the other estimator of the curves (the
+ * phase-3 search's, beside the plan-curve model): all three enter the uplift's interval; the
+ * first two also cap the plan's step by their own best steps.
+ */
+export type ReplicateRole = 'bootstrap' | 'window' | 'estimator';
 
 /**
  * The phase-3 model refitted on `count` bootstrap replicates of the series, then (count > 0) on
  * all rows with each of its pooled search's parameters when the model keeps them (module
- * comment); refits that fail are skipped. `windows` counts the window refits at the end.
+ * comment), then (count > 0) on all rows with each of `other`'s pooled search's parameters when
+ * given (the phase-3 model whose curves a plan-curve `point` replaced); refits that fail are
+ * skipped. `windows` counts the point's window refits; `roles` says what each model is.
  */
 export function planReplicateModels(
   series: TenantSeries,
@@ -53,7 +67,8 @@ export function planReplicateModels(
    * phase-3 pipeline as the explanation's intervals refit it.
    */
   curves: 'search' | 'plan' = 'search',
-): { models: FinalModel[]; failed: number; windows: number } {
+  other: FinalModel | null = null,
+): { models: FinalModel[]; failed: number; windows: number; roles: ReplicateRole[] } {
   if (!(Number.isInteger(count) && count >= 0 && count <= MAX_PLAN_REPLICATES)) {
     throw new RangeError(
       `replicates must be a whole number from 0 to ${MAX_PLAN_REPLICATES} (got ${count})`,
@@ -66,6 +81,7 @@ export function planReplicateModels(
   );
   const rng = new SeededRandom(seedFromString(`plan:${series.tenant}`, seed));
   const models: FinalModel[] = [];
+  const roles: ReplicateRole[] = [];
   let failed = 0;
   // Every replicate keeps the series' design (only the target is redrawn), so their searches
   // share the candidates' trials: same models, about half the time (docs/planner.md, Speed).
@@ -79,20 +95,27 @@ export function planReplicateModels(
           ? refitPlanCurveModel({ ...series, target }, point, { cache: curveCache })
           : refitReplicate({ ...series, target }, point, { trialCache }, null),
       );
+      roles.push('bootstrap');
     } catch {
       failed++;
     }
   }
-  let windows = 0;
-  if (count > 0 && point.phase === 3) {
-    for (const params of point.searchRuns ?? []) {
-      try {
-        models.push(fitFinalModel(series, 3, { calendar: point.calendar, channelParams: params }));
-        windows++;
-      } catch {
-        failed++;
+  const windowsOf = (m: FinalModel | null, role: ReplicateRole): number => {
+    let made = 0;
+    if (count > 0 && m?.phase === 3) {
+      for (const params of m.searchRuns ?? []) {
+        try {
+          models.push(fitFinalModel(series, 3, { calendar: m.calendar, channelParams: params }));
+          roles.push(role);
+          made++;
+        } catch {
+          failed++;
+        }
       }
     }
-  }
-  return { models, failed, windows };
+    return made;
+  };
+  const windows = windowsOf(point, 'window');
+  windowsOf(other, 'estimator');
+  return { models, failed, windows, roles };
 }
