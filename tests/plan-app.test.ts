@@ -78,7 +78,8 @@ describe('plans through the app', () => {
     expect(p.plan.truth).not.toBeNull();
     // Checked against the default number of bootstrap refits and the plan-curve model's 5 window refits (its
     // pooled search: the 5 standard folds' training rows, then all rows), with intervals.
-    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5);
+    // + the plan model's 5 window refits and the phase 3 model's 6
+    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5 + 6);
     expect(p.inputs).toMatchObject({ replicates: DEFAULT_PLAN_REPLICATES });
     expect(p.comparison?.comparison.b).toBe('scenario:cold');
     expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
@@ -110,14 +111,20 @@ describe('plans through the app', () => {
       expect(rows()).toHaveLength(1);
       const payload = JSON.parse(rows()[0].payload) as {
         model_hash: string;
-        refits: { count: number; models: unknown[] };
+        refits: { count: number; models: unknown[]; roles: string[] };
       };
       expect(payload.refits.count).toBe(DEFAULT_PLAN_REPLICATES);
-      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + 5); // + the windows
+      // + the plan model's window refits and the phase 3 model's, each kept with its role
+      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + 5 + 6);
+      expect(payload.refits.roles).toEqual([
+        ...new Array(DEFAULT_PLAN_REPLICATES).fill('bootstrap'),
+        ...new Array(5).fill('window'),
+        ...new Array(6).fill('estimator'),
+      ]);
       const request = { tenant: TENANT, budget: 90_000, days: 14 };
       const first = await app.planBudget(request);
       // Every kept refit that is of the planner's form is used (a window refit may be a blend).
-      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5);
+      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5 + 6);
       expect(first.plan.uncertainty?.used).toBeGreaterThan(12);
       // Keep only 12 of the stored refits: a plan that reuses them is checked against 12.
       const fewer = {
