@@ -134,6 +134,19 @@ describe('blocked search: Schur-complement trials', () => {
     }
   });
 
+  it('give the same search from slabs another search used (the slab pool)', () => {
+    // The second-sweep slabs come from a pool kept between searches: a search after others
+    // (longer slabs, holding their numbers) must give what it gives with nothing kept.
+    const opts = { ...blocked, sweeps: 2, refineRounds: 0 };
+    searchMediaParams(series, T, opts);
+    for (const end of [T - 40, T]) {
+      const pooled = searchMediaParams(series, end, opts);
+      const fresh = searchMediaParams(series, end, { ...opts, reuseTrials: false });
+      expect(pooled).toEqual(fresh);
+      expect(Object.is(pooled.innerR2, fresh.innerR2)).toBe(true);
+    }
+  });
+
   it('keep a channel without training spend at its starting point, as the full refit does', () => {
     const silent = {
       ...series,

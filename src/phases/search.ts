@@ -1092,6 +1092,33 @@ export class SearchTrialCache {
 }
 
 /**
+ * Float64 slabs of SavedGrid kept from one search to the next. A 10-channel search keeps about
+ * 3 MB of grid candidates per channel for its second sweep; allocated afresh for each of the
+ * half dozen searches of a phase-3 run, that was ~170 MB of zeroed pages and their collection. A
+ * slab at least as long as asked serves (candidates are read by offset). No value of a slab is
+ * read before the search that took it wrote it (SavedGrid.schur marks the candidates it saved, and
+ * a SavedSchur that is not ready is written before it is read), so reuse cannot move a result. At
+ * most SLAB_POOL_BYTES are kept.
+ */
+const SLAB_POOL_BYTES = 40 * 2 ** 20;
+const slabPool: Float64Array[] = [];
+
+function takeSlab(length: number): Float64Array {
+  let best = -1;
+  for (let i = 0; i < slabPool.length; i++) {
+    const n = slabPool[i].length;
+    if (n >= length && (best < 0 || n < slabPool[best].length)) best = i;
+  }
+  return best < 0 ? new Float64Array(length) : slabPool.splice(best, 1)[0];
+}
+
+function giveSlab(slab: Float64Array): void {
+  let bytes = slab.byteLength;
+  for (const s of slabPool) bytes += s.byteLength;
+  if (bytes <= SLAB_POOL_BYTES) slabPool.push(slab);
+}
+
+/**
  * One channel's saved grid candidates in the reduced fast path (searchMediaParams): for grid
  * candidate i its transformed spend, its co-moments, every channel's move count when those were
  * computed, and its saved Schur parts, in slabs allocated once, at the channel's first save.
@@ -1111,12 +1138,19 @@ class SavedGrid {
     private readonly stable: number,
     channels: number,
   ) {
-    this.h = new Float64Array(candidates * T);
+    this.h = takeSlab(candidates * T);
     this.coLength = scorer.trialCoLength;
-    this.co = new Float64Array(candidates * this.coLength);
+    this.co = takeSlab(candidates * this.coLength);
     this.seen = new Int32Array(candidates * channels);
     this.schurLength = savedSchurLength(scorer.segments, scorer.groupSize, stable);
-    this.schurData = new Float64Array(candidates * this.schurLength);
+    this.schurData = takeSlab(candidates * this.schurLength);
+  }
+
+  /** Gives the slabs back to the pool (the grid is not read again). */
+  release(): void {
+    giveSlab(this.h);
+    giveSlab(this.co);
+    giveSlab(this.schurData);
   }
 
   /** A fresh SavedSchur of candidate i, backed by the slab. */
@@ -1510,7 +1544,10 @@ export function searchMediaParams(
       if (lastVisit[c] === moves) continue;
       // Grid candidates are saved in every sweep but the last, and reused when scored again.
       const didMove = visit(c, grid, sweep < sweeps - 1 ? 'save' : 'use');
-      if (sweep === sweeps - 1) saved[c] = null;
+      if (sweep === sweeps - 1) {
+        saved[c]?.release();
+        saved[c] = null;
+      }
       if (didMove) {
         moves++;
         moved = true;
@@ -1519,6 +1556,7 @@ export function searchMediaParams(
     }
     if (!moved) break;
   }
+  for (const slab of saved) slab?.release();
   saved.length = 0;
   for (let round = 0; round < refineRounds; round++) {
     const step = 0.05 / 2 ** round;
