@@ -300,6 +300,21 @@ describe('blocked Schur score: the same bits as the plain computation', () => {
       }
       // The candidates differ (not one number compared with itself).
       expect(new Set(scores).size).toBe(scores.length);
+      // Pointed at another group (the last G other columns; the zero column stays out), the
+      // solver scores as a new one does and as the plain computation does.
+      const off2 = fixed - G;
+      expect(solver.retarget(off2, zero ? 2 : -1)).toBe(true);
+      const fresh = new BlockedTrialSolver(m, q, off2, G, 1, zero ? 2 : -1);
+      const cand2 = Array.from({ length: G }, (_, g) =>
+        Float64Array.from(others[off2 + g], (v) => Math.abs(v) ** 0.75),
+      );
+      const trial2 = trialOf(m, cand2, off2, cuts);
+      const plain2 = plainScore(m, trial2, q, off2, G, 1, zero ? 2 : -1);
+      expect(Object.is(solver.score(trial2), plain2)).toBe(true);
+      expect(Object.is(fresh.score(trial2), plain2)).toBe(true);
+      expect(scores).not.toContain(plain2);
+      // A group whose other columns number differently is refused.
+      expect(solver.retarget(off2, zero ? -1 : 2)).toBe(false);
     });
   }
 });

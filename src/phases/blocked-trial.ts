@@ -74,7 +74,7 @@ export class BlockedTrialSolver {
   private readonly p: number;
   private readonly po: number;
   /** Coordinates of the other columns (all but the group and the zero column), in order. */
-  private readonly oIdx: Int32Array;
+  private oIdx: Int32Array;
   /** Every coordinate, in order. */
   private readonly allIdx: Int32Array;
   private n = 0;
@@ -113,15 +113,14 @@ export class BlockedTrialSolver {
   constructor(
     private readonly m: SegmentMoments,
     private readonly q: number,
-    private readonly off: number,
+    private off: number,
     private readonly G: number,
     private readonly alpha: number,
     zero = -1,
   ) {
     this.nSeg = m.segN.length;
     this.p = q - 1;
-    const isOther = (j: number): boolean => (j < off || j >= off + G) && j !== zero;
-    this.oIdx = Int32Array.from({ length: this.p }, (_, j) => j).filter(isOther);
+    this.oIdx = othersOf(this.p, off, G, zero);
     this.po = this.oIdx.length;
     const { nSeg, po } = this;
     this.allIdx = Int32Array.from({ length: q }, (_, j) => j);
@@ -146,6 +145,23 @@ export class BlockedTrialSolver {
     this.mixed = new Float64Array(G);
     this.segMeanAll = new Float64Array(nSeg * q);
     this.prepare();
+  }
+
+  /**
+   * Points this solver at the group at `off` (zero column `zero`) of the current moments, reusing
+   * its buffers (a phase-3 search makes one per coordinate step: ~150 KB each at 10 channels, and
+   * their collection was a measurable part of the run). Every value that prepare and score read
+   * is written again first, so it scores as a new solver does. False, and nothing changed, when
+   * the number of other columns differs.
+   */
+  retarget(off: number, zero = -1): boolean {
+    const oIdx = othersOf(this.p, off, this.G, zero);
+    if (oIdx.length !== this.po) return false;
+    this.off = off;
+    this.oIdx = oIdx;
+    this.usable = true;
+    this.prepare();
+    return true;
   }
 
   /** Factors every segment's Ridge system of the other columns (the current moments). */
@@ -485,6 +501,12 @@ export class BlockedTrialSolver {
     if (saved) saved.ready = true;
     return sum / nSeg;
   }
+}
+
+/** The coordinates below p outside the group [off, off + G) and other than `zero`, in order. */
+function othersOf(p: number, off: number, G: number, zero: number): Int32Array {
+  const isOther = (j: number): boolean => (j < off || j >= off + G) && j !== zero;
+  return Int32Array.from({ length: p }, (_, j) => j).filter(isOther);
 }
 
 /**

@@ -335,6 +335,8 @@ class GroupScorer {
   private zero = -1;
   /** The factored systems of the other columns for one channel's trials (until a commit). */
   private solver: { channel: number; solver: BlockedTrialSolver } | null = null;
+  /** The last solver made, kept for its buffers when `solver` is dropped. */
+  private spareSolver: BlockedTrialSolver | null = null;
   /**
    * Expanding scheme: candidates are scored from the other columns' fold work, computed once per
    * coordinate step (expanding-trial.ts); false recomputes it per candidate (the reference).
@@ -789,14 +791,20 @@ class GroupScorer {
       // Only this channel's group differs from the committed state: reuse the other columns'
       // factored systems (blocked-trial.ts).
       if (this.solver?.channel !== trialChannel) {
-        const solver = new BlockedTrialSolver(
-          { segN: this.segN, segMean: this.segMean, segCo: this.segCo },
-          q,
-          this.groupOffset(trialChannel),
-          this.groupSize,
-          this.alpha,
-          this.zero,
-        );
+        // The last solver's buffers serve the next coordinate step (BlockedTrialSolver.retarget).
+        const off = this.groupOffset(trialChannel);
+        let solver = this.spareSolver;
+        if (!solver?.retarget(off, this.zero)) {
+          solver = new BlockedTrialSolver(
+            { segN: this.segN, segMean: this.segMean, segCo: this.segCo },
+            q,
+            off,
+            this.groupSize,
+            this.alpha,
+            this.zero,
+          );
+          this.spareSolver = solver;
+        }
         this.solver = { channel: trialChannel, solver };
       }
       const fast = this.solver.solver.usable
