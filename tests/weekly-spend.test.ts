@@ -19,7 +19,9 @@ import {
   PhaseLadder,
   predictFold,
   SEARCHED_PARAMETERS_PER_CHANNEL,
+  WEEKLY_MIX_WEIGHT,
 } from '../src/phases/ladder.js';
+import { trainPhase3 } from '../src/phases/phase3.js';
 
 /** The held-out shape of issue 13's last check, drawn with other seeds. */
 const SHAPE = {
@@ -124,7 +126,12 @@ describe('weekly spend terms', () => {
 describe('ladder rules for weekly windows', () => {
   it("an unchecked fold counts phase 3's searched parameters: 6 channels on 54 weeks fall back", () => {
     const wk = shapeTenant('d3', 103, 0).series;
-    const ladder = new PhaseLadder(wk, { horizon: 10, search: { scheme: 'blocked' } });
+    // The adstock/Hill model alone (weeklyMix false): the count applies to it.
+    const ladder = new PhaseLadder(wk, {
+      horizon: 10,
+      search: { scheme: 'blocked' },
+      weeklyMix: false,
+    });
     expect(ladder.validationBlocks(54).filter((b) => b.sameTerms)).toEqual([]);
     // By hand: phase 1 has 6 log spends + 6 lags + sin1, cos1, sin2, cos2, trend = 17 columns;
     // phase 3 has 6 transformed spends + 5 calendar columns + 3 x 6 searched parameters = 29.
@@ -137,6 +144,51 @@ describe('ladder rules for weekly windows', () => {
     expect(p3.fallback!.kept).toBe(false);
     expect(p3.fallback!.reason).toMatch(/fewer than 2 per coefficient \(29\)/);
     expect(predictFold(p3, 54, 64)).toEqual(predictFold(ladder.fit(2, 54), 54, 64));
+  });
+
+  it("weekly phase 3 averages its adstock/Hill model with phase 2's own model, and an unchecked fold keeps it", () => {
+    const wk = shapeTenant('d3', 103, 0).series;
+    const opts = { horizon: 10, search: { scheme: 'blocked' as const } };
+    const mixed = new PhaseLadder(wk, opts);
+    const alone = new PhaseLadder(wk, { ...opts, weeklyMix: false });
+    // The two models, each fitted on its own; the mix is their mean, row by row.
+    const hill = predictFold(alone.own(3, 54), 54, 64);
+    const logSpend = predictFold(alone.own(2, 54), 54, 64);
+    expect(WEEKLY_MIX_WEIGHT).toBe(0.5);
+    const mix = predictFold(mixed.own(3, 54), 54, 64);
+    mix.forEach((v, i) => {
+      const want = (hill[i] + logSpend[i]) / 2;
+      expect(Math.abs(v - want)).toBeLessThanOrEqual(1e-9 * Math.abs(want));
+    });
+    expect(hill.some((v, i) => Math.abs(v - logSpend[i]) > 1)).toBe(true);
+    expect(mixed.own(3, 54).reason).toMatch(/averaged with phase 2's \w+ model/);
+    // The 54-week fold cannot be checked and has 29 coefficients for 54 rows: the adstock/Hill
+    // model alone falls back to phase 2 (test above); the mix is kept, as phase 1 is.
+    const fit = mixed.fit(3, 54);
+    expect(fit.fallback).toMatchObject({ kept: true, used_phase: 3, validation_blocks: 0 });
+    expect(fit.fallback!.reason).toMatch(/kept: weekly phase 3 is half phase 2's own model/);
+    expect(predictFold(fit, 54, 64)).toEqual(mix);
+    // Daily data is left alone: no partner.
+    const daily = new PhaseLadder(generateTenant('high_umbrella_rain').series, { horizon: 182 });
+    expect(daily.own(3, 185).mixed).toBeNull();
+  });
+
+  it('weekly phase 3 reads no test row: garbage after a fold leaves its model and decision unchanged', () => {
+    const wk = shapeTenant('d7', 107, 0).series;
+    const clean = trainPhase3(wk);
+    for (const f of [0, 2]) {
+      const end = clean.folds[f].train_rows;
+      const garbled: TenantSeries = {
+        ...wk,
+        target: Float64Array.from(wk.target, (v, t) => (t >= end ? -v * 7 + 1e5 : v)),
+        spend: wk.spend.map((x) => Float64Array.from(x, (v, t) => (t >= end ? 1e6 - v : v))),
+      };
+      const dirty = trainPhase3(garbled);
+      expect(dirty.folds[f].train_r2).toBe(clean.folds[f].train_r2);
+      expect(dirty.folds[f].fallback).toEqual(clean.folds[f].fallback);
+      expect(dirty.folds[f].reason).toBe(clean.folds[f].reason);
+      expect(dirty.folds[f].channel_params).toEqual(clean.folds[f].channel_params);
+    }
   });
 
   it('a phase whose validation candidates equal the simpler ones (gain within rounding) is not kept', () => {

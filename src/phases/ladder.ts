@@ -17,7 +17,9 @@
  *              0: Ridge alpha 1 on spend, weather, controls, calendar
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
- *              3: adstock/Hill search, then chooseAndFit on the phase-3 design
+ *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
+ *                 its predictions are averaged with phase 2's own model of the same window
+ *                 (the log-spend terms), and an unchecked window keeps it as it keeps phase 1
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
@@ -81,6 +83,12 @@ export const GAIN_ROUNDING = 1e-9;
 /** Parameters the phase-3 search chooses per channel: decay, Hill k and Hill s. */
 export const SEARCHED_PARAMETERS_PER_CHANNEL = 3;
 
+/**
+ * Weight of phase 2's own model (log-spend terms) in weekly phase 3's model; the adstock/Hill model
+ * has the rest. Equal weights: nothing is tuned (docs/modeling.md, "Weekly phase 3").
+ */
+export const WEEKLY_MIX_WEIGHT = 0.5;
+
 /** Phase 0's fixed Ridge alpha. */
 const PHASE0_ALPHA = 1;
 
@@ -104,6 +112,11 @@ export interface LadderOptions {
   >;
   /** Per-fold fallback to the previous phase (default true). */
   fallback?: boolean;
+  /**
+   * Weekly data: phase 3's model averages its adstock/Hill model with phase 2's own model of the
+   * same window (default true; ignored for daily data). false: the adstock/Hill model alone.
+   */
+  weeklyMix?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -131,16 +144,29 @@ export interface FoldFit {
   /** Terms used inside the window and held at their last training value after it (support.ts). */
   held: string[];
   fallback: FallbackRecord | null;
+  /**
+   * Weekly phase 3: phase 2's own model of the same window, whose predictions are averaged with
+   * this model's (WEEKLY_MIX_WEIGHT); null otherwise.
+   */
+  mixed: FoldFit | null;
   /** Milliseconds in the phase-3 search (0 otherwise). */
   searchMs: number;
 }
 
-/** Predictions of a fold model for rows [start, end). */
+/** Predictions of a fold model for rows [start, end) (weekly phase 3: with its mixed partner's). */
 export function predictFold(fit: FoldFit, start: number, end: number): Float64Array {
   const rows = { start, end };
-  if (fit.chosen) return predictChosen(fit.chosen, fit.columns, rows);
-  if (!fit.ridge) throw new Error('fold model has neither a Ridge nor a chosen model');
-  return predictRidge(fit.ridge, fit.columns, rows);
+  let own: Float64Array;
+  if (fit.chosen) own = predictChosen(fit.chosen, fit.columns, rows);
+  else if (fit.ridge) own = predictRidge(fit.ridge, fit.columns, rows);
+  else throw new Error('fold model has neither a Ridge nor a chosen model');
+  if (!fit.mixed) return own;
+  const other = predictFold(fit.mixed, start, end);
+  const out = new Float64Array(own.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (1 - WEEKLY_MIX_WEIGHT) * own[i] + WEEKLY_MIX_WEIGHT * other[i];
+  }
+  return out;
 }
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -151,6 +177,7 @@ export class PhaseLadder {
   private readonly gap: number;
   private readonly alphas: readonly number[];
   private readonly fallback: boolean;
+  private readonly weeklyMix: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
@@ -169,6 +196,7 @@ export class PhaseLadder {
     this.gap = options.gap ?? 0;
     this.alphas = options.alphas ?? DEFAULT_ALPHAS;
     this.fallback = options.fallback ?? true;
+    this.weeklyMix = (options.weeklyMix ?? true) && series.frequency === 'weekly';
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -258,6 +286,7 @@ export class PhaseLadder {
       channelParams: null,
       search: null,
       fallback: null,
+      mixed: null,
       searchMs: 0,
       held: heldTerms(this.linearDesign(false).names, T, this.series.frequency),
     };
@@ -310,6 +339,14 @@ export class PhaseLadder {
         search,
         searchMs,
       };
+      if (this.weeklyMix) {
+        // A weekly row sums 7 days of a daily carry-over and saturation: the searched curve and the
+        // log-spend terms each miss part of it, and their mean forecast better than either on
+        // weekly windows (docs/modeling.md, "Weekly phase 3").
+        const partner = this.own(2, T);
+        out.mixed = partner;
+        out.reason = `${out.reason ?? out.kind}; averaged with phase 2's ${partner.kind} model on the weekly log-spend terms`;
+      }
     }
     this.owned.set(key, out);
     return out;
@@ -374,11 +411,16 @@ export class PhaseLadder {
       // docs/modeling.md, "Unchecked wide windows").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
-      if (k > 1 && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
+      // Weekly phase 3 is half phase 2's own model (weeklyMix): kept like phase 1 (measured in
+      // docs/modeling.md, "Weekly phase 3").
+      const mixKept = k === 3 && this.weeklyMix;
+      if (k > 1 && !mixKept && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
-        why = unchecked;
+        why = mixKept
+          ? `${unchecked}; kept: weekly phase 3 is half phase 2's own model`
+          : unchecked;
       }
     } else {
       const mine: number[] = [];
