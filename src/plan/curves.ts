@@ -33,6 +33,17 @@ import type { ChannelParams } from '../phases/types.js';
 export const CURVE_DECAYS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export const CURVE_K_MULTS: readonly number[] = [0.25, 0.5, 1, 2, 4];
 export const CURVE_SHAPES: readonly number[] = [0.5, 0.75, 1, 1.5, 2, 3];
+/** A sweep's grid of candidates per channel. */
+export interface CurveGrid {
+  decays: readonly number[];
+  kMults: readonly number[];
+  shapes: readonly number[];
+}
+export const CURVE_GRID: CurveGrid = {
+  decays: CURVE_DECAYS,
+  kMults: CURVE_K_MULTS,
+  shapes: CURVE_SHAPES,
+};
 /** Local rounds after the sweeps: decay step and the factor of k_mult and s. */
 const REFINE: readonly [number, number][] = [
   [0.05, Math.SQRT2],
@@ -51,6 +62,8 @@ export interface CurveFitOptions {
   sweeps?: number;
   /** Local rounds after the sweeps (default 3, every step of REFINE; fewer skip the finest). */
   rounds?: number;
+  /** The sweeps' grid (default CURVE_DECAYS x CURVE_K_MULTS x CURVE_SHAPES). */
+  grid?: CurveGrid;
   /**
    * Prior on each Hill shape: adds (log s)^2 / (2 shapePrior^2) to the score (0 = none, the
    * default). Measured in docs/planner.md.
@@ -240,6 +253,7 @@ export function fitPlanCurves(
   const alpha = options.alpha ?? 1;
   const sweeps = options.sweeps ?? 2;
   const prior = options.shapePrior ?? 0;
+  const grid = options.grid ?? CURVE_GRID;
   const weather = modelWeatherNames(series, options.weather);
   const W = weather.length;
   const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
@@ -501,9 +515,9 @@ export function fitPlanCurves(
     for (let c = 0; c < C; c++) {
       visited[c].clear();
       visited[c].add(`${current[c].decay}|${current[c].k_mult}|${current[c].s}`);
-      for (const decay of CURVE_DECAYS)
-        for (const k_mult of CURVE_K_MULTS)
-          for (const s of CURVE_SHAPES) tryCandidate(c, { decay, k_mult, s });
+      for (const decay of grid.decays)
+        for (const k_mult of grid.kMults)
+          for (const s of grid.shapes) tryCandidate(c, { decay, k_mult, s });
     }
   }
   for (const [dd, f] of REFINE.slice(0, options.rounds ?? REFINE.length)) {
@@ -543,14 +557,36 @@ function prefix(series: TenantSeries, end: number): TenantSeries {
 /**
  * Sweeps of each window's fit (from the all-rows fit): one gave the same checked plans as two on
  * the built-in tiers and seeds 7 and 13 at half the cost; none moved one more tenant below (a)
- * on seed 13 (docs/planner.md).
+ * on seed 13 (docs/planner.md). None (the local rounds only) is not enough: the windows then stay
+ * near the all-rows fit, and on gen_s13_7 the check let a plan through that loses 2% of (a).
  */
 export const WINDOW_SWEEPS = 1;
 
 /**
+ * The window fits' sweep grid: every other decay of CURVE_DECAYS and the shapes 0.5, 1, 2, 3 (100
+ * candidates per channel instead of 300), then the same local rounds. It finds the windows'
+ * distant optima that the full grid finds (gen_s13_7: meta decay 0 and 0.65-0.69 against the
+ * all-rows fit's 0.23) and gave the same checked plans on the built-in tiers and seeds 7, 13,
+ * 17 and 19 (docs/planner.md, "Speed").
+ */
+export const WINDOW_GRID: CurveGrid = {
+  decays: [0, 0.2, 0.4, 0.6, 0.8],
+  kMults: CURVE_K_MULTS,
+  shapes: [0.5, 1, 2, 3],
+};
+
+/**
+ * Local rounds of each bootstrap refit (from the plan model's curves): the first REFIT_ROUNDS of
+ * REFINE's steps, the finest left out. The replicates share their candidates' design-only work
+ * (PlanCurveCache), and the finest round is where their paths part: 2 rounds visit 524 distinct
+ * candidates over the 20 replicates of extreme_ski_gear, 3 rounds 1,435 (docs/planner.md, "Speed").
+ */
+export const REFIT_ROUNDS = 2;
+
+/**
  * The model the planner plans with: the phase-3 all-rows model's design and estimator (Ridge /
  * GBM / blend choice on all rows) with the curve parameters of fitPlanCurves started from the
- * phase-3 model's own. Its `searchRuns` are the same fit (WINDOW_SWEEPS sweeps) on the training
+ * phase-3 model's own. Its `searchRuns` are the same fit (WINDOW_SWEEPS sweeps of WINDOW_GRID) on the training
  * rows of the 5 standard folds (final.ts pooledSearchEnds), each started from the all-rows fit,
  * with k re-derived on all rows: the window refits the plan is checked against (replicates.ts).
  */
@@ -571,6 +607,7 @@ export function planCurveModel(
       const w = fitPlanCurves(prefix(series, end), fit.params, {
         ...spec,
         sweeps: WINDOW_SWEEPS,
+        grid: WINDOW_GRID,
         cache: new PlanCurveCache(0),
       }).params;
       return Object.fromEntries(
@@ -587,16 +624,17 @@ export function planCurveModel(
   return { ...model, searchRuns: windows };
 }
 
-/** A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's (sweeps 0), then the model. */
+/** A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's (sweeps 0, REFIT_ROUNDS rounds), then the model. */
 export function refitPlanCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior' | 'cache'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'cache' | 'rounds'> = {},
 ): FinalModel {
   const fit = fitPlanCurves(series, point.channelParams!, {
     calendar: point.calendar,
     weather: point.weather,
     sweeps: 0,
+    rounds: REFIT_ROUNDS,
     ...options,
   });
   return fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
