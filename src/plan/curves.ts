@@ -576,12 +576,14 @@ export const WINDOW_GRID: CurveGrid = {
 };
 
 /**
- * Local rounds of each bootstrap refit (from the plan model's curves): the first REFIT_ROUNDS of
- * REFINE's steps, the finest left out. The replicates share their candidates' design-only work
- * (PlanCurveCache), and the finest round is where their paths part: 2 rounds visit 524 distinct
- * candidates over the 20 replicates of extreme_ski_gear, 3 rounds 1,435 (docs/planner.md, "Speed").
+ * Local rounds of each bootstrap refit (from the plan model's curves): all three of REFINE's
+ * steps. Two (the finest left out) cost a third as much (the replicates share their candidates'
+ * design-only work, PlanCurveCache, and the finest round is where their paths part: 524 distinct
+ * candidates over the 20 replicates of extreme_ski_gear instead of 1,435), but with the step capped
+ * by the refits' own best steps (uncertainty.ts) they moved the built-in regret table (median
+ * captured 52% -> 50%, high_gym_activity 44% -> 33%): kept at 3 (docs/planner.md, "Speed").
  */
-export const REFIT_ROUNDS = 2;
+export const REFIT_ROUNDS = 3;
 
 /**
  * The model the planner plans with: the phase-3 all-rows model's design and estimator (Ridge /
