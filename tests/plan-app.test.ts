@@ -4,9 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
-import { DEFAULT_PLAN_REPLICATES, type StoredPlan } from '../src/app/types.js';
+import { ComputePool } from '../src/app/pool.js';
+import {
+  DEFAULT_PLAN_REPLICATES,
+  type PlanBudgetRequest,
+  type StoredPlan,
+} from '../src/app/types.js';
 import { STORE_FILE } from '../src/store/index.js';
 import { call, connect, text, type Connected } from './mcp-helpers.js';
 
@@ -22,6 +27,24 @@ beforeAll(async () => {
   await app.startPhaseRun({ phase: 3, tenants: [TENANT] }).done;
   c = await connect(app);
 });
+
+/** Kinds of the models kept for a tenant (the all-rows model 'final', the plan refits ...). */
+function keptModels(tenant: string): string[] {
+  const db = new Database(path.join(dir, 'state', STORE_FILE), { readonly: true });
+  try {
+    return (
+      db
+        .prepare(
+          `SELECT kind FROM models WHERE tenant = ? AND (kind = 'final' OR kind LIKE 'plan_refits:%')`,
+        )
+        .all(tenant) as {
+        kind: string;
+      }[]
+    ).map((r) => r.kind);
+  } finally {
+    db.close();
+  }
+}
 
 afterAll(async () => {
   await c?.close();
@@ -63,6 +86,78 @@ describe('plans through the app', () => {
       /has no phase 3 model yet: run phase 3 for it first/,
     );
     expect(app.listPlans().total).toBe(before);
+  });
+
+  it('refuses bounds, forecasts and horizons that cannot be planned before any fit, in MCP words', async () => {
+    // The tenant has a finished phase 3 run but no kept all-rows model yet: a first plan would
+    // fit it, then the planner's curves and refits (seconds). None of that may start here.
+    const tasks = vi.spyOn(ComputePool.prototype, 'run');
+    const events: number[] = [];
+    const refused = (req: Omit<PlanBudgetRequest, 'tenant'>) =>
+      app.planBudget({ tenant: TENANT, ...req }, { onProgress: (e) => events.push(e.done) });
+    const forecast = (rows: string[]) => ({
+      csv: ['date,temperature_c,precipitation_mm,humidity_pct', ...rows].join('\n') + '\n',
+      fileName: 'f.csv',
+    });
+    try {
+      await expect(refused({ budget: 1_000, bounds: 'meta=800:,google=800:' })).rejects.toThrow(
+        /minimum spends add up to 1600\.00, more than the budget 1000\.00; raise budget or lower the minimums in bounds$/,
+      );
+      await expect(refused({ budget: 1_000, bounds: 'meta=:100,google=:100' })).rejects.toThrow(
+        /maximum spends add up to 200\.00, less than the budget 1000\.00; lower budget or raise the maximums in bounds$/,
+      );
+      await expect(refused({ budget: 1_000, bounds: 'meta=500:100' })).rejects.toThrow(
+        /bound for meta \(bounds\): the minimum 500\.00 is above the maximum 100\.00/,
+      );
+      await expect(refused({ budget: 1_000, bounds: 'tv=1:2' })).rejects.toThrow(
+        /bound for unknown channel "tv" \(bounds\); the model's channels are meta, google/,
+      );
+      // A target's search starts from its upper limit (default 3x the historical spend).
+      await expect(
+        refused({ targetRoas: 2, bounds: 'meta=1000000000:,google=1000000000:' }),
+      ).rejects.toThrow(/minimum spends add up to 2000000000\.00, more than the budget/);
+      await expect(
+        refused({
+          budget: 1_000,
+          days: 2,
+          forecast: forecast(['2024-12-30,3,0,50', '2024-12-31,3,0,50']),
+        }),
+      ).rejects.toThrow(/starts on 2024-12-30, but the plan starts on 2024-12-31/);
+      await expect(
+        refused({
+          budget: 1_000,
+          days: 7,
+          forecast: forecast(['2024-12-31,3,0,50', '2025-01-01,3,0,50']),
+        }),
+      ).rejects.toThrow(/2 forecast rows; the plan needs at least 7/);
+      await expect(
+        refused({
+          budget: 1_000,
+          forecast: { csv: 'date,temperature_c\n2024-12-31,3\n', fileName: 'f.csv' },
+        }),
+      ).rejects.toThrow(/the forecast lacks the weather columns? .*precipitation_mm/);
+      await expect(refused({ budget: 1_000, days: 0 })).rejects.toThrow(
+        /days must be a whole number/,
+      );
+      // No task ran (no all-rows fit, no curve fit or refits), no progress, nothing stored.
+      expect(tasks).not.toHaveBeenCalled();
+      expect(events).toEqual([]);
+      expect(keptModels(TENANT)).toEqual([]);
+      // Over MCP: the same refusal in the tool's argument names, still without a task.
+      const r = await call(c, 'plan_budget', {
+        tenant: TENANT,
+        budget: 1_000,
+        bounds: [
+          { channel: 'meta', min: 800 },
+          { channel: 'google', min: 800 },
+        ],
+      });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/raise budget or lower the minimums in bounds/);
+      expect(tasks).not.toHaveBeenCalled();
+    } finally {
+      tasks.mockRestore();
+    }
   });
 
   it('plans, stores with inputs and model, lists and reads back', async () => {
@@ -231,6 +326,38 @@ describe('plans through the CLI', () => {
     );
     expect(few.status).toBe(2);
     expect(few.stderr).toMatch(/--replicates must be 0 \(no check\) or a whole number from 10/);
+  });
+
+  it('refuses bounds and forecasts that cannot be planned before any fit, in CLI words (exit 2)', () => {
+    // Without the kept all-rows model a plan starts by fitting it (and keeps it): a refusal
+    // before any fit leaves none.
+    const db = new Database(path.join(dir, 'state', STORE_FILE));
+    try {
+      db.prepare(`DELETE FROM models WHERE tenant = ? AND fold = -1`).run(TENANT);
+    } finally {
+      db.close();
+    }
+    const plan = (...args: string[]) =>
+      spawnSync('node', [cli, 'plan', '--tenant', TENANT, ...args], {
+        env: env(),
+        encoding: 'utf8',
+      });
+    const over = plan('--budget', '1000', '--bounds', 'meta=800:,google=800:');
+    expect(over.status).toBe(2);
+    expect(over.stderr).toMatch(
+      /minimum spends add up to 1600\.00, more than the budget 1000\.00; raise --budget or lower the minimums in --bounds/,
+    );
+    const unknown = plan('--budget', '1000', '--bounds', 'tv=1:2');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/bound for unknown channel "tv" \(--bounds\)/);
+    const file = path.join(dir, 'late.csv');
+    writeFileSync(file, 'date,temperature_c,precipitation_mm,humidity_pct\n2025-01-05,3,0,50\n');
+    const late = plan('--budget', '1000', '--days', '1', '--forecast', file);
+    expect(late.status).toBe(2);
+    expect(late.stderr).toMatch(
+      /late\.csv, row 2.*starts on 2025-01-05, but the plan starts on 2024-12-31/,
+    );
+    expect(keptModels(TENANT)).toEqual([]);
   });
 
   it('refuses a tenant whose phase 3 model is not the Ridge before any fit, saying what to do', async () => {

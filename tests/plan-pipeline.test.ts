@@ -273,6 +273,35 @@ describe('makePlan', () => {
     expect(more.roas).toBeLessThan(2.5);
   });
 
+  it('says that a model without weather columns has no weather to move spend', () => {
+    // The same tenant with its weather columns dropped: the phase-3 model reads none.
+    const dry: TenantSeries = { ...tenant.series, weatherNames: [], weather: [] };
+    const plain = revenueModelOf(fitFinalModel(dry, 3));
+    expect(plain.weather).toEqual([]);
+    const p = makePlan(
+      { series: dry, model: plain, outlook: scenarioOutlook(dry, 'typical', [], 28) },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(p.weather_shift.map((w) => w.effect)).toEqual([
+      'no_weather_in_model',
+      'no_weather_in_model',
+    ]);
+    expect(p.weather_shift[0].text).toBe(
+      'meta: the model has no weather columns (the data has none it models), so the weather moves none of its budget',
+    );
+    expect(p.weather_shift.every((w) => w.variable === null && w.moved === 0)).toBe(true);
+    // With weather the effect is measured.
+    const wet = makePlan(
+      {
+        series: tenant.series,
+        model,
+        outlook: scenarioOutlook(tenant.series, 'typical', model.weather, 28),
+      },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(wet.weather_shift.map((w) => w.effect)).toEqual(['weather_shift', 'weather_shift']);
+  });
+
   it('rejects bad input with what to do', () => {
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
     const ctx = { series: tenant.series, model, outlook };
@@ -283,7 +312,7 @@ describe('makePlan', () => {
     ).toThrow(/minimum spends add up to 1600.00, more than the budget 1000.00/);
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('tv=0:1') }),
-    ).toThrow(/unknown channel "tv"; the model's channels are meta, google/);
+    ).toThrow(/unknown channel "tv" \(the bounds\); the model's channels are meta, google/);
     expect(() => parseBounds('meta=lots')).toThrow(/not channel=min:max/);
     expect(() => parseBounds('meta=2x:1x')).not.toThrow();
     expect(() =>

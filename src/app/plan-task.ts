@@ -15,6 +15,7 @@ import {
   futureDates,
   makePlan,
   PlanInputError,
+  PLAN_WORDS,
   planCurveModel,
   planReplicateModels,
   revenueModelOf,
@@ -24,6 +25,7 @@ import {
   type OutlookComparison,
   type PlanObjective,
   type PlanResult,
+  type PlanWords,
   type ReplicateRole,
   type RevenueModel,
   type ScenarioName,
@@ -105,16 +107,22 @@ function refitsFor(
   };
 }
 
-function outlookOf(
+/**
+ * The outlook of a request for the model's weather columns: a scenario from the data, or the
+ * forecast parsed and checked (starts the period after the data, has every column the model
+ * uses, one row per period of the horizon at least). Cheap: the app runs it before any fit.
+ */
+export function outlookOf(
   spec: OutlookSpec,
   series: TenantSeries,
-  model: RevenueModel,
+  weather: readonly string[],
   horizon: number,
+  words: PlanWords = PLAN_WORDS,
 ): Outlook {
-  if ('scenario' in spec) return scenarioOutlook(series, spec.scenario, model.weather, horizon);
+  if ('scenario' in spec) return scenarioOutlook(series, spec.scenario, weather, horizon, words);
   const f = parseForecastCsv(spec.forecast.csv, {
     fileName: spec.forecast.fileName,
-    required: model.weather,
+    required: weather,
     firstDate: futureDates(series, 1)[0],
     stepDays: series.frequency === 'weekly' ? 7 : 1,
     minRows: horizon,
@@ -167,7 +175,7 @@ export function computePlan(
         {
           series,
           model,
-          outlook: outlookOf(spec, series, model, req.horizon),
+          outlook: outlookOf(spec, series, model.weather, req.horizon),
           truth,
           replicates,
           replicateRoles,
@@ -182,7 +190,7 @@ export function computePlan(
         {
           series,
           model,
-          outlook: outlookOf(req.compare, series, model, req.horizon),
+          outlook: outlookOf(req.compare, series, model.weather, req.horizon),
           truth,
           replicates,
           replicateRoles,

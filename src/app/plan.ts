@@ -4,14 +4,19 @@
  * fitted and kept here when it is not there yet), then store the plan with its inputs and model.
  * Everything is checked before anything is stored: a bad request stores nothing.
  */
+import { DataError } from '../core/csv.js';
 import { isBuiltinTenant } from '../core/data/index.js';
+import { modelWeatherNames } from '../core/features.js';
+import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import {
+  checkPlanRequest,
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
   PLAN_REFIT_METHOD,
   MIN_PLAN_REPLICATES,
   parseBounds,
+  PlanInputError,
   planSummaryLines,
   SCENARIOS,
   type ChannelBound,
@@ -25,6 +30,7 @@ import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import {
+  outlookOf,
   PLAN_REFIT_SEED,
   type OutlookSpec,
   type PlanRefits,
@@ -188,17 +194,8 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
   };
 }
 
-/**
- * The phase-3 all-rows model of a tenant: stored beside the newest finished phase-3 run (default
- * config) that covers it, or fitted now and stored there. No such run: a not_found error.
- */
-async function phase3Model(
-  ctx: AppContext,
-  tenant: string,
-  opts: RunHandleOptions,
-): Promise<{ runId: number; model: FinalModelJSON; kept: boolean }> {
-  const source = tenantSource(ctx, tenant);
-  const hash = datasetHash(source);
+/** The newest finished phase-3 run (default config) covering the tenant. None: a not_found error. */
+function phase3Holder(ctx: AppContext, tenant: string): number {
   const config = normalizeConfig({});
   const holder = ctx.store
     .listRuns({ phase: 3, status: 'done', limit: 200 })
@@ -209,29 +206,95 @@ async function phase3Model(
       'not_found',
     );
   }
+  return holder.id;
+}
+
+/** The phase-3 all-rows model kept beside the run for this data, or null. */
+function storedPhase3Model(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+  hash: string,
+): FinalModelJSON | null {
   const stored = ctx.store
-    .getModels(holder.id, tenant, -1)
+    .getModels(runId, tenant, -1)
     .filter((m) => m.kind === 'final')
     .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
     .find((p) => p.dataset_hash === hash);
-  if (stored) return { runId: holder.id, model: stored.model, kept: true };
+  return stored?.model ?? null;
+}
+
+/**
+ * The phase-3 all-rows model of a tenant: stored beside the newest finished phase-3 run (default
+ * config) that covers it, or fitted now and stored there.
+ */
+async function phase3Model(
+  ctx: AppContext,
+  tenant: string,
+  runId: number,
+  stored: FinalModelJSON | null,
+  opts: RunHandleOptions,
+): Promise<{ model: FinalModelJSON; kept: boolean }> {
+  if (stored) return { model: stored, kept: true };
+  const source = tenantSource(ctx, tenant);
+  const hash = datasetHash(source);
   // Only the model is needed here: no intervals, no CV of the caveats.
   const out = await runTask(
     ctx,
-    { kind: 'explain', phase: 3, config, source, replicates: 0, validate: false },
+    {
+      kind: 'explain',
+      phase: 3,
+      config: normalizeConfig({}),
+      source,
+      replicates: 0,
+      validate: false,
+    },
     opts.signal,
   );
   try {
-    ctx.store.saveModel(holder.id, tenant, {
+    ctx.store.saveModel(runId, tenant, {
       fold: -1,
       kind: 'final',
       payload: { dataset_hash: hash, model: out.model },
     });
   } catch (e) {
     ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
-    return { runId: holder.id, model: out.model, kept: false };
+    return { model: out.model, kept: false };
   }
-  return { runId: holder.id, model: out.model, kept: true };
+  return { model: out.model, kept: true };
+}
+
+/**
+ * The request's faults that the data and the model's weather columns show (checkPlanRequest:
+ * horizon, budget, target, bounds against the channels and the budget; the outlooks: scenario
+ * history, the forecast's start, columns and rows), found here in milliseconds, before the
+ * phase-3 model is fitted (when it is not kept yet) and before the planner's curve fit and
+ * refits (seconds on a first plan), in the face's words. `weather`: the stored model's columns,
+ * or those the phase-3 fit reads from this data (modelWeatherNames, the same list).
+ */
+function checkRequest(
+  ctx: AppContext,
+  series: TenantSeries,
+  weather: readonly string[],
+  task: PlanTaskRequest,
+): void {
+  try {
+    checkPlanRequest(
+      series,
+      {
+        horizon: task.horizon,
+        budget: task.budget,
+        bounds: task.bounds,
+        objective: task.objective,
+      },
+      ctx.words.plan,
+    );
+    outlookOf(task.outlook, series, weather, task.horizon, ctx.words.plan);
+    if (task.compare) outlookOf(task.compare, series, weather, task.horizon, ctx.words.plan);
+  } catch (e) {
+    if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
+    throw e;
+  }
 }
 
 /**
@@ -349,12 +412,18 @@ export async function planBudget(
   const progress = (done: number, message: string) =>
     opts.onProgress?.({ runId: null, done, total: 3, tenant: req.tenant, message });
   const source = tenantSource(ctx, req.tenant);
-  const weekly = resolveTenant(source).series.frequency === 'weekly';
+  const series = resolveTenant(source).series;
+  const weekly = series.frequency === 'weekly';
   const task = taskRequest(req, weekly);
+  const runId = phase3Holder(ctx, req.tenant);
+  const hash = datasetHash(source);
+  const stored = storedPhase3Model(ctx, runId, req.tenant, hash);
+  if (stored) refuseUnplannable(ctx, req.tenant, stored);
+  checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);
   progress(0, `loading the phase 3 model of ${req.tenant}`);
-  const { runId, model, kept } = await phase3Model(ctx, req.tenant, opts);
+  const { model, kept } = await phase3Model(ctx, req.tenant, runId, stored, opts);
   refuseUnplannable(ctx, req.tenant, model);
-  const key = refitKey(datasetHash(source), model);
+  const key = refitKey(hash, model);
   const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
   progress(
     1,

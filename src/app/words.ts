@@ -5,6 +5,7 @@
  */
 import { CLI_OPTION_WORDS, MCP_OPTION_WORDS, type OptionWords } from '../core/words.js';
 import type { PhaseId } from '../phases/types.js';
+import type { PlanWords } from '../plan/index.js';
 
 export type Face = 'cli' | 'mcp';
 
@@ -21,6 +22,8 @@ export interface FaceWords extends OptionWords {
   /** Deleting a tenant's stored runs with it, or keeping them. */
   deleteRuns: string;
   keepRuns: string;
+  /** The plan's inputs (plan_budget arguments, `wv-mmm plan` flags). */
+  plan: PlanWords;
 }
 
 export const FACE_WORDS: Record<Face, FaceWords> = {
@@ -34,6 +37,12 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
     deleteRuns: 'runs: "delete"',
     keepRuns: 'runs: "keep"',
+    plan: {
+      budget: 'budget',
+      bounds: 'bounds',
+      typicalScenario: 'scenario "typical"',
+      forecast: 'forecast_csv',
+    },
   },
   cli: {
     ...CLI_OPTION_WORDS,
@@ -45,5 +54,11 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
     deleteRuns: '--delete-runs',
     keepRuns: '--keep-runs',
+    plan: {
+      budget: '--budget',
+      bounds: '--bounds',
+      typicalScenario: '--scenario typical',
+      forecast: '--forecast FILE',
+    },
   },
 };

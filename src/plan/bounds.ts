@@ -7,6 +7,7 @@
  *   google=:3000/period   google at most 3,000 in every period (`/day` or `/week` also accepted)
  */
 import { PlanInputError, type PlanConstraints } from './optimize.js';
+import { PLAN_WORDS, type PlanWords } from './words.js';
 
 export interface BoundValue {
   value: number;
@@ -69,6 +70,7 @@ export function resolveBounds(
   horizon: number,
   historical: readonly number[],
   budget: number,
+  words: PlanWords = PLAN_WORDS,
 ): PlanConstraints {
   const c: PlanConstraints = {
     budget,
@@ -82,13 +84,13 @@ export function resolveBounds(
     const ch = channels.indexOf(b.channel);
     if (ch < 0) {
       throw new PlanInputError(
-        `bound for unknown channel "${b.channel}"; the model's channels are ${channels.join(', ')}`,
+        `bound for unknown channel "${b.channel}" (${words.bounds}); the model's channels are ${channels.join(', ')}`,
       );
     }
     const key = `${b.channel}/${b.perPeriod}`;
     if (seen.has(key)) {
       throw new PlanInputError(
-        `two ${b.perPeriod ? 'per-period' : 'total'} bounds for ${b.channel}; give one`,
+        `two ${b.perPeriod ? 'per-period' : 'total'} bounds for ${b.channel} (${words.bounds}); give one`,
       );
     }
     seen.add(key);
@@ -99,7 +101,7 @@ export function resolveBounds(
     const hi = amount(b.max, Infinity);
     if (lo > hi) {
       throw new PlanInputError(
-        `bound for ${b.channel}: the minimum ${lo.toFixed(2)} is above the maximum ${hi.toFixed(2)}`,
+        `bound for ${b.channel} (${words.bounds}): the minimum ${lo.toFixed(2)} is above the maximum ${hi.toFixed(2)}; lower the minimum or raise the maximum`,
       );
     }
     if (b.perPeriod) {

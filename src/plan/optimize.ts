@@ -10,6 +10,7 @@
  * exceeds 1, so a local optimum is kept only if no other start beats it).
  */
 import { evaluateResponse, type SeparableResponse } from './response.js';
+import { PLAN_WORDS, type PlanWords } from './words.js';
 
 export interface PlanConstraints {
   budget: number;
@@ -41,7 +42,11 @@ function channelRange(c: PlanConstraints, ch: number): [number, number] {
 }
 
 /** Throws PlanInputError when no plan meets the budget and the bounds. */
-export function checkFeasible(c: PlanConstraints, channels: readonly string[]): void {
+export function checkFeasible(
+  c: PlanConstraints,
+  channels: readonly string[],
+  words: PlanWords = PLAN_WORDS,
+): void {
   if (!(Number.isFinite(c.budget) && c.budget > 0)) {
     throw new PlanInputError(`the budget must be a number > 0 (got ${c.budget})`);
   }
@@ -51,7 +56,7 @@ export function checkFeasible(c: PlanConstraints, channels: readonly string[]): 
     const [lo, hi] = channelRange(c, ch);
     if (lo > hi * (1 + 1e-12) + 1e-9) {
       throw new PlanInputError(
-        `the bounds of ${name} contradict each other: it must get at least ${lo.toFixed(2)} but at most ${hi.toFixed(2)}; widen them`,
+        `the bounds of ${name} contradict each other: it must get at least ${lo.toFixed(2)} but at most ${hi.toFixed(2)}; widen them in ${words.bounds}`,
       );
     }
     minTotal += lo;
@@ -60,12 +65,12 @@ export function checkFeasible(c: PlanConstraints, channels: readonly string[]): 
   const eps = 1e-9 * Math.max(1, c.budget);
   if (minTotal > c.budget + eps) {
     throw new PlanInputError(
-      `the minimum spends add up to ${minTotal.toFixed(2)}, more than the budget ${c.budget.toFixed(2)}; raise the budget or lower the minimums`,
+      `the minimum spends add up to ${minTotal.toFixed(2)}, more than the budget ${c.budget.toFixed(2)}; raise ${words.budget} or lower the minimums in ${words.bounds}`,
     );
   }
   if (maxTotal < c.budget - eps) {
     throw new PlanInputError(
-      `the maximum spends add up to ${maxTotal.toFixed(2)}, less than the budget ${c.budget.toFixed(2)}; lower the budget or raise the maximums`,
+      `the maximum spends add up to ${maxTotal.toFixed(2)}, less than the budget ${c.budget.toFixed(2)}; lower ${words.budget} or raise the maximums in ${words.bounds}`,
     );
   }
 }

@@ -16,6 +16,7 @@ import { isoFromDays, parseIsoDay } from '../core/csv.js';
 import type { TenantSeries } from '../core/types.js';
 import { weatherKindOf, type WeatherKind } from '../core/weather-names.js';
 import { PlanInputError } from './optimize.js';
+import { PLAN_WORDS, type PlanWords } from './words.js';
 
 export const SCENARIOS = ['typical', 'hot', 'cold', 'wet', 'dry'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -143,6 +144,7 @@ export function scenarioOutlook(
   name: ScenarioName,
   weatherNames: readonly string[],
   count: number,
+  words: PlanWords = PLAN_WORDS,
 ): Outlook {
   if (!SCENARIOS.includes(name)) {
     throw new PlanInputError(
@@ -163,7 +165,7 @@ export function scenarioOutlook(
   const rankBy = rankKind === null ? null : columnOfKind(series, rankKind);
   if (rankKind !== null && rankBy === null) {
     throw new PlanInputError(
-      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column; use the typical scenario or a forecast file`,
+      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column; use ${words.typicalScenario} or ${words.forecast}`,
     );
   }
   const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
@@ -175,7 +177,7 @@ export function scenarioOutlook(
       rows = rowsNear(h, date, 15).filter((r) => h.days[r] < parseIsoDay(date));
     if (rows.length === 0) {
       throw new PlanInputError(
-        `the ${name} scenario needs history around ${date.slice(5)} in an earlier year, and the data has none; pass a forecast file instead`,
+        `the ${name} scenario needs history around ${date.slice(5)} in an earlier year, and the data has none; give ${words.forecast} instead`,
       );
     }
     const typical = cols.map((col) => rows.reduce((s, r) => s + col[r], 0) / rows.length);

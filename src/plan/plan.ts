@@ -15,7 +15,8 @@ import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
 import { responseOf, type RevenueModel } from './model.js';
-import { optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
+import { checkFeasible, optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
+import { PLAN_WORDS, type PlanWords } from './words.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
@@ -116,6 +117,12 @@ export interface PlanUncertainty {
 
 export interface WeatherShift {
   channel: string;
+  /**
+   * no_weather_in_model: the model reads no weather column, so the weather cannot move spend;
+   * return_barely_changes: the channel's return varies by under 1% over the outlook;
+   * weather_shift: the share moved is measured (`moved`, may be ~0).
+   */
+  effect: 'no_weather_in_model' | 'return_barely_changes' | 'weather_shift';
   periods: number;
   label: string;
   variable: string | null;
@@ -328,6 +335,7 @@ function weatherShift(
     }
     const none: WeatherShift = {
       channel,
+      effect: 'return_barely_changes',
       periods: 0,
       label: '',
       variable: null,
@@ -336,6 +344,13 @@ function weatherShift(
       moved: 0,
       text: `${channel}: the weather in this outlook barely changes its return, so the weather moves none of its budget`,
     };
+    if (outlook.weatherNames.length === 0) {
+      return {
+        ...none,
+        effect: 'no_weather_in_model',
+        text: `${channel}: the model has no weather columns (the data has none it models), so the weather moves none of its budget`,
+      };
+    }
     if (!(Math.abs(mean) > 0) || (hi - lo) / Math.abs(mean) < 0.01) return none;
     let best = -1;
     let bestCorr = 0;
@@ -369,6 +384,7 @@ function weatherShift(
         : `${pct(Math.abs(moved))} of ${channel} moved ${moved > 0 ? 'to' : 'away from'} the ${days} (${pct(sharePlan)} of its budget there, ${pct(shareFlat)} with the weather held at its average)`;
     return {
       channel,
+      effect: 'weather_shift',
       periods: N,
       label,
       variable: name,
@@ -497,9 +513,19 @@ function budgetForTarget(
   );
 }
 
-/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
-export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
-  const { series, model } = ctx;
+/**
+ * The request's own faults, found from the data alone before any model is fitted or probed
+ * (milliseconds, where a first plan's curve fit and refits take seconds): the horizon, the
+ * target, the budget, spend in the reference year, and bounds that name an unknown channel,
+ * contradict each other or cannot meet the budget (for a target objective: its upper limit, the
+ * budget the search starts from). makePlan runs the same checks. Throws PlanInputError in the
+ * face's words.
+ */
+export function checkPlanRequest(
+  series: TenantSeries,
+  req: PlanRequest,
+  words: PlanWords = PLAN_WORDS,
+): void {
   const H = req.horizon;
   if (!(Number.isInteger(H) && H >= 1))
     throw new PlanInputError(`the horizon must be a whole number of periods >= 1 (got ${H})`);
@@ -515,6 +541,19 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       'a budget is needed (or a target ROAS, with the budget as its upper limit)',
     );
   }
+  const ref = reference(series);
+  // The budget the optimizer sees first: the budget, or a target search's upper limit.
+  const first = req.budget ?? 3 * total(ref.perPeriod) * H;
+  const cons = resolveBounds(req.bounds ?? [], series.channels, H, ref.perPeriod, first, words);
+  checkFeasible(cons, series.channels, words);
+}
+
+/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
+export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
+  const { series, model } = ctx;
+  checkPlanRequest(series, req);
+  const H = req.horizon;
+  const objective = req.objective ?? { kind: 'revenue' };
   const steps = ctx.truth ? 5 : 3;
   const progress = (done: number, message: string): void => ctx.onProgress?.(done, steps, message);
   const weekly = series.frequency === 'weekly';
