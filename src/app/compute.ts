@@ -130,17 +130,29 @@ function explainTask(
   });
   if (task.validate !== false) {
     const cv = trainPhase(series, task.phase, config, null);
-    explanation.validation = {
-      mean_r2: cv.mean_r2,
-      se_r2: cv.se_r2,
-      pass_threshold: config.passThreshold ?? PASS_THRESHOLD,
-    };
+    explanation.validation = validationOf(cv, config.passThreshold);
   }
   explanation.caveats = [
     ...explanationCaveats(explanation, explanation.validation),
     ...explanation.caveats,
   ];
   return { kind: 'explain', explanation, model: task.model ?? finalToJSON(model) };
+}
+
+/**
+ * What the caveats judge an explanation by: the phase's CV result, and where its folds forecast
+ * with another model than the one explained (weekly phase 3's mix), that model's own fold R².
+ */
+function validationOf(
+  cv: TenantResult,
+  passThreshold: number | undefined,
+): NonNullable<Explanation['validation']> {
+  return {
+    mean_r2: cv.mean_r2,
+    se_r2: cv.se_r2,
+    pass_threshold: passThreshold ?? PASS_THRESHOLD,
+    ...(cv.explained_model ? { explained_model_r2: cv.explained_model.mean_r2 } : {}),
+  };
 }
 
 /**
@@ -261,11 +273,7 @@ function reportData(
   });
   const explanation = shown.explanation;
   // The report's own CV result is the validation (the same CV as a run).
-  explanation.validation = {
-    mean_r2: result.mean_r2,
-    se_r2: result.se_r2,
-    pass_threshold: task.config.passThreshold ?? PASS_THRESHOLD,
-  };
+  explanation.validation = validationOf(result, task.config.passThreshold);
   explanation.caveats = [
     ...explanationCaveats(explanation, explanation.validation),
     ...explanation.caveats,

@@ -194,6 +194,18 @@ export const tenantResultOut = z.looseObject({
   folds: z.array(foldOut),
   top_features: z.array(z.looseObject({ feature: z.string(), gain: metric })).nullable(),
   protocol: protocolOut.nullable().optional(),
+  explained_model: z
+    .looseObject({
+      model: z.string(),
+      fold_r2: z.array(metric),
+      mean_r2: metric,
+      se_r2: metric,
+      note: z.string(),
+    })
+    .optional()
+    .describe(
+      'Weekly phase 3 only: fold R² of the adstock/Hill model alone, the model explain and the planner describe (the folds above forecast with its average with the log-spend model)',
+    ),
   seconds: metric,
 });
 
@@ -319,12 +331,19 @@ export const explanationOut = {
   caveats: z
     .array(z.looseObject({ code: z.string(), message: z.string() }))
     .describe(
-      'Read first: model_fails_threshold, not_validated, interval_spans_zero, no_intervals',
+      'Read first: model_fails_threshold, not_validated, cv_of_another_model, interval_spans_zero, no_intervals',
     ),
   validation: z
-    .looseObject({ mean_r2: metric, se_r2: metric, pass_threshold: metric })
+    .looseObject({
+      mean_r2: metric,
+      se_r2: metric,
+      pass_threshold: metric,
+      explained_model_r2: metric.optional(),
+    })
     .nullable()
-    .describe("The phase's cross-validated mean fold R² with its standard error"),
+    .describe(
+      "The phase's cross-validated mean fold R² with its standard error; explained_model_r2 (weekly phase 3): the explained model alone on the same folds",
+    ),
   uncertainty: z
     .looseObject({
       method: z.string(),

@@ -657,11 +657,25 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
       code: 'not_validated',
       message: `no cross-validated run of phase ${e.phase} covers this tenant's data: its fold R² is unknown, so these figures are unchecked`,
     });
+  } else if (validation.explained_model_r2 !== undefined) {
+    // The figures are the explained model's: it is judged by its own fold R², not the mix's.
+    if (!(validation.explained_model_r2 >= validation.pass_threshold)) {
+      out.push({
+        code: 'model_fails_threshold',
+        message: `this phase ${e.phase} model fails the pass bar: mean fold R² of this model alone ${validation.explained_model_r2.toFixed(3)} < ${validation.pass_threshold}; its ROAS and contributions are not reliable`,
+      });
+    }
   } else if (!(validation.mean_r2 >= validation.pass_threshold)) {
     const se = validation.se_r2 === null ? '' : ` ± ${validation.se_r2.toFixed(3)}`;
     out.push({
       code: 'model_fails_threshold',
       message: `this phase ${e.phase} model fails the pass bar: mean fold R² ${validation.mean_r2.toFixed(3)}${se} < ${validation.pass_threshold}; its ROAS and contributions are not reliable`,
+    });
+  }
+  if (validation?.explained_model_r2 !== undefined) {
+    out.push({
+      code: 'cv_of_another_model',
+      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and phase 2's log-spend model (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds`,
     });
   }
   for (const ch of e.channels) {

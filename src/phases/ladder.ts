@@ -353,6 +353,16 @@ export class PhaseLadder {
   }
 
   /**
+   * Weekly phase 3 (weeklyMix): the adstock/Hill model of rows [0, T) without its log-spend
+   * partner, unladdered; the kind of model explain and the planner fit on all rows. null when
+   * phase 3's model of a window is not a mix (daily data, weeklyMix false).
+   */
+  adstockHillAlone(T: number): FoldFit | null {
+    if (!this.weeklyMix) return null;
+    return { ...this.own(3, T), mixed: null };
+  }
+
+  /**
    * The validation blocks of a T-row window, latest first: the last min(horizon, T / 3) rows (at
    * least MIN_VALIDATION_ROWS), then the same rule on the rows before that block (less the gap), and
    * so on; on the outer folds these are the earlier folds' test blocks. A block is used while the rows

@@ -7,7 +7,9 @@
  */
 import type { TenantSeries } from '../core/types.js';
 import { resolveChooseOptions, type ChosenModel } from './choose.js';
-import { evaluateFoldFit } from './ladder.js';
+import type { Fold } from '../core/folds.js';
+import { mean, r2, standardErrorOfMean } from '../core/metrics.js';
+import { evaluateFoldFit, predictFold, type FoldFit, type PhaseLadder } from './ladder.js';
 import { buildMediaDesign } from './media.js';
 import {
   ladderOf,
@@ -23,7 +25,7 @@ import {
   type FoldEvaluation,
 } from './result.js';
 import { type MediaSearchOptions, type MediaSearchResult } from './search.js';
-import type { ProtocolRecord, TenantResult } from './types.js';
+import type { ExplainedModelCv, ProtocolRecord, TenantResult } from './types.js';
 
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
 export interface Phase3Options extends Phase2Options {
@@ -54,7 +56,12 @@ function defaultClock(): number {
 export function fitPhase3Folds(
   series: TenantSeries,
   options: Phase3Options = {},
-): { names: string[]; folds: Phase3Fold[]; protocol: ProtocolRecord } {
+): {
+  names: string[];
+  folds: Phase3Fold[];
+  protocol: ProtocolRecord;
+  explainedModel: ExplainedModelCv | undefined;
+} {
   const y = series.target;
   if (series.dates.length !== y.length) {
     throw new RangeError(`series has ${series.dates.length} dates but ${y.length} target values`);
@@ -95,7 +102,43 @@ export function fitPhase3Folds(
       modelMs: clock() - t0 - searchMs,
     };
   });
-  return { names, folds: out, protocol };
+  return { names, folds: out, protocol, explainedModel: explainedModelCv(series, folds, ladder) };
+}
+
+/**
+ * Weekly phase 3: the fold R² of the adstock/Hill model alone (no log-spend partner, no fallback),
+ * the kind of model that explain and the planner fit on all rows, while the folds' own figures are
+ * those of the mix (ladder.ts WEEKLY_MIX_WEIGHT). A fold that fell back fits it here (one search
+ * on the fold's training rows; the others are the ladder's). undefined for daily data.
+ */
+function explainedModelCv(
+  series: TenantSeries,
+  folds: readonly Fold[],
+  ladder: PhaseLadder,
+): ExplainedModelCv | undefined {
+  const foldR2: number[] = [];
+  for (const fold of folds) {
+    let alone: FoldFit | null;
+    try {
+      alone = ladder.adstockHillAlone(fold.trainEnd);
+    } catch (e) {
+      // A window the search cannot fit (the fold fell back for that reason): no figure.
+      if (e instanceof RangeError) return undefined;
+      throw e;
+    }
+    if (alone === null) return undefined;
+    const actual = series.target.subarray(fold.testStart, fold.testEnd);
+    foldR2.push(r2(actual, predictFold(alone, fold.testStart, fold.testEnd)));
+  }
+  if (foldR2.length === 0) return undefined;
+  const meanR2 = mean(foldR2);
+  return {
+    model: 'adstock/Hill model alone (the model explain and the planner describe)',
+    fold_r2: foldR2,
+    mean_r2: meanR2,
+    se_r2: standardErrorOfMean(foldR2),
+    note: `on weekly data the folds forecast with the average of the adstock/Hill model and phase 2's log-spend model; the adstock/Hill model alone, which explain and the planner describe, scored mean fold R² ${meanR2.toFixed(3)} on the same folds`,
+  };
 }
 
 /** Runs phase 3 on one tenant: the TenantResult and the per-fold details (search, timings). */
@@ -106,7 +149,7 @@ export function runPhase3(
   const clock = options.clock ?? defaultClock;
   const started = clock();
   const threshold = checkCommonOptions(series, options);
-  const { names, folds, protocol } = fitPhase3Folds(series, options);
+  const { names, folds, protocol, explainedModel } = fitPhase3Folds(series, options);
   const result = assembleTenantResult({
     series,
     phase: 3,
@@ -122,6 +165,7 @@ export function runPhase3(
       folds.map((f) => f.chosen),
       names,
     ),
+    explainedModel,
   });
   return { result, folds };
 }

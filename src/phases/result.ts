@@ -18,6 +18,7 @@ import type { TenantSeries } from '../core/types.js';
 import type {
   BaselineComparison,
   ChannelParams,
+  ExplainedModelCv,
   FallbackRecord,
   FoldResult,
   ModelKind,
@@ -95,6 +96,8 @@ export interface AssembleInput {
    */
   onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void;
   protocol?: ProtocolRecord | null;
+  /** Weekly phase 3: the explained model's own fold R² (TenantResult.explained_model). */
+  explainedModel?: ExplainedModelCv;
 }
 
 const fmt2 = (x: number): string => x.toFixed(2);
@@ -222,6 +225,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
     folds,
     top_features: input.topFeatures ?? null,
     protocol: input.protocol ?? null,
+    ...(input.explainedModel ? { explained_model: input.explainedModel } : {}),
     seconds: input.seconds,
   };
 }

@@ -142,7 +142,25 @@ export interface TenantResult {
   top_features: { feature: string; gain: number }[] | null;
   /** The cross-validation protocol the folds follow (null: folds given by the caller). */
   protocol: ProtocolRecord | null;
+  /**
+   * Weekly phase 3: the same folds forecast by the model explain and the planner describe (the
+   * adstock/Hill model alone), where the folds' figures above are those of its average with phase
+   * 2's log-spend model; absent otherwise (the folds forecast with the explained kind of model).
+   */
+  explained_model?: ExplainedModelCv;
   seconds: number;
+}
+
+/** Fold R² of the explained model where a result's folds forecast with another (TenantResult). */
+export interface ExplainedModelCv {
+  /** What the explained model is. */
+  model: string;
+  fold_r2: number[];
+  mean_r2: number;
+  /** Sample std of fold_r2 / sqrt(folds), as se_r2. */
+  se_r2: number;
+  /** One sentence for readers: which model the result's mean_r2 describes and which this one. */
+  note: string;
 }
 
 export interface PhaseSummary {
@@ -272,7 +290,16 @@ export interface Explanation {
   /** Read first: model below the pass bar, figures whose interval includes zero. */
   caveats: Caveat[];
   /** The phase's cross-validated fold R² for this tenant (null when no CV result was at hand). */
-  validation: { mean_r2: number; se_r2: number | null; pass_threshold: number } | null;
+  validation: {
+    mean_r2: number;
+    se_r2: number | null;
+    pass_threshold: number;
+    /**
+     * Mean fold R² of the explained model itself where the phase's folds forecast with another
+     * model (weekly phase 3: TenantResult.explained_model); absent otherwise.
+     */
+    explained_model_r2?: number;
+  } | null;
   /** How the intervals were made (null when no intervals were computed). */
   uncertainty: UncertaintyInfo | null;
   notes: string[];

@@ -49,7 +49,10 @@ export function explainText(e: Explanation): string {
   });
   const v = e.validation;
   const fit = v
-    ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}`
+    ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}` +
+      (v.explained_model_r2 === undefined
+        ? ''
+        : ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`)
     : '';
   const caveats = e.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`);
   const hasIv = e.channels.some((c) => c.intervals !== null);

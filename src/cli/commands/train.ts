@@ -31,6 +31,7 @@ export const train: Command = {
           `RMSE ${r.rmse.toFixed(1)} (${r.rmse_pct.toFixed(1)}% of mean); MAPE ${r.mape.toFixed(1)}%`,
         `models: ${r.folds.map((f) => f.model + (f.alpha !== null ? `(α=${f.alpha})` : '')).join(', ')}`,
         ...(r.protocol ? [`protocol: ${r.protocol.reason}`] : []),
+        ...(r.explained_model ? [`explained model: ${r.explained_model.note}`] : []),
         ...r.folds
           .filter((f) => f.fallback !== null && !f.fallback.kept)
           .map(

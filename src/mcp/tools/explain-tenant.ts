@@ -65,7 +65,10 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           const lines = e.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`);
           const v = e.validation;
           const fit = v
-            ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}`
+            ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}` +
+              (v.explained_model_r2 === undefined
+                ? ''
+                : ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`)
             : '';
           lines.push(
             `${e.tenant} phase ${e.phase} (${e.model_kind})${fit}, ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,

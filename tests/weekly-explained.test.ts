@@ -1,0 +1,160 @@
+/**
+ * Weekly phase 3: the folds forecast with the mean of the adstock/Hill model and phase 2's
+ * log-spend model (ladder.ts WEEKLY_MIX_WEIGHT), while explain and the planner describe the
+ * adstock/Hill model alone. The result records that model's own fold R² (explained_model), and
+ * explain says which model its cross-validated R² is, through the app, the CLI and MCP.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
+import { generateShape, generateTenant, SHAPE_SUITE } from '../src/core/data/index.js';
+import { chooseProtocol } from '../src/core/folds.js';
+import { r2 } from '../src/core/metrics.js';
+import { explanationCaveats } from '../src/phases/intervals.js';
+import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
+import { trainPhase3 } from '../src/phases/phase3.js';
+import { PASS_THRESHOLD } from '../src/phases/result.js';
+import type { Explanation } from '../src/phases/types.js';
+import { tempStateDir, wv } from './cli-helpers.js';
+import { call, connect, text } from './mcp-helpers.js';
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('weekly phase 3: the explained model has its own fold R²', () => {
+  it('records the adstock/Hill model alone on the same folds, computed as the ladder would without the mix', () => {
+    const spec = SHAPE_SUITE.find((s) => s.id === 'shape_weekly_2y_noweather')!;
+    const series = generateShape(spec).series;
+    const res = trainPhase3(series);
+    const em = res.explained_model!;
+    expect(em).toBeDefined();
+    // Independently: a ladder without the mix and without the fallback fits phase 3's own
+    // (adstock/Hill) model of each fold's training rows, with the search phase 3 uses.
+    const { folds, protocol } = chooseProtocol(series.target.length, 'weekly');
+    const alone = new PhaseLadder(series, {
+      horizon: protocol.test_rows,
+      weeklyMix: false,
+      fallback: false,
+      choose: { passBar: PASS_THRESHOLD },
+      search: { scheme: 'blocked' },
+    });
+    const want = folds.map((f) =>
+      r2(
+        series.target.subarray(f.testStart, f.testEnd),
+        predictFold(alone.fit(3, f.trainEnd), f.testStart, f.testEnd),
+      ),
+    );
+    expect(em.fold_r2).toHaveLength(want.length);
+    em.fold_r2.forEach((v, i) => expect(v).toBeCloseTo(want[i], 12));
+    expect(em.mean_r2).toBeCloseTo(mean(want), 12);
+    // The result's own figures are the mix's (laddered): another model on at least one fold.
+    expect(res.fold_r2.some((v, i) => Math.abs(v - want[i]) > 1e-6)).toBe(true);
+    expect(em.note).toContain(`scored mean fold R² ${mean(want).toFixed(3)} on the same folds`);
+  });
+
+  it("explain's caveats judge the explained model by its own fold R², and say both", () => {
+    const e = { phase: 3, channels: [], weather_states: [] } as unknown as Explanation;
+    const v = (mix: number, alone?: number) => ({
+      mean_r2: mix,
+      se_r2: 0.05,
+      pass_threshold: 0.5,
+      ...(alone === undefined ? {} : { explained_model_r2: alone }),
+    });
+    const codes = (mix: number, alone?: number) =>
+      explanationCaveats(e, v(mix, alone)).map((c) => c.code);
+    expect(codes(0.6, 0.4)).toEqual(['model_fails_threshold', 'cv_of_another_model']);
+    expect(codes(0.4, 0.6)).toEqual(['cv_of_another_model']);
+    expect(codes(0.4)).toEqual(['model_fails_threshold']);
+    expect(explanationCaveats(e, v(0.6, 0.4))[0].message).toContain(
+      'mean fold R² of this model alone 0.400 < 0.5',
+    );
+    expect(explanationCaveats(e, v(0.6, 0.4))[1].message).toContain(
+      'the cross-validated mean fold R² 0.600 is that of the weekly average',
+    );
+  });
+
+  it('is absent where the folds forecast with the explained kind of model (daily data)', () => {
+    const daily = new PhaseLadder(generateTenant('medium_sports').series, { horizon: 182 });
+    expect(daily.adstockHillAlone(185)).toBeNull();
+  });
+});
+
+describe('weekly phase 3 explained through the app, MCP and the CLI', () => {
+  let app: App;
+  let dir: string;
+  const shape = { frequency: 'weekly', years: 2, channels: 2, weather: 'none' } as const;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wv-weekly-explained-'));
+    app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+    app.generateTenants({ count: 1, seed: 5, prefix: 'wk', shape });
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('train records it; explain over MCP gives the caveat and the figure', async () => {
+    const r = await app.trainTenant({ tenant: 'wk_s5_0', phase: 3 });
+    const alone = r.explained_model!.mean_r2;
+    expect(Number.isFinite(alone)).toBe(true);
+    const c = await connect(app);
+    try {
+      const out = await call(c, 'explain_tenant', { tenant: 'wk_s5_0', replicates: 0 });
+      expect(out.isError).toBeFalsy();
+      const e = out.structuredContent as unknown as Explanation;
+      expect(e.validation?.mean_r2).toBeCloseTo(r.mean_r2, 12);
+      expect(e.validation?.explained_model_r2).toBeCloseTo(alone, 12);
+      const cav = e.caveats.find((x) => x.code === 'cv_of_another_model');
+      expect(cav?.message).toContain(
+        `this model alone, whose contributions and ROAS these are, scored ${alone.toFixed(3)}`,
+      );
+      expect(text(out)).toContain('CAVEAT cv_of_another_model: ');
+      expect(text(out)).toContain(`(weekly mix; this model alone ${alone.toFixed(3)})`);
+    } finally {
+      await c.close();
+    }
+    // Phase 2 is explained by the model its folds forecast with: no such caveat.
+    const e2 = await app.explainTenant({ tenant: 'wk_s5_0', phase: 2, replicates: 0 });
+    expect(e2.validation?.explained_model_r2).toBeUndefined();
+    expect(e2.caveats.map((x) => x.code)).not.toContain('cv_of_another_model');
+  });
+
+  it('the CLI says it in train and explain', () => {
+    const state = tempStateDir();
+    try {
+      const run = (...args: string[]) => wv(state.dir, args);
+      const g = run(
+        'generate',
+        '--tenants',
+        '1',
+        '--seed',
+        '5',
+        '--prefix',
+        'wk',
+        '--frequency',
+        'weekly',
+        '--years',
+        '2',
+        '--channels',
+        '2',
+        '--no-weather',
+      );
+      expect(g.code, g.stderr).toBe(0);
+      const t = run('train', '--tenant', 'wk_s5_0', '--phase', '3');
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).toMatch(
+        /explained model: on weekly data the folds forecast with the average of the adstock\/Hill model and phase 2's log-spend model; the adstock\/Hill model alone, which explain and the planner describe, scored mean fold R² -?\d\.\d{3} on the same folds/,
+      );
+      const e = run('explain', '--tenant', 'wk_s5_0', '--phase', '3', '--replicates', '0');
+      expect(e.code, e.stderr).toBe(0);
+      expect(e.stdout).toMatch(
+        /^CAVEAT \(cv_of_another_model\): the cross-validated mean fold R²/m,
+      );
+      expect(e.stdout).toMatch(/\(weekly mix; this model alone -?\d\.\d{3}\)/);
+    } finally {
+      state.remove();
+    }
+  });
+});
