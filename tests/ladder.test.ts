@@ -257,6 +257,38 @@ describe('phase ladder', () => {
     }
   });
 
+  it('a daily phase-3 fold that fails its check forecasts with the mean of phase 3 and phase 2', () => {
+    // medium_beauty's first fold (185 rows): phase 3's 124-row candidate loses the block [124, 185)
+    // to phase 2's laddered one, so the fold forecasts with the mean of phase 3's own 185-row model
+    // and phase 2's laddered 185-row model, each fitted by a fresh ladder here.
+    const s = generateTenant('medium_beauty').series;
+    const fit = new PhaseLadder(s, { horizon }).fit(3, 185);
+    expect(fit.fallback).toMatchObject({ kept: false, validation_blocks: 1 });
+    expect(fit.fallback!.reason).toMatch(/averaged with phase 3's own \w+ model/);
+    const check = new PhaseLadder(s, { horizon });
+    const simpler = check.fit(2, 185);
+    expect(fit.phase).toBe(simpler.phase);
+    expect(fit.fallback!.used_phase).toBe(simpler.phase);
+    const own = predictFold(check.own(3, 185), 185, 367);
+    const prev = predictFold(simpler, 185, 367);
+    const got = predictFold(fit, 185, 367);
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((own[i] + prev[i]) / 2, 6);
+    expect(got).not.toEqual(prev);
+    // fallbackMix false: the plain fallback, phase 2's forecast alone.
+    const plain = new PhaseLadder(s, { horizon, fallbackMix: false }).fit(3, 185);
+    expect(plain.fallback!.reason).not.toMatch(/averaged/);
+    expect(predictFold(plain, 185, 367)).toEqual(prev);
+    // Nothing after the window reaches the mixed model: garbage in the target from row 185 on.
+    const rng = new SeededRandom(9);
+    const garbled: TenantSeries = {
+      ...s,
+      target: Float64Array.from(s.target, (v, i) => (i >= 185 ? rng.uniform(-1e7, 1e7) : v)),
+    };
+    const dirty = new PhaseLadder(garbled, { horizon }).fit(3, 185);
+    expect(dirty.fallback).toEqual(fit.fallback);
+    expect(predictFold(dirty, 185, 367)).toEqual(got);
+  });
+
   it("judges no candidate of fewer rows than the protocol's least first window", () => {
     // Built-in first fold (185 rows, horizon 182): the blocks [124, 185) and [83, 124); the second
     // one's candidates would train on 83 rows, under the 91 any daily fold may train on.

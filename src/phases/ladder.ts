@@ -89,6 +89,14 @@ export const SEARCHED_PARAMETERS_PER_CHANNEL = 3;
  */
 export const WEEKLY_MIX_WEIGHT = 0.5;
 
+/**
+ * Weight of phase 3's own model when a daily fold's validation blocks do not support it: the fold
+ * forecasts with the mean of that model and phase 2's laddered one (predictFold's equal weights,
+ * as WEEKLY_MIX_WEIGHT; nothing is tuned). docs/modeling.md, "Daily phase 3: a failed check
+ * averages".
+ */
+export const FALLBACK_MIX_WEIGHT = WEEKLY_MIX_WEIGHT;
+
 /** Phase 0's fixed Ridge alpha. */
 const PHASE0_ALPHA = 1;
 
@@ -105,6 +113,12 @@ export interface LadderOptions {
   alphas?: readonly number[];
   /** Phases 2-3: chooseAndFit options (blend, passBar, gbm, seed). */
   choose?: Omit<ChooseOptions, 'featureNames' | 'gap' | 'alphas'>;
+  /**
+   * Daily data: a phase-3 fold whose validation blocks do not support phase 3 forecasts with the
+   * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone (default
+   * true; ignored for weekly data). false: the plain fallback.
+   */
+  fallbackMix?: boolean;
   /** Phase 3: search settings. */
   search?: Pick<
     MediaSearchOptions,
@@ -146,7 +160,8 @@ export interface FoldFit {
   fallback: FallbackRecord | null;
   /**
    * Weekly phase 3: phase 2's own model of the same window, whose predictions are averaged with
-   * this model's (WEEKLY_MIX_WEIGHT); null otherwise.
+   * this model's (WEEKLY_MIX_WEIGHT); a daily phase-3 fold that fell back: phase 3's own model of
+   * the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); null otherwise.
    */
   mixed: FoldFit | null;
   /** Milliseconds in the phase-3 search (0 otherwise). */
@@ -178,6 +193,7 @@ export class PhaseLadder {
   private readonly alphas: readonly number[];
   private readonly fallback: boolean;
   private readonly weeklyMix: boolean;
+  private readonly fallbackMix: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
@@ -197,6 +213,7 @@ export class PhaseLadder {
     this.alphas = options.alphas ?? DEFAULT_ALPHAS;
     this.fallback = options.fallback ?? true;
     this.weeklyMix = (options.weeklyMix ?? true) && series.frequency === 'weekly';
+    this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -477,7 +494,17 @@ export class PhaseLadder {
           : `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}: fell back to phase ${prev}`;
       }
     }
-    const chosen = kept ? this.own(k, T) : this.fit(prev, T);
+    let chosen = kept ? this.own(k, T) : this.fit(prev, T);
+    if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
+      // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
+      // one 61-row block, 124-row candidates), which turned it down on folds where its own model
+      // forecast better more often than not; the mean of the two forecasts is never worse than
+      // their mean R² and hedges a check that noisy (docs/modeling.md, "Daily phase 3: a failed
+      // check averages").
+      const mine = this.own(3, T);
+      chosen = { ...chosen, mixed: mine };
+      why = `${why}, averaged with phase 3's own ${mine.kind} model`;
+    }
     const out: FoldFit = {
       ...chosen,
       fallback: {
