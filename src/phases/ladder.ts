@@ -9,7 +9,7 @@
  *              are the earlier folds' test blocks). On each block fit own(k, V - gap) and
  *              fit(k-1, V - gap) on the rows before it; keep phase k (refitted as own(k, T)) only
  *              when its R² minus phase k-1's, averaged over the blocks, is positive; else use
- *              fit(k-1, T). One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
+ *              fit(k-1, T) (daily phase 3: the mean of fit(2, T) and own(3, T), fallbackMix). One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
  *              by luck. The simpler candidate is itself laddered, so a phase is judged against the
  *              chain below it.
  *   own(k, T): phase k's procedure on rows [0, T), with the calendar terms the window cannot
