@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { BUILTIN_TENANT_IDS, generateTenant, simulateLiftTest } from '../src/core/data/index.js';
 import type { LiftTest } from '../src/core/lift.js';
 import type { SyntheticTenant } from '../src/core/types.js';
-import { calibrateFinalModel } from '../src/phases/calibration.js';
+import { calibrateFinalModel, type CalibrationReport } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
 import { addIntervalsFromFigures, bootstrapFigures } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
@@ -148,6 +148,14 @@ export function benchLiftTest(
   });
 }
 
+/** Measured over uncalibrated-model lift of a channel's used tests; null without one. */
+function liftRatio(report: CalibrationReport | null | undefined, channel: string): number | null {
+  const used = (report?.tests ?? []).filter((t) => t.used && t.channel === channel);
+  if (used.length === 0) return null;
+  const sum = (f: (t: (typeof used)[number]) => number) => used.reduce((a, t) => a + f(t), 0);
+  return sum((t) => t.incremental_revenue) / sum((t) => t.uncalibrated_lift);
+}
+
 const median = (xs: number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
   const m = a.length >> 1;
@@ -222,6 +230,8 @@ export function runCalibrationBench(
           truth: ch.truth!.roas,
           replicates: boot.figures.map((f) => f[3 * c + 1]),
           windows: boot.windows.map((w) => w[3 * c + 1]),
+          uncalibrated: ch.uncalibrated_roas ?? ch.roas,
+          lift_ratio: liftRatio(e.calibration, ch.channel),
         }),
       );
     }
@@ -273,6 +283,8 @@ export function runCalibrationBench(
           truth: ch.truth!.roas,
           replicates: boot.figures.map((f) => f[3 * c + 1]),
           windows: boot.windows.map((w) => w[3 * c + 1]),
+          uncalibrated: ch.uncalibrated_roas ?? ch.roas,
+          lift_ratio: liftRatio(only.calibration, ch.channel),
         }),
       );
     }

@@ -66,6 +66,13 @@ export interface FigureRecord {
   replicates: number[];
   /** The figure in the point model's window refits (intervals.ts windowFigures), when any. */
   windows?: number[];
+  /** Calibration bench: the channel's uncalibrated figure. */
+  uncalibrated?: number;
+  /**
+   * Calibration bench: measured over uncalibrated-model lift of the channel's used tests (sums
+   * over its tests); null for a channel without a used test.
+   */
+  lift_ratio?: number | null;
 }
 
 export interface TenantTiming {
