@@ -198,6 +198,23 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // leave-one-file-out choice.
   const given = process.argv.indexOf('--pair');
   const fixed = given >= 0 ? process.argv[given + 1].split(',').map(Number) : null;
+  // Two other measures of the test against the model, and points moved towards the window rate.
+  const scaled = tested.map(
+    (r) => Math.abs(r.point - r.lift_ratio! * r.uncalibrated!) / Math.abs(r.point),
+  );
+  const moved = tested.map((r) => Math.abs(r.point - r.uncalibrated!) / Math.abs(r.point));
+  const medianErr = (share: number): number => {
+    const e = tested
+      .map((r) => Math.abs((r.point + share * (r.window_rate! - r.point)) / r.truth - 1))
+      .sort((a, b) => a - b);
+    const m = e.length >> 1;
+    return e.length % 2 ? e[m] : (e[m - 1] + e[m]) / 2;
+  };
+  process.stdout.write(
+    `corr(|error|, |p - lift ratio x uncalibrated|/|p|) ${correlation(err, scaled).toFixed(2)}, ` +
+      `corr(|error|, |p - uncalibrated|/|p|) ${correlation(err, moved).toFixed(2)}; median |error| ` +
+      `of p moved 0 / 10% / 50% of the way to w: ${[0, 0.1, 0.5].map((x) => (100 * medianErr(x)).toFixed(1) + '%').join(' / ')}\n`,
+  );
   const pair = fixed ? { c: fixed[0], beta: fixed[1] } : chooseSeasonPair(all);
   const paired: WidthScale = { ...CALIBRATED_WINDOW_WIDTH_SCALE, p80: pair.c, p95: pair.c };
   process.stdout.write(
