@@ -60,8 +60,6 @@ export interface CurveFitOptions {
   alpha?: number;
   /** Coordinate-descent sweeps over the grid (default 2; 0 refines `start` locally only). */
   sweeps?: number;
-  /** Local rounds after the sweeps (default 3, every step of REFINE; fewer skip the finest). */
-  rounds?: number;
   /** The sweeps' grid (default CURVE_DECAYS x CURVE_K_MULTS x CURVE_SHAPES). */
   grid?: CurveGrid;
   /**
@@ -520,7 +518,7 @@ export function fitPlanCurves(
           for (const s of grid.shapes) tryCandidate(c, { decay, k_mult, s });
     }
   }
-  for (const [dd, f] of REFINE.slice(0, options.rounds ?? REFINE.length)) {
+  for (const [dd, f] of REFINE) {
     for (let c = 0; c < C; c++) {
       const p0 = current[c];
       visited[c].clear();
@@ -576,16 +574,6 @@ export const WINDOW_GRID: CurveGrid = {
 };
 
 /**
- * Local rounds of each bootstrap refit (from the plan model's curves): all three of REFINE's
- * steps. Two (the finest left out) cost a third as much (the replicates share their candidates'
- * design-only work, PlanCurveCache, and the finest round is where their paths part: 524 distinct
- * candidates over the 20 replicates of extreme_ski_gear instead of 1,435), but with the step capped
- * by the refits' own best steps (uncertainty.ts) they moved the built-in regret table (median
- * captured 52% -> 50%, high_gym_activity 44% -> 33%): kept at 3 (docs/planner.md, "Speed").
- */
-export const REFIT_ROUNDS = 3;
-
-/**
  * The model the planner plans with: the phase-3 all-rows model's design and estimator (Ridge /
  * GBM / blend choice on all rows) with the curve parameters of fitPlanCurves started from the
  * phase-3 model's own. Its `searchRuns` are the same fit (WINDOW_SWEEPS sweeps of WINDOW_GRID) on the training
@@ -626,17 +614,21 @@ export function planCurveModel(
   return { ...model, searchRuns: windows };
 }
 
-/** A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's (sweeps 0, REFIT_ROUNDS rounds), then the model. */
+/**
+ * A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's
+ * (sweeps 0, then all three local rounds; two, the finest left out, cost a third as much but moved
+ * the built-in regret table under the step capped by the refits' own best steps: median captured
+ * 52% -> 50%, high_gym_activity 44% -> 33%, docs/planner.md "Speed"), then the model.
+ */
 export function refitPlanCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior' | 'cache' | 'rounds'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'cache'> = {},
 ): FinalModel {
   const fit = fitPlanCurves(series, point.channelParams!, {
     calendar: point.calendar,
     weather: point.weather,
     sweeps: 0,
-    rounds: REFIT_ROUNDS,
     ...options,
   });
   return fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
