@@ -320,6 +320,23 @@ describe('phase ladder', () => {
     expect(fit.phase).toBe(1);
     expect(fit.fallback).toMatchObject({ kept: true, phase_r2: null, previous_r2: null });
     expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
+    // Daily phase 1 kept unchecked forecasts with the mean of phase 1's and phase 0's own models.
+    expect(fit.fallback!.reason).toMatch(/averaged with phase 0's model/);
+    const check = new PhaseLadder(series, { horizon });
+    const p1 = predictFold(check.own(1, 367), 367, 549);
+    const p0 = predictFold(check.own(0, 367), 367, 549);
+    const got = predictFold(fit, 367, 549);
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((p1[i] + p0[i]) / 2, 6);
+    expect(got).not.toEqual(p1);
+    const plain = new PhaseLadder(series, { horizon, fallbackMix: false }).fit(1, 367);
+    expect(predictFold(plain, 367, 549)).toEqual(p1);
+    // Phase 2 kept unchecked there: the mean of its own model and phase 0's.
+    const fit2 = new PhaseLadder(series, { horizon }).fit(2, 367);
+    expect(fit2.fallback).toMatchObject({ kept: true, used_phase: 2 });
+    expect(fit2.fallback!.reason).toMatch(/averaged with phase 0's model/);
+    const own2 = predictFold(check.own(2, 367), 367, 549);
+    const got2 = predictFold(fit2, 367, 549);
+    for (let i = 0; i < got2.length; i++) expect(got2[i]).toBeCloseTo((own2[i] + p0[i]) / 2, 6);
   });
 
   it('keeps an unchecked phase 2-3 only with two rows per coefficient; phase 1 always (weekly, many channels)', () => {

@@ -115,8 +115,9 @@ export interface LadderOptions {
   choose?: Omit<ChooseOptions, 'featureNames' | 'gap' | 'alphas'>;
   /**
    * Daily data: a phase-3 fold whose validation blocks do not support phase 3 forecasts with the
-   * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone (default
-   * true; ignored for weekly data). false: the plain fallback.
+   * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone, and a
+   * phase-1 or phase-2 fold kept where no block can check it with the mean of its own and phase
+   * 0's models (default true; ignored for weekly data). false: the plain ladder.
    */
   fallbackMix?: boolean;
   /** Phase 3: search settings. */
@@ -161,7 +162,8 @@ export interface FoldFit {
   /**
    * Weekly phase 3: phase 2's own model of the same window, whose predictions are averaged with
    * this model's (WEEKLY_MIX_WEIGHT); a daily phase-3 fold that fell back: phase 3's own model of
-   * the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); null otherwise.
+   * the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
+   * fold kept without a check: phase 0's model of the window (the same weights); null otherwise.
    */
   mixed: FoldFit | null;
   /** Milliseconds in the phase-3 search (0 otherwise). */
@@ -495,7 +497,14 @@ export class PhaseLadder {
       }
     }
     let chosen = kept ? this.own(k, T) : this.fit(prev, T);
-    if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
+    if (kept && k < 3 && this.fallbackMix && all.length > 0 && blocks.length === 0) {
+      // No block can judge phase 1 or 2 here (nor can their inner alpha folds and inner split
+      // identify the window's yearly terms): the mean of the phase's and phase 0's forecasts keeps
+      // half of what it adds without support, and phase 2 keeping Ridge then forecasts as phase 1
+      // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
+      chosen = { ...chosen, mixed: this.own(0, T) };
+      why = `${why}; averaged with phase 0's model`;
+    } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
       // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
       // one 61-row block, 124-row candidates), which turned it down on folds where its own model
       // forecast better more often than not; the mean of the two forecasts is never worse than
