@@ -8,6 +8,7 @@ import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import {
   JOINT_SEARCH_MAX_CHANNELS,
+  LATER_SWEEP_CANDIDATES,
   scoreMediaParams,
   searchMediaParams,
 } from '../src/phases/search.js';
@@ -59,5 +60,26 @@ describe('search with many channels', () => {
       spend: wide.spend.map((x) => Float64Array.from(x, (v, t) => (t >= T ? 1e6 - v : v))),
     };
     expect(searchMediaParams(garbled, T)).toEqual(result);
+  });
+
+  it("blocked scheme: a later sweep rescores only each channel's best grid candidates", () => {
+    // First sweep: every channel's 150 grid candidates (less those out of range); a later sweep:
+    // at most laterSweepCandidates of them per channel (default LATER_SWEEP_CANDIDATES), the
+    // whole grid when asked, and always the whole grid in the expanding scheme.
+    const C = wide.channels.length;
+    const count = (o: Parameters<typeof searchMediaParams>[2]): number =>
+      searchMediaParams(wide, T, { refineRounds: 0, ...o }).candidates;
+    const blocked = { scheme: 'blocked' as const };
+    const first = count({ ...blocked, sweeps: 1 });
+    const later = count({ ...blocked, sweeps: 2 }) - first;
+    expect(later).toBeGreaterThan(0);
+    expect(later).toBeLessThanOrEqual(C * LATER_SWEEP_CANDIDATES);
+    const whole = count({ ...blocked, sweeps: 2, laterSweepCandidates: 150 }) - first;
+    expect(whole).toBeGreaterThan(C * LATER_SWEEP_CANDIDATES);
+    const one = count({ ...blocked, sweeps: 2, laterSweepCandidates: 1 }) - first;
+    expect(one).toBeLessThanOrEqual(C);
+    const expandingFirst = count({ sweeps: 1 });
+    expect(count({ sweeps: 2 }) - expandingFirst).toBeGreaterThan(C * LATER_SWEEP_CANDIDATES);
+    expect(() => count({ ...blocked, laterSweepCandidates: 0 })).toThrow(/laterSweepCandidates/);
   });
 });

@@ -117,14 +117,23 @@ describe('blocked search: Schur-complement trials', () => {
   it('score again from the saved parts of a candidate to the bit, over 2 and 3 sweeps', () => {
     // From the second sweep on, a 10-channel search rescores its grid candidates from what it
     // kept of them (reuseTrials); the result must be the one recomputing everything gives.
-    for (const sweeps of [2, 3]) {
-      const opts = { ...blocked, sweeps, refineRounds: 0 };
+    // Later sweeps rescore each channel's best grid candidates (LATER_SWEEP_CANDIDATES, from
+    // their saved parts) or, asked to, the whole grid.
+    for (const [sweeps, later] of [
+      [2, undefined],
+      [3, undefined],
+      [2, 150],
+      [3, 150],
+    ] as const) {
+      const opts = { ...blocked, sweeps, refineRounds: 0, laterSweepCandidates: later };
       const reused = searchMediaParams(series, T, opts);
       const fresh = searchMediaParams(series, T, { ...opts, reuseTrials: false });
       expect(reused).toEqual(fresh);
       expect(Object.is(reused.innerR2, fresh.innerR2)).toBe(true);
-      // The second sweep scored the grid again (not only the first).
-      expect(reused.candidates).toBeGreaterThan(series.channels.length * 150);
+      // The second sweep scored grid candidates again (not only the first).
+      const first = searchMediaParams(series, T, { ...opts, sweeps: 1 }).candidates;
+      expect(reused.candidates).toBeGreaterThan(first);
+      if (later === 150) expect(reused.candidates).toBeGreaterThan(series.channels.length * 150);
       if (sweeps === 2) {
         const full = searchMediaParams(series, T, { ...opts, fastTrials: false });
         expect(reused.params).toEqual(full.params);

@@ -69,6 +69,14 @@ export const SEARCH_START = { decay: 0.5, k_mult: 1, s: 1 } as const;
  * the full design either way.
  */
 export const JOINT_SEARCH_MAX_CHANNELS = 4;
+/**
+ * Beyond JOINT_SEARCH_MAX_CHANNELS, blocked scheme: grid candidates per channel that a sweep after
+ * the first scores again, the channel's best by their latest scores (a fifth of the grid). The
+ * second sweep corrects a channel for the others having moved since its first visit; the
+ * candidates that scored worst then rarely win after that correction, and rescoring all 150 cost
+ * a 10-channel phase 3 about a third of its time (docs/modeling.md, Many channels).
+ */
+export const LATER_SWEEP_CANDIDATES = 30;
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
 export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
 export const DEFAULT_BLOCKS = 8;
@@ -110,6 +118,12 @@ export interface MediaSearchOptions {
   sweeps?: number;
   /** Local refinement rounds after the sweeps (default 2). */
   refineRounds?: number;
+  /**
+   * Beyond JOINT_SEARCH_MAX_CHANNELS: grid candidates per channel scored by each sweep after the
+   * first, its best by their latest scores (default LATER_SWEEP_CANDIDATES for the blocked scheme,
+   * the whole grid for the expanding one).
+   */
+  laterSweepCandidates?: number;
   /** Calendar columns left out (terms the training window cannot identify: support.ts). */
   dropTerms?: readonly string[];
   /**
@@ -1233,10 +1247,14 @@ export function searchMediaParams(
   const alpha = options.alpha ?? 1;
   const sweeps = options.sweeps ?? 2;
   const refineRounds = options.refineRounds ?? 2;
+  const laterSweep =
+    options.laterSweepCandidates ??
+    (options.scheme === 'blocked' ? LATER_SWEEP_CANDIDATES : Number.POSITIVE_INFINITY);
   checkInt('innerFolds', innerFolds, 2);
   checkInt('gap', gap, 0);
   checkInt('sweeps', sweeps, 0);
   checkInt('refineRounds', refineRounds, 0);
+  if (laterSweep !== Number.POSITIVE_INFINITY) checkInt('laterSweepCandidates', laterSweep, 1);
   if (!(Number.isFinite(alpha) && alpha > 0)) {
     throw new RangeError(`search alpha must be a finite number > 0 (got ${alpha})`);
   }
@@ -1463,6 +1481,7 @@ export function searchMediaParams(
     cands: Triple[],
     keep: 'none' | 'save' | 'use',
     isGrid: boolean,
+    slots: readonly number[] | null,
   ): boolean => {
     let local: GroupScorer;
     let base: number;
@@ -1490,31 +1509,33 @@ export function searchMediaParams(
       let sc: number;
       let slab = keep === 'none' ? null : saved[c];
       if (keep === 'save' && slab === null) {
-        slab = new SavedGrid(cands.length, T, local, local.fixedColumns - C, C);
+        slab = new SavedGrid(grid.length, T, local, local.fixedColumns - C, C);
         saved[c] = slab;
       }
-      if (slab?.schur[i]) {
+      // The candidate's place in the grid: where its saved work and its latest score live.
+      const slot = slots ? slots[i] : i;
+      if (slab?.schur[slot]) {
         // Offsets into the slabs (no views: this runs once per candidate).
         const seen = slab.seen;
-        const at = i * C;
+        const at = slot * C;
         const first = local.fixedColumns - C;
         let n = 0;
         for (let j = 0; j < C; j++)
           if (j !== c && seen[at + j] !== channelMoves[j]) movedCoords[n++] = first + j;
-        const coAt = i * slab.coLength;
-        local.trialFrom(0, slab.h, slab.co, movedCoords, i * T, coAt, n);
+        const coAt = slot * slab.coLength;
+        local.trialFrom(0, slab.h, slab.co, movedCoords, slot * T, coAt, n);
         if (keep === 'save') {
           local.saveTrialCo(slab.co, coAt);
           seen.set(channelMoves, at);
         }
-        sc = local.score(0, slab.schur[i]);
+        sc = local.score(0, slab.schur[slot]);
       } else if (keep === 'save' && slab) {
-        const hc = transformed(c, cand, slab.h.subarray(i * T, (i + 1) * T));
+        const hc = transformed(c, cand, slab.h.subarray(slot * T, (slot + 1) * T));
         local.trial(0, hc);
-        local.saveTrialCo(slab.co, i * slab.coLength);
-        slab.seen.set(channelMoves, i * C);
-        const schur = slab.schurFor(i);
-        slab.schur[i] = schur;
+        local.saveTrialCo(slab.co, slot * slab.coLength);
+        slab.seen.set(channelMoves, slot * C);
+        const schur = slab.schurFor(slot);
+        slab.schur[slot] = schur;
         sc = local.score(0, schur);
       } else {
         if (reducedCached) reducedTrial(local, c, cand, isGrid);
@@ -1522,6 +1543,7 @@ export function searchMediaParams(
         sc = local.score(0);
       }
       candidates++;
+      if (isGrid) gridScores[c][slot] = Number.isNaN(sc) ? Number.NEGATIVE_INFINITY : sc;
       if (sc > bestScore) {
         bestScore = sc;
         bestCand = cand;
@@ -1533,14 +1555,36 @@ export function searchMediaParams(
     return true;
   };
   const fastReduced = !joint && makeScorerOf.fastTrials && (options.reuseTrials ?? true);
-  const visit = (c: number, cands: Triple[], keep: 'none' | 'save' | 'use' = 'none'): boolean =>
+  /** Grid visits: `slots` are the visited candidates' places in the grid (null: all of it). */
+  const visit = (
+    c: number,
+    cands: Triple[],
+    keep: 'none' | 'save' | 'use' = 'none',
+    slots: readonly number[] | null = null,
+  ): boolean =>
     joint
       ? visitJoint(c, cands)
-      : visitReduced(c, cands, fastReduced ? keep : 'none', keep !== 'none');
+      : visitReduced(c, cands, fastReduced ? keep : 'none', keep !== 'none', slots);
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
     for (const kMult of K_MULT_GRID) for (const s of SHAPE_GRID) grid.push({ decay, kMult, s });
+  /** Reduced search: each grid candidate's latest score per channel (-Infinity: not scored). */
+  const gridScores = joint
+    ? []
+    : series.channels.map(() => new Float64Array(grid.length).fill(Number.NEGATIVE_INFINITY));
+  /**
+   * Places in the grid of channel c's `laterSweep` best candidates by their latest scores, in grid
+   * order (ties: the earlier place); null when that is the whole grid.
+   */
+  const laterSlots = (c: number): number[] | null => {
+    if (joint || laterSweep >= grid.length) return null;
+    const scores = gridScores[c];
+    const ranked: number[] = [];
+    for (let i = 0; i < grid.length; i++) if (scores[i] > Number.NEGATIVE_INFINITY) ranked.push(i);
+    ranked.sort((a, b) => scores[b] - scores[a] || a - b);
+    return ranked.slice(0, laterSweep).sort((a, b) => a - b);
+  };
   // A channel's grid visit is skipped when no channel has moved since its last visit: the same
   // candidates against the same other columns give the same scores, so it could not move.
   // (Identical result to visiting, at 150 fewer scores per skipped visit.)
@@ -1551,7 +1595,16 @@ export function searchMediaParams(
     for (let c = 0; c < C; c++) {
       if (lastVisit[c] === moves) continue;
       // Grid candidates are saved in every sweep but the last, and reused when scored again.
-      const didMove = visit(c, grid, sweep < sweeps - 1 ? 'save' : 'use');
+      const keep = sweep < sweeps - 1 ? 'save' : 'use';
+      const slots = sweep > 0 ? laterSlots(c) : null;
+      const didMove = slots
+        ? visit(
+            c,
+            slots.map((i) => grid[i]),
+            keep,
+            slots,
+          )
+        : visit(c, grid, keep);
       if (sweep === sweeps - 1) {
         saved[c]?.release();
         saved[c] = null;
