@@ -9,6 +9,7 @@ import type { TenantSeries } from '../src/core/types.js';
 import {
   JOINT_SEARCH_MAX_CHANNELS,
   LATER_SWEEP_CANDIDATES,
+  MANY_CHANNEL_REFINE_ROUNDS,
   scoreMediaParams,
   searchMediaParams,
 } from '../src/phases/search.js';
@@ -81,5 +82,14 @@ describe('search with many channels', () => {
     const expandingFirst = count({ sweeps: 1 });
     expect(count({ sweeps: 2 }) - expandingFirst).toBeGreaterThan(C * LATER_SWEEP_CANDIDATES);
     expect(() => count({ ...blocked, laterSweepCandidates: 0 })).toThrow(/laterSweepCandidates/);
+  });
+
+  it('blocked scheme: MANY_CHANNEL_REFINE_ROUNDS local rounds by default, 2 in the expanding one', () => {
+    const run = (o: Parameters<typeof searchMediaParams>[2]) => searchMediaParams(wide, T, o);
+    const blocked = { scheme: 'blocked' as const };
+    expect(MANY_CHANNEL_REFINE_ROUNDS).toBe(1);
+    expect(run(blocked)).toEqual(run({ ...blocked, refineRounds: MANY_CHANNEL_REFINE_ROUNDS }));
+    expect(run(blocked).candidates).toBeLessThan(run({ ...blocked, refineRounds: 2 }).candidates);
+    expect(run({})).toEqual(run({ refineRounds: 2 }));
   });
 });

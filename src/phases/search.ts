@@ -19,6 +19,9 @@
  * (decay .5, k_mult 1, s 1). Then `refineRounds` (default 2) local passes score the 3 x 3 x 3
  * neighbourhood decay +- 0.05 (then 0.025), k_mult and s x 2^(+-1/2) (then 2^(+-1/4)) of each
  * channel. Deterministic: fixed visiting order, strict improvement, first best on ties.
+ * Beyond JOINT_SEARCH_MAX_CHANNELS channels the blocked scheme (the phase-3 fold models) searches
+ * less: a sweep after the first scores only each channel's LATER_SWEEP_CANDIDATES best grid
+ * candidates by their latest scores, and MANY_CHANNEL_REFINE_ROUNDS (1) local rounds follow.
  * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
  * grid captures each channel's shape at the cost of C x 150 scores per sweep instead of 150^C
  * for the joint grid, and a second sweep corrects for the other channels having moved.
@@ -77,6 +80,13 @@ export const JOINT_SEARCH_MAX_CHANNELS = 4;
  * a 10-channel phase 3 about a third of its time (docs/modeling.md, Many channels).
  */
 export const LATER_SWEEP_CANDIDATES = 30;
+/**
+ * Beyond JOINT_SEARCH_MAX_CHANNELS, blocked scheme: local refinement rounds after the sweeps (the
+ * first, decay +- 0.05 and x 2^(+-1/2); the second, half as far, fine-tuned what the fold's
+ * final Ridge refits anyway and cost a 10-channel phase 3 about a quarter of its time; the CV
+ * figures of 28 held-out daily tenants of 5-12 channels moved by +-0.01 without it: docs/modeling.md).
+ */
+export const MANY_CHANNEL_REFINE_ROUNDS = 1;
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
 export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
 export const DEFAULT_BLOCKS = 8;
@@ -116,7 +126,10 @@ export interface MediaSearchOptions {
   start?: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>;
   /** Coordinate-descent sweeps over the grid (default 2). */
   sweeps?: number;
-  /** Local refinement rounds after the sweeps (default 2). */
+  /**
+   * Local refinement rounds after the sweeps (default 2; MANY_CHANNEL_REFINE_ROUNDS beyond
+   * JOINT_SEARCH_MAX_CHANNELS channels in the blocked scheme).
+   */
   refineRounds?: number;
   /**
    * Beyond JOINT_SEARCH_MAX_CHANNELS: grid candidates per channel scored by each sweep after the
@@ -1246,7 +1259,11 @@ export function searchMediaParams(
   const gap = options.gap ?? 0;
   const alpha = options.alpha ?? 1;
   const sweeps = options.sweeps ?? 2;
-  const refineRounds = options.refineRounds ?? 2;
+  // Many channels, blocked scheme (the phase-3 fold models): a cheaper search, measured in
+  // docs/modeling.md (Many channels).
+  const manyBlocked =
+    options.scheme === 'blocked' && series.channels.length > JOINT_SEARCH_MAX_CHANNELS;
+  const refineRounds = options.refineRounds ?? (manyBlocked ? MANY_CHANNEL_REFINE_ROUNDS : 2);
   const laterSweep =
     options.laterSweepCandidates ??
     (options.scheme === 'blocked' ? LATER_SWEEP_CANDIDATES : Number.POSITIVE_INFINITY);
