@@ -4,7 +4,7 @@
  * decisions are recorded with the fold results, and that no decision reads a fold's test rows.
  */
 import { describe, expect, it } from 'vitest';
-import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf, SHAPE_SUITE } from '../src/core/data/index.js';
 import {
   chooseProtocol,
   PROTOCOL_RULE,
@@ -234,6 +234,12 @@ describe('phase ladder', () => {
       for (const k of [1, 2] as PhaseId[]) {
         const fit = ladder.fit(k, T);
         const rec = fit.fallback!;
+        if (k === 2 && check.own(2, T).kind === 'ridge') {
+          // Phase 2 keeping Ridge is phase 1's model: the fold is phase 1's decision (next test).
+          expect(rec).toMatchObject({ kept: false, validation_blocks: 0 });
+          expect(rec.used_phase).toBe(check.fit(1, T).phase);
+          continue;
+        }
         expect(rec.validation_blocks).toBe(blocksOf[T].length);
         expect(rec.validation_rows).toBe(blocksOf[T].reduce((a, [s, e]) => a + e - s, 0));
         // Recompute the decision by hand: phase k's own model and phase k-1's laddered model of
@@ -287,6 +293,38 @@ describe('phase ladder', () => {
     const dirty = new PhaseLadder(garbled, { horizon }).fit(3, 185);
     expect(dirty.fallback).toEqual(fit.fallback);
     expect(predictFold(dirty, 185, 367)).toEqual(got);
+  });
+
+  it("phase 2 keeping Ridge is phase 1's model: the fold uses phase 1's decision", () => {
+    // Two weekly years, two channels, no weather: in the last fold (94 rows) phase 1 fell back to
+    // phase 0 (0.463 against 0.524 on four blocks), and phase 2, whose model there is phase 1's
+    // Ridge, had been kept against phase 1's laddered track (0.463 > 0.449): the model phase 1
+    // had just rejected (test block 0.217 against phase 0's 0.460).
+    const spec = SHAPE_SUITE.find((s) => s.id === 'shape_weekly_2y_noweather')!;
+    const wk = generateShape(spec).series;
+    const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly');
+    const ladder = new PhaseLadder(wk, { horizon: protocol.test_rows });
+    let ridgeFolds = 0;
+    for (const f of folds) {
+      const T = f.trainEnd;
+      const own2 = ladder.own(2, T);
+      const fit2 = ladder.fit(2, T);
+      if (own2.kind !== 'ridge') continue;
+      ridgeFolds++;
+      // Phase 2's own Ridge is phase 1's own model (same alpha, same coefficients up to rounding).
+      const a = predictFold(own2, T, T + 10);
+      const b = predictFold(ladder.own(1, T), T, T + 10);
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 6));
+      const fit1 = ladder.fit(1, T);
+      expect(fit2.phase).toBe(fit1.phase);
+      expect(fit2.fallback).toMatchObject({ used_phase: fit1.phase, kept: false });
+      expect(fit2.fallback!.reason).toContain("which is phase 1's model");
+      expect(predictFold(fit2, T, T + 10)).toEqual(predictFold(fit1, T, T + 10));
+    }
+    expect(ridgeFolds).toBeGreaterThanOrEqual(4);
+    const last = folds[folds.length - 1].trainEnd;
+    expect(ladder.fit(1, last).phase).toBe(0);
+    expect(ladder.fit(2, last).phase).toBe(0);
   });
 
   it("judges no candidate of fewer rows than the protocol's least first window", () => {
@@ -370,6 +408,11 @@ describe('phase ladder', () => {
       const alone = new PhaseLadder(s, { horizon: 20, weeklyMix: false });
       for (const k of [2, 3] as PhaseId[]) {
         const fit = alone.fit(k, 56);
+        if (k === 2 && alone.own(2, 56).kind === 'ridge') {
+          // Phase 2 keeping Ridge is phase 1's model: phase 1's decision, whatever the count.
+          expect(fit.fallback).toMatchObject({ kept: false, used_phase: 1, validation_blocks: 0 });
+          continue;
+        }
         expect(fit.fallback).toMatchObject({ kept: expectKept, phase_r2: null });
         expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
         if (!expectKept) {

@@ -9,7 +9,9 @@
  *              are the earlier folds' test blocks). On each block fit own(k, V - gap) and
  *              fit(k-1, V - gap) on the rows before it; keep phase k (refitted as own(k, T)) only
  *              when its R² minus phase k-1's, averaged over the blocks, is positive; else use
- *              fit(k-1, T) (daily phase 3: the mean of fit(2, T) and own(3, T), fallbackMix). One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
+ *              fit(k-1, T) (daily phase 3: the mean of fit(2, T) and own(3, T), fallbackMix).
+ *              Phase 2 whose model of [0, T) is Ridge (phase 1's model) uses fit(1, T) without a
+ *              check. One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
  *              by luck. The simpler candidate is itself laddered, so a phase is judged against the
  *              chain below it.
  *   own(k, T): phase k's procedure on rows [0, T), with the calendar terms the window cannot
@@ -416,6 +418,30 @@ export class PhaseLadder {
     const hit = this.fitted.get(key);
     if (hit) return hit;
     const prev = (k - 1) as PhaseId;
+    if (k === 2) {
+      // Phase 2 adds the GBM and the blend to phase 1's design. Where it keeps Ridge on the whole
+      // window its model is phase 1's own, and the fold is what phase 1 decided: judged against
+      // phase 1's laddered track instead, phase 2 could keep the phase-1 model that phase 1 had
+      // just rejected for phase 0 (docs/modeling.md, "Weekly data: phase 2 keeping Ridge").
+      const own2 = this.own(2, T);
+      if (own2.kind === 'ridge') {
+        const p1 = this.fit(1, T);
+        const out: FoldFit = {
+          ...p1,
+          fallback: {
+            used_phase: p1.phase,
+            kept: false,
+            validation_rows: p1.fallback?.validation_rows ?? 0,
+            validation_blocks: 0,
+            phase_r2: null,
+            previous_r2: null,
+            reason: `phase 2 keeps ridge on the ${T}-row window, which is phase 1's model: phase 1's decision used (phase ${p1.phase})`,
+          },
+        };
+        this.fitted.set(key, out);
+        return out;
+      }
+    }
     const all = this.validationBlocks(T);
     // A block whose candidates cannot identify terms the fold's model has (a yearly cycle from
     // under a year) would judge other models than the fold's: it is not used.
