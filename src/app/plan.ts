@@ -25,7 +25,7 @@ import {
   type ScenarioName,
 } from '../plan/index.js';
 import { canonicalJson, contentHash, type PlanRecord } from '../store/index.js';
-import { resolveTenant } from './compute.js';
+import { resolveTenant, type TenantSource } from './compute.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -231,13 +231,13 @@ function storedPhase3Model(
 async function phase3Model(
   ctx: AppContext,
   tenant: string,
+  source: TenantSource,
+  hash: string,
   runId: number,
   stored: FinalModelJSON | null,
   opts: RunHandleOptions,
 ): Promise<{ model: FinalModelJSON; kept: boolean }> {
   if (stored) return { model: stored, kept: true };
-  const source = tenantSource(ctx, tenant);
-  const hash = datasetHash(source);
   // Only the model is needed here: no intervals, no CV of the caveats.
   const out = await runTask(
     ctx,
@@ -421,7 +421,7 @@ export async function planBudget(
   if (stored) refuseUnplannable(ctx, req.tenant, stored);
   checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);
   progress(0, `loading the phase 3 model of ${req.tenant}`);
-  const { model, kept } = await phase3Model(ctx, req.tenant, runId, stored, opts);
+  const { model, kept } = await phase3Model(ctx, req.tenant, source, hash, runId, stored, opts);
   refuseUnplannable(ctx, req.tenant, model);
   const key = refitKey(hash, model);
   const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);

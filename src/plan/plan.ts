@@ -187,6 +187,12 @@ export interface PlanResult {
 
 /** Cap on the carry-over tail: one year of periods. */
 const TAIL_CAP = { daily: 365, weekly: 52 } as const;
+/**
+ * A target objective without a budget searches budgets up to this multiple of the historical
+ * spend over the horizon (checkPlanRequest checks the bounds against that limit, makePlan
+ * searches below it).
+ */
+const TARGET_SEARCH_UPPER_MULTIPLE = 3;
 
 interface Reference {
   rows: number;
@@ -543,7 +549,7 @@ export function checkPlanRequest(
   }
   const ref = reference(series);
   // The budget the optimizer sees first: the budget, or a target search's upper limit.
-  const first = req.budget ?? 3 * total(ref.perPeriod) * H;
+  const first = req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * total(ref.perPeriod) * H;
   const cons = resolveBounds(req.bounds ?? [], series.channels, H, ref.perPeriod, first, words);
   checkFeasible(cons, series.channels, words);
 }
@@ -588,7 +594,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (objective.kind === 'revenue') {
     budget = req.budget!;
   } else {
-    budget = budgetForTarget(objective, req.budget ?? 3 * historicalBudget, run);
+    budget = budgetForTarget(
+      objective,
+      req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget,
+      run,
+    );
   }
   progress(1, 'optimizing the plan');
   const cons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
