@@ -193,9 +193,12 @@ export const LEVELS = [
  * 3: width scales per level, stored in `uncertainty.width_scale`; 4: phase 3 adds the window
  * refits' spread, `width_scale.window` and `window_refits`; 5: marginal ROAS has its own factors,
  * `marginal_width_scale`; 6: a calibrated model holds the contribution of channels without a
- * test and its intervals add the spread of its window refits recalibrated with the tests).
+ * test and its intervals add the spread of its window refits recalibrated with the tests;
+ * 7: an explanation's `validation` carries the weekly explained model's own fold R² and its
+ * caveat, and the ladder's fallback rules changed the fold R² it reports, so an explanation stored
+ * before would show neither).
  */
-export const INTERVALS_VERSION = 6;
+export const INTERVALS_VERSION = 7;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
