@@ -9,6 +9,7 @@ import type { Explanation, PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
+import { isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import { AppError, type RunHandleOptions } from './types.js';
@@ -20,12 +21,10 @@ export const DEFAULT_EXPLAIN_PHASE: PhaseId = 3;
 export const MAX_REPLICATES = 500;
 
 /** What is stored beside the holder run, per tenant (models table, fold -1). */
-interface StoredFinal {
-  dataset_hash: string;
+interface StoredFinal extends KeptFor {
   model: FinalModelJSON;
 }
-interface StoredExplanation {
-  dataset_hash: string;
+interface StoredExplanation extends KeptFor {
   /** Replicates asked for; null: the default for the tenant's channels (defaultReplicates). */
   replicates: number | null;
   /** canonicalJson of the lift tests it was calibrated with (absent: stored before lift tests). */
@@ -72,13 +71,13 @@ export async function explainTenant(
   const stored = kept
     .filter((m) => m.kind === 'final')
     .map((m) => m.payload as StoredFinal)
-    .find((p) => p.dataset_hash === hash);
+    .find((p) => isKeptFor(p, hash));
   const storedExplanation = kept
     .filter((m) => m.kind === 'explanation')
     .map((m) => m.payload as StoredExplanation)
     .find(
       (p) =>
-        p.dataset_hash === hash &&
+        isKeptFor(p, hash) &&
         p.replicates === replicates &&
         (p.lift_tests ?? canonicalJson([])) === liftKey &&
         (p.intervals_version ?? 1) === INTERVALS_VERSION,
@@ -110,12 +109,12 @@ export async function explainTenant(
       ctx.store.saveModels(holder.id, req.tenant, [
         ...(stored
           ? []
-          : [{ fold: -1, kind: 'final', payload: { dataset_hash: hash, model: out.model } }]),
+          : [{ fold: -1, kind: 'final', payload: { ...keptFor(hash), model: out.model } }]),
         {
           fold: -1,
           kind: 'explanation',
           payload: {
-            dataset_hash: hash,
+            ...keptFor(hash),
             replicates,
             lift_tests: liftKey,
             intervals_version: INTERVALS_VERSION,

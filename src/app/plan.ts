@@ -36,6 +36,7 @@ import {
   type PlanRefits,
   type PlanTaskRequest,
 } from './plan-task.js';
+import { isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import type { RunHandleOptions } from './types.js';
 
@@ -219,8 +220,8 @@ function storedPhase3Model(
   const stored = ctx.store
     .getModels(runId, tenant, -1)
     .filter((m) => m.kind === 'final')
-    .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
-    .find((p) => p.dataset_hash === hash);
+    .map((m) => m.payload as KeptFor & { model: FinalModelJSON })
+    .find((p) => isKeptFor(p, hash));
   return stored?.model ?? null;
 }
 
@@ -255,7 +256,7 @@ async function phase3Model(
     ctx.store.saveModel(runId, tenant, {
       fold: -1,
       kind: 'final',
-      payload: { dataset_hash: hash, model: out.model },
+      payload: { ...keptFor(hash), model: out.model },
     });
   } catch (e) {
     ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
@@ -332,8 +333,7 @@ function refuseUnplannable(ctx: AppContext, tenant: string, model: FinalModelJSO
  */
 const refitKind = (count: number): string => `plan_refits:${count}`;
 
-interface StoredRefits {
-  dataset_hash: string;
+interface StoredRefits extends KeptFor {
   model_hash: string;
   method: string;
   refits: PlanRefits;
@@ -341,7 +341,7 @@ interface StoredRefits {
 
 function refitKey(datasetHashValue: string, model: FinalModelJSON): Omit<StoredRefits, 'refits'> {
   return {
-    dataset_hash: datasetHashValue,
+    ...keptFor(datasetHashValue),
     model_hash: contentHash(canonicalJson(model)),
     method: PLAN_REFIT_METHOD,
   };
@@ -358,7 +358,7 @@ function storedRefits(
   const row = ctx.store.getModels(runId, tenant, -1).find((m) => m.kind === refitKind(count))
     ?.payload as StoredRefits | undefined;
   return row &&
-    row.dataset_hash === key.dataset_hash &&
+    isKeptFor(row, key.dataset_hash) &&
     row.model_hash === key.model_hash &&
     row.method === key.method &&
     row.refits.count === count &&

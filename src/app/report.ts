@@ -30,6 +30,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { decideForRun } from './judge.js';
+import { isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
@@ -239,7 +240,7 @@ function caveatsOf(e: Explanation): string[] {
   return Array.isArray(c) ? c.map((x) => x.message) : [];
 }
 
-type ReportPayload = { dataset_hash: string; result: TenantResult; fit: FoldPredictions[] };
+type ReportPayload = KeptFor & { result: TenantResult; fit: FoldPredictions[] };
 
 async function tenantReport(
   ctx: AppContext,
@@ -258,12 +259,12 @@ async function tenantReport(
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant) : [];
   const storedModel = kept
     .filter((m) => m.fold === -1 && m.kind === 'final')
-    .map((m) => m.payload as { dataset_hash: string; model: FinalModelJSON })
-    .find((p) => p.dataset_hash === hash);
+    .map((m) => m.payload as KeptFor & { model: FinalModelJSON })
+    .find((p) => isKeptFor(p, hash));
   const storedFit = kept
     .filter((m) => m.fold === REPORT_FIT.fold && m.kind === REPORT_FIT.kind)
     .map((m) => m.payload as ReportPayload)
-    .find((p) => p.dataset_hash === hash);
+    .find((p) => isKeptFor(p, hash));
   const out = await runTask(
     ctx,
     {
@@ -284,13 +285,13 @@ async function tenantReport(
         ctx.store.saveModel(holder.id, req.tenant, {
           fold: -1,
           kind: 'final',
-          payload: { dataset_hash: hash, model: out.model },
+          payload: { ...keptFor(hash), model: out.model },
         });
       }
       if (!storedFit) {
         ctx.store.saveModel(holder.id, req.tenant, {
           ...REPORT_FIT,
-          payload: { dataset_hash: hash, result: out.result, fit: out.fit } satisfies ReportPayload,
+          payload: { ...keptFor(hash), result: out.result, fit: out.fit } satisfies ReportPayload,
         });
       }
     } catch (e) {

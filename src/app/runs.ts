@@ -23,7 +23,7 @@ import type {
   TrainResult,
 } from './types.js';
 import { checkProtocol, seriesWarnings } from './warnings.js';
-import { CODE_VERSION } from './version.js';
+import { MODEL_CODE_ID } from './version.js';
 
 /**
  * Why a run ended with the process that ran it. Runs live in that process (the MCP server, or the
@@ -133,7 +133,7 @@ export class RunManager {
       tenants,
       datasetHashes: sources.map((s) => datasetHash(s)),
       config,
-      codeVersion: CODE_VERSION,
+      codeVersion: MODEL_CODE_ID,
     });
     if (!req.force) {
       // An identical run in progress is joined rather than started again: no duplicate runs,
@@ -158,7 +158,7 @@ export class RunManager {
       phase,
       tenants,
       config,
-      codeVersion: CODE_VERSION,
+      codeVersion: MODEL_CODE_ID,
       seed: config.seed,
       status: 'running',
     });

@@ -15,7 +15,7 @@ import { resolveTenant, type TenantSource } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import type { DeleteTenantRequest, DeleteTenantResult, TenantDetail } from './types.js';
-import { CODE_VERSION } from './version.js';
+import { MODEL_CODE_ID } from './version.js';
 
 /** Tenant ids in natural order: gen_s7_2 before gen_s7_10 (digit runs compare as numbers). */
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
@@ -85,7 +85,7 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
  */
 export function datasetHash(src: TenantSource): string {
   if (src.kind === 'csv') return contentHash(src.csv);
-  return contentHash(JSON.stringify({ ...src, generator: CODE_VERSION }));
+  return contentHash(JSON.stringify({ ...src, generator: MODEL_CODE_ID }));
 }
 
 export function describeTenant(ctx: AppContext, tenant: string): TenantDetail {

@@ -20,7 +20,7 @@ import type { ComputeResult, ComputeTask } from '../compute.js';
 import type { ComputeBackend, TaskOptions } from '../context.js';
 import { AppError } from '../errors.js';
 import type { LogFn } from '../log.js';
-import { CODE_VERSION } from '../version.js';
+import { MODEL_CODE_ID } from '../version.js';
 import {
   JOB_ATTEMPTS,
   JOB_BACKOFF_MS,
@@ -60,7 +60,7 @@ function abortError(): Error {
 
 /** The identity of a task not tied to a run (train_tenant, explain): its content and the code. */
 function taskIdentity(task: ComputeTask): string {
-  return JSON.stringify({ task, code: CODE_VERSION });
+  return JSON.stringify({ task, code: MODEL_CODE_ID });
 }
 
 interface Parts {
