@@ -30,6 +30,7 @@ import { PROTOCOL_RULE, type Fold } from '../core/folds.js';
 import { mean, r2 } from '../core/metrics.js';
 import {
   DEFAULT_ALPHAS,
+  fitRidge,
   innerTrainEnds,
   predictRidge,
   ridgeSystem,
@@ -99,6 +100,43 @@ export const WEEKLY_MIX_WEIGHT = 0.5;
  */
 export const FALLBACK_MIX_WEIGHT = WEEKLY_MIX_WEIGHT;
 
+/**
+ * Weekly phase 3: channels whose adstock/Hill term gets a negative coefficient are left out of the
+ * model of the window (its main term and its weather interactions), one Ridge refit after another
+ * at the window's chosen alpha, until every channel left has a non-negative effect. Correlated
+ * channels otherwise offset each other (one channel +1.6e5, its correlated neighbour -3.3e5), and
+ * such pairs forecast badly once the budget shares move; a media effect below zero is not a media
+ * effect (Robyn and most MMMs constrain it the same way). Decided on the window's rows only
+ * (docs/modeling.md, "Weekly phase 3: media effects kept non-negative").
+ */
+export function nonNegativeMediaColumns(
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  T: number,
+  alpha: number,
+  channels: readonly string[],
+): { columns: Float64Array[]; left: string[] } {
+  const mains = channels.map((c) => names.indexOf(mediaColumnName(c)));
+  const left: string[] = [];
+  let cols = columns.slice();
+  for (let round = 0; round < channels.length; round++) {
+    const model = fitRidge(cols, y, { start: 0, end: T }, alpha);
+    const negative = channels.filter(
+      (c, i) => mains[i] >= 0 && cols[mains[i]] === columns[mains[i]] && model.coef[mains[i]] < 0,
+    );
+    if (negative.length === 0) break;
+    const prefixes = negative.map(mediaColumnName);
+    cols = cols.map((col, j) =>
+      prefixes.some((m) => names[j] === m || names[j].startsWith(`${m}_x_`))
+        ? new Float64Array(col.length)
+        : col,
+    );
+    left.push(...negative);
+  }
+  return { columns: cols, left };
+}
+
 /** Phase 0's fixed Ridge alpha. */
 const PHASE0_ALPHA = 1;
 
@@ -134,6 +172,11 @@ export interface LadderOptions {
    * same window (default true; ignored for daily data). false: the adstock/Hill model alone.
    */
   weeklyMix?: boolean;
+  /**
+   * Weekly phase 3 (with weeklyMix): channels with a negative adstock/Hill coefficient are left
+   * out of the window's adstock/Hill model (nonNegativeMediaColumns; default true). false: as before.
+   */
+  nonNegativeMedia?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -197,12 +240,15 @@ export class PhaseLadder {
   private readonly alphas: readonly number[];
   private readonly fallback: boolean;
   private readonly weeklyMix: boolean;
+  private readonly nonNegative: boolean;
   private readonly fallbackMix: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
   private mediaNames: string[] | null = null;
   private readonly owned = new Map<string, FoldFit>();
+  /** Weekly phase 3: the adstock/Hill model of a window before its negative channels are left out. */
+  private readonly adstockHillFree = new Map<number, FoldFit>();
   private readonly fitted = new Map<string, FoldFit>();
   /** Milliseconds spent in phase-3 searches so far (validation searches included). */
   searchMsTotal = 0;
@@ -217,6 +263,7 @@ export class PhaseLadder {
     this.alphas = options.alphas ?? DEFAULT_ALPHAS;
     this.fallback = options.fallback ?? true;
     this.weeklyMix = (options.weeklyMix ?? true) && series.frequency === 'weekly';
+    this.nonNegative = options.nonNegativeMedia ?? true;
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.clock = options.clock ?? (() => performance.now());
   }
@@ -361,6 +408,26 @@ export class PhaseLadder {
         searchMs,
       };
       if (this.weeklyMix) {
+        this.adstockHillFree.set(T, out);
+        if (this.nonNegative) {
+          const nn = nonNegativeMediaColumns(
+            design.names,
+            columns,
+            this.y,
+            T,
+            chosen.alpha,
+            this.series.channels,
+          );
+          if (nn.left.length > 0) {
+            const kept = chooseAndFit(nn.columns, this.y, T, this.chooseOpts(design.names, T));
+            out = {
+              ...out,
+              ...chosenFields(kept),
+              columns: nn.columns,
+              reason: `${kept.reason ?? kept.kind}; left out for a negative effect: ${nn.left.join(', ')}`,
+            };
+          }
+        }
         // A weekly row sums 7 days of a daily carry-over and saturation: the searched curve and the
         // log-spend terms each miss part of it, and their mean forecast better than either on
         // weekly windows (docs/modeling.md, "Weekly phase 3").
@@ -380,7 +447,10 @@ export class PhaseLadder {
    */
   adstockHillAlone(T: number): FoldFit | null {
     if (!this.weeklyMix) return null;
-    return { ...this.own(3, T), mixed: null };
+    this.own(3, T);
+    const free = this.adstockHillFree.get(T);
+    if (!free) throw new Error(`no adstock/Hill model of the ${T}-row window`);
+    return { ...free, mixed: null };
   }
 
   /**
@@ -530,12 +600,13 @@ export class PhaseLadder {
       // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
-    } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
+    } else if (!kept && k === 3 && (this.fallbackMix || this.weeklyMix) && nBlocks > 0) {
       // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
-      // one 61-row block, 124-row candidates), which turned it down on folds where its own model
-      // forecast better more often than not; the mean of the two forecasts is never worse than
-      // their mean R² and hedges a check that noisy (docs/modeling.md, "Daily phase 3: a failed
-      // check averages").
+      // one 61-row block, 124-row candidates; weekly blocks of 10-20 rows), which turned it down on
+      // folds where its own model forecast better more often than not; the mean of the two
+      // forecasts is never worse than their mean R² and hedges a check that noisy
+      // (docs/modeling.md, "Daily phase 3: a failed check averages", "Weekly phase 3: media
+      // effects kept non-negative").
       const mine = this.own(3, T);
       chosen = { ...chosen, mixed: mine };
       why = `${why}, averaged with phase 3's own ${mine.kind} model`;
