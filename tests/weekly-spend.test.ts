@@ -146,14 +146,14 @@ describe('ladder rules for weekly windows', () => {
     expect(predictFold(p3, 54, 64)).toEqual(predictFold(ladder.fit(2, 54), 54, 64));
   });
 
-  it("weekly phase 3 averages its adstock/Hill model with phase 2's own model, and an unchecked fold keeps it", () => {
+  it("weekly phase 3 averages its adstock/Hill model with phase 1's laddered model, and an unchecked fold keeps it", () => {
     const wk = shapeTenant('d3', 103, 0).series;
     const opts = { horizon: 10, search: { scheme: 'blocked' as const } };
     const mixed = new PhaseLadder(wk, opts);
     const alone = new PhaseLadder(wk, { ...opts, weeklyMix: false });
     // The two models, each fitted on its own; the mix is their mean, row by row.
-    const hill = predictFold(alone.own(3, 54), 54, 64);
-    const logSpend = predictFold(alone.own(2, 54), 54, 64);
+    const hill = predictFold({ ...mixed.own(3, 54), mixed: null }, 54, 64);
+    const logSpend = predictFold(alone.fit(1, 54), 54, 64);
     expect(WEEKLY_MIX_WEIGHT).toBe(0.5);
     const mix = predictFold(mixed.own(3, 54), 54, 64);
     mix.forEach((v, i) => {
@@ -161,12 +161,12 @@ describe('ladder rules for weekly windows', () => {
       expect(Math.abs(v - want)).toBeLessThanOrEqual(1e-9 * Math.abs(want));
     });
     expect(hill.some((v, i) => Math.abs(v - logSpend[i]) > 1)).toBe(true);
-    expect(mixed.own(3, 54).reason).toMatch(/averaged with phase 2's \w+ model/);
+    expect(mixed.own(3, 54).reason).toMatch(/averaged with phase 1's \w+ model/);
     // The 54-week fold cannot be checked and has 29 coefficients for 54 rows: the adstock/Hill
     // model alone falls back to phase 2 (test above); the mix is kept, as phase 1 is.
     const fit = mixed.fit(3, 54);
     expect(fit.fallback).toMatchObject({ kept: true, used_phase: 3, validation_blocks: 0 });
-    expect(fit.fallback!.reason).toMatch(/kept: weekly phase 3 is half phase 2's own model/);
+    expect(fit.fallback!.reason).toMatch(/kept: weekly phase 3 is half phase 1's model/);
     expect(predictFold(fit, 54, 64)).toEqual(mix);
     // Daily data is left alone: no partner.
     const daily = new PhaseLadder(generateTenant('high_umbrella_rain').series, { horizon: 182 });

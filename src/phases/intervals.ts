@@ -678,7 +678,7 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
   if (validation?.explained_model_r2 !== undefined) {
     out.push({
       code: 'cv_of_another_model',
-      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and phase 2's log-spend model (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds`,
+      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and the log-spend Ridge that phase 1 uses (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds`,
     });
   }
   for (const ch of e.channels) {

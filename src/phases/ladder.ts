@@ -20,8 +20,10 @@
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
- *                 its predictions are averaged with phase 2's own model of the same window
- *                 (the log-spend terms), and an unchecked window keeps it as it keeps phase 1
+ *                 channels with a negative adstock/Hill effect are left out, its predictions are
+ *                 averaged with phase 1's laddered model of the same window (the log-spend
+ *                 terms), an unchecked window keeps it as it keeps phase 1, and a failed check
+ *                 averages phase 2's laddered model with it (as daily phase 3 does)
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
@@ -87,8 +89,8 @@ export const GAIN_ROUNDING = 1e-9;
 export const SEARCHED_PARAMETERS_PER_CHANNEL = 3;
 
 /**
- * Weight of phase 2's own model (log-spend terms) in weekly phase 3's model; the adstock/Hill model
- * has the rest. Equal weights: nothing is tuned (docs/modeling.md, "Weekly phase 3").
+ * Weight of phase 1's laddered model (log-spend terms) in weekly phase 3's model; the adstock/Hill
+ * model has the rest. Equal weights: nothing is tuned (docs/modeling.md, "Weekly phase 3").
  */
 export const WEEKLY_MIX_WEIGHT = 0.5;
 
@@ -157,7 +159,8 @@ export interface LadderOptions {
    * Daily data: a phase-3 fold whose validation blocks do not support phase 3 forecasts with the
    * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone, and a
    * phase-1 or phase-2 fold kept where no block can check it with the mean of its own and phase
-   * 0's models (default true; ignored for weekly data). false: the plain ladder.
+   * 0's models (default true; ignored for weekly data, whose phase 3 averages a failed check
+   * under weeklyMix). false: the plain ladder.
    */
   fallbackMix?: boolean;
   /** Phase 3: search settings. */
@@ -168,8 +171,8 @@ export interface LadderOptions {
   /** Per-fold fallback to the previous phase (default true). */
   fallback?: boolean;
   /**
-   * Weekly data: phase 3's model averages its adstock/Hill model with phase 2's own model of the
-   * same window (default true; ignored for daily data). false: the adstock/Hill model alone.
+   * Weekly data: phase 3's model averages its adstock/Hill model with phase 1's laddered model of
+   * the same window (default true; ignored for daily data). false: the adstock/Hill model alone.
    */
   weeklyMix?: boolean;
   /**
@@ -205,9 +208,9 @@ export interface FoldFit {
   held: string[];
   fallback: FallbackRecord | null;
   /**
-   * Weekly phase 3: phase 2's own model of the same window, whose predictions are averaged with
-   * this model's (WEEKLY_MIX_WEIGHT); a daily phase-3 fold that fell back: phase 3's own model of
-   * the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
+   * Weekly phase 3: phase 1's laddered model of the same window, whose predictions are averaged
+   * with this model's (WEEKLY_MIX_WEIGHT); a phase-3 fold whose check failed: phase 3's own model
+   * of the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
    * fold kept without a check: phase 0's model of the window (the same weights); null otherwise.
    */
   mixed: FoldFit | null;
@@ -431,9 +434,12 @@ export class PhaseLadder {
         // A weekly row sums 7 days of a daily carry-over and saturation: the searched curve and the
         // log-spend terms each miss part of it, and their mean forecast better than either on
         // weekly windows (docs/modeling.md, "Weekly phase 3").
-        const partner = this.own(2, T);
-        out.mixed = partner;
-        out.reason = `${out.reason ?? out.kind}; averaged with phase 2's ${partner.kind} model on the weekly log-spend terms`;
+        // The partner is the log-spend Ridge that phase 1 uses on the window (its own, or phase 0's
+        // where phase 1 fell back): phase 2's own model there could be a GBM or blend that phase
+        // 2's own check had turned down (k3_s1311_0 fold 3: -0.33 on the test block, in the mix).
+        const partner = this.fit(1, T);
+        out.mixed = { ...partner, fallback: null };
+        out.reason = `${out.reason ?? out.kind}; averaged with phase ${partner.phase}'s ${partner.kind} model on the weekly log-spend terms`;
       }
     }
     this.owned.set(key, out);
@@ -536,7 +542,7 @@ export class PhaseLadder {
       // docs/modeling.md, "Unchecked wide windows").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
-      // Weekly phase 3 is half phase 2's own model (weeklyMix): kept like phase 1 (measured in
+      // Weekly phase 3 is half phase 1's model (weeklyMix): kept like phase 1 (measured in
       // docs/modeling.md, "Weekly phase 3").
       const mixKept = k === 3 && this.weeklyMix;
       if (k > 1 && !mixKept && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
@@ -544,7 +550,7 @@ export class PhaseLadder {
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
         why = mixKept
-          ? `${unchecked}; kept: weekly phase 3 is half phase 2's own model`
+          ? `${unchecked}; kept: weekly phase 3 is half phase 1's model`
           : unchecked;
       }
     } else {
