@@ -22,8 +22,7 @@
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
  *                 channels with a negative adstock/Hill effect are left out, its predictions are
  *                 averaged with phase 1's laddered model of the same window (the log-spend
- *                 terms), an unchecked window keeps it as it keeps phase 1, and a failed check
- *                 averages phase 2's laddered model with it (as daily phase 3 does)
+ *                 terms), and an unchecked window keeps it as it keeps phase 1
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
@@ -159,8 +158,7 @@ export interface LadderOptions {
    * Daily data: a phase-3 fold whose validation blocks do not support phase 3 forecasts with the
    * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone, and a
    * phase-1 or phase-2 fold kept where no block can check it with the mean of its own and phase
-   * 0's models (default true; ignored for weekly data, whose phase 3 averages a failed check
-   * under weeklyMix). false: the plain ladder.
+   * 0's models (default true; ignored for weekly data). false: the plain ladder.
    */
   fallbackMix?: boolean;
   /** Phase 3: search settings. */
@@ -209,8 +207,8 @@ export interface FoldFit {
   fallback: FallbackRecord | null;
   /**
    * Weekly phase 3: phase 1's laddered model of the same window, whose predictions are averaged
-   * with this model's (WEEKLY_MIX_WEIGHT); a phase-3 fold whose check failed: phase 3's own model
-   * of the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
+   * with this model's (WEEKLY_MIX_WEIGHT); a daily phase-3 fold that fell back: phase 3's own
+   * model of the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
    * fold kept without a check: phase 0's model of the window (the same weights); null otherwise.
    */
   mixed: FoldFit | null;
@@ -606,13 +604,12 @@ export class PhaseLadder {
       // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
-    } else if (!kept && k === 3 && (this.fallbackMix || this.weeklyMix) && nBlocks > 0) {
+    } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
       // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
-      // one 61-row block, 124-row candidates; weekly blocks of 10-20 rows), which turned it down on
-      // folds where its own model forecast better more often than not; the mean of the two
-      // forecasts is never worse than their mean R² and hedges a check that noisy
-      // (docs/modeling.md, "Daily phase 3: a failed check averages", "Weekly phase 3: media
-      // effects kept non-negative").
+      // one 61-row block, 124-row candidates), which turned it down on folds where its own model
+      // forecast better more often than not; the mean of the two forecasts is never worse than
+      // their mean R² and hedges a check that noisy (docs/modeling.md, "Daily phase 3: a failed
+      // check averages").
       const mine = this.own(3, T);
       chosen = { ...chosen, mixed: mine };
       why = `${why}, averaged with phase 3's own ${mine.kind} model`;
