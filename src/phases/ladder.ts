@@ -420,7 +420,12 @@ export class PhaseLadder {
             this.series.channels,
           );
           if (nn.left.length > 0) {
-            const kept = chooseAndFit(nn.columns, this.y, T, this.chooseOpts(design.names, T));
+            // At the alpha the channels were judged at, so the refitted Ridge is the last fit of
+            // nonNegativeMediaColumns: no channel left has a negative coefficient.
+            const kept = chooseAndFit(nn.columns, this.y, T, {
+              ...this.chooseOpts(design.names, T),
+              alphas: [chosen.alpha],
+            });
             out = {
               ...out,
               ...chosenFields(kept),
@@ -547,9 +552,7 @@ export class PhaseLadder {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
-        why = mixKept
-          ? `${unchecked}; kept: weekly phase 3 is half phase 1's model`
-          : unchecked;
+        why = mixKept ? `${unchecked}; kept: weekly phase 3 is half phase 1's model` : unchecked;
       }
     } else {
       const mine: number[] = [];
