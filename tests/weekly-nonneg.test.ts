@@ -4,7 +4,7 @@
  * non-negative".
  */
 import { describe, expect, it } from 'vitest';
-import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { fitRidge } from '../src/core/ridge.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { nonNegativeMediaColumns, PhaseLadder, predictFold } from '../src/phases/ladder.js';
@@ -78,26 +78,60 @@ describe('weekly phase 3: media effects kept non-negative', () => {
     expect(leftOut).toBe(freeNegative);
   });
 
-  it("the weekly mix's log-spend half is phase 1's laddered model, not phase 2's own", () => {
+  it("the weekly mix's log-spend half is phase 1's decision (before phase 1's mean with phase 0), not phase 2's own", () => {
     const wk = correlatedWeekly();
     const ladder = new PhaseLadder(wk, { horizon: 10, search: { scheme: 'blocked' } });
     for (const T of [54, 74, 94]) {
       const own = ladder.own(3, T);
       const hill = predictFold({ ...own, mixed: null }, T, T + 10);
-      const logSpend = predictFold(ladder.fit(1, T), T, T + 10);
+      const p1 = ladder.fit(1, T);
+      const decided = p1.fallback!.kept ? ladder.own(1, T) : p1;
+      const logSpend = predictFold(decided, T, T + 10);
       const mix = predictFold(own, T, T + 10);
       mix.forEach((v, i) => {
         const want = (hill[i] + logSpend[i]) / 2;
         expect(Math.abs(v - want)).toBeLessThanOrEqual(1e-9 * Math.abs(want));
       });
-      expect(own.mixed!.phase).toBe(ladder.fit(1, T).phase);
+      expect(own.mixed!.phase).toBe(p1.phase);
     }
+  });
+
+  it('a weekly phase-1 fold kept on its validation blocks forecasts with the mean of phase 1 and phase 0', () => {
+    const wk = correlatedWeekly();
+    const ladder = new PhaseLadder(wk, { horizon: 10 });
+    const plain = new PhaseLadder(wk, { horizon: 10, weeklyPhase1Mix: false });
+    let hedged = 0;
+    for (const T of [54, 64, 74, 84, 94]) {
+      const fit = ladder.fit(1, T);
+      const rec = fit.fallback!;
+      const p1 = predictFold(ladder.own(1, T), T, T + 10);
+      const p0 = predictFold(ladder.own(0, T), T, T + 10);
+      const got = predictFold(fit, T, T + 10);
+      if (rec.kept && rec.validation_blocks > 0) {
+        hedged++;
+        got.forEach((v, i) => {
+          const want = (p1[i] + p0[i]) / 2;
+          expect(Math.abs(v - want)).toBeLessThanOrEqual(1e-9 * Math.abs(want));
+        });
+        expect(rec.reason).toMatch(/averaged with phase 0's model$/);
+        expect(predictFold(plain.fit(1, T), T, T + 10)).toEqual(p1);
+      } else {
+        // Unchecked (the first, 54-week fold: phase 1 kept) or fallen back: as before.
+        expect(got).toEqual(predictFold(plain.fit(1, T), T, T + 10));
+      }
+    }
+    expect(hedged).toBeGreaterThan(0);
+    // Daily data is left alone.
+    const daily = new PhaseLadder(generateTenant('high_umbrella_rain').series, { horizon: 182 });
+    const d = daily.fit(1, 732);
+    expect(d.fallback!.validation_blocks).toBeGreaterThan(0);
+    if (d.fallback!.kept) expect(d.mixed).toBeNull();
   });
 
   it('reads no row after the window: garbage there leaves the channels left out and the forecast unchanged', () => {
     const wk = correlatedWeekly();
     const clean = new PhaseLadder(wk, { horizon: 10, search: { scheme: 'blocked' } });
-    for (const T of [54, 74]) {
+    for (const T of [54, 74, 84]) {
       const garbled: TenantSeries = {
         ...wk,
         target: Float64Array.from(wk.target, (v, t) => (t >= T ? -v * 7 + 1e5 : v)),
@@ -110,6 +144,8 @@ describe('weekly phase 3: media effects kept non-negative', () => {
       expect(Array.from(b.ridge!.coef)).toEqual(Array.from(a.ridge!.coef));
       expect(predictFold(b, 0, T)).toEqual(predictFold(a, 0, T));
       expect(dirty.fit(3, T).fallback).toEqual(clean.fit(3, T).fallback);
+      expect(dirty.fit(1, T).fallback).toEqual(clean.fit(1, T).fallback);
+      expect(predictFold(dirty.fit(1, T), 0, T)).toEqual(predictFold(clean.fit(1, T), 0, T));
     }
   });
 });

@@ -178,6 +178,11 @@ export interface LadderOptions {
    * out of the window's adstock/Hill model (nonNegativeMediaColumns; default true). false: as before.
    */
   nonNegativeMedia?: boolean;
+  /**
+   * Weekly data: a phase-1 fold kept on its validation blocks forecasts with the mean of phase 1's
+   * and phase 0's models of the window (default true; ignored for daily data). false: phase 1's own.
+   */
+  weeklyPhase1Mix?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -242,6 +247,7 @@ export class PhaseLadder {
   private readonly fallback: boolean;
   private readonly weeklyMix: boolean;
   private readonly nonNegative: boolean;
+  private readonly weeklyPhase1Mix: boolean;
   private readonly fallbackMix: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
@@ -250,6 +256,8 @@ export class PhaseLadder {
   private readonly owned = new Map<string, FoldFit>();
   /** Weekly phase 3: the adstock/Hill model of a window before its negative channels are left out. */
   private readonly adstockHillFree = new Map<number, FoldFit>();
+  /** Weekly phase 1 kept on its blocks: its own model, before the mean with phase 0's. */
+  private readonly phase1Unmixed = new Map<number, FoldFit>();
   private readonly fitted = new Map<string, FoldFit>();
   /** Milliseconds spent in phase-3 searches so far (validation searches included). */
   searchMsTotal = 0;
@@ -265,6 +273,7 @@ export class PhaseLadder {
     this.fallback = options.fallback ?? true;
     this.weeklyMix = (options.weeklyMix ?? true) && series.frequency === 'weekly';
     this.nonNegative = options.nonNegativeMedia ?? true;
+    this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.clock = options.clock ?? (() => performance.now());
   }
@@ -440,7 +449,8 @@ export class PhaseLadder {
         // The partner is the log-spend Ridge that phase 1 uses on the window (its own, or phase 0's
         // where phase 1 fell back): phase 2's own model there could be a GBM or blend that phase
         // 2's own check had turned down (k3_s1311_0 fold 3: -0.33 on the test block, in the mix).
-        const partner = this.fit(1, T);
+        const laddered = this.fit(1, T);
+        const partner = this.phase1Unmixed.get(T) ?? laddered;
         out.mixed = { ...partner, fallback: null };
         out.reason = `${out.reason ?? out.kind}; averaged with phase ${partner.phase}'s ${partner.kind} model on the weekly log-spend terms`;
       }
@@ -605,6 +615,14 @@ export class PhaseLadder {
       // identify the window's yearly terms): the mean of the phase's and phase 0's forecasts keeps
       // half of what it adds without support, and phase 2 keeping Ridge then forecasts as phase 1
       // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
+      chosen = { ...chosen, mixed: this.own(0, T) };
+      why = `${why}; averaged with phase 0's model`;
+    } else if (kept && k === 1 && this.weeklyPhase1Mix && nBlocks > 0) {
+      this.phase1Unmixed.set(T, chosen);
+      // Weekly blocks of 10-20 rows keep phase 1 by luck about as often as on merit (docs/modeling.md,
+      // "Weekly data: phase 2 keeping Ridge"), and a kept phase 1 then lost up to 1.5 on its test
+      // block: the mean of its forecast and phase 0's hedges the check (docs/modeling.md, "Weekly
+      // phase 1: a kept check averages with phase 0").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
     } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
