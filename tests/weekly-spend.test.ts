@@ -194,8 +194,10 @@ describe('ladder rules for weekly windows', () => {
   it('a phase whose validation candidates equal the simpler ones (gain within rounding) is not kept', () => {
     // Phase 2 keeps Ridge on each of the three blocks of this 84-week window (the same models as
     // phase 1 up to the last bits) but takes a GBM on the whole window, which nothing validated.
+    // Phase 1 as its own model (weeklyPhase1Mix false): averaged with phase 0 on the blocks it is
+    // kept on, phase 1's track is no longer the Ridge that phase 2 keeps there.
     const wk = shapeTenant('d7', 107, 1).series;
-    const ladder = new PhaseLadder(wk, { horizon: 10 });
+    const ladder = new PhaseLadder(wk, { horizon: 10, weeklyPhase1Mix: false });
     const rec = ladder.fit(2, 84).fallback!;
     expect(rec.validation_blocks).toBe(3);
     expect(Math.abs(rec.phase_r2! - rec.previous_r2!)).toBeLessThanOrEqual(GAIN_ROUNDING);
