@@ -1,6 +1,6 @@
 /** A constructed tenant with known adstock/Hill media effects, for phase-3 and explain tests. */
 import { SeededRandom } from '../src/core/random.js';
-import { geometricAdstock, hillSaturation } from '../src/core/transforms.js';
+import { hillSaturation, laggedGeometricAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
 
 export interface ConstructedChannel {
@@ -10,6 +10,8 @@ export interface ConstructedChannel {
   s: number;
   /** Revenue per unit of Hill output. */
   beta: number;
+  /** Periods the spend is delayed before its adstock (laggedGeometricAdstock; default 0). */
+  lag?: number;
 }
 
 export interface Constructed {
@@ -55,7 +57,7 @@ export function constructedTenant(
     (_, t) => 20000 + 2000 * Math.sin((2 * Math.PI * t) / 365),
   );
   channels.forEach((ch, i) => {
-    const a = geometricAdstock(spend[i], ch.decay);
+    const a = laggedGeometricAdstock(spend[i], ch.decay, ch.lag ?? 0);
     const pos = Array.from(a)
       .filter((v) => v > 0)
       .sort((u, v) => u - v);

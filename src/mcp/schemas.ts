@@ -112,7 +112,14 @@ export const runInfoOut = z.object({
 });
 
 const baselineOut = z.looseObject({ rmse: metric, error_ratio: metric });
-const channelParamsOut = z.looseObject({ decay: metric, k_mult: metric, k: metric, s: metric });
+const channelParamsOut = z.looseObject({
+  decay: metric,
+  k_mult: metric,
+  k: metric,
+  s: metric,
+  /** Phase-3 fold models only: periods the spend is delayed before its adstock (absent: 0). */
+  lag: metric.optional(),
+});
 
 export const foldOut = z.looseObject({
   fold: z.number().int(),

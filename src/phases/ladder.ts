@@ -164,7 +164,7 @@ export interface LadderOptions {
   /** Phase 3: search settings. */
   search?: Pick<
     MediaSearchOptions,
-    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks'
+    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks' | 'lags'
   >;
   /** Per-fold fallback to the previous phase (default true). */
   fallback?: boolean;

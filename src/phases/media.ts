@@ -8,7 +8,7 @@
  */
 import { buildDesign, calendarColumns, type Design } from '../core/features.js';
 import { medianPositive } from '../core/stats.js';
-import { geometricAdstock, hillSaturation } from '../core/transforms.js';
+import { geometricAdstock, hillSaturation, laggedGeometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import type { ChannelParams } from './types.js';
 
@@ -57,14 +57,19 @@ export function checkChannelParams(channel: string, p: ChannelParams): void {
   if (!(p.s > 0 && Number.isFinite(p.s))) {
     throw new RangeError(`${channel}: Hill shape s must be a finite number > 0 (got ${p.s})`);
   }
+  if (p.lag !== undefined && !(p.lag >= 0 && Number.isFinite(p.lag))) {
+    throw new RangeError(`${channel}: lag must be a finite number >= 0 (got ${p.lag})`);
+  }
 }
 
-/** Hill(adstock(spend; decay); k, s) of one channel, per row. */
+/** Hill(adstock(spend delayed by lag; decay); k, s) of one channel, per row. */
 export function mediaTransform(
   spend: ArrayLike<number>,
-  p: Pick<ChannelParams, 'decay' | 'k' | 's'>,
+  p: Pick<ChannelParams, 'decay' | 'k' | 's' | 'lag'>,
 ): Float64Array {
-  const a = geometricAdstock(spend, p.decay);
+  const a = p.lag
+    ? laggedGeometricAdstock(spend, p.decay, p.lag)
+    : geometricAdstock(spend, p.decay);
   return hillSaturation(a, p.k, p.s, a);
 }
 

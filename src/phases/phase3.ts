@@ -24,7 +24,7 @@ import {
   PASS_THRESHOLD,
   type FoldEvaluation,
 } from './result.js';
-import { type MediaSearchOptions, type MediaSearchResult } from './search.js';
+import { FOLD_MODEL_LAGS, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import type { ExplainedModelCv, ProtocolRecord, TenantResult } from './types.js';
 
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
@@ -32,7 +32,7 @@ export interface Phase3Options extends Phase2Options {
   /** Search settings (sweeps, refinement rounds, search alpha); weather/calendar/gap come from above. */
   search?: Pick<
     MediaSearchOptions,
-    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks'
+    'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks' | 'lags'
   >;
 }
 
@@ -79,8 +79,9 @@ export function fitPhase3Folds(
   let searchMs = 0;
   const timed = (): number => clock();
   const ladder = ladderOf(series, options, protocol.test_rows, {
-    // Blocked inner folds for the fold models' search (search.ts): measured in docs/modeling.md.
-    search: { scheme: 'blocked', ...options.search },
+    // Blocked inner folds and candidate delays for the fold models' search (search.ts): measured
+    // in docs/modeling.md ("Where phase 3 loses to the oracle", "Delayed carry-over").
+    search: { scheme: 'blocked', lags: FOLD_MODEL_LAGS[series.frequency], ...options.search },
     clock: timed,
   });
   const names = buildMediaDesign(
@@ -102,25 +103,45 @@ export function fitPhase3Folds(
       modelMs: clock() - t0 - searchMs,
     };
   });
-  return { names, folds: out, protocol, explainedModel: explainedModelCv(series, folds, ladder) };
+  // The explained model has no delay (final.ts): its figure comes from a ladder whose search offers
+  // none, made only when a fold's own model chose one.
+  let geometric: PhaseLadder | null = null;
+  const geometricLadder = (): PhaseLadder =>
+    (geometric ??= ladderOf(series, options, protocol.test_rows, {
+      search: { scheme: 'blocked', ...options.search, lags: [] },
+      clock: timed,
+    }));
+  return {
+    names,
+    folds: out,
+    protocol,
+    explainedModel: explainedModelCv(series, folds, ladder, geometricLadder),
+  };
 }
 
 /**
  * Weekly phase 3: the fold R² of the adstock/Hill model alone (no log-spend partner, no fallback),
  * the kind of model that explain and the planner fit on all rows, while the folds' own figures are
  * those of the mix (ladder.ts WEEKLY_MIX_WEIGHT). A fold that fell back fits it here (one search
- * on the fold's training rows; the others are the ladder's). undefined for daily data.
+ * on the fold's training rows; the others are the ladder's), and so does a fold whose own model
+ * delays a channel's spend (search.ts FOLD_MODEL_LAGS), from a search without delays: the
+ * all-rows model has none. undefined for daily data.
  */
 function explainedModelCv(
   series: TenantSeries,
   folds: readonly Fold[],
   ladder: PhaseLadder,
+  geometricLadder: () => PhaseLadder,
 ): ExplainedModelCv | undefined {
   const foldR2: number[] = [];
   for (const fold of folds) {
     let alone: FoldFit | null;
     try {
       alone = ladder.adstockHillAlone(fold.trainEnd);
+      // A fold model with a delayed channel is not the kind of model explain fits (no delay).
+      if (alone && Object.values(alone.channelParams ?? {}).some((p) => (p.lag ?? 0) > 0)) {
+        alone = geometricLadder().adstockHillAlone(fold.trainEnd);
+      }
     } catch (e) {
       // A window the search cannot fit (the fold fell back for that reason): no figure.
       if (e instanceof RangeError) return undefined;

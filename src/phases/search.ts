@@ -22,6 +22,10 @@
  * Beyond JOINT_SEARCH_MAX_CHANNELS channels the blocked scheme (the phase-3 fold models) searches
  * less: a sweep after the first scores only each channel's LATER_SWEEP_CANDIDATES best grid
  * candidates by their latest scores, and MANY_CHANNEL_REFINE_ROUNDS (1) local rounds follow.
+ * Delayed carry-over (`lags`, the daily phase-3 fold models: FOLD_MODEL_LAGS): after that, each
+ * channel's candidate lags are scanned on a coarse grid from the geometric result, the channels
+ * that moved are refined, and the lagged result is kept only where its inner-fold gain exceeds one
+ * standard error of the foldwise gains (clearGain); otherwise the geometric result, bit for bit.
  * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
  * grid captures each channel's shape at the cost of C x 150 scores per sweep instead of 150^C
  * for the joint grid, and a second sweep corrects for the other channels having moved.
@@ -50,7 +54,7 @@ import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
 import { ExpandingTrialSolver } from './expanding-trial.js';
 import { standardScale } from '../core/standardize.js';
-import { geometricAdstock } from '../core/transforms.js';
+import { laggedGeometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import { medianPositive } from './media.js';
 import type { ChannelParams } from './types.js';
@@ -87,6 +91,20 @@ export const LATER_SWEEP_CANDIDATES = 30;
  * figures of 28 held-out daily tenants of 5-12 channels moved by +-0.01 without it: docs/modeling.md).
  */
 export const MANY_CHANNEL_REFINE_ROUNDS = 1;
+/**
+ * Candidate delays of the phase-3 fold models' search, in periods (MediaSearchOptions.lags): daily
+ * data 1..7 days (a peak up to a week after the spend); weekly data none. Weekly rows sum 7 days, so
+ * a delay of a few days falls mostly in the same week: lags of half a week and a week moved the
+ * phase-3 mean fold R² of 9 delayed weekly tenants by -0.007..+0.007 (mean +0.001), so they are
+ * not offered. docs/modeling.md, "Delayed carry-over".
+ */
+export const FOLD_MODEL_LAGS: Readonly<Record<'daily' | 'weekly', readonly number[]>> = {
+  daily: [1, 2, 3, 4, 5, 6, 7],
+  weekly: [],
+};
+/** Coarse decay and k_mult grids of the lag scan (the middle and the ends of the sweeps' grids). */
+export const LAG_SCAN_DECAYS: readonly number[] = [0, 0.4, 0.8];
+export const LAG_SCAN_K_MULTS: readonly number[] = [0.25, 1, 4];
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
 export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
 export const DEFAULT_BLOCKS = 8;
@@ -123,7 +141,13 @@ export interface MediaSearchOptions {
   /** Ridge alpha of the scoring fits (default 1). */
   alpha?: number;
   /** Starting point per channel (default SEARCH_START for every channel). */
-  start?: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>;
+  start?: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>>>;
+  /**
+   * Candidate delays of the spend before its adstock, in periods (laggedGeometricAdstock): the
+   * same list for every channel, or a list per channel name (default [0]: geometric only). 0 is
+   * always added.
+   */
+  lags?: readonly number[] | Readonly<Record<string, readonly number[]>>;
   /** Coordinate-descent sweeps over the grid (default 2). */
   sweeps?: number;
   /**
@@ -185,6 +209,8 @@ interface Triple {
   decay: number;
   kMult: number;
   s: number;
+  /** Periods the spend is delayed before the adstock (0: geometric). */
+  lag: number;
 }
 
 /** Rounds a searched value so that grid keys compare exactly (1e-9 resolution). */
@@ -318,6 +344,8 @@ function dot2x4(
  * calendar), then per channel [h_c, h_c x w_1 .. h_c x w_W], then the target last.
  */
 class GroupScorer {
+  /** While scoresByFold runs: each inner fold's R², in order. */
+  private foldScores: number[] | null = null;
   readonly T: number;
   readonly q: number;
   readonly p: number;
@@ -884,14 +912,29 @@ class GroupScorer {
         nP = this.mergeInto(merged, nP, means, co, this.pMean, this.pCo);
       if (f.valid.length === 1) {
         const k = f.valid[0];
-        sum += this.foldR2(nP, this.segN[k], means, k * q, co, k * q * q);
+        const r = this.foldR2(nP, this.segN[k], means, k * q, co, k * q * q);
+        this.foldScores?.push(r);
+        sum += r;
       } else {
         let nV = 0;
         for (const k of f.valid) nV = this.mergeInto(k, nV, means, co, this.vMean, this.vCo);
-        sum += this.foldR2(nP, nV, this.vMean, 0, this.vCo, 0);
+        const r = this.foldR2(nP, nV, this.vMean, 0, this.vCo, 0);
+        this.foldScores?.push(r);
+        sum += r;
       }
     }
     return sum / this.folds.length;
+  }
+
+  /** R² of each inner fold (each block) of the committed state; their mean is score(null). */
+  scoresByFold(): number[] {
+    this.foldScores = [];
+    try {
+      this.score(null);
+      return this.foldScores;
+    } finally {
+      this.foldScores = null;
+    }
   }
 
   /**
@@ -922,7 +965,9 @@ class GroupScorer {
           pCo[l * q + j] = v;
         }
       }
-      sum += this.foldR2(nR, nK, means, mK, co, cK);
+      const r = this.foldR2(nR, nK, means, mK, co, cK);
+      this.foldScores?.push(r);
+      sum += r;
     }
     return sum / nSeg;
   }
@@ -1195,33 +1240,36 @@ class SavedGrid {
   }
 }
 
-/** Per-channel cache of adstocked training spend and its positive median, by decay. */
+/** Per-channel cache of adstocked training spend and its positive median, by decay and lag. */
 class AdstockCache {
-  private readonly cache = new Map<number, { a: Float64Array; median: number; max: number }>();
+  private readonly cache = new Map<string, { a: Float64Array; median: number; max: number }>();
   /** The last decay asked for and its entry: a visit asks for the same few decays in a row. */
   private lastDecay = Number.NaN;
+  private lastLag = Number.NaN;
   private lastEntry: { a: Float64Array; median: number; max: number } | null = null;
   constructor(
     private readonly spend: Float64Array,
     private readonly T: number,
   ) {}
-  get(decay: number): { a: Float64Array; median: number; max: number } {
-    if (decay === this.lastDecay && this.lastEntry) return this.lastEntry;
-    const e = this.lookup(decay);
+  get(decay: number, lag = 0): { a: Float64Array; median: number; max: number } {
+    if (decay === this.lastDecay && lag === this.lastLag && this.lastEntry) return this.lastEntry;
+    const e = this.lookup(decay, lag);
     this.lastDecay = decay;
+    this.lastLag = lag;
     this.lastEntry = e;
     return e;
   }
-  private lookup(decay: number): { a: Float64Array; median: number; max: number } {
-    let e = this.cache.get(decay);
+  private lookup(decay: number, lag: number): { a: Float64Array; median: number; max: number } {
+    const key = `${decay}|${lag}`;
+    let e = this.cache.get(key);
     if (!e) {
       // Only rows [0, T): adstock is causal, so these equal the full series' first T values.
-      const a = geometricAdstock(this.spend.subarray(0, this.T), decay);
+      const a = laggedGeometricAdstock(this.spend.subarray(0, this.T), decay, lag);
       const med = medianPositive(a, this.T);
       let max = 0;
       for (let t = 0; t < a.length; t++) if (a[t] > max) max = a[t];
       e = { a, median: Number.isFinite(med) && med > 0 ? med : 1, max };
-      this.cache.set(decay, e);
+      this.cache.set(key, e);
     }
     return e;
   }
@@ -1238,6 +1286,47 @@ function hillInto(a: Float64Array, k: number, s: number, out: Float64Array): voi
       out[t] = r / (1 + r);
     }
   }
+}
+
+/** Mean of the inner folds' R², summed in order as GroupScorer.score sums them. */
+function mean(xs: readonly number[]): number {
+  let sum = 0;
+  for (const x of xs) sum += x;
+  return sum / xs.length;
+}
+
+/**
+ * True when `after` beats `before` on the same inner folds by more than one standard error of the
+ * foldwise gains (mean gain > sd / sqrt(n)): the one-standard-error rule applied to the paired gains.
+ */
+export function clearGain(after: readonly number[], before: readonly number[]): boolean {
+  const n = after.length;
+  if (n < 2 || before.length !== n) return false;
+  const gains = after.map((r, k) => r - before[k]);
+  const m = mean(gains);
+  let ss = 0;
+  for (const g of gains) ss += (g - m) ** 2;
+  return m > Math.sqrt(ss / (n - 1) / n);
+}
+
+function sameTriple(a: Triple, b: Triple): boolean {
+  return a.decay === b.decay && a.kMult === b.kMult && a.s === b.s && a.lag === b.lag;
+}
+
+/** A channel's candidate lags, ascending, 0 always among them (MediaSearchOptions.lags). */
+function lagCandidates(lags: MediaSearchOptions['lags'], channel: string): number[] {
+  const given =
+    lags === undefined
+      ? []
+      : Array.isArray(lags)
+        ? lags
+        : ((lags as Readonly<Record<string, readonly number[]>>)[channel] ?? []);
+  for (const l of given) {
+    if (!(l >= 0 && Number.isFinite(l))) {
+      throw new RangeError(`search lags must be finite numbers >= 0 (got ${l} for ${channel})`);
+    }
+  }
+  return [...new Set([0, ...given])].sort((a, b) => a - b);
 }
 
 function checkInt(name: string, v: number, min: number): void {
@@ -1308,21 +1397,24 @@ export function searchMediaParams(
       options.calendar ?? true,
       options.controls ?? true,
       options.dropTerms ?? null,
+      options.lags ?? null,
     ]),
   );
   const newCaches = (): AdstockCache[] => series.spend.map((s) => new AdstockCache(s, T));
   const caches = trialCache ? trialCache.adstock(newCaches) : newCaches();
   const h = new Float64Array(T);
   const current: Triple[] = series.channels.map((name) => {
-    const p = options.start?.[name] ?? SEARCH_START;
+    const p: Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'> =
+      options.start?.[name] ?? SEARCH_START;
     return {
       decay: tidy(clamp(p.decay, DECAY_BOUNDS)),
       kMult: tidy(clamp(p.k_mult, K_MULT_BOUNDS)),
       s: tidy(clamp(p.s, SHAPE_BOUNDS)),
+      lag: p.lag ?? 0,
     };
   });
   const transformed = (c: number, p: Triple, out: Float64Array): Float64Array => {
-    const e = caches[c].get(p.decay);
+    const e = caches[c].get(p.decay, p.lag);
     hillInto(e.a, p.kMult * e.median, p.s, out);
     return out;
   };
@@ -1332,7 +1424,7 @@ export function searchMediaParams(
    * it extrapolates convexly, so a burst after the window gets an unbounded effect.
    */
   const inRange = (c: number, p: Triple): boolean => {
-    const e = caches[c].get(p.decay);
+    const e = caches[c].get(p.decay, p.lag);
     return e.max <= 0 || p.kMult * e.median <= e.max;
   };
   /**
@@ -1345,11 +1437,11 @@ export function searchMediaParams(
       scorer.trial(c, transformed(c, p, h));
       return;
     }
-    const key = `${c}|${p.decay}|${p.kMult}|${p.s}`;
+    const key = `${c}|${p.decay}|${p.kMult}|${p.s}|${p.lag}`;
     const saved = trialCache.get(key);
     const pairKey = (c2: number): string => {
       const o = current[c2];
-      return `${key}>${c2}|${o.decay}|${o.kMult}|${o.s}`;
+      return `${key}>${c2}|${o.decay}|${o.kMult}|${o.s}|${o.lag}`;
     };
     if (saved) {
       scorer.restoreTrial(
@@ -1396,7 +1488,7 @@ export function searchMediaParams(
       bestScore = scorer.score(c);
     }
     for (const cand of cands) {
-      if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
+      if (sameTriple(cand, cur)) continue;
       if (!inRange(c, cand)) continue;
       setTrial(c, cand);
       const sc = scorer.score(c);
@@ -1469,7 +1561,7 @@ export function searchMediaParams(
       local.trial(0, transformed(c, cand, h));
       return;
     }
-    const key = `${c}|${cand.decay}|${cand.kMult}|${cand.s}`;
+    const key = `${c}|${cand.decay}|${cand.kMult}|${cand.s}|${cand.lag}`;
     const hit = trialCache.getReduced(key);
     if (hit) local.restoreReduced(hit, local.fixedColumns - (C - 1));
     else {
@@ -1521,7 +1613,7 @@ export function searchMediaParams(
     const cur = current[c];
     for (let i = 0; i < cands.length; i++) {
       const cand = cands[i];
-      if (cand.decay === cur.decay && cand.kMult === cur.kMult && cand.s === cur.s) continue;
+      if (sameTriple(cand, cur)) continue;
       if (!inRange(c, cand)) continue;
       let sc: number;
       let slab = keep === 'none' ? null : saved[c];
@@ -1585,7 +1677,8 @@ export function searchMediaParams(
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
-    for (const kMult of K_MULT_GRID) for (const s of SHAPE_GRID) grid.push({ decay, kMult, s });
+    for (const kMult of K_MULT_GRID)
+      for (const s of SHAPE_GRID) grid.push({ decay, kMult, s, lag: 0 });
   /** Reduced search: each grid candidate's latest score per channel (-Infinity: not scored). */
   const gridScores = joint
     ? []
@@ -1636,45 +1729,101 @@ export function searchMediaParams(
   }
   for (const slab of saved) slab?.release();
   saved.length = 0;
-  for (let round = 0; round < refineRounds; round++) {
-    const step = 0.05 / 2 ** round;
-    const factor = 2 ** (0.5 / 2 ** round);
-    for (let c = 0; c < C; c++) {
-      const cur = current[c];
-      const local: Triple[] = [];
-      // A neighbour clamped onto a bound (decay 0 - step = 0) repeats an earlier one: the same
-      // columns score the same, and only a strictly better score moves, so it is left out.
-      const seen = new Set<string>();
-      for (const dd of [-step, 0, step]) {
-        for (const fk of [1 / factor, 1, factor]) {
-          for (const fs of [1 / factor, 1, factor]) {
-            const cand = {
-              decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
-              kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
-              s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
-            };
-            const key = `${cand.decay}|${cand.kMult}|${cand.s}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-            local.push(cand);
+  const refine = (rounds: number, channels: readonly number[]): void => {
+    for (let round = 0; round < rounds; round++) {
+      const step = 0.05 / 2 ** round;
+      const factor = 2 ** (0.5 / 2 ** round);
+      for (const c of channels) {
+        const cur = current[c];
+        const local: Triple[] = [];
+        // A neighbour clamped onto a bound (decay 0 - step = 0) repeats an earlier one: the same
+        // columns score the same, and only a strictly better score moves, so it is left out.
+        const seen = new Set<string>();
+        for (const dd of [-step, 0, step]) {
+          for (const fk of [1 / factor, 1, factor]) {
+            for (const fs of [1 / factor, 1, factor]) {
+              const cand = {
+                decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
+                kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
+                s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
+                lag: cur.lag,
+              };
+              const key = `${cand.decay}|${cand.kMult}|${cand.s}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              local.push(cand);
+            }
           }
         }
+        visit(c, local);
       }
-      visit(c, local);
     }
-  }
-  if (!joint) {
-    // The reported score is the joint design's, as in the joint search.
+  };
+  const allChannels = series.channels.map((_, c) => c);
+  refine(refineRounds, allChannels);
+  /** Loads the current point of every channel into the joint scorer (its state after a reduced search). */
+  const loadCurrent = (): void => {
     for (let c = 0; c < C; c++) scorer.load(c, transformed(c, current[c], h));
     scorer.computeAllMoments();
+  };
+  if (!joint) {
+    // The reported score is the joint design's, as in the joint search.
+    loadCurrent();
     best = scorer.score(null);
     candidates++;
+  }
+  const lagSets = series.channels.map((name) =>
+    lagCandidates(options.lags, name).filter((l) => l > 0),
+  );
+  if (lagSets.some((l) => l.length > 0)) {
+    // Delayed carry-over (docs/modeling.md, "Delayed carry-over"), from the geometric result A:
+    // per channel, its candidate lags are scanned on a coarse (decay, k_mult) grid at s = 1; a
+    // channel that moves to a lag then scores the decay grid at its point and the coarse
+    // (decay, k_mult, s) grid at that lag, and one refinement round follows. The lagged result B
+    // is kept only where its gain over A on the inner folds exceeds one standard error of the
+    // foldwise gains (the one-standard-error rule on the paired gains): otherwise A, exactly as
+    // without lags. Why not lags x the whole grid in the sweeps: that scored 6x the candidates
+    // for the same inner scores to 0.003 (docs/modeling.md).
+    const geometric = current.slice();
+    const geometricBest = best;
+    const geometricFolds = scorer.scoresByFold();
+    const lagged: number[] = [];
+    for (let c = 0; c < C; c++) {
+      if (lagSets[c].length === 0) continue;
+      const scan: Triple[] = [];
+      for (const lag of lagSets[c])
+        for (const decay of LAG_SCAN_DECAYS)
+          for (const kMult of LAG_SCAN_K_MULTS) scan.push({ decay, kMult, s: 1, lag });
+      if (!visit(c, scan)) continue;
+      lagged.push(c);
+      const at = current[c];
+      const local: Triple[] = [];
+      for (const decay of DECAY_GRID) local.push({ ...at, decay });
+      for (const decay of LAG_SCAN_DECAYS)
+        for (const kMult of LAG_SCAN_K_MULTS)
+          for (const s of SHAPE_GRID) local.push({ decay, kMult, s, lag: at.lag });
+      visit(c, local);
+    }
+    if (lagged.length > 0) {
+      refine(1, lagged);
+      // The joint search's scorer holds the committed points; the reduced one's is loaded.
+      if (!joint) loadCurrent();
+      const folds = scorer.scoresByFold();
+      candidates++;
+      if (clearGain(folds, geometricFolds)) best = mean(folds);
+      else {
+        for (let c = 0; c < C; c++) current[c] = geometric[c];
+        best = geometricBest;
+      }
+    }
   }
   const params: Record<string, ChannelParams> = {};
   series.channels.forEach((name, c) => {
     const p = current[c];
-    const e = caches[c].get(p.decay);
+    const e = caches[c].get(p.decay, p.lag);
     params[name] = { decay: p.decay, k_mult: p.kMult, k: p.kMult * e.median, s: p.s };
+    // Absent when 0, so geometric parameters read and print as before.
+    if (p.lag !== 0) params[name].lag = p.lag;
   });
   return { params, innerR2: best, startR2, candidates };
 }
@@ -1743,7 +1892,7 @@ function scorerFactory(
 export function scoreMediaParams(
   series: TenantSeries,
   trainEnd: number,
-  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>,
+  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>>>,
   options: MediaSearchOptions = {},
 ): number {
   const scorer = makeScorer(series, trainEnd, {
@@ -1756,7 +1905,7 @@ export function scoreMediaParams(
   series.channels.forEach((name, c) => {
     const p = params[name];
     if (!p) throw new RangeError(`no parameters for channel ${name}`);
-    const e = new AdstockCache(series.spend[c], trainEnd).get(p.decay);
+    const e = new AdstockCache(series.spend[c], trainEnd).get(p.decay, p.lag ?? 0);
     hillInto(e.a, p.k_mult * e.median, p.s, h);
     scorer.load(c, h);
   });
@@ -1772,9 +1921,9 @@ export function scoreMediaParams(
 export function scoreChannelCandidates(
   series: TenantSeries,
   trainEnd: number,
-  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's'>>>,
+  params: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>>>,
   channel: string,
-  candidates: readonly Pick<ChannelParams, 'decay' | 'k_mult' | 's'>[],
+  candidates: readonly Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>[],
   options: MediaSearchOptions = {},
 ): number[] {
   const scorer = makeScorer(series, trainEnd, {
@@ -1786,8 +1935,8 @@ export function scoreChannelCandidates(
   const c = series.channels.indexOf(channel);
   if (c < 0) throw new RangeError(`unknown channel ${channel}`);
   const h = new Float64Array(trainEnd);
-  const load = (i: number, p: Pick<ChannelParams, 'decay' | 'k_mult' | 's'>): void => {
-    const e = new AdstockCache(series.spend[i], trainEnd).get(p.decay);
+  const load = (i: number, p: Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>): void => {
+    const e = new AdstockCache(series.spend[i], trainEnd).get(p.decay, p.lag ?? 0);
     hillInto(e.a, p.k_mult * e.median, p.s, h);
     scorer.trial(i, h);
   };

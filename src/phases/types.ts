@@ -36,6 +36,12 @@ export interface ChannelParams {
   /** Hill k in spend units. */
   k: number;
   s: number;
+  /**
+   * Periods the spend is delayed before its geometric adstock (core/transforms.ts
+   * laggedGeometricAdstock); absent or 0: today's geometric adstock. Only the phase-3 fold models'
+   * search chooses one (search.ts `lags`); the all-rows model (final.ts) has none.
+   */
+  lag?: number;
 }
 
 /** Why a fold uses its phase's model or a simpler phase's (ladder.ts), decided on training rows. */
