@@ -171,10 +171,11 @@ describe('plans through the app', () => {
     expect(p.plan.budget).toBe(120_000);
     expect(p.plan.channels.reduce((a, ch) => a + ch.spend, 0)).toBeCloseTo(120_000, 3);
     expect(p.plan.truth).not.toBeNull();
-    // Checked against the default number of bootstrap refits and the plan-curve model's 5 window refits (its
-    // pooled search: the 5 standard folds' training rows, then all rows), with intervals.
-    // + the plan model's 5 window refits and the phase 3 model's 6
-    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5 + 6);
+    // Checked against the default number of bootstrap refits, the plan-curve model's window refits
+    // (its fits on the 5 standard folds' training rows, and its all-rows best fit: the
+    // one-standard-error rule moves a curve of this tenant, curves.ts) and the phase 3 model's 6,
+    // with intervals.
+    expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 6 + 6);
     expect(p.inputs).toMatchObject({ replicates: DEFAULT_PLAN_REPLICATES });
     expect(p.comparison?.comparison.b).toBe('scenario:cold');
     expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
@@ -206,20 +207,29 @@ describe('plans through the app', () => {
       expect(rows()).toHaveLength(1);
       const payload = JSON.parse(rows()[0].payload) as {
         model_hash: string;
-        refits: { count: number; models: unknown[]; roles: string[] };
+        refits: {
+          count: number;
+          models: unknown[];
+          roles: string[];
+          point: { searchRuns: unknown[] };
+        };
       };
       expect(payload.refits.count).toBe(DEFAULT_PLAN_REPLICATES);
-      // + the plan model's window refits and the phase 3 model's, each kept with its role
-      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + 5 + 6);
+      // + the plan model's window refits (the 5 windows' fits, and the all-rows best fit when the
+      // one-standard-error rule moved a curve: curves.ts) and the phase 3 model's, each kept
+      // with its role
+      const windows = payload.refits.point.searchRuns.length;
+      expect([5, 6]).toContain(windows);
+      expect(payload.refits.models).toHaveLength(DEFAULT_PLAN_REPLICATES + windows + 6);
       expect(payload.refits.roles).toEqual([
         ...new Array(DEFAULT_PLAN_REPLICATES).fill('bootstrap'),
-        ...new Array(5).fill('window'),
+        ...new Array(windows).fill('window'),
         ...new Array(6).fill('estimator'),
       ]);
       const request = { tenant: TENANT, budget: 90_000, days: 14 };
       const first = await app.planBudget(request);
       // Every kept refit that is of the planner's form is used (a window refit may be a blend).
-      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 5 + 6);
+      expect(first.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + windows + 6);
       expect(first.plan.uncertainty?.used).toBeGreaterThan(12);
       // Keep only 12 of the stored refits: a plan that reuses them is checked against 12.
       const fewer = {
@@ -232,7 +242,12 @@ describe('plans through the app', () => {
         `plan_refits:${DEFAULT_PLAN_REPLICATES}`,
       );
       const reused = await app.planBudget(request);
-      expect(reused.plan.uncertainty?.used).toBe(12);
+      // Those of the 12 that are of the planner's form (a bootstrap refit may be a blend).
+      const planned = (payload.refits.models.slice(0, 12) as { kind: string }[]).filter(
+        (m) => m.kind === 'ridge',
+      ).length;
+      expect(planned).toBeGreaterThanOrEqual(10);
+      expect(reused.plan.uncertainty?.used).toBe(planned);
       // Refits of another model are not reused: they are made again (and kept again).
       db.prepare(`UPDATE models SET payload = ? WHERE tenant = ? AND kind = ?`).run(
         JSON.stringify({ ...fewer, model_hash: 'another model' }),

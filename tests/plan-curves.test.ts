@@ -11,6 +11,7 @@ import { buildMediaDesign, hillKFor } from '../src/phases/media.js';
 import type { ChannelParams } from '../src/phases/types.js';
 import {
   fitPlanCurves,
+  PLAN_CURVE_SIMPLIFY,
   PlanCurveCache,
   planCurveModel,
   planReplicateModels,
@@ -118,16 +119,152 @@ describe('the planner curve fit', () => {
     );
   });
 
-  it('is deterministic, and the plan-curve model carries 5 window fits for the check', () => {
+  it('is deterministic, and the plan-curve model carries its window fits for the check', () => {
     const series = tenant.series;
     const a = planCurveModel(series, phase3);
     const b = planCurveModel(series, phase3);
     expect(JSON.stringify(finalToJSON(a))).toBe(JSON.stringify(finalToJSON(b)));
-    expect(a.searchRuns).toHaveLength(5); // the 5 standard folds' training rows
+    // The 5 standard folds' training rows, then the all-rows best fit when the one-standard-error
+    // rule moved a curve away from it.
+    const best = fitPlanCurves(series, phase3.channelParams!, {
+      calendar: phase3.calendar,
+      weather: phase3.weather,
+      simplify: PLAN_CURVE_SIMPLIFY,
+    });
+    const moved = JSON.stringify(best.params) !== JSON.stringify(best.bestParams);
+    expect(a.channelParams).toEqual(best.params);
+    expect(a.searchRuns).toHaveLength(moved ? 6 : 5);
+    if (moved) expect(a.searchRuns![5]).toEqual(best.bestParams);
     expect(revenueModelOf(a).media).toHaveLength(series.channels.length);
+    const w = a.searchRuns!.length;
     const out = planReplicateModels(series, a, 2, 0, 'plan');
-    expect(out.windows).toBe(5);
-    expect(out.models).toHaveLength(2 + 5 - out.failed);
-    out.models.slice(-5).forEach((m, i) => expect(m.channelParams).toEqual(a.searchRuns![i]));
+    expect(out.windows).toBe(w);
+    expect(out.models).toHaveLength(2 + w - out.failed);
+    out.models.slice(-w).forEach((m, i) => expect(m.channelParams).toEqual(a.searchRuns![i]));
+  });
+});
+
+/** A series of `tenant`'s spend and weather whose target is a phase-3 model of known curves plus noise. */
+function madeSeries(
+  tenant: SyntheticTenant,
+  chosen: [number, number, number][],
+  noise: number,
+): { series: TenantSeries; truth: Record<string, ChannelParams> } {
+  const series = tenant.series;
+  const n = series.target.length;
+  const truth: Record<string, ChannelParams> = {};
+  series.channels.forEach((c, i) => {
+    const [decay, kMult, s] = chosen[i];
+    truth[c] = {
+      decay,
+      k_mult: kMult,
+      s,
+      k: hillKFor(geometricAdstock(series.spend[i], decay), n, kMult),
+    };
+  });
+  const made = fitFinalModel(series, 3, { channelParams: truth });
+  const rng = new SeededRandom(5);
+  const clean = predictFinal(made, series);
+  const sd = (noise * clean.reduce((a, b) => a + Math.abs(b), 0)) / n;
+  return {
+    series: { ...series, target: Float64Array.from(clean, (v) => v + sd * rng.normal()) },
+    truth,
+  };
+}
+
+describe('the one-standard-error rule on the Hill shapes', () => {
+  let tenant: SyntheticTenant;
+
+  beforeAll(() => {
+    tenant = generateTenant('high_winter_clothing');
+  });
+
+  it('takes the least curved shapes within its tolerance of the best fit', () => {
+    // 4% noise: the second channel's shape is poorly identified (the plain fit: 1.38, truth 2;
+    // the rule: about 1.16, with its k larger along the same flat ridge).
+    const { series } = madeSeries(
+      tenant,
+      [
+        [0.3, 1, 1.2],
+        [0.6, 2, 2],
+      ],
+      0.04,
+    );
+    const n = series.target.length;
+    const start = Object.fromEntries(series.channels.map((c) => [c, START]));
+    const plain = fitPlanCurves(series, start);
+    const rule = fitPlanCurves(series, start, { simplify: 1 });
+    // The same fit before the rule.
+    expect(rule.bestScore).toBe(plain.score);
+    expect(plain.tolerance).toBe(0);
+    // The tolerance: 0.5 log-likelihood units widened by the residuals' lag-1 autocorrelation
+    // (AR(1) effective rows), recomputed here from a direct Ridge fit of the best parameters.
+    const d = buildMediaDesign(series, plain.params, { weather: modelWeatherNames(series) });
+    const ridge = fitRidge(d.columns, series.target, { start: 0, end: n }, 1);
+    const fitted = predictRidge(ridge, d.columns, { start: 0, end: n });
+    const r = Float64Array.from(series.target, (v, t) => v - fitted[t]);
+    const mean = r.reduce((a, b) => a + b, 0) / n;
+    let r0 = 0;
+    let r1 = 0;
+    for (let t = 0; t < n; t++) {
+      r0 += (r[t] - mean) ** 2;
+      if (t > 0) r1 += (r[t] - mean) * (r[t - 1] - mean);
+    }
+    const rho = Math.max(0, r1 / r0);
+    expect(rule.tolerance).toBeCloseTo(0.5 * ((1 + rho) / (1 - rho)), 6);
+    // Within the tolerance per channel of the best score (a direct refit scores it), and no more
+    // curved than the best fit on any channel, strictly less on at least one here.
+    const C = series.channels.length;
+    expect(directScore(series, rule.params)).toBeLessThanOrEqual(
+      plain.score + C * rule.tolerance + 1e-6,
+    );
+    expect(rule.score).toBeCloseTo(directScore(series, rule.params), 6);
+    const curved = (p: ChannelParams): number => Math.abs(Math.log(p.s));
+    for (const c of series.channels)
+      expect(curved(rule.params[c])).toBeLessThanOrEqual(curved(plain.params[c]) + 1e-9);
+    expect(
+      series.channels.some((c) => curved(rule.params[c]) < curved(plain.params[c]) - 0.05),
+    ).toBe(true);
+  });
+
+  it('keeps an S-shape that the data show', () => {
+    // 0.5% noise: the shape 2 is well identified, and the rule must not flatten it.
+    const { series, truth } = madeSeries(
+      tenant,
+      [
+        [0.3, 1, 1.2],
+        [0.6, 2, 2],
+      ],
+      0.005,
+    );
+    const start = Object.fromEntries(series.channels.map((c) => [c, START]));
+    const rule = fitPlanCurves(series, start, { simplify: 1 });
+    const c = series.channels[1];
+    expect(rule.params[c].s / truth[c].s).toBeGreaterThan(0.8);
+    expect(rule.params[c].s / truth[c].s).toBeLessThan(1.2);
+  });
+
+  it('brings the plan model nearer the generator truth where the fit overshoots the shape', () => {
+    // extreme_ski_gear (true Hill shapes 0.91 and 0.90): the plain profile fit gives google a
+    // shape of 1.68; the plan model (the rule at PLAN_CURVE_SIMPLIFY) stays within 25% of both.
+    const ski = generateTenant('extreme_ski_gear');
+    const phase3 = fitFinalModel(ski.series, 3);
+    expect(PLAN_CURVE_SIMPLIFY).toBe(1);
+    const model = planCurveModel(ski.series, phase3);
+    const plain = fitPlanCurves(ski.series, phase3.channelParams!, {
+      calendar: phase3.calendar,
+      weather: phase3.weather,
+    });
+    const ratio = (s: number, i: number): number => s / ski.truth.channels[i].hillS;
+    ski.series.channels.forEach((c, i) => {
+      expect(ratio(model.channelParams![c].s, i)).toBeGreaterThan(0.8);
+      expect(ratio(model.channelParams![c].s, i)).toBeLessThan(1.25);
+    });
+    expect(
+      Math.max(...ski.series.channels.map((c, i) => ratio(plain.params[c].s, i))),
+    ).toBeGreaterThan(1.25);
+    // The check sees the plain all-rows fit too: it is kept as the last window refit.
+    expect(model.searchRuns).toHaveLength(6);
+    expect(model.searchRuns![5]).toEqual(plain.params);
   });
 });

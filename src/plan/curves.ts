@@ -68,6 +68,15 @@ export interface CurveFitOptions {
    */
   shapePrior?: number;
   /**
+   * The one-standard-error rule on the Hill shapes (docs/planner.md "Curves the data cannot tell
+   * apart"): after the fit, each channel in turn moves to its least curved candidate (Hill shape
+   * nearest 1 in log terms; ties: the better score) while the score stays within `simplify` x
+   * SIMPLIFY_TOLERANCE x the residuals' autocorrelation factor per channel of the best score
+   * (0 = off, the default of fitPlanCurves; planCurveModel's all-rows fit uses
+   * PLAN_CURVE_SIMPLIFY).
+   */
+  simplify?: number;
+  /**
    * Design-only work kept from earlier fits on the same design (PlanCurveCache); the fit's result
    * is the same with or without it.
    */
@@ -160,6 +169,12 @@ export interface CurveFit {
   score: number;
   /** Candidates scored. */
   candidates: number;
+  /** The best score before the one-standard-error rule (= score without it). */
+  bestScore: number;
+  /** The parameters of that best score (= params without the rule). */
+  bestParams: Record<string, ChannelParams>;
+  /** The rule's tolerance in score units (0 without it). */
+  tolerance: number;
 }
 
 type Triple = Pick<ChannelParams, 'decay' | 'k_mult' | 's'>;
@@ -533,12 +548,116 @@ export function fitPlanCurves(
             });
     }
   }
+  const bestScore = best;
+  const bestParams = Object.fromEntries(series.channels.map((name, c) => [name, current[c]]));
+  let tolerance = 0;
+  const simplify = options.simplify ?? 0;
+  if (simplify > 0) {
+    // Residuals of the best fit (centred): their lag-1 autocorrelation says how many independent
+    // rows the n rows are worth (AR(1): n (1 - rho) / (1 + rho)), which widens the tolerance.
+    sseOf(M, My, means);
+    const r = Float64Array.from(zy);
+    for (let j = 0; j < p; j++) {
+      const bj = coef[j] / scales[j];
+      const z = Z[j];
+      for (let t = 0; t < n; t++) r[t] -= bj * z[t];
+    }
+    let r0 = 0;
+    let r1 = 0;
+    for (let t = 0; t < n; t++) {
+      r0 += r[t] * r[t];
+      if (t > 0) r1 += r[t] * r[t - 1];
+    }
+    const rho = Math.min(MAX_RESIDUAL_RHO, Math.max(0, r0 > 0 ? r1 / r0 : 0));
+    tolerance = simplify * SIMPLIFY_TOLERANCE * ((1 + rho) / (1 - rho));
+    const complexity = (q: Triple): number => Math.abs(Math.log(q.s));
+    let limit = bestScore;
+    for (let c = 0; c < C; c++) {
+      limit += tolerance;
+      const seen = new Set<string>([keyOf(current[c])]);
+      // The least curved candidate of `cands` within the limit (ties: the better score); only
+      // candidates at most as curved as the best so far are scored.
+      const scan = (cands: Triple[]): void => {
+        let choice: { q: ChannelParams; key: string; score: number } | null = null;
+        let least = complexity(current[c]);
+        let chosenScore = best;
+        for (const t of cands) {
+          const q = full(c, {
+            decay: tidy(clamp(t.decay, DECAY_BOUNDS)),
+            k_mult: tidy(clamp(t.k_mult, K_MULT_BOUNDS)),
+            s: tidy(clamp(t.s, SHAPE_BOUNDS)),
+          });
+          const cx = complexity(q);
+          if (cx > least + 1e-9) continue;
+          const key = keyOf(q);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          loadTrial(c, q, key);
+          candidates++;
+          const score = scoreOf(
+            sseOf(tM, tMy, tMu),
+            current.map((x, j) => (j === c ? q.s : x.s)),
+          );
+          if (score > limit) continue;
+          if (cx < least - 1e-9 || score < chosenScore) {
+            choice = { q, key, score };
+            least = Math.min(least, cx);
+            chosenScore = score;
+          }
+        }
+        if (choice) {
+          loadTrial(c, choice.q, choice.key);
+          current[c] = choice.q;
+          commit(c);
+          best = choice.score;
+        }
+      };
+      if (sweeps > 0) {
+        const cands: Triple[] = [];
+        for (const decay of grid.decays)
+          for (const k_mult of grid.kMults)
+            for (const s of grid.shapes) cands.push({ decay, k_mult, s });
+        scan(cands);
+      }
+      for (const [dd, f] of REFINE) {
+        const p0 = current[c];
+        const cands: Triple[] = [];
+        for (const a of [-1, 0, 1])
+          for (const b of [-1, 0, 1])
+            for (const e of [-1, 0, 1])
+              cands.push({
+                decay: p0.decay + a * dd,
+                k_mult: p0.k_mult * f ** b,
+                s: p0.s * f ** e,
+              });
+        seen.clear();
+        seen.add(keyOf(current[c]));
+        scan(cands);
+      }
+    }
+  }
   return {
     params: Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
     score: best,
     candidates,
+    bestScore,
+    bestParams,
+    tolerance,
   };
 }
+
+/**
+ * The one-standard-error rule's tolerance in profile log-likelihood units for independent rows:
+ * a one-parameter likelihood-ratio interval at about 68% (chi-square(1) 0.68 quantile / 2 = 0.5).
+ */
+export const SIMPLIFY_TOLERANCE = 0.5;
+/** Largest residual lag-1 autocorrelation the tolerance is widened for (factor 19). */
+const MAX_RESIDUAL_RHO = 0.9;
+/**
+ * The plan model's all-rows fit applies the one-standard-error rule at its stated tolerance (1 x
+ * SIMPLIFY_TOLERANCE); its window fits and bootstrap refits do not (planCurveModel).
+ */
+export const PLAN_CURVE_SIMPLIFY = 1;
 
 /** Rows [0, end) of a series (the window fits below). */
 function prefix(series: TenantSeries, end: number): TenantSeries {
@@ -583,13 +702,16 @@ export const WINDOW_GRID: CurveGrid = {
 export function planCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'simplify'> = {},
 ): FinalModel {
   if (point.phase !== 3 || !point.channelParams) {
     throw new RangeError('plan curves need a phase-3 model with channel parameters');
   }
-  const spec = { calendar: point.calendar, weather: point.weather, ...options };
-  const fit = fitPlanCurves(series, point.channelParams, spec);
+  const spec = { calendar: point.calendar, weather: point.weather, shapePrior: options.shapePrior };
+  const fit = fitPlanCurves(series, point.channelParams, {
+    ...spec,
+    simplify: options.simplify ?? PLAN_CURVE_SIMPLIFY,
+  });
   const n = series.target.length;
   const windows = pooledSearchEnds(n)
     .slice(0, -1)
@@ -607,11 +729,15 @@ export function planCurveModel(
         ]),
       );
     });
+  // The best fit without the rule, when the rule moved a curve, is checked against as a window
+  // fit: the data support it at least as well, so the plan goes no further than its best step.
+  const best =
+    JSON.stringify(fit.bestParams) === JSON.stringify(fit.params) ? [] : [fit.bestParams];
   const model = fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
   // The same Ridge / GBM / blend rule as the phase-3 model; should it leave the Ridge that the
   // phase-3 model kept, the planner could not use the result (model.ts): keep the phase-3 model.
   if (model.kind !== 'ridge' && point.kind === 'ridge') return point;
-  return { ...model, searchRuns: windows };
+  return { ...model, searchRuns: [...windows, ...best] };
 }
 
 /**

@@ -2,7 +2,13 @@
 export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { revenueModelOf } from './final-model.js';
-export { fitPlanCurves, PlanCurveCache, planCurveModel, refitPlanCurveModel } from './curves.js';
+export {
+  fitPlanCurves,
+  PLAN_CURVE_SIMPLIFY,
+  PlanCurveCache,
+  planCurveModel,
+  refitPlanCurveModel,
+} from './curves.js';
 export type { CurveFit, CurveFitOptions } from './curves.js';
 export { extendSeries, responseOf } from './model.js';
 export type { MediaTransform, RevenueModel } from './model.js';
