@@ -10,11 +10,13 @@ import { finalToJSON, fitFinalModel, predictFinal, type FinalModel } from '../sr
 import { buildMediaDesign, hillKFor } from '../src/phases/media.js';
 import type { ChannelParams } from '../src/phases/types.js';
 import {
+  BOOTSTRAP_LOCAL_ROUNDS,
   fitPlanCurves,
   PLAN_CURVE_SIMPLIFY,
   PlanCurveCache,
   planCurveModel,
   planReplicateModels,
+  refitPlanCurveModel,
   revenueModelOf,
 } from '../src/plan/index.js';
 
@@ -117,6 +119,28 @@ describe('the planner curve fit', () => {
     expect(fitPlanCurves(windowSeries, phase3.channelParams!, { sweeps: 0, cache })).toEqual(
       fitPlanCurves(windowSeries, phase3.channelParams!, { sweeps: 0 }),
     );
+  });
+
+  it('refits a bootstrap replicate with the first two local rounds, without the rule', () => {
+    // A replicate's curves: the plain fit from the point's, local rounds only (no sweep), the
+    // finest (decay +-0.0125, x 2^(+-1/8)) left out.
+    const series = tenant.series;
+    const point = planCurveModel(series, phase3);
+    const rng = new SeededRandom(9);
+    const target = series.target.map((v) => v * (1 + 0.02 * rng.normal()));
+    const replicate = { ...series, target };
+    const refit = refitPlanCurveModel(replicate, point);
+    const spec = { calendar: point.calendar, weather: point.weather, sweeps: 0 };
+    const two = fitPlanCurves(replicate, point.channelParams!, { ...spec, localRounds: 2 });
+    const three = fitPlanCurves(replicate, point.channelParams!, spec);
+    expect(BOOTSTRAP_LOCAL_ROUNDS).toBe(2);
+    expect(refit.channelParams).toEqual(two.params);
+    expect(two.candidates).toBeLessThan(three.candidates);
+    // Every move is on the 0.025 decay grid around the point's decay.
+    for (const c of series.channels) {
+      const steps = (two.params[c].decay - point.channelParams![c].decay) / 0.025;
+      expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-6);
+    }
   });
 
   it('is deterministic, and the plan-curve model carries its window fits for the check', () => {

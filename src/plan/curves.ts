@@ -76,6 +76,8 @@ export interface CurveFitOptions {
    * PLAN_CURVE_SIMPLIFY).
    */
   simplify?: number;
+  /** Local rounds after the sweeps, coarsest first (default all 3). */
+  localRounds?: number;
   /**
    * Design-only work kept from earlier fits on the same design (PlanCurveCache); the fit's result
    * is the same with or without it.
@@ -533,7 +535,7 @@ export function fitPlanCurves(
           for (const s of grid.shapes) tryCandidate(c, { decay, k_mult, s });
     }
   }
-  for (const [dd, f] of REFINE) {
+  for (const [dd, f] of REFINE.slice(0, options.localRounds ?? REFINE.length)) {
     for (let c = 0; c < C; c++) {
       const p0 = current[c];
       visited[c].clear();
@@ -741,10 +743,19 @@ export function planCurveModel(
 }
 
 /**
+ * Local rounds of a bootstrap replicate's curve refit: the first two of the three (decay +-0.05
+ * and 0.025, k and s x 2^(+-1/2) and 2^(+-1/4)). The finest round made each replicate wander
+ * over ~70 more candidates for a shape or decay step the check does not need: without it the 20
+ * refits cost about a third less CPU, and with the one-standard-error rule the regret tables
+ * did not lose (docs/planner.md "Speed"; under the rule's absence it had moved the built-in
+ * median 52% -> 50%, which is why it was kept until then).
+ */
+export const BOOTSTRAP_LOCAL_ROUNDS = 2;
+
+/**
  * A bootstrap replicate of a plan-curve model: the curves refitted locally from the point's
- * (sweeps 0, then all three local rounds; two, the finest left out, cost a third as much but moved
- * the built-in regret table under the step capped by the refits' own best steps: median captured
- * 52% -> 50%, high_gym_activity 44% -> 33%, docs/planner.md "Speed"), then the model.
+ * (sweeps 0, then BOOTSTRAP_LOCAL_ROUNDS local rounds, without the one-standard-error rule), then
+ * the model.
  */
 export function refitPlanCurveModel(
   series: TenantSeries,
@@ -755,6 +766,7 @@ export function refitPlanCurveModel(
     calendar: point.calendar,
     weather: point.weather,
     sweeps: 0,
+    localRounds: BOOTSTRAP_LOCAL_ROUNDS,
     ...options,
   });
   return fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });

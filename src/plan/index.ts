@@ -3,6 +3,7 @@ export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { revenueModelOf } from './final-model.js';
 export {
+  BOOTSTRAP_LOCAL_ROUNDS,
   fitPlanCurves,
   PLAN_CURVE_SIMPLIFY,
   PlanCurveCache,

@@ -39,10 +39,12 @@ export const MAX_PLAN_REPLICATES = 200;
  * What the refits are, for keeping them beside their model: stored refits are reused only when
  * this text is unchanged (bump the version when planReplicateModels changes what it draws).
  */
-// v7: the plan-curve model's all-rows fit takes the least curved Hill shapes within one standard
-// error of the best fit (curves.ts PLAN_CURVE_SIMPLIFY); its window fits and the bootstrap refits do
-// not. Plan models and refits stored under v6 are made again.
-export const PLAN_REFIT_METHOD = `v7 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally without that rule (all three local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
+// v8: the bootstrap refits' curve fits take the first two local rounds (curves.ts
+// BOOTSTRAP_LOCAL_ROUNDS); v7: the plan-curve model's all-rows fit takes the least curved Hill
+// shapes within one standard error of the best fit (curves.ts PLAN_CURVE_SIMPLIFY), its window
+// fits and the bootstrap refits do not. Plan models and refits stored under earlier versions are
+// made again.
+export const PLAN_REFIT_METHOD = `v8 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally without that rule (the first two local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
 
 /**
  * What a refit is to the plan's check (uncertainty.ts trustStep): a bootstrap refit, a window
