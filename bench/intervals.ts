@@ -73,6 +73,11 @@ export interface FigureRecord {
    * over its tests); null for a channel without a used test.
    */
   lift_ratio?: number | null;
+  /**
+   * Calibration bench: the figure in the recalibrations with each used test moved by -1 and +1
+   * SE (intervals.ts testShiftFigures, two per test); present on a calibrated model's records.
+   */
+  test_shifts?: number[];
 }
 
 export interface TenantTiming {
@@ -237,6 +242,7 @@ function savedBootstrap(
 /** The method's default width scale of a record (intervals.ts addIntervalsFromFigures). */
 export function recordScale(r: FigureRecord): WidthScale {
   const windows = (r.windows ?? []).length > 0;
+  if (r.test_shifts !== undefined) return defaultWidthScale(true, windows);
   if (windows && r.figure === 'marginal_roas') return MARGINAL_WINDOW_WIDTH_SCALE;
   return defaultWidthScale(false, windows);
 }
@@ -259,7 +265,14 @@ export function coverageOf(
     const widths: number[] = [];
     for (const r of rs) {
       const windows = r.windows ?? [];
-      const iv = figureInterval(r.point, r.replicates, tau, scale ?? recordScale(r), windows);
+      const iv = figureInterval(
+        r.point,
+        r.replicates,
+        tau,
+        scale ?? recordScale(r),
+        windows,
+        r.test_shifts ?? [],
+      );
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
@@ -321,6 +334,26 @@ export function calibrateScale(
     if (coverageOf(roas, 0, { p80: c, p95: c })[0].p80 >= 0.8) return { p80: c, p95: c };
   }
   return { p80: 4, p95: 4 };
+}
+
+/**
+ * Bootstrap factor of a calibrated model's intervals with a given window factor and test-term
+ * factor (src/phases/intervals.ts CALIBRATED_WIDTH_SCALE): the smallest c (step 0.01, 0..4) whose
+ * 80% ROAS intervals cover the truth on at least 80% of the records' channels. Calibration sets
+ * only (the calibrated tenants of the bench's tuning seeds).
+ */
+export function calibrateCalibratedScale(
+  records: readonly FigureRecord[],
+  window: number,
+  tests: number,
+): WidthScale {
+  const roas = records.filter((r) => r.figure === 'roas');
+  for (let k = 0; k <= 400; k++) {
+    const c = k / 100;
+    const scale = { p80: c, p95: c, window, tests };
+    if (coverageOf(roas, 0, scale)[0].p80 >= 0.8) return scale;
+  }
+  return { p80: 4, p95: 4, window, tests };
 }
 
 /** Smallest bootstrap factor a (step 0.01, 0..4) whose 80% ROAS intervals cover >= 80% at window factor b. */
@@ -488,14 +521,19 @@ function main(argv: string[]): void {
     const saved = argv.includes('--default-replicates') ? firstDefaultReplicates(loaded) : loaded;
     const tau = calibrate ? calibrateTau(saved) : Number(get('--tau') ?? MODEL_ERROR);
     const sc = get('--scale')?.split(',').map(Number);
-    // --scale A80,A95[,B]: bootstrap factors and window factor; default: the method's own.
+    // --scale A80,A95[,B[,T]]: bootstrap factors, window factor and (calibrated records) test-term
+    // factor; default: the method's own. --calibrate-scale --calibrated B,T: a calibrated model's
+    // bootstrap factor at window factor B and test factor T (calibrateCalibratedScale).
+    const calibrated = get('--calibrated')?.split(',').map(Number);
     const scale = argv.includes('--calibrate-scale')
-      ? calibrateScale(saved, (get('--figure') ?? 'roas') as FigureRecord['figure'])
+      ? calibrated
+        ? calibrateCalibratedScale(saved, calibrated[0], calibrated[1] ?? 0)
+        : calibrateScale(saved, (get('--figure') ?? 'roas') as FigureRecord['figure'])
       : sc
-        ? { p80: sc[0], p95: sc[1] ?? sc[0], window: sc[2] ?? 0 }
+        ? { p80: sc[0], p95: sc[1] ?? sc[0], window: sc[2] ?? 0, tests: sc[3] ?? 0 }
         : undefined;
     const label = scale
-      ? `scale ${scale.p80} / ${scale.p95}, window ${scale.window ?? 0}`
+      ? `scale ${scale.p80} / ${scale.p95}, window ${scale.window ?? 0}, tests ${scale.tests ?? 0}`
       : 'default scale';
     for (const c of coverageOf(saved, tau, scale)) {
       console.log(

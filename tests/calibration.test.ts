@@ -10,12 +10,14 @@ import {
   calibrateFinalModel,
   REPLICATE_CANDIDATES,
   spanningCandidates,
+  testShiftCalibration,
 } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
 import {
   addIntervals,
   CALIBRATED_WINDOW_WIDTH_SCALE,
   calibratedWindowFigures,
+  testShiftFigures,
   windowFigures,
 } from '../src/phases/intervals.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
@@ -130,6 +132,59 @@ describe('intervals of a calibrated model', () => {
       expect(iv.p95[1], ch.channel).toBeGreaterThanOrEqual(ch.truth!.roas);
       expect(ch.uncalibrated_roas!).toBeLessThan(iv.p95[0]);
     }
+  }, 240_000);
+});
+
+describe("the test term of a calibrated model's intervals", () => {
+  it('a test moved by one SE moves the calibrated lift toward it by at most one SE; the interval carries the ROAS move', () => {
+    const tenant = generateTenant('extreme_heating');
+    const model = fitFinalModel(tenant.series, 3, {});
+    const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
+    const fit = explainCalibratedFit(tenant.series, model, tenant, tests);
+    const rep = fit.replicate!;
+    // independent path: the lift a model implies for test t, from its own predictions
+    const impliedLift = (m: typeof model, t: (typeof tests)[number]): number => {
+      const w = liftWindow(tenant.series, t);
+      const changed = withChannelSpend(tenant.series, t.channel, liftSpend(tenant.series, t, w));
+      const alt = predictFinal(m, changed);
+      const base = predictFinal(m, tenant.series);
+      let lift = 0;
+      for (let r = w.from; r < w.to; r++) lift += alt[r] - base[r];
+      return lift;
+    };
+    const shifts = testShiftFigures(tenant.series, fit.model, rep);
+    expect(shifts.length).toBe(2 * rep.tests.length);
+    rep.tests.forEach((t, i) => {
+      const at = impliedLift(fit.model, t);
+      [-1, 1].forEach((dir) => {
+        const moved = rep.tests.map((u, k) =>
+          k === i ? { ...u, incremental_revenue: u.incremental_revenue + dir * u.standard_error } : u,
+        );
+        const m = testShiftCalibration(tenant.series, fit.model, rep, moved);
+        // Gaussian posterior: the calibrated lift follows a move of the measurement by a share in
+        // [0, 1] of it (the test's weight against the data's), never away from it
+        const follow = (dir * (impliedLift(m, t) - at)) / t.standard_error;
+        expect(follow, `${t.channel} ${dir}`).toBeGreaterThan(0);
+        expect(follow, `${t.channel} ${dir}`).toBeLessThan(1.05);
+      });
+    });
+    const e = addIntervals(fit.explanation, tenant.series, fit.model, {
+      calibration: rep,
+      replicates: 10,
+    });
+    expect(e.uncertainty!.test_shifts).toBe(2 * rep.tests.length);
+    expect(e.uncertainty!.width_scale.tests).toBe(1);
+    e.channels.forEach((ch, c) => {
+      // figureVector order: contribution, ROAS, marginal ROAS per channel
+      const values = shifts.map((v) => v[3 * c + 1]);
+      const down = Math.max(0, ...values.map((v) => ch.roas - v));
+      const up = Math.max(0, ...values.map((v) => v - ch.roas));
+      const iv = ch.intervals!.roas;
+      expect(ch.roas - iv.p80[0]).toBeGreaterThanOrEqual(1.2815 * down - 1e-9);
+      expect(iv.p80[1] - ch.roas).toBeGreaterThanOrEqual(1.2815 * up - 1e-9);
+      expect(ch.roas - iv.p95[0]).toBeGreaterThanOrEqual(1.95996 * down - 1e-9);
+      expect(iv.p95[1] - ch.roas).toBeGreaterThanOrEqual(1.95996 * up - 1e-9);
+    });
   }, 240_000);
 });
 

@@ -94,6 +94,25 @@ describe('figure interval', () => {
       figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }),
     );
   });
+  it("the test term adds z t d in quadrature per side, d each test's largest move that way at -1 / +1 SE", () => {
+    // test 1 at -1 / +1 SE: 5, 8 (down 1, up 2); test 2: 7, 6.5 (down 0, up 1, both above 6);
+    // down = hypot(1, 0) = 1, up = hypot(2, 1) = sqrt 5
+    const shifts = [5, 8, 7, 6.5];
+    const iv = figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25, tests: 1 }, [], shifts);
+    const z80 = 1.2815515655446004;
+    const z95 = 1.959963984540054;
+    expect(iv.p80[0]).toBeCloseTo(6 - Math.hypot(0.5 * 4, z80 * 1), 12);
+    expect(iv.p80[1]).toBeCloseTo(6 + Math.hypot(0.5 * 4, z80 * Math.sqrt(5)), 12);
+    expect(iv.p95[0]).toBeCloseTo(6 - Math.hypot(0.25 * 4.75, z95 * 1), 12);
+    expect(iv.p95[1]).toBeCloseTo(6 + Math.hypot(0.25 * 4.75, z95 * Math.sqrt(5)), 12);
+    // a test twice as uncertain moves the figure twice as far (linear response): wider interval
+    const wide = figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25, tests: 1 }, [], [4, 10, 8, 7]);
+    expect(wide.p80[1] - wide.p80[0]).toBeGreaterThan(iv.p80[1] - iv.p80[0]);
+    // without a test factor the moves change nothing
+    expect(figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }, [], shifts)).toEqual(
+      figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }),
+    );
+  });
 });
 
 describe('window refits of a phase-3 model', () => {

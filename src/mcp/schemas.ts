@@ -358,11 +358,17 @@ export const explanationOut = {
       failed_replicates: z.number().int(),
       block_length: z.number().int(),
       model_error: metric,
-      width_scale: z.looseObject({ p80: metric, p95: metric, window: metric.optional() }),
+      width_scale: z.looseObject({
+        p80: metric,
+        p95: metric,
+        window: metric.optional(),
+        tests: metric.optional(),
+      }),
       marginal_width_scale: z
         .looseObject({ p80: metric, p95: metric, window: metric.optional() })
         .optional(),
       window_refits: z.number().int().optional(),
+      test_shifts: z.number().int().optional(),
       levels: z.array(z.number()),
     })
     .nullable()

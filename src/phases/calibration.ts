@@ -70,6 +70,11 @@ export interface ReplicateCalibration {
   implied_lifts: number[];
   /** Per calibrated channel: its calibrated shape first, then other plausible shapes. */
   candidates: Record<string, ChannelParams[]>;
+  /**
+   * The uncalibrated model's shapes: channels without a test keep the contribution of the
+   * data-only fit at these (testShiftCalibration).
+   */
+  uncalibrated_params: Record<string, ChannelParams>;
 }
 
 export interface CalibrationResult {
@@ -578,7 +583,12 @@ export function calibrateFinalModel(
   return {
     model: calibrated,
     report,
-    replicate: { tests: usedTests, implied_lifts: implied, candidates },
+    replicate: {
+      tests: usedTests,
+      implied_lifts: implied,
+      candidates,
+      uncalibrated_params: model.channelParams,
+    },
   };
 }
 
@@ -675,5 +685,71 @@ export function recalibrateReplicate(
     channelParams: current.params,
     ridge,
     chosen: template.chosen ? { ...template.chosen, ridge } : null,
+  };
+}
+
+/**
+ * The calibrated model again with the tests' measured lifts replaced by `tests` (the used tests,
+ * one of them moved by its standard error; intervals.ts testShiftFigures): how far the
+ * calibration's answer moves with the experiment's own error. Channels without a test keep the
+ * point's held contribution (the uncalibrated fit's). The search is the calibration's, started at
+ * the calibrated shapes and restricted to what a move of one standard error can reach: each
+ * calibrated channel tries its replicate candidates (its profile region) and two local 3 x 3 x 3
+ * refinements around the best (two passes when several channels are calibrated); the Ridge
+ * coefficients are the posterior mode with the moved tests.
+ */
+export function testShiftCalibration(
+  series: TenantSeries,
+  calibrated: FinalModel,
+  calibration: ReplicateCalibration,
+  tests: readonly LiftTest[],
+): FinalModel {
+  const alpha = calibrated.alpha ?? calibrated.ridge.alpha;
+  const plain = new Calibrator(series, alpha, tests, calibrated);
+  const untested = calibrated.channels.filter((c) => !tests.some((t) => t.channel === c));
+  const held =
+    untested.length > 0
+      ? heldContributions(plain, plain.evaluate(calibration.uncalibrated_params), untested)
+      : [];
+  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, calibrated, held) : plain;
+  const all = tests.map((_, i) => i);
+  const key = (p: ChannelParams): string => `${p.decay}|${p.k_mult}|${p.s}`;
+  let current = cal.evaluate({ ...calibrated.channelParams! });
+  let currentJ = cal.objective(current, all);
+  const channels = calibrated.channels.filter((c) => calibration.candidates[c] !== undefined);
+  const passes = channels.length > 1 ? 2 : 1;
+  for (let pass = 0; pass < passes; pass++) {
+    for (const c of channels) {
+      const seen = new Set<string>([key(current.params[c])]);
+      const tryAll = (cands: readonly ChannelParams[]): void => {
+        for (const cand of cands) {
+          const k = key(cand);
+          if (seen.has(k)) continue;
+          seen.add(k);
+          const e = cal.evaluate({ ...current.params, [c]: cand });
+          const j = cal.objective(e, all);
+          if (j < currentJ) {
+            current = e;
+            currentJ = j;
+          }
+        }
+      };
+      tryAll(calibration.candidates[c]);
+      for (let round = 0; round < 2; round++) {
+        const p = current.params[c];
+        tryAll(
+          localTriples({ decay: p.decay, kMult: p.k_mult, s: p.s }, round).map((t) =>
+            cal.paramsOf(c, t),
+          ),
+        );
+      }
+    }
+  }
+  const ridge = cal.calibratedRidge(current, all);
+  return {
+    ...calibrated,
+    channelParams: current.params,
+    ridge,
+    chosen: calibrated.chosen ? { ...calibrated.chosen, ridge } : null,
   };
 }

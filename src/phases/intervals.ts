@@ -61,7 +61,11 @@
 import type { LiftTest } from '../core/lift.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
 import { median } from '../core/stats.js';
-import { recalibrateReplicate, type ReplicateCalibration } from './calibration.js';
+import {
+  recalibrateReplicate,
+  testShiftCalibration,
+  type ReplicateCalibration,
+} from './calibration.js';
 import type { TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
 import {
@@ -140,6 +144,13 @@ export interface WidthScale {
    * figures from the point, times the level's z. Absent or 0: no window term.
    */
   window?: number;
+  /**
+   * Factor on the test term of a calibrated model (module comment): each used lift test moved by
+   * -1 and +1 standard error and the calibration redone (testShiftFigures); the figure's largest
+   * move each way per test, summed in quadrature over the tests, times the level's z. Absent or
+   * 0: no test term.
+   */
+  tests?: number;
 }
 /** The bare bootstrap percentiles. */
 export const UNSCALED: WidthScale = { p80: 1, p95: 1 };
@@ -170,7 +181,7 @@ export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, w
  * Width scale of a calibrated model's intervals: the same rule on the calibrated tenants of
  * seeds 7, 13, 17 and 19 (94 channels; bench/calibration.ts --heldout S --out records).
  */
-export const CALIBRATED_WIDTH_SCALE: WidthScale = { p80: 1.16, p95: 1.16 };
+export const CALIBRATED_WIDTH_SCALE: WidthScale = { p80: 1.16, p95: 1.16, tests: 1 };
 /**
  * Width scale of a calibrated model with window refits (calibratedWindowFigures): the calibrated
  * bootstrap factor (CALIBRATED_WIDTH_SCALE) and the window factor of WINDOW_WIDTH_SCALE, both
@@ -311,10 +322,21 @@ export function figureInterval(
   modelError: number,
   scale: WidthScale = UNSCALED,
   windows: readonly number[] = [],
+  testShifts: readonly number[] = [],
 ): FigureInterval {
   // Window spread: median distance of the window refits' values from the point (0 without them).
   const spread = windows.length > 0 ? median(windows.map((w) => Math.abs(w - point))) : 0;
   const b = scale.window ?? 0;
+  // Test term: per test (values at -1 and +1 SE), its largest move down and up, in quadrature.
+  let down = 0;
+  let up = 0;
+  for (let i = 0; i + 1 < testShifts.length; i += 2) {
+    const lo = Math.min(testShifts[i], testShifts[i + 1]);
+    const hi = Math.max(testShifts[i], testShifts[i + 1]);
+    down = Math.hypot(down, Math.max(0, point - lo));
+    up = Math.hypot(up, Math.max(0, hi - point));
+  }
+  const t = scale.tests ?? 0;
   const bound = (level: (typeof LEVELS)[number]): [number, number] => {
     const a = 1 - level.level;
     const qLo = quantile(replicates, a / 2);
@@ -324,7 +346,9 @@ export function figureInterval(
     const c = scale[level.key];
     const dLo = c * Math.max(0, point - qLo);
     const dHi = c * Math.max(0, qHi - point);
-    return [point - Math.hypot(dLo, m, w), point + Math.hypot(dHi, m, w)];
+    const tLo = level.z * t * down;
+    const tHi = level.z * t * up;
+    return [point - Math.hypot(dLo, m, w, tLo), point + Math.hypot(dHi, m, w, tHi)];
   };
   return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
 }
@@ -501,7 +525,31 @@ export function bootstrapFigures(
   const windows = calibration
     ? calibratedWindowFigures(series, model, calibration)
     : windowFigures(series, model, options);
-  return { figures, failed, blockLength, windows };
+  const testShifts = calibration ? testShiftFigures(series, model, calibration) : [];
+  return { figures, failed, blockLength, windows, testShifts };
+}
+
+/**
+ * The test term's figure vectors of a calibrated model (module comment): for each used test, the
+ * calibration redone with that test's measured lift moved by -1 and then +1 standard error
+ * (testShiftCalibration), the figures computed on the observed series; two vectors per test, in
+ * that order.
+ */
+export function testShiftFigures(
+  series: TenantSeries,
+  model: FinalModel,
+  calibration: ReplicateCalibration,
+): number[][] {
+  if (model.phase !== 3) return [];
+  return calibration.tests.flatMap((_, i) =>
+    [-1, 1].map((dir) => {
+      const moved = calibration.tests.map((t, k) =>
+        k === i ? { ...t, incremental_revenue: t.incremental_revenue + dir * t.standard_error } : t,
+      );
+      const m = testShiftCalibration(series, model, calibration, moved);
+      return figureVector(explainFinalModel(series, m, null));
+    }),
+  );
 }
 
 /**
@@ -536,6 +584,11 @@ export interface BootstrapFigures {
   blockLength: number;
   /** Figure vectors of the window refits (windowFigures); empty when there are none. */
   windows: number[][];
+  /**
+   * A calibrated model's test term (testShiftFigures): two figure vectors per used test (its
+   * lift moved by -1 and +1 SE); empty for an uncalibrated model.
+   */
+  testShifts: number[][];
 }
 
 /**
@@ -592,6 +645,8 @@ export function addIntervalsFromFigures(
     options.widthScale ?? defaultWidthScale(!!options.calibration, boot.windows.length > 0);
   // The window term needs window refits; without them it is dropped (and not recorded).
   const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
+  // The same for the test term of a calibrated model.
+  const testShifts = (scale.tests ?? 0) > 0 ? boot.testShifts : [];
   // Marginal ROAS has its own factors when the default window scale applies.
   const marginalScale =
     options.widthScale === undefined && windows.length > 0 && !options.calibration
@@ -602,6 +657,9 @@ export function addIntervalsFromFigures(
       ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated' +
         (windows.length > 0
           ? `, combined with the spread of the ${windows.length} window refits recalibrated with the tests`
+          : '') +
+        (testShifts.length > 0
+          ? `, and with the moves of ${testShifts.length} recalibrations with one test moved by -1 or +1 standard error`
           : '')
       : windows.length > 0
         ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)`
@@ -614,9 +672,11 @@ export function addIntervalsFromFigures(
       p80: scale.p80,
       p95: scale.p95,
       ...(windows.length > 0 ? { window: scale.window } : {}),
+      ...(testShifts.length > 0 ? { tests: scale.tests } : {}),
     },
     ...(marginalScale !== scale ? { marginal_width_scale: { ...marginalScale } } : {}),
     window_refits: windows.length,
+    ...(testShifts.length > 0 ? { test_shifts: testShifts.length } : {}),
     levels: [0.8, 0.95],
   };
   explanation.uncertainty = info;
@@ -637,6 +697,7 @@ export function addIntervalsFromFigures(
         modelError,
         marginal ? marginalScale : scale,
         windows.map((w) => w[k]),
+        testShifts.map((v) => v[k]),
       ),
     );
   });

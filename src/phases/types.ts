@@ -213,11 +213,16 @@ export interface UncertaintyInfo {
    * Factor on the bootstrap deviations per level, and (phase 3 with window refits) the factor on
    * the window refits' spread (calibrated on generated tenants; intervals.ts).
    */
-  width_scale: { p80: number; p95: number; window?: number };
+  width_scale: { p80: number; p95: number; window?: number; tests?: number };
   /** Factors of marginal ROAS when they differ from width_scale (phase 3 with window refits). */
   marginal_width_scale?: { p80: number; p95: number; window?: number };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
   window_refits?: number;
+  /**
+   * Calibrated models: recalibrations with a lift test moved by -1 or +1 standard error whose
+   * moves widen the intervals (two per used test; intervals.ts testShiftFigures).
+   */
+  test_shifts?: number;
   levels: number[];
 }
 
