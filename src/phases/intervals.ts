@@ -348,6 +348,8 @@ export function figureInterval(
     const dHi = c * Math.max(0, qHi - point);
     const tLo = level.z * t * down;
     const tHi = level.z * t * up;
+    // (without a test term the three-term form: bit-identical to the intervals before it)
+    if (t === 0) return [point - Math.hypot(dLo, m, w), point + Math.hypot(dHi, m, w)];
     return [point - Math.hypot(dLo, m, w, tLo), point + Math.hypot(dHi, m, w, tHi)];
   };
   return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
