@@ -23,8 +23,17 @@ import { pathToFileURL } from 'node:url';
 import { BUILTIN_TENANT_IDS, generateTenant, simulateLiftTest } from '../src/core/data/index.js';
 import type { LiftTest } from '../src/core/lift.js';
 import type { SyntheticTenant } from '../src/core/types.js';
-import { calibrateFinalModel, type CalibrationReport } from '../src/phases/calibration.js';
-import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
+import {
+  calibrateFinalModel,
+  recalibrateReplicate,
+  testShiftCalibration,
+  type CalibrationReport,
+} from '../src/phases/calibration.js';
+import {
+  explainCalibrated,
+  explainCalibratedFit,
+  explainFinalModel,
+} from '../src/phases/explain.js';
 import { addIntervalsFromFigures, bootstrapFigures } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
 import { generatedTenants, tenantById, type FigureRecord } from './intervals.js';
@@ -539,7 +548,73 @@ export function noiseSeedErrors(
   });
 }
 
+/**
+ * How far a calibrated channel's ROAS moves when one bench test's measured lift moves by -1 or
+ * +1 SE (every channel tested), by three estimators: the full calibration (calibrateFinalModel
+ * from the uncalibrated model), a bootstrap replicate's recalibration on the observed series
+ * (recalibrateReplicate: its candidates, one coordinate pass) and the interval's test term
+ * (testShiftCalibration). Relative moves of each channel's ROAS (docs/calibration.md, "The lift
+ * test's standard error carried into the calibrated intervals").
+ */
+export function testMoves(tenant: SyntheticTenant): {
+  test: string;
+  dir: number;
+  full: number[];
+  replicate: number[];
+  shift: number[];
+}[] {
+  const series = tenant.series;
+  const model = fitFinalModel(series, 3, {});
+  const tests = series.channels.map((c) => benchLiftTest(tenant, c).test);
+  const cal = calibrateFinalModel(series, model, tests);
+  if (!cal.replicate) return [];
+  const rep = cal.replicate;
+  const roas = (m: FinalModel): number[] =>
+    explainFinalModel(series, m, null).channels.map((c) => c.roas);
+  const p = roas(cal.model);
+  const rel = (xs: number[]): number[] => xs.map((x, c) => x / p[c] - 1);
+  return rep.tests.flatMap((t, i) =>
+    [-1, 1].map((dir) => {
+      const moved = rep.tests.map((u, k) =>
+        k === i ? { ...u, incremental_revenue: u.incremental_revenue + dir * u.standard_error } : u,
+      );
+      return {
+        test: t.channel,
+        dir,
+        full: rel(roas(calibrateFinalModel(series, model, moved).model)),
+        replicate: rel(
+          roas(
+            recalibrateReplicate(
+              series,
+              cal.model,
+              cal.model.channelParams!,
+              moved,
+              rep.candidates,
+            ),
+          ),
+        ),
+        shift: rel(roas(testShiftCalibration(series, cal.model, rep, moved))),
+      };
+    }),
+  );
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // --test-moves tenant,...: ROAS moves per 1-SE move of each test, three estimators (testMoves).
+  const tm = process.argv.indexOf('--test-moves');
+  if (tm >= 0) {
+    for (const id of process.argv[tm + 1].split(',')) {
+      const tenant = tenantById(id);
+      for (const r of testMoves(tenant)) {
+        const f = (xs: number[]) =>
+          xs.map((x, c) => `${tenant.series.channels[c]} ${pct(x)}`).join(' ');
+        process.stdout.write(
+          `${id} ${r.test} ${r.dir > 0 ? '+' : '-'}1 SE: full ${f(r.full)} | replicate ${f(r.replicate)} | test term ${f(r.shift)}\n`,
+        );
+      }
+    }
+    process.exit(0);
+  }
   const i = process.argv.indexOf('--tenants');
   // --heldout S: generated tenants gen_sS_0..19 (other cities and seeds of the built-in templates).
   const h = process.argv.indexOf('--heldout');

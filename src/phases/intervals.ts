@@ -23,7 +23,17 @@
  *   lo = p - sqrt((c max(0, p - q_{a/2}))^2 + (z_{1-a/2} tau |p|)^2 + (z_{1-a/2} b m)^2)
  *   hi = p + sqrt((c max(0, q_{1-a/2} - p))^2 + (z_{1-a/2} tau |p|)^2 + (z_{1-a/2} b m)^2)
  *   q = bootstrap quantiles (linear interpolation), z = standard normal quantile, m = the window
- *   spread (below; 0 for phases 0-2 and calibrated models, whose b is 0).
+ *   spread (below; 0 for phases 0-2). A calibrated model adds (z t d)^2 under each root, the
+ *   test term (below; t = CALIBRATED_WIDTH_SCALE.tests = 1).
+ * Test term (calibrated models; docs/calibration.md): each replicate redraws each lift test within
+ *   its standard error, but the replicate's recalibration (16 candidate shapes, coefficients as
+ *   the posterior mode) follows a redrawn test far less than the calibration does (a 1-SE move of
+ *   a test moved the calibrated ROAS by up to 14% and the replicate estimator's by about 3% on
+ *   held-out tenants), so the experiment's own error was only partly carried. The test term
+ *   carries it by the delta method with finite differences: each used test's measured lift moved
+ *   by -1 and +1 SE and the calibration redone (testShiftCalibration: a local search from the
+ *   calibrated shapes); d_lo / d_hi = over the tests, in quadrature, the figure's largest move
+ *   down / up. No tuned constant: a 1-SE move of the measurement maps to the figure's 1-SE move.
  * Window spread (phase 3, WINDOW_WIDTH_SCALE): the point model's adstock/Hill parameters are the
  *   median of six searches on nested training windows (the five CV folds' training rows and all
  *   rows; final.ts pooledSearchRuns). Each search's parameters, refitted on all rows, give the
@@ -207,9 +217,10 @@ export const LEVELS = [
  * test and its intervals add the spread of its window refits recalibrated with the tests;
  * 7: an explanation's `validation` carries the weekly explained model's own fold R² and its
  * caveat, and the ladder's fallback rules changed the fold R² it reports, so an explanation stored
- * before would show neither).
+ * before would show neither; 8: a calibrated model's intervals add the test term, each lift test
+ * moved by -1 and +1 SE and the calibration redone, `width_scale.tests` and `test_shifts`).
  */
-export const INTERVALS_VERSION = 7;
+export const INTERVALS_VERSION = 8;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
