@@ -188,14 +188,19 @@ export const WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.
  */
 export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.6 };
 /**
- * Width scale of a calibrated model's intervals: the same rule on the calibrated tenants of
- * seeds 7, 13, 17 and 19 (94 channels; bench/calibration.ts --heldout S --out records).
+ * Width scale of a calibrated model's intervals: the test term's factor is 1 (the delta method,
+ * no tuning); the bootstrap factor is the same rule as WIDTH_SCALE's, re-run with the window
+ * factor 1.15 and the test term in place: the smallest c whose 80% ROAS intervals cover the truth
+ * on 80% of the calibrated tenants of the development seeds 7, 11, 13, 17, 19, 23 and 29, every
+ * channel tested (148 channels; `node dist/bench/intervals.js --from FILES --calibrate-scale
+ * --calibrated 1.15,1` on bench/calibration.ts --heldout S --out records; 0.95-1.07 left one seed
+ * out). Before the test term it was 1.16 (seeds 7-19).
  */
-export const CALIBRATED_WIDTH_SCALE: WidthScale = { p80: 1.16, p95: 1.16, tests: 1 };
+export const CALIBRATED_WIDTH_SCALE: WidthScale = { p80: 1.02, p95: 1.02, tests: 1 };
 /**
  * Width scale of a calibrated model with window refits (calibratedWindowFigures): the calibrated
- * bootstrap factor (CALIBRATED_WIDTH_SCALE) and the window factor of WINDOW_WIDTH_SCALE, both
- * chosen on the calibration seeds 7, 13, 17 and 19; nothing re-tuned. With a test on every
+ * bootstrap factor and test factor (CALIBRATED_WIDTH_SCALE) and the window factor of
+ * WINDOW_WIDTH_SCALE (chosen on the calibration seeds 7, 13, 17 and 19, not re-tuned). With a test on every
  * channel the window refits agree with the point (the tests pin the shapes), so this is the
  * bootstrap alone; a channel without a test gets its window spread as an uncalibrated one does.
  */
