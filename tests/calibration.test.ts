@@ -158,7 +158,9 @@ describe("the test term of a calibrated model's intervals", () => {
       const at = impliedLift(fit.model, t);
       [-1, 1].forEach((dir) => {
         const moved = rep.tests.map((u, k) =>
-          k === i ? { ...u, incremental_revenue: u.incremental_revenue + dir * u.standard_error } : u,
+          k === i
+            ? { ...u, incremental_revenue: u.incremental_revenue + dir * u.standard_error }
+            : u,
         );
         const m = testShiftCalibration(tenant.series, fit.model, rep, moved);
         // Gaussian posterior: the calibrated lift follows a move of the measurement by a share in
