@@ -283,6 +283,21 @@ describe('cancellation never terminates a worker thread', () => {
   });
 });
 
+describe('closing the pool while a task runs', () => {
+  it('waits for the task instead of terminating its thread', async () => {
+    const pool = new ComputePool(1);
+    const source = { kind: 'builtin' as const, tenant: 'none_books' };
+    const task = pool.run({ kind: 'train', phase: 1, config: { folds: 3 }, source });
+    await sleep(20);
+    const closing = pool.close();
+    // Terminated mid-task, the task would reject (and in Node 20 a thread terminated while V8
+    // compiles in the background can abort the process); drained, it completes.
+    await expect(task).resolves.toMatchObject({ kind: 'train' });
+    await closing;
+    expect(pool.threadIds).toEqual([]);
+  });
+});
+
 describe('concurrent calls through one connection', () => {
   it('10 identical run_phase calls share one run while 50 train_tenant calls queue', async () => {
     const s = await connectReal({ workers: 2 });

@@ -29,10 +29,15 @@ function abortError(): Error {
  * "Unexpected message from Worker" error for results racing a termination. The pool hands piscina
  * at most one task per thread, so piscina never queues and nothing needs removing from its queue.
  */
+/** Longest close() waits for tasks still running before it terminates the threads. */
+export const CLOSE_DRAIN_MS = 5_000;
+
 export class ComputePool {
   private pool: Piscina<ComputeTask, ComputeResult> | null = null;
   private readonly queue: Job[] = [];
   private running = 0;
+  /** Set while close() waits for the running tasks to finish. */
+  private drained: (() => void) | null = null;
 
   constructor(
     private readonly threads = Math.max(1, availableParallelism()),
@@ -96,6 +101,7 @@ export class ComputePool {
         job.cleanup();
         this.running--;
         this.pump();
+        if (this.running === 0) this.drained?.();
       });
     }
   }
@@ -104,6 +110,22 @@ export class ComputePool {
     for (const job of this.queue.splice(0)) {
       job.cleanup();
       job.reject(abortError());
+    }
+    // Tasks still running (a cancelled one finishes on its thread) are waited for, up to
+    // CLOSE_DRAIN_MS: terminating a worker thread while V8 still compiles its hot code in the
+    // background can abort the whole process in Node 20 (`Assertion failed: (data.first) !=
+    // nullptr` in NodePlatform::ForIsolate, seen once in CI while hardening-faults closed its app
+    // after a cancel; nodejs/node#56312 is of the same family). After the wait, destroy anyway.
+    if (this.running > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+        timer.unref();
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.drained = null;
     }
     const p = this.pool;
     this.pool = null;
