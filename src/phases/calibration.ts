@@ -419,10 +419,8 @@ export function calibrateFinalModel(
   // Channels without a test keep their uncalibrated contribution (docs/calibration.md, "Channels
   // without a test"): a test says nothing about them, but a free refit lets the shared terms
   // (the base, collinear channels) move them when a tested channel's shape changes.
-  const plain = new Calibrator(series, alpha, tests, model);
   const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
-  const held = heldContributions(plain, plain.evaluate(model.channelParams), untested);
-  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, model, held) : plain;
+  const cal = heldCalibrator(series, alpha, tests, model, model.channelParams);
   const base = cal.evaluate(model.channelParams);
   const all = tests.map((_, i) => i);
   const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
@@ -593,6 +591,41 @@ export function calibrateFinalModel(
 }
 
 /**
+ * The calibrator of `tests` on `template`'s design in which the channels without a test keep the
+ * contribution they have under `uncalibrated` shapes with data-only coefficients (docs/calibration.md,
+ * "Channels without a test"): shared by the calibration, its replicates and its test moves.
+ */
+function heldCalibrator(
+  series: TenantSeries,
+  alpha: number,
+  tests: readonly LiftTest[],
+  template: FinalModel,
+  uncalibrated: Record<string, ChannelParams>,
+): Calibrator {
+  const plain = new Calibrator(series, alpha, tests, template);
+  const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
+  const held =
+    untested.length > 0 ? heldContributions(plain, plain.evaluate(uncalibrated), untested) : [];
+  return held.length > 0 ? new Calibrator(series, alpha, tests, template, held) : plain;
+}
+
+/** `template` at the evaluated shapes, with the posterior-mode Ridge of all the tests. */
+function withCalibration(
+  template: FinalModel,
+  cal: Calibrator,
+  current: Evaluation,
+  all: readonly number[],
+): FinalModel {
+  const ridge = cal.calibratedRidge(current, all);
+  return {
+    ...template,
+    channelParams: current.params,
+    ridge,
+    chosen: template.chosen ? { ...template.chosen, ridge } : null,
+  };
+}
+
+/**
  * The given channels' total contributions at an evaluation (data-only coefficients), each held
  * with standard error HELD_SE_FRACTION x the data's own standard error of it.
  */
@@ -656,11 +689,7 @@ export function recalibrateReplicate(
   const alpha = template.alpha ?? template.ridge.alpha;
   // As in calibrateFinalModel: channels without a test keep the contribution of the replicate's
   // uncalibrated fit (its searched shapes, data-only coefficients).
-  const plain = new Calibrator(series, alpha, tests, template);
-  const untested = template.channels.filter((c) => !tests.some((t) => t.channel === c));
-  const held =
-    untested.length > 0 ? heldContributions(plain, plain.evaluate(searched), untested) : [];
-  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, template, held) : plain;
+  const cal = heldCalibrator(series, alpha, tests, template, searched);
   const all = tests.map((_, i) => i);
   const start = { ...searched };
   for (const c of Object.keys(candidates)) start[c] = candidates[c][0];
@@ -679,13 +708,7 @@ export function recalibrateReplicate(
       }
     }
   }
-  const ridge = cal.calibratedRidge(current, all);
-  return {
-    ...template,
-    channelParams: current.params,
-    ridge,
-    chosen: template.chosen ? { ...template.chosen, ridge } : null,
-  };
+  return withCalibration(template, cal, current, all);
 }
 
 /**
@@ -705,13 +728,7 @@ export function testShiftCalibration(
   tests: readonly LiftTest[],
 ): FinalModel {
   const alpha = calibrated.alpha ?? calibrated.ridge.alpha;
-  const plain = new Calibrator(series, alpha, tests, calibrated);
-  const untested = calibrated.channels.filter((c) => !tests.some((t) => t.channel === c));
-  const held =
-    untested.length > 0
-      ? heldContributions(plain, plain.evaluate(calibration.uncalibrated_params), untested)
-      : [];
-  const cal = held.length > 0 ? new Calibrator(series, alpha, tests, calibrated, held) : plain;
+  const cal = heldCalibrator(series, alpha, tests, calibrated, calibration.uncalibrated_params);
   const all = tests.map((_, i) => i);
   const key = (p: ChannelParams): string => `${p.decay}|${p.k_mult}|${p.s}`;
   let current = cal.evaluate({ ...calibrated.channelParams! });
@@ -745,11 +762,5 @@ export function testShiftCalibration(
       }
     }
   }
-  const ridge = cal.calibratedRidge(current, all);
-  return {
-    ...calibrated,
-    channelParams: current.params,
-    ridge,
-    chosen: calibrated.chosen ? { ...calibrated.chosen, ridge } : null,
-  };
+  return withCalibration(calibrated, cal, current, all);
 }
