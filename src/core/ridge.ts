@@ -217,3 +217,57 @@ export function selectAlpha(
   for (let g = 1; g < grid.length; g++) if (meanScores[g] > meanScores[best]) best = g;
   return { alpha: grid[best], meanScores };
 }
+
+/** A Ridge alpha chosen by generalized cross-validation on the training rows. */
+export interface GcvSelection {
+  /** The grid alpha with the least GCV score (first in grid order on ties). */
+  alpha: number;
+  /** GCV score of every grid alpha, in grid order (Infinity where the fit leaves no residual degrees of freedom). */
+  scores: number[];
+}
+
+/**
+ * Chooses Ridge alpha by generalized cross-validation (Golub, Heath & Wahba 1979) on the training
+ * rows [0, trainEnd): GCV(alpha) = n RSS(alpha) / (n - df(alpha))^2, with df = 1 (the intercept) +
+ * tr(G (G + alpha I)^-1) = 1 + p - alpha tr((G + alpha I)^-1) on the standardized Gram matrix G.
+ * It approximates leave-one-out error from the whole window's fit, so unlike an inner
+ * TimeSeriesSplit no candidate is judged by a model of a shorter window that cannot identify the
+ * window's terms (docs/modeling.md, "Weekly phase 0: alpha by generalized cross-validation").
+ * Uses no row at or after trainEnd.
+ */
+export function selectAlphaGcv(
+  columns: readonly Float64Array[],
+  y: ArrayLike<number>,
+  trainEnd: number,
+  grid: readonly number[] = DEFAULT_ALPHAS,
+  moments?: Moments,
+): GcvSelection {
+  checkAlphaGrid(grid);
+  if (!(Number.isInteger(trainEnd) && trainEnd >= 1 && trainEnd <= y.length)) {
+    throw new RangeError(`trainEnd must be an integer in 1..${y.length} (got ${trainEnd})`);
+  }
+  const rows = { start: 0, end: trainEnd };
+  const sys = ridgeSystem(moments ?? momentsOf(columns, y, rows));
+  const { p } = sys;
+  const pred = new Float64Array(trainEnd);
+  const scores = grid.map((alpha) => {
+    const a = Float64Array.from(sys.gram);
+    for (let j = 0; j < p; j++) a[j * p + j] += alpha;
+    if (!choleskyInPlace(a, p)) return Infinity;
+    let traceInverse = 0;
+    for (let j = 0; j < p; j++) {
+      const e = new Float64Array(p);
+      e[j] = 1;
+      traceInverse += choleskySolveInPlace(a, p, e)[j];
+    }
+    const df = 1 + p - alpha * traceInverse;
+    if (!(trainEnd - df > 0)) return Infinity;
+    predictRidge(solveRidge(sys, alpha), columns, rows, pred);
+    let rss = 0;
+    for (let t = 0; t < trainEnd; t++) rss += (y[t] - pred[t]) ** 2;
+    return (trainEnd * rss) / (trainEnd - df) ** 2;
+  });
+  let best = 0;
+  for (let g = 1; g < grid.length; g++) if (scores[g] < scores[best]) best = g;
+  return { alpha: grid[best], scores };
+}

@@ -4,7 +4,7 @@
  * retraining. predictFinal rebuilds the design from a (possibly modified) series, so a
  * counterfactual spend path flows through adstock, saturation, interactions and the fitted
  * standardization exactly as the observed one does.
- *   phase 0: Ridge alpha 1 on spend + weather (+ controls, calendar)
+ *   phase 0: Ridge alpha 1 (weekly data: by generalized cross-validation) on spend + weather (+ controls, calendar)
  *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows
  *   phase 3: adstock/Hill search on all rows, then chooseAndFit on the phase-3 design
@@ -17,6 +17,7 @@ import {
   predictRidge,
   ridgeSystem,
   selectAlpha,
+  selectAlphaGcv,
   solveRidge,
   type RidgeModel,
 } from '../core/ridge.js';
@@ -180,9 +181,17 @@ export function fitFinalModel(
   let kind: ModelKind = 'ridge';
   let reason: string;
   if (phase === 0) {
-    ridge = fitRidge(design.columns, y, { start: 0, end: n }, PHASE0_ALPHA);
-    alpha = PHASE0_ALPHA;
-    reason = `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
+    // Weekly data: alpha by generalized cross-validation on all rows, as the fold models
+    // (ladder.ts phase0Alpha).
+    alpha =
+      series.frequency === 'weekly'
+        ? selectAlphaGcv(design.columns, y, n, options.alphas ?? DEFAULT_ALPHAS).alpha
+        : PHASE0_ALPHA;
+    ridge = fitRidge(design.columns, y, { start: 0, end: n }, alpha);
+    reason =
+      series.frequency === 'weekly'
+        ? `phase 0: Ridge alpha ${alpha} chosen by generalized cross-validation on all ${n} rows`
+        : `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
   } else if (phase === 1) {
     const grid = options.alphas ?? DEFAULT_ALPHAS;
     alpha = selectAlpha(design.columns, y, n, grid, 3, { gap }).alpha;

@@ -16,7 +16,8 @@
  *              chain below it.
  *   own(k, T): phase k's procedure on rows [0, T), with the calendar terms the window cannot
  *              identify left out (support.ts):
- *              0: Ridge alpha 1 on spend, weather, controls, calendar
+ *              0: Ridge on spend, weather, controls, calendar; alpha 1 (weekly data: by
+ *                 generalized cross-validation on the window's rows, phase0Alpha)
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
@@ -36,6 +37,7 @@ import {
   predictRidge,
   ridgeSystem,
   selectAlpha,
+  selectAlphaGcv,
   solveRidge,
   type RidgeModel,
 } from '../core/ridge.js';
@@ -138,8 +140,29 @@ export function nonNegativeMediaColumns(
   return { columns: cols, left };
 }
 
-/** Phase 0's fixed Ridge alpha. */
+/** Phase 0's fixed Ridge alpha (the plan's; linear.ts PHASE0_ALPHA). */
 const PHASE0_ALPHA = 1;
+
+/**
+ * Phase 0's Ridge alpha of a T-row window. Daily data: the plan's fixed alpha 1 (PHASE0_ALPHA; the
+ * built-in tenants' figures). Weekly data: chosen on the window's rows by generalized
+ * cross-validation over the alpha grid (selectAlphaGcv). At alpha 1 a year of weeks with
+ * channels, weather and the calendar (25-45 columns for 52-56 rows) is nearly unshrunk (a weekly
+ * dev tenant's phase-0 mean fold R² was -2.07); phase 1's inner TimeSeriesSplit would judge
+ * alphas by models of 14-42 rows that cannot identify the yearly terms (docs/modeling.md, "Weekly phase 0: alpha by generalized
+ * cross-validation").
+ */
+export function phase0Alpha(
+  frequency: TenantSeries['frequency'],
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  T: number,
+  alphas: readonly number[],
+  moments: PrefixMoments,
+): number {
+  if (frequency !== 'weekly') return PHASE0_ALPHA;
+  return selectAlphaGcv(columns, y, T, alphas, moments.at(T)).alpha;
+}
 
 export interface LadderOptions {
   /** Calendar controls (default true). */
@@ -377,9 +400,9 @@ export class PhaseLadder {
       const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
       const moments = new PrefixMoments(columns, this.y, ends);
       const alpha =
-        k === 0
-          ? PHASE0_ALPHA
-          : selectAlpha(columns, this.y, T, this.alphas, inner, { gap: this.gap, moments }).alpha;
+        k === 1
+          ? selectAlpha(columns, this.y, T, this.alphas, inner, { gap: this.gap, moments }).alpha
+          : phase0Alpha(this.series.frequency, columns, this.y, T, this.alphas, moments);
       const ridge = solveRidge(ridgeSystem(moments.at(T)), alpha);
       out = { ...base, names: design.names, columns, ridge, alpha, kind: 'ridge', dropped };
     } else if (k === 2) {
