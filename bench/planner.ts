@@ -14,7 +14,8 @@
  * Held-out tenants: `--heldout S` scores the first 10 generated tenants gen_sS_* of the extreme
  * and high tiers instead of the built-in ones.
  *
- * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N] [--analyze]`
+ * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N] [--analyze]
+ * [--regret-only]`
  * (--analyze: also where the attainable uplift comes from and where the plan loses it,
  * planner-capture.ts); also part of `npm run bench`.
  */
@@ -225,6 +226,8 @@ export function runPlannerBench(
     replicates?: number;
     /** Also the capture analysis (planner-capture.ts) of each regret tenant. */
     analyze?: boolean;
+    /** Skip the speed rows (the regret table alone). */
+    regretOnly?: boolean;
     log?: (line: string) => void;
   } = {},
 ): PlannerBench {
@@ -233,166 +236,168 @@ export function runPlannerBench(
   const replicates = options.replicates ?? DEFAULT_PLAN_REPLICATES;
   const speed: PlannerBench['speed'] = [];
 
-  log('planner: speed of a 28-day 2-channel plan');
-  const ski = generateTenant('extreme_ski_gear');
-  const skiPhase3 = fitFinalModel(ski.series, 3);
-  // The planner's own curve fit of the phase-3 model (curves.ts), made once per model like the refits.
-  let skiFinal = skiPhase3;
-  const curveMs = cpuMs(() => {
-    skiFinal = planCurveModel(ski.series, skiPhase3);
-  });
-  const skiModel = revenueModelOf(skiFinal);
-  const skiOutlook = scenarioOutlook(ski.series, 'typical', skiModel.weather, 28);
-  const ms2 = timeRuns(runs, () => {
-    makePlan(
-      { series: ski.series, model: skiModel, outlook: skiOutlook },
-      { horizon: 28, budget: 250_000 },
-    );
-  });
-  speed.push({
-    name: '28-day plan, 2 channels (fitted phase-3 model), replicates 0',
-    channels: 2,
-    periods: 28,
-    median_ms: ms2,
-    runs,
-  });
-  if (replicates > 0) {
-    log(`planner: ${replicates} replicate refits of the 2-channel model`);
-    const refitRuns = options.quick ? 1 : 3;
-    let skiReps: ReturnType<typeof replicateModels> = { replicates: [], replicateRoles: [] };
-    const refitMs = median(
-      Array.from({ length: refitRuns }, () =>
-        cpuMs(() => {
-          skiReps = replicateModels(ski.series, skiFinal, replicates, skiPhase3);
-        }),
-      ),
-    );
-    const planMs = timeRuns(runs, () => {
+  // --regret-only: the regret table alone (the held-out seeds' runs).
+  if (!options.regretOnly) {
+    log('planner: speed of a 28-day 2-channel plan');
+    const ski = generateTenant('extreme_ski_gear');
+    const skiPhase3 = fitFinalModel(ski.series, 3);
+    // The planner's own curve fit of the phase-3 model (curves.ts), made once per model like the refits.
+    let skiFinal = skiPhase3;
+    const curveMs = cpuMs(() => {
+      skiFinal = planCurveModel(ski.series, skiPhase3);
+    });
+    const skiModel = revenueModelOf(skiFinal);
+    const skiOutlook = scenarioOutlook(ski.series, 'typical', skiModel.weather, 28);
+    const ms2 = timeRuns(runs, () => {
       makePlan(
-        { series: ski.series, model: skiModel, outlook: skiOutlook, ...skiReps },
+        { series: ski.series, model: skiModel, outlook: skiOutlook },
         { horizon: 28, budget: 250_000 },
       );
     });
-    // What a second checked plan on the same model costs: the refits kept in the store beside
-    // the model (their JSON text, as the app keeps them) are read back instead of refitted.
-    const keptText = JSON.stringify(
-      planReplicateModels(ski.series, skiFinal, replicates, 0, 'plan', skiPhase3).models.map(
-        finalToJSON,
-      ),
-    );
-    const keptMs = timeRuns(runs, () => {
-      const kept = (JSON.parse(keptText) as FinalModelJSON[]).map((j) =>
-        revenueModelOf(finalFromJSON(j)),
-      );
-      makePlan(
-        {
-          series: ski.series,
-          model: skiModel,
-          outlook: skiOutlook,
-          replicates: kept,
-          replicateRoles: skiReps.replicateRoles,
-        },
-        { horizon: 28, budget: 250_000 },
-      );
+    speed.push({
+      name: '28-day plan, 2 channels (fitted phase-3 model), replicates 0',
+      channels: 2,
+      periods: 28,
+      median_ms: ms2,
+      runs,
     });
-    speed.push(
-      {
-        name: `${replicates} bootstrap refits and the window refits of the 2-channel phase-3 model`,
-        channels: 2,
-        periods: 28,
-        median_ms: refitMs,
-        runs: refitRuns,
-      },
-      {
-        name: `28-day plan, 2 channels, checked against the ${replicates} refits (planning only)`,
-        channels: 2,
-        periods: 28,
-        median_ms: planMs,
-        runs,
-      },
-      {
-        name: `28-day plan, 2 channels, checked, refits kept beside the model (read back from their JSON + plan: every plan after the first on a model)`,
-        channels: 2,
-        periods: 28,
-        median_ms: keptMs,
-        runs,
-      },
-      {
-        name: `the planner's curve fit of the 2-channel phase-3 model (profile fit on all rows and its 5 window fits)`,
-        channels: 2,
-        periods: 28,
-        median_ms: curveMs,
-        runs: 1,
-      },
-      {
-        name: `28-day plan, 2 channels, checked, first plan on a model (curve fit + ${replicates} bootstrap + window refits + plan)`,
-        channels: 2,
-        periods: 28,
-        median_ms: curveMs + refitMs + planMs,
-        runs: refitRuns,
-      },
-    );
-  }
-
-  log('planner: speed of a 13-week 10-channel plan');
-  const weekly = syntheticWeekly(10);
-  const wOutlook = scenarioOutlook(weekly.series, 'typical', weekly.model.weather, 13);
-  const ms10 = timeRuns(runs, () => {
-    makePlan(
-      { series: weekly.series, model: weekly.model, outlook: wOutlook },
-      { horizon: 13, budget: 2_600_000 },
-    );
-  });
-  speed.push({
-    name: '13-week plan, 10 channels (weekly synthetic model), replicates 0',
-    channels: 10,
-    periods: 13,
-    median_ms: ms10,
-    runs,
-  });
-  if (replicates > 0) {
-    // A phase-3 model fitted on the synthetic weekly series, refitted on its bootstrap replicates:
-    // the whole cost of a checked 13-week 10-channel plan except the point model's own fit.
-    log(`planner: 13-week 10-channel plan with ${replicates} replicate refits`);
-    const wPhase3 = fitFinalModel(weekly.series, 3);
-    const endToEndRuns = options.quick ? 1 : 3;
-    let wFinal = wPhase3;
-    const wCurveMs = median(
-      Array.from({ length: endToEndRuns }, () =>
-        cpuMs(() => {
-          wFinal = planCurveModel(weekly.series, wPhase3);
-        }),
-      ),
-    );
-    const wModel = revenueModelOf(wFinal);
-    const wOut = scenarioOutlook(weekly.series, 'typical', wModel.weather, 13);
-    const endToEnd = endToEndRuns;
-    const ms =
-      wCurveMs +
-      median(
-        Array.from({ length: endToEnd }, () =>
+    if (replicates > 0) {
+      log(`planner: ${replicates} replicate refits of the 2-channel model`);
+      const refitRuns = options.quick ? 1 : 3;
+      let skiReps: ReturnType<typeof replicateModels> = { replicates: [], replicateRoles: [] };
+      const refitMs = median(
+        Array.from({ length: refitRuns }, () =>
           cpuMs(() => {
-            makePlan(
-              {
-                series: weekly.series,
-                model: wModel,
-                outlook: wOut,
-                ...replicateModels(weekly.series, wFinal, replicates, wPhase3),
-              },
-              { horizon: 13, budget: 2_600_000 },
-            );
+            skiReps = replicateModels(ski.series, skiFinal, replicates, skiPhase3);
           }),
         ),
       );
+      const planMs = timeRuns(runs, () => {
+        makePlan(
+          { series: ski.series, model: skiModel, outlook: skiOutlook, ...skiReps },
+          { horizon: 28, budget: 250_000 },
+        );
+      });
+      // What a second checked plan on the same model costs: the refits kept in the store beside
+      // the model (their JSON text, as the app keeps them) are read back instead of refitted.
+      const keptText = JSON.stringify(
+        planReplicateModels(ski.series, skiFinal, replicates, 0, 'plan', skiPhase3).models.map(
+          finalToJSON,
+        ),
+      );
+      const keptMs = timeRuns(runs, () => {
+        const kept = (JSON.parse(keptText) as FinalModelJSON[]).map((j) =>
+          revenueModelOf(finalFromJSON(j)),
+        );
+        makePlan(
+          {
+            series: ski.series,
+            model: skiModel,
+            outlook: skiOutlook,
+            replicates: kept,
+            replicateRoles: skiReps.replicateRoles,
+          },
+          { horizon: 28, budget: 250_000 },
+        );
+      });
+      speed.push(
+        {
+          name: `${replicates} bootstrap refits and the window refits of the 2-channel phase-3 model`,
+          channels: 2,
+          periods: 28,
+          median_ms: refitMs,
+          runs: refitRuns,
+        },
+        {
+          name: `28-day plan, 2 channels, checked against the ${replicates} refits (planning only)`,
+          channels: 2,
+          periods: 28,
+          median_ms: planMs,
+          runs,
+        },
+        {
+          name: `28-day plan, 2 channels, checked, refits kept beside the model (read back from their JSON + plan: every plan after the first on a model)`,
+          channels: 2,
+          periods: 28,
+          median_ms: keptMs,
+          runs,
+        },
+        {
+          name: `the planner's curve fit of the 2-channel phase-3 model (profile fit on all rows and its 5 window fits)`,
+          channels: 2,
+          periods: 28,
+          median_ms: curveMs,
+          runs: 1,
+        },
+        {
+          name: `28-day plan, 2 channels, checked, first plan on a model (curve fit + ${replicates} bootstrap + window refits + plan)`,
+          channels: 2,
+          periods: 28,
+          median_ms: curveMs + refitMs + planMs,
+          runs: refitRuns,
+        },
+      );
+    }
+
+    log('planner: speed of a 13-week 10-channel plan');
+    const weekly = syntheticWeekly(10);
+    const wOutlook = scenarioOutlook(weekly.series, 'typical', weekly.model.weather, 13);
+    const ms10 = timeRuns(runs, () => {
+      makePlan(
+        { series: weekly.series, model: weekly.model, outlook: wOutlook },
+        { horizon: 13, budget: 2_600_000 },
+      );
+    });
     speed.push({
-      name: `13-week plan, 10 channels (phase-3 model of that series), curve fit + ${replicates} bootstrap + window refits + plan`,
+      name: '13-week plan, 10 channels (weekly synthetic model), replicates 0',
       channels: 10,
       periods: 13,
-      median_ms: ms,
-      runs: endToEnd,
+      median_ms: ms10,
+      runs,
     });
+    if (replicates > 0) {
+      // A phase-3 model fitted on the synthetic weekly series, refitted on its bootstrap replicates:
+      // the whole cost of a checked 13-week 10-channel plan except the point model's own fit.
+      log(`planner: 13-week 10-channel plan with ${replicates} replicate refits`);
+      const wPhase3 = fitFinalModel(weekly.series, 3);
+      const endToEndRuns = options.quick ? 1 : 3;
+      let wFinal = wPhase3;
+      const wCurveMs = median(
+        Array.from({ length: endToEndRuns }, () =>
+          cpuMs(() => {
+            wFinal = planCurveModel(weekly.series, wPhase3);
+          }),
+        ),
+      );
+      const wModel = revenueModelOf(wFinal);
+      const wOut = scenarioOutlook(weekly.series, 'typical', wModel.weather, 13);
+      const endToEnd = endToEndRuns;
+      const ms =
+        wCurveMs +
+        median(
+          Array.from({ length: endToEnd }, () =>
+            cpuMs(() => {
+              makePlan(
+                {
+                  series: weekly.series,
+                  model: wModel,
+                  outlook: wOut,
+                  ...replicateModels(weekly.series, wFinal, replicates, wPhase3),
+                },
+                { horizon: 13, budget: 2_600_000 },
+              );
+            }),
+          ),
+        );
+      speed.push({
+        name: `13-week plan, 10 channels (phase-3 model of that series), curve fit + ${replicates} bootstrap + window refits + plan`,
+        channels: 10,
+        periods: 13,
+        median_ms: ms,
+        runs: endToEnd,
+      });
+    }
   }
-
   const all = regretTenants(options.heldout);
   const regret: PlannerRegretRow[] = [];
   const analysis: CaptureAnalysis[] = [];
@@ -542,6 +547,7 @@ if (process.argv[1] && /bench[\\/]planner\.js$/.test(process.argv[1])) {
     heldout: flag('--heldout'),
     replicates: flag('--replicates'),
     analyze: argv.includes('--analyze'),
+    regretOnly: argv.includes('--regret-only'),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(formatPlannerBench(b) + '\n');

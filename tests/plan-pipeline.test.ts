@@ -10,6 +10,7 @@ import {
   extendSeries,
   futureDates,
   makePlan,
+  nonPositiveChannels,
   parseBounds,
   PlanInputError,
   responseOf,
@@ -24,9 +25,13 @@ const ID = 'high_summer_clothing';
 let tenant: SyntheticTenant;
 let model: RevenueModel;
 
+/** The model with predict only (no predictAfter): the tests' wrappers change what predict gives. */
+let full: RevenueModel;
+
 beforeAll(() => {
   tenant = generateTenant(ID);
   model = revenueModelOf(fitFinalModel(tenant.series, 3));
+  full = model;
 });
 
 /** The first n rows of a series (for checks against later, known rows). */
@@ -166,7 +171,7 @@ describe('model and truth responses', () => {
     // decayed failed the check with the old 1e-6 cut on Hill units (by ~1e-6 of revenue).
     const temp = model.weather[0];
     const big: RevenueModel = {
-      ...model,
+      ...full,
       predict: (s) => {
         const p = model.predict(s);
         const w = s.weather[s.weatherNames.indexOf(temp)];
@@ -187,7 +192,7 @@ describe('model and truth responses', () => {
 
   it('refuses a model that is not a baseline plus one adstock/Hill response per channel', () => {
     const product: RevenueModel = {
-      ...model,
+      ...full,
       // Channels multiply each other: not separable.
       predict: (s) => {
         const p = model.predict(s);
@@ -245,6 +250,60 @@ describe('makePlan', () => {
     expect(p.weather_shift).toHaveLength(2);
     expect(p.horizon).toMatchObject({ periods: 28, start: '2024-12-31', end: '2025-01-27' });
     expect(futureDates(tenant.series, 2)).toEqual(['2024-12-31', '2025-01-01']);
+  });
+
+  it('gives a channel whose modeled return is not positive only its lower bound, checked or not', () => {
+    // google's gain lowered by 1e6 per Hill unit in every period: negative everywhere.
+    const g = model.channels.indexOf('google');
+    const lowered = (scale: number): RevenueModel => ({
+      ...full,
+      predict: (s) => {
+        const p = model.predict(s);
+        const m = model.media[g];
+        let a = 0;
+        for (let t = 0; t < p.length; t++) {
+          a = s.spend[g][t] + m.decay * a;
+          p[t] -= scale * 1e6 * hill(a, m.k, m.s);
+        }
+        return p;
+      },
+      describe: { kind: 'test' },
+    });
+    const negative = lowered(1);
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const r = responseOf(
+      negative,
+      tenant.series,
+      scenarioOutlook(tenant.series, 'typical', model.weather, 68),
+      28,
+      40,
+    );
+    expect(nonPositiveChannels(r)).toEqual(model.channels.map((_, c) => c === g));
+    const replicates = Array.from({ length: 12 }, (_, b) => lowered(0.8 + 0.03 * b));
+    for (const reps of [null, replicates]) {
+      const p = makePlan(
+        { series: tenant.series, model: negative, outlook, replicates: reps },
+        { horizon: 28, budget: 100_000 },
+      );
+      expect(p.channels[g].spend).toBe(0);
+      expect(p.channels[g].at_bound).toBe('lower');
+      expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(100_000, 4);
+      expect(p.notes.some((n) => n.includes('google is not positive in any period'))).toBe(true);
+      if (reps) expect(p.uncertainty!.anchor).toBe('historical_even_within_bounds');
+    }
+    // A lower bound is kept, and nothing above it.
+    const bounded = makePlan(
+      { series: tenant.series, model: negative, outlook, replicates },
+      { horizon: 28, budget: 100_000, bounds: parseBounds('google=1000:') },
+    );
+    expect(bounded.channels[g].spend).toBeCloseTo(1000, 6);
+    // The same model without the lowering plans google as before: nothing is pinned.
+    const plain = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(plain.channels[g].spend).toBeGreaterThan(0);
+    expect(plain.notes.some((n) => n.includes('is not positive'))).toBe(false);
   });
 
   it('respects bounds given as multiples of historical spend', () => {

@@ -422,6 +422,96 @@ function atBound(x: Float64Array, c: number, cons: PlanConstraints): 'lower' | '
   return null;
 }
 
+/**
+ * Channels whose modeled return is not positive in any period (gain <= 0 over the horizon and its
+ * tail: a left-out channel's gain is exactly 0, a negative coefficient makes it negative): the
+ * plan gives them their lower bound and nothing more (issue 16, docs/planner.md "Channels whose
+ * return is not positive"). Money the model says earns nothing is never planned, not even by the
+ * trust region's step from baseline (a), which would keep part of their historical spend.
+ */
+export function nonPositiveChannels(r: SeparableResponse): boolean[] {
+  return r.gain.map((g) => !g.some((v) => v > 0));
+}
+
+/**
+ * The constraints with every pinned channel's total capped at its lowest allowed total; the
+ * constraints unchanged when nothing is pinned or when the capped ones cannot meet the budget
+ * (the other channels' maximums too low), which checkFeasible would refuse.
+ */
+function pinConstraints(cons: PlanConstraints, pinned: readonly boolean[]): PlanConstraints {
+  if (!pinned.some(Boolean)) return cons;
+  const out: PlanConstraints = {
+    ...cons,
+    totalUpper: cons.totalUpper.map((v, c) =>
+      pinned[c] ? Math.max(cons.totalLower[c], total(cons.lower[c])) : v,
+    ),
+  };
+  try {
+    checkFeasible(
+      out,
+      pinned.map((_, c) => String(c)),
+    );
+    return out;
+  } catch (e) {
+    if (e instanceof PlanInputError) return cons;
+    throw e;
+  }
+}
+
+/**
+ * A plan with every pinned channel at exactly its per-period lower bounds when those make its
+ * lowest total (the projections leave rounding dust of ~1e-12 there, which would print a ROAS of
+ * dust); the other channels unchanged. The budget stays spent: the dust is below its rounding.
+ */
+function settlePinned(
+  x: Float64Array[],
+  cons: PlanConstraints,
+  pinned: readonly boolean[],
+): Float64Array[] {
+  return x.map((xc, c) =>
+    pinned[c] &&
+    cons.totalUpper[c] === total(cons.lower[c]) &&
+    cons.totalLower[c] <= cons.totalUpper[c]
+      ? Float64Array.from(cons.lower[c])
+      : xc,
+  );
+}
+
+/**
+ * The trust region's anchor (baseline (a) within the constraints): baseline (a) itself when the
+ * constraints allow it; with pinned channels, those at their per-period lower bounds and the rest
+ * of the budget over the other channels in (a)'s proportions (the historical split of the
+ * channels whose return is positive); otherwise, or when that breaks a bound, the Euclidean
+ * projection of (a) onto the constraints.
+ */
+function anchorOf(
+  even: Float64Array[],
+  cons: PlanConstraints,
+  pinned: readonly boolean[],
+): Float64Array[] {
+  const tol = 1e-9 * Math.max(1, cons.budget);
+  const fits = (x: readonly Float64Array[]): boolean =>
+    x.every((xc, c) => {
+      const s = total(xc);
+      return (
+        xc.every((v, t) => v >= cons.lower[c][t] - tol && v <= cons.upper[c][t] + tol) &&
+        s >= cons.totalLower[c] - tol &&
+        s <= cons.totalUpper[c] + tol
+      );
+    });
+  if (fits(even)) return even;
+  if (pinned.some(Boolean)) {
+    const floor = even.map((_, c) => (pinned[c] ? Float64Array.from(cons.lower[c]) : null));
+    const rest = cons.budget - floor.reduce((a, f) => a + (f ? total(f) : 0), 0);
+    const others = even.reduce((a, x, c) => a + (pinned[c] ? 0 : total(x)), 0);
+    if (rest >= 0 && others > 0) {
+      const x = even.map((xc, c) => floor[c] ?? Float64Array.from(xc, (v) => (v * rest) / others));
+      if (fits(x)) return x;
+    }
+  }
+  return settlePinned(projectPlan(even, cons), cons, pinned);
+}
+
 interface Solved {
   spend: Float64Array[];
   incremental: number;
@@ -436,8 +526,12 @@ function solve(
   budget: number,
   calendar: (b: number) => Float64Array[],
   warm?: Float64Array[],
+  pinned: readonly boolean[] = [],
 ): Solved {
-  const cons = resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget);
+  const cons = pinConstraints(
+    resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget),
+    pinned,
+  );
   const s = starts(ref, budget, r.horizon, calendar(budget));
   if (warm)
     s.unshift(
@@ -454,10 +548,11 @@ function solve(
       ),
     );
   const out = optimizePlan(r, cons, s);
+  const spend = settlePinned(out.spend, cons, pinned);
   return {
-    spend: out.spend,
-    incremental: incremental(r, out.spend),
-    marginal: planMarginal(r, out.spend, cons),
+    spend,
+    incremental: incremental(r, spend),
+    marginal: planMarginal(r, spend, cons),
   };
 }
 
@@ -584,9 +679,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
 
   progress(0, 'reading the model under the outlook');
   const r = responseOf(model, series, outlook, H, tail);
+  const pinned = nonPositiveChannels(r);
   let warm: Float64Array[] | undefined;
   const run = (b: number): Solved => {
-    const s = solve(r, bounds, ref, b, calendar, warm);
+    const s = solve(r, bounds, ref, b, calendar, warm, pinned);
     warm = s.spend;
     return s;
   };
@@ -601,8 +697,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   }
   progress(1, 'optimizing the plan');
-  const cons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
-  const best = solve(r, bounds, ref, budget, calendar, warm);
+  const unpinned = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
+  const cons = pinConstraints(unpinned, pinned);
+  const pinnedNames = cons === unpinned ? [] : r.channels.filter((_, c) => pinned[c]);
+  const best = solve(r, bounds, ref, budget, calendar, warm, pinned);
   let x = best.spend;
   const evenPlan = baselineEven(ref, budget, H);
 
@@ -626,15 +724,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed): the plan is the model's optimum, unchecked and without intervals`,
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
-    const projected = projectPlan(evenPlan, cons);
-    const exact = projected.every((a, c) =>
-      a.every((v, t) => Math.abs(v - evenPlan[c][t]) <= 1e-9 * Math.max(1, budget)),
-    );
-    // Baseline (a) itself when the bounds allow it (no rounding from the projection).
-    const anchor = exact ? evenPlan : projected;
+    const anchor = anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []);
+    const exact = anchor === evenPlan;
     const step = trustStep(r, reps, anchor, best.spend, repRoles);
     x = step.spend;
-    const anchorName = exact ? 'baseline (a)' : 'baseline (a) moved within the bounds';
+    const anchorName = exact
+      ? 'baseline (a)'
+      : pinnedNames.length > 0
+        ? `baseline (a) without spend above the lower bound on ${pinnedNames.join(', ')}`
+        : 'baseline (a) moved within the bounds';
     const money = (v: number): string =>
       Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
     const iv = (v: FigureInterval): string =>
@@ -726,11 +824,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
   );
   const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
-  const flatOptimum = solve(flatR, bounds, ref, budget, calendar).spend;
+  const flatOptimum = solve(flatR, bounds, ref, budget, calendar, undefined, pinned).spend;
   // The same trust-region step as the plan, so the shift compares like with like.
   const flat = uncertainty
     ? blend(
-        uncertainty.anchor === 'historical_even' ? evenPlan : projectPlan(evenPlan, cons),
+        uncertainty.anchor === 'historical_even'
+          ? evenPlan
+          : anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []),
         flatOptimum,
         uncertainty.step,
       )
@@ -762,6 +862,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   progress(steps - 1, 'done');
 
+  if (pinnedNames.length > 0) {
+    notes.push(
+      `the model's return on ${pinnedNames.join(', ')} is not positive in any period of the horizon, so ${pinnedNames.length === 1 ? 'it gets' : 'they get'} only ${pinnedNames.length === 1 ? 'its' : 'their'} lower bound and the plan starts from baseline (a) with that spend split over the other channels in (a)'s proportions`,
+    );
+  } else if (pinned.some(Boolean)) {
+    notes.push(
+      `the model's return on ${r.channels.filter((_, c) => pinned[c]).join(', ')} is not positive in any period of the horizon, but the other channels' maximums cannot take the budget without them: they keep spend above their lower bound`,
+    );
+  }
   if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
     notes.push(
       `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
