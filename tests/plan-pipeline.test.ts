@@ -31,7 +31,8 @@ let full: RevenueModel;
 beforeAll(() => {
   tenant = generateTenant(ID);
   model = revenueModelOf(fitFinalModel(tenant.series, 3));
-  full = model;
+  const { predictAfter: _fast, ...rest } = model;
+  full = rest;
 });
 
 /** The first n rows of a series (for checks against later, known rows). */
@@ -162,6 +163,33 @@ describe('model and truth responses', () => {
       r.channels.map(() => new Float64Array(28)),
     ).revenue;
     expect(zero[0]).toBeGreaterThan(r.base[0] + 100);
+  });
+
+  it('probes the future rows alone (predictAfter) as it probes them after the whole history', () => {
+    expect(model.predictAfter).toBeDefined();
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 90);
+    const fast = responseOf(model, tenant.series, outlook, 28, 60);
+    const slow = responseOf(full, tenant.series, outlook, 28, 60);
+    // The same values but the trend's rounding: base to 1e-12, gains (differences of
+    // predictions, divided by Hill differences that shrink in the tail) to 1e-8.
+    fast.base.forEach((v, t) =>
+      expect(Math.abs(v - slow.base[t])).toBeLessThan(1e-12 * Math.abs(v)),
+    );
+    fast.gain.forEach((g, c) =>
+      g.forEach((v, t) =>
+        expect(Math.abs(v - slow.gain[c][t])).toBeLessThan(1e-8 * Math.abs(slow.gain[c][t])),
+      ),
+    );
+    expect(fast.start).toEqual(slow.start);
+    // A model with a delayed carry-over has no such path (its adstock is not a recursion).
+    const phase3 = fitFinalModel(tenant.series, 3);
+    const lagged = {
+      ...phase3,
+      channelParams: Object.fromEntries(
+        Object.entries(phase3.channelParams!).map(([c, p]) => [c, { ...p, lag: 2 }]),
+      ),
+    };
+    expect(revenueModelOf(lagged).predictAfter).toBeUndefined();
   });
 
   it('accepts a separable model with large weather-varying gains through a long tail', () => {

@@ -35,6 +35,14 @@ export interface RevenueModel {
    * by the identity of its spend array): the arrays of a series passed in are not changed after.
    */
   predict(series: TenantSeries): Float64Array;
+  /**
+   * Optional, the same values for the rows after a history, cheaper: predictions for the rows of
+   * `future` (dates, spend, weather and controls of the periods right after `history`, whose
+   * adstock they carry on), as predict on history + future would give them for those rows (up to
+   * rounding in the last bits). responseOf uses it when given. Calls with the same arrays may
+   * share work as predict's do.
+   */
+  predictAfter?(history: TenantSeries, future: TenantSeries): Float64Array;
   /** What the model is, for the stored plan (phase, kind, ...). */
   describe: Record<string, unknown>;
 }
@@ -95,6 +103,18 @@ export function extendSeries(
   };
 }
 
+/** Rows [from, end) of an extended series (its future rows). */
+function futureRows(ext: TenantSeries, from: number): TenantSeries {
+  return {
+    ...ext,
+    dates: ext.dates.slice(from),
+    spend: ext.spend.map((x) => x.slice(from)),
+    weather: ext.weather.map((x) => x.slice(from)),
+    controls: ext.controls.map((x) => x.slice(from)),
+    target: ext.target.slice(from),
+  };
+}
+
 /** Adstock of each channel at the last observed period. */
 export function adstockState(series: TenantSeries, media: readonly MediaTransform[]): number[] {
   const n = series.dates.length;
@@ -130,8 +150,13 @@ export function responseOf(
 ): SeparableResponse {
   const rows = horizon + tail;
   if (outlook.dates.length < rows) throw new RangeError(`outlook must have ${rows} rows`);
-  const n = series.dates.length;
-  const ext = extendSeries(series, model, { ...outlook, dates: outlook.dates.slice(0, rows) });
+  const extended = extendSeries(series, model, { ...outlook, dates: outlook.dates.slice(0, rows) });
+  // With predictAfter the probes predict the future rows alone (the history's adstock carried
+  // into them); otherwise history and future together, of which the future rows are read.
+  const after = model.predictAfter?.bind(model);
+  const n = after ? 0 : series.dates.length;
+  const ext = after ? futureRows(extended, series.dates.length) : extended;
+  const predict = (s: TenantSeries): Float64Array => (after ? after(series, s) : model.predict(s));
   const start = adstockState(series, model.media);
   const C = model.channels.length;
   // A channel's spend column for a horizon path is made once and shared by the probes that
@@ -153,7 +178,7 @@ export function responseOf(
   const future = (pred: Float64Array): Float64Array => pred.slice(n, n + rows);
   const zero = model.channels.map(() => new Float64Array(horizon));
   const h0 = model.media.map((p, c) => hillPath(p, start[c], zero[c], rows));
-  const pred0 = future(model.predict(withSpend(zero)));
+  const pred0 = future(predict(withSpend(zero)));
   const gain: Float64Array[] = [];
   for (let c = 0; c < C; c++) {
     // A probe well up the Hill curve (3 k every period) keeps h_1 - h_0 large through the tail.
@@ -161,7 +186,7 @@ export function responseOf(
       j === c ? new Float64Array(horizon).fill(3 * model.media[c].k) : z,
     );
     const h1 = hillPath(model.media[c], start[c], probe[c], rows);
-    const pred1 = future(model.predict(withSpend(probe)));
+    const pred1 = future(predict(withSpend(probe)));
     const g = new Float64Array(rows);
     let last = 0;
     for (let t = 0; t < rows; t++) {
@@ -200,7 +225,7 @@ export function responseOf(
       (_, t) => model.media[c].k * (0.3 + ((t * 7 + c * 3) % 11) / 8),
     ),
   );
-  const predicted = future(model.predict(withSpend(check)));
+  const predicted = future(predict(withSpend(check)));
   const probed = evaluateResponse(response, check).revenue;
   let worst = 0;
   for (let t = 0; t < rows; t++) {

@@ -132,7 +132,9 @@ export function projectPlan(y: readonly Float64Array[], c: PlanConstraints): Flo
     const nu = free === target ? lambda : bisect((v) => f(ch, v), target, minNu, maxNu);
     const lo = c.lower[ch];
     const hi = c.upper[ch];
-    return Float64Array.from(yc, (v, t) => Math.min(hi[t], Math.max(lo[t], v - nu)));
+    const out = new Float64Array(yc.length);
+    for (let t = 0; t < yc.length; t++) out[t] = Math.min(hi[t], Math.max(lo[t], yc[t] - nu));
+    return out;
   });
 }
 
@@ -157,6 +159,16 @@ const dot = (a: readonly Float64Array[], b: readonly Float64Array[]): number => 
   return s;
 };
 
+/** x + a y, channel by channel (loops: the same sums as Float64Array.from with a callback). */
+function axpy(x: readonly Float64Array[], a: number, y: readonly Float64Array[]): Float64Array[] {
+  return x.map((xc, ch) => {
+    const yc = y[ch];
+    const out = new Float64Array(xc.length);
+    for (let t = 0; t < xc.length; t++) out[t] = xc[t] + a * yc[t];
+    return out;
+  });
+}
+
 /** Spectral projected gradient ascent from one start (projected first). */
 export function ascend(
   r: SeparableResponse,
@@ -179,11 +191,13 @@ export function ascend(
   const history: number[] = [value.total];
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
-    const trial = projectPlan(
-      x.map((xc, ch) => Float64Array.from(xc, (v, t) => v + alpha * g[ch][t])),
-      c,
-    );
-    const d = trial.map((tc, ch) => Float64Array.from(tc, (v, t) => v - x[ch][t]));
+    const trial = projectPlan(axpy(x, alpha, g), c);
+    const d = trial.map((tc, ch) => {
+      const xc = x[ch];
+      const out = new Float64Array(tc.length);
+      for (let t = 0; t < tc.length; t++) out[t] = tc[t] - xc[t];
+      return out;
+    });
     const slope = dot(g, d);
     if (!(slope > 1e-14 * Math.max(1, Math.abs(value.total)))) break;
     const reference = Math.max(...history.slice(-memory));
@@ -192,7 +206,7 @@ export function ascend(
     let nextValue = evaluateResponse(r, next, true);
     while (nextValue.total < reference + 1e-4 * theta * slope && theta > 1e-12) {
       theta *= 0.5;
-      next = x.map((xc, ch) => Float64Array.from(xc, (v, t) => v + theta * d[ch][t]));
+      next = axpy(x, theta, d);
       nextValue = evaluateResponse(r, next, true);
     }
     if (theta <= 1e-12) break;

@@ -18,7 +18,7 @@ import { responseOf, type RevenueModel } from './model.js';
 import { checkFeasible, optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
-import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
+import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
 import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
@@ -302,7 +302,7 @@ function starts(
 }
 
 function incremental(r: SeparableResponse, x: readonly Float64Array[]): number {
-  return evaluateResponse(r, x).total - evaluateResponse(r, zeroPlan(r)).total;
+  return evaluateResponse(r, x).total - zeroTotal(r);
 }
 
 /** Words for the best periods by the recognised kind of the weather column. */

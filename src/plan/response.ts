@@ -7,7 +7,6 @@
  * varies with the outlook's weather) and the data generator (gain = beta (1 + gamma driver_t)) have
  * this form, so one evaluator serves the plan and its ground-truth regret.
  */
-import { hill } from '../core/transforms.js';
 
 export interface SeparableResponse {
   channels: string[];
@@ -85,6 +84,9 @@ export function evaluateResponse(
   const revenue = Float64Array.from(r.base);
   const gradient = withGradient ? r.channels.map(() => new Float64Array(H)) : null;
   const adstock = new Float64Array(n);
+  // (a / k)^s of each period, kept for the gradient: hillSlope's power is the same one wherever
+  // its floor 1e-9 k does not bind (the same bits as computing it again).
+  const power = gradient ? new Float64Array(n) : null;
   for (let c = 0; c < r.channels.length; c++) {
     const x = spend[c];
     const g = r.gain[c];
@@ -95,13 +97,30 @@ export function evaluateResponse(
     for (let t = 0; t < n; t++) {
       a = (t < H ? x[t] : 0) + d * a;
       adstock[t] = a;
-      revenue[t] += g[t] * hill(a, k, s);
+      // hill(a, k, s), with its power kept.
+      if (!(a <= 0)) {
+        const q = Math.pow(a / k, s);
+        if (power) power[t] = q;
+        revenue[t] += g[t] * (q / (1 + q));
+      } else {
+        revenue[t] += g[t] * 0;
+      }
     }
-    if (gradient) {
+    if (gradient && power) {
       const out = gradient[c];
+      const floor = 1e-9 * k;
       let acc = 0;
       for (let t = n - 1; t >= 0; t--) {
-        acc = g[t] * hillSlope(adstock[t], k, s) + d * acc;
+        const at = adstock[t];
+        let slope: number;
+        if (at > 0 && at >= floor) {
+          // hillSlope(at, k, s) with v = at.
+          const q = power[t];
+          slope = (s * q) / (at * (1 + q) * (1 + q));
+        } else {
+          slope = hillSlope(at, k, s);
+        }
+        acc = g[t] * slope + d * acc;
         if (t < H) out[t] = acc;
       }
     }
@@ -109,6 +128,19 @@ export function evaluateResponse(
   let total = 0;
   for (let t = 0; t < n; t++) total += revenue[t];
   return { revenue, total, gradient };
+}
+
+const zeroTotals = new WeakMap<SeparableResponse, number>();
+
+/**
+ * Total revenue of spending nothing over the horizon (evaluateResponse of zeroPlan), computed
+ * once per response object: incremental revenue subtracts it from every plan evaluated (the
+ * trust region's steps under every refit). A response is not changed after it is made.
+ */
+export function zeroTotal(r: SeparableResponse): number {
+  let v = zeroTotals.get(r);
+  if (v === undefined) zeroTotals.set(r, (v = evaluateResponse(r, zeroPlan(r)).total));
+  return v;
 }
 
 /** Zero spend over the horizon, one array per channel. */

@@ -40,7 +40,7 @@ import { quantile } from '../core/stats.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import type { ReplicateRole } from './replicates.js';
-import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
+import { evaluateResponse, zeroTotal, type SeparableResponse } from './response.js';
 
 /** Steps of the trust region along the segment anchor -> model optimum (5% each, up to the optimum). */
 export const TRUST_STEPS = 20;
@@ -52,7 +52,7 @@ export const BOOTSTRAP_STEP_QUANTILE = 0.1;
 
 /** Incremental revenue of a plan (horizon + tail) relative to spending nothing in the horizon. */
 export function incrementalRevenue(r: SeparableResponse, x: readonly ArrayLike<number>[]): number {
-  return evaluateResponse(r, x).total - evaluateResponse(r, zeroPlan(r)).total;
+  return evaluateResponse(r, x).total - zeroTotal(r);
 }
 
 export function blend(
