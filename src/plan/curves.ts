@@ -661,6 +661,17 @@ const MAX_RESIDUAL_RHO = 0.9;
  */
 export const PLAN_CURVE_SIMPLIFY = 1;
 
+/**
+ * What the plan model and its refits ask of fitFinalModel beyond the curves: every channel kept,
+ * whatever its sign (an option fitFinalModel may not have yet: then it is ignored). The plan model
+ * is not made non-negative by leaving channels out: on 12 channels at correlation 0.85 that left
+ * out 8 of 12 channels whose true ROAS are 2.1-3.4, and the plan then lost 32-75% of baseline
+ * (a)'s true incremental revenue (docs/planner.md "Channels whose return is not positive");
+ * channels whose modeled return is not positive get their lower bound in the plan instead
+ * (plan.ts nonPositiveChannels).
+ */
+export const PLAN_MODEL_FIT = { nonNegativeMedia: false } as const;
+
 /** Rows [0, end) of a series (the window fits below). */
 function prefix(series: TenantSeries, end: number): TenantSeries {
   return {
@@ -735,7 +746,11 @@ export function planCurveModel(
   // fit: the data support it at least as well, so the plan goes no further than its best step.
   const best =
     JSON.stringify(fit.bestParams) === JSON.stringify(fit.params) ? [] : [fit.bestParams];
-  const model = fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
+  const model = fitFinalModel(series, 3, {
+    calendar: point.calendar,
+    channelParams: fit.params,
+    ...PLAN_MODEL_FIT,
+  });
   // The same Ridge / GBM / blend rule as the phase-3 model; should it leave the Ridge that the
   // phase-3 model kept, the planner could not use the result (model.ts): keep the phase-3 model.
   if (model.kind !== 'ridge' && point.kind === 'ridge') return point;
@@ -769,5 +784,9 @@ export function refitPlanCurveModel(
     localRounds: BOOTSTRAP_LOCAL_ROUNDS,
     ...options,
   });
-  return fitFinalModel(series, 3, { calendar: point.calendar, channelParams: fit.params });
+  return fitFinalModel(series, 3, {
+    calendar: point.calendar,
+    channelParams: fit.params,
+    ...PLAN_MODEL_FIT,
+  });
 }

@@ -26,7 +26,7 @@ import { SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { SearchTrialCache } from '../phases/search.js';
-import { PlanCurveCache, refitPlanCurveModel } from './curves.js';
+import { PLAN_MODEL_FIT, PlanCurveCache, refitPlanCurveModel } from './curves.js';
 import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
@@ -110,7 +110,13 @@ export function planReplicateModels(
     if (count > 0 && m?.phase === 3) {
       for (const params of m.searchRuns ?? []) {
         try {
-          models.push(fitFinalModel(series, 3, { calendar: m.calendar, channelParams: params }));
+          models.push(
+            fitFinalModel(series, 3, {
+              calendar: m.calendar,
+              channelParams: params,
+              ...PLAN_MODEL_FIT,
+            }),
+          );
           roles.push(role);
           made++;
         } catch {
