@@ -575,7 +575,9 @@ export class PhaseLadder {
       // many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify them. Phase 1
       // is kept: what it adds is shrinkage chosen on inner folds as much as columns, and its
       // fallback, phase 0's Ridge at alpha 1, is the less shrunk fit of such a window (measured in
-      // docs/modeling.md, "Unchecked wide windows").
+      // docs/modeling.md, "Unchecked wide windows"). With weekly phase 0's alpha by GCV, falling
+      // back here still lost (weekly dev phase 1 0.515 -> 0.447; docs/modeling.md, "Phase-1 drops:
+      // where they come from, and the rules measured").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
       // Weekly phase 3 is half phase 1's model (weeklyMix): kept like phase 1 (measured in
