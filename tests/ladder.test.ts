@@ -17,7 +17,12 @@ import type { TenantSeries } from '../src/core/types.js';
 import { GAIN_ROUNDING, PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { trainLinearPhase } from '../src/phases/linear.js';
 import { trainPhase2 } from '../src/phases/phase2.js';
-import { heldTerms, trendSeasonShare, unsupportedTerms } from '../src/phases/support.js';
+import {
+  heldTerms,
+  trendSeasonShare,
+  unsupportedTerms,
+  windowHinges,
+} from '../src/phases/support.js';
 import { buildDesign } from '../src/core/features.js';
 import { fitRidge, predictRidge } from '../src/core/ridge.js';
 import type { PhaseId } from '../src/phases/types.js';
@@ -180,9 +185,9 @@ describe('trend of a one-year window', () => {
     expect(res.folds.map((f) => f.held_terms)).toEqual([[], ['trend'], [], [], []]);
     const T = res.folds[1].train_rows;
     expect(T).toBe(367);
-    const design = buildDesign(s, { interactions: false, calendar: true });
+    const design = buildDesign(s, { interactions: false, calendar: true, temperatureHinges: true });
     const j = design.names.indexOf('trend');
-    const held = design.columns.map((c, k) =>
+    const held = windowHinges(design.names, design.columns, T).map((c, k) =>
       k === j ? Float64Array.from(c, (v, i) => (i < T ? v : c[T - 1])) : c,
     );
     const test = { start: T, end: T + res.folds[1].test_rows };
@@ -190,11 +195,9 @@ describe('trend of a one-year window', () => {
     const p = predicted as unknown as Float64Array;
     for (let i = 0; i < byHand.length; i++) expect(p[i]).toBeCloseTo(byHand[i], 6);
     // The old model extrapolated the slope fitted on one cycle: far worse on this tenant.
-    const linear = predictRidge(
-      fitRidge(design.columns, s.target, { start: 0, end: T }, 1),
-      design.columns,
-      test,
-    );
+    // (The design of that time: no temperature hinges.)
+    const before = buildDesign(s, { interactions: false, calendar: true }).columns;
+    const linear = predictRidge(fitRidge(before, s.target, { start: 0, end: T }, 1), before, test);
     const actual = s.target.subarray(test.start, test.end);
     expect(r2(actual, linear)).toBeLessThan(0);
     expect(res.fold_r2[1]).toBeGreaterThan(r2(actual, linear) + 0.3);

@@ -105,7 +105,8 @@ describe('trainLinearPhase', () => {
     expect(res.folds).toHaveLength(5);
     expect(res.top_features).toBeNull();
     expect(res.oracle_r2).toBeNull();
-    expect(res.feature_names).toHaveLength(25);
+    // 25 design columns + 4 temperature hinges (daily fold models, temperature-hinges.test.ts).
+    expect(res.feature_names).toHaveLength(29);
     const f = res.folds[0];
     expect([f.train_rows, f.test_rows, f.test_start, f.test_end]).toEqual([
       185,

@@ -11,7 +11,7 @@ import type { TenantSeries } from '../src/core/types.js';
 import { chooseAndFit, innerSplit, predictChosen } from '../src/phases/choose.js';
 import { trainLinearPhase } from '../src/phases/linear.js';
 import { summarizeKinds, topFeaturesByGain, trainPhase2 } from '../src/phases/phase2.js';
-import { maskedColumns, unsupportedTerms } from '../src/phases/support.js';
+import { maskedColumns, unsupportedTerms, windowHinges } from '../src/phases/support.js';
 import { r2 } from '../src/core/metrics.js';
 
 const WEATHER = ['temperature_c', 'precipitation_mm', 'humidity_pct'];
@@ -91,7 +91,7 @@ describe('trainPhase2 fold records', () => {
   it('fold results match chooseAndFit on the phase-1 design, fold by fold', () => {
     const s = makeSeries(12, 3000);
     const res = trainPhase2(s, { clock: fixedClock, seed: 4, fallback: false });
-    const design = buildDesign(s, { interactions: true, calendar: true });
+    const design = buildDesign(s, { interactions: true, calendar: true, temperatureHinges: true });
     expect(res.feature_names).toEqual(design.names);
     // 480 daily rows: the first window of TimeSeriesSplit(5) (80 rows) is under half a year, so
     // the protocol rule shrinks the test blocks to floor((480 - 182) / 5) = 59 rows.
@@ -100,7 +100,12 @@ describe('trainPhase2 fold records', () => {
     const kinds: string[] = [];
     folds.forEach((fold, i) => {
       // Under a year of training rows the yearly terms and the trend are left out (zeroed).
-      const columns = maskedColumns(design, unsupportedTerms(design.names, fold.trainEnd, 'daily'));
+      // Temperature hinges with under a month of training rows on a side of their knot, too.
+      const columns = windowHinges(
+        design.names,
+        maskedColumns(design, unsupportedTerms(design.names, fold.trainEnd, 'daily')),
+        fold.trainEnd,
+      );
       expect(res.folds[i].dropped_terms).toEqual(
         fold.trainEnd < 365 ? ['sin1', 'cos1', 'sin2', 'cos2', 'trend'] : [],
       );

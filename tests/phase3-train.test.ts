@@ -43,7 +43,11 @@ describe('trainPhase3', () => {
     own.folds.forEach((f, i) => {
       const dropTerms = unsupportedTerms(own.feature_names, folds[i].trainEnd, 'daily');
       expect(f.dropped_terms).toEqual(dropTerms);
-      const search = searchMediaParams(series, folds[i].trainEnd, { dropTerms, scheme: 'blocked' });
+      const search = searchMediaParams(series, folds[i].trainEnd, {
+        dropTerms,
+        scheme: 'blocked',
+        temperatureHinges: true,
+      });
       expect(f.channel_params).toEqual(search.params);
     });
   });
@@ -51,7 +55,7 @@ describe('trainPhase3', () => {
   it('scores each fold by chooseAndFit on the design built with the fold parameters', () => {
     const fold = folds[3];
     const params = own.folds[3].channel_params!;
-    const design = buildMediaDesign(series, params);
+    const design = buildMediaDesign(series, params, { temperatureHinges: true });
     // 398 rows: about one yearly cycle, so the trend is held after the window (support.ts).
     expect(own.folds[3].held_terms).toEqual(['trend']);
     const columns = windowColumns(design, fold.trainEnd, 'daily');

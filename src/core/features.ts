@@ -4,7 +4,7 @@
  * then controls, then calendar. Raw values: standardization happens per training fold in the Ridge.
  */
 import type { TenantSeries } from './types.js';
-import { modeledWeather } from './weather-names.js';
+import { modeledWeather, weatherKindOf } from './weather-names.js';
 
 export interface DesignSpec {
   /** Add `<channel>_spend_x_<weather>` (raw product) and `<weather>_squared` (phase 1+). */
@@ -35,6 +35,13 @@ export interface DesignSpec {
    */
   weeklySpend?: boolean;
   /**
+   * Add `<temperature>_above_<k>` = max(0, temperature - k) for each knot k of TEMPERATURE_KNOTS_C
+   * (converted for a Fahrenheit column), for every modeled weather column recognised as a
+   * temperature (default false: the peer's and the all-rows model's design). With the linear term
+   * they make temperature a piecewise-linear curve, flat where demand no longer moves with it.
+   */
+  temperatureHinges?: boolean;
+  /**
    * Calendar columns already built for these dates (calendarColumns with the same day-of-week
    * choice), shared instead of rebuilt: repeated predictions on the same dates (explain).
    */
@@ -48,6 +55,36 @@ export interface DesignSpec {
  * rows.
  */
 export const WEEKLY_SCALE_ROWS = 26;
+
+/**
+ * Knots (deg C) of the temperature hinges (DesignSpec.temperatureHinges): every 10 degrees over the
+ * range daily temperatures take. Fixed in degrees, not read off the data, so a fold's columns do not
+ * depend on any rows. Why: docs/modeling.md, "Temperature as a piecewise-linear curve".
+ */
+export const TEMPERATURE_KNOTS_C: readonly number[] = [0, 10, 20, 30];
+
+/**
+ * Hinge columns max(0, temperature - k) of the weather columns among `weather` recognised as a
+ * temperature (weather-names.ts), one per knot of TEMPERATURE_KNOTS_C (deg F columns: 9k/5 + 32),
+ * named `<column>_above_<k>` with k in the column's unit.
+ */
+export function temperatureHingeColumns(series: TenantSeries, weather: readonly string[]): Design {
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  for (const w of weather) {
+    const info = weatherKindOf(w);
+    if (info?.kind !== 'temperature') continue;
+    const v = series.weather[series.weatherNames.indexOf(w)];
+    for (const knotC of TEMPERATURE_KNOTS_C) {
+      const knot = info.unit === 'degF' ? (knotC * 9) / 5 + 32 : knotC;
+      const col = new Float64Array(v.length);
+      for (let t = 0; t < v.length; t++) col[t] = v[t] > knot ? v[t] - knot : 0;
+      names.push(`${w}_above_${knot}`);
+      columns.push(col);
+    }
+  }
+  return { names, columns };
+}
 
 /** Median of the positive values of x over rows [0, end); 1 when none is positive. */
 function headScale(x: ArrayLike<number>, end: number): number {
@@ -250,6 +287,10 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
       for (let t = 0; t < n; t++) col[t] = v[t] * v[t];
       add(`${w}_squared`, col);
     });
+  }
+  if (spec.temperatureHinges ?? false) {
+    const hinges = temperatureHingeColumns(series, weather);
+    hinges.names.forEach((name, i) => add(name, hinges.columns[i]));
   }
   if (spec.controls ?? true)
     series.controlNames.forEach((name, i) => add(name, series.controls[i]));

@@ -140,6 +140,15 @@ export function nonNegativeMediaColumns(
   return { columns: cols, left };
 }
 
+/**
+ * Whether the fold models of data of this frequency get temperature hinges (core/features.ts
+ * temperatureHinges): daily data. Weekly rows average a week's temperature, which moves the
+ * curve's kinks; not measured there (docs/modeling.md, "Temperature as a piecewise-linear curve").
+ */
+export function temperatureHingesFor(frequency: 'daily' | 'weekly'): boolean {
+  return frequency === 'daily';
+}
+
 /** Phase 0's fixed Ridge alpha (the plan's; linear.ts PHASE0_ALPHA). */
 const PHASE0_ALPHA = 1;
 
@@ -169,6 +178,11 @@ export interface LadderOptions {
   calendar?: boolean;
   /** Weather columns to model (default DEFAULT_WEATHER present in the series). */
   weather?: readonly string[];
+  /**
+   * Temperature hinge columns in every phase's design and search (core/features.ts
+   * temperatureHinges). Default: daily data (temperatureHingesFor).
+   */
+  temperatureHinges?: boolean;
   /** Inner folds of the phase-1 alpha search (default 3). */
   innerFolds?: number;
   /** Rows dropped between training and validation blocks (default 0). */
@@ -272,6 +286,7 @@ export class PhaseLadder {
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
   private readonly fallbackMix: boolean;
+  private readonly hinges: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
@@ -298,6 +313,7 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
+    this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -308,6 +324,7 @@ export class PhaseLadder {
         interactions: true,
         calendar: this.calendar,
         weather: this.options.weather,
+        temperatureHinges: this.hinges,
       });
       return this.design1;
     }
@@ -315,6 +332,7 @@ export class PhaseLadder {
       interactions: false,
       calendar: this.calendar,
       weather: this.options.weather,
+      temperatureHinges: this.hinges,
     });
     return this.design0;
   }
@@ -333,6 +351,7 @@ export class PhaseLadder {
             interactions: true,
             calendar: this.calendar,
             weather: this.options.weather,
+            temperatureHinges: this.hinges,
             media: {
               names: this.series.channels.map(mediaColumnName),
               columns: this.series.spend,
@@ -419,6 +438,7 @@ export class PhaseLadder {
         ...this.options.search,
         calendar: this.calendar,
         weather: this.options.weather,
+        temperatureHinges: this.hinges,
         gap: this.gap,
         dropTerms: dropped,
       });
@@ -427,6 +447,7 @@ export class PhaseLadder {
       const design = buildMediaDesign(this.series, search.params, {
         calendar: this.calendar,
         weather: this.options.weather,
+        temperatureHinges: this.hinges,
       });
       const columns = windowColumns(design, T, this.series.frequency);
       const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));

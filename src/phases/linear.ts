@@ -67,6 +67,8 @@ export interface LinearPhaseOptions {
   minTrain?: number;
   /** Phase 1: per-fold fallback to phase 0 on validation inside the training window (default true). */
   fallback?: boolean;
+  /** Temperature hinges in the fold models (ladder.ts; default: daily data). */
+  temperatureHinges?: boolean;
 }
 
 /** Fitting configuration of the outer folds. */
@@ -224,6 +226,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
       gap,
       alphas,
       fallback: options.fallback ?? true,
+      temperatureHinges: options.temperatureHinges,
       horizon: protocol.test_rows,
     });
     featureNames = ladder.linearDesign(phase === 1).names;

@@ -20,6 +20,8 @@ export interface MediaDesignSpec {
   calendar?: boolean;
   /** Include the series' control columns (default true). */
   controls?: boolean;
+  /** Temperature hinge columns (DesignSpec.temperatureHinges; default false). */
+  temperatureHinges?: boolean;
 }
 
 /** Name of a channel's transformed spend column. */
@@ -99,6 +101,7 @@ export function buildMediaDesign(
     weather: spec.weather,
     calendar: spec.calendar,
     controls: spec.controls,
+    temperatureHinges: spec.temperatureHinges,
     media: { names: series.channels.map(mediaColumnName), columns: media },
     calendarColumns: memo && (spec.calendar ?? true) ? memo.calendar(series) : undefined,
   });

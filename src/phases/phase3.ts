@@ -9,7 +9,13 @@ import type { TenantSeries } from '../core/types.js';
 import { resolveChooseOptions, type ChosenModel } from './choose.js';
 import type { Fold } from '../core/folds.js';
 import { mean, r2, standardErrorOfMean } from '../core/metrics.js';
-import { evaluateFoldFit, predictFold, type FoldFit, type PhaseLadder } from './ladder.js';
+import {
+  evaluateFoldFit,
+  predictFold,
+  temperatureHingesFor,
+  type FoldFit,
+  type PhaseLadder,
+} from './ladder.js';
 import { buildMediaDesign } from './media.js';
 import {
   ladderOf,
@@ -87,7 +93,10 @@ export function fitPhase3Folds(
   const names = buildMediaDesign(
     series,
     Object.fromEntries(series.channels.map((c) => [c, { decay: 0, k_mult: 1, k: 1, s: 1 }])),
-    { calendar: options.calendar ?? true },
+    {
+      calendar: options.calendar ?? true,
+      temperatureHinges: temperatureHingesFor(series.frequency),
+    },
   ).names;
   const out = folds.map((fold): Phase3Fold => {
     const t0 = clock();

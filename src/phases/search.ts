@@ -48,7 +48,7 @@
  * Above 450 lines on purpose: the search and its incremental scorer share the segment moments
  * and are only correct together; the media transforms and Hill k are apart (media.ts).
  */
-import { calendarColumns, modelWeatherNames } from '../core/features.js';
+import { calendarColumns, modelWeatherNames, temperatureHingeColumns } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
@@ -57,6 +57,7 @@ import { standardScale } from '../core/standardize.js';
 import { laggedGeometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import { medianPositive } from './media.js';
+import { hingeSupport, MIN_HINGE_ROWS } from './support.js';
 import type { ChannelParams } from './types.js';
 
 /** Decay grid of the sweeps. */
@@ -124,6 +125,8 @@ export interface MediaSearchOptions {
   weather?: readonly string[];
   /** Calendar controls (default true). */
   calendar?: boolean;
+  /** Temperature hinge columns in the fixed design (core/features.ts; default false). */
+  temperatureHinges?: boolean;
   /** Control columns of the series (default true). */
   controls?: boolean;
   /** Inner time-series folds (default 3; scheme 'expanding' only). */
@@ -1860,6 +1863,9 @@ function scorerFactory(
     for (let t = 0; t < T; t++) sq[t] = w[t] * w[t];
     fixed.push(sq);
   }
+  if (options.temperatureHinges ?? false)
+    for (const h of temperatureHingeColumns(series, weatherNames).columns)
+      if (hingeSupport(h, T) >= MIN_HINGE_ROWS) fixed.push(h.subarray(0, T));
   if (options.controls ?? true) for (const c of series.controls) fixed.push(c.subarray(0, T));
   if (options.calendar ?? true) {
     const cal = calendarColumns(series.dates, series.frequency === 'daily');

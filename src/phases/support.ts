@@ -133,14 +133,59 @@ export function windowColumns(
   trainEnd: number,
   frequency: Frequency,
 ): Float64Array[] {
-  const columns = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
+  const masked = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
+  const columns = windowHinges(design.names, masked, trainEnd);
   const j = design.names.indexOf('trend');
   if (j < 0 || !trendHeldFlat(trainEnd, frequency)) return columns;
   const held = Float64Array.from(columns[j]);
   held.fill(columns[j][trainEnd - 1], trainEnd);
-  const out = columns.slice();
+  const out = columns === design.columns ? columns.slice() : columns;
   out[j] = held;
   return out;
+}
+
+/**
+ * Least training rows above a temperature hinge's knot (core/features.ts temperatureHingeColumns)
+ * for the hinge to be in a window's model: a month of days. A slope fitted on a few hot days of a
+ * window's end and carried over a summer the window has not seen forecast a daily two-year
+ * tenant's first fold at R² -65 (docs/modeling.md, "Temperature as a piecewise-linear curve").
+ */
+export const MIN_HINGE_ROWS = 30;
+
+/** True for a temperature hinge column's name (`<column>_above_<knot>`). */
+export function isTemperatureHinge(name: string): boolean {
+  return /_above_-?\d+(\.\d+)?$/.test(name);
+}
+
+/**
+ * Rows t < trainEnd on the thinner side of the hinge's knot: the fewer of the rows above it (column
+ * > 0) and the rows at or below it. Under MIN_HINGE_ROWS the window cannot fit a bend there: a
+ * knot below every training temperature makes the hinge the linear term itself, and one with a few
+ * rows above it a slope of a few days.
+ */
+export function hingeSupport(column: ArrayLike<number>, trainEnd: number): number {
+  let above = 0;
+  for (let t = 0; t < trainEnd; t++) if (column[t] > 0) above++;
+  return Math.min(above, trainEnd - above);
+}
+
+/**
+ * The columns with each temperature hinge the rows [0, trainEnd) cannot fit (hingeSupport under
+ * MIN_HINGE_ROWS) zeroed, as a term the window cannot identify: the standardized Ridge gives it a
+ * zero coefficient and a GBM never splits on it. Decided from the training rows only.
+ */
+export function windowHinges(
+  names: readonly string[],
+  columns: Float64Array[],
+  trainEnd: number,
+): Float64Array[] {
+  let out: Float64Array[] | null = null;
+  names.forEach((name, j) => {
+    if (!isTemperatureHinge(name) || hingeSupport(columns[j], trainEnd) >= MIN_HINGE_ROWS) return;
+    out ??= columns.slice();
+    out[j] = new Float64Array(columns[j].length);
+  });
+  return out ?? columns;
 }
 
 /** The design's columns with the named ones replaced by zeros (shared arrays otherwise). */
