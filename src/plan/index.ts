@@ -1,5 +1,7 @@
 /** The budget planner (pure): optimizer, outlooks, model response, baselines and regret. */
 export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
+export { channelGuards, GUARD_MIN_R2, spendR2 } from './guard.js';
+export type { ChannelGuard } from './guard.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { revenueModelOf } from './final-model.js';
 export {

@@ -14,6 +14,7 @@ import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
+import { channelGuards, GUARD_MIN_R2, guardConstraints, type ChannelGuard } from './guard.js';
 import { responseOf, type RevenueModel } from './model.js';
 import { checkFeasible, optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
@@ -165,6 +166,12 @@ export interface PlanResult {
   objective: PlanObjective;
   budget: number;
   bounds: string;
+  /**
+   * Default bounds of the channels the history cannot tell apart (guard.ts): each one's total
+   * between min_multiple and max_multiple times its share of the budget in baseline (a). Empty
+   * when no channel has one, or when the user's bounds leave them no room (a note says so).
+   */
+  default_bounds: ChannelGuard[];
   historical: {
     budget: number;
     reference_start: string;
@@ -527,9 +534,10 @@ function solve(
   calendar: (b: number) => Float64Array[],
   warm?: Float64Array[],
   pinned: readonly boolean[] = [],
+  guards: readonly ChannelGuard[] = [],
 ): Solved {
   const cons = pinConstraints(
-    resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget),
+    withGuards(resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget), r, ref, guards),
     pinned,
   );
   const s = starts(ref, budget, r.horizon, calendar(budget));
@@ -554,6 +562,16 @@ function solve(
     incremental: incremental(r, spend),
     marginal: planMarginal(r, spend, cons),
   };
+}
+
+/** The constraints with the default bounds of guard.ts; without them when they leave no room. */
+function withGuards(
+  cons: PlanConstraints,
+  r: SeparableResponse,
+  ref: Reference,
+  guards: readonly ChannelGuard[],
+): PlanConstraints {
+  return guardConstraints(cons, r.channels, guards, ref.split) ?? cons;
 }
 
 /** Budget-weighted marginal ROAS of the channels not at a bound (all channels when every one is). */
@@ -680,9 +698,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   progress(0, 'reading the model under the outlook');
   const r = responseOf(model, series, outlook, H, tail);
   const pinned = nonPositiveChannels(r);
+  const guards = channelGuards(
+    series.channels,
+    series.spend,
+    new Set(bounds.map((b) => b.channel)),
+  );
   let warm: Float64Array[] | undefined;
   const run = (b: number): Solved => {
-    const s = solve(r, bounds, ref, b, calendar, warm, pinned);
+    const s = solve(r, bounds, ref, b, calendar, warm, pinned, guards);
     warm = s.spend;
     return s;
   };
@@ -697,10 +720,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   }
   progress(1, 'optimizing the plan');
-  const unpinned = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
+  const userCons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
+  const unpinned = withGuards(userCons, r, ref, guards);
+  const guardsApplied = unpinned !== userCons;
   const cons = pinConstraints(unpinned, pinned);
   const pinnedNames = cons === unpinned ? [] : r.channels.filter((_, c) => pinned[c]);
-  const best = solve(r, bounds, ref, budget, calendar, warm, pinned);
+  const best = solve(r, bounds, ref, budget, calendar, warm, pinned, guards);
   let x = best.spend;
   const evenPlan = baselineEven(ref, budget, H);
 
@@ -824,7 +849,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
   );
   const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
-  const flatOptimum = solve(flatR, bounds, ref, budget, calendar, undefined, pinned).spend;
+  const flatOptimum = solve(flatR, bounds, ref, budget, calendar, undefined, pinned, guards).spend;
   // The same trust-region step as the plan, so the shift compares like with like.
   const flat = uncertainty
     ? blend(
@@ -862,6 +887,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   progress(steps - 1, 'done');
 
+  if (guardsApplied) {
+    notes.push(
+      `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${guards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; give --bounds for a channel to replace its default`,
+    );
+  } else if (guards.length > 0) {
+    notes.push(
+      `the default bounds for ${guards.map((g) => g.channel).join(', ')} (channels the data cannot tell apart) leave no room with the given bounds, so they were not applied`,
+    );
+  }
   if (pinnedNames.length > 0) {
     notes.push(
       `the model's return on ${pinnedNames.join(', ')} is not positive in any period of the horizon, so ${pinnedNames.length === 1 ? 'it gets' : 'they get'} only ${pinnedNames.length === 1 ? 'its' : 'their'} lower bound and the plan starts from baseline (a) with that spend split over the other channels in (a)'s proportions`,
@@ -926,6 +960,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     objective,
     budget,
     bounds: formatBounds(bounds),
+    default_bounds: guardsApplied ? guards : [],
     historical: {
       budget: historicalBudget,
       reference_start: ref.start,

@@ -1,0 +1,195 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateTenant } from '../src/core/data/index.js';
+import type { TenantSeries } from '../src/core/types.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import {
+  channelGuards,
+  GUARD_MIN_R2,
+  makePlan,
+  parseBounds,
+  revenueModelOf,
+  scenarioOutlook,
+  spendR2,
+  type RevenueModel,
+} from '../src/plan/index.js';
+
+/** Deterministic noise in [-0.5, 0.5) (no Math.random in tests either). */
+const noise = (t: number, k: number): number => (((t + 1) * 7919 * k) % 1009) / 1009 - 0.5;
+
+/** Pearson correlation, by hand. */
+function pearson(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let t = 0; t < n; t++) {
+    sab += (a[t] - ma) * (b[t] - mb);
+    saa += (a[t] - ma) ** 2;
+    sbb += (b[t] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** R² of y on x1, x2 with an intercept: least squares by Cramer's rule on the centred normal equations. */
+function r2OnTwo(y: Float64Array, x1: Float64Array, x2: Float64Array): number {
+  const n = y.length;
+  const m = (v: Float64Array): number => v.reduce((s, u) => s + u, 0) / n;
+  const [my, m1, m2] = [m(y), m(x1), m(x2)];
+  let s11 = 0;
+  let s12 = 0;
+  let s22 = 0;
+  let s1y = 0;
+  let s2y = 0;
+  let syy = 0;
+  for (let t = 0; t < n; t++) {
+    const [a, b, c] = [x1[t] - m1, x2[t] - m2, y[t] - my];
+    s11 += a * a;
+    s12 += a * b;
+    s22 += b * b;
+    s1y += a * c;
+    s2y += b * c;
+    syy += c * c;
+  }
+  const det = s11 * s22 - s12 * s12;
+  const b1 = (s1y * s22 - s2y * s12) / det;
+  const b2 = (s2y * s11 - s1y * s12) / det;
+  let sse = 0;
+  for (let t = 0; t < n; t++) {
+    const e = y[t] - my - b1 * (x1[t] - m1) - b2 * (x2[t] - m2);
+    sse += e * e;
+  }
+  return 1 - sse / syy;
+}
+
+describe('spendR2', () => {
+  const n = 400;
+  const a = Float64Array.from({ length: n }, (_, t) => 100 + 50 * noise(t, 1));
+  const b = Float64Array.from({ length: n }, (_, t) => 0.5 * a[t] + 20 * noise(t, 3));
+  const c = Float64Array.from({ length: n }, (_, t) => 30 + 10 * noise(t, 5) + 0.2 * b[t]);
+
+  it('is the squared correlation for two channels', () => {
+    const r2 = spendR2([a, b]);
+    const rho = pearson(a, b);
+    expect(r2[0]).toBeCloseTo(rho * rho, 10);
+    expect(r2[1]).toBeCloseTo(rho * rho, 10);
+  });
+
+  it("is the least-squares R² on the other channels' spend for three", () => {
+    const r2 = spendR2([a, b, c]);
+    expect(r2[0]).toBeCloseTo(r2OnTwo(a, b, c), 9);
+    expect(r2[1]).toBeCloseTo(r2OnTwo(b, a, c), 9);
+    expect(r2[2]).toBeCloseTo(r2OnTwo(c, a, b), 9);
+  });
+
+  it('gives 0 to a channel without variance or alone, 1 to exactly collinear channels', () => {
+    expect(spendR2([a, new Float64Array(n).fill(7)])).toEqual([0, 0]);
+    expect(spendR2([a])).toEqual([0]);
+    const twice = Float64Array.from(a, (v) => 2 * v);
+    const r2 = spendR2([a, twice, c]);
+    expect(r2[0]).toBeCloseTo(1, 6);
+    expect(r2[1]).toBeCloseTo(1, 6);
+  });
+
+  it('guards only channels at or above the threshold that the user did not bound', () => {
+    const weak = Float64Array.from({ length: n }, (_, t) => 100 + 50 * noise(t, 11));
+    const g = channelGuards(['a', 'b', 'w'], [a, b, weak], new Set());
+    expect(g.map((x) => x.channel)).toEqual(['a', 'b']);
+    for (const x of g) {
+      expect(x.r2).toBeGreaterThanOrEqual(GUARD_MIN_R2);
+      expect(x.min_multiple).toBeCloseTo(x.r2, 12);
+      expect(x.max_multiple).toBeCloseTo(1 / x.r2, 12);
+    }
+    expect(
+      channelGuards(['a', 'b', 'w'], [a, b, weak], new Set(['a'])).map((x) => x.channel),
+    ).toEqual(['b']);
+  });
+});
+
+describe('makePlan with channels the history cannot tell apart', () => {
+  const ID = 'high_summer_clothing';
+  let series: TenantSeries;
+  let model: RevenueModel;
+  let budget: number;
+
+  beforeAll(() => {
+    const tenant = generateTenant(ID);
+    model = revenueModelOf(fitFinalModel(tenant.series, 3));
+    // google's spend follows meta's (correlation ~0.9): the model stays the one fitted on the
+    // original data, so its optimum is the same kind of move as on the tenant itself.
+    const s = tenant.series;
+    const [meta, google] = [s.channels.indexOf('meta'), s.channels.indexOf('google')];
+    const mean = (v: Float64Array): number => v.reduce((x, y) => x + y, 0) / v.length;
+    const scale = mean(s.spend[google]) / mean(s.spend[meta]);
+    const spend = s.spend.map((x) => Float64Array.from(x));
+    spend[google] = Float64Array.from(
+      s.spend[meta],
+      (v, t) => scale * v * (1 + 0.35 * noise(t, 13)),
+    );
+    series = { ...s, spend };
+    budget =
+      28 *
+      mean(
+        Float64Array.from(series.dates.slice(-365), (_, i) => {
+          const t = series.dates.length - 365 + i;
+          return spend.reduce((x, c) => x + c[t], 0);
+        }),
+      );
+  });
+
+  const outlook = (): ReturnType<typeof scenarioOutlook> =>
+    scenarioOutlook(series, 'typical', model.weather, 28);
+
+  it("keeps each channel's total within R² and 1/R² of baseline (a) and says so", () => {
+    const p = makePlan({ series, model, outlook: outlook() }, { horizon: 28, budget });
+    const rho = pearson(series.spend[0], series.spend[1]);
+    expect(p.default_bounds.map((g) => g.channel)).toEqual(['meta', 'google']);
+    for (const g of p.default_bounds) {
+      expect(g.r2).toBeCloseTo(rho * rho, 10);
+      const c = p.channels.find((x) => x.channel === g.channel)!;
+      const base = p.historical.split[g.channel] * budget;
+      expect(c.spend).toBeGreaterThanOrEqual(g.r2 * base * (1 - 1e-9));
+      expect(c.spend).toBeLessThanOrEqual((base / g.r2) * (1 + 1e-9));
+    }
+    expect(p.notes.some((n) => n.startsWith('default bounds') && n.includes('meta 0.'))).toBe(true);
+    expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(budget, 4);
+    // Without the guard (wide user bounds replace it) the model's optimum leaves that range:
+    // the guard is what holds the plan.
+    const wide = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('meta=0x:100x,google=0x:100x') },
+    );
+    expect(wide.default_bounds).toEqual([]);
+    const moved = wide.channels.some((c) => {
+      const base = wide.historical.split[c.channel] * budget;
+      const g = p.default_bounds.find((x) => x.channel === c.channel)!;
+      return c.spend > (base / g.r2) * 1.01 || c.spend < g.r2 * base * 0.99;
+    });
+    expect(moved).toBe(true);
+  });
+
+  it("a user's bound outside the guard wins; guards that leave no room are dropped with a note", () => {
+    // meta at 0.5x-0.6x of its history: outside its default range; google keeps its default but
+    // cannot take the rest within it, so no default applies and the note says why.
+    const p = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('meta=0.5x:0.6x') },
+    );
+    const meta = p.channels.find((c) => c.channel === 'meta')!;
+    expect(meta.spend).toBeGreaterThanOrEqual(0.5 * meta.historical_spend - 1e-6);
+    expect(meta.spend).toBeLessThanOrEqual(0.6 * meta.historical_spend + 1e-6);
+    expect(p.default_bounds).toEqual([]);
+    expect(p.notes.some((n) => n.includes('google') && n.includes('were not applied'))).toBe(true);
+    // A user bound inside the room: meta's is the user's, google keeps its default.
+    const q = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('meta=0.97x:1.03x') },
+    );
+    expect(q.default_bounds.map((g) => g.channel)).toEqual(['google']);
+    const m = q.channels.find((c) => c.channel === 'meta')!;
+    expect(m.spend).toBeGreaterThanOrEqual(0.97 * m.historical_spend - 1e-6);
+    expect(m.spend).toBeLessThanOrEqual(1.03 * m.historical_spend + 1e-6);
+    expect(q.bounds).toBe('meta=0.97x:1.03x');
+  });
+});
