@@ -3,7 +3,7 @@ import { generateTenant } from '../src/core/data/index.js';
 import { standardErrorOfMean } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
 import { explainFinalModel } from '../src/phases/explain.js';
-import { fitFinalModel } from '../src/phases/final.js';
+import { allRowsDelays, fitFinalModel, pooledSearchEnds } from '../src/phases/final.js';
 import {
   addIntervals,
   blockLengthFor,
@@ -20,7 +20,7 @@ import {
   windowFigures,
 } from '../src/phases/intervals.js';
 import { hillKFor } from '../src/phases/media.js';
-import { geometricAdstock } from '../src/core/transforms.js';
+import { laggedGeometricAdstock } from '../src/core/transforms.js';
 import type { ChannelParams } from '../src/phases/types.js';
 
 describe('moving-block resample', () => {
@@ -125,21 +125,32 @@ describe('window refits of a phase-3 model', () => {
     expect(runs.length).toBe(6);
     const windows = windowFigures(t.series, model);
     expect(windows.length).toBe(6);
+    // Each run's delays decided on its own training rows as the point's were on all rows,
+    // offered the point's delays.
+    const lags = Object.fromEntries(
+      t.series.channels.map((c) => {
+        const lag = model.channelParams![c].lag ?? 0;
+        return [c, lag > 0 ? [lag] : []];
+      }),
+    );
+    const ends = pooledSearchEnds(n);
     runs.forEach((run, i) => {
-      // The run's shape with k re-derived on all rows, computed here by hand.
-      const params: Record<string, ChannelParams> = {};
+      const decided = allRowsDelays(t.series, run, {
+        calendar: true,
+        gap: 0,
+        lags,
+        trainEnd: ends[i],
+      });
+      // Then the shape with k re-derived on all rows, computed here by hand.
+      const delayed: Record<string, ChannelParams> = {};
       t.series.channels.forEach((c, j) => {
-        const { decay, k_mult, s } = run[c];
-        params[c] = {
-          decay,
-          k_mult,
-          s,
-          k: hillKFor(geometricAdstock(t.series.spend[j], decay), n, k_mult),
-        };
+        const { decay, k_mult, s, lag } = decided[c];
+        const a = laggedGeometricAdstock(t.series.spend[j], decay, lag ?? 0);
+        delayed[c] = { decay, k_mult, s, k: hillKFor(a, n, k_mult), ...(lag ? { lag } : {}) };
       });
       const e = explainFinalModel(
         t.series,
-        fitFinalModel(t.series, 3, { channelParams: params }),
+        fitFinalModel(t.series, 3, { channelParams: delayed }),
         null,
       );
       const v = figureVector(e);

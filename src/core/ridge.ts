@@ -88,6 +88,12 @@ export function solveRidge(sys: RidgeSystem, alpha: number): RidgeModel {
     );
   }
   const b = choleskySolveInPlace(a, p, Float64Array.from(sys.xty));
+  return ridgeModelOf(sys, alpha, b);
+}
+
+/** The model of standardized coefficients b: raw coefficients and intercept. */
+function ridgeModelOf(sys: RidgeSystem, alpha: number, b: Float64Array): RidgeModel {
+  const { p } = sys;
   const coef = new Float64Array(p);
   let intercept = sys.yMean;
   for (let j = 0; j < p; j++) {
@@ -104,6 +110,118 @@ export function solveRidge(sys: RidgeSystem, alpha: number): RidgeModel {
     intercept,
     yMean: sys.yMean,
   };
+}
+
+/**
+ * The minimum of 0.5 x'Qx - r'x subject to x_j >= 0 for every j (Q symmetric positive definite,
+ * m x m row-major), by the active-set method of Lawson & Hanson (1974, NNLS) on the normal
+ * equations: start with every x_j held at 0; release the held one whose release lowers the
+ * objective most; solve with the others held; where a released x_j would turn negative, move
+ * only as far as feasible and hold the ones that reach 0. A strictly convex problem, so the
+ * result is its unique minimum (the KKT conditions hold to `tolerance` of the gradient).
+ */
+export function nonNegativeQuadratic(q: Float64Array, r: Float64Array, m: number): Float64Array {
+  const tolerance = 1e-12 * Math.max(1, ...Array.from(r, Math.abs));
+  /** The minimum with the x_j in `held` at 0 and the others free. */
+  const solveFree = (held: readonly boolean[]): Float64Array => {
+    const free: number[] = [];
+    for (let j = 0; j < m; j++) if (!held[j]) free.push(j);
+    const f = free.length;
+    const out = new Float64Array(m);
+    if (f === 0) return out;
+    const a = new Float64Array(f * f);
+    const rhs = new Float64Array(f);
+    free.forEach((j, u) => {
+      rhs[u] = r[j];
+      free.forEach((k, v) => (a[u * f + v] = q[j * m + k]));
+    });
+    if (!choleskyInPlace(a, f)) throw new RangeError('constrained system is not positive definite');
+    const z = choleskySolveInPlace(a, f, rhs);
+    free.forEach((j, u) => (out[j] = z[u]));
+    return out;
+  };
+  const held = new Array<boolean>(m).fill(true);
+  let x: Float64Array = new Float64Array(m);
+  for (let iteration = 0; iteration < 3 * m + 10; iteration++) {
+    let release = -1;
+    let steepest = tolerance;
+    for (let j = 0; j < m; j++) {
+      if (!held[j]) continue;
+      let w = r[j];
+      for (let k = 0; k < m; k++) w -= q[j * m + k] * x[k];
+      if (w > steepest) {
+        steepest = w;
+        release = j;
+      }
+    }
+    if (release < 0) break;
+    held[release] = false;
+    for (;;) {
+      const z = solveFree(held);
+      const blocked: number[] = [];
+      for (let j = 0; j < m; j++) if (!held[j] && z[j] <= 0) blocked.push(j);
+      if (blocked.length === 0) {
+        x = z;
+        break;
+      }
+      let step = 1;
+      for (const j of blocked) step = Math.min(step, x[j] / (x[j] - z[j]));
+      x = x.map((v, j) => v + step * (z[j] - v));
+      for (let j = 0; j < m; j++) {
+        if (!held[j] && x[j] <= 0) {
+          held[j] = true;
+          x[j] = 0;
+        }
+      }
+    }
+  }
+  return x;
+}
+
+/**
+ * Ridge subject to linear constraints a_c'b >= 0 on its standardized coefficients b (one per
+ * row of `constraints`, length p each): the minimum of ||y~ - X~ b||^2 + alpha ||b||^2 under
+ * them, through the dual, a non-negative quadratic problem in the multipliers l >= 0:
+ *   b = b0 + H^-1 A'l,  l = argmin 0.5 l'(A H^-1 A')l + l'(A b0),  H = X~'X~ + alpha I,
+ * b0 the unconstrained solution (solveRidge), which is returned as is (the same bits) when it
+ * meets every constraint. `active[c]`: constraint c binds (l_c > 0: a_c'b = 0 to rounding).
+ */
+export function solveRidgeConstrained(
+  sys: RidgeSystem,
+  alpha: number,
+  constraints: readonly Float64Array[],
+): { model: RidgeModel; active: boolean[] } {
+  const plain = solveRidge(sys, alpha);
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let sum = 0;
+    for (let j = 0; j < a.length; j++) sum += a[j] * b[j];
+    return sum;
+  };
+  const c0 = constraints.map((a) => dot(a, plain.coefStandardized));
+  if (c0.every((v) => v >= 0)) return { model: plain, active: constraints.map(() => false) };
+  const { p } = sys;
+  const h = Float64Array.from(sys.gram);
+  for (let j = 0; j < p; j++) h[j * p + j] += alpha;
+  if (!choleskyInPlace(h, p)) {
+    throw new RangeError(
+      `Ridge normal equations are not positive definite at alpha ${alpha} (collinear columns?)`,
+    );
+  }
+  const u = constraints.map((a) => choleskySolveInPlace(h, p, Float64Array.from(a)));
+  const m = constraints.length;
+  const q = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) q[c * m + d] = dot(constraints[c], u[d]);
+  const l = nonNegativeQuadratic(
+    q,
+    Float64Array.from(c0, (v) => -v),
+    m,
+  );
+  const b = Float64Array.from(plain.coefStandardized);
+  for (let c = 0; c < m; c++) {
+    if (l[c] === 0) continue;
+    for (let j = 0; j < p; j++) b[j] += l[c] * u[c][j];
+  }
+  return { model: ridgeModelOf(sys, alpha, b), active: Array.from(l, (v) => v > 0) };
 }
 
 /** Fits standardized Ridge on the training rows (a range or row indices). */

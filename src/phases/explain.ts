@@ -19,6 +19,7 @@ import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DesignMemo } from './media.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
+  Caveat,
   ChannelDecomposition,
   Explanation,
   PhaseId,
@@ -36,6 +37,8 @@ export const RESPONSE_LEVELS = 12;
 export const RESPONSE_MAX_FACTOR = 2;
 /** Spend correlation above which the channels' effects are flagged as hard to separate. */
 export const COLLINEARITY_WARNING = 0.7;
+/** |ROAS| below which a channel held at 0 (final.ts nonNegativeContributions) counts as still at 0 (rounding). */
+export const HELD_ROAS_ROUNDING = 1e-6;
 
 export interface ExplainConfig {
   folds?: number;
@@ -292,11 +295,32 @@ export function explainFinalModel(
     weather_states: stateRows,
     response_curves: curves,
     channel_params: model.channelParams,
-    caveats: [],
+    caveats: heldAtZeroCaveats(model, channels),
     validation: null,
     uncertainty: null,
     notes,
   };
+}
+
+/**
+ * Channels whose contribution the phase-3 all-rows model holds at 0 (final.ts
+ * nonNegativeContributions): their ROAS of 0 says that the data cannot show a positive effect
+ * beside the other channels, not that the channel earns nothing. A calibrated model is refitted
+ * with its tests (calibration.ts), so only a channel still at 0 there is named.
+ */
+function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecomposition[]): Caveat[] {
+  const held = (model.heldAtZero ?? []).filter((c) => {
+    const ch = channels.find((x) => x.channel === c);
+    return ch !== undefined && Math.abs(ch.roas) < HELD_ROAS_ROUNDING;
+  });
+  if (held.length === 0) return [];
+  const many = held.length > 1;
+  return [
+    {
+      code: 'media_effect_held_at_zero',
+      message: `${held.join(', ')}: the fitted contribution was negative and is held at 0 (a negative media effect is not a media effect; ${many ? 'their spend moves' : 'its spend moves'} with other channels'), so ${many ? 'their' : 'its'} ROAS of 0 means not identified, not no effect`,
+    },
+  ];
 }
 
 /** Honest caveats about what the decomposition can and cannot say. */

@@ -38,6 +38,8 @@ export interface FinalModelJSON {
   chosen: ChosenModelJSON | null;
   /** Phase 3 fitted by the pooled search: its searches' parameters (FinalModel.searchRuns). */
   searchRuns?: Record<string, ChannelParams>[];
+  /** Phase 3: channels whose contribution is held at 0 (FinalModel.heldAtZero); absent when none. */
+  heldAtZero?: string[];
 }
 
 /** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
@@ -63,6 +65,7 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
     ridge: m.chosen ? null : ridgeToJSON(m.ridge),
     chosen: m.chosen ? chosenToJSON(m.chosen) : null,
     ...(m.searchRuns ? { searchRuns: m.searchRuns.map(copyParams) } : {}),
+    ...(m.heldAtZero && m.heldAtZero.length > 0 ? { heldAtZero: [...m.heldAtZero] } : {}),
   };
 }
 
@@ -119,7 +122,9 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     for (const c of channels) {
       const p = (v as Record<string, ChannelParams | undefined>)[c];
       if (!p) fail(`${what} has no entry for ${c}`);
-      const copy = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
+      const copy: ChannelParams = { decay: p.decay, k_mult: p.k_mult, k: p.k, s: p.s };
+      // Absent when 0 (geometric carry-over), as the search and the all-rows model write it.
+      if (p.lag !== undefined) copy.lag = p.lag;
       checkChannelParams(c, copy);
       out[c] = copy;
     }
@@ -153,6 +158,12 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
   if (json.kind !== 'ridge' && json.kind !== 'gbm' && json.kind !== 'blend')
     fail('kind must be ridge, gbm or blend');
   if (typeof json.calendar !== 'boolean') fail('calendar must be a boolean');
+  let heldAtZero: string[] | undefined;
+  if (json.heldAtZero !== undefined) {
+    heldAtZero = stringArray(json.heldAtZero, 'heldAtZero');
+    const unknown = heldAtZero.filter((c) => !channels.includes(c));
+    if (unknown.length > 0) fail(`heldAtZero names unknown channels: ${unknown.join(', ')}`);
+  }
   return {
     tenant: String(json.tenant),
     phase: json.phase,
@@ -170,5 +181,6 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     ridge,
     chosen,
     ...(searchRuns ? { searchRuns } : {}),
+    ...(heldAtZero && heldAtZero.length > 0 ? { heldAtZero } : {}),
   };
 }

@@ -7,7 +7,11 @@
  *   phase 0: Ridge alpha 1 (weekly data: by generalized cross-validation) on spend + weather (+ controls, calendar)
  *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows
- *   phase 3: adstock/Hill search on all rows, then chooseAndFit on the phase-3 design
+ *   phase 3: adstock/Hill search on all rows (the median of six searches, pooledSearchRuns), then
+ *            the delayed carry-over decided on all rows as the fold models decide it
+ *            (allRowsDelays), then chooseAndFit on the phase-3 design, its Ridge part re-solved
+ *            with every channel's contribution held >= 0 (nonNegativeContributions; the weekly
+ *            fold models leave such channels out). docs/modeling.md, "The all-rows model".
  */
 import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
 import type { GbmOptions } from '../core/gbm/index.js';
@@ -19,6 +23,7 @@ import {
   selectAlpha,
   selectAlphaGcv,
   solveRidge,
+  solveRidgeConstrained,
   type RidgeModel,
 } from '../core/ridge.js';
 import { momentsOf } from '../core/standardize.js';
@@ -26,12 +31,12 @@ import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
 import { PHASE0_ALPHA } from './linear.js';
-import { DesignMemo, buildMediaDesign, hillKFor, rescaleTrend } from './media.js';
+import { DesignMemo, buildMediaDesign, hillKFor, mediaColumnName, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import { geometricAdstock } from '../core/transforms.js';
+import { laggedGeometricAdstock } from '../core/transforms.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
-import { searchMediaParams, type MediaSearchOptions } from './search.js';
+import { FOLD_MODEL_LAGS, searchMediaParams, type MediaSearchOptions } from './search.js';
 import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
 
 // The JSON form of a final model lives in final-json.ts (serialization apart from fitting).
@@ -56,6 +61,16 @@ export interface FinalModelOptions {
   search?: Pick<MediaSearchOptions, 'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds'>;
   /** Phase 3: use these adstock/Hill parameters instead of searching (bootstrap replicates). */
   channelParams?: Record<string, ChannelParams>;
+  /**
+   * Phase 3, searched parameters: candidate delays of the all-rows delay decision (allRowsDelays;
+   * default the fold models' FOLD_MODEL_LAGS of the series' frequency; [] none).
+   */
+  lags?: readonly number[];
+  /**
+   * Phase 3: the Ridge part holds every channel's contribution >= 0 (nonNegativeContributions;
+   * default true). false: the unconstrained model.
+   */
+  nonNegativeMedia?: boolean;
 }
 
 /** A phase's model fitted on all rows of a tenant, with what is needed to rebuild its design. */
@@ -86,6 +101,59 @@ export interface FinalModel {
    * The planner refits the model with each of them (src/plan/replicates.ts).
    */
   searchRuns?: Record<string, ChannelParams>[];
+  /**
+   * Phase 3: channels whose contribution the non-negativity constraint holds at 0
+   * (nonNegativeContributions); absent when none.
+   */
+  heldAtZero?: string[];
+}
+
+/**
+ * The Ridge part of a phase-3 all-rows model with every channel's contribution held >= 0: a
+ * media effect below zero is not a media effect, and correlated channels otherwise offset each
+ * other (a daily 12-channel tenant with correlation 0.85: email ROAS 29 against a truth of 4.3,
+ * three channels negative). A channel's contribution (its columns' effect summed over the rows:
+ * zero spend zeroes its adstock/Hill column and its weather interactions) is linear in the
+ * coefficients, so this is Ridge under one linear constraint per channel (solveRidgeConstrained),
+ * at the alpha chosen; its weather interactions may still tilt the effect by weather. Why a
+ * constraint rather than leaving the channel out, as the weekly fold models do
+ * (ladder.ts nonNegativeMediaColumns): left out, a channel loses its weather interactions too,
+ * and leaving out every negative channel at once took out 7 of 12 channels of that tenant, where
+ * the constraint holds fewer at 0 (docs/modeling.md, "The all-rows model"). Fitted on rows
+ * [0, n) (default all) as `ridge` was. null when every contribution is already >= 0 (the model
+ * is unchanged).
+ */
+export function nonNegativeContributions(
+  channels: readonly string[],
+  design: Pick<Design, 'names' | 'columns'>,
+  y: Float64Array,
+  ridge: RidgeModel,
+  n = y.length,
+): { ridge: RidgeModel; atZero: string[] } | null {
+  const groups = channels.map((c) => {
+    const m = mediaColumnName(c);
+    const cols: number[] = [];
+    design.names.forEach((name, j) => {
+      if (name === m || name.startsWith(`${m}_x_`)) cols.push(j);
+    });
+    return cols;
+  });
+  const sums = design.columns.map((col) => {
+    let sum = 0;
+    for (let t = 0; t < n; t++) sum += col[t];
+    return sum;
+  });
+  const contribution = (g: number[]): number => g.reduce((a, j) => a + ridge.coef[j] * sums[j], 0);
+  if (groups.every((g) => contribution(g) >= 0)) return null;
+  const sys = ridgeSystem(momentsOf(design.columns, y, { start: 0, end: n }));
+  // Standardized coordinates: coef_j = b_j / scale_j, so the contribution is sum_j b_j sums_j / scale_j.
+  const constraints = groups.map((g) => {
+    const a = new Float64Array(design.names.length);
+    for (const j of g) a[j] = sums[j] / sys.scales[j];
+    return a;
+  });
+  const { model, active } = solveRidgeConstrained(sys, ridge.alpha, constraints);
+  return { ridge: model, atZero: channels.filter((_, c) => active[c]) };
 }
 
 /** The design of a final model for the given series (phase 0-2: buildDesign; 3: media design). */
@@ -144,9 +212,57 @@ export function poolSearchRuns(
     const decay = median(runs.map((r) => r[c].decay));
     const kMult = Math.exp(median(runs.map((r) => Math.log(r[c].k_mult))));
     const s = median(runs.map((r) => r[c].s));
-    const k = hillKFor(geometricAdstock(series.spend[i], decay), n, kMult);
-    out[c] = { decay, k_mult: kMult, k, s };
+    // Runs with a delay (a window refit's run, its delays decided on its rows: intervals.ts).
+    const lag = median(runs.map((r) => r[c].lag ?? 0));
+    const k = hillKFor(laggedGeometricAdstock(series.spend[i], decay, lag), n, kMult);
+    out[c] = lag > 0 ? { decay, k_mult: kMult, k, s, lag } : { decay, k_mult: kMult, k, s };
   });
+  return out;
+}
+
+/**
+ * The all-rows model's delayed carry-over, decided as the daily fold models decide theirs
+ * (search.ts, "Delayed carry-over"): from the given geometric parameters, each channel's lags are
+ * scanned on the coarse grid, the channels that moved are refined, and the lags are kept only
+ * where their gain on the blocked inner folds of all rows exceeds one standard error of the
+ * foldwise gains (clearGain); otherwise the parameters come back unchanged, bit for bit. The same
+ * scheme (8 blocked inner folds) and lags (FOLD_MODEL_LAGS: daily 1-7 days, weekly none) as the
+ * fold models; the sweeps are not re-run (the geometric point is the pooled one). Channels
+ * without a kept lag keep their given parameters exactly.
+ */
+export function allRowsDelays(
+  series: TenantSeries,
+  params: Record<string, ChannelParams>,
+  options: {
+    calendar: boolean;
+    gap: number;
+    alpha?: number;
+    /** Candidate lags: one list for every channel or a list per channel (default FOLD_MODEL_LAGS). */
+    lags?: MediaSearchOptions['lags'];
+    /** Rows the decision is made on, [0, trainEnd) (default all); k of a delayed channel on them. */
+    trainEnd?: number;
+  },
+): Record<string, ChannelParams> {
+  const lags = options.lags ?? FOLD_MODEL_LAGS[series.frequency];
+  const offered = Array.isArray(lags)
+    ? lags.length > 0
+    : Object.values(lags as Readonly<Record<string, readonly number[]>>).some((l) => l.length > 0);
+  if (!offered) return params;
+  const found = searchMediaParams(series, options.trainEnd ?? series.target.length, {
+    scheme: 'blocked',
+    lags,
+    sweeps: 0,
+    refineRounds: 0,
+    start: params,
+    calendar: options.calendar,
+    gap: options.gap,
+    alpha: options.alpha,
+  }).params;
+  if (series.channels.every((c) => (found[c].lag ?? 0) === (params[c].lag ?? 0))) return params;
+  const out: Record<string, ChannelParams> = {};
+  for (const c of series.channels) {
+    out[c] = (found[c].lag ?? 0) === (params[c].lag ?? 0) ? params[c] : found[c];
+  }
   return out;
 }
 
@@ -171,7 +287,12 @@ export function fitFinalModel(
     if (options.channelParams) channelParams = options.channelParams;
     else {
       searchRuns = pooledSearchRuns(series, { ...options.search, calendar, gap });
-      channelParams = poolSearchRuns(series, searchRuns);
+      channelParams = allRowsDelays(series, poolSearchRuns(series, searchRuns), {
+        calendar,
+        gap,
+        alpha: options.search?.alpha,
+        lags: options.lags,
+      });
     }
   }
   const design = designFor(series, phase, calendar, weather, channelParams);
@@ -180,6 +301,7 @@ export function fitFinalModel(
   let alpha: number | null;
   let kind: ModelKind = 'ridge';
   let reason: string;
+  let heldAtZero: string[] = [];
   if (phase === 0) {
     // Weekly data: alpha by generalized cross-validation on all rows, as the fold models
     // (ladder.ts phase0Alpha).
@@ -207,6 +329,17 @@ export function fitFinalModel(
       gap,
       featureNames: design.names,
     });
+    if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
+      const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);
+      if (held) {
+        heldAtZero = held.atZero;
+        chosen = {
+          ...chosen,
+          ridge: held.ridge,
+          reason: `${chosen.reason}; contributions held non-negative (at 0: ${held.atZero.join(', ')})`,
+        };
+      }
+    }
     ridge = chosen.ridge;
     alpha = chosen.ridgeWeight > 0 ? chosen.alpha : null;
     kind = chosen.kind;
@@ -229,6 +362,7 @@ export function fitFinalModel(
     ridge,
     chosen,
     ...(searchRuns ? { searchRuns } : {}),
+    ...(heldAtZero.length > 0 ? { heldAtZero } : {}),
   };
 }
 

@@ -13,8 +13,10 @@
  *   as observed, so adstock runs over the real spend history.
  *   The replicate model is the phase's own pipeline on y*: phase 3 re-runs the adstock/Hill
  *   search on all rows (one full coordinate sweep over the whole grid plus one local refinement,
- *   instead of the point model's median over six two-sweep searches; REPLICATE_SEARCH), then the
- *   Ridge/GBM/blend choice; phases 0-2 refit with fitFinalModel. The replicate's figures are
+ *   instead of the point model's median over six two-sweep searches; REPLICATE_SEARCH), then, as
+ *   the point model, decides the delayed carry-over on all rows (final.ts allRowsDelays) and
+ *   fits the Ridge/GBM/blend choice with every channel's contribution held >= 0
+ *   (nonNegativeContributions); phases 0-2 refit with fitFinalModel. The replicate's figures are
  *   computed on the observed series exactly as the point figures are.
  * Block length L: daily data 28 rows (4 weeks: covers the weekly cycle and the carry-over of
  *   decay up to 0.9, whose half-life is 6.6 days); weekly data max(4, round(n^(1/3))) weeks (the
@@ -36,8 +38,8 @@
  *   down / up. No tuned constant: a 1-SE move of the measurement maps to the figure's 1-SE move.
  * Window spread (phase 3, WINDOW_WIDTH_SCALE): the point model's adstock/Hill parameters are the
  *   median of six searches on nested training windows (the five CV folds' training rows and all
- *   rows; final.ts pooledSearchRuns). Each search's parameters, refitted on all rows, give the
- *   figure a value w_i (windowFigures); m = median_i |w_i - p|. Where the windows agree, the
+ *   rows; final.ts pooledSearchRuns). Each search's parameters, their delays decided on all rows
+ *   and refitted on all rows as the point's, give the figure a value w_i (windowFigures); m = median_i |w_i - p|. Where the windows agree, the
  *   data pin the response down; where they disagree (one window's decay 0.1 where the median is
  *   0.9), the estimate moves with the data it sees, which the bootstrap measures badly: its
  *   replicates run one search each (a noisier estimator than the median of six: too wide where
@@ -79,8 +81,10 @@ import {
 import type { TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
 import {
+  allRowsDelays,
   fitFinalModel,
   poolSearchRuns,
+  pooledSearchEnds,
   pooledSearchRuns,
   predictFinal,
   type FinalModel,
@@ -223,9 +227,11 @@ export const LEVELS = [
  * 7: an explanation's `validation` carries the weekly explained model's own fold R² and its
  * caveat, and the ladder's fallback rules changed the fold R² it reports, so an explanation stored
  * before would show neither; 8: a calibrated model's intervals add the test term, each lift test
- * moved by -1 and +1 SE and the calibration redone, `width_scale.tests` and `test_shifts`).
+ * moved by -1 and +1 SE and the calibration redone, `width_scale.tests` and `test_shifts`;
+ * 9: the all-rows model, its window refits and its replicates decide the delayed carry-over on
+ * all rows and hold every channel's contribution non-negative, as the point model does).
  */
-export const INTERVALS_VERSION = 8;
+export const INTERVALS_VERSION = 9;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -402,7 +408,7 @@ export function refitReplicate(
     calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
     gap: options.gap ?? PHASE_DEFAULTS.gap,
   };
-  const params =
+  const searched =
     search.pooled && !options.calibration
       ? poolSearchRuns(
           series,
@@ -417,10 +423,62 @@ export function refitReplicate(
           start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
           trialCache: options.trialCache,
         }).params;
+  // The point model's procedure after its search (final.ts): the delayed carry-over decided on
+  // all rows; the non-negative media effects follow in fitFinalModel.
+  const params = replicateDelays(series, searched, point, options);
   if (options.calibration && tests) {
     return recalibrateReplicate(series, point, params, tests, options.calibration.candidates);
   }
   return fitFinalModel(series, 3, { ...options, channelParams: params });
+}
+
+/**
+ * The delay decision of a replicate or window refit (final.ts allRowsDelays, the point model's
+ * rule: lag scan on the blocked inner folds of all rows, kept only beyond one standard error),
+ * offered for each channel the point's own delay (none where the point has none). The bootstrap
+ * world's truth is the point model, so its delays are the ones a replicate has to recover or
+ * lose; offering every lag 1-7 to every replicate and window made a 12-channel tenant's intervals
+ * cost 12.5 CPU-s instead of 7.4 (docs/intervals.md).
+ */
+function replicateDelays(
+  series: TenantSeries,
+  params: Record<string, ChannelParams>,
+  point: FinalModel,
+  options: FinalModelOptions,
+  trainEnd?: number,
+): Record<string, ChannelParams> {
+  if (options.lags !== undefined && options.lags.length === 0) return params;
+  const lags = Object.fromEntries(
+    point.channels.map((c) => {
+      const lag = point.channelParams?.[c]?.lag ?? 0;
+      return [c, lag > 0 ? [lag] : []];
+    }),
+  );
+  return allRowsDelays(series, params, {
+    calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
+    gap: options.gap ?? PHASE_DEFAULTS.gap,
+    alpha: options.search?.alpha,
+    lags,
+    trainEnd,
+  });
+}
+
+/**
+ * A window refit's parameters (module comment): the pooled search's run i, its delays decided on
+ * its own training rows (pooledSearchEnds order) as a fold model's are, then k re-derived on all
+ * rows (poolSearchRuns). Decided on all rows instead, the lag scan's local rounds moved every
+ * window to the same all-rows optimum and the window spread of a delayed tenant vanished
+ * (shape_daily_2y_delayed meta: 80% interval 3.11..3.45 against a truth of 2.85).
+ */
+function windowParams(
+  series: TenantSeries,
+  model: FinalModel,
+  run: Record<string, ChannelParams>,
+  i: number,
+  options: FinalModelOptions,
+): Record<string, ChannelParams> {
+  const end = pooledSearchEnds(series.target.length)[i];
+  return poolSearchRuns(series, [replicateDelays(series, run, model, options, end)]);
 }
 
 /**
@@ -486,11 +544,11 @@ export function windowFigures(
   options: FinalModelOptions = {},
 ): number[][] {
   if (model.phase !== 3 || !model.searchRuns || model.searchRuns.length === 0) return [];
-  return model.searchRuns.map((run) => {
+  return model.searchRuns.map((run, i) => {
     const m = fitFinalModel(series, 3, {
       ...options,
       calendar: model.calendar,
-      channelParams: poolSearchRuns(series, [run]),
+      channelParams: windowParams(series, model, run, i, { ...options, calendar: model.calendar }),
     });
     return figureVector(explainFinalModel(series, m, null));
   });
@@ -583,11 +641,11 @@ export function calibratedWindowFigures(
   calibration: ReplicateCalibration,
 ): number[][] {
   if (model.phase !== 3 || !model.searchRuns || model.searchRuns.length === 0) return [];
-  return model.searchRuns.map((run) => {
+  return model.searchRuns.map((run, i) => {
     const m = recalibrateReplicate(
       series,
       model,
-      poolSearchRuns(series, [run]),
+      windowParams(series, model, run, i, { calendar: model.calendar }),
       calibration.tests,
       calibration.candidates,
     );

@@ -16,6 +16,7 @@ import {
   type FoldFit,
   type PhaseLadder,
 } from './ladder.js';
+import { nonNegativeContributions } from './final.js';
 import { buildMediaDesign } from './media.js';
 import {
   ladderOf,
@@ -129,8 +130,8 @@ export function fitPhase3Folds(
 }
 
 /**
- * Weekly phase 3: the fold R² of the adstock/Hill model alone (no log-spend partner, no fallback),
- * the kind of model that explain and the planner fit on all rows, while the folds' own figures are
+ * Weekly phase 3: the fold R² of the adstock/Hill model alone (no log-spend partner, no fallback,
+ * contributions held non-negative), the kind of model that explain and the planner fit on all rows, while the folds' own figures are
  * those of the mix (ladder.ts WEEKLY_MIX_WEIGHT). A fold that fell back fits it here (one search
  * on the fold's training rows; the others are the ladder's), and so does a fold whose own model
  * delays a channel's spend (search.ts FOLD_MODEL_LAGS), from a search without delays: the
@@ -157,6 +158,7 @@ function explainedModelCv(
       throw e;
     }
     if (alone === null) return undefined;
+    alone = heldNonNegative(series, alone);
     const actual = series.target.subarray(fold.testStart, fold.testEnd);
     foldR2.push(r2(actual, predictFold(alone, fold.testStart, fold.testEnd)));
   }
@@ -169,6 +171,24 @@ function explainedModelCv(
     se_r2: standardErrorOfMean(foldR2),
     note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses; the adstock/Hill model alone, which explain and the planner describe, scored mean fold R² ${meanR2.toFixed(3)} on the same folds`,
   };
+}
+
+/**
+ * A fold's adstock/Hill model with every channel's contribution on its training rows held >= 0,
+ * as the all-rows model's (final.ts nonNegativeContributions): the explained model's fold R² is
+ * that of the kind of model explain fits.
+ */
+function heldNonNegative(series: TenantSeries, fit: FoldFit): FoldFit {
+  if (!fit.chosen || fit.chosen.ridgeWeight === 0) return fit;
+  const held = nonNegativeContributions(
+    series.channels,
+    fit,
+    series.target,
+    fit.chosen.ridge,
+    fit.trainEnd,
+  );
+  if (!held) return fit;
+  return { ...fit, ridge: held.ridge, chosen: { ...fit.chosen, ridge: held.ridge } };
 }
 
 /** Runs phase 3 on one tenant: the TenantResult and the per-fold details (search, timings). */
