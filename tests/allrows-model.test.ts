@@ -18,6 +18,7 @@ import {
 } from '../src/core/ridge.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import {
+  ALL_ROWS_LAGS,
   allRowsDelays,
   finalFromJSON,
   finalToJSON,
@@ -28,6 +29,7 @@ import { refitReplicate } from '../src/phases/intervals.js';
 import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { mediaColumnName } from '../src/phases/media.js';
 import { trainPhase3 } from '../src/phases/phase3.js';
+import { FOLD_MODEL_LAGS } from '../src/phases/search.js';
 import { PASS_THRESHOLD } from '../src/phases/result.js';
 import { constructedTenant } from './phase3-helpers.js';
 
@@ -241,7 +243,16 @@ const delayed = constructedTenant(
 );
 
 describe('the all-rows phase-3 model: delayed carry-over as the fold models decide it', () => {
-  const model = fitFinalModel(delayed.series, 3, {});
+  const model = fitFinalModel(delayed.series, 3, { lags: FOLD_MODEL_LAGS.daily });
+
+  it('offers no delay by default (ALL_ROWS_LAGS)', () => {
+    expect(ALL_ROWS_LAGS).toEqual([]);
+    const byDefault = fitFinalModel(delayed.series, 3, {});
+    expect(byDefault.channelParams!.ch0.lag).toBeUndefined();
+    expect(byDefault.channelParams).toEqual(
+      fitFinalModel(delayed.series, 3, { lags: [] }).channelParams,
+    );
+  });
 
   it("finds the delayed channel's 3-day delay on all rows and keeps the geometric channel exactly", () => {
     expect(model.channelParams!.ch0.lag).toBe(3);
@@ -284,7 +295,7 @@ describe('the all-rows phase-3 model: delayed carry-over as the fold models deci
   });
 
   it('is deterministic', () => {
-    const again = fitFinalModel(delayed.series, 3, {});
+    const again = fitFinalModel(delayed.series, 3, { lags: FOLD_MODEL_LAGS.daily });
     expect(finalToJSON(again)).toEqual(finalToJSON(model));
   });
 });
