@@ -889,7 +889,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
 
   if (guardsApplied) {
     notes.push(
-      `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${guards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; give --bounds for a channel to replace its default`,
+      `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${guards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
     );
   } else if (guards.length > 0) {
     notes.push(
