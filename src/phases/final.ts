@@ -8,8 +8,8 @@
  *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows
  *   phase 3: adstock/Hill search on all rows (the median of six searches, pooledSearchRuns), then
- *            the delayed carry-over decided on all rows as the fold models decide it
- *            (allRowsDelays), then chooseAndFit on the phase-3 design, its Ridge part re-solved
+ *            the delayed carry-over when lags are offered (allRowsDelays; none by default,
+ *            ALL_ROWS_LAGS), then chooseAndFit on the phase-3 design, its Ridge part re-solved
  *            with every channel's contribution held >= 0 (nonNegativeContributions; the weekly
  *            fold models leave such channels out). docs/modeling.md, "The all-rows model".
  */

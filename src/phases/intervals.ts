@@ -14,7 +14,8 @@
  *   The replicate model is the phase's own pipeline on y*: phase 3 re-runs the adstock/Hill
  *   search on all rows (one full coordinate sweep over the whole grid plus one local refinement,
  *   instead of the point model's median over six two-sweep searches; REPLICATE_SEARCH), then, as
- *   the point model, decides the delayed carry-over on all rows (final.ts allRowsDelays) and
+ *   the point model, decides the delayed carry-over on all rows where the point model has one
+ *   (final.ts allRowsDelays; none by default, ALL_ROWS_LAGS) and
  *   fits the Ridge/GBM/blend choice with every channel's contribution held >= 0
  *   (nonNegativeContributions); phases 0-2 refit with fitFinalModel. The replicate's figures are
  *   computed on the observed series exactly as the point figures are.
