@@ -47,32 +47,41 @@ export function checkFeasible(
   channels: readonly string[],
   words: PlanWords = PLAN_WORDS,
 ): void {
+  const problem = feasibilityProblem(c, channels, words);
+  if (problem !== null) throw new PlanInputError(problem);
+}
+
+/**
+ * What makes the constraints unmeetable, in the face's words (a budget that is not positive,
+ * bounds that contradict each other, minimums above the budget, maximums below it), or null
+ * when a plan can meet them.
+ */
+export function feasibilityProblem(
+  c: PlanConstraints,
+  channels: readonly string[],
+  words: PlanWords = PLAN_WORDS,
+): string | null {
   if (!(Number.isFinite(c.budget) && c.budget > 0)) {
-    throw new PlanInputError(`the budget must be a number > 0 (got ${c.budget})`);
+    return `the budget must be a number > 0 (got ${c.budget})`;
   }
   let minTotal = 0;
   let maxTotal = 0;
-  channels.forEach((name, ch) => {
+  for (let ch = 0; ch < channels.length; ch++) {
     const [lo, hi] = channelRange(c, ch);
     if (lo > hi * (1 + 1e-12) + 1e-9) {
-      throw new PlanInputError(
-        `the bounds of ${name} contradict each other: it must get at least ${lo.toFixed(2)} but at most ${hi.toFixed(2)}; widen them in ${words.bounds}`,
-      );
+      return `the bounds of ${channels[ch]} contradict each other: it must get at least ${lo.toFixed(2)} but at most ${hi.toFixed(2)}; widen them in ${words.bounds}`;
     }
     minTotal += lo;
     maxTotal += hi;
-  });
+  }
   const eps = 1e-9 * Math.max(1, c.budget);
   if (minTotal > c.budget + eps) {
-    throw new PlanInputError(
-      `the minimum spends add up to ${minTotal.toFixed(2)}, more than the budget ${c.budget.toFixed(2)}; raise ${words.budget} or lower the minimums in ${words.bounds}`,
-    );
+    return `the minimum spends add up to ${minTotal.toFixed(2)}, more than the budget ${c.budget.toFixed(2)}; raise ${words.budget} or lower the minimums in ${words.bounds}`;
   }
   if (maxTotal < c.budget - eps) {
-    throw new PlanInputError(
-      `the maximum spends add up to ${maxTotal.toFixed(2)}, less than the budget ${c.budget.toFixed(2)}; lower ${words.budget} or raise the maximums in ${words.bounds}`,
-    );
+    return `the maximum spends add up to ${maxTotal.toFixed(2)}, less than the budget ${c.budget.toFixed(2)}; lower ${words.budget} or raise the maximums in ${words.bounds}`;
   }
+  return null;
 }
 
 function bisect(f: (v: number) => number, target: number, lo: number, hi: number): number {

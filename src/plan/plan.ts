@@ -16,7 +16,13 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
 import { channelGuards, GUARD_MIN_R2, guardConstraints, type ChannelGuard } from './guard.js';
 import { responseOf, type RevenueModel } from './model.js';
-import { checkFeasible, optimizePlan, PlanInputError, type PlanConstraints } from './optimize.js';
+import {
+  checkFeasible,
+  feasibilityProblem,
+  optimizePlan,
+  PlanInputError,
+  type PlanConstraints,
+} from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
@@ -443,7 +449,7 @@ export function nonPositiveChannels(r: SeparableResponse): boolean[] {
 /**
  * The constraints with every pinned channel's total capped at its lowest allowed total; the
  * constraints unchanged when nothing is pinned or when the capped ones cannot meet the budget
- * (the other channels' maximums too low), which checkFeasible would refuse.
+ * (the other channels' maximums too low), which feasibilityProblem reports.
  */
 function pinConstraints(cons: PlanConstraints, pinned: readonly boolean[]): PlanConstraints {
   if (!pinned.some(Boolean)) return cons;
@@ -453,16 +459,8 @@ function pinConstraints(cons: PlanConstraints, pinned: readonly boolean[]): Plan
       pinned[c] ? Math.max(cons.totalLower[c], total(cons.lower[c])) : v,
     ),
   };
-  try {
-    checkFeasible(
-      out,
-      pinned.map((_, c) => String(c)),
-    );
-    return out;
-  } catch (e) {
-    if (e instanceof PlanInputError) return cons;
-    throw e;
-  }
+  const names = pinned.map((_, c) => String(c));
+  return feasibilityProblem(out, names) === null ? out : cons;
 }
 
 /**
@@ -728,6 +726,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const best = solve(r, bounds, ref, budget, calendar, warm, pinned, guards);
   let x = best.spend;
   const evenPlan = baselineEven(ref, budget, H);
+  // The trust region's anchor: baseline (a), or (a) moved within the bounds (pinned channels at
+  // their lower bounds); the plan's step and the weather shift's flat plan both start from it.
+  const anchor = anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []);
 
   // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
   const reps: SeparableResponse[] = [];
@@ -749,7 +750,6 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed): the plan is the model's optimum, unchecked and without intervals`,
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
-    const anchor = anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []);
     const exact = anchor === evenPlan;
     const step = trustStep(r, reps, anchor, best.spend, repRoles);
     x = step.spend;
@@ -853,9 +853,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // The same trust-region step as the plan, so the shift compares like with like.
   const flat = uncertainty
     ? blend(
-        uncertainty.anchor === 'historical_even'
-          ? evenPlan
-          : anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []),
+        uncertainty.anchor === 'historical_even' ? evenPlan : anchor,
         flatOptimum,
         uncertainty.step,
       )
