@@ -149,11 +149,14 @@ describe('ladder rules for weekly windows', () => {
   it("weekly phase 3 averages its adstock/Hill model with phase 1's laddered model, and an unchecked fold keeps it", () => {
     const wk = shapeTenant('d3', 103, 0).series;
     const opts = { horizon: 10, search: { scheme: 'blocked' as const } };
-    const mixed = new PhaseLadder(wk, opts);
+    // weeklyHedge false: the fold forecasts with the mix itself (the mean of the kept mix and phase
+    // 2's laddered model is tested in tests/weekly-hedge.test.ts).
+    const mixed = new PhaseLadder(wk, { ...opts, weeklyHedge: false });
     const alone = new PhaseLadder(wk, { ...opts, weeklyMix: false });
-    // The two models, each fitted on its own; the mix is their mean, row by row.
+    // The two models, each fitted on its own; the mix is their mean, row by row. The log-spend half
+    // is phase 1's decision before its mean with phase 0: kept unchecked here, its own model.
     const hill = predictFold({ ...mixed.own(3, 54), mixed: null }, 54, 64);
-    const logSpend = predictFold(alone.fit(1, 54), 54, 64);
+    const logSpend = predictFold(alone.own(1, 54), 54, 64);
     expect(WEEKLY_MIX_WEIGHT).toBe(0.5);
     const mix = predictFold(mixed.own(3, 54), 54, 64);
     mix.forEach((v, i) => {
@@ -197,7 +200,8 @@ describe('ladder rules for weekly windows', () => {
     // nothing validated. Phase 1 as its own model (weeklyPhase1Mix false): averaged with phase 0
     // on the blocks it is kept on, phase 1's track is no longer the Ridge that phase 2 keeps there.
     const wk = shapeTenant('d7', 127, 1).series;
-    const ladder = new PhaseLadder(wk, { horizon: 10, weeklyPhase1Mix: false });
+    // weeklyHedge false: weekly phase 2 may take a GBM (by default it keeps Ridge: tests/weekly-hedge.test.ts).
+    const ladder = new PhaseLadder(wk, { horizon: 10, weeklyPhase1Mix: false, weeklyHedge: false });
     const rec = ladder.fit(2, 74).fallback!;
     expect(rec.validation_blocks).toBe(2);
     expect(Math.abs(rec.phase_r2! - rec.previous_r2!)).toBeLessThanOrEqual(GAIN_ROUNDING);

@@ -6,7 +6,8 @@
  * standardization exactly as the observed one does.
  *   phase 0: Ridge alpha 1 (weekly data: by generalized cross-validation) on spend + weather (+ controls, calendar)
  *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
- *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows
+ *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows (weekly data:
+ *            Ridge, as the fold models: ladder.ts WEEKLY_PHASE2_RIDGE)
  *   phase 3: adstock/Hill search on all rows (the median of six searches, pooledSearchRuns), then
  *            the delayed carry-over when lags are offered (allRowsDelays; none by default,
  *            ALL_ROWS_LAGS), then chooseAndFit on the phase-3 design, its Ridge part re-solved
@@ -30,6 +31,7 @@ import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
+import { WEEKLY_PHASE2_RIDGE } from './ladder.js';
 import { PHASE0_ALPHA } from './linear.js';
 import { DesignMemo, buildMediaDesign, hillKFor, mediaColumnName, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
@@ -339,6 +341,8 @@ export function fitFinalModel(
       seed: options.seed,
       gap,
       featureNames: design.names,
+      // Weekly phase 2 keeps Ridge, as its fold models do (ladder.ts).
+      keepRidge: phase === 2 && series.frequency === 'weekly' ? WEEKLY_PHASE2_RIDGE : undefined,
     });
     if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
       const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);

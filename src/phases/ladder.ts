@@ -24,6 +24,11 @@
  *                 channels with a negative adstock/Hill effect are left out, its predictions are
  *                 averaged with phase 1's laddered model of the same window (the log-spend
  *                 terms), and an unchecked window keeps it as it keeps phase 1
+ *              Weekly data (docs/modeling.md, "Weekly data: unchecked phases average with the
+ *              phase below, phase 2 keeps Ridge"): phase 2 keeps Ridge (its model is phase 1's); a
+ *              kept phase 1 (checked or not) forecasts with the mean of its model and phase 0's; a
+ *              phase 3 kept unchecked, or turned down by its blocks, with the mean of its model and
+ *              phase 2's laddered one (phase 3 kept on its blocks: its own model).
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
@@ -56,6 +61,13 @@ import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } fr
 import { heldTerms, unsupportedTerms, windowColumns } from './support.js';
 import type { FoldEvaluation } from './result.js';
 import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
+
+/**
+ * Why weekly phase 2 keeps Ridge (chooseAndFit keepRidge): the reason its model records.
+ * docs/modeling.md, "Weekly data: unchecked phases average with the phase below, phase 2 keeps Ridge".
+ */
+export const WEEKLY_PHASE2_RIDGE =
+  'ridge kept: on weekly windows of 1-3 years a GBM or blend kept on 10-20-week validation blocks lost more often than it gained';
 
 /** Least validation rows of a fallback decision; below it the fold keeps the simpler phase. */
 export const MIN_VALIDATION_ROWS = 4;
@@ -216,10 +228,19 @@ export interface LadderOptions {
    */
   nonNegativeMedia?: boolean;
   /**
-   * Weekly data: a phase-1 fold kept on its validation blocks forecasts with the mean of phase 1's
-   * and phase 0's models of the window (default true; ignored for daily data). false: phase 1's own.
+   * Weekly data: a kept phase-1 fold (on its validation blocks, or unchecked) forecasts with the
+   * mean of phase 1's and phase 0's models of the window (default true; ignored for daily data).
+   * false: phase 1's own.
    */
   weeklyPhase1Mix?: boolean;
+  /**
+   * Weekly data: phase 2 keeps Ridge (its model is then phase 1's, and the fold uses phase 1's
+   * decision), and a phase-3 fold kept without a check (the first fold) or turned down by its
+   * validation blocks forecasts with the mean of phase 3's model and phase 2's laddered one
+   * (default true; ignored for daily data). false: phase 2 may take a GBM or blend, an unchecked
+   * phase 3 forecasts with its own model and a turned-down one with phase 2's.
+   */
+  weeklyHedge?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -254,12 +275,24 @@ export interface FoldFit {
    * fold kept without a check: phase 0's model of the window (the same weights); null otherwise.
    */
   mixed: FoldFit | null;
+  /**
+   * Weekly phase 3 kept without a check: phase 2's laddered model of the window; weekly phase 3
+   * whose check failed: phase 3's own model of the window. The fold forecasts with the mean of this
+   * model's forecast (its own mix included) and that one's. Absent otherwise.
+   */
+  averagedWith?: FoldFit;
   /** Milliseconds in the phase-3 search (0 otherwise). */
   searchMs: number;
 }
 
 /** Predictions of a fold model for rows [start, end) (weekly phase 3: with its mixed partner's). */
 export function predictFold(fit: FoldFit, start: number, end: number): Float64Array {
+  if (fit.averagedWith) {
+    const mine = predictFold({ ...fit, averagedWith: undefined }, start, end);
+    const simpler = predictFold(fit.averagedWith, start, end);
+    for (let i = 0; i < mine.length; i++) mine[i] = 0.5 * mine[i] + 0.5 * simpler[i];
+    return mine;
+  }
   const rows = { start, end };
   let own: Float64Array;
   if (fit.chosen) own = predictChosen(fit.chosen, fit.columns, rows);
@@ -285,6 +318,7 @@ export class PhaseLadder {
   private readonly weeklyMix: boolean;
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
+  private readonly weeklyHedge: boolean;
   private readonly fallbackMix: boolean;
   private readonly hinges: boolean;
   private readonly clock: () => number;
@@ -312,6 +346,7 @@ export class PhaseLadder {
     this.weeklyMix = (options.weeklyMix ?? true) && series.frequency === 'weekly';
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
+    this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.clock = options.clock ?? (() => performance.now());
@@ -428,7 +463,12 @@ export class PhaseLadder {
       const design = this.linearDesign(true);
       const dropped = unsupportedTerms(design.names, T, this.series.frequency);
       const columns = windowColumns(design, T, this.series.frequency);
-      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
+      const opts = this.chooseOpts(design.names, T);
+      // Weekly windows: a GBM or blend that phase 2's check kept on blocks of 10-20 weeks lost
+      // more than it gained on the test blocks (docs/modeling.md, "Weekly data: unchecked
+      // phases average with the phase below, phase 2 keeps Ridge").
+      if (this.weeklyHedge) opts.keepRidge ??= WEEKLY_PHASE2_RIDGE;
+      const chosen = chooseAndFit(columns, this.y, T, opts);
       out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
     } else {
       const names = this.linearDesign(true).names;
@@ -663,14 +703,33 @@ export class PhaseLadder {
       // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
-    } else if (kept && k === 1 && this.weeklyPhase1Mix && nBlocks > 0) {
+    } else if (kept && k === 1 && this.weeklyPhase1Mix) {
       this.phase1Unmixed.set(T, chosen);
       // Weekly blocks of 10-20 rows keep phase 1 by luck about as often as on merit (docs/modeling.md,
       // "Weekly data: phase 2 keeping Ridge"), and a kept phase 1 then lost up to 1.5 on its test
       // block: the mean of its forecast and phase 0's hedges the check (docs/modeling.md, "Weekly
-      // phase 1: a kept check averages with phase 0").
+      // phase 1: a kept check averages with phase 0"). The unchecked first fold (52-56 weeks)
+      // likewise (docs/modeling.md, "Weekly data: unchecked phases average with the phase
+      // below, phase 2 keeps Ridge").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
+    } else if (kept && k === 3 && this.weeklyMix && this.weeklyHedge && nBlocks === 0) {
+      // No block can check weekly phase 3 on the first fold (52-56 weeks), where it is kept as half
+      // phase 1's model; there it lost to phase 2 on more tenants than it gained: the mean with
+      // phase 2's laddered model keeps half of what it adds, as an unchecked daily phase 1 or 2
+      // averages with phase 0 (docs/modeling.md, "Weekly data: unchecked phases average with the
+      // phase below, phase 2 keeps Ridge").
+      const simpler = this.fit(2, T);
+      chosen = { ...chosen, averagedWith: simpler };
+      why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
+    } else if (!kept && k === 3 && this.weeklyMix && this.weeklyHedge && nBlocks > 0) {
+      // A weekly check on blocks of 10-20 weeks turns phase 3 down about as often by luck as on
+      // merit: the fold forecasts with the mean of phase 2's laddered model (its own mix kept) and
+      // phase 3's own, as a daily fold whose check fails (fallbackMix; docs/modeling.md, "Weekly
+      // data: unchecked phases average with the phase below, phase 2 keeps Ridge").
+      const mine = this.own(3, T);
+      chosen = { ...chosen, averagedWith: mine };
+      why = `${why}, averaged with phase 3's own ${mine.kind} model`;
     } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
       // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
       // one 61-row block, 124-row candidates), which turned it down on folds where its own model

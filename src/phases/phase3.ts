@@ -169,7 +169,7 @@ function explainedModelCv(
     fold_r2: foldR2,
     mean_r2: meanR2,
     se_r2: standardErrorOfMean(foldR2),
-    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses; the adstock/Hill model alone, which explain and the planner describe, scored mean fold R² ${meanR2.toFixed(3)} on the same folds`,
+    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks turn phase 3 down); the adstock/Hill model alone, which explain and the planner describe, scored mean fold R² ${meanR2.toFixed(3)} on the same folds`,
   };
 }
 
