@@ -17,6 +17,9 @@
  * `npm run bench -- --calibration`. Diagnostics: `--power tenant:channel,...` (conflictPower),
  * `--noise-seeds tenant 0,1,2` (noiseSeedErrors), `--own-lift tenant:channel,...` (ownLiftErrors),
  * `--windows tenant:channel` (windowLiftRatios); tenants by id, gen_sS_i for generated ones.
+ * `--conflict-rates [--heldout S]` (conflictRates): false alarms of the conflict test on honest
+ * tests and its power on biased ones, on every channel of every tenant of the set.
+ * The calibrations of steps 2-3 get the model check's reference (modelLiftSpread), as the app's.
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -25,8 +28,10 @@ import type { LiftTest } from '../src/core/lift.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import {
   calibrateFinalModel,
+  CONFLICT_LEVEL,
   recalibrateReplicate,
   testShiftCalibration,
+  type CalibrationOptions,
   type CalibrationReport,
 } from '../src/phases/calibration.js';
 import {
@@ -34,7 +39,11 @@ import {
   explainCalibratedFit,
   explainFinalModel,
 } from '../src/phases/explain.js';
-import { addIntervalsFromFigures, bootstrapFigures } from '../src/phases/intervals.js';
+import {
+  addIntervalsFromFigures,
+  bootstrapFigures,
+  modelLiftSpread,
+} from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
 import { generatedTenants, tenantById, type FigureRecord } from './intervals.js';
 
@@ -63,6 +72,9 @@ export interface CalibrationRow {
   measured_lift: number;
   lr: number;
   p_value: number;
+  /** The model check's statistic and p-value (calibration.ts); null without one. */
+  model_z: number | null;
+  model_p: number | null;
   conflict: boolean;
   /** 80% and 95% intervals of the calibrated ROAS (null when not computed). */
   p80: [number, number] | null;
@@ -93,7 +105,14 @@ export interface BiasedRow {
   standard_error: number;
   lr: number;
   p_value: number;
+  model_z: number | null;
+  model_p: number | null;
   conflict: boolean;
+  /** The uncalibrated model's lift of the window and its interval's SD (model check). */
+  model_lift: number;
+  model_lift_sd: number | null;
+  /** Calibrated ROAS over the true ROAS were the test applied anyway (onConflict 'apply'). */
+  applied_roas_over_truth: number;
 }
 
 export interface CalibrationBenchReport {
@@ -214,11 +233,14 @@ export function runCalibrationBench(
     const { tenant, model } = fitted.get(id)!;
     const sims = tenant.series.channels.map((c) => benchLiftTest(tenant, c));
     const t0 = performance.now();
+    // The model check's reference (the uncalibrated model's bootstrap), as the app passes it.
+    const check = { modelLifts: modelLiftSpread(tenant.series, model) };
     const fit = explainCalibratedFit(
       tenant.series,
       model,
       tenant,
       sims.map((s) => s.test),
+      check,
     );
     const e = fit.explanation;
     seconds.push((performance.now() - t0) / 1000);
@@ -263,6 +285,8 @@ export function runCalibrationBench(
         measured_lift: sims[c].test.incremental_revenue,
         lr: cc.lr,
         p_value: cc.p_value,
+        model_z: cc.model_check?.statistic ?? null,
+        model_p: cc.model_check?.p_value ?? null,
         conflict: cc.conflict,
         p80: ch.intervals?.roas.p80 ?? null,
         p95: ch.intervals?.roas.p95 ?? null,
@@ -277,6 +301,7 @@ export function runCalibrationBench(
       model,
       tenant,
       sims.filter((_, c) => Math.abs(befores[c].error) > SELECT_ABOVE).map((x) => x.test),
+      check,
     );
     const only = onlyFit.explanation;
     if (options.intervals !== false) {
@@ -317,18 +342,7 @@ export function runCalibrationBench(
     const worst = uncalibrated
       .filter((u) => u.tenant === id)
       .reduce((a, b) => (Math.abs(b.error) > Math.abs(a.error) ? b : a));
-    const bad = benchLiftTest(tenant, worst.channel, { bias: 2, relativeSe: BIASED_SE });
-    const br = calibrateFinalModel(tenant.series, model, [bad.test]).report.channels[0];
-    biased.push({
-      tenant: id,
-      channel: worst.channel,
-      true_lift: bad.true_lift,
-      claimed_lift: bad.test.incremental_revenue,
-      standard_error: bad.test.standard_error,
-      lr: br.lr,
-      p_value: br.p_value,
-      conflict: br.conflict,
-    });
+    biased.push(biasedRow(tenant, model, worst.channel, check));
     log(`calibrated ${id}`);
   }
   const selected = rows.filter((r) => r.selected);
@@ -384,19 +398,116 @@ export function runCalibrationBench(
   };
 }
 
+/**
+ * A biased test (2x the true lift, SE BIASED_SE of it) on one channel alone: its LR, the model
+ * check, whether it is reported as a conflict, and what the calibration would do with it applied.
+ */
+export function biasedRow(
+  tenant: SyntheticTenant,
+  model: FinalModel,
+  channel: string,
+  check: CalibrationOptions,
+): BiasedRow {
+  const bad = benchLiftTest(tenant, channel, { bias: 2, relativeSe: BIASED_SE });
+  const report = calibrateFinalModel(tenant.series, model, [bad.test], check).report;
+  const br = report.channels[0];
+  const forced = calibrateFinalModel(tenant.series, model, [bad.test], {
+    ...check,
+    onConflict: 'apply',
+  });
+  const c = tenant.series.channels.indexOf(channel);
+  const roas = explainFinalModel(tenant.series, forced.model, tenant).channels[c];
+  return {
+    tenant: tenant.info.tenant,
+    channel,
+    true_lift: bad.true_lift,
+    claimed_lift: bad.test.incremental_revenue,
+    standard_error: bad.test.standard_error,
+    lr: br.lr,
+    p_value: br.p_value,
+    model_z: br.model_check?.statistic ?? null,
+    model_p: br.model_check?.p_value ?? null,
+    conflict: br.conflict,
+    model_lift: report.tests[0].model_lift?.lift ?? report.tests[0].uncalibrated_lift,
+    model_lift_sd: report.tests[0].model_lift?.sd ?? null,
+    applied_roas_over_truth: roas.roas / roas.truth!.roas,
+  };
+}
+
+/**
+ * False alarms and power of the conflict test on every channel of the given tenants (not only
+ * those with a channel above 25%): the bench's honest tests on every channel together (as a user
+ * with one test per channel), and a biased test (2x, SE 5%) on each channel alone.
+ */
+export function conflictRates(
+  tenants: readonly SyntheticTenant[],
+  log: (line: string) => void = () => {},
+): {
+  honest: {
+    tenant: string;
+    channel: string;
+    lr: number;
+    model_z: number | null;
+    conflict: boolean;
+  }[];
+  biased: BiasedRow[];
+} {
+  const honest: {
+    tenant: string;
+    channel: string;
+    lr: number;
+    model_z: number | null;
+    conflict: boolean;
+  }[] = [];
+  const biased: BiasedRow[] = [];
+  for (const tenant of tenants) {
+    const model = fitFinalModel(tenant.series, 3, {});
+    const check = { modelLifts: modelLiftSpread(tenant.series, model) };
+    const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
+    const report = calibrateFinalModel(tenant.series, model, tests, check).report;
+    for (const c of report.channels) {
+      honest.push({
+        tenant: tenant.info.tenant,
+        channel: c.channel,
+        lr: c.lr,
+        model_z: c.model_check?.statistic ?? null,
+        conflict: c.conflict,
+      });
+    }
+    for (const c of tenant.series.channels) biased.push(biasedRow(tenant, model, c, check));
+    log(`conflict rates ${tenant.info.tenant}`);
+  }
+  return { honest, biased };
+}
+
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+
+const zp = (z: number | null, p: number | null): string =>
+  z === null || p === null ? 'n/a' : `${z.toFixed(2)} (${p.toFixed(3)})`;
+
+/** The biased tests' table (markdown lines). */
+export function formatBiasedRows(rows: readonly BiasedRow[]): string[] {
+  return [
+    '| tenant | channel | true lift | biased claim (SE) | model lift (SD) | LR | p | model Z | p | reported as conflict | applied anyway: ROAS / truth |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (b) =>
+        `| ${b.tenant} | ${b.channel} | ${b.true_lift.toFixed(0)} | ${b.claimed_lift.toFixed(0)} (${b.standard_error.toFixed(0)}) | ${b.model_lift.toFixed(0)} (${b.model_lift_sd === null ? 'n/a' : b.model_lift_sd.toFixed(0)}) | ${b.lr.toFixed(1)} | ${b.p_value.toExponential(1)} | ${b.model_z === null ? 'n/a' : b.model_z.toFixed(1)} | ${b.model_p === null ? 'n/a' : b.model_p.toExponential(1)} | ${b.conflict ? 'yes' : 'no'} | ${b.applied_roas_over_truth.toFixed(2)} |`,
+    ),
+  ];
+}
 
 /** Markdown tables of a calibration report (README / docs / notes). */
 export function formatCalibrationReport(r: CalibrationBenchReport): string {
   const lines = [
-    '| tenant | channel | true ROAS | uncalibrated | calibrated | calibrated 80% interval | error before | error after | LR (p) | conflict |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| tenant | channel | true ROAS | uncalibrated | calibrated | calibrated 80% interval | error before | error after | LR (p) | model Z (p) | conflict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const iv = (x: [number, number] | null): string =>
     x === null ? 'n/a' : `${x[0].toFixed(2)} to ${x[1].toFixed(2)}`;
   for (const x of r.rows) {
     lines.push(
-      `| ${x.tenant} | ${x.channel}${x.selected ? ' *' : ''} | ${x.true_roas.toFixed(2)} | ${x.uncalibrated_roas.toFixed(2)} | ${x.calibrated_roas.toFixed(2)} | ${iv(x.p80)} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr.toFixed(2)} (${x.p_value.toFixed(3)}) | ${x.conflict ? 'yes' : 'no'} |`,
+      `| ${x.tenant} | ${x.channel}${x.selected ? ' *' : ''} | ${x.true_roas.toFixed(2)} | ${x.uncalibrated_roas.toFixed(2)} | ${x.calibrated_roas.toFixed(2)} | ${iv(x.p80)} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr.toFixed(2)} (${x.p_value.toFixed(3)}) | ${zp(x.model_z, x.model_p)} | ${x.conflict ? 'yes' : 'no'} |`,
     );
   }
   const s = r.summary;
@@ -425,14 +536,8 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
         ? ''
         : ` Calibrated intervals hold the true ROAS on ${(100 * r.selected_only.coverage80).toFixed(0)}% (80%) and ${(100 * r.selected_only.coverage95!).toFixed(0)}% (95%) of these channels.`),
     '',
-    '| tenant | channel | true lift | biased claim (SE) | LR | p | reported as conflict |',
-    '|---|---|---|---|---|---|---|',
+    ...formatBiasedRows(r.biased),
   );
-  for (const b of r.biased) {
-    lines.push(
-      `| ${b.tenant} | ${b.channel} | ${b.true_lift.toFixed(0)} | ${b.claimed_lift.toFixed(0)} (${b.standard_error.toFixed(0)}) | ${b.lr.toFixed(1)} | ${b.p_value.toExponential(1)} | ${b.conflict ? 'yes' : 'no'} |`,
-    );
-  }
   lines.push('', `Biased tests reported as conflicts: ${s.biased_flagged} of ${r.biased.length}.`);
   return lines.join('\n');
 }
@@ -625,6 +730,25 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       : h >= 0
         ? heldout.map((t) => t.info.tenant)
         : BUILTIN_TENANT_IDS;
+  // --conflict-rates: false alarms (honest tests, every channel) and power (biased tests, each
+  // channel alone) of the conflict test on every tenant of the set (conflictRates).
+  if (process.argv.includes('--conflict-rates')) {
+    const tenants = ids.map((id) => heldout.find((t) => t.info.tenant === id) ?? tenantById(id));
+    const r = conflictRates(tenants, (l) => process.stderr.write(`${l}\n`));
+    const flaggedHonest = r.honest.filter((x) => x.conflict);
+    process.stdout.write(
+      `honest tests reported as conflicts: ${flaggedHonest.length} of ${r.honest.length}` +
+        (flaggedHonest.length
+          ? ` (${flaggedHonest.map((x) => `${x.tenant} ${x.channel} LR ${x.lr.toFixed(1)} Z ${x.model_z?.toFixed(1) ?? 'n/a'}`).join('; ')})`
+          : '') +
+        `\nbiased tests reported as conflicts: ${r.biased.filter((x) => x.conflict).length} of ${r.biased.length}` +
+        ` (by the LR alone: ${r.biased.filter((x) => x.p_value < CONFLICT_LEVEL).length})\n\n` +
+        formatBiasedRows(r.biased).join('\n') +
+        '\n',
+    );
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(r) + '\n');
+    process.exit(0);
+  }
   // --power tenant:channel,...: LR of exact tests at multiples of the truth (conflictPower).
   const pw = process.argv.indexOf('--power');
   // --noise-seeds tenant 0,1,2: the bench's tests redrawn with other noise seeds (noiseSeedErrors).

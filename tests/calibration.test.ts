@@ -13,10 +13,12 @@ import {
   testShiftCalibration,
 } from '../src/phases/calibration.js';
 import { explainCalibrated, explainCalibratedFit } from '../src/phases/explain.js';
+import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import {
   addIntervals,
   CALIBRATED_WINDOW_WIDTH_SCALE,
   calibratedWindowFigures,
+  modelLiftSpread,
   testShiftFigures,
   windowFigures,
 } from '../src/phases/intervals.js';
@@ -242,6 +244,52 @@ describe('a biased lift test', () => {
     // with onConflict 'apply' the same test would move meta's ROAS far above the truth
     const forced = calibrateFinalModel(tenant.series, model, [bad.test], { onConflict: 'apply' });
     expect(forced.report.applied).toBe(true);
+  }, 240_000);
+});
+
+describe('the model check of a lift test (medium_beauty meta)', () => {
+  // The data's likelihood centres meta's February-March lift at 1.22x the truth, so the LR cannot
+  // tell a 2x claim from the truth (LR 4.8, p 0.029: obeyed before the model check, ROAS 2.0x the
+  // truth); the uncalibrated model's own interval for the window's lift excludes it.
+  const tenant = generateTenant('medium_beauty');
+  const model = fitFinalModel(tenant.series, 3, {});
+  const check = { modelLifts: modelLiftSpread(tenant.series, model) };
+
+  it('reports a 2x claim the likelihood ratio alone would obey as a conflict, and does not obey it', () => {
+    const bad = benchLiftTest(tenant, 'meta', { bias: 2, relativeSe: 0.05 });
+    const { report, model: out } = calibrateFinalModel(tenant.series, model, [bad.test], check);
+    const ch = report.channels[0];
+    expect(ch.p_value).toBeGreaterThan(report.conflict_level); // the LR alone: no conflict
+    // each of the two tests at half the level (Bonferroni)
+    expect(ch.model_check!.p_value).toBeLessThan(report.conflict_level / 2);
+    expect(ch.conflict).toBe(true);
+    expect(report.tests[0].used).toBe(false);
+    expect(out).toBe(model);
+    expect(report.conflicts[0]).toMatch(/conflict with the uncalibrated model's own interval/);
+    // The statistic by hand from the reported reference, whose lift is the model's own
+    // prediction difference over the window (computed here independently).
+    const ref = report.tests[0].model_lift!;
+    const w = liftWindow(tenant.series, bad.test);
+    const base = predictFinal(model, tenant.series);
+    const moved = predictFinal(
+      model,
+      withChannelSpend(tenant.series, 'meta', liftSpend(tenant.series, bad.test, w)),
+    );
+    let lift = 0;
+    for (let r = w.from; r < w.to; r++) lift += moved[r] - base[r];
+    expect(Math.abs(ref.lift - lift)).toBeLessThan(1e-9 * Math.abs(lift));
+    const z =
+      (bad.test.incremental_revenue - lift) ** 2 / (bad.test.standard_error ** 2 + ref.sd ** 2);
+    expect(ch.model_check!.statistic).toBeCloseTo(z, 6);
+    expect(ch.model_check!.p_value).toBeCloseTo(1 - chisqCdf(z, 1), 9);
+  }, 240_000);
+
+  it('uses the honest tests of both channels (no conflict)', () => {
+    const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
+    const { report } = calibrateFinalModel(tenant.series, model, tests, check);
+    expect(report.conflicts).toEqual([]);
+    for (const c of report.channels) expect(c.model_check!.p_value).toBeGreaterThan(0.01);
+    expect(report.applied).toBe(true);
   }, 240_000);
 });
 

@@ -15,7 +15,7 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainCalibratedFit } from '../phases/explain.js';
-import { addIntervals, explanationCaveats } from '../phases/intervals.js';
+import { addIntervals, explanationCaveats, modelLiftSpread } from '../phases/intervals.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
@@ -168,8 +168,7 @@ function explainWithIntervals(
   config: PhaseConfig,
   extra: { liftTests?: LiftTest[]; replicates?: number },
 ): { explanation: Explanation; model: FinalModel } {
-  const fit = explainCalibratedFit(series, model, synthetic, extra.liftTests ?? []);
-  addIntervals(fit.explanation, series, fit.model, {
+  const intervalOptions = {
     calendar: config.calendar,
     alphas: config.alphas,
     blend: config.blend,
@@ -177,6 +176,18 @@ function explainWithIntervals(
     gap: config.gap,
     passThreshold: config.passThreshold,
     replicates: extra.replicates,
+  };
+  // A lift test is also checked against the uncalibrated model's own interval for its window's
+  // lift (calibration.ts, model check), bootstrapped as the explanation's intervals are (with the
+  // default replicate count when the explanation asks for no intervals).
+  const fit = explainCalibratedFit(series, model, synthetic, extra.liftTests ?? [], {
+    modelLifts: modelLiftSpread(series, model, {
+      ...intervalOptions,
+      replicates: extra.replicates || undefined,
+    }),
+  });
+  addIntervals(fit.explanation, series, fit.model, {
+    ...intervalOptions,
     calibration: fit.replicate,
   });
   if (fit.replicate && fit.explanation.uncertainty) {

@@ -35,6 +35,18 @@
  * and the experiment: the channel's tests are reported as in conflict and left out (unless
  * `onConflict: 'apply'`), so one wrong experiment with a tiny standard error is never silently
  * obeyed.
+ *
+ * Model check (when the caller gives `modelLifts`: intervals.ts modelLiftSpread): each test's
+ * measured lift against the uncalibrated model's own figure for the same window's lift and the
+ * spread of its interval (window refits and bootstrap replicates, as the model's intervals),
+ *   Z = sum over the channel's tests (L_i - M_i)^2 / (SE_i^2 + S_i^2),
+ * against chi-square(df = tests on the channel) at the same level. The LR asks whether the
+ * all-rows likelihood can fit the test; where that likelihood is confidently wrong about a
+ * window (it centres the lift far from the truth) a 2x claim fits it as well as the truth, while
+ * the model's interval, which carries the shape uncertainty of its window refits, still excludes
+ * it. With the check, a channel is in conflict when either test rejects at half the level
+ * (Bonferroni: at most the level under the null); without it, when the LR rejects at the level.
+ * docs/calibration.md measures the false alarms on honest tests and the power on 2x claims.
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { solveSpd } from '../core/linalg.js';
@@ -90,6 +102,18 @@ export interface CalibrationOptions {
   onConflict?: 'exclude' | 'apply';
   /** Level of the conflict test (default CONFLICT_LEVEL). */
   conflictLevel?: number;
+  /**
+   * The uncalibrated model's own lift of each given test and the spread of its interval
+   * (intervals.ts modelLiftSpread), for the model check (module comment); without it only the
+   * likelihood-ratio test decides a conflict.
+   */
+  modelLifts?: (tests: readonly LiftTest[]) => readonly ModelLift[];
+}
+
+/** The uncalibrated model's figure for a test's lift and the standard deviation of its interval. */
+export interface ModelLift {
+  lift: number;
+  sd: number;
 }
 
 /**
@@ -114,6 +138,11 @@ export interface CalibratedTest extends LiftTest {
   rows: number;
   /** Lift the uncalibrated model implies for the test. */
   uncalibrated_lift: number;
+  /**
+   * The model check's reference: the uncalibrated model's own lift of the test (its predictions,
+   * intervals.ts modelImpliedLift) and its interval's standard deviation; null without a check.
+   */
+  model_lift: ModelLift | null;
   /** Lift the calibrated model implies. */
   calibrated_lift: number;
   /** True when the channel's tests conflict with the data (see the module comment). */
@@ -130,6 +159,12 @@ export interface ChannelCalibration {
   /** P(chi-square with `tests` df >= lr). */
   p_value: number;
   conflict: boolean;
+  /**
+   * The model check (module comment): Z of the channel's tests against the uncalibrated model's
+   * own interval for their windows' lift, and P(chi-square with `tests` df >= Z); null when no
+   * model lifts were given.
+   */
+  model_check: { statistic: number; p_value: number } | null;
   /** Parameters before and after calibration (equal when not applied). */
   uncalibrated_params: ChannelParams;
   calibrated_params: ChannelParams;
@@ -156,7 +191,7 @@ export interface CalibrationReport {
 export const CALIBRATION_METHOD =
   'lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests; channels without a test keep their uncalibrated contribution';
 export const CONFLICT_TEST =
-  'likelihood-ratio test per channel: LR = [n log SSE + chi-square of the tests] at the calibrated shape minus n log SSE at the best data-only shape, against chi-square(df = tests on the channel)';
+  "likelihood-ratio test per channel: LR = [n log SSE + chi-square of the tests] at the calibrated shape minus n log SSE at the best data-only shape, against chi-square(df = tests on the channel); and, when the model's intervals are available, the model check: sum (measured - model lift)^2 / (SE^2 + model interval SD^2) over the channel's tests against the same chi-square; a conflict when either rejects at half the level (Bonferroni), or the LR alone at the level without the check";
 
 interface Triple {
   decay: number;
@@ -493,18 +528,50 @@ export function calibrateFinalModel(
   // Conflict per channel: LR of the channel's tests at the calibrated shape.
   const used = new Array<boolean>(tests.length).fill(model.kind === 'ridge');
   let params = { ...current.params };
+  // The model check's reference: the uncalibrated model's own lift of each test and its spread.
+  const given = model.kind === 'ridge' && options.modelLifts ? options.modelLifts(tests) : [];
+  const modelLifts = given.length > 0 ? given : null;
+  if (modelLifts && modelLifts.length !== tests.length)
+    throw new RangeError(`modelLifts gave ${modelLifts.length} lifts for ${tests.length} tests`);
   for (const c of tested) {
     const mine = testsOf(c);
     const lr = Math.max(0, currentJ - bestWithout.get(c)!);
     const p = 1 - chisqCdf(lr, mine.length);
-    const conflict = model.kind === 'ridge' && p < level;
+    let check: ChannelCalibration['model_check'] = null;
+    if (modelLifts) {
+      const z = mine.reduce(
+        (sum, i) =>
+          sum +
+          (tests[i].incremental_revenue - modelLifts[i].lift) ** 2 /
+            (tests[i].standard_error ** 2 + modelLifts[i].sd ** 2),
+        0,
+      );
+      check = { statistic: z, p_value: 1 - chisqCdf(z, mine.length) };
+    }
+    // Two tests of one channel: each at half the level (Bonferroni) when the check runs.
+    const each = check !== null ? level / 2 : level;
+    const byData = p < each;
+    const byModel = check !== null && check.p_value < each;
+    const conflict = model.kind === 'ridge' && (byData || byModel);
     if (conflict) {
+      const modelPart = check
+        ? `the uncalibrated model's own interval for the window (Z = ${check.statistic.toFixed(1)}, df = ${mine.length}, p = ${check.p_value.toExponential(1)}${byModel ? ` < ${each}` : ''})`
+        : '';
       report.conflicts.push(
-        `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, p = ${p.toExponential(1)} < ${level}): ` +
+        (byData
+          ? `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, p = ${p.toExponential(1)} < ${each})` +
+            (byModel ? ` and with ${modelPart}` : '')
+          : `${c}: ${mine.length} lift test(s) conflict with ${modelPart} (data LR = ${lr.toFixed(1)}, p = ${p.toExponential(1)})`) +
+          ': ' +
           mine
             .map((i) => {
               const t = tests[i];
-              return `measured ${t.incremental_revenue.toFixed(0)} ± ${t.standard_error.toFixed(0)} vs ${dot(base.grads[i], base.b).toFixed(0)} implied by the data`;
+              return (
+                `measured ${t.incremental_revenue.toFixed(0)} ± ${t.standard_error.toFixed(0)} vs ${dot(base.grads[i], base.b).toFixed(0)} implied by the data` +
+                (modelLifts
+                  ? `, ${modelLifts[i].lift.toFixed(0)} ± ${modelLifts[i].sd.toFixed(0)} by the model`
+                  : '')
+              );
             })
             .join('; ') +
           (onConflict === 'apply'
@@ -522,6 +589,7 @@ export function calibrateFinalModel(
       lr,
       p_value: p,
       conflict,
+      model_check: check,
       uncalibrated_params: model.channelParams[c],
       calibrated_params: params[c],
       sse_cost_pct: (100 * (current.sse - bestDataOnly)) / bestDataOnly,
@@ -536,6 +604,7 @@ export function calibrateFinalModel(
       ...tests[i],
       rows: cal.windowRows(i),
       uncalibrated_lift: dot(base.grads[i], base.b),
+      model_lift: modelLifts ? modelLifts[i] : null,
       calibrated_lift: dot(final.grads[i], ridge.coefStandardized),
       conflict: c.conflict,
       used: used[i],

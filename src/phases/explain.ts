@@ -14,7 +14,11 @@ import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
-import { calibrateFinalModel, type ReplicateCalibration } from './calibration.js';
+import {
+  calibrateFinalModel,
+  type CalibrationOptions,
+  type ReplicateCalibration,
+} from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DesignMemo } from './media.js';
 import { DECAY_BOUNDS } from './search.js';
@@ -417,19 +421,23 @@ export function explainCalibrated(
   model: FinalModel,
   synthetic: SyntheticTenant | null,
   liftTests: readonly LiftTest[],
+  options: CalibrationOptions = {},
 ): Explanation {
-  return explainCalibratedFit(series, model, synthetic, liftTests).explanation;
+  return explainCalibratedFit(series, model, synthetic, liftTests, options).explanation;
 }
 
 /**
  * explainCalibrated with the model its figures describe (the calibrated one when tests were
  * applied, else `model`) and what the intervals of a calibrated model need (null otherwise).
+ * `options` go to calibrateFinalModel; the app passes `modelLifts` (intervals.ts
+ * modelLiftSpread) so that conflicts are also judged against the model's own intervals.
  */
 export function explainCalibratedFit(
   series: TenantSeries,
   model: FinalModel,
   synthetic: SyntheticTenant | null,
   liftTests: readonly LiftTest[],
+  options: CalibrationOptions = {},
 ): { explanation: Explanation; model: FinalModel; replicate: ReplicateCalibration | null } {
   // Tests recorded against earlier data may no longer fit it (e.g. the tenant was re-imported).
   const skipped: string[] = [];
@@ -449,7 +457,11 @@ export function explainCalibratedFit(
     plain.notes.push(...skipped);
     return { explanation: plain, model, replicate: null };
   }
-  const { model: calibrated, report, replicate } = calibrateFinalModel(series, model, usable);
+  const {
+    model: calibrated,
+    report,
+    replicate,
+  } = calibrateFinalModel(series, model, usable, options);
   report.notes.push(...skipped);
   const explanation = explainFinalModel(series, calibrated, synthetic);
   const before = report.applied ? channelRoas(series, model) : null;

@@ -71,12 +71,13 @@
  * plus six window refits (fit + explain, no search); see DEFAULT_REPLICATES.
  * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
  */
-import type { LiftTest } from '../core/lift.js';
+import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
 import { median } from '../core/stats.js';
 import {
   recalibrateReplicate,
   testShiftCalibration,
+  type ModelLift,
   type ReplicateCalibration,
 } from './calibration.js';
 import type { TenantSeries } from '../core/types.js';
@@ -652,6 +653,86 @@ export function calibratedWindowFigures(
     );
     return figureVector(explainFinalModel(series, m, null));
   });
+}
+
+/** The lift a model implies for a lift test on the observed series (the window's rows). */
+export function modelImpliedLift(series: TenantSeries, model: FinalModel, test: LiftTest): number {
+  const w = liftWindow(series, test);
+  const base = predictFinal(model, series);
+  const moved = predictFinal(
+    model,
+    withChannelSpend(series, test.channel, liftSpend(series, test, w)),
+  );
+  let lift = 0;
+  for (let r = w.from; r < w.to; r++) lift += moved[r] - base[r];
+  return lift;
+}
+
+/**
+ * The reference of calibration's model check (calibration.ts module comment): for each test, the
+ * uncalibrated model's own lift over the test's window and the spread of its 95% interval for
+ * that lift, computed as every figure's interval is (figureInterval: the bootstrap replicates and
+ * the window refits, with the uncalibrated width scale), on the side of the test's measured lift,
+ * as a standard deviation (half-width / z). The replicate models are fitted once, at the first
+ * call, and serve every later set of tests. Phase-3 models only (others: no check, []).
+ */
+export function modelLiftSpread(
+  series: TenantSeries,
+  model: FinalModel,
+  options: IntervalOptions = {},
+): (tests: readonly LiftTest[]) => ModelLift[] {
+  let fitted: { replicates: FinalModel[]; windows: FinalModel[] } | null = null;
+  const fit = (): { replicates: FinalModel[]; windows: FinalModel[] } => {
+    const count = options.replicates ?? defaultReplicates(series.channels.length);
+    const world = residualBootstrap(
+      series,
+      model,
+      options.blockLength ?? blockLengthFor(series.target.length, series.frequency),
+    );
+    const rng = new SeededRandom(seedFromString(`lift-check:${series.tenant}`, options.seed ?? 0));
+    const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
+    const replicates: FinalModel[] = [];
+    for (let b = 0; b < count; b++) {
+      const target = world.draw(rng);
+      try {
+        replicates.push(refitReplicate({ ...series, target }, model, shared, null, null));
+      } catch {
+        // a failed refit is left out, as in bootstrapFigures
+      }
+    }
+    const windows = (model.searchRuns ?? []).map((run, i) =>
+      fitFinalModel(series, 3, {
+        ...options,
+        calendar: model.calendar,
+        channelParams: windowParams(series, model, run, i, {
+          ...options,
+          calendar: model.calendar,
+        }),
+      }),
+    );
+    return { replicates, windows };
+  };
+  return (tests) => {
+    if (model.phase !== 3) return [];
+    fitted ??= fit();
+    const { replicates, windows } = fitted;
+    // Too few replicates for an interval (as addIntervals): no check.
+    if (replicates.length < MIN_REPLICATES) return [];
+    const scale = options.widthScale ?? defaultWidthScale(false, windows.length > 0);
+    const z95 = LEVELS[1].z;
+    return tests.map((t) => {
+      const lift = modelImpliedLift(series, model, t);
+      const iv = figureInterval(
+        lift,
+        replicates.map((m) => modelImpliedLift(series, m, t)),
+        0,
+        scale,
+        windows.map((m) => modelImpliedLift(series, m, t)),
+      ).p95;
+      const half = t.incremental_revenue < lift ? lift - iv[0] : iv[1] - lift;
+      return { lift, sd: half / z95 };
+    });
+  };
 }
 
 /** What bootstrapFigures returns. */
