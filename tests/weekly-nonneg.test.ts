@@ -124,11 +124,18 @@ describe('weekly phase 3: media effects kept non-negative', () => {
       }
     }
     expect(hedged).toBeGreaterThan(0);
-    // Daily data is left alone.
+    // Daily data is not hedged this way: its checked phase 1 is stacked on its blocks instead
+    // (ladder.ts stacking), with the share of phase 1 the blocks support, not a fixed half.
     const daily = new PhaseLadder(generateTenant('high_umbrella_rain').series, { horizon: 182 });
     const d = daily.fit(1, 732);
     expect(d.fallback!.validation_blocks).toBeGreaterThan(0);
-    if (d.fallback!.kept) expect(d.mixed).toBeNull();
+    expect(d.fallback!.reason).not.toMatch(/averaged with phase 0's model/);
+    expect(d.fallback!.weight).toBeDefined();
+    const unstacked = new PhaseLadder(generateTenant('high_umbrella_rain').series, {
+      horizon: 182,
+      stacking: false,
+    }).fit(1, 732);
+    if (unstacked.fallback!.kept) expect(unstacked.mixed).toBeNull();
   });
 
   it('reads no row after the window: garbage there leaves the channels left out and the forecast unchanged', () => {

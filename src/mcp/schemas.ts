@@ -149,6 +149,7 @@ export const foldOut = z.looseObject({
       validation_blocks: z.number().int().optional(),
       phase_r2: metric,
       previous_r2: metric,
+      weight: z.number().optional(),
       reason: z.string(),
     })
     .nullable()

@@ -10,6 +10,10 @@
  *              fit(k-1, V - gap) on the rows before it; keep phase k (refitted as own(k, T)) only
  *              when its R² minus phase k-1's, averaged over the blocks, is positive; else use
  *              fit(k-1, T) (daily phase 3: the mean of fit(2, T) and own(3, T), fallbackMix).
+ *              Daily phases 1-2 (stacking) are not kept or dropped but stacked: fit(k-1, T) +
+ *              w x (own(k, T) - fit(k-1, T)), w in [0, 1] the share that maximizes the blocks'
+ *              mean R² (stackingWeight); a block whose phase-2 candidate keeps Ridge is judged
+ *              with phase 1's laddered model, as the whole window is.
  *              Phase 2 whose model of [0, T) is Ridge (phase 1's model) uses fit(1, T) without a
  *              check. One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
  *              by luck. The simpler candidate is itself laddered, so a phase is judged against the
@@ -97,6 +101,60 @@ export const MIN_ROWS_PER_COEFFICIENT = 2;
 
 /** Mean validation R² gain that counts as no gain (rounding between equal models). */
 export const GAIN_ROUNDING = 1e-9;
+
+/**
+ * What one validation block says of the stacked forecast p + w (q - p) of a simpler model's
+ * forecast p and a phase's own q: its R² is 1 - sum((r - w d)^2) / SST with r = y - p and
+ * d = q - p, so it is a concave quadratic in w given by the two sums r.d / SST and d.d / SST.
+ */
+export interface StackingTerms {
+  /** sum over the block of (y - p)(q - p), over the block's total sum of squares. */
+  rd: number;
+  /** sum over the block of (q - p)^2, over the block's total sum of squares. */
+  dd: number;
+}
+
+/** stackingTerms of one block (actual y, simpler forecast p, the phase's own q); null when y is constant. */
+export function stackingTerms(
+  actual: ArrayLike<number>,
+  simpler: ArrayLike<number>,
+  own: ArrayLike<number>,
+): StackingTerms | null {
+  const n = actual.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += actual[i];
+  m /= n;
+  let sst = 0;
+  let rd = 0;
+  let dd = 0;
+  for (let i = 0; i < n; i++) {
+    sst += (actual[i] - m) ** 2;
+    const d = own[i] - simpler[i];
+    rd += (actual[i] - simpler[i]) * d;
+    dd += d * d;
+  }
+  if (!(sst > 0)) return null;
+  return { rd: rd / sst, dd: dd / sst };
+}
+
+/**
+ * The share w in [0, 1] of a phase's own forecast in p + w (q - p) that maximizes the mean R² of
+ * the validation blocks: the mean is 1 - mean(SSE_b(w) / SST_b), a concave quadratic in w, whose
+ * maximum is at sum(rd) / sum(dd), clipped to [0, 1]. 0 where the two forecasts agree on every
+ * block (nothing shown for the phase). One number chosen on the training window's own blocks: a
+ * keep/fall-back switch (w = 0 or 1) is its special case, and the mean R² of the blocks at w is at
+ * least that of either model alone (docs/modeling.md, "Daily phases 1-2 stacked on their blocks").
+ */
+export function stackingWeight(terms: readonly StackingTerms[]): number {
+  let rd = 0;
+  let dd = 0;
+  for (const t of terms) {
+    rd += t.rd;
+    dd += t.dd;
+  }
+  if (!(dd > 0)) return 0;
+  return Math.min(1, Math.max(0, rd / dd));
+}
 
 /** Parameters the phase-3 search chooses per channel: decay, Hill k and Hill s. */
 export const SEARCHED_PARAMETERS_PER_CHANNEL = 3;
@@ -210,6 +268,13 @@ export interface LadderOptions {
    * 0's models (default true; ignored for weekly data). false: the plain ladder.
    */
   fallbackMix?: boolean;
+  /**
+   * Daily phases 1-2 judged on validation blocks: the fold forecasts with phase k-1's laddered
+   * model plus the share stackingWeight of phase k's own model's difference from it, instead of
+   * one of the two; a block whose phase-2 candidate keeps Ridge judges phase 1's laddered model
+   * (default true; ignored for weekly data). false: keep or fall back as before.
+   */
+  stacking?: boolean;
   /** Phase 3: search settings. */
   search?: Pick<
     MediaSearchOptions,
@@ -270,17 +335,25 @@ export interface FoldFit {
   fallback: FallbackRecord | null;
   /**
    * Weekly phase 3: phase 1's laddered model of the same window, whose predictions are averaged
-   * with this model's (WEEKLY_MIX_WEIGHT); a daily phase-3 fold that fell back: phase 3's own
-   * model of the window, averaged with the fallback's (FALLBACK_MIX_WEIGHT); a daily phase-1 or phase-2
-   * fold kept without a check: phase 0's model of the window (the same weights); null otherwise.
+   * with this model's (WEEKLY_MIX_WEIGHT); a daily phase-1 or phase-2 fold kept without a check:
+   * phase 0's model of the window (the same weights); null otherwise. (A daily phase-3 fold that
+   * fell back averages with phase 3's own model through averagedWith, FALLBACK_MIX_WEIGHT.)
    */
   mixed: FoldFit | null;
   /**
-   * Weekly phase 3 kept without a check: phase 2's laddered model of the window; weekly phase 3
-   * whose check failed: phase 3's own model of the window. The fold forecasts with the mean of this
-   * model's forecast (its own mix included) and that one's. Absent otherwise.
+   * Weekly phase 3 kept without a check: phase 2's laddered model of the window; weekly or daily
+   * phase 3 whose check failed: phase 3's own model of the window. The fold forecasts with the mean
+   * of this model's forecast (its own mix and stacking included) and that one's. Absent otherwise.
    */
   averagedWith?: FoldFit;
+  /**
+   * A daily phase-1 or phase-2 fold stacked on its validation blocks (stacking): phase k-1's
+   * laddered model of the window; the fold forecasts with its forecast plus stackWeight times this
+   * model's difference from it. Absent otherwise.
+   */
+  stackedOn?: FoldFit;
+  /** The share w of this model's own forecast over stackedOn's (stackingWeight). */
+  stackWeight?: number;
   /** Milliseconds in the phase-3 search (0 otherwise). */
   searchMs: number;
 }
@@ -291,6 +364,13 @@ export function predictFold(fit: FoldFit, start: number, end: number): Float64Ar
     const mine = predictFold({ ...fit, averagedWith: undefined }, start, end);
     const simpler = predictFold(fit.averagedWith, start, end);
     for (let i = 0; i < mine.length; i++) mine[i] = 0.5 * mine[i] + 0.5 * simpler[i];
+    return mine;
+  }
+  if (fit.stackedOn) {
+    const w = fit.stackWeight ?? 1;
+    const mine = predictFold({ ...fit, stackedOn: undefined }, start, end);
+    const simpler = predictFold(fit.stackedOn, start, end);
+    for (let i = 0; i < mine.length; i++) mine[i] = simpler[i] + w * (mine[i] - simpler[i]);
     return mine;
   }
   const rows = { start, end };
@@ -320,6 +400,7 @@ export class PhaseLadder {
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
   private readonly fallbackMix: boolean;
+  private readonly stacking: boolean;
   private readonly hinges: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
@@ -348,6 +429,7 @@ export class PhaseLadder {
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
+    this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.clock = options.clock ?? (() => performance.now());
   }
@@ -627,6 +709,8 @@ export class PhaseLadder {
     let previousR2: number | null = null;
     let kept = true;
     let why: string;
+    const stacks: StackingTerms[] = [];
+    let weight: number | null = null;
     if (all.length === 0) {
       kept = false;
       why = `${T} training rows are too few to validate phase ${k}: phase ${prev} used`;
@@ -667,11 +751,21 @@ export class PhaseLadder {
           if (mine.length === 0) failed = b.candEnd;
           break;
         }
+        if (k === 2 && this.stacking && candidate.kind === 'ridge') {
+          // Phase 2 keeping Ridge on the block's window is phase 1's model there: the block judges
+          // phase 1's decision (its laddered model), as fit(2, T) does on the whole window. Judged
+          // as phase 1's own model against phase 1's laddered one, it kept a GBM that no block had
+          // tested (none_home_decor fold 1: 0.212 against phase 0's -0.129, then the GBM scored
+          // 0.031 against phase 1's 0.132; docs/modeling.md, "Daily phases 1-2 stacked").
+          candidate = this.fit(1, b.candEnd);
+        }
         const actual = this.y.subarray(b.start, b.end);
         const simplerPred = predictFold(this.fit(prev, b.candEnd), b.start, b.end);
         const pred = predictFold(candidate, b.start, b.end);
         theirs.push(r2(actual, simplerPred));
         mine.push(r2(actual, pred));
+        const terms = stackingTerms(actual, simplerPred, pred);
+        if (terms) stacks.push(terms);
       }
       if (failed === null) {
         nBlocks = mine.length;
@@ -695,8 +789,21 @@ export class PhaseLadder {
           : `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}: fell back to phase ${prev}`;
       }
     }
+    if (this.stacking && k < 3 && nBlocks > 0 && phaseR2 !== null) {
+      // Daily phases 1-2: not a switch but a share of what phase k adds, chosen on the same blocks.
+      // A switch judged on one or two noisy blocks keeps all of a phase that won them by a little
+      // (suite daily_2y_renamed_weather: phase 1 kept whole on four folds, 0.697 against phase
+      // 0's 0.712; stacked 0.704); docs/modeling.md, "Daily phases 1-2 stacked on their blocks".
+      weight = stackingWeight(stacks);
+      kept = weight > 0;
+      const over = `on ${nBlocks} validation block${nBlocks > 1 ? 's' : ''} (${nValid} training rows)`;
+      why = `phase ${k} validation R² ${f3(phaseR2)}, phase ${prev} ${f3(previousR2 ?? NaN)} ${over}: stacked, phase ${prev}'s forecast + ${weight.toFixed(3)} x (phase ${k}'s - phase ${prev}'s)`;
+    }
     let chosen = kept ? this.own(k, T) : this.fit(prev, T);
-    if (kept && k < 3 && this.fallbackMix && all.length > 0 && blocks.length === 0) {
+    if (weight !== null && weight > 0 && weight < 1) {
+      const own = this.own(k, T);
+      chosen = { ...own, stackedOn: this.fit(prev, T), stackWeight: weight };
+    } else if (kept && k < 3 && this.fallbackMix && all.length > 0 && blocks.length === 0) {
       // No block can judge phase 1 or 2 here (nor can their inner alpha folds and inner split
       // identify the window's yearly terms): the mean of the phase's and phase 0's forecasts keeps
       // half of what it adds without support, and phase 2 keeping Ridge then forecasts as phase 1
@@ -737,7 +844,8 @@ export class PhaseLadder {
       // their mean R² and hedges a check that noisy (docs/modeling.md, "Daily phase 3: a failed
       // check averages").
       const mine = this.own(3, T);
-      chosen = { ...chosen, mixed: mine };
+      // averagedWith: the fallback may itself be stacked (daily phase 2), and is kept whole.
+      chosen = { ...chosen, averagedWith: mine };
       why = `${why}, averaged with phase 3's own ${mine.kind} model`;
     }
     const out: FoldFit = {
@@ -749,6 +857,7 @@ export class PhaseLadder {
         validation_blocks: nBlocks,
         phase_r2: phaseR2,
         previous_r2: previousR2,
+        ...(weight === null ? {} : { weight }),
         reason: why,
       },
     };

@@ -57,6 +57,11 @@ export interface FallbackRecord {
   /** Validation R² of this phase's procedure and of the previous phase's (null: not fitted). */
   phase_r2: number | null;
   previous_r2: number | null;
+  /**
+   * Daily phases 1-2 checked on blocks (ladder.ts stacking): the share w of this phase's own
+   * forecast in the fold's, phase k-1's + w x (phase k's - phase k-1's); absent otherwise.
+   */
+  weight?: number;
   reason: string;
 }
 
