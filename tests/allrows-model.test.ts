@@ -321,16 +321,19 @@ describe("weekly explained_model: the folds' adstock/Hill models under the same 
         t.series.target.subarray(f.testStart, f.testEnd),
         predictFold(fit, f.testStart, f.testEnd),
       );
-      // Each channel's contribution on the training rows, from the raw coefficients.
-      const negative = t.series.channels.some((c) => {
-        const m = mediaColumnName(c);
-        let sum = 0;
-        fit.names.forEach((name, j) => {
-          if (name !== m && !name.startsWith(`${m}_x_`)) return;
-          for (let r = 0; r < f.trainEnd; r++) sum += fit.ridge!.coef[j] * fit.columns[j][r];
+      // Each channel's contribution on the training rows, from the raw coefficients; a fold whose
+      // model is a GBM alone (ridge weight 0) has no Ridge contributions to hold (heldNonNegative).
+      const negative =
+        fit.chosen!.ridgeWeight > 0 &&
+        t.series.channels.some((c) => {
+          const m = mediaColumnName(c);
+          let sum = 0;
+          fit.names.forEach((name, j) => {
+            if (name !== m && !name.startsWith(`${m}_x_`)) return;
+            for (let r = 0; r < f.trainEnd; r++) sum += fit.ridge!.coef[j] * fit.columns[j][r];
+          });
+          return sum < 0;
         });
-        return sum < 0;
-      });
       if (negative) {
         negativeFolds++;
         expect(Math.abs(em.fold_r2[i] - free)).toBeGreaterThan(1e-9);

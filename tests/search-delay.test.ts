@@ -144,7 +144,8 @@ describe('weekly phase 3: the explained model has no delay', () => {
       Object.values(f.evaluation.channelParams ?? {}).map((p) => p.lag ?? 0),
     );
     expect(delays.some((l) => l > 0)).toBe(true);
-    const plain = fitPhase3Folds(series, { search: { lags: [] } });
+    // A search offered delays is per channel (ladder.ts weeklySharedMedia): so is the plain run.
+    const plain = fitPhase3Folds(series, { search: { lags: [] }, weeklySharedMedia: false });
     expect(run.explainedModel).toBeDefined();
     expect(run.explainedModel).toEqual(plain.explainedModel);
   });

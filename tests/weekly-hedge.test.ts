@@ -113,11 +113,18 @@ describe('weekly data: every kept phase averages with the phase below', () => {
     const ev = eventsWeekly();
     const { folds: evFolds, protocol: evProtocol } = chooseProtocol(ev.target.length, 'weekly');
     const h = evProtocol.test_rows;
-    const ladder = new PhaseLadder(ev, { horizon: h, search: { scheme: 'blocked' } });
+    // The per-channel search (weeklySharedMedia false): on this tenant its checks keep one later
+    // fold and turn three down, so every branch of the rule is exercised.
+    const ladder = new PhaseLadder(ev, {
+      horizon: h,
+      search: { scheme: 'blocked' },
+      weeklySharedMedia: false,
+    });
     const plain = new PhaseLadder(ev, {
       horizon: h,
       search: { scheme: 'blocked' },
       weeklyHedge: false,
+      weeklySharedMedia: false,
     });
     const seen = { unchecked: 0, checked: 0, failed: 0 };
     for (const T of evFolds.map((f) => f.trainEnd)) {

@@ -126,11 +126,13 @@ describe('weekly spend terms', () => {
 describe('ladder rules for weekly windows', () => {
   it("an unchecked fold counts phase 3's searched parameters: 6 channels on 54 weeks fall back", () => {
     const wk = shapeTenant('d3', 103, 0).series;
-    // The adstock/Hill model alone (weeklyMix false): the count applies to it.
+    // The adstock/Hill model alone (weeklyMix false): the count applies to it. Per-channel search
+    // (weeklySharedMedia false); with one shared shape the count is 11 + 3 (tests/weekly-shared-media).
     const ladder = new PhaseLadder(wk, {
       horizon: 10,
       search: { scheme: 'blocked' },
       weeklyMix: false,
+      weeklySharedMedia: false,
     });
     expect(ladder.validationBlocks(54).filter((b) => b.sameTerms)).toEqual([]);
     // By hand: phase 1 has 6 log spends + 6 lags + sin1, cos1, sin2, cos2, trend = 17 columns;

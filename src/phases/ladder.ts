@@ -25,6 +25,7 @@
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
+ *                 the search fits one shape shared by the channels (weeklySharedMedia),
  *                 channels with a negative adstock/Hill effect are left out, its predictions are
  *                 averaged with phase 1's laddered model of the same window (the log-spend
  *                 terms), and an unchecked window keeps it as it keeps phase 1
@@ -61,7 +62,12 @@ import {
   type ChosenModel,
 } from './choose.js';
 import { buildMediaDesign, mediaColumnName } from './media.js';
-import { searchMediaParams, type MediaSearchOptions, type MediaSearchResult } from './search.js';
+import {
+  searchMediaParams,
+  searchSharedMediaParams,
+  type MediaSearchOptions,
+  type MediaSearchResult,
+} from './search.js';
 import { heldTerms, unsupportedTerms, windowColumns } from './support.js';
 import type { FoldEvaluation } from './result.js';
 import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
@@ -306,6 +312,14 @@ export interface LadderOptions {
    * phase 3 forecasts with its own model and a turned-down one with phase 2's.
    */
   weeklyHedge?: boolean;
+  /**
+   * Weekly data: phase 3's search fits one decay, k_mult and Hill shape shared by every channel
+   * (search.ts searchSharedMediaParams) instead of three per channel (default true; ignored for
+   * daily data). On 52-150 weekly rows with correlated channels the per-channel search fitted the
+   * inner folds' noise (docs/modeling.md, "Weekly phase 3: one shared media shape"). false: the
+   * per-channel search, which a search offered delays (`search.lags`) also keeps.
+   */
+  weeklySharedMedia?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -399,6 +413,7 @@ export class PhaseLadder {
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
+  private readonly weeklySharedMedia: boolean;
   private readonly fallbackMix: boolean;
   private readonly stacking: boolean;
   private readonly hinges: boolean;
@@ -428,6 +443,14 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
+    // A search offered delays (a user's lags) is per channel: the shared search is geometric only.
+    const lags = options.search?.lags ?? [];
+    const lists: (readonly number[])[] = Array.isArray(lags)
+      ? [lags as readonly number[]]
+      : Object.values(lags as Readonly<Record<string, readonly number[]>>);
+    const delaysOffered = lists.some((l) => l.some((x) => x > 0));
+    this.weeklySharedMedia =
+      (options.weeklySharedMedia ?? true) && series.frequency === 'weekly' && !delaysOffered;
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
@@ -459,7 +482,8 @@ export class PhaseLadder {
    * columns of the phase-1 design, phase 3 the columns of its own design (one transformed spend
    * per channel, with its weather interactions) plus the SEARCHED_PARAMETERS_PER_CHANNEL that its
    * search chose on the same rows; less the calendar terms the window cannot identify. A search of
-   * decay, k and s for each of six channels is 18 more numbers fitted to 54 weekly rows.
+   * decay, k and s for each of six channels is 18 more numbers fitted to 54 weekly rows (3 in all
+   * where the channels share them: weeklySharedMedia).
    */
   degreesOfFreedom(k: PhaseId, T: number): number {
     const names =
@@ -477,7 +501,9 @@ export class PhaseLadder {
         : this.linearDesign(true).names;
     const columns = names.length - unsupportedTerms(names, T, this.series.frequency).length;
     return k === 3
-      ? columns + SEARCHED_PARAMETERS_PER_CHANNEL * this.series.channels.length
+      ? columns +
+          SEARCHED_PARAMETERS_PER_CHANNEL *
+            (this.weeklySharedMedia ? 1 : this.series.channels.length)
       : columns;
   }
 
@@ -556,7 +582,9 @@ export class PhaseLadder {
       const names = this.linearDesign(true).names;
       const dropped = unsupportedTerms(names, T, this.series.frequency);
       const t0 = this.clock();
-      const search = searchMediaParams(this.series, T, {
+      // Weekly windows: one media shape shared by the channels (weeklySharedMedia).
+      const searchFn = this.weeklySharedMedia ? searchSharedMediaParams : searchMediaParams;
+      const search = searchFn(this.series, T, {
         ...this.options.search,
         calendar: this.calendar,
         weather: this.options.weather,

@@ -145,7 +145,7 @@ export function ladderOf(
   series: TenantSeries,
   options: Phase2Options,
   horizon: number,
-  extra: Pick<LadderOptions, 'search' | 'clock'> = {},
+  extra: Pick<LadderOptions, 'search' | 'clock' | 'weeklySharedMedia'> = {},
 ): PhaseLadder {
   return new PhaseLadder(series, {
     calendar: options.calendar ?? true,

@@ -41,6 +41,8 @@ export interface Phase3Options extends Phase2Options {
     MediaSearchOptions,
     'sweeps' | 'refineRounds' | 'alpha' | 'innerFolds' | 'scheme' | 'blocks' | 'lags'
   >;
+  /** Weekly data: one media shape shared by the channels (default true; ladder.ts). */
+  weeklySharedMedia?: boolean;
 }
 
 /** One outer fold of phase 3: the search, the chosen model and its evaluation. */
@@ -90,6 +92,7 @@ export function fitPhase3Folds(
     // in docs/modeling.md ("Where phase 3 loses to the oracle", "Delayed carry-over").
     search: { scheme: 'blocked', lags: FOLD_MODEL_LAGS[series.frequency], ...options.search },
     clock: timed,
+    weeklySharedMedia: options.weeklySharedMedia,
   });
   const names = buildMediaDesign(
     series,
@@ -114,12 +117,14 @@ export function fitPhase3Folds(
     };
   });
   // The explained model has no delay (final.ts): its figure comes from a ladder whose search offers
-  // none, made only when a fold's own model chose one.
+  // none, made only when a fold's own model chose one. Its search is per channel, as that of the
+  // ladder whose delays it replaces (a search offered delays is: ladder.ts weeklySharedMedia).
   let geometric: PhaseLadder | null = null;
   const geometricLadder = (): PhaseLadder =>
     (geometric ??= ladderOf(series, options, protocol.test_rows, {
       search: { scheme: 'blocked', ...options.search, lags: [] },
       clock: timed,
+      weeklySharedMedia: false,
     }));
   return {
     names,
