@@ -24,8 +24,10 @@
  *                 generalized cross-validation on the window's rows, phase0Alpha)
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
- *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on weekly data
- *                 the search fits one shape shared by the channels (weeklySharedMedia),
+ *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on daily data
+ *                 its weather terms are held within the window's range on later rows (weatherHeld);
+ *                 on weekly data the search fits one shape shared by the channels
+ *                 (weeklySharedMedia),
  *                 channels with a negative adstock/Hill effect are left out, its predictions are
  *                 averaged with phase 1's laddered model of the same window (the log-spend
  *                 terms), and an unchecked window keeps it as it keeps phase 1
@@ -37,7 +39,7 @@
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
-import { buildDesign, type Design } from '../core/features.js';
+import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
 import { PROTOCOL_RULE, type Fold } from '../core/folds.js';
 import { mean, r2 } from '../core/metrics.js';
 import {
@@ -68,7 +70,13 @@ import {
   type MediaSearchOptions,
   type MediaSearchResult,
 } from './search.js';
-import { heldTerms, unsupportedTerms, windowColumns } from './support.js';
+import {
+  clampedBeyondWindow,
+  heldTerms,
+  isWeatherTerm,
+  unsupportedTerms,
+  windowColumns,
+} from './support.js';
 import type { FoldEvaluation } from './result.js';
 import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
 
@@ -281,6 +289,13 @@ export interface LadderOptions {
    * (default true; ignored for weekly data). false: keep or fall back as before.
    */
   stacking?: boolean;
+  /**
+   * Daily phase 3: every weather term of a window's model (weather, its squares, temperature
+   * hinges, spend x weather) held within the range it takes on the window's rows when the model
+   * forecasts later rows (clampedBeyondWindow; default true; ignored for weekly data). false: as
+   * before. docs/modeling.md, "Daily phase 3: weather held within the window's range".
+   */
+  weatherHeld?: boolean;
   /** Phase 3: search settings. */
   search?: Pick<
     MediaSearchOptions,
@@ -417,6 +432,7 @@ export class PhaseLadder {
   private readonly fallbackMix: boolean;
   private readonly stacking: boolean;
   private readonly hinges: boolean;
+  private readonly weatherHeld: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
   private design1: Design | null = null;
@@ -454,6 +470,7 @@ export class PhaseLadder {
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
+    this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -599,7 +616,14 @@ export class PhaseLadder {
         weather: this.options.weather,
         temperatureHinges: this.hinges,
       });
-      const columns = windowColumns(design, T, this.series.frequency);
+      const windowed = windowColumns(design, T, this.series.frequency);
+      // Daily phase 3: weather terms held within the window's range on the forecast rows; its
+      // adstock/Hill fit took the curvature of squared and spend x weather terms on the weather it
+      // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
+      const weather = modelWeatherNames(this.series, this.options.weather);
+      const columns = this.weatherHeld
+        ? clampedBeyondWindow(design.names, windowed, T, (n) => isWeatherTerm(n, weather))
+        : windowed;
       const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = {
         ...base,

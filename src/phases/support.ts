@@ -194,3 +194,45 @@ export function maskedColumns(design: Design, drop: readonly string[]): Float64A
   const set = new Set(drop);
   return design.columns.map((c, j) => (set.has(design.names[j]) ? new Float64Array(c.length) : c));
 }
+
+/**
+ * True for a weather-derived column of a design whose modeled weather columns are `weather`: a
+ * weather column itself, its square (`<w>_squared`), a temperature hinge, or a spend x weather
+ * interaction (`<media>_x_<w>`).
+ */
+export function isWeatherTerm(name: string, weather: readonly string[]): boolean {
+  return (
+    weather.includes(name) ||
+    isTemperatureHinge(name) ||
+    weather.some((w) => name === `${w}_squared` || name.endsWith(`_x_${w}`))
+  );
+}
+
+/**
+ * The columns with every column that `clamped` names held, on the rows from trainEnd on, within
+ * the range [min, max] it takes on rows [0, trainEnd); rows before trainEnd are unchanged, so
+ * the fit is the same and only the forecasts differ. A squared or spend x weather term fitted on a
+ * window that never saw the monsoon's rain or the summer's heat carries its curvature as far as
+ * the forecast rows reach: a daily one-year tenant's first fold (185 rows, January to July; rain
+ * up to 10 mm, 35 mm in its test block) forecast at R² -3.28 with phase 3 (docs/modeling.md,
+ * "Daily phase 3: weather held within the window's range"). Decided from the training rows only.
+ */
+export function clampedBeyondWindow(
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  trainEnd: number,
+  clamped: (name: string) => boolean,
+): Float64Array[] {
+  return columns.map((column, j) => {
+    if (!clamped(names[j]) || trainEnd >= column.length || trainEnd < 1) return column;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = 0; t < trainEnd; t++) {
+      if (column[t] < lo) lo = column[t];
+      if (column[t] > hi) hi = column[t];
+    }
+    const out = Float64Array.from(column);
+    for (let t = trainEnd; t < out.length; t++) out[t] = Math.min(hi, Math.max(lo, out[t]));
+    return out;
+  });
+}
