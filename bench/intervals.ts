@@ -41,8 +41,8 @@ import {
   UNSCALED,
   bootstrapFigures,
   defaultReplicates,
+  defaultMarginalWidthScale,
   defaultWidthScale,
-  MARGINAL_WINDOW_WIDTH_SCALE,
   figureInterval,
   figureVector,
   windowFigures,
@@ -66,6 +66,8 @@ export interface FigureRecord {
   replicates: number[];
   /** The figure in the point model's window refits (intervals.ts windowFigures), when any. */
   windows?: number[];
+  /** 'weekly' on a weekly tenant's records (its default width scale differs); absent: daily. */
+  frequency?: 'weekly';
   /** Calibration bench: the channel's uncalibrated figure. */
   uncalibrated?: number;
   /**
@@ -188,6 +190,7 @@ export function tenantRecords(
   if (figureVector(e).length !== (boot.figures[0]?.length ?? 0)) throw new Error('figure count');
   const records = slots.map(({ index, rec }) => ({
     ...rec,
+    ...(t.series.frequency === 'weekly' ? { frequency: 'weekly' as const } : {}),
     replicates: boot.figures.map((f) => f[index]),
     ...(boot.windows.length > 0 ? { windows: boot.windows.map((w) => w[index]) } : {}),
   }));
@@ -243,8 +246,9 @@ function savedBootstrap(
 export function recordScale(r: FigureRecord): WidthScale {
   const windows = (r.windows ?? []).length > 0;
   if (r.test_shifts !== undefined) return defaultWidthScale(true, windows);
-  if (windows && r.figure === 'marginal_roas') return MARGINAL_WINDOW_WIDTH_SCALE;
-  return defaultWidthScale(false, windows);
+  const frequency = r.frequency ?? 'daily';
+  if (r.figure === 'marginal_roas') return defaultMarginalWidthScale(false, windows, frequency);
+  return defaultWidthScale(false, windows, frequency);
 }
 
 /**
@@ -579,7 +583,7 @@ function main(argv: string[]): void {
         roas
           .map((x) => {
             const windows = x.windows ?? [];
-            const scale = defaultWidthScale(false, windows.length > 0);
+            const scale = recordScale(x);
             const iv = figureInterval(x.point, x.replicates, MODEL_ERROR, scale, windows);
             return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
           })

@@ -8,7 +8,8 @@
  *   phase 1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *   phase 2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design, all rows (weekly data:
  *            Ridge, as the fold models: ladder.ts WEEKLY_PHASE2_RIDGE)
- *   phase 3: adstock/Hill search on all rows (the median of six searches, pooledSearchRuns), then
+ *   phase 3: adstock/Hill search on all rows (the median of six searches, pooledSearchRuns; weekly
+ *            data: one shape shared by the channels, as the fold models: allRowsSharedMedia), then
  *            the delayed carry-over when lags are offered (allRowsDelays; none by default,
  *            ALL_ROWS_LAGS), then chooseAndFit on the phase-3 design, its Ridge part re-solved
  *            with every channel's contribution held >= 0 (nonNegativeContributions; the weekly
@@ -38,7 +39,12 @@ import { timeSeriesFolds } from '../core/folds.js';
 import { laggedGeometricAdstock } from '../core/transforms.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
-import { FOLD_MODEL_LAGS, searchMediaParams, type MediaSearchOptions } from './search.js';
+import {
+  FOLD_MODEL_LAGS,
+  searchMediaParams,
+  searchSharedMediaParams,
+  type MediaSearchOptions,
+} from './search.js';
 import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
 
 // The JSON form of a final model lives in final-json.ts (serialization apart from fitting).
@@ -200,17 +206,45 @@ export function pooledSearchEnds(rows: number): number[] {
 }
 
 /**
- * The pooled search's runs (pooledSearchEnds order). `starts[i]` warm-starts run i (the
- * bootstrap replicates start each prefix's search at the point model's choice on that prefix).
+ * Whether the all-rows searches (the point model's, its bootstrap replicates' and so its window
+ * refits') fit one decay, k_mult and Hill shape shared by the channels: on weekly data, as the
+ * weekly fold models do (ladder.ts weeklySharedMedia), so that `explain` describes the model whose
+ * fold R² it reports; per channel on daily data and where delays are offered (`lags` with a
+ * delay > 0: the shared search is geometric only, as for the fold models).
+ */
+export function allRowsSharedMedia(
+  series: TenantSeries,
+  lags: readonly number[] = ALL_ROWS_LAGS,
+): boolean {
+  return series.frequency === 'weekly' && !lags.some((l) => l > 0);
+}
+
+/**
+ * One all-rows search on rows [0, end): the shared shape (searchSharedMediaParams, which reads
+ * neither `start`, `sweeps`, `refineRounds` nor `trialCache`) or the per-channel search.
+ */
+export function allRowsSearch(
+  series: TenantSeries,
+  end: number,
+  search: MediaSearchOptions,
+  shared: boolean,
+): Record<string, ChannelParams> {
+  return (shared ? searchSharedMediaParams : searchMediaParams)(series, end, search).params;
+}
+
+/**
+ * The pooled search's runs (pooledSearchEnds order), shared or per channel (allRowsSharedMedia).
+ * `starts[i]` warm-starts run i of a per-channel search (the bootstrap replicates start each
+ * prefix's search at the point model's choice on that prefix).
  */
 export function pooledSearchRuns(
   series: TenantSeries,
   search: MediaSearchOptions,
+  shared: boolean,
   starts?: readonly Record<string, ChannelParams>[],
 ): Record<string, ChannelParams>[] {
-  return pooledSearchEnds(series.target.length).map(
-    (end, i) =>
-      searchMediaParams(series, end, { ...search, start: starts?.[i] ?? search.start }).params,
+  return pooledSearchEnds(series.target.length).map((end, i) =>
+    allRowsSearch(series, end, { ...search, start: starts?.[i] ?? search.start }, shared),
   );
 }
 
@@ -299,7 +333,11 @@ export function fitFinalModel(
   if (phase === 3) {
     if (options.channelParams) channelParams = options.channelParams;
     else {
-      searchRuns = pooledSearchRuns(series, { ...options.search, calendar, gap });
+      searchRuns = pooledSearchRuns(
+        series,
+        { ...options.search, calendar, gap },
+        allRowsSharedMedia(series, options.lags),
+      );
       channelParams = allRowsDelays(series, poolSearchRuns(series, searchRuns), {
         calendar,
         gap,

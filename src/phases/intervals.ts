@@ -80,10 +80,12 @@ import {
   type ModelLift,
   type ReplicateCalibration,
 } from './calibration.js';
-import type { TenantSeries } from '../core/types.js';
+import type { Frequency, TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile } from './explain.js';
 import {
   allRowsDelays,
+  allRowsSearch,
+  allRowsSharedMedia,
   fitFinalModel,
   poolSearchRuns,
   pooledSearchEnds,
@@ -93,7 +95,7 @@ import {
   type FinalModelOptions,
 } from './final.js';
 import { PHASE_DEFAULTS } from './defaults.js';
-import { SearchTrialCache, searchMediaParams, type MediaSearchOptions } from './search.js';
+import { SearchTrialCache, type MediaSearchOptions } from './search.js';
 import type {
   Caveat,
   ChannelParams,
@@ -194,6 +196,20 @@ export const WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.
  */
 export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = { p80: 0.21, p95: 0.21, window: 1.6 };
 /**
+ * Width scale of a weekly phase-3 model with window refits (uncalibrated): its searches fit one
+ * media shape shared by the channels (final.ts allRowsSharedMedia), so its window refits and
+ * replicates agree more than the daily factors assume (WINDOW_WIDTH_SCALE left 57% / 74% of the
+ * ROAS of 33 weekly tenants inside their 80% / 95% intervals). The same rule as
+ * WINDOW_WIDTH_SCALE's (`--calibrate-scale`) on the `--out` records of 33 generated weekly
+ * tenants (166 channels; seeds 5301-5317, 2-4 years, 2-10 channels) chose the bootstrap alone,
+ * factor 0.98 (window factor 0: the windows' spread did not narrow the intervals at the same
+ * coverage). Checked on 97 other weekly tenants (600 channels, seeds 5421-5457, 5501-5579,
+ * 5601-5607): docs/intervals.md.
+ */
+export const WEEKLY_WIDTH_SCALE: WidthScale = { p80: 0.98, p95: 0.98 };
+/** Width scale of a weekly phase-3 model's marginal ROAS: the same rule on its records. */
+export const WEEKLY_MARGINAL_WIDTH_SCALE: WidthScale = { p80: 1.2, p95: 1.2 };
+/**
  * Width scale of a calibrated model's intervals: the test term's factor is 1 (the delta method,
  * no tuning); the bootstrap factor is the same rule as WIDTH_SCALE's, re-run with the window
  * factor 1.15 and the test term in place: the smallest c whose 80% ROAS intervals cover the truth
@@ -231,9 +247,11 @@ export const LEVELS = [
  * before would show neither; 8: a calibrated model's intervals add the test term, each lift test
  * moved by -1 and +1 SE and the calibration redone, `width_scale.tests` and `test_shifts`;
  * 9: the all-rows model, its window refits and its replicates decide the delayed carry-over on
- * all rows and hold every channel's contribution non-negative, as the point model does).
+ * all rows and hold every channel's contribution non-negative, as the point model does;
+ * 10: on weekly data the all-rows model, its replicates and its window refits search one media
+ * shape shared by the channels, as the weekly fold models do: final.ts allRowsSharedMedia).
  */
-export const INTERVALS_VERSION = 9;
+export const INTERVALS_VERSION = 10;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -403,6 +421,8 @@ export function refitReplicate(
     // Every channel is calibrated: its shape is chosen among its candidates, no search needed.
     return recalibrateReplicate(series, point, point.channelParams!, tests, candidates);
   }
+  // The point model's search rule: one shape shared by the channels on weekly data (final.ts).
+  const shared = allRowsSharedMedia(series, options.lags);
   const searchOptions = {
     ...options.search,
     sweeps: search.sweeps,
@@ -417,14 +437,20 @@ export function refitReplicate(
           pooledSearchRuns(
             series,
             searchOptions,
+            shared,
             search.fromPoint ? (pointRuns ?? undefined) : undefined,
           ),
         )
-      : searchMediaParams(series, n, {
-          ...searchOptions,
-          start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
-          trialCache: options.trialCache,
-        }).params;
+      : allRowsSearch(
+          series,
+          n,
+          {
+            ...searchOptions,
+            start: search.fromPoint && point.channelParams ? point.channelParams : undefined,
+            trialCache: options.trialCache,
+          },
+          shared,
+        );
   // The point model's procedure after its search (final.ts): the delayed carry-over decided on
   // all rows; the non-negative media effects follow in fitFinalModel.
   const params = replicateDelays(series, searched, point, options);
@@ -520,11 +546,15 @@ function pointSearchRuns(
   const search = options.replicateSearch ?? REPLICATE_SEARCH;
   if (model.phase !== 3 || !search.pooled || !search.fromPoint || options.calibration) return null;
   if (!model.channelParams) return null;
-  const runs = pooledSearchRuns(series, {
-    ...options.search,
-    calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
-    gap: options.gap ?? PHASE_DEFAULTS.gap,
-  });
+  const runs = pooledSearchRuns(
+    series,
+    {
+      ...options.search,
+      calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
+      gap: options.gap ?? PHASE_DEFAULTS.gap,
+    },
+    allRowsSharedMedia(series, options.lags),
+  );
   const pooled = poolSearchRuns(series, runs);
   const same = model.channels.every((c) => {
     const a = pooled[c];
@@ -604,7 +634,7 @@ export function bootstrapFigures(
     ? calibratedWindowFigures(series, model, calibration)
     : windowFigures(series, model, options);
   const testShifts = calibration ? testShiftFigures(series, model, calibration) : [];
-  return { figures, failed, blockLength, windows, testShifts };
+  return { figures, failed, blockLength, frequency: series.frequency, windows, testShifts };
 }
 
 /**
@@ -718,7 +748,8 @@ export function modelLiftSpread(
     const { replicates, windows } = fitted;
     // Too few replicates for an interval (as addIntervals): no check.
     if (replicates.length < MIN_REPLICATES) return [];
-    const scale = options.widthScale ?? defaultWidthScale(false, windows.length > 0);
+    const scale =
+      options.widthScale ?? defaultWidthScale(false, windows.length > 0, series.frequency);
     const z95 = LEVELS[1].z;
     return tests.map((t) => {
       const lift = modelImpliedLift(series, model, t);
@@ -740,6 +771,8 @@ export interface BootstrapFigures {
   figures: number[][];
   failed: number;
   blockLength: number;
+  /** The series' frequency (the default width scale depends on it: defaultWidthScale). */
+  frequency?: Frequency;
   /** Figure vectors of the window refits (windowFigures); empty when there are none. */
   windows: number[][];
   /**
@@ -751,11 +784,30 @@ export interface BootstrapFigures {
 
 /**
  * The default width scale (module comment): a calibrated model's, a phase-3 model's with window
- * refits, or the bootstrap-only one.
+ * refits (weekly data: WEEKLY_WIDTH_SCALE), or the bootstrap-only one.
  */
-export function defaultWidthScale(calibrated: boolean, hasWindows: boolean): WidthScale {
+export function defaultWidthScale(
+  calibrated: boolean,
+  hasWindows: boolean,
+  frequency: Frequency = 'daily',
+): WidthScale {
   if (calibrated) return hasWindows ? CALIBRATED_WINDOW_WIDTH_SCALE : CALIBRATED_WIDTH_SCALE;
+  if (hasWindows && frequency === 'weekly') return WEEKLY_WIDTH_SCALE;
   return hasWindows ? WINDOW_WIDTH_SCALE : WIDTH_SCALE;
+}
+
+/**
+ * The default width scale of marginal ROAS: a phase-3 model's with window refits has its own
+ * (MARGINAL_WINDOW_WIDTH_SCALE; weekly data: WEEKLY_MARGINAL_WIDTH_SCALE); otherwise that of
+ * the other figures (defaultWidthScale).
+ */
+export function defaultMarginalWidthScale(
+  calibrated: boolean,
+  hasWindows: boolean,
+  frequency: Frequency = 'daily',
+): WidthScale {
+  if (calibrated || !hasWindows) return defaultWidthScale(calibrated, hasWindows, frequency);
+  return frequency === 'weekly' ? WEEKLY_MARGINAL_WIDTH_SCALE : MARGINAL_WINDOW_WIDTH_SCALE;
 }
 
 /**
@@ -799,16 +851,17 @@ export function addIntervalsFromFigures(
   const { figures, failed, blockLength } = boot;
   const replicates = options.replicates ?? figures.length + failed;
   const modelError = options.modelError ?? MODEL_ERROR;
+  const hasWindows = boot.windows.length > 0;
   const scale =
-    options.widthScale ?? defaultWidthScale(!!options.calibration, boot.windows.length > 0);
+    options.widthScale ?? defaultWidthScale(!!options.calibration, hasWindows, boot.frequency);
   // The window term needs window refits; without them it is dropped (and not recorded).
   const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
   // The same for the test term of a calibrated model.
   const testShifts = (scale.tests ?? 0) > 0 ? boot.testShifts : [];
   // Marginal ROAS has its own factors when the default window scale applies.
   const marginalScale =
-    options.widthScale === undefined && windows.length > 0 && !options.calibration
-      ? MARGINAL_WINDOW_WIDTH_SCALE
+    options.widthScale === undefined && hasWindows && !options.calibration
+      ? defaultMarginalWidthScale(false, true, boot.frequency)
       : scale;
   const info: UncertaintyInfo = {
     method: options.calibration
