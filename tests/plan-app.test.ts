@@ -83,7 +83,8 @@ describe('plans through the app', () => {
       /replicates must be 0 \(no check\) or a whole number from 10 to 200 \(got 5\)/,
     );
     await expect(app.planBudget({ tenant: 'extreme_ski_gear', budget: 1_000 })).rejects.toThrow(
-      /has no phase 3 model yet: run phase 3 for it first/,
+      // A command the user can paste, with the tenant (MCP words: this app's default face).
+      /has no phase 3 model yet: run phase 3 for it first \(run_phase with phase 3 and tenants \["extreme_ski_gear"\]\), then plan/,
     );
     expect(app.listPlans().total).toBe(before);
   });
@@ -288,7 +289,10 @@ describe('plans through the app', () => {
     const bad = await call(c, 'plan_budget', { tenant: TENANT, budget: -1 });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/budget must be a number > 0/);
-    await expect(c.client.readResource({ uri: 'plan://99999' })).rejects.toThrow(/does not exist/);
+    // A missing plan names where MCP lists the plans, not the CLI's command.
+    await expect(c.client.readResource({ uri: 'plan://99999' })).rejects.toThrow(
+      /plan 99999 does not exist; list the plans with resources\/list \(the plan:\/\/\{id\} resources\)/,
+    );
   });
 });
 
@@ -341,6 +345,15 @@ describe('plans through the CLI', () => {
     );
     expect(few.status).toBe(2);
     expect(few.stderr).toMatch(/--replicates must be 0 \(no check\) or a whole number from 10/);
+    // A missing plan: the CLI's command only, no MCP words.
+    const missing = spawnSync('node', [cli, 'plans', '--id', '99999'], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(
+      'wv-mmm: plan 99999 does not exist; list the plans with wv-mmm plans\n',
+    );
   });
 
   it('refuses bounds and forecasts that cannot be planned before any fit, in CLI words (exit 2)', () => {
@@ -411,7 +424,7 @@ describe('plans through the CLI', () => {
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(
       new RegExp(
-        `import_tenant_data with tenant "${id}" and replace: true, run run_phase with phase 3 covering ${id} again, then plan; explain_tenant with tenant "${id}" shows`,
+        `import_tenant_data with tenant "${id}" and replace: true, run run_phase with phase 3 and tenants \\["${id}"\\] again, then plan; explain_tenant with tenant "${id}" shows`,
       ),
     );
     // The CLI's words, exit code 2.
@@ -423,7 +436,7 @@ describe('plans through the CLI', () => {
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(
       new RegExp(
-        `wv-mmm import --tenant ${id} --file F --replace, run wv-mmm run-phase --phase 3 covering ${id} again, then plan; wv-mmm explain --tenant ${id} shows`,
+        `wv-mmm import --tenant ${id} --file F --replace, run wv-mmm run-phase --phase 3 --tenants ${id} again, then plan; wv-mmm explain --tenant ${id} shows`,
       ),
     );
     expect(app.listPlans().total).toBe(before);

@@ -203,7 +203,7 @@ function phase3Holder(ctx: AppContext, tenant: string): number {
     .find((r) => r.tenants.includes(tenant) && canonicalJson(r.config) === canonicalJson(config));
   if (!holder) {
     throw new AppError(
-      `tenant '${tenant}' has no phase 3 model yet: run phase 3 for it first (${ctx.words.runPhase(3)} covering ${tenant}), then plan`,
+      `tenant '${tenant}' has no phase 3 model yet: run phase 3 for it first (${ctx.words.runPhaseFor(3, tenant)}), then plan`,
       'not_found',
     );
   }
@@ -313,8 +313,8 @@ function refuseUnplannable(ctx: AppContext, tenant: string, model: FinalModelJSO
       `its revenue follows (promotions, events as control columns) as a new tenant, run phase 3 ` +
       `for it (${ctx.words.runPhase(3)}), then plan that tenant`
     : `give the tenant more history or the drivers its revenue follows (promotions, events as ` +
-      `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhase(3)} covering ` +
-      `${tenant} again, then plan`;
+      `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhaseFor(3, tenant)} ` +
+      `again, then plan`;
   throw new AppError(
     `tenant '${tenant}' cannot be planned: its phase 3 model is ${what} (${model.reason}), and the ` +
       `planner needs the Ridge form, a baseline plus one adstock/Hill response per channel. Phase 3 ` +
@@ -458,7 +458,7 @@ export function getPlan(ctx: AppContext, id: number): StoredPlan {
   const rec = ctx.store.getPlan(id);
   if (!rec) {
     throw new AppError(
-      `plan ${id} does not exist; list the plans with wv-mmm plans (MCP: the plan:// resources)`,
+      `plan ${id} does not exist; list the plans with ${ctx.words.listPlans}`,
       'not_found',
     );
   }

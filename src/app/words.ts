@@ -12,7 +12,11 @@ export type Face = 'cli' | 'mcp';
 export interface FaceWords extends OptionWords {
   listTenants: string;
   listRuns: string;
+  /** Where the stored plans are listed. */
+  listPlans: string;
   runPhase: (phase: PhaseId) => string;
+  /** Running a phase for one tenant, as a command the user can paste. */
+  runPhaseFor: (phase: PhaseId, tenant: string) => string;
   /** Overwriting an imported tenant. */
   replace: string;
   /** Importing a tenant's data again, replacing what is stored. */
@@ -31,7 +35,9 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     ...MCP_OPTION_WORDS,
     listTenants: 'list_tenants',
     listRuns: 'list_runs',
+    listPlans: 'resources/list (the plan://{id} resources)',
     runPhase: (phase) => `run_phase with phase ${phase}`,
+    runPhaseFor: (phase, tenant) => `run_phase with phase ${phase} and tenants ["${tenant}"]`,
     replace: 'replace: true',
     reimport: (tenant) => `import_tenant_data with tenant "${tenant}" and replace: true`,
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
@@ -48,7 +54,9 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     ...CLI_OPTION_WORDS,
     listTenants: 'wv-mmm tenants',
     listRuns: 'wv-mmm runs',
+    listPlans: 'wv-mmm plans',
     runPhase: (phase) => `wv-mmm run-phase --phase ${phase}`,
+    runPhaseFor: (phase, tenant) => `wv-mmm run-phase --phase ${phase} --tenants ${tenant}`,
     replace: '--replace',
     reimport: (tenant) => `wv-mmm import --tenant ${tenant} --file F --replace`,
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
