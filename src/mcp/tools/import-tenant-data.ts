@@ -108,7 +108,8 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         const res = app.importTenantData(req);
         const lines = [
           `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}.`,
-          `Next: train_tenant {"tenant": "${res.tenant}", "phase": 1}.`,
+          // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
+          `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`,
         ];
         if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
         return ok(res, lines.join('\n'));
