@@ -555,7 +555,7 @@ export function calibrateFinalModel(
     const conflict = model.kind === 'ridge' && (byData || byModel);
     if (conflict) {
       const modelPart = check
-        ? `the uncalibrated model's own interval for the window (Z = ${check.statistic.toFixed(1)}, df = ${mine.length}, p = ${check.p_value.toExponential(1)}${byModel ? ` < ${each}` : ''})`
+        ? `the uncalibrated model's own interval for the window (chi-square = ${check.statistic.toFixed(1)}, df = ${mine.length}, p = ${check.p_value.toExponential(1)}${byModel ? ` < ${each}` : ''})`
         : '';
       report.conflicts.push(
         (byData

@@ -926,7 +926,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     }
   }
   notes.push(
-    `revenue counts ${tail} ${weekly ? 'week' : 'day'}(s) after the horizon, where the plan's carry-over is above 1%`,
+    `revenue counts ${tail} ${weekly ? 'week' : 'day'}(s) after the horizon, while the slowest carry-over of the model and its refits stays above 1%`,
   );
   if (budget > 2 * historicalBudget) {
     notes.push(

@@ -53,7 +53,7 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
       file,
       null,
       null,
-      `${n} data rows; at least ${CSV_LIMITS.minRows} are needed (CSV_LIMITS.minRows) to fit and test a model; import a longer period`,
+      `${n} data rows; at least ${CSV_LIMITS.minRows} are needed to fit and test a model; import a longer period`,
     );
   }
   checkRowShapes(cells, lines, header, file);
