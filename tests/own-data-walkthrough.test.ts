@@ -41,7 +41,17 @@ describe('docs/own-data.md walkthrough', () => {
 
   it('has the commands of the walkthrough', () => {
     const all = steps.flatMap((s) => s.commands.map((c) => c[0]));
-    expect(all).toEqual(['import', 'import', 'train', 'explain', 'explain', 'report', 'tenants']);
+    expect(all).toEqual([
+      'import',
+      'import',
+      'train',
+      'explain',
+      'explain',
+      'report',
+      'run-phase',
+      'plan',
+      'tenants',
+    ]);
   });
 
   it('runs every command as written, with the output the doc shows', () => {

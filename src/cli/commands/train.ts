@@ -6,7 +6,8 @@ export const train: Command = {
   name: 'train',
   section: 'Modeling',
   summary: "one tenant, one phase: cross-validated R² fold by fold, beside the tenant's oracle",
-  usage: '--tenant ID --phase 0|1|2|3 [--folds K] [--no-calendar] [--json]',
+  usage:
+    '--tenant ID --phase 0|1|2|3 [--folds K] [--test-size ROWS] [--min-train ROWS] [--no-calendar] [--json]',
   details:
     'Stores nothing (run-phase stores runs). Prints the warnings about the data that limit the\n' +
     'result (short history per fold, weekly data, weather not modeled, channels with almost no\n' +
