@@ -43,6 +43,7 @@ import {
   FOLD_MODEL_LAGS,
   searchMediaParams,
   searchSharedMediaParams,
+  sharedMediaShapeFits,
   type MediaSearchOptions,
 } from './search.js';
 import { parsePhase, type ChannelParams, type ModelKind, type PhaseId } from './types.js';
@@ -216,7 +217,7 @@ export function allRowsSharedMedia(
   series: TenantSeries,
   lags: readonly number[] = ALL_ROWS_LAGS,
 ): boolean {
-  return series.frequency === 'weekly' && !lags.some((l) => l > 0);
+  return sharedMediaShapeFits(series, lags);
 }
 
 /**

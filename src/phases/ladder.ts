@@ -67,6 +67,7 @@ import { buildMediaDesign, mediaColumnName } from './media.js';
 import {
   searchMediaParams,
   searchSharedMediaParams,
+  sharedMediaShapeFits,
   type MediaSearchOptions,
   type MediaSearchResult,
 } from './search.js';
@@ -459,14 +460,8 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
-    // A search offered delays (a user's lags) is per channel: the shared search is geometric only.
-    const lags = options.search?.lags ?? [];
-    const lists: (readonly number[])[] = Array.isArray(lags)
-      ? [lags as readonly number[]]
-      : Object.values(lags as Readonly<Record<string, readonly number[]>>);
-    const delaysOffered = lists.some((l) => l.some((x) => x > 0));
     this.weeklySharedMedia =
-      (options.weeklySharedMedia ?? true) && series.frequency === 'weekly' && !delaysOffered;
+      (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);

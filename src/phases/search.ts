@@ -1359,22 +1359,13 @@ export function searchMediaParams(
   const laterSweep =
     options.laterSweepCandidates ??
     (options.scheme === 'blocked' ? LATER_SWEEP_CANDIDATES : Number.POSITIVE_INFINITY);
-  checkInt('innerFolds', innerFolds, 2);
-  checkInt('gap', gap, 0);
   checkInt('sweeps', sweeps, 0);
   checkInt('refineRounds', refineRounds, 0);
   if (laterSweep !== Number.POSITIVE_INFINITY) checkInt('laterSweepCandidates', laterSweep, 1);
-  if (!(Number.isFinite(alpha) && alpha > 0)) {
-    throw new RangeError(`search alpha must be a finite number > 0 (got ${alpha})`);
-  }
-  const y = series.target;
-  if (!(Number.isInteger(trainEnd) && trainEnd >= 1 && trainEnd <= y.length)) {
-    throw new RangeError(`trainEnd must be an integer in 1..${y.length} (got ${trainEnd})`);
-  }
+  checkSearchBasics(series, trainEnd, innerFolds, gap, alpha, options);
   const T = trainEnd;
   const C = series.channels.length;
   const scorerOptions = { ...options, innerFolds, gap, alpha };
-  checkInt('blocks', options.blocks ?? DEFAULT_BLOCKS, 2);
   const makeScorerOf = scorerFactory(series, T, scorerOptions);
   const scorer = makeScorerOf(null);
   const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
@@ -1959,6 +1950,47 @@ export function scoreChannelCandidates(
   });
 }
 
+/**
+ * The options every media search reads (inner folds, gap, blocks, alpha) and its training end,
+ * checked alike for the per-channel and the shared search: a RangeError naming the bad one.
+ */
+function checkSearchBasics(
+  series: TenantSeries,
+  trainEnd: number,
+  innerFolds: number,
+  gap: number,
+  alpha: number,
+  options: MediaSearchOptions,
+): void {
+  checkInt('innerFolds', innerFolds, 2);
+  checkInt('gap', gap, 0);
+  checkInt('blocks', options.blocks ?? DEFAULT_BLOCKS, 2);
+  if (!(Number.isFinite(alpha) && alpha > 0)) {
+    throw new RangeError(`search alpha must be a finite number > 0 (got ${alpha})`);
+  }
+  const n = series.target.length;
+  if (!(Number.isInteger(trainEnd) && trainEnd >= 1 && trainEnd <= n)) {
+    throw new RangeError(`trainEnd must be an integer in 1..${n} (got ${trainEnd})`);
+  }
+}
+
+/**
+ * Whether a search on this series may fit one media shape shared by the channels
+ * (searchSharedMediaParams): weekly data only, and not where delays are offered (`lags` with a
+ * delay > 0, as a list or per channel), since the shared search is geometric only. The one rule
+ * of the weekly fold models (ladder.ts weeklySharedMedia) and the all-rows model (final.ts
+ * allRowsSharedMedia).
+ */
+export function sharedMediaShapeFits(
+  series: TenantSeries,
+  lags: MediaSearchOptions['lags'] = [],
+): boolean {
+  const lists: (readonly number[])[] = Array.isArray(lags)
+    ? [lags as readonly number[]]
+    : Object.values(lags as Readonly<Record<string, readonly number[]>>);
+  return series.frequency === 'weekly' && !lists.some((l) => l.some((x) => x > 0));
+}
+
 /** Local refinement of searchSharedMediaParams: decay +- step, k_mult and s x factor^(+-1). */
 const SHARED_REFINE_STEPS: readonly (readonly [number, number])[] = [
   [0.05, Math.SQRT2],
@@ -1986,16 +2018,7 @@ export function searchSharedMediaParams(
   const innerFolds = options.innerFolds ?? 3;
   const gap = options.gap ?? 0;
   const alpha = options.alpha ?? 1;
-  checkInt('innerFolds', innerFolds, 2);
-  checkInt('gap', gap, 0);
-  checkInt('blocks', options.blocks ?? DEFAULT_BLOCKS, 2);
-  if (!(Number.isFinite(alpha) && alpha > 0)) {
-    throw new RangeError(`search alpha must be a finite number > 0 (got ${alpha})`);
-  }
-  const y = series.target;
-  if (!(Number.isInteger(trainEnd) && trainEnd >= 1 && trainEnd <= y.length)) {
-    throw new RangeError(`trainEnd must be an integer in 1..${y.length} (got ${trainEnd})`);
-  }
+  checkSearchBasics(series, trainEnd, innerFolds, gap, alpha, options);
   const T = trainEnd;
   const scorer = scorerFactory(series, T, { ...options, innerFolds, gap, alpha })(null);
   const caches = series.spend.map((s) => new AdstockCache(s, T));
