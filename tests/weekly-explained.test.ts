@@ -17,7 +17,8 @@ import { explanationCaveats } from '../src/phases/intervals.js';
 import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { trainPhase3 } from '../src/phases/phase3.js';
 import { PASS_THRESHOLD } from '../src/phases/result.js';
-import type { Explanation } from '../src/phases/types.js';
+import { foldKindsPhrase, type Explanation, type ModelKind } from '../src/phases/types.js';
+import { validationClause } from '../src/app/explain.js';
 import { tempStateDir, wv } from './cli-helpers.js';
 import { call, connect, text } from './mcp-helpers.js';
 
@@ -46,6 +47,9 @@ describe('weekly phase 3: the explained model has its own fold R²', () => {
         predictFold(alone.fit(3, f.trainEnd), f.testStart, f.testEnd),
       ),
     );
+    // The kind the Ridge / GBM / blend rule took on each fold, as the independent ladder's.
+    expect(em.fold_models).toEqual(folds.map((f) => alone.fit(3, f.trainEnd).kind));
+    expect(em.note).toContain(foldKindsPhrase(em.fold_models));
     expect(em.fold_r2).toHaveLength(want.length);
     em.fold_r2.forEach((v, i) => expect(v).toBeCloseTo(want[i], 12));
     expect(em.mean_r2).toBeCloseTo(mean(want), 12);
@@ -72,6 +76,46 @@ describe('weekly phase 3: the explained model has its own fold R²', () => {
     );
     expect(explanationCaveats(e, v(0.6, 0.4))[1].message).toContain(
       'the cross-validated mean fold R² 0.600 is that of the weekly average',
+    );
+  });
+
+  it('names the folds whose model is another kind than the all-rows model', () => {
+    expect(foldKindsPhrase(['ridge', 'ridge', 'ridge'])).toBe('a Ridge on every fold');
+    expect(foldKindsPhrase(['ridge', 'gbm', 'ridge', 'blend'])).toBe(
+      'a Ridge on folds 1, 3 and a GBM on fold 2 and a Ridge/GBM blend on fold 4',
+    );
+    const v = {
+      mean_r2: 0.6,
+      se_r2: 0.05,
+      pass_threshold: 0.5,
+      explained_model_r2: 0.7,
+      explained_model_fold_models: ['ridge', 'ridge', 'gbm'] as ModelKind[],
+    };
+    const asKind = (k: ModelKind) =>
+      ({
+        phase: 3,
+        model_kind: k,
+        channels: [],
+        weather_states: [],
+        validation: v,
+      }) as unknown as Explanation;
+    const msg = (k: ModelKind) =>
+      explanationCaveats(asKind(k), v).find((c) => c.code === 'cv_of_another_model')!.message;
+    expect(msg('ridge')).toContain(
+      'scored 0.700 on the same folds, fitted there as a Ridge on folds 1, 2 and a GBM on fold 3; this all-rows model is a Ridge',
+    );
+    expect(validationClause(asKind('ridge'))).toBe(
+      ', mean fold R² 0.600 ± 0.050 (SE) (weekly mix; this kind of model alone 0.700, a GBM on fold 3)',
+    );
+    expect(validationClause(asKind('gbm'))).toBe(
+      ', mean fold R² 0.600 ± 0.050 (SE) (weekly mix; this kind of model alone 0.700, a Ridge on folds 1, 2)',
+    );
+    // Every fold of the all-rows model's kind: the sentence as before, nothing added.
+    const same = { ...v, explained_model_fold_models: ['ridge', 'ridge'] as ModelKind[] };
+    const e = { ...asKind('ridge'), validation: same } as Explanation;
+    expect(explanationCaveats(e, same)[0].message).toMatch(/scored 0\.700 on the same folds$/);
+    expect(validationClause(e)).toBe(
+      ', mean fold R² 0.600 ± 0.050 (SE) (weekly mix; this model alone 0.700)',
     );
   });
 
@@ -111,7 +155,15 @@ describe('weekly phase 3 explained through the app, MCP and the CLI', () => {
         `this model alone, whose contributions and ROAS these are, scored ${alone.toFixed(3)}`,
       );
       expect(text(out)).toContain('CAVEAT cv_of_another_model: ');
-      expect(text(out)).toContain(`(weekly mix; this model alone ${alone.toFixed(3)})`);
+      // The folds' kinds travel with the figure; where one differs from the all-rows model's,
+      // the header says the figure is of its kind of model.
+      const kinds = r.explained_model!.fold_models;
+      expect(e.validation?.explained_model_fold_models).toEqual(kinds);
+      const sameKind = kinds.every((k) => k === e.model_kind);
+      expect(text(out)).toContain(
+        `(weekly mix; this ${sameKind ? 'model' : 'kind of model'} alone ${alone.toFixed(3)}`,
+      );
+      if (!sameKind) expect(cav?.message).toContain(`, fitted there as ${foldKindsPhrase(kinds)};`);
     } finally {
       await c.close();
     }
@@ -145,14 +197,14 @@ describe('weekly phase 3 explained through the app, MCP and the CLI', () => {
       const t = run('train', '--tenant', 'wk_s5_0', '--phase', '3');
       expect(t.code, t.stderr).toBe(0);
       expect(t.stdout).toMatch(
-        /explained model: on weekly data the folds forecast with the average of the adstock\/Hill model and the log-spend Ridge that phase 1 uses \(averaged again with phase 2's model where no validation block checks a fold or its blocks turn phase 3 down\); the adstock\/Hill model alone, which explain and the planner describe, scored mean fold R² -?\d\.\d{3} on the same folds/,
+        /explained model: on weekly data the folds forecast with the average of the adstock\/Hill model and the log-spend Ridge that phase 1 uses \(averaged again with phase 2's model where no validation block checks a fold or its blocks turn phase 3 down\); the adstock\/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² -?\d\.\d{3} on the same folds \(a (Ridge|GBM)/,
       );
       const e = run('explain', '--tenant', 'wk_s5_0', '--phase', '3', '--replicates', '0');
       expect(e.code, e.stderr).toBe(0);
       expect(e.stdout).toMatch(
         /^CAVEAT \(cv_of_another_model\): the cross-validated mean fold R²/m,
       );
-      expect(e.stdout).toMatch(/\(weekly mix; this model alone -?\d\.\d{3}\)/);
+      expect(e.stdout).toMatch(/\(weekly mix; this (kind of )?model alone -?\d\.\d{3}[,)]/);
     } finally {
       state.remove();
     }

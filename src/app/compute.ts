@@ -151,7 +151,12 @@ function validationOf(
     mean_r2: cv.mean_r2,
     se_r2: cv.se_r2,
     pass_threshold: passThreshold ?? PASS_THRESHOLD,
-    ...(cv.explained_model ? { explained_model_r2: cv.explained_model.mean_r2 } : {}),
+    ...(cv.explained_model
+      ? {
+          explained_model_r2: cv.explained_model.mean_r2,
+          explained_model_fold_models: cv.explained_model.fold_models,
+        }
+      : {}),
   };
 }
 

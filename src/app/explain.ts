@@ -5,7 +5,7 @@
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
 import { INTERVALS_VERSION } from '../phases/intervals.js';
-import type { Explanation, PhaseId } from '../phases/types.js';
+import { modelKindWords, type Explanation, type PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
@@ -19,6 +19,31 @@ export const DEFAULT_EXPLAIN_PHASE: PhaseId = 3;
 
 /** Largest bootstrap replicate count a caller may ask for. */
 export const MAX_REPLICATES = 500;
+
+/**
+ * The fit in one clause for a face's header line: ', mean fold R² 0.654 ± 0.214 (SE)', and on
+ * weekly phase 3 '(weekly mix; this model alone 0.687)'; where a fold's adstock/Hill model was
+ * another kind than the all-rows model (the Ridge / GBM / blend rule on fewer rows), which folds
+ * ('this kind of model alone 0.687, a GBM on fold 4'). '' without a validation.
+ */
+export function validationClause(e: Pick<Explanation, 'validation' | 'model_kind'>): string {
+  const v = e.validation;
+  if (!v) return '';
+  const se = v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`;
+  let alone = '';
+  if (v.explained_model_r2 !== undefined) {
+    const kinds = v.explained_model_fold_models ?? [];
+    const other = [...new Set(kinds.filter((k) => k !== e.model_kind))].map((k) => {
+      const at = kinds.flatMap((x, i) => (x === k ? [i + 1] : []));
+      return `${modelKindWords(k)} on fold${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
+    });
+    alone =
+      other.length === 0
+        ? ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`
+        : ` (weekly mix; this kind of model alone ${v.explained_model_r2.toFixed(3)}, ${other.join(' and ')})`;
+  }
+  return `, mean fold R² ${v.mean_r2.toFixed(3)}${se}${alone}`;
+}
 
 /** What is stored beside the holder run, per tenant (models table, fold -1). */
 interface StoredFinal extends KeptFor {

@@ -206,13 +206,14 @@ export const tenantResultOut = z.looseObject({
     .looseObject({
       model: z.string(),
       fold_r2: z.array(metric),
+      fold_models: z.array(z.enum(['ridge', 'gbm', 'blend'])).optional(),
       mean_r2: metric,
       se_r2: metric,
       note: z.string(),
     })
     .optional()
     .describe(
-      'Weekly phase 3 only: fold R² of the adstock/Hill model alone, the model explain and the planner describe (the folds above forecast with its average with the log-spend model)',
+      "Weekly phase 3 only: fold R² of the adstock/Hill model alone, the kind of model explain and the planner fit on all rows (the folds above forecast with its average with the log-spend model); fold_models: that model's kind on each fold (the Ridge / GBM / blend rule may pick another kind on a fold's rows than explain's all-rows model, whose kind is explain's model_kind)",
     ),
   seconds: metric,
 });
@@ -347,10 +348,11 @@ export const explanationOut = {
       se_r2: metric,
       pass_threshold: metric,
       explained_model_r2: metric.optional(),
+      explained_model_fold_models: z.array(z.enum(['ridge', 'gbm', 'blend'])).optional(),
     })
     .nullable()
     .describe(
-      "The phase's cross-validated mean fold R² with its standard error; explained_model_r2 (weekly phase 3): the explained model alone on the same folds",
+      "The phase's cross-validated mean fold R² with its standard error; explained_model_r2 (weekly phase 3): the explained model's kind of model alone on the same folds, and explained_model_fold_models its kind on each fold (compare model_kind)",
     ),
   uncertainty: z
     .looseObject({

@@ -96,13 +96,15 @@ import {
 } from './final.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { SearchTrialCache, type MediaSearchOptions } from './search.js';
-import type {
-  Caveat,
-  ChannelParams,
-  Explanation,
-  FigureInterval,
-  UncertaintyInfo,
-  ChannelIntervals,
+import {
+  foldKindsPhrase,
+  modelKindWords,
+  type Caveat,
+  type ChannelParams,
+  type Explanation,
+  type FigureInterval,
+  type UncertaintyInfo,
+  type ChannelIntervals,
 } from './types.js';
 
 /** Most bootstrap replicates by default (2 channels; defaultReplicates). */
@@ -948,9 +950,16 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
     });
   }
   if (validation?.explained_model_r2 !== undefined) {
+    // The folds fit the adstock/Hill terms by the same Ridge / GBM / blend rule as the all-rows
+    // model, on fewer rows: where a fold took another kind, the figure is of that kind there.
+    const kinds = validation.explained_model_fold_models;
+    const otherKind =
+      kinds !== undefined && kinds.some((k) => k !== e.model_kind)
+        ? `, fitted there as ${foldKindsPhrase(kinds)}; this all-rows model is ${modelKindWords(e.model_kind)} (the same Ridge / GBM / blend rule, on all rows)`
+        : '';
     out.push({
       code: 'cv_of_another_model',
-      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and the log-spend Ridge that phase 1 uses (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds`,
+      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and the log-spend Ridge that phase 1 uses (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds${otherKind}`,
     });
   }
   for (const ch of e.channels) {

@@ -32,7 +32,13 @@ import {
   type FoldEvaluation,
 } from './result.js';
 import { FOLD_MODEL_LAGS, type MediaSearchOptions, type MediaSearchResult } from './search.js';
-import type { ExplainedModelCv, ProtocolRecord, TenantResult } from './types.js';
+import {
+  foldKindsPhrase,
+  type ExplainedModelCv,
+  type ModelKind,
+  type ProtocolRecord,
+  type TenantResult,
+} from './types.js';
 
 /** Phase 2's options (the final model of each fold follows the phase 2 rule), plus the search's. */
 export interface Phase3Options extends Phase2Options {
@@ -149,6 +155,7 @@ function explainedModelCv(
   geometricLadder: () => PhaseLadder,
 ): ExplainedModelCv | undefined {
   const foldR2: number[] = [];
+  const foldModels: ModelKind[] = [];
   for (const fold of folds) {
     let alone: FoldFit | null;
     try {
@@ -164,17 +171,21 @@ function explainedModelCv(
     }
     if (alone === null) return undefined;
     alone = heldNonNegative(series, alone);
+    foldModels.push(alone.kind);
     const actual = series.target.subarray(fold.testStart, fold.testEnd);
     foldR2.push(r2(actual, predictFold(alone, fold.testStart, fold.testEnd)));
   }
   if (foldR2.length === 0) return undefined;
   const meanR2 = mean(foldR2);
   return {
-    model: 'adstock/Hill model alone (the model explain and the planner describe)',
+    model: 'adstock/Hill model alone (the kind of model explain and the planner fit on all rows)',
     fold_r2: foldR2,
+    fold_models: foldModels,
     mean_r2: meanR2,
     se_r2: standardErrorOfMean(foldR2),
-    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks turn phase 3 down); the adstock/Hill model alone, which explain and the planner describe, scored mean fold R² ${meanR2.toFixed(3)} on the same folds`,
+    // The kinds are named because the Ridge / GBM / blend rule may pick another kind on a fold's
+    // rows than on all rows (explain names the all-rows model's kind).
+    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks turn phase 3 down); the adstock/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² ${meanR2.toFixed(3)} on the same folds (${foldKindsPhrase(foldModels)}, by the Ridge / GBM / blend rule that the all-rows model follows too)`,
   };
 }
 

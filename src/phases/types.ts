@@ -22,6 +22,32 @@ export function parsePhase(x: unknown): PhaseId {
 
 export type ModelKind = 'ridge' | 'gbm' | 'blend';
 
+const KIND_WORDS: Record<ModelKind, string> = {
+  ridge: 'a Ridge',
+  gbm: 'a GBM',
+  blend: 'a Ridge/GBM blend',
+};
+
+/** 'a Ridge', 'a GBM', 'a Ridge/GBM blend'. */
+export function modelKindWords(kind: ModelKind): string {
+  return KIND_WORDS[kind];
+}
+
+/**
+ * The kinds of a model fold by fold, in words: 'a Ridge on every fold', or 'a Ridge on folds 1, 2,
+ * 3, 5 and a GBM on fold 4' (kinds in order of their first fold).
+ */
+export function foldKindsPhrase(kinds: readonly ModelKind[]): string {
+  const order = [...new Set(kinds)];
+  if (order.length === 1) return `${modelKindWords(order[0])} on every fold`;
+  return order
+    .map((k) => {
+      const at = kinds.flatMap((x, i) => (x === k ? [i + 1] : []));
+      return `${modelKindWords(k)} on fold${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
+    })
+    .join(' and ');
+}
+
 export interface BaselineComparison {
   /** RMSE of the baseline on the test folds (mean over folds). */
   rmse: number;
@@ -167,6 +193,12 @@ export interface ExplainedModelCv {
   /** What the explained model is. */
   model: string;
   fold_r2: number[];
+  /**
+   * The kind of the explained model on each fold: the adstock/Hill terms are fitted by the Ridge /
+   * GBM / blend rule (choose.ts) on the fold's training rows, as the all-rows model is on all rows,
+   * so a fold may be a GBM where the all-rows model is a Ridge.
+   */
+  fold_models: ModelKind[];
   mean_r2: number;
   /** Sample std of fold_r2 / sqrt(folds), as se_r2. */
   se_r2: number;
@@ -295,7 +327,7 @@ export interface ResponseCurve {
 export interface Explanation {
   tenant: string;
   phase: PhaseId;
-  model_kind: string;
+  model_kind: ModelKind;
   rows: number;
   start: string;
   end: string;
@@ -315,6 +347,8 @@ export interface Explanation {
      * model (weekly phase 3: TenantResult.explained_model); absent otherwise.
      */
     explained_model_r2?: number;
+    /** The explained model's kind on each of those folds (ExplainedModelCv.fold_models). */
+    explained_model_fold_models?: ModelKind[];
   } | null;
   /** How the intervals were made (null when no intervals were computed). */
   uncertainty: UncertaintyInfo | null;

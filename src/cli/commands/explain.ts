@@ -1,4 +1,4 @@
-import type { Explanation, FigureInterval } from '../../app/index.js';
+import { validationClause, type Explanation, type FigureInterval } from '../../app/index.js';
 import { int, need } from '../args.js';
 import type { Command } from '../command.js';
 import { table } from '../format.js';
@@ -47,13 +47,7 @@ export function explainText(e: Explanation): string {
       ),
     ].join('\n');
   });
-  const v = e.validation;
-  const fit = v
-    ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}` +
-      (v.explained_model_r2 === undefined
-        ? ''
-        : ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`)
-    : '';
+  const fit = validationClause(e);
   const caveats = e.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`);
   const hasIv = e.channels.some((c) => c.intervals !== null);
   return [

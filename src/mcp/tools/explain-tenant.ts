@@ -1,6 +1,7 @@
 /** Tool `explain_tenant`: channel contributions, ROAS by weather state and response curves. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { validationClause } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fmtPct, guarded, ok } from '../results.js';
@@ -63,13 +64,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
             })
             .join('; ');
           const lines = e.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`);
-          const v = e.validation;
-          const fit = v
-            ? `, mean fold R² ${v.mean_r2.toFixed(3)}${v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`}` +
-              (v.explained_model_r2 === undefined
-                ? ''
-                : ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`)
-            : '';
+          const fit = validationClause(e);
           lines.push(
             `${e.tenant} phase ${e.phase} (${e.model_kind})${fit}, ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,
           );
