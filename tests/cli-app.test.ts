@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
 import { tempStateDir, wv, wvSpawn } from './cli-helpers.js';
 
 const EXAMPLE = 'examples/outdoor-shop-weekly.csv';
@@ -156,6 +158,31 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
       status: 'cancelled',
       error: 'cancelled by the user (Ctrl-C)',
     });
+  }, 60_000);
+
+  it('a gate missing its prerequisite run says so and gives the commands, in each face', async () => {
+    const fresh = tempStateDir();
+    try {
+      const r1 = wv(fresh.dir, ['run-phase', '--phase', '1', '--tenants', 'none_home_decor']);
+      expect(r1.code, r1.stderr).toBe(0);
+      const g = wv(fresh.dir, ['gates', '--phase', '1']);
+      expect(g.code, g.stderr).toBe(0);
+      expect(g.stdout.split('\n')[0]).toBe(
+        'Gate after phase 1: ESCALATE — next: Not a model failure: the gate judges phase 1 against a phase 0 run of the same tenants, and there is none. Run wv-mmm run-phase --phase 0 --tenants none_home_decor, then wv-mmm gates --phase 1 again.',
+      );
+      // Over MCP the same decision names the tool calls.
+      const app = createApp({ stateDir: fresh.dir, workers: 1, log: silentLogger, face: 'mcp' });
+      try {
+        const d = app.checkGates({ phase: 1 });
+        expect(d.next_step).toMatch(
+          /Run run_phase with phase 0 and tenants \["none_home_decor"\], then check_gates with phase 1 again\.$/,
+        );
+      } finally {
+        await app.close();
+      }
+    } finally {
+      fresh.remove();
+    }
   }, 60_000);
 
   it('asking for the gates of the same run again logs its escalation once', () => {

@@ -302,6 +302,35 @@ describe('missing prerequisite runs', () => {
     });
     expect(d.count_decision).toBe('SUCCESS');
     expect(d.escalation!.evidence[0]).toMatch(/no phase 2 run/);
+    // Said as a missing run, not as a model failure, with what to run.
+    expect(d.next_step).toBe(
+      'Not a model failure: the gate judges phase 3 against a phase 2 run of the same tenants, and there is none. Run phase 2 for the same tenants, then check the phase 3 gates again.',
+    );
+  });
+
+  it("phase 3 after a phase 2 run of other tenants: missing too, in the caller's words", () => {
+    const others = [makeResult('x', 2, 0.9), makeResult('y', 2, 0.9)];
+    const mine = [makeResult('shop-b', 3, 0.8), makeResult('shop-a', 3, 0.8)];
+    const words = {
+      runPhase: (p: PhaseId, t: readonly string[]) => `RUN(${p}:${t.join('+')})`,
+      checkGates: (p: PhaseId) => `GATES(${p})`,
+    };
+    const d = decideGates({
+      phase: 3,
+      results: mine,
+      previous: { phase: 2, results: others },
+      words,
+    });
+    expect(d.escalation!.criteria).toEqual(['missing_prerequisite_run']);
+    expect(d.escalation!.evidence[0]).toMatch(/phase 2 run shares no tenant/);
+    expect(d.next_step).toMatch(/Run RUN\(2:shop-a\+shop-b\), then GATES\(3\) again\.$/);
+    // One shared tenant is a phase 2 for them: no escalation.
+    const some = decideGates({
+      phase: 3,
+      results: mine,
+      previous: { phase: 2, results: [...others, makeResult('shop-a', 2, 0.7)] },
+    });
+    expect(some.escalation).toBeNull();
   });
 
   it('combines several triggered criteria; the highest severity picks the next step', () => {

@@ -128,6 +128,10 @@ function evaluateGate(
       baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
       passThreshold,
       regression: { mode: regression },
+      words: {
+        runPhase: (p, tenants) => ctx.words.runPhaseForRun(p, tenants, run.id),
+        checkGates: (p) => ctx.words.checkGates(p),
+      },
     });
   } catch (e) {
     throw new AppError((e as Error).message, 'invalid_argument');

@@ -4,6 +4,7 @@
  * `replace: true` over MCP. The core's messages get the option words (core/words.ts).
  */
 import { CLI_OPTION_WORDS, MCP_OPTION_WORDS, type OptionWords } from '../core/words.js';
+import { BUILTIN_TENANT_IDS } from '../core/data/catalog.js';
 import type { PhaseId } from '../phases/types.js';
 import type { PlanWords } from '../plan/index.js';
 
@@ -17,6 +18,13 @@ export interface FaceWords extends OptionWords {
   runPhase: (phase: PhaseId) => string;
   /** Running a phase for one tenant, as a command the user can paste. */
   runPhaseFor: (phase: PhaseId, tenant: string) => string;
+  /**
+   * Running a phase for the tenants of run `runId`: the tenants named (up to
+   * MAX_NAMED_TENANTS), none when they are the 20 built-in ones (the default), else the run named.
+   */
+  runPhaseForRun: (phase: PhaseId, tenants: readonly string[], runId: number) => string;
+  /** Judging a phase's gates. */
+  checkGates: (phase: PhaseId) => string;
   /** Overwriting an imported tenant. */
   replace: string;
   /** Importing a tenant's data again, replacing what is stored. */
@@ -30,6 +38,15 @@ export interface FaceWords extends OptionWords {
   plan: PlanWords;
 }
 
+/** Most tenants a next step names one by one. */
+export const MAX_NAMED_TENANTS = 20;
+
+/** True when `tenants` are the 20 built-in tenants (what a run takes without a tenant list). */
+function isBuiltinSet(tenants: readonly string[]): boolean {
+  const set = new Set(tenants);
+  return set.size === BUILTIN_TENANT_IDS.length && BUILTIN_TENANT_IDS.every((t) => set.has(t));
+}
+
 export const FACE_WORDS: Record<Face, FaceWords> = {
   mcp: {
     ...MCP_OPTION_WORDS,
@@ -38,6 +55,13 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     listPlans: 'resources/list (the plan://{id} resources)',
     runPhase: (phase) => `run_phase with phase ${phase}`,
     runPhaseFor: (phase, tenant) => `run_phase with phase ${phase} and tenants ["${tenant}"]`,
+    runPhaseForRun: (phase, tenants, runId) =>
+      isBuiltinSet(tenants)
+        ? `run_phase with phase ${phase}`
+        : tenants.length <= MAX_NAMED_TENANTS
+          ? `run_phase with phase ${phase} and tenants ${JSON.stringify(tenants)}`
+          : `run_phase with phase ${phase} and the ${tenants.length} tenants of run ${runId}`,
+    checkGates: (phase) => `check_gates with phase ${phase}`,
     replace: 'replace: true',
     reimport: (tenant) => `import_tenant_data with tenant "${tenant}" and replace: true`,
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
@@ -57,6 +81,13 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     listPlans: 'wv-mmm plans',
     runPhase: (phase) => `wv-mmm run-phase --phase ${phase}`,
     runPhaseFor: (phase, tenant) => `wv-mmm run-phase --phase ${phase} --tenants ${tenant}`,
+    runPhaseForRun: (phase, tenants, runId) =>
+      isBuiltinSet(tenants)
+        ? `wv-mmm run-phase --phase ${phase}`
+        : tenants.length <= MAX_NAMED_TENANTS
+          ? `wv-mmm run-phase --phase ${phase} --tenants ${tenants.join(',')}`
+          : `wv-mmm run-phase --phase ${phase} with the ${tenants.length} tenants of run ${runId}`,
+    checkGates: (phase) => `wv-mmm gates --phase ${phase}`,
     replace: '--replace',
     reimport: (tenant) => `wv-mmm import --tenant ${tenant} --file F --replace`,
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,

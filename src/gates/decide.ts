@@ -17,6 +17,7 @@ import type {
   GateDecision,
   GateDecisionKind,
   GateInput,
+  GateWords,
   GateThresholds,
   PhaseFigures,
   RegressionMode,
@@ -418,14 +419,32 @@ function successCriteria(
   return out;
 }
 
-function missingPrerequisite(phase: PhaseId, missing: PhaseId, why: string): EscalationCriterion {
+const PLAIN_GATE_WORDS: GateWords = {
+  runPhase: (phase) => `phase ${phase} for the same tenants`,
+  checkGates: (phase) => `check the phase ${phase} gates`,
+};
+
+/**
+ * A run the plan judges this phase against is missing. Not a verdict on the models: the next step
+ * says so first, then what to run (in the caller's words) and to judge again.
+ */
+function missingPrerequisite(
+  phase: PhaseId,
+  missing: PhaseId,
+  why: string,
+  tenants: readonly string[],
+  words: GateWords,
+): EscalationCriterion {
+  // why: in the evidence (the reasons list it); the next step says what to do.
   return {
     name: 'missing_prerequisite_run',
     triggered: true,
     evidence: `no phase ${missing} run: ${why}`,
     tenants: [],
     severity: 'medium',
-    recommended_next_step: `Run phase ${missing} for the same tenants, then check the phase ${phase} gates again.`,
+    recommended_next_step:
+      `Not a model failure: the gate judges phase ${phase} against a phase ${missing} run of the same tenants, and there is none. ` +
+      `Run ${words.runPhase(missing, tenants)}, then ${words.checkGates(phase)} again.`,
   };
 }
 
@@ -493,6 +512,8 @@ export function decideGates(input: GateInput): GateDecision {
 
   const results = sortedResults(input.results);
   const n = results.length;
+  const tenantIds = results.map((r) => r.tenant);
+  const words = input.words ?? PLAIN_GATE_WORDS;
   const current = figures(phase, results, threshold);
   const rules = scaledThresholds(phase, n);
   const counts: Record<string, number> = {};
@@ -550,6 +571,8 @@ export function decideGates(input: GateInput): GateDecision {
             phase,
             0,
             'the no-regression check against the baseline cannot be done',
+            tenantIds,
+            words,
           )
         : notMissing(),
     );
@@ -589,18 +612,26 @@ export function decideGates(input: GateInput): GateDecision {
           previous === null
             ? "cannot check that phase 2's mean R² did not decrease"
             : 'the phase 1 run shares no tenant with these results',
+          tenantIds,
+          words,
         ),
       );
     }
   }
 
   if (phase === 3) {
+    // A phase 2 run of other tenants is no phase 2 for these (as phase 2's check of phase 1).
+    const shared = previous === null ? 0 : commonTenants(results, previous.results).length;
     escalationCriteria.push(
-      previous === null
+      shared === 0
         ? missingPrerequisite(
             phase,
             2,
-            'the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)',
+            previous === null
+              ? 'the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)'
+              : 'the phase 2 run shares no tenant with these results; the plan runs phase 3 only after phase 2',
+            tenantIds,
+            words,
           )
         : notMissing(),
     );

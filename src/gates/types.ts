@@ -30,6 +30,19 @@ export interface GateInput {
   passThreshold?: number;
   /** How a drop below the regression floor is judged (default: noise-aware at level 0.05). */
   regression?: RegressionConfig;
+  /**
+   * The caller's words for the next step of a missing prerequisite run (the command or tool call
+   * to paste); default: plain words ('Run phase 2 for the same tenants').
+   */
+  words?: GateWords;
+}
+
+/** A face's commands, as the next step of a missing prerequisite run names them. */
+export interface GateWords {
+  /** Running `phase` for `tenants` (the judged run's tenants). */
+  runPhase(phase: PhaseId, tenants: readonly string[]): string;
+  /** Judging `phase` again. */
+  checkGates(phase: PhaseId): string;
 }
 
 /**
