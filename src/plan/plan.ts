@@ -665,6 +665,36 @@ export function checkPlanRequest(
   checkFeasible(cons, series.channels, words);
 }
 
+/**
+ * The note on the carry-over counted after the horizon, from the model's own carry-over: the tail
+ * is as long as the slowest of the model and its refits needs (tailLength), and one slow refit
+ * (a decay of 0.9 a week: 44 weeks) read as the model's own carry-over would alarm for nothing.
+ */
+export function tailNote(
+  model: Pick<RevenueModel, 'channels' | 'media'>,
+  refits: readonly Pick<RevenueModel, 'media'>[],
+  tail: number,
+  cap: number,
+  unit: 'week' | 'day',
+): string {
+  const periods = (k: number): string => `${k} ${unit}${k === 1 ? '' : 's'}`;
+  const decays = model.media.map((m) => m.decay);
+  const slowest = Math.max(0, ...decays);
+  const own = tailLength(decays, cap);
+  const capped = (k: number): string => (k >= cap ? ' (capped at a year)' : '');
+  const ownWords =
+    slowest <= 0
+      ? 'the model has none'
+      : `the model's fades below 1% within ${periods(own)}${capped(own)} (its slowest channel, ${model.channels[decays.indexOf(slowest)]}, keeps ${slowest.toFixed(2)} of its adstock from one ${unit} to the next)`;
+  if (tail <= own || refits.length === 0) {
+    return tail === 0
+      ? `carry-over: ${ownWords}, so no revenue is counted after the horizon`
+      : `carry-over: ${ownWords}; revenue is counted ${periods(tail)} after the horizon`;
+  }
+  const refitSlowest = refits.map((m) => Math.max(0, ...m.media.map((x) => x.decay)));
+  return `carry-over: ${ownWords}; revenue is counted ${periods(tail)}${capped(tail)} after the horizon so that the slowest refit of the model fades below 1% too (the refits' slowest decays range ${Math.min(...refitSlowest).toFixed(2)} to ${Math.max(...refitSlowest).toFixed(2)})`;
+}
+
 /** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
@@ -925,9 +955,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       );
     }
   }
-  notes.push(
-    `revenue counts ${tail} ${weekly ? 'week' : 'day'}(s) after the horizon, while the slowest carry-over of the model and its refits stays above 1%`,
-  );
+  notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day'));
   if (budget > 2 * historicalBudget) {
     notes.push(
       `the budget is ${(budget / historicalBudget).toFixed(1)}x the historical spend for the span: spend levels above the observed range are extrapolations of the model`,
