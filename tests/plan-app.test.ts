@@ -184,6 +184,21 @@ describe('plans through the app', () => {
     expect(again.plan).toEqual(p.plan);
     expect(app.getLatestPlan(TENANT)?.id).toBe(p.id);
     expect(app.listPlans({ tenant: TENANT }).plans[0].id).toBe(p.id);
+    // The listing reads the stored result's headline figures, the comparison's included.
+    const listed = app.listPlans({ tenant: TENANT }).plans[0];
+    expect(listed.figures).toEqual({
+      unit: 'day',
+      outlook: 'scenario:hot',
+      budget: 120_000,
+      incremental_revenue: p.plan.incremental_revenue,
+      roas: p.plan.roas,
+      uplift_vs_historical: p.plan.baselines.find((b) => b.name === 'historical_even')!.plan_uplift,
+      compare_outlook: 'scenario:cold',
+      compare_incremental_revenue: p.comparison!.plan.incremental_revenue,
+    });
+    expect(listed.headline).toMatch(
+      /^120\.0k over 28 days, scenario:hot: incremental .+ \(ROAS \d\.\d\d\), [+-].+ vs the historical split; under scenario:cold .+ \([+-].+\)$/,
+    );
     // Same inputs, same model: the same plan (deterministic).
     const twin = await app.planBudget({
       tenant: TENANT,
@@ -286,6 +301,13 @@ describe('plans through the app', () => {
     const res = await c.client.readResource({ uri: `plan://${sc.id}` });
     const body = JSON.parse((res.contents[0] as { text: string }).text) as StoredPlan;
     expect(body.id).toBe(sc.id);
+    // The resource list describes each plan by its headline figures.
+    const listed = await c.client.listResources();
+    const entry = listed.resources.find((x) => x.uri === `plan://${sc.id}`);
+    expect(entry?.description).toBe(`${TENANT}: ${app.listPlans({ limit: 1 }).plans[0].headline}`);
+    expect(entry?.description).toMatch(
+      /^[^:]+: 100\.0k over 14 days, scenario:typical: incremental/,
+    );
     const bad = await call(c, 'plan_budget', { tenant: TENANT, budget: -1 });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/budget must be a number > 0/);
@@ -332,6 +354,18 @@ describe('plans through the CLI', () => {
       encoding: 'utf8',
     });
     expect(list).toMatch(/forecast forecast\.csv/);
+    // The plan made with --compare cold (first test) lists what it was compared with, and shows
+    // the compared outlook's spend and weather in full.
+    expect(list).toMatch(/ hot +[\d,]+ +\d\.\d\d +[+-][\d,]+ +cold: [\d,]+ /);
+    const compared = app.listPlans({ tenant: TENANT }).plans.find((x) => x.figures.compare_outlook);
+    const full = execFileSync('node', [cli, 'plans', '--id', String(compared!.id)], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(full).toContain("spend per day under scenario:hot (the plan's outlook):");
+    expect(full).toMatch(
+      /the same budget under scenario:cold \(the comparison\): incremental [\d,]+\n/,
+    );
     const bad = spawnSync('node', [cli, 'plan', '--tenant', TENANT, '--budget', '0'], {
       env: env(),
       encoding: 'utf8',

@@ -17,10 +17,12 @@ import {
   MIN_PLAN_REPLICATES,
   parseBounds,
   PlanInputError,
+  planHeadline,
   planSummaryLines,
   SCENARIOS,
   type ChannelBound,
   type OutlookComparison,
+  type PlanHeadlineFigures,
   type PlanResult,
   type ScenarioName,
 } from '../plan/index.js';
@@ -83,6 +85,10 @@ export interface PlanListing {
   created_at: string;
   model_run_id: number | null;
   inputs: Record<string, unknown>;
+  /** Its result in a few figures: budget, incremental revenue, ROAS, uplift, compared outlook. */
+  figures: PlanHeadlineFigures;
+  /** The same in one line (planHeadline). */
+  headline: string;
 }
 
 const bad = (msg: string): AppError => new AppError(msg, 'invalid_argument');
@@ -485,7 +491,11 @@ export function listPlans(
     throw bad(`offset must be a whole number >= 0 (got ${offset})`);
   const out = ctx.store.listPlans({ tenant: q.tenant, limit, offset });
   return {
-    plans: out.plans.map((p) => ({ ...p, inputs: p.inputs as Record<string, unknown> })),
+    plans: out.plans.map((p) => {
+      const inputs = p.inputs as Record<string, unknown>;
+      const periods = typeof inputs.horizon_periods === 'number' ? inputs.horizon_periods : 0;
+      return { ...p, inputs, headline: planHeadline(p.figures, periods) };
+    }),
     total: out.total,
   };
 }

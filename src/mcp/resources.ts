@@ -238,6 +238,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           uri: `plan://${p.id}`,
           name: `plan ${p.id}`,
           title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
+          description: `${p.tenant}: ${p.headline}`,
           mimeType: 'application/json',
         })),
       }),
@@ -245,7 +246,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Budget plan',
       description:
-        'A stored budget plan (plan_budget): its inputs, the model run it used, spend per channel and period, baselines, marginal ROAS, the weather shift and, for synthetic tenants, ground-truth regret.',
+        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals, baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures.",
       mimeType: 'application/json',
     },
     (uri, vars) =>

@@ -51,5 +51,5 @@ export type { TrustStep } from './uncertainty.js';
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
-export { compareOutlooks, planSummaryLines } from './summary.js';
-export type { OutlookComparison } from './summary.js';
+export { compareOutlooks, planHeadline, planSummaryLines } from './summary.js';
+export type { OutlookComparison, PlanHeadlineFigures } from './summary.js';

@@ -89,3 +89,45 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     lines,
   };
 }
+
+/** What a listing of stored plans reads of each (store PlanFigures; null where absent). */
+export interface PlanHeadlineFigures {
+  unit: string | null;
+  outlook: string | null;
+  budget: number | null;
+  incremental_revenue: number | null;
+  roas: number | null;
+  uplift_vs_historical: number | null;
+  compare_outlook: string | null;
+  compare_incremental_revenue: number | null;
+}
+
+const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+
+/**
+ * A stored plan in one line: '600.0k over 8 weeks, scenario:hot: incremental 1.23M (ROAS 2.04),
+ * +12.1k vs the historical split; under scenario:cold 1.10M (-125.0k)'.
+ */
+export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
+  const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}`;
+  const parts = [
+    `${finite(f.budget) ? money(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
+  ];
+  const result: string[] = [];
+  if (finite(f.incremental_revenue)) {
+    result.push(
+      `incremental ${money(f.incremental_revenue)}${finite(f.roas) ? ` (ROAS ${f.roas.toFixed(2)})` : ''}`,
+    );
+  }
+  if (finite(f.uplift_vs_historical)) {
+    result.push(`${signed(f.uplift_vs_historical)} vs the historical split`);
+  }
+  let line = `${parts.join('')}${result.length ? `: ${result.join(', ')}` : ''}`;
+  if (f.compare_outlook !== null && finite(f.compare_incremental_revenue)) {
+    const d = finite(f.incremental_revenue)
+      ? ` (${signed(f.compare_incremental_revenue - f.incremental_revenue)})`
+      : '';
+    line += `; under ${f.compare_outlook} ${money(f.compare_incremental_revenue)}${d}`;
+  }
+  return line;
+}

@@ -172,6 +172,22 @@ export interface PlanHead {
   model_run_id: number | null;
   inputs: unknown;
   created_at: string;
+  /** A few figures of the stored result, read in the query (PlanFigures; null fields when absent). */
+  figures: PlanFigures;
+}
+
+/** The figures of a stored plan that a listing shows (from its result, without reading it whole). */
+export interface PlanFigures {
+  unit: string | null;
+  outlook: string | null;
+  budget: number | null;
+  incremental_revenue: number | null;
+  roas: number | null;
+  /** The plan's incremental revenue minus baseline (a)'s (the historical split, even). */
+  uplift_vs_historical: number | null;
+  /** The outlook of the plan compared with (--compare / compare_scenario), else null. */
+  compare_outlook: string | null;
+  compare_incremental_revenue: number | null;
 }
 
 /** One stored lift test (experiment) of a tenant. */

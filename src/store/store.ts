@@ -31,6 +31,7 @@ import type {
   ListRunsOptions,
   ModelInput,
   ModelRecord,
+  PlanFigures,
   PlanHead,
   PlanRecord,
   RunRecord,
@@ -39,6 +40,21 @@ import type {
   SavePlanInput,
 } from './records.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+/**
+ * The figures of a plan's stored result that a listing shows, read by SQLite's JSON functions so
+ * that listing plans does not parse each plan whole (outlook, spend per period, refits' figures).
+ * A non-finite number is stored as a tagged object (json.ts) and comes back through decodeJson.
+ */
+const PLAN_FIGURES_SQL = `json_object(
+  'unit', json_extract(result, '$.plan.horizon.unit'),
+  'outlook', json_extract(result, '$.plan.outlook.source'),
+  'budget', json_extract(result, '$.plan.budget'),
+  'incremental_revenue', json_extract(result, '$.plan.incremental_revenue'),
+  'roas', json_extract(result, '$.plan.roas'),
+  'uplift_vs_historical', json_extract(result, '$.plan.baselines[0].plan_uplift'),
+  'compare_outlook', json_extract(result, '$.comparison.comparison.b'),
+  'compare_incremental_revenue', json_extract(result, '$.comparison.comparison.incremental_b'))`;
 
 export const STORE_FILE = 'weathervane.sqlite';
 export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';
@@ -917,10 +933,10 @@ export class Store {
     const params = { tenant: options.tenant ?? null, limit, offset };
     const rows = this.db
       .prepare(
-        `SELECT id, tenant, model_run_id, inputs, created_at FROM plans WHERE ${where}
-         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+        `SELECT id, tenant, model_run_id, inputs, created_at, ${PLAN_FIGURES_SQL} AS figures
+         FROM plans WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
       )
-      .all(params) as Omit<PlanRow, 'model' | 'result'>[];
+      .all(params) as (Omit<PlanRow, 'model' | 'result'> & { figures: string })[];
     const total = (
       this.db
         .prepare(`SELECT COUNT(*) AS n FROM plans WHERE ${where}`)
@@ -933,6 +949,7 @@ export class Store {
         model_run_id: r.model_run_id,
         inputs: decodeJson(r.inputs),
         created_at: r.created_at,
+        figures: decodeJson<PlanFigures>(r.figures),
       })),
       total,
     };

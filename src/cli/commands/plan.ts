@@ -73,16 +73,24 @@ export function planText(p: StoredPlan): string {
     c.marginal_roas,
     c.at_bound ?? '',
   ]);
-  const unit = r.horizon.unit;
-  const days = r.outlook.dates;
-  const byPeriod = table(
-    [unit, ...r.channels.map((c) => c.channel), ...Object.keys(r.outlook.weather)],
-    days.map((d, t) => [
-      d,
-      ...r.channels.map((c) => money(c.spend_by_period[t])),
-      ...Object.values(r.outlook.weather).map((w) => w[t].toFixed(1)),
-    ]),
-  );
+  // Spend per period beside the outlook's weather: the plan's, and the compared outlook's plan.
+  const periodTable = (q: StoredPlan['plan']): string =>
+    table(
+      [q.horizon.unit, ...q.channels.map((c) => c.channel), ...Object.keys(q.outlook.weather)],
+      q.outlook.dates.map((d, t) => [
+        d,
+        ...q.channels.map((c) => money(c.spend_by_period[t])),
+        ...Object.values(q.outlook.weather).map((w) => w[t].toFixed(1)),
+      ]),
+    );
+  const byPeriod = periodTable(r);
+  const compared = p.comparison
+    ? [
+        '',
+        `the same budget under ${p.comparison.plan.outlook.source} (the comparison): incremental ${money(p.comparison.plan.incremental_revenue)}`,
+        periodTable(p.comparison.plan),
+      ]
+    : [];
   const truth = r.truth
     ? [
         '',
@@ -121,7 +129,9 @@ export function planText(p: StoredPlan): string {
     '',
     ...p.summary.slice(2),
     '',
+    `spend per ${r.horizon.unit} under ${r.outlook.source} (the plan's outlook):`,
     byPeriod,
+    ...compared,
     ...truth,
   ].join('\n');
 }
@@ -244,11 +254,25 @@ export const plans: Command = {
       tenant: typeof flags.tenant === 'string' ? flags.tenant : undefined,
       limit: wholeFlag(flags, 'limit') ?? 20,
     });
+    const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? '-' : money(v));
     print(
       res,
       () =>
         table(
-          ['plan', 'tenant', 'budget', 'periods', 'outlook', 'objective', 'model run', 'created'],
+          [
+            'plan',
+            'tenant',
+            'budget',
+            'horizon',
+            'outlook',
+            'incremental',
+            'ROAS',
+            'vs historical',
+            'compared with',
+            'objective',
+            'model run',
+            'created',
+          ],
           res.plans.map((p) => {
             const i = p.inputs as {
               budget: number | null;
@@ -256,12 +280,23 @@ export const plans: Command = {
               outlook: { scenario?: string; forecast?: string };
               objective: { kind: string; value?: number };
             };
+            const f = p.figures;
+            const uplift = f.uplift_vs_historical;
             return [
               p.id,
               p.tenant,
-              i.budget === null ? '-' : money(i.budget),
-              i.horizon_periods,
+              // A target objective without a budget: the budget it chose.
+              num(i.budget ?? f.budget),
+              `${i.horizon_periods} ${f.unit ?? 'period'}${i.horizon_periods === 1 ? '' : 's'}`,
               i.outlook.scenario ?? `forecast ${i.outlook.forecast}`,
+              num(f.incremental_revenue),
+              f.roas === null ? '-' : f.roas.toFixed(2),
+              uplift === null || !Number.isFinite(uplift)
+                ? '-'
+                : `${uplift >= 0 ? '+' : '-'}${money(Math.abs(uplift))}`,
+              f.compare_outlook === null
+                ? '-'
+                : `${f.compare_outlook.replace(/^scenario:/, '')}: ${num(f.compare_incremental_revenue)}`,
               i.objective.kind === 'revenue'
                 ? 'revenue'
                 : `${i.objective.kind} ${i.objective.value}`,
@@ -269,7 +304,9 @@ export const plans: Command = {
               p.created_at,
             ];
           }),
-        ) + `\n${res.plans.length} of ${res.total} plans`,
+        ) +
+        `\n${res.plans.length} of ${res.total} plans (wv-mmm plans --id N shows one in full)` +
+        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); compared with: the same budget under that outlook",
     );
   },
 };
