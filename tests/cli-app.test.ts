@@ -232,4 +232,20 @@ describe('weekly data in text', () => {
     expect(e.stdout).toContain('meta: revenue per week from a constant spend per week');
     expect(e.stdout).toContain('google: revenue per week from a constant spend per week');
   });
+
+  it('train says once what every weekly phase-2 fold does alike', () => {
+    const t = run('train', '--tenant', 'shop', '--phase', '2', '--json');
+    expect(t.code, t.stderr).toBe(0);
+    const r = JSON.parse(t.stdout) as {
+      folds: { fallback: { kept: boolean; used_phase: number; reason: string } | null }[];
+    };
+    // Weekly phase 2 keeps Ridge on every fold here: phase 1's model, one reason for all.
+    const used = r.folds.map((f) => f.fallback);
+    expect(used.every((f) => f !== null && !f.kept && f.used_phase === 1)).toBe(true);
+    const text = run('train', '--tenant', 'shop', '--phase', '2').stdout;
+    const lines = text.split('\n').filter((l) => /^folds? \d/.test(l) && l.includes(' use'));
+    expect(lines).toEqual([
+      "folds 1-5 use phase 1: phase 2 keeps ridge on each fold's window, which is phase 1's model: phase 1's decision used (phase 1)",
+    ]);
+  });
 });

@@ -33,23 +33,37 @@ export const train: Command = {
         `models: ${r.folds.map((f) => f.model + (f.alpha !== null ? `(α=${f.alpha})` : '')).join(', ')}`,
         ...(r.protocol ? [`protocol: ${r.protocol.reason}`] : []),
         ...(r.explained_model ? [`explained model: ${r.explained_model.note}`] : []),
-        ...r.folds
-          .filter((f) => f.fallback !== null && !f.fallback.kept)
-          .map(
-            (f) => `fold ${f.fold + 1} uses phase ${f.fallback!.used_phase}: ${f.fallback!.reason}`,
-          ),
-        ...r.folds
-          .filter((f) => f.dropped_terms.length > 0)
-          .map(
-            (f) =>
-              `fold ${f.fold + 1} (${f.train_rows} training rows) leaves out ${f.dropped_terms.join(', ')}`,
-          ),
-        ...r.folds
-          .filter((f) => (f.held_terms ?? []).length > 0)
-          .map(
-            (f) =>
-              `fold ${f.fold + 1} (${f.train_rows} training rows) holds ${f.held_terms.join(', ')} at its last training value after the window (about one yearly cycle: trend and season are confounded)`,
-          ),
+        ...groupedFoldLines(
+          r.folds
+            .filter((f) => f.fallback !== null && !f.fallback.kept)
+            .map((f) => ({
+              fold: f.fold,
+              rows: f.train_rows,
+              text: (n) => `use${n > 1 ? '' : 's'} phase ${f.fallback!.used_phase}`,
+              reason: f.fallback!.reason,
+            })),
+        ),
+        ...groupedFoldLines(
+          r.folds
+            .filter((f) => f.dropped_terms.length > 0)
+            .map((f) => ({
+              fold: f.fold,
+              rows: f.train_rows,
+              text: (n) => `leave${n > 1 ? '' : 's'} out ${f.dropped_terms.join(', ')}`,
+            })),
+          true,
+        ),
+        ...groupedFoldLines(
+          r.folds
+            .filter((f) => (f.held_terms ?? []).length > 0)
+            .map((f) => ({
+              fold: f.fold,
+              rows: f.train_rows,
+              text: (n) =>
+                `hold${n > 1 ? '' : 's'} ${f.held_terms.join(', ')} at ${n > 1 ? 'their' : 'its'} last training value after the window (about one yearly cycle: trend and season are confounded)`,
+            })),
+          true,
+        ),
         ...(r.failures.length
           ? [`checks failed: ${r.failures.join('; ')}`]
           : ['all checks passed']),
@@ -58,3 +72,57 @@ export const train: Command = {
     );
   },
 };
+
+/** One fold's line: what it does (in the singular or plural) and why, with its training rows. */
+export interface FoldLine {
+  /** 0-based fold index. */
+  fold: number;
+  rows: number;
+  text: (folds: number) => string;
+  reason?: string;
+}
+
+/** '1-5', '1, 3', '2-3, 5': 1-based fold numbers, runs of three or more as a range. */
+export function foldNumbers(folds: readonly number[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < folds.length) {
+    let j = i;
+    while (j + 1 < folds.length && folds[j + 1] === folds[j] + 1) j++;
+    if (j - i >= 2) out.push(`${folds[i] + 1}-${folds[j] + 1}`);
+    else for (let k = i; k <= j; k++) out.push(String(folds[k] + 1));
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
+/**
+ * Fold lines that say the same thing once: folds whose text and reason are the same once their own
+ * training-row count is set aside ('the 56-row window' is 'the fold's window') share one line
+ * ('folds 1-5 use phase 1: ...'). showRows: name the training rows, '(56 training rows)' or
+ * '(56-136 training rows)'.
+ */
+export function groupedFoldLines(lines: readonly FoldLine[], showRows = false): string[] {
+  const groups = new Map<string, FoldLine[]>();
+  for (const l of lines) {
+    const key = `${l.text(1)}\u0000${(l.reason ?? '').replaceAll(`${l.rows}-row`, 'N-row')}`;
+    const g = groups.get(key);
+    if (g) g.push(l);
+    else groups.set(key, [l]);
+  }
+  return [...groups.values()].map((g) => {
+    const first = g[0];
+    const n = g.length;
+    const rows = g.map((l) => l.rows);
+    const rowWords =
+      n === 1 || Math.min(...rows) === Math.max(...rows)
+        ? `${first.rows}`
+        : `${Math.min(...rows)}-${Math.max(...rows)}`;
+    const who = n === 1 ? `fold ${first.fold + 1}` : `folds ${foldNumbers(g.map((l) => l.fold))}`;
+    const reason =
+      first.reason === undefined
+        ? ''
+        : `: ${n === 1 ? first.reason : first.reason.replaceAll(`the ${first.rows}-row window`, "each fold's window")}`;
+    return `${who}${showRows ? ` (${rowWords} training rows)` : ''} ${first.text(n)}${reason}`;
+  });
+}
