@@ -50,6 +50,9 @@ describe('docs/own-data.md walkthrough', () => {
       'report',
       'run-phase',
       'plan',
+      'lift',
+      'lift',
+      'explain',
       'tenants',
     ]);
   });
