@@ -56,6 +56,8 @@ describe('tool listing', () => {
       'wait:false',
       'get_run',
       '0.50',
+      'plan_budget',
+      'missing_prerequisite_run',
     ]) {
       expect(instr).toContain(w);
     }

@@ -1,13 +1,14 @@
 /** What the server tells an agent at initialization: the workflow and what the numbers mean. */
-export const SERVER_INSTRUCTIONS = `weathervane-mmm: a weather-aware marketing-mix-modeling engine. It models daily revenue of retail tenants from media spend (with carry-over and saturation) and weather, and tells whether each modeling phase is good enough.
+export const SERVER_INSTRUCTIONS = `weathervane-mmm: a weather-aware marketing-mix-modeling engine. It models daily or weekly revenue of retail tenants from media spend (with carry-over and saturation) and weather, and tells whether each modeling phase is good enough.
 
 Workflow:
 1. list_tenants: the tenant ids (20 built-in synthetic tenants in four weather-sensitivity tiers, plus imported ones).
 2. run_phase for phases 0, 1, 2, 3 in order (default: the 20 built-in tenants; pass tenants for imported ones) (0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation).
-3. check_gates after each phase: the plan's decision (proceed, sufficient, success, escalate), its criteria with figures and the next step.
+3. check_gates after each phase: the plan's decision (proceed, sufficient, success, escalate), its criteria with figures and the next step. Phases 1-3 are judged against the phase before on the same tenants: without that run the decision is ESCALATE with missing_prerequisite_run (not a model failure; next_step names the run_phase call).
 4. compare_phases between consecutive phases: deltas, newly passing/failing tenants, regressions.
 5. explain_tenant for tenants that fail or look odd: channel ROAS by weather state, response curves.
 6. get_report to show a person: a tenant's model or a run's tenants in charts (one HTML file, returned as a resource_link to report://...).
+7. plan_budget to spend a budget over the days or weeks after a tenant's data under a weather outlook (needs a phase 3 run covering the tenant; stored as plan://{id}, compare_scenario plans the same budget under a second outlook).
 
 Passing: a tenant passes when its mean out-of-sample R² >= 0.50 under 5-fold expanding-window time-series CV (each fold trains only on earlier dates). For synthetic tenants oracle_r2 is the R² of the true expected revenue: no model can reliably beat it, so a tenant whose oracle is below 0.50 cannot pass honestly.
 

@@ -126,7 +126,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
         'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
-        'Needs a finished run_phase with phase 3 covering the tenant. The plan is stored: read it again as plan://{id}. Sends progress when asked.',
+        'Needs a finished run_phase with phase 3 covering the tenant. Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: read it again as plan://{id} (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
       inputSchema,
       outputSchema,
       annotations: {
