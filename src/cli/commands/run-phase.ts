@@ -18,7 +18,7 @@ export const runPhase: Command = {
   summary:
     'one phase over many tenants, stored as a run (an identical run is served from the store)',
   usage:
-    '--phase 0|1|2|3 [--tenants a,b] [--folds K] [--no-calendar] [--force] [--queue URL] [--json]',
+    '--phase 0|1|2|3 [--tenants a,b] [--folds K] [--test-size ROWS] [--min-train ROWS] [--no-calendar] [--force] [--queue URL] [--json]',
   details:
     'A run is keyed by phase, tenants, their data, the options and the code version: asking again\n' +
     "returns the stored run at once (the time printed is then this call's, beside the original\n" +
