@@ -32,7 +32,18 @@ describe('invalid arguments', () => {
       { phase: 1, folds: 11 },
       'folds must be an integer from 2 to 10',
     );
-    await expectError('run_phase', { phase: '1' }, 'phase must be one of 0, 1, 2, 3');
+    await expectError(
+      'run_phase',
+      { phase: '1' },
+      'phase must be one of 0, 1, 2, 3',
+      'as a number; got the string "1" (pass 1, not "1")',
+    );
+    await expectError('run_phase', { phase: 7 }, '; got 7');
+    await expectError(
+      'train_tenant',
+      { tenant: 'extreme_ski_gear' },
+      'phase is required: phase must be one of',
+    );
     await expectError('run_phase', { phase: 1, tenants: [] }, 'tenants must list 1 to 5000');
     await expectError(
       'run_phase',

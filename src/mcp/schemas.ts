@@ -26,7 +26,16 @@ export const PHASE_VALUES = PHASES;
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-export const phaseInput = z.literal(PHASE_VALUES, { error: PHASE_MESSAGE });
+/** The phase message with what was given: missing, a string ("3" for 3), or another value. */
+function phaseIssue(input: unknown): string {
+  if (input === undefined) return `phase is required: ${PHASE_MESSAGE}`;
+  if (typeof input === 'string') {
+    return `${PHASE_MESSAGE}, as a number; got the string ${JSON.stringify(input)}${/^[0-3]$/.test(input) ? ` (pass ${input}, not "${input}")` : ''}`;
+  }
+  return `${PHASE_MESSAGE}; got ${JSON.stringify(input) ?? String(input)}`;
+}
+
+export const phaseInput = z.literal(PHASE_VALUES, { error: (iss) => phaseIssue(iss.input) });
 
 export const tenantInput = z
   .string({ error: 'tenant must be a string tenant id such as "extreme_ski_gear"' })
