@@ -7,10 +7,13 @@
  *   node dist/bench/intervals.js --calibrate      tau from generated tenants gen_s7_0..19
  *   node dist/bench/intervals.js --coverage --heldout S   coverage on held-out gen_sS_0..19
  *   node dist/bench/intervals.js --coverage --suite --seed S   shape suite drawn with seed S
+ *   node dist/bench/intervals.js --coverage --shapes S [--count N]   N random shape tenants
+ *   (randomShapeSpecs) of seed S
  *   node dist/bench/intervals.js --from FILE [--tau T | --calibrate]   recompute from saved records
  *   (--default-replicates: each tenant's first defaultReplicates(channels) of them; --scale
  *   A80,A95[,B]: other width factors; --calibrate-scale [--figure marginal_roas]: choose them
- *   on ROAS (or marginal ROAS) records, calibration sets only)
+ *   on ROAS (or marginal ROAS) records, calibration sets only; --calibrate-95: the 95% stretch
+ *   of the daily window scale, development sets only)
  *   node dist/bench/intervals.js --coverage ... --windows-from FILE   add the window refits to
  *   saved records of the same code (bootstrap values reused, points checked)
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
@@ -32,7 +35,10 @@ import {
   generateFromSpec,
   generateTenant,
   generatedSpec,
+  shapeSpecOf,
+  type ShapeSpec,
 } from '../src/core/data/index.js';
+import { SeededRandom, seedFromString } from '../src/core/random.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
@@ -45,6 +51,7 @@ import {
   defaultWidthScale,
   figureInterval,
   figureVector,
+  heldAtZeroScale,
   windowFigures,
   type ReplicateSearch,
   type WidthScale,
@@ -68,6 +75,8 @@ export interface FigureRecord {
   windows?: number[];
   /** 'weekly' on a weekly tenant's records (its default width scale differs); absent: daily. */
   frequency?: 'weekly';
+  /** true when the point model holds the channel at 0 (intervals.ts heldAtZeroScale). */
+  held?: true;
   /** Calibration bench: the channel's uncalibrated figure. */
   uncalibrated?: number;
   /**
@@ -97,6 +106,41 @@ export function generatedTenants(seed: number, count = CALIBRATION_COUNT): Synth
   return Array.from({ length: count }, (_, i) =>
     generateFromSpec(generatedSpec(i, seed), 'generated', { seed }),
   );
+}
+
+/**
+ * Specs of `count` random shape tenants rs<seed>_<i> of the suite's kinds (docs/intervals.md,
+ * INTERVALS_VERSION 11): weekly with probability 0.4 (2-3 years, else daily 1-3 years), 2-12
+ * channels (2, 3, 4 twice as likely as 5, 6, 8, 10, 12), spend correlation 0 or U(0.3, 0.9)
+ * (probability 0.35), weather canonical / renamed / none (2:1:1), events (0.3), saturation Hill /
+ * logistic / exponential (2:1:1), delayed carry-over (0.25); template and city from the id
+ * (shapeSpecOf). Tenant i does not depend on count.
+ */
+export function randomShapeSpecs(seed: number, count: number): ShapeSpec[] {
+  const pick = <T>(rng: SeededRandom, xs: readonly T[]): T => xs[rng.int(xs.length)];
+  return Array.from({ length: count }, (_, i) => {
+    const id = `rs${seed}_${i}`;
+    const rng = new SeededRandom(seedFromString(`draw:${id}`, seed));
+    const frequency = rng.uniform(0, 1) < 0.4 ? 'weekly' : 'daily';
+    const years = frequency === 'weekly' ? pick(rng, [2, 3, 3]) : pick(rng, [1, 2, 3, 3]);
+    const channels = pick(rng, [2, 2, 3, 3, 4, 4, 5, 6, 8, 10, 12]);
+    const correlation =
+      rng.uniform(0, 1) < 0.35 ? Math.round(rng.uniform(0.3, 0.9) * 100) / 100 : 0;
+    const weather = pick(rng, ['canonical', 'canonical', 'renamed', 'none'] as const);
+    const events = rng.uniform(0, 1) < 0.3;
+    const saturation = pick(rng, ['hill', 'hill', 'logistic', 'exponential'] as const);
+    const adstock = rng.uniform(0, 1) < 0.25 ? 'delayed' : 'geometric';
+    return shapeSpecOf(id, seed, {
+      frequency,
+      years,
+      channels,
+      correlation,
+      weather,
+      events,
+      saturation,
+      adstock,
+    });
+  });
 }
 
 /** A built-in tenant by id, a generated one by its id gen_s<seed>_<i>, or a suite shape by its id. */
@@ -181,16 +225,22 @@ export function tenantRecords(
   const e = explainFinalModel(t.series, model, t);
   const c1 = process.cpuUsage();
   const boot = saved
-    ? { ...savedBootstrap(e, saved), windows: windowFigures(t.series, model) }
+    ? {
+        ...savedBootstrap(e, saved),
+        windows: windowFigures(t.series, model),
+        heldAtZero: model.heldAtZero,
+      }
     : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const count = boot.figures.length + boot.failed;
   const c2 = process.cpuUsage();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user) / 1e6;
   const slots = truthSlots(e);
   if (figureVector(e).length !== (boot.figures[0]?.length ?? 0)) throw new Error('figure count');
+  const held = new Set(boot.heldAtZero ?? []);
   const records = slots.map(({ index, rec }) => ({
     ...rec,
     ...(t.series.frequency === 'weekly' ? { frequency: 'weekly' as const } : {}),
+    ...(held.has(rec.channel) ? { held: true as const } : {}),
     replicates: boot.figures.map((f) => f[index]),
     ...(boot.windows.length > 0 ? { windows: boot.windows.map((w) => w[index]) } : {}),
   }));
@@ -247,8 +297,51 @@ export function recordScale(r: FigureRecord): WidthScale {
   const windows = (r.windows ?? []).length > 0;
   if (r.test_shifts !== undefined) return defaultWidthScale(true, windows);
   const frequency = r.frequency ?? 'daily';
-  if (r.figure === 'marginal_roas') return defaultMarginalWidthScale(false, windows, frequency);
-  return defaultWidthScale(false, windows, frequency);
+  const scale =
+    r.figure === 'marginal_roas'
+      ? defaultMarginalWidthScale(false, windows, frequency)
+      : defaultWidthScale(false, windows, frequency);
+  return r.held && windows ? heldAtZeroScale(scale) : scale;
+}
+
+/**
+ * Records saved before the `held` flag: a ROAS of exactly 0 (below 1e-9 in size) is the
+ * constraint's bound (a fitted effect is never that small otherwise); every figure of such a
+ * channel is flagged.
+ */
+export function flagHeldRecords(records: readonly FigureRecord[]): FigureRecord[] {
+  const held = new Set(
+    records
+      .filter((r) => r.figure === 'roas' && (r.held || Math.abs(r.point) < 1e-9))
+      .map((r) => `${r.tenant}\u0000${r.channel}`),
+  );
+  return records.map((r) =>
+    held.has(`${r.tenant}\u0000${r.channel}`) ? { ...r, held: true as const } : r,
+  );
+}
+
+/**
+ * Stretch of the 95% factors (intervals.ts WINDOW_95_STRETCH): the smallest k (step 0.05, 1..4)
+ * whose 95% ROAS intervals, with the 95% bootstrap and window factors of the daily window scale
+ * at k times the 80% ones, cover the truth on >= 95% of the daily records with window refits.
+ * Development sets only.
+ */
+export function calibrate95Stretch(records: readonly FigureRecord[]): number {
+  const daily = records.filter(
+    (r) => r.figure === 'roas' && r.frequency === undefined && (r.windows ?? []).length > 0,
+  );
+  for (let j = 20; j <= 80; j++) {
+    const k = j / 20;
+    let covered = 0;
+    for (const r of daily) {
+      const base = recordScale(r);
+      const scale = { ...base, p95: base.p80 * k, window95: (base.window ?? 0) * k };
+      const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? []);
+      if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) covered++;
+    }
+    if (covered >= 0.95 * daily.length) return k;
+  }
+  return 4;
 }
 
 /**
@@ -269,11 +362,13 @@ export function coverageOf(
     const widths: number[] = [];
     for (const r of rs) {
       const windows = r.windows ?? [];
+      // A given scale applies as the method's would: a held channel's through heldAtZeroScale.
+      const given = scale && r.held && windows.length > 0 ? heldAtZeroScale(scale) : scale;
       const iv = figureInterval(
         r.point,
         r.replicates,
         tau,
-        scale ?? recordScale(r),
+        given ?? recordScale(r),
         windows,
         r.test_shifts ?? [],
       );
@@ -517,12 +612,20 @@ function main(argv: string[]): void {
   const from = get('--from');
   if (from) {
     // --from A.json,B.json: pooled records; --scale C80,C95 (default WIDTH_SCALE); --calibrate-scale.
+    // Held flags per file: the suite's tenant ids repeat across seeds.
     const loaded = from
       .split(',')
-      .flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { records: FigureRecord[] }).records);
+      .flatMap((f) =>
+        flagHeldRecords(
+          (JSON.parse(readFileSync(f, 'utf8')) as { records: FigureRecord[] }).records,
+        ),
+      );
     // --default-replicates: each tenant's first defaultReplicates(channels) replicates, what a run
     // with the default count draws (replicate b uses the b-th draws of the same seeded stream).
     const saved = argv.includes('--default-replicates') ? firstDefaultReplicates(loaded) : loaded;
+    if (argv.includes('--calibrate-95')) {
+      console.log(`95% stretch k = ${calibrate95Stretch(saved)} (smallest covering >= 95%)`);
+    }
     const tau = calibrate ? calibrateTau(saved) : Number(get('--tau') ?? MODEL_ERROR);
     const sc = get('--scale')?.split(',').map(Number);
     // --scale A80,A95[,B[,T]]: bootstrap factors, window factor and (calibrated records) test-term
@@ -549,15 +652,21 @@ function main(argv: string[]): void {
   const suite = argv.includes('--suite');
   const heldout = get('--heldout');
   const seed = get('--seed');
+  // --shapes S [--count N]: N (default 24) random shape tenants of the suite's kinds, seed S.
+  const shapes = get('--shapes');
   const tenants = calibrate
     ? calibrationTenants()
-    : heldout !== undefined
-      ? generatedTenants(Number(heldout))
-      : suite
-        ? SHAPE_SUITE.filter((s) => !named || named.includes(s.id)).map((s) =>
-            generateShape(s, seed === undefined ? {} : { seed: Number(seed) }),
-          )
-        : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
+    : shapes !== undefined
+      ? randomShapeSpecs(Number(shapes), Number(get('--count') ?? 24)).map((s) =>
+          generateShape(s, { seed: Number(shapes) }),
+        )
+      : heldout !== undefined
+        ? generatedTenants(Number(heldout))
+        : suite
+          ? SHAPE_SUITE.filter((s) => !named || named.includes(s.id)).map((s) =>
+              generateShape(s, seed === undefined ? {} : { seed: Number(seed) }),
+            )
+          : (named ?? BUILTIN_TENANT_IDS).map((id) => generateTenant(id));
   // --windows-from FILE: bootstrap values from saved records of the same code (checked point by
   // point), only the window refits computed: adds window refits to records made without them.
   const windowsFrom = get('--windows-from');

@@ -13,7 +13,10 @@ import {
   WIDTH_SCALE,
   WINDOW_WIDTH_SCALE,
   MARGINAL_WINDOW_WIDTH_SCALE,
+  WINDOW_95_STRETCH,
+  addIntervalsFromFigures,
   bootstrapFigures,
+  heldAtZeroScale,
   defaultReplicates,
   figureVector,
   movingBlockResample,
@@ -93,6 +96,34 @@ describe('figure interval', () => {
     expect(figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }, windows)).toEqual(
       figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25 }),
     );
+  });
+  it('window95 is the window factor of the 95% level; the 80% level keeps window', () => {
+    const windows = [4, 6, 9, 7, 5, 8]; // m = 1.5 (above)
+    const iv = figureInterval(6, reps, 0, { p80: 0.5, p95: 0.25, window: 2, window95: 3 }, windows);
+    expect(iv.p80[1]).toBeCloseTo(6 + Math.hypot(0.5 * 4, 1.2815515655446004 * 2 * 1.5), 12);
+    expect(iv.p95[0]).toBeCloseTo(6 - Math.hypot(0.25 * 4.75, 1.959963984540054 * 3 * 1.5), 12);
+    expect(iv.p95[1]).toBeCloseTo(6 + Math.hypot(0.25 * 4.75, 1.959963984540054 * 3 * 1.5), 12);
+  });
+  it('the daily window scales stretch their 95% factors by WINDOW_95_STRETCH', () => {
+    for (const s of [WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE]) {
+      expect(s.p95).toBeCloseTo(s.p80 * WINDOW_95_STRETCH, 3);
+      expect(s.window95).toBeCloseTo(s.window! * WINDOW_95_STRETCH, 3);
+    }
+    expect(WINDOW_95_STRETCH).toBeGreaterThan(1);
+  });
+  it('a channel held at 0 takes the bootstrap-only factor, the 95% stretch kept', () => {
+    const held = heldAtZeroScale({ p80: 0.2, p95: 0.3, window: 1, window95: 1.5 });
+    const f = WIDTH_SCALE.p80 / 0.2;
+    expect(held).toEqual({
+      p80: WIDTH_SCALE.p80,
+      p95: Math.round(0.3 * f * 1000) / 1000,
+      window: 1,
+      window95: 1.5,
+    });
+    // no window term, or a bootstrap factor already as large: unchanged
+    expect(heldAtZeroScale({ p80: 0.2, p95: 0.2 })).toEqual({ p80: 0.2, p95: 0.2 });
+    const wide = { p80: 1.5, p95: 1.5, window: 1 };
+    expect(heldAtZeroScale(wide)).toBe(wide);
   });
   it("the test term adds z t d in quadrature per side, d each test's largest move that way at -1 / +1 SE", () => {
     // test 1 at -1 / +1 SE: 5, 8 (down 1, up 2); test 2: 7, 6.5 (down 0, up 1, both above 6);
@@ -205,6 +236,51 @@ describe('window refits of a phase-3 model', () => {
         ch.marginal_roas +
           Math.hypot(MARGINAL_WINDOW_WIDTH_SCALE.p80 * Math.max(0, q90 - ch.marginal_roas), mw),
         9,
+      );
+    });
+  });
+  it("a held channel's figures take heldAtZeroScale, the others the default scale", () => {
+    const boot = bootstrapFigures(t.series, model, { replicates: 12 });
+    const [heldChannel] = t.series.channels;
+    const e = addIntervalsFromFigures(explainFinalModel(t.series, model, t), {
+      ...boot,
+      heldAtZero: [heldChannel],
+    });
+    const heldScale = heldAtZeroScale(WINDOW_WIDTH_SCALE);
+    expect(e.uncertainty?.held_at_zero).toEqual({
+      channels: [heldChannel],
+      width_scale: { p80: heldScale.p80, p95: heldScale.p95 },
+    });
+    const plain = addIntervalsFromFigures(explainFinalModel(t.series, model, t), boot);
+    expect(plain.uncertainty?.held_at_zero).toBeUndefined();
+    e.channels.forEach((ch, c) => {
+      const k = 3 * c + 1; // ROAS
+      const scale = ch.channel === heldChannel ? heldScale : WINDOW_WIDTH_SCALE;
+      const iv = figureInterval(
+        ch.roas,
+        boot.figures.map((f) => f[k]),
+        0,
+        scale,
+        boot.windows.map((w) => w[k]),
+      );
+      expect(ch.intervals!.roas).toEqual(iv);
+      if (ch.channel !== heldChannel) expect(ch.intervals).toEqual(plain.channels[c].intervals);
+    });
+    // the held channel's weather-state ROAS too (figureVector: per state, 3 figures a channel)
+    const C = e.channels.length;
+    const h = e.channels.findIndex((ch) => ch.channel === heldChannel);
+    e.weather_states.forEach((st, si) => {
+      const k = 3 * C + si * 3 * C + 3 * h + 1;
+      const mine = st.channels[h];
+      expect(mine.channel).toBe(heldChannel);
+      expect(mine.intervals!.roas).toEqual(
+        figureInterval(
+          mine.roas,
+          boot.figures.map((f) => f[k]),
+          0,
+          heldScale,
+          boot.windows.map((w) => w[k]),
+        ),
       );
     });
   });

@@ -374,10 +374,22 @@ export const explanationOut = {
         p80: metric,
         p95: metric,
         window: metric.optional(),
+        window95: metric.optional(),
         tests: metric.optional(),
       }),
+      held_at_zero: z
+        .looseObject({
+          channels: z.array(z.string()),
+          width_scale: z.looseObject({ p80: metric, p95: metric }),
+        })
+        .optional(),
       marginal_width_scale: z
-        .looseObject({ p80: metric, p95: metric, window: metric.optional() })
+        .looseObject({
+          p80: metric,
+          p95: metric,
+          window: metric.optional(),
+          window95: metric.optional(),
+        })
         .optional(),
       window_refits: z.number().int().optional(),
       test_shifts: z.number().int().optional(),

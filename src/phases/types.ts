@@ -250,9 +250,14 @@ export interface UncertaintyInfo {
    * Factor on the bootstrap deviations per level, and (phase 3 with window refits) the factor on
    * the window refits' spread (calibrated on generated tenants; intervals.ts).
    */
-  width_scale: { p80: number; p95: number; window?: number; tests?: number };
+  width_scale: { p80: number; p95: number; window?: number; window95?: number; tests?: number };
+  /**
+   * Channels the point model holds at 0 and the bootstrap factors of their figures
+   * (intervals.ts heldAtZeroScale); absent when none or when the scale has no window term.
+   */
+  held_at_zero?: { channels: string[]; width_scale: { p80: number; p95: number } };
   /** Factors of marginal ROAS when they differ from width_scale (phase 3 with window refits). */
-  marginal_width_scale?: { p80: number; p95: number; window?: number };
+  marginal_width_scale?: { p80: number; p95: number; window?: number; window95?: number };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
   window_refits?: number;
   /**
