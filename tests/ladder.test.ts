@@ -14,7 +14,14 @@ import {
 import { r2 } from '../src/core/metrics.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { GAIN_ROUNDING, PhaseLadder, predictFold } from '../src/phases/ladder.js';
+import {
+  blockGainError,
+  GAIN_ROUNDING,
+  KEEP_STANDARD_ERRORS,
+  pairedGainRows,
+  PhaseLadder,
+  predictFold,
+} from '../src/phases/ladder.js';
 import { trainLinearPhase } from '../src/phases/linear.js';
 import { trainPhase2 } from '../src/phases/phase2.js';
 import {
@@ -379,6 +386,55 @@ describe('phase ladder', () => {
     const dirty = new PhaseLadder(garbled, { horizon }).fit(3, 185);
     expect(dirty.fallback).toEqual(fit.fallback);
     expect(predictFold(dirty, 185, 367)).toEqual(got);
+  });
+
+  it('the gain of a block sums its paired row terms; its standard error comes from batch sums', () => {
+    // Per-row terms ((y - p)^2 - (y - q)^2) / SST sum to R²(q) - R²(p) (core/metrics r2).
+    const rng = new SeededRandom(5);
+    const y = Float64Array.from({ length: 40 }, () => rng.uniform(0, 10));
+    const p = Float64Array.from(y, (v) => v + rng.uniform(-3, 3));
+    const q = Float64Array.from(y, (v) => v + rng.uniform(-2, 2));
+    const rows = pairedGainRows(y, p, q);
+    expect(rows.reduce((a, v) => a + v, 0)).toBeCloseTo(r2(y, q) - r2(y, p), 12);
+    expect([...pairedGainRows([3, 3, 3], [1, 2, 3], [3, 3, 3])]).toEqual([0, 0, 0]);
+    // One block [1, 2, 3, 4, 5] in batches of 2: sums 3, 7, 5; gain 15; sample variance 4 of the
+    // three sums, standard error sqrt(3 x 4).
+    const one = blockGainError([Float64Array.from([1, 2, 3, 4, 5])], 2);
+    expect(one.gain).toBeCloseTo(15, 12);
+    expect(one.standardError).toBeCloseTo(Math.sqrt(12), 12);
+    // Two blocks (the mean over blocks): batch sums 2 / 2 and 6 / 2; gain 4, standard error
+    // sqrt(2 x 2).
+    const two = blockGainError([Float64Array.from([1, 1]), Float64Array.from([3, 3])], 2);
+    expect(two.gain).toBeCloseTo(4, 12);
+    expect(two.standardError).toBeCloseTo(2, 12);
+    expect(blockGainError([Float64Array.from([1, 2])], 7).standardError).toBe(Infinity);
+    expect(() => blockGainError([rows], 0)).toThrow(RangeError);
+  });
+
+  it('a daily phase-3 fold that wins its check by less than its noise forecasts with the mean of phase 3 and phase 2', () => {
+    // Suite shape_daily_3y_exponential, first fold (185 rows): phase 3's 124-row candidate wins
+    // the block [124, 185) by 0.017 of R², far inside the block's noise; kept outright it scored
+    // -0.007 on the test block (oracle 0.60) against phase 2's 0.107.
+    const spec = SHAPE_SUITE.find((x) => x.id === 'shape_daily_3y_exponential')!;
+    const s = generateShape(spec).series;
+    const fit = new PhaseLadder(s, { horizon }).fit(3, 185);
+    const fb = fit.fallback!;
+    expect(fb).toMatchObject({ kept: false, validation_blocks: 1 });
+    expect(fb.phase_r2!).toBeGreaterThan(fb.previous_r2!);
+    expect(fb.phase_r2! - fb.previous_r2!).toBeLessThanOrEqual(KEEP_STANDARD_ERRORS * fb.gain_se!);
+    expect(fb.reason).toMatch(
+      /standard errors .*not kept outright, fell back to phase 2, averaged with phase 3's own/,
+    );
+    const check = new PhaseLadder(s, { horizon });
+    const own = predictFold(check.own(3, 185), 185, 367);
+    const prev = predictFold(check.fit(2, 185), 185, 367);
+    const got = predictFold(fit, 185, 367);
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((own[i] + prev[i]) / 2, 6);
+    // noiseAwareKeep false: kept on any gain, phase 3's own model.
+    const plain = new PhaseLadder(s, { horizon, noiseAwareKeep: false }).fit(3, 185);
+    expect(plain.fallback).toMatchObject({ kept: true, used_phase: 3 });
+    expect(plain.fallback!.gain_se).toBeUndefined();
+    expect(predictFold(plain, 185, 367)).toEqual(own);
   });
 
   it("phase 2 keeping Ridge is phase 1's model: the fold uses phase 1's decision", () => {

@@ -159,6 +159,7 @@ export const foldOut = z.looseObject({
       phase_r2: metric,
       previous_r2: metric,
       weight: z.number().optional(),
+      gain_se: z.number().optional(),
       reason: z.string(),
     })
     .nullable()

@@ -88,6 +88,11 @@ export interface FallbackRecord {
    * forecast in the fold's, phase k-1's + w x (phase k's - phase k-1's); absent otherwise.
    */
   weight?: number;
+  /**
+   * Phase 3 that won its validation blocks (ladder.ts noiseAwareKeep): the standard error of its
+   * mean R² gain there; kept outright only above KEEP_STANDARD_ERRORS of them. Absent otherwise.
+   */
+  gain_se?: number;
   reason: string;
 }
 
