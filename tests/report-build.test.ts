@@ -159,6 +159,14 @@ describe('tenant report from hand-made data', () => {
       'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200.',
     );
     expect(svgOf('plan')).toContain('weather outlook');
+    // Beside figures calibrated by lift tests, the plan says it comes from the uncalibrated model.
+    const calibrated = {
+      ...d,
+      explanation: { ...d.explanation, calibration: { applied: true } },
+    } as unknown as TenantReportData;
+    expect(tenantCharts(calibrated).find((c) => c.id === 'plan')!.reading).toBe(
+      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200. Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).',
+    );
     const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
     expect(roasReading).toContain('social 2.00 [1.50, 2.50]');
   });

@@ -669,7 +669,11 @@ export function planChart(d: TenantReportData): ChartDef | null {
       `the most on ${peak[0]} (${num(peak[1])})` +
       (plan.expected_revenue !== undefined && plan.expected_revenue !== null
         ? `; expected revenue ${num(plan.expected_revenue)}.`
-        : '.'),
+        : '.') +
+      // The planner does not use lift tests: beside calibrated figures, say whose plan this is.
+      (d.explanation.calibration?.applied === true
+        ? ' Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).'
+        : ''),
     rows,
     spec: topLevel(title, rows, { vconcat: panels, resolve: { scale: { x: 'shared' } } }),
     notes: plan.notes ?? [],
