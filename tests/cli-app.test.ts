@@ -170,6 +170,8 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
       expect(g.stdout.split('\n')[0]).toBe(
         'Gate after phase 1: ESCALATE — next: Not a model failure: the gate judges phase 1 against a phase 0 run of the same tenants, and there is none. Run wv-mmm run-phase --phase 0 --tenants none_home_decor, then wv-mmm gates --phase 1 again.',
       );
+      // The scaling of the plan's counts to 1 tenant is said once (it is one of the reasons).
+      expect(g.stdout.split("The plan's counts are for 20 tenants").length - 1).toBe(1);
       // Over MCP the same decision names the tool calls.
       const app = createApp({ stateDir: fresh.dir, workers: 1, log: silentLogger, face: 'mcp' });
       try {

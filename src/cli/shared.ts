@@ -103,7 +103,9 @@ export function formatGate(d: GateDecision): string {
   return [
     `Gate after phase ${d.phase}: ${d.decision} — next: ${d.next_step}`,
     ...d.reasons.map((r) => `  - ${r}`),
-    ...(d.scaling_note ? [`  (${d.scaling_note})`] : []),
+    // The reasons carry the scaling note already (gates/decide.ts); a decision stored without it
+    // there still shows it.
+    ...(d.scaling_note && !d.reasons.includes(d.scaling_note) ? [`  (${d.scaling_note})`] : []),
     ...(d.success_criteria.length ? ['  success criteria:'] : []),
     ...d.success_criteria.map(
       (c) =>
