@@ -1,7 +1,8 @@
 /**
  * Intervals of phase-3 explanations: time per tenant (one core) and coverage of the true ROAS.
  *
- *   node dist/bench/intervals.js                  time the intervals of 3 built-in tenants
+ *   node dist/bench/intervals.js                  time the intervals of 3 built-in tenants and
+ *                                                 of a generated 15-channel one (many_daily_3y_15ch)
  *   node dist/bench/intervals.js --coverage       coverage on the built-in 20 at MODEL_ERROR
  *   node dist/bench/intervals.js --coverage --suite   coverage on the shape suite
  *   node dist/bench/intervals.js --calibrate      tau from generated tenants gen_s7_0..19
@@ -143,8 +144,24 @@ export function randomShapeSpecs(seed: number, count: number): ShapeSpec[] {
   });
 }
 
-/** A built-in tenant by id, a generated one by its id gen_s<seed>_<i>, or a suite shape by its id. */
+/**
+ * The speed check of many channels (issues 15 and 16 quote 6-15 channels for real MMM data):
+ * a generated daily 3-year tenant with 15 uncorrelated channels, drawn with a development seed.
+ */
+export const MANY_CHANNEL_TENANT = 'many_daily_3y_15ch';
+const MANY_CHANNEL_SEED = 501;
+
+export function manyChannelTenant(): SyntheticTenant {
+  const spec = shapeSpecOf(MANY_CHANNEL_TENANT, MANY_CHANNEL_SEED, { channels: 15, years: 3 });
+  return generateShape(spec, { seed: MANY_CHANNEL_SEED });
+}
+
+/**
+ * A built-in tenant by id, a generated one by its id gen_s<seed>_<i>, a suite shape by its id,
+ * or MANY_CHANNEL_TENANT.
+ */
 export function tenantById(id: string): SyntheticTenant {
+  if (id === MANY_CHANNEL_TENANT) return manyChannelTenant();
   const shape = SHAPE_SUITE.find((s) => s.id === id);
   if (shape) return generateShape(shape);
   const m = /^gen_s(\d+)_(\d+)$/.exec(id);
@@ -493,9 +510,14 @@ export function calibrateWindowScale(roas: readonly FigureRecord[]): WidthScale 
   return best?.scale ?? { p80: 4, p95: 4 };
 }
 
-/** Timing of the intervals of a few built-in tenants (one per tier). */
+/** Timing of the intervals of a few built-in tenants (one per tier) and of 15 channels. */
 export function benchIntervals(
-  ids: readonly string[] = ['extreme_heating', 'high_umbrella_rain', 'none_books'],
+  ids: readonly string[] = [
+    'extreme_heating',
+    'high_umbrella_rain',
+    'none_books',
+    MANY_CHANNEL_TENANT,
+  ],
   replicates?: number,
 ): TenantTiming[] {
   return ids.map((id) => tenantRecords(tenantById(id), replicates).timing);
@@ -516,6 +538,8 @@ export interface IntervalsReport {
   cpu_s_median: number;
   cpu_s_max: number;
   timings: TenantTiming[];
+  /** The point fit and intervals of MANY_CHANNEL_TENANT (15 channels, default replicates). */
+  many_channels: TenantTiming;
 }
 
 function recordsOf(
@@ -553,6 +577,8 @@ export function runIntervalsBench(
       )
     : null;
   const cpu = builtin.timings.map((t) => t.intervals_cpu_s).sort((a, b) => a - b);
+  log(`intervals: ${MANY_CHANNEL_TENANT}`);
+  const many = tenantRecords(manyChannelTenant(), undefined).timing;
   return {
     replicates: replicates ?? null,
     model_error: MODEL_ERROR,
@@ -561,6 +587,7 @@ export function runIntervalsBench(
     cpu_s_median: cpu[cpu.length >> 1],
     cpu_s_max: cpu[cpu.length - 1],
     timings: builtin.timings,
+    many_channels: many,
   };
 }
 
@@ -575,6 +602,7 @@ export function formatIntervalsReport(r: IntervalsReport): string {
     ...rows('built-in', r.builtin),
     ...(r.suite ? rows('shapes', r.suite) : []),
     `bootstrap: ${r.replicates ?? 'default (round(120 / channels) in 10..60)'} replicates, ${r.cpu_s_median.toFixed(2)} CPU-s per tenant (median; max ${r.cpu_s_max.toFixed(2)}), target < 10 s`,
+    `15 channels (${r.many_channels.tenant}, daily 3 years, ${r.many_channels.replicates} replicates): intervals ${r.many_channels.intervals_cpu_s.toFixed(2)} CPU-s (point fit and explanation ${r.many_channels.fit_cpu_s.toFixed(2)}), target < 10 s`,
   ].join('\n');
 }
 

@@ -49,8 +49,8 @@ describe('shape tenants in the app', () => {
   it('registers the suite and refuses bad shape options with the field named', () => {
     expect(app.generateShapeSuite().tenants).toEqual(SHAPE_SUITE.map((s) => s.id));
     expect(app.describeTenant('shape_daily_3y_12ch').summary.channels).toHaveLength(12);
-    expect(() => app.generateTenants({ count: 1, seed: 1, shape: { channels: 13 } })).toThrow(
-      /channels must be an integer from 1 to 12/,
+    expect(() => app.generateTenants({ count: 1, seed: 1, shape: { channels: 16 } })).toThrow(
+      /channels must be an integer from 1 to 15/,
     );
     expect(() =>
       app.generateTenants({ count: 1, seed: 1, days: 400, shape: { years: 2 } }),

@@ -235,6 +235,9 @@ describe('expanding search: candidates scored from the fold work of the other co
       expect(Object.is(shared.innerR2, alone.innerR2)).toBe(true);
     }
     expect(cache.hits).toBeGreaterThan(cache.misses);
+    // The kept trials' co-moments with the other channels' columns at the same points were read
+    // back too (ReducedTrial.pairs), and the searches stayed those computed afresh above.
+    expect(cache.pairReads).toBeGreaterThan(1000);
   });
 });
 

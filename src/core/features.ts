@@ -46,6 +46,17 @@ export interface DesignSpec {
    * choice), shared instead of rebuilt: repeated predictions on the same dates (explain).
    */
   calendarColumns?: Design;
+  /**
+   * Product columns a * b (media x weather, weather squared) already built, by the identities of
+   * a and b: `make` computes one when it is not kept. Repeated designs of one model whose series
+   * differ in one channel's spend (explain's counterfactuals, the planner's probes) share the
+   * other channels' products instead of recomputing them (the same values, so the same bits).
+   */
+  productColumn?: (
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    make: () => Float64Array,
+  ) => Float64Array;
 }
 
 /**
@@ -272,21 +283,19 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
   const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
   weather.forEach((w, i) => add(w, weatherCols[i]));
   if (spec.interactions) {
+    const product = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array => {
+      const make = (): Float64Array => {
+        const col = new Float64Array(n);
+        for (let t = 0; t < n; t++) col[t] = a[t] * b[t];
+        return col;
+      };
+      return spec.productColumn ? spec.productColumn(a, b, make) : make();
+    };
     mediaNames.forEach((name, i) => {
       const s = media[i];
-      weather.forEach((w, k) => {
-        const v = weatherCols[k];
-        const col = new Float64Array(n);
-        for (let t = 0; t < n; t++) col[t] = s[t] * v[t];
-        add(`${name}_x_${w}`, col);
-      });
+      weather.forEach((w, k) => add(`${name}_x_${w}`, product(s, weatherCols[k])));
     });
-    weather.forEach((w, k) => {
-      const v = weatherCols[k];
-      const col = new Float64Array(n);
-      for (let t = 0; t < n; t++) col[t] = v[t] * v[t];
-      add(`${w}_squared`, col);
-    });
+    weather.forEach((w, k) => add(`${w}_squared`, product(weatherCols[k], weatherCols[k])));
   }
   if (spec.temperatureHinges ?? false) {
     const hinges = temperatureHingeColumns(series, weather);

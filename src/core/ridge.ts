@@ -251,16 +251,64 @@ export function predictRidge(
   const len = rowCount(rows);
   if (out.length < len) throw new RangeError(`output holds ${out.length} values, ${len} needed`);
   out.fill(model.yMean, 0, len);
+  // The columns with a non-zero weight, in order; four are added per pass over the rows, each
+  // row's sum still in column order (the same additions as one column per pass, so the same
+  // bits), with a quarter of the loads and stores of the running sums.
+  const xs: Float64Array[] = [];
+  const ws: number[] = [];
+  const ms: number[] = [];
   for (let j = 0; j < p; j++) {
-    const x = columns[j];
     const w = model.coefStandardized[j] / model.scales[j];
-    const m = model.means[j];
     if (w === 0) continue;
-    if (isRowRange(rows)) {
-      for (let t = rows.start, i = 0; t < rows.end; t++, i++) out[i] += w * (x[t] - m);
+    xs.push(columns[j]);
+    ws.push(w);
+    ms.push(model.means[j]);
+  }
+  const q = xs.length;
+  // Row t of output i: rows.start + i for a range, rows[i] otherwise (an identity index then).
+  const index = isRowRange(rows) ? null : rows;
+  const start = isRowRange(rows) ? rows.start : 0;
+  let j = 0;
+  for (; j + 3 < q; j += 4) {
+    const x0 = xs[j];
+    const x1 = xs[j + 1];
+    const x2 = xs[j + 2];
+    const x3 = xs[j + 3];
+    const w0 = ws[j];
+    const w1 = ws[j + 1];
+    const w2 = ws[j + 2];
+    const w3 = ws[j + 3];
+    const m0 = ms[j];
+    const m1 = ms[j + 1];
+    const m2 = ms[j + 2];
+    const m3 = ms[j + 3];
+    if (index === null) {
+      for (let i = 0, t = start; i < len; i++, t++) {
+        let v = out[i];
+        v += w0 * (x0[t] - m0);
+        v += w1 * (x1[t] - m1);
+        v += w2 * (x2[t] - m2);
+        v += w3 * (x3[t] - m3);
+        out[i] = v;
+      }
     } else {
-      for (let i = 0; i < len; i++) out[i] += w * (x[rows[i]] - m);
+      for (let i = 0; i < len; i++) {
+        const t = index[i];
+        let v = out[i];
+        v += w0 * (x0[t] - m0);
+        v += w1 * (x1[t] - m1);
+        v += w2 * (x2[t] - m2);
+        v += w3 * (x3[t] - m3);
+        out[i] = v;
+      }
     }
+  }
+  for (; j < q; j++) {
+    const x = xs[j];
+    const w = ws[j];
+    const m = ms[j];
+    if (index === null) for (let i = 0, t = start; i < len; i++, t++) out[i] += w * (x[t] - m);
+    else for (let i = 0; i < len; i++) out[i] += w * (x[index[i]] - m);
   }
   return out;
 }

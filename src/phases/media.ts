@@ -104,14 +104,16 @@ export function buildMediaDesign(
     temperatureHinges: spec.temperatureHinges,
     media: { names: series.channels.map(mediaColumnName), columns: media },
     calendarColumns: memo && (spec.calendar ?? true) ? memo.calendar(series) : undefined,
+    productColumn: memo ? (a, b, make) => memo.product(a, b, make) : undefined,
   });
 }
 
 /**
  * Columns that repeated designs of ONE model's parameters can share when the series differ only
  * in some channels' spend (explain predicts about 13 counterfactuals per channel, each changing
- * one channel): a channel's media column by the identity of its spend array, and the calendar
- * columns by the identity of the dates. The shared columns hold the values a rebuild would give
+ * one channel): a channel's media column by the identity of its spend array, its products with
+ * the weather columns (and the weather squared) by the identities of the two columns, and the
+ * calendar columns by the identity of the dates. The shared columns hold the values a rebuild would give
  * (same code on the same inputs), so predictions are bit-identical; a memo must not outlive its
  * model's parameters, and nothing may write into a shared column except rescaleTrend, which
  * writes the same t / rows for the same model.
@@ -119,6 +121,7 @@ export function buildMediaDesign(
 export class DesignMemo {
   private readonly columns = new Map<number, Map<ArrayLike<number>, Float64Array>>();
   private calendarOf: { dates: readonly string[]; design: Design } | null = null;
+  private readonly products = new Map<ArrayLike<number>, Map<ArrayLike<number>, Float64Array>>();
 
   /** Channel `index`'s media column for this spend array (made by `make` once). */
   media(index: number, spend: ArrayLike<number>, make: () => Float64Array): Float64Array {
@@ -126,6 +129,19 @@ export class DesignMemo {
     if (!byChannel) this.columns.set(index, (byChannel = new Map()));
     let col = byChannel.get(spend);
     if (!col) byChannel.set(spend, (col = make()));
+    return col;
+  }
+
+  /**
+   * The product column a * b (a media column by a weather column, or a weather column squared),
+   * made by `make` once per pair of arrays: a channel's media column is kept by its spend array
+   * (media()), so its products with the weather are too.
+   */
+  product(a: ArrayLike<number>, b: ArrayLike<number>, make: () => Float64Array): Float64Array {
+    let byB = this.products.get(a);
+    if (!byB) this.products.set(a, (byB = new Map()));
+    let col = byB.get(b);
+    if (!col) byB.set(b, (col = make()));
     return col;
   }
 

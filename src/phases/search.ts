@@ -177,7 +177,8 @@ export interface MediaSearchOptions {
    * do not change, and reuse it when the next sweep scores the candidate again (default true).
    * false recomputes it: the reference the reuse is tested against (the same bits). The reduced
    * expanding search likewise keeps its grid candidates' design-only work (a SearchTrialCache of
-   * its own unless one is given); false leaves that out too.
+   * its own unless one is given) and one scorer for all its visits; false leaves that out too
+   * (a fresh scorer per visit).
    */
   reuseTrials?: boolean;
   /**
@@ -632,8 +633,22 @@ class GroupScorer {
    * co-moments (those against the first `stable` coordinates and within the group are design
    * alone; the rest are recomputed by restoreReduced).
    */
-  reducedSnapshot(h: Float64Array): ReducedTrial {
-    return { h: h.slice(0, this.T), co: this.trialCo.slice() };
+  reducedSnapshot(h: Float64Array, stable: number, pairs?: ReducedPairs): ReducedTrial {
+    const saved: ReducedTrial = {
+      h: h.slice(0, this.T),
+      co: this.trialCo.slice(),
+      pairs: new Map(),
+    };
+    // The co-moments with the other channels' columns at their current points, for a later
+    // restore against the same points (restoreReduced).
+    if (pairs && this.zero < 0) {
+      const off = this.groupOffset(0);
+      for (let j = stable; j < off; j++) {
+        if (!pairs.canKeep()) break;
+        saved.pairs.set(pairs.ids[j - stable], this.trialColumn(j));
+      }
+    }
+    return saved;
   }
 
   /**
@@ -641,17 +656,52 @@ class GroupScorer {
    * the scorer that saved it: the group is centred again from h (the same sums) and its
    * co-moments with the coordinates from `stable` on (the other channels and the target) are
    * computed, the same sums as trial() computes, so the buffers end bit for bit as trial leaves
-   * them.
+   * them. With `pairs` (the other channels' current points, coordinates stable.. before the
+   * group), those co-moments already kept for a channel at the same point are read back instead
+   * (each is a sum of the two centred columns alone, the same bits in any pass), and the ones
+   * computed are kept.
    */
-  restoreReduced(saved: ReducedTrial, stable: number): void {
+  restoreReduced(saved: ReducedTrial, stable: number, pairs?: ReducedPairs): void {
     const { q, groupSize: G } = this;
     this.trialCo.set(saved.co);
     this.centerTrial(saved.h);
     const off = this.groupOffset(0);
     const js = this.otherCoords;
     let n = 0;
-    for (let j = stable; j < q; j++) if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+    if (!pairs || this.zero >= 0) {
+      for (let j = stable; j < q; j++)
+        if ((j < off || j >= off + G) && j !== this.zero) js[n++] = j;
+      this.trialMoments(off, js, n, false);
+      return;
+    }
+    for (let j = stable; j < off; j++) {
+      const kept = saved.pairs.get(pairs.ids[j - stable]);
+      if (kept) this.setTrialColumn(j, kept);
+      else js[n++] = j;
+    }
+    const missing = n;
+    pairs.read(off - stable - missing);
+    for (let j = off + G; j < q; j++) js[n++] = j;
     this.trialMoments(off, js, n, false);
+    for (let i = 0; i < missing && pairs.canKeep(); i++) {
+      const j = js[i];
+      saved.pairs.set(pairs.ids[j - stable], this.trialColumn(j));
+    }
+  }
+
+  /** The last trial's co-moments with coordinate j, per segment and group column. */
+  private trialColumn(j: number): Float64Array {
+    const { q } = this;
+    const rows = this.segN.length * this.groupSize;
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) out[r] = this.trialCo[r * q + j];
+    return out;
+  }
+
+  /** Writes co-moments saved by trialColumn(j) into the trial buffers. */
+  private setTrialColumn(j: number, kept: Float64Array): void {
+    const { q } = this;
+    for (let r = 0; r < kept.length; r++) this.trialCo[r * q + j] = kept[r];
   }
 
   /** Marks coordinate j as a column that is zero on every row (see `zero`). */
@@ -1062,10 +1112,27 @@ interface TrialPairs {
   set(c2: number, kept: Float64Array): void;
 }
 
-/** A reduced scorer's candidate as reducedSnapshot saves it. */
+/**
+ * A reduced scorer's candidate as reducedSnapshot saves it; `pairs`: its co-moments with another
+ * channel's column (per segment and group column) by the id of that channel's point
+ * (SearchTrialCache.pointId).
+ */
 interface ReducedTrial {
   h: Float64Array;
   co: Float64Array;
+  pairs: Map<number, Float64Array>;
+}
+
+/**
+ * The points of the other channels of a reduced visit, for the kept co-moments of ReducedTrial:
+ * ids[i] = the point id of the channel at coordinate stable + i; canKeep() says whether another
+ * pair may be kept (the cache's bound).
+ */
+interface ReducedPairs {
+  ids: Int32Array;
+  canKeep(): boolean;
+  /** Counts pairs read back (SearchTrialCache.pairReads). */
+  read(count: number): void;
 }
 
 /** A channel candidate's trial as trialSnapshot saves it. */
@@ -1086,8 +1153,10 @@ interface CachedTrial {
  * channel, so from the second replicate on most trials are read back. A reduced search (more
  * than JOINT_SEARCH_MAX_CHANNELS channels, expanding scheme) keeps its grid candidates' spend
  * transform and co-moments apart (GroupScorer.reducedSnapshot / restoreReduced: about 13 KB per
- * candidate at 1,095 rows, 150 per channel). Speed only: the search's result is bit-identical
- * with or without the cache (tests/search-fast-path.test.ts).
+ * candidate at 1,095 rows, 150 per channel) and, given to several searches, their co-moments
+ * with the other channels' columns by those channels' points (ReducedTrial.pairs, at most 16 x
+ * maxEntries pairs): a replicate's visit meets the points another replicate's did. Speed only: the
+ * search's result is bit-identical with or without the cache (tests/search-fast-path.test.ts).
  * Bound to the first design it serves (the very arrays of spend, weather, controls and dates,
  * and the scorer's settings): serving another design throws.
  */
@@ -1095,6 +1164,12 @@ export class SearchTrialCache {
   private readonly entries = new Map<string, CachedTrial>();
   private readonly reduced = new Map<string, ReducedTrial>();
   private readonly pairs = new Map<string, Float64Array>();
+  /** Ids of the channels' points (reduced pairs), by channel and point. */
+  private readonly pointIds = new Map<string, number>();
+  /** Co-moment pairs kept by the reduced trials (bounded by 16 x maxEntries). */
+  private reducedPairs = 0;
+  /** Co-moment pairs of reduced trials read back instead of summed (for tests). */
+  pairReads = 0;
   private design: { arrays: readonly unknown[]; settings: string } | null = null;
   private adstockCaches: AdstockCache[] | null = null;
   /** Trials read back and trials computed (counts, for benchmarks and tests). */
@@ -1171,6 +1246,20 @@ export class SearchTrialCache {
   setReduced(key: string, trial: ReducedTrial): void {
     this.misses++;
     if (this.reduced.size < this.maxEntries) this.reduced.set(key, trial);
+  }
+
+  /** A number naming channel c's point `key` (the same number for the same key). */
+  pointId(key: string): number {
+    let id = this.pointIds.get(key);
+    if (id === undefined) this.pointIds.set(key, (id = this.pointIds.size));
+    return id;
+  }
+
+  /** Whether a reduced trial may keep one more co-moment pair (and counts it when so). */
+  keepReducedPair(): boolean {
+    if (this.reducedPairs >= 16 * this.maxEntries) return false;
+    this.reducedPairs++;
+    return true;
   }
 }
 
@@ -1557,11 +1646,23 @@ export function searchMediaParams(
     }
     const key = `${c}|${cand.decay}|${cand.kMult}|${cand.s}|${cand.lag}`;
     const hit = trialCache.getReduced(key);
-    if (hit) local.restoreReduced(hit, local.fixedColumns - (C - 1));
+    const stable = local.fixedColumns - (C - 1);
+    if (hit) local.restoreReduced(hit, stable, visitPairs ?? undefined);
     else {
       local.trial(0, transformed(c, cand, h));
-      if (kept) trialCache.setReduced(key, local.reducedSnapshot(h));
+      if (kept)
+        trialCache.setReduced(key, local.reducedSnapshot(h, stable, visitPairs ?? undefined));
     }
+  };
+  /** The other channels' points of the current reduced visit (reducedTrial's kept pairs). */
+  let visitPairs: ReducedPairs | null = null;
+  const keepPair = (): boolean => trialCache?.keepReducedPair() ?? false;
+  const countReads = (count: number): void => {
+    if (trialCache) trialCache.pairReads += count;
+  };
+  const pointKey = (j: number): string => {
+    const p = current[j];
+    return `${j}|${p.decay}|${p.kMult}|${p.s}|${p.lag}`;
   };
 
   /**
@@ -1577,6 +1678,41 @@ export function searchMediaParams(
     const column = transformed(j, current[j], new Float64Array(T));
     currentColumns[j] = { at: current[j], column };
     return column;
+  };
+
+  /**
+   * Reduced expanding search: one scorer for the whole search. A visit of channel c holds the
+   * other channels' current columns in order as fixed columns and c's group at its current
+   * point; from one visit to the next only the columns that differ are replaced (setFixedColumn,
+   * then the group by trial and commit), each co-moment the same sum of the same centred columns
+   * as a fresh scorer's computeAllMoments, so the scores are the same to the bit.
+   */
+  let reducedScorer: GroupScorer | null = null;
+  let slotColumns: Float64Array[] = [];
+  const reducedScorerFor = (c: number, others: Float64Array[]): GroupScorer => {
+    if (options.reuseTrials === false) {
+      // The reference: a fresh scorer per visit (tests/search-fast-path.test.ts).
+      const fresh = makeScorerOf(others);
+      fresh.load(0, transformed(c, current[c], h));
+      fresh.computeAllMoments();
+      return fresh;
+    }
+    if (reducedScorer === null) {
+      reducedScorer = makeScorerOf(others);
+      reducedScorer.load(0, transformed(c, current[c], h));
+      reducedScorer.computeAllMoments();
+      slotColumns = others;
+      return reducedScorer;
+    }
+    const first = reducedScorer.fixedColumns - (C - 1);
+    for (let i = 0; i < C - 1; i++) {
+      if (slotColumns[i] === others[i]) continue;
+      reducedScorer.setFixedColumn(first + i, others[i]);
+      slotColumns[i] = others[i];
+    }
+    reducedScorer.trial(0, transformed(c, current[c], h));
+    reducedScorer.commit(0);
+    return reducedScorer;
   };
 
   const visitReduced = (
@@ -1597,9 +1733,15 @@ export function searchMediaParams(
     } else {
       const others: Float64Array[] = [];
       for (let j = 0; j < C; j++) if (j !== c) others.push(currentColumn(j));
-      local = makeScorerOf(others);
-      local.load(0, transformed(c, current[c], h));
-      local.computeAllMoments();
+      // Only a cache shared by searches of one design (the bootstrap replicates) keeps the pairs:
+      // a search's own cache meets the same points of the other channels too rarely (a 15-channel
+      // point fit measured about 10% slower with them).
+      if (reducedCached && trialCache && options.trialCache) {
+        const ids = new Int32Array(C - 1);
+        for (let j = 0, i = 0; j < C; j++) if (j !== c) ids[i++] = trialCache.pointId(pointKey(j));
+        visitPairs = { ids, canKeep: keepPair, read: countReads };
+      }
+      local = reducedScorerFor(c, others);
       base = local.score(null);
     }
     let bestCand: Triple | null = null;

@@ -28,7 +28,7 @@ function shapeFlags(flags: Flags): ShapeOptions {
   return {
     frequency: choice(flags, 'frequency', SHAPE_CHOICES.frequency),
     years: int(flags, 'years', 1, 10),
-    channels: int(flags, 'channels', 1, 12),
+    channels: int(flags, 'channels', 1, 15),
     correlation,
     weather: flags['no-weather'] ? 'none' : flags['renamed-weather'] ? 'renamed' : undefined,
     events: flags.events ? true : undefined,
@@ -45,7 +45,7 @@ export const generate: Command = {
     '--tenants N --seed S [--days D] [--prefix P] [shape options] [--json]  |  generate --suite [--json]',
   details:
     'Ids are <prefix>_s<seed>_<i>. Shape options make tenants of other shapes (weekly, 1-10 years,\n' +
-    '1-12 channels, correlated spend, no or renamed weather, events, other saturation and\n' +
+    '1-15 channels, correlated spend, no or renamed weather, events, other saturation and\n' +
     'carry-over forms); --suite makes the 16 shape-suite tenants (shape_*). With --json it prints\n' +
     '{"tenants": [ids]} instead of a sentence.',
   options: {
@@ -63,7 +63,7 @@ export const generate: Command = {
       help: 'daily or weekly rows',
     },
     years: { type: 'string', value: 'Y', help: 'years of data, 1-10' },
-    channels: { type: 'string', value: 'C', help: 'spend channels, 1-12' },
+    channels: { type: 'string', value: 'C', help: 'spend channels, 1-15' },
     correlation: { type: 'string', value: 'R', help: 'correlation of the channels, 0-0.95' },
     'no-weather': { type: 'boolean', help: 'no weather columns' },
     'renamed-weather': { type: 'boolean', help: 'weather columns under other common names' },

@@ -53,7 +53,7 @@ export interface ShapeSpec {
   frequency: Frequency;
   /** Whole years: 365 days a year when daily, 52 weeks when weekly. */
   years: number;
-  /** Number of media channels, 2..12 (names from SHAPE_CHANNELS, in order). */
+  /** Number of media channels, 1..15 (names from SHAPE_CHANNELS, in order). */
   channels: number;
   /** Strength of the budget factor all channels share, 0 (independent) .. 0.95. */
   correlation: number;
@@ -87,10 +87,13 @@ export const SHAPE_CHANNELS: readonly string[] = [
   'snapchat',
   'radio',
   'print',
+  'podcast',
+  'ooh',
+  'influencer',
 ];
 /** Weekday tilt of each channel's spend (> 0 favours weekdays), as the built-in generator's meta / google. */
 const CHANNEL_TILT: readonly number[] = [
-  -0.08, 0.1, -0.12, -0.05, 0.02, 0.06, 0.12, 0.04, -0.1, -0.14, 0.08, 0.1,
+  -0.08, 0.1, -0.12, -0.05, 0.02, 0.06, 0.12, 0.04, -0.1, -0.14, 0.08, 0.1, -0.06, 0.03, -0.09,
 ];
 /** Column names of the `renamed` layout, by canonical weather name. */
 export const RENAMED_WEATHER: Readonly<Record<string, string>> = {
