@@ -906,7 +906,8 @@ export class PhaseLadder {
         mine.push(r2(actual, pred));
         const terms = stackingTerms(actual, simplerPred, pred);
         if (terms) stacks.push(terms);
-        pairedRows.push(pairedGainRows(actual, simplerPred, pred));
+        if (k === 3 && this.noiseAwareKeep)
+          pairedRows.push(pairedGainRows(actual, simplerPred, pred));
       }
       if (failed === null) {
         nBlocks = mine.length;
