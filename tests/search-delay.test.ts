@@ -6,6 +6,7 @@ import { SeededRandom } from '../src/core/random.js';
 import { geometricAdstock, laggedGeometricAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { mediaTransform } from '../src/phases/media.js';
+import { ladderOf, protocolOf } from '../src/phases/phase2.js';
 import { fitPhase3Folds } from '../src/phases/phase3.js';
 import { clearGain, scoreMediaParams, searchMediaParams } from '../src/phases/search.js';
 import { constructedTenant } from './phase3-helpers.js';
@@ -139,9 +140,15 @@ describe('weekly phase 3: the explained model has no delay', () => {
     const { series } = generateShape(spec, { seed: 301 });
     // Weekly data is offered no delay by default (FOLD_MODEL_LAGS); a user's search may offer some.
     const run = fitPhase3Folds(series, { search: { lags: [0.5, 1] } });
-    // Some fold's own model delays a channel (else this test would check nothing).
-    const delays = run.folds.flatMap((f) =>
-      Object.values(f.evaluation.channelParams ?? {}).map((p) => p.lag ?? 0),
+    // Some fold's own phase-3 model delays a channel (else this test would check nothing). Read
+    // from a ladder built as the run's: a fold whose checks do not keep phase 3 outright records
+    // phase 2's model as its own (its phase-3 model is the half it averages with).
+    const { folds, protocol } = protocolOf(series, {});
+    const ladder = ladderOf(series, {}, protocol.test_rows, {
+      search: { scheme: 'blocked', lags: [0.5, 1] },
+    });
+    const delays = folds.flatMap((f) =>
+      Object.values(ladder.own(3, f.trainEnd).channelParams ?? {}).map((p) => p.lag ?? 0),
     );
     expect(delays.some((l) => l > 0)).toBe(true);
     // A search offered delays is per channel (ladder.ts weeklySharedMedia): so is the plain run.

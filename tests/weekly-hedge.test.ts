@@ -114,11 +114,14 @@ describe('weekly data: every kept phase averages with the phase below', () => {
     const { folds: evFolds, protocol: evProtocol } = chooseProtocol(ev.target.length, 'weekly');
     const h = evProtocol.test_rows;
     // The per-channel search (weeklySharedMedia false): on this tenant its checks keep one later
-    // fold and turn three down, so every branch of the rule is exercised.
+    // fold and turn three down, so every branch of the rule is exercised. noiseAwareKeep false:
+    // a fold kept on its blocks keeps its own model whatever the blocks' noise (the weekly noise
+    // rule: tests/weekly-noise-keep.test.ts).
     const ladder = new PhaseLadder(ev, {
       horizon: h,
       search: { scheme: 'blocked' },
       weeklySharedMedia: false,
+      noiseAwareKeep: false,
     });
     const plain = new PhaseLadder(ev, {
       horizon: h,

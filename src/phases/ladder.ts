@@ -12,7 +12,9 @@
  *              fit(k-1, T) (daily phase 3: the mean of fit(2, T) and own(3, T), fallbackMix).
  *              Daily phase 3 is kept outright only where its mean gain exceeds
  *              KEEP_STANDARD_ERRORS standard errors of the blocks' noise (noiseAwareKeep); a
- *              smaller gain takes the same mean as a failed check.
+ *              smaller gain takes the same mean as a failed check. Weekly phase 3 is kept
+ *              outright only where a one-sided paired t-test over its blocks' R² gains rejects
+ *              "no gain" at WEEKLY_KEEP_LEVEL (two blocks at least); else the same mean.
  *              Daily phases 1-2 (stacking) are not kept or dropped but stacked: fit(k-1, T) +
  *              w x (own(k, T) - fit(k-1, T)), w in [0, 1] the share that maximizes the blocks'
  *              mean R² (stackingWeight); a block whose phase-2 candidate keeps Ridge is judged
@@ -37,14 +39,16 @@
  *              Weekly data (docs/modeling.md, "Weekly data: unchecked phases average with the
  *              phase below, phase 2 keeps Ridge"): phase 2 keeps Ridge (its model is phase 1's); a
  *              kept phase 1 (checked or not) forecasts with the mean of its model and phase 0's; a
- *              phase 3 kept unchecked, or turned down by its blocks, with the mean of its model and
- *              phase 2's laddered one (phase 3 kept on its blocks: its own model).
+ *              phase 3 kept unchecked, turned down by its blocks, or won on them within their
+ *              noise (weeklyKeepTest), with the mean of its model and phase 2's laddered one
+ *              (phase 3 kept on its blocks beyond their noise: its own model).
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
 import { PROTOCOL_RULE, type Fold } from '../core/folds.js';
 import { mean, r2 } from '../core/metrics.js';
+import { pairedTTestLess } from '../core/paired-t.js';
 import {
   DEFAULT_ALPHAS,
   fitRidge,
@@ -173,6 +177,34 @@ export const NOISE_BATCH_ROWS: Readonly<Record<'daily' | 'weekly', number>> = {
  * check. Measured at 1 and 2 (docs/modeling.md, "Phase 3 kept only beyond the blocks' noise").
  */
 export const KEEP_STANDARD_ERRORS = 2;
+
+/**
+ * Weekly phase 3 (noiseAwareKeep): the one-sided level of the paired t-test over the validation
+ * blocks' R² gains (core/paired-t.ts; the blocks are the units, df = blocks - 1) below which the
+ * fold keeps phase 3's own model outright; otherwise, and with one block, it takes the hedge of a
+ * failed check (the mean with phase 2's laddered model). A weekly block's rows share one level
+ * error of the base (10-20 rows from one forecast origin), so its rows or 4-week batches are not
+ * independent and their standard error is too small (measured: 2 standard errors of 4-week
+ * batches still kept phase 3 where it then lost); blocks from different origins are the units
+ * whose spread is the check's noise, and with 2-4 of them the t quantile, not 2, is the honest
+ * threshold. docs/modeling.md, "Weekly phase 3 kept only beyond its blocks' noise".
+ */
+export const WEEKLY_KEEP_LEVEL = 0.025;
+
+/**
+ * The weekly keep test (WEEKLY_KEEP_LEVEL): one-sided paired t-test of phase 3's validation R²
+ * against the simpler phase's, block by block. null with fewer than 2 blocks (no spread to judge
+ * the gain by). p_value: the chance of a mean gain this large where phase 3 is no better.
+ */
+export function weeklyKeepTest(
+  phaseR2: readonly number[],
+  previousR2: readonly number[],
+): { gain: number; standardError: number; pValue: number } | null {
+  if (phaseR2.length < 2) return null;
+  // pairedTTestLess(before, after) tests after < before: here the simpler phase below phase 3.
+  const t = pairedTTestLess(phaseR2, previousR2);
+  return { gain: -t.mean_difference, standardError: t.standard_error, pValue: t.p_value };
+}
 
 /**
  * Per-row terms of a block's R² gain of a phase's own forecast q over a simpler forecast p:
@@ -374,12 +406,15 @@ export interface LadderOptions {
    */
   weatherHeld?: boolean;
   /**
-   * Phase 3 kept on its validation blocks only where its mean R² gain there exceeds
-   * KEEP_STANDARD_ERRORS standard errors (blockGainError, batches of NOISE_BATCH_ROWS); a smaller
-   * gain takes the hedge of a failed check (fallbackMix): the fold forecasts with the mean of
-   * phase 3's own model and phase 2's laddered one (default true; daily data with fallbackMix
-   * only). false: kept on any gain, as before.
-   * docs/modeling.md, "Phase 3 kept only beyond the blocks' noise".
+   * Phase 3 kept on its validation blocks only where its mean R² gain there stands out of the
+   * blocks' noise; a smaller gain takes the hedge of a failed check: the fold forecasts with the
+   * mean of phase 3's own model and phase 2's laddered one (default true). Daily data (with
+   * fallbackMix): the gain exceeds KEEP_STANDARD_ERRORS standard errors (blockGainError, batches
+   * of NOISE_BATCH_ROWS). Weekly data (with weeklyMix and weeklyHedge): a one-sided paired t-test
+   * over the blocks' R² gains rejects "no gain" at WEEKLY_KEEP_LEVEL (weeklyKeepTest; one block:
+   * not kept outright). false: kept on any gain, as before.
+   * docs/modeling.md, "Phase 3 kept only beyond the blocks' noise" and "Weekly phase 3 kept only
+   * beyond its blocks' noise".
    */
   noiseAwareKeep?: boolean;
   /** Phase 3: search settings. */
@@ -552,10 +587,11 @@ export class PhaseLadder {
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
-    // Daily data, where a failed check has its hedge (fallbackMix). Weekly blocks of 10-20 rows
-    // make 3-5 batches, too few for a steady standard error; measured there and not kept
-    // (docs/modeling.md, "Phase 3 kept only beyond the blocks' noise").
-    this.noiseAwareKeep = (options.noiseAwareKeep ?? true) && this.fallbackMix;
+    // Where a failed check has its hedge: daily data (fallbackMix) and weekly data (weeklyHedge,
+    // whose blocks are judged as units by a t-test: weeklyKeepTest).
+    this.noiseAwareKeep =
+      (options.noiseAwareKeep ?? true) &&
+      (this.fallbackMix || (this.weeklyMix && this.weeklyHedge));
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -846,6 +882,7 @@ export class PhaseLadder {
     let previousR2: number | null = null;
     let kept = true;
     let withinNoise = false;
+    let noiseWords = '';
     let gainSe: number | null = null;
     let why: string;
     const stacks: StackingTerms[] = [];
@@ -906,7 +943,7 @@ export class PhaseLadder {
         mine.push(r2(actual, pred));
         const terms = stackingTerms(actual, simplerPred, pred);
         if (terms) stacks.push(terms);
-        if (k === 3 && this.noiseAwareKeep)
+        if (k === 3 && this.noiseAwareKeep && this.fallbackMix)
           pairedRows.push(pairedGainRows(actual, simplerPred, pred));
       }
       if (failed === null) {
@@ -924,7 +961,7 @@ export class PhaseLadder {
         // block: the two Ridge fits differ in the last bits), nothing was shown for phase k,
         // whose own model on the whole window may still differ (a GBM).
         kept = mean(mine.map((m, i) => m - theirs[i])) > GAIN_ROUNDING;
-        if (kept && k === 3 && this.noiseAwareKeep) {
+        if (kept && k === 3 && this.noiseAwareKeep && this.fallbackMix) {
           // Phase 3 kept outright only where its gain stands out of the blocks' noise; else it
           // takes the hedge of a failed check (the mean with phase 2's laddered model). One
           // 61-row block won by 0.017 (suite daily_3y_exponential fold 1) or two won against a
@@ -936,6 +973,26 @@ export class PhaseLadder {
           if (!(gain > KEEP_STANDARD_ERRORS * standardError)) {
             kept = false;
             withinNoise = true;
+            noiseWords =
+              gainSe === null
+                ? 'too few rows to tell its gain from noise'
+                : `a gain within ${KEEP_STANDARD_ERRORS} standard errors (${f3(gainSe)})`;
+          }
+        } else if (kept && k === 3 && this.noiseAwareKeep) {
+          // Weekly: the blocks, each a forecast from its own origin, are the units of a paired
+          // t-test. Kept on one 20-week block by 0.02 of R² (a five-channel tenant's second fold),
+          // phase 3 then scored 0.18 where phase 2 scored 0.45; over the weekly dev folds kept
+          // on their blocks, the mean with phase 2 forecast better than phase 3 alone
+          // (docs/modeling.md, "Weekly phase 3 kept only beyond its blocks' noise").
+          const test = weeklyKeepTest(mine, theirs);
+          gainSe = test === null ? null : test.standardError;
+          if (test === null || !(test.pValue < WEEKLY_KEEP_LEVEL)) {
+            kept = false;
+            withinNoise = true;
+            noiseWords =
+              test === null
+                ? 'one validation block cannot tell its gain from noise'
+                : `a gain not beyond its blocks' noise (paired t-test over the blocks: one-sided p = ${f3(test.pValue)}, kept outright below ${WEEKLY_KEEP_LEVEL})`;
           }
         }
         const cmp = kept ? '>' : '<=';
@@ -943,7 +1000,7 @@ export class PhaseLadder {
         why = kept
           ? `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}`
           : withinNoise
-            ? `phase ${k} validation R² ${f3(phaseR2)} > phase ${prev} ${f3(previousR2)} ${over}, ${gainSe === null ? 'too few rows to tell its gain from noise' : `a gain within ${KEEP_STANDARD_ERRORS} standard errors (${f3(gainSe)})`}: not kept outright, fell back to phase ${prev}`
+            ? `phase ${k} validation R² ${f3(phaseR2)} > phase ${prev} ${f3(previousR2)} ${over}, ${noiseWords}: not kept outright, fell back to phase ${prev}`
             : `phase ${k} validation R² ${f3(phaseR2)} ${cmp} phase ${prev} ${f3(previousR2)} ${over}: fell back to phase ${prev}`;
       }
     }

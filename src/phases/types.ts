@@ -90,7 +90,9 @@ export interface FallbackRecord {
   weight?: number;
   /**
    * Phase 3 that won its validation blocks (ladder.ts noiseAwareKeep): the standard error of its
-   * mean R² gain there; kept outright only above KEEP_STANDARD_ERRORS of them. Absent otherwise.
+   * mean R² gain there; daily data keeps it outright only above KEEP_STANDARD_ERRORS of them,
+   * weekly data where a paired t-test over the blocks rejects "no gain" at WEEKLY_KEEP_LEVEL.
+   * Absent otherwise (and with one weekly block, which has no spread to judge by).
    */
   gain_se?: number;
   reason: string;
