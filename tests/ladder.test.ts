@@ -317,10 +317,20 @@ describe('phase ladder', () => {
         for (let g = 1; g <= 10000; g++)
           if (meanR2(g / 10000, blocks) > meanR2(best, blocks)) best = g / 10000;
         expect(rec.weight).toBeDefined();
-        expect(Math.abs(rec.weight! - best)).toBeLessThanOrEqual(1e-4);
-        expect(meanR2(rec.weight!, blocks)).toBeGreaterThanOrEqual(
-          Math.max(meanR2(0, blocks), meanR2(1, blocks)) - 1e-12,
-        );
+        // The blocks' best share, shrunk toward phase k-1 by n / (n + 1) for n blocks
+        // (stackingShrink): one block halves it.
+        const n = blocks.length;
+        expect(Math.abs(rec.weight! - (best * n) / (n + 1))).toBeLessThanOrEqual(1e-4);
+        expect(meanR2(rec.weight!, blocks)).toBeGreaterThanOrEqual(meanR2(0, blocks) - 1e-12);
+        if (k === 1) {
+          // stackingShrink false: the blocks' best share itself (phase 1's blocks judge against
+          // phase 0, the same model in both ladders), at least as good there as either model.
+          const unshrunk = new PhaseLadder(series, { horizon, stackingShrink: false }).fit(k, T);
+          expect(Math.abs(unshrunk.fallback!.weight! - best)).toBeLessThanOrEqual(1e-4);
+          expect(meanR2(unshrunk.fallback!.weight!, blocks)).toBeGreaterThanOrEqual(
+            Math.max(meanR2(0, blocks), meanR2(1, blocks)) - 1e-12,
+          );
+        }
         expect(rec.kept).toBe(rec.weight! > 0);
         // The fold's forecast: phase k-1's laddered model plus w times phase k's own model's difference.
         const p = predictFold(ladder.fit((k - 1) as PhaseId, T), T, T + 30);

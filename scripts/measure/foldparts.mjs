@@ -14,6 +14,7 @@
 // Usage: npm run build && node scripts/measure/foldparts.mjs [--repo DIR] --seed S --tenants N
 //        [--prefix P] [--frequency daily] [--years Y] [--channels C] [--correlation R]
 //        [--saturation F] [--adstock F] [--no-weather] [--renamed-weather] [--events]
+//        [--min-train ROWS] (the user protocol option: each fold trains on at least ROWS rows)
 //    or  node scripts/measure/foldparts.mjs [--repo DIR] --suite shape_daily_2y_delayed,...
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -105,8 +106,11 @@ for (const [spec, seed] of specs) {
     temperatureHinges: temperatureHingesFor('daily'),
     media: { names: s.channels.map((c) => `${c}_adstock_hill`), columns: trueMedia },
   });
-  const { folds, protocol } = protocolOf(s, {});
-  const ladder = ladderOf(s, {}, protocol.test_rows, {
+  const protocolOptions = {
+    minTrain: value('--min-train') ? Number(value('--min-train')) : undefined,
+  };
+  const { folds, protocol } = protocolOf(s, protocolOptions);
+  const ladder = ladderOf(s, protocolOptions, protocol.test_rows, {
     search: { scheme: 'blocked', lags: FOLD_MODEL_LAGS.daily },
   });
   const withKnown = (offset, fold) => {

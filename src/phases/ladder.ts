@@ -263,12 +263,18 @@ export function blockGainError(
 /**
  * The share w in [0, 1] of a phase's own forecast in p + w (q - p) that maximizes the mean R² of
  * the validation blocks: the mean is 1 - mean(SSE_b(w) / SST_b), a concave quadratic in w, whose
- * maximum is at sum(rd) / sum(dd), clipped to [0, 1]. 0 where the two forecasts agree on every
+ * maximum is at sum(rd) / sum(dd), clipped to [0, 1]. With `shrink` (the ladder's default,
+ * LadderOptions.stackingShrink) that share is taken times n / (n + 1) for n blocks: a prior toward
+ * the simpler model worth one block (one block: half the share, as an unchecked fold's mean with
+ * phase 0; four blocks: 0.8 of it). 0 where the two forecasts agree on every
  * block (nothing shown for the phase). One number chosen on the training window's own blocks: a
  * keep/fall-back switch (w = 0 or 1) is its special case, and the mean R² of the blocks at w is at
  * least that of either model alone (docs/modeling.md, "Daily phases 1-2 stacked on their blocks").
  */
-export function stackingWeight(terms: readonly StackingTerms[]): number {
+export function stackingWeight(
+  terms: readonly StackingTerms[],
+  options: { shrink?: boolean } = {},
+): number {
   let rd = 0;
   let dd = 0;
   for (const t of terms) {
@@ -276,7 +282,11 @@ export function stackingWeight(terms: readonly StackingTerms[]): number {
     dd += t.dd;
   }
   if (!(dd > 0)) return 0;
-  return Math.min(1, Math.max(0, rd / dd));
+  const w = Math.min(1, Math.max(0, rd / dd));
+  // shrink: the blocks' share in [0, 1] times n / (n + 1), pulled toward the simpler model as if
+  // one more block had shown nothing for phase k.
+  const n = terms.length;
+  return options.shrink ? (w * n) / (n + 1) : w;
 }
 
 /** Parameters the phase-3 search chooses per channel: decay, Hill k and Hill s. */
@@ -398,6 +408,14 @@ export interface LadderOptions {
    * (default true; ignored for weekly data). false: keep or fall back as before.
    */
   stacking?: boolean;
+  /**
+   * Daily phases 1-2 stacked on n blocks take stackingWeight's share times n / (n + 1) (default
+   * true): the share that maximizes the mean R² of one to four 28-185-row blocks follows their noise
+   * and was 0.9-1 on folds where phase 1 then lost 0.1-0.3 to phase 0 (10-12 correlated channels;
+   * docs/modeling.md, "Daily phases 1-2: the stacking share shrunk by its blocks"). false: the
+   * blocks' maximizer as is.
+   */
+  stackingShrink?: boolean;
   /**
    * Daily phase 3: every weather term of a window's model (weather, its squares, temperature
    * hinges, spend x weather) held within the range it takes on the window's rows when the model
@@ -552,6 +570,7 @@ export class PhaseLadder {
   private readonly weeklySharedMedia: boolean;
   private readonly fallbackMix: boolean;
   private readonly stacking: boolean;
+  private readonly stackingShrink: boolean;
   private readonly hinges: boolean;
   private readonly weatherHeld: boolean;
   private readonly noiseAwareKeep: boolean;
@@ -585,6 +604,7 @@ export class PhaseLadder {
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
+    this.stackingShrink = options.stackingShrink ?? true;
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
     // Where a failed check has its hedge: daily data (fallbackMix) and weekly data (weeklyHedge,
@@ -1009,7 +1029,7 @@ export class PhaseLadder {
       // A switch judged on one or two noisy blocks keeps all of a phase that won them by a little
       // (suite daily_2y_renamed_weather: phase 1 kept whole on four folds, 0.697 against phase
       // 0's 0.712; stacked 0.704); docs/modeling.md, "Daily phases 1-2 stacked on their blocks".
-      weight = stackingWeight(stacks);
+      weight = stackingWeight(stacks, { shrink: this.stackingShrink });
       kept = weight > 0;
       const over = `on ${nBlocks} validation block${nBlocks > 1 ? 's' : ''} (${nValid} training rows)`;
       why = `phase ${k} validation R² ${f3(phaseR2)}, phase ${prev} ${f3(previousR2 ?? NaN)} ${over}: stacked, phase ${prev}'s forecast + ${weight.toFixed(3)} x (phase ${k}'s - phase ${prev}'s)`;
