@@ -87,7 +87,7 @@ export function seasonInterval(
   scale: WidthScale,
   extra: Extra,
 ): { p80: [number, number]; p95: [number, number] } {
-  const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? []);
+  const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? [], [], r.data_windows);
   if (extra.kind === 'none' || r.window_rate === null) return iv;
   const out = { p80: iv.p80, p95: iv.p95 };
   for (const level of LEVELS) {

@@ -14,7 +14,8 @@
  *   (--default-replicates: each tenant's first defaultReplicates(channels) of them; --scale
  *   A80,A95[,B]: other width factors; --calibrate-scale [--figure marginal_roas]: choose them
  *   on ROAS (or marginal ROAS) records, calibration sets only; --calibrate-95: the 95% stretch
- *   of the daily window scale, development sets only)
+ *   of the daily window scale, --calibrate-offset95: the weekly 95% offset factor, --calibrate-data:
+ *   the data-window factor, each file one set; development sets only)
  *   node dist/bench/intervals.js --coverage ... --windows-from FILE   add the window refits to
  *   saved records of the same code (bootstrap values reused, points checked)
  *   options: --replicates N, --tenants a,b,c, --out FILE (raw records as JSON),
@@ -44,7 +45,10 @@ import type { SyntheticTenant } from '../src/core/types.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
+  AT_BOUND,
+  DATA_WINDOW_FACTOR,
   MODEL_ERROR,
+  WINDOW_95_STRETCH,
   UNSCALED,
   bootstrapFigures,
   defaultReplicates,
@@ -52,7 +56,11 @@ import {
   defaultWidthScale,
   figureInterval,
   figureVector,
+  WEEKLY_OFFSET_95,
+  boundShares,
+  dataWindowFigures,
   heldAtZeroScale,
+  nearBoundScale,
   windowFigures,
   type ReplicateSearch,
   type WidthScale,
@@ -74,10 +82,17 @@ export interface FigureRecord {
   replicates: number[];
   /** The figure in the point model's window refits (intervals.ts windowFigures), when any. */
   windows?: number[];
+  /** The figure in the data-window refits (intervals.ts dataWindowFigures), when any. */
+  data_windows?: number[];
   /** 'weekly' on a weekly tenant's records (its default width scale differs); absent: daily. */
   frequency?: 'weekly';
   /** true when the point model holds the channel at 0 (intervals.ts heldAtZeroScale). */
   held?: true;
+  /**
+   * Share of the channel's replicates whose ROAS is at the bound (intervals.ts boundShares),
+   * when above 0; every figure of the channel carries it (nearBoundScale).
+   */
+  bound_share?: number;
   /** Calibration bench: the channel's uncalibrated figure. */
   uncalibrated?: number;
   /**
@@ -246,6 +261,7 @@ export function tenantRecords(
         ...savedBootstrap(e, saved),
         windows: windowFigures(t.series, model),
         heldAtZero: model.heldAtZero,
+        dataWindows: dataWindowFigures(t.series, model),
       }
     : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const count = boot.figures.length + boot.failed;
@@ -254,12 +270,17 @@ export function tenantRecords(
   const slots = truthSlots(e);
   if (figureVector(e).length !== (boot.figures[0]?.length ?? 0)) throw new Error('figure count');
   const held = new Set(boot.heldAtZero ?? []);
+  const shares = boundShares(e, boot.figures);
   const records = slots.map(({ index, rec }) => ({
     ...rec,
     ...(t.series.frequency === 'weekly' ? { frequency: 'weekly' as const } : {}),
     ...(held.has(rec.channel) ? { held: true as const } : {}),
+    ...((shares.get(rec.channel) ?? 0) > 0 ? { bound_share: shares.get(rec.channel) } : {}),
     replicates: boot.figures.map((f) => f[index]),
     ...(boot.windows.length > 0 ? { windows: boot.windows.map((w) => w[index]) } : {}),
+    ...((boot.dataWindows ?? []).length > 0
+      ? { data_windows: boot.dataWindows!.map((w) => w[index]) }
+      : {}),
   }));
   return {
     records,
@@ -318,7 +339,18 @@ export function recordScale(r: FigureRecord): WidthScale {
     r.figure === 'marginal_roas'
       ? defaultMarginalWidthScale(false, windows, frequency)
       : defaultWidthScale(false, windows, frequency);
-  return r.held && windows ? heldAtZeroScale(scale) : scale;
+  return withBoundRules(r, scale);
+}
+
+/**
+ * A scale as the method applies it to a record (intervals.ts addIntervalsFromFigures): a held
+ * channel's through heldAtZeroScale, a channel near the bound through nearBoundScale; both only
+ * with window refits.
+ */
+function withBoundRules(r: FigureRecord, scale: WidthScale): WidthScale {
+  if ((r.windows ?? []).length === 0) return scale;
+  if (r.held) return heldAtZeroScale(scale);
+  return r.bound_share ? nearBoundScale(scale, r.bound_share) : scale;
 }
 
 /**
@@ -332,9 +364,54 @@ export function flagHeldRecords(records: readonly FigureRecord[]): FigureRecord[
       .filter((r) => r.figure === 'roas' && (r.held || Math.abs(r.point) < 1e-9))
       .map((r) => `${r.tenant}\u0000${r.channel}`),
   );
-  return records.map((r) =>
-    held.has(`${r.tenant}\u0000${r.channel}`) ? { ...r, held: true as const } : r,
+  // Records saved before `bound_share`: the share from the channel's ROAS replicates.
+  const shares = new Map(
+    records
+      .filter((r) => r.figure === 'roas')
+      .map((r) => [
+        `${r.tenant}\u0000${r.channel}`,
+        r.replicates.length === 0
+          ? 0
+          : r.replicates.filter((v) => Math.abs(v) < AT_BOUND).length / r.replicates.length,
+      ]),
   );
+  return records.map((r) => {
+    const key = `${r.tenant}\u0000${r.channel}`;
+    const share = r.bound_share ?? shares.get(key) ?? 0;
+    return {
+      ...r,
+      ...(held.has(key) ? { held: true as const } : {}),
+      ...(share > 0 ? { bound_share: share } : {}),
+    };
+  });
+}
+
+/**
+ * Factor of the weekly 95% offset term (intervals.ts WEEKLY_OFFSET_95): the smallest k (step
+ * 0.05, 0..4) whose 95% ROAS intervals, with the weekly scale's offset95 at k, cover the truth on
+ * >= 95% of the weekly records. Development sets only.
+ */
+export function calibrateWeeklyOffset95(records: readonly FigureRecord[]): number {
+  const weekly = records.filter((r) => r.figure === 'roas' && r.frequency === 'weekly');
+  for (let j = 0; j <= 80; j++) {
+    const k = j / 20;
+    let covered = 0;
+    for (const r of weekly) {
+      const scale = { ...recordScale(r), offset95: k };
+      const iv = figureInterval(
+        r.point,
+        r.replicates,
+        0,
+        scale,
+        r.windows ?? [],
+        [],
+        r.data_windows,
+      );
+      if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) covered++;
+    }
+    if (covered >= 0.95 * weekly.length) return k;
+  }
+  return 4;
 }
 
 /**
@@ -353,12 +430,58 @@ export function calibrate95Stretch(records: readonly FigureRecord[]): number {
     for (const r of daily) {
       const base = recordScale(r);
       const scale = { ...base, p95: base.p80 * k, window95: (base.window ?? 0) * k };
-      const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? []);
+      const iv = figureInterval(
+        r.point,
+        r.replicates,
+        0,
+        scale,
+        r.windows ?? [],
+        [],
+        r.data_windows,
+      );
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) covered++;
     }
     if (covered >= 0.95 * daily.length) return k;
   }
   return 4;
+}
+
+/**
+ * Factor of the data-window term (intervals.ts DATA_WINDOW_FACTOR): the value d (step 0.25,
+ * 0..3; 95% level d times WINDOW_95_STRETCH) whose 80% ROAS intervals keep every set furthest
+ * inside the 70-90% band: the largest smallest distance of a set's coverage to either edge (ties:
+ * the smaller d). Each element of `sets` is one development set's records (a suite draw, a
+ * random shape set); development sets only.
+ */
+export function calibrateDataFactor(sets: readonly (readonly FigureRecord[])[]): number {
+  let best = { d: 0, margin: -Infinity };
+  for (let j = 0; j <= 12; j++) {
+    const d = j / 4;
+    let margin = Infinity;
+    for (const records of sets) {
+      const roas = records.filter((r) => r.figure === 'roas');
+      let covered = 0;
+      for (const r of roas) {
+        const base = recordScale(r);
+        const scale =
+          (base.data ?? 0) > 0 ? { ...base, data: d, data95: d * WINDOW_95_STRETCH } : base;
+        const iv = figureInterval(
+          r.point,
+          r.replicates,
+          0,
+          scale,
+          r.windows ?? [],
+          [],
+          r.data_windows,
+        );
+        if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) covered++;
+      }
+      const c = covered / roas.length;
+      margin = Math.min(margin, c - 0.7, 0.9 - c);
+    }
+    if (margin > best.margin + 1e-12) best = { d, margin };
+  }
+  return best.d;
 }
 
 /**
@@ -379,8 +502,8 @@ export function coverageOf(
     const widths: number[] = [];
     for (const r of rs) {
       const windows = r.windows ?? [];
-      // A given scale applies as the method's would: a held channel's through heldAtZeroScale.
-      const given = scale && r.held && windows.length > 0 ? heldAtZeroScale(scale) : scale;
+      // A given scale applies as the method's would (held and near-bound channels).
+      const given = scale ? withBoundRules(r, scale) : undefined;
       const iv = figureInterval(
         r.point,
         r.replicates,
@@ -388,6 +511,7 @@ export function coverageOf(
         given ?? recordScale(r),
         windows,
         r.test_shifts ?? [],
+        r.data_windows,
       );
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
@@ -485,7 +609,7 @@ function smallestBootstrapFactor(roas: readonly FigureRecord[], b: number): numb
 function meanLogWidth(roas: readonly FigureRecord[], scale: WidthScale): number {
   let s = 0;
   for (const r of roas) {
-    const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? []);
+    const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? [], [], r.data_windows);
     s += Math.log((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
   }
   return s / roas.length;
@@ -654,6 +778,23 @@ function main(argv: string[]): void {
     if (argv.includes('--calibrate-95')) {
       console.log(`95% stretch k = ${calibrate95Stretch(saved)} (smallest covering >= 95%)`);
     }
+    if (argv.includes('--calibrate-data')) {
+      const sets = from
+        .split(',')
+        .map((f) =>
+          flagHeldRecords(
+            (JSON.parse(readFileSync(f, 'utf8')) as { records: FigureRecord[] }).records,
+          ),
+        );
+      console.log(
+        `data-window factor d = ${calibrateDataFactor(sets)} (every set furthest inside 70-90% at 80%; now ${DATA_WINDOW_FACTOR})`,
+      );
+    }
+    if (argv.includes('--calibrate-offset95')) {
+      console.log(
+        `weekly 95% offset factor k = ${calibrateWeeklyOffset95(saved)} (smallest covering >= 95%; now ${WEEKLY_OFFSET_95})`,
+      );
+    }
     const tau = calibrate ? calibrateTau(saved) : Number(get('--tau') ?? MODEL_ERROR);
     const sc = get('--scale')?.split(',').map(Number);
     // --scale A80,A95[,B[,T]]: bootstrap factors, window factor and (calibrated records) test-term
@@ -721,7 +862,15 @@ function main(argv: string[]): void {
           .map((x) => {
             const windows = x.windows ?? [];
             const scale = recordScale(x);
-            const iv = figureInterval(x.point, x.replicates, MODEL_ERROR, scale, windows);
+            const iv = figureInterval(
+              x.point,
+              x.replicates,
+              MODEL_ERROR,
+              scale,
+              windows,
+              [],
+              x.data_windows,
+            );
             return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
           })
           .join('; '),

@@ -17,6 +17,12 @@ import {
   addIntervalsFromFigures,
   bootstrapFigures,
   heldAtZeroScale,
+  dataWindowFigures,
+  nearBoundScale,
+  boundShares,
+  AT_BOUND,
+  WEEKLY_OFFSET_95,
+  WEEKLY_WIDTH_SCALE,
   defaultReplicates,
   figureVector,
   movingBlockResample,
@@ -125,6 +131,35 @@ describe('figure interval', () => {
     const wide = { p80: 1.5, p95: 1.5, window: 1 };
     expect(heldAtZeroScale(wide)).toBe(wide);
   });
+  it("a channel near the bound takes the held channel's bootstrap factor at each level whose lower quantile is at the bound", () => {
+    const scale = { p80: 0.2, p95: 0.3, window: 1, window95: 1.5 };
+    const held = heldAtZeroScale(scale);
+    // below 2.5% at the bound: unchanged (the same object)
+    expect(nearBoundScale(scale, 0)).toBe(scale);
+    expect(nearBoundScale(scale, 0.02)).toBe(scale);
+    // 2.5% up to 10%: only the 95% level's lower quantile is at the bound
+    expect(nearBoundScale(scale, 0.025)).toEqual({ ...scale, p95: held.p95 });
+    expect(nearBoundScale(scale, 0.09)).toEqual({ ...scale, p95: held.p95 });
+    // 10% and more: both levels
+    expect(nearBoundScale(scale, 0.1)).toEqual({ ...scale, p80: held.p80, p95: held.p95 });
+    expect(nearBoundScale(scale, 6 / 60)).toEqual({ ...scale, p80: held.p80, p95: held.p95 });
+    // no window term (bootstrap-only or weekly scales): unchanged
+    expect(nearBoundScale(WEEKLY_WIDTH_SCALE, 0.5)).toBe(WEEKLY_WIDTH_SCALE);
+  });
+  it('the weekly 95% offset term adds k |median(replicates) - p| to both sides; 80% unchanged', () => {
+    // replicates 1..11: median 6; point 3: offset 3
+    const plain = figureInterval(3, reps, 0, { p80: 0.98, p95: 0.98 });
+    const iv = figureInterval(3, reps, 0, { p80: 0.98, p95: 0.98, offset95: 1 });
+    expect(iv.p80).toEqual(plain.p80);
+    // q2.5 = 1.25, q97.5 = 10.75
+    expect(iv.p95[0]).toBeCloseTo(3 - Math.hypot(0.98 * 1.75, 3), 12);
+    expect(iv.p95[1]).toBeCloseTo(3 + Math.hypot(0.98 * 7.75, 3), 12);
+    // a point at the replicates' median: no offset, the same interval
+    expect(figureInterval(6, reps, 0, { p80: 0.98, p95: 0.98, offset95: 1 })).toEqual(
+      figureInterval(6, reps, 0, { p80: 0.98, p95: 0.98 }),
+    );
+    expect(WEEKLY_WIDTH_SCALE.offset95).toBe(WEEKLY_OFFSET_95);
+  });
   it("the test term adds z t d in quadrature per side, d each test's largest move that way at -1 / +1 SE", () => {
     // test 1 at -1 / +1 SE: 5, 8 (down 1, up 2); test 2: 7, 6.5 (down 0, up 1, both above 6);
     // down = hypot(1, 0) = 1, up = hypot(2, 1) = sqrt 5
@@ -195,6 +230,37 @@ describe('window refits of a phase-3 model', () => {
     expect(windows.some((w) => w.some((x, k) => x !== windows[0][k]))).toBe(true);
   });
 
+  it("data-window refits: the point's parameters and Ridge alpha refitted on each fold's training rows", () => {
+    const data = dataWindowFigures(t.series, model);
+    const ends = pooledSearchEnds(n).slice(0, -1);
+    expect(data.length).toBe(5);
+    expect(model.kind).toBe('ridge');
+    ends.forEach((end, i) => {
+      const rows = {
+        ...t.series,
+        dates: t.series.dates.slice(0, end),
+        target: t.series.target.slice(0, end),
+        spend: t.series.spend.map((x) => x.slice(0, end)),
+        weather: t.series.weather.map((x) => x.slice(0, end)),
+        controls: t.series.controls.map((x) => x.slice(0, end)),
+      };
+      const m = fitFinalModel(rows, 3, {
+        channelParams: model.channelParams!,
+        alphas: [model.alpha!],
+        keepRidge: 'held',
+      });
+      expect(m.rows).toBe(end);
+      expect(m.alpha).toBe(model.alpha);
+      expect(data[i]).toEqual(figureVector(explainFinalModel(t.series, m, null)));
+    });
+    // They move with the rows: not all equal to the point's figures.
+    const point = figureVector(explainFinalModel(t.series, model, null));
+    expect(data.some((v) => v[1] !== point[1])).toBe(true);
+    // None for a model fitted with given parameters (no search runs).
+    const given = fitFinalModel(t.series, 3, { channelParams: model.channelParams! });
+    expect(dataWindowFigures(t.series, given)).toEqual([]);
+  });
+
   it('phase-3 intervals: bootstrap quantiles scaled by WINDOW_WIDTH_SCALE, window spread added', () => {
     const e = addIntervals(explainFinalModel(t.series, model, t), t.series, model, {
       replicates: 12,
@@ -202,8 +268,13 @@ describe('window refits of a phase-3 model', () => {
     expect(e.uncertainty?.width_scale).toEqual(WINDOW_WIDTH_SCALE);
     expect(e.uncertainty?.window_refits).toBe(6);
     expect(e.uncertainty?.marginal_width_scale).toEqual(MARGINAL_WINDOW_WIDTH_SCALE);
+    expect(e.uncertainty?.data_window_refits).toBe(5);
     const boot = bootstrapFigures(t.series, model, { replicates: 12 });
     const windows = windowFigures(t.series, model);
+    const data = dataWindowFigures(t.series, model);
+    // median of 5 distances: the third smallest
+    const dataSpread = (k: number, p: number) =>
+      data.map((w) => Math.abs(w[k] - p)).sort((x, y) => x - y)[2];
     e.channels.forEach((ch, c) => {
       const k = 3 * c + 1;
       const reps = boot.figures.map((f) => f[k]).sort((a, b) => a - b);
@@ -216,12 +287,13 @@ describe('window refits of a phase-3 model', () => {
       const m = (dist[2] + dist[3]) / 2;
       const a = WINDOW_WIDTH_SCALE.p80;
       const w80 = 1.2815515655446004 * WINDOW_WIDTH_SCALE.window! * m;
+      const d80 = 1.2815515655446004 * WINDOW_WIDTH_SCALE.data! * dataSpread(k, ch.roas);
       expect(ch.intervals!.roas.p80[0]).toBeCloseTo(
-        ch.roas - Math.hypot(a * Math.max(0, ch.roas - q(0.1)), w80),
+        ch.roas - Math.hypot(a * Math.max(0, ch.roas - q(0.1)), w80, d80),
         9,
       );
       expect(ch.intervals!.roas.p80[1]).toBeCloseTo(
-        ch.roas + Math.hypot(a * Math.max(0, q(0.9) - ch.roas), w80),
+        ch.roas + Math.hypot(a * Math.max(0, q(0.9) - ch.roas), w80, d80),
         9,
       );
       // Marginal ROAS (figure 3c + 2) with its own factors.
@@ -232,9 +304,15 @@ describe('window refits of a phase-3 model', () => {
       const q90 = mreps[lo] + (mreps[Math.min(lo + 1, mreps.length - 1)] - mreps[lo]) * (pos - lo);
       const md = windows.map((w) => Math.abs(w[mk] - ch.marginal_roas)).sort((x, y) => x - y);
       const mw = 1.2815515655446004 * MARGINAL_WINDOW_WIDTH_SCALE.window! * ((md[2] + md[3]) / 2);
+      const mdw =
+        1.2815515655446004 * MARGINAL_WINDOW_WIDTH_SCALE.data! * dataSpread(mk, ch.marginal_roas);
       expect(ch.intervals!.marginal_roas.p80[1]).toBeCloseTo(
         ch.marginal_roas +
-          Math.hypot(MARGINAL_WINDOW_WIDTH_SCALE.p80 * Math.max(0, q90 - ch.marginal_roas), mw),
+          Math.hypot(
+            MARGINAL_WINDOW_WIDTH_SCALE.p80 * Math.max(0, q90 - ch.marginal_roas),
+            mw,
+            mdw,
+          ),
         9,
       );
     });
@@ -262,6 +340,8 @@ describe('window refits of a phase-3 model', () => {
         0,
         scale,
         boot.windows.map((w) => w[k]),
+        [],
+        boot.dataWindows!.map((w) => w[k]),
       );
       expect(ch.intervals!.roas).toEqual(iv);
       if (ch.channel !== heldChannel) expect(ch.intervals).toEqual(plain.channels[c].intervals);
@@ -280,9 +360,95 @@ describe('window refits of a phase-3 model', () => {
           0,
           heldScale,
           boot.windows.map((w) => w[k]),
+          [],
+          boot.dataWindows!.map((w) => w[k]),
         ),
       );
     });
+  });
+});
+
+describe('channels near the bound in the bootstrap', () => {
+  const t = generateTenant('extreme_heating');
+  const model = fitFinalModel(t.series, 3);
+  it("share of replicates at 0 per channel; a channel at the bound at a level's lower quantile takes nearBoundScale there", () => {
+    const boot = bootstrapFigures(t.series, model, { replicates: 20 });
+    const plain = addIntervalsFromFigures(explainFinalModel(t.series, model, t), boot);
+    expect(plain.uncertainty?.near_bound).toBeUndefined();
+    // channel 0: 3 of 20 replicates moved to the bound (15%: both levels); channel 1: 1 of 20
+    // (5%: the 95% level only)
+    const moved = boot.figures.map((f, b) => {
+      const g = [...f];
+      if (b < 3) g[1] = 0;
+      if (b === 5) g[4] = -AT_BOUND / 2;
+      return g;
+    });
+    const e0 = explainFinalModel(t.series, model, t);
+    expect([...boundShares(e0, moved)]).toEqual([
+      [t.series.channels[0], 0.15],
+      [t.series.channels[1], 0.05],
+    ]);
+    const e = addIntervalsFromFigures(e0, { ...boot, figures: moved });
+    const s0 = nearBoundScale(WINDOW_WIDTH_SCALE, 0.15);
+    const s1 = nearBoundScale(WINDOW_WIDTH_SCALE, 0.05);
+    expect(s0.p80).toBeGreaterThan(WINDOW_WIDTH_SCALE.p80);
+    expect(s1.p80).toBe(WINDOW_WIDTH_SCALE.p80);
+    expect(s1.p95).toBeGreaterThan(WINDOW_WIDTH_SCALE.p95);
+    expect(e.uncertainty?.near_bound).toEqual([
+      {
+        channel: t.series.channels[0],
+        share_at_bound: 0.15,
+        width_scale: { p80: s0.p80, p95: s0.p95 },
+      },
+      {
+        channel: t.series.channels[1],
+        share_at_bound: 0.05,
+        width_scale: { p80: s1.p80, p95: s1.p95 },
+      },
+    ]);
+    e.channels.forEach((ch, c) => {
+      const k = 3 * c + 1;
+      const iv = figureInterval(
+        ch.roas,
+        moved.map((f) => f[k]),
+        0,
+        c === 0 ? s0 : s1,
+        boot.windows.map((w) => w[k]),
+        [],
+        boot.dataWindows!.map((w) => w[k]),
+      );
+      expect(ch.intervals!.roas).toEqual(iv);
+      // contribution (figure 3c) with the same scale
+      expect(ch.intervals!.contribution).toEqual(
+        figureInterval(
+          ch.contribution,
+          moved.map((f) => f[3 * c]),
+          0,
+          c === 0 ? s0 : s1,
+          boot.windows.map((w) => w[3 * c]),
+          [],
+          boot.dataWindows!.map((w) => w[3 * c]),
+        ),
+      );
+    });
+    // channel 1's 80% interval is the plain one (only its 95% level is near the bound)
+    expect(e.channels[1].intervals!.marginal_roas.p80).toEqual(
+      plain.channels[1].intervals!.marginal_roas.p80,
+    );
+    // a channel held at 0 by the point model keeps the held scale, not listed as near the bound
+    const heldToo = addIntervalsFromFigures(explainFinalModel(t.series, model, t), {
+      ...boot,
+      figures: moved,
+      heldAtZero: [t.series.channels[0]],
+    });
+    expect(heldToo.uncertainty?.near_bound?.map((x) => x.channel)).toEqual([t.series.channels[1]]);
+    // a given width scale: no bound rules
+    const given = addIntervalsFromFigures(
+      explainFinalModel(t.series, model, t),
+      { ...boot, figures: moved },
+      { widthScale: WINDOW_WIDTH_SCALE },
+    );
+    expect(given.uncertainty?.near_bound).toBeUndefined();
   });
 });
 

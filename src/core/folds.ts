@@ -1,3 +1,5 @@
+import type { TenantSeries } from './types.js';
+
 /** One expanding-window split: train rows [0, trainEnd), test rows [testStart, testEnd). */
 export interface Fold {
   index: number;
@@ -29,6 +31,18 @@ export function timeSeriesFolds(n: number, folds = 5, gap = 0, testSize?: number
     out.push({ index: i, trainEnd: testStart - gap, testStart, testEnd: testStart + size });
   }
   return out;
+}
+
+/** Rows [0, end) of a series: a fold's training rows as a series of their own. */
+export function seriesPrefix(series: TenantSeries, end: number): TenantSeries {
+  return {
+    ...series,
+    dates: series.dates.slice(0, end),
+    target: series.target.slice(0, end),
+    spend: series.spend.map((x) => x.slice(0, end)),
+    weather: series.weather.map((x) => x.slice(0, end)),
+    controls: series.controls.map((x) => x.slice(0, end)),
+  };
 }
 
 /** Rows per year of a frequency (a yearly cycle needs this many training rows to be identified). */

@@ -377,12 +377,24 @@ export const explanationOut = {
         window: metric.optional(),
         window95: metric.optional(),
         tests: metric.optional(),
+        offset95: metric.optional(),
+        data: metric.optional(),
+        data95: metric.optional(),
       }),
       held_at_zero: z
         .looseObject({
           channels: z.array(z.string()),
           width_scale: z.looseObject({ p80: metric, p95: metric }),
         })
+        .optional(),
+      near_bound: z
+        .array(
+          z.looseObject({
+            channel: z.string(),
+            share_at_bound: metric,
+            width_scale: z.looseObject({ p80: metric, p95: metric }),
+          }),
+        )
         .optional(),
       marginal_width_scale: z
         .looseObject({
@@ -393,6 +405,7 @@ export const explanationOut = {
         })
         .optional(),
       window_refits: z.number().int().optional(),
+      data_window_refits: z.number().int().optional(),
       test_shifts: z.number().int().optional(),
       levels: z.array(z.number()),
     })

@@ -87,6 +87,11 @@ export interface FinalModelOptions {
    */
   lags?: readonly number[];
   /**
+   * Phases 2-3: fit Ridge without the Ridge / GBM / blend choice, with this reason (chooseAndFit
+   * keepRidge; the data-window refits of a Ridge model: intervals.ts dataWindowFigures).
+   */
+  keepRidge?: string;
+  /**
    * Phase 3: the Ridge part holds every channel's contribution >= 0 (nonNegativeContributions;
    * default true). false: the unconstrained model.
    */
@@ -381,7 +386,9 @@ export function fitFinalModel(
       gap,
       featureNames: design.names,
       // Weekly phase 2 keeps Ridge, as its fold models do (ladder.ts).
-      keepRidge: phase === 2 && series.frequency === 'weekly' ? WEEKLY_PHASE2_RIDGE : undefined,
+      keepRidge:
+        options.keepRidge ??
+        (phase === 2 && series.frequency === 'weekly' ? WEEKLY_PHASE2_RIDGE : undefined),
     });
     if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
       const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);

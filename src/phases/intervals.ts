@@ -27,7 +27,12 @@
  *   hi = p + sqrt((c max(0, q_{1-a/2} - p))^2 + (z_{1-a/2} tau |p|)^2 + (z_{1-a/2} b m)^2)
  *   q = bootstrap quantiles (linear interpolation), z = standard normal quantile, m = the window
  *   spread (below; 0 for phases 0-2). A calibrated model adds (z t d)^2 under each root, the
- *   test term (below; t = CALIBRATED_WIDTH_SCALE.tests = 1).
+ *   test term (below; t = CALIBRATED_WIDTH_SCALE.tests = 1). Since INTERVALS_VERSION 12 a daily
+ *   phase-3 model adds (z d' m')^2, m' the data-window spread (dataWindowFigures: the point's
+ *   parameters refitted on each fold's training rows; d' = DATA_WINDOW_FACTOR), a weekly one's
+ *   95% level adds (k |median(q) - p|)^2 (WEEKLY_OFFSET_95), and a channel whose replicates sit
+ *   at the non-negativity bound at a level's lower quantile takes the held channel's factor c
+ *   there (nearBoundScale). docs/intervals.md, INTERVALS_VERSION 12.
  * Test term (calibrated models; docs/calibration.md): each replicate redraws each lift test within
  *   its standard error, but the replicate's recalibration (16 candidate shapes, coefficients as
  *   the posterior mode) follows a redrawn test far less than the calibration does (a 1-SE move of
@@ -73,6 +78,7 @@
  * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
  */
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
+import { seriesPrefix } from '../core/folds.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
 import { median } from '../core/stats.js';
 import {
@@ -171,6 +177,18 @@ export interface WidthScale {
    */
   window95?: number;
   /**
+   * Factor on the data-window spread (dataWindowFigures): the median distance of the data-window
+   * refits' figures from the point, times the level's z. Absent or 0: no data-window term.
+   */
+  data?: number;
+  /** Data-window factor at the 95% level (absent: `data`). */
+  data95?: number;
+  /**
+   * Factor k on the bootstrap's offset at the 95% level: k |median(replicates) - point| is added
+   * in quadrature to both sides of the 95% interval (WEEKLY_WIDTH_SCALE). Absent or 0: none.
+   */
+  offset95?: number;
+  /**
    * Factor on the test term of a calibrated model (module comment): each used lift test moved by
    * -1 and +1 standard error and the calibration redone (testShiftFigures); the figure's largest
    * move each way per test, summed in quadrature over the tests, times the level's z. Absent or
@@ -196,7 +214,12 @@ export const WINDOW_95_STRETCH = 1.35;
 /** A pair of 80% factors with the 95% level's stretched by WINDOW_95_STRETCH. */
 function stretch95(scale: WidthScale): WidthScale {
   const r = (x: number): number => Math.round(x * WINDOW_95_STRETCH * 1000) / 1000;
-  return { ...scale, p95: r(scale.p95), window95: r(scale.window ?? 0) };
+  return {
+    ...scale,
+    p95: r(scale.p95),
+    window95: r(scale.window ?? 0),
+    ...(scale.data !== undefined ? { data95: r(scale.data) } : {}),
+  };
 }
 /**
  * Width scale of an uncalibrated model's intervals (module comment): chosen on the generated
@@ -206,6 +229,14 @@ function stretch95(scale: WidthScale): WidthScale {
  */
 export const WIDTH_SCALE: WidthScale = { p80: 1.09, p95: 1.09 };
 /**
+ * Factor on the data-window spread of daily phase-3 figures (dataWindowFigures, WidthScale.data;
+ * INTERVALS_VERSION 12), on top of the window and bootstrap terms (their factors unchanged).
+ * Chosen on the development sets only (docs/intervals.md): the value, step 0.25, whose 80% ROAS
+ * coverage keeps every development set furthest inside the 70-90% band (the largest smallest
+ * distance to either edge); the 95% level takes it times WINDOW_95_STRETCH.
+ */
+export const DATA_WINDOW_FACTOR = 0.75;
+/**
  * Width scale of a phase-3 model with window refits (module comment): bootstrap factor a (both
  * levels) and window factor b, chosen on the generated tenants gen_sS_0..19, S = 7, 13, 17, 19
  * (160 channels) as the pair with the narrowest 80% ROAS intervals (mean log width relative to
@@ -213,7 +244,12 @@ export const WIDTH_SCALE: WidthScale = { p80: 1.09, p95: 1.09 };
  * dist/bench/intervals.js --from s7.json,s13.json,s17.json,s19.json --calibrate-scale` on their
  * `--coverage --heldout S --out` records.
  */
-export const WINDOW_WIDTH_SCALE: WidthScale = stretch95({ p80: 0.21, p95: 0.21, window: 1.15 });
+export const WINDOW_WIDTH_SCALE: WidthScale = stretch95({
+  p80: 0.21,
+  p95: 0.21,
+  window: 1.15,
+  data: DATA_WINDOW_FACTOR,
+});
 /**
  * Width scale of marginal ROAS (per channel and per weather state) with window refits: the same
  * rule on the marginal-ROAS records of the same calibration sets (`--calibrate-scale --figure
@@ -224,7 +260,22 @@ export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = stretch95({
   p80: 0.21,
   p95: 0.21,
   window: 1.6,
+  data: DATA_WINDOW_FACTOR,
 });
+/**
+ * Factor on the bootstrap's offset |median(replicates) - point| added to both sides of a weekly
+ * phase-3 model's 95% ROAS intervals (WidthScale.offset95; INTERVALS_VERSION 12). The weekly
+ * replicates (one shared media shape per search) often sit far from the point on one side (a
+ * 12-channel tenant: point 5.84, replicate median 26.9): the estimator moves that far when the
+ * data are redrawn from the point model, but the 95% percentile interval, scaled around the
+ * point, then has almost no width on the other side, where the truth was in 11 of the 21 weekly
+ * misses of the development sets. The offset's size says how far the estimator is from
+ * centred, its direction on the real data is unknown, so it widens both sides. k is the smallest
+ * (step 0.05) whose 95% ROAS intervals cover the truth on >= 95% of the weekly channels of the
+ * development sets (`node dist/bench/intervals.js --from FILES --calibrate-offset95`;
+ * docs/intervals.md); the 80% level is unchanged.
+ */
+export const WEEKLY_OFFSET_95 = 1;
 /**
  * Width scale of a weekly phase-3 model with window refits (uncalibrated): its searches fit one
  * media shape shared by the channels (final.ts allRowsSharedMedia), so its window refits and
@@ -236,7 +287,7 @@ export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = stretch95({
  * coverage). Checked on 97 other weekly tenants (600 channels, seeds 5421-5457, 5501-5579,
  * 5601-5607): docs/intervals.md.
  */
-export const WEEKLY_WIDTH_SCALE: WidthScale = { p80: 0.98, p95: 0.98 };
+export const WEEKLY_WIDTH_SCALE: WidthScale = { p80: 0.98, p95: 0.98, offset95: WEEKLY_OFFSET_95 };
 /** Width scale of a weekly phase-3 model's marginal ROAS: the same rule on its records. */
 export const WEEKLY_MARGINAL_WIDTH_SCALE: WidthScale = { p80: 1.2, p95: 1.2 };
 /**
@@ -281,9 +332,13 @@ export const LEVELS = [
  * 10: on weekly data the all-rows model, its replicates and its window refits search one media
  * shape shared by the channels, as the weekly fold models do: final.ts allRowsSharedMedia;
  * 11: daily phase-3 95% factors stretched by WINDOW_95_STRETCH (`width_scale.window95`), and the
- * figures of a channel held at 0 take the bootstrap-only factor (heldAtZeroScale, `held_at_zero`)).
+ * figures of a channel held at 0 take the bootstrap-only factor (heldAtZeroScale, `held_at_zero`);
+ * 12: a channel whose replicates sit at the bound at a level's lower quantile takes the held
+ * channel's bootstrap factor at that level (nearBoundScale, `near_bound`), and weekly 95%
+ * intervals add the bootstrap's offset from the point on both sides (WEEKLY_OFFSET_95,
+ * `width_scale.offset95`)).
  */
-export const INTERVALS_VERSION = 11;
+export const INTERVALS_VERSION = 12;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -405,9 +460,13 @@ export function figureInterval(
   scale: WidthScale = UNSCALED,
   windows: readonly number[] = [],
   testShifts: readonly number[] = [],
+  dataWindows: readonly number[] = [],
 ): FigureInterval {
   // Window spread: median distance of the window refits' values from the point (0 without them).
   const spread = windows.length > 0 ? median(windows.map((w) => Math.abs(w - point))) : 0;
+  // Data-window spread: the same for the data-window refits (dataWindowFigures).
+  const dataSpread =
+    dataWindows.length > 0 ? median(dataWindows.map((w) => Math.abs(w - point))) : 0;
   // Test term: per test (values at -1 and +1 SE), its largest move down and up, in quadrature.
   let down = 0;
   let up = 0;
@@ -430,9 +489,21 @@ export function figureInterval(
     const dHi = c * Math.max(0, qHi - point);
     const tLo = level.z * t * down;
     const tHi = level.z * t * up;
-    // (without a test term the three-term form: bit-identical to the intervals before it)
-    if (t === 0) return [point - Math.hypot(dLo, m, w), point + Math.hypot(dHi, m, w)];
-    return [point - Math.hypot(dLo, m, w, tLo), point + Math.hypot(dHi, m, w, tHi)];
+    // Terms on both sides: the 95% level's offset term (WidthScale.offset95) and the
+    // data-window term (WidthScale.data, data95).
+    const k = level.key === 'p95' ? (scale.offset95 ?? 0) : 0;
+    const d = level.key === 'p95' ? (scale.data95 ?? scale.data ?? 0) : (scale.data ?? 0);
+    const both: number[] = [];
+    if (k > 0) both.push(k * Math.abs(median(replicates) - point));
+    if (d > 0 && dataWindows.length > 0) both.push(level.z * d * dataSpread);
+    // (without a test term and the two-sided terms the three-term form: bit-identical to the
+    // intervals before them)
+    if (t === 0 && both.length === 0) {
+      return [point - Math.hypot(dLo, m, w), point + Math.hypot(dHi, m, w)];
+    }
+    const lo = t === 0 ? [dLo, m, w] : [dLo, m, w, tLo];
+    const hi = t === 0 ? [dHi, m, w] : [dHi, m, w, tHi];
+    return [point - Math.hypot(...lo, ...both), point + Math.hypot(...hi, ...both)];
   };
   return { p80: bound(LEVELS[0]), p95: bound(LEVELS[1]) };
 }
@@ -627,6 +698,47 @@ export function windowFigures(
 }
 
 /**
+ * The figure vectors (figureVector order) of the data-window refits of a daily phase-3 model
+ * (module comment, INTERVALS_VERSION 12): the point's own adstock/Hill parameters (delays
+ * included), the model refitted on each CV fold's training rows (pooledSearchEnds without all
+ * rows: the windows of the point's pooled search), the figures computed on the observed series.
+ * The window refits move the searched parameters and refit on all rows; these keep the
+ * parameters (and a Ridge point's alpha) and move the rows, so their spread is how far the fitted effects move with the
+ * history they are fitted on (a trend or season the media columns absorb on some windows and not
+ * on others), which neither the window refits nor the bootstrap (its world's base is the point
+ * model's) can see. Empty for phases 0-2, weekly models (their width scale has no such term:
+ * WEEKLY_WIDTH_SCALE) and models without search runs (fitted with given parameters).
+ */
+export function dataWindowFigures(
+  series: TenantSeries,
+  model: FinalModel,
+  options: FinalModelOptions = {},
+): number[][] {
+  if (model.phase !== 3 || !model.channelParams) return [];
+  if (series.frequency === 'weekly' || !model.searchRuns || model.searchRuns.length === 0) {
+    return [];
+  }
+  const n = series.target.length;
+  // The point's model as it is: its kind and Ridge alpha held (a Ridge point stays Ridge at its
+  // alpha; only a GBM or blend point re-chooses, having no single alpha to hold).
+  const held: FinalModelOptions =
+    model.kind === 'ridge' && model.alpha !== null
+      ? { alphas: [model.alpha], keepRidge: 'the point model: Ridge at its alpha' }
+      : {};
+  return pooledSearchEnds(n)
+    .filter((end) => end < n)
+    .map((end) => {
+      const m = fitFinalModel(seriesPrefix(series, end), 3, {
+        ...options,
+        ...held,
+        calendar: model.calendar,
+        channelParams: model.channelParams!,
+      });
+      return figureVector(explainFinalModel(series, m, null));
+    });
+}
+
+/**
  * The bootstrap figure vectors of a fitted model (figureVector order, one per successful
  * replicate), the number of replicates whose refit failed, and the window refits' figure
  * vectors (windowFigures; none for a calibrated model, whose width has no window term).
@@ -673,6 +785,7 @@ export function bootstrapFigures(
   const windows = calibration
     ? calibratedWindowFigures(series, model, calibration)
     : windowFigures(series, model, options);
+  const dataWindows = calibration ? [] : dataWindowFigures(series, model, options);
   const testShifts = calibration ? testShiftFigures(series, model, calibration) : [];
   const heldAtZero = calibration ? [] : (model.heldAtZero ?? []);
   return {
@@ -683,6 +796,7 @@ export function bootstrapFigures(
     windows,
     testShifts,
     ...(heldAtZero.length > 0 ? { heldAtZero: [...heldAtZero] } : {}),
+    ...(dataWindows.length > 0 ? { dataWindows } : {}),
   };
 }
 
@@ -798,10 +912,16 @@ export function modelLiftSpread(
     // Too few replicates for an interval (as addIntervals): no check.
     if (replicates.length < MIN_REPLICATES) return [];
     // The spread is a normal-theory sd (half-width / z95), so the 95% level's heavier-tail
-    // stretch (WINDOW_95_STRETCH, a coverage correction) is left out: the 80% pair at z95, the
-    // reference the conflict level was set with.
+    // stretch (WINDOW_95_STRETCH, a coverage correction) and the weekly offset term
+    // (WEEKLY_OFFSET_95) are left out: the 80% pair at z95, the reference the conflict level was
+    // set with.
     const base = defaultWidthScale(false, windows.length > 0, series.frequency);
-    const scale = options.widthScale ?? { ...base, p95: base.p80, window95: base.window };
+    const scale = options.widthScale ?? {
+      ...base,
+      p95: base.p80,
+      window95: base.window,
+      offset95: undefined,
+    };
     const z95 = LEVELS[1].z;
     return tests.map((t) => {
       const lift = modelImpliedLift(series, model, t);
@@ -837,6 +957,8 @@ export interface BootstrapFigures {
    * figures take heldAtZeroScale. Absent or empty: none.
    */
   heldAtZero?: string[];
+  /** Figure vectors of the data-window refits (dataWindowFigures); absent or empty: none. */
+  dataWindows?: number[][];
 }
 
 /**
@@ -856,6 +978,47 @@ export function heldAtZeroScale(scale: WidthScale): WidthScale {
   const f = WIDTH_SCALE.p80 / scale.p80;
   const r = (x: number): number => Math.round(x * f * 1000) / 1000;
   return { ...scale, p80: r(scale.p80), p95: r(scale.p95) };
+}
+
+/** A replicate's ROAS this close to 0 is the constraint's bound (its contribution held at 0). */
+export const AT_BOUND = 1e-9;
+/** Lower tail of each level (1 - level) / 2, written out (the subtraction is not exact). */
+const LOWER_TAIL = { p80: 0.1, p95: 0.025 } as const;
+
+/**
+ * Share of the bootstrap replicates that hold each channel at the non-negativity bound (their
+ * ROAS within AT_BOUND of 0), from the figure vectors (figureVector order: a channel's ROAS is
+ * figure 3c + 1 of the explanation's channels).
+ */
+export function boundShares(e: Explanation, figures: readonly number[][]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (figures.length === 0) return out;
+  e.channels.forEach((ch, c) => {
+    let at = 0;
+    for (const f of figures) if (Math.abs(f[3 * c + 1]) < AT_BOUND) at++;
+    out.set(ch.channel, at / figures.length);
+  });
+  return out;
+}
+
+/**
+ * Width scale of the figures of a channel near the bound (INTERVALS_VERSION 12): at each level
+ * whose lower bootstrap quantile sits at the bound (at least (1 - level) / 2 of the replicates
+ * hold the channel at 0: 10% at 80%, 2.5% at 95%), that level's bootstrap factor is the held
+ * channel's (heldAtZeroScale); the other level keeps the scale's. The rule of channels held at 0
+ * (heldAtZeroScale), carried from the point to the bootstrap: where the data redrawn from the
+ * point model often push the effect onto the bound, the estimate is near it, and near a bound
+ * neither the window refits (the constraint pins them) nor a bootstrap scaled down to 0.21 say how
+ * far the effect could be (development sets: 29 of the 106 80% misses, truths of 1.8-4.5 for
+ * points of 0.1-1.6). No new constant: the quantile is the level's, the factor the held one.
+ */
+export function nearBoundScale(scale: WidthScale, share: number): WidthScale {
+  const held = heldAtZeroScale(scale);
+  if (held === scale) return scale;
+  const p80 = share >= LOWER_TAIL.p80;
+  const p95 = share >= LOWER_TAIL.p95;
+  if (!p80 && !p95) return scale;
+  return { ...scale, p80: p80 ? held.p80 : scale.p80, p95: p95 ? held.p95 : scale.p95 };
 }
 
 /**
@@ -935,8 +1098,9 @@ export function addIntervalsFromFigures(
     options.widthScale ?? defaultWidthScale(!!options.calibration, hasWindows, boot.frequency);
   // The window term needs window refits; without them it is dropped (and not recorded).
   const windows = (scale.window ?? 0) > 0 ? boot.windows : [];
-  // The same for the test term of a calibrated model.
+  // The same for the test term of a calibrated model, and for the data-window term.
   const testShifts = (scale.tests ?? 0) > 0 ? boot.testShifts : [];
+  const dataWindows = (scale.data ?? 0) > 0 ? (boot.dataWindows ?? []) : [];
   // Marginal ROAS has its own factors when the default window scale applies.
   const marginalScale =
     options.widthScale === undefined && hasWindows && !options.calibration
@@ -952,6 +1116,20 @@ export function addIntervalsFromFigures(
   const heldScale = heldAtZeroScale(scale);
   const heldMarginalScale = heldAtZeroScale(marginalScale);
   const heldChanges = held.size > 0 && heldScale !== scale;
+  // Channels near the bound in the bootstrap (nearBoundScale), under the same conditions.
+  const nearBound = new Map<string, { scale: WidthScale; marginal: WidthScale; share: number }>();
+  if (options.widthScale === undefined && windows.length > 0 && !options.calibration) {
+    for (const [channel, share] of boundShares(explanation, figures)) {
+      if (held.has(channel)) continue;
+      const near = nearBoundScale(scale, share);
+      if (near === scale) continue;
+      nearBound.set(channel, {
+        scale: near,
+        marginal: nearBoundScale(marginalScale, share),
+        share,
+      });
+    }
+  }
   const info: UncertaintyInfo = {
     method: options.calibration
       ? 'moving-block residual bootstrap of the calibrated model: search refit per replicate, lift tests redrawn within their standard errors and the tested channels recalibrated' +
@@ -962,7 +1140,10 @@ export function addIntervalsFromFigures(
           ? `, and with the moves of ${testShifts.length} recalibrations with one test moved by -1 or +1 standard error`
           : '')
       : windows.length > 0
-        ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)`
+        ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)` +
+          (dataWindows.length > 0
+            ? ` and of the ${dataWindows.length} data-window refits (the point's parameters fitted on each fold's training rows)`
+            : '')
         : 'moving-block residual bootstrap, full phase refit (search included) per replicate',
     replicates,
     failed_replicates: failed,
@@ -974,6 +1155,8 @@ export function addIntervalsFromFigures(
       ...(windows.length > 0 ? { window: scale.window } : {}),
       ...(windows.length > 0 && scale.window95 !== undefined ? { window95: scale.window95 } : {}),
       ...(testShifts.length > 0 ? { tests: scale.tests } : {}),
+      ...((scale.offset95 ?? 0) > 0 ? { offset95: scale.offset95 } : {}),
+      ...(dataWindows.length > 0 ? { data: scale.data, data95: scale.data95 } : {}),
     },
     ...(heldChanges
       ? {
@@ -983,8 +1166,18 @@ export function addIntervalsFromFigures(
           },
         }
       : {}),
+    ...(nearBound.size > 0
+      ? {
+          near_bound: [...nearBound].map(([channel, v]) => ({
+            channel,
+            share_at_bound: v.share,
+            width_scale: { p80: v.scale.p80, p95: v.scale.p95 },
+          })),
+        }
+      : {}),
     ...(marginalScale !== scale ? { marginal_width_scale: { ...marginalScale } } : {}),
     window_refits: windows.length,
+    ...(dataWindows.length > 0 ? { data_window_refits: dataWindows.length } : {}),
     ...(testShifts.length > 0 ? { test_shifts: testShifts.length } : {}),
     levels: [0.8, 0.95],
   };
@@ -1000,14 +1193,23 @@ export function addIntervalsFromFigures(
   visitFigures(explanation, (point, put, marginal, channel) => {
     const k = i++;
     const isHeld = heldChanges && held.has(channel);
+    const near = nearBound.get(channel);
+    const own = marginal
+      ? isHeld
+        ? heldMarginalScale
+        : (near?.marginal ?? marginalScale)
+      : isHeld
+        ? heldScale
+        : (near?.scale ?? scale);
     put(
       figureInterval(
         point,
         figures.map((f) => f[k]),
         modelError,
-        marginal ? (isHeld ? heldMarginalScale : marginalScale) : isHeld ? heldScale : scale,
+        own,
         windows.map((w) => w[k]),
         testShifts.map((v) => v[k]),
+        dataWindows.map((v) => v[k]),
       ),
     );
   });

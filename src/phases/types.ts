@@ -257,16 +257,47 @@ export interface UncertaintyInfo {
    * Factor on the bootstrap deviations per level, and (phase 3 with window refits) the factor on
    * the window refits' spread (calibrated on generated tenants; intervals.ts).
    */
-  width_scale: { p80: number; p95: number; window?: number; window95?: number; tests?: number };
+  width_scale: {
+    p80: number;
+    p95: number;
+    window?: number;
+    window95?: number;
+    tests?: number;
+    offset95?: number;
+    data?: number;
+    data95?: number;
+  };
   /**
    * Channels the point model holds at 0 and the bootstrap factors of their figures
    * (intervals.ts heldAtZeroScale); absent when none or when the scale has no window term.
    */
   held_at_zero?: { channels: string[]; width_scale: { p80: number; p95: number } };
+  /**
+   * Channels whose bootstrap replicates hold them at 0 at least (1 - level) / 2 of the time at
+   * some level, with that share and their bootstrap factors (intervals.ts nearBoundScale);
+   * absent when none or when the scale has no window term.
+   */
+  near_bound?: {
+    channel: string;
+    share_at_bound: number;
+    width_scale: { p80: number; p95: number };
+  }[];
   /** Factors of marginal ROAS when they differ from width_scale (phase 3 with window refits). */
-  marginal_width_scale?: { p80: number; p95: number; window?: number; window95?: number };
+  marginal_width_scale?: {
+    p80: number;
+    p95: number;
+    window?: number;
+    window95?: number;
+    data?: number;
+    data95?: number;
+  };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
   window_refits?: number;
+  /**
+   * Data-window refits whose spread widens the intervals (intervals.ts dataWindowFigures); absent:
+   * none.
+   */
+  data_window_refits?: number;
   /**
    * Calibrated models: recalibrations with a lift test moved by -1 or +1 standard error whose
    * moves widen the intervals (two per used test; intervals.ts testShiftFigures).

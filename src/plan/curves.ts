@@ -21,6 +21,7 @@
  * O(n p (1 + W)) for its new co-moments plus one p x p Cholesky solve.
  */
 import { modelWeatherNames } from '../core/features.js';
+import { seriesPrefix } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { standardScale } from '../core/standardize.js';
 import { geometricAdstock, hillSaturation } from '../core/transforms.js';
@@ -672,18 +673,6 @@ export const PLAN_CURVE_SIMPLIFY = 1;
  */
 export const PLAN_MODEL_FIT = { nonNegativeMedia: false } as const;
 
-/** Rows [0, end) of a series (the window fits below). */
-function prefix(series: TenantSeries, end: number): TenantSeries {
-  return {
-    ...series,
-    dates: series.dates.slice(0, end),
-    target: series.target.slice(0, end),
-    spend: series.spend.map((x) => x.slice(0, end)),
-    weather: series.weather.map((x) => x.slice(0, end)),
-    controls: series.controls.map((x) => x.slice(0, end)),
-  };
-}
-
 /**
  * Sweeps of each window's fit (from the all-rows fit): one gave the same checked plans as two on
  * the built-in tiers and seeds 7 and 13 at half the cost; none moved one more tenant below (a)
@@ -729,7 +718,7 @@ export function planCurveModel(
   const windows = pooledSearchEnds(n)
     .slice(0, -1)
     .map((end) => {
-      const w = fitPlanCurves(prefix(series, end), fit.params, {
+      const w = fitPlanCurves(seriesPrefix(series, end), fit.params, {
         ...spec,
         sweeps: WINDOW_SWEEPS,
         grid: WINDOW_GRID,
