@@ -28,14 +28,20 @@ describe('protocol in the app', () => {
 
   it('stores the protocol with the result and takes the user settings', async () => {
     const auto = await app.trainTenant({ tenant: 'year_s4_0', phase: 1 });
-    expect(auto.protocol).toMatchObject({ rule: 'min-window', folds: 5, first_train_rows: 185 });
+    // 400 days: the first window aims for min(a year, half the series) = 200 rows, 40-row blocks.
+    expect(auto.protocol).toMatchObject({
+      rule: 'min-window',
+      folds: 5,
+      test_rows: 40,
+      first_train_rows: 200,
+    });
     const user = await app.trainTenant({
       tenant: 'year_s4_0',
       phase: 1,
-      config: { testSize: 40, minTrain: 200 },
+      config: { testSize: 30, minTrain: 250 },
     });
-    expect(user.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 40 });
-    expect(user.folds[0].train_rows).toBe(200);
+    expect(user.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 30 });
+    expect(user.folds[0].train_rows).toBe(250);
     expect(() => app.startPhaseRun({ phase: 1, config: { testSize: 0 } })).toThrow(
       /testSize \(test_size\) must be an integer from 1/,
     );

@@ -41,7 +41,7 @@ describe('shape tenants in the app', () => {
     // (core/folds.ts chooseProtocol), and the result reports the oracle on those folds.
     const r = await app.trainTenant({ tenant: 'wk_s11_0', phase: 0 });
     const { folds } = chooseProtocol(104, 'weekly');
-    expect(r.protocol).toMatchObject({ rule: 'min-window', first_train_rows: folds[0].trainEnd });
+    expect(r.protocol).toMatchObject({ rule: 'year-window', first_train_rows: folds[0].trainEnd });
     const oracle = oracleFoldR2(want, folds);
     expect(r.oracle_r2).toBeCloseTo(oracle.reduce((a, b) => a + b, 0) / oracle.length, 12);
   });

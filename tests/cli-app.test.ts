@@ -247,7 +247,7 @@ describe('weekly data in text', () => {
     const text = run('train', '--tenant', 'shop', '--phase', '2').stdout;
     const lines = text.split('\n').filter((l) => /^folds? \d/.test(l) && l.includes(' use'));
     expect(lines).toEqual([
-      "folds 1-5 use phase 1: phase 2 keeps ridge on each fold's window, which is phase 1's model: phase 1's decision used (phase 1)",
+      "folds 1-4 use phase 1: phase 2 keeps ridge on each fold's window, which is phase 1's model: phase 1's decision used (phase 1)",
     ]);
   });
 });

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { dataWarnings, describePeriods, tooShortWarning } from '../src/core/data-warnings.js';
 import { chooseProtocol, periodsPerYear, ProtocolError } from '../src/core/folds.js';
+import { protocolForSeries } from '../src/core/protocol.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { CLI_OPTION_WORDS, MCP_OPTION_WORDS } from '../src/core/words.js';
 
 function series(
   n: number,
   frequency: 'daily' | 'weekly',
-  opts: { spend?: Float64Array[]; channels?: string[]; weather?: string[] } = {},
+  opts: { spend?: Float64Array[]; channels?: string[]; weather?: string[]; tenant?: string } = {},
 ): TenantSeries {
   const channels = opts.channels ?? ['meta', 'google'];
   const weatherNames = opts.weather ?? ['temperature_c', 'precipitation_mm', 'humidity_pct'];
   return {
-    tenant: 't',
+    tenant: opts.tenant ?? 't',
     frequency,
     dates: Array.from({ length: n }, (_, i) => `d${i}`),
     channels,
@@ -27,27 +28,34 @@ function series(
 }
 
 const codes = (s: TenantSeries, folds: number, words = CLI_OPTION_WORDS) =>
-  dataWarnings(s, { folds: chooseProtocol(s.target.length, s.frequency, { folds }).folds, words });
+  dataWarnings(s, { folds: protocolForSeries(s, { folds }).folds, words });
 
 describe('short history per fold (folds by the protocol, core/folds.ts chooseProtocol)', () => {
-  it('three years of daily data, 5 folds: the first model trains on 185 days; 2 folds give a year', () => {
+  it('a built-in tenant (the plan protocol), 5 folds: the first model trains on 185 days; 2 folds give a year', () => {
     // TimeSeriesSplit(5): test floor(1095 / 6) = 182, first window 1095 - 5 * 182 = 185 (>= 182,
-    // so the protocol keeps it); TimeSeriesSplit(2): 1095 - 2 * 365 = 365.
-    const w = codes(series(1095, 'daily'), 5).find((x) => x.code === 'short_history');
+    // the plan's aim, so the protocol keeps it); TimeSeriesSplit(2): 1095 - 2 * 365 = 365.
+    const builtIn = series(1095, 'daily', { tenant: 'none_books' });
+    const w = codes(builtIn, 5).find((x) => x.code === 'short_history');
     expect(w?.message).toContain('with 5 folds the first model trains on 185 days (6 months)');
     expect(w?.message).toContain('leave out the yearly season and the trend');
     expect(w?.message).toContain('--folds 2 (the first model then trains on 365 days (12 months);');
-    const mcp = codes(series(1095, 'daily'), 5, MCP_OPTION_WORDS).find(
-      (x) => x.code === 'short_history',
-    );
+    const mcp = codes(builtIn, 5, MCP_OPTION_WORDS).find((x) => x.code === 'short_history');
     expect(mcp?.message).toContain('use folds: 2 (');
   });
 
-  it('400 days: the protocol keeps half a year in the first window; no fold count gives a year', () => {
-    // min_train = max(91, min(182, 200)) = 182; test blocks floor((400 - 182) / 5) = 43, so the
-    // first window is 400 - 5 * 43 = 185.
+  it('three years of daily data of any other tenant: every fold trains on a year, no warning', () => {
+    // min_train = min(365, 547) = 365: TimeSeriesSplit(5)'s 182-row blocks over 4 folds leave 367.
+    const folds = protocolForSeries(series(1095, 'daily')).folds;
+    expect(folds[0].trainEnd).toBe(367);
+    expect(codes(series(1095, 'daily'), 5).map((x) => x.code)).not.toContain('short_history');
+    expect(codes(series(730, 'daily'), 5).map((x) => x.code)).not.toContain('short_history');
+  });
+
+  it('400 days: the first window is half the series; no fold count gives a year', () => {
+    // min_train = max(91, min(365, 200)) = 200; test blocks floor((400 - 200) / 5) = 40, so the
+    // first window is 400 - 5 * 40 = 200.
     const w = codes(series(400, 'daily'), 5).find((x) => x.code === 'short_history');
-    expect(w?.message).toContain('the first model trains on 185 days (6 months)');
+    expect(w?.message).toContain('the first model trains on 200 days (');
     expect(w?.message).toContain('add history if you have it (400 days now;');
     expect(w?.message).not.toContain('--folds');
   });

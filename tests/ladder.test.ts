@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf, SHAPE_SUITE } from '../src/core/data/index.js';
+import { protocolForSeries } from '../src/core/protocol.js';
 import {
   chooseProtocol,
   PROTOCOL_RULE,
@@ -55,8 +56,8 @@ function weekly(series: TenantSeries, weeks: number): TenantSeries {
 }
 
 describe('protocol rule', () => {
-  it('keeps TimeSeriesSplit(5) on three years of daily rows (the built-in tenants)', () => {
-    const { folds, protocol } = chooseProtocol(1095, 'daily');
+  it('keeps TimeSeriesSplit(5) on three years of daily rows of the built-in tenants (the plan)', () => {
+    const { folds, protocol } = chooseProtocol(1095, 'daily', { planProtocol: true });
     expect(folds).toEqual(timeSeriesFolds(1095, 5));
     expect(protocol).toMatchObject({
       rule: 'timeseriessplit',
@@ -65,16 +66,62 @@ describe('protocol rule', () => {
       first_train_rows: 185,
       min_train_rows: 182,
     });
+    // protocolForSeries sets planProtocol from the tenant id: built-in ids only.
+    const builtIn = generateTenant('none_books').series;
+    expect(protocolForSeries(builtIn).folds).toEqual(timeSeriesFolds(1095, 5));
+    const renamed = { ...builtIn, tenant: 'my_books' };
+    expect(protocolForSeries(renamed).protocol.first_train_rows).toBe(367);
+  });
+
+  it('trains every fold of other data of two years or more on a year, with the plan-size blocks', () => {
+    // Three daily years: TimeSeriesSplit(5)'s 182-row blocks over 4 folds leave 1095 - 728 = 367
+    // rows to the first window (5 folds would leave 185 < 365).
+    const three = chooseProtocol(1095, 'daily');
+    expect(three.protocol).toMatchObject({
+      rule: 'year-window',
+      folds: 4,
+      test_rows: 182,
+      first_train_rows: 367,
+      min_train_rows: 365,
+    });
+    expect(three.folds).toEqual(timeSeriesFolds(1095, 4, 0, 182));
+    // Two daily years: floor(730 / 6) = 121-row blocks; 4 folds leave 246, 3 leave 367.
+    const two = chooseProtocol(730, 'daily');
+    expect(two.protocol).toMatchObject({ rule: 'year-window', folds: 3, test_rows: 121 });
+    for (const f of two.folds) expect(f.trainEnd).toBeGreaterThanOrEqual(365);
+    expect(two.protocol.reason).not.toMatch(/folds asked/);
+    // Three weekly years: 26-week blocks, 4 folds leave 52 weeks.
+    expect(chooseProtocol(156, 'weekly').protocol).toMatchObject({
+      rule: 'year-window',
+      folds: 4,
+      test_rows: 26,
+      first_train_rows: 52,
+    });
+    // Under two years the first window is half the series and the blocks shrink instead:
+    // 18 months (547 rows) min(365, 273) = 273, floor((547 - 273) / 5) = 54-row blocks.
+    expect(chooseProtocol(547, 'daily').protocol).toMatchObject({
+      rule: 'min-window',
+      folds: 5,
+      min_train_rows: 273,
+      test_rows: 54,
+    });
+    // One year: half of it, as before (182 rows, 36-row blocks).
+    expect(chooseProtocol(365, 'daily').protocol).toMatchObject({
+      rule: 'min-window',
+      min_train_rows: 182,
+      test_rows: 36,
+      first_train_rows: 185,
+    });
   });
 
   it('never trains a fold of two years of weekly rows on less than a year', () => {
     // TimeSeriesSplit(5) on 104 weeks would train the first fold on 19 weeks.
     expect(timeSeriesFolds(104, 5)[0].trainEnd).toBe(19);
     const { folds, protocol } = chooseProtocol(104, 'weekly');
-    // floor((104 - 52) / 5) = 10-week test blocks; the first window keeps the remainder.
-    expect(protocol).toMatchObject({ rule: 'min-window', folds: 5, test_rows: 10 });
-    expect(folds[0].trainEnd).toBe(54);
-    expect(folds[4].testEnd).toBe(104);
+    // floor(104 / 6) = 17-week test blocks over 3 folds: the first window keeps 104 - 51 = 53.
+    expect(protocol).toMatchObject({ rule: 'year-window', folds: 3, test_rows: 17 });
+    expect(folds[0].trainEnd).toBe(53);
+    expect(folds[2].testEnd).toBe(104);
     for (const f of folds) expect(f.trainEnd).toBeGreaterThanOrEqual(52);
   });
 
@@ -105,12 +152,14 @@ describe('protocol rule', () => {
       rule: 'user',
       test_rows: 73,
     });
-    // Folds are at most: 10 blocks of 60 rows would leave 130 training rows, 9 leave 190.
-    const nine = chooseProtocol(730, 'daily', { folds: 10, testSize: 60 }).protocol;
-    expect(nine.folds).toBe(9);
-    expect(nine.reason).toMatch(/10 folds asked; the data holds 9/);
+    // Folds are at most: 10 blocks of 60 rows would leave 130 training rows, 7 leave 310, 6 leave
+    // 370 (the default least first window of two daily years is a year).
+    const six = chooseProtocol(730, 'daily', { folds: 10, testSize: 60 }).protocol;
+    expect(six.folds).toBe(6);
+    expect(six.reason).toMatch(/10 folds asked; the data holds 6/);
     expect(() => chooseProtocol(730, 'daily', { testSize: 300 })).toThrow(ProtocolError);
-    expect(chooseProtocol(730, 'daily', { testSize: 150 }).protocol.folds).toBe(3);
+    // 150-row blocks: 730 - 3 x 150 = 280 < 365 rows, 2 x 150 leaves 430.
+    expect(chooseProtocol(730, 'daily', { testSize: 150 }).protocol.folds).toBe(2);
     expect(() => chooseProtocol(730, 'daily', { minTrain: 30 })).toThrow(/minTrain must be/);
     expect(() => chooseProtocol(730, 'daily', { testSize: 0 })).toThrow(/testSize must be/);
   });
@@ -454,7 +503,9 @@ describe('phase ladder', () => {
     // had just rejected (test block 0.217 against phase 0's 0.460).
     const spec = SHAPE_SUITE.find((s) => s.id === 'shape_weekly_2y_noweather')!;
     const wk = generateShape(spec).series;
-    const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly');
+    // The windows of five 10-week blocks (the protocol of two weekly years until the year-window
+    // rule), where the case arose.
+    const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly', { testSize: 10 });
     const ladder = new PhaseLadder(wk, { horizon: protocol.test_rows });
     let ridgeFolds = 0;
     for (const f of folds) {
@@ -603,7 +654,7 @@ describe('phase ladder', () => {
   });
 
   it("garbage in a fold's test rows leaves that fold's model and fallback choice unchanged", () => {
-    const folds = chooseProtocol(series.target.length, 'daily').folds;
+    const folds = protocolForSeries(series).folds;
     const k = 2;
     const { testStart, testEnd } = folds[k];
     const rng = new SeededRandom(5);
@@ -639,7 +690,7 @@ describe('phase ladder', () => {
   it('works on weekly data with the protocol and identifiability rules', () => {
     const wk = weekly(generateTenant('high_umbrella_rain').series, 156);
     const res = trainPhase2(wk);
-    expect(res.protocol).toMatchObject({ rule: 'min-window', frequency: 'weekly', test_rows: 20 });
+    expect(res.protocol).toMatchObject({ rule: 'year-window', frequency: 'weekly', test_rows: 26 });
     for (const f of res.folds) {
       expect(f.train_rows).toBeGreaterThanOrEqual(52);
       expect(f.dropped_terms).toEqual([]);

@@ -76,7 +76,7 @@ describe('trainPhase2 fold records', () => {
       expect(f.alpha).not.toBeNull();
       // The 421-row fold's inner split trains on 358 rows (under a year): Ridge kept unjudged.
       expect(f.reason).toMatch(
-        /^ridge inner-validation R² 0\.\d\d >= 0\.50$|^ridge kept: the 358 inner-training rows/,
+        /^ridge inner-validation R² 0\.\d\d >= 0\.50$|^ridge kept: the \d+ inner-training rows/,
       );
     }
     expect(res.top_features).toBeNull();
@@ -90,13 +90,20 @@ describe('trainPhase2 fold records', () => {
 
   it('fold results match chooseAndFit on the phase-1 design, fold by fold', () => {
     const s = makeSeries(12, 3000);
-    const res = trainPhase2(s, { clock: fixedClock, seed: 4, fallback: false });
+    // The windows of the half-year rule (minTrain 182), where the fold-by-fold cases below arose.
+    const res = trainPhase2(s, { clock: fixedClock, seed: 4, fallback: false, minTrain: 182 });
     const design = buildDesign(s, { interactions: true, calendar: true, temperatureHinges: true });
     expect(res.feature_names).toEqual(design.names);
-    // 480 daily rows: the first window of TimeSeriesSplit(5) (80 rows) is under half a year, so
-    // the protocol rule shrinks the test blocks to floor((480 - 182) / 5) = 59 rows.
+    // 480 daily rows: the first window of TimeSeriesSplit(5) (80 rows) is under minTrain, so the
+    // test blocks shrink to floor((480 - 182) / 5) = 59 rows. Without minTrain the rule aims for
+    // half the series (240 rows: floor((480 - 240) / 5) = 48-row blocks).
+    expect(trainPhase2(s, { clock: fixedClock, seed: 4 }).protocol).toMatchObject({
+      rule: 'min-window',
+      folds: 5,
+      test_rows: 48,
+    });
     const folds = timeSeriesFolds(s.target.length, 5, 0, 59);
-    expect(res.protocol).toMatchObject({ rule: 'min-window', folds: 5, test_rows: 59 });
+    expect(res.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 59 });
     const kinds: string[] = [];
     folds.forEach((fold, i) => {
       // Under a year of training rows the yearly terms and the trend are left out (zeroed).

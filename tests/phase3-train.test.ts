@@ -18,22 +18,29 @@ const { series, expected } = constructedTenant(
 );
 const clock = (): number => 0;
 
-// 540 daily rows: TimeSeriesSplit(5)'s first window (90 rows) is under half a year, so the
-// protocol rule shrinks the test blocks to floor((540 - 182) / 5) = 71 rows.
-const folds = chooseProtocol(series.target.length, 'daily').folds;
+// 540 daily rows: TimeSeriesSplit(5)'s first window (90 rows) is under the least first window,
+// which the tests below set to half a year (the windows these cases were measured on): the test
+// blocks shrink to floor((540 - 182) / 5) = 71 rows. The default aims for half the series (270).
+const windows = { minTrain: 182 };
+const folds = chooseProtocol(series.target.length, 'daily', windows).folds;
 
 describe('trainPhase3', () => {
-  const result = trainPhase3(series, { oracle: { expected }, clock });
+  const result = trainPhase3(series, { oracle: { expected }, clock, ...windows });
   // Every fold's own phase-3 model (no fallback to phase 2: tested in ladder.test.ts).
-  const own = trainPhase3(series, { oracle: { expected }, clock, fallback: false });
+  const own = trainPhase3(series, { oracle: { expected }, clock, fallback: false, ...windows });
 
   it('follows the protocol rule', () => {
-    expect(result.protocol).toMatchObject({ rule: 'min-window', folds: 5, test_rows: 71 });
+    expect(result.protocol).toMatchObject({ rule: 'user', folds: 5, test_rows: 71 });
+    expect(chooseProtocol(series.target.length, 'daily').protocol).toMatchObject({
+      rule: 'min-window',
+      folds: 5,
+      test_rows: 54,
+    });
     expect(result.folds.map((f) => f.train_rows)).toEqual(folds.map((f) => f.trainEnd));
   });
 
   it('is deterministic: two runs give identical parameters and R²', () => {
-    const again = trainPhase3(series, { oracle: { expected }, clock });
+    const again = trainPhase3(series, { oracle: { expected }, clock, ...windows });
     expect(again).toEqual(result);
   });
 
@@ -87,7 +94,7 @@ describe('trainPhase3', () => {
         Float64Array.from(x, (v, t) => (t >= fold.trainEnd ? 1e6 - v : v)),
       ),
     };
-    const dirty = trainPhase3(garbled, { clock });
+    const dirty = trainPhase3(garbled, { clock, ...windows });
     expect(dirty.folds[1].channel_params).toEqual(result.folds[1].channel_params);
     expect(dirty.folds[1].alpha).toBe(result.folds[1].alpha);
     expect(dirty.folds[1].train_r2).toBe(result.folds[1].train_r2);

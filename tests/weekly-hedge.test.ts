@@ -54,7 +54,9 @@ const meanOf = (a: Float64Array, b: Float64Array): Float64Array =>
 
 describe('weekly data: every kept phase averages with the phase below', () => {
   const wk = twoChannelWeekly();
-  const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly');
+  // The windows of five 10-week blocks (two weekly years before the year-window rule), where the
+  // cases below arose; the ladder's logic does not depend on which protocol chose them.
+  const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly', { testSize: 10 });
   const horizon = protocol.test_rows;
   const ends = folds.map((f) => f.trainEnd);
 
@@ -111,7 +113,10 @@ describe('weekly data: every kept phase averages with the phase below', () => {
 
   it("phase 3 kept unchecked, or turned down by its blocks, forecasts with the mean of its model and phase 2's laddered one", () => {
     const ev = eventsWeekly();
-    const { folds: evFolds, protocol: evProtocol } = chooseProtocol(ev.target.length, 'weekly');
+    // Five 10-week blocks (two weekly years before the year-window rule).
+    const { folds: evFolds, protocol: evProtocol } = chooseProtocol(ev.target.length, 'weekly', {
+      testSize: 10,
+    });
     const h = evProtocol.test_rows;
     // The per-channel search (weeklySharedMedia false): on this tenant its checks keep one later
     // fold and turn three down, so every branch of the rule is exercised. noiseAwareKeep false:

@@ -85,7 +85,8 @@ describe('weekly phase 3 kept only beyond its blocks noise', () => {
     // Dev tenant wc_s401_1, second fold (76 weeks): phase 3 wins its one 20-week block by 0.020
     // of R² and was kept outright; it then scored 0.510 on the test block against phase 2's 0.607.
     const s = correlatedWeekly('wc_s401_1', 401);
-    const { folds, protocol } = chooseProtocol(s.target.length, 'weekly');
+    // Five 20-week blocks (three weekly years before the year-window rule), where the case arose.
+    const { folds, protocol } = chooseProtocol(s.target.length, 'weekly', { testSize: 20 });
     const horizon = protocol.test_rows;
     const T = folds[1].trainEnd;
     const ladder = new PhaseLadder(s, { horizon, search: { scheme: 'blocked' } });
@@ -123,7 +124,8 @@ describe('weekly phase 3 kept only beyond its blocks noise', () => {
     // Dev tenant wc_s409_0: its last fold (136 weeks) wins all four blocks (gains 0.02-0.10);
     // its third (96 weeks) wins two blocks by a little.
     const s = correlatedWeekly('wc_s409_0', 409);
-    const { folds, protocol } = chooseProtocol(s.target.length, 'weekly');
+    // Five 20-week blocks (three weekly years before the year-window rule), where it was measured.
+    const { folds, protocol } = chooseProtocol(s.target.length, 'weekly', { testSize: 20 });
     const horizon = protocol.test_rows;
     const ladder = new PhaseLadder(s, { horizon, search: { scheme: 'blocked' } });
     const seen = { outright: 0, hedged: 0 };

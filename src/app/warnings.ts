@@ -9,7 +9,8 @@ import {
   type DataWarning,
   type DataWarningCode,
 } from '../core/data-warnings.js';
-import { chooseProtocol, ProtocolError } from '../core/folds.js';
+import { ProtocolError } from '../core/folds.js';
+import { protocolForSeries } from '../core/protocol.js';
 import type { TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
 import { AppError } from './errors.js';
@@ -49,7 +50,7 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
  */
 export function checkProtocol(series: TenantSeries, c: ProtocolConfig): void {
   try {
-    chooseProtocol(series.target.length, series.frequency, protocolOptions(c, c.folds));
+    protocolForSeries(series, protocolOptions(c, c.folds));
   } catch (e) {
     if (e instanceof RangeError) throw new AppError(e.message, 'invalid_argument');
     throw e;
@@ -64,17 +65,16 @@ export function seriesWarnings(
   at: 'import' | 'train',
 ): string[] {
   const keep = (w: DataWarning) => at === 'import' || AT_TRAIN.has(w.code);
-  const n = series.target.length;
   const foldsFor = (k: number) => {
     try {
-      return chooseProtocol(n, series.frequency, protocolOptions(protocol, k)).folds;
+      return protocolForSeries(series, protocolOptions(protocol, k)).folds;
     } catch {
       return null;
     }
   };
   let folds;
   try {
-    folds = chooseProtocol(n, series.frequency, protocolOptions(protocol, protocol.folds)).folds;
+    folds = protocolForSeries(series, protocolOptions(protocol, protocol.folds)).folds;
   } catch (e) {
     if (!(e instanceof ProtocolError)) return []; // a bad option: training says so itself
     return [tooShortWarning(e), ...dataWarnings(series, { folds: [], foldsFor, words })]

@@ -5,7 +5,8 @@
  * shows them at import and at train time, in the words of the face (OptionWords).
  */
 import { modelWeatherNames } from './features.js';
-import { chooseProtocol, periodsPerYear, type Fold, type ProtocolError } from './folds.js';
+import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
+import { protocolForSeries } from './protocol.js';
 import type { Frequency, TenantSeries } from './types.js';
 import type { OptionWords } from './words.js';
 
@@ -67,7 +68,7 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
     options.foldsFor ??
     ((k: number) => {
       try {
-        return chooseProtocol(n, series.frequency, { folds: k }).folds;
+        return protocolForSeries(series, { folds: k }).folds;
       } catch {
         return null;
       }

@@ -52,8 +52,12 @@ export function periodsPerYear(frequency: 'daily' | 'weekly'): number {
 
 /** What the protocol rule aims for and accepts, per frequency (see docs/modeling.md). */
 export const PROTOCOL_RULE = {
-  /** First training window the default rule aims for: half a year of days, a year of weeks. */
-  targetFirstTrain: { daily: 182, weekly: 52 },
+  /** First training window the default rule aims for: a year of rows (at most half the series),
+   *  so that every fold has seen each season once before it is tested on one. */
+  targetFirstTrain: { daily: 365, weekly: 52 },
+  /** The modeling plan's aim (half a year of days): with three daily years it keeps
+   *  TimeSeriesSplit(5) as is. Only the 20 built-in tenants use it (`planProtocol`). */
+  planFirstTrain: { daily: 182, weekly: 52 },
   /** Least first training window any protocol may use: a quarter of days, half a year of weeks. */
   minFirstTrain: { daily: 91, weekly: 26 },
   /** Least test block: four weeks of days, eight weeks. */
@@ -71,13 +75,17 @@ export interface ProtocolOptions {
   testSize?: number;
   /** Least rows of the first training window (default by frequency: PROTOCOL_RULE). */
   minTrain?: number;
+  /** Aim for the modeling plan's first window (PROTOCOL_RULE.planFirstTrain) instead of a year:
+   *  the 20 built-in tenants, whose gate figures stay comparable with the plan's. */
+  planProtocol?: boolean;
 }
 
 /** The cross-validation protocol a result was computed under (stored and shown with it). */
 export interface Protocol {
-  /** 'timeseriessplit': scikit-learn TimeSeriesSplit(folds) as is; 'min-window': test blocks shrunk
-   *  (or folds dropped) so that the first training window has at least min_train rows. */
-  rule: 'timeseriessplit' | 'min-window' | 'user';
+  /** 'timeseriessplit': scikit-learn TimeSeriesSplit(folds) as is; 'year-window': its test blocks
+   *  over fewer folds (down to 3) so that every fold trains on at least a year; 'min-window': test
+   *  blocks shrunk (or folds dropped) so that the first training window has at least min_train rows. */
+  rule: 'timeseriessplit' | 'year-window' | 'min-window' | 'user';
   folds: number;
   test_rows: number;
   first_train_rows: number;
@@ -103,12 +111,33 @@ function unit(frequency: 'daily' | 'weekly', rows: number): string {
   return frequency === 'daily' ? `${rows} days` : `${rows} weeks`;
 }
 
+/** Least folds the year-window rule keeps before it shrinks the test blocks instead. */
+const YEAR_WINDOW_MIN_FOLDS = 3;
+
+/** Folds (down to 3) of TimeSeriesSplit(wanted)'s block size that leave minTrain rows, or null
+ *  (also when that block is shorter than the least test block). */
+function fewerFolds(
+  n: number,
+  gap: number,
+  minTrain: number,
+  wanted: number,
+  minTest: number,
+): number | null {
+  const size = Math.floor(n / (wanted + 1));
+  if (size < minTest) return null;
+  for (let k = wanted; k >= YEAR_WINDOW_MIN_FOLDS; k--)
+    if (n - k * size - gap >= minTrain) return k;
+  return null;
+}
+
 /**
  * The outer folds of a series by the documented rule (docs/modeling.md, "Protocol"):
  * 1. TimeSeriesSplit(folds) (test = floor(n / (folds + 1))) when its first training window has at
- *    least min_train rows (default half a year of daily rows, a year of weekly rows, but at most
- *    half the series and never below a quarter of days / half a year of weeks). Three years of
- *    daily data (the built-in tenants) keep the plan's TimeSeriesSplit(5) unchanged.
+ *    least min_train rows (default a year of rows, but at most half the series and never below a
+ *    quarter of days / half a year of weeks). The built-in tenants (`planProtocol`) aim for half a
+ *    year of days, so their three daily years keep the plan's TimeSeriesSplit(5) unchanged.
+ * 1b. 'year-window': where min_train is a full year (two years of data or more), the same test
+ *    blocks over fewer folds (down to 3) so that the first window has a year.
  * 2. Otherwise the test blocks shrink to floor((n - gap - min_train) / folds) rows, dropping folds
  *    (down to 2) while a block would be shorter than four weeks (daily) / eight weeks (weekly).
  * 3. Otherwise the series is refused (ProtocolError) with the number of rows it would need.
@@ -143,7 +172,15 @@ export function chooseProtocol(
   }
   const minTrain =
     options.minTrain ??
-    Math.max(floor, Math.min(PROTOCOL_RULE.targetFirstTrain[frequency], Math.floor(n / 2)));
+    Math.max(
+      floor,
+      Math.min(
+        (options.planProtocol ? PROTOCOL_RULE.planFirstTrain : PROTOCOL_RULE.targetFirstTrain)[
+          frequency
+        ],
+        Math.floor(n / 2),
+      ),
+    );
   const user = options.minTrain !== undefined || options.testSize !== undefined;
   const foldsNeeded = Math.min(wanted, PROTOCOL_RULE.minFolds);
   const needed = minTrain + gap + foldsNeeded * (options.testSize ?? minTest);
@@ -173,6 +210,18 @@ export function chooseProtocol(
     if (size >= 1 && n - folds * size - gap >= minTrain && options.minTrain === undefined) {
       rule = 'timeseriessplit';
       reason = `TimeSeriesSplit(${folds}): the first training window (${n - folds * size - gap} rows) is at least ${minTrain} rows`;
+    } else if (
+      options.minTrain === undefined &&
+      minTrain >= periodsPerYear(frequency) &&
+      fewerFolds(n, gap, minTrain, wanted, minTest) !== null
+    ) {
+      // Two years or more: every fold sees each season once before it is tested on one, and the
+      // test blocks keep TimeSeriesSplit's length (shorter blocks make a fold's R² mostly noise).
+      folds = fewerFolds(n, gap, minTrain, wanted, minTest) as number;
+      rule = 'year-window';
+      reason =
+        `TimeSeriesSplit(${wanted})'s test blocks of ${size} rows over ${folds} folds so that every ` +
+        `fold trains on at least a year (${unit(frequency, minTrain)})`;
     } else {
       size = Math.floor((n - gap - minTrain) / folds);
       while (folds > leastFolds && size < minTest) {
@@ -186,7 +235,8 @@ export function chooseProtocol(
         `${minTrain} rows (${frequency === 'daily' ? 'days' : 'weeks'})`;
     }
   }
-  if (folds < wanted) reason += ` (${wanted} folds asked; the data holds ${folds})`;
+  if (folds < wanted && rule !== 'year-window')
+    reason += ` (${wanted} folds asked; the data holds ${folds})`;
   const out = timeSeriesFolds(n, folds, gap, size);
   return {
     folds: out,

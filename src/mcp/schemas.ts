@@ -170,7 +170,7 @@ export const foldOut = z.looseObject({
 
 /** The cross-validation protocol of a result (docs/modeling.md). Optional for older runs. */
 const protocolOut = z.looseObject({
-  rule: z.enum(['timeseriessplit', 'min-window', 'user']),
+  rule: z.enum(['timeseriessplit', 'year-window', 'min-window', 'user']),
   folds: z.number().int(),
   test_rows: z.number().int(),
   first_train_rows: z.number().int(),

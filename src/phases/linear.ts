@@ -8,7 +8,8 @@
  */
 import { baselineForecasts } from '../core/baselines.js';
 import { buildDesign, type Design } from '../core/features.js';
-import { chooseProtocol, timeSeriesFolds, type Fold } from '../core/folds.js';
+import { timeSeriesFolds, type Fold } from '../core/folds.js';
+import { protocolForSeries } from '../core/protocol.js';
 import { r2 } from '../core/metrics.js';
 import {
   checkAlphaGrid,
@@ -212,7 +213,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
       };
     });
   } else {
-    const chosen = chooseProtocol(y.length, series.frequency, {
+    const chosen = protocolForSeries(series, {
       folds: options.folds,
       gap,
       testSize: options.testSize,

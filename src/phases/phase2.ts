@@ -5,7 +5,8 @@
  * and refits it on the whole training fold; the outer test fold is only predicted.
  */
 import { baselineForecasts } from '../core/baselines.js';
-import { chooseProtocol, type Fold } from '../core/folds.js';
+import { type Fold } from '../core/folds.js';
+import { protocolForSeries } from '../core/protocol.js';
 import { featureImportance, type GbmOptions } from '../core/gbm/index.js';
 import { r2 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
@@ -132,7 +133,7 @@ export function protocolOf(
   series: TenantSeries,
   options: Pick<Phase2Options, 'folds' | 'gap' | 'testSize' | 'minTrain'>,
 ): { folds: Fold[]; protocol: ProtocolRecord } {
-  return chooseProtocol(series.target.length, series.frequency, {
+  return protocolForSeries(series, {
     folds: options.folds,
     gap: options.gap ?? 0,
     testSize: options.testSize,

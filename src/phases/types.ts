@@ -100,7 +100,7 @@ export interface FallbackRecord {
 
 /** The cross-validation protocol of a result (core/folds.ts chooseProtocol). */
 export interface ProtocolRecord {
-  rule: 'timeseriessplit' | 'min-window' | 'user';
+  rule: 'timeseriessplit' | 'year-window' | 'min-window' | 'user';
   folds: number;
   test_rows: number;
   first_train_rows: number;
