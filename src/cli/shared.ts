@@ -35,7 +35,7 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   'min-train': {
     type: 'string',
     value: 'ROWS',
-    help: 'least rows of the first training window (default: half a year daily, a year weekly)',
+    help: 'least rows of the first training window (default: a year, at most half the series; built-in tenants: half a year daily)',
   },
   'no-calendar': {
     type: 'boolean',

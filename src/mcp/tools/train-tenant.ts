@@ -36,7 +36,7 @@ export const modelOptionsInput = strictInput({
     .max(APP_LIMITS.maxProtocolRows, TEST_SIZE_MESSAGE)
     .optional()
     .describe(
-      'Rows per test fold (default: the protocol rule — TimeSeriesSplit unless its first training window is under half a year of days / a year of weeks)',
+      'Rows per test fold (default: the protocol rule — TimeSeriesSplit(5) where its first training window has min_train rows; with two years of data or more its test blocks over 3-5 folds so that every fold trains on a year; otherwise blocks shrunk to fit)',
     ),
   min_train: z
     .number({ error: MIN_TRAIN_MESSAGE })
@@ -45,7 +45,7 @@ export const modelOptionsInput = strictInput({
     .max(APP_LIMITS.maxProtocolRows, MIN_TRAIN_MESSAGE)
     .optional()
     .describe(
-      'Least rows of the first training window (default: 182 daily / 52 weekly, at most half the series; at least 91 daily / 26 weekly)',
+      'Least rows of the first training window (default: a year — 365 daily / 52 weekly — at most half the series; the built-in tenants 182 daily, the plan protocol; at least 91 daily / 26 weekly)',
     ),
   calendar: z
     .boolean({ error: 'calendar must be true or false' })
