@@ -393,23 +393,32 @@ export function flagHeldRecords(records: readonly FigureRecord[]): FigureRecord[
  */
 export function calibrateWeeklyOffset95(records: readonly FigureRecord[]): number {
   const weekly = records.filter((r) => r.figure === 'roas' && r.frequency === 'weekly');
-  for (let j = 0; j <= 80; j++) {
+  return smallestCovering(weekly, 0, 80, (r, k) => ({ ...recordScale(r), offset95: k }));
+}
+
+/** A record's 95% interval at a width scale (no model error). */
+function interval95(r: FigureRecord, scale: WidthScale): [number, number] {
+  return figureInterval(r.point, r.replicates, 0, scale, r.windows ?? [], [], r.data_windows).p95;
+}
+
+/**
+ * The smallest k = j / 20 for j in [from, to] whose 95% intervals (each record at scaleAt(r, k))
+ * cover the truth on >= 95% of the records; 4 when none does.
+ */
+function smallestCovering(
+  records: readonly FigureRecord[],
+  from: number,
+  to: number,
+  scaleAt: (r: FigureRecord, k: number) => WidthScale,
+): number {
+  for (let j = from; j <= to; j++) {
     const k = j / 20;
     let covered = 0;
-    for (const r of weekly) {
-      const scale = { ...recordScale(r), offset95: k };
-      const iv = figureInterval(
-        r.point,
-        r.replicates,
-        0,
-        scale,
-        r.windows ?? [],
-        [],
-        r.data_windows,
-      );
-      if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) covered++;
+    for (const r of records) {
+      const [lo, hi] = interval95(r, scaleAt(r, k));
+      if (r.truth >= lo && r.truth <= hi) covered++;
     }
-    if (covered >= 0.95 * weekly.length) return k;
+    if (covered >= 0.95 * records.length) return k;
   }
   return 4;
 }
@@ -424,26 +433,10 @@ export function calibrate95Stretch(records: readonly FigureRecord[]): number {
   const daily = records.filter(
     (r) => r.figure === 'roas' && r.frequency === undefined && (r.windows ?? []).length > 0,
   );
-  for (let j = 20; j <= 80; j++) {
-    const k = j / 20;
-    let covered = 0;
-    for (const r of daily) {
-      const base = recordScale(r);
-      const scale = { ...base, p95: base.p80 * k, window95: (base.window ?? 0) * k };
-      const iv = figureInterval(
-        r.point,
-        r.replicates,
-        0,
-        scale,
-        r.windows ?? [],
-        [],
-        r.data_windows,
-      );
-      if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) covered++;
-    }
-    if (covered >= 0.95 * daily.length) return k;
-  }
-  return 4;
+  return smallestCovering(daily, 20, 80, (r, k) => {
+    const base = recordScale(r);
+    return { ...base, p95: base.p80 * k, window95: (base.window ?? 0) * k };
+  });
 }
 
 /**
