@@ -8,7 +8,7 @@ export function phaseReviewText(phase: number): string {
     `Review phase ${phase} of the weather-aware MMM for every tenant.`,
     '',
     `1. Call run_phase {"phase": ${phase}} (for phases 2-3 prefer {"phase": ${phase}, "wait": false} and poll get_run until status is done).`,
-    `2. Call check_gates {"phase": ${phase}}. Report the decision, the pass count against the rules (a tenant passes at mean out-of-sample R² >= 0.50 under 5-fold expanding-window CV), every unmet success criterion and any escalation with its evidence.`,
+    `2. Call check_gates {"phase": ${phase}}. Report the decision, the pass count against the rules (a tenant passes at mean out-of-sample R² >= 0.50 under expanding-window time-series CV), every unmet success criterion and any escalation with its evidence.`,
     prev !== null
       ? `3. Call compare_phases {"a": ${prev}, "b": ${phase}} (run phase ${prev} first if it has no done run). Name the newly passing and newly failing tenants and every regression.`
       : '3. Phase 0 is the baseline: note the tenants that already pass, later phases must not regress them.',

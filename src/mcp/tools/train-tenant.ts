@@ -88,7 +88,7 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
     {
       title: 'Train one tenant',
       description:
-        "Cross-validate one tenant's model for one phase (5-fold expanding-window CV by default) and return the full result: per-fold R², RMSE, baselines, checks and why it fails. " +
+        "Cross-validate one tenant's model for one phase (expanding-window time-series CV by the protocol rule: 5 folds on the built-in tenants, 3-5 each trained on a year with two years of data or more) and return the full result: per-fold R², RMSE, baselines, checks and why it fails. " +
         'Use it to look at a single tenant in depth; use run_phase for all tenants and to record results (train_tenant stores nothing, and the same call always gives the same result). ' +
         'Phases 2-3 take seconds per tenant. Sends progress when a progress token is given; cancelling the request stops the work.',
       inputSchema,
