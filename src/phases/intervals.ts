@@ -1070,11 +1070,12 @@ export function addIntervals(
   if (scale && !(scale.p80 > 0 && scale.p95 > 0 && Number.isFinite(scale.p80 + scale.p95))) {
     throw new RangeError(`widthScale must be finite and > 0 (got ${scale.p80}, ${scale.p95})`);
   }
-  if (scale?.window !== undefined && !(scale.window >= 0 && Number.isFinite(scale.window))) {
-    throw new RangeError(`widthScale.window must be finite and >= 0 (got ${scale.window})`);
-  }
-  if (scale?.window95 !== undefined && !(scale.window95 >= 0 && Number.isFinite(scale.window95))) {
-    throw new RangeError(`widthScale.window95 must be finite and >= 0 (got ${scale.window95})`);
+  // The optional factors (window, data-window, offset and test terms): each finite and >= 0.
+  for (const key of ['window', 'window95', 'data', 'data95', 'offset95', 'tests'] as const) {
+    const v = scale?.[key];
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) {
+      throw new RangeError(`widthScale.${key} must be finite and >= 0 (got ${v})`);
+    }
   }
   const withCount = { ...options, replicates };
   return addIntervalsFromFigures(

@@ -160,16 +160,13 @@ export function stackingTerms(
 }
 
 /**
- * Rows per batch of the standard error of a validation gain (blockGainError): a week of daily
- * rows (four weekly rows, measured and not used: noiseAwareKeep is daily). Neighbouring rows share
- * carry-over, weather spells and the weekday cycle, so single rows are not independent; batches
- * of a week are treated as independent. docs/modeling.md, "Phase 3 kept only beyond the blocks'
- * noise".
+ * Rows per batch of the standard error of a daily validation gain (blockGainError): a week.
+ * Neighbouring rows share carry-over, weather spells and the weekday cycle, so single rows are
+ * not independent; batches of a week are treated as independent. Weekly data judge their blocks
+ * as units instead (weeklyKeepTest: 4-week batches were measured and not kept). docs/modeling.md,
+ * "Phase 3 kept only beyond the blocks' noise".
  */
-export const NOISE_BATCH_ROWS: Readonly<Record<'daily' | 'weekly', number>> = {
-  daily: 7,
-  weekly: 4,
-};
+export const NOISE_BATCH_ROWS = 7;
 
 /**
  * Standard errors by which phase 3's mean validation gain must exceed zero for the fold to keep
@@ -987,8 +984,7 @@ export class PhaseLadder {
           // 61-row block won by 0.017 (suite daily_3y_exponential fold 1) or two won against a
           // phase 2 that scored -2.7 on them (seed 11 daily_1y fold 1) then lost on the test block
           // (docs/modeling.md, "Phase 3 kept only beyond the blocks' noise").
-          const batch = NOISE_BATCH_ROWS[this.series.frequency];
-          const { gain, standardError } = blockGainError(pairedRows, batch);
+          const { gain, standardError } = blockGainError(pairedRows, NOISE_BATCH_ROWS);
           gainSe = Number.isFinite(standardError) ? standardError : null;
           if (!(gain > KEEP_STANDARD_ERRORS * standardError)) {
             kept = false;

@@ -217,6 +217,11 @@ interface Triple {
   lag: number;
 }
 
+/** Cache key of channel c at point p (SearchTrialCache entries, pairs and point ids). */
+function pointKeyOf(c: number, p: Triple): string {
+  return `${c}|${p.decay}|${p.kMult}|${p.s}|${p.lag}`;
+}
+
 /** Rounds a searched value so that grid keys compare exactly (1e-9 resolution). */
 function tidy(x: number): number {
   return Math.round(x * 1e9) / 1e9;
@@ -1520,12 +1525,9 @@ export function searchMediaParams(
       scorer.trial(c, transformed(c, p, h));
       return;
     }
-    const key = `${c}|${p.decay}|${p.kMult}|${p.s}|${p.lag}`;
+    const key = pointKeyOf(c, p);
     const saved = trialCache.get(key);
-    const pairKey = (c2: number): string => {
-      const o = current[c2];
-      return `${key}>${c2}|${o.decay}|${o.kMult}|${o.s}|${o.lag}`;
-    };
+    const pairKey = (c2: number): string => `${key}>${pointKeyOf(c2, current[c2])}`;
     if (saved) {
       scorer.restoreTrial(
         c,
@@ -1644,7 +1646,7 @@ export function searchMediaParams(
       local.trial(0, transformed(c, cand, h));
       return;
     }
-    const key = `${c}|${cand.decay}|${cand.kMult}|${cand.s}|${cand.lag}`;
+    const key = pointKeyOf(c, cand);
     const hit = trialCache.getReduced(key);
     const stable = local.fixedColumns - (C - 1);
     if (hit) local.restoreReduced(hit, stable, visitPairs ?? undefined);
@@ -1659,10 +1661,6 @@ export function searchMediaParams(
   const keepPair = (): boolean => trialCache?.keepReducedPair() ?? false;
   const countReads = (count: number): void => {
     if (trialCache) trialCache.pairReads += count;
-  };
-  const pointKey = (j: number): string => {
-    const p = current[j];
-    return `${j}|${p.decay}|${p.kMult}|${p.s}|${p.lag}`;
   };
 
   /**
@@ -1738,7 +1736,8 @@ export function searchMediaParams(
       // point fit measured about 10% slower with them).
       if (reducedCached && trialCache && options.trialCache) {
         const ids = new Int32Array(C - 1);
-        for (let j = 0, i = 0; j < C; j++) if (j !== c) ids[i++] = trialCache.pointId(pointKey(j));
+        for (let j = 0, i = 0; j < C; j++)
+          if (j !== c) ids[i++] = trialCache.pointId(pointKeyOf(j, current[j]));
         visitPairs = { ids, canKeep: keepPair, read: countReads };
       }
       local = reducedScorerFor(c, others);
