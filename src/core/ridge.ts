@@ -437,3 +437,122 @@ export function selectAlphaGcv(
   for (let g = 1; g < grid.length; g++) if (scores[g] < scores[best]) best = g;
   return { alpha: grid[best], scores };
 }
+
+/**
+ * Where a pooled fit's penalty applies (solvePooledRidge): the media columns with their weights
+ * w_j, which turn a standardized coefficient into the channel's return in revenue per unit of
+ * spend over the training rows (r_j = w_j b_j), and the trend column.
+ */
+export interface PooledPenalty {
+  /** Indices of the media columns in the design. */
+  media: readonly number[];
+  /** Per media column: raw coefficient -> revenue per unit of spend over the training rows (same order). */
+  weights: readonly number[];
+  /** Index of the trend column, -1 when none. */
+  trend: number;
+}
+
+/** A pooled fit and the GCV score it was chosen by. */
+export interface PooledRidgeFit {
+  model: RidgeModel;
+  alpha: number;
+  pool: number;
+  gcv: number;
+}
+
+/** Penalty multiple of the trend in a pooled fit (solvePooledRidge). */
+export const POOLED_TREND_PENALTY = 10;
+/** Pool strengths of a pooled fit, times the target's sum of squares (selectPooledRidge). */
+export const POOL_GRID: readonly number[] = [0.0001, 0.001, 0.01, 0.1, 1];
+
+/**
+ * Ridge whose media coefficients are shrunk toward their common value instead of toward zero,
+ * in revenue per unit of spend: penalty alpha n (|b_base|^2 + POOLED_TREND_PENALTY b_trend^2) +
+ * pool yy sum_j (r_j - mean r)^2 with r_j = w_j b_j, yy the target's centered sum of squares. The
+ * base columns get alpha n per standardized coefficient (the trend ten times that: it is
+ * extrapolated), the media columns no shrinkage toward zero. Returns null when the system is
+ * not positive definite.
+ */
+export function solvePooledRidge(
+  sys: RidgeSystem,
+  penalty: PooledPenalty,
+  alpha: number,
+  pool: number,
+  yy: number,
+): { model: RidgeModel; df: number } | null {
+  const { p, n } = sys;
+  const a = Float64Array.from(sys.gram);
+  const isMedia = new Uint8Array(p);
+  for (const j of penalty.media) isMedia[j] = 1;
+  for (let j = 0; j < p; j++) {
+    if (isMedia[j]) continue;
+    a[j * p + j] += alpha * n * (j === penalty.trend ? POOLED_TREND_PENALTY : 1);
+  }
+  const J = penalty.media.length;
+  if (J > 1) {
+    for (let u = 0; u < J; u++) {
+      for (let v = 0; v < J; v++) {
+        const i = penalty.media[u];
+        const k = penalty.media[v];
+        const wi = penalty.weights[u] / sys.scales[i];
+        const wk = penalty.weights[v] / sys.scales[k];
+        a[i * p + k] += pool * yy * wi * wk * ((u === v ? 1 : 0) - 1 / J);
+      }
+    }
+  }
+  if (!choleskyInPlace(a, p)) return null;
+  const b = choleskySolveInPlace(a, p, Float64Array.from(sys.xty));
+  // df = 1 + tr((G + P)^-1 G)
+  let df = 1;
+  for (let j = 0; j < p; j++) {
+    const e = new Float64Array(p);
+    for (let i = 0; i < p; i++) e[i] = sys.gram[i * p + j];
+    df += choleskySolveInPlace(a, p, e)[j];
+  }
+  return { model: ridgeModelOf(sys, alpha, b), df };
+}
+
+/**
+ * The pooled fit (solvePooledRidge) of rows [0, trainEnd) whose alpha and pool strength have the
+ * least generalized cross-validation score over the alpha grid x POOL_GRID. Uses no row at or
+ * after trainEnd. null when no grid point can be fitted.
+ */
+export function selectPooledRidge(
+  columns: readonly Float64Array[],
+  y: ArrayLike<number>,
+  trainEnd: number,
+  penalty: PooledPenalty,
+  grid: readonly number[] = DEFAULT_ALPHAS,
+  moments?: Moments,
+): PooledRidgeFit | null {
+  const rows = { start: 0, end: trainEnd };
+  const sys = ridgeSystem(moments ?? momentsOf(columns, y, rows));
+  let yy = 0;
+  for (let t = 0; t < trainEnd; t++) yy += (y[t] - sys.yMean) ** 2;
+  const pred = new Float64Array(trainEnd);
+  let best: PooledRidgeFit | null = null;
+  for (const alpha of grid) {
+    for (const pool of POOL_GRID) {
+      const fit = solvePooledRidge(sys, penalty, alpha, pool, yy);
+      if (!fit || !(trainEnd - fit.df > 0)) continue;
+      predictRidge(fit.model, columns, rows, pred);
+      let rss = 0;
+      for (let t = 0; t < trainEnd; t++) rss += (y[t] - pred[t]) ** 2;
+      const gcv = (trainEnd * rss) / (trainEnd - fit.df) ** 2;
+      if (!best || gcv < best.gcv) best = { model: fit.model, alpha, pool, gcv };
+    }
+  }
+  return best;
+}
+
+/** The model whose forecast is the mean of two Ridge models' forecasts on the same standardized columns. */
+export function averageRidgeModels(a: RidgeModel, b: RidgeModel): RidgeModel {
+  const p = a.coef.length;
+  const coefStandardized = new Float64Array(p);
+  const coef = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    coefStandardized[j] = (a.coefStandardized[j] + b.coefStandardized[j]) / 2;
+    coef[j] = (a.coef[j] + b.coef[j]) / 2;
+  }
+  return { ...a, coefStandardized, coef, intercept: (a.intercept + b.intercept) / 2 };
+}

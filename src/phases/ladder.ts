@@ -57,10 +57,13 @@ import {
   ridgeSystem,
   selectAlpha,
   selectAlphaGcv,
+  selectPooledRidge,
+  averageRidgeModels,
+  type PooledPenalty,
   solveRidge,
   type RidgeModel,
 } from '../core/ridge.js';
-import { PrefixMoments } from '../core/standardize.js';
+import { PrefixMoments, type Moments } from '../core/standardize.js';
 import type { TenantSeries } from '../core/types.js';
 import {
   chooseAndFit,
@@ -373,6 +376,59 @@ export function phase0Alpha(
   return selectAlphaGcv(columns, y, T, alphas, moments.at(T)).alpha;
 }
 
+/**
+ * The pooled penalty of a weekly log-spend design (core/ridge.ts solvePooledRidge): every
+ * `<channel>_log_spend` and `<channel>_log_spend_lag1` column, weighted so that its coefficient
+ * becomes the channel's revenue per unit of spend over rows [0, T) (each column half of it: the
+ * week and the one after), and the trend. A column that sums to 0 on the window (a channel that
+ * never spent) is left to the base penalty. Reads no row at or after T.
+ */
+export function weeklyPooledPenalty(
+  series: TenantSeries,
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  T: number,
+): PooledPenalty {
+  const media: number[] = [];
+  const weights: number[] = [];
+  series.channels.forEach((channel, c) => {
+    let spend = 0;
+    for (let t = 0; t < T; t++) spend += series.spend[c][t];
+    const own = [`${channel}_log_spend`, `${channel}_log_spend_lag1`];
+    for (const name of own) {
+      const j = names.indexOf(name);
+      if (j < 0) continue;
+      let sum = 0;
+      for (let t = 0; t < T; t++) sum += columns[j][t];
+      if (!(spend > 0 && sum > 0)) continue;
+      media.push(j);
+      weights.push((own.length * sum) / spend);
+    }
+  });
+  return { media, weights, trend: names.indexOf('trend') };
+}
+
+/**
+ * A weekly phase-0 or phase-1 window's model (WEEKLY_POOLED): the mean of its Ridge and the pooled
+ * Ridge of the same columns (core/ridge.ts selectPooledRidge, its alpha and pool strength by
+ * generalized cross-validation on rows [0, T)), one linear model on the same standardized
+ * columns. The Ridge alone where no pooled fit can be solved.
+ */
+export function pooledMean(
+  series: TenantSeries,
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  T: number,
+  ridge: RidgeModel,
+  alphas: readonly number[],
+  moments?: Moments,
+): RidgeModel {
+  const penalty = weeklyPooledPenalty(series, names, columns, T);
+  const pooled = selectPooledRidge(columns, y, T, penalty, alphas, moments);
+  return pooled ? averageRidgeModels(ridge, pooled.model) : ridge;
+}
+
 export interface LadderOptions {
   /** Calendar controls (default true). */
   calendar?: boolean;
@@ -471,6 +527,12 @@ export interface LadderOptions {
    * per-channel search, which a search offered delays (`search.lags`) also keeps.
    */
   weeklySharedMedia?: boolean;
+  /**
+   * Weekly data: each phase-0 and phase-1 window's Ridge is averaged with a Ridge whose channels'
+   * returns are shrunk toward their common value and whose trend is damped (pooledMean; default
+   * true; ignored for daily data). false: the Ridge alone.
+   */
+  weeklyPooled?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -565,6 +627,7 @@ export class PhaseLadder {
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
   private readonly weeklySharedMedia: boolean;
+  private readonly weeklyPooled: boolean;
   private readonly fallbackMix: boolean;
   private readonly stacking: boolean;
   private readonly stackingShrink: boolean;
@@ -599,6 +662,7 @@ export class PhaseLadder {
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
     this.weeklySharedMedia =
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
+    this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.stackingShrink = options.stackingShrink ?? true;
@@ -720,7 +784,22 @@ export class PhaseLadder {
         k === 1
           ? selectAlpha(columns, this.y, T, this.alphas, inner, { gap: this.gap, moments }).alpha
           : phase0Alpha(this.series.frequency, columns, this.y, T, this.alphas, moments);
-      const ridge = solveRidge(ridgeSystem(moments.at(T)), alpha);
+      let ridge = solveRidge(ridgeSystem(moments.at(T)), alpha);
+      // Weekly windows: the mean with a Ridge whose channels share one return per unit of spend
+      // and whose trend is damped; estimated alone, base and media trade on 52-90 weeks and the
+      // forecast's level on the next weeks is what they get wrong (docs/modeling.md, "Weekly
+      // phases 0-1: the channels' returns pooled").
+      if (this.weeklyPooled)
+        ridge = pooledMean(
+          this.series,
+          design.names,
+          columns,
+          this.y,
+          T,
+          ridge,
+          this.alphas,
+          moments.at(T),
+        );
       out = { ...base, names: design.names, columns, ridge, alpha, kind: 'ridge', dropped };
     } else if (k === 2) {
       const design = this.linearDesign(true);
