@@ -506,7 +506,9 @@ describe('phase ladder', () => {
     // The windows of five 10-week blocks (the protocol of two weekly years until the year-window
     // rule), where the case arose.
     const { folds, protocol } = chooseProtocol(wk.target.length, 'weekly', { testSize: 10 });
-    const ladder = new PhaseLadder(wk, { horizon: protocol.test_rows });
+    // weeklyPooled false: phases 0-1 as the Ridge alone, where the case arose (their mean with
+    // the pooled Ridge: tests/weekly-pooled.test.ts).
+    const ladder = new PhaseLadder(wk, { horizon: protocol.test_rows, weeklyPooled: false });
     let ridgeFolds = 0;
     for (const f of folds) {
       const T = f.trainEnd;

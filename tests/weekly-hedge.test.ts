@@ -127,12 +127,16 @@ describe('weekly data: every kept phase averages with the phase below', () => {
       search: { scheme: 'blocked' },
       weeklySharedMedia: false,
       noiseAwareKeep: false,
+      // Phases 0-1 as Ridge alone: the pooled mean (tests/weekly-pooled.test.ts) moves which
+      // folds the checks keep on this tenant.
+      weeklyPooled: false,
     });
     const plain = new PhaseLadder(ev, {
       horizon: h,
       search: { scheme: 'blocked' },
       weeklyHedge: false,
       weeklySharedMedia: false,
+      weeklyPooled: false,
     });
     const seen = { unchecked: 0, checked: 0, failed: 0 };
     for (const T of evFolds.map((f) => f.trainEnd)) {

@@ -127,7 +127,13 @@ describe('weekly phase 3 kept only beyond its blocks noise', () => {
     // Five 20-week blocks (three weekly years before the year-window rule), where it was measured.
     const { folds, protocol } = chooseProtocol(s.target.length, 'weekly', { testSize: 20 });
     const horizon = protocol.test_rows;
-    const ladder = new PhaseLadder(s, { horizon, search: { scheme: 'blocked' } });
+    // weeklyPooled false: measured with phases 0-1 as Ridge alone (the pooled mean,
+    // tests/weekly-pooled.test.ts, moves the blocks' phase-2 track).
+    const ladder = new PhaseLadder(s, {
+      horizon,
+      search: { scheme: 'blocked' },
+      weeklyPooled: false,
+    });
     const seen = { outright: 0, hedged: 0 };
     for (const fold of folds.slice(2)) {
       const T = fold.trainEnd;

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
-import { DEFAULT_ALPHAS, fitRidge, selectAlphaGcv } from '../src/core/ridge.js';
+import { DEFAULT_ALPHAS, fitRidge, selectAlphaGcv, selectPooledRidge } from '../src/core/ridge.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import { fitFinalModel } from '../src/phases/final.js';
-import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
+import { PhaseLadder, predictFold, weeklyPooledPenalty } from '../src/phases/ladder.js';
 
 /**
  * GCV by the hat matrix, written out: standardize X on the rows (population std; a column constant
@@ -112,7 +112,9 @@ describe('selectAlphaGcv', () => {
 describe('weekly phase 0: alpha by generalized cross-validation', () => {
   it("chooses each window's alpha by GCV on the window's rows", () => {
     const s = weeklyWithWeather();
-    const ladder = new PhaseLadder(s, { horizon: 20 });
+    // The Ridge alone (weeklyPooled false): its mean with the pooled Ridge is tested in
+    // tests/weekly-pooled.test.ts.
+    const ladder = new PhaseLadder(s, { horizon: 20, weeklyPooled: false });
     const alphas: number[] = [];
     for (const T of [56, 76, 96, 116, 136]) {
       const fit = ladder.own(0, T);
@@ -164,7 +166,13 @@ describe('weekly phase 0: alpha by generalized cross-validation', () => {
     const want = selectAlphaGcv(design.columns, s.target, n, DEFAULT_ALPHAS).alpha;
     expect(model.alpha).toBe(want);
     expect(model.reason).toMatch(/generalized cross-validation/);
+    // Averaged with the pooled Ridge of all rows, as the fold models (ladder.ts pooledMean).
     const ridge = fitRidge(design.columns, s.target, { start: 0, end: n }, want);
-    expect(Array.from(model.ridge.coef)).toEqual(Array.from(ridge.coef));
+    const penalty = weeklyPooledPenalty(s, design.names, design.columns, n);
+    const pooled = selectPooledRidge(design.columns, s.target, n, penalty, DEFAULT_ALPHAS)!;
+    model.ridge.coef.forEach((c, j) =>
+      expect(c).toBeCloseTo((ridge.coef[j] + pooled.model.coef[j]) / 2, 6),
+    );
+    expect(model.reason).toMatch(/averaged with the pooled Ridge/);
   });
 });

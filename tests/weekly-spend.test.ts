@@ -203,7 +203,14 @@ describe('ladder rules for weekly windows', () => {
     // on the blocks it is kept on, phase 1's track is no longer the Ridge that phase 2 keeps there.
     const wk = shapeTenant('d7', 127, 1).series;
     // weeklyHedge false: weekly phase 2 may take a GBM (by default it keeps Ridge: tests/weekly-hedge.test.ts).
-    const ladder = new PhaseLadder(wk, { horizon: 10, weeklyPhase1Mix: false, weeklyHedge: false });
+    // weeklyPooled false: the case arose with the phase-1 Ridge alone (its mean with the pooled
+    // Ridge changes which blocks phase 1 wins: tests/weekly-pooled.test.ts).
+    const ladder = new PhaseLadder(wk, {
+      horizon: 10,
+      weeklyPhase1Mix: false,
+      weeklyHedge: false,
+      weeklyPooled: false,
+    });
     const rec = ladder.fit(2, 74).fallback!;
     expect(rec.validation_blocks).toBe(2);
     expect(Math.abs(rec.phase_r2! - rec.previous_r2!)).toBeLessThanOrEqual(GAIN_ROUNDING);
