@@ -28,6 +28,9 @@
  *              0: Ridge on spend, weather, controls, calendar; alpha 1 (weekly data: by
  *                 generalized cross-validation on the window's rows, phase0Alpha)
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
+ *              Weekly phases 0-1: the mean of that Ridge and a Ridge whose channels' returns
+ *              per unit of spend are shrunk toward their common value and whose trend is
+ *              damped (pooledMean, weeklyPooled)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on daily data
  *                 its weather terms are held within the window's range on later rows (weatherHeld);
