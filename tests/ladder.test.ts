@@ -557,35 +557,61 @@ describe('phase ladder', () => {
     expect(blocks(year, 36, 100)).toEqual([[67, 100, 67]]);
   });
 
-  it('keeps phase k without a check when the validation rows would judge another model', () => {
-    // 367 rows have the yearly terms; the 245 rows before a 122-row validation block do not.
+  it('daily phases 1-2 that no block can check fall back to the phase below (uncheckedFallsBack)', () => {
+    // 367 rows have the yearly terms; the 245 rows before a 122-row validation block do not, so no
+    // block judges phase 1 there.
     const fit = new PhaseLadder(series, { horizon }).fit(1, 367);
-    expect(fit.phase).toBe(1);
-    expect(fit.fallback).toMatchObject({ kept: true, phase_r2: null, previous_r2: null });
-    expect(fit.fallback!.reason).toMatch(/cannot identify the yearly terms/);
-    // Daily phase 1 kept unchecked forecasts with the mean of phase 1's and phase 0's own models.
-    expect(fit.fallback!.reason).toMatch(/averaged with phase 0's model/);
+    expect(fit.phase).toBe(0);
+    expect(fit.fallback).toMatchObject({
+      used_phase: 0,
+      kept: false,
+      validation_blocks: 0,
+      phase_r2: null,
+      previous_r2: null,
+    });
+    expect(fit.fallback!.reason).toMatch(
+      /cannot identify the yearly terms of the 367-row model: phase 0 used/,
+    );
     const check = new PhaseLadder(series, { horizon });
     const p1 = predictFold(check.own(1, 367), 367, 549);
     const p0 = predictFold(check.own(0, 367), 367, 549);
-    const got = predictFold(fit, 367, 549);
+    expect(predictFold(fit, 367, 549)).toEqual(p0);
+    // Phase 2 there: phase 1's laddered model, phase 0's (where it keeps Ridge, through phase 1's
+    // decision; else falling back itself).
+    const fit2 = new PhaseLadder(series, { horizon }).fit(2, 367);
+    expect(fit2.fallback).toMatchObject({ kept: false, used_phase: 0 });
+    expect(predictFold(fit2, 367, 549)).toEqual(p0);
+    // uncheckedFallsBack false: kept without a check, forecasting with the mean of phase 1's and
+    // phase 0's own models (fallbackMix); with fallbackMix false too, phase 1's own model.
+    const kept = new PhaseLadder(series, { horizon, uncheckedFallsBack: false }).fit(1, 367);
+    expect(kept.phase).toBe(1);
+    expect(kept.fallback).toMatchObject({ kept: true, phase_r2: null, previous_r2: null });
+    expect(kept.fallback!.reason).toMatch(
+      /cannot identify the yearly terms.*averaged with phase 0's model$/,
+    );
+    const got = predictFold(kept, 367, 549);
     for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((p1[i] + p0[i]) / 2, 6);
     expect(got).not.toEqual(p1);
-    const plain = new PhaseLadder(series, { horizon, fallbackMix: false }).fit(1, 367);
+    const plain = new PhaseLadder(series, {
+      horizon,
+      uncheckedFallsBack: false,
+      fallbackMix: false,
+    }).fit(1, 367);
     expect(predictFold(plain, 367, 549)).toEqual(p1);
-    // Phase 2 there: the mean of its own model and phase 0's (where it keeps Ridge, its model is
-    // phase 1's and the fold is phase 1's decision: the same mean).
-    const fit2 = new PhaseLadder(series, { horizon }).fit(2, 367);
+    const kept2 = new PhaseLadder(series, { horizon, uncheckedFallsBack: false }).fit(2, 367);
     if (check.own(2, 367).kind === 'ridge') {
-      expect(fit2.fallback).toMatchObject({ kept: false, used_phase: 1 });
-      expect(fit2.fallback!.reason).toMatch(/which is phase 1's model/);
+      expect(kept2.fallback).toMatchObject({ kept: false, used_phase: 1 });
+      expect(kept2.fallback!.reason).toMatch(/which is phase 1's model/);
     } else {
-      expect(fit2.fallback).toMatchObject({ kept: true, used_phase: 2 });
-      expect(fit2.fallback!.reason).toMatch(/averaged with phase 0's model/);
+      expect(kept2.fallback).toMatchObject({ kept: true, used_phase: 2 });
+      expect(kept2.fallback!.reason).toMatch(/averaged with phase 0's model/);
     }
     const own2 = predictFold(check.own(2, 367), 367, 549);
-    const got2 = predictFold(fit2, 367, 549);
+    const got2 = predictFold(kept2, 367, 549);
     for (let i = 0; i < got2.length; i++) expect(got2[i]).toBeCloseTo((own2[i] + p0[i]) / 2, 6);
+    // Phase 3 there is still kept unchecked (the window holds two rows per coefficient).
+    const fit3 = new PhaseLadder(series, { horizon }).fit(3, 367);
+    expect(fit3.fallback).toMatchObject({ kept: true, used_phase: 3, validation_blocks: 0 });
   });
 
   it('keeps an unchecked phase 2-3 only with two rows per coefficient; phase 1 always (weekly, many channels)', () => {

@@ -19,6 +19,8 @@
  *              w x (own(k, T) - fit(k-1, T)), w in [0, 1] the share that maximizes the blocks'
  *              mean R² (stackingWeight); a block whose phase-2 candidate keeps Ridge is judged
  *              with phase 1's laddered model, as the whole window is.
+ *              Daily phases 1-2 that no block can judge (the rows before the latest block
+ *              cannot identify the window's yearly terms) use fit(k-1, T) (uncheckedFallsBack).
  *              Phase 2 whose model of [0, T) is Ridge (phase 1's model) uses fit(1, T) without a
  *              check. One block of 10-20 weeks is noisy: judged on it alone, phase k was kept
  *              by luck. The simpler candidate is itself laddered, so a phase is judged against the
@@ -453,10 +455,21 @@ export interface LadderOptions {
   /**
    * Daily data: a phase-3 fold whose validation blocks do not support phase 3 forecasts with the
    * mean of phase 3's own model and phase 2's laddered model instead of phase 2's alone, and a
-   * phase-1 or phase-2 fold kept where no block can check it with the mean of its own and phase
-   * 0's models (default true; ignored for weekly data). false: the plain ladder.
+   * phase-1 or phase-2 fold kept where no block can check it (uncheckedFallsBack false) with the
+   * mean of its own and phase 0's models (default true; ignored for weekly data). false: the plain
+   * ladder.
    */
   fallbackMix?: boolean;
+  /**
+   * Daily phases 1-2 where no validation block can judge them (the rows before the latest block
+   * cannot identify the yearly terms of the window's model: the 367-row window of daily data of two
+   * years or more) fall back to phase k-1's laddered model, as a phase turned down by its blocks
+   * (default true; ignored for weekly data, whose unchecked first fold keeps phase 1 averaged with
+   * phase 0). Kept there, their mean with phase 0 gained on average but was the whole of every
+   * daily phase-1 drop of the dev sets (docs/modeling.md, "Daily phases 1-2: an unchecked fold
+   * falls back"). false: kept, averaged with phase 0's model (fallbackMix).
+   */
+  uncheckedFallsBack?: boolean;
   /**
    * Daily phases 1-2 judged on validation blocks: the fold forecasts with phase k-1's laddered
    * model plus the share stackingWeight of phase k's own model's difference from it, instead of
@@ -632,6 +645,7 @@ export class PhaseLadder {
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
   private readonly fallbackMix: boolean;
+  private readonly uncheckedFallsBack: boolean;
   private readonly stacking: boolean;
   private readonly stackingShrink: boolean;
   private readonly hinges: boolean;
@@ -667,6 +681,7 @@ export class PhaseLadder {
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
+    this.uncheckedFallsBack = (options.uncheckedFallsBack ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
     this.stackingShrink = options.stackingShrink ?? true;
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
@@ -993,18 +1008,24 @@ export class PhaseLadder {
     } else if (blocks.length === 0) {
       // No block can judge phase k. Phases 2-3 are kept unchecked only where the window holds
       // MIN_ROWS_PER_COEFFICIENT rows per coefficient (degreesOfFreedom): a year of weeks with
-      // many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify them. Phase 1
-      // is kept: what it adds is shrinkage chosen on inner folds as much as columns, and its
-      // fallback, phase 0's Ridge at alpha 1, is the less shrunk fit of such a window (measured in
+      // many channels (8 x (1 + 4 weather) spend terms on 56 rows) cannot identify them. Weekly
+      // phase 1 is kept: what it adds is shrinkage chosen on inner folds as much as columns, and
+      // its fallback, phase 0's Ridge, is the less shrunk fit of such a window (measured in
       // docs/modeling.md, "Unchecked wide windows"). With weekly phase 0's alpha by GCV, falling
       // back here still lost (weekly dev phase 1 0.515 -> 0.447; docs/modeling.md, "Phase-1 drops:
-      // where they come from, and the rules measured").
+      // where they come from, and the rules measured"). Daily phases 1-2 fall back
+      // (uncheckedFallsBack): kept there (averaged with phase 0), they were every daily phase-1
+      // drop of the dev sets (docs/modeling.md, "Daily phases 1-2: an unchecked fold falls
+      // back").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
       // Weekly phase 3 is half phase 1's model (weeklyMix): kept like phase 1 (measured in
       // docs/modeling.md, "Weekly phase 3").
       const mixKept = k === 3 && this.weeklyMix;
-      if (k > 1 && !mixKept && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
+      if (k < 3 && this.uncheckedFallsBack) {
+        kept = false;
+        why = `${unchecked}: phase ${prev} used (a daily phase ${k} is kept only where validation supports it)`;
+      } else if (k > 1 && !mixKept && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
