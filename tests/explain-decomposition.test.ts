@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
 import { buildDesign } from '../src/core/features.js';
-import { fitRidge } from '../src/core/ridge.js';
+import {
+  averageRidgeModels,
+  DEFAULT_ALPHAS,
+  fitRidge,
+  selectPooledRidge,
+} from '../src/core/ridge.js';
+import {
+  DAILY_POOLED_TREND_PENALTY,
+  dailyPooledPenalty,
+  dailyPooledWindow,
+} from '../src/phases/ladder.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { explainFinalModel, explainPhase, quantile, weatherStates } from '../src/phases/explain.js';
 import { finalFromJSON, finalToJSON, fitFinalModel, predictFinal } from '../src/phases/final.js';
@@ -42,11 +52,28 @@ describe('final models', () => {
     }
   });
 
-  it('phase 0 reproduces Ridge alpha 1 on all rows', () => {
+  it('phase 0 reproduces Ridge alpha 1 on all rows, averaged with the pooled Ridge (500 rows)', () => {
     const model = fitFinalModel(series, 0);
     const design = buildDesign(series, { interactions: false });
     const ridge = fitRidge(design.columns, series.target, { start: 0, end: 500 }, 1);
-    expect(Array.from(model.ridge.coef)).toEqual(Array.from(ridge.coef));
+    // 500 daily rows are in the pooled window (ladder.ts dailyPooledWindow), as the fold models.
+    expect(dailyPooledWindow(500)).toBe(true);
+    const pooled = selectPooledRidge(
+      design.columns,
+      series.target,
+      500,
+      dailyPooledPenalty(series, design.names, design.columns, 500),
+      DEFAULT_ALPHAS,
+      undefined,
+      DAILY_POOLED_TREND_PENALTY,
+    )!.model;
+    const want = averageRidgeModels(ridge, pooled);
+    // Same arithmetic on the same rows, up to rounding (relative 1e-8).
+    Array.from(model.ridge.coef).forEach((c, j) =>
+      expect(Math.abs(c - want.coef[j])).toBeLessThan(1e-8 * (Math.abs(want.coef[j]) + 1)),
+    );
+    expect(model.ridge.intercept).toBeCloseTo(want.intercept, 2);
+    expect(model.reason).toMatch(/averaged with the pooled Ridge/);
   });
 
   it('rejects a series whose columns differ from the model and malformed JSON', () => {

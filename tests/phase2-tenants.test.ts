@@ -81,8 +81,15 @@ describe('trainPhase2 fold records', () => {
     }
     expect(res.top_features).toBeNull();
     expect(res.seconds).toBe(0);
-    // Ridge folds refit with alpha re-selected on the full training fold: phase 1's exact model.
-    const p1 = trainLinearPhase(s, { phase: 1, clock: fixedClock, fallback: false });
+    // Ridge folds refit with alpha re-selected on the full training fold: phase 1's exact model
+    // before the mean with the pooled Ridge (which phase 1's own windows of 365-729 rows take:
+    // dailyPooled; the fold that phase 2 keeps as Ridge forecasts with phase 1's under the ladder).
+    const p1 = trainLinearPhase(s, {
+      phase: 1,
+      clock: fixedClock,
+      fallback: false,
+      dailyPooled: false,
+    });
     expect(res.alphas).toEqual(p1.alphas);
     // Equal up to rounding: the prefix moments are merged over different block boundaries.
     res.fold_r2.forEach((r, i) => expect(r).toBeCloseTo(p1.fold_r2[i], 10));

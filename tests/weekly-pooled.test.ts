@@ -24,7 +24,8 @@ import { PhaseLadder, predictFold, weeklyPooledPenalty } from '../src/phases/lad
 
 /**
  * The pooled fit solved on the raw scale, written out: minimize over (a, b)
- *   sum_t (y_t - a - x_t'b)^2 + sum_base alpha n s_j^2 b_j^2 (x POOLED_TREND_PENALTY for the trend)
+ *   sum_t (y_t - a - x_t'b)^2 + sum_base alpha n s_j^2 b_j^2 (x trendPenalty for the trend,
+ *   POOLED_TREND_PENALTY unless given)
  *   + pool yy sum_media (u_j b_j - mean_k u_k b_k)^2
  * (s_j the population std of column j on the rows, yy the target's centered sum of squares, u_j the
  * raw weight): the normal equations of the centered system by Gauss-Jordan. No code shared with
@@ -39,6 +40,7 @@ function pooledByHand(
   trend: number,
   alpha: number,
   pool: number,
+  trendPenalty = POOLED_TREND_PENALTY,
 ): { coef: number[]; intercept: number } {
   const p = cols.length;
   const mean = (c: ArrayLike<number>): number => {
@@ -62,7 +64,7 @@ function pooledByHand(
     if (media.includes(j)) continue;
     let v = 0;
     for (let t = 0; t < n; t++) v += (cols[j][t] - mx[j]) ** 2 / n;
-    a[j][j] += alpha * n * v * (j === trend ? POOLED_TREND_PENALTY : 1);
+    a[j][j] += alpha * n * v * (j === trend ? trendPenalty : 1);
   }
   const J = media.length;
   media.forEach((i, ui) =>
@@ -143,6 +145,25 @@ describe('solvePooledRidge', () => {
       const want = pooledByHand(cols, y, n, media, u, trend, alpha, pool);
       got!.model.coef.forEach((c, j) => expect(c).toBeCloseTo(want.coef[j], 6));
       expect(got!.model.intercept).toBeCloseTo(want.intercept, 4);
+    }
+  });
+
+  it("solves a trend penalty other than the default (daily windows' 100x) as written out", () => {
+    const { cols, y, n, media, u, trend } = problem();
+    const sys = ridgeSystem(momentsOf(cols, y, { start: 0, end: n }));
+    let yy = 0;
+    for (let t = 0; t < n; t++) yy += (y[t] - sys.yMean) ** 2;
+    for (const [alpha, pool] of [
+      [0.1, 0.001],
+      [3, 0.1],
+    ]) {
+      const got = solvePooledRidge(sys, { media, weights: u, trend }, alpha, pool, yy, 100);
+      const want = pooledByHand(cols, y, n, media, u, trend, alpha, pool, 100);
+      got!.model.coef.forEach((c, j) => expect(c).toBeCloseTo(want.coef[j], 6));
+      expect(got!.model.intercept).toBeCloseTo(want.intercept, 4);
+      // Stiffer than the default: the trend's coefficient is smaller in size.
+      const soft = solvePooledRidge(sys, { media, weights: u, trend }, alpha, pool, yy)!;
+      expect(Math.abs(got!.model.coef[trend])).toBeLessThan(Math.abs(soft.model.coef[trend]));
     }
   });
 

@@ -467,11 +467,11 @@ export const POOL_GRID: readonly number[] = [0.0001, 0.001, 0.01, 0.1, 1];
 
 /**
  * Ridge whose media coefficients are shrunk toward their common value instead of toward zero,
- * in revenue per unit of spend: penalty alpha n (|b_base|^2 + POOLED_TREND_PENALTY b_trend^2) +
+ * in revenue per unit of spend: penalty alpha n (|b_base|^2 + trendPenalty b_trend^2) +
  * pool yy sum_j (r_j - mean r)^2 with r_j = w_j b_j, yy the target's centered sum of squares. The
- * base columns get alpha n per standardized coefficient (the trend ten times that: it is
- * extrapolated), the media columns no shrinkage toward zero. Returns null when the system is
- * not positive definite.
+ * base columns get alpha n per standardized coefficient (the trend trendPenalty times that,
+ * POOLED_TREND_PENALTY by default: it is extrapolated), the media columns no shrinkage toward
+ * zero. Returns null when the system is not positive definite.
  */
 export function solvePooledRidge(
   sys: RidgeSystem,
@@ -479,6 +479,7 @@ export function solvePooledRidge(
   alpha: number,
   pool: number,
   yy: number,
+  trendPenalty: number = POOLED_TREND_PENALTY,
 ): { model: RidgeModel; df: number } | null {
   const { p, n } = sys;
   const a = Float64Array.from(sys.gram);
@@ -486,7 +487,7 @@ export function solvePooledRidge(
   for (const j of penalty.media) isMedia[j] = 1;
   for (let j = 0; j < p; j++) {
     if (isMedia[j]) continue;
-    a[j * p + j] += alpha * n * (j === penalty.trend ? POOLED_TREND_PENALTY : 1);
+    a[j * p + j] += alpha * n * (j === penalty.trend ? trendPenalty : 1);
   }
   const J = penalty.media.length;
   if (J > 1) {
@@ -514,8 +515,9 @@ export function solvePooledRidge(
 
 /**
  * The pooled fit (solvePooledRidge) of rows [0, trainEnd) whose alpha and pool strength have the
- * least generalized cross-validation score over the alpha grid x POOL_GRID. Uses no row at or
- * after trainEnd. null when no grid point can be fitted.
+ * least generalized cross-validation score over the alpha grid x POOL_GRID (the trend's penalty
+ * trendPenalty times alpha n). Uses no row at or after trainEnd. null when no grid point can be
+ * fitted.
  */
 export function selectPooledRidge(
   columns: readonly Float64Array[],
@@ -524,6 +526,7 @@ export function selectPooledRidge(
   penalty: PooledPenalty,
   grid: readonly number[] = DEFAULT_ALPHAS,
   moments?: Moments,
+  trendPenalty: number = POOLED_TREND_PENALTY,
 ): PooledRidgeFit | null {
   const rows = { start: 0, end: trainEnd };
   const sys = ridgeSystem(moments ?? momentsOf(columns, y, rows));
@@ -533,7 +536,7 @@ export function selectPooledRidge(
   let best: PooledRidgeFit | null = null;
   for (const alpha of grid) {
     for (const pool of POOL_GRID) {
-      const fit = solvePooledRidge(sys, penalty, alpha, pool, yy);
+      const fit = solvePooledRidge(sys, penalty, alpha, pool, yy, trendPenalty);
       if (!fit || !(trainEnd - fit.df > 0)) continue;
       predictRidge(fit.model, columns, rows, pred);
       let rss = 0;

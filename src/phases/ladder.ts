@@ -32,7 +32,8 @@
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              Weekly phases 0-1: the mean of that Ridge and a Ridge whose channels' returns
  *              per unit of spend are shrunk toward their common value and whose trend is
- *              damped (pooledMean, weeklyPooled)
+ *              damped (pooledMean, weeklyPooled); daily windows of one to two years the
+ *              same, the trend damped more (dailyPooled, dailyPooledWindow)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
  *              3: adstock/Hill search, then chooseAndFit on the phase-3 design; on daily data
  *                 its weather terms are held within the window's range on later rows (weatherHeld);
@@ -64,6 +65,7 @@ import {
   selectAlphaGcv,
   selectPooledRidge,
   averageRidgeModels,
+  POOLED_TREND_PENALTY,
   type PooledPenalty,
   solveRidge,
   type RidgeModel,
@@ -414,10 +416,55 @@ export function weeklyPooledPenalty(
 }
 
 /**
- * A weekly phase-0 or phase-1 window's model (WEEKLY_POOLED): the mean of its Ridge and the pooled
- * Ridge of the same columns (core/ridge.ts selectPooledRidge, its alpha and pool strength by
- * generalized cross-validation on rows [0, T)), one linear model on the same standardized
- * columns. The Ridge alone where no pooled fit can be solved.
+ * The pooled penalty of a daily design (core/ridge.ts solvePooledRidge): every `<channel>_spend`
+ * column (raw spend, so its coefficient is already the channel's revenue per unit of spend:
+ * weight 1) of a channel that spent on rows [0, T), and the trend. Reads no row at or after T.
+ */
+export function dailyPooledPenalty(
+  series: TenantSeries,
+  names: readonly string[],
+  columns: readonly Float64Array[],
+  T: number,
+): PooledPenalty {
+  const media: number[] = [];
+  const weights: number[] = [];
+  for (const channel of series.channels) {
+    const j = names.indexOf(`${channel}_spend`);
+    if (j < 0) continue;
+    let sum = 0;
+    for (let t = 0; t < T; t++) sum += columns[j][t];
+    if (!(sum > 0)) continue;
+    media.push(j);
+    weights.push(1);
+  }
+  return { media, weights, trend: names.indexOf('trend') };
+}
+
+/**
+ * Daily windows whose phase-0 and phase-1 models are pooled (pooledMean): from a year (the first
+ * window with a trend, support.ts) to under two years. Under a year the pooled fit did not move
+ * the forecasts (no trend to damp); from two years the trend is identified by the rows
+ * (docs/modeling.md, "Daily phases 0-1 of one to two years: the pooled Ridge").
+ */
+export const DAILY_POOLED_WINDOW = { from: 365, below: 730 } as const;
+/**
+ * The trend's penalty multiple in a daily pooled fit: a daily window of one to two years cannot
+ * tell its trend from its season and its spend plan (docs/modeling.md, same section; weekly
+ * windows use POOLED_TREND_PENALTY).
+ */
+export const DAILY_POOLED_TREND_PENALTY = 100;
+
+/** Whether a daily window of T rows gets the pooled mean (DAILY_POOLED_WINDOW). */
+export function dailyPooledWindow(T: number): boolean {
+  return T >= DAILY_POOLED_WINDOW.from && T < DAILY_POOLED_WINDOW.below;
+}
+
+/**
+ * A phase-0 or phase-1 window's model (weekly: WEEKLY_POOLED; daily: dailyPooledWindow): the mean
+ * of its Ridge and the pooled Ridge of the same columns (core/ridge.ts selectPooledRidge, its
+ * alpha and pool strength by generalized cross-validation on rows [0, T); the trend's penalty
+ * POOLED_TREND_PENALTY weekly, DAILY_POOLED_TREND_PENALTY daily), one linear model on the same
+ * standardized columns. The Ridge alone where no pooled fit can be solved.
  */
 export function pooledMean(
   series: TenantSeries,
@@ -429,8 +476,19 @@ export function pooledMean(
   alphas: readonly number[],
   moments?: Moments,
 ): RidgeModel {
-  const penalty = weeklyPooledPenalty(series, names, columns, T);
-  const pooled = selectPooledRidge(columns, y, T, penalty, alphas, moments);
+  const daily = series.frequency === 'daily';
+  const penalty = daily
+    ? dailyPooledPenalty(series, names, columns, T)
+    : weeklyPooledPenalty(series, names, columns, T);
+  const pooled = selectPooledRidge(
+    columns,
+    y,
+    T,
+    penalty,
+    alphas,
+    moments,
+    daily ? DAILY_POOLED_TREND_PENALTY : POOLED_TREND_PENALTY,
+  );
   return pooled ? averageRidgeModels(ridge, pooled.model) : ridge;
 }
 
@@ -549,6 +607,12 @@ export interface LadderOptions {
    * true; ignored for daily data). false: the Ridge alone.
    */
   weeklyPooled?: boolean;
+  /**
+   * Daily data: each phase-0 and phase-1 window of DAILY_POOLED_WINDOW rows (one to two years) is
+   * pooled as weekly windows are, its trend's penalty DAILY_POOLED_TREND_PENALTY (pooledMean;
+   * default true; ignored for weekly data). false: the Ridge alone.
+   */
+  dailyPooled?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -644,6 +708,7 @@ export class PhaseLadder {
   private readonly weeklyHedge: boolean;
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
+  private readonly dailyPooled: boolean;
   private readonly fallbackMix: boolean;
   private readonly uncheckedFallsBack: boolean;
   private readonly stacking: boolean;
@@ -680,6 +745,7 @@ export class PhaseLadder {
     this.weeklySharedMedia =
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
+    this.dailyPooled = (options.dailyPooled ?? true) && series.frequency === 'daily';
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.uncheckedFallsBack = (options.uncheckedFallsBack ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
@@ -807,7 +873,10 @@ export class PhaseLadder {
       // and whose trend is damped; estimated alone, base and media trade on 52-90 weeks and the
       // forecast's level on the next weeks is what they get wrong (docs/modeling.md, "Weekly
       // phases 0-1: the channels' returns pooled").
-      if (this.weeklyPooled)
+      // Daily windows of one to two years: the same mean, the trend damped more (its first year
+      // or two cannot tell it from the season; docs/modeling.md, "Daily phases 0-1 of one to two
+      // years: the pooled Ridge").
+      if (this.weeklyPooled || (this.dailyPooled && dailyPooledWindow(T)))
         ridge = pooledMean(
           this.series,
           design.names,

@@ -70,6 +70,11 @@ export interface LinearPhaseOptions {
   fallback?: boolean;
   /** Temperature hinges in the fold models (ladder.ts; default: daily data). */
   temperatureHinges?: boolean;
+  /**
+   * Daily windows of one to two years: phases 0-1 averaged with the pooled Ridge (ladder.ts
+   * dailyPooled; default true). false: the Ridge alone.
+   */
+  dailyPooled?: boolean;
 }
 
 /** Fitting configuration of the outer folds. */
@@ -228,6 +233,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
       alphas,
       fallback: options.fallback ?? true,
       temperatureHinges: options.temperatureHinges,
+      dailyPooled: options.dailyPooled,
       horizon: protocol.test_rows,
     });
     featureNames = ladder.linearDesign(phase === 1).names;
