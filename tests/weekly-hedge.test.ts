@@ -3,6 +3,8 @@
  * weeklyPhase1Mix; docs/modeling.md, "Weekly data: every kept phase averages with the phase
  * below"). Phase 2 keeps Ridge; a kept phase 1 (checked or unchecked) forecasts with the mean of
  * its model and phase 0's; a kept phase 3 with the mean of its model and phase 2's laddered one.
+ * An unchecked phase 3 is kept only with 2 rows per coefficient (docs/modeling.md, "Weekly phase 3:
+ * the unchecked fold counts its coefficients").
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
@@ -192,5 +194,56 @@ describe('weekly data: every kept phase averages with the phase below', () => {
         expect(predictFold(b, 0, T)).toEqual(predictFold(a, 0, T));
       }
     }
+  });
+});
+
+describe('weekly phase 3 on an unchecked fold counts its coefficients', () => {
+  // A dev tenant of the rule (docs/modeling.md, "Weekly phase 3: the unchecked fold counts its
+  // coefficients"): two weekly years, five channels, renamed weather, delayed carry-over.
+  const spec = {
+    frequency: 'weekly',
+    years: 2,
+    channels: 5,
+    correlation: 0.3,
+    weather: 'renamed',
+    events: false,
+    saturation: 'hill',
+    adstock: 'delayed',
+  } as const;
+  const wide = generateShape(shapeSpecOf('de_s6605_0', 6605, spec), { seed: 6605 }).series;
+  const { folds, protocol } = chooseProtocol(wide.target.length, 'weekly');
+  const horizon = protocol.test_rows;
+
+  it("uses phase 2's laddered model where the window holds fewer than 2 rows per coefficient", () => {
+    const ladder = new PhaseLadder(wide, { horizon });
+    const T = folds[0].trainEnd;
+    // The first fold: no block can judge it, and its coefficients outnumber half its rows.
+    expect(ladder.validationBlocks(T).every((b) => !b.sameTerms)).toBe(true);
+    const coefficients = ladder.degreesOfFreedom(3, T);
+    expect(T).toBeLessThan(2 * coefficients);
+    const fit = ladder.fit(3, T);
+    expect(fit.fallback).toMatchObject({ kept: false, validation_blocks: 0 });
+    expect(fit.fallback!.reason).toContain(
+      `its ${T} rows are fewer than 2 per coefficient (${coefficients}): phase 2 used`,
+    );
+    expect(fit.averagedWith ?? null).toBeNull();
+    expect(predictFold(fit, T, T + horizon)).toEqual(predictFold(ladder.fit(2, T), T, T + horizon));
+    // A later, checked fold is judged on its blocks as before.
+    const later = ladder.fit(3, folds[folds.length - 1].trainEnd);
+    expect(later.fallback!.validation_blocks).toBeGreaterThan(0);
+  });
+
+  it('keeps the hedged phase 3 where the window has the rows (two channels, no weather)', () => {
+    const wk = twoChannelWeekly();
+    const p = chooseProtocol(wk.target.length, 'weekly');
+    const ladder = new PhaseLadder(wk, { horizon: p.protocol.test_rows });
+    const T = p.folds[0].trainEnd;
+    expect(T).toBeGreaterThanOrEqual(2 * ladder.degreesOfFreedom(3, T));
+    const fit = ladder.fit(3, T);
+    expect(fit.fallback).toMatchObject({ kept: true, validation_blocks: 0 });
+    // Phase 2 keeps Ridge, so its laddered model is phase 1's decision.
+    expect(fit.fallback!.reason).toMatch(
+      /kept: weekly phase 3 is half phase 1's model; averaged with phase \d's laddered model$/,
+    );
   });
 });

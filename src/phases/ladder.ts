@@ -41,7 +41,8 @@
  *                 (weeklySharedMedia),
  *                 channels with a negative adstock/Hill effect are left out, its predictions are
  *                 averaged with phase 1's laddered model of the same window (the log-spend
- *                 terms), and an unchecked window keeps it as it keeps phase 1
+ *                 terms), and an unchecked window keeps it where it holds 2 rows per
+ *                 coefficient, as phases 2-3 of any data (else phase 2's laddered model)
  *              Weekly data (docs/modeling.md, "Weekly data: unchecked phases average with the
  *              phase below, phase 2 keeps Ridge"): phase 2 keeps Ridge (its model is phase 1's); a
  *              kept phase 1 (checked or not) forecasts with the mean of its model and phase 0's; a
@@ -1088,13 +1089,16 @@ export class PhaseLadder {
       // back").
       const coefficients = this.degreesOfFreedom(k, T);
       const unchecked = `no fallback check: the ${all[0].candEnd} rows before the validation block cannot identify the yearly terms of the ${T}-row model`;
-      // Weekly phase 3 is half phase 1's model (weeklyMix): kept like phase 1 (measured in
-      // docs/modeling.md, "Weekly phase 3").
+      // Weekly phase 3 is half phase 1's model (weeklyMix): kept (averaged with phase 2 below)
+      // where the window holds MIN_ROWS_PER_COEFFICIENT rows per coefficient, as phases 2-3 of
+      // any data. Exempt from that count (weather tenants with many channels: 28-56 coefficients
+      // on 52-53 weeks) it lost there to phase 2 on more dev tenants than it gained
+      // (docs/modeling.md, "Weekly phase 3: the unchecked fold counts its coefficients").
       const mixKept = k === 3 && this.weeklyMix;
       if (k < 3 && this.uncheckedFallsBack) {
         kept = false;
         why = `${unchecked}: phase ${prev} used (a daily phase ${k} is kept only where validation supports it)`;
-      } else if (k > 1 && !mixKept && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
+      } else if (k > 1 && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
       } else {
