@@ -185,7 +185,7 @@ function explainedModelCv(
     se_r2: standardErrorOfMean(foldR2),
     // The kinds are named because the Ridge / GBM / blend rule may pick another kind on a fold's
     // rows than on all rows (explain names the all-rows model's kind).
-    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks do not show phase 3 better beyond their noise); the adstock/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² ${meanR2.toFixed(3)} on the same folds (${foldKindsPhrase(foldModels)}, by the Ridge / GBM / blend rule that the all-rows model follows too)`,
+    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks do not show phase 3 better beyond their noise, and phase 2's model alone on an unchecked fold with fewer than 2 rows per coefficient); the adstock/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² ${meanR2.toFixed(3)} on the same folds (${foldKindsPhrase(foldModels)}, by the Ridge / GBM / blend rule that the all-rows model follows too)`,
   };
 }
 
