@@ -32,7 +32,7 @@ import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
-import { WEEKLY_PHASE2_RIDGE, dailyPooledWindow, pooledMean } from './ladder.js';
+import { POOLED_REASON, WEEKLY_PHASE2_RIDGE, pooledMean, pooledWindow } from './ladder.js';
 import { PHASE0_ALPHA } from './linear.js';
 import { DesignMemo, buildMediaDesign, hillKFor, mediaColumnName, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
@@ -371,7 +371,7 @@ export function fitFinalModel(
       series.frequency === 'weekly'
         ? `phase 0: Ridge alpha ${alpha} chosen by generalized cross-validation on all ${n} rows`
         : `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
-    if (series.frequency === 'weekly' || dailyPooledWindow(n)) {
+    if (pooledWindow(series.frequency, n)) {
       // As the fold models (ladder.ts pooledMean).
       ridge = pooledMean(
         series,
@@ -382,17 +382,17 @@ export function fitFinalModel(
         ridge,
         options.alphas ?? DEFAULT_ALPHAS,
       );
-      reason = `${reason}, averaged with the pooled Ridge (channels' returns shrunk toward their common value, trend damped)`;
+      reason = `${reason}, ${POOLED_REASON}`;
     }
   } else if (phase === 1) {
     const grid = options.alphas ?? DEFAULT_ALPHAS;
     alpha = selectAlpha(design.columns, y, n, grid, 3, { gap }).alpha;
     ridge = solveRidge(ridgeSystem(momentsOf(design.columns, y, { start: 0, end: n })), alpha);
     reason = `phase 1: Ridge alpha ${alpha} chosen by inner TimeSeriesSplit(3) on all ${n} rows`;
-    if (series.frequency === 'weekly' || dailyPooledWindow(n)) {
+    if (pooledWindow(series.frequency, n)) {
       // As the fold models (ladder.ts pooledMean).
       ridge = pooledMean(series, design.names, design.columns, y, n, ridge, grid);
-      reason = `${reason}, averaged with the pooled Ridge (channels' returns shrunk toward their common value, trend damped)`;
+      reason = `${reason}, ${POOLED_REASON}`;
     }
   } else {
     chosen = chooseAndFit(design.columns, y, n, {

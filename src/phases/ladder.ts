@@ -400,14 +400,12 @@ export function weeklyPooledPenalty(
   const media: number[] = [];
   const weights: number[] = [];
   series.channels.forEach((channel, c) => {
-    let spend = 0;
-    for (let t = 0; t < T; t++) spend += series.spend[c][t];
+    const spend = sumBefore(series.spend[c], T);
     const own = [`${channel}_log_spend`, `${channel}_log_spend_lag1`];
     for (const name of own) {
       const j = names.indexOf(name);
       if (j < 0) continue;
-      let sum = 0;
-      for (let t = 0; t < T; t++) sum += columns[j][t];
+      const sum = sumBefore(columns[j], T);
       if (!(spend > 0 && sum > 0)) continue;
       media.push(j);
       weights.push((own.length * sum) / spend);
@@ -432,9 +430,7 @@ export function dailyPooledPenalty(
   for (const channel of series.channels) {
     const j = names.indexOf(`${channel}_spend`);
     if (j < 0) continue;
-    let sum = 0;
-    for (let t = 0; t < T; t++) sum += columns[j][t];
-    if (!(sum > 0)) continue;
+    if (!(sumBefore(columns[j], T) > 0)) continue;
     media.push(j);
     weights.push(1);
   }
@@ -458,6 +454,26 @@ export const DAILY_POOLED_TREND_PENALTY = 100;
 /** Whether a daily window of T rows gets the pooled mean (DAILY_POOLED_WINDOW). */
 export function dailyPooledWindow(T: number): boolean {
   return T >= DAILY_POOLED_WINDOW.from && T < DAILY_POOLED_WINDOW.below;
+}
+
+/**
+ * Whether a phase-0 or phase-1 model of T rows is the pooled mean (pooledMean): every weekly
+ * window, daily ones of DAILY_POOLED_WINDOW rows. The fold models (PhaseLadder, each switchable
+ * by its option) and the all-rows models (final.ts) follow the same rule.
+ */
+export function pooledWindow(frequency: TenantSeries['frequency'], T: number): boolean {
+  return frequency === 'weekly' || dailyPooledWindow(T);
+}
+
+/** What a pooled model's reason adds (pooledMean). */
+export const POOLED_REASON =
+  "averaged with the pooled Ridge (channels' returns shrunk toward their common value, trend damped)";
+
+/** Sum of a column over rows [0, T). */
+function sumBefore(column: ArrayLike<number>, T: number): number {
+  let sum = 0;
+  for (let t = 0; t < T; t++) sum += column[t];
+  return sum;
 }
 
 /**
@@ -877,7 +893,8 @@ export class PhaseLadder {
       // Daily windows of one to two years: the same mean, the trend damped more (its first year
       // or two cannot tell it from the season; docs/modeling.md, "Daily phases 0-1 of one to two
       // years: the pooled Ridge").
-      if (this.weeklyPooled || (this.dailyPooled && dailyPooledWindow(T)))
+      const pooledOn = this.series.frequency === 'weekly' ? this.weeklyPooled : this.dailyPooled;
+      if (pooledOn && pooledWindow(this.series.frequency, T))
         ridge = pooledMean(
           this.series,
           design.names,
