@@ -134,6 +134,87 @@ describe('weekly data, weather and spend', () => {
   });
 });
 
+describe('a channel launched during the history (late_start_channel)', () => {
+  // 1095 daily rows: every fold trains on a year, 4 folds of 182 test rows (first window 367):
+  // training ends 367, 549, 731, 913.
+  const launched = (from: number, n = 1095) => {
+    const tv = new Float64Array(n);
+    for (let t = from; t < n; t++) tv[t] = 50;
+    return series(n, 'daily', {
+      channels: ['meta', 'tv'],
+      spend: [new Float64Array(n).fill(100), tv],
+    });
+  };
+  const late = (s: TenantSeries, words = CLI_OPTION_WORDS) =>
+    dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter(
+      (x) => x.code === 'late_start_channel',
+    );
+
+  it('names the fold that trains without it while its test block has it, and the window that fixes it', () => {
+    // Launch at row 600: fold 1 (train [0, 367), test [367, 549)) has no spend on either side;
+    // fold 2 (train 549 rows, none of them with spend; test [549, 731) with 131) is the one; fold
+    // 3 trains on 131 days of it. 28 days of spend end at row 627, so min-train 628.
+    const w = late(launched(600));
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toContain('channel "tv" first spends on d600 (row 601 of 1095)');
+    expect(w[0].message).toContain('fold 2 of 4 trains on fewer than 28 days of its spend');
+    expect(w[0].message).toContain('--min-train 628 (');
+    expect(late(launched(600), MCP_OPTION_WORDS)[0].message).toContain('min_train: 628 (');
+    // The suggested window does what it says: no fold then trains on fewer than 28 days of it.
+    const s = launched(600);
+    const moved = protocolForSeries(s, { minTrain: 628 }).folds;
+    expect(moved[0].trainEnd).toBeGreaterThanOrEqual(628);
+    expect(
+      dataWarnings(s, { folds: moved, words: CLI_OPTION_WORDS }).map((x) => x.code),
+    ).not.toContain('late_start_channel');
+  });
+
+  it('counts spend rows, not the launch date: 27 days of spend before a fold still flag it, 28 do not', () => {
+    // Fold 2 trains on [0, 549): a launch at 522 gives it 27 days, at 521 28 days; both launches
+    // fall in fold 1's test block [367, 549), whose training rows have none.
+    expect(late(launched(522))[0].message).toContain('folds 1, 2 of 4 train on fewer than 28 days');
+    expect(late(launched(522))[0].message).toContain('their test blocks have some, so those folds');
+    expect(late(launched(521))[0].message).toContain('fold 1 of 4 trains on fewer than 28 days');
+  });
+
+  it('is silent for a channel that spends from the start or whose launch no test block sees', () => {
+    expect(late(launched(0))).toEqual([]);
+    // Spend only on rows [0, 100): every fold trains on all of it.
+    const early = series(1095, 'daily', {
+      channels: ['meta', 'tv'],
+      spend: [
+        new Float64Array(1095).fill(100),
+        Float64Array.from({ length: 1095 }, (_, t) => (t < 100 ? 50 : 0)),
+      ],
+    });
+    expect(late(early)).toEqual([]);
+  });
+
+  it('several folds at once, and no suggestion when no protocol can start after the launch', () => {
+    // Launch at row 1000 of 1095: only fold 4 (test [913, 1095)) sees it; a first window of 1028
+    // rows leaves 67 for two test blocks. At row 1060, 28 days of spend end at 1087 and the 7 rows
+    // after cannot make two folds: no suggestion.
+    const w = late(launched(1000));
+    expect(w[0].message).toContain('fold 4 of 4 trains on fewer than 28 days');
+    expect(w[0].message).toContain('--min-train 1028 (2 folds)');
+    const end = late(launched(1060));
+    expect(end[0].message).toContain('fold 4 of 4');
+    expect(end[0].message).toContain("read the later folds' R² rather than the mean");
+    // Launch at row 400: fold 1 (test has rows 400-548); fold 2 trains on 149 days of it.
+    expect(late(launched(400))[0].message).toContain('fold 1 of 4 trains');
+    // Weekly: 8 weeks of spend (156 weeks: 4 folds of 26, first window 52).
+    const n = 156;
+    const tv = Float64Array.from({ length: n }, (_, t) => (t >= 70 ? 50 : 0));
+    const weekly = series(n, 'weekly', {
+      channels: ['meta', 'tv'],
+      spend: [new Float64Array(n).fill(100), tv],
+    });
+    const ww = late(weekly);
+    expect(ww[0].message).toContain('fold 1 of 4 trains on fewer than 8 weeks of its spend');
+    expect(ww[0].message).toContain('--min-train 78 (');
+  });
+});
+
 describe('helpers', () => {
   it('periods per year and period text', () => {
     expect(periodsPerYear('daily')).toBe(365);

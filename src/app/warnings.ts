@@ -25,6 +25,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'weekly_data',
   'no_modeled_weather',
   'low_spend_channel',
+  'late_start_channel',
 ]);
 
 /** What of a run's config decides its folds. */
@@ -72,6 +73,14 @@ export function seriesWarnings(
       return null;
     }
   };
+  const foldsWithMinTrain = (minTrain: number) => {
+    try {
+      return protocolForSeries(series, { ...protocolOptions(protocol, protocol.folds), minTrain })
+        .folds;
+    } catch {
+      return null;
+    }
+  };
   let folds;
   try {
     folds = protocolForSeries(series, protocolOptions(protocol, protocol.folds)).folds;
@@ -81,7 +90,7 @@ export function seriesWarnings(
       .filter(keep)
       .map((w) => w.message);
   }
-  return dataWarnings(series, { folds, foldsFor, words })
+  return dataWarnings(series, { folds, foldsFor, foldsWithMinTrain, words })
     .filter(keep)
     .map((w) => w.message);
 }

@@ -16,7 +16,8 @@ export type DataWarningCode =
   | 'weekly_data'
   | 'weather_not_modeled'
   | 'no_modeled_weather'
-  | 'low_spend_channel';
+  | 'low_spend_channel'
+  | 'late_start_channel';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -28,6 +29,13 @@ export interface DataWarning {
 export const LOW_SPEND_SHARE = 0.02;
 /** ... as has a channel that spends on fewer than this share of the rows. */
 export const LOW_SPEND_ACTIVE_ROWS = 0.05;
+
+/**
+ * A fold's training rows must hold at least this many periods of a channel's spend (4 weeks of
+ * days, or 8 weeks: fewer weekly rows scored no better than none on a made-up launch) before the
+ * fold can learn what the channel does.
+ */
+export const LATE_START_TRAIN_PERIODS = { daily: 28, weekly: 8 } as const;
 
 /** "185 days (6 months)", "26 weeks". */
 export function describePeriods(rows: number, frequency: Frequency): string {
@@ -45,6 +53,12 @@ export interface DataWarningOptions {
   words: OptionWords;
   /** The spend column of each channel as the person named it (default `<channel>_spend`). */
   spendColumns?: readonly string[];
+  /**
+   * The folds the run's protocol makes with another first training window, or null when it
+   * cannot (default: chooseProtocol with the run's fold count; given with foldsFor by the app so
+   * that the run's gap and test size are kept).
+   */
+  foldsWithMinTrain?: (minTrain: number) => readonly Fold[] | null;
 }
 
 /** The warnings of one series, in a fixed order (history, frequency, weather, channels). */
@@ -54,6 +68,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...frequencyWarnings(series),
     ...weatherWarnings(series),
     ...spendWarnings(series, options),
+    ...lateStartWarnings(series, options),
   ];
 }
 
@@ -161,4 +176,68 @@ function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataW
     });
   });
   return out;
+}
+
+/**
+ * Channels that start spending late (launched during the history): folds whose training rows
+ * hold fewer than LATE_START_TRAIN_PERIODS periods of the channel's spend while their test block
+ * has some cannot learn its effect, so their R² measures the launch, not the model. Says which
+ * folds, and the first training window (min-train) that would hold enough of its spend when the
+ * protocol can still make folds with it (`foldsFor` asks the protocol, as historyWarnings does).
+ */
+function lateStartWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const { folds, words } = options;
+  if (folds.length === 0) return [];
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
+  const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+  const out: DataWarning[] = [];
+  series.channels.forEach((channel, c) => {
+    const spend = series.spend[c];
+    const active: number[] = [];
+    for (let t = 0; t < spend.length; t++) if (spend[t] > 0) active.push(t);
+    if (active.length < need) return; // almost no spend: low_spend_channel says so
+    const activeBefore = (end: number) => active.filter((t) => t < end).length;
+    const late = folds.filter(
+      (f) => activeBefore(f.trainEnd) < need && activeBefore(f.testEnd) > activeBefore(f.testStart),
+    );
+    if (late.length === 0) return;
+    const minTrain = active[need - 1] + 1;
+    const moved = minTrainFolds(series, options, minTrain);
+    const list = late.map((f) => f.index + 1);
+    const foldWord = `fold${list.length === 1 ? '' : 's'} ${list.join(', ')}`;
+    out.push({
+      code: 'late_start_channel',
+      message:
+        `channel "${channel}" first spends on ${series.dates[active[0]]} (row ${active[0] + 1} of ${spend.length}): ` +
+        `${foldWord} of ${folds.length} train${list.length === 1 ? 's' : ''} on fewer than ${need} ${unit} of its spend but ` +
+        `${list.length === 1 ? 'its test block has' : 'their test blocks have'} some, so ${list.length === 1 ? 'that fold' : 'those folds'} cannot learn its effect ` +
+        `and ${list.length === 1 ? 'its' : 'their'} R² shows the launch, not the model; ` +
+        (moved !== null
+          ? `read the later folds, or start the first fold after the launch with ${words.minTrain(minTrain)} (${moved} fold${moved === 1 ? '' : 's'})`
+          : `read the later folds' R² rather than the mean (no protocol starts its first fold after the launch and keeps two folds)`),
+    });
+  });
+  return out;
+}
+
+/**
+ * How many folds the protocol makes with a first training window of at least minTrain rows, or
+ * null when it cannot make two (default: the default protocol with that window).
+ */
+function minTrainFolds(
+  series: TenantSeries,
+  options: DataWarningOptions,
+  minTrain: number,
+): number | null {
+  const make =
+    options.foldsWithMinTrain ??
+    ((m: number) => {
+      try {
+        return protocolForSeries(series, { minTrain: m }).folds;
+      } catch {
+        return null;
+      }
+    });
+  const folds = make(minTrain);
+  return folds !== null && folds.length >= 2 ? folds.length : null;
 }

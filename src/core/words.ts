@@ -14,6 +14,8 @@ export interface OptionWords {
   folds: (k: number) => string;
   /** Leaving one column out of an import, written with the column: `ignore("tiktok_spend")`. */
   ignore: (column: string) => string;
+  /** The least rows of the first training window, written with a value: `minTrain(400)`. */
+  minTrain: (rows: number) => string;
 }
 
 /** The MCP tools' argument names (import_tenant_data `roles`, train_tenant/run_phase `options`). */
@@ -26,6 +28,7 @@ export const MCP_OPTION_WORDS: OptionWords = {
   ignoreColumns: 'roles.ignoreColumns',
   folds: (k) => `folds: ${k}`,
   ignore: (column) => `roles.ignoreColumns: ["${column}"]`,
+  minTrain: (rows) => `min_train: ${rows}`,
 };
 
 /** The CLI's flags (wv-mmm import / train / run-phase). */
@@ -38,4 +41,5 @@ export const CLI_OPTION_WORDS: OptionWords = {
   ignoreColumns: '--ignore',
   folds: (k) => `--folds ${k}`,
   ignore: (column) => `--ignore ${column}`,
+  minTrain: (rows) => `--min-train ${rows}`,
 };
