@@ -548,6 +548,46 @@ export function selectPooledRidge(
   return best;
 }
 
+/** Alpha of the near-least-squares fits of trendPartialR2 (standardized columns). */
+const PARTIAL_R2_ALPHA = 0.01;
+
+/**
+ * Share of what the other columns leave unexplained of the target on rows [0, trainEnd) that the
+ * column `trend` explains (its partial R²: by Frisch-Waugh-Lovell, (r'y)^2 / r'r over that plus
+ * the residual sum of squares of the fit with every column, r the trend's residual on the other
+ * columns; both fits Ridge at alpha PARTIAL_R2_ALPHA, nearly least squares). 0 when the other
+ * columns explain the trend column entirely. Uses no row at or after trainEnd.
+ */
+export function trendPartialR2(
+  columns: readonly Float64Array[],
+  y: ArrayLike<number>,
+  trainEnd: number,
+  trend: number,
+): number {
+  if (!(trend >= 0 && trend < columns.length)) throw new RangeError(`no column ${trend}`);
+  const rows = { start: 0, end: trainEnd };
+  const others = columns.filter((_, j) => j !== trend);
+  const column = columns[trend];
+  const trendFit = predictRidge(fitRidge(others, column, rows, PARTIAL_R2_ALPHA), others, rows);
+  const fitted = predictRidge(fitRidge(columns, y, rows, PARTIAL_R2_ALPHA), columns, rows);
+  let columnMean = 0;
+  for (let t = 0; t < trainEnd; t++) columnMean += column[t] / trainEnd;
+  let total = 0;
+  let rr = 0;
+  let ry = 0;
+  let rss = 0;
+  for (let t = 0; t < trainEnd; t++) {
+    const r = column[t] - trendFit[t];
+    total += (column[t] - columnMean) ** 2;
+    rr += r * r;
+    ry += r * y[t];
+    rss += (y[t] - fitted[t]) ** 2;
+  }
+  if (!(rr > 1e-9 * total)) return 0;
+  const explained = (ry * ry) / rr;
+  return explained + rss > 0 ? explained / (explained + rss) : 0;
+}
+
 /** The model whose forecast is the mean of two Ridge models' forecasts on the same standardized columns. */
 export function averageRidgeModels(a: RidgeModel, b: RidgeModel): RidgeModel {
   const p = a.coef.length;

@@ -32,7 +32,7 @@ import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
-import { POOLED_REASON, WEEKLY_PHASE2_RIDGE, pooledMean, pooledWindow } from './ladder.js';
+import { WEEKLY_PHASE2_RIDGE, pooledMeanFit, pooledReason, pooledWindow } from './ladder.js';
 import { PHASE0_ALPHA } from './linear.js';
 import { DesignMemo, buildMediaDesign, hillKFor, mediaColumnName, rescaleTrend } from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
@@ -373,7 +373,7 @@ export function fitFinalModel(
         : `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
     if (pooledWindow(series.frequency, n)) {
       // As the fold models (ladder.ts pooledMean).
-      ridge = pooledMean(
+      const pooled = pooledMeanFit(
         series,
         design.names,
         design.columns,
@@ -382,7 +382,8 @@ export function fitFinalModel(
         ridge,
         options.alphas ?? DEFAULT_ALPHAS,
       );
-      reason = `${reason}, ${POOLED_REASON}`;
+      ridge = pooled.model;
+      reason = `${reason}, ${pooledReason(pooled.trendPenalty)}`;
     }
   } else if (phase === 1) {
     const grid = options.alphas ?? DEFAULT_ALPHAS;
@@ -391,8 +392,9 @@ export function fitFinalModel(
     reason = `phase 1: Ridge alpha ${alpha} chosen by inner TimeSeriesSplit(3) on all ${n} rows`;
     if (pooledWindow(series.frequency, n)) {
       // As the fold models (ladder.ts pooledMean).
-      ridge = pooledMean(series, design.names, design.columns, y, n, ridge, grid);
-      reason = `${reason}, ${POOLED_REASON}`;
+      const pooled = pooledMeanFit(series, design.names, design.columns, y, n, ridge, grid);
+      ridge = pooled.model;
+      reason = `${reason}, ${pooledReason(pooled.trendPenalty)}`;
     }
   } else {
     chosen = chooseAndFit(design.columns, y, n, {
