@@ -14,6 +14,9 @@ export function median(values: ArrayLike<number>): number {
 /**
  * Median of the positive values among entries [0, end) (all entries by default); NaN when none
  * is positive. MMM uses it as the scale of a channel's spend (Hill k = k_mult x this median).
+ * The middle order statistics are selected (selectInPlace) rather than sorted: the same values,
+ * so the same median to the bit, in linear time (the phase-3 search takes this per channel, decay
+ * and delay: a sort of every positive value was 3% of a 10-channel phase 3, docs/scaling.md).
  */
 export function medianPositive(values: ArrayLike<number>, end: number = values.length): number {
   let count = 0;
@@ -21,11 +24,76 @@ export function medianPositive(values: ArrayLike<number>, end: number = values.l
   if (count === 0) return Number.NaN;
   const pos = new Float64Array(count);
   for (let t = 0, i = 0; t < end; t++) if (values[t] > 0) pos[i++] = values[t];
-  // Positive finite numbers only: the typed array's numeric sort orders them as median() does,
-  // without a comparator call per comparison (the phase-3 search takes this per channel and decay).
-  pos.sort();
   const mid = count >> 1;
-  return count % 2 ? pos[mid] : (pos[mid - 1] + pos[mid]) / 2;
+  const upper = selectInPlace(pos, mid);
+  if (count % 2) return upper;
+  // The lower middle value is the largest of those selectInPlace left before the upper one.
+  let lower = pos[0];
+  for (let i = 1; i < mid; i++) if (pos[i] > lower) lower = pos[i];
+  return (lower + upper) / 2;
+}
+
+/**
+ * The k-th smallest (0-based) of a's values, which a is rearranged around: entries before k are
+ * <= it and entries after k are >= it (Hoare's selection with a median-of-three pivot, as
+ * Numerical Recipes' select). For numbers without NaN (-0 and 0 count as equal); runs of equal
+ * values are split between the two sides.
+ */
+export function selectInPlace(a: Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < a.length)) {
+    throw new RangeError(`selectInPlace needs 0 <= k < ${a.length} (got ${k})`);
+  }
+  // Swaps are written out: a closure per call measured ten times slower than the sort it replaces.
+  let l = 0;
+  let ir = a.length - 1;
+  let t: number;
+  for (;;) {
+    if (ir <= l + 1) {
+      if (ir === l + 1 && a[ir] < a[l]) {
+        t = a[l];
+        a[l] = a[ir];
+        a[ir] = t;
+      }
+      return a[k];
+    }
+    const m = (l + ir) >> 1;
+    t = a[m];
+    a[m] = a[l + 1];
+    a[l + 1] = t;
+    if (a[l] > a[ir]) {
+      t = a[l];
+      a[l] = a[ir];
+      a[ir] = t;
+    }
+    if (a[l + 1] > a[ir]) {
+      t = a[l + 1];
+      a[l + 1] = a[ir];
+      a[ir] = t;
+    }
+    if (a[l] > a[l + 1]) {
+      t = a[l];
+      a[l] = a[l + 1];
+      a[l + 1] = t;
+    }
+    // a[l] <= pivot <= a[ir] are the sentinels of the two scans.
+    const pivot = a[l + 1];
+    let i = l + 1;
+    let j = ir;
+    for (;;) {
+      do i++;
+      while (a[i] < pivot);
+      do j--;
+      while (a[j] > pivot);
+      if (j < i) break;
+      t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    a[l + 1] = a[j];
+    a[j] = pivot;
+    if (j >= k) ir = j - 1;
+    if (j <= k) l = i;
+  }
 }
 
 /**

@@ -95,7 +95,10 @@ export class BlockedTrialSolver {
   private readonly vcOY: Float64Array; // segment k's co-moments others x target
   // Candidate work buffers.
   private readonly tot: Float64Array; // G x q total co-moments of the group
-  private readonly pcG: Float64Array; // G x q training co-moments of the group (segment k out)
+  /** G x q training co-moments of the group (segment k out): its own and the target's entries. */
+  private readonly pcG: Float64Array;
+  /** Per group member: its held-out mean's deviation from its training mean, times n_R n_k / n. */
+  private readonly dgAll: Float64Array;
   private readonly sG: Float64Array;
   private readonly z: Float64Array; // G x p_o
   private readonly schur: Float64Array; // G x G
@@ -135,6 +138,7 @@ export class BlockedTrialSolver {
     this.vcOY = new Float64Array(nSeg * po);
     this.tot = new Float64Array(G * q);
     this.pcG = new Float64Array(G * q);
+    this.dgAll = new Float64Array(G);
     this.sG = new Float64Array(G);
     this.z = new Float64Array(G * po);
     this.schur = new Float64Array(G * G);
@@ -262,7 +266,7 @@ export class BlockedTrialSolver {
     const to = reuse ? po : q;
     const { segN, segCo } = this.m;
     const { tot, pcG, sG, z, schur, rG, chol, u, sO, vcOO, vcOY, pmAll } = this;
-    const { wOAll, wGAll, pmGAll } = this;
+    const { wOAll, wGAll, pmGAll, dgAll } = this;
     const tm = trial.mean;
     const tc = trial.co;
     // Segment means of every coordinate with the group's from the trial, and overall means.
@@ -324,16 +328,16 @@ export class BlockedTrialSolver {
         for (let j = 0; j < q; j++) dev[j] = sm[mK + j] - pmAll[mK + j];
         for (let g = 0; g < G; g++) dev[off + g] = sm[mK + off + g] - pmGAll[kG + g];
       }
+      // Those against the group itself and the target here (the scales, S and r read them);
+      // those against the other columns as Z is filled below (the same value, not stored).
       for (let g = 0; g < G; g++) {
         const dg = (sm[mK + off + g] - pmGAll[kG + g]) * w;
+        dgAll[g] = dg;
+        if (reuse) continue;
         const row = (k * G + g) * q;
         const pg = g * q;
-        if (reuse) {
-          for (let i = first; i < to; i++) {
-            const j = cols[i];
-            pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
-          }
-        } else for (let j = 0; j < q; j++) pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
+        for (let j = off; j < off + G; j++) pcG[pg + j] = tot[pg + j] - tc[row + j] - dg * dev[j];
+        pcG[pg + p] = tot[pg + p] - tc[row + p] - dg * dev[p];
       }
       // Saved parts of segment k: sG at ks, Z's leading rows at kz, S at kS, r at kr.
       const ks = k * per;
@@ -355,8 +359,14 @@ export class BlockedTrialSolver {
       for (let g = 0; g < G; g++) {
         const zo = g * po;
         const sg = sG[g];
+        const dg = dgAll[g];
+        const row = (k * G + g) * q;
+        const pg = g * q;
         if (reuse && keep) for (let a = 0; a < lead; a++) z[zo + a] = keep[kz + g * lead + a];
-        for (let a = first; a < po; a++) z[zo + a] = pcG[g * q + oIdx[a]] / (sg * sO[uo + a]);
+        for (let a = first; a < po; a++) {
+          const j = oIdx[a];
+          z[zo + a] = (tot[pg + j] - tc[row + j] - dg * dev[j]) / (sg * sO[uo + a]);
+        }
       }
       forwardSolveColumns(chol, lo, po, z, G, first);
       if (keep && !reuse) {
@@ -392,12 +402,11 @@ export class BlockedTrialSolver {
       for (let g = 0; g < G; g++) wGAll[kG + g] = rG[g];
       forwardSolve(schur, 0, G, wGAll, kG);
       backSolve(schur, 0, G, wGAll, kG);
-      // u - Z w_g, each value's terms in group order (one pass over Z per group member).
-      for (let a = 0; a < po; a++) wOAll[uo + a] = u[uo + a];
-      for (let g = 0; g < G; g++) {
-        const wg = wGAll[kG + g];
-        const zg = g * po;
-        for (let a = 0; a < po; a++) wOAll[uo + a] -= z[zg + a] * wg;
+      // u - Z w_g, each value's terms in group order, in one pass over Z.
+      for (let a = 0; a < po; a++) {
+        let v = u[uo + a];
+        for (let g = 0; g < G; g++) v -= z[g * po + a] * wGAll[kG + g];
+        wOAll[uo + a] = v;
       }
       for (let g = 0; g < G; g++) wGAll[kG + g] /= sG[g];
     }
