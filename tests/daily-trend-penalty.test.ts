@@ -174,3 +174,54 @@ describe('daily pooled windows: the trend penalty', () => {
     }
   });
 });
+
+describe('daily windows under a year: a strong trend kept', () => {
+  it('keeps the trend of a window whose rows it dominates, with the yearly terms still left out', () => {
+    const s = growing(1.2, 600);
+    const T = 360;
+    const ladder = new PhaseLadder(s, { horizon: H });
+    const plain = new PhaseLadder(s, { horizon: H, strongTrendUnderYear: false });
+    expect(ladder.strongTrendKept(T)).toBe(true);
+    for (const k of [0, 1, 2] as const) {
+      const fit = ladder.own(k, T);
+      const off = plain.own(k, T);
+      expect(off.dropped).toContain('trend');
+      expect(fit.dropped).toEqual(off.dropped.filter((n) => n !== 'trend'));
+      expect(fit.dropped).toEqual(expect.arrayContaining(['sin1', 'cos1', 'sin2', 'cos2']));
+      const j = fit.names.indexOf('trend');
+      // The trend column is the design's own (extrapolated after the window), not zeroed.
+      expect(fit.columns[j][T + H - 1]).toBeGreaterThan(fit.columns[j][T - 1]);
+      expect(off.columns[j].every((v) => v === 0)).toBe(true);
+    }
+    // The decision is the trend's partial R² on the window's phase-0 columns, trend put back.
+    const fit0 = ladder.own(0, T);
+    const j = fit0.names.indexOf('trend');
+    expect(trendPartialR2(fit0.columns, s.target, T, j)).toBeGreaterThan(STRONG_TREND_PARTIAL_R2);
+  });
+
+  it("leaves out a built-in tenant's trend under a year, and never reads a row after the window", () => {
+    const s = tenant();
+    const ladder = new PhaseLadder(s, { horizon: H });
+    for (const T of [185, 300, 364]) {
+      expect(ladder.strongTrendKept(T)).toBe(false);
+      expect(ladder.own(0, T).dropped).toContain('trend');
+    }
+    const grow = growing(1.2, 600);
+    const T = 360;
+    const rng = new SeededRandom(13);
+    const garbled: TenantSeries = {
+      ...grow,
+      // After the window: no growth at all, and noise.
+      target: Float64Array.from(grow.target, (v, i) => (i >= T ? rng.uniform(0, 1e3) : v)),
+      spend: grow.spend.map((x) => Float64Array.from(x, (v, i) => (i >= T ? 1e6 - v : v))),
+    };
+    const clean = new PhaseLadder(grow, { horizon: H });
+    const dirty = new PhaseLadder(garbled, { horizon: H });
+    expect(dirty.strongTrendKept(T)).toBe(clean.strongTrendKept(T));
+    for (const k of [0, 1] as const) {
+      Array.from(dirty.own(k, T).ridge!.coef).forEach((c, i) =>
+        expect(c).toBeCloseTo(clean.own(k, T).ridge!.coef[i], 9),
+      );
+    }
+  });
+});

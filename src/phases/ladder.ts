@@ -717,6 +717,11 @@ export interface LadderOptions {
    * default true; ignored for weekly data). false: the Ridge alone.
    */
   dailyPooled?: boolean;
+  /**
+   * Daily windows under a year keep a trend whose partial R² on their rows is above
+   * STRONG_TREND_PARTIAL_R2 (strongTrendKept; default true). false: left out as support.ts says.
+   */
+  strongTrendUnderYear?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -813,6 +818,8 @@ export class PhaseLadder {
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
   private readonly dailyPooled: boolean;
+  private readonly strongTrendUnderYear: boolean;
+  private readonly trendKept = new Map<number, boolean>();
   private readonly fallbackMix: boolean;
   private readonly uncheckedFallsBack: boolean;
   private readonly stacking: boolean;
@@ -850,6 +857,7 @@ export class PhaseLadder {
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
     this.dailyPooled = (options.dailyPooled ?? true) && series.frequency === 'daily';
+    this.strongTrendUnderYear = options.strongTrendUnderYear ?? true;
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.uncheckedFallsBack = (options.uncheckedFallsBack ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
@@ -906,12 +914,52 @@ export class PhaseLadder {
             },
           }).names)
         : this.linearDesign(true).names;
-    const columns = names.length - unsupportedTerms(names, T, this.series.frequency).length;
+    const columns = names.length - this.unsupported(names, T).length;
     return k === 3
       ? columns +
           SEARCHED_PARAMETERS_PER_CHANNEL *
             (this.weeklySharedMedia ? 1 : this.series.channels.length)
       : columns;
+  }
+
+  /**
+   * Whether rows [0, T) of a window under a year keep the trend that support.ts leaves out: its
+   * partial R² on those rows (phase 0's design without the terms the window cannot identify, the
+   * trend put back; core/ridge.ts trendPartialR2) above STRONG_TREND_PARTIAL_R2. Such a trend
+   * carries the level (60-120 % growth over the data) and leaving it out forecast the next months
+   * at R² -3 to -9; a season's slope over part of a year stayed far below (docs/modeling.md, "Under
+   * a year: a strong trend kept"). Daily data only. Reads no row at or after T.
+   */
+  strongTrendKept(T: number): boolean {
+    if (!this.strongTrendUnderYear || this.series.frequency !== 'daily') return false;
+    const hit = this.trendKept.get(T);
+    if (hit !== undefined) return hit;
+    const design = this.linearDesign(false);
+    const j = design.names.indexOf('trend');
+    let kept = false;
+    if (j >= 0 && unsupportedTerms(design.names, T, this.series.frequency).includes('trend')) {
+      const columns = windowColumns(design, T, this.series.frequency).slice();
+      columns[j] = design.columns[j];
+      kept = trendPartialR2(columns, this.y, T, j) > STRONG_TREND_PARTIAL_R2;
+    }
+    this.trendKept.set(T, kept);
+    return kept;
+  }
+
+  /** support.ts unsupportedTerms of a T-row window, less a strong trend (strongTrendKept). */
+  private unsupported(names: readonly string[], T: number): string[] {
+    const terms = unsupportedTerms(names, T, this.series.frequency);
+    return this.strongTrendKept(T) ? terms.filter((n) => n !== 'trend') : terms;
+  }
+
+  /** support.ts windowColumns of a T-row window, a strong trend's column kept (strongTrendKept). */
+  private windowed(design: Design, T: number): Float64Array[] {
+    const columns = windowColumns(design, T, this.series.frequency);
+    const j = design.names.indexOf('trend');
+    if (j < 0 || !this.strongTrendKept(T) || columns[j] === design.columns[j]) return columns;
+    const out = columns === design.columns ? columns.slice() : columns;
+    out[j] = design.columns[j];
+    return out;
   }
 
   /**
@@ -930,8 +978,8 @@ export class PhaseLadder {
     };
     const fraction = this.options.choose?.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
     const { innerTrainEnd } = innerSplit(T, fraction, this.gap);
-    const inner = unsupportedTerms(names, innerTrainEnd, this.series.frequency);
-    const whole = unsupportedTerms(names, T, this.series.frequency);
+    const inner = this.unsupported(names, innerTrainEnd);
+    const whole = this.unsupported(names, T);
     if (inner.length > whole.length) {
       opts.keepRidge = `ridge kept: the ${innerTrainEnd} inner-training rows cannot identify ${inner
         .filter((n) => !whole.includes(n))
@@ -963,8 +1011,8 @@ export class PhaseLadder {
     let out: FoldFit;
     if (k === 0 || k === 1) {
       const design = this.linearDesign(k === 1);
-      const dropped = unsupportedTerms(design.names, T, this.series.frequency);
-      const columns = windowColumns(design, T, this.series.frequency);
+      const dropped = this.unsupported(design.names, T);
+      const columns = this.windowed(design, T);
       const inner = this.options.innerFolds ?? 3;
       const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
       const moments = new PrefixMoments(columns, this.y, ends);
@@ -996,8 +1044,8 @@ export class PhaseLadder {
       out = { ...base, names: design.names, columns, ridge, alpha, kind: 'ridge', dropped };
     } else if (k === 2) {
       const design = this.linearDesign(true);
-      const dropped = unsupportedTerms(design.names, T, this.series.frequency);
-      const columns = windowColumns(design, T, this.series.frequency);
+      const dropped = this.unsupported(design.names, T);
+      const columns = this.windowed(design, T);
       const opts = this.chooseOpts(design.names, T);
       // Weekly windows: a GBM or blend that phase 2's check kept on blocks of 10-20 weeks lost
       // more than it gained on the test blocks (docs/modeling.md, "Weekly data: unchecked
@@ -1007,7 +1055,7 @@ export class PhaseLadder {
       out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
     } else {
       const names = this.linearDesign(true).names;
-      const dropped = unsupportedTerms(names, T, this.series.frequency);
+      const dropped = this.unsupported(names, T);
       const t0 = this.clock();
       // Weekly windows: one media shape shared by the channels (weeklySharedMedia).
       const searchFn = this.weeklySharedMedia ? searchSharedMediaParams : searchMediaParams;
@@ -1026,7 +1074,7 @@ export class PhaseLadder {
         weather: this.options.weather,
         temperatureHinges: this.hinges,
       });
-      const windowed = windowColumns(design, T, this.series.frequency);
+      const windowed = this.windowed(design, T);
       // Daily phase 3: weather terms held within the window's range on the forecast rows; its
       // adstock/Hill fit took the curvature of squared and spend x weather terms on the weather it
       // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
@@ -1110,7 +1158,7 @@ export class PhaseLadder {
   validationBlocks(T: number): ValidationBlock[] {
     const horizon = this.options.horizon ?? Math.floor(T / 3);
     const names = this.linearDesign(true).names;
-    const whole = unsupportedTerms(names, T, this.series.frequency);
+    const whole = this.unsupported(names, T);
     const out: ValidationBlock[] = [];
     const leastWindow = PROTOCOL_RULE.minFirstTrain[this.series.frequency];
     let end = T;
@@ -1120,7 +1168,7 @@ export class PhaseLadder {
       const candEnd = start - this.gap;
       if (candEnd < 2 * MIN_VALIDATION_ROWS) break;
       if (out.length > 0 && candEnd < Math.max(T / MIN_WINDOW_DIVISOR, leastWindow)) break;
-      const inner = unsupportedTerms(names, candEnd, this.series.frequency);
+      const inner = this.unsupported(names, candEnd);
       const sameTerms = inner.length === whole.length && inner.every((x, i) => x === whole[i]);
       out.push({ start, end, candEnd, sameTerms });
       end = candEnd;

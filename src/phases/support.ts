@@ -21,7 +21,8 @@ export const YEARLY_TERMS: readonly string[] = ['sin1', 'cos1', 'sin2', 'cos2'];
 /**
  * Calendar terms that training rows [0, trainEnd) cannot identify, in design order: under a year
  * of rows, the yearly Fourier terms and the trend (a slope fitted on part of a yearly cycle is
- * mostly the season's slope, and extrapolating it over the next months adds the error back).
+ * mostly the season's slope, and extrapolating it over the next months adds the error back). The
+ * ladder keeps a daily trend that dominates the window's rows (ladder.ts strongTrendKept).
  */
 export function unsupportedTerms(
   names: readonly string[],
