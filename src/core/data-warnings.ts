@@ -98,7 +98,8 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
   const what =
     `with ${folds.length} folds the first model trains on ${describePeriods(first, series.frequency)}, ` +
     `less than a year: folds trained on under a year leave out the yearly season and the trend ` +
-    `(they cannot be learned from less), so they score lower and pull the mean R² down`;
+    `(they cannot be learned from less; a daily trend that dominates the window's rows is kept), ` +
+    `so they score lower and pull the mean R² down`;
   const todo = better
     ? `; use ${words.folds(better.k)} (the first model then trains on ${describePeriods(better.first, series.frequency)}` +
       `${better.k === 2 ? '; the mean then rests on two test blocks, which the checks flag' : ''}), or add history`
