@@ -229,7 +229,15 @@ describe('the all-rows phase-3 model: media effects that cannot be negative', ()
     const lagged = { ...held, channelParams: { ...held.channelParams! } };
     const c0 = t.series.channels[0];
     lagged.channelParams[c0] = { ...lagged.channelParams[c0], lag: 2 };
-    expect(finalFromJSON(JSON.stringify(finalToJSON(lagged))).channelParams![c0].lag).toBe(2);
+    const json = finalToJSON(lagged);
+    expect(json.delayForm).toBe('peaked');
+    expect(finalFromJSON(JSON.stringify(json)).channelParams![c0].lag).toBe(2);
+    // A model stored before the delay took its peaked form has lags without the marker: its
+    // columns would now be computed differently, so it is refused rather than misread.
+    const { delayForm: _, ...older } = json;
+    expect(() => finalFromJSON(JSON.stringify(older))).toThrow(/earlier form.*train phase 3 again/);
+    // Without a lag the marker is neither written nor needed.
+    expect(finalToJSON(held).delayForm).toBeUndefined();
   });
 });
 

@@ -28,8 +28,7 @@ import {
   movingBlockResample,
   windowFigures,
 } from '../src/phases/intervals.js';
-import { hillKFor } from '../src/phases/media.js';
-import { laggedGeometricAdstock } from '../src/core/transforms.js';
+import { hillKFor, peakedOrGeometric } from '../src/phases/media.js';
 import type { ChannelParams } from '../src/phases/types.js';
 
 describe('moving-block resample', () => {
@@ -211,7 +210,7 @@ describe('window refits of a phase-3 model', () => {
       const delayed: Record<string, ChannelParams> = {};
       t.series.channels.forEach((c, j) => {
         const { decay, k_mult, s, lag } = decided[c];
-        const a = laggedGeometricAdstock(t.series.spend[j], decay, lag ?? 0);
+        const a = peakedOrGeometric(t.series.spend[j], decay, lag);
         delayed[c] = { decay, k_mult, s, k: hillKFor(a, n, k_mult), ...(lag ? { lag } : {}) };
       });
       const e = explainFinalModel(

@@ -1,6 +1,6 @@
 /** A constructed tenant with known adstock/Hill media effects, for phase-3 and explain tests. */
 import { SeededRandom } from '../src/core/random.js';
-import { hillSaturation, laggedGeometricAdstock } from '../src/core/transforms.js';
+import { geometricAdstock, hillSaturation, peakedAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
 
 export interface ConstructedChannel {
@@ -10,7 +10,10 @@ export interface ConstructedChannel {
   s: number;
   /** Revenue per unit of Hill output. */
   beta: number;
-  /** Periods the spend is delayed before its adstock (laggedGeometricAdstock; default 0). */
+  /**
+   * Periods from the spend to the peak of a delayed carry-over (peakedAdstock: weights
+   * decay^((l - lag)^2)); default 0, geometric.
+   */
   lag?: number;
 }
 
@@ -57,7 +60,9 @@ export function constructedTenant(
     (_, t) => 20000 + 2000 * Math.sin((2 * Math.PI * t) / 365),
   );
   channels.forEach((ch, i) => {
-    const a = laggedGeometricAdstock(spend[i], ch.decay, ch.lag ?? 0);
+    const a = ch.lag
+      ? peakedAdstock(spend[i], ch.decay, ch.lag)
+      : geometricAdstock(spend[i], ch.decay);
     const pos = Array.from(a)
       .filter((v) => v > 0)
       .sort((u, v) => u - v);

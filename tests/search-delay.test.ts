@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { timeSeriesFolds } from '../src/core/folds.js';
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { SeededRandom } from '../src/core/random.js';
-import { geometricAdstock, laggedGeometricAdstock } from '../src/core/transforms.js';
+import { geometricAdstock, laggedGeometricAdstock, peakedAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { mediaTransform } from '../src/phases/media.js';
+import { mediaTransform, peakedOrGeometric } from '../src/phases/media.js';
 import { ladderOf, protocolOf } from '../src/phases/phase2.js';
 import { fitPhase3Folds } from '../src/phases/phase3.js';
 import { clearGain, scoreMediaParams, searchMediaParams } from '../src/phases/search.js';
@@ -40,7 +40,41 @@ describe('laggedGeometricAdstock', () => {
   });
 });
 
-// ch0's effect starts 3 days after its spend; ch1 is geometric.
+describe('peakedAdstock', () => {
+  it('weights lag l by decay^((l - peak)^2) (hand-computed)', () => {
+    // decay 0.5, peak 2: weights 0.5^4, 0.5^1, 1, 0.5^1, 0.5^4, 0.5^9, ... (cut below 1e-6).
+    const x = [1, 0, 0, 0, 0, 0, 0, 0];
+    const a = peakedAdstock(x, 0.5, 2);
+    const expected = [0.0625, 0.5, 1, 0.5, 0.0625, 0.5 ** 9, 0.5 ** 16, 0];
+    a.forEach((v, t) => expect(v).toBeCloseTo(expected[t], 12));
+    // Linear in the spend: two bursts add.
+    const b = peakedAdstock([1, 0, 2, 0, 0, 0], 0.5, 2);
+    expect(b[2]).toBeCloseTo(1 + 2 * 0.0625, 12);
+    expect(b[4]).toBeCloseTo(0.0625 + 2 * 1, 12);
+  });
+  it('is a pure delay at decay 0, a fractional peak split over two periods', () => {
+    expect(Array.from(peakedAdstock([1, 0, 0, 2, 0, 0], 0, 2))).toEqual([0, 0, 1, 0, 0, 2]);
+    expect(Array.from(peakedAdstock([1, 0, 0, 0], 0, 1.25))).toEqual([0, 0.75, 0.25, 0]);
+  });
+  it('reads no later row: a_t depends on x_0..x_t only', () => {
+    const rng = new SeededRandom(3);
+    const x = Float64Array.from({ length: 60 }, () => rng.uniform(0, 10));
+    const y = x.slice();
+    for (let t = 40; t < 60; t++) y[t] = 1e6;
+    const ax = peakedAdstock(x, 0.8, 4.5);
+    const ay = peakedAdstock(y, 0.8, 4.5);
+    expect(Array.from(ay.subarray(0, 40))).toEqual(Array.from(ax.subarray(0, 40)));
+  });
+  it('rejects a negative peak or a decay outside [0, 1); lag 0 is the geometric adstock', () => {
+    expect(() => peakedAdstock([1, 2], 0.5, -1)).toThrow(/peak/);
+    expect(() => peakedAdstock([1, 2], 1, 2)).toThrow(/decay/);
+    const x = [3, 0, 1, 4];
+    expect(peakedOrGeometric(x, 0.6, 0)).toEqual(geometricAdstock(x, 0.6));
+    expect(peakedOrGeometric(x, 0.6, 2)).toEqual(peakedAdstock(x, 0.6, 2));
+  });
+});
+
+// ch0's effect peaks 3 days after its spend (peaked adstock, about a day either side); ch1 is geometric.
 const delayed = constructedTenant(
   [
     { decay: 0.4, kMult: 1, s: 1, beta: 6000, lag: 3 },

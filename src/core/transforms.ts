@@ -64,7 +64,8 @@ export function geometricAdstock(
  * (a delayed peak, as in Jin et al. 2017's delayed adstock or a Weibull-PDF adstock, without
  * committing to either's curve). A fractional lag spreads the start over two periods: weekly data
  * sums days, so a peak a few days after the spend falls partly in the next week. lag 0 is
- * geometricAdstock to the bit. `out` must not alias `x` when lag > 0.
+ * geometricAdstock to the bit. `out` must not alias `x` when lag > 0. (The phase-3 search's delay
+ * was this form until the peaked one, peakedAdstock, replaced it: docs/modeling.md.)
  */
 export function laggedGeometricAdstock(
   x: ArrayLike<number>,
@@ -91,6 +92,60 @@ export function laggedGeometricAdstock(
         : (i >= 0 ? (1 - f) * x[i] : 0) + (i - 1 >= 0 ? f * x[i - 1] : 0);
     prev = shifted + decay * prev;
     out[t] = prev;
+  }
+  return out;
+}
+
+/** Relative weight below which peakedAdstock's kernel is cut: decay^(d^2) < 1e-6 beyond d days. */
+const PEAKED_CUT = 1e-6;
+
+/**
+ * Delayed adstock with its peak `peak` periods after the spend (Jin et al. 2017's delayed adstock,
+ * eq. 3, without the normalization): a_t = sum_(l >= 0) w_l x_(t-l), w_l = decay^((l - peak)^2),
+ * cut where w_l < 1e-6 (rows before the start count as 0). The effect builds up to the peak and
+ * falls off symmetrically around it: decay sets the width (0.4: about a day either side, 0.8: about
+ * three). decay 0 is a pure delay: the spend moves `peak` periods later, a fractional peak split
+ * over its two neighbouring periods as laggedGeometricAdstock splits a fractional lag. The scale is
+ * free (the Hill k is a multiple of the adstock's median). Why this form and not a lag before a
+ * geometric tail: docs/modeling.md, "Delayed carry-over: the peaked form".
+ */
+export function peakedAdstock(
+  x: ArrayLike<number>,
+  decay: number,
+  peak: number,
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  if (!(peak >= 0 && Number.isFinite(peak))) {
+    throw new RangeError(`peak must be a finite number >= 0 (got ${peak})`);
+  }
+  if (!(decay >= 0 && decay < 1)) throw new RangeError(`decay must be in [0, 1) (got ${decay})`);
+  let w: Float64Array;
+  if (decay === 0) {
+    const m = Math.floor(peak);
+    const f = peak - m;
+    w = new Float64Array(m + 2);
+    w[m] = 1 - f;
+    w[m + 1] = f;
+  } else {
+    const half = Math.ceil(Math.sqrt(Math.log(PEAKED_CUT) / Math.log(decay)));
+    const maxLag = Math.ceil(peak) + half;
+    w = new Float64Array(maxLag + 1);
+    for (let l = 0; l <= maxLag; l++) {
+      const v = Math.pow(decay, (l - peak) * (l - peak));
+      w[l] = v >= PEAKED_CUT ? v : 0;
+    }
+  }
+  // lagConvolve over the nonzero weights only (the same sums in the same order: the search
+  // computes this for every candidate decay and lag of every channel).
+  let lo = 0;
+  while (lo < w.length - 1 && w[lo] === 0) lo++;
+  let hi = w.length - 1;
+  while (hi > lo && w[hi] === 0) hi--;
+  // Backwards so that `out` may alias `x`.
+  for (let t = x.length - 1; t >= 0; t--) {
+    let acc = 0;
+    for (let l = Math.min(hi, t); l >= lo; l--) acc += w[l] * x[t - l];
+    out[t] = acc;
   }
   return out;
 }

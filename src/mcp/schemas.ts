@@ -126,7 +126,7 @@ const channelParamsOut = z.looseObject({
   k_mult: metric,
   k: metric,
   s: metric,
-  /** Phase-3 fold models only: periods the spend is delayed before its adstock (absent: 0). */
+  /** Phase 3: periods from the spend to the peak of its delayed (peaked) adstock (absent: 0). */
   lag: metric.optional(),
 });
 

@@ -40,6 +40,19 @@ export interface FinalModelJSON {
   searchRuns?: Record<string, ChannelParams>[];
   /** Phase 3: channels whose contribution is held at 0 (FinalModel.heldAtZero); absent when none. */
   heldAtZero?: string[];
+  /**
+   * 'peaked' when a channel has a lag: its lag is the peak of the delayed (peaked) adstock
+   * (media.ts peakedOrGeometric). Models stored before the delay took that form have lags that
+   * delayed a geometric adstock, and are refused (DELAY_FORM).
+   */
+  delayForm?: typeof DELAY_FORM;
+}
+
+/** The form a channel's lag has in models written now (FinalModelJSON.delayForm). */
+export const DELAY_FORM = 'peaked';
+
+function hasLag(params: Readonly<Record<string, ChannelParams>> | null | undefined): boolean {
+  return Object.values(params ?? {}).some((p) => (p.lag ?? 0) > 0);
 }
 
 /** Plain-data copy for JSON.stringify (doubles round-trip exactly, so predictions are identical). */
@@ -66,6 +79,9 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
     chosen: m.chosen ? chosenToJSON(m.chosen) : null,
     ...(m.searchRuns ? { searchRuns: m.searchRuns.map(copyParams) } : {}),
     ...(m.heldAtZero && m.heldAtZero.length > 0 ? { heldAtZero: [...m.heldAtZero] } : {}),
+    ...(hasLag(m.channelParams) || (m.searchRuns ?? []).some(hasLag)
+      ? { delayForm: DELAY_FORM }
+      : {}),
   };
 }
 
@@ -140,6 +156,12 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
       if (!Array.isArray(json.searchRuns)) fail('searchRuns must be an array');
       searchRuns = json.searchRuns.map((r, i) => paramsOf(r, `searchRuns[${i}]`));
     }
+  }
+  if ((hasLag(channelParams) || (searchRuns ?? []).some(hasLag)) && json.delayForm !== DELAY_FORM) {
+    fail(
+      'its delays are of the earlier form (a lag before a geometric adstock), which this version ' +
+        'no longer computes: train phase 3 again',
+    );
   }
   let ridge: RidgeModel;
   let chosen: ChosenModel | null = null;

@@ -34,9 +34,15 @@ import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
 import { WEEKLY_PHASE2_RIDGE, pooledMeanFit, pooledReason, pooledWindow } from './ladder.js';
 import { PHASE0_ALPHA } from './linear.js';
-import { DesignMemo, buildMediaDesign, hillKFor, mediaColumnName, rescaleTrend } from './media.js';
+import {
+  DesignMemo,
+  buildMediaDesign,
+  hillKFor,
+  mediaColumnName,
+  peakedOrGeometric,
+  rescaleTrend,
+} from './media.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import { laggedGeometricAdstock } from '../core/transforms.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import {
@@ -267,7 +273,7 @@ export function poolSearchRuns(
     const s = median(runs.map((r) => r[c].s));
     // Runs with a delay (a window refit's run, its delays decided on its rows: intervals.ts).
     const lag = median(runs.map((r) => r[c].lag ?? 0));
-    const k = hillKFor(laggedGeometricAdstock(series.spend[i], decay, lag), n, kMult);
+    const k = hillKFor(peakedOrGeometric(series.spend[i], decay, lag), n, kMult);
     out[c] = lag > 0 ? { decay, k_mult: kMult, k, s, lag } : { decay, k_mult: kMult, k, s };
   });
   return out;

@@ -8,7 +8,7 @@
  */
 import { buildDesign, calendarColumns, type Design } from '../core/features.js';
 import { medianPositive } from '../core/stats.js';
-import { geometricAdstock, hillSaturation, laggedGeometricAdstock } from '../core/transforms.js';
+import { geometricAdstock, hillSaturation, peakedAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import type { ChannelParams } from './types.js';
 
@@ -64,14 +64,24 @@ export function checkChannelParams(channel: string, p: ChannelParams): void {
   }
 }
 
-/** Hill(adstock(spend delayed by lag; decay); k, s) of one channel, per row. */
+/**
+ * A channel's adstock: lag > 0, the delayed (peaked) adstock with its peak `lag` periods after the
+ * spend (core/transforms.ts peakedAdstock); lag 0 or absent, the geometric adstock.
+ */
+export function peakedOrGeometric(
+  spend: ArrayLike<number>,
+  decay: number,
+  lag: number | undefined,
+): Float64Array {
+  return lag ? peakedAdstock(spend, decay, lag) : geometricAdstock(spend, decay);
+}
+
+/** Hill(adstock(spend; decay, lag); k, s) of one channel, per row (peakedOrGeometric). */
 export function mediaTransform(
   spend: ArrayLike<number>,
   p: Pick<ChannelParams, 'decay' | 'k' | 's' | 'lag'>,
 ): Float64Array {
-  const a = p.lag
-    ? laggedGeometricAdstock(spend, p.decay, p.lag)
-    : geometricAdstock(spend, p.decay);
+  const a = peakedOrGeometric(spend, p.decay, p.lag);
   return hillSaturation(a, p.k, p.s, a);
 }
 

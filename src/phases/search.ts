@@ -23,7 +23,7 @@
  * less: a sweep after the first scores only each channel's LATER_SWEEP_CANDIDATES best grid
  * candidates by their latest scores, and MANY_CHANNEL_REFINE_ROUNDS (1) local rounds follow.
  * Delayed carry-over (`lags`, the daily phase-3 fold models: FOLD_MODEL_LAGS): after that, each
- * channel's candidate lags are scanned on a coarse grid from the geometric result, the channels
+ * channel's candidate lags (the peak of a peaked adstock, media.ts peakedOrGeometric) are scanned on a coarse grid from the geometric result, the channels
  * that moved are refined, and the lagged result is kept only where its inner-fold gain exceeds one
  * standard error of the foldwise gains (clearGain); otherwise the geometric result, bit for bit.
  * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
@@ -54,9 +54,8 @@ import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
 import { ExpandingTrialSolver } from './expanding-trial.js';
 import { standardScale } from '../core/standardize.js';
-import { laggedGeometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
-import { medianPositive } from './media.js';
+import { medianPositive, peakedOrGeometric } from './media.js';
 import { hingeSupport, MIN_HINGE_ROWS } from './support.js';
 import type { ChannelParams } from './types.js';
 
@@ -103,8 +102,13 @@ export const FOLD_MODEL_LAGS: Readonly<Record<'daily' | 'weekly', readonly numbe
   daily: [1, 2, 3, 4, 5, 6, 7],
   weekly: [],
 };
-/** Coarse decay and k_mult grids of the lag scan (the middle and the ends of the sweeps' grids). */
-export const LAG_SCAN_DECAYS: readonly number[] = [0, 0.4, 0.8];
+/**
+ * Coarse decay and k_mult grids of the lag scan: k_mult the middle and the ends of the sweeps' grid,
+ * decay 0.4 and 0.8 (a peaked adstock about one and three periods wide either side of its peak).
+ * Decay 0, a pure delay, is not scanned: without it the delayed daily dev and check tenants scored
+ * higher and the scan costs a third less (docs/modeling.md, "Delayed carry-over: the peaked form").
+ */
+export const LAG_SCAN_DECAYS: readonly number[] = [0.4, 0.8];
 export const LAG_SCAN_K_MULTS: readonly number[] = [0.25, 1, 4];
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
 export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
@@ -146,7 +150,7 @@ export interface MediaSearchOptions {
   /** Starting point per channel (default SEARCH_START for every channel). */
   start?: Readonly<Record<string, Pick<ChannelParams, 'decay' | 'k_mult' | 's' | 'lag'>>>;
   /**
-   * Candidate delays of the spend before its adstock, in periods (laggedGeometricAdstock): the
+   * Candidate delays, in periods: the peak of a channel's peaked adstock (peakedOrGeometric): the
    * same list for every channel, or a list per channel name (default [0]: geometric only). 0 is
    * always added.
    */
@@ -1361,7 +1365,7 @@ class AdstockCache {
     let e = this.cache.get(key);
     if (!e) {
       // Only rows [0, T): adstock is causal, so these equal the full series' first T values.
-      const a = laggedGeometricAdstock(this.spend.subarray(0, this.T), decay, lag);
+      const a = peakedOrGeometric(this.spend.subarray(0, this.T), decay, lag);
       const med = medianPositive(a, this.T);
       let max = 0;
       for (let t = 0; t < a.length; t++) if (a[t] > max) max = a[t];
@@ -1912,7 +1916,7 @@ export function searchMediaParams(
   );
   if (lagSets.some((l) => l.length > 0)) {
     // Delayed carry-over (docs/modeling.md, "Delayed carry-over"), from the geometric result A:
-    // per channel, its candidate lags are scanned on a coarse (decay, k_mult) grid at s = 1; a
+    // per channel, its candidate lags (the peak of the peaked adstock) are scanned on a coarse (decay, k_mult) grid at s = 1; a
     // channel that moves to a lag then scores the decay grid at its point and the coarse
     // (decay, k_mult, s) grid at that lag, and one refinement round follows. The lagged result B
     // is kept only where its gain over A on the inner folds exceeds one standard error of the

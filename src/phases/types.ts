@@ -63,9 +63,10 @@ export interface ChannelParams {
   k: number;
   s: number;
   /**
-   * Periods the spend is delayed before its geometric adstock (core/transforms.ts
-   * laggedGeometricAdstock); absent or 0: today's geometric adstock. Only the phase-3 fold models'
-   * search chooses one (search.ts `lags`); the all-rows model (final.ts) has none.
+   * Periods from the spend to the peak of its delayed carry-over: the peaked adstock with weights
+   * decay^((l - lag)^2) (core/transforms.ts peakedAdstock, media.ts peakedOrGeometric); absent or
+   * 0: the geometric adstock. The phase-3 search chooses it (search.ts `lags`) for the fold models
+   * and the all-rows model (final.ts).
    */
   lag?: number;
 }
