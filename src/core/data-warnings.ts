@@ -79,15 +79,7 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
   const first = folds[0].trainEnd;
   if (first >= year) return [];
   const n = series.target.length;
-  const foldsFor =
-    options.foldsFor ??
-    ((k: number) => {
-      try {
-        return protocolForSeries(series, { folds: k }).folds;
-      } catch {
-        return null;
-      }
-    });
+  const foldsFor = options.foldsFor ?? ((k: number) => defaultFolds(series, { folds: k }));
   let better: { k: number; first: number } | null = null;
   for (let k = folds.length - 1; k >= 2 && better === null; k--) {
     const alt = foldsFor(k);
@@ -106,6 +98,18 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
     : `; add history if you have it (${n} ${unit} now; about ${3 * year} give 2 folds that each train on a full year), ` +
       `and read the later folds' R² (printed by train) rather than the mean until then`;
   return [{ code: 'short_history', message: what + todo }];
+}
+
+/** The folds of the default protocol with these options, or null when it cannot make any. */
+function defaultFolds(
+  series: TenantSeries,
+  options: { folds?: number; minTrain?: number },
+): Fold[] | null {
+  try {
+    return protocolForSeries(series, options).folds;
+  } catch {
+    return null;
+  }
 }
 
 /** The data is too short for any honest protocol: the import accepts it, training will not. */
@@ -230,15 +234,7 @@ function minTrainFolds(
   options: DataWarningOptions,
   minTrain: number,
 ): number | null {
-  const make =
-    options.foldsWithMinTrain ??
-    ((m: number) => {
-      try {
-        return protocolForSeries(series, { minTrain: m }).folds;
-      } catch {
-        return null;
-      }
-    });
+  const make = options.foldsWithMinTrain ?? ((m: number) => defaultFolds(series, { minTrain: m }));
   const folds = make(minTrain);
   return folds !== null && folds.length >= 2 ? folds.length : null;
 }
