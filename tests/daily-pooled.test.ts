@@ -14,7 +14,6 @@ import {
   predictRidge,
   selectPooledRidge,
 } from '../src/core/ridge.js';
-import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import {
   DAILY_POOLED_TREND_PENALTY,
@@ -24,6 +23,7 @@ import {
   dailyPooledWindow,
   predictFold,
 } from '../src/phases/ladder.js';
+import { garbledAfter } from './garble.js';
 
 const H = 30;
 
@@ -113,12 +113,7 @@ describe('daily phases 0-1: the pooled mean', () => {
   it("reads no row at or after the window's end", () => {
     const s = daily();
     const T = 450;
-    const rng = new SeededRandom(11);
-    const garbled: TenantSeries = {
-      ...s,
-      target: Float64Array.from(s.target, (v, i) => (i >= T ? rng.uniform(-1e7, 1e7) : v)),
-      spend: s.spend.map((x) => Float64Array.from(x, (v, i) => (i >= T ? 1e6 - v : v))),
-    };
+    const garbled = garbledAfter(s, T, 11);
     for (const k of [0, 1] as const) {
       const clean = new PhaseLadder(s, { horizon: H }).own(k, T);
       const dirty = new PhaseLadder(garbled, { horizon: H }).own(k, T);

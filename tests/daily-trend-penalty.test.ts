@@ -25,6 +25,7 @@ import {
   dailyPooledPenalty,
   predictFold,
 } from '../src/phases/ladder.js';
+import { garbledAfter } from './garble.js';
 
 const H = 30;
 
@@ -148,12 +149,7 @@ describe('daily pooled windows: the trend penalty', () => {
   it("reads no row at or after the window's end, the choice included", () => {
     const s = growing(1.2, 600);
     const T = 420;
-    const rng = new SeededRandom(11);
-    const garbled: TenantSeries = {
-      ...s,
-      target: Float64Array.from(s.target, (v, i) => (i >= T ? rng.uniform(-1e7, 1e7) : v)),
-      spend: s.spend.map((x) => Float64Array.from(x, (v, i) => (i >= T ? 1e6 - v : v))),
-    };
+    const garbled = garbledAfter(s, T, 11);
     for (const k of [0, 1] as const) {
       const clean = new PhaseLadder(s, { horizon: H }).own(k, T);
       const dirty = new PhaseLadder(garbled, { horizon: H }).own(k, T);

@@ -11,6 +11,7 @@ import type { TenantSeries } from '../src/core/types.js';
 import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { PhaseLadder, predictFold, weeklyPooledPenalty } from '../src/phases/ladder.js';
+import { garbledAfter } from './garble.js';
 
 /**
  * GCV by the hat matrix, written out: standardize X on the rows (population std; a column constant
@@ -139,13 +140,7 @@ describe('weekly phase 0: alpha by generalized cross-validation', () => {
   it("reads no row at or after the window's end", () => {
     const s = weeklyWithWeather();
     const T = 76;
-    const rng = new SeededRandom(5);
-    const garbled: TenantSeries = {
-      ...s,
-      target: Float64Array.from(s.target, (v, i) => (i >= T ? rng.uniform(-1e7, 1e7) : v)),
-      spend: s.spend.map((x) => Float64Array.from(x, (v, i) => (i >= T ? 1e6 - v : v))),
-      weather: s.weather.map((x) => Float64Array.from(x, (v, i) => (i >= T ? -v * 50 : v))),
-    };
+    const garbled = garbledAfter(s, T, 5, { weather: true });
     const clean = new PhaseLadder(s, { horizon: 20 }).own(0, T);
     const dirty = new PhaseLadder(garbled, { horizon: 20 }).own(0, T);
     expect(dirty.alpha).toBe(clean.alpha);

@@ -21,6 +21,7 @@ import { momentsOf } from '../src/core/standardize.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { PhaseLadder, predictFold, weeklyPooledPenalty } from '../src/phases/ladder.js';
+import { garbledAfter } from './garble.js';
 
 /**
  * The pooled fit solved on the raw scale, written out: minimize over (a, b)
@@ -271,12 +272,7 @@ describe('weekly phases 0-1: the pooled mean', () => {
   it("reads no row at or after the window's end", () => {
     const s = weekly();
     const T = 70;
-    const rng = new SeededRandom(9);
-    const garbled: TenantSeries = {
-      ...s,
-      target: Float64Array.from(s.target, (v, i) => (i >= T ? rng.uniform(-1e7, 1e7) : v)),
-      spend: s.spend.map((x) => Float64Array.from(x, (v, i) => (i >= T ? 1e6 - v : v))),
-    };
+    const garbled = garbledAfter(s, T, 9);
     for (const k of [0, 1] as const) {
       const clean = new PhaseLadder(s, { horizon: 17 }).own(k, T);
       const dirty = new PhaseLadder(garbled, { horizon: 17 }).own(k, T);
