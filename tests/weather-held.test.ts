@@ -65,6 +65,41 @@ describe('weather held within the window', () => {
     }
   });
 
+  it('a daily phase-1 fold forecast holds its weather terms; rows after the window do not change its model', () => {
+    const s = generateShape(suiteShape('shape_daily_1y')).series;
+    const T = 185;
+    const beyond = (level: number): TenantSeries => ({
+      ...s,
+      weather: s.weather.map((w) => {
+        const out = Float64Array.from(w);
+        out.fill(level, T);
+        return out;
+      }),
+    });
+    const forecast = (series: TenantSeries, phase1WeatherHeld: boolean) => {
+      const fit = new PhaseLadder(series, { horizon: 36, phase1WeatherHeld }).own(1, T);
+      return { fit, pred: Array.from(predictFold(fit, T, T + 36)) };
+    };
+    const held1 = forecast(beyond(1e6), true);
+    const held2 = forecast(beyond(1e7), true);
+    expect(held2.pred).toEqual(held1.pred);
+    const free1 = forecast(beyond(1e6), false);
+    const free2 = forecast(beyond(1e7), false);
+    expect(free2.pred).not.toEqual(free1.pred);
+    // The same alpha and coefficients whatever the rows after the window hold.
+    expect(held1.fit.alpha).toBe(free1.fit.alpha);
+    expect(Array.from(held1.fit.ridge!.coef)).toEqual(Array.from(free1.fit.ridge!.coef));
+    expect(Array.from(held2.fit.ridge!.coef)).toEqual(Array.from(held1.fit.ridge!.coef));
+    // Held columns: a weather column after T lies within its range on rows [0, T).
+    const j = held1.fit.names.findIndex((n) => isWeatherTerm(n, ['temperature_c']));
+    expect(j).toBeGreaterThanOrEqual(0);
+    const col = held1.fit.columns[j];
+    const hi = Math.max(...Array.from(col.subarray(0, T)));
+    expect(col[T]).toBe(hi);
+    // The check judges the unheld candidate (decision as before the hold).
+    expect(held1.fit.unheldColumns![j][T]).toBe(1e6);
+  });
+
   it('weekly data is unchanged', () => {
     const s = generateShape(suiteShape('shape_weekly_3y')).series;
     const T = 60;

@@ -655,6 +655,12 @@ export interface LadderOptions {
    */
   weatherHeld?: boolean;
   /**
+   * Daily phase 1 (and phase 2 where it keeps phase 1's Ridge): the same hold of its weather
+   * terms on the rows after a window (default true; ignored for weekly data). false: as before.
+   * docs/modeling.md, "Daily phase 1: weather held within the window's range".
+   */
+  phase1WeatherHeld?: boolean;
+  /**
    * Phase 3 kept on its validation blocks only where its mean R² gain there stands out of the
    * blocks' noise; a smaller gain takes the hedge of a failed check: the fold forecasts with the
    * mean of phase 3's own model and phase 2's laddered one (default true). Daily data (with
@@ -730,6 +736,8 @@ export interface LadderOptions {
 
 /** One phase's model of one training window. */
 export interface FoldFit {
+  /** Daily phase 1: the columns without the weather hold, which its check judges. */
+  unheldColumns?: Float64Array[];
   /** Phase whose procedure produced this model. */
   phase: PhaseId;
   trainEnd: number;
@@ -826,6 +834,7 @@ export class PhaseLadder {
   private readonly stackingShrink: boolean;
   private readonly hinges: boolean;
   private readonly weatherHeld: boolean;
+  private readonly phase1WeatherHeld: boolean;
   private readonly noiseAwareKeep: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
@@ -864,6 +873,7 @@ export class PhaseLadder {
     this.stackingShrink = options.stackingShrink ?? true;
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
+    this.phase1WeatherHeld = (options.phase1WeatherHeld ?? true) && series.frequency === 'daily';
     // Where a failed check has its hedge: daily data (fallbackMix) and weekly data (weeklyHedge,
     // whose blocks are judged as units by a t-test: weeklyKeepTest).
     this.noiseAwareKeep =
@@ -1041,7 +1051,28 @@ export class PhaseLadder {
           this.alphas,
           moments.at(T),
         );
-      out = { ...base, names: design.names, columns, ridge, alpha, kind: 'ridge', dropped };
+      // Daily phase 1: its weather terms held within the window's range on the forecast rows, as
+      // phase 3's (weatherHeld); the squares and spend x weather terms fitted on a window's
+      // weather carried their curvature into later seasons (docs/modeling.md, "Daily phase 1:
+      // weather held within the window's range"). Applied after the fit: rows [0, T) unchanged.
+      // The check judges the unheld columns: holding its candidates too kept phase 1 on folds
+      // its test blocks then lost.
+      const forecastColumns =
+        k === 1 && this.phase1WeatherHeld
+          ? clampedBeyondWindow(design.names, columns, T, (n) =>
+              isWeatherTerm(n, modelWeatherNames(this.series, this.options.weather)),
+            )
+          : columns;
+      out = {
+        ...base,
+        names: design.names,
+        columns: forecastColumns,
+        unheldColumns: forecastColumns === columns ? undefined : columns,
+        ridge,
+        alpha,
+        kind: 'ridge',
+        dropped,
+      };
     } else if (k === 2) {
       const design = this.linearDesign(true);
       const dropped = this.unsupported(design.names, T);
@@ -1284,7 +1315,11 @@ export class PhaseLadder {
         }
         const actual = this.y.subarray(b.start, b.end);
         const simplerPred = predictFold(this.fit(prev, b.candEnd), b.start, b.end);
-        const pred = predictFold(candidate, b.start, b.end);
+        const judged =
+          k === 1 && candidate.unheldColumns
+            ? { ...candidate, columns: candidate.unheldColumns }
+            : candidate;
+        const pred = predictFold(judged, b.start, b.end);
         theirs.push(r2(actual, simplerPred));
         mine.push(r2(actual, pred));
         const terms = stackingTerms(actual, simplerPred, pred);
