@@ -89,6 +89,7 @@ describe('trainPhase2 fold records', () => {
       clock: fixedClock,
       fallback: false,
       dailyPooled: false,
+      phase1WeatherHeld: false, // phase 2's own Ridge (fallback off) forecasts unheld
     });
     expect(res.alphas).toEqual(p1.alphas);
     // Equal up to rounding: the prefix moments are merged over different block boundaries.

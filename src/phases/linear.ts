@@ -75,6 +75,8 @@ export interface LinearPhaseOptions {
    * dailyPooled; default true). false: the Ridge alone.
    */
   dailyPooled?: boolean;
+  /** Daily phase 1: weather terms held on the forecast rows (ladder.ts phase1WeatherHeld; default true). */
+  phase1WeatherHeld?: boolean;
 }
 
 /** Fitting configuration of the outer folds. */
@@ -234,6 +236,7 @@ export function trainLinearPhase(series: TenantSeries, options: LinearPhaseOptio
       fallback: options.fallback ?? true,
       temperatureHinges: options.temperatureHinges,
       dailyPooled: options.dailyPooled,
+      phase1WeatherHeld: options.phase1WeatherHeld,
       horizon: protocol.test_rows,
     });
     featureNames = ladder.linearDesign(phase === 1).names;
