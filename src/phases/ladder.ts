@@ -940,6 +940,19 @@ export class PhaseLadder {
    * at R² -3 to -9; a season's slope over part of a year stayed far below (docs/modeling.md, "Under
    * a year: a strong trend kept"). Daily data only. Reads no row at or after T.
    */
+  /**
+   * A window's columns with its weather terms held, on the rows after T, within the range they
+   * take on rows [0, T) (support.ts clampedBeyondWindow): the daily phase-1 and phase-3 forecasts.
+   */
+  private heldWeather(
+    names: readonly string[],
+    columns: Float64Array[],
+    T: number,
+  ): Float64Array[] {
+    const weather = modelWeatherNames(this.series, this.options.weather);
+    return clampedBeyondWindow(names, columns, T, (n) => isWeatherTerm(n, weather));
+  }
+
   strongTrendKept(T: number): boolean {
     if (!this.strongTrendUnderYear || this.series.frequency !== 'daily') return false;
     const hit = this.trendKept.get(T);
@@ -1058,11 +1071,7 @@ export class PhaseLadder {
       // The check judges the unheld columns: holding its candidates too kept phase 1 on folds
       // its test blocks then lost.
       const forecastColumns =
-        k === 1 && this.phase1WeatherHeld
-          ? clampedBeyondWindow(design.names, columns, T, (n) =>
-              isWeatherTerm(n, modelWeatherNames(this.series, this.options.weather)),
-            )
-          : columns;
+        k === 1 && this.phase1WeatherHeld ? this.heldWeather(design.names, columns, T) : columns;
       out = {
         ...base,
         names: design.names,
@@ -1109,10 +1118,7 @@ export class PhaseLadder {
       // Daily phase 3: weather terms held within the window's range on the forecast rows; its
       // adstock/Hill fit took the curvature of squared and spend x weather terms on the weather it
       // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
-      const weather = modelWeatherNames(this.series, this.options.weather);
-      const columns = this.weatherHeld
-        ? clampedBeyondWindow(design.names, windowed, T, (n) => isWeatherTerm(n, weather))
-        : windowed;
+      const columns = this.weatherHeld ? this.heldWeather(design.names, windowed, T) : windowed;
       const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
       out = {
         ...base,
