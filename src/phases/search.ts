@@ -24,8 +24,9 @@
  * candidates by their latest scores, and MANY_CHANNEL_REFINE_ROUNDS (1) local rounds follow.
  * Delayed carry-over (`lags`, the daily phase-3 fold models: FOLD_MODEL_LAGS): after that, each
  * channel's candidate lags (the peak of a peaked adstock, media.ts peakedOrGeometric) are
- * scanned on a coarse grid from the geometric result, the channels that moved are refined, and the lagged result is kept only where its inner-fold gain exceeds one
- * standard error of the foldwise gains (clearGain); otherwise the geometric result, bit for bit.
+ * scanned on a coarse grid from the geometric result, the channels that moved are refined, and
+ * the lagged result is kept only where its inner-fold gain exceeds one standard error of the
+ * foldwise gains (clearGain); otherwise the geometric result, bit for bit.
  * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
  * grid captures each channel's shape at the cost of C x 150 scores per sweep instead of 150^C
  * for the joint grid, and a second sweep corrects for the other channels having moved.
