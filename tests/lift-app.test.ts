@@ -169,10 +169,10 @@ describe('gates regression mode through the app', () => {
     }
     const aware = s.app.checkGates({ phase: 1 });
     expect(aware.regression_test?.mode).toBe('noise_aware');
-    // medium_accessories 0.593 -> 0.592 and medium_footwear 0.654 -> 0.652 (phase 1 stacked on its
-    // blocks; the unchecked second fold falls back to phase 0, ladder.ts uncheckedFallsBack): both
-    // within noise.
-    expect(aware.regression_test?.judged_noise).toEqual(['medium_accessories', 'medium_footwear']);
+    // medium_footwear 0.6448 -> 0.6446 (one fold lower, the others equal: t = -1.00, p = 0.19):
+    // within noise. medium_accessories is no longer below its phase 0 since daily phase 1 holds the
+    // weather terms on the forecast rows (ladder.ts phase1WeatherHeld).
+    expect(aware.regression_test?.judged_noise).toEqual(['medium_footwear']);
     expect(aware.escalation_criteria.find((c) => c.name === 'phase_1_regression')?.triggered).toBe(
       false,
     );
@@ -180,11 +180,11 @@ describe('gates regression mode through the app', () => {
     expect(strict.regression_test?.mode).toBe('strict');
     expect(
       strict.escalation_criteria.find((c) => c.name === 'phase_1_regression')?.tenants,
-    ).toEqual(['medium_accessories', 'medium_footwear']);
+    ).toEqual(['medium_footwear']);
     expect(s.app.latestGate(1)?.decision.regression_test?.mode).toBe('strict');
     const r = await call(s, 'check_gates', { phase: 1 });
     expect(text(r)).toMatch(
-      /Within fold noise, not counted as regressions \(one-sided paired t-test.*\): medium_accessories, medium_footwear$/m,
+      /Within fold noise, not counted as regressions \(one-sided paired t-test.*\): medium_footwear$/m,
     );
   }, 120_000);
 });

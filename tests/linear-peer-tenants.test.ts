@@ -41,14 +41,16 @@ describe('parity with scikit-learn on exported built-in tenants', () => {
           // (185 rows) leaves out the yearly terms and the trend, the second (367 rows) holds the
           // trend at its last training value after the window (docs/modeling.md).
           if (mode === 'cal') {
-            // Without the daily temperature hinges (ladder.ts) and the pooled mean of windows of
-            // one to two years (ladder.ts dailyPooled: the 367- and 549-row folds), which the
-            // peer's recipe has not.
+            // Without the daily temperature hinges (ladder.ts), the pooled mean of windows of
+            // one to two years (ladder.ts dailyPooled: the 367- and 549-row folds) and phase 1's
+            // weather hold on the forecast rows (ladder.ts phase1WeatherHeld), which the peer's
+            // recipe has not.
             const ours = trainLinearPhase(series, {
               phase,
               fallback: false,
               temperatureHinges: false,
               dailyPooled: false,
+              phase1WeatherHeld: false,
             });
             for (let i = 2; i < 5; i++) {
               expect(Math.abs(ours.fold_r2[i] - res.fold_r2[i])).toBeLessThanOrEqual(1e-9);
