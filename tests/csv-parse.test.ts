@@ -268,7 +268,7 @@ describe('role inference and overrides', () => {
     expect(series.controlNames).toEqual(['google_spend']);
     expect(series.weatherNames).toEqual(['temperature_c', 'precipitation_mm']);
     expect(warnings).toEqual([
-      'no humidity_pct column; weather effects through it cannot be modeled',
+      'no humidity_pct column (under any name docs/csv-format.md lists): the model has no humidity effects',
     ]);
   });
 

@@ -215,6 +215,119 @@ describe('a channel launched during the history (late_start_channel)', () => {
   });
 });
 
+describe('controls that a fold cannot learn from, and controls that restate the calendar', () => {
+  // 156 weekly rows from 2018-01-01 (a Monday): 4 folds of 26 test rows, training ends 52, 78,
+  // 104, 130 (the year-window rule).
+  const n = 156;
+  const dates = Array.from({ length: n }, (_, t) =>
+    new Date(Date.UTC(2018, 0, 1) + t * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+  const withControls = (controls: Record<string, Float64Array>) => ({
+    ...series(n, 'weekly'),
+    dates,
+    controlNames: Object.keys(controls),
+    controls: Object.values(controls),
+  });
+  const warned = (s: TenantSeries, code: string, words = CLI_OPTION_WORDS) =>
+    dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter((x) => x.code === code);
+  const pulse = (...rows: number[]) =>
+    Float64Array.from({ length: n }, (_, t) => (rows.includes(t) ? 1 : 0));
+
+  it('names the folds whose training rows never see an event their test block has', () => {
+    expect(protocolForSeries(withControls({})).folds.map((f) => f.trainEnd)).toEqual([
+      52, 78, 104, 130,
+    ]);
+    // Test blocks [52, 78), [78, 104), [104, 130), [130, 156). An event at row 90 only: fold 2
+    // has it in its test block; folds 3 and 4 train on it; fold 1 sees none of it.
+    const one = warned(withControls({ event_2: pulse(90) }), 'unseen_control');
+    expect(one).toHaveLength(1);
+    expect(one[0].message).toContain(
+      `control "event_2" is 0 on every training row of fold 2 of 4 but not in its test block (from ${dates[90]})`,
+    );
+    expect(one[0].message).toContain("read the other folds' R²");
+    // Rows 60 and 120: fold 1's test block has the first; the later folds train on it.
+    const two = warned(withControls({ promo: pulse(60, 120) }), 'unseen_control');
+    expect(two.map((x) => x.message.slice(0, 58))).toEqual([
+      'control "promo" is 0 on every training row of fold 1 of 4 ',
+    ]);
+    // Seen in training (row 10), then again later: nothing to warn.
+    expect(warned(withControls({ promo: pulse(10, 90) }), 'unseen_control')).toEqual([]);
+    // A price step at row 110, inside fold 3's test block [104, 130): the value 1 on its training rows.
+    const step = Float64Array.from({ length: n }, (_, t) => (t >= 110 ? 1.05 : 1));
+    expect(warned(withControls({ price_index: step }), 'unseen_control')[0].message).toContain(
+      `control "price_index" is 1 on every training row of fold 3 of 4 but not in its test block (from ${dates[110]})`,
+    );
+    // An event inside the first training window: every fold trains on it.
+    expect(warned(withControls({ e: pulse(20) }), 'unseen_control')).toEqual([]);
+  });
+
+  it('flags a time index and the day, week or month of the year, in the words of the face', () => {
+    const t = Float64Array.from({ length: n }, (_, i) => 3 + 2 * i);
+    const index = warned(withControls({ t }), 'calendar_control');
+    expect(index[0].message).toContain('control "t" is a time index');
+    expect(index[0].message).toContain('--ignore t unless');
+    expect(warned(withControls({ t }), 'calendar_control', MCP_OPTION_WORDS)[0].message).toContain(
+      'roles.ignoreColumns: ["t"]',
+    );
+    const day = 86_400_000;
+    const doy = Float64Array.from(dates, (d) => {
+      const y = Number(d.slice(0, 4));
+      return (Date.parse(d) - Date.UTC(y, 0, 1)) / day + 1;
+    });
+    expect([doy[0], doy[52]]).toEqual([1, 365]); // 2018-01-01, 2018-12-31
+    expect(warned(withControls({ dayofyear: doy }), 'calendar_control')[0].message).toContain(
+      "is the date's day of the year: the model already has its own yearly season",
+    );
+    const doy0 = doy.map((v) => v - 1);
+    expect(warned(withControls({ doy0 }), 'calendar_control')[0].message).toContain(
+      'day of the year counted from 0',
+    );
+    const month = Float64Array.from(dates, (d) => Number(d.slice(5, 7)));
+    expect(warned(withControls({ month }), 'calendar_control')[0].message).toContain(
+      `control "month" is the date's month`,
+    );
+    // ISO 8601 weeks from their definition: week 1 starts on the Monday on or before 4 January.
+    const isoWeek = (d: string) => {
+      const t = Date.parse(d);
+      for (const y of [
+        Number(d.slice(0, 4)) + 1,
+        Number(d.slice(0, 4)),
+        Number(d.slice(0, 4)) - 1,
+      ]) {
+        const jan4 = Date.UTC(y, 0, 4);
+        const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * day;
+        if (t >= monday) return Math.floor((t - monday) / (7 * day)) + 1;
+      }
+      throw new Error(d);
+    };
+    expect(isoWeek('2018-12-31')).toBe(1); // in 2019's week 1
+    expect(isoWeek('2020-12-28')).toBe(53);
+    const week = Float64Array.from(dates, isoWeek);
+    expect(warned(withControls({ week }), 'calendar_control')[0].message).toContain(
+      `control "week" is the date's week of the year`,
+    );
+    // A week later (to 2020-12-28, ISO week 53 of 2020; 2019-12-30 in week 1 of 2020).
+    const later = dates.map((d) => new Date(Date.parse(d) + 7 * day).toISOString().slice(0, 10));
+    expect(later.at(-1)).toBe('2020-12-28');
+    const laterWeek = Float64Array.from(later, isoWeek);
+    expect(laterWeek.at(-1)).toBe(53);
+    expect(
+      warned({ ...withControls({ week: laterWeek }), dates: later }, 'calendar_control'),
+    ).toHaveLength(1);
+    // Off by one week on one row: not the calendar, no warning.
+    const nearly = week.map((v, i) => (i === 40 ? v + 1 : v));
+    expect(warned(withControls({ nearly }), 'calendar_control')).toEqual([]);
+  });
+
+  it('is silent for ordinary controls', () => {
+    const promo = pulse(10, 30, 60, 90, 120, 150);
+    const price = Float64Array.from({ length: n }, (_, t) => 1 + 0.01 * Math.sin(t));
+    const s = withControls({ promo, price });
+    expect(warned(s, 'calendar_control')).toEqual([]);
+    expect(warned(s, 'unseen_control')).toEqual([]);
+  });
+});
+
 describe('helpers', () => {
   it('periods per year and period text', () => {
     expect(periodsPerYear('daily')).toBe(365);

@@ -49,7 +49,7 @@ describe('weather names', () => {
       'column "Temperature" is read as weather (temperature, °C); name it in roles.controlColumns (--controls) if it is not',
     );
     // No "missing weather" warning: every default kind is present under another name.
-    expect(warnings.some((w) => w.includes('cannot be modeled'))).toBe(false);
+    expect(warnings.some((w) => w.includes('the model has no'))).toBe(false);
     // The canonical layout reads without any weather warning, as before.
     expect(parseTenantCsv(tenantToCsv(canonical), { tenant: 'y' }).warnings).toEqual([]);
   });

@@ -26,6 +26,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'no_modeled_weather',
   'low_spend_channel',
   'late_start_channel',
+  'unseen_control',
 ]);
 
 /** What of a run's config decides its folds. */

@@ -4,7 +4,7 @@
  * model, channels with almost no spend. Each says what it means and what to do. Pure: the app
  * shows them at import and at train time, in the words of the face (OptionWords).
  */
-import { modelWeatherNames } from './features.js';
+import { dayOfWeek, dayOfYear, modelWeatherNames } from './features.js';
 import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import { protocolForSeries } from './protocol.js';
 import type { Frequency, TenantSeries } from './types.js';
@@ -17,7 +17,9 @@ export type DataWarningCode =
   | 'weather_not_modeled'
   | 'no_modeled_weather'
   | 'low_spend_channel'
-  | 'late_start_channel';
+  | 'late_start_channel'
+  | 'unseen_control'
+  | 'calendar_control';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -69,6 +71,8 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...weatherWarnings(series),
     ...spendWarnings(series, options),
     ...lateStartWarnings(series, options),
+    ...unseenControlWarnings(series, options),
+    ...calendarControlWarnings(series, options),
   ];
 }
 
@@ -237,4 +241,104 @@ function minTrainFolds(
   const make = options.foldsWithMinTrain ?? ((m: number) => defaultFolds(series, { minTrain: m }));
   const folds = make(minTrain);
   return folds !== null && folds.length >= 2 ? folds.length : null;
+}
+
+/**
+ * Controls that never move on a fold's training rows but do in its test block (an event or a
+ * promotion that first happens there, a price change): the fold's model has no row to learn the
+ * control's effect from, so that block's error is the change, not the model. At most one fold per
+ * control: a later fold trains on the earlier one's test block.
+ */
+function unseenControlWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const { folds } = options;
+  const out: DataWarning[] = [];
+  series.controls.forEach((values, c) => {
+    const value = values[0];
+    for (const f of folds) {
+      let constant = true;
+      for (let t = 1; t < f.trainEnd && constant; t++) constant = values[t] === value;
+      if (!constant) return;
+      let first = -1;
+      for (let t = f.testStart; t < f.testEnd && first < 0; t++) if (values[t] !== value) first = t;
+      if (first < 0) continue;
+      out.push({
+        code: 'unseen_control',
+        message:
+          `control "${series.controlNames[c]}" is ${value} on every training row of fold ${f.index + 1} of ${folds.length} ` +
+          `but not in its test block (from ${series.dates[first]}): a model learns a control's effect only from ` +
+          `training rows where it moves, so that fold cannot know what it does and its R² shows the change, not the model; ` +
+          `read the other folds' R², and give the model earlier occurrences (a past event of the same kind in the same column) if the history has them`,
+      });
+      return;
+    }
+  });
+  return out;
+}
+
+/** A calendar counter: what it is, and its value on a YYYY-MM-DD date. */
+type CalendarCounter = { what: string; of: (date: string) => number };
+
+/** ISO 8601 week of the year (1-53): the week of the year's first Thursday is week 1. */
+function isoWeek(date: string): number {
+  const doy = dayOfYear(date);
+  const weekday = dayOfWeek(date) + 1; // Monday 1 ... Sunday 7
+  const week = Math.floor((doy - weekday + 10) / 7);
+  const year = Number(date.slice(0, 4));
+  const weeksIn = (y: number) => {
+    const jan1 = dayOfWeek(`${y}-01-01`); // Monday 0
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    return jan1 === 3 || (leap && jan1 === 2) ? 53 : 52;
+  };
+  if (week < 1) return weeksIn(year - 1);
+  if (week > weeksIn(year)) return 1;
+  return week;
+}
+
+const CALENDAR_COUNTERS: readonly CalendarCounter[] = [
+  { what: "the date's day of the year", of: dayOfYear },
+  { what: "the date's day of the year counted from 0", of: (d) => dayOfYear(d) - 1 },
+  { what: "the date's week of the year", of: isoWeek },
+  { what: "the date's week of the year", of: (d) => Math.ceil(dayOfYear(d) / 7) },
+  { what: "the date's month", of: (d) => Number(d.slice(5, 7)) },
+];
+
+/**
+ * Controls that only restate the calendar: a time index (the same step every row) or the date's
+ * day, week or month of the year. The model has its own trend and yearly terms, chosen for the
+ * window they are fitted on (kept, held or left out); as a control the same information is one
+ * straight line, extrapolated into every forecast, or a sawtooth that jumps back each new year.
+ */
+function calendarControlWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const n = series.target.length;
+  if (n < 3) return [];
+  const isoDates = series.dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+  const out: DataWarning[] = [];
+  series.controls.forEach((values, c) => {
+    const name = series.controlNames[c];
+    const step = values[1] - values[0];
+    let index = step !== 0;
+    for (let t = 2; t < n && index; t++) {
+      index = Math.abs(values[t] - values[0] - step * t) <= 1e-9 * (Math.abs(step) * n + 1);
+    }
+    let what: string | null = index ? 'a time index (it grows by the same step every row)' : null;
+    if (what === null && isoDates) {
+      const counter = CALENDAR_COUNTERS.find((k) =>
+        series.dates.every((d, t) => values[t] === k.of(d)),
+      );
+      if (counter) what = counter.what;
+    }
+    if (what === null) return;
+    const effect = index
+      ? `the model already has its own trend, kept, held or left out as each training window supports it; ` +
+        `as a control the column is a straight line carried into every forecast`
+      : `the model already has its own yearly season; as a control the column is a straight line ` +
+        `in the ${what.includes('month') ? 'month' : what.includes('week') ? 'week' : 'day'} that jumps back at each new year`;
+    out.push({
+      code: 'calendar_control',
+      message:
+        `control "${name}" is ${what}: ${effect}; ` +
+        `leave it out with ${options.words.ignore(name)} unless it measures something else`,
+    });
+  });
+  return out;
 }

@@ -94,12 +94,16 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
       );
     }
   });
-  // A default weather kind is missing only when no column of any recognised name gives it.
+  // A default weather kind is missing only when no column of any recognised name gives it. With
+  // none of them the data warnings say so (no_modeled_weather, core/data-warnings.ts); this one
+  // names what partial weather lacks.
   const kinds = new Set(roles.weatherNames.map((w) => weatherKindOf(w)?.kind));
   const missingWeather = DEFAULT_WEATHER.filter((w) => !kinds.has(weatherKindOf(w)?.kind));
-  if (missingWeather.length > 0) {
+  if (missingWeather.length > 0 && missingWeather.length < DEFAULT_WEATHER.length) {
+    const missingKinds = missingWeather.map((w) => weatherKindOf(w)?.kind ?? w);
     warnings.push(
-      `no ${missingWeather.join(', ')} column; weather effects through it cannot be modeled`,
+      `no ${missingWeather.join(' or ')} column (under any name docs/csv-format.md lists): ` +
+        `the model has no ${missingKinds.join(' or ')} effects`,
     );
   }
 
