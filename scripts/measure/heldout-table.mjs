@@ -21,7 +21,8 @@ for (const id of ids) {
   let worst = Infinity;
   let where = '';
   rs.forEach((r, p) => {
-    const oracleFolds = r.oracle_fold_r2 ?? r.oracle_folds ?? null;
+    // `wv-mmm run-phase --json` gives each fold's oracle R² in folds[i].oracle_r2.
+    const oracleFolds = r.oracle_fold_r2 ?? r.folds?.map((f) => f.oracle_r2) ?? null;
     r.fold_r2.forEach((v, i) => {
       const counts = oracleFolds ? oracleFolds[i] >= 0.5 : true;
       if (counts && v < worst) {
