@@ -1,9 +1,9 @@
-/** Delayed carry-over: the lagged adstock, its choice per channel by the search, on training rows only. */
+/** Delayed carry-over: the peaked adstock, its choice per channel by the search, on training rows only. */
 import { describe, expect, it } from 'vitest';
 import { timeSeriesFolds } from '../src/core/folds.js';
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { SeededRandom } from '../src/core/random.js';
-import { geometricAdstock, laggedGeometricAdstock, peakedAdstock } from '../src/core/transforms.js';
+import { geometricAdstock, peakedAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { mediaTransform, peakedOrGeometric } from '../src/phases/media.js';
 import { ladderOf, protocolOf } from '../src/phases/phase2.js';
@@ -12,33 +12,6 @@ import { clearGain, scoreMediaParams, searchMediaParams } from '../src/phases/se
 import { constructedTenant } from './phase3-helpers.js';
 
 const DAILY_LAGS = [1, 2, 3, 4, 5, 6, 7];
-
-describe('laggedGeometricAdstock', () => {
-  it('delays the spend by whole periods before the geometric adstock (hand-computed)', () => {
-    // x' = x shifted by 2: [0, 0, 1, 0, 0, 2]; a_t = x'_t + 0.5 a_(t-1).
-    const a = laggedGeometricAdstock([1, 0, 0, 2, 0, 0], 0.5, 2);
-    expect(Array.from(a)).toEqual([0, 0, 1, 0.5, 0.25, 2.125]);
-  });
-
-  it('spreads a fractional lag over two periods (hand-computed)', () => {
-    // lag 0.5, decay 0: x'_t = 0.5 x_t + 0.5 x_(t-1).
-    expect(Array.from(laggedGeometricAdstock([1, 0, 0, 2, 0, 0], 0, 0.5))).toEqual([
-      0.5, 0.5, 0, 1, 1, 0,
-    ]);
-    // lag 1.25, decay 0.5: x'_t = 0.75 x_(t-1) + 0.25 x_(t-2) = [0, .75, .25, 0, 1.5, .5].
-    const a = laggedGeometricAdstock([1, 0, 0, 2, 0, 0], 0.5, 1.25);
-    const hand = [0, 0.75, 0.625, 0.3125, 1.65625, 1.328125];
-    a.forEach((v, t) => expect(Math.abs(v - hand[t])).toBeLessThan(1e-15));
-  });
-
-  it('is geometricAdstock to the bit at lag 0, and rejects a negative lag', () => {
-    const rng = new SeededRandom(3);
-    const x = Float64Array.from({ length: 200 }, () => rng.uniform(0, 1000));
-    expect(laggedGeometricAdstock(x, 0.73, 0)).toEqual(geometricAdstock(x, 0.73));
-    expect(() => laggedGeometricAdstock(x, 0.5, -1)).toThrow(/lag/);
-    expect(() => mediaTransform(x, { decay: 0.5, k: 1, s: 1, lag: 2 })).not.toThrow();
-  });
-});
 
 describe('peakedAdstock', () => {
   it('weights lag l by decay^((l - peak)^2) (hand-computed)', () => {
@@ -71,6 +44,10 @@ describe('peakedAdstock', () => {
     const x = [3, 0, 1, 4];
     expect(peakedOrGeometric(x, 0.6, 0)).toEqual(geometricAdstock(x, 0.6));
     expect(peakedOrGeometric(x, 0.6, 2)).toEqual(peakedAdstock(x, 0.6, 2));
+    // The media transform of a lagged channel is the peaked adstock before its Hill curve.
+    expect(mediaTransform(x, { decay: 0.5, k: 1, s: 1, lag: 2 })).toEqual(
+      mediaTransform(peakedAdstock(x, 0.5, 2), { decay: 0, k: 1, s: 1 }),
+    );
   });
 });
 

@@ -57,45 +57,6 @@ export function geometricAdstock(
   return out;
 }
 
-/**
- * Geometric adstock of spend delayed by `lag` periods: a_t = sum_(l >= 0) decay^l x'_(t-l), where
- * x'_t = (1 - f) x_(t-m) + f x_(t-m-1), m = floor(lag), f = lag - m (rows before the start count
- * as 0). The effect of a burst then starts `lag` periods later and decays geometrically from there
- * (a delayed peak, as in Jin et al. 2017's delayed adstock or a Weibull-PDF adstock, without
- * committing to either's curve). A fractional lag spreads the start over two periods: weekly data
- * sums days, so a peak a few days after the spend falls partly in the next week. lag 0 is
- * geometricAdstock to the bit. `out` must not alias `x` when lag > 0. (The phase-3 search's delay
- * was this form until the peaked one, peakedAdstock, replaced it: docs/modeling.md.)
- */
-export function laggedGeometricAdstock(
-  x: ArrayLike<number>,
-  decay: number,
-  lag: number,
-  out: Float64Array = new Float64Array(x.length),
-): Float64Array {
-  if (!(lag >= 0 && Number.isFinite(lag))) {
-    throw new RangeError(`lag must be a finite number >= 0 (got ${lag})`);
-  }
-  if (lag === 0) return geometricAdstock(x, decay, {}, out);
-  if (!(decay >= 0 && decay < 1)) throw new RangeError(`decay must be in [0, 1) (got ${decay})`);
-  const n = x.length;
-  const m = Math.floor(lag);
-  const f = lag - m;
-  let prev = 0;
-  for (let t = 0; t < n; t++) {
-    const i = t - m;
-    const shifted =
-      f === 0
-        ? i >= 0
-          ? x[i]
-          : 0
-        : (i >= 0 ? (1 - f) * x[i] : 0) + (i - 1 >= 0 ? f * x[i - 1] : 0);
-    prev = shifted + decay * prev;
-    out[t] = prev;
-  }
-  return out;
-}
-
 /** Relative weight below which peakedAdstock's kernel is cut: decay^(d^2) < 1e-6 beyond d days. */
 const PEAKED_CUT = 1e-6;
 
@@ -105,7 +66,8 @@ const PEAKED_CUT = 1e-6;
  * cut where w_l < 1e-6 (rows before the start count as 0). The effect builds up to the peak and
  * falls off symmetrically around it: decay sets the width (0.4: about a day either side, 0.8: about
  * three). decay 0 is a pure delay: the spend moves `peak` periods later, a fractional peak split
- * over its two neighbouring periods as laggedGeometricAdstock splits a fractional lag. The scale is
+ * over its two neighbouring periods (weekly data sums days: a peak a few days after the spend falls
+ * partly in the next week). The scale is
  * free (the Hill k is a multiple of the adstock's median). Why this form and not a lag before a
  * geometric tail: docs/modeling.md, "Delayed carry-over: the peaked form".
  */
