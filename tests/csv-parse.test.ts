@@ -286,6 +286,31 @@ describe('role inference and overrides', () => {
   });
 });
 
+describe('a target below zero', () => {
+  it('is read as it is, with a warning naming how many rows and the first', () => {
+    const daily = fixture('ok-daily.csv');
+    const rows = daily.trim().split('\n');
+    const cols = rows[0].split(',');
+    const y = cols.indexOf('revenue');
+    const set = (line: string, v: string) => {
+      const c = line.split(',');
+      c[y] = v;
+      return c.join(',');
+    };
+    const one = [rows[0], ...rows.slice(1).map((l, i) => (i === 2 ? set(l, '-500') : l))];
+    const { series, warnings } = parseTenantCsv(one.join('\n'), { tenant: 'acme' });
+    expect(series.target[2]).toBe(-500);
+    expect(warnings).toContain(
+      `"revenue" is below 0 on 1 row (first ${series.dates[2]}: -500); the model fits it as it is: check that row (returns netted against sales, a sign or export mistake)`,
+    );
+    const two = one.map((l, i) => (i === 4 ? set(l, '-1.5') : l));
+    expect(parseTenantCsv(two.join('\n'), { tenant: 'acme' }).warnings).toContain(
+      `"revenue" is below 0 on 2 rows (first ${series.dates[2]}: -500); the model fits them as they are: check those rows (returns netted against sales, a sign or export mistake)`,
+    );
+    expect(parseTenantCsv(daily, { tenant: 'acme' }).warnings.join()).not.toContain('below 0');
+  });
+});
+
 describe('csvSummary', () => {
   it('summarizes ok-daily.csv', () => {
     const { series } = parseTenantCsv(fixture('ok-daily.csv'), { tenant: 'acme' });

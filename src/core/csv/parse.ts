@@ -87,6 +87,21 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
     );
   }
 
+  // Sales below zero are possible (returns above a week's sales) but are more often a sign or
+  // export mistake; the model fits them as they are, so the person should look.
+  const negative: number[] = [];
+  target.forEach((y, t) => {
+    if (y < 0) negative.push(t);
+  });
+  if (negative.length > 0) {
+    const first = negative[0];
+    warnings.push(
+      `"${targetName}" is below 0 on ${negative.length} row${negative.length === 1 ? '' : 's'} ` +
+        `(first ${dates[first]}: ${formatNumber(target[first])}); the model fits ${negative.length === 1 ? 'it' : 'them'} as ${negative.length === 1 ? 'it is' : 'they are'}: ` +
+        `check ${negative.length === 1 ? 'that row' : 'those rows'} (returns netted against sales, a sign or export mistake)`,
+    );
+  }
+
   spend.forEach((x, c) => {
     if (x.every((v) => v === 0)) {
       warnings.push(
