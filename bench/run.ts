@@ -12,7 +12,9 @@
  *    the peer's equivalents (bench/peer-phase3.py, tests/fixtures/gbm/bench_peer.py).
  * 5. Worker-pool speed-up: phase 1 and phase 3 over the 20 tenants with 1 and 2 workers.
  * 5b. With --scale: the scale cases (bench/scale.ts) and queue mode (bench/queue.ts).
- * 6. Shape suite (bench/shapes.ts): phases 0-3 on the issue-13 shape tenants beside their oracle.
+ * 6. Shape suite (bench/shapes.ts): phases 0-3 on the issue-13 shape tenants beside their oracle,
+ *    and on weekly files of another recipe than our generator's (bench/external.ts: PyMC-Marketing's
+ *    public example recipe, three draws).
  *    Intervals (bench/intervals.ts): coverage of the true ROAS on the built-in 20 (and the shape
  *    suite with --intervals-suite) and the bootstrap's CPU time per tenant; --no-intervals skips.
  * 7. Prints the tables and writes state/bench/latest.json plus a dated copy.
@@ -59,6 +61,7 @@ import {
   type ShapeReport,
 } from './shapes.js';
 import { formatIntervalsReport, runIntervalsBench, type IntervalsReport } from './intervals.js';
+import { runExternalBench } from './external.js';
 
 // ---- pure report builder ------------------------------------------------------------------------
 
@@ -206,6 +209,8 @@ export interface BenchReport {
   queue?: QueueBenchReport | null;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
+  /** Another recipe's weekly files beside their oracle (bench/external.ts); absent with --no-shapes. */
+  external?: ShapeReport | null;
   /** Interval coverage and cost (issue 15); absent with --no-intervals. */
   intervals?: IntervalsReport | null;
   /** Lift-test calibration against the truth (issue 15); only with --calibration. */
@@ -840,6 +845,7 @@ async function main(): Promise<void> {
       queue = await runQueueBench({ tenants: opts.quick ? 20 : 200, log: progress });
     }
     const shapes = opts.shapes ? runShapeSuite({ log: progress }) : null;
+    const external = opts.shapes ? runExternalBench({ log: progress }) : null;
     const calibration = opts.calibration ? runCalibrationBench(ids, progress) : null;
     const planner = runPlannerBench({ quick: opts.quick, log: progress });
     const intervals = opts.intervals
@@ -867,6 +873,7 @@ async function main(): Promise<void> {
       builtin: builtinReport(ours.map((o) => o.results ?? [])),
       queue,
       shapes,
+      external,
       calibration,
       planner,
       intervals,
@@ -875,6 +882,11 @@ async function main(): Promise<void> {
     console.log(`\nBuilt-in tenants beside the oracle\n${formatBuiltinReport(report.builtin!)}`);
     console.log(formatPlannerBench(planner));
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
+    if (external) {
+      console.log(
+        `\nAnother recipe: PyMC-Marketing's public example, weekly (issue 13)\n${formatShapeReport(external)}`,
+      );
+    }
     if (intervals) console.log(`\nIntervals (issue 15)\n${formatIntervalsReport(intervals)}`);
     if (calibration) {
       console.log(`\nLift-test calibration (issue 15)\n${formatCalibrationReport(calibration)}`);

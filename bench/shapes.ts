@@ -74,8 +74,8 @@ export interface ShapeRow {
 
 export interface ShapeReport {
   kind: 'weathervane-mmm shape suite';
-  /** Base seed of the data (the suite's: 20220101). */
-  seed: number;
+  /** Base seed of the data (the suite's: 20220101); null where each tenant's seed is in its id. */
+  seed: number | null;
   phases: PhaseId[];
   rows: ShapeRow[];
   /** Tenants meeting every target that applies to them. */
@@ -235,7 +235,9 @@ export function formatShapeReport(report: ShapeReport): string {
   lines.push(
     '',
     `${report.all_targets_met} of ${report.rows.length} tenants meet every target that applies` +
-      (report.seed === DEFAULT_SEED ? '. ' : ` (data drawn with base seed ${report.seed}). `) +
+      (report.seed === DEFAULT_SEED || report.seed === null
+        ? '. '
+        : ` (data drawn with base seed ${report.seed}). `) +
       'Folds: protocol rule (tss: TimeSeriesSplit, none recorded), count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds; fallbacks: folds whose model fell back to a simpler phase.' +
       (p3.length ? ` Phase 3: ${p3.reduce((a, p) => a + p.seconds, 0).toFixed(1)} s in all.` : ''),
   );

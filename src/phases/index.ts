@@ -24,12 +24,15 @@ export interface PhaseRunConfig {
   minTrain?: number | null;
 }
 
-/** Trains one tenant through one phase under time-series CV; oracle figures for synthetic tenants. */
+/**
+ * Trains one tenant through one phase under time-series CV; oracle figures where the noise-free
+ * expected revenue is known (a generated tenant, or data made by another recipe: bench/external.ts).
+ */
 export function trainPhase(
   series: TenantSeries,
   phase: PhaseId,
   config: PhaseRunConfig,
-  synthetic: SyntheticTenant | null,
+  synthetic: { truth: Pick<SyntheticTenant['truth'], 'expected'> } | null,
   hooks: { onEvaluations?: (evaluations: readonly FoldEvaluation[]) => void } = {},
 ): TenantResult {
   const oracle = synthetic ? { expected: synthetic.truth.expected } : undefined;

@@ -1,0 +1,168 @@
+/**
+ * Data made by another recipe than our generator, beside its oracle: weekly files in the shape of
+ * PyMC-Marketing's public MMM example (the issue's "public weekly benchmark": 179 weeks from
+ * 2018-04-02, two channels, two one-week events, no weather), written from the recipe its example
+ * notebook publishes with our own seeded draws (no file of theirs is copied):
+ *
+ *   x1 ~ U(0, 1), halved where <= 0.9; x2 ~ U(0, 1), 0 where <= 0.8 (a channel that is off 80% of
+ *   the weeks); each channel's spend through a geometric adstock over 8 weeks normalized to sum 1
+ *   (decays 0.4, 0.2), then a logistic saturation (1 - e^(-lam a)) / (1 + e^(-lam a)) (lam 4, 3);
+ *   y = 2 + ((50 t / (n - 1) + 10)^(1/4) - 1) + 0.5 (cos(2 pi doy / 365.5) - sin(4 pi doy / 365.5))
+ *       + 1.5 event_1 + 2.5 event_2 + 3 x1_sat + 2 x2_sat + N(0, 0.25),
+ *   event_1 the week of 2019-05-13, event_2 that of 2020-09-14; spend and y times 1000.
+ *
+ * Our models were never built around this recipe: a concave trend, a two-harmonic season, one-week
+ * pulses and a mostly-off channel. Its second event falls in a test block whose training rows never
+ * saw it (the unseen_control data warning), which costs that fold whatever the model.
+ *
+ *   node dist/bench/external.js [--seeds 1,2,3] [--json]
+ */
+import { pathToFileURL } from 'node:url';
+import { SeededRandom } from '../src/core/random.js';
+import type { TenantSeries } from '../src/core/types.js';
+import { trainPhase } from '../src/phases/index.js';
+import type { PhaseId } from '../src/phases/types.js';
+import {
+  formatShapeReport,
+  meetsTargets,
+  phaseFigures,
+  targetRow,
+  type ShapeReport,
+} from './shapes.js';
+
+/** Draws of the external recipe the benchmark reports (fixed before any was run). */
+export const EXTERNAL_SEEDS = [1, 2, 3] as const;
+
+const WEEKS = 179;
+const DAY_MS = 86_400_000;
+
+/** Geometric adstock over `maxLag` periods with weights decay^l normalized to sum 1 (rows before the start count as 0). */
+function normalizedGeometric(x: readonly number[], decay: number, maxLag: number): number[] {
+  const w = Array.from({ length: maxLag }, (_, l) => decay ** l);
+  const total = w.reduce((a, b) => a + b, 0);
+  return x.map((_, t) => {
+    let v = 0;
+    for (let l = 0; l < maxLag && t - l >= 0; l++) v += w[l] * x[t - l];
+    return v / total;
+  });
+}
+
+/** Logistic saturation (1 - e^(-lam a)) / (1 + e^(-lam a)). */
+const logistic = (a: number, lam: number): number =>
+  (1 - Math.exp(-lam * a)) / (1 + Math.exp(-lam * a));
+
+/** A weekly tenant of the PyMC-Marketing example's recipe (module comment) and its noise-free target. */
+export function pymcShapedWeekly(seed: number): { series: TenantSeries; expected: Float64Array } {
+  const rng = new SeededRandom(seed);
+  const start = Date.UTC(2018, 3, 2);
+  const dates: string[] = [];
+  const doy: number[] = [];
+  for (let t = 0; t < WEEKS; t++) {
+    const d = new Date(start + t * 7 * DAY_MS);
+    dates.push(d.toISOString().slice(0, 10));
+    doy.push(Math.round((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1);
+  }
+  const x1 = dates.map(() => {
+    const u = rng.uniform(0, 1);
+    return u > 0.9 ? u : u / 2;
+  });
+  const x2 = dates.map(() => {
+    const u = rng.uniform(0, 1);
+    return u > 0.8 ? u : 0;
+  });
+  const a1 = normalizedGeometric(x1, 0.4, 8);
+  const a2 = normalizedGeometric(x2, 0.2, 8);
+  const event1 = dates.map((d) => (d === '2019-05-13' ? 1 : 0));
+  const event2 = dates.map((d) => (d === '2020-09-14' ? 1 : 0));
+  const scale = 1000;
+  const expected = new Float64Array(WEEKS);
+  const target = new Float64Array(WEEKS);
+  for (let t = 0; t < WEEKS; t++) {
+    const trend = ((50 * t) / (WEEKS - 1) + 10) ** 0.25 - 1;
+    const season =
+      0.5 * (Math.cos((2 * Math.PI * doy[t]) / 365.5) - Math.sin((4 * Math.PI * doy[t]) / 365.5));
+    const mean =
+      2 +
+      trend +
+      season +
+      1.5 * event1[t] +
+      2.5 * event2[t] +
+      3 * logistic(a1[t], 4) +
+      2 * logistic(a2[t], 3);
+    expected[t] = mean * scale;
+    target[t] = (mean + rng.normal(0, 0.25)) * scale;
+  }
+  return {
+    series: {
+      tenant: `pymc_shaped_s${seed}`,
+      frequency: 'weekly',
+      dates,
+      channels: ['x1', 'x2'],
+      spend: [Float64Array.from(x1, (v) => v * scale), Float64Array.from(x2, (v) => v * scale)],
+      weatherNames: [],
+      weather: [],
+      controlNames: ['event_1', 'event_2'],
+      controls: [Float64Array.from(event1), Float64Array.from(event2)],
+      targetName: 'y',
+      target,
+    },
+    expected,
+  };
+}
+
+/** Phases 0-3 on each draw beside its oracle, with the shape suite's targets. */
+export function runExternalBench(
+  options: { seeds?: readonly number[]; phases?: PhaseId[]; log?: (m: string) => void } = {},
+): ShapeReport {
+  const phases = options.phases ?? [0, 1, 2, 3];
+  const t0 = performance.now();
+  const rows = (options.seeds ?? EXTERNAL_SEEDS).map((seed) => {
+    const { series, expected } = pymcShapedWeekly(seed);
+    const figures = phases.map((phase) => {
+      options.log?.(`external: ${series.tenant} phase ${phase}`);
+      return phaseFigures(trainPhase(series, phase, {}, { truth: { expected } }));
+    });
+    return targetRow(
+      {
+        tenant: series.tenant,
+        label: 'weekly 3.4y, 2 ch, no weather, 2 one-week events (PyMC-Marketing example recipe)',
+        frequency: 'weekly',
+        years: WEEKS / 52,
+        rows: WEEKS,
+        channels: 2,
+      },
+      figures,
+    );
+  });
+  return {
+    kind: 'weathervane-mmm shape suite',
+    seed: null, // each draw's seed is in its tenant id
+    phases,
+    rows,
+    all_targets_met: rows.filter(meetsTargets).length,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf('--seeds');
+  const seeds = i >= 0 ? (argv[i + 1] ?? '').split(',').map(Number) : undefined;
+  if (seeds?.some((s) => !(Number.isInteger(s) && s >= 0 && s <= 0xffffffff))) {
+    throw new RangeError(
+      `--seeds takes integers from 0 to 4294967295, comma-separated (got ${argv[i + 1]})`,
+    );
+  }
+  const report = runExternalBench({ seeds, log: (m) => process.stderr.write(`[external] ${m}\n`) });
+  if (argv.includes('--json')) console.log(JSON.stringify(report, null, 1));
+  else console.log(formatShapeReport(report));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+}
