@@ -236,3 +236,27 @@ describe('file paths stay inside the allowed directories', () => {
     expect(t).toContain('file not found: missing.csv');
   });
 });
+
+describe('data warnings in the words of the MCP face', () => {
+  it('names a calendar control, an event a fold never saw and a negative target, with tool arguments', async () => {
+    // 156 weeks from 2018-01-01 with a `t` index, a one-week event at row 90 (fold 2's test
+    // block [78, 104) of the year-window protocol) and one negative week.
+    const lines = ['date,meta_spend,promo,t,revenue'];
+    for (let i = 0; i < 156; i++) {
+      const d = new Date(Date.UTC(2018, 0, 1) + i * 7 * 86_400_000).toISOString().slice(0, 10);
+      const revenue = i === 30 ? -20 : 1000 + 50 * Math.sin(i) + (i === 90 ? 300 : 0);
+      lines.push(`${d},${100 + (i % 7) * 10},${i === 90 ? 1 : 0},${i},${revenue}`);
+    }
+    const r = await importCall({ csv: lines.join('\n') });
+    expect(r.isError, text(r)).toBeFalsy();
+    const warnings = (r.structuredContent as { warnings: string[] }).warnings;
+    const find = (s: string) => warnings.find((w) => w.includes(s)) ?? '';
+    expect(find('control "t"')).toContain('is a time index');
+    expect(find('control "t"')).toContain('leave it out with roles.ignoreColumns: ["t"]');
+    expect(find('control "promo"')).toContain(
+      'is 0 on every training row of fold 2 of 4 but not in its test block (from 2019-09-23)',
+    );
+    expect(find('below 0')).toContain('"revenue" is below 0 on 1 row (first 2018-07-30: -20)');
+    expect(text(r)).toContain('control "t" is a time index');
+  });
+});
