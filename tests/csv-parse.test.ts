@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   csvSummary,
+  dateHint,
   daysFromCivil,
   formatNumber,
   isoFromDays,
@@ -428,6 +429,39 @@ describe('truthToJson', () => {
   it('refuses non-finite numbers, naming where they are', () => {
     expect(() => truthToJson({ ...truth, driverIndex: Float64Array.of(0, NaN) })).toThrowError(
       new RangeError('truthToJson: truth.driverIndex[1] is NaN; JSON holds finite numbers only'),
+    );
+  });
+});
+
+describe('what a date that is not YYYY-MM-DD should have been (dateHint)', () => {
+  it('keeps the date of a timestamp, reads an unambiguous day/month order, names an ambiguous one', () => {
+    expect(dateHint('2024-01-05 00:00:00')).toBe(
+      '; it holds a time of day too: keep the date only (2024-01-05)',
+    );
+    expect(dateHint('2024-01-05T10:30:00Z')).toBe(
+      '; it holds a time of day too: keep the date only (2024-01-05)',
+    );
+    expect(dateHint('2024-01-05T00:00:00.000+02:00')).toContain('(2024-01-05)');
+    expect(dateHint('31/01/2024')).toBe('; read as day/month/year it is 2024-01-31');
+    expect(dateHint('01/31/2024')).toBe('; read as month/day/year it is 2024-01-31');
+    expect(dateHint('5.3.2024')).toBe(
+      '; its day and month cannot be told apart (2024-03-05 or 2024-05-03)',
+    );
+    expect(dateHint('03/03/2024')).toBe('; read as day/month/year it is 2024-03-03');
+    // Nothing to say: an impossible date, another form, or an impossible timestamp date.
+    for (const t of ['2024-02-30', '31/31/2024', 'Jan 5 2024', '2024-02-30 00:00', '']) {
+      expect(dateHint(t)).toBe('');
+    }
+  });
+
+  it('is appended to the refusal of the file', () => {
+    const rows = Array.from({ length: 70 }, (_, i) => {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      return `${i === 0 ? `${d} 00:00:00` : d},${i % 5},${100 + i}`;
+    });
+    const text = ['date,meta_spend,revenue', ...rows].join('\n');
+    expect(() => parseTenantCsv(text, { tenant: 'acme' })).toThrow(
+      '"2024-01-01 00:00:00" is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31); it holds a time of day too: keep the date only (2024-01-01)',
     );
   });
 });

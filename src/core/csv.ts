@@ -11,6 +11,6 @@ export type { RoleOverrides } from './csv/roles.js';
 export { csvSummary, rolesOf, tenantToCsv, truthToJson } from './csv/serialize.js';
 export type { CsvSummary } from './csv/serialize.js';
 export { formatNumber, readNumber } from './csv/numbers.js';
-export { daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';
+export { dateHint, daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';
 export { LIFT_COLUMNS, MAX_LIFT_ROWS, liftTestsToCsv, parseLiftCsv } from './csv/lift.js';
 export type { ParseLiftCsvOptions } from './csv/lift.js';

@@ -48,6 +48,37 @@ export function parseIsoDay(text: string): number {
   return day > maxDay ? NaN : daysFromCivil(year, month, day);
 }
 
+/**
+ * What to write instead of a cell that is not a YYYY-MM-DD date, when its form says so: a date
+ * with a time of day ("; it holds a time of day too: keep the date only (2024-01-31)"), or a date
+ * with slashes or dots, whose day-month order is read from a part above 12 or else named as
+ * ambiguous. '' when the form says nothing more.
+ */
+export function dateHint(text: string): string {
+  const timed = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text,
+  );
+  if (timed !== null && !Number.isNaN(parseIsoDay(timed[1]))) {
+    return `; it holds a time of day too: keep the date only (${timed[1]})`;
+  }
+  const slashed = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
+  if (slashed === null) return '';
+  const [a, b, year] = [Number(slashed[1]), Number(slashed[2]), slashed[3]];
+  const iso = (month: number, day: number): string | null => {
+    const t = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    return Number.isNaN(parseIsoDay(t)) ? null : t;
+  };
+  const dayFirst = iso(b, a);
+  const monthFirst = iso(a, b);
+  if (dayFirst !== null && monthFirst !== null && dayFirst !== monthFirst) {
+    return `; its day and month cannot be told apart (${dayFirst} or ${monthFirst})`;
+  }
+  const one = dayFirst ?? monthFirst;
+  return one === null
+    ? ''
+    : `; read as ${dayFirst !== null ? 'day/month' : 'month/day'}/year it is ${one}`;
+}
+
 /** Outcome of classifying the steps between consecutive, strictly increasing day numbers. */
 export type StepVerdict =
   | { kind: 'ok'; frequency: Frequency }

@@ -3,7 +3,7 @@
  * after the data, validated like a tenant CSV (size, encoding, header, row shapes, strict dates
  * and numbers) with errors that name the file, row and column.
  */
-import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
+import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
@@ -98,7 +98,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
         file,
         lines[i + 1],
         header[dateCol],
-        `${quoteValue(row[dateCol])} is not a date; write dates as YYYY-MM-DD`,
+        `${quoteValue(row[dateCol])} is not a date; write dates as YYYY-MM-DD${dateHint(row[dateCol])}`,
       );
     }
     days[i] = d;

@@ -10,7 +10,7 @@
  */
 import { liftSpend, liftWindow, type LiftTest } from '../lift.js';
 import type { TenantSeries } from '../types.js';
-import { parseIsoDay } from './dates.js';
+import { dateHint, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
@@ -126,7 +126,7 @@ export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): L
           file,
           line,
           c,
-          `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-03-31)`,
+          `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-03-31)${dateHint(text)}`,
         );
       }
       return text;

@@ -1,7 +1,7 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
 import { weatherKindOf } from '../weather-names.js';
-import { classifySteps, isoFromDays, parseIsoDay } from './dates.js';
+import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, validateTenantId } from './errors.js';
 import { formatNumber, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
@@ -242,7 +242,7 @@ function readDates(
         file,
         lines[i + 1],
         column,
-        `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31)`,
+        `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31)${dateHint(text)}`,
       );
     }
     const earlier = rowOfDay.get(day);
