@@ -275,8 +275,12 @@ function unseenControlWarnings(series: TenantSeries, options: DataWarningOptions
   return out;
 }
 
-/** A calendar counter: what it is, and its value on a YYYY-MM-DD date. */
-type CalendarCounter = { what: string; of: (date: string) => number };
+/** A calendar counter: what it is, the period it counts, and its value on a YYYY-MM-DD date. */
+type CalendarCounter = {
+  what: string;
+  unit: 'day' | 'week' | 'month';
+  of: (date: string) => number;
+};
 
 /** ISO 8601 week of the year (1-53): the week of the year's first Thursday is week 1. */
 function isoWeek(date: string): number {
@@ -295,11 +299,11 @@ function isoWeek(date: string): number {
 }
 
 const CALENDAR_COUNTERS: readonly CalendarCounter[] = [
-  { what: "the date's day of the year", of: dayOfYear },
-  { what: "the date's day of the year counted from 0", of: (d) => dayOfYear(d) - 1 },
-  { what: "the date's week of the year", of: isoWeek },
-  { what: "the date's week of the year", of: (d) => Math.ceil(dayOfYear(d) / 7) },
-  { what: "the date's month", of: (d) => Number(d.slice(5, 7)) },
+  { what: "the date's day of the year", unit: 'day', of: dayOfYear },
+  { what: "the date's day of the year counted from 0", unit: 'day', of: (d) => dayOfYear(d) - 1 },
+  { what: "the date's week of the year", unit: 'week', of: isoWeek },
+  { what: "the date's week of the year", unit: 'week', of: (d) => Math.ceil(dayOfYear(d) / 7) },
+  { what: "the date's month", unit: 'month', of: (d) => Number(d.slice(5, 7)) },
 ];
 
 /**
@@ -320,23 +324,21 @@ function calendarControlWarnings(series: TenantSeries, options: DataWarningOptio
     for (let t = 2; t < n && index; t++) {
       index = Math.abs(values[t] - values[0] - step * t) <= 1e-9 * (Math.abs(step) * n + 1);
     }
-    let what: string | null = index ? 'a time index (it grows by the same step every row)' : null;
-    if (what === null && isoDates) {
-      const counter = CALENDAR_COUNTERS.find((k) =>
-        series.dates.every((d, t) => values[t] === k.of(d)),
-      );
-      if (counter) what = counter.what;
-    }
-    if (what === null) return;
-    const effect = index
-      ? `the model already has its own trend, kept, held or left out as each training window supports it; ` +
-        `as a control the column is a straight line carried into every forecast`
-      : `the model already has its own yearly season; as a control the column is a straight line ` +
-        `in the ${what.includes('month') ? 'month' : what.includes('week') ? 'week' : 'day'} that jumps back at each new year`;
+    const counter =
+      index || !isoDates
+        ? undefined
+        : CALENDAR_COUNTERS.find((k) => series.dates.every((d, t) => values[t] === k.of(d)));
+    if (!index && counter === undefined) return;
+    const what = counter
+      ? `${counter.what}: the model already has its own yearly season; as a control the column is a ` +
+        `straight line in the ${counter.unit} that jumps back at each new year`
+      : `a time index (it changes by the same step every row): the model already has its own trend, ` +
+        `kept, held or left out as each training window supports it; as a control the column is a ` +
+        `straight line carried into every forecast`;
     out.push({
       code: 'calendar_control',
       message:
-        `control "${name}" is ${what}: ${effect}; ` +
+        `control "${name}" is ${what}; ` +
         `leave it out with ${options.words.ignore(name)} unless it measures something else`,
     });
   });
