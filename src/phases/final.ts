@@ -378,7 +378,7 @@ export function fitFinalModel(
         ? `phase 0: Ridge alpha ${alpha} chosen by generalized cross-validation on all ${n} rows`
         : `phase 0: Ridge alpha ${PHASE0_ALPHA} on all ${n} rows`;
     if (pooledWindow(series.frequency, n)) {
-      // As the fold models (ladder.ts pooledMean).
+      // As the fold models (ladder.ts pooledMeanFit).
       const pooled = pooledMeanFit(
         series,
         design.names,
@@ -397,7 +397,7 @@ export function fitFinalModel(
     ridge = solveRidge(ridgeSystem(momentsOf(design.columns, y, { start: 0, end: n })), alpha);
     reason = `phase 1: Ridge alpha ${alpha} chosen by inner TimeSeriesSplit(3) on all ${n} rows`;
     if (pooledWindow(series.frequency, n)) {
-      // As the fold models (ladder.ts pooledMean).
+      // As the fold models (ladder.ts pooledMeanFit).
       const pooled = pooledMeanFit(series, design.names, design.columns, y, n, ridge, grid);
       ridge = pooled.model;
       reason = `${reason}, ${pooledReason(pooled.trendPenalty)}`;

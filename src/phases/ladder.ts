@@ -32,7 +32,7 @@
  *              1: + spend x weather, weather squared; alpha by inner TimeSeriesSplit(3)
  *              Weekly phases 0-1: the mean of that Ridge and a Ridge whose channels' returns
  *              per unit of spend are shrunk toward their common value and whose trend is
- *              damped (pooledMean, weeklyPooled); daily windows of one to two years the
+ *              damped (pooledMeanFit, weeklyPooled); daily windows of one to two years the
  *              same, the trend damped more unless it is strong (dailyPooled,
  *              dailyPooledWindow, dailyPooledFit)
  *              2: chooseAndFit (Ridge / GBM / blend) on the phase-1 design
@@ -441,7 +441,7 @@ export function dailyPooledPenalty(
 }
 
 /**
- * Daily windows whose phase-0 and phase-1 models are pooled (pooledMean): from a year (the first
+ * Daily windows whose phase-0 and phase-1 models are pooled (pooledMeanFit): from a year (the first
  * window with a trend, support.ts) to under two years. Under a year the pooled fit did not move
  * the forecasts (no trend to damp); from two years the trend is identified by the rows
  * (docs/modeling.md, "Daily phases 0-1 of one to two years: the pooled Ridge").
@@ -471,7 +471,7 @@ export function dailyPooledWindow(T: number): boolean {
 }
 
 /**
- * Whether a phase-0 or phase-1 model of T rows is the pooled mean (pooledMean): every weekly
+ * Whether a phase-0 or phase-1 model of T rows is the pooled mean (pooledMeanFit): every weekly
  * window, daily ones of DAILY_POOLED_WINDOW rows. The fold models (PhaseLadder, each switchable
  * by its option) and the all-rows models (final.ts) follow the same rule.
  */
@@ -479,7 +479,7 @@ export function pooledWindow(frequency: TenantSeries['frequency'], T: number): b
   return frequency === 'weekly' || dailyPooledWindow(T);
 }
 
-/** What a pooled model's reason adds (pooledMean). */
+/** What a pooled model's reason adds (pooledMeanFit). */
 export const POOLED_REASON =
   "averaged with the pooled Ridge (channels' returns shrunk toward their common value, trend damped)";
 
@@ -580,20 +580,6 @@ export function pooledMeanFit(
   return pooled.fit
     ? { model: averageRidgeModels(ridge, pooled.fit.model), trendPenalty: pooled.trendPenalty }
     : { model: ridge, trendPenalty: null };
-}
-
-/** pooledMeanFit's model. */
-export function pooledMean(
-  series: TenantSeries,
-  names: readonly string[],
-  columns: readonly Float64Array[],
-  y: Float64Array,
-  T: number,
-  ridge: RidgeModel,
-  alphas: readonly number[],
-  moments?: Moments,
-): RidgeModel {
-  return pooledMeanFit(series, names, columns, y, T, ridge, alphas, moments).model;
 }
 
 export interface LadderOptions {
@@ -713,13 +699,13 @@ export interface LadderOptions {
   weeklySharedMedia?: boolean;
   /**
    * Weekly data: each phase-0 and phase-1 window's Ridge is averaged with a Ridge whose channels'
-   * returns are shrunk toward their common value and whose trend is damped (pooledMean; default
+   * returns are shrunk toward their common value and whose trend is damped (pooledMeanFit; default
    * true; ignored for daily data). false: the Ridge alone.
    */
   weeklyPooled?: boolean;
   /**
    * Daily data: each phase-0 and phase-1 window of DAILY_POOLED_WINDOW rows (one to two years) is
-   * pooled as weekly windows are, its trend's penalty DAILY_POOLED_TREND_PENALTY (pooledMean;
+   * pooled as weekly windows are, its trend's penalty DAILY_POOLED_TREND_PENALTY (pooledMeanFit;
    * default true; ignored for weekly data). false: the Ridge alone.
    */
   dailyPooled?: boolean;
@@ -1054,7 +1040,7 @@ export class PhaseLadder {
       // (dailyPooledFit).
       const pooledOn = this.series.frequency === 'weekly' ? this.weeklyPooled : this.dailyPooled;
       if (pooledOn && pooledWindow(this.series.frequency, T))
-        ridge = pooledMean(
+        ridge = pooledMeanFit(
           this.series,
           design.names,
           columns,
@@ -1063,7 +1049,7 @@ export class PhaseLadder {
           ridge,
           this.alphas,
           moments.at(T),
-        );
+        ).model;
       // Daily phase 1: its weather terms held within the window's range on the forecast rows, as
       // phase 3's (weatherHeld); the squares and spend x weather terms fitted on a window's
       // weather carried their curvature into later seasons (docs/modeling.md, "Daily phase 1:
