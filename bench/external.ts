@@ -17,7 +17,6 @@
  *
  *   node dist/bench/external.js [--seeds 1,2,3] [--json]
  */
-import { pathToFileURL } from 'node:url';
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
@@ -29,6 +28,7 @@ import {
   targetRow,
   type ShapeReport,
 } from './shapes.js';
+import { runAsScript } from './script.js';
 
 /** Draws of the external recipe the benchmark reports (fixed before any was run). */
 export const EXTERNAL_SEEDS = [1, 2, 3] as const;
@@ -158,11 +158,4 @@ function main(): void {
   else console.log(formatShapeReport(report));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-}
+runAsScript(import.meta.url, main);

@@ -9,11 +9,11 @@
  * against building for the suite instead of for the shapes).
  * Single thread, in-process (trainPhase), default phase options: what `wv-mmm train` runs.
  */
-import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEED, SHAPE_SUITE, generateShape, shapeLabel } from '../src/core/data/index.js';
 import type { ShapeSpec } from '../src/core/data/index.js';
 import { trainPhase } from '../src/phases/index.js';
 import type { PhaseId, TenantResult } from '../src/phases/types.js';
+import { runAsScript } from './script.js';
 
 /** Oracle fold R² from which a fold counts for the "no fold below 0" target. */
 export const ORACLE_FOLD_FLOOR = 0.5;
@@ -411,11 +411,4 @@ function main(): void {
   else console.log(formatShapeReport(report));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-}
+runAsScript(import.meta.url, main);

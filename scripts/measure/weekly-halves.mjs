@@ -1,38 +1,10 @@
 // npm run build && [KIND=ext|hv|hw|w3|w2] node scripts/measure/weekly-halves.mjs REPO A-B (seeds A..B): per fold test R² of phase 2 (laddered), phase 3 laddered, own(3) (mix),
-// own(3) without its mix (adstock/Hill alone), own(1) — PyMC-recipe weekly draws (bench/external.ts)
+// own(3) without its mix (adstock/Hill alone), own(1) and own(0); draws: scripts/measure/weekly-draws.mjs
 import { pathToFileURL } from 'node:url';
+import { weeklyDraws } from './weekly-draws.mjs';
 const [repo, seedsArg = '4-43'] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(`${repo}/dist/${p}`).href);
-const { pymcShapedWeekly } = await load('bench/external.js');
-const { generateShape, shapeSpecOf } = await load('src/core/data/index.js');
-const kind = process.env.KIND ?? 'ext';
-// KIND=hv: weekly 3y 5ch corr 0.7 renamed weather delayed; hw: weekly 2y 8ch corr 0.6 no weather events logistic; w3: weekly 3y 3ch
-const SPECS = {
-  hv: {
-    frequency: 'weekly',
-    years: 3,
-    channels: 5,
-    correlation: 0.7,
-    weather: 'renamed',
-    adstock: 'delayed',
-  },
-  hw: {
-    frequency: 'weekly',
-    years: 2,
-    channels: 8,
-    correlation: 0.6,
-    weather: 'none',
-    events: true,
-    saturation: 'logistic',
-  },
-  w3: { frequency: 'weekly', years: 3, channels: 3 },
-  w2: { frequency: 'weekly', years: 2, channels: 2, weather: 'none' },
-};
-const draw = (seed) => {
-  if (kind === 'ext') return pymcShapedWeekly(seed);
-  const t = generateShape(shapeSpecOf(`${kind}_s${seed}_0`, seed, SPECS[kind]), { seed });
-  return { series: t.series, expected: t.truth.expected };
-};
+const draw = await weeklyDraws(repo, process.env.KIND ?? 'ext');
 const { protocolOf, ladderOf } = await load('src/phases/phase2.js');
 const { evaluateFoldFit } = await load('src/phases/ladder.js');
 const { FOLD_MODEL_LAGS } = await load('src/phases/search.js');

@@ -1,8 +1,8 @@
 // npm run build && [KIND=ext|hv|w3|w2|w3e] node scripts/measure/weekly-media-forms.mjs REPO A-B. Offline (diagnosis; reads the truth): Ridge (alpha by GCV on [0,T)) on each fold window with different media columns.
 import { pathToFileURL } from 'node:url';
+import { weeklyDraws } from './weekly-draws.mjs';
 const [repo, seedsArg = '4-23'] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(`${repo}/dist/${p}`).href);
-const { pymcShapedWeekly } = await load('bench/external.js');
 const { protocolOf, ladderOf } = await load('src/phases/phase2.js');
 const { FOLD_MODEL_LAGS } = await load('src/phases/search.js');
 const { buildMediaDesign, mediaTransform, hillKFor } = await load('src/phases/media.js');
@@ -10,67 +10,9 @@ const { geometricAdstock } = await load('src/core/transforms.js');
 const { selectAlphaGcv, fitRidge, predictRidge } = await load('src/core/ridge.js');
 const { r2 } = await load('src/core/metrics.js');
 const [a, b] = seedsArg.split('-').map(Number);
-const { generateShape, shapeSpecOf } = await load('src/core/data/index.js');
-const kind = process.env.KIND ?? 'ext';
-const SPECS = {
-  hv: {
-    frequency: 'weekly',
-    years: 3,
-    channels: 5,
-    correlation: 0.7,
-    weather: 'renamed',
-    adstock: 'delayed',
-  },
-  hw: {
-    frequency: 'weekly',
-    years: 2,
-    channels: 8,
-    correlation: 0.6,
-    weather: 'none',
-    events: true,
-    saturation: 'logistic',
-  },
-  w3: { frequency: 'weekly', years: 3, channels: 3 },
-  w2: { frequency: 'weekly', years: 2, channels: 2, weather: 'none' },
-  w3e: { frequency: 'weekly', years: 3, channels: 4, weather: 'none', events: true },
-};
-const draw = (seed) => {
-  if (kind === 'ext') {
-    const d = pymcShapedWeekly(seed);
-    const trueMedia = [
-      logi(
-        norm(
-          Array.from(d.series.spend[0], (v) => v / 1000),
-          0.4,
-        ),
-        4,
-      ),
-      logi(
-        norm(
-          Array.from(d.series.spend[1], (v) => v / 1000),
-          0.2,
-        ),
-        3,
-      ),
-    ];
-    return { ...d, trueMedia };
-  }
-  const t = generateShape(shapeSpecOf(`${kind}_s${seed}_0`, seed, SPECS[kind]), { seed });
-  return { series: t.series, expected: t.truth.expected, trueMedia: t.truth.contributions };
-};
+const draw = await weeklyDraws(repo, process.env.KIND ?? 'ext');
 const out = {};
 const add = (k, v) => (out[k] ??= []).push(v);
-const norm = (x, d, L = 8) => {
-  const w = Array.from({ length: L }, (_, l) => d ** l);
-  const z = w.reduce((p, q) => p + q, 0);
-  return Float64Array.from(x, (_, t) => {
-    let v = 0;
-    for (let l = 0; l < L && t - l >= 0; l++) v += w[l] * x[t - l];
-    return v / z;
-  });
-};
-const logi = (a, lam) =>
-  Float64Array.from(a, (v) => (1 - Math.exp(-lam * v)) / (1 + Math.exp(-lam * v)));
 for (let seed = a; seed <= b; seed++) {
   const { series, trueMedia } = draw(seed);
   const C = series.channels.length;
