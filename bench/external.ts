@@ -51,8 +51,15 @@ function normalizedGeometric(x: readonly number[], decay: number, maxLag: number
 const logistic = (a: number, lam: number): number =>
   (1 - Math.exp(-lam * a)) / (1 + Math.exp(-lam * a));
 
-/** A weekly tenant of the PyMC-Marketing example's recipe (module comment) and its noise-free target. */
-export function pymcShapedWeekly(seed: number): { series: TenantSeries; expected: Float64Array } {
+/**
+ * A weekly tenant of the PyMC-Marketing example's recipe (module comment), its noise-free target
+ * and each channel's saturated adstock (the recipe's media columns, before their coefficients).
+ */
+export function pymcShapedWeekly(seed: number): {
+  series: TenantSeries;
+  expected: Float64Array;
+  trueMedia: Float64Array[];
+} {
   const rng = new SeededRandom(seed);
   const start = Date.UTC(2018, 3, 2);
   const dates: string[] = [];
@@ -70,8 +77,8 @@ export function pymcShapedWeekly(seed: number): { series: TenantSeries; expected
     const u = rng.uniform(0, 1);
     return u > 0.8 ? u : 0;
   });
-  const a1 = normalizedGeometric(x1, 0.4, 8);
-  const a2 = normalizedGeometric(x2, 0.2, 8);
+  const s1 = Float64Array.from(normalizedGeometric(x1, 0.4, 8), (a) => logistic(a, 4));
+  const s2 = Float64Array.from(normalizedGeometric(x2, 0.2, 8), (a) => logistic(a, 3));
   const event1 = dates.map((d) => (d === '2019-05-13' ? 1 : 0));
   const event2 = dates.map((d) => (d === '2020-09-14' ? 1 : 0));
   const scale = 1000;
@@ -81,14 +88,7 @@ export function pymcShapedWeekly(seed: number): { series: TenantSeries; expected
     const trend = ((50 * t) / (WEEKS - 1) + 10) ** 0.25 - 1;
     const season =
       0.5 * (Math.cos((2 * Math.PI * doy[t]) / 365.5) - Math.sin((4 * Math.PI * doy[t]) / 365.5));
-    const mean =
-      2 +
-      trend +
-      season +
-      1.5 * event1[t] +
-      2.5 * event2[t] +
-      3 * logistic(a1[t], 4) +
-      2 * logistic(a2[t], 3);
+    const mean = 2 + trend + season + 1.5 * event1[t] + 2.5 * event2[t] + 3 * s1[t] + 2 * s2[t];
     expected[t] = mean * scale;
     target[t] = (mean + rng.normal(0, 0.25)) * scale;
   }
@@ -107,6 +107,7 @@ export function pymcShapedWeekly(seed: number): { series: TenantSeries; expected
       target,
     },
     expected,
+    trueMedia: [s1, s2],
   };
 }
 

@@ -28,19 +28,6 @@ export const WEEKLY_SPECS = {
   w3e: { frequency: 'weekly', years: 3, channels: 4, weather: 'none', events: true },
 };
 
-/** The recipe's adstock (8 weeks, weights decay^l over their sum) and logistic saturation. */
-const normalized = (x, d, L = 8) => {
-  const w = Array.from({ length: L }, (_, l) => d ** l);
-  const z = w.reduce((p, q) => p + q, 0);
-  return Float64Array.from(x, (_, t) => {
-    let v = 0;
-    for (let l = 0; l < L && t - l >= 0; l++) v += w[l] * x[t - l];
-    return v / z;
-  });
-};
-const logistic = (a, lam) =>
-  Float64Array.from(a, (v) => (1 - Math.exp(-lam * v)) / (1 + Math.exp(-lam * v)));
-
 export async function weeklyDraws(repo, kind) {
   const load = (p) => import(pathToFileURL(`${repo}/dist/${p}`).href);
   const { pymcShapedWeekly } = await load('bench/external.js');
@@ -48,18 +35,7 @@ export async function weeklyDraws(repo, kind) {
   if (kind !== 'ext' && !WEEKLY_SPECS[kind])
     throw new RangeError(`KIND: ext, ${Object.keys(WEEKLY_SPECS).join(', ')}`);
   return (seed) => {
-    if (kind === 'ext') {
-      const d = pymcShapedWeekly(seed);
-      const media = (c, decay, lam) =>
-        logistic(
-          normalized(
-            Array.from(d.series.spend[c], (v) => v / 1000),
-            decay,
-          ),
-          lam,
-        );
-      return { ...d, trueMedia: [media(0, 0.4, 4), media(1, 0.2, 3)] };
-    }
+    if (kind === 'ext') return pymcShapedWeekly(seed);
     const t = generateShape(shapeSpecOf(`${kind}_s${seed}_0`, seed, WEEKLY_SPECS[kind]), { seed });
     return { series: t.series, expected: t.truth.expected, trueMedia: t.truth.contributions };
   };

@@ -4,6 +4,7 @@
  * model, channels with almost no spend. Each says what it means and what to do. Pure: the app
  * shows them at import and at train time, in the words of the face (OptionWords).
  */
+import { isoFromDays, parseIsoDay } from './csv/dates.js';
 import { dayOfWeek, dayOfYear, modelWeatherNames } from './features.js';
 import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import { protocolForSeries } from './protocol.js';
@@ -282,20 +283,13 @@ type CalendarCounter = {
   of: (date: string) => number;
 };
 
-/** ISO 8601 week of the year (1-53): the week of the year's first Thursday is week 1. */
+/**
+ * ISO 8601 week of the year (1-53): a week belongs to the year of its Thursday, and is that
+ * Thursday's day of the year, counted in weeks (week 1 holds the year's first Thursday).
+ */
 function isoWeek(date: string): number {
-  const doy = dayOfYear(date);
-  const weekday = dayOfWeek(date) + 1; // Monday 1 ... Sunday 7
-  const week = Math.floor((doy - weekday + 10) / 7);
-  const year = Number(date.slice(0, 4));
-  const weeksIn = (y: number) => {
-    const jan1 = dayOfWeek(`${y}-01-01`); // Monday 0
-    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    return jan1 === 3 || (leap && jan1 === 2) ? 53 : 52;
-  };
-  if (week < 1) return weeksIn(year - 1);
-  if (week > weeksIn(year)) return 1;
-  return week;
+  const thursday = isoFromDays(parseIsoDay(date) + 3 - dayOfWeek(date)); // dayOfWeek: Monday 0
+  return Math.floor((dayOfYear(thursday) - 1) / 7) + 1;
 }
 
 const CALENDAR_COUNTERS: readonly CalendarCounter[] = [

@@ -95,10 +95,11 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   });
   if (negative.length > 0) {
     const first = negative[0];
+    const one = negative.length === 1;
     warnings.push(
-      `"${targetName}" is below 0 on ${negative.length} row${negative.length === 1 ? '' : 's'} ` +
-        `(first ${dates[first]}: ${formatNumber(target[first])}); the model fits ${negative.length === 1 ? 'it' : 'them'} as ${negative.length === 1 ? 'it is' : 'they are'}: ` +
-        `check ${negative.length === 1 ? 'that row' : 'those rows'} (returns netted against sales, a sign or export mistake)`,
+      `"${targetName}" is below 0 on ${negative.length} row${one ? '' : 's'} ` +
+        `(first ${dates[first]}: ${formatNumber(target[first])}); the model fits ${one ? 'it as it is' : 'them as they are'}: ` +
+        `check ${one ? 'that row' : 'those rows'} (returns netted against sales, a sign or export mistake)`,
     );
   }
 
