@@ -93,7 +93,9 @@ export interface FallbackRecord {
    * Phase 3 that won its validation blocks (ladder.ts noiseAwareKeep): the standard error of its
    * mean R² gain there; daily data keeps it outright only above KEEP_STANDARD_ERRORS of them,
    * weekly data where a paired t-test over the blocks rejects "no gain" at WEEKLY_KEEP_LEVEL.
-   * Absent otherwise (and with one weekly block, which has no spread to judge by).
+   * Daily phases 1-2 stacked on blocks: the standard error of the blocks' mean R² gain at their
+   * share, which shrinks the share (ladder.ts stackingNoiseFactor). Absent otherwise (and with one
+   * weekly block, which has no spread to judge by).
    */
   gain_se?: number;
   reason: string;
