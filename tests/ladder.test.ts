@@ -402,7 +402,8 @@ describe('phase ladder', () => {
         // (stackingShrink: one block halves it) and by the noise of the gain it buys there
         // (stackingNoise): each row's share of its block's R² gain at the best share, summed by
         // weeks (7 rows) over the number of blocks; gain G = sum of the week sums, standard error
-        // se = sqrt(m) x their sample deviation; factor max(0, 1 - (se / G)^2).
+        // se = sqrt(m) x their sample deviation, or that of the blocks' gains over sqrt(n) where
+        // larger; factor max(0, 1 - (se / G)^2).
         const n = blocks.length;
         const weekSums: number[] = [];
         for (const b of blocks) {
@@ -419,10 +420,22 @@ describe('phase ladder', () => {
         }
         const G = weekSums.reduce((a, v) => a + v, 0);
         const avg = G / weekSums.length;
-        const se = Math.sqrt(
+        // ... or, with two blocks or more, from the blocks as units, whichever is larger.
+        let se = Math.sqrt(
           (weekSums.length * weekSums.reduce((a, v) => a + (v - avg) ** 2, 0)) /
             (weekSums.length - 1),
         );
+        if (n >= 2) {
+          const gains = blocks.map(
+            (b) =>
+              r2(
+                b.actual,
+                b.p.map((v, i) => v + best * (b.q[i] - v)),
+              ) - r2(b.actual, b.p),
+          );
+          const g = gains.reduce((a, v) => a + v, 0) / n;
+          se = Math.max(se, Math.sqrt(gains.reduce((a, v) => a + (v - g) ** 2, 0) / (n - 1) / n));
+        }
         const factor = G > 0 ? Math.max(0, 1 - (se / G) ** 2) : 0;
         expect(Math.abs(rec.weight! - ((best * n) / (n + 1)) * factor)).toBeLessThanOrEqual(1e-3);
         if (rec.weight! > 0) expect(rec.gain_se!).toBeCloseTo(se, 3);
@@ -534,6 +547,20 @@ describe('phase ladder', () => {
     const half = stackingNoiseFactor([{ actual: y, simpler: p, own: q }], 0.5);
     expect(half.gain).toBeCloseTo(0.59375, 12);
     expect(half.factor).toBeCloseTo(336 / 361, 12);
+    // Two blocks as units: own forecasts y (gain 1, week sums 0.5 and 0.5) and y / 2 (gain 0.75,
+    // 0.375 and 0.375). Mean gain 0.875; the week batches (sums halved: 0.25, 0.25, 0.1875, 0.1875)
+    // give sqrt(4 x 0.00390625 / 3) = 0.0722, the blocks sqrt(2 x 0.125^2) / sqrt(2) = 0.125, the
+    // larger: factor 1 - (0.125 / 0.875)^2 = 48/49.
+    const two = stackingNoiseFactor(
+      [
+        { actual: y, simpler: p, own: y },
+        { actual: y, simpler: p, own: Float64Array.from(y, (v) => v / 2) },
+      ],
+      1,
+    );
+    expect(two.gain).toBeCloseTo(0.875, 12);
+    expect(two.standardError).toBeCloseTo(0.125, 12);
+    expect(two.factor).toBeCloseTo(48 / 49, 12);
     // A gain no larger than its noise, a loss, or one week (no spread to judge by): 0.
     const noisy = Float64Array.from(y, (v, i) => (i < 7 ? v : -v));
     expect(stackingNoiseFactor([{ actual: y, simpler: p, own: noisy }], 1).factor).toBe(0);

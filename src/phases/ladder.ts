@@ -275,11 +275,16 @@ export function blockGainError(
  * The factor by which the noise of its validation gain shrinks a stacking share (LadderOptions
  * stackingNoise): max(0, 1 - (se / gain)^2), where gain is the blocks' mean R² gain of the stacked
  * forecast p + w0 (q - p) over p at the blocks' maximizer w0 (stackingWeight without shrink) and se
- * its standard error (blockGainError, batches of NOISE_BATCH_ROWS rows). With gain ~ N(G, se^2),
- * E[gain^2] = G^2 + se^2, so 1 - se^2 / gain^2 = (gain^2 - se^2) / gain^2 estimates the share of the
- * observed gain that is signal: the positive-part James-Stein factor (Efron and Morris 1973),
- * pulling the share toward the simpler model as far as the blocks' own noise says. 0 where the
- * gain is not positive or has no estimable noise (fewer than 2 batches).
+ * its standard error: the larger of the one from week batches of the blocks' rows (blockGainError,
+ * NOISE_BATCH_ROWS) and, with two blocks or more, the one from the blocks as units (sample deviation
+ * of their gains over sqrt(blocks)). A block's rows share its forecast origin, so a level error
+ * moves all its batches together and the batches alone understate the noise (the weekly check takes
+ * the blocks as units for that reason: weeklyKeepTest); with two to six blocks their own deviation is
+ * itself rough, so neither is taken alone. With gain ~ N(G, se^2), E[gain^2] = G^2 + se^2, so
+ * (gain^2 - se^2) / gain^2 estimates the share of the observed gain that is signal: the positive-part
+ * James-Stein factor (Efron and Morris 1973), pulling the share toward the simpler model as far as the
+ * blocks' own noise says. 0 where the gain is not positive or has no estimable noise (fewer than 2
+ * batches).
  */
 export function stackingNoiseFactor(
   blocks: readonly {
@@ -299,7 +304,15 @@ export function stackingNoiseFactor(
       ),
     ),
   );
-  const { gain, standardError } = blockGainError(rows, NOISE_BATCH_ROWS);
+  const batches = blockGainError(rows, NOISE_BATCH_ROWS);
+  const { gain } = batches;
+  let standardError = batches.standardError;
+  if (rows.length >= 2) {
+    const gains = rows.map((r) => r.reduce((a, v) => a + v, 0));
+    const avg = gains.reduce((a, v) => a + v, 0) / gains.length;
+    const variance = gains.reduce((a, v) => a + (v - avg) ** 2, 0) / (gains.length - 1);
+    standardError = Math.max(standardError, Math.sqrt(variance / gains.length));
+  }
   const factor =
     gain > 0 && Number.isFinite(standardError) ? Math.max(0, 1 - (standardError / gain) ** 2) : 0;
   return { factor, gain, standardError };
