@@ -308,10 +308,14 @@ export function stackingNoiseFactor(
   const { gain } = batches;
   let standardError = batches.standardError;
   if (rows.length >= 2) {
+    // The blocks as units: the paired test's standard error of their gains (each block's rows sum
+    // to its R² gain), as weeklyKeepTest takes it.
     const gains = rows.map((r) => r.reduce((a, v) => a + v, 0));
-    const avg = gains.reduce((a, v) => a + v, 0) / gains.length;
-    const variance = gains.reduce((a, v) => a + (v - avg) ** 2, 0) / (gains.length - 1);
-    standardError = Math.max(standardError, Math.sqrt(variance / gains.length));
+    const units = pairedTTestLess(
+      gains.map(() => 0),
+      gains,
+    ).standard_error;
+    standardError = Math.max(standardError, units);
   }
   const factor =
     gain > 0 && Number.isFinite(standardError) ? Math.max(0, 1 - (standardError / gain) ** 2) : 0;
@@ -1376,7 +1380,8 @@ export class PhaseLadder {
         const terms = stackingTerms(actual, simplerPred, pred);
         if (terms) {
           stacks.push(terms);
-          if (k < 3) stackedBlocks.push({ actual, simpler: simplerPred, own: pred });
+          if (k < 3 && this.stacking && this.stackingNoise)
+            stackedBlocks.push({ actual, simpler: simplerPred, own: pred });
         }
         if (k === 3 && this.noiseAwareKeep && this.fallbackMix)
           pairedRows.push(pairedGainRows(actual, simplerPred, pred));
