@@ -160,6 +160,39 @@ describe('add_lift_test over MCP', () => {
     expect(text(both)).toMatch(/pass exactly one of tests/);
     expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(1);
   });
+
+  it('explain_tenant answers with the calibration report of the recorded tests', async () => {
+    // The explanation carries `calibration`, which the tool's output schema must accept (it was
+    // refused as an unknown property: no explanation of a tenant with lift tests reached a client).
+    const added = await call(s, 'add_lift_test', {
+      tenant: 'high_umbrella_rain',
+      tests: [
+        {
+          channel: 'google',
+          start_date: '2024-03-04',
+          end_date: '2024-03-31',
+          spend_change: 20000,
+          incremental_revenue: 40000,
+          standard_error: 15000,
+        },
+      ],
+    });
+    expect(added.isError, text(added)).toBeFalsy();
+    for (const phase of [3, 1]) {
+      const r = await call(s, 'explain_tenant', {
+        tenant: 'high_umbrella_rain',
+        phase,
+        replicates: 0,
+      });
+      expect(r.isError, text(r)).toBeFalsy();
+      s.checkOutput('explain_tenant', r.structuredContent);
+      if (phase === 3) {
+        const cal = (r.structuredContent as { calibration?: { tests: { channel: string }[] } })
+          .calibration;
+        expect(cal?.tests.map((t) => t.channel)).toEqual(['google']);
+      }
+    }
+  }, 120_000);
 });
 
 describe('gates regression mode through the app', () => {

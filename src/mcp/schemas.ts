@@ -311,6 +311,8 @@ export const explanationOut = {
       truth: decompositionTruthOut,
       roas_error: metric,
       intervals: channelIntervalsOut,
+      uncalibrated_roas: metric.optional().describe('With lift tests: ROAS before calibration'),
+      uncalibrated_roas_error: metric.optional(),
     }),
   ),
   weather_states: z.array(
@@ -412,6 +414,46 @@ export const explanationOut = {
     .nullable()
     .describe('How the intervals were made (null when none were computed)'),
   notes: z.array(z.string()),
+  calibration: z
+    .looseObject({
+      applied: z.boolean(),
+      method: z.string(),
+      conflict_test: z.string(),
+      conflict_level: metric,
+      on_conflict: z.string(),
+      channels: z.array(
+        z.looseObject({
+          channel: z.string(),
+          tests: z.number().int(),
+          lr: metric,
+          p_value: metric,
+          conflict: z.boolean(),
+          sse_cost_pct: metric,
+        }),
+      ),
+      tests: z.array(
+        z.looseObject({
+          channel: z.string(),
+          start: z.string(),
+          end: z.string(),
+          spend_change: metric,
+          incremental_revenue: metric,
+          standard_error: metric,
+          uncalibrated_lift: metric,
+          calibrated_lift: metric,
+          conflict: z.boolean(),
+          used: z.boolean(),
+        }),
+      ),
+      conflicts: z.array(z.string()),
+      held_channels: z.array(z.string()),
+      notes: z.array(z.string()),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'With lift tests recorded (add_lift_test): each test, used or in conflict with the data, and per channel the likelihood-ratio test; absent without lift tests',
+    ),
 };
 
 export const importResultOut = {
