@@ -156,6 +156,39 @@ describe('add_lift_test over MCP', () => {
     expect(outside.isError).toBe(true);
     expect(text(outside)).toMatch(/tests\[0\]: the window 2030-01-01\.\.2030-01-31 holds no row/);
 
+    // Dates off the calendar and a standard error no experiment reaches (it made explain fail)
+    const stored = s.app.listLiftTests('extreme_ski_gear').length;
+    const base = {
+      channel: 'meta',
+      start_date: '2024-01-08',
+      end_date: '2024-02-04',
+      spend_change: -30000,
+      incremental_revenue: -90000,
+      standard_error: 12000,
+    };
+    const feb30 = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [{ ...base, start_date: '2024-02-30', end_date: '2024-03-20' }],
+    });
+    expect(feb30.isError).toBe(true);
+    expect(text(feb30)).toMatch(/tests\[0\]: start 2024-02-30 is not a calendar date YYYY-MM-DD/);
+    const tiny = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [{ ...base, standard_error: 1e-6 }],
+    });
+    expect(tiny.isError).toBe(true);
+    expect(text(tiny)).toMatch(
+      /tests\[0\]: standard_error 0\.000001 is below 0\.01% of the revenue in 2024-01-08\.\.2024-02-04/,
+    );
+    const csvTiny = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      csv: `${HEADER}\nmeta,2024-01-08,2024-02-04,-30000,-90000,0.000001\n`,
+    });
+    expect(text(csvTiny)).toMatch(
+      /row 2, column "standard_error": standard_error 0\.000001 is below/,
+    );
+    expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(stored);
+
     const both = await call(s, 'add_lift_test', { tenant: 'extreme_ski_gear' });
     expect(text(both)).toMatch(/pass exactly one of tests/);
     expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(1);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, liftTestsToCsv, parseLiftCsv } from '../src/core/csv.js';
 import { generateTenant, mediaEffect, simulateLiftTest } from '../src/core/data/index.js';
-import { liftSpend, liftWindow, type LiftTest } from '../src/core/lift.js';
+import {
+  checkLiftPrecision,
+  checkLiftTest,
+  liftSpend,
+  liftWindow,
+  type LiftTest,
+} from '../src/core/lift.js';
 import type { TenantSeries } from '../src/core/types.js';
 
 function tinySeries(): TenantSeries {
@@ -63,6 +69,25 @@ describe('lift window and counterfactual spend', () => {
       liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-31' })),
     ).toThrow(/holds no row/);
     expect(() => liftWindow(tinySeries(), test({ standard_error: 0 }))).toThrow(/standard_error/);
+  });
+
+  it('refuses a date that is not on the calendar (2024-02-30 sorts between real dates)', () => {
+    expect(() => checkLiftTest(test({ start: '2024-01-00' }))).toThrow(
+      /start 2024-01-00 is not a calendar date/,
+    );
+    expect(() => checkLiftTest(test({ end: '2023-02-29' }))).toThrow(
+      /end 2023-02-29 is not a calendar date/,
+    );
+    expect(() => checkLiftTest(test({ start: '2024-02-29', end: '2024-02-29' }))).not.toThrow();
+  });
+
+  it('refuses a standard error below 0.01% of the revenue in the window', () => {
+    // window 2024-01-03..05: revenue 102 + 103 + 104 = 309, so the floor is 0.0309
+    const s = tinySeries();
+    expect(() => checkLiftPrecision(s, test({ standard_error: 0.0308 }))).toThrow(
+      /standard_error 0\.0308 is below 0\.01% of the revenue in 2024-01-03\.\.2024-01-05 \(309\.00\).*at least 0\.0309/,
+    );
+    expect(() => checkLiftPrecision(s, test({ standard_error: 0.031 }))).not.toThrow();
   });
 });
 

@@ -5,7 +5,13 @@
  * explain.ts reads them to calibrate phase 3 explanations (src/phases/calibration.ts).
  */
 import { DataError, parseLiftCsv } from '../core/csv.js';
-import { checkLiftTest, liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
+import {
+  checkLiftPrecision,
+  checkLiftTest,
+  liftSpend,
+  liftWindow,
+  type LiftTest,
+} from '../core/lift.js';
 import type { LiftTestRecord } from '../store/index.js';
 import { resolveTenant } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
@@ -61,7 +67,9 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     tests.forEach((t, i) => {
       try {
         checkLiftTest(t);
-        liftSpend(series, t, liftWindow(series, t));
+        const w = liftWindow(series, t);
+        liftSpend(series, t, w);
+        checkLiftPrecision(series, t, w);
       } catch (e) {
         throw new AppError(`tests[${i}]: ${(e as Error).message}`, 'invalid_argument');
       }

@@ -10,6 +10,7 @@
  * when the channel spent nothing there), and the predicted revenue difference is summed over
  * the window. Carry-over beyond the window is not counted on either side.
  */
+import { parseIsoDay } from './csv/dates.js';
 import type { TenantSeries } from './types.js';
 
 export interface LiftTest {
@@ -36,6 +37,13 @@ export interface LiftWindow {
 export function checkLiftTest(t: LiftTest): void {
   if (typeof t.channel !== 'string' || t.channel === '')
     throw new RangeError('channel must be a non-empty name');
+  for (const [name, d] of [
+    ['start', t.start],
+    ['end', t.end],
+  ] as const) {
+    if (typeof d !== 'string' || Number.isNaN(parseIsoDay(d)))
+      throw new RangeError(`${name} ${String(d)} is not a calendar date YYYY-MM-DD`);
+  }
   if (!(t.start <= t.end)) throw new RangeError(`start ${t.start} must not be after end ${t.end}`);
   if (!(Number.isFinite(t.spend_change) && t.spend_change !== 0))
     throw new RangeError(`spend_change must be a finite non-zero number (got ${t.spend_change})`);
@@ -105,6 +113,33 @@ export function liftSpend(
     for (let i = w.from; i < w.to; i++) spend[i] += each;
   }
   return spend;
+}
+
+/**
+ * Smallest standard error accepted, as a share of the revenue in the test's window: 0.01%. No
+ * experiment measures incremental revenue that precisely (revenue's own day-to-day noise is
+ * larger), and calibration weights a test by 1/SE^2: a standard error of 1e-6 on a 28-day window
+ * of 870k revenue made the calibrated Ridge system singular, so explain failed for the tenant.
+ */
+export const MIN_LIFT_SE_SHARE = 1e-4;
+
+/**
+ * Throws a RangeError when the test's standard error is below MIN_LIFT_SE_SHARE of the revenue
+ * in its window (a standard error given as a share, or a typo, rather than in currency).
+ */
+export function checkLiftPrecision(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): void {
+  let revenue = 0;
+  for (let i = w.from; i < w.to; i++) revenue += Math.abs(series.target[i]);
+  const floor = MIN_LIFT_SE_SHARE * revenue;
+  if (t.standard_error < floor) {
+    throw new RangeError(
+      `standard_error ${t.standard_error} is below 0.01% of the revenue in ${t.start}..${t.end} (${revenue.toFixed(2)}): no experiment measures incremental revenue that precisely; give the standard error in currency (at least ${floor.toPrecision(3)})`,
+    );
+  }
 }
 
 /** The series with one channel's spend replaced (other arrays shared, not copied). */

@@ -8,7 +8,7 @@
  * When the tenant's series is given, each channel must be one of its channels, each window must
  * hold rows of its data, and a cut may not exceed what the channel spent in the window.
  */
-import { liftSpend, liftWindow, type LiftTest } from '../lift.js';
+import { checkLiftPrecision, liftSpend, liftWindow, type LiftTest } from '../lift.js';
 import type { TenantSeries } from '../types.js';
 import { dateHint, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
@@ -218,8 +218,9 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
     );
   }
   const n = series.dates.length;
+  let w;
   try {
-    const w = liftWindow(series, t);
+    w = liftWindow(series, t);
     liftSpend(series, t, w);
   } catch (e) {
     const msg = (e as Error).message;
@@ -239,6 +240,11 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
       'start_date',
       `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${series.dates[0]}..${series.dates[n - 1]}); the model can only be compared with tests inside the data`,
     );
+  }
+  try {
+    checkLiftPrecision(series, t, w);
+  } catch (e) {
+    throw new DataError('bad_number', file, line, 'standard_error', (e as Error).message);
   }
 }
 
