@@ -87,6 +87,94 @@ describe('invalid arguments', () => {
     expect(app.startRequests).toHaveLength(0);
   });
 
+  it('nested parameters of the wrong shape say what they should look like', async () => {
+    // zod's own texts ("Invalid input: expected array, received object", "Unrecognized key")
+    // named the path but not what to pass; every case below gave one of them.
+    const cases: [string, Record<string, unknown>, string][] = [
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: { meta: 1 } },
+        'bounds must be an array of bound objects such as [{"channel": "meta"',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: ['meta=1:'] },
+        'each bound must be an object such as {"channel": "meta"',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: [{ channel: 'meta', minimum: 1 }] },
+        'unknown parameter(s): minimum; valid parameters: channel, min, max, per_period, multiple_of_historical at bounds[0]',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: [{ channel: 'meta', min: '5' }] },
+        'bounds min and max must be numbers from 0 to',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: [{ channel: '' }] },
+        "channel must be the name of one of the tenant's channels",
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', bounds: [{ channel: 'meta', per_period: 'yes' }] },
+        'per_period must be true or false',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', replicates: '10' },
+        'replicates must be 0 or a whole number from 10 to 200',
+      ],
+      [
+        'plan_budget',
+        { tenant: 'acme', forecast_csv: ['a'] },
+        'forecast_csv must be the forecast as CSV text',
+      ],
+      [
+        'add_lift_test',
+        { tenant: 'acme', tests: { channel: 'meta' } },
+        'tests must be an array of test objects, each with channel, start_date',
+      ],
+      [
+        'add_lift_test',
+        { tenant: 'acme', tests: ['meta'] },
+        'each test must be an object with channel, start_date',
+      ],
+      [
+        'train_tenant',
+        { tenant: 'acme', phase: 1, options: 'fast' },
+        'options must be an object such as {"folds": 5',
+      ],
+      [
+        'train_tenant',
+        { tenant: 'acme', phase: 1, options: { alphas: 5 } },
+        'alphas must be an array of 1 to 20 numbers',
+      ],
+      [
+        'import_tenant_data',
+        { tenant: 'acme', csv: 'a', roles: 'x' },
+        'roles must be an object such as {"spend_columns"',
+      ],
+      [
+        'import_tenant_data',
+        { tenant: 'acme', csv: 'a', roles: { spend_columns: 'fb' } },
+        'spend_columns must be an array of column names',
+      ],
+      [
+        'run_phase',
+        { phase: 1, tenants: 'extreme_ski_gear' },
+        'tenants must list 1 to 5000 tenant ids',
+      ],
+    ];
+    for (const [tool, args, fragment] of cases) {
+      const t = await expectError(tool, args, fragment);
+      expect(t).not.toMatch(/Invalid input|Unrecognized key|Too small|expected \w+, received/);
+    }
+    expect(app.startRequests).toHaveLength(0);
+    expect(app.imports).toHaveLength(0);
+  });
+
   it('import needs exactly one of csv or path', async () => {
     await expectError('import_tenant_data', { tenant: 'acme' }, 'exactly one of csv');
     await expectError(

@@ -62,14 +62,19 @@ export const passThresholdInput = z
   .min(0, PASS_THRESHOLD_MESSAGE)
   .max(1, PASS_THRESHOLD_MESSAGE);
 
-/** A strict object whose unknown keys are reported with the valid parameter names. */
-export function strictInput<S extends z.ZodRawShape>(shape: S) {
+/**
+ * A strict object whose unknown keys are reported with the valid parameter names; `notObject`:
+ * the message when the value is not an object at all (a nested parameter: say what it looks like).
+ */
+export function strictInput<S extends z.ZodRawShape>(shape: S, notObject?: string) {
   const valid = Object.keys(shape).join(', ') || '(none)';
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
         ? `unknown parameter(s): ${issue.keys.join(', ')}; valid parameters: ${valid}`
-        : undefined,
+        : issue.code === 'invalid_type'
+          ? notObject
+          : undefined,
   });
 }
 

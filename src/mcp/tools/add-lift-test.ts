@@ -20,39 +20,44 @@ const finite = (name: string, what: string) =>
     .number({ error: `${name} must be a number (${what})` })
     .refine(Number.isFinite, `${name} must be a finite number`);
 
-const testInput = strictInput({
-  channel: z
-    .string({ error: 'channel must be a channel name such as "meta"' })
-    .min(1, 'channel is empty')
-    .max(128, 'channel must be at most 128 characters')
-    .describe('The tested channel, as in the data (e.g. "meta" for the meta_spend column)'),
-  start_date: date('start_date').describe('First day of the test window (included)'),
-  end_date: date('end_date').describe('Last day of the test window (included)'),
-  spend_change: finite(
-    'spend_change',
-    'the change of the channel’s total spend over the window; negative for a hold-out',
-  )
-    .refine((v) => v !== 0, 'spend_change must not be 0: a lift test changes spend')
-    .describe(
-      'Change of the channel’s total spend over the window, in currency: negative for a hold-out or go-dark test (e.g. -42000), positive for a boost',
+const testInput = strictInput(
+  {
+    channel: z
+      .string({ error: 'channel must be a channel name such as "meta"' })
+      .min(1, 'channel is empty')
+      .max(128, 'channel must be at most 128 characters')
+      .describe('The tested channel, as in the data (e.g. "meta" for the meta_spend column)'),
+    start_date: date('start_date').describe('First day of the test window (included)'),
+    end_date: date('end_date').describe('Last day of the test window (included)'),
+    spend_change: finite(
+      'spend_change',
+      'the change of the channel’s total spend over the window; negative for a hold-out',
+    )
+      .refine((v) => v !== 0, 'spend_change must not be 0: a lift test changes spend')
+      .describe(
+        'Change of the channel’s total spend over the window, in currency: negative for a hold-out or go-dark test (e.g. -42000), positive for a boost',
+      ),
+    incremental_revenue: finite(
+      'incremental_revenue',
+      'revenue with the change minus without, over the window',
+    ).describe(
+      'Measured incremental revenue over the window: revenue with the spend change minus revenue without it (negative for a hold-out that lost revenue)',
     ),
-  incremental_revenue: finite(
-    'incremental_revenue',
-    'revenue with the change minus without, over the window',
-  ).describe(
-    'Measured incremental revenue over the window: revenue with the spend change minus revenue without it (negative for a hold-out that lost revenue)',
-  ),
-  standard_error: z
-    .number({ error: 'standard_error must be a number > 0' })
-    .positive('standard_error must be > 0 (the standard error of incremental_revenue)')
-    .refine(Number.isFinite, 'standard_error must be a finite number')
-    .describe('Standard error of incremental_revenue, in currency (> 0)'),
-});
+    standard_error: z
+      .number({ error: 'standard_error must be a number > 0' })
+      .positive('standard_error must be > 0 (the standard error of incremental_revenue)')
+      .refine(Number.isFinite, 'standard_error must be a finite number')
+      .describe('Standard error of incremental_revenue, in currency (> 0)'),
+  },
+  `each test must be an object with ${LIFT_COLUMNS.join(', ')}`,
+);
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Tenant id (list_tenants shows all)'),
   tests: z
-    .array(testInput)
+    .array(testInput, {
+      error: `tests must be an array of test objects, each with ${LIFT_COLUMNS.join(', ')}`,
+    })
     .min(1, 'tests must hold at least one test')
     .max(MAX_LIFT_TESTS_PER_TENANT, `tests may hold at most ${MAX_LIFT_TESTS_PER_TENANT} tests`)
     .optional()

@@ -11,25 +11,29 @@ const column = z
   .string({ error: 'column names must be strings' })
   .min(1, 'column names must be 1-128 characters')
   .max(128, 'column names must be 1-128 characters');
-const columns = (what: string) =>
+const columns = (name: string, what: string) =>
   z
-    .array(column)
+    .array(column, { error: `${name} must be an array of column names such as ["meta_spend"]` })
     .max(64, `${what} may list at most 64 columns`)
     .optional()
     .describe(`Columns to use as ${what} (replaces inference for this role)`);
 
-const rolesInput = strictInput({
-  date_column: column
-    .optional()
-    .describe('Date column (ISO YYYY-MM-DD); default: inferred ("date")'),
-  target: column.optional().describe('Revenue column to model; default: inferred ("revenue")'),
-  spend_columns: columns('spend (one channel per column, e.g. meta_spend)'),
-  weather_columns: columns(
-    'weather, modeled in every phase whatever the name (recognised without it: temperature_c, temp, precipitation_mm, rain_mm, humidity, ...; see docs/csv-format.md)',
-  ),
-  control_columns: columns('other numeric controls'),
-  ignore_columns: columns('ignored'),
-});
+const rolesInput = strictInput(
+  {
+    date_column: column
+      .optional()
+      .describe('Date column (ISO YYYY-MM-DD); default: inferred ("date")'),
+    target: column.optional().describe('Revenue column to model; default: inferred ("revenue")'),
+    spend_columns: columns('spend_columns', 'spend (one channel per column, e.g. meta_spend)'),
+    weather_columns: columns(
+      'weather_columns',
+      'weather, modeled in every phase whatever the name (recognised without it: temperature_c, temp, precipitation_mm, rain_mm, humidity, ...; see docs/csv-format.md)',
+    ),
+    control_columns: columns('control_columns', 'other numeric controls'),
+    ignore_columns: columns('ignore_columns', 'ignored'),
+  },
+  'roles must be an object such as {"spend_columns": ["fb", "search"], "target": "sales"}',
+);
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Id for the imported tenant: 1-64 chars of a-z, 0-9, "_", "-"'),

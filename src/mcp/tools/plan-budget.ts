@@ -27,26 +27,35 @@ const whole = (name: string, max: number) =>
     .max(max, `${name} must be a whole number from 1 to ${max}`);
 const scenario = (name: string) =>
   z.enum(SCENARIOS, { error: `${name} must be one of ${SCENARIOS.join(', ')}` });
+const AMOUNT_MESSAGE = `bounds min and max must be numbers from 0 to ${APP_LIMITS.maxBudget} (currency, or multiples of historical spend with multiple_of_historical: true); omit one for no bound`;
 const amount = z
-  .number()
-  .min(0, 'bounds must be >= 0')
-  .max(APP_LIMITS.maxBudget, `bounds must be at most ${APP_LIMITS.maxBudget}`);
+  .number({ error: AMOUNT_MESSAGE })
+  .min(0, AMOUNT_MESSAGE)
+  .max(APP_LIMITS.maxBudget, AMOUNT_MESSAGE);
+const BOUND_EXAMPLE = '{"channel": "meta", "min": 0.5, "max": 2, "multiple_of_historical": true}';
+const CHANNEL_MESSAGE =
+  'channel must be the name of one of the tenant\'s channels as in the data (e.g. "meta" for meta_spend; list_tenants lists them)';
+const flag = (name: string) => z.boolean({ error: `${name} must be true or false` });
 
-const boundInput = z.strictObject({
-  channel: z.string().min(1).describe('Channel name as in the data (e.g. "meta")'),
-  min: amount.optional().describe('Lower bound (omit for none)'),
-  max: amount.optional().describe('Upper bound (omit for none)'),
-  per_period: z
-    .boolean()
-    .default(false)
-    .describe('true: the bound holds in every day/week; false (default): for the horizon total'),
-  multiple_of_historical: z
-    .boolean()
-    .default(false)
-    .describe(
-      "true: min/max are multiples of the channel's historical spend over the same span (1.5 = 150%); false (default): currency",
-    ),
-});
+const boundInput = strictInput(
+  {
+    channel: z
+      .string({ error: CHANNEL_MESSAGE })
+      .min(1, CHANNEL_MESSAGE)
+      .describe('Channel name as in the data (e.g. "meta")'),
+    min: amount.optional().describe('Lower bound (omit for none)'),
+    max: amount.optional().describe('Upper bound (omit for none)'),
+    per_period: flag('per_period')
+      .default(false)
+      .describe('true: the bound holds in every day/week; false (default): for the horizon total'),
+    multiple_of_historical: flag('multiple_of_historical')
+      .default(false)
+      .describe(
+        "true: min/max are multiples of the channel's historical spend over the same span (1.5 = 150%); false (default): currency",
+      ),
+  },
+  `each bound must be an object such as ${BOUND_EXAMPLE}`,
+);
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Tenant id with a finished phase 3 run (run_phase phase 3 first)'),
@@ -65,7 +74,10 @@ const inputSchema = strictInput({
       "Weather outlook built from the tenant's own history: typical (same dates in past years), hot, cold, wet, dry. Default typical",
     ),
   forecast_csv: z
-    .string()
+    .string({
+      error:
+        "forecast_csv must be the forecast as CSV text: a header with date and the model's weather columns, one row per period",
+    })
     .max(MAX_CSV_CHARS, `forecast_csv may hold at most ${MAX_CSV_CHARS} characters`)
     .optional()
     .describe(
@@ -74,7 +86,13 @@ const inputSchema = strictInput({
   compare_scenario: scenario('compare_scenario')
     .optional()
     .describe('Plan the same budget under this scenario too and compare'),
-  bounds: z.array(boundInput).max(200).optional().describe('Per-channel spend bounds'),
+  bounds: z
+    .array(boundInput, {
+      error: `bounds must be an array of bound objects such as [${BOUND_EXAMPLE}]`,
+    })
+    .max(200, 'bounds may hold at most 200 bounds')
+    .optional()
+    .describe('Per-channel spend bounds'),
   target_roas: positive('target_roas')
     .optional()
     .describe(
@@ -84,7 +102,9 @@ const inputSchema = strictInput({
     .optional()
     .describe('The largest budget whose plan keeps marginal ROAS at or above this'),
   replicates: z
-    .number()
+    .number({
+      error: `replicates must be 0 or a whole number from ${MIN_PLAN_REPLICATES} to ${MAX_PLAN_REPLICATES}`,
+    })
     .int('replicates must be a whole number')
     .min(0, 'replicates must be >= 0')
     .max(MAX_PLAN_REPLICATES, `replicates must be at most ${MAX_PLAN_REPLICATES}`)

@@ -29,7 +29,7 @@ const inputSchema = strictInput({
     'Phase: 0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation',
   ),
   tenants: z
-    .array(tenantInput)
+    .array(tenantInput, { error: TENANTS_MESSAGE })
     .min(1, TENANTS_MESSAGE)
     .max(MAX_RUN_TENANTS, TENANTS_MESSAGE)
     .optional()

@@ -15,6 +15,9 @@ export const alphasInput = z
       .number({ error: ALPHA_MESSAGE })
       .min(APP_LIMITS.minAlpha, ALPHA_MESSAGE)
       .max(APP_LIMITS.maxAlpha, ALPHA_MESSAGE),
+    {
+      error: `alphas must be an array of 1 to ${APP_LIMITS.maxAlphas} numbers from ${ALPHA_RANGE}`,
+    },
   )
   // The app's own bound: a schema that let more through would promise what the app refuses.
   .min(1, `alphas must list 1 to ${APP_LIMITS.maxAlphas} Ridge penalties`)
@@ -23,40 +26,43 @@ export const alphasInput = z
 const TEST_SIZE_MESSAGE = `test_size must be an integer from 1 to ${APP_LIMITS.maxProtocolRows} rows`;
 const MIN_TRAIN_MESSAGE = `min_train must be an integer from 1 to ${APP_LIMITS.maxProtocolRows} rows`;
 
-export const modelOptionsInput = strictInput({
-  folds: foldsInput
-    .optional()
-    .describe(
-      `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
-    ),
-  test_size: z
-    .number({ error: TEST_SIZE_MESSAGE })
-    .int(TEST_SIZE_MESSAGE)
-    .min(1, TEST_SIZE_MESSAGE)
-    .max(APP_LIMITS.maxProtocolRows, TEST_SIZE_MESSAGE)
-    .optional()
-    .describe(
-      'Rows per test fold (default: the protocol rule — TimeSeriesSplit(5) where its first training window has min_train rows; with two years of data or more its test blocks over 3-5 folds so that every fold trains on a year; otherwise blocks shrunk to fit)',
-    ),
-  min_train: z
-    .number({ error: MIN_TRAIN_MESSAGE })
-    .int(MIN_TRAIN_MESSAGE)
-    .min(1, MIN_TRAIN_MESSAGE)
-    .max(APP_LIMITS.maxProtocolRows, MIN_TRAIN_MESSAGE)
-    .optional()
-    .describe(
-      'Least rows of the first training window (default: a year — 365 daily / 52 weekly — at most half the series; the built-in tenants 182 daily, the plan protocol; at least 91 daily / 26 weekly)',
-    ),
-  calendar: z
-    .boolean({ error: 'calendar must be true or false' })
-    .optional()
-    .describe('Add calendar features (day of week, yearly Fourier terms, trend); default true'),
-  alphas: alphasInput
-    .optional()
-    .describe(
-      `Ridge penalty grid to tune over on training rows (phase 1+), 1-${APP_LIMITS.maxAlphas} values from ${ALPHA_RANGE}`,
-    ),
-});
+export const modelOptionsInput = strictInput(
+  {
+    folds: foldsInput
+      .optional()
+      .describe(
+        `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}; the pass bar is defined for 5)`,
+      ),
+    test_size: z
+      .number({ error: TEST_SIZE_MESSAGE })
+      .int(TEST_SIZE_MESSAGE)
+      .min(1, TEST_SIZE_MESSAGE)
+      .max(APP_LIMITS.maxProtocolRows, TEST_SIZE_MESSAGE)
+      .optional()
+      .describe(
+        'Rows per test fold (default: the protocol rule — TimeSeriesSplit(5) where its first training window has min_train rows; with two years of data or more its test blocks over 3-5 folds so that every fold trains on a year; otherwise blocks shrunk to fit)',
+      ),
+    min_train: z
+      .number({ error: MIN_TRAIN_MESSAGE })
+      .int(MIN_TRAIN_MESSAGE)
+      .min(1, MIN_TRAIN_MESSAGE)
+      .max(APP_LIMITS.maxProtocolRows, MIN_TRAIN_MESSAGE)
+      .optional()
+      .describe(
+        'Least rows of the first training window (default: a year — 365 daily / 52 weekly — at most half the series; the built-in tenants 182 daily, the plan protocol; at least 91 daily / 26 weekly)',
+      ),
+    calendar: z
+      .boolean({ error: 'calendar must be true or false' })
+      .optional()
+      .describe('Add calendar features (day of week, yearly Fourier terms, trend); default true'),
+    alphas: alphasInput
+      .optional()
+      .describe(
+        `Ridge penalty grid to tune over on training rows (phase 1+), 1-${APP_LIMITS.maxAlphas} values from ${ALPHA_RANGE}`,
+      ),
+  },
+  'options must be an object such as {"folds": 5, "calendar": true}',
+);
 
 /** Phase options as the app wants them. */
 export function toConfig(
