@@ -136,6 +136,37 @@ describe('forecast files', () => {
       parseForecastCsv('date,temperature_c,precipitation_mm\n2025-01-01,3,0\n', opts),
     ).toThrow(/1 forecast rows; the plan needs at least 2/);
   });
+  it('refuses weather no sky gives: negative rain, humidity above 100, Fahrenheit in a °C column', () => {
+    const read = (row2: string, header = 'date,temperature_c,precipitation_mm') =>
+      parseForecastCsv(`${header}\n2025-01-01,3,0\n2025-01-02,${row2}\n`, opts);
+    expect(() => read('4,-0.5')).toThrow(
+      /row 3, column "precipitation_mm": "-0\.5" is below 0; precipitation_mm cannot be negative/,
+    );
+    expect(() => read('77,0')).toThrow(
+      /row 3, column "temperature_c": "77" is outside what temperature_c can be \(-90 to 60\); it looks like Fahrenheit/,
+    );
+    const humid = { ...opts, required: ['temperature_c', 'humidity_pct'] };
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,humidity_pct\n2025-01-01,3,50\n2025-01-02,4,140\n',
+        humid,
+      ),
+    ).toThrow(
+      /row 3, column "humidity_pct": "140" is outside what humidity_pct can be \(0 to 100\)/,
+    );
+    // A Fahrenheit column keeps Fahrenheit figures; an unrecognised name is not judged.
+    const fahrenheit = { ...opts, required: ['temp_f', 'precipitation_mm'] };
+    expect(
+      parseForecastCsv(
+        'date,temp_f,precipitation_mm\n2025-01-01,77,0\n2025-01-02,95,0\n',
+        fahrenheit,
+      ).weather[0][1],
+    ).toBe(95);
+    const custom = { ...opts, required: ['pollen_index'] };
+    expect(
+      parseForecastCsv('date,pollen_index\n2025-01-01,-3\n2025-01-02,400\n', custom).weather[0][0],
+    ).toBe(-3);
+  });
 });
 
 describe('model and truth responses', () => {

@@ -88,3 +88,19 @@ export function modeledWeather(weatherNames: readonly string[]): string[] {
 export function rainThreshold(info: WeatherKindInfo): number {
   return info.unit === 'in' ? 0.04 : 1;
 }
+
+/**
+ * Values a weather column of this kind and unit can physically take, [min, max]: precipitation
+ * and wind are >= 0, humidity is a percentage, and temperatures stay within the records on Earth
+ * (-89.2 °C to 56.7 °C) with a margin, so that Fahrenheit figures in a Celsius column stand out.
+ */
+export function physicalRange(info: WeatherKindInfo): [number, number] {
+  switch (info.kind) {
+    case 'temperature':
+      return info.unit === 'degF' ? [-130, 140] : [-90, 60];
+    case 'humidity':
+      return [0, 100];
+    default:
+      return [0, Infinity];
+  }
+}

@@ -7,6 +7,7 @@ import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
+import { physicalRange, weatherKindOf } from '../weather-names.js';
 
 export interface ParsedForecast {
   dates: string[];
@@ -143,6 +144,23 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
           x === 'empty'
             ? 'the cell is empty; every forecast cell needs a number'
             : `${quoteValue(text)} is not a finite number; write plain numbers with "." for decimals`,
+        );
+      }
+      const info = weatherKindOf(name);
+      const [lo, hi] = info ? physicalRange(info) : [-Infinity, Infinity];
+      if (!(x >= lo && x <= hi)) {
+        const celsius = info?.kind === 'temperature' && info.unit === 'degC' && x > hi;
+        throw new DataError(
+          'bad_number',
+          file,
+          lines[i + 1],
+          name,
+          (hi === Infinity
+            ? `${quoteValue(text)} is below 0; ${name} cannot be negative`
+            : `${quoteValue(text)} is outside what ${name} can be (${lo} to ${hi})`) +
+            (celsius
+              ? '; it looks like Fahrenheit: convert to °C ((F - 32) / 1.8), the model reads this column in °C'
+              : ''),
         );
       }
       col[i] = x;
