@@ -152,3 +152,21 @@ describe('CLI face', () => {
     expect((bad as { stderr: string }).stderr).toMatch(/--tenant .* or --run .*not both/);
   });
 });
+
+describe('the default phase of a tenant report', () => {
+  it('is the highest phase with a finished run covering the tenant, not only its latest run', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'wv-report-phase-'));
+    const a = createApp({ stateDir: own, workers: 1, log: () => undefined });
+    try {
+      await a.startPhaseRun({ phase: 0, tenants: ['none_books', 'extreme_cooling'] }).done;
+      const mine = (await a.startPhaseRun({ phase: 1, tenants: ['extreme_cooling'] }).done).id;
+      // Another tenant's phase 1 run comes after it: the report fell back to phase 0.
+      await a.startPhaseRun({ phase: 1, tenants: ['none_books'] }).done;
+      const r = await a.writeReport({ tenant: 'extreme_cooling' });
+      expect([r.phase, r.run_id]).toEqual([1, mine]);
+    } finally {
+      await a.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

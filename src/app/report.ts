@@ -143,20 +143,38 @@ function latestTenantFile(ctx: AppContext, tenant: string): string | null {
   return mine.length ? mine[0].f : null;
 }
 
-/** The latest finished run of the phase, with the default config, that covers the tenant. */
+/**
+ * The newest finished run of the phase that covers the tenant (with `config` when given). Not
+ * only the phase's latest run: runs over other tenants come after it in the usual workflow
+ * (run phase 3 for one tenant, then for another).
+ */
+function doneRunCovering(
+  ctx: AppContext,
+  phase: PhaseId,
+  tenant: string,
+  config?: unknown,
+): RunRecord | null {
+  const want = config === undefined ? null : canonicalJson(config);
+  const page = 200;
+  for (let offset = 0; ; offset += page) {
+    const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
+    const hit = runs.find(
+      (r) => r.tenants.includes(tenant) && (want === null || canonicalJson(r.config) === want),
+    );
+    if (hit) return hit;
+    if (runs.length < page) return null;
+  }
+}
+
+/** The newest finished run of the phase, with the default config, that covers the tenant. */
 function holderRun(ctx: AppContext, phase: PhaseId, tenant: string): RunRecord | null {
-  const run = ctx.store.latestDoneRun(phase);
-  const config = normalizeConfig({});
-  return run && run.tenants.includes(tenant) && canonicalJson(run.config) === canonicalJson(config)
-    ? run
-    : null;
+  return doneRunCovering(ctx, phase, tenant, normalizeConfig({}));
 }
 
 /** The highest phase with a finished run covering the tenant; 3 when there is none. */
 function defaultPhase(ctx: AppContext, tenant: string): PhaseId {
   for (const p of [...PHASES].reverse()) {
-    const run = ctx.store.latestDoneRun(p);
-    if (run && run.tenants.includes(tenant)) return p;
+    if (doneRunCovering(ctx, p, tenant)) return p;
   }
   return 3;
 }
