@@ -213,7 +213,9 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
           end_date: fc.constant('2024-06-30'),
           spend_change: fc.integer({ min: 1, max: 1_000_000 }),
           incremental_revenue: fc.constant(0).map(() => ++liftCounter),
-          standard_error: fc.integer({ min: 1, max: 1_000_000 }),
+          // At least 0.01% of the window's revenue (core/lift.ts MIN_LIFT_SE_SHARE): the longer
+          // window holds 488 days, at most 47.3M of revenue on these tenants (floor 4.7k).
+          standard_error: fc.integer({ min: 10_000, max: 1_000_000 }),
         }),
         { minLength: 1, maxLength: 3 },
       ),
