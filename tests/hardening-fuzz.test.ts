@@ -220,6 +220,8 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
         { minLength: 1, maxLength: 3 },
       ),
     }),
+  // all: true always succeeds (zero tests deleted on a tenant without any).
+  delete_lift_tests: () => fc.record({ tenant: tenantArb, all: fc.constant(true) }),
   // A fresh generated tenant per valid call (created as the arguments are drawn), so that a valid
   // call always has a tenant to delete; it has no runs, so `runs` may be given or not.
   delete_tenant: () =>

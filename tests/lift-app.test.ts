@@ -194,6 +194,49 @@ describe('add_lift_test over MCP', () => {
     expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(1);
   });
 
+  it('delete_lift_tests deletes by id or all; a repeated test names it as the way out', async () => {
+    const test = (channel: string) => ({
+      channel,
+      start_date: '2024-04-01',
+      end_date: '2024-04-28',
+      spend_change: 25000,
+      incremental_revenue: 50000,
+      standard_error: 15000,
+    });
+    const added = await call(s, 'add_lift_test', {
+      tenant: 'medium_sports',
+      tests: [test('meta'), test('google')],
+    });
+    const [a, b] = (added.structuredContent as { added: { id: number }[] }).added.map((t) => t.id);
+    const again = await call(s, 'add_lift_test', {
+      tenant: 'medium_sports',
+      tests: [test('meta')],
+    });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toContain(
+      `tests[0] is already recorded as lift test #${a} of medium_sports; nothing was stored (to record it again with other figures, delete it first: delete_lift_tests with tenant "medium_sports" and ids [${a}])`,
+    );
+    expect(text(again)).not.toMatch(/replace:true/); // the import hint does not apply here
+
+    const unknown = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', ids: [999] });
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toContain(
+      `medium_sports has no lift test #999; its lift tests are #${a}, #${b}; nothing was deleted`,
+    );
+    const neither = await call(s, 'delete_lift_tests', { tenant: 'medium_sports' });
+    expect(text(neither)).toMatch(/pass exactly one of ids .* or all: true/);
+    expect(s.app.listLiftTests('medium_sports')).toHaveLength(2);
+
+    const one = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', ids: [a] });
+    expect(one.isError, text(one)).toBeFalsy();
+    s.checkOutput('delete_lift_tests', one.structuredContent);
+    const sc = one.structuredContent as { deleted: number; tests: { id: number }[] };
+    expect([sc.deleted, sc.tests.map((t) => t.id)]).toEqual([1, [b]]);
+    const rest = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', all: true });
+    expect((rest.structuredContent as { deleted: number }).deleted).toBe(1);
+    expect(s.app.listLiftTests('medium_sports')).toEqual([]);
+  });
+
   it('explain_tenant answers with the calibration report of the recorded tests', async () => {
     // The explanation carries `calibration`, which the tool's output schema must accept (it was
     // refused as an unknown property: no explanation of a tenant with lift tests reached a client).

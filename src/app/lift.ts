@@ -82,7 +82,7 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     const dup = existing.find((e) => sameTest(e, t));
     if (dup) {
       throw new AppError(
-        `${where(i)} is already recorded as lift test #${dup.id} of ${req.tenant}; nothing was stored`,
+        `${where(i)} is already recorded as lift test #${dup.id} of ${req.tenant}; nothing was stored (to record it again with other figures, delete it first: ${ctx.words.deleteLiftTests(req.tenant, [dup.id])})`,
         'conflict',
       );
     }
@@ -123,7 +123,7 @@ export function deleteLiftTests(
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) {
       throw new AppError(
-        `${tenant} has no lift test ${missing.map((m) => `#${m}`).join(', ')}; list them with lift list`,
+        `${tenant} has no lift test ${missing.map((m) => `#${m}`).join(', ')}; its lift tests are ${[...known].map((k) => `#${k}`).join(', ') || 'none'}; nothing was deleted`,
         'not_found',
       );
     }

@@ -34,6 +34,8 @@ export interface FaceWords extends OptionWords {
   /** Deleting a tenant's stored runs with it, or keeping them. */
   deleteRuns: string;
   keepRuns: string;
+  /** Deleting lift tests of a tenant by id. */
+  deleteLiftTests: (tenant: string, ids: readonly number[]) => string;
   /** The plan's inputs (plan_budget arguments, `wv-mmm plan` flags). */
   plan: PlanWords;
 }
@@ -67,6 +69,8 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
     deleteRuns: 'runs: "delete"',
     keepRuns: 'runs: "keep"',
+    deleteLiftTests: (tenant, ids) =>
+      `delete_lift_tests with tenant "${tenant}" and ids ${JSON.stringify(ids)}`,
     plan: {
       budget: 'budget',
       bounds: 'bounds',
@@ -93,6 +97,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
     deleteRuns: '--delete-runs',
     keepRuns: '--keep-runs',
+    deleteLiftTests: (tenant, ids) => `wv-mmm lift remove --tenant ${tenant} --id ${ids.join(',')}`,
     plan: {
       budget: '--budget',
       bounds: '--bounds',

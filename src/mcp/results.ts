@@ -66,7 +66,7 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
     }
     // The app's messages often name the tool to call already; add ours only when they do not.
     const hint =
-      /\b(list_tenants|list_runs|run_phase|get_run|check_gates|import_tenant_data)\b/.test(
+      /\b(list_tenants|list_runs|run_phase|get_run|check_gates|import_tenant_data|delete_lift_tests)\b/.test(
         err.message,
       )
         ? ''

@@ -69,7 +69,7 @@ const inputSchema = strictInput({
     .describe(`The tests as CSV text with the header ${LIFT_COLUMNS.join(',')}. Give tests or csv`),
 });
 
-const liftTestOut = z.object({
+export const liftTestOut = z.object({
   id: z.number().int(),
   tenant: z.string(),
   channel: z.string(),

@@ -5,6 +5,7 @@ import { registerAddLiftTest } from './add-lift-test.js';
 import { registerCancelRun } from './cancel-run.js';
 import { registerCheckGates } from './check-gates.js';
 import { registerComparePhases } from './compare-phases.js';
+import { registerDeleteLiftTests } from './delete-lift-tests.js';
 import { registerDeleteTenant } from './delete-tenant.js';
 import { registerExplainTenant } from './explain-tenant.js';
 import { registerGetReport } from './get-report.js';
@@ -31,6 +32,7 @@ export const TOOL_NAMES = [
   'import_tenant_data',
   'plan_budget',
   'add_lift_test',
+  'delete_lift_tests',
   'delete_tenant',
 ] as const;
 
@@ -48,5 +50,6 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerImportTenantData(server, deps);
   registerPlanBudget(server, deps);
   registerAddLiftTest(server, deps);
+  registerDeleteLiftTests(server, deps);
   registerDeleteTenant(server, deps);
 }
