@@ -5,6 +5,7 @@ import { generateShape, suiteShape } from '../src/core/data/index.js';
 import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { weatherKindOf } from '../src/core/weather-names.js';
+import { CLI_OPTION_WORDS } from '../src/core/words.js';
 import { weatherStates } from '../src/phases/explain.js';
 import { trainPhase } from '../src/phases/index.js';
 import type { PhaseId } from '../src/phases/types.js';
@@ -33,6 +34,22 @@ describe('weather names', () => {
       ['wind_mph', 'wind', 'mph'],
     ];
     for (const [name, kind, unit] of cases) expect(weatherKindOf(name)).toEqual({ kind, unit });
+    // Spreadsheet headings with the unit in brackets, and a recognised name with its kind's unit.
+    const headed: [string, string, string][] = [
+      ['Temperature (°C)', 'temperature', 'degC'],
+      ['Temp (°F)', 'temperature', 'degF'],
+      ['Avg temp (°F)', 'temperature', 'degF'],
+      ['tmean_f', 'temperature', 'degF'],
+      ['Rain (mm)', 'precipitation', 'mm'],
+      ['Precipitation [in]', 'precipitation', 'in'],
+      ['Humidity (%)', 'humidity', 'pct'],
+      ['Wind speed (km/h)', 'wind', 'kph'],
+    ];
+    for (const [name, kind, unit] of headed) expect(weatherKindOf(name)).toEqual({ kind, unit });
+    // A unit of another kind, or a unit on a name that is not weather, is not weather.
+    for (const name of ['temperature_in', 'rain_c', 'Humidity (mm)', 'promo (mm)', 'sales (c)']) {
+      expect(weatherKindOf(name)).toBeNull();
+    }
     for (const name of ['promo', 'temperament', 'rainy_day_promo', 'price', 'date']) {
       expect(weatherKindOf(name)).toBeNull();
     }
@@ -46,7 +63,11 @@ describe('weather names', () => {
     expect(series.weatherNames).toEqual(['Temperature', 'precipitation', 'humidity', 'wind']);
     expect(series.controlNames).toEqual([]);
     expect(warnings).toContain(
-      'column "Temperature" is read as weather (temperature, °C); name it in roles.controlColumns (--controls) if it is not',
+      'column "Temperature" is read as weather (temperature, °C); name it in roles.controlColumns if it is not',
+    );
+    // Each face's own words: the CLI's flag, not the MCP argument.
+    expect(parseTenantCsv(csv, { tenant: 'x', words: CLI_OPTION_WORDS }).warnings).toContain(
+      'column "Temperature" is read as weather (temperature, °C); name it in --controls if it is not',
     );
     // No "missing weather" warning: every default kind is present under another name.
     expect(warnings.some((w) => w.includes('the model has no'))).toBe(false);

@@ -9,6 +9,7 @@ import { modelKindWords, type Explanation, type PhaseId } from '../phases/types.
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
+import { checkTenantProtocol } from './warnings.js';
 import { isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
@@ -82,6 +83,7 @@ export async function explainTenant(
     opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
   progress(0, `explaining ${req.tenant}`);
   const config = normalizeConfig({});
+  checkTenantProtocol(source, config);
   // Lift tests calibrate the explanation, not the stored model: the model is reused as is.
   const liftTests = liftTestsOf(ctx, req.tenant);
   // A stored explanation is reused only for the same data, replicates and lift tests.

@@ -28,6 +28,7 @@ import { compareRuns } from './compare.js';
 import type { FoldPredictions } from './compute.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
+import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
 import { decideForRun } from './judge.js';
 import { isKeptFor, keptFor, type KeptFor } from './kept.js';
@@ -272,6 +273,7 @@ async function tenantReport(
     opts.onProgress?.({ runId: null, done, total: 2, tenant: req.tenant, message });
   progress(0, `gathering the figures of ${req.tenant} (phase ${phase})`);
   const config = normalizeConfig({});
+  checkTenantProtocol(source, config);
   const hash = datasetHash(source);
   const holder = holderRun(ctx, phase, req.tenant);
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant) : [];

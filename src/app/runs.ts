@@ -22,7 +22,7 @@ import type {
   RunInfo,
   TrainResult,
 } from './types.js';
-import { checkProtocol, seriesWarnings } from './warnings.js';
+import { checkProtocol, checkTenantProtocol, seriesWarnings } from './warnings.js';
 import { MODEL_CODE_ID } from './version.js';
 
 /**
@@ -128,6 +128,19 @@ export class RunManager {
     if (dup !== undefined)
       throw new AppError(`tenant '${dup}' is listed twice`, 'invalid_argument');
     const sources = tenants.map((t) => tenantSource(ctx, t));
+    // A tenant too short for the folds is refused before the run exists: otherwise its worker
+    // fails the whole run after the others were computed, and a failed run stays in the store.
+    sources.forEach((source, i) => {
+      try {
+        checkTenantProtocol(source, config);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        throw new AppError(
+          `tenant '${tenants[i]}': ${e.message}, or run the phase without it`,
+          e.code,
+        );
+      }
+    });
     const key = runKey({
       phase,
       tenants,

@@ -13,6 +13,7 @@ import { ProtocolError } from '../core/folds.js';
 import { protocolForSeries } from '../core/protocol.js';
 import type { TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
+import { resolveTenant, type TenantSource } from './compute.js';
 import { AppError } from './errors.js';
 
 /**
@@ -54,9 +55,25 @@ export function checkProtocol(series: TenantSeries, c: ProtocolConfig): void {
   try {
     protocolForSeries(series, protocolOptions(c, c.folds));
   } catch (e) {
+    if (e instanceof ProtocolError) {
+      throw new AppError(
+        `${e.message}; import a longer history (at least ${e.neededRows} rows)`,
+        'invalid_argument',
+      );
+    }
     if (e instanceof RangeError) throw new AppError(e.message, 'invalid_argument');
     throw e;
   }
+}
+
+/**
+ * checkProtocol for a tenant before its task goes to a worker: an error thrown there comes back
+ * without its kind (a structured clone keeps only the built-in error classes), so a tenant too
+ * short to train would read as an unexpected failure. The built-in tenants hold three years.
+ */
+export function checkTenantProtocol(source: TenantSource, c: ProtocolConfig): void {
+  if (source.kind === 'builtin') return;
+  checkProtocol(resolveTenant(source).series, c);
 }
 
 /** Warnings for a series scored under the run's protocol (folds at most, gap, test size, first window). */

@@ -66,13 +66,61 @@ export const WEATHER_NAMES: ReadonlyMap<string, WeatherKindInfo> = new Map([
   ...entries('wind', 'mps', ['wind_ms', 'wind_speed_ms']),
 ]);
 
-/** Kind and unit of a weather column name, or null when the name is not recognised. */
+/** Unit suffixes a name may end with (`_c`, or a spreadsheet's ` (°C)`), by the unit they mean. */
+const UNIT_SUFFIXES: ReadonlyMap<string, WeatherKindInfo['unit']> = new Map([
+  ['c', 'degC'],
+  ['°c', 'degC'],
+  ['degc', 'degC'],
+  ['f', 'degF'],
+  ['°f', 'degF'],
+  ['degf', 'degF'],
+  ['mm', 'mm'],
+  ['in', 'in'],
+  ['inch', 'in'],
+  ['inches', 'in'],
+  ['%', 'pct'],
+  ['pct', 'pct'],
+  ['percent', 'pct'],
+  ['kph', 'kph'],
+  ['kmh', 'kph'],
+  ['km/h', 'kph'],
+  ['mph', 'mph'],
+  ['ms', 'mps'],
+  ['m/s', 'mps'],
+]);
+
+/** The units each kind can be measured in. */
+const KIND_UNITS: Record<WeatherKind, readonly WeatherKindInfo['unit'][]> = {
+  temperature: ['degC', 'degF'],
+  precipitation: ['mm', 'in'],
+  humidity: ['pct'],
+  wind: ['kph', 'mph', 'mps'],
+};
+
+/**
+ * Kind and unit of a weather column name, or null when the name is not recognised. A unit in
+ * brackets, as spreadsheets head their columns (`Temperature (°C)`, `Rain [mm]`), reads as the
+ * `_c` / `_mm` suffix; a recognised name with a unit suffix of its kind (`avg_temp_f`,
+ * `Mean temp (°F)`) takes that unit.
+ */
 export function weatherKindOf(name: string): WeatherKindInfo | null {
   const key = name
     .trim()
     .toLowerCase()
+    .replace(/\s*[([]\s*([^()[\]]+?)\s*[)\]]$/, (whole: string, unit: string) => {
+      const u = unit.replace(/\s+/g, '');
+      return UNIT_SUFFIXES.has(u) ? `_${u}` : whole;
+    })
     .replace(/[\s-]+/g, '_');
-  return WEATHER_NAMES.get(key) ?? null;
+  const known = WEATHER_NAMES.get(key);
+  if (known) return known;
+  const cut = key.lastIndexOf('_');
+  if (cut <= 0) return null;
+  const unit = UNIT_SUFFIXES.get(key.slice(cut + 1));
+  const base = WEATHER_NAMES.get(key.slice(0, cut));
+  if (unit === undefined || base === undefined || !KIND_UNITS[base.kind].includes(unit))
+    return null;
+  return { kind: base.kind, unit };
 }
 
 /**

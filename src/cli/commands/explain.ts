@@ -1,7 +1,7 @@
 import { validationClause, type Explanation, type FigureInterval } from '../../app/index.js';
 import { int, need } from '../args.js';
 import type { Command } from '../command.js';
-import { table } from '../format.js';
+import { fixed, table } from '../format.js';
 import { phaseOf } from '../shared.js';
 
 /** 'week' for weekly data (every step 7 days), else 'day'. */
@@ -14,7 +14,7 @@ const round = (x: number) => Math.round(x);
 
 /** "lo to hi" of an interval level, or '-' when there is none. */
 function bounds(iv: FigureInterval | undefined, level: 'p80' | 'p95'): string {
-  return iv ? `${iv[level][0].toFixed(2)} to ${iv[level][1].toFixed(2)}` : '-';
+  return iv ? `${fixed(iv[level][0], 2)} to ${fixed(iv[level][1], 2)}` : '-';
 }
 
 export function explainText(e: Explanation): string {

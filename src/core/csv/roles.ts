@@ -137,7 +137,7 @@ export function assignRoles(
       const info = weatherKindOf(name);
       warnings.push(
         `column "${name}" is read as weather (${info?.kind}, ${UNIT_TEXT[info?.unit ?? 'pct']}); ` +
-          'name it in roles.controlColumns (--controls) if it is not',
+          `name it in ${words.controlColumns} if it is not`,
       );
     }
     roles[j] = role;

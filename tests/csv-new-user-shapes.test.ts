@@ -1,0 +1,226 @@
+/**
+ * Files a new user brings that the corpus did not cover (a sweep of the CLI on made-up shapes):
+ * empty cells that are not spend, monthly and weekday-shifted dates, spreadsheet weather headings,
+ * revenue and spend in different units, isolated zero-revenue rows, constant columns, and a
+ * tenant too short for cross-validation going through a pool worker.
+ */
+import { describe, expect, it } from 'vitest';
+import { DataError, isoFromDays, parseIsoDay, parseTenantCsv } from '../src/core/csv.js';
+import { CLI_OPTION_WORDS } from '../src/core/words.js';
+import runWorkerTask from '../src/app/worker.js';
+import { normalizeConfig } from '../src/app/config.js';
+import { fixed, table } from '../src/cli/format.js';
+
+interface Options {
+  rows?: number;
+  step?: number;
+  start?: string;
+  /** Revenue multiplier (units of revenue against spend). */
+  scale?: number;
+  cell?: (column: string, row: number, value: string) => string;
+  header?: string[];
+}
+
+/** A made-up file: two channels, weather, a promo control and revenue that moves with them. */
+function csv(o: Options = {}): string {
+  const rows = o.rows ?? 120;
+  const step = o.step ?? 1;
+  const start = parseIsoDay(o.start ?? '2024-01-01');
+  const header = o.header ?? [
+    'date',
+    'meta_spend',
+    'google_spend',
+    'temperature_c',
+    'precipitation_mm',
+    'promo',
+    'revenue',
+  ];
+  const lines = [header.join(',')];
+  for (let t = 0; t < rows; t++) {
+    const meta = 100 + 40 * Math.sin(t / 3);
+    const google = 80 + 30 * Math.cos(t / 5);
+    const temp = 12 + 9 * Math.sin((2 * Math.PI * t * step) / 365);
+    const rain = ((t * 7) % 11) / 2;
+    const promo = t % 13 === 0 ? 1 : 0;
+    const revenue =
+      (2000 + 3 * meta + 2 * google + 20 * temp - 15 * rain + 300 * promo) * (o.scale ?? 1);
+    const values = [
+      isoFromDays(start + t * step),
+      meta.toFixed(2),
+      google.toFixed(2),
+      temp.toFixed(1),
+      rain.toFixed(1),
+      String(promo),
+      revenue.toFixed(6),
+    ];
+    lines.push(values.map((v, j) => (o.cell ? o.cell(header[j], t, v) : v)).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function refusal(text: string): DataError {
+  try {
+    parseTenantCsv(text, { tenant: 'x', fileName: 'f.csv', words: CLI_OPTION_WORDS });
+  } catch (e) {
+    if (e instanceof DataError) return e;
+    throw e;
+  }
+  throw new Error('the file was accepted');
+}
+
+function warnings(text: string): string[] {
+  return parseTenantCsv(text, { tenant: 'x', fileName: 'f.csv', words: CLI_OPTION_WORDS }).warnings;
+}
+
+describe('empty cells: the advice fits the column', () => {
+  it('spend keeps "0 for no spend"; weather, controls and the target get their own fix', () => {
+    const empty = (column: string) =>
+      refusal(csv({ cell: (c, t, v) => (c === column && t === 9 ? '' : v) }));
+    expect(empty('meta_spend').message).toContain('(0 for no spend)');
+    const weather = empty('temperature_c');
+    expect(weather.code).toBe('empty_cell');
+    expect(weather.row).toBe(11);
+    expect(weather.message).not.toContain('spend');
+    expect(weather.message).toContain("fill in that row's weather");
+    expect(weather.message).toContain('--ignore temperature_c');
+    expect(empty('promo').message).toContain('0 where it does not apply');
+    expect(empty('promo').message).toContain('--ignore promo');
+    const target = empty('revenue');
+    expect(target.message).not.toContain('spend');
+    expect(target.message).toContain('every row needs its target value');
+  });
+
+  it('negative spend says what to do with a refund', () => {
+    const e = refusal(csv({ cell: (c, t, v) => (c === 'meta_spend' && t === 3 ? '-5' : v) }));
+    expect(e.code).toBe('negative_spend');
+    expect(e.message).toContain('net a refund or credit');
+  });
+});
+
+describe('dates a spreadsheet writes', () => {
+  it('refuses short monthly data for its frequency (more rows would not help), saying so', () => {
+    const monthly = ['date,meta_spend,revenue'];
+    for (let m = 0; m < 36; m++) {
+      const month = String((m % 12) + 1).padStart(2, '0');
+      monthly.push(`${2021 + Math.floor(m / 12)}-${month}-01,${100 + m},${1000 + 7 * m}`);
+    }
+    const e = refusal(monthly.join('\n'));
+    expect(e.code).toBe('irregular_frequency');
+    expect(e.message).toContain('these look like monthly rows');
+    // Too few rows of a regular frequency still get the row count, with the daily minimum.
+    const short = refusal(csv({ rows: 59 }));
+    expect(short.code).toBe('too_few_rows');
+    expect(short.message).toContain('at least 60');
+    expect(short.message).toContain('147 days');
+  });
+
+  it('names the weekdays when weekly rows move from Monday to Sunday', () => {
+    // 2024-01-01 is a Monday; from row 41 on, each week is dated a day earlier (a Sunday).
+    const text = csv({
+      rows: 80,
+      step: 7,
+      cell: (c, t, v) => (c === 'date' && t >= 40 ? isoFromDays(parseIsoDay(v) - 1) : v),
+    });
+    const e = refusal(text);
+    expect(e.code).toBe('irregular_frequency');
+    expect(e.row).toBe(42);
+    expect(e.message).toContain('6 days');
+    expect(e.message).toContain('Monday before, Sunday from here');
+  });
+});
+
+describe('weather headings with units', () => {
+  it('reads "Temperature (°C)" and "Rain (mm)" as weather, in the face’s words', () => {
+    const header = [
+      'date',
+      'meta_spend',
+      'google_spend',
+      'Temperature (°C)',
+      'Rain (mm)',
+      'promo',
+      'revenue',
+    ];
+    const { series, warnings: w } = parseTenantCsv(csv({ header }), {
+      tenant: 'x',
+      words: CLI_OPTION_WORDS,
+    });
+    expect(series.weatherNames).toEqual(['Temperature (°C)', 'Rain (mm)']);
+    expect(series.controlNames).toEqual(['promo']);
+    expect(w).toContain(
+      'column "Temperature (°C)" is read as weather (temperature, °C); name it in --controls if it is not',
+    );
+  });
+});
+
+describe('warnings for figures that are plainly off', () => {
+  it('says when revenue and spend look like different units, in either direction', () => {
+    expect(warnings(csv()).filter((w) => w.includes('different units'))).toEqual([]);
+    const big = warnings(csv({ scale: 1e6 })).find((w) => w.includes('different units'));
+    // revenue / spend: about 2.6e3 / 180 x 1e6 = 1.4e7.
+    expect(big).toMatch(/"revenue" adds up to 1[0-9]000000 times the total spend/);
+    const small = warnings(csv({ scale: 1e-4 })).find((w) => w.includes('different units'));
+    expect(small).toMatch(/"revenue" adds up to 0\.001[0-9] times the total spend/);
+  });
+
+  it('says when revenue is exactly 0 on a few rows of a series that otherwise sells', () => {
+    const zeros = csv({ cell: (c, t, v) => (c === 'revenue' && t % 30 === 5 ? '0' : v) });
+    const w = warnings(zeros).find((x) => x.includes('exactly 0'));
+    expect(w).toContain('"revenue" is exactly 0 on 4 of 120 rows (first 2024-01-06)');
+    // A shop closed every Sunday (a seventh of the rows) is not flagged.
+    const closed = csv({ cell: (c, t, v) => (c === 'revenue' && t % 7 === 6 ? '0' : v) });
+    expect(warnings(closed).some((x) => x.includes('exactly 0'))).toBe(false);
+  });
+
+  it('says when a weather, control or spend column has the same value on every row', () => {
+    const constant = csv({
+      cell: (c, _t, v) => (c === 'temperature_c' ? '20' : c === 'google_spend' ? '50' : v),
+    });
+    const w = warnings(constant);
+    expect(w).toContain(
+      'column "temperature_c" has the same value (20) on every row: it cannot explain anything; leave it out with --ignore temperature_c, or give its real values per row',
+    );
+    expect(
+      w.some((x) => x.startsWith('channel "google" has the same spend (50) on every row')),
+    ).toBe(true);
+  });
+});
+
+describe('a tenant too short for cross-validation, computed on a pool worker', () => {
+  it('comes back as a RangeError that survives the structured clone to the main thread', () => {
+    const task = {
+      kind: 'train' as const,
+      phase: 1 as const,
+      config: normalizeConfig({}),
+      source: { kind: 'csv' as const, tenant: 'short', csv: csv({ rows: 100 }) },
+    };
+    let thrown: unknown;
+    try {
+      runWorkerTask(task);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(RangeError);
+    const cloned = structuredClone(thrown) as Error;
+    expect(cloned).toBeInstanceOf(RangeError);
+    expect(cloned.message).toContain('100 days are too few for an honest time-series validation');
+  });
+});
+
+describe('printing figures of revenue in other units', () => {
+  it('prints a small non-zero ROAS with significant digits, not as 0.000', () => {
+    expect(fixed(0.0000796, 3)).toBe('0.0000796');
+    expect(fixed(-0.00123, 2)).toBe('-0.00123');
+    expect(fixed(0.796, 3)).toBe('0.796');
+    expect(fixed(0, 2)).toBe('0.00');
+    expect(fixed(796254.9744, 3)).toBe('796254.974');
+    const printed = table(
+      ['channel', 'ROAS'],
+      [
+        ['meta', 0.0000796],
+        ['tv', 0.255],
+      ],
+    );
+    expect(printed.split('\n')[2]).toBe('meta     0.0000796');
+    expect(printed.split('\n')[3]).toBe('tv           0.255');
+  });
+});
