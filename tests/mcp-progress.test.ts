@@ -1,0 +1,76 @@
+/** Progress forwarding: steps as they come, and a heartbeat between steps that take long. */
+import { describe, expect, it } from 'vitest';
+import { forwardProgress, type ToolExtra } from '../src/mcp/progress.js';
+
+interface Sent {
+  progress: number;
+  total: number;
+  message?: string;
+}
+
+function fakeExtra(sent: Sent[], token: string | number | null = 7): ToolExtra {
+  return {
+    _meta: token === null ? undefined : { progressToken: token },
+    signal: new AbortController().signal,
+    sendNotification: (n: { params: Sent & { progressToken: unknown } }) => {
+      expect(n.params.progressToken).toBe(token);
+      sent.push({ progress: n.params.progress, total: n.params.total, message: n.params.message });
+      return Promise.resolve();
+    },
+  } as unknown as ToolExtra;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('forwardProgress', () => {
+  it('sends a step only when it advances, and nothing without a progress token', () => {
+    const none: Sent[] = [];
+    expect(forwardProgress(fakeExtra(none, null)).onProgress).toBeUndefined();
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 60_000);
+    const ev = (done: number, message: string) =>
+      f.onProgress!({ runId: null, done, total: 3, tenant: 't', message });
+    ev(0, 'loading');
+    ev(0, 'again');
+    ev(1, 'planning');
+    f.stop();
+    ev(3, 'stored');
+    expect(sent.map((s) => [s.progress, s.message])).toEqual([
+      [0, 'loading'],
+      [1, 'planning'],
+    ]);
+  });
+
+  it('beats between steps that take long, increasing and below the next step', async () => {
+    // Before, a step that took 35 s (the refits of a first checked plan) sent nothing: a client
+    // whose timeout only progress resets cancelled the call at 60 s.
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 40);
+    f.onProgress!({ runId: null, done: 1, total: 3, tenant: 't', message: 'planning' });
+    await sleep(260);
+    f.onProgress!({ runId: null, done: 2, total: 3, tenant: 't', message: 'comparing' });
+    f.stop();
+    const n = sent.length;
+    await sleep(120);
+    expect(sent).toHaveLength(n); // nothing after stop
+    const beats = sent.slice(1, -1);
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    for (const b of beats) {
+      expect(b.message).toMatch(/^planning: still working \(\d+ s\)$/);
+      expect(b.total).toBe(3);
+    }
+    const values = sent.map((s) => s.progress);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
+    expect(Math.max(...beats.map((b) => b.progress))).toBeLessThan(2);
+    expect(values.at(-1)).toBe(2);
+  });
+
+  it('does not beat after the last step', async () => {
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 20);
+    f.onProgress!({ runId: null, done: 3, total: 3, tenant: 't', message: 'stored' });
+    await sleep(120);
+    f.stop();
+    expect(sent.map((s) => s.progress)).toEqual([3]);
+  });
+});
