@@ -1,5 +1,5 @@
 /** wv-mmm speaks CLI: help, version, exit codes, flag errors, --json everywhere, file names. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_LIMITS } from '../src/app/index.js';
@@ -178,5 +178,21 @@ describe('import in the CLI’s words', () => {
     const r = run('import', '--file', 'nowhere/x.csv', '--tenant', 'shop');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('wv-mmm: no such file: nowhere/x.csv\n');
+  });
+
+  it('a directory, or a file over the size limit, is refused before it is read', () => {
+    const dir = run('import', '--file', state.dir, '--tenant', 'shop');
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe(
+      `wv-mmm: ${state.dir} is a directory: give the path of a CSV file in it\n`,
+    );
+    const big = path.join(state.dir, 'big.csv');
+    writeFileSync(big, '');
+    truncateSync(big, APP_LIMITS.maxCsvChars + 1);
+    const r = run('import', '--file', big, '--tenant', 'shop');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`is ${APP_LIMITS.maxCsvChars + 1} bytes; the limit is`);
+    expect(r.stderr).toContain('aggregate daily rows to weekly');
+    expect(run('tenants', '--json').stdout).not.toContain('"shop"');
   });
 });

@@ -129,6 +129,23 @@ describe('dates a spreadsheet writes', () => {
   });
 });
 
+describe('cells a spreadsheet writes', () => {
+  it('gives the fix for day numbers, year-first slashes, a totals row and a % sign', () => {
+    const dated = (f: (t: number, v: string) => string) =>
+      refusal(csv({ cell: (c, t, v) => (c === 'date' ? f(t, v) : v) })).message;
+    // 45292 is the spreadsheet day number of 2024-01-01 (days since 1899-12-30).
+    expect(dated((t, v) => (t === 0 ? '45292' : v))).toContain(
+      "it looks like a spreadsheet's day number (45292 is 2024-01-01): format the column as a date",
+    );
+    expect(dated((t, v) => (t === 0 ? '2024/01/01' : v))).toContain('; write it 2024-01-01');
+    const totals = csv() + 'Total,1000,800,,,,99999\n';
+    expect(refusal(totals).message).toContain('it looks like a totals row: remove it');
+    const pct = refusal(csv({ cell: (c, t, v) => (c === 'promo' && t === 2 ? '5%' : v) }));
+    expect(pct.code).toBe('bad_number');
+    expect(pct.message).toContain('no % sign (write 5 for 5%)');
+  });
+});
+
 describe('weather headings with units', () => {
   it('reads "Temperature (°C)" and "Rain (mm)" as weather, in the face’s words', () => {
     const header = [

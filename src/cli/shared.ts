@@ -2,7 +2,7 @@
  * Pieces several commands share: phase and config flags, input files, result tables, progress,
  * gates.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { APP_LIMITS, AppError } from '../app/index.js';
 import type {
   GateDecision,
@@ -43,14 +43,40 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
-/** The UTF-8 text of a file named on the command line; a message naming it when it cannot be read. */
-export function readInputFile(file: string): string {
+/**
+ * The UTF-8 text of a file named on the command line; a message naming it when it cannot be read
+ * (`tooLarge`: what to do with one over the size limit).
+ */
+export function readInputFile(
+  file: string,
+  tooLarge = 'check that this is the right file',
+): string {
   try {
+    // Checked before reading: a directory or a file far over the limit would otherwise fail
+    // with an errno code (EISDIR) or only after being read whole into memory.
+    const st = statSync(file);
+    if (st.isDirectory()) {
+      throw new AppError(
+        `${file} is a directory: give the path of a CSV file in it`,
+        'invalid_argument',
+      );
+    }
+    if (st.size > APP_LIMITS.maxCsvChars) {
+      throw new AppError(
+        `${file} is ${st.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} (CSV_LIMITS.maxChars, 20 MiB of text); ${tooLarge}`,
+        'limit',
+      );
+    }
     return readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof AppError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new AppError(
-      code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? 'error'}`,
+      code === 'ENOENT'
+        ? `no such file: ${file}`
+        : code === 'EACCES'
+          ? `cannot read ${file}: permission denied`
+          : `cannot read ${file}: ${code ?? 'error'}`,
       'not_found',
     );
   }

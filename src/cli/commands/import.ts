@@ -43,7 +43,7 @@ export const importCommand: Command = {
     const tenant = need(flags, 'tenant', 'the id to keep the data under, e.g. my-shop');
     const res = app().importTenantData({
       tenant,
-      csv: readInputFile(file),
+      csv: readInputFile(file, 'import a shorter period or aggregate daily rows to weekly'),
       fileName: path.basename(file),
       replace: Boolean(flags.replace),
       roles: {

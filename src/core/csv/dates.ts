@@ -61,6 +61,20 @@ export function dateHint(text: string): string {
   if (timed !== null && !Number.isNaN(parseIsoDay(timed[1]))) {
     return `; it holds a time of day too: keep the date only (${timed[1]})`;
   }
+  const yearFirst = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(text);
+  if (yearFirst !== null) {
+    const t = `${yearFirst[1]}-${yearFirst[2].padStart(2, '0')}-${yearFirst[3].padStart(2, '0')}`;
+    if (!Number.isNaN(parseIsoDay(t))) return `; write it ${t}`;
+  }
+  // A spreadsheet's day number (days since 1899-12-30) where the column lost its date format:
+  // 36526..73050 are the years 2000-2099.
+  if (/^\d{5}$/.test(text) && Number(text) >= 36526 && Number(text) <= 73050) {
+    const t = isoFromDays(Number(text) + daysFromCivil(1899, 12, 30));
+    return `; it looks like a spreadsheet's day number (${text} is ${t}): format the column as a date (YYYY-MM-DD) before saving`;
+  }
+  if (/^(total|totals|sum|grand total|average|mean)\b/i.test(text.trim())) {
+    return '; it looks like a totals row: remove it (the import sums nothing)';
+  }
   const slashed = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
   if (slashed === null) return '';
   const [a, b, year] = [Number(slashed[1]), Number(slashed[2]), slashed[3]];

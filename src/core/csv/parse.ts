@@ -498,7 +498,10 @@ function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Fl
         ? `the cell is empty; ${emptyCellAdvice(role, header[j], words)}`
         : x === 'non_finite'
           ? `${quoteValue(text)} is not a finite number (NaN, Infinity and values beyond ±1.8e308 are refused); replace it with a real value`
-          : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5 or 1.5e3)`;
+          : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5 or 1.5e3)` +
+            (/^\s*[-+]?[\d.]+\s*%\s*$/.test(text)
+              ? ` and no % sign (write ${text.replace('%', '').trim()} for ${text.trim()})`
+              : '');
     const code = x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number';
     throw new DataError(code, file, lines[i + 1], header[j], problem);
   }
