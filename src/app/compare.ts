@@ -41,22 +41,48 @@ export function compareRuns(a: Side, b: Side): PhaseComparison {
       };
     })
     .sort((x, y) => y.delta - x.delta || (x.tenant < y.tenant ? -1 : 1));
+  const onlyInA = a.results.filter((r) => !byTenantB.has(r.tenant)).map((r) => r.tenant);
+  const onlyInB = b.results.filter((r) => !byTenantA.has(r.tenant)).map((r) => r.tenant);
+  // Runs over different tenants are compared on the tenants both hold: the whole runs' means
+  // average different tenants (phase 0 over the 20 built-in tenants against phase 1 over one
+  // imported tenant said "worse" or "improves" about no tenant at all).
+  const n = tenants.length;
+  const common = {
+    tenants: n,
+    a_mean_r2: n ? tenants.reduce((s, t) => s + t.a_r2, 0) / n : NaN,
+    b_mean_r2: n ? tenants.reduce((s, t) => s + t.b_r2, 0) / n : NaN,
+    a_pass_count: tenants.filter((t) => t.a_passes).length,
+    b_pass_count: tenants.filter((t) => t.b_passes).length,
+  };
+  const sameTenants = onlyInA.length === 0 && onlyInB.length === 0;
   const newlyPassing = tenants.filter((t) => !t.a_passes && t.b_passes).map((t) => t.tenant);
   const newlyFailing = tenants.filter((t) => t.a_passes && !t.b_passes).map((t) => t.tenant);
   const regressions = tenants.filter((t) => t.delta < -REGRESSION_TOLERANCE).map((t) => t.tenant);
-  const meanDelta = fb.mean_r2 - fa.mean_r2;
-  const passDelta = fb.pass_count - fa.pass_count;
+  const [meanA, meanB, passA, passB] = sameTenants
+    ? [fa.mean_r2, fb.mean_r2, fa.pass_count, fb.pass_count]
+    : [common.a_mean_r2, common.b_mean_r2, common.a_pass_count, common.b_pass_count];
+  const meanDelta = meanB - meanA;
+  const passDelta = passB - passA;
   const label = (f: { phase: PhaseId; run_id: number }) => `phase ${f.phase} (run ${f.run_id})`;
   const direction =
     meanDelta > 0.005 ? 'improves on' : meanDelta < -0.005 ? 'is worse than' : 'matches';
+  const some = (ts: string[]) =>
+    `${ts.length} (${ts.slice(0, 5).join(', ')}${ts.length > 5 ? ', ...' : ''})`;
+  const others =
+    (onlyInA.length ? `; only in run ${fa.run_id}: ${some(onlyInA)}` : '') +
+    (onlyInB.length ? `; only in run ${fb.run_id}: ${some(onlyInB)}` : '');
   const verdict =
-    `${label(fb)} ${direction} ${label(fa)}: mean R² ${fa.mean_r2.toFixed(3)} -> ${fb.mean_r2.toFixed(3)} ` +
-    `(${meanDelta >= 0 ? '+' : ''}${meanDelta.toFixed(3)}), passing ${fa.pass_count} -> ${fb.pass_count} ` +
-    `(${passDelta >= 0 ? '+' : ''}${passDelta})` +
-    (newlyFailing.length ? `; newly failing: ${newlyFailing.join(', ')}` : '') +
-    (regressions.length
-      ? `; ${regressions.length} tenant(s) lost more than ${REGRESSION_TOLERANCE} R²`
-      : '');
+    n === 0
+      ? `${label(fb)} and ${label(fa)} share no tenant, so there is nothing to compare (${fa.total} and ${fb.total} tenants); compare runs over the same tenants`
+      : `${sameTenants ? '' : `on the ${n} tenant(s) both runs hold, `}${label(fb)} ${direction} ${label(fa)}: ` +
+        `mean R² ${meanA.toFixed(3)} -> ${meanB.toFixed(3)} ` +
+        `(${meanDelta >= 0 ? '+' : ''}${meanDelta.toFixed(3)}), passing ${passA} -> ${passB} ` +
+        `(${passDelta >= 0 ? '+' : ''}${passDelta})` +
+        (newlyFailing.length ? `; newly failing: ${newlyFailing.join(', ')}` : '') +
+        (regressions.length
+          ? `; ${regressions.length} tenant(s) lost more than ${REGRESSION_TOLERANCE} R²`
+          : '') +
+        others;
   return {
     a: fa,
     b: fb,
@@ -66,8 +92,9 @@ export function compareRuns(a: Side, b: Side): PhaseComparison {
     newly_passing: newlyPassing,
     newly_failing: newlyFailing,
     regressions,
-    only_in_a: a.results.filter((r) => !byTenantB.has(r.tenant)).map((r) => r.tenant),
-    only_in_b: b.results.filter((r) => !byTenantA.has(r.tenant)).map((r) => r.tenant),
+    common,
+    only_in_a: onlyInA,
+    only_in_b: onlyInB,
     verdict,
   };
 }

@@ -260,8 +260,22 @@ const comparisonSideOut = z.looseObject({
 export const phaseComparisonOut = {
   a: comparisonSideOut,
   b: comparisonSideOut,
-  mean_r2_delta: metric,
+  mean_r2_delta: metric.describe(
+    'b minus a: over the whole runs when they hold the same tenants, else over the tenants both hold (common); null when they share none',
+  ),
   pass_count_delta: z.number().int(),
+  common: z
+    .looseObject({
+      tenants: z.number().int(),
+      a_mean_r2: metric,
+      b_mean_r2: metric,
+      a_pass_count: z.number().int(),
+      b_pass_count: z.number().int(),
+    })
+    .optional()
+    .describe(
+      "The tenants both runs hold: how many, and each run's mean R² and pass count over them",
+    ),
   tenants: z.array(
     z.looseObject({
       tenant: z.string(),

@@ -406,8 +406,17 @@ export interface Explanation {
 export interface PhaseComparison {
   a: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
   b: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
+  /** b minus a over the whole runs when they hold the same tenants, else over `common` (NaN when none). */
   mean_r2_delta: number;
   pass_count_delta: number;
+  /** The tenants both runs hold: how many, and each run's mean R² and pass count over them. */
+  common: {
+    tenants: number;
+    a_mean_r2: number;
+    b_mean_r2: number;
+    a_pass_count: number;
+    b_pass_count: number;
+  };
   /** Tenants in both runs, sorted by delta (b - a) descending. */
   tenants: {
     tenant: string;

@@ -14,6 +14,11 @@ import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderCharts, type BuiltReport } from './tenant.js';
 import type { RunReportData } from './types.js';
 
+/** A signed R² change with 3 decimals, or n/a (runs that share no tenant). */
+function signed(x: number): string {
+  return Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(3)}` : 'n/a';
+}
+
 /** Tenants drawn in the per-tenant charts; beyond this the lowest and highest halves are shown. */
 export const MAX_TENANTS_DRAWN = 60;
 
@@ -200,9 +205,14 @@ export function comparisonChart(d: RunReportData): ChartDef | null {
   const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
   const xTitle = 'mean out-of-sample R²';
   const title = `Change from ${prev} to ${cur}, per tenant`;
+  const same = c.only_in_a.length === 0 && c.only_in_b.length === 0;
   const parts = [
-    `mean R² ${r2(c.a.mean_r2)} -> ${r2(c.b.mean_r2)} (${c.mean_r2_delta >= 0 ? '+' : ''}${c.mean_r2_delta.toFixed(3)})`,
-    `${c.a.pass_count} -> ${c.b.pass_count} passing`,
+    same
+      ? `mean R² ${r2(c.a.mean_r2)} -> ${r2(c.b.mean_r2)} (${signed(c.mean_r2_delta)})`
+      : `on the ${c.common.tenants} tenant(s) both runs hold, mean R² ${r2(c.common.a_mean_r2)} -> ${r2(c.common.b_mean_r2)} (${signed(c.mean_r2_delta)})`,
+    same
+      ? `${c.a.pass_count} -> ${c.b.pass_count} passing`
+      : `${c.common.a_pass_count} -> ${c.common.b_pass_count} passing`,
   ];
   if (c.newly_passing.length) parts.push(`newly passing: ${c.newly_passing.join(', ')}`);
   if (c.regressions.length) parts.push(`lost more than 0.01: ${c.regressions.join(', ')}`);
@@ -313,7 +323,7 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
   if (d.comparison) {
     cards.push({
       label: `vs phase ${d.comparison.a.phase}`,
-      value: `${d.comparison.mean_r2_delta >= 0 ? '+' : ''}${d.comparison.mean_r2_delta.toFixed(3)}`,
+      value: signed(d.comparison.mean_r2_delta),
       detail: `mean R² ${r2(d.comparison.a.mean_r2)} -> ${r2(d.comparison.b.mean_r2)}`,
     });
   }
