@@ -11,6 +11,7 @@ import { liftTestsToCsv } from '../src/core/csv.js';
 import { generateTenant } from '../src/core/data/index.js';
 import { connectReal, removeTempDirs, type RealServer } from './hardening-helpers.js';
 import { call, text } from './mcp-helpers.js';
+import { openStore } from '../src/store/index.js';
 
 const HEADER = 'channel,start_date,end_date,spend_change,incremental_revenue,standard_error';
 let s: RealServer;
@@ -236,6 +237,39 @@ describe('add_lift_test over MCP', () => {
     expect((rest.structuredContent as { deleted: number }).deleted).toBe(1);
     expect(s.app.listLiftTests('medium_sports')).toEqual([]);
   });
+
+  it('a stored test too precise to calibrate with is named with the way to delete it', async () => {
+    // Recorded before such standard errors were refused (written to the store directly): the
+    // calibration weights it by 1/SE^2 and fails; explain said only "Ridge normal equations are
+    // not positive definite ... (collinear columns?)" and "Fix the argument".
+    const store = openStore(s.stateDir);
+    const [legacy] = store.addLiftTests(
+      'none_kitchen',
+      [
+        {
+          channel: 'meta',
+          start: '2024-05-06',
+          end: '2024-06-02',
+          spend_change: 20000,
+          incremental_revenue: 900000,
+          standard_error: 1e-300,
+        },
+      ],
+      'legacy',
+    );
+    store.close();
+    const r = await call(s, 'explain_tenant', { tenant: 'none_kitchen', phase: 3, replicates: 0 });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(
+      new RegExp(
+        `explaining none_kitchen with its lift tests failed \\(.*\\): lift test #${legacy.id} has a standard error below 0\\.01% .*delete it \\(delete_lift_tests with tenant "none_kitchen" and ids \\[${legacy.id}\\]\\)`,
+      ),
+    );
+    const del = await call(s, 'delete_lift_tests', { tenant: 'none_kitchen', ids: [legacy.id] });
+    expect(del.isError, text(del)).toBeFalsy();
+    const ok = await call(s, 'explain_tenant', { tenant: 'none_kitchen', phase: 3, replicates: 0 });
+    expect(ok.isError, text(ok)).toBeFalsy();
+  }, 120_000);
 
   it('explain_tenant answers with the calibration report of the recorded tests', async () => {
     // The explanation carries `calibration`, which the tool's output schema must accept (it was

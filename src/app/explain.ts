@@ -11,7 +11,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { isKeptFor, keptFor, type KeptFor } from './kept.js';
-import { liftTestsOf } from './lift.js';
+import { impreciseLiftTests, liftTestsOf } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import { AppError, type RunHandleOptions } from './types.js';
 
@@ -117,19 +117,31 @@ export async function explainTenant(
     progress(1, `explained ${req.tenant}`);
     return e;
   }
-  const out = await runTask(
-    ctx,
-    {
-      kind: 'explain',
-      phase,
-      config,
-      source,
-      model: stored?.model,
-      replicates: replicates ?? undefined,
-      liftTests,
-    },
-    opts.signal,
-  );
+  let out;
+  try {
+    out = await runTask(
+      ctx,
+      {
+        kind: 'explain',
+        phase,
+        config,
+        source,
+        model: stored?.model,
+        replicates: replicates ?? undefined,
+        liftTests,
+      },
+      opts.signal,
+    );
+  } catch (e) {
+    const imprecise =
+      liftTests.length > 0 && !opts.signal?.aborted ? impreciseLiftTests(ctx, req.tenant) : [];
+    if (imprecise.length === 0) throw e;
+    // The failure is the calibration's: say which stored tests and how to remove them.
+    throw new AppError(
+      `explaining ${req.tenant} with its lift tests failed (${(e as Error).message}): lift test ${imprecise.map((i) => `#${i}`).join(', ')} has a standard error below 0.01% of the revenue in its window, which no experiment reaches (recorded before such tests were refused); delete ${imprecise.length > 1 ? 'them' : 'it'} (${ctx.words.deleteLiftTests(req.tenant, imprecise)}) and record the test again with its standard error in currency`,
+      'invalid_argument',
+    );
+  }
   if (holder) {
     // The model and the explanation with its intervals are kept together (one transaction).
     try {

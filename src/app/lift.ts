@@ -131,6 +131,26 @@ export function deleteLiftTests(
   return { tenant, deleted: ctx.store.deleteLiftTests(tenant, ids) };
 }
 
+/**
+ * Ids of the tenant's stored lift tests that the checks of today refuse for their standard error
+ * (below MIN_LIFT_SE_SHARE of the window's revenue): recorded before that check, or kept through
+ * an import that replaced the data. Such a test can make the calibration unsolvable.
+ */
+export function impreciseLiftTests(ctx: AppContext, tenant: string): number[] {
+  const { series } = resolveTenant(tenantSource(ctx, tenant));
+  return ctx.store
+    .listLiftTests(tenant)
+    .filter((t) => {
+      try {
+        checkLiftPrecision(series, t);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .map((t) => t.id);
+}
+
 /** The tenant's lift tests as the engine takes them (oldest first), for explain and reports. */
 export function liftTestsOf(ctx: AppContext, tenant: string): LiftTest[] {
   return ctx.store
