@@ -103,9 +103,13 @@ describe('prompt', () => {
     expect(t).toContain('check_gates {"phase": 2}');
     expect(t).toContain('compare_phases {"a": 1, "b": 2}');
     expect(t).toContain('explain_tenant');
+    // zod's own text was 'Invalid option: expected one of "0"|"1"|"2"|"3"'.
     await expect(
       c.client.getPrompt({ name: 'phase_review', arguments: { phase: '5' } }),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/phase must be "0", "1", "2" or "3" \(0 = baseline Ridge.*\); got "5"/);
+    await expect(c.client.getPrompt({ name: 'phase_review', arguments: {} })).rejects.toThrow(
+      /phase must be "0", "1", "2" or "3" .*; got nothing/,
+    );
   });
 });
 

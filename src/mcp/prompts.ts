@@ -28,7 +28,12 @@ export function registerPrompts(server: McpServer): void {
       description:
         'Step-by-step review of one phase: run it, check the gate, compare with the phase before and explain the worst tenants.',
       argsSchema: {
-        phase: z.enum(['0', '1', '2', '3']).describe('Phase to review: 0, 1, 2 or 3'),
+        phase: z
+          .enum(['0', '1', '2', '3'], {
+            error: (iss) =>
+              `phase must be "0", "1", "2" or "3" (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill); got ${JSON.stringify(iss.input) ?? 'nothing'}`,
+          })
+          .describe('Phase to review: 0, 1, 2 or 3'),
       },
     },
     ({ phase }) => ({
