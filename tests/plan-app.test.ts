@@ -140,6 +140,13 @@ describe('plans through the app', () => {
       await expect(refused({ budget: 1_000, days: 0 })).rejects.toThrow(
         /days must be a whole number/,
       );
+      // The same outlook twice made a second, identical plan (the default scenario is typical).
+      await expect(refused({ budget: 1_000, compareScenario: 'typical' })).rejects.toThrow(
+        /^the compare scenario typical is the plan's own outlook; compare with another scenario \(hot, cold, wet, dry\) or leave it out$/,
+      );
+      await expect(
+        refused({ budget: 1_000, scenario: 'hot', compareScenario: 'hot' }),
+      ).rejects.toThrow(/compare scenario hot is the plan's own outlook/);
       // No task ran (no all-rows fit, no curve fit or refits), no progress, nothing stored.
       expect(tasks).not.toHaveBeenCalled();
       expect(events).toEqual([]);

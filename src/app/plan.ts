@@ -179,6 +179,12 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
     }
     outlook = { forecast: { csv, fileName: fileName ?? 'forecast.csv' } };
   }
+  if (compare !== undefined && 'scenario' in outlook && outlook.scenario === compare) {
+    // The same outlook twice: a second plan identical to the first, at the price of a plan.
+    throw bad(
+      `the compare scenario ${compare} is the plan's own outlook; compare with another scenario (${SCENARIOS.filter((s) => s !== compare).join(', ')}) or leave it out`,
+    );
+  }
   let bounds: ChannelBound[];
   try {
     bounds = typeof req.bounds === 'string' ? parseBounds(req.bounds) : (req.bounds ?? []);

@@ -49,6 +49,7 @@ function inCliWords(e: unknown): never {
       .replace(/^weeks must/, '--weeks must')
       .replace('give the horizon in days or in weeks, not both', 'give --days or --weeks, not both')
       .replace('give a scenario or a forecast, not both', 'give --scenario or --forecast, not both')
+      .replace(/^the compare scenario (\w+) is/, '--compare $1 is')
       .replace(
         /^a budget is needed \(or a target ROAS, with the budget as its upper limit\)$/,
         '--budget is required (or --target-roas / --target-marginal-roas, with --budget as the upper limit)',
