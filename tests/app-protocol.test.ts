@@ -26,6 +26,13 @@ describe('protocol in the app', () => {
     );
   });
 
+  it('refuses a run holding a tenant too short for it before the run exists, naming the tenant', () => {
+    expect(() => app.startPhaseRun({ phase: 1, tenants: ['year_s4_0', 'short_s4_0'] })).toThrow(
+      /^tenant 'short_s4_0': 100 days are too few .* import a longer history \(at least 147 rows\), or run the phase without it$/,
+    );
+    expect(app.listRuns({}).total).toBe(0);
+  });
+
   it('stores the protocol with the result and takes the user settings', async () => {
     const auto = await app.trainTenant({ tenant: 'year_s4_0', phase: 1 });
     // 400 days: the first window aims for min(a year, half the series) = 200 rows, 40-row blocks.

@@ -83,7 +83,7 @@ export async function explainTenant(
     opts.onProgress?.({ runId: null, done, total: 1, tenant: req.tenant, message });
   progress(0, `explaining ${req.tenant}`);
   const config = normalizeConfig({});
-  checkTenantProtocol(source, config);
+  checkTenantProtocol(ctx, req.tenant, config);
   // Lift tests calibrate the explanation, not the stored model: the model is reused as is.
   const liftTests = liftTestsOf(ctx, req.tenant);
   // A stored explanation is reused only for the same data, replicates and lift tests.

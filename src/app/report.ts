@@ -273,7 +273,7 @@ async function tenantReport(
     opts.onProgress?.({ runId: null, done, total: 2, tenant: req.tenant, message });
   progress(0, `gathering the figures of ${req.tenant} (phase ${phase})`);
   const config = normalizeConfig({});
-  checkTenantProtocol(source, config);
+  checkTenantProtocol(ctx, req.tenant, config);
   const hash = datasetHash(source);
   const holder = holderRun(ctx, phase, req.tenant);
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant) : [];

@@ -130,15 +130,12 @@ export class RunManager {
     const sources = tenants.map((t) => tenantSource(ctx, t));
     // A tenant too short for the folds is refused before the run exists: otherwise its worker
     // fails the whole run after the others were computed, and a failed run stays in the store.
-    sources.forEach((source, i) => {
+    tenants.forEach((tenant) => {
       try {
-        checkTenantProtocol(source, config);
+        checkTenantProtocol(ctx, tenant, config);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        throw new AppError(
-          `tenant '${tenants[i]}': ${e.message}, or run the phase without it`,
-          e.code,
-        );
+        throw new AppError(`tenant '${tenant}': ${e.message}, or run the phase without it`, e.code);
       }
     });
     const key = runKey({

@@ -13,7 +13,8 @@ import { ProtocolError } from '../core/folds.js';
 import { protocolForSeries } from '../core/protocol.js';
 import type { TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
-import { resolveTenant, type TenantSource } from './compute.js';
+import { isBuiltinTenant } from '../core/data/index.js';
+import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 
 /**
@@ -51,7 +52,10 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
  * Refuses, before any work, data too short for any honest protocol (or a protocol the caller set
  * that the data cannot hold): the message says how many rows are needed.
  */
-export function checkProtocol(series: TenantSeries, c: ProtocolConfig): void {
+export function checkProtocol(
+  series: Pick<TenantSeries, 'tenant' | 'frequency' | 'target'>,
+  c: ProtocolConfig,
+): void {
   try {
     protocolForSeries(series, protocolOptions(c, c.folds));
   } catch (e) {
@@ -69,11 +73,16 @@ export function checkProtocol(series: TenantSeries, c: ProtocolConfig): void {
 /**
  * checkProtocol for a tenant before its task goes to a worker: an error thrown there comes back
  * without its kind (a structured clone keeps only the built-in error classes), so a tenant too
- * short to train would read as an unexpected failure. The built-in tenants hold three years.
+ * short to train would read as an unexpected failure. From the stored row count and frequency,
+ * without reading the data (a run may hold thousands of tenants); the built-in tenants hold
+ * three years.
  */
-export function checkTenantProtocol(source: TenantSource, c: ProtocolConfig): void {
-  if (source.kind === 'builtin') return;
-  checkProtocol(resolveTenant(source).series, c);
+export function checkTenantProtocol(ctx: AppContext, tenant: string, c: ProtocolConfig): void {
+  if (isBuiltinTenant(tenant)) return;
+  const d = ctx.store.getDatasetSummary(tenant);
+  if (d === null) return; // unknown tenants are refused by tenantSource, in its words
+  // Only the length of the target decides the folds.
+  checkProtocol({ tenant, frequency: d.frequency, target: new Float64Array(d.rows) }, c);
 }
 
 /** Warnings for a series scored under the run's protocol (folds at most, gap, test size, first window). */
