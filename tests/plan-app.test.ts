@@ -191,6 +191,11 @@ describe('plans through the app', () => {
     expect(again.plan).toEqual(p.plan);
     expect(app.getLatestPlan(TENANT)?.id).toBe(p.id);
     expect(app.listPlans({ tenant: TENANT }).plans[0].id).toBe(p.id);
+    // A misspelt tenant is named as unknown (it listed nothing, as for a tenant without plans).
+    expect(() => app.listPlans({ tenant: 'no_such_shop' })).toThrow(
+      /unknown tenant 'no_such_shop'/,
+    );
+    expect(app.listPlans({ tenant: 'none_books' })).toEqual({ plans: [], total: 0 });
     // The listing reads the stored result's headline figures, the comparison's included.
     const listed = app.listPlans({ tenant: TENANT }).plans[0];
     expect(listed.figures).toEqual({

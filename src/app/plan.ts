@@ -496,6 +496,8 @@ export function listPlans(
   if (!Number.isInteger(offset) || offset < 0)
     throw bad(`offset must be a whole number >= 0 (got ${offset})`);
   const out = ctx.store.listPlans({ tenant: q.tenant, limit, offset });
+  // A misspelt tenant listed nothing as if it had no plans; a deleted tenant keeps its plans.
+  if (q.tenant !== undefined && out.total === 0) tenantSource(ctx, q.tenant);
   return {
     plans: out.plans.map((p) => {
       const inputs = p.inputs as Record<string, unknown>;
