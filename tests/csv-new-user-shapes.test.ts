@@ -90,6 +90,22 @@ describe('empty cells: the advice fits the column', () => {
     expect(target.message).toContain('every row needs its target value');
   });
 
+  it("a missing-value marker (n/a, #N/A, NaN) gets the empty cell's advice", () => {
+    const marked = (column: string, marker: string) =>
+      refusal(csv({ cell: (c, t, v) => (c === column && t === 4 ? marker : v) }));
+    const spend = marked('meta_spend', 'n/a');
+    expect(spend.code).toBe('bad_number');
+    expect(spend.message).toBe(
+      'f.csv, row 6, column "meta_spend": "n/a" marks a missing value; every cell of a numeric column needs a number (0 for no spend)',
+    );
+    expect(marked('temperature_c', '#N/A').message).toContain(
+      '"#N/A" marks a missing value; every cell of a weather column needs a number',
+    );
+    const nan = marked('revenue', 'NaN');
+    expect(nan.code).toBe('non_finite');
+    expect(nan.message).toContain('"NaN" marks a missing value; every row needs its target value');
+  });
+
   it('negative spend says what to do with a refund', () => {
     const e = refusal(csv({ cell: (c, t, v) => (c === 'meta_spend' && t === 3 ? '-5' : v) }));
     expect(e.code).toBe('negative_spend');

@@ -438,6 +438,9 @@ function irregularHint(days: Float64Array, i: number, step: number): string {
   return '';
 }
 
+/** What spreadsheets and data tools write for a missing value (pandas NaN, Excel #N/A, R NA). */
+const MISSING_MARKER = /^\s*(nan|n\/?a|#n\/a|null|none|nil|missing|-|--|\?)\s*$/i;
+
 interface ColumnContext {
   cells: string[][];
   lines: number[];
@@ -496,12 +499,14 @@ function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Fl
     const problem =
       x === 'empty'
         ? `the cell is empty; ${emptyCellAdvice(role, header[j], words)}`
-        : x === 'non_finite'
-          ? `${quoteValue(text)} is not a finite number (NaN, Infinity and values beyond ±1.8e308 are refused); replace it with a real value`
-          : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5 or 1.5e3)` +
-            (/^\s*[-+]?[\d.]+\s*%\s*$/.test(text)
-              ? ` and no % sign (write ${text.replace('%', '').trim()} for ${text.trim()})`
-              : '');
+        : MISSING_MARKER.test(text)
+          ? `${quoteValue(text)} marks a missing value; ${emptyCellAdvice(role, header[j], words)}`
+          : x === 'non_finite'
+            ? `${quoteValue(text)} is not a finite number (NaN, Infinity and values beyond ±1.8e308 are refused); replace it with a real value`
+            : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5 or 1.5e3)` +
+              (/^\s*[-+]?[\d.]+\s*%\s*$/.test(text)
+                ? ` and no % sign (write ${text.replace('%', '').trim()} for ${text.trim()})`
+                : '');
     const code = x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number';
     throw new DataError(code, file, lines[i + 1], header[j], problem);
   }
