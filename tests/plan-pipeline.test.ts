@@ -136,6 +136,18 @@ describe('forecast files', () => {
       parseForecastCsv('date,temperature_c,precipitation_mm\n2025-01-01,3,0\n', opts),
     ).toThrow(/1 forecast rows; the plan needs at least 2/);
   });
+  it('names the column of the same kind the forecast has instead: convert its unit or rename it', () => {
+    // It said only "lacks the weather column temperature_c ... (the header has date, temperature_f, ...)".
+    expect(() =>
+      parseForecastCsv('date,temperature_f,rain_in\n2025-01-01,40,0\n2025-01-02,41,0.1\n', opts),
+    ).toThrow(
+      /lacks the weather columns temperature_c, precipitation_mm .*; temperature_f is in °F and the model reads temperature_c in °C: convert it \(°C = \(°F - 32\) \/ 1\.8\) and name the column temperature_c; rain_in is in inches and the model reads precipitation_mm in mm: convert it \(mm = inches x 25\.4\) and name the column precipitation_mm$/,
+    );
+    expect(() =>
+      parseForecastCsv('date,temp,precipitation_mm\n2025-01-01,4,0\n2025-01-02,5,0\n', opts),
+    ).toThrow(/lacks the weather column temperature_c .*; rename temp to temperature_c$/);
+  });
+
   it('refuses weather no sky gives: negative rain, humidity above 100, Fahrenheit in a °C column', () => {
     const read = (row2: string, header = 'date,temperature_c,precipitation_mm') =>
       parseForecastCsv(`${header}\n2025-01-01,3,0\n2025-01-02,${row2}\n`, opts);

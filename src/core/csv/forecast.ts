@@ -29,6 +29,28 @@ export interface ParseForecastOptions {
   minRows: number;
 }
 
+const UNIT_WORDS: Record<string, string> = {
+  degC: '°C',
+  degF: '°F',
+  mm: 'mm',
+  in: 'inches',
+  pct: '%',
+  kph: 'km/h',
+  mph: 'mph',
+  mps: 'm/s',
+};
+
+const CONVERSIONS: Record<string, string> = {
+  'degF>degC': '°C = (°F - 32) / 1.8',
+  'degC>degF': '°F = °C x 1.8 + 32',
+  'in>mm': 'mm = inches x 25.4',
+  'mm>in': 'inches = mm / 25.4',
+  'mph>kph': 'km/h = mph x 1.609',
+  'kph>mph': 'mph = km/h / 1.609',
+  'mps>kph': 'km/h = m/s x 3.6',
+  'kph>mps': 'm/s = km/h / 3.6',
+};
+
 /** Parses and validates forecast text; throws a DataError naming the first problem. */
 export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
   const file = o.fileName;
@@ -60,12 +82,27 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
   }
   const missing = o.required.filter((w) => !header.includes(w));
   if (missing.length > 0) {
+    // A column of the same kind under another name or unit (temperature_f for temperature_c):
+    // say how to turn it into the one the model reads.
+    const hints = missing.flatMap((w) => {
+      const want = weatherKindOf(w);
+      const have = header.find(
+        (h) => h !== w && want !== null && weatherKindOf(h)?.kind === want.kind,
+      );
+      if (!want || have === undefined) return [];
+      const unit = weatherKindOf(have)!.unit;
+      return [
+        unit === want.unit
+          ? `rename ${have} to ${w}`
+          : `${have} is in ${UNIT_WORDS[unit]} and the model reads ${w} in ${UNIT_WORDS[want.unit]}: convert it${CONVERSIONS[`${unit}>${want.unit}`] ? ` (${CONVERSIONS[`${unit}>${want.unit}`]})` : ''} and name the column ${w}`,
+      ];
+    });
     throw new DataError(
       'missing_column',
       file,
       1,
       null,
-      `the forecast lacks the weather column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model uses; add ${missing.length > 1 ? 'them' : 'it'} (the header has ${header.join(', ')})`,
+      `the forecast lacks the weather column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model uses; add ${missing.length > 1 ? 'them' : 'it'} (the header has ${header.join(', ')})${hints.length ? `; ${hints.join('; ')}` : ''}`,
     );
   }
   const n = cells.length - 1;
