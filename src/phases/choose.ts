@@ -29,6 +29,7 @@ import {
   predictRidge,
   ridgeSystem,
   selectAlpha,
+  selectAlphaGcv,
   solveRidge,
   type RidgeModel,
 } from '../core/ridge.js';
@@ -47,7 +48,8 @@ export {
 } from './choose-json.js';
 
 /** Inner folds of the Ridge alpha search (as phase 1). */
-const ALPHA_INNER_FOLDS = 3;
+/** Inner expanding folds of the Ridge alpha search (selectAlpha). */
+export const ALPHA_INNER_FOLDS = 3;
 /** Fraction of the training rows held out last in time as inner validation (ChooseOptions). */
 export const DEFAULT_VALIDATION_FRACTION = 0.15;
 /** Step of the Ridge weight grid of the tuned blend: w in {0, 0.1, ..., 1}. */
@@ -79,6 +81,13 @@ export interface ChooseOptions {
    * reason recorded.
    */
   keepRidge?: string;
+  /**
+   * How the refit on all of [0, trainEnd) chooses its Ridge alpha: 'inner' (default) by
+   * ALPHA_INNER_FOLDS expanding inner folds; 'gcvAtMax' the same unless they choose the grid's
+   * largest alpha, then by generalized cross-validation on the whole window (the ladder's phase 3
+   * on windows whose inner folds cannot identify terms the window can: ladder.ts phase3RefitAlpha).
+   */
+  refitAlpha?: 'inner' | 'gcvAtMax';
 }
 
 export interface ChosenModel {
@@ -322,7 +331,10 @@ export function chooseAndFit(
   }
 
   // Refit on all training rows.
-  const alpha = selectAlpha(columns, y, trainEnd, o.alphas, ALPHA_INNER_FOLDS, selOpts).alpha;
+  let alpha = selectAlpha(columns, y, trainEnd, o.alphas, ALPHA_INNER_FOLDS, selOpts).alpha;
+  if (options.refitAlpha === 'gcvAtMax' && alpha === Math.max(...o.alphas)) {
+    alpha = selectAlphaGcv(columns, y, trainEnd, o.alphas, moments.at(trainEnd)).alpha;
+  }
   const ridge = solveRidge(ridgeSystem(moments.at(trainEnd)), alpha);
   let gbm: GbmModel | null = null;
   if (weight < 1) {

@@ -77,6 +77,7 @@ import {
 import { PrefixMoments, type Moments } from '../core/standardize.js';
 import type { TenantSeries } from '../core/types.js';
 import {
+  ALPHA_INNER_FOLDS,
   chooseAndFit,
   DEFAULT_VALIDATION_FRACTION,
   innerSplit,
@@ -707,6 +708,12 @@ export interface LadderOptions {
    */
   phase1WeatherHeld?: boolean;
   /**
+   * Phase 3's refit alpha by generalized cross-validation where its inner folds cannot identify
+   * the window's calendar terms and choose the grid's largest alpha (phase3RefitAlpha; default
+   * true; false: the inner folds' alpha everywhere, as before).
+   */
+  phase3AlphaGuard?: boolean;
+  /**
    * Phase 3 kept on its validation blocks only where its mean R² gain there stands out of the
    * blocks' noise; a smaller gain takes the hedge of a failed check: the fold forecasts with the
    * mean of phase 3's own model and phase 2's laddered one (default true). Daily data (with
@@ -882,6 +889,7 @@ export class PhaseLadder {
   private readonly hinges: boolean;
   private readonly weatherHeld: boolean;
   private readonly phase1WeatherHeld: boolean;
+  private readonly phase3AlphaGuard: boolean;
   private readonly noiseAwareKeep: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
@@ -922,6 +930,7 @@ export class PhaseLadder {
     this.hinges = options.temperatureHinges ?? temperatureHingesFor(series.frequency);
     this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
     this.phase1WeatherHeld = (options.phase1WeatherHeld ?? true) && series.frequency === 'daily';
+    this.phase3AlphaGuard = options.phase3AlphaGuard ?? true;
     // Where a failed check has its hedge: daily data (fallbackMix) and weekly data (weeklyHedge,
     // whose blocks are judged as units by a t-test: weeklyKeepTest).
     this.noiseAwareKeep =
@@ -1059,6 +1068,24 @@ export class PhaseLadder {
     return opts;
   }
 
+  /**
+   * Phase 3's refit alpha on a T-row window. Its inner alpha folds train on T/4 to 3T/4 rows; where
+   * the first cannot identify calendar terms the T rows can (a yearly cycle from part of a year),
+   * every candidate is judged with that cycle extrapolated, the largest alpha wins for taming it,
+   * and the refit then shrinks the window's own season: a first daily fold of a year with 8-15
+   * channels forecast its next four months at R² -1.3 to -1.9 against phase 0's 0.4
+   * (docs/modeling.md, "Phase 3's alpha on windows its inner folds cannot read"). Where the inner
+   * folds choose the grid's largest alpha there, generalized cross-validation on the whole
+   * window's fit chooses instead (GCV everywhere on such windows lost on the suite).
+   */
+  private phase3RefitAlpha(names: string[], T: number): Pick<ChooseOptions, 'refitAlpha'> {
+    if (!this.phase3AlphaGuard) return {};
+    const first = innerTrainEnds(T, ALPHA_INNER_FOLDS, this.gap)[0];
+    return this.unsupported(names, first).length > this.unsupported(names, T).length
+      ? { refitAlpha: 'gcvAtMax' }
+      : {};
+  }
+
   /** Phase k's own procedure on rows [0, T) (no fallback). */
   own(k: PhaseId, T: number): FoldFit {
     const key = `${k}:${T}`;
@@ -1167,7 +1194,10 @@ export class PhaseLadder {
       // adstock/Hill fit took the curvature of squared and spend x weather terms on the weather it
       // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
       const columns = this.weatherHeld ? this.heldWeather(design.names, windowed, T) : windowed;
-      const chosen = chooseAndFit(columns, this.y, T, this.chooseOpts(design.names, T));
+      const chosen = chooseAndFit(columns, this.y, T, {
+        ...this.chooseOpts(design.names, T),
+        ...this.phase3RefitAlpha(design.names, T),
+      });
       out = {
         ...base,
         ...chosenFields(chosen),
