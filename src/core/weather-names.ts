@@ -12,6 +12,18 @@ export interface WeatherKindInfo {
   unit: 'degC' | 'degF' | 'mm' | 'in' | 'pct' | 'kph' | 'mph' | 'mps';
 }
 
+/** How a unit reads in a message (°C, inches, km/h, ...). */
+export const UNIT_WORDS: Readonly<Record<WeatherKindInfo['unit'], string>> = {
+  degC: '°C',
+  degF: '°F',
+  mm: 'mm',
+  in: 'inches',
+  pct: '%',
+  kph: 'km/h',
+  mph: 'mph',
+  mps: 'm/s',
+};
+
 const entries = (
   kind: WeatherKind,
   unit: WeatherKindInfo['unit'],

@@ -7,7 +7,7 @@ import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
 import { readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
-import { physicalRange, weatherKindOf } from '../weather-names.js';
+import { physicalRange, UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 
 export interface ParsedForecast {
   dates: string[];
@@ -28,17 +28,6 @@ export interface ParseForecastOptions {
   /** At least this many rows. */
   minRows: number;
 }
-
-const UNIT_WORDS: Record<string, string> = {
-  degC: '°C',
-  degF: '°F',
-  mm: 'mm',
-  in: 'inches',
-  pct: '%',
-  kph: 'km/h',
-  mph: 'mph',
-  mps: 'm/s',
-};
 
 const CONVERSIONS: Record<string, string> = {
   'degF>degC': '°C = (°F - 32) / 1.8',

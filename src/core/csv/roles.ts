@@ -1,6 +1,6 @@
 /** Column roles of a tenant CSV: inferred from header names, overridable by the caller. */
 import { KNOWN_WEATHER } from '../types.js';
-import { weatherKindOf } from '../weather-names.js';
+import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { DataError } from './errors.js';
 
@@ -43,17 +43,6 @@ const OVERRIDE_KEYS: { key: keyof RoleOverrides; role: Role }[] = [
 
 const KNOWN_WEATHER_SET: ReadonlySet<string> = new Set(KNOWN_WEATHER);
 const SPEND_SUFFIX = /_spend$/i;
-const UNIT_TEXT: Record<string, string> = {
-  degC: '°C',
-  degF: '°F',
-  mm: 'mm',
-  in: 'inches',
-  pct: '%',
-  kph: 'km/h',
-  mph: 'mph',
-  mps: 'm/s',
-};
-
 /** Channel of a spend column: its name without `_spend`, or the full name if it has no such suffix. */
 export function channelOfSpendColumn(name: string): string {
   return SPEND_SUFFIX.test(name) && name.length > 6 ? name.slice(0, -6) : name;
@@ -136,7 +125,7 @@ export function assignRoles(
     if (role === 'weather' && !KNOWN_WEATHER_SET.has(name.toLowerCase())) {
       const info = weatherKindOf(name);
       warnings.push(
-        `column "${name}" is read as weather (${info?.kind}, ${UNIT_TEXT[info?.unit ?? 'pct']}); ` +
+        `column "${name}" is read as weather (${info?.kind}, ${UNIT_WORDS[info?.unit ?? 'pct']}); ` +
           `name it in ${words.controlColumns} if it is not`,
       );
     }
