@@ -15,7 +15,9 @@
  * pulses and a mostly-off channel. Its second event falls in a test block whose training rows never
  * saw it (the unseen_control data warning), which costs that fold whatever the model.
  *
- *   node dist/bench/external.js [--seeds 1,2,3] [--json]
+ * A second recipe, daily (seasonalDaily below), is reported beside it.
+ *
+ *   node dist/bench/external.js [--seeds 1,2,3] [--daily-seeds 1,2,3] [--json]
  */
 import { SeededRandom } from '../src/core/random.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -32,6 +34,9 @@ import { runAsScript } from './script.js';
 
 /** Draws of the external recipe the benchmark reports (fixed before any was run). */
 export const EXTERNAL_SEEDS = [1, 2, 3] as const;
+
+/** Draws of the daily recipe (seasonalDaily) the benchmark reports (fixed before any was run). */
+export const EXTERNAL_DAILY_SEEDS = [1, 2, 3] as const;
 
 const WEEKS = 179;
 const DAY_MS = 86_400_000;
@@ -111,18 +116,97 @@ export function pymcShapedWeekly(seed: number): {
   };
 }
 
+/**
+ * Daily files of a second recipe, the one a new-user sweep of the CLI wrote (stop 36): a strong
+ * yearly season and trend and many channels, none of it from our generator:
+ *
+ *   temperature = 12 + 10 sin(2 pi (doy - 100) / 365) + N(0, 3); rain = max(0, N(0.5, 3));
+ *   humidity = N(60, 15); channel k (k = 0..channels-1) spends max(0, (200 + 100 k)(1 + N(0, 0.5))),
+ *   0 with probability 0.05 + 0.02 (k mod 4); its adstock a = spend + ((k mod 5) / 6) a_prev;
+ *   y = 5000 + 1500 sin(2 pi doy / 365) + 3 t + 60 temperature - 80 rain
+ *       + sum_k (300 + 40 k) a_k / (a_k + 300 + 80 k) + N(0, 400).
+ *
+ * On it phase 3's first one-year fold collapsed (R² down to -1.9) until its alpha stopped being
+ * chosen by inner folds that cannot read a yearly cycle (docs/modeling.md, "Phase 3's alpha on
+ * windows its inner folds cannot read").
+ */
+export function seasonalDaily(
+  seed: number,
+  channels = 10,
+  years = 2,
+): { series: TenantSeries; expected: Float64Array } {
+  const rng = new SeededRandom(seed);
+  const n = 365 * years;
+  const spec = Array.from({ length: channels }, (_, k) => ({
+    mean: 200 + 100 * k,
+    decay: (k % 5) / 6,
+    half: 300 + 80 * k,
+    beta: 300 + 40 * k,
+    off: 0.05 + 0.02 * (k % 4),
+  }));
+  const carry = spec.map(() => 0);
+  const dates: string[] = [];
+  const target = new Float64Array(n);
+  const expected = new Float64Array(n);
+  const spend = spec.map(() => new Float64Array(n));
+  const weather = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const start = Date.UTC(2023, 0, 2);
+  for (let i = 0; i < n; i++) {
+    const doy = i % 365;
+    const temp = 12 + 10 * Math.sin((2 * Math.PI * (doy - 100)) / 365) + rng.normal(0, 3);
+    const rain = Math.max(0, rng.normal(0.5, 3));
+    const humidity = rng.normal(60, 15);
+    let mean = 5000 + 1500 * Math.sin((2 * Math.PI * doy) / 365) + 3 * i + 60 * temp - 80 * rain;
+    spec.forEach((c, k) => {
+      let s = Math.max(0, c.mean * (1 + rng.normal(0, 0.5)));
+      if (rng.next() < c.off) s = 0;
+      carry[k] = s + c.decay * carry[k];
+      mean += (c.beta * carry[k]) / (carry[k] + c.half);
+      spend[k][i] = s;
+    });
+    dates.push(new Date(start + i * DAY_MS).toISOString().slice(0, 10));
+    expected[i] = mean;
+    target[i] = mean + rng.normal(0, 400);
+    weather[0][i] = temp;
+    weather[1][i] = rain;
+    weather[2][i] = humidity;
+  }
+  return {
+    series: {
+      tenant: `seasonal_daily_${channels}ch_s${seed}`,
+      frequency: 'daily',
+      dates,
+      channels: spec.map((_, k) => `ch${k + 1}`),
+      spend,
+      weatherNames: ['temperature_c', 'precipitation_mm', 'humidity_pct'],
+      weather,
+      controlNames: [],
+      controls: [],
+      targetName: 'revenue',
+      target,
+    },
+    expected,
+  };
+}
+
 /** Phases 0-3 on each draw beside its oracle, with the shape suite's targets. */
 export function runExternalBench(
-  options: { seeds?: readonly number[]; phases?: PhaseId[]; log?: (m: string) => void } = {},
+  options: {
+    seeds?: readonly number[];
+    dailySeeds?: readonly number[];
+    phases?: PhaseId[];
+    log?: (m: string) => void;
+  } = {},
 ): ShapeReport {
   const phases = options.phases ?? [0, 1, 2, 3];
   const t0 = performance.now();
-  const rows = (options.seeds ?? EXTERNAL_SEEDS).map((seed) => {
-    const { series, expected } = pymcShapedWeekly(seed);
-    const figures = phases.map((phase) => {
+  const figuresOf = (series: TenantSeries, expected: Float64Array) =>
+    phases.map((phase) => {
       options.log?.(`external: ${series.tenant} phase ${phase}`);
       return phaseFigures(trainPhase(series, phase, {}, { truth: { expected } }));
     });
+  const weekly = (options.seeds ?? EXTERNAL_SEEDS).map((seed) => {
+    const { series, expected } = pymcShapedWeekly(seed);
     return targetRow(
       {
         tenant: series.tenant,
@@ -132,9 +216,24 @@ export function runExternalBench(
         rows: WEEKS,
         channels: 2,
       },
-      figures,
+      figuresOf(series, expected),
     );
   });
+  const daily = (options.dailySeeds ?? EXTERNAL_DAILY_SEEDS).map((seed) => {
+    const { series, expected } = seasonalDaily(seed);
+    return targetRow(
+      {
+        tenant: series.tenant,
+        label: 'daily 2y, 10 ch, strong season and trend (the CLI sweep recipe)',
+        frequency: 'daily',
+        years: 2,
+        rows: series.target.length,
+        channels: series.channels.length,
+      },
+      figuresOf(series, expected),
+    );
+  });
+  const rows = [...weekly, ...daily];
   return {
     kind: 'weathervane-mmm shape suite',
     seed: null, // each draw's seed is in its tenant id
@@ -154,7 +253,18 @@ function main(): void {
       `--seeds takes integers from 0 to 4294967295, comma-separated (got ${argv[i + 1]})`,
     );
   }
-  const report = runExternalBench({ seeds, log: (m) => process.stderr.write(`[external] ${m}\n`) });
+  const j = argv.indexOf('--daily-seeds');
+  const dailySeeds = j >= 0 ? (argv[j + 1] ?? '').split(',').map(Number) : undefined;
+  if (dailySeeds?.some((s) => !(Number.isInteger(s) && s >= 0 && s <= 0xffffffff))) {
+    throw new RangeError(
+      `--daily-seeds takes integers from 0 to 4294967295, comma-separated (got ${argv[j + 1]})`,
+    );
+  }
+  const report = runExternalBench({
+    seeds,
+    dailySeeds,
+    log: (m) => process.stderr.write(`[external] ${m}\n`),
+  });
   if (argv.includes('--json')) console.log(JSON.stringify(report, null, 1));
   else console.log(formatShapeReport(report));
 }

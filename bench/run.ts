@@ -209,7 +209,7 @@ export interface BenchReport {
   queue?: QueueBenchReport | null;
   /** Shape suite (issue 13); absent with --no-shapes. */
   shapes?: ShapeReport | null;
-  /** Another recipe's weekly files beside their oracle (bench/external.ts); absent with --no-shapes. */
+  /** Other recipes' files (weekly and daily) beside their oracle (bench/external.ts); absent with --no-shapes. */
   external?: ShapeReport | null;
   /** Interval coverage and cost (issue 15); absent with --no-intervals. */
   intervals?: IntervalsReport | null;
@@ -884,7 +884,7 @@ async function main(): Promise<void> {
     if (shapes) console.log(`\nShape suite (issue 13)\n${formatShapeReport(shapes)}`);
     if (external) {
       console.log(
-        `\nAnother recipe: PyMC-Marketing's public example, weekly (issue 13)\n${formatShapeReport(external)}`,
+        `\nOther recipes: PyMC-Marketing's public example (weekly) and the CLI sweep's (daily, 10 channels) (issue 13)\n${formatShapeReport(external)}`,
       );
     }
     if (intervals) console.log(`\nIntervals (issue 15)\n${formatIntervalsReport(intervals)}`);

@@ -1,68 +1,16 @@
 /**
  * Phase 3's refit alpha on windows whose inner alpha folds cannot identify the window's yearly
  * terms (phases/ladder.ts phase3RefitAlpha, phases/choose.ts refitAlpha 'gcvAtMax'; docs/modeling.md
- * "Phase 3's alpha on windows its inner folds cannot read"). The data are not the generator's: a
- * recipe of our own (a yearly season, a trend, temperature, ten channels with geometric carry-over
- * and Hill-type saturation), the kind of file on which the first one-year fold collapsed.
+ * "Phase 3's alpha on windows its inner folds cannot read"). The data are not the generator's: the
+ * CLI sweep's recipe (bench/external.ts seasonalDaily: a strong yearly season and trend, ten channels
+ * with geometric carry-over and Hill-type saturation), on which the first one-year fold collapsed.
  */
 import { describe, expect, it } from 'vitest';
+import { seasonalDaily } from '../bench/external.js';
 import { SeededRandom } from '../src/core/random.js';
 import { selectAlpha, selectAlphaGcv } from '../src/core/ridge.js';
-import type { TenantSeries } from '../src/core/types.js';
 import { chooseAndFit } from '../src/phases/choose.js';
 import { trainPhase } from '../src/phases/index.js';
-
-/** Two daily years, ten channels: revenue = base + season + trend + weather + sum of saturated adstocks + noise. */
-function tenChannelYears(seed: number): TenantSeries {
-  const rng = new SeededRandom(seed);
-  const n = 730;
-  const channels = Array.from({ length: 10 }, (_, k) => ({
-    name: `ch${k + 1}`,
-    mean: 200 + 100 * k,
-    decay: (k % 5) / 6,
-    half: 300 + 80 * k,
-    beta: 300 + 40 * k,
-    off: 0.05 + 0.02 * (k % 4),
-  }));
-  const carry = channels.map(() => 0);
-  const dates: string[] = [];
-  const target = new Float64Array(n);
-  const spend = channels.map(() => new Float64Array(n));
-  const weather = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const start = Date.UTC(2023, 0, 2);
-  for (let i = 0; i < n; i++) {
-    const doy = i % 365;
-    const temp = 12 + 10 * Math.sin((2 * Math.PI * (doy - 100)) / 365) + rng.normal(0, 3);
-    const rain = Math.max(0, rng.normal(0.5, 3));
-    const humidity = rng.normal(60, 15);
-    let revenue = 5000 + 1500 * Math.sin((2 * Math.PI * doy) / 365) + 3 * i + 60 * temp - 80 * rain;
-    channels.forEach((c, k) => {
-      let s = Math.max(0, c.mean * (1 + rng.normal(0, 0.5)));
-      if (rng.next() < c.off) s = 0;
-      carry[k] = s + c.decay * carry[k];
-      revenue += (c.beta * carry[k]) / (carry[k] + c.half);
-      spend[k][i] = s;
-    });
-    dates.push(new Date(start + i * 86_400_000).toISOString().slice(0, 10));
-    target[i] = revenue + rng.normal(0, 400);
-    weather[0][i] = temp;
-    weather[1][i] = rain;
-    weather[2][i] = humidity;
-  }
-  return {
-    tenant: `ten_channel_years_${seed}`,
-    frequency: 'daily',
-    dates,
-    target,
-    channels: channels.map((c) => c.name),
-    spend,
-    weatherNames: ['temperature_c', 'precipitation_mm', 'humidity_pct'],
-    weather,
-    controlNames: [],
-    controls: [],
-    targetName: 'revenue',
-  };
-}
 
 describe('phase 3 alpha on windows its inner folds cannot read', () => {
   it("'gcvAtMax' keeps the inner folds' alpha below the grid's top and takes GCV's at the top", () => {
@@ -91,7 +39,7 @@ describe('phase 3 alpha on windows its inner folds cannot read', () => {
     // Before the guard the inner folds (92-275 rows) chose alpha 100 to tame a yearly cycle they
     // could not identify, the refit shrank the window's own season, and this fold scored -0.27
     // (phase 3 mean -0.27 against phase 0's 0.51).
-    const series = tenChannelYears(3);
+    const { series } = seasonalDaily(3);
     const p0 = trainPhase(series, 0, {}, null);
     const p2 = trainPhase(series, 2, {}, null);
     const p3 = trainPhase(series, 3, {}, null);
