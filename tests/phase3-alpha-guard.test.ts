@@ -46,6 +46,7 @@ describe('phase 3 alpha on windows its inner folds cannot read', () => {
     expect(p3.folds[0].train_rows).toBe(367);
     expect(p0.folds[0].r2).toBeGreaterThan(0.3);
     expect(p3.folds[0].r2).toBeGreaterThan(0);
+    expect(p3.folds[0].reason).toMatch(/refit alpha \d+(\.\d+)? by generalized cross-validation/);
     expect(p3.mean_r2).toBeGreaterThan(p2.mean_r2 - 0.01);
   });
 });

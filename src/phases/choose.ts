@@ -47,8 +47,7 @@ export {
   type RidgeModelJSON,
 } from './choose-json.js';
 
-/** Inner folds of the Ridge alpha search (as phase 1). */
-/** Inner expanding folds of the Ridge alpha search (selectAlpha). */
+/** Inner expanding folds of the Ridge alpha search (selectAlpha; as phase 1). */
 export const ALPHA_INNER_FOLDS = 3;
 /** Fraction of the training rows held out last in time as inner validation (ChooseOptions). */
 export const DEFAULT_VALIDATION_FRACTION = 0.15;
@@ -333,7 +332,11 @@ export function chooseAndFit(
   // Refit on all training rows.
   let alpha = selectAlpha(columns, y, trainEnd, o.alphas, ALPHA_INNER_FOLDS, selOpts).alpha;
   if (options.refitAlpha === 'gcvAtMax' && alpha === Math.max(...o.alphas)) {
+    const innerAlpha = alpha;
     alpha = selectAlphaGcv(columns, y, trainEnd, o.alphas, moments.at(trainEnd)).alpha;
+    reason +=
+      `; refit alpha ${alpha} by generalized cross-validation (the inner folds, which cannot ` +
+      `identify the window's yearly terms, chose the grid's largest, ${innerAlpha})`;
   }
   const ridge = solveRidge(ridgeSystem(moments.at(trainEnd)), alpha);
   let gbm: GbmModel | null = null;
