@@ -185,7 +185,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
             ? `${quoteValue(text)} is below 0; ${name} cannot be negative`
             : `${quoteValue(text)} is outside what ${name} can be (${lo} to ${hi})`) +
             (celsius
-              ? '; it looks like Fahrenheit: convert to °C ((F - 32) / 1.8), the model reads this column in °C'
+              ? `; it looks like Fahrenheit: convert to °C (${CONVERSIONS['degF>degC']}), the model reads this column in °C`
               : ''),
         );
       }

@@ -8,7 +8,9 @@ import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
 import { checkRowWidth, readRecords } from './records.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
+import { dayOfWeek } from '../features.js';
 import { PROTOCOL_RULE } from '../folds.js';
+import { median } from '../stats.js';
 
 /** Least daily rows any cross-validation protocol takes (core/folds.ts chooseProtocol refuses fewer). */
 const LEAST_DAILY_ROWS =
@@ -190,12 +192,11 @@ function zeroTargetWarnings(target: Float64Array, dates: string[], name: string)
     if (y === 0) zeros.push(t);
   });
   if (zeros.length === 0 || zeros.length > ISOLATED_ZERO_SHARE * target.length) return [];
-  const sorted = Float64Array.from(target).sort();
-  const median = sorted[Math.floor(sorted.length / 2)];
-  if (!(median > 0)) return [];
+  const middle = median(target);
+  if (!(middle > 0)) return [];
   const one = zeros.length === 1;
   return [
-    `"${name}" is exactly 0 on ${zeros.length} of ${target.length} rows (first ${dates[zeros[0]]}) while its median is ${formatNumber(median)}: ` +
+    `"${name}" is exactly 0 on ${zeros.length} of ${target.length} rows (first ${dates[zeros[0]]}) while its median is ${formatNumber(middle)}: ` +
       `if ${one ? 'that row is' : 'those rows are'} missing figures rather than periods without sales, the model fits ${one ? 'it' : 'them'} as real sales of 0 ` +
       `and its figures suffer; fill in the real figures`,
   ];
@@ -418,9 +419,9 @@ function readDates(
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** Weekday of a day number (days since 1970-01-01, a Thursday). */
+/** Weekday of a day number (days since 1970-01-01), by features.ts dayOfWeek (Monday = 0). */
 function weekdayOf(day: number): string {
-  return WEEKDAYS[(((day + 3) % 7) + 7) % 7];
+  return WEEKDAYS[dayOfWeek(isoFromDays(day))];
 }
 
 /** What an irregular step most likely is: monthly rows, or weekly rows whose weekday moved. */
