@@ -187,6 +187,47 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     }
   }, 60_000);
 
+  it('a gate next step names no deleted tenant, in each face; the stored one read back says who went', async () => {
+    const fresh = tempStateDir();
+    try {
+      const gen = wv(fresh.dir, ['generate', '--tenants', '2', '--seed', '7', '--days', '200']);
+      expect(gen.code, gen.stderr).toBe(0);
+      const r1 = wv(fresh.dir, ['run-phase', '--phase', '1', '--tenants', 'gen_s7_0,gen_s7_1']);
+      expect(r1.code, r1.stderr).toBe(0);
+      const before = wv(fresh.dir, ['gates', '--phase', '1', '--json']);
+      expect((JSON.parse(before.stdout) as { next_step: string }).next_step).toContain(
+        'Run wv-mmm run-phase --phase 0 --tenants gen_s7_0,gen_s7_1, then',
+      );
+      const del = wv(fresh.dir, ['tenants', 'delete', 'gen_s7_1', '--keep-runs']);
+      expect(del.code, del.stderr).toBe(0);
+      const app = createApp({ stateDir: fresh.dir, workers: 1, log: silentLogger, face: 'mcp' });
+      try {
+        // Read back as recorded: the old next step, with the tenant deleted since.
+        const stored = app.latestGate(1);
+        expect(stored?.decision.next_step).toContain('gen_s7_1');
+        expect(stored?.tenants_deleted_since).toEqual(['gen_s7_1']);
+        const g = wv(fresh.dir, ['gates', '--phase', '1', '--json']);
+        expect((JSON.parse(g.stdout) as { next_step: string }).next_step).toMatch(
+          / Run wv-mmm run-phase --phase 0 --tenants gen_s7_0 \(gen_s7_1 has been deleted since this run\), then wv-mmm gates --phase 1 again\.$/,
+        );
+        expect(app.checkGates({ phase: 1 }).next_step).toMatch(
+          / Run run_phase with phase 0 and tenants \["gen_s7_0"\] \(gen_s7_1 has been deleted since this run\), then check_gates with phase 1 again\.$/,
+        );
+        expect(wv(fresh.dir, ['tenants', 'delete', 'gen_s7_0', '--keep-runs']).code).toBe(0);
+        const none = app.checkGates({ phase: 1 }).next_step;
+        expect(none).toContain(
+          'Every tenant of this run is gone (gen_s7_0, gen_s7_1 have been deleted since this run), so no phase 0 run can be made for it',
+        );
+        expect(none).not.toContain('run_phase with phase 0');
+        expect(app.latestGate(1)?.tenants_deleted_since).toEqual(['gen_s7_0', 'gen_s7_1']);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      fresh.remove();
+    }
+  }, 60_000);
+
   it('asking for the gates of the same run again logs its escalation once', () => {
     // Phase 1 on one tenant that fails the pass bar: 0 of 1 passes, so the gate escalates.
     expect(run('run-phase', '--phase', '0', '--tenants', 'none_home_decor').code).toBe(0);

@@ -333,6 +333,28 @@ describe('missing prerequisite runs', () => {
     expect(some.escalation).toBeNull();
   });
 
+  it('a missing run: the next step runs only the tenants not deleted since, and says so', () => {
+    const mine = [makeResult('shop-b', 3, 0.8), makeResult('shop-a', 3, 0.8)];
+    const words = {
+      runPhase: (p: PhaseId, t: readonly string[]) => `RUN(${p}:${t.join('+')})`,
+      checkGates: (p: PhaseId) => `GATES(${p})`,
+    };
+    const one = decideGates({ phase: 3, results: mine, words, deletedTenants: ['shop-b'] });
+    expect(one.next_step).toMatch(
+      / Run RUN\(2:shop-a\) \(shop-b has been deleted since this run\), then GATES\(3\) again\.$/,
+    );
+    const all = decideGates({
+      phase: 3,
+      results: mine,
+      words,
+      deletedTenants: ['shop-a', 'shop-b', 'elsewhere'],
+    });
+    expect(all.next_step).toMatch(
+      / Every tenant of this run is gone \(shop-a, shop-b have been deleted since this run\), so no phase 2 run can be made for it; run phase 3 on tenants that exist, then judge that run\.$/,
+    );
+    expect(all.next_step).not.toContain('RUN(');
+  });
+
   it('combines several triggered criteria; the highest severity picks the next step', () => {
     const baseline = [makeResult('a', 0, 0.9), makeResult('b', 0, 0.2), makeResult('c', 0, 0.2)];
     const results = [makeResult('a', 1, 0.1), makeResult('b', 1, 0.1), makeResult('c', 1, 0.1)];

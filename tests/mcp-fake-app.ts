@@ -23,6 +23,7 @@ import {
   type RunDetail,
   type RunHandleOptions,
   type RunInfo,
+  type StoredGate,
   type TenantDetail,
 } from '../src/app/types.js';
 import { parseLiftCsv } from '../src/core/csv.js';
@@ -389,10 +390,7 @@ export class FakeApp implements App {
     );
   }
 
-  private readonly gates = new Map<
-    PhaseId,
-    { decision: GateDecision; run_id: number | null; decided_at: string }
-  >();
+  private readonly gates = new Map<PhaseId, StoredGate>();
 
   latestGate(phase: PhaseId) {
     return this.gates.get(phase) ?? null;
@@ -420,6 +418,7 @@ export class FakeApp implements App {
       decision,
       run_id: run.info.id,
       decided_at: '2026-01-01T00:00:00.000Z',
+      tenants_deleted_since: [],
     });
     return decision;
   }

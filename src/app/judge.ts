@@ -11,6 +11,8 @@ import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { appendEscalation } from './escalations.js';
 import { orderedResults } from './runs.js';
+import { deletedTenants } from './tenants.js';
+import type { StoredGate } from './types.js';
 
 /** A finished run: the one named, or the latest finished run of a phase. */
 function doneRun(
@@ -97,12 +99,20 @@ export function checkGates(
   return decision;
 }
 
-export function latestGate(
-  ctx: AppContext,
-  phase: PhaseId,
-): { decision: GateDecision; run_id: number | null; decided_at: string } | null {
+/**
+ * The latest stored decision as it was recorded; `tenants_deleted_since` lists the judged run's
+ * tenants deleted after it (its next step may name them; check_gates again names only the rest).
+ */
+export function latestGate(ctx: AppContext, phase: PhaseId): StoredGate | null {
   const rec = ctx.store.latestGateDecision(parsePhase(phase));
-  return rec ? { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at } : null;
+  if (!rec) return null;
+  const run = rec.run_id === null ? null : ctx.store.getRun(rec.run_id);
+  return {
+    decision: rec.result,
+    run_id: rec.run_id,
+    decided_at: rec.created_at,
+    tenants_deleted_since: run ? deletedTenants(ctx, run.tenants) : [],
+  };
 }
 
 /** The gate decision of a finished run, with the runs it was judged against; stores nothing. */
@@ -128,6 +138,7 @@ function evaluateGate(
       baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
       passThreshold,
       regression: { mode: regression },
+      deletedTenants: deletedTenants(ctx, run.tenants),
       words: {
         runPhase: (p, tenants) => ctx.words.runPhaseForRun(p, tenants, run.id),
         checkGates: (p) => ctx.words.checkGates(p),

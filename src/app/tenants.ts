@@ -43,6 +43,14 @@ function publicInfo(info: TenantInfo): TenantInfo {
   return rest;
 }
 
+/**
+ * The tenants of `tenants` that no longer exist (neither built in nor stored): deleted since a
+ * run named them. A tenant imported again under the same id exists.
+ */
+export function deletedTenants(ctx: AppContext, tenants: readonly string[]): string[] {
+  return tenants.filter((t) => !isBuiltinTenant(t) && ctx.store.getDatasetSummary(t) === null);
+}
+
 /** Where a tenant's data comes from; a clear error for an unknown or empty tenant id. */
 export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
   if (typeof tenant !== 'string' || tenant === '') {

@@ -167,6 +167,19 @@ export type {
 export { PHASES, PHASE_MESSAGE, isPhaseId } from '../phases/types.js';
 export { PASS_THRESHOLD } from '../phases/result.js';
 export type { GateDecision, RegressionMode } from '../gates/index.js';
+
+/** A gate decision read back from the store. */
+export interface StoredGate {
+  decision: GateDecision;
+  /** The judged run (null when it was deleted since). */
+  run_id: number | null;
+  decided_at: string;
+  /**
+   * Tenants of the judged run deleted since the decision: its next step may name them, and no
+   * phase can run on them now (empty when the run itself is gone).
+   */
+  tenants_deleted_since: string[];
+}
 export type { LiftTest } from '../core/lift.js';
 export type { LiftTestRecord } from '../store/index.js';
 export type { CalibrationReport } from '../phases/calibration.js';
@@ -248,9 +261,7 @@ export interface App {
     regression?: RegressionMode;
   }): GateDecision;
   /** The latest stored gate decision of a phase, without evaluating anything (null if none). */
-  latestGate(
-    phase: PhaseId,
-  ): { decision: GateDecision; run_id: number | null; decided_at: string } | null;
+  latestGate(phase: PhaseId): StoredGate | null;
   /**
    * Decomposition of a tenant's all-rows model with 80%/95% intervals (`replicates` bootstrap
    * refits, default round(120 / channels) within 10..60, 0 = none, at most 500) and caveats

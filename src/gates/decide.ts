@@ -433,8 +433,18 @@ function missingPrerequisite(
   missing: PhaseId,
   why: string,
   tenants: readonly string[],
+  deleted: ReadonlySet<string>,
   words: GateWords,
 ): EscalationCriterion {
+  // A deleted tenant cannot be run: the step names the tenants that remain, and says why the
+  // others are left out (all gone: nothing can be run for these results).
+  const remaining = tenants.filter((t) => !deleted.has(t));
+  const gone = tenants.filter((t) => deleted.has(t));
+  const goneNote =
+    gone.length === 0
+      ? ''
+      : `${gone.join(', ')} ${gone.length === 1 ? 'has' : 'have'} been deleted since this run`;
+  const missingRun = `Not a model failure: the gate judges phase ${phase} against a phase ${missing} run of the same tenants, and there is none. `;
   // why: in the evidence (the reasons list it); the next step says what to do.
   return {
     name: 'missing_prerequisite_run',
@@ -443,8 +453,11 @@ function missingPrerequisite(
     tenants: [],
     severity: 'medium',
     recommended_next_step:
-      `Not a model failure: the gate judges phase ${phase} against a phase ${missing} run of the same tenants, and there is none. ` +
-      `Run ${words.runPhase(missing, tenants)}, then ${words.checkGates(phase)} again.`,
+      remaining.length === 0
+        ? missingRun +
+          `Every tenant of this run is gone (${goneNote}), so no phase ${missing} run can be made for it; run phase ${phase} on tenants that exist, then judge that run.`
+        : missingRun +
+          `Run ${words.runPhase(missing, remaining)}${gone.length === 0 ? '' : ` (${goneNote})`}, then ${words.checkGates(phase)} again.`,
   };
 }
 
@@ -514,6 +527,7 @@ export function decideGates(input: GateInput): GateDecision {
   const n = results.length;
   const tenantIds = results.map((r) => r.tenant);
   const words = input.words ?? PLAIN_GATE_WORDS;
+  const deleted = new Set(input.deletedTenants ?? []);
   const current = figures(phase, results, threshold);
   const rules = scaledThresholds(phase, n);
   const counts: Record<string, number> = {};
@@ -572,6 +586,7 @@ export function decideGates(input: GateInput): GateDecision {
             0,
             'the no-regression check against the baseline cannot be done',
             tenantIds,
+            deleted,
             words,
           )
         : notMissing(),
@@ -613,6 +628,7 @@ export function decideGates(input: GateInput): GateDecision {
             ? "cannot check that phase 2's mean R² did not decrease"
             : 'the phase 1 run shares no tenant with these results',
           tenantIds,
+          deleted,
           words,
         ),
       );
@@ -631,6 +647,7 @@ export function decideGates(input: GateInput): GateDecision {
               ? 'the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)'
               : 'the phase 2 run shares no tenant with these results; the plan runs phase 3 only after phase 2',
             tenantIds,
+            deleted,
             words,
           )
         : notMissing(),

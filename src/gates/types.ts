@@ -35,6 +35,11 @@ export interface GateInput {
    * to paste); default: plain words ('Run phase 2 for the same tenants').
    */
   words?: GateWords;
+  /**
+   * Tenants of `results` whose data has been deleted since the run (the caller knows the store).
+   * A next step names no run of them: no phase can run on a deleted tenant.
+   */
+  deletedTenants?: readonly string[];
 }
 
 /** A face's commands, as the next step of a missing prerequisite run names them. */
