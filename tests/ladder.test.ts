@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf, SHAPE_SUITE } from '../src/core/data/index.js';
-import { protocolForSeries } from '../src/core/protocol.js';
+import { protocolForRows, protocolForSeries } from '../src/core/protocol.js';
 import {
   chooseProtocol,
   PROTOCOL_RULE,
@@ -84,6 +84,23 @@ describe('protocol rule', () => {
     expect(protocolForSeries(builtIn).folds).toEqual(timeSeriesFolds(1095, 5));
     const renamed = { ...builtIn, tenant: 'my_books' };
     expect(protocolForSeries(renamed).protocol.first_train_rows).toBe(367);
+  });
+
+  it('decides the folds from the id, frequency and row count alone (a stored summary suffices)', () => {
+    // The app checks a stored tenant before its run from the summary, without the data.
+    const daily = generateTenant('none_books').series;
+    for (const series of [daily, { ...daily, tenant: 'my_books' }]) {
+      for (const options of [{}, { folds: 3, gap: 7 }, { testSize: 60 }]) {
+        const rows = { tenant: series.tenant, frequency: series.frequency, rows: 1095 };
+        expect(protocolForRows(rows, options)).toEqual(protocolForSeries(series, options));
+      }
+    }
+    expect(protocolForRows({ tenant: 'shop', frequency: 'weekly', rows: 104 })).toEqual(
+      chooseProtocol(104, 'weekly'),
+    );
+    expect(() => protocolForRows({ tenant: 'shop', frequency: 'daily', rows: 100 })).toThrow(
+      /100 days are too few/,
+    );
   });
 
   it('trains every fold of other data of two years or more on a year, with the plan-size blocks', () => {

@@ -74,7 +74,10 @@ export async function trainTenant(
   const source = tenantSource(ctx, req.tenant);
   // Data too short for any honest protocol is refused here, with the rows it would need.
   const { series } = resolveTenant(source);
-  checkProtocol(series, config);
+  checkProtocol(
+    { tenant: series.tenant, frequency: series.frequency, rows: series.target.length },
+    config,
+  );
   opts.onProgress?.({
     runId: null,
     done: 0,

@@ -10,7 +10,7 @@ import {
   type DataWarningCode,
 } from '../core/data-warnings.js';
 import { ProtocolError } from '../core/folds.js';
-import { protocolForSeries } from '../core/protocol.js';
+import { protocolForRows, protocolForSeries, type SeriesLength } from '../core/protocol.js';
 import type { TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
 import { isBuiltinTenant } from '../core/data/index.js';
@@ -52,12 +52,9 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
  * Refuses, before any work, data too short for any honest protocol (or a protocol the caller set
  * that the data cannot hold): the message says how many rows are needed.
  */
-export function checkProtocol(
-  series: Pick<TenantSeries, 'tenant' | 'frequency' | 'target'>,
-  c: ProtocolConfig,
-): void {
+export function checkProtocol(series: SeriesLength, c: ProtocolConfig): void {
   try {
-    protocolForSeries(series, protocolOptions(c, c.folds));
+    protocolForRows(series, protocolOptions(c, c.folds));
   } catch (e) {
     if (e instanceof ProtocolError) {
       throw new AppError(
@@ -81,8 +78,7 @@ export function checkTenantProtocol(ctx: AppContext, tenant: string, c: Protocol
   if (isBuiltinTenant(tenant)) return;
   const d = ctx.store.getDatasetSummary(tenant);
   if (d === null) return; // unknown tenants are refused by tenantSource, in its words
-  // Only the length of the target decides the folds.
-  checkProtocol({ tenant, frequency: d.frequency, target: new Float64Array(d.rows) }, c);
+  checkProtocol({ tenant, frequency: d.frequency, rows: d.rows }, c);
 }
 
 /** Warnings for a series scored under the run's protocol (folds at most, gap, test size, first window). */
