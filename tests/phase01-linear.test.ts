@@ -44,6 +44,23 @@ describe('design', () => {
     ]);
   });
 
+  it('weekday and day of the year agree with the UTC calendar over four centuries; impossible dates throw', () => {
+    // Independent: Date.UTC's calendar, every 37th day from 1899 (1900 and 2100 are not leap
+    // years, 2000 is) to 2301.
+    const DAY_MS = 86_400_000;
+    const from = Date.UTC(1899, 0, 1);
+    for (let ms = from; ms < Date.UTC(2301, 0, 1); ms += 37 * DAY_MS) {
+      const d = new Date(ms);
+      const iso = d.toISOString().slice(0, 10);
+      expect(dayOfWeek(iso), iso).toBe((d.getUTCDay() + 6) % 7);
+      expect(dayOfYear(iso), iso).toBe((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS + 1);
+    }
+    for (const bad of ['2023-02-29', '2023-04-31', '2024-13-01', '2024-1-01', '2024-01-01x']) {
+      expect(() => dayOfWeek(bad), bad).toThrow(`date must be YYYY-MM-DD (got "${bad}")`);
+      expect(() => dayOfYear(bad), bad).toThrow(RangeError);
+    }
+  });
+
   it('calendar columns by hand', () => {
     expect(dayOfWeek('2022-01-01')).toBe(5); // a Saturday; pandas Monday = 0
     expect(dayOfWeek('2024-02-29')).toBe(3); // a Thursday

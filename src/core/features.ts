@@ -3,6 +3,7 @@
  * (bench_peers.py design()): spend, weather, spend x weather (channel-major), weather squared,
  * then controls, then calendar. Raw values: standardization happens per training fold in the Ridge.
  */
+import { daysFromCivil, parseIsoDay } from './csv/dates.js';
 import type { TenantSeries } from './types.js';
 import { modeledWeather, weatherKindOf } from './weather-names.js';
 
@@ -144,53 +145,23 @@ export function modelWeatherNames(series: TenantSeries, weather?: readonly strin
   return [...weather];
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function digits(text: string, from: number, count: number): number {
-  let v = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-function parseIsoDate(date: string): [number, number, number] {
-  // Hand-rolled YYYY-MM-DD parse: this runs for every row of every design.
-  const y = digits(date, 0, 4);
-  const m = digits(date, 5, 2);
-  const d = digits(date, 8, 2);
-  if (
-    date.length < 10 ||
-    date[4] !== '-' ||
-    date[7] !== '-' ||
-    !(m >= 1 && m <= 12 && d >= 1 && d <= 31)
-  ) {
-    throw new RangeError(`date must be YYYY-MM-DD (got "${date}")`);
-  }
-  return [y, m, d];
+/** The day number of a strict YYYY-MM-DD date (csv/dates.ts parseIsoDay); throws on any other. */
+function isoDay(date: string): number {
+  const day = parseIsoDay(date);
+  if (Number.isNaN(day)) throw new RangeError(`date must be YYYY-MM-DD (got "${date}")`);
+  return day;
 }
 
 /** pandas dayofweek (Monday = 0 ... Sunday = 6) of an ISO date. */
 export function dayOfWeek(date: string): number {
-  const [y, m, d] = parseIsoDate(date);
   // 1970-01-01 was a Thursday (dayofweek 3).
-  return (((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7;
+  return (((isoDay(date) + 3) % 7) + 7) % 7;
 }
 
 /** Day of the year, 1-based (pandas dayofyear). */
 export function dayOfYear(date: string): number {
-  const [y, m, d] = parseIsoDate(date);
-  return daysFromCivil(y, m, d) - daysFromCivil(y, 1, 1) + 1;
+  const day = isoDay(date);
+  return day - daysFromCivil(Number(date.slice(0, 4)), 1, 1) + 1;
 }
 
 /**
