@@ -5,6 +5,7 @@ import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { hill } from '../src/core/transforms.js';
+import { shortMoney } from '../src/plan/summary.js';
 import {
   evaluateResponse,
   extendSeries,
@@ -12,6 +13,7 @@ import {
   makePlan,
   nonPositiveChannels,
   parseBounds,
+  planSummaryLines,
   PlanInputError,
   responseOf,
   revenueModelOf,
@@ -448,5 +450,31 @@ describe('makePlan', () => {
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('meta=2x:1x') }),
     ).toThrow(/minimum .* is above the maximum/);
+  });
+});
+
+describe('amounts in the plan text', () => {
+  it('shortMoney: the largest unit reached, one up when rounding shows 1000 of it', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [999.4, '999'],
+      [999.6, '1.0k'],
+      [12_345, '12.3k'],
+      [999_949, '999.9k'],
+      [999_999, '1.00M'],
+      [-4_560_000, '-4.56M'],
+      [7.891e9, '7.89B'],
+      [1e12, '1.00T'],
+      [999.996e12, '1.00e+15'],
+      [Infinity, 'Infinity'],
+    ];
+    for (const [v, text] of cases) expect(shortMoney(v), String(v)).toBe(text);
+  });
+
+  it('a budget of 1e12 (the largest allowed) reads 1.00T in the summary, not 1000000.00M', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const p = makePlan({ series: tenant.series, model, outlook }, { horizon: 28, budget: 1e12 });
+    expect(planSummaryLines(p)[0]).toContain(', budget 1.00T, ');
+    expect(planSummaryLines(p).join('\n')).not.toMatch(/\d{4}\.\d+[kM]\b/);
   });
 });

@@ -24,6 +24,7 @@ import {
   type PlanConstraints,
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
+import { shortMoney } from './summary.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
@@ -788,14 +789,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       : pinnedNames.length > 0
         ? `baseline (a) without spend above the lower bound on ${pinnedNames.join(', ')}`
         : 'baseline (a) moved within the bounds';
-    const money = (v: number): string =>
-      Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
     const iv = (v: FigureInterval): string =>
-      `80% interval ${money(v.p80[0])} to ${money(v.p80[1])}`;
+      `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
     const text =
       step.step === 0
-        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
-        : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps): +${money(step.uplift)} (${iv(step.uplift_interval)})`;
+        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
+        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",

@@ -1,15 +1,36 @@
 /** Plain-text readings of plans for both faces: one plan, and two plans under different outlooks. */
 import type { PlanResult } from './plan.js';
 
-const money = (v: number): string =>
-  Math.abs(v) >= 1e6
-    ? `${(v / 1e6).toFixed(2)}M`
-    : Math.abs(v) >= 1e3
-      ? `${(v / 1e3).toFixed(1)}k`
-      : v.toFixed(0);
+/** The units of shortMoney, smallest first, with the decimals each shows. */
+const MONEY_UNITS = [
+  { scale: 1, suffix: '', digits: 0 },
+  { scale: 1e3, suffix: 'k', digits: 1 },
+  { scale: 1e6, suffix: 'M', digits: 2 },
+  { scale: 1e9, suffix: 'B', digits: 2 },
+  { scale: 1e12, suffix: 'T', digits: 2 },
+] as const;
+
+/**
+ * An amount in a few characters: 950, 12.3k, 4.56M, 7.89B, 1.00T (budgets go up to 1e12);
+ * scientific from 1000T. The unit is the largest the amount reaches, one up when rounding would
+ * show 1000 of it (999,999 is 1.00M, not 1000.0k).
+ */
+export function shortMoney(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  let i = MONEY_UNITS.length - 1;
+  while (i > 0 && Math.abs(v) < MONEY_UNITS[i].scale) i--;
+  for (; i < MONEY_UNITS.length; i++) {
+    const { scale, suffix, digits } = MONEY_UNITS[i];
+    const text = (v / scale).toFixed(digits);
+    if (Math.abs(Number(text)) < 1000) return text + suffix;
+  }
+  return v.toExponential(2);
+}
+
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
-const range = ([lo, hi]: readonly [number, number]): string => `${money(lo)} to ${money(hi)}`;
+const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${shortMoney(Math.abs(v))}`;
+const range = ([lo, hi]: readonly [number, number]): string =>
+  `${shortMoney(lo)} to ${shortMoney(hi)}`;
 const signedRange = ([lo, hi]: readonly [number, number]): string =>
   `${signed(lo)} to ${signed(hi)}`;
 
@@ -19,16 +40,16 @@ export function planSummaryLines(p: PlanResult): string[] {
   const lines: string[] = [];
   const goal =
     p.objective.kind === 'revenue'
-      ? `budget ${money(p.budget)}`
-      : `largest budget with ${p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${p.objective.value}: ${money(p.budget)}`;
+      ? `budget ${shortMoney(p.budget)}`
+      : `largest budget with ${p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${p.objective.value}: ${shortMoney(p.budget)}`;
   lines.push(
     `${p.tenant}: ${p.horizon.periods} ${unit}s from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
   );
   lines.push(
-    `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,
+    `split: ${p.channels.map((c) => `${c.channel} ${shortMoney(c.spend)} (${pct(c.share)}, historical ${shortMoney(c.historical_spend)})`).join(', ')}`,
   );
   lines.push(
-    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon + ${money(p.expected_revenue.carry_over_after)} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})`,
+    `expected revenue ${shortMoney(p.expected_revenue.horizon)} in the horizon + ${shortMoney(p.expected_revenue.carry_over_after)} carry-over after it; incremental ${shortMoney(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})`,
   );
   // Plans stored before version 2 have no uncertainty block.
   const u = p.uncertainty ?? null;
@@ -40,7 +61,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   for (const b of p.baselines) {
     const iv = b.plan_uplift_interval ?? null;
     lines.push(
-      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
+      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${shortMoney(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
     );
   }
   lines.push(
@@ -50,7 +71,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   if (p.truth) {
     const t = p.truth;
     lines.push(
-      `ground truth: plan ${money(t.plan_incremental)}, (a) ${money(t.historical_even_incremental)}, (b) ${money(t.historical_calendar_incremental)}, truth-optimal ${money(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
+      `ground truth: plan ${shortMoney(t.plan_incremental)}, (a) ${shortMoney(t.historical_even_incremental)}, (b) ${shortMoney(t.historical_calendar_incremental)}, truth-optimal ${shortMoney(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
     );
   }
   for (const n of p.notes) lines.push(`note: ${n}`);
@@ -75,9 +96,10 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     difference: b.channels[i].spend - c.spend,
   }));
   const lines = [
-    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${money(a.budget)} vs ${money(b.budget)}`,
+    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${shortMoney(a.incremental_revenue)} vs ${shortMoney(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${shortMoney(a.budget)} vs ${shortMoney(b.budget)}`,
     ...channels.map(
-      (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
+      (c) =>
+        `  ${c.channel}: ${shortMoney(c.spend_a)} vs ${shortMoney(c.spend_b)} (${signed(c.difference)})`,
     ),
   ];
   return {
@@ -111,12 +133,12 @@ const finite = (v: number | null): v is number => v !== null && Number.isFinite(
 export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
   const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}`;
   const parts = [
-    `${finite(f.budget) ? money(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
+    `${finite(f.budget) ? shortMoney(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
   ];
   const result: string[] = [];
   if (finite(f.incremental_revenue)) {
     result.push(
-      `incremental ${money(f.incremental_revenue)}${finite(f.roas) ? ` (ROAS ${f.roas.toFixed(2)})` : ''}`,
+      `incremental ${shortMoney(f.incremental_revenue)}${finite(f.roas) ? ` (ROAS ${f.roas.toFixed(2)})` : ''}`,
     );
   }
   if (finite(f.uplift_vs_historical)) {
@@ -127,7 +149,7 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
     const d = finite(f.incremental_revenue)
       ? ` (${signed(f.compare_incremental_revenue - f.incremental_revenue)})`
       : '';
-    line += `; under ${f.compare_outlook} ${money(f.compare_incremental_revenue)}${d}`;
+    line += `; under ${f.compare_outlook} ${shortMoney(f.compare_incremental_revenue)}${d}`;
   }
   return line;
 }
