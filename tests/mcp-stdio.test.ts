@@ -66,26 +66,59 @@ class RecordingStdioTransport implements Transport {
 const stateDir = mkdtempSync(path.join(tmpdir(), 'wv-mmm-mcp-stdio-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
+/**
+ * Starts the built server, runs `body` with a client and the recording transport, and kills the
+ * server after; a failure carries the server's stderr (it says why, e.g. it could not start).
+ */
+async function withServer(
+  logLevel: string,
+  body: (client: Client, transport: RecordingStdioTransport) => Promise<void>,
+): Promise<void> {
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: '/',
+    env: { ...process.env, WV_MMM_STATE_DIR: stateDir, WV_MMM_LOG_LEVEL: logLevel },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const transport = new RecordingStdioTransport(child);
+  const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+  try {
+    await body(client, transport);
+  } catch (err) {
+    throw new Error(
+      `${(err as Error).message}\n--- server stderr ---\n${transport.stderr.slice(-3000)}`,
+      { cause: err },
+    );
+  } finally {
+    child.kill();
+  }
+}
+
 describe('stdio server (built)', () => {
   it('runs phase 1, checks its gate, writes only JSON-RPC to stdout and exits when stdin closes', async () => {
-    const child = spawn(process.execPath, [ENTRY], {
-      cwd: '/',
-      env: { ...process.env, WV_MMM_STATE_DIR: stateDir, WV_MMM_LOG_LEVEL: 'info' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const transport = new RecordingStdioTransport(child);
-    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
-    try {
-      await exercise(client, transport);
-    } catch (err) {
-      // The server's stderr says why it failed (e.g. it could not start).
-      throw new Error(
-        `${(err as Error).message}\n--- server stderr ---\n${transport.stderr.slice(-3000)}`,
-        { cause: err },
+    await withServer('info', exercise);
+  });
+
+  it('says on stderr, not stdout, that it skipped a line that is not JSON or not JSON-RPC, and keeps serving', async () => {
+    await withServer('warning', async (client, transport) => {
+      await client.connect(transport);
+      transport.child.stdin.write('not json\n{"jsonrpc":"2.0","foo":1}\n');
+      const { tools } = await client.listTools();
+      expect(tools.length).toBe(TOOL_NAMES.length);
+      await transport.close();
+      expect(await transport.exit).toBe(0);
+      const warnings = transport.stderr.split('\n').filter((l) => l.includes('ignored a'));
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(
+        /^\[wv-mmm\] warning: ignored a line on stdin that is not JSON \(Unexpected token .*\); each line must be one JSON-RPC 2\.0 message$/,
       );
-    } finally {
-      child.kill();
-    }
+      expect(warnings[1]).toMatch(
+        /^\[wv-mmm\] warning: ignored a JSON line on stdin that is not a JSON-RPC 2\.0 message: one object with "jsonrpc": "2\.0" and either a "method"/,
+      );
+      // stdout: the initialize and tools/list responses only, JSON-RPC both.
+      expect(transport.stdoutLines.map((l) => (JSON.parse(l) as { id?: number }).id)).toEqual([
+        0, 1,
+      ]);
+    });
   });
 });
 

@@ -26,7 +26,8 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   console.info = console.error;
   console.debug = console.error;
 
-  const mcpLog = createMcpLog(stderrLogger());
+  const stderr = stderrLogger();
+  const mcpLog = createMcpLog(stderr);
   const log = mcpLog.log;
   const version = CODE_VERSION;
   // Queue mode when WV_MMM_REDIS_URL is set: tenant jobs go to `wv-mmm worker` processes.
@@ -34,6 +35,9 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   const server = createServer({ app, version, log });
   mcpLog.attach(server);
   const transport = new StdioServerTransport();
+  // The SDK skips a stdin line it cannot read and answers nothing: say so on stderr only (the
+  // client sent the line; a log notification about it could feed the same fault back).
+  server.server.onerror = (err) => stderr('warning', transportErrorLine(err));
 
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
@@ -71,6 +75,22 @@ export async function serveStdio(): Promise<StdioServerHandle> {
     `weathervane-mmm ${version} serving MCP over stdio (node ${process.versions.node}, state ${app.stateDir})`,
   );
   return { shutdown };
+}
+
+/**
+ * One line for an error the SDK's transport or protocol reports (server.onerror): a stdin line
+ * that is not JSON or not a JSON-RPC 2.0 message (both skipped, unanswered), else the error.
+ */
+export function transportErrorLine(err: Error): string {
+  const firstLine = (text: string) => text.split('\n')[0].slice(0, 200);
+  if (err instanceof SyntaxError) {
+    return `ignored a line on stdin that is not JSON (${firstLine(err.message)}); each line must be one JSON-RPC 2.0 message`;
+  }
+  // The SDK's schema error is a union of the message kinds' errors: say what one needs instead.
+  if (err.name === 'ZodError') {
+    return 'ignored a JSON line on stdin that is not a JSON-RPC 2.0 message: one object with "jsonrpc": "2.0" and either a "method" (a request with an "id", or a notification) or an "id" with a "result" or an "error" (a response)';
+  }
+  return `MCP protocol error: ${firstLine(err.message)}`;
 }
 
 /** True when this module is the script node was started with (not imported by the CLI). */
