@@ -671,6 +671,14 @@ export interface LadderOptions {
    */
   uncheckedFallsBack?: boolean;
   /**
+   * Daily phase 3 where no validation block can judge it (the first fold of 367 rows of data of
+   * two years or more) forecasts with the mean of its own model and phase 2's laddered model, as a
+   * phase 3 whose gain its blocks cannot tell from noise (noiseAwareKeep): no evidence is not
+   * evidence of a gain (default true; ignored for weekly data, which has its own hedge). false:
+   * kept outright.
+   */
+  dailyUncheckedHedge?: boolean;
+  /**
    * Daily phases 1-2 judged on validation blocks: the fold forecasts with phase k-1's laddered
    * model plus the share stackingWeight of phase k's own model's difference from it, instead of
    * one of the two; a block whose phase-2 candidate keeps Ridge judges phase 1's laddered model
@@ -876,6 +884,7 @@ export class PhaseLadder {
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
+  private readonly dailyUncheckedHedge: boolean;
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
   private readonly dailyPooled: boolean;
@@ -917,6 +926,8 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
+    this.dailyUncheckedHedge =
+      (options.dailyUncheckedHedge ?? true) && series.frequency === 'daily';
     this.weeklySharedMedia =
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
@@ -1517,6 +1528,23 @@ export class PhaseLadder {
       // phase 2's laddered model keeps half of what it adds, as an unchecked daily phase 1 or 2
       // averages with phase 0 (docs/modeling.md, "Weekly data: unchecked phases average with the
       // phase below, phase 2 keeps Ridge").
+      const simpler = this.fit(2, T);
+      chosen = { ...chosen, averagedWith: simpler };
+      why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
+    } else if (
+      kept &&
+      k === 3 &&
+      this.dailyUncheckedHedge &&
+      this.fallbackMix &&
+      all.length > 0 &&
+      blocks.length === 0
+    ) {
+      // No block can check daily phase 3 on the first fold of a year (367 rows of two or more
+      // years): kept outright there, it was most of daily phase 3's drops below phase 2 (suite
+      // draws of 3-12 channels, correlated spend: 0.19-0.30 below phase 2 on that fold). A gain
+      // its blocks cannot tell from noise takes the mean with phase 2's laddered model
+      // (noiseAwareKeep); a gain no block saw takes it too (docs/modeling.md, "Daily phase 3: the
+      // unchecked first fold averages with phase 2").
       const simpler = this.fit(2, T);
       chosen = { ...chosen, averagedWith: simpler };
       why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
