@@ -78,7 +78,7 @@ export interface PlanChannel {
   spend_by_period: number[];
   incremental_revenue: number;
   roas: number;
-  /** 80%/95% intervals of the ROAS over the refits (null for an unchecked plan or no spend). */
+  /** 80%/95% intervals of the ROAS over the refits (null for an unchecked plan or no spend beyond 1e-9 of the budget). */
   roas_interval: FigureInterval | null;
   marginal_roas: number;
   at_bound: 'lower' | 'upper' | null;
@@ -917,8 +917,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const one = x.map((v, j) => (j === c ? v : new Float64Array(H)));
     const inc = incremental(r, one);
     const spend = total(x[c]);
+    // Not on projection dust (a maximum of 0 can leave ~1e-12): the refits' ROAS there is noise.
     const roasInterval =
-      uncertainty && spend > 0
+      uncertainty && spend > 1e-9 * Math.max(1, budget)
         ? figureInterval(
             inc / spend,
             reps.map((q) => incremental(q, one) / spend),
