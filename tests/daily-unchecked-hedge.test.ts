@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, suiteShape } from '../src/core/data/index.js';
+import type { TenantSeries } from '../src/core/types.js';
 import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
 import { trainPhase } from '../src/phases/index.js';
 
@@ -35,6 +36,22 @@ describe('daily phase 3: the unchecked first fold averages with phase 2', () => 
     const old = plain.fit(3, T);
     expect(old.fallback!.reason).not.toMatch(/averaged/);
     expect(predictFold(old, T, T + horizon)).toEqual(own);
+  });
+
+  it('reads no row after the window: garbage there leaves the hedged fold unchanged', () => {
+    const T = 367;
+    const options = { horizon: 182, search: { scheme: 'blocked' as const } };
+    const s = tenant.series;
+    const garbled: TenantSeries = {
+      ...s,
+      target: Float64Array.from(s.target, (v, t) => (t >= T ? -v * 7 + 1e5 : v)),
+      spend: s.spend.map((x) => Float64Array.from(x, (v, t) => (t >= T ? 1e6 - v : v))),
+    };
+    const a = new PhaseLadder(s, options).fit(3, T);
+    const b = new PhaseLadder(garbled, options).fit(3, T);
+    expect(b.fallback).toEqual(a.fallback);
+    // The forecast rows' own spend differs (garbled); the in-window fit must not.
+    expect(predictFold(b, 0, T)).toEqual(predictFold(a, 0, T));
   });
 
   it('keeps phase 3 within 0.01 of phase 2 where its unchecked first fold lost to it', () => {
