@@ -721,7 +721,6 @@ export function tailNote(
   return `carry-over: ${ownWords}; revenue is counted ${periods(tail)}${capped(tail)} after the horizon so that the slowest refit of the model fades below 1% too (the refits' slowest decays range ${Math.min(...refitSlowest).toFixed(2)} to ${Math.max(...refitSlowest).toFixed(2)})`;
 }
 
-/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 /**
  * The channels the plan funds above their lower bound although the model's ROAS on that spend is
  * at most 0, each with the reason in words (docs/planner.md "Channels the plan funds at a loss").
@@ -776,6 +775,7 @@ function losingChannels(
   });
 }
 
+/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
