@@ -16,6 +16,7 @@ import {
   hingeSupport,
   isTemperatureHinge,
   MIN_HINGE_ROWS,
+  topKnotHinge,
   windowColumns,
   windowHinges,
 } from '../src/phases/support.js';
@@ -48,6 +49,38 @@ function coolingSeries(weatherName = 'temperature_c', fahrenheit = false): Tenan
     channels: ['meta'],
     spend: [spend],
     weatherNames: [weatherName],
+    weather: [temp],
+    controlNames: [],
+    controls: [],
+    targetName: 'revenue',
+    target: y,
+  };
+}
+
+/**
+ * Daily rows from September 1: demand flat below 17 deg C and rising 300 a degree above it, a
+ * temperature cycle of 3..23 deg C (warmest mid-July) plus day-to-day noise, so that a window from
+ * September to early June has only a few weeks of days above the 20-degree knot.
+ */
+function autumnStartSeries(n: number): TenantSeries {
+  const rng = new SeededRandom(29);
+  const temp = new Float64Array(n);
+  const spend = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    temp[t] = 13 + 10 * Math.sin(2 * Math.PI * ((t + 243) / 365 - 0.28)) + rng.normal(0, 3);
+    spend[t] = 500 + rng.uniform(0, 1000);
+    y[t] = 3000 + 300 * Math.max(0, temp[t] - 17) + 0.5 * spend[t] + rng.normal(0, 100);
+  }
+  return {
+    tenant: 'autumn',
+    frequency: 'daily',
+    dates: Array.from({ length: n }, (_, t) =>
+      new Date(Date.UTC(2023, 8, 1 + t)).toISOString().slice(0, 10),
+    ),
+    channels: ['meta'],
+    spend: [spend],
+    weatherNames: ['temperature_c'],
     weather: [temp],
     controlNames: [],
     controls: [],
@@ -180,14 +213,71 @@ describe('temperature hinges', () => {
     const b = searchMediaParams(garbled, T, opts);
     expect(b.params).toEqual(a.params);
     expect(b.innerR2).toBe(a.innerR2);
-    // The window's columns: rows before T are the design's own values.
+    // The window's columns: rows before T are the design's own values, or the window's top knot
+    // (read off the same garbled-free training rows: equal on both series).
     const design = buildDesign(s.series, { interactions: false, temperatureHinges: true });
     const cols = windowColumns(design, T, 'daily');
+    const dirtyCols = windowColumns(
+      buildDesign(garbled, { interactions: false, temperatureHinges: true }),
+      T,
+      'daily',
+    );
     design.names.forEach((name, j) => {
-      if (isTemperatureHinge(name) && cols[j].some((v) => v !== 0))
-        expect(Array.from(cols[j].subarray(0, T))).toEqual(
-          Array.from(design.columns[j].subarray(0, T)),
-        );
+      if (!isTemperatureHinge(name) || !cols[j].some((v) => v !== 0)) return;
+      expect(Array.from(dirtyCols[j])).toEqual(Array.from(cols[j]));
+      const own = Array.from(design.columns[j].subarray(0, T));
+      const top = topKnotHinge(design.columns[design.names.indexOf('temperature_c')], T, T);
+      expect([own, Array.from(top?.subarray(0, T) ?? [])]).toContainEqual(
+        Array.from(cols[j].subarray(0, T)),
+      );
     });
+  });
+
+  it("the window's top knot: the MIN_HINGE_ROWS-th hottest training row, with support below it", () => {
+    // Temperatures 1..100 on the 100 training rows: 30 rows lie above the 30th hottest, 70.
+    const temps = Float64Array.from({ length: 120 }, (_, t) => (t < 100 ? t + 1 : 500));
+    const top = topKnotHinge(temps, 100, 60)!;
+    expect(Array.from(top.subarray(0, 100))).toEqual(
+      Array.from({ length: 100 }, (_, t) => Math.max(0, t + 1 - 70)),
+    );
+    // After the window the same hinge (430 at 500 deg), the knot read off the training rows only.
+    expect(top[110]).toBe(430);
+    // 29 rows between the kept knot and the top knot: no top knot.
+    expect(topKnotHinge(temps, 100, 59)).toBeNull();
+    // In windowHinges: the 20-degree knot has 20 rows above it, the 10-degree one 70; the top knot
+    // (the 30th hottest, 17.9 deg) has 30 above it and 40 between it and 10 deg.
+    const names = ['temperature_c', 'temperature_c_above_10', 'temperature_c_above_20'];
+    const t = Float64Array.from({ length: 100 }, (_, i) =>
+      i < 30 ? 5 + i / 10 : i < 80 ? 11 + i / 10 : 21 + i / 10,
+    );
+    const hinge = (k: number): Float64Array => t.map((v) => Math.max(0, v - k));
+    const cols = windowHinges(names, [t, hinge(10), hinge(20)], 100);
+    expect(Array.from(cols[1])).toEqual(Array.from(hinge(10)));
+    expect(Array.from(cols[2])).toEqual(Array.from(topKnotHinge(t, 100, 100)!));
+    expect(cols[2].filter((v) => v > 0).length).toBe(MIN_HINGE_ROWS);
+    expect(cols[2][99]).toBeCloseTo(30.9 - 17.9, 12);
+    // Without the temperature column itself in the design the thin hinge is zeroed as before.
+    const alone = windowHinges(names.slice(1), [hinge(10), hinge(20)], 100);
+    expect(alone[1].every((v) => v === 0)).toBe(true);
+  });
+
+  it('forecast the first summer of a window that starts in autumn (phase 0)', () => {
+    // Trained on September to early June (278 rows: the 20-degree knot has under a month of rows
+    // above it, so the fixed knots alone bend at 10 degrees), tested on the first summer. The
+    // window's top knot bends near the generating 17 degrees.
+    const s = autumnStartSeries(332);
+    const T = 278;
+    const above20 = s.weather[0].subarray(0, T).filter((v) => v > 20).length;
+    expect(above20).toBeGreaterThan(0);
+    expect(above20).toBeLessThan(MIN_HINGE_ROWS);
+    const fold = { index: 0, trainEnd: T, testStart: T, testEnd: 332 };
+    const actual = s.target.subarray(T, 332);
+    const score = (topKnot: boolean): number => {
+      const fit = new PhaseLadder(s, { horizon: 54, topKnot }).own(0, T);
+      return r2(actual, evaluateFoldFit(s, fold, fit).predicted);
+    };
+    // 0.88 with the top knot; 0.09 with the fixed knots alone (bent at 10 deg only).
+    expect(score(true)).toBeGreaterThan(0.8);
+    expect(score(false)).toBeLessThan(0.3);
   });
 });

@@ -133,9 +133,10 @@ export function windowColumns(
   design: Design,
   trainEnd: number,
   frequency: Frequency,
+  topKnot = true,
 ): Float64Array[] {
   const masked = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
-  const columns = windowHinges(design.names, masked, trainEnd);
+  const columns = windowHinges(design.names, masked, trainEnd, topKnot);
   const j = design.names.indexOf('trend');
   if (j < 0 || !trendHeldFlat(trainEnd, frequency)) return columns;
   const held = Float64Array.from(columns[j]);
@@ -173,20 +174,69 @@ export function hingeSupport(column: ArrayLike<number>, trainEnd: number): numbe
 /**
  * The columns with each temperature hinge the rows [0, trainEnd) cannot fit (hingeSupport under
  * MIN_HINGE_ROWS) zeroed, as a term the window cannot identify: the standardized Ridge gives it a
- * zero coefficient and a GBM never splits on it. Decided from the training rows only.
+ * zero coefficient and a GBM never splits on it. One exception, the window's top knot: the lowest
+ * knot of a temperature column with too few rows above it (a window whose hottest days lie between
+ * two fixed knots) gives its column to the hinge at the window's own MIN_HINGE_ROWS-th hottest
+ * temperature (topKnotHinge), so a bend above the last fixed knot the window supports is not lost.
+ * Decided from the training rows only. Why: docs/modeling.md, "The window's top knot"
+ * (`topKnot` false: left out too, as before).
  */
 export function windowHinges(
   names: readonly string[],
   columns: Float64Array[],
   trainEnd: number,
+  topKnot = true,
 ): Float64Array[] {
   let out: Float64Array[] | null = null;
+  // Per temperature column: training rows above its highest kept knot (hinges come in ascending
+  // knot order, core/features.ts), and whether its top knot is placed.
+  const keptAbove = new Map<string, number>();
+  const placed = new Set<string>();
   names.forEach((name, j) => {
-    if (!isTemperatureHinge(name) || hingeSupport(columns[j], trainEnd) >= MIN_HINGE_ROWS) return;
+    if (!isTemperatureHinge(name)) return;
+    const base = name.slice(0, name.lastIndexOf('_above_'));
+    const above = rowsAbove(columns[j], trainEnd);
+    if (Math.min(above, trainEnd - above) >= MIN_HINGE_ROWS) {
+      keptAbove.set(base, above);
+      return;
+    }
     out ??= columns.slice();
-    out[j] = new Float64Array(columns[j].length);
+    const temperature = names.indexOf(base) >= 0 ? columns[names.indexOf(base)] : null;
+    const top =
+      topKnot && temperature && above < trainEnd - above && !placed.has(base)
+        ? topKnotHinge(temperature, trainEnd, keptAbove.get(base) ?? trainEnd)
+        : null;
+    if (top) placed.add(base);
+    out[j] = top ?? new Float64Array(columns[j].length);
   });
   return out ?? columns;
+}
+
+/** Rows t < trainEnd where the column is above 0 (a hinge's rows above its knot). */
+function rowsAbove(column: ArrayLike<number>, trainEnd: number): number {
+  let above = 0;
+  for (let t = 0; t < trainEnd; t++) if (column[t] > 0) above++;
+  return above;
+}
+
+/**
+ * The window's top knot: max(0, T - q) with q the window's MIN_HINGE_ROWS-th hottest temperature
+ * (MIN_HINGE_ROWS training rows above it), when at least MIN_HINGE_ROWS training rows lie between
+ * q and the column's highest kept knot (`aboveKeptKnot` rows above that knot; all rows when none is
+ * kept), so that both new segments have the support any hinge needs; null otherwise.
+ */
+export function topKnotHinge(
+  temperature: ArrayLike<number>,
+  trainEnd: number,
+  aboveKeptKnot: number,
+): Float64Array | null {
+  if (trainEnd <= MIN_HINGE_ROWS) return null;
+  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) => b - a);
+  const knot = sorted[MIN_HINGE_ROWS];
+  const col = new Float64Array(temperature.length);
+  for (let t = 0; t < col.length; t++) col[t] = temperature[t] > knot ? temperature[t] - knot : 0;
+  const above = rowsAbove(col, trainEnd);
+  return above >= MIN_HINGE_ROWS && aboveKeptKnot - above >= MIN_HINGE_ROWS ? col : null;
 }
 
 /** The design's columns with the named ones replaced by zeros (shared arrays otherwise). */
