@@ -617,11 +617,11 @@ describe('phase ladder', () => {
   it('a daily phase-3 fold that wins its check by less than its noise forecasts with the mean of phase 3 and phase 2', () => {
     // Suite shape_daily_3y_exponential, first fold (185 rows): phase 3's 124-row candidate wins
     // the block [124, 185) by 0.017 of R², far inside the block's noise; kept outright it scored
-    // -0.007 on the test block (oracle 0.60) against phase 2's 0.107. topKnot false: the fixed
+    // -0.007 on the test block (oracle 0.60) against phase 2's 0.107. windowKnots false: the fixed
     // knots alone, where the case arose (with the window's top knot phase 3 loses that block).
     const spec = SHAPE_SUITE.find((x) => x.id === 'shape_daily_3y_exponential')!;
     const s = generateShape(spec).series;
-    const opts = { horizon, topKnot: false };
+    const opts = { horizon, windowKnots: false };
     const fit = new PhaseLadder(s, opts).fit(3, 185);
     const fb = fit.fallback!;
     expect(fb).toMatchObject({ kept: false, validation_blocks: 1 });

@@ -16,6 +16,7 @@ import {
   hingeSupport,
   isTemperatureHinge,
   MIN_HINGE_ROWS,
+  bottomKnotHinge,
   topKnotHinge,
   windowColumns,
   windowHinges,
@@ -85,6 +86,33 @@ function autumnStartSeries(n: number): TenantSeries {
     controlNames: [],
     controls: [],
     targetName: 'revenue',
+    target: y,
+  };
+}
+
+/**
+ * The cold twin: daily rows from March 1, demand flat above 6 deg C and rising 300 a degree below
+ * it (heating demand), a temperature cycle of 3..21 deg C (coldest mid-January) plus day-to-day
+ * noise, so that a window from March to early December has few days at or below 0 deg C.
+ */
+function springStartSeries(n: number): TenantSeries {
+  const rng = new SeededRandom(31);
+  const temp = new Float64Array(n);
+  const spend = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    temp[t] = 12 + 9 * Math.sin(2 * Math.PI * ((t + 59) / 365 - 0.28)) + rng.normal(0, 3);
+    spend[t] = 500 + rng.uniform(0, 1000);
+    y[t] = 3000 + 300 * Math.max(0, 6 - temp[t]) + 0.5 * spend[t] + rng.normal(0, 100);
+  }
+  return {
+    ...autumnStartSeries(n),
+    tenant: 'spring',
+    dates: Array.from({ length: n }, (_, t) =>
+      new Date(Date.UTC(2023, 2, 1 + t)).toISOString().slice(0, 10),
+    ),
+    spend: [spend],
+    weather: [temp],
     target: y,
   };
 }
@@ -272,12 +300,60 @@ describe('temperature hinges', () => {
     expect(above20).toBeLessThan(MIN_HINGE_ROWS);
     const fold = { index: 0, trainEnd: T, testStart: T, testEnd: 332 };
     const actual = s.target.subarray(T, 332);
-    const score = (topKnot: boolean): number => {
-      const fit = new PhaseLadder(s, { horizon: 54, topKnot }).own(0, T);
+    const score = (windowKnots: boolean): number => {
+      const fit = new PhaseLadder(s, { horizon: 54, windowKnots }).own(0, T);
       return r2(actual, evaluateFoldFit(s, fold, fit).predicted);
     };
     // 0.88 with the top knot; 0.09 with the fixed knots alone (bent at 10 deg only).
     expect(score(true)).toBeGreaterThan(0.8);
     expect(score(false)).toBeLessThan(0.3);
+  });
+
+  it("the window's bottom knot: the MIN_HINGE_ROWS-th coldest training row, with support above it", () => {
+    // Temperatures 1..100 on the 100 training rows: 30 rows at or below the 30th coldest, 30.
+    const temps = Float64Array.from({ length: 120 }, (_, t) => (t < 100 ? t + 1 : -500));
+    const bottom = bottomKnotHinge(temps, 100, 60)!;
+    expect(Array.from(bottom.subarray(0, 100))).toEqual(
+      Array.from({ length: 100 }, (_, t) => Math.max(0, t + 1 - 30)),
+    );
+    // After the window the same hinge (0 at -500 deg), the knot read off the training rows only.
+    expect(bottom[110]).toBe(0);
+    expect(topKnotHinge(temps, 100, 60)).not.toBeNull();
+    // 29 rows between the bottom knot and the kept knot above it: no bottom knot.
+    expect(bottomKnotHinge(temps, 100, 59)).toBeNull();
+    // In windowHinges: the 0-degree knot has 20 rows at or below it, the 10-degree one 70 (the top
+    // knot is not placed: the 10-degree knot has 30 rows above it); the bottom knot (the 30th
+    // coldest, 4.9 deg) has 40 rows between it and 10 deg.
+    const names = ['temperature_c', 'temperature_c_above_0', 'temperature_c_above_10'];
+    const t = Float64Array.from({ length: 100 }, (_, i) =>
+      i < 20 ? -5 + i / 10 : i < 70 ? 2 + i / 10 : 11 + i / 10,
+    );
+    const hinge = (k: number): Float64Array => t.map((v) => Math.max(0, v - k));
+    const cols = windowHinges(names, [t, hinge(0), hinge(10)], 100);
+    expect(Array.from(cols[2])).toEqual(Array.from(hinge(10)));
+    expect(Array.from(cols[1])).toEqual(Array.from(bottomKnotHinge(t, 100, 70)!));
+    expect(cols[1].filter((v) => v === 0).length).toBe(MIN_HINGE_ROWS);
+    expect(cols[1][99]).toBeCloseTo(20.9 - 4.9, 12);
+    expect(windowHinges(names, [t, hinge(0), hinge(10)], 100, false)[1].every((v) => v === 0)).toBe(
+      true,
+    );
+  });
+
+  it('forecast the first winter of a window that starts in spring (phase 0)', () => {
+    // Trained on March to early December (278 rows: the 0-degree knot has under a month of rows
+    // at or below it, so the fixed knots alone bend at 10 degrees), tested on the first winter.
+    const s = springStartSeries(332);
+    const T = 278;
+    const atOrBelow0 = s.weather[0].subarray(0, T).filter((v) => v <= 0).length;
+    expect(atOrBelow0).toBeLessThan(MIN_HINGE_ROWS);
+    const fold = { index: 0, trainEnd: T, testStart: T, testEnd: 332 };
+    const actual = s.target.subarray(T, 332);
+    const score = (windowKnots: boolean): number => {
+      const fit = new PhaseLadder(s, { horizon: 54, windowKnots }).own(0, T);
+      return r2(actual, evaluateFoldFit(s, fold, fit).predicted);
+    };
+    // 0.70 with the bottom knot; 0.35 with the fixed knots alone.
+    expect(score(true)).toBeGreaterThan(0.6);
+    expect(score(false)).toBeLessThan(0.45);
   });
 });

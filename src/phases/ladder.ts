@@ -722,11 +722,11 @@ export interface LadderOptions {
    */
   phase3AlphaGuard?: boolean;
   /**
-   * A window's lowest temperature knot with too few training rows above it moved to the window's
-   * own top knot (support.ts windowHinges; default true; false: left out, as before).
-   * docs/modeling.md, "The window's top knot".
+   * A window's temperature knots with too few training rows above (below) them moved to the
+   * window's own top (bottom) knot (support.ts windowHinges; default true; false: left out, as
+   * before). docs/modeling.md, "The window's top and bottom knots".
    */
-  topKnot?: boolean;
+  windowKnots?: boolean;
   /**
    * Phase 3 kept on its validation blocks only where its mean R² gain there stands out of the
    * blocks' noise; a smaller gain takes the hedge of a failed check: the fold forecasts with the
@@ -905,7 +905,7 @@ export class PhaseLadder {
   private readonly weatherHeld: boolean;
   private readonly phase1WeatherHeld: boolean;
   private readonly phase3AlphaGuard: boolean;
-  private readonly topKnot: boolean;
+  private readonly windowKnots: boolean;
   private readonly noiseAwareKeep: boolean;
   private readonly clock: () => number;
   private design0: Design | null = null;
@@ -949,7 +949,7 @@ export class PhaseLadder {
     this.weatherHeld = (options.weatherHeld ?? true) && series.frequency === 'daily';
     this.phase1WeatherHeld = (options.phase1WeatherHeld ?? true) && series.frequency === 'daily';
     this.phase3AlphaGuard = options.phase3AlphaGuard ?? true;
-    this.topKnot = options.topKnot ?? true;
+    this.windowKnots = options.windowKnots ?? true;
     // Where a failed check has its hedge: daily data (fallbackMix) and weekly data (weeklyHedge,
     // whose blocks are judged as units by a t-test: weeklyKeepTest).
     this.noiseAwareKeep =
@@ -1037,7 +1037,7 @@ export class PhaseLadder {
     const j = design.names.indexOf('trend');
     let kept = false;
     if (j >= 0 && unsupportedTerms(design.names, T, this.series.frequency).includes('trend')) {
-      const columns = windowColumns(design, T, this.series.frequency, this.topKnot).slice();
+      const columns = windowColumns(design, T, this.series.frequency, this.windowKnots).slice();
       columns[j] = design.columns[j];
       kept = trendPartialR2(columns, this.y, T, j) > STRONG_TREND_PARTIAL_R2;
     }
@@ -1053,7 +1053,7 @@ export class PhaseLadder {
 
   /** support.ts windowColumns of a T-row window, a strong trend's column kept (strongTrendKept). */
   private windowed(design: Design, T: number): Float64Array[] {
-    const columns = windowColumns(design, T, this.series.frequency, this.topKnot);
+    const columns = windowColumns(design, T, this.series.frequency, this.windowKnots);
     const j = design.names.indexOf('trend');
     if (j < 0 || !this.strongTrendKept(T) || columns[j] === design.columns[j]) return columns;
     const out = columns === design.columns ? columns.slice() : columns;

@@ -133,10 +133,10 @@ export function windowColumns(
   design: Design,
   trainEnd: number,
   frequency: Frequency,
-  topKnot = true,
+  windowKnots = true,
 ): Float64Array[] {
   const masked = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
-  const columns = windowHinges(design.names, masked, trainEnd, topKnot);
+  const columns = windowHinges(design.names, masked, trainEnd, windowKnots);
   const j = design.names.indexOf('trend');
   if (j < 0 || !trendHeldFlat(trainEnd, frequency)) return columns;
   const held = Float64Array.from(columns[j]);
@@ -174,42 +174,79 @@ export function hingeSupport(column: ArrayLike<number>, trainEnd: number): numbe
 /**
  * The columns with each temperature hinge the rows [0, trainEnd) cannot fit (hingeSupport under
  * MIN_HINGE_ROWS) zeroed, as a term the window cannot identify: the standardized Ridge gives it a
- * zero coefficient and a GBM never splits on it. One exception, the window's top knot: the lowest
+ * zero coefficient and a GBM never splits on it. Two exceptions, the window's own knots: the lowest
  * knot of a temperature column with too few rows above it (a window whose hottest days lie between
- * two fixed knots) gives its column to the hinge at the window's own MIN_HINGE_ROWS-th hottest
- * temperature (topKnotHinge), so a bend above the last fixed knot the window supports is not lost.
- * Decided from the training rows only. Why: docs/modeling.md, "The window's top knot"
- * (`topKnot` false: left out too, as before).
+ * two fixed knots) gives its column to the hinge at the window's MIN_HINGE_ROWS-th hottest
+ * temperature (topKnotHinge), and the highest knot with too few rows at or below it to the hinge at
+ * the MIN_HINGE_ROWS-th coldest (bottomKnotHinge), so a bend beyond the last fixed knot the window
+ * supports is not lost. Decided from the training rows only. Why: docs/modeling.md, "The window's
+ * top and bottom knots" (`windowKnots` false: left out too, as before).
  */
 export function windowHinges(
   names: readonly string[],
   columns: Float64Array[],
   trainEnd: number,
-  topKnot = true,
+  windowKnots = true,
 ): Float64Array[] {
-  let out: Float64Array[] | null = null;
-  // Per temperature column: training rows above its highest kept knot (hinges come in ascending
-  // knot order, core/features.ts), and whether its top knot is placed.
-  const keptAbove = new Map<string, number>();
-  const placed = new Set<string>();
+  // Each temperature column's hinges (in ascending knot order, core/features.ts) with their
+  // training rows above the knot.
+  const byColumn = new Map<string, { j: number; above: number }[]>();
   names.forEach((name, j) => {
     if (!isTemperatureHinge(name)) return;
     const base = name.slice(0, name.lastIndexOf('_above_'));
-    const above = rowsAbove(columns[j], trainEnd);
-    if (Math.min(above, trainEnd - above) >= MIN_HINGE_ROWS) {
-      keptAbove.set(base, above);
-      return;
-    }
-    out ??= columns.slice();
-    const temperature = names.indexOf(base) >= 0 ? columns[names.indexOf(base)] : null;
-    const top =
-      topKnot && temperature && above < trainEnd - above && !placed.has(base)
-        ? topKnotHinge(temperature, trainEnd, keptAbove.get(base) ?? trainEnd)
-        : null;
-    if (top) placed.add(base);
-    out[j] = top ?? new Float64Array(columns[j].length);
+    const list = byColumn.get(base) ?? [];
+    list.push({ j, above: rowsAbove(columns[j], trainEnd) });
+    byColumn.set(base, list);
   });
+  let out: Float64Array[] | null = null;
+  for (const [base, hinges] of byColumn) {
+    const kept = hinges.filter((h) => Math.min(h.above, trainEnd - h.above) >= MIN_HINGE_ROWS);
+    const thin = hinges.filter((h) => !kept.includes(h));
+    if (thin.length === 0) continue;
+    out ??= columns.slice();
+    for (const h of thin) out[h.j] = new Float64Array(columns[h.j].length);
+    const k = names.indexOf(base);
+    if (!windowKnots || k < 0) continue;
+    const temperature = columns[k];
+    // Top: the lowest knot with too few rows above it.
+    const top = thin.find((h) => h.above < trainEnd - h.above);
+    const keptAbove = kept.length > 0 ? kept[kept.length - 1].above : trainEnd;
+    const topColumn = top ? topKnotHinge(temperature, trainEnd, keptAbove) : null;
+    if (top && topColumn) out[top.j] = topColumn;
+    // Bottom: the highest knot with too few rows at or below it.
+    const bottom = thin.filter((h) => h.above >= trainEnd - h.above).pop();
+    const keptBelow =
+      kept.length > 0
+        ? trainEnd - kept[0].above
+        : topColumn
+          ? trainEnd - rowsAbove(topColumn, trainEnd)
+          : trainEnd;
+    const bottomColumn = bottom ? bottomKnotHinge(temperature, trainEnd, keptBelow) : null;
+    if (bottom && bottomColumn) out[bottom.j] = bottomColumn;
+  }
   return out ?? columns;
+}
+
+/**
+ * The window's bottom knot, topKnotHinge's twin: max(0, T - q) with q the window's
+ * MIN_HINGE_ROWS-th coldest temperature (MIN_HINGE_ROWS training rows at or below it), when at
+ * least MIN_HINGE_ROWS training rows lie between q and the column's lowest kept knot
+ * (`belowKeptKnot` rows at or below that knot; without one, below the top knot or all rows); null
+ * otherwise. With the linear term it bends the curve at q: heating demand in a window whose
+ * coldest days lie between two fixed knots.
+ */
+export function bottomKnotHinge(
+  temperature: ArrayLike<number>,
+  trainEnd: number,
+  belowKeptKnot: number,
+): Float64Array | null {
+  if (trainEnd <= MIN_HINGE_ROWS) return null;
+  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) => a - b);
+  const knot = sorted[MIN_HINGE_ROWS - 1];
+  const col = new Float64Array(temperature.length);
+  for (let t = 0; t < col.length; t++) col[t] = temperature[t] > knot ? temperature[t] - knot : 0;
+  const below = trainEnd - rowsAbove(col, trainEnd);
+  return below >= MIN_HINGE_ROWS && belowKeptKnot - below >= MIN_HINGE_ROWS ? col : null;
 }
 
 /** Rows t < trainEnd where the column is above 0 (a hinge's rows above its knot). */
