@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
-import { hill } from '../src/core/transforms.js';
+import { loweredGain } from './plan-helpers.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { figureInterval } from '../src/phases/intervals.js';
@@ -53,28 +53,13 @@ const outlookOf = (rows: number) => scenarioOutlook(tenant.series, 'typical', mo
  * The model with channel c's gain lowered by `by` per Hill unit in the rows before `until` (all
  * rows when undefined): still a baseline plus one adstock/Hill response per channel.
  */
-function lowered(
+const lowered = (
   base: RevenueModel,
   c: number,
   by: number,
   until?: (n: number) => number,
-): RevenueModel {
-  return {
-    ...full,
-    predict: (s) => {
-      const p = base.predict(s);
-      const media = model.media[c];
-      const end = until ? until(tenant.series.dates.length) : p.length;
-      let a = 0;
-      for (let t = 0; t < p.length; t++) {
-        a = s.spend[c][t] + media.decay * a;
-        if (t < end) p[t] -= by * hill(a, media.k, media.s);
-      }
-      return p;
-    },
-    describe: { kind: 'test' },
-  };
-}
+): RevenueModel =>
+  loweredGain(full, base, model, c, by, until ? until(tenant.series.dates.length) : undefined);
 
 /** google loses money in the history and the horizon, gains in the tail after it. */
 const losingGoogle = (scale: number, base: RevenueModel = model): RevenueModel =>

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
-import { hill } from '../src/core/transforms.js';
+import { loweredGain } from './plan-helpers.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { figureInterval } from '../src/phases/intervals.js';
@@ -36,20 +36,7 @@ beforeAll(() => {
 });
 
 /** The model with google's gain lowered by scale x 1e6 per Hill unit in every row. */
-const lowered = (scale: number): RevenueModel => ({
-  ...full,
-  predict: (s) => {
-    const p = model.predict(s);
-    const m = model.media[g];
-    let a = 0;
-    for (let t = 0; t < p.length; t++) {
-      a = s.spend[g][t] + m.decay * a;
-      p[t] -= scale * 1e6 * hill(a, m.k, m.s);
-    }
-    return p;
-  },
-  describe: { kind: 'test' },
-});
+const lowered = (scale: number): RevenueModel => loweredGain(full, model, model, g, scale * 1e6);
 
 describe('a pin the refits dispute', () => {
   it('plans a non-positive channel whose ROAS interval at baseline (a) reaches above zero', () => {

@@ -6,6 +6,7 @@ import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { hill } from '../src/core/transforms.js';
 import { shortMoney } from '../src/plan/summary.js';
+import { loweredGain } from './plan-helpers.js';
 import {
   evaluateResponse,
   extendSeries,
@@ -328,20 +329,8 @@ describe('makePlan', () => {
   it('gives a channel whose modeled return is not positive only its lower bound, checked or not', () => {
     // google's gain lowered by 1e6 per Hill unit in every period: negative everywhere.
     const g = model.channels.indexOf('google');
-    const lowered = (scale: number): RevenueModel => ({
-      ...full,
-      predict: (s) => {
-        const p = model.predict(s);
-        const m = model.media[g];
-        let a = 0;
-        for (let t = 0; t < p.length; t++) {
-          a = s.spend[g][t] + m.decay * a;
-          p[t] -= scale * 1e6 * hill(a, m.k, m.s);
-        }
-        return p;
-      },
-      describe: { kind: 'test' },
-    });
+    const lowered = (scale: number): RevenueModel =>
+      loweredGain(full, model, model, g, scale * 1e6);
     const negative = lowered(1);
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
     const r = responseOf(
