@@ -1530,29 +1530,20 @@ export class PhaseLadder {
       // below, phase 2 keeps Ridge").
       chosen = { ...chosen, mixed: this.own(0, T) };
       why = `${why}; averaged with phase 0's model`;
-    } else if (kept && k === 3 && this.weeklyMix && this.weeklyHedge && nBlocks === 0) {
-      // No block can check weekly phase 3 on the first fold (52-56 weeks), where it is kept as half
-      // phase 1's model; there it lost to phase 2 on more tenants than it gained: the mean with
-      // phase 2's laddered model keeps half of what it adds, as an unchecked daily phase 1 or 2
-      // averages with phase 0 (docs/modeling.md, "Weekly data: unchecked phases average with the
-      // phase below, phase 2 keeps Ridge").
-      const simpler = this.fit(2, T);
-      chosen = { ...chosen, averagedWith: simpler };
-      why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
     } else if (
       kept &&
       k === 3 &&
-      this.dailyUncheckedHedge &&
-      this.fallbackMix &&
-      all.length > 0 &&
-      blocks.length === 0
+      nBlocks === 0 &&
+      ((this.weeklyMix && this.weeklyHedge) || (this.dailyUncheckedHedge && this.fallbackMix))
     ) {
-      // No block can check daily phase 3 on the first fold of a year (367 rows of two or more
-      // years): kept outright there, it was most of daily phase 3's drops below phase 2 (suite
-      // draws of 3-12 channels, correlated spend: 0.19-0.30 below phase 2 on that fold). A gain
-      // its blocks cannot tell from noise takes the mean with phase 2's laddered model
-      // (noiseAwareKeep); a gain no block saw takes it too (docs/modeling.md, "Daily phase 3: the
-      // unchecked first fold averages with phase 2").
+      // No block can check phase 3 on the first fold: 52-56 weeks, where weekly phase 3 is kept as
+      // half phase 1's model and lost to phase 2 on more tenants than it gained ("Weekly data:
+      // unchecked phases average with the phase below, phase 2 keeps Ridge"), or a daily year of
+      // 367 rows, where kept outright it was most of daily phase 3's drops below phase 2 (suite
+      // draws of 3-12 channels, correlated spend: 0.19-0.30 below phase 2 on that fold; "Daily
+      // phase 3: the unchecked first fold averages with phase 2"). A gain its blocks cannot tell
+      // from noise takes the mean with phase 2's laddered model (noiseAwareKeep); a gain no block
+      // saw takes it too (docs/modeling.md).
       const simpler = this.fit(2, T);
       chosen = { ...chosen, averagedWith: simpler };
       why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;

@@ -166,8 +166,7 @@ export function isTemperatureHinge(name: string): boolean {
  * rows above it a slope of a few days.
  */
 export function hingeSupport(column: ArrayLike<number>, trainEnd: number): number {
-  let above = 0;
-  for (let t = 0; t < trainEnd; t++) if (column[t] > 0) above++;
+  const above = rowsAbove(column, trainEnd);
   return Math.min(above, trainEnd - above);
 }
 
@@ -227,28 +226,6 @@ export function windowHinges(
   return out ?? columns;
 }
 
-/**
- * The window's bottom knot, topKnotHinge's twin: max(0, T - q) with q the window's
- * MIN_HINGE_ROWS-th coldest temperature (MIN_HINGE_ROWS training rows at or below it), when at
- * least MIN_HINGE_ROWS training rows lie between q and the column's lowest kept knot
- * (`belowKeptKnot` rows at or below that knot; without one, below the top knot or all rows); null
- * otherwise. With the linear term it bends the curve at q: heating demand in a window whose
- * coldest days lie between two fixed knots.
- */
-export function bottomKnotHinge(
-  temperature: ArrayLike<number>,
-  trainEnd: number,
-  belowKeptKnot: number,
-): Float64Array | null {
-  if (trainEnd <= MIN_HINGE_ROWS) return null;
-  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) => a - b);
-  const knot = sorted[MIN_HINGE_ROWS - 1];
-  const col = new Float64Array(temperature.length);
-  for (let t = 0; t < col.length; t++) col[t] = temperature[t] > knot ? temperature[t] - knot : 0;
-  const below = trainEnd - rowsAbove(col, trainEnd);
-  return below >= MIN_HINGE_ROWS && belowKeptKnot - below >= MIN_HINGE_ROWS ? col : null;
-}
-
 /** Rows t < trainEnd where the column is above 0 (a hinge's rows above its knot). */
 function rowsAbove(column: ArrayLike<number>, trainEnd: number): number {
   let above = 0;
@@ -267,13 +244,46 @@ export function topKnotHinge(
   trainEnd: number,
   aboveKeptKnot: number,
 ): Float64Array | null {
+  return windowKnotHinge(temperature, trainEnd, aboveKeptKnot, 'top');
+}
+
+/**
+ * The window's bottom knot, topKnotHinge's twin: max(0, T - q) with q the window's
+ * MIN_HINGE_ROWS-th coldest temperature (MIN_HINGE_ROWS training rows at or below it), when at
+ * least MIN_HINGE_ROWS training rows lie between q and the column's lowest kept knot
+ * (`belowKeptKnot` rows at or below that knot; without one, below the top knot or all rows); null
+ * otherwise. With the linear term it bends the curve at q: heating demand in a window whose
+ * coldest days lie between two fixed knots.
+ */
+export function bottomKnotHinge(
+  temperature: ArrayLike<number>,
+  trainEnd: number,
+  belowKeptKnot: number,
+): Float64Array | null {
+  return windowKnotHinge(temperature, trainEnd, belowKeptKnot, 'bottom');
+}
+
+/**
+ * The hinge at the window's MIN_HINGE_ROWS-th hottest ('top': that many training rows above the
+ * knot) or coldest ('bottom': that many at or below it) temperature, when `keptSide` (the training
+ * rows on the same side of the nearest kept knot) leaves MIN_HINGE_ROWS more between them.
+ */
+function windowKnotHinge(
+  temperature: ArrayLike<number>,
+  trainEnd: number,
+  keptSide: number,
+  side: 'top' | 'bottom',
+): Float64Array | null {
   if (trainEnd <= MIN_HINGE_ROWS) return null;
-  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) => b - a);
-  const knot = sorted[MIN_HINGE_ROWS];
+  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) =>
+    side === 'top' ? b - a : a - b,
+  );
+  const knot = sorted[side === 'top' ? MIN_HINGE_ROWS : MIN_HINGE_ROWS - 1];
   const col = new Float64Array(temperature.length);
   for (let t = 0; t < col.length; t++) col[t] = temperature[t] > knot ? temperature[t] - knot : 0;
   const above = rowsAbove(col, trainEnd);
-  return above >= MIN_HINGE_ROWS && aboveKeptKnot - above >= MIN_HINGE_ROWS ? col : null;
+  const support = side === 'top' ? above : trainEnd - above;
+  return support >= MIN_HINGE_ROWS && keptSide - support >= MIN_HINGE_ROWS ? col : null;
 }
 
 /** The design's columns with the named ones replaced by zeros (shared arrays otherwise). */
