@@ -26,7 +26,7 @@ import {
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import { shortMoney } from './summary.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
-import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
+import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
 import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
@@ -340,10 +340,6 @@ function starts(
   return out;
 }
 
-function incremental(r: SeparableResponse, x: readonly Float64Array[]): number {
-  return evaluateResponse(r, x).total - zeroTotal(r);
-}
-
 /** Words for the best periods by the recognised kind of the weather column. */
 const LABELS: Record<string, [string, string]> = {
   temperature: ['hottest', 'coldest'],
@@ -583,7 +579,7 @@ function solve(
   const spend = settlePinned(out.spend, cons, pinned);
   return {
     spend,
-    incremental: incremental(r, spend),
+    incremental: incrementalRevenue(r, spend),
     marginal: planMarginal(r, spend, cons),
   };
 }
@@ -948,14 +944,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const m = marginals(r, x);
   const channels: PlanChannel[] = r.channels.map((channel, c) => {
     const one = x.map((v, j) => (j === c ? v : new Float64Array(H)));
-    const inc = incremental(r, one);
+    const inc = incrementalRevenue(r, one);
     const spend = total(x[c]);
     // Not on projection dust (a maximum of 0 can leave ~1e-12): the refits' ROAS there is noise.
     const roasInterval =
       uncertainty && spend > 1e-9 * Math.max(1, budget)
         ? figureInterval(
             inc / spend,
-            reps.map((q) => incremental(q, one) / spend),
+            reps.map((q) => incrementalRevenue(q, one) / spend),
             0,
           )
         : null;
@@ -1016,9 +1012,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     progress(3, 'the truth-optimal plan');
     const tr = truthResponse(ctx.truth.tenant, ctx.truth.mix, outlook, H, truthTail);
     const opt = solve(tr, bounds, ref, budget, calendar);
-    const planTrue = incremental(tr, x);
-    const evenTrue = incremental(tr, baselinePlans.historical_even);
-    const calTrue = incremental(tr, baselinePlans.historical_calendar);
+    const planTrue = incrementalRevenue(tr, x);
+    const evenTrue = incrementalRevenue(tr, baselinePlans.historical_even);
+    const calTrue = incrementalRevenue(tr, baselinePlans.historical_calendar);
     const optTrue = Math.max(opt.incremental, planTrue);
     truth = {
       tail_periods: truthTail,
