@@ -555,12 +555,13 @@ function solve(
   warm?: Float64Array[],
   pinned: readonly boolean[] = [],
   guards: readonly ChannelGuard[] = [],
+  warmOnly = false,
 ): Solved {
   const cons = pinConstraints(
     withGuards(resolveBounds(bounds, r.channels, r.horizon, ref.perPeriod, budget), r, ref, guards),
     pinned,
   );
-  const s = starts(ref, budget, r.horizon, calendar(budget));
+  const s = warm && warmOnly ? [] : starts(ref, budget, r.horizon, calendar(budget));
   if (warm)
     s.unshift(
       warm.map((w) =>
@@ -996,7 +997,21 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
   );
   const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
-  const flatOptimum = solve(flatR, bounds, ref, budget, calendar, undefined, pinned, guards).spend;
+  // The plan's optimum with the weather held at its average, found from the plan's own optimum:
+  // the weather is all that differs, so the shift compares the two within one basin of the
+  // (non-concave) response, and one start costs a seventeenth of the C + 2 starts on 15 channels
+  // (docs/planner.md, "Speed").
+  const flatOptimum = solve(
+    flatR,
+    bounds,
+    ref,
+    budget,
+    calendar,
+    best.spend,
+    pinned,
+    guards,
+    true,
+  ).spend;
   // The same trust-region step as the plan, so the shift compares like with like.
   const flat = uncertainty
     ? blend(
