@@ -26,6 +26,7 @@ import {
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import { shortMoney } from './summary.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
+import { marginalShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
@@ -131,6 +132,17 @@ export interface PlanUncertainty {
   step: number;
   /** The furthest step the refits allow (uncertainty.ts): the plan's step is at most this. */
   step_cap: number;
+  /**
+   * Plans over 4 or more channels: the James-Stein shrinkage of the channels' marginal ROAS at
+   * baseline (a) toward their mean (shrink.ts); the step is at most 1 - factor. Null with fewer
+   * channels.
+   */
+  marginal_shrinkage: {
+    channels: string[];
+    factor: number;
+    max_step: number;
+    mean_marginal_roas: number;
+  } | null;
   /** The point model's own optimum: its channel totals and uplift over the anchor with intervals. */
   model_optimum: {
     spend: Record<string, number>;
@@ -891,7 +903,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
     const exact = anchor === evenPlan;
-    const step = trustStep(r, reps, anchor, best.spend, repRoles);
+    // Many channels: no further than the share of the channels' spread in marginal return at
+    // (a) that is not the refits' noise (shrink.ts).
+    const shrinkage = marginalShrinkage(r, reps, baselineEven(ref, historicalBudget, H), pinned);
+    const maxStep = shrinkage ? shrinkage.maxStep : 1;
+    const step = trustStep(r, reps, anchor, best.spend, repRoles, maxStep);
     x = step.spend;
     const anchorName = exact
       ? 'baseline (a)'
@@ -902,8 +918,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
     const text =
       step.step === 0
-        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero: the plan is ${anchorName}`
-        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
+        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && maxStep < 0.05 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the refits' noise accounts for, so no step is allowed)` : ''}: the plan is ${anchorName}`
+        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the refits' noise does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
@@ -912,6 +928,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
       step: step.step,
       step_cap: step.step_cap,
+      marginal_shrinkage: shrinkage
+        ? {
+            channels: shrinkage.pool,
+            factor: shrinkage.factor,
+            max_step: maxStep,
+            mean_marginal_roas: shrinkage.mean,
+          }
+        : null,
       model_optimum: {
         spend: Object.fromEntries(r.channels.map((c, i) => [c, total(best.spend[i])])),
         uplift: step.optimum_uplift,

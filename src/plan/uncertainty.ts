@@ -87,6 +87,7 @@ export function trustStep(
   anchor: readonly Float64Array[],
   optimum: readonly Float64Array[],
   roles: readonly ReplicateRole[] = [],
+  maxStep = 1,
 ): TrustStep {
   const anchorPoint = incrementalRevenue(point, anchor);
   const anchorReps = replicates.map((r) => incrementalRevenue(r, anchor));
@@ -112,7 +113,11 @@ export function trustStep(
   const role = (b: number): ReplicateRole => roles[b] ?? 'bootstrap';
   const boot = own.filter((_, b) => role(b) === 'bootstrap');
   const win = own.filter((_, b) => role(b) === 'window');
-  const cap = Math.min(boot.length > 0 ? quantile(boot, BOOTSTRAP_STEP_QUANTILE) : 1, ...win);
+  const cap = Math.min(
+    boot.length > 0 ? quantile(boot, BOOTSTRAP_STEP_QUANTILE) : 1,
+    ...win,
+    maxStep,
+  );
   const last = Math.round(TRUST_STEPS * cap);
   let best: { l: number; x: Float64Array[]; u: number; iv: FigureInterval } = {
     l: 0,

@@ -1,0 +1,112 @@
+/**
+ * Many channels: the plan's step no larger than the signal in the channels' marginal returns
+ * (src/plan/shrink.ts, docs/planner.md). Responses here are Hill with s = 1, no carry-over and a
+ * constant gain g per period: revenue x g / (x + k), so the marginal ROAS at a constant spend x is
+ * g k / (x + k)^2, written out by hand below.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  marginalAt,
+  marginalShrinkage,
+  MIN_SHRINK_CHANNELS,
+  trustStep,
+  TRUST_STEPS,
+  type SeparableResponse,
+} from '../src/plan/index.js';
+
+const H = 7;
+
+function response(gains: readonly number[], k = 1): SeparableResponse {
+  return {
+    channels: gains.map((_, c) => `ch${c}`),
+    horizon: H,
+    tail: 0,
+    base: new Float64Array(H),
+    gain: gains.map((g) => new Float64Array(H).fill(g)),
+    decay: gains.map(() => 0),
+    k: gains.map(() => k),
+    s: gains.map(() => 1),
+    start: gains.map(() => 0),
+  };
+}
+
+const even = (C: number, x: number): Float64Array[] =>
+  Array.from({ length: C }, () => new Float64Array(H).fill(x));
+
+describe('marginalAt', () => {
+  it('is g k / (x + k)^2 for a Hill response with s = 1 and no carry-over', () => {
+    const m = marginalAt(response([4, 8, 3], 2), even(3, 1));
+    // g * 2 / 9
+    expect(m[0]).toBeCloseTo(8 / 9, 12);
+    expect(m[1]).toBeCloseTo(16 / 9, 12);
+    expect(m[2]).toBeCloseTo(6 / 9, 12);
+  });
+});
+
+describe('marginalShrinkage', () => {
+  it('B = (K - 3) sigma^2 / sum (m - mean)^2 toward the spend-weighted mean', () => {
+    // k = x = 1: m = g / 4 = 1, 2, 3, 4; equal spend: mean 2.5, sum of squares 5.
+    const point = response([4, 8, 12, 16]);
+    // Two refits at m +- 1 per channel: each channel's variance over them is 2 (n - 1 = 1).
+    const reps = [response([8, 12, 16, 20]), response([0.0001, 4, 8, 12])];
+    const s = marginalShrinkage(point, reps, even(4, 1))!;
+    expect(s).not.toBeNull();
+    expect(s.pool).toEqual(['ch0', 'ch1', 'ch2', 'ch3']);
+    expect(s.mean).toBeCloseTo(2.5, 12);
+    // variance: channels 1-3 exactly 2; channel 0's refits are at 2 and 0.000025 (not 0).
+    const mid = (2 + 0.000025) / 2;
+    const v0 = ((2 - mid) ** 2 + (0.000025 - mid) ** 2) / 1;
+    const sigma2 = (v0 + 2 + 2 + 2) / 4;
+    expect(s.factor).toBeCloseTo(sigma2 / 5, 9);
+    expect(s.maxStep).toBeCloseTo(1 - sigma2 / 5, 9);
+    expect(s.shrunk[3]).toBeCloseTo(4 - (sigma2 / 5) * 1.5, 9);
+  });
+
+  it('refits equal to the model: no noise, no cap (B = 0)', () => {
+    const point = response([4, 8, 12, 16]);
+    const s = marginalShrinkage(point, [point, point], even(4, 1))!;
+    expect(s.factor).toBe(0);
+    expect(s.maxStep).toBe(1);
+  });
+
+  it('channels the model cannot tell apart: B = 1, no step', () => {
+    const point = response([8, 8, 8, 8, 8]);
+    const reps = [response([6, 10, 8, 9, 7]), response([10, 6, 8, 7, 9])];
+    const s = marginalShrinkage(point, reps, even(5, 1))!;
+    expect(s.factor).toBe(1);
+    expect(s.maxStep).toBe(0);
+  });
+
+  it('needs 4 channels with a positive marginal return that are not excluded', () => {
+    expect(MIN_SHRINK_CHANNELS).toBe(4);
+    const reps = [response([5, 9, 13]), response([3, 7, 11])];
+    expect(marginalShrinkage(response([4, 8, 12]), reps, even(3, 1))).toBeNull();
+    const four = response([4, 8, 12, 16]);
+    const reps4 = [response([5, 9, 13, 17]), response([3, 7, 11, 15])];
+    expect(marginalShrinkage(four, reps4, even(4, 1))).not.toBeNull();
+    // A pinned channel, or one without spend at (a), leaves 3 in the pool.
+    expect(marginalShrinkage(four, reps4, even(4, 1), [false, true, false, false])).toBeNull();
+    const noSpend = even(4, 1);
+    noSpend[2].fill(0);
+    expect(marginalShrinkage(four, reps4, noSpend)).toBeNull();
+    // A channel whose marginal return is not positive is left out of the pool.
+    const losing = response([4, 8, 12, -16]);
+    expect(marginalShrinkage(losing, reps4, even(4, 1))).toBeNull();
+  });
+});
+
+describe('trustStep with a step cap', () => {
+  it('goes no further than maxStep of the way to the optimum', () => {
+    const point = response([4, 8, 12, 16], 100);
+    const anchor = even(4, 50);
+    const optimum = [10, 30, 70, 90].map((v) => new Float64Array(H).fill(v));
+    // Refits equal to the model: without a cap the uplift grows all the way (concave, towards
+    // the model's optimum direction), so the step is 1.
+    const free = trustStep(point, Array(12).fill(point), anchor, optimum);
+    expect(free.step).toBe(1);
+    const capped = trustStep(point, Array(12).fill(point), anchor, optimum, [], 0.42);
+    expect(capped.step_cap).toBeCloseTo(Math.round(TRUST_STEPS * 0.42) / TRUST_STEPS, 12);
+    expect(capped.step).toBeLessThanOrEqual(0.42);
+    expect(capped.step).toBeGreaterThan(0);
+  });
+});
