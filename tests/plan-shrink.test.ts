@@ -9,6 +9,8 @@ import {
   marginalAt,
   marginalShrinkage,
   MIN_SHRINK_CHANNELS,
+  nonPositiveChannels,
+  unpinnedByShrinkage,
   trustStep,
   TRUST_STEPS,
   type SeparableResponse,
@@ -92,6 +94,33 @@ describe('marginalShrinkage', () => {
     // A channel whose marginal return is not positive is left out of the pool.
     const losing = response([4, 8, 12, -16]);
     expect(marginalShrinkage(losing, reps4, even(4, 1))).toBeNull();
+  });
+});
+
+describe('unpinnedByShrinkage', () => {
+  it('plans a pinned channel when its shrunk marginal return is positive, not when B = 0', () => {
+    // ch4 has gain 0 (a channel the model left out): pinned; its marginal ROAS at (a) is 0.
+    const point = response([4, 8, 12, 16, 0]);
+    const pinned = nonPositiveChannels(point);
+    expect(pinned).toEqual([false, false, false, false, true]);
+    const noisy = [response([8, 12, 16, 20, 0]), response([0.0001, 4, 8, 12, 0])];
+    const s = marginalShrinkage(point, noisy, even(5, 1), pinned)!;
+    expect(s.pool).toEqual(['ch0', 'ch1', 'ch2', 'ch3']);
+    // (1 - B) 0 + B 2.5 > 0 with B about 0.4.
+    expect(s.factor).toBeGreaterThan(0.39);
+    expect(unpinnedByShrinkage(s, pinned)).toEqual([false, false, false, false, true]);
+    const sure = marginalShrinkage(point, [point, point], even(5, 1), pinned)!;
+    expect(sure.factor).toBe(0);
+    expect(unpinnedByShrinkage(sure, pinned)).toEqual([false, false, false, false, false]);
+  });
+
+  it('keeps a channel pinned whose own estimate is far enough below zero', () => {
+    // m = -40 / 4 = -10 for ch4 (negative gain): (1 - 0.4) (-10) + 0.4 (2.5) < 0.
+    const point = response([4, 8, 12, 16, -40]);
+    const pinned = nonPositiveChannels(point);
+    const noisy = [response([8, 12, 16, 20, -40]), response([0.0001, 4, 8, 12, -40])];
+    const s = marginalShrinkage(point, noisy, even(5, 1), pinned)!;
+    expect(unpinnedByShrinkage(s, pinned)[4]).toBe(false);
   });
 });
 

@@ -53,5 +53,10 @@ export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
 export { compareOutlooks, planHeadline, planSummaryLines } from './summary.js';
 export type { OutlookComparison, PlanHeadlineFigures } from './summary.js';
-export { marginalAt, marginalShrinkage, MIN_SHRINK_CHANNELS } from './shrink.js';
+export {
+  marginalAt,
+  marginalShrinkage,
+  MIN_SHRINK_CHANNELS,
+  unpinnedByShrinkage,
+} from './shrink.js';
 export type { MarginalShrinkage } from './shrink.js';

@@ -95,3 +95,13 @@ export function marginalShrinkage(
     shrunk: m.map((v, c) => (pool.includes(c) ? v + factor * (mean - v) : v)),
   };
 }
+
+/**
+ * The pinned channels (gain not positive under the model) whose shrunk marginal ROAS at (a),
+ * (1 - B) m_c + B mean, is positive: with K >= 4 channels the model's estimate at or below zero is
+ * one of K noisy ones, and the plan treats the channel as the others (its step capped by 1 - B)
+ * instead of holding it at its lower bound.
+ */
+export function unpinnedByShrinkage(s: MarginalShrinkage, pinned: readonly boolean[]): boolean[] {
+  return pinned.map((p, c) => p && (1 - s.factor) * s.marginal[c] + s.factor * s.mean > 0);
+}
