@@ -40,6 +40,8 @@ import {
   shapeSpecOf,
   type ShapeSpec,
 } from '../src/core/data/index.js';
+import { columnVariances, jamesStein } from '../src/core/james-stein.js';
+import { median } from '../src/core/stats.js';
 import { SeededRandom, seedFromString } from '../src/core/random.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { explainFinalModel } from '../src/phases/explain.js';
@@ -292,6 +294,48 @@ export function tenantRecords(
       wall_s: (performance.now() - w0) / 1000,
     },
   };
+}
+
+/**
+ * Error against the truth of the model's ROAS and of the pooled ROAS (intervals.ts poolRoas: the
+ * same James-Stein estimate from the same bootstrap values) over the tenants with 4 or more ROAS
+ * records: |estimate - truth| / |truth|, median, mean and the count within 25%.
+ */
+export function pooledRoasErrors(records: readonly FigureRecord[]): {
+  tenants: number;
+  channels: number;
+  model: { median: number; mean: number; within25: number };
+  pooled: { median: number; mean: number; within25: number };
+} {
+  const byTenant = new Map<string, FigureRecord[]>();
+  for (const r of records) {
+    if (r.figure !== 'roas') continue;
+    byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
+  }
+  const model: number[] = [];
+  const pooled: number[] = [];
+  let tenants = 0;
+  for (const rs of byTenant.values()) {
+    const js = jamesStein(
+      rs.map((r) => r.point),
+      columnVariances(
+        rs[0].replicates.map((_, b) => rs.map((r) => r.replicates[b])),
+        rs.length,
+      ),
+    );
+    if (!js) continue;
+    tenants++;
+    rs.forEach((r, i) => {
+      model.push(Math.abs(r.point - r.truth) / Math.abs(r.truth));
+      pooled.push(Math.abs(js.shrunk[i] - r.truth) / Math.abs(r.truth));
+    });
+  }
+  const summary = (v: number[]) => ({
+    median: v.length ? median(v) : NaN,
+    mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN,
+    within25: v.filter((x) => x <= 0.25).length,
+  });
+  return { tenants, channels: model.length, model: summary(model), pooled: summary(pooled) };
 }
 
 export interface Coverage {
@@ -875,6 +919,12 @@ function main(argv: string[]): void {
   for (const c of coverageOf(records, tau)) {
     console.log(
       `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the estimate (tau ${tau})`,
+    );
+  }
+  const pooled = pooledRoasErrors(records);
+  if (pooled.channels > 0) {
+    console.log(
+      `ROAS pooled (James-Stein, tenants with 4+ channels: ${pooled.tenants}, ${pooled.channels} channels): median error vs truth ${pct(pooled.model.median)} -> ${pct(pooled.pooled.median)}, mean ${pct(pooled.model.mean)} -> ${pct(pooled.pooled.mean)}, within 25% ${pooled.model.within25} -> ${pooled.pooled.within25}`,
     );
   }
   const cpu = timings.map((t) => t.intervals_cpu_s);

@@ -332,6 +332,12 @@ export const explanationOut = {
       intervals: channelIntervalsOut,
       uncalibrated_roas: metric.optional().describe('With lift tests: ROAS before calibration'),
       uncalibrated_roas_error: metric.optional(),
+      pooled_roas: metric
+        .optional()
+        .describe(
+          '4+ channels with intervals: the ROAS pooled with the other channels (James-Stein; roas_pooling)',
+        ),
+      pooled_roas_error: metric.optional(),
     }),
   ),
   weather_states: z.array(
@@ -433,6 +439,15 @@ export const explanationOut = {
     .nullable()
     .describe('How the intervals were made (null when none were computed)'),
   notes: z.array(z.string()),
+  roas_pooling: z
+    .looseObject({
+      channels: z.array(z.string()),
+      factor: metric,
+      mean_roas: metric,
+      text: z.string(),
+    })
+    .optional()
+    .describe('4+ channels with intervals: how pooled_roas was made (James-Stein toward the mean)'),
   calibration: z
     .looseObject({
       applied: z.boolean(),

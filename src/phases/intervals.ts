@@ -80,6 +80,7 @@
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { seriesPrefix } from '../core/folds.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
+import { columnVariances, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import {
   recalibrateReplicate,
@@ -336,9 +337,10 @@ export const LEVELS = [
  * 12: a channel whose replicates sit at the bound at a level's lower quantile takes the held
  * channel's bootstrap factor at that level (nearBoundScale, `near_bound`), and weekly 95%
  * intervals add the bootstrap's offset from the point on both sides (WEEKLY_OFFSET_95,
- * `width_scale.offset95`)).
+ * `width_scale.offset95`); 13: with 4 or more channels the explanation adds each channel's ROAS
+ * pooled with the others', poolRoas).
  */
-export const INTERVALS_VERSION = 12;
+export const INTERVALS_VERSION = 13;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1190,6 +1192,7 @@ export function addIntervalsFromFigures(
     });
     return explanation;
   }
+  if (!options.calibration) poolRoas(explanation, figures);
   let i = 0;
   visitFigures(explanation, (point, put, marginal, channel) => {
     const k = i++;
@@ -1215,6 +1218,40 @@ export function addIntervalsFromFigures(
     );
   });
   return explanation;
+}
+
+/**
+ * Many channels: each channel's ROAS pooled with the others' (core/james-stein.ts), the variance
+ * of its ROAS over the bootstrap replicates as its noise, toward the channels' unweighted mean
+ * (Efron & Morris). With 4 or more channels the pooled figures have a lower total squared error
+ * than the model's own; the model's figures, which add up to its predicted revenue, stay as they
+ * are. Channels without spend are left out. Calibrated models are not pooled (a lift test is
+ * better information about its channel than the others' mean).
+ */
+export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]): void {
+  // visitFigures' order: per channel contribution, ROAS, marginal ROAS.
+  const pool = e.channels.map((_, c) => c).filter((c) => e.channels[c].spend > 0);
+  const values = pool.map((c) => e.channels[c].roas);
+  const variances = columnVariances(
+    figures.map((f) => pool.map((c) => f[3 * c + 1])),
+    pool.length,
+  );
+  const js = jamesStein(values, variances);
+  if (!js) return;
+  pool.forEach((c, i) => {
+    const ch = e.channels[c];
+    ch.pooled_roas = js.shrunk[i];
+    ch.pooled_roas_error =
+      ch.truth && ch.truth.roas !== 0
+        ? (js.shrunk[i] - ch.truth.roas) / Math.abs(ch.truth.roas)
+        : null;
+  });
+  e.roas_pooling = {
+    channels: pool.map((c) => e.channels[c].channel),
+    factor: js.factor,
+    mean_roas: js.mean,
+    text: `with ${pool.length} channels the spread of their ROAS estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which has a lower total squared error than the ROAS of each channel alone; the contributions and ROAS above are the model's own and add up to its prediction`,
+  };
 }
 
 const spansZero = (iv: FigureInterval | null | undefined): boolean =>

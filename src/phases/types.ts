@@ -330,6 +330,13 @@ export interface ChannelDecomposition {
    */
   uncalibrated_roas?: number | null;
   uncalibrated_roas_error?: number | null;
+  /**
+   * With 4 or more channels and intervals: the channel's ROAS pooled with the others' (the
+   * James-Stein estimate toward their mean, Explanation.roas_pooling); absent otherwise.
+   */
+  pooled_roas?: number;
+  /** (pooled_roas - truth) / |truth|, for synthetic tenants. */
+  pooled_roas_error?: number | null;
 }
 
 export interface WeatherStateRoas {
@@ -401,6 +408,19 @@ export interface Explanation {
   notes: string[];
   /** Lift-test calibration (phase 3 with recorded lift tests), else null or absent. */
   calibration?: CalibrationReport | null;
+  /**
+   * With 4 or more channels with spend and intervals (uncalibrated models): the channels' ROAS
+   * shrunk toward their mean by the James-Stein factor, the bootstrap replicates' variance as
+   * their noise (intervals.ts poolRoas; docs/intervals.md "Many channels: ROAS pooled"); absent
+   * otherwise.
+   */
+  roas_pooling?: {
+    channels: string[];
+    /** B in [0, 1]: the share of each channel's distance from the mean that pooling removes. */
+    factor: number;
+    mean_roas: number;
+    text: string;
+  };
 }
 
 export interface PhaseComparison {

@@ -12,10 +12,11 @@
  * spread in marginal return that is signal, and the plan goes at most that share of the way from
  * (a) to the model's optimum. With fewer than 4 channels (every 2-channel tenant) no cap.
  */
+import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../core/james-stein.js';
 import { evaluateResponse, type SeparableResponse } from './response.js';
 
 /** Least channels in the pool for the James-Stein estimator (K - 3 > 0). */
-export const MIN_SHRINK_CHANNELS = 4;
+export const MIN_SHRINK_CHANNELS = JAMES_STEIN_MIN;
 
 export interface MarginalShrinkage {
   /**
@@ -63,36 +64,21 @@ export function marginalShrinkage(
   const m = marginalAt(r, at);
   const spend = at.map((x) => x.reduce((a, b) => a + b, 0));
   const pool = m.map((_, c) => c).filter((c) => !excluded[c] && spend[c] > 0 && m[c] > 0);
-  const K = pool.length;
-  if (K < MIN_SHRINK_CHANNELS) return null;
+  if (pool.length < MIN_SHRINK_CHANNELS) return null;
   const reps = replicates.map((q) => marginalAt(q, at));
-  let variance = 0;
-  for (const c of pool) {
-    let mu = 0;
-    for (const row of reps) mu += row[c];
-    mu /= reps.length;
-    let ss = 0;
-    for (const row of reps) ss += (row[c] - mu) ** 2;
-    variance += ss / (reps.length - 1);
-  }
-  variance /= K;
-  let w = 0;
-  let mean = 0;
-  for (const c of pool) {
-    w += spend[c];
-    mean += spend[c] * m[c];
-  }
-  mean /= w;
-  let dispersion = 0;
-  for (const c of pool) dispersion += (m[c] - mean) ** 2;
-  const factor = dispersion > 0 ? Math.min(1, ((K - 3) * variance) / dispersion) : 1;
+  const variances = columnVariances(reps, m.length);
+  const js = jamesStein(
+    pool.map((c) => m[c]),
+    pool.map((c) => variances[c]),
+    pool.map((c) => spend[c]),
+  )!;
   return {
     pool: pool.map((c) => r.channels[c]),
-    factor,
-    maxStep: 1 - factor,
-    mean,
+    factor: js.factor,
+    maxStep: 1 - js.factor,
+    mean: js.mean,
     marginal: m,
-    shrunk: m.map((v, c) => (pool.includes(c) ? v + factor * (mean - v) : v)),
+    shrunk: m.map((v, c) => (pool.includes(c) ? js.shrunk[pool.indexOf(c)] : v)),
   };
 }
 

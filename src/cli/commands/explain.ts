@@ -50,6 +50,7 @@ export function explainText(e: Explanation): string {
   const fit = validationClause(e);
   const caveats = e.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`);
   const hasIv = e.channels.some((c) => c.intervals !== null);
+  const pooled = e.roas_pooling !== undefined;
   return [
     ...caveats,
     ...(caveats.length ? [''] : []),
@@ -62,6 +63,7 @@ export function explainText(e: Explanation): string {
         calibrated ? 'ROAS calibrated' : 'ROAS',
         ...(hasIv ? ['ROAS 80%', 'ROAS 95%'] : []),
         ...(calibrated ? ['ROAS uncalibrated'] : []),
+        ...(pooled ? ['ROAS pooled'] : []),
         ...(hasTruth ? ['true ROAS'] : []),
         'marginal ROAS',
         ...(hasIv ? ['marginal 80%'] : []),
@@ -73,11 +75,13 @@ export function explainText(e: Explanation): string {
         c.roas,
         ...(hasIv ? [bounds(c.intervals?.roas, 'p80'), bounds(c.intervals?.roas, 'p95')] : []),
         ...(calibrated ? [c.uncalibrated_roas ?? null] : []),
+        ...(pooled ? [c.pooled_roas ?? null] : []),
         ...(hasTruth ? [c.truth?.roas ?? null] : []),
         c.marginal_roas,
         ...(hasIv ? [bounds(c.intervals?.marginal_roas, 'p80')] : []),
       ]),
     ),
+    ...(e.roas_pooling ? [`ROAS pooled: ${e.roas_pooling.text}`] : []),
     ...(e.calibration && e.calibration.tests.length
       ? [
           '',

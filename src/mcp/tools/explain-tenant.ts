@@ -57,9 +57,13 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
                 c.uncalibrated_roas !== undefined && c.uncalibrated_roas !== null
                   ? `, uncalibrated ${fmt2(c.uncalibrated_roas)}${c.uncalibrated_roas_error != null ? ` (${fmtPct(c.uncalibrated_roas_error)})` : ''}`
                   : '';
+              const pooled =
+                c.pooled_roas !== undefined
+                  ? `, pooled ${fmt2(c.pooled_roas)}${c.pooled_roas_error != null ? ` (${fmtPct(c.pooled_roas_error)})` : ''}`
+                  : '';
               return (
                 `${c.channel} ROAS ${fmt2(c.roas)}${e.calibration?.applied ? ' calibrated' : ''}${range(c.intervals?.roas)} ` +
-                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal})`
+                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal}${pooled})`
               );
             })
             .join('; ');
@@ -68,6 +72,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           lines.push(
             `${e.tenant} phase ${e.phase} (${e.model_kind})${fit}, ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,
           );
+          if (e.roas_pooling) lines.push(`ROAS pooled: ${e.roas_pooling.text}.`);
           if (e.uncertainty) {
             lines.push(
               `Intervals [80%; 95%]: ${e.uncertainty.replicates}-replicate moving-block bootstrap ` +

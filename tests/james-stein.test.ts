@@ -1,0 +1,107 @@
+/**
+ * Positive-part James-Stein toward an estimated mean (src/core/james-stein.ts) and its use on an
+ * explanation's ROAS (intervals.ts poolRoas). Expected values are worked by hand in the comments.
+ */
+import { describe, expect, it } from 'vitest';
+import { columnVariances, jamesStein, JAMES_STEIN_MIN } from '../src/core/james-stein.js';
+import { poolRoas } from '../src/phases/intervals.js';
+import type { Explanation } from '../src/phases/types.js';
+
+describe('jamesStein', () => {
+  it('B = (K - 3) mean variance / sum of squares about the mean', () => {
+    // values 1, 2, 3, 6: mean 3, squares 4 + 1 + 0 + 9 = 14; variances mean 2.8; B = 1 x 2.8 / 14 = 0.2.
+    const js = jamesStein([1, 2, 3, 6], [2, 3, 3, 3.2])!;
+    expect(js.mean).toBeCloseTo(3, 12);
+    expect(js.factor).toBeCloseTo(0.2, 12);
+    // 3 + 0.8 (x - 3)
+    expect(js.shrunk).toEqual([1.4, 2.2, 3, 5.4].map((v) => expect.closeTo(v, 12)));
+  });
+
+  it('a weighted mean: the shrinkage target moves, the factor uses squares about it', () => {
+    // weights 3, 1, 1, 1, 1 on 1, 2, 3, 4, 5: mean (3 + 2 + 3 + 4 + 5) / 7 = 17 / 7.
+    const m = 17 / 7;
+    const ss = [1, 2, 3, 4, 5].reduce((a, v) => a + (v - m) ** 2, 0);
+    const js = jamesStein([1, 2, 3, 4, 5], [1, 1, 1, 1, 1], [3, 1, 1, 1, 1])!;
+    expect(js.mean).toBeCloseTo(m, 12);
+    expect(js.factor).toBeCloseTo((2 * 1) / ss, 12);
+  });
+
+  it('positive part: noise larger than the spread gives B = 1, equal values too', () => {
+    expect(jamesStein([1, 1.1, 0.9, 1], [1, 1, 1, 1])!.factor).toBe(1);
+    expect(jamesStein([2, 2, 2, 2], [0.1, 0.1, 0.1, 0.1])!.factor).toBe(1);
+    expect(jamesStein([1, 2, 3, 4], [0, 0, 0, 0])!.factor).toBe(0);
+  });
+
+  it('needs 4 values; lengths must agree', () => {
+    expect(JAMES_STEIN_MIN).toBe(4);
+    expect(jamesStein([1, 2, 3], [1, 1, 1])).toBeNull();
+    expect(() => jamesStein([1, 2, 3, 4], [1, 1, 1])).toThrow(RangeError);
+  });
+
+  it('columnVariances: sample variances (n - 1) per column', () => {
+    // column 0: 1, 3 -> mean 2, variance 2; column 1: 5, 5 -> 0.
+    expect(
+      columnVariances(
+        [
+          [1, 5],
+          [3, 5],
+        ],
+        2,
+      ),
+    ).toEqual([2, 0]);
+  });
+});
+
+/** An explanation with only what poolRoas reads: channels (spend, ROAS, truth). */
+function explanation(roas: number[], truth: (number | null)[], spend?: number[]): Explanation {
+  return {
+    channels: roas.map((r, c) => ({
+      channel: `ch${c}`,
+      spend: spend ? spend[c] : 100,
+      contribution: r * 100,
+      roas: r,
+      marginal_roas: r / 2,
+      share_of_predicted: 0.1,
+      truth: truth[c] === null ? null : { contribution: 0, roas: truth[c]!, marginal_roas: null },
+      roas_error: null,
+      intervals: null,
+    })),
+  } as unknown as Explanation;
+}
+
+describe('poolRoas', () => {
+  it("pools each channel's ROAS toward the channels' mean with the replicates' variance", () => {
+    const e = explanation([1, 2, 3, 6], [2, 2, 3, 4]);
+    // Replicate vectors: per channel contribution, ROAS, marginal; ROAS at 3c + 1. Two
+    // replicates at ROAS +-d_c: variance 2 d_c^2 with d = 1, 1, 1, sqrt(1.6) -> 2, 2, 2, 3.2.
+    const d = [1, 1, 1, Math.sqrt(1.6)];
+    const rep = (sign: number): number[] =>
+      e.channels.flatMap((ch, c) => [0, ch.roas + sign * d[c], 0]);
+    poolRoas(e, [rep(1), rep(-1)]);
+    // mean 3, squares 14, sigma^2 (2 + 2 + 2 + 3.2) / 4 = 2.3, B = 2.3 / 14.
+    const B = 2.3 / 14;
+    expect(e.roas_pooling!.factor).toBeCloseTo(B, 12);
+    expect(e.roas_pooling!.mean_roas).toBeCloseTo(3, 12);
+    expect(e.channels[0].pooled_roas).toBeCloseTo(3 - (1 - B) * 2, 12);
+    expect(e.channels[3].pooled_roas).toBeCloseTo(3 + (1 - B) * 3, 12);
+    // truth 2: (pooled - 2) / 2
+    expect(e.channels[1].pooled_roas_error).toBeCloseTo((3 - (1 - B) - 2) / 2, 12);
+    // the model's own figures stay
+    expect(e.channels.map((c) => c.roas)).toEqual([1, 2, 3, 6]);
+  });
+
+  it('leaves out channels without spend, and does nothing under 4 channels', () => {
+    const e = explanation([1, 2, 3, 6, 9], [1, 1, 1, 1, 1], [100, 100, 0, 100, 100]);
+    const reps = [0, 1].map((k) => e.channels.flatMap((ch) => [0, ch.roas + k, 0]));
+    poolRoas(e, reps);
+    expect(e.roas_pooling!.channels).toEqual(['ch0', 'ch1', 'ch3', 'ch4']);
+    expect(e.channels[2].pooled_roas).toBeUndefined();
+    const small = explanation([1, 2, 3], [1, 1, 1]);
+    poolRoas(
+      small,
+      [0, 1].map((k) => small.channels.flatMap((ch) => [0, ch.roas + k, 0])),
+    );
+    expect(small.roas_pooling).toBeUndefined();
+    expect(small.channels[0].pooled_roas).toBeUndefined();
+  });
+});
