@@ -5,7 +5,13 @@
  * g k / (x + k)^2, written out by hand below.
  */
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../src/core/random.js';
+import { geometricAdstock, hill } from '../src/core/transforms.js';
+import type { TenantSeries } from '../src/core/types.js';
 import {
+  makePlan,
+  scenarioOutlook,
+  type RevenueModel,
   marginalAt,
   marginalShrinkage,
   MIN_SHRINK_CHANNELS,
@@ -137,5 +143,99 @@ describe('trustStep with a step cap', () => {
     expect(capped.step_cap).toBeCloseTo(Math.round(TRUST_STEPS * 0.42) / TRUST_STEPS, 12);
     expect(capped.step).toBeLessThanOrEqual(0.42);
     expect(capped.step).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * A weekly series of C channels (two years, one weather column) and exact separable models of it
+ * whose channels' betas are the given ones: the point model and its 'refits'.
+ */
+function weekly(C: number): {
+  series: TenantSeries;
+  model: (beta: readonly number[]) => RevenueModel;
+  beta: number[];
+} {
+  const rng = new SeededRandom(38);
+  const n = 104;
+  const dates = Array.from({ length: n }, (_, t) =>
+    new Date(Date.UTC(2023, 0, 2) + 7 * t * 86_400_000).toISOString().slice(0, 10),
+  );
+  const temp = Float64Array.from(
+    { length: n },
+    (_, t) => 12 + 10 * Math.sin((2 * Math.PI * t) / 52),
+  );
+  const names = Array.from({ length: C }, (_, c) => `ch${c + 1}`);
+  const spend = names.map(() =>
+    Float64Array.from({ length: n }, () => Math.max(0, 20_000 * (1 + 0.3 * rng.normal()))),
+  );
+  const media = names.map(() => ({ decay: 0.3, k: 30_000, s: 1 }));
+  const beta = names.map((_, c) => 60_000 + 10_000 * c);
+  const model = (b: readonly number[]): RevenueModel => ({
+    channels: names,
+    weather: ['temperature_c'],
+    controls: [],
+    media,
+    predict: (s: TenantSeries) => {
+      const out = Float64Array.from(s.weather[0], () => 500_000);
+      media.forEach((p, c) => {
+        const a = geometricAdstock(s.spend[c], p.decay);
+        for (let i = 0; i < out.length; i++) out[i] += b[c] * hill(a[i], p.k, p.s);
+      });
+      return out;
+    },
+    describe: { kind: 'test' },
+  });
+  const series: TenantSeries = {
+    tenant: 'js_weekly',
+    frequency: 'weekly',
+    dates,
+    channels: names,
+    spend,
+    weatherNames: ['temperature_c'],
+    weather: [temp],
+    controlNames: [],
+    controls: [],
+    targetName: 'revenue',
+    target: new Float64Array(n),
+  };
+  series.target = model(beta).predict(series);
+  return { series, model, beta };
+}
+
+describe('makePlan over many channels', () => {
+  const H = 13;
+  const plan = (C: number, noise: number) => {
+    const w = weekly(C);
+    const rng = new SeededRandom(7);
+    // 12 refits whose betas scatter around the point's by +-noise (relative, uniform).
+    const replicates = Array.from({ length: 12 }, () =>
+      w.model(w.beta.map((b) => b * (1 + noise * (2 * rng.next() - 1)))),
+    );
+    return makePlan(
+      {
+        series: w.series,
+        model: w.model(w.beta),
+        outlook: scenarioOutlook(w.series, 'typical', ['temperature_c'], H + 60),
+        replicates,
+      },
+      { horizon: H, budget: 20_000 * C * H },
+    );
+  };
+
+  it('caps the step at 1 - B and says so; refits that agree with the model leave it free', () => {
+    const noisy = plan(6, 0.6);
+    const js = noisy.uncertainty!.marginal_shrinkage!;
+    expect(js.channels).toHaveLength(6);
+    expect(js.factor).toBeGreaterThan(0.3);
+    expect(js.max_step).toBeCloseTo(1 - js.factor, 12);
+    expect(noisy.uncertainty!.step).toBeLessThanOrEqual(js.max_step + 1e-12);
+    expect(noisy.uncertainty!.text).toMatch(/refits' noise/);
+    const sure = plan(6, 0);
+    expect(sure.uncertainty!.marginal_shrinkage!.factor).toBeCloseTo(0, 12);
+    expect(sure.uncertainty!.step).toBeGreaterThan(noisy.uncertainty!.step);
+  });
+
+  it('has no shrinkage below 4 channels', () => {
+    expect(plan(3, 0.6).uncertainty!.marginal_shrinkage).toBeNull();
   });
 });
