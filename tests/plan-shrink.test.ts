@@ -222,17 +222,24 @@ describe('makePlan over many channels', () => {
     );
   };
 
-  it('caps the step at 1 - B and says so; refits that agree with the model leave it free', () => {
-    const noisy = plan(6, 0.6);
-    const js = noisy.uncertainty!.marginal_shrinkage!;
+  it('caps the step at 1 - B (to the nearest 5% step) and says so; agreeing refits leave it free', () => {
+    const some = plan(6, 0.3);
+    const js = some.uncertainty!.marginal_shrinkage!;
     expect(js.channels).toHaveLength(6);
-    expect(js.factor).toBeGreaterThan(0.3);
+    expect(js.factor).toBeGreaterThan(0.2);
+    expect(js.factor).toBeLessThan(0.8);
     expect(js.max_step).toBeCloseTo(1 - js.factor, 12);
-    expect(noisy.uncertainty!.step).toBeLessThanOrEqual(js.max_step + 1e-12);
-    expect(noisy.uncertainty!.text).toMatch(/refits' noise/);
+    expect(some.uncertainty!.step_cap).toBeLessThanOrEqual(js.max_step + 0.5 / TRUST_STEPS);
+    expect(some.uncertainty!.step).toBeLessThanOrEqual(some.uncertainty!.step_cap);
+    expect(some.uncertainty!.text).toMatch(/that the refits' noise does not account for/);
+    // Refits scattered so widely that the spread is all noise: B = 1, the plan stays at (a).
+    const noisy = plan(6, 0.6);
+    expect(noisy.uncertainty!.marginal_shrinkage!.factor).toBe(1);
+    expect(noisy.uncertainty!.step).toBe(0);
+    expect(noisy.uncertainty!.text).toMatch(/no step is allowed/);
     const sure = plan(6, 0);
     expect(sure.uncertainty!.marginal_shrinkage!.factor).toBeCloseTo(0, 12);
-    expect(sure.uncertainty!.step).toBeGreaterThan(noisy.uncertainty!.step);
+    expect(sure.uncertainty!.step).toBeGreaterThan(some.uncertainty!.step);
   });
 
   it('has no shrinkage below 4 channels', () => {

@@ -10,7 +10,8 @@
  * sigma^2 the mean over the channels of the variance of m_c over the plan model's refits) has a
  * lower total squared error than the channels' own estimates; 1 - B is the share of the channels'
  * spread in marginal return that is signal, and the plan goes at most that share of the way from
- * (a) to the model's optimum. With fewer than 4 channels (every 2-channel tenant) no cap.
+ * (a) to the model's optimum (rounded to the trust region's 5% steps). With fewer than 4 channels
+ * (every 2-channel tenant) no cap.
  */
 import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../core/james-stein.js';
 import { evaluateResponse, type SeparableResponse } from './response.js';
