@@ -169,6 +169,21 @@ describe('tenant report from hand-made data', () => {
     );
     const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
     expect(roasReading).toContain('social 2.00 [1.50, 2.50]');
+    expect(report.html).not.toContain('ROAS pooled with the other channels');
+  });
+
+  it("shows each channel's pooled ROAS beside the model's when the explanation has it", async () => {
+    const pooled = {
+      ...d,
+      explanation: {
+        ...d.explanation,
+        channels: d.explanation.channels.map((c, i) => ({ ...c, pooled_roas: 1.25 + i })),
+      },
+    } as TenantReportData;
+    const html = (await buildTenantReport(pooled)).html;
+    expect(html).toContain('ROAS pooled with the other channels');
+    expect(html).toContain('>1.25<');
+    expect(html).toContain('>2.25<');
   });
 
   it('every chart CSV has a header and one line per row', () => {

@@ -69,6 +69,7 @@ function channelTable(d: TenantReportData): string {
   const calibrated = d.explanation.calibration?.applied === true;
   const roasIv = d.intervals?.roas ?? {};
   const withIv = Object.keys(roasIv).length > 0;
+  const pooled = d.explanation.channels.some((c) => c.pooled_roas !== undefined);
   const header = [
     'channel',
     'spend',
@@ -76,6 +77,7 @@ function channelTable(d: TenantReportData): string {
     calibrated ? 'ROAS (calibrated)' : 'ROAS',
     ...(withIv ? ['ROAS 80% interval'] : []),
     ...(calibrated ? ['uncalibrated ROAS'] : []),
+    ...(pooled ? ['ROAS pooled with the other channels'] : []),
     'marginal ROAS',
     ...(truth ? ['true ROAS', 'ROAS error'] : []),
   ];
@@ -94,6 +96,7 @@ function channelTable(d: TenantReportData): string {
               : ratio(c.uncalibrated_roas),
           ]
         : []),
+      ...(pooled ? [c.pooled_roas === undefined ? 'n/a' : ratio(c.pooled_roas)] : []),
       ratio(c.marginal_roas),
       ...(truth
         ? [c.truth ? ratio(c.truth.roas) : 'n/a', c.roas_error === null ? 'n/a' : pct(c.roas_error)]
