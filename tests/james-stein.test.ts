@@ -36,6 +36,9 @@ describe('jamesStein', () => {
     expect(JAMES_STEIN_MIN).toBe(4);
     expect(jamesStein([1, 2, 3], [1, 1, 1])).toBeNull();
     expect(() => jamesStein([1, 2, 3, 4], [1, 1, 1])).toThrow(RangeError);
+    // not finite: no estimate
+    expect(jamesStein([1, 2, NaN, 4], [1, 1, 1, 1])).toBeNull();
+    expect(jamesStein([1, 2, 3, 4], [1, NaN, 1, 1])).toBeNull();
   });
 
   it('columnVariances: sample variances (n - 1) per column', () => {

@@ -22,7 +22,8 @@ export interface JamesStein {
 /**
  * The positive-part James-Stein estimate of `values` given each one's sampling `variances`,
  * toward their mean (weighted by `weights` when given, e.g. spend). Null with fewer than
- * JAMES_STEIN_MIN values. When the values are all equal the factor is 1.
+ * JAMES_STEIN_MIN values or when a value or variance is not finite. When the values are all equal
+ * the factor is 1.
  */
 export function jamesStein(
   values: readonly number[],
@@ -45,6 +46,9 @@ export function jamesStein(
   let spread = 0;
   for (const v of values) spread += (v - mean) ** 2;
   const sigma2 = variances.reduce((a, b) => a + b, 0) / K;
+  // A value or variance that is not a finite number (a failed replicate's figure) gives no
+  // estimate rather than a NaN factor.
+  if (!Number.isFinite(sigma2) || !Number.isFinite(spread) || !(sigma2 >= 0)) return null;
   const factor = spread > 0 ? Math.min(1, ((K - 3) * sigma2) / spread) : 1;
   return { factor, mean, shrunk: values.map((v) => mean + (1 - factor) * (v - mean)) };
 }

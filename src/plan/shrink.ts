@@ -72,7 +72,8 @@ export function marginalShrinkage(
     pool.map((c) => m[c]),
     pool.map((c) => variances[c]),
     pool.map((c) => spend[c]),
-  )!;
+  );
+  if (!js) return null;
   return {
     pool: pool.map((c) => r.channels[c]),
     factor: js.factor,
