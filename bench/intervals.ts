@@ -301,7 +301,10 @@ export function tenantRecords(
  * same James-Stein estimate from the same bootstrap values) over the tenants with 4 or more ROAS
  * records: |estimate - truth| / |truth|, median, mean and the count within 25%.
  */
-export function pooledRoasErrors(records: readonly FigureRecord[]): {
+export function pooledRoasErrors(
+  records: readonly FigureRecord[],
+  figure: 'roas' | 'marginal_roas' = 'roas',
+): {
   tenants: number;
   channels: number;
   model: { median: number; mean: number; within25: number };
@@ -309,7 +312,7 @@ export function pooledRoasErrors(records: readonly FigureRecord[]): {
 } {
   const byTenant = new Map<string, FigureRecord[]>();
   for (const r of records) {
-    if (r.figure !== 'roas') continue;
+    if (r.figure !== figure) continue;
     byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
   }
   const model: number[] = [];
@@ -921,10 +924,11 @@ function main(argv: string[]): void {
       `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the estimate (tau ${tau})`,
     );
   }
-  const pooled = pooledRoasErrors(records);
-  if (pooled.channels > 0) {
+  for (const figure of ['roas', 'marginal_roas'] as const) {
+    const pooled = pooledRoasErrors(records, figure);
+    if (pooled.channels === 0) continue;
     console.log(
-      `ROAS pooled (James-Stein, tenants with 4+ channels: ${pooled.tenants}, ${pooled.channels} channels): median error vs truth ${pct(pooled.model.median)} -> ${pct(pooled.pooled.median)}, mean ${pct(pooled.model.mean)} -> ${pct(pooled.pooled.mean)}, within 25% ${pooled.model.within25} -> ${pooled.pooled.within25}`,
+      `${figure === 'roas' ? 'ROAS' : 'marginal ROAS'} pooled (James-Stein, tenants with 4+ channels: ${pooled.tenants}, ${pooled.channels} channels): median error vs truth ${pct(pooled.model.median)} -> ${pct(pooled.pooled.median)}, mean ${pct(pooled.model.mean)} -> ${pct(pooled.pooled.mean)}, within 25% ${pooled.model.within25} -> ${pooled.pooled.within25}`,
     );
   }
   const cpu = timings.map((t) => t.intervals_cpu_s);

@@ -93,6 +93,23 @@ describe('poolRoas', () => {
     expect(e.channels.map((c) => c.roas)).toEqual([1, 2, 3, 6]);
   });
 
+  it('pools the marginal ROAS with its own factor from its own replicate spread', () => {
+    // marginal ROAS = roas / 2 = 1, 2, 3, 4 (helper): mean 2.5, squares 5; replicates +-1: variance 2.
+    const e = explanation([2, 4, 6, 8], [2, 4, 6, 8]);
+    const rep = (sign: number): number[] =>
+      e.channels.flatMap((ch) => [0, ch.roas, ch.marginal_roas + sign]);
+    poolRoas(e, [rep(1), rep(-1)]);
+    // ROAS replicates equal the point: B = 0 for ROAS; marginal B = 1 x 2 / 5 = 0.4.
+    expect(e.roas_pooling!.factor).toBe(0);
+    expect(e.roas_pooling!.marginal_factor).toBeCloseTo(0.4, 12);
+    expect(e.roas_pooling!.mean_marginal_roas).toBeCloseTo(2.5, 12);
+    expect(e.channels[0].pooled_roas).toBeCloseTo(2, 12);
+    expect(e.channels[0].pooled_marginal_roas).toBeCloseTo(2.5 - 0.6 * 1.5, 12);
+    expect(e.channels[3].pooled_marginal_roas).toBeCloseTo(2.5 + 0.6 * 1.5, 12);
+    // truth marginal null in the helper: no error
+    expect(e.channels[0].pooled_marginal_roas_error).toBeNull();
+  });
+
   it('leaves out channels without spend, and does nothing under 4 channels', () => {
     const e = explanation([1, 2, 3, 6, 9], [1, 1, 1, 1, 1], [100, 100, 0, 100, 100]);
     const reps = [0, 1].map((k) => e.channels.flatMap((ch) => [0, ch.roas + k, 0]));

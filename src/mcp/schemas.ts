@@ -338,6 +338,10 @@ export const explanationOut = {
           '4+ channels with intervals: the ROAS pooled with the other channels (James-Stein; roas_pooling)',
         ),
       pooled_roas_error: metric.optional(),
+      pooled_marginal_roas: metric
+        .optional()
+        .describe('4+ channels with intervals: the marginal ROAS pooled with the other channels'),
+      pooled_marginal_roas_error: metric.optional(),
     }),
   ),
   weather_states: z.array(
@@ -444,6 +448,8 @@ export const explanationOut = {
       channels: z.array(z.string()),
       factor: metric,
       mean_roas: metric,
+      marginal_factor: metric,
+      mean_marginal_roas: metric,
       text: z.string(),
     })
     .optional()

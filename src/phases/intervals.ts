@@ -338,9 +338,9 @@ export const LEVELS = [
  * channel's bootstrap factor at that level (nearBoundScale, `near_bound`), and weekly 95%
  * intervals add the bootstrap's offset from the point on both sides (WEEKLY_OFFSET_95,
  * `width_scale.offset95`); 13: with 4 or more channels the explanation adds each channel's ROAS
- * pooled with the others', poolRoas).
+ * pooled with the others', poolRoas; 14: and its marginal ROAS).
  */
-export const INTERVALS_VERSION = 13;
+export const INTERVALS_VERSION = 14;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1221,8 +1221,8 @@ export function addIntervalsFromFigures(
 }
 
 /**
- * Many channels: each channel's ROAS pooled with the others' (core/james-stein.ts), the variance
- * of its ROAS over the bootstrap replicates as its noise, toward the channels' unweighted mean
+ * Many channels: each channel's ROAS and marginal ROAS pooled with the others' (core/james-stein.ts),
+ * the variance of the figure over the bootstrap replicates as its noise, toward the channels' unweighted mean
  * (Efron & Morris). With 4 or more channels the pooled figures have a lower total squared error
  * than the model's own; the model's figures, which add up to its predicted revenue, stay as they
  * are. Channels without spend are left out. Calibrated models are not pooled (a lift test is
@@ -1231,26 +1231,33 @@ export function addIntervalsFromFigures(
 export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]): void {
   // visitFigures' order: per channel contribution, ROAS, marginal ROAS.
   const pool = e.channels.map((_, c) => c).filter((c) => e.channels[c].spend > 0);
-  const values = pool.map((c) => e.channels[c].roas);
-  const variances = columnVariances(
-    figures.map((f) => pool.map((c) => f[3 * c + 1])),
-    pool.length,
-  );
-  const js = jamesStein(values, variances);
-  if (!js) return;
+  const poolOf = (offset: number, point: (c: number) => number) =>
+    jamesStein(
+      pool.map(point),
+      columnVariances(
+        figures.map((f) => pool.map((c) => f[3 * c + offset])),
+        pool.length,
+      ),
+    );
+  const js = poolOf(1, (c) => e.channels[c].roas);
+  const jm = poolOf(2, (c) => e.channels[c].marginal_roas);
+  if (!js || !jm) return;
+  const rel = (v: number, truth: number | null | undefined): number | null =>
+    truth !== null && truth !== undefined && truth !== 0 ? (v - truth) / Math.abs(truth) : null;
   pool.forEach((c, i) => {
     const ch = e.channels[c];
     ch.pooled_roas = js.shrunk[i];
-    ch.pooled_roas_error =
-      ch.truth && ch.truth.roas !== 0
-        ? (js.shrunk[i] - ch.truth.roas) / Math.abs(ch.truth.roas)
-        : null;
+    ch.pooled_roas_error = rel(js.shrunk[i], ch.truth?.roas);
+    ch.pooled_marginal_roas = jm.shrunk[i];
+    ch.pooled_marginal_roas_error = rel(jm.shrunk[i], ch.truth?.marginal_roas);
   });
   e.roas_pooling = {
     channels: pool.map((c) => e.channels[c].channel),
     factor: js.factor,
     mean_roas: js.mean,
-    text: `with ${pool.length} channels the spread of their ROAS estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which has a lower total squared error than the ROAS of each channel alone; the contributions and ROAS above are the model's own and add up to its prediction`,
+    marginal_factor: jm.factor,
+    mean_marginal_roas: jm.mean,
+    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction`,
   };
 }
 

@@ -337,6 +337,9 @@ export interface ChannelDecomposition {
   pooled_roas?: number;
   /** (pooled_roas - truth) / |truth|, for synthetic tenants. */
   pooled_roas_error?: number | null;
+  /** The same for the marginal ROAS (its own James-Stein factor). */
+  pooled_marginal_roas?: number;
+  pooled_marginal_roas_error?: number | null;
 }
 
 export interface WeatherStateRoas {
@@ -419,6 +422,9 @@ export interface Explanation {
     /** B in [0, 1]: the share of each channel's distance from the mean that pooling removes. */
     factor: number;
     mean_roas: number;
+    /** The marginal ROAS's factor and mean. */
+    marginal_factor: number;
+    mean_marginal_roas: number;
     text: string;
   };
 }

@@ -79,6 +79,7 @@ function channelTable(d: TenantReportData): string {
     ...(calibrated ? ['uncalibrated ROAS'] : []),
     ...(pooled ? ['ROAS pooled with the other channels'] : []),
     'marginal ROAS',
+    ...(pooled ? ['marginal ROAS pooled'] : []),
     ...(truth ? ['true ROAS', 'ROAS error'] : []),
   ];
   const rows = d.explanation.channels.map((c) => {
@@ -98,6 +99,9 @@ function channelTable(d: TenantReportData): string {
         : []),
       ...(pooled ? [c.pooled_roas === undefined ? 'n/a' : ratio(c.pooled_roas)] : []),
       ratio(c.marginal_roas),
+      ...(pooled
+        ? [c.pooled_marginal_roas === undefined ? 'n/a' : ratio(c.pooled_marginal_roas)]
+        : []),
       ...(truth
         ? [c.truth ? ratio(c.truth.roas) : 'n/a', c.roas_error === null ? 'n/a' : pct(c.roas_error)]
         : []),

@@ -67,6 +67,7 @@ export function explainText(e: Explanation): string {
         ...(hasTruth ? ['true ROAS'] : []),
         'marginal ROAS',
         ...(hasIv ? ['marginal 80%'] : []),
+        ...(pooled ? ['marginal pooled'] : []),
       ],
       e.channels.map((c) => [
         c.channel,
@@ -79,6 +80,7 @@ export function explainText(e: Explanation): string {
         ...(hasTruth ? [c.truth?.roas ?? null] : []),
         c.marginal_roas,
         ...(hasIv ? [bounds(c.intervals?.marginal_roas, 'p80')] : []),
+        ...(pooled ? [c.pooled_marginal_roas ?? null] : []),
       ]),
     ),
     ...(e.roas_pooling ? [`ROAS pooled: ${e.roas_pooling.text}`] : []),

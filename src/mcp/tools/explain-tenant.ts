@@ -59,7 +59,10 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
                   : '';
               const pooled =
                 c.pooled_roas !== undefined
-                  ? `, pooled ${fmt2(c.pooled_roas)}${c.pooled_roas_error != null ? ` (${fmtPct(c.pooled_roas_error)})` : ''}`
+                  ? `, pooled ${fmt2(c.pooled_roas)}${c.pooled_roas_error != null ? ` (${fmtPct(c.pooled_roas_error)})` : ''}` +
+                    (c.pooled_marginal_roas !== undefined
+                      ? `, pooled marginal ${fmt2(c.pooled_marginal_roas)}${c.pooled_marginal_roas_error != null ? ` (${fmtPct(c.pooled_marginal_roas_error)})` : ''}`
+                      : '')
                   : '';
               return (
                 `${c.channel} ROAS ${fmt2(c.roas)}${e.calibration?.applied ? ' calibrated' : ''}${range(c.intervals?.roas)} ` +
