@@ -30,7 +30,7 @@ import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
-import { blend, incrementalRevenue, trustStep } from './uncertainty.js';
+import { blend, incrementalRevenue, trustStep, TRUST_STEPS } from './uncertainty.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import { projectPlan } from './optimize.js';
@@ -929,7 +929,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
     const text =
       step.step === 0
-        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && maxStep < 0.05 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the refits' noise accounts for, so no step is allowed)` : ''}: the plan is ${anchorName}`
+        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the refits' noise accounts for, so no step is allowed)` : ''}: the plan is ${anchorName}`
         : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the refits' noise does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
