@@ -144,7 +144,8 @@ function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
 }
 
-function relError(estimate: number, truth: number): number | null {
+/** (estimate - truth) / |truth|; null for a truth of 0 or not finite. */
+export function relError(estimate: number, truth: number): number | null {
   return Number.isFinite(truth) && truth !== 0 ? (estimate - truth) / Math.abs(truth) : null;
 }
 

@@ -89,7 +89,7 @@ import {
   type ReplicateCalibration,
 } from './calibration.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
-import { explainFinalModel, quantile } from './explain.js';
+import { explainFinalModel, quantile, relError } from './explain.js';
 import {
   allRowsDelays,
   allRowsSearch,
@@ -1242,14 +1242,14 @@ export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]
   const js = poolOf(1, (c) => e.channels[c].roas);
   const jm = poolOf(2, (c) => e.channels[c].marginal_roas);
   if (!js || !jm) return;
-  const rel = (v: number, truth: number | null | undefined): number | null =>
-    truth !== null && truth !== undefined && truth !== 0 ? (v - truth) / Math.abs(truth) : null;
   pool.forEach((c, i) => {
     const ch = e.channels[c];
+    const trueMarginal = ch.truth?.marginal_roas ?? null;
     ch.pooled_roas = js.shrunk[i];
-    ch.pooled_roas_error = rel(js.shrunk[i], ch.truth?.roas);
+    ch.pooled_roas_error = ch.truth ? relError(js.shrunk[i], ch.truth.roas) : null;
     ch.pooled_marginal_roas = jm.shrunk[i];
-    ch.pooled_marginal_roas_error = rel(jm.shrunk[i], ch.truth?.marginal_roas);
+    ch.pooled_marginal_roas_error =
+      trueMarginal === null ? null : relError(jm.shrunk[i], trueMarginal);
   });
   e.roas_pooling = {
     channels: pool.map((c) => e.channels[c].channel),

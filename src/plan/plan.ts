@@ -854,12 +854,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     series.spend,
     new Set(bounds.map((b) => b.channel)),
   );
+  // Baseline (a) at the historical budget: where the refits judge a pin and the channels' marginal
+  // returns are compared (below).
+  const historicalEven = baselineEven(ref, historicalBudget, H);
   // A pin the refits dispute is dropped: the channel is planned as any other (docs/planner.md
   // "Channels whose return is not positive").
   const disputed =
-    reps.length >= MIN_PLAN_REPLICATES
-      ? pinsTheRefitsDispute(r, reps, baselineEven(ref, historicalBudget, H), pinned)
-      : [];
+    reps.length >= MIN_PLAN_REPLICATES ? pinsTheRefitsDispute(r, reps, historicalEven, pinned) : [];
   const disputedNames = r.channels.filter((_, c) => disputed[c] === true);
   disputed.forEach((d, c) => {
     if (d) pinned[c] = false;
@@ -868,9 +869,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // It caps the trust region's step (below), and a pinned channel whose shrunk marginal return is
   // positive is planned as the others: its own estimate at or below zero is one of K noisy ones.
   const shrinkage =
-    reps.length >= MIN_PLAN_REPLICATES
-      ? marginalShrinkage(r, reps, baselineEven(ref, historicalBudget, H), pinned)
-      : null;
+    reps.length >= MIN_PLAN_REPLICATES ? marginalShrinkage(r, reps, historicalEven, pinned) : null;
   const shrinkUnpinned = shrinkage ? unpinnedByShrinkage(shrinkage, pinned) : [];
   const shrinkUnpinnedNames = r.channels.filter((_, c) => shrinkUnpinned[c] === true);
   shrinkUnpinned.forEach((u, c) => {

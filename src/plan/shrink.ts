@@ -31,7 +31,10 @@ export interface MarginalShrinkage {
   mean: number;
   /** The plan's step from (a) towards the model's optimum is at most this: 1 - factor. */
   maxStep: number;
-  /** Per channel (all channels), the marginal ROAS at (a) and its shrunk estimate (pool only). */
+  /**
+   * Per channel (every channel, in the pool or not), the marginal ROAS at (a) and its shrunk
+   * estimate (1 - B) m_c + B mean.
+   */
   marginal: number[];
   shrunk: number[];
 }
@@ -61,7 +64,7 @@ export function marginalShrinkage(
   at: readonly Float64Array[],
   excluded: readonly boolean[] = [],
 ): MarginalShrinkage | null {
-  if (replicates.length < 2) return null;
+  if (replicates.length < 2 || r.channels.length < MIN_SHRINK_CHANNELS) return null;
   const m = marginalAt(r, at);
   const spend = at.map((x) => x.reduce((a, b) => a + b, 0));
   const pool = m.map((_, c) => c).filter((c) => !excluded[c] && spend[c] > 0 && m[c] > 0);
@@ -80,7 +83,7 @@ export function marginalShrinkage(
     maxStep: 1 - js.factor,
     mean: js.mean,
     marginal: m,
-    shrunk: m.map((v, c) => (pool.includes(c) ? js.shrunk[pool.indexOf(c)] : v)),
+    shrunk: m.map((v) => (1 - js.factor) * v + js.factor * js.mean),
   };
 }
 
@@ -91,5 +94,5 @@ export function marginalShrinkage(
  * instead of holding it at its lower bound.
  */
 export function unpinnedByShrinkage(s: MarginalShrinkage, pinned: readonly boolean[]): boolean[] {
-  return pinned.map((p, c) => p && (1 - s.factor) * s.marginal[c] + s.factor * s.mean > 0);
+  return pinned.map((p, c) => p && s.shrunk[c] > 0);
 }
