@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dataWarnings, describePeriods, tooShortWarning } from '../src/core/data-warnings.js';
+import {
+  dataWarnings,
+  describePeriods,
+  lowSpendChannels,
+  tooShortWarning,
+} from '../src/core/data-warnings.js';
 import { chooseProtocol, periodsPerYear, ProtocolError } from '../src/core/folds.js';
 import { protocolForSeries } from '../src/core/protocol.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -122,6 +127,14 @@ describe('weekly data, weather and spend', () => {
     expect(low[0].message).toContain('(0.8% of all spend, on 200 of 200 days)');
     expect(low[1].message).toContain('on 1 of 200 days');
     expect(low[1].message).toContain('--ignore rare_spend');
+    // The rule the planner and explain read: the same two channels and the one that never spends
+    // (share 0; the CSV reader refuses such a column, a series built in code can hold one).
+    const held = lowSpendChannels(s);
+    expect(held.map((x) => x.channel)).toEqual(['tiny', 'rare', 'zero']);
+    expect(held[0].share).toBeCloseTo(200 / 25_200, 12); // 20,000 + 200 + 5,000 in all
+    expect(held[1]).toMatchObject({ active: 1, rows: 200 });
+    expect(held[2]).toMatchObject({ share: 0, active: 0 });
+    expect(lowSpendChannels(series(n, 'daily', { spend: [zero, zero] }))).toEqual([]);
   });
 
   it('a channel at exactly the thresholds is not flagged (2% of spend, 5% of rows)', () => {

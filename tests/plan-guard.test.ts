@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { fitFinalModel } from '../src/phases/final.js';
+import { explainFinalModel } from '../src/phases/explain.js';
+import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
 import {
   channelGuards,
   GUARD_MIN_R2,
@@ -191,5 +192,73 @@ describe('makePlan with channels the history cannot tell apart', () => {
     expect(m.spend).toBeGreaterThanOrEqual(0.97 * m.historical_spend - 1e-6);
     expect(m.spend).toBeLessThanOrEqual(1.03 * m.historical_spend + 1e-6);
     expect(q.bounds).toBe('meta=0.97x:1.03x');
+  });
+});
+
+describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)', () => {
+  // extreme_sunscreen with a third channel spent on 8 of 1,095 days (0.4% of the rows, about 0.1%
+  // of all spend), on the 8 days of highest revenue: the model credits it with a large return
+  // that rests on those 8 days, as a shop's channel spent on 5 of 156 weeks came out at a marginal
+  // ROAS of 5,000.
+  let series: TenantSeries;
+  let final: FinalModel;
+  let model: RevenueModel;
+  let budget: number;
+
+  beforeAll(() => {
+    const s = generateTenant('extreme_sunscreen').series;
+    const n = s.target.length;
+    const top = Array.from({ length: n }, (_, t) => t)
+      .sort((x, y) => s.target[y] - s.target[x] || x - y)
+      .slice(0, 8);
+    const thin = new Float64Array(n);
+    for (const t of top) thin[t] = 60;
+    series = { ...s, channels: [...s.channels, 'tiktok'], spend: [...s.spend, thin] };
+    final = fitFinalModel(series, 3);
+    model = revenueModelOf(final);
+    let last = 0;
+    for (let t = n - 365; t < n; t++) for (const x of series.spend) last += x[t];
+    budget = (28 * last) / 365;
+  });
+
+  const outlook = (): ReturnType<typeof scenarioOutlook> =>
+    scenarioOutlook(series, 'typical', model.weather, 28);
+
+  it("is held at its share of baseline (a) and the plan says why; the user's bounds replace the hold", () => {
+    const p = makePlan({ series, model, outlook: outlook() }, { horizon: 28, budget });
+    const held = p.default_bounds.find((g) => g.channel === 'tiktok');
+    expect(held).toMatchObject({ reason: 'low_spend', min_multiple: 1, max_multiple: 1 });
+    expect(held!.low_spend).toMatchObject({ active_periods: 8, periods: 1095 });
+    const share = p.historical.split.tiktok;
+    const tiktok = p.channels.find((c) => c.channel === 'tiktok')!;
+    expect(Math.abs(tiktok.spend - share * budget)).toBeLessThanOrEqual(1e-6 * budget);
+    expect(
+      p.notes.some(
+        (x) =>
+          x.startsWith('held at its share of baseline (a): tiktok (') &&
+          x.includes('on 8 of 1095 days'),
+      ),
+    ).toBe(true);
+    expect(p.default_bounds.every((g) => g.channel === 'tiktok' || g.reason !== 'low_spend')).toBe(
+      true,
+    );
+    // Bounds for it replace the hold, and then the model's optimum moves it: the hold is what
+    // keeps it at (a)'s share.
+    const free = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('tiktok=0x:1000x') },
+    );
+    expect(free.default_bounds.some((g) => g.channel === 'tiktok')).toBe(false);
+    const moved = free.channels.find((c) => c.channel === 'tiktok')!.spend;
+    expect(Math.abs(moved - share * budget)).toBeGreaterThan(0.5 * share * budget);
+  });
+
+  it('explain puts a low_spend_channel caveat on it and on no other channel', () => {
+    const e = explainFinalModel(series, final, null);
+    const low = e.caveats.filter((c) => c.code === 'low_spend_channel');
+    expect(low).toHaveLength(1);
+    expect(low[0].message).toMatch(
+      /^tiktok: almost no spend in the data \(under 0\.1% of all spend, on 8 of 1095 days\)/,
+    );
   });
 });

@@ -164,28 +164,58 @@ function weatherWarnings(series: TenantSeries): DataWarning[] {
   return out;
 }
 
-function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+/** A channel with almost no spend in the data (LOW_SPEND_SHARE, LOW_SPEND_ACTIVE_ROWS). */
+export interface LowSpendChannel {
+  channel: string;
+  /** Its share of all spend over the rows. */
+  share: number;
+  /** Rows on which it spends anything. */
+  active: number;
+  rows: number;
+}
+
+/**
+ * The channels with almost no spend: under LOW_SPEND_SHARE of all spend, or spending on under
+ * LOW_SPEND_ACTIVE_ROWS of the rows. A channel that never spends is one of them (share 0); none
+ * is when no channel spends. The import's warning, explain's caveat and the planner's hold
+ * (plan/guard.ts) read the same rule.
+ */
+export function lowSpendChannels(series: TenantSeries): LowSpendChannel[] {
   const n = series.target.length;
   const totals = series.spend.map((x) => x.reduce((s, v) => s + v, 0));
   const all = totals.reduce((s, v) => s + v, 0);
-  const out: DataWarning[] = [];
-  series.channels.forEach((channel, c) => {
-    if (totals[c] === 0 || all === 0) return; // zero on every row: the CSV reader says so
+  if (!(all > 0) || n === 0) return [];
+  return series.channels.flatMap((channel, c) => {
     const share = totals[c] / all;
     let active = 0;
     for (const v of series.spend[c]) if (v > 0) active++;
-    if (share >= LOW_SPEND_SHARE && active / n >= LOW_SPEND_ACTIVE_ROWS) return;
-    const column = options.spendColumns?.[c] ?? `${channel}_spend`;
-    const unit = series.frequency === 'daily' ? 'days' : 'weeks';
-    out.push({
-      code: 'low_spend_channel',
-      message:
-        `channel "${channel}" has almost no spend (${share < 0.001 ? 'under 0.1' : (100 * share).toFixed(1)}% of all spend, on ${active} of ${n} ${unit}): ` +
-        `the model cannot tell its effect from noise, so its ROAS will be unreliable; ` +
-        `add its spend to a similar channel's column, or leave it out with ${options.words.ignore(column)}`,
-    });
+    return share >= LOW_SPEND_SHARE && active / n >= LOW_SPEND_ACTIVE_ROWS
+      ? []
+      : [{ channel, share, active, rows: n }];
   });
-  return out;
+}
+
+/** "under 0.1% of all spend, on 5 of 156 weeks". */
+export function describeLowSpend(low: LowSpendChannel, frequency: Frequency): string {
+  const unit = frequency === 'daily' ? 'days' : 'weeks';
+  const pct = low.share < 0.001 ? 'under 0.1' : (100 * low.share).toFixed(1);
+  return `${pct}% of all spend, on ${low.active} of ${low.rows} ${unit}`;
+}
+
+function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  return lowSpendChannels(series)
+    .filter((low) => low.share > 0) // zero on every row: the CSV reader says so
+    .map((low) => {
+      const c = series.channels.indexOf(low.channel);
+      const column = options.spendColumns?.[c] ?? `${low.channel}_spend`;
+      return {
+        code: 'low_spend_channel' as const,
+        message:
+          `channel "${low.channel}" has almost no spend (${describeLowSpend(low, series.frequency)}): ` +
+          `the model cannot tell its effect from noise, so its ROAS will be unreliable; ` +
+          `add its spend to a similar channel's column, or leave it out with ${options.words.ignore(column)}`,
+      };
+    });
 }
 
 /**

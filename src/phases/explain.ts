@@ -10,6 +10,7 @@
  */
 import { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from '../core/data/truth.js';
 import type { GbmOptions } from '../core/gbm/index.js';
+import { describeLowSpend, lowSpendChannels } from '../core/data-warnings.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
@@ -300,11 +301,24 @@ export function explainFinalModel(
     weather_states: stateRows,
     response_curves: curves,
     channel_params: model.channelParams,
-    caveats: heldAtZeroCaveats(model, channels),
+    caveats: [...lowSpendCaveats(series), ...heldAtZeroCaveats(model, channels)],
     validation: null,
     uncertainty: null,
     notes,
   };
+}
+
+/**
+ * Channels with almost no spend in the data (the import's low_spend_channel rule): every figure
+ * of theirs rests on a handful of periods, and their intervals, made by refitting on the same
+ * periods, do not show it (a shop's channel spent on 5 of 156 weeks had an 80% interval of its
+ * ROAS in rain of 680 to 4,900).
+ */
+function lowSpendCaveats(series: TenantSeries): Caveat[] {
+  return lowSpendChannels(series).map((low) => ({
+    code: 'low_spend_channel',
+    message: `${low.channel}: almost no spend in the data (${describeLowSpend(low, series.frequency)}): its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve rest on those periods alone and are not reliable, whatever their intervals say; the planner holds it at its share of the historical split unless given bounds for it`,
+  }));
 }
 
 /**

@@ -338,9 +338,10 @@ export const LEVELS = [
  * channel's bootstrap factor at that level (nearBoundScale, `near_bound`), and weekly 95%
  * intervals add the bootstrap's offset from the point on both sides (WEEKLY_OFFSET_95,
  * `width_scale.offset95`); 13: with 4 or more channels the explanation adds each channel's ROAS
- * pooled with the others', poolRoas; 14: and its marginal ROAS).
+ * pooled with the others', poolRoas; 14: and its marginal ROAS; 15: a channel of almost no spend
+ * gets the low_spend_channel caveat, explain.ts).
  */
-export const INTERVALS_VERSION = 14;
+export const INTERVALS_VERSION = 15;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

@@ -241,7 +241,10 @@ export interface ChannelIntervals {
 
 /** Something the reader must know before trusting the figures; listed first in every rendering. */
 export interface Caveat {
-  /** model_fails_threshold, not_validated, interval_spans_zero, no_intervals. */
+  /**
+   * model_fails_threshold, not_validated, interval_spans_zero, cv_of_another_model, no_intervals,
+   * low_spend_channel, media_effect_held_at_zero.
+   */
   code: string;
   message: string;
 }

@@ -8,8 +8,15 @@
  * the horizon is kept between R² and 1 / R² times its share of the budget in baseline (a): the
  * range narrows as the others explain more of the channel and is (a) itself at R² = 1.
  * Decided from the tenant's own spend alone (no revenue, no truth).
+ *
+ * A channel with almost no spend in the data (core/data-warnings.ts lowSpendChannels, the rule of
+ * the import's warning) is held at its share of baseline (a) (both multiples 1): its curve rests
+ * on a handful of periods, so any return the model gives it beyond them is an extrapolation the
+ * refits cannot check (a shop's channel spent on 5 of 156 weeks came out at a marginal ROAS of
+ * 5,000). Bounds the user gives for such a channel replace the hold.
  */
 import { Matrix, solve } from 'ml-matrix';
+import type { LowSpendChannel } from '../core/data-warnings.js';
 import type { PlanConstraints } from './optimize.js';
 
 /** Below this R² the data separate the channel well enough for the refits to judge it: no default. */
@@ -17,8 +24,15 @@ export const GUARD_MIN_R2 = 0.5;
 
 export interface ChannelGuard {
   channel: string;
+  /**
+   * correlated_spend: the other channels' spend explains at least GUARD_MIN_R2 of it;
+   * low_spend: almost no spend in the data (held at its share of baseline (a)).
+   */
+  reason: 'correlated_spend' | 'low_spend';
   /** Share of the channel's spend variance explained by the other channels' spend. */
   r2: number;
+  /** low_spend: its share of all spend and the periods it spends on, of all periods. */
+  low_spend?: { share: number; active_periods: number; periods: number };
   /** Least and most spend over the horizon as multiples of the channel's share of the budget in baseline (a). */
   min_multiple: number;
   max_multiple: number;
@@ -65,18 +79,45 @@ export function spendR2(spend: readonly Float64Array[]): number[] {
   return out;
 }
 
-/** The default bounds of the channels whose R² is at least GUARD_MIN_R2 and that the user did not bound. */
+/**
+ * The default bounds: the channels of almost no spend (`lowSpend`) held at their share of baseline
+ * (a), the others whose R² is at least GUARD_MIN_R2 kept between R² and 1 / R² of it; none for a
+ * channel the user bounded.
+ */
 export function channelGuards(
   channels: readonly string[],
   spend: readonly Float64Array[],
   userBounded: ReadonlySet<string>,
+  lowSpend: readonly LowSpendChannel[] = [],
 ): ChannelGuard[] {
   const r2 = spendR2(spend);
-  return channels.flatMap((channel, c) =>
-    r2[c] >= GUARD_MIN_R2 && !userBounded.has(channel)
-      ? [{ channel, r2: r2[c], min_multiple: r2[c], max_multiple: 1 / r2[c] }]
-      : [],
-  );
+  return channels.flatMap((channel, c): ChannelGuard[] => {
+    if (userBounded.has(channel)) return [];
+    const low = lowSpend.find((l) => l.channel === channel);
+    if (low) {
+      return [
+        {
+          channel,
+          reason: 'low_spend',
+          r2: r2[c],
+          low_spend: { share: low.share, active_periods: low.active, periods: low.rows },
+          min_multiple: 1,
+          max_multiple: 1,
+        },
+      ];
+    }
+    return r2[c] >= GUARD_MIN_R2
+      ? [
+          {
+            channel,
+            reason: 'correlated_spend',
+            r2: r2[c],
+            min_multiple: r2[c],
+            max_multiple: 1 / r2[c],
+          },
+        ]
+      : [];
+  });
 }
 
 /**

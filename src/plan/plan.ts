@@ -10,6 +10,7 @@
  * it falls below 1%), from the adstock the observed spend left.
  */
 import type { DriverMix } from '../core/data/index.js';
+import { describeLowSpend, lowSpendChannels } from '../core/data-warnings.js';
 import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
@@ -849,10 +850,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       if (!(e instanceof PlanInputError)) throw e;
     }
   });
+  // Default bounds: channels of almost no spend held at their share of (a), channels the others'
+  // spend explains kept near it (guard.ts).
   const guards = channelGuards(
     series.channels,
     series.spend,
     new Set(bounds.map((b) => b.channel)),
+    lowSpendChannels(series),
   );
   // Baseline (a) at the historical budget: where the refits judge a pin and the channels' marginal
   // returns are compared (below).
@@ -868,8 +872,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // Many channels: the James-Stein shrinkage of the channels' marginal returns at (a) (shrink.ts).
   // It caps the trust region's step (below), and a pinned channel whose shrunk marginal return is
   // positive is planned as the others: its own estimate at or below zero is one of K noisy ones.
+  // A channel held for almost no spend is not one of the estimates pooled: its return is the
+  // model's extrapolation, not a measurement.
+  const held = r.channels.map(
+    (c, i) => pinned[i] || guards.some((g) => g.channel === c && g.reason === 'low_spend'),
+  );
   const shrinkage =
-    reps.length >= MIN_PLAN_REPLICATES ? marginalShrinkage(r, reps, historicalEven, pinned) : null;
+    reps.length >= MIN_PLAN_REPLICATES ? marginalShrinkage(r, reps, historicalEven, held) : null;
   const shrinkUnpinned = shrinkage ? unpinnedByShrinkage(shrinkage, pinned) : [];
   const shrinkUnpinnedNames = r.channels.filter((_, c) => shrinkUnpinned[c] === true);
   shrinkUnpinned.forEach((u, c) => {
@@ -1081,13 +1090,21 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   progress(steps - 1, 'done');
 
-  if (guardsApplied) {
+  const lowGuards = guards.filter((g) => g.reason === 'low_spend');
+  const corrGuards = guards.filter((g) => g.reason === 'correlated_spend');
+  if (guardsApplied && lowGuards.length > 0) {
+    const one = lowGuards.length === 1;
     notes.push(
-      `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${guards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} bounds (${lowGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
     );
-  } else if (guards.length > 0) {
+  }
+  if (guardsApplied && corrGuards.length > 0) {
     notes.push(
-      `the default bounds for ${guards.map((g) => g.channel).join(', ')} (channels the data cannot tell apart) leave no room with the given bounds, so they were not applied`,
+      `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${corrGuards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
+    );
+  } else if (!guardsApplied && guards.length > 0) {
+    notes.push(
+      `the default bounds for ${guards.map((g) => g.channel).join(', ')} (channels the data cannot tell apart or hold almost no spend on) leave no room with the given bounds, so they were not applied`,
     );
   }
   if (pinnedNames.length > 0) {
