@@ -15,6 +15,7 @@ import {
   marginalAt,
   marginalShrinkage,
   MIN_SHRINK_CHANNELS,
+  PLAN_NOISE_INFLATION,
   nonPositiveChannels,
   unpinnedByShrinkage,
   trustStep,
@@ -64,10 +65,18 @@ describe('marginalShrinkage', () => {
     // variance: channels 1-3 exactly 2; channel 0's refits are at 2 and 0.000025 (not 0).
     const mid = (2 + 0.000025) / 2;
     const v0 = ((2 - mid) ** 2 + (0.000025 - mid) ** 2) / 1;
-    const sigma2 = (v0 + 2 + 2 + 2) / 4;
-    expect(s.factor).toBeCloseTo(sigma2 / 5, 9);
-    expect(s.maxStep).toBeCloseTo(1 - sigma2 / 5, 9);
-    expect(s.shrunk[3]).toBeCloseTo(4 - (sigma2 / 5) * 1.5, 9);
+    const spread = (v0 + 2 + 2 + 2) / 4;
+    // sigma^2 = PLAN_NOISE_INFLATION x the refits' variance.
+    expect(PLAN_NOISE_INFLATION).toBe(1.75);
+    expect(s.inflation).toBe(PLAN_NOISE_INFLATION);
+    const b = (1.75 * spread) / 5;
+    expect(s.factor).toBeCloseTo(b, 9);
+    expect(s.maxStep).toBeCloseTo(1 - b, 9);
+    expect(s.shrunk[3]).toBeCloseTo(4 - b * 1.5, 9);
+    // Without the inflation: the refits' variance as sigma^2.
+    const plain = marginalShrinkage(point, reps, even(4, 1), [], 1)!;
+    expect(plain.factor).toBeCloseTo(spread / 5, 9);
+    expect(plain.shrunk[3]).toBeCloseTo(4 - (spread / 5) * 1.5, 9);
   });
 
   it('refits equal to the model: no noise, no cap (B = 0)', () => {
@@ -231,7 +240,9 @@ describe('makePlan over many channels', () => {
     expect(js.max_step).toBeCloseTo(1 - js.factor, 12);
     expect(some.uncertainty!.step_cap).toBeLessThanOrEqual(js.max_step + 0.5 / TRUST_STEPS);
     expect(some.uncertainty!.step).toBeLessThanOrEqual(some.uncertainty!.step_cap);
-    expect(some.uncertainty!.text).toMatch(/that the refits' noise does not account for/);
+    expect(some.uncertainty!.text).toMatch(
+      /that the estimates' noise \(1\.75x their spread over the refits\) does not account for/,
+    );
     // Refits scattered so widely that the spread is all noise: B = 1, the plan stays at (a).
     const noisy = plan(6, 0.6);
     expect(noisy.uncertainty!.marginal_shrinkage!.factor).toBe(1);

@@ -58,5 +58,6 @@ export {
   marginalShrinkage,
   MIN_SHRINK_CHANNELS,
   unpinnedByShrinkage,
+  PLAN_NOISE_INFLATION,
 } from './shrink.js';
 export type { MarginalShrinkage } from './shrink.js';

@@ -143,6 +143,8 @@ export interface PlanUncertainty {
     factor: number;
     max_step: number;
     mean_marginal_roas: number;
+    /** The estimates' noise: this times their variance over the refits (shrink.ts). */
+    noise_inflation: number;
   } | null;
   /** The point model's own optimum: its channel totals and uplift over the anchor with intervals. */
   model_optimum: {
@@ -937,8 +939,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
     const text =
       step.step === 0
-        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the refits' noise accounts for, so no step is allowed)` : ''}: the plan is ${anchorName}`
-        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the refits' noise does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
+        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
+        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
@@ -953,6 +955,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
             factor: shrinkage.factor,
             max_step: maxStep,
             mean_marginal_roas: shrinkage.mean,
+            noise_inflation: shrinkage.inflation,
           }
         : null,
       model_optimum: {
