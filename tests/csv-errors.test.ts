@@ -164,7 +164,7 @@ describe('roles', () => {
         row: 1,
         column: null,
         message:
-          'roles.csv, row 1: roles.spendColumns names "tv_spend" but the header has no such column; columns are "date", "meta_spend", "google_spend", "temperature_c", "precipitation_mm", "humidity_pct", "revenue"',
+          'roles.csv, row 1: roles.spend_columns names "tv_spend" but the header has no such column; columns are "date", "meta_spend", "google_spend", "temperature_c", "precipitation_mm", "humidity_pct", "revenue"',
       },
       { spendColumns: ['meta_spend', 'tv_spend'] },
     );
@@ -179,7 +179,7 @@ describe('roles', () => {
         row: 1,
         column: 'google_spend',
         message:
-          'roles.csv, row 1, column "google_spend": roles.spendColumns and roles.controlColumns both name this column; give each column one role',
+          'roles.csv, row 1, column "google_spend": roles.spend_columns and roles.control_columns both name this column; give each column one role',
       },
       { spendColumns: ['google_spend'], controlColumns: ['google_spend'] },
     );

@@ -239,7 +239,7 @@ describe('role inference and overrides', () => {
     expect(series.channels).toEqual(['meta']);
     expect(series.controlNames).toEqual([]);
     expect(warnings).toEqual([
-      'column "google_spend" looks like a spend column but roles.spendColumns does not name it; it is ignored',
+      'column "google_spend" looks like a spend column but roles.spend_columns does not name it; it is ignored',
     ]);
   });
 

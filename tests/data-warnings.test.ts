@@ -280,7 +280,7 @@ describe('controls that a fold cannot learn from, and controls that restate the 
     expect(index[0].message).toContain('control "t" is a time index');
     expect(index[0].message).toContain('--ignore t unless');
     expect(warned(withControls({ t }), 'calendar_control', MCP_OPTION_WORDS)[0].message).toContain(
-      'roles.ignoreColumns: ["t"]',
+      'roles.ignore_columns: ["t"]',
     );
     const day = 86_400_000;
     const doy = Float64Array.from(dates, (d) => {

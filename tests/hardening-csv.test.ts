@@ -117,6 +117,24 @@ describe('the broken-file corpus through import_tenant_data', () => {
     }
   });
 
+  it('names role arguments the tool accepts, and following the advice imports the file', async () => {
+    // A message that says "pass roles.x" must name an argument of this tool, not the app's
+    // TypeScript field (roles.dateColumn was refused as an unknown parameter).
+    const schema = s.tools.get('import_tenant_data')?.inputSchema as {
+      properties: { roles: { properties: Record<string, unknown> } };
+    };
+    const accepted = new Set(Object.keys(schema.properties.roles.properties));
+    const named = new Set(
+      refused.flatMap((c) =>
+        [...(c.refuse?.message ?? '').matchAll(/roles\.(\w+)/g)].map((m) => m[1]),
+      ),
+    );
+    expect(named.size).toBeGreaterThanOrEqual(3);
+    for (const name of named) expect(accepted, name).toContain(name);
+    const advised = await importCall({ path: 'no-date-column.csv', roles: { date_column: 'day' } });
+    expect(advised.isError, text(advised)).toBeFalsy();
+  });
+
   it('stores nothing for a refused file', async () => {
     const r = await call(s, 'import_tenant_data', { tenant: 'never-there', path: 'nan.csv' });
     expect(r.isError).toBe(true);
@@ -252,7 +270,7 @@ describe('data warnings in the words of the MCP face', () => {
     const warnings = (r.structuredContent as { warnings: string[] }).warnings;
     const find = (s: string) => warnings.find((w) => w.includes(s)) ?? '';
     expect(find('control "t"')).toContain('is a time index');
-    expect(find('control "t"')).toContain('leave it out with roles.ignoreColumns: ["t"]');
+    expect(find('control "t"')).toContain('leave it out with roles.ignore_columns: ["t"]');
     expect(find('control "promo"')).toContain(
       'is 0 on every training row of fold 2 of 4 but not in its test block (from 2019-09-23)',
     );

@@ -63,7 +63,7 @@ describe('weather names', () => {
     expect(series.weatherNames).toEqual(['Temperature', 'precipitation', 'humidity', 'wind']);
     expect(series.controlNames).toEqual([]);
     expect(warnings).toContain(
-      'column "Temperature" is read as weather (temperature, °C); name it in roles.controlColumns if it is not',
+      'column "Temperature" is read as weather (temperature, °C); name it in roles.control_columns if it is not',
     );
     // Each face's own words: the CLI's flag, not the MCP argument.
     expect(parseTenantCsv(csv, { tenant: 'x', words: CLI_OPTION_WORDS }).warnings).toContain(

@@ -20,14 +20,14 @@ export interface OptionWords {
 
 /** The MCP tools' argument names (import_tenant_data `roles`, train_tenant/run_phase `options`). */
 export const MCP_OPTION_WORDS: OptionWords = {
-  dateColumn: 'roles.dateColumn',
+  dateColumn: 'roles.date_column',
   target: 'roles.target',
-  spendColumns: 'roles.spendColumns',
-  weatherColumns: 'roles.weatherColumns',
-  controlColumns: 'roles.controlColumns',
-  ignoreColumns: 'roles.ignoreColumns',
+  spendColumns: 'roles.spend_columns',
+  weatherColumns: 'roles.weather_columns',
+  controlColumns: 'roles.control_columns',
+  ignoreColumns: 'roles.ignore_columns',
   folds: (k) => `folds: ${k}`,
-  ignore: (column) => `roles.ignoreColumns: ["${column}"]`,
+  ignore: (column) => `roles.ignore_columns: ["${column}"]`,
   minTrain: (rows) => `min_train: ${rows}`,
 };
 
