@@ -120,7 +120,7 @@ describe('the broken-file corpus through import_tenant_data', () => {
   it('names role arguments the tool accepts, and following the advice imports the file', async () => {
     // A message that says "pass roles.x" must name an argument of this tool, not the app's
     // TypeScript field (roles.dateColumn was refused as an unknown parameter).
-    const schema = s.tools.get('import_tenant_data')?.inputSchema as {
+    const schema = s.tools.get('import_tenant_data')?.inputSchema as unknown as {
       properties: { roles: { properties: Record<string, unknown> } };
     };
     const accepted = new Set(Object.keys(schema.properties.roles.properties));

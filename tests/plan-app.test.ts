@@ -309,7 +309,18 @@ describe('plans through the app', () => {
     expect(sc.plan.channels[0].spend).toBeLessThanOrEqual(
       sc.plan.channels[0].historical_spend + 1e-6,
     );
-    expect(text(r)).toMatch(new RegExp(`^plan://${sc.id}\\n${TENANT}: 14 days`));
+    // The model the plan rests on, as its phase 3 run scored it, before the plan.
+    const row = app.getRun(sc.model_run_id!).results.find((t) => t.tenant === TENANT)!;
+    expect(sc.model_validation?.mean_r2).toBe(row.mean_r2);
+    expect(sc.model_validation?.passes).toBe(true);
+    expect(sc.caveats).toEqual([]);
+    expect(text(r)).toMatch(
+      new RegExp(
+        `^plan://${sc.id}\\nmodel: phase 3 run ${sc.model_run_id}, mean fold R² ${row.mean_r2.toFixed(3)} ± [0-9.]+ \\(SE\\), passes the 0\\.5 bar\\n${TENANT}: 14 days`,
+      ),
+    );
+    // ... and a link to the stored plan.
+    expect(r.content.at(-1)).toMatchObject({ type: 'resource_link', uri: `plan://${sc.id}` });
     const res = await c.client.readResource({ uri: `plan://${sc.id}` });
     const body = JSON.parse((res.contents[0] as { text: string }).text) as StoredPlan;
     expect(body.id).toBe(sc.id);
@@ -486,5 +497,39 @@ describe('plans through the CLI', () => {
       ),
     );
     expect(app.listPlans().total).toBe(before);
+  });
+  it('says first, on every face, when the model a plan rests on fails the pass bar', async () => {
+    // Weekly, two years, no weather: of these six draws, phase 3 fails the 0.50 bar on one or
+    // more (wk_s5103_5: 0.465 when this test was written); the plan still runs, and says so.
+    const ids = app.generateTenants({
+      count: 6,
+      seed: 5103,
+      prefix: 'wk',
+      shape: { frequency: 'weekly', years: 2, channels: 3, weather: 'none' },
+    }).tenants;
+    const run = app.startPhaseRun({ phase: 3, tenants: ids });
+    await run.done;
+    const failing = app.getRun(run.runId).results.find((t) => !t.passes);
+    expect(failing, 'no generated tenant fails phase 3 any more: pick other draws').toBeDefined();
+    const tenant = failing!.tenant;
+    const r = await call(c, 'plan_budget', { tenant, budget: 50_000, replicates: 0 });
+    expect(r.isError, text(r)).toBeFalsy();
+    const sc = r.structuredContent as unknown as StoredPlan;
+    expect(sc.model_validation).toMatchObject({ run_id: run.runId, mean_r2: failing!.mean_r2 });
+    expect(sc.model_validation?.passes).toBe(false);
+    expect(sc.caveats.map((x) => x.code)).toEqual(['model_fails_threshold']);
+    expect(sc.caveats[0].message).toContain(`< 0.5 in run ${run.runId}`);
+    expect(text(r).split('\n')[1]).toBe(`CAVEAT model_fails_threshold: ${sc.caveats[0].message}`);
+    // A model without weather columns: one weather line for all channels.
+    expect(sc.summary.filter((l) => l.startsWith('weather:'))).toEqual([
+      'weather: the model has no weather columns (the data has none it models), so the weather moves none of the budget',
+    ]);
+    // The CLI prints it right under the plan's first line; plans read back carry it too.
+    const out = execFileSync('node', [cli, 'plans', '--id', String(sc.id)], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(out.split('\n')[1]).toBe(`CAVEAT model_fails_threshold: ${sc.caveats[0].message}`);
+    expect(app.getPlan(sc.id).caveats).toEqual(sc.caveats);
   });
 });

@@ -9,6 +9,8 @@ import { isBuiltinTenant } from '../core/data/index.js';
 import { modelWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
+import { PASS_THRESHOLD } from '../phases/result.js';
+import type { Caveat } from '../phases/types.js';
 import {
   checkPlanRequest,
   DEFAULT_PLAN_REPLICATES,
@@ -75,8 +77,31 @@ export interface StoredPlan {
   inputs: Record<string, unknown>;
   plan: PlanResult;
   comparison: { plan: PlanResult; comparison: OutlookComparison } | null;
+  /**
+   * How the model the plan rests on scored under the run's time-series CV (null for plans stored
+   * before this field): the plan is only as good as that model's forecasts.
+   */
+  model_validation: PlanModelValidation | null;
+  /** What to read before the plan (model_fails_threshold); empty when nothing. */
+  caveats: Caveat[];
+  /** Lines every face shows before the plan: a `CAVEAT code: message` per caveat, then the model line. */
+  read_first: string[];
   /** The plan in a few lines of text. */
   summary: string[];
+}
+
+/** The phase-3 run's CV figures for the planned tenant. */
+export interface PlanModelValidation {
+  run_id: number;
+  mean_r2: number;
+  se_r2: number | null;
+  pass_threshold: number;
+  /**
+   * Weekly phase 3: the folds forecast with an average of models, the plan uses the adstock/Hill
+   * model alone; its own mean fold R² judges the plan (as it judges explain's figures).
+   */
+  planned_model_r2?: number;
+  passes: boolean;
 }
 
 export interface PlanListing {
@@ -395,11 +420,66 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
   };
 }
 
+/** The CV figures of the planned tenant in the phase-3 run that holds its model, or null. */
+function planModelValidation(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+): PlanModelValidation | null {
+  const row = ctx.store.getTenantResults(runId).find((r) => r.tenant === tenant);
+  if (!row) return null;
+  // phase3Holder takes runs of the default config only, whose bar is the plan's PASS_THRESHOLD.
+  const threshold = PASS_THRESHOLD;
+  const planned = row.explained_model?.mean_r2;
+  const judged = planned ?? row.mean_r2;
+  return {
+    run_id: runId,
+    mean_r2: row.mean_r2,
+    se_r2: Number.isFinite(row.se_r2) ? row.se_r2 : null,
+    pass_threshold: threshold,
+    ...(planned !== undefined ? { planned_model_r2: planned } : {}),
+    passes: judged >= threshold,
+  };
+}
+
+/** A plan on a model below the pass bar says so first (as explain does for its figures). */
+function planCaveats(v: PlanModelValidation | null): Caveat[] {
+  if (v === null || v.passes) return [];
+  const se = v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)}`;
+  const score =
+    v.planned_model_r2 !== undefined
+      ? `mean fold R² of the adstock/Hill model it plans with ${v.planned_model_r2.toFixed(3)} (the folds' forecast ${v.mean_r2.toFixed(3)}${se})`
+      : `mean fold R² ${v.mean_r2.toFixed(3)}${se}`;
+  return [
+    {
+      code: 'model_fails_threshold',
+      message: `the phase 3 model this plan rests on fails the pass bar: ${score} < ${v.pass_threshold} in run ${v.run_id}; its expected revenues, uplifts and marginal ROAS are not reliable, so move budget on this plan only with bounds near the history`,
+    },
+  ];
+}
+
+/** One line on the model the plan rests on: its run and how it scored. */
+function planModelLine(v: PlanModelValidation | null): string | null {
+  if (v === null) return null;
+  const se = v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)} (SE)`;
+  const planned =
+    v.planned_model_r2 !== undefined
+      ? `; the adstock/Hill model it plans with alone ${v.planned_model_r2.toFixed(3)}`
+      : '';
+  return `model: phase 3 run ${v.run_id}, mean fold R² ${v.mean_r2.toFixed(3)}${se}${planned}, ${v.passes ? 'passes' : 'fails'} the ${v.pass_threshold} bar`;
+}
+
 function toStored(rec: PlanRecord): StoredPlan {
   const result = rec.result as {
     plan: PlanResult;
     comparison: StoredPlan['comparison'];
+    // Absent in plans stored before they were kept.
+    model_validation?: PlanModelValidation | null;
+    caveats?: Caveat[];
   };
+  const validation = result.model_validation ?? null;
+  const caveats = result.caveats ?? [];
+  const modelLine = planModelLine(validation);
   return {
     id: rec.id,
     tenant: rec.tenant,
@@ -408,6 +488,12 @@ function toStored(rec: PlanRecord): StoredPlan {
     inputs: rec.inputs as Record<string, unknown>,
     plan: result.plan,
     comparison: result.comparison,
+    model_validation: validation,
+    caveats,
+    read_first: [
+      ...caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
+      ...(modelLine === null ? [] : [modelLine]),
+    ],
     summary: [
       ...planSummaryLines(result.plan),
       ...(result.comparison ? result.comparison.comparison.lines : []),
@@ -448,13 +534,19 @@ export async function planBudget(
   );
   if (!out.result.ok) throw bad(out.result.error);
   const inputs = inputsOf(req, task);
+  const validation = planModelValidation(ctx, runId, req.tenant);
   const fresh = out.result.refits;
   const id = ctx.store.savePlan({
     tenant: req.tenant,
     modelRunId: runId,
     inputs,
     model,
-    result: { plan: out.result.plan, comparison: out.result.comparison },
+    result: {
+      plan: out.result.plan,
+      comparison: out.result.comparison,
+      model_validation: validation,
+      caveats: planCaveats(validation),
+    },
     // Kept only beside a stored model (the row needs the model's run and tenant).
     keepModels:
       fresh && kept

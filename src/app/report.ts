@@ -534,6 +534,10 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
       values.map((value, t) => ({ date: dates[t], variable, value })),
     ),
     expected_revenue: p.expected_revenue.total,
-    notes: [...stored.summary.slice(1, 3), ...p.weather_shift.map((w) => w.text)],
+    notes: [
+      ...stored.read_first,
+      ...stored.summary.slice(1, 3),
+      ...p.weather_shift.map((w) => w.text),
+    ],
   };
 }

@@ -67,7 +67,14 @@ export function planSummaryLines(p: PlanResult): string[] {
   lines.push(
     `marginal ROAS at the plan: ${p.channels.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}${c.at_bound ? ` (at its ${c.at_bound} bound)` : ''}`).join(', ')}`,
   );
-  for (const s of p.weather_shift) lines.push(`weather: ${s.text}`);
+  // A model without weather columns moves no channel: one line says so for all of them.
+  const noWeather =
+    p.weather_shift.length > 0 && p.weather_shift.every((s) => s.effect === 'no_weather_in_model');
+  if (noWeather) {
+    lines.push(
+      'weather: the model has no weather columns (the data has none it models), so the weather moves none of the budget',
+    );
+  } else for (const s of p.weather_shift) lines.push(`weather: ${s.text}`);
   if (p.truth) {
     const t = p.truth;
     lines.push(

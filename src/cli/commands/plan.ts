@@ -122,6 +122,7 @@ export function planText(p: StoredPlan): string {
     : [];
   return [
     `plan ${p.id} (${p.created_at}), model from phase 3 run ${p.model_run_id ?? '-'}`,
+    ...p.read_first,
     p.summary[0],
     table(
       ['channel', 'spend', 'historical', 'incremental', 'ROAS', 'marginal ROAS', 'at bound'],

@@ -129,6 +129,23 @@ const outputSchema = {
     truth: z.looseObject({}).nullable(),
   }),
   comparison: z.looseObject({}).nullable(),
+  model_validation: z
+    .looseObject({
+      run_id: z.number().int(),
+      mean_r2: z.number(),
+      se_r2: z.number().nullable(),
+      pass_threshold: z.number(),
+      planned_model_r2: z.number().optional(),
+      passes: z.boolean(),
+    })
+    .nullable()
+    .describe(
+      "The phase 3 run's cross-validated fold R² for this tenant (weekly: also the planned adstock/Hill model's own); null for plans stored before it was kept",
+    ),
+  caveats: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .describe('Read first: model_fails_threshold (the plan rests on a model below the pass bar)'),
+  read_first: z.array(z.string()),
   summary: z.array(z.string()),
 };
 
@@ -146,7 +163,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
         'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
-        'Needs a finished run_phase with phase 3 covering the tenant. Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: read it again as plan://{id} (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
+        'Needs a finished run_phase with phase 3 covering the tenant. Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}), read it again as that resource (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -180,7 +197,18 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
             },
             { onProgress: progress.onProgress, signal: extra.signal },
           );
-          return ok(p, [`plan://${p.id}`, ...p.summary].join('\n'));
+          const result = ok(p, [`plan://${p.id}`, ...p.read_first, ...p.summary].join('\n'));
+          // The stored plan as a resource the client can read again (resources/read plan://{id}).
+          const name = `plan ${p.id} (${p.tenant})`;
+          result.content.push({
+            type: 'resource_link',
+            uri: `plan://${p.id}`,
+            name,
+            title: name,
+            mimeType: 'application/json',
+            description: p.summary[0] ?? name,
+          });
+          return result;
         } finally {
           progress.stop();
         }
