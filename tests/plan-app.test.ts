@@ -82,11 +82,53 @@ describe('plans through the app', () => {
     await expect(app.planBudget({ tenant: TENANT, budget: 1_000, replicates: 5 })).rejects.toThrow(
       /replicates must be 0 \(no check\) or a whole number from 10 to 200 \(got 5\)/,
     );
-    await expect(app.planBudget({ tenant: 'extreme_ski_gear', budget: 1_000 })).rejects.toThrow(
-      // A command the user can paste, with the tenant (MCP words: this app's default face).
-      /has no phase 3 model yet: run phase 3 for it first \(run_phase with phase 3 and tenants \["extreme_ski_gear"\]\), then plan/,
+    // A tenant without a phase 3 run: a bad request is refused before any run is started.
+    const runsBefore = app.listRuns({ phase: 3 }).total;
+    await expect(app.planBudget({ tenant: 'extreme_ski_gear', budget: -5 })).rejects.toThrow(
+      /budget must be a number > 0/,
     );
+    await expect(
+      app.planBudget({ tenant: 'extreme_ski_gear', budget: 1_000, bounds: 'tv=1:2' }),
+    ).rejects.toThrow(/tv/);
+    expect(app.listRuns({ phase: 3 }).total).toBe(runsBefore);
     expect(app.listPlans().total).toBe(before);
+  });
+
+  it('runs phase 3 first for a tenant without a finished phase 3 run, and says so', async () => {
+    const tenant = 'extreme_ski_gear';
+    const runsBefore = app.listRuns({ phase: 3 }).total;
+    const messages: string[] = [];
+    const p = await app.planBudget(
+      { tenant, budget: 200_000, replicates: 0 },
+      { onProgress: (e) => messages.push(e.message) },
+    );
+    // One stored run, the one run_phase would make: the plan's model run, with its CV figures.
+    const listed = app.listRuns({ phase: 3 });
+    expect(listed.total).toBe(runsBefore + 1);
+    const run = app.getRun(p.model_run_id!);
+    expect(run.tenants).toEqual([tenant]);
+    expect(run.status).toBe('done');
+    expect(p.model_validation).toMatchObject({
+      run_id: run.id,
+      mean_r2: run.results[0].mean_r2,
+      run_for_this_plan: true,
+    });
+    expect(messages[0]).toBe(
+      `no finished phase 3 run covers ${tenant}: running phase 3 for it first`,
+    );
+    expect(p.read_first.at(-1)).toMatch(
+      new RegExp(
+        `^model: phase 3 run ${run.id} \\(run for this plan: no finished phase 3 run covered the tenant\\), mean fold R² `,
+      ),
+    );
+    // run_phase for the same tenant is then served from the store; the next plan uses that run.
+    const again = app.startPhaseRun({ phase: 3, tenants: [tenant] });
+    expect(again.cached).toBe(true);
+    expect(again.runId).toBe(run.id);
+    const next = await app.planBudget({ tenant, budget: 200_000, replicates: 0 });
+    expect(next.model_run_id).toBe(run.id);
+    expect(next.model_validation?.run_for_this_plan).toBeUndefined();
+    expect(app.listRuns({ phase: 3 }).total).toBe(runsBefore + 1);
   });
 
   it('refuses bounds, forecasts and horizons that cannot be planned before any fit, in MCP words', async () => {

@@ -121,7 +121,19 @@ export function createApp(options: CreateAppOptions = {}): App {
       explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
-    planBudget: (req, opts) => planBudget(ctx, req, opts),
+    planBudget: (req, opts) =>
+      planBudget(ctx, req, opts, async (tenant, runOpts) => {
+        const handle = runs.start({ phase: 3, tenants: [tenant] }, runOpts);
+        const run = await handle.done;
+        if (run.status === 'cancelled') throw new AppError('the plan was cancelled', 'cancelled');
+        if (run.status !== 'done') {
+          throw new AppError(
+            `phase 3 for tenant '${tenant}' failed (run ${handle.runId}): ${run.error ?? 'no reason recorded'}`,
+            'internal',
+          );
+        }
+        return handle.runId;
+      }),
     getPlan: (id) => getPlan(ctx, id),
     getLatestPlan: (tenant) => getLatestPlan(ctx, tenant),
     listPlans: (q) => listPlans(ctx, q),

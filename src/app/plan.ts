@@ -102,6 +102,8 @@ export interface PlanModelValidation {
    */
   planned_model_r2?: number;
   passes: boolean;
+  /** True when no finished phase 3 run covered the tenant and the plan ran phase 3 first. */
+  run_for_this_plan?: boolean;
 }
 
 export interface PlanListing {
@@ -232,19 +234,38 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
   };
 }
 
-/** The newest finished phase-3 run (default config) covering the tenant. None: a not_found error. */
-function phase3Holder(ctx: AppContext, tenant: string): number {
+/** The newest finished phase-3 run (default config) covering the tenant, or null. */
+function phase3Holder(ctx: AppContext, tenant: string): number | null {
   const config = normalizeConfig({});
   const holder = ctx.store
     .listRuns({ phase: 3, status: 'done', limit: 200 })
     .find((r) => r.tenants.includes(tenant) && canonicalJson(r.config) === canonicalJson(config));
-  if (!holder) {
+  return holder?.id ?? null;
+}
+
+/**
+ * Runs phase 3 (default config) for one tenant as a stored run, the same run `run_phase` with
+ * that tenant makes, and resolves to its id once it is done. Given by the app (its run manager).
+ */
+export type StartPhase3Run = (tenant: string, opts: RunHandleOptions) => Promise<number>;
+
+/**
+ * The plan's model run when none is stored: phase 3 run now (so that a plan needs no separate
+ * run_phase call, as explain needs none), or, without a way to start runs, what to run.
+ */
+async function phase3RunFor(
+  ctx: AppContext,
+  tenant: string,
+  startRun: StartPhase3Run | undefined,
+  opts: RunHandleOptions,
+): Promise<number> {
+  if (!startRun) {
     throw new AppError(
       `tenant '${tenant}' has no phase 3 model yet: run phase 3 for it first (${ctx.words.runPhaseFor(3, tenant)}), then plan`,
       'not_found',
     );
   }
-  return holder.id;
+  return startRun(tenant, opts);
 }
 
 /** The phase-3 all-rows model kept beside the run for this data, or null. */
@@ -425,6 +446,7 @@ function planModelValidation(
   ctx: AppContext,
   runId: number,
   tenant: string,
+  runForThisPlan: boolean,
 ): PlanModelValidation | null {
   const row = ctx.store.getTenantResults(runId).find((r) => r.tenant === tenant);
   if (!row) return null;
@@ -439,6 +461,7 @@ function planModelValidation(
     pass_threshold: threshold,
     ...(planned !== undefined ? { planned_model_r2: planned } : {}),
     passes: judged >= threshold,
+    ...(runForThisPlan ? { run_for_this_plan: true } : {}),
   };
 }
 
@@ -466,7 +489,10 @@ function planModelLine(v: PlanModelValidation | null): string | null {
     v.planned_model_r2 !== undefined
       ? `; the adstock/Hill model it plans with alone ${v.planned_model_r2.toFixed(3)}`
       : '';
-  return `model: phase 3 run ${v.run_id}, mean fold R² ${v.mean_r2.toFixed(3)}${se}${planned}, ${v.passes ? 'passes' : 'fails'} the ${v.pass_threshold} bar`;
+  const made = v.run_for_this_plan
+    ? ' (run for this plan: no finished phase 3 run covered the tenant)'
+    : '';
+  return `model: phase 3 run ${v.run_id}${made}, mean fold R² ${v.mean_r2.toFixed(3)}${se}${planned}, ${v.passes ? 'passes' : 'fails'} the ${v.pass_threshold} bar`;
 }
 
 function toStored(rec: PlanRecord): StoredPlan {
@@ -505,6 +531,7 @@ export async function planBudget(
   ctx: AppContext,
   req: PlanBudgetRequest,
   opts: RunHandleOptions = {},
+  startRun?: StartPhase3Run,
 ): Promise<StoredPlan> {
   checkOpen(ctx);
   const progress = (done: number, message: string) =>
@@ -513,11 +540,20 @@ export async function planBudget(
   const series = resolveTenant(source).series;
   const weekly = series.frequency === 'weekly';
   const task = taskRequest(req, weekly);
-  const runId = phase3Holder(ctx, req.tenant);
+  const holder = phase3Holder(ctx, req.tenant);
   const hash = datasetHash(source);
-  const stored = storedPhase3Model(ctx, runId, req.tenant, hash);
+  const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
   if (stored) refuseUnplannable(ctx, req.tenant, stored);
+  // Checked before any run or fit: a bad request starts nothing and stores nothing.
   checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);
+  let runId: number;
+  if (holder === null) {
+    progress(0, `no finished phase 3 run covers ${req.tenant}: running phase 3 for it first`);
+    runId = await phase3RunFor(ctx, req.tenant, startRun, {
+      signal: opts.signal,
+      onProgress: (e) => progress(0, `phase 3 for ${req.tenant}: ${e.message}`),
+    });
+  } else runId = holder;
   progress(0, `loading the phase 3 model of ${req.tenant}`);
   const { model, kept } = await phase3Model(ctx, req.tenant, source, hash, runId, stored, opts);
   refuseUnplannable(ctx, req.tenant, model);
@@ -534,7 +570,7 @@ export async function planBudget(
   );
   if (!out.result.ok) throw bad(out.result.error);
   const inputs = inputsOf(req, task);
-  const validation = planModelValidation(ctx, runId, req.tenant);
+  const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
   const fresh = out.result.refits;
   const id = ctx.store.savePlan({
     tenant: req.tenant,

@@ -8,7 +8,7 @@ Workflow:
 4. compare_phases between consecutive phases: deltas, newly passing/failing tenants, regressions.
 5. explain_tenant for tenants that fail or look odd: channel ROAS by weather state, response curves.
 6. get_report to show a person: a tenant's model or a run's tenants in charts (one HTML file, returned as a resource_link to report://...).
-7. plan_budget to spend a budget over the days or weeks after a tenant's data under a weather outlook (needs a phase 3 run covering the tenant; stored as plan://{id}, compare_scenario plans the same budget under a second outlook).
+7. plan_budget to spend a budget over the days or weeks after a tenant's data under a weather outlook (uses the newest phase 3 run covering the tenant, and runs phase 3 for it first when there is none; says first when that model fails the pass bar; stored as plan://{id}, compare_scenario plans the same budget under a second outlook).
 
 Passing: a tenant passes when its mean out-of-sample R² >= 0.50 under expanding-window time-series CV (each fold trains only on earlier dates; 5 folds on the built-in tenants, 3-5 folds each trained on at least a year when the data has two years or more; every result carries its protocol). For synthetic tenants oracle_r2 is the R² of the true expected revenue: no model can reliably beat it, so a tenant whose oracle is below 0.50 cannot pass honestly.
 

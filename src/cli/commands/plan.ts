@@ -145,7 +145,8 @@ export const plan: Command = {
   usage:
     '--tenant ID --budget B [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--json]',
   details:
-    "Needs the tenant's phase 3 model (wv-mmm run-phase --phase 3 --tenants ID first). Maximizes\n" +
+    "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
+    'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
     'expected revenue over the horizon (default 28 days / 4 weeks) plus the carry-over after it,\n' +
     'from the carry-over of past spend. Prints the split beside two baselines (historical split\n' +
     'spread evenly / following the calendar), marginal ROAS, the weather shift, spend per period\n' +

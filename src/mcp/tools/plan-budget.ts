@@ -137,6 +137,7 @@ const outputSchema = {
       pass_threshold: z.number(),
       planned_model_r2: z.number().optional(),
       passes: z.boolean(),
+      run_for_this_plan: z.boolean().optional(),
     })
     .nullable()
     .describe(
@@ -163,7 +164,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
         'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
-        'Needs a finished run_phase with phase 3 covering the tenant. Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}), read it again as that resource (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
+        'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress). Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}), read it again as that resource (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
       inputSchema,
       outputSchema,
       annotations: {
