@@ -175,6 +175,8 @@ describe('the all-rows phase-3 model: media effects that cannot be negative', ()
     for (const name of held.heldAtZero!) {
       const c = eHeld.channels.find((x) => x.channel === name)!;
       expect(Math.abs(c.contribution)).toBeLessThan(1e-9 * scale);
+      // Reported as 0, not as the floating-point remainder of the sum (printed -5.49e-14).
+      expect(Object.is(c.contribution, 0) && Object.is(c.roas, 0)).toBe(true);
     }
     const caveat = eHeld.caveats.find((c) => c.code === 'media_effect_held_at_zero');
     expect(caveat?.message).toContain(held.heldAtZero!.join(', '));

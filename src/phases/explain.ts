@@ -206,7 +206,14 @@ export function explainFinalModel(
     const perDay = diff(base, zeroPred);
     const up = Float64Array.from(spend, (x) => x * (1 + MARGINAL_STEP));
     const upDay = diff(predict(withSpend(series, c, up)), base);
-    const contribution = sum(perDay);
+    // A channel held at 0 (final.ts nonNegativeContributions) sums to 0 up to rounding; its
+    // ROAS is 0, not the -5e-14 its floating-point sum leaves.
+    const summed = sum(perDay);
+    const contribution =
+      model.heldAtZero?.includes(name) &&
+      Math.abs(summed) < HELD_ROAS_ROUNDING * Math.max(1, totalSpend)
+        ? 0
+        : summed;
     const roas = ratio(contribution, totalSpend);
     const marginal = ratio(sum(upDay), MARGINAL_STEP * totalSpend);
     if (totalSpend === 0)
