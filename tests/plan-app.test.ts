@@ -1,6 +1,6 @@
 /** Plans end to end through the real app, its store, the MCP server and the CLI. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -573,5 +573,56 @@ describe('plans through the CLI', () => {
     });
     expect(out.split('\n')[1]).toBe(`CAVEAT model_fails_threshold: ${sc.caveats[0].message}`);
     expect(app.getPlan(sc.id).caveats).toEqual(sc.caveats);
+  });
+  it('reads a forecast file over MCP from the import directories only (forecast_path)', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'wv-plan-fp-'));
+    const inside = path.join(own, 'forecasts');
+    mkdirSync(inside);
+    const rows = ['date,temperature_c,precipitation_mm,humidity_pct', '2024-12-31,4,0,60'];
+    for (let d = 0; d < 6; d++) rows.push(`2025-01-0${d + 1},${5 + 3 * d},0,60`);
+    writeFileSync(path.join(inside, 'next-week.csv'), rows.join('\n') + '\n');
+    writeFileSync(path.join(own, 'outside.csv'), rows.join('\n') + '\n');
+    const a = createApp({
+      stateDir: path.join(own, 'state'),
+      workers: 1,
+      log: silentLogger,
+      importDirs: [inside],
+    });
+    const m = await connect(a);
+    try {
+      const r = await call(m, 'plan_budget', {
+        tenant: TENANT,
+        budget: 30_000,
+        days: 7,
+        forecast_path: 'next-week.csv',
+        replicates: 0,
+      });
+      expect(r.isError, text(r)).toBeFalsy();
+      const p = r.structuredContent as unknown as StoredPlan;
+      expect(p.plan.outlook.source).toBe('forecast:next-week.csv');
+      expect(p.plan.outlook.weather.temperature_c).toEqual([4, 5, 8, 11, 14, 17, 20]);
+      const before = a.listPlans().total;
+      const outside = await call(m, 'plan_budget', {
+        tenant: TENANT,
+        budget: 30_000,
+        days: 7,
+        forecast_path: path.join(own, 'outside.csv'),
+      });
+      expect(outside.isError).toBe(true);
+      expect(text(outside)).toMatch(/outside the directories allowed for import/);
+      const both = await call(m, 'plan_budget', {
+        tenant: TENANT,
+        budget: 30_000,
+        forecast_path: 'next-week.csv',
+        forecast_csv: rows.join('\n'),
+      });
+      expect(both.isError).toBe(true);
+      expect(text(both)).toMatch(/as CSV text or as a file path, not both/);
+      expect(a.listPlans().total).toBe(before);
+    } finally {
+      await m.close();
+      await a.close();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

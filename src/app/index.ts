@@ -15,12 +15,13 @@
  * Compute happens on the backend (pool.ts: worker threads; queue/: BullMQ jobs done by
  * `wv-mmm worker` processes); this thread validates, records and reports.
  */
+import path from 'node:path';
 import { openStore, StoreError, type Store } from '../store/index.js';
 import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { generateShapeSuite, generateTenants } from './generate.js';
-import { importDirsFromEnv, importTenantData } from './import.js';
+import { importDirsFromEnv, importTenantData, readImportFile } from './import.js';
 import { explainTenant } from './explain.js';
 import { readReport, writeReport } from './report.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
@@ -32,7 +33,7 @@ import { QueueBackend } from './queue/backend.js';
 import { checkRedisUrl } from './queue/settings.js';
 import type { QueueWorkerHandle, QueueWorkerOptions } from './queue/worker.js';
 import { RunManager, trainTenant } from './runs.js';
-import { getLatestPlan, getPlan, listPlans, planBudget } from './plan.js';
+import { getLatestPlan, getPlan, listPlans, planBudget, type PlanBudgetRequest } from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
 import type { App } from './types.js';
 import { FACE_WORDS, type Face } from './words.js';
@@ -122,7 +123,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
     planBudget: (req, opts) =>
-      planBudget(ctx, req, opts, async (tenant, runOpts) => {
+      planBudget(ctx, withForecastFile(req, importDirs), opts, async (tenant, runOpts) => {
         const handle = runs.start({ phase: 3, tenants: [tenant] }, runOpts);
         const run = await handle.done;
         if (run.status === 'cancelled') throw new AppError('the plan was cancelled', 'cancelled');
@@ -150,4 +151,21 @@ export function createApp(options: CreateAppOptions = {}): App {
       store.close();
     },
   };
+}
+
+/**
+ * A forecast given as a file path (MCP forecast_path) read as an import is: only from inside the
+ * import directories. The plan then sees its text, named by the file's base name.
+ */
+function withForecastFile(req: PlanBudgetRequest, importDirs: string[]): PlanBudgetRequest {
+  const f = req.forecast;
+  if (f?.path === undefined) return req;
+  if (f.csv !== undefined) {
+    throw new AppError(
+      'give the forecast as CSV text or as a file path, not both',
+      'invalid_argument',
+    );
+  }
+  const csv = readImportFile(importDirs, f.path);
+  return { ...req, forecast: { csv, fileName: path.basename(f.path) } };
 }

@@ -53,7 +53,11 @@ export interface PlanBudgetRequest {
   weeks?: number;
   /** Outlook: a named scenario (default typical) or forecast CSV text (one of them). */
   scenario?: ScenarioName;
-  forecast?: { csv: string; fileName?: string };
+  /**
+   * Forecast CSV text, or a file inside the server's import directories (resolved by the app as
+   * an import path; the file's base name then names it in messages). One of csv and path.
+   */
+  forecast?: { csv?: string; path?: string; fileName?: string };
   /** A second scenario to plan the same budget under, for comparison. */
   compareScenario?: ScenarioName;
   /** `channel=lo:hi[/period],...` or parsed bounds. */

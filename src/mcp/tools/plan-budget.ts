@@ -58,7 +58,9 @@ const boundInput = strictInput(
 );
 
 const inputSchema = strictInput({
-  tenant: tenantInput.describe('Tenant id with a finished phase 3 run (run_phase phase 3 first)'),
+  tenant: tenantInput.describe(
+    'Tenant id; its newest finished phase 3 run holds the model (without one, phase 3 is run for it first)',
+  ),
   budget: positive('budget')
     .optional()
     .describe(
@@ -82,6 +84,14 @@ const inputSchema = strictInput({
     .optional()
     .describe(
       "Forecast CSV text instead of a scenario: a date column (from the day/week after the data) and the model's weather columns",
+    ),
+  forecast_path: z
+    .string({ error: 'forecast_path must be a string' })
+    .min(1, 'forecast_path is empty')
+    .max(4096, 'forecast_path is too long')
+    .optional()
+    .describe(
+      "A forecast CSV file instead of forecast_csv: inside one of the directories in the server's WV_MMM_IMPORT_DIRS (a relative path is looked up there), as import_tenant_data's path",
     ),
   compare_scenario: scenario('compare_scenario')
     .optional()
@@ -187,9 +197,13 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
               weeks: args.weeks,
               scenario: args.scenario,
               forecast:
-                args.forecast_csv === undefined
-                  ? undefined
-                  : { csv: args.forecast_csv, fileName: 'forecast_csv' },
+                args.forecast_csv !== undefined && args.forecast_path !== undefined
+                  ? { csv: args.forecast_csv, path: args.forecast_path }
+                  : args.forecast_csv !== undefined
+                    ? { csv: args.forecast_csv, fileName: 'forecast_csv' }
+                    : args.forecast_path !== undefined
+                      ? { path: args.forecast_path }
+                      : undefined,
               compareScenario: args.compare_scenario,
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
