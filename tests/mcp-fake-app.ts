@@ -617,6 +617,11 @@ export class FakeApp implements App {
     return { html: `<!doctype html><title>${kind} ${id}</title>`, written: false };
   }
 
+  async readDecomposition(tenant: string): Promise<{ csv: string; written: boolean }> {
+    this.tenantInfo(tenant);
+    return { csv: 'date,actual,predicted,baseline\n', written: false };
+  }
+
   deleteTenant(req: { tenant: string }): {
     tenant: string;
     deleted: true;

@@ -59,6 +59,59 @@ describe('report use case', () => {
     expect(e.notes.some((n) => n.includes(`stored with run ${phase1Run}`))).toBe(true);
   });
 
+  it('writes the decomposition per date as CSV beside a tenant report', async () => {
+    const r = await app.writeReport({ tenant: 'extreme_cooling', phase: 1 });
+    const d = r.decomposition!;
+    expect(d.file).toBe(
+      path.join(dir, 'reports', 'tenant-extreme_cooling-phase1.decomposition.csv'),
+    );
+    expect(d.uri).toBe('report://tenant/extreme_cooling/decomposition');
+    const lines = readFileSync(d.file, 'utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    expect(header).toEqual(d.columns);
+    expect(header).toEqual([
+      'date',
+      'actual',
+      'predicted',
+      'baseline',
+      'weather',
+      'meta',
+      'google',
+      'true_meta',
+      'true_google',
+    ]);
+    // One row per date of the data, the actual revenue as exported (independently of the model).
+    const data = app.exportTenant('extreme_cooling');
+    const rows = data.csv.trimEnd().split('\n').slice(1);
+    expect(lines.length - 1).toBe(rows.length);
+    expect(d.rows).toBe(rows.length);
+    const revenue = data.csv.split('\n')[0].split(',').indexOf('revenue');
+    let worst = 0;
+    lines.slice(1).forEach((line, t) => {
+      const v = line.split(',');
+      const row = rows[t].split(',');
+      expect(v[0]).toBe(row[0]);
+      expect(Math.abs(Number(v[1]) - Number(row[revenue]))).toBeLessThanOrEqual(
+        1e-7 * Math.abs(Number(row[revenue])),
+      );
+      // The parts add up to the prediction (each rounded to 8 significant digits).
+      const [predicted, baseline, weather, meta, google] = v.slice(2, 7).map(Number);
+      worst = Math.max(
+        worst,
+        Math.abs(baseline + weather + meta + google - predicted) / Math.abs(predicted),
+      );
+    });
+    expect(worst).toBeLessThan(1e-6);
+    // The true contributions are the generator's: over the rows, the model's and the truth's
+    // channel totals are of the same order (a wrong column would be off by orders of magnitude).
+    const total = (k: number) => lines.slice(1).reduce((a, l) => a + Number(l.split(',')[k]), 0);
+    for (const k of [5, 6]) {
+      const ratio = total(k) / total(k + 2);
+      expect(ratio).toBeGreaterThan(0.2);
+      expect(ratio).toBeLessThan(5);
+    }
+  });
+
   it('imported weekly tenant', async () => {
     const r = await app.writeReport({ tenant: 'weekly_shop', phase: 1 });
     const html = readFileSync(r.file, 'utf8');
@@ -119,6 +172,34 @@ describe('MCP face', () => {
     expect((tenant.contents[0] as { text: string }).text).toContain('extreme_cooling');
   });
 
+  it('a tenant report links its decomposition CSV, served as text/csv', async () => {
+    const r = await call(mcp, 'get_report', { tenant: 'none_books', phase: 1 });
+    expect(r.isError, text(r)).toBeFalsy();
+    const links = r.content.filter((c) => c.type === 'resource_link');
+    expect(links.map((l) => (l as { uri: string }).uri)).toEqual([
+      'report://tenant/none_books',
+      'report://tenant/none_books/decomposition',
+    ]);
+    expect(links[1]).toMatchObject({ mimeType: 'text/csv' });
+    const sc = r.structuredContent as { decomposition: { columns: string[]; rows: number } };
+    // none_books has weather columns of no driver; the data's weather is still decomposed.
+    expect(sc.decomposition.columns.slice(0, 4)).toEqual([
+      'date',
+      'actual',
+      'predicted',
+      'baseline',
+    ]);
+    expect(JSON.stringify(sc)).not.toContain(dir);
+    const read = await mcp.client.readResource({ uri: 'report://tenant/none_books/decomposition' });
+    expect(read.contents[0].mimeType).toBe('text/csv');
+    const csv = (read.contents[0] as { text: string }).text;
+    expect(csv.split('\n')[0]).toBe(sc.decomposition.columns.join(','));
+    expect(csv.trimEnd().split('\n').length).toBe(sc.decomposition.rows + 1);
+    await expect(
+      mcp.client.readResource({ uri: 'report://tenant/nope/decomposition' }),
+    ).rejects.toThrow(/unknown tenant 'nope'/);
+  });
+
   it('argument errors name the tool arguments', async () => {
     const both = await call(mcp, 'get_report', { tenant: 'extreme_cooling', run_id: 1 });
     expect(both.isError).toBe(true);
@@ -140,8 +221,14 @@ describe('CLI face', () => {
       [CLI, 'report', '--tenant', 'extreme_cooling', '--phase', '1', '--out', out, '--json'],
       { env },
     );
-    const r = JSON.parse(stdout) as { file: string; charts: unknown[] };
+    const r = JSON.parse(stdout) as {
+      file: string;
+      charts: unknown[];
+      decomposition: { file: string };
+    };
     expect(r.file).toBe(out);
+    expect(r.decomposition.file).toBe(path.join(dir, 'out', 'cooling.decomposition.csv'));
+    expect(existsSync(r.decomposition.file)).toBe(true);
     // The same page as the app writes for the same state (the gate is stored by now).
     const viaApp = await app.writeReport({ tenant: 'extreme_cooling', phase: 1 });
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(viaApp.file, 'utf8'));

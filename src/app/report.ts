@@ -22,10 +22,11 @@ import type {
   PlanView,
   TenantReportData,
 } from '../report/index.js';
+import { decompositionToCsv } from '../phases/decompose.js';
 import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
 import { writeAtomic } from './analytics.js';
 import { compareRuns } from './compare.js';
-import type { FoldPredictions } from './compute.js';
+import { resolveTenant, type FoldPredictions } from './compute.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
@@ -356,6 +357,9 @@ async function tenantReport(
   };
   const built = await (await pages()).buildTenantReport(data);
   const file = writeHtml(req.out ?? tenantFile(ctx, req.tenant, phase), built.html);
+  // The same decomposition per date as a CSV beside the page, for spreadsheets and agents.
+  const csv = decompositionToCsv(out.decomposition, resolveTenant(source).series.target);
+  const csvFile = writeHtml(decompositionFile(file), csv);
   progress(2, `wrote the report of ${req.tenant}`);
   const r = out.result;
   const summary = [
@@ -365,18 +369,54 @@ async function tenantReport(
     ...calibrationLine(out.explanation),
     ...built.charts.map((c) => c.reading),
   ];
-  return result(
-    ctx,
-    'tenant',
-    req.tenant,
-    phase,
-    holder?.id ?? null,
-    file,
-    built,
-    summary,
-    started,
-    gathered,
-  );
+  return {
+    ...result(
+      ctx,
+      'tenant',
+      req.tenant,
+      phase,
+      holder?.id ?? null,
+      file,
+      built,
+      summary,
+      started,
+      gathered,
+    ),
+    decomposition: {
+      file: csvFile,
+      uri: `report://tenant/${req.tenant}/decomposition`,
+      rows: out.decomposition.dates.length,
+      columns: csv.slice(0, csv.indexOf('\n')).split(','),
+    },
+  };
+}
+
+/**
+ * The decomposition CSV written beside a tenant report: `tenant-x-phase3.html` ->
+ * `tenant-x-phase3.decomposition.csv` (an --out without .html gets the suffix appended).
+ */
+export function decompositionFile(htmlFile: string): string {
+  const base = htmlFile.endsWith('.html') ? htmlFile.slice(0, -'.html'.length) : htmlFile;
+  return `${base}.decomposition.csv`;
+}
+
+/**
+ * The decomposition CSV of `report://tenant/{id}/decomposition`: the one beside the tenant's
+ * latest report, written with a report first when there is none.
+ */
+export async function readDecomposition(
+  ctx: AppContext,
+  tenant: string,
+  replicates?: number,
+): Promise<{ csv: string; written: boolean }> {
+  tenantSource(ctx, tenant);
+  const latest = latestTenantFile(ctx, tenant);
+  if (latest !== null) {
+    const csv = readIfExists(decompositionFile(latest));
+    if (csv !== null) return { csv, written: false };
+  }
+  const out = await tenantReport(ctx, { tenant, replicates });
+  return { csv: readFileSync(decompositionFile(out.file), 'utf8'), written: true };
 }
 
 /** With applied lift tests: the figures shown are the calibrated model's, beside the uncalibrated ROAS. */

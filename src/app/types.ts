@@ -146,6 +146,11 @@ export interface ReportResult {
   summary: string[];
   /** vega warnings while rendering (empty for a clean report). */
   warnings: string[];
+  /**
+   * Tenant reports: the decomposition per date as CSV beside the page (date, actual, predicted,
+   * baseline, weather, one column per channel; true_<channel> for synthetic tenants).
+   */
+  decomposition?: { file: string; uri: string; rows: number; columns: string[] };
 }
 
 export { AppError } from './errors.js';
@@ -280,6 +285,8 @@ export interface App {
   writeReport(req: ReportRequest, opts?: RunHandleOptions): Promise<ReportResult>;
   /** The HTML behind report://tenant/{id} or report://run/{id} (written first when missing). */
   readReport(kind: 'tenant' | 'run', id: string): Promise<{ html: string; written: boolean }>;
+  /** The CSV of report://tenant/{id}/decomposition (beside the latest report, or written now). */
+  readDecomposition(tenant: string): Promise<{ csv: string; written: boolean }>;
   /**
    * Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data;
    * with `shape` options, shape tenants (weekly, years, channels, ...; src/core/data/shapes.ts).

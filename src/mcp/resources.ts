@@ -203,6 +203,28 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
   );
 
   server.registerResource(
+    'tenant-decomposition',
+    new ResourceTemplate('report://tenant/{id}/decomposition', {
+      list: undefined,
+      complete: { id: tenantIdsStartingWith },
+    }),
+    {
+      title: 'Tenant decomposition per date (CSV)',
+      description:
+        "The tenant's model split over its dates, as written beside its latest report (get_report), or written now with a report for the default phase: date, actual, predicted, baseline, weather, one column per channel (its contribution, carry-over included), and true_<channel> for synthetic tenants. predicted = baseline + weather + the channels.",
+      mimeType: 'text/csv',
+    },
+    async (uri, vars) => {
+      try {
+        const { csv } = await app.readDecomposition(decodeURIComponent(single(vars.id)));
+        return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: csv }] };
+      } catch (err) {
+        throw readError(uri, err, deps);
+      }
+    },
+  );
+
+  server.registerResource(
     'run-report',
     new ResourceTemplate('report://run/{id}', {
       list: () => ({

@@ -7,6 +7,7 @@
  * the counterfactuals above do not assign), so the parts add up to the prediction exactly.
  * For synthetic tenants each channel's true contribution per row comes with it.
  */
+import { csvCell } from '../core/csv/serialize.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { predictFinal, type FinalModel } from './final.js';
 
@@ -74,4 +75,50 @@ export function decomposeOverTime(
       truth: c.truth,
     })),
   };
+}
+
+/** Significant digits of the decomposition CSV's figures: cents of revenues up to 10^6 a row. */
+export const DECOMPOSITION_DIGITS = 8;
+
+/** x to DECOMPOSITION_DIGITS significant digits, as its shortest text ("-0" read as 0). */
+function figure(x: number): string {
+  const r = Number(x.toPrecision(DECOMPOSITION_DIGITS));
+  return String(r === 0 ? 0 : r);
+}
+
+/**
+ * The decomposition per date as CSV, one row per period: `date,actual,predicted,baseline,
+ * weather,<channel>...` (no `weather` column when the series has none), then `true_<channel>`
+ * for synthetic tenants (the generator's contribution). predicted = baseline + weather + the
+ * channels' sum, up to the rounding to DECOMPOSITION_DIGITS significant digits. LF line ends.
+ */
+export function decompositionToCsv(d: DecompositionOverTime, actual: ArrayLike<number>): string {
+  const n = d.dates.length;
+  if (actual.length !== n) {
+    throw new RangeError(`decompositionToCsv: ${actual.length} actual values for ${n} dates`);
+  }
+  const truth = d.channels.every((c) => c.truth !== null && c.truth.length === n);
+  const header = [
+    'date',
+    'actual',
+    'predicted',
+    'baseline',
+    ...(d.weather ? ['weather'] : []),
+    ...d.channels.map((c) => c.channel),
+    ...(truth ? d.channels.map((c) => `true_${c.channel}`) : []),
+  ];
+  const lines = [header.map(csvCell).join(',')];
+  for (let t = 0; t < n; t++) {
+    const row = [
+      d.dates[t],
+      figure(actual[t]),
+      figure(d.predicted[t]),
+      figure(d.baseline[t]),
+      ...(d.weather ? [figure(d.weather[t])] : []),
+      ...d.channels.map((c) => figure(c.contribution[t])),
+      ...(truth ? d.channels.map((c) => figure(c.truth![t])) : []),
+    ];
+    lines.push(row.join(','));
+  }
+  return lines.join('\n') + '\n';
 }

@@ -45,6 +45,11 @@ export const report: Command = {
       [
         `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +
           `${r.seconds.toFixed(1)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
+        ...(r.decomposition
+          ? [
+              `wrote ${r.decomposition.file} (the decomposition per date, ${r.decomposition.rows} rows: ${r.decomposition.columns.slice(1).join(', ')})`,
+            ]
+          : []),
         ...r.summary.map((s) => `  ${s}`),
         ...r.warnings.map((w) => `warning: ${w}`),
       ].join('\n'),

@@ -52,7 +52,7 @@ export function tenantToCsv(series: TenantSeries): string {
 }
 
 /** RFC 4180 quoting for header names that contain a comma, quote or line break. */
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

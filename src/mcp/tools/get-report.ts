@@ -34,6 +34,12 @@ const outputSchema = {
   charts: z.array(z.object({ id: z.string(), title: z.string(), reading: z.string() })),
   summary: z.array(z.string()),
   warnings: z.array(z.string()),
+  decomposition: z
+    .object({ uri: z.string(), rows: z.number().int(), columns: z.array(z.string()) })
+    .optional()
+    .describe(
+      'Tenant reports: the decomposition per date as CSV (text/csv): date, actual, predicted, baseline, weather, one column per channel, true_<channel> for synthetic tenants',
+    ),
 };
 
 export function registerGetReport(server: McpServer, { app, log }: ToolDeps): void {
@@ -43,7 +49,7 @@ export function registerGetReport(server: McpServer, { app, log }: ToolDeps): vo
       title: 'Get a visual report',
       description:
         "Write a visual report as one self-contained HTML file and link to it. With tenant: the tenant's model in charts (out-of-sample fit fold by fold vs the oracle, contributions over time, response curves, ROAS and marginal ROAS, ROAS by weather state, carry-over, estimates vs truth for synthetic tenants, the gate decision). " +
-        "With run_id, or phase alone: every tenant of a run beside its oracle, a fold heatmap, the gate decision with its reasons and the comparison with the previous phase. Returns a resource_link (report://tenant/{id} or report://run/{id}, text/html) and each chart's one-line reading. A tenant report trains the phase's CV once (seconds for phase 3) and keeps the figures for next time; sends progress when asked.",
+        "With run_id, or phase alone: every tenant of a run beside its oracle, a fold heatmap, the gate decision with its reasons and the comparison with the previous phase. Returns a resource_link (report://tenant/{id} or report://run/{id}, text/html), for a tenant a second one to the decomposition per date as CSV (report://tenant/{id}/decomposition, text/csv: actual, predicted, baseline, weather and each channel's contribution), and each chart's one-line reading. A tenant report trains the phase's CV once (seconds for phase 3) and keeps the figures for next time; sends progress when asked.",
       inputSchema,
       outputSchema,
       annotations: {
@@ -75,7 +81,18 @@ export function registerGetReport(server: McpServer, { app, log }: ToolDeps): vo
             { tenant: args.tenant, runId: args.run_id, phase: args.phase },
             { onProgress: progress.onProgress, signal: extra.signal },
           );
-          const { file: _file, ...structured } = r; // no server paths reach a client
+          // No server paths reach a client.
+          const { file: _file, decomposition, ...rest } = r;
+          const structured = decomposition
+            ? {
+                ...rest,
+                decomposition: {
+                  uri: decomposition.uri,
+                  rows: decomposition.rows,
+                  columns: decomposition.columns,
+                },
+              }
+            : rest;
           const name =
             r.kind === 'tenant'
               ? `${r.subject} phase ${r.phase} report`
@@ -94,6 +111,18 @@ export function registerGetReport(server: McpServer, { app, log }: ToolDeps): vo
                 mimeType: 'text/html',
                 description: r.summary[0] ?? name,
               },
+              ...(decomposition
+                ? [
+                    {
+                      type: 'resource_link' as const,
+                      uri: decomposition.uri,
+                      name: `${r.subject} decomposition`,
+                      title: `${r.subject} phase ${r.phase} decomposition per date (CSV)`,
+                      mimeType: 'text/csv',
+                      description: `${decomposition.rows} rows: ${decomposition.columns.join(', ')}`,
+                    },
+                  ]
+                : []),
               { type: 'text', text },
             ],
             structuredContent: jsonSafe(structured) as Record<string, unknown>,
