@@ -210,6 +210,26 @@ describe('plans through the app', () => {
     }
   });
 
+  it('plans the historical spend for the span when no budget is given', async () => {
+    const implicit = await app.planBudget({ tenant: TENANT, days: 14, replicates: 0 });
+    const historical = implicit.plan.channels.reduce((a, c) => a + c.historical_spend, 0);
+    expect(implicit.plan.budget).toBeCloseTo(historical, 6);
+    expect(implicit.plan.notes[0]).toMatch(
+      /^no budget given: the plan spends the historical spend for the span, [\d.]+k \(each channel's mean spend per day over \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d, times 14\)$/,
+    );
+    // The same plan as with that budget given.
+    const explicit = await app.planBudget({
+      tenant: TENANT,
+      days: 14,
+      replicates: 0,
+      budget: implicit.plan.budget,
+    });
+    expect(explicit.plan.channels.map((c) => c.spend_by_period)).toEqual(
+      implicit.plan.channels.map((c) => c.spend_by_period),
+    );
+    expect(explicit.plan.notes[0]).not.toMatch(/^no budget given/);
+  });
+
   it('plans, stores with inputs and model, lists and reads back', async () => {
     const events: number[] = [];
     const p = await app.planBudget(

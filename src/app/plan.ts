@@ -46,7 +46,10 @@ import type { RunHandleOptions } from './types.js';
 
 export interface PlanBudgetRequest {
   tenant: string;
-  /** Total budget (or, with a target, the largest budget considered; default 3x historical). */
+  /**
+   * Total budget (default: the historical spend over the horizon, the last year's mean per period
+   * times its periods); with a target, the largest budget considered (default 3x historical).
+   */
   budget?: number;
   /** Horizon: days or weeks (one of them; default 28 days / 4 weeks). */
   days?: number;
@@ -190,9 +193,6 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
   const targetMarginal = positive('target marginal ROAS', req.targetMarginalRoas);
   if (targetRoas !== undefined && targetMarginal !== undefined) {
     throw bad('give a target ROAS or a target marginal ROAS, not both');
-  }
-  if (budget === undefined && targetRoas === undefined && targetMarginal === undefined) {
-    throw bad('a budget is needed (or a target ROAS, with the budget as its upper limit)');
   }
   if (req.scenario !== undefined && req.forecast !== undefined) {
     throw bad('give a scenario or a forecast, not both');

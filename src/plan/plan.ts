@@ -44,7 +44,10 @@ export type PlanObjective =
 export interface PlanRequest {
   /** Planned periods (days or weeks as the data). */
   horizon: number;
-  /** Total budget (revenue objective), or the largest budget considered (target objectives). */
+  /**
+   * Total budget (revenue objective; default the historical spend for the span), or the largest
+   * budget considered (target objectives; default 3x that).
+   */
   budget?: number;
   bounds?: readonly ChannelBound[];
   objective?: PlanObjective;
@@ -691,14 +694,11 @@ export function checkPlanRequest(
   if (req.budget !== undefined && !(Number.isFinite(req.budget) && req.budget > 0)) {
     throw new PlanInputError(`the budget must be a number > 0 (got ${req.budget})`);
   }
-  if (objective.kind === 'revenue' && req.budget === undefined) {
-    throw new PlanInputError(
-      'a budget is needed (or a target ROAS, with the budget as its upper limit)',
-    );
-  }
   const ref = reference(series);
   // The budget the optimizer sees first: the budget, or a target search's upper limit.
-  const first = req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * total(ref.perPeriod) * H;
+  const first =
+    req.budget ??
+    (objective.kind === 'revenue' ? 1 : TARGET_SEARCH_UPPER_MULTIPLE) * total(ref.perPeriod) * H;
   const cons = resolveBounds(req.bounds ?? [], series.channels, H, ref.perPeriod, first, words);
   checkFeasible(cons, series.channels, words);
 }
@@ -894,7 +894,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   };
   let budget: number;
   if (objective.kind === 'revenue') {
-    budget = req.budget!;
+    // No budget given: keep the history's level and plan its split and timing.
+    budget = req.budget ?? historicalBudget;
   } else {
     budget = budgetForTarget(
       objective,
@@ -1154,6 +1155,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     }
   }
   notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day'));
+  if (objective.kind === 'revenue' && req.budget === undefined) {
+    notes.unshift(
+      `no budget given: the plan spends the historical spend for the span, ${shortMoney(budget)} (each channel's mean spend per ${weekly ? 'week' : 'day'} over ${ref.start}..${ref.end}, times ${H})`,
+    );
+  }
   if (budget > 2 * historicalBudget) {
     notes.push(
       `the budget is ${(budget / historicalBudget).toFixed(1)}x the historical spend for the span: spend levels above the observed range are extrapolations of the model`,

@@ -49,11 +49,7 @@ function inCliWords(e: unknown): never {
       .replace(/^weeks must/, '--weeks must')
       .replace('give the horizon in days or in weeks, not both', 'give --days or --weeks, not both')
       .replace('give a scenario or a forecast, not both', 'give --scenario or --forecast, not both')
-      .replace(/^the compare scenario (\w+) is/, '--compare $1 is')
-      .replace(
-        /^a budget is needed \(or a target ROAS, with the budget as its upper limit\)$/,
-        '--budget is required (or --target-roas / --target-marginal-roas, with --budget as the upper limit)',
-      );
+      .replace(/^the compare scenario (\w+) is/, '--compare $1 is');
     throw new AppError(msg, e.code);
   }
   throw e;
@@ -143,7 +139,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID --budget B [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--json]',
   details:
     "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
     'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
@@ -158,7 +154,7 @@ export const plan: Command = {
     budget: {
       type: 'string',
       value: 'B',
-      help: 'total budget (with a target: the largest budget considered)',
+      help: "total budget (default: the historical spend over the horizon, the last year's mean per day or week; with a target: the largest budget considered, default 3x that)",
     },
     days: { type: 'string', value: 'N', help: 'horizon in days (default 28)' },
     weeks: { type: 'string', value: 'N', help: 'horizon in weeks' },
