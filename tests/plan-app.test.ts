@@ -1,6 +1,6 @@
 /** Plans end to end through the real app, its store, the MCP server and the CLI. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -381,8 +381,36 @@ describe('plans through the app', () => {
         `^plan://${sc.id}\\nmodel: phase 3 run ${sc.model_run_id}, mean fold R² ${row.mean_r2.toFixed(3)} ± [0-9.]+ \\(SE\\), passes the 0\\.5 bar\\n${TENANT}: 14 days`,
       ),
     );
-    // ... and a link to the stored plan.
-    expect(r.content.at(-1)).toMatchObject({ type: 'resource_link', uri: `plan://${sc.id}` });
+    // ... and links to the stored plan and to its spend per period as CSV.
+    expect(r.content.slice(-2)).toMatchObject([
+      { type: 'resource_link', uri: `plan://${sc.id}`, mimeType: 'application/json' },
+      { type: 'resource_link', uri: `plan://${sc.id}/spend`, mimeType: 'text/csv' },
+    ]);
+    const spend = await c.client.readResource({ uri: `plan://${sc.id}/spend` });
+    expect(spend.contents[0].mimeType).toBe('text/csv');
+    const lines = (spend.contents[0] as { text: string }).text.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      [
+        'date',
+        ...sc.plan.channels.map((ch) => ch.channel),
+        ...Object.keys(sc.plan.outlook.weather),
+      ].join(','),
+    );
+    expect(lines).toHaveLength(1 + 14);
+    // Each channel's column is its spend per day to the cent, and sums to its spend.
+    sc.plan.channels.forEach((ch, k) => {
+      const column = lines.slice(1).map((l) => Number(l.split(',')[k + 1]));
+      column.forEach((v, t) =>
+        expect(Math.abs(v - ch.spend_by_period[t])).toBeLessThanOrEqual(0.005),
+      );
+      expect(Math.abs(column.reduce((a, b) => a + b, 0) - ch.spend)).toBeLessThanOrEqual(
+        0.005 * 14,
+      );
+    });
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(sc.plan.outlook.dates.slice(0, 14));
+    await expect(c.client.readResource({ uri: 'plan://99999/spend' })).rejects.toThrow(
+      /plan 99999 does not exist/,
+    );
     const res = await c.client.readResource({ uri: `plan://${sc.id}` });
     const body = JSON.parse((res.contents[0] as { text: string }).text) as StoredPlan;
     expect(body.id).toBe(sc.id);
@@ -434,6 +462,26 @@ describe('plans through the CLI', () => {
     const p = JSON.parse(out) as StoredPlan;
     expect(p.plan.outlook.source).toBe('forecast:forecast.csv');
     expect(p.plan.outlook.weather.temperature_c.slice(0, 2)).toEqual([4, 5]);
+    // --csv with --id: the spend per day beside the forecast's own weather, as written.
+    const csvFile = path.join(dir, 'plan-spend.csv');
+    const shown = execFileSync('node', [cli, 'plans', '--id', String(p.id), '--csv', csvFile], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(shown.trimEnd().split('\n').at(-1)).toBe(
+      `wrote ${csvFile}: the spend per day (7 rows) with the outlook's weather`,
+    );
+    const csvLines = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+    expect(csvLines[0]).toBe('date,meta,google,temperature_c,precipitation_mm,humidity_pct');
+    expect(csvLines.slice(1).map((l) => l.split(',').slice(-3).join(','))).toEqual(
+      rows.slice(1, 8).map((r) => r.split(',').slice(1).join(',')),
+    );
+    const noId = spawnSync('node', [cli, 'plans', '--csv', csvFile], {
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(noId.status).toBe(2);
+    expect(noId.stderr).toMatch(/--csv writes one plan: give --id N/);
     const list = execFileSync('node', [cli, 'plans', '--tenant', TENANT], {
       env: env(),
       encoding: 'utf8',

@@ -213,6 +213,7 @@ export {
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
   SCENARIOS,
+  planSpendCsv,
 } from '../plan/index.js';
 
 export interface DeleteTenantRequest {

@@ -7,7 +7,7 @@
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, PHASES, type PhaseId } from '../app/types.js';
+import { AppError, PHASES, planSpendCsv, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
@@ -250,6 +250,25 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         const id = positiveId(uri, vars.id, RUN_IDS);
         return (await app.readReport('run', String(id))).html;
       }),
+  );
+
+  server.registerResource(
+    'plan-spend',
+    new ResourceTemplate('plan://{id}/spend', { list: undefined }),
+    {
+      title: 'Budget plan spend per period (CSV)',
+      description:
+        "A stored plan's spend per day or week as CSV: date, one column per channel (currency, to the cent), then the outlook's weather columns; one row per period of the horizon.",
+      mimeType: 'text/csv',
+    },
+    async (uri, vars) => {
+      try {
+        const p = app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers'));
+        return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: planSpendCsv(p.plan) }] };
+      } catch (err) {
+        throw readError(uri, err, deps);
+      }
+    },
   );
 
   server.registerResource(

@@ -51,7 +51,7 @@ export type { TrustStep } from './uncertainty.js';
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
-export { compareOutlooks, planHeadline, planSummaryLines } from './summary.js';
+export { compareOutlooks, planHeadline, planSpendCsv, planSummaryLines } from './summary.js';
 export type { OutlookComparison, PlanHeadlineFigures } from './summary.js';
 export {
   marginalAt,

@@ -1,4 +1,5 @@
 /** Plain-text readings of plans for both faces: one plan, and two plans under different outlooks. */
+import { csvCell } from '../core/csv/serialize.js';
 import type { PlanResult } from './plan.js';
 
 /** The units of shortMoney, smallest first, with the decimals each shows. */
@@ -159,4 +160,28 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
     line += `; under ${f.compare_outlook} ${shortMoney(f.compare_incremental_revenue)}${d}`;
   }
   return line;
+}
+
+/**
+ * The plan's spend per period as CSV, one row per period of the horizon: `date,<channel>...` (spend
+ * in currency, to the cent) then the outlook's weather columns (8 significant digits), as a media
+ * buyer loads it into a spreadsheet. LF line ends, a trailing newline.
+ */
+export function planSpendCsv(p: PlanResult): string {
+  const H = p.horizon.periods;
+  const weather = Object.entries(p.outlook.weather);
+  const header = ['date', ...p.channels.map((c) => c.channel), ...weather.map(([name]) => name)];
+  const cents = (x: number): string => String(Math.round(x * 100) / 100 || 0);
+  const figure = (x: number): string => String(Number(x.toPrecision(8)) || 0);
+  const lines = [header.map(csvCell).join(',')];
+  for (let t = 0; t < H; t++) {
+    lines.push(
+      [
+        p.outlook.dates[t],
+        ...p.channels.map((c) => cents(c.spend_by_period[t])),
+        ...weather.map(([, values]) => figure(values[t])),
+      ].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
 }

@@ -1,9 +1,10 @@
 /** `wv-mmm plan` and `wv-mmm plans`: budget plans with the weather, printed as text or JSON. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AppError,
   DEFAULT_PLAN_REPLICATES,
+  planSpendCsv,
   SCENARIOS,
   type ScenarioName,
   type StoredPlan,
@@ -53,6 +54,31 @@ function inCliWords(e: unknown): never {
     throw new AppError(msg, e.code);
   }
   throw e;
+}
+
+/**
+ * --csv FILE: the plan's spend per period (and the outlook's weather) as CSV. Returns the line the
+ * text output ends with; nothing is written when the flag is absent.
+ */
+function writeSpendCsv(flags: Flags, p: StoredPlan): string[] {
+  const file = flags.csv;
+  if (file === undefined) return [];
+  if (typeof file !== 'string' || file === '') {
+    throw new UsageError('--csv needs a file path, e.g. --csv plan.csv');
+  }
+  try {
+    writeFileSync(file, planSpendCsv(p.plan));
+  } catch (e) {
+    throw new AppError(
+      `cannot write --csv ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      'invalid_argument',
+    );
+  }
+  const unit = p.plan.horizon.unit;
+  return [
+    '',
+    `wrote ${path.resolve(file)}: the spend per ${unit} (${p.plan.horizon.periods} rows) with the outlook's weather`,
+  ];
 }
 
 function money(v: number): string {
@@ -139,7 +165,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
   details:
     "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
     'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
@@ -185,6 +211,11 @@ export const plan: Command = {
       value: 'N',
       help: `refits of the model the plan is checked against (default ${DEFAULT_PLAN_REPLICATES}; 0 = the unchecked optimum)`,
     },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      help: "write the plan's spend per day or week (and the outlook's weather) to FILE as CSV",
+    },
   },
   json: true,
   async run({ app, flags, print, signal }) {
@@ -227,7 +258,8 @@ export const plan: Command = {
     } catch (e) {
       inCliWords(e);
     }
-    print(stored, () => planText(stored));
+    const wrote = writeSpendCsv(flags, stored);
+    print(stored, () => [planText(stored), ...wrote].join('\n'));
   },
 };
 
@@ -235,18 +267,30 @@ export const plans: Command = {
   name: 'plans',
   section: 'Modeling',
   summary: 'stored budget plans, newest first, or one plan in full',
-  usage: '[--tenant ID] [--id N] [--limit N] [--json]',
+  usage: '[--tenant ID] [--id N [--csv FILE]] [--limit N] [--json]',
   options: {
     tenant: { type: 'string', value: 'ID', help: "only this tenant's plans" },
     id: { type: 'string', value: 'N', help: 'show plan N in full' },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      help: "with --id: write the plan's spend per day or week (and the outlook's weather) to FILE as CSV",
+    },
+
     limit: { type: 'string', value: 'N', help: 'at most N plans (default 20)' },
   },
   json: true,
   async run({ app, flags, print }) {
     const id = wholeFlag(flags, 'id');
+    if (flags.csv !== undefined && id === undefined) {
+      throw new UsageError(
+        '--csv writes one plan: give --id N with it (wv-mmm plans lists the ids)',
+      );
+    }
     if (id !== undefined) {
       const p = app().getPlan(id);
-      print(p, () => planText(p));
+      const wrote = writeSpendCsv(flags, p);
+      print(p, () => [planText(p), ...wrote].join('\n'));
       return;
     }
     const res = app().listPlans({

@@ -174,7 +174,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
         'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
-        'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress). Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}), read it again as that resource (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
+        'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress). Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}, JSON) and its spend per period as CSV (plan://{id}/spend), to read again as those resources (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -222,6 +222,14 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
             title: name,
             mimeType: 'application/json',
             description: p.summary[0] ?? name,
+          });
+          result.content.push({
+            type: 'resource_link',
+            uri: `plan://${p.id}/spend`,
+            name: `${name} spend`,
+            title: `${name}: spend per ${p.plan.horizon.unit} (CSV)`,
+            mimeType: 'text/csv',
+            description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
           });
           return result;
         } finally {
