@@ -30,8 +30,10 @@ describe('resources', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
       'gates://latest/{phase}',
       'plan://{id}',
+      'plan://{id}/spend',
       'report://run/{id}',
       'report://tenant/{id}',
+      'report://tenant/{id}/decomposition',
       'run://{id}',
       'tenant://{id}',
     ]);
