@@ -44,7 +44,7 @@ export function planSummaryLines(p: PlanResult): string[] {
       ? `budget ${shortMoney(p.budget)}`
       : `largest budget with ${p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${p.objective.value}: ${shortMoney(p.budget)}`;
   lines.push(
-    `${p.tenant}: ${p.horizon.periods} ${unit}s from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
+    `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
   );
   lines.push(
     `split: ${p.channels.map((c) => `${c.channel} ${shortMoney(c.spend)} (${pct(c.share)}, historical ${shortMoney(c.historical_spend)})`).join(', ')}`,
