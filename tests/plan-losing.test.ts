@@ -14,6 +14,7 @@ import { fitFinalModel } from '../src/phases/final.js';
 import { figureInterval } from '../src/phases/intervals.js';
 import {
   evaluateResponse,
+  losingNotes,
   makePlan,
   nonPositiveChannels,
   parseBounds,
@@ -194,5 +195,31 @@ describe('channels the plan funds at a loss', () => {
       { horizon: H, budget: BUDGET },
     );
     expect(unchecked.channels.map((c) => c.roas_interval)).toEqual([null, null]);
+  });
+});
+
+describe('notes on channels funded at a loss', () => {
+  const losing = (channel: string, roas: number, agree: boolean) => ({
+    channel,
+    spend: 3_300,
+    anchor_spend: 3_300,
+    optimum_spend: 0,
+    incremental_revenue: roas * 3_300,
+    roas,
+    roas_interval: null,
+    refits_agree: agree,
+    text: `${channel}: its own words`,
+  });
+  const hedge = { step: 0 } as Parameters<typeof losingNotes>[1];
+
+  it('gives up to two channels their own note, and more one note naming them all', () => {
+    const two = [losing('meta', -0.5, false), losing('google', -0.3, false)];
+    expect(losingNotes(two, hedge)).toEqual(['meta: its own words', 'google: its own words']);
+    const three = [...two, losing('tiktok', -38.93, true)];
+    const notes = losingNotes(three, hedge);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toBe(
+      "3 channels get spend though the model's ROAS on their spend is at most 0: meta 3.3k (ROAS -0.50, optimum 0), google 3.3k (ROAS -0.30, optimum 0), tiktok 3.3k (ROAS -38.93, optimum 0): a hedge: the model's optimum gives them less, but no step from baseline (a) towards it has an uplift whose 80% interval is above zero, so the plan stays at baseline (a); the refits put the 80% interval of the ROAS below zero for tiktok too, but they share the model's estimator and so its errors (losing_channels has each one's figures). To follow the model there, give them a maximum of 0 in the bounds",
+    );
   });
 });

@@ -810,6 +810,42 @@ function losingChannels(
   });
 }
 
+/** Most channels funded at a modeled loss that get a note each; more share one (losingNotes). */
+export const LOSING_NOTES_EACH = 2;
+
+/**
+ * The notes on channels funded at a modeled loss: each channel's own words up to
+ * LOSING_NOTES_EACH of them; beyond, one note naming them all with their spend and ROAS (the
+ * reasons are the same step or hedge; `losing_channels` keeps each one's text).
+ */
+export function losingNotes(
+  losing: readonly LosingChannel[],
+  uncertainty: PlanUncertainty | null,
+): string[] {
+  if (losing.length <= LOSING_NOTES_EACH) return losing.map((l) => l.text);
+  const list = losing
+    .map(
+      (l) =>
+        `${l.channel} ${shortMoney(l.spend)} (ROAS ${l.roas.toFixed(2)}, optimum ${shortMoney(l.optimum_spend)})`,
+    )
+    .join(', ');
+  const agree = losing.filter((l) => l.refits_agree).map((l) => l.channel);
+  const why = !uncertainty
+    ? "the model's optimum gives them this spend"
+    : uncertainty.step === 0
+      ? "a hedge: the model's optimum gives them less, but no step from baseline (a) towards it has an uplift whose 80% interval is above zero, so the plan stays at baseline (a)"
+      : uncertainty.step < 1
+        ? `a hedge: the model's optimum gives them less, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there, as far as the refits support, and so keeps part of their spend in baseline (a)`
+        : "the model's optimum gives them this spend";
+  const refits =
+    agree.length === 0
+      ? 'the refits do not agree that any of them loses money (the 80% intervals of their ROAS reach above zero)'
+      : `the refits put the 80% interval of the ROAS below zero for ${agree.join(', ')} too, but they share the model's estimator and so its errors`;
+  return [
+    `${losing.length} channels get spend though the model's ROAS on their spend is at most 0: ${list}: ${why}; ${refits} (losing_channels has each one's figures). To follow the model there, give them a maximum of 0 in the bounds`,
+  ];
+}
+
 /** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
@@ -1131,7 +1167,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   }
   const losing = losingChannels(r, channels, anchor, best.spend, uncertainty);
-  notes.push(...losing.map((l) => l.text));
+  notes.push(...losingNotes(losing, uncertainty));
   if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
     notes.push(
       `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
