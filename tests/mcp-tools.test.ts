@@ -92,6 +92,11 @@ describe('happy paths', () => {
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toEqual({ ...fakeResult('extreme_ski_gear', 1, 3), warnings: [] });
     expect(text(r)).toMatch(/extreme_ski_gear phase 1 \(ridge\): mean R² \d\.\d{3}/);
+    // The folds behind the mean, beside the oracle's, in the text an agent reads.
+    const res = fakeResult('extreme_ski_gear', 1, 3);
+    expect(text(r).split('\n')[1]).toBe(
+      `Folds R² ${res.fold_r2.map((x) => x.toFixed(3)).join(', ')} (oracle 0.900, 0.900, 0.900), trained on 365, 465, 565 rows.`,
+    );
   });
 
   it('run_phase waits, returns summary, sorted rows and the gate decision', async () => {

@@ -125,6 +125,21 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
           const lines = [
             `${r.tenant} phase ${r.phase} (${r.model_kind}): mean R² ${fmtR2(r.mean_r2)} ± ${fmtR2(r.se_r2)} (SE; fold std ${fmtR2(r.std_r2)}) over ${r.fold_r2.length} folds, oracle ${fmtR2(r.oracle_r2)} — ${verdict}`,
           ];
+          // The folds behind the mean, as the CLI prints them: where the model is weak, by what
+          // rule the folds were cut, and which folds fell back to a simpler phase.
+          const oracle = r.folds.every((f) => f.oracle_r2 !== null && f.oracle_r2 !== undefined)
+            ? ` (oracle ${r.folds.map((f) => fmtR2(f.oracle_r2)).join(', ')})`
+            : '';
+          lines.push(
+            `Folds R² ${r.fold_r2.map((x) => fmtR2(x)).join(', ')}${oracle}, trained on ${r.folds.map((f) => f.train_rows).join(', ')} rows.`,
+          );
+          if (r.protocol) lines.push(`Protocol: ${r.protocol.reason}.`);
+          const fellBack = r.folds.filter((f) => f.fallback !== null && !f.fallback.kept);
+          if (fellBack.length > 0) {
+            lines.push(
+              `Fallbacks: ${fellBack.map((f) => `fold ${f.fold + 1} uses phase ${f.fallback!.used_phase}`).join(', ')} (structured folds[].fallback.reason says why).`,
+            );
+          }
           if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
           for (const w of r.warnings) lines.push(`Warning: ${w}`);
           return ok(r, lines.join('\n'));
