@@ -5,6 +5,7 @@ import {
   dateHint,
   daysFromCivil,
   formatNumber,
+  formatSignificant,
   isoFromDays,
   parseIsoDay,
   parseTenantCsv,
@@ -463,5 +464,15 @@ describe('what a date that is not YYYY-MM-DD should have been (dateHint)', () =>
     expect(() => parseTenantCsv(text, { tenant: 'acme' })).toThrow(
       '"2024-01-01 00:00:00" is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31); it holds a time of day too: keep the date only (2024-01-01)',
     );
+  });
+});
+
+describe('formatSignificant', () => {
+  it('rounds to significant digits, shortest text, zero without a sign', () => {
+    expect(formatSignificant(-3.0999999999999996, 8)).toBe('-3.1');
+    expect(formatSignificant(52263.72612345, 8)).toBe('52263.726');
+    expect(formatSignificant(0.000123456789, 3)).toBe('0.000123');
+    expect(formatSignificant(-0, 8)).toBe('0');
+    expect(formatSignificant(-1e-20, 8)).toBe('-1e-20');
   });
 });

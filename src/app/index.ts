@@ -124,7 +124,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
     readDecomposition: (tenant) => readDecomposition(ctx, tenant, options.explainReplicates),
     planBudget: (req, opts) =>
-      planBudget(ctx, withForecastFile(req, importDirs), opts, async (tenant, runOpts) => {
+      planBudget(ctx, withForecastFile(req, importDirs), opts ?? {}, async (tenant, runOpts) => {
         const handle = runs.start({ phase: 3, tenants: [tenant] }, runOpts);
         const run = await handle.done;
         if (run.status === 'cancelled') throw new AppError('the plan was cancelled', 'cancelled');

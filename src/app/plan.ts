@@ -253,25 +253,6 @@ function phase3Holder(ctx: AppContext, tenant: string): number | null {
  */
 export type StartPhase3Run = (tenant: string, opts: RunHandleOptions) => Promise<number>;
 
-/**
- * The plan's model run when none is stored: phase 3 run now (so that a plan needs no separate
- * run_phase call, as explain needs none), or, without a way to start runs, what to run.
- */
-async function phase3RunFor(
-  ctx: AppContext,
-  tenant: string,
-  startRun: StartPhase3Run | undefined,
-  opts: RunHandleOptions,
-): Promise<number> {
-  if (!startRun) {
-    throw new AppError(
-      `tenant '${tenant}' has no phase 3 model yet: run phase 3 for it first (${ctx.words.runPhaseFor(3, tenant)}), then plan`,
-      'not_found',
-    );
-  }
-  return startRun(tenant, opts);
-}
-
 /** The phase-3 all-rows model kept beside the run for this data, or null. */
 function storedPhase3Model(
   ctx: AppContext,
@@ -534,8 +515,8 @@ function toStored(rec: PlanRecord): StoredPlan {
 export async function planBudget(
   ctx: AppContext,
   req: PlanBudgetRequest,
-  opts: RunHandleOptions = {},
-  startRun?: StartPhase3Run,
+  opts: RunHandleOptions,
+  startRun: StartPhase3Run,
 ): Promise<StoredPlan> {
   checkOpen(ctx);
   const progress = (done: number, message: string) =>
@@ -553,7 +534,8 @@ export async function planBudget(
   let runId: number;
   if (holder === null) {
     progress(0, `no finished phase 3 run covers ${req.tenant}: running phase 3 for it first`);
-    runId = await phase3RunFor(ctx, req.tenant, startRun, {
+    // As run_phase for this tenant would (an explain needs no run either): one call, not two.
+    runId = await startRun(req.tenant, {
       signal: opts.signal,
       onProgress: (e) => progress(0, `phase 3 for ${req.tenant}: ${e.message}`),
     });

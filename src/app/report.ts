@@ -22,7 +22,7 @@ import type {
   PlanView,
   TenantReportData,
 } from '../report/index.js';
-import { decompositionToCsv } from '../phases/decompose.js';
+import { decompositionColumns, decompositionToCsv } from '../phases/decompose.js';
 import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
 import { writeAtomic } from './analytics.js';
 import { compareRuns } from './compare.js';
@@ -386,7 +386,7 @@ async function tenantReport(
       file: csvFile,
       uri: `report://tenant/${req.tenant}/decomposition`,
       rows: out.decomposition.dates.length,
-      columns: csv.slice(0, csv.indexOf('\n')).split(','),
+      columns: decompositionColumns(out.decomposition),
     },
   };
 }

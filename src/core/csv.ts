@@ -10,7 +10,7 @@ export { channelOfSpendColumn } from './csv/roles.js';
 export type { RoleOverrides } from './csv/roles.js';
 export { csvSummary, rolesOf, tenantToCsv, truthToJson } from './csv/serialize.js';
 export type { CsvSummary } from './csv/serialize.js';
-export { formatNumber, readNumber } from './csv/numbers.js';
+export { formatNumber, formatSignificant, readNumber } from './csv/numbers.js';
 export { dateHint, daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';
 export { LIFT_COLUMNS, MAX_LIFT_ROWS, liftTestsToCsv, parseLiftCsv } from './csv/lift.js';
 export type { ParseLiftCsvOptions } from './csv/lift.js';

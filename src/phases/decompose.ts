@@ -7,6 +7,7 @@
  * the counterfactuals above do not assign), so the parts add up to the prediction exactly.
  * For synthetic tenants each channel's true contribution per row comes with it.
  */
+import { formatSignificant } from '../core/csv/numbers.js';
 import { csvCell } from '../core/csv/serialize.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { predictFinal, type FinalModel } from './final.js';
@@ -80,10 +81,24 @@ export function decomposeOverTime(
 /** Significant digits of the decomposition CSV's figures: cents of revenues up to 10^6 a row. */
 export const DECOMPOSITION_DIGITS = 8;
 
-/** x to DECOMPOSITION_DIGITS significant digits, as its shortest text ("-0" read as 0). */
-function figure(x: number): string {
-  const r = Number(x.toPrecision(DECOMPOSITION_DIGITS));
-  return String(r === 0 ? 0 : r);
+const figure = (x: number): string => formatSignificant(x, DECOMPOSITION_DIGITS);
+
+/** Whether every channel comes with its true contribution on every row (synthetic tenants). */
+const hasTruth = (d: DecompositionOverTime): boolean =>
+  d.channels.every((c) => c.truth !== null && c.truth.length === d.dates.length);
+
+/** The decomposition CSV's header: what decompositionToCsv writes, and callers list. */
+export function decompositionColumns(d: DecompositionOverTime): string[] {
+  const truth = hasTruth(d);
+  return [
+    'date',
+    'actual',
+    'predicted',
+    'baseline',
+    ...(d.weather ? ['weather'] : []),
+    ...d.channels.map((c) => c.channel),
+    ...(truth ? d.channels.map((c) => `true_${c.channel}`) : []),
+  ];
 }
 
 /**
@@ -97,16 +112,8 @@ export function decompositionToCsv(d: DecompositionOverTime, actual: ArrayLike<n
   if (actual.length !== n) {
     throw new RangeError(`decompositionToCsv: ${actual.length} actual values for ${n} dates`);
   }
-  const truth = d.channels.every((c) => c.truth !== null && c.truth.length === n);
-  const header = [
-    'date',
-    'actual',
-    'predicted',
-    'baseline',
-    ...(d.weather ? ['weather'] : []),
-    ...d.channels.map((c) => c.channel),
-    ...(truth ? d.channels.map((c) => `true_${c.channel}`) : []),
-  ];
+  const header = decompositionColumns(d);
+  const truth = hasTruth(d);
   const lines = [header.map(csvCell).join(',')];
   for (let t = 0; t < n; t++) {
     const row = [

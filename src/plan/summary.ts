@@ -1,4 +1,5 @@
 /** Plain-text readings of plans for both faces: one plan, and two plans under different outlooks. */
+import { formatSignificant } from '../core/csv/numbers.js';
 import { csvCell } from '../core/csv/serialize.js';
 import type { PlanResult } from './plan.js';
 
@@ -172,14 +173,13 @@ export function planSpendCsv(p: PlanResult): string {
   const weather = Object.entries(p.outlook.weather);
   const header = ['date', ...p.channels.map((c) => c.channel), ...weather.map(([name]) => name)];
   const cents = (x: number): string => String(Math.round(x * 100) / 100 || 0);
-  const figure = (x: number): string => String(Number(x.toPrecision(8)) || 0);
   const lines = [header.map(csvCell).join(',')];
   for (let t = 0; t < H; t++) {
     lines.push(
       [
         p.outlook.dates[t],
         ...p.channels.map((c) => cents(c.spend_by_period[t])),
-        ...weather.map(([, values]) => figure(values[t])),
+        ...weather.map(([, values]) => formatSignificant(values[t], 8)),
       ].join(','),
     );
   }

@@ -25,3 +25,11 @@ export function readNumber(cell: string): CellReading {
 export function formatNumber(x: number): string {
   return Object.is(x, -0) ? '-0' : String(x);
 }
+
+/**
+ * x rounded to `digits` significant digits, as its shortest text (negative zero and values that
+ * round to 0 read "0"): figures for people's spreadsheets, not for reading back bit for bit.
+ */
+export function formatSignificant(x: number, digits: number): string {
+  return String(Number(x.toPrecision(digits)) || 0);
+}
