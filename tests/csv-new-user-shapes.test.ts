@@ -126,8 +126,37 @@ describe('dates a spreadsheet writes', () => {
     // Too few rows of a regular frequency still get the row count, with the daily minimum.
     const short = refusal(csv({ rows: 59 }));
     expect(short.code).toBe('too_few_rows');
-    expect(short.message).toContain('at least 60');
-    expect(short.message).toContain('147 days');
+    expect(short.message).toContain('59 days of data');
+    expect(short.message).toContain('at least 147 days to train');
+    expect(short.message).toContain('60 to import');
+  });
+
+  it('imports a year of weekly rows (the protocol takes 42 weeks) and trains it; refuses 41 weeks, saying how many', () => {
+    // The least weekly protocol: a 26-week first window and two 8-week test blocks (core/folds.ts).
+    for (const rows of [52, 42]) {
+      const { series } = parseTenantCsv(csv({ rows, step: 7 }), {
+        tenant: 'w',
+        words: CLI_OPTION_WORDS,
+      });
+      expect(series.frequency).toBe('weekly');
+      expect(series.target.length).toBe(rows);
+    }
+    const task = {
+      kind: 'train' as const,
+      phase: 0 as const,
+      config: normalizeConfig({}),
+      source: { kind: 'csv' as const, tenant: 'year', csv: csv({ rows: 52, step: 7 }) },
+    };
+    const out = runWorkerTask(task);
+    if (out.kind !== 'train') throw new Error(`expected a train result, got ${out.kind}`);
+    expect(out.result.folds.length).toBeGreaterThanOrEqual(2);
+    expect(out.result.folds[0].train_rows).toBeGreaterThanOrEqual(26);
+    expect(out.result.folds.every((f) => Number.isFinite(f.r2))).toBe(true);
+    const short = refusal(csv({ rows: 41, step: 7 }));
+    expect(short.code).toBe('too_few_rows');
+    expect(short.message).toContain('41 data rows');
+    expect(short.message).toContain('weekly data needs at least 42 weeks');
+    expect(short.message).toContain('daily data needs at least 147 days');
   });
 
   it('names the weekdays when weekly rows move from Monday to Sunday', () => {

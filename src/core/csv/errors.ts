@@ -1,4 +1,5 @@
 /** Errors and limits of tenant CSV import. */
+import { PROTOCOL_RULE } from '../folds.js';
 
 /** Hard limits of CSV import; every limit error message quotes the value it hit. */
 export const CSV_LIMITS = Object.freeze({
@@ -10,8 +11,19 @@ export const CSV_LIMITS = Object.freeze({
   maxColumns: 64,
   /** Maximum characters in one cell (after trimming). */
   maxCellChars: 1024,
-  /** Minimum number of data rows: the 5 standard time-series folds need enough history. */
+  /**
+   * Least data rows of a daily file. Daily files from here up to the least its cross-validation
+   * takes (LEAST_DAILY_ROWS in parse.ts, 147) are imported with a `too_short` warning and refused
+   * by training with the rows it needs.
+   */
   minRows: 60,
+  /**
+   * Least data rows of a weekly file: the least any cross-validation protocol takes (core/folds.ts
+   * PROTOCOL_RULE: a first window of 26 weeks and two test blocks of 8), so a weekly file that
+   * training can use (a year of weeks, say) is not refused at import.
+   */
+  minWeeklyRows:
+    PROTOCOL_RULE.minFirstTrain.weekly + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.weekly,
   /** Bad values are quoted in messages up to this many characters. */
   quoteChars: 40,
 });

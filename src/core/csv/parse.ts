@@ -16,6 +16,25 @@ import { median } from '../stats.js';
 const LEAST_DAILY_ROWS =
   PROTOCOL_RULE.minFirstTrain.daily + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.daily;
 
+/**
+ * The refusal of a file too short to import: `frequency` null when its dates were not read (fewer
+ * rows than any frequency takes), 'daily' for daily rows under CSV_LIMITS.minRows.
+ */
+function tooFewRows(file: string, n: number, frequency: 'daily' | null): DataError {
+  const r = PROTOCOL_RULE;
+  const daily =
+    `daily data needs at least ${LEAST_DAILY_ROWS} days to train (a first window of ${r.minFirstTrain.daily} ` +
+    `and ${r.minFolds} test blocks of ${r.minTest.daily}) and ${CSV_LIMITS.minRows} to import`;
+  const weekly =
+    `weekly data needs at least ${CSV_LIMITS.minWeeklyRows} weeks (a first window of ${r.minFirstTrain.weekly} ` +
+    `and ${r.minFolds} test blocks of ${r.minTest.weekly})`;
+  const message =
+    frequency === 'daily'
+      ? `${n} days of data; ${daily}; import a longer period`
+      : `${n} data rows; too few to fit and test a model: ${weekly}, ${daily}; import a longer period`;
+  return new DataError('too_few_rows', file, null, null, message);
+}
+
 /** Total revenue per unit of total spend outside these bounds means the two are in different units. */
 const REVENUE_PER_SPEND = { low: 0.1, high: 1000 };
 
@@ -60,24 +79,18 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
 
   const n = cells.length - 1;
   if (n > CSV_LIMITS.maxRows) throw tooManyRows(file, n);
-  if (n < CSV_LIMITS.minRows) {
+  if (n < CSV_LIMITS.minWeeklyRows) {
     // Monthly (or other irregular) dates are refused for their frequency, not their length:
     // more rows of them would not help.
     const frequencyError =
       n >= 3 ? irregularFrequency(cells, lines, roles.date, header, file) : null;
     if (frequencyError !== null) throw frequencyError;
-    throw new DataError(
-      'too_few_rows',
-      file,
-      null,
-      null,
-      `${n} data rows; at least ${CSV_LIMITS.minRows} are needed to fit and test a model ` +
-        `(daily data: at least ${LEAST_DAILY_ROWS} days, the least its cross-validation takes); import a longer period`,
-    );
+    throw tooFewRows(file, n, null);
   }
   checkRowShapes(cells, lines, header, file);
 
   const { dates, frequency } = readDates(cells, lines, roles.date, header[roles.date], file);
+  if (frequency === 'daily' && n < CSV_LIMITS.minRows) throw tooFewRows(file, n, 'daily');
 
   const context: ColumnContext = { cells, lines, header, file, words };
   const spend = roles.spend.map((j) => readNumericColumn(context, j, 'spend'));

@@ -74,7 +74,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
       title: 'Import tenant data',
       description:
         'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS; a relative path is looked up there). ' +
-        `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} rows, daily or weekly, sorted, without gaps. ` +
+        `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
