@@ -1,6 +1,6 @@
 /** Plans end to end through the real app, its store, the MCP server and the CLI. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -512,6 +512,22 @@ describe('plans through the CLI', () => {
     );
     expect(few.status).toBe(2);
     expect(few.stderr).toMatch(/--replicates must be 0 \(no check\) or a whole number from 10/);
+    // An unwritable --csv is refused before anything is planned: no plan stored, no file.
+    const before = app.listPlans({ tenant: TENANT }).plans.length;
+    const nowhere = path.join(dir, 'no-such-dir', 'plan.csv');
+    for (const args of [
+      ['plan', '--tenant', TENANT, '--budget', '1000', '--replicates', '0', '--csv', nowhere],
+      ['plan', '--tenant', TENANT, '--budget', '1000', '--replicates', '0', '--csv', dir],
+      ['plans', '--id', String(p.id), '--csv', nowhere],
+    ]) {
+      const refused = spawnSync('node', [cli, ...args], { env: env(), encoding: 'utf8' });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^wv-mmm: cannot write --csv .+: (the directory .+ does not exist|it is a directory); give a file in a writable directory\n$/,
+      );
+    }
+    expect(app.listPlans({ tenant: TENANT }).plans.length).toBe(before);
+    expect(existsSync(path.dirname(nowhere))).toBe(false);
     // A missing plan: the CLI's command only, no MCP words.
     const missing = spawnSync('node', [cli, 'plans', '--id', '99999'], {
       env: env(),

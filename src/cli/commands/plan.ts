@@ -1,5 +1,5 @@
 /** `wv-mmm plan` and `wv-mmm plans`: budget plans with the weather, printed as text or JSON. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AppError,
@@ -57,20 +57,43 @@ function inCliWords(e: unknown): never {
 }
 
 /**
- * --csv FILE: the plan's spend per period (and the outlook's weather) as CSV. Returns the line the
- * text output ends with; nothing is written when the flag is absent.
+ * The --csv destination, checked before anything is planned or stored: a path whose directory
+ * exists and can be written, and which is not itself a directory or a read-only file. Undefined
+ * when the flag is absent.
  */
-function writeSpendCsv(flags: Flags, p: StoredPlan): string[] {
+function csvDestination(flags: Flags): string | undefined {
   const file = flags.csv;
-  if (file === undefined) return [];
+  if (file === undefined) return undefined;
   if (typeof file !== 'string' || file === '') {
     throw new UsageError('--csv needs a file path, e.g. --csv plan.csv');
   }
+  const cannot = (why: string): never => {
+    throw new UsageError(`cannot write --csv ${file}: ${why}; give a file in a writable directory`);
+  };
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir)) cannot(`the directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) cannot(`${dir} is not a directory`);
+  if (existsSync(file) && statSync(file).isDirectory()) cannot('it is a directory');
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    cannot(existsSync(file) ? 'the file is read-only' : `the directory ${dir} is read-only`);
+  }
+  return file;
+}
+
+/**
+ * Writes the plan's spend per period (and the outlook's weather) as CSV to `file` (checked by
+ * csvDestination before the plan was made). Returns the lines the text output ends with.
+ */
+function writeSpendCsv(file: string | undefined, p: StoredPlan): string[] {
+  if (file === undefined) return [];
   try {
     writeFileSync(file, planSpendCsv(p.plan));
   } catch (e) {
     throw new AppError(
-      `cannot write --csv ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      `cannot write --csv ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}; ` +
+        `the plan is stored: wv-mmm plans --id ${p.id} --csv FILE writes it again`,
       'invalid_argument',
     );
   }
@@ -223,6 +246,7 @@ export const plan: Command = {
     if (typeof tenant !== 'string' || tenant === '') {
       throw new UsageError('--tenant is required: a tenant id (see `wv-mmm tenants`)');
     }
+    const csvFile = csvDestination(flags);
     let forecast: { csv: string; fileName: string } | undefined;
     if (typeof flags.forecast === 'string') {
       try {
@@ -258,7 +282,7 @@ export const plan: Command = {
     } catch (e) {
       inCliWords(e);
     }
-    const wrote = writeSpendCsv(flags, stored);
+    const wrote = writeSpendCsv(csvFile, stored);
     print(stored, () => [planText(stored), ...wrote].join('\n'));
   },
 };
@@ -288,8 +312,9 @@ export const plans: Command = {
       );
     }
     if (id !== undefined) {
+      const csvFile = csvDestination(flags);
       const p = app().getPlan(id);
-      const wrote = writeSpendCsv(flags, p);
+      const wrote = writeSpendCsv(csvFile, p);
       print(p, () => [planText(p), ...wrote].join('\n'));
       return;
     }
