@@ -18,7 +18,7 @@ import { explainCalibratedFit } from '../phases/explain.js';
 import { addIntervals, explanationCaveats, modelLiftSpread } from '../phases/intervals.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
-import { fitFinalModel, type FinalModel } from '../phases/final.js';
+import { fitFinalModel, withFitScales, type FinalModel } from '../phases/final.js';
 import { trainPhase } from '../phases/index.js';
 import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
@@ -115,7 +115,7 @@ function explainTask(
 ): ComputeResult {
   const config = task.config;
   const model = task.model
-    ? finalFromJSON(task.model)
+    ? withFitScales(finalFromJSON(task.model), series)
     : fitFinalModel(series, task.phase, {
         calendar: config.calendar,
         alphas: config.alphas,
@@ -271,7 +271,7 @@ function reportData(
 ): Extract<ComputeResult, { kind: 'report' }> {
   const { result, fit } = task.cached ?? crossValidated(task, series, synthetic);
   const model: FinalModel = task.model
-    ? finalFromJSON(task.model)
+    ? withFitScales(finalFromJSON(task.model), series)
     : fitFinalModel(series, task.phase, {
         calendar: task.config.calendar,
         alphas: task.config.alphas,

@@ -36,6 +36,12 @@ export interface DesignSpec {
    */
   weeklySpend?: boolean;
   /**
+   * The weekly spend terms' scale c per channel (weeklySpendScale of the series a model was fitted
+   * on): a model's design on another series (explain's counterfactuals and response curves) keeps
+   * its own c. Default: computed from this series.
+   */
+  weeklyScales?: readonly number[];
+  /**
    * Add `<temperature>_above_<k>` = max(0, temperature - k) for each knot k of TEMPERATURE_KNOTS_C
    * (converted for a Fahrenheit column), for every modeled weather column recognised as a
    * temperature (default false: the peer's and the all-rows model's design). With the linear term
@@ -109,14 +115,28 @@ function headScale(x: ArrayLike<number>, end: number): number {
 }
 
 /**
+ * A weekly channel's spend scale c: the median of its positive spend over the first
+ * WEEKLY_SCALE_ROWS rows (1 when none is positive). A model keeps the c of the series it was
+ * fitted on (FinalModel.weeklyScales): computed again on a counterfactual series (every week at
+ * one spend, or every week 1% more) c would move with the spend and cancel it.
+ */
+export function weeklySpendScale(spend: ArrayLike<number>): number {
+  return headScale(spend, WEEKLY_SCALE_ROWS);
+}
+
+/**
  * A weekly channel's spend terms: log(1 + spend / c) (a week's effect saturates: a week of twice
  * the spend does not bring twice the revenue) and the same one week earlier (a carry-over of a few
  * days moves part of a week's effect into the next row). Row 0 has no earlier week: it repeats its
- * own value. Causal: row t reads spend of rows <= t and the scale rows only.
+ * own value. Causal: row t reads spend of rows <= t and the scale rows only. `scale`: c
+ * (default weeklySpendScale of this spend).
  */
-export function weeklySpendTerms(spend: ArrayLike<number>): [Float64Array, Float64Array] {
+export function weeklySpendTerms(
+  spend: ArrayLike<number>,
+  scale: number = weeklySpendScale(spend),
+): [Float64Array, Float64Array] {
   const n = spend.length;
-  const c = headScale(spend, WEEKLY_SCALE_ROWS);
+  const c = scale;
   const log = new Float64Array(n);
   for (let t = 0; t < n; t++) log[t] = Math.log1p(Math.max(0, spend[t]) / c);
   const lag = new Float64Array(n);
@@ -238,7 +258,14 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
   };
   const weeklyTerms =
     spec.media === undefined && (spec.weeklySpend ?? true) && series.frequency === 'weekly';
-  const weeklyPairs = weeklyTerms ? series.spend.map(weeklySpendTerms) : null;
+  if (spec.weeklyScales && spec.weeklyScales.length !== series.channels.length) {
+    throw new RangeError(
+      `weeklyScales must give one scale per channel (${series.channels.length}), got ${spec.weeklyScales.length}`,
+    );
+  }
+  const weeklyPairs = weeklyTerms
+    ? series.spend.map((x, c) => weeklySpendTerms(x, spec.weeklyScales?.[c]))
+    : null;
   const mediaNames =
     spec.media?.names ??
     series.channels.map((c) => (weeklyPairs ? `${c}_log_spend` : `${c}_spend`));

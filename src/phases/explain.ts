@@ -357,7 +357,13 @@ function addNotes(
   notes: string[],
   hasTruth: boolean,
 ): void {
-  if (model.phase <= 1) {
+  if (model.phase <= 1 && model.frequency === 'weekly') {
+    notes.push(
+      `phase ${model.phase} on weekly data: each channel enters as log(1 + spend / c) (c its median weekly spend ` +
+        'over the first 26 weeks) and the same one week later: returns diminish within a week (marginal ROAS ' +
+        'below average ROAS) and carry over one week, no further',
+    );
+  } else if (model.phase <= 1) {
     notes.push(
       `phase ${model.phase} models have no carry-over: zeroing spend only removes same-day effects, ` +
         'so effects of earlier spend that show up later are missed or attributed elsewhere',

@@ -46,6 +46,8 @@ export interface FinalModelJSON {
    * delayed a geometric adstock, and are refused (DELAY_FORM).
    */
   delayForm?: typeof DELAY_FORM;
+  /** Weekly phases 0-2: each channel's spend scale (FinalModel.weeklyScales); absent otherwise. */
+  weeklyScales?: number[];
 }
 
 /** The form a channel's lag has in models written now (FinalModelJSON.delayForm). */
@@ -82,6 +84,7 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
     ...(hasLag(m.channelParams) || (m.searchRuns ?? []).some(hasLag)
       ? { delayForm: DELAY_FORM }
       : {}),
+    ...(m.weeklyScales ? { weeklyScales: [...m.weeklyScales] } : {}),
   };
 }
 
@@ -186,6 +189,17 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     const unknown = heldAtZero.filter((c) => !channels.includes(c));
     if (unknown.length > 0) fail(`heldAtZero names unknown channels: ${unknown.join(', ')}`);
   }
+  let weeklyScales: number[] | undefined;
+  if (json.weeklyScales !== undefined) {
+    const v: unknown = json.weeklyScales;
+    if (
+      !Array.isArray(v) ||
+      v.length !== channels.length ||
+      !v.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)
+    )
+      fail(`weeklyScales must be ${channels.length} positive numbers, one per channel`);
+    weeklyScales = [...(v as number[])];
+  }
   return {
     tenant: String(json.tenant),
     phase: json.phase,
@@ -204,5 +218,6 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     chosen,
     ...(searchRuns ? { searchRuns } : {}),
     ...(heldAtZero && heldAtZero.length > 0 ? { heldAtZero } : {}),
+    ...(weeklyScales ? { weeklyScales } : {}),
   };
 }

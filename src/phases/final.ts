@@ -15,7 +15,7 @@
  *            with every channel's contribution held >= 0 (nonNegativeContributions; the weekly
  *            fold models leave such channels out). docs/modeling.md, "The all-rows model".
  */
-import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
+import { buildDesign, modelWeatherNames, weeklySpendScale, type Design } from '../core/features.js';
 import type { GbmOptions } from '../core/gbm/index.js';
 import {
   DEFAULT_ALPHAS,
@@ -137,6 +137,26 @@ export interface FinalModel {
    * (nonNegativeContributions); absent when none.
    */
   heldAtZero?: string[];
+  /**
+   * Weekly phases 0-2: each channel's spend scale c of the log(1 + spend / c) terms, from the
+   * fitted series (features.ts weeklySpendScale); predictions on other spend keep it. Absent on
+   * daily and phase-3 models, and on models stored before it was kept (withFitScales fills it).
+   */
+  weeklyScales?: number[];
+}
+
+/** Whether a model's design has the weekly log-spend terms (weekly phases 0-2). */
+function hasWeeklySpendTerms(phase: PhaseId, frequency: Frequency): boolean {
+  return phase < 3 && frequency === 'weekly';
+}
+
+/**
+ * The model with the weekly spend scales of `series`, the series it was fitted on, when it needs
+ * them and lacks them (a model stored before they were kept): unchanged otherwise.
+ */
+export function withFitScales(model: FinalModel, series: TenantSeries): FinalModel {
+  if (!hasWeeklySpendTerms(model.phase, model.frequency) || model.weeklyScales) return model;
+  return { ...model, weeklyScales: series.spend.map(weeklySpendScale) };
 }
 
 /**
@@ -195,12 +215,13 @@ function designFor(
   weather: readonly string[],
   channelParams: Record<string, ChannelParams> | null,
   memo?: DesignMemo,
+  weeklyScales?: readonly number[],
 ): Design {
   if (phase === 3) {
     if (!channelParams) throw new Error('phase-3 final model has no channel parameters');
     return buildMediaDesign(series, channelParams, { calendar, weather }, memo);
   }
-  return buildDesign(series, { interactions: phase >= 1, calendar, weather });
+  return buildDesign(series, { interactions: phase >= 1, calendar, weather, weeklyScales });
 }
 
 /**
@@ -450,6 +471,9 @@ export function fitFinalModel(
     chosen,
     ...(searchRuns ? { searchRuns } : {}),
     ...(heldAtZero.length > 0 ? { heldAtZero } : {}),
+    ...(hasWeeklySpendTerms(phase, series.frequency)
+      ? { weeklyScales: series.spend.map(weeklySpendScale) }
+      : {}),
   };
 }
 
@@ -487,6 +511,7 @@ export function predictFinal(
     model.weather,
     model.channelParams,
     memo,
+    model.weeklyScales,
   );
   if (!same(design.names, model.featureNames)) {
     throw new RangeError('the series does not rebuild the model features (different columns?)');

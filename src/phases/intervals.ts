@@ -339,9 +339,11 @@ export const LEVELS = [
  * intervals add the bootstrap's offset from the point on both sides (WEEKLY_OFFSET_95,
  * `width_scale.offset95`); 13: with 4 or more channels the explanation adds each channel's ROAS
  * pooled with the others', poolRoas; 14: and its marginal ROAS; 15: a channel of almost no spend
- * gets the low_spend_channel caveat, explain.ts).
+ * gets the low_spend_channel caveat, explain.ts; 16: weekly phases 0-2 keep the fitted series'
+ * spend scale in their counterfactuals, FinalModel.weeklyScales: their marginal ROAS and response
+ * curves were flat before).
  */
-export const INTERVALS_VERSION = 15;
+export const INTERVALS_VERSION = 16;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
