@@ -466,6 +466,35 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
   ];
 }
 
+/**
+ * The plan's channels whose ROAS at the plan has a 95% interval over the refits that includes zero
+ * (explain's interval_spans_zero, issue 15): one caveat naming each with its ROAS and interval.
+ * Plans without intervals (no refits) have none to judge.
+ */
+export function planIntervalCaveats(plan: PlanResult): Caveat[] {
+  const spans = plan.channels.filter((c) => {
+    const p95 = c.roas_interval?.p95;
+    return p95 !== undefined && p95[0] <= 0 && p95[1] >= 0;
+  });
+  if (spans.length === 0) return [];
+  const list = spans
+    .map((c) => {
+      const [lo, hi] = c.roas_interval!.p95;
+      return `${c.channel} ${c.roas.toFixed(2)} (95% ${lo.toFixed(2)} to ${hi.toFixed(2)})`;
+    })
+    .join(', ');
+  const one = spans.length === 1;
+  return [
+    {
+      code: 'interval_spans_zero',
+      message:
+        `the 95% interval of the ROAS at the plan includes zero for ${list}: the model cannot tell ` +
+        `${one ? "this channel's return" : "these channels' returns"} from none, so read ${one ? 'its' : 'their'} ` +
+        `ROAS and marginal ROAS as unknown; ${one ? 'its' : 'their'} spend rests on the bounds and the refits' check, not on ${one ? 'that figure' : 'those figures'}`,
+    },
+  ];
+}
+
 /** One line on the model the plan rests on: its run and how it scored. */
 function planModelLine(v: PlanModelValidation | null): string | null {
   if (v === null) return null;
@@ -567,7 +596,7 @@ export async function planBudget(
       plan: out.result.plan,
       comparison: out.result.comparison,
       model_validation: validation,
-      caveats: planCaveats(validation),
+      caveats: [...planCaveats(validation), ...planIntervalCaveats(out.result.plan)],
     },
     // Kept only beside a stored model (the row needs the model's run and tenant).
     keepModels:

@@ -155,7 +155,9 @@ const outputSchema = {
     ),
   caveats: z
     .array(z.object({ code: z.string(), message: z.string() }))
-    .describe('Read first: model_fails_threshold (the plan rests on a model below the pass bar)'),
+    .describe(
+      'Read first: model_fails_threshold (the plan rests on a model below the pass bar), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero)',
+    ),
   read_first: z.array(z.string()),
   summary: z.array(z.string()),
 };

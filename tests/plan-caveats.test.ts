@@ -1,0 +1,59 @@
+/**
+ * A plan says first which channels' ROAS it cannot tell from zero (the 95% interval of the ROAS at
+ * the plan over the refits includes 0), as explain does for its figures (issue 15).
+ */
+import { describe, expect, it } from 'vitest';
+import { planIntervalCaveats } from '../src/app/plan.js';
+import type { PlanResult } from '../src/plan/index.js';
+
+type Channel = PlanResult['channels'][number];
+
+function channel(name: string, roas: number, p95: [number, number] | null): Channel {
+  return {
+    channel: name,
+    spend: 1000,
+    share: 0.5,
+    historical_spend: 1000,
+    spend_by_period: [500, 500],
+    incremental_revenue: roas * 1000,
+    roas,
+    roas_interval: p95 ? { p80: [p95[0] / 2, p95[1] / 2], p95 } : null,
+    marginal_roas: roas / 2,
+    at_bound: null,
+  };
+}
+
+const planOf = (channels: Channel[]): PlanResult => ({ channels }) as unknown as PlanResult;
+
+describe('planIntervalCaveats', () => {
+  it('names each channel whose 95% ROAS interval includes zero, with its figures, in one caveat', () => {
+    const caveats = planIntervalCaveats(
+      planOf([
+        channel('meta', 2.5, [1.1, 3.9]),
+        channel('tiktok', -14.41, [-41.04, 5.91]),
+        channel('email', 4.92, [-0.78, 25.37]),
+        channel('tv', 0.3, [0, 0.9]),
+      ]),
+    );
+    expect(caveats).toHaveLength(1);
+    expect(caveats[0].code).toBe('interval_spans_zero');
+    expect(caveats[0].message).toBe(
+      'the 95% interval of the ROAS at the plan includes zero for tiktok -14.41 (95% -41.04 to 5.91), ' +
+        'email 4.92 (95% -0.78 to 25.37), tv 0.30 (95% 0.00 to 0.90): the model cannot tell these ' +
+        "channels' returns from none, so read their ROAS and marginal ROAS as unknown; their spend rests " +
+        "on the bounds and the refits' check, not on those figures",
+    );
+  });
+
+  it('says nothing when every interval excludes zero or the plan has no intervals', () => {
+    expect(planIntervalCaveats(planOf([channel('meta', 2.5, [1.1, 3.9])]))).toEqual([]);
+    expect(planIntervalCaveats(planOf([channel('meta', -1, [-3, -0.5])]))).toEqual([]);
+    expect(planIntervalCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
+  });
+
+  it('speaks of one channel in the singular', () => {
+    const [c] = planIntervalCaveats(planOf([channel('google', 1.2, [-0.2, 2.4])]));
+    expect(c.message).toContain("the model cannot tell this channel's return from none");
+    expect(c.message).toContain('its spend rests on the bounds');
+  });
+});
