@@ -4,6 +4,8 @@ import path from 'node:path';
 import {
   AppError,
   DEFAULT_PLAN_REPLICATES,
+  MAX_PLAN_REPLICATES,
+  MIN_PLAN_REPLICATES,
   planSpendCsv,
   SCENARIOS,
   type ScenarioName,
@@ -195,7 +197,8 @@ export const plan: Command = {
     'expected revenue over the horizon (default 28 days / 4 weeks) plus the carry-over after it,\n' +
     'from the carry-over of past spend. Prints the split beside two baselines (historical split\n' +
     'spread evenly / following the calendar), marginal ROAS, the weather shift, spend per period\n' +
-    'with the outlook, and for synthetic tenants the regret under the ground truth. Stored: see\n' +
+    'with the outlook, and for the built-in tenants and those generate makes without shape options\n' +
+    'the regret under the ground truth. Stored: see\n' +
     'wv-mmm plans. Bounds: meta=0.5x:2x (total, multiples of historical spend), google=:3000/day\n' +
     '(every day, currency); either side may be empty. docs/planner.md has the details.',
   options: {
@@ -232,7 +235,7 @@ export const plan: Command = {
     replicates: {
       type: 'string',
       value: 'N',
-      help: `refits of the model the plan is checked against (default ${DEFAULT_PLAN_REPLICATES}; 0 = the unchecked optimum)`,
+      help: `refits of the model the plan is checked against: 0 (the unchecked optimum) or ${MIN_PLAN_REPLICATES}-${MAX_PLAN_REPLICATES} (default ${DEFAULT_PLAN_REPLICATES})`,
     },
     csv: {
       type: 'string',

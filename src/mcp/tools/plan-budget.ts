@@ -175,7 +175,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
       title: 'Plan a media budget with the weather',
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
-        'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for synthetic tenants the regret under the ground truth. ' +
+        'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for the built-in tenants and generated ones without shape options the regret under the ground truth. ' +
         'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress; it then is the latest phase 3 run, so pass run_id to check_gates to judge another run). Plans with the uncalibrated model (lift tests calibrate explain_tenant, not the plan). The plan is stored: the result links it (resource_link plan://{id}, JSON) and its spend per period as CSV (plan://{id}/spend), to read again as those resources (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
       inputSchema,
       outputSchema,
