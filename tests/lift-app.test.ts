@@ -188,6 +188,22 @@ describe('add_lift_test over MCP', () => {
     expect(text(csvTiny)).toMatch(
       /row 2, column "standard_error": standard_error 0\.000001 is below/,
     );
+    // Figures out of scale with the data (a unit mistake): a 1e300 boost made explain fail.
+    const huge = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [{ ...base, spend_change: 1e300, incremental_revenue: 1e300, standard_error: 1e300 }],
+    });
+    expect(huge.isError).toBe(true);
+    expect(text(huge)).toMatch(
+      /tests\[0\]: spend_change 1e\+300 adds 3\.57e\+298 per day over the 28 days of 2024-01-08\.\.2024-02-04, more than 100 times the largest spend per day of any channel in the data \([\d.e+]+\): check its units/,
+    );
+    const hugeLift = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      csv: `${HEADER}\nmeta,2024-01-08,2024-02-04,-30000,-9e12,12000\n`,
+    });
+    expect(text(hugeLift)).toMatch(
+      /row 2, column "incremental_revenue": incremental_revenue -9000000000000 is more than 100 times the revenue in 2024-01-08\.\.2024-02-04/,
+    );
     expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(stored);
 
     const both = await call(s, 'add_lift_test', { tenant: 'extreme_ski_gear' });
@@ -262,7 +278,7 @@ describe('add_lift_test over MCP', () => {
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(
       new RegExp(
-        `explaining none_kitchen with its lift tests failed \\(.*\\): lift test #${legacy.id} has a standard error below 0\\.01% .*delete it \\(delete_lift_tests with tenant "none_kitchen" and ids \\[${legacy.id}\\]\\)`,
+        `explaining none_kitchen with its lift tests failed \\(.*\\): lift test #${legacy.id}: standard_error 1e-300 is below 0\\.01% .*delete it \\(delete_lift_tests with tenant "none_kitchen" and ids \\[${legacy.id}\\]\\)`,
       ),
     );
     const del = await call(s, 'delete_lift_tests', { tenant: 'none_kitchen', ids: [legacy.id] });

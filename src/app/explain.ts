@@ -11,7 +11,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { isKeptFor, keptFor, type KeptFor } from './kept.js';
-import { impreciseLiftTests, liftTestsOf } from './lift.js';
+import { liftTestsOf, unusableLiftTests } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import { AppError, type RunHandleOptions } from './types.js';
 
@@ -133,12 +133,16 @@ export async function explainTenant(
       opts.signal,
     );
   } catch (e) {
-    const imprecise =
-      liftTests.length > 0 && !opts.signal?.aborted ? impreciseLiftTests(ctx, req.tenant) : [];
-    if (imprecise.length === 0) throw e;
+    const unusable =
+      liftTests.length > 0 && !opts.signal?.aborted ? unusableLiftTests(ctx, req.tenant) : [];
+    if (unusable.length === 0) throw e;
     // The failure is the calibration's: say which stored tests and how to remove them.
+    const ids = unusable.map((u) => u.id);
     throw new AppError(
-      `explaining ${req.tenant} with its lift tests failed (${(e as Error).message}): lift test ${imprecise.map((i) => `#${i}`).join(', ')} has a standard error below 0.01% of the revenue in its window, which no experiment reaches (recorded before such tests were refused); delete ${imprecise.length > 1 ? 'them' : 'it'} (${ctx.words.deleteLiftTests(req.tenant, imprecise)}) and record the test again with its standard error in currency`,
+      `explaining ${req.tenant} with its lift tests failed (${(e as Error).message}): ` +
+        `${unusable.map((u) => `lift test #${u.id}: ${u.why}`).join('; ')} ` +
+        `(recorded before such tests were refused); delete ${ids.length > 1 ? 'them' : 'it'} ` +
+        `(${ctx.words.deleteLiftTests(req.tenant, ids)}) and record the test again with its figures in currency`,
       'invalid_argument',
     );
   }

@@ -7,6 +7,7 @@
 import { DataError, parseLiftCsv } from '../core/csv.js';
 import {
   checkLiftPrecision,
+  liftScaleProblem,
   checkLiftTest,
   liftSpend,
   liftWindow,
@@ -69,6 +70,8 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
         checkLiftTest(t);
         const w = liftWindow(series, t);
         liftSpend(series, t, w);
+        const scale = liftScaleProblem(series, t, w);
+        if (scale) throw new RangeError(scale.message);
         checkLiftPrecision(series, t, w);
       } catch (e) {
         throw new AppError(`tests[${i}]: ${(e as Error).message}`, 'invalid_argument');
@@ -132,23 +135,27 @@ export function deleteLiftTests(
 }
 
 /**
- * Ids of the tenant's stored lift tests that the checks of today refuse for their standard error
- * (below MIN_LIFT_SE_SHARE of the window's revenue): recorded before that check, or kept through
- * an import that replaced the data. Such a test can make the calibration unsolvable.
+ * The tenant's stored lift tests that the checks of today refuse, with the reason: a standard
+ * error below MIN_LIFT_SE_SHARE of the window's revenue, or a figure out of scale with the data
+ * (liftScaleProblem); recorded before those checks, or kept through an import that replaced the
+ * data. Such a test can make the calibration unsolvable.
  */
-export function impreciseLiftTests(ctx: AppContext, tenant: string): number[] {
+export function unusableLiftTests(ctx: AppContext, tenant: string): { id: number; why: string }[] {
   const { series } = resolveTenant(tenantSource(ctx, tenant));
-  return ctx.store
-    .listLiftTests(tenant)
-    .filter((t) => {
-      try {
-        checkLiftPrecision(series, t);
-        return false;
-      } catch {
-        return true;
-      }
-    })
-    .map((t) => t.id);
+  const out: { id: number; why: string }[] = [];
+  for (const t of ctx.store.listLiftTests(tenant)) {
+    const scale = liftScaleProblem(series, t);
+    if (scale) {
+      out.push({ id: t.id, why: scale.message });
+      continue;
+    }
+    try {
+      checkLiftPrecision(series, t);
+    } catch (e) {
+      out.push({ id: t.id, why: (e as Error).message });
+    }
+  }
+  return out;
 }
 
 /** The tenant's lift tests as the engine takes them (oldest first), for explain and reports. */

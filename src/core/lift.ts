@@ -142,6 +142,57 @@ export function checkLiftPrecision(
   }
 }
 
+/**
+ * Largest size of a test's figures against the data, as a multiple: a spend boost's spend per
+ * period against the largest spend per period any channel has in the data, and |incremental
+ * revenue| or the standard error against the revenue in the test's window. Beyond it the figure
+ * is a unit or typing mistake (a boost of 1e300 made the calibrated system singular, and explain
+ * failed for the tenant until the test was deleted), and no model fitted on the data can say
+ * what spend that far outside it would do.
+ */
+export const MAX_LIFT_MULTIPLE = 100;
+
+/**
+ * The first figure of a test out of scale with the data (MAX_LIFT_MULTIPLE), as the column to
+ * blame and a message that says what to do; null when every figure is in scale.
+ */
+export function liftScaleProblem(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): { column: 'spend_change' | 'incremental_revenue' | 'standard_error'; message: string } | null {
+  const periods = w.to - w.from;
+  let largestSpend = 0;
+  for (const x of series.spend)
+    for (let i = 0; i < x.length; i++) largestSpend = Math.max(largestSpend, x[i]);
+  let revenue = 0;
+  for (let i = w.from; i < w.to; i++) revenue += Math.abs(series.target[i]);
+  const unit = series.frequency === 'weekly' ? 'week' : 'day';
+  const perPeriod = t.spend_change / periods;
+  if (t.spend_change > 0 && perPeriod > MAX_LIFT_MULTIPLE * largestSpend) {
+    return {
+      column: 'spend_change',
+      message:
+        `spend_change ${t.spend_change} adds ${perPeriod.toPrecision(3)} per ${unit} over the ${periods} ${unit}s of ${t.start}..${t.end}, ` +
+        `more than ${MAX_LIFT_MULTIPLE} times the largest spend per ${unit} of any channel in the data (${largestSpend.toPrecision(3)}): ` +
+        'check its units (currency, the change over the whole window); no model of these data can say what that much spend does',
+    };
+  }
+  const limit = MAX_LIFT_MULTIPLE * revenue;
+  for (const column of ['incremental_revenue', 'standard_error'] as const) {
+    const v = t[column];
+    if (Math.abs(v) > limit) {
+      return {
+        column,
+        message:
+          `${column} ${v} is more than ${MAX_LIFT_MULTIPLE} times the revenue in ${t.start}..${t.end} (${revenue.toPrecision(3)}): ` +
+          'check its units (currency, over the whole window)',
+      };
+    }
+  }
+  return null;
+}
+
 /** The series with one channel's spend replaced (other arrays shared, not copied). */
 export function withChannelSpend(
   series: TenantSeries,

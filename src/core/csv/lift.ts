@@ -8,7 +8,13 @@
  * When the tenant's series is given, each channel must be one of its channels, each window must
  * hold rows of its data, and a cut may not exceed what the channel spent in the window.
  */
-import { checkLiftPrecision, liftSpend, liftWindow, type LiftTest } from '../lift.js';
+import {
+  checkLiftPrecision,
+  liftScaleProblem,
+  liftSpend,
+  liftWindow,
+  type LiftTest,
+} from '../lift.js';
 import type { TenantSeries } from '../types.js';
 import { dateHint, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
@@ -241,6 +247,8 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
       `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${series.dates[0]}..${series.dates[n - 1]}); the model can only be compared with tests inside the data`,
     );
   }
+  const scale = liftScaleProblem(series, t, w);
+  if (scale) throw new DataError('bad_number', file, line, scale.column, scale.message);
   try {
     checkLiftPrecision(series, t, w);
   } catch (e) {
