@@ -33,6 +33,32 @@ describe('protocol in the app', () => {
     expect(app.listRuns({}).total).toBe(0);
   });
 
+  it('refuses test blocks and first windows below the rule before any run, in the tool words', async () => {
+    // One-row blocks scored every fold R² 0 (no variation to explain) and passed the checks; a
+    // built-in tenant's run with a 10-row window failed after it was stored.
+    expect(() =>
+      app.startPhaseRun({ phase: 1, tenants: ['extreme_ski_gear'], config: { testSize: 1 } }),
+    ).toThrow(
+      /^tenant 'extreme_ski_gear': test blocks of 1 rows are too short for daily data: .*fewer than 28 days hold too little of it; give test_size: 28 or more, or leave it out for the protocol rule$/,
+    );
+    expect(() =>
+      app.startPhaseRun({ phase: 0, tenants: ['extreme_ski_gear'], config: { minTrain: 10 } }),
+    ).toThrow(
+      /a first training window of 10 rows is too short for daily data: .*give min_train: 91 or more/,
+    );
+    await expect(
+      app.trainTenant({ tenant: 'year_s4_0', phase: 0, config: { testSize: 27 } }),
+    ).rejects.toThrow(/test blocks of 27 rows are too short for daily data/);
+    expect(app.listRuns({}).total).toBe(0);
+    // The least block is accepted.
+    const least = await app.trainTenant({
+      tenant: 'year_s4_0',
+      phase: 0,
+      config: { testSize: 28 },
+    });
+    expect(least.protocol).toMatchObject({ rule: 'user', test_rows: 28 });
+  });
+
   it('stores the protocol with the result and takes the user settings', async () => {
     const auto = await app.trainTenant({ tenant: 'year_s4_0', phase: 1 });
     // 400 days: the first window aims for min(a year, half the series) = 200 rows, 40-row blocks.

@@ -192,6 +192,11 @@ describe('protocol rule', () => {
     expect(chooseProtocol(730, 'daily', { testSize: 150 }).protocol.folds).toBe(2);
     expect(() => chooseProtocol(730, 'daily', { minTrain: 30 })).toThrow(/minTrain must be/);
     expect(() => chooseProtocol(730, 'daily', { testSize: 0 })).toThrow(/testSize must be/);
+    expect(() => chooseProtocol(730, 'daily', { testSize: 27 })).toThrow(
+      /testSize must be an integer >= 28 for daily data \(got 27\)/,
+    );
+    expect(() => chooseProtocol(104, 'weekly', { testSize: 7 })).toThrow(/>= 8 for weekly data/);
+    expect(chooseProtocol(104, 'weekly', { testSize: 8 }).protocol.test_rows).toBe(8);
   });
 });
 

@@ -22,7 +22,13 @@ import type {
   RunInfo,
   TrainResult,
 } from './types.js';
-import { checkProtocol, checkTenantProtocol, seriesWarnings } from './warnings.js';
+import {
+  checkProtocol,
+  checkProtocolOptions,
+  checkTenantProtocol,
+  seriesWarnings,
+  tenantFrequency,
+} from './warnings.js';
 import { MODEL_CODE_ID } from './version.js';
 
 /**
@@ -77,6 +83,7 @@ export async function trainTenant(
   checkProtocol(
     { tenant: series.tenant, frequency: series.frequency, rows: series.target.length },
     config,
+    ctx.words,
   );
   opts.onProgress?.({
     runId: null,
@@ -131,6 +138,16 @@ export class RunManager {
     if (dup !== undefined)
       throw new AppError(`tenant '${dup}' is listed twice`, 'invalid_argument');
     const sources = tenants.map((t) => tenantSource(ctx, t));
+    // Options the data's frequency cannot take are the caller's to change, for every tenant.
+    tenants.forEach((tenant) => {
+      const frequency = tenantFrequency(ctx, tenant);
+      try {
+        if (frequency) checkProtocolOptions(frequency, config, ctx.words);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        throw new AppError(`tenant '${tenant}': ${e.message}`, e.code);
+      }
+    });
     // A tenant too short for the folds is refused before the run exists: otherwise its worker
     // fails the whole run after the others were computed, and a failed run stays in the store.
     tenants.forEach((tenant) => {

@@ -9,9 +9,9 @@ import {
   type DataWarning,
   type DataWarningCode,
 } from '../core/data-warnings.js';
-import { ProtocolError } from '../core/folds.js';
+import { PROTOCOL_RULE, ProtocolError } from '../core/folds.js';
 import { protocolForRows, protocolForSeries, type SeriesLength } from '../core/protocol.js';
-import type { TenantSeries } from '../core/types.js';
+import type { Frequency, TenantSeries } from '../core/types.js';
 import type { OptionWords } from '../core/words.js';
 import { isBuiltinTenant } from '../core/data/index.js';
 import type { AppContext } from './context.js';
@@ -52,7 +52,8 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
  * Refuses, before any work, data too short for any honest protocol (or a protocol the caller set
  * that the data cannot hold): the message says how many rows are needed.
  */
-export function checkProtocol(series: SeriesLength, c: ProtocolConfig): void {
+export function checkProtocol(series: SeriesLength, c: ProtocolConfig, words: OptionWords): void {
+  checkProtocolOptions(series.frequency, c, words);
   try {
     protocolForRows(series, protocolOptions(c, c.folds));
   } catch (e) {
@@ -75,10 +76,45 @@ export function checkProtocol(series: SeriesLength, c: ProtocolConfig): void {
  * three years.
  */
 export function checkTenantProtocol(ctx: AppContext, tenant: string, c: ProtocolConfig): void {
-  if (isBuiltinTenant(tenant)) return;
+  if (isBuiltinTenant(tenant)) return checkProtocolOptions('daily', c, ctx.words);
   const d = ctx.store.getDatasetSummary(tenant);
   if (d === null) return; // unknown tenants are refused by tenantSource, in its words
-  checkProtocol({ tenant, frequency: d.frequency, rows: d.rows }, c);
+  checkProtocol({ tenant, frequency: d.frequency, rows: d.rows }, c, ctx.words);
+}
+
+/** A tenant's frequency from the store (the built-in tenants are daily); null when unknown. */
+export function tenantFrequency(ctx: AppContext, tenant: string): Frequency | null {
+  if (isBuiltinTenant(tenant)) return 'daily';
+  return ctx.store.getDatasetSummary(tenant)?.frequency ?? null;
+}
+
+/**
+ * A first training window or test block the caller set below the least the protocol rule takes
+ * for the data's frequency (core/folds.ts PROTOCOL_RULE), refused in the face's words before any
+ * run exists (a built-in tenant's run failed and stayed in the store; one-row test blocks scored
+ * every fold R² 0, passed the checks and then read as a regression in the gates).
+ */
+export function checkProtocolOptions(
+  frequency: Frequency,
+  c: ProtocolConfig,
+  words: OptionWords,
+): void {
+  const unit = frequency === 'daily' ? 'days' : 'weeks';
+  const floor = PROTOCOL_RULE.minFirstTrain[frequency];
+  const minTest = PROTOCOL_RULE.minTest[frequency];
+  const rule = 'or leave it out for the protocol rule';
+  if (c.minTrain != null && c.minTrain < floor) {
+    throw new AppError(
+      `a first training window of ${c.minTrain} rows is too short for ${frequency} data: a fold needs at least ${floor} ${unit} to fit the model honestly; give ${words.minTrain(floor)} or more, ${rule}`,
+      'invalid_argument',
+    );
+  }
+  if (c.testSize != null && c.testSize < minTest) {
+    throw new AppError(
+      `test blocks of ${c.testSize} rows are too short for ${frequency} data: a fold's R² compares its errors with the variation inside its block, and fewer than ${minTest} ${unit} hold too little of it; give ${words.testSize(minTest)} or more, ${rule}`,
+      'invalid_argument',
+    );
+  }
 }
 
 /** Warnings for a series scored under the run's protocol (folds at most, gap, test size, first window). */

@@ -166,8 +166,11 @@ export function chooseProtocol(
     }
   }
   if (options.testSize !== undefined) {
-    if (!Number.isInteger(options.testSize) || options.testSize < 1) {
-      throw new RangeError(`testSize must be an integer >= 1 (got ${options.testSize})`);
+    if (!Number.isInteger(options.testSize) || options.testSize < minTest) {
+      throw new RangeError(
+        `testSize must be an integer >= ${minTest} for ${frequency} data (got ${options.testSize}): ` +
+          `a fold's R² compares its errors with the variation inside its test block, and a block of fewer than ${unit(frequency, minTest)} holds too little of it`,
+      );
     }
   }
   const minTrain =

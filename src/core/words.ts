@@ -16,6 +16,8 @@ export interface OptionWords {
   ignore: (column: string) => string;
   /** The least rows of the first training window, written with a value: `minTrain(400)`. */
   minTrain: (rows: number) => string;
+  /** The rows of each test block, written with a value: `testSize(28)`. */
+  testSize: (rows: number) => string;
 }
 
 /** The MCP tools' argument names (import_tenant_data `roles`, train_tenant/run_phase `options`). */
@@ -29,6 +31,7 @@ export const MCP_OPTION_WORDS: OptionWords = {
   folds: (k) => `folds: ${k}`,
   ignore: (column) => `roles.ignore_columns: ["${column}"]`,
   minTrain: (rows) => `min_train: ${rows}`,
+  testSize: (rows) => `test_size: ${rows}`,
 };
 
 /** The CLI's flags (wv-mmm import / train / run-phase). */
@@ -42,4 +45,5 @@ export const CLI_OPTION_WORDS: OptionWords = {
   folds: (k) => `--folds ${k}`,
   ignore: (column) => `--ignore ${column}`,
   minTrain: (rows) => `--min-train ${rows}`,
+  testSize: (rows) => `--test-size ${rows}`,
 };
