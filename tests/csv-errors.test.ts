@@ -201,6 +201,21 @@ describe('roles', () => {
     );
   });
 
+  it('refuses a channel named as a part of the decomposition (baseline, weather, ...)', () => {
+    for (const [column, channel] of [
+      ['baseline_spend', 'baseline'],
+      ['Weather_spend', 'Weather'],
+    ]) {
+      const text = daily.replace('google_spend', column);
+      expectRefused(text, 'roles.csv', {
+        code: 'reserved_channel',
+        row: 1,
+        column,
+        message: `roles.csv, row 1, column "${column}": spend column "${column}" gives channel "${channel}", the name of a part of the model's decomposition (date, actual, predicted, baseline, weather: the columns of explanations, reports and their CSV); rename the column, e.g. "${channel}_ads_spend"`,
+      });
+    }
+  });
+
   it('refuses a bad tenant id before reading the text', () => {
     expect(() => parseTenantCsv(daily, { tenant: 'Acme Shoes' })).toThrowError(RangeError);
   });

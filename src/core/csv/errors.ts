@@ -49,6 +49,7 @@ export type DataErrorCode =
   | 'no_target_column'
   | 'no_spend_column'
   | 'duplicate_channel'
+  | 'reserved_channel'
   | 'too_few_rows'
   | 'bad_date'
   | 'duplicate_date'

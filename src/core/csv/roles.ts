@@ -4,6 +4,19 @@ import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { DataError } from './errors.js';
 
+/**
+ * Names a channel may not take: the decomposition's other columns (phases/decompose.ts
+ * decompositionColumns) and the report's components. A channel named "baseline" wrote the CSV
+ * header `date,actual,predicted,baseline,weather,baseline,...` and shared the baseline's colour.
+ */
+export const RESERVED_CHANNEL_NAMES: readonly string[] = [
+  'date',
+  'actual',
+  'predicted',
+  'baseline',
+  'weather',
+];
+
 /** Explicit column roles. A role given here replaces inference for that role only. */
 export interface RoleOverrides {
   dateColumn?: string;
@@ -181,6 +194,19 @@ export function assignRoles(
       );
     }
     seen.set(c, spend[k]);
+  });
+  channels.forEach((c, k) => {
+    if (RESERVED_CHANNEL_NAMES.includes(c.toLowerCase())) {
+      throw new DataError(
+        'reserved_channel',
+        file,
+        1,
+        header[spend[k]],
+        `spend column "${header[spend[k]]}" gives channel "${c}", the name of a part of the model's decomposition ` +
+          `(${RESERVED_CHANNEL_NAMES.join(', ')}: the columns of explanations, reports and their CSV); ` +
+          `rename the column, e.g. "${c}_ads_spend"`,
+      );
+    }
   });
   const weather = pick('weather');
   const weatherNames = weather.map((j) =>
