@@ -63,7 +63,10 @@ export function readImportFile(importDirs: string[], p: string): string {
   try {
     real = realpathSync(lexical);
   } catch {
-    throw new AppError(`file not found: ${path.basename(p)}`, 'not_found');
+    throw new AppError(
+      `file not found: ${path.basename(p)}; give a file in one of the import directories (a relative path is read from them)`,
+      'not_found',
+    );
   }
   if (!isInside(real, realDirs)) throw outside();
   let text: string;

@@ -28,8 +28,12 @@ function doneRun(
         'not_found',
       );
     if (r.status !== 'done') {
+      const next =
+        r.status === 'running' || r.status === 'queued'
+          ? 'wait for it to end'
+          : `start it again with ${ctx.words.runPhase(r.phase)}`;
       throw new AppError(
-        `run ${ref.runId} is ${r.status}, not done; only finished runs can be ${what}`,
+        `run ${ref.runId} is ${r.status}, not done; only finished runs can be ${what}: ${next}`,
         'conflict',
       );
     }

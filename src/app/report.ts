@@ -446,12 +446,12 @@ async function runReport(
     run = ctx.store.getRun(req.runId);
     if (!run)
       throw new AppError(
-        `no run with id ${req.runId}; list runs with list_runs (CLI: wv-mmm runs)`,
+        `no run with id ${req.runId}; list runs with ${ctx.words.listRuns}`,
         'not_found',
       );
     if (run.status !== 'done') {
       throw new AppError(
-        `run ${run.id} is ${run.status}, not done; report it once it has finished (get_run)`,
+        `run ${run.id} is ${run.status}, not done; ${run.status === 'running' || run.status === 'queued' ? 'report it once it has finished' : `start it again with ${ctx.words.runPhase(run.phase)}, then report that run`}`,
         'conflict',
       );
     }
@@ -460,7 +460,7 @@ async function runReport(
     run = ctx.store.latestDoneRun(phase);
     if (!run) {
       throw new AppError(
-        `no finished phase ${phase} run yet; call run_phase with phase ${phase} first`,
+        `no finished phase ${phase} run yet; call ${ctx.words.runPhase(phase)} first`,
         'not_found',
       );
     }

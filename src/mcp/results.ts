@@ -46,10 +46,11 @@ export function fail(text: string): CallToolResult {
 /** Next-step hints per AppError code, appended to the app's message. */
 const HINTS: Record<AppError['code'], string> = {
   invalid_argument: 'Fix the argument and call the tool again.',
-  not_found:
-    'Call list_tenants for valid tenant ids, or list_runs for run ids (a phase needs a finished run_phase before it can be compared, gated or explained).',
-  conflict:
-    'The resource already exists or is busy: pass replace:true to overwrite imported data, or wait for the running run (get_run) and try again.',
+  // The app's not-found and conflict messages say what to do next (the list to look in, the
+  // argument to pass, the run to wait for): a generic hint here pointed to replace:true on a
+  // cancelled run and to list_runs for a lift test id.
+  not_found: '',
+  conflict: '',
   limit: 'Reduce the request (fewer tenants, smaller CSV, fewer folds) and try again.',
   cancelled: 'The work was cancelled; call the tool again to restart it.',
   unavailable:
