@@ -46,17 +46,35 @@ export function fail(text: string): CallToolResult {
 /** Next-step hints per AppError code, appended to the app's message. */
 const HINTS: Record<AppError['code'], string> = {
   invalid_argument: 'Fix the argument and call the tool again.',
-  // The app's not-found and conflict messages say what to do next (the list to look in, the
-  // argument to pass, the run to wait for): a generic hint here pointed to replace:true on a
-  // cancelled run and to list_runs for a lift test id.
-  not_found: '',
-  conflict: '',
+  not_found:
+    'Call list_tenants for valid tenant ids, or list_runs for run ids (a phase needs a finished run_phase before it can be compared, gated or explained).',
+  conflict: 'Pass replace:true to overwrite the imported data.',
   limit: 'Reduce the request (fewer tenants, smaller CSV, fewer folds) and try again.',
   cancelled: 'The work was cancelled; call the tool again to restart it.',
   unavailable:
     'The server cannot write its state directory (disk full or read-only). Stored runs and data are intact; the operator must free space or set WV_MMM_STATE_DIR, then retry.',
   internal: '',
 };
+
+/**
+ * The next-step hint for an app error, or '' where it would not apply: the app's messages often
+ * name the tool to call already; a missing lift test, plan or file is not found by listing
+ * tenants or runs; replace:true is the answer to an existing imported tenant only (not to a
+ * built-in id, nor to a run that is busy or ended without results).
+ */
+function hintFor(tool: string, err: AppError): string {
+  const m = err.message;
+  if (
+    /\b(list_tenants|list_runs|run_phase|get_run|check_gates|import_tenant_data|delete_lift_tests)\b/.test(
+      m,
+    )
+  )
+    return '';
+  if (err.code === 'not_found' && /lift test|\bplan \d|file not found/.test(m)) return '';
+  if (err.code === 'conflict')
+    return tool === 'import_tenant_data' && !/built-in|replace/.test(m) ? HINTS.conflict : '';
+  return HINTS[err.code];
+}
 
 /** Maps an error thrown by the app (or anything else) to a tool error result. */
 export function errorResult(tool: string, err: unknown, log: LogFn): CallToolResult {
@@ -65,13 +83,7 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
       log('error', `${tool}: internal error: ${err.message}`);
       return fail(`${tool} failed with an internal error; the server log has details.`);
     }
-    // The app's messages often name the tool to call already; add ours only when they do not.
-    const hint =
-      /\b(list_tenants|list_runs|run_phase|get_run|check_gates|import_tenant_data|delete_lift_tests)\b/.test(
-        err.message,
-      )
-        ? ''
-        : HINTS[err.code];
+    const hint = hintFor(tool, err);
     return fail(`${tool}: ${err.message}${hint ? `\n${hint}` : ''}`);
   }
   if (err instanceof Error && (err.name === 'DataError' || err.name === 'RangeError')) {
