@@ -97,6 +97,25 @@ describe('phase runs through the app', () => {
     expect(app.listRuns().total).toBeGreaterThanOrEqual(3);
   });
 
+  it("judges a run against the previous phase's run that holds its tenants, not a later one-tenant run", async () => {
+    // A phase 0 and a phase 1 run of the three tenants, then a later phase 0 run of one of them:
+    // the gate of phase 1 still compares the three with the three (it took the newest phase 0
+    // run, and judged three tenants on one).
+    const p0 = await app.startPhaseRun({ phase: 0, tenants: TENANTS }).done;
+    const p1 = await app.startPhaseRun({ phase: 1, tenants: TENANTS }).done;
+    const before = app.checkGates({ phase: 1, runId: p1.id });
+    expect(before.previous).toMatchObject({ phase: 0, total: 3 });
+    const one = await app.startPhaseRun({ phase: 0, tenants: ['none_books'], config: { folds: 4 } })
+      .done;
+    expect(one.id).toBeGreaterThan(p0.id);
+    const after = app.checkGates({ phase: 1, runId: p1.id });
+    expect(after.previous).toEqual(before.previous);
+    expect(after.baseline).toEqual(before.baseline);
+    // A run of other tenants only is no comparison for it either.
+    await app.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
+    expect(app.checkGates({ phase: 1, runId: p1.id }).previous).toEqual(before.previous);
+  });
+
   it('cancels a run promptly and records it as cancelled', async () => {
     const controller = new AbortController();
     const h = app.startPhaseRun(

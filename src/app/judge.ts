@@ -119,6 +119,32 @@ export function latestGate(ctx: AppContext, phase: PhaseId): StoredGate | null {
   };
 }
 
+/**
+ * The finished run of `phase` a run is judged against: the newest one that holds every tenant of
+ * `run`, else the newest of those holding the most of them (null when none holds any). The newest
+ * run of the phase alone was used before: a one-tenant run made later (a plan's phase 3 run, a
+ * check of one tenant) then stood for the previous phase of a 20-tenant run, and the gate judged
+ * 20 tenants on one and changed as unrelated runs were made.
+ */
+export function comparisonRun(ctx: AppContext, phase: PhaseId, run: RunRecord): RunRecord | null {
+  const want = new Set(run.tenants);
+  let best: RunRecord | null = null;
+  let bestOverlap = 0;
+  const page = 1000;
+  for (let offset = 0; ; offset += page) {
+    const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
+    for (const r of runs) {
+      const overlap = r.tenants.reduce((k, t) => k + (want.has(t) ? 1 : 0), 0);
+      if (overlap === want.size) return r;
+      if (overlap > bestOverlap) {
+        best = r;
+        bestOverlap = overlap;
+      }
+    }
+    if (runs.length < page) return best;
+  }
+}
+
 /** The gate decision of a finished run, with the runs it was judged against; stores nothing. */
 function evaluateGate(
   ctx: AppContext,
@@ -129,8 +155,8 @@ function evaluateGate(
   const { store } = ctx;
   const phase = run.phase;
   const results = orderedResults(store, run.id, run.tenants);
-  const prevRun = phase > 0 ? store.latestDoneRun((phase - 1) as PhaseId) : null;
-  const baseRun = phase > 0 ? store.latestDoneRun(0) : null;
+  const prevRun = phase > 0 ? comparisonRun(ctx, (phase - 1) as PhaseId, run) : null;
+  const baseRun = phase > 0 ? comparisonRun(ctx, 0, run) : null;
   let decision: GateDecision;
   try {
     decision = decideGates({

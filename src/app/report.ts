@@ -31,7 +31,7 @@ import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
-import { decideForRun } from './judge.js';
+import { comparisonRun, decideForRun } from './judge.js';
 import { isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
@@ -466,7 +466,7 @@ async function runReport(
     }
   }
   const results = orderedResults(ctx.store, run.id, run.tenants);
-  const prev = run.phase > 0 ? ctx.store.latestDoneRun((run.phase - 1) as PhaseId) : null;
+  const prev = run.phase > 0 ? comparisonRun(ctx, (run.phase - 1) as PhaseId, run) : null;
   const comparison = prev
     ? compareRuns(
         {
