@@ -597,7 +597,7 @@ describe('plans through the CLI', () => {
     );
     await expect(refusal).rejects.toThrow(
       new RegExp(
-        `tenant '${id}' cannot be planned: its phase 3 model is a blend of Ridge and gradient boosting \\(ridge .* < 0\\.50`,
+        `tenant '${id}' cannot be planned: its phase 3 model fitted on all rows \\(the model explain and the planner use; .*\\) is a blend of Ridge and gradient boosting \\(ridge .* < 0\\.50`,
       ),
     );
     // Refused while loading the model: the planning step (curve fit, refits) never started.
@@ -607,7 +607,7 @@ describe('plans through the CLI', () => {
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(
       new RegExp(
-        `import_tenant_data with tenant "${id}" and replace: true, run run_phase with phase 3 and tenants \\["${id}"\\] again, then plan; explain_tenant with tenant "${id}" shows`,
+        `a generated tenant's data cannot change: import data with more history .* as a new tenant, run phase 3 for it \\(run_phase with phase 3\\), then plan that tenant; explain_tenant with tenant "${id}" shows`,
       ),
     );
     // The CLI's words, exit code 2.
@@ -619,7 +619,7 @@ describe('plans through the CLI', () => {
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(
       new RegExp(
-        `wv-mmm import --tenant ${id} --file F --replace, run wv-mmm run-phase --phase 3 --tenants ${id} again, then plan; wv-mmm explain --tenant ${id} shows`,
+        `a generated tenant's data cannot change: .* run phase 3 for it \\(wv-mmm run-phase --phase 3\\), then plan that tenant; wv-mmm explain --tenant ${id} shows`,
       ),
     );
     expect(app.listPlans().total).toBe(before);

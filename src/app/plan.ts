@@ -351,15 +351,19 @@ function refuseUnplannable(ctx: AppContext, tenant: string, model: FinalModelJSO
   if (model.kind === 'ridge') return;
   const what =
     model.kind === 'gbm' ? 'a gradient-boosted model' : 'a blend of Ridge and gradient boosting';
-  const more = isBuiltinTenant(tenant)
-    ? `a built-in tenant's data cannot change: import data with more history or with the drivers ` +
-      `its revenue follows (promotions, events as control columns) as a new tenant, run phase 3 ` +
-      `for it (${ctx.words.runPhase(3)}), then plan that tenant`
-    : `give the tenant more history or the drivers its revenue follows (promotions, events as ` +
-      `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhaseFor(3, tenant)} ` +
-      `again, then plan`;
+  const generated =
+    !isBuiltinTenant(tenant) && ctx.store.getDatasetSummary(tenant)?.source === 'generated';
+  const more =
+    isBuiltinTenant(tenant) || generated
+      ? `a ${generated ? 'generated' : 'built-in'} tenant's data cannot change: import data with more history or with the drivers ` +
+        `its revenue follows (promotions, events as control columns) as a new tenant, run phase 3 ` +
+        `for it (${ctx.words.runPhase(3)}), then plan that tenant`
+      : `give the tenant more history or the drivers its revenue follows (promotions, events as ` +
+        `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhaseFor(3, tenant)} ` +
+        `again, then plan`;
   throw new AppError(
-    `tenant '${tenant}' cannot be planned: its phase 3 model is ${what} (${model.reason}), and the ` +
+    `tenant '${tenant}' cannot be planned: its phase 3 model fitted on all rows (the model explain ` +
+      `and the planner use; the run's fold models, fitted on fewer rows, may have kept the Ridge) is ${what} (${model.reason}), and the ` +
       `planner needs the Ridge form, a baseline plus one adstock/Hill response per channel. Phase 3 ` +
       `keeps the Ridge only when it explains enough of the revenue on held-back rows ` +
       `(inner-validation R² at least the pass bar), and here it did not. What you can do: ${more}; ` +
