@@ -174,6 +174,15 @@ describe('phase runs through the app', () => {
     expect(() => app.importTenantData({ tenant: 'rain_copy', csv: first.csv })).toThrow(
       /already exists .*replace: true/,
     );
+    // Replacing an imported tenant says nothing more; replacing a generated one says its truth is gone.
+    const again = app.importTenantData({ tenant: 'rain_copy', csv: first.csv, replace: true });
+    expect(again.warnings.some((w) => /was a generated tenant/.test(w))).toBe(false);
+    const [gen] = app.generateTenants({ count: 1, seed: 31, days: 400, prefix: 'swap' }).tenants;
+    const over = app.importTenantData({ tenant: gen, csv: first.csv, replace: true });
+    expect(over.warnings[0]).toBe(
+      `tenant '${gen}' was a generated tenant; it now holds the imported data and is imported: its ground truth (true ROAS, oracle R², plan regret) is gone with the generated data`,
+    );
+    expect(app.listTenants().find((t) => t.tenant === gen)?.source).toBe('imported');
   });
 
   it("does not serve a stale run after another process replaced a tenant's data", async () => {

@@ -172,6 +172,12 @@ export function importTenantData(
     content_hash: saved.content_hash,
     replaced: existing !== null,
     warnings: [
+      ...(existing?.source === 'generated'
+        ? [
+            `tenant '${req.tenant}' was a generated tenant; it now holds the imported data and is imported: ` +
+              `its ground truth (true ROAS, oracle R², plan regret) is gone with the generated data`,
+          ]
+        : []),
       ...parsed.warnings,
       ...seriesWarnings(series, normalizeConfig({}), ctx.words, 'import'),
     ],
