@@ -571,10 +571,10 @@ describe('plans through the CLI', () => {
     expect(keptModels(TENANT)).toEqual([]);
   });
 
-  it('refuses a tenant whose phase 3 model is not the Ridge before any fit, saying what to do', async () => {
+  it('plans a tenant whose phase 3 model is a blend with its Ridge form, and says so first on every face', async () => {
     // A year of daily data with events the model has no column for: neither the Ridge nor the
-    // GBM passes on held-back rows, so phase 3 keeps a blend (seed 97; the closing note's
-    // lr_s89_0 keeps Ridge since the all-rows model decides its delays: final.ts).
+    // GBM passes on held-back rows, so phase 3 keeps a blend (seed 97). Such tenants were
+    // refused; the plan now uses the Ridge with the same curves and says so first.
     const [id] = app.generateTenants({
       count: 1,
       seed: 97,
@@ -590,39 +590,38 @@ describe('plans through the CLI', () => {
     }).tenants;
     await app.startPhaseRun({ phase: 3, tenants: [id] }).done;
     const before = app.listPlans().total;
-    const events: number[] = [];
-    const refusal = app.planBudget(
-      { tenant: id, budget: 20_000, scenario: 'hot' },
-      { onProgress: (e) => events.push(e.done) },
+    const p = await app.planBudget({ tenant: id, budget: 20_000, scenario: 'hot', replicates: 10 });
+    expect(app.listPlans().total).toBe(before + 1);
+    const caveat = p.caveats.find((c) => c.code === 'ridge_form');
+    expect(caveat?.message).toMatch(
+      /^the phase 3 model fitted on all rows is a blend of Ridge and gradient boosting \(ridge .* < 0\.50.*\); the planner needs a baseline plus one adstock\/Hill response per channel, so this plan uses that model's Ridge with the same curves/,
     );
-    await expect(refusal).rejects.toThrow(
-      new RegExp(
-        `tenant '${id}' cannot be planned: its phase 3 model fitted on all rows \\(the model explain and the planner use; .*\\) is a blend of Ridge and gradient boosting \\(ridge .* < 0\\.50`,
-      ),
-    );
-    // Refused while loading the model: the planning step (curve fit, refits) never started.
-    expect(events).toEqual([0]);
-    // The MCP face's words: what to call, with which arguments.
-    const r = await call(c, 'plan_budget', { tenant: id, budget: 20_000, scenario: 'hot' });
-    expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(
-      new RegExp(
-        `a generated tenant's data cannot change: import data with more history .* as a new tenant, run phase 3 for it \\(run_phase with phase 3\\), then plan that tenant; explain_tenant with tenant "${id}" shows`,
-      ),
-    );
-    // The CLI's words, exit code 2.
+    expect(p.read_first).toContain(`CAVEAT ridge_form: ${caveat!.message}`);
+    // The plan's own model is a Ridge: its channels sum to the budget and carry figures.
+    const spent = p.plan.channels.reduce((a, ch) => a + ch.spend, 0);
+    expect(Math.abs(spent - 20_000)).toBeLessThan(1e-6 * 20_000);
+    expect(p.plan.channels.every((ch) => Number.isFinite(ch.roas))).toBe(true);
+    // The MCP face's text and the CLI's text say it first too (after the plan's header line).
+    const r = await call(c, 'plan_budget', {
+      tenant: id,
+      budget: 20_000,
+      scenario: 'hot',
+      replicates: 10,
+    });
+    expect(r.isError, text(r)).toBeFalsy();
+    expect(text(r)).toContain('CAVEAT ridge_form: the phase 3 model fitted on all rows is a blend');
     const out = spawnSync(
       'node',
-      [cli, 'plan', '--tenant', id, '--budget', '20000', '--scenario', 'hot'],
+      [cli, 'plan', '--tenant', id, '--budget', '20000', '--scenario', 'hot', '--replicates', '10'],
       { env: env(), encoding: 'utf8' },
     );
-    expect(out.status).toBe(2);
-    expect(out.stderr).toMatch(
-      new RegExp(
-        `a generated tenant's data cannot change: .* run phase 3 for it \\(wv-mmm run-phase --phase 3\\), then plan that tenant; wv-mmm explain --tenant ${id} shows`,
-      ),
-    );
-    expect(app.listPlans().total).toBe(before);
+    expect(out.status, out.stderr).toBe(0);
+    const lines = out.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('CAVEAT ridge_form: '));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at]).toMatch(/\(wv-mmm explain --tenant lr_s97_0 shows the model itself\)$/);
+    // Read first: before the table of the plan.
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('channel ')));
   });
   it('says first, on every face, when the model a plan rests on fails the pass bar', async () => {
     // Weekly, two years, no weather: of these six draws, phase 3 fails the 0.50 bar on one or

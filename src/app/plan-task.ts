@@ -9,7 +9,13 @@ import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
+import {
+  finalFromJSON,
+  finalToJSON,
+  fitFinalModel,
+  type FinalModel,
+  type FinalModelJSON,
+} from '../phases/final.js';
 import {
   compareOutlooks,
   futureDates,
@@ -75,6 +81,27 @@ export type PlanTaskResult =
     }
   | { ok: false; error: string };
 
+/** Why a plan's models are Ridge fits when the phase-3 model is a blend or GBM (ridgeFormOf). */
+export const RIDGE_FORM_REASON =
+  "Ridge form: the planner needs a baseline plus one adstock/Hill response per channel, so it fits the phase-3 model's Ridge with the same curves (its blend or GBM is not of that form)";
+
+/**
+ * The Ridge form of a phase-3 blend or GBM: the same adstock/Hill curves, the Ridge fitted on all
+ * rows without the Ridge / GBM / blend choice (the inner split had found the Ridge below the pass
+ * bar). The plan then carries the ridge_form caveat (app/plan.ts). Before, such a tenant was
+ * refused; on generated shapes that was about one tenant in five, some whose fold models (Ridge
+ * on each fold's rows) passed at 0.72.
+ */
+export function ridgeFormOf(series: TenantSeries, model: FinalModel): FinalModel {
+  if (!model.channelParams)
+    throw new RangeError('the Ridge form needs a phase-3 model with curves');
+  return fitFinalModel(series, 3, {
+    calendar: model.calendar,
+    channelParams: model.channelParams,
+    keepRidge: RIDGE_FORM_REASON,
+  });
+}
+
 /** Seed of the planner's bootstrap draws (planReplicateModels). */
 export const PLAN_REFIT_SEED = 0;
 
@@ -88,12 +115,23 @@ function refitsFor(
   point: ReturnType<typeof finalFromJSON>,
   count: number,
   stored: PlanRefits | null,
+  /** The stored phase-3 model when `point` is its Ridge form (its window searches are refitted too). */
+  original: ReturnType<typeof finalFromJSON> = point,
 ): { refits: PlanRefits & { point: FinalModelJSON }; fresh: boolean } {
   if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
     return { refits: { ...stored, point: stored.point }, fresh: false };
   }
-  const planPoint = planCurveModel(series, point);
-  const out = planReplicateModels(series, planPoint, count, PLAN_REFIT_SEED, 'plan', point);
+  const keepRidge = original.kind === 'ridge' ? undefined : RIDGE_FORM_REASON;
+  const planPoint = planCurveModel(series, point, { keepRidge });
+  const out = planReplicateModels(
+    series,
+    planPoint,
+    count,
+    PLAN_REFIT_SEED,
+    'plan',
+    original,
+    keepRidge,
+  );
   return {
     refits: {
       count,
@@ -153,11 +191,12 @@ export function computePlan(
   storedRefits: PlanRefits | null = null,
 ): PlanTaskResult {
   try {
-    const phase3 = finalFromJSON(modelJson);
+    const stored = finalFromJSON(modelJson);
+    const phase3 = stored.kind === 'ridge' ? stored : ridgeFormOf(series, stored);
     revenueModelOf(phase3); // a model the planner cannot use is refused before any refit
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
+    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits, stored);
     const model = revenueModelOf(finalFromJSON(refits.point));
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
     const replicates: RevenueModel[] = [];

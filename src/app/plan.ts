@@ -343,33 +343,23 @@ function checkRequest(
 
 /**
  * The planner needs a phase-3 model whose revenue is a baseline plus one adstock/Hill response per
- * channel: the Ridge that phase 3 keeps when it passes. A GBM or a blend is refused here, before
- * the planner's curve fit and refits (seconds of work that could only end in the probe's refusal,
- * model.ts responseOf), with what the user can do about it.
+ * channel: the Ridge that phase 3 keeps when its inner split finds it good enough. A blend or GBM
+ * is planned with its Ridge form (plan-task.ts ridgeFormOf), and the plan says so first.
  */
-function refuseUnplannable(ctx: AppContext, tenant: string, model: FinalModelJSON): void {
-  if (model.kind === 'ridge') return;
+function ridgeFormCaveats(ctx: AppContext, tenant: string, model: FinalModelJSON): Caveat[] {
+  if (model.kind === 'ridge') return [];
   const what =
     model.kind === 'gbm' ? 'a gradient-boosted model' : 'a blend of Ridge and gradient boosting';
-  const generated =
-    !isBuiltinTenant(tenant) && ctx.store.getDatasetSummary(tenant)?.source === 'generated';
-  const more =
-    isBuiltinTenant(tenant) || generated
-      ? `a ${generated ? 'generated' : 'built-in'} tenant's data cannot change: import data with more history or with the drivers ` +
-        `its revenue follows (promotions, events as control columns) as a new tenant, run phase 3 ` +
-        `for it (${ctx.words.runPhase(3)}), then plan that tenant`
-      : `give the tenant more history or the drivers its revenue follows (promotions, events as ` +
-        `control columns) with ${ctx.words.reimport(tenant)}, run ${ctx.words.runPhaseFor(3, tenant)} ` +
-        `again, then plan`;
-  throw new AppError(
-    `tenant '${tenant}' cannot be planned: its phase 3 model fitted on all rows (the model explain ` +
-      `and the planner use; the run's fold models, fitted on fewer rows, may have kept the Ridge) is ${what} (${model.reason}), and the ` +
-      `planner needs the Ridge form, a baseline plus one adstock/Hill response per channel. Phase 3 ` +
-      `keeps the Ridge only when it explains enough of the revenue on held-back rows ` +
-      `(inner-validation R² at least the pass bar), and here it did not. What you can do: ${more}; ` +
-      `${ctx.words.explain(tenant)} shows what the current model finds.`,
-    'invalid_argument',
-  );
+  return [
+    {
+      code: 'ridge_form',
+      message:
+        `the phase 3 model fitted on all rows is ${what} (${model.reason}); the planner needs a baseline plus one ` +
+        `adstock/Hill response per channel, so this plan uses that model's Ridge with the same curves, which ` +
+        `explained less of the revenue on held-back rows than the pass bar asks: read its figures as that Ridge's ` +
+        `view and move budget only with bounds near the history (${ctx.words.explain(tenant)} shows the model itself)`,
+    },
+  ];
 }
 
 /**
@@ -561,7 +551,6 @@ export async function planBudget(
   const holder = phase3Holder(ctx, req.tenant);
   const hash = datasetHash(source);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
-  if (stored) refuseUnplannable(ctx, req.tenant, stored);
   // Checked before any run or fit: a bad request starts nothing and stores nothing.
   checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);
   let runId: number;
@@ -575,7 +564,6 @@ export async function planBudget(
   } else runId = holder;
   progress(0, `loading the phase 3 model of ${req.tenant}`);
   const { model, kept } = await phase3Model(ctx, req.tenant, source, hash, runId, stored, opts);
-  refuseUnplannable(ctx, req.tenant, model);
   const key = refitKey(hash, model);
   const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
   progress(
@@ -600,7 +588,11 @@ export async function planBudget(
       plan: out.result.plan,
       comparison: out.result.comparison,
       model_validation: validation,
-      caveats: [...planCaveats(validation), ...planIntervalCaveats(out.result.plan)],
+      caveats: [
+        ...planCaveats(validation),
+        ...ridgeFormCaveats(ctx, req.tenant, model),
+        ...planIntervalCaveats(out.result.plan),
+      ],
     },
     // Kept only beside a stored model (the row needs the model's run and tenant).
     keepModels:

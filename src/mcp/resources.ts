@@ -287,7 +287,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Budget plan',
       description:
-        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals, baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures.",
+        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals, baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures.",
       mimeType: 'application/json',
     },
     (uri, vars) =>

@@ -704,7 +704,10 @@ export const WINDOW_GRID: CurveGrid = {
 export function planCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior' | 'simplify'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'simplify'> & {
+    /** Fit the Ridge form whatever the inner split says, with this reason (plan-task.ts ridgeFormOf). */
+    keepRidge?: string;
+  } = {},
 ): FinalModel {
   if (point.phase !== 3 || !point.channelParams) {
     throw new RangeError('plan curves need a phase-3 model with channel parameters');
@@ -739,6 +742,7 @@ export function planCurveModel(
     calendar: point.calendar,
     channelParams: fit.params,
     ...PLAN_MODEL_FIT,
+    ...(options.keepRidge !== undefined ? { keepRidge: options.keepRidge } : {}),
   });
   // The same Ridge / GBM / blend rule as the phase-3 model; should it leave the Ridge that the
   // phase-3 model kept, the planner could not use the result (model.ts): keep the phase-3 model.
@@ -764,18 +768,20 @@ export const BOOTSTRAP_LOCAL_ROUNDS = 2;
 export function refitPlanCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior' | 'cache'> = {},
+  options: Pick<CurveFitOptions, 'shapePrior' | 'cache'> & { keepRidge?: string } = {},
 ): FinalModel {
+  const { keepRidge, ...curveOptions } = options;
   const fit = fitPlanCurves(series, point.channelParams!, {
     calendar: point.calendar,
     weather: point.weather,
     sweeps: 0,
     localRounds: BOOTSTRAP_LOCAL_ROUNDS,
-    ...options,
+    ...curveOptions,
   });
   return fitFinalModel(series, 3, {
     calendar: point.calendar,
     channelParams: fit.params,
     ...PLAN_MODEL_FIT,
+    ...(keepRidge !== undefined ? { keepRidge } : {}),
   });
 }

@@ -73,7 +73,10 @@ export function planReplicateModels(
    */
   curves: 'search' | 'plan' = 'search',
   other: FinalModel | null = null,
+  /** Plan refits: fit the Ridge form whatever the inner split says, with this reason (the point is the Ridge form of a blend). */
+  keepRidge?: string,
 ): { models: FinalModel[]; failed: number; windows: number; roles: ReplicateRole[] } {
+  const ridgeForm = keepRidge !== undefined ? { keepRidge } : {};
   if (!(Number.isInteger(count) && count >= 0 && count <= MAX_PLAN_REPLICATES)) {
     throw new RangeError(
       `replicates must be a whole number from 0 to ${MAX_PLAN_REPLICATES} (got ${count})`,
@@ -97,7 +100,7 @@ export function planReplicateModels(
     try {
       models.push(
         curves === 'plan'
-          ? refitPlanCurveModel({ ...series, target }, point, { cache: curveCache })
+          ? refitPlanCurveModel({ ...series, target }, point, { cache: curveCache, ...ridgeForm })
           : refitReplicate({ ...series, target }, point, { trialCache }, null),
       );
       roles.push('bootstrap');
@@ -115,6 +118,7 @@ export function planReplicateModels(
               calendar: m.calendar,
               channelParams: params,
               ...PLAN_MODEL_FIT,
+              ...ridgeForm,
             }),
           );
           roles.push(role);
