@@ -45,6 +45,7 @@ export { CODE_VERSION } from './version.js';
 export { validationClause } from './explain.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
+export { usedPhaseWords } from './words.js';
 export { APP_LIMITS };
 export {
   queueUrlFromEnv,

@@ -1,3 +1,4 @@
+import { usedPhaseWords } from '../../app/index.js';
 import { need } from '../args.js';
 import type { Command } from '../command.js';
 import { CONFIG_OPTIONS, PHASE_OPTION, configOf, phaseOf, resultRows } from '../shared.js';
@@ -39,7 +40,7 @@ export const train: Command = {
             .map((f) => ({
               fold: f.fold,
               rows: f.train_rows,
-              text: (n) => `use${n > 1 ? '' : 's'} phase ${f.fallback!.used_phase}`,
+              text: (n) => `use${n > 1 ? '' : 's'} ${usedPhaseWords(f.fallback!)}`,
               reason: f.fallback!.reason,
             })),
         ),

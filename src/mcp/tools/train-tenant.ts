@@ -2,6 +2,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, type PhaseConfig } from '../../app/types.js';
+import { usedPhaseWords } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fmtR2, guarded, ok } from '../results.js';
@@ -137,7 +138,7 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
           const fellBack = r.folds.filter((f) => f.fallback !== null && !f.fallback.kept);
           if (fellBack.length > 0) {
             lines.push(
-              `Fallbacks: ${fellBack.map((f) => `fold ${f.fold + 1} uses phase ${f.fallback!.used_phase}`).join(', ')} (structured folds[].fallback.reason says why).`,
+              `Fallbacks: ${fellBack.map((f) => `fold ${f.fold + 1} uses ${usedPhaseWords(f.fallback!)}`).join(', ')} (structured folds[].fallback.reason says why).`,
             );
           }
           if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
