@@ -40,6 +40,8 @@ import {
   DEFAULT_PLAN_REPLICATES,
   makePlan,
   planCurveModel,
+  planKeepRidge,
+  ridgeFormOf,
   planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
@@ -188,7 +190,7 @@ function replicateModels(
   count: number,
   phase3: FinalModel,
 ): { replicates: RevenueModel[]; replicateRoles: ReplicateRole[] } {
-  const out = planReplicateModels(series, point, count, 0, 'plan', phase3);
+  const out = planReplicateModels(series, point, count, 0, 'plan', phase3, planKeepRidge(phase3));
   const replicates: RevenueModel[] = [];
   const replicateRoles: ReplicateRole[] = [];
   out.models.forEach((m, i) => {
@@ -404,8 +406,13 @@ export function runPlannerBench(
   for (const { tenant: t, mix } of options.quick ? all.slice(0, 2) : all) {
     const id = t.series.tenant;
     log(`planner: regret on ${id}`);
+    // A blend or GBM is planned with its Ridge form, as the app plans it (plan/ridge-form.ts).
     const phase3 = fitFinalModel(t.series, 3);
-    const final = planCurveModel(t.series, phase3);
+    const final = planCurveModel(
+      t.series,
+      phase3.kind === 'ridge' ? phase3 : ridgeFormOf(t.series, phase3),
+      { keepRidge: planKeepRidge(phase3) },
+    );
     const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
     const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };

@@ -9,13 +9,7 @@ import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import {
-  finalFromJSON,
-  finalToJSON,
-  fitFinalModel,
-  type FinalModel,
-  type FinalModelJSON,
-} from '../phases/final.js';
+import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
 import {
   compareOutlooks,
   futureDates,
@@ -23,8 +17,10 @@ import {
   PlanInputError,
   PLAN_WORDS,
   planCurveModel,
+  planKeepRidge,
   planReplicateModels,
   revenueModelOf,
+  ridgeFormOf,
   scenarioOutlook,
   type ChannelBound,
   type Outlook,
@@ -81,27 +77,6 @@ export type PlanTaskResult =
     }
   | { ok: false; error: string };
 
-/** Why a plan's models are Ridge fits when the phase-3 model is a blend or GBM (ridgeFormOf). */
-export const RIDGE_FORM_REASON =
-  "Ridge form: the planner needs a baseline plus one adstock/Hill response per channel, so it fits the phase-3 model's Ridge with the same curves (its blend or GBM is not of that form)";
-
-/**
- * The Ridge form of a phase-3 blend or GBM: the same adstock/Hill curves, the Ridge fitted on all
- * rows without the Ridge / GBM / blend choice (the inner split had found the Ridge below the pass
- * bar). The plan then carries the ridge_form caveat (app/plan.ts). Before, such a tenant was
- * refused; on generated shapes that was about one tenant in five, some whose fold models (Ridge
- * on each fold's rows) passed at 0.72.
- */
-export function ridgeFormOf(series: TenantSeries, model: FinalModel): FinalModel {
-  if (!model.channelParams)
-    throw new RangeError('the Ridge form needs a phase-3 model with curves');
-  return fitFinalModel(series, 3, {
-    calendar: model.calendar,
-    channelParams: model.channelParams,
-    keepRidge: RIDGE_FORM_REASON,
-  });
-}
-
 /** Seed of the planner's bootstrap draws (planReplicateModels). */
 export const PLAN_REFIT_SEED = 0;
 
@@ -121,7 +96,7 @@ function refitsFor(
   if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
     return { refits: { ...stored, point: stored.point }, fresh: false };
   }
-  const keepRidge = original.kind === 'ridge' ? undefined : RIDGE_FORM_REASON;
+  const keepRidge = planKeepRidge(original);
   const planPoint = planCurveModel(series, point, { keepRidge });
   const out = planReplicateModels(
     series,
