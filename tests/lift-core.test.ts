@@ -181,6 +181,12 @@ describe('parseLiftCsv', () => {
     ],
     ['no rows', `${header}\n`, 'too_few_rows', /no test rows/],
     [
+      'semicolons',
+      `${header.replace(/,/g, ';')}\nmeta;2024-01-03;2024-01-05;-30;-60;10\n`,
+      'not_csv',
+      /^f\.csv, row 1: the header has a single column "channel;start_date;.*"; expected comma-separated columns channel,start_date,end_date,spend_change,incremental_revenue,standard_error; it looks separated by ";": save it with commas as separators$/,
+    ],
+    [
       'bad date',
       `${header}\nmeta,2024-01-03,2024-02-30,-30,-60,10\n`,
       'bad_date',

@@ -113,3 +113,12 @@ export function validateTenantId(id: string): string {
   }
   return id;
 }
+
+/**
+ * For a header read as a single column: the separator it looks written with (a spreadsheet set to
+ * another locale writes ";"), as a clause of the refusal, or '' when none shows.
+ */
+export function separatorHint(cell: string): string {
+  const sep = /;/.test(cell) ? ';' : /\t/.test(cell) ? '\\t' : /\|/.test(cell) ? '|' : null;
+  return sep === null ? '' : `; it looks separated by "${sep}": save it with commas as separators`;
+}

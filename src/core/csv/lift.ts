@@ -17,7 +17,7 @@ import {
 } from '../lift.js';
 import type { TenantSeries } from '../types.js';
 import { dateHint, parseIsoDay } from './dates.js';
-import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
+import { CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
 import { readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
 
@@ -52,6 +52,15 @@ export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): L
     file,
     `expected a header line ${LIFT_COLUMNS.join(',')} and one row per test`,
   );
+  if (cells[0].length < 2) {
+    throw new DataError(
+      'not_csv',
+      file,
+      lines[0],
+      null,
+      `the header has a single column ${quoteValue(cells[0][0])}; expected comma-separated columns ${LIFT_COLUMNS.join(',')}${separatorHint(cells[0][0])}`,
+    );
+  }
   const header = cells[0].map((h) => h.toLowerCase());
   const index = new Map<string, number>();
   header.forEach((h, j) => {

@@ -2,7 +2,7 @@
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
 import { weatherKindOf } from '../weather-names.js';
 import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
-import { CSV_LIMITS, DataError, quoteValue, validateTenantId } from './errors.js';
+import { CSV_LIMITS, DataError, quoteValue, separatorHint, validateTenantId } from './errors.js';
 import { formatNumber, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
@@ -267,9 +267,7 @@ function emptyFile(file: string): DataError {
 
 function checkHeader(header: string[], file: string): void {
   if (header.length < 2) {
-    const hint = /[;\t|]/.test(header[0])
-      ? `; it looks separated by "${/;/.test(header[0]) ? ';' : /\t/.test(header[0]) ? '\\t' : '|'}": save it with commas as separators`
-      : '';
+    const hint = separatorHint(header[0]);
     throw new DataError(
       'not_csv',
       file,
