@@ -41,7 +41,7 @@ import {
   makePlan,
   planCurveModel,
   planKeepRidge,
-  ridgeFormOf,
+  planPointOf,
   planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
@@ -408,11 +408,9 @@ export function runPlannerBench(
     log(`planner: regret on ${id}`);
     // A blend or GBM is planned with its Ridge form, as the app plans it (plan/ridge-form.ts).
     const phase3 = fitFinalModel(t.series, 3);
-    const final = planCurveModel(
-      t.series,
-      phase3.kind === 'ridge' ? phase3 : ridgeFormOf(t.series, phase3),
-      { keepRidge: planKeepRidge(phase3) },
-    );
+    const final = planCurveModel(t.series, planPointOf(t.series, phase3), {
+      keepRidge: planKeepRidge(phase3),
+    });
     const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
     const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };

@@ -18,9 +18,9 @@ import {
   PLAN_WORDS,
   planCurveModel,
   planKeepRidge,
+  planPointOf,
   planReplicateModels,
   revenueModelOf,
-  ridgeFormOf,
   scenarioOutlook,
   type ChannelBound,
   type Outlook,
@@ -87,24 +87,23 @@ export const PLAN_REFIT_SEED = 0;
  */
 function refitsFor(
   series: TenantSeries,
-  point: ReturnType<typeof finalFromJSON>,
+  phase3: ReturnType<typeof finalFromJSON>,
   count: number,
   stored: PlanRefits | null,
-  /** The stored phase-3 model when `point` is its Ridge form (its window searches are refitted too). */
-  original: ReturnType<typeof finalFromJSON> = point,
 ): { refits: PlanRefits & { point: FinalModelJSON }; fresh: boolean } {
   if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
     return { refits: { ...stored, point: stored.point }, fresh: false };
   }
-  const keepRidge = planKeepRidge(original);
-  const planPoint = planCurveModel(series, point, { keepRidge });
+  // A blend or GBM is planned with its Ridge form (plan/ridge-form.ts); its window searches too.
+  const keepRidge = planKeepRidge(phase3);
+  const planPoint = planCurveModel(series, planPointOf(series, phase3), { keepRidge });
   const out = planReplicateModels(
     series,
     planPoint,
     count,
     PLAN_REFIT_SEED,
     'plan',
-    original,
+    phase3,
     keepRidge,
   );
   return {
@@ -166,12 +165,13 @@ export function computePlan(
   storedRefits: PlanRefits | null = null,
 ): PlanTaskResult {
   try {
-    const stored = finalFromJSON(modelJson);
-    const phase3 = stored.kind === 'ridge' ? stored : ridgeFormOf(series, stored);
-    revenueModelOf(phase3); // a model the planner cannot use is refused before any refit
+    const phase3 = finalFromJSON(modelJson);
+    // A Ridge the planner cannot use is refused before any refit (a blend or GBM is planned
+    // with its Ridge form, which always can be).
+    if (phase3.kind === 'ridge') revenueModelOf(phase3);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits, stored);
+    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
     const model = revenueModelOf(finalFromJSON(refits.point));
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
     const replicates: RevenueModel[] = [];

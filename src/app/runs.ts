@@ -138,24 +138,24 @@ export class RunManager {
     if (dup !== undefined)
       throw new AppError(`tenant '${dup}' is listed twice`, 'invalid_argument');
     const sources = tenants.map((t) => tenantSource(ctx, t));
-    // Options the data's frequency cannot take are the caller's to change, for every tenant.
+    // Refused before the run exists: options a tenant's frequency cannot take (the caller's to
+    // change), and a tenant too short for the folds (otherwise its worker fails the whole run
+    // after the others were computed, and a failed run stays in the store).
     tenants.forEach((tenant) => {
       const frequency = tenantFrequency(ctx, tenant);
+      const tell = (e: unknown, suffix: string): never => {
+        if (!(e instanceof AppError)) throw e;
+        throw new AppError(`tenant '${tenant}': ${e.message}${suffix}`, e.code);
+      };
       try {
         if (frequency) checkProtocolOptions(frequency, config, ctx.words);
       } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        throw new AppError(`tenant '${tenant}': ${e.message}`, e.code);
+        tell(e, '');
       }
-    });
-    // A tenant too short for the folds is refused before the run exists: otherwise its worker
-    // fails the whole run after the others were computed, and a failed run stays in the store.
-    tenants.forEach((tenant) => {
       try {
         checkTenantProtocol(ctx, tenant, config);
       } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        throw new AppError(`tenant '${tenant}': ${e.message}, or run the phase without it`, e.code);
+        tell(e, ', or run the phase without it');
       }
     });
     const key = runKey({

@@ -61,4 +61,4 @@ export {
   PLAN_NOISE_INFLATION,
 } from './shrink.js';
 export type { MarginalShrinkage } from './shrink.js';
-export { RIDGE_FORM_REASON, planKeepRidge, ridgeFormOf } from './ridge-form.js';
+export { RIDGE_FORM_REASON, planKeepRidge, planPointOf, ridgeFormOf } from './ridge-form.js';

@@ -34,3 +34,8 @@ export function ridgeFormOf(series: TenantSeries, model: FinalModel): FinalModel
 export function planKeepRidge(phase3: FinalModel): string | undefined {
   return phase3.kind === 'ridge' ? undefined : RIDGE_FORM_REASON;
 }
+
+/** The model a plan starts from: a Ridge phase-3 model as it is, a blend or GBM's Ridge form. */
+export function planPointOf(series: TenantSeries, phase3: FinalModel): FinalModel {
+  return phase3.kind === 'ridge' ? phase3 : ridgeFormOf(series, phase3);
+}
