@@ -15,7 +15,7 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainCalibratedFit } from '../phases/explain.js';
-import { addIntervals, explanationCaveats, modelLiftSpread } from '../phases/intervals.js';
+import { addIntervals, orderedCaveats, modelLiftSpread } from '../phases/intervals.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
 import { fitFinalModel, withFitScales, type FinalModel } from '../phases/final.js';
@@ -132,10 +132,7 @@ function explainTask(
     const cv = trainPhase(series, task.phase, config, null);
     explanation.validation = validationOf(cv, config.passThreshold);
   }
-  explanation.caveats = [
-    ...explanationCaveats(explanation, explanation.validation),
-    ...explanation.caveats,
-  ];
+  explanation.caveats = orderedCaveats(explanation, explanation.validation);
   return { kind: 'explain', explanation, model: task.model ?? finalToJSON(model) };
 }
 
@@ -290,10 +287,7 @@ function reportData(
   const explanation = shown.explanation;
   // The report's own CV result is the validation (the same CV as a run).
   explanation.validation = validationOf(result, task.config.passThreshold);
-  explanation.caveats = [
-    ...explanationCaveats(explanation, explanation.validation),
-    ...explanation.caveats,
-  ];
+  explanation.caveats = orderedCaveats(explanation, explanation.validation);
   return {
     kind: 'report',
     result,

@@ -341,9 +341,10 @@ export const LEVELS = [
  * pooled with the others', poolRoas; 14: and its marginal ROAS; 15: a channel of almost no spend
  * gets the low_spend_channel caveat, explain.ts; 16: weekly phases 0-2 keep the fitted series'
  * spend scale in their counterfactuals, FinalModel.weeklyScales: their marginal ROAS and response
- * curves were flat before).
+ * curves were flat before; 17: explanations of phases 0-2 carry the no_carry_over caveat,
+ * explain.ts carryOverCaveats).
  */
-export const INTERVALS_VERSION = 16;
+export const INTERVALS_VERSION = 17;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1266,6 +1267,17 @@ export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]
 
 const spansZero = (iv: FigureInterval | null | undefined): boolean =>
   iv !== null && iv !== undefined && iv.p95[0] <= 0 && iv.p95[1] >= 0;
+
+/**
+ * Every caveat of an explanation in reading order: those about the whole model (the pass bar,
+ * the CV's model, and the explanation's own: no_carry_over, low_spend_channel...), then the
+ * figures whose interval includes zero.
+ */
+export function orderedCaveats(e: Explanation, validation: ValidationSummary | null): Caveat[] {
+  const computed = explanationCaveats(e, validation);
+  const perFigure = computed.filter((c) => c.code === 'interval_spans_zero');
+  return [...computed.filter((c) => c.code !== 'interval_spans_zero'), ...e.caveats, ...perFigure];
+}
 
 /** What the explanation's model scored under time-series CV (from the phase's run). */
 export type ValidationSummary = NonNullable<Explanation['validation']>;

@@ -160,7 +160,11 @@ export const explain: Command = {
     'uncalibrated ROAS side by side, and tests that conflict with the data are reported.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },
-    phase: { type: 'string', value: '0|1|2|3', help: 'the phase model to explain (default 3)' },
+    phase: {
+      type: 'string',
+      value: '0|1|2|3',
+      help: 'the phase model to explain (default 3; phases 0-2 have no carry-over: their ROAS reads low)',
+    },
     replicates: {
       type: 'string',
       value: 'B',

@@ -30,7 +30,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
       title: "Explain a tenant's model",
       description:
         "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). " +
-        '`caveats` come first: a model below the pass bar, figures whose interval includes zero, and on weekly phase 3 cv_of_another_model (the folds forecast with a mix; validation.explained_model_r2 is the explained model alone). With lift tests recorded (add_lift_test), phase 3 figures are calibrated to them and `calibration` lists each test, used or in conflict. ' +
+        '`caveats` come first: a model below the pass bar, figures whose interval includes zero, on phases 0-2 no_carry_over (their models leave out carry-over, so their ROAS reads low and its intervals do not show it: explain phase 3 for figures to act on), and on weekly phase 3 cv_of_another_model (the folds forecast with a mix; validation.explained_model_r2 is the explained model alone). With lift tests recorded (add_lift_test), phase 3 figures are calibrated to them and `calibration` lists each test, used or in conflict. ' +
         'Use it after run_phase to understand why a tenant passes or fails and what weather does to media. Fits the model on all rows and its bootstrap replicates (about 5-10 s of CPU for phase 3; stored for the next call); sends progress when asked.',
       inputSchema,
       outputSchema: explanationOut,
