@@ -110,12 +110,17 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
 /**
  * How a fold that fell back names the model it uses: `phase 0`, or, when the phase it fell back
  * to has another phase's model in that window (phase 2's laddered model is phase 0's there), both:
- * "phase 0 (fell back to phase 2, whose model there is phase 0's)". The stored reason says
- * "fell back to phase 2", which beside "uses phase 0" read as a contradiction.
+ * "phase 0 (fell back to phase 2, whose model there is phase 0's)". The reason says "fell back to
+ * phase 2", which beside "uses phase 0" read as a contradiction.
  */
-export function usedPhaseWords(fallback: { used_phase: number; reason: string }): string {
+export function usedPhaseWords(fallback: {
+  used_phase: number;
+  fell_back_to?: number;
+  reason: string;
+}): string {
+  // Runs stored before fell_back_to say it in their reason only.
   const to = /fell back to phase (\d)/.exec(fallback.reason);
-  const k = to ? Number(to[1]) : fallback.used_phase;
+  const k = fallback.fell_back_to ?? (to ? Number(to[1]) : fallback.used_phase);
   return k === fallback.used_phase
     ? `phase ${fallback.used_phase}`
     : `phase ${fallback.used_phase} (fell back to phase ${k}, whose model there is phase ${fallback.used_phase}'s)`;

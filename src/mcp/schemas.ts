@@ -159,6 +159,7 @@ export const foldOut = z.looseObject({
     .looseObject({
       used_phase: phaseOut,
       kept: z.boolean(),
+      fell_back_to: phaseOut.optional(),
       validation_rows: z.number().int(),
       validation_blocks: z.number().int().optional(),
       phase_r2: metric,

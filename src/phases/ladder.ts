@@ -1330,6 +1330,7 @@ export class PhaseLadder {
           fallback: {
             used_phase: p1.phase,
             kept: false,
+            fell_back_to: 1,
             validation_rows: p1.fallback?.validation_rows ?? 0,
             validation_blocks: 0,
             phase_r2: null,
@@ -1571,6 +1572,7 @@ export class PhaseLadder {
       fallback: {
         used_phase: chosen.phase,
         kept,
+        ...(kept ? {} : { fell_back_to: prev }),
         validation_rows: nValid,
         validation_blocks: nBlocks,
         phase_r2: phaseR2,

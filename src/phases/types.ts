@@ -77,6 +77,12 @@ export interface FallbackRecord {
   used_phase: PhaseId;
   /** True when this phase's own model was kept. */
   kept: boolean;
+  /**
+   * The phase the fold fell back to when its own model was not kept; its laddered model may be
+   * a simpler phase's (used_phase): phase 3 falls back to phase 2, whose model there is phase 0's.
+   * Absent when kept, and in runs stored before it (their reason says it).
+   */
+  fell_back_to?: PhaseId;
   /** The last rows of the fold's training window that decided it. */
   validation_rows: number;
   /** Validation blocks the decision pooled (0: no check). */
