@@ -83,8 +83,9 @@ export const TEMPERATURE_KNOTS_C: readonly number[] = [0, 10, 20, 30];
 
 /**
  * Hinge columns max(0, temperature - k) of the weather columns among `weather` recognised as a
- * temperature (weather-names.ts), one per knot of TEMPERATURE_KNOTS_C (deg F columns: 9k/5 + 32),
- * named `<column>_above_<k>` with k in the column's unit.
+ * temperature (weather-names.ts), one per knot of TEMPERATURE_KNOTS_C on the column in deg C
+ * (modelWeatherColumn), named `<column>_above_<k>` with k in the column's unit (deg F columns:
+ * 9k/5 + 32).
  */
 export function temperatureHingeColumns(series: TenantSeries, weather: readonly string[]): Design {
   const names: string[] = [];
@@ -92,16 +93,45 @@ export function temperatureHingeColumns(series: TenantSeries, weather: readonly 
   for (const w of weather) {
     const info = weatherKindOf(w);
     if (info?.kind !== 'temperature') continue;
-    const v = series.weather[series.weatherNames.indexOf(w)];
-    for (const knotC of TEMPERATURE_KNOTS_C) {
-      const knot = info.unit === 'degF' ? (knotC * 9) / 5 + 32 : knotC;
+    const v = modelWeatherColumn(series, w);
+    for (const knot of TEMPERATURE_KNOTS_C) {
       const col = new Float64Array(v.length);
       for (let t = 0; t < v.length; t++) col[t] = v[t] > knot ? v[t] - knot : 0;
-      names.push(`${w}_above_${knot}`);
+      names.push(`${w}_above_${info.unit === 'degF' ? (knot * 9) / 5 + 32 : knot}`);
       columns.push(col);
     }
   }
   return { names, columns };
+}
+
+/** Fahrenheit columns in deg C, by the identity of the column (modelWeatherColumn). */
+const celsiusOf = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * A weather column as the models use it: its values, except that a temperature recognised as deg
+ * F (weather-names.ts) is put in deg C, (F - 32) x 5 / 9. The squared weather and media x weather
+ * terms are products of raw values, and standardizing a product afterwards does not undo an
+ * offset of its factors: the same file in deg F and in deg C gave different phase-3 fold models
+ * (fold R² 0.614 / 0.732 / 0.806 against 0.623 / 0.821 / 0.807). A unit that differs by a factor
+ * alone (inches, mph) needs nothing: standardizing removes it. Every model design reads its
+ * weather here (buildDesign, the hinges, the phase-3 search, the planner's curves, calibration),
+ * so fit and prediction agree. A conversion is kept per column array: the design caches key
+ * products by their columns' identity.
+ */
+export function modelWeatherColumn(
+  series: Pick<TenantSeries, 'weather' | 'weatherNames'>,
+  name: string,
+): Float64Array {
+  const j = series.weatherNames.indexOf(name);
+  if (j < 0) throw new RangeError(`no weather column ${name}`);
+  const raw = series.weather[j];
+  if (weatherKindOf(name)?.unit !== 'degF') return raw;
+  let c = celsiusOf.get(raw);
+  if (!c) {
+    c = Float64Array.from(raw, (f) => ((f - 32) * 5) / 9);
+    celsiusOf.set(raw, c);
+  }
+  return c;
 }
 
 /** Median of the positive values of x over rows [0, end); 1 when none is positive. */
@@ -278,7 +308,7 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
   mediaNames.forEach((name, i) => add(name, media[i] as Float64Array));
   weeklyPairs?.forEach((p, i) => add(`${mediaNames[i]}_lag1`, p[1]));
   const weather = modelWeatherNames(series, spec.weather);
-  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  const weatherCols = weather.map((w) => modelWeatherColumn(series, w));
   weather.forEach((w, i) => add(w, weatherCols[i]));
   if (spec.interactions) {
     const product = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array => {

@@ -49,6 +49,7 @@
  * docs/calibration.md measures the false alarms on honest tests and the power on 2x claims.
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import { modelWeatherColumn } from '../core/features.js';
 import { solveSpd } from '../core/linalg.js';
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import { ridgeSystem, solveRidge, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
@@ -255,10 +256,7 @@ class Calibrator {
     this.yy = yy;
     this.windows = tests.map((t) => liftWindow(series, t));
     this.changed = tests.map((t, i) => liftSpend(series, t, this.windows[i]));
-    this.weatherCols = model.weather.map((w) => [
-      w,
-      series.weather[series.weatherNames.indexOf(w)],
-    ]);
+    this.weatherCols = model.weather.map((w) => [w, modelWeatherColumn(series, w)]);
   }
 
   windowRows(i: number): number {

@@ -49,7 +49,12 @@
  * Above 450 lines on purpose: the search and its incremental scorer share the segment moments
  * and are only correct together; the media transforms and Hill k are apart (media.ts).
  */
-import { calendarColumns, modelWeatherNames, temperatureHingeColumns } from '../core/features.js';
+import {
+  calendarColumns,
+  modelWeatherColumn,
+  modelWeatherNames,
+  temperatureHingeColumns,
+} from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
@@ -1991,7 +1996,7 @@ function scorerFactory(
   const scheme = options.scheme ?? (options.gap > 0 ? 'expanding' : DEFAULT_SCHEME);
   const blocks = scheme === 'blocked' ? (options.blocks ?? DEFAULT_BLOCKS) : null;
   const weatherNames = modelWeatherNames(series, options.weather);
-  const weather = weatherNames.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  const weather = weatherNames.map((w) => modelWeatherColumn(series, w));
   // Fixed columns on training rows only (the calendar trend stays t / n, as buildDesign).
   const fixed: Float64Array[] = [];
   for (const w of weather) fixed.push(w.subarray(0, T));

@@ -20,7 +20,7 @@
  * candidate, so the centred co-moments of the other columns are kept and a candidate costs
  * O(n p (1 + W)) for its new co-moments plus one p x p Cholesky solve.
  */
-import { modelWeatherNames } from '../core/features.js';
+import { modelWeatherColumn, modelWeatherNames } from '../core/features.js';
 import { seriesPrefix } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { standardScale } from '../core/standardize.js';
@@ -272,7 +272,7 @@ export function fitPlanCurves(
   const grid = options.grid ?? CURVE_GRID;
   const weather = modelWeatherNames(series, options.weather);
   const W = weather.length;
-  const weatherCols = weather.map((w) => series.weather[series.weatherNames.indexOf(w)]);
+  const weatherCols = weather.map((w) => modelWeatherColumn(series, w));
   const calendar = options.calendar ?? true;
   const cache = options.cache ?? new PlanCurveCache();
   cache.bind(series, calendar, weather);
