@@ -155,7 +155,8 @@ describe('temperature hinges', () => {
       'temp_f_above_68',
       'temp_f_above_86',
     ]);
-    expect(Array.from(f.columns[3])).toEqual([0, 0, 0, 0, 9]);
+    // Values in deg C, as the models read the column (modelWeatherColumn): 95 deg F = 35 deg C.
+    expect(Array.from(f.columns[3])).toEqual([0, 0, 0, 0, 5]);
     // Only columns recognised as a temperature get hinges.
     expect(temperatureHingeColumns(tiny([1, 2, 3], 'rain_mm'), ['rain_mm']).names).toEqual([]);
   });
