@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchLiftTest } from '../bench/calibration.js';
 import { AppError } from '../src/app/types.js';
 import { liftTestsToCsv } from '../src/core/csv.js';
-import { generateTenant } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
+import { isoFromDays, parseIsoDay } from '../src/core/csv/dates.js';
 import { connectReal, removeTempDirs, type RealServer } from './hardening-helpers.js';
 import { call, text } from './mcp-helpers.js';
 import { openStore } from '../src/store/index.js';
@@ -23,6 +24,12 @@ afterAll(async () => {
   await s.close();
   removeTempDirs();
 });
+
+/** A generated weekly shape tenant of this file, as the app made it (id wklift_s4646_0). */
+function generateShapeTenant(id: string) {
+  const spec = { frequency: 'weekly', years: 2, channels: 2 } as const;
+  return generateShape(shapeSpecOf(id, 4646, spec), { seed: 4646 });
+}
 
 function appError(fn: () => unknown): AppError {
   try {
@@ -122,6 +129,56 @@ describe('add_lift_test over MCP', () => {
     expect(sc.added[0].source).toBe('mcp');
     expect(sc.tests).toHaveLength(1);
     expect(text(r)).toMatch(/Recorded 1 lift test\(s\) for extreme_ski_gear/);
+  });
+
+  it('says what a weekly window that is not whole weeks is read as, and not for whole weeks or daily data', async () => {
+    const [weekly] = s.app.generateTenants({
+      count: 1,
+      seed: 4646,
+      prefix: 'wklift',
+      shape: { frequency: 'weekly', years: 2, channels: 2 },
+    }).tenants;
+    const { series } = generateShapeTenant(weekly);
+    // Rows are weeks dated series.dates[i]; a window from the day before row 40 to 3 days into
+    // row 42's week holds rows 40-42 by their dates.
+    const row = (i: number) => series.dates[i];
+    const day = (iso: string, k: number) => isoFromDays(parseIsoDay(iso) + k);
+    const test = (start: string, end: string) => ({
+      channel: series.channels[0],
+      start_date: start,
+      end_date: end,
+      spend_change: -1000,
+      incremental_revenue: -2000,
+      standard_error: 1500,
+    });
+    const r = await call(s, 'add_lift_test', {
+      tenant: weekly,
+      tests: [test(day(row(40), -1), day(row(42), 3)), test(row(60), day(row(62), 6))],
+    });
+    expect(r.isError).toBeFalsy();
+    s.checkOutput('add_lift_test', r.structuredContent);
+    const { warnings } = r.structuredContent as { warnings: string[] };
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('tests[0]');
+    expect(warnings[0]).toContain(
+      `read as the 3 weeks dated ${row(40)}..${row(42)} (${row(40)}..${day(row(42), 6)})`,
+    );
+    expect(text(r)).toContain('Warning: tests[0]');
+    // Daily data: no such warning (the ski tenant's test above had none).
+    const daily = s.app.addLiftTests({
+      tenant: 'extreme_sunscreen',
+      tests: [
+        {
+          channel: 'meta',
+          start: '2024-03-02',
+          end: '2024-03-20',
+          spend_change: -20000,
+          incremental_revenue: -40000,
+          standard_error: 15000,
+        },
+      ],
+    });
+    expect(daily.warnings).toEqual([]);
   });
 
   it('names the argument at fault, in the words of the tool', async () => {

@@ -513,7 +513,12 @@ export class FakeApp implements App {
       created_at: '2026-01-01T00:00:00.000Z',
     }));
     this.liftTests.push(...added);
-    return { tenant: req.tenant, added, total: this.listLiftTests(req.tenant).length };
+    return {
+      tenant: req.tenant,
+      added,
+      total: this.listLiftTests(req.tenant).length,
+      warnings: [],
+    };
   }
 
   listLiftTests(tenant: string): LiftTestRecord[] {

@@ -11,6 +11,7 @@ import {
   checkLiftTest,
   liftSpend,
   liftWindow,
+  weeklyWindowNote,
   type LiftTest,
 } from '../core/lift.js';
 import type { LiftTestRecord } from '../store/index.js';
@@ -34,6 +35,8 @@ export interface AddLiftTestsResult {
   added: LiftTestRecord[];
   /** Every lift test of the tenant after the addition. */
   total: number;
+  /** What the tests were read as, where it may not be what was meant (weekly windows). */
+  warnings: string[];
 }
 
 /** Max tests of one tenant (a bound on the calibration's cost). */
@@ -105,7 +108,11 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     tests,
     req.source ?? (req.csv !== undefined ? 'csv' : 'mcp'),
   );
-  return { tenant: req.tenant, added, total: existing.length + added.length };
+  const warnings = tests.flatMap((t, i) => {
+    const note = weeklyWindowNote(series, t);
+    return note === null ? [] : [`${where(i)}: ${note}`];
+  });
+  return { tenant: req.tenant, added, total: existing.length + added.length, warnings };
 }
 
 export function listLiftTests(ctx: AppContext, tenant: string): LiftTestRecord[] {

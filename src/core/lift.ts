@@ -10,7 +10,7 @@
  * when the channel spent nothing there), and the predicted revenue difference is summed over
  * the window. Carry-over beyond the window is not counted on either side.
  */
-import { parseIsoDay } from './csv/dates.js';
+import { isoFromDays, parseIsoDay } from './csv/dates.js';
 import type { TenantSeries } from './types.js';
 
 export interface LiftTest {
@@ -84,6 +84,27 @@ export function liftWindow(series: TenantSeries, t: LiftTest): LiftWindow {
     );
   }
   return { from, to };
+}
+
+/**
+ * On weekly data, where a test's window is not whole weeks: what it is read as. A row dated d is
+ * the week d..d+6, and the window holds the rows dated in it (liftWindow), so a window from a
+ * Saturday to a Thursday leaves out the week it starts in and takes the last week whole: the
+ * spend change and lift are then set against other days than the test's, silently. Null on daily
+ * data and for whole weeks.
+ */
+export function weeklyWindowNote(series: TenantSeries, t: LiftTest, w = liftWindow(series, t)) {
+  if (series.frequency !== 'weekly') return null;
+  const first = series.dates[w.from];
+  const last = isoFromDays(parseIsoDay(series.dates[w.to - 1]) + 6);
+  if (first === t.start && last === t.end) return null;
+  const weeks = w.to - w.from;
+  return (
+    `${t.channel} ${t.start}..${t.end} is not whole weeks of this weekly data: it is read as the ` +
+    `${weeks === 1 ? 'week' : `${weeks} weeks`} dated ${first}${weeks === 1 ? '' : `..${series.dates[w.to - 1]}`} ` +
+    `(${first}..${last}), with the test's spend change and lift set against ${weeks === 1 ? 'that week' : 'those weeks'}; ` +
+    `if the test ran on other days, give its window in whole weeks (start_date a row's date, end_date 6 days after a row's)`
+  );
 }
 
 /**

@@ -63,6 +63,7 @@ export const lift: Command = {
         [
           `recorded ${res.added.length} lift test(s) for ${res.tenant} (${res.total} in total)`,
           liftTable(res.added),
+          ...res.warnings.map((w) => `warning: ${w}`),
           `next: wv-mmm explain --tenant ${res.tenant} shows calibrated and uncalibrated ROAS`,
         ].join('\n'),
       );

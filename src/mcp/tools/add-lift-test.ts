@@ -86,6 +86,11 @@ const outputSchema = {
   tenant: z.string(),
   added: z.array(liftTestOut).describe('The tests stored by this call, with their ids'),
   tests: z.array(liftTestOut).describe('Every lift test of the tenant after this call'),
+  warnings: z
+    .array(z.string())
+    .describe(
+      'What a test was read as where it may not be what was meant: on weekly data, a window that is not whole weeks',
+    ),
 };
 
 export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): void {
@@ -140,9 +145,13 @@ export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): 
               )
               .join('; ') +
             '.',
+          ...res.warnings.map((w) => `Warning: ${w}`),
           `Next: explain_tenant {"tenant": "${res.tenant}", "phase": 3} shows calibrated and uncalibrated ROAS.`,
         ];
-        return ok({ tenant: res.tenant, added: res.added, tests }, lines.join('\n'));
+        return ok(
+          { tenant: res.tenant, added: res.added, tests, warnings: res.warnings },
+          lines.join('\n'),
+        );
       }),
   );
 }
