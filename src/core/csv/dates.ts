@@ -52,18 +52,20 @@ export function parseIsoDay(text: string): number {
  * What to write instead of a cell that is not a YYYY-MM-DD date, when its form says so: a date
  * with a time of day ("; it holds a time of day too: keep the date only (2024-01-31)"), or a date
  * with slashes or dots, whose day-month order is read from a part above 12 or else named as
- * ambiguous. '' when the form says nothing more.
+ * ambiguous, or read in the column's `order` (slashedDateOrder) when a cell of the column shows
+ * it. '' when the form says nothing more.
  */
-export function dateHint(text: string): string {
+export function dateHint(text: string, order?: SlashedOrder | null): string {
   const timed = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
     text,
   );
   if (timed !== null && !Number.isNaN(parseIsoDay(timed[1]))) {
     return `; it holds a time of day too: keep the date only (${timed[1]})`;
   }
-  const yearFirst = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(text);
+  // 2024/1/31, 2024.01.31, and 2024-1-31 (a date whose month and day lost their leading zeros).
+  const yearFirst = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/.exec(text);
   if (yearFirst !== null) {
-    const t = `${yearFirst[1]}-${yearFirst[2].padStart(2, '0')}-${yearFirst[3].padStart(2, '0')}`;
+    const t = `${yearFirst[1]}-${yearFirst[3].padStart(2, '0')}-${yearFirst[4].padStart(2, '0')}`;
     if (!Number.isNaN(parseIsoDay(t))) return `; write it ${t}`;
   }
   // A spreadsheet's day number (days since 1899-12-30) where the column lost its date format:
@@ -84,6 +86,13 @@ export function dateHint(text: string): string {
   };
   const dayFirst = iso(b, a);
   const monthFirst = iso(a, b);
+  const inOrder = order ? (order.order === 'day/month' ? dayFirst : monthFirst) : null;
+  if (order && inOrder !== null) {
+    return (
+      `; the column's dates are ${order.order}/year (${quoteCell(order.example)} on row ${order.row} ` +
+      `can be read no other way): this one is ${inOrder}`
+    );
+  }
   if (dayFirst !== null && monthFirst !== null && dayFirst !== monthFirst) {
     return `; its day and month cannot be told apart (${dayFirst} or ${monthFirst})`;
   }
@@ -91,6 +100,40 @@ export function dateHint(text: string): string {
   return one === null
     ? ''
     : `; read as ${dayFirst !== null ? 'day/month' : 'month/day'}/year it is ${one}`;
+}
+
+/** The day-month order of a column of slashed or dotted dates, and the cell that shows it. */
+export interface SlashedOrder {
+  order: 'day/month' | 'month/day';
+  example: string;
+  /** The example's row, as the messages count rows. */
+  row: number;
+}
+
+function quoteCell(text: string): string {
+  return `"${text}"`;
+}
+
+/**
+ * The day-month order of a column of dates written D/M/YYYY or M/D/YYYY (or with dots): read from
+ * the first cell whose first or second part is above 12, so that it has one reading only. Null
+ * when no cell tells (every date has day and month <= 12) or the cells disagree.
+ */
+export function slashedDateOrder(
+  cells: readonly string[],
+  rows: readonly number[],
+): SlashedOrder | null {
+  let found: SlashedOrder | null = null;
+  for (let i = 0; i < cells.length; i++) {
+    const m = /^(\d{1,2})[/.](\d{1,2})[/.]\d{4}$/.exec(cells[i]);
+    if (m === null) continue;
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    const order = a > 12 && b <= 12 ? 'day/month' : b > 12 && a <= 12 ? 'month/day' : null;
+    if (order === null) continue;
+    if (found === null) found = { order, example: cells[i], row: rows[i] };
+    else if (found.order !== order) return null;
+  }
+  return found;
 }
 
 /** Outcome of classifying the steps between consecutive, strictly increasing day numbers. */

@@ -4,6 +4,9 @@
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_WORD = /^[+-]?(?:nan|inf|infinity)$/i;
 
+/** What spreadsheets and data tools write for a missing value (pandas NaN, Excel #N/A, R NA). */
+export const MISSING_MARKER = /^\s*(nan|n\/?a|#n\/a|null|none|nil|missing|-|--|\?)\s*$/i;
+
 /** Result of reading one numeric cell: the value, or why it is not one. */
 export type CellReading = number | 'empty' | 'not_number' | 'non_finite';
 

@@ -1,9 +1,9 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
 import { weatherKindOf } from '../weather-names.js';
-import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
+import { classifySteps, dateHint, isoFromDays, parseIsoDay, slashedDateOrder } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, separatorHint, validateTenantId } from './errors.js';
-import { formatNumber, readNumber } from './numbers.js';
+import { formatNumber, MISSING_MARKER, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
 import { checkRowWidth, readRecords } from './records.js';
@@ -136,6 +136,8 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   }
 
   warnings.push(...zeroTargetWarnings(target, dates, targetName));
+  warnings.push(...outlierWarnings(targetName, target, dates));
+  spend.forEach((x, c) => warnings.push(...outlierWarnings(header[roles.spend[c]], x, dates)));
   spend.forEach((x, c) => {
     if (x.every((v) => v === 0)) {
       warnings.push(
@@ -212,6 +214,35 @@ function zeroTargetWarnings(target: Float64Array, dates: string[], name: string)
     `"${name}" is exactly 0 on ${zeros.length} of ${target.length} rows (first ${dates[zeros[0]]}) while its median is ${formatNumber(middle)}: ` +
       `if ${one ? 'that row is' : 'those rows are'} missing figures rather than periods without sales, the model fits ${one ? 'it' : 'them'} as real sales of 0 ` +
       `and its figures suffer; fill in the real figures`,
+  ];
+}
+
+/**
+ * A value this many times the column's median positive value is a typo, a pasted total or a
+ * figure in other units more often than a real day or week.
+ */
+const OUTLIER_FACTOR = 1000;
+
+/**
+ * Rows of a target or spend column above OUTLIER_FACTOR times its median positive value. One such
+ * row was read as it is and only showed as "revenue and spend look like different units": a
+ * revenue of 1e15 on one day of 730 (median 42900) gave mean fold R² -3.8e17.
+ */
+function outlierWarnings(name: string, x: Float64Array, dates: string[]): string[] {
+  const positive = Array.from(x).filter((v) => v > 0);
+  if (positive.length === 0) return [];
+  const middle = median(positive);
+  const rows: number[] = [];
+  x.forEach((v, t) => {
+    if (v > OUTLIER_FACTOR * middle) rows.push(t);
+  });
+  if (rows.length === 0) return [];
+  const first = rows[0];
+  const one = rows.length === 1;
+  return [
+    `"${name}" is over ${OUTLIER_FACTOR} times its median (${formatNumber(middle)}) on ${rows.length} row${one ? '' : 's'} ` +
+      `(first ${dates[first]}: ${formatNumber(x[first])}): a typo, a pasted total or a figure in other units? ` +
+      `The model fits ${one ? 'it' : 'them'} as ${one ? 'it is' : 'they are'}, and one such row can swamp the fit: check ${one ? 'that row' : 'those rows'}`,
   ];
 }
 
@@ -357,7 +388,7 @@ function readDates(
         file,
         lines[i + 1],
         column,
-        `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31)${dateHint(text)}`,
+        `${quoteValue(text)} is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31)${dateHint(text, columnOrder(cells, lines, j))}`,
       );
     }
     const earlier = rowOfDay.get(day);
@@ -428,6 +459,14 @@ function readDates(
   );
 }
 
+/** The day-month order the date column's slashed dates show (slashedDateOrder), if any. */
+function columnOrder(cells: string[][], lines: number[], j: number) {
+  return slashedDateOrder(
+    cells.slice(1).map((row) => row[j]),
+    lines.slice(1),
+  );
+}
+
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Weekday of a day number (days since 1970-01-01), by features.ts dayOfWeek (Monday = 0). */
@@ -449,9 +488,6 @@ function irregularHint(days: Float64Array, i: number, step: number): string {
   }
   return '';
 }
-
-/** What spreadsheets and data tools write for a missing value (pandas NaN, Excel #N/A, R NA). */
-const MISSING_MARKER = /^\s*(nan|n\/?a|#n\/a|null|none|nil|missing|-|--|\?)\s*$/i;
 
 interface ColumnContext {
   cells: string[][];

@@ -56,17 +56,38 @@ const OVERRIDE_KEYS: { key: keyof RoleOverrides; role: Role }[] = [
 
 const KNOWN_WEATHER_SET: ReadonlySet<string> = new Set(KNOWN_WEATHER);
 const SPEND_SUFFIX = /_spend$/i;
-/** Channel of a spend column: its name without `_spend`, or the full name if it has no such suffix. */
+/**
+ * A spend column as spreadsheets head it: `Meta Spend`, `meta-spend`, with a currency in brackets
+ * or not (`Meta Spend ($)`, `tv_spend [EUR]`). Until it was recognised, `Meta Spend` was read as a
+ * control, with no warning: its spend modeled as a plain number, no ROAS, no plan.
+ */
+const SPEND_WORDS = /^(.*\S)[\s-]+spend(?:\s*[([][^()[\]]*[)\]])?$/i;
+const SPEND_BRACKETED = /^(.+)_spend\s*[([][^()[\]]*[)\]]$/i;
+
+/**
+ * Channel of a spend column: its name without `_spend` (` Spend`, `-spend`, and a bracketed
+ * currency after them), or the full name if it has no such suffix.
+ */
 export function channelOfSpendColumn(name: string): string {
-  return SPEND_SUFFIX.test(name) && name.length > 6 ? name.slice(0, -6) : name;
+  if (SPEND_SUFFIX.test(name) && name.length > 6) return name.slice(0, -6);
+  const m = SPEND_BRACKETED.exec(name) ?? SPEND_WORDS.exec(name);
+  return m === null ? name : m[1].trim();
 }
+
+/** Whether a column's name says it holds spend (channelOfSpendColumn finds a channel in it). */
+function isSpendName(name: string): boolean {
+  return channelOfSpendColumn(name) !== name;
+}
+
+/** An inferred control whose name suggests spend or cost under a name not recognised as spend. */
+const SPEND_LIKE = /spend|cost/i;
 
 /** Role a column name suggests by itself (no overrides). */
 function inferRole(name: string): Role {
   const lower = name.toLowerCase();
   if (lower === 'date') return 'date';
   if (lower === 'revenue') return 'target';
-  if (SPEND_SUFFIX.test(lower)) return 'spend';
+  if (isSpendName(name)) return 'spend';
   if (weatherKindOf(lower) !== null) return 'weather';
   return 'control';
 }
@@ -134,7 +155,15 @@ export function assignRoles(
       }
       role = 'ignore';
     }
-    if (role === 'control') inferredControls.add(j);
+    if (role === 'control') {
+      inferredControls.add(j);
+      if (SPEND_LIKE.test(name)) {
+        warnings.push(
+          `column "${name}" is read as a control (a number that may move sales, not a channel); ` +
+            `if it is a channel's spend, name it "<channel>_spend" or list it in ${words.spendColumns}`,
+        );
+      }
+    }
     if (role === 'weather' && !KNOWN_WEATHER_SET.has(name.toLowerCase())) {
       const info = weatherKindOf(name);
       warnings.push(
@@ -183,17 +212,18 @@ export function assignRoles(
   const channels = spend.map((j) => channelOfSpendColumn(header[j]));
   const seen = new Map<string, number>();
   channels.forEach((c, k) => {
-    const other = seen.get(c);
+    // Compared ignoring case: "Meta Spend" and "meta_spend" are one channel twice.
+    const other = seen.get(c.toLowerCase());
     if (other !== undefined) {
       throw new DataError(
         'duplicate_channel',
         file,
         1,
         header[spend[k]],
-        `spend columns "${header[other]}" and "${header[spend[k]]}" both give channel "${c}"; rename one of them`,
+        `spend columns "${header[other]}" and "${header[spend[k]]}" both give channel "${c}"${c === channelOfSpendColumn(header[other]) ? '' : ' (names compared ignoring case)'}; rename one of them`,
       );
     }
-    seen.set(c, spend[k]);
+    seen.set(c.toLowerCase(), spend[k]);
   });
   channels.forEach((c, k) => {
     if (RESERVED_CHANNEL_NAMES.includes(c.toLowerCase())) {
