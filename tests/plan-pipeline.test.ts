@@ -134,7 +134,7 @@ describe('forecast files', () => {
         'date,temperature_c,precipitation_mm\n2025-01-01,3,0\n2025-01-02,warm,0\n',
         opts,
       ),
-    ).toThrow(/row 3, column "temperature_c": "warm" is not a finite number/);
+    ).toThrow(/row 3, column "temperature_c": "warm" is not a number; write plain numbers/);
     expect(() =>
       parseForecastCsv('date,temperature_c,precipitation_mm\n2025-01-01,3,0\n', opts),
     ).toThrow(/1 forecast rows; the plan needs at least 2/);

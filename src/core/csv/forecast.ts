@@ -4,8 +4,8 @@
  * and numbers) with errors that name the file, row and column.
  */
 import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
-import { CSV_LIMITS, DataError, quoteValue } from './errors.js';
-import { readNumber } from './numbers.js';
+import { CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
+import { MISSING_MARKER, readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
 import { physicalRange, UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 
@@ -49,6 +49,15 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     'expected a header line (date,temperature_c,...) and one row per period',
   );
   const header = cells[0];
+  if (header.length < 2) {
+    throw new DataError(
+      'not_csv',
+      file,
+      lines[0],
+      null,
+      `the header has a single column ${quoteValue(header[0])}; expected comma-separated columns date,${o.required.join(',')}${separatorHint(header[0])}`,
+    );
+  }
   if (header.length > CSV_LIMITS.maxColumns) {
     throw new DataError(
       'too_many_columns',
@@ -69,7 +78,12 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       `no "date" column; the header must name date and the weather columns (${o.required.join(', ')})`,
     );
   }
-  const missing = o.required.filter((w) => !header.includes(w));
+  // A model column by its name, or else ignoring case, as the data import reads names.
+  const columnOf = (w: string): number => {
+    const j = header.indexOf(w);
+    return j >= 0 ? j : lower.indexOf(w.toLowerCase());
+  };
+  const missing = o.required.filter((w) => columnOf(w) < 0);
   if (missing.length > 0) {
     // A column of the same kind under another name or unit (temperature_f for temperature_c):
     // say how to turn it into the one the model reads.
@@ -156,7 +170,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     throw new DataError('irregular_frequency', file, null, header[dateCol], 'irregular date steps');
   }
   const weather = o.required.map((name) => {
-    const j = header.indexOf(name);
+    const j = columnOf(name);
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const text = cells[i + 1][j];
@@ -169,7 +183,11 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
           name,
           x === 'empty'
             ? 'the cell is empty; every forecast cell needs a number'
-            : `${quoteValue(text)} is not a finite number; write plain numbers with "." for decimals`,
+            : MISSING_MARKER.test(text)
+              ? `${quoteValue(text)} marks a missing value; every forecast cell needs a number (the forecast's figure for that period)`
+              : x === 'non_finite'
+                ? `${quoteValue(text)} is not a finite number; replace it with the forecast's figure`
+                : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)`,
         );
       }
       const info = weatherKindOf(name);
@@ -193,6 +211,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     }
     return col;
   });
-  const ignored = header.filter((h, j) => j !== dateCol && !o.required.includes(h) && h !== '');
+  const used = new Set(o.required.map(columnOf));
+  const ignored = header.filter((h, j) => j !== dateCol && !used.has(j) && h !== '');
   return { dates, weatherNames: [...o.required], weather, ignored };
 }
