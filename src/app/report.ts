@@ -88,6 +88,9 @@ export async function writeReport(
   if (req.out !== undefined && (typeof req.out !== 'string' || req.out.trim() === '')) {
     throw bad('out must be a file path');
   }
+  // Where the report goes, checked before the seconds of building it: a directory, or a path
+  // through a file, failed after them as "cannot write the report to ...: EISDIR".
+  if (req.out !== undefined) checkReportPath(path.resolve(req.out));
   return req.tenant !== undefined
     ? tenantReport(ctx, { tenant: req.tenant, phase: req.phase, out: req.out, replicates }, opts)
     : runReport(ctx, { runId: req.runId, phase: req.phase, out: req.out });
@@ -514,6 +517,44 @@ async function runReport(
   );
 }
 
+/**
+ * Refuses a report file that is a directory, or whose nearest existing ancestor is a file (the
+ * directories still missing are created when it is written).
+ */
+function checkReportPath(abs: string): void {
+  const kind = (p: string): 'dir' | 'file' | null => {
+    try {
+      return statSync(p).isDirectory() ? 'dir' : 'file';
+    } catch {
+      return null;
+    }
+  };
+  if (kind(abs) === 'dir') {
+    throw bad(
+      `cannot write the report to ${abs}: it is a directory; give a file path such as ${path.join(abs, 'report.html')}`,
+    );
+  }
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    const k = kind(dir);
+    if (k === 'file') {
+      throw bad(
+        `cannot write the report to ${abs}: ${dir} is a file, not a directory; give a file path in a directory`,
+      );
+    }
+    if (k === 'dir' || path.dirname(dir) === dir) return;
+  }
+}
+
+/** The system's reason for a failed write, in words. */
+const WRITE_REASONS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
 function writeHtml(file: string, html: string): string {
   const abs = path.resolve(file);
   try {
@@ -521,9 +562,13 @@ function writeHtml(file: string, html: string): string {
     writeAtomic(abs, html);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const unavailable = code === 'ENOSPC' || code === 'EROFS';
     throw new AppError(
-      `cannot write the report to ${abs}: ${code}`,
-      code === 'ENOSPC' || code === 'EROFS' ? 'unavailable' : 'invalid_argument',
+      `cannot write the report to ${abs}: ${WRITE_REASONS[code] ?? code}; ` +
+        (unavailable
+          ? 'free space or give another place'
+          : 'give a file path in a writable directory'),
+      unavailable ? 'unavailable' : 'invalid_argument',
     );
   }
   return abs;

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirs } from '../../app/index.js';
-import { need } from '../args.js';
+import { need, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
 export const exportCommand: Command = {
@@ -26,15 +26,15 @@ export const exportCommand: Command = {
           .listTenants()
           .map((t) => t.tenant)
       : [need(flags, 'tenant', 'a tenant id, or --all')];
-    makeDirs(out);
+    outDirectory(out);
     const files: string[] = [];
     for (const id of ids) {
       const { csv, truth } = app().exportTenant(id, { truth: Boolean(flags.truth) });
       files.push(path.join(out, `${id}.csv`));
-      writeFileSync(files.at(-1)!, csv);
+      write(files.at(-1)!, csv);
       if (truth !== null) {
         files.push(path.join(out, `${id}.truth.json`));
-        writeFileSync(files.at(-1)!, truth);
+        write(files.at(-1)!, truth);
       }
     }
     print(
@@ -43,3 +43,54 @@ export const exportCommand: Command = {
     );
   },
 };
+
+/** The system's reason in words (ENOTDIR: "a part of the path is a file"). */
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a directory';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return code ?? (e as Error).message;
+  }
+}
+
+/**
+ * Creates --out (and its parents) before any tenant is read. An existing file there, or a path
+ * through one, was an "unexpected error" with a stack trace (ENOTDIR from mkdir).
+ */
+function outDirectory(out: string): void {
+  let isFile = false;
+  try {
+    isFile = !statSync(out).isDirectory();
+  } catch {
+    // Missing: created below.
+  }
+  if (isFile) throw new UsageError(`--out ${out} is a file; give a directory (created if needed)`);
+  try {
+    makeDirs(out);
+  } catch (e) {
+    throw new UsageError(
+      `cannot create --out ${out}: ${reason(e)}; give a directory that can be created or written`,
+    );
+  }
+}
+
+function write(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write ${file}: ${reason(e)}; give --out a directory that can be written`,
+    );
+  }
+}
