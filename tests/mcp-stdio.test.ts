@@ -120,6 +120,28 @@ describe('stdio server (built)', () => {
       ]);
     });
   });
+
+  it('answers a tool call whose line is over the SDK default of 10 MiB (an inline CSV under the 20 MiB limit)', async () => {
+    await withServer('warning', async (client, transport) => {
+      await client.connect(transport);
+      // 12.6 MB on the wire: it closed the connection (and the server exited) before.
+      const csv = 'date,revenue\n' + '2020-01-01,1\n'.repeat(970_000);
+      expect(csv.length).toBeGreaterThan(12_000_000);
+      const r = await client.callTool(
+        { name: 'import_tenant_data', arguments: { tenant: 'big_line', csv } },
+        undefined,
+        { timeout: 120_000 },
+      );
+      expect(r.isError).toBe(true);
+      const text = (r.content as { type: string; text: string }[])[0].text;
+      expect(text).toMatch(/^import_tenant_data: csv: file has 970000 data rows; the limit is/);
+      // Still serving.
+      expect((await client.listTools()).tools.length).toBe(TOOL_NAMES.length);
+      expect(transport.stderr).not.toContain('ReadBuffer');
+      await transport.close();
+      expect(await transport.exit).toBe(0);
+    });
+  }, 180_000);
 });
 
 async function exercise(client: Client, transport: RecordingStdioTransport): Promise<void> {

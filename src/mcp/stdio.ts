@@ -6,10 +6,18 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CODE_VERSION, createApp, queueUrlFromEnv } from '../app/index.js';
+import { APP_LIMITS, CODE_VERSION, createApp, queueUrlFromEnv } from '../app/index.js';
 import { stderrLogger } from '../app/log.js';
 import { createMcpLog } from './logging.js';
 import { createServer } from './server.js';
+
+/**
+ * Longest JSON-RPC line read from stdin, in bytes. A tool argument may hold a CSV of up to
+ * APP_LIMITS.maxCsvChars characters (import_tenant_data csv, plan_budget forecast_csv), and each
+ * character of a CSV takes at most 2 bytes in a JSON string (the escapes \n and \", and UTF-8 up to
+ * U+07FF); the SDK's default (10 MiB) closed the connection on a 10.5 MB line.
+ */
+export const STDIN_MAX_LINE_BYTES = 2 * APP_LIMITS.maxCsvChars + 1024 * 1024;
 
 export interface StdioServerHandle {
   /** Closes the server and the app (cancelling their work); resolves when done. */
@@ -34,7 +42,9 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   const app = createApp({ log, queueUrl: queueUrlFromEnv() });
   const server = createServer({ app, version, log });
   mcpLog.attach(server);
-  const transport = new StdioServerTransport();
+  const transport = new StdioServerTransport(undefined, undefined, {
+    maxBufferSize: STDIN_MAX_LINE_BYTES,
+  });
   // The SDK skips a stdin line it cannot read and answers nothing: say so on stderr only (the
   // client sent the line; a log notification about it could feed the same fault back).
   server.server.onerror = (err) => stderr('warning', transportErrorLine(err));
@@ -64,6 +74,8 @@ export async function serveStdio(): Promise<StdioServerHandle> {
     return closing;
   };
 
+  // The transport closes itself on a line over STDIN_MAX_LINE_BYTES: stop the app's work too.
+  server.server.onclose = () => void shutdown('the MCP connection closed');
   process.stdin.once('end', () => void shutdown('stdin closed'));
   process.stdin.once('close', () => void shutdown('stdin closed'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -89,6 +101,9 @@ export function transportErrorLine(err: Error): string {
   // The SDK's schema error is a union of the message kinds' errors: say what one needs instead.
   if (err.name === 'ZodError') {
     return 'ignored a JSON line on stdin that is not a JSON-RPC 2.0 message: one object with "jsonrpc": "2.0" and either a "method" (a request with an "id", or a notification) or an "id" with a "result" or an "error" (a response)';
+  }
+  if (/^ReadBuffer exceeded maximum size/.test(err.message)) {
+    return `a message on stdin was longer than ${STDIN_MAX_LINE_BYTES} bytes (the limit of one JSON-RPC line); the connection is closed: send large CSV files by path (WV_MMM_IMPORT_DIRS)`;
   }
   return `MCP protocol error: ${firstLine(err.message)}`;
 }
