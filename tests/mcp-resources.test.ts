@@ -40,7 +40,21 @@ describe('resources', () => {
     const { resources } = await c.client.listResources();
     const uris = resources.map((r) => r.uri);
     expect(uris).toContain('tenant://extreme_ski_gear');
-    expect(uris).toContain('gates://latest/1');
+  });
+
+  it('lists gates://latest/{phase} only for the phases with a decision (the others cannot be read)', async () => {
+    const gateUris = async () =>
+      (await c.client.listResources()).resources
+        .map((r) => r.uri)
+        .filter((u) => u.startsWith('gates://'));
+    expect(await gateUris()).toEqual([]);
+    await call(c, 'run_phase', { phase: 0 });
+    await call(c, 'check_gates', { phase: 0 });
+    expect(await gateUris()).toEqual(['gates://latest/0']);
+    for (const uri of await gateUris()) {
+      const r = await c.client.readResource({ uri });
+      expect(r.contents[0].mimeType).toBe('application/json');
+    }
   });
 
   it('tenant://{id} gives the data summary and truth', async () => {

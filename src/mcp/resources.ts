@@ -134,8 +134,9 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
   server.registerResource(
     'gates',
     new ResourceTemplate('gates://latest/{phase}', {
+      // Only the phases with a decision: the others could not be read (not found) yet.
       list: () => ({
-        resources: PHASES.map((p) => ({
+        resources: PHASES.filter((p) => app.latestGate(p) !== null).map((p) => ({
           uri: `gates://latest/${p}`,
           name: `phase ${p} gate`,
           title: `Gate decision of phase ${p}'s latest done run`,
