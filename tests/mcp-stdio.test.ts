@@ -142,6 +142,40 @@ describe('stdio server (built)', () => {
       expect(await transport.exit).toBe(0);
     });
   }, 180_000);
+
+  it('SIGTERM during a waiting run_phase exits and records why the run was cancelled', async () => {
+    await withServer('info', async (client, transport) => {
+      await client.connect(transport);
+      let resolveStarted: () => void;
+      const started = new Promise<void>((r) => (resolveStarted = r));
+      const pending = client
+        .callTool({ name: 'run_phase', arguments: { phase: 3 } }, undefined, {
+          onprogress: (p) => {
+            if (p.progress >= 1) resolveStarted();
+          },
+          timeout: 600_000,
+        })
+        .catch((e: unknown) => e);
+      await started;
+      transport.child.kill('SIGTERM');
+      expect(await transport.exit).toBe(0);
+      await pending;
+      expect(transport.stderr).toContain('shutting down (SIGTERM)');
+    });
+    // A new server on the same state reads the run as the first one recorded it.
+    await withServer('warning', async (client, transport) => {
+      await client.connect(transport);
+      const runs = await client.callTool({ name: 'list_runs', arguments: { phase: 3 } });
+      const run = (runs.structuredContent as { runs: { status: string; error: string }[] }).runs[0];
+      expect(run.status).toBe('cancelled');
+      // It said "cancelled by the caller", as if the client had cancelled the request. Which of
+      // the two shutdown reasons is recorded depends on whether the run ended before the app closed.
+      expect(run.error).toMatch(
+        /^cancelled: (the MCP connection closed before the run finished \(the client went away or the server shut down\)|the process running it \(the MCP server or the CLI\) shut down before it finished)/,
+      );
+      await transport.close();
+    });
+  }, 180_000);
 });
 
 async function exercise(client: Client, transport: RecordingStdioTransport): Promise<void> {

@@ -1,7 +1,13 @@
 /** Tool `run_phase`: runs one phase over all (or some) tenants, optionally in the background. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { APP_LIMITS, DEFAULT_CONFIG, type GateDecision, type RunDetail } from '../../app/types.js';
+import {
+  APP_LIMITS,
+  AppError,
+  DEFAULT_CONFIG,
+  type GateDecision,
+  type RunDetail,
+} from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
@@ -18,6 +24,32 @@ import {
   tenantInput,
   tenantRowOut,
 } from '../schemas.js';
+
+/**
+ * The waiting caller's signal, aborted with the reason the run records (get_run's error): the
+ * client cancelled the request (with its reason: the TypeScript SDK's is its timeout), or the
+ * connection closed (the client went away, or the server is shutting down). The app recorded
+ * "cancelled by the caller" for both, including a server told to stop by SIGTERM. The SDK aborts
+ * a request's signal before it drops the transport on close, so the check waits a microtask.
+ */
+export function runSignal(signal: AbortSignal, connected: () => boolean): AbortSignal {
+  const controller = new AbortController();
+  const abort = () =>
+    queueMicrotask(() =>
+      controller.abort(new AppError(cancelWords(signal.reason, connected()), 'cancelled')),
+    );
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return controller.signal;
+}
+
+function cancelWords(reason: unknown, connected: boolean): string {
+  if (!connected) {
+    return 'cancelled: the MCP connection closed before the run finished (the client went away or the server shut down); start it again from a session that stays open';
+  }
+  const said = typeof reason === 'string' ? reason.trim().slice(0, 200) : '';
+  return `cancelled by the client (notifications/cancelled${said ? `: ${said}` : ''})`;
+}
 
 /** Rows returned inline; get_run pages through the rest. */
 export const INLINE_ROWS = 200;
@@ -78,6 +110,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
         'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
         'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
+        "A waiting call is held to the client's request timeout (60 s in the TypeScript SDK unless it resets the timeout on progress): a client that gives up cancels the request and with it the run, so use wait:false for runs that may take longer. " +
         'A background run (wait:false) runs inside this server process: it ends, recorded as cancelled, when the server exits, so use it from a session that stays open (a one-shot client such as the inspector --cli exits right after the call: use wait:true there). ' +
         `Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most ${MAX_RUN_TENANTS} tenants.`,
       inputSchema,
@@ -141,7 +174,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         try {
           const handle = app.startPhaseRun(req, {
             onProgress: progress.onProgress,
-            signal: extra.signal,
+            signal: runSignal(extra.signal, () => server.isConnected()),
           });
           cached = handle.cached;
           detail = await handle.done;
