@@ -4,6 +4,7 @@
  * Importing this module has no side effects unless it is the process's entry script.
  */
 import { realpathSync } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { APP_LIMITS, CODE_VERSION, createApp, queueUrlFromEnv } from '../app/index.js';
@@ -18,6 +19,49 @@ import { createServer } from './server.js';
  * U+07FF); the SDK's default (10 MiB) closed the connection on a 10.5 MB line.
  */
 export const STDIN_MAX_LINE_BYTES = 2 * APP_LIMITS.maxCsvChars + 1024 * 1024;
+
+/**
+ * `input` passed on in pieces that end at a line end (the rest of a line is kept until its end
+ * comes). The SDK's reader joins every piece it gets to all it holds (Buffer.concat) and searches
+ * the whole for a line end: over 64 KiB pipe reads a message of n bytes cost O(n^2), and a 21 MB
+ * import_tenant_data call took about 54 s to be read, the server answering nothing meanwhile.
+ * Given whole lines it copies each message once. A line that outgrows `maxLineBytes` is passed on
+ * unfinished, for the SDK to refuse as it does (transportErrorLine).
+ */
+export function wholeLines(input: Readable, maxLineBytes: number): Transform {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (): Buffer => {
+    const out = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  const lines = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const end = chunk.lastIndexOf(0x0a);
+      if (end < 0) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes > maxLineBytes) this.push(take());
+      } else {
+        pending.push(chunk.subarray(0, end + 1));
+        pendingBytes += end + 1;
+        this.push(take());
+        if (end + 1 < chunk.length) {
+          pending.push(chunk.subarray(end + 1));
+          pendingBytes = chunk.length - end - 1;
+        }
+      }
+      done();
+    },
+    flush(done) {
+      if (pendingBytes > 0) this.push(take());
+      done();
+    },
+  });
+  return input.pipe(lines);
+}
 
 export interface StdioServerHandle {
   /** Closes the server and the app (cancelling their work); resolves when done. */
@@ -42,9 +86,11 @@ export async function serveStdio(): Promise<StdioServerHandle> {
   const app = createApp({ log, queueUrl: queueUrlFromEnv() });
   const server = createServer({ app, version, log });
   mcpLog.attach(server);
-  const transport = new StdioServerTransport(undefined, undefined, {
-    maxBufferSize: STDIN_MAX_LINE_BYTES,
-  });
+  const transport = new StdioServerTransport(
+    wholeLines(process.stdin, STDIN_MAX_LINE_BYTES),
+    undefined,
+    { maxBufferSize: STDIN_MAX_LINE_BYTES },
+  );
   // The SDK skips a stdin line it cannot read and answers nothing: say so on stderr only (the
   // client sent the line; a log notification about it could feed the same fault back).
   server.server.onerror = (err) => stderr('warning', transportErrorLine(err));
