@@ -15,6 +15,7 @@ import {
   type ImportRequest,
   type LiftTest,
   type LiftTestRecord,
+  type PlanListing,
   type RegressionMode,
   type ImportResult,
   type PhaseConfig,
@@ -668,8 +669,14 @@ export class FakeApp implements App {
     return null;
   }
 
-  listPlans(): { plans: never[]; total: number } {
-    return { plans: [], total: 0 };
+  /** Stored plans the fake lists, newest first (tests fill it). */
+  readonly planListings: PlanListing[] = [];
+
+  listPlans(q: { limit?: number } = {}): { plans: PlanListing[]; total: number } {
+    return {
+      plans: this.planListings.slice(0, q.limit ?? 50),
+      total: this.planListings.length,
+    };
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,34 @@ function json(r: { contents: ({ text: string } | { blob: string })[] }): unknown
 }
 
 describe('resources', () => {
+  it('lists the stored plans beyond the newest 20 (no tool lists them; older ones were out of reach)', async () => {
+    for (let id = 30; id >= 1; id--) {
+      app.planListings.push({
+        id,
+        tenant: 'extreme_heating',
+        created_at: '2026-01-01T00:00:00.000Z',
+        model_run_id: 1,
+        inputs: {},
+        figures: {
+          unit: 'day',
+          outlook: 'typical',
+          budget: 1000,
+          incremental_revenue: 2000,
+          roas: 2,
+          uplift_vs_historical: 0.01,
+          compare_outlook: null,
+          compare_incremental_revenue: null,
+        },
+        headline: `plan ${id}`,
+      });
+    }
+    const { resources } = await c.client.listResources();
+    const plans = resources.filter((r) => /^plan:\/\/\d+$/.test(r.uri));
+    expect(plans).toHaveLength(30);
+    expect(plans[0].uri).toBe('plan://30');
+    expect(plans[29].uri).toBe('plan://1');
+  });
+
   it('lists the templates and the tenant resources', async () => {
     const { resourceTemplates } = await c.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([

@@ -16,6 +16,8 @@ const RUN_IDS = 'run ids are positive integers (list_runs shows them)';
 
 /** JSON-RPC code for a resource that does not exist (MCP spec). */
 const RESOURCE_NOT_FOUND = -32002;
+/** Plans in the resource list, newest first. */
+export const LISTED_PLANS = 200;
 
 function json(uri: URL, value: unknown): ReadResourceResult {
   return {
@@ -272,11 +274,14 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     },
   );
 
+  // No tool lists plans (the CLI's `plans`): the resource list is where an agent finds them. It
+  // listed the newest 20 and, with no cursor in the SDK's template lists, older plans could only
+  // be read by guessing their ids.
   server.registerResource(
     'plan',
     new ResourceTemplate('plan://{id}', {
       list: () => ({
-        resources: app.listPlans({ limit: 20 }).plans.map((p) => ({
+        resources: app.listPlans({ limit: LISTED_PLANS }).plans.map((p) => ({
           uri: `plan://${p.id}`,
           name: `plan ${p.id}`,
           title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
@@ -288,7 +293,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Budget plan',
       description:
-        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals, baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures.",
+        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals, baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures, newest first (the newest " +
+        `${LISTED_PLANS}).`,
       mimeType: 'application/json',
     },
     (uri, vars) =>
