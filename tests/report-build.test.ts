@@ -8,6 +8,7 @@ import { explanationIntervals } from '../src/app/report.js';
 import { r2 as r2Metric } from '../src/core/metrics.js';
 import { decideGates } from '../src/gates/index.js';
 import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
+import { BASELINE_COLOR, WEATHER_COLOR, channelColors } from '../src/report/chart.js';
 import { escapeHtml } from '../src/report/format.js';
 import { renumberSvgIds } from '../src/report/render.js';
 import { helveticaWidth } from '../src/report/text-metrics.js';
@@ -293,5 +294,48 @@ describe('render helpers', () => {
     const { series } = resolveTenant({ kind: 'builtin', tenant: 'high_summer_clothing' });
     const csv = weeklyCsvOf('high_summer_clothing');
     expect(csv.trimEnd().split('\n').length).toBe(Math.floor(series.dates.length / 7) + 1);
+  });
+
+  it('gives 15 channels 15 colours, none the baseline or weather colour', () => {
+    const names = Array.from({ length: 15 }, (_, i) => `ch${i}`);
+    const colors = Object.values(channelColors(names));
+    expect(new Set(colors).size).toBe(15);
+    expect(colors).not.toContain(BASELINE_COLOR);
+    expect(colors).not.toContain(WEATHER_COLOR);
+  });
+});
+
+describe('plan chart of a weekly tenant', () => {
+  it('draws each week as one bar across the week, labelled by its first day', async () => {
+    const d = handMadeReportData();
+    const weeks = ['2024-08-05', '2024-08-12'];
+    const weekly = {
+      ...d,
+      tenant: { ...d.tenant, frequency: 'weekly' },
+      plan: {
+        ...d.plan!,
+        spend: weeks.flatMap((date, i) => [
+          { date, channel: 'social', spend: 150 + 50 * i },
+          { date, channel: 'search', spend: 100 },
+        ]),
+        outlook: weeks.map((date, i) => ({ date, variable: 'temperature_c', value: 24 + 5 * i })),
+      },
+    } as TenantReportData;
+    const report = await buildTenantReport(weekly);
+    expect(report.warnings).toEqual([]);
+    const f = report.html.slice(report.html.indexOf('id="chart-plan"'));
+    const svg = f.slice(f.indexOf('<svg'), f.indexOf('</svg>'));
+    // The spend panel's bars: 2 weeks x 2 channels. The shared x axis runs from the first week's
+    // Monday to the end of the last week (14 days over 720 px), so each bar is 360 px wide.
+    const group = /<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/.exec(svg)![1];
+    const widths = [...group.matchAll(/<path [^>]*d="M[-\d.]+,[-\d.]+h([\d.]+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(widths.length).toBe(4);
+    for (const w of widths) expect(w).toBeCloseTo(360, 0);
+    // Tick labels: the weeks' first days only (not every other day of the weeks).
+    const axis = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/.exec(svg)![1];
+    const labels = [...axis.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['05 Aug', '12 Aug']);
   });
 });

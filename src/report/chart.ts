@@ -32,6 +32,17 @@ export const PALETTE = [
   '#9d755d',
   '#ff9da6',
   '#bab0ac',
+  // Beyond 10 channels (up to 15 generated, more imported): ten more, none a repeat.
+  '#b79a20',
+  '#439894',
+  '#d67195',
+  '#79706e',
+  '#9ecae9',
+  '#ffbf79',
+  '#88d27a',
+  '#d6a5c9',
+  '#d8b5a5',
+  '#6b4c9a',
 ];
 export const BASELINE_COLOR = '#c7c7c7';
 export const WEATHER_COLOR = '#17becf';
