@@ -584,6 +584,15 @@ export function truthChart(d: TenantReportData): ChartDef | null {
   };
 }
 
+/** Milliseconds of an ISO date at 00:00 UTC (a temporal axis value). */
+function utcMs(date: string): number {
+  return Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
+}
+
 /** The latest plan: spend per period and channel, with the weather outlook below. */
 export function planChart(d: TenantReportData): ChartDef | null {
   const plan = d.plan;
@@ -615,27 +624,48 @@ export function planChart(d: TenantReportData): ChartDef | null {
   const byDate = new Map<string, number>();
   for (const r of plan.spend) byDate.set(r.date, (byDate.get(r.date) ?? 0) + r.spend);
   const peak = [...byDate.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
+  // Each period's bar spans the period (a week's bar the whole week, from its first day), and
+  // the outlook's points sit in its middle; weeks are labelled by their first days.
+  const weekly = d.tenant.frequency === 'weekly';
+  const days = weekly ? 7 : 1;
+  const span = [
+    { calculate: `utcOffset('date', toDate(datum.date), ${days})`, as: 'period_end' },
+    { calculate: `utcOffset('hours', toDate(datum.date), ${12 * days})`, as: 'period_mid' },
+  ];
   const x = {
-    field: 'date',
     type: 'temporal',
     scale: { type: 'utc' },
-    axis: { format: '%d %b', labelOverlap: true },
-    title: period,
+    axis: weekly
+      ? { format: '%d %b', values: [...byDate.keys()].map(utcMs), labelOverlap: true }
+      : { format: '%d %b', labelOverlap: true, labelSeparation: 6 },
+    title: weekly ? 'week (from its first day)' : period,
   };
   const panels: Record<string, unknown>[] = [
     {
       width: CHART_WIDTH,
       height: 200,
-      transform: [{ filter: "datum.row_type == 'spend'" }],
-      mark: { type: 'bar' },
+      transform: [
+        { filter: "datum.row_type == 'spend'" },
+        ...span,
+        { calculate: `indexof(${JSON.stringify(chans)}, datum.channel)`, as: 'order' },
+        {
+          stack: 'value',
+          groupby: ['date'],
+          sort: [{ field: 'order', order: 'ascending' }],
+          offset: 'zero',
+          as: ['stack_lo', 'stack_hi'],
+        },
+      ],
+      mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 0.5 },
       encoding: {
-        x: { ...x, timeUnit: 'utcyearmonthdate' },
+        x: { ...x, field: 'date' },
+        x2: { field: 'period_end' },
         y: {
-          field: 'value',
+          field: 'stack_lo',
           type: 'quantitative',
-          aggregate: 'sum',
           title: `planned spend per ${period} (currency)`,
         },
+        y2: { field: 'stack_hi' },
         color: {
           field: 'channel',
           type: 'nominal',
@@ -649,10 +679,10 @@ export function planChart(d: TenantReportData): ChartDef | null {
     panels.push({
       width: CHART_WIDTH,
       height: 110,
-      transform: [{ filter: "datum.row_type == 'outlook'" }],
+      transform: [{ filter: "datum.row_type == 'outlook'" }, ...span],
       mark: { type: 'line', point: true, color: WEATHER_COLOR },
       encoding: {
-        x: { ...x, timeUnit: 'utcyearmonthdate' },
+        x: { ...x, field: 'period_mid' },
         y: { field: 'value', type: 'quantitative', title: 'weather outlook' },
         row: { field: 'variable', type: 'nominal', title: null },
       },
