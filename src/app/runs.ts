@@ -217,7 +217,11 @@ export class RunManager {
         }
       }
     };
-    entry.done = this.execute(runId, key, phase, config, tenants, sources, controller.signal, {
+    // The tasks' key names the queue mode's jobs (one per tenant, kept an hour once done, so a
+    // restarted coordinator collects them). A forced run computes again: its jobs are its own,
+    // not the completed ones of the same key.
+    const taskKey = req.force ? `${key}#run${runId}` : key;
+    entry.done = this.execute(runId, taskKey, phase, config, tenants, sources, controller.signal, {
       onProgress,
     })
       .catch((e: unknown) => {

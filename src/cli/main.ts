@@ -14,6 +14,9 @@ import { commandHelp, generalHelp } from './help.js';
 /** Exit codes: documented in the general help and the README. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
 
+/** Commands whose Ctrl-C cancels a stored run (plan runs phase 3 first when there is none). */
+const RUN_COMMANDS = new Set(['run-phase', 'demo', 'plan']);
+
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
@@ -49,9 +52,14 @@ async function main(argv: string[]): Promise<number> {
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.cancelled);
-    err(
-      '\nwv-mmm: cancelling (the run is recorded as cancelled); press Ctrl-C again to quit at once',
-    );
+    // A worker says itself what it does (it has no run); commands that start runs record them.
+    if (command.name !== 'worker') {
+      err(
+        RUN_COMMANDS.has(command.name)
+          ? '\nwv-mmm: cancelling (the run is recorded as cancelled); press Ctrl-C again to quit at once'
+          : '\nwv-mmm: cancelling; press Ctrl-C again to quit at once',
+      );
+    }
     controller.abort(new AppError('cancelled by the user (Ctrl-C)', 'cancelled'));
   };
   try {

@@ -43,14 +43,34 @@ export interface QueueBackendOptions {
   size?: number;
   /** How long to wait for Redis before a run fails as unavailable (ms). */
   connectTimeoutMs?: number;
+  /**
+   * How long a lost connection may stay lost before every task in progress fails as unavailable
+   * (ms, default 30 s). Back within it, each waiting task looks at its job again (a Redis restarted
+   * without its data lost the job: it is added again).
+   */
+  reconnectTimeoutMs?: number;
 }
 
 /** What waitFor returns when the job is gone before it finished. */
 const REMOVED = Symbol('removed');
 /** States of a job no worker holds: a cancelled caller's job in one of them is removed. */
 const WITHDRAWABLE = new Set<string>(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** How long close() waits for Redis to say goodbye before it drops the connections. */
+const CLOSE_TIMEOUT_MS = 2_000;
 /** How long a cancel waits for Redis to remove its waiting job. */
 const WITHDRAW_TIMEOUT_MS = 2_000;
+
+/** `p`, or the outage's error when Redis is lost for good first (a command would wait forever). */
+function untilLost<T>(p: Promise<T>, lost: AbortSignal): Promise<T> {
+  p.catch(() => {}); // when the outage wins, p's own failure is no one's to handle
+  if (lost.aborted) return Promise.reject(lost.reason as Error);
+  let onLost = () => {};
+  const gone = new Promise<never>((_, reject) => {
+    onLost = () => reject(lost.reason as Error);
+    lost.addEventListener('abort', onLost, { once: true });
+  });
+  return Promise.race([p, gone]).finally(() => lost.removeEventListener('abort', onLost));
+}
 
 function abortError(): Error {
   const e = new Error('the task was cancelled');
@@ -68,6 +88,8 @@ interface Parts {
   eventsConnection: Redis;
   queue: Queue<ComputeTask, ComputeResult>;
   events: QueueEvents;
+  /** Connections BullMQ made from ours (QueueEvents reads on a duplicate): dropped on close. */
+  duplicates: Redis[];
 }
 
 export class QueueBackend implements ComputeBackend {
@@ -79,12 +101,20 @@ export class QueueBackend implements ComputeBackend {
   /** Aborted by close(): every wait in progress ends. */
   private readonly shutdown = new AbortController();
   private lastError = '';
+  /** Set once Redis answered: a connection closing after that is an outage, not a slow start. */
+  private wasReady = false;
+  /** Aborted (with the error) when Redis stays lost longer than reconnectTimeoutMs. */
+  private outage = new AbortController();
+  private outageTimer: NodeJS.Timeout | null = null;
+  /** What each task waiting on its job does when the connection comes back. */
+  private readonly rechecks = new Set<() => void>();
 
   constructor(private readonly options: QueueBackendOptions) {
     checkRedisUrl(options.url);
     this.size = options.size ?? 256;
     // Every wait in progress listens for close(): hundreds at once is expected.
     setMaxListeners(0, this.shutdown.signal);
+    setMaxListeners(0, this.outage.signal);
   }
 
   private connect(): Promise<Parts> {
@@ -93,6 +123,13 @@ export class QueueBackend implements ComputeBackend {
       const connection = await redisConnection(this.options.url);
       // QueueEvents blocks on a stream read: it needs a connection of its own.
       const eventsConnection = await redisConnection(this.options.url);
+      const duplicates: Redis[] = [];
+      const duplicate = eventsConnection.duplicate.bind(eventsConnection);
+      eventsConnection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+        const c = duplicate(...args);
+        duplicates.push(c);
+        return c;
+      }) as Redis['duplicate'];
       const queue = new Queue<ComputeTask, ComputeResult>(QUEUE_NAME, {
         connection,
         defaultJobOptions: {
@@ -112,9 +149,58 @@ export class QueueBackend implements ComputeBackend {
       events.on('error', onError);
       connection.on('error', onError);
       eventsConnection.on('error', onError);
-      return { connection, eventsConnection, queue, events };
+      for (const c of [connection, eventsConnection]) {
+        c.on('close', () => this.connectionLost());
+        c.on('ready', () => {
+          if (connection.status === 'ready' && eventsConnection.status === 'ready') {
+            this.connectionBack();
+          }
+        });
+      }
+      return { connection, eventsConnection, queue, events, duplicates };
     })();
     return this.parts;
+  }
+
+  /**
+   * A connection to Redis closed after it had worked: ioredis reconnects on its own; if it is not
+   * back within reconnectTimeoutMs, every task in progress fails with an error that says so
+   * (without this, a run would wait forever on jobs and events of a Redis that is gone).
+   */
+  private connectionLost(): void {
+    if (this.closed || !this.wasReady || this.outageTimer !== null || this.outage.signal.aborted) {
+      return;
+    }
+    const ms = this.options.reconnectTimeoutMs ?? 30_000;
+    this.options.log(
+      'warning',
+      `queue: lost the connection to Redis at ${redactUrl(this.options.url)}; waiting up to ${ms / 1000} s for it`,
+    );
+    this.outageTimer = setTimeout(() => {
+      this.outageTimer = null;
+      const e = new AppError(
+        `lost the connection to Redis at ${redactUrl(this.options.url)} and it was not back within ${ms / 1000} s` +
+          (this.lastError ? ` (${this.lastError})` : '') +
+          '; check that redis-server is running, then run again',
+        'unavailable',
+      );
+      this.ready = null; // the next task waits for Redis (connectTimeoutMs) and fails if it is still gone
+      this.outage.abort(e);
+    }, ms);
+  }
+
+  /** Both connections are ready again: the outage is over; each waiting task looks at its job. */
+  private connectionBack(): void {
+    if (this.outageTimer !== null) {
+      clearTimeout(this.outageTimer);
+      this.outageTimer = null;
+      this.options.log('info', `queue: Redis at ${redactUrl(this.options.url)} is back`);
+    }
+    if (this.outage.signal.aborted) {
+      this.outage = new AbortController();
+      setMaxListeners(0, this.outage.signal);
+    }
+    for (const recheck of [...this.rechecks]) recheck();
   }
 
   /** Logs a Redis error once per distinct message (ioredis repeats them on every reconnect). */
@@ -153,6 +239,11 @@ export class QueueBackend implements ComputeBackend {
       } finally {
         clearTimeout(timer);
       }
+      this.wasReady = true;
+      if (this.outage.signal.aborted) {
+        this.outage = new AbortController();
+        setMaxListeners(0, this.outage.signal);
+      }
       const workers = await queue.getWorkersCount();
       if (workers === 0) {
         this.options.log(
@@ -177,6 +268,7 @@ export class QueueBackend implements ComputeBackend {
     if (this.closed) throw abortError();
     await this.ensureReady();
     const { queue, events } = await this.connect();
+    const lost = this.outage.signal;
     const jobId = jobIdFor(opts.key ?? taskIdentity(task));
     if (signal) {
       // A run waits on up to twice `size` jobs with one signal: that many listeners is expected.
@@ -184,9 +276,9 @@ export class QueueBackend implements ComputeBackend {
     }
     for (;;) {
       if (this.closed) throw abortError();
-      await this.addJob(queue, task, jobId);
+      await untilLost(this.addJob(queue, task, jobId), lost);
       try {
-        const out = await this.waitFor(queue, events, jobId, signal);
+        const out = await this.waitFor(queue, events, jobId, signal, lost);
         if (out !== REMOVED) return out;
         // Withdrawn by another caller whose run was cancelled (the same run on another
         // coordinator shares the job id): this caller still wants it, so it is added again.
@@ -225,6 +317,7 @@ export class QueueBackend implements ComputeBackend {
     events: QueueEvents,
     jobId: string,
     signal: AbortSignal | undefined,
+    lost: AbortSignal,
   ): Promise<ComputeResult | typeof REMOVED> {
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -239,6 +332,8 @@ export class QueueBackend implements ComputeBackend {
         bus.off('removed', onRemoved);
         this.shutdown.signal.removeEventListener('abort', onAbort);
         signal?.removeEventListener('abort', onAbort);
+        lost.removeEventListener('abort', onLost);
+        this.rechecks.delete(look);
         fn();
       };
       const onCompleted = (e: { returnvalue: unknown }) =>
@@ -249,24 +344,32 @@ export class QueueBackend implements ComputeBackend {
         if (e.jobId === jobId) settle(() => resolve(REMOVED));
       };
       const onAbort = () => settle(() => reject(abortError()));
+      const onLost = () => settle(() => reject(lost.reason as Error));
+      // The job may have finished or gone before the listeners were attached (or while Redis was
+      // away): look at it. State first: a finished job's return value and failure are final
+      // when it is read.
+      const look = () => {
+        queue
+          .getJobState(jobId)
+          .then(async (state) => {
+            if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+            const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
+            if (!job) settle(() => resolve(REMOVED));
+            else if (state === 'completed') settle(() => resolve(job.returnvalue));
+            else settle(() => reject(new Error(job.failedReason)));
+          })
+          .catch((err: unknown) => settle(() => reject(err as Error)));
+      };
       bus.on(`completed:${jobId}`, onCompleted);
       bus.on(`failed:${jobId}`, onFailed);
       bus.on('removed', onRemoved);
       if (signal?.aborted || this.closed) return onAbort();
+      if (lost.aborted) return onLost();
       this.shutdown.signal.addEventListener('abort', onAbort, { once: true });
       signal?.addEventListener('abort', onAbort, { once: true });
-      // The job may have finished or gone before the listeners were attached: look once now.
-      // State first: a finished job's return value and failure are final when it is read.
-      queue
-        .getJobState(jobId)
-        .then(async (state) => {
-          if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
-          const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
-          if (!job) settle(() => resolve(REMOVED));
-          else if (state === 'completed') settle(() => resolve(job.returnvalue));
-          else settle(() => reject(new Error(job.failedReason)));
-        })
-        .catch((err: unknown) => settle(() => reject(err as Error)));
+      lost.addEventListener('abort', onLost, { once: true });
+      this.rechecks.add(look);
+      look();
     });
   }
 
@@ -299,16 +402,24 @@ export class QueueBackend implements ComputeBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.outageTimer !== null) clearTimeout(this.outageTimer);
     this.shutdown.abort();
     if (!this.parts) return;
-    const { connection, eventsConnection, queue, events } = await this.parts;
-    await Promise.allSettled([events.close(), queue.close()]);
-    for (const c of [connection, eventsConnection]) {
-      try {
-        await c.quit();
-      } catch {
-        c.disconnect();
-      }
-    }
+    const { connection, eventsConnection, queue, events, duplicates } = await this.parts;
+    // Bounded: with Redis gone, closing the queue and QUIT would wait for it forever (the
+    // process would not exit after the run failed); then the connections are simply dropped.
+    const graceful = (async () => {
+      await Promise.allSettled([events.close(), queue.close()]);
+      await Promise.allSettled([connection.quit(), eventsConnection.quit()]);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      graceful,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const c of [connection, eventsConnection, ...duplicates]) c.disconnect();
   }
 }

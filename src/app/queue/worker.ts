@@ -51,6 +51,8 @@ export interface QueueWorkerOptions extends QueueTiming {
   log?: LogFn;
   /** Replaces the thread pool (tests: a computation that fails transiently first). */
   compute?: (task: ComputeTask) => Promise<ComputeResult>;
+  /** How long to wait for Redis at start before giving up with what to check (ms, default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface QueueWorkerHandle {
@@ -132,7 +134,27 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('stalled', (jobId) =>
     log('warning', `job ${jobId} stalled (its worker stopped renewing the lock): queued again`),
   );
-  await worker.waitUntilReady();
+  // Without Redis at start, say so and stop (a supervisor restarts the worker) rather than wait
+  // in silence after one warning: a wrong --redis URL would look like a worker with no jobs.
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    worker.waitUntilReady().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!ready) {
+    await worker.close(true).catch(() => {});
+    connection.disconnect();
+    await pool?.close();
+    throw new AppError(
+      `cannot reach Redis at ${redactUrl(options.url)} within ${timeoutMs / 1000} s` +
+        (lastError ? ` (${lastError})` : '') +
+        '; check the URL and that redis-server is running there, then start the worker again',
+      'unavailable',
+    );
+  }
   log(
     'info',
     `worker ${name}: ${concurrency} thread(s) on queue '${QUEUE_NAME}' at ${redactUrl(options.url)}`,

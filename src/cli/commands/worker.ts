@@ -11,7 +11,8 @@ export const worker: Command = {
     'Takes the tenant jobs that `run-phase --queue URL` (or the MCP server with WV_MMM_REDIS_URL)\n' +
     'adds, N at a time on N worker threads, and sends the results back; needs no state directory.\n' +
     'A worker killed mid-job leaves its job to the others (found stalled). Logs go to stderr.\n' +
-    'SIGTERM or Ctrl-C finishes the jobs in hand, then exits. See docs/scaling.md (deploying).',
+    'SIGTERM or Ctrl-C finishes the jobs in hand, then exits. Without Redis at start it says so\n' +
+    'and exits after 10 s (exit 1). See docs/scaling.md (deploying).',
   options: {
     redis: { type: 'string', value: 'redis://HOST:PORT', help: 'the Redis to take jobs from' },
     concurrency: {
@@ -48,7 +49,10 @@ export const worker: Command = {
       signal.addEventListener('abort', () => resolve('Ctrl-C'), { once: true });
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    note(`wv-mmm worker: ${why}: finishing the jobs in hand`);
+    note(
+      `wv-mmm worker: ${why}: finishing the jobs in hand` +
+        (why === 'Ctrl-C' ? '; press Ctrl-C again to quit at once' : ''),
+    );
     await handle.close();
   },
 };
