@@ -28,8 +28,10 @@ export function checkRedisUrl(url: string, what = 'the Redis URL'): string {
     );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    // "localhost:6379" parses as the scheme "localhost:": say what to write instead.
+    const hostPort = /^[\w.-]+:\d+$/.test(url) ? `; write redis://${url}` : '';
     throw new AppError(
-      `${what} must start with redis:// or rediss:// (got '${parsed.protocol}')`,
+      `${what} must start with redis:// or rediss:// (got '${url}'${hostPort})`,
       'invalid_argument',
     );
   }
