@@ -160,6 +160,31 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     });
   }, 60_000);
 
+  it('SIGTERM during run-phase: exit 143 and the run recorded as cancelled, not left running', async () => {
+    const child = wvSpawn(state.dir, ['run-phase', '--phase', '3', '--force']);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let running = false;
+    for (let i = 0; i < 200 && !running; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const runs = JSON.parse(run('runs', '--phase', '3', '--json').stdout) as {
+        runs: { status: string }[];
+      };
+      running = runs.runs.some((r) => r.status === 'running');
+    }
+    expect(running).toBe(true);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(143);
+    const runs = JSON.parse(run('runs', '--phase', '3', '--json').stdout) as {
+      runs: { status: string; error: string }[];
+    };
+    expect(runs.runs[0]).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled: the process was told to stop (SIGTERM)',
+    });
+  }, 60_000);
+
   it('a gate missing its prerequisite run says so and gives the commands, in each face', async () => {
     const fresh = tempStateDir();
     try {

@@ -12,7 +12,7 @@ import { COMMANDS, findCommand } from './commands/index.js';
 import { commandHelp, generalHelp } from './help.js';
 
 /** Exit codes: documented in the general help and the README. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130, terminated: 143 } as const;
 
 /** Commands whose Ctrl-C cancels a stored run (plan runs phase 3 first when there is none). */
 const RUN_COMMANDS = new Set(['run-phase', 'demo', 'plan']);
@@ -62,6 +62,18 @@ async function main(argv: string[]): Promise<number> {
     }
     controller.abort(new AppError('cancelled by the user (Ctrl-C)', 'cancelled'));
   };
+  // SIGTERM (`timeout`, a scheduler, kill) cancels as Ctrl-C does: without it the process died
+  // with its run still recorded as running, until the next start marked it failed.
+  let terminated = false;
+  const onSigterm = () => {
+    if (terminated) return;
+    terminated = true;
+    err('\nwv-mmm: SIGTERM: cancelling');
+    controller.abort(
+      new AppError('cancelled: the process was told to stop (SIGTERM)', 'cancelled'),
+    );
+  };
+  const cancelledExit = () => (terminated ? EXIT.terminated : EXIT.cancelled);
   try {
     const { flags, positionals } = parseCommandArgs(command, rest);
     if (flags.help) {
@@ -69,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (command.name !== 'serve') process.on('SIGINT', onSigint);
+    // serve and worker stop on SIGTERM in their own way (they finish or cancel what they hold).
+    if (command.name !== 'serve' && command.name !== 'worker') process.on('SIGTERM', onSigterm);
     const ctx: CommandContext = {
       flags,
       positionals,
@@ -86,12 +100,12 @@ async function main(argv: string[]): Promise<number> {
       note: err,
     };
     await command.run(ctx);
-    if (controller.signal.aborted) return EXIT.cancelled;
+    if (controller.signal.aborted) return cancelledExit();
     return EXIT.ok;
   } catch (e) {
     if (controller.signal.aborted) {
       err('wv-mmm: cancelled');
-      return EXIT.cancelled;
+      return cancelledExit();
     }
     if (e instanceof AppError) {
       err(`wv-mmm: ${e.message}`);
@@ -104,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failure;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     await app?.close();
   }
 }
