@@ -59,6 +59,18 @@ describe('report use case', () => {
     expect(e.notes.some((n) => n.includes(`stored with run ${phase1Run}`))).toBe(true);
   });
 
+  it("tenant report of a tenant in no run of the phase: no other run's gate, what to run instead", async () => {
+    const r = await app.writeReport({ tenant: 'extreme_heating', phase: 1 });
+    expect(r.run_id).toBeNull();
+    const html = readFileSync(r.file, 'utf8');
+    expect(html).toContain(
+      'No finished phase 1 run holds extreme_heating, so no gate has judged it',
+    );
+    expect(html).toContain('wv-mmm run-phase --phase 1 --tenants extreme_heating');
+    // The phase-1 run of the other tenants has a gate; it is not this tenant's.
+    expect(html).not.toContain('tenants pass');
+  });
+
   it('writes the decomposition per date as CSV beside a tenant report', async () => {
     const r = await app.writeReport({ tenant: 'extreme_cooling', phase: 1 });
     const d = r.decomposition!;

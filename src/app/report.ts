@@ -351,7 +351,9 @@ async function tenantReport(
     intervals: explanationIntervals(out.explanation),
     caveats: caveatsOf(out.explanation),
     truth_decay: out.truthDecay,
-    gate: gateFor(ctx, ctx.store.latestDoneRun(phase), phase),
+    // The gate of the run these figures are from: the phase's latest run may not hold the tenant
+    // (it showed another run's "7/8 tenants pass" for a tenant in none of them).
+    gate: holder ? gateFor(ctx, holder, phase) : null,
     plan: latestPlanView(ctx, req.tenant),
     figures_of: holder
       ? `run ${holder.id}${holder.finished_at ? ` (finished ${holder.finished_at})` : ''}`

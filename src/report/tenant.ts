@@ -198,7 +198,10 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
     kind: 'html',
     id: 'gate',
     title: `Gate decision, phase ${d.phase}`,
-    html: gateHtml(d.gate, d.phase),
+    html:
+      d.run === null
+        ? `<p>No finished phase ${d.phase} run holds ${escapeHtml(d.tenant.id)}, so no gate has judged it: these figures were trained for this report. Run <code>wv-mmm run-phase --phase ${d.phase} --tenants ${escapeHtml(d.tenant.id)}</code> (MCP: <code>run_phase</code>), then <code>wv-mmm gates --phase ${d.phase}</code>.</p>`
+        : gateHtml(d.gate, d.phase),
   });
   if (!blocks.has('plan')) {
     page.push({
