@@ -218,7 +218,10 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
   }
   let bounds: ChannelBound[];
   try {
-    bounds = typeof req.bounds === 'string' ? parseBounds(req.bounds) : (req.bounds ?? []);
+    bounds =
+      typeof req.bounds === 'string'
+        ? parseBounds(req.bounds, weekly ? 'weekly' : 'daily')
+        : (req.bounds ?? []);
   } catch (e) {
     throw bad((e as Error).message);
   }

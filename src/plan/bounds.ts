@@ -4,7 +4,8 @@
  * reference year x periods). Text form, as on the command line: `channel=lo:hi[/period]` items
  * separated by commas; either side may be empty; `x` after a number makes it a multiple:
  *   meta=0.5x:2x          meta's total between half and twice its historical spend for the span
- *   google=:3000/period   google at most 3,000 in every period (`/day` or `/week` also accepted)
+ *   google=:3000/period   google at most 3,000 in every period (`/day` or `/week` also accepted,
+ *                         when they name the data's period: `/week` on daily data is refused)
  */
 import { PlanInputError, type PlanConstraints } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
@@ -37,8 +38,13 @@ function parseValue(text: string, item: string): BoundValue | undefined {
   return { value, multiple };
 }
 
-/** Parses `channel=lo:hi[/period],...` (see the module comment). */
-export function parseBounds(text: string): ChannelBound[] {
+/**
+ * Parses `channel=lo:hi[/period],...` (see the module comment). With the data's `frequency`, a
+ * per-period bound written `/day` on weekly data or `/week` on daily data is refused: the bound
+ * holds for each period of the data, so `google=:3000/day` on weekly data was read as 3,000 a
+ * week (7 times tighter than written) and `:3000/week` on daily data as 3,000 a day.
+ */
+export function parseBounds(text: string, frequency?: 'daily' | 'weekly'): ChannelBound[] {
   const out: ChannelBound[] = [];
   for (const raw of text.split(',')) {
     const item = raw.trim();
@@ -47,6 +53,13 @@ export function parseBounds(text: string): ChannelBound[] {
     if (!m) {
       throw new PlanInputError(
         `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, google=:3000/day; either side may be empty)`,
+      );
+    }
+    const unit = m[5]?.toLowerCase();
+    const period = frequency === 'weekly' ? 'week' : 'day';
+    if (frequency !== undefined && unit !== undefined && unit !== 'period' && unit !== period) {
+      throw new PlanInputError(
+        `bound "${item}": the data is ${frequency}, so a bound per period holds for each ${period}; write the amount per ${period} with /${period} (or /period), or leave the unit out for the horizon total`,
       );
     }
     out.push({

@@ -109,15 +109,6 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     );
   }
   const n = cells.length - 1;
-  if (n < o.minRows) {
-    throw new DataError(
-      'too_few_rows',
-      file,
-      null,
-      null,
-      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon or extend the forecast`,
-    );
-  }
   if (n > CSV_LIMITS.maxRows) {
     throw new DataError(
       'too_many_rows',
@@ -146,7 +137,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     dates.push(row[dateCol]);
   }
   const first = parseIsoDay(o.firstDate);
-  if (days[0] !== first) {
+  if (n > 0 && days[0] !== first) {
     throw new DataError(
       'forecast_start',
       file,
@@ -165,6 +156,16 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
         `after ${dates[i - 1]} the next row must be ${isoFromDays(days[i - 1] + o.stepDays)} (got ${dates[i]}); one row per ${o.stepDays === 1 ? 'day' : 'week'}, oldest first, no gaps`,
       );
     }
+  }
+  // After the dates: a forecast one row short because a date is missing says where the gap is.
+  if (n < o.minRows) {
+    throw new DataError(
+      'too_few_rows',
+      file,
+      null,
+      null,
+      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon or extend the forecast`,
+    );
   }
   if (n > 1 && classifySteps(days).kind !== 'ok') {
     throw new DataError('irregular_frequency', file, null, header[dateCol], 'irregular date steps');
