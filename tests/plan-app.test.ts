@@ -184,11 +184,11 @@ describe('plans through the app', () => {
       );
       // The same outlook twice made a second, identical plan (the default scenario is typical).
       await expect(refused({ budget: 1_000, compareScenario: 'typical' })).rejects.toThrow(
-        /^the compare scenario typical is the plan's own outlook; compare with another scenario \(hot, cold, wet, dry\) or leave it out$/,
+        /^compare_scenario typical is the plan's own outlook; compare with another scenario \(hot, cold, wet, dry\) or leave it out$/,
       );
       await expect(
         refused({ budget: 1_000, scenario: 'hot', compareScenario: 'hot' }),
-      ).rejects.toThrow(/compare scenario hot is the plan's own outlook/);
+      ).rejects.toThrow(/^compare_scenario hot is the plan's own outlook/);
       // No task ran (no all-rows fit, no curve fit or refits), no progress, nothing stored.
       expect(tasks).not.toHaveBeenCalled();
       expect(events).toEqual([]);

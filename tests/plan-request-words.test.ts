@@ -1,10 +1,16 @@
 /**
- * Plan requests the planner read other than they were written: per-period bounds in the other
- * frequency's unit, a forecast with a missing date.
+ * Plan requests the planner read other than they were written, or refused in another face's
+ * words: per-period bounds in the other frequency's unit, a forecast with a missing date, the
+ * targets' messages, and the first line of a target plan that does not reach its target.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
-import { parseBounds } from '../src/plan/index.js';
+import { parseBounds, planSummaryLines, type PlanResult } from '../src/plan/index.js';
+import { tempStateDir, wv } from './cli-helpers.js';
 
 describe('per-period bounds in the unit of the data', () => {
   it('refuses /day on weekly data and /week on daily data (they were read as per week / per day)', () => {
@@ -48,6 +54,120 @@ describe('a forecast with a missing date', () => {
     ).toThrow(/2 forecast rows; the plan needs at least 3/);
     expect(() => parseForecastCsv('date,temperature_c\n', opts)).toThrow(
       /0 forecast rows; the plan needs at least 3/,
+    );
+  });
+});
+
+describe("the plan request's messages in the face's words", () => {
+  let dir: string;
+  const apps: App[] = [];
+  const appFor = (face: 'cli' | 'mcp'): App => {
+    const app = createApp({
+      stateDir: path.join(dir, face),
+      workers: 1,
+      face,
+      log: () => undefined,
+    });
+    apps.push(app);
+    return app;
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wv-plan-words-'));
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the tool arguments over MCP and the flags in the CLI, and stores nothing', async () => {
+    const tenant = 'extreme_heating';
+    const cases: [Parameters<App['planBudget']>[0], RegExp, RegExp][] = [
+      [
+        { tenant, targetRoas: 3, targetMarginalRoas: 2 },
+        /^give target_roas or target_marginal_roas, not both$/,
+        /^give --target-roas or --target-marginal-roas, not both$/,
+      ],
+      [{ tenant, targetRoas: -1 }, /^target_roas must be/, /^--target-roas must be/],
+      [
+        { tenant, targetMarginalRoas: 0 },
+        /^target_marginal_roas must be/,
+        /^--target-marginal-roas must be/,
+      ],
+      [{ tenant, days: 7, weeks: 1 }, /^give days or weeks, not both$/, /^give --days or --weeks/],
+      [
+        { tenant, scenario: 'hot', forecast: { csv: 'date\n', fileName: 'f.csv' } },
+        /^give scenario or forecast_csv \(or forecast_path\), not both$/,
+        /^give --scenario or --forecast, not both$/,
+      ],
+      [
+        { tenant, compareScenario: 'typical' },
+        /^compare_scenario typical is the plan's own outlook/,
+        /^--compare typical is the plan's own outlook/,
+      ],
+    ];
+    const mcp = appFor('mcp');
+    const cli = appFor('cli');
+    for (const [req, inMcp, inCli] of cases) {
+      await expect(mcp.planBudget(req)).rejects.toThrow(inMcp);
+      await expect(cli.planBudget(req)).rejects.toThrow(inCli);
+    }
+    expect(mcp.listPlans().total).toBe(0);
+    expect(cli.listPlans().total).toBe(0);
+  });
+
+  it('wv-mmm plans names --id and --limit', () => {
+    const state = tempStateDir();
+    try {
+      const id = wv(state.dir, ['plans', '--id', '0']);
+      expect(id.code).toBe(2);
+      expect(id.stderr).toMatch(/--id must be a whole number >= 1 \(got 0\)/);
+      const limit = wv(state.dir, ['plans', '--limit', '0']);
+      expect(limit.code).toBe(2);
+      expect(limit.stderr).toMatch(/--limit must be a whole number from 1 to \d+ \(got 0\)/);
+    } finally {
+      state.remove();
+    }
+  });
+});
+
+describe("a target plan's first line", () => {
+  /** The fields planSummaryLines reads of a target-ROAS plan with the given ROAS. */
+  const plan = (kind: 'target_roas' | 'target_marginal_roas', roas: number, marginal: number) =>
+    ({
+      tenant: 't',
+      horizon: {
+        periods: 28,
+        unit: 'day',
+        start: '2025-01-01',
+        end: '2025-01-28',
+        tail_periods: 0,
+      },
+      objective: { kind, value: 3.5 },
+      budget: 154_451,
+      outlook: { source: 'scenario:typical' },
+      channels: [],
+      expected_revenue: { horizon: 1e6, carry_over_after: 1e4, total: 1.01e6 },
+      incremental_revenue: roas * 154_451,
+      roas,
+      marginal_roas: marginal,
+      uncertainty: null,
+      baselines: [],
+      weather_shift: [],
+      truth: null,
+      notes: [],
+    }) as unknown as PlanResult;
+
+  it('says when the checked plan stops short of the target its budget was chosen for', () => {
+    // It read "largest budget with ROAS >= 3.5: 154.5k" above a plan whose ROAS was 3.489.
+    expect(planSummaryLines(plan('target_roas', 3.4894, 4))[0]).toBe(
+      't: 28 days from 2025-01-01 to 2025-01-28, largest budget whose model-optimal plan has ROAS >= 3.5: 154.5k (the checked plan below reaches 3.489), outlook scenario:typical',
+    );
+    expect(planSummaryLines(plan('target_marginal_roas', 4, 1.745))[0]).toMatch(
+      /largest budget whose model-optimal plan has marginal ROAS >= 3\.5: 154\.5k \(the checked plan below reaches 1\.745\)/,
+    );
+    // A plan that meets its target keeps the short line.
+    expect(planSummaryLines(plan('target_roas', 3.5002, 2))[0]).toMatch(
+      /, largest budget with ROAS >= 3\.5: 154\.5k, outlook/,
     );
   });
 });

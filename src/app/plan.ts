@@ -26,6 +26,7 @@ import {
   type OutlookComparison,
   type PlanHeadlineFigures,
   type PlanResult,
+  type PlanWords,
   type ScenarioName,
 } from '../plan/index.js';
 import { canonicalJson, contentHash, type PlanRecord } from '../store/index.js';
@@ -162,9 +163,9 @@ function replicatesOf(v: unknown): number {
 }
 
 /** Horizon in the data's periods from days / weeks. */
-function horizonOf(req: PlanBudgetRequest, weekly: boolean): number {
+function horizonOf(req: PlanBudgetRequest, weekly: boolean, words: PlanWords): number {
   if (req.days !== undefined && req.weeks !== undefined) {
-    throw bad('give the horizon in days or in weeks, not both');
+    throw bad(`give ${words.horizonUnits}, not both`);
   }
   const whole = (name: string, v: number, max: number): number => {
     if (!Number.isInteger(v) || v < 1 || v > max) {
@@ -186,19 +187,22 @@ function horizonOf(req: PlanBudgetRequest, weekly: boolean): number {
   return weekly ? 4 : 28;
 }
 
-/** Checks the request and turns it into the worker's request (no store access). */
-function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
+/**
+ * Checks the request and turns it into the worker's request (no store access); messages name
+ * the face's options (`words`).
+ */
+function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords): PlanTaskRequest {
   const budget = positive('budget', req.budget);
-  const targetRoas = positive('target ROAS', req.targetRoas);
-  const targetMarginal = positive('target marginal ROAS', req.targetMarginalRoas);
+  const targetRoas = positive(words.targetRoas, req.targetRoas);
+  const targetMarginal = positive(words.targetMarginalRoas, req.targetMarginalRoas);
   if (targetRoas !== undefined && targetMarginal !== undefined) {
-    throw bad('give a target ROAS or a target marginal ROAS, not both');
+    throw bad(`give ${words.targets}, not both`);
   }
   if (req.scenario !== undefined && req.forecast !== undefined) {
-    throw bad('give a scenario or a forecast, not both');
+    throw bad(`give ${words.outlooks}, not both`);
   }
   const sc = scenario('scenario', req.scenario);
-  const compare = scenario('compare scenario', req.compareScenario);
+  const compare = scenario(words.compare, req.compareScenario);
   let outlook: OutlookSpec = { scenario: sc ?? 'typical' };
   if (req.forecast !== undefined) {
     const { csv, fileName } = req.forecast;
@@ -213,7 +217,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
   if (compare !== undefined && 'scenario' in outlook && outlook.scenario === compare) {
     // The same outlook twice: a second plan identical to the first, at the price of a plan.
     throw bad(
-      `the compare scenario ${compare} is the plan's own outlook; compare with another scenario (${SCENARIOS.filter((s) => s !== compare).join(', ')}) or leave it out`,
+      `${words.compare} ${compare} is the plan's own outlook; compare with another scenario (${SCENARIOS.filter((s) => s !== compare).join(', ')}) or leave it out`,
     );
   }
   let bounds: ChannelBound[];
@@ -226,7 +230,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean): PlanTaskRequest {
     throw bad((e as Error).message);
   }
   return {
-    horizon: horizonOf(req, weekly),
+    horizon: horizonOf(req, weekly, words),
     budget,
     bounds,
     objective:
@@ -550,7 +554,7 @@ export async function planBudget(
   const source = tenantSource(ctx, req.tenant);
   const series = resolveTenant(source).series;
   const weekly = series.frequency === 'weekly';
-  const task = taskRequest(req, weekly);
+  const task = taskRequest(req, weekly, ctx.words.plan);
   const holder = phase3Holder(ctx, req.tenant);
   const hash = datasetHash(source);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);

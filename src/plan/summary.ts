@@ -40,10 +40,18 @@ const signedRange = ([lo, hi]: readonly [number, number]): string =>
 export function planSummaryLines(p: PlanResult): string[] {
   const unit = p.horizon.unit;
   const lines: string[] = [];
-  const goal =
-    p.objective.kind === 'revenue'
-      ? `budget ${shortMoney(p.budget)}`
-      : `largest budget with ${p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${p.objective.value}: ${shortMoney(p.budget)}`;
+  // A target's budget is chosen with the model's optimum; when the checked plan at that budget
+  // stops short of the target, the first line says so (it said "with ROAS >= 3.5" above a plan
+  // whose ROAS was 3.49, and only a note at the end told).
+  let goal = `budget ${shortMoney(p.budget)}`;
+  if (p.objective.kind !== 'revenue') {
+    const what = p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
+    const reached = p.objective.kind === 'target_roas' ? p.roas : p.marginal_roas;
+    goal =
+      reached < p.objective.value
+        ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${shortMoney(p.budget)} (the checked plan below reaches ${reached.toFixed(3)})`
+        : `largest budget with ${what} >= ${p.objective.value}: ${shortMoney(p.budget)}`;
+  }
   lines.push(
     `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
   );

@@ -9,6 +9,16 @@ export interface PlanWords {
   typicalScenario: string;
   /** A forecast given instead of a scenario. */
   forecast: string;
+  /** The two targets, for "give ... , not both", and each one's name. */
+  targets: string;
+  targetRoas: string;
+  targetMarginalRoas: string;
+  /** The horizon's two units, for "give ..., not both". */
+  horizonUnits: string;
+  /** A scenario or a forecast, for "give ..., not both". */
+  outlooks: string;
+  /** The scenario compared with the plan's own outlook. */
+  compare: string;
 }
 
 export const PLAN_WORDS: PlanWords = {
@@ -16,4 +26,10 @@ export const PLAN_WORDS: PlanWords = {
   bounds: 'the bounds',
   typicalScenario: 'the typical scenario',
   forecast: 'a forecast file',
+  targets: 'a target ROAS or a target marginal ROAS',
+  targetRoas: 'target ROAS',
+  targetMarginalRoas: 'target marginal ROAS',
+  horizonUnits: 'the horizon in days or in weeks',
+  outlooks: 'a scenario or a forecast',
+  compare: 'the compare scenario',
 };

@@ -50,9 +50,8 @@ function inCliWords(e: unknown): never {
       .replace(/^replicates must/, '--replicates must')
       .replace(/^days must/, '--days must')
       .replace(/^weeks must/, '--weeks must')
-      .replace('give the horizon in days or in weeks, not both', 'give --days or --weeks, not both')
-      .replace('give a scenario or a forecast, not both', 'give --scenario or --forecast, not both')
-      .replace(/^the compare scenario (\w+) is/, '--compare $1 is');
+      .replace(/^plan id must/, '--id must')
+      .replace(/^limit must/, '--limit must');
     throw new AppError(msg, e.code);
   }
   throw e;
@@ -316,15 +315,25 @@ export const plans: Command = {
     }
     if (id !== undefined) {
       const csvFile = csvDestination(flags);
-      const p = app().getPlan(id);
+      let p: StoredPlan;
+      try {
+        p = app().getPlan(id);
+      } catch (e) {
+        inCliWords(e);
+      }
       const wrote = writeSpendCsv(csvFile, p);
       print(p, () => [planText(p), ...wrote].join('\n'));
       return;
     }
-    const res = app().listPlans({
-      tenant: typeof flags.tenant === 'string' ? flags.tenant : undefined,
-      limit: wholeFlag(flags, 'limit') ?? 20,
-    });
+    let res: ReturnType<ReturnType<typeof app>['listPlans']>;
+    try {
+      res = app().listPlans({
+        tenant: typeof flags.tenant === 'string' ? flags.tenant : undefined,
+        limit: wholeFlag(flags, 'limit') ?? 20,
+      });
+    } catch (e) {
+      inCliWords(e);
+    }
     const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? '-' : money(v));
     print(
       res,
