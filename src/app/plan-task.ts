@@ -145,6 +145,7 @@ export function outlookOf(
     weatherNames: f.weatherNames,
     weather: f.weather,
     forecastRows: f.dates.length,
+    ignored: f.ignored,
   };
 }
 

@@ -33,6 +33,8 @@ export interface Outlook {
   weather: Float64Array[];
   /** Rows that came from a forecast (the rest are the typical scenario). */
   forecastRows: number;
+  /** Columns of a forecast file that the model does not use (not read). */
+  ignored?: string[];
 }
 
 export function periodDays(series: Pick<TenantSeries, 'frequency'>): number {

@@ -1201,6 +1201,34 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the budget is ${(budget / historicalBudget).toFixed(1)}x the historical spend for the span: spend levels above the observed range are extrapolations of the model`,
     );
   }
+  // A channel's spend in a period above any period of the data: the budget may be historical
+  // and a channel's still not (a 6-channel plan put 16.2k on one day of a channel whose largest
+  // day in the data was 8.2k, and said nothing).
+  const beyond = channels.flatMap((ch) => {
+    const history = series.spend[series.channels.indexOf(ch.channel)] ?? [];
+    let observed = 0;
+    for (const v of history) observed = Math.max(observed, v);
+    let top = 0;
+    let at = 0;
+    ch.spend_by_period.forEach((v, t) => {
+      if (v > top) [top, at] = [v, t];
+    });
+    return top > observed * (1 + 1e-9) && top > 0
+      ? [
+          `${ch.channel} ${shortMoney(top)} on ${outlook.dates[at]} (largest in the data ${shortMoney(observed)})`,
+        ]
+      : [];
+  });
+  if (beyond.length > 0) {
+    notes.push(
+      `spend above any ${weekly ? 'week' : 'day'} in the data, where the model's response is an extrapolation: ${beyond.join(', ')}`,
+    );
+  }
+  if (outlook.ignored && outlook.ignored.length > 0) {
+    notes.push(
+      `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}`,
+    );
+  }
 
   const horizonDates = outlook.dates.slice(0, H);
   return {
