@@ -30,6 +30,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Whether the Redis at `url` answers PING within 10 s (false at once if `proc` exits). */
+export async function answersPing(url: string, proc: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      if ((await client.ping()) === 'PONG') {
+        client.disconnect();
+        return true;
+      }
+    } catch {
+      client.disconnect();
+    }
+    if (Date.now() > deadline || proc.exitCode !== null) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wv-redis-'));
   const port = await freePort();
@@ -53,29 +77,10 @@ export async function startRedis(): Promise<TestRedis> {
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') {
-        client.disconnect();
-        break;
-      }
-    } catch {
-      client.disconnect();
-    }
-    if (Date.now() > deadline || proc.exitCode !== null) {
-      proc.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`redis-server did not start on port ${port}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  if (!(await answersPing(url, proc))) {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`redis-server did not start on port ${port}`);
   }
   return {
     url,

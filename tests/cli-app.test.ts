@@ -134,7 +134,8 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     expect(typeof json.run_seconds).toBe('number');
   });
 
-  it('Ctrl-C during run-phase: exit 130 and the run recorded as cancelled, not failed', async () => {
+  /** Starts a phase-3 run-phase, sends `signal` once the run is running: exit code and runs. */
+  async function interruptRunPhase(signal: 'SIGINT' | 'SIGTERM') {
     const child = wvSpawn(state.dir, ['run-phase', '--phase', '3', '--force']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -148,38 +149,27 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
       running = runs.runs.some((r) => r.status === 'running');
     }
     expect(running).toBe(true);
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code, stderr).toBe(130);
     const after = run('runs', '--phase', '3', '--json');
-    expect(after.stderr).not.toContain('interrupted');
     const runs = JSON.parse(after.stdout) as { runs: { status: string; error: string }[] };
-    expect(runs.runs[0]).toMatchObject({
+    return { code, stderr, afterStderr: after.stderr, latest: runs.runs[0] };
+  }
+
+  it('Ctrl-C during run-phase: exit 130 and the run recorded as cancelled, not failed', async () => {
+    const r = await interruptRunPhase('SIGINT');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.afterStderr).not.toContain('interrupted');
+    expect(r.latest).toMatchObject({
       status: 'cancelled',
       error: 'cancelled by the user (Ctrl-C)',
     });
   }, 60_000);
 
   it('SIGTERM during run-phase: exit 143 and the run recorded as cancelled, not left running', async () => {
-    const child = wvSpawn(state.dir, ['run-phase', '--phase', '3', '--force']);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let running = false;
-    for (let i = 0; i < 200 && !running; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const runs = JSON.parse(run('runs', '--phase', '3', '--json').stdout) as {
-        runs: { status: string }[];
-      };
-      running = runs.runs.some((r) => r.status === 'running');
-    }
-    expect(running).toBe(true);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code, stderr).toBe(143);
-    const runs = JSON.parse(run('runs', '--phase', '3', '--json').stdout) as {
-      runs: { status: string; error: string }[];
-    };
-    expect(runs.runs[0]).toMatchObject({
+    const r = await interruptRunPhase('SIGTERM');
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.latest).toMatchObject({
       status: 'cancelled',
       error: 'cancelled: the process was told to stop (SIGTERM)',
     });

@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compute, type ComputeTask } from '../src/app/compute.js';
 import { createApp, DEFAULT_CONFIG, startQueueWorker } from '../src/app/index.js';
@@ -20,6 +19,7 @@ import { silentLogger } from '../src/app/log.js';
 import { QueueBackend } from '../src/app/queue/index.js';
 import { startWorkerProcesses } from '../bench/queue.js';
 import { describeWithRedis } from './redis-helpers.js';
+import { answersPing } from '../bench/redis-server.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,26 +39,10 @@ async function redisOn(port: number, dir: string): Promise<ChildProcess> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { cwd: dir, stdio: 'ignore' },
   );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const c = new Redis(`redis://127.0.0.1:${port}`, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      if ((await c.ping()) === 'PONG') {
-        c.disconnect();
-        return proc;
-      }
-    } catch {
-      c.disconnect();
-    }
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
+  if (!(await answersPing(`redis://127.0.0.1:${port}`, proc))) {
+    throw new Error(`redis-server did not start on port ${port}`);
   }
+  return proc;
 }
 
 function killed(proc: ChildProcess): Promise<void> {
