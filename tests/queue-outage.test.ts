@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,18 +18,7 @@ import { silentLogger } from '../src/app/log.js';
 import { QueueBackend } from '../src/app/queue/index.js';
 import { startWorkerProcesses } from '../bench/queue.js';
 import { describeWithRedis } from './redis-helpers.js';
-import { answersPing } from '../bench/redis-server.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { answersPing, freePort } from '../bench/redis-server.js';
 
 /** A redis-server on `port` (no persistence), answering PING when this resolves. */
 async function redisOn(port: number, dir: string): Promise<ChildProcess> {
