@@ -46,6 +46,7 @@ export { validationClause } from './explain.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { usedPhaseWords } from './words.js';
+export { writeErrorWords } from './paths.js';
 export { APP_LIMITS };
 export {
   queueUrlFromEnv,

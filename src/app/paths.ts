@@ -23,3 +23,18 @@ export function workerFile(): string {
   }
   return file;
 }
+
+/** Why a file could not be written, in words (the system's code when it has no words here). */
+const WRITE_ERROR_WORDS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
+export function writeErrorWords(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined ? WRITE_ERROR_WORDS[code] : undefined) ?? code ?? (e as Error).message;
+}

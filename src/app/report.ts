@@ -37,6 +37,7 @@ import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, describeTenant, tenantSource } from './tenants.js';
+import { writeErrorWords } from './paths.js';
 import type { ReportRequest, ReportResult, RunHandleOptions } from './types.js';
 import { CODE_VERSION } from './version.js';
 
@@ -547,16 +548,6 @@ function checkReportPath(abs: string): void {
   }
 }
 
-/** The system's reason for a failed write, in words. */
-const WRITE_REASONS: Record<string, string> = {
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-};
-
 function writeHtml(file: string, html: string): string {
   const abs = path.resolve(file);
   try {
@@ -566,7 +557,7 @@ function writeHtml(file: string, html: string): string {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const unavailable = code === 'ENOSPC' || code === 'EROFS';
     throw new AppError(
-      `cannot write the report to ${abs}: ${WRITE_REASONS[code] ?? code}; ` +
+      `cannot write the report to ${abs}: ${writeErrorWords(e)}; ` +
         (unavailable
           ? 'free space or give another place'
           : 'give a file path in a writable directory'),

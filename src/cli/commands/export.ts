@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeDirs } from '../../app/index.js';
+import { makeDirs, writeErrorWords } from '../../app/index.js';
 import { need, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -44,26 +44,6 @@ export const exportCommand: Command = {
   },
 };
 
-/** The system's reason in words (ENOTDIR: "a part of the path is a file"). */
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a directory';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'the disk is full';
-    default:
-      return code ?? (e as Error).message;
-  }
-}
-
 /**
  * Creates --out (and its parents) before any tenant is read. An existing file there, or a path
  * through one, was an "unexpected error" with a stack trace (ENOTDIR from mkdir).
@@ -80,7 +60,7 @@ function outDirectory(out: string): void {
     makeDirs(out);
   } catch (e) {
     throw new UsageError(
-      `cannot create --out ${out}: ${reason(e)}; give a directory that can be created or written`,
+      `cannot create --out ${out}: ${writeErrorWords(e)}; give a directory that can be created or written`,
     );
   }
 }
@@ -90,7 +70,7 @@ function write(file: string, text: string): void {
     writeFileSync(file, text);
   } catch (e) {
     throw new UsageError(
-      `cannot write ${file}: ${reason(e)}; give --out a directory that can be written`,
+      `cannot write ${file}: ${writeErrorWords(e)}; give --out a directory that can be written`,
     );
   }
 }
