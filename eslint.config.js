@@ -33,6 +33,35 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  // ---- determinism: output must not depend on the machine's locale or time zone -------------------
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // The default locale comes from LANG: under lt_LT 'y' sorts before 'iz'.
+          selector: "CallExpression[callee.property.name='localeCompare'][arguments.length<2]",
+          message: "Compare by code units (a < b ? -1 : a > b ? 1 : 0) or name the locale ('en').",
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^toLocale(String|DateString|TimeString)$/][arguments.length=0]',
+          message: "Name the locale (toLocaleString('en-US')): the default one comes from LANG.",
+        },
+        {
+          selector: "NewExpression[callee.object.name='Intl'][arguments.length=0]",
+          message:
+            "Name the locale (new Intl.Collator('en', ...)): the default one comes from LANG.",
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^get(FullYear|Month|Date|Day|Hours|Minutes|Seconds)$/]',
+          message: 'Local time depends on TZ: use the getUTC* methods.',
+        },
+      ],
+    },
+  },
   // ---- layers: each imports only the ones above it (docs/architecture.md) ----------------------
   // Patterns are gitignore-style and match a folder at any depth ('../../store/x.js' too).
   {

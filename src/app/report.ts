@@ -145,7 +145,7 @@ function latestTenantFile(ctx: AppContext, tenant: string): string | null {
     .filter((n) => n.startsWith(`tenant-${tenant}-phase`) && n.endsWith('.html'))
     .map((n) => path.join(reportsDir(ctx), n))
     .map((f) => ({ f, t: statSync(f).mtimeMs }))
-    .sort((a, b) => b.t - a.t || a.f.localeCompare(b.f));
+    .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
   return mine.length ? mine[0].f : null;
 }
 

@@ -27,7 +27,7 @@ function drawn(d: RunReportData): { tenants: Set<string>; note: string | null } 
   const all = d.results.map((r) => r.tenant);
   if (all.length <= MAX_TENANTS_DRAWN) return { tenants: new Set(all), note: null };
   const sorted = [...d.results].sort(
-    (a, b) => a.mean_r2 - b.mean_r2 || a.tenant.localeCompare(b.tenant),
+    (a, b) => a.mean_r2 - b.mean_r2 || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0),
   );
   const half = MAX_TENANTS_DRAWN / 2;
   const keep = [...sorted.slice(0, half), ...sorted.slice(-half)].map((r) => r.tenant);
