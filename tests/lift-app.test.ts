@@ -229,7 +229,25 @@ describe('add_lift_test over MCP', () => {
       tests: [{ ...base, start_date: '2024-02-30', end_date: '2024-03-20' }],
     });
     expect(feb30.isError).toBe(true);
-    expect(text(feb30)).toMatch(/tests\[0\]: start 2024-02-30 is not a calendar date YYYY-MM-DD/);
+    expect(text(feb30)).toMatch(
+      /tests\[0\]: start_date 2024-02-30 is not a calendar date YYYY-MM-DD/,
+    );
+    const reversed = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [{ ...base, start_date: '2024-02-04', end_date: '2024-01-08' }],
+    });
+    expect(text(reversed)).toMatch(
+      /tests\[0\]: start_date 2024-02-04 must not be after end_date 2024-01-08/,
+    );
+    // A window past the data's end (2024-12-30) was stored, its lift set against 7 days of 35.
+    const past = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [{ ...base, start_date: '2024-12-24', end_date: '2025-01-27', spend_change: -3000 }],
+    });
+    expect(past.isError).toBe(true);
+    expect(text(past)).toMatch(
+      /tests\[0\]: the window 2024-12-24\.\.2025-01-27 ends after tenant extreme_ski_gear's data \(2022-01-01\.\.2024-12-30\): the model sees only the 7 days of it inside the data/,
+    );
     const tiny = await call(s, 'add_lift_test', {
       tenant: 'extreme_ski_gear',
       tests: [{ ...base, standard_error: 1e-6 }],

@@ -6,8 +6,10 @@ import {
   checkLiftTest,
   liftSpend,
   liftWindow,
+  liftWindowOutsideData,
   type LiftTest,
 } from '../src/core/lift.js';
+import { isoFromDays, parseIsoDay } from '../src/core/csv/dates.js';
 import type { TenantSeries } from '../src/core/types.js';
 
 function tinySeries(): TenantSeries {
@@ -71,12 +73,34 @@ describe('lift window and counterfactual spend', () => {
     expect(() => liftWindow(tinySeries(), test({ standard_error: 0 }))).toThrow(/standard_error/);
   });
 
+  it('takes a weekly window up to the last day of its last week, refuses one past it, and says how windows inside the data are read', () => {
+    // Weeks dated Mondays 2024-01-01 .. 2024-03-04 (10 rows): the data's days end 2024-03-10.
+    const days = Array.from({ length: 10 }, (_, i) =>
+      isoFromDays(parseIsoDay('2024-01-01') + 7 * i),
+    );
+    const weekly: TenantSeries = { ...tinySeries(), frequency: 'weekly', dates: days };
+    const lastWeek = test({ start: '2024-03-04', end: '2024-03-10', spend_change: -4 });
+    expect(liftWindowOutsideData(weekly, lastWeek)).toBeNull();
+    const past = liftWindowOutsideData(weekly, { ...lastWeek, end: '2024-03-11' });
+    expect(past?.column).toBe('end_date');
+    expect(past?.message).toMatch(
+      /ends after tenant tiny's data \(2024-01-01\.\.2024-03-10\): the model sees only the 1 week of it/,
+    );
+    expect(() => liftWindow(weekly, test({ start: '2024-01-09', end: '2024-01-13' }))).toThrow(
+      /holds no row of tenant tiny \(data 2024-01-01\.\.2024-03-04\); the rows of this weekly data are weeks dated 2024-01-01, 2024-01-08, \.\.\.: give the window in whole weeks/,
+    );
+    // Daily data: no such hint.
+    expect(() =>
+      liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-02' })),
+    ).toThrow(/\(data 2024-01-01\.\.2024-01-10\)$/);
+  });
+
   it('refuses a date that is not on the calendar (2024-02-30 sorts between real dates)', () => {
     expect(() => checkLiftTest(test({ start: '2024-01-00' }))).toThrow(
-      /start 2024-01-00 is not a calendar date/,
+      /start_date 2024-01-00 is not a calendar date/,
     );
     expect(() => checkLiftTest(test({ end: '2023-02-29' }))).toThrow(
-      /end 2023-02-29 is not a calendar date/,
+      /end_date 2023-02-29 is not a calendar date/,
     );
     expect(() => checkLiftTest(test({ start: '2024-02-29', end: '2024-02-29' }))).not.toThrow();
   });
@@ -234,6 +258,20 @@ describe('parseLiftCsv', () => {
       `${header}\nmeta,2025-01-03,2025-01-05,-30,-60,10\n`,
       'bad_window',
       /holds no date of tenant tiny's data \(2024-01-01\.\.2024-01-10\)/,
+    ],
+    // A window partly outside the data was stored, and its spend change and lift set against
+    // the days inside only (the tiny data is 2024-01-01..2024-01-10).
+    [
+      'starts before the data',
+      `${header}\nmeta,2023-12-30,2024-01-05,-30,-60,10\n`,
+      'bad_window',
+      /^f\.csv, row 2, column "start_date": the window 2023-12-30\.\.2024-01-05 starts before tenant tiny's data \(2024-01-01\.\.2024-01-10\): the model sees only the 5 days of it inside the data/,
+    ],
+    [
+      'ends after the data',
+      `${header}\nmeta,2024-01-08,2024-01-11,-3,-6,10\n`,
+      'bad_window',
+      /^f\.csv, row 2, column "end_date": the window 2024-01-08\.\.2024-01-11 ends after tenant tiny's data \(2024-01-01\.\.2024-01-10\): the model sees only the 3 days/,
     ],
     [
       'cut too large',

@@ -11,6 +11,7 @@ import {
   checkLiftTest,
   liftSpend,
   liftWindow,
+  liftWindowOutsideData,
   weeklyWindowNote,
   type LiftTest,
 } from '../core/lift.js';
@@ -72,6 +73,8 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
       try {
         checkLiftTest(t);
         const w = liftWindow(series, t);
+        const outside = liftWindowOutsideData(series, t, w);
+        if (outside) throw new RangeError(outside.message);
         liftSpend(series, t, w);
         const scale = liftScaleProblem(series, t, w);
         if (scale) throw new RangeError(scale.message);

@@ -42,9 +42,10 @@ export function checkLiftTest(t: LiftTest): void {
     ['end', t.end],
   ] as const) {
     if (typeof d !== 'string' || Number.isNaN(parseIsoDay(d)))
-      throw new RangeError(`${name} ${String(d)} is not a calendar date YYYY-MM-DD`);
+      throw new RangeError(`${name}_date ${String(d)} is not a calendar date YYYY-MM-DD`);
   }
-  if (!(t.start <= t.end)) throw new RangeError(`start ${t.start} must not be after end ${t.end}`);
+  if (!(t.start <= t.end))
+    throw new RangeError(`start_date ${t.start} must not be after end_date ${t.end}`);
   if (!(Number.isFinite(t.spend_change) && t.spend_change !== 0))
     throw new RangeError(`spend_change must be a finite non-zero number (got ${t.spend_change})`);
   if (!Number.isFinite(t.incremental_revenue))
@@ -80,10 +81,57 @@ export function liftWindow(series: TenantSeries, t: LiftTest): LiftWindow {
   if (to <= from) {
     const n = series.dates.length;
     throw new RangeError(
-      `the window ${t.start}..${t.end} holds no row of tenant ${series.tenant} (data ${series.dates[0]}..${series.dates[n - 1]})`,
+      `the window ${t.start}..${t.end} holds no row of tenant ${series.tenant} (data ${series.dates[0]}..${series.dates[n - 1]})${weeklyRowsHint(series, t)}`,
     );
   }
   return { from, to };
+}
+
+/** The data's first and last day (a weekly row dated d covers d..d+6). */
+function dataSpan(series: TenantSeries): { first: string; last: string } {
+  const n = series.dates.length;
+  const lastRow = series.dates[n - 1];
+  const last = series.frequency === 'weekly' ? isoFromDays(parseIsoDay(lastRow) + 6) : lastRow;
+  return { first: series.dates[0], last };
+}
+
+/**
+ * On weekly data, for a window inside the data's days that holds no row's date (a Tuesday to a
+ * Saturday over weeks dated Mondays): how windows are read. Empty otherwise.
+ */
+function weeklyRowsHint(series: TenantSeries, t: LiftTest): string {
+  if (series.frequency !== 'weekly') return '';
+  const { first, last } = dataSpan(series);
+  if (t.start < first || t.end > last) return '';
+  return `; the rows of this weekly data are weeks dated ${series.dates[0]}, ${series.dates[1] ?? '...'}, ...: give the window in whole weeks (start_date a row's date, end_date 6 days after a row's)`;
+}
+
+/**
+ * A window that runs past the data (starts before its first day or ends after its last): the
+ * model's lift sums the window's rows inside the data only, while the test's spend change and
+ * lift cover the whole window, so they would be set against part of the test's days, silently.
+ * The column to blame and what to do, or null when the window lies inside the data.
+ */
+export function liftWindowOutsideData(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): { column: 'start_date' | 'end_date'; message: string } | null {
+  const { first, last } = dataSpan(series);
+  const before = t.start < first;
+  const after = t.end > last;
+  if (!before && !after) return null;
+  const rows = w.to - w.from;
+  const unit = series.frequency === 'weekly' ? 'week' : 'day';
+  const where =
+    before && after ? 'starts before and ends after' : before ? 'starts before' : 'ends after';
+  return {
+    column: before ? 'start_date' : 'end_date',
+    message:
+      `the window ${t.start}..${t.end} ${where} tenant ${series.tenant}'s data (${first}..${last}): ` +
+      `the model sees only the ${rows} ${unit}${rows === 1 ? '' : 's'} of it inside the data, while the test's spend change and lift cover the whole window; ` +
+      'record a test whose window lies inside the data (or import data that covers the window)',
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   liftScaleProblem,
   liftSpend,
   liftWindow,
+  liftWindowOutsideData,
   type LiftTest,
 } from '../lift.js';
 import type { TenantSeries } from '../types.js';
@@ -236,24 +237,27 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
   let w;
   try {
     w = liftWindow(series, t);
-    liftSpend(series, t, w);
   } catch (e) {
-    const msg = (e as Error).message;
-    if (/cuts more than/.test(msg)) {
-      throw new DataError(
-        'bad_number',
-        file,
-        line,
-        'spend_change',
-        `${msg}; a hold-out can at most remove the spend of the window`,
-      );
-    }
+    const hint = /; the rows of this weekly data .*$/.exec((e as Error).message)?.[0] ?? '';
     throw new DataError(
       'bad_window',
       file,
       line,
       'start_date',
-      `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${series.dates[0]}..${series.dates[n - 1]}); the model can only be compared with tests inside the data`,
+      `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${series.dates[0]}..${series.dates[n - 1]}); the model can only be compared with tests inside the data${hint}`,
+    );
+  }
+  const outside = liftWindowOutsideData(series, t, w);
+  if (outside) throw new DataError('bad_window', file, line, outside.column, outside.message);
+  try {
+    liftSpend(series, t, w);
+  } catch (e) {
+    throw new DataError(
+      'bad_number',
+      file,
+      line,
+      'spend_change',
+      `${(e as Error).message}; a hold-out can at most remove the spend of the window`,
     );
   }
   const scale = liftScaleProblem(series, t, w);
