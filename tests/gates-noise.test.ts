@@ -154,5 +154,33 @@ describe('noise-aware no-regression rule', () => {
     expect(noisy.regression).toBe(true);
     expect(noisy.p_value).toBeNull();
     expect(noisy.verdict).toMatch(/cannot be paired/);
+    // The evidence says the untested drop was not tested (it read "by more than their fold noise").
+    const crit = d.escalation_criteria.find((c) => c.name === 'phase_1_regression')!;
+    expect(crit.tenants).toEqual(['consistent', 'noisy']);
+    expect(crit.evidence).toContain(
+      '2 of 3 baseline passers fell below min(0.70, their baseline R²) by more than their fold noise or with folds that cannot be paired: consistent 0.710 -> 0.684, noisy 0.684 -> 0.658 (folds cannot be paired: not tested)',
+    );
+    const onlyMoved = decideGates({
+      phase: 1,
+      results: moved.filter((r) => r.tenant !== 'consistent'),
+      baseline,
+    });
+    expect(
+      onlyMoved.escalation_criteria.find((c) => c.name === 'phase_1_regression')!.evidence,
+    ).toContain(
+      '1 of 2 baseline passers fell below min(0.70, their baseline R²), with folds that cannot be paired with the baseline (counted, not tested): noisy 0.684 -> 0.658 (folds cannot be paired: not tested)',
+    );
+  });
+
+  it('names the tenants of the run that the baseline run has no result for (they went unmentioned)', () => {
+    const extra = withFolds('newcomer', 1, [0.3, 0.3, 0.3, 0.3, 0.3]);
+    const d = decideGates({ phase: 1, results: [...results, extra], baseline });
+    const crit = d.success_criteria.find((c) => c.name === 'no_regression')!;
+    expect(crit.detail).toContain('no result in the phase 0 baseline run (not checked): newcomer');
+    expect(crit.actual).toBe(1); // only 'consistent', as without the newcomer
+    const without = decideGates({ phase: 1, results, baseline });
+    expect(without.success_criteria.find((c) => c.name === 'no_regression')!.detail).not.toContain(
+      'no result in the phase 0 baseline run',
+    );
   });
 });

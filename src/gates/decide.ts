@@ -140,6 +140,8 @@ interface RegressionCheck {
   regressed: RegressionTenant[];
   noise: RegressionTenant[];
   notInRun: string[];
+  /** Tenants of this run without a result in the baseline run (nothing to check them against). */
+  noBaseline: string[];
 }
 
 export const DEFAULT_REGRESSION_LEVEL = 0.05;
@@ -247,7 +249,11 @@ function regressionCheck(
     regressed: [],
     noise: [],
     notInRun: [],
+    noBaseline: [],
   };
+  const inBaseline = new Set(baseline.map((b) => b.tenant));
+  for (const r of sortedResults(results))
+    if (!inBaseline.has(r.tenant)) out.noBaseline.push(r.tenant);
   for (const b of sortedResults(baseline)) {
     if (b.mean_r2 < threshold) continue;
     const after = now.get(b.tenant);
@@ -275,11 +281,24 @@ function regressionEvidence(check: RegressionCheck): string {
   const parts: string[] = [];
   const floor = `min(${REGRESSION_FLOOR.toFixed(2)}, their baseline R²)`;
   if (check.regressed.length > 0) {
+    // A drop whose folds cannot be paired counts untested: said so, not "beyond its noise".
+    const untested = check.regressed.filter((t) => t.p_value === null);
     const list = check.regressed
-      .map((t) => `${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)}`)
+      .map(
+        (t) =>
+          `${t.tenant} ${fmt(t.before)} -> ${fmt(t.after)}${t.p_value === null ? ' (folds cannot be paired: not tested)' : ''}`,
+      )
       .join(', ');
+    const how =
+      check.mode === 'strict'
+        ? ''
+        : untested.length === check.regressed.length
+          ? ', with folds that cannot be paired with the baseline (counted, not tested)'
+          : untested.length > 0
+            ? ' by more than their fold noise or with folds that cannot be paired'
+            : ' by more than their fold noise';
     parts.push(
-      `${check.regressed.length} of ${check.checked} baseline passers fell below ${floor}${check.mode === 'strict' ? '' : ' by more than their fold noise'}: ${list}`,
+      `${check.regressed.length} of ${check.checked} baseline passers fell below ${floor}${how}: ${list}`,
     );
   } else {
     parts.push(
@@ -296,6 +315,11 @@ function regressionEvidence(check: RegressionCheck): string {
   }
   if (check.notInRun.length > 0) {
     parts.push(`not in this run (not checked): ${check.notInRun.join(', ')}`);
+  }
+  if (check.noBaseline.length > 0) {
+    parts.push(
+      `no result in the phase 0 baseline run (not checked): ${check.noBaseline.join(', ')}`,
+    );
   }
   parts.push(`rule: ${regressionRule(check)}`);
   return parts.join('; ');
