@@ -4,6 +4,7 @@
  * computed from stored runs; the plan's JSON artifact is byte-identical across runs.
  */
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
 import { resolveTenant } from '../src/app/compute.js';
+import { STORE_FILE } from '../src/store/index.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books'];
 const dirs: string[] = [];
@@ -114,6 +116,42 @@ describe('phase runs through the app', () => {
     // A run of other tenants only is no comparison for it either.
     await app.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
     expect(app.checkGates({ phase: 1, runId: p1.id }).previous).toEqual(before.previous);
+    // Nor a later run of all three on other folds: it was taken (the newest holding them all),
+    // and every drop of the 5-fold run became "folds cannot be paired". Made later on the same
+    // folds, the earlier run stays the one judged against: a decision does not change afterwards.
+    await app.startPhaseRun({ phase: 0, tenants: TENANTS, force: true }).done;
+    await app.startPhaseRun({ phase: 0, tenants: TENANTS, config: { folds: 3 } }).done;
+    const later = app.checkGates({ phase: 1, runId: p1.id });
+    expect(later.previous).toEqual(before.previous);
+    expect(later.baseline).toEqual(before.baseline);
+    expect(JSON.stringify(later)).not.toMatch(/cannot be paired/);
+  });
+
+  it('gates://latest shows the decision asked last, also when it repeats an earlier one', async () => {
+    // Noise-aware, then strict, then noise-aware again on the same run: the third repeats the
+    // first, which was returned without being recorded again, so the latest stayed strict.
+    const p1 = await app.startPhaseRun({ phase: 1, tenants: TENANTS, force: true }).done;
+    app.checkGates({ phase: 1, runId: p1.id });
+    expect(app.latestGate(1)?.decision.regression_test?.mode).toBe('noise_aware');
+    app.checkGates({ phase: 1, runId: p1.id, regression: 'strict' });
+    expect(app.latestGate(1)?.decision.regression_test?.mode).toBe('strict');
+    app.checkGates({ phase: 1, runId: p1.id });
+    expect(app.latestGate(1)?.decision.regression_test?.mode).toBe('noise_aware');
+    // Asked again while it is the latest: not recorded twice.
+    const recorded = (): number => {
+      const db = new Database(path.join(stateDir, STORE_FILE), { readonly: true });
+      try {
+        const row = db
+          .prepare('SELECT COUNT(*) AS n FROM gate_decisions WHERE run_id = ?')
+          .get(p1.id) as { n: number };
+        return row.n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(recorded()).toBe(3);
+    app.checkGates({ phase: 1, runId: p1.id });
+    expect(recorded()).toBe(3);
   });
 
   it('cancels a run promptly and records it as cancelled', async () => {

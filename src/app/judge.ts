@@ -83,15 +83,17 @@ export function checkGates(
   );
   const inputs = { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null };
   // The same decision on the same runs is recorded (and its escalation logged) once: asking
-  // again returns it without a new row or a new line in escalations.log.
-  const same = store
-    .gateDecisionsOfRun(run.id)
-    .find(
-      (g) =>
-        canonicalJson(g.inputs) === canonicalJson(inputs) &&
-        canonicalJson(g.result) === canonicalJson(decision),
-    );
-  if (same) return same.result;
+  // again returns it without a new row or a new line in escalations.log, while it is the phase's
+  // latest decision. After another one (a strict reading, another run) it is recorded again, or
+  // gates://latest/{phase} would keep showing the other one.
+  const latest = store.latestGateDecision(phase);
+  if (
+    latest &&
+    latest.run_id === run.id &&
+    canonicalJson(latest.inputs) === canonicalJson(inputs) &&
+    canonicalJson(latest.result) === canonicalJson(decision)
+  )
+    return latest.result;
   const saved = store.saveGateDecision({ runId: run.id, inputs, decision });
   appendEscalation(ctx, {
     escalationId: saved.escalation_id,
@@ -119,26 +121,45 @@ export function latestGate(ctx: AppContext, phase: PhaseId): StoredGate | null {
   };
 }
 
+/** A run's fold protocol settings (folds, gap, test size, first window), as its config stores them. */
+function protocolOf(run: RunRecord): string {
+  const c = (run.config ?? {}) as Record<string, unknown>;
+  return canonicalJson([c.folds, c.gap, c.testSize ?? null, c.minTrain ?? null]);
+}
+
 /**
- * The finished run of `phase` a run is judged against: the newest one that holds every tenant of
- * `run`, else the newest of those holding the most of them (null when none holds any). The newest
- * run of the phase alone was used before: a one-tenant run made later (a plan's phase 3 run, a
- * check of one tenant) then stood for the previous phase of a 20-tenant run, and the gate judged
- * 20 tenants on one and changed as unrelated runs were made.
+ * The finished run of `phase` a run is judged against: among the runs that hold every tenant of
+ * `run` (else those holding the most of them; null when none holds any), the first by: the same
+ * fold protocol (paired fold differences need the same folds), made before `run` (a decision does
+ * not change when a later run is made), the newest. The newest run of the phase alone was used
+ * before: a one-tenant run made later (a plan's phase 3 run, a check of one tenant) then stood
+ * for the previous phase of a 20-tenant run, and the gate judged 20 tenants on one and changed as
+ * unrelated runs were made; and until session 43 the newest run holding the tenants, whatever its
+ * folds or date (a later 2-fold phase-0 run made every drop of a 5-fold phase-1 run untested).
  */
 export function comparisonRun(ctx: AppContext, phase: PhaseId, run: RunRecord): RunRecord | null {
   const want = new Set(run.tenants);
+  const protocol = protocolOf(run);
+  // Rank (higher first): overlap, then same protocol, then made before `run`; ties: the newest
+  // (listRuns is newest first, and only a strictly better rank replaces the best so far).
   let best: RunRecord | null = null;
-  let bestOverlap = 0;
+  let bestRank: [number, number, number] = [0, 0, 0];
+  const better = (a: [number, number, number], b: [number, number, number]): boolean =>
+    a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2];
   const page = 1000;
   for (let offset = 0; ; offset += page) {
     const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
     for (const r of runs) {
       const overlap = r.tenants.reduce((k, t) => k + (want.has(t) ? 1 : 0), 0);
-      if (overlap === want.size) return r;
-      if (overlap > bestOverlap) {
+      if (overlap === 0) continue;
+      const rank: [number, number, number] = [
+        overlap,
+        protocolOf(r) === protocol ? 1 : 0,
+        r.id < run.id ? 1 : 0,
+      ];
+      if (!best || better(rank, bestRank)) {
         best = r;
-        bestOverlap = overlap;
+        bestRank = rank;
       }
     }
     if (runs.length < page) return best;
