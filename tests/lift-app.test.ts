@@ -388,9 +388,23 @@ describe('add_lift_test over MCP', () => {
       expect(r.isError, text(r)).toBeFalsy();
       s.checkOutput('explain_tenant', r.structuredContent);
       if (phase === 3) {
-        const cal = (r.structuredContent as { calibration?: { tests: { channel: string }[] } })
-          .calibration;
+        const cal = (
+          r.structuredContent as {
+            calibration?: {
+              applied: boolean;
+              held_channels: string[];
+              tests: { channel: string }[];
+            };
+          }
+        ).calibration;
         expect(cal?.tests.map((t) => t.channel)).toEqual(['google']);
+        // Only the tested channel is called calibrated: meta, without a test, keeps the
+        // uncalibrated model's figures (the text said "meta ROAS x calibrated" too).
+        expect(cal?.applied).toBe(true);
+        expect(cal?.held_channels).toEqual(['meta']);
+        expect(text(r)).toMatch(/google ROAS [-\d.]+ calibrated/);
+        expect(text(r)).toMatch(/meta ROAS [-\d.]+ \(no lift test: uncalibrated\)/);
+        expect(text(r)).not.toMatch(/meta ROAS [-\d.]+ calibrated/);
       }
     }
   }, 120_000);

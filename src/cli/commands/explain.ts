@@ -100,6 +100,11 @@ export function explainText(e: Explanation): string {
               t.used ? 'yes' : t.conflict ? 'no (conflict)' : 'no',
             ]),
           ),
+          ...(calibrated && e.calibration.held_channels.length
+            ? [
+                `No lift test: ${e.calibration.held_channels.join(', ')} (figures held at the uncalibrated model's)`,
+              ]
+            : []),
         ]
       : []),
     ...(states.length

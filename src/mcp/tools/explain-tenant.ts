@@ -65,7 +65,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
                       : '')
                   : '';
               return (
-                `${c.channel} ROAS ${fmt2(c.roas)}${e.calibration?.applied ? ' calibrated' : ''}${range(c.intervals?.roas)} ` +
+                `${c.channel} ROAS ${fmt2(c.roas)}${calibrationMark(e.calibration, c.channel)}${range(c.intervals?.roas)} ` +
                 `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal}${pooled})`
               );
             })
@@ -99,4 +99,15 @@ function range(iv: { p80: [number, number]; p95: [number, number] } | undefined)
 
 function fmt2(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : 'n/a';
+}
+
+/** ' calibrated' for a channel of a calibrated model, or what it is when no lift test moved it. */
+function calibrationMark(
+  calibration: { applied: boolean; held_channels: string[] } | null | undefined,
+  channel: string,
+): string {
+  if (!calibration?.applied) return '';
+  return calibration.held_channels.includes(channel)
+    ? ' (no lift test: uncalibrated)'
+    : ' calibrated';
 }
