@@ -179,6 +179,34 @@ describe('add_lift_test over MCP', () => {
       ],
     });
     expect(daily.warnings).toEqual([]);
+    // A cut that raised revenue by more than two standard errors: recorded, with a sign warning
+    // (explain's conflict test judges it); within two standard errors, no warning.
+    const signs = s.app.addLiftTests({
+      tenant: 'extreme_sunscreen',
+      tests: [
+        {
+          channel: 'google',
+          start: '2024-05-02',
+          end: '2024-05-20',
+          spend_change: -20000,
+          incremental_revenue: 40000,
+          standard_error: 15000,
+        },
+        {
+          channel: 'google',
+          start: '2024-07-02',
+          end: '2024-07-20',
+          spend_change: -20000,
+          incremental_revenue: 20000,
+          standard_error: 15000,
+        },
+      ],
+    });
+    expect(signs.added).toHaveLength(2);
+    expect(signs.warnings).toHaveLength(1);
+    expect(signs.warnings[0]).toMatch(
+      /^tests\[0\]: .*a spend cut that raised revenue.*check the signs/,
+    );
   });
 
   it('names the argument at fault, in the words of the tool', async () => {

@@ -12,6 +12,7 @@ import {
   liftSpend,
   liftWindow,
   liftWindowOutsideData,
+  liftSignNote,
   weeklyWindowNote,
   type LiftTest,
 } from '../core/lift.js';
@@ -111,10 +112,11 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     tests,
     req.source ?? (req.csv !== undefined ? 'csv' : 'mcp'),
   );
-  const warnings = tests.flatMap((t, i) => {
-    const note = weeklyWindowNote(series, t);
-    return note === null ? [] : [`${where(i)}: ${note}`];
-  });
+  const warnings = tests.flatMap((t, i) =>
+    [weeklyWindowNote(series, t), liftSignNote(t)].flatMap((note) =>
+      note === null ? [] : [`${where(i)}: ${note}`],
+    ),
+  );
   return { tenant: req.tenant, added, total: existing.length + added.length, warnings };
 }
 

@@ -135,6 +135,25 @@ export function liftWindowOutsideData(
 }
 
 /**
+ * Where a test's lift has the opposite sign of its spend change by more than two standard errors:
+ * a cut that raised revenue, or a boost that lowered it, says the channel's return is negative,
+ * which is more often a sign written the other way (docs/calibration.md: a hold-out that lost
+ * revenue is negative). Null otherwise. Recorded as given: explain's conflict test judges it.
+ */
+export function liftSignNote(t: LiftTest): string | null {
+  if (t.spend_change * t.incremental_revenue >= 0) return null;
+  if (Math.abs(t.incremental_revenue) <= 2 * t.standard_error) return null;
+  const what =
+    t.spend_change < 0
+      ? 'a spend cut that raised revenue'
+      : 'a spend increase that lowered revenue';
+  return (
+    `${t.channel} ${t.start}..${t.end}: spend_change ${t.spend_change} with incremental_revenue ${t.incremental_revenue} is ${what} ` +
+    `(a negative return); if the test lost revenue when spend was cut, incremental_revenue is negative: check the signs`
+  );
+}
+
+/**
  * On weekly data, where a test's window is not whole weeks: what it is read as. A row dated d is
  * the week d..d+6, and the window holds the rows dated in it (liftWindow), so a window from a
  * Saturday to a Thursday leaves out the week it starts in and takes the last week whole: the
