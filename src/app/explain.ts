@@ -10,7 +10,7 @@ import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
-import { isKeptFor, keptFor, type KeptFor } from './kept.js';
+import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf, unusableLiftTests } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import { AppError, type RunHandleOptions } from './types.js';
@@ -89,11 +89,9 @@ export async function explainTenant(
   // A stored explanation is reused only for the same data, replicates and lift tests.
   const liftKey = canonicalJson(liftTests);
   const hash = datasetHash(source);
-  const run = ctx.store.latestDoneRun(phase);
-  const holder =
-    run && run.tenants.includes(req.tenant) && canonicalJson(run.config) === canonicalJson(config)
-      ? run
-      : null;
+  // The newest finished run of the phase (default config) that covers the tenant: a later run
+  // of other tenants does not take the stored model and explanation away.
+  const holder = doneRunCovering(ctx, phase, req.tenant, config);
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant, -1) : [];
   const stored = kept
     .filter((m) => m.kind === 'final')

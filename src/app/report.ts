@@ -23,7 +23,7 @@ import type {
   TenantReportData,
 } from '../report/index.js';
 import { decompositionColumns, decompositionToCsv } from '../phases/decompose.js';
-import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
+import { makeDirs, type RunRecord } from '../store/index.js';
 import { writeAtomic } from './analytics.js';
 import { compareRuns } from './compare.js';
 import { resolveTenant, type FoldPredictions } from './compute.js';
@@ -32,7 +32,7 @@ import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
-import { isKeptFor, keptFor, type KeptFor } from './kept.js';
+import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
@@ -147,29 +147,6 @@ function latestTenantFile(ctx: AppContext, tenant: string): string | null {
     .map((f) => ({ f, t: statSync(f).mtimeMs }))
     .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
   return mine.length ? mine[0].f : null;
-}
-
-/**
- * The newest finished run of the phase that covers the tenant (with `config` when given). Not
- * only the phase's latest run: runs over other tenants come after it in the usual workflow
- * (run phase 3 for one tenant, then for another).
- */
-function doneRunCovering(
-  ctx: AppContext,
-  phase: PhaseId,
-  tenant: string,
-  config?: unknown,
-): RunRecord | null {
-  const want = config === undefined ? null : canonicalJson(config);
-  const page = 200;
-  for (let offset = 0; ; offset += page) {
-    const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
-    const hit = runs.find(
-      (r) => r.tenants.includes(tenant) && (want === null || canonicalJson(r.config) === want),
-    );
-    if (hit) return hit;
-    if (runs.length < page) return null;
-  }
 }
 
 /** The newest finished run of the phase, with the default config, that covers the tenant. */
