@@ -46,6 +46,16 @@ export function validationClause(e: Pick<Explanation, 'validation' | 'model_kind
   return `, mean fold R² ${v.mean_r2.toFixed(3)}${se}${alone}`;
 }
 
+/**
+ * How an explanation's bootstrap replicates are refitted, for a face's intervals line: phase 3
+ * searches its adstock/Hill parameters on every replicate, phases 0-2 have no carry-over to search.
+ */
+export function replicateWords(phase: PhaseId): string {
+  return phase === 3
+    ? 'refitted with its own adstock/Hill search'
+    : `refitted as phase ${phase}'s model (no carry-over to search)`;
+}
+
 /** What is stored beside the holder run, per tenant (models table, fold -1). */
 interface StoredFinal extends KeptFor {
   model: FinalModelJSON;

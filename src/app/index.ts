@@ -42,7 +42,7 @@ export * from './types.js';
 export { normalizeConfig, DEFAULT_CONFIG } from './config.js';
 export { summarize, analyticsJson } from './analytics.js';
 export { CODE_VERSION } from './version.js';
-export { validationClause } from './explain.js';
+export { replicateWords, validationClause } from './explain.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { usedPhaseWords } from './words.js';

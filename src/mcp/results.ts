@@ -202,12 +202,17 @@ export function runInfoView(r: RunInfo | RunDetail) {
   };
 }
 
+/** '-0.000' and '-0' (a negative figure that rounds to 0) read as 0. */
+const unsignedZero = (s: string): string => (/^-0(\.0+)?$/.test(s) ? s.slice(1) : s);
+
 export function fmtR2(x: number | null | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : 'n/a';
+  return typeof x === 'number' && Number.isFinite(x) ? unsignedZero(x.toFixed(3)) : 'n/a';
 }
 
 export function fmtPct(x: number | null | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a';
+  return typeof x === 'number' && Number.isFinite(x)
+    ? `${unsignedZero((100 * x).toFixed(0))}%`
+    : 'n/a';
 }
 
 /** One line about a finished summary: "mean R² 0.412, 7/20 pass (35%)". */

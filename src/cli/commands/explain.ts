@@ -1,4 +1,9 @@
-import { validationClause, type Explanation, type FigureInterval } from '../../app/index.js';
+import {
+  replicateWords,
+  validationClause,
+  type Explanation,
+  type FigureInterval,
+} from '../../app/index.js';
 import { int, need } from '../args.js';
 import type { Command } from '../command.js';
 import { fixed, table } from '../format.js';
@@ -17,9 +22,24 @@ function bounds(iv: FigureInterval | undefined, level: 'p80' | 'p95'): string {
   return iv ? `${fixed(iv[level][0], 2)} to ${fixed(iv[level][1], 2)}` : '-';
 }
 
+/**
+ * A weather state's column header in the response-curve tables: its label without the column
+ * name ('cold', 'rain'), or the whole state where two columns share a label (the low / mid / high
+ * of two columns of unrecognised name). The column name can be any header ('Temperature (°F)').
+ */
+export function stateHeaders(
+  states: readonly Pick<Explanation['weather_states'][number], 'state' | 'variable'>[],
+): string[] {
+  const labels = states.map((s) =>
+    s.state.startsWith(`${s.variable}:`) ? s.state.slice(s.variable.length + 1) : s.state,
+  );
+  return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : states[i].state));
+}
+
 export function explainText(e: Explanation): string {
   const period = periodOf(e);
   const states = e.weather_states;
+  const headers = stateHeaders(states);
   const hasTruth = e.channels.some((c) => c.truth !== null);
   const calibrated = e.calibration?.applied === true;
   const curves = e.response_curves.map((curve) => {
@@ -41,7 +61,7 @@ export function explainText(e: Explanation): string {
           `spend/${period}`,
           `revenue/${period}`,
           ...(curve.true_contribution ? ['true'] : []),
-          ...states.map((s) => s.state.replace(/^[a-z_]+:/, '')),
+          ...headers,
         ],
         rows,
       ),
@@ -140,7 +160,7 @@ export function explainText(e: Explanation): string {
     ...(e.uncertainty
       ? [
           `intervals: ${e.uncertainty.replicates}-replicate moving-block bootstrap (blocks of ${e.uncertainty.block_length} rows), ` +
-            'each replicate refitted with its own adstock/Hill search; response-curve bands in --json',
+            `each replicate ${replicateWords(e.phase)}; response-curve bands in --json`,
         ]
       : []),
     ...e.notes.map((n) => `note: ${n}`),
@@ -158,8 +178,9 @@ export const explain: Command = {
     "predicted with the channel's spend minus revenue predicted with it at zero. Weather states:\n" +
     'temperature terciles of the data (cold, mild, hot, thresholds printed) and rain/dry.\n' +
     'Every figure has 80% and 95% intervals from B bootstrap refits of the whole model (default\n' +
-    '60, about 5 s of CPU for phase 3 with two channels; 0 = none). Caveats come first: a model\n' +
-    'below the pass bar (mean fold R² < 0.50) or a figure whose 95% interval includes zero.' +
+    'round(120 / channels) in 10-60: 60 for two channels, about 5 s of CPU for phase 3; 0 = none).\n' +
+    'Caveats come first: a model below the pass bar (mean fold R² < 0.50), phases 0-2 without\n' +
+    'carry-over, or a figure whose 95% interval includes zero.' +
     '\n' +
     'With lift tests (wv-mmm lift add), phase 3 is calibrated with them: calibrated and\n' +
     'uncalibrated ROAS side by side, and tests that conflict with the data are reported.',

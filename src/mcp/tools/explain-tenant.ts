@@ -1,7 +1,7 @@
 /** Tool `explain_tenant`: channel contributions, ROAS by weather state and response curves. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { validationClause } from '../../app/index.js';
+import { replicateWords, validationClause } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fmtPct, guarded, ok } from '../results.js';
@@ -79,7 +79,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           if (e.uncertainty) {
             lines.push(
               `Intervals [80%; 95%]: ${e.uncertainty.replicates}-replicate moving-block bootstrap ` +
-                `(blocks of ${e.uncertainty.block_length} rows), every replicate refitted with its own adstock/Hill search.`,
+                `(blocks of ${e.uncertainty.block_length} rows), every replicate ${replicateWords(e.phase)}.`,
             );
           }
           lines.push(...e.notes);
@@ -97,8 +97,13 @@ function range(iv: { p80: [number, number]; p95: [number, number] } | undefined)
   return ` [${fmt2(iv.p80[0])} to ${fmt2(iv.p80[1])}; ${fmt2(iv.p95[0])} to ${fmt2(iv.p95[1])}]`;
 }
 
-function fmt2(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(2) : 'n/a';
+/**
+ * Two decimals, or three significant digits where two decimals would print a figure that is not
+ * 0 as 0 or '-0.00' (a 95% bound of -0.0046 reads '-0.00455', as in the CLI's tables).
+ */
+export function fmt2(x: number): string {
+  if (!Number.isFinite(x)) return 'n/a';
+  return x !== 0 && Math.abs(x) < 0.005 ? x.toPrecision(3) : x.toFixed(2);
 }
 
 /** ' calibrated' for a channel of a calibrated model, or what it is when no lift test moved it. */
