@@ -41,7 +41,7 @@ import {
   type PlanRefits,
   type PlanTaskRequest,
 } from './plan-task.js';
-import { isKeptFor, keptFor, type KeptFor } from './kept.js';
+import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import type { RunHandleOptions } from './types.js';
 
@@ -247,11 +247,9 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
 
 /** The newest finished phase-3 run (default config) covering the tenant, or null. */
 function phase3Holder(ctx: AppContext, tenant: string): number | null {
-  const config = normalizeConfig({});
-  const holder = ctx.store
-    .listRuns({ phase: 3, status: 'done', limit: 200 })
-    .find((r) => r.tenants.includes(tenant) && canonicalJson(r.config) === canonicalJson(config));
-  return holder?.id ?? null;
+  // All finished phase-3 runs, as explain and the report read them (the newest 200 only before:
+  // past them a plan started a new phase-3 run of a tenant that had one).
+  return doneRunCovering(ctx, 3, tenant, normalizeConfig({}))?.id ?? null;
 }
 
 /**

@@ -370,7 +370,7 @@ function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecompos
   return [
     {
       code: 'media_effect_held_at_zero',
-      message: `${held.join(', ')}: the fitted contribution was negative and is held at 0 (a negative media effect is not a media effect; ${many ? 'their spend moves' : 'its spend moves'} with other channels'), so ${many ? 'their' : 'its'} ROAS of 0 means not identified, not no effect`,
+      message: `${held.join(', ')}: the fitted contribution was negative and is held at 0 (a negative media effect is not a media effect; ${many ? 'their spend moves' : 'its spend moves'} with other channels'), so ${many ? 'their' : 'its'} ROAS of 0 means not identified, not no effect; ${many ? 'their' : 'its'} marginal ROAS, ROAS by weather state and response curve (the model's effect, 0 in total, tilted by weather) are not identified either`,
     },
   ];
 }
