@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isBuiltinTenant } from '../core/data/index.js';
 import { DataError, parseTenantCsv, rolesOf, tenantToCsv, validateTenantId } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
+import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -114,13 +115,13 @@ export function importTenantData(
       'invalid_argument',
     );
   }
-  const existing = ctx.store.getDatasetSummary(req.tenant);
-  if (existing && !req.replace) {
-    throw new AppError(
-      `tenant '${req.tenant}' already exists (${existing.source}); pass ${ctx.words.replace} to overwrite it`,
+  const exists = (source: string) =>
+    new AppError(
+      `tenant '${req.tenant}' already exists (${source}); pass ${ctx.words.replace} to overwrite it`,
       'conflict',
     );
-  }
+  const existing = ctx.store.getDatasetSummary(req.tenant);
+  if (existing && !req.replace) throw exists(existing.source);
   const text = req.csv ?? readImportFile(importDirs, req.path as string);
   let parsed;
   try {
@@ -154,11 +155,21 @@ export function importTenantData(
   };
   // The canonical CSV keeps the imported names (a target called "sales", weather called "temp"):
   // the roles that read it back are stored beside it (tenants.ts tenantSource).
-  const saved = ctx.store.upsertDataset({
-    info: { ...info, roles: rolesOf(series) } as TenantInfo,
-    csv: canonical,
-    storeCsv: true,
-  });
+  // Without replace the store refuses a tenant stored since the check above (another server or
+  // CLI on the same state directory importing the same id at once): it was overwritten, both
+  // reported as imported.
+  let saved;
+  try {
+    saved = ctx.store.upsertDataset({
+      info: { ...info, roles: rolesOf(series) } as TenantInfo,
+      csv: canonical,
+      storeCsv: true,
+      onlyNew: !req.replace,
+    });
+  } catch (e) {
+    if (e instanceof DatasetExistsError) throw exists(e.source);
+    throw e;
+  }
   return {
     tenant: req.tenant,
     rows: info.rows,

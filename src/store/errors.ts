@@ -6,6 +6,17 @@ export class StoreError extends Error {
   }
 }
 
+/** upsertDataset with onlyNew found the tenant stored (by another process since the caller looked). */
+export class DatasetExistsError extends StoreError {
+  constructor(
+    readonly tenant: string,
+    readonly source: string,
+  ) {
+    super(`dataset ${tenant} already exists (${source})`);
+    this.name = 'DatasetExistsError';
+  }
+}
+
 /** The message of an unknown thrown value. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

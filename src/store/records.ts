@@ -15,6 +15,11 @@ export interface DatasetInput {
   truth?: GroundTruth | null;
   /** Keep the CSV text in SQLite (default: yes unless the source is 'builtin', which regenerates). */
   storeCsv?: boolean;
+  /**
+   * Only create: a tenant already stored is left as it is and DatasetExistsError is thrown. Checked
+   * inside the write, so of two processes importing the same new id at once one is refused.
+   */
+  onlyNew?: boolean;
 }
 
 export interface DatasetSummary {

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { LiftTest } from '../core/lift.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { makeDirs } from './dirs.js';
-import { StoreError, messageOf } from './errors.js';
+import { DatasetExistsError, StoreError, messageOf } from './errors.js';
 import { canonicalJson, contentHash } from './hash.js';
 import { decodeJson, decodeNullable, encodeJson, encodeNullable } from './json.js';
 import { STATE_DIR_ENV } from './paths.js';
@@ -325,8 +325,11 @@ export class Store {
     const storeCsv = input.storeCsv ?? info.source !== 'builtin';
     const now = this.now();
     this.write(`cannot save dataset ${info.tenant}`, () => {
-      const isNew =
-        this.db.prepare('SELECT 1 FROM datasets WHERE tenant = ?').get(info.tenant) === undefined;
+      const stored = this.db
+        .prepare('SELECT source FROM datasets WHERE tenant = ?')
+        .get(info.tenant) as { source: string } | undefined;
+      const isNew = stored === undefined;
+      if (!isNew && input.onlyNew) throw new DatasetExistsError(info.tenant, stored.source);
       // A new imported or generated tenant starts without lift tests: any left under its id
       // belong to a tenant deleted before its lift tests went with it, measured on other data.
       if (isNew && info.source !== 'builtin') {

@@ -1,0 +1,78 @@
+/**
+ * Writes that race another session on the same state directory: an import of the same new id.
+ * What another process does between a use case's check and its write is played here by a second
+ * app on the same directory, at the moment the race would hit.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
+import { DatasetExistsError, Store, openStore } from '../src/store/index.js';
+
+let dir: string;
+let app: App;
+let other: App;
+let csvA: string;
+let csvB: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wv-races-'));
+  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+  other = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+  csvA = app.exportTenant('extreme_ski_gear').csv;
+  csvB = app.exportTenant('none_books').csv;
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await app?.close();
+  await other?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('import of the same new tenant id by two sessions at once', () => {
+  it('refuses the second (it overwrote the first and both said imported)', () => {
+    other.importTenantData({ tenant: 'twin', csv: csvB });
+    const stored = other.exportTenant('twin').csv;
+    expect(stored).toBe(csvB);
+    // This session looked before the other one wrote: the tenant was not there yet.
+    const look = vi.spyOn(Store.prototype, 'getDatasetSummary').mockReturnValueOnce(null);
+    expect(() => app.importTenantData({ tenant: 'twin', csv: csvA })).toThrow(
+      "tenant 'twin' already exists (imported); pass replace: true to overwrite it",
+    );
+    expect(look).toHaveBeenCalled();
+    look.mockRestore();
+    expect(app.exportTenant('twin').csv).toBe(stored);
+    // With replace the import is meant to overwrite, race or not.
+    const replaced = app.importTenantData({ tenant: 'twin', csv: csvA, replace: true });
+    expect(replaced.replaced).toBe(true);
+    expect(other.exportTenant('twin').csv).toBe(csvA);
+  });
+
+  it('the store refuses onlyNew on a stored tenant and leaves it as it was', () => {
+    const s = openStore(dir);
+    try {
+      const before = s.getDataset('twin');
+      const info = { ...before!.info, rows: 1 };
+      let thrown: unknown;
+      try {
+        s.upsertDataset({ info, csv: 'date,revenue\n2024-01-01,1\n', onlyNew: true });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(DatasetExistsError);
+      expect((thrown as DatasetExistsError).source).toBe('imported');
+      expect(s.getDataset('twin')).toEqual(before);
+      const fresh = s.upsertDataset({
+        info: { ...info, tenant: 'fresh' },
+        csv: 'date,revenue\n2024-01-01,1\n',
+        onlyNew: true,
+      });
+      expect(fresh.tenant).toBe('fresh');
+    } finally {
+      s.close();
+    }
+  });
+});
