@@ -1,7 +1,8 @@
 /**
- * Writes that race another session on the same state directory: an import of the same new id.
- * What another process does between a use case's check and its write is played here by a second
- * app on the same directory, at the moment the race would hit.
+ * Writes that race another session on the same state directory: an import of the same new id,
+ * and a delete_tenant while a plan of the tenant is computed. What another process does between
+ * a use case's check and its write is played here by a second app on the same directory (or a
+ * progress callback), at the moment the race would hit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,4 +76,60 @@ describe('import of the same new tenant id by two sessions at once', () => {
       s.close();
     }
   });
+});
+
+describe('delete_tenant while a plan of the tenant is computed', () => {
+  beforeAll(async () => {
+    app.importTenantData({ tenant: 'shop', csv: csvA });
+    app.importTenantData({ tenant: 'shop2', csv: csvB });
+    const run = await app.startPhaseRun({ phase: 3, tenants: ['shop', 'shop2'] }).done;
+    expect(run.status).toBe('done');
+  }, 120_000);
+
+  /** Plans `tenant`, running `during` when the planner starts (after the model is loaded). */
+  function planWhile(tenant: string, during: () => void) {
+    let fired = false;
+    return app.planBudget(
+      { tenant, replicates: 0 },
+      {
+        onProgress: (e) => {
+          if (!fired && e.message.startsWith('planning')) {
+            fired = true;
+            during();
+          }
+        },
+      },
+    );
+  }
+
+  it('refuses to store it when the run of its model is deleted (it read as a full disk)', async () => {
+    const runId = app.listRuns({ phase: 3 }).runs[0].id;
+    const plans = app.listPlans().total;
+    await expect(
+      planWhile('shop', () => other.deleteTenant({ tenant: 'shop2', runs: 'delete' })),
+    ).rejects.toThrow(
+      `the phase 3 run ${runId} that holds the model of 'shop' was deleted while the plan was computed; nothing was stored`,
+    );
+    expect(app.listPlans().total).toBe(plans);
+  });
+
+  it('refuses to store it when the tenant is deleted (it was stored after the delete)', async () => {
+    // The previous test deleted the run: this plan runs phase 3 for the tenant first.
+    const plans = app.listPlans().total;
+    await expect(
+      planWhile('shop', () => other.deleteTenant({ tenant: 'shop', runs: 'keep' })),
+    ).rejects.toThrow(
+      "tenant 'shop' was deleted while the plan was computed; nothing was stored (import its data again to plan it)",
+    );
+    expect(app.listPlans().total).toBe(plans);
+    expect(app.listTenants().some((t) => t.tenant === 'shop')).toBe(false);
+  }, 120_000);
+
+  it('stores the plan when nothing was deleted', async () => {
+    app.importTenantData({ tenant: 'shop', csv: csvA });
+    const plans = app.listPlans().total;
+    const plan = await planWhile('shop', () => undefined);
+    expect(plan.tenant).toBe('shop');
+    expect(app.listPlans().total).toBe(plans + 1);
+  }, 120_000);
 });

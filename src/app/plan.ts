@@ -581,6 +581,11 @@ export async function planBudget(
     opts.signal,
   );
   if (!out.result.ok) throw bad(out.result.error);
+  // The tenant, or the run of its model, deleted while the plan was computed (delete_tenant in
+  // this or another session): nothing is stored. The plan of a deleted tenant was stored after
+  // the delete had answered; with its run deleted too the write failed on the run's reference and
+  // read as a full or read-only disk.
+  checkStillThere(ctx, req.tenant, runId);
   const inputs = inputsOf(req, task);
   const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
   const fresh = out.result.refits;
@@ -607,6 +612,16 @@ export async function planBudget(
   });
   progress(3, `plan ${id} stored`);
   return getPlan(ctx, id);
+}
+
+function checkStillThere(ctx: AppContext, tenant: string, runId: number): void {
+  const what =
+    !isBuiltinTenant(tenant) && ctx.store.getDatasetSummary(tenant) === null
+      ? `tenant '${tenant}' was deleted while the plan was computed; nothing was stored (import its data again to plan it)`
+      : ctx.store.getRun(runId) === null
+        ? `the phase 3 run ${runId} that holds the model of '${tenant}' was deleted while the plan was computed; nothing was stored (plan again: phase 3 is run for it first)`
+        : null;
+  if (what !== null) throw new AppError(what, 'conflict');
 }
 
 export function getPlan(ctx: AppContext, id: number): StoredPlan {
