@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -237,6 +245,48 @@ describe('runs', () => {
     // a recovered run takes no more results
     expect(() => r.saveTenantResult(running, makeResult('b', 0, 0.5))).toThrow(/is failed/);
   });
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    "a run whose owner's pid now belongs to an unrelated process is recovered; a live owner's is not",
+    async () => {
+      const s = open();
+      const orphan = startRun(s, ['a'], 0, 'k-orphan');
+      const owned = startRun(s, ['a'], 0, 'k-owned');
+      // A process that does not hold the store open (the dead owner's pid reused by another
+      // program), and one that does (a live server or CLI with a run of it), by another path.
+      const link = `${dir}-link`;
+      symlinkSync(dir, link);
+      const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+      const owner = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import Database from 'better-sqlite3';
+           const db = new Database(process.argv[1]);
+           console.log('ready');
+           setTimeout(() => db.close(), 30000);`,
+          join(link, STORE_FILE),
+        ],
+        { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      try {
+        await new Promise<void>((res) => owner.stdout.once('data', () => res()));
+        const db = new Database(s.path);
+        const setOwner = db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?');
+        setOwner.run(stranger.pid, orphan);
+        setOwner.run(owner.pid, owned);
+        db.close();
+        expect(s.recoverInterruptedRuns(undefined, { keepOwn: true })).toEqual([orphan]);
+        expect(s.getRun(orphan)!.error).toBe(INTERRUPTED_ERROR);
+        expect(s.getRun(owned)!.status).toBe('running');
+      } finally {
+        stranger.kill();
+        owner.kill();
+        rmSync(link);
+      }
+    },
+  );
 
   it('findDoneRunByKey returns the stored done run for an identical key only', () => {
     const key = runKey({

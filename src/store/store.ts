@@ -8,7 +8,7 @@
 
 import { standardErrorOfMean } from '../core/metrics.js';
 import Database from 'better-sqlite3';
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LiftTest } from '../core/lift.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
@@ -767,10 +767,15 @@ export class Store {
    * Returns the ids marked failed.
    */
   recoverInterruptedRuns(
-    isAlive: (pid: number) => boolean = processIsAlive,
+    isAlive?: (pid: number) => boolean,
     options: { keepOwn?: boolean } = {},
   ): number[] {
     const now = this.now();
+    if (isAlive === undefined) {
+      const file = fileId(this.path);
+      isAlive = (pid) => ownerMayRun(pid, file);
+    }
+    const alive = isAlive;
     return this.write('cannot recover interrupted runs', () => {
       const rows = this.db
         .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id`)
@@ -779,7 +784,7 @@ export class Store {
         .filter((r) =>
           r.owner_pid === process.pid
             ? !options.keepOwn
-            : r.owner_pid === null || !isAlive(r.owner_pid),
+            : r.owner_pid === null || !alive(r.owner_pid),
         )
         .map((r) => r.id);
       const mark = this.db.prepare(
@@ -1101,6 +1106,42 @@ function processIsAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when process `pid` may still be running a run of the store file `file` (its device and
+ * inode): it exists and, where /proc tells (Linux), holds the file open, as every process with a
+ * run of it does (by whatever path: a symlink or a bind mount). The pid alone was not enough: a
+ * dead owner's pid taken by an unrelated process (ids are reused, 32768 of them by default) kept
+ * its run 'running', its tenants undeletable, for as long as that process lived. Without /proc,
+ * or when it may not be read (another user's process), the pid decides.
+ */
+function ownerMayRun(pid: number, file: { dev: number; ino: number } | null): boolean {
+  if (!processIsAlive(pid)) return false;
+  if (file === null) return true;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return true;
+  }
+  return fds.some((fd) => {
+    try {
+      const st = statSync(`/proc/${pid}/fd/${fd}`);
+      return st.ino === file.ino && st.dev === file.dev;
+    } catch {
+      return false; // closed since the listing, or not a file
+    }
+  });
+}
+
+function fileId(path: string): { dev: number; ino: number } | null {
+  try {
+    const st = statSync(path);
+    return { dev: st.dev, ino: st.ino };
+  } catch {
+    return null;
   }
 }
 
