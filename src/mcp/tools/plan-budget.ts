@@ -13,6 +13,7 @@ import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok } from '../results.js';
 import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+import { runSignal } from './run-phase.js';
 
 const positive = (name: string) =>
   z
@@ -212,7 +213,12 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
               targetMarginalRoas: args.target_marginal_roas,
               replicates: args.replicates,
             },
-            { onProgress: progress.onProgress, signal: extra.signal },
+            // The phase 3 run a first plan starts records why it stopped, as run_phase's does
+            // (it said 'cancelled by the caller' for a client's cancel and a closed connection).
+            {
+              onProgress: progress.onProgress,
+              signal: runSignal(extra.signal, () => server.isConnected()),
+            },
           );
           const result = ok(p, [`plan://${p.id}`, ...p.read_first, ...p.summary].join('\n'));
           // The stored plan as a resource the client can read again (resources/read plan://{id}).
