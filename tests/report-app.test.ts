@@ -269,3 +269,42 @@ describe('the default phase of a tenant report', () => {
     }
   }, 120_000);
 });
+
+describe('report://tenant/{id} after the data under the id changed', () => {
+  it("is written again for the new data, not served from the old data's report", async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'wv-report-reimport-'));
+    const a = createApp({ stateDir: own, workers: 1, log: () => undefined });
+    try {
+      const first = a.exportTenant('extreme_ski_gear').csv;
+      const second = a.exportTenant('none_books').csv;
+      /** The first data row's date and revenue of a CSV with a date and a revenue column. */
+      const firstRevenue = (csv: string, column: string): [string, number] => {
+        const [header, row] = csv.split('\n');
+        const cells = row.split(',');
+        return [cells[0], Number(cells[header.split(',').indexOf(column)])];
+      };
+      a.importTenantData({ tenant: 'shop', csv: first });
+      const before = await a.readDecomposition('shop');
+      expect(before.written).toBe(true);
+      expect(firstRevenue(before.csv, 'actual')).toEqual(firstRevenue(first, 'revenue'));
+      expect((await a.readDecomposition('shop')).written).toBe(false);
+      a.importTenantData({ tenant: 'shop', csv: second, replace: true });
+      const after = await a.readDecomposition('shop');
+      expect(after.written).toBe(true);
+      expect(firstRevenue(after.csv, 'actual')).toEqual(firstRevenue(second, 'revenue'));
+      expect(firstRevenue(second, 'revenue')).not.toEqual(firstRevenue(first, 'revenue'));
+      // The report beside it is the one just written, served from now on.
+      expect((await a.readReport('tenant', 'shop')).written).toBe(false);
+      // A delete and an import under the same id: other data again.
+      a.deleteTenant({ tenant: 'shop', runs: 'delete' });
+      a.importTenantData({ tenant: 'shop', csv: first });
+      expect((await a.readReport('tenant', 'shop')).written).toBe(true);
+      expect(firstRevenue((await a.readDecomposition('shop')).csv, 'actual')).toEqual(
+        firstRevenue(first, 'revenue'),
+      );
+    } finally {
+      await a.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -133,7 +133,11 @@ function readIfExists(file: string): string | null {
   }
 }
 
-/** The most recently written report of a tenant, any phase. */
+/**
+ * The most recently written report of a tenant, any phase, written since its data was (a report
+ * of data imported before, under the same id, is not the tenant's: after an import with replace,
+ * or a delete and an import, report://tenant/{id} and its decomposition served the old data's).
+ */
 function latestTenantFile(ctx: AppContext, tenant: string): string | null {
   let names: string[];
   try {
@@ -141,10 +145,13 @@ function latestTenantFile(ctx: AppContext, tenant: string): string | null {
   } catch {
     return null;
   }
+  const updated = ctx.store.getDatasetSummary(tenant)?.updated_at;
+  const since = updated === undefined ? -Infinity : Date.parse(updated);
   const mine = names
     .filter((n) => n.startsWith(`tenant-${tenant}-phase`) && n.endsWith('.html'))
     .map((n) => path.join(reportsDir(ctx), n))
     .map((f) => ({ f, t: statSync(f).mtimeMs }))
+    .filter(({ t }) => !(t < since))
     .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
   return mine.length ? mine[0].f : null;
 }
