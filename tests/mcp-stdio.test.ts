@@ -176,6 +176,35 @@ describe('stdio server (built)', () => {
       await transport.close();
     });
   }, 180_000);
+
+  it('a host that dies (its pipes broken) leaves a server that exits and records its background run', async () => {
+    let runId = 0;
+    await withServer('info', async (client, transport) => {
+      await client.connect(transport);
+      const started = await client.callTool({
+        name: 'run_phase',
+        arguments: { phase: 3, wait: false, force: true },
+      });
+      runId = (started.structuredContent as { run_id: number }).run_id;
+      // The host is killed: every pipe end it held closes. The server's shutdown line on stderr
+      // raised EPIPE, uncaught: it died with exit code 1 and left the run 'running'.
+      const child = transport.child;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.stdin.destroy();
+      expect(await transport.exit).toBe(0);
+    });
+    await withServer('warning', async (client, transport) => {
+      await client.connect(transport);
+      const r = await client.callTool({ name: 'get_run', arguments: { run_id: runId } });
+      const run = r.structuredContent as { status: string; error: string };
+      expect(run.status).toBe('cancelled');
+      expect(run.error).toMatch(
+        /^cancelled: the process running it \(the MCP server or the CLI\) shut down before it finished/,
+      );
+      await transport.close();
+    });
+  }, 180_000);
 });
 
 async function exercise(client: Client, transport: RecordingStdioTransport): Promise<void> {

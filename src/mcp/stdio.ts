@@ -120,6 +120,12 @@ export async function serveStdio(): Promise<StdioServerHandle> {
     return closing;
   };
 
+  // A host that died leaves broken pipes: a write to them (a log line on stderr, a message on
+  // stdout) raised EPIPE as an uncaught error, and the server died before shutdown recorded its
+  // runs' end (left 'running' until another process found them interrupted). A broken stderr
+  // is only a lost log; a broken stdout is a client gone.
+  process.stderr.on('error', () => {});
+  process.stdout.on('error', () => void shutdown('stdout closed'));
   // The transport closes itself on a line over STDIN_MAX_LINE_BYTES: stop the app's work too.
   server.server.onclose = () => void shutdown('the MCP connection closed');
   process.stdin.once('end', () => void shutdown('stdin closed'));
