@@ -21,7 +21,8 @@ export function generalHelp(): string {
     "`wv-mmm <command> --help` shows a command's options. Commands that print data take --json.",
     '`wv-mmm --version` prints the version. Your own data: docs/own-data.md.',
     'Exit codes: 0 done, 2 bad arguments or input (the message says what to do), 1 unexpected',
-    'failure, 130 cancelled with Ctrl-C, 143 cancelled by SIGTERM.',
+    'failure, 130 cancelled with Ctrl-C, 143 cancelled by SIGTERM, 141 cancelled because the',
+    'output was closed while still working (a reader such as head stopped reading).',
     'State lives in $WV_MMM_STATE_DIR (default: <package>/state); WV_MMM_LOG_LEVEL=info shows the',
     'run log on stderr (default: warnings and errors only).',
   );

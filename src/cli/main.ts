@@ -12,16 +12,48 @@ import { COMMANDS, findCommand } from './commands/index.js';
 import { commandHelp, generalHelp } from './help.js';
 
 /** Exit codes: documented in the general help and the README. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130, terminated: 143 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  cancelled: 130,
+  /** The output was closed by its reader (`wv-mmm runs | head -1`): 128 + SIGPIPE, as a shell's. */
+  outputClosed: 141,
+  terminated: 143,
+} as const;
 
 /** Commands whose Ctrl-C cancels a stored run (plan runs phase 3 first when there is none). */
 const RUN_COMMANDS = new Set(['run-phase', 'demo', 'plan']);
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
+/**
+ * A reader that stops reading (`wv-mmm runs | head -1`) closes the pipe: the next write fails with
+ * EPIPE, which Node raised as an uncaught error (a stack trace, exit 1). Writes then stop, and a
+ * command still working is cancelled as by a signal (a run is recorded as cancelled); serve
+ * handles its own stdout (stdio.ts). `outputClosed` is set for main's exit code.
+ */
+const closed = { stdout: false, stderr: false, onStdout: (): void => undefined };
+const out = (s: string) => {
+  if (!closed.stdout) process.stdout.write(s + '\n');
+};
+const err = (s: string) => {
+  if (!closed.stderr) process.stderr.write(s + '\n');
+};
+function watchPipes(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (closed.stdout) return;
+    closed.stdout = true;
+    closed.onStdout();
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed.stderr = true;
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  if (first !== 'serve') watchPipes();
   if (first === undefined) {
     err(generalHelp());
     err('\nwv-mmm: no command given; pick one of the commands above.');
@@ -73,7 +105,10 @@ async function main(argv: string[]): Promise<number> {
       new AppError('cancelled: the process was told to stop (SIGTERM)', 'cancelled'),
     );
   };
-  const cancelledExit = () => (terminated ? EXIT.terminated : EXIT.cancelled);
+  closed.onStdout = () =>
+    controller.abort(new AppError('cancelled: the output was closed by its reader', 'cancelled'));
+  const cancelledExit = () =>
+    closed.stdout ? EXIT.outputClosed : terminated ? EXIT.terminated : EXIT.cancelled;
   try {
     const { flags, positionals } = parseCommandArgs(command, rest);
     if (flags.help) {
@@ -104,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (controller.signal.aborted) {
-      err('wv-mmm: cancelled');
+      if (!closed.stdout) err('wv-mmm: cancelled');
       return cancelledExit();
     }
     if (e instanceof AppError) {
