@@ -123,6 +123,20 @@ describe('resources', () => {
       /run ids are positive integers/,
     );
     await expect(c.client.readResource({ uri: 'run://7' })).rejects.toThrow(/no run with id 7/);
+    // One "MCP error <code>: " prefix, the client's, with the error's code: the server's message
+    // carried one too ("MCP error -32002: MCP error -32002: run://7: ...").
+    const failure = await c.client.readResource({ uri: 'run://7' }).then(
+      () => null,
+      (e: unknown) => e as { code: number; message: string },
+    );
+    expect(failure?.code).toBe(-32002);
+    expect(failure?.message).toMatch(/^MCP error -32002: run:\/\/7: no run with id 7/);
+    const badId = await c.client.readResource({ uri: 'run://x1' }).then(
+      () => null,
+      (e: unknown) => e as { code: number; message: string },
+    );
+    expect(badId?.code).toBe(-32602);
+    expect(badId?.message).toMatch(/^MCP error -32602: run:\/\/x1: /);
     await expect(c.client.readResource({ uri: 'gates://latest/2' })).rejects.toThrow(
       /no gate decision for phase 2 yet: call check_gates/,
     );

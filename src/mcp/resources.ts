@@ -31,18 +31,36 @@ function json(uri: URL, value: unknown): ReadResourceResult {
   };
 }
 
+/**
+ * A JSON-RPC error for a resource read: the SDK sends a thrown error's `code` and `message`. Not an
+ * McpError, whose message carries "MCP error <code>: " already: the client adds the prefix again
+ * when it rebuilds the error ("MCP error -32002: MCP error -32002: run://99: ...").
+ */
+class ReadFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReadFailure';
+  }
+}
+
 /** Resource reads fail with JSON-RPC errors (there is no isError for resources). */
-function readError(uri: URL, err: unknown, deps: ToolDeps): McpError {
-  if (err instanceof McpError) return err;
+function readError(uri: URL, err: unknown, deps: ToolDeps): Error {
+  if (err instanceof ReadFailure) return err;
+  if (err instanceof McpError) {
+    return new ReadFailure(err.code, err.message.replace(/^MCP error -?\d+: /, ''));
+  }
   if (err instanceof AppError && err.code !== 'internal') {
     const code = err.code === 'not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams;
-    return new McpError(code, `${uri.href}: ${scrubPaths(err.message)}`);
+    return new ReadFailure(code, `${uri.href}: ${scrubPaths(err.message)}`);
   }
   deps.log(
     'error',
     `reading ${uri.href}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
-  return new McpError(
+  return new ReadFailure(
     ErrorCode.InternalError,
     `${uri.href}: internal error; the server log has details`,
   );
@@ -57,7 +75,7 @@ function positiveId(uri: URL, v: string | string[] | undefined, refusal: string)
   const raw = single(v);
   const id = Number(raw);
   if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
-    throw new McpError(ErrorCode.InvalidParams, `${uri.href}: ${refusal}`);
+    throw new ReadFailure(ErrorCode.InvalidParams, `${uri.href}: ${refusal}`);
   }
   return id;
 }
@@ -157,7 +175,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       reading(uri, deps, () => {
         const raw = single(vars.phase);
         if (!/^[0-3]$/.test(raw)) {
-          throw new McpError(ErrorCode.InvalidParams, `${uri.href}: phase must be 0, 1, 2 or 3`);
+          throw new ReadFailure(ErrorCode.InvalidParams, `${uri.href}: phase must be 0, 1, 2 or 3`);
         }
         const phase = Number(raw) as PhaseId;
         const latest = app.latestGate(phase);
