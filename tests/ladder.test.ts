@@ -596,6 +596,30 @@ describe('phase ladder', () => {
     ).toBe(0);
   });
 
+  it('the noise factor is exactly 0 when one of two blocks shows no gain (se = gain, not 1e-16)', () => {
+    // Block A: the own forecast closer to the target; block B: own = simpler (a phase-2 candidate
+    // that keeps Ridge there), gain exactly 0. Mean gain g / 2, the blocks' standard error
+    // sqrt(2 (g / 2)^2) / sqrt(2) = g / 2 (larger than the week batches' here): factor 1 - 1 = 0.
+    // Before, 1 - (se / gain)^2 left 2e-16 .. 9e-16 on 85 of these 200 draws, and the ladder kept
+    // the phase for that share (md2 with a noise control, phase 2 fold 2: "gbm", used phase 2; the
+    // same file in thousands: "ridge", fell back to phase 1; the same forecasts).
+    let positive = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const rng = new SeededRandom(seed);
+      const block = (same: boolean) => {
+        const actual = Float64Array.from({ length: 60 }, () => 100 + 10 * rng.next());
+        const simpler = actual.map((a) => a + 4 * (rng.next() - 0.5));
+        const own = same ? simpler.slice() : actual.map((a) => a + 2 * (rng.next() - 0.5));
+        return { actual, simpler, own };
+      };
+      const r = stackingNoiseFactor([block(false), block(true)], 1);
+      expect(r.gain).toBeGreaterThan(0);
+      expect(Math.abs(r.standardError / r.gain - 1)).toBeLessThan(1e-12);
+      if (r.factor !== 0) positive++;
+    }
+    expect(positive).toBe(0);
+  });
+
   it('the gain of a block sums its paired row terms; its standard error comes from batch sums', () => {
     // Per-row terms ((y - p)^2 - (y - q)^2) / SST sum to R²(q) - R²(p) (core/metrics r2).
     const rng = new SeededRandom(5);

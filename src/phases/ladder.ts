@@ -138,6 +138,8 @@ export const MIN_ROWS_PER_COEFFICIENT = 2;
 
 /** Mean validation R² gain that counts as no gain (rounding between equal models). */
 export const GAIN_ROUNDING = 1e-9;
+/** Noise factor of a stacking share (stackingNoiseFactor) that counts as 0 (rounding of se / gain = 1). */
+export const NOISE_FACTOR_ROUNDING = 1e-9;
 
 /**
  * What one validation block says of the stacked forecast p + w (q - p) of a simpler model's
@@ -318,8 +320,13 @@ export function stackingNoiseFactor(
     ).standard_error;
     standardError = Math.max(standardError, units);
   }
-  const factor =
+  // A block whose two forecasts agree (a phase-2 candidate that keeps Ridge there) has gain 0, and
+  // with one other block the blocks' standard error is then the mean gain itself (se / gain = 1):
+  // 1 - 1 in floating point left a factor of 1e-16 about half the time, which kept the phase (its
+  // model named, its GBM trained) for a share of 1e-16 that another currency unit made 0.
+  const raw =
     gain > 0 && Number.isFinite(standardError) ? Math.max(0, 1 - (standardError / gain) ** 2) : 0;
+  const factor = raw > NOISE_FACTOR_ROUNDING ? raw : 0;
   return { factor, gain, standardError };
 }
 
