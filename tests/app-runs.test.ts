@@ -198,11 +198,13 @@ describe('phase runs through the app', () => {
     expect(first.csv.split('\n')).toHaveLength(1095 + 2); // header, 1,095 rows, final newline
     expect(app.exportTenant('extreme_rain_gear', { truth: true })).toEqual(first);
     expect(JSON.parse(first.truth as string).tenant).toBe('extreme_rain_gear');
+    // Channels by total spend, largest first: google spends more than meta on this tenant.
+    expect(first.csv.split('\n')[0]).toMatch(/^date,google_spend,meta_spend,/);
     const imported = app.importTenantData({ tenant: 'rain_copy', csv: first.csv });
     expect(imported).toMatchObject({
       rows: 1095,
       frequency: 'daily',
-      channels: ['meta', 'google'],
+      channels: ['google', 'meta'],
     });
     expect(app.exportTenant('rain_copy')).toEqual({ csv: first.csv, truth: null });
     expect(app.listTenants().map((t) => t.tenant)).toContain('rain_copy');

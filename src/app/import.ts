@@ -6,7 +6,14 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isBuiltinTenant } from '../core/data/index.js';
-import { DataError, parseTenantCsv, rolesOf, tenantToCsv, validateTenantId } from '../core/csv.js';
+import {
+  DataError,
+  parseTenantCsv,
+  rolesOf,
+  tenantToCsv,
+  validateTenantId,
+  withChannelsBySpend,
+} from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
@@ -135,7 +142,9 @@ export function importTenantData(
     if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
     throw e;
   }
-  const series = parsed.series;
+  // Channels stored by total spend (withChannelsBySpend): the figures do not depend on the file's
+  // column order.
+  const series = withChannelsBySpend(parsed.series);
   const canonical = tenantToCsv(series);
   const info: TenantInfo = {
     tenant: req.tenant,

@@ -8,7 +8,13 @@ import {
   tenantCatalog,
   type ShapeSpec,
 } from '../core/data/index.js';
-import { csvSummary, tenantToCsv, truthToJson, type RoleOverrides } from '../core/csv.js';
+import {
+  csvSummary,
+  tenantToCsv,
+  truthToJson,
+  withChannelsBySpend,
+  type RoleOverrides,
+} from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { contentHash } from '../store/index.js';
 import { resolveTenant, type TenantSource } from './compute.js';
@@ -142,7 +148,8 @@ export function exportTenant(
 ): { csv: string; truth: string | null } {
   const { series, synthetic } = resolveTenant(tenantSource(ctx, tenant));
   return {
-    csv: tenantToCsv(series),
+    // In the order an import stores (withChannelsBySpend): export then import gives the same bytes.
+    csv: tenantToCsv(withChannelsBySpend(series)),
     truth: opts.truth && synthetic ? truthToJson(synthetic.truth) : null,
   };
 }

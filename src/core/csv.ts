@@ -8,7 +8,13 @@ export { parseTenantCsv } from './csv/parse.js';
 export type { ParseTenantCsvOptions, ParsedTenantCsv } from './csv/parse.js';
 export { channelOfSpendColumn } from './csv/roles.js';
 export type { RoleOverrides } from './csv/roles.js';
-export { csvSummary, rolesOf, tenantToCsv, truthToJson } from './csv/serialize.js';
+export {
+  csvSummary,
+  rolesOf,
+  tenantToCsv,
+  truthToJson,
+  withChannelsBySpend,
+} from './csv/serialize.js';
 export type { CsvSummary } from './csv/serialize.js';
 export { formatNumber, formatSignificant, readNumber } from './csv/numbers.js';
 export { dateHint, daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';

@@ -60,6 +60,32 @@ export function csvCell(text: string): string {
  * Role overrides that make parseTenantCsv(tenantToCsv(series)) rebuild exactly these roles even
  * when names are not canonical (e.g. target "sales", a control named "x_spend").
  */
+/**
+ * The series with its channels in a canonical order: total spend, largest first (ties by name, in
+ * code units). Imports store channels in this order, so that a model does not depend on the order
+ * of the file's spend columns: the phase-3 search and the planner's curve fit visit channels in
+ * order and can end on other optima of a flat surface for another order (docs/modeling.md, "Units
+ * and column order"). Total spend does not change when columns are moved or renamed. The same
+ * object when the order is already canonical.
+ */
+export function withChannelsBySpend(series: TenantSeries): TenantSeries {
+  const totals = series.spend.map((x) => x.reduce((a, v) => a + v, 0));
+  const order = series.channels
+    .map((_, c) => c)
+    .sort((a, b) => {
+      if (totals[a] !== totals[b]) return totals[b] - totals[a];
+      const na = series.channels[a];
+      const nb = series.channels[b];
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    });
+  if (order.every((c, i) => c === i)) return series;
+  return {
+    ...series,
+    channels: order.map((c) => series.channels[c]),
+    spend: order.map((c) => series.spend[c]),
+  };
+}
+
 export function rolesOf(series: TenantSeries): RoleOverrides {
   return {
     dateColumn: 'date',
