@@ -155,6 +155,15 @@ describe('report use case', () => {
     expect(html).toContain(`stored for run ${phase1Run}`);
     expect(html).toContain('Change from phase 0');
     expect(byId.charts.map((c) => c.id)).toEqual(['r2-tenants', 'fold-heatmap', 'compare']);
+    // Its own stored decision, in the mode it was asked in, also once another run of the phase
+    // was judged later (the report re-evaluated it, noise-aware and "not stored").
+    app.checkGates({ phase: 1, runId: phase1Run, regression: 'strict' });
+    const other = await app.startPhaseRun({ phase: 1, tenants: ['extreme_cooling'] }).done;
+    app.checkGates({ phase: 1, runId: other.id });
+    const again = readFileSync((await app.writeReport({ runId: phase1Run })).file, 'utf8');
+    expect(again).toContain(`stored for run ${phase1Run}`);
+    expect(again).not.toContain('not stored');
+    expect(again).toMatch(/strict/);
   });
 
   it('bad requests fail clearly and write nothing', async () => {

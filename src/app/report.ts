@@ -169,10 +169,15 @@ function defaultPhase(ctx: AppContext, tenant: string): PhaseId {
   return 3;
 }
 
-/** The gate decision of a run: the stored one, else evaluated for the report without storing. */
+/**
+ * The gate decision of a run: the newest one stored for it (in the mode it was asked in), else
+ * evaluated for the report without storing. Not the phase's latest alone: once another run of the
+ * phase was judged, a run's own stored (say strict) decision was re-evaluated noise-aware.
+ */
 function gateFor(ctx: AppContext, run: RunRecord | null, phase: PhaseId): GateView | null {
-  const rec = ctx.store.latestGateDecision(phase);
-  if (rec && (run === null || rec.run_id === run.id)) {
+  const rec =
+    run === null ? ctx.store.latestGateDecision(phase) : ctx.store.gateDecisionsOfRun(run.id)[0];
+  if (rec) {
     return { decision: rec.result, run_id: rec.run_id, decided_at: rec.created_at, stored: true };
   }
   if (run === null) return null;
