@@ -42,7 +42,7 @@ export default tseslint.config(
         {
           // The default locale comes from LANG: under lt_LT 'y' sorts before 'iz'.
           selector: "CallExpression[callee.property.name='localeCompare'][arguments.length<2]",
-          message: "Compare by code units (a < b ? -1 : a > b ? 1 : 0) or name the locale ('en').",
+          message: "Compare by code units (core/stats.ts byCodeUnits) or name the locale ('en').",
         },
         {
           selector:

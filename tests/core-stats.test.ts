@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correlation, median, medianPositive, quantile } from '../src/core/stats.js';
+import { byCodeUnits, correlation, median, medianPositive, quantile } from '../src/core/stats.js';
 
 // Reference values computed by hand (and as numpy.median / numpy.quantile / numpy.corrcoef give).
 describe('core/stats', () => {
@@ -35,5 +35,21 @@ describe('core/stats', () => {
     expect(correlation([1, 2, 3], [6, 4, 2])).toBeCloseTo(-1, 12);
     expect(correlation([1, 2, 3], [5, 5, 5])).toBe(0);
     expect(() => correlation([1, 2], [1, 2, 3])).toThrow(/equal lengths/);
+  });
+});
+
+describe('byCodeUnits', () => {
+  it('orders by UTF-16 code units, whatever the locale', () => {
+    // Code units: '-' (45) < '0' (48) < '_' (95) < 'a' (97); 'iz' < 'y' (Lithuanian collation
+    // puts 'y' first, which localeCompare follows under LANG=lt_LT).
+    expect(['y', 'iz', 'a_b', 'a-b', 'a0'].sort(byCodeUnits)).toEqual([
+      'a-b',
+      'a0',
+      'a_b',
+      'iz',
+      'y',
+    ]);
+    expect(byCodeUnits('meta', 'meta')).toBe(0);
+    expect(byCodeUnits('B', 'a')).toBe(-1);
   });
 });

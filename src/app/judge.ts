@@ -140,24 +140,19 @@ function protocolOf(run: RunRecord): string {
 export function comparisonRun(ctx: AppContext, phase: PhaseId, run: RunRecord): RunRecord | null {
   const want = new Set(run.tenants);
   const protocol = protocolOf(run);
-  // Rank (higher first): overlap, then same protocol, then made before `run`; ties: the newest
-  // (listRuns is newest first, and only a strictly better rank replaces the best so far).
+  // Rank (higher first): overlap, then same protocol, then made before `run`, as one number
+  // (4 x overlap + 2 x same protocol + made before); ties: the newest (listRuns is newest first,
+  // and only a higher rank replaces the best so far).
   let best: RunRecord | null = null;
-  let bestRank: [number, number, number] = [0, 0, 0];
-  const better = (a: [number, number, number], b: [number, number, number]): boolean =>
-    a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2];
+  let bestRank = 0;
   const page = 1000;
   for (let offset = 0; ; offset += page) {
     const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
     for (const r of runs) {
       const overlap = r.tenants.reduce((k, t) => k + (want.has(t) ? 1 : 0), 0);
       if (overlap === 0) continue;
-      const rank: [number, number, number] = [
-        overlap,
-        protocolOf(r) === protocol ? 1 : 0,
-        r.id < run.id ? 1 : 0,
-      ];
-      if (!best || better(rank, bestRank)) {
+      const rank = 4 * overlap + (protocolOf(r) === protocol ? 2 : 0) + (r.id < run.id ? 1 : 0);
+      if (rank > bestRank) {
         best = r;
         bestRank = rank;
       }

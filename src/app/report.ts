@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { GateDecision } from '../gates/index.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import { PHASES, type Explanation, type PhaseId, type TenantResult } from '../phases/types.js';
+import { byCodeUnits } from '../core/stats.js';
 import type {
   BuiltReport,
   ExplanationIntervals,
@@ -152,7 +153,7 @@ function latestTenantFile(ctx: AppContext, tenant: string): string | null {
     .map((n) => path.join(reportsDir(ctx), n))
     .map((f) => ({ f, t: statSync(f).mtimeMs }))
     .filter(({ t }) => !(t < since))
-    .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+    .sort((a, b) => b.t - a.t || byCodeUnits(a.f, b.f));
   return mine.length ? mine[0].f : null;
 }
 

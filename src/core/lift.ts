@@ -99,7 +99,7 @@ function dataSpan(series: TenantSeries): { first: string; last: string } {
  * On weekly data, for a window inside the data's days that holds no row's date (a Tuesday to a
  * Saturday over weeks dated Mondays): how windows are read. Empty otherwise.
  */
-function weeklyRowsHint(series: TenantSeries, t: LiftTest): string {
+export function weeklyRowsHint(series: TenantSeries, t: LiftTest): string {
   if (series.frequency !== 'weekly') return '';
   const { first, last } = dataSpan(series);
   if (t.start < first || t.end > last) return '';

@@ -135,3 +135,11 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
+
+/**
+ * Strings in code-unit order (-1, 0, 1), the same on every machine: `localeCompare` without a
+ * locale follows LANG (under lt_LT 'y' sorts before 'iz').
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -10,6 +10,7 @@ import { PASS_THRESHOLD } from '../phases/result.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
 import { pairedTTestLess } from '../core/paired-t.js';
+import { byCodeUnits } from '../core/stats.js';
 import type {
   EscalationCriterion,
   Escalation,
@@ -55,10 +56,9 @@ const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 const fmtT = (t: number): string => (Number.isFinite(t) ? t.toFixed(2) : t > 0 ? '+inf' : '-inf');
 const fmtP = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function sortedResults(results: TenantResult[]): TenantResult[] {
-  return [...results].sort((a, b) => byName(a.tenant, b.tenant));
+  return [...results].sort((a, b) => byCodeUnits(a.tenant, b.tenant));
 }
 
 /** Arithmetic mean of the tenants' mean R² (summed in tenant-name order). */

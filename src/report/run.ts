@@ -13,6 +13,7 @@ import { gateHtml, gateTone } from './gate.js';
 import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderCharts, type BuiltReport } from './tenant.js';
 import type { RunReportData } from './types.js';
+import { byCodeUnits } from '../core/stats.js';
 
 /** A signed R² change with 3 decimals, or n/a (runs that share no tenant). */
 function signed(x: number): string {
@@ -27,7 +28,7 @@ function drawn(d: RunReportData): { tenants: Set<string>; note: string | null } 
   const all = d.results.map((r) => r.tenant);
   if (all.length <= MAX_TENANTS_DRAWN) return { tenants: new Set(all), note: null };
   const sorted = [...d.results].sort(
-    (a, b) => a.mean_r2 - b.mean_r2 || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0),
+    (a, b) => a.mean_r2 - b.mean_r2 || byCodeUnits(a.tenant, b.tenant),
   );
   const half = MAX_TENANTS_DRAWN / 2;
   const keep = [...sorted.slice(0, half), ...sorted.slice(-half)].map((r) => r.tenant);

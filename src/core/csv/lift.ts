@@ -14,6 +14,7 @@ import {
   liftSpend,
   liftWindow,
   liftWindowOutsideData,
+  weeklyRowsHint,
   type LiftTest,
 } from '../lift.js';
 import type { TenantSeries } from '../types.js';
@@ -237,8 +238,8 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
   let w;
   try {
     w = liftWindow(series, t);
-  } catch (e) {
-    const hint = /; the rows of this weekly data .*$/.exec((e as Error).message)?.[0] ?? '';
+  } catch {
+    const hint = weeklyRowsHint(series, t);
     throw new DataError(
       'bad_window',
       file,

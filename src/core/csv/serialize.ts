@@ -2,6 +2,7 @@
 import type { Frequency, GroundTruth, TenantSeries } from '../types.js';
 import { formatNumber } from './numbers.js';
 import type { RoleOverrides } from './roles.js';
+import { byCodeUnits } from '../stats.js';
 
 /**
  * Canonical CSV `date,<channel>_spend...,<weather...>,<controls...>,<target>`, LF line ends and a
@@ -74,9 +75,7 @@ export function withChannelsBySpend(series: TenantSeries): TenantSeries {
     .map((_, c) => c)
     .sort((a, b) => {
       if (totals[a] !== totals[b]) return totals[b] - totals[a];
-      const na = series.channels[a];
-      const nb = series.channels[b];
-      return na < nb ? -1 : na > nb ? 1 : 0;
+      return byCodeUnits(series.channels[a], series.channels[b]);
     });
   if (order.every((c, i) => c === i)) return series;
   return {
