@@ -19,6 +19,7 @@ export type DataWarningCode =
   | 'no_modeled_weather'
   | 'low_spend_channel'
   | 'late_start_channel'
+  | 'stopped_channel'
   | 'unseen_control'
   | 'calendar_control';
 
@@ -39,6 +40,12 @@ export const LOW_SPEND_ACTIVE_ROWS = 0.05;
  * fold can learn what the channel does.
  */
 export const LATE_START_TRAIN_PERIODS = { daily: 28, weekly: 8 } as const;
+
+/**
+ * A channel that spent before but not on this many last periods (4 weeks) has stopped: its
+ * figures describe the time it ran, and a plan that spends on it restarts it.
+ */
+export const STOPPED_PERIODS = { daily: 28, weekly: 4 } as const;
 
 /** "185 days (6 months)", "26 weeks". */
 export function describePeriods(rows: number, frequency: Frequency): string {
@@ -72,6 +79,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...weatherWarnings(series),
     ...spendWarnings(series, options),
     ...lateStartWarnings(series, options),
+    ...stoppedWarnings(series),
     ...unseenControlWarnings(series, options),
     ...calendarControlWarnings(series, options),
   ];
@@ -195,6 +203,18 @@ export function lowSpendChannels(series: TenantSeries): LowSpendChannel[] {
   });
 }
 
+/**
+ * Channels that spend the same amount, above 0, on every row (the CSV reader warns of them): a
+ * constant column is the intercept's, so the model cannot tell the channel's effect from the
+ * baseline, and any contribution it gives the channel is not identified by the data.
+ */
+export function constantSpendChannels(series: TenantSeries): string[] {
+  return series.channels.filter((_, c) => {
+    const x = series.spend[c];
+    return x.length > 0 && x[0] > 0 && x.every((v) => v === x[0]);
+  });
+}
+
 /** "under 0.1% of all spend, on 5 of 156 weeks". */
 export function describeLowSpend(low: LowSpendChannel, frequency: Frequency): string {
   const unit = frequency === 'daily' ? 'days' : 'weeks';
@@ -272,6 +292,37 @@ function minTrainFolds(
   const make = options.foldsWithMinTrain ?? ((m: number) => defaultFolds(series, { minTrain: m }));
   const folds = make(minTrain);
   return folds !== null && folds.length >= 2 ? folds.length : null;
+}
+
+/** A channel that spends in the data but not on its last STOPPED_PERIODS periods or more. */
+export interface StoppedChannel {
+  channel: string;
+  /** The date of its last period with spend. */
+  last: string;
+  /** Periods without spend at the end of the data. */
+  idle: number;
+}
+
+/** The channels that stopped before the end of the data (STOPPED_PERIODS), in channel order. */
+export function stoppedChannels(series: TenantSeries): StoppedChannel[] {
+  const need = STOPPED_PERIODS[series.frequency];
+  return series.channels.flatMap((channel, c) => {
+    const x = series.spend[c];
+    let t = x.length - 1;
+    while (t >= 0 && !(x[t] > 0)) t--;
+    const idle = x.length - 1 - t;
+    return t >= 0 && idle >= need ? [{ channel, last: series.dates[t], idle }] : [];
+  });
+}
+
+function stoppedWarnings(series: TenantSeries): DataWarning[] {
+  return stoppedChannels(series).map((s) => ({
+    code: 'stopped_channel' as const,
+    message:
+      `channel "${s.channel}" has no spend on the last ${describePeriods(s.idle, series.frequency)} of the data ` +
+      `(last on ${s.last}): its ROAS and response curve describe the time it ran, and a plan spends on it ` +
+      `at its share of the last year's spend, restarting it; if it stays off, plan with a bound of 0 on it (${s.channel}=0:0)`,
+  }));
 }
 
 /**

@@ -196,6 +196,14 @@ function mix(
 }
 
 const f2 = (x: number): string => x.toFixed(2);
+/**
+ * x against a bar it was compared with, in as many decimals (2 to 4) as it takes not to read
+ * equal to the bar's 2 (a ridge R² of 0.4996 printed "ridge 0.50 < 0.50").
+ */
+export const f2vs = (x: number, bar: number): string => {
+  for (let d = 2; d < 4; d++) if (x.toFixed(d) !== bar.toFixed(d)) return x.toFixed(d);
+  return x.toFixed(4);
+};
 const f1 = (x: number): string => x.toFixed(1);
 
 /** Kind of a Ridge weight: 1 Ridge, 0 GBM, otherwise a blend. */
@@ -276,7 +284,7 @@ export function chooseAndFit(
     reason = options.keepRidge;
   } else if (!needGbm) {
     weight = 1;
-    reason = `ridge inner-validation R² ${f2(ridgeR2)} >= ${f2(o.passBar)}`;
+    reason = `ridge inner-validation R² ${f2vs(ridgeR2, o.passBar)} >= ${f2(o.passBar)}`;
   } else {
     const validRows = rowIndices(validStart, trainEnd);
     const innerGbm = trainGbm(columns, y, {
@@ -291,12 +299,12 @@ export function chooseAndFit(
     if (o.blend === 'rule') {
       if (gbmR2 >= o.passBar) {
         weight = 0;
-        reason = `ridge ${f2(ridgeR2)} < ${f2(o.passBar)}, gbm inner-validation R² ${f2(gbmR2)} >= ${f2(o.passBar)}`;
+        reason = `ridge ${f2vs(ridgeR2, o.passBar)} < ${f2(o.passBar)}, gbm inner-validation R² ${f2vs(gbmR2, o.passBar)} >= ${f2(o.passBar)}`;
       } else {
         weight = o.ruleWeight;
         blendR2 = r2(yValid, mix(ridgeValid, gbmValid, weight));
         reason =
-          `ridge ${f2(ridgeR2)} < ${f2(o.passBar)}, gbm ${f2(gbmR2)} < ${f2(o.passBar)}: ` +
+          `ridge ${f2vs(ridgeR2, o.passBar)} < ${f2(o.passBar)}, gbm ${f2vs(gbmR2, o.passBar)} < ${f2(o.passBar)}: ` +
           `blend ${f1(weight)} ridge + ${f1(1 - weight)} gbm (inner-validation R² ${f2(blendR2)})`;
       }
       // Added complexity stays only where inner validation supports it: a GBM or blend that

@@ -10,7 +10,11 @@
  */
 import { expectedRevenueFor, trueConditionalRoas, trueResponseCurve } from '../core/data/truth.js';
 import type { GbmOptions } from '../core/gbm/index.js';
-import { describeLowSpend, lowSpendChannels } from '../core/data-warnings.js';
+import {
+  constantSpendChannels,
+  describeLowSpend,
+  lowSpendChannels,
+} from '../core/data-warnings.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
@@ -311,6 +315,7 @@ export function explainFinalModel(
     caveats: [
       ...carryOverCaveats(model),
       ...lowSpendCaveats(series),
+      ...constantSpendCaveats(series),
       ...heldAtZeroCaveats(model, channels),
     ],
     validation: null,
@@ -351,6 +356,19 @@ function lowSpendCaveats(series: TenantSeries): Caveat[] {
   return lowSpendChannels(series).map((low) => ({
     code: 'low_spend_channel',
     message: `${low.channel}: almost no spend in the data (${describeLowSpend(low, series.frequency)}): its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve rest on those periods alone and are not reliable, whatever their intervals say; the planner holds it at its share of the historical split unless given bounds for it`,
+  }));
+}
+
+/**
+ * Channels with the same spend on every row (the import's warning): the spend column is the
+ * intercept's, so what the model gives the channel is the baseline's to take (on a made-up daily
+ * file whose youtube spent 2,362 a day, explain gave it a ROAS of 4.6 with a 95% interval of
+ * -12.7 to 1,793 and only the interval's caveat).
+ */
+function constantSpendCaveats(series: TenantSeries): Caveat[] {
+  return constantSpendChannels(series).map((channel) => ({
+    code: 'constant_spend_channel',
+    message: `${channel}: the same spend on every row, so the data cannot tell its effect from the baseline: its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve are not identified, whatever their intervals say; only a period with other spend (or a lift test) can measure it`,
   }));
 }
 

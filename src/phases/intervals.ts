@@ -82,6 +82,7 @@ import { seriesPrefix } from '../core/folds.js';
 import { SeededRandom, seedFromString } from '../core/random.js';
 import { columnVariances, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
+import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
 import {
   recalibrateReplicate,
   testShiftCalibration,
@@ -342,9 +343,10 @@ export const LEVELS = [
  * gets the low_spend_channel caveat, explain.ts; 16: weekly phases 0-2 keep the fitted series'
  * spend scale in their counterfactuals, FinalModel.weeklyScales: their marginal ROAS and response
  * curves were flat before; 17: explanations of phases 0-2 carry the no_carry_over caveat,
- * explain.ts carryOverCaveats).
+ * explain.ts carryOverCaveats; 18: poolRoas leaves out the channels of almost no spend or
+ * constant spend, unpooledChannels).
  */
-export const INTERVALS_VERSION = 17;
+export const INTERVALS_VERSION = 18;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -794,6 +796,7 @@ export function bootstrapFigures(
   const dataWindows = calibration ? [] : dataWindowFigures(series, model, options);
   const testShifts = calibration ? testShiftFigures(series, model, calibration) : [];
   const heldAtZero = calibration ? [] : (model.heldAtZero ?? []);
+  const notPooled = unpooledChannels(series);
   return {
     figures,
     failed,
@@ -803,7 +806,19 @@ export function bootstrapFigures(
     testShifts,
     ...(heldAtZero.length > 0 ? { heldAtZero: [...heldAtZero] } : {}),
     ...(dataWindows.length > 0 ? { dataWindows } : {}),
+    ...(notPooled.length > 0 ? { notPooled } : {}),
   };
+}
+
+/**
+ * The channels poolRoas leaves out: those of almost no spend or of the same spend on every row,
+ * whose ROAS is the model's extrapolation or the baseline's, not a measurement (the planner's
+ * pooling leaves out the same low-spend channels: plan.ts `held`). Their replicate variance is
+ * huge, so pooling them with the others moved every channel's ROAS 100% of the way to one mean.
+ */
+export function unpooledChannels(series: TenantSeries): string[] {
+  const low = lowSpendChannels(series).map((l) => l.channel);
+  return [...low, ...constantSpendChannels(series).filter((c) => !low.includes(c))];
 }
 
 /**
@@ -965,6 +980,11 @@ export interface BootstrapFigures {
   heldAtZero?: string[];
   /** Figure vectors of the data-window refits (dataWindowFigures); absent or empty: none. */
   dataWindows?: number[][];
+  /**
+   * Channels whose figures are not measurements, left out of poolRoas: almost no spend
+   * (lowSpendChannels) or the same spend on every row (constantSpendChannels). Absent: none.
+   */
+  notPooled?: string[];
 }
 
 /**
@@ -1196,7 +1216,7 @@ export function addIntervalsFromFigures(
     });
     return explanation;
   }
-  if (!options.calibration) poolRoas(explanation, figures);
+  if (!options.calibration) poolRoas(explanation, figures, boot.notPooled ?? []);
   let i = 0;
   visitFigures(explanation, (point, put, marginal, channel) => {
     const k = i++;
@@ -1229,12 +1249,20 @@ export function addIntervalsFromFigures(
  * the variance of the figure over the bootstrap replicates as its noise, toward the channels' unweighted mean
  * (Efron & Morris). With 4 or more channels the pooled figures have a lower total squared error
  * than the model's own; the model's figures, which add up to its predicted revenue, stay as they
- * are. Channels without spend are left out. Calibrated models are not pooled (a lift test is
- * better information about its channel than the others' mean).
+ * are. Channels without spend are left out, and those in `leaveOut` (unpooledChannels: almost
+ * no spend or constant spend, whose figures are not measurements). Calibrated models are not
+ * pooled (a lift test is better information about its channel than the others' mean).
  */
-export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]): void {
+export function poolRoas(
+  e: Explanation,
+  figures: readonly (readonly number[])[],
+  leaveOut: readonly string[] = [],
+): void {
   // visitFigures' order: per channel contribution, ROAS, marginal ROAS.
-  const pool = e.channels.map((_, c) => c).filter((c) => e.channels[c].spend > 0);
+  const pool = e.channels
+    .map((_, c) => c)
+    .filter((c) => e.channels[c].spend > 0 && !leaveOut.includes(e.channels[c].channel));
+  const left = e.channels.filter((ch) => ch.spend > 0 && leaveOut.includes(ch.channel));
   const poolOf = (offset: number, point: (c: number) => number) =>
     jamesStein(
       pool.map(point),
@@ -1261,7 +1289,7 @@ export function poolRoas(e: Explanation, figures: readonly (readonly number[])[]
     mean_roas: js.mean,
     marginal_factor: jm.factor,
     mean_marginal_roas: jm.mean,
-    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction`,
+    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction${left.length > 0 ? `; not pooled: ${left.map((ch) => ch.channel).join(', ')} (almost no spend, or the same spend on every row: ${left.length === 1 ? 'its figures are' : 'their figures are'} not measurements)` : ''}`,
   };
 }
 

@@ -10,7 +10,12 @@
  * it falls below 1%), from the adstock the observed spend left.
  */
 import type { DriverMix } from '../core/data/index.js';
-import { describeLowSpend, lowSpendChannels } from '../core/data-warnings.js';
+import {
+  describeLowSpend,
+  describePeriods,
+  lowSpendChannels,
+  stoppedChannels,
+} from '../core/data-warnings.js';
 import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
@@ -1222,6 +1227,19 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (beyond.length > 0) {
     notes.push(
       `spend above any ${weekly ? 'week' : 'day'} in the data, where the model's response is an extrapolation: ${beyond.join(', ')}`,
+    );
+  }
+  // A channel without spend at the end of the data (core/data-warnings.ts stoppedChannels): the
+  // plan restarts it at the return the model learned while it ran (a daily channel off for its
+  // last 90 days got 24% of the budget, and nothing said it had stopped).
+  const restarted = stoppedChannels(series).filter((s) =>
+    channels.some((c) => c.channel === s.channel && c.spend > 0),
+  );
+  if (restarted.length > 0) {
+    const one = restarted.length === 1;
+    const spendOf = (name: string) => channels.find((c) => c.channel === name)!.spend;
+    notes.push(
+      `the plan restarts ${one ? 'a channel' : 'channels'} that stopped before the end of the data: ${restarted.map((s) => `${s.channel} ${shortMoney(spendOf(s.channel))} (no spend on the data's last ${describePeriods(s.idle, series.frequency)}, last on ${s.last})`).join(', ')}; ${one ? 'its' : 'their'} return is what the model learned while ${one ? 'it' : 'they'} ran; if ${one ? 'it stays' : 'they stay'} off, give ${one ? 'it' : 'them'} a bound of 0 (${restarted[0].channel}=0:0)`,
     );
   }
   if (outlook.ignored && outlook.ignored.length > 0) {
