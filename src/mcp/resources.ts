@@ -11,6 +11,17 @@ import { AppError, PHASES, planSpendCsv, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
+/**
+ * Sends notifications/resources/list_changed: the list (tenants, runs, gate decisions, plans, their
+ * reports) changed. The SDK declares resources.listChanged for the server, and the tools that add
+ * or remove listed resources sent nothing, so a client that keeps the list (as hosts do) never
+ * saw a new run, plan or tenant. A client gone meanwhile is no error.
+ */
+export function resourcesChanged(server: McpServer): void {
+  if (!server.isConnected()) return;
+  server.server.sendResourceListChanged().catch(() => {});
+}
+
 /** What a run:// or report://run/ id that is not one gets told. */
 const RUN_IDS = 'run ids are positive integers (list_runs shows them)';
 

@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { GateDecision } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
+import { resourcesChanged } from '../resources.js';
 import { fmtPct, fmtR2, guarded, ok } from '../results.js';
 import {
   gateDecisionOut,
@@ -78,6 +79,8 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
           passThreshold: args.pass_threshold,
           regression: args.regression_mode,
         });
+        // A recorded decision is listed as gates://latest/{phase}.
+        resourcesChanged(server);
         return ok(g, gateText(g));
       }),
   );

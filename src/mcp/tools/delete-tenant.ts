@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { AppError } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
+import { resourcesChanged } from '../resources.js';
 import { fail, guarded, ok } from '../results.js';
 import { strictInput, tenantInput } from '../schemas.js';
 
@@ -64,6 +65,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
             return fail(`delete_tenant: ${e.message}`);
           throw e;
         }
+        resourcesChanged(server);
         const parts = [`Deleted tenant ${res.tenant}.`];
         if (res.runs_deleted.length) parts.push(`Deleted run(s) ${res.runs_deleted.join(', ')}.`);
         if (res.runs_kept.length) parts.push(`Kept run(s) ${res.runs_kept.join(', ')}.`);

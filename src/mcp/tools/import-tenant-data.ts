@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ImportRequest } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
+import { resourcesChanged } from '../resources.js';
 import { fail, guarded, ok } from '../results.js';
 import { CSV_LIMITS } from '../../app/types.js';
 import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
@@ -116,6 +117,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
           `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`,
         ];
         if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
+        resourcesChanged(server);
         return ok(res, lines.join('\n'));
       }),
   );

@@ -10,6 +10,7 @@ import {
   type ChannelBound,
 } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
+import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok } from '../results.js';
 import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
@@ -220,6 +221,8 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
               signal: runSignal(extra.signal, () => server.isConnected()),
             },
           );
+          // plan://{id} is listed (and the phase 3 run a first plan made).
+          resourcesChanged(server);
           const result = ok(p, [`plan://${p.id}`, ...p.read_first, ...p.summary].join('\n'));
           // The stored plan as a resource the client can read again (resources/read plan://{id}).
           const name = `plan ${p.id} (${p.tenant})`;

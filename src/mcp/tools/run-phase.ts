@@ -9,6 +9,7 @@ import {
   type RunDetail,
 } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
+import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
 import { modelOptionsInput, toConfig } from './train-tenant.js';
@@ -145,6 +146,12 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
               `run ${handle.runId} ended with an error: ${err instanceof Error ? err.message : String(err)}`,
             );
           });
+          if (!handle.cached) {
+            // Listed now (run://{id}) and again when it ends (its status, report://run/{id}).
+            resourcesChanged(server);
+            const ended = () => resourcesChanged(server);
+            handle.done.then(ended, ended);
+          }
           const info = runInfoView(app.getRun(handle.runId));
           return ok(
             {
@@ -170,18 +177,27 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         }
         const progress = forwardProgress(extra);
         let detail: RunDetail;
-        let cached: boolean;
+        let cached = false;
+        let started = false;
         try {
           const handle = app.startPhaseRun(req, {
             onProgress: progress.onProgress,
             signal: runSignal(extra.signal, () => server.isConnected()),
           });
+          started = true;
           cached = handle.cached;
           detail = await handle.done;
+        } catch (err) {
+          // The run is listed (run://{id}) with the status it ended with.
+          if (started && !cached) resourcesChanged(server);
+          throw err;
         } finally {
           progress.stop();
         }
-        return finishedRun(detail, cached, { app, log });
+        const result = finishedRun(detail, cached, { app, log });
+        // The run, its report and the gate decision finishedRun records (gates://latest/{phase}).
+        resourcesChanged(server);
+        return result;
       }),
   );
 }

