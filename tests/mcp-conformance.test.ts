@@ -1,8 +1,7 @@
 /**
  * The protocol contract as a client sees it: resources/list_changed after the tools that change
- * the resource list (the server declares resources.listChanged), resource URIs with a malformed
- * %-escape refused as invalid params, and log messages to the client without stack traces or the
- * server's paths.
+ * the resource list (the server declares resources.listChanged), and resource URIs with a
+ * malformed %-escape refused as invalid params.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -74,5 +73,27 @@ describe('notifications/resources/list_changed', () => {
         await c.client.readResource({ uri: 'run://1' });
       }),
     ).toBe(0);
+  });
+});
+describe('resource URIs', () => {
+  it('a malformed %-escape in a tenant id is invalid params, not an internal error', async () => {
+    for (const uri of [
+      'tenant://%ZZ',
+      'report://tenant/%E0%A4%A',
+      'report://tenant/%ZZ/decomposition',
+    ]) {
+      const failure = await c.client.readResource({ uri }).then(
+        () => null,
+        (e: unknown) => e as { code: number; message: string },
+      );
+      expect(failure?.code, uri).toBe(-32602);
+      expect(failure?.message).toContain(
+        'not a tenant id (a malformed %-escape); list_tenants shows the ids',
+      );
+    }
+    expect(c.logs.filter((l) => l.level === 'error')).toEqual([]);
+    // A well-formed escape still reads the tenant.
+    const r = await c.client.readResource({ uri: 'tenant://extreme%5Fski_gear' });
+    expect(r.contents[0].mimeType).toBe('application/json');
   });
 });

@@ -81,6 +81,21 @@ function single(v: string | string[] | undefined): string {
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
 }
 
+/**
+ * The tenant id of a URI (tenant://{id}, report://tenant/{id}), percent-decoded. A malformed escape
+ * (tenant://%ZZ) threw URIError, answered as an internal error with its stack in the server log.
+ */
+function tenantId(uri: URL, v: string | string[] | undefined): string {
+  try {
+    return decodeURIComponent(single(v));
+  } catch {
+    throw new ReadFailure(
+      ErrorCode.InvalidParams,
+      `${uri.href}: not a tenant id (a malformed %-escape); list_tenants shows the ids`,
+    );
+  }
+}
+
 /** A positive integer id from a URI (run://12, plan://3); `refusal` says what ids look like. */
 function positiveId(uri: URL, v: string | string[] | undefined, refusal: string): number {
   const raw = single(v);
@@ -128,8 +143,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         'Tenant metadata, a summary of its data (rows, dates, channels, spend) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
       mimeType: 'application/json',
     },
-    (uri, vars) =>
-      reading(uri, deps, () => app.describeTenant(decodeURIComponent(single(vars.id)))),
+    (uri, vars) => reading(uri, deps, () => app.describeTenant(tenantId(uri, vars.id))),
   );
 
   server.registerResource(
@@ -228,10 +242,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'text/html',
     },
     (uri, vars) =>
-      html(
-        uri,
-        async () => (await app.readReport('tenant', decodeURIComponent(single(vars.id)))).html,
-      ),
+      html(uri, async () => (await app.readReport('tenant', tenantId(uri, vars.id))).html),
   );
 
   server.registerResource(
@@ -248,7 +259,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     },
     async (uri, vars) => {
       try {
-        const { csv } = await app.readDecomposition(decodeURIComponent(single(vars.id)));
+        const { csv } = await app.readDecomposition(tenantId(uri, vars.id));
         return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: csv }] };
       } catch (err) {
         throw readError(uri, err, deps);
