@@ -1,10 +1,18 @@
 /**
  * The protocol contract as a client sees it: resources/list_changed after the tools that change
- * the resource list (the server declares resources.listChanged), and resource URIs with a
- * malformed %-escape refused as invalid params.
+ * the resource list (the server declares resources.listChanged), resource URIs with a malformed
+ * %-escape refused as invalid params, and log messages to the client without stack traces or the
+ * server's paths.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  LoggingMessageNotificationSchema,
+  ResourceListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { createMcpLog, forClient } from '../src/mcp/logging.js';
+import { createServer } from '../src/mcp/server.js';
 import type { FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, type Connected } from './mcp-helpers.js';
 
@@ -95,5 +103,43 @@ describe('resource URIs', () => {
     // A well-formed escape still reads the tenant.
     const r = await c.client.readResource({ uri: 'tenant://extreme%5Fski_gear' });
     expect(r.contents[0].mimeType).toBe('application/json');
+  });
+});
+describe('log messages to the client', () => {
+  const stack = [
+    'reading tenant://x: URIError: URI malformed',
+    '    at decodeURIComponent (<anonymous>)',
+    '    at file:///home/me/weathervane-mmm/dist/src/mcp/resources.js:98:67',
+    '    at async Promise.all (index 0)',
+  ].join('\n');
+
+  it('carry no stack frames and no absolute paths', () => {
+    expect(forClient(stack)).toBe('reading tenant://x: URIError: URI malformed');
+    expect(forClient('cannot open /home/me/state/wv.sqlite: disk full')).toBe(
+      'cannot open …/wv.sqlite: disk full',
+    );
+    expect(forClient('loading file:///opt/app/dist/x.js failed')).toBe('loading …/x.js failed');
+    expect(forClient('run 3 done in 2.1 s\nsecond line')).toBe('run 3 done in 2.1 s\nsecond line');
+  });
+
+  it('stderr keeps the whole message; the client gets it scrubbed', async () => {
+    const lines: string[] = [];
+    const mcpLog = createMcpLog((_level, msg) => lines.push(msg));
+    const server = createServer({ app, log: mcpLog.log });
+    mcpLog.attach(server);
+    const client = new Client({ name: 't', version: '1' });
+    const got: string[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      got.push(String(n.params.data));
+    });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), client.connect(a)]);
+    await client.ping();
+    mcpLog.log('error', stack);
+    await client.ping();
+    expect(lines).toEqual([stack]);
+    expect(got).toEqual(['reading tenant://x: URIError: URI malformed']);
+    await client.close();
+    await server.close();
   });
 });

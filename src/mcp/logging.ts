@@ -4,6 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LogFn, LogLevel } from '../app/log.js';
+import { scrubPaths } from './results.js';
 
 export const LOGGER_NAME = 'weathervane-mmm';
 
@@ -21,6 +22,17 @@ export interface McpLog {
 }
 
 /**
+ * A log line as the client gets it: without stack frames and with absolute paths cut to their
+ * last segment (file:// URLs too). stderr keeps the whole line; an unexpected error's stack (the
+ * tools and resources log it) reached the client with the server's paths ("at decodeURIComponent
+ * ... at file:///home/.../dist/src/mcp/resources.js:98:67").
+ */
+export function forClient(message: string): string {
+  const lines = message.split('\n').filter((line) => !/^\s+at\s/.test(line));
+  return scrubPaths(lines.join('\n').replace(/\bfile:\/\/(?=\/)/g, ''));
+}
+
+/**
  * @param stderr where every message goes first (filters its own level).
  * @param minClientLevel lowest level forwarded to the client (the client may raise it with
  *   logging/setLevel, the SDK filters that).
@@ -31,7 +43,8 @@ export function createMcpLog(stderr: LogFn, minClientLevel: LogLevel = 'info'): 
   const log: LogFn = (level, message) => {
     stderr(level, message);
     if (server && initialized && server.isConnected() && ORDER[level] >= ORDER[minClientLevel]) {
-      server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: message }).catch(() => {
+      const data = forClient(message);
+      server.sendLoggingMessage({ level, logger: LOGGER_NAME, data }).catch(() => {
         // Logging must never break a tool call.
       });
     }
