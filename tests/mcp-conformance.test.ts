@@ -1,8 +1,8 @@
 /**
  * The protocol contract as a client sees it: resources/list_changed after the tools that change
  * the resource list (the server declares resources.listChanged), resource URIs with a malformed
- * %-escape refused as invalid params, and log messages to the client without stack traces or the
- * server's paths.
+ * %-escape refused as invalid params, log messages to the client without stack traces or the
+ * server's paths, and completion of every template's and the prompt's argument.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -141,5 +141,74 @@ describe('log messages to the client', () => {
     expect(got).toEqual(['reading tenant://x: URIError: URI malformed']);
     await client.close();
     await server.close();
+  });
+});
+
+describe('completion/complete', () => {
+  const complete = async (
+    ref: { type: 'ref/resource'; uri: string } | { type: 'ref/prompt'; name: string },
+    name: string,
+    value: string,
+  ) => (await c.client.complete({ ref, argument: { name, value } })).completion.values;
+
+  it("completes the prompt's phase and run and plan ids (the server declares completions; they came back empty)", async () => {
+    expect(await complete({ type: 'ref/prompt', name: 'phase_review' }, 'phase', '')).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+    ]);
+    expect(await complete({ type: 'ref/prompt', name: 'phase_review' }, 'phase', '2')).toEqual([
+      '2',
+    ]);
+    const { prompts } = await c.client.listPrompts();
+    expect(prompts[0].arguments).toEqual([
+      { name: 'phase', description: 'Phase to review: 0, 1, 2 or 3', required: true },
+    ]);
+
+    for (let i = 0; i < 11; i++) await call(c, 'run_phase', { phase: 0, force: true });
+    const r = await call(c, 'run_phase', { phase: 1, wait: false, force: true });
+    const running = (r.structuredContent as { run_id: number }).run_id;
+    app.cancelRun(running);
+    expect(await complete({ type: 'ref/resource', uri: 'run://{id}' }, 'id', '1')).toEqual([
+      '12',
+      '11',
+      '10',
+      '1',
+    ]);
+    // A report exists for done runs only.
+    expect(await complete({ type: 'ref/resource', uri: 'report://run/{id}' }, 'id', '1')).toEqual([
+      '11',
+      '10',
+      '1',
+    ]);
+
+    for (const id of [12, 3]) {
+      app.planListings.push({
+        id,
+        tenant: 'extreme_heating',
+        created_at: '2026-01-01T00:00:00.000Z',
+        model_run_id: 1,
+        inputs: {},
+        figures: {
+          unit: 'day',
+          outlook: 'typical',
+          budget: 1000,
+          incremental_revenue: 2000,
+          roas: 2,
+          uplift_vs_historical: 0.01,
+          compare_outlook: null,
+          compare_incremental_revenue: null,
+        },
+        headline: `plan ${id}`,
+      });
+    }
+    expect(await complete({ type: 'ref/resource', uri: 'plan://{id}' }, 'id', '')).toEqual([
+      '12',
+      '3',
+    ]);
+    expect(await complete({ type: 'ref/resource', uri: 'plan://{id}/spend' }, 'id', '1')).toEqual([
+      '12',
+    ]);
   });
 });

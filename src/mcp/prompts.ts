@@ -1,5 +1,6 @@
 /** Prompt `phase_review`: walks an agent through reviewing one phase. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { z } from 'zod';
 
 export function phaseReviewText(phase: number): string {
@@ -20,6 +21,8 @@ export function phaseReviewText(phase: number): string {
   return steps.join('\n');
 }
 
+const PHASE_ARGS = ['0', '1', '2', '3'] as const;
+
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(
     'phase_review',
@@ -28,12 +31,16 @@ export function registerPrompts(server: McpServer): void {
       description:
         'Step-by-step review of one phase: run it, check the gate, compare with the phase before and explain the worst tenants.',
       argsSchema: {
-        phase: z
-          .enum(['0', '1', '2', '3'], {
-            error: (iss) =>
-              `phase must be "0", "1", "2" or "3" (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill); got ${JSON.stringify(iss.input) ?? 'nothing'}`,
-          })
-          .describe('Phase to review: 0, 1, 2 or 3'),
+        // Completed (completion/complete) like the gates://latest/{phase} template's phase.
+        phase: completable(
+          z
+            .enum(PHASE_ARGS, {
+              error: (iss) =>
+                `phase must be "0", "1", "2" or "3" (0 = baseline Ridge, 1 = tuned Ridge, 2 = GBM/blend, 3 = adstock+Hill); got ${JSON.stringify(iss.input) ?? 'nothing'}`,
+            })
+            .describe('Phase to review: 0, 1, 2 or 3'),
+          (value) => PHASE_ARGS.filter((p) => p.startsWith(value ?? '')),
+        ),
       },
     },
     ({ phase }) => ({

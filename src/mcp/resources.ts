@@ -123,6 +123,21 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       .map((t) => t.tenant)
       .filter((id) => id.startsWith(value))
       .slice(0, 100);
+  /** Completion of a run id (done runs only for reports): the newest 100 that start with it. */
+  const runIdsStartingWith =
+    (doneOnly: boolean) =>
+    (value: string): string[] =>
+      app
+        .listRuns({ limit: 100 })
+        .runs.filter((r) => !doneOnly || r.status === 'done')
+        .map((r) => String(r.id))
+        .filter((id) => id.startsWith(value));
+  /** Completion of a plan id: the newest 100 plans' ids that start with it. */
+  const planIdsStartingWith = (value: string): string[] =>
+    app
+      .listPlans({ limit: 100 })
+      .plans.map((p) => String(p.id))
+      .filter((id) => id.startsWith(value));
 
   server.registerResource(
     'tenant',
@@ -157,6 +172,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           mimeType: 'application/json',
         })),
       }),
+      complete: { id: runIdsStartingWith(false) },
     }),
     {
       title: 'Phase run',
@@ -281,6 +297,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
             mimeType: 'text/html',
           })),
       }),
+      complete: { id: runIdsStartingWith(true) },
     }),
     {
       title: 'Run report (HTML)',
@@ -297,7 +314,10 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
 
   server.registerResource(
     'plan-spend',
-    new ResourceTemplate('plan://{id}/spend', { list: undefined }),
+    new ResourceTemplate('plan://{id}/spend', {
+      list: undefined,
+      complete: { id: planIdsStartingWith },
+    }),
     {
       title: 'Budget plan spend per period (CSV)',
       description:
@@ -329,6 +349,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           mimeType: 'application/json',
         })),
       }),
+      complete: { id: planIdsStartingWith },
     }),
     {
       title: 'Budget plan',
