@@ -212,3 +212,18 @@ describe('completion/complete', () => {
     ]);
   });
 });
+
+describe('phase_review', () => {
+  it('asks for wait:false on the long phases only', async () => {
+    const step1 = async (phase: string) =>
+      (
+        (await c.client.getPrompt({ name: 'phase_review', arguments: { phase } })).messages[0]
+          .content as { text: string }
+      ).text
+        .split('\n')
+        .find((l) => l.startsWith('1. '));
+    expect(await step1('1')).toBe('1. Call run_phase {"phase": 1}.');
+    expect(await step1('0')).toBe('1. Call run_phase {"phase": 0}.');
+    expect(await step1('3')).toContain('run_phase {"phase": 3, "wait": false} and poll get_run');
+  });
+});

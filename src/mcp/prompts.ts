@@ -8,7 +8,10 @@ export function phaseReviewText(phase: number): string {
   const steps = [
     `Review phase ${phase} of the weather-aware MMM for every tenant.`,
     '',
-    `1. Call run_phase {"phase": ${phase}} (for phases 2-3 prefer {"phase": ${phase}, "wait": false} and poll get_run until status is done).`,
+    // Phases 0 and 1 read "(for phases 2-3 prefer {"phase": 1, "wait": false} ...)".
+    phase >= 2
+      ? `1. Call run_phase {"phase": ${phase}, "wait": false} and poll get_run until status is done (phase ${phase} takes longer), or run_phase {"phase": ${phase}} with a progress token.`
+      : `1. Call run_phase {"phase": ${phase}}.`,
     `2. Call check_gates {"phase": ${phase}}. Report the decision, the pass count against the rules (a tenant passes at mean out-of-sample R² >= 0.50 under expanding-window time-series CV), every unmet success criterion and any escalation with its evidence.`,
     prev !== null
       ? `3. Call compare_phases {"a": ${prev}, "b": ${phase}} (run phase ${prev} first if it has no done run). Name the newly passing and newly failing tenants and every regression.`
