@@ -62,6 +62,7 @@ import {
   boundShares,
   dataWindowFigures,
   heldAtZeroScale,
+  kindFigures,
   nearBoundScale,
   windowFigures,
   type ReplicateSearch,
@@ -86,6 +87,8 @@ export interface FigureRecord {
   windows?: number[];
   /** The figure in the data-window refits (intervals.ts dataWindowFigures), when any. */
   data_windows?: number[];
+  /** The figure in the point refitted as Ridge when the point is a GBM or blend (intervals.ts kindFigures). */
+  kind_refit?: number;
   /** 'weekly' on a weekly tenant's records (its default width scale differs); absent: daily. */
   frequency?: 'weekly';
   /** true when the point model holds the channel at 0 (intervals.ts heldAtZeroScale). */
@@ -264,6 +267,7 @@ export function tenantRecords(
         windows: windowFigures(t.series, model),
         heldAtZero: model.heldAtZero,
         dataWindows: dataWindowFigures(t.series, model),
+        kindRefit: kindFigures(t.series, model) ?? undefined,
       }
     : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const count = boot.figures.length + boot.failed;
@@ -283,6 +287,7 @@ export function tenantRecords(
     ...((boot.dataWindows ?? []).length > 0
       ? { data_windows: boot.dataWindows!.map((w) => w[index]) }
       : {}),
+    ...(boot.kindRefit ? { kind_refit: boot.kindRefit[index] } : {}),
   }));
   return {
     records,
@@ -445,7 +450,16 @@ export function calibrateWeeklyOffset95(records: readonly FigureRecord[]): numbe
 
 /** A record's 95% interval at a width scale (no model error). */
 function interval95(r: FigureRecord, scale: WidthScale): [number, number] {
-  return figureInterval(r.point, r.replicates, 0, scale, r.windows ?? [], [], r.data_windows).p95;
+  return figureInterval(
+    r.point,
+    r.replicates,
+    0,
+    scale,
+    r.windows ?? [],
+    [],
+    r.data_windows,
+    r.kind_refit,
+  ).p95;
 }
 
 /**
@@ -552,6 +566,7 @@ export function coverageOf(
         windows,
         r.test_shifts ?? [],
         r.data_windows,
+        r.kind_refit,
       );
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
@@ -649,7 +664,16 @@ function smallestBootstrapFactor(roas: readonly FigureRecord[], b: number): numb
 function meanLogWidth(roas: readonly FigureRecord[], scale: WidthScale): number {
   let s = 0;
   for (const r of roas) {
-    const iv = figureInterval(r.point, r.replicates, 0, scale, r.windows ?? [], [], r.data_windows);
+    const iv = figureInterval(
+      r.point,
+      r.replicates,
+      0,
+      scale,
+      r.windows ?? [],
+      [],
+      r.data_windows,
+      r.kind_refit,
+    );
     s += Math.log((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
   }
   return s / roas.length;
@@ -910,6 +934,7 @@ function main(argv: string[]): void {
               windows,
               [],
               x.data_windows,
+              x.kind_refit,
             );
             return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
           })

@@ -438,6 +438,7 @@ export const explanationOut = {
         .optional(),
       window_refits: z.number().int().optional(),
       data_window_refits: z.number().int().optional(),
+      kind_refit: z.literal('ridge').optional(),
       test_shifts: z.number().int().optional(),
       levels: z.array(z.number()),
     })

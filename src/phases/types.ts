@@ -311,6 +311,11 @@ export interface UncertaintyInfo {
    */
   data_window_refits?: number;
   /**
+   * 'ridge' when the point is a GBM or blend and each figure's distance from the same design
+   * refitted as Ridge widens its intervals on both sides (intervals.ts kindFigures); absent: none.
+   */
+  kind_refit?: 'ridge';
+  /**
    * Calibrated models: recalibrations with a lift test moved by -1 or +1 standard error whose
    * moves widen the intervals (two per used test; intervals.ts testShiftFigures).
    */
