@@ -132,6 +132,9 @@ describe('weekly data: every kept phase averages with the phase below', () => {
       // Phases 0-1 as Ridge alone: the pooled mean (tests/weekly-pooled.test.ts) moves which
       // folds the checks keep on this tenant.
       weeklyPooled: false,
+      // Phase 3's model by the Ridge / GBM / blend rule: with its Ridge kept under two years
+      // (tests/weekly-phase3-ridge.test.ts) no fold's check keeps it here.
+      weeklyPhase3Ridge: false,
     });
     const plain = new PhaseLadder(ev, {
       horizon: h,

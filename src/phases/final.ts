@@ -32,7 +32,14 @@ import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
-import { WEEKLY_PHASE2_RIDGE, pooledMeanFit, pooledReason, pooledWindow } from './ladder.js';
+import {
+  WEEKLY_PHASE2_RIDGE,
+  WEEKLY_PHASE3_RIDGE,
+  WEEKLY_PHASE3_RIDGE_ROWS,
+  pooledMeanFit,
+  pooledReason,
+  pooledWindow,
+} from './ladder.js';
 import { PHASE0_ALPHA } from './linear.js';
 import {
   DesignMemo,
@@ -435,7 +442,11 @@ export function fitFinalModel(
       // Weekly phase 2 keeps Ridge, as its fold models do (ladder.ts).
       keepRidge:
         options.keepRidge ??
-        (phase === 2 && series.frequency === 'weekly' ? WEEKLY_PHASE2_RIDGE : undefined),
+        (phase === 2 && series.frequency === 'weekly'
+          ? WEEKLY_PHASE2_RIDGE
+          : phase === 3 && series.frequency === 'weekly' && n < WEEKLY_PHASE3_RIDGE_ROWS
+            ? WEEKLY_PHASE3_RIDGE
+            : undefined),
     });
     if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
       const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);

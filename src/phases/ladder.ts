@@ -110,6 +110,16 @@ import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.
 export const WEEKLY_PHASE2_RIDGE =
   'ridge kept: on weekly windows of 1-3 years a GBM or blend kept on 10-20-week validation blocks lost more often than it gained';
 
+/**
+ * Why weekly phase 3 keeps Ridge: the reason its model records. A GBM or blend chosen on the inner
+ * split of a 52-103-week window forecast the next weeks far worse than the Ridge of the same
+ * columns (docs/modeling.md, "Weekly phase 3 keeps Ridge under two years").
+ */
+export const WEEKLY_PHASE3_RIDGE =
+  'ridge kept: on weekly windows under two years a GBM or blend chosen on the inner split forecast worse than the Ridge';
+/** Weekly windows shorter than this (two years of weeks) keep phase 3's Ridge (WEEKLY_PHASE3_RIDGE). */
+export const WEEKLY_PHASE3_RIDGE_ROWS = 104;
+
 /** Least validation rows of a fallback decision; below it the fold keeps the simpler phase. */
 export const MIN_VALIDATION_ROWS = 4;
 /** One validation block [start, end) of a training window, judged by models of rows [0, candEnd). */
@@ -778,6 +788,12 @@ export interface LadderOptions {
    */
   weeklyHedge?: boolean;
   /**
+   * Weekly data: phase 3's model of a window under two years (WEEKLY_PHASE3_RIDGE_ROWS) keeps
+   * Ridge (chooseAndFit keepRidge WEEKLY_PHASE3_RIDGE) instead of the Ridge / GBM / blend rule of
+   * its inner split (default true; ignored for daily data).
+   */
+  weeklyPhase3Ridge?: boolean;
+  /**
    * Weekly data: phase 3's search fits one decay, k_mult and Hill shape shared by every channel
    * (search.ts searchSharedMediaParams) instead of three per channel (default true; ignored for
    * daily data). On 52-150 weekly rows with correlated channels the per-channel search fitted the
@@ -897,6 +913,7 @@ export class PhaseLadder {
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
+  private readonly weeklyPhase3Ridge: boolean;
   private readonly dailyUncheckedHedge: boolean;
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
@@ -940,6 +957,7 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
+    this.weeklyPhase3Ridge = (options.weeklyPhase3Ridge ?? true) && series.frequency === 'weekly';
     this.dailyUncheckedHedge =
       (options.dailyUncheckedHedge ?? true) && series.frequency === 'daily';
     this.weeklySharedMedia =
@@ -1095,6 +1113,18 @@ export class PhaseLadder {
   }
 
   /**
+   * chooseAndFit options of phase 3's model of a T-row window: chooseOpts, and on weekly windows
+   * under two years Ridge kept (weeklyPhase3Ridge): their inner split's validation rows (15%: under 16
+   * weeks) cannot tell a GBM or blend from the Ridge, as phase 2's blocks could not.
+   */
+  private phase3ChooseOpts(names: string[], T: number): ChooseOptions {
+    const opts = this.chooseOpts(names, T);
+    if (this.weeklyPhase3Ridge && T < WEEKLY_PHASE3_RIDGE_ROWS)
+      opts.keepRidge ??= WEEKLY_PHASE3_RIDGE;
+    return opts;
+  }
+
+  /**
    * Phase 3's refit alpha on a T-row window. Its inner alpha folds train on T/4 to 3T/4 rows; where
    * the first cannot identify calendar terms the T rows can (a yearly cycle from part of a year),
    * every candidate is judged with that cycle extrapolated, the largest alpha wins for taming it,
@@ -1221,7 +1251,7 @@ export class PhaseLadder {
       // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
       const columns = this.weatherHeld ? this.heldWeather(design.names, windowed, T) : windowed;
       const chosen = chooseAndFit(columns, this.y, T, {
-        ...this.chooseOpts(design.names, T),
+        ...this.phase3ChooseOpts(design.names, T),
         ...this.phase3RefitAlpha(design.names, T),
       });
       out = {
@@ -1249,7 +1279,7 @@ export class PhaseLadder {
             // At the alpha the channels were judged at, so the refitted Ridge is the last fit of
             // nonNegativeMediaColumns: no channel left has a negative coefficient.
             const kept = chooseAndFit(nn.columns, this.y, T, {
-              ...this.chooseOpts(design.names, T),
+              ...this.phase3ChooseOpts(design.names, T),
               alphas: [chosen.alpha],
             });
             out = {
