@@ -253,12 +253,86 @@ describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)'
     expect(Math.abs(moved - share * budget)).toBeGreaterThan(0.5 * share * budget);
   });
 
+  it('leaves its extrapolated revenue out of the headline and reports it apart', () => {
+    const p = makePlan({ series, model, outlook: outlook() }, { horizon: 28, budget });
+    const tiktok = p.channels.find((c) => c.channel === 'tiktok')!;
+    const others = p.channels.filter((c) => c.channel !== 'tiktok');
+    // The response is separable by channel: the headline is the other channels' own figures.
+    const sum = others.reduce((acc, c) => acc + c.incremental_revenue, 0);
+    expect(p.incremental_revenue).toBeCloseTo(sum, 4);
+    expect(p.held).not.toBeNull();
+    expect(p.held!.channels).toEqual(['tiktok']);
+    expect(p.held!.spend).toBeCloseTo(tiktok.spend, 6);
+    expect(p.held!.incremental_revenue).toBeCloseTo(tiktok.incremental_revenue, 4);
+    expect(p.roas).toBeCloseTo(sum / (budget - tiktok.spend), 10);
+    expect(p.notes.some((x) => x.startsWith('the incremental revenue and ROAS above'))).toBe(true);
+    // Bounds for it: planned as any other channel, counted in the headline again.
+    const free = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('tiktok=0x:1000x') },
+    );
+    expect(free.held).toBeNull();
+    const all = free.channels.reduce((acc, c) => acc + c.incremental_revenue, 0);
+    expect(free.incremental_revenue).toBeCloseTo(all, 4);
+    expect(free.roas).toBeCloseTo(all / budget, 10);
+  });
+
   it('explain puts a low_spend_channel caveat on it and on no other channel', () => {
     const e = explainFinalModel(series, final, null);
     const low = e.caveats.filter((c) => c.code === 'low_spend_channel');
     expect(low).toHaveLength(1);
     expect(low[0].message).toMatch(
       /^tiktok: almost no spend in the data \(under 0\.1% of all spend, on 8 of 1095 days\)/,
+    );
+  });
+});
+
+describe('a channel of the same spend on every row (core/data-warnings.ts constantSpendChannels)', () => {
+  // extreme_sunscreen with a third channel spending 1,500 every day (about a fifth of all spend):
+  // a column the intercept's, whose return the data cannot identify.
+  let series: TenantSeries;
+  let model: RevenueModel;
+  let budget: number;
+
+  beforeAll(() => {
+    const s = generateTenant('extreme_sunscreen').series;
+    const n = s.target.length;
+    series = {
+      ...s,
+      channels: [...s.channels, 'radio'],
+      spend: [...s.spend, new Float64Array(n).fill(1500)],
+    };
+    model = revenueModelOf(fitFinalModel(series, 3));
+    let last = 0;
+    for (let t = n - 365; t < n; t++) for (const x of series.spend) last += x[t];
+    budget = (28 * last) / 365;
+  });
+
+  it('is held at its share of baseline (a) with its own reason, apart from the headline', () => {
+    const p = makePlan(
+      { series, model, outlook: scenarioOutlook(series, 'typical', model.weather, 28) },
+      { horizon: 28, budget },
+    );
+    const held = p.default_bounds.find((g) => g.channel === 'radio');
+    expect(held).toMatchObject({ reason: 'constant_spend', min_multiple: 1, max_multiple: 1 });
+    const radio = p.channels.find((c) => c.channel === 'radio')!;
+    // Its share of the last year's spend: 1,500 a day against the others'.
+    let all = 0;
+    const n = series.target.length;
+    for (let t = n - 365; t < n; t++) for (const x of series.spend) all += x[t];
+    expect(radio.spend).toBeCloseTo(((1500 * 365) / all) * budget, 4);
+    expect(
+      p.notes.some(
+        (x) =>
+          x.startsWith('held at its share of baseline (a): radio (1.5k every day of the data)') &&
+          x.includes('the same on every row'),
+      ),
+    ).toBe(true);
+    expect(p.held?.channels).toEqual(['radio']);
+    const others = p.channels.filter((c) => c.channel !== 'radio');
+    expect(p.incremental_revenue).toBeCloseTo(
+      others.reduce((acc, c) => acc + c.incremental_revenue, 0),
+      4,
     );
   });
 });

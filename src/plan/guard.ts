@@ -13,7 +13,10 @@
  * the import's warning) is held at its share of baseline (a) (both multiples 1): its curve rests
  * on a handful of periods, so any return the model gives it beyond them is an extrapolation the
  * refits cannot check (a shop's channel spent on 5 of 156 weeks came out at a marginal ROAS of
- * 5,000). Bounds the user gives for such a channel replace the hold.
+ * 5,000). A channel with the same spend on every row (core/data-warnings.ts
+ * constantSpendChannels) is held the same way: its column is the intercept's, so the model's
+ * return on it is not identified by the data at all. Bounds the user gives for such a channel
+ * replace the hold.
  */
 import { Matrix, solve } from 'ml-matrix';
 import type { LowSpendChannel } from '../core/data-warnings.js';
@@ -26,9 +29,10 @@ export interface ChannelGuard {
   channel: string;
   /**
    * correlated_spend: the other channels' spend explains at least GUARD_MIN_R2 of it;
-   * low_spend: almost no spend in the data (held at its share of baseline (a)).
+   * low_spend: almost no spend in the data (held at its share of baseline (a));
+   * constant_spend: the same spend on every row of the data (held the same way).
    */
-  reason: 'correlated_spend' | 'low_spend';
+  reason: 'correlated_spend' | 'low_spend' | 'constant_spend';
   /** Share of the channel's spend variance explained by the other channels' spend. */
   r2: number;
   /** low_spend: its share of all spend and the periods it spends on, of all periods. */
@@ -79,16 +83,25 @@ export function spendR2(spend: readonly Float64Array[]): number[] {
   return out;
 }
 
+/** Reasons a channel is held at its share of baseline (a): its return is not measured. */
+export const HOLD_REASONS: readonly ChannelGuard['reason'][] = ['low_spend', 'constant_spend'];
+
+/** Whether a guard holds its channel at its share of baseline (a) (low or constant spend). */
+export function isHold(g: ChannelGuard): boolean {
+  return HOLD_REASONS.includes(g.reason);
+}
+
 /**
- * The default bounds: the channels of almost no spend (`lowSpend`) held at their share of baseline
- * (a), the others whose R² is at least GUARD_MIN_R2 kept between R² and 1 / R² of it; none for a
- * channel the user bounded.
+ * The default bounds: the channels of almost no spend (`lowSpend`) and those of the same spend on
+ * every row (`constantSpend`) held at their share of baseline (a), the others whose R² is at least
+ * GUARD_MIN_R2 kept between R² and 1 / R² of it; none for a channel the user bounded.
  */
 export function channelGuards(
   channels: readonly string[],
   spend: readonly Float64Array[],
   userBounded: ReadonlySet<string>,
   lowSpend: readonly LowSpendChannel[] = [],
+  constantSpend: readonly string[] = [],
 ): ChannelGuard[] {
   const r2 = spendR2(spend);
   return channels.flatMap((channel, c): ChannelGuard[] => {
@@ -105,6 +118,10 @@ export function channelGuards(
           max_multiple: 1,
         },
       ];
+    }
+    if (constantSpend.includes(channel)) {
+      // r2 0: spendR2 gives a channel without spend variance 0 (no other channel explains it).
+      return [{ channel, reason: 'constant_spend', r2: r2[c], min_multiple: 1, max_multiple: 1 }];
     }
     return r2[c] >= GUARD_MIN_R2
       ? [

@@ -11,6 +11,7 @@
  */
 import type { DriverMix } from '../core/data/index.js';
 import {
+  constantSpendChannels,
   describeLowSpend,
   describePeriods,
   lowSpendChannels,
@@ -20,7 +21,13 @@ import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
-import { channelGuards, GUARD_MIN_R2, guardConstraints, type ChannelGuard } from './guard.js';
+import {
+  channelGuards,
+  GUARD_MIN_R2,
+  guardConstraints,
+  isHold,
+  type ChannelGuard,
+} from './guard.js';
 import { responseOf, type RevenueModel } from './model.js';
 import {
   checkFeasible,
@@ -233,8 +240,22 @@ export interface PlanResult {
   };
   channels: PlanChannel[];
   expected_revenue: { horizon: number; carry_over_after: number; total: number };
+  /**
+   * The plan's incremental revenue over its channels whose return is measured: without the
+   * channels held for almost no or constant spend (`held`), whose revenue is the model's
+   * extrapolation. The baselines' incremental revenue, ROAS and the plan's uplifts leave them out
+   * the same way.
+   */
   incremental_revenue: number;
+  /** incremental_revenue per unit of the spend on those channels (the budget less `held.spend`). */
   roas: number;
+  /**
+   * Channels held at their share of baseline (a) for almost no or constant spend (default_bounds
+   * low_spend, constant_spend): their spend and the incremental revenue the model extrapolates for
+   * them, reported apart and counted in neither incremental_revenue nor roas. Null when none is
+   * held (absent in plans stored before it existed).
+   */
+  held?: { channels: string[]; spend: number; incremental_revenue: number } | null;
   marginal_roas: number;
   baselines: PlanBaseline[];
   weather_shift: WeatherShift[];
@@ -900,6 +921,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     series.spend,
     new Set(bounds.map((b) => b.channel)),
     lowSpendChannels(series),
+    constantSpendChannels(series),
   );
   // Baseline (a) at the historical budget: where the refits judge a pin and the channels' marginal
   // returns are compared (below).
@@ -915,11 +937,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // Many channels: the James-Stein shrinkage of the channels' marginal returns at (a) (shrink.ts).
   // It caps the trust region's step (below), and a pinned channel whose shrunk marginal return is
   // positive is planned as the others: its own estimate at or below zero is one of K noisy ones.
-  // A channel held for almost no spend is not one of the estimates pooled: its return is the
-  // model's extrapolation, not a measurement.
-  const held = r.channels.map(
-    (c, i) => pinned[i] || guards.some((g) => g.channel === c && g.reason === 'low_spend'),
-  );
+  // A channel held for almost no or constant spend is not one of the estimates pooled: its
+  // return is the model's extrapolation, not a measurement.
+  const holds = r.channels.map((c) => guards.some((g) => g.channel === c && isHold(g)));
+  const held = r.channels.map((_, i) => pinned[i] || holds[i]);
   const shrinkage =
     reps.length >= MIN_PLAN_REPLICATES ? marginalShrinkage(r, reps, historicalEven, held) : null;
   const shrinkUnpinned = shrinkage ? unpinnedByShrinkage(shrinkage, pinned) : [];
@@ -949,6 +970,16 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const unpinned = withGuards(userCons, r, ref, guards);
   const guardsApplied = unpinned !== userCons;
   const cons = pinConstraints(unpinned, pinned);
+  // Channels held for almost no or constant spend: the model's revenue on them is an
+  // extrapolation, so the headline incremental revenue and ROAS (the plan's and the baselines')
+  // leave them out, and `held` reports them apart. The response is separable by channel, so
+  // leaving a channel's spend out removes exactly its own incremental revenue.
+  const heldOut = r.channels.map((_, c) => guardsApplied && holds[c]);
+  const anyHeld = heldOut.some(Boolean);
+  const measured = (spend: readonly Float64Array[]): Float64Array[] =>
+    spend.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
+  const heldSpend = (spend: readonly Float64Array[]): number =>
+    spend.reduce((acc, v, c) => acc + (heldOut[c] ? total(v) : 0), 0);
   const pinnedNames = cons === unpinned ? [] : r.channels.filter((_, c) => pinned[c]);
   const best = solve(r, bounds, ref, budget, calendar, warm, pinned, guards);
   let x = best.spend;
@@ -1014,7 +1045,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const horizonRevenue = (q: SeparableResponse): number =>
       total(evaluateResponse(q, x).revenue.subarray(0, H));
     uncertainty.expected_revenue_interval = intervalOf(horizonRevenue)!;
-    uncertainty.incremental_revenue_interval = intervalOf((q) => incrementalRevenue(q, x))!;
+    uncertainty.incremental_revenue_interval = intervalOf((q) =>
+      incrementalRevenue(q, measured(x)),
+    )!;
     notes.push(text);
   } else {
     notes.push(
@@ -1029,7 +1062,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     total(v.subarray(from, to));
   const expectedHorizon = sumRows(planValue.revenue, 0, H);
   const carry = sumRows(planValue.revenue, H, H + tail) - sumRows(zeroValue.revenue, H, H + tail);
-  const planIncremental = planValue.total - zeroValue.total;
+  const planIncremental = anyHeld
+    ? incrementalRevenue(r, measured(x))
+    : planValue.total - zeroValue.total;
+  const planRoas = planIncremental / (budget - heldSpend(x));
   const m = marginals(r, x);
   const channels: PlanChannel[] = r.channels.map((channel, c) => {
     const one = x.map((v, j) => (j === c ? v : new Float64Array(H)));
@@ -1065,7 +1101,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     (name) => {
       const bx = baselinePlans[name];
       const v = evaluateResponse(r, bx);
-      const inc = v.total - zeroValue.total;
+      const inc = anyHeld ? incrementalRevenue(r, measured(bx)) : v.total - zeroValue.total;
       return {
         name,
         description:
@@ -1075,11 +1111,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         spend: Object.fromEntries(r.channels.map((c, i) => [c, total(bx[i])])),
         expected_revenue: sumRows(v.revenue, 0, H),
         incremental_revenue: inc,
-        roas: inc / budget,
+        roas: inc / (budget - heldSpend(bx)),
         plan_uplift: planIncremental - inc,
-        incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, bx)),
+        incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
         plan_uplift_interval: intervalOf(
-          (q) => incrementalRevenue(q, x) - incrementalRevenue(q, bx),
+          (q) => incrementalRevenue(q, measured(x)) - incrementalRevenue(q, measured(bx)),
         ),
       };
     },
@@ -1143,6 +1179,20 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} bounds (${lowGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
     );
   }
+  const constGuards = guards.filter((g) => g.reason === 'constant_spend');
+  if (guardsApplied && constGuards.length > 0) {
+    const one = constGuards.length === 1;
+    notes.push(
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${constGuards.map((g) => `${g.channel} (${shortMoney(series.spend[series.channels.indexOf(g.channel)][0])} every ${weekly ? 'week' : 'day'} of the data)`).join(', ')}: ${one ? 'its' : 'their'} spend is the same on every row, which the model cannot tell from the baseline, so ${one ? 'its' : 'their'} return is not identified by the data and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are not measurements; give ${one ? 'it' : 'them'} bounds (${constGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
+    );
+  }
+  if (anyHeld) {
+    const names = r.channels.filter((_, c) => heldOut[c]);
+    const one = names.length === 1;
+    notes.push(
+      `the incremental revenue and ROAS above (the plan's and the baselines') leave out ${names.join(', ')}: ${shortMoney(heldSpend(x))} of spend and ${shortMoney(incrementalRevenue(r, x) - planIncremental)} of incremental revenue that the model extrapolates for ${one ? 'it' : 'them'} (with ${one ? 'it' : 'them'}: ${shortMoney(incrementalRevenue(r, x))}, ROAS ${(incrementalRevenue(r, x) / budget).toFixed(2)})`,
+    );
+  }
   if (guardsApplied && corrGuards.length > 0) {
     notes.push(
       `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${corrGuards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
@@ -1188,7 +1238,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   }
   if (objective.kind !== 'revenue' && uncertainty !== null && uncertainty.step < 1) {
-    const value = objective.kind === 'target_roas' ? planIncremental / budget : planMarginalRoas;
+    const value = objective.kind === 'target_roas' ? planRoas : planMarginalRoas;
     if (value < objective.value) {
       notes.push(
         `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}`,
@@ -1286,7 +1336,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       total: expectedHorizon + carry,
     },
     incremental_revenue: planIncremental,
-    roas: planIncremental / budget,
+    roas: planRoas,
+    held: anyHeld
+      ? {
+          channels: r.channels.filter((_, c) => heldOut[c]),
+          spend: heldSpend(x),
+          incremental_revenue: incrementalRevenue(r, x) - planIncremental,
+        }
+      : null,
     marginal_roas: planMarginalRoas,
     baselines,
     weather_shift: shift,

@@ -59,7 +59,7 @@ export function planSummaryLines(p: PlanResult): string[] {
     `split: ${p.channels.map((c) => `${c.channel} ${shortMoney(c.spend)} (${pct(c.share)}, historical ${shortMoney(c.historical_spend)})`).join(', ')}`,
   );
   lines.push(
-    `expected revenue ${shortMoney(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${shortMoney(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${shortMoney(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})`,
+    `expected revenue ${shortMoney(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${shortMoney(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${shortMoney(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${shortMoney(p.held.spend)} of spend, ${shortMoney(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
   );
   // Plans stored before version 2 have no uncertainty block.
   const u = p.uncertainty ?? null;
