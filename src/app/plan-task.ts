@@ -9,7 +9,7 @@ import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final.js';
+import { finalFromJSON, finalToJSON, predictFinal, type FinalModelJSON } from '../phases/final.js';
 import {
   compareOutlooks,
   futureDates,
@@ -185,6 +185,8 @@ export function computePlan(
         // not of the planner's form
       }
     });
+    // The phase-3 model explain reports, beside the plan's own curve fit (plan/attribution.ts).
+    const explained = (s: TenantSeries): Float64Array => predictFinal(phase3, s);
     const one = (spec: OutlookSpec, budget?: number): PlanResult =>
       makePlan(
         {
@@ -194,6 +196,7 @@ export function computePlan(
           truth,
           replicates,
           replicateRoles,
+          explained,
         },
         { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
       );

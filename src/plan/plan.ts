@@ -28,6 +28,12 @@ import {
   isHold,
   type ChannelGuard,
 } from './guard.js';
+import {
+  attributionNote,
+  modelAttribution,
+  type ModelAttribution,
+  type Predict,
+} from './attribution.js';
 import { responseOf, type RevenueModel } from './model.js';
 import {
   checkFeasible,
@@ -85,6 +91,11 @@ export interface PlanContext {
    */
   replicateRoles?: readonly ReplicateRole[] | null;
   onProgress?: (done: number, total: number, message: string) => void;
+  /**
+   * The predictions of the phase-3 model that explain reports, when the plan's model is another
+   * (the planner's curve fit): the plan then reports how each reads the history (attribution.ts).
+   */
+  explained?: Predict | null;
 }
 
 export interface PlanChannel {
@@ -265,6 +276,13 @@ export interface PlanResult {
   uncertainty: PlanUncertainty | null;
   truth: PlanTruth | null;
   model: Record<string, unknown>;
+  /**
+   * How the plan's model and the phase-3 model that explain reports read the history (each
+   * channel's revenue over the data per unit of its spend, and the media's share of the revenue),
+   * when the plan was given the latter (attribution.ts); null otherwise (absent in plans stored
+   * before it existed).
+   */
+  attribution?: ModelAttribution | null;
   notes: string[];
 }
 
@@ -1298,6 +1316,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   }
 
+  const attribution = ctx.explained
+    ? modelAttribution(series, (s) => model.predict(s), ctx.explained)
+    : null;
+  const attributionText = attribution ? attributionNote(attribution) : null;
+  if (attributionText !== null) notes.push(attributionText);
+
   const horizonDates = outlook.dates.slice(0, H);
   return {
     format: 'weathervane-plan',
@@ -1351,6 +1375,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     uncertainty,
     truth,
     model: model.describe,
+    attribution,
     notes,
   };
 }

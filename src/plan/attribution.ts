@@ -1,0 +1,113 @@
+/**
+ * How the model a plan is made with reads the history, beside the phase-3 model that explain
+ * reports. The planner plans with its own curve fit (curves.ts planCurveModel), whose split of the
+ * history's revenue between the baseline and the media can differ widely from the phase-3 model's
+ * (a weekly tenant: the plan model credited the media with 95% of the revenue and google with a
+ * ROAS of 10.9 over the data, the phase-3 model 15% and 2.07; the truth a third and 3.5). A plan's
+ * ROAS follows its model's: read beside explain's, they are two models' views, and the plan says
+ * so when they differ (docs/planner.md "The plan's ROAS and explain's").
+ */
+import type { TenantSeries } from '../core/types.js';
+
+/** Predicted revenue for every row of a series (RevenueModel.predict, or a phase's model). */
+export type Predict = (series: TenantSeries) => Float64Array;
+
+export interface HistoricalAttribution {
+  /**
+   * Per channel: its revenue over the data (the prediction minus the prediction with the
+   * channel's spend at zero on every row) per unit of its spend; null without spend.
+   */
+  roas: (number | null)[];
+  /** The channels' revenue over the data, summed, per unit of the predicted revenue. */
+  media_share: number;
+}
+
+/** A model's historical attribution (HistoricalAttribution) from its predictions. */
+export function historicalAttribution(
+  series: TenantSeries,
+  predict: Predict,
+): HistoricalAttribution {
+  const full = predict(series);
+  let revenue = 0;
+  for (const v of full) revenue += v;
+  let media = 0;
+  const roas = series.channels.map((_, c) => {
+    const without = predict({
+      ...series,
+      spend: series.spend.map((x, j) => (j === c ? new Float64Array(x.length) : x)),
+    });
+    let contribution = 0;
+    let spend = 0;
+    for (let t = 0; t < full.length; t++) {
+      contribution += full[t] - without[t];
+      spend += series.spend[c][t];
+    }
+    media += contribution;
+    return spend > 0 ? contribution / spend : null;
+  });
+  return { roas, media_share: revenue !== 0 ? media / revenue : 0 };
+}
+
+export interface ModelAttribution {
+  channels: {
+    channel: string;
+    plan_model_roas: number | null;
+    explained_model_roas: number | null;
+  }[];
+  media_share: { plan_model: number; explained_model: number };
+  /** Whether the two differ enough for the plan to say so (modelsDiffer). */
+  differs: boolean;
+}
+
+/**
+ * Two ROAS differ when they are at least 1 apart and the smaller is under half the larger (in
+ * absolute value); two media shares when they are 0.1 apart and one is over 1.5 times the other.
+ */
+export function modelsDiffer(
+  pairs: readonly [number | null, number | null][],
+  shares: readonly [number, number],
+): boolean {
+  const apart = (a: number, b: number): boolean =>
+    Math.abs(a - b) >= 1 && Math.abs(a - b) > 0.5 * Math.max(Math.abs(a), Math.abs(b));
+  const [p, e] = shares;
+  const shareApart =
+    Math.abs(p - e) >= 0.1 && Math.max(p, e) > 1.5 * Math.max(1e-12, Math.min(p, e));
+  return shareApart || pairs.some(([a, b]) => a !== null && b !== null && apart(a, b));
+}
+
+/** The plan model's and the explained model's historical attribution, side by side. */
+export function modelAttribution(
+  series: TenantSeries,
+  plan: Predict,
+  explained: Predict,
+): ModelAttribution {
+  const p = historicalAttribution(series, plan);
+  const e = historicalAttribution(series, explained);
+  return {
+    channels: series.channels.map((channel, c) => ({
+      channel,
+      plan_model_roas: p.roas[c],
+      explained_model_roas: e.roas[c],
+    })),
+    media_share: { plan_model: p.media_share, explained_model: e.media_share },
+    differs: modelsDiffer(
+      p.roas.map((v, c) => [v, e.roas[c]]),
+      [p.media_share, e.media_share],
+    ),
+  };
+}
+
+/** The plan's note when the two models differ (null when they do not). */
+export function attributionNote(a: ModelAttribution): string | null {
+  if (!a.differs) return null;
+  const roas = (v: number | null): string => (v === null ? '-' : v.toFixed(2));
+  const pct = (v: number): string => `${Math.round(v * 100)}%`;
+  return (
+    `the plan's incremental revenue and ROAS are those of the planner's own curve fit of the ` +
+    `model, which reads the history differently from the phase-3 model that explain reports: over ` +
+    `the data it credits ${a.channels.map((c) => `${c.channel} with ROAS ${roas(c.plan_model_roas)} (explain's model ${roas(c.explained_model_roas)})`).join(', ')}, ` +
+    `and the media with ${pct(a.media_share.plan_model)} of the revenue (explain's model ` +
+    `${pct(a.media_share.explained_model)}); the data do not settle which is nearer: read the ` +
+    `plan's ROAS beside explain's as two models' views, not one figure measured twice`
+  );
+}
