@@ -1,6 +1,10 @@
 /** Long work: progress notifications, cancellation by the client, and background runs polled with get_run. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { createServer } from '../src/mcp/server.js';
 import { call, connect, makeApp, text, type Connected } from './mcp-helpers.js';
 
 let c: Connected | undefined;
@@ -50,6 +54,86 @@ describe('progress', () => {
     const r = await call(c, 'train_tenant', { tenant: 'none_books', phase: 0 });
     expect(r.isError).toBeFalsy();
     expect(app.trainHadProgress).toEqual([true, false]);
+  });
+});
+
+/**
+ * The server's side of a pair whose messages reach the client in batches, one batch per 5 ms:
+ * several lines in one stdio read, as a busy host reads them. The SDK's client handles a
+ * notification a microtask later and a response at once, so a response in the same batch as the
+ * last progress retires the token first and that progress is dropped ("unknown token").
+ */
+class BatchingTransport implements Transport {
+  private queue: JSONRPCMessage[] = [];
+  constructor(private readonly inner: InMemoryTransport) {}
+  set onmessage(h: Transport['onmessage']) {
+    this.inner.onmessage = h;
+  }
+  get onmessage(): Transport['onmessage'] {
+    return this.inner.onmessage;
+  }
+  set onclose(h: Transport['onclose']) {
+    this.inner.onclose = h;
+  }
+  get onclose(): Transport['onclose'] {
+    return this.inner.onclose;
+  }
+  set onerror(h: Transport['onerror']) {
+    this.inner.onerror = h;
+  }
+  get onerror(): Transport['onerror'] {
+    return this.inner.onerror;
+  }
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  send(message: JSONRPCMessage): Promise<void> {
+    this.queue.push(message);
+    if (this.queue.length === 1) {
+      setTimeout(() => {
+        const batch = this.queue;
+        this.queue = [];
+        for (const m of batch) void this.inner.send(m);
+      }, 5);
+    }
+    return Promise.resolve();
+  }
+}
+
+describe('progress read in batches', () => {
+  it('the last progress (= total) reaches the client before the result', async () => {
+    // Before, train_tenant's notifications went in the result's batch: the client saw none of
+    // them (over stdio with a busy client: 19 of 20 calls ended short of total).
+    const server = createServer({ app: makeApp(), log: () => {} });
+    const client = new Client({ name: 'batched', version: '1.0.0' });
+    const unknown: string[] = [];
+    client.onerror = (e) => {
+      if (/unknown token/.test(e.message)) unknown.push(e.message);
+    };
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([
+      server.connect(new BatchingTransport(serverSide)),
+      client.connect(clientSide),
+    ]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const seen: Progress[] = [];
+        const r = await client.callTool(
+          { name: 'train_tenant', arguments: { tenant: 'none_books', phase: 0 } },
+          undefined,
+          { onprogress: (p) => seen.push(p) },
+        );
+        expect(r.isError).toBeFalsy();
+        expect(seen.at(-1)).toMatchObject({ progress: 5, total: 5 });
+      }
+      expect(unknown).toEqual([]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });
 

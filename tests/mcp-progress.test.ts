@@ -1,6 +1,6 @@
 /** Progress forwarding: steps as they come, and a heartbeat between steps that take long. */
 import { describe, expect, it } from 'vitest';
-import { forwardProgress, type ToolExtra } from '../src/mcp/progress.js';
+import { forwardProgress, PROGRESS_SETTLE_MS, type ToolExtra } from '../src/mcp/progress.js';
 
 interface Sent {
   progress: number;
@@ -72,5 +72,51 @@ describe('forwardProgress', () => {
     await sleep(120);
     f.stop();
     expect(sent.map((s) => s.progress)).toEqual([3]);
+  });
+});
+
+describe('forwardProgress finish', () => {
+  it('sends progress = total when the last step stopped short, then waits before the result', async () => {
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 60_000);
+    f.onProgress!({ runId: null, done: 0, total: 3, tenant: 't', message: 'loading' });
+    f.onProgress!({ runId: null, done: 1, total: 3, tenant: 't', message: 'planning' });
+    const t0 = Date.now();
+    await f.finish();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(PROGRESS_SETTLE_MS - 5);
+    f.stop();
+    expect(sent.map((s) => [s.progress, s.total])).toEqual([
+      [0, 3],
+      [1, 3],
+      [3, 3],
+    ]);
+  });
+
+  it('sends no second final step, and nothing when nothing was sent or without a token', async () => {
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 60_000);
+    f.onProgress!({ runId: null, done: 1, total: 1, tenant: 't', message: 'done' });
+    await f.finish();
+    expect(sent.map((s) => s.progress)).toEqual([1]);
+    const none: Sent[] = [];
+    await forwardProgress(fakeExtra(none), 60_000).finish();
+    await forwardProgress(fakeExtra(none, null)).finish();
+    expect(none).toEqual([]);
+  });
+
+  it('drops a step below a heartbeat already sent (progress must increase)', async () => {
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 20);
+    f.onProgress!({ runId: null, done: 1, total: 3, tenant: 't', message: 'a' });
+    await sleep(60);
+    const beat = sent.at(-1)!.progress;
+    expect(beat).toBeGreaterThan(1);
+    f.onProgress!({ runId: null, done: 1.25, total: 3, tenant: 't', message: 'b' });
+    f.onProgress!({ runId: null, done: 2, total: 3, tenant: 't', message: 'c' });
+    f.stop();
+    const values = sent.map((s) => s.progress);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
+    expect(values).not.toContain(1.25);
+    expect(values.at(-1)).toBe(2);
   });
 });

@@ -83,6 +83,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
             );
           }
           lines.push(...e.notes);
+          await progress.finish();
           return ok(e, lines.join('\n'));
         } finally {
           progress.stop();

@@ -101,6 +101,7 @@ export function registerGetReport(server: McpServer, { app, log }: ToolDeps): vo
             `Wrote the ${name} (${Math.round(r.bytes / 1024)} KB, ${r.charts.length} charts): read ${r.uri}.`,
             ...r.summary,
           ].join('\n');
+          await progress.finish();
           return {
             content: [
               {

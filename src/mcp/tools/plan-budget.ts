@@ -242,6 +242,7 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
             mimeType: 'text/csv',
             description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
           });
+          await progress.finish();
           return result;
         } finally {
           progress.stop();

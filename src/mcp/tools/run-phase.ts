@@ -187,6 +187,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
           started = true;
           cached = handle.cached;
           detail = await handle.done;
+          await progress.finish();
         } catch (err) {
           // The run is listed (run://{id}) with the status it ended with.
           if (started && !cached) resourcesChanged(server);

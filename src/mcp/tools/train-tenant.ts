@@ -143,6 +143,7 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
           }
           if (r.failures.length > 0) lines.push(`Failures: ${r.failures.join('; ')}`);
           for (const w of r.warnings) lines.push(`Warning: ${w}`);
+          await progress.finish();
           return ok(r, lines.join('\n'));
         } finally {
           progress.stop();
