@@ -595,8 +595,18 @@ export class FakeApp implements App {
     };
   }
 
+  /** Tenants whose report was written (get_report or a read of report://tenant/{id}). */
+  readonly reported = new Set<string>();
+
+  reportedTenants(): string[] {
+    return [...this.reported].sort();
+  }
+
   async writeReport(req: ReportRequest): Promise<ReportResult> {
-    if (req.tenant !== undefined) this.tenantInfo(req.tenant);
+    if (req.tenant !== undefined) {
+      this.tenantInfo(req.tenant);
+      this.reported.add(req.tenant);
+    }
     const kind = req.tenant !== undefined ? 'tenant' : 'run';
     const subject = req.tenant ?? String(req.runId ?? 1);
     return {
@@ -619,7 +629,10 @@ export class FakeApp implements App {
     kind: 'tenant' | 'run',
     id: string,
   ): Promise<{ html: string; written: boolean }> {
-    if (kind === 'tenant') this.tenantInfo(id);
+    if (kind === 'tenant') {
+      this.tenantInfo(id);
+      this.reported.add(id);
+    }
     return { html: `<!doctype html><title>${kind} ${id}</title>`, written: false };
   }
 

@@ -23,7 +23,7 @@ import { AppError } from './errors.js';
 import { generateShapeSuite, generateTenants } from './generate.js';
 import { importDirsFromEnv, importTenantData, readImportFile } from './import.js';
 import { explainTenant } from './explain.js';
-import { readDecomposition, readReport, writeReport } from './report.js';
+import { readDecomposition, readReport, reportedTenants, writeReport } from './report.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
 import { addLiftTests, deleteLiftTests, listLiftTests } from './lift.js';
 import { stderrLogger, type LogFn } from './log.js';
@@ -125,6 +125,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
     readDecomposition: (tenant) => readDecomposition(ctx, tenant, options.explainReplicates),
+    reportedTenants: () => reportedTenants(ctx),
     planBudget: (req, opts) =>
       planBudget(ctx, withForecastFile(req, importDirs), opts ?? {}, async (tenant, runOpts) => {
         const handle = runs.start({ phase: 3, tenants: [tenant] }, runOpts);

@@ -134,18 +134,41 @@ function readIfExists(file: string): string | null {
   }
 }
 
+/** The files in the reports directory (none when it does not exist yet). */
+function reportNames(ctx: AppContext): string[] {
+  try {
+    return readdirSync(reportsDir(ctx));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The tenants with a report written for their current data: reading report://tenant/{id} of one
+ * only reads the file, where the others' first read trains the model (seconds for phase 3). One
+ * directory listing, then the tenants that have a file checked as readReport would find it.
+ */
+export function reportedTenants(ctx: AppContext): string[] {
+  checkOpen(ctx);
+  const names = reportNames(ctx);
+  const candidates = new Set<string>();
+  for (const n of names) {
+    const m = /^tenant-(.+)-phase[0-3]\.html$/.exec(n);
+    if (m) candidates.add(m[1]);
+  }
+  return [...candidates].filter((t) => latestTenantFile(ctx, t, names) !== null).sort(byCodeUnits);
+}
+
 /**
  * The most recently written report of a tenant, any phase, written since its data was (a report
  * of data imported before, under the same id, is not the tenant's: after an import with replace,
  * or a delete and an import, report://tenant/{id} and its decomposition served the old data's).
  */
-function latestTenantFile(ctx: AppContext, tenant: string): string | null {
-  let names: string[];
-  try {
-    names = readdirSync(reportsDir(ctx));
-  } catch {
-    return null;
-  }
+function latestTenantFile(
+  ctx: AppContext,
+  tenant: string,
+  names = reportNames(ctx),
+): string | null {
   const updated = ctx.store.getDatasetSummary(tenant)?.updated_at;
   const since = updated === undefined ? -Infinity : Date.parse(updated);
   const mine = names

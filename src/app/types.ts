@@ -289,6 +289,11 @@ export interface App {
   /** The CSV of report://tenant/{id}/decomposition (beside the latest report, or written now). */
   readDecomposition(tenant: string): Promise<{ csv: string; written: boolean }>;
   /**
+   * The tenants whose report is written for their current data (readReport only reads the file),
+   * in code-unit order; the others' first read trains their model.
+   */
+  reportedTenants(): string[];
+  /**
    * Creates synthetic tenants beyond the built-in 20 with the same generator, stored like imported data;
    * with `shape` options, shape tenants (weekly, years, channels, ...; src/core/data/shapes.ts).
    */

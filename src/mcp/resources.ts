@@ -6,7 +6,14 @@
  * with its inputs).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  ListResourcesRequestSchema,
+  McpError,
+  type ListResourcesResult,
+  type ReadResourceResult,
+  type Resource,
+} from '@modelcontextprotocol/sdk/types.js';
 import { AppError, PHASES, planSpendCsv, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
@@ -29,6 +36,35 @@ const RUN_IDS = 'run ids are positive integers (list_runs shows them)';
 const RESOURCE_NOT_FOUND = -32002;
 /** Plans in the resource list, newest first. */
 export const LISTED_PLANS = 200;
+/**
+ * Entries of one resources/list page; nextCursor gives the next. The SDK's list answered every
+ * entry at once (its template list callbacks never see the cursor): 1040 entries, 328 KB, for
+ * 500 generated tenants.
+ */
+export const LIST_PAGE_SIZE = 100;
+
+/** The opaque cursor of the page that starts at `offset`. */
+function cursorAt(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+}
+
+/** The offset a cursor of cursorAt names; anything else is refused (the spec's invalid params). */
+function offsetOf(cursor: string): number {
+  let offset: unknown;
+  try {
+    offset = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown })
+      .offset;
+  } catch {
+    offset = undefined;
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new ReadFailure(
+      ErrorCode.InvalidParams,
+      'resources/list: cursor is not one this server gave (list again without a cursor)',
+    );
+  }
+  return offset;
+}
 
 function json(uri: URL, value: unknown): ReadResourceResult {
   return {
@@ -139,17 +175,24 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       .plans.map((p) => String(p.id))
       .filter((id) => id.startsWith(value));
 
+  /**
+   * What resources/list names, in this order, from one call per template: the template's
+   * description is in resources/templates/list once, not repeated in each entry.
+   */
+  const lists: (() => Resource[])[] = [];
+
+  lists.push(() =>
+    app.listTenants().map((t) => ({
+      uri: `tenant://${t.tenant}`,
+      name: t.tenant,
+      title: `${t.tenant} (${t.tier}, ${t.category}, ${t.city})`,
+      mimeType: 'application/json',
+    })),
+  );
   server.registerResource(
     'tenant',
     new ResourceTemplate('tenant://{id}', {
-      list: () => ({
-        resources: app.listTenants().map((t) => ({
-          uri: `tenant://${t.tenant}`,
-          name: t.tenant,
-          title: `${t.tenant} (${t.tier}, ${t.category}, ${t.city})`,
-          mimeType: 'application/json',
-        })),
-      }),
+      list: undefined,
       complete: { id: tenantIdsStartingWith },
     }),
     {
@@ -161,17 +204,18 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     (uri, vars) => reading(uri, deps, () => app.describeTenant(tenantId(uri, vars.id))),
   );
 
+  lists.push(() =>
+    app.listRuns({ limit: 20 }).runs.map((r) => ({
+      uri: `run://${r.id}`,
+      name: `run ${r.id}`,
+      title: `Run ${r.id}: phase ${r.phase}, ${r.status}`,
+      mimeType: 'application/json',
+    })),
+  );
   server.registerResource(
     'run',
     new ResourceTemplate('run://{id}', {
-      list: () => ({
-        resources: app.listRuns({ limit: 20 }).runs.map((r) => ({
-          uri: `run://${r.id}`,
-          name: `run ${r.id}`,
-          title: `Run ${r.id}: phase ${r.phase}, ${r.status}`,
-          mimeType: 'application/json',
-        })),
-      }),
+      list: undefined,
       complete: { id: runIdsStartingWith(false) },
     }),
     {
@@ -192,18 +236,19 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
+  // Only the phases with a decision: the others could not be read (not found) yet.
+  lists.push(() =>
+    PHASES.filter((p) => app.latestGate(p) !== null).map((p) => ({
+      uri: `gates://latest/${p}`,
+      name: `phase ${p} gate`,
+      title: `Gate decision of phase ${p}'s latest done run`,
+      mimeType: 'application/json',
+    })),
+  );
   server.registerResource(
     'gates',
     new ResourceTemplate('gates://latest/{phase}', {
-      // Only the phases with a decision: the others could not be read (not found) yet.
-      list: () => ({
-        resources: PHASES.filter((p) => app.latestGate(p) !== null).map((p) => ({
-          uri: `gates://latest/${p}`,
-          name: `phase ${p} gate`,
-          title: `Gate decision of phase ${p}'s latest done run`,
-          mimeType: 'application/json',
-        })),
-      }),
+      list: undefined,
       complete: { phase: (value) => PHASES.map(String).filter((p) => p.startsWith(value)) },
     }),
     {
@@ -238,23 +283,31 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     }
   };
 
+  // Only the tenants whose report is written: every tenant was listed, and reading one with no
+  // report trains its model (seconds for phase 3), so a host that reads what is listed (to offer
+  // it as context) started that for every tenant.
+  lists.push(() => {
+    const known = new Set(app.listTenants().map((t) => t.tenant));
+    return app
+      .reportedTenants()
+      .filter((t) => known.has(t))
+      .map((t) => ({
+        uri: `report://tenant/${t}`,
+        name: `${t} report`,
+        title: `Visual report of ${t}`,
+        mimeType: 'text/html',
+      }));
+  });
   server.registerResource(
     'tenant-report',
     new ResourceTemplate('report://tenant/{id}', {
-      list: () => ({
-        resources: app.listTenants().map((t) => ({
-          uri: `report://tenant/${t.tenant}`,
-          name: `${t.tenant} report`,
-          title: `Visual report of ${t.tenant}`,
-          mimeType: 'text/html',
-        })),
-      }),
+      list: undefined,
       complete: { id: tenantIdsStartingWith },
     }),
     {
       title: 'Tenant report (HTML)',
       description:
-        "A tenant's model in charts, one self-contained HTML page: the latest report written by get_report, or one written now for the default phase (seconds for phase 3).",
+        "A tenant's model in charts, one self-contained HTML page: the latest report written by get_report. Reading one not written yet writes it now for the default phase, which trains the tenant's model (seconds, more for phase 3 and long data; get_report does the same with progress): resources/list names only the tenants whose report is written.",
       mimeType: 'text/html',
     },
     (uri, vars) =>
@@ -283,20 +336,21 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     },
   );
 
+  lists.push(() =>
+    app
+      .listRuns({ limit: 20 })
+      .runs.filter((r) => r.status === 'done')
+      .map((r) => ({
+        uri: `report://run/${r.id}`,
+        name: `run ${r.id} report`,
+        title: `Visual report of run ${r.id} (phase ${r.phase})`,
+        mimeType: 'text/html',
+      })),
+  );
   server.registerResource(
     'run-report',
     new ResourceTemplate('report://run/{id}', {
-      list: () => ({
-        resources: app
-          .listRuns({ limit: 20 })
-          .runs.filter((r) => r.status === 'done')
-          .map((r) => ({
-            uri: `report://run/${r.id}`,
-            name: `run ${r.id} report`,
-            title: `Visual report of run ${r.id} (phase ${r.phase})`,
-            mimeType: 'text/html',
-          })),
-      }),
+      list: undefined,
       complete: { id: runIdsStartingWith(true) },
     }),
     {
@@ -337,18 +391,19 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
   // No tool lists plans (the CLI's `plans`): the resource list is where an agent finds them. It
   // listed the newest 20 and, with no cursor in the SDK's template lists, older plans could only
   // be read by guessing their ids.
+  lists.push(() =>
+    app.listPlans({ limit: LISTED_PLANS }).plans.map((p) => ({
+      uri: `plan://${p.id}`,
+      name: `plan ${p.id}`,
+      title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
+      description: `${p.tenant}: ${p.headline}`,
+      mimeType: 'application/json',
+    })),
+  );
   server.registerResource(
     'plan',
     new ResourceTemplate('plan://{id}', {
-      list: () => ({
-        resources: app.listPlans({ limit: LISTED_PLANS }).plans.map((p) => ({
-          uri: `plan://${p.id}`,
-          name: `plan ${p.id}`,
-          title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
-          description: `${p.tenant}: ${p.headline}`,
-          mimeType: 'application/json',
-        })),
-      }),
+      list: undefined,
       complete: { id: planIdsStartingWith },
     }),
     {
@@ -363,4 +418,17 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')),
       ),
   );
+
+  // Replaces the SDK's resources/list (set when the first resource was registered), which
+  // answered every entry in one page: pages of LIST_PAGE_SIZE, nextCursor to the next.
+  server.server.setRequestHandler(ListResourcesRequestSchema, (request): ListResourcesResult => {
+    const cursor = request.params?.cursor;
+    const offset = cursor === undefined ? 0 : offsetOf(cursor);
+    const all = lists.flatMap((list) => list());
+    const end = offset + LIST_PAGE_SIZE;
+    return {
+      resources: all.slice(offset, end),
+      ...(end < all.length ? { nextCursor: cursorAt(end) } : {}),
+    };
+  });
 }
