@@ -51,6 +51,21 @@ describe('planIntervalCaveats', () => {
     expect(planIntervalCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
   });
 
+  it('leaves out the channels the plan holds (named in their own note, outside the headline)', () => {
+    const plan = {
+      ...planOf([channel('google', 1.2, [-0.2, 2.4]), channel('youtube', 1482.96, [-90, 4000])]),
+      held: { channels: ['youtube'], spend: 22, incremental_revenue: 32_790 },
+    } as unknown as PlanResult;
+    const [c] = planIntervalCaveats(plan);
+    expect(c.message).toContain('google 1.20');
+    expect(c.message).not.toContain('youtube');
+    const onlyHeld = {
+      ...planOf([channel('youtube', 1482.96, [-90, 4000])]),
+      held: { channels: ['youtube'], spend: 22, incremental_revenue: 32_790 },
+    } as unknown as PlanResult;
+    expect(planIntervalCaveats(onlyHeld)).toEqual([]);
+  });
+
   it('speaks of one channel in the singular', () => {
     const [c] = planIntervalCaveats(planOf([channel('google', 1.2, [-0.2, 2.4])]));
     expect(c.message).toContain("the model cannot tell this channel's return from none");

@@ -468,10 +468,14 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
 /**
  * The plan's channels whose ROAS at the plan has a 95% interval over the refits that includes zero
  * (explain's interval_spans_zero, issue 15): one caveat naming each with its ROAS and interval.
- * Plans without intervals (no refits) have none to judge.
+ * Plans without intervals (no refits) have none to judge; held channels are left out.
  */
 export function planIntervalCaveats(plan: PlanResult): Caveat[] {
+  // Channels the plan holds (almost no spend, constant spend: plan.held) are named in their own
+  // note, outside the headline: their ROAS is not measured, whatever its interval says.
+  const held = new Set(plan.held?.channels ?? []);
   const spans = plan.channels.filter((c) => {
+    if (held.has(c.channel)) return false;
     const p95 = c.roas_interval?.p95;
     return p95 !== undefined && p95[0] <= 0 && p95[1] >= 0;
   });
