@@ -331,6 +331,22 @@ function baselineEven(ref: Reference, budget: number, horizon: number): Float64A
   return ref.split.map((w) => new Float64Array(horizon).fill((budget * w) / horizon));
 }
 
+/**
+ * Baselines (a) historical_even and (b) historical_calendar of a plan of `budget` over `horizon`
+ * periods, as makePlan makes them (for benchmarks scoring plans under another truth).
+ */
+export function historicalBaselines(
+  series: TenantSeries,
+  budget: number,
+  horizon: number,
+): { historical_even: Float64Array[]; historical_calendar: Float64Array[] } {
+  const ref = reference(series);
+  return {
+    historical_even: baselineEven(ref, budget, horizon),
+    historical_calendar: baselineCalendar(series, ref, budget, futureDates(series, horizon)),
+  };
+}
+
 /** Each channel's own spend on the same calendar dates in past years, scaled to its share of the budget. */
 function baselineCalendar(
   series: TenantSeries,
