@@ -9,6 +9,8 @@ import { fitFinalModel, predictFinal } from '../src/phases/final.js';
 import { DECAY_BOUNDS, K_MULT_BOUNDS } from '../src/phases/search.js';
 import { historicalAttribution } from '../src/plan/attribution.js';
 import { planCurveDoubt, planCurveModel } from '../src/plan/curves.js';
+import { computePlan } from '../src/app/plan-task.js';
+import { finalToJSON } from '../src/phases/final.js';
 
 function weekly(seed: number) {
   const years = 2 + (seed % 2);
@@ -17,7 +19,14 @@ function weekly(seed: number) {
   const t = generateShape(shapeSpecOf(id, seed, { frequency: 'weekly', years, channels }), {
     seed,
   });
-  return { series: t.series, phase3: fitFinalModel(t.series, 3, {}) };
+  return {
+    id,
+    seed,
+    spec: shapeSpecOf(id, seed, { frequency: 'weekly', years, channels }),
+    tenant: t,
+    series: t.series,
+    phase3: fitFinalModel(t.series, 3, {}),
+  };
 }
 
 describe('planCurveDoubt', () => {
@@ -57,5 +66,29 @@ describe('planCurveDoubt', () => {
     expect(model).not.toBe(kept.phase3);
     expect(planCurveDoubt(kept.series, model)).toBeNull();
     expect(model.channelParams).not.toEqual(kept.phase3.channelParams);
+  });
+
+  it('the plan says when it plans with the phase-3 model for that reason, and only then', () => {
+    const plan = (w: ReturnType<typeof weekly>) => {
+      const out = computePlan(
+        { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
+        w.series,
+        w.tenant,
+        finalToJSON(w.phase3),
+        {
+          horizon: 4,
+          bounds: [],
+          objective: { kind: 'revenue' },
+          outlook: { scenario: 'typical' },
+          replicates: 0,
+        },
+      );
+      if (!out.ok) throw new Error(out.error);
+      return out.plan.notes.filter((n) => n.includes("not of the planner's own curve fit"));
+    };
+    expect(plan(weekly(9709))).toEqual([
+      expect.stringContaining("(curves at the search's bounds: meta)"),
+    ]);
+    expect(plan(weekly(9702))).toEqual([]);
   });
 });

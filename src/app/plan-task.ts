@@ -16,7 +16,7 @@ import {
   makePlan,
   PlanInputError,
   PLAN_WORDS,
-  planCurveModel,
+  planCurveFit,
   planKeepRidge,
   planPointOf,
   planReplicateModels,
@@ -64,6 +64,8 @@ export interface PlanRefits {
   roles?: ReplicateRole[];
   /** The plan-curve model (absent in refits stored before it existed: those are not reused). */
   point?: FinalModelJSON;
+  /** Why `point` is the phase-3 model rather than the curve fit (curves.ts planCurveDoubt), or null. */
+  curveDoubt?: string | null;
   models: FinalModelJSON[];
 }
 
@@ -96,7 +98,8 @@ function refitsFor(
   }
   // A blend or GBM is planned with its Ridge form (plan/ridge-form.ts); its window searches too.
   const keepRidge = planKeepRidge(phase3);
-  const planPoint = planCurveModel(series, planPointOf(series, phase3), { keepRidge });
+  const fit = planCurveFit(series, planPointOf(series, phase3), { keepRidge });
+  const planPoint = fit.model;
   const out = planReplicateModels(
     series,
     planPoint,
@@ -113,6 +116,7 @@ function refitsFor(
       failed: out.failed,
       roles: out.roles,
       point: finalToJSON(planPoint),
+      curveDoubt: fit.doubt,
       models: out.models.map(finalToJSON),
     },
     fresh: count > 0,
@@ -197,6 +201,7 @@ export function computePlan(
           replicates,
           replicateRoles,
           explained,
+          curveDoubt: refits.curveDoubt ?? null,
         },
         { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
       );

@@ -705,11 +705,25 @@ export const WINDOW_GRID: CurveGrid = {
 export function planCurveModel(
   series: TenantSeries,
   point: FinalModel,
-  options: Pick<CurveFitOptions, 'shapePrior' | 'simplify'> & {
-    /** Fit the Ridge form whatever the inner split says, with this reason (plan-task.ts ridgeFormOf). */
-    keepRidge?: string;
-  } = {},
+  options: PlanCurveOptions = {},
 ): FinalModel {
+  return planCurveFit(series, point, options).model;
+}
+
+type PlanCurveOptions = Pick<CurveFitOptions, 'shapePrior' | 'simplify'> & {
+  /** Fit the Ridge form whatever the inner split says, with this reason (plan-task.ts ridgeFormOf). */
+  keepRidge?: string;
+};
+
+/**
+ * planCurveModel with the reason it kept the phase-3 model for its curves' doubt
+ * (planCurveDoubt), null when it did not.
+ */
+export function planCurveFit(
+  series: TenantSeries,
+  point: FinalModel,
+  options: PlanCurveOptions = {},
+): { model: FinalModel; doubt: string | null } {
   if (point.phase !== 3 || !point.channelParams) {
     throw new RangeError('plan curves need a phase-3 model with channel parameters');
   }
@@ -747,10 +761,11 @@ export function planCurveModel(
   });
   // The same Ridge / GBM / blend rule as the phase-3 model; should it leave the Ridge that the
   // phase-3 model kept, the planner could not use the result (model.ts): keep the phase-3 model.
-  if (model.kind !== 'ridge' && point.kind === 'ridge') return point;
+  if (model.kind !== 'ridge' && point.kind === 'ridge') return { model: point, doubt: null };
   // Curves the tenant's own data do not support over the phase-3 model's: keep the phase-3 model.
-  if (planCurveDoubt(series, model) !== null) return point;
-  return { ...model, searchRuns: [...windows, ...best] };
+  const doubt = planCurveDoubt(series, model);
+  if (doubt !== null) return { model: point, doubt };
+  return { model: { ...model, searchRuns: [...windows, ...best] }, doubt: null };
 }
 
 /**

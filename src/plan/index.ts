@@ -9,6 +9,8 @@ export {
   fitPlanCurves,
   PLAN_CURVE_SIMPLIFY,
   PlanCurveCache,
+  planCurveDoubt,
+  planCurveFit,
   planCurveModel,
   refitPlanCurveModel,
 } from './curves.js';

@@ -96,6 +96,11 @@ export interface PlanContext {
    * (the planner's curve fit): the plan then reports how each reads the history (attribution.ts).
    */
   explained?: Predict | null;
+  /**
+   * Why the plan's model is the phase-3 model rather than the planner's curve fit (curves.ts
+   * planCurveDoubt), when it is: a note says so.
+   */
+  curveDoubt?: string | null;
 }
 
 export interface PlanChannel {
@@ -1337,6 +1342,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     : null;
   const attributionText = attribution ? attributionNote(attribution) : null;
   if (attributionText !== null) notes.push(attributionText);
+  if (ctx.curveDoubt) {
+    notes.push(
+      `the plan's figures are those of the phase-3 model that explain reports, not of the planner's own curve fit, which the data do not support (${ctx.curveDoubt}); where that fit stops at its bounds or leaves the baseline negative its plans lost to baseline (a) under the truth on weekly generated tenants (docs/planner.md)`,
+    );
+  }
 
   const horizonDates = outlook.dates.slice(0, H);
   return {
