@@ -90,6 +90,20 @@ describe('empty cells: the advice fits the column', () => {
     expect(target.message).toContain('every row needs its target value');
   });
 
+  it("names the column's other empty or missing cells, so one pass fixes them all", () => {
+    const gaps = new Set([9, 12, 13, 20]);
+    const e = refusal(
+      csv({
+        cell: (c, t, v) => (c === 'temperature_c' && gaps.has(t) ? (t === 13 ? 'n/a' : '') : v),
+      }),
+    );
+    expect(e.row).toBe(11);
+    // Data rows t are file rows t + 2 (the header is row 1).
+    expect(e.message).toContain('(the column has 3 more empty or missing cells: rows 14, 15, 22)');
+    const one = refusal(csv({ cell: (c, t, v) => (c === 'temperature_c' && t === 9 ? '' : v) }));
+    expect(one.message).not.toContain('more empty');
+  });
+
   it("a missing-value marker (n/a, #N/A, NaN) gets the empty cell's advice", () => {
     const marked = (column: string, marker: string) =>
       refusal(csv({ cell: (c, t, v) => (c === column && t === 4 ? marker : v) }));

@@ -572,6 +572,25 @@ function hasAnyNumber(cells: string[][], j: number): boolean {
 }
 
 /** Reads column j as finite doubles; spend columns must also be >= 0. */
+/** Rows of the other missing cells a refusal names (the first ones). */
+const GAPS_NAMED = 10;
+
+/**
+ * The column's other empty or missing-marked cells after data row `first`, so a file with several
+ * gaps is fixed in one pass (a weather column with 8 blank cells took 8 refusals): "" when none.
+ */
+function otherGaps(ctx: ColumnContext, j: number, first: number): string {
+  const rows: number[] = [];
+  for (let i = first + 1; i < ctx.cells.length - 1; i++) {
+    const text = ctx.cells[i + 1][j];
+    if (readNumber(text) === 'empty' || MISSING_MARKER.test(text)) rows.push(ctx.lines[i + 1]);
+  }
+  if (rows.length === 0) return '';
+  const named = rows.slice(0, GAPS_NAMED).join(', ');
+  const more = rows.length > GAPS_NAMED ? `, and ${rows.length - GAPS_NAMED} more` : '';
+  return ` (the column has ${rows.length} more empty or missing cell${rows.length === 1 ? '' : 's'}: row${rows.length === 1 ? '' : 's'} ${named}${more})`;
+}
+
 function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Float64Array {
   const { cells, lines, header, file, words } = ctx;
   const isSpend = role === 'spend';
@@ -605,7 +624,13 @@ function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Fl
                 ? ` and no % sign (write ${text.replace('%', '').trim()} for ${text.trim()})`
                 : '');
     const code = x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number';
-    throw new DataError(code, file, lines[i + 1], header[j], problem);
+    throw new DataError(
+      code,
+      file,
+      lines[i + 1],
+      header[j],
+      problem + (x === 'empty' || MISSING_MARKER.test(text) ? otherGaps(ctx, j, i) : ''),
+    );
   }
   return out;
 }
