@@ -1,14 +1,15 @@
 /**
- * planCurveDoubt (src/plan/curves.ts): the plan-curve fit is not planned with when its curves stop
- * at the search's bounds or it gives the media more than the revenue; planCurveModel then keeps
- * the phase-3 model. Weekly generated tenants of docs/planner.md "Weekly plans under the truth".
+ * planCurveDoubt (src/plan/curves.ts): a plan-curve fit whose curves stop at the search's bounds or
+ * that gives the media more than the revenue is in doubt, and the plan says so; it is planned with
+ * all the same (keeping the phase-3 model instead lost more on check tenants). Weekly generated
+ * tenants of docs/planner.md "Weekly plans under the truth".
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
 import { DECAY_BOUNDS, K_MULT_BOUNDS } from '../src/phases/search.js';
 import { historicalAttribution } from '../src/plan/attribution.js';
-import { planCurveDoubt, planCurveModel } from '../src/plan/curves.js';
+import { planCurveDoubt, planCurveFit, planCurveModel } from '../src/plan/curves.js';
 import { computePlan } from '../src/app/plan-task.js';
 import { finalToJSON } from '../src/phases/final.js';
 
@@ -56,10 +57,13 @@ describe('planCurveDoubt', () => {
     expect(planCurveDoubt(series, at(first, { decay: 0.89, k_mult: 7.9 }))).toBeNull();
   });
 
-  it('planCurveModel keeps the phase-3 model where the fit stops at a bound, its own fit elsewhere', () => {
+  it('planCurveFit names the doubt of a fit that stops at a bound and plans with that fit', () => {
     // qw_s9709_0: the fit put meta at k_mult 8; its plan lost 10-16% of (a) under the truth.
     const doubted = weekly(9709);
-    expect(planCurveModel(doubted.series, doubted.phase3)).toBe(doubted.phase3);
+    const fit = planCurveFit(doubted.series, doubted.phase3);
+    expect(fit.doubt).toBe("curves at the search's bounds: meta");
+    expect(fit.model).not.toBe(doubted.phase3);
+    expect(fit.model.channelParams!.meta.k_mult).toBe(K_MULT_BOUNDS[1]);
     // qw_s9702_0: curves inside the bounds, media 45% of the revenue (truth 44%): its own fit.
     const kept = weekly(9702);
     const model = planCurveModel(kept.series, kept.phase3);
@@ -68,7 +72,7 @@ describe('planCurveDoubt', () => {
     expect(model.channelParams).not.toEqual(kept.phase3.channelParams);
   });
 
-  it('the plan says when it plans with the phase-3 model for that reason, and only then', () => {
+  it('the plan says when its curve fit is in doubt, and only then', () => {
     const plan = (w: ReturnType<typeof weekly>) => {
       const out = computePlan(
         { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
@@ -84,7 +88,7 @@ describe('planCurveDoubt', () => {
         },
       );
       if (!out.ok) throw new Error(out.error);
-      return out.plan.notes.filter((n) => n.includes("not of the planner's own curve fit"));
+      return out.plan.notes.filter((n) => n.includes("the planner's own curve fit is in doubt"));
     };
     expect(plan(weekly(9709))).toEqual([
       expect.stringContaining("(curves at the search's bounds: meta)"),

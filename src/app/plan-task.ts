@@ -64,7 +64,7 @@ export interface PlanRefits {
   roles?: ReplicateRole[];
   /** The plan-curve model (absent in refits stored before it existed: those are not reused). */
   point?: FinalModelJSON;
-  /** Why `point` is the phase-3 model rather than the curve fit (curves.ts planCurveDoubt), or null. */
+  /** Why the curve fit `point` is in doubt (curves.ts planCurveDoubt), or null. */
   curveDoubt?: string | null;
   models: FinalModelJSON[];
 }

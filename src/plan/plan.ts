@@ -97,8 +97,8 @@ export interface PlanContext {
    */
   explained?: Predict | null;
   /**
-   * Why the plan's model is the phase-3 model rather than the planner's curve fit (curves.ts
-   * planCurveDoubt), when it is: a note says so.
+   * Why the planner's curve fit is in doubt (curves.ts planCurveDoubt), when it is: a note says
+   * so.
    */
   curveDoubt?: string | null;
 }
@@ -1344,7 +1344,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (attributionText !== null) notes.push(attributionText);
   if (ctx.curveDoubt) {
     notes.push(
-      `the plan's figures are those of the phase-3 model that explain reports, not of the planner's own curve fit, which the data do not support (${ctx.curveDoubt}); where that fit stops at its bounds or leaves the baseline negative its plans lost to baseline (a) under the truth on weekly generated tenants (docs/planner.md)`,
+      `the planner's own curve fit is in doubt (${ctx.curveDoubt}): where it stops at its search's bounds or leaves the baseline negative, its claimed ROAS ran up to 3x the true one and its plans lost 0.4-16% of baseline (a) under the truth on weekly generated tenants (docs/planner.md); keep this plan near the history with bounds, or add a lift test`,
     );
   }
 

@@ -44,7 +44,7 @@ export const MAX_PLAN_REPLICATES = 200;
 // shapes within one standard error of the best fit (curves.ts PLAN_CURVE_SIMPLIFY), its window
 // fits and the bootstrap refits do not. Plan models and refits stored under earlier versions are
 // made again.
-export const PLAN_REFIT_METHOD = `v9 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; the phase-3 model instead when those curves stop at the search's bounds or give the media more than the revenue, curves.ts planCurveDoubt; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally without that rule (the first two local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
+export const PLAN_REFIT_METHOD = `v9 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; a note when those curves stop at the search's bounds or give the media more than the revenue, curves.ts planCurveDoubt; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally without that rule (the first two local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
 
 /**
  * What a refit is to the plan's check (uncertainty.ts trustStep): a bootstrap refit, a window
