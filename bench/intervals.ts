@@ -448,18 +448,32 @@ export function calibrateWeeklyOffset95(records: readonly FigureRecord[]): numbe
   return smallestCovering(weekly, 0, 80, (r, k) => ({ ...recordScale(r), offset95: k }));
 }
 
-/** A record's 95% interval at a width scale (no model error). */
-function interval95(r: FigureRecord, scale: WidthScale): [number, number] {
+/**
+ * A record's interval at model error tau and a width scale, with every term the record holds
+ * (window, test-shift, data-window refits and a tree-model point's Ridge refit), as
+ * addIntervalsFromFigures makes it.
+ */
+function recordInterval(
+  r: FigureRecord,
+  tau: number,
+  scale: WidthScale,
+  testShifts: readonly number[] = [],
+): ReturnType<typeof figureInterval> {
   return figureInterval(
     r.point,
     r.replicates,
-    0,
+    tau,
     scale,
     r.windows ?? [],
-    [],
+    testShifts,
     r.data_windows,
     r.kind_refit,
-  ).p95;
+  );
+}
+
+/** A record's 95% interval at a width scale (no model error). */
+function interval95(r: FigureRecord, scale: WidthScale): [number, number] {
+  return recordInterval(r, 0, scale).p95;
 }
 
 /**
@@ -519,15 +533,7 @@ export function calibrateDataFactor(sets: readonly (readonly FigureRecord[])[]):
         const base = recordScale(r);
         const scale =
           (base.data ?? 0) > 0 ? { ...base, data: d, data95: d * WINDOW_95_STRETCH } : base;
-        const iv = figureInterval(
-          r.point,
-          r.replicates,
-          0,
-          scale,
-          r.windows ?? [],
-          [],
-          r.data_windows,
-        );
+        const iv = recordInterval(r, 0, scale);
         if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) covered++;
       }
       const c = covered / roas.length;
@@ -555,19 +561,9 @@ export function coverageOf(
     let c95 = 0;
     const widths: number[] = [];
     for (const r of rs) {
-      const windows = r.windows ?? [];
       // A given scale applies as the method's would (held and near-bound channels).
       const given = scale ? withBoundRules(r, scale) : undefined;
-      const iv = figureInterval(
-        r.point,
-        r.replicates,
-        tau,
-        given ?? recordScale(r),
-        windows,
-        r.test_shifts ?? [],
-        r.data_windows,
-        r.kind_refit,
-      );
+      const iv = recordInterval(r, tau, given ?? recordScale(r), r.test_shifts ?? []);
       widths.push((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
       if (r.truth >= iv.p80[0] && r.truth <= iv.p80[1]) c80++;
       if (r.truth >= iv.p95[0] && r.truth <= iv.p95[1]) c95++;
@@ -664,16 +660,7 @@ function smallestBootstrapFactor(roas: readonly FigureRecord[], b: number): numb
 function meanLogWidth(roas: readonly FigureRecord[], scale: WidthScale): number {
   let s = 0;
   for (const r of roas) {
-    const iv = figureInterval(
-      r.point,
-      r.replicates,
-      0,
-      scale,
-      r.windows ?? [],
-      [],
-      r.data_windows,
-      r.kind_refit,
-    );
+    const iv = recordInterval(r, 0, scale);
     s += Math.log((iv.p80[1] - iv.p80[0]) / Math.abs(r.point));
   }
   return s / roas.length;
@@ -924,18 +911,7 @@ function main(argv: string[]): void {
       `${t.info.tenant}: ${r.timing.intervals_cpu_s.toFixed(1)} CPU-s; ` +
         roas
           .map((x) => {
-            const windows = x.windows ?? [];
-            const scale = recordScale(x);
-            const iv = figureInterval(
-              x.point,
-              x.replicates,
-              MODEL_ERROR,
-              scale,
-              windows,
-              [],
-              x.data_windows,
-              x.kind_refit,
-            );
+            const iv = recordInterval(x, MODEL_ERROR, recordScale(x));
             return `${x.channel} ${x.point.toFixed(2)} [${iv.p80[0].toFixed(2)}, ${iv.p80[1].toFixed(2)}] truth ${x.truth.toFixed(2)}`;
           })
           .join('; '),

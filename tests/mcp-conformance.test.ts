@@ -13,7 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpLog, forClient } from '../src/mcp/logging.js';
 import { createServer } from '../src/mcp/server.js';
-import type { FakeApp } from './mcp-fake-app.js';
+import { fakePlanListing, type FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, type Connected } from './mcp-helpers.js';
 
 let app: FakeApp;
@@ -184,24 +184,7 @@ describe('completion/complete', () => {
     ]);
 
     for (const id of [12, 3]) {
-      app.planListings.push({
-        id,
-        tenant: 'extreme_heating',
-        created_at: '2026-01-01T00:00:00.000Z',
-        model_run_id: 1,
-        inputs: {},
-        figures: {
-          unit: 'day',
-          outlook: 'typical',
-          budget: 1000,
-          incremental_revenue: 2000,
-          roas: 2,
-          uplift_vs_historical: 0.01,
-          compare_outlook: null,
-          compare_incremental_revenue: null,
-        },
-        headline: `plan ${id}`,
-      });
+      app.planListings.push(fakePlanListing(id));
     }
     expect(await complete({ type: 'ref/resource', uri: 'plan://{id}' }, 'id', '')).toEqual([
       '12',

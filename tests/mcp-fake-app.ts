@@ -116,6 +116,28 @@ interface FakeRun {
   controller: AbortController;
 }
 
+/** A stored plan's listing as the app lists it (figures of a 1000 budget, 2000 incremental). */
+export function fakePlanListing(id: number, tenant = 'extreme_heating'): PlanListing {
+  return {
+    id,
+    tenant,
+    created_at: '2026-01-01T00:00:00.000Z',
+    model_run_id: 1,
+    inputs: {},
+    figures: {
+      unit: 'day',
+      outlook: 'typical',
+      budget: 1000,
+      incremental_revenue: 2000,
+      roas: 2,
+      uplift_vs_historical: 0.01,
+      compare_outlook: null,
+      compare_incremental_revenue: null,
+    },
+    headline: `plan ${id}`,
+  };
+}
+
 export interface FakeAppOptions {
   /** Awaited before each tenant of a phase run (lets a test hold a run open). */
   beforeTenant?: (tenant: string) => Promise<void>;

@@ -5,7 +5,7 @@ import { createServer } from '../src/mcp/server.js';
 import { createMcpLog } from '../src/mcp/logging.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { FakeApp } from './mcp-fake-app.js';
+import { fakePlanListing, type FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, type Connected } from './mcp-helpers.js';
 
 let app: FakeApp;
@@ -27,24 +27,7 @@ function json(r: { contents: ({ text: string } | { blob: string })[] }): unknown
 describe('resources', () => {
   it('lists the stored plans beyond the newest 20 (no tool lists them; older ones were out of reach)', async () => {
     for (let id = 30; id >= 1; id--) {
-      app.planListings.push({
-        id,
-        tenant: 'extreme_heating',
-        created_at: '2026-01-01T00:00:00.000Z',
-        model_run_id: 1,
-        inputs: {},
-        figures: {
-          unit: 'day',
-          outlook: 'typical',
-          budget: 1000,
-          incremental_revenue: 2000,
-          roas: 2,
-          uplift_vs_historical: 0.01,
-          compare_outlook: null,
-          compare_incremental_revenue: null,
-        },
-        headline: `plan ${id}`,
-      });
+      app.planListings.push(fakePlanListing(id));
     }
     const { resources } = await c.client.listResources();
     const plans = resources.filter((r) => /^plan:\/\/\d+$/.test(r.uri));
