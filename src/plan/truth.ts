@@ -68,15 +68,7 @@ export function tailLength(decays: readonly number[], cap: number): number {
   return Math.min(cap, Math.ceil(Math.log(0.01) / Math.log(d)));
 }
 
-/**
- * Ground truth of a plan on a weekly shape tenant (shapes.ts makes it from a daily draw and keeps
- * that draw as `tenant.daily`): the true incremental revenue of weekly spend. Each week's spend is
- * spread evenly over its 7 days and each outlook week's weather is every one of its days' weather;
- * the generator's own daily media effect (mediaEffect: its carry-over, saturation and weather
- * gain) then runs over the daily history followed by those days, so the plan starts from the state
- * the history left (delayed adstock too), and the effect of the days after the history is summed
- * (over the horizon and a tail of `tailDays(tenant)` days) less that of spending nothing.
- */
+/** What weeklyTruth returns: the true incremental revenue of a weekly plan's spend. */
 export interface WeeklyTruth {
   channels: string[];
   /** Weeks with planned spend. */
@@ -101,6 +93,15 @@ export function truthTailDays(tenant: SyntheticTenant): number {
   );
 }
 
+/**
+ * Ground truth of a plan on a weekly shape tenant (shapes.ts makes it from a daily draw and keeps
+ * that draw as `tenant.daily`): the true incremental revenue of weekly spend. Each week's spend is
+ * spread evenly over its 7 days and each outlook week's weather is every one of its days' weather;
+ * the generator's own daily media effect (mediaEffect: its carry-over, saturation and weather
+ * gain) then runs over the daily history followed by those days, so the plan starts from the state
+ * the history left (delayed adstock too), and the effect of the days after the history is summed
+ * (over the horizon and a tail of `tailDays(tenant)` days) less that of spending nothing.
+ */
 export function weeklyTruth(
   tenant: SyntheticTenant,
   mix: DriverMix,
