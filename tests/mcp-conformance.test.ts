@@ -84,6 +84,29 @@ describe('notifications/resources/list_changed', () => {
   });
 });
 describe('resource URIs', () => {
+  it('a URI no resource template matches is resource not found (-32002), prefixed once', async () => {
+    for (const uri of ['nothing://here', 'run://1/extra', 'gates://latest', 'plan://']) {
+      const failure = await c.client.readResource({ uri }).then(
+        () => null,
+        (e: unknown) => e as { code: number; message: string },
+      );
+      expect(failure?.code, uri).toBe(-32002);
+      expect(failure?.message, uri).toBe(
+        `MCP error -32002: ${new URL(uri).href}: no such resource (resources/list and resources/templates/list show this server's resources)`,
+      );
+    }
+  });
+
+  it('a URI that does not parse is invalid params, not an internal error', async () => {
+    const failure = await c.client.readResource({ uri: 'not a uri' }).then(
+      () => null,
+      (e: unknown) => e as { code: number; message: string },
+    );
+    expect(failure?.code).toBe(-32602);
+    expect(failure?.message).toMatch(/^MCP error -32602: not a uri: not a URI/);
+    expect(c.logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('a malformed %-escape in a tenant id is invalid params, not an internal error', async () => {
     for (const uri of [
       'tenant://%ZZ',

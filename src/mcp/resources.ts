@@ -5,10 +5,15 @@
  * first read when get_report has not written them yet) and `plan://{id}` (a stored budget plan
  * with its inputs).
  */
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  McpServer,
+  ResourceTemplate,
+  type RegisteredResourceTemplate,
+} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   ErrorCode,
   ListResourcesRequestSchema,
+  ReadResourceRequestSchema,
   McpError,
   type ListResourcesResult,
   type ReadResourceResult,
@@ -180,6 +185,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
    * description is in resources/templates/list once, not repeated in each entry.
    */
   const lists: (() => Resource[])[] = [];
+  /** The templates in the order they were registered: the order resources/read tries them. */
+  const templates: RegisteredResourceTemplate[] = [];
 
   lists.push(() =>
     app.listTenants().map((t) => ({
@@ -189,19 +196,21 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'application/json',
     })),
   );
-  server.registerResource(
-    'tenant',
-    new ResourceTemplate('tenant://{id}', {
-      list: undefined,
-      complete: { id: tenantIdsStartingWith },
-    }),
-    {
-      title: 'Tenant data summary',
-      description:
-        'Tenant metadata, a summary of its data (rows, dates, channels, spend) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
-      mimeType: 'application/json',
-    },
-    (uri, vars) => reading(uri, deps, () => app.describeTenant(tenantId(uri, vars.id))),
+  templates.push(
+    server.registerResource(
+      'tenant',
+      new ResourceTemplate('tenant://{id}', {
+        list: undefined,
+        complete: { id: tenantIdsStartingWith },
+      }),
+      {
+        title: 'Tenant data summary',
+        description:
+          'Tenant metadata, a summary of its data (rows, dates, channels, spend) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
+        mimeType: 'application/json',
+      },
+      (uri, vars) => reading(uri, deps, () => app.describeTenant(tenantId(uri, vars.id))),
+    ),
   );
 
   lists.push(() =>
@@ -212,28 +221,30 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'application/json',
     })),
   );
-  server.registerResource(
-    'run',
-    new ResourceTemplate('run://{id}', {
-      list: undefined,
-      complete: { id: runIdsStartingWith(false) },
-    }),
-    {
-      title: 'Phase run',
-      description:
-        'A stored phase run: status, progress, summary and per-tenant rows (tenant, mean_r2, oracle_r2, passes, model).',
-      mimeType: 'application/json',
-    },
-    (uri, vars) =>
-      reading(uri, deps, () => {
-        const run = app.getRun(positiveId(uri, vars.id, RUN_IDS));
-        return {
-          ...runInfoView(run),
-          config: run.config,
-          tenants: run.tenants,
-          results: sortedRows(run.results),
-        };
+  templates.push(
+    server.registerResource(
+      'run',
+      new ResourceTemplate('run://{id}', {
+        list: undefined,
+        complete: { id: runIdsStartingWith(false) },
       }),
+      {
+        title: 'Phase run',
+        description:
+          'A stored phase run: status, progress, summary and per-tenant rows (tenant, mean_r2, oracle_r2, passes, model).',
+        mimeType: 'application/json',
+      },
+      (uri, vars) =>
+        reading(uri, deps, () => {
+          const run = app.getRun(positiveId(uri, vars.id, RUN_IDS));
+          return {
+            ...runInfoView(run),
+            config: run.config,
+            tenants: run.tenants,
+            results: sortedRows(run.results),
+          };
+        }),
+    ),
   );
 
   // Only the phases with a decision: the others could not be read (not found) yet.
@@ -245,34 +256,39 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'application/json',
     })),
   );
-  server.registerResource(
-    'gates',
-    new ResourceTemplate('gates://latest/{phase}', {
-      list: undefined,
-      complete: { phase: (value) => PHASES.map(String).filter((p) => p.startsWith(value)) },
-    }),
-    {
-      title: 'Latest gate decision',
-      description:
-        'The latest gate decision recorded for a phase (by check_gates or run_phase), with the run it judged and when, as recorded (run_id null: that run was deleted since, so the decision is history and check_gates judges the runs there are now); tenants_deleted_since lists the tenants of that run deleted after it (its next step may name them; check_gates again names only the others). Reading it changes nothing.',
-      mimeType: 'application/json',
-    },
-    (uri, vars) =>
-      reading(uri, deps, () => {
-        const raw = single(vars.phase);
-        if (!/^[0-3]$/.test(raw)) {
-          throw new ReadFailure(ErrorCode.InvalidParams, `${uri.href}: phase must be 0, 1, 2 or 3`);
-        }
-        const phase = Number(raw) as PhaseId;
-        const latest = app.latestGate(phase);
-        if (latest === null) {
-          throw new AppError(
-            `no gate decision for phase ${phase} yet: call check_gates with phase ${phase}`,
-            'not_found',
-          );
-        }
-        return latest;
+  templates.push(
+    server.registerResource(
+      'gates',
+      new ResourceTemplate('gates://latest/{phase}', {
+        list: undefined,
+        complete: { phase: (value) => PHASES.map(String).filter((p) => p.startsWith(value)) },
       }),
+      {
+        title: 'Latest gate decision',
+        description:
+          'The latest gate decision recorded for a phase (by check_gates or run_phase), with the run it judged and when, as recorded (run_id null: that run was deleted since, so the decision is history and check_gates judges the runs there are now); tenants_deleted_since lists the tenants of that run deleted after it (its next step may name them; check_gates again names only the others). Reading it changes nothing.',
+        mimeType: 'application/json',
+      },
+      (uri, vars) =>
+        reading(uri, deps, () => {
+          const raw = single(vars.phase);
+          if (!/^[0-3]$/.test(raw)) {
+            throw new ReadFailure(
+              ErrorCode.InvalidParams,
+              `${uri.href}: phase must be 0, 1, 2 or 3`,
+            );
+          }
+          const phase = Number(raw) as PhaseId;
+          const latest = app.latestGate(phase);
+          if (latest === null) {
+            throw new AppError(
+              `no gate decision for phase ${phase} yet: call check_gates with phase ${phase}`,
+              'not_found',
+            );
+          }
+          return latest;
+        }),
+    ),
   );
 
   const html = async (uri: URL, body: () => Promise<string>): Promise<ReadResourceResult> => {
@@ -298,42 +314,46 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         mimeType: 'text/html',
       }));
   });
-  server.registerResource(
-    'tenant-report',
-    new ResourceTemplate('report://tenant/{id}', {
-      list: undefined,
-      complete: { id: tenantIdsStartingWith },
-    }),
-    {
-      title: 'Tenant report (HTML)',
-      description:
-        "A tenant's model in charts, one self-contained HTML page: the latest report written by get_report. Reading one not written yet writes it now for the default phase, which trains the tenant's model (seconds, more for phase 3 and long data; get_report does the same with progress): resources/list names only the tenants whose report is written.",
-      mimeType: 'text/html',
-    },
-    (uri, vars) =>
-      html(uri, async () => (await app.readReport('tenant', tenantId(uri, vars.id))).html),
+  templates.push(
+    server.registerResource(
+      'tenant-report',
+      new ResourceTemplate('report://tenant/{id}', {
+        list: undefined,
+        complete: { id: tenantIdsStartingWith },
+      }),
+      {
+        title: 'Tenant report (HTML)',
+        description:
+          "A tenant's model in charts, one self-contained HTML page: the latest report written by get_report. Reading one not written yet writes it now for the default phase, which trains the tenant's model (seconds, more for phase 3 and long data; get_report does the same with progress): resources/list names only the tenants whose report is written.",
+        mimeType: 'text/html',
+      },
+      (uri, vars) =>
+        html(uri, async () => (await app.readReport('tenant', tenantId(uri, vars.id))).html),
+    ),
   );
 
-  server.registerResource(
-    'tenant-decomposition',
-    new ResourceTemplate('report://tenant/{id}/decomposition', {
-      list: undefined,
-      complete: { id: tenantIdsStartingWith },
-    }),
-    {
-      title: 'Tenant decomposition per date (CSV)',
-      description:
-        "The tenant's model split over its dates, as written beside its latest report (get_report), or written now with a report for the default phase: date, actual, predicted, baseline, weather, one column per channel (its contribution, carry-over included), and true_<channel> for synthetic tenants. predicted = baseline + weather + the channels.",
-      mimeType: 'text/csv',
-    },
-    async (uri, vars) => {
-      try {
-        const { csv } = await app.readDecomposition(tenantId(uri, vars.id));
-        return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: csv }] };
-      } catch (err) {
-        throw readError(uri, err, deps);
-      }
-    },
+  templates.push(
+    server.registerResource(
+      'tenant-decomposition',
+      new ResourceTemplate('report://tenant/{id}/decomposition', {
+        list: undefined,
+        complete: { id: tenantIdsStartingWith },
+      }),
+      {
+        title: 'Tenant decomposition per date (CSV)',
+        description:
+          "The tenant's model split over its dates, as written beside its latest report (get_report), or written now with a report for the default phase: date, actual, predicted, baseline, weather, one column per channel (its contribution, carry-over included), and true_<channel> for synthetic tenants. predicted = baseline + weather + the channels.",
+        mimeType: 'text/csv',
+      },
+      async (uri, vars) => {
+        try {
+          const { csv } = await app.readDecomposition(tenantId(uri, vars.id));
+          return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: csv }] };
+        } catch (err) {
+          throw readError(uri, err, deps);
+        }
+      },
+    ),
   );
 
   lists.push(() =>
@@ -347,45 +367,51 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
         mimeType: 'text/html',
       })),
   );
-  server.registerResource(
-    'run-report',
-    new ResourceTemplate('report://run/{id}', {
-      list: undefined,
-      complete: { id: runIdsStartingWith(true) },
-    }),
-    {
-      title: 'Run report (HTML)',
-      description:
-        'Every tenant of a finished run in charts (R² beside the oracle, fold heatmap, gate decision, comparison with the previous phase), one self-contained HTML page.',
-      mimeType: 'text/html',
-    },
-    (uri, vars) =>
-      html(uri, async () => {
-        const id = positiveId(uri, vars.id, RUN_IDS);
-        return (await app.readReport('run', String(id))).html;
+  templates.push(
+    server.registerResource(
+      'run-report',
+      new ResourceTemplate('report://run/{id}', {
+        list: undefined,
+        complete: { id: runIdsStartingWith(true) },
       }),
+      {
+        title: 'Run report (HTML)',
+        description:
+          'Every tenant of a finished run in charts (R² beside the oracle, fold heatmap, gate decision, comparison with the previous phase), one self-contained HTML page.',
+        mimeType: 'text/html',
+      },
+      (uri, vars) =>
+        html(uri, async () => {
+          const id = positiveId(uri, vars.id, RUN_IDS);
+          return (await app.readReport('run', String(id))).html;
+        }),
+    ),
   );
 
-  server.registerResource(
-    'plan-spend',
-    new ResourceTemplate('plan://{id}/spend', {
-      list: undefined,
-      complete: { id: planIdsStartingWith },
-    }),
-    {
-      title: 'Budget plan spend per period (CSV)',
-      description:
-        "A stored plan's spend per day or week as CSV: date, one column per channel (currency, to the cent), then the outlook's weather columns; one row per period of the horizon.",
-      mimeType: 'text/csv',
-    },
-    async (uri, vars) => {
-      try {
-        const p = app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers'));
-        return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: planSpendCsv(p.plan) }] };
-      } catch (err) {
-        throw readError(uri, err, deps);
-      }
-    },
+  templates.push(
+    server.registerResource(
+      'plan-spend',
+      new ResourceTemplate('plan://{id}/spend', {
+        list: undefined,
+        complete: { id: planIdsStartingWith },
+      }),
+      {
+        title: 'Budget plan spend per period (CSV)',
+        description:
+          "A stored plan's spend per day or week as CSV: date, one column per channel (currency, to the cent), then the outlook's weather columns; one row per period of the horizon.",
+        mimeType: 'text/csv',
+      },
+      async (uri, vars) => {
+        try {
+          const p = app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers'));
+          return {
+            contents: [{ uri: uri.href, mimeType: 'text/csv', text: planSpendCsv(p.plan) }],
+          };
+        } catch (err) {
+          throw readError(uri, err, deps);
+        }
+      },
+    ),
   );
 
   // No tool lists plans (the CLI's `plans`): the resource list is where an agent finds them. It
@@ -400,24 +426,53 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       mimeType: 'application/json',
     })),
   );
-  server.registerResource(
-    'plan',
-    new ResourceTemplate('plan://{id}', {
-      list: undefined,
-      complete: { id: planIdsStartingWith },
-    }),
-    {
-      title: 'Budget plan',
-      description:
-        "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures, newest first (the newest " +
-        `${LISTED_PLANS}).`,
-      mimeType: 'application/json',
-    },
-    (uri, vars) =>
-      reading(uri, deps, () =>
-        app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')),
-      ),
+  templates.push(
+    server.registerResource(
+      'plan',
+      new ResourceTemplate('plan://{id}', {
+        list: undefined,
+        complete: { id: planIdsStartingWith },
+      }),
+      {
+        title: 'Budget plan',
+        description:
+          "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, interval_spans_zero), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures, newest first (the newest " +
+          `${LISTED_PLANS}).`,
+        mimeType: 'application/json',
+      },
+      (uri, vars) =>
+        reading(uri, deps, () =>
+          app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')),
+        ),
+    ),
   );
+
+  // Replaces the SDK's resources/read (set with resources/list), which tries the same templates in
+  // the same order but answered a URI none of them matches with an McpError: invalid params
+  // (-32602) where the spec says resource not found (-32002), and a message the client prefixed
+  // twice ("MCP error -32602: MCP error -32602: Resource x not found"). A URI that does not parse
+  // is invalid params (the SDK's TypeError was an internal error).
+  server.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const raw = request.params.uri;
+    let uri: URL;
+    try {
+      uri = new URL(raw);
+    } catch {
+      throw new ReadFailure(
+        ErrorCode.InvalidParams,
+        `${raw}: not a URI (resources/list and resources/templates/list show this server's resources)`,
+      );
+    }
+    for (const template of templates) {
+      if (!template.enabled) continue;
+      const vars = template.resourceTemplate.uriTemplate.match(uri.toString());
+      if (vars) return template.readCallback(uri, vars, extra);
+    }
+    throw new ReadFailure(
+      RESOURCE_NOT_FOUND,
+      `${uri.href}: no such resource (resources/list and resources/templates/list show this server's resources)`,
+    );
+  });
 
   // Replaces the SDK's resources/list (set when the first resource was registered), which
   // answered every entry in one page: pages of LIST_PAGE_SIZE, nextCursor to the next.
