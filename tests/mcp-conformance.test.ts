@@ -10,6 +10,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
   LoggingMessageNotificationSchema,
   ResourceListChangedNotificationSchema,
+  type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpLog, forClient } from '../src/mcp/logging.js';
 import { createServer } from '../src/mcp/server.js';
@@ -83,6 +84,56 @@ describe('notifications/resources/list_changed', () => {
     ).toBe(0);
   });
 });
+describe('the agreed protocol version', () => {
+  /** A client that speaks JSON-RPC itself, asking for `version` at initialize. */
+  async function rawClient(version: string) {
+    const server = createServer({ app, log: () => {} });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const replies = new Map<number, { result?: Record<string, unknown> }>();
+    clientSide.onmessage = (m: JSONRPCMessage) => {
+      if ('id' in m && 'result' in m) replies.set(Number(m.id), { result: m.result });
+    };
+    await clientSide.start();
+    let next = 1;
+    const request = async (method: string, params: Record<string, unknown>) => {
+      const id = next++;
+      await clientSide.send({ jsonrpc: '2.0', id, method, params });
+      for (let i = 0; i < 500 && !replies.has(id); i++) await new Promise((r) => setTimeout(r, 2));
+      return replies.get(id)?.result ?? {};
+    };
+    const init = await request('initialize', {
+      protocolVersion: version,
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '1' },
+    });
+    await clientSide.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    return { init, request, close: () => server.close() };
+  }
+  const report = { name: 'get_report', arguments: { tenant: 'extreme_ski_gear', phase: 0 } };
+  type Item = { type: string; uri?: string; text?: string };
+
+  it('before 2025-06-18 a link is a text item naming the URI (old clients refuse resource_link)', async () => {
+    const old = await rawClient('2025-03-26');
+    expect(old.init.protocolVersion).toBe('2025-03-26');
+    const content = (await old.request('tools/call', report)).content as Item[];
+    expect(content.map((i) => i.type)).toEqual(['text', 'text']);
+    expect(content[0].text).toMatch(
+      /^extreme_ski_gear phase 0 report: report:\/\/tenant\/extreme_ski_gear \(text\/html; read it with resources\/read\)/,
+    );
+    await old.close();
+  });
+
+  it('from 2025-06-18 on it is a resource_link item', async () => {
+    const current = await rawClient('2025-06-18');
+    expect(current.init.protocolVersion).toBe('2025-06-18');
+    const content = (await current.request('tools/call', report)).content as Item[];
+    expect(content.map((i) => i.type)).toEqual(['resource_link', 'text']);
+    expect(content[0].uri).toBe('report://tenant/extreme_ski_gear');
+    await current.close();
+  });
+});
+
 describe('resource URIs', () => {
   it('a URI no resource template matches is resource not found (-32002), prefixed once', async () => {
     for (const uri of ['nothing://here', 'run://1/extra', 'gates://latest', 'plan://']) {

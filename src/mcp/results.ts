@@ -220,3 +220,22 @@ export function summaryLine(s: PhaseSummary | null): string {
   if (!s) return 'no summary yet';
   return `mean R² ${fmtR2(s.mean_r2)}, ${s.pass_count}/${s.total} pass (${fmtPct(s.pass_rate)})`;
 }
+
+/** The first protocol version with resource_link content items. */
+export const RESOURCE_LINK_VERSION = '2025-06-18';
+
+/**
+ * A link to a resource in a tool result: a resource_link item, or for a client of an older
+ * protocol version (which refuses the whole result over an item type it does not know) a text
+ * item that names the URI to read. Versions are ISO dates, so they compare as strings.
+ */
+export function resourceLink(
+  protocolVersion: string,
+  link: { uri: string; name: string; title: string; mimeType: string; description: string },
+): CallToolResult['content'][number] {
+  if (protocolVersion >= RESOURCE_LINK_VERSION) return { type: 'resource_link', ...link };
+  return {
+    type: 'text',
+    text: `${link.title}: ${link.uri} (${link.mimeType}; read it with resources/read). ${link.description}`,
+  };
+}

@@ -3,6 +3,12 @@
  * here: stdio.ts connects it to stdin/stdout, tests connect it in memory.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  InitializeRequestSchema,
+  LATEST_PROTOCOL_VERSION,
+  type InitializeRequest,
+  type InitializeResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { stderrLogger, type LogFn } from '../app/log.js';
 import type { App } from '../app/types.js';
 import { SERVER_INSTRUCTIONS } from './instructions.js';
@@ -29,7 +35,20 @@ export function createServer(deps: ServerDeps): McpServer {
       capabilities: { logging: {}, tools: {}, resources: {}, prompts: {} },
     },
   );
-  const toolDeps = { app: deps.app, log };
+  // The SDK's server agrees a protocol version at initialize but keeps none of it: its handler is
+  // wrapped to remember the answer, so results can leave out what that version lacks (a client
+  // of 2025-03-26 refuses a whole tool result that holds a resource_link item). Same answer.
+  let protocolVersion: string = LATEST_PROTOCOL_VERSION;
+  const sdkServer = server.server as unknown as {
+    _oninitialize(request: InitializeRequest): Promise<InitializeResult>;
+  };
+  const initialize = sdkServer._oninitialize.bind(server.server);
+  server.server.setRequestHandler(InitializeRequestSchema, async (request) => {
+    const result = await initialize(request);
+    protocolVersion = result.protocolVersion;
+    return result;
+  });
+  const toolDeps = { app: deps.app, log, protocolVersion: () => protocolVersion };
   registerTools(server, toolDeps);
   registerResources(server, toolDeps);
   registerPrompts(server);

@@ -7,7 +7,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
-import { fail, guarded, jsonSafe } from '../results.js';
+import { fail, guarded, jsonSafe, resourceLink } from '../results.js';
 import { phaseInput, runIdInput, strictInput, tenantInput } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -42,7 +42,10 @@ const outputSchema = {
     ),
 };
 
-export function registerGetReport(server: McpServer, { app, log }: ToolDeps): void {
+export function registerGetReport(
+  server: McpServer,
+  { app, log, protocolVersion }: ToolDeps,
+): void {
   server.registerTool(
     'get_report',
     {
@@ -104,24 +107,22 @@ export function registerGetReport(server: McpServer, { app, log }: ToolDeps): vo
           await progress.finish();
           return {
             content: [
-              {
-                type: 'resource_link',
+              resourceLink(protocolVersion(), {
                 uri: r.uri,
                 name,
                 title: name,
                 mimeType: 'text/html',
                 description: r.summary[0] ?? name,
-              },
+              }),
               ...(decomposition
                 ? [
-                    {
-                      type: 'resource_link' as const,
+                    resourceLink(protocolVersion(), {
                       uri: decomposition.uri,
                       name: `${r.subject} decomposition`,
                       title: `${r.subject} phase ${r.phase} decomposition per date (CSV)`,
                       mimeType: 'text/csv',
                       description: `${decomposition.rows} rows: ${decomposition.columns.join(', ')}`,
-                    },
+                    }),
                   ]
                 : []),
               { type: 'text', text },

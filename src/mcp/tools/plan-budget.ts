@@ -12,7 +12,7 @@ import {
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
-import { guarded, ok } from '../results.js';
+import { guarded, ok, resourceLink } from '../results.js';
 import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
 import { runSignal } from './run-phase.js';
 
@@ -170,7 +170,10 @@ function toBound(b: z.infer<typeof boundInput>): ChannelBound {
   return { channel: b.channel, min: v(b.min), max: v(b.max), perPeriod: b.per_period };
 }
 
-export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): void {
+export function registerPlanBudget(
+  server: McpServer,
+  { app, log, protocolVersion }: ToolDeps,
+): void {
   server.registerTool(
     'plan_budget',
     {
@@ -226,22 +229,24 @@ export function registerPlanBudget(server: McpServer, { app, log }: ToolDeps): v
           const result = ok(p, [`plan://${p.id}`, ...p.read_first, ...p.summary].join('\n'));
           // The stored plan as a resource the client can read again (resources/read plan://{id}).
           const name = `plan ${p.id} (${p.tenant})`;
-          result.content.push({
-            type: 'resource_link',
-            uri: `plan://${p.id}`,
-            name,
-            title: name,
-            mimeType: 'application/json',
-            description: p.summary[0] ?? name,
-          });
-          result.content.push({
-            type: 'resource_link',
-            uri: `plan://${p.id}/spend`,
-            name: `${name} spend`,
-            title: `${name}: spend per ${p.plan.horizon.unit} (CSV)`,
-            mimeType: 'text/csv',
-            description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
-          });
+          result.content.push(
+            resourceLink(protocolVersion(), {
+              uri: `plan://${p.id}`,
+              name,
+              title: name,
+              mimeType: 'application/json',
+              description: p.summary[0] ?? name,
+            }),
+          );
+          result.content.push(
+            resourceLink(protocolVersion(), {
+              uri: `plan://${p.id}/spend`,
+              name: `${name} spend`,
+              title: `${name}: spend per ${p.plan.horizon.unit} (CSV)`,
+              mimeType: 'text/csv',
+              description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
+            }),
+          );
           await progress.finish();
           return result;
         } finally {

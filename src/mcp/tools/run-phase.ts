@@ -204,7 +204,11 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
 }
 
 /** The result of a run that has settled (done, failed or cancelled). */
-function finishedRun(detail: RunDetail, cached: boolean, { app, log }: ToolDeps) {
+function finishedRun(
+  detail: RunDetail,
+  cached: boolean,
+  { app, log }: Pick<ToolDeps, 'app' | 'log'>,
+) {
   const rows = sortedRows(detail.results);
   const info = runInfoView(detail);
   let gate: GateDecision | null = null;
