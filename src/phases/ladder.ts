@@ -97,6 +97,7 @@ import {
   clampedBeyondWindow,
   heldTerms,
   isWeatherTerm,
+  trendHeldFlat,
   unsupportedTerms,
   windowColumns,
 } from './support.js';
@@ -562,6 +563,16 @@ export function pooledReason(trendPenalty: number | null): string {
   return `averaged with the pooled Ridge (channels' returns shrunk toward their common value; a strong trend, its penalty ${trendPenalty}x chosen by generalized cross-validation)`;
 }
 
+/**
+ * What a daily phase-3 model of a year adds to its reason (dailyPhase3TrendDamped), given the
+ * trend's penalty multiple of the damped Ridge.
+ */
+export function phase3TrendDampedReason(trendPenalty: number): string {
+  return trendPenalty >= DAILY_POOLED_TREND_PENALTY
+    ? `Ridge averaged with the Ridge whose trend is damped (${trendPenalty}x: a year cannot tell its trend from its season)`
+    : `Ridge averaged with the Ridge whose trend's penalty is ${trendPenalty}x (a strong trend, chosen by generalized cross-validation)`;
+}
+
 /** Sum of a column over rows [0, T). */
 function sumBefore(column: ArrayLike<number>, T: number): number {
   let sum = 0;
@@ -814,6 +825,16 @@ export interface LadderOptions {
    */
   dailyPooled?: boolean;
   /**
+   * Daily phase 3: the Ridge of a window whose trend is held after it (support.ts trendHeldFlat:
+   * 365-398 rows) is averaged with the Ridge of the same columns whose trend is damped, as phases
+   * 0-1 damp it (pooledMeanFit: DAILY_POOLED_TREND_PENALTY unless the trend is strong; the
+   * adstock/Hill columns are not pooled). Default false (opt-in): it gained on the generated
+   * tenants and lost on an outside recipe whose growth is real (bench/external.ts seasonalDaily:
+   * phase 3 0.551 -> 0.507); ignored for weekly data. docs/modeling.md, "Daily phase 3 of one
+   * year: the trend damped as in phases 0-1 (measured, not landed)".
+   */
+  dailyPhase3TrendDamped?: boolean;
+  /**
    * Daily windows under a year keep a trend whose partial R² on their rows is above
    * STRONG_TREND_PARTIAL_R2 (strongTrendKept; default true). false: left out as support.ts says.
    */
@@ -918,6 +939,7 @@ export class PhaseLadder {
   private readonly weeklySharedMedia: boolean;
   private readonly weeklyPooled: boolean;
   private readonly dailyPooled: boolean;
+  private readonly dailyPhase3TrendDamped: boolean;
   private readonly strongTrendUnderYear: boolean;
   private readonly trendKept = new Map<number, boolean>();
   private readonly fallbackMix: boolean;
@@ -964,6 +986,8 @@ export class PhaseLadder {
       (options.weeklySharedMedia ?? true) && sharedMediaShapeFits(series, options.search?.lags);
     this.weeklyPooled = (options.weeklyPooled ?? true) && series.frequency === 'weekly';
     this.dailyPooled = (options.dailyPooled ?? true) && series.frequency === 'daily';
+    this.dailyPhase3TrendDamped =
+      (options.dailyPhase3TrendDamped ?? false) && series.frequency === 'daily';
     this.strongTrendUnderYear = options.strongTrendUnderYear ?? true;
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.uncheckedFallsBack = (options.uncheckedFallsBack ?? true) && series.frequency === 'daily';
@@ -1250,10 +1274,39 @@ export class PhaseLadder {
       // adstock/Hill fit took the curvature of squared and spend x weather terms on the weather it
       // saw, and a first fold of a daily year forecast its monsoon at R² -3.28 (weatherHeld).
       const columns = this.weatherHeld ? this.heldWeather(design.names, windowed, T) : windowed;
-      const chosen = chooseAndFit(columns, this.y, T, {
+      let chosen = chooseAndFit(columns, this.y, T, {
         ...this.phase3ChooseOpts(design.names, T),
         ...this.phase3RefitAlpha(design.names, T),
       });
+      if (
+        this.dailyPhase3TrendDamped &&
+        chosen.ridgeWeight > 0 &&
+        design.names.includes('trend') &&
+        trendHeldFlat(T, this.series.frequency)
+      ) {
+        // A daily year: its trend, held after the window, can be the sawtooth of the one season
+        // it saw, and the held level carried the forecast of the next half-year 10-15 % above
+        // the base (suite daily_3y_noweather, first fold); the mean with the Ridge whose trend is
+        // damped, as phases 0-1 take it on the same windows. Opt-in: where the growth is real it
+        // costs as much (docs/modeling.md, "Daily phase 3 of one year: the trend damped as in
+        // phases 0-1 (measured, not landed)"). Rows [0, T) only.
+        const damped = pooledMeanFit(
+          this.series,
+          design.names,
+          columns,
+          this.y,
+          T,
+          chosen.ridge,
+          this.alphas,
+        );
+        if (damped.trendPenalty !== null) {
+          chosen = {
+            ...chosen,
+            ridge: damped.model,
+            reason: `${chosen.reason}; ${phase3TrendDampedReason(damped.trendPenalty)}`,
+          };
+        }
+      }
       out = {
         ...base,
         ...chosenFields(chosen),
