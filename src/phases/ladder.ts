@@ -799,6 +799,20 @@ export interface LadderOptions {
    */
   weeklyHedge?: boolean;
   /**
+   * Weekly phase 3 (with weeklyMix and weeklyHedge): a fold whose validation blocks turn phase 3
+   * down, or show its gain within their noise (noiseAwareKeep), forecasts with phase 2's laddered
+   * model instead of the mean of that and phase 3's own (default false: the mean; measured and
+   * not kept: docs/modeling.md, "Weekly phase 3: falling back instead of hedging, counted per
+   * tenant").
+   */
+  weeklyFailedFallsBack?: boolean;
+  /**
+   * Weekly phase 3 (with weeklyMix and weeklyHedge): a fold that no validation block can check
+   * (the first folds) forecasts with phase 2's laddered model instead of the mean of that and
+   * phase 3's own (default false: the mean; measured and not kept, as weeklyFailedFallsBack).
+   */
+  weeklyUncheckedFallsBack?: boolean;
+  /**
    * Weekly data: phase 3's model of a window under two years (WEEKLY_PHASE3_RIDGE_ROWS) keeps
    * Ridge (chooseAndFit keepRidge WEEKLY_PHASE3_RIDGE) instead of the Ridge / GBM / blend rule of
    * its inner split (default true; ignored for daily data).
@@ -934,6 +948,8 @@ export class PhaseLadder {
   private readonly nonNegative: boolean;
   private readonly weeklyPhase1Mix: boolean;
   private readonly weeklyHedge: boolean;
+  private readonly weeklyFailedFallsBack: boolean;
+  private readonly weeklyUncheckedFallsBack: boolean;
   private readonly weeklyPhase3Ridge: boolean;
   private readonly dailyUncheckedHedge: boolean;
   private readonly weeklySharedMedia: boolean;
@@ -979,6 +995,8 @@ export class PhaseLadder {
     this.nonNegative = options.nonNegativeMedia ?? true;
     this.weeklyPhase1Mix = (options.weeklyPhase1Mix ?? true) && series.frequency === 'weekly';
     this.weeklyHedge = (options.weeklyHedge ?? true) && series.frequency === 'weekly';
+    this.weeklyFailedFallsBack = options.weeklyFailedFallsBack ?? false;
+    this.weeklyUncheckedFallsBack = options.weeklyUncheckedFallsBack ?? false;
     this.weeklyPhase3Ridge = (options.weeklyPhase3Ridge ?? true) && series.frequency === 'weekly';
     this.dailyUncheckedHedge =
       (options.dailyUncheckedHedge ?? true) && series.frequency === 'daily';
@@ -1480,6 +1498,9 @@ export class PhaseLadder {
       } else if (k > 1 && T < MIN_ROWS_PER_COEFFICIENT * coefficients) {
         kept = false;
         why = `${unchecked}, and its ${T} rows are fewer than ${MIN_ROWS_PER_COEFFICIENT} per coefficient (${coefficients}): phase ${prev} used`;
+      } else if (mixKept && this.weeklyHedge && this.weeklyUncheckedFallsBack) {
+        kept = false;
+        why = `${unchecked}: phase ${prev} used (a weekly phase 3 is kept only where validation supports it)`;
       } else {
         why = mixKept ? `${unchecked}; kept: weekly phase 3 is half phase 1's model` : unchecked;
       }
@@ -1638,7 +1659,14 @@ export class PhaseLadder {
       const simpler = this.fit(2, T);
       chosen = { ...chosen, averagedWith: simpler };
       why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
-    } else if (!kept && k === 3 && this.weeklyMix && this.weeklyHedge && nBlocks > 0) {
+    } else if (
+      !kept &&
+      k === 3 &&
+      this.weeklyMix &&
+      this.weeklyHedge &&
+      nBlocks > 0 &&
+      !this.weeklyFailedFallsBack
+    ) {
       // A weekly check on blocks of 10-20 weeks turns phase 3 down about as often by luck as on
       // merit: the fold forecasts with the mean of phase 2's laddered model (its own mix kept) and
       // phase 3's own, as a daily fold whose check fails (fallbackMix; docs/modeling.md, "Weekly

@@ -146,7 +146,10 @@ export function ladderOf(
   series: TenantSeries,
   options: Phase2Options,
   horizon: number,
-  extra: Pick<LadderOptions, 'search' | 'clock' | 'weeklySharedMedia'> = {},
+  extra: Pick<
+    LadderOptions,
+    'search' | 'clock' | 'weeklySharedMedia' | 'weeklyFailedFallsBack' | 'weeklyUncheckedFallsBack'
+  > = {},
 ): PhaseLadder {
   return new PhaseLadder(series, {
     calendar: options.calendar ?? true,

@@ -49,6 +49,10 @@ export interface Phase3Options extends Phase2Options {
   >;
   /** Weekly data: one media shape shared by the channels (default true; ladder.ts). */
   weeklySharedMedia?: boolean;
+  /** Weekly phase 3: a failed or within-noise check falls back to phase 2 (ladder.ts). */
+  weeklyFailedFallsBack?: boolean;
+  /** Weekly phase 3: an unchecked fold falls back to phase 2 (ladder.ts). */
+  weeklyUncheckedFallsBack?: boolean;
 }
 
 /** One outer fold of phase 3: the search, the chosen model and its evaluation. */
@@ -99,6 +103,8 @@ export function fitPhase3Folds(
     search: { scheme: 'blocked', lags: FOLD_MODEL_LAGS[series.frequency], ...options.search },
     clock: timed,
     weeklySharedMedia: options.weeklySharedMedia,
+    weeklyFailedFallsBack: options.weeklyFailedFallsBack,
+    weeklyUncheckedFallsBack: options.weeklyUncheckedFallsBack,
   });
   const names = buildMediaDesign(
     series,
@@ -131,6 +137,8 @@ export function fitPhase3Folds(
       search: { scheme: 'blocked', ...options.search, lags: [] },
       clock: timed,
       weeklySharedMedia: false,
+      weeklyFailedFallsBack: options.weeklyFailedFallsBack,
+      weeklyUncheckedFallsBack: options.weeklyUncheckedFallsBack,
     }));
   return {
     names,
