@@ -473,7 +473,17 @@ export function fitPlanCurves(
     for (let c2 = 0; c2 < C; c2++) {
       if (c2 === c) continue;
       const lo = Math.min(c, c2);
-      const pairKey = c < c2 ? `${key}#${c2}#${currentKey[c2]}` : `${currentKey[c2]}#${c}#${key}`;
+      // One template for both orders (the same keys as `${key}#${c2}#${currentKey[c2]}` and
+      // `${currentKey[c2]}#${c}#${key}`), and the pair's sums at i * si + l * sl either way:
+      // code in one branch only had no type feedback when loadTrial was first optimized (on
+      // channel 0's visit), and every fit after it re-entered that optimized code and
+      // deoptimized there (100-500 times per first plan, `node --trace-deopt`).
+      const otherKey = currentKey[c2];
+      const pairKey = `${c < c2 ? key : otherKey}#${c < c2 ? c2 : c}#${c < c2 ? otherKey : key}`;
+      // The pair's sums are stored with the lower channel's columns as rows: the trial's column
+      // i against the other's column l.
+      const si = c < c2 ? g : 1;
+      const sl = c < c2 ? 1 : g;
       let pair = pairs[lo].get(pairKey);
       const other = groups[c2];
       if (!pair) {
@@ -481,7 +491,7 @@ export function fitPlanCurves(
         const cols2 = other.map((k) => Z[k]);
         for (let i = 0; i < g; i++) {
           dotMany(trialCols[i], cols2, n, sums);
-          for (let l = 0; l < g; l++) pair[c < c2 ? i * g + l : l * g + i] = sums[l];
+          for (let l = 0; l < g; l++) pair[i * si + l * sl] = sums[l];
         }
         pairs[lo].set(pairKey, pair);
       }
@@ -489,7 +499,7 @@ export function fitPlanCurves(
         const j = idx[i];
         for (let l = 0; l < g; l++) {
           const k = other[l];
-          tM[j * p + k] = tM[k * p + j] = pair[c < c2 ? i * g + l : l * g + i];
+          tM[j * p + k] = tM[k * p + j] = pair[i * si + l * sl];
         }
       }
     }
