@@ -3,7 +3,7 @@
  * the plan over the refits includes 0), as explain does for its figures (issue 15).
  */
 import { describe, expect, it } from 'vitest';
-import { planIntervalCaveats } from '../src/app/plan.js';
+import { planCurveCaveats, planIntervalCaveats } from '../src/app/plan.js';
 import type { PlanResult } from '../src/plan/index.js';
 
 type Channel = PlanResult['channels'][number];
@@ -70,5 +70,27 @@ describe('planIntervalCaveats', () => {
     const [c] = planIntervalCaveats(planOf([channel('google', 1.2, [-0.2, 2.4])]));
     expect(c.message).toContain("the model cannot tell this channel's return from none");
     expect(c.message).toContain('its spend rests on the bounds');
+  });
+});
+
+describe('planCurveCaveats', () => {
+  it('puts a curve fit in doubt first, naming why', () => {
+    const plan = {
+      channels: [],
+      curve_doubt: "curves at the search's bounds: meta",
+    } as unknown as PlanResult;
+    const caveats = planCurveCaveats(plan);
+    expect(caveats).toHaveLength(1);
+    expect(caveats[0].code).toBe('curve_fit_in_doubt');
+    expect(caveats[0].message).toMatch(
+      /^the planner's own curve fit is in doubt \(curves at the search's bounds: meta\), so the plan's claimed revenue/,
+    );
+  });
+
+  it('says nothing when the fit is not in doubt, or for plans stored before the field', () => {
+    expect(planCurveCaveats({ channels: [], curve_doubt: null } as unknown as PlanResult)).toEqual(
+      [],
+    );
+    expect(planCurveCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
   });
 });

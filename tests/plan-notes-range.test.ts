@@ -52,4 +52,16 @@ describe('plan notes on the range of the data', () => {
       `the forecast's columns cloud_cover, uv_index were not read: the model uses only ${model.weather.join(', ')}`,
     );
   });
+
+  it("keeps the curve fit's doubt as a field beside its note (the app's caveat reads the field)", () => {
+    const doubt = "curves at the search's bounds: meta";
+    const p = makePlan(
+      { series: t.series, model, outlook, curveDoubt: doubt },
+      { horizon: H, budget: 50_000 },
+    );
+    expect(p.curve_doubt).toBe(doubt);
+    expect(p.notes.some((n) => n.includes(`curve fit is in doubt (${doubt})`))).toBe(true);
+    const plain = makePlan({ series: t.series, model, outlook }, { horizon: H, budget: 50_000 });
+    expect(plain.curve_doubt).toBeNull();
+  });
 });

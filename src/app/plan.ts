@@ -466,6 +466,26 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
 }
 
 /**
+ * The plan's curve fit in doubt (PlanResult.curve_doubt), as a caveat the faces put first: the
+ * note alone sat among a dozen others, and an autopilot reading `caveats` did not see that the
+ * plan's claims rest on curves the data do not pin down (generated daily tenant gen_s10501_23:
+ * meta's curve at the search's bound, a claimed +26.9% over baseline (a), -6.1% under the truth).
+ */
+export function planCurveCaveats(plan: PlanResult): Caveat[] {
+  if (!plan.curve_doubt) return [];
+  return [
+    {
+      code: 'curve_fit_in_doubt',
+      message:
+        `the planner's own curve fit is in doubt (${plan.curve_doubt}), so the plan's claimed ` +
+        `revenue, ROAS and uplift over baseline (a) rest on curves the data do not pin down ` +
+        `(on generated tenants such plans claimed up to +27% over (a) and lost up to 16% of it ` +
+        `under the truth); keep the spend near the history with bounds, or add a lift test`,
+    },
+  ];
+}
+
+/**
  * The plan's channels whose ROAS at the plan has a 95% interval over the refits that includes zero
  * (explain's interval_spans_zero, issue 15): one caveat naming each with its ROAS and interval.
  * Plans without intervals (no refits) have none to judge; held channels are left out.
@@ -605,6 +625,7 @@ export async function planBudget(
       caveats: [
         ...planCaveats(validation),
         ...ridgeFormCaveats(ctx, req.tenant, model),
+        ...planCurveCaveats(out.result.plan),
         ...planIntervalCaveats(out.result.plan),
       ],
     },

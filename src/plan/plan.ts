@@ -288,6 +288,12 @@ export interface PlanResult {
    * before it existed).
    */
   attribution?: ModelAttribution | null;
+  /**
+   * Why the planner's own curve fit is in doubt (curves.ts planCurveDoubt: curves at the search's
+   * bounds, or the media credited with more than the revenue), or null; the app puts it first as
+   * a `curve_fit_in_doubt` caveat. Absent in plans stored before it was kept.
+   */
+  curve_doubt?: string | null;
   notes: string[];
 }
 
@@ -1402,6 +1408,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     truth,
     model: model.describe,
     attribution,
+    curve_doubt: ctx.curveDoubt ?? null,
     notes,
   };
 }
