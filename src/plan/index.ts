@@ -1,6 +1,7 @@
 /** The budget planner (pure): optimizer, outlooks, model response, baselines and regret. */
 export { formatBounds, parseBounds, resolveBounds } from './bounds.js';
 export { channelGuards, GUARD_MIN_R2, spendR2 } from './guard.js';
+export { CONVEX_QUANTILE, convexChannels, type ConvexChannel } from './convex.js';
 export type { ChannelGuard } from './guard.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { revenueModelOf } from './final-model.js';
@@ -53,7 +54,13 @@ export type { TrustStep } from './uncertainty.js';
 export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
-export { compareOutlooks, planHeadline, planSpendCsv, planSummaryLines } from './summary.js';
+export {
+  compareOutlooks,
+  planHeadline,
+  planSpendCsv,
+  planSummaryLines,
+  shortMoney,
+} from './summary.js';
 export type { OutlookComparison, PlanHeadlineFigures } from './summary.js';
 export {
   marginalAt,

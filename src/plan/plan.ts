@@ -21,6 +21,7 @@ import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
+import { convexChannels, type ConvexChannel } from './convex.js';
 import {
   channelGuards,
   GUARD_MIN_R2,
@@ -294,6 +295,12 @@ export interface PlanResult {
    * a `curve_fit_in_doubt` caveat. Absent in plans stored before it was kept.
    */
   curve_doubt?: string | null;
+  /**
+   * The plan model's channels whose curve rises faster and faster over nearly all the data
+   * (convex.ts); the app puts them first as a `convex_curve` caveat. Absent in plans stored before
+   * it was kept.
+   */
+  convex_channels?: ConvexChannel[];
   notes: string[];
 }
 
@@ -1409,6 +1416,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     model: model.describe,
     attribution,
     curve_doubt: ctx.curveDoubt ?? null,
+    convex_channels: convexChannels(series, model.media),
     notes,
   };
 }
