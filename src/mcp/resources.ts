@@ -37,6 +37,8 @@ export function resourcesChanged(server: McpServer): void {
 /** What a run:// or report://run/ id that is not one gets told. */
 const RUN_IDS = 'run ids are positive integers (list_runs shows them)';
 
+/** Where a client that read a URI the server does not have can see what it has. */
+const WHAT_EXISTS = "(resources/list and resources/templates/list show this server's resources)";
 /** JSON-RPC code for a resource that does not exist (MCP spec). */
 const RESOURCE_NOT_FOUND = -32002;
 /** Plans in the resource list, newest first. */
@@ -458,20 +460,14 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     try {
       uri = new URL(raw);
     } catch {
-      throw new ReadFailure(
-        ErrorCode.InvalidParams,
-        `${raw}: not a URI (resources/list and resources/templates/list show this server's resources)`,
-      );
+      throw new ReadFailure(ErrorCode.InvalidParams, `${raw}: not a URI ${WHAT_EXISTS}`);
     }
     for (const template of templates) {
       if (!template.enabled) continue;
       const vars = template.resourceTemplate.uriTemplate.match(uri.toString());
       if (vars) return template.readCallback(uri, vars, extra);
     }
-    throw new ReadFailure(
-      RESOURCE_NOT_FOUND,
-      `${uri.href}: no such resource (resources/list and resources/templates/list show this server's resources)`,
-    );
+    throw new ReadFailure(RESOURCE_NOT_FOUND, `${uri.href}: no such resource ${WHAT_EXISTS}`);
   });
 
   // Replaces the SDK's resources/list (set when the first resource was registered), which
