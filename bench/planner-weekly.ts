@@ -19,6 +19,10 @@ export interface WeeklyTruthRow {
   years: number;
   channels: number;
   budget: number;
+  /** Why the plan's curve fit is in doubt (plan.curve_doubt), or null. */
+  curve_doubt: string | null;
+  /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
+  convex: string[];
   claimed: {
     plan: number;
     even: number;
@@ -83,6 +87,8 @@ export function weeklyTruthRow(
     years,
     channels,
     budget: p.budget,
+    curve_doubt: p.curve_doubt ?? null,
+    convex: (p.convex_channels ?? []).map((c) => c.channel),
     claimed: {
       plan: p.incremental_revenue,
       even: even.incremental_revenue,
@@ -111,12 +117,12 @@ export function formatWeeklyTruth(rows: WeeklyTruthRow[], weeks: number): string
   const lines = [
     `Weekly plans under the generator's truth (${weeks} weeks, typical outlook, historical budget; true incremental revenue over the horizon and its carry-over):`,
     '',
-    '| tenant | years | ch | budget | media share: plan model / phase 3 / truth | claimed: plan (ROAS) | claimed: plan vs (a) | true: (a) | true: (b) | true: plan (ROAS) | true: plan vs (a) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| tenant | years | ch | budget | media share: plan model / phase 3 / truth | claimed: plan (ROAS) | claimed: plan vs (a) | true: (a) | true: (b) | true: plan (ROAS) | true: plan vs (a) | curve doubt / convex |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.tenant} | ${r.years} | ${r.channels} | ${k(r.budget)} | ${sh(r.claimed.media_share)} / ${sh(r.claimed.explain_media_share)} / ${sh(r.truth.media_share)} | ${k(r.claimed.plan)} (${r.claimed.roas.toFixed(2)}) | ${pct(r.claimed.plan, r.claimed.even)} | ${k(r.truth.even)} | ${k(r.truth.calendar)} | ${k(r.truth.plan)} (${r.truth.roas.toFixed(2)}) | ${pct(r.truth.plan, r.truth.even)} |`,
+      `| ${r.tenant} | ${r.years} | ${r.channels} | ${k(r.budget)} | ${sh(r.claimed.media_share)} / ${sh(r.claimed.explain_media_share)} / ${sh(r.truth.media_share)} | ${k(r.claimed.plan)} (${r.claimed.roas.toFixed(2)}) | ${pct(r.claimed.plan, r.claimed.even)} | ${k(r.truth.even)} | ${k(r.truth.calendar)} | ${k(r.truth.plan)} (${r.truth.roas.toFixed(2)}) | ${pct(r.truth.plan, r.truth.even)} | ${r.curve_doubt ?? '-'} / ${r.convex.join(', ') || '-'} |`,
     );
   }
   const worse = rows.filter((r) => r.truth.plan < r.truth.even).length;

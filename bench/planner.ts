@@ -39,6 +39,7 @@ import {
 import {
   DEFAULT_PLAN_REPLICATES,
   makePlan,
+  planCurveFit,
   planCurveModel,
   planKeepRidge,
   planPointOf,
@@ -76,6 +77,10 @@ export interface PlannerRegretRow {
   /** The model's own view: its optimum's uplift over (a), and the checked plan's 80% interval. */
   model_uplift_pct: number;
   plan_uplift_p80_pct: [number, number] | null;
+  /** Why the plan's curve fit is in doubt (plan.curve_doubt), or null. */
+  curve_doubt: string | null;
+  /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
+  convex: string[];
 }
 
 export interface PlannerBench {
@@ -408,12 +413,13 @@ export function runPlannerBench(
     log(`planner: regret on ${id}`);
     // A blend or GBM is planned with its Ridge form, as the app plans it (plan/ridge-form.ts).
     const phase3 = fitFinalModel(t.series, 3);
-    const final = planCurveModel(t.series, planPointOf(t.series, phase3), {
+    const { model: final, doubt } = planCurveFit(t.series, planPointOf(t.series, phase3), {
       keepRidge: planKeepRidge(phase3),
     });
     const model = revenueModelOf(final);
     const outlook = scenarioOutlook(t.series, 'typical', model.weather, 28);
-    const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix } };
+    // The curve fit's doubt as the app passes it (plan-task.ts).
+    const ctx = { series: t.series, model, outlook, truth: { tenant: t, mix }, curveDoubt: doubt };
     // The historical budget for 28 days: mean daily spend over the last year x 28.
     const reference =
       t.series.spend.reduce((s, x) => s + x.slice(-365).reduce((a, b) => a + b, 0), 0) / 365;
@@ -457,6 +463,8 @@ export function runPlannerBench(
             (100 * u.uplift_interval.p80[1]) / even.incremental_revenue,
           ]
         : null,
+      curve_doubt: p.curve_doubt ?? null,
+      convex: (p.convex_channels ?? []).map((c) => c.channel),
     });
   }
   const summarize = (
@@ -519,13 +527,13 @@ export function formatPlannerBench(b: PlannerBench): string {
     '',
     `Ground-truth regret on ${b.tenants}, typical outlook, historical budget, 28 days, ${b.replicates} replicates (true incremental revenue over the horizon and its carry-over; "optimum" = the model's unchecked optimum, replicates 0):`,
     '',
-    '| tenant | budget | (a) even | (b) calendar | optimum | plan | truth-optimal | captured: optimum | captured: plan | step | plan vs (a) | model: optimum vs (a) | model: plan vs (a), 80% |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| tenant | budget | (a) even | (b) calendar | optimum | plan | truth-optimal | captured: optimum | captured: plan | step | plan vs (a) | model: optimum vs (a) | model: plan vs (a), 80% | curve doubt / convex |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of b.regret) {
     const t = r.true_incremental;
     lines.push(
-      `| ${r.tenant} | ${k(r.budget)} | ${k(t.historical_even)} | ${k(t.historical_calendar)} | ${k(t.model_optimum)} | ${k(t.plan)} | ${k(t.optimal)} | ${shareText(r.captured_share_optimum)} | ${shareText(r.captured_share)} | ${r.step === null ? '-' : r.step.toFixed(2)} | ${pctText(r.plan_minus_even_pct)} | ${pctText(r.model_uplift_pct)} | ${r.plan_uplift_p80_pct ? `${pctText(r.plan_uplift_p80_pct[0])} to ${pctText(r.plan_uplift_p80_pct[1])}` : '-'} |`,
+      `| ${r.tenant} | ${k(r.budget)} | ${k(t.historical_even)} | ${k(t.historical_calendar)} | ${k(t.model_optimum)} | ${k(t.plan)} | ${k(t.optimal)} | ${shareText(r.captured_share_optimum)} | ${shareText(r.captured_share)} | ${r.step === null ? '-' : r.step.toFixed(2)} | ${pctText(r.plan_minus_even_pct)} | ${pctText(r.model_uplift_pct)} | ${r.plan_uplift_p80_pct ? `${pctText(r.plan_uplift_p80_pct[0])} to ${pctText(r.plan_uplift_p80_pct[1])}` : '-'} | ${r.curve_doubt ?? '-'} / ${r.convex.join(', ') || '-'} |`,
     );
   }
   const s = b.summary;

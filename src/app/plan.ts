@@ -482,9 +482,20 @@ export function planCurveCaveats(plan: PlanResult): Caveat[] {
         `the planner's own curve fit is in doubt (${plan.curve_doubt}), so the plan's claimed ` +
         `revenue, ROAS and uplift over baseline (a) rest on curves the data do not pin down ` +
         `(on generated tenants such plans claimed up to +27% over (a) and lost up to 16% of it ` +
-        `under the truth); keep the spend near the history with bounds, or add a lift test`,
+        `under the truth); ${heldWords(plan, 'keep the spend near the history with bounds')}`,
     },
   ];
+}
+
+/**
+ * What a doubt caveat says of the plan: a checked plan stays at baseline (a) (plan.ts
+ * doubtHoldReason) and where the model's own optimum is; an unchecked one (replicates 0), or one
+ * stored before the hold, gets `otherwise`.
+ */
+function heldWords(plan: PlanResult, otherwise: string): string {
+  return plan.uncertainty?.doubt_hold
+    ? `this plan therefore stays at baseline (a) (the model's own optimum is in uncertainty.model_optimum; replicates 0 plans it, unchecked)`
+    : otherwise;
 }
 
 /**
@@ -511,8 +522,11 @@ export function planConvexCaveats(plan: PlanResult): Caveat[] {
         `data hold: the data do not show where ${one ? 'this channel saturates' : 'these channels saturate'}, ` +
         `so moving spend to ${one ? 'it' : 'them'} or bunching ${one ? 'its' : 'their'} spend in a few ` +
         `periods rests on an extrapolation (on weekly generated tenants such plans lost to baseline (a) ` +
-        `under the truth 5 times in 12, others 7 in 38); bound ${one ? 'it' : 'them'} near the history ` +
-        `(${convex[0].channel}=lo:hi) to keep the plan on what the data show`,
+        `under the truth 5 times in 12, others 7 in 38); ` +
+        heldWords(
+          plan,
+          `bound ${one ? 'it' : 'them'} near the history (${convex[0].channel}=lo:hi) to keep the plan on what the data show`,
+        ),
     },
   ];
 }

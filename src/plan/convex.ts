@@ -9,7 +9,8 @@
  * generated tenants (seeds 9700-9749, 13 weeks) 12 had such a channel and 5 of their plans lost to
  * baseline (a) under the truth, against 7 of the other 38; on 170 daily extreme- and high-tier
  * tenants 2 had one (both curves also at the search's bounds). The plan says so first (the app's
- * `convex_curve` caveat); holding such channels at (a) was measured and not kept.
+ * `convex_curve` caveat); holding such channels alone at (a) was measured and not kept; a checked
+ * plan with such a channel stays at baseline (a) as a whole (plan.ts doubtHoldReason).
  */
 import { quantile } from '../core/stats.js';
 import { geometricAdstock } from '../core/transforms.js';

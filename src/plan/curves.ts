@@ -786,7 +786,7 @@ export function planCurveFit(
  * incremental revenue; planning those with the phase-3 model instead was measured and not kept:
  * on 20 check tenants (seeds 9730-9749) it named 5 and the phase-3 model's plans lost more
  * (worse than (a) 4 -> 5 of 20; docs/planner.md "Weekly plans under the truth"). The plan says so
- * in a note.
+ * in a note and a caveat, and a checked plan stays at baseline (a) (plan.ts doubtHoldReason).
  */
 export function planCurveDoubt(series: TenantSeries, model: FinalModel): string | null {
   const eps = 1e-9;

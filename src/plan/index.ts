@@ -22,7 +22,14 @@ export { checkFeasible, optimizePlan, PlanInputError, projectPlan } from './opti
 export type { OptimizeResult, PlanConstraints } from './optimize.js';
 export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } from './outlook.js';
 export type { Outlook, ScenarioName } from './outlook.js';
-export { checkPlanRequest, losingNotes, makePlan, nonPositiveChannels } from './plan.js';
+export {
+  checkPlanRequest,
+  doubtHoldReason,
+  historicalBaselines,
+  losingNotes,
+  makePlan,
+  nonPositiveChannels,
+} from './plan.js';
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';
 export type {

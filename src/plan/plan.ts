@@ -98,10 +98,17 @@ export interface PlanContext {
    */
   explained?: Predict | null;
   /**
-   * Why the planner's curve fit is in doubt (curves.ts planCurveDoubt), when it is: a note says
-   * so.
+   * Why the planner's curve fit is in doubt (curves.ts planCurveDoubt), when it is: a checked
+   * plan then stays at its anchor (doubtHold) and a note says why.
    */
   curveDoubt?: string | null;
+  /**
+   * A checked plan whose curves the data do not pin down (`curveDoubt`, or a channel whose curve
+   * is convex over nearly all the data: convex.ts) stays at baseline (a) (default true; false
+   * plans it as any other, to measure the rule: docs/planner.md "Curves the data do not pin down:
+   * the plan stays at baseline (a)").
+   */
+  doubtHold?: boolean;
 }
 
 export interface PlanChannel {
@@ -165,6 +172,12 @@ export interface PlanUncertainty {
   step: number;
   /** The furthest step the refits allow (uncertainty.ts): the plan's step is at most this. */
   step_cap: number;
+  /**
+   * Why the plan stays at the anchor whatever the refits say, or null: the planner's curve fit is
+   * in doubt or a channel's curve is convex over nearly all the data (PlanContext.doubtHold).
+   * Absent in plans stored before the rule.
+   */
+  doubt_hold?: string | null;
   /**
    * Plans over 4 or more channels: the James-Stein shrinkage of the channels' marginal ROAS at
    * baseline (a) toward their mean (shrink.ts); the step is at most 1 - factor. Null with fewer
@@ -835,6 +848,33 @@ function pinsTheRefitsDispute(
 }
 
 /**
+ * Why a checked plan stays at its anchor whatever its refits say, or null (PlanContext.doubtHold):
+ * the planner's curve fit is in doubt (curves.ts planCurveDoubt: a curve at the search's bounds, or
+ * media credited with more than the revenue) or a channel's curve is convex over nearly all the
+ * data (convex.ts). Both are readings of the fit that the refits share: on weekly generated tenants
+ * (seeds 9700-9749, 13 weeks) such plans claimed up to +248% over (a) and lost up to 16% of its true
+ * incremental revenue, and the trust region let them through, because every refit repeats the
+ * extrapolation. Held at (a), docs/planner.md "Curves the data do not pin down: the plan stays at
+ * baseline (a)".
+ */
+export function doubtHoldReason(
+  curveDoubt: string | null,
+  convex: readonly ConvexChannel[],
+): string | null {
+  const parts: string[] = [];
+  if (curveDoubt) parts.push(`the planner's curve fit is in doubt (${curveDoubt})`);
+  if (convex.length > 0)
+    parts.push(
+      `the plan model's return on ${convex.map((c) => `${c.channel} (Hill shape ${c.s.toFixed(2)})`).join(', ')} rises faster and faster over nearly all the spend the data hold, so the data do not show where ${convex.length === 1 ? 'it saturates' : 'they saturate'}`,
+    );
+  return parts.length > 0 ? parts.join(', and ') : null;
+}
+
+/** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
+export const DOUBT_HOLD_WHY =
+  "plans made on such curves claimed up to +248% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked";
+
+/**
  * The channels the plan funds above their lower bound although the model's ROAS on that spend is
  * at most 0, each with the reason in words (docs/planner.md "Channels the plan funds at a loss").
  * Such spend is the trust region's: the model's optimum gives the channel less, and the plan,
@@ -867,11 +907,13 @@ function losingChannels(
     const from = `${uncertainty?.anchor === 'historical_even' ? 'baseline (a)' : 'baseline (a) within the bounds'} (${shortMoney(anchorSpend)} on ${ch.channel})`;
     const why = !uncertainty
       ? "the model's optimum gives it this spend"
-      : uncertainty.step === 0
-        ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but no step from ${from} towards the optimum has an uplift whose 80% interval is above zero, so the plan stays there`
-        : uncertainty.step < 1
-          ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there from ${from}, as far as the refits support, and so keeps part of every channel's historical spend`
-          : "the model's optimum gives it this spend";
+      : uncertainty.doubt_hold
+        ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but the plan stays at ${from} because ${uncertainty.doubt_hold}`
+        : uncertainty.step === 0
+          ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but no step from ${from} towards the optimum has an uplift whose 80% interval is above zero, so the plan stays there`
+          : uncertainty.step < 1
+            ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there from ${from}, as far as the refits support, and so keeps part of every channel's historical spend`
+            : "the model's optimum gives it this spend";
     return [
       {
         channel: ch.channel,
@@ -910,11 +952,13 @@ export function losingNotes(
   const agree = losing.filter((l) => l.refits_agree).map((l) => l.channel);
   const why = !uncertainty
     ? "the model's optimum gives them this spend"
-    : uncertainty.step === 0
-      ? "a hedge: the model's optimum gives them less, but no step from baseline (a) towards it has an uplift whose 80% interval is above zero, so the plan stays at baseline (a)"
-      : uncertainty.step < 1
-        ? `a hedge: the model's optimum gives them less, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there, as far as the refits support, and so keeps part of their spend in baseline (a)`
-        : "the model's optimum gives them this spend";
+    : uncertainty.doubt_hold
+      ? `a hedge: the model's optimum gives them less, but the plan stays at baseline (a) because ${uncertainty.doubt_hold}`
+      : uncertainty.step === 0
+        ? "a hedge: the model's optimum gives them less, but no step from baseline (a) towards it has an uplift whose 80% interval is above zero, so the plan stays at baseline (a)"
+        : uncertainty.step < 1
+          ? `a hedge: the model's optimum gives them less, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there, as far as the refits support, and so keeps part of their spend in baseline (a)`
+          : "the model's optimum gives them this spend";
   const refits =
     agree.length === 0
       ? 'the refits do not agree that any of them loses money (the 80% intervals of their ROAS reach above zero)'
@@ -955,6 +999,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   progress(0, 'reading the model under the outlook');
   const r = responseOf(model, series, outlook, H, tail);
   const pinned = nonPositiveChannels(r);
+  const convex = convexChannels(series, model.media);
   // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
   const reps: SeparableResponse[] = [];
   const repRoles: ReplicateRole[] = [];
@@ -1000,6 +1045,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   shrinkUnpinned.forEach((u, c) => {
     if (u) pinned[c] = false;
   });
+  // Curves the data do not pin down: the checked plan stays at baseline (a) (doubtHoldReason),
+  // not at (a) without the channels this model reads as losing money, a reading of the same
+  // curves (qw_s9709_0: (a) without youtube lost 5.9% of (a)'s true incremental revenue).
+  const hold =
+    reps.length >= MIN_PLAN_REPLICATES && ctx.doubtHold !== false
+      ? doubtHoldReason(ctx.curveDoubt ?? null, convex)
+      : null;
+  const heldPins = hold !== null ? r.channels.filter((_, c) => pinned[c]) : [];
+  if (hold !== null) pinned.fill(false);
   let warm: Float64Array[] | undefined;
   const run = (b: number): Solved => {
     const s = solve(r, bounds, ref, b, calendar, warm, pinned, guards);
@@ -1050,9 +1104,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
     const exact = anchor === evenPlan;
-    // Many channels: no further than the share of the channels' spread in marginal return at
-    // (a) that is not the refits' noise (shrink.ts).
-    const maxStep = shrinkage ? shrinkage.maxStep : 1;
+    // Curves the data do not pin down: no step at all (doubtHoldReason). Many channels: no further
+    // than the share of the channels' spread in marginal return at (a) that is not the refits'
+    // noise (shrink.ts).
+    const maxStep = hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1;
     const step = trustStep(r, reps, anchor, best.spend, repRoles, maxStep);
     x = step.spend;
     const anchorName = exact
@@ -1063,9 +1118,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const iv = (v: FigureInterval): string =>
       `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
     const text =
-      step.step === 0
-        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
-        : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
+      hold !== null
+        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
+        : step.step === 0
+          ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
+          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
@@ -1074,6 +1131,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
       step: step.step,
       step_cap: step.step_cap,
+      doubt_hold: hold,
       marginal_shrinkage: shrinkage
         ? {
             channels: shrinkage.pool,
@@ -1263,12 +1321,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the model's return on ${r.channels.filter((_, c) => pinned[c]).join(', ')} is not positive in any period of the horizon, but the other channels' maximums cannot take the budget without them: they keep spend above their lower bound`,
     );
   }
-  if (disputedNames.length > 0) {
+  if (heldPins.length > 0) {
+    notes.push(
+      `the model's return on ${heldPins.join(', ')} is not positive in any period of the horizon, but that is a reading of the same curves the data do not pin down, so ${heldPins.length === 1 ? 'it keeps its' : 'they keep their'} baseline (a) spend`,
+    );
+  }
+  if (disputedNames.length > 0 && hold === null) {
     notes.push(
       `the model's return on ${disputedNames.join(', ')} is not positive in any period of the horizon, but the 80% interval of ${disputedNames.length === 1 ? 'its' : 'their'} ROAS at baseline (a) over the refits reaches above zero, so ${disputedNames.length === 1 ? 'it is' : 'they are'} planned as the other channels, not held at ${disputedNames.length === 1 ? 'its' : 'their'} lower bound (on 16 generated tenants of 8-15 channels every such channel earned under the truth)`,
     );
   }
-  if (shrinkUnpinnedNames.length > 0 && shrinkage) {
+  if (shrinkUnpinnedNames.length > 0 && shrinkage && hold === null) {
     notes.push(
       `the model's return on ${shrinkUnpinnedNames.join(', ')} is not positive in any period of the horizon, but over the plan's ${shrinkage.pool.length} channels with a positive marginal return the James-Stein estimate of ${shrinkUnpinnedNames.length === 1 ? 'its' : 'their'} marginal ROAS at baseline (a), shrunk toward their mean ${shrinkage.mean.toFixed(2)} by ${(shrinkage.factor * 100).toFixed(0)}%, is above zero, so ${shrinkUnpinnedNames.length === 1 ? 'it is' : 'they are'} planned as the other channels, not held at ${shrinkUnpinnedNames.length === 1 ? 'its' : 'their'} lower bound`,
     );
@@ -1357,7 +1420,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (attributionText !== null) notes.push(attributionText);
   if (ctx.curveDoubt) {
     notes.push(
-      `the planner's own curve fit is in doubt (${ctx.curveDoubt}): where it stops at its search's bounds or leaves the baseline negative, its claimed ROAS ran up to 3x the true one and its plans lost 0.4-16% of baseline (a) under the truth on weekly generated tenants (docs/planner.md); keep this plan near the history with bounds, or add a lift test`,
+      `the planner's own curve fit is in doubt (${ctx.curveDoubt}): where it stops at its search's bounds or leaves the baseline negative, its claimed ROAS ran up to 3x the true one and its plans lost 0.4-16% of baseline (a) under the truth on weekly generated tenants (docs/planner.md); ${uncertainty?.doubt_hold ? 'so the plan stays at baseline (a)' : 'keep the spend near the history with bounds'}`,
     );
   }
 
@@ -1416,7 +1479,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     model: model.describe,
     attribution,
     curve_doubt: ctx.curveDoubt ?? null,
-    convex_channels: convexChannels(series, model.media),
+    convex_channels: convex,
     notes,
   };
 }
