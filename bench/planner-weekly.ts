@@ -23,6 +23,11 @@ export interface WeeklyTruthRow {
   curve_doubt: string | null;
   /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
   convex: string[];
+  /**
+   * The plan's claimed uplift over (a) (point and 80% / 95% intervals over the refits) where it
+   * moves from (a) (step > 0), else null.
+   */
+  claimed_uplift: { point: number; p80: [number, number]; p95: [number, number] } | null;
   claimed: {
     plan: number;
     even: number;
@@ -89,6 +94,14 @@ export function weeklyTruthRow(
     budget: p.budget,
     curve_doubt: p.curve_doubt ?? null,
     convex: (p.convex_channels ?? []).map((c) => c.channel),
+    claimed_uplift:
+      p.uncertainty && p.uncertainty.step > 0
+        ? {
+            point: p.uncertainty.uplift,
+            p80: p.uncertainty.uplift_interval.p80,
+            p95: p.uncertainty.uplift_interval.p95,
+          }
+        : null,
     claimed: {
       plan: p.incremental_revenue,
       even: even.incremental_revenue,
@@ -127,6 +140,14 @@ export function formatWeeklyTruth(rows: WeeklyTruthRow[], weeks: number): string
   }
   const worse = rows.filter((r) => r.truth.plan < r.truth.even).length;
   lines.push('', `plan worse than (a) under the truth: ${worse}/${rows.length}`);
+  // The claimed uplift's intervals against the true uplift, over the plans that move from (a).
+  const moved = rows.flatMap((r) =>
+    r.claimed_uplift ? [{ ...r.claimed_uplift, truth: r.truth.plan - r.truth.even }] : [],
+  );
+  const inside = (v: number, [lo, hi]: [number, number]): boolean => v >= lo && v <= hi;
+  lines.push(
+    `plan's uplift over (a) against the truth, ${moved.length} plans that move from (a): inside the 80% interval ${moved.filter((m) => inside(m.truth, m.p80)).length} (below ${moved.filter((m) => m.truth < m.p80[0]).length}), inside the 95% interval ${moved.filter((m) => inside(m.truth, m.p95)).length} (below ${moved.filter((m) => m.truth < m.p95[0]).length})`,
+  );
   return lines.join('\n');
 }
 

@@ -15,9 +15,9 @@
  * and high tiers instead of the built-in ones.
  *
  * Standalone: `node dist/bench/planner.js [--quick] [--heldout S] [--replicates N] [--analyze]
- * [--regret-only]`
+ * [--regret-only] [--json]`
  * (--analyze: also where the attainable uplift comes from and where the plan loses it,
- * planner-capture.ts); also part of `npm run bench`.
+ * planner-capture.ts; --json: the whole result as JSON instead of markdown); also part of `npm run bench`.
  */
 import { builtinSpec } from '../src/core/data/catalog.js';
 import {
@@ -77,6 +77,16 @@ export interface PlannerRegretRow {
   /** The model's own view: its optimum's uplift over (a), and the checked plan's 80% interval. */
   model_uplift_pct: number;
   plan_uplift_p80_pct: [number, number] | null;
+  /**
+   * The checked plan's uplift over (a) in currency: under the truth, and as the plan claims it
+   * (point, 80% and 95% intervals over the refits; null without replicates).
+   */
+  uplift: {
+    true: number;
+    claimed: number;
+    p80: [number, number];
+    p95: [number, number];
+  } | null;
   /** Why the plan's curve fit is in doubt (plan.curve_doubt), or null. */
   curve_doubt: string | null;
   /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
@@ -99,6 +109,18 @@ export interface PlannerBench {
     optimum_captured_at_least_80pct: number;
     optimum_not_worse_than_even: number;
     optimum_median_captured_share: number | null;
+    /**
+     * Plans that move from (a): how often the true uplift over (a) lies inside the plan's 80% and
+     * 95% intervals of it, how often below, and the median of true / claimed uplift.
+     */
+    uplift_intervals: {
+      plans: number;
+      inside_80: number;
+      below_80: number;
+      inside_95: number;
+      below_95: number;
+      median_true_over_claimed: number | null;
+    };
   };
 }
 
@@ -465,6 +487,14 @@ export function runPlannerBench(
         : null,
       curve_doubt: p.curve_doubt ?? null,
       convex: (p.convex_channels ?? []).map((c) => c.channel),
+      uplift: u
+        ? {
+            true: tr.plan_incremental - evenTrue,
+            claimed: u.uplift,
+            p80: u.uplift_interval.p80,
+            p95: u.uplift_interval.p95,
+          }
+        : null,
     });
   }
   const summarize = (
@@ -483,6 +513,11 @@ export function runPlannerBench(
     };
   };
   const plan = summarize((r) => ({ share: r.captured_share, value: r.true_incremental.plan }));
+  // The plan's claimed uplift against the truth, over the plans that move from (a) (step > 0).
+  const moved = regret.flatMap((r) =>
+    r.uplift && r.step !== null && r.step > 0 ? [r.uplift] : [],
+  );
+  const inside = (v: number, [lo, hi]: [number, number]): boolean => v >= lo && v <= hi;
   const opt = summarize((r) => ({
     share: r.captured_share_optimum,
     value: r.true_incremental.model_optimum,
@@ -504,6 +539,16 @@ export function runPlannerBench(
       optimum_captured_at_least_80pct: opt.at80,
       optimum_not_worse_than_even: opt.notWorse,
       optimum_median_captured_share: opt.median,
+      uplift_intervals: {
+        plans: moved.length,
+        inside_80: moved.filter((m) => inside(m.true, m.p80)).length,
+        below_80: moved.filter((m) => m.true < m.p80[0]).length,
+        inside_95: moved.filter((m) => inside(m.true, m.p95)).length,
+        below_95: moved.filter((m) => m.true < m.p95[0]).length,
+        median_true_over_claimed: moved.length
+          ? median(moved.map((m) => (m.claimed !== 0 ? m.true / m.claimed : 0)))
+          : null,
+      },
     },
   };
 }
@@ -541,6 +586,7 @@ export function formatPlannerBench(b: PlannerBench): string {
     '',
     `plan: captured >= 80%: ${s.captured_at_least_80pct}/${s.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.median_captured_share)}`,
     `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
+    `plan's uplift over (a) against the truth, ${s.uplift_intervals.plans} plans that move from (a): inside the 80% interval ${s.uplift_intervals.inside_80} (below ${s.uplift_intervals.below_80}), inside the 95% interval ${s.uplift_intervals.inside_95} (below ${s.uplift_intervals.below_95}); median true / claimed uplift ${s.uplift_intervals.median_true_over_claimed === null ? '-' : s.uplift_intervals.median_true_over_claimed.toFixed(2)}`,
   );
   if (b.analysis) lines.push(formatCaptureAnalysis(b.analysis));
   return lines.join('\n');
@@ -563,5 +609,7 @@ if (process.argv[1] && /bench[\\/]planner\.js$/.test(process.argv[1])) {
     regretOnly: argv.includes('--regret-only'),
     log: (l) => process.stderr.write(`${l}\n`),
   });
-  process.stdout.write(formatPlannerBench(b) + '\n');
+  process.stdout.write(
+    argv.includes('--json') ? JSON.stringify(b) + '\n' : formatPlannerBench(b) + '\n',
+  );
 }

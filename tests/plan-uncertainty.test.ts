@@ -276,8 +276,20 @@ describe('plans checked against bootstrap refits', () => {
       expect(even.plan_uplift).toBeCloseTo(0, 6);
       expect(p.notes.join('\n')).toMatch(/the plan is baseline \(a\)/);
     } else {
-      expect(u.uplift_interval.p80[0]).toBeGreaterThan(0);
+      // The refits' own 80% lower end (before the optimizer's-optimism margin) is above zero.
+      expect(u.uplift_interval.p80[0] + u.selection_margin!.p80).toBeGreaterThan(0);
     }
+    // The margin is (factor - 1) x the refits' distance from the uplift to their lower end, daily
+    // factors 1.4 / 1.25 (SELECTION_FACTORS), and every figure holding the uplift takes it.
+    const m = u.selection_margin!;
+    const raw80 = u.uplift_interval.p80[0] + m.p80;
+    const raw95 = u.uplift_interval.p95[0] + m.p95;
+    expect(m.p80).toBeCloseTo(0.4 * Math.max(0, u.uplift - raw80), 6);
+    expect(m.p95).toBeCloseTo(0.25 * Math.max(0, u.uplift - raw95), 6);
+    if (u.step > 0) expect(m.p80).toBeGreaterThan(0);
+    // Uplift over (a), with (a) the anchor: the same interval as the step's.
+    expect(even.plan_uplift_interval!.p80[0]).toBeCloseTo(u.uplift_interval.p80[0], 4);
+    expect(even.plan_uplift_interval!.p95[0]).toBeCloseTo(u.uplift_interval.p95[0], 4);
     // The unchecked optimum is at least as good in the model's own view.
     const unchecked = makePlan(
       { series: tenant.series, model, outlook, truth },

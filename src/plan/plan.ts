@@ -50,7 +50,14 @@ import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
-import { blend, incrementalRevenue, trustStep, TRUST_STEPS } from './uncertainty.js';
+import {
+  blend,
+  incrementalRevenue,
+  planSelectionMargin,
+  trustStep,
+  TRUST_STEPS,
+  widenLower,
+} from './uncertainty.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import { projectPlan } from './optimize.js';
@@ -197,9 +204,19 @@ export interface PlanUncertainty {
     uplift: number;
     uplift_interval: FigureInterval;
   };
-  /** The plan's uplift over the anchor with its intervals. */
+  /**
+   * The plan's uplift over the anchor with its intervals: the refits' (the step's own, in `text`),
+   * their lower ends moved down by `selection_margin`.
+   */
   uplift: number;
   uplift_interval: FigureInterval;
+  /**
+   * How far down the lower ends of the intervals of every figure that holds the plan's uplift go
+   * beyond the refits' (the uplift over (a) and (b), incremental and expected revenue): the
+   * optimizer's optimism, uncertainty.ts planSelectionMargin; 0 at the anchor. Absent in plans
+   * stored before it.
+   */
+  selection_margin?: { p80: number; p95: number };
   expected_revenue_interval: FigureInterval;
   incremental_revenue_interval: FigureInterval;
   /** The decision in words. */
@@ -1098,6 +1115,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const notes: string[] = [];
   const intervalOf = (f: (q: SeparableResponse) => number): FigureInterval | null =>
     uncertainty ? figureInterval(f(r), reps.map(f), 0) : null;
+  // Intervals of the figures that hold the plan's uplift: the refits' lower ends moved down by the
+  // optimizer's optimism (planSelectionMargin), set with the step below.
+  let selection = { p80: 0, p95: 0 };
+  const planIntervalOf = (f: (q: SeparableResponse) => number): FigureInterval | null => {
+    const iv = intervalOf(f);
+    return iv ? widenLower(iv, selection) : null;
+  };
   if (replicateModels.length > 0 && reps.length < MIN_PLAN_REPLICATES) {
     notes.push(
       `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed): the plan is the model's optimum, unchecked and without intervals`,
@@ -1110,6 +1134,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const maxStep = hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1;
     const step = trustStep(r, reps, anchor, best.spend, repRoles, maxStep);
     x = step.spend;
+    selection = planSelectionMargin(step.uplift, step.uplift_interval, series.frequency);
+    const upliftInterval = widenLower(step.uplift_interval, selection);
     const anchorName = exact
       ? 'baseline (a)'
       : pinnedNames.length > 0
@@ -1122,7 +1148,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
         : step.step === 0
           ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
-          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)})`;
+          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${series.frequency === 'weekly' ? '0.53' : '0.77'} of the claimed one and fell below the refits' 80% interval on ${series.frequency === 'weekly' ? 'about half' : 'about a fifth'} of them)`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
@@ -1147,15 +1173,16 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         uplift_interval: step.optimum_uplift_interval,
       },
       uplift: step.uplift,
-      uplift_interval: step.uplift_interval,
+      uplift_interval: upliftInterval,
+      selection_margin: selection,
       expected_revenue_interval: figureInterval(0, [0], 0),
       incremental_revenue_interval: figureInterval(0, [0], 0),
       text,
     };
     const horizonRevenue = (q: SeparableResponse): number =>
       total(evaluateResponse(q, x).revenue.subarray(0, H));
-    uncertainty.expected_revenue_interval = intervalOf(horizonRevenue)!;
-    uncertainty.incremental_revenue_interval = intervalOf((q) =>
+    uncertainty.expected_revenue_interval = planIntervalOf(horizonRevenue)!;
+    uncertainty.incremental_revenue_interval = planIntervalOf((q) =>
       incrementalRevenue(q, measured(x)),
     )!;
     notes.push(text);
@@ -1224,7 +1251,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         roas: inc / (budget - heldSpend(bx)),
         plan_uplift: planIncremental - inc,
         incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
-        plan_uplift_interval: intervalOf(
+        plan_uplift_interval: planIntervalOf(
           (q) => incrementalRevenue(q, measured(x)) - incrementalRevenue(q, measured(bx)),
         ),
       };

@@ -65,7 +65,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   const u = p.uncertainty ?? null;
   if (u) {
     lines.push(
-      `80% / 95% intervals over ${u.used} refits of the model: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
+      `80% / 95% intervals over ${u.used} refits of the model${u.selection_margin && u.selection_margin.p80 > 0 ? " (lower ends widened for the optimizer's optimism)" : ''}: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
     );
   }
   for (const b of p.baselines) {
