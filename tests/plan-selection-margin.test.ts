@@ -35,4 +35,15 @@ describe('widenLower', () => {
     // The input is left as it was.
     expect(iv).toEqual({ p80: [60, 150], p95: [40, 170] });
   });
+
+  it('keeps the 95% interval around the 80% one', () => {
+    // outdoor-shop's weekly plan (docs/own-data.md): uplift 12.1k, 80% from 2.0k, 95% from 0.118k;
+    // margins 0.75 x 10.1 = 7.575 and 0.4 x 11.982 = 4.7928 would put the 95% end (-4.67) above
+    // the 80% one (-5.575): it goes to -5.575 too.
+    const m = planSelectionMargin(12.1, { p80: [2, 17.5], p95: [0.118, 44.9] }, 'weekly');
+    const w = widenLower({ p80: [2, 17.5], p95: [0.118, 44.9] }, m);
+    expect(w.p80[0]).toBeCloseTo(-5.575, 9);
+    expect(w.p95[0]).toBeCloseTo(-5.575, 9);
+    expect(w.p95[1]).toBe(44.9);
+  });
 });
