@@ -40,6 +40,7 @@ import {
   DEFAULT_PLAN_REPLICATES,
   makePlan,
   planCurveFit,
+  plannableRefits,
   planCurveModel,
   planKeepRidge,
   planPointOf,
@@ -218,17 +219,7 @@ function replicateModels(
   phase3: FinalModel,
 ): { replicates: RevenueModel[]; replicateRoles: ReplicateRole[] } {
   const out = planReplicateModels(series, point, count, 0, 'plan', phase3, planKeepRidge(phase3));
-  const replicates: RevenueModel[] = [];
-  const replicateRoles: ReplicateRole[] = [];
-  out.models.forEach((m, i) => {
-    try {
-      replicates.push(revenueModelOf(m));
-      replicateRoles.push(out.roles[i]);
-    } catch {
-      // not of the planner's form
-    }
-  });
-  return { replicates, replicateRoles };
+  return plannableRefits(out.models, out.roles);
 }
 
 /** Regret tenants: the built-in extreme/high ones, or the first 10 gen_s<seed>_* of those tiers. */

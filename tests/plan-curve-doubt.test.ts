@@ -1,34 +1,20 @@
 /**
  * planCurveDoubt (src/plan/curves.ts): a plan-curve fit whose curves stop at the search's bounds or
- * that gives the media more than the revenue is in doubt, and the plan says so; it is planned with
- * all the same (keeping the phase-3 model instead lost more on check tenants). Weekly generated
- * tenants of docs/planner.md "Weekly plans under the truth".
+ * that gives the media more than the revenue is in doubt, and the plan says so; the fit is still
+ * the plan model (keeping the phase-3 model instead lost more on check tenants), and a checked
+ * plan on it stays at baseline (a) (tests/plan-doubt-hold.test.ts). Weekly generated tenants of
+ * docs/planner.md "Weekly plans under the truth".
  */
 import { describe, expect, it } from 'vitest';
-import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
-import { fitFinalModel, predictFinal } from '../src/phases/final.js';
+import { predictFinal } from '../src/phases/final.js';
 import { DECAY_BOUNDS, K_MULT_BOUNDS } from '../src/phases/search.js';
 import { historicalAttribution } from '../src/plan/attribution.js';
 import { planCurveDoubt, planCurveFit, planCurveModel } from '../src/plan/curves.js';
 import { computePlan } from '../src/app/plan-task.js';
 import { finalToJSON } from '../src/phases/final.js';
+import { weeklyPlanTenant } from './plan-helpers.js';
 
-function weekly(seed: number) {
-  const years = 2 + (seed % 2);
-  const channels = 2 + (seed % 5);
-  const id = `qw_s${seed}_0`;
-  const t = generateShape(shapeSpecOf(id, seed, { frequency: 'weekly', years, channels }), {
-    seed,
-  });
-  return {
-    id,
-    seed,
-    spec: shapeSpecOf(id, seed, { frequency: 'weekly', years, channels }),
-    tenant: t,
-    series: t.series,
-    phase3: fitFinalModel(t.series, 3, {}),
-  };
-}
+const weekly = weeklyPlanTenant;
 
 describe('planCurveDoubt', () => {
   it('names a channel whose decay or k_mult sits at a bound of the search, else null', () => {

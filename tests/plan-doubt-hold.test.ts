@@ -8,31 +8,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planConvexCaveats, planCurveCaveats } from '../src/app/plan.js';
-import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
-import { fitFinalModel } from '../src/phases/final.js';
 import {
   doubtHoldReason,
   historicalBaselines,
   makePlan,
   planCurveFit,
+  plannableRefits,
   planKeepRidge,
   planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
   type PlanResult,
-  type ReplicateRole,
-  type RevenueModel,
 } from '../src/plan/index.js';
+import { weeklyPlanTenant } from './plan-helpers.js';
 
-function weekly(seed: number) {
-  const years = 2 + (seed % 2);
-  const channels = 2 + (seed % 5);
-  const id = `qw_s${seed}_0`;
-  const t = generateShape(shapeSpecOf(id, seed, { frequency: 'weekly', years, channels }), {
-    seed,
-  });
-  return { series: t.series, phase3: fitFinalModel(t.series, 3, {}) };
-}
+const weekly = weeklyPlanTenant;
 
 /** The checked 13-week plan at the historical budget, as the app makes it, with or without the hold. */
 function plans(seed: number): { held: PlanResult; free: PlanResult; budget: number } {
@@ -48,16 +38,7 @@ function plans(seed: number): { held: PlanResult; free: PlanResult; budget: numb
     phase3,
     planKeepRidge(phase3),
   );
-  const replicates: RevenueModel[] = [];
-  const replicateRoles: ReplicateRole[] = [];
-  refits.models.forEach((m, i) => {
-    try {
-      replicates.push(revenueModelOf(m));
-      replicateRoles.push(refits.roles[i]);
-    } catch {
-      // a refit not of the planner's form is left out, as the app does
-    }
-  });
+  const { replicates, replicateRoles } = plannableRefits(refits.models, refits.roles);
   const outlook = scenarioOutlook(series, 'typical', model.weather, 13);
   const ctx = { series, model, outlook, replicates, replicateRoles, curveDoubt: fit.doubt };
   const held = makePlan(ctx, { horizon: 13 });

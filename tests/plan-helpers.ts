@@ -1,5 +1,7 @@
 /** Shared helpers of the planner tests (tests/plan-*.test.ts). */
+import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { hill } from '../src/core/transforms.js';
+import { fitFinalModel } from '../src/phases/final.js';
 import type { RevenueModel } from '../src/plan/index.js';
 
 /**
@@ -30,5 +32,26 @@ export function loweredGain(
       return p;
     },
     describe: { kind: 'test' },
+  };
+}
+
+/**
+ * The weekly generated tenant qw_s<seed>_0 of docs/planner.md "Weekly plans under the truth"
+ * (years 2 + seed mod 2, channels 2 + seed mod 5, as bench/planner-weekly.ts draws it) and its
+ * phase-3 all-rows model.
+ */
+export function weeklyPlanTenant(seed: number) {
+  const years = 2 + (seed % 2);
+  const channels = 2 + (seed % 5);
+  const id = `qw_s${seed}_0`;
+  const spec = shapeSpecOf(id, seed, { frequency: 'weekly', years, channels });
+  const tenant = generateShape(spec, { seed });
+  return {
+    id,
+    seed,
+    spec,
+    tenant,
+    series: tenant.series,
+    phase3: fitFinalModel(tenant.series, 3, {}),
   };
 }

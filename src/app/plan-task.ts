@@ -18,6 +18,7 @@ import {
   PLAN_WORDS,
   planCurveFit,
   planKeepRidge,
+  plannableRefits,
   planPointOf,
   planReplicateModels,
   revenueModelOf,
@@ -29,7 +30,6 @@ import {
   type PlanResult,
   type PlanWords,
   type ReplicateRole,
-  type RevenueModel,
   type ScenarioName,
 } from '../plan/index.js';
 import type { TenantSource } from './compute.js';
@@ -179,16 +179,10 @@ export function computePlan(
     const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
     const model = revenueModelOf(finalFromJSON(refits.point));
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
-    const replicates: RevenueModel[] = [];
-    const replicateRoles: ReplicateRole[] = [];
-    refits.models.forEach((m, i) => {
-      try {
-        replicates.push(revenueModelOf(finalFromJSON(m)));
-        replicateRoles.push(refits.roles?.[i] ?? 'bootstrap');
-      } catch {
-        // not of the planner's form
-      }
-    });
+    const { replicates, replicateRoles } = plannableRefits(
+      refits.models.map(finalFromJSON),
+      refits.roles ?? [],
+    );
     // The phase-3 model explain reports, beside the plan's own curve fit (plan/attribution.ts).
     const explained = (s: TenantSeries): Float64Array => predictFinal(phase3, s);
     const one = (spec: OutlookSpec, budget?: number): PlanResult =>

@@ -5,6 +5,7 @@ import { predictFinal, type FinalModel } from '../phases/final.js';
 import { DesignMemo } from '../phases/media.js';
 import type { RevenueModel } from './model.js';
 import { PlanInputError } from './optimize.js';
+import type { ReplicateRole } from './replicates.js';
 
 /**
  * The model's predictions for rows that follow a history, computed on those rows alone (the
@@ -100,4 +101,25 @@ export function revenueModelOf(model: FinalModel): RevenueModel {
       channel_params: params,
     },
   };
+}
+
+/**
+ * The refits the planner can plan with and their roles ('bootstrap' where none is given): a refit
+ * that revenueModelOf refuses (not of the planner's form) is left out with its role.
+ */
+export function plannableRefits(
+  models: readonly FinalModel[],
+  roles: readonly (ReplicateRole | undefined)[],
+): { replicates: RevenueModel[]; replicateRoles: ReplicateRole[] } {
+  const replicates: RevenueModel[] = [];
+  const replicateRoles: ReplicateRole[] = [];
+  models.forEach((m, i) => {
+    try {
+      replicates.push(revenueModelOf(m));
+      replicateRoles.push(roles[i] ?? 'bootstrap');
+    } catch {
+      // not of the planner's form
+    }
+  });
+  return { replicates, replicateRoles };
 }

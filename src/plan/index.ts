@@ -4,7 +4,7 @@ export { channelGuards, GUARD_MIN_R2, spendR2 } from './guard.js';
 export { CONVEX_QUANTILE, convexChannels, type ConvexChannel } from './convex.js';
 export type { ChannelGuard } from './guard.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
-export { revenueModelOf } from './final-model.js';
+export { plannableRefits, revenueModelOf } from './final-model.js';
 export {
   BOOTSTRAP_LOCAL_ROUNDS,
   fitPlanCurves,
