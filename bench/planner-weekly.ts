@@ -4,13 +4,19 @@
  * (phase-3 all-rows model, plan-curve fit, refits, typical outlook, historical budget) and scores
  * it, baseline (a) and baseline (b) under the generator's daily truth (truth.ts weeklyTruth: each
  * week's spend spread evenly over its 7 days). Prints a markdown table.
- * Usage: `node dist/bench/planner-weekly.js [--weeks 4] [--seeds 9700-9709] [--replicates 20]`
+ * Usage: `node dist/bench/planner-weekly.js [--weeks 4] [--seeds 9700-9709] [--replicates 20] [--scenario typical|hot|cold|wet|dry]`
  */
 import { builtinSpec } from '../src/core/data/catalog.js';
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { computePlan } from '../src/app/plan-task.js';
 import { finalToJSON, fitFinalModel } from '../src/phases/final.js';
-import { DEFAULT_PLAN_REPLICATES, extendOutlook, scenarioOutlook } from '../src/plan/index.js';
+import {
+  DEFAULT_PLAN_REPLICATES,
+  extendOutlook,
+  SCENARIOS,
+  scenarioOutlook,
+  type ScenarioName,
+} from '../src/plan/index.js';
 import { historicalBaselines } from '../src/plan/plan.js';
 import { truthTailDays, weeklyTruth } from '../src/plan/truth.js';
 
@@ -57,6 +63,7 @@ export function weeklyTruthRow(
   weeks: number,
   replicates: number,
   budget?: number,
+  scenario: ScenarioName = 'typical',
 ): WeeklyTruthRow {
   const id = `qw_s${seed}_0`;
   const spec = shapeSpecOf(id, seed, { frequency: 'weekly', years, channels });
@@ -68,7 +75,7 @@ export function weeklyTruthRow(
     budget,
     bounds: [],
     objective: { kind: 'revenue' },
-    outlook: { scenario: 'typical' },
+    outlook: { scenario },
     replicates,
   });
   if (!out.ok) throw new Error(`${id}: ${out.error}`);
@@ -78,7 +85,7 @@ export function weeklyTruthRow(
   const rows = weeks + Math.ceil(truthTailDays(t) / 7);
   const o = extendOutlook(
     series,
-    scenarioOutlook(series, 'typical', series.weatherNames, weeks),
+    scenarioOutlook(series, scenario, series.weatherNames, weeks),
     rows,
   );
   const wt = weeklyTruth(t, mix, o, weeks);
@@ -146,7 +153,7 @@ export function formatWeeklyTruth(rows: WeeklyTruthRow[], weeks: number): string
   );
   const inside = (v: number, [lo, hi]: [number, number]): boolean => v >= lo && v <= hi;
   lines.push(
-    `plan's uplift over (a) against the truth, ${moved.length} plans that move from (a): inside the 80% interval ${moved.filter((m) => inside(m.truth, m.p80)).length} (below ${moved.filter((m) => m.truth < m.p80[0]).length}), inside the 95% interval ${moved.filter((m) => inside(m.truth, m.p95)).length} (below ${moved.filter((m) => m.truth < m.p95[0]).length})`,
+    `plan's uplift over (a) against the truth, ${moved.length} ${moved.length === 1 ? 'plan that moves' : 'plans that move'} from (a): inside the 80% interval ${moved.filter((m) => inside(m.truth, m.p80)).length} (below ${moved.filter((m) => m.truth < m.p80[0]).length}), inside the 95% interval ${moved.filter((m) => inside(m.truth, m.p95)).length} (below ${moved.filter((m) => m.truth < m.p95[0]).length})`,
   );
   return lines.join('\n');
 }
@@ -155,12 +162,15 @@ if (process.argv[1] && /bench[\\/]planner-weekly\.js$/.test(process.argv[1])) {
   const weeks = Number(arg('--weeks', '4'));
   const [lo, hi] = arg('--seeds', '9700-9709').split('-').map(Number);
   const replicates = Number(arg('--replicates', String(DEFAULT_PLAN_REPLICATES)));
+  const scenario = arg('--scenario', 'typical') as ScenarioName;
+  if (!SCENARIOS.includes(scenario))
+    throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
   const rows: WeeklyTruthRow[] = [];
   for (let seed = lo; seed <= hi; seed++) {
     const years = 2 + (seed % 2);
     const channels = 2 + (seed % 5);
     process.stderr.write(`planner-weekly: seed ${seed} (${years}y, ${channels} ch)\n`);
-    rows.push(weeklyTruthRow(seed, years, channels, weeks, replicates));
+    rows.push(weeklyTruthRow(seed, years, channels, weeks, replicates, undefined, scenario));
     process.stderr.write(JSON.stringify(rows[rows.length - 1]) + '\n');
   }
   process.stdout.write(formatWeeklyTruth(rows, weeks) + '\n');

@@ -577,7 +577,7 @@ export function formatPlannerBench(b: PlannerBench): string {
     '',
     `plan: captured >= 80%: ${s.captured_at_least_80pct}/${s.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.median_captured_share)}`,
     `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
-    `plan's uplift over (a) against the truth, ${s.uplift_intervals.plans} plans that move from (a): inside the 80% interval ${s.uplift_intervals.inside_80} (below ${s.uplift_intervals.below_80}), inside the 95% interval ${s.uplift_intervals.inside_95} (below ${s.uplift_intervals.below_95}); median true / claimed uplift ${s.uplift_intervals.median_true_over_claimed === null ? '-' : s.uplift_intervals.median_true_over_claimed.toFixed(2)}`,
+    `plan's uplift over (a) against the truth, ${s.uplift_intervals.plans} ${s.uplift_intervals.plans === 1 ? 'plan that moves' : 'plans that move'} from (a): inside the 80% interval ${s.uplift_intervals.inside_80} (below ${s.uplift_intervals.below_80}), inside the 95% interval ${s.uplift_intervals.inside_95} (below ${s.uplift_intervals.below_95}); median true / claimed uplift ${s.uplift_intervals.median_true_over_claimed === null ? '-' : s.uplift_intervals.median_true_over_claimed.toFixed(2)}`,
   );
   if (b.analysis) lines.push(formatCaptureAnalysis(b.analysis));
   return lines.join('\n');
