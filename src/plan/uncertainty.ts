@@ -164,6 +164,17 @@ export const SELECTION_FACTORS = {
 } as const;
 
 /**
+ * What the plans that moved from (a) delivered under the generator's truth, by frequency, for the
+ * plan's words (the same measurement as SELECTION_FACTORS: daily seeds 10500-10531, weekly
+ * 9700-9749 and 10600-10699): the median of true / claimed uplift, and how often the true uplift
+ * fell below the refits' own 80% interval.
+ */
+export const SELECTION_MEASURED = {
+  daily: { medianTrueOverClaimed: 0.77, belowRefits80: 'about a fifth' },
+  weekly: { medianTrueOverClaimed: 0.53, belowRefits80: 'about half' },
+} as const;
+
+/**
  * How much further down the lower ends of a moved plan's intervals go: (factor - 1) x the uplift's
  * own distance from its point to its lower end, per level (0 where the plan is the anchor). Every
  * figure whose point holds the plan's uplift over the anchor (the uplift itself, over (a) and (b),
