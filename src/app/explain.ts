@@ -101,7 +101,7 @@ export async function explainTenant(
   const hash = datasetHash(source);
   // The newest finished run of the phase (default config) that covers the tenant: a later run
   // of other tenants does not take the stored model and explanation away.
-  const holder = doneRunCovering(ctx, phase, req.tenant, config);
+  const holder = doneRunCovering(ctx, phase, req.tenant, hash, config);
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant, -1) : [];
   const stored = kept
     .filter((m) => m.kind === 'final')

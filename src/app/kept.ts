@@ -4,8 +4,9 @@
  * under the same package version is never served (it is made again and kept anew).
  */
 import type { PhaseId } from '../phases/types.js';
-import { canonicalJson, type RunRecord } from '../store/index.js';
+import { canonicalJson, runKey, type RunRecord } from '../store/index.js';
 import type { AppContext } from './context.js';
+import { datasetHash, tenantSource } from './tenants.js';
 import { MODEL_CODE_ID } from './version.js';
 
 /** The part of a kept payload that says what it is valid for (code_id absent: kept before it). */
@@ -25,14 +26,19 @@ export function isKeptFor(payload: KeptFor, hash: string): boolean {
 }
 
 /**
- * The newest finished run of the phase that covers the tenant (with `config` when given). Not
- * only the phase's latest run: runs over other tenants come after it in the usual workflow
- * (run phase 3 for one tenant, then for another).
+ * The newest finished run of the phase that covers the tenant's current data (with `config` when
+ * given). Not only the phase's latest run: runs over other tenants come after it in the usual
+ * workflow (run phase 3 for one tenant, then for another). A run whose result for the tenant was
+ * computed on other data (the tenant re-imported with --replace, or deleted with its runs kept and
+ * imported anew) is not the tenant's: its fold figures and models describe data the tenant no
+ * longer has. `hash` is datasetHash of the tenant's source now; a result saved before the hash was
+ * stored with it (schema 5) is checked by its run's key instead, which hashes every tenant's data.
  */
 export function doneRunCovering(
   ctx: Pick<AppContext, 'store'>,
   phase: PhaseId,
   tenant: string,
+  hash: string,
   config?: unknown,
 ): RunRecord | null {
   const want = config === undefined ? null : canonicalJson(config);
@@ -40,9 +46,41 @@ export function doneRunCovering(
   for (let offset = 0; ; offset += page) {
     const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
     const hit = runs.find(
-      (r) => r.tenants.includes(tenant) && (want === null || canonicalJson(r.config) === want),
+      (r) =>
+        r.tenants.includes(tenant) &&
+        (want === null || canonicalJson(r.config) === want) &&
+        computedOn(ctx, r, tenant, hash),
     );
     if (hit) return hit;
     if (runs.length < page) return null;
+  }
+}
+
+/** True when the run's result for the tenant was computed on the data whose hash is `hash`. */
+function computedOn(
+  ctx: Pick<AppContext, 'store'>,
+  run: RunRecord,
+  tenant: string,
+  hash: string,
+): boolean {
+  const stored = ctx.store.tenantDatasetHash(run.id, tenant);
+  if (stored !== null) return stored === hash;
+  // Saved before schema 5: the run's key is the hash of every tenant's data with the phase,
+  // config and code; it matches only if none of them changed (a tenant since deleted: no match).
+  try {
+    const hashes = run.tenants.map((t) =>
+      t === tenant ? hash : datasetHash(tenantSource(ctx as AppContext, t)),
+    );
+    return (
+      runKey({
+        phase: run.phase,
+        tenants: run.tenants,
+        datasetHashes: hashes,
+        config: run.config,
+        codeVersion: run.code_version,
+      }) === run.key
+    );
+  } catch {
+    return false;
   }
 }

@@ -248,10 +248,11 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
 }
 
 /** The newest finished phase-3 run (default config) covering the tenant, or null. */
-function phase3Holder(ctx: AppContext, tenant: string): number | null {
+function phase3Holder(ctx: AppContext, tenant: string, hash: string): number | null {
   // All finished phase-3 runs, as explain and the report read them (the newest 200 only before:
-  // past them a plan started a new phase-3 run of a tenant that had one).
-  return doneRunCovering(ctx, 3, tenant, normalizeConfig({}))?.id ?? null;
+  // past them a plan started a new phase-3 run of a tenant that had one), on the tenant's
+  // current data.
+  return doneRunCovering(ctx, 3, tenant, hash, normalizeConfig({}))?.id ?? null;
 }
 
 /**
@@ -623,8 +624,8 @@ export async function planBudget(
   const series = resolveTenant(source).series;
   const weekly = series.frequency === 'weekly';
   const task = taskRequest(req, weekly, ctx.words.plan);
-  const holder = phase3Holder(ctx, req.tenant);
   const hash = datasetHash(source);
+  const holder = phase3Holder(ctx, req.tenant, hash);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
   // Checked before any run or fit: a bad request starts nothing and stores nothing.
   checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);

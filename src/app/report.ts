@@ -180,15 +180,23 @@ function latestTenantFile(
   return mine.length ? mine[0].f : null;
 }
 
-/** The newest finished run of the phase, with the default config, that covers the tenant. */
-function holderRun(ctx: AppContext, phase: PhaseId, tenant: string): RunRecord | null {
-  return doneRunCovering(ctx, phase, tenant, normalizeConfig({}));
+/**
+ * The newest finished run of the phase, with the default config, that covers the tenant's data
+ * (whose hash is `hash`).
+ */
+function holderRun(
+  ctx: AppContext,
+  phase: PhaseId,
+  tenant: string,
+  hash: string,
+): RunRecord | null {
+  return doneRunCovering(ctx, phase, tenant, hash, normalizeConfig({}));
 }
 
-/** The highest phase with a finished run covering the tenant; 3 when there is none. */
-function defaultPhase(ctx: AppContext, tenant: string): PhaseId {
+/** The highest phase with a finished run covering the tenant's data; 3 when there is none. */
+function defaultPhase(ctx: AppContext, tenant: string, hash: string): PhaseId {
   for (const p of [...PHASES].reverse()) {
-    if (doneRunCovering(ctx, p, tenant)) return p;
+    if (doneRunCovering(ctx, p, tenant, hash)) return p;
   }
   return 3;
 }
@@ -286,14 +294,15 @@ async function tenantReport(
 ): Promise<ReportResult> {
   const started = performance.now();
   const source = tenantSource(ctx, req.tenant);
-  const phase = req.phase === undefined ? defaultPhase(ctx, req.tenant) : parsePhase(req.phase);
+  const hash = datasetHash(source);
+  const phase =
+    req.phase === undefined ? defaultPhase(ctx, req.tenant, hash) : parsePhase(req.phase);
   const progress = (done: number, message: string) =>
     opts.onProgress?.({ runId: null, done, total: 2, tenant: req.tenant, message });
   progress(0, `gathering the figures of ${req.tenant} (phase ${phase})`);
   const config = normalizeConfig({});
   checkTenantProtocol(ctx, req.tenant, config);
-  const hash = datasetHash(source);
-  const holder = holderRun(ctx, phase, req.tenant);
+  const holder = holderRun(ctx, phase, req.tenant, hash);
   const kept = holder ? ctx.store.getModels(holder.id, req.tenant) : [];
   const storedModel = kept
     .filter((m) => m.fold === -1 && m.kind === 'final')

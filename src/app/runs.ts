@@ -158,10 +158,11 @@ export class RunManager {
         tell(e, ', or run the phase without it');
       }
     });
+    const hashes = sources.map((s) => datasetHash(s));
     const key = runKey({
       phase,
       tenants,
-      datasetHashes: sources.map((s) => datasetHash(s)),
+      datasetHashes: hashes,
       config,
       codeVersion: MODEL_CODE_ID,
     });
@@ -300,7 +301,7 @@ export class RunManager {
             { key: `${key}/${tenants[i]}` },
           );
           if (out.kind !== 'train' || signal.aborted) continue;
-          ctx.store.saveTenantResult(runId, out.result);
+          ctx.store.saveTenantResult(runId, out.result, [], datasetHash(sources[i]));
           done++;
           ctx.store.updateProgress(runId, done, total);
           opts.onProgress?.({

@@ -133,6 +133,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX lift_tests_by_tenant ON lift_tests (tenant, id);
   `,
+  // 5: the content hash of the data each tenant result was computed on, so a run is read as the
+  // tenant's model only while the tenant still has that data (import --replace, or a delete with
+  // --keep-runs and a new import under the same id, leave earlier runs on other data).
+  `ALTER TABLE tenant_results ADD COLUMN dataset_hash TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

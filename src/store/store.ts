@@ -576,7 +576,13 @@ export class Store {
    * Save one tenant's result with its folds and fitted models, in one transaction: either all of
    * it is stored or none. The run must be 'running', of the same phase, and list the tenant.
    */
-  saveTenantResult(runId: number, result: TenantResult, models: ModelInput[] = []): void {
+  saveTenantResult(
+    runId: number,
+    result: TenantResult,
+    models: ModelInput[] = [],
+    /** Content hash of the data the result was computed on (tenantDatasetHash reads it back). */
+    datasetHash: string | null = null,
+  ): void {
     const now = this.now();
     this.write(`cannot save the result of tenant ${result.tenant} for run ${runId}`, () => {
       const run = this.runHead(runId);
@@ -600,7 +606,7 @@ export class Store {
       this.db
         .prepare(
           `INSERT INTO tenant_results (run_id, tenant, mean_r2, std_r2, passes, oracle_r2, result,
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_at, dataset_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           runId,
@@ -611,6 +617,7 @@ export class Store {
           real(result.oracle_r2),
           encodeJson(result),
           now,
+          datasetHash,
         );
       const insertFold = this.db.prepare(
         `INSERT INTO fold_results (run_id, tenant, fold, r2, rmse, alpha, model, params)
@@ -654,6 +661,17 @@ export class Store {
   }
 
   /** Results of a run, in the run's tenant order. */
+  /**
+   * The content hash of the data a run's result for the tenant was computed on: undefined when the
+   * run has no result for it, null when the result was saved without one (before schema 5).
+   */
+  tenantDatasetHash(runId: number, tenant: string): string | null | undefined {
+    const row = this.db
+      .prepare('SELECT dataset_hash FROM tenant_results WHERE run_id = ? AND tenant = ?')
+      .get(runId, tenant) as { dataset_hash: string | null } | undefined;
+    return row === undefined ? undefined : row.dataset_hash;
+  }
+
   getTenantResults(runId: number): TenantResult[] {
     const run = this.getRun(runId);
     if (run === null) return [];
