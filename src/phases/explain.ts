@@ -318,6 +318,7 @@ export function explainFinalModel(
       ...lowSpendCaveats(series),
       ...constantSpendCaveats(series),
       ...heldAtZeroCaveats(model, channels),
+      ...mediaBeyondRevenueCaveats(channels),
     ],
     validation: null,
     uncertainty: null,
@@ -413,6 +414,26 @@ function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecompos
     {
       code: 'media_effect_held_at_zero',
       message: `${held.join(', ')}: the fitted contribution was negative and is held at 0 (a negative media effect is not a media effect; ${many ? 'their spend moves' : 'its spend moves'} with other channels'), so ${many ? 'their' : 'its'} ROAS of 0 means not identified, not no effect; ${many ? 'their' : 'its'} marginal ROAS, ROAS by weather state and response curve (the model's effect, 0 in total, tilted by weather) are not identified either`,
+    },
+  ];
+}
+
+/**
+ * Channels credited with more than the whole predicted revenue between them: the baseline (the
+ * revenue without any advertising) is then negative over the data, which no shop has, so the split
+ * between the media and the baseline is not identified and the channels' contributions and ROAS
+ * read high by the baseline's shortfall (a made-up daily file with a channel launched mid-way:
+ * email 138% of the predicted revenue, baseline -77%, and no caveat said so). The planner reads
+ * the same sign (curves.ts planCurveDoubt, "media credited with more than the revenue").
+ */
+export function mediaBeyondRevenueCaveats(channels: readonly ChannelDecomposition[]): Caveat[] {
+  const share = channels.reduce((acc, ch) => acc + ch.share_of_predicted, 0);
+  if (!(share > 1)) return [];
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  return [
+    {
+      code: 'media_beyond_revenue',
+      message: `the channels are credited with ${pct(share)} of the predicted revenue between them, so the revenue the model expects without any advertising is negative over the data (${pct(1 - share)}): the data do not separate the media from the baseline (a trend, a season or a launch the spend follows), so the contributions, ROAS and marginal ROAS read high by that much and are not to be moved on; a lift test per channel (lift add) or a longer history with spend that varies on its own can separate them`,
     },
   ];
 }
