@@ -33,6 +33,38 @@ describe('protocol in the app', () => {
     expect(app.listRuns({}).total).toBe(0);
   });
 
+  it('blames a test size or first window the data cannot hold on the option, with its largest value', async () => {
+    // Before: "400 days are too few ...; import a longer history (at least 10200 rows)" for
+    // test_size 5000 on data that holds the rule's protocol.
+    const refusal = await app
+      .trainTenant({ tenant: 'year_s4_0', phase: 0, config: { testSize: 5000 } })
+      .then(
+        () => '',
+        (e: Error) => e.message,
+      );
+    const m =
+      /^test_size: 5000 is more than 400 days of data allow with folds: 5: the largest is test_size: (\d+) \(or leave it out/.exec(
+        refusal,
+      );
+    expect(m, refusal).not.toBeNull();
+    const largest = Number(m![1]);
+    // The value named is held, one more is not.
+    const held = await app.trainTenant({
+      tenant: 'year_s4_0',
+      phase: 0,
+      config: { testSize: largest },
+    });
+    expect(held.protocol).toMatchObject({ rule: 'user', test_rows: largest });
+    await expect(
+      app.trainTenant({ tenant: 'year_s4_0', phase: 0, config: { testSize: largest + 1 } }),
+    ).rejects.toThrow(/is more than 400 days of data allow/);
+    await expect(
+      app.trainTenant({ tenant: 'year_s4_0', phase: 0, config: { minTrain: 399 } }),
+    ).rejects.toThrow(
+      /^min_train: 399 is more than 400 days of data allow with folds: 5: the largest is min_train: \d+ \(or leave it out/,
+    );
+  });
+
   it('refuses test blocks and first windows below the rule before any run, in the tool words', async () => {
     // One-row blocks scored every fold R² 0 (no variation to explain) and passed the checks; a
     // built-in tenant's run with a 10-row window failed after it was stored.

@@ -58,14 +58,76 @@ export function checkProtocol(series: SeriesLength, c: ProtocolConfig, words: Op
     protocolForRows(series, protocolOptions(c, c.folds));
   } catch (e) {
     if (e instanceof ProtocolError) {
+      const option = optionTooLarge(series, c, words);
       throw new AppError(
-        `${e.message}; import a longer history (at least ${e.neededRows} rows)`,
+        option ?? `${e.message}; import a longer history (at least ${e.neededRows} rows)`,
         'invalid_argument',
       );
     }
     if (e instanceof RangeError) throw new AppError(e.message, 'invalid_argument');
     throw e;
   }
+}
+
+/**
+ * When the protocol fails only because of a test size or a least first training window the caller
+ * set (the data hold the documented rule's protocol), what to change, in the caller's words: the
+ * largest value these rows allow. Null when the data are too short whatever those options say
+ * (then a longer history is what is needed).
+ */
+function optionTooLarge(
+  series: SeriesLength,
+  c: ProtocolConfig,
+  words: OptionWords,
+): string | null {
+  const fits = (testSize: number | null, minTrain: number | null): boolean => {
+    try {
+      protocolForRows(series, protocolOptions({ ...c, testSize, minTrain }, c.folds));
+      return true;
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
+  };
+  if (!fits(null, null)) return null;
+  const rows = `${series.rows} ${series.frequency === 'weekly' ? 'weeks' : 'days'}`;
+  // The largest value of one option that fits with the other as given (fits is monotone in each:
+  // more test or training rows never make a protocol fit that did not).
+  const largest = (fitsAt: (v: number) => boolean): number => {
+    let lo = 0;
+    let hi = series.rows;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fitsAt(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const parts: string[] = [];
+  const testSize = c.testSize ?? null;
+  const minTrain = c.minTrain ?? null;
+  if (testSize !== null && !fits(testSize, null)) {
+    const max = largest((v) => v >= 1 && fits(v, null));
+    parts.push(
+      max >= 1
+        ? `${words.testSize(testSize)} is more than ${rows} of data allow with ${words.folds(c.folds)}: the largest is ${words.testSize(max)}`
+        : `${words.testSize(testSize)} cannot be held by ${rows} of data with ${words.folds(c.folds)}`,
+    );
+  }
+  if (minTrain !== null && !fits(null, minTrain)) {
+    const max = largest((v) => v >= 1 && fits(null, v));
+    parts.push(
+      max >= 1
+        ? `${words.minTrain(minTrain)} is more than ${rows} of data allow with ${words.folds(c.folds)}: the largest is ${words.minTrain(max)}`
+        : `${words.minTrain(minTrain)} cannot be held by ${rows} of data with ${words.folds(c.folds)}`,
+    );
+  }
+  if (parts.length === 0) {
+    parts.push(
+      `${[testSize !== null ? words.testSize(testSize) : null, minTrain !== null ? words.minTrain(minTrain) : null].filter(Boolean).join(' with ')} together are more than ${rows} of data allow with ${words.folds(c.folds)}: lower one of them`,
+    );
+  }
+  return `${parts.join('; ')} (or leave ${parts.length > 1 || (testSize !== null && minTrain !== null) ? 'them' : 'it'} out: the protocol is then chosen by the documented rule for these rows)`;
 }
 
 /**
