@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../src/core/csv.js';
+import { resolveTenant } from '../src/app/compute.js';
+import { outlookOf } from '../src/app/plan-task.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
+import { PLAN_WORDS } from '../src/plan/words.js';
 
 describe('forecast files as exported', () => {
   const opts = {
@@ -30,6 +33,12 @@ describe('forecast files as exported', () => {
     );
   });
 
+  it('says a file of dates only lacks the weather columns (it said the file was not comma-separated)', () => {
+    expect(refused('date\n2025-01-01\n2025-01-02\n')).toBe(
+      'f.csv, row 1: the forecast has a date column only; add the weather columns the model uses: temperature_c, precipitation_mm (header date,temperature_c,precipitation_mm)',
+    );
+  });
+
   it('reads the model columns ignoring case, as the data import reads names', () => {
     const f = parseForecastCsv(
       'Date,Temperature_C,PRECIPITATION_MM,Notes\n2025-01-01,3.5,0,x\n2025-01-02,4,1.2,y\n',
@@ -51,5 +60,20 @@ describe('forecast files as exported', () => {
       'f.csv, row 3, column "temperature_c": "1,000" is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)',
     );
     expect(refused(cell('Infinity'))).toContain('"Infinity" is not a finite number');
+  });
+});
+
+describe('a forecast for a model without weather', () => {
+  it('is refused as having nothing to change, in the face words (it asked for a header "date,")', () => {
+    const { series } = resolveTenant({ kind: 'builtin', tenant: 'none_books' });
+    const forecast = { forecast: { csv: 'date\n2027-01-01\n', fileName: 'f.csv' } };
+    const words = {
+      ...PLAN_WORDS,
+      forecast: '--forecast FILE',
+      typicalScenario: '--scenario typical',
+    };
+    expect(() => outlookOf(forecast, series, [], 28, words)).toThrow(
+      "--forecast FILE was given, but this tenant's model uses no weather columns (none were imported as weather), so a forecast has nothing to change: plan without it (--scenario typical is then the outlook)",
+    );
   });
 });

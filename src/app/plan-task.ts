@@ -136,6 +136,12 @@ export function outlookOf(
   words: PlanWords = PLAN_WORDS,
 ): Outlook {
   if ('scenario' in spec) return scenarioOutlook(series, spec.scenario, weather, horizon, words);
+  if (weather.length === 0) {
+    // A forecast's columns would change nothing: say so rather than ask for a header of "date,".
+    throw new PlanInputError(
+      `${words.forecast} was given, but this tenant's model uses no weather columns (none were imported as weather), so a forecast has nothing to change: plan without it (${words.typicalScenario} is then the outlook)`,
+    );
+  }
   const f = parseForecastCsv(spec.forecast.csv, {
     fileName: spec.forecast.fileName,
     required: weather,

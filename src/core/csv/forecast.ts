@@ -49,6 +49,15 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     'expected a header line (date,temperature_c,...) and one row per period',
   );
   const header = cells[0];
+  if (header.length === 1 && header[0].trim().toLowerCase() === 'date') {
+    throw new DataError(
+      'missing_column',
+      file,
+      1,
+      null,
+      `the forecast has a date column only; add the weather column${o.required.length > 1 ? 's' : ''} the model uses: ${o.required.join(', ')} (header date,${o.required.join(',')})`,
+    );
+  }
   if (header.length < 2) {
     throw new DataError(
       'not_csv',
