@@ -62,6 +62,37 @@ describe('doubtHoldReason', () => {
   });
 });
 
+describe('a plan whose model reads baseline (a) as losing money', () => {
+  it('stays at baseline (a) and says why (qw_s10739_0 lost 45% of (a) under the truth before)', () => {
+    // 3 years, 6 channels: the plan model credits (a) with -231.7k, pins the channels it reads
+    // as losing money, and the refits let it move (+607% claimed); curves inside the bounds.
+    const { held, free } = plans(10739);
+    expect(held.curve_doubt).toBeNull();
+    expect(free.uncertainty!.step).toBeGreaterThan(0);
+    expect(free.uncertainty!.doubt_hold).toBeNull();
+    const u = held.uncertainty!;
+    expect(u.step).toBe(0);
+    expect(u.doubt_hold).toMatch(
+      /^the plan model credits baseline \(a\)'s spend with -[\d.]+k of incremental revenue, a loss from the media as a whole/,
+    );
+    // (a)'s own incremental revenue under the model, as the hold read it, is the plan's.
+    expect(held.incremental_revenue).toBeLessThan(0);
+    const even = held.baselines.find((b) => b.name === 'historical_even')!;
+    expect(Math.abs(even.plan_uplift)).toBeLessThan(1e-6 * Math.abs(even.incremental_revenue));
+  });
+});
+
+describe('doubtHoldReason with the model reading of baseline (a)', () => {
+  it('holds at or below zero only', () => {
+    expect(doubtHoldReason(null, [], 1)).toBeNull();
+    expect(doubtHoldReason(null, [], null)).toBeNull();
+    expect(doubtHoldReason(null, [], 0)).toMatch(/credits baseline \(a\)'s spend with 0/);
+    expect(doubtHoldReason('x', [], -5)).toMatch(
+      /^the planner's curve fit is in doubt \(x\), and the plan model credits baseline \(a\)'s spend with -5/,
+    );
+  });
+});
+
 describe('a plan whose curves are in doubt', () => {
   it('stays at baseline (a), says why first in its caveats, and keeps the model optimum', () => {
     const { held, free } = plans(9709);

@@ -873,14 +873,23 @@ function pinsTheRefitsDispute(
  * (seeds 9700-9749, 13 weeks) such plans claimed up to +248% over (a) and lost up to 16% of its true
  * incremental revenue, and the trust region let them through, because every refit repeats the
  * extrapolation. Held at (a), docs/planner.md "Curves the data do not pin down: the plan stays at
- * baseline (a)".
+ * baseline (a)". Also when the model credits baseline (a)'s spend with a negative incremental
+ * revenue (`evenIncremental` <= 0): the model reads the current media as losing money as a whole,
+ * the mirror of media credited with more than the revenue, and a plan built on it moves spend by
+ * the sign errors of its channels (qw_s10739_0, weekly, 6 channels: it claimed +607% over (a) and
+ * lost 45% of its true incremental revenue; docs/planner.md).
  */
 export function doubtHoldReason(
   curveDoubt: string | null,
   convex: readonly ConvexChannel[],
+  evenIncremental: number | null = null,
 ): string | null {
   const parts: string[] = [];
   if (curveDoubt) parts.push(`the planner's curve fit is in doubt (${curveDoubt})`);
+  if (evenIncremental !== null && !(evenIncremental > 0))
+    parts.push(
+      `the plan model credits baseline (a)'s spend with ${shortMoney(evenIncremental)} of incremental revenue, a loss from the media as a whole, which advertising does not make: its channels' returns carry sign errors the refits share`,
+    );
   if (convex.length > 0)
     parts.push(
       `the plan model's return on ${convex.map((c) => `${c.channel} (Hill shape ${c.s.toFixed(2)})`).join(', ')} rises faster and faster over nearly all the spend the data hold, so the data do not show where ${convex.length === 1 ? 'it saturates' : 'they saturate'}`,
@@ -890,7 +899,7 @@ export function doubtHoldReason(
 
 /** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
 export const DOUBT_HOLD_WHY =
-  "plans made on such curves claimed up to +248% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked";
+  "plans made on such curves claimed up to +1080% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked";
 
 /**
  * The channels the plan funds above their lower bound although the model's ROAS on that spend is
@@ -1068,7 +1077,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // curves (qw_s9709_0: (a) without youtube lost 5.9% of (a)'s true incremental revenue).
   const hold =
     reps.length >= MIN_PLAN_REPLICATES && ctx.doubtHold !== false
-      ? doubtHoldReason(ctx.curveDoubt ?? null, convex)
+      ? doubtHoldReason(ctx.curveDoubt ?? null, convex, incrementalRevenue(r, historicalEven))
       : null;
   const heldPins = hold !== null ? r.channels.filter((_, c) => pinned[c]) : [];
   if (hold !== null) pinned.fill(false);

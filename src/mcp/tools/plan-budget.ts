@@ -158,7 +158,7 @@ const outputSchema = {
   caveats: z
     .array(z.object({ code: z.string(), message: z.string() }))
     .describe(
-      'Read first: model_fails_threshold (the plan rests on a model below the pass bar), ridge_form (the phase 3 model is a blend or GBM: the plan uses its Ridge form), curve_fit_in_doubt (the curve fit of the planner stops at the bounds of its search or credits the media with more than the revenue: its claims are not to be moved on), convex_curve (channels whose modeled return rises faster and faster over nearly all the data: where they saturate is an extrapolation); with either of those two a checked plan stays at baseline (a) (plan.uncertainty.doubt_hold says why, plan.uncertainty.model_optimum keeps the optimum of the model), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero)',
+      'Read first: model_fails_threshold (the plan rests on a model below the pass bar), ridge_form (the phase 3 model is a blend or GBM: the plan uses its Ridge form), curve_fit_in_doubt (the curve fit of the planner stops at the bounds of its search or credits the media with more than the revenue: its claims are not to be moved on), convex_curve (channels whose modeled return rises faster and faster over nearly all the data: where they saturate is an extrapolation); with either of those two, or when the plan model credits baseline (a) with a negative incremental revenue, a checked plan stays at baseline (a) (plan.uncertainty.doubt_hold says why, plan.uncertainty.model_optimum keeps the optimum of the model), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero)',
     ),
   read_first: z.array(z.string()),
   summary: z.array(z.string()),
