@@ -533,6 +533,35 @@ export function planConvexCaveats(plan: PlanResult): Caveat[] {
 }
 
 /**
+ * The plan model puts the revenue without any advertising below zero over the plan's window
+ * (plan.ts `baseline_below_zero`), or refits that do carry the incremental revenue's 95% interval
+ * above what the expected revenue's allows: they credit the media with more than the whole
+ * revenue (a made-up daily file: incremental 95% up to 329.5k where the expected revenue's 95%
+ * interval ended at 50.1k, and nothing said why). Explain's caveat of the same code reads the
+ * point model over the data.
+ */
+export function planBaselineCaveats(plan: PlanResult): Caveat[] {
+  const b = plan.uncertainty?.baseline_below_zero;
+  // Refits alone: when they carry the incremental revenue's 95% interval above what the expected
+  // revenue's allows (with 20-31 refits its ends are their extremes: one refit can do it).
+  const u = plan.uncertainty;
+  const visible =
+    u !== null &&
+    u.incremental_revenue_interval.p95[1] >
+      u.expected_revenue_interval.p95[1] + plan.expected_revenue.carry_over_after;
+  if (!b || !(b.point || (b.refits > 0 && visible))) return [];
+  const who = b.point
+    ? `the plan model${b.refits > 0 ? ` and ${b.refits} of its ${b.of} refits` : ''}`
+    : `${b.refits} of the plan model's ${b.of} refits`;
+  return [
+    {
+      code: 'media_beyond_revenue',
+      message: `${who} ${b.point && b.refits === 0 ? 'puts' : 'put'} the revenue without any advertising below zero over the plan's window, crediting the media with more than the whole revenue: the data do not separate the media from the baseline, so the incremental revenue, ROAS and their intervals (which can run above the expected revenue's) are overstated there; move budget on this plan only with bounds near the history`,
+    },
+  ];
+}
+
+/**
  * The plan's channels whose ROAS at the plan has a 95% interval over the refits that includes zero
  * (explain's interval_spans_zero, issue 15): one caveat naming each with its ROAS and interval.
  * Plans without intervals (no refits) have none to judge; held channels are left out.
@@ -674,6 +703,7 @@ export async function planBudget(
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan),
+        ...planBaselineCaveats(out.result.plan),
         ...planIntervalCaveats(out.result.plan),
       ],
     },

@@ -47,7 +47,7 @@ import { PLAN_WORDS, type PlanWords } from './words.js';
 import { shortMoney } from './summary.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
-import { evaluateResponse, zeroPlan, type SeparableResponse } from './response.js';
+import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
 import {
@@ -220,6 +220,13 @@ export interface PlanUncertainty {
   selection_margin?: { p80: number; p95: number };
   expected_revenue_interval: FigureInterval;
   incremental_revenue_interval: FigureInterval;
+  /**
+   * How many of the models (the point model and the refits used) put the revenue without any
+   * advertising below zero over the plan's window (the horizon and its tail): such a model credits
+   * the media with more than the whole revenue, so the incremental revenue interval can run above
+   * the expected revenue's (the app's `media_beyond_revenue` caveat). Absent in plans stored before.
+   */
+  baseline_below_zero?: { point: boolean; refits: number; of: number };
   /** The decision in words. */
   text: string;
 }
@@ -1195,6 +1202,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     uncertainty.incremental_revenue_interval = planIntervalOf((q) =>
       incrementalRevenue(q, measured(x)),
     )!;
+    uncertainty.baseline_below_zero = {
+      point: zeroTotal(r) < 0,
+      refits: reps.filter((q) => zeroTotal(q) < 0).length,
+      of: reps.length,
+    };
     notes.push(text);
   } else {
     notes.push(

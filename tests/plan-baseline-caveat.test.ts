@@ -1,0 +1,47 @@
+/**
+ * The plan's `media_beyond_revenue` caveat (src/app/plan.ts planBaselineCaveats): a plan model,
+ * or refits, that put the revenue without advertising below zero over the plan's window. Before,
+ * a plan printed an incremental revenue 95% interval up to 329.5k beside an expected revenue
+ * whose 95% interval ended at 50.1k, and nothing said why.
+ */
+import { describe, expect, it } from 'vitest';
+import { planBaselineCaveats } from '../src/app/plan.js';
+import type { PlanResult } from '../src/plan/index.js';
+
+const iv = (lo: number, hi: number) => ({ p80: [lo, hi], p95: [lo, hi] }) as never;
+
+function plan(
+  b: { point: boolean; refits: number; of: number } | undefined,
+  incrementalHigh: number,
+): PlanResult {
+  return {
+    expected_revenue: { horizon: 49_886, carry_over_after: 9, total: 49_895 },
+    uncertainty: {
+      baseline_below_zero: b,
+      expected_revenue_interval: iv(49_488, 50_147),
+      incremental_revenue_interval: iv(7_536, incrementalHigh),
+    },
+  } as unknown as PlanResult;
+}
+
+describe('media_beyond_revenue on a plan', () => {
+  it('is given when refits carry the incremental interval above the expected revenue', () => {
+    const caveats = planBaselineCaveats(plan({ point: false, refits: 2, of: 31 }, 329_519));
+    expect(caveats.map((c) => c.code)).toEqual(['media_beyond_revenue']);
+    expect(caveats[0].message).toMatch(/^2 of the plan model's 31 refits put the revenue/);
+  });
+
+  it('is given when the plan model itself has a negative baseline, whatever the intervals', () => {
+    const caveats = planBaselineCaveats(plan({ point: true, refits: 0, of: 20 }, 20_000));
+    expect(caveats[0].message).toMatch(/^the plan model puts the revenue/);
+  });
+
+  it('is not given when such refits stay inside what the expected revenue allows', () => {
+    // 50,147 + 9 of carry-over: an incremental revenue up to there is possible.
+    expect(planBaselineCaveats(plan({ point: false, refits: 1, of: 32 }, 50_150))).toEqual([]);
+    expect(planBaselineCaveats(plan({ point: false, refits: 0, of: 32 }, 329_519))).toEqual([]);
+    // Plans stored before the field, and unchecked plans.
+    expect(planBaselineCaveats(plan(undefined, 329_519))).toEqual([]);
+    expect(planBaselineCaveats({ uncertainty: null } as unknown as PlanResult)).toEqual([]);
+  });
+});
