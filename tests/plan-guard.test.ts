@@ -287,6 +287,22 @@ describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)'
   });
 });
 
+describe('a channel with no spend at all', () => {
+  it('explain says so, not "almost no spend (... on 0 of 1095 days)"', () => {
+    const s = generateTenant('extreme_sunscreen').series;
+    const series: TenantSeries = {
+      ...s,
+      channels: [...s.channels, 'radio'],
+      spend: [...s.spend, new Float64Array(s.target.length)],
+    };
+    const e = explainFinalModel(series, fitFinalModel(series, 3), null);
+    const low = e.caveats.filter((c) => c.code === 'low_spend_channel');
+    expect(low.map((c) => c.message)).toEqual([
+      'radio: no spend at all in the data, so it has no effect to measure: its figures are zero by construction, not an estimate; leave its column out of the import, or the planner holds it at zero unless given bounds for it',
+    ]);
+  });
+});
+
 describe('a channel of the same spend on every row (core/data-warnings.ts constantSpendChannels)', () => {
   // extreme_sunscreen with a third channel spending 1,500 every day (about a fifth of all spend):
   // a column the intercept's, whose return the data cannot identify.

@@ -378,10 +378,18 @@ function treeModelCaveats(model: FinalModel): Caveat[] {
  * ROAS in rain of 680 to 4,900).
  */
 function lowSpendCaveats(series: TenantSeries): Caveat[] {
-  return lowSpendChannels(series).map((low) => ({
-    code: 'low_spend_channel',
-    message: `${low.channel}: almost no spend in the data (${describeLowSpend(low, series.frequency)}): its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve rest on those periods alone and are not reliable, whatever their intervals say; the planner holds it at its share of the historical split unless given bounds for it`,
-  }));
+  return lowSpendChannels(series).map((low) =>
+    low.active === 0
+      ? {
+          // "almost no spend (under 0.1% of all spend, on 0 of 426 days)" said less than this.
+          code: 'low_spend_channel',
+          message: `${low.channel}: no spend at all in the data, so it has no effect to measure: its figures are zero by construction, not an estimate; leave its column out of the import, or the planner holds it at zero unless given bounds for it`,
+        }
+      : {
+          code: 'low_spend_channel',
+          message: `${low.channel}: almost no spend in the data (${describeLowSpend(low, series.frequency)}): its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve rest on those periods alone and are not reliable, whatever their intervals say; the planner holds it at its share of the historical split unless given bounds for it`,
+        },
+  );
 }
 
 /**
