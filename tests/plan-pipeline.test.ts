@@ -342,23 +342,36 @@ describe('makePlan', () => {
     );
     expect(nonPositiveChannels(r)).toEqual(model.channels.map((_, c) => c === g));
     const replicates = Array.from({ length: 12 }, (_, b) => lowered(0.8 + 0.03 * b));
-    for (const reps of [null, replicates]) {
-      const p = makePlan(
-        { series: tenant.series, model: negative, outlook, replicates: reps },
-        { horizon: 28, budget: 100_000 },
-      );
-      expect(p.channels[g].spend).toBe(0);
-      expect(p.channels[g].at_bound).toBe('lower');
-      expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(100_000, 4);
-      expect(p.notes.some((n) => n.includes('google is not positive in any period'))).toBe(true);
-      if (reps) expect(p.uncertainty!.anchor).toBe('historical_even_within_bounds');
-    }
+    const p = makePlan(
+      { series: tenant.series, model: negative, outlook },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(p.channels[g].spend).toBe(0);
+    expect(p.channels[g].at_bound).toBe('lower');
+    expect(p.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(100_000, 4);
+    expect(p.notes.some((n) => n.includes('google is not positive in any period'))).toBe(true);
     // A lower bound is kept, and nothing above it.
     const bounded = makePlan(
-      { series: tenant.series, model: negative, outlook, replicates },
+      { series: tenant.series, model: negative, outlook },
       { horizon: 28, budget: 100_000, bounds: parseBounds('google=1000:') },
     );
     expect(bounded.channels[g].spend).toBeCloseTo(1000, 6);
+    // Checked, the same model reads baseline (a) as losing money as a whole (google's loss
+    // outweighs meta's gain): the plan stays at (a) (doubtHoldReason), google's spend included;
+    // without the hold the refits, which agree on the sign, let the pin through.
+    const checked = makePlan(
+      { series: tenant.series, model: negative, outlook, replicates },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(checked.uncertainty!.doubt_hold).toMatch(/credits baseline \(a\)'s spend with -/);
+    expect(checked.uncertainty!.anchor).toBe('historical_even');
+    expect(checked.channels[g].spend).toBeCloseTo(100_000 * checked.historical.split.google, 4);
+    const pinned = makePlan(
+      { series: tenant.series, model: negative, outlook, replicates, doubtHold: false },
+      { horizon: 28, budget: 100_000 },
+    );
+    expect(pinned.channels[g].spend).toBe(0);
+    expect(pinned.uncertainty!.anchor).toBe('historical_even_within_bounds');
     // The same model without the lowering plans google as before: nothing is pinned.
     const plain = makePlan(
       { series: tenant.series, model, outlook },
@@ -434,6 +447,19 @@ describe('makePlan', () => {
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('tv=0:1') }),
     ).toThrow(/unknown channel "tv" \(the bounds\); the model's channels are meta, google/);
+    // A channel named in another case is the model's channel (it was refused as unknown), and
+    // the bound holds: the same plan as the exact name.
+    const exact = makePlan(ctx, {
+      horizon: 28,
+      budget: 100_000,
+      bounds: parseBounds('meta=:0.5x'),
+    });
+    const cased = makePlan(ctx, {
+      horizon: 28,
+      budget: 100_000,
+      bounds: parseBounds('META=:0.5x'),
+    });
+    expect(cased.channels).toEqual(exact.channels);
     expect(() => parseBounds('meta=lots')).toThrow(/not channel=min:max/);
     expect(() => parseBounds('meta=2x:1x')).not.toThrow();
     expect(() =>

@@ -73,6 +73,23 @@ export function parseBounds(text: string, frequency?: 'daily' | 'weekly'): Chann
 }
 
 /**
+ * The bounds with each channel named as the model names it, where the name given matches one of
+ * the model's channels ignoring case (the import refuses two channels that differ in case only, so
+ * the match is unique): `Facebook Ads=` for the channel `facebook ads` was refused as unknown.
+ * Names that match none are left as given (resolveBounds refuses them, listing the channels).
+ */
+export function canonicalBounds(
+  bounds: readonly ChannelBound[],
+  channels: readonly string[],
+): ChannelBound[] {
+  return bounds.map((b) => {
+    if (channels.includes(b.channel)) return b;
+    const same = channels.filter((c) => c.toLowerCase() === b.channel.toLowerCase());
+    return same.length === 1 ? { ...b, channel: same[0] } : b;
+  });
+}
+
+/**
  * Constraints for the budget and bounds. `historical[c]` is the channel's mean spend per period
  * in the reference window. Unknown channels and min > max are errors; feasibility against the
  * budget is checked by the optimizer (checkFeasible).

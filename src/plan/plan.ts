@@ -20,7 +20,7 @@ import {
 import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
+import { canonicalBounds, formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
 import { convexChannels, type ConvexChannel } from './convex.js';
 import {
   channelGuards,
@@ -815,7 +815,14 @@ export function checkPlanRequest(
   const first =
     req.budget ??
     (objective.kind === 'revenue' ? 1 : TARGET_SEARCH_UPPER_MULTIPLE) * total(ref.perPeriod) * H;
-  const cons = resolveBounds(req.bounds ?? [], series.channels, H, ref.perPeriod, first, words);
+  const cons = resolveBounds(
+    canonicalBounds(req.bounds ?? [], series.channels),
+    series.channels,
+    H,
+    ref.perPeriod,
+    first,
+    words,
+  );
   checkFeasible(cons, series.channels, words);
 }
 
@@ -1025,7 +1032,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     : 0;
   const outlook = extendOutlook(series, ctx.outlook, H + Math.max(tail, truthTail));
   const ref = reference(series);
-  const bounds = req.bounds ?? [];
+  const bounds = canonicalBounds(req.bounds ?? [], series.channels);
   const dates = futureDates(series, H);
   const calendar = (b: number): Float64Array[] => baselineCalendar(series, ref, b, dates);
   const historicalBudget = total(ref.perPeriod) * H;
