@@ -9,7 +9,7 @@
  * are kept beside the latest finished run of the phase that covers the tenant (like explain), so
  * the next report of the same data only renders.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GateDecision } from '../gates/index.js';
 import type { FinalModelJSON } from '../phases/final.js';
@@ -114,6 +114,15 @@ export async function readReport(
       throw bad(`a run report is named by its run id, a positive integer (got '${id}')`);
     }
     const file = runFile(ctx, runId);
+    if (ctx.store.getRun(runId) === null) {
+      // The run was deleted (delete_tenant with its runs, from any session): its page, which
+      // holds the deleted tenants' figures, goes with it.
+      rmSync(file, { force: true });
+      throw new AppError(
+        `no run with id ${runId}; list runs with ${ctx.words.listRuns}`,
+        'not_found',
+      );
+    }
     const html = readIfExists(file);
     if (html !== null) return { html, written: false };
     await runReport(ctx, { runId });
