@@ -13,6 +13,7 @@ import { stderrLogger, type LogFn } from '../app/log.js';
 import type { App } from '../app/types.js';
 import { SERVER_INSTRUCTIONS } from './instructions.js';
 import { registerPrompts } from './prompts.js';
+import { wrapRequestErrors } from './protocol-errors.js';
 import { registerResources } from './resources.js';
 import { registerTools } from './tools/index.js';
 
@@ -52,5 +53,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTools(server, toolDeps);
   registerResources(server, toolDeps);
   registerPrompts(server);
+  // Every handler's errors as the client should read them (protocol-errors.ts).
+  wrapRequestErrors(server.server);
   return server;
 }
