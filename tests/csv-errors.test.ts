@@ -170,6 +170,21 @@ describe('roles', () => {
     );
   });
 
+  it('says the target column was given another role (it said: name a column "revenue")', () => {
+    expectRefused(
+      daily,
+      'roles.csv',
+      {
+        code: 'no_target_column',
+        row: 1,
+        column: null,
+        message:
+          'roles.csv, row 1: no target column: "revenue" is read as a spend column, so no column is left as the target; take it out of that role or name the target with roles.target',
+      },
+      { spendColumns: ['meta_spend', 'revenue'] },
+    );
+  });
+
   it('refuses a column given two roles', () => {
     expectRefused(
       daily,

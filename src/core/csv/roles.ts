@@ -186,12 +186,17 @@ export function assignRoles(
   }
   const target = roles.indexOf('target');
   if (target < 0) {
+    // A column that would be the target by its name but was given another role: say so (the
+    // message told the user to name a column "revenue" that was there, listed as spend).
+    const taken = header.findIndex((h, j) => roles[j] !== 'target' && /^revenue$/i.test(h.trim()));
     throw new DataError(
       'no_target_column',
       file,
       1,
       null,
-      `no target column; name it "revenue" or pass ${words.target}; columns are ${list}`,
+      taken >= 0
+        ? `no target column: "${header[taken]}" is read as a ${roles[taken] === 'ignore' ? 'column to ignore' : `${roles[taken]} column`}, so no column is left as the target; take it out of that role or name the target with ${words.target}`
+        : `no target column; name it "revenue" or pass ${words.target}; columns are ${list}`,
     );
   }
   const pick = (role: Role): number[] => {
