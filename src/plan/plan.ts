@@ -55,6 +55,7 @@ import {
   incrementalRevenue,
   planSelectionMargin,
   SELECTION_MEASURED,
+  TRUST_LOWER_FACTORS,
   trustStep,
   TRUST_STEPS,
   widenLower,
@@ -117,6 +118,13 @@ export interface PlanContext {
    * the plan stays at baseline (a)").
    */
   doubtHold?: boolean;
+  /**
+   * Weekly steps judged on the uplift interval the plan reports, the optimizer's optimism allowed
+   * for (uncertainty.ts TRUST_LOWER_FACTORS; default true; false judges them on the refits' own
+   * interval, as daily steps are, to measure the rule: docs/planner.md "Weekly plans judged on the
+   * interval they report").
+   */
+  judgeReported?: boolean;
 }
 
 export interface PlanChannel {
@@ -1156,7 +1164,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     // than the share of the channels' spread in marginal return at (a) that is not the refits'
     // noise (shrink.ts).
     const maxStep = hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1;
-    const step = trustStep(r, reps, anchor, best.spend, repRoles, maxStep);
+    const step = trustStep(
+      r,
+      reps,
+      anchor,
+      best.spend,
+      repRoles,
+      maxStep,
+      ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
+    );
     x = step.spend;
     selection = planSelectionMargin(step.uplift, step.uplift_interval, series.frequency);
     const upliftInterval = widenLower(step.uplift_interval, selection);
@@ -1167,12 +1183,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         : 'baseline (a) moved within the bounds';
     const iv = (v: FigureInterval): string =>
       `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
+    // Weekly steps are judged on the interval the plan reports (TRUST_LOWER_FACTORS).
+    const judgedWords =
+      ctx.judgeReported !== false && TRUST_LOWER_FACTORS[series.frequency] > 1
+        ? ` with the optimizer's optimism allowed for (${series.frequency} data: its lower side ${TRUST_LOWER_FACTORS[series.frequency]}x the refits')`
+        : '';
     const text =
       hold !== null
         ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
         : step.step === 0
-          ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
-          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;
+          ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval${judgedWords} is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
+          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval${judgedWords} is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
