@@ -103,23 +103,21 @@ function optionTooLarge(
     }
     return lo;
   };
-  const parts: string[] = [];
   const testSize = c.testSize ?? null;
   const minTrain = c.minTrain ?? null;
-  if (testSize !== null && !fits(testSize, null)) {
-    const max = largest((v) => v >= 1 && fits(v, null));
+  // Each option the caller set that does not fit with the other left to the rule.
+  const options = [
+    { value: testSize, word: words.testSize, fitsAt: (v: number) => fits(v, null) },
+    { value: minTrain, word: words.minTrain, fitsAt: (v: number) => fits(null, v) },
+  ];
+  const parts: string[] = [];
+  for (const o of options) {
+    if (o.value === null || o.fitsAt(o.value)) continue;
+    const max = largest((v) => v >= 1 && o.fitsAt(v));
     parts.push(
       max >= 1
-        ? `${words.testSize(testSize)} is more than ${rows} of data allow with ${words.folds(c.folds)}: the largest is ${words.testSize(max)}`
-        : `${words.testSize(testSize)} cannot be held by ${rows} of data with ${words.folds(c.folds)}`,
-    );
-  }
-  if (minTrain !== null && !fits(null, minTrain)) {
-    const max = largest((v) => v >= 1 && fits(null, v));
-    parts.push(
-      max >= 1
-        ? `${words.minTrain(minTrain)} is more than ${rows} of data allow with ${words.folds(c.folds)}: the largest is ${words.minTrain(max)}`
-        : `${words.minTrain(minTrain)} cannot be held by ${rows} of data with ${words.folds(c.folds)}`,
+        ? `${o.word(o.value)} is more than ${rows} of data allow with ${words.folds(c.folds)}: the largest is ${o.word(max)}`
+        : `${o.word(o.value)} cannot be held by ${rows} of data with ${words.folds(c.folds)}`,
     );
   }
   if (parts.length === 0) {
