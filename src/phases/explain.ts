@@ -26,6 +26,7 @@ import {
 } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DesignMemo } from './media.js';
+import { convexChannels } from './convex.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
   Caveat,
@@ -319,6 +320,7 @@ export function explainFinalModel(
       ...constantSpendCaveats(series),
       ...heldAtZeroCaveats(model, channels),
       ...mediaBeyondRevenueCaveats(channels),
+      ...convexCaveats(series, model),
     ],
     validation: null,
     uncertainty: null,
@@ -442,6 +444,29 @@ export function mediaBeyondRevenueCaveats(channels: readonly ChannelDecompositio
     {
       code: 'media_beyond_revenue',
       message: `the channels are credited with ${pct(share)} of the predicted revenue between them, so the revenue the model expects without any advertising is negative over the data (${pct(1 - share)}): the data do not separate the media from the baseline (a trend, a season or a launch the spend follows), so the contributions, ROAS and marginal ROAS read high by that much and are not to be moved on; a lift test per channel (lift add) or a longer history with spend that varies on its own can separate them`,
+    },
+  ];
+}
+
+/**
+ * Phase-3 channels whose curve rises faster and faster over nearly all the spend the data hold
+ * (convex.ts): nothing in the data shows where they saturate. None of the built-in 20 or the shape
+ * suite's 106 channels has one; a calibrated model did (an MCP probe: two exact lift tests moved
+ * google to k_mult 8 and Hill shape 3, ROAS 0.85 where the truth is 1.8 and its marginal ROAS
+ * 2.58), and explain said nothing where the planner would have.
+ */
+function convexCaveats(series: TenantSeries, model: FinalModel): Caveat[] {
+  const params = model.channelParams;
+  if (model.phase !== 3 || !params) return [];
+  const curves = series.channels.map((c) => params[c]);
+  if (curves.some((p) => p === undefined)) return [];
+  const convex = convexChannels(series, curves);
+  if (convex.length === 0) return [];
+  const one = convex.length === 1;
+  return [
+    {
+      code: 'convex_curve',
+      message: `${convex.map((c) => `${c.channel} (Hill shape ${c.s.toFixed(2)})`).join(', ')}: the model's return rises faster and faster over nearly all the spend the data hold (the curve turns above 95% of the channel's adstocked spend), so the data do not show where ${one ? 'it saturates' : 'they saturate'}: ${one ? 'its' : 'their'} ROAS reads low beside a marginal ROAS that keeps rising, and ${one ? 'its' : 'their'} response curve beyond the data is an extrapolation`,
     },
   ];
 }
