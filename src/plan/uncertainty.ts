@@ -175,8 +175,8 @@ export const SELECTION_FACTORS = {
  * where the uplift's 80% interval with the optimizer's optimism allowed for (SELECTION_FACTORS,
  * the interval the plan reports) is above zero; daily plans on the refits' own interval. Measured
  * under the generator's truth (docs/planner.md "Weekly plans judged on the interval they report"):
- * on 9 weekly sets of 50 tenants (4 and 13 weeks; 2 of them drawn after the rule was chosen) plans
- * worse than (a) 41 -> 5 of 450, summed true uplift over (a) +398 -> +416 points; on the built-in
+ * on 11 weekly sets of 50 tenants (4 and 13 weeks; 4 of them drawn after the rule was chosen) plans
+ * worse than (a) 49 -> 5 of 550, summed true uplift over (a) +466 -> +498 points; on the built-in
  * daily tiers the same rule gave up most of the capture (captured >= 80% 3 -> 0 of 10, median 71%
  * -> 6%) and on 60 held-out daily tenants it avoided no loss, so daily plans keep the refits'.
  */
