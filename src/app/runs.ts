@@ -158,11 +158,10 @@ export class RunManager {
         tell(e, ', or run the phase without it');
       }
     });
-    const hashes = sources.map((s) => datasetHash(s));
     const key = runKey({
       phase,
       tenants,
-      datasetHashes: hashes,
+      datasetHashes: sources.map((s) => datasetHash(s)),
       config,
       codeVersion: MODEL_CODE_ID,
     });

@@ -660,7 +660,6 @@ export class Store {
     });
   }
 
-  /** Results of a run, in the run's tenant order. */
   /**
    * The content hash of the data a run's result for the tenant was computed on: undefined when the
    * run has no result for it, null when the result was saved without one (before schema 5).
@@ -672,6 +671,7 @@ export class Store {
     return row === undefined ? undefined : row.dataset_hash;
   }
 
+  /** Results of a run, in the run's tenant order. */
   getTenantResults(runId: number): TenantResult[] {
     const run = this.getRun(runId);
     if (run === null) return [];
