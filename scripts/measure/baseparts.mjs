@@ -43,7 +43,8 @@ const { r2 } = await load('src/core/metrics.js');
 
 const specs = [];
 if (value('--suite')) {
-  for (const id of value('--suite').split(',')) specs.push([suiteShape(id), value("--seed") ? Number(value("--seed")) : DEFAULT_SEED]);
+  for (const id of value('--suite').split(','))
+    specs.push([suiteShape(id), value('--seed') ? Number(value('--seed')) : DEFAULT_SEED]);
 } else {
   const seed = Number(value('--seed'));
   const options = {
