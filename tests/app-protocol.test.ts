@@ -65,6 +65,18 @@ describe('protocol in the app', () => {
     );
   });
 
+  it('refuses a test size a built-in tenant cannot hold before the run exists', () => {
+    // It failed the run in its worker: the run stayed in the store as failed, and the CLI printed
+    // the message twice (the run's warning, then the error).
+    const before = app.listRuns({}).total;
+    expect(() =>
+      app.startPhaseRun({ phase: 1, tenants: ['none_books'], config: { testSize: 2000 } }),
+    ).toThrow(
+      /^tenant 'none_books': test_size: 2000 is more than 1095 days of data allow with folds: 5: the largest is test_size: \d+/,
+    );
+    expect(app.listRuns({}).total).toBe(before);
+  });
+
   it('refuses test blocks and first windows below the rule before any run, in the tool words', async () => {
     // One-row blocks scored every fold R² 0 (no variation to explain) and passed the checks; a
     // built-in tenant's run with a 10-row window failed after it was stored.
