@@ -40,8 +40,27 @@ function storeShape(ctx: AppContext, spec: ShapeSpec, seed: number): void {
   });
 }
 
+/**
+ * Refuses, before anything is written, ids that hold imported data: generating replaces a
+ * generated tenant of the same id (the same prefix and seed again), but replacing a user's data
+ * lost it without a word (its lift tests stayed, pointing at dates the new data did not have).
+ */
+function refuseImported(ctx: AppContext, ids: readonly string[]): void {
+  const taken = ids.filter((id) => ctx.store.getDataset(id)?.source === 'imported');
+  if (taken.length === 0) return;
+  const one = taken.length === 1;
+  throw new AppError(
+    `tenant${one ? '' : 's'} ${taken.map((t) => `'${t}'`).join(', ')} ${one ? 'holds' : 'hold'} imported data, which generating would replace: choose another prefix or seed, or delete ${one ? 'it' : 'them'} first (${ctx.words.listTenants} lists the tenants)`,
+    'conflict',
+  );
+}
+
 /** Registers the committed shape suite (SHAPE_SUITE, ids `shape_*`, default seed) as generated tenants. */
 export function generateShapeSuite(ctx: AppContext): { tenants: string[] } {
+  refuseImported(
+    ctx,
+    SHAPE_SUITE.map((s) => s.id),
+  );
   for (const spec of SHAPE_SUITE) storeShape(ctx, spec, DEFAULT_SEED);
   return { tenants: SHAPE_SUITE.map((s) => s.id) };
 }
@@ -78,19 +97,30 @@ export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenant
         'invalid_argument',
       );
     }
+    // Every spec checked, and no imported tenant in the way, before any is stored.
+    const specs: ShapeSpec[] = [];
     for (let i = 0; i < count; i++) {
       const id = `${prefix}_s${seed}_${i}`;
-      let spec: ShapeSpec;
       try {
-        spec = shapeSpecOf(id, seed, req.shape);
+        specs.push(shapeSpecOf(id, seed, req.shape));
       } catch (e) {
         throw new AppError((e as Error).message, 'invalid_argument');
       }
+    }
+    refuseImported(
+      ctx,
+      specs.map((s) => s.id),
+    );
+    for (const spec of specs) {
       storeShape(ctx, spec, seed);
-      ids.push(id);
+      ids.push(spec.id);
     }
     return { tenants: ids };
   }
+  refuseImported(
+    ctx,
+    Array.from({ length: count }, (_, i) => generatedSpec(i, seed, prefix).id),
+  );
   for (let i = 0; i < count; i++) {
     const spec = generatedSpec(i, seed, prefix);
     const generator = { seed, index: i, days, prefix };
