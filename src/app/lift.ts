@@ -174,12 +174,13 @@ export function unusableLiftTests(ctx: AppContext, tenant: string): { id: number
 export function liftTestsOf(ctx: AppContext, tenant: string): LiftTest[] {
   return ctx.store
     .listLiftTests(tenant)
-    .map(({ channel, start, end, spend_change, incremental_revenue, standard_error }) => ({
+    .map(({ id, channel, start, end, spend_change, incremental_revenue, standard_error }) => ({
       channel,
       start,
       end,
       spend_change,
       incremental_revenue,
       standard_error,
+      id,
     }));
 }

@@ -25,6 +25,8 @@ export interface LiftTest {
   incremental_revenue: number;
   /** Standard error of incremental_revenue (> 0). */
   standard_error: number;
+  /** The id it is stored under (`lift list`), for messages; absent for tests not stored. */
+  id?: number;
 }
 
 /** Rows [from, to) of the series whose dates fall in [start, end]. */

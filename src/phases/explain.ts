@@ -597,7 +597,9 @@ export function explainCalibratedFit(
       return true;
     } catch (e) {
       skipped.push(
-        `lift test ${i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
+        // The stored id, as `lift list` shows it and `lift remove --id` takes it (the position
+        // among the tenant's tests named another test: ids count over all tenants).
+        `lift test ${t.id !== undefined ? `#${t.id}` : i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
       );
       return false;
     }

@@ -1,0 +1,60 @@
+/**
+ * A lift test that no longer fits the tenant's data is named in explain's note by the id it is
+ * stored under (`lift list`, `lift remove --id`), not by its position among the tenant's tests:
+ * ids count over all tenants, so "lift test 1" named another tenant's test.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { silentLogger } from '../src/app/log.js';
+
+let dir: string;
+let app: App;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wv-lift-id-'));
+  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+});
+
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A go-dark test of google on the rows of [from, to] of the CSV, at 2x ROAS, SE 10%. */
+function goDark(csv: string, from: string, to: string): string {
+  const [header, ...rows] = csv.trim().split('\n');
+  const cols = header.split(',');
+  const g = cols.indexOf('google_spend');
+  let spend = 0;
+  for (const r of rows) {
+    const cells = r.split(',');
+    if (cells[0] >= from && cells[0] <= to) spend += Number(cells[g]);
+  }
+  const lift = -2 * spend;
+  return `channel,start_date,end_date,spend_change,incremental_revenue,standard_error\ngoogle,${from},${to},${-spend},${lift},${Math.abs(0.1 * lift)}\n`;
+}
+
+describe('a lift test skipped by explain', () => {
+  it('is named by its stored id', async () => {
+    const books = app.exportTenant('none_books').csv;
+    const kitchen = app.exportTenant('none_kitchen').csv;
+    app.importTenantData({ tenant: 'other', csv: kitchen });
+    app.importTenantData({ tenant: 'shop', csv: books });
+    app.addLiftTests({ tenant: 'other', csv: goDark(kitchen, '2023-03-01', '2023-04-25') });
+    const added = app.addLiftTests({
+      tenant: 'shop',
+      csv: goDark(books, '2024-07-01', '2024-08-25'),
+    }).added;
+    expect(added[0].id).toBe(2);
+    // The same shop with its last year cut: the test's window is past its data.
+    const [header, ...rows] = books.trim().split('\n');
+    const cut = [header, ...rows.filter((r) => r < '2024-01-01')].join('\n') + '\n';
+    app.importTenantData({ tenant: 'shop', csv: cut, replace: true });
+    const e = await app.explainTenant({ tenant: 'shop', phase: 0, replicates: 0 });
+    const note = e.notes.find((n) => n.includes('skipped'));
+    expect(note).toMatch(/^lift test #2 \(google 2024-07-01\.\.2024-08-25\) skipped: /);
+  });
+});
