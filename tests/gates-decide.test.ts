@@ -242,6 +242,10 @@ describe('regression (baseline passers must keep R² >= 0.70)', () => {
     const d = decideGates({ phase: 2, results, previous, baseline });
     expect(d.success_criteria.find((c) => c.name === 'no_regression')!.passed).toBe(false);
     expect(d.decision).toBe('STOP_SUFFICIENT');
+    // The reasons say why an unmet success criterion leaves the decision as it is.
+    expect(d.reasons).toContain(
+      'no_regression not met, and the decision is still STOP_SUFFICIENT: the plan decides phase 2 by its pass count and escalates only on its escalation criteria (a regression escalates in phase 1 alone); read the unmet criteria before acting on it.',
+    );
   });
 });
 

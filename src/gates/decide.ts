@@ -726,6 +726,15 @@ export function decideGates(input: GateInput): GateDecision {
       `Success criterion ${s.name}: ${s.passed === null ? 'not evaluated' : s.passed ? 'met' : 'not met'} (${s.detail}).`,
     );
   }
+  // An unmet success criterion does not change the decision: the plan decides by the pass count
+  // and escalates on its escalation criteria (regression in phase 1 only). Said next to the
+  // criterion, so "SUCCESS" beside "not met" reads as the plan's rule, not as an oversight.
+  const unmet = success.filter((s) => s.passed === false).map((s) => s.name);
+  if (unmet.length > 0 && decision !== 'ESCALATE') {
+    reasons.push(
+      `${unmet.join(', ')} not met, and the decision is still ${decision}: the plan decides phase ${phase} by its pass count and escalates only on its escalation criteria (a regression escalates in phase 1 alone); read the unmet criteria before acting on it.`,
+    );
+  }
   if (regression !== null && phase !== 0) {
     for (const t of regression.noise) {
       reasons.push(
