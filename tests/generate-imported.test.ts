@@ -4,28 +4,14 @@
  * data did not have). Generated tenants of the same prefix and seed are still replaced, as
  * documented.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app/index.js';
-import { silentLogger } from '../src/app/log.js';
+import { describe, expect, it } from 'vitest';
+import { useTempApp } from './app-helpers.js';
 
-let dir: string;
-let app: App;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'wv-generate-'));
-  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
-});
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempApp('generate');
 
 describe('generate over an imported tenant', () => {
   it('is refused before anything is written, with either kind of generated tenant', () => {
+    const app = temp.app();
     const csv = app.exportTenant('none_books').csv;
     app.importTenantData({ tenant: 'shop_s1_1', csv });
     const tenantsBefore = app.listTenants().length;
@@ -41,6 +27,7 @@ describe('generate over an imported tenant', () => {
   });
 
   it('still replaces generated tenants of the same prefix and seed', () => {
+    const app = temp.app();
     const first = app.generateTenants({ count: 1, seed: 2, prefix: 'gen' }).tenants;
     const again = app.generateTenants({
       count: 1,

@@ -3,25 +3,10 @@
  * stored under (`lift list`, `lift remove --id`), not by its position among the tenant's tests:
  * ids count over all tenants, so "lift test 1" named another tenant's test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app/index.js';
-import { silentLogger } from '../src/app/log.js';
+import { describe, expect, it } from 'vitest';
+import { useTempApp } from './app-helpers.js';
 
-let dir: string;
-let app: App;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'wv-lift-id-'));
-  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
-});
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempApp('lift-id');
 
 /** A go-dark test of google on the rows of [from, to] of the CSV, at 2x ROAS, SE 10%. */
 function goDark(csv: string, from: string, to: string): string {
@@ -39,6 +24,7 @@ function goDark(csv: string, from: string, to: string): string {
 
 describe('a lift test skipped by explain', () => {
   it('is named by its stored id', async () => {
+    const app = temp.app();
     const books = app.exportTenant('none_books').csv;
     const kitchen = app.exportTenant('none_kitchen').csv;
     app.importTenantData({ tenant: 'other', csv: kitchen });

@@ -4,28 +4,17 @@
  * "delete"} served the deleted tenant's figures, also after a restart, while run://{id} said there
  * was no such run.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app/index.js';
-import { silentLogger } from '../src/app/log.js';
+import { describe, expect, it } from 'vitest';
+import { useTempApp } from './app-helpers.js';
 
-let dir: string;
-let app: App;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'wv-report-deleted-'));
-  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
-});
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempApp('report-deleted');
 
 describe('the report of a deleted run', () => {
   it('goes with the run and its tenant, and a page left behind is refused', async () => {
+    const app = temp.app();
+    const dir = temp.dir();
     app.importTenantData({ tenant: 'life', csv: app.exportTenant('none_books').csv });
     const run = await app.startPhaseRun({ phase: 0, tenants: ['life'] }).done;
     const page = (await app.readReport('run', String(run.id))).html;

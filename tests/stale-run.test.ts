@@ -5,32 +5,21 @@
  * ("mean fold R² 0.801 ... passes") for a model refitted on data that scored -0.01, `explain` said
  * its figures came from the old run, and the report took the old run's phase.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { doneRunCovering } from '../src/app/kept.js';
-import { silentLogger } from '../src/app/log.js';
 import { datasetHash, tenantSource } from '../src/app/tenants.js';
 import { STORE_FILE, openStore } from '../src/store/index.js';
+import { useTempApp } from './app-helpers.js';
 
-let dir: string;
-let app: App;
+const temp = useTempApp('stale');
 let csvA: string;
 let csvB: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'wv-stale-'));
-  app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
-  csvA = app.exportTenant('extreme_ski_gear').csv;
-  csvB = app.exportTenant('none_books').csv;
-});
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  csvA = temp.app().exportTenant('extreme_ski_gear').csv;
+  csvB = temp.app().exportTenant('none_books').csv;
 });
 
 const storedWith = (notes: readonly string[], runId: number): boolean =>
@@ -38,6 +27,7 @@ const storedWith = (notes: readonly string[], runId: number): boolean =>
 
 describe('runs on data the tenant no longer has', () => {
   it('are not read as the tenant model after import --replace (explain, plan)', async () => {
+    const app = temp.app();
     app.importTenantData({ tenant: 'shop', csv: csvA });
     const p0 = await app.startPhaseRun({ phase: 0, tenants: ['shop'] }).done;
     const req = { tenant: 'shop', phase: 0 as const, replicates: 0 };
@@ -70,6 +60,7 @@ describe('runs on data the tenant no longer has', () => {
   });
 
   it('results saved before the hash was stored with them are checked by their run key', () => {
+    const dir = temp.dir();
     const hashOf = (tenant: string) => {
       const store = openStore(dir);
       try {
