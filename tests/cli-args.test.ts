@@ -141,6 +141,18 @@ describe('--json on every command that prints data', () => {
     expect(Array.isArray(t)).toBe(true);
   });
 
+  it('generate says one tenant in the singular and refuses options --suite would ignore', () => {
+    const one = run('generate', '--tenants', '1', '--seed', '6', '--days', '120');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe('generated 1 tenant (gen_s6_0)\n');
+    // --suite made the fixed suite and ignored --tenants and --seed without a word.
+    const suite = run('generate', '--suite', '--tenants', '2', '--seed', '1');
+    expect(suite.code).toBe(2);
+    expect(suite.stderr).toContain(
+      '--suite makes the fixed 16 shape-suite tenants; it takes no --tenants, --seed (leave them out, or generate without --suite)',
+    );
+  });
+
   it('demo --json prints JSON (phases 0-3 and their gates)', () => {
     const r = run('demo', '--tenants', 'extreme_ski_gear,none_books', '--json');
     expect(r.code, r.stderr).toBe(0);

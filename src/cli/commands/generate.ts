@@ -83,6 +83,15 @@ export const generate: Command = {
   json: true,
   async run({ app, flags, print }) {
     if (flags.suite) {
+      // The suite is fixed (its 16 shapes, the default seed): other options would be ignored.
+      const other = Object.keys(flags).filter(
+        (f) => f !== 'suite' && f !== 'json' && flags[f] !== undefined && flags[f] !== false,
+      );
+      if (other.length > 0) {
+        throw new UsageError(
+          `--suite makes the fixed 16 shape-suite tenants; it takes no ${other.map((f) => `--${f}`).join(', ')} (leave ${other.length === 1 ? 'it' : 'them'} out, or generate without --suite)`,
+        );
+      }
       const res = app().generateShapeSuite();
       print(res, () => `generated the shape suite: ${res.tenants.join(', ')}`);
       return;
@@ -99,9 +108,10 @@ export const generate: Command = {
       prefix: flags.prefix as string | undefined,
       shape: shapeFlags(flags),
     });
-    print(
-      res,
-      () => `generated ${res.tenants.length} tenants (${res.tenants[0]} .. ${res.tenants.at(-1)})`,
+    print(res, () =>
+      res.tenants.length === 1
+        ? `generated 1 tenant (${res.tenants[0]})`
+        : `generated ${res.tenants.length} tenants (${res.tenants[0]} .. ${res.tenants.at(-1)})`,
     );
   },
 };
