@@ -117,12 +117,12 @@ export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenant
     }
     return { tenants: ids };
   }
+  const specs = Array.from({ length: count }, (_, i) => generatedSpec(i, seed, prefix));
   refuseImported(
     ctx,
-    Array.from({ length: count }, (_, i) => generatedSpec(i, seed, prefix).id),
+    specs.map((s) => s.id),
   );
-  for (let i = 0; i < count; i++) {
-    const spec = generatedSpec(i, seed, prefix);
+  for (const [i, spec] of specs.entries()) {
     const generator = { seed, index: i, days, prefix };
     const info = { ...infoOf(spec, 'generated', '2022-01-01', days), generator };
     // Synthetic data is regenerated from its spec on demand; the "csv" hashed is the spec.

@@ -23,7 +23,13 @@ import { AppError } from './errors.js';
 import { generateShapeSuite, generateTenants } from './generate.js';
 import { importDirsFromEnv, importTenantData, readImportFile } from './import.js';
 import { explainTenant } from './explain.js';
-import { readDecomposition, readReport, reportedTenants, writeReport } from './report.js';
+import {
+  readDecomposition,
+  readReport,
+  removeReports,
+  reportedTenants,
+  writeReport,
+} from './report.js';
 import { checkGates, comparePhases, latestGate } from './judge.js';
 import { addLiftTests, deleteLiftTests, listLiftTests } from './lift.js';
 import { stderrLogger, type LogFn } from './log.js';
@@ -109,7 +115,11 @@ export function createApp(options: CreateAppOptions = {}): App {
     describeTenant: (tenant) => describeTenant(ctx, tenant),
     exportTenant: (tenant, opts) => exportTenant(ctx, tenant, opts),
     importTenantData: (req) => importTenantData(ctx, importDirs, req),
-    deleteTenant: (req) => deleteTenant(ctx, req),
+    deleteTenant: (req) => {
+      const out = deleteTenant(ctx, req);
+      removeReports(ctx, out.tenant, out.runs_deleted);
+      return out;
+    },
     generateTenants: (req) => generateTenants(ctx, req),
     generateShapeSuite: () => generateShapeSuite(ctx),
     trainTenant: (req, opts) => trainTenant(ctx, req, opts),

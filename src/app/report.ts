@@ -135,6 +135,20 @@ export async function readReport(
   return { html: readFileSync(out.file, 'utf8'), written: true };
 }
 
+/**
+ * Removes the report pages of a deleted tenant and of the runs deleted with it (delete_tenant):
+ * they hold the deleted figures. Best effort after the store's transaction; a run page left behind
+ * is refused on read (readReport).
+ */
+export function removeReports(ctx: AppContext, tenant: string, runIds: readonly number[]): void {
+  for (const id of runIds) rmSync(runFile(ctx, id), { force: true });
+  for (const phase of PHASES) {
+    const file = tenantFile(ctx, tenant, phase);
+    rmSync(file, { force: true });
+    rmSync(decompositionFile(file), { force: true });
+  }
+}
+
 function readIfExists(file: string): string | null {
   try {
     return readFileSync(file, 'utf8');

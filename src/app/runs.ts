@@ -158,10 +158,11 @@ export class RunManager {
         tell(e, ', or run the phase without it');
       }
     });
+    const hashes = sources.map((s) => datasetHash(s));
     const key = runKey({
       phase,
       tenants,
-      datasetHashes: sources.map((s) => datasetHash(s)),
+      datasetHashes: hashes,
       config,
       codeVersion: MODEL_CODE_ID,
     });
@@ -221,9 +222,19 @@ export class RunManager {
     // restarted coordinator collects them). A forced run computes again: its jobs are its own,
     // not the completed ones of the same key.
     const taskKey = req.force ? `${key}#run${runId}` : key;
-    entry.done = this.execute(runId, taskKey, phase, config, tenants, sources, controller.signal, {
-      onProgress,
-    })
+    entry.done = this.execute(
+      runId,
+      taskKey,
+      phase,
+      config,
+      tenants,
+      sources,
+      hashes,
+      controller.signal,
+      {
+        onProgress,
+      },
+    )
       .catch((e: unknown) => {
         // Whatever failed after the run started, it must not stay 'running' while we live.
         try {
@@ -277,6 +288,8 @@ export class RunManager {
     config: Required<PhaseConfig>,
     tenants: string[],
     sources: TenantSource[],
+    /** datasetHash of each source (the run key's), stored with each result. */
+    hashes: readonly string[],
     signal: AbortSignal,
     opts: RunHandleOptions,
   ): Promise<RunDetail> {
@@ -300,7 +313,7 @@ export class RunManager {
             { key: `${key}/${tenants[i]}` },
           );
           if (out.kind !== 'train' || signal.aborted) continue;
-          ctx.store.saveTenantResult(runId, out.result, [], datasetHash(sources[i]));
+          ctx.store.saveTenantResult(runId, out.result, [], hashes[i]);
           done++;
           ctx.store.updateProgress(runId, done, total);
           opts.onProgress?.({

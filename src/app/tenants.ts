@@ -15,8 +15,6 @@ import {
   withChannelsBySpend,
   type RoleOverrides,
 } from '../core/csv.js';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import type { TenantInfo } from '../core/types.js';
 import { contentHash } from '../store/index.js';
 import { resolveTenant, type TenantSource } from './compute.js';
@@ -194,14 +192,6 @@ export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteT
   }
   const deleteRuns = req.runs === 'delete' ? ids : [];
   const { liftTests } = ctx.store.deleteTenantAndRuns(tenant, deleteRuns);
-  // Their report pages go too (report.ts names them): they hold the deleted figures. Best effort
-  // after the store's transaction; a page left behind is refused on read (readReport).
-  const reports = path.join(ctx.stateDir, 'reports');
-  for (const id of deleteRuns) rmSync(path.join(reports, `run-${id}.html`), { force: true });
-  for (const phase of [0, 1, 2, 3]) {
-    rmSync(path.join(reports, `tenant-${tenant}-phase${phase}.html`), { force: true });
-    rmSync(path.join(reports, `tenant-${tenant}-phase${phase}.decomposition.csv`), { force: true });
-  }
   return {
     tenant,
     deleted: true,
