@@ -46,6 +46,10 @@ describe('phase runs through the app', () => {
     const again = app.startPhaseRun({ phase: 0, tenants: TENANTS });
     expect(again.cached).toBe(true);
     expect(again.runId).toBe(first.runId);
+    // the same tenants in another order are the same run
+    const reordered = app.startPhaseRun({ phase: 0, tenants: [...TENANTS].reverse() });
+    expect(reordered.cached).toBe(true);
+    expect(reordered.runId).toBe(first.runId);
     const forced = app.startPhaseRun({ phase: 0, tenants: TENANTS, force: true });
     expect(forced.cached).toBe(false);
     expect(forced.runId).not.toBe(first.runId);

@@ -124,6 +124,24 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     expect(again.stdout).toMatch(
       /^run \d+: phase 0, done, served from the store in \d+\.\d+ s \(computed in \d+\.\d+ s at \S+; --force reruns\)$/m,
     );
+    // the protocol both tenants got, on one line (run-phase did not say which protocol it used)
+    expect(again.stdout).toMatch(/^protocol: TimeSeriesSplit\(5\)/m);
+    // folds the data cannot hold are cut per tenant, and the line says so
+    const cut = run(
+      'run-phase',
+      '--phase',
+      '0',
+      '--tenants',
+      'none_books',
+      '--folds',
+      '10',
+      '--min-train',
+      '900',
+    );
+    expect(cut.code).toBe(0);
+    expect(cut.stdout).toMatch(
+      /^protocol: .* over 6 folds .*\(10 folds asked; the data holds 6\)$/m,
+    );
     const json = JSON.parse(run(...args, '--json').stdout) as {
       cached: boolean;
       elapsed_seconds: number;

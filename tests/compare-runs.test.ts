@@ -47,6 +47,7 @@ describe('compareRuns', () => {
   it('runs that share no tenant: nothing to compare, no delta', () => {
     const c = compareRuns(side(1, 0, [row('x', 0.4)]), side(2, 1, [row('y', 0.9)]));
     expect(c.mean_r2_delta).toBeNaN();
+    expect(c.pass_count_delta).toBeNaN(); // null in JSON, beside the null R² delta (it read 0)
     expect(c.verdict).toBe(
       'phase 1 (run 2) and phase 0 (run 1) share no tenant, so there is nothing to compare (1 and 1 tenants); compare runs over the same tenants',
     );

@@ -472,6 +472,11 @@ describe('amounts in the plan text', () => {
   it('shortMoney: the largest unit reached, one up when rounding shows 1000 of it', () => {
     const cases: [number, string][] = [
       [0, '0'],
+      [0.01, '0.01'],
+      [-0.012345, '-0.0123'],
+      [12.345, '12.3'],
+      [99.94, '99.9'],
+      [99.96, '100'],
       [999.4, '999'],
       [999.6, '1.0k'],
       [12_345, '12.3k'],

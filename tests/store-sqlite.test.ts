@@ -312,6 +312,11 @@ describe('runs', () => {
         config: { x: 1, y: [2] },
       }),
     ).not.toBe(key);
+    // nor on the order of the tenants, each kept with its own data's hash
+    const two = (tenants: string[], hashes: string[]): string =>
+      runKey({ phase: 1, tenants, datasetHashes: hashes.map((h) => contentHash(h)), config: {} });
+    expect(two(['b', 'a'], ['csv-b', 'csv-a'])).toBe(two(['a', 'b'], ['csv-a', 'csv-b']));
+    expect(two(['b', 'a'], ['csv-a', 'csv-b'])).not.toBe(two(['a', 'b'], ['csv-a', 'csv-b']));
     const s = open();
     const pending = startRun(s, ['a'], 1, key);
     expect(s.findDoneRunByKey(key)).toBeNull(); // running is not done

@@ -62,7 +62,8 @@ export function compareRuns(a: Side, b: Side): PhaseComparison {
     ? [fa.mean_r2, fb.mean_r2, fa.pass_count, fb.pass_count]
     : [common.a_mean_r2, common.b_mean_r2, common.a_pass_count, common.b_pass_count];
   const meanDelta = meanB - meanA;
-  const passDelta = passB - passA;
+  // Runs sharing no tenant have no pass-count difference either (it read 0 beside a null R² delta).
+  const passDelta = n === 0 && !sameTenants ? NaN : passB - passA;
   const label = (f: { phase: PhaseId; run_id: number }) => `phase ${f.phase} (run ${f.run_id})`;
   const direction =
     meanDelta > 0.005 ? 'improves on' : meanDelta < -0.005 ? 'is worse than' : 'matches';

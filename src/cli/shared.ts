@@ -116,6 +116,25 @@ export function resultRows(results: TenantResult[]): string {
   );
 }
 
+/**
+ * The cross-validation protocol each tenant got, one line per distinct protocol: a run over
+ * tenants of other lengths or frequencies cuts folds per tenant ("8 folds asked; the data holds
+ * 6"), which `train` printed and `run-phase` did not.
+ */
+export function protocolLines(results: TenantResult[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const r of results) {
+    if (!r.protocol) continue;
+    const tenants = groups.get(r.protocol.reason) ?? [];
+    tenants.push(r.tenant);
+    groups.set(r.protocol.reason, tenants);
+  }
+  if (groups.size === 1 && [...groups.values()][0].length === results.length) {
+    return [`protocol: ${[...groups.keys()][0]}`];
+  }
+  return [...groups].map(([reason, tenants]) => `protocol of ${tenants.join(', ')}: ${reason}`);
+}
+
 /** Progress on stderr when it is a terminal and the output is text. */
 export function progressPrinter(flags: Flags): ((e: ProgressEvent) => void) | undefined {
   if (flags.json || !process.stderr.isTTY) return undefined;

@@ -264,7 +264,11 @@ export const phaseComparisonOut = {
   mean_r2_delta: metric.describe(
     'b minus a: over the whole runs when they hold the same tenants, else over the tenants both hold (common); null when they share none',
   ),
-  pass_count_delta: z.number().int(),
+  pass_count_delta: z
+    .number()
+    .int()
+    .nullable()
+    .describe('b minus a, over the same tenants as mean_r2_delta; null when they share none'),
   common: z
     .looseObject({
       tenants: z.number().int(),

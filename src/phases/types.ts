@@ -448,6 +448,7 @@ export interface PhaseComparison {
   b: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
   /** b minus a over the whole runs when they hold the same tenants, else over `common` (NaN when none). */
   mean_r2_delta: number;
+  /** b minus a over the same tenants as mean_r2_delta (NaN when they share none). */
   pass_count_delta: number;
   /** The tenants both runs hold: how many, and each run's mean R² and pass count over them. */
   common: {

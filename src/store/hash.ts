@@ -42,7 +42,11 @@ function canonicalize(value: unknown, path: string): unknown {
 
 export interface RunKeyParts {
   phase: number;
-  /** Tenants in the order the run processes them (the order is part of the key). */
+  /**
+   * The run's tenants. Their order is not part of the key: each tenant's figures do not depend
+   * on it and the run's table and summary do not either, so `--tenants a,b` after `b,a` is
+   * served from the store (it computed everything again).
+   */
   tenants: readonly string[];
   /** Content hash of each tenant's dataset, same order as tenants. */
   datasetHashes: readonly string[];
@@ -58,11 +62,14 @@ export function runKey(parts: RunKeyParts): string {
       `runKey: ${parts.tenants.length} tenants but ${parts.datasetHashes.length} dataset hashes`,
     );
   }
+  const order = parts.tenants
+    .map((_, i) => i)
+    .sort((a, b) => (parts.tenants[a] < parts.tenants[b] ? -1 : 1));
   return contentHash(
     canonicalJson({
       phase: parts.phase,
-      tenants: parts.tenants,
-      dataset_hashes: parts.datasetHashes,
+      tenants: order.map((i) => parts.tenants[i]),
+      dataset_hashes: order.map((i) => parts.datasetHashes[i]),
       config: parts.config ?? null,
       code_version: parts.codeVersion ?? null,
     }),

@@ -105,7 +105,9 @@ function writeSpendCsv(file: string | undefined, p: StoredPlan): string[] {
   ];
 }
 
+/** Whole units with thousands separators; three significant figures below 100 (a budget of 0.01). */
 function money(v: number): string {
+  if (Math.abs(v) < 99.95) return String(Number(v.toPrecision(3)) || 0);
   return Math.round(v).toLocaleString('en-US');
 }
 

@@ -8,6 +8,7 @@ import {
   configOf,
   phaseOf,
   progressPrinter,
+  protocolLines,
   resultRows,
   seconds,
 } from '../shared.js';
@@ -74,6 +75,7 @@ export const runPhase: Command = {
             ? `mean R² ${s.mean_r2.toFixed(3)} (oracle ${s.mean_oracle_r2?.toFixed(3) ?? '-'}), ` +
               `${s.pass_count}/${s.total} pass (${pct(s.pass_rate)})`
             : `no summary: ${run.error ?? ''}`,
+          ...protocolLines(run.results),
         ].join('\n');
       },
     );
