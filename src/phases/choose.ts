@@ -51,6 +51,30 @@ export {
 export const ALPHA_INNER_FOLDS = 3;
 /** Fraction of the training rows held out last in time as inner validation (ChooseOptions). */
 export const DEFAULT_VALIDATION_FRACTION = 0.15;
+/**
+ * The target's training standard deviation at which the GBM's L1 penalty is the plan's (XGBoost
+ * reg_alpha 0.1, in revenue units): 2^14, about the built-in tenants' daily revenue (their first
+ * half-year's sd is 2^11.7 to 2^17.2).
+ */
+export const L1_REFERENCE_SD = 2 ** 14;
+
+/**
+ * The GBM's L1 penalty for a target whose training rows [0, end) have standard deviation sd:
+ * lambdaL1 * sd / L1_REFERENCE_SD. The plan's penalty is in revenue units (leaf values shrink by
+ * alpha over the leaf's rows), so the same data in other units got other trees (phase 3 moved a
+ * fold's R² by 1.5e-3 with the revenue and spend at 1/1000); in units of the sd it does not
+ * depend on the currency (an L1 penalty c*alpha on c*y gives c times the trees of alpha on y).
+ */
+export function scaledL1(lambdaL1: number, y: Float64Array, end: number): number {
+  let mean = 0;
+  for (let t = 0; t < end; t++) mean += y[t];
+  mean /= end;
+  let ss = 0;
+  for (let t = 0; t < end; t++) ss += (y[t] - mean) ** 2;
+  const sd = Math.sqrt(ss / end);
+  return sd > 0 ? lambdaL1 * (sd / L1_REFERENCE_SD) : lambdaL1;
+}
+
 /** Step of the Ridge weight grid of the tuned blend: w in {0, 0.1, ..., 1}. */
 const TUNED_STEPS = 10;
 
@@ -289,6 +313,7 @@ export function chooseAndFit(
     const validRows = rowIndices(validStart, trainEnd);
     const innerGbm = trainGbm(columns, y, {
       ...o.gbm,
+      lambdaL1: scaledL1(o.gbm.lambdaL1, y, innerTrainEnd),
       trainEnd: innerTrainEnd,
       valid: { columns, y, rows: validRows },
       featureNames: o.featureNames,
@@ -351,6 +376,7 @@ export function chooseAndFit(
   if (weight < 1) {
     gbm = trainGbm(columns, y, {
       ...o.gbm,
+      lambdaL1: scaledL1(o.gbm.lambdaL1, y, trainEnd),
       nEstimators: gbmRounds,
       trainEnd,
       featureNames: o.featureNames,
