@@ -93,6 +93,10 @@ describe('phase runs through the app', () => {
     expect(gate.total).toBe(3);
     expect(gate.pass_count).toBe(run.results.filter((r) => r.passes).length);
     expect(gate.scaling_note).not.toBeNull();
+    // A run of another phase: what it is and what to ask instead.
+    expect(() => app.checkGates({ phase: 0, runId: run.id })).toThrow(
+      /is a phase 1 run, not phase 0: judge it as phase 1 \(.*1.*\), or leave out the run to judge phase 0's latest run/,
+    );
     const cmp = app.comparePhases({ phase: 0 }, { phase: 1 });
     expect(cmp.tenants).toHaveLength(3);
     const p0 = app.getRun(cmp.a.run_id).results;

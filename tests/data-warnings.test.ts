@@ -63,6 +63,9 @@ describe('short history per fold (folds by the protocol, core/folds.ts choosePro
     expect(w?.message).toContain('the first model trains on 200 days (');
     expect(w?.message).toContain('add history if you have it (400 days now;');
     expect(w?.message).not.toContain('--folds');
+    // The fewest days whose first window is a year: 725 (min_train min(365, 362) = 362, blocks
+    // floor(363 / 5) = 72, first window 725 - 360 = 365); 724 leaves 364. It said "about 1095".
+    expect(w?.message).toContain('725 days give 5 folds that each train on at least a year');
   });
 
   it('weekly data of two or three years: the protocol trains every fold on a year, no warning', () => {

@@ -44,4 +44,24 @@ describe('media_beyond_revenue on a plan', () => {
     expect(planBaselineCaveats(plan(undefined, 329_519))).toEqual([]);
     expect(planBaselineCaveats({ uncertainty: null } as unknown as PlanResult)).toEqual([]);
   });
+
+  it('revenue_below_zero: an expected-revenue interval reaching below zero is said', () => {
+    const p = plan(undefined, 20_000);
+    p.uncertainty!.expected_revenue_interval = {
+      p80: [1.31e6, 1.62e6],
+      p95: [-3.97e6, 1.64e6],
+    } as never;
+    (p as { expected_revenue: PlanResult['expected_revenue'] }).expected_revenue = {
+      horizon: 1.59e6,
+      carry_over_after: 110_100,
+      total: 1.7e6,
+    };
+    const caveats = planBaselineCaveats(p);
+    expect(caveats.map((c) => c.code)).toEqual(['revenue_below_zero']);
+    expect(caveats[0].message).toMatch(
+      /^the 95% interval of the expected revenue in the horizon reaches below zero \(-3\.97M to 1\.64M, the plan model 1\.59M\)/,
+    );
+    // Above zero: nothing.
+    expect(planBaselineCaveats(plan(undefined, 20_000))).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import { shortMoney } from '../src/plan/summary.js';
 import { loweredGain } from './plan-helpers.js';
 import {
   evaluateResponse,
+  extendOutlook,
   extendSeries,
   futureDates,
   makePlan,
@@ -91,6 +92,40 @@ describe('outlook scenarios', () => {
     expect(() => scenarioOutlook(none, 'hot', ['a'], 28)).toThrow(
       /the hot scenario ranks days by temperature, and the data has no temperature column/,
     );
+  });
+});
+
+describe('a forecast on a history shorter than a year', () => {
+  it('covers the horizon; the carry-over tail holds its last week, as nothing earlier has those dates', () => {
+    // 150 days: the typical scenario has no earlier year for any future date. A 10-day forecast
+    // was refused ("the typical scenario needs history around 08-13") though it covered the plan.
+    const full = generateTenant(ID).series;
+    const series: TenantSeries = {
+      ...full,
+      dates: full.dates.slice(0, 150),
+      spend: full.spend.map((v) => v.slice(0, 150)),
+      weather: full.weather.map((v) => v.slice(0, 150)),
+      controls: full.controls.map((v) => v.slice(0, 150)),
+      target: full.target.slice(0, 150),
+    };
+    const names = ['temperature_c', 'precipitation_mm'];
+    const dates = futureDates(series, 10);
+    const temps = Array.from({ length: 10 }, (_, i) => 10 + i);
+    const forecast: Outlook = {
+      source: 'forecast:f.csv',
+      dates,
+      weatherNames: names,
+      weather: [Float64Array.from(temps), new Float64Array(10).fill(2)],
+      forecastRows: 10,
+    };
+    expect(() => scenarioOutlook(series, 'typical', names, 23)).toThrow(/no earlier year|has none/);
+    const out = extendOutlook(series, forecast, 23);
+    expect(out.dates).toEqual(futureDates(series, 23));
+    expect(out.heldRows).toBe(13);
+    expect(Array.from(out.weather[0].subarray(0, 10))).toEqual(temps);
+    // mean of the last 7 forecast days, 13..19
+    for (const v of out.weather[0].subarray(10)) expect(v).toBeCloseTo(16, 12);
+    for (const v of out.weather[1].subarray(10)) expect(v).toBe(2);
   });
 });
 
@@ -381,6 +416,42 @@ describe('makePlan', () => {
     expect(plain.notes.some((n) => n.includes('is not positive'))).toBe(false);
   });
 
+  it('a channel bounded to 0 has no spend, no incremental revenue and ROAS 0 (not projection dust)', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const p = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: 100_000, bounds: parseBounds('google=0:0') },
+    );
+    const google = p.channels[1];
+    expect(google.spend).toBe(0);
+    expect(google.spend_by_period.every((v) => v === 0)).toBe(true);
+    expect(google.incremental_revenue).toBe(0);
+    expect(google.roas).toBe(0);
+    expect(p.channels[0].spend).toBeCloseTo(100_000, 4);
+  });
+
+  it('a currency bound that reads like a multiple is kept and noted, with the multiple written out', () => {
+    const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const p = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: 100_000, bounds: parseBounds('meta=0.5:2') },
+    );
+    expect(p.channels[0].spend).toBeLessThanOrEqual(2 + 1e-9);
+    const note = p.notes.find((n) => n.startsWith('the bound meta=0.5:2 is read as currency'));
+    expect(note).toContain('for multiples of that write meta=0.5x:2x');
+    // A real amount, or a multiple, gets no such note.
+    for (const b of ['meta=1000:50000', 'meta=0.5x:2x']) {
+      const q = makePlan(
+        { series: tenant.series, model, outlook },
+        { horizon: 28, budget: 100_000, bounds: parseBounds(b) },
+      );
+      expect(
+        q.notes.some((n) => n.includes('is read as currency')),
+        b,
+      ).toBe(false);
+    }
+  });
+
   it('respects bounds given as multiples of historical spend', () => {
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
     const p = makePlan(
@@ -473,7 +544,9 @@ describe('amounts in the plan text', () => {
     const cases: [number, string][] = [
       [0, '0'],
       [0.01, '0.01'],
-      [-0.012345, '-0.0123'],
+      [-0.012345, '-0.01'],
+      [6.14e-6, '0'],
+      [-0.001, '0'],
       [12.345, '12.3'],
       [99.94, '99.9'],
       [99.96, '100'],

@@ -157,7 +157,7 @@ describe('tenant report from hand-made data', () => {
       svgOf('roas').match(/<g class="mark-rule role-mark[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
     expect(roasRules.join('').match(/<line/g)?.length).toBe(4);
     expect(report.charts.find((c) => c.id === 'plan')!.reading).toBe(
-      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200.',
+      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200 in the 2 days, + 180 carry-over after them.',
     );
     expect(svgOf('plan')).toContain('weather outlook');
     // Beside figures calibrated by lift tests, the plan says it comes from the uncalibrated model.
@@ -166,7 +166,15 @@ describe('tenant report from hand-made data', () => {
       explanation: { ...d.explanation, calibration: { applied: true } },
     } as unknown as TenantReportData;
     expect(tenantCharts(calibrated).find((c) => c.id === 'plan')!.reading).toBe(
-      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200. Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).',
+      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200 in the 2 days, + 180 carry-over after them. Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).',
+    );
+    // A flat plan has no peak day.
+    const flat = {
+      ...d,
+      plan: { ...d.plan!, spend: d.plan!.spend.map((r) => ({ ...r, spend: 100 })) },
+    } as TenantReportData;
+    expect(tenantCharts(flat).find((c) => c.id === 'plan')!.reading).toContain(
+      'The plan spends 400 over 2 days: social 50%, search 50%; the same each day (200); expected revenue 1,200',
     );
     const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
     expect(roasReading).toContain('social 2.00 [1.50, 2.50]');

@@ -263,6 +263,7 @@ export function handMadeReportData(): TenantReportData {
         { date: '2024-08-03', variable: 'temperature_c', value: 29 },
       ],
       expected_revenue: 1200,
+      carry_over_after: 180,
       notes: ['hand-made plan'],
     },
     figures_of: 'run 4',

@@ -4,7 +4,7 @@ import { parseTenantCsv, tenantToCsv } from '../src/core/csv.js';
 import { generateShape, suiteShape } from '../src/core/data/index.js';
 import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { weatherKindOf } from '../src/core/weather-names.js';
+import { weatherKindHint, weatherKindOf } from '../src/core/weather-names.js';
 import { CLI_OPTION_WORDS } from '../src/core/words.js';
 import { weatherStates } from '../src/phases/explain.js';
 import { trainPhase } from '../src/phases/index.js';
@@ -53,6 +53,30 @@ describe('weather names', () => {
     for (const name of ['promo', 'temperament', 'rainy_day_promo', 'price', 'date']) {
       expect(weatherKindOf(name)).toBeNull();
     }
+    // Precipitation per day, as weekly data should give it.
+    expect(weatherKindOf('Precip (mm/day)')).toEqual({ kind: 'precipitation', unit: 'mm' });
+    expect(weatherKindOf('rain [in / d]')).toEqual({ kind: 'precipitation', unit: 'in' });
+    expect(weatherKindOf('Precip (mm/week)')).toBeNull(); // a weekly total is not per day
+  });
+
+  it('a control whose name suggests weather is named at import, with what to do', () => {
+    expect(weatherKindHint('Precip (mm/week)')).toBe('precipitation');
+    expect(weatherKindHint('TempMax')).toBe('temperature');
+    for (const name of ['temperament', 'rainy_day_promo', 'promo', 'Temperature (°C)']) {
+      expect(weatherKindHint(name), name).toBeNull();
+    }
+    const csv =
+      'date,meta_spend,Precip (mm/week),revenue\n' +
+      Array.from({ length: 70 }, (_, i) => {
+        const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+        return `${d},${100 + (i % 7)},${i % 5},${1000 + i}`;
+      }).join('\n');
+    const { series, warnings } = parseTenantCsv(csv, { tenant: 'x', words: CLI_OPTION_WORDS });
+    expect(series.controlNames).toEqual(['Precip (mm/week)']);
+    expect(warnings.join('\n')).toContain(
+      'column "Precip (mm/week)" looks like precipitation but its name is not one docs/csv-format.md lists, so it is read as a control',
+    );
+    expect(warnings.join('\n')).toContain('--weather "Precip (mm/week)"');
   });
 
   it('infers weather roles from recognised names instead of making them controls, and says so', () => {

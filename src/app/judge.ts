@@ -71,7 +71,7 @@ export function checkGates(
   const run = doneRun(ctx, req.runId !== undefined ? { runId: req.runId } : { phase }, 'judged');
   if (run.phase !== phase) {
     throw new AppError(
-      `run ${run.id} is a phase ${run.phase} run, not phase ${phase}`,
+      `run ${run.id} is a phase ${run.phase} run, not phase ${phase}: judge it as phase ${run.phase} (${ctx.words.checkGates(run.phase)}), or leave out the run to judge phase ${phase}'s latest run`,
       'invalid_argument',
     );
   }

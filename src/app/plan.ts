@@ -549,7 +549,8 @@ export function planBaselineCaveats(plan: PlanResult): Caveat[] {
     u !== null &&
     u.incremental_revenue_interval.p95[1] >
       u.expected_revenue_interval.p95[1] + plan.expected_revenue.carry_over_after;
-  if (!b || !(b.point || (b.refits > 0 && visible))) return [];
+  const caveats = revenueBelowZeroCaveat(plan);
+  if (!b || !(b.point || (b.refits > 0 && visible))) return caveats;
   const who = b.point
     ? `the plan model${b.refits > 0 ? ` and ${b.refits} of its ${b.of} refits` : ''}`
     : `${b.refits} of the plan model's ${b.of} refits`;
@@ -557,6 +558,26 @@ export function planBaselineCaveats(plan: PlanResult): Caveat[] {
     {
       code: 'media_beyond_revenue',
       message: `${who} ${b.point && b.refits === 0 ? 'puts' : 'put'} the revenue without any advertising below zero over the plan's window, crediting the media with more than the whole revenue: the data do not separate the media from the baseline, so the incremental revenue, ROAS and their intervals (which can run above the expected revenue's) are overstated there; move budget on this plan only with bounds near the history`,
+    },
+    ...caveats,
+  ];
+}
+
+/**
+ * `revenue_below_zero`: the 95% interval of the expected revenue in the horizon reaches below zero
+ * while the plan model expects a positive one (a weekly probe plan: 95% -3.97M to 1.64M, 80% 1.31M
+ * to 1.62M, without a word): refits of the model forecast the window from very different levels.
+ */
+function revenueBelowZeroCaveat(plan: PlanResult): Caveat[] {
+  const u = plan.uncertainty;
+  if (!u || !(u.expected_revenue_interval.p95[0] < 0) || !(plan.expected_revenue.horizon > 0)) {
+    return [];
+  }
+  const [lo, hi] = u.expected_revenue_interval.p95;
+  return [
+    {
+      code: 'revenue_below_zero',
+      message: `the 95% interval of the expected revenue in the horizon reaches below zero (${shortMoney(lo)} to ${shortMoney(hi)}, the plan model ${shortMoney(plan.expected_revenue.horizon)}): refits of the model on resampled data forecast the window from very different levels, so its forecast is not stable and its expected revenue, uplifts and ROAS are unreliable; move budget on this plan only with bounds near the history`,
     },
   ];
 }

@@ -656,7 +656,8 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     outlook: Object.entries(p.outlook.weather).flatMap(([variable, values]) =>
       values.map((value, t) => ({ date: dates[t], variable, value })),
     ),
-    expected_revenue: p.expected_revenue.total,
+    expected_revenue: p.expected_revenue.horizon,
+    carry_over_after: p.expected_revenue.carry_over_after,
     notes: [
       ...stored.read_first,
       ...stored.summary.slice(1, 3),

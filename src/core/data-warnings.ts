@@ -7,7 +7,7 @@
 import { isoFromDays, parseIsoDay } from './csv/dates.js';
 import { dayOfWeek, dayOfYear, modelWeatherNames } from './features.js';
 import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
-import { protocolForSeries } from './protocol.js';
+import { protocolForRows, protocolForSeries } from './protocol.js';
 import type { Frequency, TenantSeries } from './types.js';
 import type { OptionWords } from './words.js';
 
@@ -108,9 +108,33 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
   const todo = better
     ? `; use ${words.folds(better.k)} (the first model then trains on ${describePeriods(better.first, series.frequency)}` +
       `${better.k === 2 ? '; the mean then rests on two test blocks, which the checks flag' : ''}), or add history`
-    : `; add history if you have it (${n} ${unit} now; about ${3 * year} give 2 folds that each train on a full year), ` +
+    : `; add history if you have it (${n} ${unit} now${enoughHistory(series, year)}), ` +
       `and read the later folds' R² (printed by train) rather than the mean until then`;
   return [{ code: 'short_history', message: what + todo }];
+}
+
+/**
+ * "; N days give K folds that each train on at least a year": the fewest rows with which the
+ * default protocol's first fold trains on a year, asked of the protocol (it said "about 1095 give
+ * 2 folds" where 730 days give 3).
+ */
+function enoughHistory(series: TenantSeries, year: number): string {
+  const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+  for (let rows = series.target.length + 1; rows <= 4 * year; rows++) {
+    try {
+      const { folds } = protocolForRows({
+        tenant: series.tenant,
+        frequency: series.frequency,
+        rows,
+      });
+      if (folds.length > 0 && folds[0].trainEnd >= year) {
+        return `; ${rows} ${unit} give ${folds.length} folds that each train on at least a year`;
+      }
+    } catch {
+      // too short for any protocol: more rows
+    }
+  }
+  return '';
 }
 
 /** The folds of the default protocol with these options, or null when it cannot make any. */

@@ -87,7 +87,14 @@ const UNIT_SUFFIXES: ReadonlyMap<string, WeatherKindInfo['unit']> = new Map([
   ['°f', 'degF'],
   ['degf', 'degF'],
   ['mm', 'mm'],
+  // Per day, as docs/own-data.md asks weekly precipitation to be given (the mean per day).
+  ['mm/day', 'mm'],
+  ['mm/d', 'mm'],
+  ['mmperday', 'mm'],
   ['in', 'in'],
+  ['in/day', 'in'],
+  ['in/d', 'in'],
+  ['inperday', 'in'],
   ['inch', 'in'],
   ['inches', 'in'],
   ['%', 'pct'],
@@ -100,6 +107,31 @@ const UNIT_SUFFIXES: ReadonlyMap<string, WeatherKindInfo['unit']> = new Map([
   ['ms', 'mps'],
   ['m/s', 'mps'],
 ]);
+
+/** Words of a column name that suggest a kind of weather (for a hint, never to assign a role). */
+const KIND_HINTS: ReadonlyMap<string, WeatherKind> = new Map([
+  ...(
+    ['temp', 'temperature', 'tmax', 'tmin', 'tempmax', 'tempmin', 'maxtemp', 'mintemp'] as const
+  ).map((w) => [w, 'temperature'] as const),
+  ...(['precip', 'precipitation', 'rain', 'rainfall', 'prcp'] as const).map(
+    (w) => [w, 'precipitation'] as const,
+  ),
+  ...(['humidity', 'humid', 'rh'] as const).map((w) => [w, 'humidity'] as const),
+]);
+
+/**
+ * The kind of weather a column name suggests by one of its words without being a recognised name
+ * (`Precip (mm/week)`, `TempMax`), or null (`temperament`, `rainy_day_promo`): such a column is
+ * read as a control, and the import says so.
+ */
+export function weatherKindHint(name: string): WeatherKind | null {
+  if (weatherKindOf(name) !== null) return null;
+  for (const word of name.toLowerCase().split(/[^a-z]+/)) {
+    const kind = KIND_HINTS.get(word);
+    if (kind !== undefined) return kind;
+  }
+  return null;
+}
 
 /** The units each kind can be measured in. */
 const KIND_UNITS: Record<WeatherKind, readonly WeatherKindInfo['unit'][]> = {

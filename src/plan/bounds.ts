@@ -145,6 +145,37 @@ export function resolveBounds(
   return c;
 }
 
+/**
+ * Notes for currency bounds that read like multiples: a total bound of at most 10 that is below
+ * 1% of the channel's historical spend over the span (`meta=0.5:2` beside 1.13M of history gave
+ * meta 2 of a 2M budget, silently). The bound is kept as written; the note says how to write a
+ * multiple.
+ */
+export function multipleLikeBoundNotes(
+  bounds: readonly ChannelBound[],
+  channels: readonly string[],
+  horizon: number,
+  historical: readonly number[],
+): string[] {
+  const notes: string[] = [];
+  for (const b of bounds) {
+    const ch = channels.indexOf(b.channel);
+    if (ch < 0) continue;
+    const unit = b.perPeriod ? historical[ch] : historical[ch] * horizon;
+    const values = [b.min, b.max].filter((v): v is BoundValue => v !== undefined && !v.multiple);
+    if (values.length === 0 || !(unit > 0)) continue;
+    if (values.every((v) => v.value <= 10 && v.value < 0.01 * unit)) {
+      const text = (v: BoundValue | undefined): string => (v === undefined ? '' : String(v.value));
+      const multiple = (v: BoundValue | undefined): string =>
+        v === undefined ? '' : `${v.value}${v.multiple ? '' : 'x'}`;
+      notes.push(
+        `the bound ${b.channel}=${text(b.min)}:${text(b.max)} is read as currency (its historical spend over the ${b.perPeriod ? 'period' : 'horizon'} is ${Math.round(unit).toLocaleString('en-US')}); for multiples of that write ${b.channel}=${multiple(b.min)}:${multiple(b.max)}`,
+      );
+    }
+  }
+  return notes;
+}
+
 /** The bounds in the text form of parseBounds (for stored plans and summaries). */
 export function formatBounds(bounds: readonly ChannelBound[]): string {
   const v = (x: BoundValue | undefined): string =>

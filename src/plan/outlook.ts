@@ -35,6 +35,11 @@ export interface Outlook {
   forecastRows: number;
   /** Columns of a forecast file that the model does not use (not read). */
   ignored?: string[];
+  /**
+   * Rows after the forecast held at its last week's mean, because the history has no earlier
+   * year for their dates (the typical scenario's source); absent when none.
+   */
+  heldRows?: number;
 }
 
 export function periodDays(series: Pick<TenantSeries, 'frequency'>): number {
@@ -147,6 +152,8 @@ export function scenarioOutlook(
   weatherNames: readonly string[],
   count: number,
   words: PlanWords = PLAN_WORDS,
+  /** Rows before this one are left at 0 (a forecast gives them: extendOutlook). */
+  from = 0,
 ): Outlook {
   if (!SCENARIOS.includes(name)) {
     throw new PlanInputError(
@@ -174,6 +181,7 @@ export function scenarioOutlook(
   const humidityName = columnOfKind(series, 'humidity');
   const humidity = humidityName === null ? -1 : series.weatherNames.indexOf(humidityName);
   dates.forEach((date, i) => {
+    if (i < from) return;
     let rows = sameDateRows(h, date, weekly);
     if (rows.length === 0)
       rows = rowsNear(h, date, 15).filter((r) => h.days[r] < parseIsoDay(date));
@@ -222,8 +230,30 @@ export function extendOutlook(series: TenantSeries, outlook: Outlook, count: num
       forecastRows: Math.min(outlook.forecastRows, count),
     };
   }
-  const typical = scenarioOutlook(series, 'typical', outlook.weatherNames, count);
   const have = outlook.dates.length;
+  // Only the rows after the forecast come from the typical scenario (it was built for every row,
+  // so a short history refused a forecast that covered the dates it named). Without an earlier
+  // year for them, they hold the forecast's last week's mean: only carry-over is counted there.
+  let typical: Outlook;
+  try {
+    typical = scenarioOutlook(series, 'typical', outlook.weatherNames, count, PLAN_WORDS, have);
+  } catch (e) {
+    if (!(e instanceof PlanInputError)) throw e;
+    const last = Math.min(have, series.frequency === 'weekly' ? 1 : 7);
+    return {
+      ...outlook,
+      dates: futureDates(series, count),
+      weather: outlook.weather.map((w) => {
+        const out = new Float64Array(count);
+        out.set(w.subarray(0, have));
+        let m = 0;
+        for (let t = have - last; t < have; t++) m += w[t];
+        out.fill(m / last, have);
+        return out;
+      }),
+      heldRows: count - have,
+    };
+  }
   return {
     ...outlook,
     dates: typical.dates,

@@ -20,7 +20,13 @@ import {
 import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
-import { canonicalBounds, formatBounds, resolveBounds, type ChannelBound } from './bounds.js';
+import {
+  canonicalBounds,
+  formatBounds,
+  multipleLikeBoundNotes,
+  resolveBounds,
+  type ChannelBound,
+} from './bounds.js';
 import { convexChannels, type ConvexChannel } from './convex.js';
 import {
   channelGuards,
@@ -1144,7 +1150,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const anchor = anchorOf(evenPlan, cons, pinnedNames.length > 0 ? pinned : []);
 
   let uncertainty: PlanUncertainty | null = null;
-  const notes: string[] = [];
+  const notes: string[] = multipleLikeBoundNotes(bounds, r.channels, H, ref.perPeriod);
   const intervalOf = (f: (q: SeparableResponse) => number): FigureInterval | null =>
     uncertainty ? figureInterval(f(r), reps.map(f), 0) : null;
   // Intervals of the figures that hold the plan's uplift: the refits' lower ends moved down by the
@@ -1254,13 +1260,16 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     : planValue.total - zeroValue.total;
   const planRoas = planIncremental / (budget - heldSpend(x));
   const m = marginals(r, x);
+  // Projection dust (a bound or maximum of 0 can leave ~1e-10 of spend) reads as no spend: its
+  // ROAS, the quotient of two rounding errors, was printed (a channel bounded to 0 at "ROAS 32").
+  const dust = 1e-9 * Math.max(1, budget);
   const channels: PlanChannel[] = r.channels.map((channel, c) => {
     const one = x.map((v, j) => (j === c ? v : new Float64Array(H)));
-    const inc = incrementalRevenue(r, one);
-    const spend = total(x[c]);
-    // Not on projection dust (a maximum of 0 can leave ~1e-12): the refits' ROAS there is noise.
+    const spent = total(x[c]) > dust;
+    const inc = spent ? incrementalRevenue(r, one) : 0;
+    const spend = spent ? total(x[c]) : 0;
     const roasInterval =
-      uncertainty && spend > 1e-9 * Math.max(1, budget)
+      uncertainty && spent
         ? figureInterval(
             inc / spend,
             reps.map((q) => incrementalRevenue(q, one) / spend),
@@ -1272,9 +1281,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       spend,
       share: spend / budget,
       historical_spend: ref.perPeriod[c] * H,
-      spend_by_period: Array.from(x[c]),
+      spend_by_period: spent ? Array.from(x[c]) : new Array<number>(H).fill(0),
       incremental_revenue: inc,
-      roas: spend > 0 ? inc / spend : 0,
+      roas: spent ? inc / spend : 0,
       roas_interval: roasInterval,
       marginal_roas: m[c],
       at_bound: atBound(x[c], c, cons),
@@ -1417,7 +1426,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   notes.push(...losingNotes(losing, uncertainty));
   if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
     notes.push(
-      `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
+      outlook.heldRows
+        ? `the forecast covers ${outlook.forecastRows} periods; the history has no earlier year for the later ones (the carry-over tail), so their weather is held at the forecast's last week's mean; a forecast to the tail's end (${outlook.dates.at(-1)}) replaces that`
+        : `the forecast covers ${outlook.forecastRows} periods; later periods (the carry-over tail) use the typical scenario`,
     );
   }
   const free = channels.filter((c) => c.at_bound === null && c.spend > 0);

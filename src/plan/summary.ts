@@ -15,12 +15,12 @@ const MONEY_UNITS = [
 /**
  * An amount in a few characters: 950, 12.3k, 4.56M, 7.89B, 1.00T (budgets go up to 1e12);
  * scientific from 1000T. The unit is the largest the amount reaches, one up when rounding would
- * show 1000 of it (999,999 is 1.00M, not 1000.0k). Below 100, three significant figures: a
- * budget of 0.01 read "budget 0" when every amount was rounded to a whole unit.
+ * show 1000 of it (999,999 is 1.00M, not 1000.0k). Below 100, three significant figures down to
+ * cents: a budget of 0.01 read "budget 0" when every amount was rounded to a whole unit.
  */
 export function shortMoney(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  if (Math.abs(v) < 99.95) return formatSignificant(v, 3);
+  if (Math.abs(v) < 99.95) return String(Number(Number(v.toPrecision(3)).toFixed(2)) || 0);
   let i = MONEY_UNITS.length - 1;
   while (i > 0 && Math.abs(v) < MONEY_UNITS[i].scale) i--;
   for (; i < MONEY_UNITS.length; i++) {

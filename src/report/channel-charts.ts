@@ -624,6 +624,7 @@ export function planChart(d: TenantReportData): ChartDef | null {
   const byDate = new Map<string, number>();
   for (const r of plan.spend) byDate.set(r.date, (byDate.get(r.date) ?? 0) + r.spend);
   const peak = [...byDate.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
+  const low = Math.min(...byDate.values());
   // Each period's bar spans the period (a week's bar the whole week, from its first day), and
   // the outlook's points sit in its middle; weeks are labelled by their first days.
   const weekly = d.tenant.frequency === 'weekly';
@@ -696,9 +697,15 @@ export function planChart(d: TenantReportData): ChartDef | null {
     title,
     reading:
       `The plan spends ${num(total)} over ${byDate.size} ${period}s: ${byChannel.map((b) => `${b.c} ${pct(b.s / total)}`).join(', ')}; ` +
-      `the most on ${peak[0]} (${num(peak[1])})` +
+      // A plan spending the same in every period has no peak ("the most on" its first period).
+      (peak[1] - low > 1e-9 * Math.max(1, peak[1])
+        ? `the most on ${peak[0]} (${num(peak[1])})`
+        : `the same each ${period} (${num(peak[1])})`) +
       (plan.expected_revenue !== undefined && plan.expected_revenue !== null
-        ? `; expected revenue ${num(plan.expected_revenue)}.`
+        ? `; expected revenue ${num(plan.expected_revenue)} in the ${byDate.size} ${period}s` +
+          (plan.carry_over_after !== undefined && plan.carry_over_after !== null
+            ? `, ${plan.carry_over_after < 0 ? '-' : '+'} ${num(Math.abs(plan.carry_over_after))} carry-over after them.`
+            : '.')
         : '.') +
       // The planner does not use lift tests: beside calibrated figures, say whose plan this is.
       (d.explanation.calibration?.applied === true

@@ -59,8 +59,14 @@ export interface PlanView {
   spend: { date: string; channel: string; spend: number }[];
   /** Weather outlook per period (any of the weather columns), may be empty. */
   outlook: { date: string; variable: string; value: number }[];
-  /** Expected revenue from the plan, when the planner gives it. */
+  /** Expected revenue in the plan's horizon, when the planner gives it. */
   expected_revenue?: number | null;
+  /**
+   * The plan's carry-over after the horizon (revenue its spend still adds there), read beside
+   * expected_revenue; the report gave the horizon's and the carry-over's sum under the plan's
+   * name for the horizon alone.
+   */
+  carry_over_after?: number | null;
   notes?: string[];
 }
 

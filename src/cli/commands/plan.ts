@@ -1,5 +1,5 @@
 /** `wv-mmm plan` and `wv-mmm plans`: budget plans with the weather, printed as text or JSON. */
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AppError,
@@ -14,6 +14,7 @@ import {
 import { UsageError } from '../args.js';
 import type { Command, Flags } from '../command.js';
 import { table } from '../format.js';
+import { readInputFile } from '../shared.js';
 
 function numberFlag(flags: Flags, name: string): number | undefined {
   const v = flags[name];
@@ -105,9 +106,9 @@ function writeSpendCsv(file: string | undefined, p: StoredPlan): string[] {
   ];
 }
 
-/** Whole units with thousands separators; three significant figures below 100 (a budget of 0.01). */
+/** Whole units with thousands separators; below 100 three significant figures down to cents. */
 function money(v: number): string {
-  if (Math.abs(v) < 99.95) return String(Number(v.toPrecision(3)) || 0);
+  if (Math.abs(v) < 99.95) return String(Number(Number(v.toPrecision(3)).toFixed(2)) || 0);
   return Math.round(v).toLocaleString('en-US');
 }
 
@@ -253,16 +254,18 @@ export const plan: Command = {
     const csvFile = csvDestination(flags);
     let forecast: { csv: string; fileName: string } | undefined;
     if (typeof flags.forecast === 'string') {
+      // The shared reader says "no such file: F" (it said "cannot read --forecast F: ENOENT").
       try {
         forecast = {
-          csv: readFileSync(flags.forecast, 'utf8'),
+          csv: readInputFile(
+            flags.forecast,
+            'a forecast holds one row per day or week of the horizon',
+          ),
           fileName: path.basename(flags.forecast),
         };
       } catch (e) {
-        throw new AppError(
-          `cannot read --forecast ${flags.forecast}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
-          'not_found',
-        );
+        if (e instanceof AppError) throw new AppError(`--forecast: ${e.message}`, e.code);
+        throw e;
       }
     }
     let stored: StoredPlan;

@@ -1,6 +1,6 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
-import { weatherKindOf } from '../weather-names.js';
+import { weatherKindHint, weatherKindOf } from '../weather-names.js';
 import { classifySteps, dateHint, isoFromDays, parseIsoDay, slashedDateOrder } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, separatorHint, validateTenantId } from './errors.js';
 import { formatNumber, MISSING_MARKER, readNumber } from './numbers.js';
@@ -167,6 +167,16 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   // none of them the data warnings say so (no_modeled_weather, core/data-warnings.ts); this one
   // names what partial weather lacks.
   const kinds = new Set(roles.weatherNames.map((w) => weatherKindOf(w)?.kind));
+  // A control whose name suggests a kind of weather the data lack (`Precip (mm/week)`): said, as
+  // the role is otherwise silent (a weekly `Precip (mm/day)` column became a control unnoticed).
+  for (const name of controlNames) {
+    const hint = weatherKindHint(name);
+    if (hint === null || kinds.has(hint)) continue;
+    warnings.push(
+      `column "${name}" looks like ${hint} but its name is not one docs/csv-format.md lists, so it is read as a control ` +
+        `(no ${hint} effects, no ROAS by ${hint}); rename it (e.g. ${DEFAULT_WEATHER.find((w) => weatherKindOf(w)?.kind === hint)}, in the unit docs/csv-format.md gives) or mark it as weather with ${words.weatherColumns} "${name}"`,
+    );
+  }
   const missingWeather = DEFAULT_WEATHER.filter((w) => !kinds.has(weatherKindOf(w)?.kind));
   if (missingWeather.length > 0 && missingWeather.length < DEFAULT_WEATHER.length) {
     const missingKinds = missingWeather.map((w) => weatherKindOf(w)?.kind ?? w);
