@@ -10,6 +10,7 @@ import { loweredGain } from './plan-helpers.js';
 import {
   evaluateResponse,
   extendOutlook,
+  formatBounds,
   extendSeries,
   futureDates,
   makePlan,
@@ -532,6 +533,14 @@ describe('makePlan', () => {
     });
     expect(cased.channels).toEqual(exact.channels);
     expect(() => parseBounds('meta=lots')).toThrow(/not channel=min:max/);
+    // A channel whose name holds a comma, in double quotes; formatted back the same way.
+    const quoted = parseBounds('"search, brand"=0:1000,meta=1x:');
+    expect(quoted.map((b) => b.channel)).toEqual(['search, brand', 'meta']);
+    expect(quoted[0].max).toEqual({ value: 1000, multiple: false });
+    expect(formatBounds(quoted)).toBe('"search, brand"=0:1000,meta=1x:');
+    expect(() => parseBounds('search, brand=0:1000')).toThrow(
+      /"search" is not channel=min:max .*a channel name with a comma goes in double quotes/,
+    );
     expect(() => parseBounds('meta=2x:1x')).not.toThrow();
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('meta=2x:1x') }),

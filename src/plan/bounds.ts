@@ -39,20 +39,40 @@ function parseValue(text: string, item: string): BoundValue | undefined {
 }
 
 /**
- * Parses `channel=lo:hi[/period],...` (see the module comment). With the data's `frequency`, a
+ * The comma-separated items of a bounds text; a channel name in double quotes may hold commas
+ * (`"search, brand"=0:1000`: a channel the import accepts could not be bounded).
+ */
+function splitItems(text: string): string[] {
+  const items: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ',' && !quoted) {
+      items.push(current);
+      current = '';
+    } else current += ch;
+  }
+  items.push(current);
+  return items;
+}
+
+/**
+ * Parses `channel=lo:hi[/period],...` (see the module comment; a name with a comma in double
+ * quotes). With the data's `frequency`, a
  * per-period bound written `/day` on weekly data or `/week` on daily data is refused: the bound
  * holds for each period of the data, so `google=:3000/day` on weekly data was read as 3,000 a
  * week (7 times tighter than written) and `:3000/week` on daily data as 3,000 a day.
  */
 export function parseBounds(text: string, frequency?: 'daily' | 'weekly'): ChannelBound[] {
   const out: ChannelBound[] = [];
-  for (const raw of text.split(',')) {
+  for (const raw of splitItems(text)) {
     const item = raw.trim();
     if (item === '') continue;
-    const m = /^([^=]+)=([^:]*):([^/]*)(\/(period|day|week))?$/i.exec(item);
+    const m = /^("[^"]+"|[^="]+)=([^:]*):([^/]*)(\/(period|day|week))?$/i.exec(item);
     if (!m) {
       throw new PlanInputError(
-        `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, google=:3000/day; either side may be empty)`,
+        `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, google=:3000/day; either side may be empty${item.includes('=') ? '' : '; a channel name with a comma goes in double quotes: "search, brand"=0:1000'})`,
       );
     }
     const unit = m[5]?.toLowerCase();
@@ -62,8 +82,9 @@ export function parseBounds(text: string, frequency?: 'daily' | 'weekly'): Chann
         `bound "${item}": the data is ${frequency}, so a bound per period holds for each ${period}; write the amount per ${period} with /${period} (or /period), or leave the unit out for the horizon total`,
       );
     }
+    const name = m[1].trim();
     out.push({
-      channel: m[1].trim(),
+      channel: name.startsWith('"') ? name.slice(1, -1) : name,
       min: parseValue(m[2], item),
       max: parseValue(m[3], item),
       perPeriod: m[4] !== undefined,
@@ -181,6 +202,9 @@ export function formatBounds(bounds: readonly ChannelBound[]): string {
   const v = (x: BoundValue | undefined): string =>
     x === undefined ? '' : `${x.value}${x.multiple ? 'x' : ''}`;
   return bounds
-    .map((b) => `${b.channel}=${v(b.min)}:${v(b.max)}${b.perPeriod ? '/period' : ''}`)
+    .map(
+      (b) =>
+        `${/[,=]/.test(b.channel) ? `"${b.channel}"` : b.channel}=${v(b.min)}:${v(b.max)}${b.perPeriod ? '/period' : ''}`,
+    )
     .join(',');
 }
