@@ -198,6 +198,25 @@ describe('ROAS pooling leaves out channels whose figures are not measurements', 
     expect(e.roas_pooling!.text).toContain('; not pooled: ch4 (almost no spend');
   });
 
+  it('leaves out a channel held at 0, whose ROAS of 0 is not a measurement (INTERVALS_VERSION 20)', () => {
+    // ch4 held at 0 (FinalModel.heldAtZero): ROAS 0, replicate spread +-1 like the others.
+    const roas = [2, 4, 6, 8, 10, 0];
+    const reps = [1, -1].map((sign) => roas.flatMap((r) => [0, r + sign, r / 2]));
+    const e = explanation(roas);
+    poolRoas(e, reps, [], ['ch5']);
+    // The five others: mean 6, squares 16 + 4 + 0 + 4 + 16 = 40, variance 2 each: B = 2 x 2 / 40.
+    expect(e.roas_pooling!.channels).toEqual(['ch0', 'ch1', 'ch2', 'ch3', 'ch4']);
+    expect(e.roas_pooling!.mean_roas).toBeCloseTo(6, 12);
+    expect(e.roas_pooling!.factor).toBeCloseTo(4 / 40, 12);
+    expect(e.channels[0].pooled_roas).toBeCloseTo(6 - (1 - 4 / 40) * 4, 12);
+    expect(e.channels[5].pooled_roas).toBeUndefined();
+    expect(e.roas_pooling!.text).toContain('; not pooled: ch5 (held at 0');
+    // With it in the pool (the rule before), its 0 pulled the mean to 5.
+    const all = explanation(roas);
+    poolRoas(all, reps);
+    expect(all.roas_pooling!.mean_roas).toBeCloseTo(5, 12);
+  });
+
   it('are the channels of almost no spend and of the same spend on every row', () => {
     const s = generateTenant('extreme_heating').series;
     const n = s.target.length;

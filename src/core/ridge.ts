@@ -92,7 +92,7 @@ export function solveRidge(sys: RidgeSystem, alpha: number): RidgeModel {
 }
 
 /** The model of standardized coefficients b: raw coefficients and intercept. */
-function ridgeModelOf(sys: RidgeSystem, alpha: number, b: Float64Array): RidgeModel {
+export function ridgeModelOf(sys: RidgeSystem, alpha: number, b: Float64Array): RidgeModel {
   const { p } = sys;
   const coef = new Float64Array(p);
   let intercept = sys.yMean;

@@ -20,13 +20,15 @@
  * extra Gaussian observations of g'b (weight sigma^2 / SE^2), so the calibrated model matches
  * the tests as far as the data allow.
  *
- * Channels without a test keep their uncalibrated contribution: each enters as one more
- * Gaussian observation of the coefficients (its total contribution w'b at the uncalibrated
- * value, standard error HELD_SE_FRACTION of the data's own), in the objective and in the
- * posterior-mode refit, and its shape is not searched. A test says nothing about another
- * channel; left free, the refit moved untested channels through the shared terms (base,
- * collinear channels) when a tested channel's shape changed (extreme_ski_gear google -0.6% ->
- * -10.2% with meta's test alone; docs/calibration.md).
+ * Channels without a used test (no test, or its tests left out as a conflict) keep the
+ * uncalibrated model's fit: their shape is not searched and the coefficients of their columns
+ * are fixed at the uncalibrated model's (non-negativity included: a channel held at 0 stays at
+ * 0), in the objective and in the posterior-mode refit; the other coefficients are refitted
+ * around them. A test says nothing about another channel; left free, the refit moved untested
+ * channels through the shared terms (base, collinear channels) when a tested channel's shape
+ * changed (extreme_ski_gear google -0.6% -> -10.2% with meta's test alone; docs/calibration.md).
+ * A test left out as a conflict changes nothing: the calibration is redone with the used tests
+ * alone (the search with every test only decides the conflicts).
  *
  * Conflict (likelihood-ratio test): for each tested channel,
  *   LR = n log SSE(theta*) + chi-square of the channel's tests at theta* - min_theta n log SSE(theta)
@@ -50,13 +52,19 @@
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { modelWeatherColumn } from '../core/features.js';
-import { solveSpd } from '../core/linalg.js';
+import { choleskyInPlace, choleskySolveInPlace, solveSpd } from '../core/linalg.js';
 import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
-import { ridgeSystem, solveRidge, type RidgeModel, type RidgeSystem } from '../core/ridge.js';
+import {
+  ridgeModelOf,
+  ridgeSystem,
+  solveRidge,
+  type RidgeModel,
+  type RidgeSystem,
+} from '../core/ridge.js';
 import { momentsOf } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
-import type { FinalModel } from './final.js';
+import { nonNegativeContributions, type FinalModel } from './final.js';
 import { buildMediaDesign, hillKFor, mediaColumnName, mediaTransform } from './media.js';
 import {
   DECAY_BOUNDS,
@@ -83,11 +91,13 @@ export interface ReplicateCalibration {
   implied_lifts: number[];
   /** Per calibrated channel: its calibrated shape first, then other plausible shapes. */
   candidates: Record<string, ChannelParams[]>;
-  /**
-   * The uncalibrated model's shapes: channels without a test keep the contribution of the
-   * data-only fit at these (testShiftCalibration).
-   */
+  /** The uncalibrated model's shapes. */
   uncalibrated_params: Record<string, ChannelParams>;
+  /**
+   * The channels without a used test, at the uncalibrated model's coefficients: the test term
+   * holds them there (testShiftCalibration).
+   */
+  held: HeldChannel[];
 }
 
 export interface CalibrationResult {
@@ -118,21 +128,16 @@ export interface ModelLift {
 }
 
 /**
- * A channel's total contribution held at its uncalibrated value: one more Gaussian observation
- * of the coefficients (w'b = value, standard error se), like a test's implied lift (g'b = L).
+ * A channel without a used test, held at its uncalibrated fit: its shape is not searched and the
+ * standardized coefficients of its columns (media and media x weather, by design column name) are
+ * fixed at the uncalibrated fit's, so every figure of the channel (contribution, ROAS, marginal
+ * ROAS, ROAS by weather state, response curve) is the uncalibrated model's; the other
+ * coefficients are refitted around them.
  */
-interface HeldContribution {
+interface HeldChannel {
   channel: string;
-  value: number;
-  se: number;
+  coefs: ReadonlyMap<string, number>;
 }
-
-/**
- * Standard error of a held contribution as a fraction of the data's own standard error of it at
- * the uncalibrated shape (sigma^2 w'(X'X + alpha I)^-1 w): a numerical stand-in for an equality
- * constraint (the contribution moves by at most about 0.1% of what the data allow).
- */
-export const HELD_SE_FRACTION = 1e-3;
 
 export interface CalibratedTest extends LiftTest {
   /** Rows of the series in the window. */
@@ -184,13 +189,16 @@ export interface CalibrationReport {
   tests: CalibratedTest[];
   /** One line per conflicting channel. */
   conflicts: string[];
-  /** Channels without a test: their contribution is held at its uncalibrated value. */
+  /**
+   * Channels without a used test (none, or left out as a conflict): their shape and coefficients
+   * are the uncalibrated model's, and so are their figures.
+   */
   held_channels: string[];
   notes: string[];
 }
 
 export const CALIBRATION_METHOD =
-  'lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests; channels without a test keep their uncalibrated contribution';
+  "lift tests as Gaussian observations weighted by 1/SE^2: adstock/Hill shapes of the tested channels minimize n log SSE + sum ((L - implied lift)/SE)^2, then Ridge coefficients are the posterior mode with the tests; channels without a used test keep the uncalibrated model's shape and coefficients";
 export const CONFLICT_TEST =
   "likelihood-ratio test per channel: LR = [n log SSE + chi-square of the tests] at the calibrated shape minus n log SSE at the best data-only shape, against chi-square(df = tests on the channel); and, when the model's intervals are available, the model check: sum (measured - model lift)^2 / (SE^2 + model interval SD^2) over the channel's tests against the same chi-square; a conflict when either rejects at half the level (Bonferroni), or the LR alone at the level without the check";
 
@@ -228,6 +236,49 @@ interface Evaluation {
    * over their scales: the channel's total contribution is sum_j coefStandardized_j x this.
    */
   contribution: Record<string, { j: number; weight: number }[]>;
+  /** The held channels' columns and their fixed standardized coefficients; the free columns. */
+  fixed: { j: number; value: number }[];
+  free: number[];
+}
+
+/**
+ * Solves (G + alpha I) b = rhs over the free columns with the fixed ones at their values (their
+ * terms moved to the right-hand side): the Ridge normal equations with the held channels'
+ * coefficients given. `rhs` is p long; so is the result, its fixed entries their values exactly.
+ * With no fixed column the operations are solveRidge's (the same bits).
+ */
+function solveWithFixed(
+  sys: Pick<RidgeSystem, 'p' | 'gram'>,
+  alpha: number,
+  e: Pick<Evaluation, 'fixed' | 'free'>,
+  rhs: Float64Array,
+): Float64Array {
+  const p = sys.p;
+  const { free, fixed } = e;
+  const q = free.length;
+  const a = new Float64Array(q * q);
+  const r = new Float64Array(q);
+  for (let u = 0; u < q; u++) {
+    const j = free[u];
+    for (let v = 0; v < q; v++) {
+      const k = free[v];
+      a[u * q + v] = sys.gram[j * p + k];
+    }
+    a[u * q + u] += alpha;
+    let x = rhs[j];
+    for (const f of fixed) x -= sys.gram[j * p + f.j] * f.value;
+    r[u] = x;
+  }
+  if (!choleskyInPlace(a, q)) {
+    throw new RangeError(
+      `Ridge normal equations are not positive definite at alpha ${alpha} (collinear columns?)`,
+    );
+  }
+  const bf = choleskySolveInPlace(a, q, r);
+  const b = new Float64Array(p);
+  free.forEach((j, u) => (b[j] = bf[u]));
+  for (const f of fixed) b[f.j] = f.value;
+  return b;
 }
 
 class Calibrator {
@@ -244,7 +295,7 @@ class Calibrator {
     readonly alpha: number,
     readonly tests: readonly LiftTest[],
     model: FinalModel,
-    readonly held: readonly HeldContribution[] = [],
+    readonly held: readonly HeldChannel[] = [],
   ) {
     this.n = series.target.length;
     this.spec = { calendar: model.calendar, weather: model.weather };
@@ -276,7 +327,17 @@ class Calibrator {
       momentsOf(design.columns, this.series.target, { start: 0, end: this.n }),
     );
     const p = sys.p;
-    const b = solveRidge(sys, this.alpha).coefStandardized;
+    const fixed: { j: number; value: number }[] = [];
+    for (const h of this.held) {
+      for (const [name, value] of h.coefs) {
+        const j = design.names.indexOf(name);
+        if (j < 0) throw new Error(`held channel ${h.channel}: no design column ${name}`);
+        fixed.push({ j, value });
+      }
+    }
+    const isFixed = new Set(fixed.map((f) => f.j));
+    const free = design.names.map((_, j) => j).filter((j) => !isFixed.has(j));
+    const b = solveWithFixed(sys, this.alpha, { fixed, free }, sys.xty);
     let quad = 0;
     for (let j = 0; j < p; j++) {
       let row = 0;
@@ -317,15 +378,11 @@ class Calibrator {
         return [{ j, weight: sum / sys.scales[j] }];
       });
     }
-    // Each held contribution is one more linear observation of the coefficients, after the tests.
-    for (const h of this.held) {
-      const g = new Float64Array(p);
-      for (const x of contribution[h.channel]) g[x.j] = x.weight;
-      grads.push(g);
-    }
-    // (G + alpha I)^-1 g_i: the Ridge solution with g_i as right-hand side.
-    const spread = grads.map((g) => solveRidge({ ...sys, xty: g }, this.alpha).coefStandardized);
-    return { params, sys, b, sse, sigma2, grads, spread, contribution };
+    // (G + alpha I)^-1 g_i over the free columns (a test's gradient is zero on the held ones):
+    // the Ridge solution with g_i as right-hand side and the held coefficients at 0.
+    const zeros = fixed.map((f) => ({ j: f.j, value: 0 }));
+    const spread = grads.map((g) => solveWithFixed(sys, this.alpha, { fixed: zeros, free }, g));
+    return { params, sys, b, sse, sigma2, grads, spread, contribution, fixed, free };
   }
 
   /**
@@ -338,57 +395,46 @@ class Calibrator {
    * test let the coefficients move as far as the data allow (as calibratedRidge does), instead
    * of holding them at the data-only values.
    */
-  chi2(e: Evaluation, tests: readonly number[]): number {
-    const which = this.withHeld(tests);
+  chi2(e: Evaluation, which: readonly number[]): number {
     const m = which.length;
     if (m === 0) return 0;
     const r = new Float64Array(m);
     const v = new Float64Array(m * m);
     which.forEach((i, a) => {
-      const o = this.observation(i);
-      r[a] = o.value - dot(e.grads[i], e.b);
+      r[a] = this.tests[i].incremental_revenue - dot(e.grads[i], e.b);
       which.forEach((j, c) => {
         v[a * m + c] = e.sigma2 * dot(e.grads[i], e.spread[j]);
       });
-      v[a * m + a] += o.se ** 2;
+      v[a * m + a] += this.tests[i].standard_error ** 2;
     });
     return dot(r, solveSpd(v, r, m));
-  }
-
-  /** The given tests' indices followed by every held contribution's observation index. */
-  private withHeld(tests: readonly number[]): number[] {
-    return [...tests, ...this.held.map((_, k) => this.tests.length + k)];
-  }
-
-  /** Observation i: test i, or held contribution i - tests.length. */
-  private observation(i: number): { value: number; se: number } {
-    if (i < this.tests.length)
-      return { value: this.tests[i].incremental_revenue, se: this.tests[i].standard_error };
-    const h = this.held[i - this.tests.length];
-    return { value: h.value, se: h.se };
   }
 
   objective(e: Evaluation, which: readonly number[]): number {
     return this.n * Math.log(Math.max(e.sse, Number.MIN_VALUE)) + this.chi2(e, which);
   }
 
-  /** Posterior-mode coefficients with the given tests as Gaussian observations. */
+  /**
+   * Posterior-mode coefficients with the given tests as Gaussian observations; the held channels'
+   * coefficients stay at their fixed values.
+   */
   calibratedRidge(e: Evaluation, which: readonly number[]): RidgeModel {
     const { sys } = e;
     const p = sys.p;
     const gram = Float64Array.from(sys.gram);
     const xty = Float64Array.from(sys.xty);
-    for (const i of this.withHeld(which)) {
-      const o = this.observation(i);
+    for (const i of which) {
+      const t = this.tests[i];
       const g = e.grads[i];
-      const lambda = e.sigma2 / o.se ** 2;
+      const lambda = e.sigma2 / t.standard_error ** 2;
       for (let j = 0; j < p; j++) {
-        xty[j] += lambda * o.value * g[j];
+        xty[j] += lambda * t.incremental_revenue * g[j];
         for (let k = 0; k < p; k++) gram[j * p + k] += lambda * g[j] * g[k];
       }
     }
-    // The tests enter as extra rows of the standardized normal equations; core/ridge solves them.
-    return solveRidge({ ...sys, gram, xty }, this.alpha);
+    // The tests enter as extra rows of the standardized normal equations (a test's gradient is
+    // zero on the held columns, so their terms on the right-hand side are the data's).
+    return ridgeModelOf(sys, this.alpha, solveWithFixed({ p, gram }, this.alpha, e, xty));
   }
 }
 
@@ -449,16 +495,9 @@ export function calibrateFinalModel(
     return { model, report, replicate: null };
   }
   const alpha = model.alpha ?? model.ridge.alpha;
-  // Channels without a test keep their uncalibrated contribution (docs/calibration.md, "Channels
-  // without a test"): a test says nothing about them, but a free refit lets the shared terms
-  // (the base, collinear channels) move them when a tested channel's shape changes.
-  const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
-  const cal = heldCalibrator(series, alpha, tests, model, model.channelParams);
-  const base = cal.evaluate(model.channelParams);
   const all = tests.map((_, i) => i);
   const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
   const testsOf = (c: string): number[] => all.filter((i) => tests[i].channel === c);
-  const triple = (p: ChannelParams): Triple => ({ decay: p.decay, kMult: p.k_mult, s: p.s });
   const key = (t: Triple): string => `${t.decay}|${t.kMult}|${t.s}`;
 
   if (model.kind !== 'ridge') {
@@ -466,66 +505,14 @@ export function calibrateFinalModel(
       `the model is a ${model.kind}: its tree part is piecewise constant in spend, so lift tests cannot calibrate it; figures are uncalibrated`,
     );
   }
-  // Coordinate descent over the tested channels on J = n log SSE + chi-square of all tests;
-  // the best data-only SSE over every candidate seen is the LR baseline.
-  let current = base;
-  let currentJ = cal.objective(base, all);
-  let bestDataOnly = base.sse;
-  // Per tested channel: the least objective without that channel's tests over every candidate
-  // evaluated (the LR baseline of its tests given the other channels' tests).
-  const othersOf = (c: string): number[] => all.filter((i) => tests[i].channel !== c);
-  const bestWithout = new Map<string, number>(
-    tested.map((c) => [c, cal.objective(base, othersOf(c))]),
-  );
-  const seeCandidate = (e: Evaluation): void => {
-    bestDataOnly = Math.min(bestDataOnly, e.sse);
-    for (const c of tested)
-      bestWithout.set(c, Math.min(bestWithout.get(c)!, cal.objective(e, othersOf(c))));
-  };
-  const passes = tested.length > 1 ? 2 : 1;
-  /**
-   * Every candidate shape evaluated, with the objective it reached and the channel's total
-   * contribution under the posterior-mode coefficients there (replicate candidates).
-   */
-  const visited: { channel: string; params: ChannelParams; j: number; contribution: number }[] = [];
-  const contributionOf = (e: Evaluation, c: string): number => {
-    const b = cal.calibratedRidge(e, all).coefStandardized;
-    return e.contribution[c].reduce((sum, x) => sum + b[x.j] * x.weight, 0);
-  };
-  if (model.kind === 'ridge') {
-    for (let pass = 0; pass < passes; pass++) {
-      for (const c of tested) {
-        const seen = new Set<string>([key(triple(current.params[c]))]);
-        const tryAll = (cands: Triple[]): void => {
-          for (const cand of cands) {
-            const k = key(cand);
-            if (seen.has(k)) continue;
-            seen.add(k);
-            const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
-            seeCandidate(e);
-            const j = cal.objective(e, all);
-            visited.push({
-              channel: c,
-              params: e.params[c],
-              j,
-              contribution: contributionOf(e, c),
-            });
-            if (j < currentJ) {
-              current = e;
-              currentJ = j;
-            }
-          }
-        };
-        tryAll(gridTriples());
-        for (let round = 0; round < 2; round++)
-          tryAll(localTriples(triple(current.params[c]), round));
-      }
-    }
-  }
+  // Channels without a test keep their uncalibrated fit (docs/calibration.md, "Channels without
+  // a test"): a test says nothing about them, but a free refit lets the shared terms (the base,
+  // collinear channels) move them when a tested channel's shape changes.
+  const first = searchShapes(series, alpha, model, tests, model.kind === 'ridge');
+  const { base } = first;
 
   // Conflict per channel: LR of the channel's tests at the calibrated shape.
   const used = new Array<boolean>(tests.length).fill(model.kind === 'ridge');
-  let params = { ...current.params };
   // The model check's reference: the uncalibrated model's own lift of each test and its spread.
   const given = model.kind === 'ridge' && options.modelLifts ? options.modelLifts(tests) : [];
   const modelLifts = given.length > 0 ? given : null;
@@ -533,7 +520,7 @@ export function calibrateFinalModel(
     throw new RangeError(`modelLifts gave ${modelLifts.length} lifts for ${tests.length} tests`);
   for (const c of tested) {
     const mine = testsOf(c);
-    const lr = Math.max(0, currentJ - bestWithout.get(c)!);
+    const lr = Math.max(0, first.currentJ - first.bestWithout.get(c)!);
     const p = 1 - chisqCdf(lr, mine.length);
     let check: ChannelCalibration['model_check'] = null;
     if (modelLifts) {
@@ -576,10 +563,7 @@ export function calibrateFinalModel(
             ? ' (applied anyway: onConflict apply)'
             : '; not used: check the experiment (window, spend change, units) before trusting either figure'),
       );
-      if (onConflict === 'exclude') {
-        for (const i of mine) used[i] = false;
-        params = { ...params, [c]: model.channelParams[c] };
-      }
+      if (onConflict === 'exclude') for (const i of mine) used[i] = false;
     }
     report.channels.push({
       channel: c,
@@ -589,36 +573,61 @@ export function calibrateFinalModel(
       conflict,
       model_check: check,
       uncalibrated_params: model.channelParams[c],
-      calibrated_params: params[c],
-      sse_cost_pct: (100 * (current.sse - bestDataOnly)) / bestDataOnly,
+      calibrated_params: model.channelParams[c],
+      sse_cost_pct: 0,
     });
   }
   const usedIdx = all.filter((i) => used[i]);
-  const final = usedIdx.length > 0 ? cal.evaluate(params) : base;
-  const ridge = usedIdx.length > 0 ? cal.calibratedRidge(final, usedIdx) : model.ridge;
-  for (const i of all) {
-    const c = report.channels.find((x) => x.channel === tests[i].channel)!;
-    report.tests.push({
-      ...tests[i],
-      rows: cal.windowRows(i),
-      uncalibrated_lift: dot(base.grads[i], base.b),
-      model_lift: modelLifts ? modelLifts[i] : null,
-      calibrated_lift: dot(final.grads[i], ridge.coefStandardized),
-      conflict: c.conflict,
-      used: used[i],
-    });
-  }
-  for (const c of report.channels) c.calibrated_params = params[c.channel];
   if (usedIdx.length === 0) {
+    for (const i of all) {
+      report.tests.push({
+        ...tests[i],
+        rows: first.cal.windowRows(i),
+        uncalibrated_lift: dot(base.grads[i], base.b),
+        model_lift: modelLifts ? modelLifts[i] : null,
+        calibrated_lift: dot(base.grads[i], base.b),
+        conflict: report.channels.find((x) => x.channel === tests[i].channel)!.conflict,
+        used: false,
+      });
+    }
     if (model.kind === 'ridge')
       report.notes.push('no test was used: the calibrated model equals the uncalibrated one');
     return { model, report, replicate: null };
   }
+  // A test left out as a conflict changes nothing: the calibration is that of the used tests
+  // alone, and the excluded tests' channels are held at their uncalibrated fit like the
+  // channels without a test (their search above, with every test, only judged the conflict).
+  const usedTests = usedIdx.map((i) => tests[i]);
+  const final =
+    usedIdx.length === tests.length ? first : searchShapes(series, alpha, model, usedTests, true);
+  const usedAll = usedTests.map((_, k) => k);
+  const ridge = final.cal.calibratedRidge(final.current, usedAll);
+  const params = { ...final.current.params };
+  // Every test's lift under the calibrated model (an excluded test's channel is held, so its
+  // lift is the uncalibrated one).
+  const atFinal = usedIdx.length === tests.length ? final.current : first.cal.evaluate(params);
+  for (const i of all) {
+    report.tests.push({
+      ...tests[i],
+      rows: first.cal.windowRows(i),
+      uncalibrated_lift: dot(base.grads[i], base.b),
+      model_lift: modelLifts ? modelLifts[i] : null,
+      calibrated_lift: dot(atFinal.grads[i], ridge.coefStandardized),
+      conflict: report.channels.find((x) => x.channel === tests[i].channel)!.conflict,
+      used: used[i],
+    });
+  }
+  const bestDataOnly = Math.min(first.bestDataOnly, final.bestDataOnly);
+  for (const c of report.channels) {
+    c.calibrated_params = params[c.channel];
+    c.sse_cost_pct = (100 * (final.current.sse - bestDataOnly)) / bestDataOnly;
+  }
   report.applied = true;
-  report.held_channels = untested;
-  if (untested.length > 0)
+  const held = series.channels.filter((c) => !usedTests.some((t) => t.channel === c));
+  report.held_channels = held;
+  if (held.length > 0)
     report.notes.push(
-      `channels without a lift test keep their uncalibrated contribution: ${untested.join(', ')}`,
+      `channels without a used lift test keep their uncalibrated figures: ${held.join(', ')}`,
     );
   const calibrated: FinalModel = {
     ...model,
@@ -636,15 +645,14 @@ export function calibrateFinalModel(
   // the shape uncertainty the region holds (docs/calibration.md).
   const candidates: Record<string, ChannelParams[]> = {};
   for (const c of tested) {
-    if (usedIdx.every((i) => tests[i].channel !== c)) continue;
+    if (usedTests.every((t) => t.channel !== c)) continue;
     candidates[c] = spanningCandidates(
       params[c],
-      visited.filter((x) => x.channel === c && x.j - currentJ <= CANDIDATE_REGION),
-      (p) => key(triple(p)),
+      final.visited.filter((x) => x.channel === c && x.j - final.currentJ <= CANDIDATE_REGION),
+      (p) => key({ decay: p.decay, kMult: p.k_mult, s: p.s }),
     );
   }
-  const usedTests = usedIdx.map((i) => tests[i]);
-  const implied = usedIdx.map((i) => dot(final.grads[i], ridge.coefStandardized));
+  const implied = usedAll.map((k) => dot(final.current.grads[k], ridge.coefStandardized));
   return {
     model: calibrated,
     report,
@@ -653,27 +661,156 @@ export function calibrateFinalModel(
       implied_lifts: implied,
       candidates,
       uncalibrated_params: model.channelParams,
+      held: modelHeld(model, held),
     },
   };
 }
 
+/** The calibration search of `tests` (calibrateFinalModel). */
+interface ShapeSearch {
+  cal: Calibrator;
+  /** The uncalibrated shapes' evaluation. */
+  base: Evaluation;
+  /** The calibrated shapes' evaluation and objective. */
+  current: Evaluation;
+  currentJ: number;
+  /** The least data-only SSE over every candidate evaluated (the LR baseline). */
+  bestDataOnly: number;
+  /** Per tested channel: the least objective without its tests over every candidate evaluated. */
+  bestWithout: Map<string, number>;
+  /** Every candidate shape evaluated (replicate candidates). */
+  visited: { channel: string; params: ChannelParams; j: number; contribution: number }[];
+}
+
 /**
- * The calibrator of `tests` on `template`'s design in which the channels without a test keep the
- * contribution they have under `uncalibrated` shapes with data-only coefficients (docs/calibration.md,
- * "Channels without a test"): shared by the calibration, its replicates and its test moves.
+ * Coordinate descent over the channels of `tests` on J = n log SSE + chi-square of the tests,
+ * the channels without a test held at the uncalibrated model's fit (modelHeld); no search when
+ * `search` is false (a GBM or blend: only the conflict statistics at the uncalibrated shapes).
  */
-function heldCalibrator(
+function searchShapes(
   series: TenantSeries,
   alpha: number,
+  model: FinalModel,
   tests: readonly LiftTest[],
-  template: FinalModel,
-  uncalibrated: Record<string, ChannelParams>,
-): Calibrator {
-  const plain = new Calibrator(series, alpha, tests, template);
+  search: boolean,
+): ShapeSearch {
   const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
-  const held =
-    untested.length > 0 ? heldContributions(plain, plain.evaluate(uncalibrated), untested) : [];
-  return held.length > 0 ? new Calibrator(series, alpha, tests, template, held) : plain;
+  const cal = new Calibrator(series, alpha, tests, model, modelHeld(model, untested));
+  const base = cal.evaluate(model.channelParams!);
+  const all = tests.map((_, i) => i);
+  const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
+  const triple = (p: ChannelParams): Triple => ({ decay: p.decay, kMult: p.k_mult, s: p.s });
+  const key = (t: Triple): string => `${t.decay}|${t.kMult}|${t.s}`;
+  // Coordinate descent over the tested channels on J = n log SSE + chi-square of all tests;
+  // the best data-only SSE over every candidate seen is the LR baseline.
+  let current = base;
+  let currentJ = cal.objective(base, all);
+  let bestDataOnly = base.sse;
+  // Per tested channel: the least objective without that channel's tests over every candidate
+  // evaluated (the LR baseline of its tests given the other channels' tests).
+  const othersOf = (c: string): number[] => all.filter((i) => tests[i].channel !== c);
+  const bestWithout = new Map<string, number>(
+    tested.map((c) => [c, cal.objective(base, othersOf(c))]),
+  );
+  const seeCandidate = (e: Evaluation): void => {
+    bestDataOnly = Math.min(bestDataOnly, e.sse);
+    for (const c of tested)
+      bestWithout.set(c, Math.min(bestWithout.get(c)!, cal.objective(e, othersOf(c))));
+  };
+  const passes = tested.length > 1 ? 2 : 1;
+  /**
+   * Every candidate shape evaluated, with the objective it reached and the channel's total
+   * contribution under the posterior-mode coefficients there (replicate candidates).
+   */
+  const visited: ShapeSearch['visited'] = [];
+  const contributionOf = (e: Evaluation, c: string): number => {
+    const b = cal.calibratedRidge(e, all).coefStandardized;
+    return e.contribution[c].reduce((sum, x) => sum + b[x.j] * x.weight, 0);
+  };
+  if (search) {
+    for (let pass = 0; pass < passes; pass++) {
+      for (const c of tested) {
+        const seen = new Set<string>([key(triple(current.params[c]))]);
+        const tryAll = (cands: Triple[]): void => {
+          for (const cand of cands) {
+            const k = key(cand);
+            if (seen.has(k)) continue;
+            seen.add(k);
+            const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
+            seeCandidate(e);
+            const j = cal.objective(e, all);
+            visited.push({
+              channel: c,
+              params: e.params[c],
+              j,
+              contribution: contributionOf(e, c),
+            });
+            if (j < currentJ) {
+              current = e;
+              currentJ = j;
+            }
+          }
+        };
+        tryAll(gridTriples());
+        for (let round = 0; round < 2; round++)
+          tryAll(localTriples(triple(current.params[c]), round));
+      }
+    }
+  }
+  return { cal, base, current, currentJ, bestDataOnly, bestWithout, visited };
+}
+
+/** The design columns of a channel (media and media x weather) among `names`. */
+function channelColumns(names: readonly string[], channel: string): number[] {
+  const mc = mediaColumnName(channel);
+  return names.flatMap((name, j) => (name === mc || name.startsWith(`${mc}_x_`) ? [j] : []));
+}
+
+/** The given channels held at a fit's standardized coefficients (`names`: its design columns). */
+function heldAt(
+  names: readonly string[],
+  coefStandardized: ArrayLike<number>,
+  channels: readonly string[],
+): HeldChannel[] {
+  return channels.map((channel) => ({
+    channel,
+    coefs: new Map(channelColumns(names, channel).map((j) => [names[j], coefStandardized[j]])),
+  }));
+}
+
+/**
+ * The given channels held at the uncalibrated model's own coefficients (its Ridge, with every
+ * contribution held non-negative as fitted: final.ts nonNegativeContributions), so that their
+ * figures are the uncalibrated explanation's, a channel held at 0 included.
+ */
+function modelHeld(model: FinalModel, channels: readonly string[]): HeldChannel[] {
+  return heldAt(model.featureNames, model.ridge.coefStandardized, channels);
+}
+
+/**
+ * The given channels held at the uncalibrated fit of `series` at `params` (a bootstrap
+ * replicate's or a window refit's): the all-rows Ridge at the template's alpha with every
+ * contribution held non-negative, as fitFinalModel fits the uncalibrated model.
+ */
+function fitHeld(
+  series: TenantSeries,
+  alpha: number,
+  template: FinalModel,
+  params: Record<string, ChannelParams>,
+  channels: readonly string[],
+): HeldChannel[] {
+  if (channels.length === 0) return [];
+  const design = buildMediaDesign(series, params, {
+    calendar: template.calendar,
+    weather: template.weather,
+  });
+  const n = series.target.length;
+  const plain = solveRidge(
+    ridgeSystem(momentsOf(design.columns, series.target, { start: 0, end: n })),
+    alpha,
+  );
+  const constrained = nonNegativeContributions(series.channels, design, series.target, plain);
+  return heldAt(design.names, (constrained?.ridge ?? plain).coefStandardized, channels);
 }
 
 /** `template` at the evaluated shapes, with the posterior-mode Ridge of all the tests. */
@@ -690,25 +827,6 @@ function withCalibration(
     ridge,
     chosen: template.chosen ? { ...template.chosen, ridge } : null,
   };
-}
-
-/**
- * The given channels' total contributions at an evaluation (data-only coefficients), each held
- * with standard error HELD_SE_FRACTION x the data's own standard error of it.
- */
-function heldContributions(
-  cal: Calibrator,
-  e: Evaluation,
-  channels: readonly string[],
-): HeldContribution[] {
-  return channels.map((c) => {
-    const w = new Float64Array(e.sys.p);
-    for (const x of e.contribution[c]) w[x.j] = x.weight;
-    const spread = solveRidge({ ...e.sys, xty: w }, cal.alpha).coefStandardized;
-    const dataSe = Math.sqrt(e.sigma2 * dot(w, spread));
-    const value = dot(w, e.b);
-    return { channel: c, value, se: Math.max(HELD_SE_FRACTION * dataSe, 1e-12 * Math.abs(value)) };
-  });
 }
 
 /**
@@ -756,7 +874,14 @@ export function recalibrateReplicate(
   const alpha = template.alpha ?? template.ridge.alpha;
   // As in calibrateFinalModel: channels without a test keep the contribution of the replicate's
   // uncalibrated fit (its searched shapes, data-only coefficients).
-  const cal = heldCalibrator(series, alpha, tests, template, searched);
+  const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
+  const cal = new Calibrator(
+    series,
+    alpha,
+    tests,
+    template,
+    fitHeld(series, alpha, template, searched, untested),
+  );
   const all = tests.map((_, i) => i);
   const start = { ...searched };
   for (const c of Object.keys(candidates)) start[c] = candidates[c][0];
@@ -795,7 +920,7 @@ export function testShiftCalibration(
   tests: readonly LiftTest[],
 ): FinalModel {
   const alpha = calibrated.alpha ?? calibrated.ridge.alpha;
-  const cal = heldCalibrator(series, alpha, tests, calibrated, calibration.uncalibrated_params);
+  const cal = new Calibrator(series, alpha, tests, calibrated, calibration.held);
   const all = tests.map((_, i) => i);
   const key = (p: ChannelParams): string => `${p.decay}|${p.k_mult}|${p.s}`;
   let current = cal.evaluate({ ...calibrated.channelParams! });

@@ -211,14 +211,7 @@ export function explainFinalModel(
     const perDay = diff(base, zeroPred);
     const up = Float64Array.from(spend, (x) => x * (1 + MARGINAL_STEP));
     const upDay = diff(predict(withSpend(series, c, up)), base);
-    // A channel held at 0 (final.ts nonNegativeContributions) sums to 0 up to rounding; its
-    // ROAS is 0, not the -5e-14 its floating-point sum leaves.
-    const summed = sum(perDay);
-    const contribution =
-      model.heldAtZero?.includes(name) &&
-      Math.abs(summed) < HELD_ROAS_ROUNDING * Math.max(1, totalSpend)
-        ? 0
-        : summed;
+    const contribution = channelContribution(model, name, sum(perDay), totalSpend);
     const roas = ratio(contribution, totalSpend);
     const marginal = ratio(sum(upDay), MARGINAL_STEP * totalSpend);
     if (totalSpend === 0)
@@ -555,10 +548,29 @@ export function explainPhase(
 /** ROAS per channel of a model (contribution of the channel's observed spend / its spend). */
 function channelRoas(series: TenantSeries, model: FinalModel): number[] {
   const base = predictFinal(model, series);
-  return series.channels.map((_, c) => {
+  return series.channels.map((name, c) => {
     const zero = predictFinal(model, withSpend(series, c, new Float64Array(series.target.length)));
-    return ratio(sum(diff(base, zero)), sum(series.spend[c]));
+    const totalSpend = sum(series.spend[c]);
+    return ratio(channelContribution(model, name, sum(diff(base, zero)), totalSpend), totalSpend);
   });
+}
+
+/**
+ * A channel's contribution, its per-row effects summed: a channel held at 0 (final.ts
+ * nonNegativeContributions) sums to 0 up to rounding, and its contribution and ROAS are 0, not
+ * the -5e-14 its floating-point sum leaves (the uncalibrated ROAS beside a calibrated one read
+ * -2.60e-15 before it took this rule too).
+ */
+function channelContribution(
+  model: FinalModel,
+  channel: string,
+  summed: number,
+  totalSpend: number,
+): number {
+  return model.heldAtZero?.includes(channel) &&
+    Math.abs(summed) < HELD_ROAS_ROUNDING * Math.max(1, totalSpend)
+    ? 0
+    : summed;
 }
 
 /**

@@ -346,9 +346,10 @@ export const LEVELS = [
  * explain.ts carryOverCaveats; 18: poolRoas leaves out the channels of almost no spend or
  * constant spend, unpooledChannels; 19: a phase-3 point that is a GBM or a Ridge/GBM blend adds
  * the distance of each figure from the same design refitted as Ridge on both sides (kindFigures,
- * `uncertainty.kind_refit`).
+ * `uncertainty.kind_refit`); 20: poolRoas leaves out the channels the point model holds at 0
+ * (FinalModel.heldAtZero), whose 0 entered the mean.
  */
-export const INTERVALS_VERSION = 19;
+export const INTERVALS_VERSION = 20;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1264,7 +1265,8 @@ export function addIntervalsFromFigures(
     });
     return explanation;
   }
-  if (!options.calibration) poolRoas(explanation, figures, boot.notPooled ?? []);
+  if (!options.calibration)
+    poolRoas(explanation, figures, boot.notPooled ?? [], boot.heldAtZero ?? []);
   let i = 0;
   visitFigures(explanation, (point, put, marginal, channel) => {
     const k = i++;
@@ -1299,19 +1301,39 @@ export function addIntervalsFromFigures(
  * (Efron & Morris). With 4 or more channels the pooled figures have a lower total squared error
  * than the model's own; the model's figures, which add up to its predicted revenue, stay as they
  * are. Channels without spend are left out, and those in `leaveOut` (unpooledChannels: almost
- * no spend or constant spend, whose figures are not measurements). Calibrated models are not
- * pooled (a lift test is better information about its channel than the others' mean).
+ * no spend or constant spend, whose figures are not measurements) and `heldAtZero` (the point
+ * model holds their contribution at 0, FinalModel.heldAtZero: their ROAS of 0 means not
+ * identified, and in the mean it pulled every other channel toward 0; since INTERVALS_VERSION
+ * 20). Calibrated models are not pooled (a lift test is better information about its channel
+ * than the others' mean).
  */
 export function poolRoas(
   e: Explanation,
   figures: readonly (readonly number[])[],
   leaveOut: readonly string[] = [],
+  heldAtZero: readonly string[] = [],
 ): void {
+  const out = (name: string): boolean => leaveOut.includes(name) || heldAtZero.includes(name);
   // visitFigures' order: per channel contribution, ROAS, marginal ROAS.
   const pool = e.channels
     .map((_, c) => c)
-    .filter((c) => e.channels[c].spend > 0 && !leaveOut.includes(e.channels[c].channel));
-  const left = e.channels.filter((ch) => ch.spend > 0 && leaveOut.includes(ch.channel));
+    .filter((c) => e.channels[c].spend > 0 && !out(e.channels[c].channel));
+  const left = e.channels.filter(
+    (ch) => ch.spend > 0 && leaveOut.includes(ch.channel) && !heldAtZero.includes(ch.channel),
+  );
+  const held = e.channels.filter((ch) => ch.spend > 0 && heldAtZero.includes(ch.channel));
+  const notPooled = [
+    ...(left.length > 0
+      ? [
+          `${left.map((ch) => ch.channel).join(', ')} (almost no spend, or the same spend on every row: ${left.length === 1 ? 'its figures are' : 'their figures are'} not measurements)`,
+        ]
+      : []),
+    ...(held.length > 0
+      ? [
+          `${held.map((ch) => ch.channel).join(', ')} (held at 0: ${held.length === 1 ? 'its ROAS is' : 'their ROAS are'} not identified, not measured at 0)`,
+        ]
+      : []),
+  ];
   const poolOf = (offset: number, point: (c: number) => number) =>
     jamesStein(
       pool.map(point),
@@ -1338,7 +1360,7 @@ export function poolRoas(
     mean_roas: js.mean,
     marginal_factor: jm.factor,
     mean_marginal_roas: jm.mean,
-    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction${left.length > 0 ? `; not pooled: ${left.map((ch) => ch.channel).join(', ')} (almost no spend, or the same spend on every row: ${left.length === 1 ? 'its figures are' : 'their figures are'} not measurements)` : ''}`,
+    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction${notPooled.length > 0 ? `; not pooled: ${notPooled.join('; ')}` : ''}`,
   };
 }
 

@@ -121,9 +121,7 @@ export function explainText(e: Explanation): string {
             ]),
           ),
           ...(calibrated && e.calibration.held_channels.length
-            ? [
-                `No lift test: ${e.calibration.held_channels.join(', ')} (figures held at the uncalibrated model's)`,
-              ]
+            ? [heldLine(e.calibration.held_channels, e.calibration.tests)]
             : []),
         ]
       : []),
@@ -208,3 +206,17 @@ export const explain: Command = {
     print(e, () => explainText(e));
   },
 };
+
+/**
+ * The channels a calibrated model holds at the uncalibrated figures: those without a lift test
+ * and those whose tests were left out as a conflict (calibration.ts).
+ */
+function heldLine(held: readonly string[], tests: readonly { channel: string }[]): string {
+  const notUsed = held.filter((c) => tests.some((t) => t.channel === c));
+  const none = held.filter((c) => !notUsed.includes(c));
+  const parts = [
+    ...(none.length > 0 ? [`No lift test: ${none.join(', ')}`] : []),
+    ...(notUsed.length > 0 ? [`lift test not used (conflict): ${notUsed.join(', ')}`] : []),
+  ];
+  return `${parts.join('; ')} (figures held at the uncalibrated model's)`;
+}

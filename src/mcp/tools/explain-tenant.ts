@@ -109,11 +109,14 @@ export function fmt2(x: number): string {
 
 /** ' calibrated' for a channel of a calibrated model, or what it is when no lift test moved it. */
 function calibrationMark(
-  calibration: { applied: boolean; held_channels: string[] } | null | undefined,
+  calibration:
+    { applied: boolean; held_channels: string[]; tests: { channel: string }[] } | null | undefined,
   channel: string,
 ): string {
   if (!calibration?.applied) return '';
-  return calibration.held_channels.includes(channel)
-    ? ' (no lift test: uncalibrated)'
-    : ' calibrated';
+  if (!calibration.held_channels.includes(channel)) return ' calibrated';
+  // Held: no test, or its tests left out as a conflict (calibration.ts).
+  return calibration.tests.some((t) => t.channel === channel)
+    ? ' (lift test not used: uncalibrated)'
+    : ' (no lift test: uncalibrated)';
 }
