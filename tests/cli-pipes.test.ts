@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, tempStateDir } from './cli-helpers.js';
+import { CLI, tempStateDir, wv } from './cli-helpers.js';
 
 const state = tempStateDir();
 afterAll(() => state.remove());
@@ -35,4 +35,19 @@ describe('output closed by its reader', () => {
     },
     60_000,
   );
+});
+
+describe('a reader gone while the command still works', () => {
+  it('demo prints each phase as it ends: the next phase is cancelled, exit 141', async () => {
+    // Before, demo printed all four phases at the end: the closed pipe went unseen until every
+    // run was done, and it exited 0 (README said 141).
+    const r = await closedReader(['demo', '--tenants', 'none_books']);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|node:events/);
+    expect(r.code).toBe(141);
+    const runs = wv(state.dir, ['runs', '--json']);
+    const list = (JSON.parse(runs.stdout) as { runs: { phase: number; status: string }[] }).runs;
+    expect(list.find((x) => x.phase === 0)?.status).toBe('done');
+    expect(list.some((x) => x.status === 'cancelled')).toBe(true);
+    expect(list.some((x) => x.phase === 3)).toBe(false);
+  }, 120_000);
 });

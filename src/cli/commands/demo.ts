@@ -36,6 +36,7 @@ export const demo: Command = {
       const run = await handle.done;
       if (run.status !== 'done') {
         phases.push({ run, gate: null, cached: handle.cached, elapsed_seconds: 0 });
+        if (!flags.json) print(null, () => phaseText(phases[phases.length - 1]));
         break;
       }
       const elapsed = (performance.now() - started) / 1000;
@@ -45,31 +46,42 @@ export const demo: Command = {
         cached: handle.cached,
         elapsed_seconds: elapsed,
       });
+      // Each phase as it ends (it printed all four at the end): a reader that stops after the
+      // first lines (`| head`) closes the pipe, and the next phase's run is cancelled (exit 141).
+      if (!flags.json) print(null, () => phaseText(phases[phases.length - 1]));
     }
     const done = phases.every((p) => p.run.status === 'done');
     const comparison = done
       ? app().comparePhases({ runId: phases[1].run.id }, { runId: phases[3].run.id })
       : null;
     print({ phases, comparison }, () =>
-      [
-        ...phases.map(({ run, gate, cached, elapsed_seconds }) => {
-          const s = run.summary;
-          const time = cached
-            ? `from the store in ${seconds(elapsed_seconds)}`
-            : seconds(run.seconds ?? elapsed_seconds);
-          return [
-            `=== Phase ${run.phase}: run ${run.id}, ${run.status}, ${time}`,
-            resultRows(run.results),
-            s
-              ? `mean R² ${s.mean_r2.toFixed(3)}, ${s.pass_count}/${s.total} pass`
-              : (run.error ?? ''),
-            '',
-            gate ? formatGate(gate) : '',
-            '',
-          ].join('\n');
-        }),
-        comparison ? `phase 1 -> 3: ${comparison.verdict}` : 'stopped before phase 3',
-      ].join('\n'),
+      comparison ? `phase 1 -> 3: ${comparison.verdict}` : 'stopped before phase 3',
     );
   },
 };
+
+/** One phase's block of the text output: its run, table, summary and gate. */
+function phaseText({
+  run,
+  gate,
+  cached,
+  elapsed_seconds,
+}: {
+  run: RunDetail;
+  gate: GateDecision | null;
+  cached: boolean;
+  elapsed_seconds: number;
+}): string {
+  const s = run.summary;
+  const time = cached
+    ? `from the store in ${seconds(elapsed_seconds)}`
+    : seconds(run.seconds ?? elapsed_seconds);
+  return [
+    `=== Phase ${run.phase}: run ${run.id}, ${run.status}, ${time}`,
+    resultRows(run.results),
+    s ? `mean R² ${s.mean_r2.toFixed(3)}, ${s.pass_count}/${s.total} pass` : (run.error ?? ''),
+    '',
+    gate ? formatGate(gate) : '',
+    '',
+  ].join('\n');
+}
