@@ -523,11 +523,11 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
     '',
     `Tests on the channels above ${(100 * SELECT_ABOVE).toFixed(0)}% only (the other channels untested; their contribution is held):`,
     '',
-    '| tenant | channel | error before | error after | LR | conflict |',
-    '|---|---|---|---|---|---|',
+    '| tenant | channel | true ROAS | calibrated | calibrated 80% interval | error before | error after | LR | conflict |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.selected_only.rows.map(
       (x) =>
-        `| ${x.tenant} | ${x.channel}${x.tested ? ' *' : ''} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr === null ? 'untested' : x.lr.toFixed(2)} | ${x.conflict === null ? '' : x.conflict ? 'yes' : 'no'} |`,
+        `| ${x.tenant} | ${x.channel}${x.tested ? ' *' : ''} | ${x.true_roas.toFixed(2)} | ${(x.true_roas * (1 + x.calibrated_error)).toFixed(2)} | ${x.p80 ? `${x.p80[0].toFixed(2)} to ${x.p80[1].toFixed(2)}` : '-'} | ${pct(x.uncalibrated_error)} | ${pct(x.calibrated_error)} | ${x.lr === null ? 'untested' : x.lr.toFixed(2)} | ${x.conflict === null ? '' : x.conflict ? 'yes' : 'no'} |`,
     ),
     '',
     `\\* tested. ${r.selected_only.selected_below_target} of ${s.selected_channels} tested channels end below ${(100 * TARGET_BELOW).toFixed(0)}%; ` +

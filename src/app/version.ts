@@ -71,3 +71,25 @@ export const MODEL_CODE_ID: string = (() => {
     return `${CODE_VERSION}+unfingerprinted`;
   }
 })();
+
+/**
+ * The model code ids whose queued jobs this process may compute (queue/worker.ts): its own and,
+ * inside a checkout, those of the checkout's sources and of its compiled tree (the test suite
+ * runs a coordinator from the sources beside compiled workers, and the reverse; both come from the
+ * same commit once it is built). A worker of other code computed jobs silently and its figures
+ * were stored as the coordinator's. Fingerprinted on first use (a worker's first job).
+ */
+export function acceptedCodeIds(): ReadonlySet<string> {
+  if (accepted) return accepted;
+  const ids = new Set([MODEL_CODE_ID]);
+  for (const tree of [path.join(packageRoot(), 'src'), path.join(packageRoot(), 'dist', 'src')]) {
+    try {
+      ids.add(`${CODE_VERSION}+${modelCodeFingerprint(tree)}`);
+    } catch {
+      // not in this installation (an installed package has no sources)
+    }
+  }
+  accepted = ids;
+  return ids;
+}
+let accepted: ReadonlySet<string> | null = null;

@@ -27,8 +27,10 @@ import {
   KEEP_COMPLETED_SECONDS,
   KEEP_FAILED_SECONDS,
   QUEUE_NAME,
+  checkDatabase,
   checkRedisUrl,
   jobIdFor,
+  jobName,
   redactUrl,
   redisConnection,
 } from './settings.js';
@@ -239,6 +241,7 @@ export class QueueBackend implements ComputeBackend {
       } finally {
         clearTimeout(timer);
       }
+      await checkDatabase((await this.connect()).connection, this.options.url);
       this.wasReady = true;
       if (this.outage.signal.aborted) {
         this.outage = new AbortController();
@@ -299,7 +302,8 @@ export class QueueBackend implements ComputeBackend {
     task: ComputeTask,
     jobId: string,
   ): Promise<void> {
-    const job = await queue.add(task.kind, task, { jobId });
+    // The job's name carries the code that queued it: workers of other code refuse it (worker.ts).
+    const job = await queue.add(jobName(task.kind), task, { jobId });
     if ((await job.getState()) === 'failed') {
       await job.retry('failed').catch(() => {
         /* another coordinator retried it first */

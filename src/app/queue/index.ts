@@ -13,6 +13,7 @@ export {
   JOB_ATTEMPTS,
   checkRedisUrl,
   jobIdFor,
+  jobName,
   queueUrlFromEnv,
   type QueueTiming,
 } from './settings.js';

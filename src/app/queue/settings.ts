@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
+import { MODEL_CODE_ID } from '../version.js';
 
 /** One queue for every tenant computation (train, explain); a job is one tenant x one task. */
 export const QUEUE_NAME = 'wv-mmm-tenants';
@@ -36,7 +37,37 @@ export function checkRedisUrl(url: string, what = 'the Redis URL'): string {
     );
   }
   if (!parsed.hostname) throw new AppError(`${what} '${url}' names no host`, 'invalid_argument');
+  // The path is the database number; anything else crashed in ioredis's SELECT with a stack trace.
+  if (!/^\/?\d*$/.test(parsed.pathname)) {
+    throw new AppError(
+      `${what} '${redactUrl(url)}' names database '${decodeURIComponent(parsed.pathname.slice(1))}'; the path is a database number (redis://host:port/0), or leave it out for database 0`,
+      'invalid_argument',
+    );
+  }
   return url;
+}
+
+/** The database number a checked Redis URL names (0 when it names none). */
+export function redisDatabase(url: string): number {
+  const path = new URL(url).pathname.slice(1);
+  return path === '' ? 0 : Number(path);
+}
+
+/**
+ * Refuses a database this Redis does not have: ioredis only warned ("DB index is out of range")
+ * and went on in database 0, where the queue then shared its keys with whatever else used it.
+ */
+export async function checkDatabase(connection: Redis, url: string): Promise<void> {
+  const db = redisDatabase(url);
+  if (db === 0) return;
+  try {
+    await connection.select(db);
+  } catch (e) {
+    throw new AppError(
+      `Redis at ${redactUrl(url)} has no database ${db} (${(e as Error).message}); name one it has (redis://host:port/0 .. its 'databases' setting minus 1)`,
+      'invalid_argument',
+    );
+  }
 }
 
 /** The URL without its password, for log lines and error messages. */
@@ -67,6 +98,17 @@ export async function redisConnection(url: string): Promise<Redis> {
  */
 export function jobIdFor(identity: string): string {
   return `t${createHash('sha256').update(identity).digest('hex').slice(0, 40)}`;
+}
+
+/** A job's name: the task's kind and the model code that queued it (`phase@0.1.0+3f2a...`). */
+export function jobName(kind: string, code: string = MODEL_CODE_ID): string {
+  return `${kind}@${code}`;
+}
+
+/** The model code a job was queued by (null for a name without one). */
+export function jobCode(name: string): string | null {
+  const at = name.indexOf('@');
+  return at < 0 ? null : name.slice(at + 1);
 }
 
 /** Times and retries; the defaults suit production, tests shorten the lock and stall check. */

@@ -11,14 +11,18 @@
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import { AppError } from '../errors.js';
 import { stderrLogger, type LogFn } from '../log.js';
 import { ComputePool } from '../pool.js';
+import { acceptedCodeIds, MODEL_CODE_ID } from '../version.js';
 import {
   DEFAULT_TIMING,
   QUEUE_NAME,
+  checkDatabase,
   checkRedisUrl,
+  jobCode,
   redactUrl,
   redisConnection,
   type QueueTiming,
@@ -58,9 +62,25 @@ export interface QueueWorkerOptions extends QueueTiming {
 export interface QueueWorkerHandle {
   readonly name: string;
   readonly concurrency: number;
-  /** Finishes the jobs in progress, then disconnects and stops the threads. */
-  close(): Promise<void>;
+  /**
+   * Finishes the jobs in progress, then disconnects and stops the threads: 'closed'. With Redis
+   * gone for REDIS_GONE_MS it stops without them: 'redis_gone' (BullMQ's own timers then still
+   * run, waiting for Redis: the process must exit by itself).
+   */
+  close(): Promise<'closed' | 'redis_gone'>;
 }
+
+function unreachable(url: string, timeoutMs: number, lastError: string): AppError {
+  return new AppError(
+    `cannot reach Redis at ${redactUrl(url)} within ${timeoutMs / 1000} s` +
+      (lastError ? ` (${lastError})` : '') +
+      '; check the URL and that redis-server is running there, then start the worker again',
+    'unavailable',
+  );
+}
+
+/** How long a closing worker waits for a lost Redis before it stops without its jobs in hand. */
+const REDIS_GONE_MS = 10_000;
 
 function describeTask(task: ComputeTask): string {
   return 'phase' in task
@@ -102,9 +122,43 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     log('warning', `queue (${redactUrl(options.url)}): ${err.message}`);
   };
   connection.on('error', onError);
+  // BullMQ blocks on a duplicate of the connection: kept, so a worker whose Redis is gone can
+  // drop it (its reconnect attempts kept the process alive after close).
+  const duplicates: Redis[] = [];
+  const duplicate = connection.duplicate.bind(connection);
+  connection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const c = duplicate(...args);
+    duplicates.push(c);
+    return c;
+  }) as Redis['duplicate'];
+
+  // The database is checked before any job is taken (a missing one fell back to database 0).
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  let dbTimer: NodeJS.Timeout | undefined;
+  try {
+    const reached = await Promise.race([
+      checkDatabase(connection, options.url).then(() => true),
+      new Promise<false>((resolve) => {
+        dbTimer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(dbTimer));
+    if (!reached) throw unreachable(options.url, timeoutMs, lastError);
+  } catch (e) {
+    connection.disconnect();
+    await pool?.close();
+    throw e;
+  }
 
   const processor = async (job: Job<ComputeTask, ComputeResult>): Promise<ComputeResult> => {
     const what = describeTask(job.data);
+    const code = jobCode(job.name);
+    if (code !== null && !acceptedCodeIds().has(code)) {
+      const msg =
+        `worker ${name} runs model code ${MODEL_CODE_ID}, and the job (${what}) was queued by code ${code}: ` +
+        `its figures would not be the coordinator's; run workers built from the coordinator's code (the same commit, npm run build)`;
+      log('warning', `job ${job.id} refused: ${msg}`);
+      throw new UnrecoverableError(msg);
+    }
     log('info', `job ${job.id} started: ${what} (attempt ${job.attemptsMade + 1})`);
     try {
       const out = await compute(job.data);
@@ -136,7 +190,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   );
   // Without Redis at start, say so and stop (a supervisor restarts the worker) rather than wait
   // in silence after one warning: a wrong --redis URL would look like a worker with no jobs.
-  const timeoutMs = options.connectTimeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
     worker.waitUntilReady().then(() => true),
@@ -148,30 +201,54 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     await worker.close(true).catch(() => {});
     connection.disconnect();
     await pool?.close();
-    throw new AppError(
-      `cannot reach Redis at ${redactUrl(options.url)} within ${timeoutMs / 1000} s` +
-        (lastError ? ` (${lastError})` : '') +
-        '; check the URL and that redis-server is running there, then start the worker again',
-      'unavailable',
-    );
+    throw unreachable(options.url, timeoutMs, lastError);
   }
   log(
     'info',
     `worker ${name}: ${concurrency} thread(s) on queue '${QUEUE_NAME}' at ${redactUrl(options.url)}`,
   );
-  let closing: Promise<void> | null = null;
+  let closing: Promise<'closed' | 'redis_gone'> | null = null;
   return {
     name,
     concurrency,
     close() {
       closing ??= (async () => {
-        await worker.close();
+        // The jobs in hand are finished first; with Redis gone that wait never ended (their
+        // results cannot be stored, nor the connections closed), and SIGTERM left the worker
+        // running. After REDIS_GONE_MS without Redis the worker stops without them: their
+        // locks expire and they are queued again once Redis is back.
+        let poll: NodeJS.Timeout | undefined;
+        const gone = new Promise<'gone'>((resolve) => {
+          let since: number | null = null;
+          poll = setInterval(() => {
+            if (connection.status === 'ready') since = null;
+            else if (since === null) since = Date.now();
+            else if (Date.now() - since >= REDIS_GONE_MS) resolve('gone');
+          }, 250);
+        });
+        const how = await Promise.race([worker.close().then(() => 'closed' as const), gone]);
+        clearInterval(poll);
+        if (how === 'gone') {
+          log(
+            'warning',
+            `worker ${name}: Redis at ${redactUrl(options.url)} is gone: stopping without the jobs in hand (they are queued again when it is back)`,
+          );
+          await Promise.race([
+            worker.close(true).catch(() => {}),
+            new Promise((resolve) => setTimeout(resolve, 1_000)),
+          ]);
+          for (const c of duplicates) c.disconnect();
+          connection.disconnect();
+          await pool?.close();
+          return 'redis_gone';
+        }
         await pool?.close();
         try {
           await connection.quit();
         } catch {
           connection.disconnect();
         }
+        return 'closed';
       })();
       return closing;
     },

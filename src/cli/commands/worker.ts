@@ -11,8 +11,10 @@ export const worker: Command = {
     'Takes the tenant jobs that `run-phase --queue URL` (or the MCP server with WV_MMM_REDIS_URL)\n' +
     'adds, N at a time on N worker threads, and sends the results back; needs no state directory.\n' +
     'A worker killed mid-job leaves its job to the others (found stalled). Logs go to stderr.\n' +
-    'SIGTERM or Ctrl-C finishes the jobs in hand, then exits. Without Redis at start it says so\n' +
-    'and exits after 10 s (exit 1). See docs/scaling.md (deploying).',
+    'SIGTERM or Ctrl-C finishes the jobs in hand, then exits (with Redis gone: after 10 s, exit 1,\n' +
+    'the jobs in hand queued again when it is back). Without Redis at start it says so and exits\n' +
+    'after 10 s (exit 1). Jobs queued by other model code are refused (deploy one build).\n' +
+    'See docs/scaling.md (deploying).',
   options: {
     redis: { type: 'string', value: 'redis://HOST:PORT', help: 'the Redis to take jobs from' },
     concurrency: {
@@ -53,6 +55,12 @@ export const worker: Command = {
       `wv-mmm worker: ${why}: finishing the jobs in hand` +
         (why === 'Ctrl-C' ? '; press Ctrl-C again to quit at once' : ''),
     );
-    await handle.close();
+    if ((await handle.close()) === 'redis_gone') {
+      // BullMQ's lock and stall timers wait for Redis forever: they would keep the process alive.
+      note(
+        'wv-mmm worker: stopped without Redis; its jobs in hand are queued again when it is back',
+      );
+      process.exit(1);
+    }
   },
 };
