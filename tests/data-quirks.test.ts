@@ -239,5 +239,6 @@ describe('a comparison with the pass bar', () => {
     expect(f2vs(0.4951, 0.5)).toBe('0.495');
     expect(f2vs(0.43, 0.5)).toBe('0.43');
     expect(f2vs(0.5, 0.5)).toBe('0.5000');
+    expect(f2vs(0.1504, 0.15)).toBe('0.1504'); // a fold std that failed read "0.15 > 0.15"
   });
 });

@@ -8,6 +8,7 @@ import { explanationIntervals } from '../src/app/report.js';
 import { r2 as r2Metric } from '../src/core/metrics.js';
 import { decideGates } from '../src/gates/index.js';
 import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
+import { clip } from '../src/report/run.js';
 import { BASELINE_COLOR, WEATHER_COLOR, channelColors } from '../src/report/chart.js';
 import { escapeHtml } from '../src/report/format.js';
 import { renumberSvgIds } from '../src/report/render.js';
@@ -160,6 +161,10 @@ describe('tenant report from hand-made data', () => {
       'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200 in the 2 days, + 180 carry-over after them.',
     );
     expect(svgOf('plan')).toContain('weather outlook');
+    // Each chart is one image named by its title and reading (screen readers read tick labels).
+    const svgs = report.html.match(/<svg\b[^>]*>/g) ?? [];
+    expect(svgs.length).toBe(report.charts.length);
+    for (const tag of svgs) expect(tag).toMatch(/^<svg role="img" aria-label="[^"]+\. /);
     // Beside figures calibrated by lift tests, the plan says it comes from the uncalibrated model.
     const calibrated = {
       ...d,
@@ -345,5 +350,29 @@ describe('plan chart of a weekly tenant', () => {
     const axis = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/.exec(svg)![1];
     const labels = [...axis.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
     expect(labels).toEqual(['05 Aug', '12 Aug']);
+  });
+});
+
+describe('report titles and cards promise only what is there', () => {
+  it('no oracle tick without an oracle, no weather without weather; a card cut at a word', () => {
+    const d = handMadeReportData(); // real-data-like: no oracle R² in any fold
+    const fold = tenantCharts(d).find((c) => c.id === 'fold-r2')!;
+    expect(fold.title).toBe('Out-of-sample R² per fold (dashed: pass bar)');
+    const noWeather = {
+      ...d,
+      decomposition: { ...d.decomposition, weather: null },
+    } as unknown as TenantReportData;
+    expect(tenantCharts(noWeather).find((c) => c.id === 'contributions')!.title).toMatch(
+      /^Contributions over time: baseline, each channel \(per day\)$/,
+    );
+    expect(tenantCharts(d).find((c) => c.id === 'contributions')!.title).toContain(
+      'baseline, weather and each channel',
+    );
+    const text =
+      'Not a model failure: the gate judges phase 2 against a phase 1 run of the same tenants';
+    expect(clip(text, 80)).toBe(
+      'Not a model failure: the gate judges phase 2 against a phase 1 run of the same…',
+    );
+    expect(clip('short', 80)).toBe('short');
   });
 });

@@ -23,7 +23,7 @@ export function generalHelp(): string {
     'Exit codes: 0 done, 2 bad arguments or input (the message says what to do), 1 unexpected',
     'failure, 130 cancelled with Ctrl-C, 143 cancelled by SIGTERM, 141 cancelled because the',
     'output was closed while still working (a reader such as head stopped reading; seen at the',
-    "next write: demo writes each phase as it ends, other commands when their work is done).",
+    'next write: demo writes each phase as it ends, other commands when their work is done).',
     'State lives in $WV_MMM_STATE_DIR (default: <package>/state); WV_MMM_LOG_LEVEL=info shows the',
     'run log on stderr (default: warnings and errors only).',
   );

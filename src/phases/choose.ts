@@ -35,7 +35,9 @@ import {
 } from '../core/ridge.js';
 import { isRowRange, PrefixMoments, rowCount, type Rows } from '../core/standardize.js';
 import { PHASE_DEFAULTS } from './defaults.js';
-import { PASS_THRESHOLD } from './result.js';
+import { f2vs, PASS_THRESHOLD } from './result.js';
+
+export { f2vs } from './result.js';
 import type { ModelKind } from './types.js';
 
 // The JSON form of a chosen model lives in choose-json.ts (serialization apart from fitting).
@@ -220,14 +222,6 @@ function mix(
 }
 
 const f2 = (x: number): string => x.toFixed(2);
-/**
- * x against a bar it was compared with, in as many decimals (2 to 4) as it takes not to read
- * equal to the bar's 2 (a ridge R² of 0.4996 printed "ridge 0.50 < 0.50").
- */
-export const f2vs = (x: number, bar: number): string => {
-  for (let d = 2; d < 4; d++) if (x.toFixed(d) !== bar.toFixed(d)) return x.toFixed(d);
-  return x.toFixed(4);
-};
 const f1 = (x: number): string => x.toFixed(1);
 
 /** Kind of a Ridge weight: 1 Ridge, 0 GBM, otherwise a blend. */

@@ -95,6 +95,14 @@ function cardHtml(c: Card): string {
   );
 }
 
+/**
+ * The chart's SVG as one image named by its title and reading: screen readers named it from its
+ * tick labels ("ROAS marginal ROAS 0 1 2 3 ..."), as the SVG had no role or label of its own.
+ */
+export function labelledSvg(svg: string, label: string): string {
+  return svg.replace(/<svg\b/, `<svg role="img" aria-label="${escapeHtml(label)}"`);
+}
+
 function chartHtml(s: RenderedSection): string {
   const c = s.chart;
   const notes = c.notes?.length
@@ -103,7 +111,7 @@ function chartHtml(s: RenderedSection): string {
   return (
     `<figure class="chart" id="chart-${c.id}" data-chart-id="${c.id}" data-rows="${c.rows.length}">` +
     `<figcaption><h2>${escapeHtml(c.title)}</h2><p class="reading">${escapeHtml(c.reading)}</p></figcaption>` +
-    `<div class="svg">${s.svg}</div>${notes}` +
+    `<div class="svg">${labelledSvg(s.svg, `${c.title}. ${c.reading}`)}</div>${notes}` +
     `<div class="actions"><button type="button" data-chart="${c.id}" data-format="csv">Download data (CSV, ${c.rows.length} rows)</button>` +
     `<button type="button" data-chart="${c.id}" data-format="spec">Download Vega-Lite spec (JSON)</button></div>` +
     `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>` +

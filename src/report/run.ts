@@ -317,7 +317,7 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
     cards.push({
       label: 'gate decision',
       value: d.gate.decision.decision,
-      detail: d.gate.decision.next_step.slice(0, 80),
+      detail: clip(d.gate.decision.next_step, 80),
       tone: gateTone(d.gate.decision.decision),
     });
   }
@@ -379,4 +379,14 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
     })),
     warnings,
   };
+}
+
+/**
+ * `text` in at most `max` characters, cut at a word with an ellipsis (a card cut it mid-word:
+ * "... a phase 1 run of the same t"); the gate section below gives it whole.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 1).replace(/[\s,;:]+$/, '')}…`;
 }
