@@ -23,9 +23,9 @@ describe('the same data in other units', () => {
       target: t.series.target.map((v) => v * f),
       spend: t.series.spend.map((a) => a.map((v) => v * f)),
     });
-    const base = trainPhase(t.series, 3, {}).fold_r2;
+    const base = trainPhase(t.series, 3, {}, null).fold_r2;
     for (const f of [0.001, 1000]) {
-      const r2 = trainPhase(scaled(f), 3, {}).fold_r2;
+      const r2 = trainPhase(scaled(f), 3, {}, null).fold_r2;
       r2.forEach((v, i) => expect(Math.abs(v - base[i]), `x${f} fold ${i + 1}`).toBeLessThan(1e-4));
     }
   });
