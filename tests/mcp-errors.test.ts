@@ -244,7 +244,16 @@ describe('unknown ids and app errors', () => {
     await expectError('list_tenants', {}, 'Output validation error');
   });
 
-  it('an unknown tool is an error result', async () => {
-    await expectError('drop_everything', {}, 'drop_everything not found');
+  it('an unknown tool is a protocol error (-32602) naming the tools, not an error result', async () => {
+    // The MCP spec lists an unknown tool among the protocol errors; it was an isError result
+    // reading "MCP error -32602: Tool drop_everything not found".
+    const err = await call(c, 'drop_everything', {}).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number; message?: string },
+    );
+    expect(err?.code).toBe(-32602);
+    expect(err?.message).toContain('unknown tool "drop_everything"; the tools are list_tenants, ');
+    expect(err?.message).toContain('tools/list');
+    expect(err?.message).not.toMatch(/-32602: MCP error/);
   });
 });

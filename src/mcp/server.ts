@@ -15,7 +15,7 @@ import { SERVER_INSTRUCTIONS } from './instructions.js';
 import { registerPrompts } from './prompts.js';
 import { wrapRequestErrors } from './protocol-errors.js';
 import { registerResources } from './resources.js';
-import { registerTools } from './tools/index.js';
+import { registerTools, TOOL_NAMES } from './tools/index.js';
 
 export const SERVER_NAME = 'weathervane-mmm';
 
@@ -54,6 +54,6 @@ export function createServer(deps: ServerDeps): McpServer {
   registerResources(server, toolDeps);
   registerPrompts(server);
   // Every handler's errors as the client should read them (protocol-errors.ts).
-  wrapRequestErrors(server.server);
+  wrapRequestErrors(server.server, TOOL_NAMES);
   return server;
 }
