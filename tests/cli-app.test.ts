@@ -43,6 +43,30 @@ describe('app errors in the CLI’s words', () => {
   });
 });
 
+describe('compare by phase', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('matches the runs as gates does and says which runs it compared', () => {
+    // Phase 0 and 1 over two tenants, then phase 0 over another: `compare --a 0 --b 1` took the
+    // newest phase 0 run and said there was nothing to compare.
+    expect(run('run-phase', '--phase', '0', '--tenants', 'extreme_ski_gear,none_books').code).toBe(
+      0,
+    );
+    expect(run('run-phase', '--phase', '1', '--tenants', 'extreme_ski_gear,none_books').code).toBe(
+      0,
+    );
+    expect(run('run-phase', '--phase', '0', '--tenants', 'medium_beauty').code).toBe(0);
+    const r = run('compare', '--a', '0', '--b', '1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('nothing to compare');
+    expect(r.stdout).toContain(
+      'runs: compared run 1 (the finished phase 0 run over the tenants of run 2, picked as the gates pick theirs) with run 2 (the latest finished phase 1 run)',
+    );
+  });
+});
+
 describe('tenants: natural order, driver of imported data, delete', () => {
   const state = tempStateDir();
   afterAll(() => state.remove());

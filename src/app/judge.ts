@@ -49,17 +49,67 @@ function doneRun(
   return r;
 }
 
-export function comparePhases(
+type SideRef = { phase?: PhaseId; runId?: number };
+
+/**
+ * The two runs compared: a run id is that run; a phase is resolved as check_gates resolves the
+ * runs it judges against (comparisonRun), matched to the other side's run: the run named, else
+ * the latest finished run of the higher phase (the one a gate would judge; of b when both name
+ * the same phase). The latest run of each phase was taken before: one run over other tenants (a
+ * phase 0 run of an imported tenant) then left a phase 0 / phase 3 comparison of the built-in
+ * runs "nothing to compare", while check_gates found the phase 0 run of the same tenants.
+ */
+function comparedRuns(
   ctx: AppContext,
-  a: { phase?: PhaseId; runId?: number },
-  b: { phase?: PhaseId; runId?: number },
-): PhaseComparison {
-  const ra = doneRun(ctx, a, 'compared');
-  const rb = doneRun(ctx, b, 'compared');
-  return compareRuns(
-    { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
-    { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
-  );
+  a: SideRef,
+  b: SideRef,
+): { ra: RunRecord; rb: RunRecord; chosen: string } {
+  const why = (r: RunRecord, ref: SideRef, anchor: RunRecord | null) =>
+    ref.runId !== undefined
+      ? `run ${r.id} (phase ${r.phase}, as named)`
+      : anchor === null
+        ? `run ${r.id} (the latest finished phase ${r.phase} run)`
+        : `run ${r.id} (the finished phase ${r.phase} run over the tenants of run ${anchor.id}, picked as the gates pick theirs)`;
+  const matched = (ref: SideRef, anchor: RunRecord): RunRecord => {
+    if (ref.runId !== undefined) return doneRun(ctx, ref, 'compared');
+    const phase = parsePhase(ref.phase);
+    const r = comparisonRun(ctx, phase, anchor);
+    if (r) return r;
+    // No phase run holds any of the anchor's tenants: say so, naming the run to make.
+    doneRun(ctx, { phase }, 'compared'); // throws "no finished phase p run yet" when none at all
+    throw new AppError(
+      `no finished phase ${phase} run holds any tenant of run ${anchor.id}; call ${ctx.words.runPhaseForRun(phase, anchor.tenants, anchor.id)} first`,
+      'not_found',
+    );
+  };
+  let ra: RunRecord;
+  let rb: RunRecord;
+  let anchorA: RunRecord | null = null;
+  let anchorB: RunRecord | null = null;
+  if (
+    b.runId !== undefined ||
+    (a.runId === undefined && parsePhase(b.phase) >= parsePhase(a.phase))
+  ) {
+    rb = doneRun(ctx, b, 'compared');
+    ra = matched(a, rb);
+    if (a.runId === undefined) anchorA = rb;
+  } else {
+    ra = doneRun(ctx, a, 'compared');
+    rb = matched(b, ra);
+    if (b.runId === undefined) anchorB = ra;
+  }
+  return { ra, rb, chosen: `compared ${why(ra, a, anchorA)} with ${why(rb, b, anchorB)}` };
+}
+
+export function comparePhases(ctx: AppContext, a: SideRef, b: SideRef): PhaseComparison {
+  const { ra, rb, chosen } = comparedRuns(ctx, a, b);
+  return {
+    ...compareRuns(
+      { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
+      { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
+    ),
+    chosen,
+  };
 }
 
 export function checkGates(

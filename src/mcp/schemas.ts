@@ -297,6 +297,12 @@ export const phaseComparisonOut = {
   only_in_a: z.array(z.string()),
   only_in_b: z.array(z.string()),
   verdict: z.string(),
+  chosen: z
+    .string()
+    .optional()
+    .describe(
+      "Which runs were compared and why: a phase side is the phase's run over the other side's tenants, as check_gates matches it",
+    ),
 };
 
 const boundsOut = z.tuple([metric, metric]);
