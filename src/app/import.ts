@@ -150,9 +150,11 @@ export function importTenantData(
     tenant: req.tenant,
     tier: 'custom',
     category: 'imported',
-    city: '',
-    latitude: 0,
-    longitude: 0,
+    // A CSV says nothing of where the shop is: no place, rather than (0, 0), a real place at sea
+    // (stored as 0, 0 and '' until store migration 6).
+    city: null,
+    latitude: null,
+    longitude: null,
     // Which weather drives an imported tenant's sales is what the model is for, not known up front.
     driver: 'unknown',
     source: 'imported',

@@ -194,7 +194,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     app.listTenants().map((t) => ({
       uri: `tenant://${t.tenant}`,
       name: t.tenant,
-      title: `${t.tenant} (${t.tier}, ${t.category}, ${t.city})`,
+      // An imported tenant has no city (it read "shop (custom, imported, )").
+      title: `${t.tenant} (${[t.tier, t.category, t.city].filter((x) => x).join(', ')})`,
       mimeType: 'application/json',
     })),
   );
