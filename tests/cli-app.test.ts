@@ -2,7 +2,7 @@
  * wv-mmm end to end over the app: words of the CLI in app errors, tenants delete, natural order,
  * cached-run durations, Ctrl-C recorded as a cancellation, escalations logged once, weekly text.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/index.js';
@@ -30,6 +30,25 @@ describe('app errors in the CLI’s words', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
       "wv-mmm: tenant 'shop' already exists (imported); pass --replace to overwrite it\n",
+    );
+  });
+
+  it('a file too short to train: a warning with the rows needed, and no `next: wv-mmm train`', () => {
+    let csv = 'date,meta_spend,temperature_c,revenue\n';
+    for (let i = 0; i < 100; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      csv += `${d},${100 + ((i * 37) % 50)},${10 + (i % 7)},${1000 + ((i * 13) % 200)}\n`;
+    }
+    const file = path.join(state.dir, 'short.csv');
+    writeFileSync(file, csv);
+    const r = run('import', '--file', file, '--tenant', 'short');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('next: wv-mmm train');
+    expect(r.stdout).toContain(
+      'warning: too short to train: 100 daily rows, and every phase needs at least 147; wv-mmm train and run-phase refuse this tenant',
+    );
+    expect(r.stdout).toContain(
+      'next: import a longer history (at least 147 daily rows): wv-mmm import --tenant short --file F --replace',
     );
   });
 

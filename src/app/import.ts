@@ -20,7 +20,7 @@ import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import type { ImportRequest, ImportResult } from './types.js';
-import { seriesWarnings } from './warnings.js';
+import { rowsNeededToTrain, seriesWarnings } from './warnings.js';
 
 /** The directories import may read from: $WV_MMM_IMPORT_DIRS, split on the path delimiter. */
 export function importDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -193,6 +193,11 @@ export function importTenantData(
     target: series.targetName,
     content_hash: saved.content_hash,
     replaced: existing !== null,
+    rows_needed_to_train: rowsNeededToTrain({
+      tenant: req.tenant,
+      frequency: series.frequency,
+      rows: series.dates.length,
+    }),
     warnings: [
       ...(existing?.source === 'generated'
         ? [

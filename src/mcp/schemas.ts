@@ -520,6 +520,13 @@ export const importResultOut = {
   target: z.string(),
   content_hash: z.string(),
   replaced: z.boolean(),
+  rows_needed_to_train: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'null when the data can be trained; else the rows training needs (every phase refuses shorter data)',
+    ),
   warnings: z.array(z.string()),
 };
 

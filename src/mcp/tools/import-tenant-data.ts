@@ -5,7 +5,7 @@ import type { ImportRequest } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { fail, guarded, ok } from '../results.js';
-import { CSV_LIMITS } from '../../app/types.js';
+import { CSV_LIMITS, LEAST_ROWS_TO_TRAIN } from '../../app/types.js';
 import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
 
 const column = z
@@ -76,6 +76,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
       description:
         'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS; a relative path is looked up there). ' +
         `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
+        `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows: shorter daily data are imported with a warning and rows_needed_to_train, and cannot be trained until a longer history replaces them. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
@@ -111,10 +112,16 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
           };
         }
         const res = app.importTenantData(req);
+        const needed = res.rows_needed_to_train;
         const lines = [
           `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}.`,
           // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
-          `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`,
+          // Data too short for any protocol: every train_tenant and run_phase refuses it, so the
+          // hint is the longer import (it recommended train_tenant, which then failed).
+          needed === null
+            ? `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`
+            : `Warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${needed}; train_tenant and run_phase refuse this tenant.\n` +
+              `Next: import a longer history (at least ${needed} ${res.frequency} rows) with import_tenant_data {"tenant": "${res.tenant}", "replace": true} and the CSV.`,
         ];
         if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
         resourcesChanged(server);
