@@ -175,6 +175,28 @@ describe('invalid arguments', () => {
     expect(app.imports).toHaveLength(0);
   });
 
+  it('the 20 MiB csv limit counts UTF-8 bytes, in one message', async () => {
+    // 11 Mi "é" are 22 MiB of UTF-8: the check counted characters and let them through.
+    const csv = 'date,revenue\n' + 'é'.repeat(11 * 1024 * 1024);
+    const bytes = Buffer.byteLength(csv, 'utf8');
+    const t = await expectError(
+      'import_tenant_data',
+      { tenant: 'big', csv },
+      `csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit (20971520 bytes); save it to a file in an allowed directory and pass path instead`,
+    );
+    expect(t.split('over the 20 MiB limit').length - 1).toBe(1);
+    await expectError(
+      'plan_budget',
+      { tenant: 'extreme_ski_gear', budget: 1000, forecast_csv: csv },
+      `forecast_csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit`,
+    );
+    await expectError(
+      'add_lift_test',
+      { tenant: 'extreme_ski_gear', csv },
+      `csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit`,
+    );
+  });
+
   it('import needs exactly one of csv or path', async () => {
     await expectError('import_tenant_data', { tenant: 'acme' }, 'exactly one of csv');
     await expectError(

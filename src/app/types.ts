@@ -198,7 +198,7 @@ export { LIFT_COLUMNS } from '../core/csv.js';
 export { MAX_LIFT_TESTS_PER_TENANT } from './lift.js';
 export type { TenantInfo, GroundTruth } from '../core/types.js';
 export type { RoleOverrides } from '../core/csv.js';
-export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
+export { CSV_LIMITS, TENANT_ID_PATTERN, overUtf8Limit } from '../core/csv.js';
 export { LEAST_ROWS_TO_TRAIN } from '../core/folds.js';
 export { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';

@@ -13,10 +13,22 @@ import {
   PHASE_MESSAGE,
   PHASES,
   TENANT_ID_PATTERN,
+  overUtf8Limit,
 } from '../app/types.js';
 
-/** Largest CSV text accepted inline, in characters: the CSV module's own limit (20 MiB). */
-export const MAX_CSV_CHARS = APP_LIMITS.maxCsvChars;
+/** Largest CSV text accepted inline, in bytes of UTF-8: the CSV module's own limit (20 MiB). */
+export const MAX_CSV_BYTES = APP_LIMITS.maxCsvChars;
+
+/**
+ * `schema` (CSV text) refused over MAX_CSV_BYTES bytes of UTF-8 with `message` (what to do). It
+ * was zod's max(), which counts UTF-16 code units: 11 Mi "é", 22 MiB of UTF-8, passed.
+ */
+export function csvTextLimit(schema: z.ZodString, name: string, instead: string) {
+  return schema.refine((s) => !overUtf8Limit(s, MAX_CSV_BYTES), {
+    error: (issue) =>
+      `${name} is ${Buffer.byteLength(issue.input as string, 'utf8')} bytes of UTF-8 text, over the ${MAX_CSV_BYTES / 1048576} MiB limit (${MAX_CSV_BYTES} bytes); ${instead}`,
+  });
+}
 /** Largest tenant list a run may name (the app's limit). */
 export const MAX_RUN_TENANTS = APP_LIMITS.maxTenantsPerRun;
 

@@ -3,7 +3,11 @@ import { LEAST_ROWS_TO_TRAIN } from '../folds.js';
 
 /** Hard limits of CSV import; every limit error message quotes the value it hit. */
 export const CSV_LIMITS = Object.freeze({
-  /** Maximum input size in characters (UTF-16 code units of the decoded text): 20 MiB. */
+  /**
+   * Maximum input size in bytes of UTF-8 (a file's size; text is measured as its UTF-8 encoding,
+   * utf8Bytes): 20 MiB. It counted UTF-16 code units of the decoded text, so 11 Mi "é" (22 MiB of
+   * UTF-8) passed.
+   */
   maxChars: 20 * 1024 * 1024,
   /** Maximum number of data rows (the header is not counted). */
   maxRows: 200_000,

@@ -6,7 +6,13 @@ import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { fail, guarded, ok } from '../results.js';
 import { CSV_LIMITS, LEAST_ROWS_TO_TRAIN } from '../../app/types.js';
-import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+import {
+  csvTextLimit,
+  importResultOut,
+  MAX_CSV_BYTES,
+  strictInput,
+  tenantInput,
+} from '../schemas.js';
 
 const column = z
   .string({ error: 'column names must be strings' })
@@ -38,16 +44,15 @@ const rolesInput = strictInput(
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Id for the imported tenant: 1-64 chars of a-z, 0-9, "_", "-"'),
-  csv: z
-    .string({ error: 'csv must be the CSV text as a string' })
-    // No min(1): an empty text gets the CSV module's message, which says what a file needs.
-    .max(
-      MAX_CSV_CHARS,
-      `csv is larger than the ${MAX_CSV_CHARS / 1048576} MiB limit; save it to a file in an allowed directory and pass path instead`,
-    )
+  // No min(1): an empty text gets the CSV module's message, which says what a file needs.
+  csv: csvTextLimit(
+    z.string({ error: 'csv must be the CSV text as a string' }),
+    'csv',
+    'save it to a file in an allowed directory and pass path instead',
+  )
     .optional()
     .describe(
-      'The CSV text (header row, one row per day or week), at most 20 MiB. Give csv or path, not both',
+      'The CSV text (header row, one row per day or week), at most 20 MiB of UTF-8. Give csv or path, not both',
     ),
   path: z
     .string({ error: 'path must be a string' })
@@ -75,7 +80,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
       title: 'Import tenant data',
       description:
         'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS; a relative path is looked up there). ' +
-        `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
+        `Limits: at most ${MAX_CSV_BYTES / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
         `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows: shorter daily data are imported with a warning and rows_needed_to_train, and cannot be trained until a longer history replaces them. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
