@@ -175,6 +175,24 @@ describe('invalid arguments', () => {
     expect(app.imports).toHaveLength(0);
   });
 
+  it('says each problem once, without an "at <path>" that repeats the name', async () => {
+    // folds: 1e308 fails two checks with one message: it read "folds must be an integer from 2
+    // to 10 at folds", twice, on two lines.
+    const t = await expectError('run_phase', { phase: 0, folds: 1e308 });
+    expect(t).toBe(
+      'MCP error -32602: Input validation error: Invalid arguments for tool run_phase: folds must be an integer from 2 to 10',
+    );
+    // Two different problems stay two lines; a nested path that says more stays.
+    const two = await expectError('run_phase', { phase: 9, folds: 1.5 });
+    expect(two.split('\n')).toHaveLength(2);
+    expect(two).not.toMatch(/ at (phase|folds)\b/);
+    await expectError(
+      'plan_budget',
+      { tenant: 'extreme_ski_gear', budget: 1000, bounds: [{ channel: 'tv', minimum: 1 }] },
+      ' at bounds[0]',
+    );
+  });
+
   it('the 20 MiB csv limit counts UTF-8 bytes, in one message', async () => {
     // 11 Mi "é" are 22 MiB of UTF-8: the check counted characters and let them through.
     const csv = 'date,revenue\n' + 'é'.repeat(11 * 1024 * 1024);
