@@ -157,9 +157,12 @@ describe('phase runs through the app', () => {
       const named = fresh.comparePhases({ phase: 0 }, { runId: p1.id });
       expect(named.a.run_id).toBe(p0.id);
       expect(named.chosen).toMatch(new RegExp(`with run ${p1.id} \\(phase 1, as named\\)$`));
-      // A phase with no run over the named run's tenants says so and names the run to make.
-      expect(() => fresh.comparePhases({ phase: 1 }, { runId: other.id })).toThrow(
-        `no finished phase 1 run holds any tenant of run ${other.id}; call run_phase with phase 1 and tenants ["medium_beauty"] first`,
+      // No phase 1 run holds the named run's tenant: the latest, and the result says so.
+      const none = fresh.comparePhases({ phase: 1 }, { runId: other.id });
+      expect(none.a.run_id).toBe(p1.id);
+      expect(none.verdict).toMatch(/share no tenant/);
+      expect(none.chosen).toBe(
+        `compared run ${p1.id} (the latest finished phase 1 run; none holds a tenant of run ${other.id}) with run ${other.id} (phase 0, as named)`,
       );
     } finally {
       await fresh.close();

@@ -64,41 +64,46 @@ function comparedRuns(
   a: SideRef,
   b: SideRef,
 ): { ra: RunRecord; rb: RunRecord; chosen: string } {
-  const why = (r: RunRecord, ref: SideRef, anchor: RunRecord | null) =>
-    ref.runId !== undefined
-      ? `run ${r.id} (phase ${r.phase}, as named)`
-      : anchor === null
-        ? `run ${r.id} (the latest finished phase ${r.phase} run)`
-        : `run ${r.id} (the finished phase ${r.phase} run over the tenants of run ${anchor.id}, picked as the gates pick theirs)`;
-  const matched = (ref: SideRef, anchor: RunRecord): RunRecord => {
-    if (ref.runId !== undefined) return doneRun(ctx, ref, 'compared');
-    const phase = parsePhase(ref.phase);
-    const r = comparisonRun(ctx, phase, anchor);
-    if (r) return r;
-    // No phase run holds any of the anchor's tenants: say so, naming the run to make.
-    doneRun(ctx, { phase }, 'compared'); // throws "no finished phase p run yet" when none at all
-    throw new AppError(
-      `no finished phase ${phase} run holds any tenant of run ${anchor.id}; call ${ctx.words.runPhaseForRun(phase, anchor.tenants, anchor.id)} first`,
-      'not_found',
-    );
+  type Side = { run: RunRecord; why: string };
+  const own = (ref: SideRef): Side => {
+    const run = doneRun(ctx, ref, 'compared');
+    const why =
+      ref.runId !== undefined
+        ? `phase ${run.phase}, as named`
+        : `the latest finished phase ${run.phase} run`;
+    return { run, why };
   };
-  let ra: RunRecord;
-  let rb: RunRecord;
-  let anchorA: RunRecord | null = null;
-  let anchorB: RunRecord | null = null;
-  if (
-    b.runId !== undefined ||
-    (a.runId === undefined && parsePhase(b.phase) >= parsePhase(a.phase))
-  ) {
-    rb = doneRun(ctx, b, 'compared');
-    ra = matched(a, rb);
-    if (a.runId === undefined) anchorA = rb;
+  const matched = (ref: SideRef, anchor: RunRecord): Side => {
+    if (ref.runId !== undefined) return own(ref);
+    const phase = parsePhase(ref.phase);
+    const run = comparisonRun(ctx, phase, anchor);
+    if (run) {
+      return {
+        run,
+        why: `the finished phase ${phase} run over the tenants of run ${anchor.id}, picked as the gates pick theirs`,
+      };
+    }
+    // No run of the phase holds any of the anchor's tenants: the latest one, which the verdict
+    // then says shares none with it (throws "no finished phase p run yet" when there is none).
+    const latest = own(ref);
+    return { ...latest, why: `${latest.why}; none holds a tenant of run ${anchor.id}` };
+  };
+  const bAnchors =
+    b.runId !== undefined || (a.runId === undefined && parsePhase(b.phase) >= parsePhase(a.phase));
+  let sa: Side;
+  let sb: Side;
+  if (bAnchors) {
+    sb = own(b);
+    sa = matched(a, sb.run);
   } else {
-    ra = doneRun(ctx, a, 'compared');
-    rb = matched(b, ra);
-    if (b.runId === undefined) anchorB = ra;
+    sa = own(a);
+    sb = matched(b, sa.run);
   }
-  return { ra, rb, chosen: `compared ${why(ra, a, anchorA)} with ${why(rb, b, anchorB)}` };
+  return {
+    ra: sa.run,
+    rb: sb.run,
+    chosen: `compared run ${sa.run.id} (${sa.why}) with run ${sb.run.id} (${sb.why})`,
+  };
 }
 
 export function comparePhases(ctx: AppContext, a: SideRef, b: SideRef): PhaseComparison {
