@@ -26,7 +26,9 @@ const testInput = strictInput(
       .string({ error: 'channel must be a channel name such as "meta"' })
       .min(1, 'channel is empty')
       .max(128, 'channel must be at most 128 characters')
-      .describe('The tested channel, as in the data (e.g. "meta" for the meta_spend column)'),
+      .describe(
+        'The tested channel, as in the data (e.g. "meta" for the meta_spend column; any case, stored as the data names it)',
+      ),
     start_date: date('start_date').describe('First day of the test window (included)'),
     end_date: date('end_date').describe('Last day of the test window (included)'),
     spend_change: finite(
