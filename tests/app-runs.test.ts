@@ -135,6 +135,44 @@ describe('phase runs through the app', () => {
     expect(JSON.stringify(later)).not.toMatch(/cannot be paired/);
   });
 
+  it('compare by phase matches the runs as check_gates does, not the latest run of each phase', async () => {
+    // The probe's case on a fresh store: phase 0 and phase 1 over two built-in tenants, then phase
+    // 0 over another tenant. compare {a: 0, b: 1} took the newest phase 0 run (the third) and said
+    // "share no tenant, so there is nothing to compare", while the gate found the first.
+    const fresh = createApp({ stateDir: tempState(), workers: 1, log: silentLogger });
+    try {
+      const two = ['extreme_ski_gear', 'none_books'];
+      const p0 = await fresh.startPhaseRun({ phase: 0, tenants: two }).done;
+      const p1 = await fresh.startPhaseRun({ phase: 1, tenants: two }).done;
+      const other = await fresh.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
+      expect(other.id).toBeGreaterThan(p1.id);
+      const gate = fresh.checkGates({ phase: 1 });
+      expect(gate.previous).toMatchObject({ phase: 0, total: 2 });
+      const cmp = fresh.comparePhases({ phase: 0 }, { phase: 1 });
+      expect([cmp.a.run_id, cmp.b.run_id]).toEqual([p0.id, p1.id]);
+      expect(cmp.tenants).toHaveLength(2);
+      expect(cmp.verdict).not.toMatch(/nothing to compare/);
+      expect(cmp.chosen).toBe(
+        `compared run ${p0.id} (the finished phase 0 run over the tenants of run ${p1.id}, picked as the gates pick theirs) with run ${p1.id} (the latest finished phase 1 run)`,
+      );
+      // The sides in the other order compare the same runs; a named run anchors the phase side.
+      const back = fresh.comparePhases({ phase: 1 }, { phase: 0 });
+      expect([back.a.run_id, back.b.run_id]).toEqual([p1.id, p0.id]);
+      const named = fresh.comparePhases({ phase: 0 }, { runId: p1.id });
+      expect(named.a.run_id).toBe(p0.id);
+      expect(named.chosen).toMatch(new RegExp(`with run ${p1.id} \\(phase 1, as named\\)$`));
+      // No phase 1 run holds the named run's tenant: the latest, and the result says so.
+      const none = fresh.comparePhases({ phase: 1 }, { runId: other.id });
+      expect(none.a.run_id).toBe(p1.id);
+      expect(none.verdict).toMatch(/share no tenant/);
+      expect(none.chosen).toBe(
+        `compared run ${p1.id} (the latest finished phase 1 run; none holds a tenant of run ${other.id}) with run ${other.id} (phase 0, as named)`,
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('gates://latest shows the decision asked last, also when it repeats an earlier one', async () => {
     // Noise-aware, then strict, then noise-aware again on the same run: the third repeats the
     // first, which was returned without being recorded again, so the latest stayed strict.

@@ -2,7 +2,7 @@
  * wv-mmm end to end over the app: words of the CLI in app errors, tenants delete, natural order,
  * cached-run durations, Ctrl-C recorded as a cancellation, escalations logged once, weekly text.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/index.js';
@@ -33,12 +33,55 @@ describe('app errors in the CLI’s words', () => {
     );
   });
 
+  it('a file too short to train: a warning with the rows needed, and no `next: wv-mmm train`', () => {
+    let csv = 'date,meta_spend,temperature_c,revenue\n';
+    for (let i = 0; i < 100; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      csv += `${d},${100 + ((i * 37) % 50)},${10 + (i % 7)},${1000 + ((i * 13) % 200)}\n`;
+    }
+    const file = path.join(state.dir, 'short.csv');
+    writeFileSync(file, csv);
+    const r = run('import', '--file', file, '--tenant', 'short');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('next: wv-mmm train');
+    expect(r.stdout).toContain(
+      'warning: too short to train: 100 daily rows, and every phase needs at least 147; wv-mmm train and run-phase refuse this tenant',
+    );
+    expect(r.stdout).toContain(
+      'next: import a longer history (at least 147 daily rows): wv-mmm import --tenant short --file F --replace',
+    );
+  });
+
   it('no finished run points to `wv-mmm run-phase`, no run to `wv-mmm runs`', () => {
     expect(run('gates', '--phase', '2').stderr).toContain(
       'no finished phase 2 run yet; call wv-mmm run-phase --phase 2 first',
     );
     expect(run('gates', '--phase', '2', '--run', '99').stderr).toContain(
       'no run with id 99; list runs with wv-mmm runs',
+    );
+  });
+});
+
+describe('compare by phase', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+  const run = (...args: string[]) => wv(state.dir, args);
+
+  it('matches the runs as gates does and says which runs it compared', () => {
+    // Phase 0 and 1 over two tenants, then phase 0 over another: `compare --a 0 --b 1` took the
+    // newest phase 0 run and said there was nothing to compare.
+    expect(run('run-phase', '--phase', '0', '--tenants', 'extreme_ski_gear,none_books').code).toBe(
+      0,
+    );
+    expect(run('run-phase', '--phase', '1', '--tenants', 'extreme_ski_gear,none_books').code).toBe(
+      0,
+    );
+    expect(run('run-phase', '--phase', '0', '--tenants', 'medium_beauty').code).toBe(0);
+    const r = run('compare', '--a', '0', '--b', '1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('nothing to compare');
+    expect(r.stdout).toContain(
+      'runs: compared run 1 (the finished phase 0 run over the tenants of run 2, picked as the gates pick theirs) with run 2 (the latest finished phase 1 run)',
     );
   });
 });

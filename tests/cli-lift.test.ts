@@ -41,6 +41,16 @@ describe('wv-mmm lift', () => {
     expect(run('lift', 'list', '--tenant', 'none_books').stdout).toContain('has no lift tests');
   });
 
+  it('a file naming a channel in another case: stored as the data names it', () => {
+    const caps = file('caps.csv', `${HEADER}\nMeta,2023-05-01,2023-05-28,-50000,-120000,20000\n`);
+    expect(run('lift', 'add', '--tenant', 'none_books', '--file', caps).code).toBe(0);
+    const listed = JSON.parse(run('lift', 'list', '--tenant', 'none_books', '--json').stdout) as {
+      tests: { channel: string }[];
+    };
+    expect(listed.tests.map((t) => t.channel)).toEqual(['meta']);
+    expect(run('lift', 'remove', '--tenant', 'none_books').code).toBe(0);
+  });
+
   it('says which sub-command it needs and which flag goes with which', () => {
     const none = run('lift', '--tenant', 'none_books');
     expect(none.code).toBe(2);

@@ -86,8 +86,24 @@ describe('limits', () => {
       code: 'too_large',
       row: null,
       column: null,
-      message: `big.csv: input has ${text.length} characters; the limit is 20971520 (CSV_LIMITS.maxChars, 20 MiB of text); import a shorter period or aggregate daily rows to weekly`,
+      message: `big.csv: input is at least ${text.length} bytes of UTF-8 text; the limit is 20971520 bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
     });
+  });
+
+  it('counts UTF-8 bytes, not characters: 11 Mi "é" (22 MiB of UTF-8) is over the limit', () => {
+    // It counted UTF-16 code units: 11 Mi characters passed the 20 MiB check.
+    const text = 'date,revenue\n' + 'é'.repeat(11 * 1024 * 1024);
+    expect(text.length).toBeLessThan(CSV_LIMITS.maxChars);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    expectRefused(text, 'accents.csv', {
+      code: 'too_large',
+      row: null,
+      column: null,
+      message: `accents.csv: input is ${bytes} bytes of UTF-8 text; the limit is 20971520 bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
+    });
+    // A surrogate pair (two code units) is four bytes: 5.5 Mi emoji are 22 MiB.
+    const emoji = 'date,revenue\n' + '😀'.repeat(5.5 * 1024 * 1024);
+    expect(dataErrorOf(emoji, 'emoji.csv').code).toBe('too_large');
   });
 
   it('refuses a header followed by just over 20 MiB of rows (10 million rows declared)', () => {

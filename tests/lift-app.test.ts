@@ -69,6 +69,67 @@ describe('lift tests in the app', () => {
     expect(s.app.listLiftTests('none_books')).toEqual([]);
   });
 
+  it('takes a channel name in any case when it matches one channel, stored as the data names it', async () => {
+    // plan_budget's bounds took "META" for "meta" and add_lift_test refused it.
+    const csv = `${HEADER}\nMETA,2023-05-01,2023-05-28,-50000,-120000,20000\n`;
+    const res = s.app.addLiftTests({ tenant: 'none_books', csv, source: 'caps.csv' });
+    expect(res.added.map((t) => t.channel)).toEqual(['meta']);
+    const structured = s.app.addLiftTests({
+      tenant: 'none_books',
+      tests: [
+        {
+          channel: 'Google',
+          start: '2023-06-01',
+          end: '2023-06-28',
+          spend_change: -1000,
+          incremental_revenue: -2000,
+          standard_error: 500,
+        },
+      ],
+    });
+    expect(structured.added.map((t) => t.channel)).toEqual(['google']);
+    // The same test in another case is the same test.
+    const again = appError(() =>
+      s.app.addLiftTests({ tenant: 'none_books', csv: csv.replace('META', 'Meta') }),
+    );
+    expect(again.code).toBe('conflict');
+    // Over MCP too; a name matching no channel is still refused, listing the channels.
+    const r = await call(s, 'add_lift_test', {
+      tenant: 'none_books',
+      tests: [
+        {
+          channel: 'GOOGLE',
+          start_date: '2023-07-03',
+          end_date: '2023-07-30',
+          spend_change: -1000,
+          incremental_revenue: -2000,
+          standard_error: 500,
+        },
+      ],
+    });
+    expect(r.isError, text(r)).toBeFalsy();
+    expect(s.app.listLiftTests('none_books').map((t) => t.channel)).toEqual([
+      'meta',
+      'google',
+      'google',
+    ]);
+    const tv = await call(s, 'add_lift_test', {
+      tenant: 'none_books',
+      tests: [
+        {
+          channel: 'TV',
+          start_date: '2023-07-03',
+          end_date: '2023-07-30',
+          spend_change: -1000,
+          incremental_revenue: -2000,
+          standard_error: 500,
+        },
+      ],
+    });
+    expect(text(tv)).toMatch(/"TV" is not a channel of tenant none_books \(meta, google\)/);
+    s.app.deleteLiftTests('none_books');
+  });
+
   it('explain (phase 3) shows calibrated and uncalibrated ROAS side by side', async () => {
     const tenant = generateTenant('extreme_heating');
     const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);

@@ -175,6 +175,46 @@ describe('invalid arguments', () => {
     expect(app.imports).toHaveLength(0);
   });
 
+  it('says each problem once, without an "at <path>" that repeats the name', async () => {
+    // folds: 1e308 fails two checks with one message: it read "folds must be an integer from 2
+    // to 10 at folds", twice, on two lines.
+    const t = await expectError('run_phase', { phase: 0, folds: 1e308 });
+    expect(t).toBe(
+      'MCP error -32602: Input validation error: Invalid arguments for tool run_phase: folds must be an integer from 2 to 10',
+    );
+    // Two different problems stay two lines; a nested path that says more stays.
+    const two = await expectError('run_phase', { phase: 9, folds: 1.5 });
+    expect(two.split('\n')).toHaveLength(2);
+    expect(two).not.toMatch(/ at (phase|folds)\b/);
+    await expectError(
+      'plan_budget',
+      { tenant: 'extreme_ski_gear', budget: 1000, bounds: [{ channel: 'tv', minimum: 1 }] },
+      ' at bounds[0]',
+    );
+  });
+
+  it('the 20 MiB csv limit counts UTF-8 bytes, in one message', async () => {
+    // 11 Mi "é" are 22 MiB of UTF-8: the check counted characters and let them through.
+    const csv = 'date,revenue\n' + 'é'.repeat(11 * 1024 * 1024);
+    const bytes = Buffer.byteLength(csv, 'utf8');
+    const t = await expectError(
+      'import_tenant_data',
+      { tenant: 'big', csv },
+      `csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit (20971520 bytes); save it to a file in an allowed directory and pass path instead`,
+    );
+    expect(t.split('over the 20 MiB limit').length - 1).toBe(1);
+    await expectError(
+      'plan_budget',
+      { tenant: 'extreme_ski_gear', budget: 1000, forecast_csv: csv },
+      `forecast_csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit`,
+    );
+    await expectError(
+      'add_lift_test',
+      { tenant: 'extreme_ski_gear', csv },
+      `csv is ${bytes} bytes of UTF-8 text, over the 20 MiB limit`,
+    );
+  });
+
   it('import needs exactly one of csv or path', async () => {
     await expectError('import_tenant_data', { tenant: 'acme' }, 'exactly one of csv');
     await expectError(
@@ -244,7 +284,16 @@ describe('unknown ids and app errors', () => {
     await expectError('list_tenants', {}, 'Output validation error');
   });
 
-  it('an unknown tool is an error result', async () => {
-    await expectError('drop_everything', {}, 'drop_everything not found');
+  it('an unknown tool is a protocol error (-32602) naming the tools, not an error result', async () => {
+    // The MCP spec lists an unknown tool among the protocol errors; it was an isError result
+    // reading "MCP error -32602: Tool drop_everything not found".
+    const err = await call(c, 'drop_everything', {}).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number; message?: string },
+    );
+    expect(err?.code).toBe(-32602);
+    expect(err?.message).toContain('unknown tool "drop_everything"; the tools are list_tenants, ');
+    expect(err?.message).toContain('tools/list');
+    expect(err?.message).not.toMatch(/-32602: MCP error/);
   });
 });

@@ -580,9 +580,9 @@ export class FakeApp implements App {
       tenant: req.tenant,
       tier: 'custom',
       category: 'imported',
-      city: 'unknown',
-      latitude: 0,
-      longitude: 0,
+      city: null,
+      latitude: null,
+      longitude: null,
       driver: 'none',
       source: 'imported',
       rows,
@@ -605,6 +605,7 @@ export class FakeApp implements App {
       target: 'revenue',
       content_hash: 'abc123',
       replaced: existing >= 0,
+      rows_needed_to_train: null,
       warnings: [],
     };
   }

@@ -75,6 +75,20 @@ describe('malformed request parameters', () => {
   });
 });
 
+describe('tools/call for a tool the server does not have', () => {
+  it('is invalid params naming the tools, not a tool result with isError', async () => {
+    const r = await request('tools/call', { name: 'no_such_tool', arguments: {} });
+    expect(r.result).toBeUndefined();
+    expect(r.error?.code).toBe(-32602);
+    noPrefix(r);
+    expect(r.error?.message).toMatch(/^unknown tool "no_such_tool"; the tools are list_tenants, /);
+    expect(r.error?.message).toContain('delete_tenant (tools/list gives their arguments)');
+    // A known tool still answers.
+    const ok = await request('tools/call', { name: 'list_tenants', arguments: {} });
+    expect(ok.error).toBeUndefined();
+  });
+});
+
 describe('errors the SDK raises as McpError', () => {
   it('go out without the "MCP error <code>: " prefix the client adds', async () => {
     const unknownPrompt = await request('prompts/get', { name: 'nope' });

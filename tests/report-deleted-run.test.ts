@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempApp } from './app-helpers.js';
+import { connect } from './mcp-helpers.js';
 
 const temp = useTempApp('report-deleted');
 
@@ -35,5 +36,32 @@ describe('the report of a deleted run', () => {
     writeFileSync(runFile, '<html>stale</html>');
     await expect(app.readReport('run', String(run.id))).rejects.toThrow(/no run with id/);
     expect(existsSync(runFile)).toBe(false);
+  });
+});
+
+describe('the report of a cancelled run', () => {
+  it('is resource not found (-32002) over MCP, saying the run was cancelled and what to do', async () => {
+    // It was -32602, invalid params, though report://run/<id> was well formed.
+    const app = temp.app();
+    const controller = new AbortController();
+    const h = app.startPhaseRun(
+      { phase: 2, tenants: ['none_books'], force: true },
+      { signal: controller.signal },
+    );
+    controller.abort();
+    expect((await h.done).status).toBe('cancelled');
+    const c = await connect(app);
+    try {
+      const err = await c.client.readResource({ uri: `report://run/${h.runId}` }).then(
+        () => undefined,
+        (e: unknown) => e as { code?: number; message?: string },
+      );
+      expect(err?.code).toBe(-32002);
+      expect(err?.message).toContain(
+        `report://run/${h.runId}: run ${h.runId} was cancelled, so no report of it exists; start it again with run_phase with phase 2, then report that run`,
+      );
+    } finally {
+      await c.close();
+    }
   });
 });

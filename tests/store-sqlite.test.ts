@@ -17,6 +17,7 @@ import { decideGates } from '../src/gates/index.js';
 import type { PhaseId } from '../src/phases/types.js';
 import {
   INTERRUPTED_ERROR,
+  MIGRATIONS,
   SCHEMA_VERSION,
   STORE_FILE,
   StoreError,
@@ -129,6 +130,31 @@ describe('open and migrate', () => {
     expect(again.getRun(id)?.key).toBe('k');
     again.close();
     expect(open().schemaVersion()).toBe(SCHEMA_VERSION);
+  });
+
+  it('migration 6: an imported tenant stored at (0, 0) with city "" has no location (null)', () => {
+    // A store at version 5 as the import wrote it: city '', latitude 0, longitude 0.
+    const raw = new Database(join(dir, STORE_FILE));
+    for (let v = 0; v < 5; v++) raw.exec(MIGRATIONS[v]);
+    raw.pragma('user_version = 5');
+    const insert = raw.prepare(
+      `INSERT INTO datasets (tenant, source, content_hash, rows, frequency, start_date, end_date,
+         channels, info, csv, created_at, updated_at)
+       VALUES (?, ?, 'h', 3, 'daily', '2024-01-01', '2024-01-03', '["meta"]', ?, 'x', 't', 't')`,
+    );
+    const old = { ...info('shop', 'imported'), city: '', latitude: 0, longitude: 0 };
+    insert.run('shop', 'imported', JSON.stringify(old));
+    insert.run('gen', 'generated', JSON.stringify(info('gen', 'generated')));
+    raw.close();
+    const s = open();
+    expect(s.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(s.getDatasetSummary('shop')?.info).toMatchObject({
+      city: null,
+      latitude: null,
+      longitude: null,
+      tier: 'high',
+    });
+    expect(s.getDatasetSummary('gen')?.info).toMatchObject({ city: 'Oslo', latitude: 59.9 });
   });
 
   it('refuses a database from a newer schema', () => {

@@ -20,7 +20,7 @@ import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import type { ImportRequest, ImportResult } from './types.js';
-import { seriesWarnings } from './warnings.js';
+import { rowsNeededToTrain, seriesWarnings } from './warnings.js';
 
 /** The directories import may read from: $WV_MMM_IMPORT_DIRS, split on the path delimiter. */
 export function importDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -150,9 +150,11 @@ export function importTenantData(
     tenant: req.tenant,
     tier: 'custom',
     category: 'imported',
-    city: '',
-    latitude: 0,
-    longitude: 0,
+    // A CSV says nothing of where the shop is: no place, rather than (0, 0), a real place at sea
+    // (stored as 0, 0 and '' until store migration 6).
+    city: null,
+    latitude: null,
+    longitude: null,
     // Which weather drives an imported tenant's sales is what the model is for, not known up front.
     driver: 'unknown',
     source: 'imported',
@@ -191,6 +193,11 @@ export function importTenantData(
     target: series.targetName,
     content_hash: saved.content_hash,
     replaced: existing !== null,
+    rows_needed_to_train: rowsNeededToTrain({
+      tenant: req.tenant,
+      frequency: series.frequency,
+      rows: series.dates.length,
+    }),
     warnings: [
       ...(existing?.source === 'generated'
         ? [

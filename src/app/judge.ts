@@ -49,17 +49,72 @@ function doneRun(
   return r;
 }
 
-export function comparePhases(
+type SideRef = { phase?: PhaseId; runId?: number };
+
+/**
+ * The two runs compared: a run id is that run; a phase is resolved as check_gates resolves the
+ * runs it judges against (comparisonRun), matched to the other side's run: the run named, else
+ * the latest finished run of the higher phase (the one a gate would judge; of b when both name
+ * the same phase). The latest run of each phase was taken before: one run over other tenants (a
+ * phase 0 run of an imported tenant) then left a phase 0 / phase 3 comparison of the built-in
+ * runs "nothing to compare", while check_gates found the phase 0 run of the same tenants.
+ */
+function comparedRuns(
   ctx: AppContext,
-  a: { phase?: PhaseId; runId?: number },
-  b: { phase?: PhaseId; runId?: number },
-): PhaseComparison {
-  const ra = doneRun(ctx, a, 'compared');
-  const rb = doneRun(ctx, b, 'compared');
-  return compareRuns(
-    { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
-    { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
-  );
+  a: SideRef,
+  b: SideRef,
+): { ra: RunRecord; rb: RunRecord; chosen: string } {
+  type Side = { run: RunRecord; why: string };
+  const own = (ref: SideRef): Side => {
+    const run = doneRun(ctx, ref, 'compared');
+    const why =
+      ref.runId !== undefined
+        ? `phase ${run.phase}, as named`
+        : `the latest finished phase ${run.phase} run`;
+    return { run, why };
+  };
+  const matched = (ref: SideRef, anchor: RunRecord): Side => {
+    if (ref.runId !== undefined) return own(ref);
+    const phase = parsePhase(ref.phase);
+    const run = comparisonRun(ctx, phase, anchor);
+    if (run) {
+      return {
+        run,
+        why: `the finished phase ${phase} run over the tenants of run ${anchor.id}, picked as the gates pick theirs`,
+      };
+    }
+    // No run of the phase holds any of the anchor's tenants: the latest one, which the verdict
+    // then says shares none with it (throws "no finished phase p run yet" when there is none).
+    const latest = own(ref);
+    return { ...latest, why: `${latest.why}; none holds a tenant of run ${anchor.id}` };
+  };
+  const bAnchors =
+    b.runId !== undefined || (a.runId === undefined && parsePhase(b.phase) >= parsePhase(a.phase));
+  let sa: Side;
+  let sb: Side;
+  if (bAnchors) {
+    sb = own(b);
+    sa = matched(a, sb.run);
+  } else {
+    sa = own(a);
+    sb = matched(b, sa.run);
+  }
+  return {
+    ra: sa.run,
+    rb: sb.run,
+    chosen: `compared run ${sa.run.id} (${sa.why}) with run ${sb.run.id} (${sb.why})`,
+  };
+}
+
+export function comparePhases(ctx: AppContext, a: SideRef, b: SideRef): PhaseComparison {
+  const { ra, rb, chosen } = comparedRuns(ctx, a, b);
+  return {
+    ...compareRuns(
+      { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
+      { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
+    ),
+    chosen,
+  };
 }
 
 export function checkGates(

@@ -4,6 +4,7 @@
  * larger than the window's spend) before anything is stored; a batch is stored all or none.
  * explain.ts reads them to calibrate phase 3 explanations (src/phases/calibration.ts).
  */
+import { canonicalChannel } from '../core/channel-names.js';
 import { DataError, parseLiftCsv } from '../core/csv.js';
 import {
   checkLiftPrecision,
@@ -67,7 +68,12 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
       throw e;
     }
   } else {
-    tests = req.tests!;
+    // Channel names in any case, stored as the data names them ("tv" for "TV"), as plan bounds
+    // read them: the same name was taken by plan_budget and refused here.
+    tests = req.tests!.map((t) => ({
+      ...t,
+      channel: canonicalChannel(t.channel, series.channels),
+    }));
     if (tests.length === 0)
       throw new AppError('tests is empty: give at least one', 'invalid_argument');
     tests.forEach((t, i) => {

@@ -4,7 +4,7 @@
  * fitted and kept here when it is not there yet), then store the plan with its inputs and model.
  * Everything is checked before anything is stored: a bad request stores nothing.
  */
-import { DataError } from '../core/csv.js';
+import { DataError, overUtf8Limit } from '../core/csv.js';
 import { isBuiltinTenant } from '../core/data/index.js';
 import { modelWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
@@ -209,9 +209,9 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
   if (req.forecast !== undefined) {
     const { csv, fileName } = req.forecast;
     if (typeof csv !== 'string') throw bad('the forecast must be CSV text');
-    if (csv.length > APP_LIMITS.maxCsvChars) {
+    if (overUtf8Limit(csv, APP_LIMITS.maxCsvChars)) {
       throw bad(
-        `the forecast has ${csv.length} characters; the limit is ${APP_LIMITS.maxCsvChars}`,
+        `the forecast is over ${APP_LIMITS.maxCsvChars} bytes of UTF-8 text (20 MiB); give only the rows of the horizon`,
       );
     }
     outlook = { forecast: { csv, fileName: fileName ?? 'forecast.csv' } };

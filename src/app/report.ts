@@ -501,8 +501,11 @@ async function runReport(
         'not_found',
       );
     if (run.status !== 'done') {
+      const pending = run.status === 'running' || run.status === 'queued';
       throw new AppError(
-        `run ${run.id} is ${run.status}, not done; ${run.status === 'running' || run.status === 'queued' ? 'report it once it has finished' : `start it again with ${ctx.words.runPhase(run.phase)}, then report that run`}`,
+        pending
+          ? `run ${run.id} is ${run.status}, not done, so it has no report yet; report it once it has finished`
+          : `run ${run.id} ${run.status === 'cancelled' ? 'was cancelled' : 'failed'}, so no report of it exists; start it again with ${ctx.words.runPhase(run.phase)}, then report that run`,
         'conflict',
       );
     }

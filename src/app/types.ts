@@ -113,6 +113,11 @@ export interface ImportResult {
   target: string;
   content_hash: string;
   replaced: boolean;
+  /**
+   * Null when the data can be trained; else the rows training needs (the data are too short for
+   * any phase's protocol, and train/run refuse them until a longer history is imported).
+   */
+  rows_needed_to_train: number | null;
   warnings: string[];
 }
 
@@ -193,7 +198,8 @@ export { LIFT_COLUMNS } from '../core/csv.js';
 export { MAX_LIFT_TESTS_PER_TENANT } from './lift.js';
 export type { TenantInfo, GroundTruth } from '../core/types.js';
 export type { RoleOverrides } from '../core/csv.js';
-export { CSV_LIMITS, TENANT_ID_PATTERN } from '../core/csv.js';
+export { CSV_LIMITS, TENANT_ID_PATTERN, overUtf8Limit } from '../core/csv.js';
+export { LEAST_ROWS_TO_TRAIN } from '../core/folds.js';
 export { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';
 export { defaultStateDir } from './paths.js';

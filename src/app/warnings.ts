@@ -49,6 +49,20 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
 }
 
 /**
+ * The rows training needs when `series` is too short for any protocol (the rule's, which takes
+ * the fewest: the figure checkProtocol's refusal names), else null.
+ */
+export function rowsNeededToTrain(series: SeriesLength): number | null {
+  try {
+    protocolForRows(series);
+    return null;
+  } catch (e) {
+    if (e instanceof ProtocolError) return e.neededRows;
+    throw e;
+  }
+}
+
+/**
  * Refuses, before any work, data too short for any honest protocol (or a protocol the caller set
  * that the data cannot hold): the message says how many rows are needed.
  */

@@ -5,6 +5,7 @@
 export { CSV_LIMITS, DataError, TENANT_ID_PATTERN, validateTenantId } from './csv/errors.js';
 export type { DataErrorCode } from './csv/errors.js';
 export { parseTenantCsv } from './csv/parse.js';
+export { overUtf8Limit } from './csv/text-checks.js';
 export type { ParseTenantCsvOptions, ParsedTenantCsv } from './csv/parse.js';
 export { channelOfSpendColumn } from './csv/roles.js';
 export type { RoleOverrides } from './csv/roles.js';

@@ -66,6 +66,16 @@ export const PROTOCOL_RULE = {
   minFolds: 2,
 } as const;
 
+/**
+ * The least rows any protocol takes (chooseProtocol refuses fewer whatever the options: a first
+ * window of minFirstTrain and minFolds test blocks of minTest): 147 days, 42 weeks.
+ */
+export const LEAST_ROWS_TO_TRAIN = {
+  daily: PROTOCOL_RULE.minFirstTrain.daily + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.daily,
+  weekly:
+    PROTOCOL_RULE.minFirstTrain.weekly + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.weekly,
+} as const;
+
 export interface ProtocolOptions {
   /** Outer folds, at most (default 5): fewer, down to 2, when the data cannot fill them. */
   folds?: number;

@@ -42,9 +42,10 @@ export interface TenantInfo {
   tenant: string;
   tier: Tier;
   category: string;
-  city: string;
-  latitude: number;
-  longitude: number;
+  /** Where the tenant sells; null when not known (imported data carries no location). */
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
   driver: WeatherDriver;
   source: 'builtin' | 'generated' | 'imported';
   rows: number;

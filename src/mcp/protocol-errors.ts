@@ -9,6 +9,9 @@
  *   `resources/read {}`, `logging/setLevel {level: "verbose"}`) came back as -32603 Internal error
  *   with the validator's issues as a JSON dump: they are -32602 Invalid params, in a sentence
  *   naming each bad parameter.
+ * - `tools/call` naming a tool the server does not have came back as a tool result with isError
+ *   (the SDK turns its own "Tool x not found" into one): the MCP spec lists an unknown tool as a
+ *   protocol error, so it is -32602 naming the tools there are.
  *
  * The SDK sends a thrown error's `code` and `message` as they are.
  */
@@ -53,18 +56,32 @@ export function protocolError(err: unknown, method: string): unknown {
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 
+/** The -32602 answer to `tools/call` for a tool the server does not have (module comment). */
+export function unknownToolError(name: string, tools: readonly string[]): ProtocolFailure {
+  return new ProtocolFailure(
+    ErrorCode.InvalidParams,
+    `unknown tool ${JSON.stringify(name)}; the tools are ${tools.join(', ')} (tools/list gives their arguments)`,
+  );
+}
+
 /**
- * Wraps every request handler registered on the SDK server so far with protocolError. Reads the
+ * Wraps every request handler registered on the SDK server so far with protocolError, and refuses
+ * a `tools/call` for a name not in `tools` before the SDK's handler sees it. Reads the
  * SDK's handler map (a private field of its Protocol class; server.ts wraps initialize the same
  * way): a test (tests/mcp-protocol-errors.test.ts) fails if a later SDK moves it.
  */
-export function wrapRequestErrors(sdkServer: object): void {
+export function wrapRequestErrors(sdkServer: object, tools: readonly string[]): void {
   const handlers = (sdkServer as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
   if (!(handlers instanceof Map)) {
     throw new Error('the MCP SDK server has no request handler map to wrap (SDK changed?)');
   }
   for (const [method, handler] of handlers) {
     handlers.set(method, async (request, extra) => {
+      if (method === 'tools/call') {
+        // A name that is not a string is left to the SDK's schema check (-32602 as above).
+        const name = (request as { params?: { name?: unknown } } | null)?.params?.name;
+        if (typeof name === 'string' && !tools.includes(name)) throw unknownToolError(name, tools);
+      }
       try {
         return await handler(request, extra);
       } catch (err) {

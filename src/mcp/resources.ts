@@ -107,7 +107,10 @@ function readError(uri: URL, err: unknown, deps: ToolDeps): Error {
     return new ReadFailure(err.code, err.message.replace(/^MCP error -?\d+: /, ''));
   }
   if (err instanceof AppError && err.code !== 'internal') {
-    const code = err.code === 'not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams;
+    // A well-formed URI whose object is not there, or not in a state to be read (the report of a
+    // cancelled run: it was -32602, invalid params, though nothing in the request was wrong).
+    const unavailable = err.code === 'not_found' || err.code === 'conflict';
+    const code = unavailable ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams;
     return new ReadFailure(code, `${uri.href}: ${scrubPaths(err.message)}`);
   }
   deps.log(
@@ -194,7 +197,8 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     app.listTenants().map((t) => ({
       uri: `tenant://${t.tenant}`,
       name: t.tenant,
-      title: `${t.tenant} (${t.tier}, ${t.category}, ${t.city})`,
+      // An imported tenant has no city (it read "shop (custom, imported, )").
+      title: `${t.tenant} (${[t.tier, t.category, t.city].filter((x) => x).join(', ')})`,
       mimeType: 'application/json',
     })),
   );

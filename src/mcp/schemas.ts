@@ -13,10 +13,22 @@ import {
   PHASE_MESSAGE,
   PHASES,
   TENANT_ID_PATTERN,
+  overUtf8Limit,
 } from '../app/types.js';
 
-/** Largest CSV text accepted inline, in characters: the CSV module's own limit (20 MiB). */
-export const MAX_CSV_CHARS = APP_LIMITS.maxCsvChars;
+/** Largest CSV text accepted inline, in bytes of UTF-8: the CSV module's own limit (20 MiB). */
+export const MAX_CSV_BYTES = APP_LIMITS.maxCsvChars;
+
+/**
+ * `schema` (CSV text) refused over MAX_CSV_BYTES bytes of UTF-8 with `message` (what to do). It
+ * was zod's max(), which counts UTF-16 code units: 11 Mi "é", 22 MiB of UTF-8, passed.
+ */
+export function csvTextLimit(schema: z.ZodString, name: string, instead: string) {
+  return schema.refine((s) => !overUtf8Limit(s, MAX_CSV_BYTES), {
+    error: (issue) =>
+      `${name} is ${Buffer.byteLength(issue.input as string, 'utf8')} bytes of UTF-8 text, over the ${MAX_CSV_BYTES / 1048576} MiB limit (${MAX_CSV_BYTES} bytes); ${instead}`,
+  });
+}
 /** Largest tenant list a run may name (the app's limit). */
 export const MAX_RUN_TENANTS = APP_LIMITS.maxTenantsPerRun;
 
@@ -238,9 +250,9 @@ export const tenantInfoOut = z.looseObject({
   tenant: z.string(),
   tier: z.enum(['extreme', 'high', 'medium', 'none', 'custom']),
   category: z.string(),
-  city: z.string(),
-  latitude: metric,
-  longitude: metric,
+  city: z.string().nullable().describe('null when not known (imported data)'),
+  latitude: metric.describe('null when not known (imported data)'),
+  longitude: metric.describe('null when not known (imported data)'),
   driver: z.enum(['cold', 'heat', 'rain', 'mixed', 'none', 'unknown']),
   source: z.enum(['builtin', 'generated', 'imported']),
   rows: z.number().int(),
@@ -297,6 +309,12 @@ export const phaseComparisonOut = {
   only_in_a: z.array(z.string()),
   only_in_b: z.array(z.string()),
   verdict: z.string(),
+  chosen: z
+    .string()
+    .optional()
+    .describe(
+      "Which runs were compared and why: a phase side is the phase's run over the other side's tenants, as check_gates matches it",
+    ),
 };
 
 const boundsOut = z.tuple([metric, metric]);
@@ -514,6 +532,13 @@ export const importResultOut = {
   target: z.string(),
   content_hash: z.string(),
   replaced: z.boolean(),
+  rows_needed_to_train: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'null when the data can be trained; else the rows training needs (every phase refuses shorter data)',
+    ),
   warnings: z.array(z.string()),
 };
 

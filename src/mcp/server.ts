@@ -11,11 +11,12 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { stderrLogger, type LogFn } from '../app/log.js';
 import type { App } from '../app/types.js';
+import { wrapToolInputErrors } from './input-errors.js';
 import { SERVER_INSTRUCTIONS } from './instructions.js';
 import { registerPrompts } from './prompts.js';
 import { wrapRequestErrors } from './protocol-errors.js';
 import { registerResources } from './resources.js';
-import { registerTools } from './tools/index.js';
+import { registerTools, TOOL_NAMES } from './tools/index.js';
 
 export const SERVER_NAME = 'weathervane-mmm';
 
@@ -49,11 +50,13 @@ export function createServer(deps: ServerDeps): McpServer {
     protocolVersion = result.protocolVersion;
     return result;
   });
+  // Argument errors once each, without a path the message already names (input-errors.ts).
+  wrapToolInputErrors(server);
   const toolDeps = { app: deps.app, log, protocolVersion: () => protocolVersion };
   registerTools(server, toolDeps);
   registerResources(server, toolDeps);
   registerPrompts(server);
   // Every handler's errors as the client should read them (protocol-errors.ts).
-  wrapRequestErrors(server.server);
+  wrapRequestErrors(server.server, TOOL_NAMES);
   return server;
 }

@@ -475,4 +475,9 @@ export interface PhaseComparison {
   only_in_a: string[];
   only_in_b: string[];
   verdict: string;
+  /**
+   * Which runs were compared and why (a phase side: the run check_gates would match); set by the
+   * app's comparePhases, absent from a run report's comparison.
+   */
+  chosen?: string;
 }

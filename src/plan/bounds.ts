@@ -7,6 +7,7 @@
  *   google=:3000/period   google at most 3,000 in every period (`/day` or `/week` also accepted,
  *                         when they name the data's period: `/week` on daily data is refused)
  */
+import { canonicalChannel } from '../core/channel-names.js';
 import { PlanInputError, type PlanConstraints } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 
@@ -104,9 +105,8 @@ export function canonicalBounds(
   channels: readonly string[],
 ): ChannelBound[] {
   return bounds.map((b) => {
-    if (channels.includes(b.channel)) return b;
-    const same = channels.filter((c) => c.toLowerCase() === b.channel.toLowerCase());
-    return same.length === 1 ? { ...b, channel: same[0] } : b;
+    const channel = canonicalChannel(b.channel, channels);
+    return channel === b.channel ? b : { ...b, channel };
   });
 }
 

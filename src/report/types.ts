@@ -91,7 +91,8 @@ export interface TenantReportData {
     target: string;
     tier: string;
     category: string;
-    city: string;
+    /** null: not known (imported data). */
+    city: string | null;
     driver: string;
   };
   phase: PhaseId;

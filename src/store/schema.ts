@@ -137,6 +137,14 @@ export const MIGRATIONS: readonly string[] = [
   // tenant's model only while the tenant still has that data (import --replace, or a delete with
   // --keep-runs and a new import under the same id, leave earlier runs on other data).
   `ALTER TABLE tenant_results ADD COLUMN dataset_hash TEXT;`,
+  // 6: imported tenants have no location: their info said city '' at latitude 0, longitude 0 (a
+  // real place, in the Gulf of Guinea); null now, as the import writes it.
+  `UPDATE datasets
+     SET info = json_set(info, '$.city', NULL, '$.latitude', NULL, '$.longitude', NULL)
+   WHERE source = 'imported'
+     AND json_extract(info, '$.latitude') = 0
+     AND json_extract(info, '$.longitude') = 0
+     AND json_extract(info, '$.city') = '';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,7 +15,8 @@ export const compare: Command = {
   section: 'Modeling',
   summary: 'per-tenant R² deltas between two runs',
   usage: '--a A --b B [--json]',
-  details: 'A and B: a phase (0-3, its latest finished run) or run:ID.',
+  details:
+    "A and B: a phase (0-3) or run:ID. Phases are matched as `wv-mmm gates` matches them: the higher phase's latest finished run, and the other phase's finished run over the same tenants.",
   options: {
     a: { type: 'string', value: 'A', help: 'the first run: a phase 0-3 or run:ID' },
     b: { type: 'string', value: 'B', help: 'the second run: a phase 0-3 or run:ID' },
@@ -37,6 +38,7 @@ export const compare: Command = {
         `newly passing: ${c.newly_passing.join(', ') || '-'}`,
         `newly failing: ${c.newly_failing.join(', ') || '-'}`,
         `verdict: ${c.verdict}`,
+        ...(c.chosen ? [`runs: ${c.chosen}`] : []),
       ].join('\n'),
     );
   },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { list, need } from '../args.js';
 import type { Command } from '../command.js';
 import { readInputFile } from '../shared.js';
+import { LEAST_ROWS_TO_TRAIN } from '../../app/index.js';
 
 export const importCommand: Command = {
   name: 'import',
@@ -13,6 +14,8 @@ export const importCommand: Command = {
     'Columns are recognised by name (date, <channel>_spend, temperature_c, precipitation_mm,\n' +
     'humidity_pct, revenue); the role flags name the columns of a file that says it otherwise.\n' +
     'Prints what was read and warnings about what will limit the model, each with what to do.\n' +
+    `Training needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows; shorter daily files are imported\n` +
+    'with a warning, and training refuses them until a longer file replaces them.\n' +
     'Walkthrough: docs/own-data.md; the format: docs/csv-format.md.',
   options: {
     file: { type: 'string', value: 'F', help: 'the CSV file' },
@@ -61,7 +64,13 @@ export const importCommand: Command = {
         `channels ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
           `controls ${res.controls.join(', ') || '-'}; target ${res.target}`,
         ...res.warnings.map((w) => `warning: ${w}`),
-        `next: wv-mmm train --tenant ${res.tenant} --phase 3`,
+        // Too short for any protocol: training refuses it, so the next step is a longer file.
+        ...(res.rows_needed_to_train === null
+          ? [`next: wv-mmm train --tenant ${res.tenant} --phase 3`]
+          : [
+              `warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${res.rows_needed_to_train}; wv-mmm train and run-phase refuse this tenant`,
+              `next: import a longer history (at least ${res.rows_needed_to_train} ${res.frequency} rows): wv-mmm import --tenant ${res.tenant} --file F --replace`,
+            ]),
       ].join('\n'),
     );
   },

@@ -1,9 +1,13 @@
 /** Errors and limits of tenant CSV import. */
-import { PROTOCOL_RULE } from '../folds.js';
+import { LEAST_ROWS_TO_TRAIN } from '../folds.js';
 
 /** Hard limits of CSV import; every limit error message quotes the value it hit. */
 export const CSV_LIMITS = Object.freeze({
-  /** Maximum input size in characters (UTF-16 code units of the decoded text): 20 MiB. */
+  /**
+   * Maximum input size in bytes of UTF-8 (a file's size; text is measured as its UTF-8 encoding,
+   * utf8Bytes): 20 MiB. It counted UTF-16 code units of the decoded text, so 11 Mi "é" (22 MiB of
+   * UTF-8) passed.
+   */
   maxChars: 20 * 1024 * 1024,
   /** Maximum number of data rows (the header is not counted). */
   maxRows: 200_000,
@@ -13,7 +17,7 @@ export const CSV_LIMITS = Object.freeze({
   maxCellChars: 1024,
   /**
    * Least data rows of a daily file. Daily files from here up to the least its cross-validation
-   * takes (LEAST_DAILY_ROWS in parse.ts, 147) are imported with a `too_short` warning and refused
+   * takes (core/folds.ts LEAST_ROWS_TO_TRAIN.daily, 147) are imported with a `too_short` warning and refused
    * by training with the rows it needs.
    */
   minRows: 60,
@@ -22,8 +26,7 @@ export const CSV_LIMITS = Object.freeze({
    * PROTOCOL_RULE: a first window of 26 weeks and two test blocks of 8), so a weekly file that
    * training can use (a year of weeks, say) is not refused at import.
    */
-  minWeeklyRows:
-    PROTOCOL_RULE.minFirstTrain.weekly + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.weekly,
+  minWeeklyRows: LEAST_ROWS_TO_TRAIN.weekly,
   /** Bad values are quoted in messages up to this many characters. */
   quoteChars: 40,
 });

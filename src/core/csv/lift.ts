@@ -17,6 +17,7 @@ import {
   weeklyRowsHint,
   type LiftTest,
 } from '../lift.js';
+import { canonicalChannel } from '../channel-names.js';
 import type { TenantSeries } from '../types.js';
 import { dateHint, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
@@ -218,7 +219,11 @@ export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): L
       incremental_revenue: lift,
       standard_error: se,
     };
-    if (options.series) checkAgainstSeries(options.series, test, file, line);
+    if (options.series) {
+      // "tv" for the channel "TV", as plan bounds read it (core/channel-names.ts).
+      test.channel = canonicalChannel(test.channel, options.series.channels);
+      checkAgainstSeries(options.series, test, file, line);
+    }
     tests.push(test);
   }
   return tests;

@@ -9,12 +9,11 @@ import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from '.
 import { checkRowWidth, readRecords } from './records.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { dayOfWeek } from '../features.js';
-import { PROTOCOL_RULE } from '../folds.js';
+import { LEAST_ROWS_TO_TRAIN, PROTOCOL_RULE } from '../folds.js';
 import { median } from '../stats.js';
 
 /** Least daily rows any cross-validation protocol takes (core/folds.ts chooseProtocol refuses fewer). */
-const LEAST_DAILY_ROWS =
-  PROTOCOL_RULE.minFirstTrain.daily + PROTOCOL_RULE.minFolds * PROTOCOL_RULE.minTest.daily;
+const LEAST_DAILY_ROWS = LEAST_ROWS_TO_TRAIN.daily;
 
 /**
  * The refusal of a file too short to import: `frequency` null when its dates were not read (fewer

@@ -1,16 +1,31 @@
 /** Checks on the raw decoded text, done before any CSV parsing so bad input is refused cheaply. */
 import { CSV_LIMITS, DataError } from './errors.js';
 
-/** Refuses text over CSV_LIMITS.maxChars: an O(1) test, so a 50 MB file is not even scanned. */
+/**
+ * Whether `text` is more than `limit` bytes of UTF-8. A UTF-16 code unit is 1 to 3 bytes (a
+ * surrogate pair, 2 units, is 4), so the length decides most texts without a scan: a 50 MB text
+ * is not even measured.
+ */
+export function overUtf8Limit(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return Buffer.byteLength(text, 'utf8') > limit;
+}
+
+/** Refuses text over CSV_LIMITS.maxChars bytes of UTF-8, without scanning a text far over it. */
 export function checkSize(text: string, file: string): void {
-  if (text.length > CSV_LIMITS.maxChars) {
+  if (overUtf8Limit(text, CSV_LIMITS.maxChars)) {
+    const size =
+      text.length > CSV_LIMITS.maxChars
+        ? `at least ${text.length} bytes`
+        : `${Buffer.byteLength(text, 'utf8')} bytes`;
     throw new DataError(
       'too_large',
       file,
       null,
       null,
-      `input has ${text.length} characters; the limit is ${CSV_LIMITS.maxChars} ` +
-        `(CSV_LIMITS.maxChars, 20 MiB of text); import a shorter period or aggregate daily rows to weekly`,
+      `input is ${size} of UTF-8 text; the limit is ${CSV_LIMITS.maxChars} bytes ` +
+        `(CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
     );
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { fail, guarded, ok } from '../results.js';
-import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+import { csvTextLimit, strictInput, tenantInput } from '../schemas.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const date = (name: string) =>
@@ -26,7 +26,9 @@ const testInput = strictInput(
       .string({ error: 'channel must be a channel name such as "meta"' })
       .min(1, 'channel is empty')
       .max(128, 'channel must be at most 128 characters')
-      .describe('The tested channel, as in the data (e.g. "meta" for the meta_spend column)'),
+      .describe(
+        'The tested channel, as in the data (e.g. "meta" for the meta_spend column; any case, stored as the data names it)',
+      ),
     start_date: date('start_date').describe('First day of the test window (included)'),
     end_date: date('end_date').describe('Last day of the test window (included)'),
     spend_change: finite(
@@ -62,9 +64,11 @@ const inputSchema = strictInput({
     .max(MAX_LIFT_TESTS_PER_TENANT, `tests may hold at most ${MAX_LIFT_TESTS_PER_TENANT} tests`)
     .optional()
     .describe('The tests as objects. Give tests or csv, not both'),
-  csv: z
-    .string({ error: 'csv must be the CSV text as a string' })
-    .max(MAX_CSV_CHARS, 'csv is too large')
+  csv: csvTextLimit(
+    z.string({ error: 'csv must be the CSV text as a string' }),
+    'csv',
+    'send the tests in several calls',
+  )
     .optional()
     .describe(`The tests as CSV text with the header ${LIFT_COLUMNS.join(',')}. Give tests or csv`),
 });

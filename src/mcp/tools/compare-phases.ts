@@ -10,11 +10,13 @@ import { phaseComparisonOut, phaseInput, runIdInput } from '../schemas.js';
 const SIDE_STRING = /^(?:[0-3]|run:[1-9][0-9]{0,15})$/;
 
 function sideInput(name: 'a' | 'b') {
-  const msg = `${name} must be a phase number 0-3, {"phase": 0-3} (its latest done run), {"run_id": id} or "run:<id>" (list_runs shows ids)`;
+  const msg = `${name} must be a phase number 0-3, {"phase": 0-3}, {"run_id": id} or "run:<id>" (list_runs shows ids)`;
   return z.union(
     [
       phaseInput,
-      z.strictObject({ phase: phaseInput.describe('Latest done run of this phase') }),
+      z.strictObject({
+        phase: phaseInput.describe('A done run of this phase, matched as check_gates matches it'),
+      }),
       z.strictObject({ run_id: runIdInput.describe('A specific run') }),
       z.string().regex(SIDE_STRING, msg).describe('"0".."3" for a phase, "run:12" for a run'),
     ],
@@ -55,7 +57,7 @@ export function registerComparePhases(server: McpServer, { app, log }: ToolDeps)
       title: 'Compare two phases',
       description:
         'Compare two phase runs tenant by tenant: mean R² and pass-count deltas (b - a), newly passing and newly failing tenants, regressions (R² drop > 0.01) and a verdict. ' +
-        'Each side is a phase (its latest done run) or a run id. Both runs must exist and be done: call run_phase first.',
+        "Each side is a phase or a run id. A phase is resolved as check_gates does: the higher phase's latest done run (or the run named on the other side), and the other phase's done run over the same tenants (so a run over other tenants does not get in the way); the result says which runs were compared (chosen). Both runs must exist and be done: call run_phase first.",
       inputSchema,
       outputSchema: phaseComparisonOut,
       annotations: {
@@ -71,6 +73,7 @@ export function registerComparePhases(server: McpServer, { app, log }: ToolDeps)
         const c = app.comparePhases(toRef(args.a), toRef(args.b));
         // The app's verdict already states both sides' mean R² and pass counts.
         const lines = [c.verdict];
+        if (c.chosen) lines.push(`Runs: ${c.chosen}`);
         if (c.newly_passing.length) lines.push(`Newly passing: ${c.newly_passing.join(', ')}`);
         if (c.newly_failing.length) lines.push(`Newly failing: ${c.newly_failing.join(', ')}`);
         if (c.regressions.length) lines.push(`Regressions: ${c.regressions.join(', ')}`);

@@ -5,8 +5,14 @@ import type { ImportRequest } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { fail, guarded, ok } from '../results.js';
-import { CSV_LIMITS } from '../../app/types.js';
-import { importResultOut, MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+import { CSV_LIMITS, LEAST_ROWS_TO_TRAIN } from '../../app/types.js';
+import {
+  csvTextLimit,
+  importResultOut,
+  MAX_CSV_BYTES,
+  strictInput,
+  tenantInput,
+} from '../schemas.js';
 
 const column = z
   .string({ error: 'column names must be strings' })
@@ -38,16 +44,15 @@ const rolesInput = strictInput(
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Id for the imported tenant: 1-64 chars of a-z, 0-9, "_", "-"'),
-  csv: z
-    .string({ error: 'csv must be the CSV text as a string' })
-    // No min(1): an empty text gets the CSV module's message, which says what a file needs.
-    .max(
-      MAX_CSV_CHARS,
-      `csv is larger than the ${MAX_CSV_CHARS / 1048576} MiB limit; save it to a file in an allowed directory and pass path instead`,
-    )
+  // No min(1): an empty text gets the CSV module's message, which says what a file needs.
+  csv: csvTextLimit(
+    z.string({ error: 'csv must be the CSV text as a string' }),
+    'csv',
+    'save it to a file in an allowed directory and pass path instead',
+  )
     .optional()
     .describe(
-      'The CSV text (header row, one row per day or week), at most 20 MiB. Give csv or path, not both',
+      'The CSV text (header row, one row per day or week), at most 20 MiB of UTF-8. Give csv or path, not both',
     ),
   path: z
     .string({ error: 'path must be a string' })
@@ -75,7 +80,8 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
       title: 'Import tenant data',
       description:
         'Add a tenant from a CSV (date, revenue, <channel>_spend columns, optional weather and control columns), given as text or as a path inside a directory the server allows (WV_MMM_IMPORT_DIRS; a relative path is looked up there). ' +
-        `Limits: at most ${MAX_CSV_CHARS / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
+        `Limits: at most ${MAX_CSV_BYTES / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
+        `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows: shorter daily data are imported with a warning and rows_needed_to_train, and cannot be trained until a longer history replaces them. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
@@ -111,10 +117,16 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
           };
         }
         const res = app.importTenantData(req);
+        const needed = res.rows_needed_to_train;
         const lines = [
           `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}.`,
           // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
-          `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`,
+          // Data too short for any protocol: every train_tenant and run_phase refuses it, so the
+          // hint is the longer import (it recommended train_tenant, which then failed).
+          needed === null
+            ? `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`
+            : `Warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${needed}; train_tenant and run_phase refuse this tenant.\n` +
+              `Next: import a longer history (at least ${needed} ${res.frequency} rows) with import_tenant_data {"tenant": "${res.tenant}", "replace": true} and the CSV.`,
         ];
         if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
         resourcesChanged(server);

@@ -25,7 +25,7 @@ export function registerListTenants(server: McpServer, { app, log }: ToolDeps): 
     {
       title: 'List tenants',
       description:
-        'List the tenants the engine can model: id, weather-sensitivity tier (extreme, high, medium, none; custom for imported data), category, city, weather driver, rows, date range and channels. ' +
+        'List the tenants the engine can model: id, weather-sensitivity tier (extreme, high, medium, none; custom for imported data), category, city (null for imported data), weather driver, rows, date range and channels. ' +
         'Start here: the ids are what train_tenant, run_phase and explain_tenant take.',
       inputSchema,
       outputSchema,

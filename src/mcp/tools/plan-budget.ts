@@ -13,7 +13,7 @@ import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
 import { guarded, ok, resourceLink } from '../results.js';
-import { MAX_CSV_CHARS, strictInput, tenantInput } from '../schemas.js';
+import { csvTextLimit, strictInput, tenantInput } from '../schemas.js';
 import { runSignal } from './run-phase.js';
 
 const positive = (name: string) =>
@@ -77,12 +77,14 @@ const inputSchema = strictInput({
     .describe(
       "Weather outlook built from the tenant's own history: typical (same dates in past years), hot, cold, wet, dry. Default typical",
     ),
-  forecast_csv: z
-    .string({
+  forecast_csv: csvTextLimit(
+    z.string({
       error:
         "forecast_csv must be the forecast as CSV text: a header with date and the model's weather columns, one row per period",
-    })
-    .max(MAX_CSV_CHARS, `forecast_csv may hold at most ${MAX_CSV_CHARS} characters`)
+    }),
+    'forecast_csv',
+    'give forecast_path, or only the rows of the horizon',
+  )
     .optional()
     .describe(
       "Forecast CSV text instead of a scenario: a date column (from the day/week after the data) and the model's weather columns",

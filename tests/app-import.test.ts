@@ -1,0 +1,89 @@
+/** Importing a tenant's data through the app: what is stored and said about it. */
+import { describe, expect, it } from 'vitest';
+import { LEAST_ROWS_TO_TRAIN } from '../src/app/index.js';
+import { chooseProtocol } from '../src/core/folds.js';
+import { useTempApp } from './app-helpers.js';
+import { call, connect, text } from './mcp-helpers.js';
+
+const { app } = useTempApp('import');
+
+/** A daily CSV of `days` rows from 2024-01-01: one channel, temperature, revenue. */
+function dailyCsv(days: number): string {
+  let c = 'date,meta_spend,temperature_c,revenue\n';
+  for (let i = 0; i < days; i++) {
+    const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    c += `${d},${100 + ((i * 37) % 50)},${10 + (i % 7)},${1000 + ((i * 13) % 200)}\n`;
+  }
+  return c;
+}
+
+describe('an imported tenant', () => {
+  it('has no location: city, latitude and longitude null, not "" at (0, 0)', () => {
+    app().importTenantData({ tenant: 'shop', csv: dailyCsv(200) });
+    const row = app()
+      .listTenants()
+      .find((t) => t.tenant === 'shop');
+    expect(row).toMatchObject({ city: null, latitude: null, longitude: null });
+    expect(app().describeTenant('shop').info).toMatchObject({
+      city: null,
+      latitude: null,
+      longitude: null,
+    });
+    // Built-in tenants keep theirs.
+    const ski = app()
+      .listTenants()
+      .find((t) => t.tenant === 'extreme_ski_gear');
+    expect(ski?.latitude).toBeCloseTo(39.7, 0);
+  });
+});
+
+describe('data too short to train', () => {
+  it('LEAST_ROWS_TO_TRAIN is what the protocol refuses below, for both frequencies', () => {
+    for (const f of ['daily', 'weekly'] as const) {
+      const least = LEAST_ROWS_TO_TRAIN[f];
+      expect(() => chooseProtocol(least, f)).not.toThrow();
+      expect(() => chooseProtocol(least - 1, f)).toThrow(/too few/);
+    }
+  });
+
+  it('is imported with rows_needed_to_train, the figure training refuses it with', async () => {
+    const res = app().importTenantData({ tenant: 'short100', csv: dailyCsv(100) });
+    expect(res.rows_needed_to_train).toBe(LEAST_ROWS_TO_TRAIN.daily);
+    await expect(app().trainTenant({ tenant: 'short100', phase: 0 })).rejects.toThrow(
+      `at least ${LEAST_ROWS_TO_TRAIN.daily} rows`,
+    );
+    const long = app().importTenantData({
+      tenant: 'long',
+      csv: dailyCsv(LEAST_ROWS_TO_TRAIN.daily),
+    });
+    expect(long.rows_needed_to_train).toBeNull();
+  });
+
+  it('over MCP: a plain warning and no hint to call train_tenant; the description says the minimum', async () => {
+    // The result said "Next: train_tenant {...phase 3}", which then failed (147 days needed),
+    // and the description said "at least 60 daily ... rows".
+    const c = await connect(app());
+    try {
+      const tools = (await c.client.listTools()).tools;
+      const desc = tools.find((t) => t.name === 'import_tenant_data')?.description ?? '';
+      expect(desc).toContain(
+        `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows`,
+      );
+      const r = await call(c, 'import_tenant_data', { tenant: 'short_mcp', csv: dailyCsv(100) });
+      expect(r.isError).toBeFalsy();
+      const t = text(r);
+      expect(t).not.toContain('train_tenant {');
+      expect(t).toContain(
+        `Warning: too short to train: 100 daily rows, and every phase needs at least ${LEAST_ROWS_TO_TRAIN.daily}`,
+      );
+      expect(t).toContain(
+        'Next: import a longer history (at least 147 daily rows) with import_tenant_data {"tenant": "short_mcp", "replace": true}',
+      );
+      expect(r.structuredContent?.rows_needed_to_train).toBe(147);
+      const ok = await call(c, 'import_tenant_data', { tenant: 'long_mcp', csv: dailyCsv(200) });
+      expect(text(ok)).toContain('Next: train_tenant {"tenant": "long_mcp", "phase": 3}.');
+    } finally {
+      await c.close();
+    }
+  });
+});
