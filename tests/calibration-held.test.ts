@@ -136,3 +136,39 @@ describe('a channel held at 0 without a lift test', () => {
     expect(caveat).toEqual(plain.caveats.find((c) => c.code === 'media_effect_held_at_zero'));
   }, 240_000);
 });
+
+describe('a lift test on a channel of constant spend', () => {
+  it('calibrates its level, not its shape: the data never trace its curve', () => {
+    // extreme_ski_gear with google at its mean every day: a go-dark test on it can be matched by
+    // a steeper curve as well as by a larger coefficient, and the search took the curve (a probe's
+    // radio: ROAS 18.98 against the test's 3 per unit in its window and 8.91 uncalibrated).
+    const tenant = generateTenant('extreme_ski_gear');
+    const g = tenant.series.channels.indexOf('google');
+    const mean = tenant.series.spend[g].reduce((a, b) => a + b, 0) / tenant.series.target.length;
+    const series = {
+      ...tenant.series,
+      spend: tenant.series.spend.map((x, c) =>
+        c === g ? new Float64Array(x.length).fill(mean) : x,
+      ),
+    };
+    const model = fitFinalModel(series, 3, {});
+    const days = 28;
+    const start = series.dates[series.dates.length - 200];
+    const end = series.dates[series.dates.length - 200 + days - 1];
+    const test = {
+      channel: 'google',
+      start,
+      end,
+      spend_change: -mean * days,
+      incremental_revenue: -2 * mean * days,
+      standard_error: 0.1 * 2 * mean * days,
+    };
+    const cal = calibrateFinalModel(series, model, [test]);
+    expect(cal.report.tests[0].used).toBe(true);
+    // The shape is the uncalibrated model's; the level follows the test.
+    expect(cal.model.channelParams!.google).toEqual(model.channelParams!.google);
+    expect(Math.abs(cal.report.tests[0].calibrated_lift - test.incremental_revenue)).toBeLessThan(
+      2 * test.standard_error,
+    );
+  });
+});
