@@ -87,3 +87,31 @@ describe('data too short to train', () => {
     }
   });
 });
+
+describe('replacing data under stored lift tests', () => {
+  it('names the tests the new data cannot hold, and how to remove them', () => {
+    app().importTenantData({ tenant: 'lifted', csv: dailyCsv(200) });
+    const added = app().addLiftTests({
+      tenant: 'lifted',
+      tests: [
+        {
+          channel: 'meta',
+          start: '2024-06-01',
+          end: '2024-06-28',
+          spend_change: -2000,
+          incremental_revenue: -3000,
+          standard_error: 500,
+        },
+      ],
+    }).added;
+    // The new data end in April: the test's June window is outside it.
+    const res = app().importTenantData({ tenant: 'lifted', csv: dailyCsv(120), replace: true });
+    const w = res.warnings.find((x) => x.startsWith('lift test'));
+    expect(w).toBe(
+      `lift test ${added[0].id} (meta, 2024-06-01..2024-06-28) names a channel or window the new data do not hold: explain leaves it out; remove with delete_lift_tests with tenant "lifted" and ids [${added[0].id}]`,
+    );
+    // Data that hold it: no such warning.
+    const again = app().importTenantData({ tenant: 'lifted', csv: dailyCsv(200), replace: true });
+    expect(again.warnings.some((x) => x.startsWith('lift test'))).toBe(false);
+  });
+});

@@ -14,7 +14,8 @@ import {
   validateTenantId,
   withChannelsBySpend,
 } from '../core/csv.js';
-import type { TenantInfo } from '../core/types.js';
+import { liftWindow } from '../core/lift.js';
+import type { TenantInfo, TenantSeries } from '../core/types.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
@@ -207,6 +208,30 @@ export function importTenantData(
         : []),
       ...parsed.warnings,
       ...seriesWarnings(series, normalizeConfig({}), ctx.words, 'import'),
+      ...(existing ? staleLiftTestWarnings(ctx, req.tenant, series) : []),
     ],
   };
+}
+
+/**
+ * The tenant's stored lift tests that the new data cannot hold (a channel it lacks, a window
+ * outside it): explain skips them, and `import --replace` said nothing of them.
+ */
+function staleLiftTestWarnings(ctx: AppContext, tenant: string, series: TenantSeries): string[] {
+  const stale = ctx.store.listLiftTests(tenant).filter((t) => {
+    try {
+      liftWindow(series, t);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (stale.length === 0) return [];
+  const what = stale.map((t) => `${t.id} (${t.channel}, ${t.start}..${t.end})`).join(', ');
+  return [
+    `lift test${stale.length === 1 ? '' : 's'} ${what} ${stale.length === 1 ? 'names a channel or window' : 'name channels or windows'} the new data do not hold: explain leaves ${stale.length === 1 ? 'it' : 'them'} out; remove with ${ctx.words.deleteLiftTests(
+      tenant,
+      stale.map((t) => t.id),
+    )}`,
+  ];
 }
