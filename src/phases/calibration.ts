@@ -579,18 +579,22 @@ export function calibrateFinalModel(
     });
   }
   const usedIdx = all.filter((i) => used[i]);
-  if (usedIdx.length === 0) {
+  /** Every test in the report, with its lift under the calibrated model. */
+  const reportTests = (calibratedLift: (i: number) => number): void => {
     for (const i of all) {
       report.tests.push({
         ...tests[i],
         rows: first.cal.windowRows(i),
         uncalibrated_lift: dot(base.grads[i], base.b),
         model_lift: modelLifts ? modelLifts[i] : null,
-        calibrated_lift: dot(base.grads[i], base.b),
+        calibrated_lift: calibratedLift(i),
         conflict: report.channels.find((x) => x.channel === tests[i].channel)!.conflict,
-        used: false,
+        used: used[i],
       });
     }
+  };
+  if (usedIdx.length === 0) {
+    reportTests((i) => dot(base.grads[i], base.b));
     if (model.kind === 'ridge')
       report.notes.push('no test was used: the calibrated model equals the uncalibrated one');
     return { model, report, replicate: null };
@@ -607,17 +611,7 @@ export function calibrateFinalModel(
   // Every test's lift under the calibrated model (an excluded test's channel is held, so its
   // lift is the uncalibrated one).
   const atFinal = usedIdx.length === tests.length ? final.current : first.cal.evaluate(params);
-  for (const i of all) {
-    report.tests.push({
-      ...tests[i],
-      rows: first.cal.windowRows(i),
-      uncalibrated_lift: dot(base.grads[i], base.b),
-      model_lift: modelLifts ? modelLifts[i] : null,
-      calibrated_lift: dot(atFinal.grads[i], ridge.coefStandardized),
-      conflict: report.channels.find((x) => x.channel === tests[i].channel)!.conflict,
-      used: used[i],
-    });
-  }
+  reportTests((i) => dot(atFinal.grads[i], ridge.coefStandardized));
   const bestDataOnly = Math.min(first.bestDataOnly, final.bestDataOnly);
   for (const c of report.channels) {
     c.calibrated_params = params[c.channel];

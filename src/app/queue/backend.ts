@@ -33,6 +33,7 @@ import {
   jobName,
   redactUrl,
   redisConnection,
+  trackDuplicates,
 } from './settings.js';
 
 export interface QueueBackendOptions {
@@ -125,13 +126,7 @@ export class QueueBackend implements ComputeBackend {
       const connection = await redisConnection(this.options.url);
       // QueueEvents blocks on a stream read: it needs a connection of its own.
       const eventsConnection = await redisConnection(this.options.url);
-      const duplicates: Redis[] = [];
-      const duplicate = eventsConnection.duplicate.bind(eventsConnection);
-      eventsConnection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
-        const c = duplicate(...args);
-        duplicates.push(c);
-        return c;
-      }) as Redis['duplicate'];
+      const duplicates = trackDuplicates(eventsConnection);
       const queue = new Queue<ComputeTask, ComputeResult>(QUEUE_NAME, {
         connection,
         defaultJobOptions: {

@@ -92,6 +92,21 @@ export async function redisConnection(url: string): Promise<Redis> {
 }
 
 /**
+ * The connections BullMQ makes from `connection` (it blocks on duplicates of it), collected so
+ * that they can be dropped on close: a duplicate left reconnecting keeps the process alive.
+ */
+export function trackDuplicates(connection: Redis): Redis[] {
+  const duplicates: Redis[] = [];
+  const duplicate = connection.duplicate.bind(connection);
+  connection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const c = duplicate(...args);
+    duplicates.push(c);
+    return c;
+  }) as Redis['duplicate'];
+  return duplicates;
+}
+
+/**
  * The job id of a task: a hash of its identity (the run key and the tenant for a phase run), so
  * adding the same tenant of the same run twice, from one coordinator or two, is one job.
  * Hex only: BullMQ refuses custom ids with ':' and ids that look like integers.

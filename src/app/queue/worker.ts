@@ -11,7 +11,6 @@
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import { AppError } from '../errors.js';
 import { stderrLogger, type LogFn } from '../log.js';
@@ -25,6 +24,7 @@ import {
   jobCode,
   redactUrl,
   redisConnection,
+  trackDuplicates,
   type QueueTiming,
 } from './settings.js';
 
@@ -124,13 +124,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   connection.on('error', onError);
   // BullMQ blocks on a duplicate of the connection: kept, so a worker whose Redis is gone can
   // drop it (its reconnect attempts kept the process alive after close).
-  const duplicates: Redis[] = [];
-  const duplicate = connection.duplicate.bind(connection);
-  connection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
-    const c = duplicate(...args);
-    duplicates.push(c);
-    return c;
-  }) as Redis['duplicate'];
+  const duplicates = trackDuplicates(connection);
 
   // The database is checked before any job is taken (a missing one fell back to database 0).
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
