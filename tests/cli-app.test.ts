@@ -368,3 +368,34 @@ describe('weekly data in text', () => {
     ]);
   });
 });
+
+describe('the same run from two processes', () => {
+  const state = tempStateDir();
+  afterAll(() => state.remove());
+
+  it('the second follows the first through the store instead of computing it again', async () => {
+    // Two processes on one store (a CLI beside the MCP server) each computed the run.
+    const first = wvSpawn(state.dir, ['run-phase', '--phase', '3', '--json']);
+    let out = '';
+    let err = '';
+    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    first.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => first.on('close', resolve));
+    // Started when the store shows it running.
+    for (let i = 0; i < 200; i++) {
+      const r = wv(state.dir, ['runs', '--json']);
+      const runs = (JSON.parse(r.stdout) as { runs: { status: string }[] }).runs;
+      if (runs.some((x) => x.status === 'running')) break;
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
+    const second = wv(state.dir, ['run-phase', '--phase', '3', '--json']);
+    expect(await exited, err).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    const a = JSON.parse(out) as { run_id: number; results: unknown };
+    const b = JSON.parse(second.stdout) as { run_id: number; results: unknown };
+    expect(b.run_id).toBe(a.run_id);
+    expect(b.results).toEqual(a.results);
+    const all = JSON.parse(wv(state.dir, ['runs', '--json']).stdout) as { total: number };
+    expect(all.total).toBe(1);
+  }, 180_000);
+});

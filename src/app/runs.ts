@@ -63,6 +63,9 @@ interface InFlightRun {
 }
 
 /** A run's stored tenant results in the run's tenant order (missing tenants left out). */
+/** How often a run computed by another process is looked at (follow). */
+const FOLLOW_POLL_MS = 250;
+
 export function orderedResults(store: Store, runId: number, tenants: string[]): TenantResult[] {
   const byTenant = new Map(store.getTenantResults(runId).map((r) => [r.tenant, r]));
   return tenants.map((t) => byTenant.get(t)).filter((r): r is TenantResult => r !== undefined);
@@ -181,6 +184,18 @@ export class RunManager {
           runId: found.id,
           cached: true,
           done: Promise.resolve({ ...this.get(found.id), cached: true }),
+        };
+      }
+      // The same run in progress in another process on this store (a CLI beside the MCP server):
+      // followed through the store rather than computed twice.
+      this.recoverOrphans();
+      const elsewhere = ctx.store.findActiveRunByKey(key);
+      if (elsewhere) {
+        ctx.log('info', `run ${elsewhere.id}: in progress in another process; following it`);
+        return {
+          runId: elsewhere.id,
+          cached: false,
+          done: this.follow(elsewhere.id, { ...req, tenants }, opts),
         };
       }
     }
@@ -413,6 +428,44 @@ export class RunManager {
    * Runs of another process that died without recording their end are marked failed before
    * anyone reads them: get_run never shows a run as running that nothing runs.
    */
+  /**
+   * A run another process computes, followed through the store until it ends: its progress is
+   * passed on, and its result returned when done. Ended without one (cancelled there, failed, or
+   * its process gone: recoverOrphans marks that failed), the run is started here. Cancelling
+   * stops the wait only: the other process's run goes on.
+   */
+  private async follow(
+    runId: number,
+    req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
+    opts: RunHandleOptions,
+  ): Promise<RunDetail> {
+    let seen = -1;
+    for (;;) {
+      const d = this.get(runId);
+      if (d.status === 'done') return d;
+      if (d.status === 'failed' || d.status === 'cancelled') {
+        this.ctx.log('info', `run ${runId} ended ${d.status} in its process; computing it here`);
+        return this.start(req, opts).done;
+      }
+      if (d.progress.done !== seen) {
+        seen = d.progress.done;
+        opts.onProgress?.({
+          runId,
+          done: d.progress.done,
+          total: d.progress.total,
+          message: `phase ${d.phase}: ${d.progress.done}/${d.progress.total} tenants (computed by another process)`,
+        });
+      }
+      if (opts.signal?.aborted || this.ctx.closed) {
+        throw new AppError(
+          `stopped waiting for run ${runId}, which another process computes (it goes on there; ${this.ctx.words.listRuns} shows it)`,
+          'cancelled',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    }
+  }
+
   private recoverOrphans(): void {
     try {
       this.ctx.store.recoverInterruptedRuns(undefined, { keepOwn: true });

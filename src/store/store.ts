@@ -59,6 +59,8 @@ const PLAN_FIGURES_SQL = `json_object(
 export const STORE_FILE = 'weathervane.sqlite';
 export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';
 const BUSY_TIMEOUT_MS = 5000;
+/** Pause before opening a new store again after SQLITE_BUSY (openStore). */
+const OPEN_RETRY_MS = 25;
 
 export interface StoreOptions {
   /** Source of created_at / started_at / finished_at (default: the system clock). */
@@ -179,15 +181,28 @@ export function openStore(stateDir: string, options: StoreOptions = {}): Store {
     throw notWritable(err);
   }
   let db: Db | null = null;
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
   try {
-    db = new Database(file);
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, file);
-    return new Store(db, file, options.clock ?? (() => new Date()));
+    for (;;) {
+      try {
+        db = new Database(file);
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, file);
+        return new Store(db, file, options.clock ?? (() => new Date()));
+      } catch (err) {
+        // Two processes opening a new store at once: SQLite answers the WAL switch (and the
+        // WAL's first recovery) with SQLITE_BUSY without waiting on busy_timeout, and one of
+        // them failed "database is locked" (4 of 30 `run-phase` + `runs` pairs on a fresh
+        // directory). Opened again after a short pause, within the busy timeout.
+        db?.close();
+        db = null;
+        if (!sqliteCode(err).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, OPEN_RETRY_MS);
+      }
+    }
   } catch (err) {
-    db?.close();
     if (err instanceof StoreError) throw err;
     const code = sqliteCode(err);
     if (SQLITE_NOT_WRITABLE.test(code)) throw notWritable(err);
@@ -526,6 +541,21 @@ export class Store {
     const row = this.db
       .prepare(`SELECT * FROM runs WHERE key = ? AND status = 'done' ORDER BY id DESC LIMIT 1`)
       .get(key) as RunRow | undefined;
+    return row === undefined ? null : toRun(row);
+  }
+
+  /**
+   * The newest queued or running run of this key that another process owns (or that no process
+   * is recorded for), or null. Runs of dead owners are marked failed by recoverInterruptedRuns
+   * first (the caller's to call), so what this finds is being computed.
+   */
+  findActiveRunByKey(key: string): RunRecord | null {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE key = ? AND status IN ('queued', 'running')
+           AND (owner_pid IS NULL OR owner_pid != ?) ORDER BY id DESC LIMIT 1`,
+      )
+      .get(key, process.pid) as RunRow | undefined;
     return row === undefined ? null : toRun(row);
   }
 

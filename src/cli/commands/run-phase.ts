@@ -23,7 +23,9 @@ export const runPhase: Command = {
   details:
     'A run is keyed by phase, tenants, their data, the options and the code version: asking again\n' +
     "returns the stored run at once (the time printed is then this call's, beside the original\n" +
-    "run's). Ctrl-C cancels the run and records it as cancelled (exit code 130).",
+    "run's); the same run in progress in another process on this state directory is followed\n" +
+    'until it ends rather than computed again. Ctrl-C cancels the run and records it as cancelled\n' +
+    '(exit code 130; a followed run goes on in its process).',
   options: {
     phase: PHASE_OPTION,
     tenants: {
