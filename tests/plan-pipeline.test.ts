@@ -440,6 +440,14 @@ describe('makePlan', () => {
     expect(p.channels[0].spend).toBeLessThanOrEqual(2 + 1e-9);
     const note = p.notes.find((n) => n.startsWith('the bound meta=0.5:2 is read as currency'));
     expect(note).toContain('for multiples of that write meta=0.5x:2x');
+    // A side already a multiple is written as given (the note dropped its x).
+    const mixed = makePlan(
+      { series: tenant.series, model, outlook },
+      { horizon: 28, budget: 100_000, bounds: parseBounds('meta=0x:2') },
+    );
+    expect(
+      mixed.notes.find((n) => n.startsWith('the bound meta=0x:2 is read as currency')),
+    ).toContain('write meta=0x:2x');
     // A real amount, or a multiple, gets no such note.
     for (const b of ['meta=1000:50000', 'meta=0.5x:2x']) {
       const q = makePlan(

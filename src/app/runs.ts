@@ -62,10 +62,10 @@ interface InFlightRun {
   cleanups: (() => void)[];
 }
 
-/** A run's stored tenant results in the run's tenant order (missing tenants left out). */
 /** How often a run computed by another process is looked at (follow). */
 const FOLLOW_POLL_MS = 250;
 
+/** A run's stored tenant results in the run's tenant order (missing tenants left out). */
 export function orderedResults(store: Store, runId: number, tenants: string[]): TenantResult[] {
   const byTenant = new Map(store.getTenantResults(runId).map((r) => [r.tenant, r]));
   return tenants.map((t) => byTenant.get(t)).filter((r): r is TenantResult => r !== undefined);
@@ -425,10 +425,6 @@ export class RunManager {
   }
 
   /**
-   * Runs of another process that died without recording their end are marked failed before
-   * anyone reads them: get_run never shows a run as running that nothing runs.
-   */
-  /**
    * A run another process computes, followed through the store until it ends: its progress is
    * passed on, and its result returned when done. Ended without one (cancelled there, failed, or
    * its process gone: recoverOrphans marks that failed), the run is started here. Cancelling
@@ -466,6 +462,10 @@ export class RunManager {
     }
   }
 
+  /**
+   * Runs of another process that died without recording their end are marked failed before
+   * anyone reads them: get_run never shows a run as running that nothing runs.
+   */
   private recoverOrphans(): void {
     try {
       this.ctx.store.recoverInterruptedRuns(undefined, { keepOwn: true });

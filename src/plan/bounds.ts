@@ -186,11 +186,11 @@ export function multipleLikeBoundNotes(
     const values = [b.min, b.max].filter((v): v is BoundValue => v !== undefined && !v.multiple);
     if (values.length === 0 || !(unit > 0)) continue;
     if (values.every((v) => v.value <= 10 && v.value < 0.01 * unit)) {
-      const text = (v: BoundValue | undefined): string => (v === undefined ? '' : String(v.value));
-      const multiple = (v: BoundValue | undefined): string =>
-        v === undefined ? '' : `${v.value}${v.multiple ? '' : 'x'}`;
+      const asMultiple = (v: BoundValue | undefined): BoundValue | undefined =>
+        v === undefined ? undefined : { ...v, multiple: true };
+      const multiple = { ...b, min: asMultiple(b.min), max: asMultiple(b.max) };
       notes.push(
-        `the bound ${b.channel}=${text(b.min)}:${text(b.max)} is read as currency (its historical spend over the ${b.perPeriod ? 'period' : 'horizon'} is ${Math.round(unit).toLocaleString('en-US')}); for multiples of that write ${b.channel}=${multiple(b.min)}:${multiple(b.max)}`,
+        `the bound ${formatBounds([b])} is read as currency (its historical spend over the ${b.perPeriod ? 'period' : 'horizon'} is ${Math.round(unit).toLocaleString('en-US')}); for multiples of that write ${formatBounds([multiple])}`,
       );
     }
   }

@@ -79,6 +79,17 @@ function unreachable(url: string, timeoutMs: number, lastError: string): AppErro
   );
 }
 
+/** True when `p` settles within `ms`, false when the time runs out first (rejections pass). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** How long a closing worker waits for a lost Redis before it stops without its jobs in hand. */
 const REDIS_GONE_MS = 10_000;
 
@@ -128,14 +139,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   // The database is checked before any job is taken (a missing one fell back to database 0).
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
-  let dbTimer: NodeJS.Timeout | undefined;
   try {
-    const reached = await Promise.race([
-      checkDatabase(connection, options.url).then(() => true),
-      new Promise<false>((resolve) => {
-        dbTimer = setTimeout(() => resolve(false), timeoutMs);
-      }),
-    ]).finally(() => clearTimeout(dbTimer));
+    const reached = await within(checkDatabase(connection, options.url), timeoutMs);
     if (!reached) throw unreachable(options.url, timeoutMs, lastError);
   } catch (e) {
     connection.disconnect();
@@ -184,13 +189,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   );
   // Without Redis at start, say so and stop (a supervisor restarts the worker) rather than wait
   // in silence after one warning: a wrong --redis URL would look like a worker with no jobs.
-  let timer: NodeJS.Timeout | undefined;
-  const ready = await Promise.race([
-    worker.waitUntilReady().then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  const ready = await within(worker.waitUntilReady(), timeoutMs);
   if (!ready) {
     await worker.close(true).catch(() => {});
     connection.disconnect();
