@@ -436,6 +436,65 @@ import { spawn } from 'node:child_process';
     expect(count('child-')).toBe(300);
   });
 
+  it('claimRun: processes starting the same run at the same moment create it once', async () => {
+    const s = open();
+    const storeModule = join(process.cwd(), 'dist/src/store/index.js');
+    // Eight processes open the store, wait for the same instant, and claim the same run; the
+    // look-up and the insert are one transaction, so one creates it and seven find it.
+    const at = Date.now() + 1500;
+    const children = Array.from({ length: 8 }, () =>
+      spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { openStore } = await import(process.argv[1]);
+           const store = openStore(process.argv[2]);
+           while (Date.now() < Number(process.argv[3])) {}
+           const claim = store.claimRun({ key: 'same', phase: 3, tenants: ['a'], config: {},
+             codeVersion: 'v', seed: 0, status: 'running' });
+           console.log(Object.keys(claim)[0]);
+           store.close();`,
+          storeModule,
+          dir,
+          String(at),
+        ],
+        { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
+    const outcomes = await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<string>((res) => {
+            let out = '';
+            let err = '';
+            c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+            c.on('close', (code) => res(code === 0 ? out.trim() : `exit ${code}: ${err}`));
+          }),
+      ),
+    );
+    expect(outcomes.sort()).toEqual([...Array<string>(7).fill('active'), 'created']);
+    expect(s.listRuns({ limit: 1000 }).filter((r) => r.key === 'same')).toHaveLength(1);
+    // In this process (the owner of none of them) the run is found as active; once done, as done.
+    const input = {
+      key: 'same',
+      phase: 3 as const,
+      tenants: ['a'],
+      config: {},
+      codeVersion: 'v',
+      seed: 0,
+    };
+    const claim = s.claimRun(input);
+    expect('active' in claim && claim.active.status).toBe('running');
+    const id = 'active' in claim ? claim.active.id : -1;
+    s.saveTenantResult(id, makeResult('a', 3, 0.6));
+    s.finishRun(id, 'done', null, null);
+    expect(s.claimRun(input)).toMatchObject({ done: { id } });
+    // a key nobody has is created, owned by this process
+    expect(s.claimRun({ ...input, key: 'other' })).toHaveProperty('created');
+  }, 30_000);
+
   it('a failure in the middle of saveTenantResult leaves nothing half-written', () => {
     const s = open();
     const id = startRun(s, ['a', 'b']);

@@ -178,19 +178,36 @@ export class RunManager {
         ctx.log('info', `run ${running.runId}: joined by an identical request`);
         return { runId: running.runId, cached: false, done: running.done };
       }
+    }
+    const input = {
+      key,
+      phase,
+      tenants,
+      config,
+      codeVersion: MODEL_CODE_ID,
+      seed: config.seed,
+      status: 'running' as const,
+    };
+    let runId: number;
+    if (req.force) {
+      runId = ctx.store.createRun(input);
+    } else {
+      // Done in the store, or in progress in another process on this store (a CLI beside the MCP
+      // server): served or followed rather than computed twice. Looked up and created in one
+      // transaction, so two processes starting it at once do not both compute it. (A done run
+      // is looked up first without a write, so a cached run is served from a read-only store.)
       const found = ctx.store.findDoneRunByKey(key);
-      if (found) {
+      this.recoverOrphans();
+      const claim = found ? { done: found } : ctx.store.claimRun(input);
+      if ('done' in claim) {
         return {
-          runId: found.id,
+          runId: claim.done.id,
           cached: true,
-          done: Promise.resolve({ ...this.get(found.id), cached: true }),
+          done: Promise.resolve({ ...this.get(claim.done.id), cached: true }),
         };
       }
-      // The same run in progress in another process on this store (a CLI beside the MCP server):
-      // followed through the store rather than computed twice.
-      this.recoverOrphans();
-      const elsewhere = ctx.store.findActiveRunByKey(key);
-      if (elsewhere) {
+      if ('active' in claim) {
+        const elsewhere = claim.active;
         ctx.log('info', `run ${elsewhere.id}: in progress in another process; following it`);
         return {
           runId: elsewhere.id,
@@ -198,16 +215,8 @@ export class RunManager {
           done: this.follow(elsewhere.id, { ...req, tenants }, opts),
         };
       }
+      runId = claim.created;
     }
-    const runId = ctx.store.createRun({
-      key,
-      phase,
-      tenants,
-      config,
-      codeVersion: MODEL_CODE_ID,
-      seed: config.seed,
-      status: 'running',
-    });
     const controller = new AbortController();
     const entry: InFlightRun = {
       runId,
@@ -437,19 +446,22 @@ export class RunManager {
   ): Promise<RunDetail> {
     let seen = -1;
     for (;;) {
-      const d = this.get(runId);
-      if (d.status === 'done') return d;
+      // The run's head only while it goes on (its results are read once, when it is done).
+      this.recoverOrphans();
+      const d = this.ctx.store.getRun(runId);
+      if (!d) throw new AppError(`run ${runId} was deleted while it was followed`, 'not_found');
+      if (d.status === 'done') return this.get(runId);
       if (d.status === 'failed' || d.status === 'cancelled') {
         this.ctx.log('info', `run ${runId} ended ${d.status} in its process; computing it here`);
         return this.start(req, opts).done;
       }
-      if (d.progress.done !== seen) {
-        seen = d.progress.done;
+      if (d.progress_done !== seen) {
+        seen = d.progress_done;
         opts.onProgress?.({
           runId,
-          done: d.progress.done,
-          total: d.progress.total,
-          message: `phase ${d.phase}: ${d.progress.done}/${d.progress.total} tenants (computed by another process)`,
+          done: d.progress_done,
+          total: d.progress_total,
+          message: `phase ${d.phase}: ${d.progress_done}/${d.progress_total} tenants (computed by another process)`,
         });
       }
       if (opts.signal?.aborted || this.ctx.closed) {

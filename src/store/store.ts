@@ -456,6 +456,30 @@ export class Store {
 
   /** Create a run (default status 'queued'); returns its id. */
   createRun(input: CreateRunInput): number {
+    const insert = this.runInsert(input);
+    return this.write('cannot create run', insert);
+  }
+
+  /**
+   * The run of this key that is done or queued/running in another process, or else a new one:
+   * the look-up and the insert are one IMMEDIATE transaction, so two processes that start the
+   * same run at the same moment do not both create it (the second finds the first's).
+   */
+  claimRun(
+    input: CreateRunInput,
+  ): { created: number } | { done: RunRecord } | { active: RunRecord } {
+    const insert = this.runInsert(input);
+    return this.write('cannot create run', () => {
+      const done = this.findDoneRunByKey(input.key);
+      if (done) return { done };
+      const active = this.findActiveRunByKey(input.key);
+      if (active) return { active };
+      return { created: insert() };
+    });
+  }
+
+  /** Checks a new run's fields and returns the insert of its row (to run in a transaction). */
+  private runInsert(input: CreateRunInput): () => number {
     checkPhase(input.phase);
     if (typeof input.key !== 'string' || input.key === '') {
       throw new RangeError('createRun: key must be a non-empty string');
@@ -479,9 +503,9 @@ export class Store {
     if (!Number.isSafeInteger(total) || total < 0) {
       throw new RangeError(`createRun: progressTotal must be an integer >= 0, got ${total}`);
     }
-    const now = this.now();
-    return this.write('cannot create run', () =>
-      Number(
+    return () => {
+      const now = this.now();
+      return Number(
         this.db
           .prepare(
             `INSERT INTO runs (key, phase, tenants, config, config_hash, code_version, seed, status,
@@ -502,8 +526,8 @@ export class Store {
             status === 'running' ? now : null,
             process.pid,
           ).lastInsertRowid,
-      ),
-    );
+      );
+    };
   }
 
   getRun(id: number): RunRecord | null {
