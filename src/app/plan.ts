@@ -23,7 +23,7 @@ import {
   planHeadline,
   planSummaryLines,
   SCENARIOS,
-  shortMoney,
+  planMoney,
   type ChannelBound,
   type OutlookComparison,
   type PlanHeadlineFigures,
@@ -506,6 +506,7 @@ function heldWords(plan: PlanResult, otherwise: string): string {
  * under the truth on 5 of 12 plans, the others on 7 of 38.
  */
 export function planConvexCaveats(plan: PlanResult): Caveat[] {
+  const shortMoney = planMoney(plan);
   const convex = plan.convex_channels ?? [];
   if (convex.length === 0) return [];
   const one = convex.length === 1;
@@ -569,6 +570,7 @@ export function planBaselineCaveats(plan: PlanResult): Caveat[] {
  * to 1.62M, without a word): refits of the model forecast the window from very different levels.
  */
 function revenueBelowZeroCaveat(plan: PlanResult): Caveat[] {
+  const shortMoney = planMoney(plan);
   const u = plan.uncertainty;
   if (!u || !(u.expected_revenue_interval.p95[0] < 0) || !(plan.expected_revenue.horizon > 0)) {
     return [];

@@ -219,7 +219,9 @@ export {
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
   SCENARIOS,
+  moneyResolution,
   planSpendCsv,
+  smallAmount,
 } from '../plan/index.js';
 
 export interface DeleteTenantRequest {

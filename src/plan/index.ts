@@ -65,8 +65,11 @@ export {
   compareOutlooks,
   planHeadline,
   planSpendCsv,
+  moneyResolution,
+  planMoney,
   planSummaryLines,
   shortMoney,
+  smallAmount,
 } from './summary.js';
 export type { OutlookComparison, PlanHeadlineFigures } from './summary.js';
 export {

@@ -50,7 +50,7 @@ import {
   type PlanConstraints,
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
-import { shortMoney } from './summary.js';
+import { moneyResolution, shortMoney } from './summary.js';
 import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
 import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
@@ -911,12 +911,13 @@ export function doubtHoldReason(
   curveDoubt: string | null,
   convex: readonly ConvexChannel[],
   evenIncremental: number | null = null,
+  money: (v: number) => string = shortMoney,
 ): string | null {
   const parts: string[] = [];
   if (curveDoubt) parts.push(`the planner's curve fit is in doubt (${curveDoubt})`);
   if (evenIncremental !== null && !(evenIncremental > 0))
     parts.push(
-      `the plan model credits baseline (a)'s spend with ${shortMoney(evenIncremental)} of incremental revenue, a loss from the media as a whole, which advertising does not make: its channels' returns carry sign errors the refits share`,
+      `the plan model credits baseline (a)'s spend with ${money(evenIncremental)} of incremental revenue, a loss from the media as a whole, which advertising does not make: its channels' returns carry sign errors the refits share`,
     );
   if (convex.length > 0)
     parts.push(
@@ -946,6 +947,7 @@ function losingChannels(
   anchor: readonly Float64Array[],
   optimum: readonly Float64Array[],
   uncertainty: PlanUncertainty | null,
+  money: (v: number) => string = shortMoney,
 ): LosingChannel[] {
   return channels.flatMap((ch, c) => {
     if (ch.at_bound === 'lower' || !(ch.spend > 0) || ch.roas > 0) return [];
@@ -955,19 +957,19 @@ function losingChannels(
     const optimumSpend = total(optimum[c]);
     const below = r.gain[c].subarray(0, r.horizon).filter((v) => v <= 0).length;
     const periods = `${r.horizon} ${r.horizon === 1 ? 'period' : 'periods'}`;
-    const roasWords = `${ch.roas.toFixed(2)} (${shortMoney(ch.incremental_revenue)} of revenue for ${shortMoney(ch.spend)}; its modeled return is below zero in ${below} of the ${periods} of the horizon)`;
+    const roasWords = `${ch.roas.toFixed(2)} (${money(ch.incremental_revenue)} of revenue for ${money(ch.spend)}; its modeled return is below zero in ${below} of the ${periods} of the horizon)`;
     const ivWords = iv
       ? `the 80% interval of that ROAS over the refits, ${iv.p80[0].toFixed(2)} to ${iv.p80[1].toFixed(2)}, ${refitsAgree ? "is below zero too, but the refits share the model's estimator and so its errors, and a negative return on advertising is more often the fit's split between correlated channels or weather terms than the channel's" : 'reaches above zero, so the refits do not agree that it loses money'}`
       : 'the plan is unchecked, so nothing says how sure that is';
-    const from = `${uncertainty?.anchor === 'historical_even' ? 'baseline (a)' : 'baseline (a) within the bounds'} (${shortMoney(anchorSpend)} on ${ch.channel})`;
+    const from = `${uncertainty?.anchor === 'historical_even' ? 'baseline (a)' : 'baseline (a) within the bounds'} (${money(anchorSpend)} on ${ch.channel})`;
     const why = !uncertainty
       ? "the model's optimum gives it this spend"
       : uncertainty.doubt_hold
-        ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but the plan stays at ${from} because ${uncertainty.doubt_hold}`
+        ? `a hedge: the model's optimum gives it ${money(optimumSpend)}, but the plan stays at ${from} because ${uncertainty.doubt_hold}`
         : uncertainty.step === 0
-          ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but no step from ${from} towards the optimum has an uplift whose 80% interval is above zero, so the plan stays there`
+          ? `a hedge: the model's optimum gives it ${money(optimumSpend)}, but no step from ${from} towards the optimum has an uplift whose 80% interval is above zero, so the plan stays there`
           : uncertainty.step < 1
-            ? `a hedge: the model's optimum gives it ${shortMoney(optimumSpend)}, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there from ${from}, as far as the refits support, and so keeps part of every channel's historical spend`
+            ? `a hedge: the model's optimum gives it ${money(optimumSpend)}, but the plan goes only ${Math.round(uncertainty.step * 100)}% of the way there from ${from}, as far as the refits support, and so keeps part of every channel's historical spend`
             : "the model's optimum gives it this spend";
     return [
       {
@@ -979,7 +981,7 @@ function losingChannels(
         roas: ch.roas,
         roas_interval: iv,
         refits_agree: refitsAgree,
-        text: `${ch.channel} gets ${shortMoney(ch.spend)} though the model's ROAS on it is ${roasWords}: ${why}; ${ivWords}. To follow the model there, give ${ch.channel} a maximum of 0 in the bounds`,
+        text: `${ch.channel} gets ${money(ch.spend)} though the model's ROAS on it is ${roasWords}: ${why}; ${ivWords}. To follow the model there, give ${ch.channel} a maximum of 0 in the bounds`,
       },
     ];
   });
@@ -996,12 +998,13 @@ export const LOSING_NOTES_EACH = 2;
 export function losingNotes(
   losing: readonly LosingChannel[],
   uncertainty: PlanUncertainty | null,
+  money: (v: number) => string = shortMoney,
 ): string[] {
   if (losing.length <= LOSING_NOTES_EACH) return losing.map((l) => l.text);
   const list = losing
     .map(
       (l) =>
-        `${l.channel} ${shortMoney(l.spend)} (ROAS ${l.roas.toFixed(2)}, optimum ${shortMoney(l.optimum_spend)})`,
+        `${l.channel} ${money(l.spend)} (ROAS ${l.roas.toFixed(2)}, optimum ${money(l.optimum_spend)})`,
     )
     .join(', ');
   const agree = losing.filter((l) => l.refits_agree).map((l) => l.channel);
@@ -1050,6 +1053,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const dates = futureDates(series, H);
   const calendar = (b: number): Float64Array[] => baselineCalendar(series, ref, b, dates);
   const historicalBudget = total(ref.perPeriod) * H;
+  // Amounts in the notes to the resolution of the data's revenue over the horizon (moneyResolution).
+  const resolution = moneyResolution(
+    (series.target.reduce((a, v) => a + Math.abs(v), 0) / series.target.length) * H,
+  );
+  const money = (v: number): string => shortMoney(v, resolution);
 
   progress(0, 'reading the model under the outlook');
   const r = responseOf(model, series, outlook, H, tail);
@@ -1105,7 +1113,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // curves (qw_s9709_0: (a) without youtube lost 5.9% of (a)'s true incremental revenue).
   const hold =
     reps.length >= MIN_PLAN_REPLICATES && ctx.doubtHold !== false
-      ? doubtHoldReason(ctx.curveDoubt ?? null, convex, incrementalRevenue(r, historicalEven))
+      ? doubtHoldReason(
+          ctx.curveDoubt ?? null,
+          convex,
+          incrementalRevenue(r, historicalEven),
+          money,
+        )
       : null;
   const heldPins = hold !== null ? r.channels.filter((_, c) => pinned[c]) : [];
   if (hold !== null) pinned.fill(false);
@@ -1188,7 +1201,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         ? `baseline (a) without spend above the lower bound on ${pinnedNames.join(', ')}`
         : 'baseline (a) moved within the bounds';
     const iv = (v: FigureInterval): string =>
-      `80% interval ${shortMoney(v.p80[0])} to ${shortMoney(v.p80[1])}`;
+      `80% interval ${money(v.p80[0])} to ${money(v.p80[1])}`;
     // Weekly steps are judged on the interval the plan reports (TRUST_LOWER_FACTORS).
     const judgedWords =
       ctx.judgeReported !== false && TRUST_LOWER_FACTORS[series.frequency] > 1
@@ -1196,10 +1209,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         : '';
     const text =
       hold !== null
-        ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
+        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
         : step.step === 0
-          ? `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval${judgedWords} is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
-          : `the model's best plan would add ${shortMoney(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval${judgedWords} is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${shortMoney(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;
+          ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval${judgedWords} is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
+          : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval${judgedWords} is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${money(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;
     uncertainty = {
       method:
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
@@ -1379,14 +1392,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (guardsApplied && constGuards.length > 0) {
     const one = constGuards.length === 1;
     notes.push(
-      `held at ${one ? 'its' : 'their'} share of baseline (a): ${constGuards.map((g) => `${g.channel} (${shortMoney(series.spend[series.channels.indexOf(g.channel)][0])} every ${weekly ? 'week' : 'day'} of the data)`).join(', ')}: ${one ? 'its' : 'their'} spend is the same on every row, which the model cannot tell from the baseline, so ${one ? 'its' : 'their'} return is not identified by the data and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are not measurements; give ${one ? 'it' : 'them'} bounds (${constGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${constGuards.map((g) => `${g.channel} (${money(series.spend[series.channels.indexOf(g.channel)][0])} every ${weekly ? 'week' : 'day'} of the data)`).join(', ')}: ${one ? 'its' : 'their'} spend is the same on every row, which the model cannot tell from the baseline, so ${one ? 'its' : 'their'} return is not identified by the data and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are not measurements; give ${one ? 'it' : 'them'} bounds (${constGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
     );
   }
   if (anyHeld) {
     const names = r.channels.filter((_, c) => heldOut[c]);
     const one = names.length === 1;
     notes.push(
-      `the incremental revenue and ROAS above (the plan's and the baselines') leave out ${names.join(', ')}: ${shortMoney(heldSpend(x))} of spend and ${shortMoney(incrementalRevenue(r, x) - planIncremental)} of incremental revenue that the model extrapolates for ${one ? 'it' : 'them'} (with ${one ? 'it' : 'them'}: ${shortMoney(incrementalRevenue(r, x))}, ROAS ${(incrementalRevenue(r, x) / budget).toFixed(2)})`,
+      `the incremental revenue and ROAS above (the plan's and the baselines') leave out ${names.join(', ')}: ${money(heldSpend(x))} of spend and ${money(incrementalRevenue(r, x) - planIncremental)} of incremental revenue that the model extrapolates for ${one ? 'it' : 'them'} (with ${one ? 'it' : 'them'}: ${money(incrementalRevenue(r, x))}, ROAS ${(incrementalRevenue(r, x) / budget).toFixed(2)})`,
     );
   }
   if (guardsApplied && corrGuards.length > 0) {
@@ -1422,8 +1435,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the model's return on ${shrinkUnpinnedNames.join(', ')} is not positive in any period of the horizon, but over the plan's ${shrinkage.pool.length} channels with a positive marginal return the James-Stein estimate of ${shrinkUnpinnedNames.length === 1 ? 'its' : 'their'} marginal ROAS at baseline (a), shrunk toward their mean ${shrinkage.mean.toFixed(2)} by ${(shrinkage.factor * 100).toFixed(0)}%, is above zero, so ${shrinkUnpinnedNames.length === 1 ? 'it is' : 'they are'} planned as the other channels, not held at ${shrinkUnpinnedNames.length === 1 ? 'its' : 'their'} lower bound`,
     );
   }
-  const losing = losingChannels(r, channels, anchor, best.spend, uncertainty);
-  notes.push(...losingNotes(losing, uncertainty));
+  const losing = losingChannels(r, channels, anchor, best.spend, uncertainty, money);
+  notes.push(...losingNotes(losing, uncertainty, money));
   if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
     notes.push(
       outlook.heldRows
@@ -1451,7 +1464,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day'));
   if (objective.kind === 'revenue' && req.budget === undefined) {
     notes.unshift(
-      `no budget given: the plan spends the historical spend for the span, ${shortMoney(budget)} (each channel's mean spend per ${weekly ? 'week' : 'day'} over ${ref.start}..${ref.end}, times ${H})`,
+      `no budget given: the plan spends the historical spend for the span, ${money(budget)} (each channel's mean spend per ${weekly ? 'week' : 'day'} over ${ref.start}..${ref.end}, times ${H})`,
     );
   }
   if (budget > 2 * historicalBudget) {
@@ -1473,7 +1486,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     });
     return top > observed * (1 + 1e-9) && top > 0
       ? [
-          `${ch.channel} ${shortMoney(top)} on ${outlook.dates[at]} (largest in the data ${shortMoney(observed)})`,
+          `${ch.channel} ${money(top)} on ${outlook.dates[at]} (largest in the data ${money(observed)})`,
         ]
       : [];
   });
@@ -1492,7 +1505,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const one = restarted.length === 1;
     const spendOf = (name: string) => channels.find((c) => c.channel === name)!.spend;
     notes.push(
-      `the plan restarts ${one ? 'a channel' : 'channels'} that stopped before the end of the data: ${restarted.map((s) => `${s.channel} ${shortMoney(spendOf(s.channel))} (no spend on the data's last ${describePeriods(s.idle, series.frequency)}, last on ${s.last})`).join(', ')}; ${one ? 'its' : 'their'} return is what the model learned while ${one ? 'it' : 'they'} ran; if ${one ? 'it stays' : 'they stay'} off, give ${one ? 'it' : 'them'} a bound of 0 (${restarted[0].channel}=0:0)`,
+      `the plan restarts ${one ? 'a channel' : 'channels'} that stopped before the end of the data: ${restarted.map((s) => `${s.channel} ${money(spendOf(s.channel))} (no spend on the data's last ${describePeriods(s.idle, series.frequency)}, last on ${s.last})`).join(', ')}; ${one ? 'its' : 'their'} return is what the model learned while ${one ? 'it' : 'they'} ran; if ${one ? 'it stays' : 'they stay'} off, give ${one ? 'it' : 'them'} a bound of 0 (${restarted[0].channel}=0:0)`,
     );
   }
   if (outlook.ignored && outlook.ignored.length > 0) {

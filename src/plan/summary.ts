@@ -13,14 +13,32 @@ const MONEY_UNITS = [
 ] as const;
 
 /**
+ * The finest amount a plan's text shows: a cent, or finer where the revenue is counted in large
+ * units (in millions, a spend of 0.0015 a day is 1,500 and read "0" to the cent): 1e-7 of `scale`
+ * (the revenue of the horizon), as a power of ten, at most a cent. Below it an amount reads 0, so
+ * the dust of floating-point sums does not print as a figure.
+ */
+export function moneyResolution(scale: number): number {
+  if (!(Number.isFinite(scale) && scale > 0)) return 0.01;
+  return Math.min(0.01, 10 ** (Math.floor(Math.log10(scale)) - 7));
+}
+
+/** Three significant figures, no finer than `resolution` (a power of ten). */
+export function smallAmount(v: number, resolution = 0.01): string {
+  const digits = Math.max(0, -Math.round(Math.log10(resolution)));
+  return String(Number(Number(v.toPrecision(3)).toFixed(digits)) || 0);
+}
+
+/**
  * An amount in a few characters: 950, 12.3k, 4.56M, 7.89B, 1.00T (budgets go up to 1e12);
  * scientific from 1000T. The unit is the largest the amount reaches, one up when rounding would
  * show 1000 of it (999,999 is 1.00M, not 1000.0k). Below 100, three significant figures down to
- * cents: a budget of 0.01 read "budget 0" when every amount was rounded to a whole unit.
+ * `resolution` (default a cent; moneyResolution): a budget of 0.01 read "budget 0" when every
+ * amount was rounded to a whole unit.
  */
-export function shortMoney(v: number): string {
+export function shortMoney(v: number, resolution = 0.01): string {
   if (!Number.isFinite(v)) return String(v);
-  if (Math.abs(v) < 99.95) return String(Number(Number(v.toPrecision(3)).toFixed(2)) || 0);
+  if (Math.abs(v) < 99.95) return smallAmount(v, resolution);
   let i = MONEY_UNITS.length - 1;
   while (i > 0 && Math.abs(v) < MONEY_UNITS[i].scale) i--;
   for (; i < MONEY_UNITS.length; i++) {
@@ -31,15 +49,31 @@ export function shortMoney(v: number): string {
   return v.toExponential(2);
 }
 
+/** shortMoney at the resolution of a plan's amounts (moneyResolution of its horizon's revenue). */
+export function planMoney(p: Partial<Pick<PlanResult, 'expected_revenue'>>): (v: number) => string {
+  // (a cent where the figure is missing: partial plans in tests, plans stored by old versions)
+  const resolution = moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));
+  return (v) => shortMoneyAt(v, resolution);
+}
+
+const shortMoneyAt = (v: number, resolution: number): string => shortMoney(v, resolution);
+
+/** An amount formatter and its signed and range forms. */
+function moneyWords(money: (v: number) => string) {
+  const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
+  return {
+    money,
+    signed,
+    range: ([lo, hi]: readonly [number, number]): string => `${money(lo)} to ${money(hi)}`,
+    signedRange: ([lo, hi]: readonly [number, number]): string => `${signed(lo)} to ${signed(hi)}`,
+  };
+}
+
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${shortMoney(Math.abs(v))}`;
-const range = ([lo, hi]: readonly [number, number]): string =>
-  `${shortMoney(lo)} to ${shortMoney(hi)}`;
-const signedRange = ([lo, hi]: readonly [number, number]): string =>
-  `${signed(lo)} to ${signed(hi)}`;
 
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 export function planSummaryLines(p: PlanResult): string[] {
+  const { money: shortMoney, signed, range, signedRange } = moneyWords(planMoney(p));
   const unit = p.horizon.unit;
   const lines: string[] = [];
   // A target's budget is chosen with the model's optimum; when the checked plan at that budget
@@ -114,6 +148,7 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     spend_b: b.channels[i].spend,
     difference: b.channels[i].spend - c.spend,
   }));
+  const { money: shortMoney, signed } = moneyWords(planMoney(a));
   const lines = [
     `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${shortMoney(a.incremental_revenue)} vs ${shortMoney(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${shortMoney(a.budget)} vs ${shortMoney(b.budget)}`,
     ...channels.map(
@@ -150,6 +185,9 @@ const finite = (v: number | null): v is number => v !== null && Number.isFinite(
  * +12.1k vs the historical split; under scenario:cold 1.10M (-125.0k)'.
  */
 export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
+  const { money: shortMoney, signed } = moneyWords((v) =>
+    shortMoneyAt(v, moneyResolution(Math.abs(f.budget ?? 0))),
+  );
   const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}`;
   const parts = [
     `${finite(f.budget) ? shortMoney(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
@@ -182,7 +220,9 @@ export function planSpendCsv(p: PlanResult): string {
   const H = p.horizon.periods;
   const weather = Object.entries(p.outlook.weather);
   const header = ['date', ...p.channels.map((c) => c.channel), ...weather.map(([name]) => name)];
-  const cents = (x: number): string => String(Math.round(x * 100) / 100 || 0);
+  // To the cent, or finer where the revenue is counted in large units (moneyResolution).
+  const resolution = moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));
+  const cents = (x: number): string => String(Math.round(x / resolution) * resolution || 0);
   const lines = [header.map(csvCell).join(',')];
   for (let t = 0; t < H; t++) {
     lines.push(

@@ -1,5 +1,7 @@
 import {
+  moneyResolution,
   replicateWords,
+  smallAmount,
   validationClause,
   type Explanation,
   type FigureInterval,
@@ -15,7 +17,19 @@ export function periodOf(e: Pick<Explanation, 'rows' | 'start' | 'end'>): 'day' 
   return e.rows > 1 && days === 7 * (e.rows - 1) ? 'week' : 'day';
 }
 
-const round = (x: number) => Math.round(x);
+/**
+ * Amounts as whole units; where the revenue is counted in large units (the channels'
+ * contributions sum below 100,000: in millions, 0.0015 a day read "0"), amounts below 100 in
+ * three significant figures down to moneyResolution of that sum.
+ */
+function amountsOf(e: Pick<Explanation, 'channels'>): (x: number) => number | string {
+  const scale = e.channels.reduce((a, c) => a + Math.abs(c.contribution), 0);
+  const resolution = moneyResolution(scale);
+  return (x) =>
+    resolution < 0.01 && Number.isFinite(x) && Math.abs(x) < 99.95
+      ? smallAmount(x, resolution)
+      : Math.round(x);
+}
 
 /** "lo to hi" of an interval level, or '-' when there is none. */
 function bounds(iv: FigureInterval | undefined, level: 'p80' | 'p95'): string {
@@ -37,6 +51,7 @@ export function stateHeaders(
 }
 
 export function explainText(e: Explanation): string {
+  const round = amountsOf(e);
   const period = periodOf(e);
   const states = e.weather_states;
   const headers = stateHeaders(states);

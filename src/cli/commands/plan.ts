@@ -6,8 +6,10 @@ import {
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
+  moneyResolution,
   planSpendCsv,
   SCENARIOS,
+  smallAmount,
   type ScenarioName,
   type StoredPlan,
 } from '../../app/index.js';
@@ -106,14 +108,20 @@ function writeSpendCsv(file: string | undefined, p: StoredPlan): string[] {
   ];
 }
 
-/** Whole units with thousands separators; below 100 three significant figures down to cents. */
-function money(v: number): string {
-  if (Math.abs(v) < 99.95) return String(Number(Number(v.toPrecision(3)).toFixed(2)) || 0);
-  return Math.round(v).toLocaleString('en-US');
+/**
+ * Whole units with thousands separators; below 100 three significant figures down to cents, or
+ * finer where the revenue is counted in large units (moneyResolution of `scale`, the revenue of
+ * the plan's horizon: in millions a spend of 0.0015 a day read "0").
+ */
+function moneyAt(scale: number): (v: number) => string {
+  const resolution = moneyResolution(Math.abs(scale));
+  return (v) =>
+    Math.abs(v) < 99.95 ? smallAmount(v, resolution) : Math.round(v).toLocaleString('en-US');
 }
 
 export function planText(p: StoredPlan): string {
   const r = p.plan;
+  const money = moneyAt(r.expected_revenue?.horizon ?? 0);
   const rows = r.channels.map((c) => [
     c.channel,
     money(c.spend),
@@ -339,7 +347,6 @@ export const plans: Command = {
     } catch (e) {
       inCliWords(e);
     }
-    const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? '-' : money(v));
     print(
       res,
       () =>
@@ -366,6 +373,9 @@ export const plans: Command = {
               objective: { kind: string; value?: number };
             };
             const f = p.figures;
+            const money = moneyAt(i.budget ?? f.budget ?? 0);
+            const num = (v: number | null): string =>
+              v === null || !Number.isFinite(v) ? '-' : money(v);
             const uplift = f.uplift_vs_historical;
             return [
               p.id,
