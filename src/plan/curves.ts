@@ -99,10 +99,17 @@ export interface CurveFitOptions {
  */
 interface KeptTrial {
   moments: Float64Array;
-  /** Its centred group columns (views of one g x n block) and their means, or null. */
-  columns: Float64Array[] | null;
-  means: Float64Array | null;
+  /** Its centred group columns (views of one g x n block), or none (empty: not kept). */
+  columns: Float64Array[];
+  /** Their means once computed (empty before). */
+  means: Float64Array;
 }
+/**
+ * The empty values of KeptTrial's fields (not null: a field that held null and later an array
+ * changed its objects' hidden class, and V8 deoptimized the code that read them).
+ */
+const NO_COLUMNS: Float64Array[] = [];
+const NO_MEANS = new Float64Array(0);
 
 /** The design-only state a fit starts from: centred columns, their means and co-moments. */
 interface KeptStart {
@@ -259,6 +266,399 @@ function dot(a: Float64Array, b: Float64Array, n: number): number {
   return s0 + s1;
 }
 
+/**
+ * SSE of the standardized Ridge (penalty `alpha` on standardized columns) on all n rows, from the
+ * centred co-moments m (p x p, symmetric), my (with the target) and yy (of the target) and the
+ * columns' means mu; gram, rhs, scales, chol and coef are work arrays (p x p, p, p, p x p, p),
+ * left holding the fit. A module-level function rather than a closure of each fit: V8 compiled
+ * the closures of every fitPlanCurves call anew (this one, with the Cholesky inlined, three
+ * times per first plan, `node --trace-opt`).
+ */
+function ridgeSse(
+  m: Float64Array,
+  my: Float64Array,
+  mu: Float64Array,
+  yy: number,
+  n: number,
+  p: number,
+  alpha: number,
+  gram: Float64Array,
+  rhs: Float64Array,
+  scales: Float64Array,
+  chol: Float64Array,
+  coef: Float64Array,
+): number {
+  for (let j = 0; j < p; j++) scales[j] = standardScale(m[j * p + j] / n, mu[j], n);
+  // m is symmetric (every write sets both halves) and so is the gram: one division per pair.
+  for (let j = 0; j < p; j++) {
+    for (let k = j; k < p; k++)
+      gram[j * p + k] = gram[k * p + j] = m[j * p + k] / (scales[j] * scales[k]);
+    rhs[j] = my[j] / scales[j];
+  }
+  chol.set(gram);
+  for (let j = 0; j < p; j++) chol[j * p + j] += alpha;
+  if (!choleskyInPlace(chol, p)) return Infinity;
+  coef.set(rhs);
+  const b = choleskySolveInPlace(chol, p, coef);
+  let sse = yy;
+  for (let j = 0; j < p; j++) {
+    let gb = 0;
+    for (let k = 0; k < p; k++) gb += gram[j * p + k] * b[k];
+    sse += b[j] * (gb - 2 * rhs[j]);
+  }
+  return Math.max(sse, 1e-300);
+}
+
+/**
+ * A trial's centred group columns into cols[0..g): the Hill transform of `adstock` (k, s) into h,
+ * then h and h x each weather column, each less its mean (means[i]).
+ */
+function centredTrialColumns(
+  adstock: Float64Array,
+  k: number,
+  s: number,
+  h: Float64Array,
+  weatherCols: readonly Float64Array[],
+  cols: readonly Float64Array[],
+  means: Float64Array,
+  n: number,
+  g: number,
+): void {
+  hillSaturation(adstock, k, s, h);
+  for (let i = 0; i < g; i++) {
+    const col = cols[i];
+    const w = i === 0 ? null : weatherCols[i - 1];
+    let m = 0;
+    for (let t = 0; t < n; t++) {
+      const v = w ? h[t] * w[t] : h[t];
+      col[t] = v;
+      m += v;
+    }
+    m /= n;
+    means[i] = m;
+    for (let t = 0; t < n; t++) col[t] -= m;
+  }
+}
+
+/**
+ * The co-moments of channel c's trial columns (group column indices idx, centred columns cols,
+ * means trialMeans) with the target and the columns no other channel's candidate changes, into
+ * tM / tMy / tMu (copies of the fit's M / My / means): summed when `fresh` (and kept in `moments`,
+ * g x p), else read from `moments` (the target's still summed).
+ */
+function trialGroupMoments(
+  c: number,
+  idx: readonly number[],
+  cols: readonly Float64Array[],
+  trialMeans: Float64Array,
+  fresh: boolean,
+  moments: Float64Array,
+  Z: readonly Float64Array[],
+  zy: Float64Array,
+  groupOf: Int32Array,
+  tM: Float64Array,
+  tMy: Float64Array,
+  tMu: Float64Array,
+  against: Float64Array[],
+  targets: number[],
+  sums: Float64Array,
+  n: number,
+  p: number,
+  g: number,
+): void {
+  for (let i = 0; i < g; i++) {
+    const j = idx[i];
+    const col = cols[i];
+    tMu[j] = trialMeans[i];
+    // What is summed for this column: the target; when fresh, the fixed columns (kept) and its
+    // own group from column i on (the earlier ones are the transposed sums, already made);
+    // other channels' group columns unless the pair is kept.
+    against.length = 0;
+    targets.length = 0;
+    against.push(zy);
+    targets.push(-1);
+    if (fresh) {
+      for (let k = 0; k < p; k++) {
+        const gk = groupOf[k];
+        if (gk < 0) {
+          against.push(Z[k]);
+          targets.push(k);
+        } else if (gk === c) {
+          const l = idx.indexOf(k);
+          if (l >= i) {
+            against.push(cols[l]);
+            targets.push(k);
+          }
+        }
+      }
+    } else {
+      for (let k = 0; k < p; k++) {
+        const gk = groupOf[k];
+        if (gk < 0 || gk === c) tM[j * p + k] = tM[k * p + j] = moments[i * p + k];
+      }
+    }
+    dotMany(col, against, n, sums);
+    tMy[j] = sums[0];
+    for (let a = 1; a < targets.length; a++) {
+      const k = targets[a];
+      const v = sums[a];
+      tM[j * p + k] = tM[k * p + j] = v;
+      moments[i * p + k] = v;
+      if (groupOf[k] === c) moments[idx.indexOf(k) * p + j] = v;
+    }
+  }
+}
+
+/**
+ * A pair's co-moments: the trial's column i against the other channel's current column l (other
+ * = its group's column indices) into pair[i * si + l * sl].
+ */
+function pairSums(
+  cols: readonly Float64Array[],
+  Z: readonly Float64Array[],
+  other: readonly number[],
+  si: number,
+  sl: number,
+  pair: Float64Array,
+  sums: Float64Array,
+  n: number,
+  g: number,
+): void {
+  // Pushed, not mapped: a packed array like loadTrial's work list (map makes a holey one, and
+  // dotMany, fed one kind first, deoptimized on the other).
+  const cols2: Float64Array[] = [];
+  for (const k of other) cols2.push(Z[k]);
+  for (let i = 0; i < g; i++) {
+    dotMany(cols[i], cols2, n, sums);
+    for (let l = 0; l < g; l++) pair[i * si + l * sl] = sums[l];
+  }
+}
+
+/** Channel c's adstock at `decay`, kept in the cache. */
+function adstockOf(
+  cache: PlanCurveCache,
+  spend: Float64Array,
+  c: number,
+  decay: number,
+): Float64Array {
+  let a = cache.adstocks[c].get(decay);
+  if (!a) cache.adstocks[c].set(decay, (a = geometricAdstock(spend, decay)));
+  return a;
+}
+
+/**
+ * Candidate p of channel c with its k: k per unit k_mult (hillKFor: the median positive adstock)
+ * kept in the cache by decay.
+ */
+function fullParams(
+  cache: PlanCurveCache,
+  spend: Float64Array,
+  n: number,
+  c: number,
+  p: Triple,
+): ChannelParams {
+  const units = cache.units[c];
+  let unit = units.get(p.decay);
+  if (unit === undefined)
+    units.set(p.decay, (unit = hillKFor(adstockOf(cache, spend, c, p.decay), n, 1)));
+  return { decay: p.decay, k_mult: p.k_mult, s: p.s, k: p.k_mult * unit };
+}
+
+const keyOf = (q: Triple): string => `${q.decay}|${q.k_mult}|${q.s}`;
+
+/**
+ * One fitPlanCurves call's state, read and written by the module-level steps below (loadTrial,
+ * commitTrial, tryCandidate, scoreOf). Module-level functions rather than closures of each fit:
+ * V8 compiled the closures of every fit (the all-rows fit, its 5 window fits, each refit) anew,
+ * which in a fresh process cost about as much CPU as the fits' arithmetic (a first plan compiled
+ * the trial loader 6 times, the SSE 3 times, `node --trace-opt`); these are compiled for all the
+ * fits of a process. Made by one object literal with every field set, so that every fit's state
+ * has the same hidden class. The arithmetic is the same, in the same order.
+ */
+interface FitState {
+  n: number;
+  p: number;
+  g: number;
+  C: number;
+  alpha: number;
+  prior: number;
+  cache: PlanCurveCache;
+  spend: Float64Array[];
+  weatherCols: Float64Array[];
+  current: ChannelParams[];
+  currentKey: string[];
+  /** Column indices of channel c's group: its media column, then its spend x weather columns. */
+  groups: number[][];
+  /** The channel whose group holds each column (-1: weather, calendar, controls). */
+  groupOf: Int32Array;
+  /** The current candidates' centred columns, their means and co-moments (p x p). */
+  Z: Float64Array[];
+  means: Float64Array;
+  M: Float64Array;
+  /** The centred target, its co-moments with the columns and its sum of squares. */
+  zy: Float64Array;
+  My: Float64Array;
+  yy: number;
+  /** Work arrays of ridgeSse. */
+  gram: Float64Array;
+  rhs: Float64Array;
+  scales: Float64Array;
+  chol: Float64Array;
+  coef: Float64Array;
+  /** The trial: channel c's group columns for a candidate, centred, with their co-moments. */
+  scratch: Float64Array[];
+  trialCols: Float64Array[];
+  trialMeans: Float64Array;
+  tM: Float64Array;
+  tMy: Float64Array;
+  tMu: Float64Array;
+  h: Float64Array;
+  /**
+   * Work lists of trialGroupMoments: the columns summed against (the target first), and where
+   * each sum goes.
+   */
+  against: Float64Array[];
+  targets: number[];
+  sums: Float64Array;
+  visited: Set<string>[];
+  best: number;
+  candidates: number;
+}
+
+/** SSE of the standardized Ridge on all rows for co-moments (m, my) and means mu. */
+const sseOf = (st: FitState, m: Float64Array, my: Float64Array, mu: Float64Array): number =>
+  ridgeSse(m, my, mu, st.yy, st.n, st.p, st.alpha, st.gram, st.rhs, st.scales, st.chol, st.coef);
+
+/**
+ * (n / 2) log(SSE / n) + the prior's penalty on the current shapes with channel c's replaced by s
+ * (c = -1: none), summed in channel order from 0 (as a reduce over those shapes sums them).
+ */
+function scoreOf(st: FitState, sse: number, c: number, s: number): number {
+  const prior = st.prior;
+  let sum = 0;
+  for (let j = 0; j < st.C; j++) {
+    const sj = j === c ? s : st.current[j].s;
+    sum = sum + (prior > 0 ? Math.log(sj) ** 2 / (2 * prior * prior) : 0);
+  }
+  return (st.n / 2) * Math.log(sse / st.n) + sum;
+}
+
+/** Loads channel c's candidate q (key `key`) as the trial: its columns and co-moments. */
+function loadTrial(st: FitState, c: number, q: ChannelParams, key: string): void {
+  const { n, p, g, C, cache, tM, Z, groups } = st;
+  const trials = cache.trials[c];
+  let kept = trials.get(key);
+  const fresh = !kept;
+  if (!kept) {
+    let columns = NO_COLUMNS;
+    if (cache.columnBudget >= g * n) {
+      cache.columnBudget -= g * n;
+      const block = new Float64Array(g * n);
+      columns = Array.from({ length: g }, (_, i) => block.subarray(i * n, (i + 1) * n));
+    }
+    kept = { moments: new Float64Array(g * p).fill(NaN), columns, means: NO_MEANS };
+    trials.set(key, kept);
+  }
+  let trialCols: Float64Array[];
+  if (kept.columns.length > 0 && kept.means.length > 0) {
+    trialCols = kept.columns;
+    st.trialMeans.set(kept.means);
+  } else {
+    trialCols = kept.columns.length > 0 ? kept.columns : st.scratch;
+    const a = adstockOf(cache, st.spend[c], c, q.decay);
+    centredTrialColumns(a, q.k, q.s, st.h, st.weatherCols, trialCols, st.trialMeans, n, g);
+    if (kept.columns.length > 0) kept.means = Float64Array.from(st.trialMeans);
+  }
+  st.trialCols = trialCols;
+  tM.set(st.M);
+  st.tMy.set(st.My);
+  st.tMu.set(st.means);
+  const idx = groups[c];
+  trialGroupMoments(
+    c,
+    idx,
+    trialCols,
+    st.trialMeans,
+    fresh,
+    kept.moments,
+    Z,
+    st.zy,
+    st.groupOf,
+    tM,
+    st.tMy,
+    st.tMu,
+    st.against,
+    st.targets,
+    st.sums,
+    n,
+    p,
+    g,
+  );
+  // Co-moments with the other channels' groups at their current candidates: kept by pair.
+  for (let c2 = 0; c2 < C; c2++) {
+    if (c2 === c) continue;
+    const lo = Math.min(c, c2);
+    // One template for both orders (the same keys as `${key}#${c2}#${currentKey[c2]}` and
+    // `${currentKey[c2]}#${c}#${key}`), and the pair's sums at i * si + l * sl either way:
+    // code in one branch only had no type feedback when loadTrial was first optimized (on
+    // channel 0's visit), and every fit after it re-entered that optimized code and
+    // deoptimized there (100-500 times per first plan, `node --trace-deopt`).
+    const otherKey = st.currentKey[c2];
+    const pairKey = `${c < c2 ? key : otherKey}#${c < c2 ? c2 : c}#${c < c2 ? otherKey : key}`;
+    // The pair's sums are stored with the lower channel's columns as rows: the trial's column
+    // i against the other's column l.
+    const si = c < c2 ? g : 1;
+    const sl = c < c2 ? 1 : g;
+    const pairs = cache.pairs[lo];
+    let pair = pairs.get(pairKey);
+    const other = groups[c2];
+    if (!pair) {
+      pair = new Float64Array(g * g);
+      pairSums(trialCols, Z, other, si, sl, pair, st.sums, n, g);
+      pairs.set(pairKey, pair);
+    }
+    for (let i = 0; i < g; i++) {
+      const j = idx[i];
+      for (let l = 0; l < g; l++) {
+        const k = other[l];
+        tM[j * p + k] = tM[k * p + j] = pair[i * si + l * sl];
+      }
+    }
+  }
+}
+
+/** The loaded trial of channel c (its current candidate) becomes the fit's state. */
+function commitTrial(st: FitState, c: number): void {
+  st.M.set(st.tM);
+  st.My.set(st.tMy);
+  st.means.set(st.tMu);
+  const idx = st.groups[c];
+  for (let i = 0; i < idx.length; i++) st.Z[idx[i]].set(st.trialCols[i]);
+  st.currentKey[c] = keyOf(st.current[c]);
+}
+
+/** Channel c's candidate t (clamped to the search's bounds), taken when it improves the score. */
+function tryCandidate(st: FitState, c: number, t: Triple): void {
+  const q = fullParams(st.cache, st.spend[c], st.n, c, {
+    decay: tidy(clamp(t.decay, DECAY_BOUNDS)),
+    k_mult: tidy(clamp(t.k_mult, K_MULT_BOUNDS)),
+    s: tidy(clamp(t.s, SHAPE_BOUNDS)),
+  });
+  const key = `${q.decay}|${q.k_mult}|${q.s}`;
+  const visited = st.visited[c];
+  if (visited.has(key)) return;
+  visited.add(key);
+  loadTrial(st, c, q, key);
+  st.candidates++;
+  const score = scoreOf(st, sseOf(st, st.tM, st.tMy, st.tMu), c, q.s);
+  const best = st.best;
+  if (score < best - 1e-9 * Math.abs(best)) {
+    st.best = score;
+    st.current[c] = q;
+    commitTrial(st, c);
+  }
+}
+
 /** Profile least-squares curve parameters on all rows (module comment), starting from `start`. */
 export function fitPlanCurves(
   series: TenantSeries,
@@ -277,24 +677,12 @@ export function fitPlanCurves(
   const calendar = options.calendar ?? true;
   const cache = options.cache ?? new PlanCurveCache();
   cache.bind(series, calendar, weather);
-  const { adstocks, units, trials, pairs } = cache;
-  const adstockOf = (c: number, decay: number): Float64Array => {
-    let a = adstocks[c].get(decay);
-    if (!a) adstocks[c].set(decay, (a = geometricAdstock(series.spend[c], decay)));
-    return a;
-  };
-  // k per unit k_mult (hillKFor: the median positive adstock) by channel and decay: `units`.
-  const full = (c: number, p: Triple): ChannelParams => {
-    let unit = units[c].get(p.decay);
-    if (unit === undefined) units[c].set(p.decay, (unit = hillKFor(adstockOf(c, p.decay), n, 1)));
-    return { decay: p.decay, k_mult: p.k_mult, s: p.s, k: p.k_mult * unit };
-  };
+  const full = (c: number, p: Triple): ChannelParams => fullParams(cache, series.spend[c], n, c, p);
   const current: ChannelParams[] = series.channels.map((name, c) => {
     const p = start[name];
     if (!p) throw new RangeError(`no starting curve parameters for channel ${name}`);
     return full(c, p);
   });
-  const keyOf = (q: Triple): string => `${q.decay}|${q.k_mult}|${q.s}`;
   const currentKey = current.map(keyOf);
   // Centred columns, their means and co-moments (p x p): design-only, so kept by starting point
   // (the bootstrap replicates all start from the point's curves).
@@ -347,204 +735,62 @@ export function fitPlanCurves(
   const My = new Float64Array(p);
   for (let j = 0; j < p; j++) My[j] = dot(Z[j], zy, n);
   const yy = dot(zy, zy, n);
-  const gram = new Float64Array(p * p);
-  const rhs = new Float64Array(p);
-  const scales = new Float64Array(p);
-  const chol = new Float64Array(p * p);
-  const coef = new Float64Array(p);
-  // SSE of the standardized Ridge on all rows for co-moments (m, my).
-  const sseOf = (m: Float64Array, my: Float64Array, mu: Float64Array): number => {
-    for (let j = 0; j < p; j++) scales[j] = standardScale(m[j * p + j] / n, mu[j], n);
-    // m is symmetric (every write sets both halves) and so is the gram: one division per pair.
-    for (let j = 0; j < p; j++) {
-      for (let k = j; k < p; k++)
-        gram[j * p + k] = gram[k * p + j] = m[j * p + k] / (scales[j] * scales[k]);
-      rhs[j] = my[j] / scales[j];
-    }
-    chol.set(gram);
-    for (let j = 0; j < p; j++) chol[j * p + j] += alpha;
-    if (!choleskyInPlace(chol, p)) return Infinity;
-    coef.set(rhs);
-    const b = choleskySolveInPlace(chol, p, coef);
-    let sse = yy;
-    for (let j = 0; j < p; j++) {
-      let gb = 0;
-      for (let k = 0; k < p; k++) gb += gram[j * p + k] * b[k];
-      sse += b[j] * (gb - 2 * rhs[j]);
-    }
-    return Math.max(sse, 1e-300);
-  };
-  const penalty = (s: number): number => (prior > 0 ? Math.log(s) ** 2 / (2 * prior * prior) : 0);
-  const scoreOf = (sse: number, shapes: readonly number[]): number =>
-    (n / 2) * Math.log(sse / n) + shapes.reduce((acc, s) => acc + penalty(s), 0);
-
-  // A trial: channel c's group columns for candidate q, centred, with their co-moments.
   const scratch = Array.from({ length: g }, () => new Float64Array(n));
-  let trialCols: Float64Array[] = scratch;
-  const trialMeans = new Float64Array(g);
-  const tM = new Float64Array(p * p);
-  const tMy = new Float64Array(p);
-  const tMu = new Float64Array(p);
-  const h = new Float64Array(n);
-  // Work lists of loadTrial: the columns whose co-moments with the trial's are summed (the
-  // target first), and where each sum goes.
-  const against: Float64Array[] = [];
-  const targets: number[] = [];
-  const sums = new Float64Array(p + 1);
-  const loadTrial = (c: number, q: ChannelParams, key: string): void => {
-    let kept = trials[c].get(key);
-    const fresh = !kept;
-    if (!kept) {
-      kept = { moments: new Float64Array(g * p).fill(NaN), columns: null, means: null };
-      if (cache.columnBudget >= g * n) {
-        cache.columnBudget -= g * n;
-        const block = new Float64Array(g * n);
-        kept.columns = Array.from({ length: g }, (_, i) => block.subarray(i * n, (i + 1) * n));
-      }
-      trials[c].set(key, kept);
-    }
-    if (kept.columns && kept.means) {
-      trialCols = kept.columns;
-      trialMeans.set(kept.means);
-    } else {
-      trialCols = kept.columns ?? scratch;
-      hillSaturation(adstockOf(c, q.decay), q.k, q.s, h);
-      for (let i = 0; i < g; i++) {
-        const col = trialCols[i];
-        const w = i === 0 ? null : weatherCols[i - 1];
-        let m = 0;
-        for (let t = 0; t < n; t++) {
-          const v = w ? h[t] * w[t] : h[t];
-          col[t] = v;
-          m += v;
-        }
-        m /= n;
-        trialMeans[i] = m;
-        for (let t = 0; t < n; t++) col[t] -= m;
-      }
-      if (kept.columns) kept.means = Float64Array.from(trialMeans);
-    }
-    tM.set(M);
-    tMy.set(My);
-    tMu.set(means);
-    const idx = groups[c];
-    const moments = kept.moments;
-    idx.forEach((j, i) => {
-      const col = trialCols[i];
-      tMu[j] = trialMeans[i];
-      // What is summed for this column: the target; when fresh, the fixed columns (kept) and its
-      // own group from column i on (the earlier ones are the transposed sums, already made);
-      // other channels' group columns unless the pair is kept.
-      against.length = 0;
-      targets.length = 0;
-      against.push(zy);
-      targets.push(-1);
-      if (fresh) {
-        for (let k = 0; k < p; k++) {
-          const gk = groupOf[k];
-          if (gk < 0) {
-            against.push(Z[k]);
-            targets.push(k);
-          } else if (gk === c) {
-            const l = idx.indexOf(k);
-            if (l >= i) {
-              against.push(trialCols[l]);
-              targets.push(k);
-            }
-          }
-        }
-      } else {
-        for (let k = 0; k < p; k++) {
-          const gk = groupOf[k];
-          if (gk < 0 || gk === c) tM[j * p + k] = tM[k * p + j] = moments[i * p + k];
-        }
-      }
-      dotMany(col, against, n, sums);
-      tMy[j] = sums[0];
-      for (let a = 1; a < targets.length; a++) {
-        const k = targets[a];
-        const v = sums[a];
-        tM[j * p + k] = tM[k * p + j] = v;
-        moments[i * p + k] = v;
-        if (groupOf[k] === c) moments[idx.indexOf(k) * p + j] = v;
-      }
-    });
-    // Co-moments with the other channels' groups at their current candidates: kept by pair.
-    for (let c2 = 0; c2 < C; c2++) {
-      if (c2 === c) continue;
-      const lo = Math.min(c, c2);
-      // One template for both orders (the same keys as `${key}#${c2}#${currentKey[c2]}` and
-      // `${currentKey[c2]}#${c}#${key}`), and the pair's sums at i * si + l * sl either way:
-      // code in one branch only had no type feedback when loadTrial was first optimized (on
-      // channel 0's visit), and every fit after it re-entered that optimized code and
-      // deoptimized there (100-500 times per first plan, `node --trace-deopt`).
-      const otherKey = currentKey[c2];
-      const pairKey = `${c < c2 ? key : otherKey}#${c < c2 ? c2 : c}#${c < c2 ? otherKey : key}`;
-      // The pair's sums are stored with the lower channel's columns as rows: the trial's column
-      // i against the other's column l.
-      const si = c < c2 ? g : 1;
-      const sl = c < c2 ? 1 : g;
-      let pair = pairs[lo].get(pairKey);
-      const other = groups[c2];
-      if (!pair) {
-        pair = new Float64Array(g * g);
-        const cols2 = other.map((k) => Z[k]);
-        for (let i = 0; i < g; i++) {
-          dotMany(trialCols[i], cols2, n, sums);
-          for (let l = 0; l < g; l++) pair[i * si + l * sl] = sums[l];
-        }
-        pairs[lo].set(pairKey, pair);
-      }
-      for (let i = 0; i < g; i++) {
-        const j = idx[i];
-        for (let l = 0; l < g; l++) {
-          const k = other[l];
-          tM[j * p + k] = tM[k * p + j] = pair[i * si + l * sl];
-        }
-      }
-    }
+  // The spend columns in an array made the same way for every series (a window's, mapped, is
+  // holey where the series' own may be packed: a state field that held both kinds deoptimized
+  // the code that read it when the first window fit began).
+  const spend: Float64Array[] = [];
+  for (const x of series.spend) spend.push(x);
+  const st: FitState = {
+    n,
+    p,
+    g,
+    C,
+    alpha,
+    prior,
+    cache,
+    spend,
+    weatherCols,
+    current,
+    currentKey,
+    groups,
+    groupOf,
+    Z,
+    means,
+    M,
+    zy,
+    My,
+    yy,
+    gram: new Float64Array(p * p),
+    rhs: new Float64Array(p),
+    scales: new Float64Array(p),
+    chol: new Float64Array(p * p),
+    coef: new Float64Array(p),
+    scratch,
+    trialCols: scratch,
+    trialMeans: new Float64Array(g),
+    tM: new Float64Array(p * p),
+    tMy: new Float64Array(p),
+    tMu: new Float64Array(p),
+    h: new Float64Array(n),
+    // (Made holding a column: an empty literal starts as an array of small integers, and code
+    // fed the arrays of earlier fits deoptimized on the first push.)
+    against: [zy],
+    targets: [],
+    sums: new Float64Array(p + 1),
+    visited: series.channels.map(() => new Set<string>()),
+    best: 0,
+    candidates: 1,
   };
-  const commit = (c: number): void => {
-    M.set(tM);
-    My.set(tMy);
-    means.set(tMu);
-    groups[c].forEach((j, i) => Z[j].set(trialCols[i]));
-    currentKey[c] = keyOf(current[c]);
-  };
-  let best = scoreOf(
-    sseOf(M, My, means),
-    current.map((q) => q.s),
-  );
-  let candidates = 1;
-  const visited = series.channels.map(() => new Set<string>());
-  const tryCandidate = (c: number, t: Triple): void => {
-    const q = full(c, {
-      decay: tidy(clamp(t.decay, DECAY_BOUNDS)),
-      k_mult: tidy(clamp(t.k_mult, K_MULT_BOUNDS)),
-      s: tidy(clamp(t.s, SHAPE_BOUNDS)),
-    });
-    const key = `${q.decay}|${q.k_mult}|${q.s}`;
-    if (visited[c].has(key)) return;
-    visited[c].add(key);
-    loadTrial(c, q, key);
-    candidates++;
-    const score = scoreOf(
-      sseOf(tM, tMy, tMu),
-      current.map((x, j) => (j === c ? q.s : x.s)),
-    );
-    if (score < best - 1e-9 * Math.abs(best)) {
-      best = score;
-      current[c] = q;
-      commit(c);
-    }
-  };
+  st.best = scoreOf(st, sseOf(st, M, My, means), -1, 0);
+  const visited = st.visited;
   for (let sweep = 0; sweep < sweeps; sweep++) {
     for (let c = 0; c < C; c++) {
       visited[c].clear();
       visited[c].add(`${current[c].decay}|${current[c].k_mult}|${current[c].s}`);
       for (const decay of grid.decays)
         for (const k_mult of grid.kMults)
-          for (const s of grid.shapes) tryCandidate(c, { decay, k_mult, s });
+          for (const s of grid.shapes) tryCandidate(st, c, { decay, k_mult, s });
     }
   }
   for (const [dd, f] of REFINE.slice(0, options.localRounds ?? REFINE.length)) {
@@ -555,24 +801,24 @@ export function fitPlanCurves(
       for (const a of [-1, 0, 1])
         for (const b of [-1, 0, 1])
           for (const e of [-1, 0, 1])
-            tryCandidate(c, {
+            tryCandidate(st, c, {
               decay: p0.decay + a * dd,
               k_mult: p0.k_mult * f ** b,
               s: p0.s * f ** e,
             });
     }
   }
-  const bestScore = best;
+  const bestScore = st.best;
   const bestParams = Object.fromEntries(series.channels.map((name, c) => [name, current[c]]));
   let tolerance = 0;
   const simplify = options.simplify ?? 0;
   if (simplify > 0) {
     // Residuals of the best fit (centred): their lag-1 autocorrelation says how many independent
     // rows the n rows are worth (AR(1): n (1 - rho) / (1 + rho)), which widens the tolerance.
-    sseOf(M, My, means);
+    sseOf(st, M, My, means);
     const r = Float64Array.from(zy);
     for (let j = 0; j < p; j++) {
-      const bj = coef[j] / scales[j];
+      const bj = st.coef[j] / st.scales[j];
       const z = Z[j];
       for (let t = 0; t < n; t++) r[t] -= bj * z[t];
     }
@@ -594,7 +840,7 @@ export function fitPlanCurves(
       const scan = (cands: Triple[]): void => {
         let choice: { q: ChannelParams; key: string; score: number } | null = null;
         let least = complexity(current[c]);
-        let chosenScore = best;
+        let chosenScore = st.best;
         for (const t of cands) {
           const q = full(c, {
             decay: tidy(clamp(t.decay, DECAY_BOUNDS)),
@@ -606,12 +852,9 @@ export function fitPlanCurves(
           const key = keyOf(q);
           if (seen.has(key)) continue;
           seen.add(key);
-          loadTrial(c, q, key);
-          candidates++;
-          const score = scoreOf(
-            sseOf(tM, tMy, tMu),
-            current.map((x, j) => (j === c ? q.s : x.s)),
-          );
+          loadTrial(st, c, q, key);
+          st.candidates++;
+          const score = scoreOf(st, sseOf(st, st.tM, st.tMy, st.tMu), c, q.s);
           if (score > limit) continue;
           if (cx < least - 1e-9 || score < chosenScore) {
             choice = { q, key, score };
@@ -620,10 +863,10 @@ export function fitPlanCurves(
           }
         }
         if (choice) {
-          loadTrial(c, choice.q, choice.key);
+          loadTrial(st, c, choice.q, choice.key);
           current[c] = choice.q;
-          commit(c);
-          best = choice.score;
+          commitTrial(st, c);
+          st.best = choice.score;
         }
       };
       if (sweeps > 0) {
@@ -652,8 +895,8 @@ export function fitPlanCurves(
   }
   return {
     params: Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
-    score: best,
-    candidates,
+    score: st.best,
+    candidates: st.candidates,
     bestScore,
     bestParams,
     tolerance,

@@ -1,0 +1,52 @@
+// CPU time of the first checked 28-day plan on a model in a fresh process (issue 16, README
+// "Speed"): the planner's curve fit of the phase-3 model (planCurveModel), the 20 bootstrap and
+// window refits (planReplicateModels, as bench/planner.ts makes them) and the checked makePlan of
+// a built-in 2-channel tenant, each timed by process.cpuUsage (user + system) on its first call.
+// The phase-3 model's own fit comes before and is not timed. Run it in several fresh processes:
+// the first call pays V8's compile time, which a second call in the same process does not.
+// Usage: npm run build && node scripts/measure/first-plan.mjs [tenant] [--json]
+//   for i in 1 2 3 4 5 6 7; do node scripts/measure/first-plan.mjs; done
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const load = (p) => import(pathToFileURL(`${resolve('dist')}/${p}`).href);
+const { generateTenant } = await load('src/core/data/index.js');
+const { fitFinalModel } = await load('src/phases/final.js');
+const plan = await load('src/plan/index.js');
+
+const args = process.argv.slice(2);
+const id = args.find((a) => !a.startsWith('--')) ?? 'extreme_ski_gear';
+const cpu = (f) => {
+  const t0 = process.cpuUsage();
+  const v = f();
+  const d = process.cpuUsage(t0);
+  return [v, (d.user + d.system) / 1e6];
+};
+
+const tenant = generateTenant(id);
+const series = tenant.series;
+const phase3 = fitFinalModel(series, 3);
+const [model, curve] = cpu(() => plan.planCurveModel(series, phase3));
+const [reps, refits] = cpu(() => {
+  const out = plan.planReplicateModels(
+    series,
+    model,
+    plan.DEFAULT_PLAN_REPLICATES,
+    0,
+    'plan',
+    phase3,
+    plan.planKeepRidge(phase3),
+  );
+  return plan.plannableRefits(out.models, out.roles);
+});
+const [result, planS] = cpu(() => {
+  const m = plan.revenueModelOf(model);
+  const outlook = plan.scenarioOutlook(series, 'typical', m.weather, 28);
+  return plan.makePlan({ series, model: m, outlook, ...reps }, { horizon: 28, budget: 250_000 });
+});
+const row = { tenant: id, curve, refits, plan: planS, total: curve + refits + planS };
+if (args.includes('--json')) process.stdout.write(`${JSON.stringify(row)}\n`);
+else
+  process.stdout.write(
+    `${id}: curve fit ${curve.toFixed(3)} + refits ${refits.toFixed(3)} + plan ${planS.toFixed(3)} = ${row.total.toFixed(3)} CPU-s (plan ${result.channels.map((c) => `${c.channel} ${c.spend.toFixed(2)}`).join(', ')})\n`,
+  );
