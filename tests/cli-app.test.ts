@@ -167,6 +167,9 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     expect(again.stdout).toMatch(
       /^run \d+: phase 0, done, served from the store in \d+\.\d+ s \(computed in \d+\.\d+ s at \S+; --force reruns\)$/m,
     );
+    // the run by id: a bare --phase judges the phase's latest run, which may be another by then
+    const id = /^run (\d+):/m.exec(again.stdout)![1];
+    expect(again.stdout).toMatch(new RegExp(`^judge it: wv-mmm gates --phase 0 --run ${id}$`, 'm'));
     // the protocol both tenants got, on one line (run-phase did not say which protocol it used)
     expect(again.stdout).toMatch(/^protocol: TimeSeriesSplit\(5\)/m);
     // folds the data cannot hold are cut per tenant, and the line says so

@@ -157,6 +157,28 @@ describe('open and migrate', () => {
     expect(s.getDatasetSummary('gen')?.info).toMatchObject({ city: 'Oslo', latitude: 59.9 });
   });
 
+  it('migration 7: runs made before it keep their order (by id) as the latest of their phase', () => {
+    const raw = new Database(join(dir, STORE_FILE));
+    for (let v = 0; v < 6; v++) raw.exec(MIGRATIONS[v]);
+    raw.pragma('user_version = 6');
+    const insert = raw.prepare(
+      `INSERT INTO runs (key, phase, tenants, config, config_hash, code_version, seed, status,
+         created_at, finished_at)
+       VALUES (?, 1, '["a"]', '{}', 'h', 'v', 1, 'done', 't', ?)`,
+    );
+    // run 2 finished before run 1: the latest is still the one made last
+    insert.run('k1', '2024-01-02');
+    insert.run('k2', '2024-01-01');
+    raw.close();
+    const s = open();
+    expect(s.latestDoneRun(1)?.id).toBe(2);
+    expect(s.getRun(1)?.served_at).toBeNull();
+    const id = startRun(s, ['a'], 1, 'k3');
+    s.saveTenantResult(id, makeResult('a', 1, 0.6));
+    s.finishRun(id, 'done', null);
+    expect(s.latestDoneRun(1)?.id).toBe(id);
+  });
+
   it('refuses a database from a newer schema', () => {
     open().close();
     const raw = new Database(join(dir, STORE_FILE));
@@ -238,6 +260,39 @@ describe('runs', () => {
     expect(folds[0]).toMatchObject({ r2: 0.62, rmse: 100, alpha: 1, model: 'ridge' });
     expect(r.latestDoneRun(1)?.id).toBe(id);
     expect(r.listRuns({ phase: 1 }).map((x) => x.id)).toEqual([id]);
+  });
+
+  it('a run served from the store becomes its phase latest; a run made after it is later', () => {
+    const s = open();
+    const done = (key: string, phase: PhaseId = 1): number => {
+      const id = startRun(s, ['a'], phase, key);
+      s.saveTenantResult(id, makeResult('a', phase, 0.6));
+      s.finishRun(id, 'done', null);
+      return id;
+    };
+    const first = done('k-first');
+    const second = done('k-second');
+    const other = done('k-other', 0);
+    expect(s.latestDoneRun(1)?.id).toBe(second);
+    expect(s.markServed(first)).toBe(true);
+    expect(s.latestDoneRun(1)?.id).toBe(first);
+    expect(s.getRun(first)?.served_at).toMatch(/^2024-01-01T00:00:\d\d\.000Z$/);
+    expect(s.getRun(second)?.served_at).toBeNull();
+    // the other phase is untouched; serving the latest again keeps it the latest
+    expect(s.latestDoneRun(0)?.id).toBe(other);
+    expect(s.markServed(first)).toBe(true);
+    expect(s.latestDoneRun(1)?.id).toBe(first);
+    // a run made after the serve is the latest again, and serving the older one again beats it
+    const third = done('k-third');
+    expect(s.latestDoneRun(1)?.id).toBe(third);
+    s.markServed(second);
+    expect(s.latestDoneRun(1)?.id).toBe(second);
+    // a run that is not done is never marked
+    const running = startRun(s, ['a'], 1, 'k-running');
+    expect(s.markServed(running)).toBe(false);
+    expect(s.getRun(running)?.served_at).toBeNull();
+    // the record carries no ordering column
+    expect(Object.keys(s.getRun(first)!)).not.toContain('recency');
   });
 
   it('a running (or queued) run is recovered as failed on reopen, never as done', () => {

@@ -200,6 +200,7 @@ export class RunManager {
       this.recoverOrphans();
       const claim = found ? { done: found } : ctx.store.claimRun(input);
       if ('done' in claim) {
+        this.markServed(claim.done.id);
         return {
           runId: claim.done.id,
           cached: true,
@@ -280,6 +281,22 @@ export class RunManager {
     // The caller may not await (wait: false); failures are recorded in the store either way.
     entry.done.catch(() => {});
     return { runId, cached: false, done: entry.done };
+  }
+
+  /**
+   * A run served from the store becomes its phase's latest (what check_gates, compare_phases and
+   * get_report {phase} judge by default). Best effort: a store that refuses the write (read-only,
+   * full) still serves the run; the default then stays the run it was.
+   */
+  private markServed(runId: number): void {
+    try {
+      this.ctx.store.markServed(runId);
+    } catch (e) {
+      this.ctx.log(
+        'warning',
+        `run ${runId}: served from the store, but could not record it as the latest: ${(e as Error).message}`,
+      );
+    }
   }
 
   /** Adds a caller to a run in progress: its progress listener, and its signal as a holder. */

@@ -74,6 +74,8 @@ export interface RunRecord {
   finished_at: string | null;
   seconds: number | null;
   summary: unknown;
+  /** When the run was last served from the store for an identical request (null: never). */
+  served_at: string | null;
 }
 
 export interface ListRunsOptions {

@@ -145,6 +145,16 @@ export const MIGRATIONS: readonly string[] = [
      AND json_extract(info, '$.latitude') = 0
      AND json_extract(info, '$.longitude') = 0
      AND json_extract(info, '$.city') = '';`,
+  // 7: a run served from the store (an identical request) becomes its phase's latest run, the one
+  // check_gates, compare_phases and get_report judge by default. \`recency\` orders runs as they
+  // were created (id order before this step) or last served; \`served_at\` is when, for the record.
+  // A counter rather than timestamps: a clock can repeat a value (tests, a coarse clock) and
+  // ordering by finished_at would change which of two concurrent runs is the latest.
+  `ALTER TABLE runs ADD COLUMN served_at TEXT;
+   ALTER TABLE runs ADD COLUMN recency INTEGER;
+   UPDATE runs SET recency = id;
+   CREATE INDEX runs_by_recency ON runs (recency);
+   CREATE INDEX runs_by_phase_recency ON runs (phase, status, recency);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

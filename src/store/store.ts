@@ -105,6 +105,9 @@ interface RunRow {
   finished_at: string | null;
   seconds: number | null;
   summary: string | null;
+  served_at: string | null;
+  recency?: number | null;
+  owner_pid?: number | null;
 }
 
 interface GateRow {
@@ -237,8 +240,11 @@ function migrate(db: Db, file: string): void {
 }
 
 function toRun(row: RunRow): RunRecord {
+  // recency is the store's ordering of runs (latestDoneRun), not part of the record.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { recency, ...rest } = row;
   return {
-    ...row,
+    ...rest,
     tenants: decodeJson<string[]>(row.tenants),
     config: decodeJson(row.config),
     summary: decodeNullable(row.summary),
@@ -509,8 +515,9 @@ export class Store {
         this.db
           .prepare(
             `INSERT INTO runs (key, phase, tenants, config, config_hash, code_version, seed, status,
-               progress_done, progress_total, created_at, started_at, owner_pid)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+               progress_done, progress_total, created_at, started_at, owner_pid, recency)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?,
+               (SELECT COALESCE(MAX(recency), 0) + 1 FROM runs))`,
           )
           .run(
             input.key,
@@ -583,13 +590,43 @@ export class Store {
     return row === undefined ? null : toRun(row);
   }
 
-  /** The newest 'done' run of a phase. */
+  /**
+   * The latest 'done' run of a phase: the one created last, or served last from the store
+   * (markServed), whichever came later.
+   */
   latestDoneRun(phase: PhaseId): RunRecord | null {
     checkPhase(phase);
     const row = this.db
-      .prepare(`SELECT * FROM runs WHERE phase = ? AND status = 'done' ORDER BY id DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM runs WHERE phase = ? AND status = 'done' ORDER BY recency DESC, id DESC LIMIT 1`,
+      )
       .get(phase) as RunRow | undefined;
     return row === undefined ? null : toRun(row);
+  }
+
+  /**
+   * A done run was served from the store for an identical request: it becomes its phase's latest
+   * run (latestDoneRun) and served_at records when. Returns false (writing nothing) when the run
+   * is not done.
+   */
+  markServed(id: number): boolean {
+    const now = this.now();
+    return this.write(`cannot record that run ${id} was served`, () => {
+      const top = (
+        this.db.prepare(`SELECT COALESCE(MAX(recency), 0) AS top FROM runs`).get() as {
+          top: number;
+        }
+      ).top;
+      return (
+        this.db
+          .prepare(
+            `UPDATE runs SET served_at = ?,
+               recency = CASE WHEN recency = ? THEN recency ELSE ? END
+             WHERE id = ? AND status = 'done'`,
+          )
+          .run(now, top, top + 1, id).changes > 0
+      );
+    });
   }
 
   /** queued -> running; sets started_at. For runs created 'queued' (queue mode, issue 18). */

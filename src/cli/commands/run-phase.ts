@@ -78,6 +78,11 @@ export const runPhase: Command = {
               `${s.pass_count}/${s.total} pass (${pct(s.pass_rate)})`
             : `no summary: ${run.error ?? ''}`,
           ...protocolLines(run.results),
+          // The run by id: a bare --phase judges the phase's latest run, which a later run (of
+          // other tenants, or in another process) may be by then.
+          ...(run.status === 'done'
+            ? [`judge it: wv-mmm gates --phase ${phase} --run ${run.id}`]
+            : []),
         ].join('\n');
       },
     );

@@ -166,11 +166,11 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
               gate: null,
               error: info.error,
               next_step: handle.cached
-                ? `The run is done; call check_gates with phase ${args.phase}.`
-                : `Call get_run with run_id ${handle.runId} from this session until status is done, then check_gates. The run lives in this server process: if the server exits first, it ends as cancelled.`,
+                ? `The run is done; call ${gatesCall(args.phase, handle.runId)}.`
+                : `Call get_run with run_id ${handle.runId} from this session until status is done, then ${gatesCall(args.phase, handle.runId)}. The run lives in this server process: if the server exits first, it ends as cancelled.`,
             },
             handle.cached
-              ? `Run ${handle.runId} (phase ${args.phase}) was served from the store: ${info.status}.`
+              ? `Run ${handle.runId} (phase ${args.phase}) was served from the store: ${info.status}; ${gatesCall(args.phase, handle.runId)} judges it.`
               : `Run ${handle.runId} (phase ${args.phase}) started in the background in this server process: ${info.status}, ${info.progress.done}/${info.progress.total} tenants. ` +
                   `Poll get_run {"run_id": ${handle.runId}} from this session; if the server exits before the run is done (a one-shot client exits right after this call), the run ends, recorded as cancelled; use wait:true there.`,
           );
@@ -203,6 +203,14 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
   );
 }
 
+/**
+ * check_gates on this very run: a bare {phase} judges the phase's latest run, which another call
+ * (a run of other tenants, in this session or another process) may have replaced by then.
+ */
+function gatesCall(phase: number, runId: number): string {
+  return `check_gates {"phase": ${phase}, "run_id": ${runId}}`;
+}
+
 /** The result of a run that has settled (done, failed or cancelled). */
 function finishedRun(
   detail: RunDetail,
@@ -228,12 +236,15 @@ function finishedRun(
     detail.status !== 'done'
       ? `The run is ${detail.status}; call run_phase again (force:true to recompute) or list_runs to see earlier runs.`
       : gate
-        ? gate.next_step
-        : `Call check_gates with phase ${detail.phase}.`;
+        ? `${gate.next_step} (that is the gate of run ${detail.id}; ${gatesCall(detail.phase, detail.id)} returns it again)`
+        : `Call ${gatesCall(detail.phase, detail.id)}.`;
   const lines = [
     `Run ${detail.id} phase ${detail.phase} ${detail.status}${cached ? ' (served from store)' : ''}: ${summaryLine(detail.summary)}.`,
   ];
-  if (gate) lines.push(`Gate: ${gate.decision} — ${gate.next_step}`);
+  if (gate)
+    lines.push(
+      `Gate: ${gate.decision} — ${gate.next_step} (run ${detail.id}: ${gatesCall(detail.phase, detail.id)})`,
+    );
   else if (gateNote) lines.push(gateNote.trim());
   if (detail.error) lines.push(`Error: ${info.error}`);
   const worst = rows.filter((r) => !r.passes).slice(-3);
