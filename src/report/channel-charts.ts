@@ -378,33 +378,57 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
 }
 
 /**
+ * The states compared in the reading, high first: explain labels a temperature column's states
+ * cold / mild / hot and a precipitation column's rain / dry whatever the column's name (temp,
+ * Temp (°F), rain_mm, Rain [mm]: src/core/weather-names.ts), and a weather column of unrecognised
+ * name low / mid / high.
+ */
+const READING_PAIRS: readonly (readonly [string, string])[] = [
+  ['hot', 'cold'],
+  ['rain', 'dry'],
+  ['high', 'low'],
+];
+
+/** A state's words in the reading: "hot days", "rainy weeks", "days of high RelHum". */
+function readingLabel(state: { state: string; variable: string }, period: string): string {
+  const label = state.state.startsWith(`${state.variable}:`)
+    ? state.state.slice(state.variable.length + 1)
+    : stateName(state.state);
+  return label === 'high' || label === 'low'
+    ? `${period}s of ${label} ${state.variable}`
+    : stateLabel(label, period);
+}
+
+/**
  * "hot days return 2.6x on meta vs 1.3x on cold days": the channel and pair of states of one
- * weather variable (cold vs hot, rain vs dry) with the largest ROAS ratio.
+ * weather column (cold vs hot, rain vs dry, low vs high) with the largest ROAS ratio. The pairs
+ * are read off the states' labels per column, so a column named temp or Rain [mm] reads as
+ * temperature_c or precipitation_mm does (the names were fixed to those two before).
  */
 function weatherReading(d: TenantReportData, period: string): string {
-  const pairs: [string, string][] = [
-    ['temperature_c:hot', 'temperature_c:cold'],
-    ['precipitation_mm:rain', 'precipitation_mm:dry'],
-  ];
-  const byState = new Map(d.explanation.weather_states.map((s) => [s.state, s]));
+  const states = d.explanation.weather_states;
+  const find = (variable: string, label: string) =>
+    states.find((s) => s.variable === variable && s.state === `${variable}:${label}`);
   let best: { text: string; score: number } | null = null;
-  for (const [a, b] of pairs) {
-    const sa = byState.get(a);
-    const sb = byState.get(b);
-    if (!sa || !sb) continue;
-    for (const ca of sa.channels) {
-      const cb = sb.channels.find((c) => c.channel === ca.channel);
-      if (!cb || ca.roas <= 0 || cb.roas <= 0) continue;
-      const score = Math.abs(Math.log(ca.roas / cb.roas));
-      const [hi, lo, hiName, loName] = ca.roas >= cb.roas ? [ca, cb, a, b] : [cb, ca, b, a];
-      const truth =
-        hi.true_roas !== null && lo.true_roas !== null
-          ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
-          : '';
-      const text =
-        `${cap(stateLabel(hiName, period))} return ${ratio(hi.roas)}x on ${ca.channel} vs ${ratio(lo.roas)}x on ${stateLabel(loName, period)}` +
-        truth;
-      if (!best || score > best.score) best = { text, score };
+  for (const variable of [...new Set(states.map((s) => s.variable))]) {
+    for (const [high, low] of READING_PAIRS) {
+      const sa = find(variable, high);
+      const sb = find(variable, low);
+      if (!sa || !sb) continue;
+      for (const ca of sa.channels) {
+        const cb = sb.channels.find((c) => c.channel === ca.channel);
+        if (!cb || ca.roas <= 0 || cb.roas <= 0) continue;
+        const score = Math.abs(Math.log(ca.roas / cb.roas));
+        const [hi, lo, hiState, loState] = ca.roas >= cb.roas ? [ca, cb, sa, sb] : [cb, ca, sb, sa];
+        const truth =
+          hi.true_roas !== null && lo.true_roas !== null
+            ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
+            : '';
+        const text =
+          `${cap(readingLabel(hiState, period))} return ${ratio(hi.roas)}x on ${ca.channel} vs ${ratio(lo.roas)}x on ${readingLabel(loState, period)}` +
+          truth;
+        if (!best || score > best.score) best = { text, score };
+      }
     }
   }
   if (!best)

@@ -71,7 +71,7 @@ export function periodWord(frequency: 'daily' | 'weekly'): string {
   return frequency === 'weekly' ? 'week' : 'day';
 }
 
-/** A state id such as 'temperature_c:hot' as words: "hot days" / "hot weeks". */
+/** A state's label ('hot', or an id such as 'temperature_c:hot') as words: "hot days" / "hot weeks". */
 export function stateLabel(state: string, period: string): string {
   const name = state.includes(':') ? state.slice(state.indexOf(':') + 1) : state;
   if (name === 'rain') return `rainy ${period}s`;

@@ -165,7 +165,10 @@ export function explainText(e: Explanation): string {
             ]),
           ),
         ]
-      : ['', 'no weather states: the data has no temperature_c or precipitation_mm column']),
+      : [
+          '',
+          'no weather states: the data has no temperature or precipitation column (under any name docs/csv-format.md lists) and no other weather column the model uses',
+        ]),
     '',
     `Response curves (mean over the ${e.rows} ${period}s, and within each weather state)`,
     ...curves,
