@@ -644,6 +644,10 @@ export class FakeApp implements App {
       render_seconds: 0.05,
       charts: [{ id: 'fit', title: 'fake fit', reading: 'fake reading' }],
       summary: ['fake report'],
+      caveats:
+        kind === 'tenant'
+          ? [{ code: 'no_carry_over', message: 'fake: this model has no carry-over' }]
+          : [],
       warnings: [],
     };
   }

@@ -221,6 +221,33 @@ describe('MCP face', () => {
     ).rejects.toThrow(/unknown tenant 'nope'/);
   });
 
+  it("get_report carries the tenant's caveats, explain_tenant's for that model, first in its text", async () => {
+    const r = await call(mcp, 'get_report', { tenant: 'extreme_cooling', phase: 1 });
+    expect(r.isError, text(r)).toBeFalsy();
+    const sc = r.structuredContent as { caveats: { code: string; message: string }[] };
+    const e = await call(mcp, 'explain_tenant', { tenant: 'extreme_cooling', phase: 1 });
+    const expected = (e.structuredContent as { caveats: { code: string; message: string }[] })
+      .caveats;
+    // phases 0-2 leave out carry-over: explain says so first
+    expect(expected.map((c) => c.code)).toContain('no_carry_over');
+    expect(sc.caveats).toEqual(expected.map(({ code, message }) => ({ code, message })));
+    const lines = text(r).trimStart().split('\n'); // after the resource_links
+    expect(lines.slice(0, expected.length)).toEqual(
+      expected.map((c) => `CAVEAT ${c.code}: ${c.message}`),
+    );
+    expect(lines[expected.length]).toMatch(/^Wrote the extreme_cooling phase 1 report/);
+    // the page's "Read first" holds the same messages
+    const html = (
+      (await mcp.client.readResource({ uri: 'report://tenant/extreme_cooling' })).contents[0] as {
+        text: string;
+      }
+    ).text;
+    expect(html).toContain('Read first');
+    // a run report has none
+    const run = await call(mcp, 'get_report', { run_id: phase1Run });
+    expect((run.structuredContent as { caveats: unknown[] }).caveats).toEqual([]);
+  });
+
   it('argument errors name the tool arguments', async () => {
     const both = await call(mcp, 'get_report', { tenant: 'extreme_cooling', run_id: 1 });
     expect(both.isError).toBe(true);
@@ -250,8 +277,19 @@ describe('CLI face', () => {
       file: string;
       charts: unknown[];
       decomposition: { file: string };
+      caveats: { code: string; message: string }[];
     };
     expect(r.file).toBe(out);
+    // phase 2 leaves out carry-over: the caveat is in the result, and first in the text
+    expect(r.caveats.map((c) => c.code)).toContain('no_carry_over');
+    const plain = await run(
+      'node',
+      [CLI, 'report', '--tenant', 'extreme_cooling', '--phase', '2', '--out', out],
+      { env },
+    );
+    expect(plain.stdout.split('\n').slice(0, r.caveats.length)).toEqual(
+      r.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`),
+    );
     expect(r.decomposition.file).toBe(path.join(dir, 'out', 'cooling.decomposition.csv'));
     expect(existsSync(r.decomposition.file)).toBe(true);
     // The same page as the app writes for the same state (no run of phase 2: trained for both).

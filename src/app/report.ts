@@ -13,7 +13,13 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GateDecision } from '../gates/index.js';
 import type { FinalModelJSON } from '../phases/final.js';
-import { PHASES, type Explanation, type PhaseId, type TenantResult } from '../phases/types.js';
+import {
+  PHASES,
+  type Caveat,
+  type Explanation,
+  type PhaseId,
+  type TenantResult,
+} from '../phases/types.js';
 import { byCodeUnits } from '../core/stats.js';
 import type {
   BuiltReport,
@@ -303,9 +309,9 @@ export function explanationIntervals(e: Explanation): ExplanationIntervals | nul
 }
 
 /** Caveats the engine asks to be read first (when it gives them). */
-function caveatsOf(e: Explanation): string[] {
-  const c = (e as Explanation & { caveats?: { message: string }[] }).caveats;
-  return Array.isArray(c) ? c.map((x) => x.message) : [];
+function caveatsOf(e: Explanation): Caveat[] {
+  const c = (e as Partial<Explanation>).caveats;
+  return Array.isArray(c) ? c.map((x) => ({ code: x.code, message: x.message })) : [];
 }
 
 type ReportPayload = KeptFor & { result: TenantResult; fit: FoldPredictions[] };
@@ -395,7 +401,7 @@ async function tenantReport(
     explanation: out.explanation,
     decomposition: out.decomposition,
     intervals: explanationIntervals(out.explanation),
-    caveats: caveatsOf(out.explanation),
+    caveats: caveatsOf(out.explanation).map((c) => c.message),
     truth_decay: out.truthDecay,
     // The gate of the run these figures are from: the phase's latest run may not hold the tenant
     // (it showed another run's "7/8 tenants pass" for a tenant in none of them).
@@ -433,6 +439,7 @@ async function tenantReport(
       started,
       gathered,
     ),
+    caveats: caveatsOf(out.explanation),
     decomposition: {
       file: csvFile,
       uri: `report://tenant/${req.tenant}/decomposition`,
@@ -640,6 +647,7 @@ function result(
     render_seconds: (done - gathered) / 1000,
     charts: built.charts.map((c) => ({ id: c.id, title: c.title, reading: c.reading })),
     summary,
+    caveats: [],
     warnings: built.warnings,
   };
 }

@@ -6,6 +6,7 @@ import type { RoleOverrides } from '../core/csv.js';
 import { ADSTOCK_FORMS, SATURATION_FORMS, type ShapeOptions } from '../core/data/index.js';
 import type { TenantInfo, GroundTruth, ShapeTruth } from '../core/types.js';
 import type {
+  Caveat,
   Explanation,
   PhaseComparison,
   PhaseId,
@@ -149,6 +150,12 @@ export interface ReportResult {
   charts: { id: string; title: string; reading: string }[];
   /** The headline and one reading per chart. */
   summary: string[];
+  /**
+   * What to read before trusting the figures: a tenant report's are its explanation's (the same
+   * codes and messages explain gives for that model, the page's "Read first"); a run report has
+   * none.
+   */
+  caveats: Caveat[];
   /** vega warnings while rendering (empty for a clean report). */
   warnings: string[];
   /**

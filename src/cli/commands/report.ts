@@ -43,6 +43,8 @@ export const report: Command = {
     const r = await app().writeReport({ tenant, runId, phase, out }, { signal });
     print(r, () =>
       [
+        // Read first, as the page and explain put them.
+        ...r.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`),
         `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +
           `${r.seconds.toFixed(1)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
         ...(r.decomposition

@@ -33,6 +33,11 @@ const outputSchema = {
   render_seconds: z.number(),
   charts: z.array(z.object({ id: z.string(), title: z.string(), reading: z.string() })),
   summary: z.array(z.string()),
+  caveats: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .describe(
+      'Read first (tenant reports): the explanation\'s caveats for the model shown, the same codes and messages explain_tenant gives (the page\'s "Read first"); empty for a run report',
+    ),
   warnings: z.array(z.string()),
   decomposition: z
     .object({ uri: z.string(), rows: z.number().int(), columns: z.array(z.string()) })
@@ -52,7 +57,7 @@ export function registerGetReport(
       title: 'Get a visual report',
       description:
         "Write a visual report as one self-contained HTML file and link to it. With tenant: the tenant's model in charts (out-of-sample fit fold by fold vs the oracle, contributions over time, response curves, ROAS and marginal ROAS, ROAS by weather state, carry-over, estimates vs truth for synthetic tenants, the gate decision). " +
-        "With run_id, or phase alone: every tenant of a run beside its oracle, a fold heatmap, the gate decision with its reasons and the comparison with the previous phase. Returns a resource_link (report://tenant/{id} or report://run/{id}, text/html), for a tenant a second one to the decomposition per date as CSV (report://tenant/{id}/decomposition, text/csv: actual, predicted, baseline, weather and each channel's contribution), and each chart's one-line reading. A tenant report trains the phase's CV once (seconds for phase 3) and keeps the figures for next time; sends progress when asked.",
+        "With run_id, or phase alone: every tenant of a run beside its oracle, a fold heatmap, the gate decision with its reasons and the comparison with the previous phase. Returns a resource_link (report://tenant/{id} or report://run/{id}, text/html), for a tenant a second one to the decomposition per date as CSV (report://tenant/{id}/decomposition, text/csv: actual, predicted, baseline, weather and each channel's contribution), each chart's one-line reading, and a tenant report's caveats (`caveats`: the codes and messages explain_tenant gives for that model; they open the text, read them before the figures). A tenant report trains the phase's CV once (seconds for phase 3) and keeps the figures for next time; sends progress when asked.",
       inputSchema,
       outputSchema,
       annotations: {
@@ -101,6 +106,7 @@ export function registerGetReport(
               ? `${r.subject} phase ${r.phase} report`
               : `run ${r.subject} (phase ${r.phase}) report`;
           const text = [
+            ...r.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
             `Wrote the ${name} (${Math.round(r.bytes / 1024)} KB, ${r.charts.length} charts): read ${r.uri}.`,
             ...r.summary,
           ].join('\n');
