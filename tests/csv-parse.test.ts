@@ -274,6 +274,35 @@ describe('role inference and overrides', () => {
     ]);
   });
 
+  it('a weather column the person marked counts: no "no humidity effects" beside it', () => {
+    // humidity_pct under a name no list holds, marked as weather: modeled as humidity is
+    const text = daily.replace('humidity_pct', 'RelHum');
+    const marked = parseTenantCsv(text, {
+      tenant: 'acme',
+      roles: {
+        spendColumns: ['meta_spend', 'google_spend'],
+        weatherColumns: ['temperature_c', 'precipitation_mm', 'RelHum'],
+      },
+    });
+    expect(marked.series.weatherNames).toContain('RelHum');
+    expect(marked.warnings.filter((w) => /humidity/.test(w))).toEqual([]);
+    // temperature and precipitation have their own treatment: a marked column stands in for
+    // neither, and the warning says so, naming it
+    const noRain = parseTenantCsv(text, {
+      tenant: 'acme',
+      roles: {
+        spendColumns: ['meta_spend', 'google_spend'],
+        weatherColumns: ['temperature_c', 'RelHum'],
+        ignoreColumns: ['precipitation_mm'],
+      },
+    });
+    expect(noRain.warnings).toEqual([
+      'no precipitation_mm column (under any name docs/csv-format.md lists): the model has no precipitation effects; ' +
+        '"RelHum", marked as weather, is modeled as weather of no named kind (as humidity is: a term of its own, no precipitation treatment); ' +
+        'if it is precipitation, give it a name docs/csv-format.md lists (e.g. precipitation_mm)',
+    ]);
+  });
+
   it('canonicalizes weather names and warns about a zero-spend channel', () => {
     const text = daily
       .replace('temperature_c', 'Temperature_C')

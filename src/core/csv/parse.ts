@@ -177,11 +177,28 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
     );
   }
   const missingWeather = DEFAULT_WEATHER.filter((w) => !kinds.has(weatherKindOf(w)?.kind));
-  if (missingWeather.length > 0 && missingWeather.length < DEFAULT_WEATHER.length) {
-    const missingKinds = missingWeather.map((w) => weatherKindOf(w)?.kind ?? w);
+  // Weather columns of no listed name are weather because the person marked them (roles
+  // weather_columns, --weather). The model takes such a column as it takes humidity (a weather
+  // term of its own, with spend interactions; explain's states low / mid / high), so a missing
+  // humidity column is no loss beside one; temperature (hinges) and precipitation (rain / dry
+  // states) have a treatment of their own that it does not get. A file with RelHum marked as
+  // weather was told "no humidity_pct column: the model has no humidity effects".
+  const marked = roles.weatherNames.filter((w) => weatherKindOf(w) === null);
+  const lacking =
+    marked.length > 0
+      ? missingWeather.filter((w) => weatherKindOf(w)?.kind !== 'humidity')
+      : missingWeather;
+  if (lacking.length > 0 && (marked.length > 0 || lacking.length < DEFAULT_WEATHER.length)) {
+    const missingKinds = lacking.map((w) => weatherKindOf(w)?.kind ?? w);
+    const one = marked.length === 1;
+    const list = marked.map((w) => `"${w}"`).join(', ');
     warnings.push(
-      `no ${missingWeather.join(' or ')} column (under any name docs/csv-format.md lists): ` +
-        `the model has no ${missingKinds.join(' or ')} effects`,
+      `no ${lacking.join(' or ')} column (under any name docs/csv-format.md lists): ` +
+        `the model has no ${missingKinds.join(' or ')} effects` +
+        (marked.length > 0
+          ? `; ${list}, marked as weather, ${one ? 'is' : 'are'} modeled as weather of no named kind (as humidity is: a term of ${one ? 'its' : 'their'} own, no ${missingKinds.join(' or ')} treatment); ` +
+            `if ${one ? 'it is' : 'one is'} ${missingKinds.join(' or ')}, give ${one ? 'it' : 'that column'} a name docs/csv-format.md lists (e.g. ${lacking[0]})`
+          : ''),
     );
   }
 
