@@ -404,7 +404,7 @@ export const explanationOut = {
   caveats: z
     .array(z.looseObject({ code: z.string(), message: z.string() }))
     .describe(
-      'Read first: model_fails_threshold, not_validated, no_carry_over, cv_of_another_model, interval_spans_zero, no_intervals, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, media_beyond_revenue, convex_curve',
+      'Read first: model_fails_threshold, not_validated, no_carry_over, cv_of_another_model, interval_spans_zero, no_intervals, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve',
     ),
   validation: z
     .looseObject({

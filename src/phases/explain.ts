@@ -312,6 +312,7 @@ export function explainFinalModel(
       ...lowSpendCaveats(series),
       ...constantSpendCaveats(series),
       ...heldAtZeroCaveats(model, channels),
+      ...negativeEffectCaveats(channels),
       ...mediaBeyondRevenueCaveats(channels),
       ...convexCaveats(series, model),
     ],
@@ -422,6 +423,28 @@ function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecompos
 }
 
 /**
+ * Channels the model credits with a negative contribution (phases 0-2, whose Ridge is not held
+ * to non-negative media effects as phase 3's is, and tree models): advertising does not lose
+ * revenue, so the figure says that the channel's spend moves with something the model does not
+ * see, not that it does harm, and none of its figures is identified. A note said so before, after
+ * the figures; phase 3's media_effect_held_at_zero is a caveat, read first, and so is this.
+ */
+function negativeEffectCaveats(channels: readonly ChannelDecomposition[]): Caveat[] {
+  const negative = channels.filter((ch) => ch.contribution < 0);
+  if (negative.length === 0) return [];
+  const many = negative.length > 1;
+  const list = negative
+    .map((ch) => `${ch.channel} (${Math.round(ch.contribution)}, ROAS ${ch.roas.toFixed(2)})`)
+    .join(', ');
+  return [
+    {
+      code: 'negative_media_effect',
+      message: `${list}: the model credits ${many ? 'these channels' : 'this channel'} with a negative contribution, which advertising does not have: ${many ? 'their spend moves' : 'its spend moves'} with something the model does not separate from ${many ? 'them' : 'it'} (a season, a trend, another channel), so ${many ? 'their' : 'its'} contribution, ROAS, marginal ROAS and ROAS by weather state are not identified: read them as unknown, not as harm (phase 3 holds such an effect at 0 and says so)`,
+    },
+  ];
+}
+
+/**
  * Channels credited with more than the whole predicted revenue between them: the baseline (the
  * revenue without any advertising) is then negative over the data, which no shop has, so the split
  * between the media and the baseline is not identified and the channels' contributions and ROAS
@@ -513,13 +536,6 @@ function addNotes(
             'the data cannot tell their effects apart well, so the split between them is uncertain',
         );
       }
-    }
-  }
-  for (const ch of channels) {
-    if (ch.contribution < 0) {
-      notes.push(
-        `${ch.channel}: the model attributes a negative contribution (${ch.contribution.toFixed(0)}), which is implausible for advertising: treat as not identified`,
-      );
     }
   }
   notes.push(

@@ -347,9 +347,12 @@ export const LEVELS = [
  * constant spend, unpooledChannels; 19: a phase-3 point that is a GBM or a Ridge/GBM blend adds
  * the distance of each figure from the same design refitted as Ridge on both sides (kindFigures,
  * `uncertainty.kind_refit`); 20: poolRoas leaves out the channels the point model holds at 0
- * (FinalModel.heldAtZero), whose 0 entered the mean.
+ * (FinalModel.heldAtZero), whose 0 entered the mean; 21: a channel's or the media total's 80%
+ * contribution interval whose upper end is above the revenue of the data gets the
+ * interval_beyond_revenue caveat (intervalBeyondRevenueCaveats), and a negative contribution
+ * (phases 0-2, tree models) is the negative_media_effect caveat, not a note (explain.ts).
  */
-export const INTERVALS_VERSION = 20;
+export const INTERVALS_VERSION = 21;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -848,6 +851,7 @@ export function bootstrapFigures(
     ...(dataWindows.length > 0 ? { dataWindows } : {}),
     ...(notPooled.length > 0 ? { notPooled } : {}),
     ...(kindRefit ? { kindRefit } : {}),
+    revenue: series.target.reduce((a, v) => a + v, 0),
   };
 }
 
@@ -1028,6 +1032,11 @@ export interface BootstrapFigures {
   notPooled?: string[];
   /** A tree-model point's figures refitted as Ridge (kindFigures); absent: none. */
   kindRefit?: number[];
+  /**
+   * The revenue of the explained rows (the sum of the target), which no contribution can exceed
+   * (intervalBeyondRevenueCaveats); absent: not judged.
+   */
+  revenue?: number;
 }
 
 /**
@@ -1292,7 +1301,71 @@ export function addIntervalsFromFigures(
       ),
     );
   });
+  if (boot.revenue !== undefined) {
+    // The media total's interval by the same rule, on the sum of the channels' contributions
+    // (each channel's contribution is figure 3c of a vector: visitFigures).
+    const total = (v: readonly number[]): number =>
+      explanation.channels.reduce((acc, _ch, c) => acc + v[3 * c], 0);
+    const media = figureInterval(
+      explanation.channels.reduce((acc, ch) => acc + ch.contribution, 0),
+      figures.map(total),
+      modelError,
+      scale,
+      windows.map(total),
+      testShifts.map(total),
+      dataWindows.map(total),
+      kindRefit ? total(kindRefit) : undefined,
+    );
+    explanation.caveats.push(...intervalBeyondRevenueCaveats(explanation, media, boot.revenue));
+  }
   return explanation;
+}
+
+/** A sum of money in 3 significant digits with k / M / B (1.55, 36.2M). */
+function compactMoney(x: number): string {
+  const a = Math.abs(x);
+  const [d, u] = a >= 1e9 ? [1e9, 'B'] : a >= 1e6 ? [1e6, 'M'] : a >= 1e3 ? [1e3, 'k'] : [1, ''];
+  return `${Number((x / d).toPrecision(3))}${u}`;
+}
+
+/**
+ * Channels (and the media total) whose 80% contribution interval reaches above the revenue of
+ * the explained rows. A contribution is a part of that revenue: above all of it, the revenue the
+ * model expects without any advertising would be negative, which no shop has. An interval that
+ * reaches there is not set by what the data say about the channel but by refits that cannot
+ * separate the media from the baseline (a trend, a season or a launch the spend follows): the
+ * same non-identification media_beyond_revenue names for the point (explain.ts) and the planner
+ * for its refits (plan curves.ts), seen in the interval. A weekly 4-channel import: revenue
+ * 36.2M, search's contribution 4.86M with an 80% interval [3.6M, 545.7M] (ROAS [1.55, 234.4]),
+ * and no caveat said so. The rule: the interval's 80% upper end (the level the faces quote)
+ * above the data's revenue, for a channel or for the media total (the same interval rule on the
+ * sum of the channels' contributions, refit by refit). Not when media_beyond_revenue is there:
+ * the point is beyond already and that caveat says more. docs/intervals.md.
+ */
+export function intervalBeyondRevenueCaveats(
+  e: Explanation,
+  media: FigureInterval | null,
+  revenue: number,
+): Caveat[] {
+  if (!(revenue > 0) || e.caveats.some((c) => c.code === 'media_beyond_revenue')) return [];
+  const beyond = e.channels
+    .filter((ch) => (ch.intervals?.contribution.p80[1] ?? -Infinity) > revenue)
+    .map((ch) => ({ name: ch.channel, hi: ch.intervals!.contribution.p80[1] }));
+  if (media && e.channels.length > 1 && media.p80[1] > revenue) {
+    beyond.push({ name: 'the media together', hi: media.p80[1] });
+  }
+  if (beyond.length === 0) return [];
+  const named = beyond.filter((b) => b.name !== 'the media together').map((b) => b.name);
+  const who = named.length === 0 ? 'the channels' : named.join(', ');
+  const items = beyond
+    .map((b) => `${b.name} up to ${compactMoney(b.hi)} (${(b.hi / revenue).toFixed(1)}x)`)
+    .join(', ');
+  return [
+    {
+      code: 'interval_beyond_revenue',
+      message: `the 80% contribution interval reaches beyond the whole revenue of the data (${compactMoney(revenue)} over ${e.start}..${e.end}): ${items}. A contribution above all the revenue would leave a negative revenue without advertising, so the upper end is set by refits that cannot separate the media from the baseline (a trend, a season or a launch the spend follows), not by the data: read the contribution, ROAS and marginal ROAS of ${who} as bounded from below only; a lift test per channel or a longer history with spend that varies on its own can bound them from above`,
+    },
+  ];
 }
 
 /**
