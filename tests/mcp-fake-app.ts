@@ -541,6 +541,8 @@ export class FakeApp implements App {
       added,
       total: this.listLiftTests(req.tenant).length,
       warnings: [],
+      rows: 1095,
+      rows_needed_to_explain: null,
     };
   }
 

@@ -22,6 +22,7 @@ import { resolveTenant } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { tenantSource } from './tenants.js';
+import { rowsNeededToTrain } from './warnings.js';
 
 export interface AddLiftTestsRequest {
   tenant: string;
@@ -40,6 +41,13 @@ export interface AddLiftTestsResult {
   total: number;
   /** What the tests were read as, where it may not be what was meant (weekly windows). */
   warnings: string[];
+  /** The tenant's rows (days or weeks). */
+  rows: number;
+  /**
+   * The rows explain needs before it can use the tests (the tenant's data are too short for any
+   * honest validation: checkProtocol); null when explain can use them now.
+   */
+  rows_needed_to_explain: number | null;
 }
 
 /** Max tests of one tenant (a bound on the calibration's cost). */
@@ -123,7 +131,19 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
       note === null ? [] : [`${where(i)}: ${note}`],
     ),
   );
-  return { tenant: req.tenant, added, total: existing.length + added.length, warnings };
+  const rows = series.target.length;
+  return {
+    tenant: req.tenant,
+    added,
+    total: existing.length + added.length,
+    warnings,
+    rows,
+    rows_needed_to_explain: rowsNeededToTrain({
+      tenant: req.tenant,
+      frequency: series.frequency,
+      rows,
+    }),
+  };
 }
 
 export function listLiftTests(ctx: AppContext, tenant: string): LiftTestRecord[] {

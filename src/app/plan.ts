@@ -44,6 +44,7 @@ import {
   type PlanTaskRequest,
 } from './plan-task.js';
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
+import { tooShortToTrain } from './warnings.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import type { RunHandleOptions } from './types.js';
 
@@ -674,6 +675,9 @@ export async function planBudget(
     opts.onProgress?.({ runId: null, done, total: 3, tenant: req.tenant, message });
   const source = tenantSource(ctx, req.tenant);
   const series = resolveTenant(source).series;
+  // First: a tenant too short to train has no phase 3 model to plan with, whatever the outlook
+  // (it was asked for a forecast first, then refused in run_phase's words).
+  checkPlanLength(ctx, series);
   const weekly = series.frequency === 'weekly';
   const task = taskRequest(req, weekly, ctx.words.plan);
   const hash = datasetHash(source);
@@ -738,6 +742,22 @@ export async function planBudget(
   });
   progress(3, `plan ${id} stored`);
   return getPlan(ctx, id);
+}
+
+/**
+ * A tenant whose history is too short for any honest validation cannot be planned: the plan's
+ * phase 3 model is fitted and cross-validated on that history (docs/modeling.md, the protocol).
+ * Said in planning's words, with the rows to import; nothing is run or stored.
+ */
+function checkPlanLength(ctx: AppContext, series: TenantSeries): void {
+  const rows = series.target.length;
+  const short = tooShortToTrain({ tenant: series.tenant, frequency: series.frequency, rows });
+  if (short === null) return;
+  const more = short.neededRows - rows;
+  throw bad(
+    `tenant '${series.tenant}' cannot be planned yet: a plan spends with the tenant's phase 3 model, fitted and validated on its history, and ${short.reason}; ` +
+      `import a longer history (at least ${short.neededRows} rows, ${more} more than now: ${ctx.words.reimport(series.tenant)}), then plan again`,
+  );
 }
 
 function checkStillThere(ctx: AppContext, tenant: string, runId: number): void {

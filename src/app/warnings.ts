@@ -53,11 +53,23 @@ function protocolOptions(c: ProtocolConfig, folds: number) {
  * the fewest: the figure checkProtocol's refusal names), else null.
  */
 export function rowsNeededToTrain(series: SeriesLength): number | null {
+  return tooShortToTrain(series)?.neededRows ?? null;
+}
+
+/**
+ * Why `series` is too short for any protocol (the core's words, e.g. "100 days are too few for
+ * an honest time-series validation: ... at least 147 days of data") and the rows it needs; null
+ * when it can be trained. For callers that say what to do in their own words (a plan, a lift
+ * test's next step), where checkProtocol's "import a longer history" is a run's.
+ */
+export function tooShortToTrain(
+  series: SeriesLength,
+): { reason: string; neededRows: number } | null {
   try {
     protocolForRows(series);
     return null;
   } catch (e) {
-    if (e instanceof ProtocolError) return e.neededRows;
+    if (e instanceof ProtocolError) return { reason: e.message, neededRows: e.neededRows };
     throw e;
   }
 }

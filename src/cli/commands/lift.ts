@@ -64,7 +64,10 @@ export const lift: Command = {
           `recorded ${res.added.length} lift test(s) for ${res.tenant} (${res.total} in total)`,
           liftTable(res.added),
           ...res.warnings.map((w) => `warning: ${w}`),
-          `next: wv-mmm explain --tenant ${res.tenant} shows calibrated and uncalibrated ROAS`,
+          // A tenant too short to train: explain refuses it, so the next step is more data.
+          res.rows_needed_to_explain === null
+            ? `next: wv-mmm explain --tenant ${res.tenant} shows calibrated and uncalibrated ROAS`
+            : `next: the tests are recorded, but wv-mmm explain cannot use them yet: ${res.tenant} holds ${res.rows} rows and explain needs at least ${res.rows_needed_to_explain} (${res.rows_needed_to_explain - res.rows} more) for an honest validation; import a longer history (wv-mmm import --tenant ${res.tenant} --file F --replace; the tests are kept), then wv-mmm explain --tenant ${res.tenant} shows calibrated and uncalibrated ROAS`,
         ].join('\n'),
       );
       return;

@@ -95,6 +95,14 @@ const outputSchema = {
     .describe(
       'What a test was read as where it may not be what was meant: on weekly data, a window that is not whole weeks',
     ),
+  rows_needed_to_explain: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The rows (days or weeks) the tenant's data must hold before explain_tenant can use the tests (too short for an honest validation now); null when it can use them now",
+    ),
+  next_step: z.string(),
 };
 
 export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): void {
@@ -150,10 +158,24 @@ export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): 
               .join('; ') +
             '.',
           ...res.warnings.map((w) => `Warning: ${w}`),
-          `Next: explain_tenant {"tenant": "${res.tenant}", "phase": 3} shows calibrated and uncalibrated ROAS.`,
         ];
+        const explain = `explain_tenant {"tenant": "${res.tenant}", "phase": 3}`;
+        const needed = res.rows_needed_to_explain;
+        // A tenant too short to train: explain refuses it, so the next step is more data.
+        const next =
+          needed === null
+            ? `${explain} shows calibrated and uncalibrated ROAS.`
+            : `the tests are recorded, but explain_tenant cannot use them yet: ${res.tenant} holds ${res.rows} rows and explain needs at least ${needed} (${needed - res.rows} more) for an honest validation; import a longer history (import_tenant_data with tenant "${res.tenant}" and replace: true; the tests are kept), then ${explain} shows calibrated and uncalibrated ROAS.`;
+        lines.push(`Next: ${next}`);
         return ok(
-          { tenant: res.tenant, added: res.added, tests, warnings: res.warnings },
+          {
+            tenant: res.tenant,
+            added: res.added,
+            tests,
+            warnings: res.warnings,
+            rows_needed_to_explain: needed,
+            next_step: next,
+          },
           lines.join('\n'),
         );
       }),
