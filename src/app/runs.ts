@@ -103,7 +103,14 @@ export async function trainTenant(
     tenant: req.tenant,
     message: `trained ${req.tenant}`,
   });
-  return { ...out.result, warnings: seriesWarnings(series, config, ctx.words, 'train') };
+  return {
+    ...out.result,
+    warnings: [
+      ...seriesWarnings(series, config, ctx.words, 'train'),
+      // Far-off folds (phases/result.ts foldLevelGap): what their level says, in words.
+      ...out.result.folds.flatMap((f) => (f.level_gap ? [f.level_gap.note] : [])),
+    ],
+  };
 }
 
 export class RunManager {

@@ -29,6 +29,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'low_spend_channel',
   'late_start_channel',
   'unseen_control',
+  'level_shift',
 ]);
 
 /** What of a run's config decides its folds. */

@@ -10,6 +10,8 @@ import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import { protocolForRows, protocolForSeries } from './protocol.js';
 import type { Frequency, TenantSeries } from './types.js';
 import type { OptionWords } from './words.js';
+import { formatSignificant } from './csv/numbers.js';
+import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
 
 export type DataWarningCode =
   | 'too_short'
@@ -21,7 +23,8 @@ export type DataWarningCode =
   | 'late_start_channel'
   | 'stopped_channel'
   | 'unseen_control'
-  | 'calendar_control';
+  | 'calendar_control'
+  | 'level_shift';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -82,6 +85,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...stoppedWarnings(series),
     ...unseenControlWarnings(series, options),
     ...calendarControlWarnings(series, options),
+    ...levelShiftWarnings(series, options),
   ];
 }
 
@@ -442,4 +446,42 @@ function calendarControlWarnings(series: TenantSeries, options: DataWarningOptio
     });
   });
   return out;
+}
+
+/**
+ * A likely level shift in the target (level-shift.ts: a step from one date on that spend, weather,
+ * controls, the yearly season, weekdays and a trend do not explain): folds that train before the
+ * date and test after it forecast the old level. On a made-up daily file whose revenue doubles
+ * from its 547th row, phase 3's folds scored 0.36, -22.7, -0.22, -0.14 with no word; with a 0/1
+ * step control from that date, 0.35 in the mean. The advice names that control, or the rows to keep.
+ */
+function levelShiftWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const shift = levelShift(series);
+  if (shift === null) return [];
+  const name = series.targetName;
+  const per = series.frequency === 'weekly' ? 'a week' : 'a day';
+  const sign = shift.step > 0 ? '+' : '-';
+  const pct = `${sign}${Math.round(Math.abs(shift.relative) * 100)}%`;
+  // Folds whose training rows hold less than a segment's worth of the new level while their test
+  // block has some: they forecast the old level.
+  const least = LEVEL_SHIFT_MIN_SEGMENT[series.frequency];
+  const across = options.folds.filter(
+    (f) => f.trainEnd - shift.row < least && f.testEnd > shift.row,
+  );
+  const folds =
+    across.length === 0
+      ? ''
+      : `; fold${across.length === 1 ? '' : 's'} ${across.map((f) => f.index + 1).join(', ')} of ${options.folds.length} ` +
+        `train${across.length === 1 ? 's' : ''} (almost) only before it and test${across.length === 1 ? 's' : ''} after it, so ${across.length === 1 ? 'its' : 'their'} R² can fall far below 0`;
+  return [
+    {
+      code: 'level_shift',
+      message:
+        `"${name}" runs at another level from about ${shift.date} on: ${pct} (${sign}${formatSignificant(Math.abs(shift.step), 3)} ${per}) ` +
+        `against the mean of the rows before it (${formatSignificant(shift.before, 3)}), beyond what spend, weather, controls, ` +
+        `the yearly season, weekdays and a trend explain (the step takes ${Math.round(shift.partialR2 * 100)}% of the variation they leave): ` +
+        `a relaunch, a new price, shop or market, or a change in what the column counts? A model fitted on rows before it forecasts the old level${folds}; ` +
+        `if the change is real, add a control column that is 0 before ${shift.date} and 1 from it on (a 0/1 step), or import only the rows from ${shift.date} on`,
+    },
+  ];
 }

@@ -184,6 +184,17 @@ export const foldOut = z.looseObject({
     .optional(),
   dropped_terms: z.array(z.string()).optional(),
   held_terms: z.array(z.string()).optional(),
+  /** A fold with R² below -1: its block's level against its forecast and training rows (phases/result.ts). */
+  level_gap: z
+    .looseObject({
+      test_mean: metric,
+      predicted_mean: metric,
+      train_mean: metric,
+      offset_share: metric,
+      cause: z.enum(['level_offset', 'variation']),
+      note: z.string(),
+    })
+    .optional(),
 });
 
 /** The cross-validation protocol of a result (docs/modeling.md). Optional for older runs. */

@@ -20,6 +20,7 @@ import type {
   ChannelParams,
   ExplainedModelCv,
   FallbackRecord,
+  FoldLevelGap,
   FoldResult,
   ModelKind,
   PhaseId,
@@ -101,6 +102,70 @@ export interface AssembleInput {
 }
 
 const fmt2 = (x: number): string => x.toFixed(2);
+
+/** A fold R² below this is far off: its result says how far the block's level is (FoldResult.level_gap). */
+export const FAR_OFF_R2 = -1;
+/** Share of a far-off fold's squared error at or above which its level offset is named the cause. */
+export const LEVEL_OFFSET_SHARE = 0.5;
+
+/** "+97%" of a against b (b's sign ignored), or "" when b is 0. */
+function percentFrom(a: number, b: number): string {
+  if (b === 0) return '';
+  const d = Math.round(((a - b) / Math.abs(b)) * 100);
+  return `${d >= 0 ? '+' : ''}${d}%`;
+}
+
+const sig3 = (x: number): string => String(Number(x.toPrecision(3)) || 0);
+
+/**
+ * A fold with R² below FAR_OFF_R2: its test block's mean beside the forecast's mean and the
+ * training rows' mean, and the share of its squared error that the offset of the means is. Where
+ * the offset is most of it the block runs at another level than the model learned (a level shift
+ * in the target: the import's level_shift warning); elsewhere the block's own variation is what
+ * the model misses (R² divides by the block's variance, small in a quiet block). On a made-up daily
+ * file whose revenue doubles from row 547, fold 2 scored -22.7 and nothing said why.
+ */
+export function foldLevelGap(
+  series: TenantSeries,
+  fold: Fold,
+  predicted: Float64Array,
+  foldR2: number,
+): FoldLevelGap | null {
+  if (!(foldR2 < FAR_OFF_R2)) return null;
+  const y = series.target;
+  const actual = y.subarray(fold.testStart, fold.testEnd);
+  const testMean = mean(actual);
+  const predictedMean = mean(predicted);
+  const trainMean = mean(y.subarray(0, fold.trainEnd));
+  let mse = 0;
+  for (let i = 0; i < actual.length; i++) mse += (actual[i] - predicted[i]) ** 2;
+  mse /= actual.length;
+  const offset = testMean - predictedMean;
+  const share = mse > 0 ? Math.min(1, (offset * offset) / mse) : 0;
+  const cause = share >= LEVEL_OFFSET_SHARE ? 'level_offset' : 'variation';
+  const name = series.targetName;
+  const per = series.frequency === 'weekly' ? 'a week' : 'a day';
+  const block = `fold ${fold.index + 1}'s test block (${series.dates[fold.testStart]}..${series.dates[fold.testEnd - 1]})`;
+  const figures =
+    `${block} averages ${sig3(testMean)} ${name} ${per}, ${percentFrom(testMean, predictedMean)} against its forecast's mean (${sig3(predictedMean)}) ` +
+    `and ${percentFrom(testMean, trainMean)} against the mean of its ${fold.trainEnd} training rows (${sig3(trainMean)}); ` +
+    `that offset is ${Math.round(share * 100)}% of its squared error`;
+  const note =
+    cause === 'level_offset'
+      ? `${figures}, so its R² of ${foldR2.toFixed(2)} is the block running at another level than the training rows, not the model missing its ups and downs: ` +
+        `a level shift in ${name} (a relaunch, a price, shop or market change, or a change in what the column counts) between the training rows and the block? ` +
+        `The data warnings (import, train) name a likely date; if the change is real, a control column that is 0 before it and 1 from it on (a 0/1 step) lets the model learn it`
+      : `${figures}, so its R² of ${foldR2.toFixed(2)} is not a level offset: the model misses the block's own variation ` +
+        `(R² compares the errors with the block's variance, small in a quiet block): an event or change the training rows do not hold?`;
+  return {
+    test_mean: testMean,
+    predicted_mean: predictedMean,
+    train_mean: trainMean,
+    offset_share: share,
+    cause,
+    note,
+  };
+}
 /**
  * x against a bar it was compared with, in as many decimals (2 to 4) as it takes not to read
  * equal to the bar's 2 (a ridge R² of 0.4996 printed "ridge 0.50 < 0.50"; a fold std of 0.1504
@@ -173,6 +238,8 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
       dropped_terms: ev.droppedTerms ?? [],
       held_terms: ev.heldTerms ?? [],
     });
+    const gap = foldLevelGap(series, fold, ev.predicted, folds[folds.length - 1].r2);
+    if (gap !== null) folds[folds.length - 1].level_gap = gap;
   }
   const foldR2 = folds.map((f) => f.r2);
   const meanR2 = mean(foldR2);

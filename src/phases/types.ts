@@ -152,6 +152,28 @@ export interface FoldResult {
    * trend of a window of about one year, where it cannot be told apart from the season (support.ts).
    */
   held_terms: string[];
+  /**
+   * A fold whose R² is below FAR_OFF_R2 (result.ts): how far its test block's mean is from what
+   * the model predicted there on average and from the training rows' mean, and what that points
+   * at. Absent on other folds (and on results stored before it was kept).
+   */
+  level_gap?: FoldLevelGap;
+}
+
+/** FoldResult.level_gap: a far-off fold's level against its forecast and its training rows. */
+export interface FoldLevelGap {
+  /** Mean target over the test block. */
+  test_mean: number;
+  /** Mean of the fold's forecast over the test block. */
+  predicted_mean: number;
+  /** Mean target over the fold's training rows. */
+  train_mean: number;
+  /** (test_mean - predicted_mean)² / the block's mean squared error: the share of the error that is a level offset. */
+  offset_share: number;
+  /** 'level_offset' when the offset is most of the error (offset_share >= 0.5), else 'variation'. */
+  cause: 'level_offset' | 'variation';
+  /** The same in words, with what to do. */
+  note: string;
 }
 
 export interface ExtendedChecks {

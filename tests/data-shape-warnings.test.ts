@@ -1,0 +1,88 @@
+/**
+ * Data warnings and caveats of three data faults a probe pushed through the CLI without a word:
+ * a level shift in revenue (level_shift; a far-off fold's level_gap), two channels with one spend
+ * (duplicate_spend, channels_not_separable) and revenue and spend in different units
+ * (units_mismatch, at train and in explain's and the plan's caveats).
+ */
+import { describe, expect, it } from 'vitest';
+import { dataWarnings } from '../src/core/data-warnings.js';
+import {
+  BUILTIN_TENANT_IDS,
+  generateShape,
+  generateTenant,
+  SHAPE_SUITE,
+} from '../src/core/data/index.js';
+import { levelShift, strongestLevelStep } from '../src/core/level-shift.js';
+import { protocolForSeries } from '../src/core/protocol.js';
+import type { TenantSeries } from '../src/core/types.js';
+import { CLI_OPTION_WORDS } from '../src/core/words.js';
+import { foldLevelGap } from '../src/phases/result.js';
+
+const clothing = generateTenant('medium_clothing').series;
+const codes = (s: TenantSeries) =>
+  dataWarnings(s, { folds: protocolForSeries(s).folds, words: CLI_OPTION_WORDS });
+
+/** The series with its target times `factor` from row `from` on. */
+function stepped(s: TenantSeries, from: number, factor: number): TenantSeries {
+  return { ...s, target: Float64Array.from(s.target, (y, t) => (t >= from ? y * factor : y)) };
+}
+
+describe('level_shift: a step in the target that spend, weather, season and trend do not explain', () => {
+  it('finds a 50% step at its date, with its size', () => {
+    const s = stepped(clothing, 600, 1.5);
+    const shift = levelShift(s);
+    expect(shift).not.toBeNull();
+    expect(Math.abs(shift!.row - 600)).toBeLessThanOrEqual(3);
+    // The step is half of the level after it: about half of the level before (no trend here).
+    expect(shift!.relative).toBeGreaterThan(0.35);
+    expect(shift!.relative).toBeLessThan(0.65);
+    const w = codes(s).find((x) => x.code === 'level_shift');
+    expect(w?.message).toContain(`from about ${shift!.date} on`);
+    expect(w?.message).toContain(
+      `a control column that is 0 before ${shift!.date} and 1 from it on`,
+    );
+    expect(w?.message).toContain(`import only the rows from ${shift!.date} on`);
+  });
+
+  it('a step column as a control explains it: no warning', () => {
+    const s = stepped(clothing, 600, 1.5);
+    const withStep: TenantSeries = {
+      ...s,
+      controlNames: ['relaunch'],
+      controls: [Float64Array.from(s.target, (_, t) => (t >= 600 ? 1 : 0))],
+    };
+    expect(levelShift(withStep)).toBeNull();
+  });
+
+  it('is silent on the 20 built-in tenants and the shape suite', () => {
+    for (const id of BUILTIN_TENANT_IDS) {
+      const s = generateTenant(id).series;
+      expect(levelShift(s), id).toBeNull();
+      expect(strongestLevelStep(s)!.partialR2, id).toBeLessThan(0.15);
+    }
+    for (const spec of SHAPE_SUITE)
+      expect(levelShift(generateShape(spec).series), spec.id).toBeNull();
+  });
+});
+
+describe('a far-off fold says how far its level is (FoldResult.level_gap)', () => {
+  it('means and the offset share, computed by hand', () => {
+    const n = 20;
+    const s: TenantSeries = {
+      ...clothing,
+      dates: clothing.dates.slice(0, n),
+      target: Float64Array.from({ length: n }, (_, t) => (t < 10 ? 10 + (t % 2) : 30 + (t % 2))),
+    };
+    const fold = { index: 1, trainEnd: 10, testStart: 10, testEnd: 20 };
+    const predicted = new Float64Array(10).fill(10.5);
+    // Test block 30/31: mean 30.5, variance 0.25; forecast 10.5: MSE 400.25, offset 20 (400).
+    const gap = foldLevelGap(s, fold, predicted, -1600);
+    expect(gap?.test_mean).toBeCloseTo(30.5, 12);
+    expect(gap?.predicted_mean).toBeCloseTo(10.5, 12);
+    expect(gap?.train_mean).toBeCloseTo(10.5, 12);
+    expect(gap?.offset_share).toBeCloseTo(400 / 400.25, 12);
+    expect(gap?.cause).toBe('level_offset');
+    expect(gap?.note).toContain('+190% against its forecast');
+    expect(foldLevelGap(s, fold, predicted, -0.5)).toBeNull();
+  });
+});
