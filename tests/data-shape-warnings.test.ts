@@ -16,6 +16,11 @@ import { levelShift, strongestLevelStep } from '../src/core/level-shift.js';
 import { protocolForSeries } from '../src/core/protocol.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { CLI_OPTION_WORDS } from '../src/core/words.js';
+import { seriesWarnings } from '../src/app/warnings.js';
+import { normalizeConfig } from '../src/app/config.js';
+import { dataCaveats } from '../src/phases/data-caveats.js';
+import { explainFinalModel } from '../src/phases/explain.js';
+import { fitFinalModel } from '../src/phases/final.js';
 import { foldLevelGap } from '../src/phases/result.js';
 
 const clothing = generateTenant('medium_clothing').series;
@@ -84,5 +89,41 @@ describe('a far-off fold says how far its level is (FoldResult.level_gap)', () =
     expect(gap?.cause).toBe('level_offset');
     expect(gap?.note).toContain('+190% against its forecast');
     expect(foldLevelGap(s, fold, predicted, -0.5)).toBeNull();
+  });
+});
+
+describe('duplicate_spend and channels_not_separable', () => {
+  const twin = (copy: (x: number, t: number) => number): TenantSeries => ({
+    ...clothing,
+    channels: [...clothing.channels, 'facebook'],
+    spend: [...clothing.spend, Float64Array.from(clothing.spend[0], copy)],
+  });
+
+  it('identical and proportional spend: warned at import and train, a caveat in explain', () => {
+    const same = twin((x) => x);
+    const w = codes(same).find((x) => x.code === 'duplicate_spend');
+    expect(w?.message).toContain(
+      `channels "${clothing.channels[0]}" and "facebook" have the same spend on every row`,
+    );
+    expect(w?.message).toContain('--ignore facebook_spend');
+    const train = seriesWarnings(same, normalizeConfig({}), CLI_OPTION_WORDS, 'train');
+    expect(train.some((m) => m.includes('the same spend on every row'))).toBe(true);
+    const half = twin((x) => x / 2);
+    expect(codes(half).find((x) => x.code === 'duplicate_spend')?.message).toContain('(r = 1.000)');
+    const caveats = explainFinalModel(same, fitFinalModel(same, 0), null).caveats;
+    const c = caveats.find((x) => x.code === 'channels_not_separable');
+    expect(c?.message).toContain('neither is the media total');
+  });
+
+  it('correlated but not one spend (r about 0.9): no warning; the built-in 20 none', () => {
+    // Spend plus independent noise of a third of its spread.
+    let u = 7;
+    const noise = () => ((u = (u * 48271) % 2147483647) / 2147483647 - 0.5) * 2;
+    const x = clothing.spend[0];
+    const sd = Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+    const near = twin((v) => v + (sd / 2) * noise());
+    expect(codes(near).map((w) => w.code)).not.toContain('duplicate_spend');
+    for (const id of BUILTIN_TENANT_IDS)
+      expect(dataCaveats(generateTenant(id).series), id).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { isBuiltinTenant } from '../core/data/index.js';
 import { modelWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
+import { dataCaveats } from '../phases/data-caveats.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import type { Caveat } from '../phases/types.js';
 import {
@@ -726,6 +727,7 @@ export async function planBudget(
       comparison: out.result.comparison,
       model_validation: validation,
       caveats: [
+        ...dataCaveats(series),
         ...planCaveats(validation),
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...planCurveCaveats(out.result.plan),

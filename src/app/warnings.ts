@@ -30,6 +30,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'late_start_channel',
   'unseen_control',
   'level_shift',
+  'duplicate_spend',
 ]);
 
 /** What of a run's config decides its folds. */

@@ -12,6 +12,7 @@ import type { Frequency, TenantSeries } from './types.js';
 import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
+import { correlation } from './stats.js';
 
 export type DataWarningCode =
   | 'too_short'
@@ -24,7 +25,8 @@ export type DataWarningCode =
   | 'stopped_channel'
   | 'unseen_control'
   | 'calendar_control'
-  | 'level_shift';
+  | 'level_shift'
+  | 'duplicate_spend';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -86,6 +88,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...unseenControlWarnings(series, options),
     ...calendarControlWarnings(series, options),
     ...levelShiftWarnings(series, options),
+    ...duplicateSpendWarnings(series, options),
   ];
 }
 
@@ -484,4 +487,63 @@ function levelShiftWarnings(series: TenantSeries, options: DataWarningOptions): 
         `if the change is real, add a control column that is 0 before ${shift.date} and 1 from it on (a 0/1 step), or import only the rows from ${shift.date} on`,
     },
   ];
+}
+
+/** Spend correlation at or above which two channels cannot be separated by the data at all. */
+export const DUPLICATE_SPEND_CORRELATION = 0.99;
+
+/** Two channels whose spend moves together so closely that the data cannot separate them. */
+export interface InseparablePair {
+  channels: [string, string];
+  /** Spend correlation over the rows (1 for identical or proportional columns). */
+  r: number;
+  /** The same spend on every row. */
+  identical: boolean;
+}
+
+/**
+ * Pairs of channels with identical spend or spend correlated at DUPLICATE_SPEND_CORRELATION or
+ * more (one channel exported twice, a channel and its sub-account, a fixed split of one budget):
+ * the model can only split their joint effect arbitrarily (a made-up daily file with meta ==
+ * facebook: facebook held at 0, meta ROAS 8.5, 83% of the revenue to media, and no word beyond the
+ * "correlated" note). Channels with constant spend have no correlation and are left to their own
+ * warning. Read by the import's warning and explain's and the plan's caveat.
+ */
+export function inseparableChannels(series: TenantSeries): InseparablePair[] {
+  const out: InseparablePair[] = [];
+  const C = series.channels.length;
+  for (let i = 0; i < C; i++) {
+    for (let j = i + 1; j < C; j++) {
+      const a = series.spend[i];
+      const b = series.spend[j];
+      const identical = a.every((v, t) => v === b[t]);
+      const r = correlation(a, b);
+      if (identical ? a.some((v) => v !== a[0]) : r >= DUPLICATE_SPEND_CORRELATION) {
+        out.push({ channels: [series.channels[i], series.channels[j]], r, identical });
+      }
+    }
+  }
+  return out;
+}
+
+/** "identical spend on every row" or "spend correlated at r = 0.995". */
+export function describeInseparable(pair: InseparablePair): string {
+  return pair.identical
+    ? 'the same spend on every row'
+    : `spend that moves together (r = ${pair.r >= 0.9995 ? '1.000' : pair.r.toFixed(3)})`;
+}
+
+function duplicateSpendWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  return inseparableChannels(series).map((pair) => {
+    const [a, b] = pair.channels;
+    const column = options.spendColumns?.[series.channels.indexOf(b)] ?? `${b}_spend`;
+    return {
+      code: 'duplicate_spend' as const,
+      message:
+        `channels "${a}" and "${b}" have ${describeInseparable(pair)}: the data cannot tell their effects apart, ` +
+        `so the model's split of their joint effect between them is arbitrary, and neither one's figures nor the media total can be read; ` +
+        `if they are one spend (a channel exported twice, or a channel and its sub-account), add them into one column, ` +
+        `or leave one out with ${options.words.ignore(column)}`,
+    };
+  });
 }

@@ -27,6 +27,7 @@ import {
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DesignMemo } from './media.js';
 import { convexChannels } from './convex.js';
+import { dataCaveats } from './data-caveats.js';
 import { DECAY_BOUNDS } from './search.js';
 import type {
   Caveat,
@@ -307,6 +308,7 @@ export function explainFinalModel(
     response_curves: curves,
     channel_params: model.channelParams,
     caveats: [
+      ...dataCaveats(series),
       ...carryOverCaveats(model),
       ...treeModelCaveats(model),
       ...lowSpendCaveats(series),

@@ -1,0 +1,31 @@
+/**
+ * Caveats that the data themselves call for, whatever the model: explain and the plan put them
+ * first (phases/explain.ts, app/plan.ts), as the import and train warn of the same data
+ * (core/data-warnings.ts). A warning said once at import was gone by the time explain printed a
+ * ROAS of 0.00000392 (revenue in millions, spend in units) or gave two copies of one channel 81%
+ * of the revenue.
+ */
+import { describeInseparable, inseparableChannels } from '../core/data-warnings.js';
+import type { TenantSeries } from '../core/types.js';
+import type { Caveat } from './types.js';
+
+/** channels_not_separable of a series. */
+export function dataCaveats(series: TenantSeries): Caveat[] {
+  return inseparableCaveats(series);
+}
+
+/**
+ * Channels whose spend is identical or correlated at DUPLICATE_SPEND_CORRELATION or more
+ * (core/data-warnings.ts inseparableChannels): their split is arbitrary, so neither one's figures
+ * nor the media total are identified. Apart from explain's note on correlated channels (r above
+ * 0.7), which says the split is uncertain; this one says it is not there at all.
+ */
+export function inseparableCaveats(series: TenantSeries): Caveat[] {
+  return inseparableChannels(series).map((pair) => {
+    const [a, b] = pair.channels;
+    return {
+      code: 'channels_not_separable',
+      message: `${a} and ${b}: ${describeInseparable(pair)}, so the data cannot separate them at all: the model's split between them is arbitrary (one may be held at 0 and the other take the effect of both), so each one's contribution, ROAS, marginal ROAS, ROAS by weather state and response curve are not identified, and neither is the media total they are part of; add them into one channel, or leave one out, and import again`,
+    };
+  });
+}
