@@ -127,3 +127,24 @@ describe('duplicate_spend and channels_not_separable', () => {
       expect(dataCaveats(generateTenant(id).series), id).toEqual([]);
   });
 });
+
+describe('units_mismatch: revenue and spend in different units', () => {
+  const millions: TenantSeries = {
+    ...clothing,
+    target: Float64Array.from(clothing.target, (y) => y / 1e6),
+  };
+
+  it('said at train, once at import (the reader says it there), and as a caveat', () => {
+    const config = normalizeConfig({});
+    const train = seriesWarnings(millions, config, CLI_OPTION_WORDS, 'train');
+    expect(train.filter((m) => m.includes('times the total spend'))).toHaveLength(1);
+    const atImport = seriesWarnings(millions, config, CLI_OPTION_WORDS, 'import');
+    expect(atImport.filter((m) => m.includes('times the total spend'))).toEqual([]);
+    const caveats = dataCaveats(millions);
+    expect(caveats.map((c) => c.code)).toEqual(['units_mismatch']);
+    expect(caveats[0].message).toContain('off by that factor');
+    const explained = explainFinalModel(millions, fitFinalModel(millions, 0), null).caveats;
+    expect(explained[0].code).toBe('units_mismatch');
+    expect(dataCaveats(clothing)).toEqual([]);
+  });
+});

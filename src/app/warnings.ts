@@ -31,7 +31,11 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'unseen_control',
   'level_shift',
   'duplicate_spend',
+  'units_mismatch',
 ]);
+
+/** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */
+const SAID_BY_READER: ReadonlySet<DataWarningCode> = new Set(['units_mismatch']);
 
 /** What of a run's config decides its folds. */
 type ProtocolConfig = {
@@ -215,7 +219,8 @@ export function seriesWarnings(
   words: OptionWords,
   at: 'import' | 'train',
 ): string[] {
-  const keep = (w: DataWarning) => at === 'import' || AT_TRAIN.has(w.code);
+  const keep = (w: DataWarning) =>
+    at === 'import' ? !SAID_BY_READER.has(w.code) : AT_TRAIN.has(w.code);
   const foldsFor = (k: number) => {
     try {
       return protocolForSeries(series, protocolOptions(protocol, k)).folds;

@@ -13,6 +13,7 @@ import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
 import { correlation } from './stats.js';
+import { seriesUnitsMismatch, unitsMismatchWarning } from './units.js';
 
 export type DataWarningCode =
   | 'too_short'
@@ -26,7 +27,8 @@ export type DataWarningCode =
   | 'unseen_control'
   | 'calendar_control'
   | 'level_shift'
-  | 'duplicate_spend';
+  | 'duplicate_spend'
+  | 'units_mismatch';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -89,6 +91,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...calendarControlWarnings(series, options),
     ...levelShiftWarnings(series, options),
     ...duplicateSpendWarnings(series, options),
+    ...unitsMismatchWarnings(series),
   ];
 }
 
@@ -546,4 +549,12 @@ function duplicateSpendWarnings(series: TenantSeries, options: DataWarningOption
         `or leave one out with ${options.words.ignore(column)}`,
     };
   });
+}
+
+/** Revenue and spend in different units (core/units.ts); the import's reader says it in its own words. */
+function unitsMismatchWarnings(series: TenantSeries): DataWarning[] {
+  const m = seriesUnitsMismatch(series);
+  return m === null
+    ? []
+    : [{ code: 'units_mismatch', message: unitsMismatchWarning(series.targetName, m) }];
 }

@@ -7,11 +7,28 @@
  */
 import { describeInseparable, inseparableChannels } from '../core/data-warnings.js';
 import type { TenantSeries } from '../core/types.js';
+import { roughly, seriesUnitsMismatch } from '../core/units.js';
 import type { Caveat } from './types.js';
 
-/** channels_not_separable of a series. */
+/** units_mismatch and channels_not_separable of a series, in that order. */
 export function dataCaveats(series: TenantSeries): Caveat[] {
-  return inseparableCaveats(series);
+  return [...unitsMismatchCaveats(series), ...inseparableCaveats(series)];
+}
+
+/**
+ * Revenue and spend in different units (core/units.ts): every figure that divides revenue by spend
+ * (ROAS, marginal ROAS, a plan's ROAS and its revenue per unit of budget) is off by that factor.
+ */
+export function unitsMismatchCaveats(series: TenantSeries): Caveat[] {
+  const m = seriesUnitsMismatch(series);
+  if (m === null) return [];
+  const name = series.targetName;
+  return [
+    {
+      code: 'units_mismatch',
+      message: `"${name}" adds up to ${roughly(m.ratio)} times the total spend (${roughly(m.revenue)} against ${roughly(m.spend)}): revenue and spend look like different units (e.g. one in thousands or millions), so every ROAS and marginal ROAS (${name} per unit of spend), and a plan's ROAS and revenue per unit of budget, are off by that factor; contributions and shares of revenue are not; write both in the same currency unit and import again`,
+    },
+  ];
 }
 
 /**

@@ -11,6 +11,7 @@ import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { dayOfWeek } from '../features.js';
 import { LEAST_ROWS_TO_TRAIN, PROTOCOL_RULE } from '../folds.js';
 import { median } from '../stats.js';
+import { roughly, unitsMismatch, unitsMismatchWarning } from '../units.js';
 
 /** Least daily rows any cross-validation protocol takes (core/folds.ts chooseProtocol refuses fewer). */
 const LEAST_DAILY_ROWS = LEAST_ROWS_TO_TRAIN.daily;
@@ -33,9 +34,6 @@ function tooFewRows(file: string, n: number, frequency: 'daily' | null): DataErr
       : `${n} data rows; too few to fit and test a model: ${weekly}, ${daily}; import a longer period`;
   return new DataError('too_few_rows', file, null, null, message);
 }
-
-/** Total revenue per unit of total spend outside these bounds means the two are in different units. */
-const REVENUE_PER_SPEND = { low: 0.1, high: 1000 };
 
 /** Isolated zero-revenue rows (at most this share of the rows) are more often missing figures. */
 const ISOLATED_ZERO_SHARE = 0.1;
@@ -218,11 +216,6 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   return { series, warnings };
 }
 
-/** Two significant digits, as a person reads a ratio. */
-function roughly(x: number): string {
-  return String(Number(x.toPrecision(2)));
-}
-
 /**
  * A target of exactly 0 on a few rows of a series that otherwise sells: a day the shop was
  * closed, or (more often) a missing figure exported as 0, which the model fits as a day without
@@ -323,25 +316,15 @@ function spikeWarnings(
 
 /**
  * Revenue and spend in different units (revenue in thousands, spend in units, or the reverse):
- * every ROAS is then off by that factor (on made-up files, 796254 or 0.000 for a true 0.8).
+ * every ROAS is then off by that factor (core/units.ts, which train, explain and plan read too).
  */
 function revenuePerSpendWarning(
   target: Float64Array,
   spend: Float64Array[],
   name: string,
 ): string | null {
-  let revenue = 0;
-  let spent = 0;
-  for (const y of target) revenue += y;
-  for (const x of spend) for (const v of x) spent += v;
-  if (!(spent > 0) || !(revenue > 0)) return null;
-  const ratio = revenue / spent;
-  if (ratio >= REVENUE_PER_SPEND.low && ratio <= REVENUE_PER_SPEND.high) return null;
-  return (
-    `"${name}" adds up to ${roughly(ratio)} times the total spend (${roughly(revenue)} against ${roughly(spent)}): ` +
-    `they look like different units (e.g. one in thousands); ROAS and plans are ${name} per unit of spend, ` +
-    `so they would be off by that factor: write both in the same currency unit`
-  );
+  const m = unitsMismatch(target, spend);
+  return m === null ? null : unitsMismatchWarning(name, m);
 }
 
 /** The irregular_frequency refusal of a file's dates, or null when they read (or fail otherwise). */
