@@ -6,7 +6,7 @@
  */
 import { DataError, overUtf8Limit } from '../core/csv.js';
 import { isBuiltinTenant } from '../core/data/index.js';
-import { modelWeatherNames } from '../core/features.js';
+import { variedWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import { dataCaveats } from '../phases/data-caveats.js';
@@ -324,7 +324,7 @@ async function phase3Model(
  * history, the forecast's start, columns and rows), found here in milliseconds, before the
  * phase-3 model is fitted (when it is not kept yet) and before the planner's curve fit and
  * refits (seconds on a first plan), in the face's words. `weather`: the stored model's columns,
- * or those the phase-3 fit reads from this data (modelWeatherNames, the same list).
+ * or those the phase-3 fit reads from this data (features.ts variedWeatherNames, the same list).
  */
 function checkRequest(
   ctx: AppContext,
@@ -685,7 +685,7 @@ export async function planBudget(
   const holder = phase3Holder(ctx, req.tenant, hash);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
   // Checked before any run or fit: a bad request starts nothing and stores nothing.
-  checkRequest(ctx, series, stored ? stored.weather : modelWeatherNames(series), task);
+  checkRequest(ctx, series, stored ? stored.weather : variedWeatherNames(series), task);
   let runId: number;
   if (holder === null) {
     progress(0, `no finished phase 3 run covers ${req.tenant}: running phase 3 for it first`);

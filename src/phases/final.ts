@@ -15,7 +15,12 @@
  *            with every channel's contribution held >= 0 (nonNegativeContributions; the weekly
  *            fold models leave such channels out). docs/modeling.md, "The all-rows model".
  */
-import { buildDesign, modelWeatherNames, weeklySpendScale, type Design } from '../core/features.js';
+import {
+  buildDesign,
+  variedWeatherNames,
+  weeklySpendScale,
+  type Design,
+} from '../core/features.js';
 import type { GbmOptions } from '../core/gbm/index.js';
 import {
   DEFAULT_ALPHAS,
@@ -367,7 +372,8 @@ export function fitFinalModel(
   }
   const calendar = options.calendar ?? PHASE_DEFAULTS.calendar;
   const gap = options.gap ?? PHASE_DEFAULTS.gap;
-  const weather = modelWeatherNames(series);
+  // Weather columns constant over the rows are left out with their terms (variedWeatherNames).
+  const weather = variedWeatherNames(series);
   let channelParams: Record<string, ChannelParams> | null = null;
   let searchRuns: Record<string, ChannelParams>[] | undefined;
   if (phase === 3) {

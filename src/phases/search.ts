@@ -52,7 +52,8 @@
 import {
   calendarColumns,
   modelWeatherColumn,
-  modelWeatherNames,
+  constantOnRows,
+  variedWeatherNames,
   temperatureHingeColumns,
 } from '../core/features.js';
 import { timeSeriesFolds } from '../core/folds.js';
@@ -1995,7 +1996,9 @@ function scorerFactory(
   // A gap between training and validation rows is the user's: the expanding scheme keeps it.
   const scheme = options.scheme ?? (options.gap > 0 ? 'expanding' : DEFAULT_SCHEME);
   const blocks = scheme === 'blocked' ? (options.blocks ?? DEFAULT_BLOCKS) : null;
-  const weatherNames = modelWeatherNames(series, options.weather);
+  // Weather and controls constant on rows [0, T) are left out with their terms (features.ts
+  // variedWeatherNames, support.ts constantTerms).
+  const weatherNames = variedWeatherNames(series, options.weather, T);
   const weather = weatherNames.map((w) => modelWeatherColumn(series, w));
   // Fixed columns on training rows only (the calendar trend stays t / n, as buildDesign).
   const fixed: Float64Array[] = [];
@@ -2008,7 +2011,8 @@ function scorerFactory(
   if (options.temperatureHinges ?? false)
     for (const h of temperatureHingeColumns(series, weatherNames).columns)
       if (hingeSupport(h, T) >= MIN_HINGE_ROWS) fixed.push(h.subarray(0, T));
-  if (options.controls ?? true) for (const c of series.controls) fixed.push(c.subarray(0, T));
+  if (options.controls ?? true)
+    for (const c of series.controls) if (!constantOnRows(c, T)) fixed.push(c.subarray(0, T));
   if (options.calendar ?? true) {
     const cal = calendarColumns(series.dates, series.frequency === 'daily');
     const drop = new Set(options.dropTerms ?? []);

@@ -11,7 +11,7 @@
  * the number of training rows only.
  */
 import { periodsPerYear } from '../core/folds.js';
-import type { Design } from '../core/features.js';
+import { constantOnRows, type Design } from '../core/features.js';
 import { solveSpd } from '../core/linalg.js';
 import type { Frequency } from '../core/types.js';
 
@@ -135,7 +135,10 @@ export function windowColumns(
   frequency: Frequency,
   windowKnots = true,
 ): Float64Array[] {
-  const masked = maskedColumns(design, unsupportedTerms(design.names, trainEnd, frequency));
+  const masked = maskedColumns(design, [
+    ...unsupportedTerms(design.names, trainEnd, frequency),
+    ...constantTerms(design, trainEnd),
+  ]);
   const columns = windowHinges(design.names, masked, trainEnd, windowKnots);
   const j = design.names.indexOf('trend');
   if (j < 0 || !trendHeldFlat(trainEnd, frequency)) return columns;
@@ -284,6 +287,32 @@ function windowKnotHinge(
   const above = rowsAbove(col, trainEnd);
   const support = side === 'top' ? above : trainEnd - above;
   return support >= MIN_HINGE_ROWS && keptSide - support >= MIN_HINGE_ROWS ? col : null;
+}
+
+/**
+ * Columns of a design that hold one value on the rows [0, trainEnd) (a weather column or control
+ * that does not move there), each with the terms built from it: its square (`<c>_squared`), its
+ * temperature hinges (`<c>_above_<k>`) and its products with the channels' media (`<m>_x_<c>`), a
+ * product with a constant being a copy of the media column. They explain nothing on those rows,
+ * and the copies change the Ridge's penalty on the media (a daily file with humidity 55 on every
+ * row: meta's ROAS 8.32, 6.99 with the column left out), so the window's model leaves them out
+ * (zeroed, as terms the window cannot identify). Decided from the training rows only.
+ */
+export function constantTerms(design: Design, trainEnd: number): string[] {
+  const out: string[] = [];
+  design.names.forEach((c, j) => {
+    if (!constantOnRows(design.columns[j], trainEnd)) return;
+    out.push(c);
+    for (const name of design.names) {
+      if (
+        name === `${c}_squared` ||
+        name.endsWith(`_x_${c}`) ||
+        (name.startsWith(`${c}_above_`) && isTemperatureHinge(name))
+      )
+        out.push(name);
+    }
+  });
+  return [...new Set(out)];
 }
 
 /** The design's columns with the named ones replaced by zeros (shared arrays otherwise). */
