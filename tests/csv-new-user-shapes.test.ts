@@ -145,6 +145,31 @@ describe('dates a spreadsheet writes', () => {
     expect(short.message).toContain('60 to import');
   });
 
+  it('refuses biweekly rows and rows of any other step with the same advice as monthly rows', () => {
+    // 80 rows 14 days apart from 2024-01-01 (a Monday): the first step (row 3) is 14 days.
+    const biweekly = refusal(csv({ rows: 80, step: 14 }));
+    expect(biweekly.code).toBe('irregular_frequency');
+    expect(biweekly.row).toBe(3);
+    expect(biweekly.message).toContain(
+      'from 2024-01-01 on row 2 to 2024-01-15 is 14 days; only daily (every step 1 day) and weekly (every step 7 days) data are supported (these look like biweekly rows: export the same period by day or by week)',
+    );
+    // Rows 3 days apart: no name for the cadence, the same advice.
+    const every3 = refusal(csv({ rows: 80, step: 3 }));
+    expect(every3.code).toBe('irregular_frequency');
+    expect(every3.message).toContain(
+      'is 3 days; only daily (every step 1 day) and weekly (every step 7 days) data are supported (these look like rows 3 days apart: export the same period by day or by week)',
+    );
+    // Quarterly rows (2024-01-01, 2024-04-01: 91 days).
+    const quarterly = ['date,meta_spend,revenue'];
+    for (let q = 0; q < 12; q++) {
+      const month = String((q % 4) * 3 + 1).padStart(2, '0');
+      quarterly.push(`${2021 + Math.floor(q / 4)}-${month}-01,${100 + q},${1000 + 7 * q}`);
+    }
+    expect(refusal(quarterly.join('\n')).message).toContain(
+      '(these look like quarterly rows: export the same period by day or by week)',
+    );
+  });
+
   it('imports a year of weekly rows (the protocol takes 42 weeks) and trains it; refuses 41 weeks, saying how many', () => {
     // The least weekly protocol: a 26-week first window and two 8-week test blocks (core/folds.ts).
     for (const rows of [52, 42]) {

@@ -532,11 +532,12 @@ function weekdayOf(day: number): string {
   return WEEKDAYS[dayOfWeek(isoFromDays(day))];
 }
 
-/** What an irregular step most likely is: monthly rows, or weekly rows whose weekday moved. */
+/**
+ * What an irregular step most likely is, and what to do: weekly rows whose weekday moved get the
+ * weekday to keep; any other step (biweekly, monthly, quarterly or another cadence) the advice to
+ * export by day or by week (a biweekly file was told only what is supported).
+ */
 function irregularHint(days: Float64Array, i: number, step: number): string {
-  if (step >= 28 && step <= 31) {
-    return ' (these look like monthly rows: export the same period by day or by week)';
-  }
   const weekly = i > 0 && days[i] - days[i - 1] === 7;
   if (weekly && step > 1 && step < 14) {
     return (
@@ -544,7 +545,18 @@ function irregularHint(days: Float64Array, i: number, step: number): string {
       `${weekdayOf(days[i + 1])} from here; date every week on the weekday the rows before use)`
     );
   }
-  return '';
+  const cadence = cadenceOf(days, step);
+  return ` (${cadence === null ? '' : `these look like ${cadence}: `}export the same period by day or by week)`;
+}
+
+/** The rows' cadence in words when the step names one, or when most steps are this step; else null. */
+function cadenceOf(days: Float64Array, step: number): string | null {
+  if (step === 14) return 'biweekly rows';
+  if (step >= 28 && step <= 31) return 'monthly rows';
+  if (step >= 89 && step <= 92) return 'quarterly rows';
+  let same = 0;
+  for (let k = 1; k < days.length; k++) if (days[k] - days[k - 1] === step) same++;
+  return same * 2 > days.length - 1 ? `rows ${step} days apart` : null;
 }
 
 interface ColumnContext {
