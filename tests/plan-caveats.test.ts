@@ -3,7 +3,7 @@
  * the plan over the refits includes 0), as explain does for its figures (issue 15).
  */
 import { describe, expect, it } from 'vitest';
-import { planCurveCaveats, planIntervalCaveats } from '../src/app/plan.js';
+import { planCurveCaveats, planIntervalCaveats, planMediaLossCaveats } from '../src/app/plan.js';
 import type { PlanResult } from '../src/plan/index.js';
 
 type Channel = PlanResult['channels'][number];
@@ -92,5 +92,46 @@ describe('planCurveCaveats', () => {
       [],
     );
     expect(planCurveCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
+  });
+});
+
+describe('planMediaLossCaveats', () => {
+  const lossPlan = (incremental: number, hold: string | null) =>
+    ({
+      channels: [],
+      media_loss: { spend: 86_625, incremental_revenue: incremental, roas: incremental / 86_625 },
+      uncertainty: { doubt_hold: hold },
+    }) as unknown as PlanResult;
+
+  it('says the media as a whole lose money, with (a) and its figures, and that the plan holds', () => {
+    const caveats = planMediaLossCaveats(lossPlan(-131_800, 'the plan model credits ...'));
+    expect(caveats).toEqual([
+      {
+        code: 'media_loses_money',
+        message:
+          "the plan model credits baseline (a)'s spend (86.6k, the historical split spread evenly " +
+          'over the horizon) with -131.8k of incremental revenue (ROAS -1.52): it reads the media ' +
+          "as a whole as losing money, which advertising does not do, so its channels' returns " +
+          "carry sign errors (more often the fit's split between correlated channels, weather terms " +
+          "and the baseline than the channels'), and the plan's incremental revenue and ROAS, and " +
+          "each channel's, are not figures to move budget on; this plan therefore stays at " +
+          "baseline (a) (the model's own optimum is in uncertainty.model_optimum; replicates 0 " +
+          'plans it, unchecked)',
+      },
+    ]);
+  });
+
+  it('says "earning nothing" at exactly zero, and bounds without a hold (unchecked plans)', () => {
+    const [c] = planMediaLossCaveats(lossPlan(0, null));
+    expect(c.message).toContain('with 0 of incremental revenue (ROAS 0.00)');
+    expect(c.message).toContain('as a whole as earning nothing');
+    expect(c.message).toMatch(/move budget on this plan only with bounds near the history$/);
+  });
+
+  it('says nothing when (a) gains, or for plans stored before the field', () => {
+    expect(
+      planMediaLossCaveats({ channels: [], media_loss: null } as unknown as PlanResult),
+    ).toEqual([]);
+    expect(planMediaLossCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
   });
 });

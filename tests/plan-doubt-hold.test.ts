@@ -7,7 +7,7 @@
  * and qw_s9702_0 (curves inside the bounds, not convex: planned as before).
  */
 import { describe, expect, it } from 'vitest';
-import { planConvexCaveats, planCurveCaveats } from '../src/app/plan.js';
+import { planConvexCaveats, planCurveCaveats, planMediaLossCaveats } from '../src/app/plan.js';
 import {
   doubtHoldReason,
   historicalBaselines,
@@ -87,6 +87,22 @@ describe('a plan whose model reads baseline (a) as losing money', () => {
     expect(held.incremental_revenue).toBeLessThan(0);
     const even = held.baselines.find((b) => b.name === 'historical_even')!;
     expect(Math.abs(even.plan_uplift)).toBeLessThan(1e-6 * Math.abs(even.incremental_revenue));
+    // The loss is a structured field and a caveat, not only a note: (a) at the historical budget
+    // (the plan's budget here) with (a)'s incremental revenue under the plan model.
+    const loss = held.media_loss!;
+    expect(loss.spend).toBe(held.budget);
+    expect(loss.incremental_revenue).toBeCloseTo(even.incremental_revenue, 6);
+    expect(loss.roas).toBeCloseTo(even.incremental_revenue / held.budget, 9);
+    expect(free.media_loss).toEqual(loss);
+    const [c] = planMediaLossCaveats(held);
+    expect(c.code).toBe('media_loses_money');
+    expect(c.message).toMatch(
+      /^the plan model credits baseline \(a\)'s spend \([\d.]+k, the historical split spread evenly over the horizon\) with -[\d.]+k of incremental revenue \(ROAS -\d\.\d\d\): it reads the media as a whole as losing money/,
+    );
+    expect(c.message).toContain('this plan therefore stays at baseline (a)');
+    expect(planMediaLossCaveats(free)[0].message).toContain(
+      'move budget on this plan only with bounds near the history',
+    );
   });
 });
 
@@ -147,6 +163,8 @@ describe('a plan whose curves are in doubt', () => {
     expect(held.curve_doubt).toBeNull();
     expect(held.convex_channels).toEqual([]);
     expect(planConvexCaveats(held)).toEqual([]);
+    expect(held.media_loss).toBeNull();
+    expect(planMediaLossCaveats(held)).toEqual([]);
     expect(held.uncertainty!.doubt_hold).toBeNull();
     expect(held.uncertainty!.step).toBeGreaterThan(0);
     expect(JSON.stringify(held)).toBe(JSON.stringify(unheld));

@@ -491,6 +491,34 @@ export function planCurveCaveats(plan: PlanResult): Caveat[] {
 }
 
 /**
+ * The plan model credits baseline (a)'s spend with no positive incremental revenue
+ * (PlanResult.media_loss), as a caveat the faces put first: a plan whose headline read
+ * `incremental -151.9k (ROAS -1.53)` (a daily file whose tv spent on 5 days) said why only in a
+ * note, and its caveats were ridge_form and interval_spans_zero. A checked plan then stays at (a)
+ * (plan.ts doubtHoldReason), as for a curve fit in doubt.
+ */
+export function planMediaLossCaveats(plan: PlanResult): Caveat[] {
+  const shortMoney = planMoney(plan);
+  const loss = plan.media_loss;
+  if (!loss) return [];
+  const reads = loss.incremental_revenue < 0 ? 'as losing money' : 'as earning nothing';
+  return [
+    {
+      code: 'media_loses_money',
+      message:
+        `the plan model credits baseline (a)'s spend (${shortMoney(loss.spend)}, the historical ` +
+        `split spread evenly over the horizon) with ${shortMoney(loss.incremental_revenue)} of ` +
+        `incremental revenue (ROAS ${loss.roas.toFixed(2)}): it reads the media as a whole ${reads}, ` +
+        `which advertising does not do, so its channels' returns carry sign errors (more often the ` +
+        `fit's split between correlated channels, weather terms and the baseline than the ` +
+        `channels'), and the plan's incremental revenue and ROAS, and each channel's, are not ` +
+        `figures to move budget on; ` +
+        heldWords(plan, 'move budget on this plan only with bounds near the history'),
+    },
+  ];
+}
+
+/**
  * What a doubt caveat says of the plan: a checked plan stays at baseline (a) (plan.ts
  * doubtHoldReason) and where the model's own optimum is; an unchecked one (replicates 0), or one
  * stored before the hold, gets `otherwise`.
@@ -732,6 +760,7 @@ export async function planBudget(
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan),
+        ...planMediaLossCaveats(out.result.plan),
         ...planBaselineCaveats(out.result.plan),
         ...planIntervalCaveats(out.result.plan),
       ],

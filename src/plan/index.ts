@@ -33,6 +33,7 @@ export {
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';
 export type {
+  MediaLoss,
   PlanBaseline,
   PlanChannel,
   PlanContext,

@@ -353,7 +353,29 @@ export interface PlanResult {
    * it was kept.
    */
   convex_channels?: ConvexChannel[];
+  /**
+   * Baseline (a) at the historical budget when the plan model credits its spend with no positive
+   * incremental revenue (the media as a whole lose money), or null; the app puts it first as a
+   * `media_loses_money` caveat (it was only a note: a plan of incremental -151.9k, ROAS -1.53, had
+   * no caveat saying why). A checked plan then stays at (a) (doubtHoldReason). Absent in plans
+   * stored before it was kept.
+   */
+  media_loss?: MediaLoss | null;
   notes: string[];
+}
+
+/** Baseline (a)'s spend and its incremental revenue under the plan model (PlanResult.media_loss). */
+export interface MediaLoss {
+  /** Baseline (a) at the historical budget: the historical split spread evenly over the horizon. */
+  spend: number;
+  incremental_revenue: number;
+  roas: number;
+}
+
+/** PlanResult.media_loss: (a)'s reading when it is not a gain, else null (as doubtHoldReason). */
+function mediaLoss(spend: number, incremental: number): MediaLoss | null {
+  if (!(spend > 0) || incremental > 0) return null;
+  return { spend, incremental_revenue: incremental, roas: incremental / spend };
 }
 
 /** Cap on the carry-over tail: one year of periods. */
@@ -1581,6 +1603,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     attribution,
     curve_doubt: ctx.curveDoubt ?? null,
     convex_channels: convex,
+    media_loss: mediaLoss(historicalBudget, incrementalRevenue(r, historicalEven)),
     notes,
   };
 }
