@@ -230,7 +230,7 @@ function truthSlots(e: Explanation): { index: number; rec: Omit<FigureRecord, 'r
   for (const s of e.weather_states) {
     for (const ch of s.channels) {
       i++;
-      if (ch.true_roas !== null)
+      if (ch.true_roas !== null && ch.roas !== null)
         out.push({
           index: i,
           rec: {

@@ -32,7 +32,7 @@ function expectChannelSame(a: Explanation, b: Explanation, channel: string): voi
   a.weather_states.forEach((s, i) => {
     const sx = s.channels.find((c) => c.channel === channel)!;
     const sy = b.weather_states[i].channels.find((c) => c.channel === channel)!;
-    expectSame(sx.roas, sy.roas, `${channel} ROAS in ${s.state}`);
+    expectSame(sx.roas!, sy.roas!, `${channel} ROAS in ${s.state}`);
   });
 }
 

@@ -354,7 +354,7 @@ describe('window refits of a phase-3 model', () => {
       expect(mine.channel).toBe(heldChannel);
       expect(mine.intervals!.roas).toEqual(
         figureInterval(
-          mine.roas,
+          mine.roas!,
           boot.figures.map((f) => f[k]),
           0,
           heldScale,

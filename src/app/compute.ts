@@ -16,6 +16,7 @@ import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainCalibratedFit } from '../phases/explain.js';
 import { addIntervals, orderedCaveats, modelLiftSpread } from '../phases/intervals.js';
+import { withoutUnspentFigures } from '../phases/unspent.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
 import { fitFinalModel, withFitScales, type FinalModel } from '../phases/final.js';
@@ -192,6 +193,9 @@ function explainWithIntervals(
     ...intervalOptions,
     calibration: fit.replicate,
   });
+  // Figures of spend that did not happen (a state or a whole channel without spend) are null,
+  // after the intervals so that no other figure moves.
+  withoutUnspentFigures(fit.explanation);
   if (fit.replicate && fit.explanation.uncertainty) {
     fit.explanation.notes.push(
       'the intervals are those of the calibrated model (bootstrap refits with the lift tests redrawn within their standard errors); uncalibrated_roas is the point ROAS before calibration',

@@ -389,8 +389,10 @@ export const explanationOut = {
           channel: z.string(),
           spend: metric,
           contribution: metric,
-          roas: metric,
-          marginal_roas: metric,
+          roas: metric.describe('Null when the channel has no spend in this state'),
+          marginal_roas: metric.describe(
+            "Per unit of the state's spend: null when the channel has no spend in this state",
+          ),
           true_roas: metric,
           roas_error: metric,
           intervals: channelIntervalsOut,
@@ -415,7 +417,7 @@ export const explanationOut = {
   caveats: z
     .array(z.looseObject({ code: z.string(), message: z.string() }))
     .describe(
-      'Read first: model_fails_threshold, not_validated, no_carry_over, cv_of_another_model, interval_spans_zero, no_intervals, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve',
+      'Read first: model_fails_threshold, not_validated, no_carry_over, cv_of_another_model, interval_spans_zero, no_intervals, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve, no_spend_in_state',
     ),
   validation: z
     .looseObject({

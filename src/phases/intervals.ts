@@ -350,9 +350,11 @@ export const LEVELS = [
  * (FinalModel.heldAtZero), whose 0 entered the mean; 21: a channel's or the media total's 80%
  * contribution interval whose upper end is above the revenue of the data gets the
  * interval_beyond_revenue caveat (intervalBeyondRevenueCaveats), and a negative contribution
- * (phases 0-2, tree models) is the negative_media_effect caveat, not a note (explain.ts).
+ * (phases 0-2, tree models) is the negative_media_effect caveat, not a note (explain.ts);
+ * 22: the ROAS, marginal ROAS and intervals of a channel in a weather state it never spent in are
+ * null (unspent.ts).
  */
-export const INTERVALS_VERSION = 21;
+export const INTERVALS_VERSION = 22;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -414,19 +416,20 @@ function visitFigures(
     channel: string,
   ) => void,
 ): void {
-  // A channel's three figures, the same for the whole period and for each weather state.
+  // A channel's three figures, the same for the whole period and for each weather state. A state
+  // figure is null only after the intervals (unspent.ts): 0, as explainFinalModel computes it.
   const visitChannel = (ch: {
     channel: string;
     contribution: number;
-    roas: number;
-    marginal_roas: number;
+    roas: number | null;
+    marginal_roas: number | null;
     intervals: ChannelIntervals | null;
   }): void => {
     const ivs: Partial<ChannelIntervals> = {};
     visit(ch.contribution, (iv) => (ivs.contribution = iv), false, ch.channel);
-    visit(ch.roas, (iv) => (ivs.roas = iv), false, ch.channel);
+    visit(ch.roas ?? 0, (iv) => (ivs.roas = iv), false, ch.channel);
     visit(
-      ch.marginal_roas,
+      ch.marginal_roas ?? 0,
       (iv) => {
         ivs.marginal_roas = iv;
         ch.intervals = ivs as ChannelIntervals;

@@ -393,8 +393,10 @@ export interface WeatherStateRoas {
     channel: string;
     spend: number;
     contribution: number;
-    roas: number;
-    marginal_roas: number;
+    /** Null when the channel has no spend in this state (x / 0: unspent.ts). */
+    roas: number | null;
+    /** Per unit of the state's spend: null likewise. */
+    marginal_roas: number | null;
     true_roas: number | null;
     roas_error: number | null;
     intervals: ChannelIntervals | null;

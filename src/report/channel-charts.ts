@@ -326,7 +326,8 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
         definition: s.definition,
         periods: s.rows,
         channel: c.channel,
-        estimate: sig(c.roas),
+        // No spend in the state: no ROAS (null), no bar (unspent.ts).
+        estimate: c.roas === null ? null : sig(c.roas),
         truth: c.true_roas === null ? null : sig(c.true_roas),
         ...intervalRow(ivs[s.state]?.[c.channel]),
       });
@@ -373,8 +374,23 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
       height: 240,
       layer: layers,
     }),
-    notes: states.map((s) => `${stateName(s.state)}: ${s.definition} (${s.rows} ${period}s)`),
+    notes: [
+      ...states.map((s) => `${stateName(s.state)}: ${s.definition} (${s.rows} ${period}s)`),
+      ...unspentStateNotes(d, period),
+    ],
   };
+}
+
+/** "no spend: tiktok on hot days (no ROAS there)", per channel with states it never spent in. */
+function unspentStateNotes(d: TenantReportData, period: string): string[] {
+  return d.explanation.channels.flatMap((ch) => {
+    const states = d.explanation.weather_states
+      .filter((s) => s.channels.some((c) => c.channel === ch.channel && c.roas === null))
+      .map((s) => stateName(s.state));
+    return states.length === 0
+      ? []
+      : [`no spend: ${ch.channel} on ${states.join(', ')} ${period}s (no ROAS there, no bar)`];
+  });
 }
 
 /**
@@ -417,9 +433,12 @@ function weatherReading(d: TenantReportData, period: string): string {
       if (!sa || !sb) continue;
       for (const ca of sa.channels) {
         const cb = sb.channels.find((c) => c.channel === ca.channel);
-        if (!cb || ca.roas <= 0 || cb.roas <= 0) continue;
+        if (!cb || ca.roas === null || cb.roas === null || ca.roas <= 0 || cb.roas <= 0) continue;
         const score = Math.abs(Math.log(ca.roas / cb.roas));
-        const [hi, lo, hiState, loState] = ca.roas >= cb.roas ? [ca, cb, sa, sb] : [cb, ca, sb, sa];
+        const [hi, lo, hiState, loState] =
+          ca.roas >= cb.roas
+            ? [{ ...ca, roas: ca.roas }, { ...cb, roas: cb.roas }, sa, sb]
+            : [{ ...cb, roas: cb.roas }, { ...ca, roas: ca.roas }, sb, sa];
         const truth =
           hi.true_roas !== null && lo.true_roas !== null
             ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
@@ -541,7 +560,8 @@ export function truthChart(d: TenantReportData): ChartDef | null {
   }
   for (const s of d.explanation.weather_states) {
     for (const c of s.channels)
-      add('weather ROAS', `${c.channel} ${stateName(s.state)}`, c.roas, c.true_roas);
+      if (c.roas !== null)
+        add('weather ROAS', `${c.channel} ${stateName(s.state)}`, c.roas, c.true_roas);
   }
   const params = d.explanation.channel_params;
   if (params && d.truth_decay) {

@@ -158,9 +158,11 @@ export function explainText(e: Explanation): string {
               w.state,
               w.definition,
               w.rows,
-              ...w.channels.flatMap((c) =>
-                hasIv ? [c.roas, bounds(c.intervals?.roas, 'p80')] : [c.roas],
-              ),
+              // No spend in the state: no ROAS there (null in --json).
+              ...w.channels.flatMap((c) => {
+                const roas = c.roas === null ? 'no spend' : c.roas;
+                return hasIv ? [roas, bounds(c.intervals?.roas, 'p80')] : [roas];
+              }),
               ...(hasTruth ? w.channels.map((c) => c.true_roas) : []),
             ]),
           ),
