@@ -51,6 +51,30 @@ describe('wv-mmm lift', () => {
     expect(run('lift', 'remove', '--tenant', 'none_books').code).toBe(0);
   });
 
+  it('refuses a test on a channel with no spend in the data, storing nothing', () => {
+    // A shop whose tiktok column is 0 on every day (a boost on it was recorded before).
+    const rows = [`date,meta_spend,tiktok_spend,temperature_c,revenue`];
+    for (let t = 0; t < 200; t++) {
+      const date = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
+      const meta = 100 + 40 * Math.sin(t / 3);
+      rows.push(
+        `${date},${meta.toFixed(2)},0,${(12 + 9 * Math.sin(t / 58)).toFixed(1)},${(2000 + 3 * meta).toFixed(2)}`,
+      );
+    }
+    const data = file('shop.csv', rows.join('\n') + '\n');
+    expect(run('import', '--file', data, '--tenant', 'zero_shop').code).toBe(0);
+    const lift = file('tiktok.csv', `${HEADER}\ntiktok,2024-03-01,2024-03-28,10000,18000,4500\n`);
+    const refused = run('lift', 'add', '--tenant', 'zero_shop', '--file', lift);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'tiktok.csv, row 2, column "channel": tiktok has no spend anywhere in tenant zero_shop\'s data (2024-01-01..2024-07-18): the model has nothing to estimate its effect from',
+    );
+    const listed = JSON.parse(run('lift', 'list', '--tenant', 'zero_shop', '--json').stdout) as {
+      tests: unknown[];
+    };
+    expect(listed.tests).toEqual([]);
+  });
+
   it('says which sub-command it needs and which flag goes with which', () => {
     const none = run('lift', '--tenant', 'none_books');
     expect(none.code).toBe(2);

@@ -103,7 +103,44 @@ describe('a weather state in which a channel never spent', () => {
   });
 });
 
-describe('the explanation', () => {
+describe('a channel with no spend in the data', () => {
+  it('has no curve, carry-over or intervals, is said once, and is in no interval caveat', () => {
+    const radio = e.channels.find((c) => c.channel === 'radio')!;
+    expect(radio.spend).toBe(0);
+    expect(radio.no_spend).toBe(true);
+    expect(radio.contribution).toBe(0);
+    expect(radio.intervals).toBeNull();
+    expect(e.channels.filter((c) => c.no_spend).map((c) => c.channel)).toEqual(['radio']);
+    expect(e.response_curves.map((c) => c.channel)).not.toContain('radio');
+    expect(e.response_curves.map((c) => c.channel)).toContain('tiktok');
+    expect(e.channel_params!.radio).toBeNull();
+    expect(e.channel_params!.tiktok).not.toBeNull();
+    for (const s of e.weather_states) {
+      const row = s.channels.find((c) => c.channel === 'radio')!;
+      expect([row.roas, row.marginal_roas, row.intervals]).toEqual([null, null, null]);
+    }
+    const said = [...e.caveats.map((c) => c.message), ...e.notes].filter((m) =>
+      m.includes('no spend in the data: nothing to estimate'),
+    );
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^radio: /);
+    expect(e.notes.join('\n')).not.toContain('its ROAS is reported as 0');
+    for (const c of e.caveats.filter((x) => x.code !== 'low_spend_channel'))
+      expect(c.message).not.toMatch(/\bradio\b/);
+  });
+
+  it('has no curve table in the CLI and no decay in the report', async () => {
+    const text = explainText(e);
+    expect(text).not.toContain('radio: revenue per day');
+    expect(text).toMatch(/^radio +0 +0 +no spend/m);
+    const report = await buildTenantReport({ ...d, caveats: e.caveats.map((c) => c.message) });
+    const adstock = report.charts.find((c) => c.id === 'adstock')!;
+    expect(adstock.reading).not.toContain('radio');
+    expect(adstock.reading).toContain('tiktok decay');
+    const roas = report.charts.find((c) => c.id === 'roas')!;
+    expect(roas.reading).toContain('radio: no spend in the data, nothing to estimate');
+  });
+
   it("fits the MCP tool's output schema, nulls included", () => {
     const parsed = z.object(explanationOut).safeParse(JSON.parse(JSON.stringify(e)));
     expect(parsed.success, JSON.stringify(parsed.error?.issues?.slice(0, 3))).toBe(true);

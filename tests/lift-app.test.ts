@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchLiftTest } from '../bench/calibration.js';
 import { AppError } from '../src/app/types.js';
-import { liftTestsToCsv } from '../src/core/csv.js';
+import { liftTestsToCsv, tenantToCsv } from '../src/core/csv.js';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { isoFromDays, parseIsoDay } from '../src/core/csv/dates.js';
 import { connectReal, removeTempDirs, type RealServer } from './hardening-helpers.js';
@@ -373,6 +373,43 @@ describe('add_lift_test over MCP', () => {
     const both = await call(s, 'add_lift_test', { tenant: 'extreme_ski_gear' });
     expect(text(both)).toMatch(/pass exactly one of tests/);
     expect(s.app.listLiftTests('extreme_ski_gear')).toHaveLength(1);
+  });
+
+  it("refuses a test on a channel with no spend in the data, in the tool's words, storing nothing", async () => {
+    // none_books with a tiktok column of zeros: a boost on tiktok was recorded, and explain then
+    // called it a conflict with the model's own "0 +- 0" (data LR = 0.0) and said to check it.
+    const books = generateTenant('none_books').series;
+    const series = {
+      ...books,
+      tenant: 'zero_tiktok',
+      channels: [...books.channels, 'tiktok'],
+      spend: [...books.spend, new Float64Array(books.target.length)],
+    };
+    s.app.importTenantData({ tenant: 'zero_tiktok', csv: tenantToCsv(series) });
+    const test = {
+      channel: 'tiktok',
+      start_date: '2024-09-06',
+      end_date: '2024-10-31',
+      spend_change: 10000,
+      incremental_revenue: 18000,
+      standard_error: 4500,
+    };
+    const r = await call(s, 'add_lift_test', { tenant: 'zero_tiktok', tests: [test] });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain(
+      "tests[0]: tiktok has no spend anywhere in tenant zero_tiktok's data (2022-01-01..2024-12-30): the model has nothing to estimate its effect from",
+    );
+    // The same test as CSV (what `wv-mmm lift add` sends) names the row and the column.
+    const csv = `${HEADER}\ntiktok,2024-09-06,2024-10-31,10000,18000,4500\n`;
+    const e = appError(() =>
+      s.app.addLiftTests({ tenant: 'zero_tiktok', csv, source: 'lift.csv' }),
+    );
+    expect(e.code).toBe('invalid_argument');
+    expect(e.message).toMatch(
+      /^lift\.csv, row 2, column "channel": tiktok has no spend anywhere in tenant zero_tiktok's data/,
+    );
+    expect(s.app.listLiftTests('zero_tiktok')).toEqual([]);
+    s.app.deleteTenant({ tenant: 'zero_tiktok', runs: 'delete' });
   });
 
   it('delete_lift_tests deletes by id or all; a repeated test names it as the way out', async () => {

@@ -279,6 +279,14 @@ describe('parseLiftCsv', () => {
       'bad_number',
       /row 2, column "spend_change": spend_change -61 cuts more than/,
     ],
+    // google spent nothing on 2024-01-01..05: a hold-out there has no spend to remove (it was
+    // refused as "cuts more than the google spend ... (0.00)").
+    [
+      'cut where nothing was spent',
+      `${header}\ngoogle,2024-01-02,2024-01-04,-3,-6,10\n`,
+      'bad_number',
+      /^f\.csv, row 2, column "spend_change": spend_change -3 cuts google's spend in 2024-01-02\.\.2024-01-04, but google spent nothing there in the data: a hold-out can only remove spend that ran/,
+    ],
     [
       'third row',
       `${header}\nmeta,2024-01-03,2024-01-05,-30,-60,10\n\nmeta,2024-01-03,2024-01-05,-30,-60,nan\n`,
@@ -286,6 +294,38 @@ describe('parseLiftCsv', () => {
       /^f\.csv, row 4, column "standard_error"/,
     ],
   ];
+  it('refuses a test on a channel with no spend in the data; keeps a boost where one that spent did not', () => {
+    // tiktok: 0 on every day. A boost on it was recorded, and explain then called it a conflict
+    // with the model's "0 +- 0" and told the user to check the experiment.
+    const base = tinySeries();
+    const series: TenantSeries = {
+      ...base,
+      channels: [...base.channels, 'tiktok'],
+      spend: [...base.spend, new Float64Array(10)],
+    };
+    for (const change of ['500', '-5']) {
+      let err: unknown;
+      try {
+        parseLiftCsv(`${header}\ntiktok,2024-01-02,2024-01-08,${change},900,200\n`, {
+          fileName: 'f.csv',
+          series,
+        });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DataError);
+      expect((err as DataError).code).toBe('no_spend_channel');
+      expect((err as DataError).column).toBe('channel');
+      expect((err as DataError).message).toBe(
+        'f.csv, row 2, column "channel": tiktok has no spend anywhere in tenant tiny\'s data (2024-01-01..2024-01-10): the model has nothing to estimate its effect from, so a lift test on it can neither calibrate it nor be checked against it; import data in which the channel spends, then record the test',
+      );
+    }
+    // google spent from 2024-01-06 on: a boost before that is a test of the model's curve there.
+    expect(
+      parseLiftCsv(`${header}\ngoogle,2024-01-02,2024-01-04,30,60,10\n`, { series }),
+    ).toHaveLength(1);
+  });
+
   it.each(cases)('%s -> %s', (_, text, code, message) => {
     let err: unknown;
     try {

@@ -298,7 +298,7 @@ describe('a channel with no spend at all', () => {
     const e = explainFinalModel(series, fitFinalModel(series, 3), null);
     const low = e.caveats.filter((c) => c.code === 'low_spend_channel');
     expect(low.map((c) => c.message)).toEqual([
-      'radio: no spend at all in the data, so it has no effect to measure: its figures are zero by construction, not an estimate; leave its column out of the import, or the planner holds it at zero unless given bounds for it',
+      'radio: no spend in the data: nothing to estimate (no_spend: its contribution, ROAS and marginal ROAS are 0 by construction, and it has no response curve, carry-over, ROAS by weather state or intervals); leave its column out of the import; the planner holds it at zero unless given bounds for it, and a lift test on it is refused',
     ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   checkLiftPrecision,
   liftScaleProblem,
   checkLiftTest,
+  liftNoSpendProblem,
   liftSpend,
   liftWindow,
   liftWindowOutsideData,
@@ -90,6 +91,8 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
         const w = liftWindow(series, t);
         const outside = liftWindowOutsideData(series, t, w);
         if (outside) throw new RangeError(outside.message);
+        const unspent = liftNoSpendProblem(series, t, w);
+        if (unspent) throw new RangeError(unspent.message);
         liftSpend(series, t, w);
         const scale = liftScaleProblem(series, t, w);
         if (scale) throw new RangeError(scale.message);
@@ -182,6 +185,11 @@ export function unusableLiftTests(ctx: AppContext, tenant: string): { id: number
   const { series } = resolveTenant(tenantSource(ctx, tenant));
   const out: { id: number; why: string }[] = [];
   for (const t of ctx.store.listLiftTests(tenant)) {
+    const unspent = liftNoSpendProblem(series, t);
+    if (unspent) {
+      out.push({ id: t.id, why: unspent.message });
+      continue;
+    }
     const scale = liftScaleProblem(series, t);
     if (scale) {
       out.push({ id: t.id, why: scale.message });

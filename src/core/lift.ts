@@ -137,6 +137,46 @@ export function liftWindowOutsideData(
 }
 
 /**
+ * A test the data give nothing to set against: a channel with no spend anywhere in the data (the
+ * model has no effect of it to estimate, so its lift is 0 +- 0 whatever the test says: a boost on
+ * such a channel was recorded, and explain then called it a conflict with the uncalibrated model's
+ * own interval, "data LR = 0.0, p = 1.0e+0", and told the user to check the experiment), or a
+ * spend cut in a window where the channel spent nothing (there was no spend to remove). The
+ * column to blame and what to do, or null. A boost in a window without spend, of a channel that
+ * spent elsewhere in the data, is a test of the model's curve there, and is kept.
+ */
+export function liftNoSpendProblem(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): { column: 'channel' | 'spend_change'; message: string } | null {
+  const spend = series.spend[series.channels.indexOf(t.channel)];
+  let total = 0;
+  for (let i = 0; i < spend.length; i++) total += spend[i];
+  if (!(total > 0)) {
+    const { first, last } = dataSpan(series);
+    return {
+      column: 'channel',
+      message:
+        `${t.channel} has no spend anywhere in tenant ${series.tenant}'s data (${first}..${last}): ` +
+        'the model has nothing to estimate its effect from, so a lift test on it can neither calibrate ' +
+        'it nor be checked against it; import data in which the channel spends, then record the test',
+    };
+  }
+  if (t.spend_change > 0) return null;
+  let inWindow = 0;
+  for (let i = w.from; i < w.to; i++) inWindow += spend[i];
+  if (inWindow > 0) return null;
+  return {
+    column: 'spend_change',
+    message:
+      `spend_change ${t.spend_change} cuts ${t.channel}'s spend in ${t.start}..${t.end}, but ${t.channel} ` +
+      'spent nothing there in the data: a hold-out can only remove spend that ran; check the window ' +
+      '(dates inside the time the channel ran) and the channel',
+  };
+}
+
+/**
  * Where a test's lift has the opposite sign of its spend change by more than two standard errors:
  * a cut that raised revenue, or a boost that lowered it, says the channel's return is negative,
  * which is more often a sign written the other way (docs/calibration.md: a hold-out that lost

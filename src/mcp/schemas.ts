@@ -364,6 +364,12 @@ export const explanationOut = {
       truth: decompositionTruthOut,
       roas_error: metric,
       intervals: channelIntervalsOut,
+      no_spend: z
+        .literal(true)
+        .optional()
+        .describe(
+          'No spend in the data: nothing to estimate (contribution, ROAS and marginal ROAS 0 by construction; no response curve, carry-over, ROAS by weather state or intervals)',
+        ),
       uncalibrated_roas: metric.optional().describe('With lift tests: ROAS before calibration'),
       uncalibrated_roas_error: metric.optional(),
       pooled_roas: metric
@@ -413,7 +419,10 @@ export const explanationOut = {
         .describe('80% and 95% bands of contribution, level by level'),
     }),
   ),
-  channel_params: z.record(z.string(), channelParamsOut).nullable(),
+  channel_params: z
+    .record(z.string(), channelParamsOut.nullable())
+    .nullable()
+    .describe('Per channel; null for a channel with no spend in the data (nothing to estimate)'),
   caveats: z
     .array(z.looseObject({ code: z.string(), message: z.string() }))
     .describe(

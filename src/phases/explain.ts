@@ -215,8 +215,6 @@ export function explainFinalModel(
     const contribution = channelContribution(model, name, sum(perDay), totalSpend);
     const roas = ratio(contribution, totalSpend);
     const marginal = ratio(sum(upDay), MARGINAL_STEP * totalSpend);
-    if (totalSpend === 0)
-      notes.push(`${name} has no spend in the period: its ROAS is reported as 0`);
 
     let truth: ChannelDecomposition['truth'] = null;
     if (truthTenant) {
@@ -381,7 +379,7 @@ function lowSpendCaveats(series: TenantSeries): Caveat[] {
       ? {
           // "almost no spend (under 0.1% of all spend, on 0 of 426 days)" said less than this.
           code: 'low_spend_channel',
-          message: `${low.channel}: no spend at all in the data, so it has no effect to measure: its figures are zero by construction, not an estimate; leave its column out of the import, or the planner holds it at zero unless given bounds for it`,
+          message: `${low.channel}: no spend in the data: nothing to estimate (no_spend: its contribution, ROAS and marginal ROAS are 0 by construction, and it has no response curve, carry-over, ROAS by weather state or intervals); leave its column out of the import; the planner holds it at zero unless given bounds for it, and a lift test on it is refused`,
         }
       : {
           code: 'low_spend_channel',

@@ -351,8 +351,9 @@ export const LEVELS = [
  * contribution interval whose upper end is above the revenue of the data gets the
  * interval_beyond_revenue caveat (intervalBeyondRevenueCaveats), and a negative contribution
  * (phases 0-2, tree models) is the negative_media_effect caveat, not a note (explain.ts);
- * 22: the ROAS, marginal ROAS and intervals of a channel in a weather state it never spent in are
- * null (unspent.ts).
+ * 22: figures of spend that did not happen are null (unspent.ts): the ROAS, marginal ROAS and
+ * intervals of a channel in a weather state it never spent in, and the response curve, carry-over
+ * and intervals of a channel without spend.
  */
 export const INTERVALS_VERSION = 22;
 /** Fewest successful replicates for intervals to be reported. */

@@ -359,8 +359,14 @@ export interface ChannelDecomposition {
   truth: { contribution: number; roas: number; marginal_roas: number | null } | null;
   /** (estimate - truth) / |truth|, for synthetic tenants. */
   roas_error: number | null;
-  /** 80% / 95% intervals (null when not computed). */
+  /** 80% / 95% intervals (null when not computed, or when the channel has no spend). */
   intervals: ChannelIntervals | null;
+  /**
+   * True when the channel has no spend in the data: nothing to estimate (its contribution, ROAS
+   * and marginal ROAS are 0 by construction; it has no response curve, carry-over, ROAS by
+   * weather state or intervals: unspent.ts). Absent otherwise.
+   */
+  no_spend?: true;
   /**
    * With lift tests: the ROAS of the same model before calibration (the figures above are
    * calibrated); null when no lift test applies.
@@ -429,7 +435,8 @@ export interface Explanation {
   channels: ChannelDecomposition[];
   weather_states: WeatherStateRoas[];
   response_curves: ResponseCurve[];
-  channel_params: Record<string, ChannelParams> | null;
+  /** A channel without spend in the data has null: its carry-over is not estimated (unspent.ts). */
+  channel_params: Record<string, ChannelParams | null> | null;
   /** Read first: model below the pass bar, figures whose interval includes zero. */
   caveats: Caveat[];
   /** The phase's cross-validated fold R² for this tenant (null when no CV result was at hand). */

@@ -1,18 +1,31 @@
 /**
  * Figures an explanation cannot have, taken out after its intervals are computed (so no other
- * figure moves): a channel's ROAS and marginal ROAS in a weather state where it did not spend.
- * Both are per unit of the state's spend, and with none they are x / 0. explain printed them as 0
- * with an interval of 0.00 to 0.00 and counted them in `interval_spans_zero` (a channel launched
- * in November had "ROAS 0" on hot days, while its response curve gave 971 a day there). They
- * become null with no interval, and one `no_spend_in_state` caveat per channel names the states
- * and says that its response curve there is the model's extrapolation. The state's contribution
- * (carry-over from spend on other days) stays.
+ * figure moves):
+ *
+ * - a channel's ROAS and marginal ROAS in a weather state where it did not spend: both are per
+ *   unit of the state's spend, and with none they are x / 0. explain printed them as 0 with an
+ *   interval of 0.00 to 0.00 and counted them in `interval_spans_zero` (a channel launched in
+ *   November had "ROAS 0" on hot days, while its response curve gave 971 a day there). They
+ *   become null with no interval, and one `no_spend_in_state` caveat per channel names the states
+ *   and says that its response curve there is the model's extrapolation. The state's contribution
+ *   (carry-over from spend on other days) stays.
+ * - a channel with no spend in the data at all: its response curve (a curve of zeros), carry-over
+ *   (the search's starting decay, read as "decay 0.50, half-life 1.0 days" in the report) and
+ *   intervals are not estimates. The curve is left out, its `channel_params` entry and intervals
+ *   are null, and the channel is marked `no_spend: true`; its contribution is 0 and its ROAS and
+ *   marginal ROAS stay 0 by construction (numbers throughout the engine: the calibration, the
+ *   planner's attribution and the benches read them). The low_spend_channel caveat says so once.
  */
 import type { Caveat, Explanation } from './types.js';
 
 /** The explanation without the figures of spend that did not happen (module comment), in place. */
 export function withoutUnspentFigures(e: Explanation): Explanation {
   const none = new Set(e.channels.filter((c) => !(c.spend > 0)).map((c) => c.channel));
+  for (const ch of e.channels) {
+    if (!none.has(ch.channel)) continue;
+    ch.intervals = null;
+    ch.no_spend = true;
+  }
   const unspentStates = new Map<string, string[]>();
   for (const s of e.weather_states) {
     for (const row of s.channels) {
@@ -24,6 +37,14 @@ export function withoutUnspentFigures(e: Explanation): Explanation {
       if (!none.has(row.channel)) {
         unspentStates.set(row.channel, [...(unspentStates.get(row.channel) ?? []), s.state]);
       }
+    }
+  }
+  if (none.size > 0) {
+    e.response_curves = e.response_curves.filter((c) => !none.has(c.channel));
+    if (e.channel_params) {
+      e.channel_params = Object.fromEntries(
+        Object.entries(e.channel_params).map(([c, p]) => [c, none.has(c) ? null : p]),
+      );
     }
   }
   e.caveats.push(...[...unspentStates].map(([channel, states]) => stateCaveat(e, channel, states)));

@@ -296,6 +296,7 @@ export function roasChart(d: TenantReportData): ChartDef {
   });
   const sorted = [...d.explanation.channels].sort((a, b) => b.roas - a.roas);
   const parts = sorted.map((c) => {
+    if (c.no_spend) return `${c.channel}: no spend in the data, nothing to estimate`;
     const iv = ivs.roas?.[c.channel];
     const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
     return `${c.channel} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
@@ -381,9 +382,13 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
   };
 }
 
-/** "no spend: tiktok on hot days (no ROAS there)", per channel with states it never spent in. */
+/**
+ * "no spend: tiktok on hot days (no ROAS there)", per channel with states it never spent in (a
+ * channel with no spend at all is said so once, in the ROAS chart and the caveats).
+ */
 function unspentStateNotes(d: TenantReportData, period: string): string[] {
   return d.explanation.channels.flatMap((ch) => {
+    if (ch.no_spend) return [];
     const states = d.explanation.weather_states
       .filter((s) => s.channels.some((c) => c.channel === ch.channel && c.roas === null))
       .map((s) => stateName(s.state));
@@ -565,7 +570,8 @@ export function truthChart(d: TenantReportData): ChartDef | null {
   }
   const params = d.explanation.channel_params;
   if (params && d.truth_decay) {
-    for (const [ch, p] of Object.entries(params)) add('decay', ch, p.decay, d.truth_decay[ch]);
+    for (const [ch, p] of Object.entries(params))
+      if (p) add('decay', ch, p.decay, d.truth_decay[ch]);
   }
   if (rows.length === 0) return null;
   for (const r of rows) r.label = `${r.figure}: ${r.item}`;

@@ -69,6 +69,7 @@ export type DataErrorCode =
   | 'forecast_start'
   | 'unknown_column'
   | 'unknown_channel'
+  | 'no_spend_channel'
   | 'bad_window';
 
 /**

@@ -11,6 +11,7 @@
 import {
   checkLiftPrecision,
   liftScaleProblem,
+  liftNoSpendProblem,
   liftSpend,
   liftWindow,
   liftWindowOutsideData,
@@ -255,6 +256,11 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
   }
   const outside = liftWindowOutsideData(series, t, w);
   if (outside) throw new DataError('bad_window', file, line, outside.column, outside.message);
+  const unspent = liftNoSpendProblem(series, t, w);
+  if (unspent) {
+    const code = unspent.column === 'channel' ? 'no_spend_channel' : 'bad_number';
+    throw new DataError(code, file, line, unspent.column, unspent.message);
+  }
   try {
     liftSpend(series, t, w);
   } catch (e) {

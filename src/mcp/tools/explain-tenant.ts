@@ -52,6 +52,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           );
           const ch = e.channels
             .map((c) => {
+              if (c.no_spend) return `${c.channel}: no spend in the data, nothing to estimate`;
               const err = c.roas_error !== null ? `, error vs truth ${fmtPct(c.roas_error)}` : '';
               const uncal =
                 c.uncalibrated_roas !== undefined && c.uncalibrated_roas !== null
