@@ -11,6 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/index.js';
 import type { App } from '../src/app/types.js';
+import { weatherRoasChart } from '../src/report/channel-charts.js';
+import { handMadeReportData } from './report-helpers.js';
 
 let dir: string;
 let app: App;
@@ -58,5 +60,32 @@ describe('ROAS-by-weather reading under other weather names', () => {
     const canonical = await reading(`${src}_canon`);
     expect(canonical).toMatch(/^(Hot|Cold|Rainy|Dry) days return \d/);
     expect(await reading(`${src}_renamed`)).toBe(canonical);
+  });
+});
+
+describe('ROAS-by-weather chart with weather columns of unrecognised names', () => {
+  // Three marked columns of no listed name each give low / mid / high: the chart's x positions
+  // were the labels without the column name, so 9 states' bars were drawn on 3 positions.
+  it('keeps one x position per state, named by column where labels repeat', () => {
+    const d = handMadeReportData();
+    const template = d.explanation.weather_states[0];
+    d.explanation.weather_states = ['t_max', 'wetness', 'sky'].flatMap((w) =>
+      ['low', 'mid', 'high'].map((l) => ({
+        ...template,
+        state: `${w}:${l}`,
+        variable: w,
+        definition: `${l} ${w}`,
+      })),
+    );
+    const chart = weatherRoasChart(d)!;
+    const states = [...new Set(chart.rows.map((row) => row.state as string))];
+    expect(states).toEqual(d.explanation.weather_states.map((s) => s.state));
+    expect(chart.notes?.[0]).toBe('t_max:low: low t_max (6 days)');
+  });
+
+  it('keeps the short label where no other column shares it', () => {
+    const d = handMadeReportData();
+    const chart = weatherRoasChart(d)!;
+    expect([...new Set(chart.rows.map((row) => row.state))]).toEqual(['hot', 'cold']);
   });
 });

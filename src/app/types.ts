@@ -207,6 +207,7 @@ export type { TenantInfo, GroundTruth } from '../core/types.js';
 export type { RoleOverrides } from '../core/csv.js';
 export { CSV_LIMITS, TENANT_ID_PATTERN, overUtf8Limit } from '../core/csv.js';
 export { LEAST_ROWS_TO_TRAIN } from '../core/folds.js';
+export { weatherStateLabels } from '../core/weather-names.js';
 export { ALPHA_RANGE, APP_LIMITS, DEFAULT_CONFIG, parsePhase } from './config.js';
 export { makeDirs } from '../store/index.js';
 export { defaultStateDir } from './paths.js';

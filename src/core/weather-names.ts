@@ -196,3 +196,19 @@ export function physicalRange(info: WeatherKindInfo): [number, number] {
       return [0, Infinity];
   }
 }
+
+/**
+ * The labels of weather states (explain's `<column>:<label>`) as tables and charts show them: the
+ * label without the column name ('cold', 'rain'), or the whole state where two columns share a
+ * label (the low / mid / high of two columns of unrecognised name), so that no two states read
+ * alike (a report's chart stacked the bars of t_max:low, wetness:low and sky:low on one "low").
+ * The column name can be any header ('Temperature (°F)').
+ */
+export function weatherStateLabels(
+  states: readonly { readonly state: string; readonly variable: string }[],
+): string[] {
+  const labels = states.map((s) =>
+    s.state.startsWith(`${s.variable}:`) ? s.state.slice(s.variable.length + 1) : s.state,
+  );
+  return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : states[i].state));
+}

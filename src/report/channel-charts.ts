@@ -13,6 +13,7 @@ import {
   type Row,
 } from './chart.js';
 import { num, pct, periodWord, ratio, sig, signedPct, stateLabel } from './format.js';
+import { weatherStateLabels } from '../core/weather-names.js';
 import type { Interval, TenantReportData } from './types.js';
 
 const STATE_ORDER = ['cold', 'mild', 'hot', 'dry', 'rain'];
@@ -318,11 +319,14 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
   if (states.length === 0) return null;
   const period = periodWord(d.tenant.frequency);
   const ivs = d.intervals?.state_roas ?? {};
+  // Unique labels: t_max:low, wetness:low and sky:low all read "low" without the column name,
+  // and their bars were drawn on one position.
+  const labels = weatherStateLabels(states);
   const rows: Row[] = [];
-  for (const s of states) {
+  for (const [k, s] of states.entries()) {
     for (const c of s.channels) {
       rows.push({
-        state: stateName(s.state),
+        state: labels[k],
         variable: s.variable,
         definition: s.definition,
         periods: s.rows,
@@ -376,7 +380,7 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
       layer: layers,
     }),
     notes: [
-      ...states.map((s) => `${stateName(s.state)}: ${s.definition} (${s.rows} ${period}s)`),
+      ...states.map((s, k) => `${labels[k]}: ${s.definition} (${s.rows} ${period}s)`),
       ...unspentStateNotes(d, period),
     ],
   };
@@ -387,11 +391,13 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
  * channel with no spend at all is said so once, in the ROAS chart and the caveats).
  */
 function unspentStateNotes(d: TenantReportData, period: string): string[] {
+  const labels = weatherStateLabels(d.explanation.weather_states);
   return d.explanation.channels.flatMap((ch) => {
     if (ch.no_spend) return [];
     const states = d.explanation.weather_states
-      .filter((s) => s.channels.some((c) => c.channel === ch.channel && c.roas === null))
-      .map((s) => stateName(s.state));
+      .map((s, k) => ({ s, label: labels[k] }))
+      .filter(({ s }) => s.channels.some((c) => c.channel === ch.channel && c.roas === null))
+      .map(({ label }) => label);
     return states.length === 0
       ? []
       : [`no spend: ${ch.channel} on ${states.join(', ')} ${period}s (no ROAS there, no bar)`];
@@ -563,10 +569,11 @@ export function truthChart(d: TenantReportData): ChartDef | null {
     add('marginal ROAS', c.channel, c.marginal_roas, c.truth.marginal_roas);
     add('contribution', c.channel, c.contribution, c.truth.contribution);
   }
-  for (const s of d.explanation.weather_states) {
+  const stateLabels = weatherStateLabels(d.explanation.weather_states);
+  for (const [k, s] of d.explanation.weather_states.entries()) {
     for (const c of s.channels)
       if (c.roas !== null)
-        add('weather ROAS', `${c.channel} ${stateName(s.state)}`, c.roas, c.true_roas);
+        add('weather ROAS', `${c.channel} ${stateLabels[k]}`, c.roas, c.true_roas);
   }
   const params = d.explanation.channel_params;
   if (params && d.truth_decay) {

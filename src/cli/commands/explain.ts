@@ -3,6 +3,7 @@ import {
   replicateWords,
   smallAmount,
   validationClause,
+  weatherStateLabels,
   type Explanation,
   type FigureInterval,
 } from '../../app/index.js';
@@ -44,10 +45,7 @@ function bounds(iv: FigureInterval | undefined, level: 'p80' | 'p95'): string {
 export function stateHeaders(
   states: readonly Pick<Explanation['weather_states'][number], 'state' | 'variable'>[],
 ): string[] {
-  const labels = states.map((s) =>
-    s.state.startsWith(`${s.variable}:`) ? s.state.slice(s.variable.length + 1) : s.state,
-  );
-  return labels.map((l, i) => (labels.indexOf(l) === labels.lastIndexOf(l) ? l : states[i].state));
+  return weatherStateLabels(states);
 }
 
 export function explainText(e: Explanation): string {
