@@ -298,8 +298,8 @@ describe('role inference and overrides', () => {
     });
     expect(noRain.warnings).toEqual([
       'no precipitation_mm column (under any name docs/csv-format.md lists): the model has no precipitation effects; ' +
-        '"RelHum", marked as weather, is modeled as weather of no named kind (as humidity is: a term of its own, no precipitation treatment); ' +
-        'if it is precipitation, give it a name docs/csv-format.md lists (e.g. precipitation_mm)',
+        '"RelHum", marked as weather, is modeled as weather of no named kind, with no precipitation treatment, until it is renamed ' +
+        '(e.g. precipitation_mm; the warning on it says what it lacks)',
     ]);
   });
 

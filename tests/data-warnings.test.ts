@@ -111,6 +111,38 @@ describe('weekly data, weather and spend', () => {
     expect(none.map((x) => x.code)).toEqual(['no_modeled_weather']);
   });
 
+  it('weather columns of no recognised name: says what they lose and the names to give them', () => {
+    // t_max and sky were marked as weather: modeled, but without hinges, with low / mid / high
+    // states, no hot / cold / wet / dry scenarios and no physical check of a forecast.
+    const w = codes(
+      series(1095, 'daily', { weather: ['t_max', 'precipitation_mm', 'sky', 'wind_kph'] }),
+      2,
+    );
+    const unknown = w.filter((x) => x.code === 'weather_kind_unknown');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0].message).toBe(
+      'weather columns "t_max", "sky" have no name docs/csv-format.md lists, so the model does not know what they measure: ' +
+        'each is modeled as a plain weather term (the level, square and products with spend) without the temperature hinge terms a recognised temperature gets; ' +
+        'explain splits each into low / mid / high by their own values, not cold / mild / hot or rain / dry; ' +
+        'plan cannot rank days by them for the hot, cold, wet and dry scenarios, and does not check a forecast of them against what the weather can be; ' +
+        'if one is temperature, name it temperature_c (temperature_f or temp_f for °F), precipitation precipitation_mm (precipitation_in for inches), humidity humidity_pct, and import the file again over this tenant',
+    );
+    const one = codes(series(1095, 'daily', { weather: ['temperature_c', 'RelHum'] }), 2);
+    expect(one.find((x) => x.code === 'weather_kind_unknown')?.message).toMatch(
+      /^weather column "RelHum" has no name .* modeled as a plain weather term \(its level/,
+    );
+    // Recognised names (any alias or unit) and wind give no such warning.
+    for (const weather of [
+      ['temperature_c', 'precipitation_mm', 'humidity_pct'],
+      ['temp', 'rain_mm', 'RH', 'wind_mph'],
+      ['Temperature (°F)', 'precip_in', 'humidity'],
+    ]) {
+      expect(codes(series(1095, 'daily', { weather }), 2).map((x) => x.code)).not.toContain(
+        'weather_kind_unknown',
+      );
+    }
+  });
+
   it('flags a channel with a tiny share of spend or spend on few rows, not a zero or a normal one', () => {
     const n = 200;
     const meta = new Float64Array(n).fill(100); // 20,000

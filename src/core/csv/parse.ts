@@ -194,8 +194,9 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
       `no ${lacking.join(' or ')} column (under any name docs/csv-format.md lists): ` +
         `the model has no ${missingKinds.join(' or ')} effects` +
         (marked.length > 0
-          ? `; ${list}, marked as weather, ${one ? 'is' : 'are'} modeled as weather of no named kind (as humidity is: a term of ${one ? 'its' : 'their'} own, no ${missingKinds.join(' or ')} treatment); ` +
-            `if ${one ? 'it is' : 'one is'} ${missingKinds.join(' or ')}, give ${one ? 'it' : 'that column'} a name docs/csv-format.md lists (e.g. ${lacking[0]})`
+          ? // What a marked column lacks and the names to give it: the data warning
+            // weather_kind_unknown (core/data-warnings.ts), which follows.
+            `; ${list}, marked as weather, ${one ? 'is' : 'are'} modeled as weather of no named kind, with no ${missingKinds.join(' or ')} treatment, until ${one ? 'it is' : 'one is'} renamed (e.g. ${lacking[0]}; the warning on ${one ? 'it' : 'them'} says what ${one ? 'it lacks' : 'they lack'})`
           : ''),
     );
   }
