@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FACE_WORDS } from '../src/app/words.js';
 import { generateTenant } from '../src/core/data/index.js';
 import { builtinSpec } from '../src/core/data/catalog.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
@@ -92,6 +93,27 @@ describe('outlook scenarios', () => {
     const none = { ...tenant.series, weatherNames: ['a', 'b', 'c', 'd'] };
     expect(() => scenarioOutlook(none, 'hot', ['a'], 28)).toThrow(
       /the hot scenario ranks days by temperature, and the data has no temperature column/,
+    );
+  });
+
+  it('a refused scenario names the marked columns of unknown kind and the names that enable it', () => {
+    // t_max, wetness and sky were marked as weather: the refusal said "the data has no
+    // temperature column" as if the tenant had no weather.
+    const s = { ...tenant.series, weatherNames: ['t_max', 'wetness', 'sky', 'wind_kph'] };
+    expect(() => scenarioOutlook(s, 'hot', ['t_max'], 28, FACE_WORDS.cli.plan)).toThrow(
+      'the hot scenario ranks days by temperature, and the data has no temperature column under a name it recognises: ' +
+        'the weather columns t_max, wetness, sky were marked as weather under names of no known kind, and a column of unknown kind cannot be ranked as temperature; ' +
+        'renaming one in the file to a temperature name (temperature_c, or temp_f for °F) enables hot and cold, ' +
+        'to a precipitation name (precipitation_mm, or precipitation_in for inches) wet and dry, once the file is imported again; ' +
+        'use --scenario typical or --forecast FILE',
+    );
+    const one = { ...tenant.series, weatherNames: ['temperature_c', 'wetness', 'humidity_pct'] };
+    expect(() => scenarioOutlook(one, 'wet', ['wetness'], 28, FACE_WORDS.mcp.plan)).toThrow(
+      'the wet scenario ranks days by precipitation, and the data has no precipitation column under a name it recognises: ' +
+        'the weather column wetness was marked as weather under a name of no known kind, and a column of unknown kind cannot be ranked as precipitation; ' +
+        'renaming it in the file to a precipitation name (precipitation_mm, or precipitation_in for inches) enables wet and dry, ' +
+        'to a temperature name (temperature_c, or temp_f for °F) hot and cold, once the file is imported again; ' +
+        'use scenario "typical" or forecast_csv',
     );
   });
 });

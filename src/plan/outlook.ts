@@ -14,7 +14,7 @@
  */
 import { isoFromDays, parseIsoDay } from '../core/csv.js';
 import type { TenantSeries } from '../core/types.js';
-import { weatherKindOf, type WeatherKind } from '../core/weather-names.js';
+import { modeledWeather, weatherKindOf, type WeatherKind } from '../core/weather-names.js';
 import { PlanInputError } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 
@@ -145,6 +145,27 @@ function columnOfKind(series: TenantSeries, kind: WeatherKind): string | null {
   return series.weatherNames.find((w) => weatherKindOf(w)?.kind === kind) ?? null;
 }
 
+/**
+ * Why the weather columns the person marked (under names no list holds: t_max) cannot be ranked,
+ * and the names that let them: the refusal said "the data has no temperature column" of a tenant
+ * with a marked t_max, as if the data had no weather.
+ */
+function unknownKindClause(series: TenantSeries, kind: WeatherKind): string {
+  const unknown = modeledWeather(series.weatherNames).filter((w) => weatherKindOf(w) === null);
+  if (unknown.length === 0) return '';
+  const one = unknown.length === 1;
+  const hot = 'a temperature name (temperature_c, or temp_f for °F) enables hot and cold';
+  const wet = 'a precipitation name (precipitation_mm, or precipitation_in for inches) wet and dry';
+  const names =
+    kind === 'temperature'
+      ? `${hot}, to ${wet}`
+      : `${wet.replace(' wet and dry', ' enables wet and dry')}, to ${hot.replace(' enables hot', ' hot')}`;
+  return (
+    ` under a name it recognises: the weather column${one ? '' : 's'} ${unknown.join(', ')} ${one ? 'was' : 'were'} marked as weather under ${one ? 'a name' : 'names'} of no known kind, ` +
+    `and a column of unknown kind cannot be ranked as ${kind}; renaming ${one ? 'it' : 'one'} in the file to ${names}, once the file is imported again`
+  );
+}
+
 /** A named scenario for `count` future periods (see the module comment for the construction). */
 export function scenarioOutlook(
   series: TenantSeries,
@@ -174,7 +195,7 @@ export function scenarioOutlook(
   const rankBy = rankKind === null ? null : columnOfKind(series, rankKind);
   if (rankKind !== null && rankBy === null) {
     throw new PlanInputError(
-      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column; use ${words.typicalScenario} or ${words.forecast}`,
+      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column${unknownKindClause(series, rankKind)}; use ${words.typicalScenario} or ${words.forecast}`,
     );
   }
   const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
