@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { planWeatherCaveats } from '../src/app/plan.js';
 import { FACE_WORDS } from '../src/app/words.js';
 import { generateTenant } from '../src/core/data/index.js';
 import { builtinSpec } from '../src/core/data/catalog.js';
@@ -7,6 +8,7 @@ import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { hill } from '../src/core/transforms.js';
 import { shortMoney } from '../src/plan/summary.js';
+import { forecastOutsideHistory, type PlanResult } from '../src/plan/index.js';
 import { loweredGain } from './plan-helpers.js';
 import {
   evaluateResponse,
@@ -361,6 +363,39 @@ describe('model and truth responses', () => {
 });
 
 describe('makePlan', () => {
+  it('notes forecast weather outside the history, naming both ranges; none for the typical outlook', () => {
+    // A January heat wave (typical + 30 °C) was planned with and nothing said so.
+    const typical = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+    const asForecast = (o: Outlook): Outlook => ({
+      ...o,
+      source: 'forecast:f.csv',
+      forecastRows: 28,
+    });
+    const plan = (o: Outlook) =>
+      makePlan({ series: tenant.series, model, outlook: o }, { horizon: 28, budget: 100_000 });
+    const note = (p: PlanResult) => p.notes.find((n) => n.startsWith("the forecast's weather"));
+    expect(note(plan(asForecast(typical)))).toBeUndefined();
+    const j = model.weather.indexOf('temperature_c');
+    const hot = asForecast({
+      ...typical,
+      weather: typical.weather.map((w, k) => (k === j ? w.map((v) => v + 30) : w)),
+    });
+    const temps = tenant.series.weather[tenant.series.weatherNames.indexOf('temperature_c')];
+    const [lo, hi] = [Math.min(...temps), Math.max(...temps)];
+    const f = hot.weather[j];
+    const sig = (x: number) => String(Number(x.toPrecision(3)));
+    const mean = temps.reduce((a, b) => a + b, 0) / temps.length;
+    const sd = Math.sqrt(temps.reduce((a, b) => a + (b - mean) ** 2, 0) / (temps.length - 1));
+    expect(Math.max(...f) - hi).toBeGreaterThan(sd); // 30 °C on a typical January: far outside
+    expect(note(plan(hot))).toBe(
+      "the forecast's weather leaves the range of the data's history, where the model's weather terms are extrapolations: " +
+        `temperature_c ${sig(Math.min(...f))} to ${sig(Math.max(...f))} (history ${sig(lo)} to ${sig(hi)})` +
+        (Math.max(...f) - hi > sd
+          ? "; temperature_c goes past it by more than the history's spread (its standard deviation), where the plan's figures are not measurements: check the forecast's units and values"
+          : ''),
+    );
+  });
+
   it('spends the budget, equalizes marginal ROAS of free channels and reports regret', () => {
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 28);
     const truth = { tenant, mix: builtinSpec(ID).mix };
@@ -608,5 +643,58 @@ describe('amounts in the plan text', () => {
     const p = makePlan({ series: tenant.series, model, outlook }, { horizon: 28, budget: 1e12 });
     expect(planSummaryLines(p)[0]).toContain(', budget 1.00T, ');
     expect(planSummaryLines(p).join('\n')).not.toMatch(/\d{4}\.\d+[kM]\b/);
+  });
+});
+
+describe('forecast weather outside the history', () => {
+  // History 0, 1, ..., 10: range 0 to 10, sample standard deviation sqrt(11) = 3.317.
+  const history: TenantSeries = {
+    tenant: 't',
+    frequency: 'daily',
+    dates: Array.from({ length: 11 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`),
+    channels: ['meta'],
+    spend: [new Float64Array(11).fill(1)],
+    weatherNames: ['t_max', 'humidity_pct'],
+    weather: [Float64Array.from({ length: 11 }, (_, i) => i), new Float64Array(11).fill(50)],
+    controlNames: [],
+    controls: [],
+    targetName: 'revenue',
+    target: new Float64Array(11).fill(1),
+  };
+  const planWith = (forecast: number[], rows = forecast.length) =>
+    ({
+      outlook: {
+        weather: { t_max: forecast, humidity_pct: forecast.map(() => 50) },
+        forecast_rows: rows,
+      },
+    }) as unknown as PlanResult;
+
+  it('names the columns past the range, with both ranges; far past the spread is a caveat', () => {
+    expect(forecastOutsideHistory(history, ['t_max'], [[0, 5, 10]], 3)).toEqual([]);
+    const near = forecastOutsideHistory(history, ['t_max'], [[2, 12]], 2);
+    expect(near).toEqual([
+      {
+        column: 't_max',
+        history: [0, 10],
+        forecast: [2, 12],
+        beyond: 2,
+        spread: Math.sqrt(11),
+        far: false,
+      },
+    ]);
+    expect(planWeatherCaveats(history, planWith([2, 12]))).toEqual([]);
+    const far = forecastOutsideHistory(history, ['t_max'], [[-4, 3]], 2);
+    expect(far[0].far).toBe(true); // 4 below 0, more than 3.317
+    // Rows after the forecast's (the typical tail) are not the forecast's.
+    expect(planWeatherCaveats(history, planWith([5, 5, 40], 2))).toEqual([]);
+    expect(planWeatherCaveats(history, planWith([5, 5, 40]))).toEqual([
+      {
+        code: 'forecast_beyond_history',
+        message:
+          "the forecast's weather goes far past the range of the data's history: t_max 5 to 40 (history 0 to 10), " +
+          "more than the history's spread (its standard deviation) beyond it, so the model's weather terms are extrapolated where no data were fitted and the plan's split, revenue and ROAS are not measurements; " +
+          "check the forecast's column (a unit such as °F for a °C column, a value in the wrong column), or plan with a scenario",
+      },
+    ]);
   });
 });

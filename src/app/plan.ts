@@ -19,6 +19,8 @@ import {
   MAX_PLAN_REPLICATES,
   PLAN_REFIT_METHOD,
   MIN_PLAN_REPLICATES,
+  describeOutsideHistory,
+  forecastOutsideHistory,
   parseBounds,
   PlanInputError,
   planHeadline,
@@ -647,6 +649,34 @@ export function planIntervalCaveats(plan: PlanResult): Caveat[] {
   ];
 }
 
+/**
+ * `forecast_beyond_history`: a forecast column goes past the range of the tenant's history by
+ * more than the history's spread (plan/outlook.ts forecastOutsideHistory, FAR_OUTSIDE_SPREADS) on
+ * the plan's horizon. The model's weather terms are then far outside what they were fitted on; a
+ * °F t_max forecast of a °C history gave a ROAS of 7.30 instead of 3.73, and a January heat wave
+ * of 28-41 °C a plan, both without a word. The plan's notes name every column outside the range.
+ */
+export function planWeatherCaveats(series: TenantSeries, plan: PlanResult): Caveat[] {
+  const names = Object.keys(plan.outlook.weather);
+  const far = forecastOutsideHistory(
+    series,
+    names,
+    names.map((w) => plan.outlook.weather[w]),
+    plan.outlook.forecast_rows,
+  ).filter((o) => o.far);
+  if (far.length === 0) return [];
+  const one = far.length === 1;
+  return [
+    {
+      code: 'forecast_beyond_history',
+      message:
+        `the forecast's weather goes far past the range of the data's history: ${far.map(describeOutsideHistory).join(', ')}, ` +
+        `more than the history's spread (its standard deviation) beyond it, so the model's weather terms are extrapolated where no data were fitted and the plan's split, revenue and ROAS are not measurements; ` +
+        `check the forecast's ${one ? 'column' : 'columns'} (a unit such as °F for a °C column, a value in the wrong column), or plan with a scenario`,
+    },
+  ];
+}
+
 /** One line on the model the plan rests on: its run and how it scored. */
 function planModelLine(v: PlanModelValidation | null): string | null {
   if (v === null) return null;
@@ -763,6 +793,7 @@ export async function planBudget(
         ...planMediaLossCaveats(out.result.plan),
         ...planBaselineCaveats(out.result.plan),
         ...planIntervalCaveats(out.result.plan),
+        ...planWeatherCaveats(series, out.result.plan),
       ],
     },
     // Kept only beside a stored model (the row needs the model's run and tenant).

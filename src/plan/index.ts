@@ -22,6 +22,7 @@ export { checkFeasible, optimizePlan, PlanInputError, projectPlan } from './opti
 export type { OptimizeResult, PlanConstraints } from './optimize.js';
 export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } from './outlook.js';
 export type { Outlook, ScenarioName } from './outlook.js';
+export { describeOutsideHistory, forecastOutsideHistory } from './outlook.js';
 export {
   checkPlanRequest,
   doubtHoldReason,

@@ -298,3 +298,95 @@ export function flatOutlook(outlook: Outlook, rows: number): Outlook {
     }),
   };
 }
+
+/** A forecast weather column whose values leave the range of the tenant's history. */
+export interface WeatherOutsideHistory {
+  column: string;
+  /** The history's lowest and highest value of the column. */
+  history: [number, number];
+  /** The forecast's lowest and highest value over the rows checked. */
+  forecast: [number, number];
+  /** How far the forecast goes past the history's range (in the column's unit). */
+  beyond: number;
+  /** The history's standard deviation of the column (its spread). */
+  spread: number;
+  /** Beyond the range by more than the spread (FAR_OUTSIDE_SPREADS): a caveat, not only a note. */
+  far: boolean;
+}
+
+/**
+ * A forecast value beyond the history's range by more than this many of the history's standard
+ * deviations is far outside: the model's weather terms (squares, products with spend) are
+ * extrapolated well past anything they were fitted on. A °F forecast of a °C history (ROAS 7.30
+ * instead of 3.73) is many spreads out; a January forecast of 28-41 °C over a history of -9 to
+ * 34 °C (spread 8.5) one.
+ */
+export const FAR_OUTSIDE_SPREADS = 1;
+
+/**
+ * The forecast columns whose values on the first `rows` rows leave the history's range, in column
+ * order: the planner flags spend beyond the data, and a forecast outside the history's weather
+ * (a °F t_max for a °C history, a heat wave in January) was planned with without a word. Columns
+ * the history does not hold are skipped.
+ */
+export function forecastOutsideHistory(
+  series: TenantSeries,
+  names: readonly string[],
+  columns: readonly ArrayLike<number>[],
+  rows: number,
+): WeatherOutsideHistory[] {
+  return names.flatMap((column, j) => {
+    const k = series.weatherNames.indexOf(column);
+    const f = columns[j];
+    const n = Math.min(rows, f?.length ?? 0);
+    if (k < 0 || n === 0) return [];
+    const h = series.weather[k];
+    let lo = Infinity;
+    let hi = -Infinity;
+    let mean = 0;
+    for (const v of h) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      mean += v / h.length;
+    }
+    let ss = 0;
+    for (const v of h) ss += (v - mean) ** 2;
+    const spread = h.length > 1 ? Math.sqrt(ss / (h.length - 1)) : 0;
+    let flo = Infinity;
+    let fhi = -Infinity;
+    for (let t = 0; t < n; t++) {
+      flo = Math.min(flo, f[t]);
+      fhi = Math.max(fhi, f[t]);
+    }
+    const beyond = Math.max(0, lo - flo, fhi - hi);
+    if (!(beyond > 0)) return [];
+    return [
+      {
+        column,
+        history: [lo, hi] as [number, number],
+        forecast: [flo, fhi] as [number, number],
+        beyond,
+        spread,
+        far: beyond > FAR_OUTSIDE_SPREADS * spread,
+      },
+    ];
+  });
+}
+
+/** "t_max 30.2 to 89.6 (history -8.1 to 33.9)", values to 3 significant digits. */
+export function describeOutsideHistory(o: WeatherOutsideHistory): string {
+  const v = (x: number) => String(Number(x.toPrecision(3)));
+  return `${o.column} ${v(o.forecast[0])} to ${v(o.forecast[1])} (history ${v(o.history[0])} to ${v(o.history[1])})`;
+}
+
+/** The plan's note on forecast weather outside the history (forecastOutsideHistory). */
+export function outsideHistoryNote(outside: readonly WeatherOutsideHistory[]): string {
+  const far = outside.filter((o) => o.far);
+  return (
+    `the forecast's weather leaves the range of the data's history, where the model's weather terms are extrapolations: ` +
+    outside.map(describeOutsideHistory).join(', ') +
+    (far.length > 0
+      ? `; ${far.map((o) => o.column).join(', ')} ${far.length === 1 ? 'goes' : 'go'} past it by more than the history's spread (its standard deviation), where the plan's figures are not measurements: check the forecast's units and values`
+      : '')
+  );
+}

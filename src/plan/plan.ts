@@ -51,7 +51,14 @@ import {
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import { moneyResolution, shortMoney } from './summary.js';
-import { extendOutlook, flatOutlook, futureDates, type Outlook } from './outlook.js';
+import {
+  extendOutlook,
+  flatOutlook,
+  forecastOutsideHistory,
+  futureDates,
+  outsideHistoryNote,
+  type Outlook,
+} from './outlook.js';
 import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
 import { tailLength, truthResponse } from './truth.js';
@@ -1530,6 +1537,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the plan restarts ${one ? 'a channel' : 'channels'} that stopped before the end of the data: ${restarted.map((s) => `${s.channel} ${money(spendOf(s.channel))} (no spend on the data's last ${describePeriods(s.idle, series.frequency)}, last on ${s.last})`).join(', ')}; ${one ? 'its' : 'their'} return is what the model learned while ${one ? 'it' : 'they'} ran; if ${one ? 'it stays' : 'they stay'} off, give ${one ? 'it' : 'them'} a bound of 0 (${restarted[0].channel}=0:0)`,
     );
   }
+  // Forecast weather outside the history's range: the model's weather terms are extrapolated
+  // there, as spend beyond the data is (a °F t_max for a °C history: ROAS 7.30 instead of 3.73).
+  const outside = forecastOutsideHistory(
+    series,
+    outlook.weatherNames,
+    outlook.weather,
+    Math.min(outlook.forecastRows, H),
+  );
+  if (outside.length > 0) notes.push(outsideHistoryNote(outside));
   if (outlook.ignored && outlook.ignored.length > 0) {
     notes.push(
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}`,
