@@ -165,4 +165,44 @@ describe('weather names', () => {
     // 0.04 in is 1.016 mm: the same days up to amounts between 1 and 1.016 mm (0.1 mm resolution: none).
     expect(rainyDays(c[0].mask)).toBe(rainyDays(a[3].mask));
   });
+
+  it('splits an unrecognised column at a value that holds more than a third of its rows', () => {
+    // 12 rows: 0 on 7 of them. Terciles cut inside the tie (q1 = q2 = 0 ... or a 1-row mid state:
+    // the probe's wetness gave 711 / 19 / 365 days); split at the tie instead.
+    const base: TenantSeries = { ...renamed.series, weatherNames: ['wetness'] };
+    const n = 12;
+    const cut = (values: number[]) => {
+      const states = weatherStates({
+        ...base,
+        dates: base.dates.slice(0, n),
+        spend: base.spend.map((x) => x.slice(0, n)),
+        controls: [],
+        controlNames: [],
+        target: base.target.slice(0, n),
+        weather: [Float64Array.from(values)],
+      });
+      return states.map((s) => [s.state, s.definition, s.mask.reduce((a, b) => a + b, 0)]);
+    };
+    expect(cut([0, 0, 0, 0, 0, 0, 0, 0.1, 0.3, 2, 5, 9])).toEqual([
+      ['wetness:low', 'wetness <= 0', 7],
+      ['wetness:high', 'wetness > 0', 5],
+    ]);
+    // The tie at the top: high holds it.
+    expect(cut([1, 2, 3, 4, 5, 9, 9, 9, 9, 9, 9, 9])).toEqual([
+      ['wetness:low', 'wetness < 9', 5],
+      ['wetness:high', 'wetness >= 9', 7],
+    ]);
+    // In the middle: below, at and above it.
+    expect(cut([1, 2, 3, 5, 5, 5, 5, 5, 7, 8, 9, 9])).toEqual([
+      ['wetness:low', 'wetness < 5', 3],
+      ['wetness:mid', 'wetness = 5', 5],
+      ['wetness:high', 'wetness > 5', 4],
+    ]);
+    // Exactly a third (4 of 12) is not more: terciles, as before.
+    expect(cut([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]).map((s) => s[0])).toEqual([
+      'wetness:low',
+      'wetness:mid',
+      'wetness:high',
+    ]);
+  });
 });

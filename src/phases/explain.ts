@@ -124,9 +124,59 @@ export function weatherStates(series: TenantSeries): WeatherState[] {
     });
   }
   for (const w of modeledWeather(series.weatherNames)) {
-    if (kindOf(w) === undefined) terciles(w, ['low', 'mid', 'high']);
+    if (kindOf(w) !== undefined) continue;
+    const tie = tiedStates(w, series.weather[series.weatherNames.indexOf(w)]);
+    if (tie === null) terciles(w, ['low', 'mid', 'high']);
+    else out.push(...tie);
   }
   return out.filter((s) => s.mask.some((m) => m === 1));
+}
+
+/**
+ * The low / mid / high states of a weather column of unrecognised name when one value holds more
+ * than a third of its rows (a rain-like column that is 0 on 65% of the days): terciles then cut
+ * inside the tie (wetness <= 0: 711 days, 0 < wetness <= 0.13: 19, > 0.13: 365). The states are
+ * split at that value instead: low below it, mid at it, high above it, with the value joining
+ * low when it is the column's least (wetness <= 0 / > 0) and high when it is its greatest, so no
+ * state is a sliver of the tie's neighbours. Null when no value holds more than a third (terciles).
+ */
+function tiedStates(name: string, values: Float64Array): WeatherState[] | null {
+  const n = values.length;
+  const counts = new Map<number, number>();
+  let top = NaN;
+  let most = 0;
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > most || (c === most && v < top)) [top, most] = [v, c];
+  }
+  if (!(most > n / 3)) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const v = fmt(top);
+  const defs: [string, string, (x: number) => boolean][] =
+    top === lo
+      ? [
+          ['low', `${name} <= ${v}`, (x) => x <= top],
+          ['high', `${name} > ${v}`, (x) => x > top],
+        ]
+      : top === hi
+        ? [
+            ['low', `${name} < ${v}`, (x) => x < top],
+            ['high', `${name} >= ${v}`, (x) => x >= top],
+          ]
+        : [
+            ['low', `${name} < ${v}`, (x) => x < top],
+            ['mid', `${name} = ${v}`, (x) => x === top],
+            ['high', `${name} > ${v}`, (x) => x > top],
+          ];
+  return defs.map(([label, definition, test]) => ({
+    state: `${name}:${label}`,
+    variable: name,
+    definition,
+    mask: Uint8Array.from(values, (x) => (test(x) ? 1 : 0)),
+  }));
 }
 
 /** The series with channel c's spend replaced (everything else shared, not copied). */

@@ -353,9 +353,11 @@ export const LEVELS = [
  * (phases 0-2, tree models) is the negative_media_effect caveat, not a note (explain.ts);
  * 22: figures of spend that did not happen are null (unspent.ts): the ROAS, marginal ROAS and
  * intervals of a channel in a weather state it never spent in, and the response curve, carry-over
- * and intervals of a channel without spend.
+ * and intervals of a channel without spend; 23: a weather column of unrecognised name with one
+ * value on more than a third of its rows is split at that value, not into terciles (explain.ts
+ * tiedStates).
  */
-export const INTERVALS_VERSION = 22;
+export const INTERVALS_VERSION = 23;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
