@@ -7,7 +7,8 @@ import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
 import { MISSING_MARKER, readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
-import { physicalRange, UNIT_WORDS, weatherKindOf } from '../weather-names.js';
+import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
+import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 
 export interface ParsedForecast {
   dates: string[];
@@ -28,17 +29,6 @@ export interface ParseForecastOptions {
   /** At least this many rows. */
   minRows: number;
 }
-
-const CONVERSIONS: Record<string, string> = {
-  'degF>degC': '°C = (°F - 32) / 1.8',
-  'degC>degF': '°F = °C x 1.8 + 32',
-  'in>mm': 'mm = inches x 25.4',
-  'mm>in': 'inches = mm / 25.4',
-  'mph>kph': 'km/h = mph x 1.609',
-  'kph>mph': 'mph = km/h / 1.609',
-  'mps>kph': 'km/h = m/s x 3.6',
-  'kph>mps': 'm/s = km/h / 3.6',
-};
 
 /** Parses and validates forecast text; throws a DataError naming the first problem. */
 export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
@@ -200,23 +190,13 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
                 : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)`,
         );
       }
-      const info = weatherKindOf(name);
-      const [lo, hi] = info ? physicalRange(info) : [-Infinity, Infinity];
-      if (!(x >= lo && x <= hi)) {
-        const celsius = info?.kind === 'temperature' && info.unit === 'degC' && x > hi;
-        throw new DataError(
-          'bad_number',
-          file,
-          lines[i + 1],
-          name,
-          (hi === Infinity
-            ? `${quoteValue(text)} is below 0; ${name} cannot be negative`
-            : `${quoteValue(text)} is outside what ${name} can be (${lo} to ${hi})`) +
-            (celsius
-              ? `; it looks like Fahrenheit: convert to °C (${CONVERSIONS['degF>degC']}), the model reads this column in °C`
-              : ''),
-        );
-      }
+      const problem = weatherRangeProblem(
+        name,
+        x,
+        text,
+        `convert to °C (${CONVERSIONS['degF>degC']}), the model reads this column in °C`,
+      );
+      if (problem !== null) throw new DataError('bad_number', file, lines[i + 1], name, problem);
       col[i] = x;
     }
     return col;

@@ -1,6 +1,7 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
 import { weatherKindHint, weatherKindOf } from '../weather-names.js';
+import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 import { classifySteps, dateHint, isoFromDays, parseIsoDay, slashedDateOrder } from './dates.js';
 import { CSV_LIMITS, DataError, quoteValue, separatorHint, validateTenantId } from './errors.js';
 import { formatNumber, MISSING_MARKER, readNumber } from './numbers.js';
@@ -92,6 +93,11 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   const context: ColumnContext = { cells, lines, header, file, words };
   const spend = roles.spend.map((j) => readNumericColumn(context, j, 'spend'));
   const weather = roles.weather.map((j) => readNumericColumn(context, j, 'weather'));
+  roles.weather.forEach((j, k) => checkWeatherRange(context, j, weather[k]));
+  roles.weather.forEach((j, k) => {
+    const w = fahrenheitLookWarning(header[j], weather[k]);
+    if (w !== null) warnings.push(w);
+  });
   const controlNames: string[] = [];
   const controls: Float64Array[] = [];
   for (const j of roles.controls) {
@@ -611,6 +617,43 @@ function otherGaps(ctx: ColumnContext, j: number, first: number): string {
   const named = rows.slice(0, GAPS_NAMED).join(', ');
   const more = rows.length > GAPS_NAMED ? `, and ${rows.length - GAPS_NAMED} more` : '';
   return ` (the column has ${rows.length} more empty or missing cell${rows.length === 1 ? '' : 's'}: row${rows.length === 1 ? '' : 's'} ${named}${more})`;
+}
+
+/**
+ * A weather column of recognised kind holds only what that kind can be (the forecast CSV's check):
+ * °F values under a °C name (21.7 to 84.3 read as °C), a negative precipitation, a humidity of 140
+ * were imported without a word and modeled as if right (the temperature hinges at 0-30 °C).
+ */
+function checkWeatherRange(ctx: ColumnContext, j: number, values: Float64Array): void {
+  const name = ctx.header[j];
+  for (let i = 0; i < values.length; i++) {
+    const problem = weatherRangeProblem(
+      name,
+      values[i],
+      ctx.cells[i + 1][j],
+      `rename the column to a °F name such as temp_f (read as °F and converted), or convert it to °C (${CONVERSIONS['degF>degC']})`,
+    );
+    if (problem !== null)
+      throw new DataError('bad_number', ctx.file, ctx.lines[i + 1], name, problem);
+  }
+}
+
+/**
+ * A °C temperature whose median is above 30 (almost no place's year is that warm; the
+ * built-in and generated tenants' medians are 5-20) is more likely °F below 60 (a winter of
+ * 20-55 °F passes the range check): said, not refused, since a summer-only file can be that warm.
+ */
+function fahrenheitLookWarning(name: string, values: Float64Array): string | null {
+  const info = weatherKindOf(name);
+  if (info?.kind !== 'temperature' || info.unit !== 'degC' || values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  if (!(median > 30)) return null;
+  return (
+    `column "${name}" is read in °C and its median is ${formatNumber(median)}, warmer than almost any place's yearly median: ` +
+    `if it is in °F, rename it to a °F name such as temp_f (read as °F and converted) or convert it (${CONVERSIONS['degF>degC']})`
+  );
 }
 
 function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Float64Array {
