@@ -16,7 +16,7 @@
  */
 import { parseIsoDay } from './csv/dates.js';
 import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
-import { dayOfWeek, dayOfYear, modelWeatherColumn, modelWeatherNames } from './features.js';
+import { calendarColumns, modelWeatherColumn, modelWeatherNames } from './features.js';
 import type { TenantSeries } from './types.js';
 
 /** Least periods on each side of a candidate date (8 weeks of days, or 8 weeks). */
@@ -43,28 +43,13 @@ export interface LevelShift {
 /** The regressors the step is judged beside (each column centred and scaled; intercept apart). */
 function regressors(series: TenantSeries): Float64Array[] {
   const n = series.target.length;
-  const cols: Float64Array[] = [];
-  const trend = new Float64Array(n);
-  for (let t = 0; t < n; t++) trend[t] = t / n;
-  cols.push(trend);
-  // Season and weekday from the dates (every imported and generated series has YYYY-MM-DD dates;
-  // a series without them is judged beside the other columns alone).
+  // Trend, yearly season and (daily) weekday: the calendar columns of phases 0-1 (every imported
+  // and generated series has YYYY-MM-DD dates; a series without them gets the trend alone).
   const iso = series.dates.every((d) => !Number.isNaN(parseIsoDay(d)));
-  const doy = iso ? series.dates.map(dayOfYear) : [];
-  for (const k of iso ? [1, 2] : []) {
-    const s = new Float64Array(n);
-    const c = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      const angle = (2 * Math.PI * k * doy[t]) / 365.25;
-      s[t] = Math.sin(angle);
-      c[t] = Math.cos(angle);
-    }
-    cols.push(s, c);
-  }
-  if (iso && series.frequency === 'daily') {
-    const dow = series.dates.map(dayOfWeek);
-    for (let k = 1; k <= 6; k++) cols.push(Float64Array.from(dow, (d) => (d === k ? 1 : 0)));
-  }
+  const trend = Float64Array.from({ length: n }, (_, t) => t / n);
+  const cols: Float64Array[] = iso
+    ? calendarColumns(series.dates, series.frequency === 'daily').columns
+    : [trend];
   for (const x of series.spend) cols.push(x);
   for (const w of modelWeatherNames(series)) {
     const x = modelWeatherColumn(series, w);
