@@ -81,6 +81,12 @@ describe('a plan and an explanation of data in millions', () => {
       const [, a, b] = row.split(',').map(Number);
       expect(a + b).toBeGreaterThan(1e-5);
     }
+    // Each cell to the resolution's decimals, without float noise (x / 1e-7 * 1e-7 wrote
+    // 0.0034262999999999997).
+    const digits = -Math.round(Math.log10(moneyResolution(p.expected_revenue.horizon)));
+    for (const row of rows)
+      for (const cell of row.split(',').slice(1, 3))
+        expect(cell.split('.')[1]?.length ?? 0).toBeLessThanOrEqual(digits);
     const day0 = rows[0].split(',').map(Number);
     expect(day0[1]).toBeCloseTo(p.channels[0].spend_by_period[0], 8);
   });
@@ -99,5 +105,17 @@ describe('a plan and an explanation of data in millions', () => {
       .split('\n')
       .find((l) => l.startsWith(`${ordinary.channels[0].channel} `))!;
     expect(row.split(/\s+/)[1]).toBe(String(Math.round(ordinary.channels[0].spend)));
+  });
+
+  it('writes ordinary amounts to the cent in the CSV', () => {
+    const model = revenueModelOf(fitFinalModel(t.series, 3));
+    const outlook = scenarioOutlook(t.series, 'typical', model.weather, 60);
+    const p = makePlan({ series: t.series, model, outlook }, { horizon: H, budget: 50_000 });
+    const rows = planSpendCsv(p).trim().split('\n').slice(1);
+    for (const row of rows)
+      for (const [c, cell] of row.split(',').slice(1, 3).entries()) {
+        expect(cell.split('.')[1]?.length ?? 0).toBeLessThanOrEqual(2);
+        expect(Number(cell)).toBeCloseTo(p.channels[c].spend_by_period[rows.indexOf(row)], 2);
+      }
   });
 });

@@ -35,4 +35,39 @@ describe('tailNote', () => {
     const model = { channels: ['tv'], media: media(0.995) };
     expect(tailNote(model, [], 52, 52, 'week')).toContain('within 52 weeks (capped at a year)');
   });
+
+  it('leaves out a channel without spend in the data (its decay is the search start)', () => {
+    // tv never spent: its 0.5 is not a carry-over; meta's 0.35 fades below 1% within 5 days.
+    const model = { channels: ['tv', 'meta'], media: media(0.5, 0.35) };
+    const refits = [{ media: media(0.5, 0.3) }];
+    expect(tailNote(model, refits, 5, 365, 'day', [false, true])).toBe(
+      "carry-over: the model's fades below 1% within 5 days (its slowest channel, meta, keeps 0.35 of its adstock from one day to the next); revenue is counted 5 days after the horizon",
+    );
+  });
+});
+
+describe('a plan on a tenant with a channel that never spent', () => {
+  it('counts the carry-over after the horizon from the channels that spent', async () => {
+    const { generateTenant } = await import('../src/core/data/index.js');
+    const { fitFinalModel } = await import('../src/phases/final.js');
+    const { makePlan, revenueModelOf, scenarioOutlook } = await import('../src/plan/index.js');
+    // extreme_cooling's channels fade fast (model decays about 0.4 and 0.2): a never-spent
+    // channel's search start (0.5) set the tail before.
+    const base = generateTenant('extreme_cooling').series;
+    const series = {
+      ...base,
+      channels: [...base.channels, 'tv'],
+      spend: [...base.spend, new Float64Array(base.target.length)],
+    };
+    const model = revenueModelOf(fitFinalModel(series, 3));
+    const outlook = scenarioOutlook(series, 'typical', model.weather, 400);
+    const p = makePlan({ series, model, outlook }, { horizon: 7, budget: 20_000 });
+    const spentDecays = model.media.slice(0, 2).map((m) => m.decay);
+    expect(model.media[2].decay).toBeGreaterThan(Math.max(...spentDecays));
+    const note = p.notes.find((n) => n.startsWith('carry-over:'))!;
+    expect(note).toContain(
+      `revenue is counted ${tailLength(spentDecays, 365)} days after the horizon`,
+    );
+    expect(note).not.toContain('tv');
+  });
 });

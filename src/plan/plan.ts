@@ -880,9 +880,12 @@ export function tailNote(
   tail: number,
   cap: number,
   unit: 'week' | 'day',
+  spent: readonly boolean[] = model.channels.map(() => true),
 ): string {
   const periods = (k: number): string => `${k} ${unit}${k === 1 ? '' : 's'}`;
-  const decays = model.media.map((m) => m.decay);
+  // A channel without spend in the data has no carry-over to speak of (its decay is the search's
+  // start, and explain gives it none).
+  const decays = model.media.map((m, c) => (spent[c] ? m.decay : 0));
   const slowest = Math.max(0, ...decays);
   const own = tailLength(decays, cap);
   const capped = (k: number): string => (k >= cap ? ' (capped at a year)' : '');
@@ -895,7 +898,9 @@ export function tailNote(
       ? `carry-over: ${ownWords}, so no revenue is counted after the horizon`
       : `carry-over: ${ownWords}; revenue is counted ${periods(tail)} after the horizon`;
   }
-  const refitSlowest = refits.map((m) => Math.max(0, ...m.media.map((x) => x.decay)));
+  const refitSlowest = refits.map((m) =>
+    Math.max(0, ...m.media.map((x, c) => (spent[c] ? x.decay : 0))),
+  );
   return `carry-over: ${ownWords}; revenue is counted ${periods(tail)}${capped(tail)} after the horizon so that the slowest refit of the model fades below 1% too (the refits' slowest decays range ${Math.min(...refitSlowest).toFixed(2)} to ${Math.max(...refitSlowest).toFixed(2)})`;
 }
 
@@ -1066,8 +1071,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const weekly = series.frequency === 'weekly';
   const cap = TAIL_CAP[series.frequency];
   const replicateModels = ctx.replicates ?? [];
+  // Channels with spend in the data: another's decay (the search's start) sets no tail.
+  const spent = series.spend.map((x) => x.some((v) => v !== 0));
   const tail = tailLength(
-    [...model.media, ...replicateModels.flatMap((m) => m.media)].map((m) => m.decay),
+    [model, ...replicateModels].flatMap((m) =>
+      m.media.filter((_, c) => spent[c]).map((x) => x.decay),
+    ),
     cap,
   );
   const truthTail = ctx.truth
@@ -1490,7 +1499,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       );
     }
   }
-  notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day'));
+  notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day', spent));
   if (objective.kind === 'revenue' && req.budget === undefined) {
     notes.unshift(
       `no budget given: the plan spends the historical spend for the span, ${money(budget)} (each channel's mean spend per ${weekly ? 'week' : 'day'} over ${ref.start}..${ref.end}, times ${H})`,

@@ -222,7 +222,10 @@ export function planSpendCsv(p: PlanResult): string {
   const header = ['date', ...p.channels.map((c) => c.channel), ...weather.map(([name]) => name)];
   // To the cent, or finer where the revenue is counted in large units (moneyResolution).
   const resolution = moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));
-  const cents = (x: number): string => String(Math.round(x / resolution) * resolution || 0);
+  // (finer amounts by their decimals: x / 1e-7 * 1e-7 wrote 0.0034262999999999997)
+  const digits = Math.max(0, -Math.round(Math.log10(resolution)));
+  const cents = (x: number): string =>
+    String((resolution >= 0.01 ? Math.round(x * 100) / 100 : Number(x.toFixed(digits))) || 0);
   const lines = [header.map(csvCell).join(',')];
   for (let t = 0; t < H; t++) {
     lines.push(

@@ -1,6 +1,7 @@
 import { usedPhaseWords } from '../../app/index.js';
 import { need } from '../args.js';
 import type { Command } from '../command.js';
+import { fixed } from '../format.js';
 import { CONFIG_OPTIONS, PHASE_OPTION, configOf, phaseOf, resultRows } from '../shared.js';
 
 export const train: Command = {
@@ -30,7 +31,7 @@ export const train: Command = {
         resultRows([r]),
         '',
         `folds R²: ${r.fold_r2.map((x) => x.toFixed(3)).join(', ')}; train R² ${r.train_r2.toFixed(3)}; ` +
-          `RMSE ${r.rmse.toFixed(1)} (${r.rmse_pct.toFixed(1)}% of mean); MAPE ${r.mape.toFixed(1)}%`,
+          `RMSE ${fixed(r.rmse, 1)} (${r.rmse_pct.toFixed(1)}% of mean); MAPE ${r.mape.toFixed(1)}%`,
         `models: ${r.folds.map((f) => f.model + (f.alpha !== null ? `(α=${f.alpha})` : '')).join(', ')}`,
         ...(r.protocol ? [`protocol: ${r.protocol.reason}`] : []),
         ...(r.explained_model ? [`explained model: ${r.explained_model.note}`] : []),
