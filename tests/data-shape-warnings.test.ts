@@ -59,6 +59,25 @@ describe('level_shift: a step in the target that spend, weather, season and tren
     expect(levelShift(withStep)).toBeNull();
   });
 
+  it('is a caveat of explain and the plan (data caveats) until a step control explains it', () => {
+    const s = stepped(clothing, 600, 1.5);
+    const shift = levelShift(s)!;
+    const caveat = dataCaveats(s).find((c) => c.code === 'level_shift');
+    expect(caveat?.message).toContain(
+      `runs at another level from about ${shift.date} on (+${Math.round(shift.relative * 100)}%`,
+    );
+    expect(caveat?.message).toContain(`0 before ${shift.date} and 1 from it on`);
+    const withStep: TenantSeries = {
+      ...s,
+      controlNames: ['relaunch'],
+      controls: [Float64Array.from(s.target, (_, t) => (t >= 600 ? 1 : 0))],
+    };
+    expect(dataCaveats(withStep).map((c) => c.code)).not.toContain('level_shift');
+    expect(dataCaveats(clothing).map((c) => c.code)).not.toContain('level_shift');
+    const e = explainFinalModel(s, fitFinalModel(s, 1), null);
+    expect(e.caveats.map((c) => c.code)).toContain('level_shift');
+  });
+
   it('is silent on the 20 built-in tenants and the shape suite', () => {
     for (const id of BUILTIN_TENANT_IDS) {
       const s = generateTenant(id).series;

@@ -6,13 +6,38 @@
  * of the revenue.
  */
 import { describeInseparable, inseparableChannels } from '../core/data-warnings.js';
+import { formatSignificant } from '../core/csv/numbers.js';
+import { levelShift } from '../core/level-shift.js';
 import type { TenantSeries } from '../core/types.js';
 import { roughly, seriesUnitsMismatch } from '../core/units.js';
 import type { Caveat } from './types.js';
 
-/** units_mismatch and channels_not_separable of a series, in that order. */
+/** units_mismatch, channels_not_separable and level_shift of a series, in that order. */
 export function dataCaveats(series: TenantSeries): Caveat[] {
-  return [...unitsMismatchCaveats(series), ...inseparableCaveats(series)];
+  return [
+    ...unitsMismatchCaveats(series),
+    ...inseparableCaveats(series),
+    ...levelShiftCaveats(series),
+  ];
+}
+
+/**
+ * Revenue at another level from one date on (core/level-shift.ts, the import's and train's
+ * level_shift warning): the model spans the change with no term for it, so its baseline is a
+ * mix of both levels and whatever moved with the date (a channel launched then, the season) takes
+ * part of the step. The report of a file whose revenue doubled showed a fold at R² -22.7 and its
+ * ROAS with no word of it; a 0/1 step control silences it (the test regresses on the controls).
+ */
+export function levelShiftCaveats(series: TenantSeries): Caveat[] {
+  const shift = levelShift(series);
+  if (shift === null) return [];
+  const sign = shift.step > 0 ? '+' : '-';
+  return [
+    {
+      code: 'level_shift',
+      message: `"${series.targetName}" runs at another level from about ${shift.date} on (${sign}${Math.round(Math.abs(shift.relative) * 100)}%, ${sign}${formatSignificant(Math.abs(shift.step), 3)} a ${series.frequency === 'weekly' ? 'week' : 'day'}) and the model has no term for the change: folds that train before it forecast the old level, and the baseline, contributions and ROAS mix both levels (what moved with the date may take part of the step); add a control column that is 0 before ${shift.date} and 1 from it on, or import only the rows from ${shift.date} on, and run again`,
+    },
+  ];
 }
 
 /**

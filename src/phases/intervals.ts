@@ -355,9 +355,10 @@ export const LEVELS = [
  * intervals of a channel in a weather state it never spent in, and the response curve, carry-over
  * and intervals of a channel without spend; 23: a weather column of unrecognised name with one
  * value on more than a third of its rows is split at that value, not into terciles (explain.ts
- * tiedStates).
+ * tiedStates); 24: revenue at another level from one date on is the level_shift caveat
+ * (data-caveats.ts), first with the other data caveats.
  */
-export const INTERVALS_VERSION = 23;
+export const INTERVALS_VERSION = 24;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
