@@ -196,8 +196,13 @@ export const explain: Command = {
     'temperature terciles of the data (cold, mild, hot, thresholds printed) and rain/dry.\n' +
     'Every figure has 80% and 95% intervals from B bootstrap refits of the whole model (default\n' +
     'round(120 / channels) in 10-60: 60 for two channels, about 5 s of CPU for phase 3; 0 = none).\n' +
-    'Caveats come first: a model below the pass bar (mean fold R² < 0.50), phases 0-2 without\n' +
-    'carry-over, or a figure whose 95% interval includes zero.' +
+    'Caveats come first: a model below the pass bar (mean fold R² < 0.50), data\n' +
+    'problems (revenue and spend in different units, two channels with the same spend), phases 0-2\n' +
+    'without carry-over, a negative or unidentified channel effect, a contribution interval\n' +
+    'above the revenue, a weather state a channel never spent in (its ROAS there: no spend),\n' +
+    'or a figure whose 95% interval includes zero; every code in docs/intervals.md "Caveats".\n' +
+    'The warnings of import and train on the data (level shift, duplicate spend, units) are\n' +
+    'in docs/csv-format.md.' +
     '\n' +
     'With lift tests (wv-mmm lift add), phase 3 is calibrated with them: calibrated and\n' +
     'uncalibrated ROAS side by side, and tests that conflict with the data are reported.',

@@ -112,8 +112,8 @@ export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): 
       title: 'Record lift tests',
       description:
         'Record the results of lift tests (experiments) on a tenant’s channels: channel, window, the change of spend in the window, the measured incremental revenue and its standard error. ' +
-        'Each test is checked against the tenant’s data (known channel, window inside the data, a cut no larger than the window’s spend); one bad test stores nothing. ' +
-        'explain_tenant (phase 3) then calibrates the model with them, weighting each by 1/SE², shows calibrated and uncalibrated ROAS side by side, and reports a test that conflicts with the data instead of obeying it.',
+        'Each test is checked against the tenant’s data (known channel, window inside the data, a cut no larger than the window’s spend; a channel that never spent in the data, or a cut in a window where it spent nothing, is refused with the reason); one bad test stores nothing. ' +
+        'explain_tenant (phase 3) then calibrates the model with them, weighting each by 1/SE², shows calibrated and uncalibrated ROAS side by side, and reports a test that conflicts with the data instead of obeying it. On a tenant too short to explain yet, the tests are stored and rows_needed_to_explain gives the rows its data must reach.',
       inputSchema,
       outputSchema,
       annotations: {

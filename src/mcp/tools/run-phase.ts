@@ -99,7 +99,11 @@ const outputSchema = {
   rows_total: z.number().int(),
   gate: gateDecisionOut.nullable().describe('Gate decision for a done run (see check_gates)'),
   error: z.string().nullable(),
-  next_step: z.string(),
+  next_step: z
+    .string()
+    .describe(
+      'What to call next, naming this run id (check_gates {phase, run_id}, or get_run while a background run goes on)',
+    ),
 };
 
 export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): void {
@@ -109,7 +113,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
       title: 'Run a phase over tenants',
       description:
         'Cross-validate every tenant (or the listed ones) for one phase, store the run, and return the summary (mean R², pass count and rate), per-tenant rows and the gate decision. ' +
-        'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store. ' +
+        'A tenant passes when its mean out-of-sample R² >= 0.50. Without force, an identical earlier run is served from the store, and becomes the latest run of the phase (the one check_gates, compare_phases and get_report {phase} read without a run id). `next_step` names the run id to pass on. ' +
         'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
         "A waiting call is held to the client's request timeout (60 s in the TypeScript SDK unless it resets the timeout on progress): a client that gives up cancels the request and with it the run, so use wait:false for runs that may take longer. " +
         'A background run (wait:false) runs inside this server process: it ends, recorded as cancelled, when the server exits, so use it from a session that stays open (a one-shot client such as the inspector --cli exits right after the call: use wait:true there). ' +
