@@ -13,7 +13,9 @@ export const train: Command = {
   details:
     'Stores nothing (run-phase stores runs). Prints the warnings about the data that limit the\n' +
     'result (short history per fold, weekly data, weather not modeled, channels with almost no\n' +
-    'spend), each with what to do.',
+    'spend, revenue at another level from a date on, channels with one spend, revenue and spend\n' +
+    'in different units; docs/csv-format.md), each with what to do; a fold far below 0 says how\n' +
+    "far its test block's level is from its forecast's.",
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant (see `wv-mmm tenants`)' },
     phase: PHASE_OPTION,
