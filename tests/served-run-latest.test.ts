@@ -30,13 +30,15 @@ afterEach(() => {
 });
 
 /** Runs 1-4: phase 0 and 1 on A, then phase 0 and 1 on B. */
+const FOUR_RUNS = [
+  [0, A],
+  [1, A],
+  [0, B],
+  [1, B],
+] as const;
+
 async function fourRuns(app: App): Promise<void> {
-  for (const [phase, tenants] of [
-    [0, A],
-    [1, A],
-    [0, B],
-    [1, B],
-  ] as const) {
+  for (const [phase, tenants] of FOUR_RUNS) {
     await app.startPhaseRun({ phase, tenants: [...tenants] }).done;
   }
 }
@@ -89,12 +91,7 @@ describe('a run served from the store is its phase latest (MCP)', () => {
     const app = createApp({ stateDir: tempState(), workers: 1, log: silentLogger });
     const c = await connect(app);
     try {
-      for (const [phase, tenants] of [
-        [0, A],
-        [1, A],
-        [0, B],
-        [1, B],
-      ] as const) {
+      for (const [phase, tenants] of FOUR_RUNS) {
         expect((await call(c, 'run_phase', { phase, tenants })).isError).toBeFalsy();
       }
       const r = await call(c, 'run_phase', { phase: 1, tenants: A });
