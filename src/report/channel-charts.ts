@@ -12,7 +12,16 @@ import {
   type ChartDef,
   type Row,
 } from './chart.js';
-import { num, pct, periodWord, ratio, sig, signedPct, stateLabel } from './format.js';
+import {
+  fixedOrSignificantExpr,
+  num,
+  pct,
+  periodWord,
+  ratio,
+  sig,
+  signedPct,
+  stateLabel,
+} from './format.js';
 import { weatherStateLabels } from '../core/weather-names.js';
 import type { Interval, TenantReportData } from './types.js';
 
@@ -208,7 +217,8 @@ function groupedBarLayers(
     chans: string[];
     colors: Record<string, string>;
     tooltip: string[];
-    labelFormat: string;
+    /** Decimals of the value labels (3 significant digits where those would print 0). */
+    labelDigits: number;
   },
 ): { layers: Record<string, unknown>[]; hasTruth: boolean } {
   const { x, xOffset, y, chans, colors } = o;
@@ -232,8 +242,12 @@ function groupedBarLayers(
     ...(chans.length <= MAX_LABELLED_CHANNELS
       ? [
           {
+            transform: [
+              { filter: 'datum.estimate != null' },
+              { calculate: fixedOrSignificantExpr('estimate', o.labelDigits), as: 'label' },
+            ],
             mark: { type: 'text', dy: -6, fontSize: 10 },
-            encoding: { x, xOffset, y, text: { field: 'estimate', format: o.labelFormat } },
+            encoding: { x, xOffset, y, text: { field: 'label' } },
           },
         ]
       : []),
@@ -293,7 +307,7 @@ export function roasChart(d: TenantReportData): ChartDef {
     chans,
     colors: channelColors(d.tenant.channels),
     tooltip: ['channel', 'measure', 'estimate', 'truth', 'lo', 'hi'],
-    labelFormat: '.2f',
+    labelDigits: 2,
   });
   const sorted = [...d.explanation.channels].sort((a, b) => b.roas - a.roas);
   const parts = sorted.map((c) => {
@@ -363,7 +377,7 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     chans,
     colors,
     tooltip: ['state', 'definition', 'channel', 'estimate', 'truth', 'periods'],
-    labelFormat: '.1f',
+    labelDigits: 1,
   });
   const title = `ROAS by weather state, per channel${hasTruth ? ' (black tick: truth)' : ''}`;
   return {

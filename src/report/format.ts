@@ -44,9 +44,32 @@ export function count(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
-/** A ratio such as a ROAS: 2.634 -> "2.63". */
+/**
+ * A ratio such as a ROAS: 2.634 -> "2.63"; one 2 decimals would print as 0 in 3 significant
+ * digits (revenue in millions over spend in units: 0.00000392 -> "0.00000392", not "0.00").
+ * Never "-0.00".
+ */
 export function ratio(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(2) : 'n/a';
+  return Number.isFinite(x) ? fixedOrSignificant(x, 2) : 'n/a';
+}
+
+/**
+ * x with `digits` decimals, or in 3 significant digits where those decimals would print a
+ * non-zero x as 0; a negative that rounds to zero prints without its sign.
+ */
+export function fixedOrSignificant(x: number, digits: number): string {
+  if (x !== 0 && Math.abs(x) < 0.5 * 10 ** -digits) return x.toPrecision(3);
+  const s = x.toFixed(digits);
+  return Number(s) === 0 ? (0).toFixed(digits) : s;
+}
+
+/**
+ * The vega expression of fixedOrSignificant on a field: the bars' value labels read as the
+ * page's text does ('.3r' is 3 significant digits; d3's format drops the sign of a -0.00).
+ */
+export function fixedOrSignificantExpr(field: string, digits: number): string {
+  const v = `datum[${JSON.stringify(field)}]`;
+  return `${v} != 0 && abs(${v}) < ${0.5 * 10 ** -digits} ? format(${v}, '.3r') : format(${v}, '.${digits}f')`;
 }
 
 /** R²: 0.6612 -> "0.661". */

@@ -1,0 +1,98 @@
+/**
+ * What the report's reader sees on odd tenants: tiny ROAS in figures (not 0.00), labels clear of
+ * the interval marks, legends, channels without spend, the headline card, narrow screens.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildTenantReport, tenantCharts } from '../src/report/index.js';
+import { ratio } from '../src/report/format.js';
+import type { TenantReportData } from '../src/report/index.js';
+import { handMadeReportData } from './report-helpers.js';
+
+/** The SVG of one chart of a page. */
+function svgOf(html: string, id: string): string {
+  const f = html.slice(html.indexOf(`id="chart-${id}"`));
+  return f.slice(f.indexOf('<svg'), f.indexOf('</svg>'));
+}
+
+/** The texts of the marks of one role (e.g. 'mark-text') in an SVG, in drawing order. */
+function markTexts(svg: string, cls: string): string[] {
+  const groups =
+    svg.match(new RegExp(`<g class="${cls} role-mark[^"]*"[^>]*>(.*?)</g>`, 'g')) ?? [];
+  return groups.flatMap((g) => [...g.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]));
+}
+
+/** The hand-made tenant with revenue in millions over spend in units: ROAS near 4e-6. */
+function tinyRoasData(): TenantReportData {
+  const d = handMadeReportData();
+  const scale = 1.96e-6;
+  const iv = (lo: number, hi: number) => ({ level: 0.8, lo: lo * scale, hi: hi * scale });
+  return {
+    ...d,
+    explanation: {
+      ...d.explanation,
+      channels: d.explanation.channels.map((c) => ({
+        ...c,
+        contribution: c.contribution * scale,
+        roas: c.roas * scale,
+        marginal_roas: c.marginal_roas * scale,
+      })),
+      weather_states: d.explanation.weather_states.map((s) => ({
+        ...s,
+        channels: s.channels.map((c) => ({
+          ...c,
+          roas: c.roas === null ? null : c.roas * scale,
+          contribution: c.contribution * scale,
+        })),
+      })),
+    },
+    intervals: {
+      ...d.intervals!,
+      roas: { social: iv(1.5, 2.5), search: iv(1.2, 2.8) },
+      marginal_roas: { social: iv(0.8, 1.4), search: iv(0.5, 1.3) },
+      state_roas: {},
+    },
+  };
+}
+
+describe('ROAS far below 0.01 (revenue and spend in different units)', () => {
+  it('ratio: 2 decimals, 3 significant digits where those read 0, never -0.00', () => {
+    expect(ratio(2.634)).toBe('2.63');
+    expect(ratio(0.005)).toBe('0.01');
+    expect(ratio(0.00000392)).toBe('0.00000392');
+    expect(ratio(-0.0042)).toBe('-0.00420');
+    expect(ratio(-0)).toBe('0.00');
+    expect(ratio(0)).toBe('0.00');
+    expect(ratio(Number.NaN)).toBe('n/a');
+  });
+
+  it('prints 3.92e-6 as 0.00000392 in the reading, the table, the card and the bar labels', async () => {
+    const d = tinyRoasData();
+    const roas = tenantCharts(d).find((c) => c.id === 'roas')!;
+    // social: ROAS 2 x 1.96e-6, interval [1.5, 2.5] x 1.96e-6, marginal 1.1 x 1.96e-6.
+    expect(roas.reading).toContain(
+      'social 0.00000392 [0.00000294, 0.00000490], marginal 0.00000216',
+    );
+    const weather = tenantCharts(d).find((c) => c.id === 'roas-weather')!;
+    expect(weather.reading).toBe(
+      'Hot days return 0.00000510x on social vs 0.00000255x on cold days.',
+    );
+    const { html } = await buildTenantReport(d);
+    expect(html).not.toMatch(/>0\.00</);
+    expect(html).toContain('>0.00000392<');
+    expect(html).toContain('0.00000294 to 0.00000490');
+    const labels = markTexts(svgOf(html, 'roas'), 'mark-text');
+    expect(labels.sort()).toEqual(['0.00000216', '0.00000176', '0.00000392', '0.00000392'].sort());
+    const wlabels = markTexts(svgOf(html, 'roas-weather'), 'mark-text');
+    expect(wlabels.sort()).toEqual(['0.00000510', '0.00000255', '0.00000294', '0.00000274'].sort());
+  });
+
+  it('keeps the labels of ordinary ROAS as they were', async () => {
+    const { html } = await buildTenantReport(handMadeReportData());
+    expect(markTexts(svgOf(html, 'roas'), 'mark-text').sort()).toEqual(
+      ['2.00', '2.00', '1.10', '0.90'].sort(),
+    );
+    expect(markTexts(svgOf(html, 'roas-weather'), 'mark-text').sort()).toEqual(
+      ['2.6', '1.3', '1.5', '1.4'].sort(),
+    );
+  });
+});
