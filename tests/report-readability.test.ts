@@ -96,3 +96,35 @@ describe('ROAS far below 0.01 (revenue and spend in different units)', () => {
     );
   });
 });
+
+/** Each mark of one role as its translate (x, y) and, for a line, its y2. */
+function markPositions(svg: string, cls: string): { x: number; y: number; y2: number }[] {
+  const g = svg.match(new RegExp(`<g class="${cls} role-mark[^"]*"[^>]*>(.*?)</g>`))?.[1] ?? '';
+  return [
+    ...g.matchAll(/<(?:text|line)[^>]*transform="translate\(([-\d.e]+),([-\d.e]+)\)"[^>]*>/g),
+  ].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    y2: Number(/y2="([-\d.e]+)"/.exec(m[0])?.[1] ?? 0),
+  }));
+}
+
+describe('value labels of the ROAS charts', () => {
+  it('are drawn last and above the top of their interval rule', async () => {
+    const { html } = await buildTenantReport(handMadeReportData());
+    for (const id of ['roas', 'roas-weather']) {
+      const svg = svgOf(html, id);
+      expect(svg.indexOf('class="mark-text role-mark'), id).toBeGreaterThan(
+        svg.indexOf('class="mark-rule role-mark'),
+      );
+      const rules = markPositions(svg, 'mark-rule');
+      const texts = markPositions(svg, 'mark-text');
+      expect(texts.length, id).toBe(4);
+      for (const t of texts) {
+        const rule = rules.find((r) => Math.abs(r.x - t.x) < 0.5)!;
+        // SVG y grows downwards: the label's baseline is above the rule's upper end.
+        expect(t.y, `${id} label at x ${t.x}`).toBeLessThan(Math.min(rule.y, rule.y + rule.y2));
+      }
+    }
+  });
+});

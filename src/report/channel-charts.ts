@@ -238,19 +238,6 @@ function groupedBarLayers(
         tooltip: o.tooltip.map((field) => ({ field })),
       },
     },
-    // Value labels only while they fit above the bars.
-    ...(chans.length <= MAX_LABELLED_CHANNELS
-      ? [
-          {
-            transform: [
-              { filter: 'datum.estimate != null' },
-              { calculate: fixedOrSignificantExpr('estimate', o.labelDigits), as: 'label' },
-            ],
-            mark: { type: 'text', dy: -6, fontSize: 10 },
-            encoding: { x, xOffset, y, text: { field: 'label' } },
-          },
-        ]
-      : []),
   ];
   if (rows.some((r) => r.lo !== null)) {
     layers.push({
@@ -265,6 +252,21 @@ function groupedBarLayers(
       transform: [{ filter: 'datum.truth != null' }],
       mark: { type: 'tick', color: TRUTH_COLOR, thickness: 3 },
       encoding: { x, xOffset, y: { field: 'truth', type: 'quantitative' } },
+    });
+  }
+  // Value labels last (on top), while they fit, above whatever is drawn at the bar: the bar's
+  // top, the interval's top, the truth tick (they sat on the bar's top, under the interval's
+  // rule, which cut '1.0' into '1 0').
+  if (chans.length <= MAX_LABELLED_CHANNELS) {
+    const top = (f: string) => `datum.${f} != null ? datum.${f} : 0`;
+    layers.push({
+      transform: [
+        { filter: 'datum.estimate != null' },
+        { calculate: fixedOrSignificantExpr('estimate', o.labelDigits), as: 'label' },
+        { calculate: `max(0, datum.estimate, ${top('hi')}, ${top('truth')})`, as: 'label_y' },
+      ],
+      mark: { type: 'text', dy: -6, fontSize: 10 },
+      encoding: { x, xOffset, y: { ...y, field: 'label_y' }, text: { field: 'label' } },
     });
   }
   return { layers, hasTruth };
