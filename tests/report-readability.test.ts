@@ -3,9 +3,9 @@
  * the interval marks, legends, channels without spend, the headline card, narrow screens.
  */
 import { describe, expect, it } from 'vitest';
-import { buildTenantReport, tenantCharts } from '../src/report/index.js';
+import { buildRunReport, buildTenantReport, tenantCharts } from '../src/report/index.js';
 import { ratio } from '../src/report/format.js';
-import type { TenantReportData } from '../src/report/index.js';
+import type { RunReportData, TenantReportData } from '../src/report/index.js';
 import { handMadeReportData } from './report-helpers.js';
 
 /** The SVG of one chart of a page. */
@@ -126,5 +126,37 @@ describe('value labels of the ROAS charts', () => {
         expect(t.y, `${id} label at x ${t.x}`).toBeLessThan(Math.min(rule.y, rule.y + rule.y2));
       }
     }
+  });
+});
+
+/** A run report's data over the hand-made tenant and a copy of it, with `config`. */
+function handMadeRunData(config: Record<string, unknown>): RunReportData {
+  const r = handMadeReportData().result;
+  return {
+    run: {
+      id: 7,
+      phase: 3,
+      status: 'done',
+      created_at: 'c',
+      finished_at: 'f',
+      seconds: 1,
+      config,
+    },
+    results: [r, { ...r, tenant: 'other', mean_r2: 0.2, passes: false }],
+    pass_threshold: 0.5,
+    gate: null,
+    comparison: null,
+    figures_of: 'run 7',
+    version: 'test',
+  };
+}
+
+describe('run report', () => {
+  it('labels the heatmap legend from -0.5 (its scale start), not -1', async () => {
+    const { html } = await buildRunReport(handMadeRunData({}));
+    const svg = svgOf(html, 'fold-heatmap');
+    const legend = svg.match(/<g class="mark-text role-legend-label"[^>]*>(.*?)<\/g>/)![1];
+    const labels = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['\u22120.5', '0.0', '0.5', '1.0']);
   });
 });

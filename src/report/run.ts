@@ -169,6 +169,8 @@ export function foldHeatmap(d: RunReportData): ChartDef {
               type: 'quantitative',
               title: 'R² (below -0.5 shown as -0.5)',
               scale: { scheme: 'redyellowgreen', domain: [-0.5, 1], domainMid: d.pass_threshold },
+              // The ends as they are: vega's default legend format labelled -0.5 as "−1".
+              legend: { format: '.1f', values: [-0.5, 0, 0.5, 1] },
             },
             tooltip: [
               { field: 'tenant' },
