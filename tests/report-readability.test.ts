@@ -160,3 +160,62 @@ describe('run report', () => {
     expect(labels).toEqual(['\u22120.5', '0.0', '0.5', '1.0']);
   });
 });
+
+/** The hand-made tenant with search never spent on (explain's no_spend channel). */
+function noSpendData(): TenantReportData {
+  const d = handMadeReportData();
+  const e = d.explanation;
+  return {
+    ...d,
+    explanation: {
+      ...e,
+      channels: e.channels.map((c) =>
+        c.channel === 'search'
+          ? { ...c, spend: 0, contribution: 0, roas: 0, marginal_roas: 0, no_spend: true as const }
+          : c,
+      ),
+      weather_states: e.weather_states.map((s) => ({
+        ...s,
+        channels: s.channels.map((c) =>
+          c.channel === 'search' ? { ...c, spend: 0, contribution: 0, roas: null } : c,
+        ),
+      })),
+      response_curves: e.response_curves.filter((c) => c.channel !== 'search'),
+    },
+    intervals: {
+      roas: { social: d.intervals!.roas!.social },
+      marginal_roas: { social: d.intervals!.marginal_roas!.social },
+      state_roas: {
+        'temperature_c:hot': { social: d.intervals!.state_roas!['temperature_c:hot'].social },
+        'temperature_c:cold': { social: d.intervals!.state_roas!['temperature_c:cold'].social },
+      },
+      response_curves: { social: d.intervals!.response_curves!.social },
+    },
+  };
+}
+
+describe('a channel with no spend', () => {
+  it('has no bar or label in the ROAS charts, "no spend" in the table and a weather note', async () => {
+    const d = noSpendData();
+    const charts = tenantCharts(d);
+    const roas = charts.find((c) => c.id === 'roas')!;
+    expect(roas.rows.map((r) => r.channel)).toEqual(['social', 'social']);
+    expect(roas.reading).toContain('search: no spend in the data, nothing to estimate');
+    const weather = charts.find((c) => c.id === 'roas-weather')!;
+    expect(weather.rows.map((r) => r.channel)).toEqual(['social', 'social']);
+    expect(weather.notes).toContain(
+      'no spend: search in the data (no ROAS in any weather, no bars)',
+    );
+    const { html } = await buildTenantReport(d);
+    expect(markTexts(svgOf(html, 'roas'), 'mark-text').sort()).toEqual(['1.10', '2.00']);
+    expect(markTexts(svgOf(html, 'roas-weather'), 'mark-text').sort()).toEqual(['1.3', '2.6']);
+    const table = html.slice(html.indexOf('id="channels"'));
+    const searchRow = table.slice(
+      table.indexOf('<td>search</td>'),
+      table.indexOf('</tr>', table.indexOf('<td>search</td>')),
+    );
+    const cells = [...searchRow.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    // channel, spend, contribution, ROAS, ROAS 80% interval, marginal ROAS.
+    expect(cells).toEqual(['search', '0', '0', 'no spend', 'no spend', 'no spend']);
+  });
+});

@@ -276,7 +276,9 @@ function groupedBarLayers(
 export function roasChart(d: TenantReportData): ChartDef {
   const ivs = d.intervals ?? {};
   const rows: Row[] = [];
-  for (const c of d.explanation.channels) {
+  // A channel with no spend has no ROAS (0 by construction): no bar, no label, the reading says so.
+  const spent = d.explanation.channels.filter((c) => !c.no_spend);
+  for (const c of spent) {
     rows.push({
       channel: c.channel,
       measure: 'ROAS',
@@ -292,7 +294,7 @@ export function roasChart(d: TenantReportData): ChartDef {
       ...intervalRow(ivs.marginal_roas?.[c.channel]),
     });
   }
-  const chans = d.explanation.channels.map((c) => c.channel);
+  const chans = spent.map((c) => c.channel);
   const x = {
     field: 'measure',
     type: 'nominal',
@@ -339,8 +341,11 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
   // and their bars were drawn on one position.
   const labels = weatherStateLabels(states);
   const rows: Row[] = [];
+  const unspent = new Set(d.explanation.channels.filter((c) => c.no_spend).map((c) => c.channel));
   for (const [k, s] of states.entries()) {
     for (const c of s.channels) {
+      // A channel with no spend at all: no slot among the bars, a note below the chart.
+      if (unspent.has(c.channel)) continue;
       rows.push({
         state: labels[k],
         variable: s.variable,
@@ -355,7 +360,7 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     }
   }
   const colors = channelColors(d.tenant.channels);
-  const chans = d.explanation.channels.map((c) => c.channel);
+  const chans = d.explanation.channels.map((c) => c.channel).filter((c) => !unspent.has(c));
   const order = [...new Set(rows.map((r) => r.state as string))].sort(
     (a, b) => STATE_ORDER.indexOf(a) - STATE_ORDER.indexOf(b),
   );
@@ -403,13 +408,14 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
 }
 
 /**
- * "no spend: tiktok on hot days (no ROAS there)", per channel with states it never spent in (a
- * channel with no spend at all is said so once, in the ROAS chart and the caveats).
+ * "no spend: tiktok on hot days (no ROAS there)", per channel with states it never spent in; a
+ * channel with no spend at all: "no spend: tiktok in the data".
  */
 function unspentStateNotes(d: TenantReportData, period: string): string[] {
   const labels = weatherStateLabels(d.explanation.weather_states);
   return d.explanation.channels.flatMap((ch) => {
-    if (ch.no_spend) return [];
+    if (ch.no_spend)
+      return [`no spend: ${ch.channel} in the data (no ROAS in any weather, no bars)`];
     const states = d.explanation.weather_states
       .map((s, k) => ({ s, label: labels[k] }))
       .filter(({ s }) => s.channels.some((c) => c.channel === ch.channel && c.roas === null))

@@ -84,6 +84,12 @@ function channelTable(d: TenantReportData): string {
   ];
   const rows = d.explanation.channels.map((c) => {
     const iv = roasIv[c.channel];
+    // No spend: its ROAS figures are 0 by construction, not estimates.
+    if (c.no_spend) {
+      return header.map((h, i) =>
+        i === 0 ? c.channel : i === 1 ? num(c.spend) : i === 2 ? num(c.contribution) : 'no spend',
+      );
+    }
     return [
       c.channel,
       num(c.spend),
