@@ -219,3 +219,55 @@ describe('a channel with no spend', () => {
     expect(cells).toEqual(['search', '0', '0', 'no spend', 'no spend', 'no spend']);
   });
 });
+
+describe('the best ROAS card', () => {
+  const withCaveats = (caveats: { code: string; message: string }[]): TenantReportData => {
+    const d = handMadeReportData();
+    return {
+      ...d,
+      explanation: {
+        ...d.explanation,
+        channels: d.explanation.channels.map((c) => ({
+          ...c,
+          roas: c.channel === 'social' ? 3 : 2,
+        })),
+        caveats,
+      },
+    };
+  };
+  const card = async (d: TenantReportData) => {
+    const { html } = await buildTenantReport(d);
+    const at = html.indexOf('<div class="label">best ROAS</div>');
+    return /<div class="value">([^<]*)<\/div>/.exec(html.slice(at))![1];
+  };
+  const spans = (ch: string, figs: string) => ({
+    code: 'interval_spans_zero',
+    message: `${ch}: the 95% interval of ${figs} includes zero: the data cannot tell this effect from none`,
+  });
+
+  it('names the best channel whose ROAS no caveat calls unreliable', async () => {
+    expect(await card(withCaveats([]))).toBe('3.00 social');
+    // Only a weather state's interval spans zero: the ROAS itself stands.
+    expect(await card(withCaveats([spans('social', 'ROAS in temperature_c:cold')]))).toBe(
+      '3.00 social',
+    );
+    expect(await card(withCaveats([spans('social', 'ROAS, marginal ROAS')]))).toBe('2.00 search');
+    const lowSpend = {
+      code: 'low_spend_channel',
+      message: 'social: almost no spend in the data (3 days): its contribution ... not reliable',
+    };
+    expect(await card(withCaveats([lowSpend]))).toBe('2.00 search');
+    expect(await card(noSpendData())).toBe('2.00 social');
+  });
+
+  it('says none is reliable when every channel has such a caveat', async () => {
+    const inseparable = {
+      code: 'channels_not_separable',
+      message:
+        'social and search: spent in the same proportion every day, so the data cannot separate them',
+    };
+    expect(await card(withCaveats([inseparable]))).toBe('none reliable');
+    const { html } = await buildTenantReport(withCaveats([inseparable]));
+    expect(html).toContain('no channel&#39;s ROAS is reliable: see Read first');
+  });
+});

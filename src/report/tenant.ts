@@ -116,6 +116,38 @@ function channelTable(d: TenantReportData): string {
   return tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]);
 }
 
+/**
+ * Channels whose ROAS the explanation's caveats call unreliable: no spend or almost none
+ * (low_spend_channel), a 95% interval of ROAS across zero (interval_spans_zero), a pair the
+ * data cannot separate (channels_not_separable). The caveats name channels at the start of
+ * their messages ("tiktok: ...", "meta and google: ...").
+ */
+export function unreliableRoas(d: TenantReportData): Set<string> {
+  const chans = d.explanation.channels.map((c) => c.channel);
+  const out = new Set(d.explanation.channels.filter((c) => c.no_spend).map((c) => c.channel));
+  for (const cv of d.explanation.caveats ?? []) {
+    const m = cv.message;
+    if (cv.code === 'low_spend_channel') {
+      for (const c of chans) if (m.startsWith(`${c}: `)) out.add(c);
+    } else if (cv.code === 'interval_spans_zero') {
+      for (const c of chans) {
+        const head = `${c}: the 95% interval of `;
+        const end = m.indexOf(' includes zero');
+        if (m.startsWith(head) && end > 0 && m.slice(head.length, end).split(', ').includes('ROAS'))
+          out.add(c);
+      }
+    } else if (cv.code === 'channels_not_separable') {
+      for (const a of chans)
+        for (const b of chans)
+          if (a !== b && m.startsWith(`${a} and ${b}: `)) {
+            out.add(a);
+            out.add(b);
+          }
+    }
+  }
+  return out;
+}
+
 function cards(d: TenantReportData): Card[] {
   const res = d.result;
   const out: Card[] = [
@@ -135,7 +167,12 @@ function cards(d: TenantReportData): Card[] {
       tone: res.passes ? 'good' : 'bad',
     },
   ];
-  const best = [...d.explanation.channels].sort((a, b) => b.roas - a.roas)[0];
+  // The best ROAS among channels the caveats do not call unreliable (the card named a channel
+  // with no spend, almost none, an interval across zero or a split the data cannot make).
+  const unreliable = unreliableRoas(d);
+  const best = d.explanation.channels
+    .filter((c) => !unreliable.has(c.channel))
+    .sort((a, b) => b.roas - a.roas)[0];
   if (best) {
     out.push({
       label: 'best ROAS',
@@ -143,6 +180,12 @@ function cards(d: TenantReportData): Card[] {
       detail: best.truth
         ? `truth ${ratio(best.truth.roas)}`
         : `marginal ${ratio(best.marginal_roas)}`,
+    });
+  } else if (d.explanation.channels.length > 0) {
+    out.push({
+      label: 'best ROAS',
+      value: 'none reliable',
+      detail: "no channel's ROAS is reliable: see Read first",
     });
   }
   out.push({
