@@ -271,3 +271,18 @@ describe('the best ROAS card', () => {
     expect(html).toContain('no channel&#39;s ROAS is reliable: see Read first');
   });
 });
+
+describe('the response chart', () => {
+  it('calls the whole-data mean spend the average spend, not the current one', () => {
+    const response = tenantCharts(handMadeReportData()).find((c) => c.id === 'response')!;
+    // social: 1,200 spent over 12 days = 100/day; search 2,400 = 200/day.
+    expect(response.reading).toMatch(
+      /^At its average spend over the data, social at 100\/day returns 1\.10 per extra 1; search at 200\/day returns 0\.90 per extra 1\.$/,
+    );
+    expect(response.notes![0]).toBe(
+      "Average spend: each channel's spend summed over all 12 days of the data, divided by 12; not its recent level (a channel launched late or cut lately is marked where it seldom spent).",
+    );
+    const markers = response.rows.filter((r) => r.row_type === 'marker').map((r) => r.marker);
+    expect(markers).toEqual(['average spend', 'planned spend', 'average spend', 'planned spend']);
+  });
+});

@@ -13,6 +13,7 @@ import {
   type Row,
 } from './chart.js';
 import {
+  count,
   fixedOrSignificantExpr,
   num,
   pct,
@@ -50,7 +51,10 @@ function intervalRow(iv: Interval | undefined): { lo: number | null; hi: number 
   return iv ? { lo: sig(iv.lo), hi: sig(iv.hi) } : { lo: null, hi: null };
 }
 
-/** Mean spend per period of each channel over the explained rows. */
+/**
+ * Mean spend per period of each channel over all the explained rows: its average, not its
+ * recent level (the report's data holds no spend per date); the chart calls it so.
+ */
 function meanSpend(d: TenantReportData): Record<string, number> {
   return Object.fromEntries(
     d.explanation.channels.map((c) => [c.channel, c.spend / Math.max(1, d.explanation.rows)]),
@@ -92,7 +96,7 @@ export function responseChart(d: TenantReportData): ChartDef {
         marker: null,
       });
     });
-    const markers: [string, number][] = [['current', current[c.channel] ?? 0]];
+    const markers: [string, number][] = [['average', current[c.channel] ?? 0]];
     if (planned && planned[c.channel] !== undefined) markers.push(['planned', planned[c.channel]]);
     for (const [name, x] of markers) {
       rows.push({
@@ -118,7 +122,7 @@ export function responseChart(d: TenantReportData): ChartDef {
   }
   const hasTruth = rows.some((r) => r.truth !== null);
   const hasIv = rows.some((r) => r.lo !== null);
-  const markerNames = planned ? ['current spend', 'planned spend'] : ['current spend'];
+  const markerNames = planned ? ['average spend', 'planned spend'] : ['average spend'];
   const x = {
     field: 'spend',
     type: 'quantitative',
@@ -182,7 +186,7 @@ export function responseChart(d: TenantReportData): ChartDef {
   return {
     id: 'response',
     title,
-    reading: `At today's average spend, ${readings.join('; ')}.`,
+    reading: `At its average spend over the data, ${readings.join('; ')}.`,
     rows,
     spec: topLevel(title, rows, {
       facet: {
@@ -197,6 +201,8 @@ export function responseChart(d: TenantReportData): ChartDef {
       spec: { width: CHART_WIDTH / 2 - 60, height: 200, layer: layers },
     }),
     notes: [
+      `Average spend: each channel's spend summed over all ${count(d.explanation.rows)} ${period}s of the data, divided by ${count(d.explanation.rows)}; ` +
+        `not its recent level (a channel launched late or cut lately is marked where it seldom spent).`,
       'Curves above the largest observed spend are extrapolations of the fitted model.',
       ...(hasIv ? [] : ['No intervals are available for these curves yet.']),
     ],
