@@ -286,3 +286,16 @@ describe('the response chart', () => {
     expect(markers).toEqual(['average spend', 'planned spend', 'average spend', 'planned spend']);
   });
 });
+
+describe('the run report header', () => {
+  it('prints the run config without its unset (null) fields', async () => {
+    const { html } = await buildRunReport(
+      handMadeRunData({ folds: 5, testSize: null, minTrain: null, gap: 0, blend: 'rule' }),
+    );
+    const header = html.slice(html.indexOf('<h1'), html.indexOf('class="cards"'));
+    expect(header).toContain(
+      'config {&quot;folds&quot;:5,&quot;gap&quot;:0,&quot;blend&quot;:&quot;rule&quot;}',
+    );
+    expect(header).not.toContain('null');
+  });
+});

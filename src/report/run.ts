@@ -362,7 +362,8 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
       heading: `Run ${r.id}: phase ${r.phase} over ${n} tenants`,
       subheading:
         `${r.status}${r.finished_at ? `, finished ${r.finished_at}` : ''}${r.seconds !== null ? ` in ${r.seconds.toFixed(1)} s` : ''} · ` +
-        `config ${JSON.stringify(r.config)}`,
+        // Fields left unset (null: "testSize":null,"minTrain":null) are not printed.
+        `config ${JSON.stringify(r.config, (_k, v: unknown) => (v === null ? undefined : v))}`,
       cards,
       blocks: page,
       footer:
