@@ -2,10 +2,16 @@
  * What the report's reader sees on odd tenants: tiny ROAS in figures (not 0.00), labels clear of
  * the interval marks, legends, channels without spend, the headline card, narrow screens.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { buildRunReport, buildTenantReport, tenantCharts } from '../src/report/index.js';
 import { ratio } from '../src/report/format.js';
 import type { RunReportData, TenantReportData } from '../src/report/index.js';
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumAvailable } from './browser.js';
 import { handMadeReportData } from './report-helpers.js';
 
 /** The SVG of one chart of a page. */
@@ -298,4 +304,49 @@ describe('the run report header', () => {
     );
     expect(header).not.toContain('null');
   });
+});
+
+describe('a narrow screen (400 px)', () => {
+  it('wraps tables in a sideways-scrolling box and keeps charts at >= 80% of their width', async () => {
+    const { html } = await buildTenantReport(handMadeReportData());
+    expect(html).toContain('<div class="scroll"><table>');
+    expect(html).toMatch(/\.svg,\.scroll\{overflow-x:auto/);
+    const tags = html.match(/<svg\b[^>]*>/g)!;
+    expect(tags.length).toBeGreaterThan(5);
+    for (const tag of tags) {
+      const width = Number(/\swidth="([\d.]+)"/.exec(tag)![1]);
+      expect(tag).toContain(`style="min-width:${Math.round(0.8 * width)}px"`);
+    }
+  });
+
+  it.skipIf(!chromiumAvailable())(
+    'in Chromium: no page-wide overflow, chart text >= 8 px',
+    async () => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'wv-narrow-')), 'hand.html');
+      const d = handMadeReportData();
+      writeFileSync(file, (await buildTenantReport(d)).html);
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      try {
+        const page = await (
+          await browser.newContext({ viewport: { width: 400, height: 900 } })
+        ).newPage();
+        await page.goto(pathToFileURL(file).href);
+        // A string: the tests compile without the DOM's types (as tests/browser.ts does).
+        const m = (await page.evaluate(`({
+        scrollWidth: document.documentElement.scrollWidth,
+        scales: [...document.querySelectorAll('figure.chart svg')].map(
+          (s) => s.getBoundingClientRect().width / Number(s.getAttribute('width')),
+        ),
+        boxes: [...document.querySelectorAll('div.svg, div.scroll')].map(
+          (b) => b.getBoundingClientRect().right,
+        ),
+      })`)) as { scrollWidth: number; scales: number[]; boxes: number[] };
+        expect(m.scrollWidth).toBe(400);
+        expect(Math.min(...m.scales)).toBeGreaterThanOrEqual(0.79);
+        for (const right of m.boxes) expect(right).toBeLessThanOrEqual(400);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

@@ -39,7 +39,7 @@ const CSS = `
 body{margin:0;font:15px/1.5 Helvetica,Arial,sans-serif;color:var(--fg);background:#fff}
 header{padding:24px 32px 12px;border-bottom:1px solid var(--line);background:var(--bg)}
 h1{margin:0 0 4px;font-size:24px}
-.sub{margin:0;color:var(--muted)}
+.sub{margin:0;color:var(--muted);overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 8px}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:150px}
 .card .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
@@ -52,7 +52,9 @@ main{padding:8px 32px 32px;max-width:1100px}
 section,figure{margin:28px 0;padding:0}
 h2{font-size:18px;margin:0 0 4px}
 .reading{margin:0 0 10px;font-size:16px}
+.svg,.scroll{overflow-x:auto;max-width:100%}
 .chart svg{max-width:100%;height:auto}
+@media (max-width:640px){header,nav,main,footer{padding-left:12px;padding-right:12px}}
 .notes{color:var(--muted);font-size:13px;margin:6px 0;padding-left:18px}
 .actions{display:none;gap:8px;margin-top:6px}
 .js .actions{display:flex}
@@ -103,6 +105,20 @@ export function labelledSvg(svg: string, label: string): string {
   return svg.replace(/<svg\b/, `<svg role="img" aria-label="${escapeHtml(label)}"`);
 }
 
+/**
+ * The smallest share of its drawn width a chart is shrunk to on a narrow screen: below it, its
+ * container scrolls sideways (at 400 px wide charts shrank to 4-6 px text).
+ */
+export const MIN_CHART_SCALE = 0.8;
+
+/** The SVG with a min-width of MIN_CHART_SCALE of its width (its 10-13 px text stays >= 8 px). */
+export function readableSvg(svg: string): string {
+  const width = /^<svg\b[^>]*?\swidth="([\d.]+)"/.exec(svg);
+  if (!width) return svg;
+  const min = Math.round(MIN_CHART_SCALE * Number(width[1]));
+  return svg.replace(/^<svg\b/, `<svg style="min-width:${min}px"`);
+}
+
 function chartHtml(s: RenderedSection): string {
   const c = s.chart;
   const notes = c.notes?.length
@@ -111,7 +127,7 @@ function chartHtml(s: RenderedSection): string {
   return (
     `<figure class="chart" id="chart-${c.id}" data-chart-id="${c.id}" data-rows="${c.rows.length}">` +
     `<figcaption><h2>${escapeHtml(c.title)}</h2><p class="reading">${escapeHtml(c.reading)}</p></figcaption>` +
-    `<div class="svg">${labelledSvg(s.svg, `${c.title}. ${c.reading}`)}</div>${notes}` +
+    `<div class="svg">${labelledSvg(readableSvg(s.svg), `${c.title}. ${c.reading}`)}</div>${notes}` +
     `<div class="actions"><button type="button" data-chart="${c.id}" data-format="csv">Download data (CSV, ${c.rows.length} rows)</button>` +
     `<button type="button" data-chart="${c.id}" data-format="spec">Download Vega-Lite spec (JSON)</button></div>` +
     `<script type="application/json" id="spec-${c.id}">${scriptJson(c.spec)}</script>` +
@@ -192,5 +208,6 @@ export function tableHtml(
         '</tr>',
     )
     .join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
+  // In a container that scrolls sideways: on a narrow screen a wide table ran off the page.
+  return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table></div>`;
 }
