@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRunReport, buildTenantReport, tenantCharts } from '../src/report/index.js';
 import { ratio } from '../src/report/format.js';
 import type { RunReportData, TenantReportData } from '../src/report/index.js';
+import { foldHeatmap } from '../src/report/run.js';
 import { CHROMIUM, CHROMIUM_FLAGS, chromiumAvailable } from './browser.js';
 import { handMadeReportData } from './report-helpers.js';
 
@@ -158,6 +159,25 @@ function handMadeRunData(config: Record<string, unknown>): RunReportData {
 }
 
 describe('run report', () => {
+  it('compares only the folds most tenants have (another protocol has a fifth)', () => {
+    const d = handMadeRunData({});
+    const r = d.results[0];
+    const fold = (k: number, r2: number) => ({ ...r.folds[0], fold: k, r2 });
+    // Two tenants with folds 1-2 (0.6, 0.7) and a third with a fifth fold at 0.99: fold 5 is the
+    // best mean, but only one of three tenants has it.
+    const third = {
+      ...r,
+      tenant: 'third',
+      folds: [fold(0, 0.6), fold(1, 0.7), fold(4, 0.99)],
+    };
+    const both = { ...d, results: [d.results[0], d.results[1], third] };
+    const reading = foldHeatmap(both).reading;
+    expect(reading).toContain('fold 2 the easiest');
+    expect(reading).toContain('fold 5, held by 1 of 3 tenants: not compared');
+    // with every tenant on the same folds nothing is left out
+    expect(foldHeatmap(d).reading).not.toContain('not compared');
+  });
+
   it('labels the heatmap legend from -0.5 (its scale start), not -1', async () => {
     const { html } = await buildRunReport(handMadeRunData({}));
     const svg = svgOf(html, 'fold-heatmap');

@@ -136,10 +136,21 @@ export function foldHeatmap(d: RunReportData): ChartDef {
   const folds = [...new Set(rows.map((r) => r.fold as string))];
   const byFold = folds.map((f) => {
     const v = rows.filter((r) => r.fold === f).map((r) => r.r2 as number);
-    return { f, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length) };
+    return { f, tenants: v.length, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length) };
   });
-  const hard = byFold.reduce((a, b) => (b.mean < a.mean ? b : a));
-  const easy = byFold.reduce((a, b) => (b.mean > a.mean ? b : a));
+  // Tenants of other protocols have other fold counts: a fold only a few tenants have (fold 5 of
+  // one 5-fold tenant among 3- and 4-fold ones) is no fold "over tenants" to call hardest or
+  // easiest; those held by fewer than half the tenants are left out of the comparison.
+  const half = d.results.length / 2;
+  const compared = byFold.filter((b) => b.tenants >= half);
+  const pool = compared.length > 0 ? compared : byFold;
+  const hard = pool.reduce((a, b) => (b.mean < a.mean ? b : a));
+  const easy = pool.reduce((a, b) => (b.mean > a.mean ? b : a));
+  const few = byFold.filter((b) => !pool.includes(b));
+  const fewWords =
+    few.length === 0
+      ? ''
+      : ` (${few.map((b) => `${b.f}, held by ${b.tenants} of ${d.results.length} tenants`).join('; ')}: not compared)`;
   const order = [...d.results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
   const x = {
     field: 'fold',
@@ -152,7 +163,7 @@ export function foldHeatmap(d: RunReportData): ChartDef {
   return {
     id: 'fold-heatmap',
     title,
-    reading: `${cap(hard.f)} is the hardest (mean R² ${r2(hard.mean)} over tenants), ${easy.f} the easiest (${r2(easy.mean)}).`,
+    reading: `${cap(hard.f)} is the hardest (mean R² ${r2(hard.mean)} over tenants), ${easy.f} the easiest (${r2(easy.mean)})${fewWords}.`,
     rows,
     spec: topLevel(title, rows, {
       width: { step: 70 },
