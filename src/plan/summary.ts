@@ -53,10 +53,8 @@ export function shortMoney(v: number, resolution = 0.01): string {
 export function planMoney(p: Partial<Pick<PlanResult, 'expected_revenue'>>): (v: number) => string {
   // (a cent where the figure is missing: partial plans in tests, plans stored by old versions)
   const resolution = moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));
-  return (v) => shortMoneyAt(v, resolution);
+  return (v) => shortMoney(v, resolution);
 }
-
-const shortMoneyAt = (v: number, resolution: number): string => shortMoney(v, resolution);
 
 /** An amount formatter and its signed and range forms. */
 function moneyWords(money: (v: number) => string) {
@@ -73,29 +71,29 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 export function planSummaryLines(p: PlanResult): string[] {
-  const { money: shortMoney, signed, range, signedRange } = moneyWords(planMoney(p));
+  const { money, signed, range, signedRange } = moneyWords(planMoney(p));
   const unit = p.horizon.unit;
   const lines: string[] = [];
   // A target's budget is chosen with the model's optimum; when the checked plan at that budget
   // stops short of the target, the first line says so (it said "with ROAS >= 3.5" above a plan
   // whose ROAS was 3.49, and only a note at the end told).
-  let goal = `budget ${shortMoney(p.budget)}`;
+  let goal = `budget ${money(p.budget)}`;
   if (p.objective.kind !== 'revenue') {
     const what = p.objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
     const reached = p.objective.kind === 'target_roas' ? p.roas : p.marginal_roas;
     goal =
       reached < p.objective.value
-        ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${shortMoney(p.budget)} (the checked plan below reaches ${reached.toFixed(3)})`
-        : `largest budget with ${what} >= ${p.objective.value}: ${shortMoney(p.budget)}`;
+        ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${money(p.budget)} (the checked plan below reaches ${reached.toFixed(3)})`
+        : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}`;
   }
   lines.push(
     `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
   );
   lines.push(
-    `split: ${p.channels.map((c) => `${c.channel} ${shortMoney(c.spend)} (${pct(c.share)}, historical ${shortMoney(c.historical_spend)})`).join(', ')}`,
+    `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,
   );
   lines.push(
-    `expected revenue ${shortMoney(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${shortMoney(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${shortMoney(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${shortMoney(p.held.spend)} of spend, ${shortMoney(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
+    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
   );
   // Plans stored before version 2 have no uncertainty block.
   const u = p.uncertainty ?? null;
@@ -107,7 +105,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   for (const b of p.baselines) {
     const iv = b.plan_uplift_interval ?? null;
     lines.push(
-      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${shortMoney(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
+      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
     );
   }
   lines.push(
@@ -124,7 +122,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   if (p.truth) {
     const t = p.truth;
     lines.push(
-      `ground truth: plan ${shortMoney(t.plan_incremental)}, (a) ${shortMoney(t.historical_even_incremental)}, (b) ${shortMoney(t.historical_calendar_incremental)}, truth-optimal ${shortMoney(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
+      `ground truth: plan ${money(t.plan_incremental)}, (a) ${money(t.historical_even_incremental)}, (b) ${money(t.historical_calendar_incremental)}, truth-optimal ${money(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
     );
   }
   for (const n of p.notes) lines.push(`note: ${n}`);
@@ -148,12 +146,11 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     spend_b: b.channels[i].spend,
     difference: b.channels[i].spend - c.spend,
   }));
-  const { money: shortMoney, signed } = moneyWords(planMoney(a));
+  const { money, signed } = moneyWords(planMoney(a));
   const lines = [
-    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${shortMoney(a.incremental_revenue)} vs ${shortMoney(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${shortMoney(a.budget)} vs ${shortMoney(b.budget)}`,
+    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${money(a.budget)} vs ${money(b.budget)}`,
     ...channels.map(
-      (c) =>
-        `  ${c.channel}: ${shortMoney(c.spend_a)} vs ${shortMoney(c.spend_b)} (${signed(c.difference)})`,
+      (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
     ),
   ];
   return {
@@ -185,17 +182,17 @@ const finite = (v: number | null): v is number => v !== null && Number.isFinite(
  * +12.1k vs the historical split; under scenario:cold 1.10M (-125.0k)'.
  */
 export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
-  const { money: shortMoney, signed } = moneyWords((v) =>
-    shortMoneyAt(v, moneyResolution(Math.abs(f.budget ?? 0))),
+  const { money, signed } = moneyWords((v) =>
+    shortMoney(v, moneyResolution(Math.abs(f.budget ?? 0))),
   );
   const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}`;
   const parts = [
-    `${finite(f.budget) ? shortMoney(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
+    `${finite(f.budget) ? money(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
   ];
   const result: string[] = [];
   if (finite(f.incremental_revenue)) {
     result.push(
-      `incremental ${shortMoney(f.incremental_revenue)}${finite(f.roas) ? ` (ROAS ${f.roas.toFixed(2)})` : ''}`,
+      `incremental ${money(f.incremental_revenue)}${finite(f.roas) ? ` (ROAS ${f.roas.toFixed(2)})` : ''}`,
     );
   }
   if (finite(f.uplift_vs_historical)) {
@@ -206,7 +203,7 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
     const d = finite(f.incremental_revenue)
       ? ` (${signed(f.compare_incremental_revenue - f.incremental_revenue)})`
       : '';
-    line += `; under ${f.compare_outlook} ${shortMoney(f.compare_incremental_revenue)}${d}`;
+    line += `; under ${f.compare_outlook} ${money(f.compare_incremental_revenue)}${d}`;
   }
   return line;
 }
