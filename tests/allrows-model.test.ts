@@ -180,6 +180,7 @@ describe('the all-rows phase-3 model: media effects that cannot be negative', ()
     }
     const caveat = eHeld.caveats.find((c) => c.code === 'media_effect_held_at_zero');
     expect(caveat?.message).toContain(held.heldAtZero!.join(', '));
+    expect(caveat?.channels).toEqual(held.heldAtZero);
     // Held at 0 in total only: its weather interactions still tilt the effect (one state above 0,
     // another below), so its marginal ROAS and weather-state figures are said to be unidentified.
     expect(caveat?.message).toMatch(

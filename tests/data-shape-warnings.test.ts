@@ -132,6 +132,7 @@ describe('duplicate_spend and channels_not_separable', () => {
     const caveats = explainFinalModel(same, fitFinalModel(same, 0), null).caveats;
     const c = caveats.find((x) => x.code === 'channels_not_separable');
     expect(c?.message).toContain('neither is the media total');
+    expect(c?.channels).toEqual([clothing.channels[0], 'facebook']);
   });
 
   it('correlated but not one spend (r about 0.9): no warning; the built-in 20 none', () => {

@@ -29,6 +29,7 @@ describe('convex_curve on an explanation', () => {
     const caveats = explainFinalModel(series, model, null).caveats;
     const convex = caveats.filter((c) => c.code === 'convex_curve');
     expect(convex).toHaveLength(1);
+    expect(convex[0].channels).toEqual(['google']);
     expect(convex[0].message).toMatch(/^google \(Hill shape 3\.00\): the model's return rises/);
   });
 

@@ -78,6 +78,7 @@ describe('interval_beyond_revenue', () => {
     expect(c[0].message).toContain('tv up to 900 (1.1x)');
     expect(c[0].message).toContain('the media together up to 950 (1.2x)');
     expect(c[0].message).not.toContain('search up to');
+    expect(c[0].channels).toEqual(['tv']);
     expect(c[0].message).toContain('marginal ROAS of tv as bounded from below only');
   });
 

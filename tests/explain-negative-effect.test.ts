@@ -31,6 +31,7 @@ describe('a negative contribution is a caveat', () => {
     expect(negative.map((c) => c.channel)).toContain('radio');
     const caveat = e.caveats.find((c) => c.code === 'negative_media_effect');
     expect(caveat).toBeDefined();
+    expect(caveat!.channels).toEqual(negative.map((c) => c.channel));
     for (const c of e.channels) {
       expect(caveat!.message.includes(`${c.channel} (${Math.round(c.contribution)}, ROAS`)).toBe(
         c.contribution < 0,

@@ -80,6 +80,7 @@ describe('a weather state in which a channel never spent', () => {
     if (tiktokSpans) expect(tiktokSpans.message).not.toMatch(/ROAS in temperature_c:hot\b/);
     const state = e.caveats.filter((c) => c.code === 'no_spend_in_state');
     expect(state).toHaveLength(1);
+    expect(state[0].channels).toEqual(['tiktok']);
     expect(state[0].message).toMatch(
       /^tiktok: no spend on temperature_c:hot days, so its ROAS and marginal ROAS there have nothing to be measured on and are left empty \(null, "no spend"\); its response curve in that state is the model's extrapolation/,
     );

@@ -555,6 +555,7 @@ describe('caveats', () => {
     expect(cav).toHaveLength(1);
     expect(cav[0].code).toBe('interval_spans_zero');
     expect(cav[0].message).toContain(copy.channels[0].channel);
+    expect(cav[0].channels).toEqual([copy.channels[0].channel]);
     expect(cav[0].message).toContain('ROAS');
   });
 });

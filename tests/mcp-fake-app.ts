@@ -511,6 +511,11 @@ export class FakeApp implements App {
           code: 'model_fails_threshold',
           message: 'this phase 3 model fails the pass bar: mean fold R² 0.420 ± 0.030 < 0.5',
         },
+        {
+          code: 'interval_spans_zero',
+          message: `${info.channels[1]}: the 95% interval of ROAS includes zero`,
+          channels: [info.channels[1]],
+        },
       ],
       validation: { mean_r2: 0.42, se_r2: 0.03, pass_threshold: 0.5 },
       uncertainty: null,

@@ -226,8 +226,12 @@ describe('happy paths', () => {
     expect(text(r)).toContain('mean fold R² 0.420 ± 0.030 (SE)');
     // Caveats come first, in the text and as a structured field.
     expect(text(r).split('\n')[0]).toMatch(/^CAVEAT model_fails_threshold: /);
-    const caveats = (r.structuredContent as { caveats: { code: string }[] }).caveats;
+    const caveats = (r.structuredContent as { caveats: { code: string; channels?: string[] }[] })
+      .caveats;
     expect(caveats[0].code).toBe('model_fails_threshold');
+    expect(caveats[0].channels).toBeUndefined();
+    // A caveat about some channels names them (agents act on them without parsing the message).
+    expect(caveats[1]).toMatchObject({ code: 'interval_spans_zero', channels: ['google'] });
   });
 
   it('import_tenant_data imports CSV text, maps roles, and replace is required to overwrite', async () => {

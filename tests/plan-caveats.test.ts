@@ -37,6 +37,7 @@ describe('planIntervalCaveats', () => {
     );
     expect(caveats).toHaveLength(1);
     expect(caveats[0].code).toBe('interval_spans_zero');
+    expect(caveats[0].channels).toEqual(['tiktok', 'email', 'tv']);
     expect(caveats[0].message).toBe(
       'the 95% interval of the ROAS at the plan includes zero for tiktok -14.41 (95% -41.04 to 5.91), ' +
         'email 4.92 (95% -0.78 to 25.37), tv 0.30 (95% 0.00 to 0.90): the model cannot tell these ' +

@@ -55,6 +55,7 @@ describe('the convex_curve caveat', () => {
     } as unknown as PlanResult;
     const [c] = planConvexCaveats(plan);
     expect(c.code).toBe('convex_curve');
+    expect(c.channels).toEqual(['tiktok']);
     expect(c.message).toMatch(
       /^the plan model's return on tiktok \(Hill shape 2\.12, turning at 61\.8k of adstocked spend, above 29\.0k, where 95% of the data's periods stay\) rises faster and faster/,
     );

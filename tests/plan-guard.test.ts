@@ -281,6 +281,7 @@ describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)'
     const e = explainFinalModel(series, final, null);
     const low = e.caveats.filter((c) => c.code === 'low_spend_channel');
     expect(low).toHaveLength(1);
+    expect(low[0].channels).toEqual(['tiktok']);
     expect(low[0].message).toMatch(
       /^tiktok: almost no spend in the data \(under 0\.1% of all spend, on 8 of 1095 days\)/,
     );

@@ -551,6 +551,7 @@ export function planConvexCaveats(plan: PlanResult): Caveat[] {
   return [
     {
       code: 'convex_curve',
+      channels: convex.map((c) => c.channel),
       message:
         `the plan model's return on ${list} rises faster and faster over nearly all the spend the ` +
         `data hold: the data do not show where ${one ? 'this channel saturates' : 'these channels saturate'}, ` +
@@ -641,6 +642,7 @@ export function planIntervalCaveats(plan: PlanResult): Caveat[] {
   return [
     {
       code: 'interval_spans_zero',
+      channels: spans.map((c) => c.channel),
       message:
         `the 95% interval of the ROAS at the plan includes zero for ${list}: the model cannot tell ` +
         `${one ? "this channel's return" : "these channels' returns"} from none, so read ${one ? 'its' : 'their'} ` +

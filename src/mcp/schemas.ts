@@ -328,6 +328,18 @@ export const phaseComparisonOut = {
     ),
 };
 
+/** A caveat of an explanation, report or plan: read before the figures (phases/types.ts Caveat). */
+export const caveatOut = z.object({
+  code: z.string(),
+  message: z.string(),
+  channels: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'The channels the caveat is about, when it is about some channels and not the whole model or plan',
+    ),
+});
+
 const boundsOut = z.tuple([metric, metric]);
 const figureIntervalOut = z
   .looseObject({ p80: boundsOut, p95: boundsOut })
@@ -424,7 +436,7 @@ export const explanationOut = {
     .nullable()
     .describe('Per channel; null for a channel with no spend in the data (nothing to estimate)'),
   caveats: z
-    .array(z.looseObject({ code: z.string(), message: z.string() }))
+    .array(caveatOut)
     .describe(
       'Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel',
     ),

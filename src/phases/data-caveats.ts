@@ -67,6 +67,7 @@ export function inseparableCaveats(series: TenantSeries): Caveat[] {
     const [a, b] = pair.channels;
     return {
       code: 'channels_not_separable',
+      channels: [a, b],
       message: `${a} and ${b}: ${describeInseparable(pair)}, so the data cannot separate them at all: the model's split between them is arbitrary (one may be held at 0 and the other take the effect of both), so each one's contribution, ROAS, marginal ROAS, ROAS by weather state and response curve are not identified, and neither is the media total they are part of; add them into one channel, or leave one out, and import again`,
     };
   });

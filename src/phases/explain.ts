@@ -429,10 +429,12 @@ function lowSpendCaveats(series: TenantSeries): Caveat[] {
       ? {
           // "almost no spend (under 0.1% of all spend, on 0 of 426 days)" said less than this.
           code: 'low_spend_channel',
+          channels: [low.channel],
           message: `${low.channel}: no spend in the data: nothing to estimate (no_spend: its contribution, ROAS and marginal ROAS are 0 by construction, and it has no response curve, carry-over, ROAS by weather state or intervals); leave its column out of the import; the planner holds it at zero unless given bounds for it, and a lift test on it is refused`,
         }
       : {
           code: 'low_spend_channel',
+          channels: [low.channel],
           message: `${low.channel}: almost no spend in the data (${describeLowSpend(low, series.frequency)}): its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve rest on those periods alone and are not reliable, whatever their intervals say; the planner holds it at its share of the historical split unless given bounds for it`,
         },
   );
@@ -447,6 +449,7 @@ function lowSpendCaveats(series: TenantSeries): Caveat[] {
 function constantSpendCaveats(series: TenantSeries): Caveat[] {
   return constantSpendChannels(series).map((channel) => ({
     code: 'constant_spend_channel',
+    channels: [channel],
     message: `${channel}: the same spend on every row, so the data cannot tell its effect from the baseline: its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve are not identified, whatever their intervals say; only a period with other spend (or a lift test) can measure it`,
   }));
 }
@@ -467,6 +470,7 @@ function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecompos
   return [
     {
       code: 'media_effect_held_at_zero',
+      channels: held,
       message: `${held.join(', ')}: the fitted contribution was negative and is held at 0 (a negative media effect is not a media effect; ${many ? 'their spend moves' : 'its spend moves'} with other channels'), so ${many ? 'their' : 'its'} ROAS of 0 means not identified, not no effect; ${many ? 'their' : 'its'} marginal ROAS, ROAS by weather state and response curve (the model's effect, 0 in total, tilted by weather) are not identified either`,
     },
   ];
@@ -489,6 +493,7 @@ function negativeEffectCaveats(channels: readonly ChannelDecomposition[]): Cavea
   return [
     {
       code: 'negative_media_effect',
+      channels: negative.map((ch) => ch.channel),
       message: `${list}: the model credits ${many ? 'these channels' : 'this channel'} with a negative contribution, which advertising does not have: ${many ? 'their spend moves' : 'its spend moves'} with something the model does not separate from ${many ? 'them' : 'it'} (a season, a trend, another channel), so ${many ? 'their' : 'its'} contribution, ROAS, marginal ROAS and ROAS by weather state are not identified: read them as unknown, not as harm (phase 3 holds such an effect at 0 and says so)`,
     },
   ];
@@ -532,6 +537,7 @@ function convexCaveats(series: TenantSeries, model: FinalModel): Caveat[] {
   return [
     {
       code: 'convex_curve',
+      channels: convex.map((c) => c.channel),
       message: `${convex.map((c) => `${c.channel} (Hill shape ${c.s.toFixed(2)})`).join(', ')}: the model's return rises faster and faster over nearly all the spend the data hold (the curve turns above 95% of the channel's adstocked spend), so the data do not show where ${one ? 'it saturates' : 'they saturate'}: ${one ? 'its' : 'their'} ROAS reads low beside a marginal ROAS that keeps rising, and ${one ? 'its' : 'their'} response curve beyond the data is an extrapolation`,
     },
   ];

@@ -356,9 +356,10 @@ export const LEVELS = [
  * and intervals of a channel without spend; 23: a weather column of unrecognised name with one
  * value on more than a third of its rows is split at that value, not into terciles (explain.ts
  * tiedStates); 24: revenue at another level from one date on is the level_shift caveat
- * (data-caveats.ts), first with the other data caveats.
+ * (data-caveats.ts), first with the other data caveats; 25: caveats about some channels name them
+ * (Caveat.channels), so readers need not parse the message.
  */
-export const INTERVALS_VERSION = 24;
+export const INTERVALS_VERSION = 25;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1370,6 +1371,7 @@ export function intervalBeyondRevenueCaveats(
   return [
     {
       code: 'interval_beyond_revenue',
+      ...(named.length > 0 ? { channels: named } : {}),
       message: `the 80% contribution interval reaches beyond the whole revenue of the data (${compactMoney(revenue)} over ${e.start}..${e.end}): ${items}. A contribution above all the revenue would leave a negative revenue without advertising, so the upper end is set by refits that cannot separate the media from the baseline (a trend, a season or a launch the spend follows), not by the data: read the contribution, ROAS and marginal ROAS of ${who} as bounded from below only; a lift test per channel or a longer history with spend that varies on its own can bound them from above`,
     },
   ];
@@ -1511,6 +1513,7 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
     if (figs.length > 0) {
       out.push({
         code: 'interval_spans_zero',
+        channels: [ch.channel],
         message: `${ch.channel}: the 95% interval of ${figs.join(', ')} includes zero: the data cannot tell this effect from none`,
       });
     }

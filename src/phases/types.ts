@@ -276,6 +276,11 @@ export interface Caveat {
    */
   code: string;
   message: string;
+  /**
+   * The channels the caveat is about, when it is about some channels and not the whole model or
+   * plan (a reader or an agent can act on them without parsing the message); absent otherwise.
+   */
+  channels?: string[];
 }
 
 /** How the intervals of an explanation were made. */

@@ -56,6 +56,7 @@ function stateCaveat(e: Explanation, channel: string, states: string[]): Caveat 
   const one = states.length === 1;
   return {
     code: 'no_spend_in_state',
+    channels: [channel],
     message:
       `${channel}: no spend on ${states.join(', ')} ${period}, so its ROAS and marginal ROAS ` +
       `${one ? 'there have' : 'in those states have'} nothing to be measured on and are left empty ` +

@@ -117,36 +117,32 @@ function channelTable(d: TenantReportData): string {
 }
 
 /**
- * Channels whose ROAS the explanation's caveats call unreliable: no spend or almost none
- * (low_spend_channel), a 95% interval of ROAS across zero (interval_spans_zero), a pair the
- * data cannot separate (channels_not_separable). The caveats name channels at the start of
- * their messages ("tiktok: ...", "meta and google: ...").
+ * Channels whose ROAS the explanation calls unreliable: no spend, or a caveat that names the channel
+ * (`Caveat.channels`) for almost no spend (low_spend_channel), constant spend, a pair the data cannot
+ * separate (channels_not_separable), or an effect held at zero or negative; and channels whose 95%
+ * interval of ROAS itself includes zero (interval_spans_zero also names a channel for its marginal
+ * ROAS or a weather state's alone, which leaves the ROAS standing).
  */
 export function unreliableRoas(d: TenantReportData): Set<string> {
-  const chans = d.explanation.channels.map((c) => c.channel);
-  const out = new Set(d.explanation.channels.filter((c) => c.no_spend).map((c) => c.channel));
+  const out = new Set<string>();
+  for (const c of d.explanation.channels) {
+    const p95 = c.intervals?.roas.p95;
+    if (c.no_spend || (p95 !== undefined && p95[0] <= 0 && p95[1] >= 0)) out.add(c.channel);
+  }
   for (const cv of d.explanation.caveats ?? []) {
-    const m = cv.message;
-    if (cv.code === 'low_spend_channel') {
-      for (const c of chans) if (m.startsWith(`${c}: `)) out.add(c);
-    } else if (cv.code === 'interval_spans_zero') {
-      for (const c of chans) {
-        const head = `${c}: the 95% interval of `;
-        const end = m.indexOf(' includes zero');
-        if (m.startsWith(head) && end > 0 && m.slice(head.length, end).split(', ').includes('ROAS'))
-          out.add(c);
-      }
-    } else if (cv.code === 'channels_not_separable') {
-      for (const a of chans)
-        for (const b of chans)
-          if (a !== b && m.startsWith(`${a} and ${b}: `)) {
-            out.add(a);
-            out.add(b);
-          }
-    }
+    if (UNRELIABLE_ROAS_CODES.has(cv.code)) for (const c of cv.channels ?? []) out.add(c);
   }
   return out;
 }
+
+/** Caveat codes that make every figure of the channels they name unidentified. */
+const UNRELIABLE_ROAS_CODES = new Set([
+  'low_spend_channel',
+  'constant_spend_channel',
+  'channels_not_separable',
+  'media_effect_held_at_zero',
+  'negative_media_effect',
+]);
 
 function cards(d: TenantReportData): Card[] {
   const res = d.result;

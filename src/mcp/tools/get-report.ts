@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fail, guarded, jsonSafe, resourceLink } from '../results.js';
-import { phaseInput, runIdInput, strictInput, tenantInput } from '../schemas.js';
+import { caveatOut, phaseInput, runIdInput, strictInput, tenantInput } from '../schemas.js';
 
 const inputSchema = strictInput({
   tenant: tenantInput
@@ -34,7 +34,7 @@ const outputSchema = {
   charts: z.array(z.object({ id: z.string(), title: z.string(), reading: z.string() })),
   summary: z.array(z.string()),
   caveats: z
-    .array(z.object({ code: z.string(), message: z.string() }))
+    .array(caveatOut)
     .describe(
       'Read first (tenant reports): the explanation\'s caveats for the model shown, the same codes and messages explain_tenant gives (the page\'s "Read first"); empty for a run report',
     ),
