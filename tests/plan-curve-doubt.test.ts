@@ -6,7 +6,8 @@
  * docs/planner.md "Weekly plans under the truth".
  */
 import { describe, expect, it } from 'vitest';
-import { predictFinal } from '../src/phases/final.js';
+import { fitFinalModel, predictFinal } from '../src/phases/final.js';
+import type { ChannelParams } from '../src/phases/types.js';
 import { DECAY_BOUNDS, K_MULT_BOUNDS } from '../src/phases/search.js';
 import { historicalAttribution } from '../src/plan/attribution.js';
 import { planCurveDoubt, planCurveFit, planCurveModel } from '../src/plan/curves.js';
@@ -41,6 +42,35 @@ describe('planCurveDoubt', () => {
       `curves at the search's bounds: ${first}`,
     );
     expect(planCurveDoubt(series, at(first, { decay: 0.89, k_mult: 7.9 }))).toBeNull();
+  });
+
+  it('leaves out a channel of almost no or constant spend (the plan holds it, its curve is not identified)', () => {
+    const { series, phase3 } = weekly(9700);
+    const n = series.target.length;
+    // A third channel spent on 5 of the weeks (a probe shop's tiktok: 15.4 on 5 of 156 weeks),
+    // and a fourth of the same spend every week; both with curves at a bound of the search.
+    const thin = new Float64Array(n);
+    for (const t of [3, 40, 77, 100, 101]) thin[t] = 3;
+    const flat = new Float64Array(n).fill(500);
+    const s = {
+      ...series,
+      channels: [...series.channels, 'tiktok', 'radio'],
+      spend: [...series.spend, thin, flat],
+    };
+    const edge = { decay: DECAY_BOUNDS[1], k_mult: K_MULT_BOUNDS[0], s: 1, k: 1 };
+    const params: Record<string, ChannelParams> = {
+      ...phase3.channelParams!,
+      tiktok: edge,
+      radio: edge,
+    };
+    const fit = (p: Record<string, ChannelParams>) =>
+      fitFinalModel(s, 3, { calendar: phase3.calendar, channelParams: p });
+    expect(planCurveDoubt(s, fit(params))).toBeNull();
+    // A channel that spent as the others did is still named.
+    const [first] = series.channels;
+    expect(planCurveDoubt(s, fit({ ...params, [first]: { ...params[first], ...edge } }))).toBe(
+      `curves at the search's bounds: ${first}`,
+    );
   });
 
   it('planCurveFit names the doubt of a fit that stops at a bound and plans with that fit', () => {

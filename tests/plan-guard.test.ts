@@ -277,6 +277,32 @@ describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)'
     expect(free.roas).toBeCloseTo(all / budget, 10);
   });
 
+  it('bounded by the user (to 0, as the import advises for a stopped channel), its revenue still stays out of the headline and the uplift over (a)', () => {
+    const p = makePlan({ series, model, outlook: outlook() }, { horizon: 28, budget });
+    const off = makePlan(
+      { series, model, outlook: outlook() },
+      { horizon: 28, budget, bounds: parseBounds('tiktok=0:0') },
+    );
+    const tiktok = off.channels.find((c) => c.channel === 'tiktok')!;
+    expect(tiktok.spend).toBe(0);
+    // The other channels' figures alone: (a) keeps tiktok's share of the budget, whose
+    // extrapolated revenue is left out of (a) as of the plan.
+    const others = off.channels.filter((c) => c.channel !== 'tiktok');
+    const sum = others.reduce((acc, c) => acc + c.incremental_revenue, 0);
+    expect(off.incremental_revenue).toBeCloseTo(sum, 4);
+    const a = off.baselines.find((b) => b.name === 'historical_even')!;
+    expect(a.incremental_revenue).toBeCloseTo(
+      p.baselines.find((b) => b.name === 'historical_even')!.incremental_revenue,
+      4,
+    );
+    // tiktok's extrapolated revenue there is far from its spend (-20.3k for 9.2 of spend): the
+    // equality above is not one of small numbers.
+    expect(Math.abs(p.held!.incremental_revenue)).toBeGreaterThan(
+      0.01 * a.incremental_revenue + 100 * p.held!.spend,
+    );
+    expect(off.notes.some((x) => x.startsWith('tiktok: set by the bounds given'))).toBe(true);
+  });
+
   it('explain puts a low_spend_channel caveat on it and on no other channel', () => {
     const e = explainFinalModel(series, final, null);
     const low = e.caveats.filter((c) => c.code === 'low_spend_channel');

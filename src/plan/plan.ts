@@ -763,6 +763,17 @@ function solve(
 }
 
 /** The constraints with the default bounds of guard.ts; without them when they leave no room. */
+/** A bound that leaves its channel no choice: a maximum of 0, or the same minimum and maximum. */
+function fixesSpend(b: ChannelBound): boolean {
+  if (b.max !== undefined && b.max.value === 0) return true;
+  return (
+    b.min !== undefined &&
+    b.max !== undefined &&
+    b.min.value === b.max.value &&
+    b.min.multiple === b.max.multiple
+  );
+}
+
 function withGuards(
   cons: PlanConstraints,
   r: SeparableResponse,
@@ -1114,12 +1125,18 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   });
   // Default bounds: channels of almost no spend held at their share of (a), channels the others'
   // spend explains kept near it (guard.ts).
-  const guards = channelGuards(
-    series.channels,
-    series.spend,
-    new Set(bounds.map((b) => b.channel)),
-    lowSpendChannels(series),
-    constantSpendChannels(series),
+  const userBounded = new Set(bounds.map((b) => b.channel));
+  const lowSpend = lowSpendChannels(series);
+  const constantSpend = constantSpendChannels(series);
+  const guards = channelGuards(series.channels, series.spend, userBounded, lowSpend, constantSpend);
+  // Channels of almost no or constant spend whose spend the user's bounds fix (to 0, or min =
+  // max): not held, but their revenue is the model's extrapolation all the same, so it is reported
+  // apart as a hold's is (heldOut below); a stopped channel bounded to 0 as the import advises read
+  // "-57.8k vs (a)" from 15.4 of spend. Bounds that leave the optimizer room plan it as any other.
+  const boundUnidentified = r.channels.map(
+    (c) =>
+      bounds.some((b) => b.channel === c && fixesSpend(b)) &&
+      (lowSpend.some((l) => l.channel === c) || constantSpend.includes(c)),
   );
   // Baseline (a) at the historical budget: where the refits judge a pin and the channels' marginal
   // returns are compared (below).
@@ -1186,7 +1203,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // extrapolation, so the headline incremental revenue and ROAS (the plan's and the baselines')
   // leave them out, and `held` reports them apart. The response is separable by channel, so
   // leaving a channel's spend out removes exactly its own incremental revenue.
-  const heldOut = r.channels.map((_, c) => guardsApplied && holds[c]);
+  const heldOut = r.channels.map((_, c) => (guardsApplied && holds[c]) || boundUnidentified[c]);
   const anyHeld = heldOut.some(Boolean);
   const measured = (spend: readonly Float64Array[]): Float64Array[] =>
     spend.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
@@ -1439,6 +1456,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     notes.push(
       `the incremental revenue and ROAS above (the plan's and the baselines') leave out ${names.join(', ')}: ${money(heldSpend(x))} of spend and ${money(incrementalRevenue(r, x) - planIncremental)} of incremental revenue that the model extrapolates for ${one ? 'it' : 'them'} (with ${one ? 'it' : 'them'}: ${money(incrementalRevenue(r, x))}, ROAS ${(incrementalRevenue(r, x) / budget).toFixed(2)})`,
     );
+    const bounded = r.channels.filter((_, c) => boundUnidentified[c]);
+    if (bounded.length > 0) {
+      const evenHeld = incrementalRevenue(r, evenPlan) - incrementalRevenue(r, measured(evenPlan));
+      notes.push(
+        `${bounded.join(', ')}: set by the bounds given, but the data hold almost no or constant spend on ${bounded.length === 1 ? 'it' : 'them'}, so ${bounded.length === 1 ? 'its' : 'their'} revenue is an extrapolation and is left out of the plan and the baselines alike: the uplift over baseline (a) does not count the ${money(evenHeld)} that the model extrapolates for ${money(heldSpend(evenPlan))} of ${bounded.length === 1 ? 'its' : 'their'} spend there`,
+      );
+    }
   }
   if (guardsApplied && corrGuards.length > 0) {
     notes.push(
