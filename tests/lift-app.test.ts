@@ -167,6 +167,40 @@ describe('lift tests in the app', () => {
     expect(e1.calibration?.applied).toBe(false);
     expect(e1.calibration?.notes.join(' ')).toMatch(/phase 3 models only/);
   }, 240_000);
+
+  it('a plan says first that it rests on the uncalibrated model, with the calibrated ROAS once explain has them', async () => {
+    const tenant = generateTenant('extreme_rain_gear');
+    const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
+    s.app.addLiftTests({
+      tenant: 'extreme_rain_gear',
+      csv: liftTestsToCsv(tests),
+      source: 'r.csv',
+    });
+    const first = await s.app.planBudget({ tenant: 'extreme_rain_gear', days: 14, replicates: 0 });
+    const c1 = first.caveats.find((c) => c.code === 'lift_tests_not_in_plan')!;
+    expect(c1.channels).toEqual(['meta', 'google']);
+    // No explanation is stored with these tests on a run yet: it says where the figures are.
+    expect(c1.message).toMatch(
+      /^2 lift tests are recorded for this tenant \(on meta, google\): explain calibrates its figures to them, the planner does not, so this plan rests on the uncalibrated model \(ROAS at the plan: meta \d+\.\d\d, google \d+\.\d\d\); explain_tenant with tenant "extreme_rain_gear" shows the calibrated figures; where the calibrated return of a channel is lower than the plan's, give it bounds near its history/,
+    );
+    // The plan ran phase 3; explain now keeps its calibrated explanation beside that run's model.
+    const e = await s.app.explainTenant({ tenant: 'extreme_rain_gear', phase: 3, replicates: 20 });
+    const second = await s.app.planBudget({ tenant: 'extreme_rain_gear', days: 14, replicates: 0 });
+    const c2 = second.caveats.find((c) => c.code === 'lift_tests_not_in_plan')!;
+    const words = e.channels
+      .map(
+        (ch) =>
+          `${ch.channel} ${ch.roas.toFixed(2)} (uncalibrated ${ch.uncalibrated_roas!.toFixed(2)})`,
+      )
+      .join(', ');
+    expect(c2.message).toContain(`; explain's calibrated ROAS: ${words}; `);
+    // The plan itself is the same: the tests do not reach it.
+    expect(second.plan.channels.map((c) => c.spend)).toEqual(
+      first.plan.channels.map((c) => c.spend),
+    );
+    const none = await s.app.planBudget({ tenant: 'none_books', days: 14, replicates: 0 });
+    expect(none.caveats.map((c) => c.code)).not.toContain('lift_tests_not_in_plan');
+  }, 240_000);
 });
 
 describe('add_lift_test over MCP', () => {

@@ -59,7 +59,35 @@ describe('historicalAttribution', () => {
     expect(attributionNote(m)).toBeNull();
     const d = modelAttribution(small, linear([9, 0.5, 0]), linear([2, 0.5, 0]));
     expect(d.differs).toBe(true);
-    expect(attributionNote(d)).toContain("a with ROAS 9.00 (explain's model 2.00)");
+    expect(attributionNote(d)).toContain(
+      "a with ROAS 9.00, marginal 9.00 (explain's model 2.00, marginal 2.00)",
+    );
+  });
+
+  it('compares the marginal ROAS too: the same average return, another return on the next unit', () => {
+    // a: 3 per unit, linear (marginal 3); b: k x^(1/4) with the same ROAS over the data, whose
+    // marginal ROAS is a quarter of it (d/dx of k x^(1/4) is (1/4) k x^(1/4) / x).
+    const a = small.spend[0];
+    let root = 0;
+    let spend = 0;
+    for (const v of a) [root, spend] = [root + v ** 0.25, spend + v];
+    const k = (3 * spend) / root;
+    const quarter = (s: TenantSeries): Float64Array =>
+      Float64Array.from(s.target, (_, t) => 1000 + k * s.spend[0][t] ** 0.25);
+    const lin = linear([3, 0, 0]);
+    const m = modelAttribution(small, lin, quarter);
+    expect(m.channels[0].plan_model_roas).toBeCloseTo(3, 10);
+    expect(m.channels[0].explained_model_roas).toBeCloseTo(3, 10);
+    expect(m.channels[0].plan_model_marginal_roas).toBeCloseTo(3, 10);
+    // (1.01^(1/4) - 1) / 0.01 = 0.2491 of the ROAS, by the finite step explain uses.
+    expect(m.channels[0].explained_model_marginal_roas).toBeCloseTo(
+      (3 * (1.01 ** 0.25 - 1)) / 0.01,
+      9,
+    );
+    expect(m.differs).toBe(true);
+    expect(attributionNote(m)).toContain(
+      "a with ROAS 3.00, marginal 3.00 (explain's model 3.00, marginal 0.75)",
+    );
   });
 });
 
