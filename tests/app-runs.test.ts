@@ -323,6 +323,88 @@ describe('phase runs through the app', () => {
   });
 });
 
+describe('the analytics artifact', () => {
+  const artifactOf = (dir: string, phase: number) =>
+    readFileSync(path.join(dir, 'analytics', `phase${phase}_results.json`), 'utf8');
+  // Typed out of id order: the artifact lists tenants as the run key does, by id.
+  const TYPED = ['none_books', 'extreme_ski_gear', 'high_umbrella_rain'];
+
+  it('holds the run the last request got (also served from the store), tenants by id', async () => {
+    // The probe: run A (several tenants), run B (one), run A again served from the store left
+    // B's artifact in place; and the same tenants typed in another order wrote other bytes.
+    const dir = tempState();
+    const app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+    let textA: string;
+    try {
+      await app.startPhaseRun({ phase: 0, tenants: TYPED }).done;
+      textA = artifactOf(dir, 0);
+      expect(Object.keys(JSON.parse(textA) as object)).toEqual([...TYPED].sort());
+      await app.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
+      expect(Object.keys(JSON.parse(artifactOf(dir, 0)) as object)).toEqual(['medium_beauty']);
+      const served = app.startPhaseRun({ phase: 0, tenants: TYPED });
+      expect(served.cached).toBe(true);
+      await served.done;
+      expect(artifactOf(dir, 0)).toBe(textA);
+      // Served in another order: the same bytes.
+      await app.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
+      const reversed = app.startPhaseRun({ phase: 0, tenants: [...TYPED].reverse() });
+      expect(reversed.cached).toBe(true);
+      expect(artifactOf(dir, 0)).toBe(textA);
+    } finally {
+      await app.close();
+    }
+    // Computed in a fresh state directory from the other order: the same bytes.
+    const other = tempState();
+    const app2 = createApp({ stateDir: other, workers: 2, log: silentLogger });
+    try {
+      await app2.startPhaseRun({ phase: 0, tenants: [...TYPED].reverse() }).done;
+    } finally {
+      await app2.close();
+    }
+    expect(artifactOf(other, 0)).toBe(textA);
+  });
+
+  it('holds a run followed to its end in another process', async () => {
+    // Another process on the store is stood in for by a child that holds the store file open
+    // (what marks a run's owner as alive) and a run row handed to it: the app follows that run,
+    // and when the row says done, the artifact is that run's, not the one written since.
+    const dir = tempState();
+    const app = createApp({ stateDir: dir, workers: 1, log: silentLogger });
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('fs').openSync(${JSON.stringify(path.join(dir, STORE_FILE))}, 'r'); console.log('open'); setInterval(() => {}, 1000);`,
+    ]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('error', reject);
+      });
+      const a = await app.startPhaseRun({ phase: 0, tenants: TYPED }).done;
+      const textA = artifactOf(dir, 0);
+      await app.startPhaseRun({ phase: 0, tenants: ['medium_beauty'] }).done;
+      const db = new Database(path.join(dir, STORE_FILE));
+      try {
+        db.prepare(`UPDATE runs SET status = 'running', owner_pid = ? WHERE id = ?`).run(
+          holder.pid,
+          a.id,
+        );
+        const h = app.startPhaseRun({ phase: 0, tenants: TYPED });
+        expect(h.cached).toBe(false);
+        expect(h.runId).toBe(a.id);
+        db.prepare(`UPDATE runs SET status = 'done' WHERE id = ?`).run(a.id);
+        const run = await h.done;
+        expect(run.status).toBe('done');
+      } finally {
+        db.close();
+      }
+      expect(artifactOf(dir, 0)).toBe(textA);
+    } finally {
+      holder.kill();
+      await app.close();
+    }
+  });
+});
+
 describe('crash recovery', () => {
   it('a run killed mid-way is marked failed on restart, and rerunning completes', async () => {
     const stateDir = tempState();

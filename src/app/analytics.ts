@@ -2,10 +2,10 @@
  * A finished run's figures: the summary stored with the run and the plan's analytics artifact
  * (state/analytics/phaseN_results.json), written atomically.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
-import { makeDirs } from '../store/index.js';
+import { compareTenantIds, makeDirs } from '../store/index.js';
 
 /** Mean of the tenant summaries; oracle figures only when every tenant has one. */
 export function summarize(phase: PhaseId, results: TenantResult[]): PhaseSummary {
@@ -32,10 +32,15 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** The plan's artifact: tenant -> {mean_r2, std_r2, se_r2, fold_r2, passes, ...}, in the run's tenant order. */
+/**
+ * The plan's artifact: tenant -> {mean_r2, std_r2, se_r2, fold_r2, passes, ...}, tenants in the
+ * run key's order (by id, compareTenantIds): a run is one run whatever order its tenants were
+ * typed in, and its artifact is one text.
+ */
 export function analyticsJson(results: TenantResult[]): string {
   const out: Record<string, unknown> = {};
-  for (const r of results) {
+  const sorted = [...results].sort((a, b) => compareTenantIds(a.tenant, b.tenant));
+  for (const r of sorted) {
     out[r.tenant] = {
       mean_r2: r.mean_r2,
       std_r2: r.std_r2,
@@ -61,4 +66,23 @@ export function analyticsJson(results: TenantResult[]): string {
 /** Path of a phase's analytics artifact under the state directory. */
 export function analyticsFile(stateDir: string, phase: PhaseId): string {
   return path.join(stateDir, 'analytics', `phase${phase}_results.json`);
+}
+
+/**
+ * Writes a phase's artifact for a run's results, unless the file already holds exactly that text
+ * (a run served from a read-only state directory whose artifact is current writes nothing).
+ * Returns whether it wrote.
+ */
+export function writeAnalytics(stateDir: string, phase: PhaseId, results: TenantResult[]): boolean {
+  const file = analyticsFile(stateDir, phase);
+  const text = analyticsJson(results);
+  let current: string | null = null;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    /* none yet, or unreadable: written below */
+  }
+  if (current === text) return false;
+  writeAtomic(file, text);
+  return true;
 }

@@ -8,7 +8,7 @@
 import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
 import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
 import { runKey, type RunRecord, type Store } from '../store/index.js';
-import { analyticsFile, analyticsJson, summarize, writeAtomic } from './analytics.js';
+import { summarize, writeAnalytics } from './analytics.js';
 import { resolveTenant, type TenantSource } from './compute.js';
 import { APP_LIMITS, normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
@@ -208,6 +208,8 @@ export class RunManager {
       const claim = found ? { done: found } : ctx.store.claimRun(input);
       if ('done' in claim) {
         this.markServed(claim.done.id);
+        // The artifact is the served run's again (another run may have written it since).
+        this.writeArtifact(claim.done.id, phase, claim.done.tenants);
         return {
           runId: claim.done.id,
           cached: true,
@@ -306,6 +308,28 @@ export class RunManager {
     }
   }
 
+  /**
+   * Writes the phase's analytics artifact (state/analytics/phaseN_results.json) from a done run's
+   * stored results: when it finishes here, and when it is served from the store or followed to its
+   * end in another process, so the artifact always holds the run the last request got. Best
+   * effort: a state directory that refuses the write is logged, and the run is still returned.
+   */
+  private writeArtifact(
+    runId: number,
+    phase: PhaseId,
+    tenants: string[],
+    results: TenantResult[] = orderedResults(this.ctx.store, runId, tenants),
+  ): void {
+    try {
+      writeAnalytics(this.ctx.stateDir, phase, results);
+    } catch (e) {
+      this.ctx.log(
+        'warning',
+        `run ${runId}: could not write analytics JSON: ${(e as Error).message}`,
+      );
+    }
+  }
+
   /** Adds a caller to a run in progress: its progress listener, and its signal as a holder. */
   private attach(entry: InFlightRun, opts: RunHandleOptions): void {
     const listener = opts.onProgress;
@@ -400,11 +424,7 @@ export class RunManager {
     const results = orderedResults(ctx.store, runId, tenants);
     const summary = summarize(phase, results);
     this.recordEnd(runId, 'done', summary);
-    try {
-      writeAtomic(analyticsFile(ctx.stateDir, phase), analyticsJson(results));
-    } catch (e) {
-      ctx.log('warning', `could not write analytics JSON: ${(e as Error).message}`);
-    }
+    this.writeArtifact(runId, phase, tenants, results);
     ctx.log('info', `run ${runId} done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     return this.get(runId);
   }
@@ -474,7 +494,10 @@ export class RunManager {
       this.recoverOrphans();
       const d = this.ctx.store.getRun(runId);
       if (!d) throw new AppError(`run ${runId} was deleted while it was followed`, 'not_found');
-      if (d.status === 'done') return this.get(runId);
+      if (d.status === 'done') {
+        this.writeArtifact(runId, d.phase, d.tenants);
+        return this.get(runId);
+      }
       if (d.status === 'failed' || d.status === 'cancelled') {
         this.ctx.log('info', `run ${runId} ended ${d.status} in its process; computing it here`);
         return this.start(req, opts).done;

@@ -55,6 +55,14 @@ export interface RunKeyParts {
   codeVersion?: string;
 }
 
+/**
+ * The canonical order of a run's tenants: by id, in UTF-16 code-unit order (what `<` compares;
+ * no locale). The run key lists tenants in this order, and so does the analytics artifact.
+ */
+export function compareTenantIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Cache key of a run: sha256 of the canonical JSON of phase, tenants, dataset hashes and config. */
 export function runKey(parts: RunKeyParts): string {
   if (parts.tenants.length !== parts.datasetHashes.length) {
@@ -64,7 +72,7 @@ export function runKey(parts: RunKeyParts): string {
   }
   const order = parts.tenants
     .map((_, i) => i)
-    .sort((a, b) => (parts.tenants[a] < parts.tenants[b] ? -1 : 1));
+    .sort((a, b) => compareTenantIds(parts.tenants[a], parts.tenants[b]));
   return contentHash(
     canonicalJson({
       phase: parts.phase,
