@@ -12,7 +12,7 @@ import {
   rolesOf,
   tenantToCsv,
   validateTenantId,
-  withChannelsBySpend,
+  withCanonicalColumns,
 } from '../core/csv.js';
 import { liftWindow } from '../core/lift.js';
 import type { TenantInfo, TenantSeries } from '../core/types.js';
@@ -143,9 +143,10 @@ export function importTenantData(
     if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
     throw e;
   }
-  // Channels stored by total spend (withChannelsBySpend): the figures do not depend on the file's
+  // Columns stored in a canonical order (withCanonicalColumns: channels by total spend, weather by
+  // kind then name, controls by name): neither the stored data nor a figure depends on the file's
   // column order.
-  const series = withChannelsBySpend(parsed.series);
+  const series = withCanonicalColumns(parsed.series);
   const canonical = tenantToCsv(series);
   const info: TenantInfo = {
     tenant: req.tenant,

@@ -12,7 +12,7 @@ import {
   csvSummary,
   tenantToCsv,
   truthToJson,
-  withChannelsBySpend,
+  withCanonicalColumns,
   type RoleOverrides,
 } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
@@ -148,8 +148,8 @@ export function exportTenant(
 ): { csv: string; truth: string | null } {
   const { series, synthetic } = resolveTenant(tenantSource(ctx, tenant));
   return {
-    // In the order an import stores (withChannelsBySpend): export then import gives the same bytes.
-    csv: tenantToCsv(withChannelsBySpend(series)),
+    // In the order an import stores (withCanonicalColumns): export then import gives the same bytes.
+    csv: tenantToCsv(withCanonicalColumns(series)),
     truth: opts.truth && synthetic ? truthToJson(synthetic.truth) : null,
   };
 }

@@ -14,6 +14,7 @@ export {
   rolesOf,
   tenantToCsv,
   truthToJson,
+  withCanonicalColumns,
   withChannelsBySpend,
 } from './csv/serialize.js';
 export type { CsvSummary } from './csv/serialize.js';

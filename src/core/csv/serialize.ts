@@ -3,6 +3,7 @@ import type { Frequency, GroundTruth, TenantSeries } from '../types.js';
 import { formatNumber } from './numbers.js';
 import type { RoleOverrides } from './roles.js';
 import { byCodeUnits } from '../stats.js';
+import { weatherKindOf, type WeatherKind } from '../weather-names.js';
 
 /**
  * Canonical CSV `date,<channel>_spend...,<weather...>,<controls...>,<target>`, LF line ends and a
@@ -82,6 +83,50 @@ export function withChannelsBySpend(series: TenantSeries): TenantSeries {
     ...series,
     channels: order.map((c) => series.channels[c]),
     spend: order.map((c) => series.spend[c]),
+  };
+}
+
+/** Rank of each recognised weather kind in the canonical order: the generator's column order. */
+const WEATHER_KIND_RANK: Readonly<Record<WeatherKind, number>> = {
+  temperature: 0,
+  precipitation: 1,
+  humidity: 2,
+  wind: 3,
+};
+
+/**
+ * The series in the column order an import stores and an export writes: channels by total spend
+ * (withChannelsBySpend); weather by recognised kind (temperature, precipitation, humidity, wind:
+ * the built-in tenants' order), then columns marked as weather without a recognised name, each
+ * group by name in code units; controls by name in code units. Moving columns in a file then
+ * changes neither the stored data (its content hash) nor a figure, to the last bit: the model
+ * sums over its columns in this order, and another order rounds differently (about 1e-12
+ * relative). The same object when the order is already canonical.
+ */
+export function withCanonicalColumns(series: TenantSeries): TenantSeries {
+  const s = withChannelsBySpend(series);
+  const rank = (name: string) => {
+    const kind = weatherKindOf(name)?.kind;
+    return kind === undefined ? 4 : WEATHER_KIND_RANK[kind];
+  };
+  const weatherOrder = s.weatherNames
+    .map((_, j) => j)
+    .sort((a, b) => {
+      const ra = rank(s.weatherNames[a]);
+      const rb = rank(s.weatherNames[b]);
+      return ra !== rb ? ra - rb : byCodeUnits(s.weatherNames[a], s.weatherNames[b]);
+    });
+  const controlOrder = s.controlNames
+    .map((_, j) => j)
+    .sort((a, b) => byCodeUnits(s.controlNames[a], s.controlNames[b]));
+  const same = (order: number[]) => order.every((j, i) => j === i);
+  if (same(weatherOrder) && same(controlOrder)) return s;
+  return {
+    ...s,
+    weatherNames: weatherOrder.map((j) => s.weatherNames[j]),
+    weather: weatherOrder.map((j) => s.weather[j]),
+    controlNames: controlOrder.map((j) => s.controlNames[j]),
+    controls: controlOrder.map((j) => s.controls[j]),
   };
 }
 
