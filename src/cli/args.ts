@@ -12,15 +12,23 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
+/**
+ * --json. Every command's JSON holds the figures the MCP tools give; whether it has the same
+ * fields as an MCP tool's result differs by command, so each says it in its own help line
+ * (Command.jsonHelp).
+ */
 export const JSON_OPTION: OptionSpec = {
   type: 'boolean',
-  help: 'print the result as JSON (the same fields as the MCP tool results) instead of text',
+  help: 'print the result as JSON instead of text',
 };
 
 export function optionsOf(command: Command): Record<string, OptionSpec> {
+  const json: OptionSpec = command.jsonHelp
+    ? { ...JSON_OPTION, help: `${JSON_OPTION.help}: ${command.jsonHelp}` }
+    : JSON_OPTION;
   return {
     ...command.options,
-    ...(command.json ? { json: JSON_OPTION } : {}),
+    ...(command.json ? { json } : {}),
     ...COMMON_OPTIONS,
   };
 }

@@ -41,6 +41,11 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** Takes --json (every command that prints data does). */
   json: boolean;
+  /**
+   * What --json prints, said in its help line after "print the result as JSON instead of text":
+   * which MCP tool's fields it shares, or how it differs (README, "The CLI"). Default: nothing more.
+   */
+  jsonHelp?: string;
   /** Positional words it accepts after its name (sub-commands, ids); default none. */
   positionals?: { max: number; usage: string };
   run(ctx: CommandContext): Promise<void>;

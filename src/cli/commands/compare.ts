@@ -22,6 +22,7 @@ export const compare: Command = {
     b: { type: 'string', value: 'B', help: 'the second run: a phase 0-3 or run:ID' },
   },
   json: true,
+  jsonHelp: "the fields of the MCP tool compare_phases's result",
   async run({ app, flags, print }) {
     const c = app().comparePhases(
       ref('a', need(flags, 'a', 'a phase 0-3 or run:ID')),

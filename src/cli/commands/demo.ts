@@ -20,6 +20,8 @@ export const demo: Command = {
     },
   },
   json: true,
+  jsonHelp:
+    'phases (each run with its gate) and the phase 1 -> 3 comparison; no MCP tool does it at once',
   async run({ app, flags, print, signal }) {
     const phases: {
       run: RunDetail;

@@ -220,6 +220,7 @@ export const explain: Command = {
     },
   },
   json: true,
+  jsonHelp: "the fields of the MCP tool explain_tenant's result",
   async run({ app, flags, print, signal }) {
     const tenant = need(flags, 'tenant', 'a tenant id (see `wv-mmm tenants`)');
     const replicates = int(flags, 'replicates', 0, 500);

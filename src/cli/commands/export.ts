@@ -11,7 +11,13 @@ export const exportCommand: Command = {
   usage: '(--tenant ID | --all) --out DIR [--truth] [--json]',
   details:
     'Writes DIR/<tenant>.csv (and DIR/<tenant>.truth.json with --truth). With --json it prints\n' +
-    '{"written": N, "dir": DIR, "files": [...]} instead of a sentence.',
+    '{"written": N, "dir": DIR, "files": [...]} instead of a sentence.\n' +
+    "Importing a built-in or generated tenant's file does not give its figures again, by design:\n" +
+    'the file lists spend columns largest spend first (the order imports store), where built-in and\n' +
+    "generated tenants keep the generator's order, which phase 3's search follows; and the import\n" +
+    "takes your data's protocol (folds trained on a year or more: 4 on 3 daily years, against the\n" +
+    "built-ins' 5). E.g. extreme_ski_gear's explain ROAS, meta 3.49 -> 3.86, google 3.43 -> 2.96.\n" +
+    "An imported tenant's file imports back to the same data and figures.",
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant to export' },
     all: { type: 'boolean', help: 'every tenant `wv-mmm tenants` lists' },
@@ -19,6 +25,7 @@ export const exportCommand: Command = {
     truth: { type: 'boolean', help: 'also write the ground truth of synthetic tenants' },
   },
   json: true,
+  jsonHelp: 'what it wrote (written, dir, files); no MCP tool',
   async run({ app, flags, print }) {
     const out = need(flags, 'out', 'the directory to write CSVs into');
     const ids = flags.all

@@ -22,6 +22,8 @@ export const gates: Command = {
     },
   },
   json: true,
+  jsonHelp:
+    "the fields of the MCP tool check_gates's result (next steps in the CLI's words: wv-mmm run-phase where MCP says run_phase)",
   async run({ app, flags, print }) {
     const runId = int(flags, 'run', 1, 2 ** 31);
     const d = app().checkGates({

@@ -50,7 +50,11 @@ export const generate: Command = {
     '{"tenants": [ids]} instead of a sentence.',
   options: {
     tenants: { type: 'string', value: 'N', help: `how many, 1-${APP_LIMITS.maxGenerate}` },
-    seed: { type: 'string', value: 'S', help: 'seed of the set (same seed, same tenants)' },
+    seed: {
+      type: 'string',
+      value: 'S',
+      help: "seed of the set (same seed and prefix, same tenants: a tenant's data is drawn from its id, <prefix>_s<seed>_<i>)",
+    },
     days: {
       type: 'string',
       value: 'D',
@@ -81,6 +85,7 @@ export const generate: Command = {
     suite: { type: 'boolean', help: 'the 16 shape-suite tenants of issue 13 (shape_*)' },
   },
   json: true,
+  jsonHelp: 'what it made; no MCP tool',
   async run({ app, flags, print }) {
     if (flags.suite) {
       // The suite is fixed (its 16 shapes, the default seed): other options would be ignored.

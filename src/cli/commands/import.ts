@@ -41,6 +41,7 @@ export const importCommand: Command = {
     replace: { type: 'boolean', help: 'replace a tenant of the same id imported before' },
   },
   json: true,
+  jsonHelp: "the fields of the MCP tool import_tenant_data's result",
   async run({ app, flags, print }) {
     const file = need(flags, 'file', 'the CSV file to import');
     const tenant = need(flags, 'tenant', 'the id to keep the data under, e.g. my-shop');

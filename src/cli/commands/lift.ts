@@ -44,6 +44,8 @@ export const lift: Command = {
     id: { type: 'string', value: 'N,M', help: 'with remove: only these test ids (default: all)' },
   },
   json: true,
+  jsonHelp:
+    "the tests added (with total, rows, warnings), listed or the count deleted; the MCP tools add_lift_test and delete_lift_tests add the tenant's tests after the change, and add_lift_test a next_step in place of total and rows",
   positionals: { max: 1, usage: 'add|list|remove' },
   async run({ app, flags, positionals, print }) {
     const sub = positionals[0];

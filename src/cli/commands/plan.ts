@@ -255,6 +255,7 @@ export const plan: Command = {
     },
   },
   json: true,
+  jsonHelp: "the fields of the MCP tool plan_budget's result",
   async run({ app, flags, print, signal }) {
     const tenant = flags.tenant;
     if (typeof tenant !== 'string' || tenant === '') {
@@ -320,6 +321,8 @@ export const plans: Command = {
     limit: { type: 'string', value: 'N', help: 'at most N plans (default 20)' },
   },
   json: true,
+  jsonHelp:
+    "with --id, the fields of the MCP resource plan://ID; the list: plans (each plan's headline figures) and total",
   async run({ app, flags, print }) {
     const id = wholeFlag(flags, 'id');
     if (flags.csv !== undefined && id === undefined) {

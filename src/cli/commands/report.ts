@@ -24,6 +24,8 @@ export const report: Command = {
     out: { type: 'string', value: 'FILE', help: 'where to write the HTML file' },
   },
   json: true,
+  jsonHelp:
+    "the fields of the MCP tool get_report's result, and the written files' paths (file, decomposition.file), which MCP leaves out",
   async run({ app, flags, print, signal }) {
     const tenant = typeof flags.tenant === 'string' ? flags.tenant : undefined;
     const runId = int(flags, 'run', 1, Number.MAX_SAFE_INTEGER);

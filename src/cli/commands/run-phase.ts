@@ -42,6 +42,8 @@ export const runPhase: Command = {
     },
   },
   json: true,
+  jsonHelp:
+    'run_id, status, cached, elapsed_seconds, run_seconds, error, summary and results (every tenant in full); the MCP tool run_phase gives the same figures in another shape (rows of 6 fields, rows_total, progress, gate, next_step)',
   async run({ app, flags, print, signal }) {
     const phase = phaseOf(flags)!;
     const started = performance.now();

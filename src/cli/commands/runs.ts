@@ -19,6 +19,8 @@ export const runs: Command = {
     offset: { type: 'string', value: 'N', help: 'skip this many newest runs first' },
   },
   json: true,
+  jsonHelp:
+    'runs (each with id, tenants, config, summary, ...) and total; the MCP tool list_runs gives the same runs in a shorter view (run_id, tenant_count, cached, next_offset)',
   async run({ app, flags, print }) {
     const res = app().listRuns({
       limit: int(flags, 'limit', 1, APP_LIMITS.maxListRuns) ?? 20,

@@ -42,6 +42,8 @@ export const tenants: Command = {
     'delete-runs': { type: 'boolean', help: 'with delete: delete the stored runs that include it' },
   },
   json: true,
+  jsonHelp:
+    "the list as a bare array of tenants (the MCP tool list_tenants: {tenants, total}); tenants delete: the fields of the MCP tool delete_tenant's result",
   positionals: { max: 2, usage: 'delete ID' },
   async run(ctx) {
     const { app, flags, positionals, print } = ctx;

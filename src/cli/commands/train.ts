@@ -22,6 +22,7 @@ export const train: Command = {
     ...CONFIG_OPTIONS,
   },
   json: true,
+  jsonHelp: "the fields of the MCP tool train_tenant's result",
   async run({ app, flags, print, signal }) {
     const tenant = need(flags, 'tenant', 'a tenant id (see `wv-mmm tenants`)');
     const r = await app().trainTenant(
