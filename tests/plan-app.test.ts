@@ -60,7 +60,7 @@ describe('plans through the app', () => {
     );
     await expect(
       app.planBudget({ tenant: TENANT, budget: 1_000, bounds: 'meta=800:,google=800:' }),
-    ).rejects.toThrow(/minimum spends add up to 1600.00, more than the budget 1000.00/);
+    ).rejects.toThrow(/minimum spends add up to 1\.6k, more than the budget 1\.0k/);
     await expect(
       app.planBudget({
         tenant: TENANT,
@@ -144,13 +144,13 @@ describe('plans through the app', () => {
     });
     try {
       await expect(refused({ budget: 1_000, bounds: 'meta=800:,google=800:' })).rejects.toThrow(
-        /minimum spends add up to 1600\.00, more than the budget 1000\.00; raise budget or lower the minimums in bounds$/,
+        /minimum spends add up to 1\.6k, more than the budget 1\.0k; raise budget or lower the minimums in bounds$/,
       );
       await expect(refused({ budget: 1_000, bounds: 'meta=:100,google=:100' })).rejects.toThrow(
-        /maximum spends add up to 200\.00, less than the budget 1000\.00; lower budget or raise the maximums in bounds$/,
+        /maximum spends add up to 200, less than the budget 1\.0k; lower budget or raise the maximums in bounds$/,
       );
       await expect(refused({ budget: 1_000, bounds: 'meta=500:100' })).rejects.toThrow(
-        /bound for meta \(bounds\): the minimum 500\.00 is above the maximum 100\.00/,
+        /bound for meta \(bounds\): the minimum 500 is above the maximum 100/,
       );
       await expect(refused({ budget: 1_000, bounds: 'tv=1:2' })).rejects.toThrow(
         /bound for unknown channel "tv" \(bounds\); the model's channels are meta, google/,
@@ -158,7 +158,7 @@ describe('plans through the app', () => {
       // A target's search starts from its upper limit (default 3x the historical spend).
       await expect(
         refused({ targetRoas: 2, bounds: 'meta=1000000000:,google=1000000000:' }),
-      ).rejects.toThrow(/minimum spends add up to 2000000000\.00, more than the budget/);
+      ).rejects.toThrow(/minimum spends add up to 2\.00B, more than the budget/);
       await expect(
         refused({
           budget: 1_000,
@@ -269,6 +269,7 @@ describe('plans through the app', () => {
       uplift_vs_historical: p.plan.baselines.find((b) => b.name === 'historical_even')!.plan_uplift,
       compare_outlook: 'scenario:cold',
       compare_incremental_revenue: p.comparison!.plan.incremental_revenue,
+      caveats: p.caveats.map((cv) => cv.code),
     });
     expect(listed.headline).toMatch(
       /^120\.0k over 28 days, scenario:hot: incremental .+ \(ROAS \d\.\d\d\), [+-].+ vs the historical split; under scenario:cold .+ \([+-].+\)$/,
@@ -489,7 +490,8 @@ describe('plans through the CLI', () => {
     expect(list).toMatch(/forecast forecast\.csv/);
     // The plan made with --compare cold (first test) lists what it was compared with, and shows
     // the compared outlook's spend and weather in full.
-    expect(list).toMatch(/ hot +[\d,]+ +\d\.\d\d +[+-][\d,]+ +cold: [\d,]+ /);
+    // (between them the plan's caveats: '-' for none)
+    expect(list).toMatch(/ hot +[\d,]+ +\d\.\d\d +[+-][\d,]+ +(-|\d+: [a-z_, ]+) +cold: [\d,]+ /);
     const compared = app.listPlans({ tenant: TENANT }).plans.find((x) => x.figures.compare_outlook);
     const full = execFileSync('node', [cli, 'plans', '--id', String(compared!.id)], {
       env: env(),
@@ -556,7 +558,7 @@ describe('plans through the CLI', () => {
     const over = plan('--budget', '1000', '--bounds', 'meta=800:,google=800:');
     expect(over.status).toBe(2);
     expect(over.stderr).toMatch(
-      /minimum spends add up to 1600\.00, more than the budget 1000\.00; raise --budget or lower the minimums in --bounds/,
+      /minimum spends add up to 1\.6k, more than the budget 1\.0k; raise --budget or lower the minimums in --bounds/,
     );
     const unknown = plan('--budget', '1000', '--bounds', 'tv=1:2');
     expect(unknown.status).toBe(2);

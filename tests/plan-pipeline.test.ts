@@ -580,7 +580,7 @@ describe('makePlan', () => {
     expect(() => makePlan(ctx, { horizon: 28, budget: -5 })).toThrow(PlanInputError);
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('meta=800:,google=800:') }),
-    ).toThrow(/minimum spends add up to 1600.00, more than the budget 1000.00/);
+    ).toThrow(/minimum spends add up to 1\.6k, more than the budget 1\.0k/);
     expect(() =>
       makePlan(ctx, { horizon: 28, budget: 1_000, bounds: parseBounds('tv=0:1') }),
     ).toThrow(/unknown channel "tv" \(the bounds\); the model's channels are meta, google/);

@@ -23,6 +23,8 @@ import {
   forecastOutsideHistory,
   parseBounds,
   PlanInputError,
+  moneyRange,
+  moneyResolution,
   planHeadline,
   planSummaryLines,
   SCENARIOS,
@@ -650,11 +652,14 @@ function revenueBelowZeroCaveat(plan: PlanResult): Caveat[] {
   if (!u || !(u.expected_revenue_interval.p95[0] < 0) || !(plan.expected_revenue.horizon > 0)) {
     return [];
   }
-  const [lo, hi] = u.expected_revenue_interval.p95;
+  const [lo, hi] = moneyRange(
+    ...u.expected_revenue_interval.p95,
+    moneyResolution(Math.abs(plan.expected_revenue.horizon)),
+  );
   return [
     {
       code: 'revenue_below_zero',
-      message: `the 95% interval of the expected revenue in the horizon reaches below zero (${shortMoney(lo)} to ${shortMoney(hi)}, the plan model ${shortMoney(plan.expected_revenue.horizon)}): refits of the model on resampled data forecast the window from very different levels, so its forecast is not stable and its expected revenue, uplifts and ROAS are unreliable; move budget on this plan only with bounds near the history`,
+      message: `the 95% interval of the expected revenue in the horizon reaches below zero (${lo} to ${hi}, the plan model ${shortMoney(plan.expected_revenue.horizon)}): refits of the model on resampled data forecast the window from very different levels, so its forecast is not stable and its expected revenue, uplifts and ROAS are unreliable; move budget on this plan only with bounds near the history`,
     },
   ];
 }
@@ -774,8 +779,9 @@ export async function planBudget(
   startRun: StartPhase3Run,
 ): Promise<StoredPlan> {
   checkOpen(ctx);
-  const progress = (done: number, message: string) =>
-    opts.onProgress?.({ runId: null, done, total: 3, tenant: req.tenant, message });
+  // runId: the phase 3 run the plan started, while it runs (the CLI's Ctrl-C line says it).
+  const progress = (done: number, message: string, runId: number | null = null) =>
+    opts.onProgress?.({ runId, done, total: 3, tenant: req.tenant, message });
   const source = tenantSource(ctx, req.tenant);
   const series = resolveTenant(source).series;
   // First: a tenant too short to train has no phase 3 model to plan with, whatever the outlook
@@ -794,7 +800,7 @@ export async function planBudget(
     // As run_phase for this tenant would (an explain needs no run either): one call, not two.
     runId = await startRun(req.tenant, {
       signal: opts.signal,
-      onProgress: (e) => progress(0, `phase 3 for ${req.tenant}: ${e.message}`),
+      onProgress: (e) => progress(0, `phase 3 for ${req.tenant}: ${e.message}`, e.runId),
     });
   } else runId = holder;
   progress(0, `loading the phase 3 model of ${req.tenant}`);

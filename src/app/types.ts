@@ -227,6 +227,7 @@ export {
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
   SCENARIOS,
+  caveatWords,
   moneyResolution,
   planSpendCsv,
   smallAmount,

@@ -27,6 +27,11 @@ export interface CommandContext {
   print(data: unknown, text: () => string): void;
   /** A line on stderr (progress, warnings); never on stdout. */
   note(line: string): void;
+  /**
+   * What a Ctrl-C would cancel now, in words for its "cancelling (...)" line (default: a run
+   * command's run, recorded as cancelled). Optional: tests' contexts leave it out.
+   */
+  cancelling?(what: string): void;
 }
 
 export interface Command {

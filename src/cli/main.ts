@@ -81,15 +81,18 @@ async function main(argv: string[]): Promise<number> {
   let app: App | undefined;
   const controller = new AbortController();
   let interrupts = 0;
+  // What the command says a Ctrl-C cancels now (CommandContext.cancelling); plan says whether
+  // its phase 3 run is running or only the plan is.
+  let cancelWhat: string | null = RUN_COMMANDS.has(command.name)
+    ? 'the run is recorded as cancelled'
+    : null;
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.cancelled);
     // A worker says itself what it does (it has no run); commands that start runs record them.
     if (command.name !== 'worker') {
       err(
-        RUN_COMMANDS.has(command.name)
-          ? '\nwv-mmm: cancelling (the run is recorded as cancelled); press Ctrl-C again to quit at once'
-          : '\nwv-mmm: cancelling; press Ctrl-C again to quit at once',
+        `\nwv-mmm: cancelling${cancelWhat === null ? '' : ` (${cancelWhat})`}; press Ctrl-C again to quit at once`,
       );
     }
     controller.abort(new AppError('cancelled by the user (Ctrl-C)', 'cancelled'));
@@ -133,6 +136,9 @@ async function main(argv: string[]): Promise<number> {
         })),
       print: (data, text) => out(flags.json ? JSON.stringify(data, null, 2) : text()),
       note: err,
+      cancelling: (what) => {
+        cancelWhat = what;
+      },
     };
     await command.run(ctx);
     if (controller.signal.aborted) return cancelledExit();

@@ -9,6 +9,7 @@
  */
 import { canonicalChannel } from '../core/channel-names.js';
 import { PlanInputError, type PlanConstraints } from './optimize.js';
+import { moneyPair } from './summary.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 
 export interface BoundValue {
@@ -151,8 +152,9 @@ export function resolveBounds(
     const lo = amount(b.min, 0);
     const hi = amount(b.max, Infinity);
     if (lo > hi) {
+      const [least, most] = moneyPair(lo, hi);
       throw new PlanInputError(
-        `bound for ${b.channel} (${words.bounds}): the minimum ${lo.toFixed(2)} is above the maximum ${hi.toFixed(2)}; lower the minimum or raise the maximum`,
+        `bound for ${b.channel} (${words.bounds}): the minimum ${least} is above the maximum ${most}; lower the minimum or raise the maximum`,
       );
     }
     if (b.perPeriod) {
@@ -183,7 +185,11 @@ export function multipleLikeBoundNotes(
     const ch = channels.indexOf(b.channel);
     if (ch < 0) continue;
     const unit = b.perPeriod ? historical[ch] : historical[ch] * horizon;
-    const values = [b.min, b.max].filter((v): v is BoundValue => v !== undefined && !v.multiple);
+    // 0 is 0 in currency and as a multiple (`meta=0:0` got the note "for multiples write
+    // meta=0x:0x"): only the amounts above 0 can read like multiples.
+    const values = [b.min, b.max].filter(
+      (v): v is BoundValue => v !== undefined && !v.multiple && v.value > 0,
+    );
     if (values.length === 0 || !(unit > 0)) continue;
     if (values.every((v) => v.value <= 10 && v.value < 0.01 * unit)) {
       const asMultiple = (v: BoundValue | undefined): BoundValue | undefined =>

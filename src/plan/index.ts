@@ -64,7 +64,9 @@ export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
 export {
+  caveatWords,
   compareOutlooks,
+  moneyRange,
   planHeadline,
   planSpendCsv,
   moneyResolution,

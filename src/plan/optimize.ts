@@ -10,6 +10,7 @@
  * exceeds 1, so a local optimum is kept only if no other start beats it).
  */
 import { evaluateResponse, type SeparableResponse } from './response.js';
+import { moneyPair } from './summary.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 
 export interface PlanConstraints {
@@ -69,17 +70,20 @@ export function feasibilityProblem(
   for (let ch = 0; ch < channels.length; ch++) {
     const [lo, hi] = channelRange(c, ch);
     if (lo > hi * (1 + 1e-12) + 1e-9) {
-      return `the bounds of ${channels[ch]} contradict each other: it must get at least ${lo.toFixed(2)} but at most ${hi.toFixed(2)}; widen them in ${words.bounds}`;
+      const [least, most] = moneyPair(lo, hi);
+      return `the bounds of ${channels[ch]} contradict each other: it must get at least ${least} but at most ${most}; widen them in ${words.bounds}`;
     }
     minTotal += lo;
     maxTotal += hi;
   }
   const eps = 1e-9 * Math.max(1, c.budget);
   if (minTotal > c.budget + eps) {
-    return `the minimum spends add up to ${minTotal.toFixed(2)}, more than the budget ${c.budget.toFixed(2)}; raise ${words.budget} or lower the minimums in ${words.bounds}`;
+    const [sum, budget] = moneyPair(minTotal, c.budget);
+    return `the minimum spends add up to ${sum}, more than the budget ${budget}; raise ${words.budget} or lower the minimums in ${words.bounds}`;
   }
   if (maxTotal < c.budget - eps) {
-    return `the maximum spends add up to ${maxTotal.toFixed(2)}, less than the budget ${c.budget.toFixed(2)}; lower ${words.budget} or raise the maximums in ${words.bounds}`;
+    const [sum, budget] = moneyPair(maxTotal, c.budget);
+    return `the maximum spends add up to ${sum}, less than the budget ${budget}; lower ${words.budget} or raise the maximums in ${words.bounds}`;
   }
   return null;
 }

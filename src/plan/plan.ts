@@ -50,7 +50,7 @@ import {
   type PlanConstraints,
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
-import { moneyResolution, shortMoney } from './summary.js';
+import { moneyPair, moneyRange, moneyResolution, shortMoney } from './summary.js';
 import {
   extendOutlook,
   flatOutlook,
@@ -61,6 +61,7 @@ import {
 } from './outlook.js';
 import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
 import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from './response.js';
+import { lastPeriodBursts, lastPeriodNote } from './last-period.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
 import {
@@ -195,6 +196,12 @@ export interface PlanUncertainty {
   /** Replicate models given, and those whose response has the planner's form (used). */
   replicates: number;
   used: number;
+  /**
+   * The refits used by kind (replicates.ts ReplicateRole): bootstrap replicates (the request's
+   * replicates), the plan model's curves fitted on the training windows, and the phase-3 search's
+   * window fits. Absent in plans stored before it was kept.
+   */
+  used_by_kind?: Record<ReplicateRole, number>;
   /** The safe plan the trust region starts from. */
   anchor: 'historical_even' | 'historical_even_within_bounds';
   /** Share of the way from the anchor to the model's optimum that the plan goes (0 = the anchor). */
@@ -266,6 +273,12 @@ export interface WeatherShift {
   share_plan: number;
   share_flat: number;
   moved: number;
+  /**
+   * When the checked plan stays at its anchor (the historical split: the refits' check or a doubt
+   * hold), so the weather can move nothing: the same shares at the model's own optimum and at its
+   * optimum with the weather held at its average. Absent otherwise (and in plans stored before).
+   */
+  model_optimum?: { share_plan: number; share_flat: number; moved: number };
   text: string;
 }
 
@@ -539,6 +552,17 @@ function weatherShift(
   plan: readonly Float64Array[],
   flat: readonly Float64Array[],
   unit: string,
+  /**
+   * The checked plan stays at its anchor: why, in words ("the refits' check ...": the weather
+   * line says so instead of "the weather moves none of its budget", which read as "the weather
+   * does not matter" for a ski shop), and the model's optimum with and without the weather.
+   */
+  anchored: {
+    name: string;
+    why: string;
+    optimum: Float64Array[];
+    flatOptimum: Float64Array[];
+  } | null = null,
 ): WeatherShift[] {
   const H = r.horizon;
   const N = Math.max(1, Math.ceil(H / 3));
@@ -596,8 +620,15 @@ function weatherShift(
     const shareFlat = share(flat[c]);
     const moved = sharePlan - shareFlat;
     const days = `${N} ${label} ${unit}${N === 1 ? '' : 's'}`;
-    const text =
-      Math.abs(moved) < 0.005
+    const optimum = anchored
+      ? (() => {
+          const [a, b] = [share(anchored.optimum[c]), share(anchored.flatOptimum[c])];
+          return { share_plan: a, share_flat: b, moved: a - b };
+        })()
+      : null;
+    const text = optimum
+      ? `${channel}: the plan stays at ${anchored!.name} because ${anchored!.why} (see the note), so the weather moves none of its budget (the ${days} get ${pct(sharePlan)} of it); the model's own optimum would put ${pct(optimum.share_plan)} there (${pct(optimum.share_flat)} with the weather held at its average)`
+      : Math.abs(moved) < 0.005
         ? `${channel}: the weather moves none of its budget (the ${days} get ${pct(sharePlan)} either way)`
         : `${pct(Math.abs(moved))} of ${channel} moved ${moved > 0 ? 'to' : 'away from'} the ${days} (${pct(sharePlan)} of its budget there, ${pct(shareFlat)} with the weather held at its average)`;
     return {
@@ -609,9 +640,25 @@ function weatherShift(
       share_plan: sharePlan,
       share_flat: shareFlat,
       moved,
+      ...(optimum ? { model_optimum: optimum } : {}),
       text,
     };
   });
+}
+
+/**
+ * The anchor a checked plan stays at, and why, in a few words for the weather lines: the full
+ * reason is the uncertainty note's.
+ */
+function anchorWords(u: PlanUncertainty): { name: string; why: string } {
+  const name =
+    u.anchor === 'historical_even'
+      ? 'the historical split, baseline (a),'
+      : 'the historical split within the bounds';
+  const why = u.doubt_hold
+    ? "the planner's curves are in doubt"
+    : "no step towards the model's optimum has an uplift the refits' check supports";
+  return { name, why };
 }
 
 /** Marginal ROAS per channel: spend-weighted mean of d revenue / d spend (the first unit's when it spends nothing). */
@@ -836,8 +883,9 @@ function budgetForTarget(
     prev = b;
   }
   const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
+  const [capText, bestText] = moneyPair(cap, bestSeen.b);
   throw new PlanInputError(
-    `no budget up to ${cap.toFixed(2)} reaches a ${what} of ${objective.value}: the best is ${bestSeen.v.toFixed(3)} at a budget of ${bestSeen.b.toFixed(2)}; lower the target or change the bounds`,
+    `no budget up to ${capText} reaches a ${what} of ${objective.value}: the best is ${bestSeen.v.toFixed(3)} at a budget of ${bestText}; lower the target or change the bounds`,
   );
 }
 
@@ -1255,8 +1303,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       : pinnedNames.length > 0
         ? `baseline (a) without spend above the lower bound on ${pinnedNames.join(', ')}`
         : 'baseline (a) moved within the bounds';
-    const iv = (v: FigureInterval): string =>
-      `80% interval ${money(v.p80[0])} to ${money(v.p80[1])}`;
+    const iv = (v: FigureInterval): string => {
+      const [lo, hi] = moneyRange(v.p80[0], v.p80[1], resolution);
+      return `80% interval ${lo} to ${hi}`;
+    };
     // Weekly steps are judged on the interval the plan reports (TRUST_LOWER_FACTORS).
     const judgedWords =
       ctx.judgeReported !== false && TRUST_LOWER_FACTORS[series.frequency] > 1
@@ -1273,6 +1323,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         "trust region from baseline (a) towards the model optimum, at most as far as each window refit's and 90% of the bootstrap refits' own best steps on the way, sized by the 80% interval of the uplift over moving-block bootstrap refits of the plan model (the phase-3 model with the planner's curve fit), its refits with the curves fitted on each standard training window, and the phase-3 search's own window refits",
       replicates: replicateModels.length,
       used: reps.length,
+      used_by_kind: {
+        bootstrap: repRoles.filter((k) => k === 'bootstrap').length,
+        window: repRoles.filter((k) => k === 'window').length,
+        estimator: repRoles.filter((k) => k === 'estimator').length,
+      },
       anchor: exact ? 'historical_even' : 'historical_even_within_bounds',
       step: step.step,
       step_cap: step.step_cap,
@@ -1408,7 +1463,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         uncertainty.step,
       )
     : flatOptimum;
-  const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day');
+  // A checked plan at its anchor: the weather moves nothing because the plan does not move, and
+  // the weather line says so with the model's own optimum's shift (anchorWords).
+  const anchored =
+    uncertainty && uncertainty.step === 0
+      ? {
+          ...anchorWords(uncertainty),
+          optimum: best.spend,
+          flatOptimum,
+        }
+      : null;
+  const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day', anchored);
 
   let truth: PlanTruth | null = null;
   if (ctx.truth) {
@@ -1557,6 +1622,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `spend above any ${weekly ? 'week' : 'day'} in the data, where the model's response is an extrapolation: ${beyond.join(', ')}`,
     );
   }
+  const burst = lastPeriodNote(
+    lastPeriodBursts(r, x, dust),
+    weekly ? 'week' : 'day',
+    outlook.dates[H - 1],
+    tail,
+    money,
+  );
+  if (burst !== null) notes.push(burst);
   // A channel without spend at the end of the data (core/data-warnings.ts stoppedChannels): the
   // plan restarts it at the return the model learned while it ran (a daily channel off for its
   // last 90 days got 24% of the budget, and nothing said it had stopped).

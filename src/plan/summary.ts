@@ -49,6 +49,55 @@ export function shortMoney(v: number, resolution = 0.01): string {
   return v.toExponential(2);
 }
 
+/** The index in MONEY_UNITS of the unit shortMoney writes `v` in; -1 below 99.95 or beyond the units. */
+function moneyUnitOf(v: number): number {
+  if (!Number.isFinite(v) || Math.abs(v) < 99.95) return -1;
+  let i = MONEY_UNITS.length - 1;
+  while (i > 0 && Math.abs(v) < MONEY_UNITS[i].scale) i--;
+  for (; i < MONEY_UNITS.length; i++) {
+    const { scale, digits } = MONEY_UNITS[i];
+    if (Math.abs(Number((v / scale).toFixed(digits))) < 1000) return i;
+  }
+  return -1;
+}
+
+/**
+ * The two ends of an interval in one unit, the larger end's: "0.0286k to 26.2k", not "28.6 to
+ * 26.2k" (a probe read "80% interval 9.23 to 1.3k" as a typo). The smaller end keeps the unit's
+ * decimals, or as many more (up to 4) as show three significant figures of it; an end below
+ * `resolution` reads 0. Ends shortMoney writes in the same unit, or both below 100, are
+ * shortMoney's.
+ */
+export function moneyRange(lo: number, hi: number, resolution = 0.01): [lo: string, hi: string] {
+  const unit = moneyUnitOf(Math.abs(lo) >= Math.abs(hi) ? lo : hi);
+  const own = (v: number): string => shortMoney(v, resolution);
+  if (unit <= 0) return [own(lo), own(hi)];
+  const { scale, suffix, digits } = MONEY_UNITS[unit];
+  const at = (v: number): string => {
+    if (moneyUnitOf(v) === unit) return own(v);
+    if (!Number.isFinite(v)) return String(v);
+    if (Math.abs(v) < resolution) return '0';
+    const x = v / scale;
+    const d = Math.min(digits + 4, Math.max(digits, Math.ceil(-Math.log10(Math.abs(x))) + 2));
+    const text = x.toFixed(d);
+    return Number(text) === 0 ? '0' : text + suffix;
+  };
+  return [at(lo), at(hi)];
+}
+
+/**
+ * Two amounts of one message (a total beside the budget it misses) in shortMoney's form, or to
+ * the cent with thousands separators where that form would print them alike ("the minimum spends
+ * add up to 259.6k, more than the budget 259.6k").
+ */
+export function moneyPair(a: number, b: number): [string, string] {
+  const [x, y] = [shortMoney(a), shortMoney(b)];
+  if (x !== y || a === b) return [x, y];
+  const exact = (v: number): string =>
+    v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return [exact(a), exact(b)];
+}
+
 /** shortMoney at the resolution of a plan's amounts (moneyResolution of its horizon's revenue). */
 export function planMoney(p: Partial<Pick<PlanResult, 'expected_revenue'>>): (v: number) => string {
   // (a cent where the figure is missing: partial plans in tests, plans stored by old versions)
@@ -56,22 +105,51 @@ export function planMoney(p: Partial<Pick<PlanResult, 'expected_revenue'>>): (v:
   return (v) => shortMoney(v, resolution);
 }
 
-/** An amount formatter and its signed and range forms. */
-function moneyWords(money: (v: number) => string) {
-  const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
+/** An amount formatter and its signed and range forms (a range's ends in one unit: moneyRange). */
+function moneyWords(money: (v: number) => string, resolution = 0.01) {
+  const sign = (v: number): string => (v >= 0 ? '+' : '-');
+  const signed = (v: number): string => `${sign(v)}${money(Math.abs(v))}`;
   return {
     money,
     signed,
-    range: ([lo, hi]: readonly [number, number]): string => `${money(lo)} to ${money(hi)}`,
-    signedRange: ([lo, hi]: readonly [number, number]): string => `${signed(lo)} to ${signed(hi)}`,
+    range: ([lo, hi]: readonly [number, number]): string => {
+      const [a, b] = moneyRange(lo, hi, resolution);
+      return `${a} to ${b}`;
+    },
+    signedRange: ([lo, hi]: readonly [number, number]): string => {
+      const [a, b] = moneyRange(Math.abs(lo), Math.abs(hi), resolution);
+      return `${sign(lo)}${a} to ${sign(hi)}${b}`;
+    },
   };
+}
+
+/** The resolution of a plan's amounts (planMoney's). */
+function planResolution(p: Partial<Pick<PlanResult, 'expected_revenue'>>): number {
+  return moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
+/**
+ * "32 refits of the model (20 on bootstrap replicates of the data, 5 on its training windows, 7
+ * with the phase 3 search's window curves)": the count alone read as a mismatch with the 20
+ * replicates asked for. Plans stored before the kinds were kept: the count alone.
+ */
+function refitWords(u: NonNullable<PlanResult['uncertainty']>): string {
+  const head = `${u.used} refits of the model`;
+  const k = u.used_by_kind;
+  if (!k || k.bootstrap === u.used) return head;
+  const parts = [
+    k.bootstrap > 0 ? `${k.bootstrap} on bootstrap replicates of the data` : null,
+    k.window > 0 ? `${k.window} on its training windows` : null,
+    k.estimator > 0 ? `${k.estimator} with the phase 3 search's window curves` : null,
+  ].filter((x): x is string => x !== null);
+  return `${head} (${parts.join(', ')})`;
+}
+
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 export function planSummaryLines(p: PlanResult): string[] {
-  const { money, signed, range, signedRange } = moneyWords(planMoney(p));
+  const { money, signed, range, signedRange } = moneyWords(planMoney(p), planResolution(p));
   const unit = p.horizon.unit;
   const lines: string[] = [];
   // A target's budget is chosen with the model's optimum; when the checked plan at that budget
@@ -99,7 +177,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   const u = p.uncertainty ?? null;
   if (u) {
     lines.push(
-      `80% / 95% intervals over ${u.used} refits of the model${u.selection_margin && u.selection_margin.p80 > 0 ? " (lower ends widened for the optimizer's optimism)" : ''}: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
+      `80% / 95% intervals over ${refitWords(u)}${u.selection_margin && u.selection_margin.p80 > 0 ? " (lower ends widened for the optimizer's optimism)" : ''}: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
     );
   }
   for (const b of p.baselines) {
@@ -138,6 +216,38 @@ export interface OutlookComparison {
   lines: string[];
 }
 
+/** The weather's part of an outlook comparison is "mostly" the difference from this share of it on. */
+export const OUTLOOK_WEATHER_MOSTLY = 0.75;
+
+/**
+ * The difference in incremental revenue between two outlooks split in two, exactly: the weather's
+ * (baseline (a), the same spend under both outlooks, earns that much more or less) and the
+ * splits' (the plans' uplifts over (a) differ by the rest). "incremental revenue 1.24M vs 1.31M
+ * (+65.4k)" read as "the cold plan earns 65k more" where the splits differed by 1.9k. Null when
+ * a plan lacks baseline (a).
+ */
+function outlookDifference(
+  a: PlanResult,
+  b: PlanResult,
+  money: (v: number) => string,
+  signed: (v: number) => string,
+): string | null {
+  const [ba, bb] = [a.baselines[0], b.baselines[0]];
+  if (ba?.name !== 'historical_even' || bb?.name !== 'historical_even') return null;
+  const weather = bb.incremental_revenue - ba.incremental_revenue;
+  const split = bb.plan_uplift - ba.plan_uplift;
+  const size = Math.abs(weather) + Math.abs(split);
+  if (!(size > 0)) return null;
+  const share = Math.abs(weather) / size;
+  const head =
+    share >= OUTLOOK_WEATHER_MOSTLY
+      ? "mostly the outlook's weather, not a better split"
+      : share <= 1 - OUTLOOK_WEATHER_MOSTLY
+        ? "mostly the plans' splits, not the weather"
+        : "the weather and the plans' splits both";
+  return `${head}: the historical split, the same spend under both, earns ${money(Math.abs(weather))} ${weather >= 0 ? 'more' : 'less'} under ${b.outlook.source}, and the plans' uplifts over it differ by ${signed(split)} (${signed(ba.plan_uplift)} vs ${signed(bb.plan_uplift)})`;
+}
+
 /** Two plans of the same tenant, budget and horizon under different outlooks. */
 export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison {
   const channels = a.channels.map((c, i) => ({
@@ -147,8 +257,9 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     difference: b.channels[i].spend - c.spend,
   }));
   const { money, signed } = moneyWords(planMoney(a));
+  const reading = outlookDifference(a, b, money, signed);
   const lines = [
-    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}); budget ${money(a.budget)} vs ${money(b.budget)}`,
+    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}${reading ? `, ${reading}` : ''}); budget ${money(a.budget)} vs ${money(b.budget)}`,
     ...channels.map(
       (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
     ),
@@ -173,13 +284,27 @@ export interface PlanHeadlineFigures {
   uplift_vs_historical: number | null;
   compare_outlook: string | null;
   compare_incremental_revenue: number | null;
+  /**
+   * The codes of the plan's caveats (null or absent: stored before they were kept). A plan whose
+   * forecast was in °F (forecast_beyond_history) listed the largest uplift of 43 plans, unmarked.
+   */
+  caveats?: string[] | null;
+}
+
+/** "1 caveat: forecast_beyond_history", "no caveats", or null when the plan kept none (stored before). */
+export function caveatWords(codes: readonly string[] | null | undefined): string | null {
+  if (codes === null || codes === undefined) return null;
+  if (codes.length === 0) return 'no caveats';
+  return `${codes.length} caveat${codes.length === 1 ? '' : 's'}: ${codes.join(', ')}`;
 }
 
 const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
 /**
  * A stored plan in one line: '600.0k over 8 weeks, scenario:hot: incremental 1.23M (ROAS 2.04),
- * +12.1k vs the historical split; under scenario:cold 1.10M (-125.0k)'.
+ * +12.1k vs the historical split; under scenario:cold 1.10M (-125.0k); read its caveats first (1
+ * caveat: forecast_beyond_history)'. Plans without caveats, or stored before they were
+ * kept, end with the figures.
  */
 export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
   const { money, signed } = moneyWords((v) =>
@@ -205,6 +330,8 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
       : '';
     line += `; under ${f.compare_outlook} ${money(f.compare_incremental_revenue)}${d}`;
   }
+  if (f.caveats && f.caveats.length > 0)
+    line += `; read its caveats first (${caveatWords(f.caveats)})`;
   return line;
 }
 

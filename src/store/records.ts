@@ -195,6 +195,8 @@ export interface PlanFigures {
   /** The outlook of the plan compared with (--compare / compare_scenario), else null. */
   compare_outlook: string | null;
   compare_incremental_revenue: number | null;
+  /** The codes of the plan's caveats in their order; null for plans stored before they were kept. */
+  caveats: string[] | null;
 }
 
 /** One stored lift test (experiment) of a tenant. */

@@ -54,7 +54,10 @@ const PLAN_FIGURES_SQL = `json_object(
   'roas', json_extract(result, '$.plan.roas'),
   'uplift_vs_historical', json_extract(result, '$.plan.baselines[0].plan_uplift'),
   'compare_outlook', json_extract(result, '$.comparison.comparison.b'),
-  'compare_incremental_revenue', json_extract(result, '$.comparison.comparison.incremental_b'))`;
+  'compare_incremental_revenue', json_extract(result, '$.comparison.comparison.incremental_b'),
+  'caveats', CASE WHEN json_type(result, '$.caveats') = 'array' THEN json((
+    SELECT json_group_array(json_extract(c.value, '$.code')) FROM json_each(result, '$.caveats') AS c
+  )) END)`;
 
 export const STORE_FILE = 'weathervane.sqlite';
 export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import {
   AppError,
+  caveatWords,
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
@@ -104,7 +105,7 @@ function writeSpendCsv(file: string | undefined, p: StoredPlan): string[] {
   const unit = p.plan.horizon.unit;
   return [
     '',
-    `wrote ${path.resolve(file)}: the spend per ${unit} (${p.plan.horizon.periods} rows) with the outlook's weather`,
+    `wrote ${path.resolve(file)}: the spend per ${unit} (${p.plan.horizon.periods} rows) with the outlook's weather${p.comparison ? ` (${p.plan.outlook.source}, the plan's own outlook; the spend under ${p.comparison.plan.outlook.source} is in the table above)` : ''}`,
   ];
 }
 
@@ -251,12 +252,12 @@ export const plan: Command = {
     csv: {
       type: 'string',
       value: 'FILE',
-      help: "write the plan's spend per day or week (and the outlook's weather) to FILE as CSV",
+      help: "write the plan's spend per day or week (and the outlook's weather) to FILE as CSV; with --compare, the plan's own outlook only (the compared outlook's spend per period is in the text and --json)",
     },
   },
   json: true,
   jsonHelp: "the fields of the MCP tool plan_budget's result",
-  async run({ app, flags, print, signal }) {
+  async run({ app, flags, print, signal, cancelling }) {
     const tenant = flags.tenant;
     if (typeof tenant !== 'string' || tenant === '') {
       throw new UsageError('--tenant is required: a tenant id (see `wv-mmm tenants`)');
@@ -278,6 +279,10 @@ export const plan: Command = {
         throw e;
       }
     }
+    // What Ctrl-C cancels: the phase 3 run the plan starts while it runs, else the plan alone
+    // (it said "the run is recorded as cancelled" when the run had finished long before).
+    const planOnly = 'the plan is cancelled and nothing is stored';
+    cancelling?.(planOnly);
     let stored: StoredPlan;
     try {
       stored = await app().planBudget(
@@ -294,7 +299,15 @@ export const plan: Command = {
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),
           replicates: wholeFlag(flags, 'replicates'),
         },
-        { signal },
+        {
+          signal,
+          onProgress: (e) =>
+            cancelling?.(
+              e.runId !== null
+                ? `the phase 3 run ${e.runId} the plan started is recorded as cancelled, and no plan is stored`
+                : planOnly,
+            ),
+        },
       );
     } catch (e) {
       inCliWords(e);
@@ -364,6 +377,7 @@ export const plans: Command = {
             'incremental',
             'ROAS',
             'vs historical',
+            'caveats',
             'compared with',
             'objective',
             'model run',
@@ -393,6 +407,13 @@ export const plans: Command = {
               uplift === null || !Number.isFinite(uplift)
                 ? '-'
                 : `${uplift >= 0 ? '+' : '-'}${money(Math.abs(uplift))}`,
+              // Codes, so a plan on a °F forecast does not read as the best one; `?` for plans
+              // stored before caveats were kept.
+              f.caveats === null || f.caveats === undefined
+                ? '?'
+                : f.caveats.length === 0
+                  ? '-'
+                  : caveatWords(f.caveats)!.replace(/ caveats?:/, ':'),
               f.compare_outlook === null
                 ? '-'
                 : `${f.compare_outlook.replace(/^scenario:/, '')}: ${num(f.compare_incremental_revenue)}`,
@@ -405,7 +426,7 @@ export const plans: Command = {
           }),
         ) +
         `\n${res.plans.length} of ${res.total} plans (wv-mmm plans --id N shows one in full)` +
-        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); compared with: the same budget under that outlook",
+        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook",
     );
   },
 };

@@ -146,6 +146,17 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     );
   }
   for (let i = 1; i < n; i++) {
+    // A date given twice is said as such (it read "after 2025-01-09 the next row must be
+    // 2025-01-10 (got 2025-01-09)").
+    if (days[i] === days[i - 1]) {
+      throw new DataError(
+        'duplicate_date',
+        file,
+        lines[i + 1],
+        header[dateCol],
+        `duplicate date: ${dates[i]} is also on row ${lines[i]}; keep one row per ${o.stepDays === 1 ? 'day' : 'week'}`,
+      );
+    }
     if (days[i] - days[i - 1] !== o.stepDays) {
       throw new DataError(
         days[i] <= days[i - 1] ? 'unsorted_dates' : 'date_gap',

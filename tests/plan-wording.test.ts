@@ -1,0 +1,345 @@
+/**
+ * A marketing manager's probe of `wv-mmm plan` (session 50): the last period's burst said and
+ * explained, the weather line of a plan held at the historical split, caveats in the listings,
+ * the outlook comparison read, a target met by the checked plan, and amounts, dates, bounds and
+ * Ctrl-C in plain words.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProgressEvent, StoredPlan } from '../src/app/types.js';
+import { plan as planCommand } from '../src/cli/commands/plan.js';
+import { commandHelp } from '../src/cli/help.js';
+import { parseForecastCsv } from '../src/core/csv/forecast.js';
+import { generateTenant } from '../src/core/data/index.js';
+import type { SyntheticTenant } from '../src/core/types.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import { multipleLikeBoundNotes } from '../src/plan/bounds.js';
+import {
+  checkFeasible,
+  compareOutlooks,
+  makePlan,
+  moneyRange,
+  parseBounds,
+  planHeadline,
+  planSummaryLines,
+  revenueModelOf,
+  scenarioOutlook,
+  type PlanResult,
+  type RevenueModel,
+} from '../src/plan/index.js';
+import { LAST_PERIOD_BURST, lastPeriodBursts } from '../src/plan/last-period.js';
+import type { ReplicateRole } from '../src/plan/replicates.js';
+import { responseOf } from '../src/plan/model.js';
+import { openStore } from '../src/store/index.js';
+import { tempStateDir, wv } from './cli-helpers.js';
+
+const ID = 'extreme_ski_gear';
+let tenant: SyntheticTenant;
+let model: RevenueModel;
+
+beforeAll(() => {
+  tenant = generateTenant(ID);
+  model = revenueModelOf(fitFinalModel(tenant.series, 3));
+});
+
+const outlook = () => scenarioOutlook(tenant.series, 'typical', model.weather, 28);
+/** A checked plan held at baseline (a): ten copies of the model as refits, its curves in doubt. */
+const held = (roles?: ReplicateRole[]) => ({
+  series: tenant.series,
+  model,
+  outlook: outlook(),
+  replicates: Array.from({ length: 10 }, () => model),
+  replicateRoles: roles ?? null,
+  curveDoubt: 'a test doubt',
+});
+
+describe("the last period's burst", () => {
+  it('is noted with the ratio, why (the carry-over after the horizon) and the bound that avoids it', () => {
+    const p = makePlan({ series: tenant.series, model, outlook: outlook() }, { horizon: 28 });
+    const google = p.channels.find((c) => c.channel === 'google')!;
+    const days = google.spend_by_period;
+    const others = [...days.slice(0, -1)].sort((a, b) => a - b);
+    const median = 0.5 * (others[13] + others[14]);
+    expect(days[27]).toBeGreaterThan(LAST_PERIOD_BURST * median);
+    const note = p.notes.find((n) => n.startsWith('the last day of the horizon'));
+    expect(note).toBeDefined();
+    expect(note).toContain(`the last day of the horizon (${p.horizon.end})`);
+    expect(note).toMatch(/google [\d.]+k, \d+\.\dx its median day of the plan \([\d.]+k\)/);
+    expect(note).toMatch(/\d+% of the return on it earned after the horizon/);
+    expect(note).toContain(
+      `counts the revenue of the ${p.horizon.tail_periods} days after the horizon as if nothing more were spent then`,
+    );
+    expect(note).toContain('It is not counted twice: the next plan starts from the adstock');
+    const bound = /bounds ([^)]+)\)$/.exec(note!)![1];
+    expect(bound).toMatch(/^(meta=:\d+\/day,)?google=:\d+\/day$/);
+    // The bound it gives caps the last day at the largest other day, and the note goes.
+    const capped = makePlan(
+      { series: tenant.series, model, outlook: outlook() },
+      { horizon: 28, bounds: parseBounds(bound, 'daily') },
+    );
+    const cap = Number(/google=:(\d+)/.exec(bound)![1]);
+    expect(Math.max(...capped.channels[1].spend_by_period)).toBeLessThanOrEqual(cap + 1e-6);
+    expect(capped.budget).toBe(p.budget);
+  });
+
+  it('is not noted for an even plan, a burst the tail does not pay for, or a horizon under 3 periods', () => {
+    const long = scenarioOutlook(tenant.series, 'typical', model.weather, 40);
+    const r = responseOf(model, tenant.series, long, 28, 12);
+    const even = r.channels.map(() => new Float64Array(28).fill(1000));
+    expect(lastPeriodBursts(r, even, 1e-6)).toEqual([]);
+    const burst = even.map((x) => Float64Array.from(x, (v, t) => (t === 27 ? 3000 : v)));
+    // meta keeps 0.11 of its adstock from one day to the next in this model: the tail earns
+    // under a tenth of the return on its burst, which is not the tail's doing.
+    expect(r.decay[0]).toBeLessThan(0.2);
+    expect(r.decay[1]).toBeGreaterThan(0.3);
+    expect(lastPeriodBursts(r, burst, 1e-6).map((b) => b.channel)).toEqual(['google']);
+    // Without a tail nothing after the horizon pays for it: the weather's, not this note's.
+    const noTail = responseOf(model, tenant.series, long, 28, 0);
+    expect(lastPeriodBursts(noTail, burst, 1e-6)).toEqual([]);
+    const short = responseOf(model, tenant.series, long, 2, 12);
+    expect(
+      lastPeriodBursts(short, [new Float64Array([1, 9]), new Float64Array([1, 9])], 0),
+    ).toEqual([]);
+  });
+});
+
+describe('the weather line of a plan that stays at the historical split', () => {
+  it('says the plan stays there and why, and what the weather does to the model optimum', () => {
+    const p = makePlan(held(), { horizon: 28 });
+    expect(p.uncertainty?.step).toBe(0);
+    for (const s of p.weather_shift) {
+      expect(s.text).toMatch(
+        new RegExp(
+          `^${s.channel}: the plan stays at the historical split, baseline \\(a\\), because the planner's curves are in doubt \\(see the note\\), so the weather moves none of its budget \\(the \\d+ [a-z ]+ days get \\d+% of it\\); the model's own optimum would put \\d+% there \\(\\d+% with the weather held at its average\\)$`,
+        ),
+      );
+      expect(s.model_optimum).toBeDefined();
+      expect(s.text).not.toContain('either way');
+    }
+  });
+});
+
+describe('amounts in one unit, refits by kind', () => {
+  it('moneyRange writes both ends in the larger end’s unit', () => {
+    expect(moneyRange(28.6, 26_200)).toEqual(['0.0286k', '26.2k']);
+    expect(moneyRange(9.23, 1_300)).toEqual(['0.00923k', '1.3k']);
+    expect(moneyRange(945_400, 1_700_000)).toEqual(['0.945M', '1.70M']);
+    expect(moneyRange(-4_300, 27_100)).toEqual(['-4.3k', '27.1k']);
+    expect(moneyRange(0, 12_000)).toEqual(['0', '12.0k']);
+    expect(moneyRange(5, 50)).toEqual(['5', '50']);
+    expect(moneyRange(150, 950)).toEqual(['150', '950']);
+  });
+
+  it('the summary says what the refits are, and every interval has one unit', () => {
+    const roles: ReplicateRole[] = [...Array(6).fill('bootstrap'), 'window', 'window'];
+    roles.push('estimator', 'estimator');
+    const p = makePlan(held(roles), { horizon: 28 });
+    const lines = planSummaryLines(p);
+    expect(lines.find((l) => l.startsWith('80% / 95% intervals'))).toContain(
+      "over 10 refits of the model (6 on bootstrap replicates of the data, 2 on its training windows, 2 with the phase 3 search's window curves)",
+    );
+    const unit = (v: string) => /[kMBT]$/.exec(v)?.[0] ?? '';
+    for (const m of lines.join('\n').matchAll(/([+-]?[\d.]+[kMBT]?) to ([+-]?[\d.]+[kMBT]?)/g)) {
+      expect(unit(m[1]), m[0]).toBe(unit(m[2]));
+    }
+    // Bootstrap refits alone: the count as before.
+    const plain = makePlan({ ...held(), replicateRoles: null }, { horizon: 28 });
+    expect(planSummaryLines(plain).find((l) => l.startsWith('80% / 95%'))).toMatch(
+      /^80% \/ 95% intervals over 10 refits of the model[:( ]/,
+    );
+    expect(planSummaryLines(plain).join('\n')).not.toContain('on bootstrap replicates');
+  });
+});
+
+describe('a target no budget reaches', () => {
+  it('no budget reaches the target: amounts in the plan’s form', () => {
+    expect(() =>
+      makePlan(
+        { series: tenant.series, model, outlook: outlook() },
+        { horizon: 28, objective: { kind: 'target_roas', value: 500 } },
+      ),
+    ).toThrow(
+      /^no budget up to \d+(\.\d+)?[kM] reaches a ROAS of 500: the best is \d+\.\d{3} at a budget of \d+(\.\d+)?[kM]?; lower/,
+    );
+  });
+});
+
+describe('bounds and forecasts in plain words', () => {
+  it('a bound of 0 gets no "read as currency" note; 0 beside an amount that reads like a multiple does', () => {
+    const notes = (b: string) => multipleLikeBoundNotes(parseBounds(b), ['meta'], 28, [5000]);
+    expect(notes('meta=0:0')).toEqual([]);
+    expect(notes('meta=0:')).toEqual([]);
+    expect(notes('meta=:0/day')).toEqual([]);
+    expect(notes('meta=0:2')).toHaveLength(1);
+    expect(notes('meta=0:2')[0]).toContain('write meta=0x:2x');
+  });
+
+  it('infeasible bounds name the amounts as the plan does, to the cent only where they would read alike', () => {
+    const cons = (upper: number) => ({
+      budget: 259_579.89,
+      lower: [new Float64Array(2)],
+      upper: [new Float64Array(2).fill(Infinity)],
+      totalLower: [0],
+      totalUpper: [upper],
+    });
+    expect(() => checkFeasible(cons(0), ['meta'])).toThrow(
+      /^the maximum spends add up to 0, less than the budget 259\.6k;/,
+    );
+    expect(() => checkFeasible(cons(259_560), ['meta'])).toThrow(
+      /^the maximum spends add up to 259,560\.00, less than the budget 259,579\.89;/,
+    );
+  });
+
+  it('a forecast date given twice is a duplicate date', () => {
+    const opts = {
+      fileName: 'f.csv',
+      required: ['temperature_c'],
+      firstDate: '2025-01-01',
+      stepDays: 1 as const,
+      minRows: 3,
+    };
+    expect(() =>
+      parseForecastCsv('date,temperature_c\n2025-01-01,3\n2025-01-02,4\n2025-01-02,4\n', opts),
+    ).toThrow(
+      /f\.csv, row 4, column "date": duplicate date: 2025-01-02 is also on row 3; keep one row per day/,
+    );
+  });
+});
+
+/** A plan with only the fields compareOutlooks reads. */
+function outlookPlan(source: string, incremental: number, evenIncremental: number): PlanResult {
+  return {
+    outlook: { source },
+    budget: 259_580,
+    incremental_revenue: incremental,
+    expected_revenue: { horizon: 3.7e6, carry_over_after: 0, total: 3.7e6 },
+    channels: [{ channel: 'meta', spend: 134_500 }],
+    baselines: [
+      {
+        name: 'historical_even',
+        incremental_revenue: evenIncremental,
+        plan_uplift: incremental - evenIncremental,
+      },
+    ],
+  } as unknown as PlanResult;
+}
+
+describe('two outlooks compared', () => {
+  it("says when the difference is mostly the weather's, and when mostly the splits'", () => {
+    const weather = compareOutlooks(
+      outlookPlan('forecast:f.csv', 1_241_978, 1_241_978),
+      outlookPlan('scenario:cold', 1_307_386, 1_298_150),
+    );
+    expect(weather.lines[0]).toBe(
+      "forecast:f.csv vs scenario:cold: incremental revenue 1.24M vs 1.31M (+65.4k, mostly the outlook's weather, not a better split: the historical split, the same spend under both, earns 56.2k more under scenario:cold, and the plans' uplifts over it differ by +9.2k (+0 vs +9.2k)); budget 259.6k vs 259.6k",
+    );
+    const split = compareOutlooks(
+      outlookPlan('scenario:typical', 1_200_000, 1_190_000),
+      outlookPlan('scenario:cold', 1_260_000, 1_195_000),
+    );
+    expect(split.lines[0]).toContain("(+60.0k, mostly the plans' splits, not the weather:");
+  });
+
+  it('the help says that --csv holds the plan’s own outlook only', () => {
+    expect(commandHelp(planCommand)).toMatch(/with --compare, the plan's own outlook only/);
+  });
+});
+
+describe('caveats in the listings', () => {
+  it('the headline ends with the caveats to read first; none said for plans without or before them', () => {
+    const f = {
+      unit: 'day',
+      outlook: 'forecast:fc.csv',
+      budget: 259_580,
+      incremental_revenue: 660_982,
+      roas: 2.55,
+      uplift_vs_historical: 68_695,
+      compare_outlook: null,
+      compare_incremental_revenue: null,
+    };
+    expect(planHeadline({ ...f, caveats: ['forecast_beyond_history'] }, 28)).toBe(
+      '259.6k over 28 days, forecast:fc.csv: incremental 661.0k (ROAS 2.55), +68.7k vs the historical split; read its caveats first (1 caveat: forecast_beyond_history)',
+    );
+    expect(planHeadline({ ...f, caveats: [] }, 28)).not.toContain('caveat');
+    expect(planHeadline({ ...f, caveats: null }, 28)).not.toContain('caveat');
+  });
+
+  it('the store lists the codes (null for a plan stored before caveats); `plans` shows them', () => {
+    const state = tempStateDir();
+    try {
+      const store = openStore(state.dir);
+      const result = (caveats?: { code: string; message: string }[]) => ({
+        plan: { horizon: { unit: 'day' }, budget: 1000, outlook: { source: 'scenario:typical' } },
+        comparison: null,
+        ...(caveats ? { caveats } : {}),
+      });
+      const inputs = {
+        budget: 1000,
+        horizon_periods: 28,
+        outlook: { scenario: 'typical' },
+        objective: { kind: 'revenue' },
+      };
+      const save = (r: unknown) =>
+        store.savePlan({ tenant: ID, modelRunId: null, inputs, model: {}, result: r });
+      save(result());
+      save(result([]));
+      save(
+        result([
+          { code: 'model_fails_threshold', message: 'm' },
+          { code: 'forecast_beyond_history', message: 'f' },
+        ]),
+      );
+      expect(store.listPlans().plans.map((p) => p.figures.caveats)).toEqual([
+        ['model_fails_threshold', 'forecast_beyond_history'],
+        [],
+        null,
+      ]);
+      store.close();
+      const out = wv(state.dir, ['plans']);
+      expect(out.code, out.stderr).toBe(0);
+      const rows = out.stdout.split('\n');
+      const col = rows[0].indexOf('caveats');
+      expect(col).toBeGreaterThan(0);
+      const cell = (id: number) =>
+        rows
+          .find((r) => r.startsWith(`${' '.repeat(3)}${id} `))!
+          .slice(col)
+          .split(/\s{2,}/)[0];
+      expect(cell(3)).toBe('2: model_fails_threshold, forecast_beyond_history');
+      expect(cell(2)).toBe('-');
+      expect(cell(1)).toBe('?');
+    } finally {
+      state.remove();
+    }
+  });
+});
+
+describe('Ctrl-C during a plan', () => {
+  it('says the phase 3 run is cancelled while the plan runs it, else the plan alone', async () => {
+    const said: string[] = [];
+    await planCommand.run({
+      flags: { tenant: ID },
+      positionals: [],
+      app: () =>
+        ({
+          planBudget: (_req: unknown, opts: { onProgress?: (e: ProgressEvent) => void }) => {
+            const event = (runId: number | null) =>
+              opts.onProgress?.({ runId, done: 0, total: 3, message: 'x' });
+            event(null);
+            event(7);
+            event(null);
+            return Promise.resolve({ plan: {} } as StoredPlan);
+          },
+        }) as never,
+      signal: new AbortController().signal,
+      print: () => undefined,
+      note: () => undefined,
+      cancelling: (what: string) => said.push(what),
+    });
+    expect(said).toEqual([
+      'the plan is cancelled and nothing is stored',
+      'the plan is cancelled and nothing is stored',
+      'the phase 3 run 7 the plan started is recorded as cancelled, and no plan is stored',
+      'the plan is cancelled and nothing is stored',
+    ]);
+  });
+});
