@@ -150,7 +150,24 @@ describe('amounts in one unit, refits by kind', () => {
   });
 });
 
-describe('a target no budget reaches', () => {
+describe('a target met by the checked plan', () => {
+  it('spends the largest budget whose checked plan reaches the target, and names the optimum’s', () => {
+    const p = makePlan(held(), { horizon: 28, objective: { kind: 'target_roas', value: 5 } });
+    expect(p.roas).toBeGreaterThanOrEqual(5 * (1 - 1e-6));
+    expect(p.target_search?.checked_budget).toBe(p.budget);
+    expect(p.target_search!.optimum_budget).toBeGreaterThan(p.budget);
+    expect(planSummaryLines(p)[0]).toMatch(
+      /largest budget with ROAS >= 5: [\d.]+k \(the model's own optimum reaches it up to [\d.]+k; the plan, checked against the model's refits, up to this budget\)/,
+    );
+    expect(p.notes.join('\n')).not.toContain('the checked plan stops short of it');
+    const m = makePlan(held(), {
+      horizon: 28,
+      objective: { kind: 'target_marginal_roas', value: 3 },
+    });
+    expect(m.marginal_roas).toBeGreaterThanOrEqual(3 * (1 - 1e-6));
+    expect(m.target_search!.optimum_budget).toBeGreaterThan(m.budget);
+  });
+
   it('no budget reaches the target: amounts in the plan’s form', () => {
     expect(() =>
       makePlan(

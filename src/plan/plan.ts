@@ -50,7 +50,7 @@ import {
   type PlanConstraints,
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
-import { moneyPair, moneyRange, moneyResolution, shortMoney } from './summary.js';
+import { moneyPair, moneyRange, moneyResolution, shortMoney, TARGET_TOLERANCE } from './summary.js';
 import {
   extendOutlook,
   flatOutlook,
@@ -314,6 +314,14 @@ export interface PlanResult {
   };
   objective: PlanObjective;
   budget: number;
+  /**
+   * A target objective's checked plan (docs/planner.md "Targets instead of a budget"): the largest
+   * budget whose model optimum meets the target, and the largest whose checked plan does (the plan's
+   * budget), or null when no budget down to a tenth of that does (the plan then spends the
+   * optimum's and says what it reaches). Null for a revenue objective or an unchecked plan;
+   * absent in plans stored before it.
+   */
+  target_search?: { optimum_budget: number; checked_budget: number | null } | null;
   bounds: string;
   /**
    * Default bounds of the channels the history cannot tell apart (guard.ts): each one's total
@@ -889,6 +897,78 @@ function budgetForTarget(
   );
 }
 
+/** What checkedTargetValue needs of makePlan's state besides the budget and the optimum there. */
+interface CheckedContext {
+  r: SeparableResponse;
+  reps: readonly SeparableResponse[];
+  repRoles: readonly ReplicateRole[];
+  bounds: readonly ChannelBound[];
+  ref: Reference;
+  guards: readonly ChannelGuard[];
+  /** Channels held for almost no or constant spend (left out of the ROAS when their guard applies). */
+  holds: readonly boolean[];
+  pinned: readonly boolean[];
+  maxStep: number;
+  lowerFactor: number;
+}
+
+/**
+ * The target's figure of the checked plan at budget `b` (its ROAS without held channels, or its
+ * marginal ROAS), `optimum` the model's optimum there: the constraints, the anchor and the
+ * trust-region step as makePlan makes them for the plan it returns.
+ */
+function checkedTargetValue(
+  objective: Exclude<PlanObjective, { kind: 'revenue' }>,
+  b: number,
+  optimum: Float64Array[],
+  k: CheckedContext,
+): number {
+  const H = k.r.horizon;
+  const user = resolveBounds(k.bounds, k.r.channels, H, k.ref.perPeriod, b);
+  const unpinned = withGuards(user, k.r, k.ref, k.guards);
+  const cons = pinConstraints(unpinned, k.pinned);
+  const anchor = anchorOf(baselineEven(k.ref, b, H), cons, cons === unpinned ? [] : k.pinned);
+  const x = trustStep(k.r, k.reps, anchor, optimum, k.repRoles, k.maxStep, k.lowerFactor).spend;
+  if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
+  const heldOut = k.holds.map((h) => h && unpinned !== user);
+  const measured = x.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
+  const heldSpend = x.reduce((a, v, c) => a + (heldOut[c] ? total(v) : 0), 0);
+  return incrementalRevenue(k.r, measured) / (b - heldSpend);
+}
+
+/** The checked plan's budget is searched down to this share of the optimum's. */
+const CHECKED_TARGET_FLOOR = 0.1;
+
+/**
+ * The largest budget at most `optimumBudget` whose checked plan meets `target` (`value` of a
+ * budget): `optimumBudget` itself when it does, else the budget lowered in steps of 10% until it
+ * does, then bisected 8 times between that budget and the next larger one (0.04% of the budget);
+ * null when none down to CHECKED_TARGET_FLOOR of it does.
+ */
+function budgetForCheckedTarget(
+  target: number,
+  optimumBudget: number,
+  value: (b: number) => number,
+): number | null {
+  if (value(optimumBudget) >= target) return optimumBudget;
+  let hi = optimumBudget;
+  let lo = NaN;
+  for (let b = 0.9 * optimumBudget; b >= CHECKED_TARGET_FLOOR * optimumBudget; b *= 0.9) {
+    if (value(b) >= target) {
+      lo = b;
+      break;
+    }
+    hi = b;
+  }
+  if (Number.isNaN(lo)) return null;
+  for (let k = 0; k < 8; k++) {
+    const mid: number = 0.5 * (lo + hi);
+    if (value(mid) >= target) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The request's own faults, found from the data alone before any model is fitted or probed
  * (milliseconds, where a first plan's curve fit and refits take seconds): the horizon, the
@@ -1232,6 +1312,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     return s;
   };
   let budget: number;
+  let targetSearch: PlanResult['target_search'] = null;
   if (objective.kind === 'revenue') {
     // No budget given: keep the history's level and plan its split and timing.
     budget = req.budget ?? historicalBudget;
@@ -1241,6 +1322,30 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget,
       run,
     );
+    // The budget above is the model's optimum's; the plan is checked against the refits and so
+    // may stop short of the target there (asked 5, reached 4.955): the largest budget whose
+    // checked plan reaches it, when there is one (docs/planner.md "Targets instead of a budget").
+    if (reps.length >= MIN_PLAN_REPLICATES) {
+      const optimumBudget = budget;
+      const checked = (b: number): number =>
+        checkedTargetValue(objective, b, run(b).spend, {
+          r,
+          reps,
+          repRoles,
+          bounds,
+          ref,
+          guards,
+          holds,
+          pinned,
+          maxStep: hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
+          lowerFactor: ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
+        });
+      const found = budgetForCheckedTarget(objective.value, optimumBudget, checked);
+      targetSearch = { optimum_budget: optimumBudget, checked_budget: found };
+      if (found !== null) budget = found;
+      // The plan below is solved warm from the optimum at the budget it spends.
+      run(budget);
+    }
   }
   progress(1, 'optimizing the plan');
   const userCons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
@@ -1582,9 +1687,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   if (objective.kind !== 'revenue' && uncertainty !== null && uncertainty.step < 1) {
     const value = objective.kind === 'target_roas' ? planRoas : planMarginalRoas;
-    if (value < objective.value) {
+    if (value < objective.value * (1 - TARGET_TOLERANCE)) {
       notes.push(
-        `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}`,
+        `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}${targetSearch?.checked_budget === null ? `, and no smaller budget down to ${money(CHECKED_TARGET_FLOOR * targetSearch.optimum_budget)} makes a checked plan that reaches it` : ''}`,
       );
     }
   }
@@ -1692,6 +1797,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
     objective,
     budget,
+    target_search: targetSearch,
     bounds: formatBounds(bounds),
     default_bounds: guardsApplied ? guards : [],
     historical: {
