@@ -907,6 +907,8 @@ interface CheckedContext {
   guards: readonly ChannelGuard[];
   /** Channels held for almost no or constant spend (left out of the ROAS when their guard applies). */
   holds: readonly boolean[];
+  /** Channels of almost no or constant spend that the user's bounds fix (always left out). */
+  boundUnidentified: readonly boolean[];
   pinned: readonly boolean[];
   maxStep: number;
   lowerFactor: number;
@@ -930,7 +932,8 @@ function checkedTargetValue(
   const anchor = anchorOf(baselineEven(k.ref, b, H), cons, cons === unpinned ? [] : k.pinned);
   const x = trustStep(k.r, k.reps, anchor, optimum, k.repRoles, k.maxStep, k.lowerFactor).spend;
   if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
-  const heldOut = k.holds.map((h) => h && unpinned !== user);
+  // As makePlan's heldOut.
+  const heldOut = k.holds.map((h, c) => (h && unpinned !== user) || k.boundUnidentified[c]);
   const measured = x.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
   const heldSpend = x.reduce((a, v, c) => a + (heldOut[c] ? total(v) : 0), 0);
   return incrementalRevenue(k.r, measured) / (b - heldSpend);
@@ -1336,6 +1339,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           ref,
           guards,
           holds,
+          boundUnidentified,
           pinned,
           maxStep: hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
           lowerFactor: ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
