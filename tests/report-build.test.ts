@@ -181,6 +181,28 @@ describe('tenant report from hand-made data', () => {
     expect(tenantCharts(flat).find((c) => c.id === 'plan')!.reading).toContain(
       'The plan spends 400 over 2 days: social 50%, search 50%; the same each day (200); expected revenue 1,200',
     );
+    // The budget plan says which plan it is, what it was asked and what it claims over (a).
+    const plain = tenantCharts(d).find((c) => c.id === 'plan')!;
+    expect(plain.title).toBe(
+      'Latest budget plan (plan 1): spend per day and channel, with the weather outlook',
+    );
+    const target = {
+      ...d,
+      plan: {
+        ...d.plan!,
+        objective: { kind: 'target_roas', value: 4 },
+        incremental_revenue: 2200,
+        roas: 4,
+        uplift_over_even: { value: 150, p80: [-20, 260] },
+      },
+    } as TenantReportData;
+    const chart = tenantCharts(target).find((c) => c.id === 'plan')!;
+    expect(chart.title).toBe(
+      'Latest budget plan (plan 1, target ROAS 4): spend per day and channel, with the weather outlook',
+    );
+    expect(chart.reading).toMatch(
+      / Incremental revenue 2,200 \(ROAS 4\.00\), \+150 over the historical split spread evenly \(80% interval -20 to \+260\)\.$/,
+    );
     const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
     expect(roasReading).toContain('social 2.00 [1.50, 2.50]');
     expect(report.html).not.toContain('ROAS pooled with the other channels');

@@ -658,6 +658,7 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
   if (!stored) return null;
   const p = stored.plan;
   const dates = p.outlook.dates;
+  const even = p.baselines.find((b) => b.name === 'historical_even');
   return {
     id: stored.id,
     created_at: stored.created_at,
@@ -669,6 +670,12 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     ),
     expected_revenue: p.expected_revenue.horizon,
     carry_over_after: p.expected_revenue.carry_over_after,
+    objective: p.objective,
+    incremental_revenue: p.incremental_revenue,
+    roas: p.roas,
+    uplift_over_even: even
+      ? { value: even.plan_uplift, p80: even.plan_uplift_interval?.p80 ?? null }
+      : null,
     notes: [
       ...stored.read_first,
       ...stored.summary.slice(1, 3),

@@ -776,7 +776,33 @@ export function planChart(d: TenantReportData): ChartDef | null {
       resolve: { scale: { y: 'independent' } },
     });
   }
-  const title = `Latest plan: spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
+  // "Plan" alone also named the modeling plan's gates on the same page: the budget plan says
+  // which one it is (its id, as plans / plan://{id} list it) and what it was asked.
+  const objective =
+    plan.objective === undefined || plan.objective.kind === 'revenue'
+      ? ''
+      : `, ${plan.objective.kind === 'target_roas' ? 'target ROAS' : 'target marginal ROAS'} ${plan.objective.value}`;
+  const title = `Latest budget plan (plan ${plan.id}${objective}): spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
+  // Both ends of an interval at one precision (num alone wrote "-20.0 to +260").
+  const signedAt =
+    (scale: number) =>
+    (v: number): string =>
+      `${v < 0 ? '-' : '+'}${scale >= 100 ? Math.round(Math.abs(v)).toLocaleString('en-US') : num(Math.abs(v))}`;
+  const signed = (v: number): string => signedAt(Math.abs(v))(v);
+  const band = (lo: number, hi: number): string => {
+    const at = signedAt(Math.max(Math.abs(lo), Math.abs(hi)));
+    return `${at(lo)} to ${at(hi)}`;
+  };
+  const uplift = plan.uplift_over_even;
+  const gains =
+    plan.incremental_revenue !== undefined && plan.roas !== undefined
+      ? ` Incremental revenue ${num(plan.incremental_revenue)} (ROAS ${plan.roas.toFixed(2)})` +
+        (uplift
+          ? `, ${signed(uplift.value)} over the historical split spread evenly` +
+            (uplift.p80 ? ` (80% interval ${band(uplift.p80[0], uplift.p80[1])})` : '')
+          : '') +
+        '.'
+      : '';
   return {
     id: 'plan',
     title,
@@ -792,6 +818,7 @@ export function planChart(d: TenantReportData): ChartDef | null {
             ? `, ${plan.carry_over_after < 0 ? '-' : '+'} ${num(Math.abs(plan.carry_over_after))} carry-over after them.`
             : '.')
         : '.') +
+      gains +
       // The planner does not use lift tests: beside calibrated figures, say whose plan this is.
       (d.explanation.calibration?.applied === true
         ? ' Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).'

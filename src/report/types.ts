@@ -67,6 +67,13 @@ export interface PlanView {
    * name for the horizon alone.
    */
   carry_over_after?: number | null;
+  /** What the plan was asked: a budget to spend, or a target ROAS / marginal ROAS (absent: a budget). */
+  objective?: { kind: 'revenue' } | { kind: 'target_roas' | 'target_marginal_roas'; value: number };
+  /** The plan's incremental revenue and ROAS (its model's view; absent for plans drawn without them). */
+  incremental_revenue?: number;
+  roas?: number;
+  /** The plan's uplift over baseline (a), the historical split spread evenly, with its 80% interval. */
+  uplift_over_even?: { value: number; p80: [number, number] | null } | null;
   notes?: string[];
 }
 
