@@ -11,6 +11,7 @@ import {
   type ShapeSpec,
 } from '../core/data/index.js';
 import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
+import { contentHash } from '../store/index.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
@@ -230,10 +231,14 @@ export function resolveTenant(source: TenantSource): {
     const t = generateShape(source.shape, { seed: source.seed });
     value = { series: t.series, synthetic: t };
   } else {
-    value = {
-      series: parseTenantCsv(source.csv, { tenant: source.tenant, roles: source.roles }).series,
-      synthetic: null,
-    };
+    // Seeded by its content, not its id: the same file imported under another id draws the same
+    // bootstrap replicates (a probe: one CSV under six ids gave one plan step of 90% beside five
+    // of 85%, and a 95% ROAS interval ended at 1.87 under one id and 4.74 under another).
+    const series = parseTenantCsv(source.csv, {
+      tenant: source.tenant,
+      roles: source.roles,
+    }).series;
+    value = { series: { ...series, seedKey: `data:${contentHash(source.csv)}` }, synthetic: null };
   }
   if (key !== null) {
     // Bounded: a worker sees many generated tenants in a large run; keep only recent ones.

@@ -5,6 +5,7 @@
  * seeded through splitmix32 so that nearby seeds give unrelated streams. Only 32-bit integer
  * arithmetic (Math.imul, >>>), so the stream is bit-identical on every JavaScript engine.
  */
+import type { TenantSeries } from './types.js';
 export class SeededRandom {
   private a: number;
   private b: number;
@@ -116,4 +117,9 @@ export function seedFromString(text: string, base = 0): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
+}
+
+/** The key a series' bootstrap draws are seeded by: its seedKey, else the tenant id. */
+export function randomKeyOf(series: Pick<TenantSeries, 'tenant' | 'seedKey'>): string {
+  return series.seedKey ?? series.tenant;
 }

@@ -35,6 +35,13 @@ export interface TenantSeries {
   controls: Float64Array[];
   targetName: string;
   target: Float64Array;
+  /**
+   * What bootstrap draws are seeded by, when not the tenant id (randomKeyOf): imported data sets
+   * it to its content hash, so the same file under two ids draws the same replicates (its
+   * intervals, lift checks and plan checks). Built-in and generated tenants keep their id, which
+   * fixes their data.
+   */
+  seedKey?: string;
 }
 
 /** Descriptive metadata of a tenant (built-in or imported). */

@@ -79,7 +79,7 @@
  */
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { seriesPrefix } from '../core/folds.js';
-import { SeededRandom, seedFromString } from '../core/random.js';
+import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
 import { columnVariances, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
@@ -357,9 +357,10 @@ export const LEVELS = [
  * value on more than a third of its rows is split at that value, not into terciles (explain.ts
  * tiedStates); 24: revenue at another level from one date on is the level_shift caveat
  * (data-caveats.ts), first with the other data caveats; 25: caveats about some channels name them
- * (Caveat.channels), so readers need not parse the message.
+ * (Caveat.channels), so readers need not parse the message; 26: imported data's replicates are
+ * seeded by its content, not its tenant id (TenantSeries.seedKey).
  */
-export const INTERVALS_VERSION = 25;
+export const INTERVALS_VERSION = 26;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -816,7 +817,9 @@ export function bootstrapFigures(
     throw new RangeError(`blockLength must be an integer in 1..${n} (got ${blockLength})`);
   }
   const world = residualBootstrap(series, model, blockLength);
-  const rng = new SeededRandom(seedFromString(`intervals:${series.tenant}`, options.seed ?? 0));
+  const rng = new SeededRandom(
+    seedFromString(`intervals:${randomKeyOf(series)}`, options.seed ?? 0),
+  );
   const figures: number[][] = [];
   let failed = 0;
   const calibration = options.calibration ?? null;
@@ -956,7 +959,9 @@ export function modelLiftSpread(
       model,
       options.blockLength ?? blockLengthFor(series.target.length, series.frequency),
     );
-    const rng = new SeededRandom(seedFromString(`lift-check:${series.tenant}`, options.seed ?? 0));
+    const rng = new SeededRandom(
+      seedFromString(`lift-check:${randomKeyOf(series)}`, options.seed ?? 0),
+    );
     const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
     const replicates: FinalModel[] = [];
     for (let b = 0; b < count; b++) {

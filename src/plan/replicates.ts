@@ -22,7 +22,7 @@
  * Cost: one phase-3 search + fit per bootstrap replicate (~0.03-0.05 s for 1,095 daily rows and 2
  * channels, the replicates sharing their searches' trials), one Ridge fit per window.
  */
-import { SeededRandom, seedFromString } from '../core/random.js';
+import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { SearchTrialCache } from '../phases/search.js';
@@ -39,13 +39,14 @@ export const MAX_PLAN_REPLICATES = 200;
  * What the refits are, for keeping them beside their model: stored refits are reused only when
  * this text is unchanged (bump the version when planReplicateModels changes what it draws).
  */
+// v11: imported data's refits are seeded by its content (TenantSeries.seedKey), not its id;
 // v10: planCurveDoubt leaves out the channels of almost no or constant spend (the plan holds
 // them); v8: the bootstrap refits' curve fits take the first two local rounds (curves.ts
 // BOOTSTRAP_LOCAL_ROUNDS); v7: the plan-curve model's all-rows fit takes the least curved Hill
 // shapes within one standard error of the best fit (curves.ts PLAN_CURVE_SIMPLIFY), its window
 // fits and the bootstrap refits do not. Plan models and refits stored under earlier versions are
 // made again.
-export const PLAN_REFIT_METHOD = `v10 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; a note when those curves stop at the search's bounds, channels of almost no or constant spend apart, or give the media more than the revenue, curves.ts planCurveDoubt; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant>, curves refitted locally without that rule (the first two local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
+export const PLAN_REFIT_METHOD = `v11 plan-curve model (profile least squares on all rows, then the least curved Hill shapes within one standard error, curves.ts; a note when those curves stop at the search's bounds, channels of almost no or constant spend apart, or give the media more than the revenue, curves.ts planCurveDoubt; window fits on a coarser sweep grid, without that rule); moving-block residual bootstrap of it, seeded plan:<tenant id, or data:<content hash> for imported data>, curves refitted locally without that rule (the first two local rounds); then its window fits, then the phase-3 search's window fits; their roles kept`;
 
 /**
  * What a refit is to the plan's check (uncertainty.ts trustStep): a bootstrap refit, a window
@@ -88,7 +89,7 @@ export function planReplicateModels(
     point,
     blockLengthFor(series.target.length, series.frequency),
   );
-  const rng = new SeededRandom(seedFromString(`plan:${series.tenant}`, seed));
+  const rng = new SeededRandom(seedFromString(`plan:${randomKeyOf(series)}`, seed));
   const models: FinalModel[] = [];
   const roles: ReplicateRole[] = [];
   let failed = 0;
