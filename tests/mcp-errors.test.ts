@@ -1,5 +1,6 @@
 /** Invalid arguments, unknown ids and app failures come back as isError results with actionable text. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mapComputeError } from '../src/app/errors.js';
 import { AppError } from '../src/app/types.js';
 import type { FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, text, type Connected } from './mcp-helpers.js';
@@ -269,6 +270,34 @@ describe('unknown ids and app errors', () => {
     expect(c.logs.some((l) => l.level === 'error' && l.message.includes('SQLITE_ERROR'))).toBe(
       true,
     );
+  });
+
+  it("the engine's own RangeErrors (a stack overflow) are internal, not the arguments", async () => {
+    // A 1,000-tenant run report overflowed vega's stack; the text said "Fix the argument".
+    app.writeReport = () => Promise.reject(new RangeError('Maximum call stack size exceeded'));
+    const t = await expectError(
+      'get_report',
+      { run_id: 1 },
+      'get_report failed with an unexpected error (an internal error, not a problem with the arguments)',
+    );
+    expect(t).not.toContain('Fix the argument');
+    expect(c.logs.some((l) => l.level === 'error' && l.message.includes('call stack'))).toBe(true);
+    // the core's own RangeErrors stay input problems
+    app.writeReport = () => Promise.reject(new RangeError('folds must be from 2 to 10'));
+    await expectError(
+      'get_report',
+      { run_id: 1 },
+      'folds must be from 2 to 10',
+      'Fix the argument',
+    );
+  });
+
+  it('a worker that overflowed its stack is an internal AppError, a bad option an input one', () => {
+    const quiet = () => {};
+    const code = (e: Error) => (mapComputeError(e, quiet) as AppError).code;
+    expect(code(new RangeError('Maximum call stack size exceeded'))).toBe('internal');
+    expect(code(new RangeError('Invalid array length'))).toBe('internal');
+    expect(code(new RangeError('alpha must be positive'))).toBe('invalid_argument');
   });
 
   it('internal AppErrors are hidden too', async () => {

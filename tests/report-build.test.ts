@@ -8,13 +8,19 @@ import { explanationIntervals } from '../src/app/report.js';
 import { r2 as r2Metric } from '../src/core/metrics.js';
 import { decideGates } from '../src/gates/index.js';
 import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
-import { clip } from '../src/report/run.js';
+import { MAX_TENANTS_DRAWN, clip } from '../src/report/run.js';
+import { compareRuns } from '../src/app/compare.js';
 import { BASELINE_COLOR, WEATHER_COLOR, channelColors } from '../src/report/chart.js';
 import { escapeHtml } from '../src/report/format.js';
 import { renumberSvgIds } from '../src/report/render.js';
 import { helveticaWidth } from '../src/report/text-metrics.js';
 import type { BuiltReport, TenantReportData } from '../src/report/index.js';
-import { engineReportData, handMadeReportData, weeklyCsvOf } from './report-helpers.js';
+import {
+  engineReportData,
+  handMadeReportData,
+  handMadeRunData,
+  weeklyCsvOf,
+} from './report-helpers.js';
 
 /** The embedded spec of every chart, parsed back from the page. */
 function embeddedSpecs(html: string): Map<string, { datasets: { table: unknown[] } }> {
@@ -275,6 +281,43 @@ describe('run report', () => {
       .slice(0, heat.indexOf('</svg>'))
       .match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/);
     expect(cells![1].match(/<path/g)!.length).toBe(15);
+  });
+});
+
+describe('run report of many tenants', () => {
+  it("renders 1,200 tenants (an explicit sort of every id overflowed vega's stack)", async () => {
+    const d = handMadeRunData({});
+    const base = d.results[0];
+    const n = 1200;
+    const results = Array.from({ length: n }, (_, i) => ({
+      ...base,
+      tenant: `t${String(i).padStart(4, '0')}`,
+      mean_r2: ((i * 37) % n) / n,
+      passes: ((i * 37) % n) / n >= 0.5,
+    }));
+    const previous = results.map((r) => ({ ...r, mean_r2: r.mean_r2 * 0.9 }));
+    const report = await buildRunReport({
+      ...d,
+      results,
+      comparison: compareRuns(
+        { run_id: 6, phase: 2, results: previous },
+        { run_id: 7, phase: 3, results },
+      ),
+    });
+    checkPage(report, 20 * 1024 * 1024);
+    expect(report.charts.map((c) => c.id)).toEqual(['r2-tenants', 'fold-heatmap', 'compare']);
+    const svg = (id: string) => {
+      const f = report.html.slice(report.html.indexOf(`id="chart-${id}"`));
+      return f.slice(f.indexOf('<svg'), f.indexOf('</svg>'));
+    };
+    // The drawn tenants, highest R² first: the lowest and highest halves.
+    const labels = [...svg('r2-tenants').matchAll(/<text[^>]*>(t\d{4})<\/text>/g)].map((m) => m[1]);
+    const byR2 = [...results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
+    const half = MAX_TENANTS_DRAWN / 2;
+    expect(labels).toEqual([...byR2.slice(0, half), ...byR2.slice(-half)]);
+    // The comparison draws every tenant, in the same order.
+    const compared = [...svg('compare').matchAll(/<text[^>]*>(t\d{4})<\/text>/g)].map((m) => m[1]);
+    expect(compared).toEqual(byR2);
   });
 });
 

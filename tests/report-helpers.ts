@@ -4,7 +4,7 @@ import { tenantToCsv } from '../src/core/csv.js';
 import type { TenantSeries } from '../src/core/types.js';
 import type { Explanation, TenantResult } from '../src/phases/types.js';
 import type { PhaseId } from '../src/phases/types.js';
-import type { TenantReportData } from '../src/report/index.js';
+import type { RunReportData, TenantReportData } from '../src/report/index.js';
 
 export const TEST_CONFIG = {
   folds: 5,
@@ -267,6 +267,28 @@ export function handMadeReportData(): TenantReportData {
       notes: ['hand-made plan'],
     },
     figures_of: 'run 4',
+    version: 'test',
+  };
+}
+
+/** A run report's data over the hand-made tenant and a copy of it, with `config`. */
+export function handMadeRunData(config: Record<string, unknown>): RunReportData {
+  const r = handMadeReportData().result;
+  return {
+    run: {
+      id: 7,
+      phase: 3,
+      status: 'done',
+      created_at: 'c',
+      finished_at: 'f',
+      seconds: 1,
+      config,
+    },
+    results: [r, { ...r, tenant: 'other', mean_r2: 0.2, passes: false }],
+    pass_threshold: 0.5,
+    gate: null,
+    comparison: null,
+    figures_of: 'run 7',
     version: 'test',
   };
 }

@@ -10,10 +10,10 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { buildRunReport, buildTenantReport, tenantCharts } from '../src/report/index.js';
 import { ratio } from '../src/report/format.js';
-import type { RunReportData, TenantReportData } from '../src/report/index.js';
+import type { TenantReportData } from '../src/report/index.js';
 import { foldHeatmap } from '../src/report/run.js';
 import { CHROMIUM, CHROMIUM_FLAGS, chromiumAvailable } from './browser.js';
-import { handMadeReportData } from './report-helpers.js';
+import { handMadeReportData, handMadeRunData } from './report-helpers.js';
 
 /** The SVG of one chart of a page. */
 function svgOf(html: string, id: string): string {
@@ -135,28 +135,6 @@ describe('value labels of the ROAS charts', () => {
     }
   });
 });
-
-/** A run report's data over the hand-made tenant and a copy of it, with `config`. */
-function handMadeRunData(config: Record<string, unknown>): RunReportData {
-  const r = handMadeReportData().result;
-  return {
-    run: {
-      id: 7,
-      phase: 3,
-      status: 'done',
-      created_at: 'c',
-      finished_at: 'f',
-      seconds: 1,
-      config,
-    },
-    results: [r, { ...r, tenant: 'other', mean_r2: 0.2, passes: false }],
-    pass_threshold: 0.5,
-    gate: null,
-    comparison: null,
-    figures_of: 'run 7',
-    version: 'test',
-  };
-}
 
 describe('run report', () => {
   it('compares only the folds most tenants have (another protocol has a fifth)', () => {

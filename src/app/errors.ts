@@ -24,6 +24,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A RangeError the JavaScript engine threw on its own (a stack overflow, an array or string too
+ * long to allocate): a failure of the program, not of an argument. The core's own RangeErrors
+ * (an option out of range) are the caller's input problems.
+ */
+export function isEngineRangeError(e: unknown): boolean {
+  return (
+    e instanceof RangeError &&
+    /^(Maximum call stack size exceeded|Invalid (typed )?array length|Invalid string length|Array buffer allocation failed)/.test(
+      e.message,
+    )
+  );
+}
+
 /** What a worker (or the store under it) threw, as an AppError; unexpected failures are logged. */
 export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): Error {
   if (signal?.aborted || (e as Error)?.name === 'AbortError')
@@ -31,7 +45,10 @@ export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): E
   if (e instanceof AppError) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (e instanceof StoreError) return new AppError(msg, 'unavailable');
-  if (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
+  if (
+    !isEngineRangeError(e) &&
+    (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
+  )
     return new AppError(msg, 'invalid_argument');
   if (e instanceof DataError) return new AppError(msg, 'invalid_argument');
   log('error', `compute failed: ${(e as Error)?.stack ?? msg}`);

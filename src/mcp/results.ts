@@ -4,7 +4,7 @@
  * SQL, absolute paths) reaches a client.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError } from '../app/types.js';
+import { AppError, isEngineRangeError } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
 import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
 
@@ -86,7 +86,11 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
     const hint = hintFor(tool, err);
     return fail(`${tool}: ${err.message}${hint ? `\n${hint}` : ''}`);
   }
-  if (err instanceof Error && (err.name === 'DataError' || err.name === 'RangeError')) {
+  if (
+    err instanceof Error &&
+    (err.name === 'DataError' || err.name === 'RangeError') &&
+    !isEngineRangeError(err)
+  ) {
     // Input problems reported by the core (bad CSV cell, option out of range): meant for people.
     return fail(`${tool}: ${err.message}\n${HINTS.invalid_argument}`);
   }
@@ -102,7 +106,9 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
     'error',
     `${tool}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
-  return fail(`${tool} failed with an unexpected error; the server log has details.`);
+  return fail(
+    `${tool} failed with an unexpected error (an internal error, not a problem with the arguments); the server log has details.`,
+  );
 }
 
 function isAbort(err: unknown): boolean {

@@ -38,6 +38,18 @@ function drawn(d: RunReportData): { tenants: Set<string>; note: string | null } 
   };
 }
 
+/**
+ * The drawn tenants, highest mean R² first: the charts' explicit sort. Only the drawn ones: vega
+ * compiles an explicit sort into one nested expression, and with every tenant of a 1,000-tenant
+ * run its parse overflowed the call stack.
+ */
+function drawnOrder(d: RunReportData, tenants: Set<string>): string[] {
+  return [...d.results]
+    .sort((a, b) => b.mean_r2 - a.mean_r2)
+    .map((r) => r.tenant)
+    .filter((t) => tenants.has(t));
+}
+
 export function r2Chart(d: RunReportData): ChartDef {
   const { tenants, note } = drawn(d);
   const rows: Row[] = d.results.map((r) => ({
@@ -50,8 +62,7 @@ export function r2Chart(d: RunReportData): ChartDef {
     drawn: tenants.has(r.tenant),
   }));
   const hasOracle = rows.some((r) => r.oracle_r2 !== null);
-  const order = [...d.results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
-  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
+  const y = { field: 'tenant', type: 'nominal', sort: drawnOrder(d, tenants), title: null };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'bar', height: { band: 0.7 } },
@@ -151,14 +162,13 @@ export function foldHeatmap(d: RunReportData): ChartDef {
     few.length === 0
       ? ''
       : ` (${few.map((b) => `${b.f}, held by ${b.tenants} of ${d.results.length} tenants`).join('; ')}: not compared)`;
-  const order = [...d.results].sort((a, b) => b.mean_r2 - a.mean_r2).map((r) => r.tenant);
   const x = {
     field: 'fold',
     type: 'nominal',
     title: 'outer fold (training grows left to right)',
     axis: { labelAngle: 0, orient: 'top' },
   };
-  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
+  const y = { field: 'tenant', type: 'nominal', sort: drawnOrder(d, tenants), title: null };
   const title = 'Out-of-sample R² per tenant and fold';
   return {
     id: 'fold-heatmap',
@@ -205,6 +215,11 @@ export function foldHeatmap(d: RunReportData): ChartDef {
 export function comparisonChart(d: RunReportData): ChartDef | null {
   const c = d.comparison;
   if (!c || c.tenants.length === 0) return null;
+  // Every tenant is drawn here: sorted on a numeric rank (1 = highest R² in this run), not on an
+  // explicit list of tenant ids (vega parses that as one expression nested once per tenant).
+  const rank = new Map(
+    [...c.tenants].sort((a, b) => b.b_r2 - a.b_r2).map((t, i) => [t.tenant, i + 1]),
+  );
   const rows: Row[] = c.tenants.map((t) => ({
     tenant: t.tenant,
     previous_r2: sig(t.a_r2),
@@ -212,11 +227,16 @@ export function comparisonChart(d: RunReportData): ChartDef | null {
     delta: sig(t.delta),
     previous_passes: t.a_passes,
     this_passes: t.b_passes,
+    rank_this_run: rank.get(t.tenant) ?? null,
   }));
   const prev = `phase ${c.a.phase} (run ${c.a.run_id})`;
   const cur = `phase ${c.b.phase} (run ${c.b.run_id})`;
-  const order = [...c.tenants].sort((a, b) => b.b_r2 - a.b_r2).map((t) => t.tenant);
-  const y = { field: 'tenant', type: 'nominal', sort: order, title: null };
+  const y = {
+    field: 'tenant',
+    type: 'nominal',
+    sort: { field: 'rank_this_run', op: 'min' },
+    title: null,
+  };
   const xTitle = 'mean out-of-sample R²';
   const title = `Change from ${prev} to ${cur}, per tenant`;
   const same = c.only_in_a.length === 0 && c.only_in_b.length === 0;
