@@ -24,6 +24,7 @@ import {
   stateLabel,
 } from './format.js';
 import { weatherStateLabels } from '../core/weather-names.js';
+import { unreliableRoas } from './reliability.js';
 import type { Interval, TenantReportData } from './types.js';
 
 const STATE_ORDER = ['cold', 'mild', 'hot', 'dry', 'rain'];
@@ -459,12 +460,23 @@ function readingLabel(state: { state: string; variable: string }, period: string
  * weather column (cold vs hot, rain vs dry, low vs high) with the largest ROAS ratio. The pairs
  * are read off the states' labels per column, so a column named temp or Rain [mm] reads as
  * temperature_c or precipitation_mm does (the names were fixed to those two before).
+ *
+ * Only differences that stand out of the noise: channels whose ROAS the explanation calls
+ * unreliable are not compared, and when the explanation has intervals per weather state only
+ * pairs whose 80% intervals do not overlap are. The largest ratio over all channels otherwise
+ * headlined noise (with 20 channels almost always a channel of no weather effect whose ROAS
+ * was near zero in one state).
  */
 function weatherReading(d: TenantReportData, period: string): string {
   const states = d.explanation.weather_states;
+  const ivs = d.intervals?.state_roas ?? {};
+  const hasIntervals = Object.values(ivs).some((row) => Object.keys(row).length > 0);
+  const unreliable = unreliableRoas(d);
   const find = (variable: string, label: string) =>
     states.find((s) => s.variable === variable && s.state === `${variable}:${label}`);
   let best: { text: string; score: number } | null = null;
+  let compared = 0;
+  let skipped = 0;
   for (const variable of [...new Set(states.map((s) => s.variable))]) {
     for (const [high, low] of READING_PAIRS) {
       const sa = find(variable, high);
@@ -473,6 +485,13 @@ function weatherReading(d: TenantReportData, period: string): string {
       for (const ca of sa.channels) {
         const cb = sb.channels.find((c) => c.channel === ca.channel);
         if (!cb || ca.roas === null || cb.roas === null || ca.roas <= 0 || cb.roas <= 0) continue;
+        if (unreliable.has(ca.channel)) {
+          skipped++;
+          continue;
+        }
+        compared++;
+        if (hasIntervals && !apart(ivs[sa.state]?.[ca.channel], ivs[sb.state]?.[ca.channel]))
+          continue;
         const score = Math.abs(Math.log(ca.roas / cb.roas));
         const [hi, lo, hiState, loState] =
           ca.roas >= cb.roas
@@ -489,9 +508,19 @@ function weatherReading(d: TenantReportData, period: string): string {
       }
     }
   }
-  if (!best)
-    return 'Weather states are too few or ROAS is not positive in them: no comparison to read.';
-  return `${best.text}.`;
+  if (best) return `${best.text}.`;
+  const unreliableWords =
+    skipped > 0 ? '; channels whose ROAS is unreliable (see Read first) are not compared' : '';
+  if (compared > 0)
+    return `No weather state's ROAS differs clearly from another's: on every channel compared the 80% intervals overlap${unreliableWords}.`;
+  if (skipped > 0)
+    return "No weather comparison to read: every channel's ROAS is unreliable (see Read first).";
+  return 'Weather states are too few or ROAS is not positive in them: no comparison to read.';
+}
+
+/** Two intervals that do not overlap; false when either is missing. */
+function apart(a: Interval | undefined, b: Interval | undefined): boolean {
+  return a !== undefined && b !== undefined && (a.lo > b.hi || b.lo > a.hi);
 }
 
 function cap(s: string): string {

@@ -20,6 +20,9 @@ import { gateHtml, gateTone } from './gate.js';
 import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderSvg } from './render.js';
 import type { TenantReportData } from './types.js';
+import { unreliableRoas } from './reliability.js';
+
+export { unreliableRoas };
 
 export interface BuiltReport {
   html: string;
@@ -115,34 +118,6 @@ function channelTable(d: TenantReportData): string {
   });
   return tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]);
 }
-
-/**
- * Channels whose ROAS the explanation calls unreliable: no spend, or a caveat that names the channel
- * (`Caveat.channels`) for almost no spend (low_spend_channel), constant spend, a pair the data cannot
- * separate (channels_not_separable), or an effect held at zero or negative; and channels whose 95%
- * interval of ROAS itself includes zero (interval_spans_zero also names a channel for its marginal
- * ROAS or a weather state's alone, which leaves the ROAS standing).
- */
-export function unreliableRoas(d: TenantReportData): Set<string> {
-  const out = new Set<string>();
-  for (const c of d.explanation.channels) {
-    const p95 = c.intervals?.roas.p95;
-    if (c.no_spend || (p95 !== undefined && p95[0] <= 0 && p95[1] >= 0)) out.add(c.channel);
-  }
-  for (const cv of d.explanation.caveats ?? []) {
-    if (UNRELIABLE_ROAS_CODES.has(cv.code)) for (const c of cv.channels ?? []) out.add(c);
-  }
-  return out;
-}
-
-/** Caveat codes that make every figure of the channels they name unidentified. */
-const UNRELIABLE_ROAS_CODES = new Set([
-  'low_spend_channel',
-  'constant_spend_channel',
-  'channels_not_separable',
-  'media_effect_held_at_zero',
-  'negative_media_effect',
-]);
 
 function cards(d: TenantReportData): Card[] {
   const res = d.result;
