@@ -47,7 +47,9 @@ describe('what the help promises', () => {
       /run_phase gives the same figures in another shape/,
     );
     expect(optionLine('runs', 'json')).toMatch(/list_runs gives the same runs in a shorter view/);
-    expect(optionLine('tenants', 'json')).toMatch(/bare array .*list_tenants: \{tenants, total\}/);
+    expect(optionLine('tenants', 'json')).toMatch(
+      /bare array of every tenant .*list_tenants pages them: \{tenants, total, offset, next_offset\}/,
+    );
     for (const c of COMMANDS.filter((x) => x.json))
       expect(commandHelp(c), c.name).not.toMatch(/same fields as the MCP tool results/);
   });

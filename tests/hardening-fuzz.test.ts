@@ -129,7 +129,11 @@ const wire = (x: unknown): Record<string, unknown> =>
 /** Arguments that must succeed: shapes within the schema, ids that exist. */
 const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   list_tenants: () =>
-    fc.record({ tier: opt(fc.constantFrom('extreme', 'high', 'medium', 'none', 'custom')) }),
+    fc.record({
+      tier: opt(fc.constantFrom('extreme', 'high', 'medium', 'none', 'custom')),
+      limit: opt(fc.integer({ min: 1, max: 200 })),
+      offset: opt(fc.integer({ min: 0, max: 40 })),
+    }),
   run_phase: () =>
     fc.record({
       phase: fc.constantFrom(0, 1),

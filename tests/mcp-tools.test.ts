@@ -83,6 +83,48 @@ describe('happy paths', () => {
     expect(text(extreme)).toContain('extreme_ski_gear');
   });
 
+  it('list_tenants pages like list_runs: 2,228 tenants answer in well under 60 KB', async () => {
+    // 2,228 tenants were one 580 KB answer, no limit or offset.
+    const template = app.tenants[0];
+    for (let i = 0; i < 2208; i++) {
+      app.tenants.push({
+        ...template,
+        tenant: `big_s12_${String(i).padStart(4, '0')}`,
+        tier: 'custom',
+        channels: Array.from({ length: 6 }, (_, k) => `channel_${k}`),
+      });
+    }
+    const first = await call(c, 'list_tenants', {});
+    expect(first.isError, text(first)).toBeFalsy();
+    expect(JSON.stringify(first).length).toBeLessThan(35_000);
+    const sc = first.structuredContent as {
+      tenants: { tenant: string }[];
+      total: number;
+      offset: number;
+      next_offset: number | null;
+    };
+    expect([sc.tenants.length, sc.total, sc.offset, sc.next_offset]).toEqual([100, 2228, 0, 100]);
+    expect(text(first)).toMatch(/^Tenants 1-100 of 2228 \(/);
+    expect(text(first)).toContain(
+      '2128 more: call list_tenants with offset 100 for the next page.',
+    );
+    const last = await call(c, 'list_tenants', { offset: 2200, limit: 200 });
+    const lsc = last.structuredContent as typeof sc;
+    expect([lsc.tenants.length, lsc.offset, lsc.next_offset]).toEqual([28, 2200, null]);
+    expect(lsc.tenants[27].tenant).toBe('big_s12_2207');
+    expect(text(last)).not.toContain('more:');
+    // The largest page (200) stays near it.
+    const big = await call(c, 'list_tenants', { offset: 100, limit: 200 });
+    expect(JSON.stringify(big).length).toBeLessThan(80_000);
+    // Pages of a tier, and the tier in the way to the next page.
+    const custom = await call(c, 'list_tenants', { tier: 'custom', limit: 5 });
+    expect((custom.structuredContent as typeof sc).total).toBe(2208);
+    expect(text(custom)).toContain('call list_tenants with offset 5 and tier custom');
+    const limitError = await call(c, 'list_tenants', { limit: 201 });
+    expect(limitError.isError).toBe(true);
+    expect(text(limitError)).toContain('limit must be an integer from 1 to 200');
+  });
+
   it('train_tenant returns the TenantResult and passes options to the app', async () => {
     const r = await call(c, 'train_tenant', {
       tenant: 'extreme_ski_gear',

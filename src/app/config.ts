@@ -30,8 +30,11 @@ export const APP_LIMITS = {
   maxGenerateDays: 20000,
   /** Runs per page in the CLI and the app; MCP pages are smaller for a model's context (below). */
   maxListRuns: 1000,
-  /** Per-face page sizes of MCP answers (list_runs runs, get_run result rows). */
+  /** Per-face page sizes of MCP answers (list_runs runs, list_tenants tenants, get_run result rows). */
   maxMcpListRuns: 100,
+  /** list_tenants: 100 a page by default (about 30 KB), at most 200 (2,228 tenants in one answer were 580 KB). */
+  maxMcpListTenants: 200,
+  defaultMcpListTenants: 100,
   maxMcpResultRows: 500,
   /** Longest plan horizon: a year of days or of weeks. */
   maxPlanDays: 366,

@@ -2,7 +2,7 @@
 export const SERVER_INSTRUCTIONS = `weathervane-mmm: a weather-aware marketing-mix-modeling engine. It models daily or weekly revenue of retail tenants from media spend (with carry-over and saturation) and weather, and tells whether each modeling phase is good enough.
 
 Workflow:
-1. list_tenants: the tenant ids (20 built-in synthetic tenants in four weather-sensitivity tiers, plus imported ones).
+1. list_tenants: the tenant ids (20 built-in synthetic tenants in four weather-sensitivity tiers, plus imported ones), 100 a page (next_offset for the rest).
 2. run_phase for phases 0, 1, 2, 3 in order (default: the 20 built-in tenants; pass tenants for imported ones) (0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation).
 3. check_gates after each phase: the plan's decision (proceed, sufficient, success, escalate), its criteria with figures and the next step. Phases 1-3 are judged against the phase before on the same tenants: without that run the decision is ESCALATE with missing_prerequisite_run (not a model failure; next_step names the run_phase call).
 4. compare_phases between consecutive phases: deltas, newly passing/failing tenants, regressions.

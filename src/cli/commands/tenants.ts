@@ -43,7 +43,7 @@ export const tenants: Command = {
   },
   json: true,
   jsonHelp:
-    "the list as a bare array of tenants (the MCP tool list_tenants: {tenants, total}); tenants delete: the fields of the MCP tool delete_tenant's result",
+    "the list as a bare array of every tenant (the MCP tool list_tenants pages them: {tenants, total, offset, next_offset}); tenants delete: the fields of the MCP tool delete_tenant's result",
   positionals: { max: 2, usage: 'delete ID' },
   async run(ctx) {
     const { app, flags, positionals, print } = ctx;
