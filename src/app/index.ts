@@ -52,6 +52,7 @@ export { replicateWords, validationClause } from './explain.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { usedPhaseWords } from './words.js';
+export { shareText } from '../core/share.js';
 export { writeErrorWords } from './paths.js';
 export { APP_LIMITS };
 export {

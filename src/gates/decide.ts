@@ -11,6 +11,7 @@ import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js'
 import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
 import { pairedTTestLess } from '../core/paired-t.js';
 import { byCodeUnits } from '../core/stats.js';
+import { shareText } from '../core/share.js';
 import type {
   EscalationCriterion,
   Escalation,
@@ -55,7 +56,8 @@ const fmt = (x: number): string => x.toFixed(3);
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 const fmtT = (t: number): string => (Number.isFinite(t) ? t.toFixed(2) : t > 0 ? '+inf' : '-inf');
 const fmtP = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+/** A pass rate with one decimal; 4,999 of 5,000 read 99.9%, not 100.0% (core/share.ts). */
+const pct = (x: number): string => shareText(x, 1);
 
 function sortedResults(results: TenantResult[]): TenantResult[] {
   return [...results].sort((a, b) => byCodeUnits(a.tenant, b.tenant));

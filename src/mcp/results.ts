@@ -4,6 +4,7 @@
  * SQL, absolute paths) reaches a client.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { shareText } from '../app/index.js';
 import { AppError, isEngineRangeError } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
 import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
@@ -224,7 +225,7 @@ export function fmtPct(x: number | null | undefined): string {
 /** One line about a finished summary: "mean R² 0.412, 7/20 pass (35%)". */
 export function summaryLine(s: PhaseSummary | null): string {
   if (!s) return 'no summary yet';
-  return `mean R² ${fmtR2(s.mean_r2)}, ${s.pass_count}/${s.total} pass (${fmtPct(s.pass_rate)})`;
+  return `mean R² ${fmtR2(s.mean_r2)}, ${s.pass_count}/${s.total} pass (${shareText(s.pass_rate)})`;
 }
 
 /** The first protocol version with resource_link content items. */

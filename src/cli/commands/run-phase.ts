@@ -1,7 +1,6 @@
-import { APP_LIMITS } from '../../app/index.js';
+import { APP_LIMITS, shareText } from '../../app/index.js';
 import { list } from '../args.js';
 import type { Command } from '../command.js';
-import { pct } from '../format.js';
 import {
   CONFIG_OPTIONS,
   PHASE_OPTION,
@@ -77,7 +76,7 @@ export const runPhase: Command = {
           '',
           s
             ? `mean R² ${s.mean_r2.toFixed(3)} (oracle ${s.mean_oracle_r2?.toFixed(3) ?? '-'}), ` +
-              `${s.pass_count}/${s.total} pass (${pct(s.pass_rate)})`
+              `${s.pass_count}/${s.total} pass (${shareText(s.pass_rate)})`
             : `no summary: ${run.error ?? ''}`,
           ...protocolLines(run.results),
           // The run by id: a bare --phase judges the phase's latest run, which a later run (of

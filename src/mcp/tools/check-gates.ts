@@ -1,10 +1,11 @@
 /** Tool `check_gates`: the plan's decision after a phase (proceed, sufficient, success, escalate). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { shareText } from '../../app/index.js';
 import type { GateDecision } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
-import { fmtPct, fmtR2, guarded, ok } from '../results.js';
+import { fmtR2, guarded, ok } from '../results.js';
 import {
   gateDecisionOut,
   passThresholdInput,
@@ -34,7 +35,7 @@ const inputSchema = strictInput({
 /** Short text of a decision: verdict, figures, failed criteria, escalation. */
 export function gateText(g: GateDecision): string {
   const lines = [
-    `Phase ${g.phase} gate: ${g.decision} — ${g.pass_count}/${g.total} pass (${fmtPct(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
+    `Phase ${g.phase} gate: ${g.decision} — ${g.pass_count}/${g.total} pass (${shareText(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
     `Next: ${g.next_step}`,
   ];
   for (const r of g.reasons) lines.push(`- ${r}`);
