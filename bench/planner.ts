@@ -37,6 +37,7 @@ import {
   type FinalModelJSON,
 } from '../src/phases/final.js';
 import {
+  calibratedPlanModels,
   DEFAULT_PLAN_REPLICATES,
   makePlan,
   planCurveFit,
@@ -52,7 +53,10 @@ import {
   type RevenueModel,
 } from '../src/plan/index.js';
 import { SeededRandom } from '../src/core/random.js';
+import { explainFinalModel } from '../src/phases/explain.js';
 import { analyzeCapture, formatCaptureAnalysis, type CaptureAnalysis } from './planner-capture.js';
+import { benchLiftTest, BIASED_SE } from './calibration.js';
+import type { LiftTest } from '../src/core/lift.js';
 import { isoFromDays, parseIsoDay } from '../src/core/csv.js';
 
 export interface PlannerRegretRow {
@@ -92,6 +96,29 @@ export interface PlannerRegretRow {
   curve_doubt: string | null;
   /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
   convex: string[];
+  /**
+   * With --lift: the plan calibrated with one honest simulated test per channel
+   * (calibration.ts benchLiftTest), and with one biased test (2x the true lift, SE BIASED_SE of
+   * it) on each channel alone.
+   */
+  lift?: { honest: LiftPlanRow; biased: LiftPlanRow[] };
+}
+
+/** A plan calibrated with lift tests, scored under the truth (bench --lift). */
+export interface LiftPlanRow {
+  /** The biased test's channel (null: one honest test per channel). */
+  channel: string | null;
+  tests_used: number;
+  tests_in_conflict: number;
+  /** True incremental revenue of the checked plan and of the calibrated model's optimum. */
+  plan: number;
+  model_optimum: number;
+  captured_share: number | null;
+  captured_share_optimum: number | null;
+  step: number | null;
+  plan_minus_even_pct: number;
+  /** ROAS over the data of each channel under the calibrated plan model, and under the truth. */
+  roas: Record<string, { uncalibrated: number; calibrated: number; truth: number }>;
 }
 
 export interface PlannerBench {
@@ -248,6 +275,8 @@ export function runPlannerBench(
     analyze?: boolean;
     /** Skip the speed rows (the regret table alone). */
     regretOnly?: boolean;
+    /** Also the plans calibrated with simulated lift tests (LiftPlanRow). */
+    lift?: boolean;
     log?: (line: string) => void;
   } = {},
 ): PlannerBench {
@@ -452,7 +481,63 @@ export function runPlannerBench(
     const share = (v: number): number | null =>
       optTrue - evenTrue > 1e-9 * Math.abs(optTrue) ? (v - evenTrue) / (optTrue - evenTrue) : null;
     const u = p.uncertainty;
+    // ROAS over the data of each channel under a model, as explain reads it, and the truth's.
+    const explainedOf = (m: FinalModel) => explainFinalModel(t.series, m, t).channels;
+    const roasOf = (m: FinalModel): Record<string, number> =>
+      Object.fromEntries(explainedOf(m).map((c) => [c.channel, c.roas]));
+    const truthRoas = (): Record<string, number> =>
+      Object.fromEntries(explainedOf(final).map((c) => [c.channel, c.truth?.roas ?? NaN]));
+    const liftRow = (tests: LiftTest[], channel: string | null): LiftPlanRow => {
+      const cal = calibratedPlanModels(
+        t.series,
+        final,
+        tests,
+        replicates,
+        0,
+        phase3,
+        planKeepRidge(phase3),
+      );
+      const cModel = revenueModelOf(cal.point);
+      const cCtx = { ...ctx, model: cModel };
+      const cOpt = makePlan(cCtx, request);
+      const cReps = plannableRefits(cal.models, cal.roles);
+      const cPlan = replicates > 0 ? makePlan({ ...cCtx, ...cReps }, request) : cOpt;
+      const before = roasOf(final);
+      const after = roasOf(cal.point);
+      const truth = truthRoas();
+      const used = cal.calibration?.tests.filter((x) => x.used).length ?? 0;
+      return {
+        channel,
+        tests_used: used,
+        tests_in_conflict: cal.calibration?.tests.filter((x) => x.conflict).length ?? 0,
+        plan: cPlan.truth!.plan_incremental,
+        model_optimum: cOpt.truth!.plan_incremental,
+        captured_share: share(cPlan.truth!.plan_incremental),
+        captured_share_optimum: share(cOpt.truth!.plan_incremental),
+        step: cPlan.uncertainty ? cPlan.uncertainty.step : null,
+        plan_minus_even_pct: (100 * (cPlan.truth!.plan_incremental - evenTrue)) / evenTrue,
+        roas: Object.fromEntries(
+          t.series.channels.map((c) => [
+            c,
+            { uncalibrated: before[c], calibrated: after[c], truth: truth[c] },
+          ]),
+        ),
+      };
+    };
+    let lift: PlannerRegretRow['lift'];
+    if (options.lift) {
+      log(`planner: ${id} calibrated with lift tests`);
+      const honest = liftRow(
+        t.series.channels.map((c) => benchLiftTest(t, c).test),
+        null,
+      );
+      const biased = t.series.channels.map((c) =>
+        liftRow([benchLiftTest(t, c, { bias: 2, relativeSe: BIASED_SE }).test], c),
+      );
+      lift = { honest, biased };
+    }
     regret.push({
+      ...(lift ? { lift } : {}),
       tenant: id,
       budget: p.budget,
       plan_channels: Object.fromEntries(p.channels.map((c) => [c.channel, c.spend])),
@@ -579,7 +664,60 @@ export function formatPlannerBench(b: PlannerBench): string {
     `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
     `plan's uplift over (a) against the truth, ${s.uplift_intervals.plans} ${s.uplift_intervals.plans === 1 ? 'plan that moves' : 'plans that move'} from (a): inside the 80% interval ${s.uplift_intervals.inside_80} (below ${s.uplift_intervals.below_80}), inside the 95% interval ${s.uplift_intervals.inside_95} (below ${s.uplift_intervals.below_95}); median true / claimed uplift ${s.uplift_intervals.median_true_over_claimed === null ? '-' : s.uplift_intervals.median_true_over_claimed.toFixed(2)}`,
   );
+  if (b.regret.some((r) => r.lift)) lines.push(formatLiftRows(b));
   if (b.analysis) lines.push(formatCaptureAnalysis(b.analysis));
+  return lines.join('\n');
+}
+
+/** The --lift tables: plans calibrated with honest and with biased simulated lift tests. */
+export function formatLiftRows(b: PlannerBench): string {
+  const rows = b.regret.filter((r) => r.lift);
+  const lines = [
+    '',
+    `Plans calibrated with simulated lift tests (${b.tenants}; one honest go-dark test per channel, SE 10% of the true lift; biased: one test at 2x the true lift, SE ${100 * BIASED_SE}% of it, on each channel alone), ${b.replicates} replicates:`,
+    '',
+    '| tenant | (a) even | truth-optimal | uncalibrated plan | captured | calibrated plan | captured | step | optimum captured | tests used / in conflict | ROAS uncal. -> cal. (truth) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const h = r.lift!.honest;
+    const t = r.true_incremental;
+    const roas = Object.entries(h.roas)
+      .map(
+        ([c, v]) =>
+          `${c} ${v.uncalibrated.toFixed(2)} -> ${v.calibrated.toFixed(2)} (${v.truth.toFixed(2)})`,
+      )
+      .join(', ');
+    lines.push(
+      `| ${r.tenant} | ${k(t.historical_even)} | ${k(t.optimal)} | ${k(t.plan)} | ${shareText(r.captured_share)} | ${k(h.plan)} | ${shareText(h.captured_share)} | ${h.step === null ? '-' : h.step.toFixed(2)} | ${shareText(h.captured_share_optimum)} | ${h.tests_used} / ${h.tests_in_conflict} | ${roas} |`,
+    );
+  }
+  lines.push(
+    '',
+    '| tenant | biased channel | in conflict (not used) | calibrated plan | captured | plan vs (a) | step |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const r of rows) {
+    for (const x of r.lift!.biased) {
+      lines.push(
+        `| ${r.tenant} | ${x.channel} | ${x.tests_in_conflict > 0 ? 'yes' : 'no'} | ${k(x.plan)} | ${shareText(x.captured_share)} | ${pctText(x.plan_minus_even_pct)} | ${x.step === null ? '-' : x.step.toFixed(2)} |`,
+      );
+    }
+  }
+  const notWorse = (v: number, r: PlannerRegretRow): boolean =>
+    v >= r.true_incremental.historical_even - 1e-9 * Math.abs(r.true_incremental.historical_even);
+  const sum = (xs: { share: number | null; value: number; r: PlannerRegretRow }[]): string => {
+    const shares = xs.map((x) => x.share).filter((v): v is number => v !== null);
+    return `captured >= 80%: ${shares.filter((v) => v >= 0.8).length}/${xs.length}; not worse than (a): ${xs.filter((x) => notWorse(x.value, x.r)).length}/${xs.length}; median captured share ${shareText(shares.length ? median(shares) : null)}`;
+  };
+  const biased = rows.flatMap((r) => r.lift!.biased.map((x) => ({ x, r })));
+  lines.push(
+    '',
+    `uncalibrated plan: ${sum(rows.map((r) => ({ share: r.captured_share, value: r.true_incremental.plan, r })))}`,
+    `calibrated plan (honest tests): ${sum(rows.map((r) => ({ share: r.lift!.honest.captured_share, value: r.lift!.honest.plan, r })))}; honest tests reported in conflict: ${rows.reduce((a, r) => a + r.lift!.honest.tests_in_conflict, 0)} of ${rows.reduce((a, r) => a + Object.keys(r.lift!.honest.roas).length, 0)}`,
+    `calibrated model's unchecked optimum (honest tests): ${sum(rows.map((r) => ({ share: r.lift!.honest.captured_share_optimum, value: r.lift!.honest.model_optimum, r })))}`,
+    `biased test (each channel alone): reported in conflict ${biased.filter((b) => b.x.tests_in_conflict > 0).length}/${biased.length}; ${sum(biased.map(({ x, r }) => ({ share: x.captured_share, value: x.plan, r })))}`,
+  );
   return lines.join('\n');
 }
 
@@ -598,6 +736,7 @@ if (process.argv[1] && /bench[\\/]planner\.js$/.test(process.argv[1])) {
     replicates: flag('--replicates'),
     analyze: argv.includes('--analyze'),
     regretOnly: argv.includes('--regret-only'),
+    lift: argv.includes('--lift'),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(

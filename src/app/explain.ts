@@ -70,38 +70,6 @@ interface StoredExplanation extends KeptFor {
   explanation: Explanation;
 }
 
-/**
- * The calibrated and uncalibrated ROAS per tested channel of the newest stored phase-3
- * explanation calibrated with the tenant's current lift tests (any replicates), or null when
- * explain has not been run with them on this data: for the plan's lift_tests_not_in_plan caveat,
- * without recomputing a calibration.
- */
-export function storedCalibratedRoas(
-  ctx: AppContext,
-  tenant: string,
-  hash: string,
-): { channel: string; roas: number; uncalibrated_roas: number }[] | null {
-  const liftKey = canonicalJson(liftTestsOf(ctx, tenant));
-  const holder = doneRunCovering(ctx, 3, tenant, hash, normalizeConfig({}));
-  if (!holder) return null;
-  const stored = ctx.store
-    .getModels(holder.id, tenant, -1)
-    .filter((m) => m.kind === 'explanation')
-    .map((m) => m.payload as StoredExplanation)
-    .find(
-      (p) =>
-        isKeptFor(p, hash) &&
-        p.lift_tests === liftKey &&
-        (p.intervals_version ?? 1) === INTERVALS_VERSION,
-    );
-  if (!stored) return null;
-  return stored.explanation.channels.flatMap((c) =>
-    typeof c.uncalibrated_roas === 'number' && c.uncalibrated_roas !== c.roas
-      ? [{ channel: c.channel, roas: c.roas, uncalibrated_roas: c.uncalibrated_roas }]
-      : [],
-  );
-}
-
 export async function explainTenant(
   ctx: AppContext,
   req: { tenant: string; phase?: PhaseId; replicates?: number },

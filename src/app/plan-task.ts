@@ -8,6 +8,7 @@ import { builtinSpec } from '../core/data/catalog.js';
 import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
+import type { LiftTest } from '../core/lift.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { finalFromJSON, finalToJSON, predictFinal, type FinalModelJSON } from '../phases/final.js';
 import {
@@ -16,16 +17,17 @@ import {
   makePlan,
   PlanInputError,
   PLAN_WORDS,
+  calibratedPlanModels,
   planCurveFit,
   planKeepRidge,
   plannableRefits,
   planPointOf,
-  planReplicateModels,
   revenueModelOf,
   scenarioOutlook,
   type ChannelBound,
   type Outlook,
   type OutlookComparison,
+  type PlanLiftCalibration,
   type PlanObjective,
   type PlanResult,
   type PlanWords,
@@ -47,6 +49,11 @@ export interface PlanTaskRequest {
   compare?: OutlookSpec;
   /** Bootstrap refits of the model the plan is checked against (0 = none). */
   replicates: number;
+  /**
+   * The tenant's lift tests: the plan model is calibrated with them (plan/calibrate.ts); absent
+   * or empty: the uncalibrated plan model.
+   */
+  liftTests?: LiftTest[];
 }
 
 /**
@@ -66,6 +73,8 @@ export interface PlanRefits {
   point?: FinalModelJSON;
   /** Why the curve fit `point` is in doubt (curves.ts planCurveDoubt), or null. */
   curveDoubt?: string | null;
+  /** The lift tests the point and the refits were calibrated with (null or absent: none given). */
+  calibration?: PlanLiftCalibration | null;
   models: FinalModelJSON[];
 }
 
@@ -92,20 +101,23 @@ function refitsFor(
   phase3: ReturnType<typeof finalFromJSON>,
   count: number,
   stored: PlanRefits | null,
+  liftTests: readonly LiftTest[],
 ): { refits: PlanRefits & { point: FinalModelJSON }; fresh: boolean } {
+  // The app keys stored refits by the lift tests too (app/plan.ts refitKey).
   if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
     return { refits: { ...stored, point: stored.point }, fresh: false };
   }
   // A blend or GBM is planned with its Ridge form (plan/ridge-form.ts); its window searches too.
   const keepRidge = planKeepRidge(phase3);
   const fit = planCurveFit(series, planPointOf(series, phase3), { keepRidge });
-  const planPoint = fit.model;
-  const out = planReplicateModels(
+  // With lift tests: the plan model calibrated with them and its refits recalibrated
+  // (plan/calibrate.ts); without: the plan model and its refits (planReplicateModels).
+  const out = calibratedPlanModels(
     series,
-    planPoint,
+    fit.model,
+    liftTests,
     count,
     PLAN_REFIT_SEED,
-    'plan',
     phase3,
     keepRidge,
   );
@@ -115,8 +127,9 @@ function refitsFor(
       seed: PLAN_REFIT_SEED,
       failed: out.failed,
       roles: out.roles,
-      point: finalToJSON(planPoint),
+      point: finalToJSON(out.point),
       curveDoubt: fit.doubt,
+      ...(out.calibration ? { calibration: out.calibration } : {}),
       models: out.models.map(finalToJSON),
     },
     fresh: count > 0,
@@ -182,7 +195,14 @@ export function computePlan(
     if (phase3.kind === 'ridge') revenueModelOf(phase3);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const { refits, fresh } = refitsFor(series, phase3, req.replicates, storedRefits);
+    const { refits, fresh } = refitsFor(
+      series,
+      phase3,
+      req.replicates,
+      storedRefits,
+      req.liftTests ?? [],
+    );
+    const liftCalibration = refits.calibration ?? null;
     const model = revenueModelOf(finalFromJSON(refits.point));
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
     const { replicates, replicateRoles } = plannableRefits(
@@ -205,7 +225,9 @@ export function computePlan(
         },
         { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
       );
-    const plan = one(req.outlook, req.budget);
+    const withCalibration = (p: PlanResult): PlanResult =>
+      liftCalibration ? { ...p, lift_calibration: liftCalibration } : p;
+    const plan = withCalibration(one(req.outlook, req.budget));
     let comparison = null;
     if (req.compare) {
       // Same budget as the first plan (a target objective picks it there), revenue objective.
@@ -220,7 +242,7 @@ export function computePlan(
         },
         { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
       );
-      comparison = { plan: other, comparison: compareOutlooks(plan, other) };
+      comparison = { plan: withCalibration(other), comparison: compareOutlooks(plan, other) };
     }
     return { ok: true, plan, comparison, refits: fresh ? refits : null };
   } catch (e) {

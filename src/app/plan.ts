@@ -48,9 +48,9 @@ import {
   type PlanRefits,
   type PlanTaskRequest,
 } from './plan-task.js';
-import { storedCalibratedRoas } from './explain.js';
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
+import type { LiftTest } from '../core/lift.js';
 import { tooShortToTrain } from './warnings.js';
 import { datasetHash, tenantSource } from './tenants.js';
 import type { RunHandleOptions } from './types.js';
@@ -389,14 +389,25 @@ const refitKind = (count: number): string => `plan_refits:${count}`;
 interface StoredRefits extends KeptFor {
   model_hash: string;
   method: string;
+  /**
+   * canonicalJson of the lift tests the refits were calibrated with (plan/calibrate.ts; absent:
+   * stored before plans were calibrated, i.e. without tests): adding or removing a test makes
+   * new refits, the same tests reuse them.
+   */
+  lift_tests?: string;
   refits: PlanRefits;
 }
 
-function refitKey(datasetHashValue: string, model: FinalModelJSON): Omit<StoredRefits, 'refits'> {
+function refitKey(
+  datasetHashValue: string,
+  model: FinalModelJSON,
+  liftTests: readonly LiftTest[],
+): Omit<StoredRefits, 'refits'> {
   return {
     ...keptFor(datasetHashValue),
     model_hash: contentHash(canonicalJson(model)),
     method: PLAN_REFIT_METHOD,
+    lift_tests: canonicalJson(liftTests),
   };
 }
 
@@ -414,6 +425,7 @@ function storedRefits(
     isKeptFor(row, key.dataset_hash) &&
     row.model_hash === key.model_hash &&
     row.method === key.method &&
+    (row.lift_tests ?? canonicalJson([])) === key.lift_tests &&
     row.refits.count === count &&
     row.refits.seed === PLAN_REFIT_SEED
     ? row.refits
@@ -477,41 +489,26 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
 }
 
 /**
- * Lift tests recorded for the tenant: explain calibrates its figures to them (calibration.ts), the
- * planner does not (its own curve fit of the data, docs/planner.md), and a plan said nothing of
- * it (a probe: two meta tests moved explain's meta ROAS 3.49 -> 2.97, and the next plan was the
- * same to the cent, its attribution note beside the uncalibrated 3.49). Read first, with the
- * calibrated figures when explain has been run with the tests.
+ * Lift tests of the tenant in conflict with the data or the plan model's refits
+ * (plan/calibrate.ts): reported and not used, as explain does, read first (a wrong experiment,
+ * or a model far from it, is something to check before moving budget). The tests used are said
+ * in the plan's summary ("calibrated with N lift tests", summary.ts liftCalibrationLine).
  */
-function liftTestCaveats(
-  ctx: AppContext,
-  tenant: string,
-  hash: string,
-  plan: PlanResult,
-): Caveat[] {
-  const tests = liftTestsOf(ctx, tenant);
-  if (tests.length === 0) return [];
-  const channels = [...new Set(tests.map((t) => t.channel))];
-  const calibrated = storedCalibratedRoas(ctx, tenant, hash);
-  const planRoas = channels
-    .map((c) => plan.channels.find((x) => x.channel === c))
-    .filter((c) => c !== undefined)
-    .map((c) => `${c.channel} ${c.roas.toFixed(2)}`)
-    .join(', ');
-  const explained =
-    calibrated === null
-      ? `; ${ctx.words.explain(tenant)} shows the calibrated figures`
-      : calibrated.length === 0
-        ? '; explain, calibrated with them, moves no channel (its tests agree with the model or are in conflict with the data)'
-        : `; explain's calibrated ROAS: ${calibrated.map((c) => `${c.channel} ${c.roas.toFixed(2)} (uncalibrated ${c.uncalibrated_roas.toFixed(2)})`).join(', ')}`;
-  const one = tests.length === 1;
+function liftTestCaveats(plan: PlanResult): Caveat[] {
+  const c = plan.lift_calibration ?? null;
+  if (c === null || c.conflicts.length === 0) return [];
+  const channels = [...new Set(c.tests.filter((t) => t.conflict).map((t) => t.channel))];
+  const used = c.tests.filter((t) => t.used).length;
   return [
     {
-      code: 'lift_tests_not_in_plan',
+      code: 'lift_test_conflict',
       channels,
       message:
-        `${tests.length} lift test${one ? ' is' : 's are'} recorded for this tenant (on ${channels.join(', ')}): explain calibrates its figures to them, the planner does not, so this plan rests on the uncalibrated model (ROAS at the plan: ${planRoas})${explained}; ` +
-        `where the calibrated return of a channel is lower than the plan's, give it ${ctx.words.plan.bounds} near its history rather than follow the plan's move on it`,
+        `lift tests in conflict, not used by this plan (${c.conflicts.join('; ')}); ` +
+        (used > 0
+          ? `the plan is calibrated with the other ${used}`
+          : 'the plan rests on the uncalibrated model') +
+        `: give ${channels.join(', ')} bounds near the history until the experiment is checked`,
     },
   ];
 }
@@ -805,7 +802,10 @@ export async function planBudget(
   } else runId = holder;
   progress(0, `loading the phase 3 model of ${req.tenant}`);
   const { model, kept } = await phase3Model(ctx, req.tenant, source, hash, runId, stored, opts);
-  const key = refitKey(hash, model);
+  // The tenant's lift tests calibrate the plan model and its refits (plan/calibrate.ts).
+  const liftTests = liftTestsOf(ctx, req.tenant);
+  if (liftTests.length > 0) task.liftTests = liftTests;
+  const key = refitKey(hash, model, liftTests);
   const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
   progress(
     1,
@@ -838,7 +838,7 @@ export async function planBudget(
         ...dataCaveats(series),
         ...planCaveats(validation),
         ...ridgeFormCaveats(ctx, req.tenant, model),
-        ...liftTestCaveats(ctx, req.tenant, hash, out.result.plan),
+        ...liftTestCaveats(out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan),
         ...planMediaLossCaveats(out.result.plan),

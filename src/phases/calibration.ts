@@ -799,6 +799,7 @@ function fitHeld(
   template: FinalModel,
   params: Record<string, ChannelParams>,
   channels: readonly string[],
+  nonNegative = true,
 ): HeldChannel[] {
   if (channels.length === 0) return [];
   const design = buildMediaDesign(series, params, {
@@ -810,7 +811,9 @@ function fitHeld(
     ridgeSystem(momentsOf(design.columns, series.target, { start: 0, end: n })),
     alpha,
   );
-  const constrained = nonNegativeContributions(series.channels, design, series.target, plain);
+  const constrained = nonNegative
+    ? nonNegativeContributions(series.channels, design, series.target, plain)
+    : null;
   return heldAt(design.names, (constrained?.ridge ?? plain).coefStandardized, channels);
 }
 
@@ -863,7 +866,9 @@ export function spanningCandidates(
  * `ReplicateCalibration.candidates`) and its searched shape, the one minimizing the calibration
  * objective on y* and L* (one coordinate pass); the other channels keep their searched shape;
  * the Ridge coefficients are the posterior mode with L*. Alpha and the model's form are the
- * calibrated point's (`template`).
+ * calibrated point's (`template`). `nonNegative` false: the held channels' fit is the plain Ridge
+ * (the planner's plan-curve models keep no non-negativity constraint: plan/curves.ts
+ * PLAN_MODEL_FIT).
  */
 export function recalibrateReplicate(
   series: TenantSeries,
@@ -871,6 +876,7 @@ export function recalibrateReplicate(
   searched: Record<string, ChannelParams>,
   tests: readonly LiftTest[],
   candidates: Readonly<Record<string, readonly ChannelParams[]>>,
+  nonNegative = true,
 ): FinalModel {
   const alpha = template.alpha ?? template.ridge.alpha;
   // As in calibrateFinalModel: channels without a test keep the contribution of the replicate's
@@ -881,7 +887,7 @@ export function recalibrateReplicate(
     alpha,
     tests,
     template,
-    fitHeld(series, alpha, template, searched, untested),
+    fitHeld(series, alpha, template, searched, untested, nonNegative),
   );
   const all = tests.map((_, i) => i);
   const start = { ...searched };

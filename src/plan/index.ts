@@ -53,6 +53,8 @@ export {
   planReplicateModels,
 } from './replicates.js';
 export type { ReplicateRole } from './replicates.js';
+export { calibratedPlanModels } from './calibrate.js';
+export type { CalibratedPlanModels, PlanLiftCalibration, PlanLiftTest } from './calibrate.js';
 export {
   BOOTSTRAP_STEP_QUANTILE,
   incrementalRevenue,

@@ -9,6 +9,7 @@
  * Revenue is counted over the horizon plus a tail after it (carry-over of the plan's spend until
  * it falls below 1%), from the adstock the observed spend left.
  */
+import type { PlanLiftCalibration } from './calibrate.js';
 import type { DriverMix } from '../core/data/index.js';
 import {
   constantSpendChannels,
@@ -389,6 +390,11 @@ export interface PlanResult {
    * stored before it was kept.
    */
   media_loss?: MediaLoss | null;
+  /**
+   * The lift tests the plan model and its refits were calibrated with (plan/calibrate.ts): which
+   * were used and which are in conflict; absent when the tenant has none.
+   */
+  lift_calibration?: PlanLiftCalibration | null;
   notes: string[];
 }
 

@@ -28,6 +28,8 @@ import { fitFinalModel, type FinalModel } from '../phases/final.js';
 import { SearchTrialCache } from '../phases/search.js';
 import { PLAN_MODEL_FIT, PlanCurveCache, refitPlanCurveModel } from './curves.js';
 import { blockLengthFor, refitReplicate, residualBootstrap } from '../phases/intervals.js';
+import { recalibrateReplicate, type ReplicateCalibration } from '../phases/calibration.js';
+import type { LiftTest } from '../core/lift.js';
 
 /** Replicates a plan is checked against by default (see docs/planner.md, "Planning under uncertainty"). */
 export const DEFAULT_PLAN_REPLICATES = 20;
@@ -77,6 +79,13 @@ export function planReplicateModels(
   other: FinalModel | null = null,
   /** Plan refits: fit the Ridge form whatever the inner split says, with this reason (the point is the Ridge form of a blend). */
   keepRidge?: string,
+  /**
+   * `point` is calibrated with lift tests (plan/calibrate.ts): every refit is recalibrated with
+   * them (calibration.ts recalibrateReplicate), a bootstrap refit with the tests redrawn
+   * (L* = the point's implied lift + SE z, from their own seeded draws), a window refit with the
+   * tests as measured, as explain's intervals do (intervals.ts).
+   */
+  calibration: ReplicateCalibration | null = null,
 ): { models: FinalModel[]; failed: number; windows: number; roles: ReplicateRole[] } {
   const ridgeForm = keepRidge !== undefined ? { keepRidge } : {};
   if (!(Number.isInteger(count) && count >= 0 && count <= MAX_PLAN_REPLICATES)) {
@@ -97,12 +106,32 @@ export function planReplicateModels(
   // share the candidates' trials: same models, about half the time (docs/planner.md, Speed).
   const trialCache = new SearchTrialCache();
   const curveCache = new PlanCurveCache();
+  // The tests' draws come from their own generator, so the bootstrap targets are those of the
+  // uncalibrated refits (the same seed and tenant).
+  const testRng = new SeededRandom(seedFromString(`plan-lift:${series.tenant}`, seed));
+  const recalibrated = (s: TenantSeries, m: FinalModel, tests: readonly LiftTest[]): FinalModel =>
+    calibration
+      ? recalibrateReplicate(s, point, m.channelParams!, tests, calibration.candidates, false)
+      : m;
   for (let b = 0; b < count; b++) {
     const target = world.draw(rng);
+    const tests = calibration
+      ? calibration.tests.map((t, i) => ({
+          ...t,
+          incremental_revenue: calibration.implied_lifts[i] + t.standard_error * testRng.normal(),
+        }))
+      : [];
     try {
       models.push(
         curves === 'plan'
-          ? refitPlanCurveModel({ ...series, target }, point, { cache: curveCache, ...ridgeForm })
+          ? recalibrated(
+              { ...series, target },
+              refitPlanCurveModel({ ...series, target }, point, {
+                cache: curveCache,
+                ...ridgeForm,
+              }),
+              tests,
+            )
           : refitReplicate({ ...series, target }, point, { trialCache }, null),
       );
       roles.push('bootstrap');
@@ -116,12 +145,21 @@ export function planReplicateModels(
       for (const params of m.searchRuns ?? []) {
         try {
           models.push(
-            fitFinalModel(series, 3, {
-              calendar: m.calendar,
-              channelParams: params,
-              ...PLAN_MODEL_FIT,
-              ...ridgeForm,
-            }),
+            calibration
+              ? recalibrateReplicate(
+                  series,
+                  point,
+                  params,
+                  calibration.tests,
+                  calibration.candidates,
+                  false,
+                )
+              : fitFinalModel(series, 3, {
+                  calendar: m.calendar,
+                  channelParams: params,
+                  ...PLAN_MODEL_FIT,
+                  ...ridgeForm,
+                }),
           );
           roles.push(role);
           made++;

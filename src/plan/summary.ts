@@ -154,6 +154,31 @@ function refitWords(u: NonNullable<PlanResult['uncertainty']>): string {
 }
 
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
+/**
+ * What the plan's lift tests did (PlanResult.lift_calibration): "calibrated with N lift tests"
+ * and the tests in conflict or skipped, or null when the tenant has none.
+ */
+export function liftCalibrationLine(p: PlanResult): string | null {
+  const c = p.lift_calibration ?? null;
+  if (c === null) return null;
+  const used = c.tests.filter((t) => t.used);
+  const conflicting = c.tests.filter((t) => t.conflict && !t.used);
+  const s = (n: number): string => (n === 1 ? '' : 's');
+  const ids = (ts: typeof c.tests): string =>
+    ts.map((t) => (t.id !== undefined ? `#${t.id} ` : '') + t.channel).join(', ');
+  const head =
+    used.length > 0
+      ? `calibrated with ${used.length} lift test${s(used.length)} (${ids(used)}): the plan model and its refits match them as far as the data allow${c.held_channels.length > 0 ? `; ${c.held_channels.join(', ')} without a used test keep${c.held_channels.length === 1 ? 's' : ''} the uncalibrated curve` : ''}`
+      : `not calibrated: none of the ${c.tests.length + c.skipped.length} lift test${s(c.tests.length + c.skipped.length)} could be used`;
+  const parts = [head];
+  if (conflicting.length > 0)
+    parts.push(
+      `${conflicting.length} in conflict with the data or the plan model's refits, not used (${ids(conflicting)}): check the experiment`,
+    );
+  if (c.skipped.length > 0) parts.push(c.skipped.join('; '));
+  return parts.join('; ');
+}
+
 export function planSummaryLines(p: PlanResult): string[] {
   const { money, signed, range, signedRange } = moneyWords(planMoney(p), planResolution(p));
   const unit = p.horizon.unit;
@@ -186,6 +211,8 @@ export function planSummaryLines(p: PlanResult): string[] {
   lines.push(
     `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
   );
+  const lift = liftCalibrationLine(p);
+  if (lift !== null) lines.push(lift);
   // Plans stored before version 2 have no uncertainty block.
   const u = p.uncertainty ?? null;
   if (u) {

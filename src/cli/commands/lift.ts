@@ -35,9 +35,9 @@ export const lift: Command = {
     'the window (negative for a hold-out), the measured incremental revenue over the window and\n' +
     'its standard error. Every row is checked against the tenant’s data; one bad row stores\n' +
     'nothing. `wv-mmm explain` (phase 3) then shows calibrated and uncalibrated ROAS and reports\n' +
-    'tests that conflict with the data. `wv-mmm plan` does not use them: its plans say so first\n' +
-    '(lift_tests_not_in_plan), with the calibrated ROAS once explain has them. Method:\n' +
-    'docs/calibration.md.',
+    'tests that conflict with the data. `wv-mmm plan` is calibrated with them too ("calibrated\n' +
+    'with N lift tests"; a test in conflict is reported first, lift_test_conflict, and not used).\n' +
+    'Method: docs/calibration.md, docs/planner.md.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },
     file: { type: 'string', value: 'F', help: 'with add: the lift-test CSV file' },
