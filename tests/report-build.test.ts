@@ -177,7 +177,7 @@ describe('tenant report from hand-made data', () => {
       explanation: { ...d.explanation, calibration: { applied: true } },
     } as unknown as TenantReportData;
     expect(tenantCharts(calibrated).find((c) => c.id === 'plan')!.reading).toBe(
-      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200 in the 2 days, + 180 carry-over after them. Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).',
+      'The plan spends 550 over 2 days: social 64%, search 36%; the most on 2024-08-03 (300); expected revenue 1,200 in the 2 days, + 180 carry-over after them. Planned without the lift tests (made before they were recorded, or with every test in conflict): plan again to use them.',
     );
     // A flat plan has no peak day.
     const flat = {

@@ -671,6 +671,7 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     expected_revenue: p.expected_revenue.horizon,
     carry_over_after: p.expected_revenue.carry_over_after,
     objective: p.objective,
+    calibrated_with: (p.lift_calibration?.tests ?? []).filter((t) => t.used).length,
     incremental_revenue: p.incremental_revenue,
     roas: p.roas,
     uplift_over_even: even

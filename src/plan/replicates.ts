@@ -108,7 +108,7 @@ export function planReplicateModels(
   const curveCache = new PlanCurveCache();
   // The tests' draws come from their own generator, so the bootstrap targets are those of the
   // uncalibrated refits (the same seed and tenant).
-  const testRng = new SeededRandom(seedFromString(`plan-lift:${series.tenant}`, seed));
+  const testRng = new SeededRandom(seedFromString(`plan-lift:${randomKeyOf(series)}`, seed));
   const recalibrated = (s: TenantSeries, m: FinalModel, tests: readonly LiftTest[]): FinalModel =>
     calibration
       ? recalibrateReplicate(s, point, m.channelParams!, tests, calibration.candidates, false)

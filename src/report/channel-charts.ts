@@ -848,9 +848,12 @@ export function planChart(d: TenantReportData): ChartDef | null {
             : '.')
         : '.') +
       gains +
-      // The planner does not use lift tests: beside calibrated figures, say whose plan this is.
+      // Beside figures calibrated by lift tests, say whether the plan was calibrated too (plans
+      // made before the tests were recorded, or before plans used them, were not).
       (d.explanation.calibration?.applied === true
-        ? ' Planned with the uncalibrated model (lift tests calibrate the figures above, not the plan).'
+        ? (plan.calibrated_with ?? 0) > 0
+          ? ` Planned with the model calibrated to the lift tests (${plan.calibrated_with} used).`
+          : ' Planned without the lift tests (made before they were recorded, or with every test in conflict): plan again to use them.'
         : ''),
     rows,
     spec: topLevel(title, rows, { vconcat: panels, resolve: { scale: { x: 'shared' } } }),

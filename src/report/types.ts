@@ -74,6 +74,8 @@ export interface PlanView {
   roas?: number;
   /** The plan's uplift over baseline (a), the historical split spread evenly, with its 80% interval. */
   uplift_over_even?: { value: number; p80: [number, number] | null } | null;
+  /** Lift tests the plan model was calibrated with (used); 0 or absent: none. */
+  calibrated_with?: number;
   notes?: string[];
 }
 

@@ -211,8 +211,9 @@ export const plan: Command = {
     'with the outlook, and for the built-in tenants and those generate makes without shape options\n' +
     'the regret under the ground truth. Stored: see\n' +
     'wv-mmm plans. Bounds: meta=0.5x:2x (total, multiples of historical spend), google=:3000/day\n' +
-    '(every day, currency); either side may be empty. Lift tests (wv-mmm lift) calibrate explain,\n' +
-    'not the plan: a plan of a tenant with tests says so first. docs/planner.md has the details.',
+    '(every day, currency); either side may be empty. Lift tests (wv-mmm lift) calibrate the plan\n' +
+    'as they calibrate explain (tests in conflict with the data are named and left out).\n' +
+    'docs/planner.md has the details.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },
     budget: {
