@@ -56,6 +56,14 @@ describe('a forecast with a missing date', () => {
       /0 forecast rows; the plan needs at least 3/,
     );
   });
+
+  it('calls a date given twice a duplicate date', () => {
+    expect(() =>
+      parseForecastCsv('date,temperature_c\n2025-01-01,3\n2025-01-02,4\n2025-01-02,4\n', opts),
+    ).toThrow(
+      /f\.csv, row 4, column "date": duplicate date: 2025-01-02 is also on row 3; keep one row per day/,
+    );
+  });
 });
 
 describe("the plan request's messages in the face's words", () => {

@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent, StoredPlan } from '../src/app/types.js';
 import { plan as planCommand } from '../src/cli/commands/plan.js';
 import { commandHelp } from '../src/cli/help.js';
-import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import { generateTenant } from '../src/core/data/index.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
@@ -203,21 +202,6 @@ describe('bounds and forecasts in plain words', () => {
     );
     expect(() => checkFeasible(cons(259_560), ['meta'])).toThrow(
       /^the maximum spends add up to 259,560\.00, less than the budget 259,579\.89;/,
-    );
-  });
-
-  it('a forecast date given twice is a duplicate date', () => {
-    const opts = {
-      fileName: 'f.csv',
-      required: ['temperature_c'],
-      firstDate: '2025-01-01',
-      stepDays: 1 as const,
-      minRows: 3,
-    };
-    expect(() =>
-      parseForecastCsv('date,temperature_c\n2025-01-01,3\n2025-01-02,4\n2025-01-02,4\n', opts),
-    ).toThrow(
-      /f\.csv, row 4, column "date": duplicate date: 2025-01-02 is also on row 3; keep one row per day/,
     );
   });
 });

@@ -77,6 +77,31 @@ import {
 } from './search.js';
 import type { ChannelParams } from './types.js';
 
+/**
+ * The tests whose channel and window fit `series` (liftSpend), and a line for each one that does
+ * not (tests recorded against earlier data, e.g. before a re-import): explain and the planner skip
+ * them with that line. Named by the stored id, as `lift list` shows it and `lift remove --id`
+ * takes it (the position among the tenant's tests named another test: ids count over all tenants).
+ */
+export function usableLiftTests(
+  series: TenantSeries,
+  tests: readonly LiftTest[],
+): { usable: LiftTest[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const usable = tests.filter((t, i) => {
+    try {
+      liftSpend(series, t, liftWindow(series, t));
+      return true;
+    } catch (e) {
+      skipped.push(
+        `lift test ${t.id !== undefined ? `#${t.id}` : i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
+      );
+      return false;
+    }
+  });
+  return { usable, skipped };
+}
+
 /** Level of the conflict test. */
 export const CONFLICT_LEVEL = 0.01;
 /** Most shapes per calibrated channel a bootstrap replicate chooses among (interval cost). */

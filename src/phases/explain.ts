@@ -18,9 +18,10 @@ import {
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
-import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
+import type { LiftTest } from '../core/lift.js';
 import {
   calibrateFinalModel,
+  usableLiftTests,
   type CalibrationOptions,
   type ReplicateCalibration,
 } from './calibration.js';
@@ -674,20 +675,7 @@ export function explainCalibratedFit(
   options: CalibrationOptions = {},
 ): { explanation: Explanation; model: FinalModel; replicate: ReplicateCalibration | null } {
   // Tests recorded against earlier data may no longer fit it (e.g. the tenant was re-imported).
-  const skipped: string[] = [];
-  const usable = liftTests.filter((t, i) => {
-    try {
-      liftSpend(series, t, liftWindow(series, t));
-      return true;
-    } catch (e) {
-      skipped.push(
-        // The stored id, as `lift list` shows it and `lift remove --id` takes it (the position
-        // among the tenant's tests named another test: ids count over all tenants).
-        `lift test ${t.id !== undefined ? `#${t.id}` : i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
-      );
-      return false;
-    }
-  });
+  const { usable, skipped } = usableLiftTests(series, liftTests);
   if (usable.length === 0) {
     const plain = explainFinalModel(series, model, synthetic);
     plain.notes.push(...skipped);

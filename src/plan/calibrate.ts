@@ -22,9 +22,9 @@
  * calibrated refits (each a curve refit plus at most REPLICATE_CANDIDATES shapes per calibrated
  * channel); when no test is used the uncalibrated refits are the plan's.
  */
-import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
+import type { LiftTest } from '../core/lift.js';
 import type { TenantSeries } from '../core/types.js';
-import { calibrateFinalModel, type ModelLift } from '../phases/calibration.js';
+import { calibrateFinalModel, usableLiftTests, type ModelLift } from '../phases/calibration.js';
 import type { FinalModel } from '../phases/final.js';
 import { modelImpliedLift } from '../phases/intervals.js';
 import { planReplicateModels, type ReplicateRole } from './replicates.js';
@@ -84,18 +84,7 @@ export function calibratedPlanModels(
   const plain = refit(point, null);
   if (tests.length === 0) return { point, ...plain, calibration: null };
   // Tests recorded against other data may not fit this series (explain skips them too).
-  const skipped: string[] = [];
-  const usable = tests.filter((t, i) => {
-    try {
-      liftSpend(series, t, liftWindow(series, t));
-      return true;
-    } catch (e) {
-      skipped.push(
-        `lift test ${t.id !== undefined ? `#${t.id}` : i + 1} (${t.channel} ${t.start}..${t.end}) skipped: ${(e as Error).message}`,
-      );
-      return false;
-    }
-  });
+  const { usable, skipped } = usableLiftTests(series, tests);
   const uncalibratedOnly = (notes: string[] = []): CalibratedPlanModels => ({
     point,
     ...plain,
