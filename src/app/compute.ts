@@ -69,6 +69,11 @@ export type ComputeTask =
       liftTests?: LiftTest[];
       /** Bootstrap replicates of the intervals (0 = none; default DEFAULT_REPLICATES). */
       replicates?: number;
+      /**
+       * An uncalibrated explanation of `model` kept beside the run (by explain or an earlier report)
+       * for the same data, replicates and lift tests: shown as it is, without its bootstrap.
+       */
+      explanation?: Explanation;
     }
   | {
       kind: 'plan';
@@ -289,14 +294,20 @@ function reportData(
   const truthDecay = synthetic
     ? Object.fromEntries(synthetic.truth.channels.map((c) => [c.channel, c.decay]))
     : null;
-  const shown = explainWithIntervals(series, model, synthetic, task.config, {
-    liftTests: task.liftTests,
-    replicates: task.replicates,
-  });
+  // A kept explanation is explain's for the same data, model, replicates and tests: its validation
+  // is the same CV's and its caveats are ordered by it (explainTask).
+  const shown = task.explanation
+    ? { explanation: task.explanation, model }
+    : explainWithIntervals(series, model, synthetic, task.config, {
+        liftTests: task.liftTests,
+        replicates: task.replicates,
+      });
   const explanation = shown.explanation;
-  // The report's own CV result is the validation (the same CV as a run).
-  explanation.validation = validationOf(result, task.config.passThreshold);
-  explanation.caveats = orderedCaveats(explanation, explanation.validation);
+  if (!task.explanation) {
+    // The report's own CV result is the validation (the same CV as a run).
+    explanation.validation = validationOf(result, task.config.passThreshold);
+    explanation.caveats = orderedCaveats(explanation, explanation.validation);
+  }
   return {
     kind: 'report',
     result,

@@ -70,6 +70,49 @@ interface StoredExplanation extends KeptFor {
   explanation: Explanation;
 }
 
+/**
+ * The explanation kept beside a run's model for this data, replicates (null: the default) and
+ * lift tests (canonicalJson), computed with this INTERVALS_VERSION; null when none is.
+ */
+export function keptExplanation(
+  models: readonly { kind: string; payload: unknown }[],
+  hash: string,
+  replicates: number | null,
+  liftKey: string,
+): Explanation | null {
+  const p = models
+    .filter((m) => m.kind === 'explanation')
+    .map((m) => m.payload as StoredExplanation)
+    .find(
+      (x) =>
+        isKeptFor(x, hash) &&
+        x.replicates === replicates &&
+        (x.lift_tests ?? canonicalJson([])) === liftKey &&
+        (x.intervals_version ?? 1) === INTERVALS_VERSION,
+    );
+  return p?.explanation ?? null;
+}
+
+/** The row keptExplanation reads: an explanation beside a run's model (fold -1). */
+export function explanationRow(
+  hash: string,
+  replicates: number | null,
+  liftKey: string,
+  explanation: Explanation,
+): { fold: number; kind: string; payload: StoredExplanation } {
+  return {
+    fold: -1,
+    kind: 'explanation',
+    payload: {
+      ...keptFor(hash),
+      replicates,
+      lift_tests: liftKey,
+      intervals_version: INTERVALS_VERSION,
+      explanation,
+    },
+  };
+}
+
 export async function explainTenant(
   ctx: AppContext,
   req: { tenant: string; phase?: PhaseId; replicates?: number },
@@ -107,18 +150,9 @@ export async function explainTenant(
     .filter((m) => m.kind === 'final')
     .map((m) => m.payload as StoredFinal)
     .find((p) => isKeptFor(p, hash));
-  const storedExplanation = kept
-    .filter((m) => m.kind === 'explanation')
-    .map((m) => m.payload as StoredExplanation)
-    .find(
-      (p) =>
-        isKeptFor(p, hash) &&
-        p.replicates === replicates &&
-        (p.lift_tests ?? canonicalJson([])) === liftKey &&
-        (p.intervals_version ?? 1) === INTERVALS_VERSION,
-    );
+  const storedExplanation = keptExplanation(kept, hash, replicates, liftKey);
   if (storedExplanation) {
-    const e = storedExplanation.explanation;
+    const e = storedExplanation;
     e.notes.push(
       `explanation and intervals stored with run ${holder!.id} (no retraining, no bootstrap)`,
     );
@@ -161,17 +195,7 @@ export async function explainTenant(
         ...(stored
           ? []
           : [{ fold: -1, kind: 'final', payload: { ...keptFor(hash), model: out.model } }]),
-        {
-          fold: -1,
-          kind: 'explanation',
-          payload: {
-            ...keptFor(hash),
-            replicates,
-            lift_tests: liftKey,
-            intervals_version: INTERVALS_VERSION,
-            explanation: out.explanation,
-          } satisfies StoredExplanation,
-        },
+        explanationRow(hash, replicates, liftKey, out.explanation),
       ]);
     } catch (e) {
       ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);

@@ -30,7 +30,7 @@ import type {
   TenantReportData,
 } from '../report/index.js';
 import { decompositionColumns, decompositionToCsv } from '../phases/decompose.js';
-import { makeDirs, type RunRecord } from '../store/index.js';
+import { canonicalJson, makeDirs, type RunRecord } from '../store/index.js';
 import { writeAtomic } from './analytics.js';
 import { compareRuns } from './compare.js';
 import { resolveTenant, type FoldPredictions } from './compute.js';
@@ -39,6 +39,7 @@ import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
+import { explanationRow, keptExplanation } from './explain.js';
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
@@ -311,7 +312,13 @@ export function explanationIntervals(e: Explanation): ExplanationIntervals | nul
 /** Caveats the engine asks to be read first (when it gives them). */
 function caveatsOf(e: Explanation): Caveat[] {
   const c = (e as Partial<Explanation>).caveats;
-  return Array.isArray(c) ? c.map((x) => ({ code: x.code, message: x.message })) : [];
+  return Array.isArray(c)
+    ? c.map((x) => ({
+        code: x.code,
+        message: x.message,
+        ...(x.channels ? { channels: x.channels } : {}),
+      }))
+    : [];
 }
 
 type ReportPayload = KeptFor & { result: TenantResult; fit: FoldPredictions[] };
@@ -341,6 +348,20 @@ async function tenantReport(
     .filter((m) => m.fold === REPORT_FIT.fold && m.kind === REPORT_FIT.kind)
     .map((m) => m.payload as ReportPayload)
     .find((p) => isKeptFor(p, hash));
+  // The explanation explain (or an earlier report) kept for this data, replicates and tests: its
+  // bootstrap is the report's cost (30-35 s on a 20-channel, 10-year tenant, every time). Only an
+  // uncalibrated one: the decomposition needs the model it describes, and a calibrated model is
+  // not kept.
+  const liftTests = liftTestsOf(ctx, req.tenant);
+  const liftKey = canonicalJson(liftTests);
+  const replicates = req.replicates ?? null;
+  const keptShown = keptExplanation(
+    kept.filter((m) => m.fold === -1),
+    hash,
+    replicates,
+    liftKey,
+  );
+  const reused = keptShown?.calibration?.applied === true ? null : keptShown;
   const out = await runTask(
     ctx,
     {
@@ -350,8 +371,9 @@ async function tenantReport(
       source,
       model: storedModel?.model,
       cached: storedFit ? { result: storedFit.result, fit: storedFit.fit } : undefined,
-      liftTests: liftTestsOf(ctx, req.tenant),
+      liftTests,
       replicates: req.replicates,
+      explanation: reused ?? undefined,
     },
     opts.signal,
   );
@@ -369,6 +391,14 @@ async function tenantReport(
           ...REPORT_FIT,
           payload: { ...keptFor(hash), result: out.result, fit: out.fit } satisfies ReportPayload,
         });
+      }
+      // Kept as explain keeps it (explain and the next report read it); not a calibrated one.
+      if (!keptShown && out.explanation.calibration?.applied !== true) {
+        ctx.store.saveModel(
+          holder.id,
+          req.tenant,
+          explanationRow(hash, replicates, liftKey, out.explanation),
+        );
       }
     } catch (e) {
       ctx.log('warning', `could not keep the report's figures: ${(e as Error).message}`);
