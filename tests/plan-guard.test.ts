@@ -285,6 +285,11 @@ describe('a channel of almost no spend (core/data-warnings.ts lowSpendChannels)'
     );
     const tiktok = off.channels.find((c) => c.channel === 'tiktok')!;
     expect(tiktok.spend).toBe(0);
+    // No weather line about a budget of 0 ("the 10 hottest days get 36% of it either way").
+    expect(off.weather_shift.find((w) => w.channel === 'tiktok')).toMatchObject({
+      effect: 'no_spend',
+      text: 'tiktok: the plan spends nothing on it, so the weather has none of its budget to move',
+    });
     // The other channels' figures alone: (a) keeps tiktok's share of the budget, whose
     // extrapolated revenue is left out of (a) as of the plan.
     const others = off.channels.filter((c) => c.channel !== 'tiktok');

@@ -265,9 +265,10 @@ export interface WeatherShift {
   /**
    * no_weather_in_model: the model reads no weather column, so the weather cannot move spend;
    * return_barely_changes: the channel's return varies by under 1% over the outlook;
-   * weather_shift: the share moved is measured (`moved`, may be ~0).
+   * weather_shift: the share moved is measured (`moved`, may be ~0); no_spend: the plan spends
+   * nothing on the channel (a bound of 0), so there is no budget of its for the weather to move.
    */
-  effect: 'no_weather_in_model' | 'return_barely_changes' | 'weather_shift';
+  effect: 'no_weather_in_model' | 'return_barely_changes' | 'weather_shift' | 'no_spend';
   periods: number;
   label: string;
   variable: string | null;
@@ -600,6 +601,15 @@ function weatherShift(
       moved: 0,
       text: `${channel}: the weather in this outlook barely changes its return, so the weather moves none of its budget`,
     };
+    // A channel the plan spends nothing on (a bound of 0) read "the 2 wettest weeks get 50% of
+    // it either way" of a budget of 0.
+    if (!(total(plan[c]) > 0)) {
+      return {
+        ...none,
+        effect: 'no_spend',
+        text: `${channel}: the plan spends nothing on it, so the weather has none of its budget to move`,
+      };
+    }
     if (outlook.weatherNames.length === 0) {
       return {
         ...none,
