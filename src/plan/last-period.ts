@@ -6,6 +6,7 @@
  * was 4,235, 11,296 against 2,778 on an umbrella plan. The text named such a burst only when it
  * left the data's range, and never said why.
  */
+import { median } from '../core/stats.js';
 import { hillSlope, type SeparableResponse } from './response.js';
 
 /** A last period above this multiple of the median of the other periods gets the note. */
@@ -21,12 +22,6 @@ export interface LastPeriodBurst {
   others_max: number;
   /** Share of the marginal return on the last period's spend earned in the tail. */
   tail_share: number;
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
 /**
