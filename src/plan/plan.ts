@@ -601,6 +601,13 @@ function weatherShift(
       moved: 0,
       text: `${channel}: the weather in this outlook barely changes its return, so the weather moves none of its budget`,
     };
+    if (outlook.weatherNames.length === 0) {
+      return {
+        ...none,
+        effect: 'no_weather_in_model',
+        text: `${channel}: the model has no weather columns (the data has none it models), so the weather moves none of its budget`,
+      };
+    }
     // A channel the plan spends nothing on (a bound of 0) read "the 2 wettest weeks get 50% of
     // it either way" of a budget of 0.
     if (!(total(plan[c]) > 0)) {
@@ -608,13 +615,6 @@ function weatherShift(
         ...none,
         effect: 'no_spend',
         text: `${channel}: the plan spends nothing on it, so the weather has none of its budget to move`,
-      };
-    }
-    if (outlook.weatherNames.length === 0) {
-      return {
-        ...none,
-        effect: 'no_weather_in_model',
-        text: `${channel}: the model has no weather columns (the data has none it models), so the weather moves none of its budget`,
       };
     }
     if (!(Math.abs(mean) > 0) || (hi - lo) / Math.abs(mean) < 0.01) return none;
