@@ -931,6 +931,29 @@ interface CheckedContext {
 }
 
 /**
+ * The constraints of the plan at budget `b`: the user's bounds resolved (`user`), the default
+ * bounds on top (`unpinned`: `user` itself when none applies), the pins (`cons`); and the channels
+ * whose revenue is reported apart (held for almost no or constant spend, when their default bound
+ * applies, or fixed there by the user's bounds). One rule for makePlan's plan and the checked
+ * target's search (checkedTargetValue).
+ */
+function constraintsAt(
+  k: Pick<
+    CheckedContext,
+    'r' | 'ref' | 'bounds' | 'guards' | 'holds' | 'boundUnidentified' | 'pinned'
+  >,
+  b: number,
+): { user: PlanConstraints; unpinned: PlanConstraints; cons: PlanConstraints; heldOut: boolean[] } {
+  const user = resolveBounds(k.bounds, k.r.channels, k.r.horizon, k.ref.perPeriod, b);
+  const unpinned = withGuards(user, k.r, k.ref, k.guards);
+  const guardsApplied = unpinned !== user;
+  const heldOut = k.r.channels.map(
+    (_, c) => (guardsApplied && k.holds[c]) || k.boundUnidentified[c],
+  );
+  return { user, unpinned, cons: pinConstraints(unpinned, k.pinned), heldOut };
+}
+
+/**
  * The target's figure of the checked plan at budget `b` (its ROAS without held channels, or its
  * marginal ROAS), `optimum` the model's optimum there: the constraints, the anchor and the
  * trust-region step as makePlan makes them for the plan it returns.
@@ -941,15 +964,14 @@ function checkedTargetValue(
   optimum: Float64Array[],
   k: CheckedContext,
 ): number {
-  const H = k.r.horizon;
-  const user = resolveBounds(k.bounds, k.r.channels, H, k.ref.perPeriod, b);
-  const unpinned = withGuards(user, k.r, k.ref, k.guards);
-  const cons = pinConstraints(unpinned, k.pinned);
-  const anchor = anchorOf(baselineEven(k.ref, b, H), cons, cons === unpinned ? [] : k.pinned);
+  const { unpinned, cons, heldOut } = constraintsAt(k, b);
+  const anchor = anchorOf(
+    baselineEven(k.ref, b, k.r.horizon),
+    cons,
+    cons === unpinned ? [] : k.pinned,
+  );
   const x = trustStep(k.r, k.reps, anchor, optimum, k.repRoles, k.maxStep, k.lowerFactor).spend;
   if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
-  // As makePlan's heldOut.
-  const heldOut = k.holds.map((h, c) => (h && unpinned !== user) || k.boundUnidentified[c]);
   const measured = x.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
   const heldSpend = x.reduce((a, v, c) => a + (heldOut[c] ? total(v) : 0), 0);
   return incrementalRevenue(k.r, measured) / (b - heldSpend);
@@ -1368,15 +1390,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     }
   }
   progress(1, 'optimizing the plan');
-  const userCons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
-  const unpinned = withGuards(userCons, r, ref, guards);
+  const {
+    user: userCons,
+    unpinned,
+    cons,
+    heldOut,
+  } = constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, budget);
   const guardsApplied = unpinned !== userCons;
-  const cons = pinConstraints(unpinned, pinned);
   // Channels held for almost no or constant spend: the model's revenue on them is an
   // extrapolation, so the headline incremental revenue and ROAS (the plan's and the baselines')
-  // leave them out, and `held` reports them apart. The response is separable by channel, so
-  // leaving a channel's spend out removes exactly its own incremental revenue.
-  const heldOut = r.channels.map((_, c) => (guardsApplied && holds[c]) || boundUnidentified[c]);
+  // leave them out (heldOut), and `held` reports them apart. The response is separable by
+  // channel, so leaving a channel's spend out removes exactly its own incremental revenue.
   const anyHeld = heldOut.some(Boolean);
   const measured = (spend: readonly Float64Array[]): Float64Array[] =>
     spend.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
