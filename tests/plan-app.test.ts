@@ -358,6 +358,17 @@ describe('plans through the app', () => {
     const r = await app.writeReport({ tenant: TENANT, phase: 3 });
     const ids = r.charts.map((ch) => ch.id);
     expect(ids.some((id) => id.startsWith('plan') && id !== 'plan-none')).toBe(true);
+    // An unchecked plan (replicates 0) is drawn as one: title and reading say so.
+    const unchecked = await app.planBudget({ tenant: TENANT, budget: 200_000, replicates: 0 });
+    expect(unchecked.plan.uncertainty).toBeNull();
+    const again = await app.writeReport({ tenant: TENANT, phase: 3 });
+    const chart = again.charts.find((ch) => ch.id === 'plan')!;
+    expect(chart.title).toContain(`(plan ${unchecked.id}, unchecked)`);
+    expect(chart.reading).toContain('Unchecked: made with replicates 0');
+    const checked = await app.planBudget({ tenant: TENANT, budget: 200_000 });
+    expect(checked.plan.uncertainty).not.toBeNull();
+    const last = await app.writeReport({ tenant: TENANT, phase: 3 });
+    expect(last.charts.find((ch) => ch.id === 'plan')!.title).not.toContain('unchecked');
   });
 
   it('serves plan_budget over MCP with structured output, and plan://{id}', async () => {

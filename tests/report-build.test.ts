@@ -209,6 +209,19 @@ describe('tenant report from hand-made data', () => {
     expect(chart.reading).toMatch(
       / Incremental revenue 2,200 \(ROAS 4\.00\), \+150 over the historical split spread evenly \(80% interval -20 to \+260\)\.$/,
     );
+    // A plan made with replicates 0 is the model's optimum unchecked: the chart says so, in its
+    // title and beside the uplift it claims (it read like a checked plan's).
+    const unchecked = tenantCharts({
+      ...target,
+      plan: { ...target.plan!, checked: false, uplift_over_even: { value: 150, p80: null } },
+    } as TenantReportData).find((c) => c.id === 'plan')!;
+    expect(unchecked.title).toBe(
+      'Latest budget plan (plan 1, target ROAS 4, unchecked): spend per day and channel, with the weather outlook',
+    );
+    expect(unchecked.reading).toContain(
+      "+150 over the historical split spread evenly. Unchecked: made with replicates 0, it is the model's optimum without a check",
+    );
+    expect(tenantCharts(target).find((c) => c.id === 'plan')!.reading).not.toContain('Unchecked');
     const roasReading = report.charts.find((c) => c.id === 'roas')!.reading;
     expect(roasReading).toContain('social 2.00 [1.50, 2.50]');
     expect(report.html).not.toContain('ROAS pooled with the other channels');

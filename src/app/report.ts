@@ -702,6 +702,7 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     carry_over_after: p.expected_revenue.carry_over_after,
     objective: p.objective,
     calibrated_with: (p.lift_calibration?.tests ?? []).filter((t) => t.used).length,
+    checked: p.uncertainty !== null,
     incremental_revenue: p.incremental_revenue,
     roas: p.roas,
     uplift_over_even: even

@@ -811,7 +811,10 @@ export function planChart(d: TenantReportData): ChartDef | null {
     plan.objective === undefined || plan.objective.kind === 'revenue'
       ? ''
       : `, ${plan.objective.kind === 'target_roas' ? 'target ROAS' : 'target marginal ROAS'} ${plan.objective.value}`;
-  const title = `Latest budget plan (plan ${plan.id}${objective}): spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
+  // An unchecked plan (replicates 0) is the model's optimum as is: its uplift is the claim the
+  // check exists to test (a weekly probe's read +2.27M over (a) where the plan truly lost 67%).
+  const unchecked = plan.checked === false;
+  const title = `Latest budget plan (plan ${plan.id}${objective}${unchecked ? ', unchecked' : ''}): spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
   // Both ends of an interval at one precision (num alone wrote "-20.0 to +260").
   const signedAt =
     (scale: number) =>
@@ -848,6 +851,9 @@ export function planChart(d: TenantReportData): ChartDef | null {
             : '.')
         : '.') +
       gains +
+      (unchecked
+        ? " Unchecked: made with replicates 0, it is the model's optimum without a check against refits of the model and without intervals, and its gain over the historical split can be the model's error: plan again without --replicates 0 (plan_budget without replicates: 0) before acting on it."
+        : '') +
       // Beside figures calibrated by lift tests, say whether the plan was calibrated too (plans
       // made before the tests were recorded, or before plans used them, were not).
       (d.explanation.calibration?.applied === true

@@ -76,6 +76,11 @@ export interface PlanView {
   uplift_over_even?: { value: number; p80: [number, number] | null } | null;
   /** Lift tests the plan model was calibrated with (used); 0 or absent: none. */
   calibrated_with?: number;
+  /**
+   * False for a plan made without refits (replicates 0): the model's optimum, unchecked, with no
+   * interval; absent: checked (or drawn without the flag).
+   */
+  checked?: boolean;
   notes?: string[];
 }
 
