@@ -128,8 +128,16 @@ describe('tenant report from the engine', () => {
     expect(ids).not.toContain('truth');
     expect(ids).not.toContain('contributions-truth');
     expect(report.html).toContain('spend per week');
-    expect(report.charts.find((c) => c.id === 'adstock')!.reading).toMatch(
-      /half-life [\d.]+ weeks/,
+    const adstock = report.charts.find((c) => c.id === 'adstock')!;
+    expect(adstock.reading).toMatch(/half-life [\d.]+ weeks/);
+    // The weekly model fits one shape for all channels: the chart says it is one, once.
+    expect(Object.values(d.explanation.channel_params!).map((p) => p?.decay)).toEqual([
+      d.explanation.channel_params!.meta!.decay,
+      d.explanation.channel_params!.meta!.decay,
+    ]);
+    expect(adstock.title).toBe('Carry-over (adstock) shape shared by the channels');
+    expect(adstock.reading).toMatch(
+      /^One carry-over shape shared by the channels \(the model fits one for all on weekly data, not one per channel\): decay [\d.]+, half-life [\d.]+ weeks\.$/,
     );
     expect(report.html).toContain('imported data');
   });

@@ -358,9 +358,12 @@ export const LEVELS = [
  * tiedStates); 24: revenue at another level from one date on is the level_shift caveat
  * (data-caveats.ts), first with the other data caveats; 25: caveats about some channels name them
  * (Caveat.channels), so readers need not parse the message; 26: imported data's replicates are
- * seeded by its content, not its tenant id (TenantSeries.seedKey).
+ * seeded by its content, not its tenant id (TenantSeries.seedKey); 27: channels whose spend
+ * correlates above 0.7 are the channels_correlated caveat with their combined ROAS (explain.ts
+ * correlatedChannelCaveats; a note before), a model whose channels share one media shape says so
+ * in a note, and interval_beyond_revenue no longer reads the lower end as holding.
  */
-export const INTERVALS_VERSION = 26;
+export const INTERVALS_VERSION = 27;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1377,7 +1380,7 @@ export function intervalBeyondRevenueCaveats(
     {
       code: 'interval_beyond_revenue',
       ...(named.length > 0 ? { channels: named } : {}),
-      message: `the 80% contribution interval reaches beyond the whole revenue of the data (${compactMoney(revenue)} over ${e.start}..${e.end}): ${items}. A contribution above all the revenue would leave a negative revenue without advertising, so the upper end is set by refits that cannot separate the media from the baseline (a trend, a season or a launch the spend follows), not by the data: read the contribution, ROAS and marginal ROAS of ${who} as bounded from below only; a lift test per channel or a longer history with spend that varies on its own can bound them from above`,
+      message: `the 80% contribution interval reaches beyond the whole revenue of the data (${compactMoney(revenue)} over ${e.start}..${e.end}): ${items}. A contribution above all the revenue would leave a negative revenue without advertising, so the upper end is set by refits that cannot separate the media from the baseline (a trend, a season or a launch the spend follows), not by the data: read the upper ends of the contribution, ROAS and marginal ROAS of ${who} as unbounded by the data, and the point and the lower end as possibly too high as well (the same confusion with the baseline lifts the whole interval); a lift test per channel or a longer history with spend that varies on its own can bound them`,
     },
   ];
 }

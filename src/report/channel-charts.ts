@@ -24,6 +24,7 @@ import {
   stateLabel,
 } from './format.js';
 import { weatherStateLabels } from '../core/weather-names.js';
+import { sharedMediaShape } from '../phases/shared-shape.js';
 import { unreliableRoas } from './reliability.js';
 import type { Interval, TenantReportData } from './types.js';
 
@@ -597,11 +598,21 @@ export function adstockChart(d: TenantReportData): ChartDef | null {
       encoding: { x, y: { field: 'truth', type: 'quantitative' }, color },
     });
   }
-  const title = `Carry-over (adstock) shape per channel${hasTruth ? ' (dashed: truth)' : ''}`;
+  // Weekly models fit one shape for every channel: three equal lines read as three measurements
+  // that agree (a weekly probe), so the chart says it is one.
+  const shared = sharedMediaShape(params);
+  const first = Object.values(params).find((p) => p !== null);
+  const sharedPart = first
+    ? `decay ${first.decay.toFixed(2)}, half-life ${halfLife(first.decay).toFixed(1)} ${period}s`
+    : '';
+  const title = `Carry-over (adstock) shape ${shared ? 'shared by the channels' : 'per channel'}${hasTruth ? ' (dashed: truth)' : ''}`;
   return {
     id: 'adstock',
     title,
-    reading: `${parts.join('; ')}.`,
+    reading: shared
+      ? `One carry-over shape shared by the channels (the model fits one for all${d.tenant.frequency === 'weekly' ? ' on weekly data' : ''}, not one per channel): ` +
+        (hasTruth ? `${parts.join('; ')}.` : `${sharedPart}.`)
+      : `${parts.join('; ')}.`,
     rows,
     spec: topLevel(title, rows, { width: 460, height: 220, layer: layers }),
   };
