@@ -14,8 +14,8 @@ import {
   validateTenantId,
   withCanonicalColumns,
 } from '../core/csv.js';
-import { liftWindow } from '../core/lift.js';
 import type { TenantInfo, TenantSeries } from '../core/types.js';
+import { usableLiftTests } from '../phases/calibration.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
@@ -215,22 +215,19 @@ export function importTenantData(
 }
 
 /**
- * The tenant's stored lift tests that the new data cannot hold (a channel it lacks, a window
- * outside it): explain skips them, and `import --replace` said nothing of them.
+ * The tenant's stored lift tests that the new data cannot hold (a channel it lacks or that has no
+ * spend, a window outside or partly past it; calibration.ts usableLiftTests): explain and plans
+ * skip them, and `import --replace` said nothing of them.
  */
 function staleLiftTestWarnings(ctx: AppContext, tenant: string, series: TenantSeries): string[] {
-  const stale = ctx.store.listLiftTests(tenant).filter((t) => {
-    try {
-      liftWindow(series, t);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  // The rule explain and the planner skip tests by (a window now partly past the data too).
+  const stored = ctx.store.listLiftTests(tenant);
+  const { usable } = usableLiftTests(series, stored);
+  const stale = stored.filter((t) => !usable.includes(t));
   if (stale.length === 0) return [];
   const what = stale.map((t) => `${t.id} (${t.channel}, ${t.start}..${t.end})`).join(', ');
   return [
-    `lift test${stale.length === 1 ? '' : 's'} ${what} ${stale.length === 1 ? 'names a channel or window' : 'name channels or windows'} the new data do not hold: explain leaves ${stale.length === 1 ? 'it' : 'them'} out; remove with ${ctx.words.deleteLiftTests(
+    `lift test${stale.length === 1 ? '' : 's'} ${what} ${stale.length === 1 ? 'names a channel or window' : 'name channels or windows'} the new data do not hold (a window partly past them, or a channel without spend in them): explain and plans leave ${stale.length === 1 ? 'it' : 'them'} out; remove with ${ctx.words.deleteLiftTests(
       tenant,
       stale.map((t) => t.id),
     )}`,

@@ -54,7 +54,13 @@ import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { modelWeatherColumn } from '../core/features.js';
 import { choleskyInPlace, choleskySolveInPlace, solveSpd } from '../core/linalg.js';
 import { constantSpendChannels } from '../core/data-warnings.js';
-import { liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
+import {
+  liftNoSpendProblem,
+  liftSpend,
+  liftWindow,
+  liftWindowOutsideData,
+  type LiftTest,
+} from '../core/lift.js';
 import {
   ridgeModelOf,
   ridgeSystem,
@@ -78,8 +84,10 @@ import {
 import type { ChannelParams } from './types.js';
 
 /**
- * The tests whose channel and window fit `series` (liftSpend), and a line for each one that does
- * not (tests recorded against earlier data, e.g. before a re-import): explain and the planner skip
+ * The tests whose channel and window fit `series` (liftSpend; the window inside the data and the
+ * channel with spend to set the test against, as `lift add` requires: liftWindowOutsideData,
+ * liftNoSpendProblem), and a line for each one that does not (tests recorded against earlier
+ * data, e.g. before a re-import): explain and the planner skip
  * them with that line. Named by the stored id, as `lift list` shows it and `lift remove --id`
  * takes it (the position among the tenant's tests named another test: ids count over all tenants).
  */
@@ -90,7 +98,14 @@ export function usableLiftTests(
   const skipped: string[] = [];
   const usable = tests.filter((t, i) => {
     try {
-      liftSpend(series, t, liftWindow(series, t));
+      const w = liftWindow(series, t);
+      // First: a channel the data lack (its message names the data's channels).
+      liftSpend(series, t, w);
+      // The rules `lift add` applies: a test left running past the data by a shorter re-import
+      // was calibrated with, its whole window's lift set against the days left inside (a probe:
+      // a 12-day test against 7 days of model lift, meta's calibrated lift -37.5k -> -41.7k).
+      const outside = liftWindowOutsideData(series, t, w) ?? liftNoSpendProblem(series, t, w);
+      if (outside) throw new RangeError(outside.message);
       return true;
     } catch (e) {
       skipped.push(

@@ -762,11 +762,18 @@ export function explainCalibratedFit(
   });
   explanation.calibration = report;
   for (const line of report.conflicts) explanation.notes.unshift(`lift test conflict: ${line}`);
+  // The skipped tests are named where the reader looks, as the plan names them: "calibrated with
+  // 1 of 1" read as if the tenant had one test where it had two.
+  const besides =
+    skipped.length > 0
+      ? ` (${skipped.length} more recorded and skipped, named in the notes below)`
+      : '';
   explanation.notes.push(
     report.applied
-      ? `calibrated with ${report.tests.filter((t) => t.used).length} of ${report.tests.length} lift test(s): figures are calibrated; uncalibrated_roas shows the model before calibration`
+      ? `calibrated with ${report.tests.filter((t) => t.used).length} of ${report.tests.length} usable lift test(s)${besides}: figures are calibrated; uncalibrated_roas shows the model before calibration`
       : `lift tests recorded but not applied (${[...report.notes, ...(report.conflicts.length > 0 ? ['every test conflicts with the data'] : [])].join('; ') || 'no usable test'})`,
   );
+  if (report.applied) explanation.notes.push(...skipped);
   return { explanation, model: calibrated, replicate };
 }
 
