@@ -88,4 +88,42 @@ describe('runs on data the tenant no longer has', () => {
       store.close();
     }
   });
+
+  it('the same file with a column moved between weather and controls is other data', async () => {
+    const app = temp.app();
+    app.importTenantData({ tenant: 'roles', csv: csvB });
+    const hashOf = () => {
+      const store = openStore(temp.dir());
+      try {
+        return datasetHash(tenantSource({ store } as never, 'roles'));
+      } finally {
+        store.close();
+      }
+    };
+    const hashA = hashOf();
+    const first = app.startPhaseRun({ phase: 0, tenants: ['roles'] });
+    await first.done;
+    const req = { tenant: 'roles', phase: 0 as const, replicates: 0 };
+    expect(storedWith((await app.explainTenant(req)).notes, first.runId)).toBe(false);
+    expect(storedWith((await app.explainTenant(req)).notes, first.runId)).toBe(true);
+    // wind_kph, read as weather by its name, moved to the controls: the canonical CSV is the
+    // same text, and its stored run, model and explanation were served for it.
+    const moved = app.importTenantData({
+      tenant: 'roles',
+      csv: csvB,
+      roles: {
+        weatherColumns: ['temperature_c', 'precipitation_mm', 'humidity_pct'],
+        controlColumns: ['wind_kph'],
+      },
+      replace: true,
+    });
+    expect(moved.controls).toEqual(['wind_kph']);
+    expect(hashOf()).not.toBe(hashA);
+    const again = app.startPhaseRun({ phase: 0, tenants: ['roles'] });
+    expect(again.cached).toBe(false);
+    expect(again.runId).not.toBe(first.runId);
+    await again.done;
+    const after = await app.explainTenant(req);
+    expect(storedWith(after.notes, first.runId)).toBe(false);
+  });
 });

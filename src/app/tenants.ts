@@ -16,7 +16,7 @@ import {
   type RoleOverrides,
 } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
-import { contentHash } from '../store/index.js';
+import { canonicalJson, contentHash } from '../store/index.js';
 import { resolveTenant, type TenantSource } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -93,12 +93,18 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
 }
 
 /**
- * Content hash of a tenant's data: CSV hash for imported data, spec hash for synthetic data.
- * Not cached by tenant id: another process on the same state directory may replace a tenant's
- * data, and a stale hash would serve the old data's run from the store.
+ * Content hash of a tenant's data: for imported data the CSV with the roles that read it (which
+ * columns are weather and which controls: the same file imported again with a column moved
+ * between them is other data to the model; with the CSV alone its stored run, model and
+ * explanation were served and plans failed on them), spec hash for synthetic data. Not cached
+ * by tenant id: another process on the same state directory may replace a tenant's data, and a
+ * stale hash would serve the old data's run from the store.
  */
 export function datasetHash(src: TenantSource): string {
-  if (src.kind === 'csv') return contentHash(src.csv);
+  if (src.kind === 'csv')
+    return src.roles
+      ? contentHash(`${src.csv}\n${canonicalJson(src.roles)}`)
+      : contentHash(src.csv);
   return contentHash(JSON.stringify({ ...src, generator: MODEL_CODE_ID }));
 }
 
