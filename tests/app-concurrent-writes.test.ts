@@ -125,6 +125,24 @@ describe('delete_tenant while a plan of the tenant is computed', () => {
     expect(app.listTenants().some((t) => t.tenant === 'shop')).toBe(false);
   }, 120_000);
 
+  it('refuses to store it when the tenant is imported again meanwhile (it planned old data)', async () => {
+    app.importTenantData({ tenant: 'shop', csv: csvA });
+    const plans = app.listPlans().total;
+    // The same data with the last two weeks cut: another session's re-import.
+    const lines = csvA.trimEnd().split('\n');
+    const shorter = lines.slice(0, -14).join('\n') + '\n';
+    await expect(
+      planWhile('shop', () =>
+        other.importTenantData({ tenant: 'shop', csv: shorter, replace: true }),
+      ),
+    ).rejects.toThrow(
+      "tenant 'shop' was imported again (its data changed) while the plan was computed; nothing was stored (plan again: it plans on the new data)",
+    );
+    expect(app.listPlans().total).toBe(plans);
+    // As the previous test left it, for the next.
+    other.deleteTenant({ tenant: 'shop', runs: 'keep' });
+  }, 120_000);
+
   it('stores the plan when nothing was deleted', async () => {
     app.importTenantData({ tenant: 'shop', csv: csvA });
     const plans = app.listPlans().total;

@@ -821,7 +821,7 @@ export async function planBudget(
   // this or another session): nothing is stored. The plan of a deleted tenant was stored after
   // the delete had answered; with its run deleted too the write failed on the run's reference and
   // read as a full or read-only disk.
-  checkStillThere(ctx, req.tenant, runId);
+  checkStillThere(ctx, req.tenant, runId, hash);
   const inputs = inputsOf(req, task);
   const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
   const fresh = out.result.refits;
@@ -873,12 +873,16 @@ function checkPlanLength(ctx: AppContext, series: TenantSeries): void {
   );
 }
 
-function checkStillThere(ctx: AppContext, tenant: string, runId: number): void {
-  const what =
-    !isBuiltinTenant(tenant) && ctx.store.getDatasetSummary(tenant) === null
-      ? `tenant '${tenant}' was deleted while the plan was computed; nothing was stored (import its data again to plan it)`
-      : ctx.store.getRun(runId) === null
-        ? `the phase 3 run ${runId} that holds the model of '${tenant}' was deleted while the plan was computed; nothing was stored (plan again: phase 3 is run for it first)`
+function checkStillThere(ctx: AppContext, tenant: string, runId: number, hash: string): void {
+  const deleted = !isBuiltinTenant(tenant) && ctx.store.getDatasetSummary(tenant) === null;
+  const what = deleted
+    ? `tenant '${tenant}' was deleted while the plan was computed; nothing was stored (import its data again to plan it)`
+    : ctx.store.getRun(runId) === null
+      ? `the phase 3 run ${runId} that holds the model of '${tenant}' was deleted while the plan was computed; nothing was stored (plan again: phase 3 is run for it first)`
+      : // Another session re-imported it: the plan was made on data the tenant no longer has
+        // (a probe's plan for dates that were then inside the new data was stored as current).
+        datasetHash(tenantSource(ctx, tenant)) !== hash
+        ? `tenant '${tenant}' was imported again (its data changed) while the plan was computed; nothing was stored (plan again: it plans on the new data)`
         : null;
   if (what !== null) throw new AppError(what, 'conflict');
 }
