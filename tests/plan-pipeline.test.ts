@@ -189,6 +189,22 @@ describe('forecast files', () => {
         opts,
       ),
     ).toThrow(/row 3, column "date": after 2025-01-01 the next row must be 2025-01-02/);
+    // A daily forecast for weekly data says how to make weeks of it; other steps do not.
+    const weekly = { ...opts, firstDate: '2025-01-06', stepDays: 7 as const };
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2025-01-06,3,0\n2025-01-07,4,0\n',
+        weekly,
+      ),
+    ).toThrow(
+      "after 2025-01-06 the next row must be 2025-01-13 (got 2025-01-07); one row per week, oldest first, no gaps: this forecast has a row per day and the tenant's data are weekly; make one row per week dated 2025-01-06, 2025-01-13, ... with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them",
+    );
+    expect(() =>
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2025-01-06,3,0\n2025-01-27,4,0\n',
+        weekly,
+      ),
+    ).not.toThrow(/a row per day/);
     expect(() =>
       parseForecastCsv(
         'date,temperature_c,precipitation_mm\n2025-01-01,3,0\n2025-01-02,warm,0\n',

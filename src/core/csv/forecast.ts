@@ -158,12 +158,18 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       );
     }
     if (days[i] - days[i - 1] !== o.stepDays) {
+      // A daily forecast (what weather services give) for weekly data: say how to make weeks of
+      // it, as the weekly data rows hold them (docs/csv-format.md), not only that the step is off.
+      const dailyForWeekly =
+        o.stepDays === 7 && days[i] - days[i - 1] === 1
+          ? `: this forecast has a row per day and the tenant's data are weekly; make one row per week dated ${o.firstDate}, ${isoFromDays(first + 7)}, ... with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them`
+          : '';
       throw new DataError(
         days[i] <= days[i - 1] ? 'unsorted_dates' : 'date_gap',
         file,
         lines[i + 1],
         header[dateCol],
-        `after ${dates[i - 1]} the next row must be ${isoFromDays(days[i - 1] + o.stepDays)} (got ${dates[i]}); one row per ${o.stepDays === 1 ? 'day' : 'week'}, oldest first, no gaps`,
+        `after ${dates[i - 1]} the next row must be ${isoFromDays(days[i - 1] + o.stepDays)} (got ${dates[i]}); one row per ${o.stepDays === 1 ? 'day' : 'week'}, oldest first, no gaps${dailyForWeekly}`,
       );
     }
   }
