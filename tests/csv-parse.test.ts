@@ -7,6 +7,7 @@ import {
   formatNumber,
   formatSignificant,
   isoFromDays,
+  isoWeekMonday,
   parseIsoDay,
   parseTenantCsv,
   readNumber,
@@ -484,6 +485,69 @@ describe('what a date that is not YYYY-MM-DD should have been (dateHint)', () =>
     }
   });
 
+  it('names the Monday of an ISO week and the first date of a range, and still refuses them', () => {
+    // Known ISO weeks (Python's date.fromisocalendar): week 1 holds the year's first Thursday.
+    const mondays: [string, string][] = [
+      ['2022-W01', '2022-01-03'],
+      ['2022-W05', '2022-01-31'],
+      ['2020-W53', '2020-12-28'],
+      ['2021-W01', '2021-01-04'],
+      ['2008-W01', '2007-12-31'],
+      ['2015-W53', '2015-12-28'],
+      ['2026-W53', '2026-12-28'],
+    ];
+    for (const [week, monday] of mondays) {
+      expect(
+        isoFromDays(isoWeekMonday(Number(week.slice(0, 4)), Number(week.slice(6)))),
+        week,
+      ).toBe(monday);
+      expect(dateHint(week)).toBe(
+        `; it is an ISO week, which starts on Monday ${monday}: write that date (date each row by its week's Monday)`,
+      );
+    }
+    expect(dateHint('2022W05')).toContain('starts on Monday 2022-01-31: write that date');
+    expect(dateHint('2022-w05')).toContain('starts on Monday 2022-01-31');
+    expect(dateHint('2022-W05-1')).toBe(
+      '; it is an ISO week date (the Monday of 2022-W05): write it 2022-01-31',
+    );
+    expect(dateHint('2022W053')).toBe(
+      '; it is an ISO week date (the Wednesday of 2022-W05): write it 2022-02-02',
+    );
+    expect(isoWeekMonday(2021, 53)).toBeNaN();
+    expect(isoWeekMonday(2021, 0)).toBeNaN();
+    expect(dateHint('2021-W53')).toBe(
+      '; it looks like an ISO week (2021-W53), but 2021 has ISO weeks 01 to 52',
+    );
+    for (const range of [
+      '2022-01-03/2022-01-09',
+      '2022-01-03 - 2022-01-09',
+      '2022-01-03-2022-01-09',
+      '2022-01-03 \u2013 2022-01-09',
+      '2022-01-03 to 2022-01-09',
+    ]) {
+      expect(dateHint(range), range).toBe(
+        '; it is a range of dates: keep its first date only (2022-01-03)',
+      );
+    }
+    expect(dateHint('Week of 2022-01-03')).toBe('; keep the date only (2022-01-03)');
+    expect(dateHint('week ending 2022-01-09')).toBe('; keep the date only (2022-01-09)');
+    // Not a range: an impossible date, or an end before its start.
+    expect(dateHint('2022-01-03/2022-02-30')).toBe('');
+    expect(dateHint('2022-01-09/2022-01-03')).toBe('');
+    // The import stays strict: the hint is in its refusal, nothing is read as a date.
+    const weeks = Array.from({ length: 70 }, (_, i) => {
+      const monday = isoFromDays(isoWeekMonday(2022, 1) + 7 * i);
+      const year = Number(monday.slice(0, 4));
+      const week = 1 + Math.floor((parseIsoDay(monday) - isoWeekMonday(year, 1)) / 7);
+      return `${year}-W${String(week).padStart(2, '0')},${i % 5},${100 + i}`;
+    });
+    expect(() =>
+      parseTenantCsv(['date,meta_spend,revenue', ...weeks].join('\n'), { tenant: 'acme' }),
+    ).toThrow(
+      '"2022-W01" is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31); it is an ISO week, which starts on Monday 2022-01-03: write that date',
+    );
+  });
+
   it('is appended to the refusal of the file', () => {
     const rows = Array.from({ length: 70 }, (_, i) => {
       const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
@@ -492,6 +556,45 @@ describe('what a date that is not YYYY-MM-DD should have been (dateHint)', () =>
     const text = ['date,meta_spend,revenue', ...rows].join('\n');
     expect(() => parseTenantCsv(text, { tenant: 'acme' })).toThrow(
       '"2024-01-01 00:00:00" is not a date; write dates as YYYY-MM-DD (e.g. 2024-01-31); it holds a time of day too: keep the date only (2024-01-01)',
+    );
+  });
+});
+
+describe('a date that appears twice (duplicate_date)', () => {
+  /** 70 weekly (or daily) rows with row `at` (0-based) repeated, its revenue times `factor`. */
+  const withRepeat = (step: number, at: number, factor: number): string => {
+    const rows = Array.from({ length: 70 }, (_, i) => {
+      const d = isoFromDays(daysFromCivil(2022, 1, 3) + step * i);
+      return [d, String(100 + (i % 7) * 10), String(2000 + i * 3)];
+    });
+    const repeat = [...rows[at]];
+    repeat[2] = String(Number(repeat[2]) * factor);
+    rows.splice(at + 1, 0, repeat);
+    return ['date,meta_spend,revenue', ...rows.map((r) => r.join(','))].join('\n');
+  };
+
+  it('an identical row is a row exported twice: delete one, not sum them', () => {
+    expect(() =>
+      parseTenantCsv(withRepeat(7, 50, 1), { tenant: 'acme', fileName: 'w.csv' }),
+    ).toThrow(
+      'w.csv, row 53, column "date": date 2022-12-19 already appears on row 52 with the same value in every column (a row exported twice?); delete one of the two: summing them would count that week twice',
+    );
+    expect(() =>
+      parseTenantCsv(withRepeat(1, 0, 1), { tenant: 'acme', fileName: 'd.csv' }),
+    ).toThrow(
+      'date 2022-01-03 already appears on row 2 with the same value in every column (a row exported twice?); delete one of the two: summing them would count that day twice',
+    );
+  });
+
+  it('rows that differ may be parts of one week, to sum, or a correction, to keep', () => {
+    expect(() =>
+      parseTenantCsv(withRepeat(7, 50, 1.1), { tenant: 'acme', fileName: 'w.csv' }),
+    ).toThrow(
+      'date 2022-12-19 already appears on row 52 with other values; keep one row per week: if the two rows are parts of one week (two campaigns or regions, say), sum them into one row; if one corrects the other, keep that one',
+    );
+    // The first row repeated: the period is read from the step out of the repeat.
+    expect(() => parseTenantCsv(withRepeat(7, 0, 2), { tenant: 'acme' })).toThrow(
+      'keep one row per week: if the two rows are parts of one week',
     );
   });
 });

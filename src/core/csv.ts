@@ -19,6 +19,6 @@ export {
 } from './csv/serialize.js';
 export type { CsvSummary } from './csv/serialize.js';
 export { formatNumber, formatSignificant, readNumber } from './csv/numbers.js';
-export { dateHint, daysFromCivil, isoFromDays, parseIsoDay } from './csv/dates.js';
+export { dateHint, daysFromCivil, isoFromDays, isoWeekMonday, parseIsoDay } from './csv/dates.js';
 export { LIFT_COLUMNS, MAX_LIFT_ROWS, liftTestsToCsv, parseLiftCsv } from './csv/lift.js';
 export type { ParseLiftCsvOptions } from './csv/lift.js';

@@ -48,14 +48,78 @@ export function parseIsoDay(text: string): number {
   return day > maxDay ? NaN : daysFromCivil(year, month, day);
 }
 
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * Day number of the Monday of ISO 8601 week 1 of `year`: the week that holds the year's first
+ * Thursday, so the Monday on or before 4 January (day 0, 1970-01-01, was a Thursday).
+ */
+function isoWeekOneMonday(year: number): number {
+  const jan4 = daysFromCivil(year, 1, 4);
+  const weekday = (((jan4 + 3) % 7) + 7) % 7; // Monday 0
+  return jan4 - weekday;
+}
+
+/**
+ * Day number of the Monday of ISO week `week` of `year`, or NaN when the year has no such week
+ * (every year has 52; 53 when it starts on a Thursday, or is a leap year starting on a Wednesday).
+ */
+export function isoWeekMonday(year: number, week: number): number {
+  const monday = isoWeekOneMonday(year) + 7 * (week - 1);
+  return week >= 1 && monday < isoWeekOneMonday(year + 1) ? monday : NaN;
+}
+
+/** The hint for an ISO week (2022-W05, 2022W05) or week date (2022-W05-3); null for another form. */
+function isoWeekHint(text: string): string | null {
+  const m = /^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$/.exec(text);
+  if (m === null) return null;
+  const year = Number(m[1]);
+  const week = Number(m[2]);
+  const monday = isoWeekMonday(year, week);
+  const name = `${m[1]}-W${m[2]}`;
+  if (Number.isNaN(monday)) {
+    const weeks = Number.isNaN(isoWeekMonday(year, 53)) ? 52 : 53;
+    return `; it looks like an ISO week (${name}), but ${year} has ISO weeks 01 to ${weeks}`;
+  }
+  if (m[3] !== undefined) {
+    const day = Number(m[3]);
+    return `; it is an ISO week date (the ${WEEKDAYS[day - 1]} of ${name}): write it ${isoFromDays(monday + day - 1)}`;
+  }
+  return (
+    `; it is an ISO week, which starts on Monday ${isoFromDays(monday)}: write that date ` +
+    `(date each row by its week's Monday)`
+  );
+}
+
+/** The hint for a range of two dates (2022-01-03/2022-01-09, 2022-01-03 - 2022-01-09); null else. */
+function dateRangeHint(text: string): string | null {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})(?:\s*(?:\/|-{1,2}|\u2013|\u2014)\s*|\s+to\s+)(\d{4}-\d{2}-\d{2})$/i.exec(
+      text,
+    );
+  if (m === null) return null;
+  const from = parseIsoDay(m[1]);
+  const to = parseIsoDay(m[2]);
+  if (Number.isNaN(from) || Number.isNaN(to) || to < from) return null;
+  return `; it is a range of dates: keep its first date only (${m[1]})`;
+}
+
 /**
  * What to write instead of a cell that is not a YYYY-MM-DD date, when its form says so: a date
- * with a time of day ("; it holds a time of day too: keep the date only (2024-01-31)"), or a date
- * with slashes or dots, whose day-month order is read from a part above 12 or else named as
- * ambiguous, or read in the column's `order` (slashedDateOrder) when a cell of the column shows
- * it. '' when the form says nothing more.
+ * with a time of day ("; it holds a time of day too: keep the date only (2024-01-31)"), an ISO
+ * week (2022-W05 names its Monday, 2022-01-31; the import still takes dates only), a range of
+ * two dates or "Week of 2022-01-03" (keep the first date), or a date with slashes or dots, whose
+ * day-month order is read from a part above 12 or else named as ambiguous, or read in the
+ * column's `order` (slashedDateOrder) when a cell of the column shows it. '' when the form says
+ * nothing more.
  */
 export function dateHint(text: string, order?: SlashedOrder | null): string {
+  const week = isoWeekHint(text) ?? dateRangeHint(text);
+  if (week !== null) return week;
+  const weekOf = /^week\s+(?:of|starting|beginning|from|ending)\s+(\d{4}-\d{2}-\d{2})$/i.exec(text);
+  if (weekOf !== null && !Number.isNaN(parseIsoDay(weekOf[1]))) {
+    return `; keep the date only (${weekOf[1]})`;
+  }
   const timed = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
     text,
   );

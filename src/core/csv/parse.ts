@@ -432,6 +432,38 @@ function checkRowShapes(cells: string[][], lines: number[], header: string[], fi
   }
 }
 
+/**
+ * What to do with data row `i` whose date data row `earlier` already has: an identical row is a
+ * row exported twice, and summing the two would count that period twice, so one goes; rows that
+ * differ may be parts of one period (two campaigns, two regions), summed, or a correction, kept.
+ * The period is read from the step into the earlier row (or out of the duplicate): "week" for 7
+ * days, "day" for 1, else "date".
+ */
+function duplicateAdvice(
+  cells: string[][],
+  i: number,
+  earlier: number,
+  days: Float64Array,
+  j: number,
+): string {
+  const next = i + 2 < cells.length ? parseIsoDay(cells[i + 2][j] ?? '') : NaN;
+  const step = earlier > 0 ? days[earlier] - days[earlier - 1] : next - days[earlier];
+  const unit = step === 7 ? 'week' : step === 1 ? 'day' : 'date';
+  const period = unit === 'date' ? 'period' : unit;
+  const row = cells[i + 1];
+  const first = cells[earlier + 1];
+  if (row.length === first.length && row.every((cell, k) => cell.trim() === first[k].trim())) {
+    return (
+      ` with the same value in every column (a row exported twice?); delete one of the two: ` +
+      `summing them would count that ${period} twice`
+    );
+  }
+  return (
+    ` with other values; keep one row per ${unit}: if the two rows are parts of one ${period} ` +
+    `(two campaigns or regions, say), sum them into one row; if one corrects the other, keep that one`
+  );
+}
+
 /** Reads the date column: strict YYYY-MM-DD, unique, increasing, one daily or weekly step. */
 function readDates(
   cells: string[][],
@@ -463,7 +495,7 @@ function readDates(
         file,
         lines[i + 1],
         column,
-        `date ${text} already appears on row ${lines[earlier + 1]}; keep one row per date (sum the duplicates into one row)`,
+        `date ${text} already appears on row ${lines[earlier + 1]}${duplicateAdvice(cells, i, earlier, days, j)}`,
       );
     }
     rowOfDay.set(day, i);
