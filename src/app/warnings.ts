@@ -32,6 +32,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'level_shift',
   'duplicate_spend',
   'units_mismatch',
+  'partial_last_period',
 ]);
 
 /** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */

@@ -13,7 +13,7 @@ import { weatherKindOf } from './weather-names.js';
 import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
-import { correlation } from './stats.js';
+import { correlation, median } from './stats.js';
 import { seriesUnitsMismatch, unitsMismatchWarning } from './units.js';
 
 export type DataWarningCode =
@@ -30,7 +30,8 @@ export type DataWarningCode =
   | 'calendar_control'
   | 'level_shift'
   | 'duplicate_spend'
-  | 'units_mismatch';
+  | 'units_mismatch'
+  | 'partial_last_period';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -95,6 +96,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...levelShiftWarnings(series, options),
     ...duplicateSpendWarnings(series, options),
     ...unitsMismatchWarnings(series),
+    ...partialLastPeriodWarnings(series),
   ];
 }
 
@@ -588,4 +590,60 @@ function unitsMismatchWarnings(series: TenantSeries): DataWarning[] {
   return m === null
     ? []
     : [{ code: 'units_mismatch', message: unitsMismatchWarning(series.targetName, m) }];
+}
+
+/**
+ * The last row of weekly data is read as a partial week (an export made before the week ended)
+ * when its target is below PARTIAL_LAST_PERIOD.share of the median of the PARTIAL_LAST_PERIOD.before
+ * rows before it AND its total spend is too: a week cut after d of 7 days holds about d/7 of both,
+ * so 0.6 catches a week cut after up to 4 days. Both must fall: a low week of revenue alone is
+ * the season or the weather, and of spend alone a paused campaign; a week with no spend at all
+ * is a dark week, not a cut one. Daily data is not checked:
+ * a day's revenue and spend swing with the weekday, the weather and flighting far more than a
+ * week's, and a day cut short is one row in hundreds.
+ */
+export const PARTIAL_LAST_PERIOD = { share: 0.6, before: 8 } as const;
+
+/** A last row that looks like part of a week only, with its shares of the weeks before it. */
+export interface PartialLastPeriod {
+  date: string;
+  target: number;
+  targetMedian: number;
+  spend: number;
+  spendMedian: number;
+}
+
+/** The weekly series' last row when it looks like a partial week (PARTIAL_LAST_PERIOD), else null. */
+export function partialLastPeriod(series: TenantSeries): PartialLastPeriod | null {
+  const { before, share } = PARTIAL_LAST_PERIOD;
+  const n = series.target.length;
+  if (series.frequency !== 'weekly' || n < before + 1 || series.spend.length === 0) return null;
+  const spendAt = (t: number) => series.spend.reduce((sum, x) => sum + x[t], 0);
+  const rows = Array.from({ length: before }, (_, i) => n - 1 - before + i);
+  const targetMedian = median(rows.map((t) => series.target[t]));
+  const spendMedian = median(rows.map(spendAt));
+  const target = series.target[n - 1];
+  const spend = spendAt(n - 1);
+  if (!(targetMedian > 0 && spendMedian > 0)) return null;
+  // No spend at all is a dark week, not a cut one (an export cut short holds its days' spend).
+  if (!(spend > 0 && target < share * targetMedian && spend < share * spendMedian)) return null;
+  return { date: series.dates[n - 1], target, targetMedian, spend, spendMedian };
+}
+
+function partialLastPeriodWarnings(series: TenantSeries): DataWarning[] {
+  const p = partialLastPeriod(series);
+  if (p === null) return [];
+  const pct = (x: number, of: number) => `${Math.round((100 * x) / of)}%`;
+  return [
+    {
+      code: 'partial_last_period',
+      message:
+        `the last row (${p.date}) may be a partial week: its "${series.targetName}" ` +
+        `(${formatSignificant(p.target, 3)}) is ${pct(p.target, p.targetMedian)} of the median of the ${PARTIAL_LAST_PERIOD.before} weeks before it ` +
+        `(${formatSignificant(p.targetMedian, 3)}) and its total spend (${formatSignificant(p.spend, 3)}) ${pct(p.spend, p.spendMedian)} of theirs ` +
+        `(${formatSignificant(p.spendMedian, 3)}), as in an export made before the week ended; the model reads it as a whole week ` +
+        `of low spend and low revenue, and a plan's carry-over starts from it; if the week was not complete, drop the row, ` +
+        `or import the file again once the week is complete`,
+    },
+  ];
 }
