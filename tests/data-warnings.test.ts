@@ -127,6 +127,10 @@ describe('weekly data, weather and spend', () => {
         'plan cannot rank days by them for the hot, cold, wet and dry scenarios, and does not check a forecast of them against what the weather can be; ' +
         'if one is temperature, name it temperature_c (temperature_f or temp_f for °F), precipitation precipitation_mm (precipitation_in for inches), humidity humidity_pct, and import the file again over this tenant',
     );
+    const weekly = codes(series(156, 'weekly', { weather: ['t_max'] }), 2).find(
+      (x) => x.code === 'weather_kind_unknown',
+    );
+    expect(weekly?.message).toContain('plan cannot rank weeks by it for the hot, cold');
     const one = codes(series(1095, 'daily', { weather: ['temperature_c', 'RelHum'] }), 2);
     expect(one.find((x) => x.code === 'weather_kind_unknown')?.message).toMatch(
       /^weather column "RelHum" has no name .* modeled as a plain weather term \(its level/,

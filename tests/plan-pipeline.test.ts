@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planWeatherCaveats } from '../src/app/plan.js';
 import { FACE_WORDS } from '../src/app/words.js';
-import { generateTenant } from '../src/core/data/index.js';
+import { generateShape, generateTenant, suiteShape } from '../src/core/data/index.js';
 import { builtinSpec } from '../src/core/data/catalog.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
@@ -95,6 +95,13 @@ describe('outlook scenarios', () => {
     const none = { ...tenant.series, weatherNames: ['a', 'b', 'c', 'd'] };
     expect(() => scenarioOutlook(none, 'hot', ['a'], 28)).toThrow(
       /the hot scenario ranks days by temperature, and the data has no temperature column/,
+    );
+  });
+
+  it('on weekly data the refusal ranks weeks, not days', () => {
+    const weekly = generateShape(suiteShape('shape_weekly_2y_noweather')).series;
+    expect(() => scenarioOutlook(weekly, 'hot', [], 4, FACE_WORDS.cli.plan)).toThrow(
+      'the hot scenario ranks weeks by temperature, and the data has no temperature column; use --scenario typical or --forecast FILE',
     );
   });
 

@@ -233,7 +233,7 @@ function unknownKindWarnings(series: TenantSeries): DataWarning[] {
         `weather column${one ? '' : 's'} ${list} ${one ? 'has' : 'have'} no name docs/csv-format.md lists, so the model does not know what ${one ? 'it measures' : 'they measure'}: ` +
         `${one ? 'it is' : 'each is'} modeled as a plain weather term (${one ? 'its' : 'the'} level, square and products with spend) without the temperature hinge terms a recognised temperature gets; ` +
         `explain splits ${one ? 'it' : 'each'} into low / mid / high by ${one ? 'its' : 'their'} own values, not cold / mild / hot or rain / dry; ` +
-        `plan cannot rank days by ${one ? 'it' : 'them'} for the hot, cold, wet and dry scenarios, and does not check a forecast of ${one ? 'it' : 'them'} against what the weather can be; ` +
+        `plan cannot rank ${series.frequency === 'weekly' ? 'weeks' : 'days'} by ${one ? 'it' : 'them'} for the hot, cold, wet and dry scenarios, and does not check a forecast of ${one ? 'it' : 'them'} against what the weather can be; ` +
         `if ${one ? 'it is' : 'one is'} temperature, name it temperature_c (temperature_f or temp_f for °F), precipitation precipitation_mm (precipitation_in for inches), humidity humidity_pct, and import the file again over this tenant`,
     },
   ];

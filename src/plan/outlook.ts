@@ -195,7 +195,7 @@ export function scenarioOutlook(
   const rankBy = rankKind === null ? null : columnOfKind(series, rankKind);
   if (rankKind !== null && rankBy === null) {
     throw new PlanInputError(
-      `the ${name} scenario ranks days by ${rankKind}, and the data has no ${rankKind} column${unknownKindClause(series, rankKind)}; use ${words.typicalScenario} or ${words.forecast}`,
+      `the ${name} scenario ranks ${weekly ? 'weeks' : 'days'} by ${rankKind}, and the data has no ${rankKind} column${unknownKindClause(series, rankKind)}; use ${words.typicalScenario} or ${words.forecast}`,
     );
   }
   const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
