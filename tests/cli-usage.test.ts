@@ -54,6 +54,14 @@ describe('what the help promises', () => {
       expect(commandHelp(c), c.name).not.toMatch(/same fields as the MCP tool results/);
   });
 
+  it("plan's bounds show the per-week form beside the per-day one", () => {
+    // The help showed google=:3000/day only, which weekly data refuses.
+    expect(optionLine('plan', 'bounds')).toContain('channel=min:max[/week] on weekly');
+    expect(helpOf('plan').replace(/\s+/g, ' ')).toContain(
+      'on weekly data google=:20000/week, every week',
+    );
+  });
+
   it("generate's seed says the prefix is part of it", () => {
     // The tenant's seed comes from its id (<prefix>_s<seed>_<i>): another prefix, other data.
     expect(optionLine('generate', 'seed')).toContain('same seed and prefix, same tenants');

@@ -29,6 +29,11 @@ describe('per-period bounds in the unit of the data', () => {
       { channel: 'google', min: { value: 1.5, multiple: true }, max: undefined, perPeriod: true },
       { channel: 'meta', min: undefined, max: { value: 2, multiple: true }, perPeriod: false },
     ]);
+    // A malformed bound's example is in the data's unit.
+    expect(() => parseBounds('google=3000', 'weekly')).toThrow(
+      'bound "google=3000" is not channel=min:max (e.g. meta=0.5x:2x, google=:20000/week; either side may be empty)',
+    );
+    expect(() => parseBounds('google=3000', 'daily')).toThrow('google=:3000/day;');
     // Without the data's frequency (the pure planner's callers) every unit is a period.
     expect(parseBounds('google=:3000/week')[0].perPeriod).toBe(true);
   });

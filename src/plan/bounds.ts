@@ -74,7 +74,7 @@ export function parseBounds(text: string, frequency?: 'daily' | 'weekly'): Chann
     const m = /^("[^"]+"|[^="]+)=([^:]*):([^/]*)(\/(period|day|week))?$/i.exec(item);
     if (!m) {
       throw new PlanInputError(
-        `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, google=:3000/day; either side may be empty${item.includes('=') ? '' : '; a channel name with a comma goes in double quotes: "search, brand"=0:1000'})`,
+        `bound "${item}" is not channel=min:max (e.g. meta=0.5x:2x, ${frequency === 'weekly' ? 'google=:20000/week' : 'google=:3000/day'}; either side may be empty${item.includes('=') ? '' : '; a channel name with a comma goes in double quotes: "search, brand"=0:1000'})`,
       );
     }
     const unit = m[5]?.toLowerCase();

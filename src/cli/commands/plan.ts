@@ -211,7 +211,8 @@ export const plan: Command = {
     'with the outlook, and for the built-in tenants and those generate makes without shape options\n' +
     'the regret under the ground truth. Stored: see\n' +
     'wv-mmm plans. Bounds: meta=0.5x:2x (total, multiples of historical spend), google=:3000/day\n' +
-    '(every day, currency); either side may be empty. Lift tests (wv-mmm lift) calibrate the plan\n' +
+    '(every day, currency; on weekly data google=:20000/week, every week; /period fits either);\n' +
+    'either side may be empty. Lift tests (wv-mmm lift) calibrate the plan\n' +
     'as they calibrate explain (tests in conflict with the data are named and left out).\n' +
     'docs/planner.md has the details.',
   options: {
@@ -234,7 +235,11 @@ export const plan: Command = {
       help: "forecast CSV: date + the model's weather columns, from the period after the data",
     },
     compare: { type: 'string', value: 'S', help: 'also plan the same budget under scenario S' },
-    bounds: { type: 'string', value: 'LIST', help: 'per-channel bounds, channel=min:max[/day]' },
+    bounds: {
+      type: 'string',
+      value: 'LIST',
+      help: 'per-channel bounds, channel=min:max[/day] on daily data, channel=min:max[/week] on weekly',
+    },
     'target-roas': {
       type: 'string',
       value: 'R',
