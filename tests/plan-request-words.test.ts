@@ -9,7 +9,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
-import { parseBounds, planSummaryLines, type PlanResult } from '../src/plan/index.js';
+import { isoFromDays, parseIsoDay } from '../src/core/csv.js';
+import { geometricAdstock, hill } from '../src/core/transforms.js';
+import type { TenantSeries } from '../src/core/types.js';
+import {
+  makePlan,
+  parseBounds,
+  planSummaryLines,
+  scenarioOutlook,
+  type PlanResult,
+  type RevenueModel,
+} from '../src/plan/index.js';
 import { tempStateDir, wv } from './cli-helpers.js';
 
 describe('per-period bounds in the unit of the data', () => {
@@ -140,6 +150,59 @@ describe("the plan request's messages in the face's words", () => {
     } finally {
       state.remove();
     }
+  });
+});
+
+describe("a weekly plan's horizon in the first line", () => {
+  it("runs to the last day of the last week (end is that week's first day)", () => {
+    // It read "4 weeks from 2024-12-30 to 2025-01-20" of a horizon that runs to 2025-01-26.
+    const n = 104;
+    const dates = Array.from({ length: n }, (_, t) =>
+      isoFromDays(parseIsoDay('2023-01-02') + 7 * t),
+    );
+    const spend = [Float64Array.from({ length: n }, (_, t) => 1000 + 100 * (t % 5))];
+    const temperature = Float64Array.from({ length: n }, (_, t) => 12 + 8 * Math.sin(t / 8));
+    const model: RevenueModel = {
+      channels: ['meta'],
+      weather: ['temperature_c'],
+      controls: [],
+      media: [{ decay: 0.3, k: 1500, s: 1 }],
+      predict: (s) => {
+        const a = geometricAdstock(s.spend[0], 0.3);
+        return Float64Array.from(a, (v) => 50_000 + 20_000 * hill(v, 1500, 1));
+      },
+      describe: { kind: 'test' },
+    };
+    const series: TenantSeries = {
+      tenant: 'wk',
+      frequency: 'weekly',
+      dates,
+      channels: ['meta'],
+      spend,
+      weatherNames: ['temperature_c'],
+      weather: [temperature],
+      controlNames: [],
+      controls: [],
+      targetName: 'revenue',
+      target: new Float64Array(n),
+    };
+    series.target = model.predict(series);
+    const outlook = scenarioOutlook(series, 'typical', ['temperature_c'], 4 + 60);
+    const p = makePlan({ series, model, outlook }, { horizon: 4, budget: 4400 });
+    expect(dates.at(-1)).toBe('2024-12-23');
+    expect(p.horizon).toMatchObject({
+      periods: 4,
+      unit: 'week',
+      start: '2024-12-30',
+      end: '2025-01-20',
+      last_day: '2025-01-26',
+    });
+    expect(planSummaryLines(p)[0]).toMatch(/^wk: 4 weeks from 2024-12-30 to 2025-01-26, /);
+    // A plan stored before last_day existed reads the same.
+    const stored = { ...p, horizon: { ...p.horizon, last_day: undefined } };
+    expect(planSummaryLines(stored as unknown as PlanResult)[0]).toContain(
+      '4 weeks from 2024-12-30 to 2025-01-26',
+    );
   });
 });
 

@@ -51,7 +51,14 @@ import {
   type PlanConstraints,
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
-import { moneyPair, moneyRange, moneyResolution, shortMoney, TARGET_TOLERANCE } from './summary.js';
+import {
+  horizonLastDay,
+  moneyPair,
+  moneyRange,
+  moneyResolution,
+  shortMoney,
+  TARGET_TOLERANCE,
+} from './summary.js';
 import {
   extendOutlook,
   flatOutlook,
@@ -304,8 +311,12 @@ export interface PlanResult {
   horizon: {
     periods: number;
     unit: 'day' | 'week';
+    /** The first day of the horizon. */
     start: string;
+    /** The date of the horizon's last period (weekly: the first day of its last week). */
     end: string;
+    /** The horizon's last day (weekly: 6 days after `end`; daily: `end`). */
+    last_day: string;
     tail_periods: number;
   };
   outlook: {
@@ -1829,6 +1840,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       unit: weekly ? 'week' : 'day',
       start: horizonDates[0],
       end: horizonDates[H - 1],
+      last_day: horizonLastDay(horizonDates[H - 1], weekly ? 'week' : 'day'),
       tail_periods: tail,
     },
     outlook: {

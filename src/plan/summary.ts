@@ -1,6 +1,7 @@
 /** Plain-text readings of plans for both faces: one plan, and two plans under different outlooks. */
 import { formatSignificant } from '../core/csv/numbers.js';
 import { csvCell } from '../core/csv/serialize.js';
+import { isoFromDays, parseIsoDay } from '../core/csv/dates.js';
 import type { PlanResult } from './plan.js';
 
 /** The units of shortMoney, smallest first, with the decimals each shows. */
@@ -137,6 +138,16 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 export const TARGET_TOLERANCE = 1e-6;
 
 /**
+ * The horizon's last day from the date of its last period: a weekly row's date is the first day
+ * of its week, so the header read "4 weeks from 2024-12-30 to 2025-01-20" of a horizon that runs
+ * to 2025-01-26. From `end` rather than PlanResult.horizon.last_day, which plans stored before it
+ * lack.
+ */
+export function horizonLastDay(end: string, unit: 'day' | 'week'): string {
+  return unit === 'week' ? isoFromDays(parseIsoDay(end) + 6) : end;
+}
+
+/**
  * "32 refits of the model (20 on bootstrap replicates of the data, 5 on its training windows, 7
  * with the phase 3 search's window curves)": the count alone read as a mismatch with the 20
  * replicates asked for. Plans stored before the kinds were kept: the count alone.
@@ -203,7 +214,7 @@ export function planSummaryLines(p: PlanResult): string[] {
         : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}${optimum}`;
   }
   lines.push(
-    `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${p.horizon.end}, ${goal}, outlook ${p.outlook.source}`,
+    `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${horizonLastDay(p.horizon.end, p.horizon.unit)}, ${goal}, outlook ${p.outlook.source}`,
   );
   lines.push(
     `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,

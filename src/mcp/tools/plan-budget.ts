@@ -135,6 +135,25 @@ const outputSchema = {
   model_run_id: z.number().int().nullable(),
   inputs: z.looseObject({}),
   plan: z.looseObject({
+    horizon: z
+      .looseObject({
+        periods: z.number().int(),
+        unit: z.enum(['day', 'week']),
+        start: z.string().describe("The horizon's first day"),
+        end: z
+          .string()
+          .describe(
+            "The date of the horizon's last period (weekly: the first day of its last week)",
+          ),
+        last_day: z
+          .string()
+          .optional()
+          .describe("The horizon's last day (weekly: 6 days after end; daily: end)"),
+        tail_periods: z.number().int(),
+      })
+      .describe(
+        'The periods planned; tail_periods: the periods after the horizon whose carry-over revenue is counted',
+      ),
     budget: z.number(),
     channels: z.array(z.looseObject({ channel: z.string(), spend: z.number() })),
     incremental_revenue: z.number().nullable(),
