@@ -62,6 +62,11 @@ describe('what the help promises', () => {
     );
   });
 
+  it("plan's horizon options name their limits", () => {
+    expect(optionLine('plan', 'weeks')).toContain('at most 53: a 53-week retail year');
+    expect(optionLine('plan', 'days')).toContain('at most 371');
+  });
+
   it("generate's seed says the prefix is part of it", () => {
     // The tenant's seed comes from its id (<prefix>_s<seed>_<i>): another prefix, other data.
     expect(optionLine('generate', 'seed')).toContain('same seed and prefix, same tenants');

@@ -117,6 +117,17 @@ describe("the plan request's messages in the face's words", () => {
         /^--target-marginal-roas must be/,
       ],
       [{ tenant, days: 7, weeks: 1 }, /^give days or weeks, not both$/, /^give --days or --weeks/],
+      // A 53-week retail year is planned in one go (the limit was 52 weeks, 366 days).
+      [
+        { tenant, weeks: 54 },
+        /weeks must be a whole number from 1 to 53 \(got 54\)/,
+        /weeks must be a whole number from 1 to 53 \(got 54\)/,
+      ],
+      [
+        { tenant, days: 372 },
+        /days must be a whole number from 1 to 371 \(got 372\)/,
+        /days must be a whole number from 1 to 371 \(got 372\)/,
+      ],
       [
         { tenant, scenario: 'hot', forecast: { csv: 'date\n', fileName: 'f.csv' } },
         /^give scenario or forecast_csv \(or forecast_path\), not both$/,
@@ -198,6 +209,11 @@ describe("a weekly plan's horizon in the first line", () => {
       last_day: '2025-01-26',
     });
     expect(planSummaryLines(p)[0]).toMatch(/^wk: 4 weeks from 2024-12-30 to 2025-01-26, /);
+    // A 53-week retail year: nothing beyond the request's limit depends on 52.
+    const year = makePlan({ series, model, outlook }, { horizon: 53, budget: 53 * 1100 });
+    expect(year.horizon).toMatchObject({ periods: 53, end: '2025-12-29', last_day: '2026-01-04' });
+    expect(year.channels.map((c) => c.spend)).toEqual([53 * 1100]);
+    expect(Number.isFinite(year.incremental_revenue)).toBe(true);
     // A plan stored before last_day existed reads the same.
     const stored = { ...p, horizon: { ...p.horizon, last_day: undefined } };
     expect(planSummaryLines(stored as unknown as PlanResult)[0]).toContain(

@@ -36,9 +36,12 @@ export const APP_LIMITS = {
   maxMcpListTenants: 200,
   defaultMcpListTenants: 100,
   maxMcpResultRows: 500,
-  /** Longest plan horizon: a year of days or of weeks. */
-  maxPlanDays: 366,
-  maxPlanWeeks: 52,
+  /**
+   * Longest plan horizon: a year of weeks, 53 for a 53-week retail year (a 4-5-4 calendar's long
+   * year), and the same span in days (7 x 53).
+   */
+  maxPlanDays: 371,
+  maxPlanWeeks: 53,
   /** Largest budget or target a plan takes (currency units; beyond it doubles lose cents). */
   maxBudget: 1e12,
   /** Largest CSV text or file accepted for import, in characters (the CSV module's own limit). */

@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  APP_LIMITS,
   AppError,
   caveatWords,
   DEFAULT_PLAN_REPLICATES,
@@ -222,8 +223,16 @@ export const plan: Command = {
       value: 'B',
       help: "total budget (default: the historical spend over the horizon, the last year's mean per day or week; with a target: the largest budget considered, default 3x that)",
     },
-    days: { type: 'string', value: 'N', help: 'horizon in days (default 28)' },
-    weeks: { type: 'string', value: 'N', help: 'horizon in weeks' },
+    days: {
+      type: 'string',
+      value: 'N',
+      help: `horizon in days (default 28; at most ${APP_LIMITS.maxPlanDays})`,
+    },
+    weeks: {
+      type: 'string',
+      value: 'N',
+      help: `horizon in weeks (at most ${APP_LIMITS.maxPlanWeeks}: a 53-week retail year)`,
+    },
     scenario: {
       type: 'string',
       value: 'S',

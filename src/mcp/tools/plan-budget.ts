@@ -70,8 +70,12 @@ const inputSchema = strictInput({
     ),
   days: whole('days', APP_LIMITS.maxPlanDays)
     .optional()
-    .describe('Horizon in days after the data (default 28 days / 4 weeks); or give weeks'),
-  weeks: whole('weeks', APP_LIMITS.maxPlanWeeks).optional().describe('Horizon in weeks'),
+    .describe(
+      `Horizon in days after the data (default 28 days / 4 weeks; at most ${APP_LIMITS.maxPlanDays}); or give weeks`,
+    ),
+  weeks: whole('weeks', APP_LIMITS.maxPlanWeeks)
+    .optional()
+    .describe(`Horizon in weeks (at most ${APP_LIMITS.maxPlanWeeks}: a 53-week retail year)`),
   scenario: scenario('scenario')
     .optional()
     .describe(
