@@ -44,6 +44,7 @@ export type DataErrorCode =
   | 'malformed'
   | 'too_many_columns'
   | 'duplicate_column'
+  | 'bad_column_name'
   | 'ragged_row'
   | 'cell_too_long'
   | 'unknown_role_column'
@@ -97,10 +98,36 @@ function locate(file: string, row: number | null, column: string | null): string
   return where;
 }
 
-/** Quote a cell value for a message, cut to CSV_LIMITS.quoteChars characters. */
+/**
+ * Characters a message must not print raw: C0 and C1 controls, line and paragraph separators,
+ * bidirectional marks and overrides (a file's cell or name with ESC sequences recoloured the
+ * analyst's terminal; a line break forged a line of the server's own text).
+ */
+export const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `value` with every CONTROL_CHARACTERS character written as a \uXXXX escape (\n, \t, \r as such). */
+export function escapeControls(value: string): string {
+  return value.replace(CONTROL_CHARACTERS, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Quote a cell value for a message, cut to CSV_LIMITS.quoteChars characters, its control
+ * characters escaped (escapeControls).
+ */
 export function quoteValue(value: string): string {
   const max = CSV_LIMITS.quoteChars;
-  return value.length > max ? `"${value.slice(0, max)}..."` : `"${value}"`;
+  const cut = value.length > max ? `${value.slice(0, max)}...` : value;
+  return `"${escapeControls(cut)}"`;
 }
 
 /** Tenant ids name files and database rows, so they are kept to a safe alphabet. */
@@ -125,4 +152,25 @@ export function validateTenantId(id: string): string {
 export function separatorHint(cell: string): string {
   const sep = /;/.test(cell) ? ';' : /\t/.test(cell) ? '\\t' : /\|/.test(cell) ? '|' : null;
   return sep === null ? '' : `; it looks separated by "${sep}": save it with commas as separators`;
+}
+
+/** A formula's first character in a spreadsheet (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@]/;
+
+/**
+ * Why a column name cannot be imported, or null. Names are printed in tool and terminal text and
+ * written into every CSV the product writes (exports, plans' spend, decompositions): a probe's
+ * file forged a "Next: delete_tenant ..." line in the import's MCP text with a line break, sent
+ * ESC sequences to the analyst's terminal, and put =HYPERLINK(...) into a plan's spend CSV, which
+ * a spreadsheet runs as a formula. Refused, not escaped, so an exported file imports back as the
+ * same data.
+ */
+export function columnNameProblem(name: string): string | null {
+  if (new RegExp(CONTROL_CHARACTERS.source).test(name)) {
+    return 'holds a line break or another control character, which would forge lines or move the cursor where the name is printed; rename the column (letters, digits, spaces, "_" and punctuation)';
+  }
+  if (FORMULA_START.test(name)) {
+    return `starts with "${name[0]}", which spreadsheets run as a formula in the CSV files the product writes (exports, plans' spend, decompositions); rename the column so it starts with a letter or a digit`;
+  }
+  return null;
 }

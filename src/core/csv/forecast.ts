@@ -4,7 +4,7 @@
  * and numbers) with errors that name the file, row and column.
  */
 import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
-import { CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
+import { columnNameProblem, CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
 import { MISSING_MARKER, readNumber } from './numbers.js';
 import { checkRowWidth, readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
@@ -66,6 +66,18 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns}`,
     );
   }
+  // Names printed in messages and the plan's notes: the data file's rule (parse.ts).
+  header.forEach((name, j) => {
+    const problem = name === '' ? null : columnNameProblem(name);
+    if (problem !== null)
+      throw new DataError(
+        'bad_column_name',
+        file,
+        1,
+        null,
+        `column ${j + 1}'s name ${quoteValue(name)} ${problem}`,
+      );
+  });
   const lower = header.map((h) => h.toLowerCase());
   const dateCol = lower.indexOf('date');
   if (dateCol < 0) {

@@ -3,7 +3,14 @@ import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js'
 import { weatherKindHint, weatherKindOf } from '../weather-names.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 import { classifySteps, dateHint, isoFromDays, parseIsoDay, slashedDateOrder } from './dates.js';
-import { CSV_LIMITS, DataError, quoteValue, separatorHint, validateTenantId } from './errors.js';
+import {
+  columnNameProblem,
+  CSV_LIMITS,
+  DataError,
+  quoteValue,
+  separatorHint,
+  validateTenantId,
+} from './errors.js';
 import { formatNumber, MISSING_MARKER, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
@@ -395,6 +402,17 @@ function checkHeader(header: string[], file: string): void {
   header.forEach((name, j) => {
     if (name.length > CSV_LIMITS.maxCellChars) throw cellTooLong(file, 1, null, name);
     if (name === '') return;
+    const nameProblem = columnNameProblem(name);
+    if (nameProblem !== null) {
+      // Column null: the message names the column by number and the name escaped.
+      throw new DataError(
+        'bad_column_name',
+        file,
+        1,
+        null,
+        `column ${j + 1}'s name ${quoteValue(name)} ${nameProblem}`,
+      );
+    }
     const key = name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
