@@ -76,6 +76,7 @@ describe('column names at import', () => {
 
   it('a forecast file is held to the same rule', () => {
     const opts = {
+      fileName: 'f.csv',
       required: ['temperature_c'],
       firstDate: '2025-01-01',
       stepDays: 1 as const,
