@@ -11,7 +11,7 @@ import {
   type ShapeSpec,
 } from '../core/data/index.js';
 import { parseTenantCsv, type RoleOverrides } from '../core/csv.js';
-import { contentHash } from '../store/index.js';
+import { contentHash } from '../store/hash.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';

@@ -15,9 +15,15 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolveStateDir(env);
 }
 
+/**
+ * The module the pool's threads run (relative to src/ or dist/src/): the entry point of every
+ * computation, whose imports version.ts fingerprints.
+ */
+export const WORKER_MODULE = 'app/worker.js';
+
 /** The compiled worker module (tests run the TypeScript sources, workers always run dist). */
 export function workerFile(): string {
-  const file = path.join(packageRoot(), 'dist', 'src', 'app', 'worker.js');
+  const file = path.join(packageRoot(), 'dist', 'src', ...WORKER_MODULE.split('/'));
   if (!existsSync(file)) {
     throw new Error('the compiled worker is missing: run `npm run build` first');
   }
