@@ -29,10 +29,12 @@ import {
   QUEUE_NAME,
   checkDatabase,
   checkRedisUrl,
+  describeTask,
   jobIdFor,
   jobName,
   redactUrl,
   redisConnection,
+  refusalOf,
   trackDuplicates,
 } from './settings.js';
 
@@ -111,6 +113,8 @@ export class QueueBackend implements ComputeBackend {
   private outageTimer: NodeJS.Timeout | null = null;
   /** What each task waiting on its job does when the connection comes back. */
   private readonly rechecks = new Set<() => void>();
+  /** Workers of other code whose refusals were told (once each, and again if none of this code is there). */
+  private readonly refusalsTold = new Set<string>();
 
   constructor(private readonly options: QueueBackendOptions) {
     checkRedisUrl(options.url);
@@ -276,7 +280,7 @@ export class QueueBackend implements ComputeBackend {
       if (this.closed) throw abortError();
       await untilLost(this.addJob(queue, task, jobId), lost);
       try {
-        const out = await this.waitFor(queue, events, jobId, signal, lost);
+        const out = await this.waitFor(queue, events, jobId, describeTask(task), signal, lost);
         if (out !== REMOVED) return out;
         // Withdrawn by another caller whose run was cancelled (the same run on another
         // coordinator shares the job id): this caller still wants it, so it is added again.
@@ -300,6 +304,8 @@ export class QueueBackend implements ComputeBackend {
     // The job's name carries the code that queued it: workers of other code refuse it (worker.ts).
     const job = await queue.add(jobName(task.kind), task, { jobId });
     if ((await job.getState()) === 'failed') {
+      // Refused before (no worker of this code took it in time): its grace starts again.
+      if (refusalOf(job.progress)) await job.updateProgress(0).catch(() => {});
       await job.retry('failed').catch(() => {
         /* another coordinator retried it first */
       });
@@ -315,6 +321,7 @@ export class QueueBackend implements ComputeBackend {
     queue: Queue<ComputeTask, ComputeResult>,
     events: QueueEvents,
     jobId: string,
+    what: string,
     signal: AbortSignal | undefined,
     lost: AbortSignal,
   ): Promise<ComputeResult | typeof REMOVED> {
@@ -328,6 +335,7 @@ export class QueueBackend implements ComputeBackend {
         settled = true;
         bus.off(`completed:${jobId}`, onCompleted);
         bus.off(`failed:${jobId}`, onFailed);
+        bus.off(`progress:${jobId}`, onProgress);
         bus.off('removed', onRemoved);
         this.shutdown.signal.removeEventListener('abort', onAbort);
         signal?.removeEventListener('abort', onAbort);
@@ -339,6 +347,7 @@ export class QueueBackend implements ComputeBackend {
         settle(() => resolve(e.returnvalue as ComputeResult));
       const onFailed = (e: { failedReason: string }) =>
         settle(() => reject(new Error(e.failedReason)));
+      const onProgress = (e: { data: unknown }) => this.tellRefusal(e.data, what);
       const onRemoved = (e: { jobId: string }) => {
         if (e.jobId === jobId) settle(() => resolve(REMOVED));
       };
@@ -361,6 +370,7 @@ export class QueueBackend implements ComputeBackend {
       };
       bus.on(`completed:${jobId}`, onCompleted);
       bus.on(`failed:${jobId}`, onFailed);
+      bus.on(`progress:${jobId}`, onProgress);
       bus.on('removed', onRemoved);
       if (signal?.aborted || this.closed) return onAbort();
       if (lost.aborted) return onLost();
@@ -370,6 +380,27 @@ export class QueueBackend implements ComputeBackend {
       this.rechecks.add(look);
       look();
     });
+  }
+
+  /**
+   * A worker of other model code refused a job of this process (its progress says so, worker.ts):
+   * said at once, once per refusing worker (and again when no worker of this code is left), so
+   * that a run waiting on a stale fleet is not silent until its jobs fail.
+   */
+  private tellRefusal(progress: unknown, what: string): void {
+    const r = refusalOf(progress);
+    if (r === null || this.closed) return;
+    const told = `${r.by}|${r.served}`;
+    if (this.refusalsTold.has(told)) return;
+    this.refusalsTold.add(told);
+    this.options.log(
+      'warning',
+      `queue: worker ${r.by} runs other model code (${r.code}) and refused the job (${what})` +
+        (r.served
+          ? `: it is put back for a worker of this process's code (${MODEL_CODE_ID}), one of which is connected`
+          : `; no worker of this process's code (${MODEL_CODE_ID}) is connected: the run fails if none takes the job within ${r.graceMs / 1000} s; ` +
+            'run workers built from this code (the same commit, npm run build)'),
+    );
   }
 
   /**

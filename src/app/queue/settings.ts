@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ComputeTask } from '../compute.js';
 import { AppError } from '../errors.js';
 import { MODEL_CODE_ID } from '../version.js';
 
@@ -115,6 +116,13 @@ export function jobIdFor(identity: string): string {
   return `t${createHash('sha256').update(identity).digest('hex').slice(0, 40)}`;
 }
 
+/** A task in log lines and messages: `train shop phase 3`. */
+export function describeTask(task: ComputeTask): string {
+  return 'phase' in task
+    ? `${task.kind} ${task.source.tenant} phase ${task.phase}`
+    : `${task.kind} ${task.source.tenant}`;
+}
+
 /** A job's name: the task's kind and the model code that queued it (`phase@0.1.0+3f2a...`). */
 export function jobName(kind: string, code: string = MODEL_CODE_ID): string {
   return `${kind}@${code}`;
@@ -124,6 +132,71 @@ export function jobName(kind: string, code: string = MODEL_CODE_ID): string {
 export function jobCode(name: string): string | null {
   const at = name.indexOf('@');
   return at < 0 ? null : name.slice(at + 1);
+}
+
+/**
+ * A worker of other model code refusing a job puts it back in the queue (delayed by
+ * REFUSAL_DELAY_MS, for a worker of the job's code) instead of failing it: one stale worker in
+ * the fleet (a rolling deploy) failed every run although workers of the right code were there.
+ * While a worker of the job's code is connected the job is put back every time, and the refusing
+ * worker takes no job for REFUSAL_HOLD_OFF_MS (it refused instantly and took most of a run's
+ * jobs); while none is, the job fails once it has been refused for REFUSAL_GRACE_MS.
+ */
+export const REFUSAL_DELAY_MS = 1_000;
+export const REFUSAL_HOLD_OFF_MS = 5_000;
+export const REFUSAL_GRACE_MS = 30_000;
+
+/** Words every refusal's message holds (the coordinator tells a refusal from a failed computation). */
+export const REFUSED_WORDS = "its figures would not be the coordinator's";
+
+/** Whether a job's failure is a refusal by workers of other model code. */
+export function isRefusal(reason: string): boolean {
+  return reason.includes(REFUSED_WORDS);
+}
+
+/** A refused job's record, kept as the job's progress (the coordinator hears it as it happens). */
+export interface Refusal {
+  /** How many times workers of other code refused the job. */
+  refused: number;
+  /** When the first refusal was (Redis time, ms): the grace runs from it. */
+  since: number;
+  /** The last refusing worker and the model code it runs. */
+  by: string;
+  code: string;
+  /** Whether a worker of the job's code was connected at the last refusal. */
+  served: boolean;
+  /** The grace the refusing worker gives the job (ms). */
+  graceMs: number;
+}
+
+/** The refusal record a job's progress holds, or null (never refused, or reset by a retry). */
+export function refusalOf(progress: unknown): Refusal | null {
+  const p = progress as Partial<Refusal> | null;
+  if (typeof p !== 'object' || p === null) return null;
+  if (typeof p.refused !== 'number' || typeof p.since !== 'number') return null;
+  return {
+    refused: p.refused,
+    since: p.since,
+    by: String(p.by ?? ''),
+    code: String(p.code ?? ''),
+    served: p.served === true,
+    graceMs: typeof p.graceMs === 'number' ? p.graceMs : REFUSAL_GRACE_MS,
+  };
+}
+
+/**
+ * A worker's name as Redis lists its connections (CLIENT SETNAME, through BullMQ): its own name
+ * and the model codes whose jobs it computes, so that a worker refusing a job can tell whether a
+ * worker of the job's code is connected.
+ */
+export function workerClientName(name: string, codes: Iterable<string>): string {
+  return `${name}~codes=${[...codes].join(',')}`;
+}
+
+/** The model codes a connection name of a worker lists (none for a name without them). */
+export function workerCodes(clientName: string): string[] {
+  const m = /~codes=(\S*)$/.exec(clientName);
+  return m ? m[1].split(',').filter((c) => c !== '') : [];
 }
 
 /** Times and retries; the defaults suit production, tests shorten the lock and stall check. */

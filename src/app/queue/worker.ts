@@ -7,10 +7,11 @@
  * Errors: a computation that throws is deterministic (the same task throws the same error), so
  * it is a data error and fails the job at once with its message (UnrecoverableError, no retry);
  * a thread that dies (out of memory, crash) or a lost connection is transient and is retried
- * with backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS).
+ * with backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS). A job queued by other model code is refused and
+ * put back for a worker of that code (settings.ts REFUSAL_*), failing only when none takes it.
  */
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import { AppError } from '../errors.js';
 import { stderrLogger, type LogFn } from '../log.js';
@@ -19,13 +20,23 @@ import { acceptedCodeIds, MODEL_CODE_ID } from '../version.js';
 import {
   DEFAULT_TIMING,
   QUEUE_NAME,
+  REFUSAL_DELAY_MS,
+  REFUSAL_GRACE_MS,
+  REFUSAL_HOLD_OFF_MS,
+  REFUSED_WORDS,
   checkDatabase,
   checkRedisUrl,
+  describeTask,
   jobCode,
   redactUrl,
   redisConnection,
+  redisDatabase,
+  refusalOf,
   trackDuplicates,
+  workerClientName,
+  workerCodes,
   type QueueTiming,
+  type Refusal,
 } from './settings.js';
 
 /** A failure worth retrying elsewhere or later (a dead thread, a lost connection). */
@@ -57,6 +68,16 @@ export interface QueueWorkerOptions extends QueueTiming {
   compute?: (task: ComputeTask) => Promise<ComputeResult>;
   /** How long to wait for Redis at start before giving up with what to check (ms, default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * The model codes whose jobs this worker computes (default: version.ts acceptedCodeIds()).
+   * Tests: a worker of other code in the same process.
+   */
+  acceptedCodes?: ReadonlySet<string>;
+  /**
+   * How long a job refused by workers of other code waits for a worker of its code while none is
+   * connected before it fails (ms, default REFUSAL_GRACE_MS).
+   */
+  refusalGraceMs?: number;
 }
 
 export interface QueueWorkerHandle {
@@ -92,12 +113,6 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** How long a closing worker waits for a lost Redis before it stops without its jobs in hand. */
 const REDIS_GONE_MS = 10_000;
-
-function describeTask(task: ComputeTask): string {
-  return 'phase' in task
-    ? `${task.kind} ${task.source.tenant} phase ${task.phase}`
-    : `${task.kind} ${task.source.tenant}`;
-}
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
   const log = options.log ?? stderrLogger();
@@ -148,16 +163,113 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     throw e;
   }
 
-  const processor = async (job: Job<ComputeTask, ComputeResult>): Promise<ComputeResult> => {
-    const what = describeTask(job.data);
-    const code = jobCode(job.name);
-    if (code !== null && !acceptedCodeIds().has(code)) {
+  const accepted = options.acceptedCodes ?? acceptedCodeIds();
+  const graceMs = options.refusalGraceMs ?? REFUSAL_GRACE_MS;
+  const database = redisDatabase(options.url);
+  /** BullMQ's connection names of this queue's workers: `bull:<base64 queue>:w:<name>`. */
+  const workerPrefix = `bull:${Buffer.from(QUEUE_NAME).toString('base64')}:w:`;
+  /** Model codes the workers connected to this queue compute, looked up at most once a second. */
+  let served: { at: number; codes: Promise<Set<string> | null> } | null = null;
+  const connectedCodes = (): Promise<Set<string> | null> => {
+    if (served && Date.now() - served.at < 1_000) return served.codes;
+    const codes = (async () => {
+      try {
+        const list = String(await connection.client('LIST'));
+        const out = new Set<string>();
+        for (const line of list.split(/\r?\n/)) {
+          const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '';
+          const db = Number(/(?:^| )db=(\d+)/.exec(line)?.[1] ?? 0);
+          if (name.startsWith(workerPrefix) && db === database) {
+            for (const c of workerCodes(name)) out.add(c);
+          }
+        }
+        return out;
+      } catch (e) {
+        // A Redis without CLIENT LIST (some managed ones): refused jobs wait out the grace.
+        log('warning', `cannot list the workers connected (${(e as Error).message})`);
+        return null;
+      }
+    })();
+    served = { at: Date.now(), codes };
+    return codes;
+  };
+  /** Redis's clock (ms): the grace is measured on one clock whichever worker refuses. */
+  const redisNow = async (): Promise<number> => {
+    const [seconds, micros] = await connection.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+  // A worker that refused a job while one of the job's code is there takes no job for a while:
+  // refusing at once, it took most of a run's jobs from the workers that could compute them.
+  let holdOff: NodeJS.Timeout | null = null;
+  let closingWorker = false;
+  const holdBack = async (): Promise<void> => {
+    if (holdOff !== null || closingWorker) return;
+    holdOff = setTimeout(() => {
+      holdOff = null;
+      if (!closingWorker) void worker.resume();
+    }, REFUSAL_HOLD_OFF_MS);
+    await worker.pause(true);
+  };
+  /** When each job code was last warned about (one warning a minute, not one per refusal). */
+  const warned = new Map<string, number>();
+
+  /**
+   * A job queued by other model code: put back for a worker of its code while one is connected
+   * or the grace runs; failed (with both codes and what to do) once the grace is over and none is.
+   */
+  const refuse = async (
+    job: Job<ComputeTask, ComputeResult>,
+    token: string | undefined,
+    code: string,
+    what: string,
+  ): Promise<never> => {
+    const why =
+      `worker ${name} runs model code ${MODEL_CODE_ID}, and the job (${what}) was queued by code ${code}: ` +
+      REFUSED_WORDS;
+    const now = await redisNow();
+    const before = refusalOf(job.progress);
+    const codes = await connectedCodes();
+    const record: Refusal = {
+      refused: (before?.refused ?? 0) + 1,
+      since: before?.since ?? now,
+      by: name,
+      code: MODEL_CODE_ID,
+      served: codes?.has(code) ?? false,
+      graceMs,
+    };
+    if (!record.served && now - record.since >= graceMs) {
       const msg =
-        `worker ${name} runs model code ${MODEL_CODE_ID}, and the job (${what}) was queued by code ${code}: ` +
-        `its figures would not be the coordinator's; run workers built from the coordinator's code (the same commit, npm run build)`;
-      log('warning', `job ${job.id} refused: ${msg}`);
+        `${why}; no worker of that code took the job within ${graceMs / 1000} s ` +
+        `(refused ${record.refused} time(s)); run workers built from the coordinator's code (the same commit, npm run build)`;
+      log('warning', `job ${job.id} failed: ${msg}`);
       throw new UnrecoverableError(msg);
     }
+    await job.updateProgress(record);
+    await job.moveToDelayed(Date.now() + REFUSAL_DELAY_MS, token);
+    if (Date.now() - (warned.get(code) ?? -Infinity) < 60_000) {
+      log('info', `job ${job.id} refused (${record.refused} time(s)): put back`);
+    } else {
+      warned.set(code, Date.now());
+      log(
+        'warning',
+        `job ${job.id} refused: ${why}; put back for a worker of that code` +
+          (record.served
+            ? ` (one is connected); this worker takes no job for ${REFUSAL_HOLD_OFF_MS / 1000} s`
+            : `, but none is connected: the job fails if none takes it within ${graceMs / 1000} s; ` +
+              "run workers built from the coordinator's code (the same commit, npm run build)"),
+      );
+    }
+    if (record.served) await holdBack();
+    throw new DelayedError();
+  };
+
+  const processor = async (
+    job: Job<ComputeTask, ComputeResult>,
+    token?: string,
+  ): Promise<ComputeResult> => {
+    const what = describeTask(job.data);
+    const code = jobCode(job.name);
+    if (code !== null && !accepted.has(code)) return refuse(job, token, code, what);
     log('info', `job ${job.id} started: ${what} (attempt ${job.attemptsMade + 1})`);
     try {
       const out = await compute(job.data);
@@ -181,7 +293,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     stalledInterval,
     // A job is moved back once when its worker dies; dying twice fails it (a poison job).
     maxStalledCount: 1,
-    name,
+    // The codes it computes are in its connection's name: a worker refusing a job looks for one.
+    name: workerClientName(name, accepted),
   });
   worker.on('error', onError);
   worker.on('stalled', (jobId) =>
@@ -205,6 +318,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     name,
     concurrency,
     close() {
+      closingWorker = true;
+      if (holdOff !== null) clearTimeout(holdOff);
+      holdOff = null;
       closing ??= (async () => {
         // The jobs in hand are finished first; with Redis gone that wait never ended (their
         // results cannot be stored, nor the connections closed), and SIGTERM left the worker

@@ -13,7 +13,8 @@ export const worker: Command = {
     'A worker killed mid-job leaves its job to the others (found stalled). Logs go to stderr.\n' +
     'SIGTERM or Ctrl-C finishes the jobs in hand, then exits (with Redis gone: after 10 s, exit 1,\n' +
     'the jobs in hand queued again when it is back). Without Redis at start it says so and exits\n' +
-    'after 10 s (exit 1). Jobs queued by other model code are refused (deploy one build).\n' +
+    'after 10 s (exit 1). Jobs queued by other model code are refused and put back for a worker\n' +
+    'of that code (deploy one build): such a job fails if none takes it within 30 s.\n' +
     'See docs/scaling.md (deploying).',
   options: {
     redis: { type: 'string', value: 'redis://HOST:PORT', help: 'the Redis to take jobs from' },
