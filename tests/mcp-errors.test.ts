@@ -1,6 +1,6 @@
 /** Invalid arguments, unknown ids and app failures come back as isError results with actionable text. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mapComputeError } from '../src/app/errors.js';
+import { mapComputeError, RemoteComputeError } from '../src/app/errors.js';
 import { AppError } from '../src/app/types.js';
 import type { FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, text, type Connected } from './mcp-helpers.js';
@@ -298,6 +298,30 @@ describe('unknown ids and app errors', () => {
     expect(code(new RangeError('Maximum call stack size exceeded'))).toBe('internal');
     expect(code(new RangeError('Invalid array length'))).toBe('internal');
     expect(code(new RangeError('alpha must be positive'))).toBe('invalid_argument');
+  });
+
+  it('a failure reported by a queue worker is said without a stack; an unexpected one is logged with it', () => {
+    const lines: string[] = [];
+    const log = (_level: string, message: string) => lines.push(message);
+    const remote = mapComputeError(new RemoteComputeError('worker thread exited'), log) as AppError;
+    expect(remote.code).toBe('internal');
+    expect(remote.message).toBe('the computation failed: worker thread exited');
+    expect(lines).toEqual([]);
+    const bug = mapComputeError(new TypeError('x is undefined'), log) as AppError;
+    expect(bug.code).toBe('internal');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^compute failed: TypeError: x is undefined\n\s+at /);
+  });
+
+  it('a queue error says what to do without the state-directory hint', async () => {
+    app.getRun = () => {
+      throw new AppError(
+        "worker w runs model code a, and the job (train x phase 0) was queued by code b: its figures would not be the coordinator's; no worker of that code took the job within 30 s (refused 3 time(s)); run workers built from the coordinator's code (the same commit, npm run build)",
+        'unavailable',
+      );
+    };
+    const t = await expectError('get_run', { run_id: 1 }, 'run workers built from');
+    expect(t).not.toMatch(/disk full|state directory/);
   });
 
   it('internal AppErrors are hidden too', async () => {

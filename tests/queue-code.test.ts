@@ -5,6 +5,8 @@
  * (ioredis went on in database 0), and a worker whose Redis is gone stops when told to (it waited
  * for Redis forever after SIGTERM).
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startQueueWorker } from '../src/app/index.js';
 import { compute, type ComputeTask } from '../src/app/compute.js';
@@ -135,6 +137,52 @@ describeWithRedis('queue mode: code, database and a lost Redis', () => {
     } finally {
       await backend.close();
       await good?.close();
+      await stale.close();
+    }
+  }, 60_000);
+
+  it('the CLI says a run no worker of its code took once, without a stack', async () => {
+    // It printed "compute failed: Error: ..." with 9 lines of stack, then the message twice more.
+    const stale = await startQueueWorker({
+      url: redis.url,
+      log: silentLogger,
+      acceptedCodes: new Set(['0.0.1+stale']),
+      refusalGraceMs: 1_000,
+      compute: () => Promise.reject(new Error('must not be computed')),
+    });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, WV_MMM_STATE_DIR: redis.tempState() };
+      delete env.WV_MMM_LOG_LEVEL; // the CLI's own default (warnings and errors)
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(
+        (resolve) => {
+          const p = spawn(
+            process.execPath,
+            [
+              path.resolve('dist/src/cli/main.js'),
+              'run-phase',
+              '--phase',
+              '0',
+              '--tenants',
+              'none_books',
+              '--queue',
+              redis.url,
+            ],
+            { env, stdio: ['ignore', 'ignore', 'pipe'] },
+          );
+          let err = '';
+          p.stderr.setEncoding('utf8');
+          p.stderr.on('data', (d: string) => (err += d));
+          p.once('exit', (c) => resolve({ code: c, stderr: err }));
+        },
+      );
+      expect(code).toBe(1);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stderr).not.toMatch(/compute failed/);
+      expect(stderr.split('no worker of that code took the job').length - 1).toBe(1);
+      expect(stderr).toMatch(
+        /^wv-mmm: worker \S+ runs model code \S+, and the job \(train none_books phase 0\) was queued by code \S+: its figures would not be the coordinator's; no worker of that code took the job within 1 s \(refused \d+ time\(s\)\); run workers built from the coordinator's code \(the same commit, npm run build\)$/m,
+      );
+    } finally {
       await stale.close();
     }
   }, 60_000);

@@ -25,6 +25,17 @@ export class AppError extends Error {
 }
 
 /**
+ * A computation that failed in another process (a queue worker: the job's failure reason). Its
+ * message is all there is here: a stack would be this process's code that waited for the job.
+ */
+export class RemoteComputeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RemoteComputeError';
+  }
+}
+
+/**
  * A RangeError the JavaScript engine threw on its own (a stack overflow, an array or string too
  * long to allocate): a failure of the program, not of an argument. The core's own RangeErrors
  * (an option out of range) are the caller's input problems.
@@ -38,7 +49,11 @@ export function isEngineRangeError(e: unknown): boolean {
   );
 }
 
-/** What a worker (or the store under it) threw, as an AppError; unexpected failures are logged. */
+/**
+ * What a worker (or the store under it) threw, as an AppError. Expected failures (an AppError, bad
+ * input, a queue worker's failure reason) are only returned: the caller says them once. An
+ * unexpected failure in this process is logged with its stack as well (a bug to report).
+ */
 export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): Error {
   if (signal?.aborted || (e as Error)?.name === 'AbortError')
     return new AppError('cancelled', 'cancelled');
@@ -51,6 +66,8 @@ export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): E
   )
     return new AppError(msg, 'invalid_argument');
   if (e instanceof DataError) return new AppError(msg, 'invalid_argument');
+  if (e instanceof RemoteComputeError)
+    return new AppError(`the computation failed: ${msg}`, 'internal');
   log('error', `compute failed: ${(e as Error)?.stack ?? msg}`);
   return new AppError(`the computation failed: ${msg}`, 'internal');
 }

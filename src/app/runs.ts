@@ -418,7 +418,8 @@ export class RunManager {
     if (failure !== null) {
       const f = failure as Error;
       this.recordEnd(runId, 'failed', null, f.message);
-      ctx.log('warning', `run ${runId} failed: ${f.message}`);
+      // Info, not a warning: the caller gets the error and says it (the CLI printed it twice).
+      ctx.log('info', `run ${runId} failed: ${f.message}`);
       throw f;
     }
     const results = orderedResults(ctx.store, runId, tenants);

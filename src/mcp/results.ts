@@ -72,6 +72,9 @@ function hintFor(tool: string, err: AppError): string {
   )
     return '';
   if (err.code === 'not_found' && /lift test|\bplan \d|file not found/.test(m)) return '';
+  // Queue mode's (Redis gone, no worker of this code): the message says what to do, and it is
+  // not the state directory.
+  if (err.code === 'unavailable' && /\bRedis\b|run workers built/.test(m)) return '';
   if (err.code === 'conflict')
     return tool === 'import_tenant_data' && !/built-in|replace/.test(m) ? HINTS.conflict : '';
   return HINTS[err.code];

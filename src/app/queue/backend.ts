@@ -18,7 +18,7 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ComputeResult, ComputeTask } from '../compute.js';
 import type { ComputeBackend, TaskOptions } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, RemoteComputeError } from '../errors.js';
 import type { LogFn } from '../log.js';
 import { MODEL_CODE_ID } from '../version.js';
 import {
@@ -30,6 +30,7 @@ import {
   checkDatabase,
   checkRedisUrl,
   describeTask,
+  isRefusal,
   jobIdFor,
   jobName,
   redactUrl,
@@ -75,6 +76,14 @@ function untilLost<T>(p: Promise<T>, lost: AbortSignal): Promise<T> {
     lost.addEventListener('abort', onLost, { once: true });
   });
   return Promise.race([p, gone]).finally(() => lost.removeEventListener('abort', onLost));
+}
+
+/**
+ * A job's failure reason as this process's error: a refusal by workers of other model code is the
+ * operator's to fix (AppError 'unavailable', said as it is); anything else failed on a worker.
+ */
+function jobFailure(reason: string): Error {
+  return isRefusal(reason) ? new AppError(reason, 'unavailable') : new RemoteComputeError(reason);
 }
 
 function abortError(): Error {
@@ -346,7 +355,7 @@ export class QueueBackend implements ComputeBackend {
       const onCompleted = (e: { returnvalue: unknown }) =>
         settle(() => resolve(e.returnvalue as ComputeResult));
       const onFailed = (e: { failedReason: string }) =>
-        settle(() => reject(new Error(e.failedReason)));
+        settle(() => reject(jobFailure(e.failedReason)));
       const onProgress = (e: { data: unknown }) => this.tellRefusal(e.data, what);
       const onRemoved = (e: { jobId: string }) => {
         if (e.jobId === jobId) settle(() => resolve(REMOVED));
@@ -364,7 +373,7 @@ export class QueueBackend implements ComputeBackend {
             const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
             if (!job) settle(() => resolve(REMOVED));
             else if (state === 'completed') settle(() => resolve(job.returnvalue));
-            else settle(() => reject(new Error(job.failedReason)));
+            else settle(() => reject(jobFailure(job.failedReason)));
           })
           .catch((err: unknown) => settle(() => reject(err as Error)));
       };
