@@ -115,6 +115,57 @@ describeWithRedis('queue mode without Redis', () => {
     }
   }, 60_000);
 
+  it('Redis restarted under a job: each side says so in its words, and the job is done again', async () => {
+    // The worker logged BullMQ's "Missing lock for job ... moveToFinished" (and moveToDelayed)
+    // after a "done" line; the CLI (warnings only) said "lost the connection" and never "back".
+    redis ??= await redisOn(port, tempDir());
+    const coordinator: string[] = [];
+    const backend = new QueueBackend({
+      url,
+      log: (level, m) => coordinator.push(`${level}: ${m}`),
+      reconnectTimeoutMs: 20_000,
+    });
+    const workerLog: string[] = [];
+    const worker = await startQueueWorker({
+      url,
+      log: (level, m) => workerLog.push(`${level}: ${m}`),
+      compute: async (t) => {
+        await new Promise((r) => setTimeout(r, 3_000));
+        return compute(t);
+      },
+    });
+    try {
+      const t = task('none_books');
+      const pending = backend.run(t, undefined, { key: 'outage/restart' });
+      pending.catch(() => {});
+      for (let i = 0; i < 100 && !workerLog.some((l) => / started: /.test(l)); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await killed(redis);
+      await new Promise((r) => setTimeout(r, 500));
+      redis = await redisOn(port, tempDir());
+      const out = await pending;
+      expect(out.kind).toBe('train');
+      expect(coordinator.join('\n')).toMatch(
+        /^warning: queue: the connection to Redis at redis:\/\/127\.0\.0\.1:\d+\/? is back \(lost for \d+\.\d s\); the run goes on$/m,
+      );
+      const said = workerLog.join('\n');
+      expect(said).not.toMatch(/Missing (lock|key)/);
+      expect(said).toMatch(/^info: Redis at \S+ is back$/m);
+      expect(said).toMatch(
+        /^warning: job \S+: its lock was lost \(Redis restarted, or was away longer than the 30 s lock\): its result is not kept; the job is computed again$/m,
+      );
+      // "done" only for the attempt whose result Redis kept (said once Redis answered).
+      for (let i = 0; i < 40 && !workerLog.some((l) => / done: /.test(l)); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(workerLog.filter((l) => / done: /.test(l))).toHaveLength(1);
+    } finally {
+      await backend.close();
+      await worker.close();
+    }
+  }, 60_000);
+
   it('a worker without Redis at start says what to check and stops', async () => {
     const dead = `redis://127.0.0.1:${await freePort()}`;
     const started = Date.now();

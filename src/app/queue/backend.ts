@@ -120,6 +120,8 @@ export class QueueBackend implements ComputeBackend {
   /** Aborted (with the error) when Redis stays lost longer than reconnectTimeoutMs. */
   private outage = new AbortController();
   private outageTimer: NodeJS.Timeout | null = null;
+  /** When the connection was lost (for the line that says it is back). */
+  private lostAt = 0;
   /** What each task waiting on its job does when the connection comes back. */
   private readonly rechecks = new Set<() => void>();
   /** Workers of other code whose refusals were told (once each, and again if none of this code is there). */
@@ -182,6 +184,7 @@ export class QueueBackend implements ComputeBackend {
       return;
     }
     const ms = this.options.reconnectTimeoutMs ?? 30_000;
+    this.lostAt = Date.now();
     this.options.log(
       'warning',
       `queue: lost the connection to Redis at ${redactUrl(this.options.url)}; waiting up to ${ms / 1000} s for it`,
@@ -204,7 +207,13 @@ export class QueueBackend implements ComputeBackend {
     if (this.outageTimer !== null) {
       clearTimeout(this.outageTimer);
       this.outageTimer = null;
-      this.options.log('info', `queue: Redis at ${redactUrl(this.options.url)} is back`);
+      // A warning like the loss it ends (the CLI shows warnings only: it said "lost", never "back").
+      const lostFor = ((Date.now() - this.lostAt) / 1000).toFixed(1);
+      this.options.log(
+        'warning',
+        `queue: the connection to Redis at ${redactUrl(this.options.url)} is back (lost for ${lostFor} s); the run goes on`,
+      );
+      this.lastError = ''; // the next outage's errors are said again
     }
     if (this.outage.signal.aborted) {
       this.outage = new AbortController();

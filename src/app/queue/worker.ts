@@ -142,12 +142,36 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const name = `wv-mmm@${hostname()}:${process.pid}`;
   const connection = await redisConnection(options.url);
   let lastError = '';
+  /** Jobs whose lost lock was told (BullMQ reports it once per command it tried). */
+  const lostJobs = new Set<string>();
   const onError = (err: Error) => {
+    // BullMQ's words when a job's lock or key is gone (Redis restarted or away longer than the
+    // lock): "Missing lock for job ID. moveToFinished", then "... moveToDelayed".
+    const missing = /^Missing (lock|key) for job (\S+?)\.? (\w+)$/.exec(err.message);
+    if (missing) {
+      const [, what, id] = missing;
+      if (lostJobs.has(id)) return;
+      if (lostJobs.size >= 1_000) lostJobs.clear();
+      lostJobs.add(id);
+      log(
+        'warning',
+        what === 'lock'
+          ? `job ${id}: its lock was lost (Redis restarted, or was away longer than the ${lockDuration / 1000} s lock): its result is not kept; the job is computed again`
+          : `job ${id} is gone from Redis (restarted without its data): its result is not kept; the coordinator adds the job again`,
+      );
+      return;
+    }
     if (err.message === lastError) return;
     lastError = err.message;
     log('warning', `queue (${redactUrl(options.url)}): ${err.message}`);
   };
   connection.on('error', onError);
+  let started = false;
+  connection.on('ready', () => {
+    // After an outage: said, and the next outage's errors are said again.
+    if (started && lastError !== '') log('info', `Redis at ${redactUrl(options.url)} is back`);
+    lastError = '';
+  });
   // BullMQ blocks on a duplicate of the connection: kept, so a worker whose Redis is gone can
   // drop it (its reconnect attempts kept the process alive after close).
   const duplicates = trackDuplicates(connection);
@@ -272,9 +296,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (code !== null && !accepted.has(code)) return refuse(job, token, code, what);
     log('info', `job ${job.id} started: ${what} (attempt ${job.attemptsMade + 1})`);
     try {
-      const out = await compute(job.data);
-      log('info', `job ${job.id} done: ${what}`);
-      return out;
+      return await compute(job.data);
     } catch (e) {
       const msg = (e as Error)?.message ?? String(e);
       if (isTransient(e)) {
@@ -297,6 +319,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     name: workerClientName(name, accepted),
   });
   worker.on('error', onError);
+  // Done once Redis has the result (a job whose lock was lost meanwhile is not done: above).
+  worker.on('completed', (job) => log('info', `job ${job.id} done: ${describeTask(job.data)}`));
   worker.on('stalled', (jobId) =>
     log('warning', `job ${jobId} stalled (its worker stopped renewing the lock): queued again`),
   );
@@ -309,6 +333,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     await pool?.close();
     throw unreachable(options.url, timeoutMs, lastError);
   }
+  started = true;
   log(
     'info',
     `worker ${name}: ${concurrency} thread(s) on queue '${QUEUE_NAME}' at ${redactUrl(options.url)}`,
