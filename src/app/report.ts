@@ -443,10 +443,14 @@ async function tenantReport(
     version: CODE_VERSION,
   };
   const built = await (await pages()).buildTenantReport(data);
-  const file = writeHtml(req.out ?? tenantFile(ctx, req.tenant, phase), built.html);
+  const file = writeHtml(
+    req.out ?? tenantFile(ctx, req.tenant, phase),
+    built.html,
+    req.out === undefined,
+  );
   // The same decomposition per date as a CSV beside the page, for spreadsheets and agents.
   const csv = decompositionToCsv(out.decomposition, resolveTenant(source).series.target);
-  const csvFile = writeHtml(decompositionFile(file), csv);
+  const csvFile = writeHtml(decompositionFile(file), csv, req.out === undefined);
   progress(2, `wrote the report of ${req.tenant}`);
   const r = out.result;
   const summary = [
@@ -589,7 +593,7 @@ async function runReport(
     figures_of: `run ${run.id}${run.finished_at ? ` (finished ${run.finished_at})` : ''}`,
     version: CODE_VERSION,
   });
-  const file = writeHtml(req.out ?? runFile(ctx, run.id), built.html);
+  const file = writeHtml(req.out ?? runFile(ctx, run.id), built.html, req.out === undefined);
   const summary = built.charts.map((c) => c.reading);
   return result(
     ctx,
@@ -633,13 +637,24 @@ function checkReportPath(abs: string): void {
   }
 }
 
-function writeHtml(file: string, html: string): string {
+/**
+ * Writes a report file. `inStateDir`: the path is the state directory's, not the caller's (no
+ * --out; MCP has no path argument), so any failure is the operator's to fix, not an argument to
+ * change (it read "give a file path ... Fix the argument" over MCP).
+ */
+function writeHtml(file: string, html: string, inStateDir: boolean): string {
   const abs = path.resolve(file);
   try {
     makeDirs(path.dirname(abs));
     writeAtomic(abs, html);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    if (inStateDir) {
+      throw new AppError(
+        `cannot write the report into the state directory (${path.basename(abs)}): ${writeErrorWords(e)}`,
+        'unavailable',
+      );
+    }
     const unavailable = code === 'ENOSPC' || code === 'EROFS';
     throw new AppError(
       `cannot write the report to ${abs}: ${writeErrorWords(e)}; ` +
