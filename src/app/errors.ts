@@ -3,7 +3,7 @@
  * exit codes), and the mapping of whatever a computation threw onto it.
  */
 import { DataError } from '../core/csv.js';
-import { StoreError } from '../store/index.js';
+import { StoreBusyError, StoreError } from '../store/index.js';
 import type { LogFn } from './log.js';
 
 export class AppError extends Error {
@@ -17,6 +17,8 @@ export class AppError extends Error {
       | 'cancelled'
       /** The store cannot be written (disk full, read-only): the operator must act. */
       | 'unavailable'
+      /** Another process holds the store's write lock: the same call can succeed shortly. */
+      | 'busy'
       | 'internal',
   ) {
     super(message);
@@ -50,6 +52,23 @@ export function isEngineRangeError(e: unknown): boolean {
 }
 
 /**
+ * The AppError for a known failure that is not one (the store's errors, the core's refusals), or
+ * null: shared by the computations (mapComputeError) and the faces (MCP results) so that an
+ * error reads the same, with the same code, whichever way it came.
+ */
+export function knownAppError(e: unknown): AppError | null {
+  if (e instanceof AppError) return e;
+  if (!(e instanceof Error) && typeof (e as Error)?.message !== 'string') return null;
+  const msg = (e as Error).message;
+  if (e instanceof StoreBusyError) return new AppError(msg, 'busy');
+  if (e instanceof StoreError) return new AppError(msg, 'unavailable');
+  if (isEngineRangeError(e)) return null;
+  if (e instanceof RangeError || e instanceof DataError || /must be|need more rows|folds/.test(msg))
+    return new AppError(msg, 'invalid_argument');
+  return null;
+}
+
+/**
  * What a worker (or the store under it) threw, as an AppError. Expected failures (an AppError, bad
  * input, a queue worker's failure reason) are only returned: the caller says them once. An
  * unexpected failure in this process is logged with its stack as well (a bug to report).
@@ -57,15 +76,9 @@ export function isEngineRangeError(e: unknown): boolean {
 export function mapComputeError(e: unknown, log: LogFn, signal?: AbortSignal): Error {
   if (signal?.aborted || (e as Error)?.name === 'AbortError')
     return new AppError('cancelled', 'cancelled');
-  if (e instanceof AppError) return e;
+  const known = knownAppError(e);
+  if (known) return known;
   const msg = (e as Error)?.message ?? String(e);
-  if (e instanceof StoreError) return new AppError(msg, 'unavailable');
-  if (
-    !isEngineRangeError(e) &&
-    (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
-  )
-    return new AppError(msg, 'invalid_argument');
-  if (e instanceof DataError) return new AppError(msg, 'invalid_argument');
   if (e instanceof RemoteComputeError)
     return new AppError(`the computation failed: ${msg}`, 'internal');
   log('error', `compute failed: ${(e as Error)?.stack ?? msg}`);

@@ -16,7 +16,7 @@
  * `wv-mmm worker` processes); this thread validates, records and reports.
  */
 import path from 'node:path';
-import { openStore, StoreError, type Store } from '../store/index.js';
+import { openStore, StoreBusyError, StoreError, type Store } from '../store/index.js';
 import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -95,12 +95,19 @@ export function createApp(options: CreateAppOptions = {}): App {
   try {
     store = openStore(stateDir);
   } catch (e) {
+    if (e instanceof StoreBusyError) throw new AppError(e.message, 'busy');
     if (e instanceof StoreError) throw new AppError(e.message, 'internal');
     throw e;
   }
-  const recovered = store.recoverInterruptedRuns();
-  if (recovered.length)
-    log('warning', `marked interrupted run(s) ${recovered.join(', ')} as failed`);
+  try {
+    const recovered = store.recoverInterruptedRuns();
+    if (recovered.length)
+      log('warning', `marked interrupted run(s) ${recovered.join(', ')} as failed`);
+  } catch (e) {
+    // Another process holds the store's write lock: every later look at the runs marks them.
+    if (!(e instanceof StoreBusyError)) throw e;
+    log('warning', `could not mark interrupted runs yet: ${e.message}`);
+  }
   const importDirs = options.importDirs ?? importDirsFromEnv();
   const compute = options.queueUrl
     ? new QueueBackend({ url: options.queueUrl, log })

@@ -7,7 +7,13 @@
  */
 import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
 import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
-import { runKey, type RunRecord, type Store } from '../store/index.js';
+import {
+  INTERRUPTED_ERROR,
+  runKey,
+  StoreBusyError,
+  type RunRecord,
+  type Store,
+} from '../store/index.js';
 import { summarize, writeAnalytics } from './analytics.js';
 import { resolveTenant, type TenantSource } from './compute.js';
 import { APP_LIMITS, normalizeConfig, parsePhase } from './config.js';
@@ -65,6 +71,27 @@ interface InFlightRun {
 /** How often a run computed by another process is looked at (follow). */
 const FOLLOW_POLL_MS = 250;
 
+/**
+ * How long a run's write (a tenant's result, its progress, its end) that another process's lock
+ * refused is tried again, after the busy timeout of the first try: a lock of a few seconds (a
+ * backup, a database browser) no longer fails the whole run and drops the tenants computed.
+ */
+export const STORE_BUSY_RETRY_MS = 20_000;
+/** First pause between those tries (doubled each time, up to STORE_BUSY_PAUSE_MAX_MS). */
+const STORE_BUSY_PAUSE_MS = 100;
+const STORE_BUSY_PAUSE_MAX_MS = 2_000;
+/** First pause before a run's end that could not be written is tried again (then doubled). */
+const UNRECORDED_RETRY_MS = 500;
+const UNRECORDED_RETRY_MAX_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A run's end this process could not write: what it reported, to write when the store lets it. */
+interface UnrecordedEnd {
+  status: 'failed' | 'cancelled';
+  error: string;
+}
+
 /** A run's stored tenant results in the run's tenant order (missing tenants left out). */
 export function orderedResults(store: Store, runId: number, tenants: string[]): TenantResult[] {
   const byTenant = new Map(store.getTenantResults(runId).map((r) => [r.tenant, r]));
@@ -117,10 +144,28 @@ export class RunManager {
   private readonly active = new Map<number, AbortController>();
   /** Runs in progress by run key: identical concurrent requests share one run. */
   private readonly inFlight = new Map<string, InFlightRun>();
-  /** Runs whose end could not be written (disk full): reported as failed until a restart records it. */
-  private readonly unrecorded = new Map<number, string>();
+  /**
+   * Runs whose end could not be written (the store locked by another process, a full disk):
+   * reported from memory as they ended, and written as soon as the store lets it (flushUnrecorded:
+   * at every look at the runs, on a timer, and at close), so that no other process sees them
+   * running for as long as this one lives.
+   */
+  private readonly unrecorded = new Map<number, UnrecordedEnd>();
+  private unrecordedTimer: NodeJS.Timeout | null = null;
+  private unrecordedPause = UNRECORDED_RETRY_MS;
+  /**
+   * Runs of dead processes that the last look found but could not mark failed (another process
+   * held the store's write lock): shown failed as interrupted until the mark is written.
+   */
+  private presumedInterrupted = new Set<number>();
+  /** A run's write found the store locked and has not got through since (retryBusy). */
+  private storeLocked = false;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    /** STORE_BUSY_RETRY_MS (tests shorten it). */
+    private readonly busyRetryMs = STORE_BUSY_RETRY_MS,
+  ) {}
 
   start(
     req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
@@ -270,14 +315,18 @@ export class RunManager {
       },
     )
       .catch((e: unknown) => {
-        // Whatever failed after the run started, it must not stay 'running' while we live.
-        try {
-          const r = ctx.store.getRun(runId);
-          if (r && (r.status === 'running' || r.status === 'queued')) {
-            ctx.store.finishRun(runId, 'failed', null, (e as Error)?.message ?? String(e));
+        // Whatever failed after the run started, it must not stay 'running' while we live
+        // (an end already kept to write later is written by flushUnrecorded).
+        if (!this.unrecorded.has(runId)) {
+          const error = (e as Error)?.message ?? String(e);
+          try {
+            const r = ctx.store.getRun(runId);
+            if (r && (r.status === 'running' || r.status === 'queued')) {
+              ctx.store.finishRun(runId, 'failed', null, error);
+            }
+          } catch {
+            this.keepUnrecorded(runId, { status: 'failed', error });
           }
-        } catch {
-          /* the store itself failed; start-up recovery will close the run */
         }
         throw e;
       })
@@ -385,9 +434,13 @@ export class RunManager {
             { key: `${key}/${tenants[i]}` },
           );
           if (out.kind !== 'train' || signal.aborted) continue;
-          ctx.store.saveTenantResult(runId, out.result, [], hashes[i]);
+          await this.retryBusy(
+            () => ctx.store.saveTenantResult(runId, out.result, [], hashes[i]),
+            signal,
+          );
           done++;
-          ctx.store.updateProgress(runId, done, total);
+          const now = done;
+          await this.retryBusy(() => ctx.store.updateProgress(runId, now, total), signal);
           opts.onProgress?.({
             runId,
             done,
@@ -402,52 +455,148 @@ export class RunManager {
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
     if (ctx.closed) {
-      // Recorded here, while the store is still open: close() waits for the pool first.
+      // Recorded here, while the store is still open: close() waits for the pool first (and
+      // tries once more, in closeOutActive, an end the store refused here).
       try {
         ctx.store.finishRun(runId, 'cancelled', null, SHUTDOWN_ERROR);
       } catch (e) {
         ctx.log('warning', `run ${runId}: could not record the shutdown: ${(e as Error).message}`);
+        this.keepUnrecorded(runId, { status: 'cancelled', error: SHUTDOWN_ERROR });
       }
       throw new AppError('the server is shutting down', 'cancelled');
     }
     if (signal.aborted) {
-      this.recordEnd(runId, 'cancelled', null, cancelReason(signal));
+      await this.recordEnd(runId, 'cancelled', null, cancelReason(signal));
       ctx.log('info', `run ${runId} cancelled after ${done}/${total} tenants`);
       return this.get(runId);
     }
     if (failure !== null) {
       const f = failure as Error;
-      this.recordEnd(runId, 'failed', null, f.message);
+      await this.recordEnd(runId, 'failed', null, f.message);
       // Info, not a warning: the caller gets the error and says it (the CLI printed it twice).
       ctx.log('info', `run ${runId} failed: ${f.message}`);
       throw f;
     }
     const results = orderedResults(ctx.store, runId, tenants);
     const summary = summarize(phase, results);
-    this.recordEnd(runId, 'done', summary);
+    await this.recordEnd(runId, 'done', summary);
     this.writeArtifact(runId, phase, tenants, results);
     ctx.log('info', `run ${runId} done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     return this.get(runId);
   }
 
   /**
-   * Records how a run ended. When the store cannot be written (disk full), the run is reported
-   * as failed from memory (never as running, never as done) and the error says why; on the next
-   * start the store marks it failed as interrupted.
+   * A write of a run in progress, tried again while another process holds the store's write
+   * lock: after the first try (which waits the busy timeout) for up to busyRetryMs, without
+   * waiting on the lock (the thread stays free between tries). Other failures, and a lock held
+   * longer, are thrown; a cancelled run stops trying.
    */
-  private recordEnd(
+  private async retryBusy<T>(write: () => T, signal?: AbortSignal): Promise<T> {
+    const { store } = this.ctx;
+    try {
+      // While another write of this process waits out a lock, the next ones do not block the
+      // thread for the busy timeout each (4 results arriving would have stalled it 20 s).
+      const out = this.storeLocked ? store.withoutWaiting(write) : write();
+      this.storeLocked = false;
+      return out;
+    } catch (e) {
+      if (!(e instanceof StoreBusyError)) throw e;
+      this.storeLocked = true;
+      const deadline = Date.now() + this.busyRetryMs;
+      let pause = STORE_BUSY_PAUSE_MS;
+      let last: unknown = e;
+      while (Date.now() < deadline && !signal?.aborted && !this.ctx.closed) {
+        await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+        pause = Math.min(pause * 2, STORE_BUSY_PAUSE_MAX_MS);
+        try {
+          const out = store.withoutWaiting(write);
+          this.storeLocked = false;
+          return out;
+        } catch (again) {
+          if (!(again instanceof StoreBusyError)) throw again;
+          last = again;
+        }
+      }
+      throw last;
+    }
+  }
+
+  /**
+   * Records how a run ended (tried again while the store is locked, retryBusy). When the store
+   * still cannot be written (locked longer, disk full), the run is reported as failed from memory
+   * (never as running, never as done), the error says why, and this process writes that end as
+   * soon as the store lets it (flushUnrecorded); a restart marks it failed as interrupted.
+   */
+  private async recordEnd(
     runId: number,
     status: 'done' | 'failed' | 'cancelled',
     summary: PhaseSummary | null,
     error: string | null = null,
-  ): void {
+  ): Promise<void> {
     try {
-      this.ctx.store.finishRun(runId, status, summary, error);
+      await this.retryBusy(() => this.ctx.store.finishRun(runId, status, summary, error));
     } catch (e) {
-      const why = `${error ?? `the run finished (${status})`}; recording it failed: ${(e as Error).message}`;
-      this.unrecorded.set(runId, why);
+      const why =
+        `${error ?? `the run finished (${status})`}; ` +
+        (e instanceof StoreBusyError
+          ? "its end could not be recorded at once (another process held the store's write lock)"
+          : `recording it failed: ${(e as Error).message}`);
+      this.keepUnrecorded(runId, { status: 'failed', error: why });
       this.ctx.log('error', `run ${runId}: ${why}`);
       throw mapComputeError(e, this.ctx.log);
+    }
+  }
+
+  /** Keeps a run's end to write later (flushUnrecorded) and starts the timer that writes it. */
+  private keepUnrecorded(runId: number, end: UnrecordedEnd): void {
+    this.unrecorded.set(runId, end);
+    this.unrecordedPause = UNRECORDED_RETRY_MS;
+    this.scheduleUnrecorded();
+  }
+
+  private scheduleUnrecorded(): void {
+    if (this.unrecordedTimer !== null || this.unrecorded.size === 0 || this.ctx.closed) return;
+    this.unrecordedTimer = setTimeout(() => {
+      this.unrecordedTimer = null;
+      this.flushUnrecorded();
+      this.unrecordedPause = Math.min(this.unrecordedPause * 2, UNRECORDED_RETRY_MAX_MS);
+      this.scheduleUnrecorded();
+    }, this.unrecordedPause);
+    // The timer alone never keeps the process alive (close() makes a last try).
+    this.unrecordedTimer.unref();
+  }
+
+  /**
+   * Writes the ends kept by keepUnrecorded, as they were reported. Without waiting on the lock
+   * (a look at the runs must not stall) unless `wait` (close). An end the store has already
+   * (another writer closed the run) is dropped; one the store still refuses is kept.
+   */
+  private flushUnrecorded(wait = false): void {
+    const { store } = this.ctx;
+    for (const [runId, end] of [...this.unrecorded]) {
+      try {
+        const write = () => {
+          const r = store.getRun(runId);
+          if (r && (r.status === 'running' || r.status === 'queued')) {
+            store.finishRun(runId, end.status, null, end.error);
+          }
+        };
+        if (wait) write();
+        else store.withoutWaiting(write);
+        this.unrecorded.delete(runId);
+        this.ctx.log('info', `run ${runId}: its end (${end.status}) is recorded now`);
+      } catch (e) {
+        if (wait || !(e instanceof StoreBusyError)) {
+          this.ctx.log(
+            'warning',
+            `run ${runId}: its end (${end.status}) still cannot be recorded: ${(e as Error).message}`,
+          );
+        }
+      }
+    }
+    if (this.unrecorded.size === 0 && this.unrecordedTimer !== null) {
+      clearTimeout(this.unrecordedTimer);
+      this.unrecordedTimer = null;
     }
   }
 
@@ -459,9 +608,12 @@ export class RunManager {
   }
 
   private info(r: RunRecord): RunInfo {
-    const lost =
-      r.status === 'running' || r.status === 'queued' ? this.unrecorded.get(r.id) : undefined;
-    if (lost !== undefined) r = { ...r, status: 'failed', error: lost };
+    if (r.status === 'running' || r.status === 'queued') {
+      const lost = this.unrecorded.get(r.id);
+      if (lost !== undefined) r = { ...r, status: lost.status, error: lost.error };
+      else if (this.presumedInterrupted.has(r.id))
+        r = { ...r, status: 'failed', error: INTERRUPTED_ERROR };
+    }
     return {
       id: r.id,
       phase: r.phase,
@@ -524,12 +676,26 @@ export class RunManager {
 
   /**
    * Runs of another process that died without recording their end are marked failed before
-   * anyone reads them: get_run never shows a run as running that nothing runs.
+   * anyone reads them: get_run never shows a run as running that nothing runs. This process's
+   * own ends that the store refused before are written first. Neither waits on another
+   * process's write lock: while the store is locked, the runs to mark are shown failed from
+   * memory (presumedInterrupted) and marked at a later look.
    */
   private recoverOrphans(): void {
+    const { store } = this.ctx;
+    if (this.unrecorded.size > 0) this.flushUnrecorded();
     try {
-      this.ctx.store.recoverInterruptedRuns(undefined, { keepOwn: true });
+      store.withoutWaiting(() => store.recoverInterruptedRuns(undefined, { keepOwn: true }));
+      this.presumedInterrupted.clear();
     } catch (e) {
+      if (e instanceof StoreBusyError) {
+        try {
+          this.presumedInterrupted = new Set(store.interruptedRuns(undefined, { keepOwn: true }));
+        } catch {
+          this.presumedInterrupted.clear();
+        }
+        return;
+      }
       this.ctx.log('warning', `could not check for interrupted runs: ${(e as Error).message}`);
     }
   }
@@ -574,8 +740,14 @@ export class RunManager {
     for (const c of this.active.values()) c.abort();
   }
 
-  /** Shutdown, second half: runs still marked running are closed out as cancelled. */
+  /**
+   * Shutdown, second half: ends the store refused before are written (waiting on a lock this
+   * once), and runs still marked running are closed out as cancelled.
+   */
   closeOutActive(): void {
+    if (this.unrecordedTimer !== null) clearTimeout(this.unrecordedTimer);
+    this.unrecordedTimer = null;
+    if (this.unrecorded.size > 0) this.flushUnrecorded(true);
     for (const id of this.active.keys()) {
       try {
         this.ctx.store.finishRun(id, 'cancelled', null, SHUTDOWN_ERROR);

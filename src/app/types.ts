@@ -165,7 +165,7 @@ export interface ReportResult {
   decomposition?: { file: string; uri: string; rows: number; columns: string[] };
 }
 
-export { AppError, isEngineRangeError } from './errors.js';
+export { AppError, isEngineRangeError, knownAppError } from './errors.js';
 
 // ---- the vocabulary of both faces --------------------------------------------------------
 // MCP and the CLI import only from src/app: what they need of the layers below is re-exported

@@ -5,7 +5,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { shareText } from '../app/index.js';
-import { AppError, isEngineRangeError } from '../app/types.js';
+import { AppError, knownAppError } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
 import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
 
@@ -54,14 +54,20 @@ const HINTS: Record<AppError['code'], string> = {
   cancelled: 'The work was cancelled; call the tool again to restart it.',
   unavailable:
     'The server cannot write its state directory (disk full or read-only). Stored runs and data are intact; the operator must free space or set WV_MMM_STATE_DIR, then retry.',
+  busy: "Another process on this state directory holds the store's write lock (a backup, a database browser, another long write). Stored runs and data are intact; call the tool again in a few seconds.",
   internal: '',
 };
+
+/** `unavailable` that is not about room or permission (a store refusal such as a run already finished). */
+const OTHER_UNAVAILABLE =
+  'Stored runs and data are intact. Call the tool again; if it fails the same way, the server log has details.';
 
 /**
  * The next-step hint for an app error, or '' where it would not apply: the app's messages often
  * name the tool to call already; a missing lift test, plan or file is not found by listing
  * tenants or runs; replace:true is the answer to an existing imported tenant only (not to a
- * built-in id, nor to a run that is busy or ended without results).
+ * built-in id, nor to a run that is busy or ended without results); "disk full or read-only"
+ * only where the store said so.
  */
 function hintFor(tool: string, err: AppError): string {
   const m = err.message;
@@ -77,34 +83,36 @@ function hintFor(tool: string, err: AppError): string {
   if (err.code === 'unavailable' && /\bRedis\b|run workers built/.test(m)) return '';
   if (err.code === 'conflict')
     return tool === 'import_tenant_data' && !/built-in|replace/.test(m) ? HINTS.conflict : '';
+  if (err.code === 'unavailable') {
+    // Redis and a report's destination: the message says what to do already.
+    if (/\bRedis\b|give another place/.test(m)) return '';
+    if (!/full|read-only|not writable/.test(m)) return OTHER_UNAVAILABLE;
+  }
   return HINTS[err.code];
 }
 
-/** Maps an error thrown by the app (or anything else) to a tool error result. */
+/**
+ * Maps an error thrown by the app (or anything else) to a tool error result. The store's and the
+ * core's errors get the app's code first (knownAppError): a locked store is `busy`, a full or
+ * read-only one `unavailable`, the core's refusals of an option or a file's data
+ * `invalid_argument`.
+ */
 export function errorResult(tool: string, err: unknown, log: LogFn): CallToolResult {
-  if (err instanceof AppError) {
-    if (err.code === 'internal') {
-      log('error', `${tool}: internal error: ${err.message}`);
-      return fail(`${tool} failed with an internal error; the server log has details.`);
-    }
-    const hint = hintFor(tool, err);
-    return fail(`${tool}: ${err.message}${hint ? `\n${hint}` : ''}`);
-  }
-  if (
-    err instanceof Error &&
-    (err.name === 'DataError' || err.name === 'RangeError') &&
-    !isEngineRangeError(err)
-  ) {
-    // Input problems reported by the core (bad CSV cell, option out of range): meant for people.
-    return fail(`${tool}: ${err.message}\n${HINTS.invalid_argument}`);
-  }
   if (isAbort(err)) {
     return fail(`${tool}: cancelled by the client. ${HINTS.cancelled}`);
   }
-  if (err instanceof Error && err.name === 'StoreError') {
-    // The store's messages say what could not be saved and why (no SQL, paths are scrubbed).
-    log('error', `${tool}: store error: ${err.message}`);
-    return fail(`${tool}: ${err.message}\n${HINTS.unavailable}`);
+  const known = knownAppError(err);
+  if (known !== null) {
+    if (known.code === 'internal') {
+      log('error', `${tool}: internal error: ${known.message}`);
+      return fail(`${tool} failed with an internal error; the server log has details.`);
+    }
+    if (known.code === 'busy' || known.code === 'unavailable') {
+      // The store's messages say what could not be saved and why (no SQL, paths are scrubbed).
+      log(known.code === 'busy' ? 'warning' : 'error', `${tool}: store error: ${known.message}`);
+    }
+    const hint = hintFor(tool, known);
+    return fail(`${tool}: ${known.message}${hint ? `\n${hint}` : ''}`);
   }
   log(
     'error',

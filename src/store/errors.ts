@@ -6,6 +6,18 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Another connection holds the store's write lock (SQLITE_BUSY, "database is locked") longer than
+ * the busy timeout: a backup tool, a database browser, another process's long write. Nothing of
+ * the write was kept; the same write can succeed once the lock is released.
+ */
+export class StoreBusyError extends StoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** upsertDataset with onlyNew found the tenant stored (by another process since the caller looked). */
 export class DatasetExistsError extends StoreError {
   constructor(

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { LiftTest } from '../core/lift.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { makeDirs } from './dirs.js';
-import { DatasetExistsError, StoreError, messageOf } from './errors.js';
+import { DatasetExistsError, StoreBusyError, StoreError, messageOf } from './errors.js';
 import { canonicalJson, contentHash } from './hash.js';
 import { decodeJson, decodeNullable, encodeJson, encodeNullable } from './json.js';
 import { STATE_DIR_ENV } from './paths.js';
@@ -62,6 +62,9 @@ const PLAN_FIGURES_SQL = `json_object(
 export const STORE_FILE = 'weathervane.sqlite';
 export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';
 const BUSY_TIMEOUT_MS = 5000;
+/** What a write refused by another connection's lock says (after its `what`). */
+const LOCKED_WORDS =
+  "another process holds the store's write lock (database is locked: a backup, a database browser or another long write); nothing of this write was kept, retry shortly";
 /** Pause before opening a new store again after SQLITE_BUSY (openStore). */
 const OPEN_RETRY_MS = 25;
 
@@ -217,6 +220,11 @@ export function openStore(stateDir: string, options: StoreOptions = {}): Store {
         `${file} is not a usable weathervane database (${messageOf(err)}); move it away or set ${STATE_DIR_ENV} to another directory`,
         { cause: err },
       );
+    }
+    if (code.startsWith('SQLITE_BUSY')) {
+      throw new StoreBusyError(`cannot open the store at ${file}: ${LOCKED_WORDS}`, {
+        cause: err,
+      });
     }
     throw new StoreError(`cannot open the store at ${file}: ${messageOf(err)}`, { cause: err });
   }
@@ -888,23 +896,42 @@ export class Store {
       isAlive = (pid) => ownerMayRun(pid, file);
     }
     const alive = isAlive;
+    // Looked at first without a write: a reader takes the write lock only when there is a run
+    // to mark (under another connection's lock, a read no longer waited 5 s for nothing).
+    if (this.interruptedRuns(alive, options).length === 0) return [];
     return this.write('cannot recover interrupted runs', () => {
-      const rows = this.db
-        .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id`)
-        .all() as { id: number; owner_pid: number | null }[];
-      const ids = rows
-        .filter((r) =>
-          r.owner_pid === process.pid
-            ? !options.keepOwn
-            : r.owner_pid === null || !alive(r.owner_pid),
-        )
-        .map((r) => r.id);
+      const ids = this.interruptedRuns(alive, options);
       const mark = this.db.prepare(
         `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`,
       );
       for (const id of ids) mark.run(INTERRUPTED_ERROR, now, id);
       return ids;
     });
+  }
+
+  /**
+   * The runs recoverInterruptedRuns would mark failed (same arguments), without marking them:
+   * 'queued' or 'running' runs whose owner is gone (or unknown).
+   */
+  interruptedRuns(
+    isAlive?: (pid: number) => boolean,
+    options: { keepOwn?: boolean } = {},
+  ): number[] {
+    if (isAlive === undefined) {
+      const file = fileId(this.path);
+      isAlive = (pid) => ownerMayRun(pid, file);
+    }
+    const alive = isAlive;
+    const rows = this.db
+      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id`)
+      .all() as { id: number; owner_pid: number | null }[];
+    return rows
+      .filter((r) =>
+        r.owner_pid === process.pid
+          ? !options.keepOwn
+          : r.owner_pid === null || !alive(r.owner_pid),
+      )
+      .map((r) => r.id);
   }
 
   /** Number of runs (optionally of one phase), for pagination. */
@@ -1168,6 +1195,22 @@ export class Store {
   }
 
   /**
+   * Runs `fn` (store calls) without waiting on another connection's write lock: a write that
+   * finds the store locked fails at once with StoreBusyError instead of after the busy timeout
+   * (5 s with the thread blocked). For writes that may be tried again later (a recovery on a
+   * read, a run's end recorded late), so a lock held elsewhere never stalls a reader.
+   */
+  withoutWaiting<T>(fn: () => T): T {
+    if (this.closed) throw new StoreError('the store is closed');
+    this.db.pragma('busy_timeout = 0');
+    try {
+      return fn();
+    } finally {
+      if (!this.closed) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  /**
    * Run `fn` in an IMMEDIATE transaction (rolled back if it throws). SQLite errors become
    * StoreErrors prefixed with `what`; StoreErrors and RangeErrors pass through unchanged.
    */
@@ -1178,6 +1221,9 @@ export class Store {
     } catch (err) {
       if (err instanceof StoreError || err instanceof RangeError) throw err;
       const code = sqliteCode(err);
+      if (code.startsWith('SQLITE_BUSY')) {
+        throw new StoreBusyError(`${what}: ${LOCKED_WORDS}`, { cause: err });
+      }
       if (/^SQLITE_(FULL|READONLY|IOERR)/.test(code)) {
         throw new StoreError(
           `${what}: ${messageOf(err)}; the state directory may be full or read-only (set ${STATE_DIR_ENV} to a writable directory)`,
