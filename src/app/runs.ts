@@ -158,6 +158,8 @@ export class RunManager {
    * held the store's write lock): shown failed as interrupted until the mark is written.
    */
   private presumedInterrupted = new Set<number>();
+  /** Runs of another process followed here that ended without a result, and the run started for them. */
+  private readonly replacedBy = new Map<number, number>();
   /** A run's write found the store locked and has not got through since (retryBusy). */
   private storeLocked = false;
 
@@ -170,7 +172,7 @@ export class RunManager {
   start(
     req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
     opts: RunHandleOptions = {},
-  ): { runId: number; cached: boolean; done: Promise<RunDetail> } {
+  ): { runId: number; cached: boolean; elsewhere?: boolean; done: Promise<RunDetail> } {
     const { ctx } = this;
     checkOpen(ctx);
     const phase = parsePhase(req.phase);
@@ -267,6 +269,7 @@ export class RunManager {
         return {
           runId: elsewhere.id,
           cached: false,
+          elsewhere: true,
           done: this.follow(elsewhere.id, { ...req, tenants }, opts),
         };
       }
@@ -614,6 +617,7 @@ export class RunManager {
       else if (this.presumedInterrupted.has(r.id))
         r = { ...r, status: 'failed', error: INTERRUPTED_ERROR };
     }
+    const replaced = this.replacement(r.id);
     return {
       id: r.id,
       phase: r.phase,
@@ -627,7 +631,23 @@ export class RunManager {
       seconds: r.seconds,
       error: r.error,
       summary: (r.summary as PhaseSummary | null) ?? null,
+      ...(replaced !== null ? { replaced_by: replaced } : {}),
     };
+  }
+
+  /**
+   * The run this process started for a run of another process it followed that ended without a
+   * result (follow), or null; a chain of such takeovers ends at the newest.
+   */
+  private replacement(runId: number): number | null {
+    let id = this.replacedBy.get(runId);
+    if (id === undefined) return null;
+    for (let i = 0; i < 100; i++) {
+      const next = this.replacedBy.get(id);
+      if (next === undefined || next === id) break;
+      id = next;
+    }
+    return id;
   }
 
   /**
@@ -652,8 +672,15 @@ export class RunManager {
         return this.get(runId);
       }
       if (d.status === 'failed' || d.status === 'cancelled') {
-        this.ctx.log('info', `run ${runId} ended ${d.status} in its process; computing it here`);
-        return this.start(req, opts).done;
+        const again = this.start(req, opts);
+        // get_run and list_runs of the followed run name the run that took it over (a
+        // background caller polls the followed run's id and would see only how it ended).
+        if (again.runId !== runId) this.replacedBy.set(runId, again.runId);
+        this.ctx.log(
+          'info',
+          `run ${runId} ended ${d.status} in its process; computing it here as run ${again.runId}`,
+        );
+        return again.done;
       }
       if (d.progress_done !== seen) {
         seen = d.progress_done;

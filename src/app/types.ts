@@ -60,6 +60,12 @@ export interface RunInfo {
   summary: PhaseSummary | null;
   /** True when the run was served from the store (same phase, tenants, data and config). */
   cached?: boolean;
+  /**
+   * A run of another process that this process followed (an identical request) and that ended
+   * there without a result: the run this process started for the same request. Known only to
+   * the process that took it over.
+   */
+  replaced_by?: number;
 }
 
 export interface RunDetail extends RunInfo {
@@ -264,7 +270,13 @@ export interface App {
   startPhaseRun(
     req: { phase: PhaseId; tenants?: string[]; config?: PhaseConfig; force?: boolean },
     opts?: RunHandleOptions,
-  ): { runId: number; cached: boolean; done: Promise<RunDetail> };
+  ): {
+    runId: number;
+    cached: boolean;
+    /** The run is computed by another process on the state directory; this one follows it. */
+    elsewhere?: boolean;
+    done: Promise<RunDetail>;
+  };
   cancelRun(runId: number): boolean;
   getRun(runId: number): RunDetail;
   listRuns(q?: { limit?: number; offset?: number; phase?: PhaseId }): {

@@ -217,7 +217,15 @@ export function runInfoView(r: RunInfo | RunDetail) {
     seconds: r.seconds,
     error: r.error === null ? null : scrubPaths(r.error),
     summary: summaryView(r.summary),
+    replaced_by: r.replaced_by ?? null,
   };
+}
+
+/** ' — taken over by run N here: poll get_run {"run_id": N}' for a run another took over, else ''. */
+export function replacedWords(r: RunInfo | RunDetail): string {
+  return r.replaced_by === undefined
+    ? ''
+    : `; this server computes the same request as run ${r.replaced_by}: poll get_run {"run_id": ${r.replaced_by}}`;
 }
 
 /** '-0.000' and '-0' (a negative figure that rounds to 0) read as 0. */

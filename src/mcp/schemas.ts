@@ -135,6 +135,13 @@ export const runInfoOut = z.object({
   seconds: metric,
   error: z.string().nullable(),
   summary: summaryOut.nullable(),
+  replaced_by: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'A run of another process that this server followed (run_phase with the same request) and that ended there without a result: the run this server computes for the same request instead (poll that id). Null otherwise; only the server that took the run over knows it',
+    ),
 });
 
 const baselineOut = z.looseObject({ rmse: metric, error_ratio: metric });

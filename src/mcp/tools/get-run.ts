@@ -5,7 +5,7 @@ import { APP_LIMITS } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 
 const ROWS_MESSAGE = `results_limit must be an integer from 1 to ${APP_LIMITS.maxMcpResultRows}`;
-import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
+import { guarded, ok, replacedWords, runInfoView, sortedRows, summaryLine } from '../results.js';
 import { runIdInput, runInfoOut, strictInput, tenantRowOut } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -45,7 +45,8 @@ export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void 
       description:
         'Status, progress and summary of one phase run, with its per-tenant rows (tenant, mean_r2, oracle_r2, passes, model) once done, paged by results_offset/results_limit. ' +
         "Use it to poll a run started with run_phase wait:false, or to reread an earlier run; train_tenant gives one tenant's full detail. " +
-        'It always says how a run ended: a run whose server exited before it finished is cancelled, and one whose process died is failed, each with the reason in error.',
+        'It always says how a run ended: a run whose server exited before it finished is cancelled, and one whose process died is failed, each with the reason in error. ' +
+        'A run of another process that this server followed (run_phase with the same request) and that ended there without a result is computed again here as a new run: `replaced_by` names it.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -66,7 +67,7 @@ export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void 
         const state =
           run.status === 'done'
             ? summaryLine(run.summary)
-            : `${run.progress.done}/${run.progress.total} tenants${run.error ? ` — ${info.error}` : ''}`;
+            : `${run.progress.done}/${run.progress.total} tenants${replacedWords(run)}${run.error ? ` — ${info.error}` : ''}`;
         return ok(
           {
             ...info,

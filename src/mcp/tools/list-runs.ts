@@ -61,7 +61,8 @@ export function registerListRuns(server: McpServer, { app, log }: ToolDeps): voi
         const views = runs.map(runInfoView);
         const lines = views.map(
           (r, i) =>
-            `#${r.run_id} phase ${r.phase} ${r.status}: ${r.status === 'done' ? summaryLine(runs[i].summary) : `${r.progress.done}/${r.progress.total}`}`,
+            `#${r.run_id} phase ${r.phase} ${r.status}: ${r.status === 'done' ? summaryLine(runs[i].summary) : `${r.progress.done}/${r.progress.total}`}` +
+            (r.replaced_by !== null ? ` (computed again here as run ${r.replaced_by})` : ''),
         );
         const head =
           `${runs.length} of ${total} runs${args.phase !== undefined ? ` for phase ${args.phase}` : ''}` +

@@ -117,6 +117,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         'Phase 3 over the 20 built-in tenants takes tens of seconds (more tenants take longer): pass wait:false to get the run id at once and poll get_run, or pass a progress token to get progress. ' +
         "A waiting call is held to the client's request timeout (60 s in the TypeScript SDK unless it resets the timeout on progress): a client that gives up cancels the request and with it the run, so use wait:false for runs that may take longer. " +
         'A background run (wait:false) runs inside this server process: it ends, recorded as cancelled, when the server exits, so use it from a session that stays open (a one-shot client such as the inspector --cli exits right after the call: use wait:true there). ' +
+        'An identical run in progress in another process on the same state directory is followed, not computed twice: the answer says so, only that process can cancel it, and if it ends there without a result this server computes it again as a new run (get_run of the first id names it in replaced_by). ' +
         `Cancelling a waiting call cancels the run (unless another identical call is still waiting on it). At most ${MAX_RUN_TENANTS} tenants.`,
       inputSchema,
       outputSchema,
@@ -157,6 +158,7 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
             handle.done.then(ended, ended);
           }
           const info = runInfoView(app.getRun(handle.runId));
+          if (handle.elsewhere) return followedRun(handle.runId, args.phase, info);
           return ok(
             {
               run_id: handle.runId,
@@ -204,6 +206,38 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
         resourcesChanged(server);
         return result;
       }),
+  );
+}
+
+/**
+ * The answer to wait:false when the identical run is in progress in another process on the state
+ * directory (another server, a CLI): this server follows it. It said "started in the background
+ * in this server process ... ends as cancelled if the server exits", and neither holds: the run
+ * lives in the other process, and only that process can cancel it. If that process stops before
+ * the run is done, this server computes the request again as a new run, which get_run of this
+ * id names (replaced_by).
+ */
+function followedRun(runId: number, phase: number, info: ReturnType<typeof runInfoView>) {
+  const poll = `get_run {"run_id": ${runId}}`;
+  return ok(
+    {
+      run_id: runId,
+      phase,
+      status: info.status,
+      cached: false,
+      progress: info.progress,
+      summary: info.summary,
+      rows: [],
+      rows_total: 0,
+      gate: null,
+      error: info.error,
+      next_step:
+        `Call ${poll} until status is done, then ${gatesCall(phase, runId)}. ` +
+        `If run ${runId} ends without a result in the other process, this server computes the same request as a new run and get_run of ${runId} names it in replaced_by: poll that id instead.`,
+    },
+    `Run ${runId} (phase ${phase}) with the same request is already being computed by another process on this state directory (another MCP server or a CLI): ${info.status}, ${info.progress.done}/${info.progress.total} tenants. ` +
+      `This server follows it: poll ${poll}. Only that process can cancel it (cancel_run there). ` +
+      `If that process stops before the run is done, this server computes the request again as a new run (in this server process), and get_run of ${runId} names that run (replaced_by).`,
   );
 }
 
