@@ -1,6 +1,7 @@
 /**
- * delete_tenant over MCP against the real app: refuses built-in and unknown tenants in the tool's
- * words, asks about stored runs before deleting anything, keeps or deletes them as told.
+ * delete_tenant over MCP against the real app: refuses built-in tenants in the tool's words, asks
+ * about stored runs before deleting anything, keeps or deletes them as told; a tenant that is not
+ * there (deleted already) is a success that deleted nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectReal, removeTempDirs, type RealServer } from './hardening-helpers.js';
@@ -21,16 +22,20 @@ afterAll(async () => {
 const tenantIds = () => s.app.listTenants().map((t) => t.tenant);
 
 describe('delete_tenant over MCP', () => {
-  it('refuses a built-in tenant and an unknown one, naming what to do', async () => {
+  it('refuses a built-in tenant, naming what to do; an unknown one deletes nothing', async () => {
     const builtin = await call(s, 'delete_tenant', { tenant: 'extreme_ski_gear' });
     expect(builtin.isError).toBe(true);
     expect(text(builtin)).toBe(
       "delete_tenant: 'extreme_ski_gear' is a built-in tenant and cannot be deleted",
     );
+    expect(builtin._meta).toEqual({ 'weathervane/error': { code: 'conflict', retryable: false } });
+    // An id with nothing stored is no error (idempotentHint): nothing was there to delete.
     const unknown = await call(s, 'delete_tenant', { tenant: 'no_such_shop' });
-    expect(unknown.isError).toBe(true);
+    expect(unknown.isError).toBeFalsy();
+    s.checkOutput('delete_tenant', unknown.structuredContent);
+    expect(unknown.structuredContent).toMatchObject({ tenant: 'no_such_shop', deleted: false });
     expect(text(unknown)).toBe(
-      "delete_tenant: no imported or generated tenant 'no_such_shop'; list them with list_tenants",
+      "No imported or generated tenant 'no_such_shop' is stored, so nothing was deleted (it may have been deleted already; list_tenants lists the tenants).",
     );
     const badRuns = await call(s, 'delete_tenant', { tenant: a, runs: 'drop' });
     expect(badRuns.isError).toBe(true);
@@ -51,9 +56,19 @@ describe('delete_tenant over MCP', () => {
     });
     expect(text(r)).toBe(`Deleted tenant ${a}.`);
     expect(tenantIds()).not.toContain(a);
-    // A repeat finds nothing to delete: the tenant stays gone.
+    // A repeat (a retry after a lost answer) succeeds and says nothing was there: the tenant
+    // stays gone. It was an error result, though the tool is annotated idempotent.
     const again = await call(s, 'delete_tenant', { tenant: a });
-    expect(text(again)).toContain(`no imported or generated tenant '${a}'`);
+    expect(again.isError, text(again)).toBeFalsy();
+    expect(again.structuredContent).toEqual({
+      tenant: a,
+      deleted: false,
+      runs_deleted: [],
+      runs_kept: [],
+      lift_tests_deleted: 0,
+    });
+    expect(text(again)).toContain(`No imported or generated tenant '${a}' is stored`);
+    expect(tenantIds()).not.toContain(a);
   });
 
   it('asks about stored runs, then keeps or deletes them as told', async () => {

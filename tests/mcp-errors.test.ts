@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapComputeError, RemoteComputeError } from '../src/app/errors.js';
 import { AppError } from '../src/app/types.js';
+import { StoreBusyError, StoreError } from '../src/store/index.js';
 import type { FakeApp } from './mcp-fake-app.js';
 import { call, connect, makeApp, text, type Connected } from './mcp-helpers.js';
 
@@ -348,5 +349,97 @@ describe('unknown ids and app errors', () => {
     expect(err?.message).toContain('unknown tool "drop_everything"; the tools are list_tenants, ');
     expect(err?.message).toContain('tools/list');
     expect(err?.message).not.toMatch(/-32602: MCP error/);
+  });
+});
+
+describe('the machine-readable reason of every error result', () => {
+  const reason = (r: { _meta?: Record<string, unknown> }) => r._meta?.['weathervane/error'];
+  const errorOf = async (name: string, args: Record<string, unknown>) => {
+    const r = await call(c, name, args);
+    expect(r.isError, `${name} ${JSON.stringify(args).slice(0, 80)}`).toBe(true);
+    return { reason: reason(r), text: text(r) };
+  };
+
+  it("carries the app's code and whether the same call can simply be made again", async () => {
+    // The SDK's own refusal of an argument, before the tool runs.
+    expect((await errorOf('run_phase', { phase: 1, folds: 1 })).reason).toEqual({
+      code: 'invalid_argument',
+      retryable: false,
+    });
+    // A tool's own check of its arguments.
+    expect((await errorOf('import_tenant_data', { tenant: 'acme' })).reason).toEqual({
+      code: 'invalid_argument',
+      retryable: false,
+    });
+    expect((await errorOf('get_run', { run_id: 42 })).reason).toEqual({
+      code: 'not_found',
+      retryable: false,
+    });
+    app.getRun = () => {
+      throw new AppError('SELECT * FROM runs failed', 'internal');
+    };
+    expect((await errorOf('get_run', { run_id: 1 })).reason).toEqual({
+      code: 'internal',
+      retryable: false,
+    });
+    app.listTenants = () => [{ tenant: 'x' }] as never;
+    expect((await errorOf('list_tenants', {})).reason).toEqual({
+      code: 'internal',
+      retryable: false,
+    });
+  });
+
+  it('a store locked by another process is busy and retryable, not "disk full"', async () => {
+    // The store's words for SQLITE_BUSY ("database is locked"): it said "disk full or read-only
+    // ... the operator must free space", which sent an agent and its operator the wrong way.
+    app.listRuns = () => {
+      throw new StoreBusyError(
+        "cannot recover interrupted runs: another process holds the store's write lock (database is locked: a backup, a database browser or another long write); nothing of this write was kept, retry shortly",
+      );
+    };
+    const busy = await errorOf('list_runs', {});
+    expect(busy.reason).toEqual({ code: 'busy', retryable: true });
+    expect(busy.text).toContain('call the tool again in a few seconds');
+    expect(busy.text).not.toMatch(/disk full|free space/);
+    // The same error as the app maps it (a run's write that failed).
+    app.getRun = () => {
+      throw new AppError('cannot finish run 3: database is locked', 'busy');
+    };
+    expect((await errorOf('get_run', { run_id: 3 })).reason).toEqual({
+      code: 'busy',
+      retryable: true,
+    });
+    // A full disk still says so.
+    app.listRuns = () => {
+      throw new StoreError(
+        'cannot create run: database or disk is full; the state directory may be full or read-only (set WV_MMM_STATE_DIR to a writable directory)',
+      );
+    };
+    const full = await errorOf('list_runs', {});
+    expect(full.reason).toEqual({ code: 'unavailable', retryable: false });
+    expect(full.text).toContain('the operator must free space');
+    // Another refusal of the store is not called a full disk.
+    app.listRuns = () => {
+      throw new StoreError('run 3 is already done');
+    };
+    const other = await errorOf('list_runs', {});
+    expect(other.reason).toEqual({ code: 'unavailable', retryable: false });
+    expect(other.text).not.toMatch(/disk full|free space/);
+  });
+
+  it("a stored model that no longer fits the tenant's data is a conflict, not the caller's argument", async () => {
+    // Re-imported with wind_kph moved from weather to controls, the plan read "series controls
+    // wind_kph differ from the model's none / Fix the argument and call the tool again".
+    const mismatch = new RangeError("series controls wind_kph differ from the model's none");
+    app.getRun = () => {
+      throw mismatch;
+    };
+    const direct = await errorOf('get_run', { run_id: 1 });
+    expect(direct.reason).toEqual({ code: 'conflict', retryable: false });
+    expect(direct.text).not.toContain('Fix the argument');
+    expect(direct.text).toContain('run phase 3 for the tenant again with force');
+    // The same through a worker (mapComputeError), as plan_budget and explain_tenant get it.
+    const mapped = mapComputeError(mismatch, () => {}) as AppError;
+    expect(mapped.code).toBe('conflict');
   });
 });

@@ -3,6 +3,7 @@
  * exit codes), and the mapping of whatever a computation threw onto it.
  */
 import { DataError } from '../core/csv.js';
+import { isModelMismatch } from './model-mismatch.js';
 import { StoreBusyError, StoreError } from '../store/index.js';
 import type { LogFn } from './log.js';
 
@@ -63,6 +64,13 @@ export function knownAppError(e: unknown): AppError | null {
   if (e instanceof StoreBusyError) return new AppError(msg, 'busy');
   if (e instanceof StoreError) return new AppError(msg, 'unavailable');
   if (isEngineRangeError(e)) return null;
+  if (isModelMismatch(msg)) {
+    return new AppError(
+      `${msg}: the stored model was fitted on other columns than the tenant's data has now ` +
+        '(its data was imported again with other columns or roles since); run phase 3 for the tenant again with force to fit it on the data it has now',
+      'conflict',
+    );
+  }
   if (e instanceof RangeError || e instanceof DataError || /must be|need more rows|folds/.test(msg))
     return new AppError(msg, 'invalid_argument');
   return null;

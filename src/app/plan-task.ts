@@ -34,6 +34,7 @@ import {
   type ReplicateRole,
   type ScenarioName,
 } from '../plan/index.js';
+import { isModelMismatch } from './model-mismatch.js';
 import type { TenantSource } from './compute.js';
 
 export type OutlookSpec =
@@ -246,6 +247,10 @@ export function computePlan(
     }
     return { ok: true, plan, comparison, refits: fresh ? refits : null };
   } catch (e) {
+    // A stored model that no longer fits the tenant's data is no input problem of the plan:
+    // thrown, it reaches the caller as a conflict (errors.ts knownAppError), not as "fix the
+    // argument".
+    if (e instanceof RangeError && isModelMismatch(e.message)) throw e;
     if (e instanceof PlanInputError || e instanceof DataError || e instanceof RangeError) {
       return { ok: false, error: e.message };
     }

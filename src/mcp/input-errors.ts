@@ -5,7 +5,8 @@
  * 10 at folds" twice. Here each line is written once, and " at <path>" is left out when the
  * message already starts with that path (it stays where it says more: "... at bounds[0]").
  */
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ERROR_META_KEY, isRetryable, type ErrorCode as ToolErrorCode } from './results.js';
 
 interface Issue {
   path?: readonly PropertyKey[];
@@ -65,5 +66,30 @@ export function wrapToolInputErrors(mcpServer: object): void {
         `Input validation error: Invalid arguments for tool ${toolName}: ${formatInputIssues(issues)}`,
       );
     }
+  };
+}
+
+/**
+ * The error results the SDK makes itself (a refused argument, before the tool runs; an output
+ * the schema refuses) carry the same machine-readable reason as the tools' own (results.ts
+ * fail): `invalid_argument` for arguments, `internal` otherwise. Wraps McpServer's
+ * createToolError (as wrapToolInputErrors wraps validateToolInput; tests/mcp-errors.test.ts fails
+ * if a later SDK renames it).
+ */
+export function wrapToolErrorResults(mcpServer: object): void {
+  const target = mcpServer as { createToolError?: (message: string) => CallToolResult };
+  const original = target.createToolError;
+  if (typeof original !== 'function') {
+    throw new Error('the MCP SDK server has no createToolError to wrap (SDK changed?)');
+  }
+  target.createToolError = (message: string) => {
+    const result = original.call(mcpServer, message);
+    const code: ToolErrorCode = /Input validation error|Invalid arguments for tool/.test(message)
+      ? 'invalid_argument'
+      : 'internal';
+    return {
+      ...result,
+      _meta: { ...result._meta, [ERROR_META_KEY]: { code, retryable: isRetryable(code) } },
+    };
   };
 }

@@ -39,9 +39,33 @@ export function ok(structured: object, summary: string): CallToolResult {
   };
 }
 
-/** An error result with actionable text. */
-export function fail(text: string): CallToolResult {
-  return { content: [{ type: 'text', text: scrubPaths(text) }], isError: true };
+/** The machine-readable reason of an error result: `_meta["weathervane/error"]`. */
+export type ErrorCode = AppError['code'];
+
+/** The `_meta` key of an error result's machine-readable reason (docs/mcp.md "Errors"). */
+export const ERROR_META_KEY = 'weathervane/error';
+
+/**
+ * Whether the same call, made again unchanged, can succeed without anything else changing:
+ * after a short pause for `busy` (another process holds the store's write lock), at once for
+ * `cancelled`. Every other code needs something changed first (an argument, the data, a run
+ * that ends, the operator).
+ */
+export function isRetryable(code: ErrorCode): boolean {
+  return code === 'busy' || code === 'cancelled';
+}
+
+/**
+ * An error result with actionable text and its reason for a program: `code` (the app's error
+ * codes) and `retryable` in `_meta` (structuredContent would be checked against the tool's
+ * output schema by the SDK client, even on an error result, and refused).
+ */
+export function fail(text: string, code: ErrorCode): CallToolResult {
+  return {
+    content: [{ type: 'text', text: scrubPaths(text) }],
+    isError: true,
+    _meta: { [ERROR_META_KEY]: { code, retryable: isRetryable(code) } },
+  };
 }
 
 /** Next-step hints per AppError code, appended to the app's message. */
@@ -94,25 +118,26 @@ function hintFor(tool: string, err: AppError): string {
 /**
  * Maps an error thrown by the app (or anything else) to a tool error result. The store's and the
  * core's errors get the app's code first (knownAppError): a locked store is `busy`, a full or
- * read-only one `unavailable`, the core's refusals of an option or a file's data
+ * read-only one `unavailable`, a stored model that no longer fits the tenant's data a `conflict`
+ * (not "fix the argument"), the core's refusals of an option or a file's data
  * `invalid_argument`.
  */
 export function errorResult(tool: string, err: unknown, log: LogFn): CallToolResult {
   if (isAbort(err)) {
-    return fail(`${tool}: cancelled by the client. ${HINTS.cancelled}`);
+    return fail(`${tool}: cancelled by the client. ${HINTS.cancelled}`, 'cancelled');
   }
   const known = knownAppError(err);
   if (known !== null) {
     if (known.code === 'internal') {
       log('error', `${tool}: internal error: ${known.message}`);
-      return fail(`${tool} failed with an internal error; the server log has details.`);
+      return fail(`${tool} failed with an internal error; the server log has details.`, 'internal');
     }
     if (known.code === 'busy' || known.code === 'unavailable') {
       // The store's messages say what could not be saved and why (no SQL, paths are scrubbed).
       log(known.code === 'busy' ? 'warning' : 'error', `${tool}: store error: ${known.message}`);
     }
     const hint = hintFor(tool, known);
-    return fail(`${tool}: ${known.message}${hint ? `\n${hint}` : ''}`);
+    return fail(`${tool}: ${known.message}${hint ? `\n${hint}` : ''}`, known.code);
   }
   log(
     'error',
@@ -120,6 +145,7 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
   );
   return fail(
     `${tool} failed with an unexpected error (an internal error, not a problem with the arguments); the server log has details.`,
+    'internal',
   );
 }
 

@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { stderrLogger, type LogFn } from '../app/log.js';
 import type { App } from '../app/types.js';
-import { wrapToolInputErrors } from './input-errors.js';
+import { wrapToolErrorResults, wrapToolInputErrors } from './input-errors.js';
 import { SERVER_INSTRUCTIONS } from './instructions.js';
 import { registerPrompts } from './prompts.js';
 import { wrapRequestErrors } from './protocol-errors.js';
@@ -52,6 +52,8 @@ export function createServer(deps: ServerDeps): McpServer {
   });
   // Argument errors once each, without a path the message already names (input-errors.ts).
   wrapToolInputErrors(server);
+  // The SDK's own error results carry the machine-readable reason too (input-errors.ts).
+  wrapToolErrorResults(server);
   const toolDeps = { app: deps.app, log, protocolVersion: () => protocolVersion };
   registerTools(server, toolDeps);
   registerResources(server, toolDeps);

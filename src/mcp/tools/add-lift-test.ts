@@ -129,6 +129,7 @@ export function registerAddLiftTest(server: McpServer, { app, log }: ToolDeps): 
         if ((args.tests === undefined) === (args.csv === undefined)) {
           return fail(
             `add_lift_test: pass exactly one of tests (an array of objects) or csv (text with the header ${LIFT_COLUMNS.join(',')}).`,
+            'invalid_argument',
           );
         }
         const req: AddLiftTestsRequest = { tenant: args.tenant };

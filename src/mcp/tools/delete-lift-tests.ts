@@ -60,6 +60,7 @@ export function registerDeleteLiftTests(server: McpServer, { app, log }: ToolDep
         if ((args.ids === undefined) === (args.all === undefined)) {
           return fail(
             'delete_lift_tests: pass exactly one of ids (the tests to delete, e.g. [3]) or all: true (every lift test of the tenant).',
+            'invalid_argument',
           );
         }
         const res = app.deleteLiftTests(args.tenant, args.ids);

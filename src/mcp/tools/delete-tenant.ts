@@ -25,7 +25,11 @@ const inputSchema = strictInput({
 
 const outputSchema = {
   tenant: z.string(),
-  deleted: z.literal(true),
+  deleted: z
+    .boolean()
+    .describe(
+      'false when no imported or generated tenant had the id: nothing was deleted (a repeated delete, or a mistyped id)',
+    ),
   runs_deleted: z.array(z.number().int()).describe('Ids of the runs deleted with the tenant'),
   runs_kept: z.array(z.number().int()).describe('Ids of the stored runs that include it and stay'),
   lift_tests_deleted: z
@@ -42,7 +46,8 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
       description:
         'Delete an imported or generated tenant (its data and its lift tests) from the store. Built-in tenants are refused, and so is a tenant in a run still queued or running. ' +
         'If stored runs include the tenant, say what to do with them: runs:"keep" keeps them readable, runs:"delete" deletes those whole runs; without runs such a call deletes nothing and names the runs. ' +
-        'Cannot be undone; import the data again to restore the tenant.',
+        'Cannot be undone; import the data again to restore the tenant. ' +
+        'Idempotent: deleting a tenant that is not there (already deleted, e.g. a retry after a lost answer) succeeds with deleted:false and deletes nothing; list_tenants shows the ids there are.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -62,7 +67,21 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
           // The app's refusals (built-in tenant, run in progress, runs to keep or delete) say
           // what to do; the generic conflict hint (replace:true) would mislead here.
           if (e instanceof AppError && e.code === 'conflict')
-            return fail(`delete_tenant: ${e.message}`);
+            return fail(`delete_tenant: ${e.message}`, 'conflict');
+          // Nothing there (deleted already: a retry after a lost answer): the effect asked for
+          // holds, so the call succeeds, as idempotentHint promises, and says nothing was there.
+          if (e instanceof AppError && e.code === 'not_found') {
+            return ok(
+              {
+                tenant: args.tenant,
+                deleted: false,
+                runs_deleted: [],
+                runs_kept: [],
+                lift_tests_deleted: 0,
+              },
+              `No imported or generated tenant '${args.tenant}' is stored, so nothing was deleted (it may have been deleted already; list_tenants lists the tenants).`,
+            );
+          }
           throw e;
         }
         resourcesChanged(server);

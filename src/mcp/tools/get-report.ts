@@ -73,15 +73,17 @@ export function registerGetReport(
         if (args.tenant !== undefined && args.run_id !== undefined) {
           return fail(
             'get_report: give tenant (a tenant report) or run_id (a run report), not both.',
+            'invalid_argument',
           );
         }
         if (args.tenant === undefined && args.run_id === undefined && args.phase === undefined) {
           return fail(
             'get_report: say what to report: tenant (with an optional phase), run_id, or phase alone for its latest run. list_tenants and list_runs show the ids.',
+            'invalid_argument',
           );
         }
         if (args.run_id !== undefined && args.phase !== undefined) {
-          return fail('get_report: run_id names one run; leave out phase.');
+          return fail('get_report: run_id names one run; leave out phase.', 'invalid_argument');
         }
         const progress = forwardProgress(extra);
         try {

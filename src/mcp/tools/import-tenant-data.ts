@@ -100,6 +100,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         if ((args.csv === undefined) === (args.path === undefined)) {
           return fail(
             'import_tenant_data: pass exactly one of csv (the CSV text, at most 20 MiB) or path (a file inside a directory listed in WV_MMM_IMPORT_DIRS).',
+            'invalid_argument',
           );
         }
         const req: ImportRequest = { tenant: args.tenant, replace: args.replace };
