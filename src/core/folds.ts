@@ -222,7 +222,14 @@ export function chooseProtocol(
     size = Math.floor(n / (folds + 1));
     if (size >= 1 && n - folds * size - gap >= minTrain && options.minTrain === undefined) {
       rule = 'timeseriessplit';
-      reason = `TimeSeriesSplit(${folds}): the first training window (${n - folds * size - gap} rows) is at least ${minTrain} rows`;
+      // What the split gives (blocks, first window) beside what the rule needs: "the first
+      // training window (365 rows) is at least 365 rows" read as a tautology on six daily years.
+      const first = n - folds * size - gap;
+      reason =
+        `TimeSeriesSplit(${folds}) as is: test blocks of ${size} rows, the first fold trains on ${first} rows` +
+        (first === minTrain
+          ? `, exactly the least the protocol needs`
+          : ` (the protocol needs at least ${minTrain})`);
     } else if (
       options.minTrain === undefined &&
       minTrain >= periodsPerYear(frequency) &&

@@ -48,7 +48,7 @@ export const report: Command = {
         // Read first, as the page and explain put them.
         ...r.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`),
         `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +
-          `${r.seconds.toFixed(1)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
+          `${r.seconds.toFixed(2)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
         ...(r.decomposition
           ? [
               `wrote ${r.decomposition.file} (the decomposition per date, ${r.decomposition.rows} rows: ${r.decomposition.columns.slice(1).join(', ')})`,
