@@ -2,9 +2,9 @@
  * A finished run's figures: the summary stored with the run and the plan's analytics artifact
  * (state/analytics/phaseN_results.json), written atomically.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PhaseId, PhaseSummary, TenantResult } from '../phases/types.js';
+import { PHASES, type PhaseId, type PhaseSummary, type TenantResult } from '../phases/types.js';
 import { compareTenantIds, makeDirs } from '../store/index.js';
 
 /** Mean of the tenant summaries; oracle figures only when every tenant has one. */
@@ -85,4 +85,29 @@ export function writeAnalytics(stateDir: string, phase: PhaseId, results: Tenant
   if (current === text) return false;
   writeAtomic(file, text);
   return true;
+}
+
+/**
+ * Takes a tenant out of every phase's artifact (a tenant deleted with its runs: its fold R² and
+ * channel parameters stayed in the file after the store had let them go). The other tenants keep
+ * their entries as written; a file left empty is removed. Returns the phases whose file changed.
+ */
+export function removeFromAnalytics(stateDir: string, tenant: string): PhaseId[] {
+  const changed: PhaseId[] = [];
+  for (const phase of PHASES) {
+    const file = analyticsFile(stateDir, phase);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // no artifact for this phase
+    }
+    const out = JSON.parse(text) as Record<string, unknown>;
+    if (!Object.prototype.hasOwnProperty.call(out, tenant)) continue;
+    delete out[tenant];
+    if (Object.keys(out).length === 0) rmSync(file, { force: true });
+    else writeAtomic(file, JSON.stringify(out, null, 2) + '\n');
+    changed.push(phase);
+  }
+  return changed;
 }

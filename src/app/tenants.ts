@@ -17,6 +17,7 @@ import {
 } from '../core/csv.js';
 import type { TenantInfo } from '../core/types.js';
 import { canonicalJson, contentHash } from '../store/index.js';
+import { removeFromAnalytics } from './analytics.js';
 import { resolveTenant, type TenantSource } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -198,6 +199,18 @@ export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteT
   }
   const deleteRuns = req.runs === 'delete' ? ids : [];
   const { liftTests } = ctx.store.deleteTenantAndRuns(tenant, deleteRuns);
+  // No stored run holds the tenant any more: its results leave the analytics artifacts too (with
+  // --keep-runs they stay, as the runs they copy do). After the store's transaction, best effort.
+  if (ctx.store.runsWithTenant(tenant).length === 0) {
+    try {
+      removeFromAnalytics(ctx.stateDir, tenant);
+    } catch (e) {
+      ctx.log(
+        'warning',
+        `could not remove ${tenant} from the analytics files: ${(e as Error).message}`,
+      );
+    }
+  }
   return {
     tenant,
     deleted: true,
