@@ -136,6 +136,7 @@ describe('tenants: natural order, driver of imported data, delete', () => {
       runs_deleted: [id1, id2],
       runs_kept: [],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     });
     const runs = JSON.parse(run('runs', '--json').stdout) as { runs: { id: number }[] };
     expect(runs.runs.map((r) => r.id)).not.toContain(id1);

@@ -53,6 +53,7 @@ describe('delete_tenant over MCP', () => {
       runs_deleted: [],
       runs_kept: [],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     });
     expect(text(r)).toBe(`Deleted tenant ${a}.`);
     expect(tenantIds()).not.toContain(a);
@@ -92,6 +93,7 @@ describe('delete_tenant over MCP', () => {
       runs_deleted: [both, one],
       runs_kept: [],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     });
     expect(text(del)).toBe(`Deleted tenant ${c}. Deleted run(s) ${both}, ${one}.`);
     const left = s.app.listRuns({ limit: 100 }).runs.map((r) => r.id);
@@ -106,6 +108,7 @@ describe('delete_tenant over MCP', () => {
       runs_deleted: [],
       runs_kept: [own],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     });
     expect(text(keep)).toBe(`Deleted tenant ${b}. Kept run(s) ${own}.`);
     expect(s.app.getRun(own).status).toBe('done'); // still readable

@@ -124,6 +124,7 @@ export function fakePlanListing(id: number, tenant = 'extreme_heating'): PlanLis
     created_at: '2026-01-01T00:00:00.000Z',
     model_run_id: 1,
     inputs: {},
+    on_current_data: true,
     figures: {
       unit: 'day',
       outlook: 'typical',
@@ -681,6 +682,7 @@ export class FakeApp implements App {
     runs_deleted: number[];
     runs_kept: number[];
     lift_tests_deleted: number;
+    plans_deleted: number;
   } {
     this.tenantInfo(req.tenant);
     return {
@@ -689,6 +691,7 @@ export class FakeApp implements App {
       runs_deleted: [],
       runs_kept: [],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     };
   }
 

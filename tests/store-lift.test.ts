@@ -81,11 +81,19 @@ describe('lift_tests table', () => {
     store.upsertDataset({ info: datasetInfo('acme', 'imported'), csv: CSV });
     store.addLiftTests('acme', [t(), t({ channel: 'google' })], 'tests.csv');
     store.addLiftTests('other', [t()], 'mcp');
-    expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: true, liftTests: 2 });
+    expect(store.deleteTenantAndRuns('acme', [])).toEqual({
+      dataset: true,
+      liftTests: 2,
+      plans: 0,
+    });
     expect(store.listLiftTests('acme')).toEqual([]);
     expect(store.listLiftTests('other')).toHaveLength(1);
     // No dataset left: nothing more to delete.
-    expect(store.deleteTenantAndRuns('acme', [])).toEqual({ dataset: false, liftTests: 0 });
+    expect(store.deleteTenantAndRuns('acme', [])).toEqual({
+      dataset: false,
+      liftTests: 0,
+      plans: 0,
+    });
   });
 
   it('a new imported tenant does not inherit tests left under its id; a replaced or built-in one keeps its own', () => {

@@ -109,6 +109,17 @@ export function datasetHash(src: TenantSource): string {
   return contentHash(JSON.stringify({ ...src, generator: MODEL_CODE_ID }));
 }
 
+/**
+ * What the tenant's data is, whatever code generates it: the CSV's hash for imported data (as
+ * datasetHash), the spec's for synthetic data (datasetHash adds the code id, which changes with
+ * every model-code change although a spec names the same data). Plans keep it: a plan of a
+ * built-in tenant is not "made on other data" after an upgrade.
+ */
+export function dataIdentity(src: TenantSource): string {
+  if (src.kind === 'csv') return contentHash(src.csv);
+  return contentHash(JSON.stringify(src));
+}
+
 export function describeTenant(ctx: AppContext, tenant: string): TenantDetail {
   const src = tenantSource(ctx, tenant);
   const { series, synthetic } = resolveTenant(src);
@@ -162,7 +173,8 @@ export function exportTenant(
 }
 
 /**
- * Deletes an imported or generated tenant with its lift tests (they describe its data only). Its
+ * Deletes an imported or generated tenant with its lift tests and plans (they describe its data
+ * only: a later import under the id would show them as its own). Its
  * stored runs are kept or deleted as the caller says; when it has runs and the caller said
  * nothing, nothing is deleted and the error says how to choose. A built-in tenant, or one in a
  * run still in progress, is refused.
@@ -198,7 +210,7 @@ export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteT
     );
   }
   const deleteRuns = req.runs === 'delete' ? ids : [];
-  const { liftTests } = ctx.store.deleteTenantAndRuns(tenant, deleteRuns);
+  const { liftTests, plans } = ctx.store.deleteTenantAndRuns(tenant, deleteRuns);
   // No stored run holds the tenant any more: its results leave the analytics artifacts too (with
   // --keep-runs they stay, as the runs they copy do). After the store's transaction, best effort.
   if (ctx.store.runsWithTenant(tenant).length === 0) {
@@ -217,5 +229,6 @@ export function deleteTenant(ctx: AppContext, req: DeleteTenantRequest): DeleteT
     runs_deleted: deleteRuns,
     runs_kept: req.runs === 'delete' ? [] : ids,
     lift_tests_deleted: liftTests,
+    plans_deleted: plans,
   };
 }

@@ -252,6 +252,8 @@ export interface DeleteTenantResult {
   runs_kept: number[];
   /** How many lift tests of the tenant were deleted with it. */
   lift_tests_deleted: number;
+  /** How many budget plans of the tenant were deleted with it (they were made from its data). */
+  plans_deleted: number;
 }
 
 /** A trained tenant with the warnings about its data that limit the result (what to do included). */

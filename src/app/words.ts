@@ -38,6 +38,8 @@ export interface FaceWords extends OptionWords {
   deleteLiftTests: (tenant: string, ids: readonly number[]) => string;
   /** The plan's inputs (plan_budget arguments, `wv-mmm plan` flags). */
   plan: PlanWords;
+  /** Planning a tenant's budget (with the default inputs). */
+  planFor: (tenant: string) => string;
 }
 
 /** Most tenants a next step names one by one. */
@@ -83,6 +85,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
       outlooks: 'scenario or forecast_csv (or forecast_path)',
       compare: 'compare_scenario',
     },
+    planFor: (tenant) => `plan_budget with tenant "${tenant}"`,
   },
   cli: {
     ...CLI_OPTION_WORDS,
@@ -116,6 +119,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
       outlooks: '--scenario or --forecast',
       compare: '--compare',
     },
+    planFor: (tenant) => `wv-mmm plan --tenant ${tenant}`,
   },
 };
 

@@ -428,7 +428,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       uri: `plan://${p.id}`,
       name: `plan ${p.id}`,
       title: `Plan ${p.id}: ${p.tenant}, ${p.created_at}`,
-      description: `${p.tenant}: ${p.headline}`,
+      description: `${p.tenant}: ${p.on_current_data === false ? 'made on data the tenant no longer has; ' : ''}${p.headline}`,
       mimeType: 'application/json',
     })),
   );
@@ -442,7 +442,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Budget plan',
         description:
-          "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar) and caveats (read first: model_fails_threshold, ridge_form, lift_test_conflict, curve_fit_in_doubt, convex_curve, media_loses_money, media_beyond_revenue, revenue_below_zero, interval_spans_zero, forecast_beyond_history, and the data's own), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures and, when it has any, its caveats' codes, newest first (the newest " +
+          "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar), on_current_data (false when the tenant no longer has the data the plan was made on: imported or generated again, or deleted since; read_first then says so first) and caveats (read first: model_fails_threshold, ridge_form, lift_test_conflict, curve_fit_in_doubt, convex_curve, media_loses_money, media_beyond_revenue, revenue_below_zero, interval_spans_zero, forecast_beyond_history, and the data's own), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures (after 'made on data the tenant no longer has' when so) and, when it has any, its caveats' codes, newest first (the newest " +
           `${LISTED_PLANS}).`,
         mimeType: 'application/json',
       },

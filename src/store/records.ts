@@ -162,7 +162,15 @@ export interface SavePlanInput {
   keepModels?: readonly ModelInput[];
 }
 
-export interface PlanRecord {
+/** What a plan says of the data it was made on (the app compares it with the tenant's now). */
+export interface PlanData {
+  /** The data's identity its result keeps (`data_id`; null for plans stored before it was kept). */
+  data_id: string | null;
+  /** The dataset hash stored with its model run's result for the tenant (null: run gone, or older). */
+  model_data_hash: string | null;
+}
+
+export interface PlanRecord extends PlanData {
   id: number;
   tenant: string;
   model_run_id: number | null;
@@ -173,7 +181,7 @@ export interface PlanRecord {
 }
 
 /** A plan without its model and result payloads, for listings. */
-export interface PlanHead {
+export interface PlanHead extends PlanData {
   id: number;
   tenant: string;
   model_run_id: number | null;

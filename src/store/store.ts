@@ -59,6 +59,15 @@ const PLAN_FIGURES_SQL = `json_object(
     SELECT json_group_array(json_extract(c.value, '$.code')) FROM json_each(result, '$.caveats') AS c
   )) END)`;
 
+/**
+ * What a plan says of the data it was made on: the identity its result keeps (`data_id`, plans
+ * stored since session 51), and the hash stored with its model run's result for the tenant (null
+ * when that run is gone or its result predates schema 5).
+ */
+const PLAN_DATA_SQL = `json_extract(plans.result, '$.data_id') AS data_id, (
+  SELECT tr.dataset_hash FROM tenant_results tr
+  WHERE tr.run_id = plans.model_run_id AND tr.tenant = plans.tenant) AS model_data_hash`;
+
 export const STORE_FILE = 'weathervane.sqlite';
 export const INTERRUPTED_ERROR = 'interrupted: the process stopped before the run finished';
 const BUSY_TIMEOUT_MS = 5000;
@@ -436,25 +445,27 @@ export class Store {
   }
 
   /**
-   * Deletes a dataset, its lift tests and the given runs (their results, folds and models
-   * cascade; gate decisions keep their record with run_id NULL) in one transaction. The lift
-   * tests go with the data: they were checked against it, and a later import under the same id
-   * is other data that must not inherit them. Returns whether there was a dataset and how many
-   * lift tests were deleted.
+   * Deletes a dataset, its lift tests, its plans and the given runs (their results, folds and
+   * models cascade; gate decisions keep their record with run_id NULL) in one transaction. The
+   * lift tests and plans go with the data: they were checked against it or made from it, and a
+   * later import under the same id is other data that must not inherit them (its report drew the
+   * deleted tenant's plan as its own). Returns whether there was a dataset and how many lift tests
+   * and plans were deleted.
    */
   deleteTenantAndRuns(
     tenant: string,
     runIds: readonly number[],
-  ): { dataset: boolean; liftTests: number } {
+  ): { dataset: boolean; liftTests: number; plans: number } {
     return this.write(`cannot delete dataset ${tenant}`, () => {
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
       for (const id of runIds) del.run(id);
       const liftTests = this.db
         .prepare('DELETE FROM lift_tests WHERE tenant = ?')
         .run(tenant).changes;
+      const plans = this.db.prepare('DELETE FROM plans WHERE tenant = ?').run(tenant).changes;
       const dataset =
         this.db.prepare('DELETE FROM datasets WHERE tenant = ?').run(tenant).changes > 0;
-      return { dataset, liftTests };
+      return { dataset, liftTests, plans };
     });
   }
 
@@ -1051,14 +1062,15 @@ export class Store {
   }
 
   getPlan(id: number): PlanRecord | null {
-    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    const row = this.db.prepare(`SELECT *, ${PLAN_DATA_SQL} FROM plans WHERE id = ?`).get(id) as
+      PlanRow | undefined;
     return row === undefined ? null : toPlan(row);
   }
 
   /** The newest plan of a tenant, or null. */
   latestPlan(tenant: string): PlanRecord | null {
     const row = this.db
-      .prepare('SELECT * FROM plans WHERE tenant = ? ORDER BY id DESC LIMIT 1')
+      .prepare(`SELECT *, ${PLAN_DATA_SQL} FROM plans WHERE tenant = ? ORDER BY id DESC LIMIT 1`)
       .get(tenant) as PlanRow | undefined;
     return row === undefined ? null : toPlan(row);
   }
@@ -1080,7 +1092,8 @@ export class Store {
     const params = { tenant: options.tenant ?? null, limit, offset };
     const rows = this.db
       .prepare(
-        `SELECT id, tenant, model_run_id, inputs, created_at, ${PLAN_FIGURES_SQL} AS figures
+        `SELECT id, tenant, model_run_id, inputs, created_at, ${PLAN_FIGURES_SQL} AS figures,
+           ${PLAN_DATA_SQL}
          FROM plans WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
       )
       .all(params) as (Omit<PlanRow, 'model' | 'result'> & { figures: string })[];
@@ -1097,6 +1110,8 @@ export class Store {
         inputs: decodeJson(r.inputs),
         created_at: r.created_at,
         figures: decodeJson<PlanFigures>(r.figures),
+        data_id: r.data_id,
+        model_data_hash: r.model_data_hash,
       })),
       total,
     };
@@ -1243,6 +1258,9 @@ interface PlanRow {
   model: string;
   result: string;
   created_at: string;
+  /** PLAN_DATA_SQL, selected beside the row. */
+  data_id: string | null;
+  model_data_hash: string | null;
 }
 
 function toPlan(r: PlanRow): PlanRecord {
@@ -1254,6 +1272,8 @@ function toPlan(r: PlanRow): PlanRecord {
     model: decodeJson(r.model),
     result: decodeJson(r.result),
     created_at: r.created_at,
+    data_id: r.data_id,
+    model_data_hash: r.model_data_hash,
   };
 }
 

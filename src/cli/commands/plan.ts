@@ -386,6 +386,7 @@ export const plans: Command = {
           [
             'plan',
             'tenant',
+            'data',
             'budget',
             'horizon',
             'outlook',
@@ -413,6 +414,8 @@ export const plans: Command = {
             return [
               p.id,
               p.tenant,
+              // Made on the tenant's data as it is now, or on data it no longer has.
+              p.on_current_data === null ? '?' : p.on_current_data ? 'current' : 'OTHER',
               // A target objective without a budget: the budget it chose.
               num(i.budget ?? f.budget),
               `${i.horizon_periods} ${f.unit ?? 'period'}${i.horizon_periods === 1 ? '' : 's'}`,
@@ -441,6 +444,7 @@ export const plans: Command = {
           }),
         ) +
         `\n${res.plans.length} of ${res.total} plans (wv-mmm plans --id N shows one in full)` +
+        "\ndata: current when the plan was made on the tenant's data as it is now, OTHER when on data it no longer has (imported or generated again, or deleted since: its spend and figures describe that data), ? when not known;" +
         "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook",
     );
   },

@@ -21,6 +21,7 @@ async function deleteTenant({ app, flags, positionals, print }: CommandContext):
       ...(res.runs_deleted.length ? [`deleted run(s) ${res.runs_deleted.join(', ')}`] : []),
       ...(res.runs_kept.length ? [`kept run(s) ${res.runs_kept.join(', ')}`] : []),
       ...(res.lift_tests_deleted ? [`deleted ${res.lift_tests_deleted} lift test(s)`] : []),
+      ...(res.plans_deleted ? [`deleted ${res.plans_deleted} plan(s)`] : []),
     ].join('\n'),
   );
 }
@@ -33,9 +34,10 @@ export const tenants: Command = {
   details:
     'Ids sort naturally (gen_s7_2 before gen_s7_10). Imported tenants show driver "unknown":\n' +
     'which weather drives their sales is what the model is for.\n' +
-    '`tenants delete ID` deletes an imported or generated tenant and its lift tests. If stored\n' +
-    'runs include it, say what to do with them: --keep-runs keeps them (their results stay\n' +
-    "readable), --delete-runs deletes those runs (with the other tenants' results in them).",
+    '`tenants delete ID` deletes an imported or generated tenant, its lift tests and its plans.\n' +
+    'If stored runs include it, say what to do with them: --keep-runs keeps them (their results\n' +
+    "stay readable), --delete-runs deletes those runs (with the other tenants' results in them)\n" +
+    'and takes the tenant out of the analytics files.',
   options: {
     tier: { type: 'string', value: 'T', help: `only this tier: ${TIERS.join(', ')}` },
     'keep-runs': { type: 'boolean', help: 'with delete: keep the stored runs that include it' },

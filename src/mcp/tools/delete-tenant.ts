@@ -36,6 +36,10 @@ const outputSchema = {
     .number()
     .int()
     .describe('How many of its lift tests (add_lift_test) were deleted with it'),
+  plans_deleted: z
+    .number()
+    .int()
+    .describe('How many of its budget plans (plan_budget, plan://{id}) were deleted with it'),
 };
 
 export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps): void {
@@ -44,7 +48,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
     {
       title: 'Delete a tenant',
       description:
-        'Delete an imported or generated tenant (its data and its lift tests) from the store. Built-in tenants are refused, and so is a tenant in a run still queued or running. ' +
+        'Delete an imported or generated tenant (its data, its lift tests and its budget plans) from the store. Built-in tenants are refused, and so is a tenant in a run still queued or running. ' +
         'If stored runs include the tenant, say what to do with them: runs:"keep" keeps them readable, runs:"delete" deletes those whole runs; without runs such a call deletes nothing and names the runs. ' +
         'Cannot be undone; import the data again to restore the tenant. ' +
         'Idempotent: deleting a tenant that is not there (already deleted, e.g. a retry after a lost answer) succeeds with deleted:false and deletes nothing; list_tenants shows the ids there are.',
@@ -89,6 +93,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
         if (res.runs_deleted.length) parts.push(`Deleted run(s) ${res.runs_deleted.join(', ')}.`);
         if (res.runs_kept.length) parts.push(`Kept run(s) ${res.runs_kept.join(', ')}.`);
         if (res.lift_tests_deleted) parts.push(`Deleted ${res.lift_tests_deleted} lift test(s).`);
+        if (res.plans_deleted) parts.push(`Deleted ${res.plans_deleted} plan(s).`);
         return ok(res, parts.join(' '));
       }),
   );

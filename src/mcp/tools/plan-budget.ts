@@ -185,6 +185,12 @@ const outputSchema = {
     .describe(
       'Read first, in this order: units_mismatch (revenue and spend look like different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: their split is arbitrary), level_shift (revenue at another level from one date on, with no term for it), model_fails_threshold (the plan rests on a model below the pass bar), ridge_form (the phase 3 model is a blend or GBM: the plan uses its Ridge form), lift_test_conflict (lift tests of the tenant in conflict with the data or the refits of the plan model: not used by the plan, check the experiment; the plan is calibrated with the others, plan.lift_calibration says which, and the summary says "calibrated with N lift tests"), curve_fit_in_doubt (the curve fit of the planner stops at the bounds of its search or credits the media with more than the revenue: its claims are not to be moved on), convex_curve (channels whose modeled return rises faster and faster over nearly all the data: where they saturate is an extrapolation), media_loses_money (the plan model credits baseline (a) with no positive incremental revenue: the media as a whole read as losing money, so the returns of its channels carry sign errors; plan.media_loss holds the figures); with any of those three a checked plan stays at baseline (a) (plan.uncertainty.doubt_hold says why, plan.uncertainty.model_optimum keeps the optimum of the model), media_beyond_revenue (the plan model, or refits that carry the incremental revenue interval above the expected revenue, put the revenue without advertising below zero over the plan window: incremental figures overstated), revenue_below_zero (the 95% interval of the expected revenue in the horizon reaches below zero: the forecast is not stable under refits), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero), forecast_beyond_history (a forecast weather column goes past the range of the history by more than its spread: the weather terms are extrapolated; check its units)',
     ),
+  on_current_data: z
+    .boolean()
+    .nullable()
+    .describe(
+      'false when the tenant no longer has the data the plan was made on (imported or generated again, or deleted since; read_first then says so first); null when not known (a plan stored before plans kept their data, whose model run is gone or, for a generated tenant, was made by other code); a new plan: true',
+    ),
   read_first: z.array(z.string()),
   summary: z.array(z.string()),
 };
