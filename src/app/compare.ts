@@ -21,8 +21,12 @@ function figures(side: Side) {
   };
 }
 
-/** Compares two runs tenant by tenant (b minus a) and states a one-line verdict. */
-export function compareRuns(a: Side, b: Side): PhaseComparison {
+/**
+ * Compares two runs tenant by tenant (b minus a) and states a one-line verdict. `otherData`: the
+ * tenants of both runs whose results were computed on other data in each (kept.ts onOtherData),
+ * named in the verdict: their deltas compare two datasets, not two models.
+ */
+export function compareRuns(a: Side, b: Side, otherData: readonly string[] = []): PhaseComparison {
   const fa = figures(a);
   const fb = figures(b);
   const byTenantA = new Map(a.results.map((r) => [r.tenant, r]));
@@ -69,9 +73,14 @@ export function compareRuns(a: Side, b: Side): PhaseComparison {
     meanDelta > 0.005 ? 'improves on' : meanDelta < -0.005 ? 'is worse than' : 'matches';
   const some = (ts: string[]) =>
     `${ts.length} (${ts.slice(0, 5).join(', ')}${ts.length > 5 ? ', ...' : ''})`;
+  const held = new Set(tenants.map((t) => t.tenant));
+  const onOther = otherData.filter((t) => held.has(t));
   const others =
     (onlyInA.length ? `; only in run ${fa.run_id}: ${some(onlyInA)}` : '') +
-    (onlyInB.length ? `; only in run ${fb.run_id}: ${some(onlyInB)}` : '');
+    (onlyInB.length ? `; only in run ${fb.run_id}: ${some(onlyInB)}` : '') +
+    (onOther.length
+      ? `; computed on other data in the two runs (imported again between them, so their deltas compare two datasets, not two models): ${some(onOther)}`
+      : '');
   const verdict =
     n === 0
       ? `${label(fb)} and ${label(fa)} share no tenant, so there is nothing to compare (${fa.total} and ${fb.total} tenants); compare runs over the same tenants`
@@ -96,6 +105,7 @@ export function compareRuns(a: Side, b: Side): PhaseComparison {
     common,
     only_in_a: onlyInA,
     only_in_b: onlyInB,
+    other_data: onOther,
     verdict,
   };
 }

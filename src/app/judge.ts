@@ -2,16 +2,22 @@
  * Judging finished runs: comparing two runs, and deciding a phase's gate (stored with its
  * inputs; an escalation is also appended to the escalations log).
  */
-import { decideGates, type GateDecision, type RegressionMode } from '../gates/index.js';
-import type { PhaseComparison, PhaseId } from '../phases/types.js';
+import {
+  decideGates,
+  type ComparedRunInput,
+  type GateDecision,
+  type RegressionMode,
+} from '../gates/index.js';
+import type { PhaseComparison, PhaseId, TenantResult } from '../phases/types.js';
 import { canonicalJson, type RunRecord } from '../store/index.js';
 import { compareRuns } from './compare.js';
 import { parsePhase } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { appendEscalation } from './escalations.js';
+import { onOtherData, resultHashes } from './kept.js';
 import { orderedResults } from './runs.js';
-import { deletedTenants } from './tenants.js';
+import { datasetHash, deletedTenants, tenantSource } from './tenants.js';
 import type { StoredGate } from './types.js';
 
 /** A finished run: the one named, or the latest finished run of a phase. */
@@ -112,6 +118,7 @@ export function comparePhases(ctx: AppContext, a: SideRef, b: SideRef): PhaseCom
     ...compareRuns(
       { run_id: ra.id, phase: ra.phase, results: orderedResults(ctx.store, ra.id, ra.tenants) },
       { run_id: rb.id, phase: rb.phase, results: orderedResults(ctx.store, rb.id, rb.tenants) },
+      onOtherData(ctx, ra, rb),
     ),
     chosen,
   };
@@ -182,38 +189,95 @@ function protocolOf(run: RunRecord): string {
   return canonicalJson([c.folds, c.gap, c.testSize ?? null, c.minTrain ?? null]);
 }
 
+/** resultHashes of each run asked, computed once per run for one judgement. */
+type HashesOf = (run: RunRecord) => Map<string, string | null>;
+
+function hashCache(ctx: AppContext): HashesOf {
+  const seen = new Map<number, Map<string, string | null>>();
+  // Results saved before schema 5 are checked against each tenant's data now: read once.
+  const now = new Map<string, string>();
+  const hashNow = (t: string): string => {
+    let h = now.get(t);
+    if (h === undefined) now.set(t, (h = datasetHash(tenantSource(ctx, t))));
+    return h;
+  };
+  return (run) => {
+    let h = seen.get(run.id);
+    if (h === undefined) seen.set(run.id, (h = resultHashes(ctx, run, hashNow)));
+    return h;
+  };
+}
+
 /**
- * The finished run of `phase` a run is judged against: among the runs that hold every tenant of
- * `run` (else those holding the most of them; null when none holds any), the first by: the same
- * fold protocol (paired fold differences need the same folds), made before `run` (a decision does
- * not change when a later run is made), the newest. The newest run of the phase alone was used
- * before: a one-tenant run made later (a plan's phase 3 run, a check of one tenant) then stood
- * for the previous phase of a 20-tenant run, and the gate judged 20 tenants on one and changed as
- * unrelated runs were made; and until session 43 the newest run holding the tenants, whatever its
- * folds or date (a later 2-fold phase-0 run made every drop of a 5-fold phase-1 run untested).
+ * The finished run of `phase` a run is judged against: among the runs holding tenants of `run`
+ * (null when none holds any), the first by: the most tenants whose results there were computed on
+ * the same data as in `run`, the most tenants held, the same fold protocol (paired fold
+ * differences need the same folds), made before `run` (a decision does not change when a later run
+ * is made), the newest. The newest run of the phase alone was used before: a one-tenant run made
+ * later (a plan's phase 3 run, a check of one tenant) then stood for the previous phase of a
+ * 20-tenant run, and the gate judged 20 tenants on one and changed as unrelated runs were made;
+ * until session 43 the newest run holding the tenants, whatever its folds or date (a later 2-fold
+ * phase-0 run made every drop of a 5-fold phase-1 run untested); and until session 51 whatever
+ * data its results were computed on (after a monthly `import --replace`, phase 3 on the new data
+ * was judged against the phase 0 run of the month before although one on the new data existed).
  */
-export function comparisonRun(ctx: AppContext, phase: PhaseId, run: RunRecord): RunRecord | null {
-  const want = new Set(run.tenants);
+export function comparisonRun(
+  ctx: AppContext,
+  phase: PhaseId,
+  run: RunRecord,
+  hashesOf: HashesOf = hashCache(ctx),
+): RunRecord | null {
+  const want = hashesOf(run);
   const protocol = protocolOf(run);
-  // Rank (higher first): overlap, then same protocol, then made before `run`, as one number
-  // (4 x overlap + 2 x same protocol + made before); ties: the newest (listRuns is newest first,
-  // and only a higher rank replaces the best so far).
+  // Rank, compared in order (higher first); ties: the newest (listRuns is newest first, and only
+  // a higher rank replaces the best so far).
   let best: RunRecord | null = null;
-  let bestRank = 0;
+  let bestRank: number[] = [];
+  const higher = (a: number[], b: number[]): boolean => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+    return false;
+  };
   const page = 1000;
   for (let offset = 0; ; offset += page) {
     const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
     for (const r of runs) {
       const overlap = r.tenants.reduce((k, t) => k + (want.has(t) ? 1 : 0), 0);
       if (overlap === 0) continue;
-      const rank = 4 * overlap + (protocolOf(r) === protocol ? 2 : 0) + (r.id < run.id ? 1 : 0);
-      if (rank > bestRank) {
+      const theirs = hashesOf(r);
+      const same = r.tenants.reduce((k, t) => {
+        const h = want.get(t);
+        return k + (h !== undefined && h !== null && theirs.get(t) === h ? 1 : 0);
+      }, 0);
+      const rank = [same, overlap, protocolOf(r) === protocol ? 1 : 0, r.id < run.id ? 1 : 0];
+      if (best === null || higher(rank, bestRank)) {
         best = r;
         bestRank = rank;
       }
     }
     if (runs.length < page) return best;
   }
+}
+
+/**
+ * A run's results as compared with the judged run: those of the tenants computed on the same data
+ * (the others are named in `other_data` and left out: the paired test would pair folds of two
+ * datasets, whose test windows match by date alone).
+ */
+function comparedResults(
+  ctx: AppContext,
+  judged: RunRecord,
+  other: RunRecord | null,
+  hashesOf: HashesOf,
+): { results: TenantResult[] | null; compared: ComparedRunInput | null } {
+  if (other === null) return { results: null, compared: null };
+  const left = new Set(onOtherData(ctx, judged, other, hashesOf));
+  const results = orderedResults(ctx.store, other.id, other.tenants).filter(
+    (r) => !left.has(r.tenant),
+  );
+  return {
+    results: results.length === 0 ? null : results,
+    compared: { run_id: other.id, other_data: [...left] },
+  };
 }
 
 /** The gate decision of a finished run, with the runs it was judged against; stores nothing. */
@@ -226,17 +290,19 @@ function evaluateGate(
   const { store } = ctx;
   const phase = run.phase;
   const results = orderedResults(store, run.id, run.tenants);
-  const prevRun = phase > 0 ? comparisonRun(ctx, (phase - 1) as PhaseId, run) : null;
-  const baseRun = phase > 0 ? comparisonRun(ctx, 0, run) : null;
+  const hashesOf = hashCache(ctx);
+  const prevRun = phase > 0 ? comparisonRun(ctx, (phase - 1) as PhaseId, run, hashesOf) : null;
+  const baseRun = phase > 0 ? comparisonRun(ctx, 0, run, hashesOf) : null;
+  const prev = comparedResults(ctx, run, prevRun, hashesOf);
+  const base = comparedResults(ctx, run, baseRun, hashesOf);
   let decision: GateDecision;
   try {
     decision = decideGates({
       phase,
       results,
-      previous: prevRun
-        ? { phase: prevRun.phase, results: orderedResults(store, prevRun.id, prevRun.tenants) }
-        : null,
-      baseline: baseRun ? orderedResults(store, baseRun.id, baseRun.tenants) : null,
+      previous: prevRun && prev.results ? { phase: prevRun.phase, results: prev.results } : null,
+      baseline: base.results,
+      compared: { previous: prev.compared, baseline: base.compared },
       passThreshold,
       regression: { mode: regression },
       deletedTenants: deletedTenants(ctx, run.tenants),

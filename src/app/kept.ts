@@ -84,3 +84,56 @@ function computedOn(
     return false;
   }
 }
+
+/**
+ * The hash of the data each of a run's results was computed on, by tenant (tenants without a
+ * result are absent). A result saved before schema 5 has the tenant's hash now when the run's key
+ * still matches every tenant's data now (as computedOn checks it), else null: not known.
+ */
+export function resultHashes(
+  ctx: Pick<AppContext, 'store'>,
+  run: RunRecord,
+  hashNow: (tenant: string) => string = (t) => datasetHash(tenantSource(ctx as AppContext, t)),
+): Map<string, string | null> {
+  const stored = ctx.store.tenantDatasetHashes(run.id);
+  if (![...stored.values()].includes(null)) return stored;
+  let now: string[] | null = null;
+  try {
+    now = run.tenants.map(hashNow);
+    const key = runKey({
+      phase: run.phase,
+      tenants: run.tenants,
+      datasetHashes: now,
+      config: run.config,
+      codeVersion: run.code_version,
+    });
+    if (key !== run.key) now = null;
+  } catch {
+    now = null; // a tenant deleted since: the key cannot match
+  }
+  const out = new Map(stored);
+  run.tenants.forEach((t, i) => {
+    if (out.get(t) === null) out.set(t, now === null ? null : now[i]);
+  });
+  return out;
+}
+
+/**
+ * The tenants of `a` that `b` also holds whose results in the two runs were not computed on the
+ * same data (the tenant imported again between the runs; or not known, for a result saved before
+ * schema 5 on data that changed since), in `a`'s tenant order.
+ */
+export function onOtherData(
+  ctx: Pick<AppContext, 'store'>,
+  a: RunRecord,
+  b: RunRecord,
+  hashes: (run: RunRecord) => Map<string, string | null> = (r) => resultHashes(ctx, r),
+): string[] {
+  const ha = hashes(a);
+  const hb = hashes(b);
+  return a.tenants.filter((t) => {
+    if (!ha.has(t) || !hb.has(t)) return false;
+    const x = ha.get(t);
+    return x === null || x !== hb.get(t);
+  });
+}

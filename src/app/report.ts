@@ -40,7 +40,7 @@ import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
 import { explanationRow, keptExplanation } from './explain.js';
-import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
+import { doneRunCovering, isKeptFor, keptFor, onOtherData, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
 import { orderedResults } from './runs.js';
@@ -570,6 +570,7 @@ async function runReport(
           results: orderedResults(ctx.store, prev.id, prev.tenants),
         },
         { run_id: run.id, phase: run.phase, results },
+        onOtherData(ctx, prev, run),
       )
     : null;
   const config = run.config as Record<string, unknown>;

@@ -13,6 +13,8 @@ import { pairedTTestLess } from '../core/paired-t.js';
 import { byCodeUnits } from '../core/stats.js';
 import { shareText } from '../core/share.js';
 import type {
+  ComparedRun,
+  ComparedRunInput,
   EscalationCriterion,
   Escalation,
   ExtendedCheckCounts,
@@ -91,9 +93,15 @@ function validateResults(results: TenantResult[], phase: PhaseId, what: string):
   }
 }
 
-function figures(phase: PhaseId, results: TenantResult[], threshold: number): PhaseFigures {
+function figures(
+  phase: PhaseId,
+  results: TenantResult[],
+  threshold: number,
+  runId: number | null = null,
+): PhaseFigures {
   return {
     phase,
+    run_id: runId,
     total: results.length,
     pass_count: results.filter((r) => r.mean_r2 >= threshold).length,
     mean_r2: meanR2(results),
@@ -144,6 +152,10 @@ interface RegressionCheck {
   notInRun: string[];
   /** Tenants of this run without a result in the baseline run (nothing to check them against). */
   noBaseline: string[];
+  /** Of those, the ones the baseline run holds but computed on other data (left out by the caller). */
+  otherData: string[];
+  /** The baseline run's id, when the caller gave it. */
+  runId: number | null;
 }
 
 export const DEFAULT_REGRESSION_LEVEL = 0.05;
@@ -241,7 +253,9 @@ function regressionCheck(
   threshold: number,
   mode: RegressionMode,
   level: number,
+  compared: ComparedRunInput | null,
 ): RegressionCheck {
+  const otherData = new Set(compared?.other_data ?? []);
   const now = new Map(results.map((r) => [r.tenant, r]));
   const out: RegressionCheck = {
     mode,
@@ -252,10 +266,14 @@ function regressionCheck(
     noise: [],
     notInRun: [],
     noBaseline: [],
+    otherData: [],
+    runId: compared?.run_id ?? null,
   };
   const inBaseline = new Set(baseline.map((b) => b.tenant));
-  for (const r of sortedResults(results))
-    if (!inBaseline.has(r.tenant)) out.noBaseline.push(r.tenant);
+  for (const r of sortedResults(results)) {
+    if (inBaseline.has(r.tenant)) continue;
+    (otherData.has(r.tenant) ? out.otherData : out.noBaseline).push(r.tenant);
+  }
   for (const b of sortedResults(baseline)) {
     if (b.mean_r2 < threshold) continue;
     const after = now.get(b.tenant);
@@ -317,6 +335,11 @@ function regressionEvidence(check: RegressionCheck): string {
   }
   if (check.notInRun.length > 0) {
     parts.push(`not in this run (not checked): ${check.notInRun.join(', ')}`);
+  }
+  if (check.otherData.length > 0) {
+    parts.push(
+      `computed on other data in the phase 0 baseline run${check.runId === null ? '' : ` (run ${check.runId})`} (not checked: folds of two datasets are not paired): ${check.otherData.join(', ')}`,
+    );
   }
   if (check.noBaseline.length > 0) {
     parts.push(
@@ -405,6 +428,7 @@ function successCriteria(
   phase: 1 | 2 | 3,
   current: PhaseFigures,
   regression: RegressionCheck | null,
+  noBaseline: string,
 ): SuccessCriterion[] {
   const target = SUCCESS_TARGETS[phase];
   const rate = current.pass_count / current.total;
@@ -432,7 +456,7 @@ function successCriteria(
           target: `baseline passers keep R² >= min(${REGRESSION_FLOOR.toFixed(2)}, baseline R²)`,
           actual: null,
           passed: null,
-          detail: 'not evaluated: no phase 0 baseline run is available',
+          detail: `not evaluated: ${noBaseline}`,
         }
       : {
           name: 'no_regression',
@@ -461,6 +485,7 @@ function missingPrerequisite(
   tenants: readonly string[],
   deleted: ReadonlySet<string>,
   words: GateWords,
+  otherData = false,
 ): EscalationCriterion {
   // A deleted tenant cannot be run: the step names the tenants that remain, and says why the
   // others are left out (all gone: nothing can be run for these results).
@@ -470,7 +495,7 @@ function missingPrerequisite(
     gone.length === 0
       ? ''
       : `${gone.join(', ')} ${gone.length === 1 ? 'has' : 'have'} been deleted since this run`;
-  const missingRun = `Not a model failure: the gate judges phase ${phase} against a phase ${missing} run of the same tenants, and there is none. `;
+  const missingRun = `Not a model failure: the gate judges phase ${phase} against a phase ${missing} run of the same tenants, and there is none${otherData ? ' computed on the same data' : ''}. `;
   // why: in the evidence (the reasons list it); the next step says what to do.
   return {
     name: 'missing_prerequisite_run',
@@ -579,18 +604,49 @@ export function decideGates(input: GateInput): GateDecision {
   ];
   if (scalingNote !== null) reasons.push(scalingNote);
 
-  const baselineFigures = baseline === null ? null : figures(0, baseline, threshold);
+  // The runs behind previous and baseline (phase 1: the baseline is the previous run).
+  const prevIn = phase === 0 ? null : (input.compared?.previous ?? null);
+  const baseIn =
+    phase === 0 ? null : (input.compared?.baseline ?? (phase === 1 ? prevIn : null) ?? null);
+  const comparedRun = (c: ComparedRunInput | null, p: PhaseId): ComparedRun | null =>
+    c === null
+      ? null
+      : { run_id: c.run_id, phase: p, other_data: [...c.other_data].sort(byCodeUnits) };
+  const compared_runs = {
+    previous: comparedRun(prevIn, Math.max(0, phase - 1) as PhaseId),
+    baseline: comparedRun(baseIn, 0),
+  };
+  // A run found whose every shared tenant was computed on other data: named where the run is
+  // said to be missing ("there is none computed on the same data").
+  const allOther = (c: ComparedRunInput | null, given: unknown, p: PhaseId): string | null =>
+    c !== null && given === null && c.other_data.length > 0
+      ? `the phase ${p} run of these tenants (run ${c.run_id}) was computed on other data (${c.other_data.join(', ')} imported again between the runs)`
+      : null;
+  const prevOther = phase === 0 ? null : allOther(prevIn, previous, (phase - 1) as PhaseId);
+  const baseOther = phase === 0 ? null : allOther(baseIn, baseline, 0);
+  const noBaseline = baseOther ?? 'no phase 0 baseline run';
+  const baselineFigures =
+    baseline === null ? null : figures(0, baseline, threshold, baseIn?.run_id ?? null);
   const previousFigures =
-    previous === null ? null : figures(previous.phase, previous.results, threshold);
+    previous === null
+      ? null
+      : figures(previous.phase, previous.results, threshold, prevIn?.run_id ?? null);
   const regressionMode = input.regression?.mode ?? 'noise_aware';
   const regressionLevel = input.regression?.level ?? DEFAULT_REGRESSION_LEVEL;
   const regression =
     baseline === null
       ? null
-      : regressionCheck(results, baseline, threshold, regressionMode, regressionLevel);
+      : regressionCheck(results, baseline, threshold, regressionMode, regressionLevel, baseIn);
 
   const success: SuccessCriterion[] =
-    phase === 0 ? [] : successCriteria(phase, current, regression);
+    phase === 0
+      ? []
+      : successCriteria(
+          phase,
+          current,
+          regression,
+          baseOther ?? 'no phase 0 baseline run is available',
+        );
   const escalationCriteria: EscalationCriterion[] = [];
 
   if (phase === 1) {
@@ -598,9 +654,7 @@ export function decideGates(input: GateInput): GateDecision {
       name: 'phase_1_regression',
       triggered: regression !== null && regression.regressed.length > 0,
       evidence:
-        regression === null
-          ? 'not evaluated: no phase 0 baseline run'
-          : regressionEvidence(regression),
+        regression === null ? `not evaluated: ${noBaseline}` : regressionEvidence(regression),
       tenants: regression === null ? [] : regression.regressed.map((t) => t.tenant),
       severity: 'high',
       recommended_next_step: `${STOP_AND_ASK}: tenants that passed the phase 0 baseline lost R² in phase 1 (below min(0.70, their phase 0 R²)${regressionMode === 'strict' ? '' : ', beyond their fold noise'}).`,
@@ -610,10 +664,11 @@ export function decideGates(input: GateInput): GateDecision {
         ? missingPrerequisite(
             phase,
             0,
-            'the no-regression check against the baseline cannot be done',
+            `${baseOther === null ? '' : `${baseOther}: `}the no-regression check against the baseline cannot be done`,
             tenantIds,
             deleted,
             words,
+            baseOther !== null,
           )
         : notMissing(),
     );
@@ -641,7 +696,7 @@ export function decideGates(input: GateInput): GateDecision {
       escalationCriteria.push({
         name: 'phase_2_mean_r2_decreased',
         triggered: false,
-        evidence: 'not evaluated: no phase 1 run to compare with',
+        evidence: `not evaluated: ${prevOther ?? 'no phase 1 run to compare with'}`,
         tenants: [],
         severity: 'high',
         recommended_next_step: `${STOP_AND_ASK}: phase 2 is worse than phase 1 on mean R².`,
@@ -651,11 +706,12 @@ export function decideGates(input: GateInput): GateDecision {
           phase,
           1,
           previous === null
-            ? "cannot check that phase 2's mean R² did not decrease"
+            ? `${prevOther === null ? '' : `${prevOther}: `}cannot check that phase 2's mean R² did not decrease`
             : 'the phase 1 run shares no tenant with these results',
           tenantIds,
           deleted,
           words,
+          prevOther !== null,
         ),
       );
     }
@@ -670,11 +726,12 @@ export function decideGates(input: GateInput): GateDecision {
             phase,
             2,
             previous === null
-              ? 'the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)'
+              ? `${prevOther === null ? '' : `${prevOther}; `}the plan runs phase 3 only after phase 2 (when its pass rate is below 70%)`
               : 'the phase 2 run shares no tenant with these results; the plan runs phase 3 only after phase 2',
             tenantIds,
             deleted,
             words,
+            prevOther !== null,
           )
         : notMissing(),
     );
@@ -700,15 +757,25 @@ export function decideGates(input: GateInput): GateDecision {
     });
   }
 
+  const runTag = (c: ComparedRunInput | null): string => (c === null ? '' : `, run ${c.run_id}`);
   if (baselineFigures !== null && phase !== 0) {
     reasons.push(
-      `Baseline (phase 0): R² ${fmt(baselineFigures.mean_r2)}, pass ${baselineFigures.pass_count}/${baselineFigures.total}.`,
+      `Baseline (phase 0${runTag(baseIn)}): R² ${fmt(baselineFigures.mean_r2)}, pass ${baselineFigures.pass_count}/${baselineFigures.total}.`,
     );
   }
   if (previousFigures !== null && phase !== 1) {
     reasons.push(
-      `Phase ${previousFigures.phase}: R² ${fmt(previousFigures.mean_r2)}, pass ${previousFigures.pass_count}/${previousFigures.total}; ` +
+      `Phase ${previousFigures.phase}${prevIn === null ? '' : ` (run ${prevIn.run_id})`}: R² ${fmt(previousFigures.mean_r2)}, pass ${previousFigures.pass_count}/${previousFigures.total}; ` +
         `phase ${phase}: R² ${fmt(current.mean_r2)}, pass ${k}/${n}.`,
+    );
+  }
+  // Tenants left out as computed on other data, once per run (phase 1: previous is the baseline).
+  for (const c of [compared_runs.previous, compared_runs.baseline]) {
+    if (c === null || c.other_data.length === 0) continue;
+    if (c === compared_runs.baseline && compared_runs.previous?.run_id === c.run_id) continue;
+    const one = c.other_data.length === 1;
+    reasons.push(
+      `Left out of the comparison with run ${c.run_id} (phase ${c.phase}): ${c.other_data.join(', ')}, whose result${one ? '' : 's'} there ${one ? 'was' : 'were'} computed on other data than in this run (imported again between the runs; folds of two datasets are not paired).`,
     );
   }
 
@@ -772,6 +839,7 @@ export function decideGates(input: GateInput): GateDecision {
     extended_checks: ext,
     previous: previousFigures,
     baseline: baselineFigures,
+    compared_runs,
     regression_test: regression === null || phase === 0 ? null : regressionSummary(regression),
   };
 }

@@ -40,6 +40,32 @@ export interface GateInput {
    * A next step names no run of them: no phase can run on a deleted tenant.
    */
   deletedTenants?: readonly string[];
+  /**
+   * The stored runs behind `previous` and `baseline` (the caller knows the store): their ids, named
+   * in the reasons and the JSON, and the tenants left out of them because their result there was
+   * computed on other data than in `results` (the caller leaves those results out: folds of two
+   * datasets are not paired). A run given here whose every shared tenant was left out is passed
+   * as null `previous` / `baseline` and named in the missing-run evidence.
+   */
+  compared?: { previous?: ComparedRunInput | null; baseline?: ComparedRunInput | null };
+}
+
+/** A run compared with, as the caller gives it (GateInput.compared). */
+export interface ComparedRunInput {
+  run_id: number;
+  /** Tenants of the judged results whose result in this run was computed on other data. */
+  other_data: readonly string[];
+}
+
+/** A run the decision compared with: its id and phase, and the tenants left out of it. */
+export interface ComparedRun {
+  run_id: number;
+  phase: PhaseId;
+  /**
+   * Tenants of the judged run this run also holds, left out of the comparison: their result here
+   * was computed on other data (the tenant imported again between the runs), sorted.
+   */
+  other_data: string[];
 }
 
 /** A face's commands, as the next step of a missing prerequisite run names them. */
@@ -172,6 +198,8 @@ export interface ExtendedCheckCounts {
 
 export interface PhaseFigures {
   phase: PhaseId;
+  /** The run the figures are from (null when the caller gave no run id). */
+  run_id: number | null;
   total: number;
   pass_count: number;
   mean_r2: number;
@@ -200,6 +228,11 @@ export interface GateDecision {
   extended_checks: ExtendedCheckCounts;
   previous: PhaseFigures | null;
   baseline: PhaseFigures | null;
+  /**
+   * The runs compared with (the previous phase's, phase 0's), named even when every shared tenant
+   * was left out as computed on other data; null when none was found (or the caller gave no ids).
+   */
+  compared_runs: { previous: ComparedRun | null; baseline: ComparedRun | null };
   /** How the no-regression rule was judged (null when there is no baseline run to compare with). */
   regression_test: RegressionTestSummary | null;
 }

@@ -326,6 +326,11 @@ export const phaseComparisonOut = {
   regressions: z.array(z.string()),
   only_in_a: z.array(z.string()),
   only_in_b: z.array(z.string()),
+  other_data: z
+    .array(z.string())
+    .describe(
+      'Tenants in both runs whose results were computed on other data in each (imported again between the runs): their deltas compare two datasets, not two models; the verdict names them',
+    ),
   verdict: z.string(),
   chosen: z
     .string()
@@ -611,9 +616,18 @@ export const escalationOut = z.looseObject({
 const phaseFiguresOut = z
   .looseObject({
     phase: phaseOut,
+    run_id: z.number().int().nullable().describe('The run the figures are from'),
     total: z.number().int(),
     pass_count: z.number().int(),
     mean_r2: metric,
+  })
+  .nullable();
+
+const comparedRunOut = z
+  .looseObject({
+    run_id: z.number().int(),
+    phase: phaseOut,
+    other_data: z.array(z.string()),
   })
   .nullable();
 
@@ -641,4 +655,12 @@ export const gateDecisionOut = z.looseObject({
   extended_checks: z.looseObject({ note: z.string() }),
   previous: phaseFiguresOut,
   baseline: phaseFiguresOut,
+  compared_runs: z
+    .looseObject({
+      previous: comparedRunOut,
+      baseline: comparedRunOut,
+    })
+    .describe(
+      "The runs the decision compared with (the previous phase's, phase 0's; null: none found). Picked among the done runs holding the judged run's tenants: the most tenants computed on the same data first. other_data: tenants left out because their result there was computed on other data (imported again between the runs); a run whose every shared tenant was left out counts as missing (missing_prerequisite_run), and previous/baseline are then null",
+    ),
 });

@@ -511,6 +511,12 @@ export interface PhaseComparison {
   /** Tenants only in one run. */
   only_in_a: string[];
   only_in_b: string[];
+  /**
+   * Tenants in both runs whose results were computed on other data in each (the tenant imported
+   * again between the runs; or not known, for results saved before schema 5 on data changed since):
+   * their deltas compare two datasets. Empty when the caller does not know the data (pure use).
+   */
+  other_data: string[];
   verdict: string;
   /**
    * Which runs were compared and why (a phase side: the run check_gates would match); set by the

@@ -784,6 +784,17 @@ export class Store {
     return row === undefined ? undefined : row.dataset_hash;
   }
 
+  /**
+   * tenantDatasetHash of every tenant with a result in the run (null: saved before schema 5), in
+   * one query.
+   */
+  tenantDatasetHashes(runId: number): Map<string, string | null> {
+    const rows = this.db
+      .prepare('SELECT tenant, dataset_hash FROM tenant_results WHERE run_id = ?')
+      .all(runId) as { tenant: string; dataset_hash: string | null }[];
+    return new Map(rows.map((r) => [r.tenant, r.dataset_hash]));
+  }
+
   /** Results of a run, in the run's tenant order. */
   getTenantResults(runId: number): TenantResult[] {
     const run = this.getRun(runId);

@@ -61,7 +61,7 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Apply the modeling plan's gate to a done phase run: the decision (e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE), the reasons, every success and escalation criterion with its figures, and the escalation if any. " +
         'A tenant passes at mean out-of-sample R² >= 0.50 (expanding-window time-series CV); count rules are scaled when there are not 20 tenants. ' +
-        'Needs a done run of the phase (run_phase first). Phases 1-3 are judged against the phase before on the same tenants (phase 0 for phase 1): without such a run the decision is ESCALATE with missing_prerequisite_run, which is not a model failure; next_step names the run_phase call to make. The decision is recorded in the store once: asking again about the same runs returns it without recording it (or its escalation) again.',
+        'Needs a done run of the phase (run_phase first). Phases 1-3 are judged against the phase before on the same tenants (phase 0 for phase 1), preferring the run whose results were computed on the same data (tenants whose result there was computed on other data, i.e. imported again between the runs, are left out and named; compared_runs and the reasons name the runs used): without such a run the decision is ESCALATE with missing_prerequisite_run, which is not a model failure; next_step names the run_phase call to make. The decision is recorded in the store once: asking again about the same runs returns it without recording it (or its escalation) again.',
       inputSchema,
       outputSchema: gateDecisionOut,
       annotations: {
