@@ -67,6 +67,7 @@ describe('delete_tenant over MCP', () => {
       runs_deleted: [],
       runs_kept: [],
       lift_tests_deleted: 0,
+      plans_deleted: 0,
     });
     expect(text(again)).toContain(`No imported or generated tenant '${a}' is stored`);
     expect(tenantIds()).not.toContain(a);

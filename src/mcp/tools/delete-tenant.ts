@@ -82,6 +82,7 @@ export function registerDeleteTenant(server: McpServer, { app, log }: ToolDeps):
                 runs_deleted: [],
                 runs_kept: [],
                 lift_tests_deleted: 0,
+                plans_deleted: 0,
               },
               `No imported or generated tenant '${args.tenant}' is stored, so nothing was deleted (it may have been deleted already; list_tenants lists the tenants).`,
             );
