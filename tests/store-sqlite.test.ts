@@ -671,6 +671,29 @@ describe('gate decisions and escalations', () => {
     expect(s.saveGateDecision({ runId: null, inputs: {}, decision: ok }).escalation_id).toBeNull();
     expect(s.listEscalations()).toHaveLength(1);
   });
+
+  it('saveGateDecisionUnless asks about the latest inside the write: a second session sees the first', () => {
+    const a = open();
+    const b = open();
+    const decision = decideGates({ phase: 2, results: [makeResult('a', 2, 0.6)] });
+    const input = { runId: null, inputs: { results: 7 }, decision };
+    const same = (latest: { result: unknown } | null) =>
+      latest !== null && JSON.stringify(latest.result) === JSON.stringify(decision);
+    const seen: (number | null)[] = [];
+    const first = a.saveGateDecisionUnless(input, (latest) => {
+      seen.push(latest?.id ?? null);
+      return same(latest);
+    });
+    expect(first).not.toBeNull();
+    // The other connection asks after the first committed: it sees it and saves nothing.
+    const second = b.saveGateDecisionUnless(input, (latest) => {
+      seen.push(latest?.id ?? null);
+      return same(latest);
+    });
+    expect(second).toBeNull();
+    expect(seen).toEqual([null, first!.id]);
+    expect(b.listEscalations({ phase: 2 })).toHaveLength(1);
+  });
 });
 
 describe('state directory resolution', () => {

@@ -970,10 +970,23 @@ export class Store {
 
   /** Store a gate decision and, if it escalates, its escalation, in one transaction. */
   saveGateDecision(input: SaveGateDecisionInput): { id: number; escalation_id: number | null } {
+    return this.saveGateDecisionUnless(input, () => false)!;
+  }
+
+  /**
+   * saveGateDecision unless `same(latest)` holds for the phase's latest decision, asked inside the
+   * write transaction (null then, nothing saved): two sessions recording the same decision at
+   * once record it once (a probe: twice, with two escalations.log lines, in 9 of 15 rounds).
+   */
+  saveGateDecisionUnless(
+    input: SaveGateDecisionInput,
+    same: (latest: GateDecisionRecord | null) => boolean,
+  ): { id: number; escalation_id: number | null } | null {
     const d = input.decision;
     checkPhase(d.phase);
     const now = this.now();
     return this.write(`cannot save the phase ${d.phase} gate decision`, () => {
+      if (same(this.latestGateDecision(d.phase))) return null;
       const id = Number(
         this.db
           .prepare(
