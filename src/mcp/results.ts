@@ -154,11 +154,33 @@ function isAbort(err: unknown): boolean {
 }
 
 /**
+ * Directories whose paths tool text names by a label (the state directory), longest first: the
+ * path pattern below stops at a space, so a state directory such as "/Users/jane doe/Library/
+ * Application Support/wv" was shown nearly whole ("…/jane doe/Library/...").
+ */
+const namedRoots: { root: string; label: string }[] = [];
+
+/** Names `root` by `label` in every scrubbed text from now on (createServer: the state directory). */
+export function nameRootInText(root: string, label: string): void {
+  const clean = root.replace(/[\\/]+$/, '');
+  if (clean === '' || namedRoots.some((r) => r.root === clean)) return;
+  namedRoots.push({ root: clean, label });
+  namedRoots.sort((a, b) => b.root.length - a.root.length);
+}
+
+/**
  * Replaces absolute filesystem paths by their last segment so that tool text never discloses
- * the machine's layout (an app message might quote a path the user gave).
+ * the machine's layout (an app message might quote a path the user gave); the state directory
+ * by its label first (nameRootInText).
  */
 export function scrubPaths(text: string): string {
-  return text
+  let named = text;
+  for (const { root, label } of namedRoots) {
+    // The whole directory only: "/tmp/a" is not the start of "/tmp/ab".
+    const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    named = named.replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), label);
+  }
+  return named
     .replace(
       /(^|[\s'"`(=:])(\/(?:[^\s'"`():/]+\/)+([^\s'"`():/]*))/g,
       (_m, pre: string, _p, last: string) => `${pre}…/${last}`,

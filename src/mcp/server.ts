@@ -16,6 +16,7 @@ import { SERVER_INSTRUCTIONS } from './instructions.js';
 import { registerPrompts } from './prompts.js';
 import { wrapRequestErrors } from './protocol-errors.js';
 import { registerResources } from './resources.js';
+import { nameRootInText } from './results.js';
 import { registerTools, TOOL_NAMES } from './tools/index.js';
 
 export const SERVER_NAME = 'weathervane-mmm';
@@ -30,6 +31,8 @@ export interface ServerDeps {
 
 export function createServer(deps: ServerDeps): McpServer {
   const log = deps.log ?? stderrLogger();
+  // Tool text names the state directory by a label, whatever characters its path holds.
+  nameRootInText(deps.app.stateDir, '<state dir>');
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Weathervane MMM', version: deps.version ?? '0.0.0' },
     {
