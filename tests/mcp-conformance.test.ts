@@ -178,6 +178,23 @@ describe('resource URIs', () => {
     const r = await c.client.readResource({ uri: 'tenant://extreme%5Fski_gear' });
     expect(r.contents[0].mimeType).toBe('application/json');
   });
+
+  it('an id of the wrong form is invalid params; a huge URI is quoted cut short', async () => {
+    const failed = (uri: string) =>
+      c.client.readResource({ uri }).then(
+        () => null,
+        (e: unknown) => e as { code: number; message: string },
+      );
+    for (const uri of ['tenant://%2e%2e', 'tenant://shop%0A', 'report://tenant/Shop%20One']) {
+      const failure = await failed(uri);
+      expect(failure?.code, uri).toBe(-32602);
+      expect(failure?.message).toContain('not a tenant id (1 to 64 characters from a-z');
+      expect(failure?.message).not.toContain('\n');
+    }
+    const huge = await failed(`tenant://${'a'.repeat(100_000)}`);
+    expect(huge?.code).toBe(-32602);
+    expect(huge!.message.length).toBeLessThan(500);
+  });
 });
 describe('log messages to the client', () => {
   const stack = [

@@ -19,7 +19,7 @@ import {
   type ReadResourceResult,
   type Resource,
 } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, PHASES, planSpendCsv, type PhaseId } from '../app/types.js';
+import { AppError, PHASES, planSpendCsv, TENANT_ID_PATTERN, type PhaseId } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
@@ -111,7 +111,7 @@ function readError(uri: URL, err: unknown, deps: ToolDeps): Error {
     // cancelled run: it was -32602, invalid params, though nothing in the request was wrong).
     const unavailable = err.code === 'not_found' || err.code === 'conflict';
     const code = unavailable ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams;
-    return new ReadFailure(code, `${uri.href}: ${scrubPaths(err.message)}`);
+    return new ReadFailure(code, `${shownUri(uri)}: ${scrubPaths(err.message)}`);
   }
   deps.log(
     'error',
@@ -119,7 +119,7 @@ function readError(uri: URL, err: unknown, deps: ToolDeps): Error {
   );
   return new ReadFailure(
     ErrorCode.InternalError,
-    `${uri.href}: internal error; the server log has details`,
+    `${shownUri(uri)}: internal error; the server log has details`,
   );
 }
 
@@ -132,14 +132,33 @@ function single(v: string | string[] | undefined): string {
  * (tenant://%ZZ) threw URIError, answered as an internal error with its stack in the server log.
  */
 function tenantId(uri: URL, v: string | string[] | undefined): string {
+  let id: string;
   try {
-    return decodeURIComponent(single(v));
+    id = decodeURIComponent(single(v));
   } catch {
     throw new ReadFailure(
       ErrorCode.InvalidParams,
-      `${uri.href}: not a tenant id (a malformed %-escape); list_tenants shows the ids`,
+      `${shownUri(uri)}: not a tenant id (a malformed %-escape); list_tenants shows the ids`,
     );
   }
+  // An id of the wrong form is invalid params, as docs/mcp.md says (it was "unknown tenant",
+  // -32002, echoing the decoded id with its newlines or NULs).
+  if (!TENANT_ID_PATTERN.test(id)) {
+    throw new ReadFailure(
+      ErrorCode.InvalidParams,
+      `${shownUri(uri)}: not a tenant id (1 to 64 characters from a-z, 0-9, "_" and "-"); list_tenants shows the ids`,
+    );
+  }
+  return id;
+}
+
+/** Longest URI a message quotes (a 999,000-character URI came back twice in a 2 MB message). */
+const SHOWN_URI_CHARS = 200;
+
+/** The URI as messages quote it: cut to SHOWN_URI_CHARS. */
+function shownUri(uri: URL): string {
+  const href = uri.href;
+  return href.length > SHOWN_URI_CHARS ? `${href.slice(0, SHOWN_URI_CHARS)}...` : href;
 }
 
 /** A positive integer id from a URI (run://12, plan://3); `refusal` says what ids look like. */
@@ -147,7 +166,7 @@ function positiveId(uri: URL, v: string | string[] | undefined, refusal: string)
   const raw = single(v);
   const id = Number(raw);
   if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
-    throw new ReadFailure(ErrorCode.InvalidParams, `${uri.href}: ${refusal}`);
+    throw new ReadFailure(ErrorCode.InvalidParams, `${shownUri(uri)}: ${refusal}`);
   }
   return id;
 }
@@ -281,7 +300,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
           if (!/^[0-3]$/.test(raw)) {
             throw new ReadFailure(
               ErrorCode.InvalidParams,
-              `${uri.href}: phase must be 0, 1, 2 or 3`,
+              `${shownUri(uri)}: phase must be 0, 1, 2 or 3`,
             );
           }
           const phase = Number(raw) as PhaseId;
@@ -471,7 +490,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       const vars = template.resourceTemplate.uriTemplate.match(uri.toString());
       if (vars) return template.readCallback(uri, vars, extra);
     }
-    throw new ReadFailure(RESOURCE_NOT_FOUND, `${uri.href}: no such resource ${WHAT_EXISTS}`);
+    throw new ReadFailure(RESOURCE_NOT_FOUND, `${shownUri(uri)}: no such resource ${WHAT_EXISTS}`);
   });
 
   // Replaces the SDK's resources/list (set when the first resource was registered), which
