@@ -3,7 +3,7 @@
  * sandbox: symlinks and .. resolved, nothing said about files elsewhere), parsed, checked and
  * stored in canonical form.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isBuiltinTenant } from '../core/data/index.js';
 import {
@@ -19,6 +19,7 @@ import { usableLiftTests } from '../phases/calibration.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
+import { descriptorPath, FileRefusedError, readFileBounded, sameFile } from './files.js';
 import { AppError } from './errors.js';
 import type { ImportRequest, ImportResult } from './types.js';
 import { rowsNeededToTrain, seriesWarnings } from './warnings.js';
@@ -40,19 +41,80 @@ function isInside(file: string, dirs: string[]): boolean {
   });
 }
 
-/** Reads a file to import, only from inside `importDirs`. */
-export function readImportFile(importDirs: string[], p: string): string {
+/**
+ * After the descriptor of `real` is open: refused unless the file it reads is inside `realDirs`.
+ * On Linux the kernel names the descriptor's file (`/proc/self/fd/N`), which no swap of a path
+ * can fool; elsewhere the checked path is resolved again and must name the same device and
+ * inode as the descriptor. (The lexical and realpath checks came before the open; a swap between
+ * them and the open is what this catches: a directory on the way replaced by a symlink out.)
+ */
+export function verifyOpenedInside(
+  fd: number,
+  st: Pick<Stats, 'dev' | 'ino'>,
+  real: string,
+  realDirs: string[],
+  p: string,
+  where: (fd: number) => string | undefined = descriptorPath,
+): void {
+  const kernel = where(fd);
+  if (kernel !== undefined) {
+    if (!isInside(kernel.replace(/ \(deleted\)$/, ''), realDirs)) throw outsideError();
+    return;
+  }
+  let now: string;
+  try {
+    now = realpathSync(real);
+  } catch {
+    throw changedError(p);
+  }
+  if (!isInside(now, realDirs)) throw outsideError();
+  let again: Stats;
+  try {
+    again = statSync(now);
+  } catch {
+    throw changedError(p);
+  }
+  if (!sameFile(again, st)) throw changedError(p);
+}
+
+function outsideError(): AppError {
+  return new AppError(
+    'that path is outside the directories allowed for import (WV_MMM_IMPORT_DIRS); symlinks and .. are resolved first',
+    'invalid_argument',
+  );
+}
+
+function notFoundError(p: string): AppError {
+  return new AppError(
+    `file not found: ${path.basename(p)}; give a file in one of the import directories (a relative path is read from them)`,
+    'not_found',
+  );
+}
+
+function changedError(p: string): AppError {
+  return new AppError(
+    `${path.basename(p)} was replaced or moved while it was being opened; give the path again once the file is complete and stays where it is`,
+    'invalid_argument',
+  );
+}
+
+/**
+ * Reads a file to import, only from inside `importDirs`. The path is checked (lexically, then
+ * with symlinks resolved), then opened once and everything else is checked on the descriptor
+ * (see `readFileBounded`, `verifyOpenedInside`). `beforeOpen` is for tests: it runs between the
+ * path checks and the open, where a swap would happen.
+ */
+export function readImportFile(
+  importDirs: string[],
+  p: string,
+  beforeOpen?: (real: string) => void,
+): string {
   if (importDirs.length === 0) {
     throw new AppError(
       'importing from a file path is disabled: the operator allows no directories (set WV_MMM_IMPORT_DIRS), or pass the CSV text instead',
       'invalid_argument',
     );
   }
-  const outside = () =>
-    new AppError(
-      'that path is outside the directories allowed for import (WV_MMM_IMPORT_DIRS); symlinks and .. are resolved first',
-      'invalid_argument',
-    );
   const dirs = importDirs.map((d) => path.resolve(d));
   const realDirs = dirs.flatMap((d) => {
     try {
@@ -67,37 +129,46 @@ export function readImportFile(importDirs: string[], p: string): string {
   const lexical = candidates.find((c) => existsSync(c)) ?? candidates[0];
   // Refused before touching the file system, so that the answer says nothing about files
   // elsewhere (no "not found" vs "outside" oracle); checked again after symlinks resolve.
-  if (!isInside(lexical, [...dirs, ...realDirs])) throw outside();
+  if (!isInside(lexical, [...dirs, ...realDirs])) throw outsideError();
   let real: string;
   try {
     real = realpathSync(lexical);
   } catch {
-    throw new AppError(
-      `file not found: ${path.basename(p)}; give a file in one of the import directories (a relative path is read from them)`,
-      'not_found',
-    );
+    throw notFoundError(p);
   }
-  if (!isInside(real, realDirs)) throw outside();
-  let text: string;
+  if (!isInside(real, realDirs)) throw outsideError();
+  beforeOpen?.(real);
   try {
-    const st = statSync(real);
-    if (!st.isFile())
-      throw new AppError('the import path is not a regular file', 'invalid_argument');
-    if (st.size > APP_LIMITS.maxCsvChars) {
+    // O_NOFOLLOW: `real` has no symlink left, so one now is a swap; O_NONBLOCK: a FIFO swapped
+    // in is opened without waiting for a writer, then refused by its fstat.
+    return readFileBounded(real, {
+      limit: APP_LIMITS.maxCsvChars,
+      noFollow: true,
+      verify: (fd, st) => verifyOpenedInside(fd, st, real, realDirs, p),
+    });
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    if (e instanceof FileRefusedError) {
+      if (e.refusal.kind === 'not_regular') {
+        throw new AppError('the import path is not a regular file', 'invalid_argument');
+      }
       throw new AppError(
-        `the file is ${st.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
+        `the file is ${e.refusal.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} bytes (CSV_LIMITS.maxChars, 20 MiB); import a shorter period or aggregate daily rows to weekly`,
         'limit',
       );
     }
-    text = readFileSync(real, 'utf8');
-  } catch (e) {
-    if (e instanceof AppError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    // A symlink where the resolved path had none (O_NOFOLLOW: ELOOP, EMLINK on BSD).
+    if (code === 'ELOOP' || code === 'EMLINK') throw changedError(p);
+    if (code === 'ENOENT') throw notFoundError(p);
+    if (code === 'EISDIR') {
+      throw new AppError('the import path is not a regular file', 'invalid_argument');
+    }
     throw new AppError(
-      `cannot read ${path.basename(p)}: ${(e as NodeJS.ErrnoException).code ?? 'read error'}`,
+      `cannot read ${path.basename(p)}: ${code ?? 'read error'}`,
       'invalid_argument',
     );
   }
-  return text;
 }
 
 export function importTenantData(

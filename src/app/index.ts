@@ -54,6 +54,7 @@ export type { Face } from './words.js';
 export { usedPhaseWords } from './words.js';
 export { shareText } from '../core/share.js';
 export { writeErrorWords } from './paths.js';
+export { FileRefusedError, readFileBounded } from './files.js';
 export { APP_LIMITS };
 export {
   queueUrlFromEnv,
