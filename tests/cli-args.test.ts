@@ -1,10 +1,11 @@
 /** wv-mmm speaks CLI: help, version, exit codes, flag errors, --json everywhere, file names. */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_LIMITS } from '../src/app/index.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
-import { tempStateDir, wv } from './cli-helpers.js';
+import { CLI, tempStateDir, wv } from './cli-helpers.js';
 
 const state = tempStateDir();
 afterAll(() => state.remove());
@@ -205,6 +206,36 @@ describe('import in the CLI’s words', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`is ${APP_LIMITS.maxCsvChars + 1} bytes; the limit is`);
     expect(r.stderr).toContain('aggregate daily rows to weekly');
+    expect(run('tenants', '--json').stdout).not.toContain('"shop"');
+  });
+
+  it('a FIFO or a device is refused at once, naming the flag (it hung past SIGTERM, or ate memory)', () => {
+    const fifo = path.join(state.dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    // A hard timeout: the old reader blocked in open() on a FIFO with no writer, deaf to SIGTERM.
+    const timed = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, ...args], {
+        env: { ...process.env, WV_MMM_STATE_DIR: state.dir, WV_MMM_LOG_LEVEL: 'warning' },
+        encoding: 'utf8',
+        timeout: 15_000,
+        killSignal: 'SIGKILL',
+      });
+      expect(r.signal, `${args.join(' ')}: killed after the timeout`).toBeNull();
+      return { code: r.status, stderr: r.stderr };
+    };
+    const notRegular = (file: string, flag: string) =>
+      `${file} is not a regular file (a pipe, device or socket): ${flag} takes a CSV file saved on disk; save the data to a file and give its path`;
+    for (const file of [fifo, '/dev/zero']) {
+      const r = timed('import', '--file', file, '--tenant', 'shop');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`wv-mmm: ${notRegular(file, '--file')}\n`);
+    }
+    const lift = timed('lift', 'add', '--tenant', 'none_books', '--file', fifo);
+    expect(lift.code).toBe(2);
+    expect(lift.stderr).toBe(`wv-mmm: ${notRegular(fifo, '--file')}\n`);
+    const plan = timed('plan', '--tenant', 'none_books', '--forecast', '/dev/zero');
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toBe(`wv-mmm: --forecast: ${notRegular('/dev/zero', '--forecast')}\n`);
     expect(run('tenants', '--json').stdout).not.toContain('"shop"');
   });
 });

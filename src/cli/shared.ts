@@ -2,8 +2,7 @@
  * Pieces several commands share: phase and config flags, input files, result tables, progress,
  * gates.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { APP_LIMITS, AppError } from '../app/index.js';
+import { APP_LIMITS, AppError, FileRefusedError, readFileBounded } from '../app/index.js';
 import type {
   GateDecision,
   PhaseConfig,
@@ -44,33 +43,43 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /**
- * The UTF-8 text of a file named on the command line; a message naming it when it cannot be read
- * (`tooLarge`: what to do with one over the size limit).
+ * The UTF-8 text of a file named on the command line by `flag`; a message naming it when it
+ * cannot be read (`tooLarge`: what to do with one over the size limit). Opened once,
+ * non-blocking, and checked on the descriptor (`readFileBounded`): a FIFO, a device or a socket
+ * is refused without waiting for a writer or reading it whole (a FIFO with no writer hung the
+ * CLI past SIGTERM and Ctrl-C; /dev/zero ran it out of memory), a directory or a file over the
+ * limit before it is read, and no more than the limit + 1 bytes are ever read.
  */
 export function readInputFile(
   file: string,
   tooLarge = 'check that this is the right file',
+  flag = '--file',
 ): string {
   try {
-    // Checked before reading: a directory or a file far over the limit would otherwise fail
-    // with an errno code (EISDIR) or only after being read whole into memory.
-    const st = statSync(file);
-    if (st.isDirectory()) {
+    return readFileBounded(file, { limit: APP_LIMITS.maxCsvChars });
+  } catch (e) {
+    if (e instanceof FileRefusedError) {
+      const r = e.refusal;
+      if (r.kind === 'too_large') {
+        throw new AppError(
+          `${file} is ${r.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} (CSV_LIMITS.maxChars, 20 MiB of text); ${tooLarge}`,
+          'limit',
+        );
+      }
+      throw new AppError(
+        r.directory
+          ? `${file} is a directory: give the path of a CSV file in it`
+          : `${file} is not a regular file (a pipe, device or socket): ${flag} takes a CSV file saved on disk; save the data to a file and give its path`,
+        'invalid_argument',
+      );
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
       throw new AppError(
         `${file} is a directory: give the path of a CSV file in it`,
         'invalid_argument',
       );
     }
-    if (st.size > APP_LIMITS.maxCsvChars) {
-      throw new AppError(
-        `${file} is ${st.size} bytes; the limit is ${APP_LIMITS.maxCsvChars} (CSV_LIMITS.maxChars, 20 MiB of text); ${tooLarge}`,
-        'limit',
-      );
-    }
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
     throw new AppError(
       code === 'ENOENT'
         ? `no such file: ${file}`

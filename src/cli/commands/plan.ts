@@ -286,6 +286,7 @@ export const plan: Command = {
           csv: readInputFile(
             flags.forecast,
             'a forecast holds one row per day or week of the horizon',
+            '--forecast',
           ),
           fileName: path.basename(flags.forecast),
         };
