@@ -16,6 +16,7 @@ import {
 } from '../src/core/data/index.js';
 import type { ShapeSpec } from '../src/core/data/index.js';
 import type { ChannelTruth, SyntheticTenant } from '../src/core/types.js';
+import { pearson } from './reference-stats.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/shapes-first-rows.json', import.meta.url), 'utf8'),
@@ -123,21 +124,6 @@ function r2(y: ArrayLike<number>, yhat: ArrayLike<number>, from: number, to: num
   const ssTot = ys.reduce((s, v) => s + (v - mean) ** 2, 0);
   const ssRes = ys.reduce((s, v, i) => s + (v - hs[i]) ** 2, 0);
   return 1 - ssRes / ssTot;
-}
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  const ma = sum(a) / n;
-  const mb = sum(b) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 describe('shape suite coverage', () => {

@@ -7,6 +7,7 @@ import {
   trueResponseCurve,
 } from '../src/core/data/index.js';
 import type { SyntheticTenant } from '../src/core/types.js';
+import { pearson } from './reference-stats.js';
 
 let tenants: SyntheticTenant[] = [];
 beforeAll(() => {
@@ -18,21 +19,6 @@ const sum = (a: ArrayLike<number>): number => {
   for (let i = 0; i < a.length; i++) s += a[i];
   return s;
 };
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  const ma = sum(a) / n;
-  const mb = sum(b) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** R² written out from its definition, independent of the generator's helper. */
 function r2(y: ArrayLike<number>, yhat: ArrayLike<number>, from: number, to: number): number {

@@ -13,28 +13,9 @@ import { correlatedChannelCaveats, explainFinalModel } from '../src/phases/expla
 import { fitFinalModel } from '../src/phases/final.js';
 import { sharedMediaShape } from '../src/phases/shared-shape.js';
 import type { ChannelDecomposition } from '../src/phases/types.js';
+import { pearson } from './reference-stats.js';
 
 const base = generateTenant('medium_clothing').series;
-
-/** Pearson's r, written out (the reference for the caveat's figures). */
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** A series with extra channels made from the first one's spend and a second, unrelated one's. */
 function withChannels(extra: Record<string, (x: number, y: number, t: number) => number>) {

@@ -13,25 +13,10 @@ import {
   spendR2,
   type RevenueModel,
 } from '../src/plan/index.js';
+import { pearson } from './reference-stats.js';
 
 /** Deterministic noise in [-0.5, 0.5) (no Math.random in tests either). */
 const noise = (t: number, k: number): number => (((t + 1) * 7919 * k) % 1009) / 1009 - 0.5;
-
-/** Pearson correlation, by hand. */
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let t = 0; t < n; t++) {
-    sab += (a[t] - ma) * (b[t] - mb);
-    saa += (a[t] - ma) ** 2;
-    sbb += (b[t] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** R² of y on x1, x2 with an intercept: least squares by Cramer's rule on the centred normal equations. */
 function r2OnTwo(y: Float64Array, x1: Float64Array, x2: Float64Array): number {
