@@ -160,21 +160,15 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
           const info = runInfoView(app.getRun(handle.runId));
           if (handle.elsewhere) return followedRun(handle.runId, args.phase, info);
           return ok(
-            {
-              run_id: handle.runId,
-              phase: args.phase,
-              status: info.status,
-              cached: handle.cached,
-              progress: info.progress,
-              summary: info.summary,
-              rows: [],
-              rows_total: 0,
-              gate: null,
-              error: info.error,
-              next_step: handle.cached
+            backgroundRunView(
+              handle.runId,
+              args.phase,
+              info,
+              handle.cached,
+              handle.cached
                 ? `The run is done; call ${gatesCall(args.phase, handle.runId)}.`
                 : `Call get_run with run_id ${handle.runId} from this session until status is done, then ${gatesCall(args.phase, handle.runId)}. The run lives in this server process: if the server exits first, it ends as cancelled.`,
-            },
+            ),
             handle.cached
               ? `Run ${handle.runId} (phase ${args.phase}) was served from the store: ${info.status}; ${gatesCall(args.phase, handle.runId)} judges it.`
               : `Run ${handle.runId} (phase ${args.phase}) started in the background in this server process: ${info.status}, ${info.progress.done}/${info.progress.total} tenants. ` +
@@ -217,24 +211,40 @@ export function registerRunPhase(server: McpServer, { app, log }: ToolDeps): voi
  * the run is done, this server computes the request again as a new run, which get_run of this
  * id names (replaced_by).
  */
+/** run_phase's structured answer for a run not waited for (wait:false): no rows or gate yet. */
+function backgroundRunView(
+  runId: number,
+  phase: number,
+  info: ReturnType<typeof runInfoView>,
+  cached: boolean,
+  nextStep: string,
+) {
+  return {
+    run_id: runId,
+    phase,
+    status: info.status,
+    cached,
+    progress: info.progress,
+    summary: info.summary,
+    rows: [],
+    rows_total: 0,
+    gate: null,
+    error: info.error,
+    next_step: nextStep,
+  };
+}
+
 function followedRun(runId: number, phase: number, info: ReturnType<typeof runInfoView>) {
   const poll = `get_run {"run_id": ${runId}}`;
   return ok(
-    {
-      run_id: runId,
+    backgroundRunView(
+      runId,
       phase,
-      status: info.status,
-      cached: false,
-      progress: info.progress,
-      summary: info.summary,
-      rows: [],
-      rows_total: 0,
-      gate: null,
-      error: info.error,
-      next_step:
-        `Call ${poll} until status is done, then ${gatesCall(phase, runId)}. ` +
+      info,
+      false,
+      `Call ${poll} until status is done, then ${gatesCall(phase, runId)}. ` +
         `If run ${runId} ends without a result in the other process, this server computes the same request as a new run and get_run of ${runId} names it in replaced_by: poll that id instead.`,
-    },
+    ),
     `Run ${runId} (phase ${phase}) with the same request is already being computed by another process on this state directory (another MCP server or a CLI): ${info.status}, ${info.progress.done}/${info.progress.total} tenants. ` +
       `This server follows it: poll ${poll}. Only that process can cancel it (cancel_run there). ` +
       `If that process stops before the run is done, this server computes the request again as a new run (in this server process), and get_run of ${runId} names that run (replaced_by).`,
