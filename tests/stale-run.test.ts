@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doneRunCovering } from '../src/app/kept.js';
-import { datasetHash, tenantSource } from '../src/app/tenants.js';
+import { dataIdentity, datasetHash, tenantSource } from '../src/app/tenants.js';
 import { STORE_FILE, openStore } from '../src/store/index.js';
 import { useTempApp } from './app-helpers.js';
 
@@ -119,6 +119,11 @@ describe('runs on data the tenant no longer has', () => {
     });
     expect(moved.controls).toEqual(['wind_kph']);
     expect(hashOf()).not.toBe(hashA);
+    // A plan's data identity is the same thing for imported data: its plans read as other data.
+    const csvOnly = { kind: 'csv' as const, tenant: 'roles', csv: csvB };
+    const withRoles = { ...csvOnly, roles: { controlColumns: ['wind_kph'] } };
+    expect(dataIdentity(withRoles)).toBe(datasetHash(withRoles));
+    expect(dataIdentity(withRoles)).not.toBe(dataIdentity(csvOnly));
     const again = app.startPhaseRun({ phase: 0, tenants: ['roles'] });
     expect(again.cached).toBe(false);
     expect(again.runId).not.toBe(first.runId);

@@ -68,21 +68,28 @@ function computedOn(
   // Saved before schema 5: the run's key is the hash of every tenant's data with the phase,
   // config and code; it matches only if none of them changed (a tenant since deleted: no match).
   try {
-    const hashes = run.tenants.map((t) =>
-      t === tenant ? hash : datasetHash(tenantSource(ctx as AppContext, t)),
-    );
-    return (
-      runKey({
-        phase: run.phase,
-        tenants: run.tenants,
-        datasetHashes: hashes,
-        config: run.config,
-        codeVersion: run.code_version,
-      }) === run.key
+    return keyHolds(
+      run,
+      run.tenants.map((t) =>
+        t === tenant ? hash : datasetHash(tenantSource(ctx as AppContext, t)),
+      ),
     );
   } catch {
     return false;
   }
+}
+
+/** True when the run's key is that of its phase, config and code on data of these hashes. */
+function keyHolds(run: RunRecord, datasetHashes: string[]): boolean {
+  return (
+    runKey({
+      phase: run.phase,
+      tenants: run.tenants,
+      datasetHashes,
+      config: run.config,
+      codeVersion: run.code_version,
+    }) === run.key
+  );
 }
 
 /**
@@ -100,14 +107,7 @@ export function resultHashes(
   let now: string[] | null = null;
   try {
     now = run.tenants.map(hashNow);
-    const key = runKey({
-      phase: run.phase,
-      tenants: run.tenants,
-      datasetHashes: now,
-      config: run.config,
-      codeVersion: run.code_version,
-    });
-    if (key !== run.key) now = null;
+    if (!keyHolds(run, now)) now = null;
   } catch {
     now = null; // a tenant deleted since: the key cannot match
   }

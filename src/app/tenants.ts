@@ -102,21 +102,22 @@ export function tenantSource(ctx: AppContext, tenant: string): TenantSource {
  * stale hash would serve the old data's run from the store.
  */
 export function datasetHash(src: TenantSource): string {
-  if (src.kind === 'csv')
-    return src.roles
-      ? contentHash(`${src.csv}\n${canonicalJson(src.roles)}`)
-      : contentHash(src.csv);
+  if (src.kind === 'csv') return dataIdentity(src);
   return contentHash(JSON.stringify({ ...src, generator: MODEL_CODE_ID }));
 }
 
 /**
- * What the tenant's data is, whatever code generates it: the CSV's hash for imported data (as
- * datasetHash), the spec's for synthetic data (datasetHash adds the code id, which changes with
- * every model-code change although a spec names the same data). Plans keep it: a plan of a
- * built-in tenant is not "made on other data" after an upgrade.
+ * What the tenant's data is, whatever code generates it: for imported data the CSV with its roles
+ * (datasetHash is this), the spec's hash for synthetic data (datasetHash adds the code id, which
+ * changes with every model-code change although a spec names the same data). Plans keep it: a
+ * plan of a built-in tenant is not "made on other data" after an upgrade, and one of a file
+ * imported again with a column moved between weather and controls is.
  */
 export function dataIdentity(src: TenantSource): string {
-  if (src.kind === 'csv') return contentHash(src.csv);
+  if (src.kind === 'csv')
+    return src.roles
+      ? contentHash(`${src.csv}\n${canonicalJson(src.roles)}`)
+      : contentHash(src.csv);
   return contentHash(JSON.stringify(src));
 }
 
