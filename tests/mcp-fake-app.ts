@@ -8,6 +8,11 @@
  */
 import { compareRuns } from '../src/app/compare.js';
 import {
+  channelSelectionProblem,
+  selectExplanation,
+  type ExplanationView,
+} from '../src/app/explain-view.js';
+import {
   AppError,
   type AddLiftTestsRequest,
   type AddLiftTestsResult,
@@ -522,6 +527,19 @@ export class FakeApp implements App {
       uncertainty: null,
       notes: ['fake explanation'],
     };
+  }
+
+  async explainTenantView(
+    req: { tenant: string; phase?: PhaseId; channels?: readonly string[]; curves?: boolean },
+    opts?: RunHandleOptions,
+  ): Promise<ExplanationView> {
+    const info = this.tenantInfo(req.tenant);
+    if (req.channels !== undefined) {
+      const problem = channelSelectionProblem('channels', req.tenant, info.channels, req.channels);
+      if (problem !== null) throw new AppError(problem, 'invalid_argument');
+    }
+    const e = await this.explainTenant(req, opts);
+    return selectExplanation(e, { channels: req.channels, curves: req.curves });
   }
 
   readonly liftTests: LiftTestRecord[] = [];

@@ -39,6 +39,7 @@ import { QueueBackend } from './queue/backend.js';
 import { checkRedisUrl } from './queue/settings.js';
 import type { QueueWorkerHandle, QueueWorkerOptions } from './queue/worker.js';
 import { RunManager, trainTenant } from './runs.js';
+import { checkChannelSelection, selectExplanation } from './explain-view.js';
 import { getLatestPlan, getPlan, listPlans, planBudget, type PlanBudgetRequest } from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
 import type { App } from './types.js';
@@ -49,6 +50,8 @@ export { normalizeConfig, DEFAULT_CONFIG } from './config.js';
 export { summarize, analyticsJson } from './analytics.js';
 export { CODE_VERSION } from './version.js';
 export { replicateWords, validationClause } from './explain.js';
+export type { ExplanationSelection, ExplanationView, SelectionInfo } from './explain-view.js';
+export { channelSelectionProblem, selectExplanation } from './explain-view.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export { usedPhaseWords } from './words.js';
@@ -141,6 +144,16 @@ export function createApp(options: CreateAppOptions = {}): App {
     latestGate: (phase) => latestGate(ctx, phase),
     explainTenant: (req, opts) =>
       explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
+    explainTenantView: async ({ channels, curves, ...req }, opts) => {
+      // A selection the tenant cannot have is refused before the fit and its refits.
+      checkChannelSelection(ctx, req.tenant, channels);
+      const e = await explainTenant(
+        ctx,
+        { ...req, replicates: req.replicates ?? options.explainReplicates },
+        opts,
+      );
+      return selectExplanation(e, { channels, curves });
+    },
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),
     readDecomposition: (tenant) => readDecomposition(ctx, tenant, options.explainReplicates),

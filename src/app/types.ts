@@ -16,6 +16,7 @@ import type {
 import type { GateDecision, RegressionMode } from '../gates/index.js';
 import type { LiftTestRecord } from '../store/index.js';
 import type { AddLiftTestsRequest, AddLiftTestsResult } from './lift.js';
+import type { ExplanationSelection, ExplanationView } from './explain-view.js';
 import type { PhaseRunConfig } from '../phases/index.js';
 import type { PlanBudgetRequest, PlanListing, StoredPlan } from './plan.js';
 
@@ -308,6 +309,14 @@ export interface App {
     req: { tenant: string; phase?: PhaseId; replicates?: number },
     opts?: RunHandleOptions,
   ): Promise<Explanation>;
+  /**
+   * explainTenant shown for some channels (checked against the tenant's before anything is
+   * computed), with or without the response curves (default with), and what was shown.
+   */
+  explainTenantView(
+    req: { tenant: string; phase?: PhaseId; replicates?: number } & ExplanationSelection,
+    opts?: RunHandleOptions,
+  ): Promise<ExplanationView>;
   importTenantData(req: ImportRequest): ImportResult;
   /** Deletes an imported or generated tenant, its runs kept or deleted as asked. */
   deleteTenant(req: DeleteTenantRequest): DeleteTenantResult;

@@ -31,6 +31,8 @@ export interface FaceWords extends OptionWords {
   reimport: (tenant: string) => string;
   /** A tenant's model explained. */
   explain: (tenant: string) => string;
+  /** The explanation's channel selection (explain_tenant `channels`, `wv-mmm explain --channels`). */
+  explainChannels: string;
   /** Deleting a tenant's stored runs with it, or keeping them. */
   deleteRuns: string;
   keepRuns: string;
@@ -69,6 +71,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     replace: 'replace: true',
     reimport: (tenant) => `import_tenant_data with tenant "${tenant}" and replace: true`,
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
+    explainChannels: 'channels',
     deleteRuns: 'runs: "delete"',
     keepRuns: 'runs: "keep"',
     deleteLiftTests: (tenant, ids) =>
@@ -104,6 +107,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     replace: '--replace',
     reimport: (tenant) => `wv-mmm import --tenant ${tenant} --file F --replace`,
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
+    explainChannels: '--channels',
     deleteRuns: '--delete-runs',
     keepRuns: '--keep-runs',
     deleteLiftTests: (tenant, ids) => `wv-mmm lift remove --tenant ${tenant} --id ${ids.join(',')}`,

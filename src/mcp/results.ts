@@ -31,6 +31,28 @@ function convert(value: unknown): unknown {
   return out;
 }
 
+/**
+ * Deep copy with every non-integer number to `digits` significant digits (Number(x.toPrecision)),
+ * except under the keys in `exact`. Estimates whose intervals span tens of percent carry no
+ * meaning in their 16th digit, and a many-channel answer is mostly such digits.
+ */
+export function roundFigures<T>(value: T, digits: number, exact: ReadonlySet<string>): T {
+  return round(value, digits, exact) as T;
+}
+
+function round(value: unknown, digits: number, exact: ReadonlySet<string>): unknown {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && !Number.isInteger(value)
+      ? Number(value.toPrecision(digits))
+      : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((x) => round(x, digits, exact));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = exact.has(k) ? v : round(v, digits, exact);
+  return out;
+}
+
 /** A successful result: `structuredContent` and a short human summary. */
 export function ok(structured: object, summary: string): CallToolResult {
   return {

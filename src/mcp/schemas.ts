@@ -430,19 +430,34 @@ export const explanationOut = {
       ),
     }),
   ),
-  response_curves: z.array(
-    z.looseObject({
-      channel: z.string(),
-      spend_levels: z.array(metric),
-      contribution: z.array(metric),
-      by_state: z.record(z.string(), z.array(metric)),
-      true_contribution: z.array(metric).nullable(),
-      contribution_interval: z
-        .looseObject({ p80: bandOut, p95: bandOut })
-        .nullable()
-        .describe('80% and 95% bands of contribution, level by level'),
-    }),
-  ),
+  response_curves: z
+    .array(
+      z.looseObject({
+        channel: z.string(),
+        spend_levels: z.array(metric),
+        contribution: z.array(metric),
+        by_state: z.record(z.string(), z.array(metric)),
+        true_contribution: z.array(metric).nullable(),
+        contribution_interval: z
+          .looseObject({ p80: bandOut, p95: bandOut })
+          .nullable()
+          .describe('80% and 95% bands of contribution, level by level'),
+      }),
+    )
+    .optional()
+    .describe('With curves: true only (explain_tenant); absent otherwise'),
+  selection: z
+    .looseObject({
+      channels: z.array(z.string()).describe('The channels shown'),
+      of_channels: z.number().int().describe("How many channels the tenant's data has"),
+      response_curves: z.boolean().describe('Whether response_curves is in the answer'),
+      caveats_left_out: z
+        .number()
+        .int()
+        .describe('Caveats about channels outside the selection only, left out'),
+    })
+    .optional()
+    .describe('What the answer holds of the explanation (explain_tenant channels and curves)'),
   channel_params: z
     .record(z.string(), channelParamsOut.nullable())
     .nullable()

@@ -5,9 +5,10 @@ import {
   validationClause,
   weatherStateLabels,
   type Explanation,
+  type ExplanationView,
   type FigureInterval,
 } from '../../app/index.js';
-import { int, need } from '../args.js';
+import { int, list, need } from '../args.js';
 import type { Command } from '../command.js';
 import { fixed, table } from '../format.js';
 import { phaseOf } from '../shared.js';
@@ -48,14 +49,14 @@ export function stateHeaders(
   return weatherStateLabels(states);
 }
 
-export function explainText(e: Explanation): string {
+export function explainText(e: Explanation | ExplanationView): string {
   const round = amountsOf(e);
   const period = periodOf(e);
   const states = e.weather_states;
   const headers = stateHeaders(states);
   const hasTruth = e.channels.some((c) => c.truth !== null);
   const calibrated = e.calibration?.applied === true;
-  const curves = e.response_curves.map((curve) => {
+  const curves = (e.response_curves ?? []).map((curve) => {
     // Every other level and the last: the shape in 7 lines (--json has all of them).
     const shown = curve.spend_levels
       .map((_, i) => i)
@@ -181,7 +182,19 @@ export function explainText(e: Explanation): string {
         ]
       : []),
     ...e.notes.map((n) => `note: ${n}`),
+    ...selectionLines(e),
   ].join('\n');
+}
+
+/** A partial channel selection (--channels), said after the notes; nothing for every channel. */
+function selectionLines(e: Explanation | ExplanationView): string[] {
+  if (!('selection' in e) || e.selection.channels.length === e.selection.of_channels) return [];
+  const sel = e.selection;
+  const left =
+    sel.caveats_left_out > 0
+      ? `; ${sel.caveats_left_out} caveat(s) about the other channels only left out`
+      : '';
+  return [`shown: ${sel.channels.length} of ${sel.of_channels} channels (--channels)${left}`];
 }
 
 export const explain: Command = {
@@ -189,7 +202,7 @@ export const explain: Command = {
   section: 'Modeling',
   summary:
     'what each channel is worth: contributions, ROAS, ROAS by weather state, response curves',
-  usage: '--tenant ID [--phase 0|1|2|3] [--replicates B] [--json]',
+  usage: '--tenant ID [--phase 0|1|2|3] [--replicates B] [--channels a,b] [--json]',
   details:
     'Decomposes the phase model fitted on all rows (default phase 3) by counterfactual: revenue\n' +
     "predicted with the channel's spend minus revenue predicted with it at zero. Weather states:\n" +
@@ -218,14 +231,20 @@ export const explain: Command = {
       value: 'B',
       help: 'bootstrap refits behind the intervals (0-500; default round(120 / channels) in 10-60: 60 for 2 channels, 10 for 12; 0 = no intervals)',
     },
+    channels: {
+      type: 'string',
+      value: 'a,b',
+      help: 'only these channels: their figures, weather states, curves and caveats, plus those about the whole model (default every channel; the figures are the same)',
+    },
   },
   json: true,
-  jsonHelp: "the fields of the MCP tool explain_tenant's result",
+  jsonHelp: "the fields of the MCP tool explain_tenant's result with curves: true, every digit",
   async run({ app, flags, print, signal }) {
     const tenant = need(flags, 'tenant', 'a tenant id (see `wv-mmm tenants`)');
     const replicates = int(flags, 'replicates', 0, 500);
-    const e = await app().explainTenant(
-      { tenant, phase: phaseOf(flags, false), replicates },
+    const channels = flags.channels === undefined ? undefined : (list(flags.channels) ?? []);
+    const e = await app().explainTenantView(
+      { tenant, phase: phaseOf(flags, false), replicates, channels, curves: true },
       { signal },
     );
     print(e, () => explainText(e));

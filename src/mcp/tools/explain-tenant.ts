@@ -1,10 +1,15 @@
 /** Tool `explain_tenant`: channel contributions, ROAS by weather state and response curves. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { replicateWords, validationClause } from '../../app/index.js';
+import {
+  replicateWords,
+  validationClause,
+  type ExplanationView,
+  type SelectionInfo,
+} from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
-import { fmtPct, guarded, ok } from '../results.js';
+import { fmtPct, guarded, ok, roundFigures } from '../results.js';
 import { explanationOut, phaseInput, strictInput, tenantInput } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -21,6 +26,21 @@ const inputSchema = strictInput({
     .describe(
       'Bootstrap refits behind the 80%/95% intervals (default round(120 / channels) within 10-60: 60 for 2 channels, 10 for 12 or more; 0 = no intervals)',
     ),
+  channels: z
+    .array(z.string({ error: 'channels must be a list of channel names' }), {
+      error: 'channels must be a list of channel names, e.g. ["meta", "google"]',
+    })
+    .max(200, { error: 'channels names at most 200 channels' })
+    .optional()
+    .describe(
+      'Only these channels (names as in the data, e.g. ["meta"]): their figures, ROAS by weather state, curves and caveats, plus the caveats about the whole model; default every channel. The figures are the same as with every channel shown. For tenants of many channels, where the whole answer is large (about 3 KB of JSON per channel, 4.5 KB with curves)',
+    ),
+  curves: z
+    .boolean({ error: 'curves must be true or false' })
+    .default(false)
+    .describe(
+      'Add response_curves: contribution at 12 spend levels per channel, in each weather state, with 80%/95% bands, for plotting (default false: about 40% of the answer; get_report draws them)',
+    ),
 });
 
 export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps): void {
@@ -29,7 +49,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
     {
       title: "Explain a tenant's model",
       description:
-        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). " +
+        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and, with curves: true, spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). For tenants of many channels name the ones you need in `channels` (each channel adds about 3 KB). " +
         '`caveats` come first: a model below the pass bar, figures whose interval includes zero, on phases 0-2 no_carry_over (their models leave out carry-over, so their ROAS reads low and its intervals do not show it: explain phase 3 for figures to act on), on weekly phase 3 cv_of_another_model (the folds forecast with a mix; validation.explained_model_r2 is the explained model alone), the data caveats units_mismatch and channels_not_separable, level_shift, channels_correlated (spend correlated at |r| > 0.7: the figures of each can be off in opposite directions; their combined ROAS is given), negative_media_effect (a negative contribution on phases 0-2: not identified), interval_beyond_revenue (a contribution interval above the revenue) and no_spend_in_state (a weather state where a channel never spent: its ROAS and marginal ROAS there are null); the output schema of `caveats` lists every code in order. With lift tests recorded (add_lift_test), phase 3 figures are calibrated to them and `calibration` lists each test, used or in conflict. ' +
         'Use it after run_phase to understand why a tenant passes or fails and what weather does to media. Fits the model on all rows and its bootstrap replicates (about 5-10 s of CPU for phase 3; stored for the next call); sends progress when asked. ' +
         'Annotated read-only although it stores that fit: what it stores is a cache (the all-rows model and this explanation, beside the phase run they came from, reused by later explain_tenant, get_report and plan_budget calls on the same data and code); it changes nothing you stored, and the figures are the same with or without it.',
@@ -47,8 +67,14 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
       guarded('explain_tenant', log, async () => {
         const progress = forwardProgress(extra);
         try {
-          const e = await app.explainTenant(
-            { tenant: args.tenant, phase: args.phase, replicates: args.replicates },
+          const e = await app.explainTenantView(
+            {
+              tenant: args.tenant,
+              phase: args.phase,
+              replicates: args.replicates,
+              channels: args.channels,
+              curves: args.curves,
+            },
             { onProgress: progress.onProgress, signal: extra.signal },
           );
           const ch = e.channels
@@ -85,13 +111,50 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
             );
           }
           lines.push(...e.notes);
+          lines.push(selectionLine(e.selection));
           await progress.finish();
-          return ok(e, lines.join('\n'));
+          return ok(compactFigures(e), lines.join('\n'));
         } finally {
           progress.stop();
         }
       }),
   );
+}
+
+/** Significant digits of the model's figures in the structured answer. */
+export const FIGURE_DIGITS = 6;
+
+/**
+ * The answer's estimates (per channel, per weather state, curves, carry-over) to FIGURE_DIGITS
+ * significant digits, which cuts a many-channel answer by a third; the data's spend and the
+ * validation figures stay exact. `wv-mmm explain --json` prints every digit.
+ */
+function compactFigures(e: ExplanationView): ExplanationView {
+  const keep = new Set(['spend']);
+  return {
+    ...e,
+    channels: roundFigures(e.channels, FIGURE_DIGITS, keep),
+    weather_states: roundFigures(e.weather_states, FIGURE_DIGITS, keep),
+    ...(e.response_curves
+      ? { response_curves: roundFigures(e.response_curves, FIGURE_DIGITS, keep) }
+      : {}),
+    channel_params: roundFigures(e.channel_params, FIGURE_DIGITS, keep),
+  };
+}
+
+/** What the answer holds of the explanation: the channels shown, and whether curves are in. */
+function selectionLine(sel: SelectionInfo): string {
+  const shown =
+    sel.channels.length === sel.of_channels
+      ? `all ${sel.of_channels} channel(s)`
+      : `${sel.channels.length} of ${sel.of_channels} channels (${sel.channels.join(', ')})` +
+        (sel.caveats_left_out > 0
+          ? `; ${sel.caveats_left_out} caveat(s) about the other channels only left out`
+          : '');
+  const curves = sel.response_curves
+    ? 'response curves included'
+    : 'response curves left out (curves: true adds them; get_report draws them)';
+  return `Shown: ${shown}; ${curves}.`;
 }
 
 /** " [lo80-hi80; lo95-hi95]" or nothing when there is no interval. */
