@@ -38,6 +38,11 @@ export interface ShapePhaseFigures {
   protocol: string | null;
   /** Per fold, the phase whose model the fold used when the result records a fallback (else this phase). */
   used_phase: PhaseId[];
+  /**
+   * Per fold, whether it forecasts with the mean of that model and another of the window (the
+   * fallback record's averaged_with): such a fold fell back, or was kept, by half.
+   */
+  averaged: boolean[];
   seconds: number;
 }
 
@@ -46,7 +51,7 @@ type WithProtocol = TenantResult & {
   protocol?: { rule: string; folds: number; first_train_rows: number; test_rows: number } | null;
 };
 type WithFallback = TenantResult['folds'][number] & {
-  fallback?: { used_phase: PhaseId; kept: boolean } | null;
+  fallback?: { used_phase: PhaseId; kept: boolean; averaged_with?: unknown } | null;
 };
 
 export interface ShapeRow {
@@ -102,6 +107,7 @@ export function phaseFigures(r: TenantResult): ShapePhaseFigures {
     test_rows: r.folds.map((f) => f.test_rows),
     protocol: protocolText(r),
     used_phase: r.folds.map((f) => (f as WithFallback).fallback?.used_phase ?? r.phase),
+    averaged: r.folds.map((f) => (f as WithFallback).fallback?.averaged_with !== undefined),
     seconds: r.seconds,
   };
 }
@@ -202,11 +208,15 @@ export function formatShapeReport(report: ShapeReport): string {
     const folds = first
       ? `${first.protocol?.split(':')[0] ?? 'tss'} ${first.fold_r2.length} (${first.train_rows[0]}..${first.test_rows[0]})`
       : '-';
-    // Folds whose model fell back to a simpler phase's, per phase 1-3.
+    // Folds whose model fell back to a simpler phase's, per phase 1-3; "+n" of them averaged with
+    // the phase's own model (a daily phase-3 fold that fell back forecasts half with its own).
     const fallbacks = ([1, 2, 3] as PhaseId[])
       .map((p) => {
         const f = r.phases.find((q) => q.phase === p);
-        return f ? String(f.used_phase.filter((u) => u !== p).length) : '-';
+        if (!f) return '-';
+        const fell = f.used_phase.map((u, i) => (u !== p ? i : -1)).filter((i) => i >= 0);
+        const half = fell.filter((i) => f.averaged[i]).length;
+        return half > 0 ? `${fell.length - half}+${half}` : String(fell.length);
       })
       .join('/');
     const cells = [
@@ -238,7 +248,7 @@ export function formatShapeReport(report: ShapeReport): string {
       (report.seed === DEFAULT_SEED || report.seed === null
         ? '. '
         : ` (data drawn with base seed ${report.seed}). `) +
-      'Folds: protocol rule (tss: TimeSeriesSplit, none recorded), count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds; fallbacks: folds whose model fell back to a simpler phase.' +
+      "Folds: protocol rule (tss: TimeSeriesSplit, none recorded), count (first training rows..test rows); oracle: mean fold R² of the noise-free revenue on the same folds; fallbacks: folds whose model fell back to a simpler phase (a+b: a wholly, b averaged half and half with the phase's own model)." +
       (p3.length ? ` Phase 3: ${p3.reduce((a, p) => a + p.seconds, 0).toFixed(1)} s in all.` : ''),
   );
   return lines.join('\n');

@@ -22,6 +22,7 @@ const fig = (phase: PhaseId, fold: number[], oracle: number[]): ShapePhaseFigure
   test_rows: [50, 50],
   protocol: null,
   used_phase: fold.map(() => phase),
+  averaged: fold.map(() => false),
   seconds: 1,
 });
 
@@ -71,6 +72,24 @@ describe('shape report targets', () => {
     expect(table).toContain('| 0.800 | 0.600 | 0.700 | 0.695 | 0.700 |');
     expect(table).toContain('| 0/0/0 |');
     expect(table).toContain('1 of 2 tenants meet every target');
+  });
+
+  it("counts folds that fell back wholly apart from those averaged with the phase's own model", () => {
+    const oracle = [0.8, 0.8, 0.8];
+    const p2 = fig(2, [0.7, 0.7, 0.7], oracle);
+    // Phase 3: fold 1 kept, fold 2 fell back to phase 2 wholly, fold 3 fell back and averaged.
+    const p3 = { ...fig(3, [0.7, 0.7, 0.7], oracle), used_phase: [3, 2, 2] as PhaseId[] };
+    p3.averaged = [false, false, true];
+    const row = shapeRow(threeYears, 100, [fig(1, [0.7, 0.7, 0.7], oracle), p2, p3]);
+    const table = formatShapeReport({
+      kind: 'weathervane-mmm shape suite',
+      seed: 20220101,
+      phases: [1, 2, 3],
+      rows: [row],
+      all_targets_met: 1,
+      seconds: 1,
+    });
+    expect(table).toContain('| 0/0/1+1 |');
   });
 });
 

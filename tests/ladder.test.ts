@@ -529,6 +529,8 @@ describe('phase ladder', () => {
     const fit = new PhaseLadder(s, { horizon }).fit(3, 185);
     expect(fit.fallback).toMatchObject({ kept: false, validation_blocks: 1 });
     expect(fit.fallback!.reason).toMatch(/averaged with phase 3's own \w+ model/);
+    // The record says the forecast is half phase 3's own (used_phase alone read as phase 2's).
+    expect(fit.fallback!.averaged_with).toEqual({ phase: 3, model: 'own', share: 0.5 });
     const check = new PhaseLadder(s, { horizon });
     const simpler = check.fit(2, 185);
     expect(fit.phase).toBe(simpler.phase);
@@ -541,6 +543,7 @@ describe('phase ladder', () => {
     // fallbackMix false: the plain fallback, phase 2's forecast alone.
     const plain = new PhaseLadder(s, { horizon, fallbackMix: false }).fit(3, 185);
     expect(plain.fallback!.reason).not.toMatch(/averaged/);
+    expect(plain.fallback!.averaged_with).toBeUndefined();
     expect(predictFold(plain, 185, 367)).toEqual(prev);
     // Nothing after the window reaches the mixed model: garbage in the target from row 185 on.
     const rng = new SeededRandom(9);

@@ -24,6 +24,23 @@ describe('usedPhaseWords', () => {
     );
     expect(usedPhaseWords({ used_phase: 2, fell_back_to: 2, reason: '' })).toBe('phase 2');
   });
+  it('says a fold forecasts with the mean of its model and another (averaged_with)', () => {
+    // A daily phase-3 fold that fell back: half phase 2's laddered model, half phase 3's own.
+    const half = { phase: 3, model: 'own', share: 0.5 } as const;
+    expect(
+      usedPhaseWords({ used_phase: 2, fell_back_to: 2, averaged_with: half, reason: '' }),
+    ).toBe("phase 2 averaged half and half with phase 3's own model");
+    expect(
+      usedPhaseWords({
+        used_phase: 0,
+        fell_back_to: 2,
+        averaged_with: { phase: 3, model: 'own', share: 0.25 },
+        reason: '',
+      }),
+    ).toBe(
+      "phase 0 (fell back to phase 2, whose model there is phase 0's) averaged 75% to 25% with phase 3's own model",
+    );
+  });
   it("a fold that fell back records the phase it fell back to, as its reason says, and the kept ones don't", () => {
     // A daily year of 3 channels: phase 3 is turned down on its validation blocks on some folds.
     const spec = { frequency: 'daily', years: 1, channels: 3, events: true } as const;

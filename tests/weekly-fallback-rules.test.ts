@@ -52,8 +52,15 @@ describe('weekly phase 3: falling back instead of the hedge (options)', () => {
       } else {
         seen.failed++;
         expect(predictFold(a, T, testEnd)).toEqual(p2);
-        // The same check, without the mean: the record as today's, its reason without the hedge.
-        expect({ ...a.fallback, reason: '' }).toEqual({ ...rec, reason: '' });
+        // The same check, without the mean: the record as today's, its reason without the hedge,
+        // and without averaged_with (the hedged record says the other half is phase 3's own).
+        expect(rec.averaged_with).toEqual({ phase: 3, model: 'own', share: 0.5 });
+        expect(a.fallback!.averaged_with).toBeUndefined();
+        expect({ ...a.fallback, reason: '' }).toEqual({
+          ...rec,
+          averaged_with: undefined,
+          reason: '',
+        });
         expect(rec.reason).toBe(`${a.fallback!.reason}, averaged with phase 3's own ridge model`);
         expect(predictFold(b, T, testEnd)).toEqual(hedged);
       }

@@ -163,15 +163,22 @@ describe('weekly data: every kept phase averages with the phase below', () => {
         expect(rec.reason).toMatch(
           /cannot identify the yearly terms.*averaged with phase \d's laddered model$/,
         );
+        expect(rec.averaged_with).toEqual({
+          phase: ladder.fit(2, T).phase,
+          model: 'laddered',
+          share: 0.5,
+        });
         expectClose(got, meanOf(own3, p2));
       } else if (rec.kept) {
         // Kept on its blocks: its own model (the mix of the adstock/Hill and log-spend models).
         seen.checked++;
         expect(got).toEqual(own3);
+        expect(rec.averaged_with).toBeUndefined();
       } else {
         seen.failed++;
         expect(rec.used_phase).toBe(ladder.fit(2, T).phase);
         expect(rec.reason).toMatch(/fell back to phase 2, averaged with phase 3's own \w+ model$/);
+        expect(rec.averaged_with).toEqual({ phase: 3, model: 'own', share: 0.5 });
         expectClose(got, meanOf(p2, own3));
       }
     }

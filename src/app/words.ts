@@ -131,17 +131,28 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
  * How a fold that fell back names the model it uses: `phase 0`, or, when the phase it fell back
  * to has another phase's model in that window (phase 2's laddered model is phase 0's there), both:
  * "phase 0 (fell back to phase 2, whose model there is phase 0's)". The reason says "fell back to
- * phase 2", which beside "uses phase 0" read as a contradiction.
+ * phase 2", which beside "uses phase 0" read as a contradiction. A fold that forecasts with the
+ * mean of that model and another (averaged_with) says so: "phase 2 averaged half and half with
+ * phase 3's own model" (a daily phase-3 fold that fell back read as using phase 2 alone).
  */
 export function usedPhaseWords(fallback: {
   used_phase: number;
   fell_back_to?: number;
+  averaged_with?: { phase: number; model: 'own' | 'laddered'; share: number };
   reason: string;
 }): string {
   // Runs stored before fell_back_to say it in their reason only.
   const to = /fell back to phase (\d)/.exec(fallback.reason);
   const k = fallback.fell_back_to ?? (to ? Number(to[1]) : fallback.used_phase);
-  return k === fallback.used_phase
-    ? `phase ${fallback.used_phase}`
-    : `phase ${fallback.used_phase} (fell back to phase ${k}, whose model there is phase ${fallback.used_phase}'s)`;
+  const used =
+    k === fallback.used_phase
+      ? `phase ${fallback.used_phase}`
+      : `phase ${fallback.used_phase} (fell back to phase ${k}, whose model there is phase ${fallback.used_phase}'s)`;
+  const a = fallback.averaged_with;
+  if (!a) return used;
+  const share =
+    a.share === 0.5
+      ? 'half and half'
+      : `${Math.round(100 * (1 - a.share))}% to ${Math.round(100 * a.share)}%`;
+  return `${used} averaged ${share} with phase ${a.phase}'s ${a.model === 'own' ? 'own' : 'laddered'} model`;
 }

@@ -179,6 +179,16 @@ export const foldOut = z.looseObject({
       used_phase: phaseOut,
       kept: z.boolean(),
       fell_back_to: phaseOut.optional(),
+      averaged_with: z
+        .looseObject({
+          phase: phaseOut,
+          model: z.enum(['own', 'laddered']),
+          share: z.number(),
+        })
+        .optional()
+        .describe(
+          "The fold forecasts with the mean of used_phase's model and this one (its phase, its own or laddered model of the window, its share of each prediction); absent: one model",
+        ),
       validation_rows: z.number().int(),
       validation_blocks: z.number().int().optional(),
       phase_r2: metric,

@@ -912,7 +912,8 @@ export function predictFold(fit: FoldFit, start: number, end: number): Float64Ar
   if (fit.averagedWith) {
     const mine = predictFold({ ...fit, averagedWith: undefined }, start, end);
     const simpler = predictFold(fit.averagedWith, start, end);
-    for (let i = 0; i < mine.length; i++) mine[i] = 0.5 * mine[i] + 0.5 * simpler[i];
+    const w = FALLBACK_MIX_WEIGHT;
+    for (let i = 0; i < mine.length; i++) mine[i] = (1 - w) * mine[i] + w * simpler[i];
     return mine;
   }
   if (fit.stackedOn) {
@@ -1622,6 +1623,8 @@ export class PhaseLadder {
       why = `phase ${k} validation R² ${f3(phaseR2)}, phase ${prev} ${f3(previousR2 ?? NaN)} ${over}: stacked, phase ${prev}'s forecast + ${weight.toFixed(3)} x (phase ${k}'s - phase ${prev}'s)${noiseWordsStack}`;
     }
     let chosen = kept ? this.own(k, T) : this.fit(prev, T);
+    // The other half of a fold that forecasts with the mean of two models (predictFold).
+    let averaged: FallbackRecord['averaged_with'] | null = null;
     if (weight !== null && weight > 0 && weight < 1) {
       const own = this.own(k, T);
       chosen = { ...own, stackedOn: this.fit(prev, T), stackWeight: weight };
@@ -1631,6 +1634,7 @@ export class PhaseLadder {
       // half of what it adds without support, and phase 2 keeping Ridge then forecasts as phase 1
       // does (docs/modeling.md, "Daily phases 1-2: an unchecked fold averages with phase 0").
       chosen = { ...chosen, mixed: this.own(0, T) };
+      averaged = { phase: 0, model: 'own', share: WEEKLY_MIX_WEIGHT };
       why = `${why}; averaged with phase 0's model`;
     } else if (kept && k === 1 && this.weeklyPhase1Mix) {
       this.phase1Unmixed.set(T, chosen);
@@ -1641,6 +1645,7 @@ export class PhaseLadder {
       // likewise (docs/modeling.md, "Weekly data: unchecked phases average with the phase
       // below, phase 2 keeps Ridge").
       chosen = { ...chosen, mixed: this.own(0, T) };
+      averaged = { phase: 0, model: 'own', share: WEEKLY_MIX_WEIGHT };
       why = `${why}; averaged with phase 0's model`;
     } else if (
       kept &&
@@ -1658,6 +1663,7 @@ export class PhaseLadder {
       // saw takes it too (docs/modeling.md).
       const simpler = this.fit(2, T);
       chosen = { ...chosen, averagedWith: simpler };
+      averaged = { phase: simpler.phase, model: 'laddered', share: FALLBACK_MIX_WEIGHT };
       why = `${why}; averaged with phase ${simpler.phase}'s laddered model`;
     } else if (
       !kept &&
@@ -1673,6 +1679,7 @@ export class PhaseLadder {
       // data: unchecked phases average with the phase below, phase 2 keeps Ridge").
       const mine = this.own(3, T);
       chosen = { ...chosen, averagedWith: mine };
+      averaged = { phase: 3, model: 'own', share: FALLBACK_MIX_WEIGHT };
       why = `${why}, averaged with phase 3's own ${mine.kind} model`;
     } else if (!kept && k === 3 && this.fallbackMix && nBlocks > 0) {
       // The blocks judged phase 3 by models of fewer rows than the fold's (the first daily fold:
@@ -1683,6 +1690,7 @@ export class PhaseLadder {
       const mine = this.own(3, T);
       // averagedWith: the fallback may itself be stacked (daily phase 2), and is kept whole.
       chosen = { ...chosen, averagedWith: mine };
+      averaged = { phase: 3, model: 'own', share: FALLBACK_MIX_WEIGHT };
       why = `${why}, averaged with phase 3's own ${mine.kind} model`;
     }
     const out: FoldFit = {
@@ -1691,6 +1699,7 @@ export class PhaseLadder {
         used_phase: chosen.phase,
         kept,
         ...(kept ? {} : { fell_back_to: prev }),
+        ...(averaged === null ? {} : { averaged_with: averaged }),
         validation_rows: nValid,
         validation_blocks: nBlocks,
         phase_r2: phaseR2,

@@ -83,6 +83,15 @@ export interface FallbackRecord {
    * Absent when kept, and in runs stored before it (their reason says it).
    */
   fell_back_to?: PhaseId;
+  /**
+   * The fold forecasts with the mean of the model of used_phase and another model of the same
+   * window (ladder.ts hedges of a noisy or missing check): that model's phase, whether it is the
+   * phase's own fit of the window or its laddered model, and its share of each prediction. A daily
+   * phase-3 fold that fell back forecasts half with phase 2's laddered model and half with phase
+   * 3's own: `used_phase` alone would read as a whole fallback. Absent when the fold forecasts
+   * with one model (or a stacked share: weight), and in runs stored before it (their reason says it).
+   */
+  averaged_with?: { phase: PhaseId; model: 'own' | 'laddered'; share: number };
   /** The last rows of the fold's training window that decided it. */
   validation_rows: number;
   /** Validation blocks the decision pooled (0: no check). */
