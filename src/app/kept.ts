@@ -7,6 +7,7 @@ import type { PhaseId } from '../phases/types.js';
 import { canonicalJson, runKey, type RunRecord } from '../store/index.js';
 import type { AppContext } from './context.js';
 import { datasetHash, tenantSource } from './tenants.js';
+import { isBuiltinTenant } from '../core/data/index.js';
 import { MODEL_CODE_ID } from './version.js';
 
 /** The part of a kept payload that says what it is valid for (code_id absent: kept before it). */
@@ -136,4 +137,54 @@ export function onOtherData(
     const x = ha.get(t);
     return x === null || x !== hb.get(t);
   });
+}
+
+/** The tenants of a finished run whose data is not what the run computed on any more. */
+export interface DataSince {
+  /** Imported (or generated) again with other data since: the run's figures are of the old data. */
+  changed: string[];
+  /** Deleted since (their runs kept). */
+  deleted: string[];
+}
+
+/**
+ * Which of a finished run's tenants changed or were deleted since it computed on them. Only tenants
+ * whose data was written after the run was created are hashed (`updatedAt`: store
+ * datasetsUpdatedAt, read once for a list of runs); `now` memoizes the current hashes over runs.
+ * Built-in tenants never change. A result saved before its data hash was stored (schema 5) on data
+ * written since counts as changed.
+ */
+export function dataSince(
+  ctx: Pick<AppContext, 'store'>,
+  run: RunRecord,
+  updatedAt: ReadonlyMap<string, string>,
+  now: Map<string, string | null>,
+): DataSince {
+  const out: DataSince = { changed: [], deleted: [] };
+  if (run.status !== 'done') return out;
+  let stored: Map<string, string | null> | null = null;
+  for (const t of run.tenants) {
+    if (isBuiltinTenant(t)) continue;
+    const updated = updatedAt.get(t);
+    if (updated === undefined) {
+      out.deleted.push(t);
+      continue;
+    }
+    if (updated < run.created_at) continue;
+    stored ??= ctx.store.tenantDatasetHashes(run.id);
+    if (!stored.has(t)) continue; // no result for it in the run
+    if (!now.has(t)) {
+      let hash: string | null = null;
+      try {
+        hash = datasetHash(tenantSource(ctx as AppContext, t));
+      } catch {
+        hash = null; // deleted between the two reads
+      }
+      now.set(t, hash);
+    }
+    const current = now.get(t) ?? null;
+    if (current === null) out.deleted.push(t);
+    else if (stored.get(t) !== current) out.changed.push(t);
+  }
+  return out;
 }

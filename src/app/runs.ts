@@ -36,6 +36,7 @@ import {
   tenantFrequency,
 } from './warnings.js';
 import { MODEL_CODE_ID } from './version.js';
+import { dataSince } from './kept.js';
 
 /**
  * Why a run ended with the process that ran it. Runs live in that process (the MCP server, or the
@@ -738,7 +739,21 @@ export class RunManager {
     const results = orderedResults(this.ctx.store, runId, r.tenants).sort(
       (a, b) => b.mean_r2 - a.mean_r2,
     );
-    return { ...this.info(r), results };
+    const since = this.since(r, this.ctx.store.datasetsUpdatedAt(), new Map());
+    return { ...this.info(r), ...since, results };
+  }
+
+  /** data_changed and tenants_deleted of a finished run, present when not empty (dataSince). */
+  private since(
+    r: RunRecord,
+    updatedAt: ReadonlyMap<string, string>,
+    now: Map<string, string | null>,
+  ): Pick<RunInfo, 'data_changed' | 'tenants_deleted'> {
+    const d = dataSince(this.ctx, r, updatedAt, now);
+    return {
+      ...(d.changed.length > 0 ? { data_changed: d.changed } : {}),
+      ...(d.deleted.length > 0 ? { tenants_deleted: d.deleted } : {}),
+    };
   }
 
   list(q: { limit?: number; offset?: number; phase?: PhaseId } = {}): {
@@ -756,9 +771,11 @@ export class RunManager {
       throw new AppError('offset must be an integer >= 0', 'invalid_argument');
     if (q.phase !== undefined) parsePhase(q.phase);
     this.recoverOrphans();
+    const updatedAt = this.ctx.store.datasetsUpdatedAt();
+    const now = new Map<string, string | null>();
     const runs = this.ctx.store
       .listRuns({ limit, offset, phase: q.phase })
-      .map((r) => this.info(r));
+      .map((r) => ({ ...this.info(r), ...this.since(r, updatedAt, now) }));
     return { runs, total: this.ctx.store.countRuns({ phase: q.phase }) };
   }
 

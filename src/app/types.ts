@@ -67,6 +67,13 @@ export interface RunInfo {
    * the process that took it over.
    */
   replaced_by?: number;
+  /**
+   * A finished run's tenants imported again with other data since it computed on them: its
+   * figures for them are of data the tenant no longer has (list and get; absent when none).
+   */
+  data_changed?: string[];
+  /** A finished run's tenants deleted since, their runs kept (list and get; absent when none). */
+  tenants_deleted?: string[];
 }
 
 export interface RunDetail extends RunInfo {

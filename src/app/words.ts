@@ -156,3 +156,10 @@ export function usedPhaseWords(fallback: {
       : `${Math.round(100 * (1 - a.share))}% to ${Math.round(100 * a.share)}%`;
   return `${used} averaged ${share} with phase ${a.phase}'s ${a.model === 'own' ? 'own' : 'laddered'} model`;
 }
+
+/** Up to `max` names joined by commas, then how many more: "a, b, c, d, e and 3 more". */
+export function namedList(names: readonly string[], max = 5): string {
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}

@@ -4,7 +4,7 @@
  * SQL, absolute paths) reaches a client.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { shareText } from '../app/index.js';
+import { namedList, shareText } from '../app/index.js';
 import { AppError, knownAppError } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
 import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
@@ -288,7 +288,23 @@ export function runInfoView(r: RunInfo | RunDetail) {
     error: r.error === null ? null : scrubPaths(r.error),
     summary: summaryView(r.summary),
     replaced_by: r.replaced_by ?? null,
+    data_changed: r.data_changed ?? [],
+    tenants_deleted: r.tenants_deleted ?? [],
   };
+}
+
+/**
+ * ' (data changed since for a, b: ...; deleted since: c)' for a finished run some of whose tenants
+ * are not what it computed on any more, else ''.
+ */
+export function dataSinceWords(r: Pick<RunInfo, 'data_changed' | 'tenants_deleted'>): string {
+  const parts: string[] = [];
+  if (r.data_changed?.length)
+    parts.push(
+      `data changed since for ${namedList(r.data_changed)}: its figures for them are of the data they had then`,
+    );
+  if (r.tenants_deleted?.length) parts.push(`deleted since: ${namedList(r.tenants_deleted)}`);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
 /** ' — taken over by run N here: poll get_run {"run_id": N}' for a run another took over, else ''. */

@@ -142,6 +142,14 @@ export const runInfoOut = z.object({
     .describe(
       'A run of another process that this server followed (run_phase with the same request) and that ended there without a result: the run this server computes for the same request instead (poll that id). Null otherwise; only the server that took the run over knows it',
     ),
+  data_changed: z
+    .array(z.string())
+    .describe(
+      "A finished run's tenants imported again with other data since it computed on them: its figures for them are of data the tenant no longer has (run_phase again for current figures); empty when none",
+    ),
+  tenants_deleted: z
+    .array(z.string())
+    .describe("A finished run's tenants deleted since (their runs kept); empty when none"),
 });
 
 const baselineOut = z.looseObject({ rmse: metric, error_ratio: metric });

@@ -408,6 +408,18 @@ export class Store {
     return saved;
   }
 
+  /**
+   * When each stored tenant's data was last written (imported, generated, replaced), by tenant:
+   * one query for a list of runs to tell which of their tenants changed since.
+   */
+  datasetsUpdatedAt(): Map<string, string> {
+    const rows = this.db.prepare('SELECT tenant, updated_at FROM datasets').all() as {
+      tenant: string;
+      updated_at: string;
+    }[];
+    return new Map(rows.map((r) => [r.tenant, r.updated_at]));
+  }
+
   getDatasetSummary(tenant: string): DatasetSummary | null {
     const row = this.db
       .prepare(`SELECT ${DATASET_COLUMNS} FROM datasets WHERE tenant = ?`)

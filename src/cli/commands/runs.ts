@@ -1,4 +1,4 @@
-import { APP_LIMITS } from '../../app/index.js';
+import { APP_LIMITS, namedList, type RunInfo } from '../../app/index.js';
 import { int } from '../args.js';
 import type { Command } from '../command.js';
 import { table } from '../format.js';
@@ -47,7 +47,22 @@ export const runs: Command = {
         res.runs
           .filter((r) => r.error !== null && r.status !== 'done')
           .map((r) => `\nrun ${r.id} ${r.status}: ${r.error}`)
-          .join(''),
+          .join('') +
+        res.runs.map((r) => sinceLine(r)).join(''),
     );
   },
 };
+
+/**
+ * '\nrun N: data changed since for a, b (...)' for a finished run some of whose tenants were
+ * imported again with other data or deleted since it computed on them; '' otherwise.
+ */
+function sinceLine(r: RunInfo): string {
+  const parts: string[] = [];
+  if (r.data_changed?.length)
+    parts.push(
+      `data changed since for ${namedList(r.data_changed)} (imported again: its figures for them are of the data they had then; run-phase again for current ones)`,
+    );
+  if (r.tenants_deleted?.length) parts.push(`deleted since: ${namedList(r.tenants_deleted)}`);
+  return parts.length > 0 ? `\nrun ${r.id}: ${parts.join('; ')}` : '';
+}

@@ -5,7 +5,15 @@ import { APP_LIMITS } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 
 const ROWS_MESSAGE = `results_limit must be an integer from 1 to ${APP_LIMITS.maxMcpResultRows}`;
-import { guarded, ok, replacedWords, runInfoView, sortedRows, summaryLine } from '../results.js';
+import {
+  dataSinceWords,
+  guarded,
+  ok,
+  replacedWords,
+  runInfoView,
+  sortedRows,
+  summaryLine,
+} from '../results.js';
 import { runIdInput, runInfoOut, strictInput, tenantRowOut } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -76,7 +84,7 @@ export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void 
             results_total: rows.length,
             next_results_offset: end < rows.length ? end : null,
           },
-          `Run ${run.id} phase ${run.phase}: ${run.status}, ${state}.` +
+          `Run ${run.id} phase ${run.phase}: ${run.status}, ${state}${dataSinceWords(run)}.` +
             (run.status === 'running' || run.status === 'queued' ? ' Poll again shortly.' : ''),
         );
       }),

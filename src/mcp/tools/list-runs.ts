@@ -5,7 +5,7 @@ import { APP_LIMITS } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 
 const LIMIT_MESSAGE = `limit must be an integer from 1 to ${APP_LIMITS.maxMcpListRuns}`;
-import { guarded, ok, runInfoView, summaryLine } from '../results.js';
+import { dataSinceWords, guarded, ok, runInfoView, summaryLine } from '../results.js';
 import { phaseInput, runInfoOut, strictInput } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -62,7 +62,8 @@ export function registerListRuns(server: McpServer, { app, log }: ToolDeps): voi
         const lines = views.map(
           (r, i) =>
             `#${r.run_id} phase ${r.phase} ${r.status}: ${r.status === 'done' ? summaryLine(runs[i].summary) : `${r.progress.done}/${r.progress.total}`}` +
-            (r.replaced_by !== null ? ` (computed again here as run ${r.replaced_by})` : ''),
+            (r.replaced_by !== null ? ` (computed again here as run ${r.replaced_by})` : '') +
+            dataSinceWords(runs[i]),
         );
         const head =
           `${runs.length} of ${total} runs${args.phase !== undefined ? ` for phase ${args.phase}` : ''}` +
