@@ -174,13 +174,11 @@ export function dataSince(
     stored ??= ctx.store.tenantDatasetHashes(run.id);
     if (!stored.has(t)) continue; // no result for it in the run
     if (!now.has(t)) {
-      let hash: string | null = null;
       try {
-        hash = datasetHash(tenantSource(ctx as AppContext, t));
+        now.set(t, datasetHash(tenantSource(ctx as AppContext, t)));
       } catch {
-        hash = null; // deleted between the two reads
+        now.set(t, null); // deleted between the two reads
       }
-      now.set(t, hash);
     }
     const current = now.get(t) ?? null;
     if (current === null) out.deleted.push(t);
