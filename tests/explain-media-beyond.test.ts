@@ -27,6 +27,13 @@ describe('media_beyond_revenue caveat', () => {
     // 1.38 + 0.39 = 1.77: 177% of the revenue, baseline 1 - 1.77 = -77%.
     expect(caveats[0].message).toContain('177% of the predicted revenue');
     expect(caveats[0].message).toContain('(-77%)');
+    // Not "high by that much": an MCP probe's weekly tenant credited media with 120% where the
+    // truth was 34% (3.5x); the message names no face's command (it said "(lift add)" over MCP).
+    expect(caveats[0].message).not.toContain('by that much');
+    expect(caveats[0].message).toContain(
+      'by at least that shortfall and possibly several times over',
+    );
+    expect(caveats[0].message).not.toMatch(/lift add|add_lift_test/);
   });
 
   it('is not given at or below the whole revenue', () => {

@@ -252,6 +252,14 @@ describe('explain_tenant of a 12-channel tenant (real app, MCP and CLI)', () => 
     }
   }, 300_000);
 
+  it('refuses 1-9 bootstrap refits, which give no intervals, before computing them', async () => {
+    // An MCP probe: replicates 5 was accepted, computed, then "only 5 of 5 refits succeeded".
+    for (const replicates of [1, 5, 9, 501])
+      await expect(app.explainTenant({ tenant, phase: 1, replicates })).rejects.toThrow(
+        `replicates must be 0 (no intervals) or a whole number from 10 to 500: fewer than 10 refits give no intervals (got ${replicates})`,
+      );
+  });
+
   it('the CLI shows the channels asked for, every digit, and refuses an unknown one (exit 2)', () => {
     const s = tempStateDir();
     try {

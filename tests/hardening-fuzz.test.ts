@@ -169,7 +169,7 @@ const validArgs: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
     fc.record({
       tenant: tenantArb,
       phase: fc.constantFrom(0, 1),
-      replicates: opt(fc.integer({ min: 0, max: 3 })),
+      replicates: opt(fc.constantFrom(0, 10)),
     }),
   train_tenant: () =>
     fc.record({

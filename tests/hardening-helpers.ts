@@ -43,8 +43,8 @@ export async function connectReal(
     workers: opts.workers ?? 2,
     log: silentLogger,
     importDirs: opts.importDirs ?? [],
-    // Few bootstrap refits: the fuzz explains many times; intervals are tested on their own.
-    explainReplicates: 3,
+    // No bootstrap refits: the fuzz explains many times; intervals are tested on their own.
+    explainReplicates: 0,
   });
   const c = await connect(app);
   const tools = new Map((await c.client.listTools()).tools.map((t) => [t.name, t]));

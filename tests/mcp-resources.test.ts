@@ -132,6 +132,19 @@ describe('resources', () => {
     });
     expect(r.completion.values.sort()).toEqual(['extreme_ski_gear', 'extreme_sunscreen']);
   });
+
+  it('says there are more tenant ids than the 100 it sends, and how many', async () => {
+    // Cut to 100 before the SDK counted, 286 tenants answered "total 100, hasMore false".
+    const csv = 'date,revenue,meta_spend\n2024-01-01,100,10\n2024-01-02,110,12\n';
+    for (let i = 0; i < 150; i++) app.importTenantData({ tenant: `bulk_${i}`, csv });
+    const r = await c.client.complete({
+      ref: { type: 'ref/resource', uri: 'tenant://{id}' },
+      argument: { name: 'id', value: 'bulk_' },
+    });
+    expect(r.completion.values).toHaveLength(100);
+    expect(r.completion.total).toBe(150);
+    expect(r.completion.hasMore).toBe(true);
+  });
 });
 
 describe('prompt', () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planConvexCaveats } from '../src/app/plan.js';
+import { FACE_WORDS } from '../src/app/words.js';
 import { generateTenantSet } from '../src/core/data/index.js';
 import { geometricAdstock } from '../src/core/transforms.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -53,20 +54,29 @@ describe('the convex_curve caveat', () => {
         { channel: 'tiktok', s: 2.12, inflection: 61_800, adstock_quantile: 29_000 },
       ],
     } as unknown as PlanResult;
-    const [c] = planConvexCaveats(plan);
+    const [c] = planConvexCaveats(plan, FACE_WORDS.cli);
     expect(c.code).toBe('convex_curve');
     expect(c.channels).toEqual(['tiktok']);
     expect(c.message).toMatch(
       /^the plan model's return on tiktok \(Hill shape 2\.12, turning at 61\.8k of adstocked spend, above 29\.0k, where 95% of the data's periods stay\) rises faster and faster/,
     );
-    expect(c.message).toContain('(tiktok=lo:hi)');
+    expect(c.message).toContain('(--bounds tiktok=lo:hi)');
+    // Over MCP the bound reads as plan_budget's argument (it read as the CLI's syntax there).
+    expect(planConvexCaveats(plan, FACE_WORDS.mcp)[0].message).toContain(
+      '(bounds [{"channel": "tiktok", "min": lo, "max": hi}])',
+    );
   });
 
   it('says nothing without such channels, or for plans stored before the field', () => {
     expect(
-      planConvexCaveats({ channels: [], convex_channels: [] } as unknown as PlanResult),
+      planConvexCaveats(
+        { channels: [], convex_channels: [] } as unknown as PlanResult,
+        FACE_WORDS.mcp,
+      ),
     ).toEqual([]);
-    expect(planConvexCaveats({ channels: [] } as unknown as PlanResult)).toEqual([]);
+    expect(planConvexCaveats({ channels: [] } as unknown as PlanResult, FACE_WORDS.mcp)).toEqual(
+      [],
+    );
   });
 
   it("comes from the plan model's curves (generated tenant gen_s10501_23: meta at the k bound)", () => {

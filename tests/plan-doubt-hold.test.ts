@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planConvexCaveats, planCurveCaveats, planMediaLossCaveats } from '../src/app/plan.js';
+import { FACE_WORDS } from '../src/app/words.js';
 import {
   doubtHoldReason,
   historicalBaselines,
@@ -162,7 +163,7 @@ describe('a plan whose curves are in doubt', () => {
     const { held, unheld } = plans(9702);
     expect(held.curve_doubt).toBeNull();
     expect(held.convex_channels).toEqual([]);
-    expect(planConvexCaveats(held)).toEqual([]);
+    expect(planConvexCaveats(held, FACE_WORDS.mcp)).toEqual([]);
     expect(held.media_loss).toBeNull();
     expect(planMediaLossCaveats(held)).toEqual([]);
     expect(held.uncertainty!.doubt_hold).toBeNull();

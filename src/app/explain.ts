@@ -4,7 +4,7 @@
  * the tenant, so the next explanation of the same data needs no retraining.
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
-import { INTERVALS_VERSION } from '../phases/intervals.js';
+import { INTERVALS_VERSION, MIN_REPLICATES } from '../phases/intervals.js';
 import { modelKindWords, type Explanation, type PhaseId } from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
@@ -124,10 +124,14 @@ export async function explainTenant(
   const replicates = req.replicates ?? null;
   if (
     replicates !== null &&
-    !(Number.isInteger(replicates) && replicates >= 0 && replicates <= MAX_REPLICATES)
+    !(
+      Number.isInteger(replicates) &&
+      (replicates === 0 || (replicates >= MIN_REPLICATES && replicates <= MAX_REPLICATES))
+    )
   ) {
+    // 1-9 refits were accepted, computed, then gave no intervals ("only 5 of 5 refits succeeded").
     throw new AppError(
-      `replicates must be an integer from 0 (no intervals) to ${MAX_REPLICATES} (got ${String(req.replicates)})`,
+      `replicates must be 0 (no intervals) or a whole number from ${MIN_REPLICATES} to ${MAX_REPLICATES}: fewer than ${MIN_REPLICATES} refits give no intervals (got ${String(req.replicates)})`,
       'invalid_argument',
     );
   }

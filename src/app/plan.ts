@@ -12,6 +12,7 @@ import type { FinalModelJSON } from '../phases/final.js';
 import { dataCaveats } from '../phases/data-caveats.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import type { Caveat } from '../phases/types.js';
+import type { FaceWords } from './words.js';
 import {
   checkPlanRequest,
   CONVEX_QUANTILE,
@@ -590,7 +591,7 @@ function heldWords(plan: PlanResult, otherwise: string): string {
  * extrapolated to saturate. Weekly generated tenants with such a channel lost to baseline (a)
  * under the truth on 5 of 12 plans, the others on 7 of 38.
  */
-export function planConvexCaveats(plan: PlanResult): Caveat[] {
+export function planConvexCaveats(plan: PlanResult, words: Pick<FaceWords, 'boundFor'>): Caveat[] {
   const shortMoney = planMoney(plan);
   const convex = plan.convex_channels ?? [];
   if (convex.length === 0) return [];
@@ -613,7 +614,7 @@ export function planConvexCaveats(plan: PlanResult): Caveat[] {
         `under the truth 5 times in 12, others 7 in 38); ` +
         heldWords(
           plan,
-          `bound ${one ? 'it' : 'them'} near the history (${convex[0].channel}=lo:hi) to keep the plan on what the data show`,
+          `bound ${one ? 'it' : 'them'} near the history (${words.boundFor(convex[0].channel)}) to keep the plan on what the data show`,
         ),
     },
   ];
@@ -910,7 +911,7 @@ export async function planBudget(
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
         ...planCurveCaveats(out.result.plan),
-        ...planConvexCaveats(out.result.plan),
+        ...planConvexCaveats(out.result.plan, ctx.words),
         ...planMediaLossCaveats(out.result.plan),
         ...planBaselineCaveats(out.result.plan),
         ...planIntervalCaveats(out.result.plan),

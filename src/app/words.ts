@@ -42,6 +42,8 @@ export interface FaceWords extends OptionWords {
   plan: PlanWords;
   /** Planning a tenant's budget (with the default inputs). */
   planFor: (tenant: string) => string;
+  /** A bound on one channel's spend, as the face takes it (lo and hi left to the user). */
+  boundFor: (channel: string) => string;
 }
 
 /** Most tenants a next step names one by one. */
@@ -89,6 +91,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
       compare: 'compare_scenario',
     },
     planFor: (tenant) => `plan_budget with tenant "${tenant}"`,
+    boundFor: (channel) => `bounds [{"channel": "${channel}", "min": lo, "max": hi}]`,
   },
   cli: {
     ...CLI_OPTION_WORDS,
@@ -124,6 +127,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
       compare: '--compare',
     },
     planFor: (tenant) => `wv-mmm plan --tenant ${tenant}`,
+    boundFor: (channel) => `--bounds ${channel}=lo:hi`,
   },
 };
 

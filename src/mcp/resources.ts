@@ -19,7 +19,14 @@ import {
   type ReadResourceResult,
   type Resource,
 } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, PHASES, planSpendCsv, TENANT_ID_PATTERN, type PhaseId } from '../app/types.js';
+import {
+  APP_LIMITS,
+  AppError,
+  PHASES,
+  planSpendCsv,
+  TENANT_ID_PATTERN,
+  type PhaseId,
+} from '../app/types.js';
 import type { ToolDeps } from './deps.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
@@ -181,26 +188,27 @@ async function reading(uri: URL, deps: ToolDeps, body: () => unknown): Promise<R
 
 export function registerResources(server: McpServer, deps: ToolDeps): void {
   const { app } = deps;
-  /** Completion of a tenant id: the first 100 ids that start with what was typed. */
+  // Completions return every match (the SDK sends the first 100 with the true total and hasMore);
+  // cut to 100 here, 286 tenants read as "100 in all, no more" (session 52).
+  /** Completion of a tenant id: the ids that start with what was typed. */
   const tenantIdsStartingWith = (value: string): string[] =>
     app
       .listTenants()
       .map((t) => t.tenant)
-      .filter((id) => id.startsWith(value))
-      .slice(0, 100);
-  /** Completion of a run id (done runs only for reports): the newest 100 that start with it. */
+      .filter((id) => id.startsWith(value));
+  /** Completion of a run id (done runs only for reports): the newest 1000 runs' that start with it. */
   const runIdsStartingWith =
     (doneOnly: boolean) =>
     (value: string): string[] =>
       app
-        .listRuns({ limit: 100 })
+        .listRuns({ limit: APP_LIMITS.maxListRuns })
         .runs.filter((r) => !doneOnly || r.status === 'done')
         .map((r) => String(r.id))
         .filter((id) => id.startsWith(value));
-  /** Completion of a plan id: the newest 100 plans' ids that start with it. */
+  /** Completion of a plan id: the newest 1000 plans' ids that start with it. */
   const planIdsStartingWith = (value: string): string[] =>
     app
-      .listPlans({ limit: 100 })
+      .listPlans({ limit: APP_LIMITS.maxListRuns })
       .plans.map((p) => String(p.id))
       .filter((id) => id.startsWith(value));
 

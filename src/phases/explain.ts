@@ -584,7 +584,7 @@ export function mediaBeyondRevenueCaveats(channels: readonly ChannelDecompositio
   return [
     {
       code: 'media_beyond_revenue',
-      message: `the channels are credited with ${pct(share)} of the predicted revenue between them, so the revenue the model expects without any advertising is negative over the data (${pct(1 - share)}): the data do not separate the media from the baseline (a trend, a season or a launch the spend follows), so the contributions, ROAS and marginal ROAS read high by that much and are not to be moved on; a lift test per channel (lift add) or a longer history with spend that varies on its own can separate them`,
+      message: `the channels are credited with ${pct(share)} of the predicted revenue between them, so the revenue the model expects without any advertising is negative over the data (${pct(1 - share)}): the data do not separate the media from the baseline (a trend, a season or a launch the spend follows), so the contributions, ROAS and marginal ROAS read high, the media's total by at least that shortfall and possibly several times over (the media's share is not measured), and are not to be moved on; a lift test per channel or a longer history with spend that varies on its own can separate them`,
     },
   ];
 }

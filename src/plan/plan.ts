@@ -1665,14 +1665,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (guardsApplied && lowGuards.length > 0) {
     const one = lowGuards.length === 1;
     notes.push(
-      `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} bounds (${lowGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} a bound on ${one ? 'its' : 'their'} spend (a minimum and a maximum) to plan ${one ? 'it' : 'them'} anyway`,
     );
   }
   const constGuards = guards.filter((g) => g.reason === 'constant_spend');
   if (guardsApplied && constGuards.length > 0) {
     const one = constGuards.length === 1;
     notes.push(
-      `held at ${one ? 'its' : 'their'} share of baseline (a): ${constGuards.map((g) => `${g.channel} (${money(series.spend[series.channels.indexOf(g.channel)][0])} every ${weekly ? 'week' : 'day'} of the data)`).join(', ')}: ${one ? 'its' : 'their'} spend is the same on every row, which the model cannot tell from the baseline, so ${one ? 'its' : 'their'} return is not identified by the data and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are not measurements; give ${one ? 'it' : 'them'} bounds (${constGuards[0].channel}=lo:hi) to plan ${one ? 'it' : 'them'} anyway`,
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${constGuards.map((g) => `${g.channel} (${money(series.spend[series.channels.indexOf(g.channel)][0])} every ${weekly ? 'week' : 'day'} of the data)`).join(', ')}: ${one ? 'its' : 'their'} spend is the same on every row, which the model cannot tell from the baseline, so ${one ? 'its' : 'their'} return is not identified by the data and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are not measurements; give ${one ? 'it' : 'them'} a bound on ${one ? 'its' : 'their'} spend (a minimum and a maximum) to plan ${one ? 'it' : 'them'} anyway`,
     );
   }
   if (anyHeld) {

@@ -229,7 +229,7 @@ export const explain: Command = {
     replicates: {
       type: 'string',
       value: 'B',
-      help: 'bootstrap refits behind the intervals (0-500; default round(120 / channels) in 10-60: 60 for 2 channels, 10 for 12; 0 = no intervals)',
+      help: 'bootstrap refits behind the intervals (0 = none, or 10-500; default round(120 / channels) in 10-60: 60 for 2 channels, 10 for 12)',
     },
     channels: {
       type: 'string',

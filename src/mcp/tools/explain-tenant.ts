@@ -24,7 +24,7 @@ const inputSchema = strictInput({
     .max(500, { error: 'replicates must be at most 500' })
     .optional()
     .describe(
-      'Bootstrap refits behind the 80%/95% intervals (default round(120 / channels) within 10-60: 60 for 2 channels, 10 for 12 or more; 0 = no intervals)',
+      'Bootstrap refits behind the 80%/95% intervals: 0 (no intervals) or 10-500 (default round(120 / channels) within 10-60: 60 for 2 channels, 10 for 12 or more)',
     ),
   channels: z
     .array(z.string({ error: 'channels must be a list of channel names' }), {
