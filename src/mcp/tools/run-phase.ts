@@ -72,7 +72,7 @@ const inputSchema = strictInput({
   folds: foldsInput
     .optional()
     .describe(
-      `Expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default 5, TimeSeriesSplit(5), which the protocol's rule cuts to 3-4 folds where that lets every fold train on a year (2-4 years of data: 4 folds on three daily years); the result's protocol says what was used, docs/modeling.md \"Protocol\"; the pass bar is defined for 5)`,
+      `Expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}, TimeSeriesSplit(${DEFAULT_CONFIG.folds}), which the protocol's rule cuts to 3-4 folds where that lets every fold train on a year (2-4 years of data: 4 folds on three daily years); the result's protocol says what was used, docs/modeling.md "Protocol"; the pass bar is defined for 5)`,
     ),
   test_size: modelOptionsInput.shape.test_size,
   min_train: modelOptionsInput.shape.min_train,

@@ -32,7 +32,7 @@ export const modelOptionsInput = strictInput(
     folds: foldsInput
       .optional()
       .describe(
-        `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default 5, TimeSeriesSplit(5), which the protocol's rule cuts to 3-4 folds where that lets every fold train on a year (2-4 years of data: 4 folds on three daily years); the result's protocol says what was used, docs/modeling.md \"Protocol\"; the pass bar is defined for 5)`,
+        `Number of expanding-window CV folds, ${APP_LIMITS.minFolds}-${APP_LIMITS.maxFolds} (default ${DEFAULT_CONFIG.folds}, TimeSeriesSplit(${DEFAULT_CONFIG.folds}), which the protocol's rule cuts to 3-4 folds where that lets every fold train on a year (2-4 years of data: 4 folds on three daily years); the result's protocol says what was used, docs/modeling.md "Protocol"; the pass bar is defined for 5)`,
       ),
     test_size: z
       .number({ error: TEST_SIZE_MESSAGE })
