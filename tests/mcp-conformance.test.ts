@@ -255,6 +255,12 @@ describe('completion/complete', () => {
     const { prompts } = await c.client.listPrompts();
     expect(prompts[0].arguments).toEqual([
       { name: 'phase', description: 'Phase to review: 0, 1, 2 or 3', required: true },
+      {
+        name: 'tenants',
+        description:
+          'Tenant ids separated by commas, e.g. "shop,shop_eu" (your imported tenants); default the 20 built-in tenants',
+        required: false,
+      },
     ]);
 
     for (let i = 0; i < 11; i++) await call(c, 'run_phase', { phase: 0, force: true });
@@ -296,8 +302,8 @@ describe('phase_review', () => {
       ).text
         .split('\n')
         .find((l) => l.startsWith('1. '));
-    expect(await step1('1')).toBe('1. Call run_phase {"phase": 1}.');
-    expect(await step1('0')).toBe('1. Call run_phase {"phase": 0}.');
+    expect(await step1('1')).toBe('1. Call run_phase {"phase": 1}. Keep its run_id.');
+    expect(await step1('0')).toBe('1. Call run_phase {"phase": 0}. Keep its run_id.');
     expect(await step1('3')).toContain('run_phase {"phase": 3, "wait": false} and poll get_run');
   });
 });

@@ -154,9 +154,22 @@ describe('prompt', () => {
     const p = await c.client.getPrompt({ name: 'phase_review', arguments: { phase: '2' } });
     const t = (p.messages[0].content as { text: string }).text;
     expect(t).toContain('run_phase {"phase": 2');
-    expect(t).toContain('check_gates {"phase": 2}');
-    expect(t).toContain('compare_phases {"a": 1, "b": 2}');
+    // The gate and the comparison judge the run the review made (the server instructions' advice).
+    expect(t).toContain('check_gates {"phase": 2, "run_id": <that run_id>}');
+    expect(t).toContain('compare_phases {"a": 1, "b": <that run_id>}');
     expect(t).toContain('explain_tenant');
+    expect(t).toContain('for every built-in tenant');
+    // With tenants (an imported tenant was reviewed as the 20 built-in ones: session 52 probe).
+    const own = await c.client.getPrompt({
+      name: 'phase_review',
+      arguments: { phase: '3', tenants: 'shop, shop_eu' },
+    });
+    const ownText = (own.messages[0].content as { text: string }).text;
+    expect(ownText).toContain('for the tenants shop, shop_eu');
+    expect(ownText).toContain(
+      'run_phase {"phase": 3, "tenants": ["shop","shop_eu"], "wait": false}',
+    );
+    expect(ownText).toContain('(run phase 2 for the same tenants first if it has no done run)');
     // zod's own text was 'Invalid option: expected one of "0"|"1"|"2"|"3"'.
     await expect(
       c.client.getPrompt({ name: 'phase_review', arguments: { phase: '5' } }),
