@@ -193,6 +193,17 @@ describe('happy paths', () => {
     expect(sc.results).toHaveLength(10);
     expect(sc.results_total).toBe(20);
     expect(sc.next_results_offset).toBe(15);
+    // The text names the page's rows and the next page (a text-only client had one line).
+    const rows = sc.results as { tenant: string; mean_r2: number; passes: boolean }[];
+    const lines = text(g).split('\n');
+    expect(lines).toHaveLength(1 + 10 + 1);
+    expect(lines[1]).toMatch(
+      new RegExp(`^6\\. ${rows[0].tenant}: R² ${rows[0].mean_r2.toFixed(3)}`),
+    );
+    expect(lines[1]).toContain(rows[0].passes ? ', passes, ' : ', fails, ');
+    expect(lines[11]).toBe(
+      'Rows 6-15 of 20 by mean R² (structured results); next page: results_offset 15.',
+    );
     const page1 = await call(c, 'list_runs', { limit: 2 });
     const p1 = page1.structuredContent as {
       runs: { run_id: number }[];

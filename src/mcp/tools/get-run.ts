@@ -7,12 +7,14 @@ import type { ToolDeps } from '../deps.js';
 const ROWS_MESSAGE = `results_limit must be an integer from 1 to ${APP_LIMITS.maxMcpResultRows}`;
 import {
   dataSinceWords,
+  fmtR2,
   guarded,
   ok,
   replacedWords,
   runInfoView,
   sortedRows,
   summaryLine,
+  type TenantRow,
 } from '../results.js';
 import { runIdInput, runInfoOut, strictInput, tenantRowOut } from '../schemas.js';
 
@@ -84,9 +86,39 @@ export function registerGetRun(server: McpServer, { app, log }: ToolDeps): void 
             results_total: rows.length,
             next_results_offset: end < rows.length ? end : null,
           },
-          `Run ${run.id} phase ${run.phase}: ${run.status}, ${state}${dataSinceWords(run)}.` +
-            (run.status === 'running' || run.status === 'queued' ? ' Poll again shortly.' : ''),
+          [
+            `Run ${run.id} phase ${run.phase}: ${run.status}, ${state}${dataSinceWords(run)}.` +
+              (run.status === 'running' || run.status === 'queued' ? ' Poll again shortly.' : ''),
+            ...rowLines(page, args.results_offset, rows.length, end),
+          ].join('\n'),
         );
       }),
   );
+}
+
+/** Most rows the text names one by one; the structured page holds them all. */
+const TEXT_ROWS = 50;
+
+/**
+ * The page's rows in words, for clients that show the model the text alone (the phase_review
+ * prompt asks for the lowest-R² failing tenants from them), and where the next page starts.
+ */
+function rowLines(page: TenantRow[], offset: number, total: number, end: number): string[] {
+  if (total === 0) return [];
+  const shown = page.slice(0, TEXT_ROWS);
+  const lines = shown.map(
+    (r, i) =>
+      `${offset + i + 1}. ${r.tenant}: R² ${fmtR2(r.mean_r2)}` +
+      (r.se_r2 !== null && Number.isFinite(r.se_r2) ? ` ± ${fmtR2(r.se_r2)}` : '') +
+      (r.oracle_r2 !== null && Number.isFinite(r.oracle_r2)
+        ? ` (oracle ${fmtR2(r.oracle_r2)})`
+        : '') +
+      `, ${r.passes ? 'passes' : 'fails'}, ${r.model}`,
+  );
+  const more = page.length > shown.length ? `; the first ${shown.length} named here` : '';
+  lines.push(
+    `Rows ${offset + 1}-${end} of ${total} by mean R² (structured results${more})` +
+      (end < total ? `; next page: results_offset ${end}.` : '.'),
+  );
+  return lines;
 }
