@@ -196,6 +196,12 @@ export interface PlanBaseline {
   /** 80%/95% intervals over the replicates (null without them). */
   incremental_revenue_interval: FigureInterval | null;
   plan_uplift_interval: FigureInterval | null;
+  /**
+   * Channels whose spend in this baseline is outside the user's bounds (totals over the horizon;
+   * min or max null where that side is not bounded): the baselines ignore the bounds, so the
+   * plan's uplift over this baseline includes what the bounds cost. Absent when none.
+   */
+  outside_bounds?: { channel: string; spend: number; min: number | null; max: number | null }[];
 }
 
 /** How the plan was checked against the replicate models (docs/planner.md). */
@@ -761,6 +767,32 @@ function settlePinned(
       ? Float64Array.from(cons.lower[c])
       : xc,
   );
+}
+
+/**
+ * A baseline's channels whose total spend over the horizon is outside the user's bounds (a
+ * relative tolerance of 1e-6 of the budget, as atBound): each with the bound it breaks.
+ */
+export function outsideBounds(
+  spend: Readonly<Record<string, number>>,
+  channels: readonly string[],
+  cons: PlanConstraints,
+): { channel: string; spend: number; min: number | null; max: number | null }[] {
+  const tol = 1e-6 * Math.max(1, cons.budget);
+  const out: { channel: string; spend: number; min: number | null; max: number | null }[] = [];
+  channels.forEach((channel, c) => {
+    const lo = Math.max(cons.totalLower[c], total(cons.lower[c]));
+    const hi = Math.min(cons.totalUpper[c], total(cons.upper[c]));
+    const x = spend[channel] ?? 0;
+    if (x < lo - tol || x > hi + tol)
+      out.push({
+        channel,
+        spend: x,
+        min: lo > 0 ? lo : null,
+        max: Number.isFinite(hi) ? hi : null,
+      });
+  });
+  return out;
 }
 
 /**
@@ -1599,6 +1631,31 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       };
     },
   );
+  // The baselines split the budget by the history and ignore the user's bounds: where one breaks
+  // a bound, the plan's difference from it includes what the bound costs (an MCP probe read a
+  // bounded plan's -88.3k against (a) as the plan's loss, where (a) put 49.7k on a channel the
+  // user held to 20k).
+  if (bounds.length > 0) {
+    const userCons = resolveBounds(bounds, r.channels, H, ref.perPeriod, budget);
+    for (const b of baselines) {
+      const outside = outsideBounds(b.spend, r.channels, userCons);
+      if (outside.length > 0) b.outside_bounds = outside;
+    }
+    const broken = baselines.filter((b) => b.outside_bounds);
+    if (broken.length > 0) {
+      const first = broken[0].outside_bounds![0];
+      const side =
+        first.max !== null && first.spend > first.max
+          ? `above its upper bound ${money(first.max)}`
+          : `below its lower bound ${money(first.min ?? 0)}`;
+      notes.push(
+        `${broken.map((b) => (b.name === 'historical_even' ? 'baseline (a)' : 'baseline (b)')).join(' and ')} ` +
+          `${broken.length > 1 ? 'ignore' : 'ignores'} your bounds (${broken[0].name === 'historical_even' ? '(a)' : '(b)'} spends ${money(first.spend)} on ${first.channel}, ${side}` +
+          `${broken[0].outside_bounds!.length > 1 ? `, and ${broken[0].outside_bounds!.length - 1} more channel(s) outside theirs` : ''}): ` +
+          `the plan's difference from ${broken.length > 1 ? 'them' : 'it'} includes what the bounds cost, not only what the plan's split gains or loses`,
+      );
+    }
+  }
   const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
   // The plan's optimum with the weather held at its average, found from the plan's own optimum:
   // the weather is all that differs, so the shift compares the two within one basin of the
