@@ -632,6 +632,7 @@ export class FakeApp implements App {
       content_hash: 'abc123',
       replaced: existing >= 0,
       rows_needed_to_train: null,
+      changes: null,
       warnings: [],
     };
   }

@@ -5,6 +5,7 @@
 import type { RoleOverrides } from '../core/csv.js';
 import { ADSTOCK_FORMS, SATURATION_FORMS, type ShapeOptions } from '../core/data/index.js';
 import type { TenantInfo, GroundTruth, ShapeTruth } from '../core/types.js';
+import type { SeriesChanges } from '../core/series-diff.js';
 import type {
   Caveat,
   Explanation,
@@ -133,8 +134,18 @@ export interface ImportResult {
    * any phase's protocol, and train/run refuse them until a longer history is imported).
    */
   rows_needed_to_train: number | null;
+  /**
+   * With replace over a stored tenant: what the new data change against the stored data (rows
+   * appended, removed, revised with their columns and dates; columns added, removed, renamed;
+   * roles changed) and `summary`, one sentence of it; null for a new tenant (or stored data that
+   * cannot be read back).
+   */
+  changes: DataChanges | null;
   warnings: string[];
 }
+
+/** ImportResult.changes: core/series-diff.ts SeriesChanges with a sentence. */
+export type DataChanges = SeriesChanges & { summary: string };
 
 /** What to report: a tenant (optional phase), a run by id, or a phase's latest run. */
 export interface ReportRequest {

@@ -11,6 +11,7 @@ export { channelOfSpendColumn } from './csv/roles.js';
 export type { RoleOverrides } from './csv/roles.js';
 export {
   csvSummary,
+  readCanonicalCsv,
   rolesOf,
   tenantToCsv,
   truthToJson,

@@ -599,6 +599,59 @@ export const explanationOut = {
     ),
 };
 
+const dateSpanOut = {
+  rows: z.number().int(),
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+};
+const roleOut = z.enum(['channel', 'weather', 'control', 'target']);
+
+const dataChangesOut = z
+  .looseObject({
+    previous: z.looseObject({
+      rows: z.number().int(),
+      start: z.string(),
+      end: z.string(),
+      frequency: z.string(),
+    }),
+    identical: z.boolean(),
+    frequency_changed: z.looseObject({ from: z.string(), to: z.string() }).nullable(),
+    appended: z.looseObject(dateSpanOut).describe('new dates after the previous end'),
+    prepended: z.looseObject(dateSpanOut).describe('new dates before the previous start'),
+    inserted: z
+      .looseObject(dateSpanOut)
+      .describe('new dates inside the previous range it did not hold'),
+    removed: z.looseObject(dateSpanOut).describe('previous dates the new data do not hold'),
+    revised: z
+      .looseObject({
+        ...dateSpanOut,
+        columns: z.array(z.looseObject({ column: z.string(), role: roleOut, ...dateSpanOut })),
+      })
+      .describe(
+        'dates both versions hold where a value changed, and per column (a channel by its name, without _spend) the rows changed',
+      ),
+    columns_added: z.array(z.looseObject({ column: z.string(), role: roleOut })),
+    columns_removed: z.array(z.looseObject({ column: z.string(), role: roleOut })),
+    renamed: z
+      .array(
+        z.looseObject({
+          from: z.string(),
+          to: z.string(),
+          role: roleOut,
+          basis: z.enum(['target', 'same_values']),
+        }),
+      )
+      .describe(
+        'the target under another name, or a column gone and a new one of the same role with the same values on every shared date (probably renamed; not listed as added and dropped)',
+      ),
+    roles_changed: z.array(z.looseObject({ column: z.string(), from: roleOut, to: roleOut })),
+    summary: z.string().describe('the changes in one sentence'),
+  })
+  .nullable()
+  .describe(
+    'With replace over a stored tenant: what the new data change against the stored data; null for a new tenant',
+  );
+
 export const importResultOut = {
   tenant: z.string(),
   rows: z.number().int(),
@@ -618,6 +671,7 @@ export const importResultOut = {
     .describe(
       'null when the data can be trained; else the rows training needs (every phase refuses shorter data)',
     ),
+  changes: dataChangesOut,
   warnings: z.array(z.string()),
 };
 

@@ -64,6 +64,7 @@ export const importCommand: Command = {
         `imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}`,
         `channels ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
           `controls ${res.controls.join(', ') || '-'}; target ${res.target}`,
+        ...(res.changes ? [`changes: ${res.changes.summary}`] : []),
         ...res.warnings.map((w) => `warning: ${w}`),
         // Too short for any protocol: training refuses it, so the next step is a longer file.
         ...(res.rows_needed_to_train === null

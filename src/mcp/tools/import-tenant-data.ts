@@ -84,7 +84,8 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows: shorter daily data are imported with a warning and rows_needed_to_train, and cannot be trained until a longer history replaces them. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
-        'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced.',
+        'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced. ' +
+        'With replace, changes says what the new data change against the stored data: rows appended, removed or revised (which columns, first and last date), columns added, dropped or renamed, roles changed; a monthly refresh that revises past rows says so there.',
       inputSchema,
       outputSchema: importResultOut,
       annotations: {
@@ -129,6 +130,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
             : `Warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${needed}; train_tenant and run_phase refuse this tenant.\n` +
               `Next: import a longer history (at least ${needed} ${res.frequency} rows) with import_tenant_data {"tenant": "${res.tenant}", "replace": true} and the CSV.`,
         ];
+        if (res.changes) lines.splice(1, 0, `Changes: ${res.changes.summary}.`);
         if (res.warnings.length) lines.push(`Warnings: ${res.warnings.join('; ')}`);
         resourcesChanged(server);
         return ok(res, lines.join('\n'));
