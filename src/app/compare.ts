@@ -1,4 +1,10 @@
-import type { PhaseComparison, PhaseId, TenantResult } from '../phases/types.js';
+import type {
+  PhaseComparison,
+  PhaseId,
+  ProtocolChange,
+  ProtocolRecord,
+  TenantResult,
+} from '../phases/types.js';
 
 /** Tenants whose R² dropped by more than this count as regressions in a comparison. */
 export const REGRESSION_TOLERANCE = 0.01;
@@ -75,11 +81,24 @@ export function compareRuns(a: Side, b: Side, otherData: readonly string[] = [])
     `${ts.length} (${ts.slice(0, 5).join(', ')}${ts.length > 5 ? ', ...' : ''})`;
   const held = new Set(tenants.map((t) => t.tenant));
   const onOther = otherData.filter((t) => held.has(t));
+  const protocolChanged = protocolChanges(
+    tenants.map((t) => t.tenant),
+    byTenantA,
+    byTenantB,
+  );
   const others =
     (onlyInA.length ? `; only in run ${fa.run_id}: ${some(onlyInA)}` : '') +
     (onlyInB.length ? `; only in run ${fb.run_id}: ${some(onlyInB)}` : '') +
     (onOther.length
       ? `; computed on other data in the two runs (imported again between them, so their deltas compare two datasets, not two models): ${some(onOther)}`
+      : '') +
+    (protocolChanged.length
+      ? `; cross-validated with another fold protocol in the two runs (so their deltas compare other test blocks, not only two models): ${protocolChanged
+          .slice(0, 5)
+          .map((p) => `${p.tenant} (${protocolWords(p.a)} -> ${protocolWords(p.b)})`)
+          .join(
+            ', ',
+          )}${protocolChanged.length > 5 ? `, and ${protocolChanged.length - 5} more` : ''}`
       : '');
   const verdict =
     n === 0
@@ -106,6 +125,51 @@ export function compareRuns(a: Side, b: Side, otherData: readonly string[] = [])
     only_in_a: onlyInA,
     only_in_b: onlyInB,
     other_data: onOther,
+    protocol_changed: protocolChanged,
     verdict,
   };
+}
+
+/** The part of a protocol a change of which makes two runs' fold R² of a tenant other figures. */
+function protocolKey(p: ProtocolRecord): ProtocolChange['a'] {
+  return {
+    rule: p.rule,
+    folds: p.folds,
+    first_train_rows: p.first_train_rows,
+    test_rows: p.test_rows,
+  };
+}
+
+/**
+ * The tenants (in `tenants` order) whose results in the two runs follow other fold protocols (fold
+ * count, first training window or test block size): a history that grows past a protocol's bound
+ * (daily at 730 rows, weekly at 148) changes the folds, and a compare then read "worse" where the
+ * first fold had become a harder one (a probe: 0.778 -> 0.562 on going from 3 folds to 4).
+ * Results without a protocol record (folds given by the caller) are not compared.
+ */
+function protocolChanges(
+  tenants: string[],
+  a: Map<string, TenantResult>,
+  b: Map<string, TenantResult>,
+): ProtocolChange[] {
+  const out: ProtocolChange[] = [];
+  for (const t of tenants) {
+    const pa = a.get(t)?.protocol;
+    const pb = b.get(t)?.protocol;
+    if (!pa || !pb) continue;
+    const ka = protocolKey(pa);
+    const kb = protocolKey(pb);
+    if (
+      ka.folds !== kb.folds ||
+      ka.first_train_rows !== kb.first_train_rows ||
+      ka.test_rows !== kb.test_rows
+    ) {
+      out.push({ tenant: t, a: ka, b: kb });
+    }
+  }
+  return out;
+}
+
+function protocolWords(p: ProtocolChange['a']): string {
+  return `${p.folds} folds of ${p.test_rows} test rows, the first trained on ${p.first_train_rows}`;
 }

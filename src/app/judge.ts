@@ -15,7 +15,7 @@ import { parsePhase } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { appendEscalation } from './escalations.js';
-import { onOtherData, resultHashes } from './kept.js';
+import { dataSince, onOtherData, resultHashes } from './kept.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, deletedTenants, tenantSource } from './tenants.js';
 import type { StoredGate } from './types.js';
@@ -306,6 +306,9 @@ function evaluateGate(
       passThreshold,
       regression: { mode: regression },
       deletedTenants: deletedTenants(ctx, run.tenants),
+      // A run judged after its tenants were imported again: its figures are of the old data (the
+      // gate said nothing of it, and its next step asked for runs on the new data).
+      dataChangedTenants: dataSince(ctx, run, store.datasetsUpdatedAt(), new Map()).changed,
       words: {
         runPhase: (p, tenants) => ctx.words.runPhaseForRun(p, tenants, run.id),
         checkGates: (p) => ctx.words.checkGates(p),

@@ -13,6 +13,7 @@ import { pairedTTestLess } from '../core/paired-t.js';
 import { byCodeUnits } from '../core/stats.js';
 import { shareText } from '../core/share.js';
 import type {
+  BorderlineTenant,
   ComparedRun,
   ComparedRunInput,
   EscalationCriterion,
@@ -603,6 +604,26 @@ export function decideGates(input: GateInput): GateDecision {
     countReason(phase, k, n, counts),
   ];
   if (scalingNote !== null) reasons.push(scalingNote);
+  const borderline = borderlineTenants(results, threshold);
+  const countNow = countDecision(phase, k, counts);
+  if (borderline.length > 0) reasons.push(borderlineReason(phase, borderline, k, counts, countNow));
+  const changed = [...new Set(input.dataChangedTenants ?? [])].sort(byCodeUnits);
+  const gone = [...deleted].filter((t) => tenantIds.includes(t)).sort(byCodeUnits);
+  // First after the counts: every figure below is of data these tenants no longer have.
+  if (changed.length > 0) {
+    const one = changed.length === 1;
+    reasons.push(
+      `Judged on data ${changed.join(', ')} no longer ${one ? 'has' : 'have'}: ${one ? 'it was' : 'they were'} imported again with other data after this run, so its figures for ${one ? 'it' : 'them'} (and this decision) are of the previous data; run the phase again for a decision on the current data: ${words.runPhase(
+        phase,
+        tenantIds.filter((t) => !deleted.has(t)),
+      )}.`,
+    );
+  }
+  if (gone.length > 0) {
+    reasons.push(
+      `Deleted since this run: ${gone.join(', ')}; its figures for ${gone.length === 1 ? 'it' : 'them'} are of data the store no longer holds.`,
+    );
+  }
 
   // The runs behind previous and baseline (phase 1: the baseline is the previous run).
   const prevIn = phase === 0 ? null : (input.compared?.previous ?? null);
@@ -841,7 +862,58 @@ export function decideGates(input: GateInput): GateDecision {
     baseline: baselineFigures,
     compared_runs,
     regression_test: regression === null || phase === 0 ? null : regressionSummary(regression),
+    borderline,
+    data_changed: changed,
+    tenants_deleted: gone,
   };
+}
+
+/**
+ * The tenants whose mean R² is within one standard error of the bar: a refit on a few more weeks
+ * moves mean R² by about that much, so the side they fall on is noise (a probe: one tenant SUCCESS
+ * at 0.515, ESCALATE a month later at 0.492, the two 0.3 SE apart). Tenants without a finite
+ * positive standard error (one fold) are not named.
+ */
+function borderlineTenants(results: TenantResult[], threshold: number): BorderlineTenant[] {
+  return results
+    .filter(
+      (r) => Number.isFinite(r.se_r2) && r.se_r2 > 0 && Math.abs(r.mean_r2 - threshold) <= r.se_r2,
+    )
+    .map((r) => ({
+      tenant: r.tenant,
+      mean_r2: r.mean_r2,
+      se_r2: r.se_r2,
+      margin: r.mean_r2 - threshold,
+      passes: r.mean_r2 >= threshold,
+    }));
+}
+
+/** The borderline tenants in words, and whether the count decision rests on them. */
+function borderlineReason(
+  phase: PhaseId,
+  borderline: BorderlineTenant[],
+  k: number,
+  counts: Record<string, number>,
+  now: GateDecisionKind,
+): string {
+  const each = borderline
+    .map(
+      (b) =>
+        `${b.tenant} ${b.passes ? 'passes' : 'fails'} by ${fmt(Math.abs(b.margin))}, within its standard error ${fmt(b.se_r2)}`,
+    )
+    .join('; ');
+  const passing = borderline.filter((b) => b.passes).length;
+  const failing = borderline.length - passing;
+  const ifFail = countDecision(phase, k - passing, counts);
+  const ifPass = countDecision(phase, k + failing, counts);
+  const rests =
+    ifFail === now && ifPass === now
+      ? `the pass-count decision (${now}) holds whichever side they fall on`
+      : `the pass-count decision (${now}) rests on them: ${[
+          ...(ifFail !== now ? [`with the borderline passers failing it would be ${ifFail}`] : []),
+          ...(ifPass !== now ? [`with the borderline failures passing, ${ifPass}`] : []),
+        ].join('; ')}`;
+  return `Borderline (mean R² within one standard error of the bar, so fold noise or a refresh can move ${borderline.length === 1 ? 'it' : 'them'} across): ${each}; ${rests}.`;
 }
 
 function commonTenants(a: TenantResult[], b: TenantResult[]): string[] {

@@ -41,6 +41,12 @@ export interface GateInput {
    */
   deletedTenants?: readonly string[];
   /**
+   * Tenants of `results` whose data changed since the run computed on them (imported again with
+   * other data; the caller knows the store): the decision judges figures of data they no longer
+   * have, and says so.
+   */
+  dataChangedTenants?: readonly string[];
+  /**
    * The stored runs behind `previous` and `baseline` (the caller knows the store): their ids, named
    * in the reasons and the JSON, and the tenants left out of them because their result there was
    * computed on other data than in `results` (the caller leaves those results out: folds of two
@@ -205,6 +211,17 @@ export interface PhaseFigures {
   mean_r2: number;
 }
 
+/** A tenant whose mean R² is within one standard error of the pass bar (either side). */
+export interface BorderlineTenant {
+  tenant: string;
+  mean_r2: number;
+  /** Standard error of mean_r2 (TenantResult.se_r2). */
+  se_r2: number;
+  /** mean_r2 minus the pass bar: negative when it fails, by less than se_r2. */
+  margin: number;
+  passes: boolean;
+}
+
 export interface GateDecision {
   phase: PhaseId;
   decision: GateDecisionKind;
@@ -235,4 +252,17 @@ export interface GateDecision {
   compared_runs: { previous: ComparedRun | null; baseline: ComparedRun | null };
   /** How the no-regression rule was judged (null when there is no baseline run to compare with). */
   regression_test: RegressionTestSummary | null;
+  /**
+   * Tenants within one standard error of the pass bar, sorted: which side of it they fall on is
+   * fold noise (a refresh can flip them). The rule is unchanged; the reasons say whether the
+   * count decision rests on them.
+   */
+  borderline: BorderlineTenant[];
+  /**
+   * Tenants of the judged run imported again with other data since it ran, sorted: the decision
+   * judges figures of data they no longer have (run the phase again for the current data).
+   */
+  data_changed: string[];
+  /** Tenants of the judged run deleted since it ran, sorted. */
+  tenants_deleted: string[];
 }

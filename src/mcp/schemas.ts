@@ -306,6 +306,13 @@ const comparisonSideOut = z.looseObject({
   total: z.number().int(),
 });
 
+const protocolSideOut = z.looseObject({
+  rule: z.string(),
+  folds: z.number().int(),
+  first_train_rows: z.number().int(),
+  test_rows: z.number().int(),
+});
+
 export const phaseComparisonOut = {
   a: comparisonSideOut,
   b: comparisonSideOut,
@@ -348,6 +355,12 @@ export const phaseComparisonOut = {
     .array(z.string())
     .describe(
       'Tenants in both runs whose results were computed on other data in each (imported again between the runs): their deltas compare two datasets, not two models; the verdict names them',
+    ),
+  protocol_changed: z
+    .array(z.looseObject({ tenant: z.string(), a: protocolSideOut, b: protocolSideOut }))
+    .optional()
+    .describe(
+      "Tenants in both runs cross-validated with another fold protocol in each (fold count, first training rows or test rows; a history grown past a protocol bound changes them), with each run's protocol: their deltas compare other test blocks, not only two models; the verdict names them",
     ),
   verdict: z.string(),
   chosen: z
@@ -750,4 +763,23 @@ export const gateDecisionOut = z.looseObject({
     .describe(
       "The runs the decision compared with (the previous phase's, phase 0's; null: none found). Picked among the done runs holding the judged run's tenants: the most tenants computed on the same data first. other_data: tenants left out because their result there was computed on other data (imported again between the runs); a run whose every shared tenant was left out counts as missing (missing_prerequisite_run), and previous/baseline are then null",
     ),
+  borderline: z
+    .array(
+      z.looseObject({
+        tenant: z.string(),
+        mean_r2: metric,
+        se_r2: metric,
+        margin: metric.describe('mean_r2 minus the pass bar (negative: fails)'),
+        passes: z.boolean(),
+      }),
+    )
+    .describe(
+      'Tenants whose mean R² is within one standard error of the pass bar: which side they fall on is fold noise, and a refresh can flip them. The rule is unchanged; the reasons say whether the count decision rests on them',
+    ),
+  data_changed: z
+    .array(z.string())
+    .describe(
+      'Tenants of the judged run imported again with other data since it ran: the decision judges figures of data they no longer have; run the phase again for the current data',
+    ),
+  tenants_deleted: z.array(z.string()).describe('Tenants of the judged run deleted since it ran'),
 });

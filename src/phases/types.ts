@@ -489,6 +489,13 @@ export interface Explanation {
   };
 }
 
+/** A tenant's fold protocol in two compared runs (PhaseComparison.protocol_changed). */
+export interface ProtocolChange {
+  tenant: string;
+  a: Pick<ProtocolRecord, 'rule' | 'folds' | 'first_train_rows' | 'test_rows'>;
+  b: Pick<ProtocolRecord, 'rule' | 'folds' | 'first_train_rows' | 'test_rows'>;
+}
+
 export interface PhaseComparison {
   a: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
   b: { run_id: number; phase: PhaseId; mean_r2: number; pass_count: number; total: number };
@@ -526,6 +533,12 @@ export interface PhaseComparison {
    * their deltas compare two datasets. Empty when the caller does not know the data (pure use).
    */
   other_data: string[];
+  /**
+   * Tenants in both runs whose results follow other fold protocols (fold count, first training
+   * rows, test rows; a history grown past a protocol bound changes them), with each run's: their
+   * deltas compare other test blocks. Empty when results carry no protocol.
+   */
+  protocol_changed: ProtocolChange[];
   verdict: string;
   /**
    * Which runs were compared and why (a phase side: the run check_gates would match); set by the
