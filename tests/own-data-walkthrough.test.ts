@@ -53,6 +53,7 @@ describe('docs/own-data.md walkthrough', () => {
       'lift',
       'lift',
       'explain',
+      'import',
       'tenants',
     ]);
   });

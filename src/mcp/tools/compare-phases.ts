@@ -57,7 +57,7 @@ export function registerComparePhases(server: McpServer, { app, log }: ToolDeps)
       title: 'Compare two phases',
       description:
         'Compare two phase runs tenant by tenant: mean R² and pass-count deltas (b - a), newly passing and newly failing tenants, regressions (R² drop > 0.01) and a verdict. ' +
-        "Each side is a phase or a run id. A phase is resolved as check_gates does: the higher phase's latest done run (or the run named on the other side), and the other phase's done run over the same tenants (so a run over other tenants does not get in the way); the result says which runs were compared (chosen). Both runs must exist and be done: call run_phase first.",
+        "Each side is a phase or a run id. A phase is resolved as check_gates does: the higher phase's latest done run (or the run named on the other side), and the other phase's done run over the same tenants (so a run over other tenants does not get in the way); the result says which runs were compared (chosen). Tenants computed on other data (other_data) or with another fold protocol (protocol_changed: a history grown past a protocol bound) in the two runs are named in the verdict: their deltas are not two models' alone. Both runs must exist and be done: call run_phase first.",
       inputSchema,
       outputSchema: phaseComparisonOut,
       annotations: {
