@@ -290,6 +290,9 @@ describe('completion/complete', () => {
     expect(await complete({ type: 'ref/resource', uri: 'plan://{id}/spend' }, 'id', '1')).toEqual([
       '12',
     ]);
+    expect(
+      await complete({ type: 'ref/resource', uri: 'plan://{id}/comparison/spend' }, 'id', '3'),
+    ).toEqual(['3']);
   });
 });
 

@@ -41,6 +41,7 @@ describe('resources', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
       'gates://latest/{phase}',
       'plan://{id}',
+      'plan://{id}/comparison/spend',
       'plan://{id}/spend',
       'report://run/{id}',
       'report://tenant/{id}',

@@ -28,6 +28,7 @@ import {
   type PhaseId,
 } from '../app/types.js';
 import type { ToolDeps } from './deps.js';
+import { planView } from './plan-view.js';
 import { jsonSafe, runInfoView, scrubPaths, sortedRows } from './results.js';
 
 /**
@@ -80,13 +81,13 @@ function offsetOf(cursor: string): number {
   return offset;
 }
 
-function json(uri: URL, value: unknown): ReadResourceResult {
+function json(uri: URL, value: unknown, indent: number): ReadResourceResult {
   return {
     contents: [
       {
         uri: uri.href,
         mimeType: 'application/json',
-        text: JSON.stringify(jsonSafe(value), null, 2),
+        text: JSON.stringify(jsonSafe(value), null, indent),
       },
     ],
   };
@@ -178,9 +179,15 @@ function positiveId(uri: URL, v: string | string[] | undefined, refusal: string)
   return id;
 }
 
-async function reading(uri: URL, deps: ToolDeps, body: () => unknown): Promise<ReadResourceResult> {
+/** `indent` 0: one line (plan://, whose indentation was a fifth of a 15-channel plan). */
+async function reading(
+  uri: URL,
+  deps: ToolDeps,
+  body: () => unknown,
+  indent = 2,
+): Promise<ReadResourceResult> {
   try {
-    return json(uri, await body());
+    return json(uri, await body(), indent);
   } catch (err) {
     throw readError(uri, err, deps);
   }
@@ -447,6 +454,41 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     ),
   );
 
+  templates.push(
+    server.registerResource(
+      'plan-comparison-spend',
+      new ResourceTemplate('plan://{id}/comparison/spend', {
+        list: undefined,
+        complete: { id: planIdsStartingWith },
+      }),
+      {
+        title: 'Compared plan spend per period (CSV)',
+        description:
+          "A stored plan's comparison (plan_budget's compare_scenario: the same budget under another outlook) as plan://{id}/spend: date, one column per channel (currency, to the cent), then that outlook's weather columns; one row per period of the horizon.",
+        mimeType: 'text/csv',
+      },
+      async (uri, vars) => {
+        try {
+          const id = positiveId(uri, vars.id, 'plan ids are positive integers');
+          const p = app.getPlan(id);
+          if (!p.comparison) {
+            throw new AppError(
+              `plan ${id} has no comparison (it was made without compare_scenario); plan://${id}/spend is its spend per period`,
+              'not_found',
+            );
+          }
+          return {
+            contents: [
+              { uri: uri.href, mimeType: 'text/csv', text: planSpendCsv(p.comparison.plan) },
+            ],
+          };
+        } catch (err) {
+          throw readError(uri, err, deps);
+        }
+      },
+    ),
+  );
+
   // No tool lists plans (the CLI's `plans`): the resource list is where an agent finds them. It
   // listed the newest 20 and, with no cursor in the SDK's template lists, older plans could only
   // be read by guessing their ids.
@@ -469,13 +511,20 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Budget plan',
         description:
-          "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar), on_current_data (false when the tenant no longer has the data the plan was made on: imported or generated again, or deleted since; read_first then says so first) and caveats (read first: model_fails_threshold, ridge_form, lift_test_conflict, curve_fit_in_doubt, convex_curve, media_loses_money, media_beyond_revenue, revenue_below_zero, interval_spans_zero, forecast_beyond_history, and the data's own), plan (spend per channel and period beside the outlook's weather, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked) and summary (the plan in lines of text). The resource list gives each plan's headline figures (after 'made on data the tenant no longer has' when so) and, when it has any, its caveats' codes, newest first (the newest " +
+          "A stored budget plan (plan_budget): inputs (budget, horizon, outlook, compare_scenario, bounds, objective), model_run_id (the phase 3 run whose model made it), model_validation (that run's fold R² for the tenant, and whether it passes the bar), on_current_data (false when the tenant no longer has the data the plan was made on: imported or generated again, or deleted since; read_first then says so first) and caveats (read first: model_fails_threshold, ridge_form, lift_test_conflict, curve_fit_in_doubt, convex_curve, media_loses_money, media_beyond_revenue, revenue_below_zero, interval_spans_zero, forecast_beyond_history, and the data's own), plan (spend per channel, expected and incremental revenue with intervals (the incremental revenue and ROAS without the channels held for almost no or constant spend, which `held` reports apart), baselines (a) and (b) with the plan's uplift over each, marginal ROAS, the weather shift, attribution (each channel's ROAS over the data under the plan's model and under the phase 3 model explain reports), notes and, for synthetic tenants, ground-truth regret), comparison (the same budget planned under compare_scenario's outlook, when asked, without the fields it shares with the plan) and summary (the plan in lines of text). As plan_budget answers: the per-period series (each channel's spend per day or week, the outlook's dates and weather) are plan://{id}/spend's (and plan://{id}/comparison/spend's) as CSV, the estimates are given to 6 significant digits and the budget and spend amounts exactly; `selection` says so (wv-mmm plan --json prints every field and digit). JSON on one line. The resource list gives each plan's headline figures (after 'made on data the tenant no longer has' when so) and, when it has any, its caveats' codes, newest first (the newest " +
           `${LISTED_PLANS}).`,
         mimeType: 'application/json',
       },
+      // As plan_budget answers (plan-view.ts): the per-period series are plan://{id}/spend's.
       (uri, vars) =>
-        reading(uri, deps, () =>
-          app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')),
+        reading(
+          uri,
+          deps,
+          () =>
+            planView(app.getPlan(positiveId(uri, vars.id, 'plan ids are positive integers')), {
+              perPeriod: false,
+            }),
+          0,
         ),
     ),
   );

@@ -271,7 +271,8 @@ export const plan: Command = {
     },
   },
   json: true,
-  jsonHelp: "the fields of the MCP tool plan_budget's result",
+  jsonHelp:
+    "the fields of the MCP tool plan_budget's result, with every digit and the per-period series (spend_by_period, the outlook's dates and weather) that MCP leaves to plan://ID/spend unless per_period is asked",
   async run({ app, flags, print, signal, cancelling }) {
     const tenant = flags.tenant;
     if (typeof tenant !== 'string' || tenant === '') {
@@ -351,7 +352,7 @@ export const plans: Command = {
   },
   json: true,
   jsonHelp:
-    "with --id, the fields of the MCP resource plan://ID; the list: plans (each plan's headline figures) and total",
+    "with --id, the fields of the MCP resource plan://ID with every digit and the per-period series; the list: plans (each plan's headline figures) and total",
   async run({ app, flags, print }) {
     const id = wholeFlag(flags, 'id');
     if (flags.csv !== undefined && id === undefined) {

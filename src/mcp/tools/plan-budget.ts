@@ -12,6 +12,7 @@ import {
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
+import { planSelectionLine, planView } from '../plan-view.js';
 import { guarded, ok, resourceLink } from '../results.js';
 import { caveatOut, csvTextLimit, strictInput, tenantInput } from '../schemas.js';
 import { runSignal } from './run-phase.js';
@@ -130,6 +131,11 @@ const inputSchema = strictInput({
     .describe(
       `Bootstrap refits of the model the plan is checked against: the plan moves from the historical split towards the model's optimum only as far as its uplift stays significantly positive, and carries 80%/95% intervals (default ${DEFAULT_PLAN_REPLICATES}; 0 = the unchecked optimum, faster; otherwise at least ${MIN_PLAN_REPLICATES})`,
     ),
+  per_period: flag('per_period')
+    .default(false)
+    .describe(
+      "Add the per-period series to the answer: each channel's spend_by_period and the outlook's dates and weather (default false: they are horizon x channels numbers, most of a long plan's answer; plan://{id}/spend holds them as CSV)",
+    ),
 });
 
 const outputSchema = {
@@ -165,7 +171,29 @@ const outputSchema = {
     weather_shift: z.array(z.looseObject({ channel: z.string(), text: z.string() })),
     truth: z.looseObject({}).nullable(),
   }),
-  comparison: z.looseObject({}).nullable(),
+  comparison: z
+    .looseObject({})
+    .nullable()
+    .describe(
+      "The same budget planned under compare_scenario: plan (without the fields it shares with the plan's, named in selection.comparison_same_as_plan) and comparison (the two side by side)",
+    ),
+  selection: z
+    .looseObject({
+      per_period: z.boolean().describe('Whether the per-period series are in the answer'),
+      left_out: z.array(z.string()).describe('Paths of the per-period series left out'),
+      per_period_csv: z
+        .array(z.string())
+        .describe(
+          'The CSV resources that hold them: plan://{id}/spend, and plan://{id}/comparison/spend with a comparison',
+        ),
+      comparison_same_as_plan: z
+        .array(z.string())
+        .describe("Fields of comparison.plan left out because they equal plan's"),
+      figures: z.string().describe('How the numbers are given'),
+    })
+    .describe(
+      'What the answer holds of the stored plan: estimates to 6 significant digits, the budget and spend amounts exact (wv-mmm plan --json prints every field and digit)',
+    ),
   model_validation: z
     .looseObject({
       run_id: z.number().int(),
@@ -212,7 +240,8 @@ export function registerPlanBudget(
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
         'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for the built-in tenants and generated ones without shape options the regret under the ground truth. ' +
-        'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress; it then is the latest phase 3 run, so pass run_id to check_gates to judge another run). With lift tests recorded (add_lift_test), the plan model is calibrated to them as the model of explain_tenant is (plan.lift_calibration lists each test, used or in conflict). A first plan of a large tenant (many channels or years) can take more than a minute: ask for progress, or run_phase first. The plan is stored: the result links it (resource_link plan://{id}, JSON) and its spend per period as CSV (plan://{id}/spend), to read again as those resources (resources/list lists the stored plans with their headline figures). Sends progress when asked.',
+        'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress; it then is the latest phase 3 run, so pass run_id to check_gates to judge another run). With lift tests recorded (add_lift_test), the plan model is calibrated to them as the model of explain_tenant is (plan.lift_calibration lists each test, used or in conflict). A first plan of a large tenant (many channels or years) can take more than a minute: ask for progress, or run_phase first. The plan is stored: the result links it (resource_link plan://{id}, JSON) and its spend per period as CSV (plan://{id}/spend; with compare_scenario also plan://{id}/comparison/spend), to read again as those resources (resources/list lists the stored plans with their headline figures). ' +
+        "The answer is sized for an agent's context: the per-period series (each channel's spend per day or week, the outlook's dates and weather) are left out unless per_period: true (the CSV holds them), the compared plan leaves out what it shares with the plan, and the estimates are given to 6 significant digits, the budget and spend amounts exactly; `selection` says so. Sends progress when asked.",
       inputSchema,
       outputSchema,
       annotations: {
@@ -257,7 +286,16 @@ export function registerPlanBudget(
           );
           // plan://{id} is listed (and the phase 3 run a first plan made).
           resourcesChanged(server);
-          const result = ok(p, [`plan://${p.id}`, ...p.read_first, ...p.summary].join('\n'));
+          const view = planView(p, { perPeriod: args.per_period });
+          const result = ok(
+            view,
+            [
+              `plan://${p.id}`,
+              ...p.read_first,
+              ...p.summary,
+              planSelectionLine(view.selection, p.plan.horizon.unit),
+            ].join('\n'),
+          );
           // The stored plan as a resource the client can read again (resources/read plan://{id}).
           const name = `plan ${p.id} (${p.tenant})`;
           result.content.push(
@@ -278,6 +316,17 @@ export function registerPlanBudget(
               description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
             }),
           );
+          if (p.comparison) {
+            result.content.push(
+              resourceLink(protocolVersion(), {
+                uri: `plan://${p.id}/comparison/spend`,
+                name: `${name} comparison spend`,
+                title: `${name}: spend per ${p.plan.horizon.unit} under ${p.comparison.comparison.b} (CSV)`,
+                mimeType: 'text/csv',
+                description: `The compared plan's ${p.comparison.plan.horizon.periods} rows, as plan://${p.id}/spend`,
+              }),
+            );
+          }
           await progress.finish();
           return result;
         } finally {
