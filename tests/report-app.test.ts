@@ -188,7 +188,17 @@ describe('MCP face', () => {
     expect(JSON.stringify(r.structuredContent)).not.toContain(dir); // no server paths
     const read = await mcp.client.readResource({ uri: `report://run/${phase1Run}` });
     expect(read.contents[0].mimeType).toBe('text/html');
-    expect((read.contents[0] as { text: string }).text).toMatch(/^<!doctype html>/);
+    const html = (read.contents[0] as { text: string }).text;
+    expect(html).toMatch(/^<!doctype html>/);
+    // The page is for a person: the text said "read report://run/N", and an agent that did took
+    // in 10k-230k tokens of HTML (session 52). It says where the figures are instead, and the
+    // page's size in tokens (about 4 bytes each).
+    const { bytes, charts } = r.structuredContent as { bytes: number; charts: unknown[] };
+    expect(bytes).toBe(Buffer.byteLength(html));
+    expect(text(r)).toContain(
+      `Wrote the run ${phase1Run} (phase 1) report (${Math.round(bytes / 1024)} KB of HTML, ${charts.length} charts) as report://run/${phase1Run}: a page for a person to open in a browser, not to read into an agent's context (about ${Math.max(1, Math.round(bytes / 4000))}k tokens); the charts' readings are below and its figures are in get_run, check_gates and compare_phases.`,
+    );
+    expect(text(r)).not.toMatch(/\bread report:/);
     const tenant = await mcp.client.readResource({ uri: 'report://tenant/extreme_cooling' });
     expect((tenant.contents[0] as { text: string }).text).toContain('extreme_cooling');
   });
@@ -216,6 +226,15 @@ describe('MCP face', () => {
     const csv = (read.contents[0] as { text: string }).text;
     expect(csv.split('\n')[0]).toBe(sc.decomposition.columns.join(','));
     expect(csv.trimEnd().split('\n').length).toBe(sc.decomposition.rows + 1);
+    // The text says what the CSV is for and how large it is, and where the figures are.
+    const kb = Math.round(Buffer.byteLength(csv) / 1024);
+    const k = Math.max(1, Math.round(Buffer.byteLength(csv) / 4000));
+    expect(text(r)).toContain(
+      `The model split per date is report://tenant/none_books/decomposition (CSV, ${sc.decomposition.rows} rows x ${sc.decomposition.columns.length} columns, ${kb} KB, about ${k}k tokens): for a spreadsheet or a program; each channel's total contribution is in explain_tenant.`,
+    );
+    expect(text(r)).toMatch(
+      /as report:\/\/tenant\/none_books: a page for a person .*its figures are explain_tenant's/,
+    );
     await expect(
       mcp.client.readResource({ uri: 'report://tenant/nope/decomposition' }),
     ).rejects.toThrow(/unknown tenant 'nope'/);

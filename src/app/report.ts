@@ -479,6 +479,7 @@ async function tenantReport(
       uri: `report://tenant/${req.tenant}/decomposition`,
       rows: out.decomposition.dates.length,
       columns: decompositionColumns(out.decomposition),
+      bytes: Buffer.byteLength(csv),
     },
   };
 }

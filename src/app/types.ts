@@ -187,7 +187,7 @@ export interface ReportResult {
    * Tenant reports: the decomposition per date as CSV beside the page (date, actual, predicted,
    * baseline, weather, one column per channel; true_<channel> for synthetic tenants).
    */
-  decomposition?: { file: string; uri: string; rows: number; columns: string[] };
+  decomposition?: { file: string; uri: string; rows: number; columns: string[]; bytes: number };
 }
 
 export { AppError, isEngineRangeError, knownAppError } from './errors.js';

@@ -5,6 +5,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { ReportResult } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { fail, guarded, jsonSafe, resourceLink } from '../results.js';
@@ -109,7 +110,8 @@ export function registerGetReport(
               : `run ${r.subject} (phase ${r.phase}) report`;
           const text = [
             ...r.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
-            `Wrote the ${name} (${Math.round(r.bytes / 1024)} KB, ${r.charts.length} charts): read ${r.uri}.`,
+            reportWords(r, name),
+            ...(decomposition ? [decompositionWords(decomposition)] : []),
             ...r.summary,
           ].join('\n');
           await progress.finish();
@@ -141,5 +143,33 @@ export function registerGetReport(
           progress.stop();
         }
       }),
+  );
+}
+
+/** About 4 bytes a token (English and markup). */
+const tokens = (bytes: number): string => `${Math.max(1, Math.round(bytes / 4000))}k tokens`;
+
+/**
+ * Where the written page is, and that it is for a person: the text said "read report://...", and
+ * an agent that did loaded 83k-230k tokens of HTML (session 52), most of it chart markup, whose
+ * figures this result and the tools already give.
+ */
+function reportWords(r: ReportResult, name: string): string {
+  const figures =
+    r.kind === 'tenant'
+      ? "its figures are explain_tenant's (the same model)"
+      : 'its figures are in get_run, check_gates and compare_phases';
+  return (
+    `Wrote the ${name} (${Math.round(r.bytes / 1024)} KB of HTML, ${r.charts.length} charts) as ${r.uri}: ` +
+    `a page for a person to open in a browser, not to read into an agent's context (about ${tokens(r.bytes)}); ` +
+    `the charts' readings are below and ${figures}.`
+  );
+}
+
+/** The decomposition CSV: for a spreadsheet or a program, with its size. */
+function decompositionWords(d: NonNullable<ReportResult['decomposition']>): string {
+  return (
+    `The model split per date is ${d.uri} (CSV, ${d.rows} rows x ${d.columns.length} columns, ${Math.round(d.bytes / 1024)} KB, about ${tokens(d.bytes)}): ` +
+    "for a spreadsheet or a program; each channel's total contribution is in explain_tenant."
   );
 }
