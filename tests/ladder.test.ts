@@ -36,6 +36,7 @@ import {
   windowHinges,
 } from '../src/phases/support.js';
 import { buildDesign } from '../src/core/features.js';
+import { garbledAfter } from './garble.js';
 import {
   averageRidgeModels,
   DEFAULT_ALPHAS,
@@ -223,6 +224,39 @@ describe('identifiability rule', () => {
     expect(peer.fold_r2[0]).toBeLessThan(-1);
     expect(res.folds[0].dropped_terms).toEqual(['sin1', 'cos1', 'sin2', 'cos2', 'trend']);
     expect(res.fold_r2[0]).toBeGreaterThan(0);
+  });
+
+  it('leaves out a control that moves on one training row, decided from the training rows only', () => {
+    // A weekly year with events: the holiday control moves on one row of the first 44 weeks (2
+    // event days in July) and on more later (support.ts movesOnOneRow). Garbage from row 44 on,
+    // the holiday moving on every later row included, changes neither the decision nor any model.
+    const wk = generateShape(
+      shapeSpecOf('ht_s11520_0', 11520, {
+        frequency: 'weekly',
+        years: 1,
+        channels: 6,
+        events: true,
+      }),
+      { seed: 11520 },
+    ).series;
+    const T = 44;
+    const rng = new SeededRandom(9);
+    const dirty: TenantSeries = {
+      ...garbledAfter(wk, T, 3, { weather: true }),
+      controls: wk.controls.map((c) => Float64Array.from(c, (v, t) => (t >= T ? rng.int(8) : v))),
+    };
+    for (const k of [0, 1, 2, 3] as PhaseId[]) {
+      const a = new PhaseLadder(wk, { horizon: 8 }).fit(k, T);
+      const b = new PhaseLadder(dirty, { horizon: 8 }).fit(k, T);
+      expect(b.fallback).toEqual(a.fallback);
+      expect(b.channelParams).toEqual(a.channelParams);
+      expect(predictFold(b, 0, T)).toEqual(predictFold(a, 0, T));
+      for (const fit of [a, b]) {
+        const j = fit.names.indexOf('holiday');
+        if (j >= 0 && fit.ridge) expect(fit.ridge.coef[j]).toBe(0);
+        if (j >= 0) expect(fit.columns[j].every((v) => v === 0)).toBe(true);
+      }
+    }
   });
 
   it('the phase-3 search leaves the same terms out of its scoring design', () => {

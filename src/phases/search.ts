@@ -63,7 +63,7 @@ import { ExpandingTrialSolver } from './expanding-trial.js';
 import { standardScale } from '../core/standardize.js';
 import type { TenantSeries } from '../core/types.js';
 import { medianPositive, peakedOrGeometric } from './media.js';
-import { hingeSupport, MIN_HINGE_ROWS } from './support.js';
+import { hingeSupport, MIN_HINGE_ROWS, movesOnOneRow } from './support.js';
 import type { ChannelParams } from './types.js';
 
 /** Decay grid of the sweeps. */
@@ -1997,7 +1997,8 @@ function scorerFactory(
   const scheme = options.scheme ?? (options.gap > 0 ? 'expanding' : DEFAULT_SCHEME);
   const blocks = scheme === 'blocked' ? (options.blocks ?? DEFAULT_BLOCKS) : null;
   // Weather and controls constant on rows [0, T) are left out with their terms (features.ts
-  // variedWeatherNames, support.ts constantTerms).
+  // variedWeatherNames, support.ts constantTerms), and so are controls that move on one row only
+  // (support.ts movesOnOneRow), as the window's model leaves them out.
   const weatherNames = variedWeatherNames(series, options.weather, T);
   const weather = weatherNames.map((w) => modelWeatherColumn(series, w));
   // Fixed columns on training rows only (the calendar trend stays t / n, as buildDesign).
@@ -2012,7 +2013,8 @@ function scorerFactory(
     for (const h of temperatureHingeColumns(series, weatherNames).columns)
       if (hingeSupport(h, T) >= MIN_HINGE_ROWS) fixed.push(h.subarray(0, T));
   if (options.controls ?? true)
-    for (const c of series.controls) if (!constantOnRows(c, T)) fixed.push(c.subarray(0, T));
+    for (const c of series.controls)
+      if (!constantOnRows(c, T) && !movesOnOneRow(c, T)) fixed.push(c.subarray(0, T));
   if (options.calendar ?? true) {
     const cal = calendarColumns(series.dates, series.frequency === 'daily');
     const drop = new Set(options.dropTerms ?? []);
