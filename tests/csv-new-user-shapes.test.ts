@@ -186,7 +186,7 @@ describe('dates a spreadsheet writes', () => {
       config: normalizeConfig({}),
       source: { kind: 'csv' as const, tenant: 'year', csv: csv({ rows: 52, step: 7 }) },
     };
-    const out = runWorkerTask(task);
+    const out = runWorkerTask({ task, cancel: new Int32Array(new SharedArrayBuffer(4)) });
     if (out.kind !== 'train') throw new Error(`expected a train result, got ${out.kind}`);
     expect(out.result.folds.length).toBeGreaterThanOrEqual(2);
     expect(out.result.folds[0].train_rows).toBeGreaterThanOrEqual(26);
@@ -296,7 +296,7 @@ describe('a tenant too short for cross-validation, computed on a pool worker', (
     };
     let thrown: unknown;
     try {
-      runWorkerTask(task);
+      runWorkerTask({ task, cancel: new Int32Array(new SharedArrayBuffer(4)) });
     } catch (e) {
       thrown = e;
     }

@@ -7,6 +7,7 @@
  * (standardize.ts): G_jk = C_jk / (s_j s_k), r_j = C_jy / s_j, so a fit costs O(p^3) once the
  * moments of its training rows are known, and prefix moments make every expanding-window fit cheap.
  */
+import { checkCancelled } from './cancel.js';
 import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
 import { r2 } from './metrics.js';
 import { timeSeriesFolds } from './folds.js';
@@ -78,6 +79,8 @@ function checkAlpha(alpha: number): void {
 
 /** Solves (G + alpha I) b = r by Cholesky and returns the model on both scales. */
 export function solveRidge(sys: RidgeSystem, alpha: number): RidgeModel {
+  // Every search, refit and bootstrap replicate solves here: a cancelled task stops within one.
+  checkCancelled();
   checkAlpha(alpha);
   const { p } = sys;
   const a = Float64Array.from(sys.gram);

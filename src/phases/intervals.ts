@@ -77,6 +77,7 @@
  * plus six window refits (fit + explain, no search); see DEFAULT_REPLICATES.
  * Deterministic: the resampling draws come from SeededRandom seeded by the tenant id and seed.
  */
+import { checkCancelled, rethrowCancelled } from '../core/cancel.js';
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { seriesPrefix } from '../core/folds.js';
 import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
@@ -795,7 +796,8 @@ export function kindFigures(
       keepRidge: 'the model-kind term: the point design as Ridge',
     });
     return figureVector(explainFinalModel(series, m, null));
-  } catch {
+  } catch (e) {
+    rethrowCancelled(e);
     return null;
   }
 }
@@ -831,6 +833,7 @@ export function bootstrapFigures(
   // share the candidates' trials (bit-identical figures, about half the search time).
   const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
   for (let b = 0; b < replicates; b++) {
+    checkCancelled();
     const target = world.draw(rng);
     // A calibrated model's world also redraws each test: L* = implied lift + SE z.
     const tests = calibration
@@ -842,7 +845,8 @@ export function bootstrapFigures(
     try {
       const m = refitReplicate({ ...series, target }, model, shared, tests, pointRuns);
       figures.push(figureVector(explainFinalModel(series, m, null)));
-    } catch {
+    } catch (e) {
+      rethrowCancelled(e);
       failed++;
     }
   }
@@ -968,10 +972,12 @@ export function modelLiftSpread(
     const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
     const replicates: FinalModel[] = [];
     for (let b = 0; b < count; b++) {
+      checkCancelled();
       const target = world.draw(rng);
       try {
         replicates.push(refitReplicate({ ...series, target }, model, shared, null, null));
-      } catch {
+      } catch (e) {
+        rethrowCancelled(e);
         // a failed refit is left out, as in bootstrapFigures
       }
     }

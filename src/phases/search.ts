@@ -56,6 +56,7 @@ import {
   variedWeatherNames,
   temperatureHingeColumns,
 } from '../core/features.js';
+import { checkCancelled } from '../core/cancel.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg.js';
 import { BlockedTrialSolver, type SavedSchur, savedSchurLength } from './blocked-trial.js';
@@ -907,6 +908,8 @@ class GroupScorer {
 
   /** Mean inner-fold R² of the current state, or with the trial of channel c when given. */
   score(trialChannel: number | null, saved?: SavedSchur): number {
+    // Each candidate of every search is scored here: a cancelled task stops within one.
+    checkCancelled();
     const { q } = this;
     const nSeg = this.segN.length;
     let means = this.segMean;

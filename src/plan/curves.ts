@@ -20,6 +20,7 @@
  * candidate, so the centred co-moments of the other columns are kept and a candidate costs
  * O(n p (1 + W)) for its new co-moments plus one p x p Cholesky solve.
  */
+import { checkCancelled } from '../core/cancel.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
 import { modelWeatherColumn, modelWeatherNames } from '../core/features.js';
 import { seriesPrefix } from '../core/folds.js';
@@ -546,6 +547,9 @@ function scoreOf(st: FitState, sse: number, c: number, s: number): number {
 
 /** Loads channel c's candidate q (key `key`) as the trial: its columns and co-moments. */
 function loadTrial(st: FitState, c: number, q: ChannelParams, key: string): void {
+  // Every candidate of the plan-curve fits (the point's, its windows' and each refit's, the
+  // simplifying scan's too) is loaded here: a cancelled plan stops within one.
+  checkCancelled();
   const { n, p, g, C, cache, tM, Z, groups } = st;
   const trials = cache.trials[c];
   let kept = trials.get(key);

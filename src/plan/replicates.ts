@@ -22,6 +22,7 @@
  * Cost: one phase-3 search + fit per bootstrap replicate (~0.03-0.05 s for 1,095 daily rows and 2
  * channels, the replicates sharing their searches' trials), one Ridge fit per window.
  */
+import { checkCancelled, rethrowCancelled } from '../core/cancel.js';
 import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
 import type { TenantSeries } from '../core/types.js';
 import { fitFinalModel, type FinalModel } from '../phases/final.js';
@@ -114,6 +115,7 @@ export function planReplicateModels(
       ? recalibrateReplicate(s, point, m.channelParams!, tests, calibration.candidates, false)
       : m;
   for (let b = 0; b < count; b++) {
+    checkCancelled();
     const target = world.draw(rng);
     const tests = calibration
       ? calibration.tests.map((t, i) => ({
@@ -135,7 +137,9 @@ export function planReplicateModels(
           : refitReplicate({ ...series, target }, point, { trialCache }, null),
       );
       roles.push('bootstrap');
-    } catch {
+    } catch (e) {
+      // A cancelled task stops here rather than counting every later refit as failed.
+      rethrowCancelled(e);
       failed++;
     }
   }
@@ -163,7 +167,8 @@ export function planReplicateModels(
           );
           roles.push(role);
           made++;
-        } catch {
+        } catch (e) {
+          rethrowCancelled(e);
           failed++;
         }
       }

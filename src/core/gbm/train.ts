@@ -1,5 +1,6 @@
 /** Gradient boosting of regression trees for squared error, with early stopping on a validation set. */
 
+import { checkCancelled } from '../cancel.js';
 import { rmse } from '../metrics.js';
 import { SeededRandom } from '../random.js';
 import { binTrainingRows } from './binning.js';
@@ -146,6 +147,7 @@ export function trainGbm(
   let bestValid = Infinity;
 
   for (let t = 0; t < o.nEstimators; t++) {
+    checkCancelled();
     for (let r = 0; r < m; r++) grad[r] = pred[r] - yTrain[r];
     if (nSampledFeatures < p) sampleSorted(rng, p, nSampledFeatures, features);
     else for (let f = 0; f < p; f++) features[f] = f;
