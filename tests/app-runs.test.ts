@@ -233,7 +233,7 @@ describe('phase runs through the app', () => {
     expect(third.channels[0].intervals).toBeNull();
     expect(third.channels[0].roas).toBe(first.channels[0].roas);
     await expect(app.explainTenant({ tenant: 'none_books', replicates: 501 })).rejects.toThrow(
-      /replicates must be an integer from 0 \(no intervals\) to 500/,
+      /replicates must be 0 \(no intervals\) or a whole number from 10 to 500/,
     );
     expect(second.weather_states).toEqual(first.weather_states);
     expect(second.response_curves).toEqual(first.response_curves);
