@@ -177,7 +177,8 @@ describe('the modules a worker executes', () => {
     writeFileSync(
       path.join(dir, 'run.mjs'),
       `const { default: run } = await import(${JSON.stringify(pathToFileURL(path.join(dist, WORKER_MODULE)).href)});\n` +
-        `const out = run(${JSON.stringify(task)});\n` +
+        // The pool posts the task with its cancel flag (worker.ts WorkerMessage).
+        `const out = run({ task: ${JSON.stringify(task)}, cancel: new Int32Array(new SharedArrayBuffer(4)) });\n` +
         "if (out.kind !== 'train') throw new Error('no result');\n",
     );
     const child = spawnSync(
