@@ -226,6 +226,10 @@ describe('lift tests in the app', () => {
     expect(caveat.message).toMatch(
       /not used by this plan .*the plan is calibrated with the other 1/,
     );
+    // The plan's check is not explain's: it says so (explain used an honest test the plan flagged).
+    expect(caveat.message).toContain(
+      'the plan judges each test against its own model and refits, so explain may still use a test this plan leaves out',
+    );
     expect(two.summary.join('\n')).toMatch(/1 in conflict .*not used \(#\d+ meta\)/);
     expect(two.plan.channels.map((c) => c.spend)).toEqual(one.plan.channels.map((c) => c.spend));
     store.close();

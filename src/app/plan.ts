@@ -521,7 +521,11 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
         (used > 0
           ? `the plan is calibrated with the other ${used}`
           : 'the plan rests on the uncalibrated model') +
-        `: give ${channels.join(', ')} bounds near the history until the experiment is checked`,
+        `: give ${channels.join(', ')} bounds near the history until the experiment is checked ` +
+        // An MCP probe: explain used an honest test (p = 0.055) that the plan flagged (p = 0.0067),
+        // and neither said the two checks differ (docs/calibration.md "Limits").
+        `(the plan judges each test against its own model and refits, so explain may still use a ` +
+        `test this plan leaves out, or the other way round)`,
     },
   ];
 }
