@@ -372,7 +372,7 @@ export class FakeApp implements App {
     return this.detail(this.run(runId));
   }
 
-  listRuns(q: { limit?: number; offset?: number; phase?: PhaseId } = {}): {
+  listRuns(q: { limit?: number; offset?: number; phase?: PhaseId; dataSince?: boolean } = {}): {
     runs: RunInfo[];
     total: number;
   } {

@@ -5,6 +5,7 @@ import type {
   ProtocolRecord,
   TenantResult,
 } from '../phases/types.js';
+import { namedList } from './words.js';
 
 /** Tenants whose R² dropped by more than this count as regressions in a comparison. */
 export const REGRESSION_TOLERANCE = 0.01;
@@ -93,12 +94,7 @@ export function compareRuns(a: Side, b: Side, otherData: readonly string[] = [])
       ? `; computed on other data in the two runs (imported again between them, so their deltas compare two datasets, not two models): ${some(onOther)}`
       : '') +
     (protocolChanged.length
-      ? `; cross-validated with another fold protocol in the two runs (so their deltas compare other test blocks, not only two models): ${protocolChanged
-          .slice(0, 5)
-          .map((p) => `${p.tenant} (${protocolWords(p.a)} -> ${protocolWords(p.b)})`)
-          .join(
-            ', ',
-          )}${protocolChanged.length > 5 ? `, and ${protocolChanged.length - 5} more` : ''}`
+      ? `; cross-validated with another fold protocol in the two runs (so their deltas compare other test blocks, not only two models): ${namedList(protocolChanged.map((p) => `${p.tenant} (${protocolWords(p.a)} -> ${protocolWords(p.b)})`))}`
       : '');
   const verdict =
     n === 0

@@ -7,7 +7,7 @@
  * its run, reused by plans and reports) is the same whatever is shown.
  */
 import type { Explanation } from '../phases/types.js';
-import { resolveTenant } from './compute.js';
+import { tenantCatalog } from '../core/data/index.js';
 import type { AppContext } from './context.js';
 import { tenantSource } from './tenants.js';
 import { AppError } from './types.js';
@@ -46,7 +46,12 @@ export function checkChannelSelection(
   channels: readonly string[] | undefined,
 ): void {
   if (channels === undefined) return;
-  const known = resolveTenant(tenantSource(ctx, tenant)).series.channels;
+  tenantSource(ctx, tenant); // an unknown tenant is refused as explain refuses it
+  // The channels as stored with the data (or the catalog's): no parse of the data for a check.
+  const known =
+    ctx.store.getDatasetSummary(tenant)?.channels ??
+    tenantCatalog().find((t) => t.tenant === tenant)?.channels ??
+    [];
   const problem = channelSelectionProblem(ctx.words.explainChannels, tenant, known, channels);
   if (problem !== null) throw new AppError(problem, 'invalid_argument');
 }

@@ -756,7 +756,7 @@ export class RunManager {
     };
   }
 
-  list(q: { limit?: number; offset?: number; phase?: PhaseId } = {}): {
+  list(q: { limit?: number; offset?: number; phase?: PhaseId; dataSince?: boolean } = {}): {
     runs: RunInfo[];
     total: number;
   } {
@@ -771,11 +771,13 @@ export class RunManager {
       throw new AppError('offset must be an integer >= 0', 'invalid_argument');
     if (q.phase !== undefined) parsePhase(q.phase);
     this.recoverOrphans();
-    const updatedAt = this.ctx.store.datasetsUpdatedAt();
+    const updatedAt =
+      q.dataSince === false ? new Map<string, string>() : this.ctx.store.datasetsUpdatedAt();
     const now = new Map<string, string | null>();
-    const runs = this.ctx.store
-      .listRuns({ limit, offset, phase: q.phase })
-      .map((r) => ({ ...this.info(r), ...this.since(r, updatedAt, now) }));
+    const runs = this.ctx.store.listRuns({ limit, offset, phase: q.phase }).map((r) => ({
+      ...this.info(r),
+      ...(q.dataSince === false ? {} : this.since(r, updatedAt, now)),
+    }));
     return { runs, total: this.ctx.store.countRuns({ phase: q.phase }) };
   }
 

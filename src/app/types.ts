@@ -300,7 +300,11 @@ export interface App {
   };
   cancelRun(runId: number): boolean;
   getRun(runId: number): RunDetail;
-  listRuns(q?: { limit?: number; offset?: number; phase?: PhaseId }): {
+  /**
+   * Stored runs, newest first; each finished run with the tenants changed or deleted since
+   * (data_changed, tenants_deleted) unless `dataSince` is false (an id completion needs only ids).
+   */
+  listRuns(q?: { limit?: number; offset?: number; phase?: PhaseId; dataSince?: boolean }): {
     runs: RunInfo[];
     total: number;
   };

@@ -198,6 +198,8 @@ export function diffSeries(before: TenantSeries, after: TenantSeries): SeriesCha
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const range = (s: DateSpan): string =>
   s.first === s.last ? `${s.first}` : `${s.first}..${s.last}`;
+const where = (s: DateSpan): string =>
+  s.first === s.last ? `on ${s.first}` : `between ${s.first} and ${s.last}`;
 const columnWords = (c: { column: string; role: ColumnRole }): string =>
   c.role === 'channel' ? `${c.column} spend` : c.column;
 
@@ -224,20 +226,12 @@ export function changesText(c: SeriesChanges): string {
     );
   }
   if (c.removed.rows > 0) {
-    const where =
-      c.removed.first === c.removed.last
-        ? `on ${c.removed.first}`
-        : `between ${c.removed.first} and ${c.removed.last}`;
-    parts.push(`${plural(c.removed.rows, 'previous row')} removed ${where}`);
+    parts.push(`${plural(c.removed.rows, 'previous row')} removed ${where(c.removed)}`);
   }
   if (c.revised.rows > 0) {
-    const where =
-      c.revised.first === c.revised.last
-        ? `on ${c.revised.first}`
-        : `between ${c.revised.first} and ${c.revised.last}`;
     const cols = c.revised.columns.map((k) => `${columnWords(k)} ${k.rows}`).join(', ');
     parts.push(
-      `${plural(c.revised.rows, 'past row')} revised ${where} (rows changed by column: ${cols})`,
+      `${plural(c.revised.rows, 'past row')} revised ${where(c.revised)} (rows changed by column: ${cols})`,
     );
   }
   for (const r of c.renamed) {

@@ -7,10 +7,7 @@
  * `plan --json` keeps every field and every digit.
  */
 import type { PlanResult, StoredPlan } from '../app/types.js';
-import { roundFigures } from './results.js';
-
-/** Significant digits of the plan's estimates in the answer (as explain_tenant's). */
-export const PLAN_FIGURE_DIGITS = 6;
+import { FIGURE_DIGITS, roundFigures } from './results.js';
 
 /**
  * Keys whose numbers stay exact: the money of the spend (the budget, each channel's total and
@@ -72,7 +69,7 @@ export function perPeriodCsvUris(p: Pick<StoredPlan, 'id' | 'comparison'>): stri
 /**
  * The stored plan as an agent reads it: without the per-period series unless `perPeriod` (their
  * place, plan://{id}/spend, is named in `selection`), the compared plan without the fields it
- * shares with the plan, estimates to PLAN_FIGURE_DIGITS significant digits (PLAN_EXACT_KEYS
+ * shares with the plan, estimates to FIGURE_DIGITS significant digits (PLAN_EXACT_KEYS
  * exact). The plan's inputs, model_validation, caveats and text lines are as stored.
  */
 export function planView(p: StoredPlan, opts: { perPeriod: boolean }): PlanView {
@@ -89,7 +86,7 @@ export function planView(p: StoredPlan, opts: { perPeriod: boolean }): PlanView 
     }
     comparison = {
       plan: kept,
-      comparison: roundFigures(p.comparison.comparison, PLAN_FIGURE_DIGITS, PLAN_EXACT_KEYS),
+      comparison: roundFigures(p.comparison.comparison, FIGURE_DIGITS, PLAN_EXACT_KEYS),
     };
   }
   const leftOut = opts.perPeriod
@@ -107,7 +104,7 @@ export function planView(p: StoredPlan, opts: { perPeriod: boolean }): PlanView 
       left_out: leftOut,
       per_period_csv: perPeriodCsvUris(p),
       comparison_same_as_plan: same,
-      figures: `estimates to ${PLAN_FIGURE_DIGITS} significant digits; the budget and spend amounts exact (${[...PLAN_EXACT_KEYS].join(', ')})`,
+      figures: `estimates to ${FIGURE_DIGITS} significant digits; the budget and spend amounts exact (${[...PLAN_EXACT_KEYS].join(', ')})`,
     },
   };
 }
@@ -123,7 +120,7 @@ function withoutPerPeriod(plan: PlanResult): Record<string, unknown> {
 }
 
 function figures(plan: PlanResult | Record<string, unknown>): Record<string, unknown> {
-  return roundFigures(plan, PLAN_FIGURE_DIGITS, PLAN_EXACT_KEYS) as Record<string, unknown>;
+  return roundFigures(plan, FIGURE_DIGITS, PLAN_EXACT_KEYS) as Record<string, unknown>;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -139,5 +136,5 @@ export function planSelectionLine(s: PlanSelection, unit: 'day' | 'week'): strin
     s.comparison_same_as_plan.length > 0
       ? `; comparison.plan leaves out what it shares with plan (${s.comparison_same_as_plan.join(', ')})`
       : '';
-  return `Shown: ${series}${same}; estimates to ${PLAN_FIGURE_DIGITS} significant digits, the budget and spend amounts exact.`;
+  return `Shown: ${series}${same}; estimates to ${FIGURE_DIGITS} significant digits, the budget and spend amounts exact.`;
 }

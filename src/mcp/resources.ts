@@ -208,7 +208,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
     (doneOnly: boolean) =>
     (value: string): string[] =>
       app
-        .listRuns({ limit: APP_LIMITS.maxListRuns })
+        .listRuns({ limit: APP_LIMITS.maxListRuns, dataSince: false })
         .runs.filter((r) => !doneOnly || r.status === 'done')
         .map((r) => String(r.id))
         .filter((id) => id.startsWith(value));

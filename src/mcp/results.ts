@@ -32,6 +32,13 @@ function convert(value: unknown): unknown {
 }
 
 /**
+ * Significant digits of estimates in the structured answers of explain_tenant and plan_budget
+ * (and plan://{id}): a many-channel answer is mostly the 16th digits of figures whose intervals
+ * span tens of percent. The CLI's --json prints every digit.
+ */
+export const FIGURE_DIGITS = 6;
+
+/**
  * Deep copy with every non-integer number to `digits` significant digits (Number(x.toPrecision)),
  * except under the keys in `exact`. Estimates whose intervals span tens of percent carry no
  * meaning in their 16th digit, and a many-channel answer is mostly such digits.

@@ -712,11 +712,21 @@ function marginals(r: SeparableResponse, x: readonly Float64Array[]): number[] {
   });
 }
 
+/**
+ * A channel's least and most total spend over the horizon under the constraints (its total bounds
+ * and the sums of its per-period ones), and the tolerance within which a total is at a bound.
+ */
+function totalRange(c: number, cons: PlanConstraints): { lo: number; hi: number; tol: number } {
+  return {
+    lo: Math.max(cons.totalLower[c], total(cons.lower[c])),
+    hi: Math.min(cons.totalUpper[c], total(cons.upper[c])),
+    tol: 1e-6 * Math.max(1, cons.budget),
+  };
+}
+
 function atBound(x: Float64Array, c: number, cons: PlanConstraints): 'lower' | 'upper' | null {
   const s = total(x);
-  const tol = 1e-6 * Math.max(1, cons.budget);
-  const lo = Math.max(cons.totalLower[c], total(cons.lower[c]));
-  const hi = Math.min(cons.totalUpper[c], total(cons.upper[c]));
+  const { lo, hi, tol } = totalRange(c, cons);
   if (s <= lo + tol) return 'lower';
   if (s >= hi - tol) return 'upper';
   return null;
@@ -778,11 +788,9 @@ export function outsideBounds(
   channels: readonly string[],
   cons: PlanConstraints,
 ): { channel: string; spend: number; min: number | null; max: number | null }[] {
-  const tol = 1e-6 * Math.max(1, cons.budget);
   const out: { channel: string; spend: number; min: number | null; max: number | null }[] = [];
   channels.forEach((channel, c) => {
-    const lo = Math.max(cons.totalLower[c], total(cons.lower[c]));
-    const hi = Math.min(cons.totalUpper[c], total(cons.upper[c]));
+    const { lo, hi, tol } = totalRange(c, cons);
     const x = spend[channel] ?? 0;
     if (x < lo - tol || x > hi + tol)
       out.push({

@@ -9,7 +9,7 @@ import {
 } from '../../app/index.js';
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
-import { fmtPct, guarded, ok, roundFigures } from '../results.js';
+import { FIGURE_DIGITS, fmtPct, guarded, ok, roundFigures } from '../results.js';
 import { explanationOut, phaseInput, strictInput, tenantInput } from '../schemas.js';
 
 const inputSchema = strictInput({
@@ -120,9 +120,6 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
       }),
   );
 }
-
-/** Significant digits of the model's figures in the structured answer. */
-export const FIGURE_DIGITS = 6;
 
 /**
  * The answer's estimates (per channel, per weather state, curves, carry-over) to FIGURE_DIGITS
