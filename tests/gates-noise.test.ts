@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedTTestLess } from '../src/core/paired-t.js';
+import { pairedTTestLess, studentTQuantile } from '../src/core/paired-t.js';
 import { decideGates } from '../src/gates/index.js';
 import type { TenantResult } from '../src/phases/types.js';
 import { makeResult } from './gates-factory.js';
@@ -71,6 +71,38 @@ describe('pairedTTestLess (hand-computed)', () => {
     expect(pairedTTestLess([0.7, 0.7], [0.6, 0.6]).p_value).toBe(0);
     expect(pairedTTestLess([0.7, 0.7], [0.7, 0.7]).p_value).toBe(1);
     expect(pairedTTestLess([0.6, 0.6], [0.7, 0.7]).p_value).toBe(1);
+  });
+
+  it('differences within zeroBelow count as 0: a 1e-12 shift on every pair is no drop', () => {
+    const before = [0.65, 0.66, 0.64, 0.67, 0.63];
+    const after = before.map((x) => x - 1e-12);
+    // Without the tolerance the equal shifts read as an exact drop (sd 0): p = 0.
+    expect(pairedTTestLess(before, after).p_value).toBe(0);
+    const test = pairedTTestLess(before, after, 1e-9);
+    expect(test.mean_difference).toBe(0);
+    expect(test.p_value).toBe(1);
+    // Only the differences within the tolerance are zeroed: d = [-0.5, 0, 0, 0, 0] stays.
+    const one = pairedTTestLess(before, [0.15, ...after.slice(1)], 1e-9);
+    expect(one.mean_difference).toBeCloseTo(-0.1, 12);
+    expect(one.t).toBeCloseTo(-1, 12);
+  });
+
+  it('the t quantile matches the table: t(0.95, 1..4), t(0.975, 4), t(0.99, 10)', () => {
+    // NIST/SEMATECH e-Handbook 1.3.6.7.2, critical values of Student's t.
+    const table: [number, number, number][] = [
+      [0.95, 1, 6.314],
+      [0.95, 2, 2.92],
+      [0.95, 3, 2.353],
+      [0.95, 4, 2.132],
+      [0.975, 4, 2.776],
+      [0.99, 10, 2.764],
+    ];
+    for (const [p, df, q] of table) expect(studentTQuantile(p, df)).toBeCloseTo(q, 3);
+    expect(studentTQuantile(0.95, 4)).toBeCloseTo(2.131847, 6);
+    expect(tCdf4(studentTQuantile(0.95, 4))).toBeCloseTo(0.95, 12);
+    expect(studentTQuantile(0.05, 4)).toBeCloseTo(-2.131847, 6);
+    expect(() => studentTQuantile(1, 4)).toThrow(/0 < prob < 1/);
+    expect(() => studentTQuantile(0.95, 0)).toThrow(/degrees of freedom/);
   });
 
   it('rejects unequal lengths and a single pair', () => {
@@ -181,6 +213,142 @@ describe('noise-aware no-regression rule', () => {
     const without = decideGates({ phase: 1, results, baseline });
     expect(without.success_criteria.find((c) => c.name === 'no_regression')!.detail).not.toContain(
       'no result in the phase 0 baseline run',
+    );
+  });
+});
+
+describe('noise-aware rule: a large drop on few folds, a small one on all, and the issue’s noise', () => {
+  // Baseline folds 0.71 ± (−.01, .01, −.03, .03, 0): sample sd² = 0.002 / 4 = 0.0005, so its
+  // SE = √(0.0005 / 5) = 0.01 and the bound on the mean drop is t(0.95, 4) × 0.01 = 0.02131847.
+  const baseFolds = [0.7, 0.72, 0.68, 0.74, 0.71];
+  const bound = 2.131847 * 0.01;
+  const oneFold = (drop: number) => baseFolds.map((x, i) => (i === 2 ? x - drop : x));
+  const judge = (tenant: string, before: number[], after: number[]) => {
+    const d = decideGates({
+      phase: 1,
+      results: [withFolds(tenant, 1, after)],
+      baseline: [withFolds(tenant, 0, before)],
+    });
+    return { d, t: d.regression_test!.below_floor.find((x) => x.tenant === tenant)! };
+  };
+
+  it('a collapse on one fold counts by the mean drop (its paired t is -1 whatever its size)', () => {
+    // 0.71 -> 0.61: d = (0, 0, -0.5, 0, 0), mean -0.1, t = -1, p = F_4(-1) = 0.1870 (not < 0.05),
+    // mean drop 0.1 > 0.02132.
+    const { d, t } = judge('collapse', baseFolds, oneFold(0.5));
+    expect(t.t).toBeCloseTo(-1, 12);
+    expect(t.p_value).toBeCloseTo(tCdf4(-1), 9);
+    expect(t.p_value).toBeGreaterThan(0.05);
+    expect(t.regression).toBe(true);
+    expect(t.baseline_standard_error).toBeCloseTo(0.01, 12);
+    expect(t.critical_t).toBeCloseTo(2.131847, 6);
+    expect(t.drop_bound).toBeCloseTo(bound, 6);
+    expect(t.criteria_met).toEqual(['mean_drop']);
+    expect(t.verdict).toBe(
+      "regression: drop exceeds fold noise (mean drop 0.100 > the baseline's fold noise 0.021 = t(0.95, df = 4) 2.132 × its SE 0.010; paired t-test: mean fold difference -0.100 ± 0.100 (SE), t = -1.00, df = 4, one-sided p = 0.187 >= 0.05)",
+    );
+    expect(d.decision).toBe('ESCALATE');
+    expect(d.escalation_criteria.find((c) => c.name === 'phase_1_regression')!.tenants).toEqual([
+      'collapse',
+    ]);
+    // At the bound's edge: a one-fold drop of 0.10 moves the mean 0.020 (noise), 0.11 by 0.022.
+    expect(judge('edge', baseFolds, oneFold(0.1)).t.regression).toBe(false);
+    expect(judge('edge', baseFolds, oneFold(0.11)).t.criteria_met).toEqual(['mean_drop']);
+  });
+
+  it('a small drop on every fold counts by the paired t-test, below the mean-drop bound', () => {
+    // Baseline 0.705 with the same spread (SE 0.01); d = -0.01 + (0, -.002, .002, -.001, .001):
+    // mean -0.01, s² = 1e-5 / 4, SE = √(2.5e-6 / 5) = 0.00070711, t = -14.142; drop 0.01 < 0.0213.
+    const before = baseFolds.map((x) => x - 0.005);
+    const d = [-0.01, -0.012, -0.008, -0.011, -0.009];
+    const { t } = judge(
+      'consistent',
+      before,
+      before.map((x, i) => x + d[i]),
+    );
+    expect(t.mean_difference).toBeCloseTo(-0.01, 12);
+    expect(t.t).toBeCloseTo(-0.01 / Math.sqrt(2.5e-6 / 5), 6);
+    expect(t.p_value).toBeCloseTo(tCdf4(t.t!), 9);
+    expect(t.drop_bound).toBeCloseTo(bound, 6);
+    expect(t.criteria_met).toEqual(['paired_t_test']);
+    expect(t.regression).toBe(true);
+    expect(t.verdict).toMatch(
+      /^regression: drop exceeds fold noise \(paired t-test: .* one-sided p = [\d.e-]+ < 0\.05; mean drop 0\.010 <= the baseline's fold noise 0\.021 = /,
+    );
+  });
+
+  it('the issue’s examples stay noise: extreme_sunscreen 0.696 -> 0.668, medium_beauty 0.656 -> 0.644', () => {
+    // Five folds with the fold spread (population sd 0.081 / 0.099) and noisy differences.
+    // sunscreen: baseline devs (-.1 .1 0 -.08 .08), s² = 0.0328 / 4, SE = 0.040497, bound
+    // 2.131847 × 0.040497 = 0.08633 > 0.028; d = (-.09 .05 -.06 .03 -.07), s² = 0.01608 / 4,
+    // t = -0.028 / √(0.00402 / 5) = -0.98748.
+    const sunBefore = [0.596, 0.796, 0.696, 0.616, 0.776];
+    const sunD = [-0.09, 0.05, -0.06, 0.03, -0.07];
+    const sun = judge(
+      'extreme_sunscreen',
+      sunBefore,
+      sunBefore.map((x, i) => x + sunD[i]),
+    ).t;
+    expect(sun.before).toBeCloseTo(0.696, 12);
+    expect(sun.after).toBeCloseTo(0.668, 12);
+    expect(sun.baseline_standard_error).toBeCloseTo(Math.sqrt(0.0328 / 4 / 5), 12);
+    expect(sun.drop_bound).toBeCloseTo(2.131847 * Math.sqrt(0.0328 / 4 / 5), 6);
+    expect(sun.t).toBeCloseTo(-0.028 / Math.sqrt(0.00402 / 5), 9);
+    expect(sun.criteria_met).toEqual([]);
+    expect(sun.regression).toBe(false);
+    // beauty: baseline devs (-.12 .12 0 -.1 .1), s² = 0.0488 / 4, SE = 0.049396, bound 0.10531 >
+    // 0.012; d = (-.05 .04 -.03 .02 -.04), s² = 0.00628 / 4, t = -0.012 / √(0.00157 / 5) = -0.67720.
+    const beautyBefore = [0.536, 0.776, 0.656, 0.556, 0.756];
+    const beautyD = [-0.05, 0.04, -0.03, 0.02, -0.04];
+    const beauty = judge(
+      'medium_beauty',
+      beautyBefore,
+      beautyBefore.map((x, i) => x + beautyD[i]),
+    ).t;
+    expect(beauty.before).toBeCloseTo(0.656, 12);
+    expect(beauty.after).toBeCloseTo(0.644, 12);
+    expect(beauty.drop_bound).toBeCloseTo(2.131847 * Math.sqrt(0.0488 / 4 / 5), 6);
+    expect(beauty.t).toBeCloseTo(-0.012 / Math.sqrt(0.00157 / 5), 9);
+    expect(beauty.criteria_met).toEqual([]);
+    expect(beauty.regression).toBe(false);
+    expect(beauty.verdict).toMatch(
+      /^noise: drop within fold noise \(paired t-test: .*>= 0\.05; mean drop 0\.012 <= /,
+    );
+  });
+
+  it('a rounding-level shift (1e-12 on every fold) below 0.70 is no drop, not p = 0', () => {
+    const before = [0.65, 0.66, 0.64, 0.67, 0.63];
+    const { d, t } = judge(
+      'reordered',
+      before,
+      before.map((x) => x - 1e-12),
+    );
+    expect(t.after).toBeLessThan(t.floor);
+    expect(t.regression).toBe(false);
+    expect(t.mean_difference).toBe(0);
+    expect(t.p_value).toBe(1);
+    expect(t.criteria_met).toEqual([]);
+    expect(d.regression_test!.judged_noise).toEqual(['reordered']);
+  });
+
+  it('strict mode still counts every drop; the criteria are reported beside it', () => {
+    const d = decideGates({
+      phase: 1,
+      results: [
+        withFolds(
+          'quiet',
+          1,
+          [0.6, 0.62, 0.58, 0.64, 0.61].map((x, i) => x + [-0.02, 0.01, -0.01, 0.02, -0.01][i]),
+        ),
+      ],
+      baseline: [withFolds('quiet', 0, [0.6, 0.62, 0.58, 0.64, 0.61])],
+      regression: { mode: 'strict' },
+    });
+    const t = d.regression_test!.below_floor[0];
+    expect(t.regression).toBe(true);
+    expect(t.criteria_met).toEqual([]);
+    expect(t.verdict).toMatch(
+      /^regression \(strict mode: every drop below the floor counts; paired t-test: /,
     );
   });
 });

@@ -317,7 +317,10 @@ export interface App {
     phase: PhaseId;
     runId?: number;
     passThreshold?: number;
-    /** 'noise_aware' (default: paired t-test on fold R² at 0.05) or 'strict' (plan read literally). */
+    /**
+     * 'noise_aware' (default: a paired t-test on fold R², or the mean below the baseline's lower
+     * confidence bound, at 0.05) or 'strict' (plan read literally).
+     */
     regression?: RegressionMode;
   }): GateDecision;
   /** The latest stored gate decision of a phase, without evaluating anything (null if none). */

@@ -1,4 +1,7 @@
-/** One-sided paired Student's t-test (the textbook test; p-value from @stdlib's t CDF). */
+/**
+ * One-sided paired Student's t-test (the textbook test; p-value from @stdlib's t CDF) and the
+ * Student t quantile it needs for a confidence bound.
+ */
 
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 
@@ -24,8 +27,15 @@ export interface PairedTTest {
  * t = d̄ / (s_d / √n), df = n - 1, p = F_t(t; n - 1) (Student, 1908; e.g. NIST/SEMATECH
  * e-Handbook 7.3.1). When the differences have no spread (s_d = 0) the drop is exact, not noisy:
  * p = 0 for a negative d̄, p = 1 otherwise.
+ * `zeroBelow`: differences of at most this size (absolute) count as 0. A caller whose values carry
+ * no information below some size says so, or rounding-level shifts of the same size on every pair
+ * (a column reorder moves an R² by 1e-15) would read as an exact drop with p = 0.
  */
-export function pairedTTestLess(before: readonly number[], after: readonly number[]): PairedTTest {
+export function pairedTTestLess(
+  before: readonly number[],
+  after: readonly number[],
+  zeroBelow = 0,
+): PairedTTest {
   if (before.length !== after.length) {
     throw new RangeError(
       `a paired test needs as many values after (${after.length}) as before (${before.length})`,
@@ -33,8 +43,9 @@ export function pairedTTestLess(before: readonly number[], after: readonly numbe
   }
   const n = before.length;
   if (n < 2) throw new RangeError(`a paired t-test needs at least 2 pairs, got ${n}`);
-  const d = before.map((b, i) => after[i] - b);
-  if (!d.every(Number.isFinite)) throw new RangeError('paired values must be finite numbers');
+  const raw = before.map((b, i) => after[i] - b);
+  if (!raw.every(Number.isFinite)) throw new RangeError('paired values must be finite numbers');
+  const d = raw.map((x) => (Math.abs(x) <= zeroBelow ? 0 : x));
   let sum = 0;
   for (const x of d) sum += x;
   const m = sum / n;
@@ -62,4 +73,31 @@ export function pairedTTestLess(before: readonly number[], after: readonly numbe
     df: n - 1,
     p_value: p,
   };
+}
+
+/**
+ * The Student t quantile: q with P(T_df <= q) = prob, for 0 < prob < 1 and df >= 1. Found by
+ * bisection on @stdlib's t CDF (monotone), to the double's resolution: the t table's figures, e.g.
+ * t(0.95, 4) = 2.131847, t(0.95, 1) = 6.313752.
+ */
+export function studentTQuantile(prob: number, df: number): number {
+  if (!(prob > 0 && prob < 1)) throw new RangeError(`a quantile needs 0 < prob < 1, got ${prob}`);
+  if (!(df >= 1) || !Number.isFinite(df)) {
+    throw new RangeError(`a t quantile needs degrees of freedom >= 1, got ${df}`);
+  }
+  if (prob < 0.5) return -studentTQuantile(1 - prob, df);
+  if (prob === 0.5) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (tCdf(hi, df) < prob) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (mid === lo || mid === hi) break;
+    if (tCdf(mid, df) < prob) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

@@ -9,8 +9,9 @@
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { parsePhase, type PhaseId, type TenantResult } from '../phases/types.js';
 import { PLAN_TENANTS, rateMeets, scaledThresholds } from './thresholds.js';
-import { pairedTTestLess } from '../core/paired-t.js';
+import { pairedTTestLess, studentTQuantile } from '../core/paired-t.js';
 import { byCodeUnits } from '../core/stats.js';
+import { standardErrorOfMean } from '../core/metrics.js';
 import { shareText } from '../core/share.js';
 import type {
   BorderlineTenant,
@@ -25,6 +26,7 @@ import type {
   GateWords,
   GateThresholds,
   PhaseFigures,
+  RegressionCriterion,
   RegressionMode,
   RegressionTenant,
   RegressionTestSummary,
@@ -161,8 +163,15 @@ interface RegressionCheck {
 
 export const DEFAULT_REGRESSION_LEVEL = 0.05;
 
+/**
+ * R² differences of at most this size count as none: an R² to 1e-9 carries no information, and a
+ * column reorder shifts fold R² by about 1e-15, which on every fold alike would read as an exact
+ * drop (sd 0, p = 0) and count a passer sitting below 0.70 as a regression.
+ */
+export const R2_RESOLUTION = 1e-9;
+
 const REGRESSION_TEST =
-  'one-sided paired t-test on the per-fold R² differences (this phase minus phase 0), df = folds - 1';
+  "one-sided paired t-test on the per-fold R² differences (this phase minus phase 0, df = folds - 1), or the mean below the baseline's one-sided lower confidence bound (mean drop > t(1 - level, folds - 1) × the baseline's fold R² sample sd / √folds); either counts";
 
 /**
  * The per-fold R² of both runs, paired by fold number. Folds pair only when both runs tested the
@@ -212,21 +221,42 @@ function judgeDrop(
       standard_error: null,
       t: null,
       p_value: null,
+      baseline_standard_error: null,
+      critical_t: null,
+      drop_bound: null,
+      criteria_met: [],
       regression: true,
       verdict:
         'regression: the folds of the two runs cannot be paired (different test windows or fewer than 2 folds), so the drop is not tested',
     };
   }
-  const test = pairedTTestLess(pairs[0], pairs[1]);
-  const figures = `mean fold difference ${signed(test.mean_difference)} ± ${fmt(test.standard_error)} (SE), t = ${fmtT(test.t)}, df = ${test.df}, one-sided p = ${fmtP(test.p_value)}`;
-  const significant = test.p_value < level;
-  const regression = mode === 'strict' || significant;
+  const [before, now] = pairs;
+  const test = pairedTTestLess(before, now, R2_RESOLUTION);
+  // The paired t is scale-free: with the differences (d, 0, ..., 0) it is -1 whatever d, so a
+  // collapse on one or two of <= 5 folds is never significant. The second criterion judges the
+  // drop's size against the baseline's own fold spread: its mean's one-sided lower bound, with
+  // the baseline's se_r2 over the paired folds (sample sd / √folds, core/metrics.ts).
+  const baselineSe = standardErrorOfMean(before);
+  const criticalT = studentTQuantile(1 - level, test.df);
+  const dropBound = criticalT * baselineSe;
+  const drop = -test.mean_difference;
+  const byTest = test.p_value < level;
+  const byDrop = drop > Math.max(dropBound, R2_RESOLUTION);
+  const criteria: RegressionCriterion[] = [
+    ...(byTest ? (['paired_t_test'] as const) : []),
+    ...(byDrop ? (['mean_drop'] as const) : []),
+  ];
+  const testText = `paired t-test: mean fold difference ${signed(test.mean_difference)} ± ${fmt(test.standard_error)} (SE), t = ${fmtT(test.t)}, df = ${test.df}, one-sided p = ${fmtP(test.p_value)} ${byTest ? '<' : '>='} ${level}`;
+  const dropText = `mean drop ${fmt(drop)} ${byDrop ? '>' : '<='} the baseline's fold noise ${fmt(dropBound)} = t(${Number((1 - level).toPrecision(12))}, df = ${test.df}) ${criticalT.toFixed(3)} × its SE ${fmt(baselineSe)}`;
+  // The criterion that fired first: a reader sees why it counts before the one that did not.
+  const figures = byDrop && !byTest ? `${dropText}; ${testText}` : `${testText}; ${dropText}`;
+  const regression = mode === 'strict' || criteria.length > 0;
   const verdict =
     mode === 'strict'
       ? `regression (strict mode: every drop below the floor counts; ${figures})`
-      : significant
-        ? `regression: drop exceeds fold noise (${figures} < ${level})`
-        : `noise: drop within fold noise (${figures} >= ${level})`;
+      : regression
+        ? `regression: drop exceeds fold noise (${figures})`
+        : `noise: drop within fold noise (${figures})`;
   return {
     ...base,
     folds: test.n,
@@ -234,6 +264,10 @@ function judgeDrop(
     standard_error: test.standard_error,
     t: Number.isFinite(test.t) ? test.t : null,
     p_value: test.p_value,
+    baseline_standard_error: baselineSe,
+    critical_t: criticalT,
+    drop_bound: dropBound,
+    criteria_met: criteria,
     regression,
     verdict,
   };
@@ -244,9 +278,9 @@ function judgeDrop(
  * min(0.70, their baseline R²). The plan's "passing models maintain R² >= 0.70" was written when
  * the baseline passers stood at 0.71; read literally, a passer at 0.55 that improves to 0.65
  * would count as a regression. A regression is a loss: a passer at or above 0.70 must stay there,
- * and one below 0.70 must not lose R². In noise-aware mode the loss must also be significant
- * against the tenant's own fold-to-fold noise (the paired t-test above); strict mode counts
- * every drop below the floor.
+ * and one below 0.70 must not lose R². In noise-aware mode the loss must also exceed the tenant's
+ * own fold-to-fold noise (either criterion of judgeDrop); strict mode counts every drop below the
+ * floor.
  */
 function regressionCheck(
   results: TenantResult[],

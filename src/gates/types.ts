@@ -83,15 +83,24 @@ export interface GateWords {
 }
 
 /**
- * 'noise_aware': a baseline passer below its floor counts as a regression only when a one-sided
- * paired t-test on its per-fold R² differences (this phase minus the baseline) rejects "no drop"
- * at `level`. 'strict': any passer below its floor is a regression (the plan read literally).
+ * 'noise_aware': a baseline passer below its floor counts as a regression only when its drop is
+ * beyond fold noise by either of two one-sided criteria at `level` (RegressionCriterion).
+ * 'strict': any passer below its floor is a regression (the plan read literally).
  */
 export type RegressionMode = 'noise_aware' | 'strict';
 
+/**
+ * The two noise-aware criteria. 'paired_t_test': a one-sided paired t-test on the per-fold R²
+ * differences (this phase minus the baseline) rejects "no drop" (a small drop on every fold).
+ * 'mean_drop': the mean fell by more than t(1 - level, folds - 1) baseline standard errors, i.e.
+ * below the one-sided lower confidence bound of the baseline's mean (a large drop on few folds:
+ * with the differences (d, 0, ..., 0) the paired t is -1 whatever d, so the test cannot see it).
+ */
+export type RegressionCriterion = 'paired_t_test' | 'mean_drop';
+
 export interface RegressionConfig {
   mode?: RegressionMode;
-  /** Significance level of the one-sided test, in (0, 0.5] (default 0.05). */
+  /** Level of each one-sided criterion (RegressionCriterion), in (0, 0.5] (default 0.05). */
   level?: number;
 }
 
@@ -114,6 +123,23 @@ export interface RegressionTenant {
   t: number | null;
   /** One-sided p-value P(T <= t); null when not paired. */
   p_value: number | null;
+  /**
+   * The baseline's standard error over the paired folds: their R² sample sd (n - 1) / sqrt(folds);
+   * null when not paired.
+   */
+  baseline_standard_error: number | null;
+  /** t(1 - level, folds - 1), the one-sided critical value; null when not paired. */
+  critical_t: number | null;
+  /**
+   * The fold noise the mean drop (-mean_difference) must exceed for 'mean_drop':
+   * critical_t × baseline_standard_error; null when not paired.
+   */
+  drop_bound: number | null;
+  /**
+   * The noise-aware criteria that found the drop beyond fold noise, at the decision's level
+   * (also in strict mode, where every drop counts). Empty: within fold noise, or not paired.
+   */
+  criteria_met: RegressionCriterion[];
   /** True when counted as a regression. */
   regression: boolean;
   /** Why it was or was not counted. */

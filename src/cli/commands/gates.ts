@@ -9,10 +9,14 @@ export const gates: Command = {
   usage: '--phase 0|1|2|3 [--run ID] [--strict-regression] [--json]',
   details:
     'Judges the latest finished run of the phase (or --run). Decisions are stored; an escalation\n' +
-    'is appended to state/escalations.log once (asking again about the same run adds nothing).\n' +
+    'is appended to state/escalations.log once per mode (asking again about the same run in the\n' +
+    'same mode adds nothing; the line names its regression_mode).\n' +
     'No regression: a phase 0 passer below min(0.70, its phase 0 R²) counts only when its drop\n' +
-    'exceeds its fold noise (one-sided paired t-test on the per-fold R² differences, level 0.05);\n' +
-    'drops within the noise are listed in the reasons. --strict-regression counts every drop.',
+    'exceeds its fold noise, by either test at level 0.05: a one-sided paired t-test on the\n' +
+    "per-fold R² differences (a small drop on every fold), or the mean below phase 0's one-sided\n" +
+    'lower confidence bound, mean - t(0.95, folds - 1) × SE (a large drop on one or two folds,\n' +
+    'which the t-test cannot see); drops within both are listed in the reasons.\n' +
+    '--strict-regression counts every drop.',
   options: {
     phase: { type: 'string', value: '0|1|2|3', help: 'the phase to judge' },
     run: { type: 'string', value: 'ID', help: 'judge this run instead of the latest' },

@@ -28,7 +28,7 @@ const inputSchema = strictInput({
     })
     .default('noise_aware')
     .describe(
-      "How the no-regression rule judges a baseline passer below its floor: 'noise_aware' (default) counts it only when a one-sided paired t-test on its per-fold R² differences rejects 'no drop' at 0.05; 'strict' counts every drop (the plan read literally). Stored with the decision",
+      "How the no-regression rule judges a baseline passer below its floor: 'noise_aware' (default) counts it when either test at 0.05 finds the drop beyond its fold noise: a one-sided paired t-test on its per-fold R² differences (a small drop on every fold), or its mean below phase 0's one-sided lower confidence bound, mean - t(0.95, folds - 1) × SE (a large drop on one or two folds, which the t-test cannot see); below_floor says which fired (criteria_met) with the figures. 'strict' counts every drop (the plan read literally). Stored with the decision",
     ),
 });
 
@@ -61,7 +61,7 @@ export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): v
       description:
         "Apply the modeling plan's gate to a done phase run: the decision (e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE), the reasons, every success and escalation criterion with its figures, and the escalation if any. " +
         'A tenant passes at mean out-of-sample R² >= 0.50 (expanding-window time-series CV); count rules are scaled when there are not 20 tenants. ' +
-        'Needs a done run of the phase (run_phase first). Phases 1-3 are judged against the phase before on the same tenants (phase 0 for phase 1), preferring the run whose results were computed on the same data (tenants whose result there was computed on other data, i.e. imported again between the runs, are left out and named; compared_runs and the reasons name the runs used): without such a run the decision is ESCALATE with missing_prerequisite_run, which is not a model failure; next_step names the run_phase call to make. borderline names the tenants within one standard error of the pass bar (which side they fall on is fold noise; the reasons say whether the decision rests on them), data_changed the tenants imported again since the judged run (its figures are of the previous data). The decision is recorded in the store once: asking again about the same runs returns it without recording it (or its escalation) again.',
+        'Needs a done run of the phase (run_phase first). Phases 1-3 are judged against the phase before on the same tenants (phase 0 for phase 1), preferring the run whose results were computed on the same data (tenants whose result there was computed on other data, i.e. imported again between the runs, are left out and named; compared_runs and the reasons name the runs used): without such a run the decision is ESCALATE with missing_prerequisite_run, which is not a model failure; next_step names the run_phase call to make. borderline names the tenants within one standard error of the pass bar (which side they fall on is fold noise; the reasons say whether the decision rests on them), data_changed the tenants imported again since the judged run (its figures are of the previous data). The decision is recorded in the store once: asking again about the same runs in the same regression_mode returns it without recording it (or its escalation) again; the other mode is another decision, recorded (and its escalation logged, naming the mode) again.',
       inputSchema,
       outputSchema: gateDecisionOut,
       annotations: {
