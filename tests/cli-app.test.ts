@@ -320,7 +320,17 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
     expect(existsSync(log)).toBe(true);
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
-  });
+    // The line names the regression mode: the strict reading is another decision, logged again,
+    // and two identical lines of the same run said nothing of why.
+    const firstLine = JSON.parse(lines[0]) as { run_id: number; regression_mode: string };
+    expect(firstLine.regression_mode).toBe('noise_aware');
+    expect(run('gates', '--phase', '1', '--strict-regression').code).toBe(0);
+    const after = readFileSync(log, 'utf8').trim().split('\n');
+    expect(after).toHaveLength(2);
+    expect(JSON.parse(after[1])).toMatchObject({
+      regression_mode: 'strict',
+      run_id: firstLine.run_id,
+    });
 });
 
 describe('weekly data in text', () => {

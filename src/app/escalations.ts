@@ -4,7 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GateDecision } from '../gates/index.js';
+import type { GateDecision, RegressionMode } from '../gates/index.js';
 import type { PhaseId } from '../phases/types.js';
 import type { AppContext } from './context.js';
 
@@ -19,6 +19,8 @@ export function appendEscalation(
     runId: number;
     phase: PhaseId;
     decision: GateDecision;
+    /** The no-regression reading asked: another mode is another decision, logged again. */
+    regressionMode: RegressionMode;
   },
 ): void {
   const { decision } = entry;
@@ -32,6 +34,7 @@ export function appendEscalation(
         run_id: entry.runId,
         phase: entry.phase,
         decision: decision.decision,
+        regression_mode: entry.regressionMode,
         ...decision.escalation,
         at: new Date().toISOString(),
       }) + '\n',

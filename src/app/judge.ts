@@ -137,12 +137,8 @@ export function checkGates(
       'invalid_argument',
     );
   }
-  const { decision, prevRun, baseRun } = evaluateGate(
-    ctx,
-    run,
-    req.passThreshold,
-    req.regression ?? 'noise_aware',
-  );
+  const regressionMode = req.regression ?? 'noise_aware';
+  const { decision, prevRun, baseRun } = evaluateGate(ctx, run, req.passThreshold, regressionMode);
   const inputs = { results: run.id, previous: prevRun?.id ?? null, baseline: baseRun?.id ?? null };
   // The same decision on the same runs is recorded (and its escalation logged) once: asking
   // again returns it without a new row or a new line in escalations.log, while it is the phase's
@@ -163,6 +159,7 @@ export function checkGates(
     runId: run.id,
     phase,
     decision,
+    regressionMode,
   });
   return decision;
 }
