@@ -109,8 +109,12 @@ export function configOf(flags: Flags): PhaseConfig {
   return c;
 }
 
+/**
+ * The result table, with what its two spreads are: dividing std by √folds does not give the SE
+ * (std is ddof 0 as the plan's numpy code, the SE's sd is ddof 1).
+ */
 export function resultRows(results: TenantResult[]): string {
-  return table(
+  const rows = table(
     ['tenant', 'R²', '± SE', 'oracle R²', 'gap', 'std', 'model', 'pass'],
     results.map((r) => [
       r.tenant,
@@ -123,6 +127,7 @@ export function resultRows(results: TenantResult[]): string {
       r.passes,
     ]),
   );
+  return `${rows}\n± SE: fold R² sample sd (n - 1) / √folds; std: fold R² population sd (n)`;
 }
 
 /**

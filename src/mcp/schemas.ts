@@ -102,7 +102,9 @@ export const tenantRowOut = z
   .object({
     tenant: z.string(),
     mean_r2: metric.describe('Mean out-of-sample R² over the CV test folds'),
-    se_r2: metric.describe('Standard error of mean_r2 (sample std of fold R² / sqrt(folds))'),
+    se_r2: metric.describe(
+      'Standard error of mean_r2 (sample standard deviation of fold R², n - 1 in the denominator, / sqrt(folds))',
+    ),
     oracle_r2: metric.describe(
       'Mean R² of the true expected revenue (synthetic tenants), else null',
     ),
@@ -240,10 +242,14 @@ export const tenantResultOut = z.looseObject({
   model_kind: z.string(),
   fold_r2: z.array(metric),
   mean_r2: metric,
-  std_r2: metric,
+  std_r2: metric.describe(
+    'Population standard deviation of fold R² (n in the denominator, ddof 0, as numpy std in the plan): not se_r2 × sqrt(folds)',
+  ),
   se_r2: metric
     .optional()
-    .describe('Standard error of mean_r2: sample std of fold R² / sqrt(folds)'),
+    .describe(
+      'Standard error of mean_r2: sample standard deviation of fold R² (n - 1 in the denominator) / sqrt(folds)',
+    ),
   train_r2: metric,
   rmse: metric,
   rmse_pct: metric,
