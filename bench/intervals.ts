@@ -25,8 +25,12 @@
  *   --block L (block length in rows instead of the rule)
  *
  * Coverage = share of channels whose 80% (95%) interval of ROAS contains the true ROAS; the
- * same for marginal ROAS and weather-state ROAS. The calibration set (seed 7) is disjoint from
- * the built-in tenants the coverage is reported on, so tau is not tuned on the reported set.
+ * same for marginal ROAS and weather-state ROAS. What was tuned where: tau (MODEL_ERROR) on
+ * gen_s7_* (--calibrate); the uncalibrated width factors of src/phases/intervals.ts on gen_sS_*,
+ * S = 7, 13, 17, 19 (--calibrate-scale), the others on the development sets their doc comments
+ * name. The built-in 20, the shape suite and suite seeds 7 and 11 are none of these sets;
+ * gen_s11_* and gen_s23_* are held out for the uncalibrated factors but are development sets of
+ * CALIBRATED_WIDTH_SCALE (bench/calibration.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -80,6 +80,10 @@ describe('compare by phase', () => {
     const r = run('compare', '--a', '0', '--b', '1');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('nothing to compare');
+    // The delta column in one format (it read `0`, `-0.000248` and `-0.004` in one column).
+    const rows = r.stdout.split('\n').filter((l) => /^(extreme_ski_gear|none_books) /.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.split(/ {2,}/)[3]).toMatch(/^-?\d\.\d{4}$/);
     expect(r.stdout).toContain(
       'runs: compared run 1 (the finished phase 0 run over the tenants of run 2, picked as the gates pick theirs) with run 2 (the latest finished phase 1 run)',
     );
@@ -331,6 +335,7 @@ describe('runs: cached durations, Ctrl-C, escalations once', () => {
       regression_mode: 'strict',
       run_id: firstLine.run_id,
     });
+  });
 });
 
 describe('weekly data in text', () => {

@@ -10,6 +10,13 @@ function ref(flag: string, v: string): { phase?: PhaseId; runId?: number } {
   throw new UsageError(`--${flag} takes a phase 0-3 or run:ID (got ${v})`);
 }
 
+/**
+ * A delta in one format down the column: the table's default printed 0 as `0`, a tiny delta in 3
+ * significant digits (`-0.000248`) and others in 3 decimals (`-0.004`). Four decimals show the
+ * 0.01 regression tolerance and a drop of 0.0003 alike.
+ */
+const deltaText = (d: number): string => d.toFixed(4);
+
 export const compare: Command = {
   name: 'compare',
   section: 'Modeling',
@@ -34,7 +41,14 @@ export const compare: Command = {
         `B: run ${c.b.run_id} (phase ${c.b.phase}) mean R² ${c.b.mean_r2.toFixed(3)}, ${c.b.pass_count}/${c.b.total} pass`,
         table(
           ['tenant', 'A R²', 'B R²', 'delta', 'A pass', 'B pass'],
-          c.tenants.map((t) => [t.tenant, t.a_r2, t.b_r2, t.delta, t.a_passes, t.b_passes]),
+          c.tenants.map((t) => [
+            t.tenant,
+            t.a_r2,
+            t.b_r2,
+            deltaText(t.delta),
+            t.a_passes,
+            t.b_passes,
+          ]),
         ),
         `newly passing: ${c.newly_passing.join(', ') || '-'}`,
         `newly failing: ${c.newly_failing.join(', ') || '-'}`,
