@@ -628,6 +628,14 @@ describe('gates regression mode through the app', () => {
     ).toEqual([tenant]);
     expect(s.app.latestGate(1)?.decision.regression_test?.mode).toBe('strict');
     const r = await call(s, 'check_gates', { phase: 1 });
+    // The structured record names the criteria (none fired) with the mean-drop bound's figures.
+    s.checkOutput('check_gates', r.structuredContent);
+    const below = (
+      r.structuredContent as {
+        regression_test: { below_floor: { tenant: string; criteria_met: string[] }[] };
+      }
+    ).regression_test.below_floor;
+    expect(below.map((t) => [t.tenant, t.criteria_met])).toEqual([[tenant, []]]);
     expect(text(r)).toMatch(
       /Within fold noise, not counted as regressions \(one-sided paired t-test.*\): shape_daily_2y_delayed$/m,
     );

@@ -769,6 +769,44 @@ export const gateDecisionOut = z.looseObject({
     .describe(
       "The runs the decision compared with (the previous phase's, phase 0's; null: none found). Picked among the done runs holding the judged run's tenants: the most tenants computed on the same data first. other_data: tenants left out because their result there was computed on other data (imported again between the runs); a run whose every shared tenant was left out counts as missing (missing_prerequisite_run), and previous/baseline are then null",
     ),
+  regression_test: z
+    .looseObject({
+      mode: z.enum(['noise_aware', 'strict']),
+      test: z.string().describe('The noise-aware rule, in words'),
+      level: metric.describe('Level of each one-sided criterion (0.05)'),
+      below_floor: z.array(
+        z.looseObject({
+          tenant: z.string(),
+          before: metric.describe('Phase 0 mean R²'),
+          after: metric.describe("This phase's mean R²"),
+          floor: metric.describe('min(0.70, before)'),
+          folds: z.number().int().describe('Paired folds (0: not paired, counted untested)'),
+          mean_difference: metric.describe('Mean per-fold R² difference, this phase minus phase 0'),
+          standard_error: metric.describe('Its standard error (paired t-test)'),
+          t: metric,
+          p_value: metric.describe('One-sided p of the paired t-test'),
+          baseline_standard_error: metric.describe(
+            "Phase 0's fold R² sample sd / sqrt(folds) over the paired folds",
+          ),
+          critical_t: metric.describe('t(1 - level, folds - 1)'),
+          drop_bound: metric.describe(
+            'critical_t × baseline_standard_error: a mean drop beyond it counts (mean_drop)',
+          ),
+          criteria_met: z
+            .array(z.enum(['paired_t_test', 'mean_drop']))
+            .describe(
+              'The noise-aware criteria that found the drop beyond fold noise; empty: within fold noise (or not paired)',
+            ),
+          regression: z.boolean(),
+          verdict: z.string(),
+        }),
+      ),
+      judged_noise: z.array(z.string()),
+    })
+    .nullable()
+    .describe(
+      "How the no-regression rule was applied (null for phase 0 or without a phase 0 run): every phase 0 passer below its floor with both criteria's figures. noise_aware counts a drop when the paired t-test (p < level) or the mean drop beyond drop_bound (this phase's mean below phase 0's one-sided lower confidence bound) finds it; strict counts every drop",
+    ),
   borderline: z
     .array(
       z.looseObject({
