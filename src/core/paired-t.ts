@@ -4,6 +4,7 @@
  */
 
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export interface PairedTTest {
   /** Number of pairs. */
@@ -76,28 +77,13 @@ export function pairedTTestLess(
 }
 
 /**
- * The Student t quantile: q with P(T_df <= q) = prob, for 0 < prob < 1 and df >= 1. Found by
- * bisection on @stdlib's t CDF (monotone), to the double's resolution: the t table's figures, e.g.
- * t(0.95, 4) = 2.131847, t(0.95, 1) = 6.313752.
+ * The Student t quantile: q with P(T_df <= q) = prob, for 0 < prob < 1 and df >= 1 (@stdlib's
+ * inverse of the t CDF): the t table's figures, e.g. t(0.95, 4) = 2.131847, t(0.95, 1) = 6.313752.
  */
 export function studentTQuantile(prob: number, df: number): number {
   if (!(prob > 0 && prob < 1)) throw new RangeError(`a quantile needs 0 < prob < 1, got ${prob}`);
   if (!(df >= 1) || !Number.isFinite(df)) {
     throw new RangeError(`a t quantile needs degrees of freedom >= 1, got ${df}`);
   }
-  if (prob < 0.5) return -studentTQuantile(1 - prob, df);
-  if (prob === 0.5) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (tCdf(hi, df) < prob) {
-    lo = hi;
-    hi *= 2;
-  }
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (mid === lo || mid === hi) break;
-    if (tCdf(mid, df) < prob) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return tQuantile(prob, df);
 }
