@@ -244,7 +244,7 @@ describe('phase runs through the app', () => {
     expect(first.csv.split('\n')).toHaveLength(1095 + 2); // header, 1,095 rows, final newline
     expect(app.exportTenant('extreme_rain_gear', { truth: true })).toEqual(first);
     expect(JSON.parse(first.truth as string).tenant).toBe('extreme_rain_gear');
-    // Channels by total spend, largest first: google spends more than meta on this tenant.
+    // Channels by spend over the first 91 days, largest first: google spends more than meta there.
     expect(first.csv.split('\n')[0]).toMatch(/^date,google_spend,meta_spend,/);
     const imported = app.importTenantData({ tenant: 'rain_copy', csv: first.csv });
     expect(imported).toMatchObject({

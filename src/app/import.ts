@@ -219,9 +219,9 @@ export function importTenantData(
     if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
     throw e;
   }
-  // Columns stored in a canonical order (withCanonicalColumns: channels by total spend, weather by
-  // kind then name, controls by name): neither the stored data nor a figure depends on the file's
-  // column order.
+  // Columns stored in a canonical order (withCanonicalColumns: channels by spend over rows every
+  // fold trains on, weather by kind then name, controls by name): neither the stored data nor a
+  // figure depends on the file's column order, nor a fold's model on another fold's test rows.
   const series = withCanonicalColumns(parsed.series);
   const canonical = tenantToCsv(series);
   const info: TenantInfo = {

@@ -10,6 +10,7 @@ export type { ParseTenantCsvOptions, ParsedTenantCsv } from './csv/parse.js';
 export { channelOfSpendColumn } from './csv/roles.js';
 export type { RoleOverrides } from './csv/roles.js';
 export {
+  channelOrderRows,
   csvSummary,
   readCanonicalCsv,
   rolesOf,

@@ -13,10 +13,11 @@ export const exportCommand: Command = {
     'Writes DIR/<tenant>.csv (and DIR/<tenant>.truth.json with --truth). With --json it prints\n' +
     '{"written": N, "dir": DIR, "files": [...]} instead of a sentence.\n' +
     "Importing a built-in or generated tenant's file does not give its figures again, by design:\n" +
-    'the file lists spend columns largest spend first (the order imports store), where built-in and\n' +
-    "generated tenants keep the generator's order, which phase 3's search follows; and the import\n" +
-    "takes your data's protocol (folds trained on a year or more: 4 on 3 daily years, against the\n" +
-    "built-ins' 5). E.g. extreme_ski_gear's explain ROAS, meta 3.49 -> 3.86, google 3.43 -> 2.96.\n" +
+    'the file lists spend columns largest spend first (spend over the first 91 days or 26 weeks:\n' +
+    "the order imports store), where built-in and generated tenants keep the generator's order,\n" +
+    "which phase 3's search follows; and the import takes your data's protocol (folds trained on\n" +
+    "a year or more: 4 on 3 daily years, against the built-ins' 5). E.g. extreme_ski_gear's\n" +
+    'explain ROAS, meta 3.49 -> 3.86, google 3.43 -> 2.96.\n' +
     "An imported tenant's file imports back to the same data and figures.",
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant to export' },

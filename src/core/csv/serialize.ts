@@ -2,6 +2,7 @@
 import type { Frequency, GroundTruth, TenantSeries } from '../types.js';
 import { formatNumber } from './numbers.js';
 import type { RoleOverrides } from './roles.js';
+import { PROTOCOL_RULE } from '../folds.js';
 import { byCodeUnits } from '../stats.js';
 import { weatherKindOf, type WeatherKind } from '../weather-names.js';
 
@@ -151,19 +152,35 @@ export function csvCell(text: string): string {
 }
 
 /**
- * Role overrides that make parseTenantCsv(tenantToCsv(series)) rebuild exactly these roles even
- * when names are not canonical (e.g. target "sales", a control named "x_spend").
+ * Rows whose spend orders the channels (withChannelsBySpend): the least first training window
+ * any protocol of the frequency allows (PROTOCOL_RULE.minFirstTrain, the floor chooseProtocol
+ * refuses a user minTrain below: 91 days, 26 weeks). Folds expand from row 0, so these rows are
+ * training rows of every fold of every protocol and never a fold's test rows: the order, and so
+ * every fold's model, does not depend on rows a fold is tested on. Data shorter than that cannot
+ * be trained at all (LEAST_ROWS_TO_TRAIN), and its channels are ordered by all its rows.
  */
+export function channelOrderRows(series: TenantSeries): number {
+  return Math.min(series.dates.length, PROTOCOL_RULE.minFirstTrain[series.frequency]);
+}
+
 /**
- * The series with its channels in a canonical order: total spend, largest first (ties by name, in
- * code units). Imports store channels in this order, so that a model does not depend on the order
- * of the file's spend columns: the phase-3 search and the planner's curve fit visit channels in
- * order and can end on other optima of a flat surface for another order (docs/modeling.md, "Units
- * and column order"). Total spend does not change when columns are moved or renamed. The same
- * object when the order is already canonical.
+ * The series with its channels in a canonical order: spend over the first channelOrderRows rows,
+ * largest first (ties, e.g. channels with no spend in those rows, by name in code units). Imports
+ * store channels in this order, so that a model does not depend on the order of the file's spend
+ * columns: the phase-3 search and the planner's curve fit visit channels in order and can end on
+ * other optima of a flat surface for another order, and the GBM samples columns by index
+ * (docs/modeling.md, "Units and column order"). A spend total does not change when columns are
+ * moved or renamed. Until session 53 the totals ran over all rows, so spend in the last fold's
+ * test block could reorder the channels and change the models of earlier folds. The same object
+ * when the order is already canonical.
  */
 export function withChannelsBySpend(series: TenantSeries): TenantSeries {
-  const totals = series.spend.map((x) => x.reduce((a, v) => a + v, 0));
+  const rows = channelOrderRows(series);
+  const totals = series.spend.map((x) => {
+    let total = 0;
+    for (let t = 0; t < rows; t++) total += x[t];
+    return total;
+  });
   const order = series.channels
     .map((_, c) => c)
     .sort((a, b) => {
@@ -187,13 +204,13 @@ const WEATHER_KIND_RANK: Readonly<Record<WeatherKind, number>> = {
 };
 
 /**
- * The series in the column order an import stores and an export writes: channels by total spend
- * (withChannelsBySpend); weather by recognised kind (temperature, precipitation, humidity, wind:
- * the built-in tenants' order), then columns marked as weather without a recognised name, each
- * group by name in code units; controls by name in code units. Moving columns in a file then
- * changes neither the stored data (its content hash) nor a figure, to the last bit: the model
- * sums over its columns in this order, and another order rounds differently (about 1e-12
- * relative). The same object when the order is already canonical.
+ * The series in the column order an import stores and an export writes: channels by spend over
+ * the rows every fold trains on (withChannelsBySpend); weather by recognised kind (temperature,
+ * precipitation, humidity, wind: the built-in tenants' order), then columns marked as weather
+ * without a recognised name, each group by name in code units; controls by name in code units.
+ * Moving columns in a file then changes neither the stored data (its content hash) nor a figure,
+ * to the last bit: the model sums over its columns in this order, and another order rounds
+ * differently (about 1e-12 relative). The same object when the order is already canonical.
  */
 export function withCanonicalColumns(series: TenantSeries): TenantSeries {
   const s = withChannelsBySpend(series);
@@ -222,6 +239,10 @@ export function withCanonicalColumns(series: TenantSeries): TenantSeries {
   };
 }
 
+/**
+ * Role overrides that make parseTenantCsv(tenantToCsv(series)) rebuild exactly these roles even
+ * when names are not canonical (e.g. target "sales", a control named "x_spend").
+ */
 export function rolesOf(series: TenantSeries): RoleOverrides {
   return {
     dateColumn: 'date',
