@@ -129,7 +129,11 @@ describe('--json on every command that prints data', () => {
   it('generate, export and tenants print JSON', () => {
     const g = run('generate', '--tenants', '3', '--seed', '5', '--days', '120', '--json');
     expect(g.code, g.stderr).toBe(0);
-    expect(JSON.parse(g.stdout)).toEqual({ tenants: ['gen_s5_0', 'gen_s5_1', 'gen_s5_2'] });
+    expect(JSON.parse(g.stdout)).toEqual({
+      tenants: ['gen_s5_0', 'gen_s5_1', 'gen_s5_2'],
+      replaced: [],
+      lift_tests_deleted: [],
+    });
     const out = path.join(state.dir, 'out');
     const e = run('export', '--tenant', 'gen_s5_1', '--out', out, '--json');
     expect(e.code, e.stderr).toBe(0);

@@ -41,6 +41,42 @@ describe('wv-mmm lift', () => {
     expect(run('lift', 'list', '--tenant', 'none_books').stdout).toContain('has no lift tests');
   });
 
+  it('generate over a tenant with lift tests: the same options keep them, others delete them and say so', () => {
+    const gen = (...more: string[]) =>
+      run(
+        'generate',
+        '--tenants',
+        '1',
+        '--seed',
+        '12008',
+        '--prefix',
+        'lr',
+        '--years',
+        '2',
+        '--channels',
+        '4',
+        ...more,
+      );
+    expect(gen().code).toBe(0);
+    // meta's spend in 2023-03-01..2023-04-25 of lr_s12008_0 is 248012.78: a 50% cut (probe s53).
+    const half = file(
+      'lr_half.csv',
+      `${HEADER}\nmeta,2023-03-01,2023-04-25,-124006.39,-399488.49,38344.86\n`,
+    );
+    const added = run('lift', 'add', '--tenant', 'lr_s12008_0', '--file', half, '--json');
+    expect(added.code, added.stderr).toBe(0);
+    const id = (JSON.parse(added.stdout) as { added: { id: number }[] }).added[0].id;
+    const same = gen();
+    expect(same.stdout).toBe('generated 1 tenant (lr_s12008_0)\n');
+    const other = gen('--correlation', '0.6');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toBe(
+      'generated 1 tenant (lr_s12008_0)\n' +
+        `replaced lr_s12008_0: it held data generated with other options; deleted its lift test #${id}, measured on the old data (record tests of the new data with wv-mmm lift add --tenant lr_s12008_0 --file F)\n`,
+    );
+    expect(run('lift', 'list', '--tenant', 'lr_s12008_0').stdout).toContain('has no lift tests');
+  });
+
   it('a file naming a channel in another case: stored as the data names it', () => {
     const caps = file('caps.csv', `${HEADER}\nMeta,2023-05-01,2023-05-28,-50000,-120000,20000\n`);
     expect(run('lift', 'add', '--tenant', 'none_books', '--file', caps).code).toBe(0);

@@ -67,9 +67,16 @@ describe('what the help promises', () => {
     expect(optionLine('plan', 'days')).toContain('at most 371');
   });
 
-  it("generate's seed says the prefix is part of it", () => {
+  it("generate's seed says the prefix and the shape options are part of it", () => {
     // The tenant's seed comes from its id (<prefix>_s<seed>_<i>): another prefix, other data.
-    expect(optionLine('generate', 'seed')).toContain('same seed and prefix, same tenants');
+    // Other shape options (or --days) under the same id are other data too (probe s53).
+    expect(optionLine('generate', 'seed')).toContain(
+      'same seed, prefix and shape options or --days, same tenants',
+    );
+    const h = helpOf('generate').replace(/\s+/g, ' ');
+    expect(h).toContain(
+      'other options replace the data of those ids and delete the lift tests recorded on the old data',
+    );
   });
 
   it('export says a built-in or generated tenant does not re-import to its figures, and why', () => {

@@ -7,6 +7,7 @@
  * `makeApp()` of tests/mcp-helpers.ts.
  */
 import { compareRuns } from '../src/app/compare.js';
+import type { GenerateResult } from '../src/app/generate.js';
 import {
   channelSelectionProblem,
   selectExplanation,
@@ -714,15 +715,22 @@ export class FakeApp implements App {
     };
   }
 
-  generateTenants(req: { count: number; days?: number; seed: number; prefix?: string }): {
-    tenants: string[];
-  } {
+  generateTenants(req: {
+    count: number;
+    days?: number;
+    seed: number;
+    prefix?: string;
+  }): GenerateResult {
     const prefix = req.prefix ?? 'gen';
-    return { tenants: Array.from({ length: req.count }, (_, i) => `${prefix}_${i + 1}`) };
+    return {
+      tenants: Array.from({ length: req.count }, (_, i) => `${prefix}_${i + 1}`),
+      replaced: [],
+      lift_tests_deleted: [],
+    };
   }
 
-  generateShapeSuite(): { tenants: string[] } {
-    return { tenants: ['shape_weekly_2y_noweather'] };
+  generateShapeSuite(): GenerateResult {
+    return { tenants: ['shape_weekly_2y_noweather'], replaced: [], lift_tests_deleted: [] };
   }
 
   // Plans are tested against the real app (tests/plan-app.test.ts); the fake has none.

@@ -9,6 +9,7 @@ import {
   type ShapeSpec,
 } from '../core/data/index.js';
 import { infoOf } from '../core/data/catalog.js';
+import { canonicalJson, type DatasetInput, type DatasetRecord } from '../store/index.js';
 import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
@@ -27,17 +28,64 @@ export interface GenerateRequest {
   shape?: ShapeOptions;
 }
 
-/** Stores a shape tenant by its spec and base seed (regenerated on demand, like the other synthetic tenants). */
-function storeShape(ctx: AppContext, spec: ShapeSpec, seed: number): void {
+/** What generating stored, and what it replaced. */
+export interface GenerateResult {
+  tenants: string[];
+  /**
+   * Tenants whose id held generated data of other options (another shape, length or code's
+   * suite), now replaced by the new data. The same seed, prefix and options again replace nothing.
+   */
+  replaced: string[];
+  /**
+   * Lift tests deleted with the data they were measured on, by tenant (only tenants in `replaced`
+   * that had some): kept, they calibrated the new data with the old data's experiments.
+   */
+  lift_tests_deleted: { tenant: string; ids: number[] }[];
+}
+
+/** The generator spec a dataset is stored by (info.generator), or undefined. */
+const generatorOf = (info: unknown): unknown => (info as { generator?: unknown }).generator;
+
+/** The dataset row of a tenant stored by its generator spec (regenerated on demand). */
+function generatedInput(info: DatasetInput['info'] & { generator: unknown }): DatasetInput {
+  // Synthetic data is regenerated from its spec on demand; the "csv" hashed is the spec.
+  return {
+    info,
+    csv: JSON.stringify({ generator: info.generator, version: CODE_VERSION }),
+    storeCsv: false,
+  };
+}
+
+/** The dataset row of a shape tenant (by its spec and base seed). */
+function shapeInput(spec: ShapeSpec, seed: number): DatasetInput {
   // Generating once validates the spec end to end and gives the info (rows, dates, channels).
   const t = generateShape(spec, { seed });
-  const generator = { seed, shape: spec };
-  const info = { ...t.info, generator };
-  ctx.store.upsertDataset({
-    info,
-    csv: JSON.stringify({ generator, version: CODE_VERSION }),
-    storeCsv: false,
-  });
+  return generatedInput({ ...t.info, generator: { seed, shape: spec } });
+}
+
+/**
+ * Stores the datasets in one transaction, nothing on error. A tenant whose stored data came from
+ * the same generator spec keeps everything (the data are the same); one whose spec differs gets
+ * the new data and loses its lift tests, measured on the old data (a probe's test of a 2-year
+ * 4-channel tenant kept calibrating the data generated under its id with `--correlation 0.6`).
+ */
+function storeGenerated(ctx: AppContext, inputs: readonly DatasetInput[]): GenerateResult {
+  const sameData = (stored: DatasetRecord): boolean => {
+    const input = inputs.find((i) => i.info.tenant === stored.tenant);
+    const before = generatorOf(stored.info);
+    return (
+      stored.source === 'generated' &&
+      before !== undefined &&
+      input !== undefined &&
+      canonicalJson(before) === canonicalJson(generatorOf(input.info))
+    );
+  };
+  const { otherData, liftTestsDeleted } = ctx.store.replaceDatasets(inputs, sameData);
+  return {
+    tenants: inputs.map((i) => i.info.tenant),
+    replaced: otherData,
+    lift_tests_deleted: liftTestsDeleted,
+  };
 }
 
 /**
@@ -56,16 +104,18 @@ function refuseImported(ctx: AppContext, ids: readonly string[]): void {
 }
 
 /** Registers the committed shape suite (SHAPE_SUITE, ids `shape_*`, default seed) as generated tenants. */
-export function generateShapeSuite(ctx: AppContext): { tenants: string[] } {
+export function generateShapeSuite(ctx: AppContext): GenerateResult {
   refuseImported(
     ctx,
     SHAPE_SUITE.map((s) => s.id),
   );
-  for (const spec of SHAPE_SUITE) storeShape(ctx, spec, DEFAULT_SEED);
-  return { tenants: SHAPE_SUITE.map((s) => s.id) };
+  return storeGenerated(
+    ctx,
+    SHAPE_SUITE.map((spec) => shapeInput(spec, DEFAULT_SEED)),
+  );
 }
 
-export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenants: string[] } {
+export function generateTenants(ctx: AppContext, req: GenerateRequest): GenerateResult {
   const { count, seed } = req;
   const days = req.days ?? DEFAULT_GENERATE_DAYS;
   const prefix = req.prefix ?? 'gen';
@@ -89,7 +139,6 @@ export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenant
   }
   if (!/^[a-z][a-z0-9_-]{0,15}$/.test(prefix))
     throw new AppError('prefix must be 1-16 lowercase letters, digits, _ or -', 'invalid_argument');
-  const ids: string[] = [];
   if (req.shape !== undefined && Object.values(req.shape).some((v) => v !== undefined)) {
     if (req.days !== undefined) {
       throw new AppError(
@@ -111,27 +160,23 @@ export function generateTenants(ctx: AppContext, req: GenerateRequest): { tenant
       ctx,
       specs.map((s) => s.id),
     );
-    for (const spec of specs) {
-      storeShape(ctx, spec, seed);
-      ids.push(spec.id);
-    }
-    return { tenants: ids };
+    return storeGenerated(
+      ctx,
+      specs.map((spec) => shapeInput(spec, seed)),
+    );
   }
   const specs = Array.from({ length: count }, (_, i) => generatedSpec(i, seed, prefix));
   refuseImported(
     ctx,
     specs.map((s) => s.id),
   );
-  for (const [i, spec] of specs.entries()) {
-    const generator = { seed, index: i, days, prefix };
-    const info = { ...infoOf(spec, 'generated', '2022-01-01', days), generator };
-    // Synthetic data is regenerated from its spec on demand; the "csv" hashed is the spec.
-    ctx.store.upsertDataset({
-      info,
-      csv: JSON.stringify({ generator, version: CODE_VERSION }),
-      storeCsv: false,
-    });
-    ids.push(spec.id);
-  }
-  return { tenants: ids };
+  return storeGenerated(
+    ctx,
+    specs.map((spec, i) =>
+      generatedInput({
+        ...infoOf(spec, 'generated', '2022-01-01', days),
+        generator: { seed, index: i, days, prefix },
+      }),
+    ),
+  );
 }

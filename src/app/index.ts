@@ -54,6 +54,7 @@ export type { ExplanationSelection, ExplanationView, SelectionInfo } from './exp
 export { channelSelectionProblem, selectExplanation } from './explain-view.js';
 export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
+export type { GenerateResult } from './generate.js';
 export { namedList, usedPhaseWords } from './words.js';
 export { shareText } from '../core/share.js';
 export { writeErrorWords } from './paths.js';

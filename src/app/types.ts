@@ -17,6 +17,7 @@ import type {
 import type { GateDecision, RegressionMode } from '../gates/index.js';
 import type { LiftTestRecord } from '../store/index.js';
 import type { AddLiftTestsRequest, AddLiftTestsResult } from './lift.js';
+import type { GenerateResult } from './generate.js';
 import type { ExplanationSelection, ExplanationView } from './explain-view.js';
 import type { PhaseRunConfig } from '../phases/index.js';
 import type { PlanBudgetRequest, PlanListing, StoredPlan } from './plan.js';
@@ -368,11 +369,9 @@ export interface App {
     seed: number;
     prefix?: string;
     shape?: ShapeOptions;
-  }): {
-    tenants: string[];
-  };
+  }): GenerateResult;
   /** Registers the committed shape suite (ids `shape_*`) as generated tenants. */
-  generateShapeSuite(): { tenants: string[] };
+  generateShapeSuite(): GenerateResult;
   /** Plans a budget over the periods after the data with the tenant's phase-3 model; stores the plan. */
   planBudget(req: PlanBudgetRequest, opts?: RunHandleOptions): Promise<StoredPlan>;
   getPlan(id: number): StoredPlan;

@@ -359,53 +359,91 @@ export class Store {
 
   /** Insert or replace a tenant's dataset; content_hash = sha256 of the CSV text. */
   upsertDataset(input: DatasetInput): DatasetSummary {
+    const { info } = input;
+    const now = this.now();
+    this.write(`cannot save dataset ${info.tenant}`, () => this.writeDataset(input, now));
+    const saved = this.getDatasetSummary(info.tenant);
+    if (saved === null) throw new StoreError(`dataset ${info.tenant} vanished after saving`);
+    return saved;
+  }
+
+  /**
+   * Stores generated datasets, all or none (one transaction). Where `sameData(stored)` says a
+   * tenant's stored dataset holds other data than the new one (another generator spec under the
+   * same id), its lift tests are deleted in the same transaction: they were measured on the old
+   * data and would calibrate the new. Returns the tenants whose stored data were other data and
+   * the lift-test ids deleted by tenant (tenants without any left out), in the order of `inputs`.
+   */
+  replaceDatasets(
+    inputs: readonly DatasetInput[],
+    sameData: (stored: DatasetRecord) => boolean,
+  ): { otherData: string[]; liftTestsDeleted: { tenant: string; ids: number[] }[] } {
+    const now = this.now();
+    return this.write('cannot save the generated datasets', () => {
+      const otherData: string[] = [];
+      const liftTestsDeleted: { tenant: string; ids: number[] }[] = [];
+      for (const input of inputs) {
+        const tenant = input.info.tenant;
+        const stored = this.getDataset(tenant);
+        if (stored !== null && !sameData(stored)) {
+          otherData.push(tenant);
+          const rows = this.db
+            .prepare('SELECT id FROM lift_tests WHERE tenant = ? ORDER BY id')
+            .all(tenant) as { id: number }[];
+          if (rows.length > 0) {
+            this.db.prepare('DELETE FROM lift_tests WHERE tenant = ?').run(tenant);
+            liftTestsDeleted.push({ tenant, ids: rows.map((r) => r.id) });
+          }
+        }
+        this.writeDataset(input, now);
+      }
+      return { otherData, liftTestsDeleted };
+    });
+  }
+
+  /** The insert or update of one dataset's row, inside the caller's transaction. */
+  private writeDataset(input: DatasetInput, now: string): void {
     const { info, csv } = input;
     if (typeof csv !== 'string' || csv.length === 0) {
       throw new RangeError(`dataset ${info?.tenant}: csv text is required to compute its hash`);
     }
     const storeCsv = input.storeCsv ?? info.source !== 'builtin';
-    const now = this.now();
-    this.write(`cannot save dataset ${info.tenant}`, () => {
-      const stored = this.db
-        .prepare('SELECT source FROM datasets WHERE tenant = ?')
-        .get(info.tenant) as { source: string } | undefined;
-      const isNew = stored === undefined;
-      if (!isNew && input.onlyNew) throw new DatasetExistsError(info.tenant, stored.source);
-      // A new imported or generated tenant starts without lift tests: any left under its id
-      // belong to a tenant deleted before its lift tests went with it, measured on other data.
-      if (isNew && info.source !== 'builtin') {
-        this.db.prepare('DELETE FROM lift_tests WHERE tenant = ?').run(info.tenant);
-      }
-      this.db
-        .prepare(
-          `INSERT INTO datasets (tenant, source, content_hash, rows, frequency, start_date, end_date,
-             channels, info, csv, truth, created_at, updated_at)
-           VALUES (@tenant, @source, @hash, @rows, @frequency, @start, @end, @channels, @info, @csv,
-             @truth, @now, @now)
-           ON CONFLICT (tenant) DO UPDATE SET source = excluded.source,
-             content_hash = excluded.content_hash, rows = excluded.rows,
-             frequency = excluded.frequency, start_date = excluded.start_date,
-             end_date = excluded.end_date, channels = excluded.channels, info = excluded.info,
-             csv = excluded.csv, truth = excluded.truth, updated_at = excluded.updated_at`,
-        )
-        .run({
-          tenant: info.tenant,
-          source: info.source,
-          hash: contentHash(csv),
-          rows: info.rows,
-          frequency: info.frequency,
-          start: info.start,
-          end: info.end,
-          channels: encodeJson(info.channels),
-          info: encodeJson(info),
-          csv: storeCsv ? csv : null,
-          truth: encodeNullable(input.truth),
-          now,
-        });
-    });
-    const saved = this.getDatasetSummary(info.tenant);
-    if (saved === null) throw new StoreError(`dataset ${info.tenant} vanished after saving`);
-    return saved;
+    const stored = this.db
+      .prepare('SELECT source FROM datasets WHERE tenant = ?')
+      .get(info.tenant) as { source: string } | undefined;
+    const isNew = stored === undefined;
+    if (!isNew && input.onlyNew) throw new DatasetExistsError(info.tenant, stored.source);
+    // A new imported or generated tenant starts without lift tests: any left under its id
+    // belong to a tenant deleted before its lift tests went with it, measured on other data.
+    if (isNew && info.source !== 'builtin') {
+      this.db.prepare('DELETE FROM lift_tests WHERE tenant = ?').run(info.tenant);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO datasets (tenant, source, content_hash, rows, frequency, start_date, end_date,
+           channels, info, csv, truth, created_at, updated_at)
+         VALUES (@tenant, @source, @hash, @rows, @frequency, @start, @end, @channels, @info, @csv,
+           @truth, @now, @now)
+         ON CONFLICT (tenant) DO UPDATE SET source = excluded.source,
+           content_hash = excluded.content_hash, rows = excluded.rows,
+           frequency = excluded.frequency, start_date = excluded.start_date,
+           end_date = excluded.end_date, channels = excluded.channels, info = excluded.info,
+           csv = excluded.csv, truth = excluded.truth, updated_at = excluded.updated_at`,
+      )
+      .run({
+        tenant: info.tenant,
+        source: info.source,
+        hash: contentHash(csv),
+        rows: info.rows,
+        frequency: info.frequency,
+        start: info.start,
+        end: info.end,
+        channels: encodeJson(info.channels),
+        info: encodeJson(info),
+        csv: storeCsv ? csv : null,
+        truth: encodeNullable(input.truth),
+        now,
+      });
   }
 
   /**

@@ -1,4 +1,9 @@
-import { APP_LIMITS, SHAPE_CHOICES, type ShapeOptions } from '../../app/index.js';
+import {
+  APP_LIMITS,
+  SHAPE_CHOICES,
+  type GenerateResult,
+  type ShapeOptions,
+} from '../../app/index.js';
 import { int, UsageError } from '../args.js';
 import type { Command, Flags } from '../command.js';
 
@@ -9,6 +14,21 @@ function choice<T extends string>(flags: Flags, name: string, values: readonly T
     throw new UsageError(`--${name} must be one of ${values.join(', ')} (got ${String(v)})`);
   }
   return v as T;
+}
+
+/**
+ * What generating replaced, one line per tenant whose id held data of other options (empty when
+ * nothing was): the lift tests deleted with the old data are named, as `tenants delete` counts them.
+ */
+function replacedLines(res: GenerateResult): string[] {
+  return res.replaced.map((tenant) => {
+    const ids = res.lift_tests_deleted.find((d) => d.tenant === tenant)?.ids ?? [];
+    const tests =
+      ids.length === 0
+        ? ''
+        : `; deleted its ${ids.length === 1 ? 'lift test' : `${ids.length} lift tests`} ${ids.map((id) => `#${id}`).join(', ')}, measured on the old data (record tests of the new data with wv-mmm lift add --tenant ${tenant} --file F)`;
+    return `replaced ${tenant}: it held data generated with other options${tests}`;
+  });
 }
 
 /** The shape options of `generate` (undefined where not given). */
@@ -46,14 +66,17 @@ export const generate: Command = {
   details:
     'Ids are <prefix>_s<seed>_<i>. Shape options make tenants of other shapes (weekly, 1-10 years,\n' +
     '1-15 channels, correlated spend, no or renamed weather, events, other saturation and\n' +
-    'carry-over forms); --suite makes the 16 shape-suite tenants (shape_*). With --json it prints\n' +
-    '{"tenants": [ids]} instead of a sentence.',
+    'carry-over forms); --suite makes the 16 shape-suite tenants (shape_*). The same seed, prefix\n' +
+    'and options again make the same data and change nothing; other options replace the data of\n' +
+    'those ids and delete the lift tests recorded on the old data (the output names them). With\n' +
+    '--json it prints {"tenants": [ids], "replaced": [ids], "lift_tests_deleted": [{"tenant", "ids"}]}\n' +
+    'instead of sentences.',
   options: {
     tenants: { type: 'string', value: 'N', help: `how many, 1-${APP_LIMITS.maxGenerate}` },
     seed: {
       type: 'string',
       value: 'S',
-      help: "seed of the set (same seed and prefix, same tenants: a tenant's data is drawn from its id, <prefix>_s<seed>_<i>)",
+      help: "seed of the set (same seed, prefix and shape options or --days, same tenants: a tenant's data is drawn from its id, <prefix>_s<seed>_<i>, and those options)",
     },
     days: {
       type: 'string',
@@ -98,7 +121,9 @@ export const generate: Command = {
         );
       }
       const res = app().generateShapeSuite();
-      print(res, () => `generated the shape suite: ${res.tenants.join(', ')}`);
+      print(res, () =>
+        [`generated the shape suite: ${res.tenants.join(', ')}`, ...replacedLines(res)].join('\n'),
+      );
       return;
     }
     const count = int(flags, 'tenants', 1, APP_LIMITS.maxGenerate);
@@ -114,9 +139,12 @@ export const generate: Command = {
       shape: shapeFlags(flags),
     });
     print(res, () =>
-      res.tenants.length === 1
-        ? `generated 1 tenant (${res.tenants[0]})`
-        : `generated ${res.tenants.length} tenants (${res.tenants[0]} .. ${res.tenants.at(-1)})`,
+      [
+        res.tenants.length === 1
+          ? `generated 1 tenant (${res.tenants[0]})`
+          : `generated ${res.tenants.length} tenants (${res.tenants[0]} .. ${res.tenants.at(-1)})`,
+        ...replacedLines(res),
+      ].join('\n'),
     );
   },
 };
