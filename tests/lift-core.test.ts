@@ -87,7 +87,7 @@ describe('lift window and counterfactual spend', () => {
       /ends after tenant tiny's data \(2024-01-01\.\.2024-03-10\): the model sees only the 1 week of it/,
     );
     expect(() => liftWindow(weekly, test({ start: '2024-01-09', end: '2024-01-13' }))).toThrow(
-      /holds no row of tenant tiny \(data 2024-01-01\.\.2024-03-04\); the rows of this weekly data are weeks dated 2024-01-01, 2024-01-08, \.\.\.: give the window in whole weeks/,
+      /holds no row of tenant tiny \(data 2024-01-01\.\.2024-03-10\); the rows of this weekly data are weeks dated 2024-01-01, 2024-01-08, \.\.\.: give the window in whole weeks/,
     );
     // Daily data: no such hint.
     expect(() =>

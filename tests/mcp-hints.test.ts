@@ -47,7 +47,7 @@ describe('MCP error hints', () => {
       textOf(
         'delete_lift_tests',
         new AppError(
-          'none_kitchen has no lift test #999; its lift tests are none; nothing was deleted',
+          'none_kitchen has no lift tests (asked to delete #999); nothing was deleted',
           'not_found',
         ),
       ),

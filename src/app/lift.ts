@@ -14,6 +14,7 @@ import {
   liftSpend,
   liftWindow,
   liftWindowOutsideData,
+  liftRoasNote,
   liftSignNote,
   weeklyWindowNote,
   type LiftTest,
@@ -130,9 +131,12 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     req.source ?? (req.csv !== undefined ? 'csv' : 'mcp'),
   );
   const warnings = tests.flatMap((t, i) =>
-    [weeklyWindowNote(series, t), liftSignNote(t)].flatMap((note) =>
-      note === null ? [] : [`${where(i)}: ${note}`],
-    ),
+    [
+      weeklyWindowNote(series, t),
+      liftSignNote(t),
+      liftRoasNote(series, t),
+      correctionNote(ctx, req.tenant, t, added[i].id, [...existing, ...added.slice(0, i)]),
+    ].flatMap((note) => (note === null ? [] : [`${where(i)}: ${note}`])),
   );
   const rows = series.target.length;
   return {
@@ -147,6 +151,31 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
       rows,
     }),
   };
+}
+
+/**
+ * Where a test has the channel and window of an earlier one (stored, or earlier in the same batch)
+ * with other figures: it reads as a correction, but both are kept and calibration counts them as
+ * two independent experiments, the same one weighted twice. Null otherwise.
+ */
+function correctionNote(
+  ctx: AppContext,
+  tenant: string,
+  t: LiftTest,
+  id: number,
+  earlier: readonly LiftTestRecord[],
+): string | null {
+  const same = earlier.filter(
+    (e) => e.channel === t.channel && e.start === t.start && e.end === t.end,
+  );
+  if (same.length === 0) return null;
+  const ids = same.map((e) => e.id);
+  const named = ids.map((i) => `#${i}`).join(', ');
+  const one = ids.length === 1;
+  return (
+    `${t.channel} ${t.start}..${t.end} (stored as #${id}) has the channel and window of lift test${one ? '' : 's'} ${named} with other figures; ` +
+    `both are kept, and calibration counts them as independent experiments; if it corrects ${one ? 'that test' : 'them'}, delete the old ${one ? 'one' : 'ones'}: ${ctx.words.deleteLiftTests(tenant, ids)}`
+  );
 }
 
 export function listLiftTests(ctx: AppContext, tenant: string): LiftTestRecord[] {
@@ -167,7 +196,9 @@ export function deleteLiftTests(
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) {
       throw new AppError(
-        `${tenant} has no lift test ${missing.map((m) => `#${m}`).join(', ')}; its lift tests are ${[...known].map((k) => `#${k}`).join(', ') || 'none'}; nothing was deleted`,
+        known.size === 0
+          ? `${tenant} has no lift tests (asked to delete ${missing.map((m) => `#${m}`).join(', ')}); nothing was deleted`
+          : `${tenant} has no lift test ${missing.map((m) => `#${m}`).join(', ')}; its lift tests are ${[...known].map((k) => `#${k}`).join(', ')}; nothing was deleted`,
         'not_found',
       );
     }

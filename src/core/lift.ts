@@ -10,7 +10,9 @@
  * when the channel spent nothing there), and the predicted revenue difference is summed over
  * the window. Carry-over beyond the window is not counted on either side.
  */
+import { canonicalChannel } from './channel-names.js';
 import { isoFromDays, parseIsoDay } from './csv/dates.js';
+import { channelOfSpendColumn } from './csv/roles.js';
 import type { TenantSeries } from './types.js';
 
 export interface LiftTest {
@@ -64,7 +66,7 @@ export function liftWindow(series: TenantSeries, t: LiftTest): LiftWindow {
   checkLiftTest(t);
   if (!series.channels.includes(t.channel)) {
     throw new RangeError(
-      `channel "${t.channel}" is not a channel of tenant ${series.tenant} (${series.channels.join(', ')})`,
+      `channel "${t.channel}" is not a channel of tenant ${series.tenant} (${series.channels.join(', ')})${channelHint(t.channel, series.channels)}`,
     );
   }
   const lower = (d: string): number => {
@@ -81,16 +83,32 @@ export function liftWindow(series: TenantSeries, t: LiftTest): LiftWindow {
   let to = lower(t.end);
   if (to < series.dates.length && series.dates[to] === t.end) to++;
   if (to <= from) {
-    const n = series.dates.length;
+    const { first, last } = dataSpan(series);
     throw new RangeError(
-      `the window ${t.start}..${t.end} holds no row of tenant ${series.tenant} (data ${series.dates[0]}..${series.dates[n - 1]})${weeklyRowsHint(series, t)}`,
+      `the window ${t.start}..${t.end} holds no row of tenant ${series.tenant} (data ${first}..${last})${weeklyRowsHint(series, t)}`,
     );
   }
   return { from, to };
 }
 
-/** The data's first and last day (a weekly row dated d covers d..d+6). */
-function dataSpan(series: TenantSeries): { first: string; last: string } {
+/**
+ * Where an unknown channel names a channel of the data as its spend column does (`meta_spend`,
+ * `Meta Spend` for meta): which one was meant. Empty otherwise.
+ */
+export function channelHint(name: string, channels: readonly string[]): string {
+  const stripped = channelOfSpendColumn(name);
+  if (stripped === name) return '';
+  const channel = canonicalChannel(stripped, channels);
+  if (!channels.includes(channel)) return '';
+  return `; did you mean ${channel}? A test names the channel, not its spend column`;
+}
+
+/**
+ * The data's first and last day (a weekly row dated d covers d..d+6): every message about a
+ * tenant's span names it so (the last week's row date was shown by some and its last day by
+ * others, two spans for the same data).
+ */
+export function dataSpan(series: TenantSeries): { first: string; last: string } {
   const n = series.dates.length;
   const lastRow = series.dates[n - 1];
   const last = series.frequency === 'weekly' ? isoFromDays(parseIsoDay(lastRow) + 6) : lastRow;
@@ -196,6 +214,59 @@ export function liftSignNote(t: LiftTest): string | null {
 }
 
 /**
+ * Bounds of a test's implied window ROAS, |incremental_revenue / spend_change|, outside which
+ * `lift add` warns of a unit mix-up (docs/calibration.md). Below MIN_LIFT_ROAS (1 cent per unit
+ * of spend) is what a ROAS typed as incremental_revenue gives (5.45 against a spend change of
+ * -57334: 0.0001). Above MAX_LIFT_ROAS_MULTIPLE times the window's revenue per unit of all
+ * channels' spend is what a per-day spend change for a multi-day window gives (-1023.8 per day for
+ * a 56-day test: 24 times). 60 simulated honest tests on 10 generated tenants measured 0.10-0.55
+ * times that ratio (0.80 for a test biased 2x).
+ */
+export const MIN_LIFT_ROAS = 0.01;
+export const MAX_LIFT_ROAS_MULTIPLE = 10;
+
+/**
+ * Where a test's implied window ROAS is implausible against the data (MIN_LIFT_ROAS,
+ * MAX_LIFT_ROAS_MULTIPLE): what it is and the likely mix-up. Null otherwise. Recorded as given (a
+ * test that truly found next to no lift is legitimate): explain's conflict test judges it, but
+ * only later, and until this note the first word of the mix-up came from there.
+ */
+export function liftRoasNote(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): string | null {
+  const roas = Math.abs(t.incremental_revenue / t.spend_change);
+  const implied = `implies a window ROAS |incremental_revenue / spend_change| of ${roas.toPrecision(3)}`;
+  const what = `${t.channel} ${t.start}..${t.end}: spend_change ${t.spend_change} with incremental_revenue ${t.incremental_revenue}`;
+  if (roas < MIN_LIFT_ROAS) {
+    return (
+      `${what} ${implied}, below ${MIN_LIFT_ROAS}: if incremental_revenue is a ROAS (revenue per unit of spend), ` +
+      `give the revenue over the window instead (ROAS x spend_change); if the test truly found next to no lift, keep it`
+    );
+  }
+  let revenue = 0;
+  let spend = 0;
+  for (let i = w.from; i < w.to; i++) {
+    revenue += Math.abs(series.target[i]);
+    for (const x of series.spend) spend += x[i];
+  }
+  if (!(spend > 0)) return null;
+  const blended = revenue / spend;
+  if (roas <= MAX_LIFT_ROAS_MULTIPLE * blended) return null;
+  const periods = w.to - w.from;
+  const unit = series.frequency === 'weekly' ? 'week' : 'day';
+  const perPeriod =
+    periods > 1
+      ? `; if spend_change is the change per ${unit}, give the change over the whole window (${periods} ${unit}s: ${periods} times larger)`
+      : '';
+  return (
+    `${what} ${implied}, more than ${MAX_LIFT_ROAS_MULTIPLE} times the revenue per unit of all channels' spend in the window (${blended.toPrecision(3)})${perPeriod}; ` +
+    'if incremental_revenue is in other units (cents, thousands) than spend_change, give both in the same currency'
+  );
+}
+
+/**
  * On weekly data, where a test's window is not whole weeks: what it is read as. A row dated d is
  * the week d..d+6, and the window holds the rows dated in it (liftWindow), so a window from a
  * Saturday to a Thursday leaves out the week it starts in and takes the last week whole: the
@@ -267,9 +338,23 @@ export function checkLiftPrecision(
   const floor = MIN_LIFT_SE_SHARE * revenue;
   if (t.standard_error < floor) {
     throw new RangeError(
-      `standard_error ${t.standard_error} is below 0.01% of the revenue in ${t.start}..${t.end} (${revenue.toFixed(2)}): no experiment measures incremental revenue that precisely; give the standard error in currency (at least ${floor.toPrecision(3)})`,
+      `standard_error ${t.standard_error} is below 0.01% of the revenue in ${t.start}..${t.end} (${revenue.toFixed(2)}): no experiment measures incremental revenue that precisely; give the standard error in currency (at least ${roundedUp(floor)})`,
     );
   }
+}
+
+/**
+ * A positive figure rounded up to three significant digits (whole numbers from 100 up), as plain
+ * decimals: the floor shown must be accepted when given back (398.28 was shown as "398", which
+ * the same check then refused).
+ */
+function roundedUp(x: number): string {
+  const decimals = Math.max(0, 2 - Math.floor(Math.log10(x)));
+  const scale = 10 ** decimals;
+  let up = Math.ceil(x * scale) / scale;
+  // x * scale can round down to a whole number below x's; one step more is still at most 1% over.
+  if (up < x) up = (Math.round(up * scale) + 1) / scale;
+  return up.toFixed(decimals);
 }
 
 /**

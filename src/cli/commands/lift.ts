@@ -34,9 +34,13 @@ export const lift: Command = {
     'the channel, the test window (dates included), the change of the channel’s total spend over\n' +
     'the window (negative for a hold-out), the measured incremental revenue over the window and\n' +
     'its standard error. Every row is checked against the tenant’s data; one bad row stores\n' +
-    'nothing. `wv-mmm explain` (phase 3) then shows calibrated and uncalibrated ROAS and reports\n' +
-    'tests that conflict with the data. `wv-mmm plan` is calibrated with them too ("calibrated\n' +
-    'with N lift tests"; a test in conflict is reported first, lift_test_conflict, and not used).\n' +
+    'nothing. A row stored as given but maybe not meant so gets a warning: a weekly window not in\n' +
+    'whole weeks, a lift of the opposite sign, an implausible window ROAS (a ROAS typed as\n' +
+    'incremental_revenue, a per-day spend_change), the channel and window of a stored test (a\n' +
+    'correction: remove the old one). `wv-mmm explain` (phase 3) then shows calibrated and\n' +
+    'uncalibrated ROAS and reports tests that conflict with the data. `wv-mmm plan` is calibrated\n' +
+    'with them too ("calibrated with N lift tests"; a test in conflict is reported first,\n' +
+    'lift_test_conflict, and not used).\n' +
     'Method: docs/calibration.md, docs/planner.md.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },

@@ -9,7 +9,9 @@
  * hold rows of its data, and a cut may not exceed what the channel spent in the window.
  */
 import {
+  channelHint,
   checkLiftPrecision,
+  dataSpan,
   liftScaleProblem,
   liftNoSpendProblem,
   liftSpend,
@@ -237,21 +239,21 @@ function checkAgainstSeries(series: TenantSeries, t: LiftTest, file: string, lin
       file,
       line,
       'channel',
-      `${quoteValue(t.channel)} is not a channel of tenant ${series.tenant}; its channels are ${series.channels.join(', ')}`,
+      `${quoteValue(t.channel)} is not a channel of tenant ${series.tenant}; its channels are ${series.channels.join(', ')}${channelHint(t.channel, series.channels)}`,
     );
   }
-  const n = series.dates.length;
   let w;
   try {
     w = liftWindow(series, t);
   } catch {
     const hint = weeklyRowsHint(series, t);
+    const { first, last } = dataSpan(series);
     throw new DataError(
       'bad_window',
       file,
       line,
       'start_date',
-      `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${series.dates[0]}..${series.dates[n - 1]}); the model can only be compared with tests inside the data${hint}`,
+      `the window ${t.start}..${t.end} holds no date of tenant ${series.tenant}'s data (${first}..${last}); the model can only be compared with tests inside the data${hint}`,
     );
   }
   const outside = liftWindowOutsideData(series, t, w);

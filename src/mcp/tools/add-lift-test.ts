@@ -93,7 +93,7 @@ const outputSchema = {
   warnings: z
     .array(z.string())
     .describe(
-      'What a test was read as where it may not be what was meant: on weekly data, a window that is not whole weeks',
+      'What a stored test may not mean as given: on weekly data a window that is not whole weeks; a lift of the opposite sign of the spend change; an implausible window ROAS (a ROAS typed as incremental_revenue, a per-day spend_change); the channel and window of another stored test (a correction: delete the old one)',
     ),
   rows_needed_to_explain: z
     .number()
