@@ -204,7 +204,7 @@ describe('adding and deleting lift tests', () => {
     expect(third.warnings).toHaveLength(1);
     expect(third.warnings[0]).toMatch(
       new RegExp(
-        `^tests\\[0\\]: .* has the channel and window of lift tests #${old}, #${now} with other figures; .* delete the old ones: delete_lift_tests with tenant "${id}" and ids \\[${old},${now}\\]$`,
+        `^tests\\[0\\]: .* has the channel and window of lift tests #${old}, #${now} with other figures; all are kept, .* delete the old ones: delete_lift_tests with tenant "${id}" and ids \\[${old},${now}\\]$`,
       ),
     );
     // Two in one batch: the second names the first.

@@ -174,7 +174,7 @@ function correctionNote(
   const one = ids.length === 1;
   return (
     `${t.channel} ${t.start}..${t.end} (stored as #${id}) has the channel and window of lift test${one ? '' : 's'} ${named} with other figures; ` +
-    `both are kept, and calibration counts them as independent experiments; if it corrects ${one ? 'that test' : 'them'}, delete the old ${one ? 'one' : 'ones'}: ${ctx.words.deleteLiftTests(tenant, ids)}`
+    `${one ? 'both' : 'all'} are kept, and calibration counts them as independent experiments; if it corrects ${one ? 'that test' : 'them'}, delete the old ${one ? 'one' : 'ones'}: ${ctx.words.deleteLiftTests(tenant, ids)}`
   );
 }
 
