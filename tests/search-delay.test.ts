@@ -110,6 +110,38 @@ describe('the search with candidate lags', () => {
     );
   });
 
+  it("finds an S-shaped channel's delay: the scan scores Hill shape 3 too (LAG_SCAN_SHAPES)", () => {
+    // ch0 peaks 2.5 days after its spend with an S-shaped response (s 3). Scanned at s = 1 only,
+    // no lag beat the geometric imitation and the channel stayed geometric (inner R² 0.840).
+    const { series } = constructedTenant(
+      [
+        { decay: 0.6, kMult: 1, s: 3, beta: 6000, lag: 2.5 },
+        { decay: 0.3, kMult: 1, s: 1, beta: 4000 },
+      ],
+      { days: 600, noiseSd: 150 },
+    );
+    const r = searchMediaParams(series, 480, { scheme: 'blocked', lags: DAILY_LAGS });
+    const plain = searchMediaParams(series, 480, { scheme: 'blocked' });
+    expect(r.params.ch0.lag).toBe(2.5);
+    expect(r.params.ch0.s).toBeGreaterThan(2);
+    expect(r.params.ch1.lag).toBeUndefined();
+    expect(r.innerR2).toBeGreaterThan(plain.innerR2 + 0.1);
+  });
+
+  it('finds a peak between two days: the refinement moves a peak by half a period', () => {
+    // The lags offered are whole days; the true peak is 3.5 days after the spend.
+    const { series } = constructedTenant(
+      [
+        { decay: 0.6, kMult: 1, s: 1, beta: 6000, lag: 3.5 },
+        { decay: 0.3, kMult: 1, s: 1, beta: 4000 },
+      ],
+      { days: 600, noiseSd: 150 },
+    );
+    const r = searchMediaParams(series, 480, { scheme: 'blocked', lags: DAILY_LAGS });
+    expect(r.params.ch0.lag).toBe(3.5);
+    expect(r.params.ch1.lag).toBeUndefined();
+  });
+
   it('rejects a negative or non-finite lag', () => {
     expect(() => searchMediaParams(delayed.series, 400, { lags: [-1] })).toThrow(/lags/);
     expect(() => searchMediaParams(delayed.series, 400, { lags: [Number.NaN] })).toThrow(/lags/);

@@ -24,7 +24,8 @@
  * candidates by their latest scores, and MANY_CHANNEL_REFINE_ROUNDS (1) local rounds follow.
  * Delayed carry-over (`lags`, the daily phase-3 fold models: FOLD_MODEL_LAGS): after that, each
  * channel's candidate lags (the peak of a peaked adstock, media.ts peakedOrGeometric) are
- * scanned on a coarse grid from the geometric result, the channels that moved are refined, and
+ * scanned on a coarse grid from the geometric result, the channels that moved are refined (their
+ * peak moved by half a period with the rest: LAG_REFINE_STEP), and
  * the lagged result is kept only where its inner-fold gain exceeds one standard error of the
  * foldwise gains (clearGain); otherwise the geometric result, bit for bit.
  * Why coordinate descent: channels interact only through the shared Ridge, so the per-channel
@@ -118,6 +119,23 @@ export const FOLD_MODEL_LAGS: Readonly<Record<'daily' | 'weekly', readonly numbe
  */
 export const LAG_SCAN_DECAYS: readonly number[] = [0.4, 0.8];
 export const LAG_SCAN_K_MULTS: readonly number[] = [0.25, 1, 4];
+/**
+ * Hill shapes of the lag scan: s = 1 (concave) and s = 3 (the S-shape at the top of
+ * SHAPE_BOUNDS). Scanned at s = 1 only, a channel whose response is S-shaped (logistic saturation)
+ * often kept its geometric imitation of the delay. With s 3 too and the fractional peaks below,
+ * phase 3 of delayed daily dev and check tenants scored +0.010 / +0.020 higher (docs/modeling.md,
+ * "Delayed carry-over: S-shapes and fractional peaks").
+ */
+export const LAG_SCAN_SHAPES: readonly number[] = [1, 3];
+/**
+ * Refinement rounds of the channels the lag scan moved, and how far they move their peak (half
+ * a period either side, never to 0): a delayed response peaks between days as often as on one
+ * (Jin et al.'s theta is continuous); an integer peak was the scan's grid. A second round (a
+ * quarter period) gained on the delayed tenants but kept more delays on geometric ones of 8-12
+ * channels and dropped an outside recipe's phase 3 below phase 2 (docs/modeling.md).
+ */
+export const LAG_REFINE_ROUNDS = 1;
+export const LAG_REFINE_STEP = 0.5;
 /** Default scoring scheme of the search and its number of blocks (see MediaSearchOptions). */
 export const DEFAULT_SCHEME: 'blocked' | 'expanding' = 'expanding';
 export const DEFAULT_BLOCKS = 8;
@@ -1878,29 +1896,38 @@ export function searchMediaParams(
   }
   for (const slab of saved) slab?.release();
   saved.length = 0;
-  const refine = (rounds: number, channels: readonly number[]): void => {
+  /**
+   * `rounds` local rounds over `channels`. With `lagStep` > 0 a delayed channel's peak moves too,
+   * by lagStep, then half as far (staying > 0: lag 0 is the geometric form); 0 keeps it, and
+   * the candidates are then those of the geometric refinement, in the same order.
+   */
+  const refine = (rounds: number, channels: readonly number[], lagStep = 0): void => {
     for (let round = 0; round < rounds; round++) {
       const step = 0.05 / 2 ** round;
       const factor = 2 ** (0.5 / 2 ** round);
       for (const c of channels) {
         const cur = current[c];
         const local: Triple[] = [];
+        const ls = cur.lag > 0 ? lagStep / 2 ** round : 0;
+        const lagMoves = ls > 0 ? [-ls, 0, ls].filter((d) => cur.lag + d > 0) : [0];
         // A neighbour clamped onto a bound (decay 0 - step = 0) repeats an earlier one: the same
         // columns score the same, and only a strictly better score moves, so it is left out.
         const seen = new Set<string>();
         for (const dd of [-step, 0, step]) {
           for (const fk of [1 / factor, 1, factor]) {
             for (const fs of [1 / factor, 1, factor]) {
-              const cand = {
-                decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
-                kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
-                s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
-                lag: cur.lag,
-              };
-              const key = `${cand.decay}|${cand.kMult}|${cand.s}`;
-              if (seen.has(key)) continue;
-              seen.add(key);
-              local.push(cand);
+              for (const dl of lagMoves) {
+                const cand = {
+                  decay: tidy(clamp(cur.decay + dd, DECAY_BOUNDS)),
+                  kMult: tidy(clamp(cur.kMult * fk, K_MULT_BOUNDS)),
+                  s: tidy(clamp(cur.s * fs, SHAPE_BOUNDS)),
+                  lag: tidy(cur.lag + dl),
+                };
+                const key = `${cand.decay}|${cand.kMult}|${cand.s}|${cand.lag}`;
+                if (seen.has(key)) continue;
+                seen.add(key);
+                local.push(cand);
+              }
             }
           }
         }
@@ -1926,10 +1953,11 @@ export function searchMediaParams(
   );
   if (lagSets.some((l) => l.length > 0)) {
     // Delayed carry-over (docs/modeling.md, "Delayed carry-over"), from the geometric result A:
-    // per channel, its candidate lags (the peak of the peaked adstock) are scanned on a coarse (decay, k_mult) grid at s = 1; a
-    // channel that moves to a lag then scores the decay grid at its point and the coarse
-    // (decay, k_mult, s) grid at that lag, and one refinement round follows. The lagged result B
-    // is kept only where its gain over A on the inner folds exceeds one standard error of the
+    // per channel, its candidate lags (the peak of the peaked adstock) are scanned on a coarse
+    // (decay, k_mult, s) grid (LAG_SCAN_SHAPES); a channel that moves to a lag then scores the
+    // decay grid at its point and the coarse (decay, k_mult, s) grid at that lag, and
+    // LAG_REFINE_ROUNDS refinement round(s) follow, which move its peak too (fractional
+    // peaks). The lagged result B is kept only where its gain over A on the inner folds exceeds one standard error of the
     // foldwise gains (the one-standard-error rule on the paired gains): otherwise A, exactly as
     // without lags. Why not lags x the whole grid in the sweeps: that scored 6x the candidates
     // for the same inner scores to 0.003 (docs/modeling.md).
@@ -1942,7 +1970,8 @@ export function searchMediaParams(
       const scan: Triple[] = [];
       for (const lag of lagSets[c])
         for (const decay of LAG_SCAN_DECAYS)
-          for (const kMult of LAG_SCAN_K_MULTS) scan.push({ decay, kMult, s: 1, lag });
+          for (const kMult of LAG_SCAN_K_MULTS)
+            for (const s of LAG_SCAN_SHAPES) scan.push({ decay, kMult, s, lag });
       if (!visit(c, scan)) continue;
       lagged.push(c);
       const at = current[c];
@@ -1954,7 +1983,7 @@ export function searchMediaParams(
       visit(c, local);
     }
     if (lagged.length > 0) {
-      refine(1, lagged);
+      refine(LAG_REFINE_ROUNDS, lagged, LAG_REFINE_STEP);
       // The joint search's scorer holds the committed points; the reduced one's is loaded.
       if (!joint) loadCurrent();
       const folds = scorer.scoresByFold();
