@@ -235,8 +235,10 @@ describe('a biased lift test', () => {
     expect(report.channels[0].p_value).toBeLessThan(report.conflict_level);
     expect(report.tests[0].used).toBe(false);
     expect(report.applied).toBe(false);
-    expect(e.notes[0]).toMatch(
-      /^lift test conflict: meta: 1 lift test\(s\) conflict with the data/,
+    // Read first: a caveat (it was the first note).
+    expect(e.caveats[0].code).toBe('lift_test_conflict');
+    expect(e.caveats[0].message).toMatch(
+      /^lift tests in conflict, not used by this explanation \(meta: 1 lift test\(s\) conflict with the data/,
     );
     // not obeyed: the figures stay those of the uncalibrated model
     const plain = explainCalibrated(tenant.series, model, tenant, []);

@@ -10,6 +10,7 @@ import {
   type LiftTest,
 } from '../src/core/lift.js';
 import { isoFromDays, parseIsoDay } from '../src/core/csv/dates.js';
+import { usableLiftTests } from '../src/phases/calibration.js';
 import type { TenantSeries } from '../src/core/types.js';
 
 function tinySeries(): TenantSeries {
@@ -93,6 +94,40 @@ describe('lift window and counterfactual spend', () => {
     expect(() =>
       liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-02' })),
     ).toThrow(/\(data 2024-01-01\.\.2024-01-10\)$/);
+  });
+
+  it('names the weeks a weekly over-cut reads, as the whole-weeks warning does', () => {
+    const days = Array.from({ length: 10 }, (_, i) =>
+      isoFromDays(parseIsoDay('2024-01-01') + 7 * i),
+    );
+    const weekly: TenantSeries = { ...tinySeries(), frequency: 'weekly', dates: days };
+    // 2024-01-10..2024-01-30 holds the weeks dated 01-15, 01-22, 01-29: meta 10 + 20 + 30 = 60,
+    // the spend of the days 01-15..02-04, not of the dates typed.
+    expect(() =>
+      liftSpend(weekly, test({ start: '2024-01-10', end: '2024-01-30', spend_change: -61 })),
+    ).toThrow(
+      'cuts more than the meta spend in 2024-01-10..2024-01-30, read as the 3 weeks dated 2024-01-15..2024-01-29 (2024-01-15..2024-02-04) (60.00)',
+    );
+    // Whole weeks and daily data: the window as typed.
+    expect(() =>
+      liftSpend(weekly, test({ start: '2024-01-15', end: '2024-02-04', spend_change: -61 })),
+    ).toThrow(/cuts more than the meta spend in 2024-01-15\.\.2024-02-04 \(60\.00\)$/);
+    expect(() => liftSpend(tinySeries(), test({ spend_change: -61 }))).toThrow(
+      /cuts more than the meta spend in 2024-01-03\.\.2024-01-05 \(60\.00\)$/,
+    );
+  });
+
+  it('skips a test whose window now runs past the data for that reason, not for its cut', () => {
+    // 2024-01-08..2024-01-14 on data ending 01-10: the rows left hold meta 6 + 7 + 8 = 21 of the
+    // test's cut of 22 over the whole window.
+    const t = test({ start: '2024-01-08', end: '2024-01-14', spend_change: -22, id: 7 });
+    const { usable, skipped } = usableLiftTests(tinySeries(), [t]);
+    expect(usable).toEqual([]);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatch(
+      /^lift test #7 \(meta 2024-01-08\.\.2024-01-14\) skipped: the window 2024-01-08\.\.2024-01-14 ends after tenant tiny's data/,
+    );
+    expect(skipped[0]).not.toContain('cuts more');
   });
 
   it('refuses a date that is not on the calendar (2024-02-30 sorts between real dates)', () => {

@@ -9,6 +9,7 @@ import { isBuiltinTenant } from '../core/data/index.js';
 import { variedWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
+import { conflictingChannels, liftConflictLead } from '../phases/calibration.js';
 import { dataCaveats } from '../phases/data-caveats.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import type { Caveat } from '../phases/types.js';
@@ -510,14 +511,14 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
 function liftTestCaveats(plan: PlanResult): Caveat[] {
   const c = plan.lift_calibration ?? null;
   if (c === null || c.conflicts.length === 0) return [];
-  const channels = [...new Set(c.tests.filter((t) => t.conflict).map((t) => t.channel))];
+  const channels = conflictingChannels(c.tests);
   const used = c.tests.filter((t) => t.used).length;
   return [
     {
       code: 'lift_test_conflict',
       channels,
       message:
-        `lift tests in conflict, not used by this plan (${c.conflicts.join('; ')}); ` +
+        `${liftConflictLead(c.conflicts, 'this plan')}; ` +
         (used > 0
           ? `the plan is calibrated with the other ${used}`
           : 'the plan rests on the uncalibrated model') +

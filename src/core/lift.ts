@@ -274,18 +274,40 @@ export function liftRoasNote(
  * data and for whole weeks.
  */
 export function weeklyWindowNote(series: TenantSeries, t: LiftTest, w = liftWindow(series, t)) {
+  const read = weeksRead(series, t, w);
+  if (read === null) return null;
+  const one = read.weeks === 1;
+  return (
+    `${t.channel} ${t.start}..${t.end} is not whole weeks of this weekly data: it is read as the ${read.text}, ` +
+    `with the test's spend change and lift set against ${one ? 'that week' : 'those weeks'}; ` +
+    `if the test ran on other days, give its window in whole weeks (start_date a row's date, end_date 6 days after a row's)`
+  );
+}
+
+/**
+ * The weeks a weekly window that is not whole weeks is read as (`week dated 2023-06-05
+ * (2023-06-05..2023-06-11)`, `3 weeks dated 2023-06-05..2023-06-19 (2023-06-05..2023-06-25)`),
+ * or null on daily data and whole weeks.
+ */
+function weeksRead(
+  series: TenantSeries,
+  t: LiftTest,
+  w: LiftWindow,
+): { weeks: number; text: string } | null {
   if (series.frequency !== 'weekly') return null;
   const first = series.dates[w.from];
   const last = isoFromDays(parseIsoDay(series.dates[w.to - 1]) + 6);
   if (first === t.start && last === t.end) return null;
   const weeks = w.to - w.from;
-  return (
-    `${t.channel} ${t.start}..${t.end} is not whole weeks of this weekly data: it is read as the ` +
-    `${weeks === 1 ? 'week' : `${weeks} weeks`} dated ${first}${weeks === 1 ? '' : `..${series.dates[w.to - 1]}`} ` +
-    `(${first}..${last}), with the test's spend change and lift set against ${weeks === 1 ? 'that week' : 'those weeks'}; ` +
-    `if the test ran on other days, give its window in whole weeks (start_date a row's date, end_date 6 days after a row's)`
-  );
+  return {
+    weeks,
+    text: `${weeks === 1 ? 'week' : `${weeks} weeks`} dated ${first}${weeks === 1 ? '' : `..${series.dates[w.to - 1]}`} (${first}..${last})`,
+  };
 }
+
+/** ", read as the weeks dated ..." for a spend figure of other days than the ones typed (probe s53). */
+const readAs = (read: { text: string } | null): string =>
+  read ? `, read as the ${read.text}` : '';
 
 /**
  * The channel's spend with the test applied: window spend scaled by 1 + spend_change / window
@@ -303,7 +325,7 @@ export function liftSpend(
   for (let i = w.from; i < w.to; i++) total += spend[i];
   if (t.spend_change < 0 && -t.spend_change > total * (1 + 1e-9)) {
     throw new RangeError(
-      `spend_change ${t.spend_change} cuts more than the ${t.channel} spend in ${t.start}..${t.end} (${total.toFixed(2)})`,
+      `spend_change ${t.spend_change} cuts more than the ${t.channel} spend in ${t.start}..${t.end}${readAs(weeksRead(series, t, w))} (${total.toFixed(2)})`,
     );
   }
   if (total > 0) {

@@ -502,7 +502,7 @@ export const explanationOut = {
   caveats: z
     .array(caveatOut)
     .describe(
-      'Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel',
+      "Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, lift_test_conflict (a lift test left out: in conflict with the data, or out of line with its channel's other tests; calibration.tests says which), units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel",
     ),
   validation: z
     .looseObject({
@@ -604,6 +604,14 @@ export const explanationOut = {
           uncalibrated_lift: metric,
           calibrated_lift: metric,
           conflict: z.boolean(),
+          conflict_with: z
+            .enum(['data', 'tests'])
+            .nullable()
+            .optional()
+            .describe(
+              "why a test is left out: 'data' (in conflict with the data or the model's own interval), 'tests' (out of line with its channel's other tests, which are used); null when used",
+            ),
+          out_of_line_with: z.array(z.string()).optional(),
           used: z.boolean(),
         }),
       ),

@@ -81,7 +81,7 @@ import {
   SHAPE_BOUNDS,
   SHAPE_GRID,
 } from './search.js';
-import type { ChannelParams } from './types.js';
+import type { Caveat, ChannelParams } from './types.js';
 
 /**
  * The tests whose channel and window fit `series` (liftSpend; the window inside the data and the
@@ -98,14 +98,16 @@ export function usableLiftTests(
   const skipped: string[] = [];
   const usable = tests.filter((t, i) => {
     try {
-      const w = liftWindow(series, t);
       // First: a channel the data lack (its message names the data's channels).
-      liftSpend(series, t, w);
-      // The rules `lift add` applies: a test left running past the data by a shorter re-import
-      // was calibrated with, its whole window's lift set against the days left inside (a probe:
-      // a 12-day test against 7 days of model lift, meta's calibrated lift -37.5k -> -41.7k).
+      const w = liftWindow(series, t);
+      // The rules `lift add` applies, in its order (app/lift.ts): a test left running past the
+      // data by a shorter re-import was calibrated with, its whole window's lift set against the
+      // days left inside (a probe: a 12-day test against 7 days of model lift, meta's calibrated
+      // lift -37.5k -> -41.7k). The window before the over-cut: cut to the rows left, the window's
+      // spend reads short of the cut, and the note named the spend, not the window (probe s53).
       const outside = liftWindowOutsideData(series, t, w) ?? liftNoSpendProblem(series, t, w);
       if (outside) throw new RangeError(outside.message);
+      liftSpend(series, t, w);
       return true;
     } catch (e) {
       skipped.push(
@@ -115,6 +117,45 @@ export function usableLiftTests(
     }
   });
   return { usable, skipped };
+}
+
+/** The channels of the tests left out as a conflict, in the order of the tests. */
+export function conflictingChannels(
+  tests: readonly { channel: string; conflict: boolean; used: boolean }[],
+): string[] {
+  return [...new Set(tests.filter((t) => t.conflict && !t.used).map((t) => t.channel))];
+}
+
+/**
+ * The opening of the lift_test_conflict caveat, shared by explain and the plan (app/plan.ts): the
+ * tests left out and why, in the calibration's conflict lines.
+ */
+export function liftConflictLead(conflicts: readonly string[], notUsedBy: string): string {
+  return `lift tests in conflict, not used by ${notUsedBy} (${conflicts.join('; ')})`;
+}
+
+/**
+ * The lift_test_conflict caveat of an explanation, or none: a test left out is read first, as
+ * the plan reports it (it was the first note, after every table in the CLI, and an agent reading
+ * `caveats` first missed it: probe s53).
+ */
+export function explainConflictCaveats(report: CalibrationReport): Caveat[] {
+  const channels = conflictingChannels(report.tests);
+  if (report.conflicts.length === 0 || channels.length === 0) return [];
+  const used = report.tests.filter((t) => t.used).length;
+  return [
+    {
+      code: 'lift_test_conflict',
+      channels,
+      message:
+        `${liftConflictLead(report.conflicts, 'this explanation')}; ` +
+        (used > 0
+          ? `its figures are calibrated with the other ${used}`
+          : "its figures are the uncalibrated model's") +
+        `: check the experiment before acting on ${channels.join(', ')} ` +
+        '(a plan judges each test against its own model and refits, so it may still use a test this explanation leaves out, or the other way round)',
+    },
+  ];
 }
 
 /** Level of the conflict test. */
@@ -192,10 +233,47 @@ export interface CalibratedTest extends LiftTest {
   model_lift: ModelLift | null;
   /** Lift the calibrated model implies. */
   calibrated_lift: number;
-  /** True when the channel's tests conflict with the data (see the module comment). */
+  /**
+   * True when the test is left out as a conflict (with onConflict 'apply': when its channel's
+   * tests conflict, used anyway).
+   */
   conflict: boolean;
+  /**
+   * Why the test is left out: 'data' when it (with the channel's other tests left in the
+   * judgement) conflicts with the data or the model's own interval; 'tests' when the channel's
+   * other tests are in line with the data without it and it is out of line with them
+   * (`out_of_line_with`, their labels `#id`); null when it is used.
+   */
+  conflict_with: 'data' | 'tests' | null;
+  out_of_line_with: string[];
   /** True when the test entered the calibrated fit. */
   used: boolean;
+}
+
+/** A channel's tests judged against the data (LR) and the model's own interval (check). */
+interface Judgement {
+  lr: number;
+  p: number;
+  check: { statistic: number; p_value: number } | null;
+  /** The level each of the two tests is held to. */
+  each: number;
+  byData: boolean;
+  byModel: boolean;
+  conflict: boolean;
+}
+
+/** Why a test is not used (CalibratedTest.conflict_with, out_of_line_with). */
+interface TestVerdict {
+  kind: 'data' | 'tests';
+  with: string[];
+}
+
+/** Below this a p-value is printed as a bound: 1 - cdf underflows to 0 near 1e-16. */
+const P_FLOOR = 1e-16;
+
+/** `p = 1.2e-3`, or `p < 1e-16` where 1 - cdf has lost every digit (printed 0.0e+0 before). */
+export function formatP(p: number): string {
+  return p < P_FLOOR ? 'p < 1e-16' : `p = ${p.toExponential(1)}`;
 }
 
 export interface ChannelCalibration {
@@ -559,9 +637,34 @@ export function calibrateFinalModel(
   const modelLifts = given.length > 0 ? given : null;
   if (modelLifts && modelLifts.length !== tests.length)
     throw new RangeError(`modelLifts gave ${modelLifts.length} lifts for ${tests.length} tests`);
-  for (const c of tested) {
-    const mine = testsOf(c);
-    const lr = Math.max(0, first.currentJ - first.bestWithout.get(c)!);
+  // Searches by the set of tests they ran with (a leave-one-out judgement's search is the final
+  // calibration's when it leaves out exactly the tests that end unused).
+  const searches = new Map<string, ShapeSearch>([[all.join(','), first]]);
+  const searchOf = (which: readonly number[]): ShapeSearch => {
+    const k = which.join(',');
+    let s = searches.get(k);
+    if (!s) {
+      s = searchShapes(
+        series,
+        alpha,
+        model,
+        which.map((i) => tests[i]),
+        true,
+      );
+      searches.set(k, s);
+    }
+    return s;
+  };
+  /**
+   * The conflict statistics of channel c's tests `mine` given every other channel's tests: the LR
+   * from the search with exactly those tests (its baseline, the least objective without c's tests,
+   * also over the first search's candidates: the same objective) and the model check's Z.
+   */
+  const judge = (c: string, mine: readonly number[]): Judgement => {
+    const which = all.filter((i) => tests[i].channel !== c || mine.includes(i));
+    const s = searchOf(which);
+    const without = Math.min(s.bestWithout.get(c)!, first.bestWithout.get(c)!);
+    const lr = Math.max(0, s.currentJ - without);
     const p = 1 - chisqCdf(lr, mine.length);
     let check: ChannelCalibration['model_check'] = null;
     if (modelLifts) {
@@ -578,33 +681,91 @@ export function calibrateFinalModel(
     const each = check !== null ? level / 2 : level;
     const byData = p < each;
     const byModel = check !== null && check.p_value < each;
-    const conflict = model.kind === 'ridge' && (byData || byModel);
+    return {
+      lr,
+      p,
+      check,
+      each,
+      byData,
+      byModel,
+      conflict: model.kind === 'ridge' && (byData || byModel),
+    };
+  };
+  const label = (i: number): string => `#${tests[i].id ?? i + 1}`;
+  const measuredVs = (i: number): string => {
+    const t = tests[i];
+    return (
+      `${label(i)} measured ${t.incremental_revenue.toFixed(0)} ± ${t.standard_error.toFixed(0)} vs ${dot(base.grads[i], base.b).toFixed(0)} implied by the data` +
+      (modelLifts
+        ? `, ${modelLifts[i].lift.toFixed(0)} ± ${modelLifts[i].sd.toFixed(0)} by the model`
+        : '')
+    );
+  };
+  const statistics = (j: Judgement, df: number): string =>
+    `LR = ${j.lr.toFixed(1)}, ${formatP(j.p)}` +
+    (j.check
+      ? `; model check chi-square = ${j.check.statistic.toFixed(1)}, ${formatP(j.check.p_value)}`
+      : '') +
+    `; df = ${df}`;
+  /** Per test: why it is not used (null: used, or its channel's tests used anyway). */
+  const verdict = new Array<TestVerdict | null>(tests.length).fill(null);
+  for (const c of tested) {
+    const mine = testsOf(c);
+    const whole = judge(c, mine);
+    const { lr, p, check, each, byData, byModel, conflict } = whole;
+    // Several tests on the channel in conflict: leave out, one at a time, the test whose removal
+    // lowers the conflict statistic most (the larger of LR and Z: the candidates have the same
+    // df, so this is the largest of the smaller p-values), and judge the rest again, while a
+    // conflict remains. A test in line with the data and the channel's other tests is then used
+    // (one 2x test next to an honest one threw the honest one out with it: probe s53).
+    let kept = [...mine];
+    let keptJudgement = whole;
+    const outOfLine: number[] = [];
+    if (conflict && onConflict === 'exclude') {
+      while (kept.length > 1 && keptJudgement.conflict) {
+        let best: { i: number; j: Judgement; score: number } | null = null;
+        for (const i of kept) {
+          const j = judge(
+            c,
+            kept.filter((x) => x !== i),
+          );
+          const score = Math.max(j.lr, j.check?.statistic ?? 0);
+          if (best === null || score < best.score) best = { i, j, score };
+        }
+        outOfLine.push(best!.i);
+        kept = kept.filter((x) => x !== best!.i);
+        keptJudgement = best!.j;
+      }
+    }
+    const rescued = conflict && onConflict === 'exclude' && !keptJudgement.conflict;
     if (conflict) {
       const modelPart = check
-        ? `the uncalibrated model's own interval for the window (chi-square = ${check.statistic.toFixed(1)}, df = ${mine.length}, p = ${check.p_value.toExponential(1)}${byModel ? ` < ${each}` : ''})`
+        ? `the uncalibrated model's own interval for the window (chi-square = ${check.statistic.toFixed(1)}, df = ${mine.length}, ${formatP(check.p_value)}${byModel && check.p_value >= P_FLOOR ? ` < ${each}` : ''})`
         : '';
-      report.conflicts.push(
+      const together =
         (byData
-          ? `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, p = ${p.toExponential(1)} < ${each})` +
+          ? `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, ${formatP(p)}${p >= P_FLOOR ? ` < ${each}` : ''})` +
             (byModel ? ` and with ${modelPart}` : '')
-          : `${c}: ${mine.length} lift test(s) conflict with ${modelPart} (data LR = ${lr.toFixed(1)}, p = ${p.toExponential(1)})`) +
-          ': ' +
-          mine
-            .map((i) => {
-              const t = tests[i];
-              return (
-                `measured ${t.incremental_revenue.toFixed(0)} ± ${t.standard_error.toFixed(0)} vs ${dot(base.grads[i], base.b).toFixed(0)} implied by the data` +
-                (modelLifts
-                  ? `, ${modelLifts[i].lift.toFixed(0)} ± ${modelLifts[i].sd.toFixed(0)} by the model`
-                  : '')
-              );
-            })
-            .join('; ') +
-          (onConflict === 'apply'
-            ? ' (applied anyway: onConflict apply)'
-            : '; not used: check the experiment (window, spend change, units) before trusting either figure'),
-      );
-      if (onConflict === 'exclude') for (const i of mine) used[i] = false;
+          : `${c}: ${mine.length} lift test(s) conflict with ${modelPart} (data LR = ${lr.toFixed(1)}, ${formatP(p)})`) +
+        ': ' +
+        mine.map(measuredVs).join('; ');
+      if (rescued) {
+        const keptLabels = kept.map(label).join(', ');
+        report.conflicts.push(
+          `${together}; without ${outOfLine.map(label).join(', ')} no conflict remains (${statistics(keptJudgement, kept.length)}): ` +
+            `${outOfLine.map(label).join(', ')} ${outOfLine.length === 1 ? 'is' : 'are'} out of line with ${keptLabels} and not used, ${keptLabels} ${kept.length === 1 ? 'is' : 'are'} used: check experiment ${outOfLine.map(label).join(', ')} (window, spend change, units)`,
+        );
+        for (const i of outOfLine) verdict[i] = { kind: 'tests', with: kept.map(label) };
+      } else {
+        report.conflicts.push(
+          together +
+            (onConflict === 'apply'
+              ? ' (applied anyway: onConflict apply)'
+              : '; not used: check the experiment (window, spend change, units) before trusting either figure'),
+        );
+        if (onConflict === 'exclude') for (const i of mine) verdict[i] = { kind: 'data', with: [] };
+      }
+      if (onConflict === 'exclude') for (const i of mine) used[i] = !verdict[i];
     }
     report.channels.push({
       channel: c,
@@ -628,7 +789,12 @@ export function calibrateFinalModel(
         uncalibrated_lift: dot(base.grads[i], base.b),
         model_lift: modelLifts ? modelLifts[i] : null,
         calibrated_lift: calibratedLift(i),
-        conflict: report.channels.find((x) => x.channel === tests[i].channel)!.conflict,
+        conflict:
+          onConflict === 'apply'
+            ? report.channels.find((x) => x.channel === tests[i].channel)!.conflict
+            : verdict[i] !== null,
+        conflict_with: verdict[i]?.kind ?? null,
+        out_of_line_with: verdict[i]?.with ?? [],
         used: used[i],
       });
     }
@@ -643,8 +809,7 @@ export function calibrateFinalModel(
   // alone, and the excluded tests' channels are held at their uncalibrated fit like the
   // channels without a test (their search above, with every test, only judged the conflict).
   const usedTests = usedIdx.map((i) => tests[i]);
-  const final =
-    usedIdx.length === tests.length ? first : searchShapes(series, alpha, model, usedTests, true);
+  const final = searchOf(usedIdx);
   const usedAll = usedTests.map((_, k) => k);
   const ridge = final.cal.calibratedRidge(final.current, usedAll);
   const params = { ...final.current.params };

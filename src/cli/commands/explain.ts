@@ -124,15 +124,16 @@ export function explainText(e: Explanation | ExplanationView): string {
           '',
           `Lift tests (${calibrated ? 'calibrated' : 'not applied'}; docs/calibration.md)`,
           table(
-            ['channel', 'window', 'measured', 'SE', 'uncalibrated', 'calibrated', 'used'],
-            e.calibration.tests.map((t) => [
+            ['id', 'channel', 'window', 'measured', 'SE', 'uncalibrated', 'calibrated', 'used'],
+            e.calibration.tests.map((t, i) => [
+              `#${t.id ?? i + 1}`,
               t.channel,
               `${t.start}..${t.end}`,
               round(t.incremental_revenue),
               round(t.standard_error),
               round(t.uncalibrated_lift),
               round(t.calibrated_lift),
-              t.used ? 'yes' : t.conflict ? 'no (conflict)' : 'no',
+              t.used ? 'yes' : t.conflict ? notUsedWhy(t) : 'no',
             ]),
           ),
           ...(calibrated && e.calibration.held_channels.length
@@ -250,6 +251,19 @@ export const explain: Command = {
     print(e, () => explainText(e));
   },
 };
+
+/**
+ * Why a test is left out (calibration.ts): in conflict with the data, or out of line with the
+ * channel's other tests, which are used (the caveat lift_test_conflict gives the figures).
+ */
+function notUsedWhy(t: {
+  conflict_with?: 'data' | 'tests' | null;
+  out_of_line_with?: string[];
+}): string {
+  return t.conflict_with === 'tests' && t.out_of_line_with?.length
+    ? `no (out of line with ${t.out_of_line_with.join(', ')})`
+    : 'no (conflict with the data)';
+}
 
 /**
  * The channels a calibrated model holds at the uncalibrated figures: those without a lift test
