@@ -40,6 +40,7 @@ import {
   explainFinalModel,
 } from '../src/phases/explain.js';
 import {
+  addHeldChannelIntervals,
   addIntervalsFromFigures,
   bootstrapFigures,
   modelLiftSpread,
@@ -250,6 +251,8 @@ export function runCalibrationBench(
       const intervalOptions = { calibration: fit.replicate };
       const boot = bootstrapFigures(tenant.series, fit.model, intervalOptions);
       addIntervalsFromFigures(e, boot, intervalOptions);
+      // A channel whose test is in conflict is held: it keeps the uncalibrated intervals.
+      addHeldChannelIntervals(e, tenant.series, model, tenant);
       // ROAS is the second figure of each channel in figureVector order (contribution, ROAS, mROAS).
       e.channels.forEach((ch, c) =>
         options.records?.push({
@@ -308,6 +311,8 @@ export function runCalibrationBench(
       const intervalOptions = { calibration: onlyFit.replicate };
       const boot = bootstrapFigures(tenant.series, onlyFit.model, intervalOptions);
       addIntervalsFromFigures(only, boot, intervalOptions);
+      // The untested channels keep the uncalibrated intervals, as explain gives them.
+      addHeldChannelIntervals(only, tenant.series, model, tenant);
       only.channels.forEach((ch, c) =>
         options.selectedOnlyRecords?.push({
           tenant: id,

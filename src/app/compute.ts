@@ -16,7 +16,12 @@ import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainCalibratedFit } from '../phases/explain.js';
-import { addIntervals, orderedCaveats, modelLiftSpread } from '../phases/intervals.js';
+import {
+  addHeldChannelIntervals,
+  addIntervals,
+  orderedCaveats,
+  modelLiftSpread,
+} from '../phases/intervals.js';
 import { withoutUnspentFigures } from '../phases/unspent.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
@@ -199,6 +204,8 @@ function explainWithIntervals(
     ...intervalOptions,
     calibration: fit.replicate,
   });
+  // Channels held at the uncalibrated fit keep its intervals too, as they keep its figures.
+  addHeldChannelIntervals(fit.explanation, series, model, synthetic, intervalOptions);
   // Figures of spend that did not happen (a state or a whole channel without spend) are null,
   // after the intervals so that no other figure moves.
   withoutUnspentFigures(fit.explanation);
@@ -206,6 +213,11 @@ function explainWithIntervals(
     fit.explanation.notes.push(
       'the intervals are those of the calibrated model (bootstrap refits with the lift tests redrawn within their standard errors); uncalibrated_roas is the point ROAS before calibration',
     );
+    const kept = fit.explanation.uncertainty.uncalibrated_intervals?.channels ?? [];
+    if (kept.length > 0)
+      fit.explanation.notes.push(
+        `the channels without a used lift test (${kept.join(', ')}) keep the uncalibrated model's intervals as they keep its figures (uncertainty.uncalibrated_intervals)`,
+      );
   }
   return { explanation: fit.explanation, model: fit.model };
 }

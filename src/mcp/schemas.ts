@@ -560,6 +560,12 @@ export const explanationOut = {
       data_window_refits: z.number().int().optional(),
       kind_refit: z.literal('ridge').optional(),
       test_shifts: z.number().int().optional(),
+      uncalibrated_intervals: z
+        .looseObject({ channels: z.array(z.string()), method: z.string() })
+        .optional()
+        .describe(
+          "with lift tests: the channels without a used test, whose intervals are the uncalibrated explanation's (as their figures are), and that method",
+        ),
       levels: z.array(z.number()),
     })
     .nullable()

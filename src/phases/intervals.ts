@@ -90,7 +90,7 @@ import {
   type ModelLift,
   type ReplicateCalibration,
 } from './calibration.js';
-import type { Frequency, TenantSeries } from '../core/types.js';
+import type { Frequency, SyntheticTenant, TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile, relError } from './explain.js';
 import {
   allRowsDelays,
@@ -362,9 +362,13 @@ export const LEVELS = [
  * seeded by its content, not its tenant id (TenantSeries.seedKey); 27: channels whose spend
  * correlates above 0.7 are the channels_correlated caveat with their combined ROAS (explain.ts
  * correlatedChannelCaveats; a note before), a model whose channels share one media shape says so
- * in a note, and interval_beyond_revenue no longer reads the lower end as holding.
+ * in a note, and interval_beyond_revenue no longer reads the lower end as holding; 28: with lift
+ * tests, a channel without a used test keeps the uncalibrated explanation's intervals
+ * (addHeldChannelIntervals), a test left out is the lift_test_conflict caveat (several tests on
+ * a channel judged one by one, calibration.ts) and a calibrated ROAS beyond 2x its test window's
+ * is the calibrated_beyond_window caveat (explain.ts).
  */
-export const INTERVALS_VERSION = 27;
+export const INTERVALS_VERSION = 28;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -470,6 +474,68 @@ function visitFigures(
       ),
     );
   }
+}
+
+/**
+ * The intervals of an explanation's figures in visitFigures order (null where a figure has none).
+ */
+function figureIntervals(e: Explanation): (FigureInterval | null)[] {
+  const out: (FigureInterval | null)[] = [];
+  const channel = (ch: { intervals: ChannelIntervals | null }): void => {
+    out.push(ch.intervals?.contribution ?? null, ch.intervals?.roas ?? null);
+    out.push(ch.intervals?.marginal_roas ?? null);
+  };
+  for (const ch of e.channels) channel(ch);
+  for (const s of e.weather_states) for (const ch of s.channels) channel(ch);
+  for (const curve of e.response_curves) {
+    const band = curve.contribution_interval;
+    curve.contribution.forEach((_, i) =>
+      out.push(
+        band
+          ? {
+              p80: [band.p80.lo[i], band.p80.hi[i]],
+              p95: [band.p95.lo[i], band.p95.hi[i]],
+            }
+          : null,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Gives the channels a calibrated model holds at the uncalibrated fit (no used lift test:
+ * calibration.held_channels) the uncalibrated explanation's intervals, as they have its figures:
+ * `uncalibrated` is the model before calibration, and its explanation with intervals is computed
+ * here as explain computes it without tests (`options` without `calibration`). Before, a held
+ * channel's intervals were the calibrated bootstrap's (its replicates held at their own
+ * uncalibrated fit, scaled by CALIBRATED_WIDTH_SCALE and without the data-window term), so one
+ * test on google changed untested meta's 80% width by x0.5 to x4.4 while its point did not move
+ * (probe s53; docs/calibration.md). Nothing is done without held channels or intervals.
+ */
+export function addHeldChannelIntervals(
+  explanation: Explanation,
+  series: TenantSeries,
+  uncalibrated: FinalModel,
+  synthetic: SyntheticTenant | null,
+  options: IntervalOptions = {},
+): void {
+  const held = new Set(explanation.calibration?.held_channels ?? []);
+  if (!explanation.calibration?.applied || held.size === 0 || !explanation.uncertainty) return;
+  const plain = explainFinalModel(series, uncalibrated, synthetic);
+  addIntervals(plain, series, uncalibrated, { ...options, calibration: null });
+  if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) return;
+  const from = figureIntervals(plain);
+  let k = 0;
+  visitFigures(explanation, (_v, put, _m, channel) => {
+    const iv = from[k++];
+    if (held.has(channel) && iv) put(iv);
+  });
+  explanation.uncertainty.uncalibrated_intervals = {
+    channels: explanation.channels.map((c) => c.channel).filter((c) => held.has(c)),
+    method: plain.uncertainty.method,
+    width_scale: plain.uncertainty.width_scale,
+  };
 }
 
 /** The figures of an explanation as one vector (visitFigures order). */

@@ -322,6 +322,16 @@ export interface UncertaintyInfo {
    */
   held_at_zero?: { channels: string[]; width_scale: { p80: number; p95: number } };
   /**
+   * Channels a calibrated model holds at the uncalibrated fit (no used lift test), whose
+   * intervals are the uncalibrated explanation's (intervals.ts addHeldChannelIntervals), with
+   * that explanation's method and width scale; absent otherwise.
+   */
+  uncalibrated_intervals?: {
+    channels: string[];
+    method: string;
+    width_scale: UncertaintyInfo['width_scale'];
+  };
+  /**
    * Channels whose bootstrap replicates hold them at 0 at least (1 - level) / 2 of the time at
    * some level, with that share and their bootstrap factors (intervals.ts nearBoundScale);
    * absent when none or when the scale has no window term.
