@@ -49,6 +49,11 @@
  * it. With the check, a channel is in conflict when either test rejects at half the level
  * (Bonferroni: at most the level under the null); without it, when the LR rejects at the level.
  * docs/calibration.md measures the false alarms on honest tests and the power on 2x claims.
+ *
+ * Several tests on a channel in conflict are judged one by one: the test whose removal lowers the
+ * statistic most is left out and the rest judged again (each on its own search), while a conflict
+ * remains; the tests then in line are used and those left out are "out of line with" them
+ * (CalibratedTest.conflict_with 'tests'), else every test is in conflict with the data.
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { modelWeatherColumn } from '../core/features.js';
