@@ -48,6 +48,13 @@ export interface PlanLiftTest extends LiftTest {
   /** The calibrated plan model's. */
   calibrated_lift: number;
   conflict: boolean;
+  /**
+   * Why a test is left out (calibration.ts CalibratedTest): 'data', or 'tests' when it is out of
+   * line with its channel's other tests (`out_of_line_with`), which are used; absent in plans
+   * stored before session 53.
+   */
+  conflict_with?: 'data' | 'tests' | null;
+  out_of_line_with?: string[];
   used: boolean;
 }
 
@@ -122,6 +129,8 @@ export function calibratedPlanModels(
       uncalibrated_lift: t.uncalibrated_lift,
       calibrated_lift: t.calibrated_lift,
       conflict: t.conflict,
+      conflict_with: t.conflict_with,
+      out_of_line_with: t.out_of_line_with,
       used: t.used,
     })),
     conflicts: report.conflicts,
