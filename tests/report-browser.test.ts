@@ -4,7 +4,7 @@
  * rows, and a screenshot is saved. Skipped with a clear message only when Chromium is missing on
  * a developer machine; under CI (CI=true) a missing Chromium fails.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'wv-report-browser-'));
 const shots = process.env.WV_MMM_SCREENSHOT_DIR ?? path.join(dir, 'screenshots');
 mkdirSync(shots, { recursive: true });
 afterAll(() => {
-  console.warn(`report browser test: screenshots in ${shots}`);
+  // The screenshots are kept where the caller asked for them; otherwise the temporary directory
+  // (pages, state, screenshots) goes, as every other test's does.
+  if (process.env.WV_MMM_SCREENSHOT_DIR)
+    console.warn(`report browser test: screenshots in ${shots}`);
+  else rmSync(dir, { recursive: true, force: true });
 });
 
 async function checkReport(name: string, report: BuiltReport) {

@@ -2,7 +2,7 @@
  * What the report's reader sees on odd tenants: tiny ROAS in figures (not 0.00), labels clear of
  * the interval marks, legends, channels without spend, the headline card, narrow screens.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -335,7 +335,8 @@ describe('a narrow screen (400 px)', () => {
   it.skipIf(!chromiumAvailable())(
     'in Chromium: no page-wide overflow, chart text >= 8 px',
     async () => {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), 'wv-narrow-')), 'hand.html');
+      const dir = mkdtempSync(path.join(tmpdir(), 'wv-narrow-'));
+      const file = path.join(dir, 'hand.html');
       const d = handMadeReportData();
       writeFileSync(file, (await buildTenantReport(d)).html);
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -359,6 +360,7 @@ describe('a narrow screen (400 px)', () => {
         for (const right of m.boxes) expect(right).toBeLessThanOrEqual(400);
       } finally {
         await browser.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   );
