@@ -182,9 +182,15 @@ export function liftCalibrationLine(p: PlanResult): string | null {
       ? `calibrated with ${used.length} lift test${s(used.length)} (${ids(used)}): the plan model and its refits match them as far as the data allow${c.held_channels.length > 0 ? `; ${c.held_channels.join(', ')} without a used test keep${c.held_channels.length === 1 ? 's' : ''} the uncalibrated curve` : ''}`
       : `not calibrated: none of the ${c.tests.length + c.skipped.length} lift test${s(c.tests.length + c.skipped.length)} could be used`;
   const parts = [head];
+  // A test left out for being out of line with its channel's other tests (which are used) says
+  // so, as explain's table does: "in conflict" alone read as a verdict on the data.
+  const outOfLine = (t: (typeof c.tests)[number]): string =>
+    t.conflict_with === 'tests' && (t.out_of_line_with ?? []).length > 0
+      ? ` out of line with ${(t.out_of_line_with ?? []).join(', ')}`
+      : '';
   if (conflicting.length > 0)
     parts.push(
-      `${conflicting.length} in conflict with the data or the plan model's refits, not used (${ids(conflicting)}): check the experiment`,
+      `${conflicting.length} in conflict with the data, the plan model's refits or the channel's other tests, not used (${conflicting.map((t) => ids([t]) + outOfLine(t)).join(', ')}): check the experiment`,
     );
   if (c.skipped.length > 0) parts.push(c.skipped.join('; '));
   return parts.join('; ');
