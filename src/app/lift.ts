@@ -130,14 +130,15 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     tests,
     req.source ?? (req.csv !== undefined ? 'csv' : 'mcp'),
   );
-  const warnings = tests.flatMap((t, i) =>
-    [
-      weeklyWindowNote(series, t),
+  const warnings = tests.flatMap((t, i) => {
+    const w = liftWindow(series, t);
+    return [
+      weeklyWindowNote(series, t, w),
       liftSignNote(t),
-      liftRoasNote(series, t),
+      liftRoasNote(series, t, w),
       correctionNote(ctx, req.tenant, t, added[i].id, [...existing, ...added.slice(0, i)]),
-    ].flatMap((note) => (note === null ? [] : [`${where(i)}: ${note}`])),
-  );
+    ].flatMap((note) => (note === null ? [] : [`${where(i)}: ${note}`]));
+  });
   const rows = series.target.length;
   return {
     tenant: req.tenant,

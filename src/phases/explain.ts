@@ -815,7 +815,8 @@ function windowRoasCaveats(
     const factor = ch.roas / windowRoas;
     if (!(windowRoas > 0) || !Number.isFinite(factor)) continue;
     if (factor <= WINDOW_ROAS_FACTOR && factor >= 1 / WINDOW_ROAS_FACTOR) continue;
-    const ids = used.map((t, i) => `#${t.id ?? i + 1}`).join(', ');
+    // A test's label as the calibration report gives it (its stored id, else its place there).
+    const ids = used.map((t) => `#${t.id ?? report.tests.indexOf(t) + 1}`).join(', ');
     out.push({
       channel: ch.channel,
       text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} over the whole data against ${windowRoas.toFixed(2)} measured by its lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: |incremental_revenue / spend_change|), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,

@@ -526,6 +526,14 @@ export function addHeldChannelIntervals(
   addIntervals(plain, series, uncalibrated, { ...options, calibration: null });
   if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) return;
   const from = figureIntervals(plain);
+  // The two explanations are of one series (the same channels, states and curve levels), so
+  // their figures pair by position; a count that differs is a bug, not data to pair anyway.
+  const count = figureVector(explanation).length;
+  if (count !== from.length) {
+    throw new RangeError(
+      `the uncalibrated explanation has ${from.length} figures, the calibrated ${count}: cannot pair their intervals`,
+    );
+  }
   let k = 0;
   visitFigures(explanation, (_v, put, _m, channel) => {
     const iv = from[k++];
