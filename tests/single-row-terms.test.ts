@@ -85,6 +85,29 @@ describe('a weekly one-year tenant whose holiday control moves on one training r
     });
   }
 
+  it("every phase's fold record lists the holiday with the terms it leaves out", () => {
+    for (const phase of [0, 1, 2, 3] as const) {
+      const res = trainPhase(series, phase, {}, null);
+      const expected = res.folds.map((f) =>
+        singleRowTerms(
+          {
+            names: series.controlNames,
+            columns: series.controls,
+          },
+          f.train_rows,
+        ),
+      );
+      res.folds.forEach((f, i) => {
+        // The tenant's windows are under a year: the calendar terms are left out too.
+        expect(f.dropped_terms).toEqual(expect.arrayContaining(['trend', ...expected[i]]));
+        expect(f.dropped_terms).toContain('holiday');
+      });
+    }
+    // The series without the column has nothing of it to leave out.
+    for (const f of trainPhase(withoutHoliday, 0, {}, null).folds)
+      expect(f.dropped_terms).not.toContain('holiday');
+  });
+
   it('a control that moves on two training rows stays in the model', () => {
     const twice: TenantSeries = {
       ...series,

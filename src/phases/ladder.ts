@@ -97,6 +97,7 @@ import {
   clampedBeyondWindow,
   heldTerms,
   isWeatherTerm,
+  singleRowTerms,
   trendHeldFlat,
   unsupportedTerms,
   windowColumns,
@@ -879,6 +880,12 @@ export interface FoldFit {
   search: MediaSearchResult | null;
   /** Calendar terms left out because the window cannot identify them. */
   dropped: string[];
+  /**
+   * Columns that move on one training row, with the terms built from them (support.ts
+   * singleRowTerms): left out of the window's model too; listed with `dropped` in the fold's
+   * record, kept apart here because `dropped` also steers the phase-3 search.
+   */
+  singleRow?: string[];
   /** Terms used inside the window and held at their last training value after it (support.ts). */
   held: string[];
   fallback: FallbackRecord | null;
@@ -1209,6 +1216,7 @@ export class PhaseLadder {
     if (k === 0 || k === 1) {
       const design = this.linearDesign(k === 1);
       const dropped = this.unsupported(design.names, T);
+      const singleRow = singleRowTerms(design, T);
       const columns = this.windowed(design, T);
       const inner = this.options.innerFolds ?? 3;
       const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
@@ -1255,10 +1263,12 @@ export class PhaseLadder {
         alpha,
         kind: 'ridge',
         dropped,
+        singleRow,
       };
     } else if (k === 2) {
       const design = this.linearDesign(true);
       const dropped = this.unsupported(design.names, T);
+      const singleRow = singleRowTerms(design, T);
       const columns = this.windowed(design, T);
       const opts = this.chooseOpts(design.names, T);
       // Weekly windows: a GBM or blend that phase 2's check kept on blocks of 10-20 weeks lost
@@ -1266,7 +1276,14 @@ export class PhaseLadder {
       // phases average with the phase below, phase 2 keeps Ridge").
       if (this.weeklyHedge) opts.keepRidge ??= WEEKLY_PHASE2_RIDGE;
       const chosen = chooseAndFit(columns, this.y, T, opts);
-      out = { ...base, ...chosenFields(chosen), names: design.names, columns, dropped };
+      out = {
+        ...base,
+        ...chosenFields(chosen),
+        names: design.names,
+        columns,
+        dropped,
+        singleRow,
+      };
     } else {
       const names = this.linearDesign(true).names;
       const dropped = this.unsupported(names, T);
@@ -1332,6 +1349,7 @@ export class PhaseLadder {
         names: design.names,
         columns,
         dropped,
+        singleRow: singleRowTerms(design, T),
         channelParams: search.params,
         search,
         searchMs,
@@ -1744,7 +1762,7 @@ export function evaluateFoldFit(series: TenantSeries, fold: Fold, fit: FoldFit):
     gbmTrees: fit.gbmTrees,
     channelParams: fit.channelParams,
     fallback: fit.fallback,
-    droppedTerms: fit.dropped,
+    droppedTerms: [...new Set([...fit.dropped, ...(fit.singleRow ?? [])])],
     heldTerms: fit.held,
     baselines: baselineForecasts(series, fold),
   };

@@ -154,7 +154,11 @@ export interface FoldResult {
   channel_params: Record<string, ChannelParams> | null;
   /** Phases 1-3: the per-fold fallback decision (null for phase 0 and the peer-parity mode). */
   fallback: FallbackRecord | null;
-  /** Calendar terms left out because the training window cannot identify them (support.ts). */
+  /**
+   * Terms left out of the fold's model because its training rows cannot identify them (support.ts):
+   * calendar terms of a window under a year, and columns that move on one training row with the
+   * terms built from them (singleRowTerms).
+   */
   dropped_terms: string[];
   /**
    * Terms used inside the training window and held at their value on its last row after it: the

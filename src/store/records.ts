@@ -109,7 +109,7 @@ export interface FoldRow {
   model: string;
   /**
    * Model parameters of the fold: blend_weight, gbm_trees, channel_params, reason, fallback (the
-   * per-fold phase fallback decision), dropped_terms (calendar terms the window cannot identify)
+   * per-fold phase fallback decision), dropped_terms (terms the window cannot identify: calendar terms, columns moving on one row)
    * and held_terms (terms held at their last training value after the window).
    */
   params: Record<string, unknown>;
