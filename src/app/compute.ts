@@ -60,6 +60,12 @@ export type ComputeTask =
       validate?: boolean;
       /** The tenant's lift tests: phase 3 explanations are calibrated with them. */
       liftTests?: LiftTest[];
+      /**
+       * The uncalibrated explanation explain (or a report) kept for the same data, model and
+       * replicates without lift tests: the channels a calibration holds take their intervals from
+       * it instead of a bootstrap of the uncalibrated model (addHeldChannelIntervals `kept`).
+       */
+      uncalibrated?: Explanation;
     }
   | {
       /** Everything a tenant report shows: CV with test predictions, explanation, decomposition. */
@@ -79,6 +85,8 @@ export type ComputeTask =
        * for the same data, replicates and lift tests: shown as it is, without its bootstrap.
        */
       explanation?: Explanation;
+      /** As the explain task's: the kept uncalibrated explanation for the held channels. */
+      uncalibrated?: Explanation;
     }
   | {
       kind: 'plan';
@@ -101,7 +109,17 @@ export interface FoldPredictions {
 
 export type ComputeResult =
   | { kind: 'train'; result: TenantResult }
-  | { kind: 'explain'; explanation: Explanation; model: FinalModelJSON }
+  | {
+      kind: 'explain';
+      explanation: Explanation;
+      model: FinalModelJSON;
+      /**
+       * The uncalibrated explanation computed for the held channels' intervals, completed as
+       * explain completes one without lift tests (the same figures, intervals, validation and
+       * caveats), for the app to keep; absent when none was computed.
+       */
+      uncalibrated?: Explanation;
+    }
   | {
       kind: 'report';
       result: TenantResult;
@@ -111,6 +129,8 @@ export type ComputeResult =
       model: FinalModelJSON;
       /** True adstock decay per channel (synthetic tenants). */
       truthDecay: Record<string, number> | null;
+      /** As explain's: the uncalibrated explanation computed for the held channels, completed. */
+      uncalibrated?: Explanation;
     }
   | { kind: 'plan'; result: PlanTaskResult };
 
@@ -136,16 +156,25 @@ function explainTask(
         gap: config.gap,
         passThreshold: config.passThreshold,
       });
-  const { explanation } = explainWithIntervals(series, model, synthetic, config, {
+  const { explanation, uncalibrated } = explainWithIntervals(series, model, synthetic, config, {
     liftTests: task.liftTests,
     replicates: task.replicates,
+    uncalibrated: task.uncalibrated,
   });
   if (task.validate !== false) {
     const cv = trainPhase(series, task.phase, config, null);
     explanation.validation = validationOf(cv, config.passThreshold);
+    // The same CV validates the uncalibrated explanation, as a plain explain's.
+    if (uncalibrated) uncalibrated.validation = structuredClone(explanation.validation);
   }
   explanation.caveats = orderedCaveats(explanation, explanation.validation);
-  return { kind: 'explain', explanation, model: task.model ?? finalToJSON(model) };
+  if (uncalibrated) uncalibrated.caveats = orderedCaveats(uncalibrated, uncalibrated.validation);
+  return {
+    kind: 'explain',
+    explanation,
+    model: task.model ?? finalToJSON(model),
+    ...(uncalibrated && task.validate !== false ? { uncalibrated } : {}),
+  };
 }
 
 /**
@@ -173,15 +202,18 @@ function validationOf(
  * The explanation of a model with its intervals: calibrated with the tenant's lift tests when
  * there are any (phase 3; explainCalibratedFit), and the intervals are those of the model the
  * figures describe (a calibrated model's bootstrap redraws the tests too: intervals.ts).
- * Returns the model the figures describe, for the decomposition of a report.
+ * Returns the model the figures describe, for the decomposition of a report, and the
+ * uncalibrated explanation with intervals when one was computed for the held channels (as a
+ * plain explain computes it, its unspent figures taken out; validation and caveats are the
+ * caller's), null otherwise (none held, or `extra.uncalibrated`, a kept one, served).
  */
 function explainWithIntervals(
   series: TenantSeries,
   model: FinalModel,
   synthetic: SyntheticTenant | null,
   config: PhaseConfig,
-  extra: { liftTests?: LiftTest[]; replicates?: number },
-): { explanation: Explanation; model: FinalModel } {
+  extra: { liftTests?: LiftTest[]; replicates?: number; uncalibrated?: Explanation },
+): { explanation: Explanation; model: FinalModel; uncalibrated: Explanation | null } {
   const intervalOptions = {
     calendar: config.calendar,
     alphas: config.alphas,
@@ -204,8 +236,18 @@ function explainWithIntervals(
     ...intervalOptions,
     calibration: fit.replicate,
   });
-  // Channels held at the uncalibrated fit keep its intervals too, as they keep its figures.
-  addHeldChannelIntervals(fit.explanation, series, model, synthetic, intervalOptions);
+  // Channels held at the uncalibrated fit keep its intervals too, as they keep its figures: from
+  // the uncalibrated explanation kept by an explain without tests, else computed here.
+  const uncalibrated = addHeldChannelIntervals(
+    fit.explanation,
+    series,
+    model,
+    synthetic,
+    intervalOptions,
+    extra.uncalibrated ?? null,
+  );
+  // As a plain explain takes them out of its explanation (explainTask completes the rest).
+  if (uncalibrated) withoutUnspentFigures(uncalibrated);
   // Figures of spend that did not happen (a state or a whole channel without spend) are null,
   // after the intervals so that no other figure moves.
   withoutUnspentFigures(fit.explanation);
@@ -219,7 +261,7 @@ function explainWithIntervals(
         `the channels without a used lift test (${kept.join(', ')}) keep the uncalibrated model's intervals as they keep its figures (uncertainty.uncalibrated_intervals)`,
       );
   }
-  return { explanation: fit.explanation, model: fit.model };
+  return { explanation: fit.explanation, model: fit.model, uncalibrated };
 }
 
 const cache = new Map<string, { series: TenantSeries; synthetic: SyntheticTenant | null }>();
@@ -309,16 +351,22 @@ function reportData(
   // A kept explanation is explain's for the same data, model, replicates and tests: its validation
   // is the same CV's and its caveats are ordered by it (explainTask).
   const shown = task.explanation
-    ? { explanation: task.explanation, model }
+    ? { explanation: task.explanation, model, uncalibrated: null }
     : explainWithIntervals(series, model, synthetic, task.config, {
         liftTests: task.liftTests,
         replicates: task.replicates,
+        uncalibrated: task.uncalibrated,
       });
   const explanation = shown.explanation;
+  const uncalibrated = shown.uncalibrated;
   if (!task.explanation) {
     // The report's own CV result is the validation (the same CV as a run).
     explanation.validation = validationOf(result, task.config.passThreshold);
     explanation.caveats = orderedCaveats(explanation, explanation.validation);
+    if (uncalibrated) {
+      uncalibrated.validation = structuredClone(explanation.validation);
+      uncalibrated.caveats = orderedCaveats(uncalibrated, uncalibrated.validation);
+    }
   }
   return {
     kind: 'report',
@@ -328,6 +376,7 @@ function reportData(
     decomposition: decomposeOverTime(series, shown.model, synthetic),
     model: task.model ?? finalToJSON(model),
     truthDecay,
+    ...(uncalibrated ? { uncalibrated } : {}),
   };
 }
 

@@ -71,6 +71,55 @@ interface StoredExplanation extends KeptFor {
 }
 
 /**
+ * The kind of the row that keeps an explanation beside a run's model: one per run and tenant (the
+ * models table's key), the last explain's or report's, whatever its lift tests.
+ */
+export const EXPLANATION_KIND = 'explanation';
+/**
+ * The kind of the row that keeps the uncalibrated explanation (no lift tests) beside a calibrated
+ * one, whose row replaces it under EXPLANATION_KIND: the intervals of the channels a calibration
+ * holds are read from it (keptUncalibrated), so that explain and report with lift tests bootstrap
+ * the uncalibrated model once per data, model and replicates, and not at all after an explain
+ * without tests.
+ */
+export const UNCALIBRATED_EXPLANATION_KIND = 'explanation-uncalibrated';
+
+/**
+ * The uncalibrated explanation kept beside a run's model for this data and replicates: the
+ * explanation row when it has no lift tests, else the row kept beside a calibrated one; with
+ * where it was found (a row under EXPLANATION_KIND is replaced by the next calibrated one, so the
+ * caller keeps it under UNCALIBRATED_EXPLANATION_KIND). null when neither holds one.
+ */
+export function keptUncalibrated(
+  models: readonly { kind: string; payload: unknown }[],
+  hash: string,
+  replicates: number | null,
+): { explanation: Explanation; kind: string } | null {
+  for (const kind of [EXPLANATION_KIND, UNCALIBRATED_EXPLANATION_KIND]) {
+    const e = keptExplanation(models, hash, replicates, canonicalJson([]), kind);
+    if (e) return { explanation: e, kind };
+  }
+  return null;
+}
+
+/**
+ * The row keeping the uncalibrated explanation after a calibrated explain or report, or null when
+ * there is nothing to keep: the one computed for the held channels (`computed`), else the one
+ * read from the explanation row (`kept`), which the calibrated explanation replaces there.
+ */
+export function uncalibratedRow(
+  hash: string,
+  replicates: number | null,
+  kept: { explanation: Explanation; kind: string } | null,
+  computed: Explanation | undefined,
+): ReturnType<typeof explanationRow> | null {
+  const e = computed ?? (kept?.kind === EXPLANATION_KIND ? kept.explanation : null);
+  return e
+    ? explanationRow(hash, replicates, canonicalJson([]), e, UNCALIBRATED_EXPLANATION_KIND)
+    : null;
+}
+
+/**
  * The explanation kept beside a run's model for this data, replicates (null: the default) and
  * lift tests (canonicalJson), computed with this INTERVALS_VERSION; null when none is.
  */
@@ -79,9 +128,10 @@ export function keptExplanation(
   hash: string,
   replicates: number | null,
   liftKey: string,
+  kind: string = EXPLANATION_KIND,
 ): Explanation | null {
   const p = models
-    .filter((m) => m.kind === 'explanation')
+    .filter((m) => m.kind === kind)
     .map((m) => m.payload as StoredExplanation)
     .find(
       (x) =>
@@ -99,10 +149,11 @@ export function explanationRow(
   replicates: number | null,
   liftKey: string,
   explanation: Explanation,
+  kind: string = EXPLANATION_KIND,
 ): { fold: number; kind: string; payload: StoredExplanation } {
   return {
     fold: -1,
-    kind: 'explanation',
+    kind,
     payload: {
       ...keptFor(hash),
       replicates,
@@ -155,6 +206,12 @@ export async function explainTenant(
     .map((m) => m.payload as StoredFinal)
     .find((p) => isKeptFor(p, hash));
   const storedExplanation = keptExplanation(kept, hash, replicates, liftKey);
+  // With lift tests, the channels without a used test keep the uncalibrated explanation's
+  // intervals: the one kept for this data, model and replicates without tests serves them
+  // (compute.ts addHeldChannelIntervals), so that no bootstrap of the uncalibrated model is
+  // repeated; it is kept beside the calibrated one below (computed when none was kept).
+  const plain =
+    liftTests.length > 0 && !storedExplanation ? keptUncalibrated(kept, hash, replicates) : null;
   if (storedExplanation) {
     const e = storedExplanation;
     e.notes.push(
@@ -175,6 +232,7 @@ export async function explainTenant(
         model: stored?.model,
         replicates: replicates ?? undefined,
         liftTests,
+        ...(plain ? { uncalibrated: plain.explanation } : {}),
       },
       opts.signal,
     );
@@ -200,6 +258,7 @@ export async function explainTenant(
           ? []
           : [{ fold: -1, kind: 'final', payload: { ...keptFor(hash), model: out.model } }]),
         explanationRow(hash, replicates, liftKey, out.explanation),
+        ...[uncalibratedRow(hash, replicates, plain, out.uncalibrated) ?? []].flat(),
       ]);
     } catch (e) {
       ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);

@@ -39,7 +39,7 @@ import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
-import { explanationRow, keptExplanation } from './explain.js';
+import { explanationRow, keptExplanation, keptUncalibrated, uncalibratedRow } from './explain.js';
 import { doneRunCovering, isKeptFor, keptFor, onOtherData, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { getLatestPlan } from './plan.js';
@@ -362,6 +362,16 @@ async function tenantReport(
     liftKey,
   );
   const reused = keptShown?.calibration?.applied === true ? null : keptShown;
+  // A calibrated one is computed again, but its held channels' intervals come from the
+  // uncalibrated explanation kept without tests when there is one (as explain: compute.ts).
+  const plain =
+    liftTests.length > 0 && !reused
+      ? keptUncalibrated(
+          kept.filter((m) => m.fold === -1),
+          hash,
+          replicates,
+        )
+      : null;
   const out = await runTask(
     ctx,
     {
@@ -374,6 +384,7 @@ async function tenantReport(
       liftTests,
       replicates: req.replicates,
       explanation: reused ?? undefined,
+      ...(plain ? { uncalibrated: plain.explanation } : {}),
     },
     opts.signal,
   );
@@ -393,13 +404,17 @@ async function tenantReport(
         });
       }
       // Kept as explain keeps it (explain and the next report read it); not a calibrated one.
-      if (!keptShown && out.explanation.calibration?.applied !== true) {
+      const replaces = !keptShown && out.explanation.calibration?.applied !== true;
+      if (replaces) {
         ctx.store.saveModel(
           holder.id,
           req.tenant,
           explanationRow(hash, replicates, liftKey, out.explanation),
         );
       }
+      // The uncalibrated explanation of the held channels, kept for explain and the next report.
+      const row = uncalibratedRow(hash, replicates, replaces ? plain : null, out.uncalibrated);
+      if (row) ctx.store.saveModel(holder.id, req.tenant, row);
     } catch (e) {
       ctx.log('warning', `could not keep the report's figures: ${(e as Error).message}`);
     }

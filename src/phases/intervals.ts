@@ -477,41 +477,37 @@ function visitFigures(
 }
 
 /**
- * The intervals of an explanation's figures in visitFigures order (null where a figure has none).
+ * The explanation of the uncalibrated model with its intervals, as explain computes it without
+ * lift tests (before its unspent figures are taken out): what addHeldChannelIntervals copies the
+ * held channels' intervals from.
  */
-function figureIntervals(e: Explanation): (FigureInterval | null)[] {
-  const out: (FigureInterval | null)[] = [];
-  const channel = (ch: { intervals: ChannelIntervals | null }): void => {
-    out.push(ch.intervals?.contribution ?? null, ch.intervals?.roas ?? null);
-    out.push(ch.intervals?.marginal_roas ?? null);
-  };
-  for (const ch of e.channels) channel(ch);
-  for (const s of e.weather_states) for (const ch of s.channels) channel(ch);
-  for (const curve of e.response_curves) {
-    const band = curve.contribution_interval;
-    curve.contribution.forEach((_, i) =>
-      out.push(
-        band
-          ? {
-              p80: [band.p80.lo[i], band.p80.hi[i]],
-              p95: [band.p95.lo[i], band.p95.hi[i]],
-            }
-          : null,
-      ),
-    );
-  }
-  return out;
+export function uncalibratedExplanation(
+  series: TenantSeries,
+  uncalibrated: FinalModel,
+  synthetic: SyntheticTenant | null,
+  options: IntervalOptions = {},
+): Explanation {
+  const plain = explainFinalModel(series, uncalibrated, synthetic);
+  addIntervals(plain, series, uncalibrated, { ...options, calibration: null });
+  return plain;
 }
 
 /**
  * Gives the channels a calibrated model holds at the uncalibrated fit (no used lift test:
  * calibration.held_channels) the uncalibrated explanation's intervals, as they have its figures:
  * `uncalibrated` is the model before calibration, and its explanation with intervals is computed
- * here as explain computes it without tests (`options` without `calibration`). Before, a held
- * channel's intervals were the calibrated bootstrap's (its replicates held at their own
- * uncalibrated fit, scaled by CALIBRATED_WIDTH_SCALE and without the data-window term), so one
- * test on google changed untested meta's 80% width by x0.5 to x4.4 while its point did not move
- * (probe s53; docs/calibration.md). Nothing is done without held channels or intervals.
+ * here as explain computes it without tests (uncalibratedExplanation). Before, a held channel's
+ * intervals were the calibrated bootstrap's (its replicates held at their own uncalibrated fit,
+ * scaled by CALIBRATED_WIDTH_SCALE and without the data-window term), so one test on google
+ * changed untested meta's 80% width by x0.5 to x4.4 while its point did not move (probe s53;
+ * docs/calibration.md). Nothing is done without held channels or intervals.
+ *
+ * `kept`: that explanation as explain kept it for the same data, model and replicates without
+ * tests (its unspent figures already taken out: unspent.ts), used instead of computing it again
+ * when it pairs with this one (keptPairs): the intervals copied are the same numbers (a figure
+ * the kept one has no interval for is one withoutUnspentFigures takes out of this explanation
+ * too). Returns the explanation computed here, or null when none was (nothing held, no
+ * intervals, or `kept` served), so that the caller can keep it.
  */
 export function addHeldChannelIntervals(
   explanation: Explanation,
@@ -519,31 +515,95 @@ export function addHeldChannelIntervals(
   uncalibrated: FinalModel,
   synthetic: SyntheticTenant | null,
   options: IntervalOptions = {},
-): void {
+  kept: Explanation | null = null,
+): Explanation | null {
   const held = new Set(explanation.calibration?.held_channels ?? []);
-  if (!explanation.calibration?.applied || held.size === 0 || !explanation.uncertainty) return;
-  const plain = explainFinalModel(series, uncalibrated, synthetic);
-  addIntervals(plain, series, uncalibrated, { ...options, calibration: null });
-  if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) return;
-  const from = figureIntervals(plain);
-  // The two explanations are of one series (the same channels, states and curve levels), so
-  // their figures pair by position; a count that differs is a bug, not data to pair anyway.
-  const count = figureVector(explanation).length;
-  if (count !== from.length) {
-    throw new RangeError(
-      `the uncalibrated explanation has ${from.length} figures, the calibrated ${count}: cannot pair their intervals`,
-    );
+  if (!explanation.calibration?.applied || held.size === 0 || !explanation.uncertainty) return null;
+  const reuse = kept !== null && keptPairs(explanation, kept, held);
+  const plain = reuse ? kept : uncalibratedExplanation(series, uncalibrated, synthetic, options);
+  if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) {
+    return reuse ? null : plain;
   }
-  let k = 0;
-  visitFigures(explanation, (_v, put, _m, channel) => {
-    const iv = from[k++];
-    if (held.has(channel) && iv) put(iv);
-  });
+  if (!reuse) {
+    // The two explanations are of one series (the same channels, states and curve levels), so
+    // their figures pair by position; a count that differs is a bug, not data to pair anyway.
+    const count = figureVector(explanation).length;
+    const from = figureVector(plain).length;
+    if (count !== from) {
+      throw new RangeError(
+        `the uncalibrated explanation has ${from} figures, the calibrated ${count}: cannot pair their intervals`,
+      );
+    }
+  }
+  const copy = <T>(x: T): T => structuredClone(x);
+  const take = (
+    to: { channel: string; intervals: ChannelIntervals | null },
+    from: { intervals: ChannelIntervals | null } | undefined,
+  ): void => {
+    if (held.has(to.channel) && from?.intervals) to.intervals = copy(from.intervals);
+  };
+  explanation.channels.forEach((ch, c) => take(ch, plain.channels[c]));
+  explanation.weather_states.forEach((s, i) =>
+    s.channels.forEach((ch, c) => take(ch, plain.weather_states[i].channels[c])),
+  );
+  for (const curve of explanation.response_curves) {
+    if (!held.has(curve.channel)) continue;
+    const band = plain.response_curves.find(
+      (r) => r.channel === curve.channel,
+    )?.contribution_interval;
+    if (band) curve.contribution_interval = copy(band);
+  }
   explanation.uncertainty.uncalibrated_intervals = {
     channels: explanation.channels.map((c) => c.channel).filter((c) => held.has(c)),
     method: plain.uncertainty.method,
     width_scale: plain.uncertainty.width_scale,
   };
+  return reuse ? null : plain;
+}
+
+/**
+ * Whether a kept uncalibrated explanation pairs figure by figure with this one (the same
+ * channels, weather states and response-curve levels in the same order, a curve missing only for
+ * a channel without spend, which withoutUnspentFigures takes out of both) and says whether its
+ * bootstrap gave intervals: at least one channel with spend, whose intervals are null only when
+ * it gave none (the condition addHeldChannelIntervals reads on a fresh explanation). The held
+ * channels' interval ends must be numbers: JSON keeps a NaN or an infinity as null, which the
+ * fresh explanation would not have had.
+ */
+function keptPairs(
+  explanation: Explanation,
+  kept: Explanation,
+  held: ReadonlySet<string>,
+): boolean {
+  const names = (xs: readonly { channel: string }[]): string => xs.map((x) => x.channel).join('\n');
+  if (names(kept.channels) !== names(explanation.channels)) return false;
+  if (!kept.channels.some((c) => c.spend > 0 && !c.no_spend)) return false;
+  if (kept.weather_states.length !== explanation.weather_states.length) return false;
+  const statesPair = explanation.weather_states.every((s, i) => {
+    const k = kept.weather_states[i];
+    return k.state === s.state && names(k.channels) === names(s.channels);
+  });
+  if (!statesPair) return false;
+  const spent = new Set(explanation.channels.filter((c) => c.spend > 0).map((c) => c.channel));
+  const curvesPair = explanation.response_curves.every((curve) => {
+    const k = kept.response_curves.find((r) => r.channel === curve.channel);
+    if (!k) return !spent.has(curve.channel);
+    return k.contribution.length === curve.contribution.length;
+  });
+  if (!curvesPair) return false;
+  const numbers = (x: unknown): boolean =>
+    Array.isArray(x)
+      ? x.every(numbers)
+      : x !== null && typeof x === 'object'
+        ? Object.values(x).every(numbers)
+        : typeof x === 'number' && Number.isFinite(x);
+  const rows = [...kept.channels, ...kept.weather_states.flatMap((s) => s.channels)];
+  return (
+    rows.every((r) => !held.has(r.channel) || r.intervals === null || numbers(r.intervals)) &&
+    kept.response_curves.every(
+      (r) => !held.has(r.channel) || !r.contribution_interval || numbers(r.contribution_interval),
+    )
+  );
 }
 
 /** The figures of an explanation as one vector (visitFigures order). */
