@@ -1,6 +1,6 @@
 /** The planner's own curve fit (src/plan/curves.ts): profile least squares on all rows. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateTenant } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { modelWeatherNames } from '../src/core/features.js';
 import { fitRidge, predictRidge } from '../src/core/ridge.js';
 import { SeededRandom } from '../src/core/random.js';
@@ -57,6 +57,27 @@ describe('the planner curve fit', () => {
         9,
       );
     }
+  });
+
+  it('scores many channels by blocks as a direct refit does (session 54)', () => {
+    // A candidate's SSE is solved by blocks: the Cholesky factor of the columns outside its
+    // channel's group is made once per channel and each candidate adds a small Schur complement.
+    // Its scores are those of a fresh fit of the same parameters (here on 9 channels and their
+    // weather interactions, about 45 columns).
+    const spec = shapeSpecOf('blocks_s13102_0', 13_102, {
+      frequency: 'daily',
+      years: 1,
+      channels: 9,
+      correlation: 0.5,
+    });
+    const series = generateShape(spec, { seed: 13_102 }).series;
+    const start = Object.fromEntries(series.channels.map((c) => [c, START]));
+    const fit = fitPlanCurves(series, start, { sweeps: 1, localRounds: 1 });
+    expect(fit.score).toBeCloseTo(directScore(series, fit.params), 6);
+    expect(fit.score).toBeLessThan(directScore(series, fit.params) + 1e-9 * Math.abs(fit.score));
+    // The rule's scan (simplify) scores by blocks too: still the direct refit's score.
+    const simple = fitPlanCurves(series, fit.params, { sweeps: 0, localRounds: 1, simplify: 1 });
+    expect(simple.score).toBeCloseTo(directScore(series, simple.params), 6);
   });
 
   it('recovers the curve parameters of a series made by the model form', () => {
