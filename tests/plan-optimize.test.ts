@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hill } from '../src/core/transforms.js';
 import { SeededRandom } from '../src/core/random.js';
 import {
+  bisect,
   checkFeasible,
   optimizePlan,
   PlanInputError,
@@ -155,7 +156,145 @@ function gridOptimum(r: SeparableResponse, budget: number, units: number, rounds
   return base + value;
 }
 
+/** Plain bisection: every midpoint evaluated (the optimizer's projection before session 54). */
+function plainBisect(f: (v: number) => number, target: number, lo: number, hi: number): number {
+  for (let i = 0; i < 200; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
+    if (f(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** projectPlan as it was before session 54 (plain bisections), the reference for its bits. */
+function plainProjection(y: readonly Float64Array[], c: PlanConstraints): Float64Array[] {
+  const C = y.length;
+  const H = y[0].length;
+  const sum = (x: ArrayLike<number>): number => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    return s;
+  };
+  const ranges = y.map((_, ch): [number, number] => [
+    Math.max(c.totalLower[ch], sum(c.lower[ch])),
+    Math.min(c.totalUpper[ch], sum(c.upper[ch])),
+  ]);
+  const f = (ch: number, nu: number): number => {
+    let s = 0;
+    for (let t = 0; t < H; t++) {
+      const v = y[ch][t] - nu;
+      s += v < c.lower[ch][t] ? c.lower[ch][t] : v > c.upper[ch][t] ? c.upper[ch][t] : v;
+    }
+    return s;
+  };
+  let minNu = Infinity;
+  let maxNu = -Infinity;
+  for (let ch = 0; ch < C; ch++) {
+    for (let t = 0; t < H; t++) {
+      minNu = Math.min(minNu, y[ch][t] - Math.min(c.upper[ch][t], c.budget + 1));
+      maxNu = Math.max(maxNu, y[ch][t] - c.lower[ch][t]);
+    }
+  }
+  minNu -= 1;
+  maxNu += 1;
+  const clampTo = (v: number, [lo, hi]: [number, number]): number => Math.min(hi, Math.max(lo, v));
+  const total = (lambda: number): number => {
+    let s = 0;
+    for (let ch = 0; ch < C; ch++) s += clampTo(f(ch, lambda), ranges[ch]);
+    return s;
+  };
+  const lambda = plainBisect(total, c.budget, minNu, maxNu);
+  return y.map((yc, ch) => {
+    const free = f(ch, lambda);
+    const target = clampTo(free, ranges[ch]);
+    const nu = free === target ? lambda : plainBisect((v) => f(ch, v), target, minNu, maxNu);
+    return Float64Array.from(yc, (v, t) =>
+      Math.min(c.upper[ch][t], Math.max(c.lower[ch][t], v - nu)),
+    );
+  });
+}
+
 describe('plan optimizer', () => {
+  it('projects to the same bits as plain bisection, evaluating far fewer midpoints', () => {
+    // Session 54: bisect replays the halvings and evaluates f only at midpoints that Newton steps
+    // did not already decide (f as computed is non-increasing). Random plans of 3-15 channels:
+    // channel totals at their bounds, floors, finite and infinite caps, fixed cells.
+    const rng = new SeededRandom(13_101);
+    for (let trial = 0; trial < 150; trial++) {
+      const C = 3 + (trial % 13);
+      const H = 5 + (trial % 24);
+      const budget = rng.uniform(1e3, 1e6);
+      const share = budget / C;
+      const lower = Array.from({ length: C }, (_, ch) =>
+        Float64Array.from({ length: H }, () =>
+          ch % 4 === 1 ? rng.uniform(0, share / (4 * H)) : 0,
+        ),
+      );
+      const upper = Array.from({ length: C }, (_, ch) =>
+        Float64Array.from({ length: H }, (_, t) =>
+          ch % 3 === 0 ? Infinity : ch % 5 === 2 && t % 7 === 3 ? lower[ch][t] : (3 * share) / H,
+        ),
+      );
+      const c: PlanConstraints = {
+        budget,
+        lower,
+        upper,
+        totalLower: Array.from({ length: C }, (_, ch) => (ch % 2 === 0 ? 0.6 * share : 0)),
+        totalUpper: Array.from({ length: C }, (_, ch) => (ch % 2 === 0 ? 1.7 * share : Infinity)),
+      };
+      const y = Array.from({ length: C }, () =>
+        Float64Array.from({ length: H }, () => rng.uniform(-2, 4) * (share / H)),
+      );
+      const got = projectPlan(y, c);
+      const want = plainProjection(y, c);
+      for (let ch = 0; ch < C; ch++)
+        for (let t = 0; t < H; t++) expect(Object.is(got[ch][t], want[ch][t])).toBe(true);
+    }
+    // A staircase (rounded) function and a linear one: the same number, fewer evaluations.
+    for (const [f, target] of [
+      [(v: number) => Math.round(-v * 1e3) / 1e3, 12.3456],
+      [(v: number) => 3 - 2 * v, 0.123],
+      [(v: number) => Math.max(0, Math.min(50, 7 - v)), 50],
+    ] as [(v: number) => number, number][]) {
+      let calls = 0;
+      const counted = (v: number): number => {
+        calls++;
+        return f(v);
+      };
+      let plainCalls = 0;
+      const want = plainBisect(
+        (v) => {
+          plainCalls++;
+          return f(v);
+        },
+        target,
+        -1e5,
+        1e5,
+      );
+      expect(
+        Object.is(bisect(counted, target, -1e5, 1e5, true, { value: 0, down: NaN, up: NaN }), want),
+      ).toBe(true);
+      expect(plainCalls).toBeGreaterThan(50);
+      expect(calls).toBeLessThan(plainCalls);
+    }
+    let linearCalls = 0;
+    const slope = { value: 0, down: NaN, up: NaN };
+    bisect(
+      (v) => {
+        linearCalls++;
+        slope.value = -2;
+        return 3 - 2 * v;
+      },
+      0.123,
+      -1e5,
+      1e5,
+      true,
+      slope,
+    );
+    expect(linearCalls).toBeLessThanOrEqual(12);
+  });
+
   it('gradient matches central finite differences, carry-over into the tail included', () => {
     const r = smallResponse(7, 10);
     const x = even(r, 20_000);
@@ -220,6 +359,51 @@ describe('plan optimizer', () => {
         expect(ip).toBeLessThanOrEqual(1e-6);
       }
     }
+  });
+
+  it('screens many starts: the kept ones end where they would have, the others stop early', () => {
+    // Session 54: 10 channels, 12 starts (both baselines' stand-ins and one tilted per channel).
+    const H = 28;
+    const C = 10;
+    const rng = new SeededRandom(13_109);
+    const n = H + 40;
+    const r: SeparableResponse = {
+      channels: Array.from({ length: C }, (_, c) => `ch${c}`),
+      horizon: H,
+      tail: 40,
+      base: new Float64Array(n).fill(5_000),
+      gain: Array.from({ length: C }, () =>
+        Float64Array.from({ length: n }, () => rng.uniform(2_000, 6_000)),
+      ),
+      decay: Array.from({ length: C }, () => rng.uniform(0.5, 0.95)),
+      k: Array.from({ length: C }, () => rng.uniform(200, 800)),
+      s: Array.from({ length: C }, (_, c) => (c % 3 === 0 ? 2.2 : rng.uniform(0.7, 1.4))),
+      start: Array.from({ length: C }, () => rng.uniform(0, 300)),
+    };
+    const budget = 60_000;
+    const cons = unboundedConstraints(r, budget);
+    const starts = [
+      even(r, budget),
+      r.channels.map((_, c) => new Float64Array(H).fill((budget * (c + 1)) / (H * 55))),
+      ...r.channels.map((_, c) =>
+        r.channels.map((_, j) =>
+          new Float64Array(H).fill((budget * (j === c ? 0.6 : 0.4 / (C - 1))) / H),
+        ),
+      ),
+    ];
+    // No stopping tolerance: every ascent runs to its cap unless it cannot move.
+    const opts = { tolerance: 0, maxIterations: 400 };
+    const all = optimizePlan(r, cons, starts, opts);
+    const screened = optimizePlan(r, cons, starts, { ...opts, screen: true });
+    // Every start ran to its end without the screen; with it, 3 did and 9 stopped at 100.
+    expect(all.work).toBeGreaterThan(2 * screened.work);
+    expect(screened.work).toBeLessThanOrEqual(9 * 100 + 3 * 400);
+    // A kept start ends where its own ascent ends (resumed after the screen, the same bits).
+    const own = optimizePlan(r, cons, [starts[screened.start]], opts);
+    expect(screened.total).toBe(own.total);
+    screened.spend.forEach((x, c) => x.forEach((v, t) => expect(v).toBe(own.spend[c][t])));
+    // Here the starts the screen dropped end at the same optimum as the kept (to 1e-13).
+    expect(Math.abs(screened.total - all.total)).toBeLessThan(1e-9 * all.total);
   });
 
   it('agrees with an exhaustive grid on 2 channels x 7 days within 0.5% of incremental revenue', () => {

@@ -838,6 +838,13 @@ function anchorOf(
   return settlePinned(projectPlan(even, cons), cons, pinned);
 }
 
+/**
+ * From this many channels on, the optimizer screens its C + 2 starts (optimize.ts SCREEN_KEEP of
+ * them after SCREEN_ITERATIONS continue): each start ran 1,000-2,000 iterations, so a 15-channel
+ * plan's solve cost 17 full ascents (docs/planner.md "Speed"). Fewer channels keep every start.
+ */
+export const SCREEN_MIN_CHANNELS = 8;
+
 interface Solved {
   spend: Float64Array[];
   incremental: number;
@@ -875,7 +882,7 @@ function solve(
         ),
       ),
     );
-  const out = optimizePlan(r, cons, s);
+  const out = optimizePlan(r, cons, s, { screen: r.channels.length >= SCREEN_MIN_CHANNELS });
   const spend = settlePinned(out.spend, cons, pinned);
   return {
     spend,
