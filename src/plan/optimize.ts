@@ -144,18 +144,22 @@ export function bisect(
   let gb = NaN;
   // The last point evaluated, f there less the target, and f's slope there.
   let x = lo;
-  let gx = f(lo) - target;
-  let mx = slope.value;
-  let up = slope.up;
-  let down = slope.down;
-  if (gx > 0) {
-    a = lo;
-    ga = gx;
-    x = hi;
-    gx = f(hi) - target;
+  let gx = 0;
+  let mx = 0;
+  let up = NaN;
+  let down = NaN;
+  const evaluate = (at: number): void => {
+    x = at;
+    gx = f(at) - target;
     mx = slope.value;
     up = slope.up;
     down = slope.down;
+  };
+  evaluate(lo);
+  if (gx > 0) {
+    a = lo;
+    ga = gx;
+    evaluate(hi);
     if (gx > 0) {
       a = hi;
       ga = gx;
@@ -190,11 +194,7 @@ export function bisect(
     if (!(next > a && next < b)) next = a + (ga * (b - a)) / (ga - gb);
     if (!(next > a && next < b)) next = 0.5 * (a + b);
     if (!(next > a && next < b)) break;
-    x = next;
-    gx = f(x) - target;
-    mx = slope.value;
-    up = slope.up;
-    down = slope.down;
+    evaluate(next);
     if (gx > 0) {
       a = x;
       ga = gx;
