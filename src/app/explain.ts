@@ -252,13 +252,14 @@ export async function explainTenant(
   }
   if (holder) {
     // The model and the explanation with its intervals are kept together (one transaction).
+    const uncalibrated = uncalibratedRow(hash, replicates, plain, out.uncalibrated);
     try {
       ctx.store.saveModels(holder.id, req.tenant, [
         ...(stored
           ? []
           : [{ fold: -1, kind: 'final', payload: { ...keptFor(hash), model: out.model } }]),
         explanationRow(hash, replicates, liftKey, out.explanation),
-        ...[uncalibratedRow(hash, replicates, plain, out.uncalibrated) ?? []].flat(),
+        ...(uncalibrated ? [uncalibrated] : []),
       ]);
     } catch (e) {
       ctx.log('warning', `could not keep the fitted model: ${(e as Error).message}`);
