@@ -111,7 +111,7 @@ describe('plan_budget cancelled over MCP while it plans', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stops the plan, stores nothing, and the same call then answers', async () => {
+  it('stops the plan, stores no plan, and the same call then answers', async () => {
     const runs = vi.spyOn(ComputePool.prototype, 'run');
     const c = await connect(app);
     try {
@@ -121,14 +121,15 @@ describe('plan_budget cancelled over MCP while it plans', () => {
       const cancelled = c.client.callTool({ name: 'plan_budget', arguments: args }, undefined, {
         signal: controller.signal,
         onprogress: (p) => {
-          if (/^planning /.test(p.message ?? '')) planning = true;
+          // The refits step: most of a first checked plan (the plan after it takes little).
+          if (/^first checked plan on this model/.test(p.message ?? '')) planning = true;
         },
       });
       cancelled.catch(() => {});
       expect(await waitUntil(() => planning, 120_000)).not.toBeNull();
       await sleep(1000);
       const pool = runs.mock.contexts[0] as ComputePool;
-      expect(runs.mock.calls.at(-1)?.[0].kind).toBe('plan');
+      expect(runs.mock.calls.at(-1)?.[0].kind).toBe('plan-refits');
       expect(pool.busy).toBe(1);
       controller.abort('the test stops it');
       await expect(cancelled).rejects.toThrow();
@@ -136,7 +137,7 @@ describe('plan_budget cancelled over MCP while it plans', () => {
       expect(freedAfter).not.toBeNull();
       expect(app.listPlans().total).toBe(0);
 
-      // The same call, timed: the whole plan (its model is kept; its refits were not).
+      // The same call, timed: the whole plan (its model is kept; its refits were stopped).
       const started = Date.now();
       const again = await c.client.callTool({ name: 'plan_budget', arguments: args }, undefined, {
         timeout: 600_000,

@@ -337,10 +337,10 @@ describe('Ctrl-C during a plan', () => {
       cancelling: (what: string) => said.push(what),
     });
     expect(said).toEqual([
-      'the plan is cancelled and nothing is stored',
-      'the plan is cancelled and nothing is stored',
+      'the plan is cancelled and no plan is stored (steps it finished are kept for the next plan)',
+      'the plan is cancelled and no plan is stored (steps it finished are kept for the next plan)',
       'the phase 3 run 7 the plan started is recorded as cancelled, and no plan is stored',
-      'the plan is cancelled and nothing is stored',
+      'the plan is cancelled and no plan is stored (steps it finished are kept for the next plan)',
     ]);
   });
 });

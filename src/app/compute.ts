@@ -31,7 +31,9 @@ import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
 import {
   computePlan,
+  computePlanRefits,
   type PlanRefits,
+  type PlanRefitsTaskResult,
   type PlanTaskRequest,
   type PlanTaskResult,
 } from './plan-task.js';
@@ -96,6 +98,13 @@ export type ComputeTask =
       request: PlanTaskRequest;
       /** The model's bootstrap refits kept in the store (same count and seed), or null. */
       refits?: PlanRefits | null;
+    }
+  | {
+      /** The plan model and its refits alone (computePlanRefits), kept before the plan is made. */
+      kind: 'plan-refits';
+      source: TenantSource;
+      model: FinalModelJSON;
+      request: PlanTaskRequest;
     };
 
 /** Out-of-sample predictions of one outer fold, for the report. */
@@ -132,7 +141,8 @@ export type ComputeResult =
       /** As explain's: the uncalibrated explanation computed for the held channels, completed. */
       uncalibrated?: Explanation;
     }
-  | { kind: 'plan'; result: PlanTaskResult };
+  | { kind: 'plan'; result: PlanTaskResult }
+  | { kind: 'plan-refits'; result: PlanRefitsTaskResult };
 
 /**
  * Explains a tenant's all-rows model with intervals and caveats: the model (stored or fitted),
@@ -325,6 +335,9 @@ export function compute(task: ComputeTask): ComputeResult {
         task.refits ?? null,
       ),
     };
+  }
+  if (task.kind === 'plan-refits') {
+    return { kind: 'plan-refits', result: computePlanRefits(series, task.model, task.request) };
   }
   return explainTask(task, series, synthetic);
 }

@@ -79,6 +79,13 @@ export interface PlanRefits {
   models: FinalModelJSON[];
 }
 
+/**
+ * The plan model and its refits, made as a step of their own (app/plan.ts keeps them before the
+ * plan is made, so a first checked plan cancelled after this step, by a client's timeout say,
+ * does not make them again when asked again).
+ */
+export type PlanRefitsTaskResult = { ok: true; refits: PlanRefits } | { ok: false; error: string };
+
 export type PlanTaskResult =
   | {
       ok: true;
@@ -181,6 +188,48 @@ function mixOf(source: TenantSource): DriverMix | null {
   return null;
 }
 
+/**
+ * The plan-curve model and `req.replicates` refits of it (calibrated to `req.liftTests`), as
+ * computePlan makes them when none are given: a plan given these is byte-identical to the plan
+ * that makes them itself.
+ */
+export function computePlanRefits(
+  series: TenantSeries,
+  modelJson: FinalModelJSON,
+  req: PlanTaskRequest,
+): PlanRefitsTaskResult {
+  try {
+    const phase3 = usablePhase3(modelJson);
+    return {
+      ok: true,
+      refits: refitsFor(series, phase3, req.replicates, null, req.liftTests ?? []).refits,
+    };
+  } catch (e) {
+    return { ok: false, error: taskErrorMessage(e) };
+  }
+}
+
+/** The stored phase-3 model, refused before any refit when the planner cannot use it. */
+function usablePhase3(modelJson: FinalModelJSON): ReturnType<typeof finalFromJSON> {
+  const phase3 = finalFromJSON(modelJson);
+  // A Ridge the planner cannot use is refused before any refit (a blend or GBM is planned
+  // with its Ridge form, which always can be).
+  if (phase3.kind === 'ridge') revenueModelOf(phase3);
+  return phase3;
+}
+
+/** An input error's message, to return as data (it survives the trip from the worker thread). */
+function taskErrorMessage(e: unknown): string {
+  // A stored model that no longer fits the tenant's data is no input problem of the plan:
+  // thrown, it reaches the caller as a conflict (errors.ts knownAppError), not as "fix the
+  // argument".
+  if (e instanceof RangeError && isModelMismatch(e.message)) throw e;
+  if (e instanceof PlanInputError || e instanceof DataError || e instanceof RangeError) {
+    return e.message;
+  }
+  throw e;
+}
+
 export function computePlan(
   source: TenantSource,
   series: TenantSeries,
@@ -190,10 +239,7 @@ export function computePlan(
   storedRefits: PlanRefits | null = null,
 ): PlanTaskResult {
   try {
-    const phase3 = finalFromJSON(modelJson);
-    // A Ridge the planner cannot use is refused before any refit (a blend or GBM is planned
-    // with its Ridge form, which always can be).
-    if (phase3.kind === 'ridge') revenueModelOf(phase3);
+    const phase3 = usablePhase3(modelJson);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
     const { refits, fresh } = refitsFor(
@@ -247,13 +293,6 @@ export function computePlan(
     }
     return { ok: true, plan, comparison, refits: fresh ? refits : null };
   } catch (e) {
-    // A stored model that no longer fits the tenant's data is no input problem of the plan:
-    // thrown, it reaches the caller as a conflict (errors.ts knownAppError), not as "fix the
-    // argument".
-    if (e instanceof RangeError && isModelMismatch(e.message)) throw e;
-    if (e instanceof PlanInputError || e instanceof DataError || e instanceof RangeError) {
-      return { ok: false, error: e.message };
-    }
-    throw e;
+    return { ok: false, error: taskErrorMessage(e) };
   }
 }

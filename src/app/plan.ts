@@ -425,6 +425,28 @@ function refitKey(
   };
 }
 
+/**
+ * Keeps a model's refits (only beside a stored model: the row needs the model's run and tenant).
+ * A failed write costs the next plan the refits again, not this plan: said, not thrown.
+ */
+function keepRefits(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+  key: Omit<StoredRefits, 'refits'>,
+  refits: PlanRefits,
+): void {
+  try {
+    ctx.store.saveModel(runId, tenant, {
+      fold: -1,
+      kind: refitKind(refits.count),
+      payload: { ...key, refits },
+    });
+  } catch (e) {
+    ctx.log('warning', `could not keep the plan model's refits: ${(e as Error).message}`);
+  }
+}
+
 function storedRefits(
   ctx: AppContext,
   runId: number,
@@ -879,11 +901,25 @@ export async function planBudget(
   const liftTests = liftTestsOf(ctx, req.tenant);
   if (liftTests.length > 0) task.liftTests = liftTests;
   const key = refitKey(hash, model, liftTests);
-  const refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
-  progress(
-    1,
-    `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}${task.replicates > 0 && !refits ? ` (first checked plan on this model: ${task.replicates} refits of it, kept for the next plans)` : ''}`,
-  );
+  let refits = storedRefits(ctx, runId, req.tenant, key, task.replicates);
+  if (task.replicates > 0 && refits === null) {
+    // A step of its own, kept as soon as it is made: most of a first checked plan's time on a
+    // large tenant (a 10-year 15-channel one: about 20 of 28 CPU-s), so a call cancelled after
+    // it (a client's 60 s timeout) does not pay it again when asked again.
+    progress(
+      1,
+      `first checked plan on this model of ${req.tenant}: fitting the planner's curves and ${task.replicates} refits of it (kept for the next plans, also if this call stops after this step)`,
+    );
+    const made = await runTask(
+      ctx,
+      { kind: 'plan-refits', source, model, request: task },
+      opts.signal,
+    );
+    if (!made.result.ok) throw bad(made.result.error);
+    refits = made.result.refits;
+    if (kept) keepRefits(ctx, runId, req.tenant, key, refits);
+  }
+  progress(2, `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}`);
   const out = await runTask(
     ctx,
     { kind: 'plan', source, model, request: task, refits },
@@ -897,7 +933,6 @@ export async function planBudget(
   checkStillThere(ctx, req.tenant, runId, hash);
   const inputs = inputsOf(req, task);
   const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
-  const fresh = out.result.refits;
   const id = ctx.store.savePlan({
     tenant: req.tenant,
     modelRunId: runId,
@@ -923,11 +958,6 @@ export async function planBudget(
         ...planWeatherCaveats(series, out.result.plan),
       ],
     },
-    // Kept only beside a stored model (the row needs the model's run and tenant).
-    keepModels:
-      fresh && kept
-        ? [{ fold: -1, kind: refitKind(fresh.count), payload: { ...key, refits: fresh } }]
-        : [],
   });
   progress(3, `plan ${id} stored`);
   return getPlan(ctx, id);

@@ -298,7 +298,8 @@ export const plan: Command = {
     }
     // What Ctrl-C cancels: the phase 3 run the plan starts while it runs, else the plan alone
     // (it said "the run is recorded as cancelled" when the run had finished long before).
-    const planOnly = 'the plan is cancelled and nothing is stored';
+    const planOnly =
+      'the plan is cancelled and no plan is stored (steps it finished are kept for the next plan)';
     cancelling?.(planOnly);
     let stored: StoredPlan;
     try {
