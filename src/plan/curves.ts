@@ -353,8 +353,9 @@ function ridgeSse(
  * then h and h x each weather column, each less its mean (means[i]). Four columns share a pass
  * over the rows: each mean is the same sequential sum as one column's loop makes (so the same
  * bits), and the four sums run side by side instead of each waiting on its previous addition.
+ * Exported for its test.
  */
-function centredTrialColumns(
+export function centredTrialColumns(
   adstock: Float64Array,
   k: number,
   s: number,
