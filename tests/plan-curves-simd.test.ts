@@ -2,6 +2,7 @@
 // result-preserving changes, so each is compared bit for bit with the direct computation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
+import { CancelledError, runCancellable } from '../src/core/cancel.js';
 import { SeededRandom } from '../src/core/random.js';
 import {
   acquireDotArena,
@@ -156,5 +157,26 @@ describe('the plan-curve fit with the SIMD sums and four-column passes', () => {
       expect(JSON.stringify(simd)).toBe(JSON.stringify(plain));
       expect(Object.is(simd.score, plain.score)).toBe(true);
     }
+  });
+
+  it('gives its arena back when the fit stops (a cancelled plan)', () => {
+    const spec = shapeSpecOf('simd_s13303_0', 13_303, {
+      frequency: 'weekly',
+      years: 1,
+      channels: 3,
+      correlation: 0.5,
+    });
+    const series = generateShape(spec, { seed: 13_303 }).series;
+    const start = Object.fromEntries(
+      series.channels.map((c) => [c, { decay: 0.5, k_mult: 1, s: 1 }]),
+    );
+    const raised = new Int32Array(new SharedArrayBuffer(4));
+    raised[0] = 1;
+    expect(() => runCancellable(raised, () => fitPlanCurves(series, start))).toThrow(
+      CancelledError,
+    );
+    const cols = acquireDotArena(1, 4);
+    expect(cols).not.toBeNull();
+    releaseDotArena();
   });
 });
