@@ -6,9 +6,10 @@
  * columns, each sum with two accumulators (even rows and odd rows, added at the end, an odd last
  * row added to the even one). Here the two accumulators are the two lanes of one f64x2: a lane-wise
  * multiply, then a lane-wise add (WebAssembly never fuses them), so every lane does the same
- * rounded operations in the same order as the scalar loop and the sums have the same bits. On a
- * 3,650-row column this runs about 5-7x faster than the JavaScript loop (0.13-0.2 against 0.9 ns
- * per multiply-add), which is where a long tenant's curve fit spends its time.
+ * rounded operations in the same order as the scalar loop and the sums have the same bits. On
+ * 3,650-row columns this ran 4-7x faster than the JavaScript loop in a microbenchmark (0.13-0.26
+ * against 0.9 ns per multiply-add; the 2 x 4 block fastest), which is where a long tenant's curve
+ * fit spent its time.
  *
  * The kernels read their columns from the module's own memory: a caller takes an arena of columns
  * there (acquireDotArena), fills them, and sums with dotsInto / blockDotsInto, which return false

@@ -18,7 +18,9 @@
  *
  * Cost: only a channel's 1 + W columns (its transformed spend and spend x weather) change with its
  * candidate, so the centred co-moments of the other columns are kept and a candidate costs
- * O(n p (1 + W)) for its new co-moments plus one p x p Cholesky solve.
+ * O(n p (1 + W)) for its new co-moments plus a block solve (trialSse). The co-moments are summed
+ * by WebAssembly SIMD kernels (core/simd-dots.ts, the same bits as the JavaScript loops) on the
+ * fit's columns, which live in the kernels' memory for the fit.
  */
 import { checkCancelled } from '../core/cancel.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
