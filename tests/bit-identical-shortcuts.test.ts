@@ -14,7 +14,9 @@ import { SeededRandom } from '../src/core/random.js';
 import { medianPositive, selectInPlace } from '../src/core/stats.js';
 import { fitRidge, predictRidge } from '../src/core/ridge.js';
 import { hillSaturation } from '../src/core/transforms.js';
+import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
+import { figureVector } from '../src/phases/intervals.js';
 import { DesignMemo } from '../src/phases/media.js';
 import { constructedTenant } from './phase3-helpers.js';
 
@@ -105,6 +107,29 @@ describe("the explanation's DesignMemo", () => {
       const s = { ...series, spend: series.spend.map((x, j) => (j === 1 ? spend : x)) };
       sameBits(predictFinal(model, s, memo), predictFinal(model, s));
     }
+  });
+});
+
+describe('explanations of the figures alone (the bootstrap and window refits)', () => {
+  it('give every figure of the full explanation to the bit, without caveats and notes', () => {
+    const { series } = constructedTenant(
+      [
+        { decay: 0.4, kMult: 1, s: 1.3, beta: 2500 },
+        { decay: 0.2, kMult: 0.7, s: 0.8, beta: 1500 },
+        { decay: 0.6, kMult: 1.5, s: 1.8, beta: 3000 },
+      ],
+      { days: 400, noiseSd: 200, seed: 19 },
+    );
+    const model = fitFinalModel(series, 3);
+    const full = explainFinalModel(series, model, null);
+    const figures = explainFinalModel(series, model, null, { figuresOnly: true });
+    sameBits(figureVector(figures), figureVector(full));
+    expect(figureVector(full).length).toBeGreaterThan(50);
+    // Everything but the caveats and notes is the same.
+    expect({ ...figures, caveats: full.caveats, notes: full.notes }).toEqual(full);
+    expect(figures.caveats).toEqual([]);
+    expect(figures.notes).toEqual([]);
+    expect(full.caveats.length + full.notes.length).toBeGreaterThan(0);
   });
 });
 

@@ -215,8 +215,8 @@ describe('expanding search: candidates scored from the fold work of the other co
   });
 
   it('keep the reduced search the same to the bit with its grid trials kept and shared', () => {
-    // A 10-channel expanding search keeps its grid candidates' design-only work (its own cache,
-    // read back in the second sweep) and shares it between searches of the same design.
+    // A 10-channel expanding search keeps its grid candidates (in slabs of its own, read back in
+    // the second sweep) and shares their design-only work between searches of the same design.
     const opts = { sweeps: 2, refineRounds: 1 };
     const fresh = searchMediaParams(series, T, {
       ...opts,
@@ -238,6 +238,41 @@ describe('expanding search: candidates scored from the fold work of the other co
     // The kept trials' co-moments with the other channels' columns at the same points were read
     // back too (ReducedTrial.pairs), and the searches stayed those computed afresh above.
     expect(cache.pairReads).toBeGreaterThan(1000);
+  });
+});
+
+describe('expanding reduced search: grid candidates kept in slabs (SavedGrid)', () => {
+  // Without a shared cache the reduced expanding search keeps its grid candidates in slabs and a
+  // later sweep sums again only the co-moments with the channels that moved since (the target is
+  // the search's own). The reference sums them all, in a fresh scorer per visit.
+  it('give the search of a fresh scorer and no kept trials to the bit (2 and 3 sweeps, two windows)', () => {
+    for (const end of [T, 300]) {
+      for (const sweeps of [2, 3]) {
+        const opts = { sweeps, refineRounds: 2 };
+        const kept = searchMediaParams(series, end, opts);
+        const fresh = searchMediaParams(series, end, {
+          ...opts,
+          reuseTrials: false,
+          expandingTrials: false,
+        });
+        expect(kept).toEqual(fresh);
+        expect(Object.is(kept.innerR2, fresh.innerR2)).toBe(true);
+        expect(kept.candidates).toBe(fresh.candidates);
+      }
+    }
+  });
+
+  it('start from a point that moves every channel in each sweep and stay the same', () => {
+    // Every channel starts at the top of the grid: the sweeps move them, so the slab path
+    // recomputes most co-moments and reads some back.
+    const start = Object.fromEntries(
+      series.channels.map((c) => [c, { decay: 0.9, k_mult: 4, s: 2 }]),
+    );
+    const opts = { sweeps: 3, refineRounds: 1, start };
+    const kept = searchMediaParams(series, 260, opts);
+    const fresh = searchMediaParams(series, 260, { ...opts, reuseTrials: false });
+    expect(kept).toEqual(fresh);
+    expect(Object.is(kept.innerR2, fresh.innerR2)).toBe(true);
   });
 });
 

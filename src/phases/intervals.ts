@@ -859,7 +859,7 @@ export function windowFigures(
       calendar: model.calendar,
       channelParams: windowParams(series, model, run, i, { ...options, calendar: model.calendar }),
     });
-    return figureVector(explainFinalModel(series, m, null));
+    return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
   });
 }
 
@@ -900,7 +900,7 @@ export function dataWindowFigures(
         calendar: model.calendar,
         channelParams: model.channelParams!,
       });
-      return figureVector(explainFinalModel(series, m, null));
+      return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
     });
 }
 
@@ -929,7 +929,7 @@ export function kindFigures(
       channelParams: model.channelParams,
       keepRidge: 'the model-kind term: the point design as Ridge',
     });
-    return figureVector(explainFinalModel(series, m, null));
+    return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
   } catch (e) {
     rethrowCancelled(e);
     return null;
@@ -978,7 +978,7 @@ export function bootstrapFigures(
       : null;
     try {
       const m = refitReplicate({ ...series, target }, model, shared, tests, pointRuns);
-      figures.push(figureVector(explainFinalModel(series, m, null)));
+      figures.push(figureVector(explainFinalModel(series, m, null, { figuresOnly: true })));
     } catch (e) {
       rethrowCancelled(e);
       failed++;
@@ -1036,7 +1036,7 @@ export function testShiftFigures(
         k === i ? { ...t, incremental_revenue: t.incremental_revenue + dir * t.standard_error } : t,
       );
       const m = testShiftCalibration(series, model, calibration, moved);
-      return figureVector(explainFinalModel(series, m, null));
+      return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
     }),
   );
 }
@@ -1062,7 +1062,7 @@ export function calibratedWindowFigures(
       calibration.tests,
       calibration.candidates,
     );
-    return figureVector(explainFinalModel(series, m, null));
+    return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
   });
 }
 

@@ -206,8 +206,8 @@ export interface MediaSearchOptions {
    * Reduced fast path: keep what a grid candidate's score needs that the other channels' columns
    * do not change, and reuse it when the next sweep scores the candidate again (default true).
    * false recomputes it: the reference the reuse is tested against (the same bits). The reduced
-   * expanding search likewise keeps its grid candidates' design-only work (a SearchTrialCache of
-   * its own unless one is given) and one scorer for all its visits; false leaves that out too
+   * expanding search likewise keeps its grid candidates (in the `trialCache` given, else in slabs
+   * of its own as the blocked one) and one scorer for all its visits; false leaves that out too
    * (a fresh scorer per visit).
    */
   reuseTrials?: boolean;
@@ -1328,15 +1328,18 @@ function giveSlab(slab: Float64Array): void {
 }
 
 /**
- * One channel's saved grid candidates in the reduced fast path (searchMediaParams): for grid
+ * One channel's saved grid candidates in the reduced searches (searchMediaParams): for grid
  * candidate i its transformed spend, its co-moments, every channel's move count when those were
- * computed, and its saved Schur parts, in slabs allocated once, at the channel's first save.
+ * computed, whether it was saved, and (the blocked fast path) its saved Schur parts, in slabs
+ * allocated once, at the channel's first save.
  */
 class SavedGrid {
   readonly h: Float64Array;
   readonly co: Float64Array;
   readonly coLength: number;
   readonly seen: Int32Array;
+  /** 1 for a candidate saved (its h, co and seen written). */
+  readonly has: Uint8Array;
   readonly schur: (SavedSchur | undefined)[] = [];
   private readonly schurData: Float64Array;
   private readonly schurLength: number;
@@ -1346,12 +1349,14 @@ class SavedGrid {
     scorer: GroupScorer,
     private readonly stable: number,
     channels: number,
+    withSchur = true,
   ) {
     this.h = takeSlab(candidates * T);
     this.coLength = scorer.trialCoLength;
     this.co = takeSlab(candidates * this.coLength);
     this.seen = new Int32Array(candidates * channels);
-    this.schurLength = savedSchurLength(scorer.segments, scorer.groupSize, stable);
+    this.has = new Uint8Array(candidates);
+    this.schurLength = withSchur ? savedSchurLength(scorer.segments, scorer.groupSize, stable) : 0;
     this.schurData = takeSlab(candidates * this.schurLength);
   }
 
@@ -1495,15 +1500,15 @@ export function searchMediaParams(
   const makeScorerOf = scorerFactory(series, T, scorerOptions);
   const scorer = makeScorerOf(null);
   const joint = C <= JOINT_SEARCH_MAX_CHANNELS;
-  // The reduced expanding search keeps its grid candidates' design-only work in a cache too (the
-  // given one, or its own: its second sweep scores the grid again); the reduced blocked search
-  // keeps its own (SavedGrid).
+  // The reduced expanding search keeps its grid candidates' design-only work in the cache given
+  // (the bootstrap replicates share one); given none, it keeps its grid candidates in slabs as the
+  // reduced blocked search does (SavedGrid: its second sweep scores the grid again, summing only
+  // the co-moments with the channels that moved since; the same sums, so the same bits). Until
+  // session 55 it kept them in a SearchTrialCache of its own: about 13 KB allocated per
+  // candidate and every co-moment with the other channels and the target summed again.
   const reducedCached = !joint && !makeScorerOf.fastTrials;
-  const trialCache = joint
-    ? options.trialCache
-    : reducedCached
-      ? (options.trialCache ?? (options.reuseTrials === false ? undefined : new SearchTrialCache()))
-      : undefined;
+  const ownGrid = reducedCached && !options.trialCache && options.reuseTrials !== false;
+  const trialCache = joint || reducedCached ? options.trialCache : undefined;
   trialCache?.bind(
     series,
     JSON.stringify([
@@ -1754,7 +1759,8 @@ export function searchMediaParams(
   ): boolean => {
     let local: GroupScorer;
     let base: number;
-    if (makeScorerOf.fastTrials) {
+    const fastTrials = makeScorerOf.fastTrials;
+    if (fastTrials) {
       // The group's coordinates stay zero in the committed moments: every score, the current
       // point's included, comes from the Schur-complement path (see visitJoint).
       local = sharedScorerFor(c);
@@ -1785,34 +1791,42 @@ export function searchMediaParams(
       let sc: number;
       let slab = keep === 'none' ? null : saved[c];
       if (keep === 'save' && slab === null) {
-        slab = new SavedGrid(grid.length, T, local, local.fixedColumns - C, C);
+        slab = new SavedGrid(grid.length, T, local, local.fixedColumns - C, C, fastTrials);
         saved[c] = slab;
       }
       // The candidate's place in the grid: where its saved work and its latest score live.
       const slot = slots ? slots[i] : i;
-      if (slab?.schur[slot]) {
+      if (slab?.has[slot]) {
         // Offsets into the slabs (no views: this runs once per candidate).
         const seen = slab.seen;
         const at = slot * C;
-        const first = local.fixedColumns - C;
+        // Channel j's column in the scorer: the shared scorer holds every channel's (first + j),
+        // the expanding one the others' in channel order (one less after c). The target is the
+        // same for the whole search.
+        const first = fastTrials ? local.fixedColumns - C : local.fixedColumns - (C - 1);
         let n = 0;
-        for (let j = 0; j < C; j++)
-          if (j !== c && seen[at + j] !== channelMoves[j]) movedCoords[n++] = first + j;
+        for (let j = 0; j < C; j++) {
+          if (j !== c && seen[at + j] !== channelMoves[j])
+            movedCoords[n++] = first + (fastTrials || j < c ? j : j - 1);
+        }
         const coAt = slot * slab.coLength;
         local.trialFrom(0, slab.h, slab.co, movedCoords, slot * T, coAt, n);
         if (keep === 'save') {
           local.saveTrialCo(slab.co, coAt);
           seen.set(channelMoves, at);
         }
-        sc = local.score(0, slab.schur[slot]);
+        sc = fastTrials ? local.score(0, slab.schur[slot]) : local.score(0);
       } else if (keep === 'save' && slab) {
         const hc = transformed(c, cand, slab.h.subarray(slot * T, (slot + 1) * T));
         local.trial(0, hc);
         local.saveTrialCo(slab.co, slot * slab.coLength);
         slab.seen.set(channelMoves, slot * C);
-        const schur = slab.schurFor(slot);
-        slab.schur[slot] = schur;
-        sc = local.score(0, schur);
+        slab.has[slot] = 1;
+        if (fastTrials) {
+          const schur = slab.schurFor(slot);
+          slab.schur[slot] = schur;
+          sc = local.score(0, schur);
+        } else sc = local.score(0);
       } else {
         if (reducedCached) reducedTrial(local, c, cand, isGrid);
         else local.trial(0, transformed(c, cand, h));
@@ -1840,7 +1854,7 @@ export function searchMediaParams(
   ): boolean =>
     joint
       ? visitJoint(c, cands)
-      : visitReduced(c, cands, fastReduced ? keep : 'none', keep !== 'none', slots);
+      : visitReduced(c, cands, fastReduced || ownGrid ? keep : 'none', keep !== 'none', slots);
 
   const grid: Triple[] = [];
   for (const decay of DECAY_GRID)
