@@ -94,8 +94,11 @@ describe('the SIMD dot kernels', () => {
     // Released: its columns are no arena's any more.
     expect(dotsInto(cols![0], [cols![1]], n, out)).toBe(false);
     useSimdDots(false);
-    expect(acquireDotArena(2, n)).toBeNull();
-    useSimdDots(true);
+    try {
+      expect(acquireDotArena(2, n)).toBeNull();
+    } finally {
+      useSimdDots(true);
+    }
     const again = acquireDotArena(2, n);
     expect(again).not.toBeNull();
     expect(Array.from(again![0])).toEqual(new Array(n).fill(0));
@@ -152,8 +155,13 @@ describe('the plan-curve fit with the SIMD sums and four-column passes', () => {
       };
       const simd = fitPlanCurves(series, start, options);
       useSimdDots(false);
-      const plain = fitPlanCurves(series, start, options);
-      useSimdDots(true);
+      let plain;
+      try {
+        plain = fitPlanCurves(series, start, options);
+      } finally {
+        // Back on whatever happens: the file's later tests use the kernels.
+        useSimdDots(true);
+      }
       expect(JSON.stringify(simd)).toBe(JSON.stringify(plain));
       expect(Object.is(simd.score, plain.score)).toBe(true);
     }
