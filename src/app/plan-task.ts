@@ -91,8 +91,6 @@ export type PlanTaskResult =
       ok: true;
       plan: PlanResult;
       comparison: { plan: PlanResult; comparison: OutlookComparison } | null;
-      /** Refits made by this task (none were given), for the caller to keep; null otherwise. */
-      refits: PlanRefits | null;
     }
   | { ok: false; error: string };
 
@@ -101,8 +99,9 @@ export const PLAN_REFIT_SEED = 0;
 
 /**
  * The plan-curve model and the refits a plan is checked against: the stored ones when given
- * (same model, count and seed), else made now. Fresh ones go through their JSON form too, so a
- * plan made with stored refits is byte-identical to the one that made them.
+ * (same model, count and seed), else made now (the app makes and keeps them first, as a task of
+ * their own: computePlanRefits). Fresh ones go through their JSON form too, so a plan made with
+ * stored refits is byte-identical to one made with fresh ones.
  */
 function refitsFor(
   series: TenantSeries,
@@ -110,10 +109,10 @@ function refitsFor(
   count: number,
   stored: PlanRefits | null,
   liftTests: readonly LiftTest[],
-): { refits: PlanRefits & { point: FinalModelJSON }; fresh: boolean } {
+): PlanRefits & { point: FinalModelJSON } {
   // The app keys stored refits by the lift tests too (app/plan.ts refitKey).
   if (stored?.point && stored.count === count && stored.seed === PLAN_REFIT_SEED) {
-    return { refits: { ...stored, point: stored.point }, fresh: false };
+    return { ...stored, point: stored.point };
   }
   // A blend or GBM is planned with its Ridge form (plan/ridge-form.ts); its window searches too.
   const keepRidge = planKeepRidge(phase3);
@@ -130,17 +129,14 @@ function refitsFor(
     keepRidge,
   );
   return {
-    refits: {
-      count,
-      seed: PLAN_REFIT_SEED,
-      failed: out.failed,
-      roles: out.roles,
-      point: finalToJSON(out.point),
-      curveDoubt: fit.doubt,
-      ...(out.calibration ? { calibration: out.calibration } : {}),
-      models: out.models.map(finalToJSON),
-    },
-    fresh: count > 0,
+    count,
+    seed: PLAN_REFIT_SEED,
+    failed: out.failed,
+    roles: out.roles,
+    point: finalToJSON(out.point),
+    curveDoubt: fit.doubt,
+    ...(out.calibration ? { calibration: out.calibration } : {}),
+    models: out.models.map(finalToJSON),
   };
 }
 
@@ -202,7 +198,7 @@ export function computePlanRefits(
     const phase3 = usablePhase3(modelJson);
     return {
       ok: true,
-      refits: refitsFor(series, phase3, req.replicates, null, req.liftTests ?? []).refits,
+      refits: refitsFor(series, phase3, req.replicates, null, req.liftTests ?? []),
     };
   } catch (e) {
     return { ok: false, error: taskErrorMessage(e) };
@@ -242,13 +238,7 @@ export function computePlan(
     const phase3 = usablePhase3(modelJson);
     const mix = mixOf(source);
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
-    const { refits, fresh } = refitsFor(
-      series,
-      phase3,
-      req.replicates,
-      storedRefits,
-      req.liftTests ?? [],
-    );
+    const refits = refitsFor(series, phase3, req.replicates, storedRefits, req.liftTests ?? []);
     const liftCalibration = refits.calibration ?? null;
     const model = revenueModelOf(finalFromJSON(refits.point));
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
@@ -291,7 +281,7 @@ export function computePlan(
       );
       comparison = { plan: withCalibration(other), comparison: compareOutlooks(plan, other) };
     }
-    return { ok: true, plan, comparison, refits: fresh ? refits : null };
+    return { ok: true, plan, comparison };
   } catch (e) {
     return { ok: false, error: taskErrorMessage(e) };
   }

@@ -155,11 +155,6 @@ export interface SavePlanInput {
   model: unknown;
   /** The plan (plan JSON). */
   result: unknown;
-  /**
-   * Models to keep beside the plan's model (run modelRunId, this tenant) in the same transaction,
-   * e.g. the bootstrap refits the plan was checked against, for the next plan to reuse.
-   */
-  keepModels?: readonly ModelInput[];
 }
 
 /** What a plan says of the data it was made on (the app compares it with the tenant's now). */

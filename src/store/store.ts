@@ -887,7 +887,7 @@ export class Store {
     );
   }
 
-  /** The inserts of saveModels, inside the caller's transaction (saveModels, savePlan). */
+  /** The inserts of saveModels, inside the caller's transaction. */
   private insertModels(runId: number, tenant: string, models: readonly ModelInput[]): void {
     const insert = this.db.prepare(
       `INSERT OR REPLACE INTO models (run_id, tenant, fold, kind, payload)
@@ -1103,20 +1103,10 @@ export class Store {
 
   // ---- plans ----------------------------------------------------------------------------
 
-  /**
-   * Store a plan with its inputs and model, and the models to keep beside its model run
-   * (`keepModels`), in one transaction; returns its id.
-   */
+  /** Store a plan with its inputs and model; returns its id. */
   savePlan(input: SavePlanInput): number {
     const now = this.now();
-    const keep = input.keepModels ?? [];
-    if (keep.length > 0 && input.modelRunId === null) {
-      throw new RangeError('savePlan: models can only be kept beside a model run (modelRunId)');
-    }
     return this.write(`cannot save the plan for ${input.tenant}`, () => {
-      if (keep.length > 0 && input.modelRunId !== null) {
-        this.insertModels(input.modelRunId, input.tenant, keep);
-      }
       return Number(
         this.db
           .prepare(
