@@ -191,18 +191,27 @@ export function createApp(options: CreateAppOptions = {}): App {
 }
 
 /**
- * A forecast given as a file path (MCP forecast_path) read as an import is: only from inside the
- * import directories. The plan then sees its text, named by the file's base name.
+ * A forecast or a spend plan given as a file path (MCP forecast_path, spend_plan_path) read as an
+ * import is: only from inside the import directories. The plan then sees its text, named by the
+ * file's base name.
  */
 function withForecastFile(req: PlanBudgetRequest, importDirs: string[]): PlanBudgetRequest {
-  const f = req.forecast;
-  if (f?.path === undefined) return req;
-  if (f.csv !== undefined) {
-    throw new AppError(
-      'give the forecast as CSV text or as a file path, not both',
-      'invalid_argument',
-    );
-  }
-  const csv = readImportFile(importDirs, f.path);
-  return { ...req, forecast: { csv, fileName: path.basename(f.path) } };
+  const read = (
+    f: { csv?: string; path?: string; fileName?: string } | undefined,
+    what: string,
+  ): { csv?: string; path?: string; fileName?: string } | undefined => {
+    if (f?.path === undefined) return f;
+    if (f.csv !== undefined) {
+      throw new AppError(
+        `give the ${what} as CSV text or as a file path, not both`,
+        'invalid_argument',
+      );
+    }
+    return { csv: readImportFile(importDirs, f.path), fileName: path.basename(f.path) };
+  };
+  const forecast = read(req.forecast, 'forecast');
+  const spendPlan = read(req.spendPlan, 'spend plan');
+  return forecast === req.forecast && spendPlan === req.spendPlan
+    ? req
+    : { ...req, forecast, spendPlan };
 }

@@ -44,6 +44,7 @@ import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import {
+  givenPlanOf,
   outlookOf,
   PLAN_REFIT_SEED,
   type OutlookSpec,
@@ -76,6 +77,13 @@ export interface PlanBudgetRequest {
   forecast?: { csv?: string; path?: string; fileName?: string };
   /** A second scenario to plan the same budget under, for comparison. */
   compareScenario?: ScenarioName;
+  /**
+   * A spend plan of the user's to score beside the plan (baseline (c), docs/planner.md "A given
+   * spend plan beside the plan"): CSV text, or a file inside the server's import directories, as
+   * the forecast. Without days or weeks the horizon is its rows; without a budget the plan spends
+   * its total.
+   */
+  spendPlan?: { csv?: string; path?: string; fileName?: string };
   /** `channel=lo:hi[/period],...` or parsed bounds. */
   bounds?: string | ChannelBound[];
   /** Largest budget whose plan reaches this ROAS / marginal ROAS (at most one). */
@@ -253,6 +261,23 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
   } catch (e) {
     throw bad((e as Error).message);
   }
+  let given: PlanTaskRequest['given'];
+  if (req.spendPlan !== undefined) {
+    const { csv, fileName } = req.spendPlan;
+    if (typeof csv !== 'string') throw bad('the spend plan must be CSV text');
+    if (overUtf8Limit(csv, APP_LIMITS.maxCsvChars)) {
+      throw bad(
+        `the spend plan is over ${APP_LIMITS.maxCsvChars} bytes of UTF-8 text (20 MiB); give one row per period of the horizon`,
+      );
+    }
+    // Without days or weeks the horizon is the file's rows (givenHorizon, once the data is read).
+    const explicit = req.days !== undefined || req.weeks !== undefined;
+    given = {
+      csv,
+      fileName: fileName ?? 'spend_plan.csv',
+      rows: explicit ? horizonOf(req, weekly, words) : null,
+    };
+  }
   return {
     horizon: horizonOf(req, weekly, words),
     budget,
@@ -266,6 +291,40 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
     outlook,
     compare: compare ? { scenario: compare } : undefined,
     replicates: replicatesOf(req.replicates),
+    ...(given ? { given } : {}),
+  };
+}
+
+/**
+ * A request with a spend plan: its horizon is the file's rows when no days or weeks were given
+ * (the file is checked against them otherwise), and without a budget the revenue objective plans
+ * the file's total, so the plan and the given one spend the same. Parsed here, before any fit: a
+ * bad file starts nothing and stores nothing.
+ */
+function withGivenPlan(
+  ctx: AppContext,
+  series: TenantSeries,
+  weather: readonly string[],
+  task: PlanTaskRequest,
+): PlanTaskRequest {
+  if (!task.given) return task;
+  let spend: readonly Float64Array[];
+  try {
+    spend = givenPlanOf(task.given, series, weather, ctx.words.plan).spend;
+  } catch (e) {
+    if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
+    throw e;
+  }
+  const rows = spend[0].length;
+  let total = 0;
+  for (const s of spend) for (const v of s) total += v;
+  const budget =
+    task.budget === undefined && task.objective.kind === 'revenue' ? total : task.budget;
+  return {
+    ...task,
+    horizon: rows,
+    budget,
+    given: { ...task.given, rows },
   };
 }
 
@@ -365,6 +424,7 @@ function checkRequest(
     );
     outlookOf(task.outlook, series, weather, task.horizon, ctx.words.plan);
     if (task.compare) outlookOf(task.compare, series, weather, task.horizon, ctx.words.plan);
+    if (task.given) givenPlanOf(task.given, series, weather, ctx.words.plan);
   } catch (e) {
     if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
     throw e;
@@ -478,6 +538,7 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
         ? { scenario: task.outlook.scenario }
         : { forecast: task.outlook.forecast.fileName },
     compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
+    ...(task.given ? { spend_plan: task.given.fileName } : {}),
     bounds: task.bounds,
     objective: task.objective,
     replicates: task.replicates,
@@ -880,12 +941,13 @@ export async function planBudget(
   // (it was asked for a forecast first, then refused in run_phase's words).
   checkPlanLength(ctx, series);
   const weekly = series.frequency === 'weekly';
-  const task = taskRequest(req, weekly, ctx.words.plan);
   const hash = datasetHash(source);
   const holder = phase3Holder(ctx, req.tenant, hash);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
+  const weather = stored ? stored.weather : variedWeatherNames(series);
+  const task = withGivenPlan(ctx, series, weather, taskRequest(req, weekly, ctx.words.plan));
   // Checked before any run or fit: a bad request starts nothing and stores nothing.
-  checkRequest(ctx, series, stored ? stored.weather : variedWeatherNames(series), task);
+  checkRequest(ctx, series, weather, task);
   let runId: number;
   if (holder === null) {
     progress(0, `no finished phase 3 run covers ${req.tenant}: running phase 3 for it first`);

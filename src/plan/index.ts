@@ -34,6 +34,7 @@ export {
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';
 export type {
+  GivenPlan,
   MediaLoss,
   PlanBaseline,
   PlanChannel,
@@ -66,6 +67,7 @@ export { evaluateResponse } from './response.js';
 export type { SeparableResponse } from './response.js';
 export { tailLength, truthResponse } from './truth.js';
 export {
+  baselineLetter,
   caveatWords,
   compareOutlooks,
   moneyRange,

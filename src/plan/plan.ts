@@ -52,6 +52,7 @@ import {
 } from './optimize.js';
 import { PLAN_WORDS, type PlanWords } from './words.js';
 import {
+  baselineLetter,
   horizonLastDay,
   moneyPair,
   moneyRange,
@@ -147,6 +148,21 @@ export interface PlanContext {
    * interval they report").
    */
   judgeReported?: boolean;
+  /**
+   * A spend plan of the user's (a spend plan CSV: core/csv/spend-plan.ts), scored beside the plan
+   * as baseline (c) `given_plan`, with the same intervals and, for a synthetic tenant, its
+   * incremental revenue under the truth. `spend`: per channel of `channels`, per period of the
+   * horizon.
+   */
+  given?: GivenPlan | null;
+}
+
+/** A spend plan to score beside the planner's (PlanContext.given). */
+export interface GivenPlan {
+  /** Where it came from, in the baseline's description: the file's name. */
+  source: string;
+  channels: readonly string[];
+  spend: readonly Float64Array[];
 }
 
 export interface PlanChannel {
@@ -185,7 +201,8 @@ export interface LosingChannel {
 }
 
 export interface PlanBaseline {
-  name: 'historical_even' | 'historical_calendar';
+  /** (a), (b), and (c) when a spend plan was given to compare (PlanContext.given). */
+  name: 'historical_even' | 'historical_calendar' | 'given_plan';
   description: string;
   spend: Record<string, number>;
   expected_revenue: number;
@@ -302,6 +319,8 @@ export interface PlanTruth {
   plan_incremental: number;
   historical_even_incremental: number;
   historical_calendar_incremental: number;
+  /** The given spend plan's (baseline (c)), when one was given. */
+  given_plan_incremental?: number;
   optimal_incremental: number;
   optimal_spend: Record<string, number>;
   /** (plan - baseline a) / (optimal - baseline a): share of the attainable uplift captured. */
@@ -1299,6 +1318,23 @@ export function losingNotes(
 }
 
 /** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
+/**
+ * The given plan's spend in the response's channel order, one value per period of the horizon:
+ * a channel it does not name spends nothing. Refused when its periods are not the horizon's (the
+ * app makes the horizon the file's rows or checks that they match).
+ */
+function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number): Float64Array[] {
+  if (given.spend.some((s) => s.length !== H)) {
+    throw new PlanInputError(
+      `the given spend plan has ${given.spend[0]?.length ?? 0} periods but the horizon has ${H}; give one row per period of the horizon`,
+    );
+  }
+  return channels.map((c) => {
+    const i = given.channels.indexOf(c);
+    return i >= 0 ? Float64Array.from(given.spend[i]) : new Float64Array(H);
+  });
+}
+
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
@@ -1623,29 +1659,46 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     historical_even: baselineEven(ref, budget, H),
     historical_calendar: calendar(budget),
   };
-  const baselines: PlanBaseline[] = (['historical_even', 'historical_calendar'] as const).map(
-    (name) => {
-      const bx = baselinePlans[name];
-      const v = evaluateResponse(r, bx);
-      const inc = anyHeld ? incrementalRevenue(r, measured(bx)) : v.total - zeroValue.total;
-      return {
-        name,
-        description:
-          name === 'historical_even'
-            ? 'the historical channel split, spread evenly over the periods'
-            : 'the historical channel split, each channel following its own spend on the same dates in past years',
-        spend: Object.fromEntries(r.channels.map((c, i) => [c, total(bx[i])])),
-        expected_revenue: sumRows(v.revenue, 0, H),
-        incremental_revenue: inc,
-        roas: inc / (budget - heldSpend(bx)),
-        plan_uplift: planIncremental - inc,
-        incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
-        plan_uplift_interval: planIntervalOf(
-          (q) => incrementalRevenue(q, measured(x)) - incrementalRevenue(q, measured(bx)),
-        ),
-      };
-    },
-  );
+  const scoreBaseline = (
+    name: PlanBaseline['name'],
+    description: string,
+    bx: Float64Array[],
+  ): PlanBaseline => {
+    const v = evaluateResponse(r, bx);
+    const inc = anyHeld ? incrementalRevenue(r, measured(bx)) : v.total - zeroValue.total;
+    return {
+      name,
+      description,
+      spend: Object.fromEntries(r.channels.map((c, i) => [c, total(bx[i])])),
+      expected_revenue: sumRows(v.revenue, 0, H),
+      incremental_revenue: inc,
+      // Per unit of its own spend: the baselines spend the budget, a given plan its own total.
+      roas: inc / (bx.reduce((a, s) => a + total(s), 0) - heldSpend(bx)),
+      plan_uplift: planIncremental - inc,
+      incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
+      plan_uplift_interval: planIntervalOf(
+        (q) => incrementalRevenue(q, measured(x)) - incrementalRevenue(q, measured(bx)),
+      ),
+    };
+  };
+  const baselines: PlanBaseline[] = [
+    scoreBaseline(
+      'historical_even',
+      'the historical channel split, spread evenly over the periods',
+      baselinePlans.historical_even,
+    ),
+    scoreBaseline(
+      'historical_calendar',
+      'the historical channel split, each channel following its own spend on the same dates in past years',
+      baselinePlans.historical_calendar,
+    ),
+  ];
+  const givenSpend = ctx.given ? givenPlanSpend(ctx.given, r.channels, H) : null;
+  if (ctx.given && givenSpend) {
+    baselines.push(
+      scoreBaseline('given_plan', `the given spend plan (${ctx.given.source})`, givenSpend),
+    );
+  }
   // The baselines split the budget by the history and ignore the user's bounds: where one breaks
   // a bound, the plan's difference from it includes what the bound costs (an MCP probe read a
   // bounded plan's -88.3k against (a) as the plan's loss, where (a) put 49.7k on a channel the
@@ -1664,8 +1717,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           ? `above its upper bound ${money(first.max)}`
           : `below its lower bound ${money(first.min ?? 0)}`;
       notes.push(
-        `${broken.map((b) => (b.name === 'historical_even' ? 'baseline (a)' : 'baseline (b)')).join(' and ')} ` +
-          `${broken.length > 1 ? 'ignore' : 'ignores'} your bounds (${broken[0].name === 'historical_even' ? '(a)' : '(b)'} spends ${money(first.spend)} on ${first.channel}, ${side}` +
+        `${broken.map((b) => `baseline ${baselineLetter(b.name)}`).join(' and ')} ` +
+          `${broken.length > 1 ? 'ignore' : 'ignores'} your bounds (${baselineLetter(broken[0].name)} spends ${money(first.spend)} on ${first.channel}, ${side}` +
           `${broken[0].outside_bounds!.length > 1 ? `, and ${broken[0].outside_bounds!.length - 1} more channel(s) outside theirs` : ''}): ` +
           `the plan's difference from ${broken.length > 1 ? 'them' : 'it'} includes what the bounds cost, not only what the plan's split gains or loses`,
       );
@@ -1721,6 +1774,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       plan_incremental: planTrue,
       historical_even_incremental: evenTrue,
       historical_calendar_incremental: calTrue,
+      ...(givenSpend ? { given_plan_incremental: incrementalRevenue(tr, givenSpend) } : {}),
       optimal_incremental: optTrue,
       optimal_spend: Object.fromEntries(r.channels.map((c, i) => [c, total(opt.spend[i])])),
       captured_share:

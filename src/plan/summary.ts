@@ -2,7 +2,12 @@
 import { formatSignificant } from '../core/csv/numbers.js';
 import { csvCell } from '../core/csv/serialize.js';
 import { isoFromDays, parseIsoDay } from '../core/csv/dates.js';
-import type { PlanResult } from './plan.js';
+import type { PlanBaseline, PlanResult } from './plan.js';
+
+/** A baseline's letter in words: (a) historical_even, (b) historical_calendar, (c) given_plan. */
+export function baselineLetter(name: PlanBaseline['name']): string {
+  return name === 'historical_even' ? '(a)' : name === 'historical_calendar' ? '(b)' : '(c)';
+}
 
 /** The units of shortMoney, smallest first, with the decimals each shows. */
 const MONEY_UNITS = [
@@ -108,8 +113,13 @@ export function planMoney(p: Partial<Pick<PlanResult, 'expected_revenue'>>): (v:
 
 /** An amount formatter and its signed and range forms (a range's ends in one unit: moneyRange). */
 function moneyWords(money: (v: number) => string, resolution = 0.01) {
-  const sign = (v: number): string => (v >= 0 ? '+' : '-');
-  const signed = (v: number): string => `${sign(v)}${money(Math.abs(v))}`;
+  // An amount that rounds to zero reads "+0" whatever its sign: a given plan equal to baseline (a)
+  // read "plan +0 (80% -0 to +0)", the -0 being a rounding error of 1e-10.
+  const sign = (v: number, shown: string): string => (v >= 0 || ZERO_SHOWN.test(shown) ? '+' : '-');
+  const signed = (v: number): string => {
+    const shown = money(Math.abs(v));
+    return `${sign(v, shown)}${shown}`;
+  };
   return {
     money,
     signed,
@@ -119,10 +129,13 @@ function moneyWords(money: (v: number) => string, resolution = 0.01) {
     },
     signedRange: ([lo, hi]: readonly [number, number]): string => {
       const [a, b] = moneyRange(Math.abs(lo), Math.abs(hi), resolution);
-      return `${sign(lo)}${a} to ${sign(hi)}${b}`;
+      return `${sign(lo, a)}${a} to ${sign(hi, b)}${b}`;
     },
   };
 }
+
+/** An amount shown as zero ("0", "0.00", "0k"). */
+const ZERO_SHOWN = /^0(?:\.0*)?[kMB]?$/;
 
 /** The resolution of a plan's amounts (planMoney's). */
 function planResolution(p: Partial<Pick<PlanResult, 'expected_revenue'>>): number {
@@ -240,7 +253,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   for (const b of p.baselines) {
     const iv = b.plan_uplift_interval ?? null;
     lines.push(
-      `  vs (${b.name === 'historical_even' ? 'a' : 'b'}) ${b.description}: incremental ${money(b.incremental_revenue)}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
+      `  vs ${baselineLetter(b.name)} ${b.description}: ${b.name === 'given_plan' ? `spend ${money(Object.values(b.spend).reduce((a, v) => a + v, 0))}, expected revenue ${money(b.expected_revenue)}, ` : ''}incremental ${money(b.incremental_revenue)}${b.name === 'given_plan' ? ` (ROAS ${b.roas.toFixed(2)})` : ''}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
     );
   }
   lines.push(
@@ -257,7 +270,7 @@ export function planSummaryLines(p: PlanResult): string[] {
   if (p.truth) {
     const t = p.truth;
     lines.push(
-      `ground truth: plan ${money(t.plan_incremental)}, (a) ${money(t.historical_even_incremental)}, (b) ${money(t.historical_calendar_incremental)}, truth-optimal ${money(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
+      `ground truth: plan ${money(t.plan_incremental)}, (a) ${money(t.historical_even_incremental)}, (b) ${money(t.historical_calendar_incremental)}${t.given_plan_incremental !== undefined ? `, (c) ${money(t.given_plan_incremental)}` : ''}, truth-optimal ${money(t.optimal_incremental)}; captured ${t.captured_share === null ? '-' : pct(t.captured_share)} of the attainable uplift over (a)`,
     );
   }
   for (const n of p.notes) lines.push(`note: ${n}`);

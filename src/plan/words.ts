@@ -19,6 +19,8 @@ export interface PlanWords {
   outlooks: string;
   /** The scenario compared with the plan's own outlook. */
   compare: string;
+  /** A spend plan given to compare with the plan. */
+  spendPlan: string;
 }
 
 export const PLAN_WORDS: PlanWords = {
@@ -32,4 +34,5 @@ export const PLAN_WORDS: PlanWords = {
   horizonUnits: 'the horizon in days or in weeks',
   outlooks: 'a scenario or a forecast',
   compare: 'the compare scenario',
+  spendPlan: 'a spend plan file',
 };

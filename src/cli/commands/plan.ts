@@ -169,6 +169,15 @@ export function planText(p: StoredPlan): string {
               money(r.truth.historical_calendar_incremental),
               money(r.truth.historical_calendar_incremental - r.truth.historical_even_incremental),
             ],
+            ...(r.truth.given_plan_incremental !== undefined
+              ? [
+                  [
+                    '(c) the given spend plan',
+                    money(r.truth.given_plan_incremental),
+                    money(r.truth.given_plan_incremental - r.truth.historical_even_incremental),
+                  ],
+                ]
+              : []),
             [
               'truth-optimal',
               money(r.truth.optimal_incremental),
@@ -202,7 +211,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
   details:
     "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
     'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
@@ -215,6 +224,10 @@ export const plan: Command = {
     '(every day, currency; on weekly data google=:20000/week, every week; /period fits either);\n' +
     'either side may be empty. Lift tests (wv-mmm lift) calibrate the plan\n' +
     'as they calibrate explain (tests in conflict with the data are named and left out).\n' +
+    'A spend plan of yours (--spend-plan: date + one spend column per channel, one row per day or\n' +
+    "week from the period after the data; this command's --csv output reads back) is scored\n" +
+    'beside the plan as baseline (c), with the same intervals; without --days/--weeks the\n' +
+    'horizon is its rows, without --budget the plan spends its total.\n' +
     'docs/planner.md has the details.',
   options: {
     tenant: { type: 'string', value: 'ID', help: 'the tenant' },
@@ -244,6 +257,11 @@ export const plan: Command = {
       help: "forecast CSV: date + the model's weather columns, from the period after the data",
     },
     compare: { type: 'string', value: 'S', help: 'also plan the same budget under scenario S' },
+    'spend-plan': {
+      type: 'string',
+      value: 'F',
+      help: 'your spend plan as CSV (date + <channel>_spend columns, one row per period from the period after the data), scored beside the plan as baseline (c); sets the horizon (its rows) and the budget (its total) unless given',
+    },
     bounds: {
       type: 'string',
       value: 'LIST',
@@ -296,6 +314,22 @@ export const plan: Command = {
         throw e;
       }
     }
+    let spendPlan: { csv: string; fileName: string } | undefined;
+    if (typeof flags['spend-plan'] === 'string') {
+      try {
+        spendPlan = {
+          csv: readInputFile(
+            flags['spend-plan'],
+            'a spend plan holds a date column and one spend column per channel, one row per day or week of the horizon',
+            '--spend-plan',
+          ),
+          fileName: path.basename(flags['spend-plan']),
+        };
+      } catch (e) {
+        if (e instanceof AppError) throw new AppError(`--spend-plan: ${e.message}`, e.code);
+        throw e;
+      }
+    }
     // What Ctrl-C cancels: the phase 3 run the plan starts while it runs, else the plan alone
     // (it said "the run is recorded as cancelled" when the run had finished long before).
     const planOnly =
@@ -312,6 +346,7 @@ export const plan: Command = {
           scenario: scenarioFlag(flags, 'scenario'),
           forecast,
           compareScenario: scenarioFlag(flags, 'compare'),
+          spendPlan,
           bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
           targetRoas: numberFlag(flags, 'target-roas'),
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),

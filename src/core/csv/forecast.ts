@@ -3,10 +3,10 @@
  * after the data, validated like a tenant CSV (size, encoding, header, row shapes, strict dates
  * and numbers) with errors that name the file, row and column.
  */
-import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
 import { columnNameProblem, CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
 import { MISSING_MARKER, readNumber } from './numbers.js';
-import { checkRowWidth, readSmallCsv } from './records.js';
+import { readPeriodDates } from './periods.js';
+import { readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 
@@ -129,62 +129,14 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       `${n} rows; the limit is ${CSV_LIMITS.maxRows}`,
     );
   }
-  const days = new Float64Array(n);
-  const dates: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = cells[i + 1];
-    checkRowWidth(row, header.length, file, lines[i + 1]);
-    const d = parseIsoDay(row[dateCol]);
-    if (Number.isNaN(d)) {
-      throw new DataError(
-        'bad_date',
-        file,
-        lines[i + 1],
-        header[dateCol],
-        `${quoteValue(row[dateCol])} is not a date; write dates as YYYY-MM-DD${dateHint(row[dateCol])}`,
-      );
-    }
-    days[i] = d;
-    dates.push(row[dateCol]);
-  }
-  const first = parseIsoDay(o.firstDate);
-  if (n > 0 && days[0] !== first) {
-    throw new DataError(
-      'forecast_start',
-      file,
-      lines[1],
-      header[dateCol],
-      `the forecast starts on ${dates[0]}, but the plan starts on ${o.firstDate}, the ${o.stepDays === 1 ? 'day' : 'week'} after the data ends; give one row per ${o.stepDays === 1 ? 'day' : 'week'} from ${o.firstDate}`,
-    );
-  }
-  for (let i = 1; i < n; i++) {
-    // A date given twice is said as such (it read "after 2025-01-09 the next row must be
-    // 2025-01-10 (got 2025-01-09)").
-    if (days[i] === days[i - 1]) {
-      throw new DataError(
-        'duplicate_date',
-        file,
-        lines[i + 1],
-        header[dateCol],
-        `duplicate date: ${dates[i]} is also on row ${lines[i]}; keep one row per ${o.stepDays === 1 ? 'day' : 'week'}`,
-      );
-    }
-    if (days[i] - days[i - 1] !== o.stepDays) {
-      // A daily forecast (what weather services give) for weekly data: say how to make weeks of
-      // it, as the weekly data rows hold them (docs/csv-format.md), not only that the step is off.
-      const dailyForWeekly =
-        o.stepDays === 7 && days[i] - days[i - 1] === 1
-          ? `: this forecast has a row per day and the tenant's data are weekly; make one row per week dated ${o.firstDate}, ${isoFromDays(first + 7)}, ... with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them`
-          : '';
-      throw new DataError(
-        days[i] <= days[i - 1] ? 'unsorted_dates' : 'date_gap',
-        file,
-        lines[i + 1],
-        header[dateCol],
-        `after ${dates[i - 1]} the next row must be ${isoFromDays(days[i - 1] + o.stepDays)} (got ${dates[i]}); one row per ${o.stepDays === 1 ? 'day' : 'week'}, oldest first, no gaps${dailyForWeekly}`,
-      );
-    }
-  }
+  const dates = readPeriodDates(cells, lines, header, dateCol, {
+    file,
+    noun: 'the forecast',
+    firstDate: o.firstDate,
+    stepDays: o.stepDays,
+    weeklyRowHint:
+      "with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them",
+  });
   // After the dates: a forecast one row short because a date is missing says where the gap is.
   if (n < o.minRows) {
     throw new DataError(
@@ -194,9 +146,6 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       null,
       `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon or extend the forecast`,
     );
-  }
-  if (n > 1 && classifySteps(days).kind !== 'ok') {
-    throw new DataError('irregular_frequency', file, null, header[dateCol], 'irregular date steps');
   }
   const weather = o.required.map((name) => {
     const j = columnOf(name);

@@ -105,6 +105,26 @@ const inputSchema = strictInput({
   compare_scenario: scenario('compare_scenario')
     .optional()
     .describe('Plan the same budget under this scenario too and compare'),
+  spend_plan_csv: csvTextLimit(
+    z.string({
+      error:
+        'spend_plan_csv must be a spend plan as CSV text: a header with date and one <channel>_spend column per channel, one row per period from the period after the data',
+    }),
+    'spend_plan_csv',
+    'give spend_plan_path, or one row per period of the horizon',
+  )
+    .optional()
+    .describe(
+      "A spend plan to compare with, as CSV text: a date column (one row per day/week from the period after the data) and one column per channel (<channel>_spend or the channel's name; plan://{id}/spend reads back as one). Scored beside the plan as baseline (c) given_plan with the same intervals. Without days/weeks the horizon is its rows; without budget the plan spends its total",
+    ),
+  spend_plan_path: z
+    .string({ error: 'spend_plan_path must be a string' })
+    .min(1, 'spend_plan_path is empty')
+    .max(4096, 'spend_plan_path is too long')
+    .optional()
+    .describe(
+      "A spend plan CSV file instead of spend_plan_csv: inside one of the directories in the server's WV_MMM_IMPORT_DIRS (a relative path is looked up there), as import_tenant_data's path",
+    ),
   bounds: z
     .array(boundInput, {
       error: `bounds must be an array of bound objects such as [${BOUND_EXAMPLE}]`,
@@ -239,7 +259,7 @@ export function registerPlanBudget(
       title: 'Plan a media budget with the weather',
       description:
         "Split a budget over channels and days (or weeks) after a tenant's data to maximize expected revenue under its phase 3 model and a weather outlook (a named scenario or a forecast), counting carry-over from past spend and after the horizon. " +
-        'Returns the plan beside two baselines (historical split spread evenly / following the calendar), marginal ROAS per channel, the shift the weather causes, and for the built-in tenants and generated ones without shape options the regret under the ground truth. ' +
+        'Returns the plan beside two baselines (historical split spread evenly / following the calendar), and beside a spend plan of yours when given (spend_plan_csv or spend_plan_path: baseline (c), what the plan gains over it with intervals), marginal ROAS per channel, the shift the weather causes, and for the built-in tenants and generated ones without shape options the regret under the ground truth. ' +
         'Uses the newest finished phase 3 run covering the tenant; without one it runs phase 3 for the tenant first (a stored run, as run_phase makes; seconds, with progress; it then is the latest phase 3 run, so pass run_id to check_gates to judge another run). With lift tests recorded (add_lift_test), the plan model is calibrated to them as the model of explain_tenant is (plan.lift_calibration lists each test, used or in conflict). A first plan of a large tenant (many channels or years) can take more than a minute: ask for progress, or run_phase first (cancelling the request stops the plan, but the steps it finished are kept: the phase 3 run and its model, and the curve fit and refits of a first checked plan, most of its time; so a retry after a timeout goes on from there). The plan is stored: the result links it (resource_link plan://{id}, JSON) and its spend per period as CSV (plan://{id}/spend; with compare_scenario also plan://{id}/comparison/spend), to read again as those resources (resources/list lists the stored plans with their headline figures). ' +
         "The answer is sized for an agent's context: the per-period series (each channel's spend per day or week, the outlook's dates and weather) are left out unless per_period: true (the CSV holds them), the compared plan leaves out what it shares with the plan, and the estimates are given to 6 significant digits, the budget and spend amounts exactly; `selection` says so. Sends progress when asked.",
       inputSchema,
@@ -272,6 +292,14 @@ export function registerPlanBudget(
                       ? { path: args.forecast_path }
                       : undefined,
               compareScenario: args.compare_scenario,
+              spendPlan:
+                args.spend_plan_csv !== undefined && args.spend_plan_path !== undefined
+                  ? { csv: args.spend_plan_csv, path: args.spend_plan_path }
+                  : args.spend_plan_csv !== undefined
+                    ? { csv: args.spend_plan_csv, fileName: 'spend_plan_csv' }
+                    : args.spend_plan_path !== undefined
+                      ? { path: args.spend_plan_path }
+                      : undefined,
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
               targetMarginalRoas: args.target_marginal_roas,
