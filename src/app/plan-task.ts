@@ -58,6 +58,8 @@ export interface PlanTaskRequest {
    * must have (the horizon asked for), or null when the horizon is the file's rows.
    */
   given?: GivenPlanSpec;
+  /** Also plan other budgets (PlanRequest.budgetCurve). */
+  budgetCurve?: boolean;
   /**
    * The tenant's lift tests: the plan model is calibrated with them (plan/calibrate.ts); absent
    * or empty: the uncalibrated plan model.
@@ -303,7 +305,13 @@ export function computePlan(
           curveDoubt: refits.curveDoubt ?? null,
           given,
         },
-        { horizon: req.horizon, budget, bounds: req.bounds, objective: req.objective },
+        {
+          horizon: req.horizon,
+          budget,
+          bounds: req.bounds,
+          objective: req.objective,
+          budgetCurve: req.budgetCurve,
+        },
       );
     const withCalibration = (p: PlanResult): PlanResult =>
       liftCalibration ? { ...p, lift_calibration: liftCalibration } : p;

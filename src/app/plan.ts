@@ -84,6 +84,8 @@ export interface PlanBudgetRequest {
    * its total.
    */
   spendPlan?: { csv?: string; path?: string; fileName?: string };
+  /** Also plan 0.5x to 2x the budget (PlanResult.budget_curve, docs/planner.md "Budget curve"). */
+  budgetCurve?: boolean;
   /** `channel=lo:hi[/period],...` or parsed bounds. */
   bounds?: string | ChannelBound[];
   /** Largest budget whose plan reaches this ROAS / marginal ROAS (at most one). */
@@ -292,6 +294,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
     compare: compare ? { scenario: compare } : undefined,
     replicates: replicatesOf(req.replicates),
     ...(given ? { given } : {}),
+    ...(req.budgetCurve === true ? { budgetCurve: true } : {}),
   };
 }
 
@@ -539,6 +542,7 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
         : { forecast: task.outlook.forecast.fileName },
     compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
     ...(task.given ? { spend_plan: task.given.fileName } : {}),
+    ...(task.budgetCurve ? { budget_curve: true } : {}),
     bounds: task.bounds,
     objective: task.objective,
     replicates: task.replicates,

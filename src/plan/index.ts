@@ -24,6 +24,7 @@ export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } f
 export type { Outlook, ScenarioName } from './outlook.js';
 export { describeOutsideHistory, forecastOutsideHistory } from './outlook.js';
 export {
+  BUDGET_CURVE_MULTIPLES,
   checkPlanRequest,
   doubtHoldReason,
   historicalBaselines,
@@ -34,6 +35,7 @@ export {
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';
 export type {
+  BudgetCurvePoint,
   GivenPlan,
   MediaLoss,
   PlanBaseline,

@@ -102,6 +102,44 @@ export interface PlanRequest {
   budget?: number;
   bounds?: readonly ChannelBound[];
   objective?: PlanObjective;
+  /**
+   * Also plan the budgets BUDGET_CURVE_MULTIPLES times the plan's (PlanResult.budget_curve): how
+   * the plan's incremental revenue grows with the budget, each budget planned and checked as the
+   * plan is.
+   */
+  budgetCurve?: boolean;
+}
+
+/** The budgets of a budget curve, as multiples of the plan's budget (1: the plan itself). */
+export const BUDGET_CURVE_MULTIPLES: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 2];
+
+/** One budget of a budget curve (PlanResult.budget_curve). */
+export interface BudgetCurvePoint {
+  /** The budget as a multiple of the plan's, and in currency. */
+  multiple: number;
+  budget: number;
+  /**
+   * The plan at this budget (the model's optimum there, checked against the refits as the plan
+   * is: the same anchor, step rule and held channels): its incremental revenue (horizon and the
+   * carry-over after it, without the held channels, as the plan's), ROAS, marginal ROAS, and the
+   * incremental revenue's intervals over the refits (null when unchecked). All null when the
+   * bounds cannot be met at this budget (`infeasible` says why).
+   */
+  incremental_revenue: number | null;
+  roas: number | null;
+  marginal_roas: number | null;
+  incremental_revenue_interval: FigureInterval | null;
+  /** The checked plan's step from baseline (a) towards the optimum there (null: unchecked). */
+  step: number | null;
+  /**
+   * The extra incremental revenue per extra unit of budget from the next smaller budget of the
+   * curve: what the last slice of budget returns. Null for the first point or beside an
+   * infeasible one.
+   */
+  return_on_increment: number | null;
+  /** Synthetic tenants: the plan at this budget under the truth (its true incremental revenue). */
+  true_incremental_revenue?: number;
+  infeasible?: string;
 }
 
 export interface PlanContext {
@@ -432,6 +470,8 @@ export interface PlanResult {
    * were used and which are in conflict; absent when the tenant has none.
    */
   lift_calibration?: PlanLiftCalibration | null;
+  /** The plan at other budgets (PlanRequest.budgetCurve); absent when not asked. */
+  budget_curve?: BudgetCurvePoint[];
   notes: string[];
 }
 
@@ -1761,9 +1801,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day', anchored);
 
   let truth: PlanTruth | null = null;
+  let trueResponse: SeparableResponse | null = null;
   if (ctx.truth) {
     progress(3, 'the truth-optimal plan');
     const tr = truthResponse(ctx.truth.tenant, ctx.truth.mix, outlook, H, truthTail);
+    trueResponse = tr;
     const opt = solve(tr, bounds, ref, budget, calendar);
     const planTrue = incrementalRevenue(tr, x);
     const evenTrue = incrementalRevenue(tr, baselinePlans.historical_even);
@@ -1956,6 +1998,96 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
 
   const horizonDates = outlook.dates.slice(0, H);
+  const budgetCurve = req.budgetCurve
+    ? BUDGET_CURVE_MULTIPLES.map((multiple): Omit<BudgetCurvePoint, 'return_on_increment'> => {
+        if (multiple === 1) {
+          return {
+            multiple,
+            budget,
+            incremental_revenue: planIncremental,
+            roas: planRoas,
+            marginal_roas: planMarginalRoas,
+            incremental_revenue_interval: uncertainty?.incremental_revenue_interval ?? null,
+            step: uncertainty?.step ?? null,
+            ...(truth ? { true_incremental_revenue: truth.plan_incremental } : {}),
+          };
+        }
+        const b = multiple * budget;
+        try {
+          // As the plan at budget b: its optimum (started from the plan's, and from the
+          // baselines), then the trust region's step from (a) at b under the same rules.
+          const at = constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, b);
+          const optimum = solve(r, bounds, ref, b, calendar, best.spend, pinned, guards).spend;
+          let xb = optimum;
+          let step: number | null = null;
+          let widen = { p80: 0, p95: 0 };
+          if (uncertainty) {
+            const anchorB = anchorOf(
+              baselineEven(ref, b, H),
+              at.cons,
+              at.cons === at.unpinned ? [] : pinned,
+            );
+            const st = trustStep(
+              r,
+              reps,
+              anchorB,
+              optimum,
+              repRoles,
+              hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
+              ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
+            );
+            xb = st.spend;
+            step = st.step;
+            widen = planSelectionMargin(st.uplift, st.uplift_interval, series.frequency);
+          }
+          const measuredB = xb.map((v, c) => (at.heldOut[c] ? new Float64Array(v.length) : v));
+          const heldB = xb.reduce((a, v, c) => a + (at.heldOut[c] ? total(v) : 0), 0);
+          const inc = incrementalRevenue(r, measuredB);
+          return {
+            multiple,
+            budget: b,
+            incremental_revenue: inc,
+            roas: inc / (b - heldB),
+            marginal_roas: planMarginal(r, xb, at.cons),
+            incremental_revenue_interval: uncertainty
+              ? widenLower(
+                  figureInterval(
+                    inc,
+                    reps.map((q) => incrementalRevenue(q, measuredB)),
+                    0,
+                  ),
+                  widen,
+                )
+              : null,
+            step,
+            ...(trueResponse
+              ? { true_incremental_revenue: incrementalRevenue(trueResponse, xb) }
+              : {}),
+          };
+        } catch (e) {
+          if (!(e instanceof PlanInputError)) throw e;
+          return {
+            multiple,
+            budget: b,
+            incremental_revenue: null,
+            roas: null,
+            marginal_roas: null,
+            incremental_revenue_interval: null,
+            step: null,
+            infeasible: e.message,
+          };
+        }
+      }).map((p, i, all): BudgetCurvePoint => {
+        const prev = all[i - 1];
+        return {
+          ...p,
+          return_on_increment:
+            prev && prev.incremental_revenue !== null && p.incremental_revenue !== null
+              ? (p.incremental_revenue - prev.incremental_revenue) / (p.budget - prev.budget)
+              : null,
+        };
+      })
+    : null;
   return {
     format: 'weathervane-plan',
     version: 2,
@@ -2014,6 +2146,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     curve_doubt: ctx.curveDoubt ?? null,
     convex_channels: convex,
     media_loss: mediaLoss(historicalBudget, incrementalRevenue(r, historicalEven)),
+    ...(budgetCurve ? { budget_curve: budgetCurve } : {}),
     notes,
   };
 }

@@ -256,6 +256,7 @@ export function planSummaryLines(p: PlanResult): string[] {
       `  vs ${baselineLetter(b.name)} ${b.description}: ${b.name === 'given_plan' ? `spend ${money(Object.values(b.spend).reduce((a, v) => a + v, 0))}, expected revenue ${money(b.expected_revenue)}, ` : ''}incremental ${money(b.incremental_revenue)}${b.name === 'given_plan' ? ` (ROAS ${b.roas.toFixed(2)})` : ''}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
     );
   }
+  if (p.budget_curve) lines.push(budgetCurveLine(p, money, range));
   lines.push(
     `marginal ROAS at the plan: ${p.channels.map((c) => `${c.channel} ${c.marginal_roas.toFixed(3)}${c.at_bound ? ` (at its ${c.at_bound} bound)` : ''}`).join(', ')}`,
   );
@@ -275,6 +276,39 @@ export function planSummaryLines(p: PlanResult): string[] {
   }
   for (const n of p.notes) lines.push(`note: ${n}`);
   return lines;
+}
+
+/**
+ * The budget curve in one line: each budget's incremental revenue (80% interval when checked) and
+ * ROAS, then what each extra slice of budget returns.
+ */
+function budgetCurveLine(
+  p: PlanResult,
+  money: (v: number) => string,
+  range: (iv: readonly [number, number]) => string,
+): string {
+  const curve = p.budget_curve ?? [];
+  const points = curve.map((c) =>
+    c.incremental_revenue === null
+      ? `${c.multiple}x ${money(c.budget)}: bounds not met`
+      : `${c.multiple}x ${money(c.budget)}: ${money(c.incremental_revenue)}${c.incremental_revenue_interval ? ` (80% ${range(c.incremental_revenue_interval.p80)})` : ''}, ROAS ${c.roas!.toFixed(2)}`,
+  );
+  const slices = curve
+    .filter((c) => c.return_on_increment !== null)
+    .map((c) => `${c.return_on_increment!.toFixed(2)} up to ${c.multiple}x`);
+  const checked = curve.some((c) => c.step !== null);
+  const truth = curve.every(
+    (c) => c.incremental_revenue === null || c.true_incremental_revenue !== undefined,
+  )
+    ? curve
+        .filter((c) => c.true_incremental_revenue !== undefined)
+        .map((c) => `${c.multiple}x ${money(c.true_incremental_revenue!)}`)
+    : [];
+  return (
+    `budget curve (incremental revenue of the plan at other budgets, each ${checked ? 'checked against the refits as this plan is' : "the model's optimum there"}): ${points.join('; ')}` +
+    (slices.length > 0 ? `; each extra 1 of budget returns ${slices.join(', ')}` : '') +
+    (truth.length > 0 ? `; under the ground truth the same plans make ${truth.join(', ')}` : '')
+  );
 }
 
 export interface OutlookComparison {

@@ -211,7 +211,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
   details:
     "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
     'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
@@ -257,6 +257,10 @@ export const plan: Command = {
       help: "forecast CSV: date + the model's weather columns, from the period after the data",
     },
     compare: { type: 'string', value: 'S', help: 'also plan the same budget under scenario S' },
+    'budget-curve': {
+      type: 'boolean',
+      help: "also plan 0.5x, 0.75x, 1.25x, 1.5x and 2x the budget, each checked as the plan is: each one's incremental revenue and ROAS, and what each extra slice of budget returns",
+    },
     'spend-plan': {
       type: 'string',
       value: 'F',
@@ -347,6 +351,7 @@ export const plan: Command = {
           forecast,
           compareScenario: scenarioFlag(flags, 'compare'),
           spendPlan,
+          budgetCurve: flags['budget-curve'] === true ? true : undefined,
           bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
           targetRoas: numberFlag(flags, 'target-roas'),
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),

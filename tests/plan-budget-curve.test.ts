@@ -1,0 +1,167 @@
+/**
+ * The budget curve (plan --budget-curve, plan_budget budget_curve): the plan at 0.5x-2x its
+ * budget, each planned and checked as the plan is, against plans made at those budgets on their
+ * own, baseline (a) at each budget, the truth, and the bounds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app/index.js';
+import { builtinSpec } from '../src/core/data/catalog.js';
+import { generateTenant } from '../src/core/data/index.js';
+import type { SyntheticTenant } from '../src/core/types.js';
+import { fitFinalModel } from '../src/phases/final.js';
+import {
+  BUDGET_CURVE_MULTIPLES,
+  makePlan,
+  parseBounds,
+  planReplicateModels,
+  revenueModelOf,
+  scenarioOutlook,
+  type PlanRequest,
+  type PlanResult,
+  type RevenueModel,
+} from '../src/plan/index.js';
+import { call, connect, text, type Connected } from './mcp-helpers.js';
+
+const ID = 'high_summer_clothing';
+const H = 14;
+
+describe('the budget curve', () => {
+  let tenant: SyntheticTenant;
+  let model: RevenueModel;
+  let replicates: RevenueModel[];
+  const plan = (req: Omit<PlanRequest, 'horizon'>, checked: boolean): PlanResult =>
+    makePlan(
+      {
+        series: tenant.series,
+        model,
+        outlook: scenarioOutlook(tenant.series, 'typical', model.weather, H),
+        truth: { tenant, mix: builtinSpec(ID).mix },
+        replicates: checked ? replicates : [],
+      },
+      { horizon: H, ...req },
+    );
+
+  beforeAll(() => {
+    tenant = generateTenant(ID);
+    const fit = fitFinalModel(tenant.series, 3);
+    model = revenueModelOf(fit);
+    replicates = planReplicateModels(tenant.series, fit, 10).models.map(revenueModelOf);
+  });
+
+  for (const checked of [false, true]) {
+    it(`${checked ? 'checked' : 'unchecked'}: each point is the plan made at that budget, and beats baseline (a) there`, () => {
+      const p = plan({ budgetCurve: true }, checked);
+      const curve = p.budget_curve!;
+      expect(curve.map((c) => c.multiple)).toEqual([...BUDGET_CURVE_MULTIPLES]);
+      // The 1x point is the plan itself.
+      const one = curve.find((c) => c.multiple === 1)!;
+      expect(one.budget).toBe(p.budget);
+      expect(one.incremental_revenue).toBe(p.incremental_revenue);
+      expect(one.roas).toBe(p.roas);
+      expect(one.marginal_roas).toBe(p.marginal_roas);
+      expect(one.true_incremental_revenue).toBe(p.truth!.plan_incremental);
+      expect(one.step).toBe(checked ? p.uncertainty!.step : null);
+      // The plan does not depend on being asked for a curve.
+      const plain = plan({}, checked);
+      expect(plain.budget_curve).toBeUndefined();
+      expect(p.channels.map((c) => c.spend_by_period)).toEqual(
+        plain.channels.map((c) => c.spend_by_period),
+      );
+      for (const c of curve.filter((x) => x.multiple !== 1)) {
+        // A plan of its own at that budget (its optimizer started from the baselines only, the
+        // curve's also from the plan's optimum: the response is not concave, so the curve's
+        // optimum can be the better one, 0.4% at 0.75x here): within 0.5%, and unchecked never
+        // below it.
+        const own = plan({ budget: c.budget }, checked);
+        expect(c.budget).toBeCloseTo(c.multiple * p.budget, 6);
+        expect(Math.abs(c.incremental_revenue! - own.incremental_revenue)).toBeLessThan(
+          5e-3 * own.incremental_revenue,
+        );
+        if (!checked)
+          expect(c.incremental_revenue!).toBeGreaterThanOrEqual(
+            own.incremental_revenue * (1 - 1e-9),
+          );
+        expect(c.roas).toBeCloseTo(c.incremental_revenue! / c.budget, 9);
+        // The model's view: at least baseline (a) at that budget (the anchor of a checked plan).
+        expect(c.incremental_revenue!).toBeGreaterThanOrEqual(
+          own.baselines[0].incremental_revenue - 1e-6 * own.baselines[0].incremental_revenue,
+        );
+        expect(c.true_incremental_revenue).toBeGreaterThan(0);
+        if (checked) {
+          expect(c.step).not.toBeNull();
+          const [lo, hi] = c.incremental_revenue_interval!.p80;
+          expect(lo).toBeLessThanOrEqual(c.incremental_revenue!);
+          expect(hi).toBeGreaterThanOrEqual(c.incremental_revenue!);
+        } else expect(c.incremental_revenue_interval).toBeNull();
+      }
+      // What each slice of budget returns, from the points themselves.
+      for (let i = 1; i < curve.length; i++) {
+        const [a, b] = [curve[i - 1], curve[i]];
+        expect(b.return_on_increment).toBeCloseTo(
+          (b.incremental_revenue! - a.incremental_revenue!) / (b.budget - a.budget),
+          9,
+        );
+      }
+      expect(curve[0].return_on_increment).toBeNull();
+    });
+  }
+
+  it('says where the bounds cannot be met and skips the slices beside it', () => {
+    const p = plan(
+      { budgetCurve: true, bounds: parseBounds('meta=0.7x:,google=0.7x:', 'daily') },
+      false,
+    );
+    const half = p.budget_curve![0];
+    expect(half.multiple).toBe(0.5);
+    expect(half.incremental_revenue).toBeNull();
+    expect(half.infeasible).toMatch(/minimum spends add up to .* more than the budget/);
+    expect(p.budget_curve![1].return_on_increment).toBeNull();
+    expect(p.budget_curve![2].return_on_increment).not.toBeNull();
+  });
+});
+
+describe('the budget curve through the faces', () => {
+  let dir: string;
+  let app: App;
+  let c: Connected;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wv-curve-'));
+    app = createApp({ stateDir: path.join(dir, 'state'), workers: 1, log: () => undefined });
+    await app.startPhaseRun({ phase: 3, tenants: [ID] }).done;
+    c = await connect(app);
+  });
+
+  afterAll(async () => {
+    await c?.close();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('over MCP: budget_curve true adds it, stored with the plan and its inputs', async () => {
+    const r = await call(c, 'plan_budget', {
+      tenant: ID,
+      days: 7,
+      replicates: 0,
+      budget_curve: true,
+    });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent as {
+      id: number;
+      inputs: Record<string, unknown>;
+      plan: { budget_curve: { multiple: number }[] };
+    };
+    expect(s.plan.budget_curve.map((p) => p.multiple)).toEqual([...BUDGET_CURVE_MULTIPLES]);
+    expect(s.inputs.budget_curve).toBe(true);
+    expect(text(r)).toMatch(/budget curve \(incremental revenue of the plan at other budgets/);
+    expect(app.getPlan(s.id).plan.budget_curve).toHaveLength(BUDGET_CURVE_MULTIPLES.length);
+    const plain = await call(c, 'plan_budget', { tenant: ID, days: 7, replicates: 0 });
+    expect(
+      (plain.structuredContent as { plan: Record<string, unknown> }).plan.budget_curve,
+    ).toBeUndefined();
+    expect(text(plain)).not.toMatch(/budget curve/);
+  });
+});
