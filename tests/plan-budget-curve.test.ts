@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
+import { budgetCurveChart } from '../src/report/channel-charts.js';
+import type { TenantReportData } from '../src/report/types.js';
 import { builtinSpec } from '../src/core/data/catalog.js';
 import { generateTenant } from '../src/core/data/index.js';
 import type { SyntheticTenant } from '../src/core/types.js';
@@ -123,6 +125,42 @@ describe('the budget curve', () => {
   });
 });
 
+describe("the report's budget curve chart", () => {
+  const point = (multiple: number, inc: number, truth: number | null) => ({
+    multiple,
+    budget: 1000 * multiple,
+    incremental_revenue: inc,
+    p80: [inc - 100, inc + 100] as [number, number],
+    truth,
+  });
+  const data = (curve: ReturnType<typeof point>[]) =>
+    ({ plan: { id: 7, budget_curve: curve } }) as unknown as TenantReportData;
+
+  it('reads what each slice returns, by hand, and where it stops paying', () => {
+    // Slices: (3000 - 1000) / 500 = 4, (3500 - 3000) / 500 = 1, (3800 - 3500) / 1000 = 0.3.
+    const chart = budgetCurveChart(
+      data([
+        point(1, 1000, 1100),
+        point(1.5, 3000, 3100),
+        point(2, 3500, 3600),
+        point(3, 3800, 3900),
+      ]),
+    )!;
+    expect(chart.id).toBe('budget-curve');
+    expect(chart.reading).toContain(
+      'Each extra 1 of budget returns 4.00 up to 1.5x, 1.00 up to 2x, 0.30 up to 3x: the slice up to 3x returns less revenue than it costs.',
+    );
+    expect(chart.reading).toContain('Under the truth the same plans make');
+    expect(chart.rows).toHaveLength(4);
+    expect(chart.title).toContain('dashed: the same plans under the truth');
+    // Without the truth (imported data): no truth line; a curve of one point: no chart.
+    expect(
+      budgetCurveChart(data([point(1, 1000, null), point(2, 1800, null)]))!.title,
+    ).not.toContain('truth');
+    expect(budgetCurveChart(data([point(1, 1000, null)]))).toBeNull();
+  });
+});
+
 describe('the budget curve through the faces', () => {
   let dir: string;
   let app: App;
@@ -158,6 +196,10 @@ describe('the budget curve through the faces', () => {
     expect(s.inputs.budget_curve).toBe(true);
     expect(text(r)).toMatch(/budget curve \(incremental revenue of the plan at other budgets/);
     expect(app.getPlan(s.id).plan.budget_curve).toHaveLength(BUDGET_CURVE_MULTIPLES.length);
+    // The tenant report draws the newest plan's curve.
+    const report = await app.writeReport({ tenant: ID, phase: 3, out: path.join(dir, 'r.html') });
+    const drawn = report.charts.find((x) => x.id === 'budget-curve');
+    expect(drawn?.title).toContain(`Budget curve of plan ${s.id}`);
     const plain = await call(c, 'plan_budget', { tenant: ID, days: 7, replicates: 0 });
     expect(
       (plain.structuredContent as { plan: Record<string, unknown> }).plan.budget_curve,

@@ -740,6 +740,23 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     uplift_over_even: even
       ? { value: even.plan_uplift, p80: even.plan_uplift_interval?.p80 ?? null }
       : null,
+    ...(p.budget_curve
+      ? {
+          budget_curve: p.budget_curve.flatMap((c) =>
+            c.incremental_revenue === null
+              ? []
+              : [
+                  {
+                    multiple: c.multiple,
+                    budget: c.budget,
+                    incremental_revenue: c.incremental_revenue,
+                    p80: c.incremental_revenue_interval?.p80 ?? null,
+                    truth: c.true_incremental_revenue ?? null,
+                  },
+                ],
+          ),
+        }
+      : {}),
     notes: [
       ...stored.read_first,
       ...stored.summary.slice(1, 3),

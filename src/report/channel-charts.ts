@@ -877,3 +877,73 @@ export function planChart(d: TenantReportData): ChartDef | null {
     notes: plan.notes ?? [],
   };
 }
+
+/**
+ * The latest plan's budget curve (plan --budget-curve): incremental revenue against the budget,
+ * the model's with its 80% band, the truth's dashed for synthetic tenants, and the diagonal where
+ * revenue equals spend (a slice steeper than it returns more than it costs).
+ */
+export function budgetCurveChart(d: TenantReportData): ChartDef | null {
+  const curve = d.plan?.budget_curve ?? [];
+  if (curve.length < 2) return null;
+  const rows: Row[] = curve.map((c) => ({
+    multiple: c.multiple,
+    budget: sig(c.budget),
+    incremental_revenue: sig(c.incremental_revenue),
+    p80_lo: c.p80 ? sig(c.p80[0]) : null,
+    p80_hi: c.p80 ? sig(c.p80[1]) : null,
+    truth: c.truth === null ? null : sig(c.truth),
+  }));
+  const x = { field: 'budget', type: 'quantitative', title: 'budget over the horizon (currency)' };
+  const y = { type: 'quantitative', title: 'incremental revenue (currency)' };
+  const layers: Record<string, unknown>[] = [];
+  if (curve.some((c) => c.p80 !== null)) {
+    layers.push({
+      mark: { type: 'area', opacity: 0.2, color: '#4c78a8' },
+      encoding: { x, y: { ...y, field: 'p80_lo' }, y2: { field: 'p80_hi' } },
+    });
+  }
+  layers.push({
+    mark: { type: 'line', point: true, color: '#4c78a8' },
+    encoding: {
+      x,
+      y: { ...y, field: 'incremental_revenue' },
+      tooltip: [
+        { field: 'multiple', title: 'x the plan' },
+        { field: 'budget' },
+        { field: 'incremental_revenue' },
+        { field: 'p80_lo', title: '80% from' },
+        { field: 'p80_hi', title: '80% to' },
+        { field: 'truth' },
+      ],
+    },
+  });
+  const truth = curve.every((c) => c.truth !== null);
+  if (truth) {
+    layers.push({
+      mark: { type: 'line', point: true, strokeDash: [4, 3], color: TRUTH_COLOR },
+      encoding: { x, y: { ...y, field: 'truth' } },
+    });
+  }
+  // The slope of each slice: what the extra budget returns per unit.
+  const slices = curve.slice(1).map((c, i) => ({
+    to: c.multiple,
+    r: (c.incremental_revenue - curve[i].incremental_revenue) / (c.budget - curve[i].budget),
+  }));
+  const below = slices.find((s) => s.r < 1);
+  const title = `Budget curve of plan ${d.plan!.id}: incremental revenue at ${curve[0].multiple}x to ${curve[curve.length - 1].multiple}x its budget${truth ? ' (dashed: the same plans under the truth)' : ''}`;
+  return {
+    id: 'budget-curve',
+    title,
+    reading:
+      `Each extra 1 of budget returns ${slices.map((s) => `${s.r.toFixed(2)} up to ${s.to}x`).join(', ')}` +
+      (below
+        ? `: the slice up to ${below.to}x returns less revenue than it costs.`
+        : ': every slice up to the largest budget returns more revenue than it costs.') +
+      (truth
+        ? ` Under the truth the same plans make ${curve.map((c) => `${num(c.truth!)} at ${c.multiple}x`).join(', ')}.`
+        : ''),
+    rows,
+    spec: topLevel(title, rows, { width: 460, height: 240, layer: layers }),
+  };
+}

@@ -2,6 +2,7 @@
 import type { ChartDef } from './chart.js';
 import {
   adstockChart,
+  budgetCurveChart,
   planChart,
   responseChart,
   roasChart,
@@ -46,6 +47,7 @@ export function tenantCharts(d: TenantReportData): ChartDef[] {
     adstockChart(d),
     truthChart(d),
     planChart(d),
+    budgetCurveChart(d),
   ];
   return charts.filter((c): c is ChartDef => c !== null);
 }
@@ -214,6 +216,7 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
   }
   add('truth');
   add('plan');
+  add('budget-curve');
   page.push({
     kind: 'html',
     id: 'gate',

@@ -81,6 +81,17 @@ export interface PlanView {
    * interval; absent: checked (or drawn without the flag).
    */
   checked?: boolean;
+  /**
+   * The plan at other budgets (plan --budget-curve): each budget's incremental revenue, its 80%
+   * interval (checked plans) and, for synthetic tenants, the same plan's under the truth.
+   */
+  budget_curve?: {
+    multiple: number;
+    budget: number;
+    incremental_revenue: number;
+    p80: [number, number] | null;
+    truth: number | null;
+  }[];
   notes?: string[];
 }
 
