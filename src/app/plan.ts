@@ -78,13 +78,13 @@ export interface PlanBudgetRequest {
   /** A second scenario to plan the same budget under, for comparison. */
   compareScenario?: ScenarioName;
   /**
-   * A spend plan of the user's to score beside the plan (baseline (c), docs/planner.md "A given
-   * spend plan beside the plan"): CSV text, or a file inside the server's import directories, as
+   * A spend plan of the user's to score beside the plan (baseline (c), docs/planner.md "A spend
+   * plan of yours beside the plan"): CSV text, or a file inside the server's import directories, as
    * the forecast. Without days or weeks the horizon is its rows; without a budget the plan spends
    * its total.
    */
   spendPlan?: { csv?: string; path?: string; fileName?: string };
-  /** Also plan 0.5x to 2x the budget (PlanResult.budget_curve, docs/planner.md "Budget curve"). */
+  /** Also plan 0.5x to 2x the budget (PlanResult.budget_curve; docs/planner.md "Budget curve"). */
   budgetCurve?: boolean;
   /** `channel=lo:hi[/period],...` or parsed bounds. */
   bounds?: string | ChannelBound[];
@@ -272,7 +272,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
         `the spend plan is over ${APP_LIMITS.maxCsvChars} bytes of UTF-8 text (20 MiB); give one row per period of the horizon`,
       );
     }
-    // Without days or weeks the horizon is the file's rows (givenHorizon, once the data is read).
+    // Without days or weeks the horizon is the file's rows (withGivenPlan, once the data is read).
     const explicit = req.days !== undefined || req.weeks !== undefined;
     given = {
       csv,

@@ -1357,7 +1357,6 @@ export function losingNotes(
   ];
 }
 
-/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 /**
  * The given plan's spend in the response's channel order, one value per period of the horizon:
  * a channel it does not name spends nothing. Refused when its periods are not the horizon's (the
@@ -1375,6 +1374,7 @@ function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number
   });
 }
 
+/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
@@ -1703,6 +1703,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     name: PlanBaseline['name'],
     description: string,
     bx: Float64Array[],
+    spent: number,
   ): PlanBaseline => {
     const v = evaluateResponse(r, bx);
     const inc = anyHeld ? incrementalRevenue(r, measured(bx)) : v.total - zeroValue.total;
@@ -1713,7 +1714,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       expected_revenue: sumRows(v.revenue, 0, H),
       incremental_revenue: inc,
       // Per unit of its own spend: the baselines spend the budget, a given plan its own total.
-      roas: inc / (bx.reduce((a, s) => a + total(s), 0) - heldSpend(bx)),
+      roas: inc / (spent - heldSpend(bx)),
       plan_uplift: planIncremental - inc,
       incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
       plan_uplift_interval: planIntervalOf(
@@ -1726,17 +1727,24 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       'historical_even',
       'the historical channel split, spread evenly over the periods',
       baselinePlans.historical_even,
+      budget,
     ),
     scoreBaseline(
       'historical_calendar',
       'the historical channel split, each channel following its own spend on the same dates in past years',
       baselinePlans.historical_calendar,
+      budget,
     ),
   ];
   const givenSpend = ctx.given ? givenPlanSpend(ctx.given, r.channels, H) : null;
   if (ctx.given && givenSpend) {
     baselines.push(
-      scoreBaseline('given_plan', `the given spend plan (${ctx.given.source})`, givenSpend),
+      scoreBaseline(
+        'given_plan',
+        `the given spend plan (${ctx.given.source})`,
+        givenSpend,
+        givenSpend.reduce((a, x) => a + total(x), 0),
+      ),
     );
   }
   // The baselines split the budget by the history and ignore the user's bounds: where one breaks
