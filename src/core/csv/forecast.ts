@@ -3,9 +3,8 @@
  * after the data, validated like a tenant CSV (size, encoding, header, row shapes, strict dates
  * and numbers) with errors that name the file, row and column.
  */
-import { columnNameProblem, CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
-import { MISSING_MARKER, readNumber } from './numbers.js';
-import { readPeriodDates } from './periods.js';
+import { CSV_LIMITS, DataError } from './errors.js';
+import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
 import { readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
@@ -30,6 +29,15 @@ export interface ParseForecastOptions {
   minRows: number;
 }
 
+const FORECAST_CELL_WORDS: CellWords = {
+  empty: 'the cell is empty; every forecast cell needs a number',
+  missing:
+    "marks a missing value; every forecast cell needs a number (the forecast's figure for that period)",
+  nonFinite: "is not a finite number; replace it with the forecast's figure",
+  notNumber:
+    'is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)',
+};
+
 /** Parses and validates forecast text; throws a DataError naming the first problem. */
 export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
   const file = o.fileName;
@@ -48,47 +56,14 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       `the forecast has a date column only; add the weather column${o.required.length > 1 ? 's' : ''} the model uses: ${o.required.join(', ')} (header date,${o.required.join(',')})`,
     );
   }
-  if (header.length < 2) {
-    throw new DataError(
-      'not_csv',
-      file,
-      lines[0],
-      null,
-      `the header has a single column ${quoteValue(header[0])}; expected comma-separated columns date,${o.required.join(',')}${separatorHint(header[0])}`,
-    );
-  }
-  if (header.length > CSV_LIMITS.maxColumns) {
-    throw new DataError(
-      'too_many_columns',
-      file,
-      1,
-      null,
-      `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns}`,
-    );
-  }
-  // Names printed in messages and the plan's notes: the data file's rule (parse.ts).
-  header.forEach((name, j) => {
-    const problem = name === '' ? null : columnNameProblem(name);
-    if (problem !== null)
-      throw new DataError(
-        'bad_column_name',
-        file,
-        1,
-        null,
-        `column ${j + 1}'s name ${quoteValue(name)} ${problem}`,
-      );
-  });
+  const dateCol = readPeriodHeader(
+    header,
+    lines,
+    file,
+    o.required.join(','),
+    `the weather columns (${o.required.join(', ')})`,
+  );
   const lower = header.map((h) => h.toLowerCase());
-  const dateCol = lower.indexOf('date');
-  if (dateCol < 0) {
-    throw new DataError(
-      'no_date_column',
-      file,
-      1,
-      null,
-      `no "date" column; the header must name date and the weather columns (${o.required.join(', ')})`,
-    );
-  }
   // A model column by its name, or else ignoring case, as the data import reads names.
   const columnOf = (w: string): number => {
     const j = header.indexOf(w);
@@ -152,22 +127,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const text = cells[i + 1][j];
-      const x = readNumber(text);
-      if (typeof x !== 'number') {
-        throw new DataError(
-          x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number',
-          file,
-          lines[i + 1],
-          name,
-          x === 'empty'
-            ? 'the cell is empty; every forecast cell needs a number'
-            : MISSING_MARKER.test(text)
-              ? `${quoteValue(text)} marks a missing value; every forecast cell needs a number (the forecast's figure for that period)`
-              : x === 'non_finite'
-                ? `${quoteValue(text)} is not a finite number; replace it with the forecast's figure`
-                : `${quoteValue(text)} is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)`,
-        );
-      }
+      const x = periodCellNumber(text, file, lines[i + 1], name, FORECAST_CELL_WORDS);
       const problem = weatherRangeProblem(
         name,
         x,

@@ -4,7 +4,8 @@
  * and what to change.
  */
 import { classifySteps, dateHint, isoFromDays, parseIsoDay } from './dates.js';
-import { DataError, quoteValue } from './errors.js';
+import { columnNameProblem, CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
+import { MISSING_MARKER, readNumber } from './numbers.js';
 import { checkRowWidth } from './records.js';
 
 export interface PeriodDatesOptions {
@@ -97,4 +98,92 @@ export function readPeriodDates(
     throw new DataError('irregular_frequency', file, null, header[dateCol], 'irregular date steps');
   }
   return dates;
+}
+
+/**
+ * The header of such a file checked (more than one column, within the column limit, each name
+ * printable in messages as the data file's are) and its date column's index. `columns`: the
+ * columns it should have after the date, as the messages show them ("temperature_c,...").
+ */
+export function readPeriodHeader(
+  header: readonly string[],
+  lines: readonly number[],
+  file: string,
+  columns: string,
+  what: string,
+): number {
+  if (header.length < 2) {
+    throw new DataError(
+      'not_csv',
+      file,
+      lines[0],
+      null,
+      `the header has a single column ${quoteValue(header[0])}; expected comma-separated columns date,${columns}${separatorHint(header[0])}`,
+    );
+  }
+  if (header.length > CSV_LIMITS.maxColumns) {
+    throw new DataError(
+      'too_many_columns',
+      file,
+      1,
+      null,
+      `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns}`,
+    );
+  }
+  // Names printed in messages and the plan's notes: the data file's rule (parse.ts).
+  header.forEach((name, j) => {
+    const problem = name === '' ? null : columnNameProblem(name);
+    if (problem !== null)
+      throw new DataError(
+        'bad_column_name',
+        file,
+        1,
+        null,
+        `column ${j + 1}'s name ${quoteValue(name)} ${problem}`,
+      );
+  });
+  const dateCol = header.map((h) => h.toLowerCase()).indexOf('date');
+  if (dateCol < 0) {
+    throw new DataError(
+      'no_date_column',
+      file,
+      1,
+      null,
+      `no "date" column; the header must name date and ${what}`,
+    );
+  }
+  return dateCol;
+}
+
+/** What a period file says of a cell that holds no number (each after the quoted cell, but `empty`). */
+export interface CellWords {
+  empty: string;
+  missing: string;
+  nonFinite: string;
+  notNumber: string;
+}
+
+/** A cell of a period file as a number, or a DataError in that file's words (`words`). */
+export function periodCellNumber(
+  cell: string,
+  file: string,
+  line: number,
+  column: string,
+  words: CellWords,
+): number {
+  const x = readNumber(cell);
+  if (typeof x === 'number') return x;
+  throw new DataError(
+    x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number',
+    file,
+    line,
+    column,
+    x === 'empty'
+      ? words.empty
+      : MISSING_MARKER.test(cell)
+        ? `${quoteValue(cell)} ${words.missing}`
+        : x === 'non_finite'
+          ? `${quoteValue(cell)} ${words.nonFinite}`
+          : `${quoteValue(cell)} ${words.notNumber}`,
+  );
 }

@@ -5,9 +5,8 @@
  * numbers), with errors that name the file, row and column. The planner's own `--csv` output
  * (date, one column per channel, the outlook's weather) reads back as a spend plan.
  */
-import { columnNameProblem, CSV_LIMITS, DataError, quoteValue, separatorHint } from './errors.js';
-import { MISSING_MARKER, readNumber } from './numbers.js';
-import { readPeriodDates } from './periods.js';
+import { DataError, quoteValue } from './errors.js';
+import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
 import { readSmallCsv } from './records.js';
 import { channelOfSpendColumn } from './roles.js';
 
@@ -36,6 +35,14 @@ export interface ParseSpendPlanOptions {
   horizonWords: string;
 }
 
+const SPEND_CELL_WORDS: CellWords = {
+  empty: 'the cell is empty; every cell needs a number (0 for no spend)',
+  missing: 'marks a missing value; every cell needs a number (0 for no spend)',
+  nonFinite: 'is not a finite number',
+  notNumber:
+    'is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5)',
+};
+
 /** Parses and validates spend plan text; throws a DataError naming the first problem. */
 export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): ParsedSpendPlan {
   const file = o.fileName;
@@ -46,46 +53,13 @@ export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): Parse
     `expected a header line (${example}) and one row per period`,
   );
   const header = cells[0];
-  if (header.length < 2) {
-    throw new DataError(
-      'not_csv',
-      file,
-      lines[0],
-      null,
-      `the header has a single column ${quoteValue(header[0])}; expected comma-separated columns ${example}${separatorHint(header[0])}`,
-    );
-  }
-  if (header.length > CSV_LIMITS.maxColumns) {
-    throw new DataError(
-      'too_many_columns',
-      file,
-      1,
-      null,
-      `the header has ${header.length} columns; the limit is ${CSV_LIMITS.maxColumns}`,
-    );
-  }
-  header.forEach((name, j) => {
-    const problem = name === '' ? null : columnNameProblem(name);
-    if (problem !== null)
-      throw new DataError(
-        'bad_column_name',
-        file,
-        1,
-        null,
-        `column ${j + 1}'s name ${quoteValue(name)} ${problem}`,
-      );
-  });
-  const lower = header.map((h) => h.toLowerCase());
-  const dateCol = lower.indexOf('date');
-  if (dateCol < 0) {
-    throw new DataError(
-      'no_date_column',
-      file,
-      1,
-      null,
-      `no "date" column; the header must name date and one spend column per channel (${example})`,
-    );
-  }
+  const dateCol = readPeriodHeader(
+    header,
+    lines,
+    file,
+    o.channels.map((c) => `${c}_spend`).join(','),
+    `one spend column per channel (${example})`,
+  );
   // Each column's channel, ignoring case: `meta_spend`, `Meta Spend ($)` and `meta` are meta.
   const channelLower = o.channels.map((c) => c.toLowerCase());
   const weatherLower = new Set(o.weather.map((w) => w.toLowerCase()));
@@ -168,22 +142,7 @@ export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): Parse
     const name = header[j];
     for (let i = 0; i < n; i++) {
       const cell = cells[i + 1][j];
-      const x = readNumber(cell);
-      if (typeof x !== 'number') {
-        throw new DataError(
-          x === 'empty' ? 'empty_cell' : x === 'non_finite' ? 'non_finite' : 'bad_number',
-          file,
-          lines[i + 1],
-          name,
-          x === 'empty'
-            ? 'the cell is empty; every cell needs a number (0 for no spend)'
-            : MISSING_MARKER.test(cell)
-              ? `${quoteValue(cell)} marks a missing value; every cell needs a number (0 for no spend)`
-              : x === 'non_finite'
-                ? `${quoteValue(cell)} is not a finite number`
-                : `${quoteValue(cell)} is not a number; write plain numbers with "." for decimals and no currency signs or thousands separators (e.g. 1234.5)`,
-        );
-      }
+      const x = periodCellNumber(cell, file, lines[i + 1], name, SPEND_CELL_WORDS);
       if (x < 0) {
         throw new DataError(
           'negative_spend',

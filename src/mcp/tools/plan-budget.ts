@@ -259,6 +259,20 @@ function toBound(b: z.infer<typeof boundInput>): ChannelBound {
   return { channel: b.channel, min: v(b.min), max: v(b.max), perPeriod: b.per_period };
 }
 
+/**
+ * A CSV given as text (named by its argument in messages) or as a file path (the app reads it
+ * from the import directories and refuses both at once).
+ */
+function csvOrPath(
+  csv: string | undefined,
+  file: string | undefined,
+  argument: string,
+): { csv?: string; path?: string; fileName?: string } | undefined {
+  if (csv !== undefined && file !== undefined) return { csv, path: file };
+  if (csv !== undefined) return { csv, fileName: argument };
+  return file !== undefined ? { path: file } : undefined;
+}
+
 export function registerPlanBudget(
   server: McpServer,
   { app, log, protocolVersion }: ToolDeps,
@@ -293,24 +307,10 @@ export function registerPlanBudget(
               days: args.days,
               weeks: args.weeks,
               scenario: args.scenario,
-              forecast:
-                args.forecast_csv !== undefined && args.forecast_path !== undefined
-                  ? { csv: args.forecast_csv, path: args.forecast_path }
-                  : args.forecast_csv !== undefined
-                    ? { csv: args.forecast_csv, fileName: 'forecast_csv' }
-                    : args.forecast_path !== undefined
-                      ? { path: args.forecast_path }
-                      : undefined,
+              forecast: csvOrPath(args.forecast_csv, args.forecast_path, 'forecast_csv'),
               compareScenario: args.compare_scenario,
               budgetCurve: args.budget_curve,
-              spendPlan:
-                args.spend_plan_csv !== undefined && args.spend_plan_path !== undefined
-                  ? { csv: args.spend_plan_csv, path: args.spend_plan_path }
-                  : args.spend_plan_csv !== undefined
-                    ? { csv: args.spend_plan_csv, fileName: 'spend_plan_csv' }
-                    : args.spend_plan_path !== undefined
-                      ? { path: args.spend_plan_path }
-                      : undefined,
+              spendPlan: csvOrPath(args.spend_plan_csv, args.spend_plan_path, 'spend_plan_csv'),
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
               targetMarginalRoas: args.target_marginal_roas,
