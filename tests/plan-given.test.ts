@@ -5,7 +5,7 @@
  * nothing stored on a bad file).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,7 +190,13 @@ describe('the faces: app, MCP and CLI', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wv-given-'));
-    app = createApp({ stateDir: path.join(dir, 'state'), workers: 1, log: () => undefined });
+    mkdirSync(path.join(dir, 'imports'));
+    app = createApp({
+      stateDir: path.join(dir, 'state'),
+      workers: 1,
+      log: () => undefined,
+      importDirs: [path.join(dir, 'imports')],
+    });
     await app.startPhaseRun({ phase: 3, tenants: [ID] }).done;
     c = await connect(app);
     first = futureDates(generateTenant(ID).series, 1)[0];
@@ -269,6 +275,25 @@ describe('the faces: app, MCP and CLI', () => {
     });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/spend_plan_csv, row 2, column "date": the spend plan starts on/);
+    // A file inside the import directories (spend_plan_path), named by its base name; one
+    // outside them is refused, as forecast_path is.
+    writeFileSync(path.join(dir, 'imports', 'mine.csv'), csv);
+    writeFileSync(path.join(dir, 'outside.csv'), csv);
+    const before = app.listPlans().total;
+    const fromFile = await call(c, 'plan_budget', {
+      tenant: ID,
+      replicates: 0,
+      spend_plan_path: 'mine.csv',
+    });
+    expect(fromFile.isError, text(fromFile)).toBeFalsy();
+    expect(text(fromFile)).toContain('vs (c) the given spend plan (mine.csv)');
+    const outside = await call(c, 'plan_budget', {
+      tenant: ID,
+      spend_plan_path: path.join(dir, 'outside.csv'),
+    });
+    expect(outside.isError).toBe(true);
+    expect(text(outside)).toMatch(/outside the directories allowed for import/);
+    expect(app.listPlans().total).toBe(before + 1);
     const both = await call(c, 'plan_budget', {
       tenant: ID,
       spend_plan_csv: csv,
