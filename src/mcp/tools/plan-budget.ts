@@ -48,11 +48,6 @@ const boundInput = strictInput(
       .describe('Channel name as in the data (e.g. "meta")'),
     min: amount.optional().describe('Lower bound (omit for none)'),
     max: amount.optional().describe('Upper bound (omit for none)'),
-    budget_curve: flag('budget_curve')
-      .default(false)
-      .describe(
-        "Also plan 0.5x, 0.75x, 1.25x, 1.5x and 2x the budget, each checked against the refits as the plan is: plan.budget_curve gives each budget's incremental revenue (80%/95% intervals), ROAS and marginal ROAS, and return_on_increment, what the slice of budget from the previous point returns (default false; about one more plan's time per budget)",
-      ),
     per_period: flag('per_period')
       .default(false)
       .describe('true: the bound holds in every day/week; false (default): for the horizon total'),
