@@ -8,8 +8,6 @@ import { builtinSpec } from '../core/data/catalog.js';
 import { generatedSpec, type DriverMix } from '../core/data/index.js';
 import { DataError } from '../core/csv.js';
 import { parseForecastCsv } from '../core/csv/forecast.js';
-import { parseSpendPlanCsv } from '../core/csv/spend-plan.js';
-import { APP_LIMITS } from './config.js';
 import type { LiftTest } from '../core/lift.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { finalFromJSON, finalToJSON, predictFinal, type FinalModelJSON } from '../phases/final.js';
@@ -53,11 +51,8 @@ export interface PlanTaskRequest {
   compare?: OutlookSpec;
   /** Bootstrap refits of the model the plan is checked against (0 = none). */
   replicates: number;
-  /**
-   * A spend plan to score beside the plan (baseline (c)), as CSV text; `rows`: the periods it
-   * must have (the horizon asked for), or null when the horizon is the file's rows.
-   */
-  given?: GivenPlanSpec;
+  /** A spend plan to score beside the plan (baseline (c)), parsed and checked by the app. */
+  given?: GivenPlan;
   /** Also plan other budgets (PlanRequest.budgetCurve). */
   budgetCurve?: boolean;
   /**
@@ -186,39 +181,6 @@ export function outlookOf(
   };
 }
 
-/** A spend plan CSV to compare with the plan (PlanTaskRequest.given). */
-export interface GivenPlanSpec {
-  csv: string;
-  fileName: string;
-  /** The periods the file must have (the horizon asked for), or null: the horizon is its rows. */
-  rows: number | null;
-}
-
-/**
- * The given spend plan parsed and checked (every channel of the tenant, one row per period from
- * the period after the data, spend >= 0). Cheap: the app runs it before any fit, to know the
- * horizon and budget it implies.
- */
-export function givenPlanOf(
-  spec: GivenPlanSpec,
-  series: TenantSeries,
-  weather: readonly string[],
-  words: PlanWords = PLAN_WORDS,
-): GivenPlan {
-  const weekly = series.frequency === 'weekly';
-  const parsed = parseSpendPlanCsv(spec.csv, {
-    fileName: spec.fileName,
-    channels: series.channels,
-    weather: [...new Set([...weather, ...series.weatherNames])],
-    firstDate: futureDates(series, 1)[0],
-    stepDays: weekly ? 7 : 1,
-    rows: spec.rows,
-    maxRows: weekly ? APP_LIMITS.maxPlanWeeks : APP_LIMITS.maxPlanDays,
-    horizonWords: words.horizonUnits,
-  });
-  return { source: spec.fileName, channels: [...series.channels], spend: parsed.spend };
-}
-
 /** The generator's weather mix of a synthetic tenant (null for imported data). */
 function mixOf(source: TenantSource): DriverMix | null {
   if (source.kind === 'builtin') return builtinSpec(source.tenant).mix;
@@ -291,7 +253,7 @@ export function computePlan(
     );
     // The phase-3 model explain reports, beside the plan's own curve fit (plan/attribution.ts).
     const explained = (s: TenantSeries): Float64Array => predictFinal(phase3, s);
-    const given = req.given ? givenPlanOf(req.given, series, model.weather) : null;
+    const given = req.given ?? null;
     const one = (spec: OutlookSpec, budget?: number): PlanResult =>
       makePlan(
         {

@@ -5,6 +5,7 @@
  * Everything is checked before anything is stored: a bad request stores nothing.
  */
 import { DataError, overUtf8Limit } from '../core/csv.js';
+import { parseSpendPlanCsv } from '../core/csv/spend-plan.js';
 import { isBuiltinTenant } from '../core/data/index.js';
 import { variedWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
@@ -23,6 +24,7 @@ import {
   MIN_PLAN_REPLICATES,
   describeOutsideHistory,
   forecastOutsideHistory,
+  futureDates,
   parseBounds,
   PlanInputError,
   moneyRange,
@@ -44,7 +46,6 @@ import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { AppError } from './errors.js';
 import {
-  givenPlanOf,
   outlookOf,
   PLAN_REFIT_SEED,
   type OutlookSpec,
@@ -263,23 +264,6 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
   } catch (e) {
     throw bad((e as Error).message);
   }
-  let given: PlanTaskRequest['given'];
-  if (req.spendPlan !== undefined) {
-    const { csv, fileName } = req.spendPlan;
-    if (typeof csv !== 'string') throw bad('the spend plan must be CSV text');
-    if (overUtf8Limit(csv, APP_LIMITS.maxCsvChars)) {
-      throw bad(
-        `the spend plan is over ${APP_LIMITS.maxCsvChars} bytes of UTF-8 text (20 MiB); give one row per period of the horizon`,
-      );
-    }
-    // Without days or weeks the horizon is the file's rows (withGivenPlan, once the data is read).
-    const explicit = req.days !== undefined || req.weeks !== undefined;
-    given = {
-      csv,
-      fileName: fileName ?? 'spend_plan.csv',
-      rows: explicit ? horizonOf(req, weekly, words) : null,
-    };
-  }
   return {
     horizon: horizonOf(req, weekly, words),
     budget,
@@ -293,41 +277,57 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
     outlook,
     compare: compare ? { scenario: compare } : undefined,
     replicates: replicatesOf(req.replicates),
-    ...(given ? { given } : {}),
     ...(req.budgetCurve === true ? { budgetCurve: true } : {}),
   };
 }
 
 /**
- * A request with a spend plan: its horizon is the file's rows when no days or weeks were given
- * (the file is checked against them otherwise), and without a budget the revenue objective plans
- * the file's total, so the plan and the given one spend the same. Parsed here, before any fit: a
- * bad file starts nothing and stores nothing.
+ * A request with a spend plan (`req.spendPlan`): the file parsed and checked once, here, before
+ * any fit (a bad file starts nothing and stores nothing), and handed to the plan task as
+ * numbers. Its horizon is the file's rows when no days or weeks were given (the rows must match
+ * them otherwise), and without a budget the revenue objective plans the file's total, so the plan
+ * and the given one spend the same.
  */
 function withGivenPlan(
   ctx: AppContext,
   series: TenantSeries,
   weather: readonly string[],
+  req: PlanBudgetRequest,
   task: PlanTaskRequest,
 ): PlanTaskRequest {
-  if (!task.given) return task;
-  let spend: readonly Float64Array[];
+  if (req.spendPlan === undefined) return task;
+  const { csv, fileName = 'spend_plan.csv' } = req.spendPlan;
+  if (typeof csv !== 'string') throw bad('the spend plan must be CSV text');
+  if (overUtf8Limit(csv, APP_LIMITS.maxCsvChars)) {
+    throw bad(
+      `the spend plan is over ${APP_LIMITS.maxCsvChars} bytes of UTF-8 text (20 MiB); give one row per period of the horizon`,
+    );
+  }
+  const weekly = series.frequency === 'weekly';
+  let spend: Float64Array[];
   try {
-    spend = givenPlanOf(task.given, series, weather, ctx.words.plan).spend;
+    spend = parseSpendPlanCsv(csv, {
+      fileName,
+      channels: series.channels,
+      // The plan's own --csv output holds the outlook's weather: skipped, as any weather column.
+      weather: [...new Set([...weather, ...series.weatherNames])],
+      firstDate: futureDates(series, 1)[0],
+      stepDays: weekly ? 7 : 1,
+      rows: req.days !== undefined || req.weeks !== undefined ? task.horizon : null,
+      maxRows: weekly ? APP_LIMITS.maxPlanWeeks : APP_LIMITS.maxPlanDays,
+      horizonWords: ctx.words.plan.horizonUnits,
+    }).spend;
   } catch (e) {
-    if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
+    if (e instanceof DataError) throw bad(e.message);
     throw e;
   }
-  const rows = spend[0].length;
   let total = 0;
   for (const s of spend) for (const v of s) total += v;
-  const budget =
-    task.budget === undefined && task.objective.kind === 'revenue' ? total : task.budget;
   return {
     ...task,
-    horizon: rows,
-    budget,
-    given: { ...task.given, rows },
+    horizon: spend[0].length,
+    budget: task.budget === undefined && task.objective.kind === 'revenue' ? total : task.budget,
+    given: { source: fileName, channels: [...series.channels], spend },
   };
 }
 
@@ -427,7 +427,6 @@ function checkRequest(
     );
     outlookOf(task.outlook, series, weather, task.horizon, ctx.words.plan);
     if (task.compare) outlookOf(task.compare, series, weather, task.horizon, ctx.words.plan);
-    if (task.given) givenPlanOf(task.given, series, weather, ctx.words.plan);
   } catch (e) {
     if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
     throw e;
@@ -541,7 +540,7 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
         ? { scenario: task.outlook.scenario }
         : { forecast: task.outlook.forecast.fileName },
     compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
-    ...(task.given ? { spend_plan: task.given.fileName } : {}),
+    ...(task.given ? { spend_plan: task.given.source } : {}),
     ...(task.budgetCurve ? { budget_curve: true } : {}),
     bounds: task.bounds,
     objective: task.objective,
@@ -949,7 +948,7 @@ export async function planBudget(
   const holder = phase3Holder(ctx, req.tenant, hash);
   const stored = holder === null ? null : storedPhase3Model(ctx, holder, req.tenant, hash);
   const weather = stored ? stored.weather : variedWeatherNames(series);
-  const task = withGivenPlan(ctx, series, weather, taskRequest(req, weekly, ctx.words.plan));
+  const task = withGivenPlan(ctx, series, weather, req, taskRequest(req, weekly, ctx.words.plan));
   // Checked before any run or fit: a bad request starts nothing and stores nothing.
   checkRequest(ctx, series, weather, task);
   let runId: number;

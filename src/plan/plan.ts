@@ -1070,10 +1070,40 @@ function constraintsAt(
   return { user, unpinned, cons: pinConstraints(unpinned, k.pinned), heldOut };
 }
 
+/** `x` without the spend of the channels reported apart (`heldOut`), and that spend. */
+function withoutHeld(
+  x: readonly Float64Array[],
+  heldOut: readonly boolean[],
+): { measured: Float64Array[]; held: number } {
+  return {
+    measured: x.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v)),
+    held: x.reduce((a, v, c) => a + (heldOut[c] ? total(v) : 0), 0),
+  };
+}
+
+/**
+ * The checked plan at budget `b`, `optimum` the model's optimum there: the constraints, the anchor
+ * and the trust-region step as makePlan makes them for the plan it returns (the checked target's
+ * search and the budget curve plan other budgets by it).
+ */
+function checkedPlanAt(
+  b: number,
+  optimum: Float64Array[],
+  k: CheckedContext,
+): ReturnType<typeof trustStep> & { cons: PlanConstraints; heldOut: boolean[] } {
+  const { unpinned, cons, heldOut } = constraintsAt(k, b);
+  const anchor = anchorOf(
+    baselineEven(k.ref, b, k.r.horizon),
+    cons,
+    cons === unpinned ? [] : k.pinned,
+  );
+  const step = trustStep(k.r, k.reps, anchor, optimum, k.repRoles, k.maxStep, k.lowerFactor);
+  return { ...step, cons, heldOut };
+}
+
 /**
  * The target's figure of the checked plan at budget `b` (its ROAS without held channels, or its
- * marginal ROAS), `optimum` the model's optimum there: the constraints, the anchor and the
- * trust-region step as makePlan makes them for the plan it returns.
+ * marginal ROAS), `optimum` the model's optimum there.
  */
 function checkedTargetValue(
   objective: Exclude<PlanObjective, { kind: 'revenue' }>,
@@ -1081,17 +1111,10 @@ function checkedTargetValue(
   optimum: Float64Array[],
   k: CheckedContext,
 ): number {
-  const { unpinned, cons, heldOut } = constraintsAt(k, b);
-  const anchor = anchorOf(
-    baselineEven(k.ref, b, k.r.horizon),
-    cons,
-    cons === unpinned ? [] : k.pinned,
-  );
-  const x = trustStep(k.r, k.reps, anchor, optimum, k.repRoles, k.maxStep, k.lowerFactor).spend;
+  const { spend: x, cons, heldOut } = checkedPlanAt(b, optimum, k);
   if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
-  const measured = x.map((v, c) => (heldOut[c] ? new Float64Array(v.length) : v));
-  const heldSpend = x.reduce((a, v, c) => a + (heldOut[c] ? total(v) : 0), 0);
-  return incrementalRevenue(k.r, measured) / (b - heldSpend);
+  const { measured, held } = withoutHeld(x, heldOut);
+  return incrementalRevenue(k.r, measured) / (b - held);
 }
 
 /** The checked plan's budget is searched down to this share of the optimum's. */
@@ -1486,6 +1509,21 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     warm = s.spend;
     return s;
   };
+  // What plans another budget as this plan is checked (the checked target's search, the budget
+  // curve): the pins as they stand when it is called.
+  const checkedContext = (): CheckedContext => ({
+    r,
+    reps,
+    repRoles,
+    bounds,
+    ref,
+    guards,
+    holds,
+    boundUnidentified,
+    pinned,
+    maxStep: hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
+    lowerFactor: ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
+  });
   let budget: number;
   let targetSearch: PlanResult['target_search'] = null;
   if (objective.kind === 'revenue') {
@@ -1503,19 +1541,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     if (reps.length >= MIN_PLAN_REPLICATES) {
       const optimumBudget = budget;
       const checked = (b: number): number =>
-        checkedTargetValue(objective, b, run(b).spend, {
-          r,
-          reps,
-          repRoles,
-          bounds,
-          ref,
-          guards,
-          holds,
-          boundUnidentified,
-          pinned,
-          maxStep: hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
-          lowerFactor: ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
-        });
+        checkedTargetValue(objective, b, run(b).spend, checkedContext());
       const found = budgetForCheckedTarget(objective.value, optimumBudget, checked);
       targetSearch = { optimum_budget: optimumBudget, checked_budget: found };
       if (found !== null) budget = found;
@@ -2023,34 +2049,18 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         const b = multiple * budget;
         try {
           // As the plan at budget b: its optimum (started from the plan's, and from the
-          // baselines), then the trust region's step from (a) at b under the same rules.
-          const at = constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, b);
+          // baselines), then, checked, the trust region's step from (a) at b under its rules.
           const optimum = solve(r, bounds, ref, b, calendar, best.spend, pinned, guards).spend;
-          let xb = optimum;
-          let step: number | null = null;
-          let widen = { p80: 0, p95: 0 };
-          if (uncertainty) {
-            const anchorB = anchorOf(
-              baselineEven(ref, b, H),
-              at.cons,
-              at.cons === at.unpinned ? [] : pinned,
-            );
-            const st = trustStep(
-              r,
-              reps,
-              anchorB,
-              optimum,
-              repRoles,
-              hold !== null ? 0 : shrinkage ? shrinkage.maxStep : 1,
-              ctx.judgeReported === false ? 1 : TRUST_LOWER_FACTORS[series.frequency],
-            );
-            xb = st.spend;
-            step = st.step;
-            widen = planSelectionMargin(st.uplift, st.uplift_interval, series.frequency);
-          }
-          const measuredB = xb.map((v, c) => (at.heldOut[c] ? new Float64Array(v.length) : v));
-          const heldB = xb.reduce((a, v, c) => a + (at.heldOut[c] ? total(v) : 0), 0);
+          const checked = uncertainty ? checkedPlanAt(b, optimum, checkedContext()) : null;
+          const at =
+            checked ??
+            constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, b);
+          const xb = checked ? checked.spend : optimum;
+          const { measured: measuredB, held: heldB } = withoutHeld(xb, at.heldOut);
           const inc = incrementalRevenue(r, measuredB);
+          const widen = checked
+            ? planSelectionMargin(checked.uplift, checked.uplift_interval, series.frequency)
+            : { p80: 0, p95: 0 };
           return {
             multiple,
             budget: b,
@@ -2067,7 +2077,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
                   widen,
                 )
               : null,
-            step,
+            step: checked ? checked.step : null,
             ...(trueResponse
               ? { true_incremental_revenue: incrementalRevenue(trueResponse, xb) }
               : {}),
