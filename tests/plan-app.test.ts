@@ -269,6 +269,8 @@ describe('plans through the app', () => {
       uplift_vs_historical: p.plan.baselines.find((b) => b.name === 'historical_even')!.plan_uplift,
       compare_outlook: 'scenario:cold',
       compare_incremental_revenue: p.comparison!.plan.incremental_revenue,
+      uplift_vs_given: null,
+      given_plan: null,
       caveats: p.caveats.map((cv) => cv.code),
     });
     expect(listed.headline).toMatch(

@@ -238,6 +238,44 @@ describe('the faces: app, MCP and CLI', () => {
     expect(g2.roas).toBeCloseTo(g.roas, 9);
   });
 
+  it('scores it under a compared outlook too, and the listing shows the uplift over it', async () => {
+    const dates = sevenDays();
+    // Baseline (a)'s own spend given as a plan: under each outlook it must score as that outlook's (a).
+    const first = await app.planBudget({ tenant: ID, replicates: 0, days: 7 });
+    const a = first.plan.baselines[0];
+    const csv = csvOf(
+      dates,
+      Object.fromEntries(Object.entries(a.spend).map(([ch, v]) => [ch, dates.map(() => v / 7)])),
+    );
+    const p = await app.planBudget({
+      tenant: ID,
+      replicates: 0,
+      compareScenario: 'hot',
+      spendPlan: { csv, fileName: 'even.csv' },
+    });
+    const other = p.comparison!.plan;
+    const given = p.comparison!.comparison.given!;
+    const rel = (x: number, y: number) => Math.abs(x - y) / Math.abs(y);
+    expect(rel(given.incremental_a, p.plan.baselines[0].incremental_revenue)).toBeLessThan(1e-9);
+    expect(rel(given.incremental_b, other.baselines[0].incremental_revenue)).toBeLessThan(1e-9);
+    // The hot outlook changes what the same spend earns.
+    expect(given.incremental_b).not.toBeCloseTo(given.incremental_a, 0);
+    expect(given.plan_uplift_b).toBeCloseTo(other.incremental_revenue - given.incremental_b, 6);
+    expect(p.summary.join('\n')).toMatch(
+      /the given spend plan \(even\.csv\) \(c\), the same spend under both: incremental .* vs .* \([+-].*\); each outlook's plan [+-].* vs [+-].* over it/,
+    );
+    const listed = app.listPlans({ tenant: ID }).plans[0];
+    expect(listed.id).toBe(p.id);
+    expect(listed.figures.given_plan).toBe('even.csv');
+    expect(listed.figures.uplift_vs_given).toBe(
+      p.plan.baselines.find((b) => b.name === 'given_plan')!.plan_uplift,
+    );
+    expect(listed.headline).toMatch(/, [+-][^,;]* vs the given spend plan \(even\.csv\); under scenario:hot/);
+    const plain = app.listPlans({ tenant: ID }).plans.find((q) => q.id === first.id)!;
+    expect(plain.figures.uplift_vs_given).toBeNull();
+    expect(plain.headline).not.toContain('given');
+  });
+
   it('refuses a bad file before any work and stores nothing', async () => {
     const before = app.listPlans().total;
     const dates = sevenDays();

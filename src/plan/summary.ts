@@ -317,6 +317,16 @@ export interface OutlookComparison {
   channels: { channel: string; spend_a: number; spend_b: number; difference: number }[];
   incremental_a: number;
   incremental_b: number;
+  /**
+   * The spend plan given beside the plans (baseline (c)), the same spend under both outlooks: its
+   * incremental revenue under each and each plan's uplift over it. Null when none was given.
+   */
+  given: {
+    incremental_a: number;
+    incremental_b: number;
+    plan_uplift_a: number;
+    plan_uplift_b: number;
+  } | null;
   lines: string[];
 }
 
@@ -362,11 +372,27 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
   }));
   const { money, signed } = moneyWords(planMoney(a));
   const reading = outlookDifference(a, b, money, signed);
+  const [ga, gb] = [a, b].map((p) => p.baselines.find((x) => x.name === 'given_plan'));
+  const given =
+    ga && gb
+      ? {
+          incremental_a: ga.incremental_revenue,
+          incremental_b: gb.incremental_revenue,
+          plan_uplift_a: ga.plan_uplift,
+          plan_uplift_b: gb.plan_uplift,
+        }
+      : null;
   const lines = [
     `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}${reading ? `, ${reading}` : ''}); budget ${money(a.budget)} vs ${money(b.budget)}`,
     ...channels.map(
       (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
     ),
+    // The user's own spend plan does not change with the outlook; what it earns does.
+    ...(given && ga
+      ? [
+          `  ${ga.description} (c), the same spend under both: incremental ${money(given.incremental_a)} vs ${money(given.incremental_b)} (${signed(given.incremental_b - given.incremental_a)}); each outlook's plan ${signed(given.plan_uplift_a)} vs ${signed(given.plan_uplift_b)} over it`,
+        ]
+      : []),
   ];
   return {
     a: a.outlook.source,
@@ -374,6 +400,7 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     channels,
     incremental_a: a.incremental_revenue,
     incremental_b: b.incremental_revenue,
+    given,
     lines,
   };
 }
@@ -388,6 +415,10 @@ export interface PlanHeadlineFigures {
   uplift_vs_historical: number | null;
   compare_outlook: string | null;
   compare_incremental_revenue: number | null;
+  /** The plan's uplift over the spend plan given beside it (baseline (c)); null or absent: none given. */
+  uplift_vs_given?: number | null;
+  /** That spend plan's name (file or MCP argument). */
+  given_plan?: string | null;
   /**
    * The codes of the plan's caveats (null or absent: stored before they were kept). A plan whose
    * forecast was in °F (forecast_beyond_history) listed the largest uplift of 43 plans, unmarked.
@@ -426,6 +457,11 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
   }
   if (finite(f.uplift_vs_historical)) {
     result.push(`${signed(f.uplift_vs_historical)} vs the historical split`);
+  }
+  if (finite(f.uplift_vs_given ?? null)) {
+    result.push(
+      `${signed(f.uplift_vs_given!)} vs the given spend plan${f.given_plan ? ` (${f.given_plan})` : ''}`,
+    );
   }
   let line = `${parts.join('')}${result.length ? `: ${result.join(', ')}` : ''}`;
   if (f.compare_outlook !== null && finite(f.compare_incremental_revenue)) {

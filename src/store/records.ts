@@ -195,6 +195,10 @@ export interface PlanFigures {
   roas: number | null;
   /** The plan's incremental revenue minus baseline (a)'s (the historical split, even). */
   uplift_vs_historical: number | null;
+  /** The plan's incremental revenue minus that of the spend plan given beside it (baseline (c)), else null. */
+  uplift_vs_given: number | null;
+  /** The name of that spend plan (its file, or the MCP argument), else null. */
+  given_plan: string | null;
   /** The outlook of the plan compared with (--compare / compare_scenario), else null. */
   compare_outlook: string | null;
   compare_incremental_revenue: number | null;

@@ -53,6 +53,10 @@ const PLAN_FIGURES_SQL = `json_object(
   'incremental_revenue', json_extract(result, '$.plan.incremental_revenue'),
   'roas', json_extract(result, '$.plan.roas'),
   'uplift_vs_historical', json_extract(result, '$.plan.baselines[0].plan_uplift'),
+  'uplift_vs_given', (SELECT json_extract(b.value, '$.plan_uplift')
+    FROM json_each(result, '$.plan.baselines') AS b
+    WHERE json_extract(b.value, '$.name') = 'given_plan'),
+  'given_plan', json_extract(inputs, '$.spend_plan'),
   'compare_outlook', json_extract(result, '$.comparison.comparison.b'),
   'compare_incremental_revenue', json_extract(result, '$.comparison.comparison.incremental_b'),
   'caveats', CASE WHEN json_type(result, '$.caveats') = 'array' THEN json((

@@ -436,6 +436,7 @@ export const plans: Command = {
             'incremental',
             'ROAS',
             'vs historical',
+            'vs given',
             'caveats',
             'compared with',
             'objective',
@@ -454,6 +455,7 @@ export const plans: Command = {
             const num = (v: number | null): string =>
               v === null || !Number.isFinite(v) ? '-' : money(v);
             const uplift = f.uplift_vs_historical;
+            const vsGiven = f.uplift_vs_given ?? null;
             return [
               p.id,
               p.tenant,
@@ -468,6 +470,10 @@ export const plans: Command = {
               uplift === null || !Number.isFinite(uplift)
                 ? '-'
                 : `${uplift >= 0 ? '+' : '-'}${money(Math.abs(uplift))}`,
+              // Over the spend plan given with --spend-plan (baseline (c)), where one was.
+              vsGiven === null || !Number.isFinite(vsGiven)
+                ? '-'
+                : `${vsGiven >= 0 ? '+' : '-'}${money(Math.abs(vsGiven))} (${f.given_plan ?? '?'})`,
               // Codes, so a plan on a °F forecast does not read as the best one; `?` for plans
               // stored before caveats were kept.
               f.caveats === null || f.caveats === undefined
@@ -488,7 +494,7 @@ export const plans: Command = {
         ) +
         `\n${res.plans.length} of ${res.total} plans (wv-mmm plans --id N shows one in full)` +
         "\ndata: current when the plan was made on the tenant's data as it is now, OTHER when on data it no longer has (imported or generated again, or deleted since: its spend and figures describe that data), ? when not known;" +
-        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook",
+        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); vs given: the plan's minus the spend plan given with --spend-plan (baseline (c)), whose name follows; caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook",
     );
   },
 };
