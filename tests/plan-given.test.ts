@@ -270,7 +270,9 @@ describe('the faces: app, MCP and CLI', () => {
     expect(listed.figures.uplift_vs_given).toBe(
       p.plan.baselines.find((b) => b.name === 'given_plan')!.plan_uplift,
     );
-    expect(listed.headline).toMatch(/, [+-][^,;]* vs the given spend plan \(even\.csv\); under scenario:hot/);
+    expect(listed.headline).toMatch(
+      /, [+-][^,;]* vs the given spend plan \(even\.csv\); under scenario:hot/,
+    );
     const plain = app.listPlans({ tenant: ID }).plans.find((q) => q.id === first.id)!;
     expect(plain.figures.uplift_vs_given).toBeNull();
     expect(plain.headline).not.toContain('given');

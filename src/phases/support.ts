@@ -279,10 +279,12 @@ function windowKnotHinge(
   side: 'top' | 'bottom',
 ): Float64Array | null {
   if (trainEnd <= MIN_HINGE_ROWS) return null;
-  const sorted = Array.from({ length: trainEnd }, (_, t) => temperature[t]).sort((a, b) =>
-    side === 'top' ? b - a : a - b,
-  );
-  const knot = sorted[side === 'top' ? MIN_HINGE_ROWS : MIN_HINGE_ROWS - 1];
+  // A typed array sorts numerically without a comparator call per pair (a sixth of phase 0's
+  // time went to the comparator). Ascending: the top knot is MIN_HINGE_ROWS from the end.
+  const sorted = new Float64Array(trainEnd);
+  for (let t = 0; t < trainEnd; t++) sorted[t] = temperature[t];
+  sorted.sort();
+  const knot = sorted[side === 'top' ? trainEnd - 1 - MIN_HINGE_ROWS : MIN_HINGE_ROWS - 1];
   const col = new Float64Array(temperature.length);
   for (let t = 0; t < col.length; t++) col[t] = temperature[t] > knot ? temperature[t] - knot : 0;
   const above = rowsAbove(col, trainEnd);
