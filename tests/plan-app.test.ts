@@ -507,8 +507,11 @@ describe('plans through the CLI', () => {
     expect(list).toMatch(/forecast forecast\.csv/);
     // The plan made with --compare cold (first test) lists what it was compared with, and shows
     // the compared outlook's spend and weather in full.
-    // (between them the plan's caveats: '-' for none)
-    expect(list).toMatch(/ hot +[\d,]+ +\d\.\d\d +[+-][\d,]+ +(-|\d+: [a-z_, ]+) +cold: [\d,]+ /);
+    // (between them the uplift over a given spend plan, '-' without one, and the plan's caveats:
+    // '-' for none)
+    expect(list).toMatch(
+      / hot +[\d,]+ +\d\.\d\d +[+-][\d,]+ +- +(-|\d+: [a-z_, ]+) +cold: [\d,]+ /,
+    );
     const compared = app.listPlans({ tenant: TENANT }).plans.find((x) => x.figures.compare_outlook);
     const full = execFileSync('node', [cli, 'plans', '--id', String(compared!.id)], {
       env: env(),

@@ -126,24 +126,30 @@ describe('the budget curve', () => {
 });
 
 describe("the report's budget curve chart", () => {
-  const point = (multiple: number, inc: number, truth: number | null) => ({
+  const point = (
+    multiple: number,
+    inc: number,
+    truth: number | null,
+    return_on_increment: number | null = null,
+  ) => ({
     multiple,
     budget: 1000 * multiple,
     incremental_revenue: inc,
     p80: [inc - 100, inc + 100] as [number, number],
     truth,
+    return_on_increment,
   });
   const data = (curve: ReturnType<typeof point>[]) =>
     ({ plan: { id: 7, budget_curve: curve } }) as unknown as TenantReportData;
 
-  it('reads what each slice returns, by hand, and where it stops paying', () => {
+  it("reads what each slice returns (the plan's figures) and where it stops paying", () => {
     // Slices: (3000 - 1000) / 500 = 4, (3500 - 3000) / 500 = 1, (3800 - 3500) / 1000 = 0.3.
     const chart = budgetCurveChart(
       data([
         point(1, 1000, 1100),
-        point(1.5, 3000, 3100),
-        point(2, 3500, 3600),
-        point(3, 3800, 3900),
+        point(1.5, 3000, 3100, 4),
+        point(2, 3500, 3600, 1),
+        point(3, 3800, 3900, 0.3),
       ]),
     )!;
     expect(chart.id).toBe('budget-curve');
@@ -158,6 +164,17 @@ describe("the report's budget curve chart", () => {
       budgetCurveChart(data([point(1, 1000, null), point(2, 1800, null)]))!.title,
     ).not.toContain('truth');
     expect(budgetCurveChart(data([point(1, 1000, null)]))).toBeNull();
+    // A budget the bounds could not meet is left out of the curve; the slice across the gap has
+    // no figure (the plan's return_on_increment is null there) and is not read as one.
+    const gap = budgetCurveChart(data([point(1, 1000, null), point(3, 3800, null, null)]))!;
+    expect(gap.reading).not.toContain('1.40');
+    expect(gap.reading).toMatch(/^No two neighbouring budgets of the curve could both be planned/);
+    const partial = budgetCurveChart(
+      data([point(1, 1000, null), point(3, 3800, null, null), point(4, 4000, null, 0.2)]),
+    )!;
+    expect(partial.reading).toMatch(
+      /^Each extra 1 of budget returns 0\.20 up to 4x: the slice up to 4x returns less/,
+    );
   });
 });
 
@@ -200,6 +217,12 @@ describe('the budget curve through the faces', () => {
     const report = await app.writeReport({ tenant: ID, phase: 3, out: path.join(dir, 'r.html') });
     const drawn = report.charts.find((x) => x.id === 'budget-curve');
     expect(drawn?.title).toContain(`Budget curve of plan ${s.id}`);
+    // Each slice is read with the plan's own figure.
+    for (const pt of app.getPlan(s.id).plan.budget_curve!.slice(1)) {
+      expect(drawn?.reading).toContain(
+        `${(pt.return_on_increment as number).toFixed(2)} up to ${pt.multiple}x`,
+      );
+    }
     const plain = await call(c, 'plan_budget', { tenant: ID, days: 7, replicates: 0 });
     expect(
       (plain.structuredContent as { plan: Record<string, unknown> }).plan.budget_curve,

@@ -359,6 +359,13 @@ describe('the faces: app, MCP and CLI', () => {
     );
     // Its own optimum again, same budget and horizon: no uplift over it.
     expect(again).toMatch(/vs \(c\) the given spend plan \(plan\.csv\): .*plan \+0\b/);
+    // The listing's "vs given" column: the uplift over it and its file.
+    const listed = execFileSync(process.execPath, [cli, 'plans', '--tenant', ID, '--limit', '1'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(listed.split('\n')[0]).toMatch(/vs historical +vs given +caveats/);
+    expect(listed.split('\n')[2]).toMatch(/ [+-][\d.,]+ \(plan\.csv\) /);
     const badFile = path.join(dir, 'neg.csv');
     writeFileSync(badFile, readFileSync(out, 'utf8').replace(/\n(\d{4}-\d\d-\d\d),/, '\n$1,-'));
     const r = spawnSync(process.execPath, [cli, 'plan', '--tenant', ID, '--spend-plan', badFile], {

@@ -752,6 +752,7 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
                     incremental_revenue: c.incremental_revenue,
                     p80: c.incremental_revenue_interval?.p80 ?? null,
                     truth: c.true_incremental_revenue ?? null,
+                    return_on_increment: c.return_on_increment,
                   },
                 ],
           ),

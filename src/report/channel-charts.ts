@@ -925,21 +925,23 @@ export function budgetCurveChart(d: TenantReportData): ChartDef | null {
       encoding: { x, y: { ...y, field: 'truth' } },
     });
   }
-  // The slope of each slice: what the extra budget returns per unit.
-  const slices = curve.slice(1).map((c, i) => ({
-    to: c.multiple,
-    r: (c.incremental_revenue - curve[i].incremental_revenue) / (c.budget - curve[i].budget),
-  }));
+  // The slope of each slice, as the plan computed it: what the extra budget returns per unit
+  // (none across a budget the bounds could not meet, which the curve leaves out).
+  const slices = curve.flatMap((c) =>
+    c.return_on_increment === null ? [] : [{ to: c.multiple, r: c.return_on_increment }],
+  );
   const below = slices.find((s) => s.r < 1);
   const title = `Budget curve of plan ${d.plan!.id}: incremental revenue at ${curve[0].multiple}x to ${curve[curve.length - 1].multiple}x its budget${truth ? ' (dashed: the same plans under the truth)' : ''}`;
   return {
     id: 'budget-curve',
     title,
     reading:
-      `Each extra 1 of budget returns ${slices.map((s) => `${s.r.toFixed(2)} up to ${s.to}x`).join(', ')}` +
-      (below
-        ? `: the slice up to ${below.to}x returns less revenue than it costs.`
-        : ': every slice up to the largest budget returns more revenue than it costs.') +
+      (slices.length === 0
+        ? 'No two neighbouring budgets of the curve could both be planned, so no slice of budget is read.'
+        : `Each extra 1 of budget returns ${slices.map((s) => `${s.r.toFixed(2)} up to ${s.to}x`).join(', ')}` +
+          (below
+            ? `: the slice up to ${below.to}x returns less revenue than it costs.`
+            : ': every slice read returns more revenue than it costs.')) +
       (truth
         ? ` Under the truth the same plans make ${curve.map((c) => `${num(c.truth!)} at ${c.multiple}x`).join(', ')}.`
         : ''),

@@ -91,6 +91,8 @@ export interface PlanView {
     incremental_revenue: number;
     p80: [number, number] | null;
     truth: number | null;
+    /** The plan's own figure: what the slice from the previous budget returns per unit (null beside an infeasible one). */
+    return_on_increment: number | null;
   }[];
   notes?: string[];
 }
