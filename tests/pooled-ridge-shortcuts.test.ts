@@ -18,25 +18,7 @@ import {
 } from '../src/core/ridge.js';
 import { SeededRandom } from '../src/core/random.js';
 import { momentsOf } from '../src/core/standardize.js';
-
-/** Gauss-Jordan inverse of a small dense matrix (rows of numbers), partial pivoting. */
-function inverse(m: number[][]): number[][] {
-  const p = m.length;
-  const a = m.map((row, i) => [...row, ...row.map((_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    [a[c], a[piv]] = [a[piv], a[c]];
-    const d = a[c][c];
-    for (let j = 0; j < 2 * p; j++) a[c][j] /= d;
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = a[r][c];
-      for (let j = 0; j < 2 * p; j++) a[r][j] -= f * a[c][j];
-    }
-  }
-  return a.map((row) => row.slice(p));
-}
+import { inverseByGaussJordan } from './reference-stats.js';
 
 /** Three channels, a season, a noise column and a trend (the trend last); n rows. */
 function problem(noise: number, returns = [1.8, 2.2, 2], n = 90) {
@@ -93,7 +75,7 @@ function dfByHand(
       a[i][k] += pool * yy * u[ui] * u[vi] * ((ui === vi ? 1 : 0) - 1 / media.length);
     }),
   );
-  const inv = inverse(a);
+  const inv = inverseByGaussJordan(a);
   let trace = 0;
   for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) trace += inv[i][k] * gram[k][i];
   return 1 + trace;
@@ -115,7 +97,7 @@ describe('choleskyInverseFactor', () => {
     expect(choleskyInPlace(l, p)).toBe(true);
     const z = choleskyInverseFactor(l, p);
     const rows = Array.from({ length: p }, (_, i) => Array.from(a.subarray(i * p, i * p + p)));
-    const inv = inverse(rows);
+    const inv = inverseByGaussJordan(rows);
     for (let i = 0; i < p; i++) {
       for (let k = 0; k < p; k++) {
         let zl = 0;

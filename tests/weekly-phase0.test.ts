@@ -12,6 +12,7 @@ import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { PhaseLadder, predictFold, weeklyPooledPenalty } from '../src/phases/ladder.js';
 import { garbledAfter } from './garble.js';
+import { inverseByGaussJordan } from './reference-stats.js';
 
 /**
  * GCV by the hat matrix, written out: standardize X on the rows (population std; a column constant
@@ -29,28 +30,16 @@ function gcvByHatMatrix(cols: Float64Array[], y: Float64Array, n: number, alpha:
     const constant = Array.from({ length: n }, (_, t) => c[t]).every((x) => x === c[0]);
     return Array.from({ length: n }, (_, t) => (constant ? 0 : (c[t] - m) / Math.sqrt(v)));
   });
-  // A = (Z'Z + alpha I)^-1 by Gauss-Jordan with partial pivoting.
-  const a = Array.from({ length: p }, (_, i) =>
-    Array.from({ length: 2 * p }, (_, j) => {
-      if (j >= p) return j - p === i ? 1 : 0;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += z[i][t] * z[j][t];
-      return s + (i === j ? alpha : 0);
-    }),
+  // (Z'Z + alpha I)^-1 by Gauss-Jordan with partial pivoting.
+  const inv = inverseByGaussJordan(
+    Array.from({ length: p }, (_, i) =>
+      Array.from({ length: p }, (_, j) => {
+        let s = 0;
+        for (let t = 0; t < n; t++) s += z[i][t] * z[j][t];
+        return s + (i === j ? alpha : 0);
+      }),
+    ),
   );
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    [a[c], a[piv]] = [a[piv], a[c]];
-    const d = a[c][c];
-    for (let j = 0; j < 2 * p; j++) a[c][j] /= d;
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = a[r][c];
-      for (let j = 0; j < 2 * p; j++) a[r][j] -= f * a[c][j];
-    }
-  }
-  const inv = a.map((row) => row.slice(p));
   let trace = 0;
   let rss = 0;
   for (let s = 0; s < n; s++) {
