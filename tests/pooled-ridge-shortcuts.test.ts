@@ -141,6 +141,13 @@ describe('the pooled Ridge', () => {
     expect(Math.abs(fromMoments - rss)).toBeLessThan(1e-9 * rss);
   });
 
+  it('refuses moments of other rows than the ones it scores', () => {
+    const other = momentsOf(d.cols, d.y, { start: 0, end: d.n - 1 });
+    expect(() => selectPooledRidge(d.cols, d.y, d.n, penalty, [1], other)).toThrow(
+      /moments of 89 rows given for rows \[0, 90\)/,
+    );
+  });
+
   it("scores each grid point's GCV with the rows' own residuals where the moments' form cancels", () => {
     // One return for every channel and noise 1e-6 of revenue near 1e3: a fit with almost no
     // penalty leaves a residual sum of squares near 1e-17 of yy.

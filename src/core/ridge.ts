@@ -571,6 +571,10 @@ export function selectPooledRidge(
   trendPenalty: number = POOLED_TREND_PENALTY,
 ): PooledRidgeFit | null {
   const rows = { start: 0, end: trainEnd };
+  // The residuals are read from the moments: they must be those of rows [0, trainEnd).
+  if (moments && moments.n !== trainEnd) {
+    throw new RangeError(`moments of ${moments.n} rows given for rows [0, ${trainEnd})`);
+  }
   const sys = ridgeSystem(moments ?? momentsOf(columns, y, rows));
   let yy = 0;
   for (let t = 0; t < trainEnd; t++) yy += (y[t] - sys.yMean) ** 2;
