@@ -2,6 +2,7 @@
 // and the shape suite, and one over all: two builds that should give the same bits (a speed-up, a
 // refactor) print the same lines. Diagnosis only.
 // Usage: npm run build && node scripts/measure/phase-hashes.mjs [repoDir] [phases, default 0,1,2,3]
+//        SEED=S node scripts/measure/phase-hashes.mjs ...   the shape suite drawn with seed S alone
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,9 +13,10 @@ const load = (p) => import(pathToFileURL(`${repo}/dist/${p}`).href);
 const { trainPhase } = await load('src/phases/index.js');
 const { BUILTIN_TENANT_IDS, generateTenant, SHAPE_SUITE, generateShape, DEFAULT_SEED } =
   await load('src/core/data/index.js');
+const seed = process.env.SEED ? Number(process.env.SEED) : null;
 const tenants = [
-  ...BUILTIN_TENANT_IDS.map((id) => generateTenant(id)),
-  ...SHAPE_SUITE.map((s) => generateShape(s, { seed: DEFAULT_SEED })),
+  ...(seed === null ? BUILTIN_TENANT_IDS.map((id) => generateTenant(id)) : []),
+  ...SHAPE_SUITE.map((s) => generateShape(s, { seed: seed ?? DEFAULT_SEED })),
 ];
 const timing = new Set(['seconds', 'fit_seconds', 'ms']);
 const all = createHash('sha256');
