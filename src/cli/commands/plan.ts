@@ -454,8 +454,12 @@ export const plans: Command = {
             const money = moneyAt(i.budget ?? f.budget ?? 0);
             const num = (v: number | null): string =>
               v === null || !Number.isFinite(v) ? '-' : money(v);
-            const uplift = f.uplift_vs_historical;
-            const vsGiven = f.uplift_vs_given ?? null;
+            // An uplift over a baseline, signed; '-' where there is none.
+            const uplift = (v: number | null | undefined): string =>
+              v === null || v === undefined || !Number.isFinite(v)
+                ? '-'
+                : `${v >= 0 ? '+' : '-'}${money(Math.abs(v))}`;
+            const vsGiven = uplift(f.uplift_vs_given);
             return [
               p.id,
               p.tenant,
@@ -467,13 +471,9 @@ export const plans: Command = {
               i.outlook.scenario ?? `forecast ${i.outlook.forecast}`,
               num(f.incremental_revenue),
               f.roas === null ? '-' : f.roas.toFixed(2),
-              uplift === null || !Number.isFinite(uplift)
-                ? '-'
-                : `${uplift >= 0 ? '+' : '-'}${money(Math.abs(uplift))}`,
+              uplift(f.uplift_vs_historical),
               // Over the spend plan given with --spend-plan (baseline (c)), where one was.
-              vsGiven === null || !Number.isFinite(vsGiven)
-                ? '-'
-                : `${vsGiven >= 0 ? '+' : '-'}${money(Math.abs(vsGiven))} (${f.given_plan ?? '?'})`,
+              vsGiven === '-' ? vsGiven : `${vsGiven} (${f.given_plan ?? '?'})`,
               // Codes, so a plan on a °F forecast does not read as the best one; `?` for plans
               // stored before caveats were kept.
               f.caveats === null || f.caveats === undefined
