@@ -35,7 +35,7 @@ export const importCommand: Command = {
     controls: {
       type: 'string',
       value: 'a,b',
-      help: 'other numeric columns to model (promotions, prices)',
+      help: 'other columns to model: numbers (promotions, prices) or text read as categories (an events column: one 0/1 control per value)',
     },
     ignore: { type: 'string', value: 'a,b', help: 'columns to leave out' },
     replace: { type: 'boolean', help: 'replace a tenant of the same id imported before' },

@@ -71,7 +71,8 @@ export type DataErrorCode =
   | 'unknown_column'
   | 'unknown_channel'
   | 'no_spend_channel'
-  | 'bad_window';
+  | 'bad_window'
+  | 'too_many_levels';
 
 /**
  * A problem in the data of an imported file. `row` is the 1-based line in the file

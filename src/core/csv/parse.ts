@@ -15,6 +15,13 @@ import { formatNumber, MISSING_MARKER, readNumber } from './numbers.js';
 import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
 import { checkRowWidth, readRecords } from './records.js';
+import {
+  categoryColumn,
+  categoryLevelCount,
+  type CategoryIndicator,
+  looksCategorical,
+  MAX_CATEGORY_LEVELS,
+} from './categories.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
 import { dayOfWeek } from '../features.js';
 import { LEAST_ROWS_TO_TRAIN, PROTOCOL_RULE } from '../folds.js';
@@ -107,8 +114,19 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   });
   const controlNames: string[] = [];
   const controls: Float64Array[] = [];
+  const takenNames = new Set(header.map((h) => h.toLowerCase()));
   for (const j of roles.controls) {
-    if (roles.inferredControls.has(j) && !hasAnyNumber(cells, j)) {
+    const inferred = roles.inferredControls.has(j);
+    const category = readCategoryColumn(context, j, inferred, takenNames);
+    if (category !== null) {
+      warnings.push(category.warning);
+      category.indicators.forEach((c) => {
+        controlNames.push(c.name);
+        controls.push(c.values);
+      });
+      continue;
+    }
+    if (inferred && !hasAnyNumber(cells, j)) {
       warnings.push(
         `column "${header[j]}" has no numbers; it is ignored (list it in ${words.ignoreColumns} to silence this warning)`,
       );
@@ -649,7 +667,99 @@ function hasAnyNumber(cells: string[][], j: number): boolean {
   return false;
 }
 
-/** Reads column j as finite doubles; spend columns must also be >= 0. */
+/**
+ * A control column of text read as categories (core/csv/categories.ts): its 0/1 columns and the
+ * warning that says what was made of it, or null when the column is not one (numbers, or text the
+ * person did not name whose values never repeat or are too many: free text, left to the caller).
+ * A column the person named as a control (`inferred` false) with more than MAX_CATEGORY_LEVELS
+ * values is refused. `taken` holds the lower-cased names in use; the new names are added to it.
+ */
+function readCategoryColumn(
+  ctx: ColumnContext,
+  j: number,
+  inferred: boolean,
+  taken: Set<string>,
+): { indicators: CategoryIndicator[]; warning: string } | null {
+  const { cells, lines, header, file, words } = ctx;
+  const column = header[j];
+  const values = cells.slice(1).map((row) => row[j]);
+  if (!looksCategorical(values)) return null;
+  const levelCount = categoryLevelCount(values);
+  if (levelCount > MAX_CATEGORY_LEVELS) {
+    if (inferred) return null;
+    throw new DataError(
+      'too_many_levels',
+      file,
+      null,
+      column,
+      `the control column holds text with ${levelCount} different values; a text control is read as categories (one 0/1 column per value) ` +
+        `and takes at most ${MAX_CATEGORY_LEVELS}: group the values into fewer kinds, or leave the column out with ${words.ignore(column)}`,
+    );
+  }
+  const category = categoryColumn(column, values);
+  if (
+    inferred &&
+    category.indicators.length > 0 &&
+    category.indicators.every((c) => c.values.reduce((a, b) => a + b, 0) < 2)
+  ) {
+    // Text the person did not name whose every value appears once is more likely notes than
+    // events: left out, with how to model it anyway.
+    return {
+      indicators: [],
+      warning:
+        `column "${column}" has no numbers and each of its text values appears on one row only (notes rather than events?); it is ignored: ` +
+        `to model each value as an event (a 0/1 control), list it with the other controls in ${words.controlColumns}; ` +
+        `to silence this warning list it in ${words.ignoreColumns}`,
+    };
+  }
+  for (const c of category.indicators) {
+    const first = c.values.indexOf(1);
+    const problem = columnNameProblem(c.name);
+    if (problem !== null) {
+      throw new DataError(
+        'bad_column_name',
+        file,
+        lines[first + 1],
+        column,
+        `the value ${quoteValue(c.level)} would name the category column ${quoteValue(c.name)}, which ${problem.replace(/rename the column/, 'change the value')}`,
+      );
+    }
+    const key = c.name.toLowerCase();
+    if (taken.has(key)) {
+      throw new DataError(
+        'duplicate_column',
+        file,
+        lines[first + 1],
+        column,
+        `the value ${quoteValue(c.level)} would name the category column "${c.name}", which the file already has (names are compared ignoring case); rename one of them`,
+      );
+    }
+    taken.add(key);
+  }
+  if (taken.size > CSV_LIMITS.maxColumns) {
+    throw new DataError(
+      'too_many_columns',
+      file,
+      null,
+      column,
+      `with its text values read as categories (one column each) the file has ${taken.size} columns; the limit is ${CSV_LIMITS.maxColumns} (CSV_LIMITS.maxColumns); group the values into fewer kinds or drop columns the model does not need`,
+    );
+  }
+  const names = category.indicators.map((c) => `"${c.name}"`).join(', ');
+  const baseline =
+    category.baseline.kind === 'blank'
+      ? 'the rows that are empty, 0 or a missing marker such as "na" are the baseline'
+      : `every row has a value, so the most frequent one, ${quoteValue(category.baseline.level)} (${category.baseline.rows} rows), is the baseline and gets no column of its own`;
+  const one = category.indicators.length === 1;
+  const warning =
+    category.indicators.length === 0
+      ? `column "${column}" holds text with one value on every row: read as categories it explains nothing and is left out`
+      : `column "${column}" holds text: it is read as categories: ${one ? 'the 0/1 control' : '0/1 controls'} ${names} ` +
+        `(1 on the rows with that value); ${baseline}` +
+        (inferred ? `; leave it out with ${words.ignore(column)}` : '');
+  return { indicators: category.indicators, warning };
+}
+
 /** Rows of the other missing cells a refusal names (the first ones). */
 const GAPS_NAMED = 10;
 
@@ -706,6 +816,7 @@ function fahrenheitLookWarning(name: string, values: Float64Array): string | nul
   );
 }
 
+/** Reads column j as finite doubles; spend columns must also be >= 0. */
 function readNumericColumn(ctx: ColumnContext, j: number, role: NumericRole): Float64Array {
   const { cells, lines, header, file, words } = ctx;
   const isSpend = role === 'spend';

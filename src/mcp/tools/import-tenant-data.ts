@@ -36,7 +36,10 @@ const rolesInput = strictInput(
       'weather_columns',
       'weather, modeled in every phase whatever the name (recognised without it: temperature_c, temp, precipitation_mm, rain_mm, humidity, ...; see docs/csv-format.md)',
     ),
-    control_columns: columns('control_columns', 'other numeric controls'),
+    control_columns: columns(
+      'control_columns',
+      'other controls: numeric (promotions, prices), or text such as an events column of "na" / "event1" / "event2", read as categories (one 0/1 control per value, at most 20; empty, 0 and "na" cells are the baseline)',
+    ),
     ignore_columns: columns('ignore_columns', 'ignored'),
   },
   'roles must be an object such as {"spend_columns": ["fb", "search"], "target": "sales"}',
