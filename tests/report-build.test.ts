@@ -7,6 +7,7 @@ import { resolveTenant } from '../src/app/compute.js';
 import { explanationIntervals } from '../src/app/report.js';
 import { r2 as r2Metric } from '../src/core/metrics.js';
 import { decideGates } from '../src/gates/index.js';
+import { DEFAULT_SEED, generateShape, suiteShape } from '../src/core/data/index.js';
 import { buildRunReport, buildTenantReport, tenantCharts, toCsv } from '../src/report/index.js';
 import { MAX_TENANTS_DRAWN, clip } from '../src/report/run.js';
 import { compareRuns } from '../src/app/compare.js';
@@ -114,6 +115,46 @@ describe('tenant report from the engine', () => {
       const trueTotal = d.explanation.channels.find((e) => e.channel === c.channel)!.truth!
         .contribution;
       expect(Math.abs(truthTotal - trueTotal)).toBeLessThan(1e-6 * trueTotal);
+    }
+  });
+
+  it('controls are parts of their own: each event within 15% of the revenue the generator added', () => {
+    // The suite's event tenants (daily with weather, weekly without): promo and holiday columns,
+    // 0 on most rows, so each is counted from 0; the truth is the generator's added revenue.
+    for (const id of ['shape_daily_3y_events', 'shape_weekly_3y_events_noweather']) {
+      const source = {
+        kind: 'shape' as const,
+        tenant: id,
+        seed: DEFAULT_SEED,
+        shape: suiteShape(id),
+      };
+      const d = engineReportData(source, 3);
+      const dec = d.decomposition;
+      expect(dec.controls!.map((k) => [k.control, k.reference])).toEqual([
+        ['promo', 0],
+        ['holiday', 0],
+      ]);
+      for (let t = 0; t < dec.dates.length; t += 11) {
+        const parts =
+          dec.baseline[t] +
+          (dec.weather ? dec.weather[t] : 0) +
+          dec.controls!.reduce((s, k) => s + k.contribution[t], 0) +
+          dec.channels.reduce((s, c) => s + c.contribution[t], 0);
+        expect(Math.abs(parts - dec.predicted[t])).toBeLessThan(1e-6 * Math.abs(dec.predicted[t]));
+      }
+      const truth = generateShape(suiteShape(id), { seed: DEFAULT_SEED }).truth.shape!.events;
+      for (const k of dec.controls!) {
+        const total = k.contribution.reduce((a, b) => a + b, 0);
+        const trueTotal = truth.find((e) => e.column === k.control)!.totalContribution;
+        expect(Math.abs(total / trueTotal - 1), `${id} ${k.control}`).toBeLessThan(0.15);
+      }
+      const contributions = tenantCharts(d).find((c) => c.id === 'contributions')!;
+      expect(contributions.title).toContain(
+        dec.weather
+          ? 'baseline, weather, controls and each channel'
+          : 'baseline, controls and each channel',
+      );
+      expect(contributions.reading).toMatch(/, controls \d+%/);
     }
   });
 

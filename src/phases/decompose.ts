@@ -2,9 +2,14 @@
  * The all-rows model's prediction split over time into parts that add up to it:
  *   channel_c,t = pred_t - pred(spend_c := 0)_t        (carry-over included)
  *   weather_t   = pred_t - pred(every weather column := its mean over the rows)_t
- *   baseline_t  = pred_t - weather_t - sum_c channel_c,t
- * The baseline is the remainder (trend, season, calendar, controls, and whatever interactions
- * the counterfactuals above do not assign), so the parts add up to the prediction exactly.
+ *   control_k,t = pred_t - pred(control k := its reference)_t
+ *   baseline_t  = pred_t - weather_t - sum_k control_k,t - sum_c channel_c,t
+ * A control's reference is 0 when it is 0 on at least half of the rows (events, promotions,
+ * discount depths: what the event added), else its mean (prices, competitor sales: what its
+ * departure from the average added, as for weather). The baseline is the remainder (trend,
+ * season, calendar, and whatever interactions the counterfactuals above do not assign), so the
+ * parts add up to the prediction exactly. Robyn and PyMC-Marketing split the controls out too
+ * (against 0 for every control: a price index's "contribution" from 0 is most of the revenue).
  * For synthetic tenants each channel's true contribution per row comes with it.
  */
 import { formatSignificant } from '../core/csv/numbers.js';
@@ -18,6 +23,8 @@ export interface DecompositionOverTime {
   baseline: number[];
   /** Null when the series has no weather columns. */
   weather: number[] | null;
+  /** One per control the series has (none: empty), in the series' order. */
+  controls: { control: string; reference: number; contribution: number[] }[];
   channels: { channel: string; contribution: number[]; truth: number[] | null }[];
 }
 
@@ -25,6 +32,17 @@ function minus(a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(a.length);
   for (let t = 0; t < a.length; t++) out[t] = a[t] - b[t];
   return out;
+}
+
+/** A control's reference in the decomposition: 0 when it is 0 on at least half the rows, else its mean. */
+export function controlReference(x: ArrayLike<number>): number {
+  let zeros = 0;
+  let sum = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (x[t] === 0) zeros++;
+    sum += x[t];
+  }
+  return x.length === 0 || 2 * zeros >= x.length ? 0 : sum / x.length;
 }
 
 export function decomposeOverTime(
@@ -59,9 +77,18 @@ export function decomposeOverTime(
     });
     weather = minus(predicted, predictFinal(model, { ...series, weather: average }));
   }
+  const controls = series.controlNames.map((control, k) => {
+    const reference = controlReference(series.controls[k]);
+    const moved = {
+      ...series,
+      controls: series.controls.map((x, j) => (j === k ? new Float64Array(n).fill(reference) : x)),
+    };
+    return { control, reference, contribution: minus(predicted, predictFinal(model, moved)) };
+  });
   const baseline = new Float64Array(n);
   for (let t = 0; t < n; t++) {
     let rest = predicted[t] - (weather ? weather[t] : 0);
+    for (const k of controls) rest -= k.contribution[t];
     for (const ch of channels) rest -= ch.contribution[t];
     baseline[t] = rest;
   }
@@ -70,6 +97,11 @@ export function decomposeOverTime(
     predicted: Array.from(predicted),
     baseline: Array.from(baseline),
     weather: weather ? Array.from(weather) : null,
+    controls: controls.map((k) => ({
+      control: k.control,
+      reference: k.reference,
+      contribution: Array.from(k.contribution),
+    })),
     channels: channels.map((c) => ({
       channel: c.channel,
       contribution: Array.from(c.contribution),
@@ -96,6 +128,7 @@ export function decompositionColumns(d: DecompositionOverTime): string[] {
     'predicted',
     'baseline',
     ...(d.weather ? ['weather'] : []),
+    ...d.controls.map((k) => `control_${k.control}`),
     ...d.channels.map((c) => c.channel),
     ...(truth ? d.channels.map((c) => `true_${c.channel}`) : []),
   ];
@@ -103,9 +136,10 @@ export function decompositionColumns(d: DecompositionOverTime): string[] {
 
 /**
  * The decomposition per date as CSV, one row per period: `date,actual,predicted,baseline,
- * weather,<channel>...` (no `weather` column when the series has none), then `true_<channel>`
- * for synthetic tenants (the generator's contribution). predicted = baseline + weather + the
- * channels' sum, up to the rounding to DECOMPOSITION_DIGITS significant digits. LF line ends.
+ * weather,control_<control>...,<channel>...` (no `weather` column when the series has none, no
+ * `control_` column without controls), then `true_<channel>` for synthetic tenants (the
+ * generator's contribution). predicted = baseline + weather + the controls' and the channels'
+ * sums, up to the rounding to DECOMPOSITION_DIGITS significant digits. LF line ends.
  */
 export function decompositionToCsv(d: DecompositionOverTime, actual: ArrayLike<number>): string {
   const n = d.dates.length;
@@ -122,6 +156,7 @@ export function decompositionToCsv(d: DecompositionOverTime, actual: ArrayLike<n
       figure(d.predicted[t]),
       figure(d.baseline[t]),
       ...(d.weather ? [figure(d.weather[t])] : []),
+      ...d.controls.map((k) => figure(k.contribution[t])),
       ...d.channels.map((c) => figure(c.contribution[t])),
       ...(truth ? d.channels.map((c) => figure(c.truth![t])) : []),
     ];

@@ -46,6 +46,7 @@ export const PALETTE = [
 ];
 export const BASELINE_COLOR = '#c7c7c7';
 export const WEATHER_COLOR = '#17becf';
+export const CONTROLS_COLOR = '#8c6d31';
 export const TRUTH_COLOR = '#222222';
 export const PASS_COLOR = '#2e7d32';
 export const FAIL_COLOR = '#c62828';

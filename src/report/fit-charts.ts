@@ -9,6 +9,7 @@ import {
   FAIL_COLOR,
   TRUTH_COLOR,
   WEATHER_COLOR,
+  CONTROLS_COLOR,
   channelColors,
   topLevel,
   type ChartDef,
@@ -239,22 +240,42 @@ function passThresholdOf(d: TenantReportData): number {
 function components(d: TenantReportData): { names: string[]; colors: string[] } {
   const ch = d.decomposition.channels.map((c) => c.channel);
   const colors = channelColors(d.tenant.channels);
-  const names = ['baseline', ...(d.decomposition.weather ? ['weather'] : []), ...ch];
-  return {
-    names,
-    colors: names.map((n) =>
-      n === 'baseline' ? BASELINE_COLOR : n === 'weather' ? WEATHER_COLOR : colors[n],
-    ),
+  const names = [
+    'baseline',
+    ...(d.decomposition.weather ? ['weather'] : []),
+    ...((d.decomposition.controls ?? []).length > 0 ? ['controls'] : []),
+    ...ch,
+  ];
+  const fixed: Record<string, string> = {
+    baseline: BASELINE_COLOR,
+    weather: WEATHER_COLOR,
+    controls: CONTROLS_COLOR,
   };
+  return { names, colors: names.map((n) => fixed[n] ?? colors[n]) };
+}
+
+/** "baseline, weather, controls and each channel", naming only the parts the chart has. */
+function partsWords(weather: boolean, controls: boolean): string {
+  const parts = ['baseline', ...(weather ? ['weather'] : []), ...(controls ? ['controls'] : [])];
+  return parts.length === 1 ? 'baseline, each channel' : `${parts.join(', ')} and each channel`;
+}
+
+/** The controls' summed contribution per row (one chart component), or null without controls. */
+function controlsPart(d: TenantReportData): number[] | null {
+  const k = d.decomposition.controls ?? [];
+  if (k.length === 0) return null;
+  return d.decomposition.dates.map((_, t) => k.reduce((s, c) => s + c.contribution[t], 0));
 }
 
 /** Stacked bars of what the all-rows model attributes to baseline, weather and each channel. */
 export function contributionsChart(d: TenantReportData): ChartDef {
   const dec = d.decomposition;
+  const controls = controlsPart(d);
   const period = periodWord(d.tenant.frequency);
   const parts: { name: string; values: number[] }[] = [
     { name: 'baseline', values: dec.baseline },
     ...(dec.weather ? [{ name: 'weather', values: dec.weather }] : []),
+    ...(controls ? [{ name: 'controls', values: controls }] : []),
     ...dec.channels.map((c) => ({ name: c.channel, values: c.contribution })),
   ];
   // Weeks (or the data's own periods); months when that would draw too many bars to read.
@@ -297,11 +318,11 @@ export function contributionsChart(d: TenantReportData): ChartDef {
   }
   return {
     id: 'contributions',
-    title: `Contributions over time: baseline, ${dec.weather ? 'weather and ' : ''}each channel (per ${unit})`,
+    title: `Contributions over time: ${partsWords(dec.weather !== null, controls !== null)} (per ${unit})`,
     reading: `Share of predicted ${d.tenant.target}: ${shares.join(', ')}${weatherText}.`,
     rows,
     spec: topLevel(
-      `Contributions over time: baseline, ${dec.weather ? 'weather and ' : ''}each channel (per ${unit})`,
+      `Contributions over time: ${partsWords(dec.weather !== null, controls !== null)} (per ${unit})`,
       rows,
       {
         width: CHART_WIDTH,
@@ -341,7 +362,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
       },
     ),
     notes: [
-      'Channel parts are counterfactual (prediction minus prediction with that channel at zero, carry-over included); weather is prediction minus prediction at average weather; baseline is the rest, so the parts add up to the prediction.',
+      'Channel parts are counterfactual (prediction minus prediction with that channel at zero, carry-over included); weather is prediction minus prediction at average weather; controls (when the data has them) are prediction minus prediction with each control at 0 when it is 0 on at least half the rows (events, promotions), else at its mean (prices); baseline is the rest, so the parts add up to the prediction.',
     ],
   };
 }
@@ -349,6 +370,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
 /** Totals of the decomposition, with the truth for channels of synthetic tenants. */
 export function totalsChart(d: TenantReportData): ChartDef {
   const dec = d.decomposition;
+  const controls = controlsPart(d);
   const sumOf = (v: number[]) => v.reduce((a, b) => a + b, 0);
   const total = sumOf(dec.predicted);
   const truthByChannel = new Map(
@@ -367,6 +389,16 @@ export function totalsChart(d: TenantReportData): ChartDef {
             component: 'weather',
             total: sig(sumOf(dec.weather)),
             share: sig(sumOf(dec.weather) / total),
+            truth: null,
+          },
+        ]
+      : []),
+    ...(controls
+      ? [
+          {
+            component: 'controls',
+            total: sig(sumOf(controls)),
+            share: sig(sumOf(controls) / total),
             truth: null,
           },
         ]

@@ -27,8 +27,8 @@ export interface FoldFit {
 /**
  * The all-rows model's prediction split into parts that add up to it, per period: each channel's
  * counterfactual contribution (prediction minus prediction with that channel's spend zeroed),
- * weather's (prediction minus prediction with every weather column at its mean), and the
- * remainder as baseline (trend, season, calendar, controls and interactions not assigned above).
+ * weather's (prediction minus prediction with every weather column at its mean), each control's,
+ * and the remainder as baseline (trend, season, calendar and interactions not assigned above).
  */
 export interface DecompositionOverTime {
   dates: string[];
@@ -36,6 +36,11 @@ export interface DecompositionOverTime {
   baseline: number[];
   /** Null when the series has no weather columns. */
   weather: number[] | null;
+  /**
+   * Each control's part: prediction minus prediction with the control at its reference (0 when
+   * it is 0 on at least half the rows, else its mean). Absent or empty without controls.
+   */
+  controls?: { control: string; reference: number; contribution: number[] }[];
   channels: { channel: string; contribution: number[]; truth: number[] | null }[];
 }
 
