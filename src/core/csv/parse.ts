@@ -569,7 +569,8 @@ function readDates(
       file,
       row,
       column,
-      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with 0 spend if nothing ran`,
+      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with 0 spend if nothing ran` +
+        (verdict.frequency === 'daily' ? closedWeekdaysHint(days) : ''),
     );
   }
   if (verdict.kind === 'mixed') {
@@ -605,6 +606,30 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 /** Weekday of a day number (days since 1970-01-01), by features.ts dayOfWeek (Monday = 0). */
 function weekdayOf(day: number): string {
   return WEEKDAYS[dayOfWeek(isoFromDays(day))];
+}
+
+/** Rows a daily file needs before weekdays it never has read as a pattern (two full weeks). */
+const WEEKDAY_PATTERN_ROWS = 10;
+
+/**
+ * The advice for a daily file that never has some weekdays (business days only, or closed on
+ * Sundays), "" otherwise: such a file was told only of its first missing day, and a person
+ * filling the weekends needs to know what to write there and that the model can take it (it has
+ * day-of-week terms, and carry-over runs over the closed days as over any other).
+ */
+function closedWeekdaysHint(days: Float64Array): string {
+  if (days.length < WEEKDAY_PATTERN_ROWS || days[days.length - 1] - days[0] < 14) return '';
+  const seen = new Set<number>();
+  for (const day of days) seen.add(dayOfWeek(isoFromDays(day)));
+  const absent = [0, 1, 2, 3, 4, 5, 6].filter((d) => !seen.has(d));
+  if (absent.length === 0 || absent.length > 3) return '';
+  const names = absent.map((d) => `${WEEKDAYS[d]}s`);
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  return (
+    `. The file has no ${list} at all: if the business is closed then, add those days with 0 spend and the revenue of the day (0 if nothing sells); ` +
+    `the model has day-of-week terms for them and counts carry-over across them. Or export the same period by week`
+  );
 }
 
 /**
