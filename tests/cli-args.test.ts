@@ -179,15 +179,18 @@ describe('--json on every command that prints data', () => {
 describe('import in the CLI’s words', () => {
   it('names the real file and the CLI flag in CSV errors', () => {
     const file = path.join(state.dir, 'my sales.csv');
-    const rows = Array.from(
-      { length: 70 },
-      (_, i) => `2024-01-${String((i % 28) + 1).padStart(2, '0')},1,2`,
-    );
-    writeFileSync(file, ['day,meta_spend,sales', ...rows].join('\n'));
+    // Days written as "Jan 1": no column holds YYYY-MM-DD dates, so none is taken as the date.
+    const rows = Array.from({ length: 70 }, (_, i) => `Jan ${(i % 28) + 1},1,2`);
+    writeFileSync(file, ['day,meta,sales', ...rows].join('\n'));
     const r = run('import', '--file', file, '--tenant', 'shop');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('wv-mmm: my sales.csv, row 1: no date column;');
-    expect(r.stderr).toContain('or pass --date;');
+    // Every missing role in one message, each with its flag.
+    expect(r.stderr).toBe(
+      'wv-mmm: my sales.csv, row 1: no date column; name it "date" (values YYYY-MM-DD) or pass --date; ' +
+        'no target column; name it "revenue" or pass --target; ' +
+        'no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass --spend; ' +
+        'columns are "day", "meta", "sales"\n',
+    );
     expect(r.stderr).not.toMatch(/roles\.|wv-mmm: csv, row/);
   });
 

@@ -131,7 +131,7 @@ describe('the broken-file corpus through import_tenant_data', () => {
     );
     expect(named.size).toBeGreaterThanOrEqual(3);
     for (const name of named) expect(accepted, name).toContain(name);
-    const advised = await importCall({ path: 'no-date-column.csv', roles: { date_column: 'day' } });
+    const advised = await importCall({ path: 'no-target-column.csv', roles: { target: 'sales' } });
     expect(advised.isError, text(advised)).toBeFalsy();
   });
 

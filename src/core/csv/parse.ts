@@ -50,6 +50,42 @@ function tooFewRows(file: string, n: number, frequency: 'daily' | null): DataErr
   return new DataError('too_few_rows', file, null, null, message);
 }
 
+/**
+ * The date column of a file with none named "date" and no date role given: the one column whose
+ * every cell is a YYYY-MM-DD date (`date_week`, `time`, `Week`), taken as it cannot be anything
+ * else; `dated` lists every such column (several: none is picked, and the refusal names them).
+ */
+function guessDateColumn(
+  cells: string[][],
+  overrides: RoleOverrides,
+): { pick: number | null; dated: number[] } {
+  const header = cells[0];
+  if (
+    overrides.dateColumn !== undefined ||
+    header.some((h) => h.toLowerCase() === 'date') ||
+    cells.length < 2
+  )
+    return { pick: null, dated: [] };
+  const taken = new Set(
+    [
+      overrides.target,
+      ...(overrides.spendColumns ?? []),
+      ...(overrides.weatherColumns ?? []),
+      ...(overrides.controlColumns ?? []),
+      ...(overrides.ignoreColumns ?? []),
+    ].filter((c) => c !== undefined),
+  );
+  const dated: number[] = [];
+  for (let j = 0; j < header.length; j++) {
+    if (taken.has(header[j])) continue;
+    let all = true;
+    for (let i = 1; i < cells.length && all; i++)
+      all = !Number.isNaN(parseIsoDay(cells[i][j] ?? ''));
+    if (all) dated.push(j);
+  }
+  return { pick: dated.length === 1 ? dated[0] : null, dated };
+}
+
 /** Isolated zero-revenue rows (at most this share of the rows) are more often missing figures. */
 const ISOLATED_ZERO_SHARE = 0.1;
 
@@ -86,8 +122,23 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
   const header = cells[0];
   checkHeader(header, file);
   const words = options.words ?? MCP_OPTION_WORDS;
-  const roles = assignRoles(header, options.roles ?? {}, file, words);
+  const overrides: RoleOverrides = { ...(options.roles ?? {}) };
+  const guessed = guessDateColumn(cells, overrides);
+  if (guessed.pick !== null) overrides.dateColumn = header[guessed.pick];
+  const roles = assignRoles(
+    header,
+    overrides,
+    file,
+    words,
+    guessed.dated.map((j) => header[j]),
+  );
   const warnings = [...roles.warnings];
+  if (guessed.pick !== null) {
+    warnings.push(
+      `no column is named "date"; column "${header[guessed.pick]}" holds dates on every row and is read as the date column ` +
+        `(name another with ${words.dateColumn} if it is not)`,
+    );
+  }
 
   const n = cells.length - 1;
   if (n > CSV_LIMITS.maxRows) throw tooManyRows(file, n);

@@ -2,7 +2,7 @@
 import { KNOWN_WEATHER } from '../types.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
 import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
-import { DataError } from './errors.js';
+import { DataError, type DataErrorCode } from './errors.js';
 
 /**
  * Names a channel may not take: the decomposition's other columns (phases/decompose.ts
@@ -92,12 +92,18 @@ function inferRole(name: string): Role {
   return 'control';
 }
 
-/** Assigns a role to each header column; throws a DataError on unknown or conflicting overrides. */
+/**
+ * Assigns a role to each header column; throws a DataError on unknown or conflicting overrides,
+ * and one DataError naming every missing role (date, target, spend) at once: a file named in
+ * another tool's words (PyMC-Marketing's `date_week, y, x1, x2`) took three refusals to import.
+ * `datedColumns` are the columns whose every cell is a date, named in the missing date's advice.
+ */
 export function assignRoles(
   header: string[],
   overrides: RoleOverrides,
   file: string,
   words: OptionWords = MCP_OPTION_WORDS,
+  datedColumns: readonly string[] = [],
 ): ColumnRoles {
   const roles: (Role | undefined)[] = new Array<Role | undefined>(header.length);
   const overridden = new Set<Role>();
@@ -174,44 +180,52 @@ export function assignRoles(
     roles[j] = role;
   }
 
-  const date = roles.indexOf('date');
-  if (date < 0) {
-    throw new DataError(
-      'no_date_column',
-      file,
-      1,
-      null,
-      `no date column; name it "date" (values YYYY-MM-DD) or pass ${words.dateColumn}; columns are ${list}`,
-    );
-  }
-  const target = roles.indexOf('target');
-  if (target < 0) {
-    // A column that would be the target by its name but was given another role: say so (the
-    // message told the user to name a column "revenue" that was there, listed as spend).
-    const taken = header.findIndex((h, j) => roles[j] !== 'target' && /^revenue$/i.test(h.trim()));
-    throw new DataError(
-      'no_target_column',
-      file,
-      1,
-      null,
-      taken >= 0
-        ? `no target column: "${header[taken]}" is read as a ${roles[taken] === 'ignore' ? 'column to ignore' : `${roles[taken]} column`}, so no column is left as the target; take it out of that role or name the target with ${words.target}`
-        : `no target column; name it "revenue" or pass ${words.target}; columns are ${list}`,
-    );
-  }
   const pick = (role: Role): number[] => {
     const out: number[] = [];
     for (let j = 0; j < roles.length; j++) if (roles[j] === role) out.push(j);
     return out;
   };
+  const date = roles.indexOf('date');
+  const target = roles.indexOf('target');
   const spend = pick('spend');
+  const missing: { code: DataErrorCode; problem: string }[] = [];
+  if (date < 0) {
+    const dated = datedColumns.map((c) => `"${c}"`).join(', ');
+    missing.push({
+      code: 'no_date_column',
+      problem:
+        datedColumns.length > 0
+          ? `no date column; ${dated} hold${datedColumns.length === 1 ? 's' : ''} dates: pass ${words.dateColumn} with the one to use, or name it "date"`
+          : `no date column; name it "date" (values YYYY-MM-DD) or pass ${words.dateColumn}`,
+    });
+  }
+  if (target < 0) {
+    // A column that would be the target by its name but was given another role: say so (the
+    // message told the user to name a column "revenue" that was there, listed as spend).
+    const taken = header.findIndex((h, j) => roles[j] !== 'target' && /^revenue$/i.test(h.trim()));
+    missing.push({
+      code: 'no_target_column',
+      problem:
+        taken >= 0
+          ? `no target column: "${header[taken]}" is read as a ${roles[taken] === 'ignore' ? 'column to ignore' : `${roles[taken]} column`}, so no column is left as the target; take it out of that role or name the target with ${words.target}`
+          : `no target column; name it "revenue" or pass ${words.target}`,
+    });
+  }
   if (spend.length === 0) {
+    missing.push({
+      code: 'no_spend_column',
+      problem: `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass ${words.spendColumns}`,
+    });
+  }
+  if (missing.length > 0) {
+    // The header is listed once, after every problem (each message ended with it).
+    const listed = missing.some((m) => !m.problem.startsWith('no target column: "'));
     throw new DataError(
-      'no_spend_column',
+      missing[0].code,
       file,
       1,
       null,
-      `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass ${words.spendColumns}; columns are ${list}`,
+      missing.map((m) => m.problem).join('; ') + (listed ? `; columns are ${list}` : ''),
     );
   }
   const channels = spend.map((j) => channelOfSpendColumn(header[j]));
