@@ -85,3 +85,21 @@ describe('every missing role in one refusal', () => {
     );
   });
 });
+
+describe('rows of one date that differ in a text column (a geo-level file)', () => {
+  it('names the column and the two values, and what to do', () => {
+    const rows = ['geo,time,meta_spend,revenue'];
+    for (const geo of ['north', 'south'])
+      for (let i = 0; i < 60; i++) {
+        const date = new Date(Date.UTC(2021, 0, 4 + 7 * i)).toISOString().slice(0, 10);
+        rows.push(`${geo},${date},${100 + i},${1000 + 3 * i}`);
+      }
+    const e = refusal(rows.join('\n') + '\n');
+    expect(e.code).toBe('duplicate_date');
+    expect(e.message).toBe(
+      'f.csv, row 62, column "time": date 2021-01-04 already appears on row 2 with another "geo" ("north" there, "south" here): ' +
+        'the file holds one row per week and geo, and a tenant has one row per week; import each geo as its own tenant (a file each), ' +
+        "or make one row of each week's rows (spend and revenue summed, weather averaged)",
+    );
+  });
+});

@@ -545,6 +545,22 @@ function duplicateAdvice(
       `summing them would count that ${period} twice`
     );
   }
+  // A text column on which the two rows differ (geo, region, campaign) says what the parts are:
+  // a geo-level file (Meridian's `geo, time, ...`) was told only to sum or pick rows.
+  const k = first.findIndex(
+    (cell, c) =>
+      c !== j &&
+      cell.trim() !== (row[c] ?? '').trim() &&
+      readNumber(cell.trim()) === 'not_number' &&
+      readNumber((row[c] ?? '').trim()) === 'not_number',
+  );
+  if (k >= 0) {
+    const name = cells[0][k];
+    return (
+      ` with another "${name}" (${quoteValue(first[k].trim())} there, ${quoteValue(row[k].trim())} here): the file holds one row per ${unit} and ${name}, ` +
+      `and a tenant has one row per ${unit}; import each ${name} as its own tenant (a file each), or make one row of each ${period}'s rows (spend and revenue summed, weather averaged)`
+    );
+  }
   return (
     ` with other values; keep one row per ${unit}: if the two rows are parts of one ${period} ` +
     `(two campaigns or regions, say), sum them into one row; if one corrects the other, keep that one`
