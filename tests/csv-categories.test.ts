@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DataError, parseTenantCsv, tenantToCsv, withCanonicalColumns } from '../src/core/csv.js';
-import { categoryColumn, looksCategorical } from '../src/core/csv/categories.js';
+import { calendarCategory, categoryColumn, looksCategorical } from '../src/core/csv/categories.js';
 import { CLI_OPTION_WORDS } from '../src/core/words.js';
 import { useTempApp } from './app-helpers.js';
 import { call, connect, text } from './mcp-helpers.js';
@@ -135,6 +135,34 @@ describe('parseTenantCsv: text controls', () => {
       'note_launch 7',
     ]);
     expect(Array.from(named.series.controls[2]).reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('leaves out unnamed weekday or month names (the calendar the model has), and models them when named', () => {
+    const names = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const rows = ['date,meta_spend,weekday,revenue'];
+    for (let i = 0; i < 70; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      rows.push(`${d},${100 + i},${names[i % 7]},${1000 + 3 * i}`);
+    }
+    const csv = rows.join('\n') + '\n';
+    const inferred = parseTenantCsv(csv, { tenant: 'wd', words: CLI_OPTION_WORDS });
+    expect(inferred.series.controlNames).toEqual([]);
+    expect(inferred.warnings).toContain(
+      'column "weekday" holds weekday names, which restate the date: the model has day-of-week terms of its own, so it is ignored; ' +
+        'to model it anyway (one 0/1 control per name), list it with the other controls in --controls; to silence this warning list it in --ignore',
+    );
+    const named = parseTenantCsv(csv, { tenant: 'wd', roles: { controlColumns: ['weekday'] } });
+    // Every row has a name, so the most frequent (ties: first by code units, "Fri") is the baseline.
+    expect(named.series.controlNames).toEqual([
+      'weekday_Mon',
+      'weekday_Sat',
+      'weekday_Sun',
+      'weekday_Thu',
+      'weekday_Tue',
+      'weekday_Wed',
+    ]);
+    expect(calendarCategory(['January', 'feb', 'Sept'])).toBe('month');
+    expect(calendarCategory(['Monday', 'promo'])).toBeNull();
   });
 
   it('refuses a value whose column name the file already has, and a number among the text', () => {

@@ -93,3 +93,20 @@ export function categoryColumn(column: string, cells: readonly string[]): Catego
     });
   return { indicators, baseline, levels: levels.length };
 }
+
+const WEEKDAY_NAME =
+  /^(mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(r(s(day)?)?)?|fri(day)?|sat(urday)?|sun(day)?)$/i;
+const MONTH_NAME =
+  /^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)$/i;
+
+/**
+ * What a category column restates of the calendar when every value is a weekday name
+ * ("Monday", "tue") or a month name ("January", "sep"): the model has day-of-week terms and a
+ * yearly season of its own, and one 0/1 column per name would only repeat them; else null.
+ */
+export function calendarCategory(levels: readonly string[]): 'weekday' | 'month' | null {
+  if (levels.length < 2) return null;
+  if (levels.every((l) => WEEKDAY_NAME.test(l))) return 'weekday';
+  if (levels.every((l) => MONTH_NAME.test(l))) return 'month';
+  return null;
+}

@@ -16,6 +16,7 @@ import { assignRoles, type RoleOverrides } from './roles.js';
 import { checkEncoding, checkRowLimit, checkSize, isBlank, tooManyRows } from './text-checks.js';
 import { checkRowWidth, readRecords } from './records.js';
 import {
+  calendarCategory,
   categoryColumn,
   categoryLevelCount,
   type CategoryIndicator,
@@ -789,6 +790,19 @@ function readCategoryColumn(
     );
   }
   const category = categoryColumn(column, values);
+  const levels = [
+    ...category.indicators.map((c) => c.level),
+    ...(category.baseline.kind === 'level' ? [category.baseline.level] : []),
+  ];
+  const calendar = calendarCategory(levels);
+  if (inferred && calendar !== null) {
+    return {
+      indicators: [],
+      warning:
+        `column "${column}" holds ${calendar} names, which restate the date: the model has ${calendar === 'weekday' ? 'day-of-week terms' : 'a yearly season'} of its own, so it is ignored; ` +
+        `to model it anyway (one 0/1 control per name), list it with the other controls in ${words.controlColumns}; to silence this warning list it in ${words.ignoreColumns}`,
+    };
+  }
   if (
     inferred &&
     category.indicators.length > 0 &&
