@@ -362,7 +362,11 @@ export function contributionsChart(d: TenantReportData): ChartDef {
       },
     ),
     notes: [
-      'Channel parts are counterfactual (prediction minus prediction with that channel at zero, carry-over included); weather is prediction minus prediction at average weather; controls (when the data has them) are prediction minus prediction with each control at 0 when it is 0 on at least half the rows (events, promotions), else at its mean (prices); baseline is the rest, so the parts add up to the prediction.',
+      'Channel parts are counterfactual (prediction minus prediction with that channel at zero, carry-over included); weather is prediction minus prediction at average weather; ' +
+        (controls
+          ? 'controls are the sum over the controls of prediction minus prediction with the control at 0 when it is 0 on at least half the rows (events, promotions), else at its mean (prices; the decomposition CSV has each); '
+          : '') +
+        'baseline is the rest, so the parts add up to the prediction.',
     ],
   };
 }
