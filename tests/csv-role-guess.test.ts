@@ -103,3 +103,34 @@ describe('rows of one date that differ in a text column (a geo-level file)', () 
     );
   });
 });
+
+describe("Robyn's spend columns (<channel>_S)", () => {
+  const robyn = csv('DATE,revenue,tv_S,facebook_S,facebook_I,competitor_sales_B', (d, i) => [
+    d,
+    String(1000 + 3 * i),
+    String(100 + i),
+    String(50 + (i % 9)),
+    String(5000 + i),
+    String(9000 + i),
+  ]);
+
+  it('are named in the refusal with the role to pass, in the words of the face', () => {
+    expect(refusal(robyn).message).toBe(
+      'f.csv, row 1: no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass --spend ' +
+        '("tv_S", "facebook_S" read like Robyn\'s spend columns: --spend tv_S,facebook_S); ' +
+        'columns are "DATE", "revenue", "tv_S", "facebook_S", "facebook_I", "competitor_sales_B"',
+    );
+    let mcp = '';
+    try {
+      parseTenantCsv(robyn, { tenant: 'shop' });
+    } catch (e) {
+      mcp = (e as Error).message;
+    }
+    expect(mcp).toContain('roles.spend_columns: ["tv_S", "facebook_S"]');
+    const taken = parseTenantCsv(robyn, {
+      tenant: 'shop',
+      roles: { spendColumns: ['tv_S', 'facebook_S'] },
+    });
+    expect(taken.series.channels).toEqual(['tv_S', 'facebook_S']);
+  });
+});

@@ -92,6 +92,13 @@ function inferRole(name: string): Role {
   return 'control';
 }
 
+/** The spend role given these columns, in the face's words: `--spend a,b` or `roles.spend_columns: ["a", "b"]`. */
+function spendList(words: OptionWords, columns: readonly string[]): string {
+  return words.spendColumns.startsWith('--')
+    ? `${words.spendColumns} ${columns.join(',')}`
+    : `${words.spendColumns}: [${columns.map((c) => JSON.stringify(c)).join(', ')}]`;
+}
+
 /**
  * Assigns a role to each header column; throws a DataError on unknown or conflicting overrides,
  * and one DataError naming every missing role (date, target, spend) at once: a file named in
@@ -212,9 +219,15 @@ export function assignRoles(
     });
   }
   if (spend.length === 0) {
+    // Robyn's data name spend `<channel>_S` (tv_S, facebook_S; impressions _I, clicks _P).
+    const robyn = header.filter((h, j) => roles[j] === 'control' && /^.+_S$/.test(h));
     missing.push({
       code: 'no_spend_column',
-      problem: `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass ${words.spendColumns}`,
+      problem:
+        `no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass ${words.spendColumns}` +
+        (robyn.length > 0
+          ? ` (${robyn.map((h) => `"${h}"`).join(', ')} read${robyn.length === 1 ? 's' : ''} like Robyn's spend column${robyn.length === 1 ? '' : 's'}: ${spendList(words, robyn)})`
+          : ''),
     });
   }
   if (missing.length > 0) {
