@@ -168,3 +168,62 @@ describe('units_mismatch: revenue and spend in different units', () => {
     expect(dataCaveats(clothing)).toEqual([]);
   });
 });
+
+describe('control_follows_spend: a control that measures a channel (its impressions)', () => {
+  /** The clothing tenant with one control: `f` of the first channel's spend on each row. */
+  const withControl = (name: string, f: (spend: number, t: number) => number): TenantSeries => ({
+    ...clothing,
+    controlNames: [name],
+    controls: [Float64Array.from(clothing.spend[0], f)],
+  });
+  /** Pearson r written out (not core/stats.ts correlation, which the warning uses). */
+  function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    const n = a.length;
+    let ma = 0;
+    let mb = 0;
+    for (let t = 0; t < n; t++) {
+      ma += a[t] / n;
+      mb += b[t] / n;
+    }
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let t = 0; t < n; t++) {
+      sab += (a[t] - ma) * (b[t] - mb);
+      saa += (a[t] - ma) ** 2;
+      sbb += (b[t] - mb) ** 2;
+    }
+    return sab / Math.sqrt(saa * sbb);
+  }
+
+  it('warns at r >= 0.9 with the channel, r and the flag; not below', () => {
+    // Impressions: spend over a cost per mille that wobbles with the row (a fixed pattern).
+    const impressions = withControl('meta_I', (x, t) => (x / 8) * (1 + 0.15 * Math.sin(t)));
+    const r = pearson(impressions.controls[0], clothing.spend[0]);
+    expect(r).toBeGreaterThan(0.9);
+    const w = codes(impressions).find((x) => x.code === 'control_follows_spend');
+    expect(w?.message).toBe(
+      `control "meta_I" moves with the spend of channel "${clothing.channels[0]}" (r = ${r.toFixed(3)}): ` +
+        `if it measures the channel itself (its impressions, clicks or a share of its budget), the model splits the channel's effect with it ` +
+        `in a way the data cannot pin down, and "${clothing.channels[0]}"'s ROAS and contribution cannot be read; ` +
+        `leave it out with --ignore meta_I unless it is something the spend does not drive`,
+    );
+    // A control that only partly follows the spend (half of it plus a pattern of its own).
+    const sd = Math.sqrt(
+      clothing.spend[0].reduce((a, v) => a + v * v, 0) / clothing.spend[0].length,
+    );
+    const partly = withControl('promo_depth', (x, t) => x / 2 + sd * Math.sin(t / 3));
+    expect(pearson(partly.controls[0], clothing.spend[0])).toBeLessThan(0.9);
+    expect(codes(partly).map((x) => x.code)).not.toContain('control_follows_spend');
+  });
+
+  it('none on the suite tenants with events', () => {
+    for (const spec of SHAPE_SUITE.filter((s) => s.events)) {
+      const s = generateShape(spec).series;
+      expect(
+        codes(s).map((x) => x.code),
+        spec.id,
+      ).not.toContain('control_follows_spend');
+    }
+  });
+});

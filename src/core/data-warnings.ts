@@ -30,6 +30,7 @@ export type DataWarningCode =
   | 'calendar_control'
   | 'level_shift'
   | 'duplicate_spend'
+  | 'control_follows_spend'
   | 'units_mismatch'
   | 'partial_last_period';
 
@@ -95,6 +96,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...calendarControlWarnings(series, options),
     ...levelShiftWarnings(series, options),
     ...duplicateSpendWarnings(series, options),
+    ...controlFollowsSpendWarnings(series, options),
     ...unitsMismatchWarnings(series),
     ...partialLastPeriodWarnings(series),
   ];
@@ -582,6 +584,49 @@ function duplicateSpendWarnings(series: TenantSeries, options: DataWarningOption
         `or leave one out with ${options.words.ignore(column)}`,
     };
   });
+}
+
+/**
+ * Correlation of a control with a channel's spend at or above which the control is read as a
+ * measure of the channel itself (its impressions, clicks or a share of its budget) rather than
+ * something beside it. Impressions follow spend at 0.9-0.99 where the price per impression moves.
+ */
+export const CONTROL_FOLLOWS_SPEND_CORRELATION = 0.9;
+
+/**
+ * Controls that move with a channel's spend (CONTROL_FOLLOWS_SPEND_CORRELATION): Robyn's data carry
+ * each channel's impressions beside its spend (`facebook_I` beside `facebook_S`), and read as a
+ * control such a column is a second copy of the channel that the model splits the channel's effect
+ * with, in a way the data cannot pin down (on a made-up weekly file with facebook impressions at
+ * r = 0.98 to its spend, every channel's ROAS moved by 36-83%, facebook's from 3.40 to 4.61 for a
+ * truth of 4, with no word).
+ */
+function controlFollowsSpendWarnings(
+  series: TenantSeries,
+  options: DataWarningOptions,
+): DataWarning[] {
+  const out: DataWarning[] = [];
+  series.controls.forEach((x, k) => {
+    if (x.every((v) => v === x[0])) return;
+    let best = { c: -1, r: 0 };
+    series.spend.forEach((s, c) => {
+      if (s.every((v) => v === s[0])) return;
+      const r = correlation(x, s);
+      if (r > best.r) best = { c, r };
+    });
+    if (best.c < 0 || !(best.r >= CONTROL_FOLLOWS_SPEND_CORRELATION)) return;
+    const name = series.controlNames[k];
+    const channel = series.channels[best.c];
+    out.push({
+      code: 'control_follows_spend',
+      message:
+        `control "${name}" moves with the spend of channel "${channel}" (r = ${best.r >= 0.9995 ? '1.000' : best.r.toFixed(3)}): ` +
+        `if it measures the channel itself (its impressions, clicks or a share of its budget), the model splits the channel's effect with it ` +
+        `in a way the data cannot pin down, and "${channel}"'s ROAS and contribution cannot be read; leave it out with ${options.words.ignore(name)} ` +
+        `unless it is something the spend does not drive`,
+    });
+  });
+  return out;
 }
 
 /** Revenue and spend in different units (core/units.ts); the import's reader says it in its own words. */
