@@ -208,6 +208,8 @@ describe('control_follows_spend: a control that measures a channel (its impressi
         `in a way the data cannot pin down, and "${clothing.channels[0]}"'s ROAS and contribution cannot be read; ` +
         `leave it out with --ignore meta_I unless it is something the spend does not drive`,
     );
+    const train = seriesWarnings(impressions, normalizeConfig({}), CLI_OPTION_WORDS, 'train');
+    expect(train.some((m) => m.startsWith('control "meta_I" moves with the spend'))).toBe(true);
     // A control that only partly follows the spend (half of it plus a pattern of its own).
     const sd = Math.sqrt(
       clothing.spend[0].reduce((a, v) => a + v * v, 0) / clothing.spend[0].length,

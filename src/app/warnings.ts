@@ -31,6 +31,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'unseen_control',
   'level_shift',
   'duplicate_spend',
+  'control_follows_spend',
   'units_mismatch',
   'partial_last_period',
 ]);
