@@ -22,6 +22,8 @@ import { dataCaveats } from '../src/phases/data-caveats.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { foldLevelGap } from '../src/phases/result.js';
+// Pearson's r written out by hand (not core/stats.ts correlation, which the warning uses).
+import { pearson } from './reference-stats.js';
 
 const clothing = generateTenant('medium_clothing').series;
 const codes = (s: TenantSeries) =>
@@ -176,25 +178,6 @@ describe('control_follows_spend: a control that measures a channel (its impressi
     controlNames: [name],
     controls: [Float64Array.from(clothing.spend[0], f)],
   });
-  /** Pearson r written out (not core/stats.ts correlation, which the warning uses). */
-  function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-    const n = a.length;
-    let ma = 0;
-    let mb = 0;
-    for (let t = 0; t < n; t++) {
-      ma += a[t] / n;
-      mb += b[t] / n;
-    }
-    let sab = 0;
-    let saa = 0;
-    let sbb = 0;
-    for (let t = 0; t < n; t++) {
-      sab += (a[t] - ma) * (b[t] - mb);
-      saa += (a[t] - ma) ** 2;
-      sbb += (b[t] - mb) ** 2;
-    }
-    return sab / Math.sqrt(saa * sbb);
-  }
 
   it('warns at r >= 0.9 with the channel, r and the flag; not below', () => {
     // Impressions: spend over a cost per mille that wobbles with the row (a fixed pattern).
