@@ -28,6 +28,7 @@ export {
   checkPlanRequest,
   doubtHoldReason,
   historicalBaselines,
+  heldControlsNote,
   losingNotes,
   makePlan,
   nonPositiveChannels,

@@ -21,6 +21,7 @@ import {
 import { correlation } from '../core/stats.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { formatSignificant } from '../core/csv/numbers.js';
 import {
   canonicalBounds,
   formatBounds,
@@ -1398,6 +1399,28 @@ function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number
 }
 
 /** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
+/**
+ * What the plan assumes of the model's controls in the horizon (plan/model.ts extendSeries: each at
+ * its mean over the data), or null without controls: a tenant with a promo or events column was
+ * planned on "5% of a promo every week" without a word. The plan model adds controls to the
+ * revenue (no spend interaction), so they move the expected revenue and not the split, and the
+ * incremental revenue and ROAS, differences between spend plans, do not hold them.
+ */
+export function heldControlsNote(series: TenantSeries, controls: readonly string[]): string | null {
+  if (controls.length === 0) return null;
+  const held = controls.map((name) => {
+    const x = series.controls[series.controlNames.indexOf(name)];
+    const mean = x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
+    return `${name} ${formatSignificant(mean, 3)}`;
+  });
+  const one = controls.length === 1;
+  return (
+    `${one ? 'the control is' : 'the controls are'} held at ${one ? 'its mean' : 'their means'} over the data in every period of the horizon (${held.join(', ')}): ` +
+    `the plan does not know next ${series.frequency === 'weekly' ? "weeks'" : "days'"} events, promotions or prices; ${one ? 'it moves' : 'they move'} the expected revenue, ` +
+    `not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`
+  );
+}
+
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
@@ -2019,6 +2042,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}`,
     );
   }
+  const controlsNote = heldControlsNote(series, model.controls);
+  if (controlsNote !== null) notes.push(controlsNote);
 
   const attribution = ctx.explained
     ? modelAttribution(series, (s) => model.predict(s), ctx.explained)
