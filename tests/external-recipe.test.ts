@@ -64,4 +64,26 @@ describe('a weekly file of the PyMC-Marketing example recipe', () => {
       expect(oracleMean - r.mean_r2).toBeLessThan(0.15);
     }
   }, 60_000);
+
+  it('phase 3 within 0.10 of the oracle on the three benchmark draws: the one-week events kept in the fit', () => {
+    // The issue's target for data of two years or more. Before the one-off events were kept in
+    // windows of a year (support.ts windowPulses) the three draws were 0.109, 0.108 and 0.128 below.
+    for (const seed of [1, 2, 3]) {
+      const draw = pymcShapedWeekly(seed);
+      const r = trainPhase(draw.series, 3, {}, { truth: { expected: draw.expected } });
+      const oracle = r.folds.map((f) => f.oracle_r2 as number);
+      const oracleMean = oracle.reduce((a, b) => a + b, 0) / oracle.length;
+      expect(oracleMean - r.mean_r2, `draw ${seed}`).toBeLessThan(0.1);
+      // Every window is a year or more (63-150 weeks): the events it saw once are held at 0 after it.
+      r.folds.forEach((f, i) => {
+        const seen = draw.series.controls.map((c) =>
+          c.subarray(0, f.train_rows).some((v) => v !== 0),
+        );
+        draw.series.controlNames.forEach((name, k) => {
+          if (seen[k]) expect(f.held_terms, `draw ${seed} fold ${i + 1}`).toContain(name);
+          expect(f.dropped_terms).not.toContain(name);
+        });
+      });
+    }
+  }, 60_000);
 });

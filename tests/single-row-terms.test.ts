@@ -12,7 +12,12 @@ import { r2 } from '../src/core/metrics.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { trainPhase } from '../src/phases/index.js';
 import { PhaseLadder, predictFold } from '../src/phases/ladder.js';
-import { movesOnOneRow, singleRowTerms } from '../src/phases/support.js';
+import {
+  movesOnOneRow,
+  singleRowTerms,
+  windowColumns,
+  windowPulses,
+} from '../src/phases/support.js';
 
 const spec = shapeSpecOf('ht_s11520_0', 11520, {
   frequency: 'weekly',
@@ -117,5 +122,54 @@ describe('a weekly one-year tenant whose holiday control moves on one training r
     };
     const fit = new PhaseLadder(twice, { horizon: 8 }).fit(0, 44);
     expect(fit.ridge!.coef[fit.names.indexOf('holiday')]).not.toBe(0);
+  });
+});
+
+describe('one-off events in windows of a year or more (support.ts windowPulses)', () => {
+  // A weekly design of 60 rows: a control that is 1 on row 30 of the first 52 (and again from row
+  // 55, after the window), a column that moves on row 30 only but is not a control (a hinge), and
+  // a plain column.
+  const n = 60;
+  const later = Float64Array.from({ length: n }, (_, t) => (t === 30 || t >= 55 ? 1 : 0));
+  const hinge = Float64Array.from({ length: n }, (_, t) => (t === 30 ? 2.5 : 0));
+  const x = Float64Array.from({ length: n }, (_, t) => t % 7);
+  const design = { names: ['x', 'launch', 'temp_above_30'], columns: [x, later, hinge] };
+
+  it('keeps a control seen once in a year of rows, held at its common value after the window', () => {
+    expect(windowPulses(design, 52, 'weekly', ['launch'])).toEqual(['launch']);
+    const cols = windowColumns(design, 52, 'weekly', true, ['launch']);
+    // Rows before the window's end as they are (the event row included); after it the common value
+    // 0, also where the column moves again (rows 55-59).
+    expect(Array.from(cols[1].subarray(0, 52))).toEqual(Array.from(later.subarray(0, 52)));
+    expect(Array.from(cols[1].subarray(52))).toEqual(new Array(8).fill(0));
+    // The hinge, not a control, is left out (zeroed) as before.
+    expect(Array.from(cols[2])).toEqual(new Array(n).fill(0));
+    expect(Array.from(cols[0])).toEqual(Array.from(x));
+  });
+
+  it('leaves it out under a year of rows, and without the control names', () => {
+    expect(windowPulses(design, 51, 'weekly', ['launch'])).toEqual([]);
+    expect(Array.from(windowColumns(design, 51, 'weekly', true, ['launch'])[1])).toEqual(
+      new Array(n).fill(0),
+    );
+    expect(windowPulses(design, 52, 'weekly', [])).toEqual([]);
+    // Daily windows: a year is 365 rows.
+    const daily = {
+      names: ['launch'],
+      columns: [Float64Array.from({ length: 400 }, (_, t) => (t === 100 ? 1 : 0))],
+    };
+    expect(windowPulses(daily, 364, 'daily', ['launch'])).toEqual([]);
+    expect(windowPulses(daily, 365, 'daily', ['launch'])).toEqual(['launch']);
+  });
+
+  it('reads no row at or after the window end', () => {
+    const garbage = {
+      ...design,
+      columns: design.columns.map((c) => Float64Array.from(c, (v, t) => (t >= 52 ? 1e9 - t : v))),
+    };
+    expect(windowPulses(garbage, 52, 'weekly', ['launch'])).toEqual(['launch']);
+    const a = windowColumns(design, 52, 'weekly', true, ['launch']);
+    const b = windowColumns(garbage, 52, 'weekly', true, ['launch']);
+    expect(Array.from(b[1])).toEqual(Array.from(a[1]));
   });
 });

@@ -98,6 +98,7 @@ import {
   heldTerms,
   isWeatherTerm,
   singleRowTerms,
+  windowPulses,
   trendHeldFlat,
   unsupportedTerms,
   windowColumns,
@@ -1112,7 +1113,13 @@ export class PhaseLadder {
     const j = design.names.indexOf('trend');
     let kept = false;
     if (j >= 0 && unsupportedTerms(design.names, T, this.series.frequency).includes('trend')) {
-      const columns = windowColumns(design, T, this.series.frequency, this.windowKnots).slice();
+      const columns = windowColumns(
+        design,
+        T,
+        this.series.frequency,
+        this.windowKnots,
+        this.series.controlNames,
+      ).slice();
       columns[j] = design.columns[j];
       kept = trendPartialR2(columns, this.y, T, j) > STRONG_TREND_PARTIAL_R2;
     }
@@ -1126,9 +1133,24 @@ export class PhaseLadder {
     return this.strongTrendKept(T) ? terms.filter((n) => n !== 'trend') : terms;
   }
 
+  /**
+   * support.ts singleRowTerms of a T-row window less the one-off events it keeps in its fit
+   * (windowPulses): what the window's model leaves out for moving on one training row.
+   */
+  private singleRowLeftOut(design: Design, T: number): string[] {
+    const pulses = windowPulses(design, T, this.series.frequency, this.series.controlNames);
+    return singleRowTerms(design, T).filter((name) => !pulses.includes(name));
+  }
+
   /** support.ts windowColumns of a T-row window, a strong trend's column kept (strongTrendKept). */
   private windowed(design: Design, T: number): Float64Array[] {
-    const columns = windowColumns(design, T, this.series.frequency, this.windowKnots);
+    const columns = windowColumns(
+      design,
+      T,
+      this.series.frequency,
+      this.windowKnots,
+      this.series.controlNames,
+    );
     const j = design.names.indexOf('trend');
     if (j < 0 || !this.strongTrendKept(T) || columns[j] === design.columns[j]) return columns;
     const out = columns === design.columns ? columns.slice() : columns;
@@ -1210,13 +1232,23 @@ export class PhaseLadder {
       fallback: null,
       mixed: null,
       searchMs: 0,
-      held: heldTerms(this.linearDesign(false).names, T, this.series.frequency),
+      // The trend held flat after a one-year window, and one-off events (windowPulses) held at
+      // their common value after the window.
+      held: [
+        ...heldTerms(this.linearDesign(false).names, T, this.series.frequency),
+        ...windowPulses(
+          this.linearDesign(false),
+          T,
+          this.series.frequency,
+          this.series.controlNames,
+        ),
+      ],
     };
     let out: FoldFit;
     if (k === 0 || k === 1) {
       const design = this.linearDesign(k === 1);
       const dropped = this.unsupported(design.names, T);
-      const singleRow = singleRowTerms(design, T);
+      const singleRow = this.singleRowLeftOut(design, T);
       const columns = this.windowed(design, T);
       const inner = this.options.innerFolds ?? 3;
       const ends = k === 1 ? [T, ...innerTrainEnds(T, inner, this.gap)] : [T];
@@ -1268,7 +1300,7 @@ export class PhaseLadder {
     } else if (k === 2) {
       const design = this.linearDesign(true);
       const dropped = this.unsupported(design.names, T);
-      const singleRow = singleRowTerms(design, T);
+      const singleRow = this.singleRowLeftOut(design, T);
       const columns = this.windowed(design, T);
       const opts = this.chooseOpts(design.names, T);
       // Weekly windows: a GBM or blend that phase 2's check kept on blocks of 10-20 weeks lost
@@ -1349,7 +1381,7 @@ export class PhaseLadder {
         names: design.names,
         columns,
         dropped,
-        singleRow: singleRowTerms(design, T),
+        singleRow: this.singleRowLeftOut(design, T),
         channelParams: search.params,
         search,
         searchMs,

@@ -161,8 +161,10 @@ export interface FoldResult {
    */
   dropped_terms: string[];
   /**
-   * Terms used inside the training window and held at their value on its last row after it: the
-   * trend of a window of about one year, where it cannot be told apart from the season (support.ts).
+   * Terms used inside the training window and held after it: the trend of a window of about one
+   * year, at its value on the window's last row, where it cannot be told apart from the season;
+   * and controls that move on one row of a window of a year or more (one-off events, support.ts
+   * windowPulses), at their value on the window's other rows.
    */
   held_terms: string[];
   /**

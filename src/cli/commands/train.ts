@@ -60,13 +60,28 @@ export const train: Command = {
         ),
         ...groupedFoldLines(
           r.folds
-            .filter((f) => (f.held_terms ?? []).length > 0)
+            .filter((f) => (f.held_terms ?? []).includes('trend'))
             .map((f) => ({
               fold: f.fold,
               rows: f.train_rows,
               text: (n) =>
-                `hold${n > 1 ? '' : 's'} ${f.held_terms.join(', ')} at ${n > 1 ? 'their' : 'its'} last training value after the window (about one yearly cycle: trend and season are confounded)`,
+                `hold${n > 1 ? '' : 's'} trend at ${n > 1 ? 'their' : 'its'} last training value after the window (about one yearly cycle: trend and season are confounded)`,
             })),
+          true,
+        ),
+        // One-off events (support.ts windowPulses): the other held terms.
+        ...groupedFoldLines(
+          r.folds
+            .filter((f) => (f.held_terms ?? []).some((t) => t !== 'trend'))
+            .map((f) => {
+              const events = f.held_terms.filter((t) => t !== 'trend');
+              return {
+                fold: f.fold,
+                rows: f.train_rows,
+                text: (n) =>
+                  `fit${n > 1 ? '' : 's'} ${events.join(', ')} on the ${events.length > 1 ? 'single training row where each moves' : 'one training row where it moves'} and forecast${n > 1 ? '' : 's'} nothing of ${events.length > 1 ? 'them' : 'it'} after the window (an event seen once in a year or more of rows)`,
+              };
+            }),
           true,
         ),
         ...(r.failures.length
