@@ -378,8 +378,8 @@ export function singleRowTerms(design: Design, trainEnd: number): string[] {
  * that one row is carried to a forecast (pulsesEnded). Left out instead (singleRowTerms, as in
  * shorter windows and for other columns), the residual of a one-week event spread over the
  * other coefficients: on 40 draws of the PyMC recipe phase 3 fell from 0.828 to 0.804 and the
- * draws meeting every target from 21 to 10 (docs/modeling.md, "What the rule costs on one-off
- * events"). Under a year the column is left out: there a single mover is as often the first
+ * draws meeting every target from 21 to 10 (docs/modeling.md, "One-off events in windows of a
+ * year or more"). Under a year the column is left out: there a single mover is as often the first
  * occurrence of a yearly event (a holiday's July week), and keeping it cost our generator's
  * one-year weekly tenants 0.02 of phase 3. Decided from rows [0, trainEnd) only.
  */
