@@ -86,7 +86,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         `Limits: at most ${MAX_CSV_BYTES / 1048576} MiB of UTF-8 text, ${CSV_LIMITS.maxRows} data rows, ${CSV_LIMITS.maxColumns} columns and ${CSV_LIMITS.maxCellChars} characters per cell; at least ${CSV_LIMITS.minRows} daily or ${CSV_LIMITS.minWeeklyRows} weekly rows, sorted, without gaps. ` +
         `Training (every phase) needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows: shorter daily data are imported with a warning and rows_needed_to_train, and cannot be trained until a longer history replaces them. ` +
         'A refused file gets one message naming the row, column and what to change. ' +
-        'Column roles are inferred from names unless given. The tenant then appears in list_tenants with tier custom and can be trained. ' +
+        'Column roles are inferred from names unless given (the date column also from its cells: the one column of YYYY-MM-DD dates when none is named date); a text control such as an events column of na / event1 / event2 becomes one 0/1 control per value. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced. ' +
         'With replace, changes says what the new data change against the stored data: rows appended, removed or revised (which columns, first and last date), columns added, dropped or renamed, roles changed; a monthly refresh that revises past rows says so there.',
       inputSchema,
