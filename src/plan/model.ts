@@ -80,8 +80,7 @@ export function extendSeries(
     const j = series.controlNames.indexOf(name);
     if (j < 0) throw new PlanInputError(`the model uses control ${name}, which the data lacks`);
     const h = series.controls[j];
-    const mean = h.reduce((a, b) => a + b, 0) / n;
-    const col = new Float64Array(n + m).fill(mean);
+    const col = new Float64Array(n + m).fill(heldControlValue(h));
     col.set(h);
     return col;
   });
@@ -101,6 +100,13 @@ export function extendSeries(
     controls,
     target,
   };
+}
+
+/** The value a control holds in every future row (extendSeries): its mean over the data. */
+export function heldControlValue(history: ArrayLike<number>): number {
+  let sum = 0;
+  for (let t = 0; t < history.length; t++) sum += history[t];
+  return sum / history.length;
 }
 
 /** Rows [from, end) of an extended series (its future rows). */

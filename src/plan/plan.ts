@@ -43,7 +43,7 @@ import {
   type ModelAttribution,
   type Predict,
 } from './attribution.js';
-import { responseOf, type RevenueModel } from './model.js';
+import { heldControlValue, responseOf, type RevenueModel } from './model.js';
 import {
   checkFeasible,
   feasibilityProblem,
@@ -1409,9 +1409,8 @@ function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number
 export function heldControlsNote(series: TenantSeries, controls: readonly string[]): string | null {
   if (controls.length === 0) return null;
   const held = controls.map((name) => {
-    const x = series.controls[series.controlNames.indexOf(name)];
-    const mean = x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
-    return `${name} ${formatSignificant(mean, 3)}`;
+    const value = heldControlValue(series.controls[series.controlNames.indexOf(name)]);
+    return `${name} ${formatSignificant(value, 3)}`;
   });
   const one = controls.length === 1;
   return (
