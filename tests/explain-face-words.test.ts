@@ -51,6 +51,7 @@ function explanation(phase: 0 | 1 | 2 | 3, states: { state: string; variable: st
         },
       ],
     })),
+    controls: [],
     response_curves: [
       {
         channel: 'meta',

@@ -37,6 +37,7 @@ function explanation(): Explanation {
     end: '2024-01-10',
     channels: [ch('tv', 100), ch('search', 50)],
     weather_states: [],
+    controls: [],
     response_curves: [],
     channel_params: null,
     caveats: [],

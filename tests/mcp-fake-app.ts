@@ -504,6 +504,7 @@ export class FakeApp implements App {
           })),
         },
       ],
+      controls: [],
       response_curves: info.channels.map((c) => ({
         channel: c,
         spend_levels: [0, 1000, 2000],

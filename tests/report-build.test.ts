@@ -75,6 +75,8 @@ describe('tenant report from the engine', () => {
     ]);
     // Phase 1 has no carry-over: no adstock chart, a sentence instead.
     expect(report.html).toContain('has no carry-over');
+    // No controls in the data: no control table.
+    expect(report.html).not.toContain('Control figures');
     const reading = (id: string) => report.charts.find((c) => c.id === id)!.reading;
     expect(reading('fit')).toContain(`Mean ${d.result.mean_r2.toFixed(3)}`);
     expect(reading('fit')).toContain(`oracle's ${d.result.oracle_r2!.toFixed(3)}`);
@@ -118,7 +120,7 @@ describe('tenant report from the engine', () => {
     }
   });
 
-  it('controls are parts of their own: each event within 15% of the revenue the generator added', () => {
+  it('controls are parts of their own: each event within 15% of the revenue the generator added', async () => {
     // The suite's event tenants (daily with weather, weekly without): promo and holiday columns,
     // 0 on most rows, so each is counted from 0; the truth is the generator's added revenue.
     for (const id of ['shape_daily_3y_events', 'shape_weekly_3y_events_noweather']) {
@@ -155,6 +157,17 @@ describe('tenant report from the engine', () => {
           : 'baseline, controls and each channel',
       );
       expect(contributions.reading).toMatch(/, controls \d+%/);
+      // The page's control table: each control's total, the explanation's (the parts summed).
+      const report = await buildTenantReport(d);
+      const table = report.html.slice(report.html.indexOf('Control figures'));
+      expect(table.length).toBeLessThan(report.html.length);
+      for (const k of d.explanation.controls) {
+        const total = dec.controls!.find((c) => c.control === k.control)!.contribution;
+        expect(Math.abs(k.contribution - total.reduce((a, b) => a + b, 0))).toBeLessThan(
+          1e-6 * Math.abs(k.contribution),
+        );
+        expect(table).toContain(`<td>${k.control}</td>`);
+      }
     }
   });
 

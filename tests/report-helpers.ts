@@ -186,6 +186,7 @@ export function handMadeReportData(): TenantReportData {
         intervals: null,
       })),
     })),
+    controls: [],
     response_curves: channels.map((c) => ({
       channel: c,
       spend_levels: [0, 100, 200, 300],

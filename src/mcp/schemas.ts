@@ -483,6 +483,32 @@ export const explanationOut = {
     )
     .optional()
     .describe('With curves: true only (explain_tenant); absent otherwise'),
+  controls: z
+    .array(
+      z.looseObject({
+        control: z.string(),
+        reference: metric.describe(
+          'The value the counterfactual moves the control to: 0 when it is 0 on at least half the rows (events), else its mean',
+        ),
+        active_rows: z.number().int().describe('Rows where the control is not at its reference'),
+        contribution: metric.describe(
+          'Sum over the rows of the prediction minus the prediction with the control at its reference',
+        ),
+        share_of_predicted: metric,
+        truth: z
+          .looseObject({ contribution: metric })
+          .nullable()
+          .describe("Synthetic tenants with events: the revenue the generator's event added"),
+        contribution_error: metric,
+        intervals: z
+          .looseObject({ contribution: figureIntervalOut })
+          .nullable()
+          .describe('80% and 95% interval of the contribution (null when not computed)'),
+      }),
+    )
+    .describe(
+      "One per control column of the data (events, promotions, prices), whatever the channel selection; empty without controls",
+    ),
   selection: z
     .looseObject({
       channels: z.array(z.string()).describe('The channels shown'),
@@ -502,7 +528,7 @@ export const explanationOut = {
   caveats: z
     .array(caveatOut)
     .describe(
-      "Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, lift_test_conflict (a lift test left out: in conflict with the data, or out of line with its channel's other tests; calibration.tests says which), units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel",
+      "Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, lift_test_conflict (a lift test left out: in conflict with the data, or out of line with its channel's other tests; calibration.tests says which), units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel, then control_interval_spans_zero per control (its contribution's 95% interval includes zero)",
     ),
   validation: z
     .looseObject({

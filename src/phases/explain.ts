@@ -29,6 +29,7 @@ import {
 } from './calibration.js';
 import { fitFinalModel, predictFinal, type FinalModel } from './final.js';
 import { DesignMemo } from './media.js';
+import { controlReference } from './decompose.js';
 import { convexChannels } from './convex.js';
 import { dataCaveats } from './data-caveats.js';
 import { sharedMediaShape } from './shared-shape.js';
@@ -37,6 +38,7 @@ import { DECAY_BOUNDS } from './search.js';
 import type {
   Caveat,
   ChannelDecomposition,
+  ControlDecomposition,
   Explanation,
   PhaseId,
   ResponseCurve,
@@ -353,6 +355,35 @@ export function explainFinalModel(
     });
   });
 
+  // Each control moved to its reference (decompose.ts, the same counterfactual as the report's
+  // decomposition over time): what the events, promotions or prices added to the prediction.
+  const eventTruth = truthTenant?.truth.shape?.events ?? [];
+  const controls: ControlDecomposition[] = series.controlNames.map((control, k) => {
+    const x = series.controls[k];
+    const reference = controlReference(x);
+    let active = 0;
+    for (let t = 0; t < n; t++) if (x[t] !== reference) active++;
+    const moved: TenantSeries = {
+      ...series,
+      controls: series.controls.map((col, j) =>
+        j === k ? new Float64Array(n).fill(reference) : col,
+      ),
+    };
+    const contribution = sum(diff(base, predict(moved)));
+    // The generator's events are counted from 0: a truth only where the reference is 0 too.
+    const event = reference === 0 ? eventTruth.find((e) => e.column === control) : undefined;
+    return {
+      control,
+      reference,
+      active_rows: active,
+      contribution,
+      share_of_predicted: predictedTotal !== 0 ? contribution / predictedTotal : 0,
+      truth: event ? { contribution: event.totalContribution } : null,
+      contribution_error: event ? relError(contribution, event.totalContribution) : null,
+      intervals: null,
+    };
+  });
+
   if (!figuresOnly) addNotes(series, model, channels, notes, truthTenant !== null);
   return {
     tenant: series.tenant,
@@ -364,6 +395,7 @@ export function explainFinalModel(
     channels,
     weather_states: stateRows,
     response_curves: curves,
+    controls,
     channel_params: model.channelParams,
     caveats: figuresOnly ? [] : explanationCaveats(series, model, channels),
     validation: null,

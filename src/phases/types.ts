@@ -356,6 +356,11 @@ export interface UncertaintyInfo {
     data?: number;
     data95?: number;
   };
+  /**
+   * Controls' contributions: their intervals stretched about the point by these factors
+   * (intervals.ts CONTROL_STRETCH); absent without controls.
+   */
+  control_stretch?: { p80: number; p95: number };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
   window_refits?: number;
   /**
@@ -415,6 +420,27 @@ export interface ChannelDecomposition {
   pooled_marginal_roas_error?: number | null;
 }
 
+/**
+ * What one control column (events, promotions, prices) added to the all-rows model's prediction:
+ * the sum over the rows of prediction minus prediction with the control moved to its reference
+ * (decompose.ts controlReference: 0 when it is 0 on at least half the rows, else its mean).
+ */
+export interface ControlDecomposition {
+  control: string;
+  /** The value the counterfactual moves the control to. */
+  reference: number;
+  /** Rows where the control is not at its reference (an event's days, a price's every row). */
+  active_rows: number;
+  contribution: number;
+  share_of_predicted: number;
+  /** Synthetic shape tenants with events: the revenue the generator's event added; else null. */
+  truth: { contribution: number } | null;
+  /** (estimate - truth) / |truth|, for synthetic tenants. */
+  contribution_error: number | null;
+  /** 80% / 95% interval of the contribution (null when not computed). */
+  intervals: { contribution: FigureInterval } | null;
+}
+
 export interface WeatherStateRoas {
   /**
    * `<column>:<state>`, e.g. 'temperature_c:cold' / 'mild' / 'hot', 'precipitation_mm:rain' / 'dry' (the tenant's
@@ -465,6 +491,11 @@ export interface Explanation {
   channels: ChannelDecomposition[];
   weather_states: WeatherStateRoas[];
   response_curves: ResponseCurve[];
+  /**
+   * One per control column of the data, in its order (empty without controls): what each added
+   * to the prediction, with its interval from the same refits as the channels' figures.
+   */
+  controls: ControlDecomposition[];
   /** A channel without spend in the data has null: its carry-over is not estimated (unspent.ts). */
   channel_params: Record<string, ChannelParams | null> | null;
   /** Read first: model below the pass bar, figures whose interval includes zero. */

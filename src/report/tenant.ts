@@ -16,7 +16,7 @@ import {
   foldR2Chart,
   totalsChart,
 } from './fit-charts.js';
-import { count, escapeHtml, num, pct, r2, ratio } from './format.js';
+import { count, escapeHtml, num, pct, r2, ratio, signedPct } from './format.js';
 import { gateHtml, gateTone } from './gate.js';
 import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderSvg } from './render.js';
@@ -121,6 +121,48 @@ function channelTable(d: TenantReportData): string {
   return tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]);
 }
 
+/**
+ * What each control added to the prediction against its reference, with its 80% interval (the
+ * explanation's controls: the decomposition's control parts summed); null without controls.
+ */
+function controlTable(d: TenantReportData): string | null {
+  const controls = d.explanation.controls;
+  if (controls.length === 0) return null;
+  const truth = controls.some((k) => k.truth !== null);
+  const withIv = controls.some((k) => k.intervals !== null);
+  const period = d.tenant.frequency === 'weekly' ? 'weeks' : 'days';
+  const header = [
+    'control',
+    'reference',
+    `${period} off it`,
+    'contribution',
+    ...(withIv ? ['80% interval'] : []),
+    'share of predicted',
+    ...(truth ? ['true contribution', 'error'] : []),
+  ];
+  const rows = controls.map((k) => {
+    const iv = k.intervals?.contribution.p80;
+    return [
+      k.control,
+      num(k.reference),
+      count(k.active_rows),
+      num(k.contribution),
+      ...(withIv ? [iv ? `${num(iv[0])} to ${num(iv[1])}` : 'n/a'] : []),
+      pct(k.share_of_predicted, 1),
+      ...(truth
+        ? [
+            k.truth ? num(k.truth.contribution) : 'n/a',
+            k.contribution_error === null ? 'n/a' : signedPct(k.contribution_error),
+          ]
+        : []),
+    ];
+  });
+  return (
+    tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]) +
+    `<p>A control's contribution is the prediction minus the prediction with the control at its reference (0 when it is 0 on at least half the ${period}, else its mean), summed over the ${period}; the decomposition CSV has it per ${period === 'weeks' ? 'week' : 'day'}.</p>`
+  );
+}
+
 function cards(d: TenantReportData): Card[] {
   const res = d.result;
   const out: Card[] = [
@@ -204,6 +246,10 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
   add('response');
   add('roas');
   page.push({ kind: 'html', id: 'channels', title: 'Channel figures', html: channelTable(d) });
+  const controls = controlTable(d);
+  if (controls !== null) {
+    page.push({ kind: 'html', id: 'controls', title: 'Control figures', html: controls });
+  }
   add('roas-weather');
   add('adstock');
   if (!blocks.has('adstock')) {

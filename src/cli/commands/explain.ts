@@ -119,6 +119,7 @@ export function explainText(e: Explanation | ExplanationView): string {
       ]),
     ),
     ...(e.roas_pooling ? [`ROAS pooled: ${e.roas_pooling.text}`] : []),
+    ...controlLines(e, round, period),
     ...(e.calibration && e.calibration.tests.length
       ? [
           '',
@@ -187,6 +188,48 @@ export function explainText(e: Explanation | ExplanationView): string {
   ].join('\n');
 }
 
+/**
+ * The controls' table: what each control added to the prediction against its reference (0 for
+ * an event column, else its mean), with its intervals; nothing without controls.
+ */
+function controlLines(
+  e: Explanation | ExplanationView,
+  round: (x: number) => number | string,
+  period: 'day' | 'week',
+): string[] {
+  if (e.controls.length === 0) return [];
+  const hasIv = e.controls.some((k) => k.intervals !== null);
+  const hasTruth = e.controls.some((k) => k.truth !== null);
+  const money = (iv: FigureInterval | undefined, level: 'p80' | 'p95'): string =>
+    iv ? `${round(iv[level][0])} to ${round(iv[level][1])}` : '-';
+  return [
+    '',
+    `Controls: what each added to the prediction, against its reference (0 for a control that is 0 on at least half the ${period}s, else its mean)`,
+    table(
+      [
+        'control',
+        'reference',
+        `${period}s off it`,
+        'contribution',
+        ...(hasIv ? ['80%', '95%'] : []),
+        'share of predicted',
+        ...(hasTruth ? ['true'] : []),
+      ],
+      e.controls.map((k) => [
+        k.control,
+        k.reference,
+        k.active_rows,
+        round(k.contribution),
+        ...(hasIv
+          ? [money(k.intervals?.contribution, 'p80'), money(k.intervals?.contribution, 'p95')]
+          : []),
+        `${fixed(100 * k.share_of_predicted, 1)}%`,
+        ...(hasTruth ? [k.truth === null ? null : round(k.truth.contribution)] : []),
+      ]),
+    ),
+  ];
+}
+
 /** A partial channel selection (--channels), said after the notes; nothing for every channel. */
 function selectionLines(e: Explanation | ExplanationView): string[] {
   if (!('selection' in e) || e.selection.channels.length === e.selection.of_channels) return [];
@@ -208,6 +251,8 @@ export const explain: Command = {
     'Decomposes the phase model fitted on all rows (default phase 3) by counterfactual: revenue\n' +
     "predicted with the channel's spend minus revenue predicted with it at zero. Weather states:\n" +
     'temperature terciles of the data (cold, mild, hot, thresholds printed) and rain/dry.\n' +
+    'Controls (events, promotions, prices): what each added to the prediction against its\n' +
+    'reference (0 for a column that is 0 on at least half the rows, else its mean).\n' +
     'Every figure has 80% and 95% intervals from B bootstrap refits of the whole model (default\n' +
     'round(120 / channels) in 10-60: 60 for two channels, about 5 s of CPU for phase 3; 0 = none).\n' +
     'Caveats come first: a model below the pass bar (mean fold R² < 0.50), data\n' +

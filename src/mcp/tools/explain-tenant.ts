@@ -49,7 +49,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
     {
       title: "Explain a tenant's model",
       description:
-        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry) and, with curves: true, spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). For tenants of many channels name the ones you need in `channels` (each channel adds about 3 KB). " +
+        "Decompose a tenant's fitted model: each channel's contribution, ROAS and marginal ROAS (with the truth and error for synthetic tenants), ROAS by weather state (cold/mild/hot, rain/dry), what each control column (events, promotions, prices) added to the prediction (`controls`, with the truth for synthetic event tenants) and, with curves: true, spend response curves, each with 80% and 95% intervals (block bootstrap that refits the whole model). For tenants of many channels name the ones you need in `channels` (each channel adds about 3 KB). " +
         '`caveats` come first: a model below the pass bar, figures whose interval includes zero, on phases 0-2 no_carry_over (their models leave out carry-over, so their ROAS reads low and its intervals do not show it: explain phase 3 for figures to act on), on weekly phase 3 cv_of_another_model (the folds forecast with a mix; validation.explained_model_r2 is the explained model alone), the data caveats units_mismatch and channels_not_separable, level_shift, channels_correlated (spend correlated at |r| > 0.7: the figures of each can be off in opposite directions; their combined ROAS is given), negative_media_effect (a negative contribution on phases 0-2: not identified), interval_beyond_revenue (a contribution interval above the revenue) and no_spend_in_state (a weather state where a channel never spent: its ROAS and marginal ROAS there are null); the output schema of `caveats` lists every code in order. With lift tests recorded (add_lift_test), phase 3 figures are calibrated to them and `calibration` lists each test, used or not and why; a test left out is the caveat lift_test_conflict. ' +
         'Use it after run_phase to understand why a tenant passes or fails and what weather does to media. Fits the model on all rows and its bootstrap replicates (about 5-10 s of CPU for phase 3; stored for the next call); sends progress when asked. ' +
         'Annotated read-only although it stores that fit: what it stores is a cache (the all-rows model and this explanation, beside the phase run they came from, reused by later explain_tenant, get_report and plan_budget calls on the same data and code); it changes nothing you stored, and the figures are the same with or without it.',
@@ -104,6 +104,7 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
             `${e.tenant} phase ${e.phase} (${e.model_kind})${fit}, ${e.rows} rows ${e.start}..${e.end}: ${ch}.`,
           );
           if (e.roas_pooling) lines.push(`ROAS pooled: ${e.roas_pooling.text}.`);
+          if (e.controls.length > 0) lines.push(controlsLine(e.controls));
           if (e.uncertainty) {
             lines.push(
               `Intervals [80%; 95%]: ${e.uncertainty.replicates}-replicate moving-block bootstrap ` +
@@ -136,6 +137,7 @@ function compactFigures(e: ExplanationView): ExplanationView {
       ? { response_curves: roundFigures(e.response_curves, FIGURE_DIGITS, keep) }
       : {}),
     channel_params: roundFigures(e.channel_params, FIGURE_DIGITS, keep),
+    controls: roundFigures(e.controls, FIGURE_DIGITS, new Set(['reference', 'active_rows'])),
   };
 }
 
@@ -152,6 +154,30 @@ function selectionLine(sel: SelectionInfo): string {
     ? 'response curves included'
     : 'response curves left out (curves: true adds them; get_report draws them)';
   return `Shown: ${shown}; ${curves}.`;
+}
+
+/** The controls' contributions against their references, with intervals and truth when known. */
+function controlsLine(controls: ExplanationView['controls']): string {
+  const parts = controls.map((k) => {
+    const iv = k.intervals?.contribution;
+    const band = iv
+      ? ` [${money(iv.p80[0])} to ${money(iv.p80[1])}; ${money(iv.p95[0])} to ${money(iv.p95[1])}]`
+      : '';
+    const truth =
+      k.truth !== null
+        ? ` (true ${money(k.truth.contribution)}${k.contribution_error !== null ? `, ${fmtPct(k.contribution_error)}` : ''})`
+        : '';
+    return `${k.control} ${money(k.contribution)}${band}${truth}`;
+  });
+  return `Controls (revenue each added against its reference: 0 for an event column, else its mean): ${parts.join('; ')}.`;
+}
+
+/** A sum of money in 3 significant digits with k / M / B (12.3k, 1.55M). */
+function money(x: number): string {
+  if (!Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  const [d, u] = a >= 1e9 ? [1e9, 'B'] : a >= 1e6 ? [1e6, 'M'] : a >= 1e3 ? [1e3, 'k'] : [1, ''];
+  return `${Number((x / d).toPrecision(3))}${u}`;
 }
 
 /** " [lo80-hi80; lo95-hi95]" or nothing when there is no interval. */
