@@ -59,7 +59,12 @@ describe('weekly phase 3: the explained model has its own fold R²', () => {
   });
 
   it("explain's caveats judge the explained model by its own fold R², and say both", () => {
-    const e = { phase: 3, channels: [], weather_states: [], controls: [] } as unknown as Explanation;
+    const e = {
+      phase: 3,
+      channels: [],
+      weather_states: [],
+      controls: [],
+    } as unknown as Explanation;
     const v = (mix: number, alone?: number) => ({
       mean_r2: mix,
       se_r2: 0.05,

@@ -507,7 +507,7 @@ export const explanationOut = {
       }),
     )
     .describe(
-      "One per control column of the data (events, promotions, prices), whatever the channel selection; empty without controls",
+      'One per control column of the data (events, promotions, prices), whatever the channel selection; empty without controls',
     ),
   selection: z
     .looseObject({
