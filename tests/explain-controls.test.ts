@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { explainText } from '../src/cli/commands/explain.js';
 import { explanationOut } from '../src/mcp/schemas.js';
-import { generateShape, shapeSpecOf, type ShapeOptions } from '../src/core/data/index.js';
+import {
+  generateShape,
+  generateTenant,
+  shapeSpecOf,
+  type ShapeOptions,
+} from '../src/core/data/index.js';
+import { SeededRandom } from '../src/core/random.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { decomposeOverTime } from '../src/phases/decompose.js';
 import { explainFinalModel } from '../src/phases/explain.js';
@@ -71,6 +77,42 @@ describe('explain: the controls', () => {
     }
   });
 
+  it('a control counted from its mean: contribution about 0, its effect per unit recovered', () => {
+    // A built-in tenant with a price column added: a random walk around 10 (sd about 1) that
+    // lowers revenue by 3,000 a day per unit above 10 (a closed-form effect the truth knows).
+    const t = generateTenant('medium_sports');
+    const rng = new SeededRandom(5);
+    const n = t.series.target.length;
+    const price = new Float64Array(n);
+    let p = 10;
+    for (let i = 0; i < n; i++) {
+      p += rng.uniform(-0.25, 0.25) - 0.02 * (p - 10);
+      price[i] = p;
+    }
+    const series = {
+      ...t.series,
+      controlNames: ['price'],
+      controls: [price],
+      target: Float64Array.from(t.series.target, (y, i) => y - 3000 * (price[i] - 10)),
+    };
+    const model = fitFinalModel(series, 3);
+    const e = addIntervals(explainFinalModel(series, model, null), series, model, {
+      replicates: 10,
+    });
+    const [k] = e.controls;
+    const mean = price.reduce((a, b) => a + b, 0) / n;
+    expect(k.reference).toBeCloseTo(mean, 12);
+    expect(k.active_rows).toBe(n);
+    const predicted = e.channels.reduce((s, c) => s + c.contribution / c.share_of_predicted, 0);
+    expect(Math.abs(k.contribution)).toBeLessThan((1e-9 * predicted) / e.channels.length);
+    expect(Math.abs(k.effect_per_unit / -3000 - 1)).toBeLessThan(0.2);
+    expect(inside(-3000, k.intervals!.effect_per_unit.p95)).toBe(true);
+    expect(k.intervals!.effect_per_unit.p95[1]).toBeLessThan(0);
+    expect(explanationCaveats(e, null).map((c) => c.code)).not.toContain(
+      'control_interval_spans_zero',
+    );
+  });
+
   it('the controls come after every channel figure: the channels keep their positions', () => {
     const t = tenants()[5];
     const model = fitFinalModel(t.series, 3);
@@ -78,7 +120,9 @@ describe('explain: the controls', () => {
     const without = figureVector({ ...e, controls: [] });
     const withControls = figureVector(e);
     expect(withControls.slice(0, without.length)).toEqual(without);
-    expect(withControls.slice(without.length)).toEqual(e.controls.map((k) => k.contribution));
+    expect(withControls.slice(without.length)).toEqual(
+      e.controls.flatMap((k) => [k.contribution, k.effect_per_unit]),
+    );
   });
 
   it('an interval is stretched about its point by CONTROL_STRETCH, the 95% one holding the 80%', () => {
@@ -99,21 +143,49 @@ describe('explain: the controls', () => {
       channels: [],
       weather_states: [],
       controls: [
+        // Counted from 0: judged on the contribution.
         {
           control: 'promo',
-          contribution: 5,
-          intervals: { contribution: { p80: [1, 9], p95: [-1, 11] } },
+          reference: 0,
+          intervals: {
+            contribution: { p80: [1, 9], p95: [-1, 11] },
+            effect_per_unit: { p80: [1, 9], p95: [0.5, 11] },
+          },
         },
         {
           control: 'holiday',
-          contribution: 5,
-          intervals: { contribution: { p80: [3, 7], p95: [1, 9] } },
+          reference: 0,
+          intervals: {
+            contribution: { p80: [3, 7], p95: [1, 9] },
+            effect_per_unit: { p80: [3, 7], p95: [-1, 9] },
+          },
+        },
+        // Counted from its mean: judged on the effect per unit (its contribution is about 0).
+        {
+          control: 'price',
+          reference: 9.5,
+          intervals: {
+            contribution: { p80: [-1e-9, 1e-9], p95: [-2e-9, 2e-9] },
+            effect_per_unit: { p80: [-900, -100], p95: [-1000, 50] },
+          },
+        },
+        {
+          control: 'discount',
+          reference: 0.2,
+          intervals: {
+            contribution: { p80: [-1e-9, 1e-9], p95: [-2e-9, 2e-9] },
+            effect_per_unit: { p80: [200, 900], p95: [100, 1000] },
+          },
         },
       ],
     } as unknown as Explanation;
     const caveats = explanationCaveats(e, { mean_r2: 0.8, se_r2: 0.02, pass_threshold: 0.5 });
-    expect(caveats.map((c) => c.code)).toEqual(['control_interval_spans_zero']);
-    expect(caveats[0].message).toContain('control promo');
+    expect(caveats.map((c) => c.code)).toEqual([
+      'control_interval_spans_zero',
+      'control_interval_spans_zero',
+    ]);
+    expect(caveats[0].message).toContain('control promo: the 95% interval of its contribution');
+    expect(caveats[1].message).toContain('control price: the 95% interval of its effect per unit');
   });
 
   it('the CLI prints a controls table and the MCP output schema holds the controls', () => {
@@ -122,6 +194,7 @@ describe('explain: the controls', () => {
     const lines = text.split('\n');
     const head = lines.findIndex((l) => l.startsWith('Controls: what each added'));
     expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toContain('per week per unit  per unit 80%');
     expect(lines[head + 1]).toMatch(
       /^control\s+reference\s+weeks off it\s+contribution\s+80%\s+95%/,
     );

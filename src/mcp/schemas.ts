@@ -495,15 +495,20 @@ export const explanationOut = {
           'Sum over the rows of the prediction minus the prediction with the control at its reference',
         ),
         share_of_predicted: metric,
+        effect_per_unit: metric.describe(
+          "Revenue per row per unit of the control (the prediction's mean change when the control rises by one standard deviation, over that step): the figure to read for a control counted from its mean, whose contribution is near 0 for a linear effect",
+        ),
         truth: z
           .looseObject({ contribution: metric })
           .nullable()
           .describe("Synthetic tenants with events: the revenue the generator's event added"),
         contribution_error: metric,
         intervals: z
-          .looseObject({ contribution: figureIntervalOut })
+          .looseObject({ contribution: figureIntervalOut, effect_per_unit: figureIntervalOut })
           .nullable()
-          .describe('80% and 95% interval of the contribution (null when not computed)'),
+          .describe(
+            '80% and 95% intervals of the contribution and the effect per unit (null when not computed)',
+          ),
       }),
     )
     .describe(

@@ -203,6 +203,18 @@ function diff(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
+/** Population standard deviation (divisor n); 0 for fewer than two values. */
+function populationSd(x: ArrayLike<number>): number {
+  const n = x.length;
+  if (n < 2) return 0;
+  let mean = 0;
+  for (let t = 0; t < n; t++) mean += x[t];
+  mean /= n;
+  let ss = 0;
+  for (let t = 0; t < n; t++) ss += (x[t] - mean) ** 2;
+  return Math.sqrt(ss / n);
+}
+
 /** Ratio with 0 for an empty denominator (JSON has no NaN; the notes say when it happened). */
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
@@ -370,6 +382,18 @@ export function explainFinalModel(
       ),
     };
     const contribution = sum(diff(base, predict(moved)));
+    // Revenue per row per unit of the control: every row's control raised by one standard
+    // deviation (a step a tree model's splits can see), the mean change over the step. For a
+    // control counted from its mean the contribution sums departures on both sides (0 for a
+    // linear effect), so this is its figure to read; for an event, revenue per event row.
+    const step = populationSd(x);
+    const raised: TenantSeries = {
+      ...series,
+      controls: series.controls.map((col, j) =>
+        j === k ? Float64Array.from(col, (v) => v + step) : col,
+      ),
+    };
+    const effectPerUnit = step > 0 ? sum(diff(predict(raised), base)) / (n * step) : 0;
     // The generator's events are counted from 0: a truth only where the reference is 0 too.
     const event = reference === 0 ? eventTruth.find((e) => e.column === control) : undefined;
     return {
@@ -378,6 +402,7 @@ export function explainFinalModel(
       active_rows: active,
       contribution,
       share_of_predicted: predictedTotal !== 0 ? contribution / predictedTotal : 0,
+      effect_per_unit: effectPerUnit,
       truth: event ? { contribution: event.totalContribution } : null,
       contribution_error: event ? relError(contribution, event.totalContribution) : null,
       intervals: null,

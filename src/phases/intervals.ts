@@ -476,11 +476,21 @@ function visitFigures(
       ),
     );
   }
-  // The controls' contributions last, so that the channels' positions do not depend on them
-  // (a channel's contribution is figure 3c: addIntervalsFromFigures). Their channel is '' (no
-  // channel's): the scale of a contribution without a channel's held or near-bound factors.
+  // The controls' figures last (contribution, effect per unit), so that the channels' positions
+  // do not depend on them (a channel's contribution is figure 3c: addIntervalsFromFigures).
+  // Their channel is '' (no channel's): the scale without a channel's held or near-bound factors.
   for (const k of e.controls) {
-    visit(k.contribution, (iv) => (k.intervals = { contribution: iv }), false, '');
+    const ivs: Partial<NonNullable<typeof k.intervals>> = {};
+    visit(k.contribution, (iv) => (ivs.contribution = iv), false, '');
+    visit(
+      k.effect_per_unit,
+      (iv) => {
+        ivs.effect_per_unit = iv;
+        k.intervals = ivs as NonNullable<typeof k.intervals>;
+      },
+      false,
+      '',
+    );
   }
 }
 
@@ -1468,8 +1478,12 @@ export function addIntervalsFromFigures(
   if (explanation.controls.length > 0) {
     info.control_stretch = { ...CONTROL_STRETCH };
     for (const k of explanation.controls) {
-      if (k.intervals)
-        k.intervals.contribution = stretchControlInterval(k.contribution, k.intervals.contribution);
+      if (!k.intervals) continue;
+      k.intervals.contribution = stretchControlInterval(k.contribution, k.intervals.contribution);
+      k.intervals.effect_per_unit = stretchControlInterval(
+        k.effect_per_unit,
+        k.intervals.effect_per_unit,
+      );
     }
   }
   if (boot.revenue !== undefined) {
@@ -1713,10 +1727,13 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
     }
   }
   for (const k of e.controls) {
-    if (!spansZero(k.intervals?.contribution)) continue;
+    // A control counted from its mean sums departures on both sides (near 0 for any linear
+    // effect): its effect per unit says whether the data see an effect.
+    const fromZero = k.reference === 0;
+    if (!spansZero(fromZero ? k.intervals?.contribution : k.intervals?.effect_per_unit)) continue;
     out.push({
       code: 'control_interval_spans_zero',
-      message: `control ${k.control}: the 95% interval of its contribution includes zero: the data cannot tell its effect from none`,
+      message: `control ${k.control}: the 95% interval of its ${fromZero ? 'contribution' : 'effect per unit'} includes zero: the data cannot tell its effect from none`,
     });
   }
   return out;

@@ -433,12 +433,19 @@ export interface ControlDecomposition {
   active_rows: number;
   contribution: number;
   share_of_predicted: number;
+  /**
+   * Revenue per row per unit of the control: the mean change of the prediction when every row's
+   * control rises by one standard deviation, over that step (a linear model's coefficient; 0 for
+   * a constant control). The figure to read for a control counted from its mean (a price), whose
+   * contribution sums departures on both sides and is near 0 for a linear effect.
+   */
+  effect_per_unit: number;
   /** Synthetic shape tenants with events: the revenue the generator's event added; else null. */
   truth: { contribution: number } | null;
   /** (estimate - truth) / |truth|, for synthetic tenants. */
   contribution_error: number | null;
-  /** 80% / 95% interval of the contribution (null when not computed). */
-  intervals: { contribution: FigureInterval } | null;
+  /** 80% / 95% intervals of the contribution and the effect per unit (null when not computed). */
+  intervals: { contribution: FigureInterval; effect_per_unit: FigureInterval } | null;
 }
 
 export interface WeatherStateRoas {

@@ -139,9 +139,12 @@ function controlTable(d: TenantReportData): string | null {
     ...(withIv ? ['80% interval'] : []),
     'share of predicted',
     ...(truth ? ['true contribution', 'error'] : []),
+    `per ${period === 'weeks' ? 'week' : 'day'} per unit`,
+    ...(withIv ? ['per unit 80% interval'] : []),
   ];
   const rows = controls.map((k) => {
     const iv = k.intervals?.contribution.p80;
+    const unit = k.intervals?.effect_per_unit.p80;
     return [
       k.control,
       num(k.reference),
@@ -155,11 +158,13 @@ function controlTable(d: TenantReportData): string | null {
             k.contribution_error === null ? 'n/a' : signedPct(k.contribution_error),
           ]
         : []),
+      num(k.effect_per_unit),
+      ...(withIv ? [unit ? `${num(unit[0])} to ${num(unit[1])}` : 'n/a'] : []),
     ];
   });
   return (
     tableHtml(header, rows, [false, ...header.slice(1).map(() => true)]) +
-    `<p>A control's contribution is the prediction minus the prediction with the control at its reference (0 when it is 0 on at least half the ${period}, else its mean), summed over the ${period}; the decomposition CSV has it per ${period === 'weeks' ? 'week' : 'day'}.</p>`
+    `<p>A control's contribution is the prediction minus the prediction with the control at its reference (0 when it is 0 on at least half the ${period}, else its mean), summed over the ${period}; the decomposition CSV has it per ${period === 'weeks' ? 'week' : 'day'}. Counted from its mean, a control's contribution sums departures on both sides and is near 0 for a linear effect: read its effect per unit, the revenue a ${period === 'weeks' ? 'week' : 'day'} gains per unit of the control.</p>`
   );
 }
 

@@ -202,6 +202,11 @@ function controlLines(
   const hasTruth = e.controls.some((k) => k.truth !== null);
   const money = (iv: FigureInterval | undefined, level: 'p80' | 'p95'): string =>
     iv ? `${round(iv[level][0])} to ${round(iv[level][1])}` : '-';
+  // Per unit of a control of any scale (a price in cents, a share in 0-1): 4 significant digits.
+  const perUnit = (x: number): string =>
+    Number.isFinite(x) ? String(Number(x.toPrecision(4))) : 'n/a';
+  const perUnitBand = (iv: FigureInterval | undefined): string =>
+    iv ? `${perUnit(iv.p80[0])} to ${perUnit(iv.p80[1])}` : '-';
   return [
     '',
     `Controls: what each added to the prediction, against its reference (0 for a control that is 0 on at least half the ${period}s, else its mean)`,
@@ -214,6 +219,8 @@ function controlLines(
         ...(hasIv ? ['80%', '95%'] : []),
         'share of predicted',
         ...(hasTruth ? ['true'] : []),
+        `per ${period} per unit`,
+        ...(hasIv ? ['per unit 80%'] : []),
       ],
       e.controls.map((k) => [
         k.control,
@@ -225,8 +232,11 @@ function controlLines(
           : []),
         `${fixed(100 * k.share_of_predicted, 1)}%`,
         ...(hasTruth ? [k.truth === null ? null : round(k.truth.contribution)] : []),
+        perUnit(k.effect_per_unit),
+        ...(hasIv ? [perUnitBand(k.intervals?.effect_per_unit)] : []),
       ]),
     ),
+    `(per ${period} per unit: the revenue a ${period} gains per unit of the control, the figure to read for a control counted from its mean, whose contribution sums departures on both sides)`,
   ];
 }
 

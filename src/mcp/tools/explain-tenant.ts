@@ -167,9 +167,11 @@ function controlsLine(controls: ExplanationView['controls']): string {
       k.truth !== null
         ? ` (true ${money(k.truth.contribution)}${k.contribution_error !== null ? `, ${fmtPct(k.contribution_error)}` : ''})`
         : '';
-    return `${k.control} ${money(k.contribution)}${band}${truth}`;
+    const unit = k.intervals?.effect_per_unit;
+    const perUnit = `, ${money(k.effect_per_unit)} per row per unit${unit ? ` [${money(unit.p80[0])} to ${money(unit.p80[1])}; ${money(unit.p95[0])} to ${money(unit.p95[1])}]` : ''}`;
+    return `${k.control} ${money(k.contribution)}${band}${truth}${perUnit}`;
   });
-  return `Controls (revenue each added against its reference: 0 for an event column, else its mean): ${parts.join('; ')}.`;
+  return `Controls (revenue each added against its reference: 0 for an event column, else its mean, where the sum of departures is near 0 and the effect per unit is the figure to read): ${parts.join('; ')}.`;
 }
 
 /** A sum of money in 3 significant digits with k / M / B (12.3k, 1.55M). */
