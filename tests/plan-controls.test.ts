@@ -1,15 +1,29 @@
 /**
- * A tenant with controls (events): the plan holds them at their means over the data and says so;
- * the plan model adds them to the revenue, so they cannot move the split (the note's claim).
+ * A tenant with controls (events): the plan holds them at their means over the data and says so,
+ * unless a forecast file gives their planned values (a promotion's days); the plan model adds them
+ * to the revenue, so they move the expected revenue and not the split (the note's claim).
  */
 import { describe, expect, it } from 'vitest';
+import { DataError } from '../src/core/csv/errors.js';
+import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import { DEFAULT_SEED, generateShape, suiteShape } from '../src/core/data/index.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
-import { heldControlsNote, planCurveModel, revenueModelOf } from '../src/plan/index.js';
+import {
+  extendSeries,
+  futureDates,
+  heldControlsNote,
+  makePlan,
+  planCurveModel,
+  revenueModelOf,
+  scenarioOutlook,
+  type Outlook,
+  type PlanResult,
+} from '../src/plan/index.js';
 
 const id = 'shape_daily_3y_events';
-const series = generateShape(suiteShape(id), { seed: DEFAULT_SEED }).series;
+const tenant = generateShape(suiteShape(id), { seed: DEFAULT_SEED });
+const series = tenant.series;
 
 describe('controls in the horizon', () => {
   it('the note names each control and its mean over the data, computed here', () => {
@@ -50,5 +64,112 @@ describe('controls in the horizon', () => {
     // ... while the events themselves do move the revenue.
     const level = (value: number) => model.predict(withControls(value, 1))[n - 1];
     expect(Math.abs(level(1) - level(0))).toBeGreaterThan(1);
+  });
+
+  it("a forecast file may give the planned values of the model's controls, checked like its weather", () => {
+    const first = futureDates(series, 1)[0];
+    const dates = futureDates(series, 3);
+    const base = {
+      fileName: 'next.csv',
+      required: ['temperature_c'],
+      controls: ['promo', 'holiday'],
+      firstDate: first,
+      stepDays: 1 as const,
+      minRows: 3,
+    };
+    const rows = (promo: string[]) =>
+      'date,temperature_c,Promo,notes\n' +
+      dates.map((d, i) => `${d},5,${promo[i]},x`).join('\n') +
+      '\n';
+    const f = parseForecastCsv(rows(['0', '1', '1']), base);
+    expect(f.controlNames).toEqual(['promo']);
+    expect(Array.from(f.controls[0])).toEqual([0, 1, 1]);
+    expect(f.ignored).toEqual(['notes']);
+    const bad = () => parseForecastCsv(rows(['0', '', '1']), base);
+    expect(bad).toThrow(DataError);
+    expect(bad).toThrow(
+      /column "promo".*planned value in every period \(0 where there is no event\)/,
+    );
+    // Without weather, a control column is what makes a forecast: none is refused, saying which.
+    const noWeather = { ...base, required: [] };
+    expect(() =>
+      parseForecastCsv(`date,other\n${dates.map((d) => `${d},1`).join('\n')}\n`, noWeather),
+    ).toThrow(/none of the columns the model reads: .* its controls are promo, holiday/);
+    const own = parseForecastCsv(
+      `date,holiday\n${dates.map((d, i) => `${d},${i === 2 ? 1 : 0}`).join('\n')}\n`,
+      noWeather,
+    );
+    expect(own.controlNames).toEqual(['holiday']);
+  });
+
+  it("a forecast's control values set the future rows they cover; the rest hold the mean", () => {
+    const model = revenueModelOf(fitFinalModel(series, 3, {}));
+    const outlook: Outlook = {
+      ...scenarioOutlook(series, 'typical', model.weather, 10),
+      controlNames: ['holiday'],
+      controls: [Float64Array.from([0, 1, 0, 1])],
+    };
+    const ext = extendSeries(series, model, outlook);
+    const n = series.dates.length;
+    const h = ext.controls[ext.controlNames.indexOf('holiday')];
+    const p = ext.controls[ext.controlNames.indexOf('promo')];
+    const meanOf = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
+    const holidayMean = meanOf(series.controls[series.controlNames.indexOf('holiday')]);
+    expect(Array.from(h.subarray(n, n + 10))).toEqual([0, 1, 0, 1, ...Array(6).fill(holidayMean)]);
+    const promoMean = meanOf(series.controls[series.controlNames.indexOf('promo')]);
+    expect(Array.from(p.subarray(n))).toEqual(Array(10).fill(promoMean));
+  });
+
+  it("planned promotion days move the plan's expected revenue linearly, by about the true lift, and not its split", () => {
+    const model = revenueModelOf(fitFinalModel(series, 3, {}));
+    const H = 28;
+    const typical = scenarioOutlook(series, 'typical', model.weather, H + 60);
+    const promoMean = series.controls[series.controlNames.indexOf('promo')];
+    const mean = promoMean.reduce((a, b) => a + b, 0) / promoMean.length;
+    const planWith = (values: number[] | null): PlanResult =>
+      makePlan(
+        {
+          series,
+          model,
+          outlook: {
+            ...typical,
+            ...(values ? { controlNames: ['promo'], controls: [Float64Array.from(values)] } : {}),
+          },
+        },
+        { horizon: H },
+      );
+    const days = (on: number[]): number[] =>
+      Array.from({ length: H }, (_, t) => (on.includes(t) ? 1 : 0));
+    const none = planWith(null);
+    const atMean = planWith(Array(H).fill(mean));
+    const a = planWith(days([3, 4, 5]));
+    const b = planWith(days([10, 11, 12, 13]));
+    const ab = planWith(days([3, 4, 5, 10, 11, 12, 13]));
+    const zero = planWith(days([]));
+    const rev = (p: PlanResult) => p.expected_revenue.horizon;
+    // The mean as planned values is the plan without them (the rows after H hold it too).
+    expect(Math.abs(rev(atMean) - rev(none))).toBeLessThan(1e-9 * rev(none));
+    // Additive and linear: each set of days adds its own amount, counted from no promotion.
+    const d = (p: PlanResult) => rev(p) - rev(zero);
+    expect(Math.abs(d(ab) - d(a) - d(b))).toBeLessThan(1e-9 * rev(none));
+    expect(d(a)).toBeGreaterThan(0);
+    // About the generator's promotion lift per day (its lift times the non-media revenue, here
+    // the mean over its promotion days), within 35%: the model reads it from 3 years of days.
+    const promo = tenant.truth.shape!.events.find((e) => e.column === 'promo')!;
+    const x = series.controls[series.controlNames.indexOf('promo')];
+    const activeDays = x.reduce((s, v) => s + v, 0);
+    const truePerDay = promo.totalContribution / activeDays;
+    expect(Math.abs(d(ab) / 7 / truePerDay - 1)).toBeLessThan(0.35);
+    // Not the split: the same spend per channel and the same incremental revenue.
+    for (const p of [a, b, ab, zero, atMean]) {
+      // (equal up to rounding: the optimizer sums a revenue that differs by a constant)
+      p.channels.forEach((c, i) =>
+        expect(Math.abs(c.spend - none.channels[i].spend)).toBeLessThan(1e-6 * c.spend),
+      );
+      expect(p.incremental_revenue).toBeCloseTo(none.incremental_revenue, 6);
+    }
+    expect(ab.notes.join('\n')).toContain(
+      'the forecast gives the planned values of promo for the 28 days of the horizon and its carry-over tail that it covers (held at its mean over the data after them)',
+    );
   });
 });

@@ -156,9 +156,10 @@ export function outlookOf(
   weather: readonly string[],
   horizon: number,
   words: PlanWords = PLAN_WORDS,
+  controls: readonly string[] = [],
 ): Outlook {
   if ('scenario' in spec) return scenarioOutlook(series, spec.scenario, weather, horizon, words);
-  if (weather.length === 0) {
+  if (weather.length === 0 && controls.length === 0) {
     // A forecast's columns would change nothing: say so rather than ask for a header of "date,".
     throw new PlanInputError(
       `${words.forecast} was given, but this tenant's model uses no weather columns (none were imported as weather), so a forecast has nothing to change: plan without it (${words.typicalScenario} is then the outlook)`,
@@ -167,6 +168,7 @@ export function outlookOf(
   const f = parseForecastCsv(spec.forecast.csv, {
     fileName: spec.forecast.fileName,
     required: weather,
+    controls,
     firstDate: futureDates(series, 1)[0],
     stepDays: series.frequency === 'weekly' ? 7 : 1,
     minRows: horizon,
@@ -178,6 +180,7 @@ export function outlookOf(
     weather: f.weather,
     forecastRows: f.dates.length,
     ignored: f.ignored,
+    ...(f.controlNames.length > 0 ? { controlNames: f.controlNames, controls: f.controls } : {}),
   };
 }
 
@@ -259,7 +262,7 @@ export function computePlan(
         {
           series,
           model,
-          outlook: outlookOf(spec, series, model.weather, req.horizon),
+          outlook: outlookOf(spec, series, model.weather, req.horizon, PLAN_WORDS, model.controls),
           truth,
           replicates,
           replicateRoles,
@@ -285,7 +288,14 @@ export function computePlan(
         {
           series,
           model,
-          outlook: outlookOf(req.compare, series, model.weather, req.horizon),
+          outlook: outlookOf(
+            req.compare,
+            series,
+            model.weather,
+            req.horizon,
+            PLAN_WORDS,
+            model.controls,
+          ),
           truth,
           replicates,
           replicateRoles,

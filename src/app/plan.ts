@@ -425,8 +425,13 @@ function checkRequest(
       },
       ctx.words.plan,
     );
-    outlookOf(task.outlook, series, weather, task.horizon, ctx.words.plan);
-    if (task.compare) outlookOf(task.compare, series, weather, task.horizon, ctx.words.plan);
+    // The controls the phase-3 model can read: the data's (a control the fit leaves out is then
+    // a forecast column not read, which the plan's notes name).
+    const controls = series.controlNames;
+    outlookOf(task.outlook, series, weather, task.horizon, ctx.words.plan, controls);
+    if (task.compare) {
+      outlookOf(task.compare, series, weather, task.horizon, ctx.words.plan, controls);
+    }
   } catch (e) {
     if (e instanceof PlanInputError || e instanceof DataError) throw bad(e.message);
     throw e;

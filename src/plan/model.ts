@@ -54,7 +54,8 @@ const DECAYED_HILL = 1e-12;
 
 /**
  * The tenant's series followed by `outlook.dates.length` future rows: zero spend (the probes set
- * it), the outlook's weather for the model's columns, controls at their historical mean.
+ * it), the outlook's weather for the model's columns, controls at the forecast's planned values
+ * where it gives them (Outlook.controls) and at their historical mean elsewhere.
  */
 export function extendSeries(
   series: TenantSeries,
@@ -82,6 +83,9 @@ export function extendSeries(
     const h = series.controls[j];
     const col = new Float64Array(n + m).fill(heldControlValue(h));
     col.set(h);
+    // A forecast's planned values (a promotion's days) where it has them.
+    const k = outlook.controlNames?.indexOf(name) ?? -1;
+    if (k >= 0) col.set(outlook.controls![k].subarray(0, m), n);
     return col;
   });
   const target = new Float64Array(n + m);

@@ -33,6 +33,13 @@ export interface Outlook {
   weather: Float64Array[];
   /** Rows that came from a forecast (the rest are the typical scenario). */
   forecastRows: number;
+  /**
+   * Controls a forecast gives (the model's controls it has a column for) and their values over
+   * its rows; a control not here, and every row after them, is held at its mean over the data
+   * (model.ts extendSeries). Absent: none given.
+   */
+  controlNames?: string[];
+  controls?: Float64Array[];
   /** Columns of a forecast file that the model does not use (not read). */
   ignored?: string[];
   /**

@@ -1406,17 +1406,37 @@ function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number
  * revenue (no spend interaction), so they move the expected revenue and not the split, and the
  * incremental revenue and ROAS, differences between spend plans, do not hold them.
  */
-export function heldControlsNote(series: TenantSeries, controls: readonly string[]): string | null {
+export function heldControlsNote(
+  series: TenantSeries,
+  controls: readonly string[],
+  outlook?: Pick<Outlook, 'controlNames' | 'controls' | 'dates'>,
+): string | null {
   if (controls.length === 0) return null;
-  const held = controls.map((name) => {
+  const given = controls.filter((c) => outlook?.controlNames?.includes(c));
+  const heldOnes = controls.filter((c) => !given.includes(c));
+  const held = heldOnes.map((name) => {
     const value = heldControlValue(series.controls[series.controlNames.indexOf(name)]);
     return `${name} ${formatSignificant(value, 3)}`;
   });
+  const period = series.frequency === 'weekly' ? 'week' : 'day';
+  const effect = (one: boolean): string =>
+    `${one ? 'it moves' : 'they move'} the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`;
+  if (given.length > 0) {
+    // The rows the planned values cover, of the horizon and its tail (the outlook's rows).
+    const rows = Math.min(outlook?.controls?.[0]?.length ?? 0, outlook?.dates.length ?? 0);
+    const rest =
+      heldOnes.length > 0
+        ? `; ${heldOnes.length === 1 ? 'the other control is' : 'the other controls are'} held at ${heldOnes.length === 1 ? 'its mean' : 'their means'} over the data (${held.join(', ')})`
+        : '';
+    return (
+      `the forecast gives the planned values of ${given.join(', ')} for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them)${rest}: ` +
+      effect(controls.length === 1)
+    );
+  }
   const one = controls.length === 1;
   return (
     `${one ? 'the control is' : 'the controls are'} held at ${one ? 'its mean' : 'their means'} over the data in every period of the horizon (${held.join(', ')}): ` +
-    `the plan does not know next ${series.frequency === 'weekly' ? "weeks'" : "days'"} events, promotions or prices; ${one ? 'it moves' : 'they move'} the expected revenue, ` +
-    `not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`
+    `the plan does not know next ${period}s' events, promotions or prices (give their planned values as columns of a forecast file); ${effect(one)}`
   );
 }
 
@@ -1948,7 +1968,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   const losing = losingChannels(r, channels, anchor, best.spend, uncertainty, money);
   notes.push(...losingNotes(losing, uncertainty, money));
-  if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail) {
+  // (Without weather columns the forecast is of controls only: its note says what the tail holds.)
+  if (outlook.forecastRows > 0 && outlook.forecastRows < H + tail && model.weather.length > 0) {
     notes.push(
       outlook.heldRows
         ? `the forecast covers ${outlook.forecastRows} periods; the history has no earlier year for the later ones (the carry-over tail), so their weather is held at the forecast's last week's mean; a forecast to the tail's end (${outlook.dates.at(-1)}) replaces that`
@@ -2038,10 +2059,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (outside.length > 0) notes.push(outsideHistoryNote(outside));
   if (outlook.ignored && outlook.ignored.length > 0) {
     notes.push(
-      `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}`,
+      `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}${model.controls.length > 0 ? ` and the controls ${model.controls.join(', ')}` : ''}`,
     );
   }
-  const controlsNote = heldControlsNote(series, model.controls);
+  const controlsNote = heldControlsNote(series, model.controls, outlook);
   if (controlsNote !== null) notes.push(controlsNote);
 
   const attribution = ctx.explained

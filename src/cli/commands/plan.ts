@@ -254,7 +254,7 @@ export const plan: Command = {
     forecast: {
       type: 'string',
       value: 'F',
-      help: "forecast CSV: date + the model's weather columns, from the period after the data",
+      help: "forecast CSV: date + the model's weather columns, from the period after the data; it may add the planned values of the tenant's controls (promo: 1 on a promotion day, else 0)",
     },
     compare: { type: 'string', value: 'S', help: 'also plan the same budget under scenario S' },
     'budget-curve': {

@@ -13,6 +13,9 @@ export interface ParsedForecast {
   dates: string[];
   weatherNames: string[];
   weather: Float64Array[];
+  /** The model's controls the file has a column for (in `controls` order), and their values. */
+  controlNames: string[];
+  controls: Float64Array[];
   /** Columns present but not asked for (ignored). */
   ignored: string[];
 }
@@ -21,6 +24,12 @@ export interface ParseForecastOptions {
   fileName: string;
   /** Weather columns the model uses: all must be present. */
   required: readonly string[];
+  /**
+   * Control columns the model uses (events, promotions, prices): each may be present, with the
+   * planned value per period (the days of next month's promotion); absent, the plan holds it at
+   * its mean. With no weather column required, at least one must be present.
+   */
+  controls?: readonly string[];
   /** The first date must be this one (the period after the data). */
   firstDate: string;
   /** Days between rows: 1 (daily) or 7 (weekly), as the data. */
@@ -38,6 +47,16 @@ const FORECAST_CELL_WORDS: CellWords = {
     'is not a number; write plain numbers with "." for decimals and no thousands separators or units (e.g. 12.5)',
 };
 
+const CONTROL_CELL_WORDS: CellWords = {
+  empty:
+    'the cell is empty; a control column needs the planned value in every period (0 where there is no event), or leave the column out to hold the control at its mean',
+  missing:
+    'marks a missing value; a control column needs the planned value in every period (0 where there is no event), or leave the column out to hold the control at its mean',
+  nonFinite: 'is not a finite number; write the planned value of the control',
+  notNumber:
+    'is not a number; write plain numbers with "." for decimals (e.g. 1 on a promotion day, 0 on the others)',
+};
+
 /** Parses and validates forecast text; throws a DataError naming the first problem. */
 export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedForecast {
   const file = o.fileName;
@@ -47,6 +66,21 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     'expected a header line (date,temperature_c,...) and one row per period',
   );
   const header = cells[0];
+  const wanted = o.controls ?? [];
+  // The columns a header example names: the weather columns, or the controls without weather.
+  const example = o.required.length > 0 ? o.required : wanted;
+  if (o.required.length === 0 && wanted.length > 0) {
+    const lowered = header.map((h) => h.toLowerCase());
+    if (!wanted.some((c) => header.includes(c) || lowered.includes(c.toLowerCase()))) {
+      throw new DataError(
+        'missing_column',
+        file,
+        1,
+        null,
+        `the forecast has none of the columns the model reads: it uses no weather column, and its controls are ${wanted.join(', ')}; give the planned value of one or more of them per period (e.g. header date,${wanted[0]}), or plan without a forecast (the controls are then held at their means)`,
+      );
+    }
+  }
   if (header.length === 1 && header[0].trim().toLowerCase() === 'date') {
     throw new DataError(
       'missing_column',
@@ -60,8 +94,10 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     header,
     lines,
     file,
-    o.required.join(','),
-    `the weather columns (${o.required.join(', ')})`,
+    example.join(','),
+    o.required.length > 0
+      ? `the weather columns (${o.required.join(', ')})`
+      : `the controls (${wanted.join(', ')})`,
   );
   const lower = header.map((h) => h.toLowerCase());
   // A model column by its name, or else ignoring case, as the data import reads names.
@@ -139,7 +175,16 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     }
     return col;
   });
-  const used = new Set(o.required.map(columnOf));
+  const controlNames = wanted.filter((c) => columnOf(c) >= 0 && !o.required.includes(c));
+  const controls = controlNames.map((name) => {
+    const j = columnOf(name);
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      col[i] = periodCellNumber(cells[i + 1][j], file, lines[i + 1], name, CONTROL_CELL_WORDS);
+    }
+    return col;
+  });
+  const used = new Set([...o.required, ...controlNames].map(columnOf));
   const ignored = header.filter((h, j) => j !== dateCol && !used.has(j) && h !== '');
-  return { dates, weatherNames: [...o.required], weather, ignored };
+  return { dates, weatherNames: [...o.required], weather, controlNames, controls, ignored };
 }
