@@ -230,7 +230,8 @@ function controlLines(
         ...(hasIv
           ? [money(k.intervals?.contribution, 'p80'), money(k.intervals?.contribution, 'p95')]
           : []),
-        `${fixed(100 * k.share_of_predicted, 1)}%`,
+        // One decimal: a control counted from its mean shares about 0 (3e-14%, not 3.10e-14%).
+        `${(100 * k.share_of_predicted).toFixed(1).replace(/^-(0\.0)$/, '$1')}%`,
         ...(hasTruth ? [k.truth === null ? null : round(k.truth.contribution)] : []),
         perUnit(k.effect_per_unit),
         ...(hasIv ? [perUnitBand(k.intervals?.effect_per_unit)] : []),
