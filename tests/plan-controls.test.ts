@@ -9,6 +9,7 @@ import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import { DEFAULT_SEED, generateShape, suiteShape } from '../src/core/data/index.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
+import { forecastCategoryNote } from '../src/plan/plan.js';
 import {
   extendSeries,
   futureDates,
@@ -100,6 +101,33 @@ describe('controls in the horizon', () => {
       noWeather,
     );
     expect(own.controlNames).toEqual(['holiday']);
+  });
+
+  it("a forecast's text column is read back into the model's 0/1 controls of its values", () => {
+    const dates = futureDates(series, 4);
+    const base = {
+      fileName: 'next.csv',
+      required: [],
+      controls: ['events_launch', 'events_sale', 'price'],
+      firstDate: dates[0],
+      stepDays: 1 as const,
+      minRows: 4,
+    };
+    const cells = ['sale', 'na', 'flash', 'launch'];
+    const f = parseForecastCsv(
+      `date,events\n${dates.map((d, i) => `${d},${cells[i]}`).join('\n')}\n`,
+      base,
+    );
+    expect(f.controlNames).toEqual(['events_launch', 'events_sale']);
+    expect(Array.from(f.controls[0])).toEqual([0, 0, 0, 1]);
+    expect(Array.from(f.controls[1])).toEqual([1, 0, 0, 0]);
+    expect(f.categories).toEqual([
+      { column: 'events', controls: ['events_launch', 'events_sale'], unmatched: ['flash'] },
+    ]);
+    expect(f.ignored).toEqual([]);
+    expect(forecastCategoryNote(f.categories[0])).toBe(
+      'the forecast\'s text column events was read as the model\'s 0/1 controls events_launch, events_sale (1 in the periods of that value); its value "flash" has no 0/1 control in the data (a value the data never had, or the one its other values were counted against) and was read as no event (every control 0)',
+    );
   });
 
   it("a forecast's control values set the future rows they cover; the rest hold the mean", () => {

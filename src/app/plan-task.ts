@@ -181,6 +181,7 @@ export function outlookOf(
     forecastRows: f.dates.length,
     ignored: f.ignored,
     ...(f.controlNames.length > 0 ? { controlNames: f.controlNames, controls: f.controls } : {}),
+    ...(f.categories.length > 0 ? { controlCategories: f.categories } : {}),
   };
 }
 

@@ -12,6 +12,7 @@
  * A forecast shorter than the plan needs (the tail after the horizon, where only carry-over
  * counts) is continued with the typical scenario.
  */
+import type { ForecastCategory } from '../core/csv/forecast.js';
 import { isoFromDays, parseIsoDay } from '../core/csv.js';
 import type { TenantSeries } from '../core/types.js';
 import { modeledWeather, weatherKindOf, type WeatherKind } from '../core/weather-names.js';
@@ -40,6 +41,8 @@ export interface Outlook {
    */
   controlNames?: string[];
   controls?: Float64Array[];
+  /** Text columns of the forecast read as the model's 0/1 controls of their values. */
+  controlCategories?: ForecastCategory[];
   /** Columns of a forecast file that the model does not use (not read). */
   ignored?: string[];
   /**

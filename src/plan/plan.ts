@@ -9,6 +9,7 @@
  * Revenue is counted over the horizon plus a tail after it (carry-over of the plan's spend until
  * it falls below 1%), from the adstock the observed spend left.
  */
+import type { ForecastCategory } from '../core/csv/forecast.js';
 import type { PlanLiftCalibration } from './calibrate.js';
 import type { DriverMix } from '../core/data/index.js';
 import {
@@ -1440,6 +1441,15 @@ export function heldControlsNote(
   );
 }
 
+/** How a text column of the forecast was read: as the model's 0/1 controls of its values. */
+export function forecastCategoryNote(c: ForecastCategory): string {
+  const unmatched =
+    c.unmatched.length > 0
+      ? `; its value${c.unmatched.length > 1 ? 's' : ''} ${c.unmatched.map((v) => `"${v}"`).join(', ')} ${c.unmatched.length > 1 ? 'have' : 'has'} no 0/1 control in the data (a value the data never had, or the one its other values were counted against) and ${c.unmatched.length > 1 ? 'were' : 'was'} read as no event (every control 0)`
+      : '';
+  return `the forecast's text column ${c.column} was read as the model's 0/1 controls ${c.controls.join(', ')} (1 in the periods of that value)${unmatched}`;
+}
+
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
@@ -2064,6 +2074,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   }
   const controlsNote = heldControlsNote(series, model.controls, outlook);
   if (controlsNote !== null) notes.push(controlsNote);
+  for (const c of outlook.controlCategories ?? []) notes.push(forecastCategoryNote(c));
 
   const attribution = ctx.explained
     ? modelAttribution(series, (s) => model.predict(s), ctx.explained)

@@ -33,7 +33,7 @@ export interface CategoryColumn {
 }
 
 /** A cell that marks "no category on this row": empty, a missing marker ("na", "-", ...) or 0. */
-function isBlankCategory(cell: string): boolean {
+export function isBlankCategory(cell: string): boolean {
   if (cell === '' || MISSING_MARKER.test(cell)) return true;
   const x = readNumber(cell);
   return x === 0;

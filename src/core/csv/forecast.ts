@@ -7,6 +7,7 @@ import { CSV_LIMITS, DataError } from './errors.js';
 import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
 import { readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
+import { isBlankCategory } from './categories.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 
 export interface ParsedForecast {
@@ -16,6 +17,8 @@ export interface ParsedForecast {
   /** The model's controls the file has a column for (in `controls` order), and their values. */
   controlNames: string[];
   controls: Float64Array[];
+  /** Text columns read as the model's 0/1 controls of their values (an `events` column). */
+  categories: ForecastCategory[];
   /** Columns present but not asked for (ignored). */
   ignored: string[];
 }
@@ -70,8 +73,10 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
   // The columns a header example names: the weather columns, or the controls without weather.
   const example = o.required.length > 0 ? o.required : wanted;
   if (o.required.length === 0 && wanted.length > 0) {
-    const lowered = header.map((h) => h.toLowerCase());
-    if (!wanted.some((c) => header.includes(c) || lowered.includes(c.toLowerCase()))) {
+    const reads = (h: string): boolean =>
+      wanted.some((c) => c.toLowerCase() === h.toLowerCase()) ||
+      categoryControls(h, wanted).length > 0;
+    if (!header.some(reads)) {
       throw new DataError(
         'missing_column',
         file,
@@ -175,8 +180,9 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     }
     return col;
   });
-  const controlNames = wanted.filter((c) => columnOf(c) >= 0 && !o.required.includes(c));
-  const controls = controlNames.map((name) => {
+  const direct = wanted.filter((c) => columnOf(c) >= 0 && !o.required.includes(c));
+  const controlNames = [...direct];
+  const controls = direct.map((name) => {
     const j = columnOf(name);
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -184,7 +190,61 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     }
     return col;
   });
-  const used = new Set([...o.required, ...controlNames].map(columnOf));
+  const used = new Set([...o.required, ...direct].map(columnOf));
+  // A text column whose values name the model's 0/1 controls (`events` of "sale" for the
+  // control events_sale: categories.ts made them so from the data) is read back into them.
+  const categories: ForecastCategory[] = [];
+  header.forEach((h, j) => {
+    if (j === dateCol || used.has(j) || h === '') return;
+    const indicators = categoryControls(h, wanted).filter((c) => !direct.includes(c.name));
+    if (indicators.length === 0) return;
+    const unmatched = new Set<string>();
+    const cols = indicators.map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const cell = cells[i + 1][j].trim();
+      const k = indicators.findIndex((c) => c.level === cell);
+      if (k >= 0) cols[k][i] = 1;
+      else if (!isBlankCategory(cell)) unmatched.add(cell);
+    }
+    indicators.forEach((c, k) => {
+      controlNames.push(c.name);
+      controls.push(cols[k]);
+    });
+    used.add(j);
+    categories.push({
+      column: h,
+      controls: indicators.map((c) => c.name),
+      unmatched: [...unmatched].sort(),
+    });
+  });
   const ignored = header.filter((h, j) => j !== dateCol && !used.has(j) && h !== '');
-  return { dates, weatherNames: [...o.required], weather, controlNames, controls, ignored };
+  return {
+    dates,
+    weatherNames: [...o.required],
+    weather,
+    controlNames,
+    controls,
+    categories,
+    ignored,
+  };
+}
+
+/** A text column of a forecast read as the model's 0/1 controls of its values. */
+export interface ForecastCategory {
+  column: string;
+  /** The controls it set (`<column>_<value>`). */
+  controls: string[];
+  /** Values with no control of their own: read as the baseline (every control 0). */
+  unmatched: string[];
+}
+
+/** The model's controls named `<column>_<value>` (categories.ts), with their value. */
+function categoryControls(
+  column: string,
+  controls: readonly string[],
+): { name: string; level: string }[] {
+  const prefix = `${column}_`;
+  return controls
+    .filter((c) => c.startsWith(prefix) && c.length > prefix.length)
+    .map((name) => ({ name, level: name.slice(prefix.length) }));
 }
