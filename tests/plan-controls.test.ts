@@ -196,6 +196,12 @@ describe('controls in the horizon', () => {
       );
       expect(p.incremental_revenue).toBeCloseTo(none.incremental_revenue, 6);
     }
+    expect(ab.notes.join('\n')).not.toContain('planned controls leave the range');
+    // A promotion of 3 where the data held 0 or 1: said, with both ranges.
+    const three = planWith(days([]).map((v, t) => (t === 2 ? 3 : v)));
+    expect(three.notes.join('\n')).toContain(
+      "the forecast's planned controls leave the range of the data's history, where the model's control terms are extrapolations: promo 0 to 3 (history 0 to 1)",
+    );
     expect(ab.notes.join('\n')).toContain(
       'the forecast gives the planned values of promo for the 28 days of the horizon and its carry-over tail that it covers (held at its mean over the data after them)',
     );

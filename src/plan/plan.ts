@@ -68,6 +68,7 @@ import {
   forecastOutsideHistory,
   futureDates,
   outsideHistoryNote,
+  describeOutsideHistory,
   type Outlook,
 } from './outlook.js';
 import { marginalShrinkage, unpinnedByShrinkage } from './shrink.js';
@@ -2067,6 +2068,22 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     Math.min(outlook.forecastRows, H),
   );
   if (outside.length > 0) notes.push(outsideHistoryNote(outside));
+  // Planned controls outside the history's range (a promo of 3 where the data held 0 or 1, a
+  // price in cents for one in units): the model's control terms are extrapolated there too.
+  const plannedOutside =
+    outlook.controlNames && outlook.controls
+      ? forecastOutsideHistory(
+          { ...series, weatherNames: series.controlNames, weather: series.controls },
+          outlook.controlNames,
+          outlook.controls,
+          Math.min(outlook.controls[0]?.length ?? 0, H),
+        )
+      : [];
+  if (plannedOutside.length > 0) {
+    notes.push(
+      `the forecast's planned controls leave the range of the data's history, where the model's control terms are extrapolations: ${plannedOutside.map(describeOutsideHistory).join(', ')}; check their values and units`,
+    );
+  }
   if (outlook.ignored && outlook.ignored.length > 0) {
     notes.push(
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}${model.controls.length > 0 ? ` and the controls ${model.controls.join(', ')}` : ''}`,
