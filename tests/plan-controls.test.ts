@@ -125,6 +125,14 @@ describe('controls in the horizon', () => {
       { column: 'events', controls: ['events_launch', 'events_sale'], unmatched: ['flash'] },
     ]);
     expect(f.ignored).toEqual([]);
+    // Numbers under a name that prefixes a control (price for price_index) are not categories.
+    const numbers = parseForecastCsv(
+      `date,events,events_x\n${dates.map((d) => `${d},9.5,1`).join('\n')}\n`,
+      { ...base, controls: ['events_launch', 'events_x'] },
+    );
+    expect(numbers.controlNames).toEqual(['events_x']);
+    expect(numbers.categories).toEqual([]);
+    expect(numbers.ignored).toEqual(['events']);
     expect(forecastCategoryNote(f.categories[0])).toBe(
       'the forecast\'s text column events was read as the model\'s 0/1 controls events_launch, events_sale (1 in the periods of that value); its value "flash" has no 0/1 control in the data (a value the data never had, or the one its other values were counted against) and was read as no event (every control 0)',
     );

@@ -7,7 +7,7 @@ import { CSV_LIMITS, DataError } from './errors.js';
 import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
 import { readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
-import { isBlankCategory } from './categories.js';
+import { isBlankCategory, looksCategorical } from './categories.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 
 export interface ParsedForecast {
@@ -198,10 +198,14 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     if (j === dateCol || used.has(j) || h === '') return;
     const indicators = categoryControls(h, wanted).filter((c) => !direct.includes(c.name));
     if (indicators.length === 0) return;
+    // Text as the import reads categories (a `price` column of numbers beside a price_index
+    // control is not one: left as a column not read).
+    const texts = cells.slice(1).map((row) => (row[j] ?? '').trim());
+    if (!looksCategorical(texts)) return;
     const unmatched = new Set<string>();
     const cols = indicators.map(() => new Float64Array(n));
     for (let i = 0; i < n; i++) {
-      const cell = cells[i + 1][j].trim();
+      const cell = texts[i];
       const k = indicators.findIndex((c) => c.level === cell);
       if (k >= 0) cols[k][i] = 1;
       else if (!isBlankCategory(cell)) unmatched.add(cell);
