@@ -157,6 +157,11 @@ describe('tenant report from the engine', () => {
           : 'baseline, controls and each channel',
       );
       expect(contributions.reading).toMatch(/, controls \d+%/);
+      // The totals chart's controls row carries the generator's event revenue as its truth tick.
+      const totals = tenantCharts(d).find((c) => c.id === 'totals')!;
+      const row = totals.rows.find((r) => r.component === 'controls')!;
+      const trueEvents = truth.reduce((a, e) => a + e.totalContribution, 0);
+      expect(Math.abs((row.truth as number) / trueEvents - 1)).toBeLessThan(1e-3);
       // The page's control table: each control's total, the explanation's (the parts summed).
       const report = await buildTenantReport(d);
       const table = report.html.slice(report.html.indexOf('Control figures'));

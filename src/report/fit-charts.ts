@@ -260,6 +260,13 @@ function partsWords(weather: boolean, controls: boolean): string {
   return parts.length === 1 ? 'baseline, each channel' : `${parts.join(', ')} and each channel`;
 }
 
+/** The controls' summed true contribution, when the explanation has a truth for every one. */
+function controlsTruth(d: TenantReportData): number | null {
+  const k = d.explanation.controls;
+  if (k.length === 0 || k.some((c) => c.truth === null)) return null;
+  return sig(k.reduce((s, c) => s + c.truth!.contribution, 0));
+}
+
 /** The controls' summed contribution per row (one chart component), or null without controls. */
 function controlsPart(d: TenantReportData): number[] | null {
   const k = d.decomposition.controls ?? [];
@@ -403,7 +410,8 @@ export function totalsChart(d: TenantReportData): ChartDef {
             component: 'controls',
             total: sig(sumOf(controls)),
             share: sig(sumOf(controls) / total),
-            truth: null,
+            // The generator's event revenue, when every control has one (synthetic event tenants).
+            truth: controlsTruth(d),
           },
         ]
       : []),
