@@ -70,7 +70,19 @@ describe('controls over MCP (real app)', () => {
       const p = (r.structuredContent as unknown as StoredPlan).plan;
       expect(p.expected_revenue.horizon).not.toBeCloseTo(first.expected_revenue.horizon, 0);
       expect(p.incremental_revenue).toBeCloseTo(first.incremental_revenue, 6);
-      expect(text(r)).toContain('the forecast gives the planned values of promo for the');
+      expect(text(r)).toContain('the planned values of promo come from the forecast, for the');
+      // A compared scenario keeps the planned promotions: without weather the two outlooks are
+      // the same, and so are their expected revenues (it held promo at its mean before).
+      const both = await call(c, 'plan_budget', {
+        ...base,
+        forecast_csv,
+        compare_scenario: 'typical',
+      });
+      expect(both.isError, text(both)).toBeFalsy();
+      const sp = both.structuredContent as unknown as StoredPlan;
+      const other = app.getPlan(sp.id).comparison!.plan;
+      const main = app.getPlan(sp.id).plan.expected_revenue.horizon;
+      expect(Math.abs(other.expected_revenue.horizon - main)).toBeLessThan(1e-9 * main);
       // Neither weather nor a control: refused, naming the controls.
       const bad = await call(c, 'plan_budget', {
         ...base,

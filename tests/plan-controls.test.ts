@@ -211,7 +211,7 @@ describe('controls in the horizon', () => {
       "the forecast's planned controls leave the range of the data's history, where the model's control terms are extrapolations: promo 0 to 3 (history 0 to 1)",
     );
     expect(ab.notes.join('\n')).toContain(
-      'the forecast gives the planned values of promo for the 28 days of the horizon and its carry-over tail that it covers (held at its mean over the data after them)',
+      'the planned values of promo come from the forecast, for the 28 days of the horizon and its carry-over tail that it covers (held at its mean over the data after them)',
     );
   });
 });

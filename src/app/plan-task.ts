@@ -185,6 +185,16 @@ export function outlookOf(
   };
 }
 
+/**
+ * The compared outlook with the plan's planned controls when it has none of its own: the outlooks
+ * compare weather, and next month's promotions are the same under either (a `--compare hot` of a
+ * forecast with promotion days held them at their means, so the comparison mixed the two).
+ */
+function withPlannedControls(other: Outlook, main: Outlook): Outlook {
+  if (other.controlNames || !main.controlNames || !main.controls) return other;
+  return { ...other, controlNames: main.controlNames, controls: main.controls };
+}
+
 /** The generator's weather mix of a synthetic tenant (null for imported data). */
 function mixOf(source: TenantSource): DriverMix | null {
   if (source.kind === 'builtin') return builtinSpec(source.tenant).mix;
@@ -258,12 +268,20 @@ export function computePlan(
     // The phase-3 model explain reports, beside the plan's own curve fit (plan/attribution.ts).
     const explained = (s: TenantSeries): Float64Array => predictFinal(phase3, s);
     const given = req.given ?? null;
-    const one = (spec: OutlookSpec, budget?: number): PlanResult =>
+    const outlook = outlookOf(
+      req.outlook,
+      series,
+      model.weather,
+      req.horizon,
+      PLAN_WORDS,
+      model.controls,
+    );
+    const one = (budget?: number): PlanResult =>
       makePlan(
         {
           series,
           model,
-          outlook: outlookOf(spec, series, model.weather, req.horizon, PLAN_WORDS, model.controls),
+          outlook,
           truth,
           replicates,
           replicateRoles,
@@ -281,7 +299,7 @@ export function computePlan(
       );
     const withCalibration = (p: PlanResult): PlanResult =>
       liftCalibration ? { ...p, lift_calibration: liftCalibration } : p;
-    const plan = withCalibration(one(req.outlook, req.budget));
+    const plan = withCalibration(one(req.budget));
     let comparison = null;
     if (req.compare) {
       // Same budget as the first plan (a target objective picks it there), revenue objective.
@@ -289,13 +307,9 @@ export function computePlan(
         {
           series,
           model,
-          outlook: outlookOf(
-            req.compare,
-            series,
-            model.weather,
-            req.horizon,
-            PLAN_WORDS,
-            model.controls,
+          outlook: withPlannedControls(
+            outlookOf(req.compare, series, model.weather, req.horizon, PLAN_WORDS, model.controls),
+            outlook,
           ),
           truth,
           replicates,

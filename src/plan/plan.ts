@@ -1431,7 +1431,7 @@ export function heldControlsNote(
         ? `; ${heldOnes.length === 1 ? 'the other control is' : 'the other controls are'} held at ${heldOnes.length === 1 ? 'its mean' : 'their means'} over the data (${held.join(', ')})`
         : '';
     return (
-      `the forecast gives the planned values of ${given.join(', ')} for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them)${rest}: ` +
+      `the planned values of ${given.join(', ')} come from the forecast, for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them)${rest}: ` +
       effect(controls.length === 1)
     );
   }
