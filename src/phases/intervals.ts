@@ -367,8 +367,8 @@ export const LEVELS = [
  * (addHeldChannelIntervals), a test left out is the lift_test_conflict caveat (several tests on
  * a channel judged one by one, calibration.ts) and a calibrated ROAS beyond 2x its test window's
  * is the calibrated_beyond_window caveat (explain.ts); 29: explanations carry the controls'
- * contributions with their intervals (Explanation.controls, CONTROL_STRETCH) and the caveat
- * control_interval_spans_zero.
+ * contributions and effects per unit with their intervals (Explanation.controls,
+ * CONTROL_STRETCH) and the caveat control_interval_spans_zero.
  */
 export const INTERVALS_VERSION = 29;
 /** Fewest successful replicates for intervals to be reported. */
@@ -1507,8 +1507,8 @@ export function addIntervalsFromFigures(
 }
 
 /**
- * Factors that stretch a control's contribution interval about its point (each end's distance
- * from it), 80% and 95%. A control's coefficient is penalized by the Ridge like every column, so
+ * Factors that stretch a control's contribution and effect-per-unit intervals about their points
+ * (each end's distance from it), 80% and 95%. A control's coefficient is penalized by the Ridge like every column, so
  * its contribution is shrunk toward 0 by about n / (n + alpha) of its variance (alpha 10-100:
  * the generator's events read a median 0.88-0.96 of their true revenue), and the bootstrap
  * replicates, shrunk alike, centre their interval on the shrunk point: before the stretch the

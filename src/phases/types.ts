@@ -357,8 +357,8 @@ export interface UncertaintyInfo {
     data95?: number;
   };
   /**
-   * Controls' contributions: their intervals stretched about the point by these factors
-   * (intervals.ts CONTROL_STRETCH); absent without controls.
+   * Controls' contributions and effects per unit: their intervals stretched about the point by
+   * these factors (intervals.ts CONTROL_STRETCH); absent without controls.
    */
   control_stretch?: { p80: number; p95: number };
   /** Window refits whose spread widens the intervals (0: none; intervals.ts windowFigures). */
