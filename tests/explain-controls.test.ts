@@ -78,7 +78,7 @@ describe('explain: the controls', () => {
   });
 
   it('a control counted from its mean: contribution about 0, its effect per unit recovered', () => {
-    // A built-in tenant with a price column added: a random walk around 10 (sd about 1) that
+    // A built-in tenant with a price column added: a random walk around 10 (sd 0.7) that
     // lowers revenue by 3,000 a day per unit above 10 (a closed-form effect the truth knows).
     const t = generateTenant('medium_sports');
     const rng = new SeededRandom(5);
