@@ -254,8 +254,10 @@ export {
   MIN_PLAN_REPLICATES,
   SCENARIOS,
   caveatWords,
+  moneyRange,
   moneyResolution,
   planSpendCsv,
+  shortMoney,
   smallAmount,
 } from '../plan/index.js';
 

@@ -15,6 +15,7 @@ import {
   describeLowSpend,
   lowSpendChannels,
 } from '../core/data-warnings.js';
+import { populationStd } from '../core/metrics.js';
 import { correlation, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
@@ -203,18 +204,6 @@ function diff(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
-/** Population standard deviation (divisor n); 0 for fewer than two values. */
-function populationSd(x: ArrayLike<number>): number {
-  const n = x.length;
-  if (n < 2) return 0;
-  let mean = 0;
-  for (let t = 0; t < n; t++) mean += x[t];
-  mean /= n;
-  let ss = 0;
-  for (let t = 0; t < n; t++) ss += (x[t] - mean) ** 2;
-  return Math.sqrt(ss / n);
-}
-
 /** Ratio with 0 for an empty denominator (JSON has no NaN; the notes say when it happened). */
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
@@ -386,7 +375,7 @@ export function explainFinalModel(
     // deviation (a step a tree model's splits can see), the mean change over the step. For a
     // control counted from its mean the contribution sums departures on both sides (0 for a
     // linear effect), so this is its figure to read; for an event, revenue per event row.
-    const step = populationSd(x);
+    const step = n < 2 ? 0 : populationStd(x);
     const raised: TenantSeries = {
       ...series,
       controls: series.controls.map((col, j) =>

@@ -2,7 +2,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import {
+  moneyRange,
   replicateWords,
+  shortMoney,
   validationClause,
   type ExplanationView,
   type SelectionInfo,
@@ -160,26 +162,22 @@ function selectionLine(sel: SelectionInfo): string {
 function controlsLine(controls: ExplanationView['controls']): string {
   const parts = controls.map((k) => {
     const iv = k.intervals?.contribution;
-    const band = iv
-      ? ` [${money(iv.p80[0])} to ${money(iv.p80[1])}; ${money(iv.p95[0])} to ${money(iv.p95[1])}]`
-      : '';
+    const band = iv ? ` [${moneyBand(iv.p80)}; ${moneyBand(iv.p95)}]` : '';
     const truth =
       k.truth !== null
-        ? ` (true ${money(k.truth.contribution)}${k.contribution_error !== null ? `, ${fmtPct(k.contribution_error)}` : ''})`
+        ? ` (true ${shortMoney(k.truth.contribution)}${k.contribution_error !== null ? `, ${fmtPct(k.contribution_error)}` : ''})`
         : '';
     const unit = k.intervals?.effect_per_unit;
-    const perUnit = `, ${money(k.effect_per_unit)} per row per unit${unit ? ` [${money(unit.p80[0])} to ${money(unit.p80[1])}; ${money(unit.p95[0])} to ${money(unit.p95[1])}]` : ''}`;
-    return `${k.control} ${money(k.contribution)}${band}${truth}${perUnit}`;
+    const perUnit = `, ${shortMoney(k.effect_per_unit)} per row per unit${unit ? ` [${moneyBand(unit.p80)}; ${moneyBand(unit.p95)}]` : ''}`;
+    return `${k.control} ${shortMoney(k.contribution)}${band}${truth}${perUnit}`;
   });
   return `Controls (revenue each added against its reference: 0 for an event column, else its mean, where the sum of departures is near 0 and the effect per unit is the figure to read): ${parts.join('; ')}.`;
 }
 
-/** A sum of money in 3 significant digits with k / M / B (12.3k, 1.55M). */
-function money(x: number): string {
-  if (!Number.isFinite(x)) return 'n/a';
-  const a = Math.abs(x);
-  const [d, u] = a >= 1e9 ? [1e9, 'B'] : a >= 1e6 ? [1e6, 'M'] : a >= 1e3 ? [1e3, 'k'] : [1, ''];
-  return `${Number((x / d).toPrecision(3))}${u}`;
+/** "lo to hi" of an interval of money, both ends in the larger end's unit (moneyRange). */
+function moneyBand([lo, hi]: readonly [number, number]): string {
+  const [a, b] = moneyRange(lo, hi);
+  return `${a} to ${b}`;
 }
 
 /** " [lo80-hi80; lo95-hi95]" or nothing when there is no interval. */
