@@ -1,5 +1,6 @@
 /**
- * A tenant with controls (events): the plan holds them at their means over the data and says so,
+ * A tenant with controls (events): the plan holds them at their means over the data (a holiday that
+ * follows the calendar: its past years' dates, tests/typical-controls.test.ts) and says so,
  * unless a forecast file gives their planned values (a promotion's days); the plan model adds them
  * to the revenue, so they move the expected revenue and not the split (the note's claim).
  */
@@ -27,13 +28,22 @@ const tenant = generateShape(suiteShape(id), { seed: DEFAULT_SEED });
 const series = tenant.series;
 
 describe('controls in the horizon', () => {
-  it('the note names each control and its mean over the data, computed here', () => {
+  it('the note names each control held at its mean over the data, computed here, and the one that follows its calendar', () => {
     const means = series.controls.map((x) => x.reduce((a, b) => a + b, 0) / x.length);
-    const note = heldControlsNote(series, series.controlNames)!;
-    expect(note).toContain(
-      `the controls are held at their means over the data in every period of the horizon (` +
-        `promo ${Number(means[0].toPrecision(3))}, holiday ${Number(means[1].toPrecision(3))}): ` +
-        `the plan does not know next days' events, promotions or prices`,
+    // The promotions (every 35-90 days) have no calendar: held at their mean.
+    expect(heldControlsNote(series, ['promo'])).toBe(
+      `the control is held at its mean over the data in every period of the horizon (` +
+        `promo ${Number(means[0].toPrecision(3))}): ` +
+        `the plan does not know next days' events, promotions or prices (give their planned values as columns of a forecast file); ` +
+        `it moves the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold it`,
+    );
+    // The holiday (11-12 July, the Black Friday weekend) follows its calendar
+    // (tests/typical-controls.test.ts).
+    expect(heldControlsNote(series, series.controlNames)).toBe(
+      `holiday follows its calendar, its mean on the same dates in the past years; ` +
+        `promo is held at its mean over the data in every period of the horizon (promo ${Number(means[0].toPrecision(3))}): ` +
+        `the plan does not know next days' events, promotions or prices (give their planned values as columns of a forecast file); ` +
+        `they move the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold them`,
     );
     expect(heldControlsNote(series, [])).toBeNull();
   });
@@ -138,7 +148,7 @@ describe('controls in the horizon', () => {
     );
   });
 
-  it("a forecast's control values set the future rows they cover; the rest hold the mean", () => {
+  it("a forecast's control values set the future rows they cover; the rest follow the typical year", () => {
     const model = revenueModelOf(fitFinalModel(series, 3, {}));
     const outlook: Outlook = {
       ...scenarioOutlook(series, 'typical', model.weather, 10),
@@ -150,8 +160,9 @@ describe('controls in the horizon', () => {
     const h = ext.controls[ext.controlNames.indexOf('holiday')];
     const p = ext.controls[ext.controlNames.indexOf('promo')];
     const meanOf = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
-    const holidayMean = meanOf(series.controls[series.controlNames.indexOf('holiday')]);
-    expect(Array.from(h.subarray(n, n + 10))).toEqual([0, 1, 0, 1, ...Array(6).fill(holidayMean)]);
+    // The holiday follows its calendar: no past year had it on 4-9 January.
+    expect(series.dates.at(-1)).toBe('2024-12-30');
+    expect(Array.from(h.subarray(n, n + 10))).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
     const promoMean = meanOf(series.controls[series.controlNames.indexOf('promo')]);
     expect(Array.from(p.subarray(n))).toEqual(Array(10).fill(promoMean));
   });

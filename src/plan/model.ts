@@ -12,6 +12,7 @@ import { geometricAdstock, hill } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import { PlanInputError } from './optimize.js';
 import type { Outlook } from './outlook.js';
+import { typicalControl } from './typical-controls.js';
 import { evaluateResponse, type SeparableResponse } from './response.js';
 
 export interface MediaTransform {
@@ -25,7 +26,10 @@ export interface RevenueModel {
   channels: string[];
   /** Weather columns the model reads. */
   weather: string[];
-  /** Control columns the model reads (future rows get their historical mean). */
+  /**
+   * Control columns the model reads (future rows: a forecast's planned values, else the typical
+   * year of typical-controls.ts: a recurring holiday on its dates, the rest at the mean).
+   */
   controls: string[];
   /** Per channel adstock/Hill transform (phase 3). */
   media: MediaTransform[];
@@ -80,9 +84,10 @@ export function extendSeries(
   const controls = model.controls.map((name) => {
     const j = series.controlNames.indexOf(name);
     if (j < 0) throw new PlanInputError(`the model uses control ${name}, which the data lacks`);
-    const h = series.controls[j];
-    const col = new Float64Array(n + m).fill(heldControlValue(h));
-    col.set(h);
+    const col = new Float64Array(n + m);
+    col.set(series.controls[j]);
+    // The typical year: a holiday where it fell in past years, the rest at the mean.
+    col.set(typicalControl(series, name, outlook.dates.slice(0, m)).values, n);
     // A forecast's planned values (a promotion's days) where it has them.
     const k = outlook.controlNames?.indexOf(name) ?? -1;
     if (k >= 0) col.set(outlook.controls![k].subarray(0, m), n);
@@ -104,13 +109,6 @@ export function extendSeries(
     controls,
     target,
   };
-}
-
-/** The value a control holds in every future row (extendSeries): its mean over the data. */
-export function heldControlValue(history: ArrayLike<number>): number {
-  let sum = 0;
-  for (let t = 0; t < history.length; t++) sum += history[t];
-  return sum / history.length;
 }
 
 /** Rows [from, end) of an extended series (its future rows). */

@@ -36,8 +36,9 @@ export interface Outlook {
   forecastRows: number;
   /**
    * Controls a forecast gives (the model's controls it has a column for) and their values over
-   * its rows; a control not here, and every row after them, is held at its mean over the data
-   * (model.ts extendSeries). Absent: none given.
+   * its rows; a control not here, and every row after them, takes its typical year (a holiday
+   * that follows the calendar its past years' dates, the others their mean over the data:
+   * typical-controls.ts, model.ts extendSeries). Absent: none given.
    */
   controlNames?: string[];
   controls?: Float64Array[];

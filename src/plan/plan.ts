@@ -44,7 +44,7 @@ import {
   type ModelAttribution,
   type Predict,
 } from './attribution.js';
-import { heldControlValue, responseOf, type RevenueModel } from './model.js';
+import { responseOf, type RevenueModel } from './model.js';
 import {
   checkFeasible,
   feasibilityProblem,
@@ -76,6 +76,7 @@ import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from '.
 import { lastPeriodBursts, lastPeriodNote } from './last-period.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
+import { typicalControl, type TypicalControl } from './typical-controls.js';
 import {
   blend,
   incrementalRevenue,
@@ -1400,46 +1401,86 @@ function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number
   });
 }
 
-/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 /**
- * What the plan assumes of the model's controls in the horizon (plan/model.ts extendSeries: each at
- * its mean over the data), or null without controls: a tenant with a promo or events column was
- * planned on "5% of a promo every week" without a word. The plan model adds controls to the
- * revenue (no spend interaction), so they move the expected revenue and not the split, and the
- * incremental revenue and ROAS, differences between spend plans, do not hold them.
+ * What the plan assumes of the model's controls in the horizon (plan/model.ts extendSeries: a
+ * forecast's planned values, else the typical year of typical-controls.ts: a control that recurs
+ * on the calendar where it fell in past years, the others at their mean over the data), or null
+ * without controls: a tenant with a promo or events column was planned on "5% of a promo every
+ * week" without a word. The plan model adds controls to the revenue (no spend interaction), so
+ * they move the expected revenue and not the split, and the incremental revenue and ROAS,
+ * differences between spend plans, do not hold them. `horizon`: the planned periods of the
+ * outlook's rows (the rest are the carry-over tail), for the count of a holiday's periods.
  */
 export function heldControlsNote(
   series: TenantSeries,
   controls: readonly string[],
   outlook?: Pick<Outlook, 'controlNames' | 'controls' | 'dates'>,
+  horizon = outlook?.dates.length ?? 0,
 ): string | null {
   if (controls.length === 0) return null;
   const given = controls.filter((c) => outlook?.controlNames?.includes(c));
   const heldOnes = controls.filter((c) => !given.includes(c));
-  const held = heldOnes.map((name) => {
-    const value = heldControlValue(series.controls[series.controlNames.indexOf(name)]);
-    return `${name} ${formatSignificant(value, 3)}`;
-  });
   const period = series.frequency === 'weekly' ? 'week' : 'day';
-  const effect = (one: boolean): string =>
-    `${one ? 'it moves' : 'they move'} the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`;
+  const dates = (outlook?.dates ?? []).slice(0, horizon);
+  const typical = heldOnes.map((name) => typicalControl(series, name, dates));
+  const atMean = typical.filter((c) => c.alignment === 'mean');
+  const onCalendar = typical.filter((c) => c.alignment !== 'mean');
+  const meanList = atMean.map((c) => `${c.name} ${formatSignificant(c.mean, 3)}`).join(', ');
+  const calendarPart = (c: TypicalControl): string => {
+    let active = 0;
+    let sum = 0;
+    c.values.forEach((v) => {
+      if (v !== 0) active++;
+      sum += v;
+    });
+    const follows = `${c.name} follows its calendar, its mean on the same dates in the past years`;
+    if (dates.length === 0) return follows;
+    const inHorizon =
+      active === 0
+        ? `0 in all ${dates.length} ${period}s of the horizon`
+        : `not 0 in ${active} of the ${dates.length} ${period}s of the horizon, ${formatSignificant(sum, 3)} in all`;
+    return (
+      `${follows}: ${inHorizon} ` +
+      `(${formatSignificant(c.mean * dates.length, 3)} if held at its mean over the data)`
+    );
+  };
+  const parts: string[] = [];
   if (given.length > 0) {
     // The rows the planned values cover, of the horizon and its tail (the outlook's rows).
     const rows = Math.min(outlook?.controls?.[0]?.length ?? 0, outlook?.dates.length ?? 0);
-    const rest =
-      heldOnes.length > 0
-        ? `; ${heldOnes.length === 1 ? 'the other control is' : 'the other controls are'} held at ${heldOnes.length === 1 ? 'its mean' : 'their means'} over the data (${held.join(', ')})`
-        : '';
-    return (
-      `the planned values of ${given.join(', ')} come from the forecast, for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them)${rest}: ` +
-      effect(controls.length === 1)
+    // After the forecast's rows each follows its typical year (model.ts extendSeries).
+    const after = given.map((name) => typicalControl(series, name, []).alignment);
+    const afterThem = after.every((a) => a === 'mean')
+      ? `held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them`
+      : `after them, ${given.map((name, i) => `${name} ${after[i] === 'mean' ? 'at its mean over the data' : 'at its mean on the same dates in the past years'}`).join(', ')}`;
+    parts.push(
+      `the planned values of ${given.join(', ')} come from the forecast, for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (${afterThem})`,
+    );
+  }
+  parts.push(...onCalendar.map(calendarPart));
+  if (atMean.length > 0) {
+    const one = atMean.length === 1;
+    const subject =
+      given.length + onCalendar.length === 0
+        ? one
+          ? 'the control is'
+          : 'the controls are'
+        : one
+          ? `${atMean[0].name} is`
+          : `${atMean.map((c) => c.name).join(', ')} are`;
+    parts.push(
+      `${subject} held at ${one ? 'its mean' : 'their means'} over the data in every period of the horizon (${meanList})` +
+        (given.length === 0
+          ? `: the plan does not know next ${period}s' events, promotions or prices (give their planned values as columns of a forecast file)`
+          : ''),
+    );
+  } else if (given.length === 0) {
+    parts.push(
+      `the plan does not know next ${period}s' events, promotions or prices beyond that (give their planned values as columns of a forecast file)`,
     );
   }
   const one = controls.length === 1;
-  return (
-    `${one ? 'the control is' : 'the controls are'} held at ${one ? 'its mean' : 'their means'} over the data in every period of the horizon (${held.join(', ')}): ` +
-    `the plan does not know next ${period}s' events, promotions or prices (give their planned values as columns of a forecast file); ${effect(one)}`
-  );
+  return `${parts.join('; ')}; ${one ? 'it moves' : 'they move'} the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`;
 }
 
 /** How a text column of the forecast was read: as the model's 0/1 controls of its values. */
@@ -1451,6 +1492,7 @@ export function forecastCategoryNote(c: ForecastCategory): string {
   return `the forecast's text column ${c.column} was read as the model's 0/1 controls ${c.controls.join(', ')} (1 in the periods of that value)${unmatched}`;
 }
 
+/** Makes the plan (see the module comment). Throws PlanInputError for input that cannot be planned. */
 export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const { series, model } = ctx;
   checkPlanRequest(series, req);
@@ -2089,7 +2131,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}${model.controls.length > 0 ? ` and the controls ${model.controls.join(', ')}` : ''}`,
     );
   }
-  const controlsNote = heldControlsNote(series, model.controls, outlook);
+  const controlsNote = heldControlsNote(series, model.controls, outlook, H);
   if (controlsNote !== null) notes.push(controlsNote);
   for (const c of outlook.controlCategories ?? []) notes.push(forecastCategoryNote(c));
 

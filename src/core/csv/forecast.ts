@@ -82,7 +82,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
         file,
         1,
         null,
-        `the forecast has none of the columns the model reads: it uses no weather column, and its controls are ${wanted.join(', ')}; give the planned value of one or more of them per period (e.g. header date,${wanted[0]}), or plan without a forecast (the controls are then held at their means)`,
+        `the forecast has none of the columns the model reads: it uses no weather column, and its controls are ${wanted.join(', ')}; give the planned value of one or more of them per period (e.g. header date,${wanted[0]}), or plan without a forecast (the controls then take their typical year: a holiday its past years' dates, the others their means)`,
       );
     }
   }
