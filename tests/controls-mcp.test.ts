@@ -71,6 +71,24 @@ describe('controls over MCP (real app)', () => {
       expect(p.expected_revenue.horizon).not.toBeCloseTo(first.expected_revenue.horizon, 0);
       expect(p.incremental_revenue).toBeCloseTo(first.incremental_revenue, 6);
       expect(text(r)).toContain('the planned values of promo come from the forecast, for the');
+      // The answer names the controls it assumed per week and leaves their series to the CSV,
+      // which carries the planned promotion weeks.
+      const view = r.structuredContent as unknown as {
+        id: number;
+        plan: { outlook: Record<string, unknown> };
+        selection: { left_out: string[] };
+      };
+      expect(view.plan.outlook.control_columns).toEqual(['promo', 'holiday']);
+      expect(view.plan.outlook.controls).toBeUndefined();
+      expect(view.selection.left_out).toContain('plan.outlook.controls');
+      expect(text(r)).toContain("the outlook's weather and controls per week left out");
+      expect(app.getPlan(view.id).plan.outlook.controls!.promo).toEqual([3, 0, 5, 0]);
+      const csv = (await c.client.readResource({ uri: `plan://${view.id}/spend` })).contents[0] as {
+        text: string;
+      };
+      const rows = csv.text.trimEnd().split('\n');
+      const k = rows[0].split(',').indexOf('promo');
+      expect(rows.slice(1).map((row) => Number(row.split(',')[k]))).toEqual([3, 0, 5, 0]);
       // A compared scenario keeps the planned promotions: without weather the two outlooks are
       // the same, and so are their expected revenues (it held promo at its mean before).
       const both = await call(c, 'plan_budget', {

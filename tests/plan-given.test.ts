@@ -57,6 +57,15 @@ describe('the spend plan CSV', () => {
     expect(Array.from(p.spend[0])).toEqual([1.5, 2]);
     expect(Array.from(p.spend[1])).toEqual([10, 0]);
     expect(p.ignored).toEqual(['temperature_c']);
+    // The planner's CSV of a tenant with controls holds them too (the values it assumed).
+    const withControls = parseSpendPlanCsv(
+      'date,meta,google,temperature_c,promo,holiday\n2025-01-01,1,2,3,0.12,1\n2025-01-02,1,2,4,0.12,0\n',
+      { ...base, controls: ['promo', 'holiday'] },
+    );
+    expect(withControls.ignored).toEqual(['temperature_c', 'promo', 'holiday']);
+    expect(() => parseSpendPlanCsv('date,meta,google,promo\n2025-01-01,1,2,0\n', base)).toThrow(
+      /"promo" is not a channel of this tenant/,
+    );
   });
 
   it('refuses what it cannot score, naming the file, row, column and what to do', () => {

@@ -13,6 +13,7 @@ import { fitFinalModel } from '../src/phases/final.js';
 import {
   extendSeries,
   makePlan,
+  planSpendCsv,
   revenueModelOf,
   scenarioOutlook,
   type PlanResult,
@@ -211,6 +212,26 @@ describe('the plan places a recurring holiday of the history', () => {
     const perDay = rev(oneDay) - rev(none);
     expect(perDay).toBeGreaterThan(0);
     expect(rev(calendar) - rev(atMean)).toBeCloseTo(perDay * (4 - H * mean), 3);
+    // The plan records what it assumed, per day of the horizon, and its spend CSV carries it.
+    const holidayDays = calendar.outlook.dates.flatMap((d, t) =>
+      calendar.outlook.controls!.holiday[t] !== 0
+        ? [`${d} ${calendar.outlook.controls!.holiday[t]}`]
+        : [],
+    );
+    expect(holidayDays).toEqual([
+      '2024-11-24 0.5',
+      '2024-11-25 1',
+      '2024-11-26 1',
+      '2024-11-27 1',
+      '2024-11-28 0.5',
+    ]);
+    expect(new Set(calendar.outlook.controls!.promo).size).toBe(1);
+    expect(oneDay.outlook.controls!.holiday.slice(0, 7)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+    const csv = planSpendCsv(calendar).split('\n');
+    expect(csv[0]).toBe(
+      'date,meta,google,tiktok,temperature_c,precipitation_mm,humidity_pct,promo,holiday',
+    );
+    expect(csv[1 + calendar.outlook.dates.indexOf('2024-11-28')].split(',').at(-1)).toBe('0.5');
     // The split does not move.
     calendar.channels.forEach((c, i) =>
       expect(Math.abs(c.spend - atMean.channels[i].spend)).toBeLessThan(1e-6 * c.spend),

@@ -309,8 +309,10 @@ function withGivenPlan(
     spend = parseSpendPlanCsv(csv, {
       fileName,
       channels: series.channels,
-      // The plan's own --csv output holds the outlook's weather: skipped, as any weather column.
+      // The plan's own --csv output holds the outlook's weather and the controls it assumed:
+      // skipped, as any weather or control column.
       weather: [...new Set([...weather, ...series.weatherNames])],
+      controls: series.controlNames,
       firstDate: futureDates(series, 1)[0],
       stepDays: weekly ? 7 : 1,
       rows: req.days !== undefined || req.weeks !== undefined ? task.horizon : null,

@@ -36,6 +36,7 @@ export const PER_PERIOD_FIELDS = [
   'channels[].spend_by_period',
   'outlook.dates',
   'outlook.weather',
+  'outlook.controls',
 ] as const;
 
 /** What the answer holds of the stored plan (plan_budget's `selection`, plan://{id}'s). */
@@ -91,10 +92,9 @@ export function planView(p: StoredPlan, opts: { perPeriod: boolean }): PlanView 
   }
   const leftOut = opts.perPeriod
     ? []
-    : PER_PERIOD_FIELDS.flatMap((f) => [
-        `plan.${f}`,
-        ...(p.comparison ? [`comparison.plan.${f}`] : []),
-      ]);
+    : PER_PERIOD_FIELDS.filter((f) => f !== 'outlook.controls' || p.plan.outlook.controls).flatMap(
+        (f) => [`plan.${f}`, ...(p.comparison ? [`comparison.plan.${f}`] : [])],
+      );
   return {
     ...p,
     plan,
@@ -109,12 +109,19 @@ export function planView(p: StoredPlan, opts: { perPeriod: boolean }): PlanView 
   };
 }
 
-/** The plan without its per-period series (PER_PERIOD_FIELDS); outlook keeps its weather's names. */
+/**
+ * The plan without its per-period series (PER_PERIOD_FIELDS); outlook keeps its weather's and its
+ * controls' names.
+ */
 function withoutPerPeriod(plan: PlanResult): Record<string, unknown> {
-  const { dates: _dates, weather, ...outlook } = plan.outlook;
+  const { dates: _dates, weather, controls, ...outlook } = plan.outlook;
   return {
     ...plan,
-    outlook: { ...outlook, weather_columns: Object.keys(weather) },
+    outlook: {
+      ...outlook,
+      weather_columns: Object.keys(weather),
+      ...(controls ? { control_columns: Object.keys(controls) } : {}),
+    },
     channels: plan.channels.map(({ spend_by_period: _series, ...rest }) => rest),
   };
 }
@@ -131,7 +138,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 export function planSelectionLine(s: PlanSelection, unit: 'day' | 'week'): string {
   const series = s.per_period
     ? 'per-period series included'
-    : `the spend per ${unit} of each channel and the outlook's weather per ${unit} left out: ${s.per_period_csv.join(' and ')} ${s.per_period_csv.length > 1 ? 'hold' : 'holds'} them as CSV (per_period: true adds them)`;
+    : `the spend per ${unit} of each channel and the outlook's weather${s.left_out.includes('plan.outlook.controls') ? ' and controls' : ''} per ${unit} left out: ${s.per_period_csv.join(' and ')} ${s.per_period_csv.length > 1 ? 'hold' : 'holds'} them as CSV (per_period: true adds them)`;
   const same =
     s.comparison_same_as_plan.length > 0
       ? `; comparison.plan leaves out what it shares with plan (${s.comparison_same_as_plan.join(', ')})`

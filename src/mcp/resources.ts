@@ -438,7 +438,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Budget plan spend per period (CSV)',
         description:
-          "A stored plan's spend per day or week as CSV: date, one column per channel (currency, to the cent), then the outlook's weather columns; one row per period of the horizon.",
+          "A stored plan's spend per day or week as CSV: date, one column per channel (currency, to the cent), then the outlook's weather columns and the controls the plan assumed (a tenant with controls); one row per period of the horizon.",
         mimeType: 'text/csv',
       },
       async (uri, vars) => {
@@ -464,7 +464,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Compared plan spend per period (CSV)',
         description:
-          "A stored plan's comparison (plan_budget's compare_scenario: the same budget under another outlook) as plan://{id}/spend: date, one column per channel (currency, to the cent), then that outlook's weather columns; one row per period of the horizon.",
+          "A stored plan's comparison (plan_budget's compare_scenario: the same budget under another outlook) as plan://{id}/spend: date, one column per channel (currency, to the cent), then that outlook's weather columns and the controls it assumed; one row per period of the horizon.",
         mimeType: 'text/csv',
       },
       async (uri, vars) => {

@@ -44,7 +44,7 @@ import {
   type ModelAttribution,
   type Predict,
 } from './attribution.js';
-import { responseOf, type RevenueModel } from './model.js';
+import { extendSeries, responseOf, type RevenueModel } from './model.js';
 import {
   checkFeasible,
   feasibilityProblem,
@@ -391,6 +391,12 @@ export interface PlanResult {
     forecast_rows: number;
     dates: string[];
     weather: Record<string, number[]>;
+    /**
+     * The model's controls per period of the horizon as the plan assumed them (a forecast's planned
+     * values, else the typical year: typical-controls.ts); absent without controls and in plans
+     * stored before session 60.
+     */
+    controls?: Record<string, number[]>;
   };
   objective: PlanObjective;
   budget: number;
@@ -1483,6 +1489,20 @@ export function heldControlsNote(
   return `${parts.join('; ')}; ${one ? 'it moves' : 'they move'} the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`;
 }
 
+/** The model's controls over the horizon's H periods, as the plan model reads them (extendSeries). */
+function horizonControls(
+  series: TenantSeries,
+  model: RevenueModel,
+  outlook: Outlook,
+  H: number,
+): Record<string, number[]> {
+  const n = series.dates.length;
+  const ext = extendSeries(series, model, { ...outlook, dates: outlook.dates.slice(0, H) });
+  return Object.fromEntries(
+    ext.controlNames.map((name, j) => [name, Array.from(ext.controls[j].subarray(n, n + H))]),
+  );
+}
+
 /** How a text column of the forecast was read: as the model's 0/1 controls of its values. */
 export function forecastCategoryNote(c: ForecastCategory): string {
   const unmatched =
@@ -2241,6 +2261,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       weather: Object.fromEntries(
         outlook.weatherNames.map((w, j) => [w, Array.from(outlook.weather[j].subarray(0, H))]),
       ),
+      ...(model.controls.length > 0
+        ? { controls: horizonControls(series, model, outlook, H) }
+        : {}),
     },
     objective,
     budget,

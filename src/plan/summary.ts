@@ -477,12 +477,16 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
 
 /**
  * The plan's spend per period as CSV, one row per period of the horizon: `date,<channel>...` (spend
- * in currency, to the cent) then the outlook's weather columns (8 significant digits), as a media
- * buyer loads it into a spreadsheet. LF line ends, a trailing newline.
+ * in currency, to the cent) then the outlook's weather columns and the controls the plan assumed
+ * (8 significant digits), as a media buyer loads it into a spreadsheet. LF line ends, a trailing
+ * newline.
  */
 export function planSpendCsv(p: PlanResult): string {
   const H = p.horizon.periods;
-  const weather = Object.entries(p.outlook.weather);
+  const weather = [
+    ...Object.entries(p.outlook.weather),
+    ...Object.entries(p.outlook.controls ?? {}),
+  ];
   const header = ['date', ...p.channels.map((c) => c.channel), ...weather.map(([name]) => name)];
   // To the cent, or finer where the revenue is counted in large units (moneyResolution).
   const resolution = moneyResolution(Math.abs(p.expected_revenue?.horizon ?? 0));

@@ -133,14 +133,21 @@ export function planText(p: StoredPlan): string {
     c.marginal_roas,
     c.at_bound ?? '',
   ]);
-  // Spend per period beside the outlook's weather: the plan's, and the compared outlook's plan.
+  // Spend per period beside the outlook's weather and the controls the plan assumed: the plan's,
+  // and the compared outlook's plan.
   const periodTable = (q: StoredPlan['plan']): string =>
     table(
-      [q.horizon.unit, ...q.channels.map((c) => c.channel), ...Object.keys(q.outlook.weather)],
+      [
+        q.horizon.unit,
+        ...q.channels.map((c) => c.channel),
+        ...Object.keys(q.outlook.weather),
+        ...Object.keys(q.outlook.controls ?? {}),
+      ],
       q.outlook.dates.map((d, t) => [
         d,
         ...q.channels.map((c) => money(c.spend_by_period[t])),
         ...Object.values(q.outlook.weather).map((w) => w[t].toFixed(1)),
+        ...Object.values(q.outlook.controls ?? {}).map((x) => String(Number(x[t].toPrecision(3)))),
       ]),
     );
   const byPeriod = periodTable(r);

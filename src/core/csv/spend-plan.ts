@@ -3,7 +3,7 @@
  * period of the horizon from the period after the data, to be scored beside the planner's own
  * plan. Validated like a tenant CSV (size, encoding, header, row shapes, strict dates and
  * numbers), with errors that name the file, row and column. The planner's own `--csv` output
- * (date, one column per channel, the outlook's weather) reads back as a spend plan.
+ * (date, one column per channel, the outlook's weather and controls) reads back as a spend plan.
  */
 import { DataError, quoteValue } from './errors.js';
 import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
@@ -14,7 +14,7 @@ export interface ParsedSpendPlan {
   dates: string[];
   /** Spend per channel (in `channels` order) per period. */
   spend: Float64Array[];
-  /** Columns read as the tenant's weather (the planner's `--csv` output holds them): ignored. */
+  /** Columns read as the tenant's weather or controls (the planner's `--csv` output holds them): ignored. */
   ignored: string[];
 }
 
@@ -24,6 +24,8 @@ export interface ParseSpendPlanOptions {
   channels: readonly string[];
   /** The tenant's weather columns: present in the planner's own CSV output, ignored here. */
   weather: readonly string[];
+  /** The tenant's controls: present in the planner's own CSV output too, ignored here. */
+  controls?: readonly string[];
   /** The first date must be this one (the period after the data). */
   firstDate: string;
   /** Days between rows: 1 (daily) or 7 (weekly), as the data. */
@@ -62,7 +64,7 @@ export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): Parse
   );
   // Each column's channel, ignoring case: `meta_spend`, `Meta Spend ($)` and `meta` are meta.
   const channelLower = o.channels.map((c) => c.toLowerCase());
-  const weatherLower = new Set(o.weather.map((w) => w.toLowerCase()));
+  const weatherLower = new Set([...o.weather, ...(o.controls ?? [])].map((w) => w.toLowerCase()));
   const columnOf = new Map<number, number>();
   const ignored: string[] = [];
   header.forEach((name, j) => {

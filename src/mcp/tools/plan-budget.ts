@@ -159,7 +159,7 @@ const inputSchema = strictInput({
   per_period: flag('per_period')
     .default(false)
     .describe(
-      "Add the per-period series to the answer: each channel's spend_by_period and the outlook's dates and weather (default false: they are horizon x channels numbers, most of a long plan's answer; plan://{id}/spend holds them as CSV)",
+      "Add the per-period series to the answer: each channel's spend_by_period and the outlook's dates, weather and controls (default false: they are horizon x channels numbers, most of a long plan's answer; plan://{id}/spend holds them as CSV)",
     ),
 });
 
@@ -347,7 +347,7 @@ export function registerPlanBudget(
               name: `${name} spend`,
               title: `${name}: spend per ${p.plan.horizon.unit} (CSV)`,
               mimeType: 'text/csv',
-              description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather`,
+              description: `${p.plan.horizon.periods} rows: date, ${p.plan.channels.map((c) => c.channel).join(', ')}, then the outlook's weather${p.plan.outlook.controls ? ' and the controls the plan assumed' : ''}`,
             }),
           );
           if (p.comparison) {
