@@ -164,7 +164,8 @@ export interface FoldResult {
    * Terms used inside the training window and held after it: the trend of a window of about one
    * year, at its value on the window's last row, where it cannot be told apart from the season;
    * and controls that move on one row of a window of a year or more (one-off events, support.ts
-   * windowPulses), at their value on the window's other rows.
+   * windowPulses), at their value on the window's other rows except where they take that row's
+   * value again (the event recurring).
    */
   held_terms: string[];
   /**

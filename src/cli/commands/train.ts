@@ -79,7 +79,7 @@ export const train: Command = {
                 fold: f.fold,
                 rows: f.train_rows,
                 text: (n) =>
-                  `fit${n > 1 ? '' : 's'} ${events.join(', ')} on the ${events.length > 1 ? 'single training row where each moves' : 'one training row where it moves'} and forecast${n > 1 ? '' : 's'} nothing of ${events.length > 1 ? 'them' : 'it'} after the window (an event seen once in a year or more of rows)`,
+                  `fit${n > 1 ? '' : 's'} ${events.join(', ')} on the ${events.length > 1 ? 'single training row where each moves' : 'one training row where it moves'} and forecast${n > 1 ? '' : 's'} ${events.length > 1 ? 'each' : 'it'} after the window only where ${events.length > 1 ? 'it takes its' : 'it takes that'} row's value again (an event seen once in a year or more of rows: a one-off, or the first of a recurring one)`,
               };
             }),
           true,
