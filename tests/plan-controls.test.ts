@@ -11,11 +11,11 @@ import { DEFAULT_SEED, generateShape, suiteShape } from '../src/core/data/index.
 import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { forecastCategoryNote } from '../src/plan/plan.js';
+import { planWithControl } from './plan-helpers.js';
 import {
   extendSeries,
   futureDates,
   heldControlsNote,
-  makePlan,
   planCurveModel,
   revenueModelOf,
   scenarioOutlook,
@@ -174,17 +174,7 @@ describe('controls in the horizon', () => {
     const promoMean = series.controls[series.controlNames.indexOf('promo')];
     const mean = promoMean.reduce((a, b) => a + b, 0) / promoMean.length;
     const planWith = (values: number[] | null): PlanResult =>
-      makePlan(
-        {
-          series,
-          model,
-          outlook: {
-            ...typical,
-            ...(values ? { controlNames: ['promo'], controls: [Float64Array.from(values)] } : {}),
-          },
-        },
-        { horizon: H },
-      );
+      planWithControl(series, model, typical, H, 'promo', values);
     const days = (on: number[]): number[] =>
       Array.from({ length: H }, (_, t) => (on.includes(t) ? 1 : 0));
     const none = planWith(null);

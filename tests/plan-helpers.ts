@@ -1,8 +1,46 @@
 /** Shared helpers of the planner tests (tests/plan-*.test.ts). */
 import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import { hill } from '../src/core/transforms.js';
+import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
-import type { RevenueModel } from '../src/plan/index.js';
+import { makePlan, type Outlook, type PlanResult, type RevenueModel } from '../src/plan/index.js';
+
+/** The first n rows of a series (for checks against later, known rows). */
+export function seriesHead(s: TenantSeries, n: number): TenantSeries {
+  return {
+    ...s,
+    dates: s.dates.slice(0, n),
+    spend: s.spend.map((x) => x.slice(0, n)),
+    weather: s.weather.map((x) => x.slice(0, n)),
+    controls: s.controls.map((x) => x.slice(0, n)),
+    target: s.target.slice(0, n),
+  };
+}
+
+/**
+ * The unchecked plan of `horizon` periods on `outlook`, with the planned values of one control
+ * (a forecast's column) when given, else the outlook's own.
+ */
+export function planWithControl(
+  series: TenantSeries,
+  model: RevenueModel,
+  outlook: Outlook,
+  horizon: number,
+  control: string,
+  values: readonly number[] | null,
+): PlanResult {
+  return makePlan(
+    {
+      series,
+      model,
+      outlook: {
+        ...outlook,
+        ...(values ? { controlNames: [control], controls: [Float64Array.from(values)] } : {}),
+      },
+    },
+    { horizon },
+  );
+}
 
 /**
  * A plan model whose channel `c` earns `by` less per Hill unit of its adstock (the media

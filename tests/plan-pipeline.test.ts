@@ -9,7 +9,7 @@ import { fitFinalModel } from '../src/phases/final.js';
 import { hill } from '../src/core/transforms.js';
 import { shortMoney } from '../src/plan/summary.js';
 import { forecastOutsideHistory, type PlanResult } from '../src/plan/index.js';
-import { loweredGain } from './plan-helpers.js';
+import { loweredGain, seriesHead } from './plan-helpers.js';
 import {
   evaluateResponse,
   extendOutlook,
@@ -42,18 +42,6 @@ beforeAll(() => {
   const { predictAfter: _fast, ...rest } = model;
   full = rest;
 });
-
-/** The first n rows of a series (for checks against later, known rows). */
-function head(s: TenantSeries, n: number): TenantSeries {
-  return {
-    ...s,
-    dates: s.dates.slice(0, n),
-    spend: s.spend.map((x) => x.slice(0, n)),
-    weather: s.weather.map((x) => x.slice(0, n)),
-    controls: s.controls.map((x) => x.slice(0, n)),
-    target: s.target.slice(0, n),
-  };
-}
 
 describe('outlook scenarios', () => {
   it('typical is the mean of the same calendar dates in past years', () => {
@@ -366,7 +354,7 @@ describe('model and truth responses', () => {
 
   it('the truth response reproduces the generator on known rows (carry-over included)', () => {
     const n = tenant.series.dates.length;
-    const past = head(tenant.series, n - 28);
+    const past = seriesHead(tenant.series, n - 28);
     const w = tenant.series.weatherNames;
     const outlook: Outlook = {
       source: 'test',

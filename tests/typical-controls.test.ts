@@ -12,13 +12,13 @@ import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
   extendSeries,
-  makePlan,
   planSpendCsv,
   revenueModelOf,
   scenarioOutlook,
   type PlanResult,
 } from '../src/plan/index.js';
 import { controlAlignment, typicalControl } from '../src/plan/typical-controls.js';
+import { planWithControl, seriesHead } from './plan-helpers.js';
 
 /** Every `step`-th day from `first` to `last` inclusive. */
 function dateRange(first: string, last: string, step = 1): string[] {
@@ -148,14 +148,7 @@ describe('the plan places a recurring holiday of the history', () => {
   // The suite's event tenant cut before its last Black Friday: the horizon's 28 days hold it.
   const full = generateShape(suiteShape('shape_daily_3y_events'), { seed: DEFAULT_SEED }).series;
   const n = full.dates.indexOf('2024-11-10') + 1;
-  const series: TenantSeries = {
-    ...full,
-    dates: full.dates.slice(0, n),
-    spend: full.spend.map((x) => x.slice(0, n)),
-    weather: full.weather.map((x) => x.slice(0, n)),
-    controls: full.controls.map((x) => x.slice(0, n)),
-    target: full.target.slice(0, n),
-  };
+  const series = seriesHead(full, n);
   const holiday = series.controls[series.controlNames.indexOf('holiday')];
   const model = revenueModelOf(fitFinalModel(series, 3, {}));
   const H = 28;
@@ -191,17 +184,7 @@ describe('the plan places a recurring holiday of the history', () => {
 
   it('the expected revenue counts the 4 holiday days, linearly, and the note says so', () => {
     const planWith = (values: number[] | null): PlanResult =>
-      makePlan(
-        {
-          series,
-          model,
-          outlook: {
-            ...typical,
-            ...(values ? { controlNames: ['holiday'], controls: [Float64Array.from(values)] } : {}),
-          },
-        },
-        { horizon: H },
-      );
+      planWithControl(series, model, typical, H, 'holiday', values);
     const mean = holiday.reduce((a, b) => a + b, 0) / n;
     const rev = (p: PlanResult) => p.expected_revenue.horizon;
     const calendar = planWith(null);

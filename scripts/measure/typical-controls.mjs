@@ -17,6 +17,28 @@ const { shapeSpecOf, generateShape } = await load('src/core/data/index.js');
 const { SeededRandom, seedFromString } = await load('src/core/random.js');
 const { typicalControl } = await load('src/plan/typical-controls.js');
 
+/**
+ * Mean absolute error of the control's sum over every `window` periods of the held-out year: the
+ * typical year's and its mean's.
+ */
+function windowErrors(truth, typical, window) {
+  let chosenError = 0;
+  let meanError = 0;
+  let windows = 0;
+  for (let a = 0; a + window <= truth.length; a++) {
+    let sumTruth = 0;
+    let sumTypical = 0;
+    for (let t = a; t < a + window; t++) {
+      sumTruth += truth[t];
+      sumTypical += typical.values[t];
+    }
+    chosenError += Math.abs(sumTruth - sumTypical);
+    meanError += Math.abs(sumTruth - typical.mean * window);
+    windows++;
+  }
+  return { chosenError: chosenError / windows, meanError: meanError / windows };
+}
+
 const seed = Number(args[0]);
 const count = Number(args[1]);
 const pick = (rng, xs) => xs[rng.int(xs.length)];
@@ -45,27 +67,13 @@ for (let i = 0; i < count; i++) {
   const window = frequency === 'weekly' ? 4 : 28;
   for (const [j, name] of s.controlNames.entries()) {
     const typical = typicalControl(history, name, future);
-    const truth = s.controls[j].slice(n);
-    let chosenError = 0;
-    let meanError = 0;
-    let windows = 0;
-    for (let a = 0; a + window <= future.length; a++) {
-      let sumTruth = 0;
-      let sumTypical = 0;
-      for (let t = a; t < a + window; t++) {
-        sumTruth += truth[t];
-        sumTypical += typical.values[t];
-      }
-      chosenError += Math.abs(sumTruth - sumTypical);
-      meanError += Math.abs(sumTruth - typical.mean * window);
-      windows++;
-    }
+    const { chosenError, meanError } = windowErrors(s.controls[j].slice(n), typical, window);
     const key = `${name} ${frequency} ${years}y`;
     sums[key] ??= { n: 0, aligned: {}, chosen: 0, mean: 0 };
     sums[key].n++;
     sums[key].aligned[typical.alignment] = (sums[key].aligned[typical.alignment] ?? 0) + 1;
-    sums[key].chosen += chosenError / windows;
-    sums[key].mean += meanError / windows;
+    sums[key].chosen += chosenError;
+    sums[key].mean += meanError;
   }
 }
 // Controls of other kinds on random start dates (made here, not by the generator): holidays on
@@ -150,26 +158,13 @@ for (let i = 0; i < count; i++) {
     const future = dates.slice(n);
     const typical = typicalControl(history, kind, future);
     const window = frequency === 'weekly' ? 4 : 28;
-    let chosenError = 0;
-    let meanError = 0;
-    let windows = 0;
-    for (let a = 0; a + window <= future.length; a++) {
-      let sumTruth = 0;
-      let sumTypical = 0;
-      for (let t = a; t < a + window; t++) {
-        sumTruth += x[n + t];
-        sumTypical += typical.values[t];
-      }
-      chosenError += Math.abs(sumTruth - sumTypical);
-      meanError += Math.abs(sumTruth - typical.mean * window);
-      windows++;
-    }
+    const { chosenError, meanError } = windowErrors(x.subarray(n), typical, window);
     const key = `made: ${kind} ${frequency}`;
     sums[key] ??= { n: 0, aligned: {}, chosen: 0, mean: 0 };
     sums[key].n++;
     sums[key].aligned[typical.alignment] = (sums[key].aligned[typical.alignment] ?? 0) + 1;
-    sums[key].chosen += chosenError / windows;
-    sums[key].mean += meanError / windows;
+    sums[key].chosen += chosenError;
+    sums[key].mean += meanError;
   }
 }
 for (const [key, v] of Object.entries(sums).sort()) {
