@@ -12,6 +12,7 @@ import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
   extendSeries,
+  heldControlsNote,
   planSpendCsv,
   revenueModelOf,
   scenarioOutlook,
@@ -91,6 +92,19 @@ describe('the typical year of a control', () => {
     future.forEach((d, i) => expect(c.values[i]).toBeCloseTo(expected[d] ?? 0, 12));
     // The four days a year, placed, not added: the horizon holds what one year held.
     expect(c.values.reduce((a, b) => a + b, 0)).toBeCloseTo(4, 12);
+  });
+
+  it("the plan's note groups the calendar controls that fall on no day of the horizon", () => {
+    const january = dateRange('2025-01-01', '2025-01-28');
+    const note = heldControlsNote(series, ['christmas', 'black_friday', 'promo'], {
+      dates: january,
+    })!;
+    const held = (days: number) => Number(((days / history.length) * 28).toPrecision(3));
+    expect(note).toContain(
+      `christmas, black_friday follow their calendar, their mean on the same dates in the past years, ` +
+        `and fall on none of the 28 days of the horizon (${held(9)}, ${held(12)} if held at their means over the data); ` +
+        `promo is held at its mean over the data in every period of the horizon`,
+    );
   });
 
   it('promotions on dates of no pattern are held at their mean', () => {

@@ -1432,22 +1432,26 @@ export function heldControlsNote(
   const atMean = typical.filter((c) => c.alignment === 'mean');
   const onCalendar = typical.filter((c) => c.alignment !== 'mean');
   const meanList = atMean.map((c) => `${c.name} ${formatSignificant(c.mean, 3)}`).join(', ');
+  const activeIn = (c: TypicalControl): number => c.values.filter((v) => v !== 0).length;
   const calendarPart = (c: TypicalControl): string => {
-    let active = 0;
-    let sum = 0;
-    c.values.forEach((v) => {
-      if (v !== 0) active++;
-      sum += v;
-    });
     const follows = `${c.name} follows its calendar, its mean on the same dates in the past years`;
     if (dates.length === 0) return follows;
-    const inHorizon =
-      active === 0
-        ? `0 in all ${dates.length} ${period}s of the horizon`
-        : `not 0 in ${active} of the ${dates.length} ${period}s of the horizon, ${formatSignificant(sum, 3)} in all`;
+    const sum = c.values.reduce((a, v) => a + v, 0);
     return (
-      `${follows}: ${inHorizon} ` +
+      `${follows}: not 0 in ${activeIn(c)} of the ${dates.length} ${period}s of the horizon, ${formatSignificant(sum, 3)} in all ` +
       `(${formatSignificant(c.mean * dates.length, 3)} if held at its mean over the data)`
+    );
+  };
+  // Those that fall on no period of the horizon, in one part (an events column's holidays of
+  // other seasons).
+  const absent = dates.length > 0 ? onCalendar.filter((c) => activeIn(c) === 0) : [];
+  const absentPart = (): string => {
+    const one = absent.length === 1;
+    const names = absent.map((c) => c.name).join(', ');
+    const held = absent.map((c) => formatSignificant(c.mean * dates.length, 3)).join(', ');
+    return (
+      `${names} ${one ? 'follows its' : 'follow their'} calendar, ${one ? 'its' : 'their'} mean on the same dates in the past years, and ${one ? 'falls' : 'fall'} on none of the ${dates.length} ${period}s of the horizon ` +
+      `(${held} if held at ${one ? 'its mean' : 'their means'} over the data)`
     );
   };
   const parts: string[] = [];
@@ -1463,7 +1467,8 @@ export function heldControlsNote(
       `the planned values of ${given.join(', ')} come from the forecast, for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (${afterThem})`,
     );
   }
-  parts.push(...onCalendar.map(calendarPart));
+  parts.push(...onCalendar.filter((c) => !absent.includes(c)).map(calendarPart));
+  if (absent.length > 0) parts.push(absentPart());
   if (atMean.length > 0) {
     const one = atMean.length === 1;
     const subject =
