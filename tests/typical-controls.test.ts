@@ -149,6 +149,16 @@ describe('the typical year of a control', () => {
     expect(c.values.reduce((a, b) => a + b, 0)).toBeCloseTo(7, 12);
   });
 
+  it('a week that straddles the new year does not predict itself', () => {
+    // Weeks dated on Fridays: the week of 30 December 2022 holds 2 January 2023, the date its own
+    // middle aligns to in 2023. A one-off event on it has no calendar.
+    const fridays = dateRange('2021-01-01', '2023-12-29', 7);
+    for (const one of ['2021-12-31', '2022-12-30']) {
+      const x = Float64Array.from(fridays, (d) => (d === one ? 1 : 0));
+      expect(controlAlignment({ dates: fridays, frequency: 'weekly' }, x)).toBe('mean');
+    }
+  });
+
   it('one year of history cannot show a calendar: the mean', () => {
     const oneYear = dateRange('2023-01-01', '2023-12-31');
     const s = seriesOf(oneYear, { x: (d) => (d.slice(5) === '12-25' ? 1 : 0) });

@@ -44,7 +44,6 @@ export interface TypicalControl {
 }
 
 interface History {
-  days: Float64Array;
   years: Int32Array;
   rowOfDay: Map<number, number>;
   firstYear: number;
@@ -52,12 +51,10 @@ interface History {
 }
 
 function historyOf(dates: readonly string[]): History {
-  const days = Float64Array.from(dates, parseIsoDay);
   const rowOfDay = new Map<number, number>();
-  days.forEach((d, i) => rowOfDay.set(d, i));
+  dates.forEach((d, i) => rowOfDay.set(parseIsoDay(d), i));
   const years = Int32Array.from(dates, (d) => Number(d.slice(0, 4)));
   return {
-    days,
     years,
     rowOfDay,
     firstYear: years[0] ?? 0,
@@ -86,20 +83,19 @@ function alignedRow(h: History, date: string, year: number, weekly: boolean): nu
   return -1;
 }
 
-/** Mean of `x` over the rows aligned to `date` in the years `include` accepts; NaN when none. */
+/** Mean of `x` over the rows aligned to `date` in each year that `include` accepts; NaN when none. */
 function alignedMean(
   h: History,
   x: ArrayLike<number>,
   date: string,
   weekly: boolean,
-  include: (year: number) => boolean,
+  include: (row: number) => boolean,
 ): number {
   let sum = 0;
   let count = 0;
   for (let y = h.firstYear; y <= h.lastYear; y++) {
-    if (!include(y)) continue;
     const row = alignedRow(h, date, y, weekly);
-    if (row < 0) continue;
+    if (row < 0 || !include(row)) continue;
     sum += x[row];
     count++;
   }
@@ -114,8 +110,7 @@ function meanOf(x: ArrayLike<number>): number {
 
 /**
  * Whether the control's history follows the calendar, by leave-one-year-out error (module
- * comment). A row's calendar date in another year is about a year away (weekly: its week's
- * middle), so no row predicts itself.
+ * comment): each row is predicted from the rows of the other years, so no row predicts itself.
  */
 export function controlAlignment(
   series: Pick<TenantSeries, 'dates' | 'frequency'>,
@@ -140,7 +135,9 @@ export function controlAlignment(
   let scored = 0;
   for (let t = 0; t < n; t++) {
     const own = h.years[t];
-    const calendar = alignedMean(h, x, series.dates[t], weekly, (y) => y !== own);
+    // Rows of the other years only: a week that straddles the new year, dated in the old one,
+    // holds the middle date its own week is aligned to in the new one.
+    const calendar = alignedMean(h, x, series.dates[t], weekly, (row) => h.years[row] !== own);
     const [s, c] = yearSum.get(own)!;
     if (Number.isNaN(calendar) || n - c === 0) continue;
     const flat = (total - s) / (n - c);
