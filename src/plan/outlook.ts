@@ -69,7 +69,7 @@ function monthDay(date: string): [number, number] {
 }
 
 /** Day number of D's calendar date in the given year (29 Feb -> 28 Feb in common years). */
-function sameDateIn(date: string, year: number): number {
+export function sameDateIn(date: string, year: number): number {
   const [m, d] = monthDay(date);
   const day = parseIsoDay(
     `${String(year).padStart(4, '0')}-${date.slice(5, 7)}-${date.slice(8, 10)}`,

@@ -23,7 +23,9 @@
  * not add any.
  */
 import { isoFromDays, parseIsoDay } from '../core/csv.js';
+import { mean } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
+import { sameDateIn } from './outlook.js';
 
 /** Where a control's typical year comes from: its mean over the data, or its past years' calendar. */
 export type ControlAlignment = 'mean' | 'calendar';
@@ -62,13 +64,6 @@ function historyOf(dates: readonly string[]): History {
   };
 }
 
-/** Day number of `date`'s calendar date in `year` (29 February -> 28 February in common years). */
-function sameDateIn(date: string, year: number): number {
-  const y = String(year).padStart(4, '0');
-  const day = parseIsoDay(`${y}-${date.slice(5, 10)}`);
-  return Number.isNaN(day) && date.slice(5, 10) === '02-29' ? parseIsoDay(`${y}-02-28`) : day;
-}
-
 /**
  * The history row of `year` on `date`'s calendar date, or -1. Weekly rows (dated by their first day):
  * the row of `year` whose week holds the calendar date of the middle of `date`'s week.
@@ -100,12 +95,6 @@ function alignedMean(
     count++;
   }
   return count > 0 ? sum / count : Number.NaN;
-}
-
-function meanOf(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let t = 0; t < x.length; t++) s += x[t];
-  return x.length > 0 ? s / x.length : 0;
 }
 
 /**
@@ -165,14 +154,14 @@ export function typicalControl(
   const j = series.controlNames.indexOf(name);
   if (j < 0) throw new RangeError(`the data has no control ${name}`);
   const x = series.controls[j];
-  const mean = meanOf(x);
+  const average = mean(x);
   // The same history's control again (a plan probes its model and each refit): chosen once.
   let alignment = chosen.get(x)?.dates === series.dates ? chosen.get(x)!.alignment : undefined;
   if (alignment === undefined) {
     alignment = controlAlignment(series, x);
     chosen.set(x, { dates: series.dates, alignment });
   }
-  const values = new Float64Array(dates.length).fill(mean);
+  const values = new Float64Array(dates.length).fill(average);
   if (alignment !== 'mean') {
     const weekly = series.frequency === 'weekly';
     const h = historyOf(series.dates);
@@ -181,5 +170,5 @@ export function typicalControl(
       if (!Number.isNaN(v)) values[i] = v;
     });
   }
-  return { name, alignment, values, mean };
+  return { name, alignment, values, mean: average };
 }

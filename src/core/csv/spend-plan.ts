@@ -64,7 +64,7 @@ export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): Parse
   );
   // Each column's channel, ignoring case: `meta_spend`, `Meta Spend ($)` and `meta` are meta.
   const channelLower = o.channels.map((c) => c.toLowerCase());
-  const weatherLower = new Set([...o.weather, ...(o.controls ?? [])].map((w) => w.toLowerCase()));
+  const skippedLower = new Set([...o.weather, ...(o.controls ?? [])].map((w) => w.toLowerCase()));
   const columnOf = new Map<number, number>();
   const ignored: string[] = [];
   header.forEach((name, j) => {
@@ -82,7 +82,7 @@ export function parseSpendPlanCsv(text: string, o: ParseSpendPlanOptions): Parse
         );
       }
       columnOf.set(j, c);
-    } else if (weatherLower.has(name.toLowerCase())) {
+    } else if (skippedLower.has(name.toLowerCase())) {
       ignored.push(name);
     } else {
       throw new DataError(
