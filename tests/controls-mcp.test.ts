@@ -114,4 +114,14 @@ describe('controls over MCP (real app)', () => {
       await c.close();
     }
   }, 240_000);
+
+  it("the tenant report draws the controls the latest plan assumed (the forecast's promotions)", async () => {
+    // The latest stored plan is the compared one above: promo 3, 0, 5, 0 from its forecast.
+    const r = await app.writeReport({ tenant, phase: 3 });
+    const chart = r.charts.find((ch) => ch.id === 'plan')!;
+    expect(chart.title).toContain('spend per week and channel, with the controls it assumed');
+    expect(chart.reading).toContain(
+      'Controls as the plan assumed them: promo 8.00 in all, the most on',
+    );
+  }, 240_000);
 });

@@ -294,6 +294,39 @@ describe('tenant report from hand-made data', () => {
     expect(report.html).not.toContain('ROAS pooled with the other channels');
   });
 
+  it('draws the controls a plan assumed below its spend and says them in its reading', async () => {
+    // A holiday on the plan's second day (the typical year) and a price held at its mean.
+    const withControls = {
+      ...d,
+      plan: {
+        ...d.plan!,
+        controls: [
+          { date: '2024-08-02', variable: 'holiday', value: 0 },
+          { date: '2024-08-03', variable: 'holiday', value: 1 },
+          { date: '2024-08-02', variable: 'price', value: 9.5 },
+          { date: '2024-08-03', variable: 'price', value: 9.5 },
+        ],
+      },
+    } as TenantReportData;
+    const chart = tenantCharts(withControls).find((c) => c.id === 'plan')!;
+    expect(chart.title).toBe(
+      'Latest budget plan (plan 1): spend per day and channel, with the weather outlook and the controls it assumed',
+    );
+    expect(chart.reading).toContain(
+      ' Controls as the plan assumed them: holiday 1.00 in all, the most on 2024-08-03 (1.00); price 9.50 each day.',
+    );
+    expect(chart.rows.filter((r) => r.row_type === 'control')).toHaveLength(4);
+    const report = await buildTenantReport(withControls);
+    const f = report.html.slice(report.html.indexOf('id="chart-plan"'));
+    const svg = f.slice(f.indexOf('<svg'), f.indexOf('</svg>'));
+    expect(svg).toContain('control as assumed');
+    expect(svg).toContain('holiday');
+    // Without controls the chart is as before (no panel, no words).
+    const plain = tenantCharts(d).find((c) => c.id === 'plan')!;
+    expect(plain.reading).not.toContain('Controls');
+    expect(plain.rows.some((r) => r.row_type === 'control')).toBe(false);
+  });
+
   it("shows each channel's pooled ROAS beside the model's when the explanation has it", async () => {
     const pooled = {
       ...d,

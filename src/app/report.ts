@@ -730,6 +730,9 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     outlook: Object.entries(p.outlook.weather).flatMap(([variable, values]) =>
       values.map((value, t) => ({ date: dates[t], variable, value })),
     ),
+    controls: Object.entries(p.outlook.controls ?? {}).flatMap(([variable, values]) =>
+      values.map((value, t) => ({ date: dates[t], variable, value })),
+    ),
     expected_revenue: p.expected_revenue.horizon,
     carry_over_after: p.expected_revenue.carry_over_after,
     objective: p.objective,

@@ -7,6 +7,7 @@ import {
   CHART_WIDTH,
   TRUTH_COLOR,
   WEATHER_COLOR,
+  CONTROLS_COLOR,
   channelColors,
   topLevel,
   type ChartDef,
@@ -722,6 +723,7 @@ function utcMs(date: string): number {
 export function planChart(d: TenantReportData): ChartDef | null {
   const plan = d.plan;
   if (!plan || plan.spend.length === 0) return null;
+  const controls = plan.controls ?? [];
   const rows: Row[] = [
     ...plan.spend.map((r) => ({
       row_type: 'spend',
@@ -732,6 +734,13 @@ export function planChart(d: TenantReportData): ChartDef | null {
     })),
     ...plan.outlook.map((r) => ({
       row_type: 'outlook',
+      date: r.date,
+      channel: null,
+      value: sig(r.value),
+      variable: r.variable,
+    })),
+    ...controls.map((r) => ({
+      row_type: 'control',
       date: r.date,
       channel: null,
       value: sig(r.value),
@@ -806,13 +815,36 @@ export function planChart(d: TenantReportData): ChartDef | null {
       width: CHART_WIDTH,
       height: 110,
       transform: [{ filter: "datum.row_type == 'outlook'" }, ...span],
-      mark: { type: 'line', point: true, color: WEATHER_COLOR },
+      mark: { type: 'line', point: { color: WEATHER_COLOR }, color: WEATHER_COLOR },
       encoding: {
         x: { ...x, field: 'period_mid' },
         y: { field: 'value', type: 'quantitative', title: 'weather outlook' },
         row: { field: 'variable', type: 'nominal', title: null },
       },
       // Each weather variable on its own scale (temperature, rain and humidity differ in units).
+      resolve: { scale: { y: 'independent' } },
+    });
+  }
+  // The controls (events, promotions, prices) the plan assumed: they move its expected revenue,
+  // and a holiday in the horizon read from the typical year is worth seeing beside the spend.
+  if (controls.length) {
+    panels.push({
+      width: CHART_WIDTH,
+      height: 80,
+      transform: [{ filter: "datum.row_type == 'control'" }, ...span],
+      // The points take the line's colour only when told (the default blue read as a channel).
+      mark: { type: 'line', point: { color: CONTROLS_COLOR }, color: CONTROLS_COLOR },
+      encoding: {
+        x: { ...x, field: 'period_mid' },
+        // "~g": a control held at 0 was labelled "0.000000" (a one-value domain's default format).
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'control as assumed',
+          axis: { format: '~g', tickCount: 3 },
+        },
+        row: { field: 'variable', type: 'nominal', title: null },
+      },
       resolve: { scale: { y: 'independent' } },
     });
   }
@@ -825,7 +857,11 @@ export function planChart(d: TenantReportData): ChartDef | null {
   // An unchecked plan (replicates 0) is the model's optimum as is: its uplift is the claim the
   // check exists to test (a weekly probe's read +2.27M over (a) where the plan truly lost 67%).
   const unchecked = plan.checked === false;
-  const title = `Latest budget plan (plan ${plan.id}${objective}${unchecked ? ', unchecked' : ''}): spend per ${period} and channel${plan.outlook.length ? ', with the weather outlook' : ''}`;
+  const beside = [
+    ...(plan.outlook.length ? ['the weather outlook'] : []),
+    ...(controls.length ? ['the controls it assumed'] : []),
+  ];
+  const title = `Latest budget plan (plan ${plan.id}${objective}${unchecked ? ', unchecked' : ''}): spend per ${period} and channel${beside.length ? `, with ${beside.join(' and ')}` : ''}`;
   // Both ends of an interval at one precision (num alone wrote "-20.0 to +260").
   const signedAt =
     (scale: number) =>
@@ -862,6 +898,7 @@ export function planChart(d: TenantReportData): ChartDef | null {
             : '.')
         : '.') +
       gains +
+      controlsReading(controls, period) +
       (unchecked
         ? " Unchecked: made with replicates 0, it is the model's optimum without a check against refits of the model and without intervals, and its gain over the historical split can be the model's error: plan again without --replicates 0 (plan_budget without replicates: 0) before acting on it."
         : '') +
@@ -876,6 +913,29 @@ export function planChart(d: TenantReportData): ChartDef | null {
     spec: topLevel(title, rows, { vconcat: panels, resolve: { scale: { x: 'shared' } } }),
     notes: plan.notes ?? [],
   };
+}
+
+/**
+ * The controls a plan assumed, in words: each one's value where it stays the same, else its sum
+ * over the horizon and its highest period ("" without controls).
+ */
+function controlsReading(
+  controls: readonly { date: string; variable: string; value: number }[],
+  period: string,
+): string {
+  const names = [...new Set(controls.map((r) => r.variable))];
+  if (names.length === 0) return '';
+  const parts = names.map((name) => {
+    const own = controls.filter((r) => r.variable === name);
+    const top = own.reduce((a, b) => (b.value > a.value ? b : a));
+    const low = Math.min(...own.map((r) => r.value));
+    if (top.value - low <= 1e-9 * Math.max(1, Math.abs(top.value))) {
+      return `${name} ${num(top.value)} each ${period}`;
+    }
+    const sum = own.reduce((a, r) => a + r.value, 0);
+    return `${name} ${num(sum)} in all, the most on ${top.date} (${num(top.value)})`;
+  });
+  return ` Controls as the plan assumed them: ${parts.join('; ')}.`;
 }
 
 /**

@@ -64,6 +64,11 @@ export interface PlanView {
   spend: { date: string; channel: string; spend: number }[];
   /** Weather outlook per period (any of the weather columns), may be empty. */
   outlook: { date: string; variable: string; value: number }[];
+  /**
+   * The model's controls per period as the plan assumed them (a forecast's planned values, else
+   * their typical year); absent or empty without controls and for plans stored before session 60.
+   */
+  controls?: { date: string; variable: string; value: number }[];
   /** Expected revenue in the plan's horizon, when the planner gives it. */
   expected_revenue?: number | null;
   /**
