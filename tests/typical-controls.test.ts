@@ -159,6 +159,36 @@ describe('the typical year of a control', () => {
     }
   });
 
+  it('a step that has not ended is held at its last value, and so is a walk; pulses keep their mean', () => {
+    // A new store from 2022-06-01 on (its 0/1 column 1 for the last 19 months), a price that walks.
+    const walk = new SeededRandom(15001);
+    let price = 10;
+    const prices = history.map(() => (price += walk.normal(0, 0.05)));
+    const s = seriesOf(history, {
+      store: (d) => (d >= '2022-06-01' ? 1 : 0),
+      price: (_, t) => prices[t],
+      promo: (_, t) => (randomDays.has(t) ? 1 : 0),
+    });
+    const store = typicalControl(s, 'store', future);
+    expect(store.alignment).toBe('last');
+    expect(store.last).toBe(1);
+    for (const v of store.values) expect(v).toBe(1);
+    const walked = typicalControl(s, 'price', future);
+    expect(walked.alignment).toBe('last');
+    for (const v of walked.values) expect(v).toBe(prices.at(-1));
+    expect(typicalControl(s, 'promo', future).alignment).toBe('mean');
+    const days = history.length - history.indexOf('2022-06-01');
+    expect(heldControlsNote(s, ['store'], { dates: future })).toBe(
+      `store is held at its last value, 1, its value for the last ${days} days of the data: it stayed where it ended in the history, a step or a walk rather than a calendar or pulses ` +
+        `(${Number((days / history.length).toPrecision(3))} if held at its mean over the data); ` +
+        `the plan does not know next days' events, promotions or prices beyond that (give their planned values as columns of a forecast file); ` +
+        `it moves the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold it`,
+    );
+    // A step in the history's last month is not told from a pulse: its mean.
+    const late = seriesOf(history, { store: (d) => (d >= '2023-12-01' ? 1 : 0) });
+    expect(typicalControl(late, 'store', future).alignment).toBe('mean');
+  });
+
   it('one year of history cannot show a calendar: the mean', () => {
     const oneYear = dateRange('2023-01-01', '2023-12-31');
     const s = seriesOf(oneYear, { x: (d) => (d.slice(5) === '12-25' ? 1 : 0) });
@@ -245,6 +275,46 @@ describe('the plan places a recurring holiday of the history', () => {
     );
     expect(calendar.notes.join('\n')).toContain(
       `holiday follows its calendar, its mean on the same dates in the past years: not 0 in 5 of the 28 days of the horizon, 4 in all (${Number((mean * H).toPrecision(3))} if held at its mean over the data); promo is held at its mean over the data in every period of the horizon`,
+    );
+  });
+});
+
+describe('the plan holds a step that has not ended at its last value', () => {
+  // The suite's event tenant with a new store from 2023-12-02 on: a 0/1 column and 20,000 more
+  // revenue a day from then (the helper's finding: held at its mean, 0.36, the plan forecast
+  // revenue 11% low).
+  const base = generateShape(suiteShape('shape_daily_3y_events'), { seed: DEFAULT_SEED }).series;
+  const k = base.dates.indexOf('2023-12-02');
+  const store = Float64Array.from(base.dates, (_, t) => (t >= k ? 1 : 0));
+  const series: TenantSeries = {
+    ...base,
+    controlNames: [...base.controlNames, 'store'],
+    controls: [...base.controls, store],
+    target: Float64Array.from(base.target, (y, t) => y + (t >= k ? 20_000 : 0)),
+  };
+  const model = revenueModelOf(fitFinalModel(series, 3, {}));
+  const H = 28;
+  const typical = scenarioOutlook(series, 'typical', model.weather, H + 60);
+
+  it('as a forecast of 1 on every day would, and the store is worth about its 20,000 a day', () => {
+    const planWith = (values: number[] | null): PlanResult =>
+      planWithControl(series, model, typical, H, 'store', values);
+    const rev = (p: PlanResult) => p.expected_revenue.horizon;
+    const held = planWith(null);
+    const open = planWith(Array(H + 60).fill(1));
+    expect(Math.abs(rev(held) - rev(open))).toBeLessThan(1e-9 * rev(open));
+    expect(held.outlook.controls!.store).toEqual(Array(H).fill(1));
+    const closed = planWith(Array(H + 60).fill(0));
+    // The model's store effect, per day, against the 20,000 put in (within 10%).
+    const perDay = (rev(open) - rev(closed)) / H;
+    expect(Math.abs(perDay - 20_000)).toBeLessThan(2_000);
+    const mean = (series.dates.length - k) / series.dates.length;
+    const atMean = planWith(Array(H + 60).fill(mean));
+    // Linear in the control (additive controls): to floating-point rounding.
+    const gain = perDay * H * (1 - mean);
+    expect(Math.abs(rev(held) - rev(atMean) - gain)).toBeLessThan(1e-6 * gain);
+    expect(held.notes.join('\n')).toContain(
+      'store is held at its last value, 1, its value for the last',
     );
   });
 });

@@ -78,9 +78,10 @@ for (let i = 0; i < count; i++) {
 }
 // Controls of other kinds on random start dates (made here, not by the generator): holidays on
 // fixed dates, on weekdays (the n-th weekday of a month), one skipped in a year, a seasonal price;
-// and of no calendar: random days at 1-20%, runs at random, a random-walk price.
+// and of no calendar: random days at 1-20%, runs at random, a random-walk price, a step that
+// has not ended (0, then 1 from a day in the history's 10-90% on).
 const { isoFromDays, parseIsoDay } = await load('src/core/csv.js');
-const kinds = ['fixed', 'weekday', 'skipped', 'seasonal', 'random', 'runs', 'walk'];
+const kinds = ['fixed', 'weekday', 'skipped', 'seasonal', 'random', 'runs', 'walk', 'step'];
 for (let i = 0; i < count; i++) {
   const rng = new SeededRandom(seedFromString(`kinds:${i}`, seed));
   const frequency = rng.uniform(0, 1) < 0.4 ? 'weekly' : 'daily';
@@ -124,6 +125,10 @@ for (let i = 0; i < count; i++) {
       ).includes(d),
     );
   const density = pick(rng, [0.01, 0.05, 0.2]);
+  // A step that has not ended (a new store): 0, then 1 from a day in the history's 10-90% on.
+  const stepRng = new SeededRandom(seedFromString(`step:${i}`, seed));
+  const stepDay =
+    first + Math.round((0.1 + 0.8 * stepRng.uniform(0, 1)) * (rows - 365 / step) * step);
   let walk = 0;
   let runLeft = 0;
   const daily = {
@@ -139,6 +144,7 @@ for (let i = 0; i < count; i++) {
       return 0;
     },
     walk: () => (walk += rng.normal(0, 0.1)),
+    step: (d) => (parseIsoDay(d) >= stepDay ? 1 : 0),
   };
   for (const kind of kinds) {
     // Weekly rows sum the days (events) or average them (prices).

@@ -1430,7 +1430,8 @@ export function heldControlsNote(
   const dates = (outlook?.dates ?? []).slice(0, horizon);
   const typical = heldOnes.map((name) => typicalControl(series, name, dates));
   const atMean = typical.filter((c) => c.alignment === 'mean');
-  const onCalendar = typical.filter((c) => c.alignment !== 'mean');
+  const onCalendar = typical.filter((c) => c.alignment === 'calendar');
+  const atLast = typical.filter((c) => c.alignment === 'last');
   const meanList = atMean.map((c) => `${c.name} ${formatSignificant(c.mean, 3)}`).join(', ');
   const activeIn = (c: TypicalControl): number => c.values.filter((v) => v !== 0).length;
   const calendarPart = (c: TypicalControl): string => {
@@ -1440,6 +1441,18 @@ export function heldControlsNote(
     return (
       `${follows}: not 0 in ${activeIn(c)} of the ${dates.length} ${period}s of the horizon, ${formatSignificant(sum, 3)} in all ` +
       `(${formatSignificant(c.mean * dates.length, 3)} if held at its mean over the data)`
+    );
+  };
+  // A step that has not ended or a walk (typical-controls.ts): its last value, and for how long.
+  const lastPart = (c: TypicalControl): string => {
+    const x = series.controls[series.controlNames.indexOf(c.name)];
+    let run = 0;
+    while (run < x.length && x[x.length - 1 - run] === c.last) run++;
+    return (
+      `${c.name} is held at its last value, ${formatSignificant(c.last, 3)}` +
+      (run > 1 ? `, its value for the last ${run} ${period}s of the data` : '') +
+      `: it stayed where it ended in the history, a step or a walk rather than a calendar or pulses ` +
+      `(${formatSignificant(c.mean, 3)} if held at its mean over the data)`
     );
   };
   // Those that fall on no period of the horizon, in one part (an events column's holidays of
@@ -1460,19 +1473,25 @@ export function heldControlsNote(
     const rows = Math.min(outlook?.controls?.[0]?.length ?? 0, outlook?.dates.length ?? 0);
     // After the forecast's rows each follows its typical year (model.ts extendSeries).
     const after = given.map((name) => typicalControl(series, name, []).alignment);
+    const afterWords = {
+      mean: 'at its mean over the data',
+      calendar: 'at its mean on the same dates in the past years',
+      last: 'at its last value in the data',
+    };
     const afterThem = after.every((a) => a === 'mean')
       ? `held at ${given.length === 1 ? 'its mean' : 'their means'} over the data after them`
-      : `after them, ${given.map((name, i) => `${name} ${after[i] === 'mean' ? 'at its mean over the data' : 'at its mean on the same dates in the past years'}`).join(', ')}`;
+      : `after them, ${given.map((name, i) => `${name} ${afterWords[after[i]]}`).join(', ')}`;
     parts.push(
       `the planned values of ${given.join(', ')} come from the forecast, for the ${rows} ${period}s of the horizon and its carry-over tail that it covers (${afterThem})`,
     );
   }
+  parts.push(...atLast.map(lastPart));
   parts.push(...onCalendar.filter((c) => !absent.includes(c)).map(calendarPart));
   if (absent.length > 0) parts.push(absentPart());
   if (atMean.length > 0) {
     const one = atMean.length === 1;
     const subject =
-      given.length + onCalendar.length === 0
+      given.length + onCalendar.length + atLast.length === 0
         ? one
           ? 'the control is'
           : 'the controls are'

@@ -21,17 +21,35 @@
  * mean's (k other years: 1.5 for three years of data), so the share leaves a margin. Over a whole
  * year the calendar's values sum to about the mean's: they place the history's events, they do
  * not add any.
+ *
+ * A control that stays where it ended is held at its last value instead: a step that has not
+ * ended (a new store's 0/1 column, 1 for the last year: at its mean a plan put the store a third
+ * open and forecast revenue 11% low) or a price that walks. The history decides, before the
+ * calendar: from every origin after its first quarter year, the next quarter year's rows are
+ * predicted by the origin's value and by the mean up to the origin; the last value is held when
+ * its squared error is below LAST_ERROR_SHARE of the mean's. Measured on made-up daily columns of
+ * three years, the error ratio is 0.17 and 0.24 for steps 13 and 31 months before the end, 0.13
+ * for a random-walk price, 0.75 for a slowly mean-reverting one (AR(1), 0.99 a day), and 1.2-2.0
+ * for a summer season, holidays, promotions every 35-90 days, a weekend flag or a price that
+ * alternates every 120 days (for independent 0/1 days the last value's error is twice the
+ * mean's). A step in the last two months (0.68) is not told from a pulse and keeps its mean.
  */
 import { isoFromDays, parseIsoDay } from '../core/csv.js';
 import { mean } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
 import { sameDateIn } from './outlook.js';
 
-/** Where a control's typical year comes from: its mean over the data, or its past years' calendar. */
-export type ControlAlignment = 'mean' | 'calendar';
+/**
+ * Where a control's typical year comes from: its mean over the data, its past years' calendar,
+ * or its last value (a step that has not ended, a price that walks).
+ */
+export type ControlAlignment = 'mean' | 'calendar' | 'last';
 
 /** A calendar alignment's leave-one-year-out squared error must be below this share of the mean's. */
 export const CALENDAR_ERROR_SHARE = 0.9;
+
+/** The last value's rolling-origin squared error must be below this share of the mean's. */
+export const LAST_ERROR_SHARE = 0.5;
 
 /** A weekly row's middle day, after its first (the date that places the week in the year). */
 const MIDWEEK_DAYS = 3;
@@ -43,6 +61,8 @@ export interface TypicalControl {
   values: Float64Array;
   /** Its mean over the data (the value of `mean`, and of dates no past year has). */
   mean: number;
+  /** Its value on the data's last row (the value of `last`). */
+  last: number;
 }
 
 interface History {
@@ -98,13 +118,42 @@ function alignedMean(
 }
 
 /**
- * Whether the control's history follows the calendar, by leave-one-year-out error (module
- * comment): each row is predicted from the rows of the other years, so no row predicts itself.
+ * Whether the control stays where it ended (module comment): the next quarter year's rows from
+ * every origin after the first quarter, predicted by the origin's value and by the mean up to it.
+ */
+export function holdsLastValue(
+  series: Pick<TenantSeries, 'frequency'>,
+  x: ArrayLike<number>,
+): boolean {
+  const n = x.length;
+  const quarter = series.frequency === 'weekly' ? 13 : 91;
+  if (n < 2 * quarter) return false;
+  let sum = 0;
+  let lastError = 0;
+  let meanError = 0;
+  for (let o = 0; o < n - 1; o++) {
+    sum += x[o];
+    if (o + 1 < quarter) continue;
+    const flat = sum / (o + 1);
+    const end = Math.min(n, o + 1 + quarter);
+    for (let t = o + 1; t < end; t++) {
+      lastError += (x[t] - x[o]) ** 2;
+      meanError += (x[t] - flat) ** 2;
+    }
+  }
+  return meanError > 0 && lastError < LAST_ERROR_SHARE * meanError;
+}
+
+/**
+ * Where the control's typical year comes from (module comment): its last value when it stays
+ * where it ended; else its calendar when the history follows one, by leave-one-year-out error
+ * (each row predicted from the rows of the other years, so no row predicts itself); else its mean.
  */
 export function controlAlignment(
   series: Pick<TenantSeries, 'dates' | 'frequency'>,
   x: ArrayLike<number>,
 ): ControlAlignment {
+  if (holdsLastValue(series, x)) return 'last';
   const weekly = series.frequency === 'weekly';
   const h = historyOf(series.dates);
   const n = series.dates.length;
@@ -145,7 +194,7 @@ const chosen = new WeakMap<
   { dates: readonly string[]; alignment: ControlAlignment }
 >();
 
-/** The control's typical values on `dates` (after the data): its calendar's, or its mean. */
+/** The control's typical values on `dates` (after the data): its last value, its calendar's, or its mean. */
 export function typicalControl(
   series: Pick<TenantSeries, 'dates' | 'frequency' | 'controlNames' | 'controls'>,
   name: string,
@@ -161,8 +210,10 @@ export function typicalControl(
     alignment = controlAlignment(series, x);
     chosen.set(x, { dates: series.dates, alignment });
   }
-  const values = new Float64Array(dates.length).fill(average);
-  if (alignment !== 'mean') {
+  const values = new Float64Array(dates.length).fill(
+    alignment === 'last' && x.length > 0 ? x[x.length - 1] : average,
+  );
+  if (alignment === 'calendar') {
     const weekly = series.frequency === 'weekly';
     const h = historyOf(series.dates);
     dates.forEach((date, i) => {
@@ -170,5 +221,5 @@ export function typicalControl(
       if (!Number.isNaN(v)) values[i] = v;
     });
   }
-  return { name, alignment, values, mean: average };
+  return { name, alignment, values, mean: average, last: x.length > 0 ? x[x.length - 1] : average };
 }

@@ -92,7 +92,7 @@ const inputSchema = strictInput({
   )
     .optional()
     .describe(
-      "Forecast CSV text instead of a scenario: a date column (from the day/week after the data) and the model's weather columns; it may add the planned values of the tenant's controls (e.g. promo: 1 on next month's promotion days, 0 on the others), which the plan then uses instead of their typical year (a holiday that recurs on the calendar on its past years' dates, the other controls at their means)",
+      "Forecast CSV text instead of a scenario: a date column (from the day/week after the data) and the model's weather columns; it may add the planned values of the tenant's controls (e.g. promo: 1 on next month's promotion days, 0 on the others), which the plan then uses instead of their typical year (a holiday that recurs on the calendar on its past years' dates, a step that has not ended or a walking price at its last value, the other controls at their means)",
     ),
   forecast_path: z
     .string({ error: 'forecast_path must be a string' })
