@@ -117,6 +117,70 @@ describe('the weather line of a plan that stays at the historical split', () => 
   });
 });
 
+describe('the weather line of an outlook with the same weather every day', () => {
+  it('says it moves no budget between days and that its level may move the split, which it does', () => {
+    // A forecast of one temperature every day (with the typical outlook's other columns held at
+    // their first values): the timing line read "barely changes its return" beside a split the
+    // weather's level had moved.
+    const constant = (temperature: number) => {
+      const o = outlook();
+      return {
+        ...o,
+        weather: o.weather.map((w, j) =>
+          new Float64Array(w.length).fill(
+            o.weatherNames[j] === 'temperature_c' ? temperature : w[0],
+          ),
+        ),
+      };
+    };
+    const cold = makePlan({ series: tenant.series, model, outlook: constant(-5) }, { horizon: 28 });
+    const mild = makePlan({ series: tenant.series, model, outlook: constant(15) }, { horizon: 28 });
+    for (const s of cold.weather_shift) {
+      expect(s.effect).toBe('same_weather_every_period');
+      expect(s.text).toBe(
+        `${s.channel}: the outlook has the same weather on every day, so it moves none of its budget between days; its level may still move the split between channels, which this line does not measure (plan the same budget under another outlook, such as the typical one, to see how much)`,
+      );
+    }
+    // The ski shop's split at -5 °C and at 15 °C: the level moved it.
+    const share = (p: PlanResult) => p.channels[0].spend / p.budget;
+    expect(Math.abs(share(cold) - share(mild))).toBeGreaterThan(0.01);
+    // The typical outlook's weather varies: the timing line.
+    const typical = makePlan({ series: tenant.series, model, outlook: outlook() }, { horizon: 28 });
+    for (const s of typical.weather_shift) expect(s.effect).not.toBe('same_weather_every_period');
+  });
+});
+
+describe("a scenario's weather beyond the history", () => {
+  it('is noted as a forecast file is: the cold outlook of extreme_cooling goes below its coldest day', () => {
+    const cooling = generateTenant('extreme_cooling');
+    const m = revenueModelOf(fitFinalModel(cooling.series, 3));
+    const plan = (scenario: 'cold' | 'hot') =>
+      makePlan(
+        {
+          series: cooling.series,
+          model: m,
+          outlook: scenarioOutlook(cooling.series, scenario, m.weather, 28),
+        },
+        { horizon: 28 },
+      );
+    const cold = plan('cold');
+    const k = cooling.series.weatherNames.indexOf('temperature_c');
+    const history = cooling.series.weather[k];
+    const j = cold.outlook.weather.temperature_c;
+    const fmt = (x: number) => String(Number(x.toPrecision(3)));
+    const [lo, hi] = [Math.min(...j), Math.max(...j)];
+    // The outlook's coldest day, computed here, is below the history's.
+    expect(lo).toBeLessThan(Math.min(...history));
+    expect(cold.notes).toContain(
+      `the cold outlook's weather leaves the range of the data's history, where the model's weather terms are extrapolations: ` +
+        `temperature_c ${fmt(lo)} to ${fmt(hi)} (history ${fmt(Math.min(...history))} to ${fmt(Math.max(...history))}); ` +
+        `the cold outlook adds the cold days' departure to the typical year, so it can go past the history where that year is already cold`,
+    );
+    // The hot outlook stays inside the history.
+    expect(plan('hot').notes.join('\n')).not.toContain('leaves the range');
+  });
+});
+
 describe('amounts in one unit, refits by kind', () => {
   it('moneyRange writes both ends in the larger end’s unit', () => {
     expect(moneyRange(28.6, 26_200)).toEqual(['0.0286k', '26.2k']);

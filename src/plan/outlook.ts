@@ -391,13 +391,23 @@ export function describeOutsideHistory(o: WeatherOutsideHistory): string {
 }
 
 /** The plan's note on forecast weather outside the history (forecastOutsideHistory). */
-export function outsideHistoryNote(outside: readonly WeatherOutsideHistory[]): string {
+export function outsideHistoryNote(
+  outside: readonly WeatherOutsideHistory[],
+  /** A named scenario's (hot, cold, wet, dry) instead of a forecast file's. */
+  scenario?: string,
+): string {
   const far = outside.filter((o) => o.far);
   return (
-    `the forecast's weather leaves the range of the data's history, where the model's weather terms are extrapolations: ` +
+    `${scenario ? `the ${scenario} outlook's` : "the forecast's"} weather leaves the range of the data's history, where the model's weather terms are extrapolations: ` +
     outside.map(describeOutsideHistory).join(', ') +
     (far.length > 0
-      ? `; ${far.map((o) => o.column).join(', ')} ${far.length === 1 ? 'goes' : 'go'} past it by more than the history's spread (its standard deviation), where the plan's figures are not measurements: check the forecast's units and values`
+      ? `; ${far.map((o) => o.column).join(', ')} ${far.length === 1 ? 'goes' : 'go'} past it by more than the history's spread (its standard deviation), where the plan's figures are not measurements` +
+        (scenario ? '' : ": check the forecast's units and values")
+      : '') +
+    // A scenario's shift is added to the typical year: on the dates of the history's own
+    // extremes it goes past them (a hot July at 40.7 °C where the history's hottest day was 37.3).
+    (scenario
+      ? `; the ${scenario} outlook adds the ${scenario} days' departure to the typical year, so it can go past the history where that year is already ${scenario}`
       : '')
   );
 }
