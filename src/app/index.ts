@@ -50,6 +50,7 @@ export { normalizeConfig, DEFAULT_CONFIG } from './config.js';
 export { summarize, analyticsJson } from './analytics.js';
 export { CODE_VERSION } from './version.js';
 export { replicateWords, validationClause } from './explain.js';
+export { weatherStateReading } from './weather-reading.js';
 export type { ExplanationSelection, ExplanationView, SelectionInfo } from './explain-view.js';
 export { channelSelectionProblem, selectExplanation } from './explain-view.js';
 export { stderrLogger, type LogLevel } from './log.js';

@@ -4,6 +4,7 @@ import {
   smallAmount,
   validationClause,
   weatherStateLabels,
+  weatherStateReading,
   type Explanation,
   type ExplanationView,
   type FigureInterval,
@@ -53,6 +54,7 @@ export function explainText(e: Explanation | ExplanationView): string {
   const round = amountsOf(e);
   const period = periodOf(e);
   const states = e.weather_states;
+  const reading = weatherStateReading(e);
   const headers = stateHeaders(states);
   const hasTruth = e.channels.some((c) => c.truth !== null);
   const calibrated = e.calibration?.applied === true;
@@ -168,6 +170,7 @@ export function explainText(e: Explanation | ExplanationView): string {
               ...(hasTruth ? w.channels.map((c) => c.true_roas) : []),
             ]),
           ),
+          ...(reading === null ? [] : [reading.charAt(0).toUpperCase() + reading.slice(1) + '.']),
         ]
       : [
           '',

@@ -6,6 +6,7 @@ import {
   replicateWords,
   shortMoney,
   validationClause,
+  weatherStateReading,
   type ExplanationView,
   type SelectionInfo,
 } from '../../app/index.js';
@@ -107,6 +108,8 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
           );
           if (e.roas_pooling) lines.push(`ROAS pooled: ${e.roas_pooling.text}.`);
           if (e.controls.length > 0) lines.push(controlsLine(e.controls));
+          const reading = weatherStateReading(e);
+          if (reading !== null) lines.push(`Weather states: ${reading}.`);
           if (e.uncertainty) {
             lines.push(
               `Intervals [80%; 95%]: ${e.uncertainty.replicates}-replicate moving-block bootstrap ` +

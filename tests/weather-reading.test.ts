@@ -1,0 +1,98 @@
+/**
+ * The ROAS-by-weather-state table in one sentence (src/app/weather-reading.ts): a channel whose
+ * states' 80% intervals are apart is named with the pair furthest apart; the others' differences
+ * are read as unconfirmed; without intervals nothing is said. Intervals here are written by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { weatherStateReading } from '../src/app/weather-reading.js';
+import { explainText } from '../src/cli/commands/explain.js';
+import type { Explanation } from '../src/phases/types.js';
+import { call, connect, makeApp, text } from './mcp-helpers.js';
+import { handMadeReportData } from './report-helpers.js';
+
+const iv = (lo: number, hi: number) => ({
+  contribution: { p80: [0, 1] as [number, number], p95: [0, 1] as [number, number] },
+  roas: { p80: [lo, hi] as [number, number], p95: [lo - 1, hi + 1] as [number, number] },
+  marginal_roas: { p80: [0, 1] as [number, number], p95: [0, 1] as [number, number] },
+});
+
+/** The hand-made tenant (social 2.6 hot / 1.3 cold, search 1.5 / 1.4) with state intervals. */
+function withIntervals(
+  social: Record<'hot' | 'cold', [number, number]>,
+  search: Record<'hot' | 'cold', [number, number]>,
+): Explanation {
+  const e = structuredClone(handMadeReportData().explanation);
+  for (const s of e.weather_states) {
+    const state = s.state.split(':')[1] as 'hot' | 'cold';
+    for (const c of s.channels)
+      c.intervals = iv(...(c.channel === 'social' ? social : search)[state]);
+  }
+  return e;
+}
+
+describe('the weather states in one sentence', () => {
+  it('names the channel whose states are apart and reads the others as unconfirmed', () => {
+    const e = withIntervals(
+      { hot: [2.1, 3.1], cold: [0.9, 1.7] },
+      { hot: [1.0, 2.0], cold: [0.9, 1.9] },
+    );
+    expect(weatherStateReading(e)).toBe(
+      'ROAS differs clearly between weather states (80% intervals apart) on social temperature_c:hot 2.60 (80% 2.10 to 3.10) vs temperature_c:cold 1.30 (80% 0.90 to 1.70); ' +
+        "on search the states' 80% intervals overlap: read its differences as unconfirmed (each interval also holds the uncertainty of the channel's whole level, which moves every state together, so a ratio between states can be firmer than they show)",
+    );
+    // The CLI prints it under the table.
+    expect(explainText(e)).toContain(
+      '\nROAS differs clearly between weather states (80% intervals apart) on social',
+    );
+  });
+
+  it('says no channel differs clearly when every pair overlaps (2.1 to 3.1 against 0.9 to 2.1)', () => {
+    const e = withIntervals(
+      { hot: [2.1, 3.1], cold: [0.9, 2.1] },
+      { hot: [1.0, 2.0], cold: [0.9, 1.9] },
+    );
+    expect(weatherStateReading(e)).toMatch(
+      /^no channel's ROAS differs clearly between weather states: on every channel the 80% intervals of each column's states overlap, so read the table's differences as unconfirmed/,
+    );
+    expect(explainText(e)).toContain("\nNo channel's ROAS differs clearly between weather states");
+  });
+
+  it('says nothing without intervals (replicates 0) or without weather states', () => {
+    const e = handMadeReportData().explanation;
+    expect(weatherStateReading(e)).toBeNull();
+    expect(weatherStateReading({ ...e, weather_states: [] })).toBeNull();
+    expect(explainText(e)).not.toContain('differs clearly');
+  });
+});
+
+describe('over MCP', () => {
+  it("explain_tenant's text says it after the figures", async () => {
+    // The fake app's explanation with a hot state beside its cold one, and intervals on both.
+    const app = makeApp();
+    const explain = app.explainTenant.bind(app);
+    app.explainTenant = async (req, opts) => {
+      const e = await explain(req, opts);
+      const cold = e.weather_states[0];
+      const hot = structuredClone(cold);
+      hot.state = 'temperature_c:hot';
+      hot.definition = 'temperature_c > 15';
+      for (const c of cold.channels) c.intervals = iv(2.5, 3.5);
+      for (const c of hot.channels) {
+        c.roas = 5;
+        c.intervals = iv(4.0, 6.0);
+      }
+      e.weather_states = [cold, hot];
+      return e;
+    };
+    const c = await connect(app);
+    try {
+      const r = await call(c, 'explain_tenant', { tenant: 'extreme_rain_gear' });
+      expect(r.isError, text(r)).toBeFalsy();
+      expect(text(r)).toContain(
+        'Weather states: ROAS differs clearly between weather states (80% intervals apart) on meta temperature_c:hot 5.00 (80% 4.00 to 6.00) vs temperature_c:cold 3.00 (80% 2.50 to 3.50); google',
+      );
+    } finally {
+      await c.close();
+    }
+  });
+});
