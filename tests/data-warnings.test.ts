@@ -186,6 +186,51 @@ describe('weekly data, weather and spend', () => {
   });
 });
 
+describe('a channel paused in the middle of the history (paused_channel)', () => {
+  // 1095 daily rows, folds as below: training ends 367, 549, 731, 913; tests 182 rows each.
+  const paused = (from: number, days: number, n = 1095) => {
+    const google = Float64Array.from({ length: n }, (_, t) =>
+      t >= from && t < from + days ? 0 : 50,
+    );
+    return series(n, 'daily', {
+      channels: ['meta', 'google'],
+      spend: [new Float64Array(n).fill(100), google],
+    });
+  };
+  const warned = (s: TenantSeries, words = CLI_OPTION_WORDS) =>
+    dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter(
+      (x) => x.code === 'paused_channel',
+    );
+
+  it('names the fold that never saw it stop while its test block holds the pause, and the window that fixes it', () => {
+    // 91 days from row 500: fold 1 (train [0, 367), test [367, 549)) holds rows 500-548 of it and
+    // never saw google stop; fold 2 trains on 49 of its days (>= 28); the pause ends at row 590,
+    // so the first window that holds it is 591 rows.
+    const w = warned(paused(500, 91));
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toContain(
+      'channel "google" spends nothing for 91 days (3 months) from d500 to d590 and spends again after: fold 1 of 4 trains on rows where it never stopped',
+    );
+    expect(w[0].message).toContain('--min-train 591 (');
+    expect(warned(paused(500, 91), MCP_OPTION_WORDS)[0].message).toContain('min_train: 591 (');
+    const s = paused(500, 91);
+    const moved = protocolForSeries(s, { minTrain: 591 }).folds;
+    expect(
+      dataWarnings(s, { folds: moved, words: CLI_OPTION_WORDS }).map((x) => x.code),
+    ).not.toContain('paused_channel');
+  });
+
+  it('a pause of 27 days is not one, 28 is; a pause every training window saw is not flagged', () => {
+    expect(warned(paused(500, 27))).toEqual([]);
+    expect(warned(paused(500, 28))).toHaveLength(1);
+    // A pause in the first year: every fold's training rows hold it.
+    expect(warned(paused(100, 91))).toEqual([]);
+    // No spend at the start or the end is a launch or a stop, not a pause.
+    expect(warned(paused(0, 400))).toEqual([]);
+    expect(warned(paused(900, 195))).toEqual([]);
+  });
+});
+
 describe('a channel launched during the history (late_start_channel)', () => {
   // 1095 daily rows: every fold trains on a year, 4 folds of 182 test rows (first window 367):
   // training ends 367, 549, 731, 913.

@@ -28,6 +28,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'no_modeled_weather',
   'low_spend_channel',
   'late_start_channel',
+  'paused_channel',
   'unseen_control',
   'level_shift',
   'duplicate_spend',

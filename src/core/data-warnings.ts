@@ -25,6 +25,7 @@ export type DataWarningCode =
   | 'weather_kind_unknown'
   | 'low_spend_channel'
   | 'late_start_channel'
+  | 'paused_channel'
   | 'stopped_channel'
   | 'unseen_control'
   | 'calendar_control'
@@ -51,6 +52,13 @@ export const LOW_SPEND_ACTIVE_ROWS = 0.05;
  * fold can learn what the channel does.
  */
 export const LATE_START_TRAIN_PERIODS = { daily: 28, weekly: 8 } as const;
+
+/**
+ * A channel without spend on this many periods in a row (4 weeks), with spend before and after,
+ * was paused (pausedWarnings); a fold whose training rows hold fewer periods without its spend
+ * never saw it stop.
+ */
+export const PAUSE_PERIODS = { daily: 28, weekly: 4 } as const;
 
 /**
  * A channel that spent before but not on this many last periods (4 weeks) has stopped: its
@@ -91,6 +99,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...unknownKindWarnings(series),
     ...spendWarnings(series, options),
     ...lateStartWarnings(series, options),
+    ...pausedWarnings(series, options),
     ...stoppedWarnings(series),
     ...unseenControlWarnings(series, options),
     ...calendarControlWarnings(series, options),
@@ -344,6 +353,72 @@ function lateStartWarnings(series: TenantSeries, options: DataWarningOptions): D
         (moved !== null
           ? `read the later folds, or start the first fold after the launch with ${words.minTrain(minTrain)} (${moved} fold${moved === 1 ? '' : 's'})`
           : `read the later folds' R² rather than the mean (no protocol starts its first fold after the launch and keeps two folds)`),
+    });
+  });
+  return out;
+}
+
+/**
+ * A channel paused in the middle of the data (no spend on PAUSE_PERIODS periods or more in a row,
+ * with spend before and after): a fold whose training rows never saw it paused (fewer than
+ * PAUSE_PERIODS periods without its spend) while its test block holds the pause forecasts the
+ * pause by extrapolating the channel's response below the lowest spend it saw, which is the part
+ * of a channel's total effect the data do not show until it stops: a new user's three years with
+ * google paused for 91 days scored phase 3's first fold -0.17 where phase 0 scored 0.47, and
+ * nothing said why.
+ */
+function pausedWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const { folds, words } = options;
+  if (folds.length === 0) return [];
+  const need = PAUSE_PERIODS[series.frequency];
+  const out: DataWarning[] = [];
+  series.channels.forEach((channel, c) => {
+    const spend = series.spend[c];
+    const n = spend.length;
+    let first = 0;
+    while (first < n && !(spend[first] > 0)) first++;
+    let last = n - 1;
+    while (last >= 0 && !(spend[last] > 0)) last--;
+    // Runs without spend between the first and the last spend (a launch and a stop have their own
+    // warnings).
+    const pauses: [number, number][] = [];
+    for (let t = first; t <= last; t++) {
+      if (spend[t] > 0) continue;
+      let end = t;
+      while (end + 1 <= last && !(spend[end + 1] > 0)) end++;
+      if (end - t + 1 >= need) pauses.push([t, end]);
+      t = end;
+    }
+    if (pauses.length === 0) return;
+    const idleBefore = (end: number): number => {
+      let k = 0;
+      for (let t = first; t < Math.min(end, n); t++) if (!(spend[t] > 0)) k++;
+      return k;
+    };
+    const [a, b] = pauses[0];
+    const blind = folds.filter(
+      (f) =>
+        idleBefore(f.trainEnd) < need && pauses.some(([p, q]) => p < f.testEnd && q >= f.testStart),
+    );
+    if (blind.length === 0) return;
+    const list = blind.map((f) => f.index + 1);
+    const one = list.length === 1;
+    // The first window that holds a whole pause.
+    const minTrain = b + 1;
+    const moved = minTrainFolds(series, options, minTrain);
+    out.push({
+      code: 'paused_channel',
+      message:
+        `channel "${channel}" spends nothing for ${describePeriods(b - a + 1, series.frequency)} from ${series.dates[a]} to ${series.dates[b]} and spends again after` +
+        (pauses.length > 1
+          ? ` (and in ${pauses.length - 1} more pause${pauses.length === 2 ? '' : 's'} of ${need} or more)`
+          : '') +
+        `: fold${one ? '' : 's'} ${list.join(', ')} of ${folds.length} train${one ? 's' : ''} on rows where it never stopped while ${one ? 'its test block holds' : 'their test blocks hold'} a pause, ` +
+        `so ${one ? 'that fold forecasts' : 'those folds forecast'} the pause by extrapolating ${channel}'s response below the lowest spend ${one ? 'it' : 'they'} saw ` +
+        `(the part of its total effect the data do not show until it stops) and ${one ? 'its' : 'their'} R² shows that, not the model; ` +
+        (moved !== null
+          ? `read the later folds, or start the first fold after the pause with ${words.minTrain(minTrain)} (${moved} fold${moved === 1 ? '' : 's'})`
+          : `read the later folds' R² rather than the mean (no protocol starts its first fold after the pause and keeps two folds)`),
     });
   });
   return out;
