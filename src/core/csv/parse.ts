@@ -708,6 +708,14 @@ function closedWeekdaysHint(days: Float64Array): string {
 function irregularHint(days: Float64Array, i: number, step: number): string {
   const weekly = i > 0 && days[i] - days[i - 1] === 7;
   if (weekly && step > 1 && step < 14) {
+    // One row off its weekday, the next back on it (a typo in one date): "from here" read as if
+    // the rest of the file had moved.
+    if (i + 2 < days.length && days[i + 2] - days[i] === 14) {
+      return (
+        ` (weekly rows must all be dated on the same weekday: this row alone is dated on a ${weekdayOf(days[i + 1])}, ` +
+        `the rows before and after it on ${weekdayOf(days[i])}s; date it ${isoFromDays(days[i] + 7)})`
+      );
+    }
     return (
       ` (weekly rows must all be dated on the same weekday: ${weekdayOf(days[i])} before, ` +
       `${weekdayOf(days[i + 1])} from here; date every week on the weekday the rows before use)`
