@@ -351,9 +351,22 @@ describe('controls that a fold cannot learn from, and controls that restate the 
     expect(warned(withControls({ promo: pulse(10, 90) }), 'unseen_control')).toEqual([]);
     // A price step at row 110, inside fold 3's test block [104, 130): the value 1 on its training rows.
     const step = Float64Array.from({ length: n }, (_, t) => (t >= 110 ? 1.05 : 1));
-    expect(warned(withControls({ price_index: step }), 'unseen_control')[0].message).toContain(
+    const stepWarning = warned(withControls({ price_index: step }), 'unseen_control')[0].message;
+    expect(stepWarning).toContain(
       `control "price_index" is 1 on every training row of fold 3 of 4 but not in its test block (from ${dates[110]})`,
     );
+    // It stays to the end: no earlier occurrence to give (a new store, a price change), so the
+    // advice is a first fold that trains on 8 weeks of it: min-train 110 + 8.
+    expect(stepWarning).toContain(
+      'it is 1.05 from then to the end of the data, a step with no earlier occurrence, so read the folds that train after it',
+    );
+    expect(stepWarning).not.toContain('earlier occurrences (a past event');
+    expect(stepWarning).toContain(
+      'start the first fold 8 weeks after it with --min-train 118 (4 folds)',
+    );
+    // The window does what it says: the first fold trains on 8 weeks or more of the step.
+    const moved = protocolForSeries(withControls({ price_index: step }), { minTrain: 118 }).folds;
+    expect(moved.map((f) => f.trainEnd)).toEqual([120, 129, 138, 147]);
     // An event inside the first training window: every fold trains on it.
     expect(warned(withControls({ e: pulse(20) }), 'unseen_control')).toEqual([]);
   });

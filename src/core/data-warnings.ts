@@ -487,13 +487,25 @@ function unseenControlWarnings(series: TenantSeries, options: DataWarningOptions
       let first = -1;
       for (let t = f.testStart; t < f.testEnd && first < 0; t++) if (values[t] !== value) first = t;
       if (first < 0) continue;
+      // A step that stays to the end of the data (a new store, a price change) has no earlier
+      // occurrence to give: the advice for it is a first fold that trains on some of its rows.
+      let stays = true;
+      for (let t = first + 1; t < values.length && stays; t++) stays = values[t] === values[first];
+      const minTrain = first + LATE_START_TRAIN_PERIODS[series.frequency];
+      const moved = stays ? minTrainFolds(series, options, minTrain) : null;
+      const unit = series.frequency === 'daily' ? 'days' : 'weeks';
       out.push({
         code: 'unseen_control',
         message:
           `control "${series.controlNames[c]}" is ${value} on every training row of fold ${f.index + 1} of ${folds.length} ` +
           `but not in its test block (from ${series.dates[first]}): a model learns a control's effect only from ` +
           `training rows where it moves, so that fold cannot know what it does and its R² shows the change, not the model; ` +
-          `read the other folds' R², and give the model earlier occurrences (a past event of the same kind in the same column) if the history has them`,
+          (stays
+            ? `it is ${values[first]} from then to the end of the data, a step with no earlier occurrence, so read the folds that train after it` +
+              (moved !== null
+                ? `, or start the first fold ${LATE_START_TRAIN_PERIODS[series.frequency]} ${unit} after it with ${options.words.minTrain(minTrain)} (${moved} fold${moved === 1 ? '' : 's'})`
+                : ' (no protocol starts its first fold after it and keeps two folds)')
+            : `read the other folds' R², and give the model earlier occurrences (a past event of the same kind in the same column) if the history has them`),
       });
       return;
     }
