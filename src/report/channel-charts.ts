@@ -810,43 +810,38 @@ export function planChart(d: TenantReportData): ChartDef | null {
       },
     },
   ];
-  if (plan.outlook.length) {
-    panels.push({
-      width: CHART_WIDTH,
-      height: 110,
-      transform: [{ filter: "datum.row_type == 'outlook'" }, ...span],
-      mark: { type: 'line', point: { color: WEATHER_COLOR }, color: WEATHER_COLOR },
-      encoding: {
-        x: { ...x, field: 'period_mid' },
-        y: { field: 'value', type: 'quantitative', title: 'weather outlook' },
-        row: { field: 'variable', type: 'nominal', title: null },
-      },
-      // Each weather variable on its own scale (temperature, rain and humidity differ in units).
-      resolve: { scale: { y: 'independent' } },
-    });
-  }
+  // One small panel per variable below the spend, each on its own scale (temperature, rain and
+  // humidity differ in units; so do a holiday flag and a price), its points at the period's
+  // middle and of the line's colour (the default blue read as a channel).
+  const variablePanel = (
+    rowType: 'outlook' | 'control',
+    color: string,
+    title: string,
+    height: number,
+    axis: Record<string, unknown> = {},
+  ): Record<string, unknown> => ({
+    width: CHART_WIDTH,
+    height,
+    transform: [{ filter: `datum.row_type == '${rowType}'` }, ...span],
+    mark: { type: 'line', point: { color }, color },
+    encoding: {
+      x: { ...x, field: 'period_mid' },
+      y: { field: 'value', type: 'quantitative', title, ...axis },
+      row: { field: 'variable', type: 'nominal', title: null },
+    },
+    resolve: { scale: { y: 'independent' } },
+  });
+  if (plan.outlook.length)
+    panels.push(variablePanel('outlook', WEATHER_COLOR, 'weather outlook', 110));
   // The controls (events, promotions, prices) the plan assumed: they move its expected revenue,
   // and a holiday in the horizon read from the typical year is worth seeing beside the spend.
+  // "~g": a control held at 0 was labelled "0.000000" (a one-value domain's default format).
   if (controls.length) {
-    panels.push({
-      width: CHART_WIDTH,
-      height: 80,
-      transform: [{ filter: "datum.row_type == 'control'" }, ...span],
-      // The points take the line's colour only when told (the default blue read as a channel).
-      mark: { type: 'line', point: { color: CONTROLS_COLOR }, color: CONTROLS_COLOR },
-      encoding: {
-        x: { ...x, field: 'period_mid' },
-        // "~g": a control held at 0 was labelled "0.000000" (a one-value domain's default format).
-        y: {
-          field: 'value',
-          type: 'quantitative',
-          title: 'control as assumed',
-          axis: { format: '~g', tickCount: 3 },
-        },
-        row: { field: 'variable', type: 'nominal', title: null },
-      },
-      resolve: { scale: { y: 'independent' } },
-    });
+    panels.push(
+      variablePanel('control', CONTROLS_COLOR, 'control as assumed', 80, {
+        axis: { format: '~g', tickCount: 3 },
+      }),
+    );
   }
   // "Plan" alone also named the modeling plan's gates on the same page: the budget plan says
   // which one it is (its id, as plans / plan://{id} list it) and what it was asked.
