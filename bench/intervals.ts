@@ -68,11 +68,12 @@ import {
   heldAtZeroScale,
   kindFigures,
   nearBoundScale,
+  weatherContrasts,
   windowFigures,
   type ReplicateSearch,
   type WidthScale,
 } from '../src/phases/intervals.js';
-import type { Explanation } from '../src/phases/types.js';
+import type { Explanation, WeatherContrast } from '../src/phases/types.js';
 
 /** Seed and size of the calibration set of generated tenants. */
 export const CALIBRATION_SEED = 7;
@@ -259,7 +260,7 @@ export function tenantRecords(
   replicateSearch?: ReplicateSearch,
   blockLength?: number,
   saved?: readonly FigureRecord[],
-): { records: FigureRecord[]; timing: TenantTiming } {
+): { records: FigureRecord[]; contrasts: WeatherContrast[]; timing: TenantTiming } {
   const w0 = performance.now();
   const c0 = process.cpuUsage();
   const model = fitFinalModel(t.series, 3);
@@ -295,6 +296,7 @@ export function tenantRecords(
   }));
   return {
     records,
+    contrasts: weatherContrasts(e, boot.figures),
     timing: {
       tenant: t.info.tenant,
       replicates: count,
@@ -351,7 +353,7 @@ export function pooledRoasErrors(
 }
 
 export interface Coverage {
-  figure: FigureRecord['figure'];
+  figure: FigureRecord['figure'] | 'weather_contrast';
   n: number;
   p80: number;
   p95: number;
@@ -584,6 +586,23 @@ export function coverageOf(
 }
 
 /**
+ * Coverage of the true ROAS ratio between weather states by the product's paired contrasts
+ * (intervals.ts weatherContrasts); width relative to the ratio.
+ */
+export function contrastCoverage(contrasts: readonly WeatherContrast[]): Coverage {
+  const rs = contrasts.filter((w) => w.true_ratio !== null);
+  const inside = (iv: [number, number], t: number): boolean => t >= iv[0] && t <= iv[1];
+  const widths = rs.map((w) => (w.p80[1] - w.p80[0]) / w.ratio).sort((a, b) => a - b);
+  return {
+    figure: 'weather_contrast',
+    n: rs.length,
+    p80: rs.filter((w) => inside(w.p80, w.true_ratio!)).length / rs.length,
+    p95: rs.filter((w) => inside(w.p95, w.true_ratio!)).length / rs.length,
+    width80: widths[widths.length >> 1] ?? Number.NaN,
+  };
+}
+
+/**
  * Records cut to each tenant's first defaultReplicates(channels) replicates; a tenant's channels
  * are its ROAS records (every channel of a synthetic tenant has a true ROAS).
  */
@@ -725,16 +744,18 @@ function recordsOf(
   tenants: readonly SyntheticTenant[],
   replicates: number | undefined,
   log: (m: string) => void,
-): { records: FigureRecord[]; timings: TenantTiming[] } {
+): { records: FigureRecord[]; contrasts: WeatherContrast[]; timings: TenantTiming[] } {
   const records: FigureRecord[] = [];
+  const contrasts: WeatherContrast[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {
     log(`intervals: ${t.info.tenant}`);
     const r = tenantRecords(t, replicates);
     records.push(...r.records);
+    contrasts.push(...r.contrasts);
     timings.push(r.timing);
   }
-  return { records, timings };
+  return { records, contrasts, timings };
 }
 
 /** Coverage on the built-in 20 (and the shape suite when asked) and the bootstrap's CPU time. */
@@ -761,8 +782,10 @@ export function runIntervalsBench(
   return {
     replicates: replicates ?? null,
     model_error: MODEL_ERROR,
-    builtin: coverageOf(builtin.records, MODEL_ERROR),
-    suite: suite ? coverageOf(suite.records, MODEL_ERROR) : null,
+    builtin: [...coverageOf(builtin.records, MODEL_ERROR), contrastCoverage(builtin.contrasts)],
+    suite: suite
+      ? [...coverageOf(suite.records, MODEL_ERROR), contrastCoverage(suite.contrasts)]
+      : null,
     cpu_s_median: cpu[cpu.length >> 1],
     cpu_s_max: cpu[cpu.length - 1],
     timings: builtin.timings,
@@ -898,6 +921,7 @@ function main(argv: string[]): void {
     ? (JSON.parse(readFileSync(windowsFrom, 'utf8')) as { records: FigureRecord[] }).records
     : undefined;
   const records: FigureRecord[] = [];
+  const contrasts: WeatherContrast[] = [];
   const timings: TenantTiming[] = [];
   for (const t of tenants) {
     const block = get('--block');
@@ -909,6 +933,7 @@ function main(argv: string[]): void {
       saved,
     );
     records.push(...r.records);
+    contrasts.push(...r.contrasts);
     timings.push(r.timing);
     const roas = r.records.filter((x) => x.figure === 'roas');
     console.error(
@@ -927,6 +952,12 @@ function main(argv: string[]): void {
   for (const c of coverageOf(records, tau)) {
     console.log(
       `${c.figure}: n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the estimate (tau ${tau})`,
+    );
+  }
+  if (contrasts.length > 0) {
+    const c = contrastCoverage(contrasts);
+    console.log(
+      `weather_contrast (paired ratio of a channel's ROAS between a column's extreme states): n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the ratio`,
     );
   }
   for (const figure of ['roas', 'marginal_roas'] as const) {

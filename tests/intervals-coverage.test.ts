@@ -1,5 +1,6 @@
 /**
- * Coverage of the true ROAS by the phase-3 intervals, against the generator's ground truth.
+ * Coverage of the true ROAS by the phase-3 intervals, against the generator's ground truth, and of
+ * the true ROAS ratio between weather states by the paired weather contrasts of the same refits.
  * Fast (always): 8 built-in tenants (2 per tier, 16 channels) at 20 replicates. With 16 channels
  * at a nominal 80%, fewer than 9 covered has probability < 1% (binomial), so the floors below can
  * fail for a wrong method without failing for noise; the width bound stops an interval from
@@ -9,7 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TENANT_IDS, generateTenant } from '../src/core/data/index.js';
 import { MODEL_ERROR } from '../src/phases/intervals.js';
-import { coverageOf, tenantRecords, type FigureRecord } from '../bench/intervals.js';
+import {
+  contrastCoverage,
+  coverageOf,
+  tenantRecords,
+  type FigureRecord,
+} from '../bench/intervals.js';
+import type { WeatherContrast } from '../src/phases/types.js';
 
 const FAST_TENANTS = [
   'extreme_ski_gear',
@@ -22,9 +29,17 @@ const FAST_TENANTS = [
   'none_home_decor',
 ];
 
+/** The weather contrasts of the last roasCoverage call's tenants (the same refits). */
+let lastContrasts: WeatherContrast[] = [];
+
 function roasCoverage(ids: readonly string[], replicates: number | undefined) {
   const records: FigureRecord[] = [];
-  for (const id of ids) records.push(...tenantRecords(generateTenant(id), replicates).records);
+  lastContrasts = [];
+  for (const id of ids) {
+    const r = tenantRecords(generateTenant(id), replicates);
+    records.push(...r.records);
+    lastContrasts.push(...r.contrasts);
+  }
   return coverageOf(
     records.filter((r) => r.figure === 'roas'),
     MODEL_ERROR,
@@ -42,6 +57,15 @@ describe('interval coverage of the true ROAS', () => {
     expect(c.p80).toBeLessThanOrEqual(15 / 16);
     expect(c.p95).toBeGreaterThanOrEqual(12 / 16);
     expect(c.width80).toBeLessThan(1.0);
+    // The paired weather contrasts of the same refits (hot / cold, rain / dry per channel).
+    // 32 contrasts: fewer than 19 inside at a nominal 80% has probability < 0.1%, all 32 0.8^32
+    // < 0.1%; measured 27 of 32 at 80%, 28 at 95%, median width 50% of the ratio.
+    const w = contrastCoverage(lastContrasts);
+    expect(w.n).toBe(32);
+    expect(w.p80).toBeGreaterThanOrEqual(19 / 32);
+    expect(w.p80).toBeLessThanOrEqual(31 / 32);
+    expect(w.p95).toBeGreaterThanOrEqual(24 / 32);
+    expect(w.width80).toBeLessThan(1.0);
   }, 600_000);
 
   it.runIf(process.env.WV_MMM_SLOW_TESTS === '1')(

@@ -218,6 +218,34 @@ describe('tenant report from hand-made data', () => {
     expect(weather.reading).toBe('Hot days return 2.60x on social vs 1.30x on cold days.');
   });
 
+  it('reads the weather chart from the paired contrasts when the explanation has them', () => {
+    const contrast = (channel: string, ratio: number, p80: [number, number]) => ({
+      channel,
+      variable: 'temperature_c',
+      state: 'temperature_c:hot',
+      reference: 'temperature_c:cold',
+      ratio,
+      p80,
+      p95: [p80[0] * 0.9, p80[1] * 1.1] as [number, number],
+      true_ratio: null,
+    });
+    const withContrasts = (social: [number, number], search: [number, number]) =>
+      tenantCharts({
+        ...d,
+        explanation: {
+          ...d.explanation,
+          weather_contrasts: [contrast('social', 2, social), contrast('search', 1.5 / 1.4, search)],
+        },
+      } as TenantReportData).find((c) => c.id === 'roas-weather')!.reading;
+    expect(withContrasts([1.5, 2.6], [0.8, 1.4])).toBe(
+      'Hot days return 2.60x on social vs 1.30x on cold days, 2.00 times as much (80% 1.50 to 2.60 from the same refits).',
+    );
+    // Neither ratio's interval leaves 1: no reading of a difference.
+    expect(withContrasts([0.9, 2.6], [0.8, 1.4])).toBe(
+      "No weather state's ROAS differs clearly from another's: on every channel compared the 80% interval of the ratio, from the same refits, holds 1.",
+    );
+  });
+
   it('draws intervals when they exist and the plan with its outlook', async () => {
     const report = await buildTenantReport(d);
     checkPage(report, 512 * 1024);

@@ -57,6 +57,40 @@ describe('the weather states in one sentence', () => {
     expect(explainText(e)).toContain("\nNo channel's ROAS differs clearly between weather states");
   });
 
+  it('reads the paired contrasts when the explanation has them, instead of the states’ own intervals', () => {
+    const e = withIntervals(
+      { hot: [2.1, 3.1], cold: [0.9, 2.1] },
+      { hot: [1.0, 2.0], cold: [0.9, 1.9] },
+    );
+    e.weather_contrasts = [
+      {
+        channel: 'social',
+        variable: 'temperature_c',
+        state: 'temperature_c:hot',
+        reference: 'temperature_c:cold',
+        ratio: 2,
+        p80: [1.5, 2.6],
+        p95: [1.3, 3.0],
+        true_ratio: 1.8,
+      },
+      {
+        channel: 'search',
+        variable: 'temperature_c',
+        state: 'temperature_c:hot',
+        reference: 'temperature_c:cold',
+        ratio: 1.5 / 1.4,
+        p80: [0.8, 1.4],
+        p95: [0.7, 1.6],
+        true_ratio: null,
+      },
+    ];
+    // The states' own intervals overlap (2.1 to 3.1 against 0.9 to 2.1); the paired ratio's does not.
+    expect(weatherStateReading(e)).toBe(
+      "ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): " +
+        'hot / cold (temperature_c): social 2.00x (80% 1.50 to 2.60: higher when hot, true 1.80x), search 1.07x (80% 0.80 to 1.40: not clear)',
+    );
+  });
+
   it('says nothing without intervals (replicates 0) or without weather states', () => {
     const e = handMadeReportData().explanation;
     expect(weatherStateReading(e)).toBeNull();

@@ -96,6 +96,9 @@ export function selectExplanation(e: Explanation, sel: ExplanationSelection): Ex
       ...s,
       channels: s.channels.filter((c) => shows(c.channel)),
     })),
+    ...(e.weather_contrasts
+      ? { weather_contrasts: e.weather_contrasts.filter((w) => shows(w.channel)) }
+      : {}),
     ...(curves ? { response_curves: responseCurves.filter((c) => shows(c.channel)) } : {}),
     channel_params:
       e.channel_params === null

@@ -26,13 +26,50 @@ const roasText = (v: number): string =>
   Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2);
 
 /**
+ * The weather contrasts (intervals.ts weatherContrasts: a channel's ROAS in a column's hot, rain
+ * or high state over its cold, dry or low one, with the paired refits' interval) in words, per
+ * column: "hot / cold (temperature_c): meta 1.86x (80% 1.45 to 2.40: higher when hot), google
+ * 1.02x (80% 0.81 to 1.30: not clear)". Null without contrasts.
+ */
+export function weatherContrastReading(e: Pick<Explanation, 'weather_contrasts'>): string | null {
+  const contrasts = e.weather_contrasts ?? [];
+  if (contrasts.length === 0) return null;
+  const label = (state: string): string => state.slice(state.lastIndexOf(':') + 1);
+  const groups = new Map<string, typeof contrasts>();
+  for (const w of contrasts) {
+    const key = `${label(w.state)} / ${label(w.reference)} (${w.variable})`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const parts = [...groups].map(([key, ws]) => {
+    const items = ws.map((w) => {
+      const verdict =
+        w.p80[0] > 1
+          ? `higher when ${label(w.state)}`
+          : w.p80[1] < 1
+            ? `higher when ${label(w.reference)}`
+            : 'not clear';
+      const truth = w.true_ratio !== null ? `, true ${ratioText(w.true_ratio)}x` : '';
+      return `${w.channel} ${ratioText(w.ratio)}x (80% ${ratioText(w.p80[0])} to ${ratioText(w.p80[1])}: ${verdict}${truth})`;
+    });
+    return `${key}: ${items.join(', ')}`;
+  });
+  return `ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): ${parts.join('; ')}`;
+}
+
+/** A ratio to two decimals (1.86, 0.95). */
+const ratioText = (v: number): string => v.toFixed(2);
+
+/**
  * The sentence, or null without weather states or without intervals (replicates 0: nothing to
- * judge the differences by). Per channel the pair of one column's states whose ROAS differ most
+ * judge the differences by). The paired contrasts when the explanation has them
+ * (weatherContrastReading), else the states' own intervals compared. Per channel the pair of one column's states whose ROAS differ most
  * (by ratio where both are positive, else by difference) among those whose intervals are apart.
  */
 export function weatherStateReading(
-  e: Pick<Explanation, 'weather_states' | 'channels'>,
+  e: Pick<Explanation, 'weather_states' | 'channels' | 'weather_contrasts'>,
 ): string | null {
+  const paired = weatherContrastReading(e);
+  if (paired !== null) return paired;
   const states = e.weather_states;
   if (!states.some((s) => s.channels.some((c) => c.intervals !== null))) return null;
   const variables = [...new Set(states.map((s) => s.variable))];

@@ -467,6 +467,23 @@ export const explanationOut = {
       ),
     }),
   ),
+  weather_contrasts: z
+    .array(
+      z.looseObject({
+        channel: z.string(),
+        variable: z.string(),
+        state: z.string(),
+        reference: z.string(),
+        ratio: metric,
+        p80: boundsOut,
+        p95: boundsOut,
+        true_ratio: metric,
+      }),
+    )
+    .optional()
+    .describe(
+      "With intervals: per channel and weather column, its ROAS in the column's hot (rain, high) state over its ROAS in the cold (dry, low) one, with 80%/95% intervals from the same refits' ratios (paired: firmer than the two states' own intervals, which both hold the channel's uncertain level); an interval above or below 1 is a clear weather effect on that channel",
+    ),
   response_curves: z
     .array(
       z.looseObject({

@@ -473,6 +473,26 @@ export interface WeatherStateRoas {
   }[];
 }
 
+/**
+ * A channel's ROAS in one weather state over its ROAS in the other extreme of the same column
+ * (hot over cold, rain over dry, high over low), with 80% and 95% intervals from the ratios of the
+ * same bootstrap refits (paired: each refit's level moves both states together, so the ratio is
+ * firmer than the two states' own intervals show). docs/intervals.md "Weather contrasts".
+ */
+export interface WeatherContrast {
+  channel: string;
+  variable: string;
+  /** The numerator's state ('temperature_c:hot') and the reference state ('temperature_c:cold'). */
+  state: string;
+  reference: string;
+  /** ROAS in `state` / ROAS in `reference` (the explanation's points). */
+  ratio: number;
+  p80: [number, number];
+  p95: [number, number];
+  /** Synthetic tenants: the true ROAS ratio; else null. */
+  true_ratio: number | null;
+}
+
 export interface ResponseCurve {
   channel: string;
   /** Constant daily spend levels. */
@@ -498,6 +518,11 @@ export interface Explanation {
   end: string;
   channels: ChannelDecomposition[];
   weather_states: WeatherStateRoas[];
+  /**
+   * Per channel and weather column, the ratio of its ROAS in the column's two extreme states with
+   * paired intervals (intervals.ts weatherContrasts); absent without intervals.
+   */
+  weather_contrasts?: WeatherContrast[];
   response_curves: ResponseCurve[];
   /**
    * One per control column of the data, in its order (empty without controls): what each added

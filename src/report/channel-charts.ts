@@ -464,8 +464,10 @@ function readingLabel(state: { state: string; variable: string }, period: string
  * temperature_c or precipitation_mm does (the names were fixed to those two before).
  *
  * Only differences that stand out of the noise: channels whose ROAS the explanation calls
- * unreliable are not compared, and when the explanation has intervals per weather state only
- * pairs whose 80% intervals do not overlap are. The largest ratio over all channels otherwise
+ * unreliable are not compared; with the paired weather contrasts (intervals.ts weatherContrasts:
+ * the ratio's interval from the same refits) only pairs whose ratio's 80% interval leaves 1 are,
+ * and the reading gives that interval; with intervals per weather state only (explanations kept
+ * before INTERVALS_VERSION 30), only pairs whose 80% intervals do not overlap. The largest ratio over all channels otherwise
  * headlined noise (with 20 channels almost always a channel of no weather effect whose ROAS
  * was near zero in one state).
  */
@@ -474,6 +476,7 @@ function weatherReading(d: TenantReportData, period: string): string {
   const ivs = d.intervals?.state_roas ?? {};
   const hasIntervals = Object.values(ivs).some((row) => Object.keys(row).length > 0);
   const unreliable = unreliableRoas(d);
+  const contrasts = d.explanation.weather_contrasts;
   const find = (variable: string, label: string) =>
     states.find((s) => s.variable === variable && s.state === `${variable}:${label}`);
   let best: { text: string; score: number } | null = null;
@@ -492,8 +495,19 @@ function weatherReading(d: TenantReportData, period: string): string {
           continue;
         }
         compared++;
-        if (hasIntervals && !apart(ivs[sa.state]?.[ca.channel], ivs[sb.state]?.[ca.channel]))
+        // The paired contrast when the explanation has it (the ratio's interval from the same
+        // refits; intervals.ts weatherContrasts), else the states' own intervals apart.
+        const contrast = contrasts?.find(
+          (w) => w.channel === ca.channel && w.state === sa.state && w.reference === sb.state,
+        );
+        if (contrasts) {
+          if (!contrast || !(contrast.p80[0] > 1 || contrast.p80[1] < 1)) continue;
+        } else if (
+          hasIntervals &&
+          !apart(ivs[sa.state]?.[ca.channel], ivs[sb.state]?.[ca.channel])
+        ) {
           continue;
+        }
         const score = Math.abs(Math.log(ca.roas / cb.roas));
         const [hi, lo, hiState, loState] =
           ca.roas >= cb.roas
@@ -503,8 +517,17 @@ function weatherReading(d: TenantReportData, period: string): string {
           hi.true_roas !== null && lo.true_roas !== null
             ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
             : '';
+        // The ratio as hot over cold whichever is higher: its interval turned the same way.
+        const band = contrast
+          ? ca.roas >= cb.roas
+            ? contrast.p80
+            : [1 / contrast.p80[1], 1 / contrast.p80[0]]
+          : null;
         const text =
           `${cap(readingLabel(hiState, period))} return ${ratio(hi.roas)}x on ${ca.channel} vs ${ratio(lo.roas)}x on ${readingLabel(loState, period)}` +
+          (band
+            ? `, ${ratio(hi.roas / lo.roas)} times as much (80% ${ratio(band[0])} to ${ratio(band[1])} from the same refits)`
+            : '') +
           truth;
         if (!best || score > best.score) best = { text, score };
       }
@@ -514,7 +537,9 @@ function weatherReading(d: TenantReportData, period: string): string {
   const unreliableWords =
     skipped > 0 ? '; channels whose ROAS is unreliable (see Read first) are not compared' : '';
   if (compared > 0)
-    return `No weather state's ROAS differs clearly from another's: on every channel compared the 80% intervals overlap${unreliableWords}.`;
+    return contrasts
+      ? `No weather state's ROAS differs clearly from another's: on every channel compared the 80% interval of the ratio, from the same refits, holds 1${unreliableWords}.`
+      : `No weather state's ROAS differs clearly from another's: on every channel compared the 80% intervals overlap${unreliableWords}.`;
   if (skipped > 0)
     return "No weather comparison to read: every channel's ROAS is unreliable (see Read first).";
   return 'Weather states are too few or ROAS is not positive in them: no comparison to read.';

@@ -138,6 +138,9 @@ function compactFigures(e: ExplanationView): ExplanationView {
     ...e,
     channels: roundFigures(e.channels, FIGURE_DIGITS, keep),
     weather_states: roundFigures(e.weather_states, FIGURE_DIGITS, keep),
+    ...(e.weather_contrasts
+      ? { weather_contrasts: roundFigures(e.weather_contrasts, FIGURE_DIGITS, keep) }
+      : {}),
     ...(e.response_curves
       ? { response_curves: roundFigures(e.response_curves, FIGURE_DIGITS, keep) }
       : {}),

@@ -1,0 +1,89 @@
+/**
+ * Weather contrasts (intervals.ts weatherContrasts): a channel's ROAS in a column's hot (rain,
+ * high) state over its cold (dry, low) one, with intervals from the same refits' ratios. Values
+ * by hand from made-up replicate vectors; the coverage of the true ratio is measured in
+ * tests/intervals-coverage.test.ts and `node dist/bench/intervals.js --coverage`.
+ */
+import { describe, expect, it } from 'vitest';
+import { figureVector, weatherContrasts } from '../src/phases/intervals.js';
+import { handMadeReportData } from './report-helpers.js';
+
+// Two channels (social, search), states temperature_c:hot then temperature_c:cold; figureVector
+// order: 3 figures per channel, then 3 per state and channel (ROAS second), then the curves.
+const e = handMadeReportData().explanation;
+const length = figureVector(e).length;
+const roasAt = (state: number, channel: number) => 3 * 2 + 3 * (state * 2 + channel) + 1;
+
+/** 11 replicates: social's log ratio log 2 + (i - 5) / 10; search's cold ROAS `searchCold(i)`. */
+function replicates(searchCold: (i: number) => number): number[][] {
+  return Array.from({ length: 11 }, (_, i) => {
+    const f = new Array<number>(length).fill(1);
+    f[roasAt(0, 0)] = 2.6 * Math.exp((i - 5) / 10);
+    f[roasAt(1, 0)] = 1.3;
+    f[roasAt(0, 1)] = 1.5;
+    f[roasAt(1, 1)] = searchCold(i);
+    return f;
+  });
+}
+
+describe('weather contrasts', () => {
+  it('the ratio of the points and the percentiles of the refits’ ratios (linear interpolation)', () => {
+    const [social, search] = weatherContrasts(
+      e,
+      replicates(() => 1.4),
+    );
+    expect(social).toMatchObject({
+      channel: 'social',
+      variable: 'temperature_c',
+      state: 'temperature_c:hot',
+      reference: 'temperature_c:cold',
+      true_ratio: null,
+    });
+    expect(social.ratio).toBeCloseTo(2, 12);
+    // 11 sorted logs log 2 - 0.5 ... log 2 + 0.5: the 10th percentile is the second (-0.4), the
+    // 2.5th a quarter of the way from the first to the second (-0.475).
+    expect(social.p80[0]).toBeCloseTo(2 * Math.exp(-0.4), 12);
+    expect(social.p80[1]).toBeCloseTo(2 * Math.exp(0.4), 12);
+    expect(social.p95[0]).toBeCloseTo(2 * Math.exp(-0.475), 12);
+    expect(social.p95[1]).toBeCloseTo(2 * Math.exp(0.475), 12);
+    // Every refit puts search's ratio at 1.5 / 1.4.
+    expect(search.ratio).toBeCloseTo(1.5 / 1.4, 12);
+    expect(search.p80[0]).toBeCloseTo(1.5 / 1.4, 12);
+    expect(search.p95[1]).toBeCloseTo(1.5 / 1.4, 12);
+  });
+
+  it('leaves out a channel whose refits put its ROAS at or below 0 in a state on more than a tenth of them', () => {
+    // 1 of 11 refits (9%) keeps the contrast, 2 (18%) leave it out.
+    const one = weatherContrasts(
+      e,
+      replicates((i) => (i === 0 ? -0.1 : 1.4)),
+    );
+    expect(one.map((w) => w.channel)).toEqual(['social', 'search']);
+    const two = weatherContrasts(
+      e,
+      replicates((i) => (i < 2 ? 0 : 1.4)),
+    );
+    expect(two.map((w) => w.channel)).toEqual(['social']);
+    // No ratio without a positive point in both states.
+    const zero = structuredClone(e);
+    zero.weather_states[1].channels[0].roas = 0;
+    expect(
+      weatherContrasts(
+        zero,
+        replicates(() => 1.4),
+      ).map((w) => w.channel),
+    ).toEqual(['search']);
+  });
+
+  it('reads the true ratio when the states have one', () => {
+    const truth = structuredClone(e);
+    truth.weather_states[0].channels[0].true_roas = 3;
+    truth.weather_states[1].channels[0].true_roas = 1.5;
+    expect(
+      weatherContrasts(
+        truth,
+        replicates(() => 1.4),
+      )[0].true_ratio,
+    ).toBeCloseTo(2, 12);
+  });
+});
