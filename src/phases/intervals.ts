@@ -371,7 +371,7 @@ export const LEVELS = [
  * contributions and effects per unit with their intervals (Explanation.controls,
  * CONTROL_STRETCH) and the caveat control_interval_spans_zero; 30: each channel's ROAS ratio
  * between a weather column's extreme states with intervals from the paired refits
- * (Explanation.weather_contrasts, weatherContrasts).
+ * (Explanation.weather_contrasts, weatherContrasts), and the caveat roas_below_spend_seen (explain.ts).
  */
 export const INTERVALS_VERSION = 30;
 /** Fewest successful replicates for intervals to be reported. */

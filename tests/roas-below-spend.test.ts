@@ -1,0 +1,61 @@
+/**
+ * The caveat roas_below_spend_seen (explain.ts belowSpendSeenCaveats): a channel that never spent
+ * near zero whose modeled effect at an average period lies mostly below its lowest usual spend
+ * (5th percentile). The share is recomputed here from the series and the explanation's response
+ * curve; the channels flagged must be exactly those at 0.5 or more.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
+import { explainFinalModel } from '../src/phases/explain.js';
+import { fitFinalModel } from '../src/phases/final.js';
+
+/** numpy's linear-interpolation percentile, written out. */
+function percentile(x: readonly number[], p: number): number {
+  const s = [...x].sort((a, b) => a - b);
+  const k = (s.length - 1) * p;
+  const f = Math.floor(k);
+  return s[f] + (s[Math.min(f + 1, s.length - 1)] - s[f]) * (k - f);
+}
+
+describe('roas_below_spend_seen', () => {
+  it('flags exactly the channels whose effect lies mostly below their 5th-percentile spend (a weekly tenant)', () => {
+    const t = generateShape(
+      shapeSpecOf('wf_s15040_4', 15040, { frequency: 'weekly', years: 3, channels: 4 }),
+      { seed: 15040 },
+    );
+    const e = explainFinalModel(t.series, fitFinalModel(t.series, 3), t);
+    const flagged = e.caveats
+      .filter((c) => c.code === 'roas_below_spend_seen')
+      .flatMap((c) => c.channels ?? []);
+    const shares = t.series.channels.map((name, c) => {
+      const x = Array.from(t.series.spend[c]);
+      const mean = x.reduce((a, b) => a + b, 0) / x.length;
+      const curve = e.response_curves.find((k) => k.channel === name)!;
+      const at = (v: number) => {
+        const i = curve.spend_levels.findIndex((l) => l >= v);
+        const [x0, x1] = [curve.spend_levels[i - 1], curve.spend_levels[i]];
+        const [y0, y1] = [curve.contribution[i - 1], curve.contribution[i]];
+        return y0 + ((v - x0) / (x1 - x0)) * (y1 - y0);
+      };
+      return { name, low: percentile(x, 0.05), share: at(percentile(x, 0.05)) / at(mean) };
+    });
+    // Weekly spend sums days: it never nears zero.
+    for (const s of shares) expect(s.low).toBeGreaterThan(0);
+    expect(flagged).toEqual(shares.filter((s) => s.share >= 0.5).map((s) => s.name));
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.length).toBeLessThan(shares.length);
+    const first = shares.find((s) => s.name === flagged[0])!;
+    expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
+      `of the effect the model gives an average week lies below that level`,
+    );
+    expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
+      `and ${Math.round(100 * first.share)}% of the effect`,
+    );
+  });
+
+  it('says nothing where the data show the channel at zero (a built-in daily tenant)', () => {
+    const t = generateTenant('high_umbrella_rain');
+    const e = explainFinalModel(t.series, fitFinalModel(t.series, 3), t);
+    expect(e.caveats.map((c) => c.code)).not.toContain('roas_below_spend_seen');
+  });
+});
