@@ -186,21 +186,24 @@ describe('weekly data, weather and spend', () => {
   });
 });
 
+/** Daily rows of meta at 100 a day beside a second channel's spend, and the warnings of one code. */
+const beside = (name: string, spend: Float64Array) =>
+  series(spend.length, 'daily', {
+    channels: ['meta', name],
+    spend: [new Float64Array(spend.length).fill(100), spend],
+  });
+const warningsOf = (s: TenantSeries, code: string, words = CLI_OPTION_WORDS) =>
+  dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter((x) => x.code === code);
+
 describe('a channel paused in the middle of the history (paused_channel)', () => {
   // 1095 daily rows, folds as below: training ends 367, 549, 731, 913; tests 182 rows each.
-  const paused = (from: number, days: number, n = 1095) => {
-    const google = Float64Array.from({ length: n }, (_, t) =>
-      t >= from && t < from + days ? 0 : 50,
+  const paused = (from: number, days: number, n = 1095) =>
+    beside(
+      'google',
+      Float64Array.from({ length: n }, (_, t) => (t >= from && t < from + days ? 0 : 50)),
     );
-    return series(n, 'daily', {
-      channels: ['meta', 'google'],
-      spend: [new Float64Array(n).fill(100), google],
-    });
-  };
   const warned = (s: TenantSeries, words = CLI_OPTION_WORDS) =>
-    dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter(
-      (x) => x.code === 'paused_channel',
-    );
+    warningsOf(s, 'paused_channel', words);
 
   it('names the fold that never saw it stop while its test block holds the pause, and the window that fixes it', () => {
     // 91 days from row 500: fold 1 (train [0, 367), test [367, 549)) holds rows 500-548 of it and
@@ -225,6 +228,16 @@ describe('a channel paused in the middle of the history (paused_channel)', () =>
     expect(warned(paused(500, 28))).toHaveLength(1);
     // A pause in the first year: every fold's training rows hold it.
     expect(warned(paused(100, 91))).toEqual([]);
+    // Two pauses, the first in fold 1's test block: both named, the second by its count.
+    const twice = beside(
+      'google',
+      Float64Array.from({ length: 1095 }, (_, t) =>
+        (t >= 400 && t < 440) || (t >= 800 && t < 830) ? 0 : 50,
+      ),
+    );
+    expect(warned(twice)[0].message).toContain(
+      'spends nothing for 40 days (1 month) from d400 to d439 and spends again after (and in 1 more pause of 28 days or more)',
+    );
     // No spend at the start or the end is a launch or a stop, not a pause.
     expect(warned(paused(0, 400))).toEqual([]);
     expect(warned(paused(900, 195))).toEqual([]);
@@ -234,18 +247,13 @@ describe('a channel paused in the middle of the history (paused_channel)', () =>
 describe('a channel launched during the history (late_start_channel)', () => {
   // 1095 daily rows: every fold trains on a year, 4 folds of 182 test rows (first window 367):
   // training ends 367, 549, 731, 913.
-  const launched = (from: number, n = 1095) => {
-    const tv = new Float64Array(n);
-    for (let t = from; t < n; t++) tv[t] = 50;
-    return series(n, 'daily', {
-      channels: ['meta', 'tv'],
-      spend: [new Float64Array(n).fill(100), tv],
-    });
-  };
-  const late = (s: TenantSeries, words = CLI_OPTION_WORDS) =>
-    dataWarnings(s, { folds: protocolForSeries(s).folds, words }).filter(
-      (x) => x.code === 'late_start_channel',
+  const launched = (from: number, n = 1095) =>
+    beside(
+      'tv',
+      Float64Array.from({ length: n }, (_, t) => (t >= from ? 50 : 0)),
     );
+  const late = (s: TenantSeries, words = CLI_OPTION_WORDS) =>
+    warningsOf(s, 'late_start_channel', words);
 
   it('names the fold that trains without it while its test block has it, and the window that fixes it', () => {
     // Launch at row 600: fold 1 (train [0, 367), test [367, 549)) has no spend on either side;

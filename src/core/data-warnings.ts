@@ -411,7 +411,7 @@ function pausedWarnings(series: TenantSeries, options: DataWarningOptions): Data
       message:
         `channel "${channel}" spends nothing for ${describePeriods(b - a + 1, series.frequency)} from ${series.dates[a]} to ${series.dates[b]} and spends again after` +
         (pauses.length > 1
-          ? ` (and in ${pauses.length - 1} more pause${pauses.length === 2 ? '' : 's'} of ${need} or more)`
+          ? ` (and in ${pauses.length - 1} more pause${pauses.length === 2 ? '' : 's'} of ${need} ${series.frequency === 'weekly' ? 'weeks' : 'days'} or more)`
           : '') +
         `: fold${one ? '' : 's'} ${list.join(', ')} of ${folds.length} train${one ? 's' : ''} on rows where it never stopped while ${one ? 'its test block holds' : 'their test blocks hold'} a pause, ` +
         `so ${one ? 'that fold forecasts' : 'those folds forecast'} the pause by extrapolating ${channel}'s response below the lowest spend ${one ? 'it' : 'they'} saw ` +
