@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { byCodeUnits, correlation, median, medianPositive, quantile } from '../src/core/stats.js';
+import {
+  byCodeUnits,
+  correlation,
+  interpolate,
+  median,
+  medianPositive,
+  quantile,
+} from '../src/core/stats.js';
 
 // Reference values computed by hand (and as numpy.median / numpy.quantile / numpy.corrcoef give).
 describe('core/stats', () => {
+  it('interpolate: linear between points (numpy.interp), held at the ends, a repeated x, no points -> NaN', () => {
+    expect(interpolate([0, 10, 20], [0, 5, 25], 15)).toBe(15);
+    expect(interpolate([0, 10, 20], [0, 5, 25], 2.5)).toBe(1.25);
+    expect(interpolate([0, 10, 20], [0, 5, 25], -3)).toBe(0);
+    expect(interpolate([0, 10, 20], [0, 5, 25], 30)).toBe(25);
+    expect(interpolate([0, 10, 10, 20], [0, 5, 7, 9], 10)).toBe(5);
+    expect(interpolate([], [], 1)).toBeNaN();
+  });
+
   it('median of odd and even counts, unsorted input, empty -> NaN', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

@@ -143,3 +143,16 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Linear interpolation of y at x on increasing xs, held at the ends (NaN without points). */
+export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
+  if (xs.length === 0) return Number.NaN;
+  if (x <= xs[0]) return ys[0];
+  for (let i = 1; i < xs.length; i++) {
+    if (x <= xs[i]) {
+      const w = xs[i] === xs[i - 1] ? 0 : (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
+      return ys[i - 1] + w * (ys[i] - ys[i - 1]);
+    }
+  }
+  return ys[ys.length - 1];
+}

@@ -198,6 +198,18 @@ export function physicalRange(info: WeatherKindInfo): [number, number] {
 }
 
 /**
+ * A weather column's two extreme states, the higher first, as explain labels them whatever the
+ * column's name (temp, Temp (°F), rain_mm): a temperature column's cold / mild / hot, a
+ * precipitation column's rain / dry, a column of unrecognised name's low / mid / high. The report's
+ * weather reading and the weather contrasts compare these.
+ */
+export const EXTREME_STATE_PAIRS: readonly (readonly [string, string])[] = [
+  ['hot', 'cold'],
+  ['rain', 'dry'],
+  ['high', 'low'],
+];
+
+/**
  * The labels of weather states (explain's `<column>:<label>`) as tables and charts show them: the
  * label without the column name ('cold', 'rain'), or the whole state where two columns share a
  * label (the low / mid / high of two columns of unrecognised name), so that no two states read

@@ -16,7 +16,7 @@ import {
   lowSpendChannels,
 } from '../core/data-warnings.js';
 import { populationStd } from '../core/metrics.js';
-import { correlation, quantile } from '../core/stats.js';
+import { correlation, interpolate, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import type { LiftTest } from '../core/lift.js';
@@ -490,18 +490,6 @@ function belowSpendSeenCaveats(
     });
   });
   return out;
-}
-
-/** Linear interpolation of y at v on ascending xs, held at the ends. */
-function interpolate(xs: readonly number[], ys: readonly number[], v: number): number {
-  if (v <= xs[0]) return ys[0];
-  for (let i = 1; i < xs.length; i++) {
-    if (v <= xs[i]) {
-      const w = (v - xs[i - 1]) / (xs[i] - xs[i - 1]);
-      return ys[i - 1] + w * (ys[i] - ys[i - 1]);
-    }
-  }
-  return ys[ys.length - 1];
 }
 
 /**

@@ -84,6 +84,7 @@ import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
 import { columnVariances, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
+import { EXTREME_STATE_PAIRS } from '../core/weather-names.js';
 import {
   recalibrateReplicate,
   testShiftCalibration,
@@ -1517,13 +1518,6 @@ export function addIntervalsFromFigures(
   return explanation;
 }
 
-/** The states a contrast compares, numerator first, by their labels (explain.ts weather states). */
-const CONTRAST_PAIRS: readonly (readonly [string, string])[] = [
-  ['hot', 'cold'],
-  ['rain', 'dry'],
-  ['high', 'low'],
-];
-
 /**
  * Each channel's ROAS ratio between a weather column's two extreme states (hot / cold, rain /
  * dry, high / low), with intervals from the same refits' ratios: the 10th-90th and 2.5th-97.5th
@@ -1548,7 +1542,7 @@ export function weatherContrasts(
   for (const variable of variables) {
     const at = (label: string): number =>
       e.weather_states.findIndex((s) => s.variable === variable && s.state.endsWith(`:${label}`));
-    const pair = CONTRAST_PAIRS.find(([a, b]) => at(a) >= 0 && at(b) >= 0);
+    const pair = EXTREME_STATE_PAIRS.find(([a, b]) => at(a) >= 0 && at(b) >= 0);
     if (!pair) continue;
     const [ia, ib] = [at(pair[0]), at(pair[1])];
     e.channels.forEach((ch, c) => {

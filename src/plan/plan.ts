@@ -675,6 +675,13 @@ function weatherShift(
 ): WeatherShift[] {
   const H = r.horizon;
   const N = Math.max(1, Math.ceil(H / 3));
+  // A forecast of the same weather every period read "barely changes its return" beside a plan
+  // whose split that weather had moved (+9.5k to meta at 30 °C): the timing line cannot see the
+  // level, so say what it does not measure (checked after the no-weather case).
+  const sameWeather = outlook.weather.every((w) => {
+    const x = w.subarray(0, H);
+    return x.every((v) => v === x[0]);
+  });
   return r.channels.map((channel, c) => {
     const gain = r.gain[c].subarray(0, H);
     const mean = total(gain) / H;
@@ -695,13 +702,6 @@ function weatherShift(
       moved: 0,
       text: `${channel}: the weather in this outlook barely changes its return from ${unit} to ${unit}, so the weather moves none of its budget between ${unit}s`,
     };
-    // A forecast of the same weather every period read "barely changes its return" beside a plan
-    // whose split that weather had moved (+9.5k to meta at 30 °C): the timing line cannot see the
-    // level, so say what it does not measure.
-    const sameWeather = outlook.weather.every((w) => {
-      const x = w.subarray(0, H);
-      return x.every((v) => v === x[0]);
-    });
     const same: WeatherShift = {
       ...none,
       effect: 'same_weather_every_period',
@@ -723,7 +723,7 @@ function weatherShift(
         text: `${channel}: the plan spends nothing on it, so the weather has none of its budget to move`,
       };
     }
-    if (sameWeather && outlook.weatherNames.length > 0) return same;
+    if (sameWeather) return same;
     if (!(Math.abs(mean) > 0) || (hi - lo) / Math.abs(mean) < 0.01) return none;
     let best = -1;
     let bestCorr = 0;

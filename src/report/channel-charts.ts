@@ -24,7 +24,8 @@ import {
   signedPct,
   stateLabel,
 } from './format.js';
-import { weatherStateLabels } from '../core/weather-names.js';
+import { interpolate } from '../core/stats.js';
+import { EXTREME_STATE_PAIRS, weatherStateLabels } from '../core/weather-names.js';
 import { sharedMediaShape } from '../phases/shared-shape.js';
 import { unreliableRoas } from './reliability.js';
 import type { Interval, TenantReportData } from './types.js';
@@ -35,19 +36,6 @@ const MAX_LABELLED_CHANNELS = 4;
 
 function stateName(state: string): string {
   return state.includes(':') ? state.slice(state.indexOf(':') + 1) : state;
-}
-
-/** Linear interpolation of y at x on increasing xs (clamped to the ends). */
-export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
-  if (xs.length === 0) return Number.NaN;
-  if (x <= xs[0]) return ys[0];
-  for (let i = 1; i < xs.length; i++) {
-    if (x <= xs[i]) {
-      const w = xs[i] === xs[i - 1] ? 0 : (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
-      return ys[i - 1] + w * (ys[i] - ys[i - 1]);
-    }
-  }
-  return ys[ys.length - 1];
 }
 
 function intervalRow(iv: Interval | undefined): { lo: number | null; hi: number | null } {
@@ -435,18 +423,6 @@ function unspentStateNotes(d: TenantReportData, period: string): string[] {
   });
 }
 
-/**
- * The states compared in the reading, high first: explain labels a temperature column's states
- * cold / mild / hot and a precipitation column's rain / dry whatever the column's name (temp,
- * Temp (°F), rain_mm, Rain [mm]: src/core/weather-names.ts), and a weather column of unrecognised
- * name low / mid / high.
- */
-const READING_PAIRS: readonly (readonly [string, string])[] = [
-  ['hot', 'cold'],
-  ['rain', 'dry'],
-  ['high', 'low'],
-];
-
 /** A state's words in the reading: "hot days", "rainy weeks", "days of high RelHum". */
 function readingLabel(state: { state: string; variable: string }, period: string): string {
   const label = state.state.startsWith(`${state.variable}:`)
@@ -483,7 +459,7 @@ function weatherReading(d: TenantReportData, period: string): string {
   let compared = 0;
   let skipped = 0;
   for (const variable of [...new Set(states.map((s) => s.variable))]) {
-    for (const [high, low] of READING_PAIRS) {
+    for (const [high, low] of EXTREME_STATE_PAIRS) {
       const sa = find(variable, high);
       const sb = find(variable, low);
       if (!sa || !sb) continue;
