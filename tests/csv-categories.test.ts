@@ -205,6 +205,8 @@ describe('a text control through the app and MCP', () => {
       expect(text(r)).toContain('column "events" holds text: it is read as categories');
       const result = r.structuredContent as { controls: string[]; content_hash: string };
       expect(result.controls).toEqual(['events_event1', 'events_event2']);
+      // The summary names the controls as it names the channels and weather.
+      expect(text(r)).toContain(', weather none, controls events_event1, events_event2.');
       hash = result.content_hash;
     } finally {
       await c.close();

@@ -247,6 +247,16 @@ describe('explain_tenant of a 12-channel tenant (real app, MCP and CLI)', () => 
       const oneE = one.structuredContent as unknown as Explanation;
       expect(oneE.channels).toEqual([e.channels[3]]);
       expect(size(oneE)).toBeLessThan(0.25 * size(e));
+      // A name matching a channel but for case is that channel, as plan bounds and lift tests
+      // read names (an autopilot's "Social" for social was refused).
+      const cased = await call(c, 'explain_tenant', {
+        tenant,
+        phase: 1,
+        replicates: 10,
+        channels: [full.channels[3].channel.toUpperCase()],
+      });
+      expect(cased.isError, text(cased)).toBeFalsy();
+      expect((cased.structuredContent as unknown as Explanation).channels).toEqual(oneE.channels);
     } finally {
       await c.close();
     }

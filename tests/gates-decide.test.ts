@@ -73,6 +73,17 @@ describe('phase 2 gate (of 20)', () => {
     const d = phase2(9);
     expect(d.escalation!.recommended_next_step).toMatch(/phase 3/);
   });
+
+  it('a decision that stops says explanations and plans still need phase 3', () => {
+    // An autopilot followed "Stop" and never ran phase 3, which explain's ROAS and plans use.
+    const needs =
+      " Explanations' ROAS (with carry-over and saturation) and budget plans use phase 3's model: run phase 3 before acting on them.";
+    expect(phase2(14).next_step).toBe(
+      'Stop: the models are sufficient for product release (as forecasts).' + needs,
+    );
+    expect(phase2(10).next_step.endsWith(needs)).toBe(true);
+    expect(phase1(9).next_step.endsWith(needs)).toBe(true);
+  });
 });
 
 describe('phase 3 gate (of 20): pass rate > 95%', () => {

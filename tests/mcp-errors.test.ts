@@ -47,6 +47,25 @@ describe('invalid arguments', () => {
       'phase is required: phase must be one of',
     );
     await expectError('run_phase', { phase: 1, tenants: [] }, 'tenants must list 1 to 5000');
+    // One id sent where a list goes: what was given and the list to send.
+    await expectError(
+      'run_phase',
+      { phase: 1, tenants: 'extreme_ski_gear' },
+      'tenants must list 1 to 5000',
+      'got the string "extreme_ski_gear", not a list (pass ["extreme_ski_gear"])',
+    );
+    await expectError(
+      'explain_tenant',
+      { tenant: 'extreme_ski_gear', channels: 'meta' },
+      'channels must be a list of channel names',
+      'got the string "meta", not a list (pass ["meta"])',
+    );
+    await expectError(
+      'import_tenant_data',
+      { tenant: 'x', csv: 'date,revenue\n', roles: { spend_columns: 'meta_spend' } },
+      'spend_columns must be an array of column names',
+      'got the string "meta_spend", not a list (pass ["meta_spend"])',
+    );
     await expectError(
       'run_phase',
       { phase: 1, tenants: Array.from({ length: 5001 }, (_, i) => `t${i}`) },

@@ -392,9 +392,12 @@ describe('plans through the app', () => {
     expect(sc.model_validation?.mean_r2).toBe(row.mean_r2);
     expect(sc.model_validation?.passes).toBe(true);
     expect(sc.caveats).toEqual([]);
+    // Its daily folds were partly phase 2's model: the adstock/Hill model alone is named too.
+    const alone = row.explained_model!.mean_r2;
+    expect(sc.model_validation?.planned_model_r2).toBe(alone);
     expect(text(r)).toMatch(
       new RegExp(
-        `^plan://${sc.id}\\nmodel: phase 3 run ${sc.model_run_id}, mean fold R² ${row.mean_r2.toFixed(3)} ± [0-9.]+ \\(SE\\), passes the 0\\.5 bar\\n${TENANT}: 14 days`,
+        `^plan://${sc.id}\\nmodel: phase 3 run ${sc.model_run_id}, mean fold R² ${row.mean_r2.toFixed(3)} ± [0-9.]+ \\(SE\\); the adstock/Hill model it plans with alone ${alone.toFixed(3)}, passes the 0\\.5 bar\\n${TENANT}: 14 days`,
       ),
     );
     // ... and links to the stored plan and to its spend per period as CSV.

@@ -238,12 +238,14 @@ describe('tenant report from hand-made data', () => {
         },
       } as TenantReportData).find((c) => c.id === 'roas-weather')!.reading;
     expect(withContrasts([1.5, 2.6], [0.8, 1.4])).toBe(
-      'Hot days return 2.60x on social vs 1.30x on cold days, 2.00 times as much (80% 1.50 to 2.60 from the same refits).',
+      'Hot days return 2.60x on social vs 1.30x on cold days, 2.00 times as much (80% 1.50 to 2.60, 95% 1.35 to 2.86 from the same refits).',
     );
     // Neither ratio's interval leaves 1: no reading of a difference.
-    expect(withContrasts([0.9, 2.6], [0.8, 1.4])).toBe(
-      "No weather state's ROAS differs clearly from another's: on every channel compared the 80% interval of the ratio, from the same refits, holds 1.",
-    );
+    const none =
+      "No weather state's ROAS differs clearly from another's: on every channel compared the 95% interval of the ratio, from the same refits, holds 1.";
+    expect(withContrasts([0.9, 2.6], [0.8, 1.4])).toBe(none);
+    // Its 80% interval leaves 1 and its 95% (1.1 x 0.9 = 0.99 to 2.86) does not: too weak to headline.
+    expect(withContrasts([1.1, 2.6], [0.8, 1.4])).toBe(none);
   });
 
   it('draws intervals when they exist and the plan with its outlook', async () => {

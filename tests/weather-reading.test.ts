@@ -4,7 +4,11 @@
  * are read as unconfirmed; without intervals nothing is said. Intervals here are written by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { weatherStateReading } from '../src/app/weather-reading.js';
+import {
+  contrastsLeftOut,
+  contrastVerdict,
+  weatherStateReading,
+} from '../src/app/weather-reading.js';
 import { explainText } from '../src/cli/commands/explain.js';
 import type { Explanation } from '../src/phases/types.js';
 import { call, connect, makeApp, text } from './mcp-helpers.js';
@@ -89,6 +93,52 @@ describe('the weather states in one sentence', () => {
       "ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): " +
         'hot / cold (temperature_c): social 2.00x (80% 1.50 to 2.60: higher when hot, true 1.80x), search 1.07x (80% 0.80 to 1.40: not clear)',
     );
+  });
+
+  it('claims a side only where the 95% interval leaves 1, and names the channels without a ratio', () => {
+    const e = withIntervals(
+      { hot: [2.1, 3.1], cold: [0.9, 2.1] },
+      { hot: [1.0, 2.0], cold: [0.9, 1.9] },
+    );
+    e.weather_contrasts = [
+      {
+        channel: 'search',
+        variable: 'temperature_c',
+        state: 'temperature_c:hot',
+        reference: 'temperature_c:cold',
+        ratio: 1.5 / 1.4,
+        p80: [1.02, 1.3],
+        p95: [0.95, 1.4],
+        true_ratio: null,
+      },
+    ];
+    // social has spend and its point ROAS is positive in both states, but no contrast: more than
+    // a tenth of its refits were at or below 0 in one of them (intervals.ts weatherContrasts).
+    expect(weatherStateReading(e)).toBe(
+      "ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): " +
+        'hot / cold (temperature_c): search 1.07x (80% 1.02 to 1.30: possibly higher when hot, its 95% interval holds 1), ' +
+        'social no ratio (more than 1 in 10 of its refits put its ROAS at or below 0 in one of the two states, so the ratio is not estimated: its weather effect is unknown, not absent)',
+    );
+    expect(contrastsLeftOut(e)).toEqual([
+      {
+        channel: 'social',
+        variable: 'temperature_c',
+        state: 'temperature_c:hot',
+        reference: 'temperature_c:cold',
+        reason: expect.stringMatching(/^more than 1 in 10 of its refits/),
+      },
+    ]);
+    // A point ROAS at or below 0 in a state is the reason when it is one.
+    const cold = e.weather_states.find((s) => s.state === 'temperature_c:cold')!;
+    cold.channels.find((c) => c.channel === 'social')!.roas = -0.2;
+    expect(contrastsLeftOut(e)[0].reason).toBe(
+      'its ROAS is not above 0 in both states (hot 2.60, cold -0.20), so no ratio is formed',
+    );
+    expect(
+      contrastVerdict({ ...e.weather_contrasts[0], p95: [0.9, 0.97], p80: [0.92, 0.95] }),
+    ).toBe('higher when cold');
+    // Without contrasts (no intervals, or kept before them) nothing is named.
+    expect(contrastsLeftOut({ ...e, weather_contrasts: undefined })).toEqual([]);
   });
 
   it('says nothing without intervals (replicates 0) or without weather states', () => {

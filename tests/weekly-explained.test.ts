@@ -125,9 +125,60 @@ describe('weekly phase 3: the explained model has its own fold R²', () => {
     );
   });
 
-  it('is absent where the folds forecast with the explained kind of model (daily data)', () => {
+  it("is phase 3's own model of the window on daily data, which the folds' hedges average", () => {
     const daily = new PhaseLadder(generateTenant('medium_sports').series, { horizon: 182 });
-    expect(daily.adstockHillAlone(185)).toBeNull();
+    expect(daily.adstockHillAlone(185)).toBe(daily.own(3, 185));
+  });
+});
+
+describe('daily phase 3: folds averaged with or replaced by phase 2 have the model alone scored', () => {
+  // A new user's daily file: every fold half phase 0's model, the adstock/Hill model alone 0.40
+  // and 0.46 where phase 0 scored 0.59 and 0.56, and explain said "mean fold R² 0.613, passes".
+  it("equals the folds' R² of the same phase 3 without its fallback, where none of its folds forecast otherwise", () => {
+    const tenant = generateTenant('extreme_cooling');
+    const r = trainPhase3(tenant.series);
+    const em = r.explained_model!;
+    const hedged = r.folds.flatMap((f, i) =>
+      f.fallback && (!f.fallback.kept || f.fallback.averaged_with) ? [i + 1] : [],
+    );
+    expect(hedged.length).toBeGreaterThan(0);
+    expect(em.forecast_with).toContain("averaged with phase 2's model on fold");
+    // Without the per-fold fallback every fold forecasts with phase 3's own model: its fold R²
+    // are the explained model's (extreme_cooling: no delay chosen, no contribution held at 0).
+    const own = trainPhase3(tenant.series, { fallback: false });
+    expect(own.explained_model).toBeUndefined();
+    own.folds.forEach((f, i) => expect(em.fold_r2[i]).toBeCloseTo(f.r2, 10));
+    expect(em.mean_r2).toBeCloseTo(mean(own.folds.map((f) => f.r2)), 10);
+  });
+
+  it('says so first only where the model alone scores materially lower, and always in the header', () => {
+    const e = {
+      phase: 3,
+      channels: [],
+      weather_states: [],
+      controls: [],
+    } as unknown as Explanation;
+    const daily = "this adstock/Hill model averaged with phase 2's model on fold 1 of 4";
+    const v = (mix: number, alone: number) => ({
+      mean_r2: mix,
+      se_r2: 0.05,
+      pass_threshold: 0.5,
+      explained_model_r2: alone,
+      explained_model_forecast_with: daily,
+    });
+    const codes = (mix: number, alone: number) =>
+      explanationCaveats(e, v(mix, alone)).map((c) => c.code);
+    expect(codes(0.7, 0.69)).toEqual([]);
+    expect(codes(0.7, 0.75)).toEqual([]);
+    expect(codes(0.7, 0.67)).toEqual(['cv_of_another_model']);
+    expect(codes(0.55, 0.45)).toEqual(['model_fails_threshold', 'cv_of_another_model']);
+    expect(explanationCaveats(e, v(0.7, 0.6))[0].message).toBe(
+      `the cross-validated mean fold R² 0.700 is that of ${daily} (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored 0.600 on the same folds`,
+    );
+    const clause = validationClause({ validation: v(0.7, 0.69), model_kind: 'ridge' });
+    expect(clause).toBe(
+      ", mean fold R² 0.700 ± 0.050 (SE) (folds partly phase 2's model; this model alone 0.690)",
+    );
   });
 });
 

@@ -189,7 +189,8 @@ function explainTask(
 
 /**
  * What the caveats judge an explanation by: the phase's CV result, and where its folds forecast
- * with another model than the one explained (weekly phase 3's mix), that model's own fold R².
+ * with another model than the one explained (weekly phase 3's mix, daily folds hedged or fallen
+ * back), that model's own fold R².
  */
 function validationOf(
   cv: TenantResult,
@@ -203,6 +204,9 @@ function validationOf(
       ? {
           explained_model_r2: cv.explained_model.mean_r2,
           explained_model_fold_models: cv.explained_model.fold_models,
+          ...(cv.explained_model.forecast_with !== undefined
+            ? { explained_model_forecast_with: cv.explained_model.forecast_with }
+            : {}),
         }
       : {}),
   };

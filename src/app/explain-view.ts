@@ -8,9 +8,11 @@
  */
 import type { Explanation } from '../phases/types.js';
 import { tenantCatalog } from '../core/data/index.js';
+import { canonicalChannel } from '../core/channel-names.js';
 import type { AppContext } from './context.js';
 import { tenantSource } from './tenants.js';
 import { AppError } from './types.js';
+import { contrastsLeftOut, type ContrastLeftOut } from './weather-reading.js';
 
 export interface ExplanationSelection {
   /** The channels to show (all when absent). */
@@ -33,27 +35,36 @@ export interface SelectionInfo {
 
 export type ExplanationView = Omit<Explanation, 'response_curves'> & {
   response_curves?: Explanation['response_curves'];
+  /**
+   * With weather contrasts: the channels with spend that have none for a column that has its two
+   * extreme states, and why (weather-reading.ts contrastsLeftOut); absent without contrasts.
+   */
+  weather_contrasts_left_out?: ContrastLeftOut[];
   selection: SelectionInfo;
 };
 
 /**
  * Checks a channel selection against the tenant's channels before anything is computed: an
- * unknown or repeated name is an argument error that lists the tenant's channels.
+ * unknown or repeated name is an argument error that lists the tenant's channels. Returns the
+ * names as the data spell them (a name matching a channel but for case is that channel).
  */
 export function checkChannelSelection(
   ctx: AppContext,
   tenant: string,
   channels: readonly string[] | undefined,
-): void {
-  if (channels === undefined) return;
+): string[] | undefined {
+  if (channels === undefined) return undefined;
   tenantSource(ctx, tenant); // an unknown tenant is refused as explain refuses it
   // The channels as stored with the data (or the catalog's): no parse of the data for a check.
   const known =
     ctx.store.getDatasetSummary(tenant)?.channels ??
     tenantCatalog().find((t) => t.tenant === tenant)?.channels ??
     [];
-  const problem = channelSelectionProblem(ctx.words.explainChannels, tenant, known, channels);
+  // Names read as plan bounds and lift tests read them: "Social" for the channel "social".
+  const named = channels.map((c) => canonicalChannel(c, known));
+  const problem = channelSelectionProblem(ctx.words.explainChannels, tenant, known, named);
   if (problem !== null) throw new AppError(problem, 'invalid_argument');
+  return named;
 }
 
 /** What is wrong with a channel selection, in the words of its option; null when nothing. */
@@ -97,7 +108,10 @@ export function selectExplanation(e: Explanation, sel: ExplanationSelection): Ex
       channels: s.channels.filter((c) => shows(c.channel)),
     })),
     ...(e.weather_contrasts
-      ? { weather_contrasts: e.weather_contrasts.filter((w) => shows(w.channel)) }
+      ? {
+          weather_contrasts: e.weather_contrasts.filter((w) => shows(w.channel)),
+          weather_contrasts_left_out: contrastsLeftOut(e).filter((w) => shows(w.channel)),
+        }
       : {}),
     ...(curves ? { response_curves: responseCurves.filter((c) => shows(c.channel)) } : {}),
     channel_params:

@@ -5,7 +5,12 @@
  */
 import type { FinalModelJSON } from '../phases/final-json.js';
 import { INTERVALS_VERSION, MIN_REPLICATES } from '../phases/intervals.js';
-import { modelKindWords, type Explanation, type PhaseId } from '../phases/types.js';
+import {
+  forecastWithWeeklyMix,
+  modelKindWords,
+  type Explanation,
+  type PhaseId,
+} from '../phases/types.js';
 import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
@@ -23,7 +28,8 @@ export const MAX_REPLICATES = 500;
 
 /**
  * The fit in one clause for a face's header line: ', mean fold R² 0.654 ± 0.214 (SE)', and on
- * weekly phase 3 '(weekly mix; this model alone 0.687)'; where a fold's adstock/Hill model was
+ * weekly phase 3 '(weekly mix; this model alone 0.687)' (daily folds hedged or fallen back:
+ * "(folds partly phase 2's model; ...)"); where a fold's adstock/Hill model was
  * another kind than the all-rows model (the Ridge / GBM / blend rule on fewer rows), which folds
  * ('this kind of model alone 0.687, a GBM on fold 4'). '' without a validation.
  */
@@ -38,10 +44,13 @@ export function validationClause(e: Pick<Explanation, 'validation' | 'model_kind
       const at = kinds.flatMap((x, i) => (x === k ? [i + 1] : []));
       return `${modelKindWords(k)} on fold${at.length > 1 ? 's' : ''} ${at.join(', ')}`;
     });
+    const mix = forecastWithWeeklyMix(v.explained_model_forecast_with)
+      ? 'weekly mix'
+      : "folds partly phase 2's model";
     alone =
       other.length === 0
-        ? ` (weekly mix; this model alone ${v.explained_model_r2.toFixed(3)})`
-        : ` (weekly mix; this kind of model alone ${v.explained_model_r2.toFixed(3)}, ${other.join(' and ')})`;
+        ? ` (${mix}; this model alone ${v.explained_model_r2.toFixed(3)})`
+        : ` (${mix}; this kind of model alone ${v.explained_model_r2.toFixed(3)}, ${other.join(' and ')})`;
   }
   return `, mean fold R² ${v.mean_r2.toFixed(3)}${se}${alone}`;
 }

@@ -148,13 +148,13 @@ export function createApp(options: CreateAppOptions = {}): App {
       explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
     explainTenantView: async ({ channels, curves, ...req }, opts) => {
       // A selection the tenant cannot have is refused before the fit and its refits.
-      checkChannelSelection(ctx, req.tenant, channels);
+      const named = checkChannelSelection(ctx, req.tenant, channels);
       const e = await explainTenant(
         ctx,
         { ...req, replicates: req.replicates ?? options.explainReplicates },
         opts,
       );
-      return selectExplanation(e, { channels, curves });
+      return selectExplanation(e, { channels: named, curves });
     },
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),

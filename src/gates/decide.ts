@@ -447,15 +447,27 @@ function countReason(phase: PhaseId, k: number, n: number, t: Record<string, num
   }
 }
 
+/**
+ * Said after every decision that stops short of phase 3: the plan's gates judge forecasts, but
+ * explanations' ROAS and budget plans need phase 3's carry-over and saturation (phases 0-2 read
+ * ROAS low: caveat no_carry_over). An autopilot that followed "Stop" never ran phase 3 and could
+ * not plan (a probe of session 62).
+ */
+const PHASE_3_FOR_FIGURES =
+  " Explanations' ROAS (with carry-over and saturation) and budget plans use phase 3's model: run phase 3 before acting on them.";
+
 const NEXT_STEP: Record<Exclude<GateDecisionKind, 'ESCALATE'>, string> = {
   BASELINE_RECORDED:
     'Run phase 1 (interaction and polynomial features, tuned Ridge) and check its gates against this baseline.',
   PROCEED_TO_PHASE_2: 'Proceed to phase 2 (gradient boosting and Ridge/GBM blend).',
   PHASE_1_SUFFICIENT:
-    'Unblock product work on the passing tenants; phase 2 (gradient boosting) is optional and may raise the pass count.',
-  STOP_SUFFICIENT: 'Stop: the models are sufficient for product release.',
+    'Unblock product work on the passing tenants; phase 2 (gradient boosting) is optional and may raise the pass count.' +
+    PHASE_3_FOR_FIGURES,
+  STOP_SUFFICIENT:
+    'Stop: the models are sufficient for product release (as forecasts).' + PHASE_3_FOR_FIGURES,
   UNBLOCK_PRODUCT:
-    'Unblock product work as an MVP; phase 3 (adstock and saturation) is optional and may raise the pass rate.',
+    'Unblock product work as an MVP; phase 3 (adstock and saturation) is optional and may raise the pass rate.' +
+    PHASE_3_FOR_FIGURES,
   SUCCESS: 'Done: the phase 3 pass rate is above 95%.',
 };
 

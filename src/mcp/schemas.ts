@@ -49,6 +49,18 @@ function phaseIssue(input: unknown): string {
 
 export const phaseInput = z.literal(PHASE_VALUES, { error: (iss) => phaseIssue(iss.input) });
 
+/**
+ * The error of a list parameter given another type: `message`, and where one string was sent for
+ * the list (tenants: "atlas_daily"), what was given and the list to send instead, as phaseIssue
+ * says it for "3". An autopilot's probe sent a string and read only "must list 1 to 5000 ids".
+ */
+export function listIssue(message: string): (issue: { input?: unknown }) => string {
+  return (issue) =>
+    typeof issue.input === 'string'
+      ? `${message}; got the string ${JSON.stringify(issue.input)}, not a list (pass ${JSON.stringify([issue.input])})`
+      : message;
+}
+
 export const tenantInput = z
   .string({ error: 'tenant must be a string tenant id such as "extreme_ski_gear"' })
   .regex(
@@ -277,13 +289,14 @@ export const tenantResultOut = z.looseObject({
       model: z.string(),
       fold_r2: z.array(metric),
       fold_models: z.array(z.enum(['ridge', 'gbm', 'blend'])).optional(),
+      forecast_with: z.string().optional(),
       mean_r2: metric,
       se_r2: metric,
       note: z.string(),
     })
     .optional()
     .describe(
-      "Weekly phase 3 only: fold R² of the adstock/Hill model alone, the kind of model explain and the planner fit on all rows (the folds above forecast with its average with the log-spend model); fold_models: that model's kind on each fold (the Ridge / GBM / blend rule may pick another kind on a fold's rows than explain's all-rows model, whose kind is explain's model_kind)",
+      "Phase 3 where the folds above forecast with another model than explain's (weekly: its average with the log-spend model; daily: folds averaged with or replaced by phase 2's model, named in forecast_with): fold R² of the adstock/Hill model alone, the kind of model explain and the planner fit on all rows; fold_models: that model's kind on each fold (the Ridge / GBM / blend rule may pick another kind on a fold's rows than explain's all-rows model, whose kind is explain's model_kind)",
     ),
   seconds: metric,
 });
@@ -483,6 +496,20 @@ export const explanationOut = {
     .optional()
     .describe(
       "With intervals: per channel and weather column, its ROAS in the column's hot (rain, high) state over its ROAS in the cold (dry, low) one, with 80%/95% intervals from the same refits' ratios (paired: firmer than the two states' own intervals, which both hold the channel's uncertain level); an interval above or below 1 is a clear weather effect on that channel",
+    ),
+  weather_contrasts_left_out: z
+    .array(
+      z.looseObject({
+        channel: z.string(),
+        variable: z.string(),
+        state: z.string(),
+        reference: z.string(),
+        reason: z.string(),
+      }),
+    )
+    .optional()
+    .describe(
+      'With weather_contrasts: channels with spend that have no ratio for a weather column, and why (their ROAS is not above 0 in a state, or too many refits put it at or below 0): their weather effect is unknown, not absent',
     ),
   response_curves: z
     .array(

@@ -109,7 +109,10 @@ import { PHASE_DEFAULTS } from './defaults.js';
 import { SearchTrialCache, type MediaSearchOptions } from './search.js';
 import {
   foldKindsPhrase,
+  EXPLAINED_MODEL_CAVEAT_GAP,
+  forecastWithWeeklyMix,
   modelKindWords,
+  WEEKLY_FORECAST_WITH,
   type Caveat,
   type ChannelParams,
   type Explanation,
@@ -1768,7 +1771,11 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
       message: `this phase ${e.phase} model fails the pass bar: mean fold R² ${validation.mean_r2.toFixed(3)}${se} < ${validation.pass_threshold}; its ROAS and contributions are not reliable`,
     });
   }
-  if (validation?.explained_model_r2 !== undefined) {
+  if (
+    validation?.explained_model_r2 !== undefined &&
+    (forecastWithWeeklyMix(validation.explained_model_forecast_with) ||
+      validation.explained_model_r2 < validation.mean_r2 - EXPLAINED_MODEL_CAVEAT_GAP)
+  ) {
     // The folds fit the adstock/Hill terms by the same Ridge / GBM / blend rule as the all-rows
     // model, on fewer rows: where a fold took another kind, the figure is of that kind there.
     const kinds = validation.explained_model_fold_models;
@@ -1778,7 +1785,7 @@ export function explanationCaveats(e: Explanation, validation: ValidationSummary
         : '';
     out.push({
       code: 'cv_of_another_model',
-      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of the weekly average of this adstock/Hill model and the log-spend Ridge that phase 1 uses (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds${otherKind}`,
+      message: `the cross-validated mean fold R² ${validation.mean_r2.toFixed(3)} is that of ${validation.explained_model_forecast_with ?? WEEKLY_FORECAST_WITH} (what the folds forecast with); this model alone, whose contributions and ROAS these are, scored ${validation.explained_model_r2.toFixed(3)} on the same folds${otherKind}`,
     });
   }
   for (const ch of e.channels) {

@@ -1429,12 +1429,14 @@ export class PhaseLadder {
   }
 
   /**
-   * Weekly phase 3 (weeklyMix): the adstock/Hill model of rows [0, T) without its log-spend
-   * partner, unladdered; the kind of model explain and the planner fit on all rows. null when
-   * phase 3's model of a window is not a mix (daily data, weeklyMix false).
+   * The adstock/Hill model of rows [0, T) alone, unladdered, the kind of model explain and the
+   * planner fit on all rows: weekly phase 3 (weeklyMix) without its log-spend partner; otherwise
+   * phase 3's own model of the window (own(3, T)), which a fold's hedge or fallback may average
+   * with or replace by phase 2's.
    */
   adstockHillAlone(T: number): FoldFit | null {
-    if (!this.weeklyMix) return null;
+    // Daily (no mix): phase 3's own model of the window is the adstock/Hill model alone.
+    if (!this.weeklyMix) return this.own(3, T);
     this.own(3, T);
     const free = this.adstockHillFree.get(T);
     if (!free) throw new Error(`no adstock/Hill model of the ${T}-row window`);

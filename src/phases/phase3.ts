@@ -34,6 +34,7 @@ import {
 import { FOLD_MODEL_LAGS, type MediaSearchOptions, type MediaSearchResult } from './search.js';
 import {
   foldKindsPhrase,
+  WEEKLY_FORECAST_WITH,
   type ExplainedModelCv,
   type ModelKind,
   type ProtocolRecord,
@@ -144,24 +145,46 @@ export function fitPhase3Folds(
     names,
     folds: out,
     protocol,
-    explainedModel: explainedModelCv(series, folds, ladder, geometricLadder),
+    explainedModel: explainedModelCv(
+      series,
+      folds,
+      ladder,
+      geometricLadder,
+      out.map((f) => f.evaluation),
+    ),
   };
 }
 
 /**
- * Weekly phase 3: the fold R² of the adstock/Hill model alone (no log-spend partner, no fallback,
- * contributions held non-negative), the kind of model that explain and the planner fit on all rows, while the folds' own figures are
- * those of the mix (ladder.ts WEEKLY_MIX_WEIGHT). A fold that fell back fits it here (one search
- * on the fold's training rows; the others are the ladder's), and so does a fold whose own model
- * delays a channel's spend (search.ts FOLD_MODEL_LAGS), from a search without delays: the
- * all-rows model has none. undefined for daily data.
+ * Whether a fold forecast with phase 3's own model alone: not fallen back, not averaged with
+ * another model, not stacked at a share below 1.
+ */
+function forecastWithOwnModel(e: FoldEvaluation): boolean {
+  const f = e.fallback;
+  return !f || (f.kept && f.used_phase === 3 && !f.averaged_with && (f.weight ?? 1) === 1);
+}
+
+/**
+ * The fold R² of the adstock/Hill model alone (no log-spend partner, no fallback, contributions
+ * held non-negative), the kind of model that explain and the planner fit on all rows, where the
+ * folds' own figures are those of another forecast: weekly phase 3's mix (ladder.ts
+ * WEEKLY_MIX_WEIGHT), and daily folds that a hedge averaged with phase 2's model or that fell
+ * back to it (a new user's daily file: every fold half phase 0's model, the model alone 0.40 and
+ * 0.46 where phase 0 scored 0.59 and 0.56, and explain said "mean fold R² 0.613, passes").
+ * A fold that fell back fits it here (one search on the fold's training rows; the others are the
+ * ladder's), and so does a fold whose own model delays a channel's spend (search.ts
+ * FOLD_MODEL_LAGS), from a search without delays: the all-rows model has none. undefined for
+ * daily data whose every fold forecast with phase 3's own model: its figures are the model's.
  */
 function explainedModelCv(
   series: TenantSeries,
   folds: readonly Fold[],
   ladder: PhaseLadder,
   geometricLadder: () => PhaseLadder,
+  evaluations: readonly FoldEvaluation[],
 ): ExplainedModelCv | undefined {
+  const weekly = series.frequency === 'weekly';
+  if (!weekly && evaluations.every(forecastWithOwnModel)) return undefined;
   const foldR2: number[] = [];
   const foldModels: ModelKind[] = [];
   for (const fold of folds) {
@@ -193,8 +216,35 @@ function explainedModelCv(
     se_r2: standardErrorOfMean(foldR2),
     // The kinds are named because the Ridge / GBM / blend rule may pick another kind on a fold's
     // rows than on all rows (explain names the all-rows model's kind).
-    note: `on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks do not show phase 3 better beyond their noise, and phase 2's model alone on an unchecked fold with fewer than 2 rows per coefficient); the adstock/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² ${meanR2.toFixed(3)} on the same folds (${foldKindsPhrase(foldModels)}, by the Ridge / GBM / blend rule that the all-rows model follows too)`,
+    forecast_with: weekly ? WEEKLY_FORECAST_WITH : dailyForecastWith(evaluations),
+    note: `${weekly ? "on weekly data the folds forecast with the average of the adstock/Hill model and the log-spend Ridge that phase 1 uses (averaged again with phase 2's model where no validation block checks a fold or its blocks do not show phase 3 better beyond their noise, and phase 2's model alone on an unchecked fold with fewer than 2 rows per coefficient)" : `the folds forecast with ${dailyForecastWith(evaluations)}`}; the adstock/Hill model alone, the kind of model explain and the planner fit on all rows, scored mean fold R² ${meanR2.toFixed(3)} on the same folds (${foldKindsPhrase(foldModels)}, by the Ridge / GBM / blend rule that the all-rows model follows too)`,
   };
+}
+
+/**
+ * What daily phase 3's folds forecast with where some did not use phase 3's model alone: which
+ * folds were averaged with phase 2's model (a hedge of a missing or noisy check) and which fell
+ * back to it (ExplainedModelCv.forecast_with).
+ */
+function dailyForecastWith(evaluations: readonly FoldEvaluation[]): string {
+  const averaged: number[] = [];
+  const replaced: number[] = [];
+  evaluations.forEach((e, i) => {
+    if (forecastWithOwnModel(e)) return;
+    const f = e.fallback!;
+    if (f.kept || f.averaged_with) averaged.push(i + 1);
+    else replaced.push(i + 1);
+  });
+  const folds = (xs: number[]) => `fold${xs.length > 1 ? 's' : ''} ${xs.join(', ')}`;
+  const parts = [
+    ...(averaged.length > 0
+      ? [
+          `averaged with phase 2's model on ${folds(averaged)} (a check that was missing or did not show phase 3 better)`,
+        ]
+      : []),
+    ...(replaced.length > 0 ? [`replaced by phase 2's model on ${folds(replaced)}`] : []),
+  ];
+  return `this adstock/Hill model ${parts.join(' and ')} of ${evaluations.length}`;
 }
 
 /**

@@ -242,6 +242,28 @@ export interface TenantResult {
   seconds: number;
 }
 
+/** What weekly phase 3's folds forecast with (ExplainedModelCv.forecast_with). */
+export const WEEKLY_FORECAST_WITH =
+  'the weekly average of this adstock/Hill model and the log-spend Ridge that phase 1 uses';
+
+/**
+ * Whether the folds forecast with weekly phase 3's mix (ExplainedModelCv.forecast_with; absent in
+ * results kept before it, when the weekly mix was the only case).
+ */
+export function forecastWithWeeklyMix(forecastWith: string | undefined): boolean {
+  return forecastWith === undefined || forecastWith === WEEKLY_FORECAST_WITH;
+}
+
+/**
+ * How far below the folds' own mean fold R² the explained model alone must score for a daily
+ * explanation to say so first (caveat cv_of_another_model): daily folds averaged with phase 2's
+ * model moved the built-in 20 by -0.024 to +0.017 and the shape suite's daily tenants by -0.073 to
+ * +0.010, and a caveat on every daily explanation for a difference of 0.001 would bury the ones
+ * that matter. The header's clause gives the figure always; a model alone below the pass bar gets
+ * model_fails_threshold whatever the gap.
+ */
+export const EXPLAINED_MODEL_CAVEAT_GAP = 0.02;
+
 /** Fold R² of the explained model where a result's folds forecast with another (TenantResult). */
 export interface ExplainedModelCv {
   /** What the explained model is. */
@@ -253,6 +275,12 @@ export interface ExplainedModelCv {
    * so a fold may be a GBM where the all-rows model is a Ridge.
    */
   fold_models: ModelKind[];
+  /**
+   * What the result's folds forecast with instead, after "the cross-validated mean fold R² is that
+   * of": weekly phase 3's mix, or daily folds averaged with or replaced by phase 2's model. Absent
+   * in results stored before it (weekly only then).
+   */
+  forecast_with?: string;
   mean_r2: number;
   /** Sample std of fold_r2 / sqrt(folds), as se_r2. */
   se_r2: number;
@@ -540,11 +568,17 @@ export interface Explanation {
     pass_threshold: number;
     /**
      * Mean fold R² of the explained model itself where the phase's folds forecast with another
-     * model (weekly phase 3: TenantResult.explained_model); absent otherwise.
+     * model (weekly phase 3, daily folds hedged or fallen back: TenantResult.explained_model);
+     * absent otherwise.
      */
     explained_model_r2?: number;
     /** The explained model's kind on each of those folds (ExplainedModelCv.fold_models). */
     explained_model_fold_models?: ModelKind[];
+    /**
+     * What the folds forecast with instead (ExplainedModelCv.forecast_with); absent: weekly phase
+     * 3's mix (explanations kept before it).
+     */
+    explained_model_forecast_with?: string;
   } | null;
   /** How the intervals were made (null when no intervals were computed). */
   uncertainty: UncertaintyInfo | null;

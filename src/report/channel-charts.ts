@@ -441,7 +441,7 @@ function readingLabel(state: { state: string; variable: string }, period: string
  *
  * Only differences that stand out of the noise: channels whose ROAS the explanation calls
  * unreliable are not compared; with the paired weather contrasts (intervals.ts weatherContrasts:
- * the ratio's interval from the same refits) only pairs whose ratio's 80% interval leaves 1 are,
+ * the ratio's interval from the same refits) only pairs whose ratio's 95% interval leaves 1 are,
  * and the reading gives that interval; with intervals per weather state only (explanations kept
  * before INTERVALS_VERSION 30), only pairs whose 80% intervals do not overlap. The largest ratio over all channels otherwise
  * headlined noise (with 20 channels almost always a channel of no weather effect whose ROAS
@@ -477,7 +477,9 @@ function weatherReading(d: TenantReportData, period: string): string {
           (w) => w.channel === ca.channel && w.state === sa.state && w.reference === sb.state,
         );
         if (contrasts) {
-          if (!contrast || !(contrast.p80[0] > 1 || contrast.p80[1] < 1)) continue;
+          // Its 95% interval: the largest of several ratios whose 80% interval left 1 was too often
+          // noise (app/weather-reading.ts contrastVerdict).
+          if (!contrast || !(contrast.p95[0] > 1 || contrast.p95[1] < 1)) continue;
         } else if (
           hasIntervals &&
           !apart(ivs[sa.state]?.[ca.channel], ivs[sb.state]?.[ca.channel])
@@ -494,15 +496,14 @@ function weatherReading(d: TenantReportData, period: string): string {
             ? ` (truth ${ratio(hi.true_roas)}x vs ${ratio(lo.true_roas)}x)`
             : '';
         // The ratio as hot over cold whichever is higher: its interval turned the same way.
-        const band = contrast
-          ? ca.roas >= cb.roas
-            ? contrast.p80
-            : [1 / contrast.p80[1], 1 / contrast.p80[0]]
-          : null;
+        const turned = (iv: [number, number]): [number, number] =>
+          ca.roas! >= cb.roas! ? iv : [1 / iv[1], 1 / iv[0]];
+        const band = contrast ? turned(contrast.p80) : null;
+        const band95 = contrast ? turned(contrast.p95) : null;
         const text =
           `${cap(readingLabel(hiState, period))} return ${ratio(hi.roas)}x on ${ca.channel} vs ${ratio(lo.roas)}x on ${readingLabel(loState, period)}` +
           (band
-            ? `, ${ratio(hi.roas / lo.roas)} times as much (80% ${ratio(band[0])} to ${ratio(band[1])} from the same refits)`
+            ? `, ${ratio(hi.roas / lo.roas)} times as much (80% ${ratio(band[0])} to ${ratio(band[1])}, 95% ${ratio(band95![0])} to ${ratio(band95![1])} from the same refits)`
             : '') +
           truth;
         if (!best || score > best.score) best = { text, score };
@@ -514,7 +515,7 @@ function weatherReading(d: TenantReportData, period: string): string {
     skipped > 0 ? '; channels whose ROAS is unreliable (see Read first) are not compared' : '';
   if (compared > 0)
     return contrasts
-      ? `No weather state's ROAS differs clearly from another's: on every channel compared the 80% interval of the ratio, from the same refits, holds 1${unreliableWords}.`
+      ? `No weather state's ROAS differs clearly from another's: on every channel compared the 95% interval of the ratio, from the same refits, holds 1${unreliableWords}.`
       : `No weather state's ROAS differs clearly from another's: on every channel compared the 80% intervals overlap${unreliableWords}.`;
   if (skipped > 0)
     return "No weather comparison to read: every channel's ROAS is unreliable (see Read first).";

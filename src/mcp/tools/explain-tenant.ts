@@ -13,7 +13,7 @@ import {
 import type { ToolDeps } from '../deps.js';
 import { forwardProgress } from '../progress.js';
 import { FIGURE_DIGITS, fmtPct, guarded, ok, roundFigures } from '../results.js';
-import { explanationOut, phaseInput, strictInput, tenantInput } from '../schemas.js';
+import { explanationOut, listIssue, phaseInput, strictInput, tenantInput } from '../schemas.js';
 
 const inputSchema = strictInput({
   tenant: tenantInput.describe('Tenant id, e.g. "extreme_ski_gear" (list_tenants shows all)'),
@@ -31,7 +31,7 @@ const inputSchema = strictInput({
     ),
   channels: z
     .array(z.string({ error: 'channels must be a list of channel names' }), {
-      error: 'channels must be a list of channel names, e.g. ["meta", "google"]',
+      error: listIssue('channels must be a list of channel names, e.g. ["meta", "google"]'),
     })
     .max(200, { error: 'channels names at most 200 channels' })
     .optional()

@@ -9,6 +9,7 @@ import { CSV_LIMITS, LEAST_ROWS_TO_TRAIN } from '../../app/types.js';
 import {
   csvTextLimit,
   importResultOut,
+  listIssue,
   MAX_CSV_BYTES,
   strictInput,
   tenantInput,
@@ -20,7 +21,9 @@ const column = z
   .max(128, 'column names must be 1-128 characters');
 const columns = (name: string, what: string) =>
   z
-    .array(column, { error: `${name} must be an array of column names such as ["meta_spend"]` })
+    .array(column, {
+      error: listIssue(`${name} must be an array of column names such as ["meta_spend"]`),
+    })
     .max(64, `${what} may list at most 64 columns`)
     .optional()
     .describe(`Columns to use as ${what} (replaces inference for this role)`);
@@ -124,7 +127,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         const res = app.importTenantData(req);
         const needed = res.rows_needed_to_train;
         const lines = [
-          `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}.`,
+          `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.join(', ') || 'none'}, controls ${res.controls.join(', ') || 'none'}.`,
           // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
           // Data too short for any protocol: every train_tenant and run_phase refuses it, so the
           // hint is the longer import (it recommended train_tenant, which then failed).

@@ -16,6 +16,7 @@ import { modelOptionsInput, toConfig } from './train-tenant.js';
 import {
   foldsInput,
   gateDecisionOut,
+  listIssue,
   MAX_RUN_TENANTS,
   phaseInput,
   progressOut,
@@ -62,7 +63,7 @@ const inputSchema = strictInput({
     'Phase: 0 baseline Ridge, 1 tuned Ridge + weather features, 2 Ridge/GBM/blend, 3 adstock + Hill saturation',
   ),
   tenants: z
-    .array(tenantInput, { error: TENANTS_MESSAGE })
+    .array(tenantInput, { error: listIssue(TENANTS_MESSAGE) })
     .min(1, TENANTS_MESSAGE)
     .max(MAX_RUN_TENANTS, TENANTS_MESSAGE)
     .optional()
