@@ -25,6 +25,7 @@ import {
   WEEKLY_WIDTH_SCALE,
   defaultReplicates,
   figureVector,
+  spentChannelCount,
   movingBlockResample,
   windowFigures,
 } from '../src/phases/intervals.js';
@@ -456,6 +457,17 @@ describe('default replicates', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 20].map(defaultReplicates)).toEqual([
       60, 60, 40, 30, 24, 20, 17, 12, 11, 10, 10,
     ]);
+  });
+
+  it('counts the channels with spend: an all-zero column has nothing to refit', () => {
+    const spend = [
+      [0, 0, 0],
+      [1, 0, 2],
+      [0, 0, 3],
+      [0, 0, 0],
+    ].map((x) => Float64Array.from(x));
+    expect(spentChannelCount({ spend })).toBe(2);
+    expect(defaultReplicates(spentChannelCount({ spend }))).toBe(60);
   });
 });
 

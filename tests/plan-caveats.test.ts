@@ -3,7 +3,15 @@
  * the plan over the refits includes 0), as explain does for its figures (issue 15).
  */
 import { describe, expect, it } from 'vitest';
-import { planCurveCaveats, planIntervalCaveats, planMediaLossCaveats } from '../src/app/plan.js';
+import {
+  planBelowSpendCaveats,
+  planCurveCaveats,
+  planIntervalCaveats,
+  planMediaLossCaveats,
+  planSpendCaveats,
+} from '../src/app/plan.js';
+import { FACE_WORDS } from '../src/app/words.js';
+import type { TenantSeries } from '../src/core/types.js';
 import type { PlanResult } from '../src/plan/index.js';
 
 type Channel = PlanResult['channels'][number];
@@ -134,5 +142,75 @@ describe('planMediaLossCaveats', () => {
       planMediaLossCaveats({ channels: [], media_loss: null } as unknown as PlanResult),
     ).toEqual([]);
     expect(planMediaLossCaveats(planOf([channel('meta', 2.5, null)]))).toEqual([]);
+  });
+});
+
+describe('planSpendCaveats', () => {
+  // Two days of history: channel a's largest day 100, b's 50.
+  const series = {
+    channels: ['a', 'b'],
+    spend: [Float64Array.from([100, 20]), Float64Array.from([50, 10])],
+  } as unknown as TenantSeries;
+  const plan = (a: number[], b: number[]): PlanResult =>
+    ({
+      frequency: 'daily',
+      budget: [...a, ...b].reduce((s, v) => s + v, 0),
+      historical: { budget: 180 },
+      expected_revenue: { horizon: 1000, carry_over_after: 0, total: 1000 },
+      channels: [
+        { ...channel('a', 2, null), spend_by_period: a },
+        { ...channel('b', 2, null), spend_by_period: b },
+      ],
+    }) as unknown as PlanResult;
+
+  it('says first when a quarter or more of the budget lies above the largest period in the data', () => {
+    // By hand: a spends 160 and 100 (60 above its 100), b 50 and 90 (40 above its 50): 100 of 400.
+    const [c] = planSpendCaveats(series, plan([160, 100], [50, 90]), FACE_WORDS.cli);
+    expect(c.code).toBe('spend_beyond_history');
+    expect(c.channels).toEqual(['a', 'b']);
+    expect(c.message).toMatch(
+      /^25% of the plan's budget \(100 of 400, 2\.2x the historical spend for the span\) is spend above its channel's largest day in the data \(a, b\), where the model's response is an extrapolation: .*plan a --budget nearer the history's, or bound the channels near their history with --bounds$/,
+    );
+    expect(planSpendCaveats(series, plan([160, 100], [50, 90]), FACE_WORDS.mcp)[0].message).toMatch(
+      /plan a budget nearer the history's, or bound the channels near their history with bounds$/,
+    );
+  });
+
+  it('says nothing below a quarter', () => {
+    // 99 of 399 above: a 159 (59 above), b 90 (40 above).
+    expect(planSpendCaveats(series, plan([159, 100], [50, 90]), FACE_WORDS.cli)).toEqual([]);
+    expect(planSpendCaveats(series, plan([100, 20], [50, 10]), FACE_WORDS.cli)).toEqual([]);
+  });
+});
+
+describe('planBelowSpendCaveats', () => {
+  const plan = (objective: PlanResult['objective']): PlanResult =>
+    ({
+      frequency: 'weekly',
+      objective,
+      expected_revenue: { horizon: 1_000_000, carry_over_after: 0, total: 1_000_000 },
+      below_spend_seen: [
+        { channel: 'search', low_spend: 8_000, average_spend: 12_000, share: 0.76 },
+      ],
+    }) as unknown as PlanResult;
+
+  it("names the channels, their shares and spends, and a target ROAS's reliance on them", () => {
+    const [c] = planBelowSpendCaveats(plan({ kind: 'revenue' }), FACE_WORDS.cli);
+    expect(c.code).toBe('roas_below_spend_seen');
+    expect(c.channels).toEqual(['search']);
+    expect(c.message).toMatch(
+      /^search: most of its effect in the plan model lies below the spend the data show, where they have no rows \(search: 76% of the effect of its average week, 12\.0k, lies below 8\.0k, the spend it stayed above on 95% of its weeks\): the plan's ROAS and incremental revenue count that part/,
+    );
+    expect(c.message).not.toContain('target');
+    const [t] = planBelowSpendCaveats(plan({ kind: 'target_roas', value: 2.5 }), FACE_WORDS.mcp);
+    expect(t.message).toMatch(
+      /; the budget was chosen for a target ROAS, which rests on that part too: target_marginal_roas is measured where the channels spent$/,
+    );
+    expect(
+      planBelowSpendCaveats(
+        { ...plan({ kind: 'revenue' }), below_spend_seen: [] } as PlanResult,
+        FACE_WORDS.cli,
+      ),
+    ).toEqual([]);
   });
 });

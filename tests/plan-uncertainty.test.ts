@@ -5,6 +5,7 @@ import { generateTenant } from '../src/core/data/index.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { finalToJSON, fitFinalModel, type FinalModel } from '../src/phases/final.js';
 import {
+  compareOutlooks,
   incrementalRevenue,
   makePlan,
   MIN_PLAN_REPLICATES,
@@ -246,6 +247,50 @@ describe('plans checked against bootstrap refits', () => {
       windows: 0,
       roles: [],
     });
+  });
+
+  it('compares two outlooks refit by refit: the same outlook by nothing, another within the paired spread', () => {
+    // An autopilot's hot-versus-typical plan read -2.9k (the truth +7.8k) with no interval.
+    const plan = (scenario: 'typical' | 'hot') =>
+      makePlan(
+        {
+          series: tenant.series,
+          model,
+          outlook: scenarioOutlook(tenant.series, scenario, model.weather, 28),
+          replicates,
+        },
+        { horizon: 28, budget: 100_000 },
+      );
+    const typical = plan('typical');
+    const same = compareOutlooks(typical, plan('typical'));
+    expect(same.difference_interval).toEqual({ p80: [0, 0], p95: [0, 0] });
+    // Refits the planner cannot use (u.used of u.replicates) are left out of the pairs.
+    expect(same.lines[0]).toContain(
+      `(+0, 80% +0 to +0 over the same ${typical.uncertainty!.used} refits of the model: not clear which outlook earns more`,
+    );
+    const hot = plan('hot');
+    const cmp = compareOutlooks(typical, hot);
+    const iv = cmp.difference_interval!;
+    expect(iv.p95[0]).toBeLessThanOrEqual(iv.p80[0]);
+    expect(iv.p95[1]).toBeGreaterThanOrEqual(iv.p80[1]);
+    // Paired, what the refits share cancels: narrower than the two plans' own intervals together.
+    const width = (x: { p80: [number, number] }) => x.p80[1] - x.p80[0];
+    expect(width(iv)).toBeLessThan(
+      0.5 *
+        (width(typical.uncertainty!.incremental_revenue_interval) +
+          width(hot.uncertainty!.incremental_revenue_interval)),
+    );
+    // Unchecked plans (no refits) have no interval to give.
+    const unchecked = (scenario: 'typical' | 'hot') =>
+      makePlan(
+        {
+          series: tenant.series,
+          model,
+          outlook: scenarioOutlook(tenant.series, scenario, model.weather, 28),
+        },
+        { horizon: 28, budget: 100_000 },
+      );
+    expect(compareOutlooks(unchecked('typical'), unchecked('hot')).difference_interval).toBeNull();
   });
 
   it('carries intervals and never goes where the refits do not agree', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
+import { makePlan, revenueModelOf, scenarioOutlook } from '../src/plan/index.js';
 
 /** numpy's linear-interpolation percentile, written out. */
 function percentile(x: readonly number[], p: number): number {
@@ -57,5 +58,35 @@ describe('roas_below_spend_seen', () => {
     const t = generateTenant('high_umbrella_rain');
     const e = explainFinalModel(t.series, fitFinalModel(t.series, 3), t);
     expect(e.caveats.map((c) => c.code)).not.toContain('roas_below_spend_seen');
+  });
+});
+
+describe('roas_below_spend_seen in plans (plan.ts belowSpendSeen)', () => {
+  const planOf = (t: ReturnType<typeof generateTenant>, horizon: number) => {
+    const model = revenueModelOf(fitFinalModel(t.series, 3));
+    const outlook = scenarioOutlook(t.series, 'typical', model.weather, horizon);
+    return makePlan({ series: t.series, model, outlook }, { horizon });
+  };
+
+  it('names the weekly channels whose plan-model effect lies mostly below their lowest usual spend, with that spend', () => {
+    const t = generateShape(
+      shapeSpecOf('wf_s15040_4', 15040, { frequency: 'weekly', years: 3, channels: 4 }),
+      { seed: 15040 },
+    );
+    const p = planOf(t, 4);
+    const seen = p.below_spend_seen!;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const b of seen) {
+      const x = Array.from(t.series.spend[t.series.channels.indexOf(b.channel)]);
+      expect(b.low_spend).toBeCloseTo(percentile(x, 0.05), 9);
+      expect(b.average_spend).toBeCloseTo(x.reduce((a, v) => a + v, 0) / x.length, 9);
+      expect(b.share).toBeGreaterThanOrEqual(0.5);
+      // Only channels the plan spends on.
+      expect(p.channels.find((c) => c.channel === b.channel)!.spend).toBeGreaterThan(0);
+    }
+  });
+
+  it('names none where the data show every channel at zero (a built-in daily tenant)', () => {
+    expect(planOf(generateTenant('high_umbrella_rain'), 28).below_spend_seen).toEqual([]);
   });
 });

@@ -139,6 +139,15 @@ export function defaultReplicates(channels: number): number {
   const perChannel = Math.round((2 * DEFAULT_REPLICATES) / Math.max(1, channels));
   return Math.max(FEWEST_DEFAULT_REPLICATES, Math.min(DEFAULT_REPLICATES, perChannel));
 }
+/**
+ * The channels that count toward the default replicates: those with spend. A channel without any
+ * has no search (nothing to sweep) and no figures; counting it cut a new analyst's 3 channels and
+ * an all-zero fourth from 40 replicates to 30, and moved the other channels' intervals.
+ */
+export function spentChannelCount(series: Pick<TenantSeries, 'spend'>): number {
+  return series.spend.filter((x) => x.some((v) => v !== 0)).length;
+}
+
 /** Search of a phase-3 replicate: one full sweep over the grid plus one local refinement. */
 export const REPLICATE_SEARCH: ReplicateSearch = {
   sweeps: 1,
@@ -978,7 +987,7 @@ export function bootstrapFigures(
   model: FinalModel,
   options: IntervalOptions = {},
 ): BootstrapFigures {
-  const replicates = options.replicates ?? defaultReplicates(series.channels.length);
+  const replicates = options.replicates ?? defaultReplicates(spentChannelCount(series));
   if (!(Number.isInteger(replicates) && replicates >= 0 && replicates <= 10_000)) {
     throw new RangeError(`replicates must be an integer in 0..10000 (got ${replicates})`);
   }
@@ -1126,7 +1135,7 @@ export function modelLiftSpread(
 ): (tests: readonly LiftTest[]) => ModelLift[] {
   let fitted: { replicates: FinalModel[]; windows: FinalModel[] } | null = null;
   const fit = (): { replicates: FinalModel[]; windows: FinalModel[] } => {
-    const count = options.replicates ?? defaultReplicates(series.channels.length);
+    const count = options.replicates ?? defaultReplicates(spentChannelCount(series));
     const world = residualBootstrap(
       series,
       model,
@@ -1326,7 +1335,7 @@ export function addIntervals(
   model: FinalModel,
   options: IntervalOptions = {},
 ): Explanation {
-  const replicates = options.replicates ?? defaultReplicates(series.channels.length);
+  const replicates = options.replicates ?? defaultReplicates(spentChannelCount(series));
   if (replicates === 0) return explanation;
   const modelError = options.modelError ?? MODEL_ERROR;
   if (!(Number.isFinite(modelError) && modelError >= 0)) {

@@ -19,7 +19,9 @@ import {
   lowSpendChannels,
   stoppedChannels,
 } from '../core/data-warnings.js';
-import { correlation } from '../core/stats.js';
+import { correlation, quantile } from '../core/stats.js';
+import { mean } from '../core/metrics.js';
+import { BELOW_SPEND_SHARE } from '../phases/explain.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatSignificant } from '../core/csv/numbers.js';
@@ -76,6 +78,7 @@ import { evaluateResponse, zeroPlan, zeroTotal, type SeparableResponse } from '.
 import { lastPeriodBursts, lastPeriodNote } from './last-period.js';
 import { tailLength, truthResponse } from './truth.js';
 import { MIN_PLAN_REPLICATES, type ReplicateRole } from './replicates.js';
+import { keepRefitIncrementals } from './refit-incrementals.js';
 import { typicalControl, type TypicalControl } from './typical-controls.js';
 import {
   blend,
@@ -490,6 +493,12 @@ export interface PlanResult {
   lift_calibration?: PlanLiftCalibration | null;
   /** The plan at other budgets (PlanRequest.budgetCurve); absent when not asked. */
   budget_curve?: BudgetCurvePoint[];
+  /**
+   * Channels the plan spends on whose modeled effect lies mostly below the spend the data show
+   * (belowSpendSeen): their ROAS and incremental revenue, and a target ROAS, rest on the curve's
+   * shape there. Absent in plans stored before it.
+   */
+  below_spend_seen?: BelowSpendSeen[];
   notes: string[];
 }
 
@@ -499,6 +508,60 @@ export interface MediaLoss {
   spend: number;
   incremental_revenue: number;
   roas: number;
+}
+
+/**
+ * A channel the plan spends on that never spent near zero in the data, whose plan-model effect at
+ * its average spend lies mostly below its lowest usual spend (PlanResult.below_spend_seen).
+ */
+export interface BelowSpendSeen {
+  channel: string;
+  /** Its 5th percentile of spend per period in the data, and its mean. */
+  low_spend: number;
+  average_spend: number;
+  /**
+   * The plan model's incremental revenue of the low spend in every period of the horizon over
+   * that of the average spend: the share of the effect that lies below the spend the data show.
+   */
+  share: number;
+}
+
+/**
+ * Channels whose plan-model effect at their average spend per period lies mostly (explain.ts
+ * BELOW_SPEND_SHARE) below their 5th percentile of spend, where the data have no rows: the plan's
+ * ROAS and incremental revenue count that part from the curve's shape alone (explain's caveat
+ * roas_below_spend_seen, read off the plan model). An autopilot's daily file: explain's search
+ * ROAS 7.08 for a true 1.80, the plan's incremental 511.4k (ROAS 3.41) for a true 274.6k, and a
+ * target ROAS of 2.5 met at 141.8k where no budget meets it, with no caveat in the plan. Each
+ * channel alone, the same spend in every period of the horizon, carry-over after it counted.
+ */
+function belowSpendSeen(
+  series: TenantSeries,
+  r: SeparableResponse,
+  H: number,
+  planned: readonly boolean[],
+): BelowSpendSeen[] {
+  const out: BelowSpendSeen[] = [];
+  r.channels.forEach((channel, c) => {
+    const k = series.channels.indexOf(channel);
+    if (!planned[c] || k < 0) return;
+    const history = series.spend[k];
+    const low = quantile(history, 0.05);
+    const average = mean(history);
+    if (!(low > 0 && average > 0)) return;
+    const alone = (v: number): number =>
+      incrementalRevenue(
+        r,
+        r.channels.map((_, j) => (j === c ? new Float64Array(H).fill(v) : new Float64Array(H))),
+      );
+    const atAverage = alone(average);
+    if (!(atAverage > 0)) return;
+    const share = alone(low) / atAverage;
+    if (share >= BELOW_SPEND_SHARE) {
+      out.push({ channel, low_spend: low, average_spend: average, share });
+    }
+  });
+  return out;
 }
 
 /** PlanResult.media_loss: (a)'s reading when it is not a gain, else null (as doubtHoldReason). */
@@ -1601,10 +1664,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
   const reps: SeparableResponse[] = [];
   const repRoles: ReplicateRole[] = [];
+  // Which replicate model each response is (a plan under another outlook pairs with it by index).
+  const repIndex: number[] = [];
   replicateModels.forEach((m, b) => {
     try {
       reps.push(responseOf(m, series, outlook, H, tail));
       repRoles.push(ctx.replicateRoles?.[b] ?? 'bootstrap');
+      repIndex.push(b);
     } catch (e) {
       if (!(e instanceof PlanInputError)) throw e;
     }
@@ -2293,7 +2359,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         };
       })
     : null;
-  return {
+  // The plan's incremental revenue under each replicate model, by its index (null: not planned
+  // with), for a comparison of outlooks paired refit by refit (refitIncrementals).
+  const byRefit: (number | null)[] = replicateModels.map(() => null);
+  if (uncertainty !== null) {
+    reps.forEach((q, i) => {
+      byRefit[repIndex[i]] = incrementalRevenue(q, measured(x));
+    });
+  }
+  const result: PlanResult = {
     format: 'weathervane-plan',
     version: 2,
     tenant: series.tenant,
@@ -2355,6 +2429,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     convex_channels: convex,
     media_loss: mediaLoss(historicalBudget, incrementalRevenue(r, historicalEven)),
     ...(budgetCurve ? { budget_curve: budgetCurve } : {}),
+    below_spend_seen: belowSpendSeen(
+      series,
+      r,
+      H,
+      channels.map((c) => c.spend > 0 && !heldOut[r.channels.indexOf(c.channel)]),
+    ),
     notes,
   };
+  keepRefitIncrementals(result, byRefit);
+  return result;
 }

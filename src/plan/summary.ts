@@ -2,7 +2,11 @@
 import { formatSignificant } from '../core/csv/numbers.js';
 import { csvCell } from '../core/csv/serialize.js';
 import { isoFromDays, parseIsoDay } from '../core/csv/dates.js';
+import { figureInterval } from '../phases/intervals.js';
+import type { FigureInterval } from '../phases/types.js';
 import type { PlanBaseline, PlanResult } from './plan.js';
+import { refitIncrementals } from './refit-incrementals.js';
+import { MIN_PLAN_REPLICATES } from './replicates.js';
 
 /** A baseline's letter in words: (a) historical_even, (b) historical_calendar, (c) given_plan. */
 export function baselineLetter(name: PlanBaseline['name']): string {
@@ -318,6 +322,13 @@ export interface OutlookComparison {
   incremental_a: number;
   incremental_b: number;
   /**
+   * 80% / 95% interval of incremental_b - incremental_a over the refits of the model, paired:
+   * each refit scores each outlook's plan under its own outlook (plan.ts refitIncrementals), so
+   * what the refits share cancels. Null without refits (replicates 0) or when the plans were not
+   * made together. No allowance for the optimizer's optimism: both plans carry it.
+   */
+  difference_interval?: FigureInterval | null;
+  /**
    * The spend plan given beside the plans (baseline (c)), the same spend under both outlooks: its
    * incremental revenue under each and each plan's uplift over it. Null when none was given.
    */
@@ -372,6 +383,10 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
   }));
   const { money, signed } = moneyWords(planMoney(a));
   const reading = outlookDifference(a, b, money, signed);
+  const interval = pairedDifference(a, b);
+  const band = interval
+    ? `, 80% ${signed(interval.iv.p80[0])} to ${signed(interval.iv.p80[1])} over the same ${interval.n} refits of the model${interval.iv.p80[0] <= 0 && interval.iv.p80[1] >= 0 ? ': not clear which outlook earns more' : ''}`
+    : '';
   const [ga, gb] = [a, b].map((p) => p.baselines.find((x) => x.name === 'given_plan'));
   const given =
     ga && gb
@@ -383,7 +398,7 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
         }
       : null;
   const lines = [
-    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}${reading ? `, ${reading}` : ''}); budget ${money(a.budget)} vs ${money(b.budget)}`,
+    `${a.outlook.source} vs ${b.outlook.source}: incremental revenue ${money(a.incremental_revenue)} vs ${money(b.incremental_revenue)} (${signed(b.incremental_revenue - a.incremental_revenue)}${band}${reading ? `${band ? ';' : ','} ${reading}` : ''}); budget ${money(a.budget)} vs ${money(b.budget)}`,
     ...channels.map(
       (c) => `  ${c.channel}: ${money(c.spend_a)} vs ${money(c.spend_b)} (${signed(c.difference)})`,
     ),
@@ -400,9 +415,28 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     channels,
     incremental_a: a.incremental_revenue,
     incremental_b: b.incremental_revenue,
+    difference_interval: interval ? interval.iv : null,
     given,
     lines,
   };
+}
+
+/**
+ * The difference of two plans' incremental revenue refit by refit (plan.ts refitIncrementals):
+ * its 80% / 95% interval and the refits it pairs, or null with fewer than MIN_PLAN_REPLICATES
+ * pairs. An autopilot's hot-versus-typical plan read -2.9k where the truth was +7.8k, a figure
+ * given without any interval.
+ */
+function pairedDifference(a: PlanResult, b: PlanResult): { iv: FigureInterval; n: number } | null {
+  const [ra, rb] = [refitIncrementals(a), refitIncrementals(b)];
+  if (!ra || !rb || ra.length !== rb.length) return null;
+  const d: number[] = [];
+  ra.forEach((x, i) => {
+    const y = rb[i];
+    if (x !== null && y !== null) d.push(y - x);
+  });
+  if (d.length < MIN_PLAN_REPLICATES) return null;
+  return { iv: figureInterval(b.incremental_revenue - a.incremental_revenue, d, 0), n: d.length };
 }
 
 /** What a listing of stored plans reads of each (store PlanFigures; null where absent). */
