@@ -56,6 +56,7 @@ import {
   MODEL_ERROR,
   WINDOW_95_STRETCH,
   UNSCALED,
+  belowSpendLowerEnd,
   bootstrapFigures,
   defaultReplicates,
   defaultMarginalWidthScale,
@@ -98,6 +99,11 @@ export interface FigureRecord {
   frequency?: 'weekly';
   /** true when the point model holds the channel at 0 (intervals.ts heldAtZeroScale). */
   held?: true;
+  /**
+   * ROAS records (whole period and weather states) of a channel with a below_spend_share
+   * (explain.ts): its lower ends reach down to the part above (intervals.ts belowSpendLowerEnd).
+   */
+  below_share?: number;
   /**
    * Share of the channel's replicates whose ROAS is at the bound (intervals.ts boundShares),
    * when above 0; every figure of the channel carries it (nearBoundScale).
@@ -282,11 +288,19 @@ export function tenantRecords(
   if (figureVector(e).length !== (boot.figures[0]?.length ?? 0)) throw new Error('figure count');
   const held = new Set(boot.heldAtZero ?? []);
   const shares = boundShares(e, boot.figures);
+  const below = new Map(
+    e.channels.flatMap((ch) =>
+      ch.below_spend_share !== undefined ? [[ch.channel, ch.below_spend_share] as const] : [],
+    ),
+  );
   const records = slots.map(({ index, rec }) => ({
     ...rec,
     ...(t.series.frequency === 'weekly' ? { frequency: 'weekly' as const } : {}),
     ...(held.has(rec.channel) ? { held: true as const } : {}),
     ...((shares.get(rec.channel) ?? 0) > 0 ? { bound_share: shares.get(rec.channel) } : {}),
+    ...(rec.figure !== 'marginal_roas' && below.has(rec.channel)
+      ? { below_share: below.get(rec.channel) }
+      : {}),
     replicates: boot.figures.map((f) => f[index]),
     ...(boot.windows.length > 0 ? { windows: boot.windows.map((w) => w[index]) } : {}),
     ...((boot.dataWindows ?? []).length > 0
@@ -460,6 +474,17 @@ export function calibrateWeeklyOffset95(records: readonly FigureRecord[]): numbe
  * addIntervalsFromFigures makes it.
  */
 function recordInterval(
+  r: FigureRecord,
+  tau: number,
+  scale: WidthScale,
+  testShifts: readonly number[] = [],
+): ReturnType<typeof figureInterval> {
+  const iv = bareRecordInterval(r, tau, scale, testShifts);
+  return r.below_share !== undefined ? belowSpendLowerEnd(iv, r.point, r.below_share) : iv;
+}
+
+/** recordInterval without the below-spend lower ends. */
+function bareRecordInterval(
   r: FigureRecord,
   tau: number,
   scale: WidthScale,

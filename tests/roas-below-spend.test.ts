@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
+import { addIntervals, belowSpendLowerEnd } from '../src/phases/intervals.js';
 import { makePlan, revenueModelOf, scenarioOutlook } from '../src/plan/index.js';
 
 /** numpy's linear-interpolation percentile, written out. */
@@ -88,5 +89,54 @@ describe('roas_below_spend_seen in plans (plan.ts belowSpendSeen)', () => {
 
   it('names none where the data show every channel at zero (a built-in daily tenant)', () => {
     expect(planOf(generateTenant('high_umbrella_rain'), 28).below_spend_seen).toEqual([]);
+  });
+});
+
+describe('intervals of a channel whose effect lies below the spend the data show', () => {
+  it('moves the lower ends down to the part above, never up (by hand)', () => {
+    // A new analyst's google: ROAS 16.9, 83% below its 5th-percentile spend: 16.9 x 0.17 = 2.873.
+    const moved = belowSpendLowerEnd({ p80: [8.3, 25], p95: [-0.41, 33.7] }, 16.9, 0.83);
+    expect(moved.p80[0]).toBeCloseTo(2.873, 12);
+    expect(moved.p80[1]).toBe(25);
+    expect(moved.p95).toEqual([-0.41, 33.7]);
+    const same = { p80: [1, 2] as [number, number], p95: [0.5, 3] as [number, number] };
+    expect(belowSpendLowerEnd(same, 1.5, 0.6)).toEqual({
+      p80: [0.6000000000000001, 2],
+      p95: [0.5, 3],
+    });
+    expect(belowSpendLowerEnd(same, -1, 0.6)).toBe(same);
+  });
+
+  it("applies to the flagged channel's ROAS and contribution, overall and by weather state, and says so", () => {
+    const t = generateShape(
+      shapeSpecOf('wf_s15040_4', 15040, { frequency: 'weekly', years: 3, channels: 4 }),
+      { seed: 15040 },
+    );
+    const model = fitFinalModel(t.series, 3);
+    const e = addIntervals(explainFinalModel(t.series, model, t), t.series, model, {
+      replicates: 10,
+    });
+    const flagged = e.channels.filter((c) => c.below_spend_share !== undefined);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const ch of flagged) {
+      const part = 1 - ch.below_spend_share!;
+      const rows = [
+        ch,
+        ...e.weather_states.map((s) => s.channels.find((x) => x.channel === ch.channel)!),
+      ];
+      for (const row of rows) {
+        expect(row.intervals!.roas.p80[0]).toBeLessThanOrEqual(row.roas! * part + 1e-9);
+        expect(row.intervals!.roas.p95[0]).toBeLessThanOrEqual(row.roas! * part + 1e-9);
+        expect(row.intervals!.contribution.p80[0]).toBeLessThanOrEqual(
+          row.contribution * part + 1e-6,
+        );
+      }
+      const caveat = e.caveats.find(
+        (c) => c.code === 'roas_below_spend_seen' && c.channels?.[0] === ch.channel,
+      )!;
+      expect(caveat.message).toContain(
+        `reach down to the part above that level (ROAS ${(ch.roas * part).toFixed(2)})`,
+      );
+    }
   });
 });

@@ -447,6 +447,14 @@ export interface ChannelDecomposition {
   /** The same for the marginal ROAS (its own James-Stein factor). */
   pooled_marginal_roas?: number;
   pooled_marginal_roas_error?: number | null;
+  /**
+   * Phase 3, a channel that never spent near zero: the share of its modeled effect at an average
+   * period that lies below its 5th percentile of spend, where the data have no rows (explain.ts
+   * belowSpendShare), when at least BELOW_SPEND_SHARE (caveat roas_below_spend_seen); the lower
+   * ends of its ROAS and contribution intervals reach down to the part above (intervals.ts
+   * belowSpendLowerEnd). Absent otherwise.
+   */
+  below_spend_share?: number;
 }
 
 /**
