@@ -184,8 +184,12 @@ describe('ROAS pooling leaves out channels whose figures are not measurements', 
     const reps = [1, -1].map((sign) => roas.flatMap((r, c) => [0, r + sign * d[c], r / 2]));
     const all = explanation(roas);
     poolRoas(all, reps);
-    // All five: the 300's variance swamps the spread, every channel at the mean.
+    // All five: the 300's variance swamps the spread, every channel at the mean, which the text
+    // says keeps no ranking between them (a probe read 12 weekly channels pooled to one 0.571).
     expect(all.roas_pooling!.factor).toBe(1);
+    expect(all.roas_pooling!.text).toContain(
+      "(all the way: the refits cannot tell these channels' ROAS apart, so the pooled figure keeps no ranking between them",
+    );
     const e = explanation(roas);
     poolRoas(e, reps, ['ch4']);
     // The four others: mean 3, squares 4 + 1 + 0 + 9 = 14, variance 2 each: B = 1 x 2 / 14.
@@ -196,6 +200,7 @@ describe('ROAS pooling leaves out channels whose figures are not measurements', 
     expect(e.channels[0].pooled_roas).toBeCloseTo(3 - (1 - 2 / 14) * 2, 12);
     expect(e.channels[4].pooled_roas).toBeUndefined();
     expect(e.roas_pooling!.text).toContain('; not pooled: ch4 (almost no spend');
+    expect(e.roas_pooling!.text).not.toContain('all the way');
   });
 
   it('leaves out a channel held at 0, whose ROAS of 0 is not a measurement (INTERVALS_VERSION 20)', () => {

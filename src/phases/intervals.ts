@@ -1784,7 +1784,7 @@ export function poolRoas(
     mean_roas: js.mean,
     marginal_factor: jm.factor,
     mean_marginal_roas: jm.mean,
-    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which have a lower total squared error than each channel's own figures; the contributions and ROAS above are the model's own and add up to its prediction${notPooled.length > 0 ? `; not pooled: ${notPooled.join('; ')}` : ''}`,
+    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which on average have a lower total squared error than each channel's own figures${js.factor >= 1 ? " (all the way: the refits cannot tell these channels' ROAS apart, so the pooled figure keeps no ranking between them; read the channels' own figures for that, with their intervals)" : ''}; the contributions and ROAS above are the model's own and add up to its prediction${notPooled.length > 0 ? `; not pooled: ${notPooled.join('; ')}` : ''}`,
   };
 }
 
