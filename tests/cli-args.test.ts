@@ -181,7 +181,7 @@ describe('import in the CLI’s words', () => {
     const file = path.join(state.dir, 'my sales.csv');
     // Days written as "Jan 1": no column holds YYYY-MM-DD dates, so none is taken as the date.
     const rows = Array.from({ length: 70 }, (_, i) => `Jan ${(i % 28) + 1},1,2`);
-    writeFileSync(file, ['day,meta,sales', ...rows].join('\n'));
+    writeFileSync(file, ['day,meta,turnover', ...rows].join('\n'));
     const r = run('import', '--file', file, '--tenant', 'shop');
     expect(r.code).toBe(2);
     // Every missing role in one message, each with its flag.
@@ -189,7 +189,7 @@ describe('import in the CLI’s words', () => {
       'wv-mmm: my sales.csv, row 1: no date column; name it "date" (values YYYY-MM-DD) or pass --date; ' +
         'no target column; name it "revenue" or pass --target; ' +
         'no spend column; name spend columns "<channel>_spend" (e.g. "meta_spend") or pass --spend; ' +
-        'columns are "day", "meta", "sales"\n',
+        'columns are "day", "meta", "turnover"\n',
     );
     expect(r.stderr).not.toMatch(/roles\.|wv-mmm: csv, row/);
   });

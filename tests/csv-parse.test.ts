@@ -17,6 +17,7 @@ import {
   validateTenantId,
 } from '../src/core/csv.js';
 import type { GroundTruth, TenantSeries } from '../src/core/types.js';
+import { CLI_OPTION_WORDS } from '../src/core/words.js';
 import { syntheticSeries } from './fixtures/csv/series.js';
 
 const FIXTURES = new URL('./fixtures/csv/', import.meta.url);
@@ -313,7 +314,13 @@ describe('role inference and overrides', () => {
     const { series, warnings } = parseTenantCsv(text, { tenant: 'acme' });
     expect(series.weatherNames[0]).toBe('temperature_c');
     expect(warnings).toEqual([
-      'channel "google" has zero spend on every row; its effect cannot be estimated',
+      'channel "google" has zero spend on every row; its effect cannot be estimated: ' +
+        'leave its column out with roles.ignore_columns: ["google_spend"], or give its real spend per row',
+    ]);
+    // In the CLI's words.
+    expect(parseTenantCsv(text, { tenant: 'acme', words: CLI_OPTION_WORDS }).warnings).toEqual([
+      'channel "google" has zero spend on every row; its effect cannot be estimated: ' +
+        'leave its column out with --ignore google_spend, or give its real spend per row',
     ]);
   });
 });
@@ -480,7 +487,8 @@ describe('what a date that is not YYYY-MM-DD should have been (dateHint)', () =>
     );
     expect(dateHint('03/03/2024')).toBe('; read as day/month/year it is 2024-03-03');
     // Nothing to say: an impossible date, another form, or an impossible timestamp date.
-    for (const t of ['2024-02-30', '31/31/2024', 'Jan 5 2024', '2024-02-30 00:00', '']) {
+    // ('Jan 5 2024' was one until month names were read: tests/csv-locale-exports.test.ts.)
+    for (const t of ['2024-02-30', '31/31/2024', 'Jan 35 2024', '2024-02-30 00:00', '']) {
       expect(dateHint(t)).toBe('');
     }
   });

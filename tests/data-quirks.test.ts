@@ -5,8 +5,13 @@
  * too few decimals. Expected figures are computed here from the inputs, not taken from the code.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTenantCsv } from '../src/core/csv/parse.js';
-import { generateTenant } from '../src/core/data/index.js';
+import { parseTenantCsv, targetSpikes } from '../src/core/csv/parse.js';
+import {
+  BUILTIN_TENANT_IDS,
+  generateShape,
+  generateTenant,
+  SHAPE_SUITE,
+} from '../src/core/data/index.js';
 import { constantSpendChannels, dataWarnings, stoppedChannels } from '../src/core/data-warnings.js';
 import { jamesStein } from '../src/core/james-stein.js';
 import { protocolForSeries } from '../src/core/protocol.js';
@@ -100,22 +105,31 @@ describe('a channel stopped before the end of the data', () => {
   });
 });
 
-/** A daily CSV of 400 rows: two channels, revenue 1000 + 10 t % 7 (never far from its neighbours). */
-function dailyCsv(revenue: (t: number, y: number) => number): string {
-  const lines = ['date,meta_spend,google_spend,temperature_c,revenue'];
+/**
+ * A daily CSV of 400 rows: two channels, revenue 1000 + 10 t % 7 (never far from its neighbours);
+ * `extra` adds a column (its header and its cell on row t).
+ */
+function dailyCsv(
+  revenue: (t: number, y: number) => number,
+  extra?: { name: string; cell: (t: number) => number },
+): string {
+  const lines = [
+    `date,meta_spend,google_spend,temperature_c,${extra ? `${extra.name},` : ''}revenue`,
+  ];
   const start = Date.UTC(2023, 0, 2);
   for (let t = 0; t < 400; t++) {
     const d = new Date(start + t * 86_400_000).toISOString().slice(0, 10);
     const y = 1000 + 10 * (t % 7);
-    lines.push(`${d},${100 + (t % 5)},${50 + (t % 3)},${10 + (t % 11)},${revenue(t, y)}`);
+    const more = extra ? `${extra.cell(t)},` : '';
+    lines.push(`${d},${100 + (t % 5)},${50 + (t % 3)},${10 + (t % 11)},${more}${revenue(t, y)}`);
   }
   return lines.join('\n');
 }
 
-describe('a one-row revenue spike', () => {
+describe('a revenue spike', () => {
   const spike = (w: string[]) => w.filter((x) => x.includes('times the median of the'));
 
-  it('is named with its date, its value and the median around it; two spikes are counted', () => {
+  it('is named with its date, its value and the median around it; two spikes are both named', () => {
     // Row 200 (2023-07-21) at 10 x 1000 + 10 x (200 % 7 = 4): neighbours 1000..1060, median of
     // the 28 around it 1030.
     const up = parseTenantCsv(
@@ -123,24 +137,38 @@ describe('a one-row revenue spike', () => {
       { tenant: 'spike' },
     );
     expect(spike(up.warnings)).toEqual([
-      `"revenue" is over 5 times the median of the 28 days around it on 1 row ` +
-        `(first 2023-07-21: 10400, 10 times 1030): a one-off event, or a typo or a total pasted into one row? ` +
-        `The model fits it as it is, and one such row pulls the whole fit: check that row; ` +
-        `if it is real, add a control column that is 1 on that row and 0 elsewhere`,
+      `"revenue" is over 3.5 times the median of the 28 days around it on 1 day beyond what spend, weather, controls, the season and weekdays explain: ` +
+        `2023-07-21 (10400, 10 times 1030). An event (a sale, Black Friday), or a typo or a total pasted into one row? ` +
+        `The model fits it as it is, and such a row pulls the whole fit: check that row; ` +
+        `if it is real, add a control column that is 1 on that row and 0 elsewhere (one column per kind of event, e.g. black_friday)`,
     ]);
     const two = parseTenantCsv(
       dailyCsv((t, y) => (t === 100 || t === 300 ? 8 * y : y)),
       { tenant: 'two' },
     );
-    // Row 100 (2023-04-12): 8 x 1020 = 8160, 7.9 times 1030.
-    expect(spike(two.warnings)[0]).toContain('on 2 rows (first 2023-04-12: 8160, 7.9 times 1030)');
+    // Row 100 (2023-04-12): 8 x 1020 = 8160, 7.9 times 1030; row 300 (2023-10-29): 8 x 1060.
+    expect(spike(two.warnings)[0]).toContain(
+      'on 2 days beyond what spend, weather, controls, the season and weekdays explain: ' +
+        '2023-04-12 (8160, 7.9 times 1030) and 2023-10-29 (8480, 8.2 times 1030). ',
+    );
+    expect(spike(two.warnings)[0]).toContain('1 on those rows and 0 elsewhere');
   });
 
-  it('says nothing of a rise within 5 times or of a dip (a day without spend), nor twice of a 1000x outlier', () => {
+  it('names a Black Friday at 3.7 and 4 times its neighbours (the factor was 5: session 62)', () => {
+    const bf = parseTenantCsv(
+      dailyCsv((t, y) => (t === 200 ? 3.7 * y : t === 300 ? 4 * y : y)),
+      { tenant: 'bf' },
+    );
+    expect(spike(bf.warnings)[0]).toContain(
+      ': 2023-07-21 (3848, 3.7 times 1030) and 2023-10-29 (4240, 4.1 times 1030). ',
+    );
+  });
+
+  it('says nothing of a rise within 3.5 times, a dip (a day without spend), a 1000x outlier (its own warning), or a spike a column explains', () => {
     expect(
       spike(
         parseTenantCsv(
-          dailyCsv((t, y) => (t === 200 ? 4.9 * y : y)),
+          dailyCsv((t, y) => (t === 200 ? 3.4 * y : y)),
           { tenant: 'a' },
         ).warnings,
       ),
@@ -156,6 +184,35 @@ describe('a one-row revenue spike', () => {
     );
     expect(spike(huge.warnings)).toEqual([]);
     expect(huge.warnings.some((x) => x.includes('over 1000 times its median'))).toBe(true);
+    // Days a 0/1 control marks (a sale on rows 100-101 and 300), 4 times their neighbours: the
+    // control explains them. Without it they are named.
+    const sale = (t: number) => (t === 100 || t === 101 || t === 300 ? 1 : 0);
+    const marked = (t: number, y: number) => (sale(t) === 1 ? 4 * y : y);
+    expect(
+      spike(
+        parseTenantCsv(dailyCsv(marked, { name: 'sale', cell: sale }), { tenant: 'c' }).warnings,
+      ),
+    ).toEqual([]);
+    expect(spike(parseTenantCsv(dailyCsv(marked), { tenant: 'd' }).warnings)[0]).toContain(
+      'on 3 days',
+    );
+    // A rain-gear shop's rainy days (rain on every 40th day, revenue 4.5 times): the weather explains them.
+    const rain = (t: number) => (t % 40 === 7 ? 12 : 0);
+    expect(
+      spike(
+        parseTenantCsv(
+          dailyCsv((t, y) => (rain(t) > 0 ? 4.5 * y : y), { name: 'precipitation_mm', cell: rain }),
+          { tenant: 'e' },
+        ).warnings,
+      ),
+    ).toEqual([]);
+  });
+
+  it('is silent on the built-in 20 tenants and the shape suite', () => {
+    for (const id of BUILTIN_TENANT_IDS)
+      expect(targetSpikes(generateTenant(id).series), id).toEqual([]);
+    for (const spec of SHAPE_SUITE)
+      expect(targetSpikes(generateShape(spec).series), spec.id).toEqual([]);
   });
 });
 

@@ -111,6 +111,36 @@ describe('a far-off fold says how far its level is (FoldResult.level_gap)', () =
     expect(gap?.note).toContain('+190% against its forecast');
     expect(foldLevelGap(s, fold, predicted, -0.5)).toBeNull();
   });
+
+  it('names a level shift only where the level_shift warning finds one before the block ends', () => {
+    /** Fold 2 of a series testing rows [from, from + 90), forecast at 70% of the block. */
+    const gapOf = (s: TenantSeries, from: number) => {
+      const fold = { index: 1, trainEnd: from, testStart: from, testEnd: from + 90 };
+      const predicted = Float64Array.from(s.target.subarray(from, from + 90), (y) => 0.7 * y);
+      return foldLevelGap(s, fold, predicted, -3)!;
+    };
+    // No shift in the data (the block's level is the season, the trend or a forecast off): it
+    // says so, neither "not the model" nor a date no warning names.
+    expect(levelShift(clothing)).toBeNull();
+    const none = gapOf(clothing, 700);
+    expect(none.cause).toBe('level_offset');
+    expect(none.note).toContain(
+      'is mostly the block running at another level than the model forecast, more than its ups and downs within the block: ' +
+        'the season, the trend or a change in revenue that the training rows do not show (no data warning finds a level shift)',
+    );
+    expect(none.note).not.toContain('not the model');
+    expect(none.note).not.toContain('date');
+    // A shift from row 600: a block after it is told its date; a block before it is not.
+    const s = stepped(clothing, 600, 1.5);
+    const shift = levelShift(s)!;
+    const after = gapOf(s, 620);
+    expect(after.note).toContain(
+      `is the block running at another level than the training rows, not the model missing its ups and downs: ` +
+        `the data warnings (import, train) find a level shift in revenue from about ${shift.date}`,
+    );
+    expect(after.note).toContain('a control column that is 0 before it and 1 from it on');
+    expect(gapOf(s, 300).note).toContain('(no data warning finds a level shift)');
+  });
 });
 
 describe('duplicate_spend and channels_not_separable', () => {
@@ -147,6 +177,67 @@ describe('duplicate_spend and channels_not_separable', () => {
     expect(codes(near).map((w) => w.code)).not.toContain('duplicate_spend');
     for (const id of BUILTIN_TENANT_IDS)
       expect(dataCaveats(generateTenant(id).series), id).toEqual([]);
+  });
+});
+
+describe('correlated_spend: two channels whose spend moves together at r >= 0.95 (below duplicate_spend)', () => {
+  /** The clothing tenant with a second copy of its first channel: its spend plus noise of `k` of its RMS. */
+  const near = (k: number): TenantSeries => {
+    let u = 11;
+    const noise = () => ((u = (u * 48271) % 2147483647) / 2147483647 - 0.5) * 2;
+    const x = clothing.spend[0];
+    const rms = Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+    return {
+      ...clothing,
+      channels: [...clothing.channels, 'meta_retargeting'],
+      spend: [...clothing.spend, Float64Array.from(x, (v) => v + k * rms * noise())],
+    };
+  };
+
+  it('names the two channels and r, says the split is weakly identified and to merge one campaign', () => {
+    const s = near(0.2);
+    const r = pearson(s.spend[0], s.spend[2]);
+    expect(r).toBeGreaterThanOrEqual(0.95);
+    expect(r).toBeLessThan(0.99);
+    const w = codes(s).filter((x) => x.code === 'correlated_spend');
+    expect(w.map((x) => x.message)).toEqual([
+      `channels "${clothing.channels[0]}" and "meta_retargeting" have spend that moves together (r = ${r.toFixed(3)}): ` +
+        `the data read their joint effect better than the split between them, so each one's ROAS and curve are weakly identified ` +
+        `and can be off in opposite directions (explain gives their combined ROAS, the firmer figure); ` +
+        `if they are one campaign, or one budget split in fixed shares, add them into one column`,
+    ]);
+    expect(codes(s).map((x) => x.code)).not.toContain('duplicate_spend');
+    // At import only: train repeats what limits the result, and explain's caveat says it then.
+    expect(seriesWarnings(s, normalizeConfig({}), CLI_OPTION_WORDS, 'import')).toContain(
+      w[0].message,
+    );
+    expect(seriesWarnings(s, normalizeConfig({}), CLI_OPTION_WORDS, 'train')).not.toContain(
+      w[0].message,
+    );
+  });
+
+  it('not below 0.95, not twice with duplicate_spend, not on the built-in 20 or the shape suite', () => {
+    const looser = near(0.6);
+    expect(pearson(looser.spend[0], looser.spend[2])).toBeLessThan(0.95);
+    expect(codes(looser).map((x) => x.code)).not.toContain('correlated_spend');
+    const copy: TenantSeries = {
+      ...clothing,
+      channels: [...clothing.channels, 'facebook'],
+      spend: [...clothing.spend, Float64Array.from(clothing.spend[0])],
+    };
+    expect(codes(copy).map((x) => x.code)).toContain('duplicate_spend');
+    expect(codes(copy).map((x) => x.code)).not.toContain('correlated_spend');
+    for (const id of BUILTIN_TENANT_IDS)
+      expect(
+        codes(generateTenant(id).series).map((x) => x.code),
+        id,
+      ).not.toContain('correlated_spend');
+    // shape_daily_3y_correlated's budget factor of 0.8 among them.
+    for (const spec of SHAPE_SUITE)
+      expect(
+        codes(generateShape(spec).series).map((x) => x.code),
+        spec.id,
+      ).not.toContain('correlated_spend');
   });
 });
 

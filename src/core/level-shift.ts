@@ -74,18 +74,23 @@ function regressors(series: TenantSeries): Float64Array[] {
   return out;
 }
 
-/**
- * The candidate date with the largest partial R² of a step, with its size; null when the series is
- * too short for two segments or the fit cannot be made. Every candidate is reported, whether it
- * passes the thresholds or not (levelShift applies them).
- */
-export function strongestLevelStep(series: TenantSeries): LevelShift | null {
+/** The least-squares fit of the target on the regressors: its residuals and what the step test reuses. */
+interface BaseFit {
+  cols: Float64Array[];
+  /** Cholesky factor of the regressors' (slightly ridged) Gram matrix. */
+  chol: Float64Array;
+  /** Residuals: the target less its mean and the regressors' fit. */
+  residuals: Float64Array;
+  /** Sum of squared residuals. */
+  ss: number;
+}
+
+function fitBase(series: TenantSeries, minRowsPerColumn = 0): BaseFit | null {
   const y = series.target;
   const n = y.length;
-  const m = LEVEL_SHIFT_MIN_SEGMENT[series.frequency];
-  if (n < 2 * m + 1) return null;
   const cols = regressors(series);
   const p = cols.length;
+  if (p * minRowsPerColumn > n) return null;
   // Centred target and normal equations (a tiny ridge for collinear columns: the step's
   // projection, not the coefficients, is what is needed).
   let ym = 0;
@@ -116,6 +121,36 @@ export function strongestLevelStep(series: TenantSeries): LevelShift | null {
   }
   let ee = 0;
   for (let t = 0; t < n; t++) ee += e[t] * e[t];
+  return { cols, chol: l, residuals: e, ss: ee };
+}
+
+/**
+ * What the target's regression on the columns levelShift judges a step beside (spend, modeled
+ * weather and its square, controls, the yearly season, weekdays and a linear trend) forecasts for
+ * each row: the rows' target less the fit's residuals. Null when the fit cannot be made, or when
+ * the series has fewer than `minRowsPerColumn` rows per column. The import's spike warning
+ * (core/csv/parse.ts targetSpikes) reads it to leave out rows those columns explain (a rain-gear
+ * shop's rainy days).
+ */
+export function explainedTarget(series: TenantSeries, minRowsPerColumn = 0): Float64Array | null {
+  const fit = fitBase(series, minRowsPerColumn);
+  return fit === null ? null : Float64Array.from(series.target, (v, t) => v - fit.residuals[t]);
+}
+
+/**
+ * The candidate date with the largest partial R² of a step, with its size; null when the series is
+ * too short for two segments or the fit cannot be made. Every candidate is reported, whether it
+ * passes the thresholds or not (levelShift applies them).
+ */
+export function strongestLevelStep(series: TenantSeries): LevelShift | null {
+  const y = series.target;
+  const n = y.length;
+  const m = LEVEL_SHIFT_MIN_SEGMENT[series.frequency];
+  if (n < 2 * m + 1) return null;
+  const fit = fitBase(series);
+  if (fit === null) return null;
+  const { cols, chol: l, residuals: e, ss: ee } = fit;
+  const p = cols.length;
   if (!(ee > 0)) return null;
   // Suffix sums from the end: S = sum_{t >= tau} x_t (centred columns), r = sum_{t >= tau} e_t.
   const suffix = new Float64Array(p);

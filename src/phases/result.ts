@@ -15,6 +15,7 @@ import {
   standardErrorOfMean,
 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
+import { levelShift } from '../core/level-shift.js';
 import type {
   BaselineComparison,
   ChannelParams,
@@ -120,8 +121,9 @@ const sig3 = (x: number): string => String(Number(x.toPrecision(3)) || 0);
 /**
  * A fold with R² below FAR_OFF_R2: its test block's mean beside the forecast's mean and the
  * training rows' mean, and the share of its squared error that the offset of the means is. Where
- * the offset is most of it the block runs at another level than the model learned (a level shift
- * in the target: the import's level_shift warning); elsewhere the block's own variation is what
+ * the offset is most of it the block runs at another level than the model forecast (a level shift
+ * in the target when the import's level_shift warning finds one before the block's end, else the
+ * season, the trend or a change no warning names); elsewhere the block's own variation is what
  * the model misses (R² divides by the block's variance, small in a quiet block). On a made-up daily
  * file whose revenue doubles from row 547, fold 2 scored -22.7 and nothing said why.
  */
@@ -150,13 +152,22 @@ export function foldLevelGap(
     `${block} averages ${sig3(testMean)} ${name} ${per}, ${percentFrom(testMean, predictedMean)} against its forecast's mean (${sig3(predictedMean)}) ` +
     `and ${percentFrom(testMean, trainMean)} against the mean of its ${fold.trainEnd} training rows (${sig3(trainMean)}); ` +
     `that offset is ${Math.round(share * 100)}% of its squared error`;
+  // The level_shift data warning's date, when it falls before the block's end: only then is the
+  // offset a shift the warnings name. Without one the block's level is as likely the season or the
+  // trend forecast off (a weekly file's summer peak on a growing trend was told "not the model" and
+  // pointed to a date no warning named).
+  const shift = cause === 'level_offset' ? levelShift(series) : null;
+  const shiftDate = shift !== null && shift.row < fold.testEnd ? shift.date : null;
   const note =
-    cause === 'level_offset'
-      ? `${figures}, so its R² of ${foldR2.toFixed(2)} is the block running at another level than the training rows, not the model missing its ups and downs: ` +
-        `a level shift in ${name} (a relaunch, a price, shop or market change, or a change in what the column counts) between the training rows and the block? ` +
-        `The data warnings (import, train) name a likely date; if the change is real, a control column that is 0 before it and 1 from it on (a 0/1 step) lets the model learn it`
-      : `${figures}, so its R² of ${foldR2.toFixed(2)} is not a level offset: the model misses the block's own variation ` +
-        `(R² compares the errors with the block's variance, small in a quiet block): an event or change the training rows do not hold?`;
+    cause === 'variation'
+      ? `${figures}, so its R² of ${foldR2.toFixed(2)} is not a level offset: the model misses the block's own variation ` +
+        `(R² compares the errors with the block's variance, small in a quiet block): an event or change the training rows do not hold?`
+      : shiftDate !== null
+        ? `${figures}, so its R² of ${foldR2.toFixed(2)} is the block running at another level than the training rows, not the model missing its ups and downs: ` +
+          `the data warnings (import, train) find a level shift in ${name} from about ${shiftDate} (a relaunch, a price, shop or market change, or a change in what the column counts?); ` +
+          `if the change is real, a control column that is 0 before it and 1 from it on (a 0/1 step) lets the model learn it`
+        : `${figures}, so its R² of ${foldR2.toFixed(2)} is mostly the block running at another level than the model forecast, more than its ups and downs within the block: ` +
+          `the season, the trend or a change in ${name} that the training rows do not show (no data warning finds a level shift)`;
   return {
     test_mean: testMean,
     predicted_mean: predictedMean,

@@ -12,7 +12,7 @@ export const importCommand: Command = {
     '--file F --tenant ID [--date C] [--target C] [--spend a,b] [--weather a,b] [--controls a,b] [--ignore a,b] [--replace] [--json]',
   details:
     'Columns are recognised by name (date, <channel>_spend, temperature_c, precipitation_mm,\n' +
-    'humidity_pct, revenue); the role flags name the columns of a file that says it otherwise.\n' +
+    'humidity_pct, revenue or sales); the role flags name the columns of a file that says it otherwise.\n' +
     'Prints what was read and warnings about what will limit the model, each with what to do.\n' +
     `Training needs at least ${LEAST_ROWS_TO_TRAIN.daily} daily or ${LEAST_ROWS_TO_TRAIN.weekly} weekly rows; shorter daily files are imported\n` +
     'with a warning, and training refuses them until a longer file replaces them.\n' +
@@ -25,7 +25,11 @@ export const importCommand: Command = {
       help: 'the id to keep it under (a-z, 0-9, _ and -; e.g. my-shop)',
     },
     date: { type: 'string', value: 'C', help: 'the date column (default: "date")' },
-    target: { type: 'string', value: 'C', help: 'the revenue column (default: "revenue")' },
+    target: {
+      type: 'string',
+      value: 'C',
+      help: 'the revenue column (default: "revenue", else "sales"; e.g. "Revenue (USD)")',
+    },
     spend: {
       type: 'string',
       value: 'a,b',

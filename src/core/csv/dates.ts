@@ -141,29 +141,112 @@ export function dateHint(text: string, order?: SlashedOrder | null): string {
   if (/^(total|totals|sum|grand total|average|mean)\b/i.test(text.trim())) {
     return '; it looks like a totals row: remove it (the import sums nothing)';
   }
-  const slashed = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
+  const named = monthNameDate(text);
+  if (named !== null) return named;
+  const slashed = slashedParts(text);
   if (slashed === null) return '';
-  const [a, b, year] = [Number(slashed[1]), Number(slashed[2]), slashed[3]];
+  const { a, b, year } = slashed;
   const iso = (month: number, day: number): string | null => {
     const t = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     return Number.isNaN(parseIsoDay(t)) ? null : t;
   };
+  // What the cell has beside a slashed date: a time of day (Excel's US date-time, "1/2/2023 0:00"),
+  // a year of two digits ("02/01/23"). Each got only "write dates as YYYY-MM-DD" (session 62).
+  const extra =
+    (slashed.timed ? '; it holds a time of day too: keep the date only' : '') +
+    (slashed.twoDigitYear ? '; its year has two digits: write years in four' : '');
   const dayFirst = iso(b, a);
   const monthFirst = iso(a, b);
   const inOrder = order ? (order.order === 'day/month' ? dayFirst : monthFirst) : null;
   if (order && inOrder !== null) {
     return (
-      `; the column's dates are ${order.order}/year (${quoteCell(order.example)} on row ${order.row} ` +
+      `${extra}; the column's dates are ${order.order}/year (${quoteCell(order.example)} on row ${order.row} ` +
       `can be read no other way): this one is ${inOrder}`
     );
   }
   if (dayFirst !== null && monthFirst !== null && dayFirst !== monthFirst) {
-    return `; its day and month cannot be told apart (${dayFirst} or ${monthFirst})`;
+    return `${extra}; its day and month cannot be told apart (${dayFirst} or ${monthFirst})`;
   }
   const one = dayFirst ?? monthFirst;
   return one === null
-    ? ''
-    : `; read as ${dayFirst !== null ? 'day/month' : 'month/day'}/year it is ${one}`;
+    ? extra
+    : `${extra}; read as ${dayFirst !== null ? 'day/month' : 'month/day'}/year it is ${one}`;
+}
+
+/**
+ * The parts of a date written D/M/YYYY or M/D/YYYY (slashes or dots), its year also of two digits
+ * (`02/01/23`, read as 20YY) and a time of day after it (`01/02/2023 0:00`, `1/2/2023 12:00:00 AM`);
+ * null for another form. Dashes are not taken with a two-digit year: `23-01-02` may be year first.
+ */
+function slashedParts(
+  text: string,
+): { a: number; b: number; year: string; twoDigitYear: boolean; timed: boolean } | null {
+  const m =
+    /^(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(\s*[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?$/.exec(
+      text,
+    );
+  if (m === null) return null;
+  const twoDigitYear = m[4].length === 2;
+  return {
+    a: Number(m[1]),
+    b: Number(m[3]),
+    year: twoDigitYear ? `20${m[4]}` : m[4],
+    twoDigitYear,
+    timed: m[5] !== undefined,
+  };
+}
+
+const MONTH_NAMES = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** Month 1-12 of an English month name or its abbreviation of 3 letters or more (`Jan`, `Sept`). */
+function monthOfName(word: string): number | null {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  if (w.length < 3) return null;
+  const i = MONTH_NAMES.findIndex((name) => name.startsWith(w));
+  return i >= 0 ? i + 1 : w === 'sept' ? 9 : null;
+}
+
+/**
+ * The hint for a date whose month is a name (`02-Jan-2023`, `2 January 2023`, `Jan 2, 2023`,
+ * `Monday, January 2, 2023`, `2023-Jan-02`): the date it names, which has one reading; a year of
+ * two digits read as 20YY. Null for another form or a day the month does not have.
+ */
+function monthNameDate(text: string): string | null {
+  const t = text.replace(/^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+/i, '');
+  const sep = '[-\\s./,]+';
+  const dayFirst = new RegExp(`^(\\d{1,2})${sep}([A-Za-z]+\\.?)${sep}(\\d{4}|\\d{2})$`).exec(t);
+  const monthFirst = new RegExp(
+    `^([A-Za-z]+\\.?)${sep}(\\d{1,2})(?:st|nd|rd|th)?${sep}(\\d{4}|\\d{2})$`,
+  ).exec(t);
+  const yearFirst = new RegExp(`^(\\d{4})${sep}([A-Za-z]+\\.?)${sep}(\\d{1,2})$`).exec(t);
+  const parts =
+    dayFirst !== null
+      ? { day: dayFirst[1], month: dayFirst[2], year: dayFirst[3] }
+      : monthFirst !== null
+        ? { day: monthFirst[2], month: monthFirst[1], year: monthFirst[3] }
+        : yearFirst !== null
+          ? { day: yearFirst[3], month: yearFirst[2], year: yearFirst[1] }
+          : null;
+  if (parts === null) return null;
+  const month = monthOfName(parts.month);
+  if (month === null) return null;
+  const twoDigitYear = parts.year.length === 2;
+  const iso = `${twoDigitYear ? '20' : ''}${parts.year}-${String(month).padStart(2, '0')}-${parts.day.padStart(2, '0')}`;
+  if (Number.isNaN(parseIsoDay(iso))) return null;
+  return `; write it ${iso} (the month as a number${twoDigitYear ? ', the year in four digits' : ''})`;
 }
 
 /** The day-month order of a column of slashed or dotted dates, and the cell that shows it. */
@@ -189,9 +272,9 @@ export function slashedDateOrder(
 ): SlashedOrder | null {
   let found: SlashedOrder | null = null;
   for (let i = 0; i < cells.length; i++) {
-    const m = /^(\d{1,2})[/.](\d{1,2})[/.]\d{4}$/.exec(cells[i]);
+    const m = slashedParts(cells[i]);
     if (m === null) continue;
-    const [a, b] = [Number(m[1]), Number(m[2])];
+    const { a, b } = m;
     const order = a > 12 && b <= 12 ? 'day/month' : b > 12 && a <= 12 ? 'month/day' : null;
     if (order === null) continue;
     if (found === null) found = { order, example: cells[i], row: rows[i] };

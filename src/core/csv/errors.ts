@@ -146,13 +146,90 @@ export function validateTenantId(id: string): string {
   return id;
 }
 
+/** A number written with a decimal comma (and maybe "." between thousands): `1650,37`, `-0,1`, `1.650,37`. */
+const DECIMAL_COMMA = /^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$/;
+
+/** `1.650,37` written with "." for decimals: `1650.37`. */
+function withDecimalPoint(cell: string): string {
+  return cell.replace(/\./g, '').replace(',', '.');
+}
+
+/**
+ * A cell written with a decimal comma (`1650,37`, `1.650,37`) written with "." for decimals, or
+ * null: also null for `1,650`, which is as likely a thousands separator.
+ */
+export function decimalCommaReading(cell: string): string | null {
+  const t = cell.trim();
+  return DECIMAL_COMMA.test(t) && !/^[-+]?\d{1,3},\d{3}$/.test(t) ? withDecimalPoint(t) : null;
+}
+
+/** Data rows a header's separator hint looks through for a decimal comma. */
+const SEPARATOR_ROWS = 20;
+
 /**
  * For a header read as a single column: the separator it looks written with (a spreadsheet set to
- * another locale writes ";"), as a clause of the refusal, or '' when none shows.
+ * another locale writes ";"), as a clause of the refusal, or '' when none shows. With ";", the first
+ * data rows (`records`, split at commas as the reader splits them) are looked through for a number
+ * written with a decimal comma (`1650,37`), which gets the same clause: a European Excel file took
+ * two refusals, and the obvious fix (";" to ",") split every such number in two.
  */
-export function separatorHint(cell: string): string {
+export function separatorHint(
+  cell: string,
+  records?: { cells: readonly (readonly string[])[]; lines: readonly number[] },
+): string {
   const sep = /;/.test(cell) ? ';' : /\t/.test(cell) ? '\\t' : /\|/.test(cell) ? '|' : null;
-  return sep === null ? '' : `; it looks separated by "${sep}": save it with commas as separators`;
+  if (sep === null) return '';
+  const decimal = sep === ';' && records !== undefined ? decimalCommaCell(records) : null;
+  if (decimal !== null) {
+    return (
+      `; it looks separated by ";" and writes decimals with a comma (${quoteValue(decimal.cell)} on row ${decimal.row}): ` +
+      `save it with commas as separators and "." for decimals (${withDecimalPoint(decimal.cell)}); ` +
+      `replacing ";" with "," alone would split each such number in two`
+    );
+  }
+  return `; it looks separated by "${sep}": save it with commas as separators`;
+}
+
+/** The first cell of the first data rows of a ";"-separated file written with a decimal comma. */
+function decimalCommaCell(records: {
+  cells: readonly (readonly string[])[];
+  lines: readonly number[];
+}): { cell: string; row: number } | null {
+  for (let i = 1; i < Math.min(records.cells.length, SEPARATOR_ROWS + 1); i++) {
+    const line = records.cells[i].join(',');
+    const cell = line
+      .split(';')
+      .map((c) => c.trim())
+      .find((c) => DECIMAL_COMMA.test(c));
+    if (cell !== undefined) return { cell, row: records.lines[i] };
+  }
+  return null;
+}
+
+/**
+ * For a row with more cells than the header: a number that looks written with a decimal comma and
+ * so read as two cells (`1650,37` unquoted, as a ";"-separated file whose ";" were replaced by ","
+ * has it), as a clause of the refusal, or '' when the cells show none: the row must hold at least
+ * as many such pairs (an integer cell, then a cell of digits) as it has cells too many.
+ */
+export function decimalCommaHint(row: readonly string[], headerLength: number): string {
+  const extra = row.length - headerLength;
+  if (extra <= 0) return '';
+  const pairs: number[] = [];
+  for (let i = 0; i + 1 < row.length; i++) {
+    if (/^[-+]?\d+$/.test(row[i]) && /^\d+$/.test(row[i + 1])) {
+      pairs.push(i);
+      i++;
+    }
+  }
+  if (pairs.length < extra) return '';
+  // A pair whose second cell has two digits (cents) shows it best.
+  const i = pairs.find((k) => row[k + 1].length === 2) ?? pairs[0];
+  const number = `${row[i]},${row[i + 1]}`;
+  return (
+    `; "${number}" looks like a number with a decimal comma, read as two cells (${quoteValue(row[i])} and ${quoteValue(row[i + 1])}): ` +
+    `write decimals with "." (${withDecimalPoint(number)})`
+  );
 }
 
 /** A formula's first character in a spreadsheet (OWASP's CSV injection list). */

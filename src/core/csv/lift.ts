@@ -64,7 +64,7 @@ export function parseLiftCsv(text: string, options: ParseLiftCsvOptions = {}): L
       file,
       lines[0],
       null,
-      `the header has a single column ${quoteValue(cells[0][0])}; expected comma-separated columns ${LIFT_COLUMNS.join(',')}${separatorHint(cells[0][0])}`,
+      `the header has a single column ${quoteValue(cells[0][0])}; expected comma-separated columns ${LIFT_COLUMNS.join(',')}${separatorHint(cells[0][0], { cells, lines })}`,
     );
   }
   const header = cells[0].map((h) => h.toLowerCase());

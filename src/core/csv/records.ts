@@ -3,7 +3,7 @@
  * the cheap checks on the raw text, the RFC 4180 split, and one cell per header column in every
  * row, each refused with the file, line and what to change.
  */
-import { DataError } from './errors.js';
+import { DataError, decimalCommaHint } from './errors.js';
 import { readCsvRecords, type CsvRecords } from './rfc4180.js';
 import { checkEncoding, checkSize, isBlank } from './text-checks.js';
 
@@ -53,7 +53,8 @@ export function checkRowWidth(
       file,
       line,
       null,
-      `this row has ${row.length} cell${row.length === 1 ? '' : 's'} but the header has ${headerLength} columns; every row needs one cell per column`,
+      `this row has ${row.length} cell${row.length === 1 ? '' : 's'} but the header has ${headerLength} columns; every row needs one cell per column` +
+        decimalCommaHint(row, headerLength),
     );
   }
 }

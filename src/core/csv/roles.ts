@@ -79,6 +79,22 @@ function isSpendName(name: string): boolean {
   return channelOfSpendColumn(name) !== name;
 }
 
+/**
+ * Names the target is recognised by, in order of preference, each also with a unit in brackets
+ * as spreadsheets head their columns (`Revenue (USD)`, `Sales ($)`, `revenue [EUR]`), as spend and
+ * weather names take one: `Revenue (USD)` was refused with "no target column; name it revenue".
+ */
+const TARGET_NAMES: readonly string[] = ['revenue', 'sales'];
+
+/** The target name a column's name gives (TARGET_NAMES, its bracketed unit left out), or null. */
+function targetNameOf(name: string): string | null {
+  const base = name
+    .replace(/\s*[([][^()[\]]*[)\]]$/, '')
+    .trim()
+    .toLowerCase();
+  return TARGET_NAMES.includes(base) ? base : null;
+}
+
 /** An inferred control whose name suggests spend or cost under a name not recognised as spend. */
 const SPEND_LIKE = /spend|cost/i;
 
@@ -86,7 +102,7 @@ const SPEND_LIKE = /spend|cost/i;
 function inferRole(name: string): Role {
   const lower = name.toLowerCase();
   if (lower === 'date') return 'date';
-  if (lower === 'revenue') return 'target';
+  if (targetNameOf(name) !== null) return 'target';
   if (isSpendName(name)) return 'spend';
   if (weatherKindOf(lower) !== null) return 'weather';
   return 'control';
@@ -187,6 +203,25 @@ export function assignRoles(
     roles[j] = role;
   }
 
+  // One target by name: the first column of the most preferred name (revenue before sales); any
+  // other column that names the target is left out, as it would be modeled as a control that is
+  // the target itself in other words or units.
+  if (!overridden.has('target')) {
+    const named = header.flatMap((h, j) =>
+      roles[j] === 'target' && !overrideKey.has(j) ? [j] : [],
+    );
+    const rank = (j: number) => TARGET_NAMES.indexOf(targetNameOf(header[j]) ?? '');
+    const chosen = named.reduce((a, j) => (rank(j) < rank(a) ? j : a), named[0]);
+    for (const j of named) {
+      if (j === chosen) continue;
+      roles[j] = 'ignore';
+      warnings.push(
+        `column "${header[j]}" also names the target, which is "${header[chosen]}"; it is ignored ` +
+          `(name the target with ${words.target} to model "${header[j]}" instead)`,
+      );
+    }
+  }
+
   const pick = (role: Role): number[] => {
     const out: number[] = [];
     for (let j = 0; j < roles.length; j++) if (roles[j] === role) out.push(j);
@@ -209,7 +244,7 @@ export function assignRoles(
   if (target < 0) {
     // A column that would be the target by its name but was given another role: say so (the
     // message told the user to name a column "revenue" that was there, listed as spend).
-    const taken = header.findIndex((h, j) => roles[j] !== 'target' && /^revenue$/i.test(h.trim()));
+    const taken = header.findIndex((h, j) => roles[j] !== 'target' && targetNameOf(h) !== null);
     missing.push({
       code: 'no_target_column',
       problem:

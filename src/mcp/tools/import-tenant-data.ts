@@ -33,7 +33,11 @@ const rolesInput = strictInput(
     date_column: column
       .optional()
       .describe('Date column (ISO YYYY-MM-DD); default: inferred ("date")'),
-    target: column.optional().describe('Revenue column to model; default: inferred ("revenue")'),
+    target: column
+      .optional()
+      .describe(
+        'Revenue column to model; default: inferred ("revenue", else "sales", either with a unit in brackets: "Revenue (USD)")',
+      ),
     spend_columns: columns('spend_columns', 'spend (one channel per column, e.g. meta_spend)'),
     weather_columns: columns(
       'weather_columns',
