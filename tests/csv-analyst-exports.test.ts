@@ -4,48 +4,9 @@
  * leading zeros, a typo of 1e15 on one row.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DataError,
-  isoFromDays,
-  parseIsoDay,
-  parseTenantCsv,
-  rolesOf,
-  tenantToCsv,
-} from '../src/core/csv.js';
+import { csv, defaultCell, parse, refusal, ROWS } from './csv-made-files.js';
+import { parseTenantCsv, rolesOf, tenantToCsv } from '../src/core/csv.js';
 import { slashedDateOrder } from '../src/core/csv/dates.js';
-import { CLI_OPTION_WORDS } from '../src/core/words.js';
-
-const ROWS = 120;
-
-/** A made-up daily file from 2024-01-01: the header as given, cells by `cell`. */
-function csv(
-  header: string[],
-  cell: (column: number, row: number) => string = (j, t) => defaultCell(header, j, t),
-): string {
-  const lines = [header.join(',')];
-  for (let t = 0; t < ROWS; t++) lines.push(header.map((_, j) => cell(j, t)).join(','));
-  return lines.join('\n') + '\n';
-}
-
-function defaultCell(header: string[], j: number, t: number): string {
-  if (j === 0) return isoFromDays(parseIsoDay('2024-01-01') + t);
-  if (j === header.length - 1) return (5000 + 40 * Math.sin(t / 4) + 3 * t).toFixed(2);
-  return (100 + 10 * j + 30 * Math.sin(t / (2 + j))).toFixed(2);
-}
-
-function parse(text: string) {
-  return parseTenantCsv(text, { tenant: 'x', fileName: 'f.csv', words: CLI_OPTION_WORDS });
-}
-
-function refusal(text: string): DataError {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof DataError) return e;
-    throw e;
-  }
-  throw new Error('the file was accepted');
-}
 
 describe('spend columns as spreadsheets head them', () => {
   it('reads "Meta Spend", "TikTok Spend ($)" and "tv-spend" as spend (they were controls, silently)', () => {

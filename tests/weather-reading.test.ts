@@ -10,7 +10,7 @@ import {
   weatherStateReading,
 } from '../src/app/weather-reading.js';
 import { explainText } from '../src/cli/commands/explain.js';
-import type { Explanation } from '../src/phases/types.js';
+import type { Explanation, WeatherContrast } from '../src/phases/types.js';
 import { call, connect, makeApp, text } from './mcp-helpers.js';
 import { handMadeReportData } from './report-helpers.js';
 
@@ -19,6 +19,26 @@ const iv = (lo: number, hi: number) => ({
   roas: { p80: [lo, hi] as [number, number], p95: [lo - 1, hi + 1] as [number, number] },
   marginal_roas: { p80: [0, 1] as [number, number], p95: [0, 1] as [number, number] },
 });
+
+/** A channel's ROAS on hot days over cold ones, with its intervals (intervals.ts weatherContrasts). */
+function hotOverCold(
+  channel: string,
+  ratio: number,
+  p80: [number, number],
+  p95: [number, number],
+  trueRatio: number | null = null,
+): WeatherContrast {
+  return {
+    channel,
+    variable: 'temperature_c',
+    state: 'temperature_c:hot',
+    reference: 'temperature_c:cold',
+    ratio,
+    p80,
+    p95,
+    true_ratio: trueRatio,
+  };
+}
 
 /** The hand-made tenant (social 2.6 hot / 1.3 cold, search 1.5 / 1.4) with state intervals. */
 function withIntervals(
@@ -67,26 +87,8 @@ describe('the weather states in one sentence', () => {
       { hot: [1.0, 2.0], cold: [0.9, 1.9] },
     );
     e.weather_contrasts = [
-      {
-        channel: 'social',
-        variable: 'temperature_c',
-        state: 'temperature_c:hot',
-        reference: 'temperature_c:cold',
-        ratio: 2,
-        p80: [1.5, 2.6],
-        p95: [1.3, 3.0],
-        true_ratio: 1.8,
-      },
-      {
-        channel: 'search',
-        variable: 'temperature_c',
-        state: 'temperature_c:hot',
-        reference: 'temperature_c:cold',
-        ratio: 1.5 / 1.4,
-        p80: [0.8, 1.4],
-        p95: [0.7, 1.6],
-        true_ratio: null,
-      },
+      hotOverCold('social', 2, [1.5, 2.6], [1.3, 3.0], 1.8),
+      hotOverCold('search', 1.5 / 1.4, [0.8, 1.4], [0.7, 1.6]),
     ];
     // The states' own intervals overlap (2.1 to 3.1 against 0.9 to 2.1); the paired ratio's does not.
     expect(weatherStateReading(e)).toBe(
@@ -100,18 +102,7 @@ describe('the weather states in one sentence', () => {
       { hot: [2.1, 3.1], cold: [0.9, 2.1] },
       { hot: [1.0, 2.0], cold: [0.9, 1.9] },
     );
-    e.weather_contrasts = [
-      {
-        channel: 'search',
-        variable: 'temperature_c',
-        state: 'temperature_c:hot',
-        reference: 'temperature_c:cold',
-        ratio: 1.5 / 1.4,
-        p80: [1.02, 1.3],
-        p95: [0.95, 1.4],
-        true_ratio: null,
-      },
-    ];
+    e.weather_contrasts = [hotOverCold('search', 1.5 / 1.4, [1.02, 1.3], [0.95, 1.4])];
     // social has spend and its point ROAS is positive in both states, but no contrast: more than
     // a tenth of its refits were at or below 0 in one of them (intervals.ts weatherContrasts).
     expect(weatherStateReading(e)).toBe(

@@ -24,6 +24,25 @@ import { call, connect, text } from './mcp-helpers.js';
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** A phase 3 explanation with nothing in it but its caveats' inputs. */
+const EMPTY_EXPLANATION = {
+  phase: 3,
+  channels: [],
+  weather_states: [],
+  controls: [],
+} as unknown as Explanation;
+
+/** A validation summary: the folds' mean R², and the explained model's alone with what they used. */
+function validation(mix: number, alone?: number, forecastWith?: string) {
+  return {
+    mean_r2: mix,
+    se_r2: 0.05,
+    pass_threshold: 0.5,
+    ...(alone === undefined ? {} : { explained_model_r2: alone }),
+    ...(forecastWith === undefined ? {} : { explained_model_forecast_with: forecastWith }),
+  };
+}
+
 describe('weekly phase 3: the explained model has its own fold R²', () => {
   it('records the adstock/Hill model alone on the same folds, computed as the ladder would without the mix', () => {
     const spec = SHAPE_SUITE.find((s) => s.id === 'shape_weekly_2y_noweather')!;
@@ -59,18 +78,8 @@ describe('weekly phase 3: the explained model has its own fold R²', () => {
   });
 
   it("explain's caveats judge the explained model by its own fold R², and say both", () => {
-    const e = {
-      phase: 3,
-      channels: [],
-      weather_states: [],
-      controls: [],
-    } as unknown as Explanation;
-    const v = (mix: number, alone?: number) => ({
-      mean_r2: mix,
-      se_r2: 0.05,
-      pass_threshold: 0.5,
-      ...(alone === undefined ? {} : { explained_model_r2: alone }),
-    });
+    const e = EMPTY_EXPLANATION;
+    const v = (mix: number, alone?: number) => validation(mix, alone);
     const codes = (mix: number, alone?: number) =>
       explanationCaveats(e, v(mix, alone)).map((c) => c.code);
     expect(codes(0.6, 0.4)).toEqual(['model_fails_threshold', 'cv_of_another_model']);
@@ -152,20 +161,9 @@ describe('daily phase 3: folds averaged with or replaced by phase 2 have the mod
   });
 
   it('says so first only where the model alone scores materially lower, and always in the header', () => {
-    const e = {
-      phase: 3,
-      channels: [],
-      weather_states: [],
-      controls: [],
-    } as unknown as Explanation;
+    const e = EMPTY_EXPLANATION;
     const daily = "this adstock/Hill model averaged with phase 2's model on fold 1 of 4";
-    const v = (mix: number, alone: number) => ({
-      mean_r2: mix,
-      se_r2: 0.05,
-      pass_threshold: 0.5,
-      explained_model_r2: alone,
-      explained_model_forecast_with: daily,
-    });
+    const v = (mix: number, alone: number) => validation(mix, alone, daily);
     const codes = (mix: number, alone: number) =>
       explanationCaveats(e, v(mix, alone)).map((c) => c.code);
     expect(codes(0.7, 0.69)).toEqual([]);

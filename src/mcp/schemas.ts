@@ -420,6 +420,14 @@ const decompositionTruthOut = z
   .looseObject({ contribution: metric, roas: metric, marginal_roas: metric })
   .nullable();
 
+/** A channel and a weather column's two extreme states: what a weather contrast compares. */
+const contrastPairOut = {
+  channel: z.string(),
+  variable: z.string(),
+  state: z.string(),
+  reference: z.string(),
+};
+
 export const explanationOut = {
   tenant: z.string(),
   phase: phaseOut,
@@ -483,10 +491,7 @@ export const explanationOut = {
   weather_contrasts: z
     .array(
       z.looseObject({
-        channel: z.string(),
-        variable: z.string(),
-        state: z.string(),
-        reference: z.string(),
+        ...contrastPairOut,
         ratio: metric,
         p80: boundsOut,
         p95: boundsOut,
@@ -500,10 +505,7 @@ export const explanationOut = {
   weather_contrasts_left_out: z
     .array(
       z.looseObject({
-        channel: z.string(),
-        variable: z.string(),
-        state: z.string(),
-        reference: z.string(),
+        ...contrastPairOut,
         reason: z.string(),
       }),
     )
