@@ -20,6 +20,7 @@ import {
   engineReportData,
   handMadeReportData,
   handMadeRunData,
+  hotOverCold,
   weeklyCsvOf,
 } from './report-helpers.js';
 
@@ -219,16 +220,8 @@ describe('tenant report from hand-made data', () => {
   });
 
   it('reads the weather chart from the paired contrasts when the explanation has them', () => {
-    const contrast = (channel: string, ratio: number, p80: [number, number]) => ({
-      channel,
-      variable: 'temperature_c',
-      state: 'temperature_c:hot',
-      reference: 'temperature_c:cold',
-      ratio,
-      p80,
-      p95: [p80[0] * 0.9, p80[1] * 1.1] as [number, number],
-      true_ratio: null,
-    });
+    const contrast = (channel: string, ratio: number, p80: [number, number]) =>
+      hotOverCold(channel, ratio, p80, [p80[0] * 0.9, p80[1] * 1.1]);
     const withContrasts = (social: [number, number], search: [number, number]) =>
       tenantCharts({
         ...d,

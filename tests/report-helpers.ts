@@ -2,7 +2,7 @@
 import { compute, resolveTenant, type TenantSource } from '../src/app/compute.js';
 import { tenantToCsv } from '../src/core/csv.js';
 import type { TenantSeries } from '../src/core/types.js';
-import type { Explanation, TenantResult } from '../src/phases/types.js';
+import type { Explanation, TenantResult, WeatherContrast } from '../src/phases/types.js';
 import type { PhaseId } from '../src/phases/types.js';
 import type { RunReportData, TenantReportData } from '../src/report/index.js';
 
@@ -291,5 +291,25 @@ export function handMadeRunData(config: Record<string, unknown>): RunReportData 
     comparison: null,
     figures_of: 'run 7',
     version: 'test',
+  };
+}
+
+/** A channel's ROAS on hot days over cold ones, with its intervals (intervals.ts weatherContrasts). */
+export function hotOverCold(
+  channel: string,
+  ratio: number,
+  p80: [number, number],
+  p95: [number, number],
+  trueRatio: number | null = null,
+): WeatherContrast {
+  return {
+    channel,
+    variable: 'temperature_c',
+    state: 'temperature_c:hot',
+    reference: 'temperature_c:cold',
+    ratio,
+    p80,
+    p95,
+    true_ratio: trueRatio,
   };
 }

@@ -10,35 +10,15 @@ import {
   weatherStateReading,
 } from '../src/app/weather-reading.js';
 import { explainText } from '../src/cli/commands/explain.js';
-import type { Explanation, WeatherContrast } from '../src/phases/types.js';
+import type { Explanation } from '../src/phases/types.js';
 import { call, connect, makeApp, text } from './mcp-helpers.js';
-import { handMadeReportData } from './report-helpers.js';
+import { handMadeReportData, hotOverCold } from './report-helpers.js';
 
 const iv = (lo: number, hi: number) => ({
   contribution: { p80: [0, 1] as [number, number], p95: [0, 1] as [number, number] },
   roas: { p80: [lo, hi] as [number, number], p95: [lo - 1, hi + 1] as [number, number] },
   marginal_roas: { p80: [0, 1] as [number, number], p95: [0, 1] as [number, number] },
 });
-
-/** A channel's ROAS on hot days over cold ones, with its intervals (intervals.ts weatherContrasts). */
-function hotOverCold(
-  channel: string,
-  ratio: number,
-  p80: [number, number],
-  p95: [number, number],
-  trueRatio: number | null = null,
-): WeatherContrast {
-  return {
-    channel,
-    variable: 'temperature_c',
-    state: 'temperature_c:hot',
-    reference: 'temperature_c:cold',
-    ratio,
-    p80,
-    p95,
-    true_ratio: trueRatio,
-  };
-}
 
 /** The hand-made tenant (social 2.6 hot / 1.3 cold, search 1.5 / 1.4) with state intervals. */
 function withIntervals(
