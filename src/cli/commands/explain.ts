@@ -50,6 +50,13 @@ export function stateHeaders(
   return weatherStateLabels(states);
 }
 
+/**
+ * Channels above which the ROAS-by-weather-state table gives one row per channel and state
+ * instead of a column pair per channel: a new analyst's 12 weekly channels made the wide table
+ * about 700 characters across.
+ */
+export const WIDE_STATE_TABLE_CHANNELS = 3;
+
 export function explainText(e: Explanation | ExplanationView): string {
   const round = amountsOf(e);
   const period = periodOf(e);
@@ -144,38 +151,72 @@ export function explainText(e: Explanation | ExplanationView): string {
             : []),
         ]
       : []),
-    ...(states.length
+    ...(states.length && e.channels.length > WIDE_STATE_TABLE_CHANNELS
       ? [
           '',
-          `ROAS by weather state (${period}s in each state)`,
+          `ROAS by weather state (${period}s in each state), one row per channel and state`,
+          table(
+            ['state', 'definition', `${period}s`],
+            states.map((w) => [w.state, w.definition, w.rows]),
+          ),
           table(
             [
+              'channel',
               'state',
-              'definition',
-              `${period}s`,
-              ...e.channels.flatMap((c) =>
-                hasIv ? [`${c.channel} ROAS`, `${c.channel} 80%`] : [`${c.channel} ROAS`],
-              ),
-              ...(hasTruth ? e.channels.map((c) => `${c.channel} true`) : []),
+              'ROAS',
+              ...(hasIv ? ['ROAS 80%'] : []),
+              ...(hasTruth ? ['true ROAS'] : []),
             ],
-            states.map((w) => [
-              w.state,
-              w.definition,
-              w.rows,
-              // No spend in the state: no ROAS there (null in --json).
-              ...w.channels.flatMap((c) => {
-                const roas = c.roas === null ? 'no spend' : c.roas;
-                return hasIv ? [roas, bounds(c.intervals?.roas, 'p80')] : [roas];
+            e.channels.flatMap((ch) =>
+              states.flatMap((w) => {
+                const c = w.channels.find((x) => x.channel === ch.channel);
+                if (!c) return [];
+                return [
+                  [
+                    ch.channel,
+                    w.state,
+                    c.roas === null ? 'no spend' : c.roas,
+                    ...(hasIv ? [bounds(c.intervals?.roas, 'p80')] : []),
+                    ...(hasTruth ? [c.true_roas] : []),
+                  ],
+                ];
               }),
-              ...(hasTruth ? w.channels.map((c) => c.true_roas) : []),
-            ]),
+            ),
           ),
           ...(reading === null ? [] : [reading.charAt(0).toUpperCase() + reading.slice(1) + '.']),
         ]
-      : [
-          '',
-          'no weather states: the data has no temperature or precipitation column (under any name docs/csv-format.md lists) and no other weather column the model uses',
-        ]),
+      : states.length
+        ? [
+            '',
+            `ROAS by weather state (${period}s in each state)`,
+            table(
+              [
+                'state',
+                'definition',
+                `${period}s`,
+                ...e.channels.flatMap((c) =>
+                  hasIv ? [`${c.channel} ROAS`, `${c.channel} 80%`] : [`${c.channel} ROAS`],
+                ),
+                ...(hasTruth ? e.channels.map((c) => `${c.channel} true`) : []),
+              ],
+              states.map((w) => [
+                w.state,
+                w.definition,
+                w.rows,
+                // No spend in the state: no ROAS there (null in --json).
+                ...w.channels.flatMap((c) => {
+                  const roas = c.roas === null ? 'no spend' : c.roas;
+                  return hasIv ? [roas, bounds(c.intervals?.roas, 'p80')] : [roas];
+                }),
+                ...(hasTruth ? w.channels.map((c) => c.true_roas) : []),
+              ]),
+            ),
+            ...(reading === null ? [] : [reading.charAt(0).toUpperCase() + reading.slice(1) + '.']),
+          ]
+        : [
+            '',
+            'no weather states: the data has no temperature or precipitation column (under any name docs/csv-format.md lists) and no other weather column the model uses',
+          ]),
     '',
     `Response curves (mean over the ${e.rows} ${period}s, and within each weather state)`,
     ...curves,
