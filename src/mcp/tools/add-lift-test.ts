@@ -37,7 +37,7 @@ const testInput = strictInput(
     )
       .refine((v) => v !== 0, 'spend_change must not be 0: a lift test changes spend')
       .describe(
-        'Change of the channel’s total spend over the window, in currency: negative for a hold-out or go-dark test (e.g. -42000), positive for a boost',
+        'Change of the channel’s total spend over the window, in currency: negative for a hold-out or go-dark test (e.g. -42000), positive for a boost. The model reads it as a change from the spend the data hold in the window (its lift: prediction with the change minus prediction on the data): the data should hold the spend without the test. Where they already hold a go-dark’s cut spend, give the amount restored as a positive spend_change and the revenue the spend brought as a positive incremental_revenue',
       ),
     incremental_revenue: finite(
       'incremental_revenue',
