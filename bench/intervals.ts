@@ -628,6 +628,31 @@ export function contrastCoverage(contrasts: readonly WeatherContrast[]): Coverag
 }
 
 /**
+ * How often the contrasts claim a side (their interval at a level leaves 1: the faces' "higher
+ * when ...", app/weather-reading.ts contrastVerdict) and how often the truth is on that side;
+ * and, of the contrasts whose true ratio is within 5% of 1 (no weather effect to speak of), how
+ * many claim one. The verdict went from 80% to 95% in session 62 (a new analyst's files: 7 claims,
+ * 4 false, on data without a weather effect on the ads).
+ */
+export function contrastClaims(
+  contrasts: readonly WeatherContrast[],
+): { level: '80%' | '95%'; claims: number; right: number; flat: number; flatClaims: number }[] {
+  const rs = contrasts.filter((w) => w.true_ratio !== null);
+  const flat = rs.filter((w) => Math.abs(w.true_ratio! - 1) <= 0.05);
+  const side = (iv: [number, number]): 1 | -1 | 0 => (iv[0] > 1 ? 1 : iv[1] < 1 ? -1 : 0);
+  return (['p80', 'p95'] as const).map((k) => {
+    const claimed = rs.filter((w) => side(w[k]) !== 0);
+    return {
+      level: k === 'p80' ? '80%' : '95%',
+      claims: claimed.length,
+      right: claimed.filter((w) => Math.sign(w.true_ratio! - 1) === side(w[k])).length,
+      flat: flat.length,
+      flatClaims: flat.filter((w) => side(w[k]) !== 0).length,
+    };
+  });
+}
+
+/**
  * Records cut to each tenant's first defaultReplicates(channels) replicates; a tenant's channels
  * are its ROAS records (every channel of a synthetic tenant has a true ROAS).
  */
@@ -984,6 +1009,11 @@ function main(argv: string[]): void {
     console.log(
       `weather_contrast (paired ratio of a channel's ROAS between a column's extreme states): n=${c.n} 80%: ${pct(c.p80)} 95%: ${pct(c.p95)} median 80% width ${pct(c.width80)} of the ratio`,
     );
+    for (const k of contrastClaims(contrasts)) {
+      console.log(
+        `weather_contrast claims at ${k.level} (its interval leaves 1): ${k.claims}, the truth on that side ${k.right}; of ${k.flat} with a true ratio within 5% of 1, ${k.flatClaims} claim a side`,
+      );
+    }
   }
   for (const figure of ['roas', 'marginal_roas'] as const) {
     const pooled = pooledRoasErrors(records, figure);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { figureVector, weatherContrasts } from '../src/phases/intervals.js';
-import { handMadeReportData } from './report-helpers.js';
+import { contrastClaims } from '../bench/intervals.js';
+import { handMadeReportData, hotOverCold } from './report-helpers.js';
 
 // Two channels (social, search), states temperature_c:hot then temperature_c:cold; figureVector
 // order: 3 figures per channel, then 3 per state and channel (ROAS second), then the curves.
@@ -85,5 +86,23 @@ describe('weather contrasts', () => {
         replicates(() => 1.4),
       )[0].true_ratio,
     ).toBeCloseTo(2, 12);
+  });
+});
+
+describe('contrastClaims (bench): sides claimed at 80% and 95%, right or not', () => {
+  it('counts by hand', () => {
+    const c = (p80: [number, number], p95: [number, number], truth: number | null) =>
+      hotOverCold('x', 1, p80, p95, truth);
+    const claims = contrastClaims([
+      c([1.1, 1.5], [1.02, 1.7], 1.3), // both levels claim hot, truth hot
+      c([1.1, 1.5], [0.9, 1.7], 0.98), // 80% claims hot, truth flat (and below 1)
+      c([0.6, 0.9], [0.5, 0.95], 1.2), // both claim cold, truth hot
+      c([0.8, 1.2], [0.7, 1.3], 1.01), // no claim, flat
+      c([1.2, 1.4], [1.1, 1.5], null), // no truth: not counted
+    ]);
+    expect(claims).toEqual([
+      { level: '80%', claims: 3, right: 1, flat: 2, flatClaims: 1 },
+      { level: '95%', claims: 2, right: 1, flat: 2, flatClaims: 0 },
+    ]);
   });
 });
