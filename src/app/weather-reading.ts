@@ -6,7 +6,7 @@
  * google's flat) with nothing to say that every one of those intervals overlapped; the report
  * already said so ("No weather state's ROAS differs clearly from another's"), by the same test.
  */
-import { EXTREME_STATE_PAIRS } from '../core/weather-names.js';
+import { extremeStatePair } from '../core/weather-names.js';
 import type { Explanation, WeatherContrast } from '../phases/types.js';
 
 type Interval = [number, number];
@@ -54,11 +54,9 @@ export function contrastsLeftOut(
   const out: ContrastLeftOut[] = [];
   const variables = [...new Set(e.weather_states.map((s) => s.variable))];
   for (const variable of variables) {
-    const of = (label: string) =>
-      e.weather_states.find((s) => s.variable === variable && stateLabel(s.state) === label);
-    const pair = EXTREME_STATE_PAIRS.find(([a, b]) => of(a) && of(b));
+    const pair = extremeStatePair(e.weather_states, variable);
     if (!pair) continue;
-    const [hi, lo] = [of(pair[0])!, of(pair[1])!];
+    const [hi, lo] = [e.weather_states[pair.high], e.weather_states[pair.low]];
     for (const ch of e.channels) {
       if (ch.no_spend) continue;
       if (contrasts.some((w) => w.variable === variable && w.channel === ch.channel)) continue;
@@ -70,7 +68,7 @@ export function contrastsLeftOut(
         state: hi.state,
         reference: lo.state,
         reason: notPositive
-          ? `its ROAS is not above 0 in both states (${pair[0]} ${a == null ? 'none' : roasText(a)}, ${pair[1]} ${b == null ? 'none' : roasText(b)}), so no ratio is formed`
+          ? `its ROAS is not above 0 in both states (${pair.labels[0]} ${a == null ? 'none' : roasText(a)}, ${pair.labels[1]} ${b == null ? 'none' : roasText(b)}), so no ratio is formed`
           : `more than 1 in 10 of its refits put its ROAS at or below 0 in one of the two states, so the ratio is not estimated: its weather effect is unknown, not absent`,
       });
     }

@@ -210,6 +210,24 @@ export const EXTREME_STATE_PAIRS: readonly (readonly [string, string])[] = [
 ];
 
 /**
+ * The indices in `states` of a weather column's two extreme states (EXTREME_STATE_PAIRS, explain's
+ * `<column>:<label>` states), the higher first, with their labels; null when the column has
+ * neither pair. What the weather contrasts compare, and what the faces name a channel without one by.
+ */
+export function extremeStatePair(
+  states: readonly { variable: string; state: string }[],
+  variable: string,
+): { high: number; low: number; labels: readonly [string, string] } | null {
+  const at = (label: string): number =>
+    states.findIndex((s) => s.variable === variable && s.state === `${variable}:${label}`);
+  for (const labels of EXTREME_STATE_PAIRS) {
+    const [high, low] = [at(labels[0]), at(labels[1])];
+    if (high >= 0 && low >= 0) return { high, low, labels };
+  }
+  return null;
+}
+
+/**
  * The labels of weather states (explain's `<column>:<label>`) as tables and charts show them: the
  * label without the column name ('cold', 'rain'), or the whole state where two columns share a
  * label (the low / mid / high of two columns of unrecognised name), so that no two states read

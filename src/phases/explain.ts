@@ -501,14 +501,25 @@ function belowSpendShare(
 ): { share: number; low: number; average: number } | null {
   const curve = curves.find((k) => k.channel === series.channels[c]);
   if (!ch || ch.no_spend || !curve || curve.spend_levels.length < 2) return null;
-  const x = Array.from(series.spend[c]);
-  const average = x.reduce((a, b) => a + b, 0) / x.length;
-  const low = quantile(x, 0.05);
-  if (!(low > 0 && average > 0)) return null;
+  const usual = usualSpend(series.spend[c]);
+  if (usual === null) return null;
+  const { low, average } = usual;
   const at = (v: number): number => interpolate(curve.spend_levels, curve.contribution, v);
   const atAverage = at(average);
   if (!(atAverage > 0)) return null;
   return { share: at(low) / atAverage, low, average };
+}
+
+/**
+ * A channel's lowest usual spend per period (its 5th percentile) and its mean spend, where it never
+ * spent near zero (that percentile above 0); null otherwise. Below `low` the data have no rows of
+ * the channel: explain's roas_below_spend_seen and the plan's below_spend_seen read the curve there.
+ */
+export function usualSpend(x: ArrayLike<number>): { low: number; average: number } | null {
+  const values = Array.from(x);
+  const average = values.reduce((a, b) => a + b, 0) / values.length;
+  const low = quantile(values, 0.05);
+  return low > 0 && average > 0 ? { low, average } : null;
 }
 
 /**

@@ -84,7 +84,7 @@ import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
 import { columnVariances, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
-import { EXTREME_STATE_PAIRS } from '../core/weather-names.js';
+import { extremeStatePair } from '../core/weather-names.js';
 import {
   recalibrateReplicate,
   testShiftCalibration,
@@ -1604,11 +1604,9 @@ export function weatherContrasts(
   const out: WeatherContrast[] = [];
   const variables = [...new Set(e.weather_states.map((s) => s.variable))];
   for (const variable of variables) {
-    const at = (label: string): number =>
-      e.weather_states.findIndex((s) => s.variable === variable && s.state.endsWith(`:${label}`));
-    const pair = EXTREME_STATE_PAIRS.find(([a, b]) => at(a) >= 0 && at(b) >= 0);
+    const pair = extremeStatePair(e.weather_states, variable);
     if (!pair) continue;
-    const [ia, ib] = [at(pair[0]), at(pair[1])];
+    const [ia, ib] = [pair.high, pair.low];
     e.channels.forEach((ch, c) => {
       const a = e.weather_states[ia].channels[c];
       const b = e.weather_states[ib].channels[c];

@@ -19,9 +19,8 @@ import {
   lowSpendChannels,
   stoppedChannels,
 } from '../core/data-warnings.js';
-import { correlation, quantile } from '../core/stats.js';
-import { mean } from '../core/metrics.js';
-import { BELOW_SPEND_SHARE } from '../phases/explain.js';
+import { correlation } from '../core/stats.js';
+import { BELOW_SPEND_SHARE, usualSpend } from '../phases/explain.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatSignificant } from '../core/csv/numbers.js';
@@ -545,10 +544,9 @@ function belowSpendSeen(
   r.channels.forEach((channel, c) => {
     const k = series.channels.indexOf(channel);
     if (!planned[c] || k < 0) return;
-    const history = series.spend[k];
-    const low = quantile(history, 0.05);
-    const average = mean(history);
-    if (!(low > 0 && average > 0)) return;
+    const usual = usualSpend(series.spend[k]);
+    if (usual === null) return;
+    const { low, average } = usual;
     const alone = (v: number): number =>
       incrementalRevenue(
         r,
