@@ -25,6 +25,7 @@ import {
   describeOutsideHistory,
   forecastOutsideHistory,
   futureDates,
+  largestPeriodSpend,
   parseBounds,
   PlanInputError,
   moneyRange,
@@ -859,10 +860,8 @@ export function planSpendCaveats(
   let beyond = 0;
   const channels: string[] = [];
   for (const ch of plan.channels) {
-    const k = series.channels.indexOf(ch.channel);
-    if (k < 0) continue;
-    let top = 0;
-    for (const v of series.spend[k]) top = Math.max(top, v);
+    if (!series.channels.includes(ch.channel)) continue;
+    const top = largestPeriodSpend(series, ch.channel);
     const over = ch.spend_by_period.reduce((a, v) => a + Math.max(0, v - top), 0);
     if (over > 0) channels.push(ch.channel);
     beyond += over;

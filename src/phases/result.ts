@@ -15,7 +15,7 @@ import {
   standardErrorOfMean,
 } from '../core/metrics.js';
 import type { TenantSeries } from '../core/types.js';
-import { levelShift } from '../core/level-shift.js';
+import { levelShift, type LevelShift } from '../core/level-shift.js';
 import type {
   BaselineComparison,
   ChannelParams,
@@ -132,6 +132,7 @@ export function foldLevelGap(
   fold: Fold,
   predicted: Float64Array,
   foldR2: number,
+  shiftOf: () => LevelShift | null = () => levelShift(series),
 ): FoldLevelGap | null {
   if (!(foldR2 < FAR_OFF_R2)) return null;
   const y = series.target;
@@ -156,7 +157,7 @@ export function foldLevelGap(
   // offset a shift the warnings name. Without one the block's level is as likely the season or the
   // trend forecast off (a weekly file's summer peak on a growing trend was told "not the model" and
   // pointed to a date no warning named).
-  const shift = cause === 'level_offset' ? levelShift(series) : null;
+  const shift = cause === 'level_offset' ? shiftOf() : null;
   const shiftDate = shift !== null && shift.row < fold.testEnd ? shift.date : null;
   const note =
     cause === 'variation'
@@ -212,6 +213,10 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
   };
   let testSum = 0;
   let testCount = 0;
+  // The level_shift test reads the whole series: once per result, however many folds are far off.
+  let shift: LevelShift | null | undefined;
+  const shiftOnce = (): LevelShift | null =>
+    shift === undefined ? (shift = levelShift(series)) : shift;
   for (const ev of evaluations) {
     const { fold } = ev;
     const actual = y.subarray(fold.testStart, fold.testEnd);
@@ -249,7 +254,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
       dropped_terms: ev.droppedTerms ?? [],
       held_terms: ev.heldTerms ?? [],
     });
-    const gap = foldLevelGap(series, fold, ev.predicted, folds[folds.length - 1].r2);
+    const gap = foldLevelGap(series, fold, ev.predicted, folds[folds.length - 1].r2, shiftOnce);
     if (gap !== null) folds[folds.length - 1].level_gap = gap;
   }
   const foldR2 = folds.map((f) => f.r2);

@@ -29,6 +29,7 @@ export {
   doubtHoldReason,
   historicalBaselines,
   heldControlsNote,
+  largestPeriodSpend,
   losingNotes,
   makePlan,
   nonPositiveChannels,

@@ -1281,6 +1281,13 @@ export function checkPlanRequest(
   checkFeasible(cons, series.channels, words);
 }
 
+/** A channel's largest spend in one period (day or week) of the data; 0 for a channel it lacks. */
+export function largestPeriodSpend(series: TenantSeries, channel: string): number {
+  let top = 0;
+  for (const v of series.spend[series.channels.indexOf(channel)] ?? []) top = Math.max(top, v);
+  return top;
+}
+
 /**
  * The note on the carry-over counted after the horizon, from the model's own carry-over: the tail
  * is as long as the slowest of the model and its refits needs (tailLength), and one slow refit
@@ -2190,9 +2197,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   // and a channel's still not (a 6-channel plan put 16.2k on one day of a channel whose largest
   // day in the data was 8.2k, and said nothing).
   const beyond = channels.flatMap((ch) => {
-    const history = series.spend[series.channels.indexOf(ch.channel)] ?? [];
-    let observed = 0;
-    for (const v of history) observed = Math.max(observed, v);
+    const observed = largestPeriodSpend(series, ch.channel);
     let top = 0;
     let at = 0;
     ch.spend_by_period.forEach((v, t) => {
