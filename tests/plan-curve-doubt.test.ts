@@ -111,4 +111,64 @@ describe('planCurveDoubt', () => {
     ]);
     expect(plan(weekly(9702))).toEqual([]);
   });
+
+  it('a compared outlook is checked as the plan is: held at baseline (a) where the curves are in doubt', () => {
+    // A probe's --compare hot moved 80% of the way to its model's optimum (+887k "under a hot
+    // outlook") while --scenario hot alone stayed at (a): the compared plan had no doubt hold.
+    const w = weekly(9709);
+    const out = computePlan(
+      { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
+      w.series,
+      w.tenant,
+      finalToJSON(w.phase3),
+      {
+        horizon: 4,
+        bounds: [],
+        objective: { kind: 'revenue' },
+        outlook: { scenario: 'typical' },
+        compare: { scenario: 'hot' },
+        replicates: 20,
+      },
+    );
+    if (!out.ok) throw new Error(out.error);
+    const compared = out.comparison!.plan;
+    for (const p of [out.plan, compared]) {
+      expect(p.uncertainty!.doubt_hold).toMatch(/curve fit is in doubt/);
+      expect(p.uncertainty!.step).toBe(0);
+    }
+    expect(compared.outlook.source).toBe('scenario:hot');
+  });
+
+  it('a target no checked plan reaches is refused, not answered with the optimum budget', () => {
+    // A probe's --target-roas 1.2 got 2x the history's budget, stored, at a checked ROAS of 0.56.
+    const w = weekly(9709);
+    const target = (value: number) =>
+      computePlan(
+        { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
+        w.series,
+        w.tenant,
+        finalToJSON(w.phase3),
+        {
+          horizon: 4,
+          bounds: [],
+          objective: { kind: 'target_roas', value },
+          outlook: { scenario: 'typical' },
+          replicates: 20,
+        },
+      );
+    // The held plan (the historical split) reaches ROAS 20 at no budget; the model's optimum does.
+    const refused = target(20);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error).toMatch(
+      /^no checked plan reaches a ROAS of 20: the model's own optimum does up to a budget of .*stays at the historical split.*reaches at most (\d+\.\d{3}).*lower the target to at most \1, or plan a budget instead$/,
+    );
+    const most = Number(/at most (\d+\.\d{3})/.exec(refused.error)![1]);
+    expect(most).toBeLessThan(20);
+    // A target the held plan reaches: its checked budget, meeting it.
+    const met = target(3);
+    if (!met.ok) throw new Error(met.error);
+    expect(met.plan.roas).toBeGreaterThanOrEqual(3 * (1 - 1e-6));
+    expect(met.plan.target_search!.checked_budget).toBe(met.plan.budget);
+  });
 });

@@ -28,6 +28,7 @@ import {
   type GivenPlan,
   type Outlook,
   type OutlookComparison,
+  type PlanContext,
   type PlanLiftCalibration,
   type PlanObjective,
   type PlanResult,
@@ -276,27 +277,28 @@ export function computePlan(
       PLAN_WORDS,
       model.controls,
     );
+    // One context for the plan and the compared one: the compared plan is checked as the plan
+    // is (a --compare hot plan of a model whose curves are in doubt moved 80% of the way to its
+    // optimum while the same outlook planned alone stayed at baseline (a)).
+    const contextFor = (o: Outlook): PlanContext => ({
+      series,
+      model,
+      outlook: o,
+      truth,
+      replicates,
+      replicateRoles,
+      explained,
+      curveDoubt: refits.curveDoubt ?? null,
+      given,
+    });
     const one = (budget?: number): PlanResult =>
-      makePlan(
-        {
-          series,
-          model,
-          outlook,
-          truth,
-          replicates,
-          replicateRoles,
-          explained,
-          curveDoubt: refits.curveDoubt ?? null,
-          given,
-        },
-        {
-          horizon: req.horizon,
-          budget,
-          bounds: req.bounds,
-          objective: req.objective,
-          budgetCurve: req.budgetCurve,
-        },
-      );
+      makePlan(contextFor(outlook), {
+        horizon: req.horizon,
+        budget,
+        bounds: req.bounds,
+        objective: req.objective,
+        budgetCurve: req.budgetCurve,
+      });
     const withCalibration = (p: PlanResult): PlanResult =>
       liftCalibration ? { ...p, lift_calibration: liftCalibration } : p;
     const plan = withCalibration(one(req.budget));
@@ -304,18 +306,12 @@ export function computePlan(
     if (req.compare) {
       // Same budget as the first plan (a target objective picks it there), revenue objective.
       const other = makePlan(
-        {
-          series,
-          model,
-          outlook: withPlannedControls(
+        contextFor(
+          withPlannedControls(
             outlookOf(req.compare, series, model.weather, req.horizon, PLAN_WORDS, model.controls),
             outlook,
           ),
-          truth,
-          replicates,
-          replicateRoles,
-          given,
-        },
+        ),
         { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
       );
       comparison = { plan: withCalibration(other), comparison: compareOutlooks(plan, other) };

@@ -1771,11 +1771,27 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     // checked plan reaches it, when there is one (docs/planner.md "Targets instead of a budget").
     if (reps.length >= MIN_PLAN_REPLICATES) {
       const optimumBudget = budget;
-      const checked = (b: number): number =>
-        checkedTargetValue(objective, b, run(b).spend, checkedContext());
+      let best = { b: optimumBudget, v: -Infinity };
+      const checked = (b: number): number => {
+        const v = checkedTargetValue(objective, b, run(b).spend, checkedContext());
+        if (v > best.v) best = { b, v };
+        return v;
+      };
       const found = budgetForCheckedTarget(objective.value, optimumBudget, checked);
+      // No checked plan meets the target: refused as an unreachable target is, rather than a plan
+      // at the optimum's budget that misses it (a probe asked for ROAS 1.2 and got 2x the history's
+      // budget at a checked ROAS of 0.56, and a true one of 0.84: a loss the answer paid for).
+      if (found === null) {
+        const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
+        const [optimumText, bestText] = moneyPair(optimumBudget, best.b);
+        throw new PlanInputError(
+          `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does up to a budget of ${optimumText}, ` +
+            `but the plan checked against the model's refits${hold !== null ? ' (which stays at the historical split: the curves are in doubt)' : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
+            `and no budget down to a tenth of ${optimumText} does better; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, or ` : ''}plan a budget instead`,
+        );
+      }
       targetSearch = { optimum_budget: optimumBudget, checked_budget: found };
-      if (found !== null) budget = found;
+      budget = found;
       // The plan below is solved warm from the optimum at the budget it spends.
       run(budget);
     }
@@ -2178,7 +2194,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     const value = objective.kind === 'target_roas' ? planRoas : planMarginalRoas;
     if (value < objective.value * (1 - TARGET_TOLERANCE)) {
       notes.push(
-        `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}${targetSearch?.checked_budget === null ? `, and no smaller budget down to ${money(CHECKED_TARGET_FLOOR * targetSearch.optimum_budget)} makes a checked plan that reaches it` : ''}`,
+        `the budget was chosen with the model's optimum, which meets the target; the checked plan stops short of it and reaches ${value.toFixed(3)} instead of ${objective.value}`,
       );
     }
   }
