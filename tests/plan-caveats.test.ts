@@ -9,6 +9,7 @@ import {
   planIntervalCaveats,
   planMediaLossCaveats,
   planSpendCaveats,
+  planWindowRoasCaveats,
 } from '../src/app/plan.js';
 import { FACE_WORDS } from '../src/app/words.js';
 import type { TenantSeries } from '../src/core/types.js';
@@ -212,5 +213,57 @@ describe('planBelowSpendCaveats', () => {
         FACE_WORDS.cli,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('planWindowRoasCaveats', () => {
+  const test = (
+    channel: string,
+    spend_change: number,
+    incremental_revenue: number,
+    used = true,
+  ) => ({
+    id: 1,
+    channel,
+    start: '2025-03-14',
+    end: '2025-04-24',
+    spend_change,
+    incremental_revenue,
+    standard_error: 0.1 * Math.abs(incremental_revenue),
+    uncalibrated_lift: incremental_revenue,
+    calibrated_lift: incremental_revenue,
+    conflict: false,
+    used,
+  });
+  const plan = (metaRoas: number, tests: ReturnType<typeof test>[], applied = true) =>
+    ({
+      lift_calibration: { applied, tests, conflicts: [], skipped: [], held_channels: ['google'] },
+      attribution: {
+        channels: [
+          { channel: 'meta', plan_model_roas: metaRoas, explained_model_roas: 1 },
+          { channel: 'google', plan_model_roas: 9, explained_model_roas: 1 },
+        ],
+        media_share: { plan_model: 0.3, explained_model: 0.3 },
+        differs: false,
+      },
+    }) as unknown as PlanResult;
+
+  it("names a calibrated channel whose ROAS over the data is beyond 2x its test window's, either way", () => {
+    // A probe's rain-season go-dark: -163.5k spend, -97.9k measured (window ROAS 0.60), meta 4.60.
+    const [high] = planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900)]));
+    expect(high.code).toBe('calibrated_beyond_window');
+    expect(high.channels).toEqual(['meta']);
+    expect(high.message).toMatch(
+      /^meta ROAS 4\.60 over the data under the calibrated plan model against 0\.60 measured by its lift test in its window \(#1\), 7\.7 times it: /,
+    );
+    const [low] = planWindowRoasCaveats(plan(0.25, [test('meta', -163_500, -97_900)]));
+    expect(low.message).toMatch(/, 1\/2\.4 of it: /);
+  });
+
+  it('says nothing within 2x, for held channels, unused tests, or an uncalibrated plan', () => {
+    expect(planWindowRoasCaveats(plan(1.19, [test('meta', -163_500, -97_900)]))).toEqual([]);
+    expect(planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900, false)]))).toEqual([]);
+    expect(planWindowRoasCaveats(plan(4.6, [test('google', -100, -10)]))).toEqual([]);
+    expect(planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900)], false))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   contrastsLeftOut,
   contrastVerdict,
+  weatherContrastReading,
   weatherStateReading,
 } from '../src/app/weather-reading.js';
 import { explainText } from '../src/cli/commands/explain.js';
@@ -110,6 +111,25 @@ describe('the weather states in one sentence', () => {
     ).toBe('higher when cold');
     // Without contrasts (no intervals, or kept before them) nothing is named.
     expect(contrastsLeftOut({ ...e, weather_contrasts: undefined })).toEqual([]);
+  });
+
+  it('says of a channel whose effect lies mostly below its usual spend that its ratio may be pulled toward 1', () => {
+    const e = withIntervals(
+      { hot: [2.3, 2.9], cold: [1.0, 1.6] },
+      { hot: [1.2, 1.8], cold: [1.1, 1.7] },
+    );
+    e.weather_contrasts = [
+      hotOverCold('social', 2, [1.5, 2.6], [1.3, 3.0]),
+      hotOverCold('search', 1.5 / 1.4, [0.8, 1.4], [0.7, 1.6]),
+    ];
+    const plain = weatherContrastReading(e)!;
+    expect(plain).not.toMatch(/below its usual spend/);
+    e.channels.find((c) => c.channel === 'search')!.below_spend_share = 0.86;
+    const said = weatherContrastReading(e)!;
+    expect(said).toMatch(
+      /search [\d.]+x \(80% [\d.]+ to [\d.]+: [^)]*; 86% of its effect lies below its usual spend \(roas_below_spend_seen\), a level the same in every state: if that level is the baseline's, the ratio is pulled toward 1\)/,
+    );
+    expect(said.match(/below its usual spend/g)).toHaveLength(1);
   });
 
   it('says nothing without intervals (replicates 0) or without weather states', () => {

@@ -26,6 +26,7 @@ export { describeOutsideHistory, forecastOutsideHistory } from './outlook.js';
 export {
   BUDGET_CURVE_MULTIPLES,
   checkPlanRequest,
+  CURVE_DOUBT_EVIDENCE,
   doubtHoldReason,
   historicalBaselines,
   heldControlsNote,

@@ -1379,9 +1379,17 @@ export function doubtHoldReason(
   return parts.length > 0 ? parts.join(', and ') : null;
 }
 
+/**
+ * What plans on curves in doubt did under the truth, one figure wherever it is said (the caveat,
+ * the note and the hold's reason gave three: +27% / 16%, +1080% / 82% and 3x / 0.4-16%, each of
+ * another measurement; a probe read them side by side in one plan). docs/planner.md "Curves the
+ * data do not pin down".
+ */
+export const CURVE_DOUBT_EVIDENCE =
+  'plans made on such curves claimed up to +1080% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue';
+
 /** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
-export const DOUBT_HOLD_WHY =
-  "plans made on such curves claimed up to +1080% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked";
+export const DOUBT_HOLD_WHY = `${CURVE_DOUBT_EVIDENCE}, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked`;
 
 /**
  * The channels the plan funds above their lower bound although the model's ROAS on that spend is
@@ -2299,7 +2307,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (attributionText !== null) notes.push(attributionText);
   if (ctx.curveDoubt) {
     notes.push(
-      `the planner's own curve fit is in doubt (${ctx.curveDoubt}): where it stops at its search's bounds or leaves the baseline negative, its claimed ROAS ran up to 3x the true one and its plans lost 0.4-16% of baseline (a) under the truth on weekly generated tenants (docs/planner.md); ${uncertainty?.doubt_hold ? 'so the plan stays at baseline (a)' : 'keep the spend near the history with bounds'}`,
+      `the planner's own curve fit is in doubt (${ctx.curveDoubt}): ${CURVE_DOUBT_EVIDENCE} (docs/planner.md); ${uncertainty?.doubt_hold ? 'so the plan stays at baseline (a)' : 'keep the spend near the history with bounds'}`,
     );
   }
 

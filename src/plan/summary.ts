@@ -196,7 +196,10 @@ export function liftCalibrationLine(p: PlanResult): string | null {
     ts.map((t) => (t.id !== undefined ? `#${t.id} ` : '') + t.channel).join(', ');
   const head =
     used.length > 0
-      ? `calibrated with ${used.length} lift test${s(used.length)} (${ids(used)}): the plan model and its refits match them as far as the data allow${c.held_channels.length > 0 ? `; ${c.held_channels.join(', ')} without a used test keep${c.held_channels.length === 1 ? 's' : ''} the uncalibrated curve` : ''}`
+      ? `calibrated with ${used.length} lift test${s(used.length)} (${ids(used)}): the plan model and its refits match them as far as the data allow${c.held_channels.length > 0 ? `; ${c.held_channels.join(', ')} without a used test keep${c.held_channels.length === 1 ? 's' : ''} the uncalibrated curve` : ''} ` +
+        // A probe's honest tv test: explain left it out as a conflict, the plan used it, and
+        // neither said the two check it against different models.
+        `(each test judged against the plan's own model and refits; explain judges it against the phase 3 model and may leave out a test used here)`
       : `not calibrated: none of the ${c.tests.length + c.skipped.length} lift test${s(c.tests.length + c.skipped.length)} could be used`;
   const parts = [head];
   // A test left out for being out of line with its channel's other tests (which are used) says
@@ -254,10 +257,18 @@ export function planSummaryLines(p: PlanResult): string[] {
       `80% / 95% intervals over ${refitWords(u)}${u.selection_margin && u.selection_margin.p80 > 0 ? " (lower ends widened for the optimizer's optimism)" : ''}: expected revenue in the horizon ${range(u.expected_revenue_interval.p80)} / ${range(u.expected_revenue_interval.p95)}, incremental ${range(u.incremental_revenue_interval.p80)} / ${range(u.incremental_revenue_interval.p95)}`,
     );
   }
+  // A plan that stays at baseline (a) is (a): its uplift over it is no estimate, and "+0 (80% +0
+  // to +0)" read as a certainty that there was nothing to gain (a probe's held plans, where the
+  // truth's best split added 44-67%).
+  const isA = u !== null && u.step === 0 && u.anchor === 'historical_even';
   for (const b of p.baselines) {
     const iv = b.plan_uplift_interval ?? null;
+    const uplift =
+      isA && b.name === 'historical_even'
+        ? 'the plan is this baseline (it stays there: no uplift over it is claimed, none is measured)'
+        : `plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`;
     lines.push(
-      `  vs ${baselineLetter(b.name)} ${b.description}: ${b.name === 'given_plan' ? `spend ${money(Object.values(b.spend).reduce((a, v) => a + v, 0))}, expected revenue ${money(b.expected_revenue)}, ` : ''}incremental ${money(b.incremental_revenue)}${b.name === 'given_plan' ? ` (ROAS ${b.roas.toFixed(2)})` : ''}, plan ${signed(b.plan_uplift)}${iv ? ` (80% ${signedRange(iv.p80)}, 95% ${signedRange(iv.p95)})` : ''}`,
+      `  vs ${baselineLetter(b.name)} ${b.description}: ${b.name === 'given_plan' ? `spend ${money(Object.values(b.spend).reduce((a, v) => a + v, 0))}, expected revenue ${money(b.expected_revenue)}, ` : ''}incremental ${money(b.incremental_revenue)}${b.name === 'given_plan' ? ` (ROAS ${b.roas.toFixed(2)})` : ''}, ${uplift}`,
     );
   }
   if (p.budget_curve) lines.push(budgetCurveLine(p, money, range));
