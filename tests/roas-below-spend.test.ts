@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
-import { explainFinalModel } from '../src/phases/explain.js';
+import { explainFinalModel, mediaBelowSpendCaveats } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { addIntervals, belowSpendLowerEnd } from '../src/phases/intervals.js';
 import { makePlan, revenueModelOf, scenarioOutlook } from '../src/plan/index.js';
@@ -138,5 +138,51 @@ describe('intervals of a channel whose effect lies below the spend the data show
         `reach down to the part above that level (ROAS ${(ch.roas * part).toFixed(2)})`,
       );
     }
+  });
+});
+
+describe('media_split_below_spend (explain.ts mediaBelowSpendCaveats)', () => {
+  it('says when the channels’ effect below their usual spend adds up to a quarter of the predicted revenue or more', () => {
+    const t = generateShape(
+      shapeSpecOf('wf_s15040_4', 15040, { frequency: 'weekly', years: 3, channels: 4 }),
+      { seed: 15040 },
+    );
+    const model = fitFinalModel(t.series, 3);
+    const e = explainFinalModel(t.series, model, t);
+    const curves = e.response_curves;
+    // Each channel's share below its usual spend, recomputed as in the test above.
+    const below = t.series.channels.map((name, c) => {
+      const x = Array.from(t.series.spend[c]);
+      const mean = x.reduce((a, b) => a + b, 0) / x.length;
+      const curve = curves.find((k) => k.channel === name)!;
+      const at = (v: number) => {
+        const i = curve.spend_levels.findIndex((l) => l >= v);
+        const [x0, x1] = [curve.spend_levels[i - 1], curve.spend_levels[i]];
+        const [y0, y1] = [curve.contribution[i - 1], curve.contribution[i]];
+        return y0 + ((v - x0) / (x1 - x0)) * (y1 - y0);
+      };
+      return at(percentile(x, 0.05)) / at(mean);
+    });
+    // The channels' shares of the predicted revenue set by hand: the sum of share x below share
+    // decides, 0.25 or more.
+    const withShares = (shares: number[]) =>
+      e.channels.map((ch, c) => ({ ...ch, share_of_predicted: shares[c] }));
+    const sum = (shares: number[]) => shares.reduce((a, s, c) => a + s * below[c], 0);
+    const scaleTo = (target: number) => {
+      const base = [0.2, 0.2, 0.2, 0.2];
+      return base.map((s) => (s * target) / sum(base));
+    };
+    const fires = mediaBelowSpendCaveats(t.series, model, withShares(scaleTo(0.26)), curves);
+    expect(fires).toHaveLength(1);
+    expect(fires[0].code).toBe('media_split_below_spend');
+    expect(fires[0].message).toMatch(/, 26 points of it below the spend the data show \(/);
+    expect(fires[0].channels).toEqual(t.series.channels.filter((_, c) => below[c] >= 0.5));
+    expect(mediaBelowSpendCaveats(t.series, model, withShares(scaleTo(0.24)), curves)).toEqual([]);
+    // Media above the revenue (here 1.2 of it): media_beyond_revenue says it instead.
+    const shares = scaleTo(0.26);
+    const total = shares.reduce((a, b) => a + b, 0);
+    const beyond = shares.map((v) => (v * 1.2) / total);
+    expect(sum(beyond)).toBeGreaterThan(0.25);
+    expect(mediaBelowSpendCaveats(t.series, model, withShares(beyond), curves)).toEqual([]);
   });
 });

@@ -435,9 +435,11 @@ export const LEVELS = [
  * between a weather column's extreme states with intervals from the paired refits
  * (Explanation.weather_contrasts, weatherContrasts), and the caveat roas_below_spend_seen (explain.ts);
  * 31: that caveat's channels carry below_spend_share and their ROAS and contribution intervals
- * reach down to the part of the effect above their lowest usual spend (belowSpendLowerEnd).
+ * reach down to the part of the effect above their lowest usual spend (belowSpendLowerEnd);
+ * 32: the caveat media_split_below_spend (explain.ts), so that explanations kept before it are
+ * made again.
  */
-export const INTERVALS_VERSION = 31;
+export const INTERVALS_VERSION = 32;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
