@@ -110,6 +110,7 @@ describe('a far-off fold says how far its level is (FoldResult.level_gap)', () =
     expect(gap?.cause).toBe('level_offset');
     expect(gap?.note).toContain('+190% against its forecast');
     expect(foldLevelGap(s, fold, predicted, -0.5)).toBeNull();
+    expect(foldLevelGap(s, fold, predicted, -0.51)).not.toBeNull();
   });
 
   it('names a level shift only where the level_shift warning finds one before the block ends', () => {

@@ -223,7 +223,7 @@ export const foldOut = z.looseObject({
     .optional(),
   dropped_terms: z.array(z.string()).optional(),
   held_terms: z.array(z.string()).optional(),
-  /** A fold with R² below -1: its block's level against its forecast and training rows (phases/result.ts). */
+  /** A fold with R² below -0.5 (FAR_OFF_R2): its block's level against its forecast and training rows (phases/result.ts). */
   level_gap: z
     .looseObject({
       test_mean: metric,

@@ -104,8 +104,13 @@ export interface AssembleInput {
 
 const fmt2 = (x: number): string => x.toFixed(2);
 
-/** A fold R² below this is far off: its result says how far the block's level is (FoldResult.level_gap). */
-export const FAR_OFF_R2 = -1;
+/**
+ * A fold R² below this is far off: its result says how far the block's level is (FoldResult.level_gap).
+ * -1 until session 63: an outside practitioner's daily fold at -0.61, 70% of its squared error the
+ * block's level (a holiday season at the end of its one-year window lifting the forecast), said
+ * nothing. Below -0.5 the fold's errors are 1.5 times its block's own spread.
+ */
+export const FAR_OFF_R2 = -0.5;
 /** Share of a far-off fold's squared error at or above which its level offset is named the cause. */
 export const LEVEL_OFFSET_SHARE = 0.5;
 
