@@ -32,7 +32,8 @@ describe("the plan summary's lift-test line", () => {
       ]),
     );
     expect(line).toBe(
-      'calibrated with 1 lift test (#7 meta): the plan model and its refits match them as far as the data allow; ' +
+      'calibrated with 1 lift test (#7 meta): the plan model and its refits match them as far as the data allow ' +
+        "(each test judged against the plan's own model and refits; explain judges it against the phase 3 model and may leave out a test used here); " +
         "1 in conflict with the data, the plan model's refits or the channel's other tests, not used (#8 meta out of line with #7): check the experiment",
     );
   });
