@@ -254,7 +254,7 @@ describe('planWindowRoasCaveats', () => {
     expect(high.code).toBe('calibrated_beyond_window');
     expect(high.channels).toEqual(['meta']);
     expect(high.message).toMatch(
-      /^meta ROAS 4\.60 over the data under the calibrated plan model against 0\.60 measured by its lift test in its window \(#1\), 7\.7 times it: /,
+      /^meta ROAS 4\.60 over the data under the calibrated plan model against 0\.60 measured by its lift test in its window \(#1: \|incremental_revenue \/ spend_change\|\), 7\.7 times it: /,
     );
     const [low] = planWindowRoasCaveats(plan(0.25, [test('meta', -163_500, -97_900)]));
     expect(low.message).toMatch(/, 1\/2\.4 of it: /);

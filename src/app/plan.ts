@@ -12,7 +12,7 @@ import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
 import { conflictingChannels, liftConflictLead } from '../phases/calibration.js';
 import { dataCaveats } from '../phases/data-caveats.js';
-import { WINDOW_ROAS_FACTOR } from '../phases/explain.js';
+import { windowRoasReadings } from '../phases/explain.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import type { Caveat } from '../phases/types.js';
 import type { FaceWords } from './words.js';
@@ -601,7 +601,7 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
 /**
  * `calibrated_beyond_window` in a plan, as explain says it (phases/explain.ts windowRoasCaveats): a
  * calibrated channel whose ROAS over the whole data under the plan model (its attribution) is more
- * than WINDOW_ROAS_FACTOR times, or less than 1 / that, the ROAS its used tests measured in their
+ * than explain's WINDOW_ROAS_FACTOR times, or less than 1 / that, the ROAS its used tests measured in their
  * windows. A probe's honest rain-season test took the plan's claimed incremental revenue from
  * 513.7k to 870.6k (true 490.1k) and meta's ROAS to 4.60 (true 1.88), and the plan said nothing
  * while explain gave this caveat.
@@ -610,23 +610,12 @@ export function planWindowRoasCaveats(plan: PlanResult): Caveat[] {
   const c = plan.lift_calibration ?? null;
   const attribution = plan.attribution ?? null;
   if (c === null || !c.applied || attribution === null) return [];
-  const out: { channel: string; text: string }[] = [];
-  for (const a of attribution.channels) {
-    if (c.held_channels.includes(a.channel) || a.plan_model_roas === null) continue;
-    const used = c.tests.filter((t) => t.used && t.channel === a.channel);
-    const spend = used.reduce((acc, t) => acc + t.spend_change, 0);
-    const lift = used.reduce((acc, t) => acc + t.incremental_revenue, 0);
-    if (used.length === 0 || spend === 0) continue;
-    const windowRoas = Math.abs(lift / spend);
-    const factor = a.plan_model_roas / windowRoas;
-    if (!(windowRoas > 0) || !Number.isFinite(factor)) continue;
-    if (factor <= WINDOW_ROAS_FACTOR && factor >= 1 / WINDOW_ROAS_FACTOR) continue;
-    const ids = used.map((t) => `#${t.id ?? c.tests.indexOf(t) + 1}`).join(', ');
-    out.push({
-      channel: a.channel,
-      text: `${a.channel} ROAS ${a.plan_model_roas.toFixed(2)} over the data under the calibrated plan model against ${windowRoas.toFixed(2)} measured by its lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
-    });
-  }
+  const out = windowRoasReadings(
+    c.tests,
+    c.held_channels,
+    attribution.channels.map((a) => ({ channel: a.channel, roas: a.plan_model_roas })),
+    'over the data under the calibrated plan model',
+  );
   if (out.length === 0) return [];
   return [
     {

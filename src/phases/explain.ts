@@ -1010,15 +1010,30 @@ export const WINDOW_ROAS_FACTOR = 2;
  * took its ROAS from +41% to +227% off the truth (2.4x the window's) with tight intervals
  * (probe s53). A check on the figures, not a new model: the caveat says what would test it.
  */
-function windowRoasCaveats(
-  report: CalibrationReport,
-  channels: readonly ChannelDecomposition[],
-): Caveat[] {
-  if (!report.applied) return [];
-  const out: { channel: string; text: string }[] = [];
+/** A calibrated channel's ROAS beyond WINDOW_ROAS_FACTOR of its tests' window ROAS (windowRoasReadings). */
+export interface WindowRoasReading {
+  channel: string;
+  /** "meta ROAS 4.60 ... 7.7 times it": the channel's figures against its tests', in words. */
+  text: string;
+}
+
+/**
+ * The calibrated channels (not held, with used tests whose spend changes do not sum to 0) whose
+ * ROAS is more than WINDOW_ROAS_FACTOR times, or less than 1 / that, the ROAS their used tests
+ * measured in their windows (|sum incremental revenue / sum spend change|), in words: explain's
+ * with the phase-3 model's ROAS over the data, the plan's with the plan model's (`whose` names it).
+ * Each test is labelled by its stored id, else its place among `tests`.
+ */
+export function windowRoasReadings(
+  tests: readonly (LiftTest & { used: boolean })[],
+  held: readonly string[],
+  channels: readonly { channel: string; roas: number | null }[],
+  whose: string,
+): WindowRoasReading[] {
+  const out: WindowRoasReading[] = [];
   for (const ch of channels) {
-    if (report.held_channels.includes(ch.channel)) continue;
-    const used = report.tests.filter((t) => t.used && t.channel === ch.channel);
+    if (held.includes(ch.channel) || ch.roas === null) continue;
+    const used = tests.filter((t) => t.used && t.channel === ch.channel);
     const spend = used.reduce((a, t) => a + t.spend_change, 0);
     const lift = used.reduce((a, t) => a + t.incremental_revenue, 0);
     if (used.length === 0 || spend === 0) continue;
@@ -1026,13 +1041,26 @@ function windowRoasCaveats(
     const factor = ch.roas / windowRoas;
     if (!(windowRoas > 0) || !Number.isFinite(factor)) continue;
     if (factor <= WINDOW_ROAS_FACTOR && factor >= 1 / WINDOW_ROAS_FACTOR) continue;
-    // A test's label as the calibration report gives it (its stored id, else its place there).
-    const ids = used.map((t) => `#${t.id ?? report.tests.indexOf(t) + 1}`).join(', ');
+    const ids = used.map((t) => `#${t.id ?? tests.indexOf(t) + 1}`).join(', ');
     out.push({
       channel: ch.channel,
-      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} over the whole data against ${windowRoas.toFixed(2)} measured by its lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: |incremental_revenue / spend_change|), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
+      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} ${whose} against ${windowRoas.toFixed(2)} measured by its lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: |incremental_revenue / spend_change|), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
     });
   }
+  return out;
+}
+
+function windowRoasCaveats(
+  report: CalibrationReport,
+  channels: readonly ChannelDecomposition[],
+): Caveat[] {
+  if (!report.applied) return [];
+  const out = windowRoasReadings(
+    report.tests,
+    report.held_channels,
+    channels,
+    'over the whole data',
+  );
   if (out.length === 0) return [];
   return [
     {
