@@ -17,6 +17,24 @@ import { weeklyPlanTenant } from './plan-helpers.js';
 
 const weekly = weeklyPlanTenant;
 
+/** computePlan of a weekly tenant's phase 3 model: 4 weeks, typical outlook, `extra` on top. */
+function planOf(w: ReturnType<typeof weekly>, extra: Partial<Parameters<typeof computePlan>[4]>) {
+  return computePlan(
+    { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
+    w.series,
+    w.tenant,
+    finalToJSON(w.phase3),
+    {
+      horizon: 4,
+      bounds: [],
+      objective: { kind: 'revenue' },
+      outlook: { scenario: 'typical' },
+      replicates: 20,
+      ...extra,
+    },
+  );
+}
+
 describe('planCurveDoubt', () => {
   it('names a channel whose decay or k_mult sits at a bound of the search, else null', () => {
     const { series, phase3 } = weekly(9700);
@@ -90,19 +108,7 @@ describe('planCurveDoubt', () => {
 
   it('the plan says when its curve fit is in doubt, and only then', () => {
     const plan = (w: ReturnType<typeof weekly>) => {
-      const out = computePlan(
-        { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
-        w.series,
-        w.tenant,
-        finalToJSON(w.phase3),
-        {
-          horizon: 4,
-          bounds: [],
-          objective: { kind: 'revenue' },
-          outlook: { scenario: 'typical' },
-          replicates: 0,
-        },
-      );
+      const out = planOf(w, { replicates: 0 });
       if (!out.ok) throw new Error(out.error);
       return out.plan.notes.filter((n) => n.includes("the planner's own curve fit is in doubt"));
     };
@@ -116,20 +122,7 @@ describe('planCurveDoubt', () => {
     // A probe's --compare hot moved 80% of the way to its model's optimum (+887k "under a hot
     // outlook") while --scenario hot alone stayed at (a): the compared plan had no doubt hold.
     const w = weekly(9709);
-    const out = computePlan(
-      { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
-      w.series,
-      w.tenant,
-      finalToJSON(w.phase3),
-      {
-        horizon: 4,
-        bounds: [],
-        objective: { kind: 'revenue' },
-        outlook: { scenario: 'typical' },
-        compare: { scenario: 'hot' },
-        replicates: 20,
-      },
-    );
+    const out = planOf(w, { compare: { scenario: 'hot' } });
     if (!out.ok) throw new Error(out.error);
     const compared = out.comparison!.plan;
     for (const p of [out.plan, compared]) {
@@ -142,20 +135,7 @@ describe('planCurveDoubt', () => {
   it('a target no checked plan reaches is refused, not answered with the optimum budget', () => {
     // A probe's --target-roas 1.2 got 2x the history's budget, stored, at a checked ROAS of 0.56.
     const w = weekly(9709);
-    const target = (value: number) =>
-      computePlan(
-        { kind: 'shape', tenant: w.id, seed: w.seed, shape: w.spec },
-        w.series,
-        w.tenant,
-        finalToJSON(w.phase3),
-        {
-          horizon: 4,
-          bounds: [],
-          objective: { kind: 'target_roas', value },
-          outlook: { scenario: 'typical' },
-          replicates: 20,
-        },
-      );
+    const target = (value: number) => planOf(w, { objective: { kind: 'target_roas', value } });
     // The held plan (the historical split) reaches ROAS 20 at no budget; the model's optimum does.
     const refused = target(20);
     expect(refused.ok).toBe(false);
