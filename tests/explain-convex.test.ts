@@ -33,6 +33,22 @@ describe('convex_curve on an explanation', () => {
     expect(convex[0].message).toMatch(/^google \(Hill shape 3\.00\): the model's return rises/);
   });
 
+  it('is not given for a channel without spend (explain says "no spend"; a probe’s radio got both)', () => {
+    const g = series.channels.indexOf('google');
+    const silent = {
+      ...series,
+      spend: series.spend.map((x, c) => (c === g ? new Float64Array(n) : x)),
+    };
+    const decay = searched.channelParams!.google.decay;
+    const k = hillKFor(geometricAdstock(series.spend[g], decay), n, 8);
+    const params = { ...searched.channelParams!, google: { decay, k_mult: 8, s: 3, k } };
+    const model = fitFinalModel(silent, 3, { channelParams: params });
+    const caveats = explainFinalModel(silent, model, null).caveats;
+    expect(
+      caveats.filter((c) => c.code === 'convex_curve').flatMap((c) => c.channels),
+    ).not.toContain('google');
+  });
+
   it('is not given for the searched model of a built-in tenant', () => {
     const caveats = explainFinalModel(series, searched, null).caveats;
     expect(caveats.some((c) => c.code === 'convex_curve')).toBe(false);

@@ -761,10 +761,16 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
           ),
         }
       : {}),
+    // Every note the CLI prints after the summary (a last-day burst's, the carry-over's, the
+    // step's): the report had dropped them, and a 27.4k last-day spike stood without its reason.
     notes: [
-      ...stored.read_first,
-      ...stored.summary.slice(1, 3),
-      ...p.weather_shift.map((w) => w.text),
+      ...new Set([
+        ...stored.read_first,
+        ...stored.summary.slice(1, 3),
+        ...p.weather_shift.map((w) => w.text),
+        ...p.notes,
+      ]),
     ],
+    read_first: stored.read_first,
   };
 }

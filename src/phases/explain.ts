@@ -814,7 +814,10 @@ function convexCaveats(series: TenantSeries, model: FinalModel): Caveat[] {
   if (model.phase !== 3 || !params) return [];
   const curves = series.channels.map((c) => params[c]);
   if (curves.some((p) => p === undefined)) return [];
-  const convex = convexChannels(series, curves);
+  // A channel without spend has no curve to read (explain says "no spend"; a probe's radio got both).
+  const convex = convexChannels(series, curves).filter((c) =>
+    series.spend[series.channels.indexOf(c.channel)]?.some((v) => v !== 0),
+  );
   if (convex.length === 0) return [];
   const one = convex.length === 1;
   return [

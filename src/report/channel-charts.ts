@@ -27,7 +27,7 @@ import {
 import { interpolate } from '../core/stats.js';
 import { EXTREME_STATE_PAIRS, weatherStateLabels } from '../core/weather-names.js';
 import { sharedMediaShape } from '../phases/shared-shape.js';
-import { unreliableRoas } from './reliability.js';
+import { heldAtZeroChannels, unreliableRoas } from './reliability.js';
 import type { Interval, TenantReportData } from './types.js';
 
 const STATE_ORDER = ['cold', 'mild', 'hot', 'dry', 'rain'];
@@ -273,8 +273,10 @@ function groupedBarLayers(
 export function roasChart(d: TenantReportData): ChartDef {
   const ivs = d.intervals ?? {};
   const rows: Row[] = [];
-  // A channel with no spend has no ROAS (0 by construction): no bar, no label, the reading says so.
-  const spent = d.explanation.channels.filter((c) => !c.no_spend);
+  // A channel with no spend has no ROAS (0 by construction): no bar, no label, the reading says so;
+  // nor does one held at 0 (not identified: heldAtZeroChannels).
+  const held = heldAtZeroChannels(d);
+  const spent = d.explanation.channels.filter((c) => !c.no_spend && !held.has(c.channel));
   for (const c of spent) {
     rows.push({
       channel: c.channel,
@@ -313,6 +315,8 @@ export function roasChart(d: TenantReportData): ChartDef {
   const sorted = [...d.explanation.channels].sort((a, b) => b.roas - a.roas);
   const parts = sorted.map((c) => {
     if (c.no_spend) return `${c.channel}: no spend in the data, nothing to estimate`;
+    if (held.has(c.channel))
+      return `${c.channel}: held at 0, not identified (no bar; Read first)${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}`;
     const iv = ivs.roas?.[c.channel];
     const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
     return `${c.channel} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
@@ -338,11 +342,12 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
   // and their bars were drawn on one position.
   const labels = weatherStateLabels(states);
   const rows: Row[] = [];
+  const held = heldAtZeroChannels(d);
   const unspent = new Set(d.explanation.channels.filter((c) => c.no_spend).map((c) => c.channel));
   for (const [k, s] of states.entries()) {
     for (const c of s.channels) {
-      // A channel with no spend at all: no slot among the bars, a note below the chart.
-      if (unspent.has(c.channel)) continue;
+      // A channel with no spend at all, or held at 0: no slot among the bars, a note below the chart.
+      if (unspent.has(c.channel) || held.has(c.channel)) continue;
       rows.push({
         state: labels[k],
         variable: s.variable,
@@ -357,7 +362,9 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     }
   }
   const colors = channelColors(d.tenant.channels);
-  const chans = d.explanation.channels.map((c) => c.channel).filter((c) => !unspent.has(c));
+  const chans = d.explanation.channels
+    .map((c) => c.channel)
+    .filter((c) => !unspent.has(c) && !held.has(c));
   const order = [...new Set(rows.map((r) => r.state as string))].sort(
     (a, b) => STATE_ORDER.indexOf(a) - STATE_ORDER.indexOf(b),
   );
@@ -400,6 +407,10 @@ export function weatherRoasChart(d: TenantReportData): ChartDef | null {
     notes: [
       ...states.map((s, k) => `${labels[k]}: ${s.definition} (${s.rows} ${period}s)`),
       ...unspentStateNotes(d, period),
+      ...[...held].map(
+        (c) =>
+          `held at 0: ${c} (its effect is not identified, so neither is its ROAS in any weather: no bars)`,
+      ),
     ],
   };
 }

@@ -292,6 +292,20 @@ export function contributionsChart(d: TenantReportData): ChartDef {
     periods = monthPeriods(dec.dates);
     unit = 'month';
   }
+  // Periods grouped from rows hold unequal counts (months of 4 or 5 weeks, a first and a last week
+  // of a day or two): each is scaled to the rows of a whole period, so that a 5-week month does not
+  // stand 25% above a 4-week one and an edge week does not read as a collapse (a probe's weekly
+  // 12-channel report: every 5-week month a local peak, a seasonal sawtooth the data did not have).
+  const grouped = periods.length < dec.dates.length;
+  const fullRows =
+    unit === 'month'
+      ? d.tenant.frequency === 'weekly'
+        ? 365.25 / 12 / 7
+        : 365.25 / 12
+      : unit === 'week' && grouped
+        ? 7
+        : 1;
+  const scaleOf = (p: { rows: number[] }): number => (grouped ? fullRows / p.rows.length : 1);
   const rows: Row[] = [];
   for (const p of periods) {
     for (const part of parts) {
@@ -301,7 +315,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
         period_start: p.start,
         period_end: p.end,
         component: part.name,
-        contribution: sig(s),
+        contribution: sig(s * scaleOf(p)),
       });
     }
   }
@@ -315,7 +329,7 @@ export function contributionsChart(d: TenantReportData): ChartDef {
     const w = periods.map((p) => {
       let ws = 0;
       for (const t of p.rows) ws += (dec.weather as number[])[t];
-      return { value: ws, start: p.start };
+      return { value: ws * scaleOf(p), start: p.start };
     });
     const lo = w.reduce((a, b) => (b.value < a.value ? b : a));
     const hi = w.reduce((a, b) => (b.value > a.value ? b : a));
@@ -369,6 +383,13 @@ export function contributionsChart(d: TenantReportData): ChartDef {
       },
     ),
     notes: [
+      ...(grouped
+        ? [
+            unit === 'month'
+              ? `Each month's bars are its ${d.tenant.frequency === 'weekly' ? 'weeks' : 'days'} scaled to an average month (${d.tenant.frequency === 'weekly' ? '4.35 weeks' : '30.4 days'}): months of 4 and 5 weeks, and the first and last months of the data, compare as like with like; the shares above are of the unscaled totals.`
+              : 'Each week is its days scaled to 7: a first or last week the data hold only part of compares with the others; the shares above are of the unscaled totals.',
+          ]
+        : []),
       'Channel parts are counterfactual (prediction minus prediction with that channel at zero, carry-over included); weather is prediction minus prediction at average weather; ' +
         (controls
           ? 'controls are the sum over the controls of prediction minus prediction with the control at 0 when it is 0 on at least half the rows (events, promotions), else at its mean (prices; the decomposition CSV has each); '

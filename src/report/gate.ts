@@ -5,8 +5,21 @@ import type { GateView } from './types.js';
 
 const GOOD = new Set(['PROCEED_TO_PHASE_2', 'PHASE_1_SUFFICIENT', 'STOP_SUFFICIENT', 'SUCCESS']);
 
-export function gateTone(decision: string): 'good' | 'bad' | 'neutral' {
-  if (decision === 'ESCALATE') return 'bad';
+/**
+ * The gate's colour: an ESCALATE whose only triggered criterion is missing_prerequisite_run (no run
+ * of the phase before: "not a model failure") is neutral, not red; a run of 16 passing tenants
+ * read as a red failure.
+ */
+export function gateTone(
+  decision: string,
+  criteria: readonly { name: string; triggered: boolean }[] = [],
+): 'good' | 'bad' | 'neutral' {
+  if (decision === 'ESCALATE') {
+    const triggered = criteria.filter((c) => c.triggered);
+    return triggered.length > 0 && triggered.every((c) => c.name === 'missing_prerequisite_run')
+      ? 'neutral'
+      : 'bad';
+  }
   return GOOD.has(decision) ? 'good' : 'neutral';
 }
 
@@ -37,7 +50,7 @@ export function gateHtml(g: GateView | null, phase: number): string {
     )
     .join('');
   return (
-    `<p><span class="badge ${gateTone(d.decision)}">${escapeHtml(d.decision)}</span> ` +
+    `<p><span class="badge ${gateTone(d.decision, d.escalation_criteria)}">${escapeHtml(d.decision)}</span> ` +
     `phase ${d.phase}: ${d.pass_count} of ${d.total} tenants pass, mean R² ${d.mean_r2.toFixed(3)} (${where}).</p>` +
     `<p><strong>Next step:</strong> ${escapeHtml(d.next_step)}</p>` +
     `<ul>${reasons}</ul>` +

@@ -29,6 +29,11 @@ export interface Page {
   heading: string;
   subheading: string;
   cards: Card[];
+  /**
+   * A line above the cards pointing to a section read first (the caveats): on a phone the cards
+   * filled the first screen and a green card sat above "this model fails the pass bar".
+   */
+  notice?: { text: string; href: string } | null;
   blocks: PageBlock[];
   footer: string;
 }
@@ -40,7 +45,10 @@ body{margin:0;font:15px/1.5 Helvetica,Arial,sans-serif;color:var(--fg);backgroun
 header{padding:24px 32px 12px;border-bottom:1px solid var(--line);background:var(--bg)}
 h1{margin:0 0 4px;font-size:24px}
 .sub{margin:0;color:var(--muted);overflow-wrap:anywhere}
+section p,section li{overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 8px}
+.notice{margin:12px 0 0;padding:8px 12px;border:1px solid #b26a00;border-radius:6px;background:#fff4e5;color:#4d2e00}
+.notice a{color:inherit;font-weight:bold}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:150px}
 .card .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .card .value{font-size:22px;font-weight:bold}
@@ -181,6 +189,9 @@ export function renderPage(page: Page, reportId: string): string {
     `<title>${escapeHtml(page.title)}</title>\n<style>${CSS}</style>\n</head>\n` +
     `<body data-report="${escapeHtml(reportId)}">\n` +
     `<header><h1>${escapeHtml(page.heading)}</h1><p class="sub">${escapeHtml(page.subheading)}</p>` +
+    (page.notice
+      ? `<p class="notice" role="note"><a href="${escapeHtml(page.notice.href)}">${escapeHtml(page.notice.text)}</a></p>`
+      : '') +
     `<div class="cards">${page.cards.map(cardHtml).join('')}</div></header>\n` +
     `<nav>${nav}</nav>\n<main>\n${body}\n</main>\n` +
     `<footer>${page.footer}</footer>\n` +

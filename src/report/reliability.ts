@@ -28,3 +28,17 @@ const UNRELIABLE_ROAS_CODES = new Set([
   'media_effect_held_at_zero',
   'negative_media_effect',
 ]);
+
+/**
+ * Channels the model holds at 0 (the caveat media_effect_held_at_zero: a negative effect the data
+ * do not identify, constrained to none): their ROAS of 0 means "not identified", and their
+ * per-state and per-period parts, which sum to 0, are no measurement either. The report drew
+ * tiktok's weather-state ROAS at -1.4 and 2.0 and tabled "0.00", which read as "does nothing".
+ */
+export function heldAtZeroChannels(d: TenantReportData): Set<string> {
+  const out = new Set<string>();
+  for (const cv of d.explanation.caveats ?? []) {
+    if (cv.code === 'media_effect_held_at_zero') for (const c of cv.channels ?? []) out.add(c);
+  }
+  return out;
+}

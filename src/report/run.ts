@@ -351,7 +351,7 @@ export async function buildRunReport(d: RunReportData): Promise<BuiltReport> {
       label: 'gate decision',
       value: d.gate.decision.decision,
       detail: clip(d.gate.decision.next_step, 80),
-      tone: gateTone(d.gate.decision.decision),
+      tone: gateTone(d.gate.decision.decision, d.gate.decision.escalation_criteria),
     });
   }
   if (d.comparison) {

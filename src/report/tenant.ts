@@ -21,7 +21,7 @@ import { gateHtml, gateTone } from './gate.js';
 import { renderPage, tableHtml, type Card, type PageBlock } from './html.js';
 import { renderSvg } from './render.js';
 import type { TenantReportData } from './types.js';
-import { unreliableRoas } from './reliability.js';
+import { heldAtZeroChannels, unreliableRoas } from './reliability.js';
 
 export { unreliableRoas };
 
@@ -87,12 +87,27 @@ function channelTable(d: TenantReportData): string {
     ...(pooled ? ['marginal ROAS pooled'] : []),
     ...(truth ? ['true ROAS', 'ROAS error'] : []),
   ];
+  const held = heldAtZeroChannels(d);
   const rows = d.explanation.channels.map((c) => {
     const iv = roasIv[c.channel];
     // No spend: its ROAS figures are 0 by construction, not estimates.
     if (c.no_spend) {
       return header.map((h, i) =>
         i === 0 ? c.channel : i === 1 ? num(c.spend) : i === 2 ? num(c.contribution) : 'no spend',
+      );
+    }
+    // Held at 0: its figures are not identified (its true ROAS stays beside them).
+    if (held.has(c.channel)) {
+      return header.map((h, i) =>
+        i === 0
+          ? c.channel
+          : i === 1
+            ? num(c.spend)
+            : h === 'true ROAS'
+              ? c.truth
+                ? ratio(c.truth.roas)
+                : 'n/a'
+              : 'not identified',
       );
     }
     return [
@@ -168,31 +183,81 @@ function controlTable(d: TenantReportData): string | null {
   );
 }
 
+/**
+ * The explained model's own fold R² against the bar, where the result's folds forecast partly with
+ * another model (Explanation.validation.explained_model_r2); null otherwise. The cards read it as
+ * "Read first" does: a probe's card said a green "pass" over a first caveat "this phase 3 model
+ * fails the pass bar: ... 0.384 < 0.5".
+ */
+function explainedVerdict(d: TenantReportData): { r2: number; passes: boolean } | null {
+  const v = d.explanation.validation;
+  if (!v || v.explained_model_r2 === undefined) return null;
+  return { r2: v.explained_model_r2, passes: v.explained_model_r2 >= v.pass_threshold };
+}
+
+/** The line above the cards: how many caveats "Read first" holds, and the first one's opening. */
+function noticeOf(
+  caveats: readonly string[],
+  plan: readonly string[],
+): { text: string; href: string } | null {
+  const n = caveats.length + plan.length;
+  if (n === 0) return null;
+  const first = caveats[0] ?? plan[0];
+  return {
+    text: `${n} caveat${n === 1 ? '' : 's'} to read before these figures${plan.length ? ` (${plan.length} of the budget plan)` : ''}, the first: ${firstWords(first)}`,
+    href: '#caveats',
+  };
+}
+
+/** A caveat's first clause (to its first colon), at most 140 characters, for the notice line. */
+function firstWords(caveat: string): string {
+  const colon = caveat.indexOf(': ');
+  const head = colon > 0 ? caveat.slice(0, colon) : caveat;
+  return head.length > 140 ? `${head.slice(0, 139)}…` : head;
+}
+
 function cards(d: TenantReportData): Card[] {
   const res = d.result;
+  const own = explainedVerdict(d);
+  const passes = res.passes && (own?.passes ?? true);
+  const alone = own ? `this model alone ${r2(own.r2)}` : null;
   const out: Card[] = [
     {
       label: 'out-of-sample R²',
       value: r2(res.mean_r2),
-      detail:
+      detail: [
+        alone,
         res.oracle_r2 !== null
           ? `oracle ${r2(res.oracle_r2)} (gap ${(res.mean_r2 - res.oracle_r2).toFixed(3)})`
           : `fold std ${res.std_r2.toFixed(3)}`,
-      tone: res.passes ? 'good' : 'bad',
+      ]
+        .filter((x) => x !== null)
+        .join('; '),
+      tone: passes ? 'good' : 'bad',
     },
     {
       label: 'pass bar',
-      value: res.passes ? 'pass' : 'fail',
-      detail: res.failures.length ? res.failures[0] : 'every check met',
-      tone: res.passes ? 'good' : 'bad',
+      value: passes ? 'pass' : 'fail',
+      detail:
+        res.passes && own && !own.passes
+          ? `the folds pass; ${alone} does not: its figures are the ones below`
+          : res.failures.length
+            ? res.failures[0]
+            : 'every check met',
+      tone: passes ? 'good' : 'bad',
     },
   ];
   // The best ROAS among channels the caveats do not call unreliable (the card named a channel
-  // with no spend, almost none, an interval across zero or a split the data cannot make).
+  // with no spend, almost none, an interval across zero or a split the data cannot make), and
+  // none for a model that fails the bar or a channel whose ROAS is read below the spend the data
+  // show (a probe's card read "best ROAS 9.39" under a first caveat "its ROAS and contributions are
+  // not reliable").
   const unreliable = unreliableRoas(d);
-  const best = d.explanation.channels
-    .filter((c) => !unreliable.has(c.channel))
-    .sort((a, b) => b.roas - a.roas)[0];
+  const best = passes
+    ? d.explanation.channels
+        .filter((c) => !unreliable.has(c.channel) && c.below_spend_share === undefined)
+        .sort((a, b) => b.roas - a.roas)[0]
+    : undefined;
   if (best) {
     out.push({
       label: 'best ROAS',
@@ -205,7 +270,9 @@ function cards(d: TenantReportData): Card[] {
     out.push({
       label: 'best ROAS',
       value: 'none reliable',
-      detail: "no channel's ROAS is reliable: see Read first",
+      detail: passes
+        ? "no channel's ROAS is reliable: see Read first"
+        : 'the model fails the pass bar: see Read first',
     });
   }
   out.push({
@@ -218,7 +285,7 @@ function cards(d: TenantReportData): Card[] {
       label: `phase ${d.phase} gate`,
       value: d.gate.decision.decision,
       detail: `${d.gate.decision.pass_count}/${d.gate.decision.total} tenants pass`,
-      tone: gateTone(d.gate.decision.decision),
+      tone: gateTone(d.gate.decision.decision, d.gate.decision.escalation_criteria),
     });
   }
   return out;
@@ -231,12 +298,19 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
   const t = d.tenant;
   const period = t.frequency === 'weekly' ? 'weeks' : 'days';
   const page: PageBlock[] = [];
-  if (d.caveats.length) {
+  const planFirst = d.plan?.read_first ?? [];
+  if (d.caveats.length || planFirst.length) {
+    const list = (cs: readonly string[]) =>
+      `<ul class="caveats">${cs.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`;
     page.push({
       kind: 'html',
       id: 'caveats',
       title: 'Read first',
-      html: `<ul class="caveats">${d.caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`,
+      html:
+        (d.caveats.length ? list(d.caveats) : '') +
+        (planFirst.length
+          ? `<h3>The budget plan (plan ${escapeHtml(String(d.plan!.id))})</h3>${list(planFirst)}`
+          : ''),
     });
   }
   const add = (id: string) => {
@@ -303,6 +377,7 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
         `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${count(t.rows)} ${period} ` +
         `${t.start} .. ${t.end} · channels ${t.channels.join(', ')} · weather ${t.weather.join(', ') || 'none'}`,
       cards: cards(d),
+      notice: noticeOf(d.caveats, planFirst),
       blocks: page,
       footer:
         `weathervane-mmm ${escapeHtml(d.version)} · ` +

@@ -105,6 +105,12 @@ export interface PlanView {
     return_on_increment: number | null;
   }[];
   notes?: string[];
+  /**
+   * The plan's caveats (its `read_first`), which the page's "Read first" repeats under the plan's
+   * name: beside the plan chart alone they sat as grey bullets near the bottom of the page.
+   * Absent for plan views made before session 63.
+   */
+  read_first?: string[];
 }
 
 export interface GateView {
