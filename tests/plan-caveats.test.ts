@@ -217,13 +217,31 @@ describe('planBelowSpendCaveats', () => {
 });
 
 describe('planWindowRoasCaveats', () => {
+  // 92 days from 2025-03-01; meta spends 163,500 over the test window 2025-03-14..04-24 (42 days).
+  const dates = Array.from({ length: 92 }, (_, i) =>
+    new Date(Date.UTC(2025, 2, 1 + i)).toISOString().slice(0, 10),
+  );
+  const series = {
+    tenant: 't',
+    frequency: 'daily',
+    dates,
+    channels: ['meta', 'google'],
+    spend: [dates.map(() => 163_500 / 42), dates.map(() => 100)].map((v) => Float64Array.from(v)),
+    weatherNames: [],
+    weather: [],
+    controlNames: [],
+    controls: [],
+    targetName: 'revenue',
+    target: new Float64Array(dates.length),
+  } as TenantSeries;
   const test = (
     channel: string,
     spend_change: number,
     incremental_revenue: number,
     used = true,
+    id = 1,
   ) => ({
-    id: 1,
+    id,
     channel,
     start: '2025-03-14',
     end: '2025-04-24',
@@ -247,23 +265,39 @@ describe('planWindowRoasCaveats', () => {
         differs: false,
       },
     }) as unknown as PlanResult;
+  const goDark = test('meta', -163_500, -97_900);
 
-  it("names a calibrated channel whose ROAS over the data is beyond 2x its test window's, either way", () => {
+  it("names a calibrated channel whose ROAS over the data is beyond 2x its go-dark window's, either way", () => {
     // A probe's rain-season go-dark: -163.5k spend, -97.9k measured (window ROAS 0.60), meta 4.60.
-    const [high] = planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900)]));
+    const [high] = planWindowRoasCaveats(series, plan(4.6, [goDark]));
     expect(high.code).toBe('calibrated_beyond_window');
     expect(high.channels).toEqual(['meta']);
     expect(high.message).toMatch(
-      /^meta ROAS 4\.60 over the data under the calibrated plan model against 0\.60 measured by its lift test in its window \(#1: \|incremental_revenue \/ spend_change\|\), 7\.7 times it: /,
+      /^meta ROAS 4\.60 over the data under the calibrated plan model against 0\.60 measured by its go-dark lift test in its window \(#1: incremental_revenue \/ spend_change\), 7\.7 times it: /,
     );
-    const [low] = planWindowRoasCaveats(plan(0.25, [test('meta', -163_500, -97_900)]));
+    const [low] = planWindowRoasCaveats(series, plan(0.25, [goDark]));
     expect(low.message).toMatch(/, 1\/2\.4 of it: /);
   });
 
+  it('reads go-darks only, and pools them with the lifts turned to a cut’s sign', () => {
+    // A +50% boost measures the return at the margin, not the window's average: not read.
+    const boost = test('meta', 81_750, 20_000, true, 2);
+    expect(planWindowRoasCaveats(series, plan(4.6, [boost]))).toEqual([]);
+    // With the go-dark it is left out (summed as signed figures the two read 1,000+ here).
+    const [both] = planWindowRoasCaveats(series, plan(4.6, [goDark, boost]));
+    expect(both.message).toMatch(
+      /against 0\.60 measured by its go-dark lift test in its window \(#1:/,
+    );
+    // A half cut is no go-dark either.
+    expect(planWindowRoasCaveats(series, plan(4.6, [test('meta', -81_750, -60_000)]))).toEqual([]);
+  });
+
   it('says nothing within 2x, for held channels, unused tests, or an uncalibrated plan', () => {
-    expect(planWindowRoasCaveats(plan(1.19, [test('meta', -163_500, -97_900)]))).toEqual([]);
-    expect(planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900, false)]))).toEqual([]);
-    expect(planWindowRoasCaveats(plan(4.6, [test('google', -100, -10)]))).toEqual([]);
-    expect(planWindowRoasCaveats(plan(4.6, [test('meta', -163_500, -97_900)], false))).toEqual([]);
+    expect(planWindowRoasCaveats(series, plan(1.19, [goDark]))).toEqual([]);
+    expect(
+      planWindowRoasCaveats(series, plan(4.6, [test('meta', -163_500, -97_900, false)])),
+    ).toEqual([]);
+    expect(planWindowRoasCaveats(series, plan(4.6, [test('google', -4_200, -10)]))).toEqual([]);
+    expect(planWindowRoasCaveats(series, plan(4.6, [goDark], false))).toEqual([]);
   });
 });

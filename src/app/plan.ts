@@ -606,11 +606,12 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
  * 513.7k to 870.6k (true 490.1k) and meta's ROAS to 4.60 (true 1.88), and the plan said nothing
  * while explain gave this caveat.
  */
-export function planWindowRoasCaveats(plan: PlanResult): Caveat[] {
+export function planWindowRoasCaveats(series: TenantSeries, plan: PlanResult): Caveat[] {
   const c = plan.lift_calibration ?? null;
   const attribution = plan.attribution ?? null;
   if (c === null || !c.applied || attribution === null) return [];
   const out = windowRoasReadings(
+    series,
     c.tests,
     c.held_channels,
     attribution.channels.map((a) => ({ channel: a.channel, roas: a.plan_model_roas })),
@@ -1130,7 +1131,7 @@ export async function planBudget(
         ...planCaveats(validation),
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
-        ...planWindowRoasCaveats(out.result.plan),
+        ...planWindowRoasCaveats(series, out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan, ctx.words),
         ...planMediaLossCaveats(out.result.plan),

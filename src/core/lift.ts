@@ -189,8 +189,10 @@ export function liftNoSpendProblem(
     column: 'spend_change',
     message:
       `spend_change ${t.spend_change} cuts ${t.channel}'s spend in ${t.start}..${t.end}, but ${t.channel} ` +
-      'spent nothing there in the data: a hold-out can only remove spend that ran; check the window ' +
-      '(dates inside the time the channel ran) and the channel',
+      'spent nothing there in the data: a hold-out can only remove spend that ran. If the data already hold the ' +
+      "go-dark (the test's own weeks without spend), record what the test took away as what the data lack: " +
+      'spend_change = the spend it held back and incremental_revenue = the revenue that cost, both positive ' +
+      '(docs/calibration.md, spend_change); otherwise check the window (dates inside the time the channel ran) and the channel',
   };
 }
 

@@ -19,7 +19,7 @@ import { populationStd } from '../core/metrics.js';
 import { correlation, interpolate, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
-import type { LiftTest } from '../core/lift.js';
+import { liftWindow, type LiftTest } from '../core/lift.js';
 import {
   calibrateFinalModel,
   explainConflictCaveats,
@@ -977,7 +977,7 @@ export function explainCalibratedFit(
     ch.uncalibrated_roas_error = ch.truth ? relError(roas, ch.truth.roas) : null;
   });
   explanation.calibration = report;
-  explanation.caveats.unshift(...windowRoasCaveats(report, explanation.channels));
+  explanation.caveats.unshift(...windowRoasCaveats(series, report, explanation.channels));
   // Read first, with the other caveats (after a model below the bar: intervals.ts orderedCaveats).
   explanation.caveats.unshift(...explainConflictCaveats(report));
   // The skipped tests are named where the reader looks, as the plan names them: "calibrated with
@@ -1020,45 +1020,66 @@ export interface WindowRoasReading {
   text: string;
 }
 
+/** A test takes the channel's spend (nearly) to zero in its window from this share of it on. */
+export const GO_DARK_SHARE = 0.9;
+
 /**
- * The calibrated channels (not held, with used tests whose spend changes do not sum to 0) whose
- * ROAS is more than WINDOW_ROAS_FACTOR times, or less than 1 / that, the ROAS their used tests
- * measured in their windows (|sum incremental revenue / sum spend change|), in words: explain's
- * with the phase-3 model's ROAS over the data, the plan's with the plan model's (`whose` names it).
- * Each test is labelled by its stored id, else its place among `tests`.
+ * The calibrated channels (not held) whose ROAS is more than WINDOW_ROAS_FACTOR times, or less
+ * than 1 / that, the ROAS their used go-dark tests measured in their windows, in words: explain's
+ * with the phase-3 model's ROAS over the data, the plan's with the plan model's (`whose` names
+ * it). Only go-darks (a cut of at least GO_DARK_SHARE of the channel's spend in the window) are
+ * read: they measure the window's average return, which the ROAS is; a boost or a part cut
+ * measures the return of the spend added or removed at the margin, lower on a saturating curve (a
+ * probe's +50% boost read 2.4 times below an exact model's ROAS, and the caveat blamed the season).
+ * The window ROAS pools the tests, each lift turned to the sign of a cut (sum of lift x
+ * sign(spend_change), over the sum of |spend_change|): a go-dark and a boost summed as signed
+ * figures read 62.02 for two tests of 1.53 and 0.61. Each test is labelled by its stored id, else
+ * its place among `tests`.
  */
 export function windowRoasReadings(
+  series: TenantSeries,
   tests: readonly (LiftTest & { used: boolean })[],
   held: readonly string[],
   channels: readonly { channel: string; roas: number | null }[],
   whose: string,
 ): WindowRoasReading[] {
   const out: WindowRoasReading[] = [];
+  const goDark = (t: LiftTest): boolean => {
+    if (!(t.spend_change < 0)) return false;
+    const spend = series.spend[series.channels.indexOf(t.channel)];
+    if (!spend) return false;
+    const { from, to } = liftWindow(series, t);
+    let inWindow = 0;
+    for (let i = from; i < to; i++) inWindow += spend[i];
+    return -t.spend_change >= GO_DARK_SHARE * inWindow;
+  };
   for (const ch of channels) {
     if (held.includes(ch.channel) || ch.roas === null) continue;
-    const used = tests.filter((t) => t.used && t.channel === ch.channel);
-    const spend = used.reduce((a, t) => a + t.spend_change, 0);
-    const lift = used.reduce((a, t) => a + t.incremental_revenue, 0);
+    const used = tests.filter((t) => t.used && t.channel === ch.channel && goDark(t));
+    const spend = used.reduce((a, t) => a + Math.abs(t.spend_change), 0);
+    const lift = used.reduce((a, t) => a + t.incremental_revenue * Math.sign(t.spend_change), 0);
     if (used.length === 0 || spend === 0) continue;
-    const windowRoas = Math.abs(lift / spend);
+    const windowRoas = lift / spend;
     const factor = ch.roas / windowRoas;
     if (!(windowRoas > 0) || !Number.isFinite(factor)) continue;
     if (factor <= WINDOW_ROAS_FACTOR && factor >= 1 / WINDOW_ROAS_FACTOR) continue;
     const ids = used.map((t) => `#${t.id ?? tests.indexOf(t) + 1}`).join(', ');
     out.push({
       channel: ch.channel,
-      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} ${whose} against ${windowRoas.toFixed(2)} measured by its lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: |incremental_revenue / spend_change|), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
+      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} ${whose} against ${windowRoas.toFixed(2)} measured by its go-dark lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: incremental_revenue / spend_change), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
     });
   }
   return out;
 }
 
 function windowRoasCaveats(
+  series: TenantSeries,
   report: CalibrationReport,
   channels: readonly ChannelDecomposition[],
 ): Caveat[] {
   if (!report.applied) return [];
   const out = windowRoasReadings(
+    series,
     report.tests,
     report.held_channels,
     channels,
