@@ -320,7 +320,8 @@ describe('parseLiftCsv', () => {
       'cut where nothing was spent',
       `${header}\ngoogle,2024-01-02,2024-01-04,-3,-6,10\n`,
       'bad_number',
-      /^f\.csv, row 2, column "spend_change": spend_change -3 cuts google's spend in 2024-01-02\.\.2024-01-04, but google spent nothing there in the data: a hold-out can only remove spend that ran/,
+      // ... and the way to record a go-dark the data already hold (a probe's analyst did not find it).
+      /^f\.csv, row 2, column "spend_change": spend_change -3 cuts google's spend in 2024-01-02\.\.2024-01-04, but google spent nothing there in the data: a hold-out can only remove spend that ran\. If the data already hold the go-dark .*spend_change = the spend it held back and incremental_revenue = the revenue that cost, both positive/,
     ],
     [
       'third row',
