@@ -238,7 +238,7 @@ describe('a biased lift test', () => {
     // Read first: a caveat (it was the first note).
     expect(e.caveats[0].code).toBe('lift_test_conflict');
     expect(e.caveats[0].message).toMatch(
-      /^lift tests in conflict, not used by this explanation \(meta: 1 lift test\(s\) conflict with the data/,
+      /^lift tests in conflict, not used by this explanation \(meta: its lift test conflicts with the data/,
     );
     // not obeyed: the figures stay those of the uncalibrated model
     const plain = explainCalibrated(tenant.series, model, tenant, []);
@@ -267,7 +267,7 @@ describe('the model check of a lift test (medium_beauty meta)', () => {
     expect(ch.conflict).toBe(true);
     expect(report.tests[0].used).toBe(false);
     expect(out).toBe(model);
-    expect(report.conflicts[0]).toMatch(/conflict with the uncalibrated model's own interval/);
+    expect(report.conflicts[0]).toMatch(/conflicts with the uncalibrated model's own interval/);
     // The statistic by hand from the reported reference, whose lift is the model's own
     // prediction difference over the window (computed here independently).
     const ref = report.tests[0].model_lift!;

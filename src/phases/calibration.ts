@@ -747,11 +747,17 @@ export function calibrateFinalModel(
       const modelPart = check
         ? `the uncalibrated model's own interval for the window (chi-square = ${check.statistic.toFixed(1)}, df = ${mine.length}, ${formatP(check.p_value)}${byModel && check.p_value >= P_FLOOR ? ` < ${each}` : ''})`
         : '';
+      // "2 lift tests together": the set is judged, and one of them may be used after all
+      // (rescued, below); "2 lift test(s) conflict" read as both left out.
+      const whatConflicts =
+        mine.length === 1
+          ? 'its lift test conflicts'
+          : `its ${mine.length} lift tests together conflict`;
       const together =
         (byData
-          ? `${c}: ${mine.length} lift test(s) conflict with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, ${formatP(p)}${p >= P_FLOOR ? ` < ${each}` : ''})` +
+          ? `${c}: ${whatConflicts} with the data (LR = ${lr.toFixed(1)}, df = ${mine.length}, ${formatP(p)}${p >= P_FLOOR ? ` < ${each}` : ''})` +
             (byModel ? ` and with ${modelPart}` : '')
-          : `${c}: ${mine.length} lift test(s) conflict with ${modelPart} (data LR = ${lr.toFixed(1)}, ${formatP(p)})`) +
+          : `${c}: ${whatConflicts} with ${modelPart} (data LR = ${lr.toFixed(1)}, ${formatP(p)})`) +
         ': ' +
         mine.map(measuredVs).join('; ');
       if (rescued) {
