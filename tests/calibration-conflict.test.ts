@@ -153,7 +153,9 @@ describe("a calibrated channel's ROAS far from its test window's", () => {
     const tv = e.channels.find((c) => c.channel === 'tv')!;
     expect(tv.roas / tv.truth!.roas).toBeGreaterThan(2); // the figure the caveat warns of
     expect(caveat.message).toContain(`tv ROAS ${tv.roas.toFixed(2)} over the whole data`);
-    expect(caveat.message).toContain('against 4.13 measured by its go-dark lift test in its window (#5');
+    expect(caveat.message).toContain(
+      'against 4.13 measured by its go-dark lift test in its window (#5',
+    );
     expect(caveat.message).toContain('a lift test in another season would check it');
   }, 240_000);
 });
