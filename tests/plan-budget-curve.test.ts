@@ -157,6 +157,15 @@ describe("the report's budget curve chart", () => {
       'Each extra 1 of budget returns 4.00 up to 1.5x, 1.00 up to 2x, 0.30 up to 3x: the slice up to 3x returns less revenue than it costs.',
     );
     expect(chart.reading).toContain('Under the truth the same plans make');
+    expect(chart.reading).toContain('read the line, not the band’s top, as what to expect');
+    // No slice at 1 or more: said of them all (a probe's read -0.13 to 0.43).
+    expect(
+      budgetCurveChart(
+        data([point(1, 1000, null), point(2, 1400, null, 0.4), point(3, 1500, null, 0.1)]),
+      )!.reading,
+    ).toContain(
+      'returns 0.40 up to 2x, 0.10 up to 3x: no slice returns as much revenue as it costs.',
+    );
     expect(chart.rows).toHaveLength(4);
     expect(chart.title).toContain('dashed: the same plans under the truth');
     // Without the truth (imported data): no truth line; a curve of one point: no chart.

@@ -999,6 +999,13 @@ export function budgetCurveChart(d: TenantReportData): ChartDef | null {
     c.return_on_increment === null ? [] : [{ to: c.multiple, r: c.return_on_increment }],
   );
   const below = slices.find((s) => s.r < 1);
+  // Every slice below 1: no budget of the curve pays for itself, which "the slice up to 0.75x
+  // returns less" did not say (a probe's slices read -0.13 to 0.43).
+  const none = slices.length > 1 && slices.every((s) => s.r < 1);
+  // A line at the band's lower edge read as upside (a probe's curve); the band is the refits' spread.
+  const bandNote = curve.some((c) => c.p80 !== null)
+    ? ' The band is the 80% interval over the model’s refits, its lower end widened for the optimizer’s optimism: read the line, not the band’s top, as what to expect.'
+    : '';
   const title = `Budget curve of plan ${d.plan!.id}: incremental revenue at ${curve[0].multiple}x to ${curve[curve.length - 1].multiple}x its budget${truth ? ' (dashed: the same plans under the truth)' : ''}`;
   return {
     id: 'budget-curve',
@@ -1007,9 +1014,12 @@ export function budgetCurveChart(d: TenantReportData): ChartDef | null {
       (slices.length === 0
         ? 'No two neighbouring budgets of the curve could both be planned, so no slice of budget is read.'
         : `Each extra 1 of budget returns ${slices.map((s) => `${s.r.toFixed(2)} up to ${s.to}x`).join(', ')}` +
-          (below
-            ? `: the slice up to ${below.to}x returns less revenue than it costs.`
-            : ': every slice read returns more revenue than it costs.')) +
+          (none
+            ? ': no slice returns as much revenue as it costs.'
+            : below
+              ? `: the slice up to ${below.to}x returns less revenue than it costs.`
+              : ': every slice read returns more revenue than it costs.')) +
+      bandNote +
       (truth
         ? ` Under the truth the same plans make ${curve.map((c) => `${num(c.truth!)} at ${c.multiple}x`).join(', ')}.`
         : ''),

@@ -356,7 +356,8 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
       kind: 'html',
       id: 'plan-none',
       title: 'Budget plan',
-      html: '<p>No plan has been made for this tenant yet.</p>',
+      // A plan made on data since replaced is not drawn, and "no plan yet" read as if none existed.
+      html: "<p>No plan has been made on this tenant's current data yet (plans made on data it no longer has are listed by <code>wv-mmm plans</code>, MCP <code>plan://</code> resources).</p>",
     });
   }
   page.push({
