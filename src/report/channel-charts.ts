@@ -195,6 +195,7 @@ export function responseChart(d: TenantReportData): ChartDef {
       `Average spend: each channel's spend summed over all ${count(d.explanation.rows)} ${period}s of the data, divided by ${count(d.explanation.rows)}; ` +
         `not its recent level (a channel launched late or cut lately is marked where it seldom spent).`,
       'Curves above the largest observed spend are extrapolations of the fitted model.',
+      'Each panel has its own spend and contribution scales: compare channels by the figures, not by the heights.',
       ...(hasIv ? [] : ['No intervals are available for these curves yet.']),
     ],
   };
@@ -328,7 +329,14 @@ export function roasChart(d: TenantReportData): ChartDef {
     reading: `Each 1 spent returned: ${parts.join('; ')}.`,
     rows,
     spec: topLevel(title, rows, { width: 420, height: 240, layer: layers }),
-    notes: ['Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.'],
+    notes: [
+      'Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.',
+      ...(Object.keys(ivs.roas ?? {}).length > 0
+        ? [
+            'Interval bars are 80% intervals; the caveats in Read first judge the 95% ones, so a bar clear of zero can still belong to a channel whose 95% interval includes zero.',
+          ]
+        : []),
+    ],
   };
 }
 

@@ -204,7 +204,17 @@ export function foldHeatmap(d: RunReportData): ChartDef {
         },
         {
           mark: { type: 'text', fontSize: 10 },
-          encoding: { x, y, text: { field: 'r2', format: '.2f' } },
+          encoding: {
+            x,
+            y,
+            text: { field: 'r2', format: '.2f' },
+            // White on the scheme's dark ends (deep red below 0, deep green near 1): black there
+            // read at 2.6:1 contrast, under WCAG's 4.5:1.
+            color: {
+              condition: { test: 'datum.shown_r2 < 0 || datum.shown_r2 > 0.9', value: '#ffffff' },
+              value: '#1f2328',
+            },
+          },
         },
       ],
     }),
