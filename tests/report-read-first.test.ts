@@ -80,7 +80,9 @@ describe('channels held at 0', () => {
     const roasRows = charts.get('roas')!.rows;
     expect(roasRows.map((r) => r.channel)).not.toContain('search');
     expect(roasRows.map((r) => r.channel)).toContain('social');
-    expect(charts.get('roas')!.reading).toContain('search: held at 0, not identified');
+    expect(charts.get('roas')!.reading).toMatch(
+      / Held at 0, not identified \(no bars; Read first\): search\.$/,
+    );
     const weather = charts.get('roas-weather')!;
     expect(weather.rows.map((r) => r.channel)).not.toContain('search');
     expect(weather.notes).toContain(
@@ -154,5 +156,39 @@ describe('gateTone', () => {
     expect(gateTone('ESCALATE', [missing, drop])).toBe('bad');
     expect(gateTone('ESCALATE', [])).toBe('bad');
     expect(gateTone('SUCCESS', [])).toBe('good');
+  });
+});
+
+describe('the ROAS chart of many channels', () => {
+  it('is one row per channel, highest ROAS first, its axis cut at 1.5x the largest figure', () => {
+    const d = handMadeReportData();
+    const base = d.explanation.channels[0];
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    d.explanation.channels = names.map((channel, i) => ({
+      ...base,
+      channel,
+      roas: 1 + i,
+      marginal_roas: 0.5 + i / 2,
+    }));
+    d.intervals = {
+      ...d.intervals!,
+      roas: Object.fromEntries(
+        names.map((c, i) => [c, { level: 0.8, lo: -1, hi: c === 'f' ? 50 : 2 + i }]),
+      ),
+    };
+    const chart = tenantCharts(d).find((c) => c.id === 'roas')!;
+    expect(chart.title).toBe('ROAS and marginal ROAS per channel, highest ROAS first');
+    const spec = chart.spec as { layer: { encoding: Record<string, Record<string, unknown>> }[] };
+    const point = spec.layer.find((l) => l.encoding.y?.field === 'channel' && !l.encoding.x2)!;
+    expect(point.encoding.y.sort).toEqual(['f', 'e', 'd', 'c', 'b', 'a']);
+    // The largest figure is f's ROAS 6: the axis stops at 9, and f's interval to 50 is cut there;
+    // below zero down to the intervals' -1.
+    expect((point.encoding.x.scale as { domain: number[] }).domain).toEqual([-1, 9]);
+    expect(chart.notes).toContain(
+      'The axis stops at 1.5 times the largest figure (9.00): longer intervals are cut at its edge; the reading gives their ends.',
+    );
+    expect(chart.reading).toMatch(
+      /^Each 1 spent returned: f 6\.00 \[-1\.00, 50\.00\], marginal 3\.00; e 5\.00/,
+    );
   });
 });
