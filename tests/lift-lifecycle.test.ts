@@ -224,6 +224,38 @@ describe('adding and deleting lift tests', () => {
     expect(app.addLiftTests({ tenant: id, csv: `${HEADER}\n${other}\n` }).warnings).toEqual([]);
   });
 
+  it('warns when a go-dark overlaps another go-dark of the channel (part cuts may add up)', () => {
+    const app = temp.app();
+    const shape = { years: 2, channels: 3 } as const;
+    const [id] = app.generateTenants({ count: 1, seed: 12011, prefix: 'ovl', shape }).tenants;
+    const { series } = generateShape(shapeSpecOf(id, 12011, shape), { seed: 12011 });
+    const spendIn = (from: string, to: string) =>
+      series.dates.reduce((a, d, i) => (d >= from && d <= to ? a + series.spend[0][i] : a), 0);
+    const dark = (from: string, to: string) => {
+      const cut = -spendIn(from, to);
+      return `${series.channels[0]},${from},${to},${cut},${2 * cut},${-0.3 * cut}`;
+    };
+    const first = app.addLiftTests({
+      tenant: id,
+      csv: `${HEADER}\n${dark('2023-03-01', '2023-04-25')}\n`,
+    });
+    expect(first.warnings).toEqual([]);
+    const second = app.addLiftTests({
+      tenant: id,
+      csv: `${HEADER}\n${dark('2023-04-01', '2023-05-15')}\n`,
+      source: 'c.csv',
+    });
+    expect(second.warnings).toEqual([
+      `test 1 of c.csv: ${series.channels[0]} 2023-04-01..2023-05-15 (stored as #${second.added[0].id}) cuts spend in days that the cut #${first.added[0].id} (2023-03-01..2023-04-25) also cuts: two go-darks cannot both remove that spend, and calibration counts them as independent experiments; if they are one experiment, keep one test for it`,
+    ]);
+    // A half cut overlapping them: no warning (part cuts may add up).
+    const half = dark('2023-04-10', '2023-04-20').split(',');
+    half[3] = String(Number(half[3]) / 2);
+    expect(
+      app.addLiftTests({ tenant: id, csv: `${HEADER}\n${half.join(',')}\n` }).warnings,
+    ).toEqual([]);
+  });
+
   it('says a tenant without lift tests has none when asked to delete one', () => {
     const app = temp.app();
     const e = appError(() => app.deleteLiftTests('none_books', [999]));

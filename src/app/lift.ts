@@ -12,6 +12,7 @@ import {
   checkLiftTest,
   liftNoSpendProblem,
   liftSpend,
+  isGoDark,
   liftWindow,
   liftWindowOutsideData,
   liftRoasNote,
@@ -19,6 +20,7 @@ import {
   weeklyWindowNote,
   type LiftTest,
 } from '../core/lift.js';
+import type { TenantSeries } from '../core/types.js';
 import type { LiftTestRecord } from '../store/index.js';
 import { resolveTenant } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
@@ -137,6 +139,7 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
       liftSignNote(t),
       liftRoasNote(series, t, w),
       correctionNote(ctx, req.tenant, t, added[i].id, [...existing, ...added.slice(0, i)]),
+      overlapNote(series, t, added[i].id, [...existing, ...added.slice(0, i)]),
     ].flatMap((note) => (note === null ? [] : [`${where(i)}: ${note}`]));
   });
   const rows = series.target.length;
@@ -176,6 +179,36 @@ function correctionNote(
   return (
     `${t.channel} ${t.start}..${t.end} (stored as #${id}) has the channel and window of lift test${one ? '' : 's'} ${named} with other figures; ` +
     `${one ? 'both' : 'all'} are kept, and calibration counts them as independent experiments; if it corrects ${one ? 'that test' : 'them'}, delete the old ${one ? 'one' : 'ones'}: ${ctx.words.deleteLiftTests(tenant, ids)}`
+  );
+}
+
+/**
+ * Where a go-dark overlaps an earlier go-dark of the same channel in another window (stored, or
+ * earlier in the same batch): two hold-outs cannot both remove the spend of the days they share,
+ * yet calibration counts them as independent experiments (a probe's two meta go-darks sharing 31
+ * days were stored without a word). Part cuts may add up, and same windows are correctionNote's.
+ * Null otherwise.
+ */
+function overlapNote(
+  series: TenantSeries,
+  t: LiftTest,
+  id: number,
+  earlier: readonly LiftTestRecord[],
+): string | null {
+  if (!isGoDark(series, t)) return null;
+  const over = earlier.filter(
+    (e) =>
+      e.channel === t.channel &&
+      isGoDark(series, e) &&
+      !(e.start === t.start && e.end === t.end) &&
+      e.start <= t.end &&
+      t.start <= e.end,
+  );
+  if (over.length === 0) return null;
+  const named = over.map((e) => `#${e.id} (${e.start}..${e.end})`).join(', ');
+  return (
+    `${t.channel} ${t.start}..${t.end} (stored as #${id}) cuts spend in days that the cut${over.length === 1 ? '' : 's'} ${named} also cut${over.length === 1 ? 's' : ''}: ` +
+    'two go-darks cannot both remove that spend, and calibration counts them as independent experiments; if they are one experiment, keep one test for it'
   );
 }
 

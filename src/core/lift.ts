@@ -154,6 +154,23 @@ export function liftWindowOutsideData(
   };
 }
 
+/** A test takes the channel's spend (nearly) to zero in its window from this share of it on. */
+export const GO_DARK_SHARE = 0.9;
+
+/**
+ * Whether a test is a go-dark: a cut of at least GO_DARK_SHARE of the channel's spend in its window
+ * (it measures the window's average return, where a boost or a part cut measures the return at the
+ * margin).
+ */
+export function isGoDark(series: TenantSeries, t: LiftTest, w = liftWindow(series, t)): boolean {
+  if (!(t.spend_change < 0)) return false;
+  const spend = series.spend[series.channels.indexOf(t.channel)];
+  if (!spend) return false;
+  let inWindow = 0;
+  for (let i = w.from; i < w.to; i++) inWindow += spend[i];
+  return -t.spend_change >= GO_DARK_SHARE * inWindow;
+}
+
 /**
  * A test the data give nothing to set against: a channel with no spend anywhere in the data (the
  * model has no effect of it to estimate, so its lift is 0 +- 0 whatever the test says: a boost on

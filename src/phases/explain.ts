@@ -19,7 +19,7 @@ import { populationStd } from '../core/metrics.js';
 import { correlation, interpolate, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
-import { liftWindow, type LiftTest } from '../core/lift.js';
+import { isGoDark, type LiftTest } from '../core/lift.js';
 import {
   calibrateFinalModel,
   explainConflictCaveats,
@@ -1020,9 +1020,6 @@ export interface WindowRoasReading {
   text: string;
 }
 
-/** A test takes the channel's spend (nearly) to zero in its window from this share of it on. */
-export const GO_DARK_SHARE = 0.9;
-
 /**
  * The calibrated channels (not held) whose ROAS is more than WINDOW_ROAS_FACTOR times, or less
  * than 1 / that, the ROAS their used go-dark tests measured in their windows, in words: explain's
@@ -1044,18 +1041,9 @@ export function windowRoasReadings(
   whose: string,
 ): WindowRoasReading[] {
   const out: WindowRoasReading[] = [];
-  const goDark = (t: LiftTest): boolean => {
-    if (!(t.spend_change < 0)) return false;
-    const spend = series.spend[series.channels.indexOf(t.channel)];
-    if (!spend) return false;
-    const { from, to } = liftWindow(series, t);
-    let inWindow = 0;
-    for (let i = from; i < to; i++) inWindow += spend[i];
-    return -t.spend_change >= GO_DARK_SHARE * inWindow;
-  };
   for (const ch of channels) {
     if (held.includes(ch.channel) || ch.roas === null) continue;
-    const used = tests.filter((t) => t.used && t.channel === ch.channel && goDark(t));
+    const used = tests.filter((t) => t.used && t.channel === ch.channel && isGoDark(series, t));
     const spend = used.reduce((a, t) => a + Math.abs(t.spend_change), 0);
     const lift = used.reduce((a, t) => a + t.incremental_revenue * Math.sign(t.spend_change), 0);
     if (used.length === 0 || spend === 0) continue;
