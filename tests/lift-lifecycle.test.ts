@@ -246,7 +246,7 @@ describe('adding and deleting lift tests', () => {
       source: 'c.csv',
     });
     expect(second.warnings).toEqual([
-      `test 1 of c.csv: ${series.channels[0]} 2023-04-01..2023-05-15 (stored as #${second.added[0].id}) cuts spend in days that the cut #${first.added[0].id} (2023-03-01..2023-04-25) also cuts: two go-darks cannot both remove that spend, and calibration counts them as independent experiments; if they are one experiment, keep one test for it`,
+      `test 1 of c.csv: ${series.channels[0]} 2023-04-01..2023-05-15 (stored as #${second.added[0].id}) is a go-dark in days that the go-dark #${first.added[0].id} (2023-03-01..2023-04-25) also covers: two go-darks cannot both remove that spend, and calibration counts them as independent experiments; if they are one experiment, keep one test for it`,
     ]);
     // A half cut overlapping them: no warning (part cuts may add up).
     const half = dark('2023-04-10', '2023-04-20').split(',');

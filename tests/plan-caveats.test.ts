@@ -288,6 +288,21 @@ describe('planWindowRoasCaveats', () => {
     expect(both.message).toMatch(
       /against 0\.60 measured by its go-dark lift test in its window \(#1:/,
     );
+    // A go-dark the data already hold, recorded as the spend it held back (positive): read.
+    const dark = {
+      ...series,
+      spend: [
+        Float64Array.from(dates, (d) => (d >= '2025-03-14' && d <= '2025-04-24' ? 0 : 3_900)),
+        series.spend[1],
+      ],
+    } as TenantSeries;
+    const [restored] = planWindowRoasCaveats(
+      dark,
+      plan(4.6, [test('meta', 163_500, 97_900, true, 3)]),
+    );
+    expect(restored.message).toMatch(
+      /against 0\.60 measured by its go-dark lift test in its window \(#3:/,
+    );
     // A half cut is no go-dark either.
     expect(planWindowRoasCaveats(series, plan(4.6, [test('meta', -81_750, -60_000)]))).toEqual([]);
   });

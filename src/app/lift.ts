@@ -207,7 +207,7 @@ function overlapNote(
   if (over.length === 0) return null;
   const named = over.map((e) => `#${e.id} (${e.start}..${e.end})`).join(', ');
   return (
-    `${t.channel} ${t.start}..${t.end} (stored as #${id}) cuts spend in days that the cut${over.length === 1 ? '' : 's'} ${named} also cut${over.length === 1 ? 's' : ''}: ` +
+    `${t.channel} ${t.start}..${t.end} (stored as #${id}) is a go-dark in days that the go-dark${over.length === 1 ? '' : 's'} ${named} also cover${over.length === 1 ? 's' : ''}: ` +
     'two go-darks cannot both remove that spend, and calibration counts them as independent experiments; if they are one experiment, keep one test for it'
   );
 }

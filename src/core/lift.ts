@@ -158,17 +158,19 @@ export function liftWindowOutsideData(
 export const GO_DARK_SHARE = 0.9;
 
 /**
- * Whether a test is a go-dark: a cut of at least GO_DARK_SHARE of the channel's spend in its window
- * (it measures the window's average return, where a boost or a part cut measures the return at the
- * margin).
+ * Whether a test is a go-dark: a cut of at least GO_DARK_SHARE of the channel's spend in its window,
+ * or a go-dark the data already hold recorded as the spend it held back (a positive change where
+ * the data's own spend in the window is at most 1 - GO_DARK_SHARE of it: docs/calibration.md). A
+ * go-dark measures the window's average return; a boost or a part cut, the return at the margin.
  */
 export function isGoDark(series: TenantSeries, t: LiftTest, w = liftWindow(series, t)): boolean {
-  if (!(t.spend_change < 0)) return false;
   const spend = series.spend[series.channels.indexOf(t.channel)];
-  if (!spend) return false;
+  if (!spend || t.spend_change === 0) return false;
   let inWindow = 0;
   for (let i = w.from; i < w.to; i++) inWindow += spend[i];
-  return -t.spend_change >= GO_DARK_SHARE * inWindow;
+  return t.spend_change < 0
+    ? -t.spend_change >= GO_DARK_SHARE * inWindow
+    : inWindow <= (1 - GO_DARK_SHARE) * t.spend_change;
 }
 
 /**
