@@ -195,7 +195,11 @@ describe('tenant report from the engine', () => {
       d.explanation.channel_params!.meta!.decay,
       d.explanation.channel_params!.meta!.decay,
     ]);
-    expect(adstock.title).toBe('Carry-over (adstock) shape shared by the channels');
+    expect(adstock.title).toBe('Carry-over (adstock) shape shared by the channels (one line)');
+    // ... drawn once, in one colour, with no channel legend.
+    const def = tenantCharts(d).find((c) => c.id === 'adstock')!;
+    const layers = (def.spec as { layer: { encoding: Record<string, unknown> }[] }).layer;
+    expect(layers[0].encoding.color).toBeUndefined();
     expect(adstock.reading).toMatch(
       /^One carry-over shape shared by the channels \(the model fits one for all on weekly data, not one per channel\): decay [\d.]+, half-life [\d.]+ weeks\.$/,
     );

@@ -715,6 +715,8 @@ export function adstockChart(d: TenantReportData): ChartDef | null {
     type: 'quantitative',
     title: `${period}s after the spend`,
     scale: { domain: [0, maxLag] },
+    // Lags are whole periods (ticks fell at half weeks).
+    axis: { tickMinStep: 1, format: 'd' },
   };
   const color = {
     field: 'channel',
@@ -722,20 +724,24 @@ export function adstockChart(d: TenantReportData): ChartDef | null {
     scale: { domain: chans, range: chans.map((c) => colors[c]) },
     title: 'channel',
   };
+  // Weekly models fit one shape for every channel: three equal lines read as three measurements
+  // that agree (a weekly probe), so the chart says it is one, and draws it once, in one colour (a
+  // 12-channel legend over one visible line before).
+  const shared = sharedMediaShape(params);
+  const y = {
+    field: 'estimate',
+    type: 'quantitative',
+    title: 'share of the effect felt that period',
+    axis: { format: '.0%' },
+  };
   const layers: Record<string, unknown>[] = [
-    {
-      mark: { type: 'line', point: true },
-      encoding: {
-        x,
-        y: {
-          field: 'estimate',
-          type: 'quantitative',
-          title: 'share of the effect felt that period',
-          axis: { format: '.0%' },
-        },
-        color,
-      },
-    },
+    shared && chans.length > 0
+      ? {
+          transform: [{ filter: `datum.channel == ${JSON.stringify(chans[0])}` }],
+          mark: { type: 'line', point: true, color: '#1f2328' },
+          encoding: { x, y },
+        }
+      : { mark: { type: 'line', point: true }, encoding: { x, y, color } },
   ];
   if (hasTruth) {
     layers.push({
@@ -744,14 +750,11 @@ export function adstockChart(d: TenantReportData): ChartDef | null {
       encoding: { x, y: { field: 'truth', type: 'quantitative' }, color },
     });
   }
-  // Weekly models fit one shape for every channel: three equal lines read as three measurements
-  // that agree (a weekly probe), so the chart says it is one.
-  const shared = sharedMediaShape(params);
   const first = Object.values(params).find((p) => p !== null);
   const sharedPart = first
     ? `decay ${first.decay.toFixed(2)}, half-life ${halfLife(first.decay).toFixed(1)} ${period}s`
     : '';
-  const title = `Carry-over (adstock) shape ${shared ? 'shared by the channels' : 'per channel'}${hasTruth ? ' (dashed: truth)' : ''}`;
+  const title = `Carry-over (adstock) shape ${shared ? 'shared by the channels (one line)' : 'per channel'}${hasTruth ? ' (dashed: truth)' : ''}`;
   return {
     id: 'adstock',
     title,
