@@ -20,6 +20,8 @@ import { displayPeriods, monthLabel, monthPeriods } from './periods.js';
 
 /** Most bars the contributions chart stacks before it groups by month. */
 const MAX_STACKED_BARS = 1200;
+/** A fold's R² label goes inside its bar from this height on (room for 10 px text on the axis). */
+const INSIDE_LABEL_R2 = 0.15;
 import type { TenantReportData } from './types.js';
 
 const utcTime = {
@@ -181,14 +183,6 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
       },
     },
     {
-      mark: { type: 'text', dy: -6, fontSize: 10 },
-      encoding: {
-        x,
-        y: { field: 'r2', type: 'quantitative' },
-        text: { field: 'r2', type: 'quantitative', format: '.2f' },
-      },
-    },
-    {
       data: { values: [{}] },
       mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
       encoding: { y: { datum: threshold } },
@@ -201,6 +195,36 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
       encoding: { x, y: { field: 'oracle_r2', type: 'quantitative' } },
     });
   }
+  // Value labels last: inside the top of a bar tall enough to hold one (white), else above the
+  // bar, the oracle's tick and a pass bar just above it (the tick and the dashed bar ran through
+  // "0.74" and "0.38"; above the tick a label read as the tick's).
+  const inside = `datum.r2 >= ${INSIDE_LABEL_R2}`;
+  layers.push(
+    {
+      transform: [{ filter: inside }],
+      mark: { type: 'text', baseline: 'top', dy: 4, fontSize: 10, color: '#ffffff' },
+      encoding: {
+        x,
+        y: { field: 'r2', type: 'quantitative' },
+        text: { field: 'r2', type: 'quantitative', format: '.2f' },
+      },
+    },
+    {
+      transform: [
+        { filter: `!(${inside})` },
+        {
+          calculate: `max(datum.r2, 0, datum.oracle_r2 != null ? datum.oracle_r2 : datum.r2, abs(datum.r2 - ${threshold}) < 0.06 ? ${threshold} : datum.r2)`,
+          as: 'label_y',
+        },
+      ],
+      mark: { type: 'text', dy: -8, fontSize: 10 },
+      encoding: {
+        x,
+        y: { field: 'label_y', type: 'quantitative' },
+        text: { field: 'r2', type: 'quantitative', format: '.2f' },
+      },
+    },
+  );
   const best = d.result.folds.reduce((a, b) => (b.r2 > a.r2 ? b : a));
   const worst = d.result.folds.reduce((a, b) => (b.r2 < a.r2 ? b : a));
   const pass = d.result.passes ? 'passes' : 'fails';
