@@ -198,20 +198,22 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
   // Value labels last: inside the top of a bar tall enough to hold one (white), else above the
   // bar, the oracle's tick and a pass bar just above it (the tick and the dashed bar ran through
   // "0.74" and "0.38"; above the tick a label read as the tick's).
+  // Each layer reads every row (an empty one warned of an infinite extent) and leaves its text
+  // empty where the other draws the label.
   const inside = `datum.r2 >= ${INSIDE_LABEL_R2}`;
   layers.push(
     {
-      transform: [{ filter: inside }],
+      transform: [{ calculate: `${inside} ? format(datum.r2, '.2f') : ''`, as: 'label' }],
       mark: { type: 'text', baseline: 'top', dy: 4, fontSize: 10, color: '#ffffff' },
       encoding: {
         x,
         y: { field: 'r2', type: 'quantitative' },
-        text: { field: 'r2', type: 'quantitative', format: '.2f' },
+        text: { field: 'label' },
       },
     },
     {
       transform: [
-        { filter: `!(${inside})` },
+        { calculate: `${inside} ? '' : format(datum.r2, '.2f')`, as: 'label' },
         {
           calculate: `max(datum.r2, 0, datum.oracle_r2 != null ? datum.oracle_r2 : datum.r2, abs(datum.r2 - ${threshold}) < 0.06 ? ${threshold} : datum.r2)`,
           as: 'label_y',
@@ -221,10 +223,11 @@ export function foldR2Chart(d: TenantReportData): ChartDef {
       encoding: {
         x,
         y: { field: 'label_y', type: 'quantitative' },
-        text: { field: 'r2', type: 'quantitative', format: '.2f' },
+        text: { field: 'label' },
       },
     },
   );
+
   const best = d.result.folds.reduce((a, b) => (b.r2 > a.r2 ? b : a));
   const worst = d.result.folds.reduce((a, b) => (b.r2 < a.r2 ? b : a));
   const pass = d.result.passes ? 'passes' : 'fails';
