@@ -178,7 +178,9 @@ describe('the ROAS chart of many channels', () => {
     };
     const chart = tenantCharts(d).find((c) => c.id === 'roas')!;
     expect(chart.title).toBe('ROAS and marginal ROAS per channel, highest ROAS first');
-    const spec = chart.spec as { layer: { encoding: Record<string, Record<string, unknown>> }[] };
+    const spec = chart.spec as unknown as {
+      layer: { encoding: Record<string, Record<string, unknown>> }[];
+    };
     const point = spec.layer.find((l) => l.encoding.y?.field === 'channel' && !l.encoding.x2)!;
     expect(point.encoding.y.sort).toEqual(['f', 'e', 'd', 'c', 'b', 'a']);
     // The largest figure is f's ROAS 6: the axis stops at 9, and f's interval to 50 is cut there;
