@@ -108,6 +108,19 @@ describe('a plan’s caveats in "Read first"', () => {
   });
 });
 
+describe('the data’s warnings in "Read first"', () => {
+  it('are listed there as train gives them and counted in the line above the cards', async () => {
+    const d = handMadeReportData();
+    d.data_warnings = ['channel "tv" has no spend from 2023-03-01 to 2023-06-30 (hand-made)'];
+    const { html } = await buildTenantReport(d);
+    const first = html.slice(html.indexOf('<section id="caveats">'));
+    expect(first.slice(0, first.indexOf('</section>'))).toContain(
+      '<h3>The data (as train warns)</h3><ul class="caveats"><li>channel &quot;tv&quot; has no spend from 2023-03-01 to 2023-06-30 (hand-made)</li></ul>',
+    );
+    expect(html).toContain('2 caveats to read before these figures (1 of the data)');
+  });
+});
+
 describe('contributions per grouped period', () => {
   it('scale each month of weeks to an average month, so 4- and 5-week months compare', () => {
     // 104 weeks from Monday 2024-01-01 with the same contribution every week: January 2024 holds

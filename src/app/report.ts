@@ -21,6 +21,7 @@ import {
   type TenantResult,
 } from '../phases/types.js';
 import { byCodeUnits } from '../core/stats.js';
+import { CLI_OPTION_WORDS } from '../core/words.js';
 import type {
   BuiltReport,
   ExplanationIntervals,
@@ -36,7 +37,7 @@ import { compareRuns } from './compare.js';
 import { resolveTenant, type FoldPredictions } from './compute.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
-import { checkTenantProtocol } from './warnings.js';
+import { checkTenantProtocol, seriesWarnings } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
 import { explanationRow, keptExplanation, keptUncalibrated, uncalibratedRow } from './explain.js';
@@ -447,6 +448,10 @@ async function tenantReport(
     decomposition: out.decomposition,
     intervals: explanationIntervals(out.explanation),
     caveats: caveatsOf(out.explanation).map((c) => c.message),
+    // The data's own warnings, as train gives them (a level shift, a paused channel, an event no
+    // fold's training rows saw): the import said them, the page did not. In the CLI's words, as the
+    // page's other next steps are, whichever face wrote it (the page is the same file).
+    data_warnings: seriesWarnings(resolveTenant(source).series, config, CLI_OPTION_WORDS, 'train'),
     truth_decay: out.truthDecay,
     // The gate of the run these figures are from: the phase's latest run may not hold the tenant
     // (it showed another run's "7/8 tenants pass" for a tenant in none of them).

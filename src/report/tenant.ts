@@ -199,12 +199,17 @@ function explainedVerdict(d: TenantReportData): { r2: number; passes: boolean } 
 function noticeOf(
   caveats: readonly string[],
   plan: readonly string[],
+  data: readonly string[] = [],
 ): { text: string; href: string } | null {
-  const n = caveats.length + plan.length;
+  const n = caveats.length + plan.length + data.length;
   if (n === 0) return null;
-  const first = caveats[0] ?? plan[0];
+  const first = caveats[0] ?? plan[0] ?? data[0];
+  const of = [
+    ...(plan.length ? [`${plan.length} of the budget plan`] : []),
+    ...(data.length ? [`${data.length} of the data`] : []),
+  ];
   return {
-    text: `${n} caveat${n === 1 ? '' : 's'} to read before these figures${plan.length ? ` (${plan.length} of the budget plan)` : ''}, the first: ${firstWords(first)}`,
+    text: `${n} caveat${n === 1 ? '' : 's'} to read before these figures${of.length ? ` (${of.join(', ')})` : ''}, the first: ${firstWords(first)}`,
     href: '#caveats',
   };
 }
@@ -299,7 +304,8 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
   const period = t.frequency === 'weekly' ? 'weeks' : 'days';
   const page: PageBlock[] = [];
   const planFirst = d.plan?.read_first ?? [];
-  if (d.caveats.length || planFirst.length) {
+  const dataFirst = d.data_warnings ?? [];
+  if (d.caveats.length || planFirst.length || dataFirst.length) {
     const list = (cs: readonly string[]) =>
       `<ul class="caveats">${cs.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`;
     page.push({
@@ -310,7 +316,8 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
         (d.caveats.length ? list(d.caveats) : '') +
         (planFirst.length
           ? `<h3>The budget plan (plan ${escapeHtml(String(d.plan!.id))})</h3>${list(planFirst)}`
-          : ''),
+          : '') +
+        (dataFirst.length ? `<h3>The data (as train warns)</h3>${list(dataFirst)}` : ''),
     });
   }
   const add = (id: string) => {
@@ -378,7 +385,7 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
         `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${count(t.rows)} ${period} ` +
         `${t.start} .. ${t.end} · channels ${t.channels.join(', ')} · weather ${t.weather.join(', ') || 'none'}`,
       cards: cards(d),
-      notice: noticeOf(d.caveats, planFirst),
+      notice: noticeOf(d.caveats, planFirst, dataFirst),
       blocks: page,
       footer:
         `weathervane-mmm ${escapeHtml(d.version)} · ` +

@@ -148,6 +148,12 @@ export interface TenantReportData {
   intervals: ExplanationIntervals | null;
   /** What to read before trusting the figures (model below the bar, intervals spanning zero). */
   caveats: string[];
+  /**
+   * The data's warnings as `train` gives them (paused or launched channels, a level shift, events a
+   * fold never saw in training...), listed in "Read first" under "The data"; absent in report data
+   * made before session 63.
+   */
+  data_warnings?: string[];
   /** True adstock decay per channel (synthetic tenants). */
   truth_decay: Record<string, number> | null;
   gate: GateView | null;
