@@ -398,9 +398,12 @@ export function explainFinalModel(
     };
   });
 
+  // Each channel's share of its effect below its usual spend, read once for its field and the
+  // two caveats built on it.
+  const below = figuresOnly ? [] : belowSpendShares(series, model, channels, curves);
   if (!figuresOnly) {
     addNotes(series, model, channels, notes, truthTenant !== null);
-    markBelowSpendShares(series, model, channels, curves);
+    markBelowSpendShares(channels, below);
   }
   return {
     tenant: series.tenant,
@@ -414,7 +417,7 @@ export function explainFinalModel(
     response_curves: curves,
     controls,
     channel_params: model.channelParams,
-    caveats: figuresOnly ? [] : explanationCaveats(series, model, channels, curves),
+    caveats: figuresOnly ? [] : explanationCaveats(series, model, channels, curves, below),
     validation: null,
     uncertainty: null,
     notes,
@@ -427,6 +430,7 @@ function explanationCaveats(
   model: FinalModel,
   channels: readonly ChannelDecomposition[],
   curves: readonly ResponseCurve[],
+  below: readonly (BelowSpend | null)[],
 ): Caveat[] {
   return [
     ...dataCaveats(series),
@@ -439,8 +443,8 @@ function explanationCaveats(
     ...negativeEffectCaveats(channels),
     ...mediaBeyondRevenueCaveats(channels),
     ...convexCaveats(series, model),
-    ...mediaBelowSpendCaveats(series, model, channels, curves),
-    ...belowSpendSeenCaveats(series, model, channels, curves),
+    ...mediaBelowSpendCaveats(series, model, channels, curves, below),
+    ...belowSpendSeenCaveats(series, channels, below),
   ];
 }
 
@@ -466,6 +470,7 @@ export function mediaBelowSpendCaveats(
   model: FinalModel,
   channels: readonly ChannelDecomposition[],
   curves: readonly ResponseCurve[],
+  shares: readonly (BelowSpend | null)[] = belowSpendShares(series, model, channels, curves),
 ): Caveat[] {
   if (model.phase !== 3) return [];
   const media = channels.reduce((acc, ch) => acc + ch.share_of_predicted, 0);
@@ -474,7 +479,7 @@ export function mediaBelowSpendCaveats(
   const named: string[] = [];
   series.channels.forEach((name, c) => {
     const ch = channels[c];
-    const b = belowSpendShare(series, c, ch, curves);
+    const b = shares[c] ?? null;
     if (b === null || !(ch.share_of_predicted > 0)) return;
     below += ch.share_of_predicted * b.share;
     if (b.share >= BELOW_SPEND_SHARE) named.push(name);
@@ -512,15 +517,13 @@ export const BELOW_SPEND_SHARE = 0.5;
  */
 function belowSpendSeenCaveats(
   series: TenantSeries,
-  model: FinalModel,
   channels: readonly ChannelDecomposition[],
-  curves: readonly ResponseCurve[],
+  shares: readonly (BelowSpend | null)[],
 ): Caveat[] {
-  if (model.phase !== 3) return [];
   const period = series.frequency === 'weekly' ? 'week' : 'day';
   const out: Caveat[] = [];
   series.channels.forEach((name, c) => {
-    const below = belowSpendShare(series, c, channels[c], curves);
+    const below = shares[c] ?? null;
     if (below === null || !(below.share >= BELOW_SPEND_SHARE)) return;
     const { share, low, average } = below;
     out.push({
@@ -543,12 +546,18 @@ function belowSpendSeenCaveats(
  * and at the mean, with the two spends; null where the channel spent near zero on 5% of its
  * periods or more, has no spend or curve, or no positive effect at its mean.
  */
+interface BelowSpend {
+  share: number;
+  low: number;
+  average: number;
+}
+
 function belowSpendShare(
   series: TenantSeries,
   c: number,
   ch: ChannelDecomposition | undefined,
   curves: readonly ResponseCurve[],
-): { share: number; low: number; average: number } | null {
+): BelowSpend | null {
   const curve = curves.find((k) => k.channel === series.channels[c]);
   if (!ch || ch.no_spend || !curve || curve.spend_levels.length < 2) return null;
   const usual = usualSpend(series.spend[c]);
@@ -572,19 +581,28 @@ export function usualSpend(x: ArrayLike<number>): { low: number; average: number
   return low > 0 && average > 0 ? { low, average } : null;
 }
 
-/**
- * Phase 3: each channel's below_spend_share where it reaches BELOW_SPEND_SHARE (the channels the
- * caveat roas_below_spend_seen names), set on the channels.
- */
-function markBelowSpendShares(
+/** Phase 3: each channel's belowSpendShare (phases 0-2 have no curve to read: none). */
+function belowSpendShares(
   series: TenantSeries,
   model: FinalModel,
-  channels: ChannelDecomposition[],
+  channels: readonly ChannelDecomposition[],
   curves: readonly ResponseCurve[],
+): (BelowSpend | null)[] {
+  return model.phase === 3
+    ? series.channels.map((_, c) => belowSpendShare(series, c, channels[c], curves))
+    : [];
+}
+
+/**
+ * Each channel's below_spend_share where it reaches BELOW_SPEND_SHARE (the channels the caveat
+ * roas_below_spend_seen names), set on the channels.
+ */
+function markBelowSpendShares(
+  channels: ChannelDecomposition[],
+  shares: readonly (BelowSpend | null)[],
 ): void {
-  if (model.phase !== 3) return;
   channels.forEach((ch, c) => {
-    const below = belowSpendShare(series, c, ch, curves);
+    const below = shares[c] ?? null;
     if (below !== null && below.share >= BELOW_SPEND_SHARE) ch.below_spend_share = below.share;
   });
 }

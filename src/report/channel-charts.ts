@@ -295,7 +295,27 @@ export function roasChart(d: TenantReportData): ChartDef {
     });
   }
   const chans = spent.map((c) => c.channel);
-  if (chans.length > MAX_LABELLED_CHANNELS) return manyChannelRoasChart(d, rows, spent);
+  // The reading and the notes, the same for either layout: channels by ROAS, highest first.
+  const sorted = [...d.explanation.channels]
+    .filter((c) => !held.has(c.channel))
+    .sort((a, b) => b.roas - a.roas);
+  const parts = sorted.map((c) => {
+    if (c.no_spend) return `${c.channel}: no spend in the data, nothing to estimate`;
+    const iv = ivs.roas?.[c.channel];
+    const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
+    return `${c.channel} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
+  });
+  const reading = `Each 1 spent returned: ${parts.join('; ')}.${heldWords(d, held)}`;
+  const many = chans.length > MAX_LABELLED_CHANNELS;
+  const notes = [
+    'Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.',
+    ...(Object.keys(ivs.roas ?? {}).length > 0
+      ? [
+          `${many ? 'Lines' : 'Interval bars'} are 80% intervals; the caveats in Read first judge the 95% ones, so a ${many ? 'line' : 'bar'} clear of zero can still belong to a channel whose 95% interval includes zero.`,
+        ]
+      : []),
+  ];
+  if (many) return manyChannelRoasChart(rows, sorted, reading, notes);
   const x = {
     field: 'measure',
     type: 'nominal',
@@ -314,30 +334,14 @@ export function roasChart(d: TenantReportData): ChartDef {
     tooltip: ['channel', 'measure', 'estimate', 'truth', 'lo', 'hi'],
     labelDigits: 2,
   });
-  const sorted = [...d.explanation.channels]
-    .filter((c) => !held.has(c.channel))
-    .sort((a, b) => b.roas - a.roas);
-  const parts = sorted.map((c) => {
-    if (c.no_spend) return `${c.channel}: no spend in the data, nothing to estimate`;
-    const iv = ivs.roas?.[c.channel];
-    const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
-    return `${c.channel} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
-  });
   const title = `ROAS and marginal ROAS per channel${hasTruth ? ' (black tick: truth)' : ''}`;
   return {
     id: 'roas',
     title,
-    reading: `Each 1 spent returned: ${parts.join('; ')}.${heldWords(d, held)}`,
+    reading,
     rows,
     spec: topLevel(title, rows, { width: 420, height: 240, layer: layers }),
-    notes: [
-      'Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.',
-      ...(Object.keys(ivs.roas ?? {}).length > 0
-        ? [
-            'Interval bars are 80% intervals; the caveats in Read first judge the 95% ones, so a bar clear of zero can still belong to a channel whose 95% interval includes zero.',
-          ]
-        : []),
-    ],
+    notes,
   };
 }
 
@@ -359,12 +363,12 @@ function heldWords(d: TenantReportData, held: ReadonlySet<string>): string {
  * in 340 px, their names cut, one interval to 50.62 flattening every other channel.
  */
 function manyChannelRoasChart(
-  d: TenantReportData,
   rows: Row[],
-  spent: readonly TenantReportData['explanation']['channels'][number][],
+  sorted: readonly TenantReportData['explanation']['channels'][number][],
+  reading: string,
+  notes: readonly string[],
 ): ChartDef {
-  const ivs = d.intervals ?? {};
-  const order = [...spent].sort((a, b) => b.roas - a.roas).map((c) => c.channel);
+  const order = sorted.filter((c) => !c.no_spend).map((c) => c.channel);
   const figures = rows
     .flatMap((r) => [r.estimate, r.truth])
     .filter((v): v is number => typeof v === 'number');
@@ -432,29 +436,15 @@ function manyChannelRoasChart(
       encoding: { y, yOffset, x: { field: 'truth', type: 'quantitative', scale } },
     });
   }
-  const parts = order.map((name) => {
-    const c = spent.find((k) => k.channel === name)!;
-    const iv = ivs.roas?.[name];
-    const ivText = iv ? ` [${ratio(iv.lo)}, ${ratio(iv.hi)}]` : '';
-    return `${name} ${ratio(c.roas)}${ivText}${c.truth ? ` (true ${ratio(c.truth.roas)})` : ''}, marginal ${ratio(c.marginal_roas)}`;
-  });
-  const left = d.explanation.channels
-    .filter((c) => c.no_spend)
-    .map((c) => `${c.channel}: no spend in the data, nothing to estimate`);
   const title = `ROAS and marginal ROAS per channel, highest ROAS first${hasTruth ? ' (black tick: truth)' : ''}`;
   return {
     id: 'roas',
     title,
-    reading: `Each 1 spent returned: ${[...parts, ...left].join('; ')}.${heldWords(d, heldAtZeroChannels(d))}`,
+    reading,
     rows,
     spec: topLevel(title, rows, { width: 460, height: { step: 26 }, layer: layers }),
     notes: [
-      'Marginal ROAS: extra revenue per extra 1 from a 1% spend increase on every period.',
-      ...(Object.keys(ivs.roas ?? {}).length > 0
-        ? [
-            'Lines are 80% intervals; the caveats in Read first judge the 95% ones, so a line clear of zero can still belong to a channel whose 95% interval includes zero.',
-          ]
-        : []),
+      ...notes,
       ...(cut
         ? [
             `The axis stops at 1.5 times the largest figure (${ratio(hi)}): longer intervals are cut at its edge; the reading gives their ends.`,

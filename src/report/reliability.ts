@@ -14,8 +14,15 @@ export function unreliableRoas(d: TenantReportData): Set<string> {
     const p95 = c.intervals?.roas.p95;
     if (c.no_spend || (p95 !== undefined && p95[0] <= 0 && p95[1] >= 0)) out.add(c.channel);
   }
+  for (const c of channelsNamedBy(d, UNRELIABLE_ROAS_CODES)) out.add(c);
+  return out;
+}
+
+/** The channels the explanation's caveats of these codes name (`Caveat.channels`). */
+function channelsNamedBy(d: TenantReportData, codes: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
   for (const cv of d.explanation.caveats ?? []) {
-    if (UNRELIABLE_ROAS_CODES.has(cv.code)) for (const c of cv.channels ?? []) out.add(c);
+    if (codes.has(cv.code)) for (const c of cv.channels ?? []) out.add(c);
   }
   return out;
 }
@@ -36,9 +43,7 @@ const UNRELIABLE_ROAS_CODES = new Set([
  * tiktok's weather-state ROAS at -1.4 and 2.0 and tabled "0.00", which read as "does nothing".
  */
 export function heldAtZeroChannels(d: TenantReportData): Set<string> {
-  const out = new Set<string>();
-  for (const cv of d.explanation.caveats ?? []) {
-    if (cv.code === 'media_effect_held_at_zero') for (const c of cv.channels ?? []) out.add(c);
-  }
-  return out;
+  return channelsNamedBy(d, HELD_AT_ZERO);
 }
+
+const HELD_AT_ZERO: ReadonlySet<string> = new Set(['media_effect_held_at_zero']);
