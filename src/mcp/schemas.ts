@@ -454,6 +454,11 @@ export const explanationOut = {
         ),
       uncalibrated_roas: metric.optional().describe('With lift tests: ROAS before calibration'),
       uncalibrated_roas_error: metric.optional(),
+      refit_roas: metric
+        .optional()
+        .describe(
+          'With lift tests, a calibrated channel: ROAS of the same all-rows refit of its curve without the tests; the tests moved the figure from here',
+        ),
       pooled_roas: metric
         .optional()
         .describe(

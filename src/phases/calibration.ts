@@ -190,6 +190,14 @@ export interface ReplicateCalibration {
 export interface CalibrationResult {
   /** The calibrated model (the input model itself when nothing is applied). */
   model: FinalModel;
+  /**
+   * When applied: the same search and refit with the tests' weight at zero (the all-rows fit of
+   * the calibrated channels' shapes alone, the other channels held as in the calibration). The
+   * uncalibrated shapes are the phase-3 estimator's (a median of searches on nested windows), not
+   * this fit's optimum, so a calibrated figure moves by this refit as well as by the tests; the
+   * refit says how much of the move is the tests' (explain: refit_roas, calibration_mostly_refit).
+   */
+  refit: FinalModel | null;
   report: CalibrationReport;
   /** For the intervals of the calibrated model; null when nothing is applied. */
   replicate: ReplicateCalibration | null;
@@ -206,6 +214,8 @@ export interface CalibrationOptions {
    * likelihood-ratio test decides a conflict.
    */
   modelLifts?: (tests: readonly LiftTest[]) => readonly ModelLift[];
+  /** Also fit CalibrationResult.refit (one more search; explain's, not the planner's). */
+  refit?: boolean;
 }
 
 /** The uncalibrated model's figure for a test's lift and the standard deviation of its interval. */
@@ -300,6 +310,11 @@ export interface ChannelCalibration {
   calibrated_params: ChannelParams;
   /** Increase of the all-rows SSE at the calibrated shape over the best data-only shape, in %. */
   sse_cost_pct: number;
+  /**
+   * The shape the same search picks with the tests' weight at zero (CalibrationResult.refit);
+   * null when the channel's tests are not used.
+   */
+  refit_params?: ChannelParams | null;
 }
 
 export interface CalibrationReport {
@@ -611,12 +626,12 @@ export function calibrateFinalModel(
     held_channels: [],
     notes: [],
   };
-  if (tests.length === 0) return { model, report, replicate: null };
+  if (tests.length === 0) return { model, report, replicate: null, refit: null };
   if (model.phase !== 3 || !model.channelParams) {
     report.notes.push(
       `lift tests calibrate phase 3 models only; this is a phase ${model.phase} model, shown uncalibrated`,
     );
-    return { model, report, replicate: null };
+    return { model, report, replicate: null, refit: null };
   }
   const alpha = model.alpha ?? model.ridge.alpha;
   const all = tests.map((_, i) => i);
@@ -814,7 +829,7 @@ export function calibrateFinalModel(
     reportTests((i) => dot(base.grads[i], base.b));
     if (model.kind === 'ridge')
       report.notes.push('no test was used: the calibrated model equals the uncalibrated one');
-    return { model, report, replicate: null };
+    return { model, report, replicate: null, refit: null };
   }
   // A test left out as a conflict changes nothing: the calibration is that of the used tests
   // alone, and the excluded tests' channels are held at their uncalibrated fit like the
@@ -829,9 +844,27 @@ export function calibrateFinalModel(
   const atFinal = usedIdx.length === tests.length ? final.current : first.cal.evaluate(params);
   reportTests((i) => dot(atFinal.grads[i], ridge.coefStandardized));
   const bestDataOnly = Math.min(first.bestDataOnly, final.bestDataOnly);
+  // The refit without the tests' weight: the same search (same start, held channels and grid)
+  // scoring the data alone.
+  let refit: FinalModel | null = null;
+  if (options.refit) {
+    const refitSearch = searchShapes(series, alpha, model, usedTests, true, false);
+    const refitRidge = refitSearch.cal.calibratedRidge(refitSearch.current, []);
+    refit = {
+      ...model,
+      channelParams: { ...refitSearch.current.params },
+      ridge: refitRidge,
+      chosen: model.chosen ? { ...model.chosen, ridge: refitRidge } : null,
+      reason: `${model.reason}; refitted as the calibration refits, without the tests' weight`,
+    };
+  }
   for (const c of report.channels) {
     c.calibrated_params = params[c.channel];
     c.sse_cost_pct = (100 * (final.current.sse - bestDataOnly)) / bestDataOnly;
+    if (refit)
+      c.refit_params = usedTests.some((t) => t.channel === c.channel)
+        ? refit.channelParams![c.channel]
+        : null;
   }
   report.applied = true;
   const held = series.channels.filter((c) => !usedTests.some((t) => t.channel === c));
@@ -866,6 +899,7 @@ export function calibrateFinalModel(
   const implied = usedAll.map((k) => dot(final.current.grads[k], ridge.coefStandardized));
   return {
     model: calibrated,
+    refit,
     report,
     replicate: {
       tests: usedTests,
@@ -904,18 +938,21 @@ function searchShapes(
   model: FinalModel,
   tests: readonly LiftTest[],
   search: boolean,
+  scoreTests = true,
 ): ShapeSearch {
   const untested = series.channels.filter((c) => !tests.some((t) => t.channel === c));
   const cal = new Calibrator(series, alpha, tests, model, modelHeld(model, untested));
   const base = cal.evaluate(model.channelParams!);
   const all = tests.map((_, i) => i);
+  // The tests the search scores: none for the refit without their weight (CalibrationResult.refit).
+  const scored = scoreTests ? all : [];
   const tested = series.channels.filter((c) => tests.some((t) => t.channel === c));
   const triple = (p: ChannelParams): Triple => ({ decay: p.decay, kMult: p.k_mult, s: p.s });
   const key = (t: Triple): string => `${t.decay}|${t.kMult}|${t.s}`;
   // Coordinate descent over the tested channels on J = n log SSE + chi-square of all tests;
   // the best data-only SSE over every candidate seen is the LR baseline.
   let current = base;
-  let currentJ = cal.objective(base, all);
+  let currentJ = cal.objective(base, scored);
   let bestDataOnly = base.sse;
   // Per tested channel: the least objective without that channel's tests over every candidate
   // evaluated (the LR baseline of its tests given the other channels' tests).
@@ -954,14 +991,17 @@ function searchShapes(
             if (seen.has(k)) continue;
             seen.add(k);
             const e = cal.evaluate({ ...current.params, [c]: cal.paramsOf(c, cand) });
-            seeCandidate(e);
-            const j = cal.objective(e, all);
-            visited.push({
-              channel: c,
-              params: e.params[c],
-              j,
-              contribution: contributionOf(e, c),
-            });
+            const j = cal.objective(e, scored);
+            // The LR baselines and the replicate candidates are the calibration's, not the refit's.
+            if (scoreTests) {
+              seeCandidate(e);
+              visited.push({
+                channel: c,
+                params: e.params[c],
+                j,
+                contribution: contributionOf(e, c),
+              });
+            }
             if (j < currentJ) {
               current = e;
               currentJ = j;

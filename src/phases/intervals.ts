@@ -437,9 +437,10 @@ export const LEVELS = [
  * 31: that caveat's channels carry below_spend_share and their ROAS and contribution intervals
  * reach down to the part of the effect above their lowest usual spend (belowSpendLowerEnd);
  * 32: the caveat media_split_below_spend (explain.ts), so that explanations kept before it are
- * made again.
+ * made again; 33: the calibration's shape test (calibration.ts SHAPE_LEVEL), so
+ * calibrated explanations kept before it are made again.
  */
-export const INTERVALS_VERSION = 32;
+export const INTERVALS_VERSION = 33;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

@@ -316,7 +316,8 @@ export interface Caveat {
   /**
    * model_fails_threshold, not_validated, interval_spans_zero, cv_of_another_model, lift_test_conflict, no_intervals,
    * units_mismatch, channels_not_separable, level_shift, channels_correlated, no_carry_over, tree_model, low_spend_channel, constant_spend_channel, media_effect_held_at_zero,
-   * negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve, roas_below_spend_seen.
+   * negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve, roas_below_spend_seen,
+   * calibrated_beyond_window, calibration_mostly_refit.
    */
   code: string;
   message: string;
@@ -437,6 +438,12 @@ export interface ChannelDecomposition {
    */
   uncalibrated_roas?: number | null;
   uncalibrated_roas_error?: number | null;
+  /**
+   * With lift tests, a calibrated channel: the ROAS of the same all-rows refit of its curve
+   * without the tests' weight (calibration.ts CalibrationResult.refit); the tests moved the
+   * figure from here, the refit from uncalibrated_roas to here.
+   */
+  refit_roas?: number | null;
   /**
    * With 4 or more channels and intervals: the channel's ROAS pooled with the others' (the
    * James-Stein estimate toward their mean, Explanation.roas_pooling); absent otherwise.

@@ -105,7 +105,7 @@ export function explainText(e: Explanation | ExplanationView): string {
         'contribution',
         calibrated ? 'ROAS calibrated' : 'ROAS',
         ...(hasIv ? ['ROAS 80%', 'ROAS 95%'] : []),
-        ...(calibrated ? ['ROAS uncalibrated'] : []),
+        ...(calibrated ? ['ROAS uncalibrated', 'ROAS refit, no tests'] : []),
         ...(pooled ? ['ROAS pooled'] : []),
         ...(hasTruth ? ['true ROAS'] : []),
         'marginal ROAS',
@@ -119,7 +119,7 @@ export function explainText(e: Explanation | ExplanationView): string {
         // No spend in the data: nothing to estimate (the low_spend_channel caveat says so).
         c.no_spend ? 'no spend' : c.roas,
         ...(hasIv ? [bounds(c.intervals?.roas, 'p80'), bounds(c.intervals?.roas, 'p95')] : []),
-        ...(calibrated ? [c.uncalibrated_roas ?? null] : []),
+        ...(calibrated ? [c.uncalibrated_roas ?? null, c.refit_roas ?? null] : []),
         ...(pooled ? [c.pooled_roas ?? null] : []),
         ...(hasTruth ? [c.truth?.roas ?? null] : []),
         c.no_spend ? null : c.marginal_roas,

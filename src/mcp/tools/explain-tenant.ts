@@ -86,7 +86,8 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
               const err = c.roas_error !== null ? `, error vs truth ${fmtPct(c.roas_error)}` : '';
               const uncal =
                 c.uncalibrated_roas !== undefined && c.uncalibrated_roas !== null
-                  ? `, uncalibrated ${fmt2(c.uncalibrated_roas)}${c.uncalibrated_roas_error != null ? ` (${fmtPct(c.uncalibrated_roas_error)})` : ''}`
+                  ? `, uncalibrated ${fmt2(c.uncalibrated_roas)}${c.uncalibrated_roas_error != null ? ` (${fmtPct(c.uncalibrated_roas_error)})` : ''}` +
+                    (c.refit_roas != null ? `, refit without the tests ${fmt2(c.refit_roas)}` : '')
                   : '';
               const pooled =
                 c.pooled_roas !== undefined
