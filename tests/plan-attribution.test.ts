@@ -62,6 +62,14 @@ describe('historicalAttribution', () => {
     expect(attributionNote(d)).toContain(
       "a with ROAS 9.00, marginal 9.00 (explain's model 2.00, marginal 2.00)",
     );
+    // The tenant has lift tests: explain shows its calibrated model, these figures are before it
+    // (probe s63: "explain's model 1.35" beside explain's calibrated 3.06).
+    const c = modelAttribution(small, linear([9, 0.5, 0]), linear([2, 0.5, 0]), true);
+    expect(c.explained_model_uncalibrated).toBe(true);
+    expect(attributionNote(c)).toContain(
+      "a with ROAS 9.00, marginal 9.00 (explain's model before calibration 2.00, marginal 2.00)",
+    );
+    expect(d.explained_model_uncalibrated).toBeUndefined();
   });
 
   it('compares the marginal ROAS too: the same average return, another return on the next unit', () => {

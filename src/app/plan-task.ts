@@ -288,6 +288,8 @@ export function computePlan(
       replicates,
       replicateRoles,
       explained,
+      // explain calibrates the phase-3 model with the same tests; `explained` is the model before.
+      explainedUncalibrated: (liftCalibration?.tests.length ?? 0) > 0,
       curveDoubt: refits.curveDoubt ?? null,
       given,
     });

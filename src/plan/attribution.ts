@@ -79,6 +79,11 @@ export interface ModelAttribution {
     explained_model_marginal_roas?: number | null;
   }[];
   media_share: { plan_model: number; explained_model: number };
+  /**
+   * True when the explained model's figures are those before the lift-test calibration explain
+   * applies (PlanContext.explainedUncalibrated); absent otherwise and in plans stored before it.
+   */
+  explained_model_uncalibrated?: true;
   /** Whether the two differ enough for the plan to say so (modelsDiffer). */
   differs: boolean;
 }
@@ -104,6 +109,7 @@ export function modelAttribution(
   series: TenantSeries,
   plan: Predict,
   explained: Predict,
+  explainedUncalibrated = false,
 ): ModelAttribution {
   const p = historicalAttribution(series, plan);
   const e = historicalAttribution(series, explained);
@@ -116,6 +122,7 @@ export function modelAttribution(
       explained_model_marginal_roas: e.marginal_roas[c],
     })),
     media_share: { plan_model: p.media_share, explained_model: e.media_share },
+    ...(explainedUncalibrated ? { explained_model_uncalibrated: true as const } : {}),
     // Marginal ROAS too: the two models can agree on the average return and not on the next
     // unit's (extreme_ski_gear: ROAS 3.65 / 3.19 against explain's 3.49 / 3.43, marginal ROAS
     // about 2 against explain's 0.65 / 0.28, and no note said so).
@@ -136,11 +143,15 @@ export function attributionNote(a: ModelAttribution): string | null {
   const pct = (v: number): string => `${Math.round(v * 100)}%`;
   const marginal = (v: number | null | undefined): string =>
     v === undefined ? '' : `, marginal ${roas(v)}`;
+  // explain shows the calibrated model where lift tests apply; these are the model's before it.
+  const explains = a.explained_model_uncalibrated
+    ? "explain's model before calibration"
+    : "explain's model";
   return (
     `the plan's incremental revenue and ROAS are those of the planner's own curve fit of the ` +
     `model, which reads the history differently from the phase-3 model that explain reports: over ` +
-    `the data it credits ${a.channels.map((c) => `${c.channel} with ROAS ${roas(c.plan_model_roas)}${marginal(c.plan_model_marginal_roas)} (explain's model ${roas(c.explained_model_roas)}${marginal(c.explained_model_marginal_roas)})`).join(', ')}, ` +
-    `and the media with ${pct(a.media_share.plan_model)} of the revenue (explain's model ` +
+    `the data it credits ${a.channels.map((c) => `${c.channel} with ROAS ${roas(c.plan_model_roas)}${marginal(c.plan_model_marginal_roas)} (${explains} ${roas(c.explained_model_roas)}${marginal(c.explained_model_marginal_roas)})`).join(', ')}, ` +
+    `and the media with ${pct(a.media_share.plan_model)} of the revenue (${explains} ` +
     `${pct(a.media_share.explained_model)}); the data do not settle which is nearer: read the ` +
     `plan's ROAS beside explain's as two models' views, not one figure measured twice`
   );

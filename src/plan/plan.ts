@@ -174,6 +174,12 @@ export interface PlanContext {
    */
   explained?: Predict | null;
   /**
+   * True when `explained` is the phase-3 model before a lift-test calibration that explain applies
+   * (the plan calibrates its own model): the attribution then says so (probe s63: a plan's
+   * "explain's model 1.35" beside explain's calibrated 3.06, without a word).
+   */
+  explainedUncalibrated?: boolean;
+  /**
    * Why the planner's curve fit is in doubt (curves.ts planCurveDoubt), when it is: a checked
    * plan then stays at its anchor (doubtHold) and a note says why.
    */
@@ -2301,7 +2307,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   for (const c of outlook.controlCategories ?? []) notes.push(forecastCategoryNote(c));
 
   const attribution = ctx.explained
-    ? modelAttribution(series, (s) => model.predict(s), ctx.explained)
+    ? modelAttribution(
+        series,
+        (s) => model.predict(s),
+        ctx.explained,
+        ctx.explainedUncalibrated ?? false,
+      )
     : null;
   const attributionText = attribution ? attributionNote(attribution) : null;
   if (attributionText !== null) notes.push(attributionText);
