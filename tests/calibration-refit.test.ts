@@ -60,3 +60,25 @@ describe('an honest test that moves the figure itself (high_umbrella_rain google
     expect(e.caveats.some((c) => c.code === 'calibration_mostly_refit')).toBe(false);
   }, 120_000);
 });
+
+describe('the calibration search (none_office_supplies, meta tested)', () => {
+  it("keeps every channel's Hill k within its largest adstocked spend, as the phase-3 search", () => {
+    const tenant = generateTenant('none_office_supplies');
+    const { series } = tenant;
+    const model = fitFinalModel(series, 3, {});
+    const tests = series.channels.map((c) => benchLiftTest(tenant, c).test);
+    const { model: cal, report } = calibrateFinalModel(series, model, tests, { refit: true });
+    expect(report.applied).toBe(true);
+    for (const [c, p] of Object.entries(cal.channelParams!)) {
+      // The largest adstocked spend, computed here from the spend (adstock a_t = x_t + d a_{t-1}).
+      const x = series.spend[series.channels.indexOf(c)];
+      let a = 0;
+      let max = 0;
+      for (const v of x) {
+        a = v + p.decay * a;
+        max = Math.max(max, a);
+      }
+      expect(p.k, c).toBeLessThanOrEqual(max * (1 + 1e-12));
+    }
+  }, 120_000);
+});
