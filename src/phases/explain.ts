@@ -1126,7 +1126,7 @@ function mostlyRefitCaveats(channels: readonly ChannelDecomposition[]): Caveat[]
               `${ch.channel} ROAS ${f(ch.uncalibrated_roas!)} uncalibrated, ${f(ch.roas)} calibrated; the same refit of its curve on all rows without the tests' weight gives ${f(ch.refit_roas!)}, so the tests moved it ${f(ch.refit_roas!)} -> ${f(ch.roas)} and the refit ${f(ch.uncalibrated_roas!)} -> ${f(ch.refit_roas!)}`,
           )
           .join('; ') +
-        ": most of the move is the calibration's refit of the curve (least squares on all rows, where the uncalibrated curve is the median of searches on nested windows), not the experiment; the calibrated interval narrows with the refit too (a test that said nothing narrowed one 4x). The refit is another estimate of the same curve, not the test's verdict: against known truths it was nearer than the uncalibrated figure on 82 of 120 daily channels of our generator and on 42 of 76 of another simulator's, with larger misses (docs/calibration.md \"How much of a calibrated move is the tests'\")",
+        ": most of the move is the calibration's refit of the curve (least squares on all rows, where the uncalibrated curve is the median of searches on nested windows), not the experiment; the calibrated interval narrows with the refit too (a test that said nothing narrowed one 4x). The refit is another estimate of the same curve, not the test's verdict: against known truths it was nearer than the uncalibrated figure on 84 of 120 daily channels of our generator and on 40 of 76 of another simulator's, with larger misses (docs/calibration.md \"How much of a calibrated move is the tests'\")",
     },
   ];
 }
