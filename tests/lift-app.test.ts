@@ -159,6 +159,10 @@ describe('lift tests in the app', () => {
     expect(html).toContain('ROAS (calibrated)');
     expect(html).toContain('uncalibrated ROAS');
     expect(html).toContain(e.channels[0].roas.toFixed(2));
+    // and the calibration's refit without the tests' weight, where the tests moved the figure from
+    expect(html).toContain('ROAS refit, no tests');
+    for (const ch of e.channels)
+      expect(html).toContain(`<td class="n">${ch.refit_roas!.toFixed(2)}</td>`);
     expect(r.summary[1]).toMatch(
       /^Calibrated with 2 lift test\(s\): ROAS meta \d\.\d\d \(uncalibrated /,
     );

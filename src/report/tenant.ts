@@ -81,7 +81,9 @@ function channelTable(d: TenantReportData): string {
     'contribution',
     calibrated ? 'ROAS (calibrated)' : 'ROAS',
     ...(withIv ? ['ROAS 80% interval'] : []),
-    ...(calibrated ? ['uncalibrated ROAS'] : []),
+    // The calibration's refit without the tests' weight: the tests moved the figure from there
+    // (explain.ts calibration_mostly_refit).
+    ...(calibrated ? ['uncalibrated ROAS', 'ROAS refit, no tests'] : []),
     ...(pooled ? ['ROAS pooled with the other channels'] : []),
     'marginal ROAS',
     ...(pooled ? ['marginal ROAS pooled'] : []),
@@ -121,6 +123,7 @@ function channelTable(d: TenantReportData): string {
             c.uncalibrated_roas === null || c.uncalibrated_roas === undefined
               ? 'n/a'
               : ratio(c.uncalibrated_roas),
+            c.refit_roas === null || c.refit_roas === undefined ? 'n/a' : ratio(c.refit_roas),
           ]
         : []),
       ...(pooled ? [c.pooled_roas === undefined ? 'n/a' : ratio(c.pooled_roas)] : []),
