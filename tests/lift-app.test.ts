@@ -600,6 +600,15 @@ describe('add_lift_test over MCP', () => {
         expect(cal?.applied).toBe(true);
         expect(cal?.held_channels).toEqual(['meta']);
         expect(text(r)).toMatch(/google ROAS [-\d.]+ calibrated/);
+        // The calibration's refit without the tests' weight, in the structure and the text
+        // (session 64: the tests moved the figure from there).
+        const google = (
+          r.structuredContent as { channels: { channel: string; refit_roas?: number }[] }
+        ).channels.find((c) => c.channel === 'google')!;
+        expect(typeof google.refit_roas).toBe('number');
+        expect(text(r)).toMatch(
+          new RegExp(`google ROAS [^;]*refit without the tests ${google.refit_roas!.toFixed(2)}`),
+        );
         expect(text(r)).toMatch(/meta ROAS [-\d.]+ \(no lift test: uncalibrated\)/);
         expect(text(r)).not.toMatch(/meta ROAS [-\d.]+ calibrated/);
       }
