@@ -431,6 +431,11 @@ class Calibrator {
   private readonly changed: Float64Array[];
   private readonly weatherCols: [string, Float64Array][];
   private readonly windows: { from: number; to: number }[];
+  /**
+   * Per channel and decay: the largest adstocked spend and Hill k at k_mult 1 (hillKFor), for
+   * inRange and paramsOf, which every candidate of the search asks for (one adstock each).
+   */
+  private readonly adstockStats = new Map<string, { max: number; kUnit: number }>();
 
   constructor(
     readonly series: TenantSeries,
@@ -462,18 +467,28 @@ class Calibrator {
    * never bends inside the data and, with s > 1, extrapolates convexly.
    */
   inRange(channel: string, t: Triple): boolean {
-    const c = this.series.channels.indexOf(channel);
-    const a = geometricAdstock(this.series.spend[c], t.decay);
-    let max = 0;
-    for (const v of a) if (v > max) max = v;
-    return max <= 0 || hillKFor(a, this.n, t.kMult) <= max;
+    const { max, kUnit } = this.statsOf(channel, t.decay);
+    return max <= 0 || t.kMult * kUnit <= max;
   }
 
   /** k re-derived on all rows for (decay, k_mult). */
   paramsOf(channel: string, t: Triple): ChannelParams {
-    const c = this.series.channels.indexOf(channel);
-    const k = hillKFor(geometricAdstock(this.series.spend[c], t.decay), this.n, t.kMult);
+    const k = t.kMult * this.statsOf(channel, t.decay).kUnit;
     return { decay: t.decay, k_mult: t.kMult, k, s: t.s };
+  }
+
+  private statsOf(channel: string, decay: number): { max: number; kUnit: number } {
+    const key = `${channel}|${decay}`;
+    let stats = this.adstockStats.get(key);
+    if (!stats) {
+      const a = geometricAdstock(this.series.spend[this.series.channels.indexOf(channel)], decay);
+      let max = 0;
+      for (const v of a) if (v > max) max = v;
+      // hillKFor(a, n, kMult) is kMult times this (the median positive adstock, or 1).
+      stats = { max, kUnit: hillKFor(a, this.n, 1) };
+      this.adstockStats.set(key, stats);
+    }
+    return stats;
   }
 
   evaluate(params: Record<string, ChannelParams>): Evaluation {
@@ -865,12 +880,8 @@ export function calibrateFinalModel(
   let refit: FinalModel | null = null;
   if (options.refit) {
     const refitSearch = searchShapes(series, alpha, model, usedTests, true, false);
-    const refitRidge = refitSearch.cal.calibratedRidge(refitSearch.current, []);
     refit = {
-      ...model,
-      channelParams: { ...refitSearch.current.params },
-      ridge: refitRidge,
-      chosen: model.chosen ? { ...model.chosen, ridge: refitRidge } : null,
+      ...withCalibration(model, refitSearch.cal, refitSearch.current, []),
       reason: `${model.reason}; refitted as the calibration refits, without the tests' weight`,
     };
   }
