@@ -40,12 +40,14 @@ import {
   explainFinalModel,
 } from '../src/phases/explain.js';
 import {
-  addHeldChannelIntervals,
+  completeCalibratedIntervals,
   addIntervalsFromFigures,
+  uncalibratedExplanation,
   bootstrapFigures,
   modelLiftSpread,
 } from '../src/phases/intervals.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
+import type { Explanation } from '../src/phases/types.js';
 import { generatedTenants, tenantById, type FigureRecord } from './intervals.js';
 
 /** Channels above this |ROAS error| get calibrated (the issue's 25%). */
@@ -139,6 +141,8 @@ export interface CalibrationBenchReport {
     /** Share of these channels whose calibrated 80% / 95% ROAS interval holds the truth. */
     coverage80: number | null;
     coverage95: number | null;
+    /** The same for the tested channels' ROAS by weather state (StateCoverage). */
+    state_coverage: StateCoverage;
   };
   biased: BiasedRow[];
   summary: {
@@ -153,10 +157,47 @@ export interface CalibrationBenchReport {
     /** Share of calibrated-tenant channels whose calibrated 80% / 95% ROAS interval holds the truth. */
     coverage80: number | null;
     coverage95: number | null;
+    /** The calibrated channels' ROAS by weather state against the truth (StateCoverage). */
+    state_coverage: StateCoverage;
     /** Median and max CPU seconds of the calibrated model's intervals per tenant. */
     median_interval_cpu_s: number;
     max_interval_cpu_s: number;
   };
+}
+
+/**
+ * Weather-state ROAS of the channels with a used test (not in conflict) against the generator's
+ * truth: how many figures, and the share whose calibrated 80% / 95% interval holds it.
+ */
+export interface StateCoverage {
+  figures: number;
+  coverage80: number | null;
+  coverage95: number | null;
+}
+
+/** StateCoverage of the tested channels of an explanation with intervals, added to `into`. */
+function stateHits(e: Explanation, into: { p80: boolean; p95: boolean }[]): void {
+  const used = new Set((e.calibration?.tests ?? []).filter((t) => t.used).map((t) => t.channel));
+  for (const s of e.weather_states)
+    for (const c of s.channels) {
+      if (!used.has(c.channel) || c.true_roas === null || !c.intervals) continue;
+      const t = c.true_roas;
+      const within = (iv: [number, number]): boolean => iv[0] <= t && t <= iv[1];
+      into.push({ p80: within(c.intervals.roas.p80), p95: within(c.intervals.roas.p95) });
+    }
+}
+
+/** ", and the tested channels' ROAS by weather state on 80% / 95% of n" (nothing without any). */
+function stateText(c: StateCoverage): string {
+  return c.coverage80 === null
+    ? ''
+    : `, and the tested channels' ROAS by weather state on ${(100 * c.coverage80).toFixed(0)}% / ${(100 * c.coverage95!).toFixed(0)}% of ${c.figures}`;
+}
+
+function stateCoverage(hits: readonly { p80: boolean; p95: boolean }[]): StateCoverage {
+  const share = (k: 'p80' | 'p95'): number | null =>
+    hits.length === 0 ? null : hits.filter((h) => h[k]).length / hits.length;
+  return { figures: hits.length, coverage80: share('p80'), coverage95: share('p95') };
 }
 
 /** The simulated test of one channel (go-dark over TEST_DAYS from its start row). */
@@ -230,9 +271,12 @@ export function runCalibrationBench(
   const selectedOnly: SelectedOnlyRow[] = [];
   const biased: BiasedRow[] = [];
   const seconds: number[] = [];
+  const statesAll: { p80: boolean; p95: boolean }[] = [];
+  const statesOnly: { p80: boolean; p95: boolean }[] = [];
   for (const id of selectedTenants) {
     const { tenant, model } = fitted.get(id)!;
     const sims = tenant.series.channels.map((c) => benchLiftTest(tenant, c));
+    let plain: Explanation | null = null;
     const t0 = performance.now();
     // The model check's reference (the uncalibrated model's bootstrap), as the app passes it.
     const check = { modelLifts: modelLiftSpread(tenant.series, model) };
@@ -251,8 +295,11 @@ export function runCalibrationBench(
       const intervalOptions = { calibration: fit.replicate };
       const boot = bootstrapFigures(tenant.series, fit.model, intervalOptions);
       addIntervalsFromFigures(e, boot, intervalOptions);
-      // A channel whose test is in conflict is held: it keeps the uncalibrated intervals.
-      addHeldChannelIntervals(e, tenant.series, model, tenant);
+      // A channel whose test is in conflict is held: it keeps the uncalibrated intervals; the
+      // tested ones get the information floor (the uncalibrated explanation computed once).
+      plain ??= uncalibratedExplanation(tenant.series, model, tenant);
+      completeCalibratedIntervals(e, tenant.series, model, tenant, {}, plain);
+      stateHits(e, statesAll);
       // ROAS is the second figure of each channel in figureVector order (contribution, ROAS, mROAS).
       e.channels.forEach((ch, c) =>
         options.records?.push({
@@ -312,7 +359,9 @@ export function runCalibrationBench(
       const boot = bootstrapFigures(tenant.series, onlyFit.model, intervalOptions);
       addIntervalsFromFigures(only, boot, intervalOptions);
       // The untested channels keep the uncalibrated intervals, as explain gives them.
-      addHeldChannelIntervals(only, tenant.series, model, tenant);
+      plain ??= uncalibratedExplanation(tenant.series, model, tenant);
+      completeCalibratedIntervals(only, tenant.series, model, tenant, {}, plain);
+      stateHits(only, statesOnly);
       only.channels.forEach((ch, c) =>
         options.selectedOnlyRecords?.push({
           tenant: id,
@@ -385,6 +434,7 @@ export function runCalibrationBench(
       others_within_limit: onlyMaxWorse <= MAX_WORSENING,
       coverage80: covered('p80', selectedOnly),
       coverage95: covered('p95', selectedOnly),
+      state_coverage: stateCoverage(statesOnly),
     },
     biased,
     summary: {
@@ -397,6 +447,7 @@ export function runCalibrationBench(
       median_calibration_s: median(seconds),
       coverage80: covered('p80'),
       coverage95: covered('p95'),
+      state_coverage: stateCoverage(statesAll),
       median_interval_cpu_s: median(intervalSeconds),
       max_interval_cpu_s: intervalSeconds.length ? Math.max(...intervalSeconds) : NaN,
     },
@@ -524,7 +575,7 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
       `median calibration time per tenant ${s.median_calibration_s.toFixed(1)} s.` +
       (s.coverage80 === null
         ? ''
-        : ` Calibrated intervals hold the true ROAS on ${(100 * s.coverage80).toFixed(0)}% (80%) and ${(100 * s.coverage95!).toFixed(0)}% (95%) of these channels; intervals ${s.median_interval_cpu_s.toFixed(1)} CPU-s per tenant (median; max ${s.max_interval_cpu_s.toFixed(1)}).`),
+        : ` Calibrated intervals hold the true ROAS on ${(100 * s.coverage80).toFixed(0)}% (80%) and ${(100 * s.coverage95!).toFixed(0)}% (95%) of these channels${stateText(s.state_coverage)}; intervals ${s.median_interval_cpu_s.toFixed(1)} CPU-s per tenant (median; max ${s.max_interval_cpu_s.toFixed(1)}).`),
     '',
     `Tests on the channels above ${(100 * SELECT_ABOVE).toFixed(0)}% only (the other channels untested; their contribution is held):`,
     '',
@@ -539,7 +590,7 @@ export function formatCalibrationReport(r: CalibrationBenchReport): string {
       `largest worsening of an untested channel ${(100 * r.selected_only.max_other_worsening).toFixed(1)} points (limit ${(100 * MAX_WORSENING).toFixed(0)}).` +
       (r.selected_only.coverage80 === null
         ? ''
-        : ` Calibrated intervals hold the true ROAS on ${(100 * r.selected_only.coverage80).toFixed(0)}% (80%) and ${(100 * r.selected_only.coverage95!).toFixed(0)}% (95%) of these channels.`),
+        : ` Calibrated intervals hold the true ROAS on ${(100 * r.selected_only.coverage80).toFixed(0)}% (80%) and ${(100 * r.selected_only.coverage95!).toFixed(0)}% (95%) of these channels${stateText(r.selected_only.state_coverage)}.`),
     '',
     ...formatBiasedRows(r.biased),
   );

@@ -1,6 +1,6 @@
 /**
  * A channel without a used lift test keeps the uncalibrated explanation's intervals, as it keeps
- * its figures (intervals.ts addHeldChannelIntervals; docs/calibration.md). Before, one test on
+ * its figures (intervals.ts completeCalibratedIntervals; docs/calibration.md). Before, one test on
  * another channel switched its intervals to the calibrated bootstrap's rule (probe s53: untested
  * meta's 80% width x4.4 after a google test, x0.47 on a weekly tenant).
  */

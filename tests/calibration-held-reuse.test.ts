@@ -2,7 +2,7 @@
  * The channels a calibration holds take their intervals from the uncalibrated explanation kept
  * for the same data, model and replicates (an explain without lift tests, or one kept beside an
  * earlier calibrated explain), instead of a second bootstrap of the uncalibrated model, with the
- * same figures to the digit (intervals.ts addHeldChannelIntervals `kept`; app/explain.ts
+ * same figures to the digit (intervals.ts completeCalibratedIntervals `kept`; app/explain.ts
  * keptUncalibrated). Issue 15: a calibrated explain bootstrapped the uncalibrated model again
  * after a plain explain had kept exactly that explanation.
  */
@@ -20,7 +20,7 @@ import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { explainCalibratedFit, weatherStates } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
-  addHeldChannelIntervals,
+  completeCalibratedIntervals,
   addIntervals,
   modelLiftSpread,
   uncalibratedExplanation,
@@ -55,7 +55,7 @@ function finished(
   kept: Explanation | null,
 ): { explanation: Explanation; computed: Explanation | null } {
   const explanation = structuredClone(base);
-  const computed = addHeldChannelIntervals(explanation, series, model, tenant, options, kept);
+  const computed = completeCalibratedIntervals(explanation, series, model, tenant, options, kept);
   withoutUnspentFigures(explanation);
   return { explanation, computed };
 }

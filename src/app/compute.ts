@@ -17,7 +17,7 @@ import type { LiftTest } from '../core/lift.js';
 import { decomposeOverTime, type DecompositionOverTime } from '../phases/decompose.js';
 import { explainCalibratedFit } from '../phases/explain.js';
 import {
-  addHeldChannelIntervals,
+  completeCalibratedIntervals,
   addIntervals,
   orderedCaveats,
   modelLiftSpread,
@@ -65,7 +65,8 @@ export type ComputeTask =
       /**
        * The uncalibrated explanation explain (or a report) kept for the same data, model and
        * replicates without lift tests: the channels a calibration holds take their intervals from
-       * it instead of a bootstrap of the uncalibrated model (addHeldChannelIntervals `kept`).
+       * it, and the tested channels their information floor, instead of a bootstrap of the
+       * uncalibrated model (completeCalibratedIntervals `kept`).
        */
       uncalibrated?: Explanation;
     }
@@ -250,9 +251,10 @@ function explainWithIntervals(
     ...intervalOptions,
     calibration: fit.replicate,
   });
-  // Channels held at the uncalibrated fit keep its intervals too, as they keep its figures: from
-  // the uncalibrated explanation kept by an explain without tests, else computed here.
-  const uncalibrated = addHeldChannelIntervals(
+  // Channels held at the uncalibrated fit keep its intervals too, as they keep its figures, and
+  // the tested channels' intervals are kept as wide as the data and the tests support together:
+  // from the uncalibrated explanation kept by an explain without tests, else computed here.
+  const uncalibrated = completeCalibratedIntervals(
     fit.explanation,
     series,
     model,
@@ -273,6 +275,13 @@ function explainWithIntervals(
     if (kept.length > 0)
       fit.explanation.notes.push(
         `the channels without a used lift test (${kept.join(', ')}) keep the uncalibrated model's intervals as they keep its figures (uncertainty.uncalibrated_intervals)`,
+      );
+    const floored = (fit.explanation.uncertainty.information_floor?.channels ?? []).filter(
+      (c) => c.widened > 0,
+    );
+    if (floored.length > 0)
+      fit.explanation.notes.push(
+        `the intervals of ${floored.map((c) => c.channel).join(', ')} were widened to the narrowest the data and the lift tests support together (uncertainty.information_floor)`,
       );
   }
   return { explanation: fit.explanation, model: fit.model, uncalibrated };

@@ -217,7 +217,7 @@ export async function explainTenant(
   const storedExplanation = keptExplanation(kept, hash, replicates, liftKey);
   // With lift tests, the channels without a used test keep the uncalibrated explanation's
   // intervals: the one kept for this data, model and replicates without tests serves them
-  // (compute.ts addHeldChannelIntervals), so that no bootstrap of the uncalibrated model is
+  // (compute.ts completeCalibratedIntervals), so that no bootstrap of the uncalibrated model is
   // repeated; it is kept beside the calibrated one below (computed when none was kept).
   const plain =
     liftTests.length > 0 && !storedExplanation ? keptUncalibrated(kept, hash, replicates) : null;

@@ -648,6 +648,22 @@ export const explanationOut = {
         .describe(
           "with lift tests: the channels without a used test, whose intervals are the uncalibrated explanation's (as their figures are), and that method",
         ),
+      information_floor: z
+        .looseObject({
+          method: z.string(),
+          channels: z.array(
+            z.looseObject({
+              channel: z.string(),
+              tests_information: metric,
+              factor: metric,
+              widened: z.number(),
+            }),
+          ),
+        })
+        .optional()
+        .describe(
+          'with lift tests: per calibrated channel, the floor that keeps its intervals as wide as the data and its tests together support (the uncalibrated half-widths times factor)',
+        ),
       levels: z.array(z.number()),
     })
     .nullable()

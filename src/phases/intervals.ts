@@ -427,7 +427,7 @@ export const LEVELS = [
  * correlatedChannelCaveats; a note before), a model whose channels share one media shape says so
  * in a note, and interval_beyond_revenue no longer reads the lower end as holding; 28: with lift
  * tests, a channel without a used test keeps the uncalibrated explanation's intervals
- * (addHeldChannelIntervals), a test left out is the lift_test_conflict caveat (several tests on
+ * (completeCalibratedIntervals), a test left out is the lift_test_conflict caveat (several tests on
  * a channel judged one by one, calibration.ts) and a calibrated ROAS beyond 2x its test window's
  * is the calibrated_beyond_window caveat (explain.ts); 29: explanations carry the controls'
  * contributions and effects per unit with their intervals (Explanation.controls,
@@ -438,9 +438,10 @@ export const LEVELS = [
  * reach down to the part of the effect above their lowest usual spend (belowSpendLowerEnd);
  * 32: the caveat media_split_below_spend (explain.ts), so that explanations kept before it are
  * made again; 33: the calibration's shape test (calibration.ts SHAPE_LEVEL), so
- * calibrated explanations kept before it are made again.
+ * calibrated explanations kept before it are made again; 34: the calibrated channels'
+ * information floor (addInformationFloor).
  */
-export const INTERVALS_VERSION = 33;
+export const INTERVALS_VERSION = 34;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -566,7 +567,7 @@ function visitFigures(
 
 /**
  * The explanation of the uncalibrated model with its intervals, as explain computes it without
- * lift tests (before its unspent figures are taken out): what addHeldChannelIntervals copies the
+ * lift tests (before its unspent figures are taken out): what completeCalibratedIntervals copies the
  * held channels' intervals from.
  */
 export function uncalibratedExplanation(
@@ -581,23 +582,27 @@ export function uncalibratedExplanation(
 }
 
 /**
- * Gives the channels a calibrated model holds at the uncalibrated fit (no used lift test:
- * calibration.held_channels) the uncalibrated explanation's intervals, as they have its figures:
- * `uncalibrated` is the model before calibration, and its explanation with intervals is computed
- * here as explain computes it without tests (uncalibratedExplanation). Before, a held channel's
- * intervals were the calibrated bootstrap's (its replicates held at their own uncalibrated fit,
- * scaled by CALIBRATED_WIDTH_SCALE and without the data-window term), so one test on google
- * changed untested meta's 80% width by x0.5 to x4.4 while its point did not move (probe s53;
- * docs/calibration.md). Nothing is done without held channels or intervals.
+ * Completes a calibrated explanation's intervals from the uncalibrated explanation's (its figures
+ * with intervals, as explain computes it without tests: uncalibratedExplanation):
  *
- * `kept`: that explanation as explain kept it for the same data, model and replicates without
- * tests (its unspent figures already taken out: unspent.ts), used instead of computing it again
- * when it pairs with this one (keptPairs): the intervals copied are the same numbers (a figure
- * the kept one has no interval for is one withoutUnspentFigures takes out of this explanation
- * too). Returns the explanation computed here, or null when none was (nothing held, no
- * intervals, or `kept` served), so that the caller can keep it.
+ * - The channels a calibrated model holds at the uncalibrated fit (no used lift test:
+ *   calibration.held_channels) take its intervals, as they have its figures. Before, a held
+ *   channel's intervals were the calibrated bootstrap's (its replicates held at their own
+ *   uncalibrated fit, scaled by CALIBRATED_WIDTH_SCALE and without the data-window term), so one
+ *   test on google changed untested meta's 80% width by x0.5 to x4.4 while its point did not
+ *   move (probe s53; docs/calibration.md).
+ * - The channels with a used test get the information floor (addInformationFloor): none of their
+ *   intervals is narrower than what the data and the tests support together.
+ *
+ * `uncalibrated` is the model before calibration. `kept`: that explanation as explain kept it for
+ * the same data, model and replicates without tests (its unspent figures already taken out:
+ * unspent.ts), used instead of computing it again when it pairs with this one (keptPairs): the
+ * intervals read are the same numbers (a figure the kept one has no interval for is one
+ * withoutUnspentFigures takes out of this explanation too). Nothing is done without a
+ * calibration applied or without intervals. Returns the explanation computed here, or null when
+ * none was (nothing to complete, no intervals, or `kept` served), so that the caller can keep it.
  */
-export function addHeldChannelIntervals(
+export function completeCalibratedIntervals(
   explanation: Explanation,
   series: TenantSeries,
   uncalibrated: FinalModel,
@@ -606,8 +611,11 @@ export function addHeldChannelIntervals(
   kept: Explanation | null = null,
 ): Explanation | null {
   const held = new Set(explanation.calibration?.held_channels ?? []);
-  if (!explanation.calibration?.applied || held.size === 0 || !explanation.uncertainty) return null;
-  const reuse = kept !== null && keptPairs(explanation, kept, held);
+  const tested = testInformation(explanation);
+  if (!explanation.calibration?.applied || !explanation.uncertainty) return null;
+  if (held.size === 0 && tested.size === 0) return null;
+  const read = new Set([...held, ...tested.keys()]);
+  const reuse = kept !== null && keptPairs(explanation, kept, read);
   const plain = reuse ? kept : uncalibratedExplanation(series, uncalibrated, synthetic, options);
   if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) {
     return reuse ? null : plain;
@@ -623,6 +631,17 @@ export function addHeldChannelIntervals(
       );
     }
   }
+  if (held.size > 0) copyHeldIntervals(explanation, plain, held);
+  addInformationFloor(explanation, plain, tested);
+  return reuse ? null : plain;
+}
+
+/** The held channels' intervals and contrasts copied from the uncalibrated explanation. */
+function copyHeldIntervals(
+  explanation: Explanation,
+  plain: Explanation,
+  held: ReadonlySet<string>,
+): void {
   const copy = <T>(x: T): T => structuredClone(x);
   const take = (
     to: { channel: string; intervals: ChannelIntervals | null },
@@ -648,12 +667,168 @@ export function addHeldChannelIntervals(
       ...plain.weather_contrasts.filter((w) => held.has(w.channel)).map(copy),
     ];
   }
-  explanation.uncertainty.uncalibrated_intervals = {
+  explanation.uncertainty!.uncalibrated_intervals = {
     channels: explanation.channels.map((c) => c.channel).filter((c) => held.has(c)),
-    method: plain.uncertainty.method,
-    width_scale: plain.uncertainty.width_scale,
+    method: plain.uncertainty!.method,
+    width_scale: plain.uncertainty!.width_scale,
   };
-  return reuse ? null : plain;
+}
+
+/**
+ * Each channel with a used lift test (and not held) and the information its tests add to the
+ * data's: Q = sum over the tests of (r_data / r_test)^2, where r_data = the model check's standard
+ * deviation of the window's lift over that lift (the uncalibrated model's own interval for it:
+ * modelLiftSpread) and r_test = the test's standard error over its measured lift. Tests without
+ * the model check's reference (no intervals) add nothing, so the floor is at its widest there.
+ */
+function testInformation(explanation: Explanation): Map<string, number> {
+  const out = new Map<string, number>();
+  const calibration = explanation.calibration;
+  if (!calibration?.applied) return out;
+  const held = new Set(calibration.held_channels);
+  for (const t of calibration.tests) {
+    if (!t.used || held.has(t.channel)) continue;
+    const ref = t.model_lift;
+    const rTest = t.standard_error / Math.abs(t.incremental_revenue);
+    const rData = ref && ref.lift !== 0 ? ref.sd / Math.abs(ref.lift) : NaN;
+    const q = Number.isFinite(rData) && rTest > 0 ? (rData / rTest) ** 2 : 0;
+    out.set(t.channel, (out.get(t.channel) ?? 0) + q);
+  }
+  return out;
+}
+
+/**
+ * The information floor of a calibrated channel's intervals (issue 15; probe s63: calibrated 80%
+ * intervals held the true ROAS on 12 of 21 tested channels of another simulator, the
+ * uncalibrated ones on 18). For a figure g of the channel with the data's variance v_g (the
+ * uncalibrated interval), a lift test that measures the window's lift h (the data's variance v_h)
+ * with variance s^2 leaves g a posterior variance of at least v_g / (1 + v_h / s^2): in the
+ * linear-Gaussian model var(g | data, test) = v_g - cov(g, h)^2 / (v_h + s^2), smallest when g and
+ * h are perfectly correlated (Cauchy-Schwarz), and several tests of one channel with perfectly
+ * correlated windows add their v_h / s^2. In relative terms (the ratio of the window's lift to its
+ * figure is what the test cannot see) Q = testInformation's. So each end of each interval of the
+ * channel (whole data, weather states, response curve; a weather contrast by its own ratio's
+ * change) is moved out, when it is nearer, to the calibrated point -/+ the uncalibrated 80%
+ * half-width on that side (times z95 / z80 at 95%: the uncalibrated 95% ends carry a heavy-tail
+ * stretch that the test's Gaussian likelihood cuts off, and the bound is Gaussian) times
+ * factor = (calibrated / uncalibrated ROAS) / sqrt(1 + Q): the calibration's change of the
+ * channel's level carries its half-widths with it, as a multiplicative model's would. A bound, not
+ * an estimate: the bootstrap of the calibrated model gives the interval wherever it is wider.
+ */
+export function addInformationFloor(
+  explanation: Explanation,
+  plain: Explanation,
+  tested: ReadonlyMap<string, number> = testInformation(explanation),
+): void {
+  if (tested.size === 0 || !explanation.uncertainty) return;
+  const rows: { channel: string; tests_information: number; factor: number; widened: number }[] =
+    [];
+  for (const [channel, q] of tested) {
+    const cal = explanation.channels.find((c) => c.channel === channel);
+    const unc = plain.channels.find((c) => c.channel === channel);
+    if (!cal || !unc?.intervals || !cal.intervals) continue;
+    const level =
+      cal.roas !== null && unc.roas !== null && cal.roas > 0 && unc.roas > 0
+        ? cal.roas / unc.roas
+        : 1;
+    const factor = level / Math.sqrt(1 + q);
+    let widened = 0;
+    const floor = (point: number, iv: FigureInterval, from: number, by: FigureInterval): void => {
+      for (const { key, z } of LEVELS) {
+        // Both levels from the 80% half-widths (z-scaled): the uncalibrated 95% ends carry a
+        // heavy-tail stretch (WINDOW_95_STRETCH) that a Gaussian test's likelihood cuts off.
+        const lo = point - (factor * z * Math.max(0, from - by.p80[0])) / LEVELS[0].z;
+        const hi = point + (factor * z * Math.max(0, by.p80[1] - from)) / LEVELS[0].z;
+        if (lo < iv[key][0]) {
+          iv[key][0] = lo;
+          widened++;
+        }
+        if (hi > iv[key][1]) {
+          iv[key][1] = hi;
+          widened++;
+        }
+      }
+    };
+    const floorChannel = (
+      to: { roas: number | null; contribution: number; marginal_roas: number | null },
+      toIv: ChannelIntervals,
+      from: { roas: number | null; contribution: number; marginal_roas: number | null },
+      fromIv: ChannelIntervals,
+    ): void => {
+      floor(to.contribution, toIv.contribution, from.contribution, fromIv.contribution);
+      if (to.roas !== null && from.roas !== null) floor(to.roas, toIv.roas, from.roas, fromIv.roas);
+      if (to.marginal_roas !== null && from.marginal_roas !== null)
+        floor(to.marginal_roas, toIv.marginal_roas, from.marginal_roas, fromIv.marginal_roas);
+    };
+    floorChannel(cal, cal.intervals, unc, unc.intervals);
+    explanation.weather_states.forEach((s) => {
+      const sc = s.channels.find((c) => c.channel === channel);
+      const su = plain.weather_states
+        .find((x) => x.state === s.state)
+        ?.channels.find((c) => c.channel === channel);
+      if (sc?.intervals && su?.intervals) floorChannel(sc, sc.intervals, su, su.intervals);
+    });
+    const curve = explanation.response_curves.find((r) => r.channel === channel);
+    const curveU = plain.response_curves.find((r) => r.channel === channel);
+    const band = curve?.contribution_interval;
+    const bandU = curveU?.contribution_interval;
+    if (
+      curve &&
+      curveU &&
+      band &&
+      bandU &&
+      curveU.contribution.length === curve.contribution.length
+    ) {
+      curve.contribution.forEach((v, i) => {
+        const iv: FigureInterval = {
+          p80: [band.p80.lo[i], band.p80.hi[i]],
+          p95: [band.p95.lo[i], band.p95.hi[i]],
+        };
+        const by: FigureInterval = {
+          p80: [bandU.p80.lo[i], bandU.p80.hi[i]],
+          p95: [bandU.p95.lo[i], bandU.p95.hi[i]],
+        };
+        floor(v, iv, curveU.contribution[i], by);
+        band.p80.lo[i] = iv.p80[0];
+        band.p80.hi[i] = iv.p80[1];
+        band.p95.lo[i] = iv.p95[0];
+        band.p95.hi[i] = iv.p95[1];
+      });
+    }
+    // A weather contrast is a ratio, which the channel's level cancels from: its own calibrated
+    // over uncalibrated ratio carries its half-widths (the same bound, log scale).
+    for (const w of explanation.weather_contrasts ?? []) {
+      if (w.channel !== channel) continue;
+      const u = plain.weather_contrasts?.find(
+        (x) =>
+          x.channel === channel &&
+          x.variable === w.variable &&
+          x.state === w.state &&
+          x.reference === w.reference,
+      );
+      if (!u || !(u.ratio > 0) || !(w.ratio > 0)) continue;
+      const f = w.ratio / u.ratio / Math.sqrt(1 + q);
+      for (const { key, z } of LEVELS) {
+        const lo = w.ratio - (f * z * Math.max(0, u.ratio - u.p80[0])) / LEVELS[0].z;
+        const hi = w.ratio + (f * z * Math.max(0, u.p80[1] - u.ratio)) / LEVELS[0].z;
+        if (lo < w[key][0]) {
+          w[key][0] = lo;
+          widened++;
+        }
+        if (hi > w[key][1]) {
+          w[key][1] = hi;
+          widened++;
+        }
+      }
+    }
+    rows.push({ channel, tests_information: q, factor, widened });
+  }
+  if (rows.length === 0) return;
+  explanation.uncertainty.information_floor = {
+    method:
+      "each end of a calibrated channel's intervals is at least the uncalibrated explanation's 80% half-width on that side (times z95 / z80 at 95%) times factor = (calibrated / uncalibrated ROAS) / sqrt(1 + tests_information) from the calibrated point, tests_information = sum over the channel's used tests of (the data's relative sd of the window's lift / the test's relative standard error)^2: the narrowest the data and the tests support together (a linear-Gaussian bound)",
+    channels: rows,
+  };
 }
 
 /**
@@ -661,14 +836,14 @@ export function addHeldChannelIntervals(
  * channels, weather states and response-curve levels in the same order, a curve missing only for
  * a channel without spend, which withoutUnspentFigures takes out of both) and says whether its
  * bootstrap gave intervals: at least one channel with spend, whose intervals are null only when
- * it gave none (the condition addHeldChannelIntervals reads on a fresh explanation). The held
- * channels' interval ends must be numbers: JSON keeps a NaN or an infinity as null, which the
+ * it gave none (the condition completeCalibratedIntervals reads on a fresh explanation). The
+ * interval ends of the channels it is read for (held and tested) must be numbers: JSON keeps a NaN or an infinity as null, which the
  * fresh explanation would not have had.
  */
 function keptPairs(
   explanation: Explanation,
   kept: Explanation,
-  held: ReadonlySet<string>,
+  read: ReadonlySet<string>,
 ): boolean {
   const names = (xs: readonly { channel: string }[]): string => xs.map((x) => x.channel).join('\n');
   if (names(kept.channels) !== names(explanation.channels)) return false;
@@ -694,9 +869,9 @@ function keptPairs(
         : typeof x === 'number' && Number.isFinite(x);
   const rows = [...kept.channels, ...kept.weather_states.flatMap((s) => s.channels)];
   return (
-    rows.every((r) => !held.has(r.channel) || r.intervals === null || numbers(r.intervals)) &&
+    rows.every((r) => !read.has(r.channel) || r.intervals === null || numbers(r.intervals)) &&
     kept.response_curves.every(
-      (r) => !held.has(r.channel) || !r.contribution_interval || numbers(r.contribution_interval),
+      (r) => !read.has(r.channel) || !r.contribution_interval || numbers(r.contribution_interval),
     )
   );
 }

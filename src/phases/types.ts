@@ -359,13 +359,26 @@ export interface UncertaintyInfo {
   held_at_zero?: { channels: string[]; width_scale: { p80: number; p95: number } };
   /**
    * Channels a calibrated model holds at the uncalibrated fit (no used lift test), whose
-   * intervals are the uncalibrated explanation's (intervals.ts addHeldChannelIntervals), with
+   * intervals are the uncalibrated explanation's (intervals.ts completeCalibratedIntervals), with
    * that explanation's method and width scale; absent otherwise.
    */
   uncalibrated_intervals?: {
     channels: string[];
     method: string;
     width_scale: UncertaintyInfo['width_scale'];
+  };
+  /**
+   * The calibrated channels' information floor (intervals.ts addInformationFloor): no interval of
+   * a channel with a used lift test is narrower than what the data and its tests can support
+   * together. Per channel: `tests_information` = sum over its used tests of (the data's relative
+   * sd of the test window's lift / the test's relative standard error)^2, `factor` = the
+   * calibrated over the uncalibrated ROAS / sqrt(1 + tests_information), the share of the
+   * uncalibrated explanation's half-widths the floor keeps, and `widened` how many of the
+   * channel's interval ends it moved; absent when no channel has one.
+   */
+  information_floor?: {
+    method: string;
+    channels: { channel: string; tests_information: number; factor: number; widened: number }[];
   };
   /**
    * Channels whose bootstrap replicates hold them at 0 at least (1 - level) / 2 of the time at
