@@ -152,6 +152,29 @@ export function keptExplanation(
   return p?.explanation ?? null;
 }
 
+/**
+ * The calibrated explanation kept beside a run's model for this data and these lift tests, with
+ * any replicate count (its lift tests' verdicts do not depend on it: the model check keeps its own
+ * replicates), or null.
+ */
+export function keptCalibratedExplanation(
+  models: readonly { kind: string; payload: unknown }[],
+  hash: string,
+  liftKey: string,
+): Explanation | null {
+  const p = models
+    .filter((m) => m.kind === EXPLANATION_KIND)
+    .map((m) => m.payload as StoredExplanation)
+    .find(
+      (x) =>
+        isKeptFor(x, hash) &&
+        x.lift_tests === liftKey &&
+        (x.intervals_version ?? 1) === INTERVALS_VERSION &&
+        x.explanation.calibration?.applied !== undefined,
+    );
+  return p?.explanation ?? null;
+}
+
 /** The row keptExplanation reads: an explanation beside a run's model (fold -1). */
 export function explanationRow(
   hash: string,

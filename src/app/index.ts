@@ -40,7 +40,14 @@ import { checkRedisUrl } from './queue/settings.js';
 import type { QueueWorkerHandle, QueueWorkerOptions } from './queue/worker.js';
 import { RunManager, trainTenant } from './runs.js';
 import { checkChannelSelection, selectExplanation } from './explain-view.js';
-import { getLatestPlan, getPlan, listPlans, planBudget, type PlanBudgetRequest } from './plan.js';
+import {
+  getLatestPlan,
+  getPlan,
+  listPlans,
+  planBudget,
+  withPlanVerdicts,
+  type PlanBudgetRequest,
+} from './plan.js';
 import { deleteTenant, describeTenant, exportTenant, listTenants } from './tenants.js';
 import type { App } from './types.js';
 import { FACE_WORDS, type Face } from './words.js';
@@ -144,8 +151,15 @@ export function createApp(options: CreateAppOptions = {}): App {
     comparePhases: (a, b) => comparePhases(ctx, a, b),
     checkGates: (req) => checkGates(ctx, req),
     latestGate: (phase) => latestGate(ctx, phase),
-    explainTenant: (req, opts) =>
-      explainTenant(ctx, { ...req, replicates: req.replicates ?? options.explainReplicates }, opts),
+    explainTenant: async (req, opts) =>
+      withPlanVerdicts(
+        ctx,
+        await explainTenant(
+          ctx,
+          { ...req, replicates: req.replicates ?? options.explainReplicates },
+          opts,
+        ),
+      ),
     explainTenantView: async ({ channels, curves, ...req }, opts) => {
       // A selection the tenant cannot have is refused before the fit and its refits.
       const named = checkChannelSelection(ctx, req.tenant, channels);
@@ -154,7 +168,7 @@ export function createApp(options: CreateAppOptions = {}): App {
         { ...req, replicates: req.replicates ?? options.explainReplicates },
         opts,
       );
-      return selectExplanation(e, { channels: named, curves });
+      return selectExplanation(withPlanVerdicts(ctx, e), { channels: named, curves });
     },
     writeReport: (req, opts) => writeReport(ctx, req, opts, options.explainReplicates),
     readReport: (kind, id) => readReport(ctx, kind, id, options.explainReplicates),

@@ -14,7 +14,7 @@ import { conflictingChannels, liftConflictLead } from '../phases/calibration.js'
 import { dataCaveats } from '../phases/data-caveats.js';
 import { windowRoasReadings } from '../phases/explain.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
-import type { Caveat } from '../phases/types.js';
+import type { Caveat, Explanation } from '../phases/types.js';
 import type { FaceWords } from './words.js';
 import {
   checkPlanRequest,
@@ -57,6 +57,8 @@ import {
 } from './plan-task.js';
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
+import { judgedDifferentlyCaveat, withCaveat } from './lift-verdicts.js';
+import { EXPLANATION_KIND, keptCalibratedExplanation } from './explain.js';
 import type { LiftTest } from '../core/lift.js';
 import { tooShortToTrain } from './warnings.js';
 import { dataIdentity, datasetHash, tenantSource } from './tenants.js';
@@ -659,6 +661,55 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
 }
 
 /**
+ * `lift_test_judged_differently` (lift-verdicts.ts): where the calibrated explanation kept beside
+ * the plan's model run (same data, same lift tests: an explain made after the tests were last
+ * changed) used a test this plan leaves out, or the other way round.
+ */
+function explainVerdictCaveats(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+  hash: string,
+  liftTests: readonly LiftTest[],
+  plan: PlanResult,
+): Caveat[] {
+  const ours = plan.lift_calibration?.tests ?? [];
+  if (liftTests.length === 0 || ours.length === 0) return [];
+  const explained = keptCalibratedExplanation(
+    ctx.store.getModels(runId, tenant, -1).filter((m) => m.kind === EXPLANATION_KIND),
+    hash,
+    canonicalJson(liftTests),
+  );
+  const theirs = explained?.calibration?.tests ?? [];
+  const caveat = judgedDifferentlyCaveat(ours, theirs, {
+    here: 'this plan',
+    there: `explain's calibrated explanation of this model (kept with run ${runId})`,
+    remedy: 'keep their bounds near the history in plans until it is',
+  });
+  return caveat ? [caveat] : [];
+}
+
+/**
+ * The caveat `lift_test_judged_differently` added to a calibrated explanation where the newest
+ * plan on the tenant's current data judged the same lift tests differently (lift-verdicts.ts);
+ * the explanation is returned as it is otherwise. Read at every explain, kept explanation or
+ * not: a plan made after it may differ.
+ */
+export function withPlanVerdicts(ctx: AppContext, e: Explanation): Explanation {
+  const ours = e.calibration?.tests ?? [];
+  if (ours.length === 0) return e;
+  const latest = getLatestPlan(ctx, e.tenant);
+  const theirs = latest?.plan.lift_calibration?.tests ?? [];
+  const caveat = judgedDifferentlyCaveat(ours, theirs, {
+    here: 'this explanation',
+    there: `the newest plan on these data (plan ${latest?.id})`,
+    remedy: 'give them bounds near the history in plans until it is',
+  });
+  if (caveat) withCaveat(e, caveat);
+  return e;
+}
+
+/**
  * The plan's curve fit in doubt (PlanResult.curve_doubt), as a caveat the faces put first: the
  * note alone sat among a dozen others, and an autopilot reading `caveats` did not see that the
  * plan's claims rest on curves the data do not pin down (generated daily tenant gen_s10501_23:
@@ -1131,6 +1182,7 @@ export async function planBudget(
         ...planCaveats(validation),
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
+        ...explainVerdictCaveats(ctx, runId, req.tenant, hash, liftTests, out.result.plan),
         ...planWindowRoasCaveats(series, out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan, ctx.words),
