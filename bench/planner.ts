@@ -52,6 +52,8 @@ import {
   type ReplicateRole,
   type RevenueModel,
 } from '../src/plan/index.js';
+import { explainVerdicts } from '../src/plan/calibrate.js';
+import { normalizeConfig } from '../src/app/config.js';
 import { SeededRandom } from '../src/core/random.js';
 import { explainFinalModel } from '../src/phases/explain.js';
 import { analyzeCapture, formatCaptureAnalysis, type CaptureAnalysis } from './planner-capture.js';
@@ -496,6 +498,8 @@ export function runPlannerBench(
         0,
         phase3,
         planKeepRidge(phase3),
+        // As the app: the tests explain leaves out are left out (app/plan-task.ts refitsFor).
+        explainVerdicts(t.series, phase3, normalizeConfig({})),
       );
       const cModel = revenueModelOf(cal.point);
       const cCtx = { ...ctx, model: cModel };

@@ -16,6 +16,9 @@ const load = (p) => import(pathToFileURL(`${resolve('dist')}/${p}`).href);
 const { generateTenant } = await load('src/core/data/index.js');
 const { fitFinalModel } = await load('src/phases/final.js');
 const plan = await load('src/plan/index.js');
+// As the app: with lift tests, explain's verdicts leave out the tests explain leaves out.
+const { explainVerdicts } = await load('src/plan/calibrate.js');
+const { normalizeConfig } = await load('src/app/config.js');
 
 const args = process.argv.slice(2);
 const id = args.find((a) => !a.startsWith('--')) ?? 'extreme_ski_gear';
@@ -44,6 +47,7 @@ const [reps, refits] = cpu(() => {
       0,
       phase3,
       plan.planKeepRidge(phase3),
+      explainVerdicts(series, phase3, normalizeConfig({})),
     );
     point = out.point;
     return plan.plannableRefits(out.models, out.roles);

@@ -36,6 +36,8 @@ import {
   type ReplicateRole,
   type ScenarioName,
 } from '../plan/index.js';
+import { explainVerdicts } from '../plan/calibrate.js';
+import { normalizeConfig } from './config.js';
 import { isModelMismatch } from './model-mismatch.js';
 import type { TenantSource } from './compute.js';
 
@@ -133,6 +135,8 @@ function refitsFor(
     PLAN_REFIT_SEED,
     phase3,
     keepRidge,
+    // As an explain with the default config judges the tests (compute.ts explainWithIntervals).
+    explainVerdicts(series, phase3, normalizeConfig({})),
   );
   return {
     count,

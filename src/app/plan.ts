@@ -654,8 +654,8 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
         `: give ${channels.join(', ')} bounds near the history until the experiment is checked ` +
         // An MCP probe: explain used an honest test (p = 0.055) that the plan flagged (p = 0.0067),
         // and neither said the two checks differ (docs/calibration.md "Limits").
-        `(the plan judges each test against its own model and refits, so explain may still use a ` +
-        `test this plan leaves out, or the other way round)`,
+        `(the plan leaves out every test explain leaves out, and the plan judges each test ` +
+        `against its own model and refits, so explain may still use a test this plan leaves out)`,
     },
   ];
 }

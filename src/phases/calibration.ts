@@ -161,7 +161,7 @@ export function explainConflictCaveats(report: CalibrationReport): Caveat[] {
           ? `its figures are calibrated with the other ${used}`
           : "its figures are the uncalibrated model's") +
         `: check the experiment before acting on ${channels.join(', ')} ` +
-        '(a plan judges each test against its own model and refits, so it may still use a test this explanation leaves out, or the other way round)',
+        '(a plan leaves out the tests explain leaves out at its default replicates, and judges each test against its own model and refits too, so it may also leave out a test this explanation uses)',
     },
   ];
 }

@@ -26,7 +26,7 @@ import type { LiftTest } from '../core/lift.js';
 import type { TenantSeries } from '../core/types.js';
 import { calibrateFinalModel, usableLiftTests, type ModelLift } from '../phases/calibration.js';
 import type { FinalModel } from '../phases/final.js';
-import { modelImpliedLift } from '../phases/intervals.js';
+import { modelImpliedLift, modelLiftSpread, type IntervalOptions } from '../phases/intervals.js';
 import { planReplicateModels, type ReplicateRole } from './replicates.js';
 
 /** What a plan says of the lift tests it was calibrated with (PlanResult.lift_calibration). */
@@ -42,6 +42,13 @@ export interface PlanLiftCalibration {
   held_channels: string[];
 }
 
+/**
+ * Explain's verdict on each of the given tests (its calibration of the phase-3 model with the
+ * model check's reference: app/plan-task.ts explainVerdicts): null where explain uses it, else
+ * explain's conflict line for its channel.
+ */
+export type ExplainVerdicts = (tests: readonly LiftTest[]) => readonly (string | null)[];
+
 export interface PlanLiftTest extends LiftTest {
   /** The uncalibrated plan model's lift of the test's window. */
   uncalibrated_lift: number;
@@ -56,6 +63,12 @@ export interface PlanLiftTest extends LiftTest {
   conflict_with?: 'data' | 'tests' | null;
   out_of_line_with?: string[];
   used: boolean;
+  /**
+   * True when the test is left out because explain leaves it out (its check of the phase-3
+   * model: calibratedPlanModels `explainVerdicts`), whatever the plan model's own check says;
+   * absent otherwise.
+   */
+  left_out_by_explain?: boolean;
 }
 
 export interface CalibratedPlanModels {
@@ -64,6 +77,38 @@ export interface CalibratedPlanModels {
   roles: ReplicateRole[];
   failed: number;
   calibration: PlanLiftCalibration | null;
+}
+
+/**
+ * Explain's verdicts on lift tests (ExplainVerdicts), as explain gives them with these options
+ * (its config's calendar, alphas, blend, seed, gap and pass threshold: compute.ts
+ * explainWithIntervals): the phase-3 model calibrated with the tests and the model check's
+ * reference, the uncalibrated model's own bootstrap interval for each window's lift
+ * (modelLiftSpread, default replicates). Undefined for a blend or GBM, which explain shows
+ * uncalibrated.
+ */
+export function explainVerdicts(
+  series: TenantSeries,
+  phase3: FinalModel,
+  options: Pick<
+    IntervalOptions,
+    'calendar' | 'alphas' | 'blend' | 'seed' | 'gap' | 'passThreshold'
+  > = {},
+): ExplainVerdicts | undefined {
+  if (phase3.kind !== 'ridge' || phase3.phase !== 3) return undefined;
+  const { calendar, alphas, blend, seed, gap, passThreshold } = options;
+  const spreadOptions = { calendar, alphas, blend, seed, gap, passThreshold };
+  return (tests) => {
+    const { report } = calibrateFinalModel(series, phase3, tests, {
+      modelLifts: modelLiftSpread(series, phase3, spreadOptions),
+    });
+    return report.tests.map((t) =>
+      t.used
+        ? null
+        : (report.conflicts.find((line) => line.startsWith(`${t.channel}:`)) ??
+          `${t.channel}: not used by explain`),
+    );
+  };
 }
 
 /** Sample standard deviation (0 for fewer than 2 values). */
@@ -85,6 +130,7 @@ export function calibratedPlanModels(
   seed: number,
   phase3: FinalModel,
   keepRidge?: string,
+  explainVerdicts?: ExplainVerdicts,
 ): CalibratedPlanModels {
   const refit = (p: FinalModel, cal: Parameters<typeof planReplicateModels>[7]) =>
     planReplicateModels(series, p, count, seed, 'plan', phase3, keepRidge, cal);
@@ -104,6 +150,45 @@ export function calibratedPlanModels(
     },
   });
   if (usable.length === 0) return uncalibratedOnly();
+  // A test explain leaves out (in conflict with the data as the phase-3 model reads them, or out
+  // of line with its channel's other tests) is not used by the plan either: the plan model's
+  // refits share its errors, so its own check passed biased tests that explain's flags (a 2x
+  // go-dark on extreme_ski_gear meta, 1.5x on extreme_heating google; docs/planner.md).
+  const explained = explainVerdicts ? explainVerdicts(usable) : usable.map(() => null);
+  const byExplain = usable.filter((_, i) => explained[i] !== null);
+  const judged = usable.filter((_, i) => explained[i] === null);
+  const explainLines = [...new Set(explained.filter((x): x is string => x !== null))].map(
+    (line) => `as explain judges it (the phase-3 model and its interval for the window): ${line}`,
+  );
+  const leftOutEntry = (t: LiftTest, calibrated: FinalModel): PlanLiftTest => ({
+    channel: t.channel,
+    start: t.start,
+    end: t.end,
+    spend_change: t.spend_change,
+    incremental_revenue: t.incremental_revenue,
+    standard_error: t.standard_error,
+    ...(t.id !== undefined ? { id: t.id } : {}),
+    uncalibrated_lift: modelImpliedLift(series, point, t),
+    calibrated_lift: modelImpliedLift(series, calibrated, t),
+    conflict: true,
+    conflict_with: 'data',
+    out_of_line_with: [],
+    used: false,
+    left_out_by_explain: true,
+  });
+  if (judged.length === 0) {
+    return {
+      point,
+      ...plain,
+      calibration: {
+        applied: false,
+        tests: byExplain.map((t) => leftOutEntry(t, point)),
+        conflicts: explainLines,
+        skipped,
+        held_channels: [...series.channels],
+      },
+    };
+  }
   // The model check's reference: the plan model's lift of each test and its spread over the
   // plan model's own refits (module comment); none without refits.
   const modelLifts =
@@ -114,26 +199,30 @@ export function calibratedPlanModels(
             sd: sd(plain.models.map((m) => modelImpliedLift(series, m, t))),
           }))
       : undefined;
-  const cal = calibrateFinalModel(series, point, usable, modelLifts ? { modelLifts } : {});
+  const cal = calibrateFinalModel(series, point, judged, modelLifts ? { modelLifts } : {});
   const report = cal.report;
+  const ownVerdicts: PlanLiftTest[] = report.tests.map((t) => ({
+    channel: t.channel,
+    start: t.start,
+    end: t.end,
+    spend_change: t.spend_change,
+    incremental_revenue: t.incremental_revenue,
+    standard_error: t.standard_error,
+    ...(t.id !== undefined ? { id: t.id } : {}),
+    uncalibrated_lift: t.uncalibrated_lift,
+    calibrated_lift: t.calibrated_lift,
+    conflict: t.conflict,
+    conflict_with: t.conflict_with,
+    out_of_line_with: t.out_of_line_with,
+    used: t.used,
+  }));
+  // In the order the tests were given.
   const calibration: PlanLiftCalibration = {
     applied: report.applied,
-    tests: report.tests.map((t) => ({
-      channel: t.channel,
-      start: t.start,
-      end: t.end,
-      spend_change: t.spend_change,
-      incremental_revenue: t.incremental_revenue,
-      standard_error: t.standard_error,
-      ...(t.id !== undefined ? { id: t.id } : {}),
-      uncalibrated_lift: t.uncalibrated_lift,
-      calibrated_lift: t.calibrated_lift,
-      conflict: t.conflict,
-      conflict_with: t.conflict_with,
-      out_of_line_with: t.out_of_line_with,
-      used: t.used,
-    })),
-    conflicts: report.conflicts,
+    tests: usable.map((t, i) =>
+      explained[i] !== null ? leftOutEntry(t, cal.model) : ownVerdicts[judged.indexOf(t)],
+    ),
+    conflicts: [...explainLines, ...report.conflicts],
     skipped,
     held_channels: report.applied ? report.held_channels : [...series.channels],
   };
