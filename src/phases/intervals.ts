@@ -733,12 +733,18 @@ export function addInformationFloor(
         : 1;
     const factor = level / Math.sqrt(1 + q);
     let widened = 0;
-    const floor = (point: number, iv: FigureInterval, from: number, by: FigureInterval): void => {
+    const floor = (
+      point: number,
+      iv: FigureInterval,
+      from: number,
+      by: FigureInterval,
+      f: number = factor,
+    ): void => {
       for (const { key, z } of LEVELS) {
         // Both levels from the 80% half-widths (z-scaled): the uncalibrated 95% ends carry a
         // heavy-tail stretch (WINDOW_95_STRETCH) that a Gaussian test's likelihood cuts off.
-        const lo = point - (factor * z * Math.max(0, from - by.p80[0])) / LEVELS[0].z;
-        const hi = point + (factor * z * Math.max(0, by.p80[1] - from)) / LEVELS[0].z;
+        const lo = point - (f * z * Math.max(0, from - by.p80[0])) / LEVELS[0].z;
+        const hi = point + (f * z * Math.max(0, by.p80[1] - from)) / LEVELS[0].z;
         if (lo < iv[key][0]) {
           iv[key][0] = lo;
           widened++;
@@ -807,19 +813,7 @@ export function addInformationFloor(
           x.reference === w.reference,
       );
       if (!u || !(u.ratio > 0) || !(w.ratio > 0)) continue;
-      const f = w.ratio / u.ratio / Math.sqrt(1 + q);
-      for (const { key, z } of LEVELS) {
-        const lo = w.ratio - (f * z * Math.max(0, u.ratio - u.p80[0])) / LEVELS[0].z;
-        const hi = w.ratio + (f * z * Math.max(0, u.p80[1] - u.ratio)) / LEVELS[0].z;
-        if (lo < w[key][0]) {
-          w[key][0] = lo;
-          widened++;
-        }
-        if (hi > w[key][1]) {
-          w[key][1] = hi;
-          widened++;
-        }
-      }
+      floor(w.ratio, w, u.ratio, u, w.ratio / u.ratio / Math.sqrt(1 + q));
     }
     rows.push({ channel, tests_information: q, factor, widened });
   }

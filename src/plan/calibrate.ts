@@ -111,6 +111,19 @@ export function explainVerdicts(
   };
 }
 
+/** A lift test's own fields (its id when stored), without what a calibration added. */
+function testFields(t: LiftTest): LiftTest {
+  return {
+    channel: t.channel,
+    start: t.start,
+    end: t.end,
+    spend_change: t.spend_change,
+    incremental_revenue: t.incremental_revenue,
+    standard_error: t.standard_error,
+    ...(t.id !== undefined ? { id: t.id } : {}),
+  };
+}
+
 /** Sample standard deviation (0 for fewer than 2 values). */
 function sd(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
@@ -161,13 +174,7 @@ export function calibratedPlanModels(
     (line) => `as explain judges it (the phase-3 model and its interval for the window): ${line}`,
   );
   const leftOutEntry = (t: LiftTest, calibrated: FinalModel): PlanLiftTest => ({
-    channel: t.channel,
-    start: t.start,
-    end: t.end,
-    spend_change: t.spend_change,
-    incremental_revenue: t.incremental_revenue,
-    standard_error: t.standard_error,
-    ...(t.id !== undefined ? { id: t.id } : {}),
+    ...testFields(t),
     uncalibrated_lift: modelImpliedLift(series, point, t),
     calibrated_lift: modelImpliedLift(series, calibrated, t),
     conflict: true,
@@ -202,13 +209,7 @@ export function calibratedPlanModels(
   const cal = calibrateFinalModel(series, point, judged, modelLifts ? { modelLifts } : {});
   const report = cal.report;
   const ownVerdicts: PlanLiftTest[] = report.tests.map((t) => ({
-    channel: t.channel,
-    start: t.start,
-    end: t.end,
-    spend_change: t.spend_change,
-    incremental_revenue: t.incremental_revenue,
-    standard_error: t.standard_error,
-    ...(t.id !== undefined ? { id: t.id } : {}),
+    ...testFields(t),
     uncalibrated_lift: t.uncalibrated_lift,
     calibrated_lift: t.calibrated_lift,
     conflict: t.conflict,
