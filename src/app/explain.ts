@@ -154,8 +154,9 @@ export function keptExplanation(
 
 /**
  * The calibrated explanation kept beside a run's model for this data and these lift tests, with
- * any replicate count (its lift tests' verdicts do not depend on it: the model check keeps its own
- * replicates), or null.
+ * any replicate count, or null. Its tests' verdicts are those of its own replicates (the model
+ * check's interval comes from as many refits), so an explain with fewer than the default can
+ * judge a test near the line otherwise than the plan, which runs explain's check at the default.
  */
 export function keptCalibratedExplanation(
   models: readonly { kind: string; payload: unknown }[],

@@ -58,7 +58,7 @@ import {
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { judgedDifferentlyCaveat, withCaveat } from './lift-verdicts.js';
-import { EXPLANATION_KIND, keptCalibratedExplanation } from './explain.js';
+import { keptCalibratedExplanation } from './explain.js';
 import type { LiftTest } from '../core/lift.js';
 import { tooShortToTrain } from './warnings.js';
 import { dataIdentity, datasetHash, tenantSource } from './tenants.js';
@@ -654,7 +654,7 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
         `: give ${channels.join(', ')} bounds near the history until the experiment is checked ` +
         // An MCP probe: explain used an honest test (p = 0.055) that the plan flagged (p = 0.0067),
         // and neither said the two checks differ (docs/calibration.md "Limits").
-        `(the plan leaves out every test explain leaves out, and the plan judges each test ` +
+        `(a test explain leaves out as a conflict is left out of the plan too, and the plan judges each test ` +
         `against its own model and refits, so explain may still use a test this plan leaves out)`,
     },
   ];
@@ -676,7 +676,7 @@ function explainVerdictCaveats(
   const ours = plan.lift_calibration?.tests ?? [];
   if (liftTests.length === 0 || ours.length === 0) return [];
   const explained = keptCalibratedExplanation(
-    ctx.store.getModels(runId, tenant, -1).filter((m) => m.kind === EXPLANATION_KIND),
+    ctx.store.getModels(runId, tenant, -1),
     hash,
     canonicalJson(liftTests),
   );

@@ -168,9 +168,13 @@ export function calibratedPlanModels(
   // refits share its errors, so its own check passed biased tests that explain's flags (a 2x
   // go-dark on extreme_ski_gear meta, 1.5x on extreme_heating google; docs/planner.md).
   const explained = explainVerdicts ? explainVerdicts(usable) : usable.map(() => null);
-  const byExplain = usable.filter((_, i) => explained[i] !== null);
-  const judged = usable.filter((_, i) => explained[i] === null);
-  const explainLines = [...new Set(explained.filter((x): x is string => x !== null))].map(
+  // A verdict missing (no report row for the test) counts as used: the plan's own check judges it.
+  const leftOut = (i: number): boolean => typeof explained[i] === 'string';
+  const byExplain = usable.filter((_, i) => leftOut(i));
+  const judged = usable.filter((_, i) => !leftOut(i));
+  const explainLines = [
+    ...new Set(explained.filter((x): x is string => typeof x === 'string')),
+  ].map(
     (line) => `as explain judges it (the phase-3 model and its interval for the window): ${line}`,
   );
   const leftOutEntry = (t: LiftTest, calibrated: FinalModel): PlanLiftTest => ({
@@ -221,7 +225,7 @@ export function calibratedPlanModels(
   const calibration: PlanLiftCalibration = {
     applied: report.applied,
     tests: usable.map((t, i) =>
-      explained[i] !== null ? leftOutEntry(t, cal.model) : ownVerdicts[judged.indexOf(t)],
+      leftOut(i) ? leftOutEntry(t, cal.model) : ownVerdicts[judged.indexOf(t)],
     ),
     conflicts: [...explainLines, ...report.conflicts],
     skipped,
