@@ -13,6 +13,7 @@ import { generateTenant } from '../src/core/data/index.js';
 import { addInformationFloor } from '../src/phases/intervals.js';
 import type { ChannelIntervals, Explanation } from '../src/phases/types.js';
 import { useTempApp } from './app-helpers.js';
+import { hotOverCold } from './report-helpers.js';
 
 /** z95 / z80 of the normal distribution (R: qnorm(0.975) / qnorm(0.9)). */
 const Z = 1.959963984540054 / 1.2815515655446004;
@@ -129,16 +130,8 @@ describe('the information floor (unit)', () => {
   });
 
   it("moves a weather contrast's ends by its own ratio's change", () => {
-    const contrast = (ratio: number, p80: [number, number], p95: [number, number]) => ({
-      channel: 'meta',
-      variable: 'temperature_c',
-      state: 'temperature_c:hot',
-      reference: 'temperature_c:cold',
-      ratio,
-      p80,
-      p95,
-      true_ratio: null,
-    });
+    const contrast = (ratio: number, p80: [number, number], p95: [number, number]) =>
+      hotOverCold('meta', ratio, p80, p95);
     const withContrast = (e: Explanation, c: ReturnType<typeof contrast>) =>
       Object.assign(e, { weather_contrasts: [c] });
     const before = withContrast(explanation(1.6, plainIv), contrast(1.5, [1.2, 2.0], [1.0, 2.4]));

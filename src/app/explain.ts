@@ -139,16 +139,27 @@ export function keptExplanation(
   liftKey: string,
   kind: string = EXPLANATION_KIND,
 ): Explanation | null {
+  return keptWhere(
+    models,
+    kind,
+    (x) =>
+      isKeptFor(x, hash) &&
+      x.replicates === replicates &&
+      (x.lift_tests ?? canonicalJson([])) === liftKey &&
+      (x.intervals_version ?? 1) === INTERVALS_VERSION,
+  );
+}
+
+/** The explanation of the first row of `kind` whose stored payload `accept` takes, or null. */
+function keptWhere(
+  models: readonly { kind: string; payload: unknown }[],
+  kind: string,
+  accept: (x: StoredExplanation) => boolean,
+): Explanation | null {
   const p = models
     .filter((m) => m.kind === kind)
     .map((m) => m.payload as StoredExplanation)
-    .find(
-      (x) =>
-        isKeptFor(x, hash) &&
-        x.replicates === replicates &&
-        (x.lift_tests ?? canonicalJson([])) === liftKey &&
-        (x.intervals_version ?? 1) === INTERVALS_VERSION,
-    );
+    .find(accept);
   return p?.explanation ?? null;
 }
 
@@ -163,17 +174,15 @@ export function keptCalibratedExplanation(
   hash: string,
   liftKey: string,
 ): Explanation | null {
-  const p = models
-    .filter((m) => m.kind === EXPLANATION_KIND)
-    .map((m) => m.payload as StoredExplanation)
-    .find(
-      (x) =>
-        isKeptFor(x, hash) &&
-        x.lift_tests === liftKey &&
-        (x.intervals_version ?? 1) === INTERVALS_VERSION &&
-        x.explanation.calibration?.applied !== undefined,
-    );
-  return p?.explanation ?? null;
+  return keptWhere(
+    models,
+    EXPLANATION_KIND,
+    (x) =>
+      isKeptFor(x, hash) &&
+      x.lift_tests === liftKey &&
+      (x.intervals_version ?? 1) === INTERVALS_VERSION &&
+      x.explanation.calibration?.applied !== undefined,
+  );
 }
 
 /** The row keptExplanation reads: an explanation beside a run's model (fold -1). */
