@@ -3,6 +3,7 @@
  * (src/app/lift-verdicts.ts; probe s63 finding 4: a 2x biased test used by explain, display's ROAS
  * 1.35 -> 3.06 without a word, and flagged by the plan).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benchLiftTest } from '../bench/calibration.js';
 import { liftTestsToCsv } from '../src/core/csv.js';
@@ -115,5 +116,11 @@ describe('explain and a plan on a test they judge differently', () => {
     expect(inExplain?.message).toContain(
       `the newest plan on these data (plan ${plan.id}) leaves out #${id} (meta), which this explanation uses`,
     );
+    // The report's page and its result say it as explain does.
+    const report = await app.writeReport({ tenant: T, phase: 3, replicates: 20 });
+    const inReport = report.caveats.find((c) => c.code === 'lift_test_judged_differently');
+    expect(inReport?.message).toBe(inExplain!.message);
+    const html = readFileSync(report.file, 'utf8');
+    expect(html).toContain(`leaves out #${id} (meta), which this explanation uses`);
   }, 900_000);
 });

@@ -43,7 +43,7 @@ import { comparisonRun, decideForRun } from './judge.js';
 import { explanationRow, keptExplanation, keptUncalibrated, uncalibratedRow } from './explain.js';
 import { doneRunCovering, isKeptFor, keptFor, onOtherData, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
-import { getLatestPlan } from './plan.js';
+import { getLatestPlan, withPlanVerdicts } from './plan.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, describeTenant, tenantSource } from './tenants.js';
 import { writeErrorWords } from './paths.js';
@@ -420,6 +420,10 @@ async function tenantReport(
       ctx.log('warning', `could not keep the report's figures: ${(e as Error).message}`);
     }
   }
+  // As explain says it (app/index.ts): where the newest plan judged the same lift tests otherwise,
+  // the page's "Read first" names it too (the page showed a calibrated ROAS resting on a test the
+  // plan beside it left out, without a word).
+  const explanation = withPlanVerdicts(ctx, out.explanation);
   const detail = describeTenant(ctx, req.tenant);
   const info = detail.info;
   const gathered = performance.now();
@@ -444,10 +448,10 @@ async function tenantReport(
     run: holder ? { id: holder.id, finished_at: holder.finished_at } : null,
     result: out.result,
     fit: out.fit,
-    explanation: out.explanation,
+    explanation,
     decomposition: out.decomposition,
-    intervals: explanationIntervals(out.explanation),
-    caveats: caveatsOf(out.explanation).map((c) => c.message),
+    intervals: explanationIntervals(explanation),
+    caveats: caveatsOf(explanation).map((c) => c.message),
     // The data's own warnings, as train gives them (a level shift, a paused channel, an event no
     // fold's training rows saw): the import said them, the page did not. In the CLI's words, as the
     // page's other next steps are, whichever face wrote it (the page is the same file).
@@ -493,7 +497,7 @@ async function tenantReport(
       started,
       gathered,
     ),
-    caveats: caveatsOf(out.explanation),
+    caveats: caveatsOf(explanation),
     decomposition: {
       file: csvFile,
       uri: `report://tenant/${req.tenant}/decomposition`,
