@@ -143,7 +143,11 @@ describe('channels the plan funds at a loss', () => {
     expect(l.text).toContain(`below zero in ${H} of the ${H} periods of the horizon`);
     expect(l.text).toContain('a hedge');
     expect(l.text).toContain('is below zero too');
-    expect(l.text).toContain('give google a maximum of 0 in the bounds');
+    // The plan model credits (a) with a loss from the media as a whole: a doubt hold, whose
+    // reason is that the model's signs are not to be acted on, so no maximum of 0 is suggested.
+    expect(p.uncertainty!.doubt_hold).toContain('a loss from the media as a whole');
+    expect(l.text).toContain('check google first');
+    expect(l.text).not.toContain('maximum of 0 in the bounds');
     expect(p.notes).toContain(l.text);
 
     // Following the model with a bound: nothing above it, nothing to explain.
@@ -151,6 +155,38 @@ describe('channels the plan funds at a loss', () => {
     expect(bounded.channels[g].spend).toBe(0);
     expect(bounded.losing_channels).toEqual([]);
     expect(bounded.channels.reduce((a, c) => a + c.spend, 0)).toBeCloseTo(BUDGET, 4);
+  });
+
+  it('under a doubt hold, does not invite a maximum of 0 on the curve the hold distrusts', () => {
+    const point = losingGoogle(1);
+    const replicates = Array.from({ length: 12 }, (_, b) => losingGoogle(0.8 + 0.04 * b));
+    const p = makePlan(
+      {
+        series: tenant.series,
+        model: point,
+        outlook: outlookOf(H),
+        replicates,
+        curveDoubt: 'google: its Hill shape at the search bound',
+      },
+      { horizon: H, budget: BUDGET },
+    );
+    expect(p.uncertainty!.doubt_hold).toContain('curve fit is in doubt');
+    expect(p.uncertainty!.step).toBe(0);
+    expect(p.losing_channels.map((l) => l.channel)).toEqual(['google']);
+    const text = p.losing_channels[0].text;
+    expect(text).toContain('the plan stays at baseline (a) (');
+    expect(text).not.toContain('maximum of 0 in the bounds');
+    expect(text).toContain(
+      'The negative return comes from the same model the plan does not move on, so a maximum of 0 would act on it: check google first',
+    );
+    // Several channels, one note: the same words.
+    const held = { step: 0, doubt_hold: 'the curves are in doubt' } as Parameters<
+      typeof losingNotes
+    >[1];
+    const many = ['meta', 'google', 'tiktok'].map((c) => ({ ...p.losing_channels[0], channel: c }));
+    const [note] = losingNotes(many, held);
+    expect(note).toContain('check them first (a lift test, or their spend');
+    expect(note).not.toContain('To follow the model there');
   });
 
   it('says when the refits do not agree that the spend loses money', () => {
@@ -175,6 +211,11 @@ describe('channels the plan funds at a loss', () => {
     expect(google.roas_interval!.p80[1]).toBeGreaterThan(0);
     expect(p.losing_channels.map((l) => [l.channel, l.refits_agree])).toEqual([['google', false]]);
     expect(p.losing_channels[0].text).toContain('reaches above zero, so the refits do not agree');
+    // No doubt hold: following the model there is a bound.
+    expect(p.uncertainty!.doubt_hold).toBeNull();
+    expect(p.losing_channels[0].text).toContain(
+      'To follow the model there, give google a maximum of 0 in the bounds',
+    );
   });
 
   it('lists nothing where every channel earns, and gives every ROAS its interval', () => {

@@ -1448,7 +1448,7 @@ function losingChannels(
         roas: ch.roas,
         roas_interval: iv,
         refits_agree: refitsAgree,
-        text: `${ch.channel} gets ${money(ch.spend)} though the model's ROAS on it is ${roasWords}: ${why}; ${ivWords}. To follow the model there, give ${ch.channel} a maximum of 0 in the bounds`,
+        text: `${ch.channel} gets ${money(ch.spend)} though the model's ROAS on it is ${roasWords}: ${why}; ${ivWords}. ${followWords(ch.channel, false, uncertainty)}`,
       },
     ];
   });
@@ -1489,8 +1489,30 @@ export function losingNotes(
       ? 'the refits do not agree that any of them loses money (the 80% intervals of their ROAS reach above zero)'
       : `the refits put the 80% interval of the ROAS below zero for ${agree.join(', ')} too, but they share the model's estimator and so its errors`;
   return [
-    `${losing.length} channels get spend though the model's ROAS on their spend is at most 0: ${list}: ${why}; ${refits} (losing_channels has each one's figures). To follow the model there, give them a maximum of 0 in the bounds`,
+    `${losing.length} channels get spend though the model's ROAS on their spend is at most 0: ${list}: ${why}; ${refits} (losing_channels has each one's figures). ${followWords('them', true, uncertainty)}`,
   ];
+}
+
+/**
+ * The last words of a losing-channel note: how to follow the model there (a maximum of 0), except
+ * under a doubt hold, whose reason is that the model's curves are not to be acted on. Probe s63
+ * (finding 6): a held plan's note said to give display a maximum of 0 (its curve at the search's
+ * bounds, model ROAS -4.94); the plan so bounded claimed +560.8k over baseline (a) (80% +55.8k to
+ * +659.4k) and made +39.6k under the analyst's truth (display's true ROAS 1.24).
+ */
+function followWords(
+  who: string,
+  many: boolean,
+  uncertainty: Pick<PlanUncertainty, 'doubt_hold'> | null,
+): string {
+  if (uncertainty?.doubt_hold) {
+    return (
+      `The negative return comes from the same model the plan does not move on, so a maximum of 0 ` +
+      `would act on it: check ${who} first (a lift test, or ${many ? 'their' : 'its'} spend's ` +
+      `correlation with the other channels) before cutting ${who}`
+    );
+  }
+  return `To follow the model there, give ${who} a maximum of 0 in the bounds`;
 }
 
 /**
