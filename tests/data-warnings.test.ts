@@ -262,7 +262,7 @@ describe('a channel launched during the history (late_start_channel)', () => {
     const w = late(launched(600));
     expect(w).toHaveLength(1);
     expect(w[0].message).toContain('channel "tv" first spends on d600 (row 601 of 1095)');
-    expect(w[0].message).toContain('fold 2 of 4 trains on fewer than 28 days of its spend');
+    expect(w[0].message).toContain('fold 2 of 4 trains on none of its spend');
     expect(w[0].message).toContain('--min-train 628 (');
     expect(late(launched(600), MCP_OPTION_WORDS)[0].message).toContain('min_train: 628 (');
     // The suggested window does what it says: no fold then trains on fewer than 28 days of it.
@@ -277,9 +277,11 @@ describe('a channel launched during the history (late_start_channel)', () => {
   it('counts spend rows, not the launch date: 27 days of spend before a fold still flag it, 28 do not', () => {
     // Fold 2 trains on [0, 549): a launch at 522 gives it 27 days, at 521 28 days; both launches
     // fall in fold 1's test block [367, 549), whose training rows have none.
+    // (Fold 1 trains on none of it, fold 2 on 27 days: "fewer than", said of both; "none" where
+    // every fold named has none, as below.)
     expect(late(launched(522))[0].message).toContain('folds 1, 2 of 4 train on fewer than 28 days');
     expect(late(launched(522))[0].message).toContain('their test blocks have some, so those folds');
-    expect(late(launched(521))[0].message).toContain('fold 1 of 4 trains on fewer than 28 days');
+    expect(late(launched(521))[0].message).toContain('fold 1 of 4 trains on none of its spend');
   });
 
   it('is silent for a channel that spends from the start or whose launch no test block sees', () => {
@@ -300,7 +302,7 @@ describe('a channel launched during the history (late_start_channel)', () => {
     // rows leaves 67 for two test blocks. At row 1060, 28 days of spend end at 1087 and the 7 rows
     // after cannot make two folds: no suggestion.
     const w = late(launched(1000));
-    expect(w[0].message).toContain('fold 4 of 4 trains on fewer than 28 days');
+    expect(w[0].message).toContain('fold 4 of 4 trains on none of its spend');
     expect(w[0].message).toContain('--min-train 1028 (2 folds)');
     const end = late(launched(1060));
     expect(end[0].message).toContain('fold 4 of 4');
@@ -315,7 +317,7 @@ describe('a channel launched during the history (late_start_channel)', () => {
       spend: [new Float64Array(n).fill(100), tv],
     });
     const ww = late(weekly);
-    expect(ww[0].message).toContain('fold 1 of 4 trains on fewer than 8 weeks of its spend');
+    expect(ww[0].message).toContain('fold 1 of 4 trains on none of its spend');
     expect(ww[0].message).toContain('--min-train 78 (');
   });
 });

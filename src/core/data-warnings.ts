@@ -349,7 +349,7 @@ function lateStartWarnings(series: TenantSeries, options: DataWarningOptions): D
       code: 'late_start_channel',
       message:
         `channel "${channel}" first spends on ${series.dates[active[0]]} (row ${active[0] + 1} of ${spend.length}): ` +
-        `${foldWord} of ${folds.length} train${list.length === 1 ? 's' : ''} on fewer than ${need} ${unit} of its spend but ` +
+        `${foldWord} of ${folds.length} train${list.length === 1 ? 's' : ''} on ${late.every((f) => activeBefore(f.trainEnd) === 0) ? 'none' : `fewer than ${need} ${unit}`} of its spend but ` +
         `${list.length === 1 ? 'its test block has' : 'their test blocks have'} some, so ${list.length === 1 ? 'that fold' : 'those folds'} cannot learn its effect ` +
         `and ${list.length === 1 ? 'its' : 'their'} R² shows the launch, not the model; ` +
         (moved !== null

@@ -34,8 +34,9 @@ import { controlReference } from './decompose.js';
 import { convexChannels } from './convex.js';
 import { dataCaveats } from './data-caveats.js';
 import { sharedMediaShape } from './shared-shape.js';
-import { inseparableChannels } from '../core/data-warnings.js';
-import { DECAY_BOUNDS } from './search.js';
+import { inseparableChannels, LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
+import { innerTrainEnds } from '../core/ridge.js';
+import { DECAY_BOUNDS, SEARCH_START } from './search.js';
 import type {
   Caveat,
   ChannelDecomposition,
@@ -439,6 +440,7 @@ function explanationCaveats(
     ...treeModelCaveats(model),
     ...lowSpendCaveats(series),
     ...constantSpendCaveats(series),
+    ...curveNotEstimatedCaveats(series, model),
     ...heldAtZeroCaveats(model, channels),
     ...negativeEffectCaveats(channels),
     ...mediaBeyondRevenueCaveats(channels),
@@ -753,6 +755,51 @@ function constantSpendCaveats(series: TenantSeries): Caveat[] {
     channels: [channel],
     message: `${channel}: the same spend on every row, so the data cannot tell its effect from the baseline: its contribution, ROAS, marginal ROAS, ROAS by weather state and response curve are not identified, whatever their intervals say; only a period with other spend (or a lift test) can measure it`,
   }));
+}
+
+/**
+ * Channels whose carry-over and saturation the all-rows search could not estimate: their spend
+ * starts after every inner training window of the search (fewer than LATE_START_TRAIN_PERIODS
+ * periods of it before the last window's end), so every candidate scored the same there and the
+ * curve stayed at the search's start (SEARCH_START), an assumption that explain showed as if
+ * measured (a probe's channel launched 120 days before the end of three daily years: decay 0.5,
+ * k_mult 1, shape 1 on two seeds, true decays 0.21 and 0.60). Its level is fitted on all rows.
+ */
+function curveNotEstimatedCaveats(series: TenantSeries, model: FinalModel): Caveat[] {
+  if (model.phase !== 3 || !model.channelParams) return [];
+  const n = series.target.length;
+  const lastWindow = Math.max(...innerTrainEnds(n, 3));
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
+  const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+  return series.channels.flatMap((channel, c) => {
+    const p = model.channelParams![channel];
+    const atStart =
+      p !== undefined &&
+      p.decay === SEARCH_START.decay &&
+      p.k_mult === SEARCH_START.k_mult &&
+      p.s === SEARCH_START.s &&
+      !(p.lag && p.lag > 0);
+    const spend = series.spend[c];
+    let before = 0;
+    let first = -1;
+    for (let t = 0; t < n; t++) {
+      if (spend[t] > 0) {
+        if (first < 0) first = t;
+        if (t < lastWindow) before++;
+      }
+    }
+    if (!atStart || first < 0 || before >= need) return [];
+    return [
+      {
+        code: 'curve_not_estimated',
+        channels: [channel],
+        message:
+          `${channel}: its spend starts on ${series.dates[first]}, and the search of carry-over and saturation trains on rows up to ${series.dates[lastWindow - 1]} at most (${before} ${unit} of its spend there, under ${need}), ` +
+          `so its curve is not estimated: the model assumes the search's starting one (decay ${SEARCH_START.decay}, half saturation at its median spend, Hill shape ${SEARCH_START.s}) and fits only its level; ` +
+          `its ROAS and contribution rest on that assumption and its marginal ROAS, response curve and carry-over more so, whatever their intervals say; a lift test on it, or more data after its launch, would measure the curve`,
+      },
+    ];
+  });
 }
 
 /**

@@ -36,7 +36,13 @@ import {
 import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
-import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
+import {
+  chooseAndFit,
+  DEFAULT_VALIDATION_FRACTION,
+  innerSplit,
+  predictChosen,
+  type ChosenModel,
+} from './choose.js';
 import {
   WEEKLY_PHASE2_RIDGE,
   WEEKLY_PHASE3_RIDGE,
@@ -54,6 +60,7 @@ import {
   peakedOrGeometric,
   rescaleTrend,
 } from './media.js';
+import { LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
 import { timeSeriesFolds } from '../core/folds.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
@@ -293,23 +300,82 @@ export function pooledSearchRuns(
   );
 }
 
-/** Per-channel median of the runs' parameters (k_mult geometric), k re-derived on all rows. */
+/**
+ * Per-channel median of the runs' parameters (k_mult geometric), k re-derived on all rows. With
+ * `ends` (each run's training rows [0, end), pooledSearchEnds) a run votes on a channel only when
+ * its rows hold at least LATE_START_TRAIN_PERIODS periods of the channel's spend, as long as one
+ * run does: a run on rows before a channel's launch leaves it at the search's start, and five such
+ * prefixes of six outvoted the all-rows run (a probe's channel launched 120 days before the end
+ * was explained with decay 0.5, k_mult 1, s 1, the start, on two seeds). Not for a shape shared
+ * by the channels (weekly), which every run estimates from the channels it sees.
+ */
 export function poolSearchRuns(
   series: TenantSeries,
   runs: readonly Record<string, ChannelParams>[],
+  ends?: readonly number[],
 ): Record<string, ChannelParams> {
   const n = series.target.length;
   const out: Record<string, ChannelParams> = {};
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
   series.channels.forEach((c, i) => {
-    const decay = median(runs.map((r) => r[c].decay));
-    const kMult = Math.exp(median(runs.map((r) => Math.log(r[c].k_mult))));
-    const s = median(runs.map((r) => r[c].s));
+    const voting =
+      ends && ends.length === runs.length
+        ? runs.filter((_, r) => spendPeriods(series.spend[i], ends[r]) >= need)
+        : runs;
+    const counted = voting.length > 0 ? voting : runs;
+    const decay = median(counted.map((r) => r[c].decay));
+    const kMult = Math.exp(median(counted.map((r) => Math.log(r[c].k_mult))));
+    const s = median(counted.map((r) => r[c].s));
     // Runs with a delay (a window refit's run, its delays decided on its rows: intervals.ts).
-    const lag = median(runs.map((r) => r[c].lag ?? 0));
+    const lag = median(counted.map((r) => r[c].lag ?? 0));
     const k = hillKFor(peakedOrGeometric(series.spend[i], decay, lag), n, kMult);
     out[c] = lag > 0 ? { decay, k_mult: kMult, k, s, lag } : { decay, k_mult: kMult, k, s };
   });
   return out;
+}
+
+/**
+ * Why the all-rows model keeps Ridge without the Ridge / GBM / blend choice, or undefined: a
+ * channel that first spends in the choice's inner-validation rows (fewer than
+ * LATE_START_TRAIN_PERIODS periods of its spend in the inner-training rows, some after them).
+ * The inner fits cannot learn its effect, so the validation R² measures the launch, not the model
+ * class, while the all-rows Ridge sees the launch. A probe's channel launched 120 days before the
+ * end of three daily years: Ridge -1.91 and GBM -1.99 on those rows, a 0.4 / 0.6 blend chosen,
+ * and every channel's ROAS 0.37-0.61x the truth.
+ */
+export function launchInValidation(
+  series: TenantSeries,
+  n: number,
+  gap: number,
+): string | undefined {
+  const { innerTrainEnd, validStart } = innerSplit(n, DEFAULT_VALIDATION_FRACTION, gap);
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
+  const launched = series.channels.filter((_, c) => {
+    const spend = series.spend[c];
+    return (
+      spendPeriods(spend, innerTrainEnd) < need &&
+      spendPeriods(spend, n) > spendPeriods(spend, validStart)
+    );
+  });
+  if (launched.length === 0) return undefined;
+  const first = (c: string): string => {
+    const spend = series.spend[series.channels.indexOf(c)];
+    let t = 0;
+    while (t < n && !(spend[t] > 0)) t++;
+    return series.dates[t];
+  };
+  return (
+    `ridge kept without the ridge / gbm choice: ${launched.map((c) => `${c} (first spend ${first(c)})`).join(', ')} ` +
+    `${launched.length === 1 ? 'spends' : 'spend'} in the choice's inner-validation rows (from ${series.dates[validStart]}) ` +
+    `but on under ${need} ${series.frequency === 'daily' ? 'days' : 'weeks'} of its inner-training rows, so those rows measure the launch, not the model`
+  );
+}
+
+/** Rows of [0, end) with spend. */
+function spendPeriods(spend: ArrayLike<number>, end: number): number {
+  let count = 0;
+  for (let t = 0; t < end; t++) if (spend[t] > 0) count++;
+  return count;
 }
 
 /**
@@ -379,12 +445,10 @@ export function fitFinalModel(
   if (phase === 3) {
     if (options.channelParams) channelParams = options.channelParams;
     else {
-      searchRuns = pooledSearchRuns(
-        series,
-        { ...options.search, calendar, gap },
-        allRowsSharedMedia(series, options.lags),
-      );
-      channelParams = allRowsDelays(series, poolSearchRuns(series, searchRuns), {
+      const shared = allRowsSharedMedia(series, options.lags);
+      searchRuns = pooledSearchRuns(series, { ...options.search, calendar, gap }, shared);
+      const ends = shared ? undefined : pooledSearchEnds(n);
+      channelParams = allRowsDelays(series, poolSearchRuns(series, searchRuns, ends), {
         calendar,
         gap,
         alpha: options.search?.alpha,
@@ -452,7 +516,7 @@ export function fitFinalModel(
           ? WEEKLY_PHASE2_RIDGE
           : phase === 3 && series.frequency === 'weekly' && n < WEEKLY_PHASE3_RIDGE_ROWS
             ? WEEKLY_PHASE3_RIDGE
-            : undefined),
+            : launchInValidation(series, n, gap)),
     });
     if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
       const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);

@@ -981,6 +981,7 @@ export function refitReplicate(
             shared,
             search.fromPoint ? (pointRuns ?? undefined) : undefined,
           ),
+          shared ? undefined : pooledSearchEnds(n),
         )
       : allRowsSearch(
           series,
@@ -1096,7 +1097,11 @@ function pointSearchRuns(
     },
     allRowsSharedMedia(series, options.lags),
   );
-  const pooled = poolSearchRuns(series, runs);
+  const pooled = poolSearchRuns(
+    series,
+    runs,
+    allRowsSharedMedia(series, options.lags) ? undefined : pooledSearchEnds(series.target.length),
+  );
   const same = model.channels.every((c) => {
     const a = pooled[c];
     const b = model.channelParams![c];
