@@ -436,6 +436,11 @@ export interface PlanResult {
     reference_start: string;
     reference_end: string;
     split: Record<string, number>;
+    /**
+     * Channels first spending inside the reference window, whose historical spend is their mean
+     * per period since their first spend. Absent when none is (and in plans stored before it).
+     */
+    launched?: LaunchedChannel[];
   };
   channels: PlanChannel[];
   expected_revenue: { horizon: number; carry_over_after: number; total: number };
@@ -589,15 +594,47 @@ interface Reference {
   split: number[];
   start: string;
   end: string;
+  /** Channels whose first spend falls inside the reference window: their rate since then. */
+  launched: LaunchedChannel[];
 }
 
-/** The last year of data (or all of it when shorter): each channel's mean spend per period. */
+/** A channel first spending inside the reference window (PlanResult.historical.launched). */
+export interface LaunchedChannel {
+  channel: string;
+  /** The date of its first spend in the data. */
+  first_spend: string;
+  /** Periods from it to the end of the data, over which its historical spend is averaged. */
+  periods: number;
+  /** Its mean spend per period over the whole reference window, zeros before the launch included. */
+  per_period_over_window: number;
+}
+
+/**
+ * The last year of data (or all of it when shorter): each channel's mean spend per period. A
+ * channel that first spends inside that year is averaged from its first spend on: its run rate,
+ * not the year's mean with the days before it existed as zeros (probe s66: tiktok launched 120
+ * days before the end spent 95.6k in the last 28 days, and the plan called 29.0k on it "+39% on
+ * history" from a historical 20.9k; the default budget was 108.5k where the last 28 days spent
+ * 168.4k).
+ */
 function reference(series: TenantSeries): Reference {
   const n = series.dates.length;
   const rows = Math.min(n, series.frequency === 'weekly' ? 52 : 365);
-  const perPeriod = series.spend.map((x) => {
+  const launched: LaunchedChannel[] = [];
+  const perPeriod = series.spend.map((x, c) => {
+    let first = 0;
+    while (first < n && !(x[first] > 0)) first++;
     let s = 0;
     for (let t = n - rows; t < n; t++) s += x[t];
+    if (first > n - rows && first < n) {
+      launched.push({
+        channel: series.channels[c],
+        first_spend: series.dates[first],
+        periods: n - first,
+        per_period_over_window: s / rows,
+      });
+      return s / (n - first);
+    }
     return s / rows;
   });
   const total = perPeriod.reduce((a, b) => a + b, 0);
@@ -612,6 +649,7 @@ function reference(series: TenantSeries): Reference {
     split: perPeriod.map((v) => v / total),
     start: series.dates[n - rows],
     end: series.dates[n - 1],
+    launched,
   };
 }
 
@@ -2274,6 +2312,19 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     money,
   );
   if (burst !== null) notes.push(burst);
+  if (ref.launched.length > 0) {
+    const per = weekly ? 'week' : 'day';
+    notes.push(
+      `the historical spend of ${ref.launched.length === 1 ? 'a channel' : 'channels'} launched inside the reference year (${ref.start}..${ref.end}) is ${ref.launched.length === 1 ? 'its' : 'their'} mean per ${per} since ${ref.launched.length === 1 ? 'its' : 'their'} first spend, not over the year: ` +
+        ref.launched
+          .map(
+            (l) =>
+              `${l.channel} ${money(ref.perPeriod[r.channels.indexOf(l.channel)])} a ${per} over the ${describePeriods(l.periods, series.frequency)} since ${l.first_spend} (${money(l.per_period_over_window)} a ${per} over the year)`,
+          )
+          .join(', ') +
+        `; baseline (a), the default budget and multiples of historical spend in bounds read it so`,
+    );
+  }
   // A channel without spend at the end of the data (core/data-warnings.ts stoppedChannels): the
   // plan restarts it at the return the model learned while it ran (a daily channel off for its
   // last 90 days got 24% of the budget, and nothing said it had stopped).
@@ -2461,6 +2512,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       reference_start: ref.start,
       reference_end: ref.end,
       split: Object.fromEntries(r.channels.map((c, i) => [c, ref.split[i]])),
+      ...(ref.launched.length > 0 ? { launched: ref.launched } : {}),
     },
     channels,
     expected_revenue: {

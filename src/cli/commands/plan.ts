@@ -220,8 +220,9 @@ export const plan: Command = {
   usage:
     '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
   details:
-    "Uses the tenant's newest phase 3 run (without one it runs phase 3 for the tenant first, stored\n" +
-    'as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
+    "Uses the tenant's newest phase 3 run with the default settings (a run with --min-train,\n" +
+    '--folds or other options is not used; without one it runs phase 3 for the tenant first,\n' +
+    'stored as wv-mmm run-phase --phase 3 --tenants ID would). Maximizes\n' +
     'expected revenue over the horizon (default 28 days / 4 weeks) plus the carry-over after it,\n' +
     'from the carry-over of past spend. Prints the split beside two baselines (historical split\n' +
     'spread evenly / following the calendar), marginal ROAS, the weather shift, spend per period\n' +
@@ -241,7 +242,7 @@ export const plan: Command = {
     budget: {
       type: 'string',
       value: 'B',
-      help: "total budget (default: the historical spend over the horizon, the last year's mean per day or week; with a target: the largest budget considered, default 3x that)",
+      help: "total budget (default: the historical spend over the horizon, the last year's mean per day or week, a channel launched within it from its first spend; with a target: the largest budget considered, default 3x that)",
     },
     days: {
       type: 'string',

@@ -67,7 +67,7 @@ const inputSchema = strictInput({
   budget: positive('budget')
     .optional()
     .describe(
-      "Total budget for the horizon (default: the historical spend over it, the last year's mean per day or week times the horizon); with a target, the largest budget considered (default 3x historical)",
+      "Total budget for the horizon (default: the historical spend over it, the last year's mean per day or week times the horizon; a channel first spending inside that year: its mean since its first spend); with a target, the largest budget considered (default 3x historical)",
     ),
   days: whole('days', APP_LIMITS.maxPlanDays)
     .optional()
