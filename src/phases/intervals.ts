@@ -1088,6 +1088,7 @@ function pointSearchRuns(
   const search = options.replicateSearch ?? REPLICATE_SEARCH;
   if (model.phase !== 3 || !search.pooled || !search.fromPoint || options.calibration) return null;
   if (!model.channelParams) return null;
+  const shared = allRowsSharedMedia(series, options.lags);
   const runs = pooledSearchRuns(
     series,
     {
@@ -1095,12 +1096,12 @@ function pointSearchRuns(
       calendar: options.calendar ?? PHASE_DEFAULTS.calendar,
       gap: options.gap ?? PHASE_DEFAULTS.gap,
     },
-    allRowsSharedMedia(series, options.lags),
+    shared,
   );
   const pooled = poolSearchRuns(
     series,
     runs,
-    allRowsSharedMedia(series, options.lags) ? undefined : pooledSearchEnds(series.target.length),
+    shared ? undefined : pooledSearchEnds(series.target.length),
   );
   const same = model.channels.every((c) => {
     const a = pooled[c];

@@ -17,6 +17,7 @@ import {
   describeLowSpend,
   describePeriods,
   lowSpendChannels,
+  PAUSE_PERIODS,
   stoppedChannels,
 } from '../core/data-warnings.js';
 import { correlation } from '../core/stats.js';
@@ -626,7 +627,9 @@ function reference(series: TenantSeries): Reference {
     while (first < n && !(x[first] > 0)) first++;
     let s = 0;
     for (let t = n - rows; t < n; t++) s += x[t];
-    if (first > n - rows && first < n) {
+    // A launch: no spend on the data's first PAUSE_PERIODS periods or more (a short history whose
+    // channel starts a few days in is not one), its first spend inside the window.
+    if (first > n - rows && first >= PAUSE_PERIODS[series.frequency] && first < n) {
       launched.push({
         channel: series.channels[c],
         first_spend: series.dates[first],
@@ -2319,7 +2322,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         ref.launched
           .map(
             (l) =>
-              `${l.channel} ${money(ref.perPeriod[r.channels.indexOf(l.channel)])} a ${per} over the ${describePeriods(l.periods, series.frequency)} since ${l.first_spend} (${money(l.per_period_over_window)} a ${per} over the year)`,
+              `${l.channel} ${money(ref.perPeriod[series.channels.indexOf(l.channel)])} a ${per} over the ${describePeriods(l.periods, series.frequency)} since ${l.first_spend} (${money(l.per_period_over_window)} a ${per} over the year)`,
           )
           .join(', ') +
         `; baseline (a), the default budget and multiples of historical spend in bounds read it so`,
