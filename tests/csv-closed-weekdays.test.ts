@@ -31,7 +31,7 @@ describe('a daily file that never has some weekdays', () => {
     // 2024-01-06 is the first Saturday; row 7 is 2024-01-08, the date after Friday's row 6.
     expect(message).toBe(
       'f.csv, row 7, column "date": daily dates have a gap: 2024-01-06 is missing (the date after 2024-01-05 on row 6 is 2024-01-08); ' +
-        'add the missing days, with 0 spend if nothing ran. The file has no Saturdays or Sundays at all: if the business is closed then, ' +
+        'add the missing days, with their revenue (and 0 spend where nothing ran). The file has no Saturdays or Sundays at all: if the business is closed then, ' +
         'add those days with 0 spend and the revenue of the day (0 if nothing sells); the model has day-of-week terms for them and counts carry-over across them. ' +
         'Or export the same period by week',
     );

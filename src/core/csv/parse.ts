@@ -686,7 +686,7 @@ function readDates(
       file,
       row,
       column,
-      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with 0 spend if nothing ran` +
+      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with their revenue (and 0 spend where nothing ran)` +
         (verdict.frequency === 'daily' ? closedWeekdaysHint(days) : ''),
     );
   }
