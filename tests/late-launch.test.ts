@@ -8,12 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { explainFinalModel } from '../src/phases/explain.js';
-import {
-  fitFinalModel,
-  launchInValidation,
-  poolSearchRuns,
-  pooledSearchEnds,
-} from '../src/phases/final.js';
+import { fitFinalModel, poolSearchRuns, pooledSearchEnds } from '../src/phases/final.js';
+import { launchInValidation } from '../src/phases/support.js';
 import { SEARCH_START } from '../src/phases/search.js';
 import type { ChannelParams } from '../src/phases/types.js';
 

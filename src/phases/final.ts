@@ -36,13 +36,7 @@ import {
 import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
-import {
-  chooseAndFit,
-  DEFAULT_VALIDATION_FRACTION,
-  innerSplit,
-  predictChosen,
-  type ChosenModel,
-} from './choose.js';
+import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
 import {
   WEEKLY_PHASE2_RIDGE,
   WEEKLY_PHASE3_RIDGE,
@@ -62,6 +56,7 @@ import {
 } from './media.js';
 import { LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
 import { timeSeriesFolds } from '../core/folds.js';
+import { launchInValidation, spendPeriods } from './support.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import {
@@ -332,50 +327,6 @@ export function poolSearchRuns(
     out[c] = lag > 0 ? { decay, k_mult: kMult, k, s, lag } : { decay, k_mult: kMult, k, s };
   });
   return out;
-}
-
-/**
- * Why the all-rows model keeps Ridge without the Ridge / GBM / blend choice, or undefined: a
- * channel that first spends in the choice's inner-validation rows (fewer than
- * LATE_START_TRAIN_PERIODS periods of its spend in the inner-training rows, some after them).
- * The inner fits cannot learn its effect, so the validation R² measures the launch, not the model
- * class, while the all-rows Ridge sees the launch. A probe's channel launched 120 days before the
- * end of three daily years: Ridge -1.91 and GBM -1.99 on those rows, a 0.4 / 0.6 blend chosen,
- * and every channel's ROAS 0.37-0.61x the truth.
- */
-export function launchInValidation(
-  series: TenantSeries,
-  n: number,
-  gap: number,
-): string | undefined {
-  const { innerTrainEnd, validStart } = innerSplit(n, DEFAULT_VALIDATION_FRACTION, gap);
-  const need = LATE_START_TRAIN_PERIODS[series.frequency];
-  const launched = series.channels.filter((_, c) => {
-    const spend = series.spend[c];
-    return (
-      spendPeriods(spend, innerTrainEnd) < need &&
-      spendPeriods(spend, n) > spendPeriods(spend, validStart)
-    );
-  });
-  if (launched.length === 0) return undefined;
-  const first = (c: string): string => {
-    const spend = series.spend[series.channels.indexOf(c)];
-    let t = 0;
-    while (t < n && !(spend[t] > 0)) t++;
-    return series.dates[t];
-  };
-  return (
-    `ridge kept without the ridge / gbm choice: ${launched.map((c) => `${c} (first spend ${first(c)})`).join(', ')} ` +
-    `${launched.length === 1 ? 'spends' : 'spend'} in the choice's inner-validation rows (from ${series.dates[validStart]}) ` +
-    `but on under ${need} ${series.frequency === 'daily' ? 'days' : 'weeks'} of its inner-training rows, so those rows measure the launch, not the model`
-  );
-}
-
-/** Rows of [0, end) with spend. */
-function spendPeriods(spend: ArrayLike<number>, end: number): number {
-  let count = 0;
-  for (let t = 0; t < end; t++) if (spend[t] > 0) count++;
-  return count;
 }
 
 /**

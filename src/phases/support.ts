@@ -13,7 +13,9 @@
 import { periodsPerYear } from '../core/folds.js';
 import { constantOnRows, type Design } from '../core/features.js';
 import { solveSpd } from '../core/linalg.js';
-import type { Frequency } from '../core/types.js';
+import type { Frequency, TenantSeries } from '../core/types.js';
+import { LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
+import { DEFAULT_VALIDATION_FRACTION, innerSplit } from './choose.js';
 
 /** Yearly Fourier columns of the calendar (features.ts calendarColumns). */
 export const YEARLY_TERMS: readonly string[] = ['sin1', 'cos1', 'sin2', 'cos2'];
@@ -480,4 +482,51 @@ export function clampedBeyondWindow(
     for (let t = trainEnd; t < out.length; t++) out[t] = Math.min(hi, Math.max(lo, out[t]));
     return out;
   });
+}
+
+/**
+ * Why a model of rows [0, n) keeps Ridge without the Ridge / GBM / blend choice (chooseAndFit), or
+ * undefined: a channel that first spends in the choice's inner-validation rows (fewer than
+ * LATE_START_TRAIN_PERIODS periods of its spend in the inner-training rows, some after them).
+ * The inner fits cannot learn its effect, so the validation R² measures the launch, not the model
+ * class, while the Ridge of all n rows sees the launch. A probe's channel launched 120 days before
+ * the end of three daily years: the all-rows model's Ridge -1.91 and GBM -1.99 on those rows, a
+ * 0.4 / 0.6 blend chosen, and every channel's ROAS 0.37-0.61x the truth. The fold models judge
+ * their windows the same way (ladder.ts chooseOpts): a window that ends just after a launch, as
+ * the late-start warning's --min-train makes, had its choice made on the launch too.
+ */
+export function launchInValidation(
+  series: TenantSeries,
+  n: number,
+  gap: number,
+  validationFraction: number = DEFAULT_VALIDATION_FRACTION,
+): string | undefined {
+  const { innerTrainEnd, validStart } = innerSplit(n, validationFraction, gap);
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
+  const launched = series.channels.filter((_, c) => {
+    const spend = series.spend[c];
+    return (
+      spendPeriods(spend, innerTrainEnd) < need &&
+      spendPeriods(spend, n) > spendPeriods(spend, validStart)
+    );
+  });
+  if (launched.length === 0) return undefined;
+  const first = (c: string): string => {
+    const spend = series.spend[series.channels.indexOf(c)];
+    let t = 0;
+    while (t < n && !(spend[t] > 0)) t++;
+    return series.dates[t];
+  };
+  return (
+    `ridge kept without the ridge / gbm choice: ${launched.map((c) => `${c} (first spend ${first(c)})`).join(', ')} ` +
+    `${launched.length === 1 ? 'spends' : 'spend'} in the choice's inner-validation rows (from ${series.dates[validStart]}) ` +
+    `but on under ${need} ${series.frequency === 'daily' ? 'days' : 'weeks'} of its inner-training rows, so those rows measure the launch, not the model`
+  );
+}
+
+/** Rows of [0, end) with spend. */
+export function spendPeriods(spend: ArrayLike<number>, end: number): number {
+  let count = 0;
+  for (let t = 0; t < end; t++) if (spend[t] > 0) count++;
+  return count;
 }
