@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  movedFromBaselineWords,
   planBelowSpendCaveats,
   planCurveCaveats,
   planIntervalCaveats,
@@ -314,5 +315,27 @@ describe('planWindowRoasCaveats', () => {
     ).toEqual([]);
     expect(planWindowRoasCaveats(series, plan(4.6, [test('google', -4_200, -10)]))).toEqual([]);
     expect(planWindowRoasCaveats(series, plan(4.6, [goDark], false))).toEqual([]);
+  });
+});
+
+describe('how far a plan moves from baseline (a), in the failing model caveat', () => {
+  const planOfSpend = (spend: Record<string, number>, even: Record<string, number>) =>
+    ({
+      budget: 100,
+      channels: Object.entries(spend).map(([channel, s]) => ({ channel, spend: s })),
+      baselines: [{ name: 'historical_even', spend: even }],
+    }) as unknown as PlanResult;
+
+  it('gives the share of the budget moved and the channel changed most (by ratio)', () => {
+    // (a) 60 / 40, the plan 30 / 70: 30 of 100 moved; meta at 0.5x (|log| 0.69) beats google at
+    // 1.75x (|log| 0.56).
+    expect(
+      movedFromBaselineWords(planOfSpend({ meta: 30, google: 70 }, { meta: 60, google: 40 })),
+    ).toBe(
+      '; this plan moves 30% of the budget away from baseline (a), the historical split (most: meta at 0.50x its spend there)',
+    );
+    expect(
+      movedFromBaselineWords(planOfSpend({ meta: 60, google: 40 }, { meta: 60, google: 40 })),
+    ).toBe('; this plan is baseline (a), the historical split');
   });
 });

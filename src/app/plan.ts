@@ -584,8 +584,37 @@ function planModelValidation(
   };
 }
 
+/**
+ * How far a plan moves from baseline (a), in words for planCaveats: the share of the budget spent
+ * elsewhere than (a) spends it and the channel changed most. Probe s66: a failing model's caveat
+ * said to move budget only with bounds near the history beside a plan that put 3.3x its history on
+ * one channel, and nothing said that this plan was not near it.
+ */
+export function movedFromBaselineWords(plan: PlanResult): string {
+  const even = plan.baselines.find((b) => b.name === 'historical_even');
+  if (!even || !(plan.budget > 0)) return '';
+  let moved = 0;
+  let most: { channel: string; ratio: number } | null = null;
+  for (const ch of plan.channels) {
+    const base = even.spend[ch.channel] ?? 0;
+    moved += Math.max(0, ch.spend - base);
+    const ratio = base > 0 ? ch.spend / base : Number.POSITIVE_INFINITY;
+    if (
+      ch.spend > 0 &&
+      (most === null || Math.abs(Math.log(ratio)) > Math.abs(Math.log(most.ratio)))
+    )
+      most = { channel: ch.channel, ratio };
+  }
+  const share = moved / plan.budget;
+  if (share < 0.005 || most === null) return '; this plan is baseline (a), the historical split';
+  const times = Number.isFinite(most.ratio)
+    ? `${most.ratio.toFixed(2)}x`
+    : 'spend where (a) has none';
+  return `; this plan moves ${(100 * share).toFixed(0)}% of the budget away from baseline (a), the historical split (most: ${most.channel} at ${times} its spend there)`;
+}
+
 /** A plan on a model below the pass bar says so first (as explain does for its figures). */
-function planCaveats(v: PlanModelValidation | null): Caveat[] {
+function planCaveats(v: PlanModelValidation | null, plan: PlanResult): Caveat[] {
   if (v === null || v.passes) return [];
   const se = v.se_r2 === null ? '' : ` ± ${v.se_r2.toFixed(3)}`;
   const score =
@@ -595,7 +624,7 @@ function planCaveats(v: PlanModelValidation | null): Caveat[] {
   return [
     {
       code: 'model_fails_threshold',
-      message: `the phase 3 model this plan rests on fails the pass bar: ${score} < ${v.pass_threshold} in run ${v.run_id}; its expected revenues, uplifts and marginal ROAS are not reliable, so move budget on this plan only with bounds near the history`,
+      message: `the phase 3 model this plan rests on fails the pass bar: ${score} < ${v.pass_threshold} in run ${v.run_id}; its expected revenues, uplifts and marginal ROAS are not reliable, so move budget on this plan only with bounds near the history${movedFromBaselineWords(plan)}`,
     },
   ];
 }
@@ -1179,7 +1208,7 @@ export async function planBudget(
       model_validation: validation,
       caveats: [
         ...dataCaveats(series),
-        ...planCaveats(validation),
+        ...planCaveats(validation, out.result.plan),
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
         ...explainVerdictCaveats(ctx, runId, req.tenant, hash, liftTests, out.result.plan),
