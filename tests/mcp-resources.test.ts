@@ -84,6 +84,7 @@ describe('resources', () => {
     expect(run.status).toBe('done');
     expect(run.results).toHaveLength(20);
     expect(Object.keys(run.results[0]).sort()).toEqual([
+      'fold_models',
       'mean_r2',
       'model',
       'oracle_r2',

@@ -208,7 +208,7 @@ export type {
   ModelKind,
 } from '../phases/types.js';
 export { PHASES, PHASE_MESSAGE, isPhaseId } from '../phases/types.js';
-export { PASS_THRESHOLD } from '../phases/result.js';
+export { PASS_THRESHOLD, foldModelUse, type FoldModelUse } from '../phases/result.js';
 export type { GateDecision, RegressionMode } from '../gates/index.js';
 
 /** A gate decision read back from the store. */

@@ -5,7 +5,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { namedList, shareText } from '../app/index.js';
-import { AppError, knownAppError } from '../app/types.js';
+import { AppError, foldModelUse, knownAppError, type FoldModelUse } from '../app/types.js';
 import type { LogFn } from '../app/log.js';
 import type { PhaseSummary, RunDetail, RunInfo, TenantResult } from '../app/types.js';
 
@@ -244,6 +244,7 @@ export interface TenantRow {
   oracle_r2: number | null;
   passes: boolean;
   model: string;
+  fold_models: FoldModelUse;
 }
 
 export function tenantRow(r: TenantResult): TenantRow {
@@ -254,6 +255,7 @@ export function tenantRow(r: TenantResult): TenantRow {
     oracle_r2: r.oracle_r2,
     passes: r.passes,
     model: r.model_kind,
+    fold_models: foldModelUse(r),
   };
 }
 

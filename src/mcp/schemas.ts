@@ -122,6 +122,15 @@ export const tenantRowOut = z
     ),
     passes: z.boolean().describe('mean_r2 >= the pass threshold (0.50 by default)'),
     model: z.string().describe('Model kind used (ridge, gbm, blend, ...)'),
+    fold_models: z
+      .object({
+        own: z.number().int(),
+        mixed: z.number().int(),
+        simpler: z.number().int(),
+      })
+      .describe(
+        "The folds by the model they forecast with: this phase's own model alone, a mix of it and a simpler phase's (averaged or stacked), or a simpler phase's alone (fallen back: the phase added nothing the training rows supported there); train_tenant's folds[].fallback says why per fold",
+      ),
   })
   .describe('Compact per-tenant result row');
 

@@ -328,3 +328,34 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
     seconds: input.seconds,
   };
 }
+
+/** How many of a result's folds forecast with which models (foldModelUse). */
+export interface FoldModelUse {
+  /** Folds that forecast with this phase's own model alone. */
+  own: number;
+  /** Folds that forecast with a mix of it and a simpler phase's (averaged or stacked). */
+  mixed: number;
+  /** Folds that forecast with a simpler phase's model alone (fallen back). */
+  simpler: number;
+}
+
+/**
+ * Which model each fold of a result forecast with, counted: the phase's own, a mix with a simpler
+ * phase's, or a simpler phase's alone (its FallbackRecord). A run's rows gave only the mean R² and
+ * the model kind, so a phase 2 whose five folds all fell back to phase 0 read as a phase 2 model
+ * that was "sufficient for product release" (an MCP probe of session 66). Phase 0, and folds
+ * without a record (the peer-parity mode), count as the phase's own.
+ */
+export function foldModelUse(result: Pick<TenantResult, 'phase' | 'folds'>): FoldModelUse {
+  const out: FoldModelUse = { own: 0, mixed: 0, simpler: 0 };
+  for (const f of result.folds) {
+    const fb = f.fallback;
+    if (!fb || result.phase === 0) out.own++;
+    // Stacked (daily phases 1-2): the share of this phase's forecast in the fold's.
+    else if (fb.weight !== undefined)
+      out[fb.weight >= 1 ? 'own' : fb.weight <= 0 ? 'simpler' : 'mixed']++;
+    else if (fb.used_phase === result.phase) out[fb.averaged_with ? 'mixed' : 'own']++;
+    else out[fb.averaged_with?.phase === result.phase ? 'mixed' : 'simpler']++;
+  }
+  return out;
+}

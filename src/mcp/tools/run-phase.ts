@@ -11,7 +11,7 @@ import {
 import type { ToolDeps } from '../deps.js';
 import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
-import { guarded, ok, runInfoView, sortedRows, summaryLine } from '../results.js';
+import { guarded, ok, runInfoView, sortedRows, summaryLine, type TenantRow } from '../results.js';
 import { modelOptionsInput, toConfig } from './train-tenant.js';
 import {
   foldsInput,
@@ -260,6 +260,27 @@ function gatesCall(phase: number, runId: number): string {
   return `check_gates {"phase": ${phase}, "run_id": ${runId}}`;
 }
 
+/**
+ * The run's folds by the model they forecast with (rows[].fold_models), summed over its tenants,
+ * for phases 1-3 where some fold did not use the phase's own model alone: a phase 2 run whose
+ * folds all fell back to phase 0 read as phase 2's result.
+ */
+function foldUseLine(phase: number, rows: readonly TenantRow[]): string | null {
+  if (phase === 0) return null;
+  const sum = { own: 0, mixed: 0, simpler: 0 };
+  for (const r of rows) {
+    sum.own += r.fold_models.own;
+    sum.mixed += r.fold_models.mixed;
+    sum.simpler += r.fold_models.simpler;
+  }
+  const total = sum.own + sum.mixed + sum.simpler;
+  if (total === 0 || sum.own === total) return null;
+  return (
+    `Folds: phase ${phase}'s own model alone on ${sum.own} of ${total}, mixed with a simpler phase's on ${sum.mixed}, ` +
+    `a simpler phase's alone on ${sum.simpler} (fallen back: the training rows did not support what phase ${phase} adds there; rows[].fold_models per tenant, train_tenant's folds[].fallback per fold)`
+  );
+}
+
 /** The result of a run that has settled (done, failed or cancelled). */
 function finishedRun(
   detail: RunDetail,
@@ -296,6 +317,8 @@ function finishedRun(
     );
   else if (gateNote) lines.push(gateNote.trim());
   if (detail.error) lines.push(`Error: ${info.error}`);
+  const use = foldUseLine(detail.phase, rows);
+  if (use) lines.push(use);
   const worst = rows.filter((r) => !r.passes).slice(-3);
   if (worst.length > 0) lines.push(`Lowest failing: ${worst.map((r) => r.tenant).join(', ')}`);
   return ok(
