@@ -412,7 +412,7 @@ export const caveatOut = z.object({
 });
 
 const boundsOut = z.tuple([metric, metric]);
-const figureIntervalOut = z
+export const figureIntervalOut = z
   .looseObject({ p80: boundsOut, p95: boundsOut })
   .describe('80% and 95% interval [lo, hi]');
 const channelIntervalsOut = z
@@ -858,11 +858,26 @@ const comparedRunOut = z
   })
   .nullable();
 
+/** The decisions a gate takes (src/gates/types.ts GateDecisionKind). */
+const gateDecisionKind = z.enum([
+  'BASELINE_RECORDED',
+  'PROCEED_TO_PHASE_2',
+  'PHASE_1_SUFFICIENT',
+  'STOP_SUFFICIENT',
+  'UNBLOCK_PRODUCT',
+  'SUCCESS',
+  'ESCALATE',
+]);
+
 /** The gate decision as the app returns it (src/gates/types.ts GateDecision). */
 export const gateDecisionOut = z.looseObject({
   phase: phaseOut,
-  decision: z.string().describe('e.g. PROCEED_TO_PHASE_2, PHASE_1_SUFFICIENT, SUCCESS, ESCALATE'),
-  count_decision: z.string(),
+  decision: gateDecisionKind.describe(
+    'What the plan says to do after this phase (ESCALATE: a person must look; missing_prerequisite_run under escalation is not a model failure)',
+  ),
+  count_decision: gateDecisionKind.describe(
+    'The decision from the pass counts alone, before the regression and prerequisite checks',
+  ),
   next_step: z.string(),
   reasons: z.array(z.string()),
   pass_count: z.number().int(),

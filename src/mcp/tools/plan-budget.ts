@@ -14,7 +14,13 @@ import { resourcesChanged } from '../resources.js';
 import { forwardProgress } from '../progress.js';
 import { planSelectionLine, planView } from '../plan-view.js';
 import { guarded, ok, resourceLink } from '../results.js';
-import { caveatOut, csvTextLimit, strictInput, tenantInput } from '../schemas.js';
+import {
+  caveatOut,
+  csvTextLimit,
+  figureIntervalOut,
+  strictInput,
+  tenantInput,
+} from '../schemas.js';
 import { runSignal } from './run-phase.js';
 
 const positive = (name: string) =>
@@ -163,6 +169,9 @@ const inputSchema = strictInput({
     ),
 });
 
+/** A figure the plan estimates (a number; null where JSON cannot hold it). */
+const estimate = z.number().nullable();
+
 const outputSchema = {
   id: z.number().int(),
   tenant: z.string(),
@@ -190,10 +199,74 @@ const outputSchema = {
         'The periods planned; tail_periods: the periods after the horizon whose carry-over revenue is counted',
       ),
     budget: z.number(),
-    channels: z.array(z.looseObject({ channel: z.string(), spend: z.number() })),
-    incremental_revenue: z.number().nullable(),
-    baselines: z.array(z.looseObject({ name: z.string() })),
+    bounds: z
+      .string()
+      .describe('The bounds the plan met, as wv-mmm plan --bounds writes them ("" without)'),
+    historical: z
+      .looseObject({
+        budget: z.number(),
+        reference_start: z.string(),
+        reference_end: z.string(),
+        split: z.record(z.string(), z.number()),
+        launched: z
+          .array(
+            z.looseObject({ channel: z.string(), first_spend: z.string(), periods: z.number() }),
+          )
+          .optional(),
+      })
+      .describe(
+        "The historical spend over the horizon (each channel's mean per period over the data's last year; a channel launched inside it: since its first spend) and its split: baseline (a)'s",
+      ),
+    channels: z.array(
+      z.looseObject({
+        channel: z.string(),
+        spend: z.number(),
+        share: z.number(),
+        historical_spend: z.number(),
+        incremental_revenue: estimate,
+        roas: estimate,
+        roas_interval: figureIntervalOut.nullable(),
+        marginal_roas: estimate.describe(
+          'Return of the next unit of spend at the plan: near equal across channels not at a bound',
+        ),
+        at_bound: z.enum(['lower', 'upper']).nullable(),
+      }),
+    ),
+    expected_revenue: z
+      .looseObject({ horizon: estimate, carry_over_after: estimate, total: estimate })
+      .describe("Revenue in the horizon, and the plan's carry-over revenue after it"),
+    incremental_revenue: estimate,
+    roas: estimate,
+    marginal_roas: estimate,
+    baselines: z.array(
+      z.looseObject({
+        name: z.enum(['historical_even', 'historical_calendar', 'given_plan']),
+        description: z.string(),
+        spend: z.record(z.string(), z.number()),
+        expected_revenue: estimate,
+        incremental_revenue: estimate,
+        roas: estimate,
+        plan_uplift: estimate.describe("The plan's incremental revenue minus this baseline's"),
+        incremental_revenue_interval: figureIntervalOut.nullable(),
+        plan_uplift_interval: figureIntervalOut.nullable(),
+      }),
+    ),
     weather_shift: z.array(z.looseObject({ channel: z.string(), text: z.string() })),
+    losing_channels: z.array(z.looseObject({ channel: z.string(), text: z.string() })),
+    uncertainty: z
+      .looseObject({
+        step: z.number(),
+        step_cap: z.number(),
+        doubt_hold: z.string().nullable().optional(),
+        uplift: estimate,
+        uplift_interval: figureIntervalOut,
+        text: z.string(),
+      })
+      .nullable()
+      .describe(
+        "The check against refits of the model: how far the plan goes from baseline (a) to the model's optimum (step), why it holds (doubt_hold), the uplift over (a) with its interval; null for an unchecked plan (replicates 0)",
+      ),
+    notes: z.array(z.string()),
     truth: z.looseObject({}).nullable(),
   }),
   comparison: z
