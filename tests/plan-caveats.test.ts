@@ -337,5 +337,14 @@ describe('how far a plan moves from baseline (a), in the failing model caveat', 
     expect(
       movedFromBaselineWords(planOfSpend({ meta: 60, google: 40 }, { meta: 60, google: 40 })),
     ).toBe('; this plan is baseline (a), the historical split');
+    // A channel cut to 0 is the largest change; one (a) does not fund, too.
+    expect(
+      movedFromBaselineWords(planOfSpend({ meta: 100, google: 0 }, { meta: 60, google: 40 })),
+    ).toBe(
+      '; this plan moves 40% of the budget away from baseline (a), the historical split (most: google cut to 0)',
+    );
+    expect(
+      movedFromBaselineWords(planOfSpend({ meta: 90, tv: 10 }, { meta: 100, tv: 0 })),
+    ).toContain('(most: tv, which (a) does not fund)');
   });
 });

@@ -594,23 +594,29 @@ export function movedFromBaselineWords(plan: PlanResult): string {
   const even = plan.baselines.find((b) => b.name === 'historical_even');
   if (!even || !(plan.budget > 0)) return '';
   let moved = 0;
-  let most: { channel: string; ratio: number } | null = null;
+  // The channel changed most by ratio (a channel cut to 0, or funded where (a) has none, most).
+  let most: { channel: string; base: number; spend: number; score: number } | null = null;
   for (const ch of plan.channels) {
     const base = even.spend[ch.channel] ?? 0;
     moved += Math.max(0, ch.spend - base);
-    const ratio = base > 0 ? ch.spend / base : Number.POSITIVE_INFINITY;
-    if (
-      ch.spend > 0 &&
-      (most === null || Math.abs(Math.log(ratio)) > Math.abs(Math.log(most.ratio)))
-    )
-      most = { channel: ch.channel, ratio };
+    const score =
+      base > 0 && ch.spend > 0
+        ? Math.abs(Math.log(ch.spend / base))
+        : base > 0 || ch.spend > 0
+          ? Number.POSITIVE_INFINITY
+          : -1;
+    if (most === null || score > most.score)
+      most = { channel: ch.channel, base, spend: ch.spend, score };
   }
   const share = moved / plan.budget;
   if (share < 0.005 || most === null) return '; this plan is baseline (a), the historical split';
-  const times = Number.isFinite(most.ratio)
-    ? `${most.ratio.toFixed(2)}x`
-    : 'spend where (a) has none';
-  return `; this plan moves ${(100 * share).toFixed(0)}% of the budget away from baseline (a), the historical split (most: ${most.channel} at ${times} its spend there)`;
+  const change =
+    most.base > 0 && most.spend > 0
+      ? `${most.channel} at ${(most.spend / most.base).toFixed(2)}x its spend there`
+      : most.base > 0
+        ? `${most.channel} cut to 0`
+        : `${most.channel}, which (a) does not fund`;
+  return `; this plan moves ${(100 * share).toFixed(0)}% of the budget away from baseline (a), the historical split (most: ${change})`;
 }
 
 /** A plan on a model below the pass bar says so first (as explain does for its figures). */

@@ -491,9 +491,9 @@ export function clampedBeyondWindow(
  * The inner fits cannot learn its effect, so the validation R² measures the launch, not the model
  * class, while the Ridge of all n rows sees the launch. A probe's channel launched 120 days before
  * the end of three daily years: the all-rows model's Ridge -1.91 and GBM -1.99 on those rows, a
- * 0.4 / 0.6 blend chosen, and every channel's ROAS 0.37-0.61x the truth. The fold models judge
- * their windows the same way (ladder.ts chooseOpts): a window that ends just after a launch, as
- * the late-start warning's --min-train makes, had its choice made on the launch too.
+ * 0.4 / 0.6 blend chosen, and every channel's ROAS 0.37-0.61x the truth. The all-rows model's
+ * choice only (final.ts); the fold models' are not judged so (docs/modeling.md, "A channel
+ * launched late").
  */
 export function launchInValidation(
   series: TenantSeries,
