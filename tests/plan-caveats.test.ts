@@ -327,24 +327,30 @@ describe('how far a plan moves from baseline (a), in the failing model caveat', 
     }) as unknown as PlanResult;
 
   it('gives the share of the budget moved and the channel changed most (by ratio)', () => {
-    // (a) 60 / 40, the plan 30 / 70: 30 of 100 moved; meta at 0.5x (|log| 0.69) beats google at
-    // 1.75x (|log| 0.56).
-    expect(
-      movedFromBaselineWords(planOfSpend({ meta: 30, google: 70 }, { meta: 60, google: 40 })),
-    ).toBe(
-      '; this plan moves 30% of the budget away from baseline (a), the historical split (most: meta at 0.50x its spend there)',
-    );
-    expect(
-      movedFromBaselineWords(planOfSpend({ meta: 60, google: 40 }, { meta: 60, google: 40 })),
-    ).toBe('; this plan is baseline (a), the historical split');
-    // A channel cut to 0 is the largest change; one (a) does not fund, too.
-    expect(
-      movedFromBaselineWords(planOfSpend({ meta: 100, google: 0 }, { meta: 60, google: 40 })),
-    ).toBe(
-      '; this plan moves 40% of the budget away from baseline (a), the historical split (most: google cut to 0)',
-    );
-    expect(
-      movedFromBaselineWords(planOfSpend({ meta: 90, tv: 10 }, { meta: 100, tv: 0 })),
-    ).toContain('(most: tv, which (a) does not fund)');
+    const moves =
+      '; this plan moves 30% of the budget away from baseline (a), the historical split';
+    const cases: [Record<string, number>, Record<string, number>, string][] = [
+      // (a) 60 / 40, the plan 30 / 70: 30 of 100 moved; meta at 0.5x (|log| 0.69) beats google
+      // at 1.75x (|log| 0.56).
+      [
+        { meta: 30, google: 70 },
+        { meta: 60, google: 40 },
+        `${moves} (most: meta at 0.50x its spend there)`,
+      ],
+      [
+        { meta: 60, google: 40 },
+        { meta: 60, google: 40 },
+        '; this plan is baseline (a), the historical split',
+      ],
+      // A channel cut to 0 is the largest change; one (a) does not fund, too.
+      [
+        { meta: 70, google: 0, tv: 30 },
+        { meta: 40, google: 30, tv: 30 },
+        `${moves} (most: google cut to 0)`,
+      ],
+      [{ meta: 70, tv: 30 }, { meta: 100, tv: 0 }, `${moves} (most: tv, which (a) does not fund)`],
+    ];
+    for (const [spend, even, words] of cases)
+      expect(movedFromBaselineWords(planOfSpend(spend, even))).toBe(words);
   });
 });
