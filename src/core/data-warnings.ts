@@ -450,6 +450,19 @@ export interface StoppedChannel {
 }
 
 /** The channels that stopped before the end of the data (STOPPED_PERIODS), in channel order. */
+/** The first row with spend (-1 without any). */
+export function firstSpendRow(spend: ArrayLike<number>): number {
+  for (let t = 0; t < spend.length; t++) if (spend[t] > 0) return t;
+  return -1;
+}
+
+/** Rows of [0, end) with spend. */
+export function spendPeriods(spend: ArrayLike<number>, end: number): number {
+  let count = 0;
+  for (let t = 0; t < end; t++) if (spend[t] > 0) count++;
+  return count;
+}
+
 export function stoppedChannels(series: TenantSeries): StoppedChannel[] {
   const need = STOPPED_PERIODS[series.frequency];
   return series.channels.flatMap((channel, c) => {

@@ -34,7 +34,12 @@ import { controlReference } from './decompose.js';
 import { convexChannels } from './convex.js';
 import { dataCaveats } from './data-caveats.js';
 import { sharedMediaShape } from './shared-shape.js';
-import { inseparableChannels, LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
+import {
+  firstSpendRow,
+  inseparableChannels,
+  LATE_START_TRAIN_PERIODS,
+  spendPeriods,
+} from '../core/data-warnings.js';
 import { innerTrainEnds } from '../core/ridge.js';
 import { DECAY_BOUNDS, SEARCH_START } from './search.js';
 import type {
@@ -779,15 +784,8 @@ function curveNotEstimatedCaveats(series: TenantSeries, model: FinalModel): Cave
       p.k_mult === SEARCH_START.k_mult &&
       p.s === SEARCH_START.s &&
       !(p.lag && p.lag > 0);
-    const spend = series.spend[c];
-    let before = 0;
-    let first = -1;
-    for (let t = 0; t < n; t++) {
-      if (spend[t] > 0) {
-        if (first < 0) first = t;
-        if (t < lastWindow) before++;
-      }
-    }
+    const first = firstSpendRow(series.spend[c]);
+    const before = spendPeriods(series.spend[c], lastWindow);
     if (!atStart || first < 0 || before >= need) return [];
     return [
       {

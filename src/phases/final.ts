@@ -54,9 +54,9 @@ import {
   peakedOrGeometric,
   rescaleTrend,
 } from './media.js';
-import { LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
+import { LATE_START_TRAIN_PERIODS, spendPeriods } from '../core/data-warnings.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import { launchInValidation, spendPeriods } from './support.js';
+import { launchInValidation } from './support.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import {

@@ -14,7 +14,7 @@ import { periodsPerYear } from '../core/folds.js';
 import { constantOnRows, type Design } from '../core/features.js';
 import { solveSpd } from '../core/linalg.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
-import { LATE_START_TRAIN_PERIODS } from '../core/data-warnings.js';
+import { firstSpendRow, LATE_START_TRAIN_PERIODS, spendPeriods } from '../core/data-warnings.js';
 import { DEFAULT_VALIDATION_FRACTION, innerSplit } from './choose.js';
 
 /** Yearly Fourier columns of the calendar (features.ts calendarColumns). */
@@ -511,22 +511,11 @@ export function launchInValidation(
     );
   });
   if (launched.length === 0) return undefined;
-  const first = (c: string): string => {
-    const spend = series.spend[series.channels.indexOf(c)];
-    let t = 0;
-    while (t < n && !(spend[t] > 0)) t++;
-    return series.dates[t];
-  };
+  const first = (c: string): string =>
+    series.dates[firstSpendRow(series.spend[series.channels.indexOf(c)])];
   return (
     `ridge kept without the ridge / gbm choice: ${launched.map((c) => `${c} (first spend ${first(c)})`).join(', ')} ` +
     `${launched.length === 1 ? 'spends' : 'spend'} in the choice's inner-validation rows (from ${series.dates[validStart]}) ` +
     `but on under ${need} ${series.frequency === 'daily' ? 'days' : 'weeks'} of its inner-training rows, so those rows measure the launch, not the model`
   );
-}
-
-/** Rows of [0, end) with spend. */
-export function spendPeriods(spend: ArrayLike<number>, end: number): number {
-  let count = 0;
-  for (let t = 0; t < end; t++) if (spend[t] > 0) count++;
-  return count;
 }

@@ -16,6 +16,7 @@ import {
   constantSpendChannels,
   describeLowSpend,
   describePeriods,
+  firstSpendRow,
   lowSpendChannels,
   PAUSE_PERIODS,
   stoppedChannels,
@@ -623,13 +624,12 @@ function reference(series: TenantSeries): Reference {
   const rows = Math.min(n, series.frequency === 'weekly' ? 52 : 365);
   const launched: LaunchedChannel[] = [];
   const perPeriod = series.spend.map((x, c) => {
-    let first = 0;
-    while (first < n && !(x[first] > 0)) first++;
+    const first = firstSpendRow(x);
     let s = 0;
     for (let t = n - rows; t < n; t++) s += x[t];
     // A launch: no spend on the data's first PAUSE_PERIODS periods or more (a short history whose
     // channel starts a few days in is not one), its first spend inside the window.
-    if (first > n - rows && first >= PAUSE_PERIODS[series.frequency] && first < n) {
+    if (first > n - rows && first >= PAUSE_PERIODS[series.frequency]) {
       launched.push({
         channel: series.channels[c],
         first_spend: series.dates[first],
