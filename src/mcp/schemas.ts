@@ -106,7 +106,8 @@ export function strictInput<S extends z.ZodRawShape>(shape: S, notObject?: strin
 // Outputs
 // ---------------------------------------------------------------------------------------------
 
-const metric = z.number().nullable();
+/** A figure (a number; null where JSON cannot hold it: NaN or infinite). */
+export const metric = z.number().nullable();
 const phaseOut = z.literal(PHASE_VALUES);
 export const runStatusOut = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 

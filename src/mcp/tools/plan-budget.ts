@@ -18,6 +18,7 @@ import {
   caveatOut,
   csvTextLimit,
   figureIntervalOut,
+  metric,
   strictInput,
   tenantInput,
 } from '../schemas.js';
@@ -169,9 +170,6 @@ const inputSchema = strictInput({
     ),
 });
 
-/** A figure the plan estimates (a number; null where JSON cannot hold it). */
-const estimate = z.number().nullable();
-
 const outputSchema = {
   id: z.number().int(),
   tenant: z.string(),
@@ -223,30 +221,30 @@ const outputSchema = {
         spend: z.number(),
         share: z.number(),
         historical_spend: z.number(),
-        incremental_revenue: estimate,
-        roas: estimate,
+        incremental_revenue: metric,
+        roas: metric,
         roas_interval: figureIntervalOut.nullable(),
-        marginal_roas: estimate.describe(
+        marginal_roas: metric.describe(
           'Return of the next unit of spend at the plan: near equal across channels not at a bound',
         ),
         at_bound: z.enum(['lower', 'upper']).nullable(),
       }),
     ),
     expected_revenue: z
-      .looseObject({ horizon: estimate, carry_over_after: estimate, total: estimate })
+      .looseObject({ horizon: metric, carry_over_after: metric, total: metric })
       .describe("Revenue in the horizon, and the plan's carry-over revenue after it"),
-    incremental_revenue: estimate,
-    roas: estimate,
-    marginal_roas: estimate,
+    incremental_revenue: metric,
+    roas: metric,
+    marginal_roas: metric,
     baselines: z.array(
       z.looseObject({
         name: z.enum(['historical_even', 'historical_calendar', 'given_plan']),
         description: z.string(),
         spend: z.record(z.string(), z.number()),
-        expected_revenue: estimate,
-        incremental_revenue: estimate,
-        roas: estimate,
-        plan_uplift: estimate.describe("The plan's incremental revenue minus this baseline's"),
+        expected_revenue: metric,
+        incremental_revenue: metric,
+        roas: metric,
+        plan_uplift: metric.describe("The plan's incremental revenue minus this baseline's"),
         incremental_revenue_interval: figureIntervalOut.nullable(),
         plan_uplift_interval: figureIntervalOut.nullable(),
       }),
@@ -258,7 +256,7 @@ const outputSchema = {
         step: z.number(),
         step_cap: z.number(),
         doubt_hold: z.string().nullable().optional(),
-        uplift: estimate,
+        uplift: metric,
         uplift_interval: figureIntervalOut,
         text: z.string(),
       })
@@ -290,7 +288,7 @@ const outputSchema = {
       figures: z.string().describe('How the numbers are given'),
     })
     .describe(
-      'What the answer holds of the stored plan: estimates to 6 significant digits, the budget and spend amounts exact (wv-mmm plan --json prints every field and digit)',
+      'What the answer holds of the stored plan: metrics to 6 significant digits, the budget and spend amounts exact (wv-mmm plan --json prints every field and digit)',
     ),
   model_validation: z
     .looseObject({
