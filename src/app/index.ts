@@ -64,6 +64,7 @@ export { stderrLogger, type LogLevel } from './log.js';
 export type { Face } from './words.js';
 export type { GenerateResult } from './generate.js';
 export { namedList, usedPhaseWords } from './words.js';
+export { growthPercent } from '../core/growth.js';
 export { shareText } from '../core/share.js';
 export { writeErrorWords } from './paths.js';
 export { FileRefusedError, readFileBounded } from './files.js';

@@ -4,7 +4,8 @@
  * then controls, then calendar. Raw values: standardization happens per training fold in the Ridge.
  */
 import { daysFromCivil, parseIsoDay } from './csv/dates.js';
-import type { TenantSeries } from './types.js';
+import { periodsPerYear } from './folds.js';
+import type { Frequency, TenantSeries } from './types.js';
 import { modeledWeather, weatherKindOf } from './weather-names.js';
 
 export interface DesignSpec {
@@ -53,6 +54,12 @@ export interface DesignSpec {
    * choice), shared instead of rebuilt: repeated predictions on the same dates (explain).
    */
   calendarColumns?: Design;
+  /**
+   * The log growth rate a year whose curve is the calendar's trend (core/growth.ts
+   * growthTrendColumn) instead of the straight t / n: the all-rows model of a tenant whose revenue
+   * compounds (phases/support.ts windowGrowth). Absent or null: the straight trend.
+   */
+  growthLogRate?: number | null;
   /**
    * Product columns a * b (media x weather, weather squared) already built, by the identities of
    * a and b: `make` computes one when it is not kept. Repeated designs of one model whose series
@@ -300,6 +307,17 @@ function computeCalendarColumns(dates: readonly string[], includeDayOfWeek: bool
   return { names, columns };
 }
 
+/**
+ * The trend as a compounding growth curve over n rows, (exp(g t / P) - 1) / g with P the periods
+ * of a year: the straight line t / P as g goes to 0, and a level growing by the factor exp(g) a
+ * year otherwise, which an additive model's straight trend falls behind. Its scale does not matter
+ * to the standardized Ridge, only its shape; rows past the fitted ones continue the curve.
+ */
+export function growthTrendColumn(n: number, logRate: number, frequency: Frequency): Float64Array {
+  const per = periodsPerYear(frequency);
+  return Float64Array.from({ length: n }, (_, t) => Math.expm1((logRate * t) / per) / logRate);
+}
+
 /** Builds the design of a phase-0 (interactions false) or phase-1 (true) linear model. */
 export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
   const n = series.target.length;
@@ -359,7 +377,15 @@ export function buildDesign(series: TenantSeries, spec: DesignSpec): Design {
   if (spec.calendar ?? true) {
     const dow = (spec.dayOfWeek ?? 'auto') === 'always' || series.frequency === 'daily';
     const cal = spec.calendarColumns ?? calendarColumns(series.dates, dow);
-    cal.names.forEach((name, i) => add(name, cal.columns[i]));
+    const growth = spec.growthLogRate ?? null;
+    cal.names.forEach((name, i) =>
+      add(
+        name,
+        name === 'trend' && growth !== null
+          ? growthTrendColumn(n, growth, series.frequency)
+          : cal.columns[i],
+      ),
+    );
   }
   return { names, columns };
 }

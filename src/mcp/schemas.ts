@@ -233,6 +233,8 @@ export const foldOut = z.looseObject({
     .optional(),
   dropped_terms: z.array(z.string()).optional(),
   held_terms: z.array(z.string()).optional(),
+  /** Log growth rate a year of the fold's trend curve where revenue compounds; null: a straight trend. */
+  growth_trend: z.number().nullable().optional(),
   /** A fold with R² below -0.5 (FAR_OFF_R2): its block's level against its forecast and training rows (phases/result.ts). */
   level_gap: z
     .looseObject({

@@ -426,7 +426,7 @@ function solveWithFixed(
 class Calibrator {
   readonly n: number;
   private readonly yy: number;
-  private readonly spec: { calendar: boolean; weather: string[] };
+  private readonly spec: { calendar: boolean; weather: string[]; growthLogRate?: number };
   /** The tested channel's spend with each test applied. */
   private readonly changed: Float64Array[];
   private readonly weatherCols: [string, Float64Array][];
@@ -445,7 +445,7 @@ class Calibrator {
     readonly held: readonly HeldChannel[] = [],
   ) {
     this.n = series.target.length;
-    this.spec = { calendar: model.calendar, weather: model.weather };
+    this.spec = { calendar: model.calendar, weather: model.weather, growthLogRate: model.growth };
     let m = 0;
     for (const y of series.target) m += y;
     m /= this.n;
@@ -1089,6 +1089,7 @@ function fitHeld(
   const design = buildMediaDesign(series, params, {
     calendar: template.calendar,
     weather: template.weather,
+    growthLogRate: template.growth,
   });
   const n = series.target.length;
   const plain = solveRidge(

@@ -48,6 +48,8 @@ export interface FinalModelJSON {
   delayForm?: typeof DELAY_FORM;
   /** Weekly phases 0-2: each channel's spend scale (FinalModel.weeklyScales); absent otherwise. */
   weeklyScales?: number[];
+  /** The trend's growth curve, a log rate a year (FinalModel.growth); absent for the straight trend. */
+  growth?: number;
 }
 
 /** The form a channel's lag has in models written now (FinalModelJSON.delayForm). */
@@ -85,6 +87,7 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
       ? { delayForm: DELAY_FORM }
       : {}),
     ...(m.weeklyScales ? { weeklyScales: [...m.weeklyScales] } : {}),
+    ...(m.growth !== undefined ? { growth: m.growth } : {}),
   };
 }
 
@@ -200,6 +203,11 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
       fail(`weeklyScales must be ${channels.length} positive numbers, one per channel`);
     weeklyScales = [...(v as number[])];
   }
+  if (
+    json.growth !== undefined &&
+    !(typeof json.growth === 'number' && Number.isFinite(json.growth) && json.growth !== 0)
+  )
+    fail('growth must be a finite non-zero number (a log growth rate a year)');
   return {
     tenant: String(json.tenant),
     phase: json.phase,
@@ -219,5 +227,6 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     ...(searchRuns ? { searchRuns } : {}),
     ...(heldAtZero && heldAtZero.length > 0 ? { heldAtZero } : {}),
     ...(weeklyScales ? { weeklyScales } : {}),
+    ...(json.growth !== undefined ? { growth: json.growth } : {}),
   };
 }

@@ -56,7 +56,8 @@ import {
 } from './media.js';
 import { LATE_START_TRAIN_PERIODS, spendPeriods } from '../core/data-warnings.js';
 import { timeSeriesFolds } from '../core/folds.js';
-import { launchInValidation } from './support.js';
+import { GROWTH_RIDGE, launchInValidation, windowGrowth } from './support.js';
+import { growthPercent } from '../core/growth.js';
 import { PHASE_DEFAULTS } from './defaults.js';
 import { PASS_THRESHOLD } from './result.js';
 import {
@@ -116,6 +117,8 @@ export interface FinalModelOptions {
    * default true). false: the unconstrained model.
    */
   nonNegativeMedia?: boolean;
+  /** The trend as the growth curve where revenue compounds (FinalModel.growth; default true). */
+  growthTrend?: boolean;
 }
 
 /** A phase's model fitted on all rows of a tenant, with what is needed to rebuild its design. */
@@ -157,6 +160,12 @@ export interface FinalModel {
    * daily and phase-3 models, and on models stored before it was kept (withFitScales fills it).
    */
   weeklyScales?: number[];
+  /**
+   * The log growth rate a year whose curve is the model's trend (support.ts windowGrowth on all
+   * rows; core/features.ts growthTrendColumn): revenue that compounds fast enough on the log scale,
+   * as the fold models take it. Absent: the straight trend.
+   */
+  growth?: number;
 }
 
 /** Whether a model's design has the weekly log-spend terms (weekly phases 0-2). */
@@ -230,12 +239,19 @@ function designFor(
   channelParams: Record<string, ChannelParams> | null,
   memo?: DesignMemo,
   weeklyScales?: readonly number[],
+  growthLogRate?: number,
 ): Design {
   if (phase === 3) {
     if (!channelParams) throw new Error('phase-3 final model has no channel parameters');
-    return buildMediaDesign(series, channelParams, { calendar, weather }, memo);
+    return buildMediaDesign(series, channelParams, { calendar, weather, growthLogRate }, memo);
   }
-  return buildDesign(series, { interactions: phase >= 1, calendar, weather, weeklyScales });
+  return buildDesign(series, {
+    interactions: phase >= 1,
+    calendar,
+    weather,
+    weeklyScales,
+    growthLogRate,
+  });
 }
 
 /**
@@ -407,7 +423,19 @@ export function fitFinalModel(
       });
     }
   }
-  const design = designFor(series, phase, calendar, weather, channelParams);
+  // Revenue that compounds: the trend is its growth curve, as in the fold models (ladder.ts growth).
+  const growth =
+    calendar && (options.growthTrend ?? true) ? (windowGrowth(series, n) ?? undefined) : undefined;
+  const design = designFor(
+    series,
+    phase,
+    calendar,
+    weather,
+    channelParams,
+    undefined,
+    undefined,
+    growth,
+  );
   let ridge: RidgeModel;
   let chosen: ChosenModel | null = null;
   let alpha: number | null;
@@ -467,7 +495,8 @@ export function fitFinalModel(
           ? WEEKLY_PHASE2_RIDGE
           : phase === 3 && series.frequency === 'weekly' && n < WEEKLY_PHASE3_RIDGE_ROWS
             ? WEEKLY_PHASE3_RIDGE
-            : launchInValidation(series, n, gap)),
+            : (launchInValidation(series, n, gap) ??
+              (growth !== undefined ? GROWTH_RIDGE : undefined))),
     });
     if (phase === 3 && (options.nonNegativeMedia ?? true) && chosen.ridgeWeight > 0) {
       const held = nonNegativeContributions(series.channels, design, y, chosen.ridge);
@@ -485,6 +514,7 @@ export function fitFinalModel(
     kind = chosen.kind;
     reason = chosen.reason;
   }
+  if (growth !== undefined) reason += growthReason(growth);
   return {
     tenant: series.tenant,
     phase,
@@ -506,7 +536,13 @@ export function fitFinalModel(
     ...(hasWeeklySpendTerms(phase, series.frequency)
       ? { weeklyScales: series.spend.map(weeklySpendScale) }
       : {}),
+    ...(growth !== undefined ? { growth } : {}),
   };
+}
+
+/** ", the trend a growth curve of +60% a year (revenue compounds)": a model reason's tail. */
+export function growthReason(logRate: number): string {
+  return `, the trend a growth curve of ${growthPercent(logRate)} a year (revenue compounds)`;
 }
 
 /**
@@ -544,11 +580,13 @@ export function predictFinal(
     model.channelParams,
     memo,
     model.weeklyScales,
+    model.growth,
   );
   if (!same(design.names, model.featureNames)) {
     throw new RangeError('the series does not rebuild the model features (different columns?)');
   }
-  rescaleTrend(design, model.rows);
+  // The growth curve is a function of the row alone, so it continues past the fitted rows as is.
+  if (model.growth === undefined) rescaleTrend(design, model.rows);
   const rows = { start: 0, end: series.target.length };
   return model.chosen
     ? predictChosen(model.chosen, design.columns, rows)

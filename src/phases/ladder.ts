@@ -53,7 +53,12 @@
  * Reads no row at or after T: every candidate, validation and refit lives inside [0, T).
  */
 import { baselineForecasts } from '../core/baselines.js';
-import { buildDesign, modelWeatherNames, type Design } from '../core/features.js';
+import {
+  buildDesign,
+  growthTrendColumn,
+  modelWeatherNames,
+  type Design,
+} from '../core/features.js';
 import { PROTOCOL_RULE, type Fold } from '../core/folds.js';
 import { mean, r2 } from '../core/metrics.js';
 import { pairedTTestLess } from '../core/paired-t.js';
@@ -102,6 +107,8 @@ import {
   trendHeldFlat,
   unsupportedTerms,
   windowColumns,
+  windowGrowth,
+  GROWTH_RIDGE,
 } from './support.js';
 import type { FoldEvaluation } from './result.js';
 import type { ChannelParams, FallbackRecord, ModelKind, PhaseId } from './types.js';
@@ -855,6 +862,12 @@ export interface LadderOptions {
    * STRONG_TREND_PARTIAL_R2 (strongTrendKept; default true). false: left out as support.ts says.
    */
   strongTrendUnderYear?: boolean;
+  /**
+   * Windows of 1.2 years or more whose target grows (or shrinks) fast on the log scale take the
+   * growth curve as their trend (support.ts windowGrowth, core/features.ts growthTrendColumn;
+   * default true).
+   */
+  growthTrend?: boolean;
   /** Rows of the outer test block: the validation block aims for it (default: a third of T). */
   horizon?: number;
   /** Milliseconds clock for the phase-3 search timings (default performance.now). */
@@ -889,6 +902,8 @@ export interface FoldFit {
   singleRow?: string[];
   /** Terms used inside the window and held at their last training value after it (support.ts). */
   held: string[];
+  /** The log growth rate a year of the window's trend curve (growth), or null for a straight trend. */
+  growth?: number | null;
   fallback: FallbackRecord | null;
   /**
    * Weekly phase 3: phase 1's laddered model of the same window, whose predictions are averaged
@@ -967,6 +982,8 @@ export class PhaseLadder {
   private readonly dailyPhase3TrendDamped: boolean;
   private readonly strongTrendUnderYear: boolean;
   private readonly trendKept = new Map<number, boolean>();
+  private readonly growthTrend: boolean;
+  private readonly growthOf = new Map<number, number | null>();
   private readonly fallbackMix: boolean;
   private readonly uncheckedFallsBack: boolean;
   private readonly stacking: boolean;
@@ -1016,6 +1033,7 @@ export class PhaseLadder {
     this.dailyPhase3TrendDamped =
       (options.dailyPhase3TrendDamped ?? false) && series.frequency === 'daily';
     this.strongTrendUnderYear = options.strongTrendUnderYear ?? true;
+    this.growthTrend = options.growthTrend ?? true;
     this.fallbackMix = (options.fallbackMix ?? true) && series.frequency === 'daily';
     this.uncheckedFallsBack = (options.uncheckedFallsBack ?? true) && series.frequency === 'daily';
     this.stacking = (options.stacking ?? true) && series.frequency === 'daily';
@@ -1152,10 +1170,31 @@ export class PhaseLadder {
       this.series.controlNames,
     );
     const j = design.names.indexOf('trend');
-    if (j < 0 || !this.strongTrendKept(T) || columns[j] === design.columns[j]) return columns;
+    if (j < 0) return columns;
+    const g = this.growth(T);
+    if (g !== null && !this.unsupported(design.names, T).includes('trend')) {
+      const out = columns === design.columns ? columns.slice() : columns;
+      out[j] = growthTrendColumn(this.y.length, g, this.series.frequency);
+      return out;
+    }
+    if (!this.strongTrendKept(T) || columns[j] === design.columns[j]) return columns;
     const out = columns === design.columns ? columns.slice() : columns;
     out[j] = design.columns[j];
     return out;
+  }
+
+  /**
+   * The window's compounding growth rate (support.ts windowGrowth) where its trend is the growth
+   * curve, else null. Rows [0, T) only.
+   */
+  growth(T: number): number | null {
+    if (!this.growthTrend) return null;
+    let hit = this.growthOf.get(T);
+    if (hit === undefined) {
+      hit = windowGrowth(this.series, T);
+      this.growthOf.set(T, hit);
+    }
+    return hit;
   }
 
   /**
@@ -1181,6 +1220,7 @@ export class PhaseLadder {
         .filter((n) => !whole.includes(n))
         .join(', ')} of the ${T}-row model, so the inner split cannot judge a GBM`;
     }
+    if (this.growth(T) !== null) opts.keepRidge ??= GROWTH_RIDGE;
     return opts;
   }
 
@@ -1232,6 +1272,7 @@ export class PhaseLadder {
       fallback: null,
       mixed: null,
       searchMs: 0,
+      growth: this.growth(T),
       // The trend held flat after a one-year window, and one-off events (windowPulses) held at
       // their common value after the window.
       held: [
@@ -1798,6 +1839,7 @@ export function evaluateFoldFit(series: TenantSeries, fold: Fold, fit: FoldFit):
     fallback: fit.fallback,
     droppedTerms: [...new Set([...fit.dropped, ...(fit.singleRow ?? [])])],
     heldTerms: fit.held,
+    growthTrend: fit.growth ?? null,
     baselines: baselineForecasts(series, fold),
   };
 }

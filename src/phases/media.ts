@@ -22,6 +22,8 @@ export interface MediaDesignSpec {
   controls?: boolean;
   /** Temperature hinge columns (DesignSpec.temperatureHinges; default false). */
   temperatureHinges?: boolean;
+  /** The trend as a growth curve (DesignSpec.growthLogRate; default the straight trend). */
+  growthLogRate?: number | null;
 }
 
 /** Name of a channel's transformed spend column. */
@@ -112,6 +114,7 @@ export function buildMediaDesign(
     calendar: spec.calendar,
     controls: spec.controls,
     temperatureHinges: spec.temperatureHinges,
+    growthLogRate: spec.growthLogRate,
     media: { names: series.channels.map(mediaColumnName), columns: media },
     calendarColumns: memo && (spec.calendar ?? true) ? memo.calendar(series) : undefined,
     productColumn: memo ? (a, b, make) => memo.product(a, b, make) : undefined,

@@ -77,6 +77,8 @@ export interface FoldEvaluation {
   fallback?: FallbackRecord | null;
   droppedTerms?: string[];
   heldTerms?: string[];
+  /** The log growth rate a year of the fold model's trend curve (ladder.ts growth); null: straight. */
+  growthTrend?: number | null;
   /** Baseline forecasts for the same test rows (core/baselines.ts baselineForecasts). */
   baselines: Record<BaselineName, Float64Array>;
 }
@@ -258,6 +260,7 @@ export function assembleTenantResult(input: AssembleInput): TenantResult {
       fallback: ev.fallback ?? null,
       dropped_terms: ev.droppedTerms ?? [],
       held_terms: ev.heldTerms ?? [],
+      growth_trend: ev.growthTrend ?? null,
     });
     const gap = foldLevelGap(series, fold, ev.predicted, folds[folds.length - 1].r2, shiftOnce);
     if (gap !== null) folds[folds.length - 1].level_gap = gap;

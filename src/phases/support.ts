@@ -13,6 +13,7 @@
 import { periodsPerYear } from '../core/folds.js';
 import { constantOnRows, type Design } from '../core/features.js';
 import { solveSpd } from '../core/linalg.js';
+import { yearlyGrowth } from '../core/growth.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { firstSpendRow, LATE_START_TRAIN_PERIODS, spendPeriods } from '../core/data-warnings.js';
 import { DEFAULT_VALIDATION_FRACTION, innerSplit } from './choose.js';
@@ -157,6 +158,53 @@ export function windowColumns(
   const out = columns === design.columns ? columns.slice() : columns;
   out[j] = held;
   return out;
+}
+
+/**
+ * Least yearly growth of a window's target on the log scale (core/growth.ts yearlyGrowth: |b| of
+ * 0.2 is +22% or -18% a year) from which the window's trend is the growth curve instead of a
+ * straight line (growthTrendColumn), for windows of GROWTH_TREND_FULL_YEARS or more; shorter
+ * windows, from core/growth.ts GROWTH_MIN_YEARS, need GROWTH_TREND_SHORT_MIN_LOG_RATE, as their
+ * slope is more of the season's. The fixtures' windows stay under both (at most 0.18 from a year
+ * and a half, 0.25 from 1.2 years, over the built-in 20, the shape suite's six draws and four
+ * generated sets), so their models are unchanged; data simulated at +30% to +60% a year reads
+ * 0.19-0.49 (docs/modeling.md, "Strong growth: the trend as a growth curve").
+ */
+export const GROWTH_TREND_MIN_LOG_RATE = 0.2;
+/** Windows of this many years or more take GROWTH_TREND_MIN_LOG_RATE. */
+export const GROWTH_TREND_FULL_YEARS = 1.5;
+/** Windows of GROWTH_MIN_YEARS up to GROWTH_TREND_FULL_YEARS take this least rate (+35% or -26%). */
+export const GROWTH_TREND_SHORT_MIN_LOG_RATE = 0.3;
+
+/**
+ * Why a window whose trend is the growth curve keeps Ridge (chooseAndFit keepRidge): a tree's
+ * forecast stays within the levels of its training rows, so a GBM or blend cannot carry the growth
+ * past the window (a daily three-year fold at +30% a year: a blend chosen on a 0.46 / 0.32 inner
+ * split scored 0.22 where the Ridge scored 0.81).
+ */
+export const GROWTH_RIDGE =
+  'ridge kept: revenue compounds on these rows (the trend a growth curve), and a tree model cannot carry growth past its training levels';
+
+/**
+ * The log growth rate a year of rows [0, trainEnd) where it is at least the window's least rate
+ * (GROWTH_TREND_MIN_LOG_RATE, or GROWTH_TREND_SHORT_MIN_LOG_RATE under GROWTH_TREND_FULL_YEARS) in
+ * size and the window spans core/growth.ts GROWTH_MIN_YEARS, else null. Reads no row at or after
+ * trainEnd.
+ */
+export function windowGrowth(
+  series: Pick<TenantSeries, 'dates' | 'target'>,
+  trainEnd: number,
+): number | null {
+  const g = yearlyGrowth({
+    dates: series.dates.slice(0, trainEnd),
+    target: series.target.subarray(0, trainEnd),
+  });
+  if (g === null) return null;
+  const least =
+    g.years >= GROWTH_TREND_FULL_YEARS
+      ? GROWTH_TREND_MIN_LOG_RATE
+      : GROWTH_TREND_SHORT_MIN_LOG_RATE;
+  return Math.abs(g.logRate) >= least ? g.logRate : null;
 }
 
 /**

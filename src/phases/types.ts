@@ -169,6 +169,13 @@ export interface FoldResult {
    */
   held_terms: string[];
   /**
+   * Where the training rows' revenue compounds (phases/support.ts windowGrowth: a log growth
+   * rate of at least 0.2 a year over a year and a half or more, 0.3 from 1.2 years): the log growth
+   * rate a year of the trend's curve, exp(growth_trend) - 1 a year; null (or absent, on results
+   * stored before it was kept) where the trend is a straight line.
+   */
+  growth_trend?: number | null;
+  /**
    * A fold whose R² is below FAR_OFF_R2 (result.ts): how far its test block's mean is from what
    * the model predicted there on average and from the training rows' mean, and what that points
    * at. Absent on other folds (and on results stored before it was kept).

@@ -110,7 +110,7 @@ export interface FoldRow {
   /**
    * Model parameters of the fold: blend_weight, gbm_trees, channel_params, reason, fallback (the
    * per-fold phase fallback decision), dropped_terms (terms the window cannot identify: calendar terms, columns moving on one row)
-   * and held_terms (terms held after the window: the trend at its last training value, one-off events at their common value).
+   * and held_terms (terms held after the window: the trend at its last training value, one-off events at their common value), growth_trend (the log growth rate a year of the trend's curve, null for a straight trend).
    */
   params: Record<string, unknown>;
 }

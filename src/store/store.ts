@@ -807,6 +807,7 @@ export class Store {
             fallback: f.fallback ?? null,
             dropped_terms: f.dropped_terms ?? [],
             held_terms: f.held_terms ?? [],
+            growth_trend: f.growth_trend ?? null,
           }),
         );
       }

@@ -1,4 +1,4 @@
-import { usedPhaseWords } from '../../app/index.js';
+import { growthPercent, usedPhaseWords } from '../../app/index.js';
 import { need } from '../args.js';
 import type { Command } from '../command.js';
 import { fixed } from '../format.js';
@@ -66,6 +66,17 @@ export const train: Command = {
               rows: f.train_rows,
               text: (n) =>
                 `hold${n > 1 ? '' : 's'} trend at ${n > 1 ? 'their' : 'its'} last training value after the window (about one yearly cycle: trend and season are confounded)`,
+            })),
+          true,
+        ),
+        ...groupedFoldLines(
+          r.folds
+            .filter((f) => typeof f.growth_trend === 'number')
+            .map((f) => ({
+              fold: f.fold,
+              rows: f.train_rows,
+              text: (n) =>
+                `take${n > 1 ? '' : 's'} the trend as a growth curve of ${growthPercent(f.growth_trend!)} a year (revenue compounds on ${n > 1 ? 'their' : 'its'} training rows; a straight trend falls behind)`,
             })),
           true,
         ),
