@@ -127,3 +127,34 @@ describe('replacing data under stored lift tests', () => {
     ).toThrow(/ends after/);
   });
 });
+
+describe('an import cancelled while its file is read (the CLI: Ctrl-C, SIGTERM)', () => {
+  it('stores nothing, even with replace; a signal not aborted lets it through', async () => {
+    app().importTenantData({ tenant: 'kept', csv: dailyCsv(200) });
+    const ac = new AbortController();
+    // The file is read synchronously in the call; the abort comes before the store write.
+    const pending = app().importTenantDataCancellable(
+      { tenant: 'kept', csv: dailyCsv(300), replace: true },
+      ac.signal,
+    );
+    ac.abort(new Error('cancelled by the user (Ctrl-C)'));
+    await expect(pending).rejects.toThrow('cancelled by the user');
+    expect(app().describeTenant('kept').info.rows).toBe(200);
+    const fresh = app().importTenantDataCancellable(
+      { tenant: 'never', csv: dailyCsv(300) },
+      AbortSignal.abort(new Error('cancelled')),
+    );
+    await expect(fresh).rejects.toThrow('cancelled');
+    expect(
+      app()
+        .listTenants()
+        .some((t) => t.tenant === 'never'),
+    ).toBe(false);
+    const done = await app().importTenantDataCancellable(
+      { tenant: 'kept', csv: dailyCsv(300), replace: true },
+      new AbortController().signal,
+    );
+    expect(done.replaced).toBe(true);
+    expect(app().describeTenant('kept').info.rows).toBe(300);
+  });
+});

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
 import { resolveTenant } from '../src/app/compute.js';
-import { STORE_FILE } from '../src/store/index.js';
+import { openStore, STORE_FILE } from '../src/store/index.js';
+import type { AppContext } from '../src/app/context.js';
+import { ComputePool } from '../src/app/pool.js';
+import { RunManager } from '../src/app/runs.js';
+import { FACE_WORDS } from '../src/app/words.js';
 
 const TENANTS = ['extreme_ski_gear', 'high_umbrella_rain', 'none_books'];
 const dirs: string[] = [];
@@ -401,6 +405,65 @@ describe('the analytics artifact', () => {
     } finally {
       holder.kill();
       await app.close();
+    }
+  });
+});
+
+describe('following a run whose process has stalled', () => {
+  it('says once that no tenant has finished for a while, with what to do, and goes on waiting', async () => {
+    // A follower of a run whose owner was stopped (Ctrl-Z) waited without a word (CLI) or with
+    // endless heartbeats (MCP).
+    const dir = tempState();
+    const store = openStore(dir);
+    const compute = new ComputePool(1);
+    const logged: string[] = [];
+    const ctx: AppContext = {
+      stateDir: dir,
+      store,
+      compute,
+      log: (level, msg) => {
+        if (level === 'warning') logged.push(msg);
+      },
+      closed: false,
+      words: FACE_WORDS.cli,
+    };
+    const runs = new RunManager(ctx, 0, 600);
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('fs').openSync(${JSON.stringify(path.join(dir, STORE_FILE))}, 'r'); console.log('open'); setInterval(() => {}, 1000);`,
+    ]);
+    const db = new Database(path.join(dir, STORE_FILE));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('error', reject);
+      });
+      const a = await runs.start({ phase: 0, tenants: ['none_books'] }).done;
+      db.prepare(`UPDATE runs SET status = 'running', owner_pid = ? WHERE id = ?`).run(
+        holder.pid,
+        a.id,
+      );
+      const messages: string[] = [];
+      const h = runs.start(
+        { phase: 0, tenants: ['none_books'] },
+        { onProgress: (e) => messages.push(e.message ?? '') },
+      );
+      expect(h.elsewhere).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_500));
+      const said = `run ${a.id}: no tenant has finished for`;
+      expect(logged.filter((m) => m.startsWith(said))).toHaveLength(1);
+      expect(logged[0]).toMatch(
+        /in the process that computes it; it may be stopped or hung: stop waiting \(the run goes on there\), or end that process, and this one computes the run itself$/,
+      );
+      expect(messages.filter((m) => m.startsWith(said))).toHaveLength(1);
+      db.prepare(`UPDATE runs SET status = 'done' WHERE id = ?`).run(a.id);
+      expect((await h.done).status).toBe('done');
+    } finally {
+      db.close();
+      holder.kill();
+      ctx.closed = true;
+      await compute.close();
+      store.close();
     }
   });
 });

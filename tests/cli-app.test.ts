@@ -411,8 +411,13 @@ describe('the same run from two processes', () => {
     expect(await exited, err).toBe(0);
     expect(second.code, second.stderr).toBe(0);
     const a = JSON.parse(out) as { run_id: number; results: unknown };
-    const b = JSON.parse(second.stdout) as { run_id: number; results: unknown };
+    const b = JSON.parse(second.stdout) as { run_id: number; results: unknown; cached: boolean };
     expect(b.run_id).toBe(a.run_id);
+    // Followed, and said so with what its Ctrl-C does.
+    expect(b.cached).toBe(false);
+    expect(second.stderr).toContain(
+      `run ${a.run_id}: computed by another process on this state directory; following it (Ctrl-C stops following; the run goes on there)`,
+    );
     expect(b.results).toEqual(a.results);
     const all = JSON.parse(wv(state.dir, ['runs', '--json']).stdout) as { total: number };
     expect(all.total).toBe(1);

@@ -586,6 +586,9 @@ export class FakeApp implements App {
     return { tenant, deleted: before - keep.length };
   }
 
+  importTenantDataCancellable(req: ImportRequest): Promise<ImportResult> {
+    return Promise.resolve(this.importTenantData(req));
+  }
   importTenantData(req: ImportRequest): ImportResult {
     this.imports.push(req);
     if (req.path !== undefined) {

@@ -92,16 +92,32 @@ describe('forwardProgress finish', () => {
     ]);
   });
 
-  it('sends no second final step, and nothing when nothing was sent or without a token', async () => {
+  it('sends no second final step; 1 of 1 when no step was sent; nothing without a token', async () => {
     const sent: Sent[] = [];
     const f = forwardProgress(fakeExtra(sent), 60_000);
     f.onProgress!({ runId: null, done: 1, total: 1, tenant: 't', message: 'done' });
     await f.finish();
     expect(sent.map((s) => s.progress)).toEqual([1]);
+    // A run served from the store has no step to tell: its call still ends on progress = total
+    // (a probe's client got no notification at all).
+    const served: Sent[] = [];
+    await forwardProgress(fakeExtra(served), 60_000).finish();
+    expect(served).toEqual([{ progress: 1, total: 1, message: 'done' }]);
     const none: Sent[] = [];
-    await forwardProgress(fakeExtra(none), 60_000).finish();
     await forwardProgress(fakeExtra(none, null)).finish();
     expect(none).toEqual([]);
+  });
+
+  it("a step's news without a step forward (a followed run stalled) is what the next beats say", async () => {
+    const sent: Sent[] = [];
+    const f = forwardProgress(fakeExtra(sent), 40);
+    f.onProgress!({ runId: 4, done: 1, total: 3, message: 'phase 3: 1/3' });
+    f.onProgress!({ runId: 4, done: 1, total: 3, message: 'run 4: stalled' });
+    await sleep(200);
+    f.stop();
+    expect(sent[0]).toEqual({ progress: 1, total: 3, message: 'phase 3: 1/3' });
+    expect(sent.length).toBeGreaterThan(1);
+    for (const b of sent.slice(1)) expect(b.message).toMatch(/^run 4: stalled: still working/);
   });
 
   it('drops a step below a heartbeat already sent (progress must increase)', async () => {

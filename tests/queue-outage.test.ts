@@ -91,6 +91,45 @@ describeWithRedis('queue mode without Redis', () => {
     expect(Date.now() - closing).toBeLessThan(5_000);
   }, 30_000);
 
+  it('Redis that stops answering (SIGSTOP, its socket open): a waiting task fails saying so', async () => {
+    // ioredis sees no closed socket: a probe's run waited on a stopped Redis for good, silently.
+    redis ??= await redisOn(port, tempDir());
+    const said: string[] = [];
+    const backend = new QueueBackend({
+      url,
+      log: (level, m) => said.push(`${level}: ${m}`),
+      reconnectTimeoutMs: 1_000,
+      pingEveryMs: 200,
+      pingDeadlineMs: 500,
+    });
+    const pending = backend.run(task('none_books'), undefined, { key: 'outage/silent' });
+    const outcome = pending.then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    redis.kill('SIGSTOP');
+    try {
+      const e = await outcome;
+      expect(e?.code).toBe('unavailable');
+      expect(e?.message).toMatch(
+        /^lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ \(it has not answered PING for 0\.5 s\) and it was not back within 1 s.*; check that redis-server is running, then run again$/,
+      );
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(
+        said.some((l) => l.includes('(it has not answered PING for 0.5 s); waiting up to 1 s')),
+      ).toBe(true);
+      const closing = Date.now();
+      await backend.close();
+      expect(Date.now() - closing).toBeLessThan(5_000);
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    // Answering again: the next run goes through.
+    expect(await answersPing(url, redis)).toBe(true);
+  }, 30_000);
+
   it('Redis back (empty) within the window: the lost job is added again and finishes', async () => {
     redis ??= await redisOn(port, tempDir());
     const backend = new QueueBackend({ url, log: silentLogger, reconnectTimeoutMs: 20_000 });

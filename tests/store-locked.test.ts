@@ -17,7 +17,8 @@ import { createApp } from '../src/app/index.js';
 import { silentLogger } from '../src/app/log.js';
 import { ComputePool } from '../src/app/pool.js';
 import { RunManager } from '../src/app/runs.js';
-import { AppError } from '../src/app/types.js';
+import { AppError, knownAppError } from '../src/app/types.js';
+import { wv } from './cli-helpers.js';
 import { FACE_WORDS } from '../src/app/words.js';
 import { INTERRUPTED_ERROR, openStore, STORE_FILE } from '../src/store/index.js';
 
@@ -182,4 +183,64 @@ describe('a store locked by another process during a run', () => {
       await app.close();
     }
   }, 60_000);
+
+  it('opening a store of this version does not take the lock: a new app starts and reads', async () => {
+    // Every command, `runs` included, and the MCP server failed to start after 5 s: the open's
+    // migration step took the write lock even with nothing to migrate.
+    const stateDir = tempState();
+    openStore(stateDir).close();
+    const lock = locker(stateDir);
+    lock.lock();
+    try {
+      const store = openStore(stateDir);
+      expect(store.listRuns()).toEqual([]);
+      store.close();
+      const app = createApp({ stateDir, workers: 1, log: silentLogger });
+      try {
+        expect(app.listRuns().runs).toEqual([]);
+        expect(app.listTenants().length).toBe(20);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      lock.close();
+    }
+  }, 60_000);
+
+  it('a write the lock keeps out exits 75 (try again) in the CLI, with the words of the store', () => {
+    const stateDir = tempState();
+    openStore(stateDir).close();
+    const lock = locker(stateDir);
+    lock.lock();
+    try {
+      const r = wv(stateDir, ['run-phase', '--phase', '0', '--tenants', 'none_books']);
+      expect(r.stderr).toContain("another process holds the store's write lock");
+      expect(r.stderr).not.toContain('unexpected error');
+      expect(r.code).toBe(75);
+    } finally {
+      lock.close();
+    }
+    expect(wv(stateDir, ['run-phase', '--phase', '0', '--tenants', 'none_books']).code).toBe(0);
+  }, 60_000);
+});
+
+describe('a state directory the CLI cannot use', () => {
+  it('an empty WV_MMM_STATE_DIR is refused, not read as unset', () => {
+    const r = wv('', ['runs']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^wv-mmm: WV_MMM_STATE_DIR is set but empty; set it to the state directory to use, or unset it to use \S+state\n$/,
+    );
+  });
+
+  it("a store damaged after it opened is named as such (the app's words, which the CLI and MCP say)", () => {
+    const e = Object.assign(new Error('database disk image is malformed'), {
+      code: 'SQLITE_CORRUPT',
+    });
+    const known = knownAppError(e);
+    expect(known?.code).toBe('unavailable');
+    expect(known?.message).toBe(
+      'the store (weathervane.sqlite in the state directory) is damaged: database disk image is malformed; move it away or set WV_MMM_STATE_DIR to another directory',
+    );
+  });
 });

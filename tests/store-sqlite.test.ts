@@ -700,7 +700,12 @@ describe('state directory resolution', () => {
   it('uses WV_MMM_STATE_DIR when set, else <package root>/state', () => {
     expect(resolveStateDir({ WV_MMM_STATE_DIR: '/tmp/wv-x' }, '/pkg')).toBe('/tmp/wv-x');
     expect(resolveStateDir({}, '/pkg')).toBe('/pkg/state');
-    expect(resolveStateDir({ WV_MMM_STATE_DIR: '  ' }, '/pkg')).toBe('/pkg/state');
+    // Set but empty: refused, naming the directory an unset variable uses.
+    for (const empty of ['', '  ']) {
+      expect(() => resolveStateDir({ WV_MMM_STATE_DIR: empty }, '/pkg')).toThrow(
+        'WV_MMM_STATE_DIR is set but empty; set it to the state directory to use, or unset it to use /pkg/state',
+      );
+    }
     const root = findPackageRoot();
     expect(root).toBe(join(import.meta.dirname, '..'));
     expect(resolveStateDir({})).toBe(join(root, 'state'));

@@ -4,7 +4,7 @@
  */
 import { DataError } from '../core/csv.js';
 import { isModelMismatch } from './model-mismatch.js';
-import { StoreBusyError, StoreError } from '../store/index.js';
+import { STATE_DIR_ENV, StoreBusyError, StoreError } from '../store/index.js';
 import type { LogFn } from './log.js';
 
 export class AppError extends Error {
@@ -63,6 +63,14 @@ export function knownAppError(e: unknown): AppError | null {
   const msg = (e as Error).message;
   if (e instanceof StoreBusyError) return new AppError(msg, 'busy');
   if (e instanceof StoreError) return new AppError(msg, 'unavailable');
+  // A store whose pages were damaged after it opened (a disk fault, a copy made mid-write): the
+  // open's words, where a probe got a raw SqliteError stack (CLI) or a hint-less internal error.
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(String((e as { code?: unknown }).code ?? ''))) {
+    return new AppError(
+      `the store (weathervane.sqlite in the state directory) is damaged: ${msg}; move it away or set ${STATE_DIR_ENV} to another directory`,
+      'unavailable',
+    );
+  }
   if (isEngineRangeError(e)) return null;
   if (isModelMismatch(msg)) {
     return new AppError(

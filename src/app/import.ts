@@ -181,6 +181,45 @@ export function importTenantData(
   importDirs: string[],
   req: ImportRequest,
 ): ImportResult {
+  return prepareImport(ctx, importDirs, req).commit();
+}
+
+/**
+ * importTenantData with a pause between reading the file and storing it, in which a Ctrl-C or
+ * SIGTERM that came during the (synchronous, for a large file seconds-long) parse is seen: the
+ * import is then cancelled with nothing stored. A probe's `import --replace` of a 20 MB file,
+ * interrupted after a second, replaced the tenant and exited 0: the signal waited until the
+ * command had returned, and its handler was gone by then.
+ */
+export async function importTenantDataCancellable(
+  ctx: AppContext,
+  importDirs: string[],
+  req: ImportRequest,
+  signal: AbortSignal,
+): Promise<ImportResult> {
+  signal.throwIfAborted();
+  const prepared = prepareImport(ctx, importDirs, req);
+  // A signal is read in the event loop's poll phase: a timer then an immediate passes one (a lone
+  // immediate can run before it).
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
+  return prepared.commit();
+}
+
+function tenantExists(ctx: AppContext, tenant: string, source: string): AppError {
+  return new AppError(
+    `tenant '${tenant}' already exists (${source}); pass ${ctx.words.replace} to overwrite it`,
+    'conflict',
+  );
+}
+
+/** Everything importTenantData checks and reads, and the write it then makes (commit). */
+function prepareImport(
+  ctx: AppContext,
+  importDirs: string[],
+  req: ImportRequest,
+): { commit: () => ImportResult } {
   checkOpen(ctx);
   try {
     validateTenantId(req.tenant);
@@ -199,13 +238,8 @@ export function importTenantData(
       'invalid_argument',
     );
   }
-  const exists = (source: string) =>
-    new AppError(
-      `tenant '${req.tenant}' already exists (${source}); pass ${ctx.words.replace} to overwrite it`,
-      'conflict',
-    );
   const existing = ctx.store.getDatasetSummary(req.tenant);
-  if (existing && !req.replace) throw exists(existing.source);
+  if (existing && !req.replace) throw tenantExists(ctx, req.tenant, existing.source);
   const text = req.csv ?? readImportFile(importDirs, req.path as string);
   let parsed;
   try {
@@ -242,6 +276,19 @@ export function importTenantData(
     frequency: series.frequency,
     channels: series.channels,
   };
+  return { commit: () => commitImport(ctx, req, parsed, series, canonical, info, existing) };
+}
+
+function commitImport(
+  ctx: AppContext,
+  req: ImportRequest,
+  parsed: ReturnType<typeof parseTenantCsv>,
+  series: TenantSeries,
+  canonical: string,
+  info: TenantInfo,
+  existing: ReturnType<AppContext['store']['getDatasetSummary']>,
+): ImportResult {
+  checkOpen(ctx);
   // Read before the store overwrites it: what this import changes against the stored data.
   const changes = existing ? changesAgainstStored(ctx, req.tenant, series) : null;
   // The canonical CSV keeps the imported names (a target called "sales", weather called "temp"):
@@ -258,7 +305,7 @@ export function importTenantData(
       onlyNew: !req.replace,
     });
   } catch (e) {
-    if (e instanceof DatasetExistsError) throw exists(e.source);
+    if (e instanceof DatasetExistsError) throw tenantExists(ctx, req.tenant, e.source);
     throw e;
   }
   return {

@@ -21,7 +21,12 @@ import { APP_LIMITS } from './config.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { generateShapeSuite, generateTenants } from './generate.js';
-import { importDirsFromEnv, importTenantData, readImportFile } from './import.js';
+import {
+  importDirsFromEnv,
+  importTenantData,
+  importTenantDataCancellable,
+  readImportFile,
+} from './import.js';
 import { explainTenant } from './explain.js';
 import {
   readDecomposition,
@@ -102,11 +107,12 @@ export interface CreateAppOptions {
 
 export function createApp(options: CreateAppOptions = {}): App {
   const log = options.log ?? stderrLogger();
-  const stateDir = options.stateDir ?? defaultStateDir();
   // A bad Redis URL is refused before anything is opened.
   if (options.queueUrl !== undefined) checkRedisUrl(options.queueUrl, 'the queue URL');
+  let stateDir: string;
   let store: Store;
   try {
+    stateDir = options.stateDir ?? defaultStateDir();
     store = openStore(stateDir);
   } catch (e) {
     if (e instanceof StoreBusyError) throw new AppError(e.message, 'busy');
@@ -137,6 +143,8 @@ export function createApp(options: CreateAppOptions = {}): App {
     describeTenant: (tenant) => describeTenant(ctx, tenant),
     exportTenant: (tenant, opts) => exportTenant(ctx, tenant, opts),
     importTenantData: (req) => importTenantData(ctx, importDirs, req),
+    importTenantDataCancellable: (req, signal) =>
+      importTenantDataCancellable(ctx, importDirs, req, signal),
     deleteTenant: (req) => {
       const out = deleteTenant(ctx, req);
       removeReports(ctx, out.tenant, out.runs_deleted);

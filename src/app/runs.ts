@@ -71,6 +71,13 @@ interface InFlightRun {
 
 /** How often a run computed by another process is looked at (follow). */
 const FOLLOW_POLL_MS = 250;
+/**
+ * A followed run whose progress has not moved for this long is said to be stalled, once until it
+ * moves again: its process may be stopped (Ctrl-Z, SIGSTOP) or hung, and a follower waited on it
+ * without a word (the CLI) or with endless heartbeats (MCP). Long enough for a slow tenant (a
+ * 15-channel phase-3 fit with its search takes under a minute on two cores).
+ */
+export const FOLLOW_STALL_MS = 120_000;
 
 /**
  * How long a run's write (a tenant's result, its progress, its end) that another process's lock
@@ -168,6 +175,8 @@ export class RunManager {
     private readonly ctx: AppContext,
     /** STORE_BUSY_RETRY_MS (tests shorten it). */
     private readonly busyRetryMs = STORE_BUSY_RETRY_MS,
+    /** FOLLOW_STALL_MS (tests shorten it). */
+    private readonly followStallMs = FOLLOW_STALL_MS,
   ) {}
 
   start(
@@ -663,6 +672,8 @@ export class RunManager {
     opts: RunHandleOptions,
   ): Promise<RunDetail> {
     let seen = -1;
+    let movedAt = Date.now();
+    let stallSaid = false;
     for (;;) {
       // The run's head only while it goes on (its results are read once, when it is done).
       this.recoverOrphans();
@@ -685,11 +696,25 @@ export class RunManager {
       }
       if (d.progress_done !== seen) {
         seen = d.progress_done;
+        movedAt = Date.now();
+        stallSaid = false;
         opts.onProgress?.({
           runId,
           done: d.progress_done,
           total: d.progress_total,
           message: `phase ${d.phase}: ${d.progress_done}/${d.progress_total} tenants (computed by another process)`,
+        });
+      } else if (!stallSaid && Date.now() - movedAt >= this.followStallMs) {
+        stallSaid = true;
+        const stalled =
+          `run ${runId}: no tenant has finished for ${Math.round((Date.now() - movedAt) / 1000)} s in the process that computes it; ` +
+          `it may be stopped or hung: stop waiting (the run goes on there), or end that process, and this one computes the run itself`;
+        this.ctx.log('warning', stalled);
+        opts.onProgress?.({
+          runId,
+          done: d.progress_done,
+          total: d.progress_total,
+          message: stalled,
         });
       }
       if (opts.signal?.aborted || this.ctx.closed) {

@@ -346,6 +346,11 @@ export interface App {
     opts?: RunHandleOptions,
   ): Promise<ExplanationView>;
   importTenantData(req: ImportRequest): ImportResult;
+  /**
+   * importTenantData that a signal aborted while the file was read cancels before anything is
+   * stored (the CLI's Ctrl-C and SIGTERM; app/import.ts importTenantDataCancellable).
+   */
+  importTenantDataCancellable(req: ImportRequest, signal: AbortSignal): Promise<ImportResult>;
   /** Deletes an imported or generated tenant, its runs kept or deleted as asked. */
   deleteTenant(req: DeleteTenantRequest): DeleteTenantResult;
   /** Canonical CSV of a tenant, and its ground truth as JSON for synthetic tenants when asked. */

@@ -5,7 +5,7 @@
  * errors to messages and exit codes, and turns Ctrl-C into a recorded cancellation.
  */
 import { CODE_VERSION, createApp, stderrLogger, type LogLevel } from '../app/index.js';
-import { AppError, type App } from '../app/index.js';
+import { AppError, knownAppError, type App } from '../app/index.js';
 import { closest, parseCommandArgs, UsageError } from './args.js';
 import type { CommandContext } from './command.js';
 import { COMMANDS, findCommand } from './commands/index.js';
@@ -20,6 +20,11 @@ export const EXIT = {
   /** The output was closed by its reader (`wv-mmm runs | head -1`): 128 + SIGPIPE, as a shell's. */
   outputClosed: 141,
   terminated: 143,
+  /**
+   * Another process holds the store's write lock past the busy timeout: try again shortly
+   * (sysexits' EX_TEMPFAIL, as mail and backup tools use it).
+   */
+  busy: 75,
 } as const;
 
 /** Commands whose Ctrl-C cancels a stored run (plan runs phase 3 first when there is none). */
@@ -148,10 +153,14 @@ async function main(argv: string[]): Promise<number> {
       if (!closed.stdout) err('wv-mmm: cancelled');
       return cancelledExit();
     }
-    if (e instanceof AppError) {
-      err(`wv-mmm: ${e.message}`);
-      return e instanceof UsageError ||
-        ['invalid_argument', 'not_found', 'conflict', 'limit'].includes(e.code)
+    // The store's and the core's known failures read as the app says them (a damaged store, an
+    // empty WV_MMM_STATE_DIR), not as an unexpected error with its stack.
+    const known = e instanceof AppError ? e : knownAppError(e);
+    if (known) {
+      err(`wv-mmm: ${known.message}`);
+      if (known.code === 'busy') return EXIT.busy;
+      return known instanceof UsageError ||
+        ['invalid_argument', 'not_found', 'conflict', 'limit'].includes(known.code)
         ? EXIT.usage
         : EXIT.failure;
     }

@@ -32,7 +32,8 @@ export interface ProgressForwarder {
   onProgress: ((e: ProgressEvent) => void) | undefined;
   /**
    * Call before a successful result: sends progress = total when the last notification stopped
-   * short of it, then waits PROGRESS_SETTLE_MS so the client reads it before the result.
+   * short of it (1 of 1 when there was none: a run served from the store), then waits
+   * PROGRESS_SETTLE_MS so the client reads it before the result.
    */
   finish(): Promise<void>;
   /** Stops forwarding: the token is only valid until the tool result is sent. */
@@ -76,7 +77,12 @@ export function forwardProgress(
       });
   };
   const onProgress = (e: ProgressEvent) => {
-    if (!active || extra.signal.aborted || !(e.done > lastSent)) return;
+    if (!active || extra.signal.aborted) return;
+    if (!(e.done > lastSent)) {
+      // No step forward, but news (a followed run stalled): the next heartbeat says it.
+      if (e.done === lastDone && e.total === lastTotal && e.message) lastMessage = e.message;
+      return;
+    }
     lastDone = e.done;
     lastTotal = e.total;
     lastMessage = e.message ?? '';
@@ -101,8 +107,10 @@ export function forwardProgress(
   return {
     onProgress,
     finish: async () => {
-      if (!active || extra.signal.aborted || lastDone < 0) return;
-      if (lastSent < lastTotal) send(lastTotal, lastTotal, 'done');
+      if (!active || extra.signal.aborted) return;
+      // A call with no step to tell (a run served from the store) still ends on progress = total.
+      if (lastDone < 0) send(1, 1, 'done');
+      else if (lastSent < lastTotal) send(lastTotal, lastTotal, 'done');
       const wait = PROGRESS_SETTLE_MS - (Date.now() - sentAt);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     },

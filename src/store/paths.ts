@@ -37,12 +37,23 @@ export function findPackageRoot(fromUrl: string = import.meta.url): string {
   );
 }
 
-/** WV_MMM_STATE_DIR when set (resolved to an absolute path), else `<packageRoot>/state`. */
+/**
+ * WV_MMM_STATE_DIR when set (resolved to an absolute path), else `<packageRoot>/state`. Set but
+ * empty (`export WV_MMM_STATE_DIR=$TYPO`, `"env": {"WV_MMM_STATE_DIR": ""}`) is refused: it was
+ * read as unset, and a probe's commands then wrote into the package's own `state/` unsaid.
+ */
 export function resolveStateDir(
   env: Record<string, string | undefined> = process.env,
   packageRoot?: string,
 ): string {
   const fromEnv = env[STATE_DIR_ENV];
-  if (fromEnv !== undefined && fromEnv.trim() !== '') return resolve(fromEnv);
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() === '') {
+      throw new StoreError(
+        `${STATE_DIR_ENV} is set but empty; set it to the state directory to use, or unset it to use ${join(packageRoot ?? findPackageRoot(), 'state')}`,
+      );
+    }
+    return resolve(fromEnv);
+  }
   return join(packageRoot ?? findPackageRoot(), 'state');
 }

@@ -243,16 +243,24 @@ export function openStore(stateDir: string, options: StoreOptions = {}): Store {
   }
 }
 
-/** Apply the pending migrations, one transaction each; safe if another connection races. */
+/**
+ * Apply the pending migrations, one transaction each; safe if another connection races. A store
+ * already at this code's version is only read: the write lock is taken when a migration is due
+ * (a probe's database browser holding a write for 8 s made every command, `runs` included, and the
+ * MCP server fail to start, each after the 5 s busy timeout).
+ */
 function migrate(db: Db, file: string): void {
   const version = (): number => Number(db.pragma('user_version', { simple: true }));
+  const newer = (v: number): StoreError =>
+    new StoreError(
+      `${file} has schema version ${v}, newer than this code's ${SCHEMA_VERSION}; upgrade weathervane-mmm or set ${STATE_DIR_ENV} to another directory`,
+    );
+  const current = version();
+  if (current > SCHEMA_VERSION) throw newer(current);
+  if (current === SCHEMA_VERSION) return;
   const step = db.transaction((): boolean => {
     const v = version();
-    if (v > SCHEMA_VERSION) {
-      throw new StoreError(
-        `${file} has schema version ${v}, newer than this code's ${SCHEMA_VERSION}; upgrade weathervane-mmm or set ${STATE_DIR_ENV} to another directory`,
-      );
-    }
+    if (v > SCHEMA_VERSION) throw newer(v);
     if (v === SCHEMA_VERSION) return false;
     db.exec(MIGRATIONS[v]);
     db.pragma(`user_version = ${v + 1}`);

@@ -55,6 +55,14 @@ export interface QueueBackendOptions {
    * without its data lost the job: it is added again).
    */
   reconnectTimeoutMs?: number;
+  /**
+   * How often a ready connection is asked PING (ms, default 5 s), and how long its answer may take
+   * before Redis counts as lost (ms, default 10 s): a Redis that stops answering but keeps its
+   * socket open (stopped, swapping, a network that drops packets) closes nothing, and a probe's
+   * run waited on it forever, without a word.
+   */
+  pingEveryMs?: number;
+  pingDeadlineMs?: number;
 }
 
 /** What waitFor returns when the job is gone before it finished. */
@@ -122,6 +130,10 @@ export class QueueBackend implements ComputeBackend {
   private outageTimer: NodeJS.Timeout | null = null;
   /** When the connection was lost (for the line that says it is back). */
   private lostAt = 0;
+  /** The PING timer (heartbeat) and whether Redis was last found not answering. */
+  private pinger: NodeJS.Timeout | null = null;
+  private pingOutstanding = false;
+  private silent = false;
   /** What each task waiting on its job does when the connection comes back. */
   private readonly rechecks = new Set<() => void>();
   /** Workers of other code whose refusals were told (once each, and again if none of this code is there). */
@@ -179,7 +191,7 @@ export class QueueBackend implements ComputeBackend {
    * back within reconnectTimeoutMs, every task in progress fails with an error that says so
    * (without this, a run would wait forever on jobs and events of a Redis that is gone).
    */
-  private connectionLost(): void {
+  private connectionLost(why = ''): void {
     if (this.closed || !this.wasReady || this.outageTimer !== null || this.outage.signal.aborted) {
       return;
     }
@@ -187,12 +199,12 @@ export class QueueBackend implements ComputeBackend {
     this.lostAt = Date.now();
     this.options.log(
       'warning',
-      `queue: lost the connection to Redis at ${redactUrl(this.options.url)}; waiting up to ${ms / 1000} s for it`,
+      `queue: lost the connection to Redis at ${redactUrl(this.options.url)}${why}; waiting up to ${ms / 1000} s for it`,
     );
     this.outageTimer = setTimeout(() => {
       this.outageTimer = null;
       const e = new AppError(
-        `lost the connection to Redis at ${redactUrl(this.options.url)} and it was not back within ${ms / 1000} s` +
+        `lost the connection to Redis at ${redactUrl(this.options.url)}${why} and it was not back within ${ms / 1000} s` +
           (this.lastError ? ` (${this.lastError})` : '') +
           '; check that redis-server is running, then run again',
         'unavailable',
@@ -220,6 +232,39 @@ export class QueueBackend implements ComputeBackend {
       setMaxListeners(0, this.outage.signal);
     }
     for (const recheck of [...this.rechecks]) recheck();
+  }
+
+  /**
+   * Asks Redis PING every pingEveryMs on the queue's connection once it has answered: an answer
+   * later than pingDeadlineMs counts as a lost connection (connectionLost, the same 30 s window),
+   * and the next answer as its return. ioredis sees a closed socket, not a silent one.
+   */
+  private startHeartbeat(connection: Redis): void {
+    if (this.pinger !== null) return;
+    const every = this.options.pingEveryMs ?? 5_000;
+    const deadline = this.options.pingDeadlineMs ?? 10_000;
+    this.pinger = setInterval(() => {
+      if (this.closed || this.pingOutstanding || connection.status !== 'ready') return;
+      this.pingOutstanding = true;
+      const late = setTimeout(() => {
+        this.silent = true;
+        this.connectionLost(` (it has not answered PING for ${deadline / 1000} s)`);
+      }, deadline);
+      const answered = () => {
+        clearTimeout(late);
+        this.pingOutstanding = false;
+        if (this.silent) {
+          this.silent = false;
+          this.connectionBack();
+        }
+      };
+      connection.ping().then(answered, () => {
+        clearTimeout(late);
+        this.pingOutstanding = false;
+      });
+    }, every);
+    // The heartbeat alone keeps no process alive.
+    this.pinger.unref();
   }
 
   /** Logs a Redis error once per distinct message (ioredis repeats them on every reconnect). */
@@ -260,6 +305,7 @@ export class QueueBackend implements ComputeBackend {
       }
       await checkDatabase((await this.connect()).connection, this.options.url);
       this.wasReady = true;
+      this.startHeartbeat((await this.connect()).connection);
       if (this.outage.signal.aborted) {
         this.outage = new AbortController();
         setMaxListeners(0, this.outage.signal);
@@ -451,6 +497,7 @@ export class QueueBackend implements ComputeBackend {
     if (this.closed) return;
     this.closed = true;
     if (this.outageTimer !== null) clearTimeout(this.outageTimer);
+    if (this.pinger !== null) clearInterval(this.pinger);
     this.shutdown.abort();
     if (!this.parts) return;
     const { connection, eventsConnection, queue, events, duplicates } = await this.parts;

@@ -46,23 +46,28 @@ export const importCommand: Command = {
   },
   json: true,
   jsonHelp: "the fields of the MCP tool import_tenant_data's result",
-  async run({ app, flags, print }) {
+  async run({ app, flags, print, signal, cancelling }) {
+    // Ctrl-C or SIGTERM while the file is read cancels before anything is stored.
+    cancelling?.('nothing is stored');
     const file = need(flags, 'file', 'the CSV file to import');
     const tenant = need(flags, 'tenant', 'the id to keep the data under, e.g. my-shop');
-    const res = app().importTenantData({
-      tenant,
-      csv: readInputFile(file, 'import a shorter period or aggregate daily rows to weekly'),
-      fileName: path.basename(file),
-      replace: Boolean(flags.replace),
-      roles: {
-        target: flags.target as string | undefined,
-        dateColumn: flags.date as string | undefined,
-        spendColumns: list(flags.spend),
-        weatherColumns: list(flags.weather),
-        controlColumns: list(flags.controls),
-        ignoreColumns: list(flags.ignore),
+    const res = await app().importTenantDataCancellable(
+      {
+        tenant,
+        csv: readInputFile(file, 'import a shorter period or aggregate daily rows to weekly'),
+        fileName: path.basename(file),
+        replace: Boolean(flags.replace),
+        roles: {
+          target: flags.target as string | undefined,
+          dateColumn: flags.date as string | undefined,
+          spendColumns: list(flags.spend),
+          weatherColumns: list(flags.weather),
+          controlColumns: list(flags.controls),
+          ignoreColumns: list(flags.ignore),
+        },
       },
-    });
+      signal,
+    );
     print(res, () =>
       [
         `imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}`,

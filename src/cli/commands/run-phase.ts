@@ -43,13 +43,21 @@ export const runPhase: Command = {
   json: true,
   jsonHelp:
     'run_id, status, cached, elapsed_seconds, run_seconds, error, summary and results (every tenant in full); the MCP tool run_phase gives the same figures in another shape (rows of 6 fields, rows_total, progress, gate, next_step)',
-  async run({ app, flags, print, signal }) {
+  async run({ app, flags, print, signal, note, cancelling }) {
     const phase = phaseOf(flags)!;
     const started = performance.now();
     const handle = app().startPhaseRun(
       { phase, tenants: list(flags.tenants), config: configOf(flags), force: Boolean(flags.force) },
       { onProgress: progressPrinter(flags), signal },
     );
+    if (handle.elsewhere) {
+      // Followed: Ctrl-C stops this process's wait only (a probe's follower said "the run is
+      // recorded as cancelled" while the run went on and ended done in its owner).
+      note(
+        `run ${handle.runId}: computed by another process on this state directory; following it (Ctrl-C stops following; the run goes on there)`,
+      );
+      cancelling?.(`this process stops following run ${handle.runId}; it goes on in its process`);
+    }
     const run = await handle.done;
     const elapsed = (performance.now() - started) / 1000;
     print(
