@@ -19,6 +19,7 @@ import { trainPhase } from '../src/phases/index.js';
 import { finalFromJSON, finalToJSON } from '../src/phases/final-json.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
 import type { TenantSeries } from '../src/core/types.js';
+import { fitPlanCurves, planCurveFit } from '../src/plan/curves.js';
 
 const DAY = 86_400_000;
 const isoDays = (n: number, start = '2021-01-01'): string[] =>
@@ -198,5 +199,20 @@ describe('the all-rows model of compounding revenue', () => {
       return e;
     };
     expect(error(all)).toBeLessThan(error(straight));
+  });
+});
+
+describe("the planner's curve search on compounding revenue", () => {
+  it("scores its candidates with the model's growth curve, which fits better than the straight trend", () => {
+    const s = compounded('high_gym_activity', 0.45);
+    const point = fitFinalModel(s, 3);
+    expect(point.growth).toBeDefined();
+    const start = Object.fromEntries(s.channels.map((c) => [c, { ...point.channelParams![c] }]));
+    const curved = fitPlanCurves(s, start, { sweeps: 0, growthLogRate: point.growth });
+    const straight = fitPlanCurves(s, start, { sweeps: 0 });
+    // score = (n / 2) log(SSE / n): lower fits better.
+    expect(curved.score).toBeLessThan(straight.score);
+    const plan = planCurveFit(s, point);
+    expect(plan.model.growth).toBe(point.growth);
   });
 });

@@ -63,6 +63,8 @@ export interface CurveFitOptions {
   calendar?: boolean;
   /** Weather columns (the model's; default modelWeatherNames). */
   weather?: readonly string[];
+  /** The trend's growth curve (the model's FinalModel.growth; default the straight trend). */
+  growthLogRate?: number;
   /** Ridge alpha of the scoring fit on standardized columns (default 1, the search's). */
   alpha?: number;
   /** Coordinate-descent sweeps over the grid (default 2; 0 refines `start` locally only). */
@@ -183,13 +185,19 @@ export class PlanCurveCache {
   }
 
   /** Binds the cache to the design of `series` (every field but the target, by identity). */
-  bind(series: TenantSeries, calendar: boolean, weather: readonly string[]): void {
+  bind(
+    series: TenantSeries,
+    calendar: boolean,
+    weather: readonly string[],
+    growthLogRate?: number,
+  ): void {
     const fields = Object.keys(series)
       .filter((key) => key !== 'target')
       .sort();
     const design: unknown[] = [
       calendar,
       weather.join('\u0000'),
+      growthLogRate,
       series.target.length,
       fields.join('\u0000'),
       ...fields.map((key) => (series as unknown as Record<string, unknown>)[key]),
@@ -1016,7 +1024,7 @@ function fitCurves(
   const weatherCols = weather.map((w) => modelWeatherColumn(series, w));
   const calendar = options.calendar ?? true;
   const cache = options.cache ?? new PlanCurveCache();
-  cache.bind(series, calendar, weather);
+  cache.bind(series, calendar, weather, options.growthLogRate);
   const full = (c: number, p: Triple): ChannelParams => fullParams(cache, series.spend[c], n, c, p);
   const current: ChannelParams[] = series.channels.map((name, c) => {
     const p = start[name];
@@ -1032,7 +1040,7 @@ function fitCurves(
     const design = buildMediaDesign(
       series,
       Object.fromEntries(series.channels.map((name, c) => [name, current[c]])),
-      { calendar, weather },
+      { calendar, weather, growthLogRate: options.growthLogRate },
     );
     const p0 = design.columns.length;
     const mu = new Float64Array(p0);
@@ -1345,7 +1353,12 @@ export function planCurveFit(
   if (point.phase !== 3 || !point.channelParams) {
     throw new RangeError('plan curves need a phase-3 model with channel parameters');
   }
-  const spec = { calendar: point.calendar, weather: point.weather, shapePrior: options.shapePrior };
+  const spec = {
+    calendar: point.calendar,
+    weather: point.weather,
+    growthLogRate: point.growth,
+    shapePrior: options.shapePrior,
+  };
   const fit = fitPlanCurves(series, point.channelParams, {
     ...spec,
     simplify: options.simplify ?? PLAN_CURVE_SIMPLIFY,
@@ -1460,6 +1473,7 @@ export function refitPlanCurveModel(
   const fit = fitPlanCurves(series, point.channelParams!, {
     calendar: point.calendar,
     weather: point.weather,
+    growthLogRate: point.growth,
     sweeps: 0,
     localRounds: BOOTSTRAP_LOCAL_ROUNDS,
     ...curveOptions,
