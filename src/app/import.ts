@@ -18,6 +18,7 @@ import {
 } from '../core/csv.js';
 import type { TenantInfo, TenantSeries } from '../core/types.js';
 import { changesText, diffSeries } from '../core/series-diff.js';
+import { HOLIDAY_SEASON_COLUMN, holidaySeasonColumn } from '../core/holiday-season.js';
 import { usableLiftTests } from '../phases/calibration.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
@@ -207,6 +208,30 @@ export async function importTenantDataCancellable(
   return prepared.commit();
 }
 
+/**
+ * The series with the holiday-season control (core/holiday-season.ts) added: the import's
+ * holidaySeason option, for data whose revenue climbs to Christmas (the holiday_season warning).
+ */
+function withHolidaySeason(ctx: AppContext, series: TenantSeries): TenantSeries {
+  const taken = [
+    series.targetName,
+    ...series.channels.map((c) => `${c}_spend`),
+    ...series.weatherNames,
+    ...series.controlNames,
+  ];
+  if (taken.includes(HOLIDAY_SEASON_COLUMN)) {
+    throw new AppError(
+      `the data already have a column "${HOLIDAY_SEASON_COLUMN}"; drop ${ctx.words.holidaySeason} (the column is used as it is) or rename the column`,
+      'invalid_argument',
+    );
+  }
+  return {
+    ...series,
+    controlNames: [...series.controlNames, HOLIDAY_SEASON_COLUMN],
+    controls: [...series.controls, holidaySeasonColumn(series.dates, series.frequency)],
+  };
+}
+
 function tenantExists(ctx: AppContext, tenant: string, source: string): AppError {
   return new AppError(
     `tenant '${tenant}' already exists (${source}); pass ${ctx.words.replace} to overwrite it`,
@@ -256,7 +281,9 @@ function prepareImport(
   // Columns stored in a canonical order (withCanonicalColumns: channels by spend over rows every
   // fold trains on, weather by kind then name, controls by name): neither the stored data nor a
   // figure depends on the file's column order, nor a fold's model on another fold's test rows.
-  const series = withCanonicalColumns(parsed.series);
+  const series = withCanonicalColumns(
+    req.holidaySeason ? withHolidaySeason(ctx, parsed.series) : parsed.series,
+  );
   const canonical = tenantToCsv(series);
   const info: TenantInfo = {
     tenant: req.tenant,

@@ -116,6 +116,11 @@ export interface ImportRequest {
   roles?: RoleOverrides;
   /** Replace an existing imported tenant of the same id. */
   replace?: boolean;
+  /**
+   * Add the control `holiday_season` (core/holiday-season.ts: 0 until 15 November, rising to 1 on
+   * 24 December, 0 from 25 December), for revenue that climbs to Christmas.
+   */
+  holidaySeason?: boolean;
 }
 
 export interface ImportResult {

@@ -35,6 +35,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'control_follows_spend',
   'units_mismatch',
   'partial_last_period',
+  'holiday_season',
 ]);
 
 /** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */

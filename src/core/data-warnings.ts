@@ -15,6 +15,7 @@ import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
 import { correlation, median } from './stats.js';
 import { seriesUnitsMismatch, unitsMismatchWarning } from './units.js';
+import { HOLIDAY_SEASON_COLUMN, holidaySeason } from './holiday-season.js';
 
 export type DataWarningCode =
   | 'too_short'
@@ -34,7 +35,8 @@ export type DataWarningCode =
   | 'correlated_spend'
   | 'control_follows_spend'
   | 'units_mismatch'
-  | 'partial_last_period';
+  | 'partial_last_period'
+  | 'holiday_season';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -110,6 +112,28 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...controlFollowsSpendWarnings(series, options),
     ...unitsMismatchWarnings(series),
     ...partialLastPeriodWarnings(series),
+    ...holidaySeasonWarnings(series, options),
+  ];
+}
+
+/**
+ * A holiday season the data show and the design cannot draw (holiday-season.ts holidaySeason):
+ * what it does to the folds and the media, and the import option that adds it as a control.
+ */
+function holidaySeasonWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
+  const found = holidaySeason(series);
+  if (found === null) return [];
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
+  return [
+    {
+      code: 'holiday_season',
+      message:
+        `"${series.targetName}" runs ${pct(found.relative)} above what the yearly season, trend, ${series.frequency === 'daily' ? 'weekdays, ' : ''}weather, spend and controls explain ` +
+        `from 15 November to 24 December (${found.years.map((y) => `${y.year} ${pct(y.relative)}`).join(', ')}): a holiday season the model's yearly terms cannot draw, ` +
+        `so folds that test on a December forecast it low and the media spent then take its credit; ` +
+        `import the file again with ${options.words.holidaySeason} (a control "${HOLIDAY_SEASON_COLUMN}": 0 until 15 November, rising to 1 on 24 December, 0 from 25 December), ` +
+        `or add a column of your own that marks the season`,
+    },
   ];
 }
 

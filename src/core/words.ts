@@ -18,6 +18,8 @@ export interface OptionWords {
   minTrain: (rows: number) => string;
   /** The rows of each test block, written with a value: `testSize(28)`. */
   testSize: (rows: number) => string;
+  /** The import's holiday-season control (core/holiday-season.ts). */
+  holidaySeason: string;
 }
 
 /** The MCP tools' argument names (import_tenant_data `roles`, train_tenant/run_phase `options`). */
@@ -32,6 +34,7 @@ export const MCP_OPTION_WORDS: OptionWords = {
   ignore: (column) => `roles.ignore_columns: ["${column}"]`,
   minTrain: (rows) => `min_train: ${rows}`,
   testSize: (rows) => `test_size: ${rows}`,
+  holidaySeason: 'holiday_season: true',
 };
 
 /** The CLI's flags (wv-mmm import / train / run-phase). */
@@ -46,4 +49,5 @@ export const CLI_OPTION_WORDS: OptionWords = {
   ignore: (column) => `--ignore ${column}`,
   minTrain: (rows) => `--min-train ${rows}`,
   testSize: (rows) => `--test-size ${rows}`,
+  holidaySeason: '--holiday-season',
 };

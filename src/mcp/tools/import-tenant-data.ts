@@ -81,6 +81,12 @@ const inputSchema = strictInput({
     .describe(
       'Overwrite an imported tenant with the same id (its stored results no longer match the data)',
     ),
+  holiday_season: z
+    .boolean({ error: 'holiday_season must be true or false' })
+    .default(false)
+    .describe(
+      'Add a control column holiday_season (0 until 15 November, rising to 1 on 24 December, 0 from 25 December) for revenue that climbs to Christmas; the holiday_season warning says when the data show such a season',
+    ),
 });
 
 export function registerImportTenantData(server: McpServer, { app, log }: ToolDeps): void {
@@ -114,7 +120,11 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
             'invalid_argument',
           );
         }
-        const req: ImportRequest = { tenant: args.tenant, replace: args.replace };
+        const req: ImportRequest = {
+          tenant: args.tenant,
+          replace: args.replace,
+          holidaySeason: args.holiday_season,
+        };
         if (args.csv !== undefined) req.csv = args.csv;
         if (args.path !== undefined) req.path = args.path;
         if (args.roles) {
