@@ -19,6 +19,7 @@ import { trainPhase } from '../src/phases/index.js';
 import { finalFromJSON, finalToJSON } from '../src/phases/final-json.js';
 import { fitFinalModel, predictFinal } from '../src/phases/final.js';
 import type { TenantSeries } from '../src/core/types.js';
+import { seriesPrefix } from '../src/core/folds.js';
 import { fitPlanCurves, planCurveFit } from '../src/plan/curves.js';
 
 const DAY = 86_400_000;
@@ -177,14 +178,7 @@ describe('the all-rows model of compounding revenue', () => {
   it('continues the curve past the fitted rows', () => {
     const s = compounded('high_gym_activity', 0.45);
     const n = 900;
-    const head: TenantSeries = {
-      ...s,
-      dates: s.dates.slice(0, n),
-      target: s.target.slice(0, n),
-      spend: s.spend.map((x) => x.slice(0, n)),
-      weather: s.weather.map((x) => x.slice(0, n)),
-      controls: s.controls.map((x) => x.slice(0, n)),
-    };
+    const head = seriesPrefix(s, n);
     const m = fitFinalModel(head, 0);
     expect(m.growth).toBeDefined();
     const all = predictFinal(m, s);
