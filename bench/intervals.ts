@@ -44,7 +44,7 @@ import {
   shapeSpecOf,
   type ShapeSpec,
 } from '../src/core/data/index.js';
-import { columnVariances, jamesStein } from '../src/core/james-stein.js';
+import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../src/core/james-stein.js';
 import { median } from '../src/core/stats.js';
 import { SeededRandom, seedFromString } from '../src/core/random.js';
 import type { SyntheticTenant } from '../src/core/types.js';
@@ -323,8 +323,10 @@ export function tenantRecords(
 
 /**
  * Error against the truth of the model's ROAS and of the pooled ROAS (intervals.ts poolRoas: the
- * same James-Stein estimate from the same bootstrap values) over the tenants with 4 or more ROAS
- * records: |estimate - truth| / |truth|, median, mean and the count within 25%.
+ * same James-Stein estimate from the same bootstrap values; ROAS on the log scale with the delta
+ * method's variance, where channels whose ROAS is at or below 0 keep their own figure; marginal
+ * ROAS on the linear scale) over the tenants with 4 or more pooled channels:
+ * |estimate - truth| / |truth|, median, mean and the count within 25%.
  */
 export function pooledRoasErrors(
   records: readonly FigureRecord[],
@@ -336,27 +338,48 @@ export function pooledRoasErrors(
   pooled: { median: number; mean: number; within25: number };
 } {
   const byTenant = new Map<string, FigureRecord[]>();
+  const roasOf = new Map<string, number>();
   for (const r of records) {
+    if (r.figure === 'roas' && r.state === null)
+      roasOf.set(`${r.tenant}\u0000${r.channel}`, r.point);
     if (r.figure !== figure) continue;
     byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
   }
   const model: number[] = [];
   const pooled: number[] = [];
   let tenants = 0;
-  for (const rs of byTenant.values()) {
-    const js = jamesStein(
-      rs.map((r) => r.point),
-      columnVariances(
-        rs[0].replicates.map((_, b) => rs.map((r) => r.replicates[b])),
-        rs.length,
-      ),
-    );
-    if (!js) continue;
+  for (const all of byTenant.values()) {
+    if (all.length < JAMES_STEIN_MIN) continue;
     tenants++;
-    rs.forEach((r, i) => {
+    // ROAS on the log scale: channels whose ROAS is at or below 0 keep their own figure, and a
+    // tenant with fewer than 4 others gets no pooled ROAS (poolRoas): its channels count with
+    // their own figures. The marginal ROAS are pooled over every channel.
+    const positive = all.filter((r) => (roasOf.get(`${r.tenant}\u0000${r.channel}`) ?? 0) > 0);
+    const rs = figure === 'roas' ? positive : all;
+    const variances = columnVariances(
+      rs.length > 0 ? rs[0].replicates.map((_, b) => rs.map((r) => r.replicates[b])) : [],
+      rs.length,
+    );
+    const logScale = figure === 'roas';
+    const js =
+      logScale && positive.length < JAMES_STEIN_MIN
+        ? null
+        : logScale
+          ? jamesStein(
+              rs.map((r) => Math.log(r.point)),
+              variances.map((v, i) => v / rs[i].point ** 2),
+            )
+          : jamesStein(
+              rs.map((r) => r.point),
+              variances,
+            );
+    const shrunk = new Map(
+      js ? rs.map((r, i) => [r, logScale ? Math.exp(js.shrunk[i]) : js.shrunk[i]]) : [],
+    );
+    for (const r of all) {
       model.push(Math.abs(r.point - r.truth) / Math.abs(r.truth));
-      pooled.push(Math.abs(js.shrunk[i] - r.truth) / Math.abs(r.truth));
-    });
+      pooled.push(Math.abs((shrunk.get(r) ?? r.point) - r.truth) / Math.abs(r.truth));
+    }
   }
   const summary = (v: number[]) => ({
     median: v.length ? median(v) : NaN,

@@ -235,48 +235,61 @@ function explanation(roas: number[]): Explanation {
 
 describe('ROAS pooling leaves out channels whose figures are not measurements', () => {
   it('pools the others alone, with their own variances, and names the one left out', () => {
-    // ch4 is a channel of almost no spend: ROAS 0 with a replicate spread of +-300.
-    const roas = [1, 2, 3, 6, 0];
+    // ch4 is a channel of almost no spend: ROAS 0.5 with a replicate spread of +-300.
+    const roas = [1, 2, 3, 6, 0.5];
     const d = [1, 1, 1, 1, 300];
     const reps = [1, -1].map((sign) => roas.flatMap((r, c) => [0, r + sign * d[c], r / 2]));
     const all = explanation(roas);
     poolRoas(all, reps);
-    // All five: the 300's variance swamps the spread, every channel at the mean, which the text
-    // says keeps no ranking between them (a probe read 12 weekly channels pooled to one 0.571).
+    // All five: the 300's variance (on the log scale 2 x 300^2 / 0.5^2) swamps the spread, every
+    // channel at the mean, which the text says keeps no ranking between them (a probe read 12
+    // weekly channels pooled to one 0.571).
     expect(all.roas_pooling!.factor).toBe(1);
     expect(all.roas_pooling!.text).toContain(
       "(all the way: the refits cannot tell these channels' ROAS apart, so the pooled figure keeps no ranking between them",
     );
     const e = explanation(roas);
     poolRoas(e, reps, ['ch4']);
-    // The four others: mean 3, squares 4 + 1 + 0 + 9 = 14, variance 2 each: B = 1 x 2 / 14.
-    const js = jamesStein([1, 2, 3, 6], [2, 2, 2, 2])!;
-    expect(js.factor).toBeCloseTo(2 / 14, 12);
-    expect(e.roas_pooling!.factor).toBeCloseTo(2 / 14, 12);
+    // The four others on the log scale, variance 2 d^2 / r^2 (delta method).
+    const four = [1, 2, 3, 6];
+    const js = jamesStein(
+      four.map(Math.log),
+      four.map((r) => 2 / r ** 2),
+    )!;
+    expect(js.factor).toBeGreaterThan(0);
+    expect(js.factor).toBeLessThan(1);
+    expect(e.roas_pooling!.factor).toBeCloseTo(js.factor, 12);
     expect(e.roas_pooling!.channels).toEqual(['ch0', 'ch1', 'ch2', 'ch3']);
-    expect(e.channels[0].pooled_roas).toBeCloseTo(3 - (1 - 2 / 14) * 2, 12);
+    expect(e.channels[0].pooled_roas).toBeCloseTo(Math.exp(js.shrunk[0]), 12);
     expect(e.channels[4].pooled_roas).toBeUndefined();
     expect(e.roas_pooling!.text).toContain('; not pooled: ch4 (almost no spend');
     expect(e.roas_pooling!.text).not.toContain('all the way');
   });
 
   it('leaves out a channel held at 0, whose ROAS of 0 is not a measurement (INTERVALS_VERSION 20)', () => {
-    // ch4 held at 0 (FinalModel.heldAtZero): ROAS 0, replicate spread +-1 like the others.
+    // ch5 held at 0 (FinalModel.heldAtZero): ROAS 0, replicate spread +-1 like the others.
     const roas = [2, 4, 6, 8, 10, 0];
     const reps = [1, -1].map((sign) => roas.flatMap((r) => [0, r + sign, r / 2]));
     const e = explanation(roas);
     poolRoas(e, reps, [], ['ch5']);
-    // The five others: mean 6, squares 16 + 4 + 0 + 4 + 16 = 40, variance 2 each: B = 2 x 2 / 40.
+    // The five others, toward their geometric mean (2 x 4 x 6 x 8 x 10)^(1/5).
+    const five = [2, 4, 6, 8, 10];
+    const js = jamesStein(
+      five.map(Math.log),
+      five.map((r) => 2 / r ** 2),
+    )!;
     expect(e.roas_pooling!.channels).toEqual(['ch0', 'ch1', 'ch2', 'ch3', 'ch4']);
-    expect(e.roas_pooling!.mean_roas).toBeCloseTo(6, 12);
-    expect(e.roas_pooling!.factor).toBeCloseTo(4 / 40, 12);
-    expect(e.channels[0].pooled_roas).toBeCloseTo(6 - (1 - 4 / 40) * 4, 12);
+    expect(e.roas_pooling!.mean_roas).toBeCloseTo(3840 ** 0.2, 12);
+    expect(e.roas_pooling!.factor).toBeCloseTo(js.factor, 12);
+    expect(e.channels[0].pooled_roas).toBeCloseTo(Math.exp(js.shrunk[0]), 12);
     expect(e.channels[5].pooled_roas).toBeUndefined();
     expect(e.roas_pooling!.text).toContain('; not pooled: ch5 (held at 0');
-    // With it in the pool (the rule before), its 0 pulled the mean to 5.
+    // Not named as held, its ROAS of 0 is still left out (no log of 0; before INTERVALS_VERSION
+    // 35 it pulled the linear mean to 5), and named for that.
     const all = explanation(roas);
     poolRoas(all, reps);
-    expect(all.roas_pooling!.mean_roas).toBeCloseTo(5, 12);
+    expect(all.roas_pooling!.mean_roas).toBeCloseTo(3840 ** 0.2, 12);
+    expect(all.roas_pooling!.text).toContain("not pooled: ch5's ROAS (at or below 0");
   });
 
   it('are the channels of almost no spend and of the same spend on every row', () => {

@@ -73,24 +73,52 @@ function explanation(roas: number[], truth: (number | null)[], spend?: number[])
 }
 
 describe('poolRoas', () => {
-  it("pools each channel's ROAS toward the channels' mean with the replicates' variance", () => {
-    const e = explanation([1, 2, 3, 6], [2, 2, 3, 4]);
-    // Replicate vectors: per channel contribution, ROAS, marginal; ROAS at 3c + 1. Two
-    // replicates at ROAS +-d_c: variance 2 d_c^2 with d = 1, 1, 1, sqrt(1.6) -> 2, 2, 2, 3.2.
-    const d = [1, 1, 1, Math.sqrt(1.6)];
+  it("pools each channel's ROAS on the log scale toward their geometric mean", () => {
+    const e = explanation([1, 2, 4, 8], [2, 2, 3, 4]);
+    // Replicate vectors: per channel contribution, ROAS, marginal; ROAS at 3c + 1. Two replicates
+    // at ROAS r (1 +- delta): variance 2 (r delta)^2, on the log scale (delta method) 2 delta^2.
+    const delta = 0.5 * Math.LN2;
     const rep = (sign: number): number[] =>
-      e.channels.flatMap((ch, c) => [0, ch.roas + sign * d[c], 0]);
+      e.channels.flatMap((ch) => [0, ch.roas * (1 + sign * delta), 0]);
     poolRoas(e, [rep(1), rep(-1)]);
-    // mean 3, squares 14, sigma^2 (2 + 2 + 2 + 3.2) / 4 = 2.3, B = 2.3 / 14.
-    const B = 2.3 / 14;
-    expect(e.roas_pooling!.factor).toBeCloseTo(B, 12);
-    expect(e.roas_pooling!.mean_roas).toBeCloseTo(3, 12);
-    expect(e.channels[0].pooled_roas).toBeCloseTo(3 - (1 - B) * 2, 12);
-    expect(e.channels[3].pooled_roas).toBeCloseTo(3 + (1 - B) * 3, 12);
+    // log ROAS k ln 2, k = 0..3: mean 1.5 ln 2, squares 5 (ln 2)^2; sigma^2 = 2 delta^2 =
+    // 0.5 (ln 2)^2; B = (4 - 3) sigma^2 / squares = 0.1; pooled 2^(1.5 + 0.9 (k - 1.5)).
+    expect(e.roas_pooling!.factor).toBeCloseTo(0.1, 12);
+    expect(e.roas_pooling!.mean_roas).toBeCloseTo(2 ** 1.5, 12);
+    [0, 1, 2, 3].forEach((k) =>
+      expect(e.channels[k].pooled_roas).toBeCloseTo(2 ** (1.5 + 0.9 * (k - 1.5)), 12),
+    );
     // truth 2: (pooled - 2) / 2
-    expect(e.channels[1].pooled_roas_error).toBeCloseTo((3 - (1 - B) - 2) / 2, 12);
+    expect(e.channels[1].pooled_roas_error).toBeCloseTo((2 ** 1.05 - 2) / 2, 12);
     // the model's own figures stay
-    expect(e.channels.map((c) => c.roas)).toEqual([1, 2, 3, 6]);
+    expect(e.channels.map((c) => c.roas)).toEqual([1, 2, 4, 8]);
+    expect(e.roas_pooling!.text).toContain('their geometric mean 2.83 on the log scale');
+  });
+
+  it("one channel's wild ROAS does not draw the others up (a probe's five went to 9.66)", () => {
+    const e = explanation([1, 1.2, 0.9, 36], [1, 1, 1, 3]);
+    const rep = (sign: number): number[] =>
+      e.channels.flatMap((ch) => [0, ch.roas * (1 + sign * 0.8), 0]);
+    poolRoas(e, [rep(1), rep(-1)]);
+    const geometric = (1 * 1.2 * 0.9 * 36) ** 0.25;
+    expect(e.roas_pooling!.mean_roas).toBeCloseTo(geometric, 12);
+    // On the linear scale every channel moved toward the mean 9.78.
+    for (const k of [0, 1, 2]) expect(e.channels[k].pooled_roas!).toBeLessThan(geometric);
+    expect(e.channels[3].pooled_roas!).toBeLessThan(36);
+  });
+
+  it('leaves a ROAS at or below 0 unpooled (no log) and pools its marginal ROAS', () => {
+    const e = explanation([1, 2, 3, 4, -1], [1, 1, 1, 1, 1]);
+    const reps = [0, 1].map((k) =>
+      e.channels.flatMap((ch) => [0, ch.roas + k * 0.3, ch.marginal_roas + k]),
+    );
+    poolRoas(e, reps);
+    expect(e.roas_pooling!.channels).toEqual(['ch0', 'ch1', 'ch2', 'ch3']);
+    expect(e.channels[4].pooled_roas).toBeUndefined();
+    expect(e.channels[4].pooled_marginal_roas).toBeDefined();
+    expect(e.roas_pooling!.text).toContain(
+      "not pooled: ch4's ROAS (at or below 0, which the log scale of the pooling cannot take; its marginal ROAS is pooled)",
+    );
   });
 
   it('pools the marginal ROAS with its own factor from its own replicate spread', () => {
@@ -108,6 +136,23 @@ describe('poolRoas', () => {
     expect(e.channels[3].pooled_marginal_roas).toBeCloseTo(2.5 + 0.6 * 1.5, 12);
     // truth marginal null in the helper: no error
     expect(e.channels[0].pooled_marginal_roas_error).toBeNull();
+  });
+
+  it('with fewer than 4 ROAS above 0 pools the marginal ROAS alone', () => {
+    const e = explanation([1, 2, 3, -1, -2], [1, 1, 1, 1, 1]);
+    const reps = [0, 1].map((k) =>
+      e.channels.flatMap((ch) => [0, ch.roas + k * 0.3, ch.marginal_roas + k]),
+    );
+    poolRoas(e, reps);
+    expect(e.roas_pooling!.factor).toBeNull();
+    expect(e.roas_pooling!.mean_roas).toBeNull();
+    expect(e.roas_pooling!.channels).toEqual([]);
+    expect(e.roas_pooling!.marginal_channels).toEqual(['ch0', 'ch1', 'ch2', 'ch3', 'ch4']);
+    expect(e.channels.every((ch) => ch.pooled_roas === undefined)).toBe(true);
+    expect(e.channels.every((ch) => ch.pooled_marginal_roas !== undefined)).toBe(true);
+    expect(e.roas_pooling!.text).toContain(
+      'no pooled_roas (fewer than 4 channels with a ROAS above 0, which the log scale of the pooling needs)',
+    );
   });
 
   it('leaves out channels without spend, and does nothing under 4 channels', () => {

@@ -684,6 +684,7 @@ export const explanationOut = {
   roas_pooling: z
     .looseObject({
       channels: z.array(z.string()),
+      marginal_channels: z.array(z.string()).optional(),
       factor: metric,
       mean_roas: metric,
       marginal_factor: metric,
@@ -691,7 +692,9 @@ export const explanationOut = {
       text: z.string(),
     })
     .optional()
-    .describe('4+ channels with intervals: how pooled_roas was made (James-Stein toward the mean)'),
+    .describe(
+      '4+ channels with intervals: how pooled_roas (log scale, toward the geometric mean) and pooled_marginal_roas (toward the mean) were made (James-Stein)',
+    ),
   calibration: z
     .looseObject({
       applied: z.boolean(),

@@ -81,7 +81,7 @@ import { checkCancelled, rethrowCancelled } from '../core/cancel.js';
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { seriesPrefix } from '../core/folds.js';
 import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
-import { columnVariances, jamesStein } from '../core/james-stein.js';
+import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
 import { extremeStatePair } from '../core/weather-names.js';
@@ -439,9 +439,10 @@ export const LEVELS = [
  * 32: the caveat media_split_below_spend (explain.ts), so that explanations kept before it are
  * made again; 33: the calibration's shape test (calibration.ts SHAPE_LEVEL), so
  * calibrated explanations kept before it are made again; 34: the calibrated channels'
- * information floor (addInformationFloor).
+ * information floor (addInformationFloor); 35: pooled ROAS on the log scale toward the
+ * channels' geometric mean (poolRoas).
  */
-export const INTERVALS_VERSION = 34;
+export const INTERVALS_VERSION = 35;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -1896,16 +1897,21 @@ export function intervalBeyondRevenueCaveats(
 }
 
 /**
- * Many channels: each channel's ROAS and marginal ROAS pooled with the others' (core/james-stein.ts),
- * the variance of the figure over the bootstrap replicates as its noise, toward the channels' unweighted mean
- * (Efron & Morris). With 4 or more channels the pooled figures have a lower total squared error
- * than the model's own; the model's figures, which add up to its predicted revenue, stay as they
- * are. Channels without spend are left out, and those in `leaveOut` (unpooledChannels: almost
- * no spend or constant spend, whose figures are not measurements) and `heldAtZero` (the point
- * model holds their contribution at 0, FinalModel.heldAtZero: their ROAS of 0 means not
- * identified, and in the mean it pulled every other channel toward 0; since INTERVALS_VERSION
- * 20). Calibrated models are not pooled (a lift test is better information about its channel
- * than the others' mean).
+ * Many channels: each channel's ROAS and marginal ROAS pooled with the others' (core/james-stein.ts,
+ * Efron & Morris), the variance of the figure over the bootstrap replicates as its noise. The
+ * ROAS are pooled on the log scale toward the channels' geometric mean (a ROAS is a ratio: its
+ * errors multiply, and on the linear scale one channel's wild figure drew the mean and every pooled
+ * figure toward it, a probe's five channels all to 9.66 for truths of 0.90-4.32 after one of 36.6),
+ * with the delta method's variance var(log r) = var(r) / r^2; the marginal ROAS, which a
+ * saturated channel holds near or below 0, on the linear scale toward their mean. With 4 or more
+ * channels the pooled figures have a lower total squared error (on their scale) than the model's
+ * own; the model's figures, which add up to its predicted revenue, stay as they are. Channels
+ * without spend are left out, and those in `leaveOut` (unpooledChannels: almost no spend or
+ * constant spend, whose figures are not measurements), `heldAtZero` (the point model holds their
+ * contribution at 0, FinalModel.heldAtZero: their ROAS of 0 means not identified, and in the mean
+ * it pulled every other channel toward 0; since INTERVALS_VERSION 20) and those whose ROAS is at
+ * or below 0 (no log; since 35). Calibrated models are not pooled (a lift test is better
+ * information about its channel than the others' mean).
  */
 export function poolRoas(
   e: Explanation,
@@ -1915,13 +1921,15 @@ export function poolRoas(
 ): void {
   const out = (name: string): boolean => leaveOut.includes(name) || heldAtZero.includes(name);
   // visitFigures' order: per channel contribution, ROAS, marginal ROAS.
-  const pool = e.channels
+  const marginalPool = e.channels
     .map((_, c) => c)
     .filter((c) => e.channels[c].spend > 0 && !out(e.channels[c].channel));
+  const pool = marginalPool.filter((c) => e.channels[c].roas > 0);
   const left = e.channels.filter(
     (ch) => ch.spend > 0 && leaveOut.includes(ch.channel) && !heldAtZero.includes(ch.channel),
   );
   const held = e.channels.filter((ch) => ch.spend > 0 && heldAtZero.includes(ch.channel));
+  const negative = e.channels.filter((ch) => ch.spend > 0 && !out(ch.channel) && !(ch.roas > 0));
   const notPooled = [
     ...(left.length > 0
       ? [
@@ -1933,34 +1941,57 @@ export function poolRoas(
           `${held.map((ch) => ch.channel).join(', ')} (held at 0: ${held.length === 1 ? 'its ROAS is' : 'their ROAS are'} not identified, not measured at 0)`,
         ]
       : []),
+    ...(negative.length > 0
+      ? [
+          `${negative.map((ch) => ch.channel).join(', ')}'s ROAS (at or below 0, which the log scale of the pooling cannot take; ${negative.length === 1 ? 'its' : 'their'} marginal ROAS ${negative.length === 1 ? 'is' : 'are'} pooled)`,
+        ]
+      : []),
   ];
-  const poolOf = (offset: number, point: (c: number) => number) =>
-    jamesStein(
-      pool.map(point),
-      columnVariances(
-        figures.map((f) => pool.map((c) => f[3 * c + offset])),
-        pool.length,
-      ),
-    );
-  const js = poolOf(1, (c) => e.channels[c].roas);
-  const jm = poolOf(2, (c) => e.channels[c].marginal_roas);
-  if (!js || !jm) return;
-  pool.forEach((c, i) => {
+  const replicateColumn = (channels: number[], offset: number) =>
+    figures.map((f) => channels.map((c) => f[3 * c + offset]));
+  const roasVariances = columnVariances(replicateColumn(pool, 1), pool.length);
+  const logRoas = jamesStein(
+    pool.map((c) => Math.log(e.channels[c].roas)),
+    roasVariances.map((v, i) => v / e.channels[pool[i]].roas ** 2),
+  );
+  const jm = jamesStein(
+    marginalPool.map((c) => e.channels[c].marginal_roas),
+    columnVariances(replicateColumn(marginalPool, 2), marginalPool.length),
+  );
+  if (!jm) return;
+  // Fewer than 4 channels with a ROAS above 0: their marginal ROAS alone are pooled.
+  const js = logRoas
+    ? {
+        factor: logRoas.factor,
+        mean: Math.exp(logRoas.mean),
+        shrunk: logRoas.shrunk.map(Math.exp),
+      }
+    : null;
+  if (js) {
+    pool.forEach((c, i) => {
+      const ch = e.channels[c];
+      ch.pooled_roas = js.shrunk[i];
+      ch.pooled_roas_error = ch.truth ? relError(js.shrunk[i], ch.truth.roas) : null;
+    });
+  }
+  marginalPool.forEach((c, i) => {
     const ch = e.channels[c];
     const trueMarginal = ch.truth?.marginal_roas ?? null;
-    ch.pooled_roas = js.shrunk[i];
-    ch.pooled_roas_error = ch.truth ? relError(js.shrunk[i], ch.truth.roas) : null;
     ch.pooled_marginal_roas = jm.shrunk[i];
     ch.pooled_marginal_roas_error =
       trueMarginal === null ? null : relError(jm.shrunk[i], trueMarginal);
   });
+  const roasWords = js
+    ? `pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their geometric mean ${js.mean.toFixed(2)} on the log scale (a ROAS is a ratio: one channel's wild figure does not draw the others up)`
+    : `no pooled_roas (fewer than ${JAMES_STEIN_MIN} channels with a ROAS above 0, which the log scale of the pooling needs)`;
   e.roas_pooling = {
-    channels: pool.map((c) => e.channels[c].channel),
-    factor: js.factor,
-    mean_roas: js.mean,
+    channels: js ? pool.map((c) => e.channels[c].channel) : [],
+    marginal_channels: marginalPool.map((c) => e.channels[c].channel),
+    factor: js ? js.factor : null,
+    mean_roas: js ? js.mean : null,
     marginal_factor: jm.factor,
     mean_marginal_roas: jm.mean,
-    text: `with ${pool.length} channels the spread of their estimates is partly noise: pooled_roas moves each channel's ROAS ${(js.factor * 100).toFixed(0)}% of the way to their mean ${js.mean.toFixed(2)}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which on average have a lower total squared error than each channel's own figures${js.factor >= 1 ? " (all the way: the refits cannot tell these channels' ROAS apart, so the pooled figure keeps no ranking between them; read the channels' own figures for that, with their intervals)" : ''}; the contributions and ROAS above are the model's own and add up to its prediction${notPooled.length > 0 ? `; not pooled: ${notPooled.join('; ')}` : ''}`,
+    text: `with ${marginalPool.length} channels the spread of their estimates is partly noise: ${roasWords}, pooled_marginal_roas its marginal ROAS ${(jm.factor * 100).toFixed(0)}% of the way to their mean ${jm.mean.toFixed(2)} (James-Stein, the bootstrap refits' variance as the noise), which on average have a lower total squared error than each channel's own figures${js && js.factor >= 1 ? " (all the way: the refits cannot tell these channels' ROAS apart, so the pooled figure keeps no ranking between them; read the channels' own figures for that, with their intervals)" : ''}; the contributions and ROAS above are the model's own and add up to its prediction${notPooled.length > 0 ? `; not pooled: ${notPooled.join('; ')}` : ''}`,
   };
 }
 

@@ -628,10 +628,14 @@ export interface Explanation {
    * otherwise.
    */
   roas_pooling?: {
+    /** The channels whose ROAS are pooled (none with fewer than 4 ROAS above 0). */
     channels: string[];
-    /** B in [0, 1]: the share of each channel's distance from the mean that pooling removes. */
-    factor: number;
-    mean_roas: number;
+    /** The channels whose marginal ROAS are pooled (every channel of `channels`, and those of a ROAS at or below 0). */
+    marginal_channels: string[];
+    /** B in [0, 1]: the share of each channel's distance from the mean that pooling removes (null: no ROAS pooled). */
+    factor: number | null;
+    /** The ROAS pooled toward: the channels' geometric mean (log scale; INTERVALS_VERSION 35; null: none pooled). */
+    mean_roas: number | null;
     /** The marginal ROAS's factor and mean. */
     marginal_factor: number;
     mean_marginal_roas: number;
