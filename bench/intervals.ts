@@ -44,7 +44,12 @@ import {
   shapeSpecOf,
   type ShapeSpec,
 } from '../src/core/data/index.js';
-import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../src/core/james-stein.js';
+import {
+  columnVariances,
+  JAMES_STEIN_MIN,
+  jamesStein,
+  jamesSteinLog,
+} from '../src/core/james-stein.js';
 import { median } from '../src/core/stats.js';
 import { SeededRandom, seedFromString } from '../src/core/random.js';
 import type { SyntheticTenant } from '../src/core/types.js';
@@ -354,28 +359,17 @@ export function pooledRoasErrors(
     // ROAS on the log scale: channels whose ROAS is at or below 0 keep their own figure, and a
     // tenant with fewer than 4 others gets no pooled ROAS (poolRoas): its channels count with
     // their own figures. The marginal ROAS are pooled over every channel.
-    const positive = all.filter((r) => (roasOf.get(`${r.tenant}\u0000${r.channel}`) ?? 0) > 0);
-    const rs = figure === 'roas' ? positive : all;
+    const rs =
+      figure === 'roas'
+        ? all.filter((r) => (roasOf.get(`${r.tenant}\u0000${r.channel}`) ?? 0) > 0)
+        : all;
     const variances = columnVariances(
       rs.length > 0 ? rs[0].replicates.map((_, b) => rs.map((r) => r.replicates[b])) : [],
       rs.length,
     );
-    const logScale = figure === 'roas';
-    const js =
-      logScale && positive.length < JAMES_STEIN_MIN
-        ? null
-        : logScale
-          ? jamesStein(
-              rs.map((r) => Math.log(r.point)),
-              variances.map((v, i) => v / rs[i].point ** 2),
-            )
-          : jamesStein(
-              rs.map((r) => r.point),
-              variances,
-            );
-    const shrunk = new Map(
-      js ? rs.map((r, i) => [r, logScale ? Math.exp(js.shrunk[i]) : js.shrunk[i]]) : [],
-    );
+    const points = rs.map((r) => r.point);
+    const js = figure === 'roas' ? jamesSteinLog(points, variances) : jamesStein(points, variances);
+    const shrunk = new Map(js ? rs.map((r, i) => [r, js.shrunk[i]]) : []);
     for (const r of all) {
       model.push(Math.abs(r.point - r.truth) / Math.abs(r.truth));
       pooled.push(Math.abs((shrunk.get(r) ?? r.point) - r.truth) / Math.abs(r.truth));

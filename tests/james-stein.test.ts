@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnVariances, jamesStein, JAMES_STEIN_MIN } from '../src/core/james-stein.js';
 import { poolRoas } from '../src/phases/intervals.js';
+import { jamesSteinLog } from '../src/core/james-stein.js';
 import type { Explanation } from '../src/phases/types.js';
 
 describe('jamesStein', () => {
@@ -52,6 +53,22 @@ describe('jamesStein', () => {
         2,
       ),
     ).toEqual([2, 0]);
+  });
+});
+
+describe('jamesSteinLog', () => {
+  it('pools ratios on the log scale with the delta method, the geometric mean back on the ratio scale', () => {
+    // log values k ln 2 (k = 0..3), variances 0.5 (ln 2)^2 r^2 -> on the log scale 0.5 (ln 2)^2
+    // each; squares 5 (ln 2)^2: B = 0.1, shrunk 2^(1.5 + 0.9 (k - 1.5)).
+    const r = [1, 2, 4, 8];
+    const js = jamesSteinLog(
+      r,
+      r.map((x) => 0.5 * Math.LN2 ** 2 * x ** 2),
+    )!;
+    expect(js.factor).toBeCloseTo(0.1, 12);
+    expect(js.mean).toBeCloseTo(2 ** 1.5, 12);
+    r.forEach((_, k) => expect(js.shrunk[k]).toBeCloseTo(2 ** (1.5 + 0.9 * (k - 1.5)), 12));
+    expect(jamesSteinLog([1, 2, 0, 8], [1, 1, 1, 1])).toBeNull();
   });
 });
 

@@ -21,10 +21,8 @@ export const GROWTH_MIN_YEARS = 1.2;
 export const GROWTH_MIN_POSITIVE_SHARE = 0.9;
 
 export interface YearlyGrowth {
-  /** The slope b of log target on years: exp(b) - 1 a year. */
+  /** The slope b of log target on years: exp(b) - 1 a year (growthPercent says it). */
   logRate: number;
-  /** exp(logRate) - 1: +0.5 is +50% a year. */
-  rate: number;
   /** Years from the first to the last row. */
   years: number;
 }
@@ -70,7 +68,7 @@ export function yearlyGrowth(series: Pick<TenantSeries, 'dates' | 'target'>): Ye
   for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) gram[k * p + j] = gram[j * p + k];
   if (!choleskyInPlace(gram, p)) return null;
   const b = choleskySolveInPlace(gram, p, xty);
-  return { logRate: b[1], rate: Math.expm1(b[1]), years };
+  return { logRate: b[1], years };
 }
 
 /** A log growth rate a year as a yearly percentage, exp(g) - 1 rounded: 0.47 -> "+60%". */

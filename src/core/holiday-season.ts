@@ -7,7 +7,7 @@
  * Meridian and PyMC-Marketing users simulate) scored phase 3 at -0.32 where its oracle scored
  * 0.83, and 0.73 with the bump as a control (docs/csv-format.md, "A holiday season").
  */
-import { parseIsoDay } from './csv/dates.js';
+import { isoFromDays, parseIsoDay } from './csv/dates.js';
 import { dayOfYear } from './features.js';
 import { explainedTarget } from './level-shift.js';
 import type { Frequency, TenantSeries } from './types.js';
@@ -26,8 +26,6 @@ export function holidaySeasonOnDay(date: string): number {
   return (k - HOLIDAY_SEASON_START_DAY) / (HOLIDAY_SEASON_PEAK_DAY - HOLIDAY_SEASON_START_DAY);
 }
 
-const isoOf = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
-
 /**
  * The season's column for rows at `dates`: a daily row its day's value, a weekly row the mean over
  * the 7 days from its date (a week dated by its first day).
@@ -37,7 +35,7 @@ export function holidaySeasonColumn(dates: readonly string[], frequency: Frequen
     if (frequency === 'daily') return holidaySeasonOnDay(date);
     const first = parseIsoDay(date);
     let sum = 0;
-    for (let k = 0; k < 7; k++) sum += holidaySeasonOnDay(isoOf(first + k));
+    for (let k = 0; k < 7; k++) sum += holidaySeasonOnDay(isoFromDays(first + k));
     return Math.round((sum / 7) * 1e6) / 1e6;
   });
 }
@@ -70,7 +68,8 @@ export function holidaySeason(series: TenantSeries): HolidaySeasonFinding | null
   if (series.controlNames.includes(HOLIDAY_SEASON_COLUMN)) return null;
   if (!series.dates.every((d) => !Number.isNaN(parseIsoDay(d)))) return null;
   const n = series.target.length;
-  const middle = (d: string) => (series.frequency === 'weekly' ? isoOf(parseIsoDay(d) + 3) : d);
+  const middle = (d: string) =>
+    series.frequency === 'weekly' ? isoFromDays(parseIsoDay(d) + 3) : d;
   const inSeason = series.dates.map((d) => {
     const k = dayOfYear(middle(d));
     return k >= HOLIDAY_SEASON_START_DAY && k <= HOLIDAY_SEASON_PEAK_DAY;

@@ -53,6 +53,23 @@ export function jamesStein(
   return { factor, mean, shrunk: values.map((v) => mean + (1 - factor) * (v - mean)) };
 }
 
+/**
+ * jamesStein of positive ratios on the log scale: log values, the delta method's variances
+ * var(log x) = var(x) / x^2, the shrunk values and the mean back on the ratio scale (the mean is
+ * then the geometric mean). Null as jamesStein, or when a value is not above 0.
+ */
+export function jamesSteinLog(
+  values: readonly number[],
+  variances: readonly number[],
+): JamesStein | null {
+  if (values.some((v) => !(v > 0))) return null;
+  const js = jamesStein(
+    values.map(Math.log),
+    variances.map((v, i) => v / values[i] ** 2),
+  );
+  return js && { factor: js.factor, mean: Math.exp(js.mean), shrunk: js.shrunk.map(Math.exp) };
+}
+
 /** Sample variance (n - 1) of each column of `rows` (rows x columns). */
 export function columnVariances(rows: readonly (readonly number[])[], columns: number): number[] {
   const n = rows.length;

@@ -81,7 +81,12 @@ import { checkCancelled, rethrowCancelled } from '../core/cancel.js';
 import { liftSpend, liftWindow, withChannelSpend, type LiftTest } from '../core/lift.js';
 import { seriesPrefix } from '../core/folds.js';
 import { randomKeyOf, SeededRandom, seedFromString } from '../core/random.js';
-import { columnVariances, JAMES_STEIN_MIN, jamesStein } from '../core/james-stein.js';
+import {
+  columnVariances,
+  JAMES_STEIN_MIN,
+  jamesStein,
+  jamesSteinLog,
+} from '../core/james-stein.js';
 import { median } from '../core/stats.js';
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
 import { extremeStatePair } from '../core/weather-names.js';
@@ -1949,24 +1954,16 @@ export function poolRoas(
   ];
   const replicateColumn = (channels: number[], offset: number) =>
     figures.map((f) => channels.map((c) => f[3 * c + offset]));
-  const roasVariances = columnVariances(replicateColumn(pool, 1), pool.length);
-  const logRoas = jamesStein(
-    pool.map((c) => Math.log(e.channels[c].roas)),
-    roasVariances.map((v, i) => v / e.channels[pool[i]].roas ** 2),
+  const js = jamesSteinLog(
+    pool.map((c) => e.channels[c].roas),
+    columnVariances(replicateColumn(pool, 1), pool.length),
   );
   const jm = jamesStein(
     marginalPool.map((c) => e.channels[c].marginal_roas),
     columnVariances(replicateColumn(marginalPool, 2), marginalPool.length),
   );
   if (!jm) return;
-  // Fewer than 4 channels with a ROAS above 0: their marginal ROAS alone are pooled.
-  const js = logRoas
-    ? {
-        factor: logRoas.factor,
-        mean: Math.exp(logRoas.mean),
-        shrunk: logRoas.shrunk.map(Math.exp),
-      }
-    : null;
+  // Fewer than 4 channels with a ROAS above 0 (js null): their marginal ROAS alone are pooled.
   if (js) {
     pool.forEach((c, i) => {
       const ch = e.channels[c];
