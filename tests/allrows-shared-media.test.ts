@@ -87,9 +87,9 @@ describe('the weekly all-rows phase-3 model: one media shape shared by the chann
 });
 
 describe('the daily all-rows phase-3 model: unchanged, per channel', () => {
-  it("pools the per-channel search's runs", () => {
+  it("pools the per-channel search's runs (the start of its profile curve fit)", () => {
     const daily = tenant('daily', 5333, 1);
-    const model = fitFinalModel(daily.series, 3);
+    const model = fitFinalModel(daily.series, 3, { profileCurves: false });
     const runs = pooledSearchEnds(daily.series.target.length).map(
       (end) => searchMediaParams(daily.series, end, searchOptions).params,
     );

@@ -13,7 +13,12 @@ import { calibrateFinalModel } from '../src/phases/calibration.js';
 import { explainCalibrated, REFIT_MOVE } from '../src/phases/explain.js';
 import { fitFinalModel } from '../src/phases/final.js';
 
-const GEOMETRIC = { lags: [] } as const;
+/**
+ * The pooled search's curves (final.ts profileCurves off): the caveat's case. The default daily
+ * model's curves are the profile fit on all rows, the calibration refit's own criterion, so a
+ * test without information moves nothing there (below).
+ */
+const GEOMETRIC = { lags: [], profileCurves: false } as const;
 
 describe('the refit without the tests (extreme_heating)', () => {
   const tenant = generateTenant('extreme_heating');
@@ -43,6 +48,15 @@ describe('the refit without the tests (extreme_heating)', () => {
     expect(caveat!.message).toContain(`${meta.refit_roas!.toFixed(2)} -> ${meta.roas.toFixed(2)}`);
     // An untested channel has no refit figure.
     expect(e.channels.find((c) => c.channel === 'google')!.refit_roas).toBeUndefined();
+  }, 120_000);
+
+  it('the default model (curves by profile least squares): a test without information moves nothing', () => {
+    const profile = fitFinalModel(series, 3, { lags: [] });
+    expect(profile.curveFit).toBe('profile');
+    const e = explainCalibrated(series, profile, tenant, [vague]);
+    const meta = e.channels.find((c) => c.channel === 'meta')!;
+    expect(Math.abs(meta.roas / meta.uncalibrated_roas! - 1)).toBeLessThan(REFIT_MOVE);
+    expect(e.caveats.some((c) => c.code === 'calibration_mostly_refit')).toBe(false);
   }, 120_000);
 });
 

@@ -66,14 +66,35 @@ describe('a channel launched inside the all-rows model choice validation rows', 
       expect(m.kind).toBe('ridge');
       expect(m.reason).toContain(why);
     }
-    const m = fitFinalModel(series, 3);
-    // No inner training window of the all-rows search holds google's spend: its curve is the start.
-    expect(m.channelParams!.google).toMatchObject(SEARCH_START);
-    const e = explainFinalModel(series, m, null);
+    // The pooled search alone: no inner training window holds google's spend, so its curve is
+    // the search's start, and explain says the curve is not estimated.
+    const pooled = fitFinalModel(series, 3, { profileCurves: false });
+    expect(pooled.channelParams!.google).toMatchObject(SEARCH_START);
+    const e = explainFinalModel(series, pooled, null);
     const caveat = e.caveats.find((c) => c.code === 'curve_not_estimated');
     expect(caveat?.channels).toEqual(['google']);
     expect(caveat?.message).toContain(`google: its spend starts on ${series.dates[n - 100]}`);
     expect(e.caveats.filter((c) => c.code === 'curve_not_estimated')).toHaveLength(1);
+    // The profile fit on all rows (the default) sees its 100 days: its curve is fitted there.
+    const m = fitFinalModel(series, 3);
+    expect(m.curveFit).toBe('profile');
+    expect(m.channelParams!.google).not.toMatchObject(SEARCH_START);
+    const fitted = explainFinalModel(series, m, null);
+    expect(fitted.caveats.map((c) => c.code)).not.toContain('curve_not_estimated');
+  });
+
+  it('the profile fit says the curve is not estimated where the data hold under 28 days of it', () => {
+    const late = launchedAt(base, 'google', n - 20);
+    const m = fitFinalModel(late, 3);
+    expect(m.curveFit).toBe('profile');
+    const e = explainFinalModel(late, m, null);
+    const caveat = e.caveats.find((c) => c.code === 'curve_not_estimated');
+    expect(caveat?.channels).toEqual(['google']);
+    const days = late.spend[late.channels.indexOf('google')].filter((v) => v > 0).length;
+    expect(days).toBeLessThan(28);
+    expect(caveat?.message).toContain(
+      `google: its spend starts on ${late.dates[n - 20]}, ${days} days of it in the data (under 28)`,
+    );
   });
 
   it('says nothing where every channel spends from the start', () => {

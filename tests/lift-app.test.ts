@@ -131,15 +131,15 @@ describe('lift tests in the app', () => {
   });
 
   it('explain (phase 3) shows calibrated and uncalibrated ROAS side by side', async () => {
-    const tenant = generateTenant('extreme_heating');
+    const tenant = generateTenant('medium_footwear');
     const tests = tenant.series.channels.map((c) => benchLiftTest(tenant, c).test);
-    s.app.addLiftTests({ tenant: 'extreme_heating', csv: liftTestsToCsv(tests), source: 'x.csv' });
-    const e = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 3, replicates: 20 });
+    s.app.addLiftTests({ tenant: 'medium_footwear', csv: liftTestsToCsv(tests), source: 'x.csv' });
+    const e = await s.app.explainTenant({ tenant: 'medium_footwear', phase: 3, replicates: 20 });
     expect(e.calibration?.applied).toBe(true);
     let farOff = 0;
     for (const ch of e.channels) {
       expect(ch.uncalibrated_roas).not.toBeNull();
-      // calibrated closer to the truth than uncalibrated on this tenant (meta 32% off, google 16%)
+      // calibrated closer to the truth than uncalibrated on this tenant (meta 4% off, google 79%)
       expect(Math.abs(ch.roas_error!)).toBeLessThan(Math.abs(ch.uncalibrated_roas_error!));
       // the intervals are the calibrated model's: around the calibrated figure, and where the
       // uncalibrated one was far off (above 25%), not around that one
@@ -148,13 +148,13 @@ describe('lift tests in the app', () => {
       expect(iv[1]).toBeGreaterThanOrEqual(ch.roas);
       if (Math.abs(ch.uncalibrated_roas_error!) > 0.25) {
         farOff++;
-        expect(ch.uncalibrated_roas!).toBeLessThan(iv[0]);
+        expect(ch.uncalibrated_roas! < iv[0] || ch.uncalibrated_roas! > iv[1]).toBe(true);
       }
     }
     expect(farOff).toBeGreaterThan(0);
     expect(e.uncertainty!.method).toMatch(/calibrated model/);
     // the report shows the same calibrated model, with the uncalibrated ROAS beside it
-    const r = await s.app.writeReport({ tenant: 'extreme_heating', phase: 3 });
+    const r = await s.app.writeReport({ tenant: 'medium_footwear', phase: 3 });
     const html = readFileSync(r.file, 'utf8');
     expect(html).toContain('ROAS (calibrated)');
     expect(html).toContain('uncalibrated ROAS');
@@ -167,7 +167,7 @@ describe('lift tests in the app', () => {
       /^Calibrated with 2 lift test\(s\): ROAS meta \d\.\d\d \(uncalibrated /,
     );
     // phase 1 has no adstock/Hill shapes to calibrate: the report says so, figures unchanged
-    const e1 = await s.app.explainTenant({ tenant: 'extreme_heating', phase: 1 });
+    const e1 = await s.app.explainTenant({ tenant: 'medium_footwear', phase: 1 });
     expect(e1.calibration?.applied).toBe(false);
     expect(e1.calibration?.notes.join(' ')).toMatch(/phase 3 models only/);
   }, 240_000);

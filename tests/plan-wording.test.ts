@@ -86,11 +86,12 @@ describe("the last period's burst", () => {
     const even = r.channels.map(() => new Float64Array(28).fill(1000));
     expect(lastPeriodBursts(r, even, 1e-6)).toEqual([]);
     const burst = even.map((x) => Float64Array.from(x, (v, t) => (t === 27 ? 3000 : v)));
-    // meta keeps 0.11 of its adstock from one day to the next in this model: the tail earns
-    // under a tenth of the return on its burst, which is not the tail's doing.
-    expect(r.decay[0]).toBeLessThan(0.2);
+    // A channel without carry-over (meta's decay set to 0; this model's is 0.21 since its curves
+    // are the profile fit on all rows, the truth's 0.26, and 0.11 before): the tail earns nothing
+    // of the return on its burst, which is not the tail's doing.
     expect(r.decay[1]).toBeGreaterThan(0.3);
-    expect(lastPeriodBursts(r, burst, 1e-6).map((b) => b.channel)).toEqual(['google']);
+    const shortMeta = { ...r, decay: r.decay.map((d, c) => (c === 0 ? 0 : d)) };
+    expect(lastPeriodBursts(shortMeta, burst, 1e-6).map((b) => b.channel)).toEqual(['google']);
     // Without a tail nothing after the horizon pays for it: the weather's, not this note's.
     const noTail = responseOf(model, tenant.series, long, 28, 0);
     expect(lastPeriodBursts(noTail, burst, 1e-6)).toEqual([]);

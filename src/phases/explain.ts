@@ -772,6 +772,7 @@ function constantSpendCaveats(series: TenantSeries): Caveat[] {
  */
 function curveNotEstimatedCaveats(series: TenantSeries, model: FinalModel): Caveat[] {
   if (model.phase !== 3 || !model.channelParams) return [];
+  if (model.curveFit === 'profile') return profileCurveNotEstimatedCaveats(series);
   const n = series.target.length;
   const lastWindow = Math.max(...innerTrainEnds(n, 3));
   const need = LATE_START_TRAIN_PERIODS[series.frequency];
@@ -795,6 +796,33 @@ function curveNotEstimatedCaveats(series: TenantSeries, model: FinalModel): Cave
           `${channel}: its spend starts on ${series.dates[first]}, and the search of carry-over and saturation trains on rows up to ${series.dates[lastWindow - 1]} at most (${before} ${unit} of its spend there, under ${need}), ` +
           `so its curve is not estimated: the model assumes the search's starting one (decay ${SEARCH_START.decay}, half saturation at its median spend, Hill shape ${SEARCH_START.s}) and fits only its level; ` +
           `its ROAS and contribution rest on that assumption and its marginal ROAS, response curve and carry-over more so, whatever their intervals say; a lift test on it, or more data after its launch, would measure the curve`,
+      },
+    ];
+  });
+}
+
+/**
+ * curveNotEstimatedCaveats of a model whose curves are the profile fit on all rows (final.ts
+ * profileCurves): that fit sees every row of a late channel's spend, so its curve is estimated
+ * where the data hold LATE_START_TRAIN_PERIODS periods of that spend, and not where they hold
+ * fewer (the fit then reads a curve off a few periods).
+ */
+function profileCurveNotEstimatedCaveats(series: TenantSeries): Caveat[] {
+  const n = series.target.length;
+  const need = LATE_START_TRAIN_PERIODS[series.frequency];
+  const unit = series.frequency === 'daily' ? 'days' : 'weeks';
+  return series.channels.flatMap((channel, c) => {
+    const first = firstSpendRow(series.spend[c]);
+    const periods = spendPeriods(series.spend[c], n);
+    if (first < 0 || periods >= need) return [];
+    return [
+      {
+        code: 'curve_not_estimated',
+        channels: [channel],
+        message:
+          `${channel}: its spend starts on ${series.dates[first]}, ${periods} ${unit} of it in the data (under ${need}), ` +
+          `so its curve is not estimated: its carry-over and saturation are read off those ${unit} alone and its level is fitted on them; ` +
+          `its ROAS and contribution rest on that reading and its marginal ROAS, response curve and carry-over more so, whatever their intervals say; a lift test on it, or more data after its launch, would measure the curve`,
       },
     ];
   });

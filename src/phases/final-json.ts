@@ -50,6 +50,8 @@ export interface FinalModelJSON {
   weeklyScales?: number[];
   /** The trend's growth curve, a log rate a year (FinalModel.growth); absent for the straight trend. */
   growth?: number;
+  /** 'profile': the curves are the profile least-squares fit (FinalModel.curveFit); absent otherwise. */
+  curveFit?: 'profile';
 }
 
 /** The form a channel's lag has in models written now (FinalModelJSON.delayForm). */
@@ -88,6 +90,7 @@ export function finalToJSON(m: FinalModel): FinalModelJSON {
       : {}),
     ...(m.weeklyScales ? { weeklyScales: [...m.weeklyScales] } : {}),
     ...(m.growth !== undefined ? { growth: m.growth } : {}),
+    ...(m.curveFit ? { curveFit: m.curveFit } : {}),
   };
 }
 
@@ -208,6 +211,8 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     !(typeof json.growth === 'number' && Number.isFinite(json.growth) && json.growth !== 0)
   )
     fail('growth must be a finite non-zero number (a log growth rate a year)');
+  if (json.curveFit !== undefined && !(json.curveFit === 'profile' && json.phase === 3))
+    fail("curveFit must be 'profile', on a phase-3 model");
   return {
     tenant: String(json.tenant),
     phase: json.phase,
@@ -228,5 +233,6 @@ export function finalFromJSON(input: FinalModelJSON | string): FinalModel {
     ...(heldAtZero && heldAtZero.length > 0 ? { heldAtZero } : {}),
     ...(weeklyScales ? { weeklyScales } : {}),
     ...(json.growth !== undefined ? { growth: json.growth } : {}),
+    ...(json.curveFit !== undefined ? { curveFit: json.curveFit } : {}),
   };
 }

@@ -99,6 +99,13 @@ import {
 import type { Frequency, SyntheticTenant, TenantSeries } from '../core/types.js';
 import { explainFinalModel, quantile, relError } from './explain.js';
 import {
+  BOOTSTRAP_LOCAL_ROUNDS,
+  fitProfileCurves,
+  ProfileCurveCache,
+  WINDOW_GRID,
+  WINDOW_SWEEPS,
+} from './curve-fit.js';
+import {
   allRowsDelays,
   allRowsSearch,
   allRowsSharedMedia,
@@ -313,11 +320,15 @@ export const DATA_WINDOW_FACTOR = 0.75;
  * (160 channels) as the pair with the narrowest 80% ROAS intervals (mean log width relative to
  * the estimate) among those covering the truth on >= 80% of the channels: `node
  * dist/bench/intervals.js --from s7.json,s13.json,s17.json,s19.json --calibrate-scale` on their
- * `--coverage --heldout S --out` records.
+ * `--coverage --heldout S --out` records. Since INTERVALS_VERSION 36 (daily curves by profile
+ * least squares, final.ts profileCurves; replicates refitted as window fits are) a was chosen
+ * again on the same sets with b, the data-window term and the 95% stretch kept: the smallest a
+ * (step 0.01) covering the truth on >= 80% of the channels at 80% (0.21 -> 0.54; the pair rule's
+ * narrowest widths lie within 2 points of each other for b from 0 to 1.5, docs/intervals.md).
  */
 export const WINDOW_WIDTH_SCALE: WidthScale = stretch95({
-  p80: 0.21,
-  p95: 0.21,
+  p80: 0.54,
+  p95: 0.54,
   window: 1.15,
   data: DATA_WINDOW_FACTOR,
 });
@@ -325,11 +336,12 @@ export const WINDOW_WIDTH_SCALE: WidthScale = stretch95({
  * Width scale of marginal ROAS (per channel and per weather state) with window refits: the same
  * rule on the marginal-ROAS records of the same calibration sets (`--calibrate-scale --figure
  * marginal_roas`). The window spread of a curve's slope guides its error less than that of its
- * average, so its factor is larger.
+ * average, so its factor is larger. Bootstrap factor chosen again as WINDOW_WIDTH_SCALE's
+ * (INTERVALS_VERSION 36: 0.21 -> 0.79).
  */
 export const MARGINAL_WINDOW_WIDTH_SCALE: WidthScale = stretch95({
-  p80: 0.21,
-  p95: 0.21,
+  p80: 0.79,
+  p95: 0.79,
   window: 1.6,
   data: DATA_WINDOW_FACTOR,
 });
@@ -445,9 +457,11 @@ export const LEVELS = [
  * made again; 33: the calibration's shape test (calibration.ts SHAPE_LEVEL), so
  * calibrated explanations kept before it are made again; 34: the calibrated channels'
  * information floor (addInformationFloor); 35: pooled ROAS on the log scale toward the
- * channels' geometric mean (poolRoas).
+ * channels' geometric mean (poolRoas); 36: daily curves by profile least squares on all rows
+ * (final.ts profileCurves), replicates refitted as window fits are, bootstrap factors chosen
+ * again (WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE).
  */
-export const INTERVALS_VERSION = 35;
+export const INTERVALS_VERSION = 36;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -472,6 +486,11 @@ export interface IntervalOptions extends FinalModelOptions {
    * differ only in their target); speed only, bit-identical models (search.ts SearchTrialCache).
    */
   trialCache?: SearchTrialCache;
+  /**
+   * Design-only work shared by the replicates' profile curve fits (curve-fit.ts
+   * ProfileCurveCache); speed only, bit-identical models.
+   */
+  curveCache?: ProfileCurveCache;
 }
 
 /** Block length rule of the moving-block bootstrap (module comment). */
@@ -968,6 +987,25 @@ export function refitReplicate(
     // Every channel is calibrated: its shape is chosen among its candidates, no search needed.
     return recalibrateReplicate(series, point, point.channelParams!, tests, candidates);
   }
+  if (point.curveFit === 'profile' && point.channelParams) {
+    // The point's curves are the profile least-squares fit (final.ts profileCurves): the
+    // replicate refits them as a window fit is made, from the point's curves (the bootstrap
+    // world's truth): one sweep of the window grid, then the local rounds.
+    const params = fitProfileCurves(series, point.channelParams, {
+      calendar: point.calendar,
+      weather: point.weather,
+      growthLogRate: point.growth,
+      sweeps: WINDOW_SWEEPS,
+      grid: WINDOW_GRID,
+      localRounds: BOOTSTRAP_LOCAL_ROUNDS,
+      kWithinSpend: true,
+      cache: options.curveCache,
+    }).params;
+    if (options.calibration && tests) {
+      return recalibrateReplicate(series, point, params, tests, options.calibration.candidates);
+    }
+    return fitFinalModel(series, 3, { ...options, channelParams: params });
+  }
   // The point model's search rule: one shape shared by the channels on weekly data (final.ts).
   const shared = allRowsSharedMedia(series, options.lags);
   const searchOptions = {
@@ -1241,7 +1279,11 @@ export function bootstrapFigures(
   const pointRuns = pointSearchRuns(series, model, options);
   // The replicates keep the series' design (only the target is redrawn): their phase-3 searches
   // share the candidates' trials (bit-identical figures, about half the search time).
-  const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
+  const shared = {
+    ...options,
+    trialCache: options.trialCache ?? new SearchTrialCache(),
+    curveCache: options.curveCache ?? new ProfileCurveCache(),
+  };
   for (let b = 0; b < replicates; b++) {
     checkCancelled();
     const target = world.draw(rng);
@@ -1279,6 +1321,7 @@ export function bootstrapFigures(
     ...(dataWindows.length > 0 ? { dataWindows } : {}),
     ...(notPooled.length > 0 ? { notPooled } : {}),
     ...(kindRefit ? { kindRefit } : {}),
+    ...(model.curveFit ? { curveFit: model.curveFit } : {}),
     revenue: series.target.reduce((a, v) => a + v, 0),
   };
 }
@@ -1379,7 +1422,11 @@ export function modelLiftSpread(
     const rng = new SeededRandom(
       seedFromString(`lift-check:${randomKeyOf(series)}`, options.seed ?? 0),
     );
-    const shared = { ...options, trialCache: options.trialCache ?? new SearchTrialCache() };
+    const shared = {
+      ...options,
+      trialCache: options.trialCache ?? new SearchTrialCache(),
+      curveCache: options.curveCache ?? new ProfileCurveCache(),
+    };
     const replicates: FinalModel[] = [];
     for (let b = 0; b < count; b++) {
       checkCancelled();
@@ -1441,6 +1488,8 @@ export interface BootstrapFigures {
   figures: number[][];
   failed: number;
   blockLength: number;
+  /** The point's FinalModel.curveFit: how its replicates and windows refit the curves (the method's words). */
+  curveFit?: 'profile';
   /** The series' frequency (the default width scale depends on it: defaultWidthScale). */
   frequency?: Frequency;
   /** Figure vectors of the window refits (windowFigures); empty when there are none. */
@@ -1653,7 +1702,9 @@ export function addIntervalsFromFigures(
           ? `, and with the moves of ${testShifts.length} recalibrations with one test moved by -1 or +1 standard error`
           : '')
       : windows.length > 0
-        ? `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)` +
+        ? (boot.curveFit === 'profile'
+            ? `moving-block residual bootstrap, curves refitted by profile least squares per replicate (from the point's), combined with the spread of the ${windows.length} window refits (the point's profile fit on nested training windows)`
+            : `moving-block residual bootstrap, full phase refit (search included) per replicate, combined with the spread of the ${windows.length} window refits (the point's searches on nested training windows)`) +
           (dataWindows.length > 0
             ? ` and of the ${dataWindows.length} data-window refits (the point's parameters fitted on each fold's training rows)`
             : '') +

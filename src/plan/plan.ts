@@ -763,6 +763,9 @@ const pct = (v: number): string => `${Math.round(v * 100)}%`;
  * channel's share of its budget in the top third of periods by that column is compared with the
  * same share in the plan made with the outlook's weather held at its average.
  */
+/** Total spend of a plan over its channels and periods. */
+const budgetOf = (plan: readonly Float64Array[]): number => plan.reduce((a, p) => a + total(p), 0);
+
 function weatherShift(
   r: SeparableResponse,
   outlook: Outlook,
@@ -823,8 +826,9 @@ function weatherShift(
       };
     }
     // A channel the plan spends nothing on (a bound of 0) read "the 2 wettest weeks get 50% of
-    // it either way" of a budget of 0.
-    if (!(total(plan[c]) > 0)) {
+    // it either way" of a budget of 0; the optimizer's zero can be a rounding residue (1e-12 of
+    // the budget), which read "the 10 hottest days get 100% either way" of nothing.
+    if (!(total(plan[c]) > 1e-9 * budgetOf(plan))) {
       return {
         ...none,
         effect: 'no_spend',
