@@ -39,7 +39,14 @@ import { momentsOf } from '../core/standardize.js';
 import { median } from '../core/stats.js';
 import type { Frequency, TenantSeries } from '../core/types.js';
 import { chooseAndFit, predictChosen, type ChosenModel } from './choose.js';
-import { fitProfileCurves, PROFILE_SIMPLIFY, WINDOW_GRID, WINDOW_SWEEPS } from './curve-fit.js';
+import {
+  fitProfileCurves,
+  PROFILE_SIMPLIFY,
+  ProfileCurveCache,
+  WINDOW_GRID,
+  WINDOW_SWEEPS,
+  type CurveFitOptions,
+} from './curve-fit.js';
 import {
   WEEKLY_PHASE2_RIDGE,
   WEEKLY_PHASE3_RIDGE,
@@ -428,20 +435,39 @@ function profileCurves(
   start: Record<string, ChannelParams>,
   spec: { calendar: boolean; weather: readonly string[]; growthLogRate: number | undefined },
 ): { params: Record<string, ChannelParams>; windows: Record<string, ChannelParams>[] } {
-  const n = series.target.length;
   const fit = fitProfileCurves(series, start, {
     ...spec,
     simplify: PROFILE_SIMPLIFY,
     kWithinSpend: true,
   });
-  const windows = pooledSearchEnds(n)
+  const windows = profileWindowFits(series, fit.params, { ...spec, kWithinSpend: true });
+  const moved = JSON.stringify(fit.bestParams) !== JSON.stringify(fit.params);
+  return { params: fit.params, windows: moved ? [...windows, fit.bestParams] : windows };
+}
+
+/**
+ * The window fits of a profile curve fit: the same fit (WINDOW_SWEEPS sweeps of WINDOW_GRID, from
+ * `params`) on the training rows of the 5 standard folds (pooledSearchEnds), k re-derived on all
+ * rows. The phase-3 model's (profileCurves) and the plan model's (plan/curves.ts) searchRuns.
+ */
+export function profileWindowFits(
+  series: TenantSeries,
+  params: Readonly<Record<string, ChannelParams>>,
+  spec: Pick<
+    CurveFitOptions,
+    'calendar' | 'weather' | 'growthLogRate' | 'shapePrior' | 'kWithinSpend'
+  >,
+): Record<string, ChannelParams>[] {
+  const n = series.target.length;
+  return pooledSearchEnds(n)
     .slice(0, -1)
     .map((end) => {
-      const w = fitProfileCurves(seriesPrefix(series, end), fit.params, {
+      const w = fitProfileCurves(seriesPrefix(series, end), params, {
         ...spec,
         sweeps: WINDOW_SWEEPS,
         grid: WINDOW_GRID,
-        kWithinSpend: true,
+        // A window fit visits each candidate once: keeping its columns only costs copies.
+        cache: new ProfileCurveCache(0),
       }).params;
       return Object.fromEntries(
         series.channels.map((c, i) => [
@@ -450,8 +476,6 @@ function profileCurves(
         ]),
       );
     });
-  const moved = JSON.stringify(fit.bestParams) !== JSON.stringify(fit.params);
-  return { params: fit.params, windows: moved ? [...windows, fit.bestParams] : windows };
 }
 
 /** Fits the phase's model on all rows of the series. */

@@ -5,20 +5,19 @@
  * (planCurveDoubt). docs/planner.md "Curves for planning".
  */
 import { constantSpendChannels, lowSpendChannels } from '../core/data-warnings.js';
-import { seriesPrefix } from '../core/folds.js';
-import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
 import {
   BOOTSTRAP_LOCAL_ROUNDS,
   fitProfileCurves,
-  ProfileCurveCache,
   PROFILE_SIMPLIFY,
-  WINDOW_GRID,
-  WINDOW_SWEEPS,
   type CurveFitOptions,
 } from '../phases/curve-fit.js';
-import { fitFinalModel, pooledSearchEnds, predictFinal, type FinalModel } from '../phases/final.js';
-import { hillKFor } from '../phases/media.js';
+import {
+  fitFinalModel,
+  predictFinal,
+  profileWindowFits,
+  type FinalModel,
+} from '../phases/final.js';
 import { DECAY_BOUNDS, K_MULT_BOUNDS } from '../phases/search.js';
 import { historicalAttribution } from './attribution.js';
 
@@ -94,23 +93,7 @@ export function planCurveFit(
     ...spec,
     simplify: options.simplify ?? PLAN_CURVE_SIMPLIFY,
   });
-  const n = series.target.length;
-  const windows = pooledSearchEnds(n)
-    .slice(0, -1)
-    .map((end) => {
-      const w = fitProfileCurves(seriesPrefix(series, end), fit.params, {
-        ...spec,
-        sweeps: WINDOW_SWEEPS,
-        grid: WINDOW_GRID,
-        cache: new ProfileCurveCache(0),
-      }).params;
-      return Object.fromEntries(
-        series.channels.map((c, i) => [
-          c,
-          { ...w[c], k: hillKFor(geometricAdstock(series.spend[i], w[c].decay), n, w[c].k_mult) },
-        ]),
-      );
-    });
+  const windows = profileWindowFits(series, fit.params, spec);
   // The best fit without the rule, when the rule moved a curve, is checked against as a window
   // fit: the data support it at least as well, so the plan goes no further than its best step.
   const best =
