@@ -17,7 +17,10 @@
  *   the point model, decides the delayed carry-over on all rows where the point model has one
  *   (final.ts allRowsDelays; none by default, ALL_ROWS_LAGS) and
  *   fits the Ridge/GBM/blend choice with every channel's contribution held >= 0
- *   (nonNegativeContributions); phases 0-2 refit with fitFinalModel. The replicate's figures are
+ *   (nonNegativeContributions); phases 0-2 refit with fitFinalModel. A daily phase-3 model whose
+ *   curves are the profile least-squares fit (FinalModel.curveFit, INTERVALS_VERSION 36) has them
+ *   refitted instead as its window fits are made: one sweep of the window grid from the point's
+ *   curves, then the local rounds (refitReplicate). The replicate's figures are
  *   computed on the observed series exactly as the point figures are.
  * Block length L: daily data 28 rows (4 weeks: covers the weekly cycle and the carry-over of
  *   decay up to 0.9, whose half-life is 6.6 days); weekly data max(4, round(n^(1/3))) weeks (the
