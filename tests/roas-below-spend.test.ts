@@ -53,6 +53,10 @@ describe('roas_below_spend_seen', () => {
     expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
       `and ${Math.round(100 * first.share)}% of the effect`,
     );
+    // The measurement it quotes is of weekly tenants: said on weekly data (and only there).
+    expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
+      'on generated weekly tenants such ROAS read a median 117% from the truth',
+    );
   });
 
   it('says nothing where the data show the channel at zero (a built-in daily tenant)', () => {

@@ -521,13 +521,16 @@ export const BELOW_SPEND_SHARE = 0.5;
  * a new user's daily file of always-on spend read meta and google at 2.6 and 2.4 times their true
  * ROAS with marginal ROAS within 5%. Phase 3 only (its adstock/Hill curve); read off the
  * explanation's response curve (a constant spend per period) at the 5th percentile and the mean.
+ * The message quotes the weekly measurement on weekly data only: the daily one was of the pooled
+ * search's curves, which daily models no longer have (final.ts profileCurves).
  */
 function belowSpendSeenCaveats(
   series: TenantSeries,
   channels: readonly ChannelDecomposition[],
   shares: readonly (BelowSpend | null)[],
 ): Caveat[] {
-  const period = series.frequency === 'weekly' ? 'week' : 'day';
+  const weekly = series.frequency === 'weekly';
+  const period = weekly ? 'week' : 'day';
   const out: Caveat[] = [];
   series.channels.forEach((name, c) => {
     const below = shares[c] ?? null;
@@ -539,9 +542,9 @@ function belowSpendSeenCaveats(
       message:
         `${name}: its spend stayed above ${Math.round((100 * low) / average)}% of its average ${period} on 95% of its ${period}s, ` +
         `and ${Math.round(100 * share)}% of the effect the model gives an average ${period} lies below that level, where the data have no rows: ` +
-        `its ROAS and contribution count that part from the curve's shape alone (on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it); ` +
+        `its ROAS and contribution count that part from the curve's shape alone${weekly ? ' (on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it)' : ''}; ` +
         `with intervals, the lower ends of its ROAS and contribution reach down to the part above that level (ROAS ${(channels[c].roas * (1 - share)).toFixed(2)}); ` +
-        `its marginal ROAS, measured where it spent, is the firmer figure (a median 38% there)`,
+        `its marginal ROAS, measured where it spent, is the firmer figure${weekly ? ' (a median 38% there)' : ''}`,
     });
   });
   return out;
