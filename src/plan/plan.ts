@@ -763,15 +763,14 @@ const pct = (v: number): string => `${Math.round(v * 100)}%`;
  * channel's share of its budget in the top third of periods by that column is compared with the
  * same share in the plan made with the outlook's weather held at its average.
  */
-/** Total spend of a plan over its channels and periods. */
-const budgetOf = (plan: readonly Float64Array[]): number => plan.reduce((a, p) => a + total(p), 0);
-
 function weatherShift(
   r: SeparableResponse,
   outlook: Outlook,
   plan: readonly Float64Array[],
   flat: readonly Float64Array[],
   unit: string,
+  /** Spend at or below which a channel counts as not spent (makePlan's `dust`, its channels' rule). */
+  dust: number,
   /**
    * The checked plan stays at its anchor: why, in words ("the refits' check ...": the weather
    * line says so instead of "the weather moves none of its budget", which read as "the weather
@@ -827,8 +826,9 @@ function weatherShift(
     }
     // A channel the plan spends nothing on (a bound of 0) read "the 2 wettest weeks get 50% of
     // it either way" of a budget of 0; the optimizer's zero can be a rounding residue (1e-12 of
-    // the budget), which read "the 10 hottest days get 100% either way" of nothing.
-    if (!(total(plan[c]) > 1e-9 * budgetOf(plan))) {
+    // the budget), which read "the 10 hottest days get 100% either way" of nothing: the same
+    // rule as the plan's channels, whose spend reads 0 there.
+    if (!(total(plan[c]) > dust)) {
       return {
         ...none,
         effect: 'no_spend',
@@ -2160,7 +2160,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           flatOptimum,
         }
       : null;
-  const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day', anchored);
+  const shift = weatherShift(r, outlook, x, flat, weekly ? 'week' : 'day', dust, anchored);
 
   let truth: PlanTruth | null = null;
   let trueResponse: SeparableResponse | null = null;
