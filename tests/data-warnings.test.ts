@@ -170,7 +170,7 @@ describe('weekly data, weather and spend', () => {
     // (share 0; the CSV reader refuses such a column, a series built in code can hold one).
     const held = lowSpendChannels(s);
     expect(held.map((x) => x.channel)).toEqual(['tiny', 'rare', 'zero']);
-    expect(held[0].share).toBeCloseTo(200 / 25_200, 12); // 20,000 + 200 + 5,000 in all
+    expect(held[0].share).toBeCloseTo(1800 / 221_800, 12); // 20,000 + 200 + 5,000 in all
     expect(held[1]).toMatchObject({ active: 1, rows: 200 });
     expect(held[2]).toMatchObject({ share: 0, active: 0 });
     expect(lowSpendChannels(series(n, 'daily', { spend: [zero, zero] }))).toEqual([]);
@@ -183,6 +183,39 @@ describe('weekly data, weather and spend', () => {
     for (let i = 0; i < 10; i++) b[i * 20] = 40;
     const s = series(n, 'daily', { channels: ['a', 'b'], spend: [a, b] });
     expect(codes(s, 2).map((x) => x.code)).not.toContain('low_spend_channel');
+  });
+
+  it('a late launch is judged on its own span, and many channels lower the share (a tenth of an even split)', () => {
+    // 12 channels: 11 at 100 a day from the first day, a 12th at 10 a day from day 801 of 1,000.
+    // Over all rows it is 2,000 / 1,102,000 = 0.18% of spend; from its launch on 2,000 / 222,000 =
+    // 0.90%, above the 12-channel threshold 0.1 / 12 = 0.83% (below the flat 2%): not flagged.
+    const n = 1000;
+    const full = Array.from({ length: 11 }, () => new Float64Array(n).fill(100));
+    const late = new Float64Array(n);
+    for (let t = 800; t < n; t++) late[t] = 10;
+    const names = [...Array.from({ length: 11 }, (_, i) => `c${i + 1}`), 'late'];
+    expect(
+      lowSpendChannels(series(n, 'daily', { channels: names, spend: [...full, late] })),
+    ).toEqual([]);
+    // At 9 a day it is 1,800 / 221,800 = 0.81% of its span's spend: flagged, and said so.
+    const lower = late.map((v) => (v > 0 ? 9 : 0));
+    const s = series(n, 'daily', { channels: names, spend: [...full, lower] });
+    const held = lowSpendChannels(s);
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ channel: 'late', active: 200, rows: n, first: 800 });
+    expect(held[0].share).toBeCloseTo(
+      ((1800 / (800 * 1100 + 200 * 1109)) * (800 * 1100 + 200 * 1109)) / 221_800,
+      12,
+    );
+    const warning = codes(s, 2).find((x) => x.code === 'low_spend_channel')!;
+    expect(warning.message).toContain(
+      '(0.8% of all spend since its first spend (day 801), on 200 of 1000 days)',
+    );
+    // Two channels keep the flat 2%: a channel at 1.9% of the spend on every row is flagged.
+    const two = series(n, 'daily', {
+      spend: [new Float64Array(n).fill(98.1), new Float64Array(n).fill(1.9)],
+    });
+    expect(lowSpendChannels(two).map((x) => x.channel)).toEqual(['google']);
   });
 });
 

@@ -44,8 +44,17 @@ export interface DataWarning {
   message: string;
 }
 
-/** A channel below this share of all spend has almost no spend. */
+/**
+ * A channel below this share of all spend has almost no spend (with more than five channels the
+ * smaller LOW_SPEND_EVEN_SPLIT of an even split's share: lowSpendThreshold).
+ */
 export const LOW_SPEND_SHARE = 0.02;
+/**
+ * ... or, with many channels, below this fraction of an even split's share (1 / channels that
+ * spend): a 12-channel tenant's smallest channels spend 2-3% each as a matter of course (a long
+ * tail), and one at 1.9% was among its best-estimated ROAS on an outside probe's data.
+ */
+export const LOW_SPEND_EVEN_SPLIT = 0.1;
 /** ... as has a channel that spends on fewer than this share of the rows. */
 export const LOW_SPEND_ACTIVE_ROWS = 0.05;
 
@@ -279,31 +288,69 @@ function unknownKindWarnings(series: TenantSeries): DataWarning[] {
 /** A channel with almost no spend in the data (LOW_SPEND_SHARE, LOW_SPEND_ACTIVE_ROWS). */
 export interface LowSpendChannel {
   channel: string;
-  /** Its share of all spend over the rows. */
+  /**
+   * Its share of all spend over the rows from its first spend on when it was launched late (spends
+   * on at least half the rows from then on), else over all rows: a channel launched late is judged
+   * on the rows it has been live.
+   */
   share: number;
+  /** Row of its first spend, when launched late (above). */
+  first?: number;
   /** Rows on which it spends anything. */
   active: number;
   rows: number;
 }
 
 /**
- * The channels with almost no spend: under LOW_SPEND_SHARE of all spend, or spending on under
- * LOW_SPEND_ACTIVE_ROWS of the rows. A channel that never spends is one of them (share 0); none
- * is when no channel spends. The import's warning, explain's caveat and the planner's hold
+ * The share of all spend under which a channel has almost no spend, among `spending` channels
+ * that spend: LOW_SPEND_SHARE, or LOW_SPEND_EVEN_SPLIT / spending when that is smaller (more
+ * than five channels).
+ */
+export function lowSpendThreshold(spending: number): number {
+  return Math.min(LOW_SPEND_SHARE, LOW_SPEND_EVEN_SPLIT / Math.max(1, spending));
+}
+
+/**
+ * The channels with almost no spend: under lowSpendThreshold of all spend (from their first spend
+ * on, when launched late: LowSpendChannel.share), or spending on under LOW_SPEND_ACTIVE_ROWS of all rows (too few rows to
+ * learn from, whenever they are). A channel that never spends is one of them (share 0); none is
+ * when no channel spends. The import's warning, explain's caveat and the planner's hold
  * (plan/guard.ts) read the same rule.
  */
 export function lowSpendChannels(series: TenantSeries): LowSpendChannel[] {
   const n = series.target.length;
-  const totals = series.spend.map((x) => x.reduce((s, v) => s + v, 0));
-  const all = totals.reduce((s, v) => s + v, 0);
-  if (!(all > 0) || n === 0) return [];
+  if (n === 0) return [];
+  // Total spend of all channels up to each row, so a late channel's share covers its own span.
+  const totalBefore = new Float64Array(n + 1);
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (const x of series.spend) s += x[t];
+    totalBefore[t + 1] = totalBefore[t] + s;
+  }
+  const all = totalBefore[n];
+  if (!(all > 0)) return [];
+  const spending = series.spend.filter((x) => x.some((v) => v > 0)).length;
+  const threshold = lowSpendThreshold(spending);
   return series.channels.flatMap((channel, c) => {
-    const share = totals[c] / all;
+    const x = series.spend[c];
+    let first = -1;
     let active = 0;
-    for (const v of series.spend[c]) if (v > 0) active++;
-    return share >= LOW_SPEND_SHARE && active / n >= LOW_SPEND_ACTIVE_ROWS
+    let own = 0;
+    for (let t = 0; t < n; t++) {
+      if (x[t] > 0) {
+        active++;
+        if (first < 0) first = t;
+      }
+      own += x[t];
+    }
+    // A launch: spend on at least half the rows from its first spend on. A channel spent on a few
+    // scattered rows is judged on all rows (and by LOW_SPEND_ACTIVE_ROWS).
+    const launched = first > 0 && active >= (n - first) / 2;
+    const from = launched ? first : 0;
+    const share = own / (all - totalBefore[from]);
+    return share >= threshold && active / n >= LOW_SPEND_ACTIVE_ROWS
       ? []
-      : [{ channel, share, active, rows: n }];
+      : [{ channel, share, active, rows: n, ...(launched ? { first } : {}) }];
   });
 }
 
@@ -319,11 +366,18 @@ export function constantSpendChannels(series: TenantSeries): string[] {
   });
 }
 
-/** "under 0.1% of all spend, on 5 of 156 weeks". */
+/**
+ * "under 0.1% of all spend, on 5 of 156 weeks"; a late launch: "0.9% of all spend since its first
+ * spend (day 801), on 295 of 1095 days".
+ */
 export function describeLowSpend(low: LowSpendChannel, frequency: Frequency): string {
   const unit = frequency === 'daily' ? 'days' : 'weeks';
   const pct = low.share < 0.001 ? 'under 0.1' : (100 * low.share).toFixed(1);
-  return `${pct}% of all spend, on ${low.active} of ${low.rows} ${unit}`;
+  const since =
+    low.first !== undefined && low.first > 0
+      ? ` since its first spend (${unit.slice(0, -1)} ${low.first + 1})`
+      : '';
+  return `${pct}% of all spend${since}, on ${low.active} of ${low.rows} ${unit}`;
 }
 
 function spendWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {

@@ -462,9 +462,11 @@ export const LEVELS = [
  * information floor (addInformationFloor); 35: pooled ROAS on the log scale toward the
  * channels' geometric mean (poolRoas); 36: daily curves by profile least squares on all rows
  * (final.ts profileCurves), replicates refitted as window fits are, bootstrap factors chosen
- * again (WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE).
+ * again (WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE); 37: the low-spend rule's share with
+ * many channels and late launches (data-warnings.ts lowSpendChannels), which decides the
+ * low_spend_channel caveat and the channels left out of pooled ROAS.
  */
-export const INTERVALS_VERSION = 36;
+export const INTERVALS_VERSION = 37;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

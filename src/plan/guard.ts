@@ -35,8 +35,11 @@ export interface ChannelGuard {
   reason: 'correlated_spend' | 'low_spend' | 'constant_spend';
   /** Share of the channel's spend variance explained by the other channels' spend. */
   r2: number;
-  /** low_spend: its share of all spend and the periods it spends on, of all periods. */
-  low_spend?: { share: number; active_periods: number; periods: number };
+  /**
+   * low_spend: its share of all spend (from its first spend on), the periods it spends on, of all
+   * periods, and the period of its first spend when after the first (0-based).
+   */
+  low_spend?: { share: number; active_periods: number; periods: number; first_period?: number };
   /** Least and most spend over the horizon as multiples of the channel's share of the budget in baseline (a). */
   min_multiple: number;
   max_multiple: number;
@@ -113,7 +116,12 @@ export function channelGuards(
           channel,
           reason: 'low_spend',
           r2: r2[c],
-          low_spend: { share: low.share, active_periods: low.active, periods: low.rows },
+          low_spend: {
+            share: low.share,
+            active_periods: low.active,
+            periods: low.rows,
+            ...(low.first !== undefined ? { first_period: low.first } : {}),
+          },
           min_multiple: 1,
           max_multiple: 1,
         },

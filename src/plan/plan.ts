@@ -2195,7 +2195,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   if (guardsApplied && lowGuards.length > 0) {
     const one = lowGuards.length === 1;
     notes.push(
-      `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} a bound on ${one ? 'its' : 'their'} spend (a minimum and a maximum) to plan ${one ? 'it' : 'them'} anyway`,
+      `held at ${one ? 'its' : 'their'} share of baseline (a): ${lowGuards.map((g) => `${g.channel} (${describeLowSpend({ channel: g.channel, share: g.low_spend!.share, active: g.low_spend!.active_periods, rows: g.low_spend!.periods, first: g.low_spend!.first_period }, series.frequency)})`).join(', ')}: the data hold almost no spend on ${one ? 'this channel' : 'these channels'}, so the model cannot estimate ${one ? 'its' : 'their'} return and ${one ? 'its' : 'their'} ROAS and marginal ROAS in this plan are extrapolations, not measurements; give ${one ? 'it' : 'them'} a bound on ${one ? 'its' : 'their'} spend (a minimum and a maximum) to plan ${one ? 'it' : 'them'} anyway`,
     );
   }
   const constGuards = guards.filter((g) => g.reason === 'constant_spend');
