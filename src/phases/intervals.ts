@@ -187,6 +187,28 @@ export function belowSpendLowerEnd(
 }
 
 /**
+ * An interval whose lower ends stop at 0 where the point and every refit behind it (bootstrap
+ * replicates, window, test-shift and data-window refits) are >= 0. The width factors stretch the
+ * refits' spread around the point, so a wide interval of a figure the estimator keeps >= 0 (a
+ * channel's contribution and ROAS, held >= 0 in the phase-3 model; a Hill curve's revenue) reached
+ * below 0: a value no refit and no model of this form takes (an outside probe's 12-channel file:
+ * a ROAS of 95% -4.47 to 16.57 for a channel whose contribution the model holds >= 0). The
+ * interval still includes 0 (interval_spans_zero reads a lower end <= 0). Coverage is unchanged:
+ * the true figures are >= 0.
+ */
+export function zeroFloor(
+  iv: FigureInterval,
+  point: number,
+  refits: readonly number[],
+): FigureInterval {
+  if (!(point >= 0) || refits.some((v) => !(v >= 0))) return iv;
+  return {
+    p80: [Math.max(0, iv.p80[0]), iv.p80[1]],
+    p95: [Math.max(0, iv.p95[0]), iv.p95[1]],
+  };
+}
+
+/**
  * The ROAS and contribution intervals of channels with a below_spend_share (belowSpendLowerEnd),
  * overall and in every weather state. Not for channels a lift test calibrates: the test measures
  * the effect's level.
@@ -464,7 +486,8 @@ export const LEVELS = [
  * (final.ts profileCurves), replicates refitted as window fits are, bootstrap factors chosen
  * again (WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE); 37: the low-spend rule's share with
  * many channels and late launches (data-warnings.ts lowSpendChannels), which decides the
- * low_spend_channel caveat and the channels left out of pooled ROAS.
+ * low_spend_channel caveat and the channels left out of pooled ROAS, and lower ends not below 0
+ * where the point and every refit are >= 0 (zeroFloor).
  */
 export const INTERVALS_VERSION = 37;
 /** Fewest successful replicates for intervals to be reported. */
@@ -1776,16 +1799,26 @@ export function addIntervalsFromFigures(
       : isHeld
         ? heldScale
         : (near?.scale ?? scale);
+    const refits = [
+      ...figures.map((f) => f[k]),
+      ...windows.map((w) => w[k]),
+      ...testShifts.map((v) => v[k]),
+      ...dataWindows.map((v) => v[k]),
+    ];
     put(
-      figureInterval(
+      zeroFloor(
+        figureInterval(
+          point,
+          figures.map((f) => f[k]),
+          modelError,
+          own,
+          windows.map((w) => w[k]),
+          testShifts.map((v) => v[k]),
+          dataWindows.map((v) => v[k]),
+          kindRefit?.[k],
+        ),
         point,
-        figures.map((f) => f[k]),
-        modelError,
-        own,
-        windows.map((w) => w[k]),
-        testShifts.map((v) => v[k]),
-        dataWindows.map((v) => v[k]),
-        kindRefit?.[k],
+        refits,
       ),
     );
   });
