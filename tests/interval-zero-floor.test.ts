@@ -38,7 +38,7 @@ describe('a phase-3 explanation whose wide interval reached below 0', () => {
   beforeAll(() => {
     series = generateTenant('medium_footwear').series;
     const model = fitFinalModel(series, 3);
-    e = addIntervals(explainFinalModel(series, model), series, model, {});
+    e = addIntervals(explainFinalModel(series, model, null), series, model, {});
   });
 
   it('starts at 0, still counts as including zero, and keeps its upper ends', () => {

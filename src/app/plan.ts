@@ -674,7 +674,18 @@ export function planWindowRoasCaveats(series: TenantSeries, plan: PlanResult): C
  */
 function liftTestCaveats(plan: PlanResult): Caveat[] {
   const c = plan.lift_calibration ?? null;
-  if (c === null || c.conflicts.length === 0) return [];
+  const below = c?.below_spend ?? [];
+  const belowCaveats: Caveat[] =
+    below.length === 0
+      ? []
+      : [
+          {
+            code: 'lift_test_below_spend',
+            channels: below.map((line) => line.slice(0, line.indexOf(':'))),
+            message: `lift tests used that the data cannot check (${below.join('; ')})`,
+          },
+        ];
+  if (c === null || c.conflicts.length === 0) return belowCaveats;
   const channels = conflictingChannels(c.tests);
   const used = c.tests.filter((t) => t.used).length;
   return [
@@ -692,6 +703,7 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
         `(a test explain leaves out as a conflict is left out of the plan too, and the plan judges each test ` +
         `against its own model and refits, so explain may still use a test this plan leaves out)`,
     },
+    ...belowCaveats,
   ];
 }
 

@@ -166,6 +166,24 @@ export function explainConflictCaveats(report: CalibrationReport): Caveat[] {
   ];
 }
 
+/**
+ * The lift_test_below_spend caveat of an explanation, or none: tests used although they lie
+ * beyond the uncalibrated model's own reading of their windows, because the difference is in the
+ * part of the channel's effect below its lowest usual spend, which the data cannot check
+ * (CalibrationReport.below_spend; docs/calibration.md "Tests below the spend the data show").
+ */
+export function explainBelowSpendCaveats(report: CalibrationReport): Caveat[] {
+  const lines = report.below_spend ?? [];
+  if (lines.length === 0) return [];
+  return [
+    {
+      code: 'lift_test_below_spend',
+      channels: lines.map((line) => line.slice(0, line.indexOf(':'))),
+      message: `lift tests used that the data cannot check (${lines.join('; ')})`,
+    },
+  ];
+}
+
 /** Level of the conflict test. */
 export const CONFLICT_LEVEL = 0.01;
 /** Most shapes per calibrated channel a bootstrap replicate chooses among (interval cost). */
@@ -224,7 +242,14 @@ export interface CalibrationOptions {
 /** The uncalibrated model's figure for a test's lift and the standard deviation of its interval. */
 export interface ModelLift {
   lift: number;
+  /** The spread of the model's lift, the part below the usual spend (`below`) included. */
   sd: number;
+  /**
+   * The part of `lift` that comes from spend below the channel's lowest usual spend
+   * (intervals.ts belowSpendLift): the curve's shape alone, which the data cannot check; added
+   * to `sd` in quadrature. Absent or 0: none.
+   */
+  below?: number;
 }
 
 /**
@@ -273,6 +298,8 @@ interface Judgement {
   lr: number;
   p: number;
   check: { statistic: number; p_value: number } | null;
+  /** The model check without the below-spend part (ChannelCalibration.seen_check). */
+  seenCheck?: { statistic: number; p_value: number };
   /** The level each of the two tests is held to. */
   each: number;
   byData: boolean;
@@ -308,6 +335,13 @@ export interface ChannelCalibration {
    * model lifts were given.
    */
   model_check: { statistic: number; p_value: number } | null;
+  /**
+   * The model check without the part of the model's lift below the channel's lowest usual spend
+   * (ModelLift.below): present when that part is not 0. When it rejects and the channel is not in
+   * conflict, its tests are used and `CalibrationReport.below_spend` says so (the claim is far
+   * from the model's own reading, in a part the data cannot check).
+   */
+  seen_check?: { statistic: number; p_value: number };
   /** Parameters before and after calibration (equal when not applied). */
   uncalibrated_params: ChannelParams;
   calibrated_params: ChannelParams;
@@ -331,6 +365,13 @@ export interface CalibrationReport {
   tests: CalibratedTest[];
   /** One line per conflicting channel. */
   conflicts: string[];
+  /**
+   * One line per channel whose used tests lie beyond the uncalibrated model's own interval for
+   * their windows only by the part of the model's lift below the channel's lowest usual spend
+   * (ChannelCalibration.seen_check): used, and said (explain's caveat lift_test_below_spend).
+   * Absent in reports made before it.
+   */
+  below_spend?: string[];
   /**
    * Channels without a used test (none, or left out as a conflict): their shape and coefficients
    * are the uncalibrated model's, and so are their figures.
@@ -718,6 +759,7 @@ export function calibrateFinalModel(
     const lr = Math.max(0, s.currentJ - without);
     const p = 1 - chisqCdf(lr, mine.length);
     let check: ChannelCalibration['model_check'] = null;
+    let seenCheck: ChannelCalibration['seen_check'];
     if (modelLifts) {
       const z = mine.reduce(
         (sum, i) =>
@@ -727,6 +769,17 @@ export function calibrateFinalModel(
         0,
       );
       check = { statistic: z, p_value: 1 - chisqCdf(z, mine.length) };
+      if (mine.some((i) => (modelLifts[i].below ?? 0) !== 0)) {
+        const seen = mine.reduce(
+          (sum, i) =>
+            sum +
+            (tests[i].incremental_revenue - modelLifts[i].lift) ** 2 /
+              (tests[i].standard_error ** 2 +
+                Math.max(0, modelLifts[i].sd ** 2 - (modelLifts[i].below ?? 0) ** 2)),
+          0,
+        );
+        seenCheck = { statistic: seen, p_value: 1 - chisqCdf(seen, mine.length) };
+      }
     }
     // Two tests of one channel: each at half the level (Bonferroni) when the check runs.
     const each = check !== null ? level / 2 : level;
@@ -736,6 +789,7 @@ export function calibrateFinalModel(
       lr,
       p,
       check,
+      ...(seenCheck ? { seenCheck } : {}),
       each,
       byData,
       byModel,
@@ -763,7 +817,7 @@ export function calibrateFinalModel(
   for (const c of tested) {
     const mine = testsOf(c);
     const whole = judge(c, mine);
-    const { lr, p, check, each, byData, byModel, conflict } = whole;
+    const { lr, p, check, seenCheck, each, byData, byModel, conflict } = whole;
     // Several tests on the channel in conflict: leave out, one at a time, the test whose removal
     // lowers the conflict statistic most (the larger of LR and Z: the candidates have the same
     // df, so this is the largest of the smaller p-values), and judge the rest again, while a
@@ -823,6 +877,15 @@ export function calibrateFinalModel(
         if (onConflict === 'exclude') for (const i of mine) verdict[i] = { kind: 'data', with: [] };
       }
       if (onConflict === 'exclude') for (const i of mine) used[i] = !verdict[i];
+    } else if (seenCheck && seenCheck.p_value < each) {
+      // Beyond the model's own reading only in the part below the usual spend: used, and said.
+      const below = mine.reduce((sum, i) => sum + (modelLifts?.[i].below ?? 0), 0);
+      const lift = mine.reduce((sum, i) => sum + (modelLifts?.[i].lift ?? 0), 0);
+      (report.below_spend ??= []).push(
+        `${c}: ${mine.length === 1 ? 'its lift test is' : `its ${mine.length} lift tests are`} far from the uncalibrated model's own reading of the window (${mine.map(measuredVs).join('; ')}; chi-square = ${seenCheck.statistic.toFixed(1)}, ${formatP(seenCheck.p_value)} without the part below its usual spend), ` +
+          `but ${Math.round((100 * Math.abs(below)) / Math.max(Math.abs(lift), 1e-9))}% of the model's lift there comes from spend below the lowest the channel spent on its usual days, where the data have no rows and the model's figure is its curve's shape alone ` +
+          `(with that part as uncertain as its size: chi-square = ${check!.statistic.toFixed(1)}, ${formatP(check!.p_value)}; data LR = ${lr.toFixed(1)}, ${formatP(p)}), so the data cannot check the test and it is used: check the experiment (window, spend change, units) before acting on ${c}`,
+      );
     }
     report.channels.push({
       channel: c,
@@ -831,6 +894,7 @@ export function calibrateFinalModel(
       p_value: p,
       conflict,
       model_check: check,
+      ...(seenCheck ? { seen_check: seenCheck } : {}),
       uncalibrated_params: model.channelParams[c],
       calibrated_params: model.channelParams[c],
       sse_cost_pct: 0,

@@ -22,6 +22,7 @@ import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-na
 import { isGoDark, type LiftTest } from '../core/lift.js';
 import {
   calibrateFinalModel,
+  explainBelowSpendCaveats,
   explainConflictCaveats,
   usableLiftTests,
   type CalibrationOptions,
@@ -1078,7 +1079,10 @@ export function explainCalibratedFit(
   explanation.caveats.unshift(...mostlyRefitCaveats(explanation.channels));
   explanation.caveats.unshift(...windowRoasCaveats(series, report, explanation.channels));
   // Read first, with the other caveats (after a model below the bar: intervals.ts orderedCaveats).
-  explanation.caveats.unshift(...explainConflictCaveats(report));
+  explanation.caveats.unshift(
+    ...explainConflictCaveats(report),
+    ...explainBelowSpendCaveats(report),
+  );
   // The skipped tests are named where the reader looks, as the plan names them: "calibrated with
   // 1 of 1" read as if the tenant had one test where it had two.
   const besides =

@@ -100,7 +100,7 @@ import {
   type ReplicateCalibration,
 } from './calibration.js';
 import type { Frequency, SyntheticTenant, TenantSeries } from '../core/types.js';
-import { explainFinalModel, quantile, relError } from './explain.js';
+import { explainFinalModel, quantile, relError, usualSpend } from './explain.js';
 import {
   BOOTSTRAP_LOCAL_ROUNDS,
   fitProfileCurves,
@@ -487,7 +487,8 @@ export const LEVELS = [
  * again (WINDOW_WIDTH_SCALE, MARGINAL_WINDOW_WIDTH_SCALE); 37: the low-spend rule's share with
  * many channels and late launches (data-warnings.ts lowSpendChannels), which decides the
  * low_spend_channel caveat and the channels left out of pooled ROAS, and lower ends not below 0
- * where the point and every refit are >= 0 (zeroFloor).
+ * where the point and every refit are >= 0 (zeroFloor), and the lift-test check's reference with
+ * the part below a channel's usual spend (belowSpendLift; caveat lift_test_below_spend).
  */
 export const INTERVALS_VERSION = 37;
 /** Fewest successful replicates for intervals to be reported. */
@@ -1427,6 +1428,36 @@ export function modelImpliedLift(series: TenantSeries, model: FinalModel, test: 
 }
 
 /**
+ * The part of the lift a model implies for a test (modelImpliedLift) that comes from spend below
+ * the channel's lowest usual spend (explain.ts usualSpend: its 5th percentile, where it never spent
+ * near zero): the predictions at the test's spend against those at the test's spend raised, on each
+ * window row, to the lower of the actual spend and that level. 0 when the test keeps the spend at
+ * or above that level, or the channel has spent near zero. Below that level the data have no rows
+ * of the channel, so its effect there is the curve's shape alone (roas_below_spend_seen): the model
+ * does not know it, in either direction, and a go-dark test measures exactly it.
+ */
+export function belowSpendLift(series: TenantSeries, model: FinalModel, test: LiftTest): number {
+  const c = series.channels.indexOf(test.channel);
+  const usual = c < 0 ? null : usualSpend(series.spend[c]);
+  if (!usual) return 0;
+  const w = liftWindow(series, test);
+  const tested = liftSpend(series, test, w);
+  const actual = series.spend[c];
+  const floor = Float64Array.from(tested);
+  let below = false;
+  for (let i = w.from; i < w.to; i++) {
+    floor[i] = Math.max(tested[i], Math.min(actual[i], usual.low));
+    if (floor[i] > tested[i]) below = true;
+  }
+  if (!below) return 0;
+  const atTest = predictFinal(model, withChannelSpend(series, test.channel, tested));
+  const atFloor = predictFinal(model, withChannelSpend(series, test.channel, floor));
+  let lift = 0;
+  for (let r = w.from; r < w.to; r++) lift += atTest[r] - atFloor[r];
+  return lift;
+}
+
+/**
  * The reference of calibration's model check (calibration.ts module comment): for each test, the
  * uncalibrated model's own lift over the test's window and the spread of its 95% interval for
  * that lift, computed as every figure's interval is (figureInterval: the bootstrap replicates and
@@ -1506,7 +1537,13 @@ export function modelLiftSpread(
         windows.map((m) => modelImpliedLift(series, m, t)),
       ).p95;
       const half = t.incremental_revenue < lift ? lift - iv[0] : iv[1] - lift;
-      return { lift, sd: half / z95 };
+      // The part of the lift below the channel's lowest usual spend (belowSpendLift) is the
+      // curve's shape alone, which no refit measures (they share the curve's form): its own size
+      // is added in quadrature, so a go-dark test on an always-on channel is judged by the data's
+      // likelihood (the LR) more than by the model's guess of that part (docs/calibration.md,
+      // "Tests below the spend the data show").
+      const below = belowSpendLift(series, model, t);
+      return { lift, sd: Math.hypot(half / z95, below), ...(below !== 0 ? { below } : {}) };
     });
   };
 }

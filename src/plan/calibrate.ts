@@ -26,7 +26,12 @@ import type { LiftTest } from '../core/lift.js';
 import type { TenantSeries } from '../core/types.js';
 import { calibrateFinalModel, usableLiftTests, type ModelLift } from '../phases/calibration.js';
 import type { FinalModel } from '../phases/final.js';
-import { modelImpliedLift, modelLiftSpread, type IntervalOptions } from '../phases/intervals.js';
+import {
+  belowSpendLift,
+  modelImpliedLift,
+  modelLiftSpread,
+  type IntervalOptions,
+} from '../phases/intervals.js';
 import { planReplicateModels, type ReplicateRole } from './replicates.js';
 
 /** What a plan says of the lift tests it was calibrated with (PlanResult.lift_calibration). */
@@ -36,6 +41,11 @@ export interface PlanLiftCalibration {
   tests: PlanLiftTest[];
   /** One line per channel whose tests conflict with the data or the plan model's refits. */
   conflicts: string[];
+  /**
+   * One line per channel whose used tests the data cannot check (calibration.ts
+   * CalibrationReport.below_spend). Absent: none, or a plan stored before it.
+   */
+  below_spend?: string[];
   /** Tests whose window or channel does not fit the data (not used). */
   skipped: string[];
   /** Channels without a used test: their curves are the uncalibrated plan model's. */
@@ -205,10 +215,16 @@ export function calibratedPlanModels(
   const modelLifts =
     plain.models.length > 1
       ? (ts: readonly LiftTest[]): ModelLift[] =>
-          ts.map((t) => ({
-            lift: modelImpliedLift(series, point, t),
-            sd: sd(plain.models.map((m) => modelImpliedLift(series, m, t))),
-          }))
+          ts.map((t) => {
+            // The part below the channel's usual spend, as explain's reference (intervals.ts
+            // modelLiftSpread): the refits share the curve's form there and do not show it.
+            const below = belowSpendLift(series, point, t);
+            return {
+              lift: modelImpliedLift(series, point, t),
+              sd: Math.hypot(sd(plain.models.map((m) => modelImpliedLift(series, m, t))), below),
+              ...(below !== 0 ? { below } : {}),
+            };
+          })
       : undefined;
   const cal = calibrateFinalModel(series, point, judged, modelLifts ? { modelLifts } : {});
   const report = cal.report;
@@ -228,6 +244,7 @@ export function calibratedPlanModels(
       leftOut(i) ? leftOutEntry(t, cal.model) : ownVerdicts[judged.indexOf(t)],
     ),
     conflicts: [...explainLines, ...report.conflicts],
+    ...(report.below_spend?.length ? { below_spend: report.below_spend } : {}),
     skipped,
     held_channels: report.applied ? report.held_channels : [...series.channels],
   };
