@@ -685,6 +685,20 @@ describe('plans through the CLI', () => {
     });
     expect(out.split('\n')[1]).toBe(`CAVEAT model_fails_threshold: ${sc.caveats[0].message}`);
     expect(app.getPlan(sc.id).caveats).toEqual(sc.caveats);
+    // A checked plan on that model stays at baseline (a), as its caveat advises (probe s69: a
+    // failing model's checked plan moved 30% of the budget and lost under the truth).
+    const checked = await call(c, 'plan_budget', { tenant, budget: 50_000, replicates: 10 });
+    expect(checked.isError, text(checked)).toBeFalsy();
+    const held = checked.structuredContent as unknown as StoredPlan;
+    expect(held.plan.uncertainty?.doubt_hold).toMatch(
+      new RegExp(
+        `^the phase 3 model fails the pass bar \\(mean fold R² [0-9.]+ < 0\\.5 in run ${run.runId}\\)`,
+      ),
+    );
+    const even = held.plan.baselines.find((b) => b.name === 'historical_even')!;
+    for (const ch of held.plan.channels)
+      expect(Math.abs(ch.spend - even.spend[ch.channel])).toBeLessThanOrEqual(1e-6 * 50_000);
+    expect(held.caveats[0].message).toContain('; this plan is baseline (a), the historical split');
   });
   it('reads a forecast file over MCP from the import directories only (forecast_path)', async () => {
     const own = mkdtempSync(path.join(tmpdir(), 'wv-plan-fp-'));

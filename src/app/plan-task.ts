@@ -45,6 +45,11 @@ export type OutlookSpec =
   { scenario: ScenarioName } | { forecast: { csv: string; fileName: string } };
 
 export interface PlanTaskRequest {
+  /**
+   * Why the phase-3 model fails its pass bar (app/plan.ts), when it does: a checked plan stays at
+   * baseline (a) (plan.ts PlanContext.failsBar). Absent: it passes, or no run judged it.
+   */
+  failsBar?: string | null;
   horizon: number;
   budget?: number;
   bounds: ChannelBound[];
@@ -295,6 +300,7 @@ export function computePlan(
       // explain calibrates the phase-3 model with the same tests; `explained` is the model before.
       explainedUncalibrated: (liftCalibration?.tests.length ?? 0) > 0,
       curveDoubt: refits.curveDoubt ?? null,
+      failsBar: req.failsBar ?? null,
       given,
     });
     const one = (budget?: number): PlanResult =>

@@ -20,6 +20,7 @@ import {
   checkPlanRequest,
   CONVEX_QUANTILE,
   CURVE_DOUBT_EVIDENCE,
+  FAILS_BAR_OPENING,
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
   PLAN_REFIT_METHOD,
@@ -619,6 +620,12 @@ export function movedFromBaselineWords(plan: PlanResult): string {
   return `; this plan moves ${(100 * share).toFixed(0)}% of the budget away from baseline (a), the historical split (most: ${change})`;
 }
 
+/** Why a checked plan stays at baseline (a) on a model below the pass bar, in words. */
+function failsBarWords(v: PlanModelValidation): string {
+  const r2 = v.planned_model_r2 ?? v.mean_r2;
+  return `${FAILS_BAR_OPENING} (mean fold R² ${r2.toFixed(3)} < ${v.pass_threshold} in run ${v.run_id}), so its curves are not to be moved on`;
+}
+
 /** A plan on a model below the pass bar says so first (as explain does for its figures). */
 function planCaveats(v: PlanModelValidation | null, plan: PlanResult): Caveat[] {
   if (v === null || v.passes) return [];
@@ -1198,6 +1205,9 @@ export async function planBudget(
     refits = made.result.refits;
     if (kept) keepRefits(ctx, runId, req.tenant, key, refits);
   }
+  // A model below the pass bar: a checked plan stays at baseline (a) (plan.ts doubtHoldReason).
+  const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
+  if (validation && !validation.passes) task.failsBar = failsBarWords(validation);
   progress(2, `planning ${task.horizon} ${weekly ? 'week' : 'day'}(s) for ${req.tenant}`);
   const out = await runTask(
     ctx,
@@ -1211,7 +1221,6 @@ export async function planBudget(
   // read as a full or read-only disk.
   checkStillThere(ctx, req.tenant, runId, hash);
   const inputs = inputsOf(req, task);
-  const validation = planModelValidation(ctx, runId, req.tenant, holder === null);
   const id = ctx.store.savePlan({
     tenant: req.tenant,
     modelRunId: runId,

@@ -28,6 +28,7 @@ export {
   checkPlanRequest,
   CURVE_DOUBT_EVIDENCE,
   doubtHoldReason,
+  FAILS_BAR_OPENING,
   historicalBaselines,
   heldControlsNote,
   largestPeriodSpend,

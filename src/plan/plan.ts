@@ -187,6 +187,12 @@ export interface PlanContext {
    */
   curveDoubt?: string | null;
   /**
+   * Why the model fails its pass bar (the app's run of it: phase 3 mean fold R² below the bar),
+   * when it does: a checked plan then stays at its anchor (doubtHoldReason), as its caveat
+   * model_fails_threshold advises (move budget only near the history).
+   */
+  failsBar?: string | null;
+  /**
    * A checked plan whose curves the data do not pin down (`curveDoubt`, or a channel whose curve
    * is convex over nearly all the data: convex.ts) stays at baseline (a) (default true; false
    * plans it as any other, to measure the rule: docs/planner.md "Curves the data do not pin down:
@@ -899,7 +905,9 @@ function anchorWords(u: PlanUncertainty): { name: string; why: string } {
       ? 'the historical split, baseline (a),'
       : 'the historical split within the bounds';
   const why = u.doubt_hold
-    ? "the planner's curves are in doubt"
+    ? u.doubt_hold.startsWith(FAILS_BAR_OPENING)
+      ? 'the phase 3 model fails the pass bar'
+      : "the planner's curves are in doubt"
     : "no step towards the model's optimum has an uplift the refits' check supports";
   return { name, why };
 }
@@ -1416,8 +1424,14 @@ export function doubtHoldReason(
   convex: readonly ConvexChannel[],
   evenIncremental: number | null = null,
   money: (v: number) => string = shortMoney,
+  failsBar: string | null = null,
 ): string | null {
   const parts: string[] = [];
+  // A model below its own pass bar: its caveat (model_fails_threshold) says to move budget only
+  // near the history, and a plan that moved anyway lost under the truth (probe s69: honest lift
+  // tests on a file whose phase 3 scored 0.361 took a checked plan to 30% of its budget moved,
+  // claiming +12.2k over (a) for a true -5.9k).
+  if (failsBar) parts.push(failsBar);
   if (curveDoubt) parts.push(`the planner's curve fit is in doubt (${curveDoubt})`);
   if (evenIncremental !== null && !(evenIncremental > 0))
     parts.push(
@@ -1438,6 +1452,13 @@ export function doubtHoldReason(
  */
 export const CURVE_DOUBT_EVIDENCE =
   'plans made on such curves claimed up to +1080% over baseline (a) on weekly generated tenants and lost up to 82% of its true incremental revenue';
+
+/** How the app's reason for a model below the pass bar opens (app/plan.ts failsBarWords). */
+export const FAILS_BAR_OPENING = 'the phase 3 model fails the pass bar';
+
+/** What a hold for a model below the pass bar alone adds (doubtHoldReason's failsBar). */
+export const FAILS_BAR_WHY =
+  "uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked; a model that passes, or bounds near the history, is what to move budget on";
 
 /** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
 export const DOUBT_HOLD_WHY = `${CURVE_DOUBT_EVIDENCE}, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked`;
@@ -1811,6 +1832,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           convex,
           incrementalRevenue(r, historicalEven),
           money,
+          ctx.failsBar ?? null,
         )
       : null;
   const heldPins = hold !== null ? r.channels.filter((_, c) => pinned[c]) : [];
@@ -1867,7 +1889,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         const [optimumText, bestText] = moneyPair(optimumBudget, best.b);
         throw new PlanInputError(
           `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does up to a budget of ${optimumText}, ` +
-            `but the plan checked against the model's refits${hold !== null ? ' (which stays at the historical split: the curves are in doubt)' : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
+            `but the plan checked against the model's refits${hold !== null ? ` (which stays at the historical split: ${hold.startsWith(FAILS_BAR_OPENING) ? 'the phase 3 model fails the pass bar' : 'the curves are in doubt'})` : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
             `and no budget down to a tenth of ${optimumText} does better; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, or ` : ''}plan a budget instead`,
         );
       }
@@ -1951,7 +1973,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         : '';
     const text =
       hold !== null
-        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${DOUBT_HOLD_WHY}`
+        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${hold === ctx.failsBar ? FAILS_BAR_WHY : DOUBT_HOLD_WHY}`
         : step.step === 0
           ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval${judgedWords} is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
           : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval${judgedWords} is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${money(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;
