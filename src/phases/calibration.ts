@@ -883,7 +883,7 @@ export function calibrateFinalModel(
       const lift = mine.reduce((sum, i) => sum + (modelLifts?.[i].lift ?? 0), 0);
       (report.below_spend ??= []).push(
         `${c}: ${mine.length === 1 ? 'its lift test is' : `its ${mine.length} lift tests are`} far from the uncalibrated model's own reading of the window (${mine.map(measuredVs).join('; ')}; chi-square = ${seenCheck.statistic.toFixed(1)}, ${formatP(seenCheck.p_value)} without the part below its usual spend), ` +
-          `but ${Math.round((100 * Math.abs(below)) / Math.max(Math.abs(lift), 1e-9))}% of the model's lift there comes from spend below the lowest the channel spent on its usual days, where the data have no rows and the model's figure is its curve's shape alone ` +
+          `but ${Math.round((100 * Math.abs(below)) / Math.max(Math.abs(lift), 1e-9))}% of the model's lift there comes from spend below ${c}'s lowest usual spend (the spend it stayed above on 95% of its periods), where the data have no rows and the model's figure is its curve's shape alone ` +
           `(with that part as uncertain as its size: chi-square = ${check!.statistic.toFixed(1)}, ${formatP(check!.p_value)}; data LR = ${lr.toFixed(1)}, ${formatP(p)}), so the data cannot check the test and it is used: check the experiment (window, spend change, units) before acting on ${c}`,
       );
     }
