@@ -9,6 +9,7 @@ import {
   blockLengthFor,
   explanationCaveats,
   figureInterval,
+  zeroFloor,
   UNSCALED,
   WIDTH_SCALE,
   WINDOW_WIDTH_SCALE,
@@ -407,29 +408,31 @@ describe('channels near the bound in the bootstrap', () => {
         width_scale: { p80: s1.p80, p95: s1.p95 },
       },
     ]);
-    e.channels.forEach((ch, c) => {
-      const k = 3 * c + 1;
-      const iv = figureInterval(
-        ch.roas,
-        moved.map((f) => f[k]),
-        0,
-        c === 0 ? s0 : s1,
-        boot.windows.map((w) => w[k]),
-        [],
-        boot.dataWindows!.map((w) => w[k]),
+    // Each figure's interval, its lower ends at 0 where no refit is below 0 (zeroFloor): channel
+    // 0's ROAS replicates moved to exactly 0 are not.
+    const expected = (point: number, k: number, scale: typeof s0) =>
+      zeroFloor(
+        figureInterval(
+          point,
+          moved.map((f) => f[k]),
+          0,
+          scale,
+          boot.windows.map((w) => w[k]),
+          [],
+          boot.dataWindows!.map((w) => w[k]),
+        ),
+        point,
+        [
+          ...moved.map((f) => f[k]),
+          ...boot.windows.map((w) => w[k]),
+          ...boot.dataWindows!.map((w) => w[k]),
+        ],
       );
-      expect(ch.intervals!.roas).toEqual(iv);
+    e.channels.forEach((ch, c) => {
+      expect(ch.intervals!.roas).toEqual(expected(ch.roas!, 3 * c + 1, c === 0 ? s0 : s1));
       // contribution (figure 3c) with the same scale
       expect(ch.intervals!.contribution).toEqual(
-        figureInterval(
-          ch.contribution,
-          moved.map((f) => f[3 * c]),
-          0,
-          c === 0 ? s0 : s1,
-          boot.windows.map((w) => w[3 * c]),
-          [],
-          boot.dataWindows!.map((w) => w[3 * c]),
-        ),
+        expected(ch.contribution, 3 * c, c === 0 ? s0 : s1),
       );
     });
     // channel 1's 80% interval is the plain one (only its 95% level is near the bound)
