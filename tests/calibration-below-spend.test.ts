@@ -8,6 +8,7 @@ import { generateTenant } from '../src/core/data/index.js';
 import type { LiftTest } from '../src/core/lift.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { calibrateFinalModel, explainBelowSpendCaveats } from '../src/phases/calibration.js';
+import { explainCalibratedFit } from '../src/phases/explain.js';
 import { fitFinalModel, type FinalModel } from '../src/phases/final.js';
 import { belowSpendLift, modelImpliedLift } from '../src/phases/intervals.js';
 
@@ -103,5 +104,37 @@ describe('the model check and the part below the usual spend', () => {
     expect(caveats.map((c) => [c.code, c.channels])).toEqual([
       ['lift_test_below_spend', ['google']],
     ]);
+  });
+});
+
+describe('roas_below_spend_seen of a channel whose used go-dark test measured that part', () => {
+  it('says the calibration measured it, not that the figure is the curve shape alone', () => {
+    const series = alwaysOn();
+    const model = fitFinalModel(series, 3);
+    const probe = goDark(series, 'google', 800, -1);
+    const lift = modelImpliedLift(series, model, probe);
+    const caveatOf = (tests: LiftTest[]) =>
+      explainCalibratedFit(series, model, null, tests).explanation.caveats.find(
+        (c) => c.code === 'roas_below_spend_seen' && c.channels?.[0] === 'google',
+      )!;
+    const plain = caveatOf([]);
+    expect(plain.message).toContain(
+      "its ROAS and contribution count that part from the curve's shape alone",
+    );
+    // A go-dark test at the model's own lift: used, and the caveat says what it measured.
+    const dark = caveatOf([goDark(series, 'google', 800, lift)]);
+    expect(dark.message).toContain(
+      'its lift test, used, cut its spend below that level, so the calibration measured that part',
+    );
+    expect(dark.message).not.toContain("count that part from the curve's shape alone");
+    expect(dark.message).not.toContain('with intervals, the lower ends');
+    // A shallow cut (10% of the window's spend) leaves the caveat as it was.
+    const shallow = goDark(series, 'google', 800, -1);
+    const cut0 = { ...shallow, spend_change: 0.1 * shallow.spend_change };
+    // Claiming the model's own lift for that cut, so that the test is used.
+    const cut = { ...cut0, incremental_revenue: modelImpliedLift(series, model, cut0) };
+    const fit = explainCalibratedFit(series, model, null, [cut]);
+    expect(fit.explanation.calibration!.tests[0].used).toBe(true);
+    expect(caveatOf([cut]).message).toContain("count that part from the curve's shape alone");
   });
 });

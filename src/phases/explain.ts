@@ -19,7 +19,7 @@ import { populationStd } from '../core/metrics.js';
 import { correlation, interpolate, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
-import { isGoDark, type LiftTest } from '../core/lift.js';
+import { isGoDark, liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import {
   calibrateFinalModel,
   explainBelowSpendCaveats,
@@ -552,6 +552,43 @@ function belowSpendSeenCaveats(
 }
 
 /**
+ * The roas_below_spend_seen caveats of channels whose used lift test took their spend to their
+ * lowest usual spend or below on most rows of its window (a go-dark test, say): that test measured the part of the
+ * effect the caveat says is the curve's shape alone, and the calibrated intervals are not the ones
+ * whose lower ends reach down to the part above (belowSpendLowerEnds skips calibrated channels),
+ * so the caveat says what the calibrated figures rest on there instead. Changes `caveats` in place.
+ */
+function measuredBelowSpend(
+  series: TenantSeries,
+  report: CalibrationReport,
+  caveats: Caveat[],
+): void {
+  const measured = new Set<string>();
+  for (const t of report.tests) {
+    if (!t.used) continue;
+    const c = series.channels.indexOf(t.channel);
+    const usual = c < 0 ? null : usualSpend(series.spend[c]);
+    if (!usual) continue;
+    const w = liftWindow(series, t);
+    const tested = liftSpend(series, t, w);
+    let under = 0;
+    for (let i = w.from; i < w.to; i++) if (tested[i] <= usual.low) under++;
+    // Most of the window at or below that level (a go-dark test, or a deep cut): a shallow cut
+    // reaches below it only on the rows that were just above it.
+    if (2 * under >= w.to - w.from) measured.add(t.channel);
+  }
+  for (const caveat of caveats) {
+    const name = caveat.channels?.[0];
+    if (caveat.code !== 'roas_below_spend_seen' || name === undefined || !measured.has(name))
+      continue;
+    caveat.message = caveat.message.replace(
+      /its ROAS and contribution count that part from the curve's shape alone.*?\(ROAS [^)]*\); /,
+      "its lift test, used, cut its spend below that level, so the calibration measured that part: its calibrated ROAS and contribution rest on the test there, and on the curve's shape elsewhere; ",
+    );
+  }
+}
+
+/**
  * The share of channel c's modeled effect at an average period that lies below its 5th percentile
  * of spend, read off the explanation's response curve (a constant spend per period) at that spend
  * and at the mean, with the two spends; null where the channel spent near zero on 5% of its
@@ -1076,6 +1113,7 @@ export function explainCalibratedFit(
     if (refitted && calibratedChannel?.refit_params) ch.refit_roas = refitted[c];
   });
   explanation.calibration = report;
+  measuredBelowSpend(series, report, explanation.caveats);
   explanation.caveats.unshift(...mostlyRefitCaveats(explanation.channels));
   explanation.caveats.unshift(...windowRoasCaveats(series, report, explanation.channels));
   // Read first, with the other caveats (after a model below the bar: intervals.ts orderedCaveats).

@@ -488,9 +488,11 @@ export const LEVELS = [
  * many channels and late launches (data-warnings.ts lowSpendChannels), which decides the
  * low_spend_channel caveat and the channels left out of pooled ROAS, and lower ends not below 0
  * where the point and every refit are >= 0 (zeroFloor), and the lift-test check's reference with
- * the part below a channel's usual spend (belowSpendLift; caveat lift_test_below_spend).
+ * the part below a channel's usual spend (belowSpendLift; caveat lift_test_below_spend); 38: the
+ * roas_below_spend_seen caveat of a channel whose used go-dark test measured that part says so
+ * (explain.ts measuredBelowSpend).
  */
-export const INTERVALS_VERSION = 37;
+export const INTERVALS_VERSION = 38;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
