@@ -10,7 +10,11 @@ import { isBuiltinTenant } from '../core/data/index.js';
 import { variedWeatherNames } from '../core/features.js';
 import type { TenantSeries } from '../core/types.js';
 import type { FinalModelJSON } from '../phases/final.js';
-import { conflictingChannels, liftConflictLead } from '../phases/calibration.js';
+import {
+  belowSpendTestCaveats,
+  conflictingChannels,
+  liftConflictLead,
+} from '../phases/calibration.js';
 import { dataCaveats } from '../phases/data-caveats.js';
 import { windowRoasReadings } from '../phases/explain.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
@@ -681,17 +685,7 @@ export function planWindowRoasCaveats(series: TenantSeries, plan: PlanResult): C
  */
 function liftTestCaveats(plan: PlanResult): Caveat[] {
   const c = plan.lift_calibration ?? null;
-  const below = c?.below_spend ?? [];
-  const belowCaveats: Caveat[] =
-    below.length === 0
-      ? []
-      : [
-          {
-            code: 'lift_test_below_spend',
-            channels: below.map((line) => line.slice(0, line.indexOf(':'))),
-            message: `lift tests used that the data cannot check (${below.join('; ')})`,
-          },
-        ];
+  const belowCaveats = belowSpendTestCaveats(c?.below_spend ?? []);
   if (c === null || c.conflicts.length === 0) return belowCaveats;
   const channels = conflictingChannels(c.tests);
   const used = c.tests.filter((t) => t.used).length;

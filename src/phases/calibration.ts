@@ -173,7 +173,14 @@ export function explainConflictCaveats(report: CalibrationReport): Caveat[] {
  * (CalibrationReport.below_spend; docs/calibration.md "Tests below the spend the data show").
  */
 export function explainBelowSpendCaveats(report: CalibrationReport): Caveat[] {
-  const lines = report.below_spend ?? [];
+  return belowSpendTestCaveats(report.below_spend ?? []);
+}
+
+/**
+ * The lift_test_below_spend caveat of the given `below_spend` lines (explain's report or a plan's
+ * PlanLiftCalibration), or none.
+ */
+export function belowSpendTestCaveats(lines: readonly string[]): Caveat[] {
   if (lines.length === 0) return [];
   return [
     {

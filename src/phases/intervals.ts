@@ -1838,26 +1838,15 @@ export function addIntervalsFromFigures(
       : isHeld
         ? heldScale
         : (near?.scale ?? scale);
-    const refits = [
-      ...figures.map((f) => f[k]),
-      ...windows.map((w) => w[k]),
-      ...testShifts.map((v) => v[k]),
-      ...dataWindows.map((v) => v[k]),
-    ];
+    const reps = figures.map((f) => f[k]);
+    const wins = windows.map((w) => w[k]);
+    const shifts = testShifts.map((v) => v[k]);
+    const datas = dataWindows.map((v) => v[k]);
     put(
       zeroFloor(
-        figureInterval(
-          point,
-          figures.map((f) => f[k]),
-          modelError,
-          own,
-          windows.map((w) => w[k]),
-          testShifts.map((v) => v[k]),
-          dataWindows.map((v) => v[k]),
-          kindRefit?.[k],
-        ),
+        figureInterval(point, reps, modelError, own, wins, shifts, datas, kindRefit?.[k]),
         point,
-        refits,
+        [...reps, ...wins, ...shifts, ...datas],
       ),
     );
   });

@@ -905,8 +905,8 @@ function anchorWords(u: PlanUncertainty): { name: string; why: string } {
       ? 'the historical split, baseline (a),'
       : 'the historical split within the bounds';
   const why = u.doubt_hold
-    ? u.doubt_hold.startsWith(FAILS_BAR_OPENING)
-      ? 'the phase 3 model fails the pass bar'
+    ? failsBarHold(u.doubt_hold)
+      ? FAILS_BAR_OPENING
       : "the planner's curves are in doubt"
     : "no step towards the model's optimum has an uplift the refits' check supports";
   return { name, why };
@@ -1456,6 +1456,11 @@ export const CURVE_DOUBT_EVIDENCE =
 /** How the app's reason for a model below the pass bar opens (app/plan.ts failsBarWords). */
 export const FAILS_BAR_OPENING = 'the phase 3 model fails the pass bar';
 
+/** Whether a doubt hold's reason opens with the model's failed pass bar (doubtHoldReason). */
+function failsBarHold(hold: string): boolean {
+  return hold.startsWith(FAILS_BAR_OPENING);
+}
+
 /** What a hold for a model below the pass bar alone adds (doubtHoldReason's failsBar). */
 export const FAILS_BAR_WHY =
   "uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked; a model that passes, or bounds near the history, is what to move budget on";
@@ -1889,7 +1894,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         const [optimumText, bestText] = moneyPair(optimumBudget, best.b);
         throw new PlanInputError(
           `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does up to a budget of ${optimumText}, ` +
-            `but the plan checked against the model's refits${hold !== null ? ` (which stays at the historical split: ${hold.startsWith(FAILS_BAR_OPENING) ? 'the phase 3 model fails the pass bar' : 'the curves are in doubt'})` : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
+            `but the plan checked against the model's refits${hold !== null ? ` (which stays at the historical split: ${failsBarHold(hold) ? FAILS_BAR_OPENING : 'the curves are in doubt'})` : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
             `and no budget down to a tenth of ${optimumText} does better; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, or ` : ''}plan a budget instead`,
         );
       }
