@@ -192,7 +192,7 @@ describe('forecast files', () => {
         weekly,
       ),
     ).toThrow(
-      "after 2025-01-06 the next row must be 2025-01-13 (got 2025-01-07); one row per week, oldest first, no gaps: this forecast has a row per day and the tenant's data are weekly; make one row per week dated 2025-01-06, 2025-01-13, ... with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them",
+      "after 2025-01-06 the next row must be 2025-01-13 (got 2025-01-07); one row per week, oldest first, no gaps: this forecast has a row per day and the tenant's data are weekly; make one row per week dated 2025-01-06, 2025-01-13, ... with temperature_c as the week's mean and precipitation_mm as the week's mean per day (its total / 7), as the data's weekly rows hold them",
     );
     expect(() =>
       parseForecastCsv(

@@ -25,7 +25,8 @@ import {
 import { withoutUnspentFigures } from '../phases/unspent.js';
 import { PASS_THRESHOLD } from '../phases/result.js';
 import { finalFromJSON, finalToJSON, type FinalModelJSON } from '../phases/final-json.js';
-import { fitFinalModel, withFitScales, type FinalModel } from '../phases/final.js';
+import { fitFinalModel, ridgeForm, withFitScales, type FinalModel } from '../phases/final.js';
+import { LIFT_TESTS_RIDGE_FORM, ridgeFormCaveat } from '../phases/calibration.js';
 import { trainPhase } from '../phases/index.js';
 import type { FoldEvaluation } from '../phases/result.js';
 import type { Explanation, PhaseId, TenantResult } from '../phases/types.js';
@@ -229,24 +230,33 @@ function explainWithIntervals(
   config: PhaseConfig,
   extra: { liftTests?: LiftTest[]; replicates?: number; uncalibrated?: Explanation },
 ): { explanation: Explanation; model: FinalModel; uncalibrated: Explanation | null } {
-  const intervalOptions = {
+  const fitOptions = {
     calendar: config.calendar,
     alphas: config.alphas,
     blend: config.blend,
     seed: config.seed,
     gap: config.gap,
     passThreshold: config.passThreshold,
-    replicates: extra.replicates,
   };
+  const intervalOptions = { ...fitOptions, replicates: extra.replicates };
+  // A tree model (GBM, blend) is piecewise constant in spend, so lift tests calibrate the same
+  // design fitted as Ridge, and the explanation is of that model (ridgeFormCaveat).
+  const tests = extra.liftTests ?? [];
+  const form =
+    tests.length > 0 && model.kind !== 'ridge'
+      ? ridgeForm(series, model, fitOptions, LIFT_TESTS_RIDGE_FORM)
+      : null;
+  const explained = form ?? model;
   // A lift test is also checked against the uncalibrated model's own interval for its window's
   // lift (calibration.ts, model check), bootstrapped as the explanation's intervals are (with the
   // default replicate count when the explanation asks for no intervals).
-  const fit = explainCalibratedFit(series, model, synthetic, extra.liftTests ?? [], {
-    modelLifts: modelLiftSpread(series, model, {
+  const fit = explainCalibratedFit(series, explained, synthetic, tests, {
+    modelLifts: modelLiftSpread(series, explained, {
       ...intervalOptions,
       replicates: extra.replicates || undefined,
     }),
   });
+  if (form) fit.explanation.caveats.unshift(ridgeFormCaveat(model.kind));
   addIntervals(fit.explanation, series, fit.model, {
     ...intervalOptions,
     calibration: fit.replicate,
@@ -257,7 +267,7 @@ function explainWithIntervals(
   const uncalibrated = completeCalibratedIntervals(
     fit.explanation,
     series,
-    model,
+    explained,
     synthetic,
     intervalOptions,
     extra.uncalibrated ?? null,

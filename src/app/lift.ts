@@ -15,6 +15,7 @@ import {
   isGoDark,
   liftWindow,
   liftWindowOutsideData,
+  liftPerPeriodNote,
   liftRoasNote,
   liftSignNote,
   weeklyWindowNote,
@@ -137,7 +138,7 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     return [
       weeklyWindowNote(series, t, w),
       liftSignNote(t),
-      liftRoasNote(series, t, w),
+      liftRoasNote(series, t, w) ?? liftPerPeriodNote(series, t, w),
       correctionNote(ctx, req.tenant, t, added[i].id, [...existing, ...added.slice(0, i)]),
       overlapNote(series, t, added[i].id, [...existing, ...added.slice(0, i)]),
     ].flatMap((note) => (note === null ? [] : [`${where(i)}: ${note}`]));

@@ -9,7 +9,7 @@ import { dayOfWeek, dayOfYear, modelWeatherNames } from './features.js';
 import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import { protocolForRows, protocolForSeries } from './protocol.js';
 import type { Frequency, TenantSeries } from './types.js';
-import { weatherKindOf } from './weather-names.js';
+import { rainThreshold, weatherKindOf } from './weather-names.js';
 import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
@@ -24,6 +24,7 @@ export type DataWarningCode =
   | 'weather_not_modeled'
   | 'no_modeled_weather'
   | 'weather_kind_unknown'
+  | 'weekly_precipitation_total'
   | 'low_spend_channel'
   | 'late_start_channel'
   | 'paused_channel'
@@ -108,6 +109,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...historyWarnings(series, options),
     ...frequencyWarnings(series),
     ...weatherWarnings(series),
+    ...weeklyPrecipitationWarnings(series),
     ...unknownKindWarnings(series),
     ...spendWarnings(series, options),
     ...lateStartWarnings(series, options),
@@ -255,6 +257,47 @@ function weatherWarnings(series: TenantSeries): DataWarning[] {
     });
   }
   return out;
+}
+
+/**
+ * Median precipitation per row, in mm, above which a weekly precipitation column reads as the
+ * week's total rather than its mean per day (docs/csv-format.md): a median day of 8 mm is a climate
+ * among the world's wettest, while a median week of 8-40 mm is an ordinary one (probe s70's weekly
+ * totals: medians of 14-15 mm). Inch columns: 8 mm in inches.
+ */
+export const WEEKLY_PRECIPITATION_MEDIAN_MM = 8;
+
+/**
+ * Weekly precipitation columns whose median reads as weekly totals (WEEKLY_PRECIPITATION_MEDIAN_MM):
+ * the models fit either (they standardize each column), but explain's rain state is a day over 1
+ * mm, so on totals it holds nearly every week and "dry" only the weeks without any rain, and a plan's
+ * forecast file is read in the data's units. Said at import with the share of weeks called rain, so
+ * that the user can divide by 7 (probe s70: 90-92% of the weeks read as rain, without a word).
+ */
+function weeklyPrecipitationWarnings(series: TenantSeries): DataWarning[] {
+  if (series.frequency !== 'weekly') return [];
+  return series.weatherNames.flatMap((w, j) => {
+    const info = weatherKindOf(w);
+    if (info?.kind !== 'precipitation') return [];
+    const perMm = info.unit === 'in' ? 25.4 : 1;
+    const values = Array.from(series.weather[j]).filter((x) => Number.isFinite(x));
+    if (values.length === 0) return [];
+    const mid = median(values);
+    if (!(mid * perMm > WEEKLY_PRECIPITATION_MEDIAN_MM)) return [];
+    const threshold = rainThreshold(info);
+    const rainy = values.filter((x) => x > threshold).length / values.length;
+    const unit = info.unit === 'in' ? 'in' : 'mm';
+    return [
+      {
+        code: 'weekly_precipitation_total',
+        message:
+          `weekly "${w}" has a median of ${formatSignificant(mid, 3)} ${unit} a week: as the week's mean per day, which docs/csv-format.md asks of weekly rows, ` +
+          `that is among the world's wettest climates; as the week's total, an ordinary one. The models fit either, but explain's rain state ` +
+          `(over ${threshold} ${unit} a day) then holds ${Math.round(rainy * 100)}% of the weeks; if these are weekly totals, divide the column by 7 and import again ` +
+          `(and give a plan's forecast the same way)`,
+      },
+    ];
+  });
 }
 
 /**

@@ -288,6 +288,43 @@ export function liftRoasNote(
 }
 
 /**
+ * How close a cut's |spend_change| must be to the channel's mean spend per period in the window
+ * for liftPerPeriodNote to read it as a per-period figure (a relative tolerance).
+ */
+export const PER_PERIOD_TOLERANCE = 0.15;
+
+/**
+ * Where a cut over a window of three periods or more changes the channel's spend by about its mean
+ * spend per period there (within PER_PERIOD_TOLERANCE): the change per day or week typed for the
+ * change over the window. liftRoasNote catches that where the window is long enough to make the
+ * window ROAS implausible (a 56-day test: 56 times), not on weekly windows of 4-8 weeks (probe s70:
+ * -9,397, one week of an 8-week go-dark of -75,176, a window ROAS of 18.1 under its 10x bound),
+ * which the data can show directly: the window's spend is in them. Null otherwise, and for a
+ * boost (the data hold no spend that was added).
+ */
+export function liftPerPeriodNote(
+  series: TenantSeries,
+  t: LiftTest,
+  w = liftWindow(series, t),
+): string | null {
+  const c = series.channels.indexOf(t.channel);
+  const periods = w.to - w.from;
+  // Two periods: a half cut is one period's spend, a test design too common to question.
+  if (c < 0 || periods < 3 || !(t.spend_change < 0)) return null;
+  let total = 0;
+  for (let i = w.from; i < w.to; i++) total += series.spend[c][i];
+  const perPeriod = total / periods;
+  if (!(perPeriod > 0)) return null;
+  if (Math.abs(-t.spend_change / perPeriod - 1) > PER_PERIOD_TOLERANCE) return null;
+  const unit = series.frequency === 'weekly' ? 'week' : 'day';
+  return (
+    `${t.channel} ${t.start}..${t.end}: spend_change ${t.spend_change} is about ${t.channel}'s mean spend per ${unit} in the window ` +
+    `(${perPeriod.toFixed(2)} of ${total.toFixed(2)} over its ${periods} ${unit}s): if it is the change per ${unit}, give the change over the whole window ` +
+    `(a go-dark: -${total.toFixed(2)}); if the test truly cut about 1/${periods} of the spend, keep it`
+  );
+}
+
+/**
  * On weekly data, where a test's window is not whole weeks: what it is read as. A row dated d is
  * the week d..d+6, and the window holds the rows dated in it (liftWindow), so a window from a
  * Saturday to a Thursday leaves out the week it starts in and takes the last week whole: the

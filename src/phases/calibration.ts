@@ -176,6 +176,27 @@ export function explainBelowSpendCaveats(report: CalibrationReport): Caveat[] {
   return belowSpendTestCaveats(report.below_spend ?? []);
 }
 
+/** What a tree model's lift tests calibrate instead (final.ts ridgeForm), in keepRidge's words. */
+export const LIFT_TESTS_RIDGE_FORM =
+  'lift tests: the point design as Ridge, which a test can move (a tree model is piecewise constant in spend)';
+
+/**
+ * lift_tests_ridge_form: an explanation of a phase-3 tree model (GBM or blend) with lift tests is
+ * of the same design fitted as Ridge (final.ts ridgeForm) and calibrated, since a tree is piecewise
+ * constant in spend and no test can move it. Before, explain set every test aside with "conflict:
+ * false" and a note at the end, while the plan, whose curves are a Ridge's, used them (probe s70).
+ */
+export function ridgeFormCaveat(kind: FinalModel['kind']): Caveat {
+  const tree = kind === 'gbm' ? 'a gradient-boosting model' : 'a Ridge/GBM blend';
+  return {
+    code: 'lift_tests_ridge_form',
+    message:
+      `phase 3's all-rows model is ${tree} (chosen where its Ridge missed the pass bar on the inner validation rows), which lift tests cannot calibrate: its tree part is piecewise constant in spend. ` +
+      `These figures are of the same design fitted as Ridge and calibrated with the tests, as a plan's are, and uncalibrated_roas is that Ridge's before the tests; ` +
+      `explain without lift tests shows the tree model's own figures`,
+  };
+}
+
 /**
  * The lift_test_below_spend caveat of the given `below_spend` lines (explain's report or a plan's
  * PlanLiftCalibration), or none.

@@ -448,7 +448,7 @@ function explanationCaveats(
     ...constantSpendCaveats(series),
     ...curveNotEstimatedCaveats(series, model),
     ...heldAtZeroCaveats(model, channels),
-    ...negativeEffectCaveats(channels),
+    ...negativeEffectCaveats(model, channels),
     ...mediaBeyondRevenueCaveats(channels),
     ...convexCaveats(series, model),
     ...mediaBelowSpendCaveats(series, model, channels, curves, below),
@@ -898,10 +898,22 @@ function heldAtZeroCaveats(model: FinalModel, channels: readonly ChannelDecompos
  * see, not that it does harm, and none of its figures is identified. A note said so before, after
  * the figures; phase 3's media_effect_held_at_zero is a caveat, read first, and so is this.
  */
-function negativeEffectCaveats(channels: readonly ChannelDecomposition[]): Caveat[] {
+export function negativeEffectCaveats(
+  model: FinalModel,
+  channels: readonly ChannelDecomposition[],
+): Caveat[] {
   const negative = channels.filter((ch) => ch.contribution < 0);
   if (negative.length === 0) return [];
   const many = negative.length > 1;
+  // What phase 3 does with such an effect, said as it is true of this model: a phase-3 tree model
+  // or blend shows it, and so does a Ridge refitted with lift tests (probe s70: "phase 3 holds
+  // such an effect at 0" beside a phase-3 figure of -0.05 and a calibrated one of -0.18).
+  const phase3Words =
+    model.phase < 3
+      ? ' (phase 3 holds such an effect at 0 and says so)'
+      : model.kind !== 'ridge'
+        ? ` (this phase-3 model is a ${model.kind === 'gbm' ? 'gradient-boosting model' : 'Ridge/GBM blend'}, whose tree part is not held to non-negative media effects as a phase-3 Ridge is)`
+        : ' (phase 3 holds a negative effect at 0 when it fits the data alone, not when it is refitted with lift tests)';
   const list = negative
     .map((ch) => `${ch.channel} (${Math.round(ch.contribution)}, ROAS ${ch.roas.toFixed(2)})`)
     .join(', ');
@@ -909,7 +921,7 @@ function negativeEffectCaveats(channels: readonly ChannelDecomposition[]): Cavea
     {
       code: 'negative_media_effect',
       channels: negative.map((ch) => ch.channel),
-      message: `${list}: the model credits ${many ? 'these channels' : 'this channel'} with a negative contribution, which advertising does not have: ${many ? 'their spend moves' : 'its spend moves'} with something the model does not separate from ${many ? 'them' : 'it'} (a season, a trend, another channel), so ${many ? 'their' : 'its'} contribution, ROAS, marginal ROAS and ROAS by weather state are not identified: read them as unknown, not as harm (phase 3 holds such an effect at 0 and says so)`,
+      message: `${list}: the model credits ${many ? 'these channels' : 'this channel'} with a negative contribution, which advertising does not have: ${many ? 'their spend moves' : 'its spend moves'} with something the model does not separate from ${many ? 'them' : 'it'} (a season, a trend, another channel), so ${many ? 'their' : 'its'} contribution, ROAS, marginal ROAS and ROAS by weather state are not identified: read them as unknown, not as harm${phase3Words}`,
     },
   ];
 }
@@ -1192,10 +1204,18 @@ export function windowRoasReadings(
     const factor = ch.roas / windowRoas;
     if (!(windowRoas > 0) || !Number.isFinite(factor)) continue;
     if (factor <= WINDOW_ROAS_FACTOR && factor >= 1 / WINDOW_ROAS_FACTOR) continue;
+    // A ROAS at or below 0 is no multiple of the window's: said as what it is (probe s70 read
+    // "1/-8.4 of it").
+    const relation =
+      factor > 1
+        ? `${factor.toFixed(1)} times it`
+        : factor > 0
+          ? `1/${(1 / factor).toFixed(1)} of it`
+          : 'a return of the opposite sign to it';
     const ids = used.map((t) => `#${t.id ?? tests.indexOf(t) + 1}`).join(', ');
     out.push({
       channel: ch.channel,
-      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} ${whose} against ${windowRoas.toFixed(2)} measured by its go-dark lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: incremental_revenue / spend_change), ${factor > 1 ? `${factor.toFixed(1)} times` : `1/${(1 / factor).toFixed(1)} of`} it`,
+      text: `${ch.channel} ROAS ${ch.roas.toFixed(2)} ${whose} against ${windowRoas.toFixed(2)} measured by its go-dark lift test${used.length === 1 ? '' : 's'} in ${used.length === 1 ? 'its window' : 'their windows'} (${ids}: incremental_revenue / spend_change), ${relation}`,
     });
   }
   return out;

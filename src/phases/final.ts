@@ -640,6 +640,29 @@ export function fitFinalModel(
   };
 }
 
+/**
+ * The same phase-3 design fitted as Ridge: a GBM's or blend's channel curves and calendar, its
+ * coefficients by Ridge on all rows (keepRidge `why`). What lift tests calibrate in place of a tree
+ * model, which is piecewise constant in spend (calibration.ts), and the model-kind term of the
+ * intervals (intervals.ts kindFigures). The model itself when it is a Ridge; null for phases 0-2
+ * and models without searched curves.
+ */
+export function ridgeForm(
+  series: TenantSeries,
+  model: FinalModel,
+  options: FinalModelOptions,
+  why: string,
+): FinalModel | null {
+  if (model.phase !== 3 || !model.channelParams) return null;
+  if (model.kind === 'ridge') return model;
+  return fitFinalModel(series, 3, {
+    ...options,
+    calendar: model.calendar,
+    channelParams: model.channelParams,
+    keepRidge: why,
+  });
+}
+
 /** ", the trend a growth curve of +60% a year (revenue compounds)": a model reason's tail. */
 export function growthReason(logRate: number): string {
   return `, the trend a growth curve of ${growthPercent(logRate)} a year (revenue compounds)`;

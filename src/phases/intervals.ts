@@ -117,6 +117,7 @@ import {
   pooledSearchEnds,
   pooledSearchRuns,
   predictFinal,
+  ridgeForm,
   type FinalModel,
   type FinalModelOptions,
 } from './final.js';
@@ -490,9 +491,13 @@ export const LEVELS = [
  * where the point and every refit are >= 0 (zeroFloor), and the lift-test check's reference with
  * the part below a channel's usual spend (belowSpendLift; caveat lift_test_below_spend); 38: the
  * roas_below_spend_seen caveat of a channel whose used go-dark test measured that part says so
- * (explain.ts measuredBelowSpend).
+ * (explain.ts measuredBelowSpend); 39: lift tests on a phase-3 tree model (GBM, blend) calibrate
+ * the same design fitted as Ridge, which the explanation then is, with the caveat
+ * lift_tests_ridge_form (compute.ts, final.ts ridgeForm), negative_media_effect says what phase 3
+ * does with such an effect as it is true of the model, and calibrated_beyond_window says a ROAS
+ * below 0 is of the opposite sign (probe s70).
  */
-export const INTERVALS_VERSION = 38;
+export const INTERVALS_VERSION = 39;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
@@ -671,7 +676,10 @@ export function completeCalibratedIntervals(
   if (!explanation.calibration?.applied || !explanation.uncertainty) return null;
   if (held.size === 0 && tested.size === 0) return null;
   const read = new Set([...held, ...tested.keys()]);
-  const reuse = kept !== null && keptPairs(explanation, kept, read);
+  // A kept explanation of another model kind (a tree model's, where the tests calibrate its Ridge
+  // form: compute.ts) has the same layout and other figures.
+  const reuse =
+    kept !== null && kept.model_kind === uncalibrated.kind && keptPairs(explanation, kept, read);
   const plain = reuse ? kept : uncalibratedExplanation(series, uncalibrated, synthetic, options);
   if (!plain.uncertainty || plain.channels.every((c) => c.intervals === null)) {
     return reuse ? null : plain;
@@ -1268,12 +1276,7 @@ export function kindFigures(
 ): number[] | null {
   if (model.phase !== 3 || model.kind === 'ridge' || !model.channelParams) return null;
   try {
-    const m = fitFinalModel(series, 3, {
-      ...options,
-      calendar: model.calendar,
-      channelParams: model.channelParams,
-      keepRidge: 'the model-kind term: the point design as Ridge',
-    });
+    const m = ridgeForm(series, model, options, 'the model-kind term: the point design as Ridge')!;
     return figureVector(explainFinalModel(series, m, null, { figuresOnly: true }));
   } catch (e) {
     rethrowCancelled(e);

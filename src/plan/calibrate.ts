@@ -24,8 +24,13 @@
  */
 import type { LiftTest } from '../core/lift.js';
 import type { TenantSeries } from '../core/types.js';
-import { calibrateFinalModel, usableLiftTests, type ModelLift } from '../phases/calibration.js';
-import type { FinalModel } from '../phases/final.js';
+import {
+  LIFT_TESTS_RIDGE_FORM,
+  calibrateFinalModel,
+  usableLiftTests,
+  type ModelLift,
+} from '../phases/calibration.js';
+import { ridgeForm, type FinalModel } from '../phases/final.js';
 import {
   belowSpendLift,
   modelImpliedLift,
@@ -94,8 +99,8 @@ export interface CalibratedPlanModels {
  * (its config's calendar, alphas, blend, seed, gap and pass threshold: compute.ts
  * explainWithIntervals): the phase-3 model calibrated with the tests and the model check's
  * reference, the uncalibrated model's own bootstrap interval for each window's lift
- * (modelLiftSpread, default replicates). Undefined for a blend or GBM, which explain shows
- * uncalibrated.
+ * (modelLiftSpread, default replicates); a blend or GBM by its Ridge form, as explain calibrates
+ * it (final.ts ridgeForm). Undefined for phases 0-2 and models without searched curves.
  */
 export function explainVerdicts(
   series: TenantSeries,
@@ -105,12 +110,16 @@ export function explainVerdicts(
     'calendar' | 'alphas' | 'blend' | 'seed' | 'gap' | 'passThreshold'
   > = {},
 ): ExplainVerdicts | undefined {
-  if (phase3.kind !== 'ridge' || phase3.phase !== 3) return undefined;
   const { calendar, alphas, blend, seed, gap, passThreshold } = options;
   const spreadOptions = { calendar, alphas, blend, seed, gap, passThreshold };
+  if (phase3.phase !== 3 || !phase3.channelParams) return undefined;
+  // A tree model's tests calibrate its Ridge form, as explain's do (compute.ts
+  // explainWithIntervals), fitted at the first call: a plan without tests asks for none.
+  let explained: FinalModel | null = null;
   return (tests) => {
-    const { report } = calibrateFinalModel(series, phase3, tests, {
-      modelLifts: modelLiftSpread(series, phase3, spreadOptions),
+    explained ??= ridgeForm(series, phase3, spreadOptions, LIFT_TESTS_RIDGE_FORM)!;
+    const { report } = calibrateFinalModel(series, explained, tests, {
+      modelLifts: modelLiftSpread(series, explained, spreadOptions),
     });
     return report.tests.map((t) =>
       t.used

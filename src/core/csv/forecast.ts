@@ -150,8 +150,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     noun: 'the forecast',
     firstDate: o.firstDate,
     stepDays: o.stepDays,
-    weeklyRowHint:
-      "with the week's mean temperature and humidity and its mean daily precipitation (the week's total / 7), as the data's weekly rows hold them",
+    weeklyRowHint: weeklyRowWords(o.required),
   });
   // After the dates: a forecast one row short because a date is missing says where the gap is.
   if (n < o.minRows) {
@@ -251,4 +250,23 @@ function categoryControls(
   return controls
     .filter((c) => c.startsWith(prefix) && c.length > prefix.length)
     .map((name) => ({ name, level: name.slice(prefix.length) }));
+}
+
+/**
+ * How a weekly forecast row holds the model's weather columns, named as the tenant has them (a
+ * fixed sentence spoke of temperature and humidity to a tenant without humidity, probe s70):
+ * precipitation as the week's mean per day, as csv-format.md asks of the data, the others as the
+ * week's mean.
+ */
+export function weeklyRowWords(required: readonly string[]): string {
+  const words = required.map((w) =>
+    weatherKindOf(w)?.kind === 'precipitation'
+      ? `${w} as the week's mean per day (its total / 7)`
+      : `${w} as the week's mean`,
+  );
+  const list =
+    words.length <= 1
+      ? words.join('')
+      : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return `${list ? `with ${list}, ` : ''}as the data's weekly rows hold them`;
 }
