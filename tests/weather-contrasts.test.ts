@@ -53,6 +53,23 @@ describe('weather contrasts', () => {
     expect(search.p95[1]).toBeCloseTo(1.5 / 1.4, 12);
   });
 
+  it('holds its own point where every refit sits on one side of it', () => {
+    // social's refits centred on 4 (log 4 + (i - 5) / 10), its point ratio 2: below every refit,
+    // so the lower ends are the point and the upper ends the percentiles (probe s70: a point
+    // outside its own interval on 7 of 40 contrasts).
+    const shifted = replicates(() => 1.4).map((f) => {
+      const g = [...f];
+      g[roasAt(0, 0)] *= 2;
+      return g;
+    });
+    const [social] = weatherContrasts(e, shifted);
+    expect(social.ratio).toBeCloseTo(2, 12);
+    expect(social.p80[0]).toBeCloseTo(2, 12);
+    expect(social.p95[0]).toBeCloseTo(2, 12);
+    expect(social.p80[1]).toBeCloseTo(4 * Math.exp(0.4), 12);
+    expect(social.p95[1]).toBeCloseTo(4 * Math.exp(0.475), 12);
+  });
+
   it('leaves out a channel whose refits put its ROAS at or below 0 in a state on more than a tenth of them', () => {
     // 1 of 11 refits (9%) keeps the contrast, 2 (18%) leave it out.
     const one = weatherContrasts(
