@@ -291,7 +291,7 @@ function weeklyPrecipitationWarnings(series: TenantSeries): DataWarning[] {
       {
         code: 'weekly_precipitation_total',
         message:
-          `weekly "${w}" has a median of ${formatSignificant(mid, 3)} ${unit} a week: as the week's mean per day, which docs/csv-format.md asks of weekly rows, ` +
+          `weekly "${w}" has a median of ${formatSignificant(mid, 3)} ${unit} per row: as the week's mean per day, which docs/csv-format.md asks of weekly rows, ` +
           `that is among the world's wettest climates; as the week's total, an ordinary one. The models fit either, but explain's rain state ` +
           `(over ${threshold} ${unit} a day) then holds ${Math.round(rainy * 100)}% of the weeks; if these are weekly totals, divide the column by 7 and import again ` +
           `(and give a plan's forecast the same way)`,
