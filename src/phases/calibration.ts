@@ -79,7 +79,8 @@ import {
 import { momentsOf } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
-import { nonNegativeContributions, type FinalModel } from './final.js';
+import { MAX_RESIDUAL_RHO, SIMPLIFY_TOLERANCE } from './curve-fit.js';
+import { nonNegativeContributions, predictFinal, type FinalModel } from './final.js';
 import { buildMediaDesign, hillKFor, mediaColumnName, mediaTransform } from './media.js';
 import {
   DECAY_BOUNDS,
@@ -1134,8 +1135,60 @@ function searchShapes(
       }
     }
   }
-  return { cal, base, current, currentJ, bestDataOnly, bestWithout, visited };
+  // The uncalibrated shapes stay where the search's best is no better than the one-standard-error
+  // rule's tolerance (SIMPLIFY_TOLERANCE per searched channel, in J's deviance units, widened for
+  // the residuals' autocorrelation as the all-rows curve fit widens it: curve-fit.ts): the
+  // uncalibrated curves are that fit's simplest within the tolerance, and a move the data and the
+  // tests do not ask for beyond it is the likelihood's flat ridge (probe s70: a search boost and a
+  // go-dark that both agreed with the model took search from shape 1 to the bound 0.3, for 0.001%
+  // of the sum of squares, and its ROAS from 3.83 to 12.85, truth 3.00). currentJ stays the
+  // search's least objective: the LR and the candidate region read it.
+  let chosen = current;
+  const searched = tested.filter((c) => !constant.has(c)).length;
+  if (search && searched > 0 && current !== base) {
+    const baseJ = cal.objective(base, scored);
+    if (baseJ - currentJ <= keepTolerance(series, model, searched)) chosen = base;
+  }
+  return { cal, base, current: chosen, currentJ, bestDataOnly, bestWithout, visited };
 }
+
+/**
+ * The objective by which a calibration's best shapes must beat its starting shapes to move from
+ * them (searchShapes' rule): SIMPLIFY_TOLERANCE per searched channel in J's deviance units,
+ * widened by residualInflation.
+ */
+function keepTolerance(series: TenantSeries, model: FinalModel, searched: number): number {
+  return 2 * SIMPLIFY_TOLERANCE * searched * residualInflation(series, model);
+}
+
+/**
+ * How many rows the data's rows are worth fewer than their count, as a factor on a likelihood
+ * tolerance: (1 + rho) / (1 - rho) for the lag-1 autocorrelation rho of the model's residuals
+ * (AR(1); rho in [0, MAX_RESIDUAL_RHO]), as the all-rows curve fit widens its one-standard-error
+ * rule (curve-fit.ts).
+ */
+function residualInflation(series: TenantSeries, model: FinalModel): number {
+  const known = inflationOf.get(model);
+  if (known !== undefined && known.series === series) return known.factor;
+  const fitted = predictFinal(model, series);
+  const r = Float64Array.from(series.target, (y, t) => y - fitted[t]);
+  let mean = 0;
+  for (const v of r) mean += v;
+  mean /= r.length;
+  let r0 = 0;
+  let r1 = 0;
+  for (let t = 0; t < r.length; t++) {
+    r0 += (r[t] - mean) ** 2;
+    if (t > 0) r1 += (r[t] - mean) * (r[t - 1] - mean);
+  }
+  const rho = Math.min(MAX_RESIDUAL_RHO, Math.max(0, r0 > 0 ? r1 / r0 : 0));
+  const factor = (1 + rho) / (1 - rho);
+  inflationOf.set(model, { series, factor });
+  return factor;
+}
+
+/** residualInflation per model and series: a calibration's searches ask for it several times. */
+const inflationOf = new WeakMap<FinalModel, { series: TenantSeries; factor: number }>();
 
 /** The design columns of a channel (media and media x weather) among `names`. */
 function channelColumns(names: readonly string[], channel: string): number[] {

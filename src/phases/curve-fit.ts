@@ -1320,7 +1320,7 @@ function fitCurves(
  */
 export const SIMPLIFY_TOLERANCE = 0.5;
 /** Largest residual lag-1 autocorrelation the tolerance is widened for (factor 19). */
-const MAX_RESIDUAL_RHO = 0.9;
+export const MAX_RESIDUAL_RHO = 0.9;
 /**
  * The all-rows fits (the phase-3 model's, final.ts, and the plan model's) apply the
  * one-standard-error rule at its stated tolerance (1 x SIMPLIFY_TOLERANCE); window fits and

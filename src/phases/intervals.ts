@@ -496,9 +496,10 @@ export const LEVELS = [
  * lift_tests_ridge_form (compute.ts, final.ts ridgeForm), negative_media_effect says what phase 3
  * does with such an effect as it is true of the model, and calibrated_beyond_window says a ROAS
  * below 0 is of the opposite sign (probe s70); 40: a weather contrast's intervals hold its own
- * ratio (weatherContrasts).
+ * ratio (weatherContrasts); 41: a calibration keeps the uncalibrated curves where its best shapes
+ * beat them by no more than the one-standard-error rule's tolerance (calibration.ts searchShapes).
  */
-export const INTERVALS_VERSION = 40;
+export const INTERVALS_VERSION = 41;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
