@@ -211,13 +211,18 @@ export function zeroFloor(
 
 /**
  * The ROAS and contribution intervals of channels with a below_spend_share (belowSpendLowerEnd),
- * overall and in every weather state. Not for channels a lift test calibrates: the test measures
- * the effect's level.
+ * overall and in every weather state. Not for channels a used lift test calibrates: the test
+ * measures the effect's level. A channel without one keeps them when other channels' tests are
+ * recorded, or its own are left out as conflicts (an outside MCP probe, session 70: a conflicting
+ * test on social took search's 80% lower end from 0.91 to 2.07, while its caveat still said 0.91).
  */
-function belowSpendLowerEnds(e: Explanation): void {
+export function belowSpendLowerEnds(e: Explanation): void {
+  const calibrated = new Set(
+    e.calibration?.applied ? e.calibration.tests.filter((t) => t.used).map((t) => t.channel) : [],
+  );
   for (const ch of e.channels) {
     const share = ch.below_spend_share;
-    if (share === undefined || ch.uncalibrated_roas != null) continue;
+    if (share === undefined || calibrated.has(ch.channel)) continue;
     const rows = [
       ch,
       ...e.weather_states.flatMap((s) => s.channels.filter((x) => x.channel === ch.channel)),
@@ -497,9 +502,11 @@ export const LEVELS = [
  * does with such an effect as it is true of the model, and calibrated_beyond_window says a ROAS
  * below 0 is of the opposite sign (probe s70); 40: a weather contrast's intervals hold its own
  * ratio (weatherContrasts); 41: a calibration keeps the uncalibrated curves where its best shapes
- * beat them by no more than the one-standard-error rule's tolerance (calibration.ts searchShapes).
+ * beat them by no more than the one-standard-error rule's tolerance (calibration.ts searchShapes);
+ * 42: a channel without a used lift test keeps its below-spend lower ends when tests are recorded
+ * (belowSpendLowerEnds).
  */
-export const INTERVALS_VERSION = 41;
+export const INTERVALS_VERSION = 42;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
