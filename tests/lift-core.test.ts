@@ -67,6 +67,10 @@ describe('lift window and counterfactual spend', () => {
 
   it('refuses a cut larger than the window spend, an unknown channel, a window outside the data', () => {
     expect(() => liftSpend(tinySeries(), test({ spend_change: -61 }))).toThrow(/cuts more than/);
+    // Within the spend figures' rounding (half a cent a row, 3 rows): the whole window's spend.
+    const dark = liftSpend(tinySeries(), test({ spend_change: -60.015 }));
+    expect(Array.from(dark.subarray(2, 5))).toEqual([0, 0, 0]);
+    expect(() => liftSpend(tinySeries(), test({ spend_change: -60.016 }))).toThrow(/cuts more than/);
     expect(() => liftWindow(tinySeries(), test({ channel: 'tv' }))).toThrow(/not a channel/);
     expect(() =>
       liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-31' })),
