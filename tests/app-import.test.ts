@@ -73,6 +73,7 @@ describe('data too short to train', () => {
       expect(r.isError).toBeFalsy();
       const t = text(r);
       expect(t).not.toContain('train_tenant {');
+      expect(t).not.toContain('run_phase {');
       expect(t).toContain(
         `Warning: too short to train: 100 daily rows, and every phase needs at least ${LEAST_ROWS_TO_TRAIN.daily}`,
       );
@@ -81,7 +82,7 @@ describe('data too short to train', () => {
       );
       expect(r.structuredContent?.rows_needed_to_train).toBe(147);
       const ok = await call(c, 'import_tenant_data', { tenant: 'long_mcp', csv: dailyCsv(200) });
-      expect(text(ok)).toContain('Next: train_tenant {"tenant": "long_mcp", "phase": 3}.');
+      expect(text(ok)).toContain('Next: run_phase {"phase": 3, "tenants": ["long_mcp"]} (stored:');
     } finally {
       await c.close();
     }

@@ -297,7 +297,7 @@ describe('happy paths', () => {
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ tenant: 'acme', rows: 2, replaced: false });
     // The next step is the full model, as in the CLI (`next: wv-mmm train --tenant acme --phase 3`).
-    expect(text(r)).toContain('Next: train_tenant {"tenant": "acme", "phase": 3}.');
+    expect(text(r)).toContain('Next: run_phase {"phase": 3, "tenants": ["acme"]} (stored:');
     expect(app.imports[0].roles).toEqual({ target: 'revenue', spendColumns: ['meta_spend'] });
     const again = await call(c, 'import_tenant_data', { tenant: 'acme', csv });
     expect(again.isError).toBe(true);

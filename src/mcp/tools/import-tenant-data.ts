@@ -145,8 +145,11 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
           // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
           // Data too short for any protocol: every train_tenant and run_phase refuses it, so the
           // hint is the longer import (it recommended train_tenant, which then failed).
+          // run_phase stores the run that check_gates judges and explain_tenant and plan_budget
+          // reuse; train_tenant scores without storing (probe s70: the server's workflow and this
+          // line named different tools).
           needed === null
-            ? `Next: train_tenant {"tenant": "${res.tenant}", "phase": 3}.`
+            ? `Next: run_phase {"phase": 3, "tenants": ["${res.tenant}"]} (stored: check_gates judges it, explain_tenant and plan_budget use its model; train_tenant scores one tenant without storing).`
             : `Warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${needed}; train_tenant and run_phase refuse this tenant.\n` +
               `Next: import a longer history (at least ${needed} ${res.frequency} rows) with import_tenant_data {"tenant": "${res.tenant}", "replace": true} and the CSV.`,
         ];
