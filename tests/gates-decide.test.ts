@@ -132,6 +132,17 @@ describe('scaled thresholds', () => {
     expect(phase3(7, 7).decision).toBe('SUCCESS');
   });
 
+  it('says in a field that figures need phase 3 until phase 3, a stop included', () => {
+    // An agent branching on STOP_SUFFICIENT at phase 2 read "done" (probe s70); the text said it.
+    const stop = phase2(5, 7);
+    expect(stop.decision).toBe('STOP_SUFFICIENT');
+    expect(stop.phase3_needed_for_figures).toBe(true);
+    expect(stop.next_step).toContain('run phase 3 before acting on them');
+    expect(phase1(4, 7).phase3_needed_for_figures).toBe(true);
+    expect(phase3(7, 7).phase3_needed_for_figures).toBe(false);
+    expect(phase3(6, 7).phase3_needed_for_figures).toBe(false);
+  });
+
   it('decisions follow the scaled counts at N = 200 (phase 3: 190 is exactly 95%)', () => {
     expect(phase3(190, 200).decision).toBe('ESCALATE');
     expect(phase3(191, 200).decision).toBe('SUCCESS');

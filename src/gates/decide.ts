@@ -892,6 +892,7 @@ export function decideGates(input: GateInput): GateDecision {
       escalation !== null
         ? escalation.recommended_next_step
         : NEXT_STEP[decision as Exclude<GateDecisionKind, 'ESCALATE'>],
+    phase3_needed_for_figures: phase < 3,
     reasons,
     pass_count: k,
     total: n,

@@ -254,6 +254,13 @@ export interface GateDecision {
   /** What the pass-count rule alone says (before escalation criteria override it). */
   count_decision: GateDecisionKind;
   next_step: string;
+  /**
+   * True before phase 3: whatever the decision (a stop included), explanations' ROAS and budget
+   * plans use phase 3's model, so an agent that branches on `decision` alone still knows to run it
+   * before acting on figures (probe s70: STOP_SUFFICIENT at phase 2 read as "done"). Absent from
+   * decisions recorded before it.
+   */
+  phase3_needed_for_figures?: boolean;
   reasons: string[];
   pass_count: number;
   total: number;

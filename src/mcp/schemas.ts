@@ -885,6 +885,12 @@ export const gateDecisionOut = z.looseObject({
     'The decision from the pass counts alone, before the regression and prerequisite checks',
   ),
   next_step: z.string(),
+  phase3_needed_for_figures: z
+    .boolean()
+    .optional()
+    .describe(
+      "True before phase 3, whatever the decision (STOP_SUFFICIENT included): explain_tenant's ROAS and plan_budget use phase 3's model, so run_phase 3 before acting on figures. Absent from decisions recorded before it",
+    ),
   reasons: z.array(z.string()),
   pass_count: z.number().int(),
   total: z.number().int(),
