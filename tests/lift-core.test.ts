@@ -70,7 +70,9 @@ describe('lift window and counterfactual spend', () => {
     // Within the spend figures' rounding (half a cent a row, 3 rows): the whole window's spend.
     const dark = liftSpend(tinySeries(), test({ spend_change: -60.015 }));
     expect(Array.from(dark.subarray(2, 5))).toEqual([0, 0, 0]);
-    expect(() => liftSpend(tinySeries(), test({ spend_change: -60.016 }))).toThrow(/cuts more than/);
+    expect(() => liftSpend(tinySeries(), test({ spend_change: -60.016 }))).toThrow(
+      /cuts more than/,
+    );
     expect(() => liftWindow(tinySeries(), test({ channel: 'tv' }))).toThrow(/not a channel/);
     expect(() =>
       liftWindow(tinySeries(), test({ start: '2025-01-01', end: '2025-01-31' })),
