@@ -261,6 +261,14 @@ describe('add_lift_test over MCP', () => {
     expect(sc.added[0].source).toBe('mcp');
     expect(sc.tests).toHaveLength(1);
     expect(text(r)).toMatch(/Recorded 1 lift test\(s\) for extreme_ski_gear/);
+    // Read back without a write: tenant://{id} lists the tenant's tests (probe s70).
+    const read = await s.client.readResource({ uri: 'tenant://extreme_ski_gear' });
+    const body = JSON.parse((read.contents[0] as { text: string }).text) as {
+      lift_tests: { id: number; channel: string; incremental_revenue: number }[];
+    };
+    expect(body.lift_tests.map((t) => [t.id, t.channel, t.incremental_revenue])).toEqual([
+      [sc.added[0].id, 'google', -90000],
+    ]);
   });
 
   it('says what a weekly window that is not whole weeks is read as, and not for whole weeks or daily data', async () => {

@@ -69,10 +69,10 @@ describe('resources', () => {
     }
   });
 
-  it('tenant://{id} gives the data summary and truth', async () => {
+  it('tenant://{id} gives the data summary and truth, and the lift tests', async () => {
     const r = await c.client.readResource({ uri: 'tenant://extreme_ski_gear' });
     expect(r.contents[0].mimeType).toBe('application/json');
-    expect(json(r)).toEqual(app.describeTenant('extreme_ski_gear'));
+    expect(json(r)).toEqual({ ...app.describeTenant('extreme_ski_gear'), lift_tests: [] });
   });
 
   it('run://{id} gives the run with compact sorted rows; gates://latest/{phase} the decision', async () => {

@@ -246,10 +246,16 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Tenant data summary',
         description:
-          'Tenant metadata, a summary of its data (rows, dates, channels, spend) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
+          'Tenant metadata, a summary of its data (rows, dates, channels, spend), its recorded lift tests (lift_tests: id, channel, window, spend change, measured lift and standard error, source; add_lift_test and delete_lift_tests change them) and, for synthetic tenants, the ground truth (channel parameters, true ROAS, oracle R²).',
         mimeType: 'application/json',
       },
-      (uri, vars) => reading(uri, deps, () => app.describeTenant(tenantId(uri, vars.id))),
+      // The lift tests here too: read-only, where an agent that lost its context can find them
+      // without a write (add_lift_test) or a whole explanation (probe s70).
+      (uri, vars) =>
+        reading(uri, deps, () => {
+          const id = tenantId(uri, vars.id);
+          return { ...app.describeTenant(id), lift_tests: app.listLiftTests(id) };
+        }),
     ),
   );
 
