@@ -51,3 +51,10 @@ export const CLI_OPTION_WORDS: OptionWords = {
   testSize: (rows) => `--test-size ${rows}`,
   holidaySeason: '--holiday-season',
 };
+
+/** Items in words, "a, b and c" ("a" alone, "" for none). */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

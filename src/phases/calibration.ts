@@ -79,7 +79,7 @@ import {
 import { momentsOf } from '../core/standardize.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { TenantSeries } from '../core/types.js';
-import { MAX_RESIDUAL_RHO, SIMPLIFY_TOLERANCE } from './curve-fit.js';
+import { SIMPLIFY_TOLERANCE, autocorrelationInflation } from './curve-fit.js';
 import { nonNegativeContributions, predictFinal, type FinalModel } from './final.js';
 import { buildMediaDesign, hillKFor, mediaColumnName, mediaTransform } from './media.js';
 import {
@@ -1163,9 +1163,8 @@ function keepTolerance(series: TenantSeries, model: FinalModel, searched: number
 
 /**
  * How many rows the data's rows are worth fewer than their count, as a factor on a likelihood
- * tolerance: (1 + rho) / (1 - rho) for the lag-1 autocorrelation rho of the model's residuals
- * (AR(1); rho in [0, MAX_RESIDUAL_RHO]), as the all-rows curve fit widens its one-standard-error
- * rule (curve-fit.ts).
+ * tolerance: curve-fit.ts autocorrelationInflation of the model's centred residuals, as the
+ * all-rows curve fit widens its one-standard-error rule.
  */
 function residualInflation(series: TenantSeries, model: FinalModel): number {
   const known = inflationOf.get(model);
@@ -1175,14 +1174,7 @@ function residualInflation(series: TenantSeries, model: FinalModel): number {
   let mean = 0;
   for (const v of r) mean += v;
   mean /= r.length;
-  let r0 = 0;
-  let r1 = 0;
-  for (let t = 0; t < r.length; t++) {
-    r0 += (r[t] - mean) ** 2;
-    if (t > 0) r1 += (r[t] - mean) * (r[t - 1] - mean);
-  }
-  const rho = Math.min(MAX_RESIDUAL_RHO, Math.max(0, r0 > 0 ? r1 / r0 : 0));
-  const factor = (1 + rho) / (1 - rho);
+  const factor = autocorrelationInflation(r.map((v) => v - mean));
   inflationOf.set(model, { series, factor });
   return factor;
 }

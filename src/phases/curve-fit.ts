@@ -1232,14 +1232,7 @@ function fitCurves(
       const z = Z[j];
       for (let t = 0; t < n; t++) r[t] -= bj * z[t];
     }
-    let r0 = 0;
-    let r1 = 0;
-    for (let t = 0; t < n; t++) {
-      r0 += r[t] * r[t];
-      if (t > 0) r1 += r[t] * r[t - 1];
-    }
-    const rho = Math.min(MAX_RESIDUAL_RHO, Math.max(0, r0 > 0 ? r1 / r0 : 0));
-    tolerance = simplify * SIMPLIFY_TOLERANCE * ((1 + rho) / (1 - rho));
+    tolerance = simplify * SIMPLIFY_TOLERANCE * autocorrelationInflation(r);
     const complexity = (q: Triple): number => Math.abs(Math.log(q.s));
     let limit = bestScore;
     for (let c = 0; c < C; c++) {
@@ -1320,7 +1313,23 @@ function fitCurves(
  */
 export const SIMPLIFY_TOLERANCE = 0.5;
 /** Largest residual lag-1 autocorrelation the tolerance is widened for (factor 19). */
-export const MAX_RESIDUAL_RHO = 0.9;
+const MAX_RESIDUAL_RHO = 0.9;
+
+/**
+ * How many rows a series of (centred) residuals is worth fewer than its count, as a factor on a
+ * likelihood tolerance: (1 + rho) / (1 - rho), rho = sum r_t r_(t-1) / sum r_t^2 clamped to
+ * [0, MAX_RESIDUAL_RHO] (AR(1): n (1 - rho) / (1 + rho) independent rows).
+ */
+export function autocorrelationInflation(r: ArrayLike<number>): number {
+  let r0 = 0;
+  let r1 = 0;
+  for (let t = 0; t < r.length; t++) {
+    r0 += r[t] * r[t];
+    if (t > 0) r1 += r[t] * r[t - 1];
+  }
+  const rho = Math.min(MAX_RESIDUAL_RHO, Math.max(0, r0 > 0 ? r1 / r0 : 0));
+  return (1 + rho) / (1 - rho);
+}
 /**
  * The all-rows fits (the phase-3 model's, final.ts, and the plan model's) apply the
  * one-standard-error rule at its stated tolerance (1 x SIMPLIFY_TOLERANCE); window fits and

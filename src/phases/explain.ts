@@ -18,6 +18,7 @@ import {
 import { populationStd } from '../core/metrics.js';
 import { correlation, interpolate, quantile } from '../core/stats.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
+import { andList } from '../core/words.js';
 import { modeledWeather, rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import { isGoDark, liftSpend, liftWindow, type LiftTest } from '../core/lift.js';
 import {
@@ -709,10 +710,7 @@ export function correlatedChannelCaveats(
       spend > 0 && Number.isFinite(contribution)
         ? `; their combined ROAS (their contributions over their spend) is the firmer figure: ${(contribution / spend).toFixed(2)}`
         : '';
-    const list =
-      names.length === 2
-        ? `${names[0]} and ${names[1]}`
-        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    const list = andList(names);
     return {
       code: 'channels_correlated',
       channels: names,

@@ -7,6 +7,7 @@ import { CSV_LIMITS, DataError } from './errors.js';
 import { periodCellNumber, readPeriodDates, readPeriodHeader, type CellWords } from './periods.js';
 import { readSmallCsv } from './records.js';
 import { UNIT_WORDS, weatherKindOf } from '../weather-names.js';
+import { andList } from '../words.js';
 import { isBlankCategory, looksCategorical } from './categories.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 
@@ -264,9 +265,6 @@ export function weeklyRowWords(required: readonly string[]): string {
       ? `${w} as the week's mean per day (its total / 7)`
       : `${w} as the week's mean`,
   );
-  const list =
-    words.length <= 1
-      ? words.join('')
-      : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  const list = andList(words);
   return `${list ? `with ${list}, ` : ''}as the data's weekly rows hold them`;
 }

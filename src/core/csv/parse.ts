@@ -25,7 +25,7 @@ import {
   looksCategorical,
   MAX_CATEGORY_LEVELS,
 } from './categories.js';
-import { MCP_OPTION_WORDS, type OptionWords } from '../words.js';
+import { MCP_OPTION_WORDS, andList, type OptionWords } from '../words.js';
 import { dayOfWeek } from '../features.js';
 import { LEAST_ROWS_TO_TRAIN, PROTOCOL_RULE } from '../folds.js';
 import { median } from '../stats.js';
@@ -435,9 +435,7 @@ function spikeWarnings(series: TenantSeries): string[] {
   const list =
     rows.length > SPIKES_NAMED
       ? `${named.join(', ')} and ${rows.length - SPIKES_NAMED} more`
-      : named.length === 1
-        ? named[0]
-        : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+      : andList(named);
   return [
     `"${name}" is over ${SPIKE_FACTOR} times the median of the ${2 * w} ${unit}s around it on ${rows.length} ${unit}${one ? '' : 's'} ` +
       `beyond what spend, weather, controls, the season and weekdays explain: ${list}. ` +
