@@ -504,9 +504,10 @@ export const LEVELS = [
  * ratio (weatherContrasts); 41: a calibration keeps the uncalibrated curves where its best shapes
  * beat them by no more than the one-standard-error rule's tolerance (calibration.ts searchShapes);
  * 42: a channel without a used lift test keeps its below-spend lower ends when tests are recorded
- * (belowSpendLowerEnds).
+ * (belowSpendLowerEnds); 43: the conflict test's LR is divided by the residuals' lag-1
+ * autocorrelation factor (calibration.ts lr_residual_factor).
  */
-export const INTERVALS_VERSION = 42;
+export const INTERVALS_VERSION = 43;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 
