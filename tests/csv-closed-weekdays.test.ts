@@ -45,7 +45,9 @@ describe('a daily file that never has some weekdays', () => {
       .filter((line) => !line.startsWith('2024-02-1'))
       .join('\n');
     const message = refusal(csv);
-    expect(message).toContain('daily dates have a gap: 2024-02-10 is missing');
+    expect(message).toContain(
+      'daily dates have a gap, 10 days missing: 2024-02-10..2024-02-19 (10 days) after 2024-02-09',
+    );
     expect(message).not.toContain('at all');
   });
 

@@ -327,6 +327,10 @@ describe('caveats in the listings', () => {
     );
     expect(planHeadline({ ...f, caveats: [] }, 28)).not.toContain('caveat');
     expect(planHeadline({ ...f, caveats: null }, 28)).not.toContain('caveat');
+    // A plan made without refits (replicates 0) says so before its figures (probe s71).
+    expect(planHeadline({ ...f, caveats: [], unchecked: true }, 28)).toBe(
+      '259.6k over 28 days, forecast:fc.csv (unchecked: the model optimum, no refits): incremental 661.0k (ROAS 2.55), +68.7k vs the historical split',
+    );
   });
 
   it('the store lists the codes (null for a plan stored before caveats); `plans` shows them', () => {
@@ -348,6 +352,17 @@ describe('caveats in the listings', () => {
         store.savePlan({ tenant: ID, modelRunId: null, inputs, model: {}, result: r });
       save(result());
       save(result([]));
+      save({
+        plan: {
+          horizon: { unit: 'day' },
+          budget: 1000,
+          outlook: { source: 'scenario:typical' },
+          uplift: 5,
+          uncertainty: null,
+        },
+        comparison: null,
+        caveats: [],
+      });
       save(
         result([
           { code: 'model_fails_threshold', message: 'm' },
@@ -357,7 +372,15 @@ describe('caveats in the listings', () => {
       expect(store.listPlans().plans.map((p) => p.figures.caveats)).toEqual([
         ['model_fails_threshold', 'forecast_beyond_history'],
         [],
+        [],
         null,
+      ]);
+      // uncertainty null: made without refits.
+      expect(store.listPlans().plans.map((p) => p.figures.unchecked)).toEqual([
+        false,
+        true,
+        false,
+        false,
       ]);
       store.close();
       const out = wv(state.dir, ['plans']);
@@ -370,9 +393,12 @@ describe('caveats in the listings', () => {
           .find((r) => r.startsWith(`${' '.repeat(3)}${id} `))!
           .slice(col)
           .split(/\s{2,}/)[0];
-      expect(cell(3)).toBe('2: model_fails_threshold, forecast_beyond_history');
+      expect(cell(4)).toBe('2: model_fails_threshold, forecast_beyond_history');
+      expect(cell(3)).toBe('-');
       expect(cell(2)).toBe('-');
       expect(cell(1)).toBe('?');
+      expect(rows.find((r) => r.startsWith(`${' '.repeat(3)}3 `))).toContain('(unchecked)');
+      expect(rows.find((r) => r.startsWith(`${' '.repeat(3)}2 `))).not.toContain('(unchecked)');
     } finally {
       state.remove();
     }

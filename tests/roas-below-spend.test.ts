@@ -53,6 +53,14 @@ describe('roas_below_spend_seen', () => {
     expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
       `and ${Math.round(100 * first.share)}% of the effect`,
     );
+    // Not a lower bound only: the curve's shape below the usual spend is unchecked both ways, and
+    // the refits share it (probe s71: search read 0.12, 80% 0.00-1.36, truth 4.00).
+    expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
+      'cannot check in either direction',
+    );
+    expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
+      'beyond either end of its intervals',
+    );
     // The measurement it quotes is of weekly tenants: said on weekly data (and only there).
     expect(e.caveats.find((c) => c.code === 'roas_below_spend_seen')!.message).toContain(
       'on generated weekly tenants such ROAS read a median 117% from the truth',

@@ -2,6 +2,7 @@
  * Judging finished runs: comparing two runs, and deciding a phase's gate (stored with its
  * inputs; an escalation is also appended to the escalations log).
  */
+import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
 import {
   decideGates,
   type ComparedRunInput,
@@ -19,6 +20,7 @@ import { dataSince, onOtherData, resultHashes } from './kept.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, deletedTenants, tenantSource } from './tenants.js';
 import type { StoredGate } from './types.js';
+import type { FaceWords } from './words.js';
 
 /** A finished run: the one named, or the latest finished run of a phase. */
 function doneRun(
@@ -314,7 +316,36 @@ function evaluateGate(
   } catch (e) {
     throw new AppError((e as Error).message, 'invalid_argument');
   }
-  return { decision, prevRun, baseRun };
+  return { decision: withOwnTenantSteps(ctx.words, decision, run.tenants), prevRun, baseRun };
+}
+
+/**
+ * An escalation's next step (the plan's: ask the modeling lead) with what can be done through the
+ * tools for the user's own tenants below the bar: an autopilot told only to ask a lead it does not
+ * have stopped there (probe s71). Built-in tenants are the plan's, whose lead decides.
+ */
+export function withOwnTenantSteps(
+  w: FaceWords,
+  decision: GateDecision,
+  tenants: readonly string[],
+): GateDecision {
+  if (decision.decision !== 'ESCALATE' || decision.escalation === null) return decision;
+  if (
+    decision.escalation_criteria.some((c) => c.triggered && c.name === 'missing_prerequisite_run')
+  )
+    return decision;
+  const passing = new Set(decision.passing_tenants);
+  const builtin = new Set<string>(BUILTIN_TENANT_IDS);
+  const own = tenants.filter((t) => !passing.has(t) && !builtin.has(t));
+  if (own.length === 0) return decision;
+  const shown = own.slice(0, 3);
+  const more = own.length > shown.length ? ` (and ${own.length - shown.length} more)` : '';
+  const step =
+    `${decision.next_step} For your own tenants below the pass bar (${shown.join(', ')}${more}): ` +
+    `${w.explain(shown[0])} says first why its figures are not reliable, and the import's data warnings name roles or data to add before importing again (${w.reimport(shown[0])}); ` +
+    `lift tests (${w.addLiftTests(shown[0])}) are evidence that does not rest on the fit and calibrate phase 3; ` +
+    `a plan on a model below the bar stays at the historical split.`;
+  return { ...decision, next_step: step };
 }
 
 /** What check_gates would decide for a finished run, without storing it (reports use it). */

@@ -963,7 +963,7 @@ export function planBelowSpendCaveats(plan: PlanResult, words: Pick<FaceWords, '
       message:
         `${list.map((b) => b.channel).join(', ')}: most of ${one ? 'its' : 'their'} effect in the plan model lies below the spend the data show, where they have no rows ` +
         `(${list.map((b) => `${b.channel}: ${Math.round(100 * b.share)}% of the effect of its average ${period}, ${money(b.average_spend)}, lies below ${money(b.low_spend)}, the spend it stayed above on 95% of its ${period}s`).join('; ')}): ` +
-        `the plan's ROAS and incremental revenue count that part from the curve's shape alone (explain's caveat of the same code${period === 'week' ? '; on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it' : ''}); ` +
+        `the plan's ROAS and incremental revenue count that part from the curve's shape alone, which the data cannot check in either direction, nor can the intervals, whose refits share the curve's form (explain's caveat of the same code${period === 'week' ? '; on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it' : ''}); ` +
         `the split between channels, the marginal ROAS and the uplift over the baselines are measured where ${one ? 'it' : 'they'} spent${target}`,
     },
   ];

@@ -38,6 +38,8 @@ export interface FaceWords extends OptionWords {
   keepRuns: string;
   /** Deleting lift tests of a tenant by id. */
   deleteLiftTests: (tenant: string, ids: readonly number[]) => string;
+  /** Recording a tenant's lift tests. */
+  addLiftTests: (tenant: string) => string;
   /** The plan's inputs (plan_budget arguments, `wv-mmm plan` flags). */
   plan: PlanWords;
   /** Planning a tenant's budget (with the default inputs). */
@@ -78,6 +80,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     keepRuns: 'runs: "keep"',
     deleteLiftTests: (tenant, ids) =>
       `delete_lift_tests with tenant "${tenant}" and ids ${JSON.stringify(ids)}`,
+    addLiftTests: (tenant) => `add_lift_test with tenant "${tenant}"`,
     plan: {
       budget: 'budget',
       bounds: 'bounds',
@@ -115,6 +118,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
     deleteRuns: '--delete-runs',
     keepRuns: '--keep-runs',
     deleteLiftTests: (tenant, ids) => `wv-mmm lift remove --tenant ${tenant} --id ${ids.join(',')}`,
+    addLiftTests: (tenant) => `wv-mmm lift add --tenant ${tenant} --file F`,
     plan: {
       budget: '--budget',
       bounds: '--bounds',

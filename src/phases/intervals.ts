@@ -505,9 +505,11 @@ export const LEVELS = [
  * beat them by no more than the one-standard-error rule's tolerance (calibration.ts searchShapes);
  * 42: a channel without a used lift test keeps its below-spend lower ends when tests are recorded
  * (belowSpendLowerEnds); 43: the conflict test's LR is divided by the residuals' lag-1
- * autocorrelation factor (calibration.ts lr_residual_factor).
+ * autocorrelation factor (calibration.ts lr_residual_factor); 44: roas_below_spend_seen says the
+ * curve below the usual spend is unchecked both ways, channels_correlated that the combined ROAS is
+ * firmer, not firm (probe s71).
  */
-export const INTERVALS_VERSION = 43;
+export const INTERVALS_VERSION = 44;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

@@ -1463,10 +1463,10 @@ function failsBarHold(hold: string): boolean {
 
 /** What a hold for a model below the pass bar alone adds (doubtHoldReason's failsBar). */
 export const FAILS_BAR_WHY =
-  "uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked; a model that passes, or bounds near the history, is what to move budget on";
+  "that claim is not a plan to act on: two outside probes' models that failed the bar (session 71, their own simulators) claimed +0.25M and +0.70M for their optimum, which lost 0.18M and 0.54M under their truth; uncertainty.model_optimum keeps the optimum, unchecked, as a plan with replicates 0 does; a model that passes, lift tests on the channels the optimum cuts, or bounds near the history are what to move budget on";
 
 /** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
-export const DOUBT_HOLD_WHY = `${CURVE_DOUBT_EVIDENCE}, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, and a plan with replicates 0 is that optimum, unchecked`;
+export const DOUBT_HOLD_WHY = `${CURVE_DOUBT_EVIDENCE}, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, unchecked, as a plan with replicates 0 does`;
 
 /**
  * The channels the plan funds above their lower bound although the model's ROAS on that spend is
@@ -1978,7 +1978,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         : '';
     const text =
       hold !== null
-        ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), but the plan stays at ${anchorName}: ${hold}; ${hold === ctx.failsBar ? FAILS_BAR_WHY : DOUBT_HOLD_WHY}`
+        ? `the model's own optimum claims ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model, which share its errors), but the plan stays at ${anchorName}: ${hold}; ${hold === ctx.failsBar ? FAILS_BAR_WHY : DOUBT_HOLD_WHY}`
         : step.step === 0
           ? `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model), and no step towards it that the refits allow has an uplift whose 80% interval${judgedWords} is above zero${shrinkage && Math.round(TRUST_STEPS * maxStep) === 0 ? ` (over its ${shrinkage.pool.length} channels the spread in marginal ROAS at baseline (a) is no larger than the estimates' noise accounts for (${shrinkage.inflation}x their spread over the refits, which share the model's errors), so no step is allowed)` : ''}: the plan is ${anchorName}`
           : `the model's best plan would add ${money(step.optimum_uplift)} over ${anchorName} (${iv(step.optimum_uplift_interval)} over ${reps.length} refits of the model); the plan goes ${Math.round(step.step * 100)}% of the way from ${anchorName} to it, where the uplift's 80% interval${judgedWords} is highest above zero among the steps the refits allow (at most ${Math.round(step.step_cap * 100)}%: no further than any window refit's own best step, nor than 90% of the bootstrap refits' best steps${shrinkage ? `, nor than ${Math.round(maxStep * 100)}%, the share of the ${shrinkage.pool.length} channels' spread in marginal ROAS at baseline (a) that the estimates' noise (${shrinkage.inflation}x their spread over the refits) does not account for` : ''}): +${money(step.uplift)} (${iv(step.uplift_interval)} over the refits; ${iv(upliftInterval)} with the optimizer's optimism allowed for, as the intervals reported: on generated ${series.frequency} tenants the true uplift of plans that moved was a median ${SELECTION_MEASURED[series.frequency].medianTrueOverClaimed} of the claimed one and fell below the refits' 80% interval on ${SELECTION_MEASURED[series.frequency].belowRefits80} of them)`;

@@ -469,6 +469,12 @@ export interface PlanHeadlineFigures {
    * forecast was in °F (forecast_beyond_history) listed the largest uplift of 43 plans, unmarked.
    */
   caveats?: string[] | null;
+  /**
+   * True for a plan made without refits (replicates 0): the model's own optimum, unchecked. Its
+   * uplift led a listing like any other (probe s71: +247.7k vs the historical split, -176.5k under
+   * the truth, nothing saying it was unchecked).
+   */
+  unchecked?: boolean;
 }
 
 /** "1 caveat: forecast_beyond_history", "no caveats", or null when the plan kept none (stored before). */
@@ -508,6 +514,7 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
       `${signed(f.uplift_vs_given!)} vs the given spend plan${f.given_plan ? ` (${f.given_plan})` : ''}`,
     );
   }
+  if (f.unchecked) parts.push(' (unchecked: the model optimum, no refits)');
   let line = `${parts.join('')}${result.length ? `: ${result.join(', ')}` : ''}`;
   if (f.compare_outlook !== null && finite(f.compare_incremental_revenue)) {
     const d = finite(f.incremental_revenue)

@@ -669,6 +669,37 @@ export function halfLife(decay: number): number {
   return decay > 0 && decay < 1 ? Math.log(0.5) / Math.log(decay) : 0;
 }
 
+/**
+ * The channels' decays, those with the same one named together: a weekly model's channels share
+ * one shape unless a lift test gave a channel its own, and eight lines of "decay 0.86, half-life
+ * 4.7 weeks" read as eight measurements (probe s71).
+ */
+export function groupedDecays(
+  params: Record<string, { decay: number } | null>,
+  channels: readonly string[],
+  period: string,
+  weekly: boolean,
+): string {
+  const groups = new Map<string, string[]>();
+  for (const ch of channels) {
+    const p = params[ch];
+    if (!p) continue;
+    const key = p.decay.toFixed(2);
+    groups.set(key, [...(groups.get(key) ?? []), ch]);
+  }
+  const parts = [...groups].map(([decay, chs]) => {
+    const words = `decay ${decay}, half-life ${halfLife(Number(decay)).toFixed(1)} ${period}s`;
+    return chs.length === 1 ? `${chs[0]} ${words}` : `${chs.join(', ')} share ${words}`;
+  });
+  const shared = [...groups.values()].some((chs) => chs.length > 1);
+  return (
+    parts.join('; ') +
+    (shared && weekly
+      ? ' (weekly models fit one shape for the channels; a used lift test gives its channel its own)'
+      : '')
+  );
+}
+
 /** Share of a period's spend effect felt l periods later: (1 - decay) decay^l. */
 export function adstockChart(d: TenantReportData): ChartDef | null {
   const params = d.explanation.channel_params;
@@ -751,7 +782,14 @@ export function adstockChart(d: TenantReportData): ChartDef | null {
     reading: shared
       ? `One carry-over shape shared by the channels (the model fits one for all${d.tenant.frequency === 'weekly' ? ' on weekly data' : ''}, not one per channel): ` +
         (hasTruth ? `${parts.join('; ')}.` : `${sharedPart}.`)
-      : `${parts.join('; ')}.`,
+      : hasTruth
+        ? `${parts.join('; ')}.`
+        : `${groupedDecays(
+            params,
+            d.explanation.channels.map((c) => c.channel),
+            period,
+            d.tenant.frequency === 'weekly',
+          )}.`,
     rows,
     spec: topLevel(title, rows, { width: 460, height: 220, layer: layers }),
   };

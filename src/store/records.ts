@@ -204,6 +204,11 @@ export interface PlanFigures {
   compare_incremental_revenue: number | null;
   /** The codes of the plan's caveats in their order; null for plans stored before they were kept. */
   caveats: string[] | null;
+  /**
+   * True when the plan was made without refits (replicates 0, or too few planned): the model's
+   * own optimum, unchecked (PlanResult.uncertainty null).
+   */
+  unchecked: boolean;
 }
 
 /** One stored lift test (experiment) of a tenant. */

@@ -59,6 +59,7 @@ const PLAN_FIGURES_SQL = `json_object(
   'given_plan', json_extract(inputs, '$.spend_plan'),
   'compare_outlook', json_extract(result, '$.comparison.comparison.b'),
   'compare_incremental_revenue', json_extract(result, '$.comparison.comparison.incremental_b'),
+  'unchecked', CASE WHEN json_type(result, '$.plan.uncertainty') = 'null' THEN json('true') ELSE json('false') END,
   'caveats', CASE WHEN json_type(result, '$.caveats') = 'array' THEN json((
     SELECT json_group_array(json_extract(c.value, '$.code')) FROM json_each(result, '$.caveats') AS c
   )) END)`;

@@ -147,7 +147,13 @@ export function explainText(e: Explanation | ExplanationView): string {
             ]),
           ),
           ...(calibrated && e.calibration.held_channels.length
-            ? [heldLine(e.calibration.held_channels, e.calibration.tests)]
+            ? [
+                heldLine(
+                  e.calibration.held_channels,
+                  e.calibration.tests,
+                  e.caveats.some((c) => c.code === 'lift_tests_ridge_form'),
+                ),
+              ]
             : []),
         ]
       : []),
@@ -218,7 +224,7 @@ export function explainText(e: Explanation | ExplanationView): string {
             'no weather states: the data has no temperature or precipitation column (under any name docs/csv-format.md lists) and no other weather column the model uses',
           ]),
     '',
-    `Response curves (mean over the ${e.rows} ${period}s, and within each weather state)`,
+    `Response curves (mean over the ${e.rows} ${period}s${e.weather_states.length > 0 ? ', and within each weather state' : ''})`,
     ...curves,
     '',
     ...(e.uncertainty
@@ -369,12 +375,20 @@ function notUsedWhy(t: {
  * The channels a calibrated model holds at the uncalibrated figures: those without a lift test
  * and those whose tests were left out as a conflict (calibration.ts).
  */
-function heldLine(held: readonly string[], tests: readonly { channel: string }[]): string {
+function heldLine(
+  held: readonly string[],
+  tests: readonly { channel: string }[],
+  ridgeForm: boolean,
+): string {
   const notUsed = held.filter((c) => tests.some((t) => t.channel === c));
   const none = held.filter((c) => !notUsed.includes(c));
   const parts = [
     ...(none.length > 0 ? [`No lift test: ${none.join(', ')}`] : []),
     ...(notUsed.length > 0 ? [`lift test not used (conflict): ${notUsed.join(', ')}`] : []),
   ];
-  return `${parts.join('; ')} (figures held at the uncalibrated model's)`;
+  // A tree model's tests calibrate its Ridge form: "held" there is at that Ridge's figures, which
+  // differ from the tree model's own explanation without tests (probe s71: video 0.78 -> 1.20).
+  return ridgeForm
+    ? `${parts.join('; ')} (figures held at the uncalibrated Ridge form's, the column "ROAS uncalibrated": not the tree model's own figures, which explain shows without lift tests)`
+    : `${parts.join('; ')} (figures held at the uncalibrated model's)`;
 }

@@ -25,7 +25,13 @@ function numberFlag(flags: Flags, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   if (!Number.isFinite(n)) {
-    throw new UsageError(`--${name} must be a number (got ${String(v)})`);
+    // What an amount copied from a spreadsheet holds: a currency sign, thousands separators, a
+    // suffix (probe s71: --budget '$2,000,000' got "must be a number" without the fix).
+    const amount =
+      typeof v === 'string' && /^[\s$€£¥]*[0-9][0-9.,'\s]*[kKmM]?\s*$/.test(v)
+        ? `: digits and one decimal point only, without a currency sign, thousands separators or a k/M suffix (for example --${name} 2000000)`
+        : '';
+    throw new UsageError(`--${name} must be a number (got ${String(v)})${amount}`);
   }
   return n;
 }
@@ -479,7 +485,8 @@ export const plans: Command = {
               i.outlook.scenario ?? `forecast ${i.outlook.forecast}`,
               num(f.incremental_revenue),
               f.roas === null ? '-' : f.roas.toFixed(2),
-              uplift(f.uplift_vs_historical),
+              // A plan made without refits is the model's optimum, unchecked (probe s71).
+              `${uplift(f.uplift_vs_historical)}${f.unchecked ? ' (unchecked)' : ''}`,
               // Over the spend plan given with --spend-plan (baseline (c)), where one was.
               vsGiven === '-' ? vsGiven : `${vsGiven} (${f.given_plan ?? '?'})`,
               // Codes, so a plan on a °F forecast does not read as the best one; `?` for plans

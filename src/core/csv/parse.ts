@@ -679,13 +679,30 @@ function readDates(
   if (verdict.kind === 'gap') {
     const period = verdict.frequency === 'daily' ? 1 : 7;
     const unit = verdict.frequency === 'daily' ? 'day' : 'week';
+    const gaps = dateGaps(days, period);
+    const missing = gaps.reduce((sum, g) => sum + g.missing, 0);
+    const hint = verdict.frequency === 'daily' ? closedWeekdaysHint(days) : '';
+    // Every gap at once: one per error made an export with four missing days three round trips
+    // (probe s71). Closed weekdays are named by their hint instead (a gap every week).
+    const what =
+      (gaps.length === 1 && missing === 1) || hint !== ''
+        ? `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]})`
+        : `${verdict.frequency} dates have ${gaps.length === 1 ? 'a gap' : `${gaps.length} gaps`}, ${missing} ${unit}s missing: ` +
+          gaps
+            .slice(0, GAPS_LISTED)
+            .map((g) => {
+              const first = isoFromDays(days[g.after] + period);
+              const last = isoFromDays(days[g.after + 1] - period);
+              return `${g.missing === 1 ? first : `${first}..${last} (${g.missing} ${unit}s)`} after ${dates[g.after]} on row ${lines[g.after + 1]}`;
+            })
+            .join('; ') +
+          (gaps.length > GAPS_LISTED ? `; and ${gaps.length - GAPS_LISTED} more gaps` : '');
     throw new DataError(
       'date_gap',
       file,
       row,
       column,
-      `${verdict.frequency} dates have a gap: ${isoFromDays(days[i] + period)} is missing (the date after ${from} is ${dates[i + 1]}); add the missing ${unit}s, with their revenue (and 0 spend where nothing ran)` +
-        (verdict.frequency === 'daily' ? closedWeekdaysHint(days) : ''),
+      `${what}; add the missing ${unit}s, with their revenue (and 0 spend where nothing ran)${hint}`,
     );
   }
   if (verdict.kind === 'mixed') {
@@ -706,6 +723,22 @@ function readDates(
     `irregular date step: from ${from} to ${dates[i + 1]} is ${verdict.step} days; only daily (every step 1 day) and weekly (every step 7 days) data are supported` +
       irregularHint(days, i, verdict.step),
   );
+}
+
+/** Most gaps a date_gap message lists one by one. */
+const GAPS_LISTED = 10;
+
+/**
+ * The gaps of a date column whose steps are whole periods: the index of the row each follows and
+ * how many periods are missing there (steps that are not whole periods are left to the next check).
+ */
+function dateGaps(days: ArrayLike<number>, period: number): { after: number; missing: number }[] {
+  const out: { after: number; missing: number }[] = [];
+  for (let k = 0; k + 1 < days.length; k++) {
+    const step = days[k + 1] - days[k];
+    if (step > period && step % period === 0) out.push({ after: k, missing: step / period - 1 });
+  }
+  return out;
 }
 
 /** The day-month order the date column's slashed dates show (slashedDateOrder), if any. */
