@@ -55,8 +55,9 @@ describe('weather contrasts', () => {
 
   it('holds its own point where every refit sits on one side of it', () => {
     // social's refits centred on 4 (log 4 + (i - 5) / 10), its point ratio 2: below every refit,
-    // so the lower ends are the point and the upper ends the percentiles (probe s70: a point
-    // outside its own interval on 7 of 40 contrasts).
+    // so the upper ends are the percentiles and the lower ends the point less the same distance
+    // on the log scale, 2^2 / upper (probe s70: a point outside its own interval on 7 of 40
+    // contrasts; probe s71: an end at the point itself, INTERVALS_VERSION 45).
     const shifted = replicates(() => 1.4).map((f) => {
       const g = [...f];
       g[roasAt(0, 0)] *= 2;
@@ -64,10 +65,10 @@ describe('weather contrasts', () => {
     });
     const [social] = weatherContrasts(e, shifted);
     expect(social.ratio).toBeCloseTo(2, 12);
-    expect(social.p80[0]).toBeCloseTo(2, 12);
-    expect(social.p95[0]).toBeCloseTo(2, 12);
     expect(social.p80[1]).toBeCloseTo(4 * Math.exp(0.4), 12);
     expect(social.p95[1]).toBeCloseTo(4 * Math.exp(0.475), 12);
+    expect(social.p80[0]).toBeCloseTo(Math.exp(-0.4), 12);
+    expect(social.p95[0]).toBeCloseTo(Math.exp(-0.475), 12);
   });
 
   it('leaves out a channel whose refits put its ROAS at or below 0 in a state on more than a tenth of them', () => {
