@@ -272,6 +272,7 @@ describe('plans through the app', () => {
       uplift_vs_given: null,
       given_plan: null,
       caveats: p.caveats.map((cv) => cv.code),
+      unchecked: p.plan.uncertainty === null,
     });
     expect(listed.headline).toMatch(
       /^120\.0k over 28 days, scenario:hot: incremental .+ \(ROAS \d\.\d\d\), [+-].+ vs the historical split; under scenario:cold .+ \([+-].+\)$/,
