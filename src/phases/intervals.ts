@@ -1955,7 +1955,7 @@ export function weatherContrasts(
       // refits' ratios all sit on one side of it, a percentile interval left it out (probe s70:
       // tv hot / cold 1.74x, 80% 1.13 to 1.67; 7 of 40 contrasts); and, as there, the side
       // without refits takes the other side's distance (on the log scale), not an end at the
-      // point (probe s71: ooh 0.968x, 80% 0.9678 to 1.25, truth 0.95).
+      // point (the suite's contrasts: 67% / 82% -> 68% / 84% of the true ratios).
       const around = (lo: number, hi: number): [number, number] => [
         lo > ratio ? (ratio * ratio) / hi : lo,
         hi < ratio ? (ratio * ratio) / lo : hi,

@@ -1463,7 +1463,7 @@ function failsBarHold(hold: string): boolean {
 
 /** What a hold for a model below the pass bar alone adds (doubtHoldReason's failsBar). */
 export const FAILS_BAR_WHY =
-  "that claim is not a plan to act on: two outside probes' models that failed the bar (session 71, their own simulators) claimed +0.25M and +0.70M for their optimum, which lost 0.18M and 0.54M under their truth; uncertainty.model_optimum keeps the optimum, unchecked, as a plan with replicates 0 does; a model that passes, lift tests on the channels the optimum cuts, or bounds near the history are what to move budget on";
+  "that claim is not a plan to act on: two outside probes' models that failed the bar (session 71, their own simulators) claimed +0.25M and +0.65M for their optimum (replicates 0), which lost 0.18M and 0.54M under their truth; uncertainty.model_optimum keeps the optimum, unchecked, as a plan with replicates 0 does; a model that passes, lift tests on the channels the optimum cuts, or bounds near the history are what to move budget on";
 
 /** What a doubt hold's text adds: what such plans did under the truth, and what the user can do. */
 export const DOUBT_HOLD_WHY = `${CURVE_DOUBT_EVIDENCE}, and the refits repeat the same extrapolation, so they cannot catch it (docs/planner.md); uncertainty.model_optimum keeps the model's own optimum, unchecked, as a plan with replicates 0 does`;
