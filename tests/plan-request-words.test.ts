@@ -261,5 +261,19 @@ describe("a target plan's first line", () => {
     expect(planSummaryLines(plan('target_roas', 3.5002, 2))[0]).toMatch(
       /, largest budget with ROAS >= 3\.5: 154\.5k, outlook/,
     );
+    // With refits: the ROAS's 80% interval (the incremental revenue's over the budget), and a
+    // lower end below the target said (probe s71: ROAS 3 met at 350.1k, true 2.65).
+    const checked = plan('target_roas', 3.5002, 2) as unknown as Record<string, unknown>;
+    checked.uncertainty = {
+      replicates: 20,
+      used: 20,
+      step: 1,
+      anchor: 'historical_even',
+      expected_revenue_interval: { p80: [9e5, 1.1e6], p95: [8e5, 1.2e6] },
+      incremental_revenue_interval: { p80: [3.0 * 154_451, 4.0 * 154_451], p95: [0, 1e9] },
+    };
+    expect(planSummaryLines(checked as unknown as PlanResult)[0]).toContain(
+      ", largest budget with ROAS >= 3.5: 154.5k; met by the point estimate: the plan's ROAS 3.50, 80% interval 3.00 to 4.00, whose lower end is below 3.5: a smaller budget meets the target with more certainty, outlook",
+    );
   });
 });

@@ -224,6 +224,15 @@ describe('a target met by the checked plan', () => {
       /largest budget with ROAS >= 5: [\d.]+k \(the model's own optimum reaches it up to [\d.]+k; the plan, checked against the model's refits, up to this budget\)/,
     );
     expect(p.notes.join('\n')).not.toContain('the checked plan stops short of it');
+    // Met by the point: the line gives the plan's ROAS interval (incremental over the budget).
+    const iv = p.uncertainty!.incremental_revenue_interval.p80;
+    const spent = p.budget - (p.held?.spend ?? 0);
+    expect(planSummaryLines(p)[0]).toContain(
+      `; met by the point estimate: the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${(iv[0] / spent).toFixed(2)} to ${(iv[1] / spent).toFixed(2)}`,
+    );
+    // (here the lower end reaches the target too: nothing more said)
+    expect(iv[0] / spent).toBeGreaterThanOrEqual(5);
+    expect(planSummaryLines(p)[0]).not.toContain('whose lower end is below');
     const m = makePlan(held(), {
       horizon: 28,
       objective: { kind: 'target_marginal_roas', value: 3 },
