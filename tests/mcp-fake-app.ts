@@ -632,6 +632,7 @@ export class FakeApp implements App {
       end: info.end,
       channels: ['meta'],
       weather: [],
+      weather_read_as: [],
       controls: [],
       target: 'revenue',
       content_hash: 'abc123',

@@ -19,6 +19,7 @@ import {
 import type { TenantInfo, TenantSeries } from '../core/types.js';
 import { changesText, diffSeries } from '../core/series-diff.js';
 import { HOLIDAY_SEASON_COLUMN, holidaySeasonColumn } from '../core/holiday-season.js';
+import { weatherReading } from '../core/weather-names.js';
 import { usableLiftTests } from '../phases/calibration.js';
 import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
@@ -343,6 +344,7 @@ function commitImport(
     end: info.end,
     channels: series.channels,
     weather: series.weatherNames,
+    weather_read_as: series.weatherNames.map(weatherReading),
     controls: series.controlNames,
     target: series.targetName,
     content_hash: saved.content_hash,

@@ -131,6 +131,8 @@ export interface ImportResult {
   end: string;
   channels: string[];
   weather: string[];
+  /** How each weather column was read (core/weather-names.ts weatherReading), in their order. */
+  weather_read_as: string[];
   controls: string[];
   target: string;
   content_hash: string;

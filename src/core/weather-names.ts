@@ -176,6 +176,29 @@ export function modeledWeather(weatherNames: readonly string[]): string[] {
   return weatherNames.filter((w) => weatherKindOf(w)?.kind !== 'wind');
 }
 
+/**
+ * How the import reads a weather column, in words: its kind and unit from its name, what the
+ * model makes of it (a °F temperature is modeled in °C; wind is carried, not modeled), or that a
+ * name of no recognised kind is modeled as given. An import that read `avg_temp_f` and `rain_in`
+ * right said nothing of it, so a user could not check the reading (probe s71).
+ */
+export function weatherReading(name: string): string {
+  const info = weatherKindOf(name);
+  if (info === null)
+    return `${name}: weather of no recognised kind, modeled as given (linear, and its terciles as states)`;
+  const unit = UNIT_WORDS[info.unit];
+  switch (info.kind) {
+    case 'temperature':
+      return `${name}: temperature in ${unit}${info.unit === 'degF' ? ' (modeled in °C)' : ''}`;
+    case 'precipitation':
+      return `${name}: precipitation in ${unit} per row (rainy above ${rainThreshold(info)} ${info.unit === 'in' ? 'in' : 'mm'})`;
+    case 'wind':
+      return `${name}: wind in ${unit} (carried, not modeled)`;
+    default:
+      return `${name}: ${info.kind} in ${unit}`;
+  }
+}
+
 /** Precipitation above which a row counts as rainy: 1 mm, or 0.04 in for inch columns. */
 export function rainThreshold(info: WeatherKindInfo): number {
   return info.unit === 'in' ? 0.04 : 1;

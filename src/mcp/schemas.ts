@@ -806,6 +806,11 @@ export const importResultOut = {
   end: z.string(),
   channels: z.array(z.string()),
   weather: z.array(z.string()),
+  weather_read_as: z
+    .array(z.string())
+    .describe(
+      'how each weather column was read from its name: kind and unit (a °F temperature is modeled in °C), or modeled as given when no kind is recognised',
+    ),
   controls: z.array(z.string()),
   target: z.string(),
   content_hash: z.string(),

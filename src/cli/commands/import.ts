@@ -78,6 +78,9 @@ export const importCommand: Command = {
         `imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}`,
         `channels ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
           `controls ${res.controls.join(', ') || '-'}; target ${res.target}`,
+        ...(res.weather_read_as.length > 0
+          ? [`weather read as: ${res.weather_read_as.join('; ')}`]
+          : []),
         ...(res.changes ? [`changes: ${res.changes.summary}`] : []),
         ...res.warnings.map((w) => `warning: ${w}`),
         // Too short for any protocol: training refuses it, so the next step is a longer file.
