@@ -12,10 +12,10 @@ describe('weatherReading', () => {
     expect(weatherReading('avg_temp_f')).toBe('avg_temp_f: temperature in °F (modeled in °C)');
     expect(weatherReading('temperature_c')).toBe('temperature_c: temperature in °C');
     expect(weatherReading('rain_in')).toBe(
-      'rain_in: precipitation in inches per row (rainy above 0.04 in)',
+      'rain_in: precipitation in inches a day (rainy above 0.04 in)',
     );
     expect(weatherReading('precipitation_mm')).toBe(
-      'precipitation_mm: precipitation in mm per row (rainy above 1 mm)',
+      'precipitation_mm: precipitation in mm a day (rainy above 1 mm)',
     );
     expect(weatherReading('wind_kph')).toBe('wind_kph: wind in km/h (carried, not modeled)');
     expect(weatherReading('uv_index')).toBe(
@@ -36,12 +36,12 @@ describe('weatherReading', () => {
       const text = wv(state.dir, ['import', '--tenant', 'shop', '--file', file]);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain(
-        'weather read as: avg_temp_f: temperature in °F (modeled in °C); rain_in: precipitation in inches per row (rainy above 0.04 in)',
+        'weather read as: avg_temp_f: temperature in °F (modeled in °C); rain_in: precipitation in inches a day (rainy above 0.04 in)',
       );
       const json = wv(state.dir, ['import', '--tenant', 'shop2', '--file', file, '--json']);
       expect(JSON.parse(json.stdout).weather_read_as).toEqual([
         'avg_temp_f: temperature in °F (modeled in °C)',
-        'rain_in: precipitation in inches per row (rainy above 0.04 in)',
+        'rain_in: precipitation in inches a day (rainy above 0.04 in)',
       ]);
     } finally {
       state.remove();

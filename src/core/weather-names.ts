@@ -191,7 +191,7 @@ export function weatherReading(name: string): string {
     case 'temperature':
       return `${name}: temperature in ${unit}${info.unit === 'degF' ? ' (modeled in °C)' : ''}`;
     case 'precipitation':
-      return `${name}: precipitation in ${unit} per row (rainy above ${rainThreshold(info)} ${info.unit === 'in' ? 'in' : 'mm'})`;
+      return `${name}: precipitation in ${unit} a day (rainy above ${rainThreshold(info)} ${info.unit === 'in' ? 'in' : 'mm'})`;
     case 'wind':
       return `${name}: wind in ${unit} (carried, not modeled)`;
     default:
