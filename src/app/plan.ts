@@ -14,6 +14,7 @@ import {
   belowSpendTestCaveats,
   conflictingChannels,
   liftConflictLead,
+  usableLiftTests,
 } from '../phases/calibration.js';
 import { dataCaveats } from '../phases/data-caveats.js';
 import { windowRoasReadings } from '../phases/explain.js';
@@ -133,8 +134,16 @@ export interface StoredPlan {
    */
   on_current_data: boolean | null;
   /**
+   * False when the tenant's recorded lift tests are not those the plan was made with (added,
+   * removed or changed since, compared by content): its calibration, conflict lines and figures
+   * describe the tests it had (probe s71: plans named a deleted test as in conflict, and nothing
+   * said it was gone).
+   */
+  on_current_lift_tests: boolean;
+  /**
    * Lines every face shows before the plan: the other-data line when on_current_data is false,
-   * a `CAVEAT code: message` per caveat, then the model line.
+   * the other-lift-tests line when on_current_lift_tests is false, a `CAVEAT code: message` per
+   * caveat, then the model line.
    */
   read_first: string[];
   /** The plan in a few lines of text. */
@@ -1113,6 +1122,8 @@ function toStored(ctx: AppContext, rec: PlanRecord, now?: DataNow): StoredPlan {
   const validation = result.model_validation ?? null;
   const caveats = result.caveats ?? [];
   const modelLine = planModelLine(validation);
+  // On other data the other-data line says it all (and the tests are judged on new data).
+  const testsLine = onCurrent === false ? null : otherLiftTestsLine(ctx, rec, result.plan);
   return {
     id: rec.id,
     tenant: rec.tenant,
@@ -1124,6 +1135,7 @@ function toStored(ctx: AppContext, rec: PlanRecord, now?: DataNow): StoredPlan {
     model_validation: validation,
     caveats,
     on_current_data: onCurrent,
+    on_current_lift_tests: testsLine === null,
     read_first: [
       ...(onCurrent === false
         ? [
@@ -1133,6 +1145,7 @@ function toStored(ctx: AppContext, rec: PlanRecord, now?: DataNow): StoredPlan {
                 : `; plan again for the data it has now (${ctx.words.planFor(rec.tenant)})`),
           ]
         : []),
+      ...(testsLine === null ? [] : [testsLine]),
       ...caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
       ...(modelLine === null ? [] : [modelLine]),
     ],
@@ -1141,6 +1154,42 @@ function toStored(ctx: AppContext, rec: PlanRecord, now?: DataNow): StoredPlan {
       ...(result.comparison ? result.comparison.comparison.lines : []),
     ],
   };
+}
+
+/**
+ * The line a stored plan shows first when the tenant's lift tests are not those it was made with
+ * (compared by content: channel, window, spend change, lift and standard error), or null.
+ */
+function otherLiftTestsLine(ctx: AppContext, rec: PlanRecord, plan: PlanResult): string | null {
+  const key = (t: LiftTest): string =>
+    canonicalJson([
+      t.channel,
+      t.start,
+      t.end,
+      t.spend_change,
+      t.incremental_revenue,
+      t.standard_error,
+    ]);
+  const then = plan.lift_calibration?.tests ?? [];
+  const stored = ctx.store.listLiftTests(rec.tenant);
+  // The tests a plan made now would be given: those its data can use (a test whose window left
+  // the data is skipped by every plan, and was not among this one's either).
+  const now =
+    stored.length === 0
+      ? []
+      : usableLiftTests(resolveTenant(tenantSource(ctx, rec.tenant)).series, stored).usable;
+  const sorted = (ts: readonly LiftTest[]): string => ts.map(key).sort().join('\n');
+  if (sorted(then) === sorted(now)) return null;
+  const names = (ts: readonly LiftTest[]): string =>
+    ts.length === 0
+      ? 'none'
+      : ts
+          .map((t) => `${t.id !== undefined ? `#${t.id} ` : ''}${t.channel} ${t.start}..${t.end}`)
+          .join(', ');
+  return (
+    `OTHER LIFT TESTS: plan ${rec.id} was made with ${then.length === 0 ? 'no lift tests' : `the lift tests ${names(then)}`}; ${rec.tenant} has ${names(now)} now: ` +
+    `its calibration, its conflict lines and its figures describe the tests it had; plan again for the tests it has now (${ctx.words.planFor(rec.tenant)})`
+  );
 }
 
 export async function planBudget(

@@ -315,6 +315,11 @@ const outputSchema = {
     .describe(
       'false when the tenant no longer has the data the plan was made on (imported or generated again, or deleted since; read_first then says so first); null when not known (a plan stored before plans kept their data, whose model run is gone or, for a generated tenant, was made by other code); a new plan: true',
     ),
+  on_current_lift_tests: z
+    .boolean()
+    .describe(
+      "false when the tenant's lift tests are not those the plan was made with (added, removed or changed since; read_first then says so): its calibration and conflict lines describe the tests it had",
+    ),
   read_first: z.array(z.string()),
   summary: z.array(z.string()),
 };
