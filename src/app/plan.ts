@@ -1156,22 +1156,25 @@ function toStored(ctx: AppContext, rec: PlanRecord, now?: DataNow): StoredPlan {
   };
 }
 
+/** A lift test's fields that say what it measured (LiftTest without its id). */
+const LIFT_TEST_CONTENT = [
+  'channel',
+  'start',
+  'end',
+  'spend_change',
+  'incremental_revenue',
+  'standard_error',
+] as const;
+
 /**
  * The line a stored plan shows first when the tenant's lift tests are not those it was made with
  * (compared by content: channel, window, spend change, lift and standard error), or null.
  */
 function otherLiftTestsLine(ctx: AppContext, rec: PlanRecord, plan: PlanResult): string | null {
-  const key = (t: LiftTest): string =>
-    canonicalJson([
-      t.channel,
-      t.start,
-      t.end,
-      t.spend_change,
-      t.incremental_revenue,
-      t.standard_error,
-    ]);
+  // What a test says, without its id (a test removed and recorded again is the same test).
+  const key = (t: LiftTest): string => canonicalJson(LIFT_TEST_CONTENT.map((f) => t[f]));
   const then = plan.lift_calibration?.tests ?? [];
-  const stored = ctx.store.listLiftTests(rec.tenant);
+  const stored = liftTestsOf(ctx, rec.tenant);
   // The tests a plan made now would be given: those its data can use (a test whose window left
   // the data is skipped by every plan, and was not among this one's either).
   const now =
