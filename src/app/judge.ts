@@ -2,7 +2,7 @@
  * Judging finished runs: comparing two runs, and deciding a phase's gate (stored with its
  * inputs; an escalation is also appended to the escalations log).
  */
-import { BUILTIN_TENANT_IDS } from '../core/data/index.js';
+import { isBuiltinTenant } from '../core/data/index.js';
 import {
   decideGates,
   type ComparedRunInput,
@@ -335,8 +335,7 @@ export function withOwnTenantSteps(
   )
     return decision;
   const passing = new Set(decision.passing_tenants);
-  const builtin = new Set<string>(BUILTIN_TENANT_IDS);
-  const own = tenants.filter((t) => !passing.has(t) && !builtin.has(t));
+  const own = tenants.filter((t) => !passing.has(t) && !isBuiltinTenant(t));
   if (own.length === 0) return decision;
   const shown = own.slice(0, 3);
   const more = own.length > shown.length ? ` (and ${own.length - shown.length} more)` : '';

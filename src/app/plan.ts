@@ -1173,16 +1173,19 @@ const LIFT_TEST_CONTENT = [
 function otherLiftTestsLine(ctx: AppContext, rec: PlanRecord, plan: PlanResult): string | null {
   // What a test says, without its id (a test removed and recorded again is the same test).
   const key = (t: LiftTest): string => canonicalJson(LIFT_TEST_CONTENT.map((f) => t[f]));
-  const then = plan.lift_calibration?.tests ?? [];
+  const sorted = (ts: readonly LiftTest[]): string => ts.map(key).sort().join('\n');
+  const made = plan.lift_calibration?.tests ?? [];
+  const then = sorted(made);
   const stored = liftTestsOf(ctx, rec.tenant);
+  if (sorted(stored) === then) return null;
   // The tests a plan made now would be given: those its data can use (a test whose window left
-  // the data is skipped by every plan, and was not among this one's either).
+  // the data is skipped by every plan, and was not among this one's either). Read only when the
+  // stored tests differ: parsing the tenant's data for every plan read is not needed otherwise.
   const now =
     stored.length === 0
       ? []
       : usableLiftTests(resolveTenant(tenantSource(ctx, rec.tenant)).series, stored).usable;
-  const sorted = (ts: readonly LiftTest[]): string => ts.map(key).sort().join('\n');
-  if (sorted(then) === sorted(now)) return null;
+  if (sorted(now) === then) return null;
   const names = (ts: readonly LiftTest[]): string =>
     ts.length === 0
       ? 'none'
@@ -1190,7 +1193,7 @@ function otherLiftTestsLine(ctx: AppContext, rec: PlanRecord, plan: PlanResult):
           .map((t) => `${t.id !== undefined ? `#${t.id} ` : ''}${t.channel} ${t.start}..${t.end}`)
           .join(', ');
   return (
-    `OTHER LIFT TESTS: plan ${rec.id} was made with ${then.length === 0 ? 'no lift tests' : `the lift tests ${names(then)}`}; ${rec.tenant} has ${names(now)} now: ` +
+    `OTHER LIFT TESTS: plan ${rec.id} was made with ${made.length === 0 ? 'no lift tests' : `the lift tests ${names(made)}`}; ${rec.tenant} has ${names(now)} now: ` +
     `its calibration, its conflict lines and its figures describe the tests it had; plan again for the tests it has now (${ctx.words.planFor(rec.tenant)})`
   );
 }

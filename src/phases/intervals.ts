@@ -1021,9 +1021,12 @@ export function figureInterval(
     const hi = t === 0 ? [dHi, m, w] : [dHi, m, w, tHi];
     return [point - Math.hypot(...lo, ...both), point + Math.hypot(...hi, ...both)];
   };
-  const p80 = bound(LEVELS[0]);
-  const p95 = bound(LEVELS[1]);
-  // Nested: the 95% interval holds the 80% one (a side mirrored at 80% only could reach past it).
+  // Nested: a side mirrored at 80% only could reach past the 95% end.
+  return nested(bound(LEVELS[0]), bound(LEVELS[1]));
+}
+
+/** The two levels' intervals with the 95% one made to hold the 80% one. */
+function nested(p80: [number, number], p95: [number, number]): FigureInterval {
   return { p80, p95: [Math.min(p95[0], p80[0]), Math.max(p95[1], p80[1])] };
 }
 
@@ -1960,16 +1963,13 @@ export function weatherContrasts(
         lo > ratio ? (ratio * ratio) / hi : lo,
         hi < ratio ? (ratio * ratio) / lo : hi,
       ];
-      const p80 = around(q(0.1), q(0.9));
-      const p95 = around(q(0.025), q(0.975));
       out.push({
         channel: ch.channel,
         variable,
         state: e.weather_states[ia].state,
         reference: e.weather_states[ib].state,
         ratio,
-        p80,
-        p95: [Math.min(p95[0], p80[0]), Math.max(p95[1], p80[1])],
+        ...nested(around(q(0.1), q(0.9)), around(q(0.025), q(0.975))),
         true_ratio:
           a.true_roas !== null && b.true_roas !== null && a.true_roas > 0 && b.true_roas > 0
             ? a.true_roas / b.true_roas
@@ -1999,15 +1999,10 @@ export const CONTROL_STRETCH = { p80: 1.35, p95: 1.09 } as const;
  */
 export function stretchControlInterval(point: number, iv: FigureInterval): FigureInterval {
   const at = (x: number, f: number): number => point + f * (x - point);
-  const p80: [number, number] = [
-    at(iv.p80[0], CONTROL_STRETCH.p80),
-    at(iv.p80[1], CONTROL_STRETCH.p80),
-  ];
-  const p95: [number, number] = [
-    Math.min(at(iv.p95[0], CONTROL_STRETCH.p95), p80[0]),
-    Math.max(at(iv.p95[1], CONTROL_STRETCH.p95), p80[1]),
-  ];
-  return { p80, p95 };
+  return nested(
+    [at(iv.p80[0], CONTROL_STRETCH.p80), at(iv.p80[1], CONTROL_STRETCH.p80)],
+    [at(iv.p95[0], CONTROL_STRETCH.p95), at(iv.p95[1], CONTROL_STRETCH.p95)],
+  );
 }
 
 /** A sum of money in 3 significant digits with k / M / B (1.55, 36.2M). */
