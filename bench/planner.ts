@@ -94,6 +94,23 @@ export interface PlannerRegretRow {
     p80: [number, number];
     p95: [number, number];
   } | null;
+  /**
+   * With spend going on after the horizon at each channel's historical rate (PlanRequest
+   * afterHorizon 'continue'), under the truth with that same spend: (a), the truth's own optimum,
+   * the plan above (planned as if nothing followed it), and the model's optimum and checked plan
+   * planned with the spend going on; shares of the attainable uplift over (a).
+   */
+  continued: {
+    historical_even: number;
+    optimal: number;
+    stop_plan: number;
+    model_optimum: number;
+    plan: number;
+    captured_share_stop_plan: number | null;
+    captured_share_optimum: number | null;
+    captured_share: number | null;
+    step: number | null;
+  };
   /** Why the plan's curve fit is in doubt (plan.curve_doubt), or null. */
   curve_doubt: string | null;
   /** Channels whose plan-model curve is convex over nearly all the data (plan.convex_channels). */
@@ -150,6 +167,24 @@ export interface PlannerBench {
       inside_95: number;
       below_95: number;
       median_true_over_claimed: number | null;
+    };
+    /** Under the truth with spend going on after the horizon (PlannerRegretRow.continued). */
+    continued: {
+      stop_plan: {
+        captured_at_least_80pct: number;
+        not_worse_than_even: number;
+        median_captured_share: number | null;
+      };
+      optimum: {
+        captured_at_least_80pct: number;
+        not_worse_than_even: number;
+        median_captured_share: number | null;
+      };
+      plan: {
+        captured_at_least_80pct: number;
+        not_worse_than_even: number;
+        median_captured_share: number | null;
+      };
     };
   };
 }
@@ -476,6 +511,30 @@ export function runPlannerBench(
     const p: PlanResult = replicates > 0 ? makePlan({ ...ctx, ...reps }, request) : optimum;
     if (options.analyze)
       analysis.push(analyzeCapture(t, mix, model, reps.replicates, optimum, p, final));
+    // The same budget planned with spend going on after the horizon, and judged with it.
+    const goingOn = { ...request, afterHorizon: 'continue' as const };
+    const cOptimum = makePlan(ctx, goingOn);
+    const cChecked = replicates > 0 ? makePlan({ ...ctx, ...reps }, goingOn) : cOptimum;
+    const cEven = cChecked.truth!.historical_even_incremental;
+    const cOpt = Math.max(
+      cChecked.truth!.optimal_incremental,
+      cOptimum.truth!.optimal_incremental,
+      p.truth!.other_after_horizon.optimal_incremental,
+    );
+    const cShare = (v: number): number | null =>
+      cOpt - cEven > 1e-9 * Math.abs(cOpt) ? (v - cEven) / (cOpt - cEven) : null;
+    const stopPlanContinued = p.truth!.other_after_horizon.plan_incremental;
+    const continued: PlannerRegretRow['continued'] = {
+      historical_even: cEven,
+      optimal: cOpt,
+      stop_plan: stopPlanContinued,
+      model_optimum: cOptimum.truth!.plan_incremental,
+      plan: cChecked.truth!.plan_incremental,
+      captured_share_stop_plan: cShare(stopPlanContinued),
+      captured_share_optimum: cShare(cOptimum.truth!.plan_incremental),
+      captured_share: cShare(cChecked.truth!.plan_incremental),
+      step: cChecked.uncertainty ? cChecked.uncertainty.step : null,
+    };
     const tr = p.truth!;
     const even = optimum.baselines.find((b) => b.name === 'historical_even')!;
     const evenTrue = tr.historical_even_incremental;
@@ -565,6 +624,7 @@ export function runPlannerBench(
             (100 * u.uplift_interval.p80[1]) / even.incremental_revenue,
           ]
         : null,
+      continued,
       curve_doubt: p.curve_doubt ?? null,
       convex: (p.convex_channels ?? []).map((c) => c.channel),
       uplift: u
@@ -578,18 +638,27 @@ export function runPlannerBench(
     });
   }
   const summarize = (
-    pick: (r: PlannerRegretRow) => { share: number | null; value: number },
+    pick: (r: PlannerRegretRow) => { share: number | null; value: number; even?: number },
   ): { at80: number; notWorse: number; median: number | null } => {
     const shares = regret.map((r) => pick(r).share).filter((v): v is number => v !== null);
     return {
       at80: shares.filter((s) => s >= 0.8).length,
       // Not worse: within 1e-9 of (a) counts (a plan that is (a) itself).
-      notWorse: regret.filter(
-        (r) =>
-          pick(r).value >=
-          r.true_incremental.historical_even - 1e-9 * Math.abs(r.true_incremental.historical_even),
-      ).length,
+      notWorse: regret.filter((r) => {
+        const even = pick(r).even ?? r.true_incremental.historical_even;
+        return pick(r).value >= even - 1e-9 * Math.abs(even);
+      }).length,
       median: shares.length ? median(shares) : null,
+    };
+  };
+  const continuedSummary = (
+    pick: (c: PlannerRegretRow['continued']) => { share: number | null; value: number },
+  ) => {
+    const s = summarize((r) => ({ ...pick(r.continued), even: r.continued.historical_even }));
+    return {
+      captured_at_least_80pct: s.at80,
+      not_worse_than_even: s.notWorse,
+      median_captured_share: s.median,
     };
   };
   const plan = summarize((r) => ({ share: r.captured_share, value: r.true_incremental.plan }));
@@ -628,6 +697,17 @@ export function runPlannerBench(
         median_true_over_claimed: moved.length
           ? median(moved.map((m) => (m.claimed !== 0 ? m.true / m.claimed : 0)))
           : null,
+      },
+      continued: {
+        stop_plan: continuedSummary((c) => ({
+          share: c.captured_share_stop_plan,
+          value: c.stop_plan,
+        })),
+        optimum: continuedSummary((c) => ({
+          share: c.captured_share_optimum,
+          value: c.model_optimum,
+        })),
+        plan: continuedSummary((c) => ({ share: c.captured_share, value: c.plan })),
       },
     },
   };
@@ -668,8 +748,36 @@ export function formatPlannerBench(b: PlannerBench): string {
     `model's unchecked optimum: captured >= 80%: ${s.optimum_captured_at_least_80pct}/${s.tenants}; not worse than (a): ${s.optimum_not_worse_than_even}/${s.tenants}; median captured share ${shareText(s.optimum_median_captured_share)}`,
     `plan's uplift over (a) against the truth, ${s.uplift_intervals.plans} ${s.uplift_intervals.plans === 1 ? 'plan that moves' : 'plans that move'} from (a): inside the 80% interval ${s.uplift_intervals.inside_80} (below ${s.uplift_intervals.below_80}), inside the 95% interval ${s.uplift_intervals.inside_95} (below ${s.uplift_intervals.below_95}); median true / claimed uplift ${s.uplift_intervals.median_true_over_claimed === null ? '-' : s.uplift_intervals.median_true_over_claimed.toFixed(2)}`,
   );
+  lines.push(formatContinuedRows(b));
   if (b.regret.some((r) => r.lift)) lines.push(formatLiftRows(b));
   if (b.analysis) lines.push(formatCaptureAnalysis(b.analysis));
+  return lines.join('\n');
+}
+
+/** The regret with spend going on after the horizon (PlannerRegretRow.continued). */
+function formatContinuedRows(b: PlannerBench): string {
+  const lines = [
+    '',
+    "With spend going on after the horizon at each channel's historical rate (the truth counts the carry-over meeting it; `--after-horizon continue`): the plan above (planned as if nothing followed), and the model's optimum and checked plan planned with the spend going on:",
+    '',
+    '| tenant | (a) even | truth-optimal | plan above | captured | optimum (continue) | captured | plan (continue) | captured | step |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of b.regret) {
+    const c = r.continued;
+    lines.push(
+      `| ${r.tenant} | ${k(c.historical_even)} | ${k(c.optimal)} | ${k(c.stop_plan)} | ${shareText(c.captured_share_stop_plan)} | ${k(c.model_optimum)} | ${shareText(c.captured_share_optimum)} | ${k(c.plan)} | ${shareText(c.captured_share)} | ${c.step === null ? '-' : c.step.toFixed(2)} |`,
+    );
+  }
+  const line = (name: string, s: PlannerBench['summary']['continued']['plan']): string =>
+    `${name}: captured >= 80%: ${s.captured_at_least_80pct}/${b.summary.tenants}; not worse than (a) under the truth: ${s.not_worse_than_even}/${b.summary.tenants}; median captured share ${shareText(s.median_captured_share)}`;
+  const s = b.summary.continued;
+  lines.push(
+    '',
+    line('plan above (after the horizon: stop)', s.stop_plan),
+    line("model's optimum (after the horizon: continue)", s.optimum),
+    line('plan (after the horizon: continue)', s.plan),
+  );
   return lines.join('\n');
 }
 

@@ -149,6 +149,11 @@ describe('invalid arguments', () => {
       ],
       [
         'plan_budget',
+        { tenant: 'acme', after_horizon: 'later' },
+        'after_horizon must be one of stop, continue',
+      ],
+      [
+        'plan_budget',
         { tenant: 'acme', forecast_csv: ['a'] },
         'forecast_csv must be the forecast as CSV text',
       ],

@@ -24,6 +24,7 @@ import {
   planPointOf,
   revenueModelOf,
   scenarioOutlook,
+  type AfterHorizon,
   type ChannelBound,
   type GivenPlan,
   type Outlook,
@@ -63,6 +64,8 @@ export interface PlanTaskRequest {
   given?: GivenPlan;
   /** Also plan other budgets (PlanRequest.budgetCurve). */
   budgetCurve?: boolean;
+  /** What is spent after the horizon (PlanRequest.afterHorizon; default 'stop'). */
+  afterHorizon?: AfterHorizon;
   /**
    * The tenant's lift tests: the plan model is calibrated with them (plan/calibrate.ts); absent
    * or empty: the uncalibrated plan model.
@@ -310,6 +313,7 @@ export function computePlan(
         bounds: req.bounds,
         objective: req.objective,
         budgetCurve: req.budgetCurve,
+        afterHorizon: req.afterHorizon,
       });
     const withCalibration = (p: PlanResult): PlanResult =>
       liftCalibration ? { ...p, lift_calibration: liftCalibration } : p;
@@ -324,7 +328,12 @@ export function computePlan(
             outlook,
           ),
         ),
-        { horizon: req.horizon, budget: plan.budget, bounds: req.bounds },
+        {
+          horizon: req.horizon,
+          budget: plan.budget,
+          bounds: req.bounds,
+          afterHorizon: req.afterHorizon,
+        },
       );
       comparison = { plan: withCalibration(other), comparison: compareOutlooks(plan, other) };
     }

@@ -41,7 +41,9 @@ import {
   planHeadline,
   planSummaryLines,
   SCENARIOS,
+  AFTER_HORIZON,
   planMoney,
+  type AfterHorizon,
   type ChannelBound,
   type OutlookComparison,
   type PlanHeadlineFigures,
@@ -98,6 +100,11 @@ export interface PlanBudgetRequest {
   spendPlan?: { csv?: string; path?: string; fileName?: string };
   /** Also plan 0.5x to 2x the budget (PlanResult.budget_curve; docs/planner.md "Budget curve"). */
   budgetCurve?: boolean;
+  /**
+   * What is spent after the horizon while its carry-over is counted: 'stop' (default) nothing,
+   * 'continue' each channel at its historical rate (PlanRequest.afterHorizon).
+   */
+  afterHorizon?: AfterHorizon;
   /** `channel=lo:hi[/period],...` or parsed bounds. */
   bounds?: string | ChannelBound[];
   /** Largest budget whose plan reaches this ROAS / marginal ROAS (at most one). */
@@ -200,6 +207,14 @@ function scenario(name: string, v: unknown): ScenarioName | undefined {
   return v as ScenarioName;
 }
 
+function afterHorizonOf(v: unknown): AfterHorizon | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(AFTER_HORIZON as readonly string[]).includes(v)) {
+    throw bad(`after_horizon must be one of ${AFTER_HORIZON.join(', ')} (got ${String(v)})`);
+  }
+  return v as AfterHorizon;
+}
+
 function replicatesOf(v: unknown): number {
   if (v === undefined) return DEFAULT_PLAN_REPLICATES;
   if (
@@ -297,6 +312,9 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
     compare: compare ? { scenario: compare } : undefined,
     replicates: replicatesOf(req.replicates),
     ...(req.budgetCurve === true ? { budgetCurve: true } : {}),
+    ...(afterHorizonOf(req.afterHorizon) === 'continue'
+      ? { afterHorizon: 'continue' as const }
+      : {}),
   };
 }
 
@@ -568,6 +586,7 @@ function inputsOf(req: PlanBudgetRequest, task: PlanTaskRequest): Record<string,
     compare_scenario: task.compare && 'scenario' in task.compare ? task.compare.scenario : null,
     ...(task.given ? { spend_plan: task.given.source } : {}),
     ...(task.budgetCurve ? { budget_curve: true } : {}),
+    after_horizon: task.afterHorizon ?? 'stop',
     bounds: task.bounds,
     objective: task.objective,
     replicates: task.replicates,

@@ -254,8 +254,10 @@ export type {
   PlanTruth,
   WeatherShift,
   ScenarioName,
+  AfterHorizon,
 } from '../plan/index.js';
 export {
+  AFTER_HORIZON,
   DEFAULT_PLAN_REPLICATES,
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,

@@ -24,6 +24,7 @@ export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } f
 export type { Outlook, ScenarioName } from './outlook.js';
 export { describeOutsideHistory, forecastOutsideHistory } from './outlook.js';
 export {
+  AFTER_HORIZON,
   BUDGET_CURVE_MULTIPLES,
   checkPlanRequest,
   CURVE_DOUBT_EVIDENCE,
@@ -39,6 +40,7 @@ export {
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';
 export type {
+  AfterHorizon,
   BudgetCurvePoint,
   GivenPlan,
   MediaLoss,

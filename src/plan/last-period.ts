@@ -1,7 +1,8 @@
 /**
  * The plan's last period, well above the channel's typical one (docs/planner.md, "The last
  * period's burst"). Revenue is counted over a tail after the horizon, where nothing more is spent
- * (plan.ts), so the adstock the last period leaves lands on periods the model sees unsaturated,
+ * (plan.ts; with PlanRequest.afterHorizon 'continue' spend goes on there and this note is not
+ * given), so the adstock the last period leaves lands on periods the model sees unsaturated,
  * and the optimizer piles spend there: google 9,535 on the last day of a ski plan whose median day
  * was 4,235, 11,296 against 2,778 on an umbrella plan. The text named such a burst only when it
  * left the data's range, and never said why.
@@ -113,6 +114,6 @@ export function lastPeriodNote(
     `the last ${unit} of the horizon (${lastDate}) gets much more than a typical ${unit}: ${list}. ` +
     `The plan counts the revenue of the ${tail} ${unit}${tail === 1 ? '' : 's'} after the horizon as if nothing more were spent then, so the carry-over of the last ${unit}'s spend lands on ${unit}s the model sees unsaturated and earns more than the same spend earlier. ` +
     `It is not counted twice: the next plan starts from the adstock this one leaves. ` +
-    `If you keep spending after the horizon, the burst earns less than the plan counts: to avoid it, cap ${one ? 'the channel' : 'the channels'} per ${unit} at ${one ? 'its' : 'their'} largest other ${unit} of the plan (bounds ${bounds})`
+    `If you keep spending after the horizon, the burst earns less than the plan counts: plan with the spend going on after the horizon (after-horizon continue: CLI --after-horizon continue, MCP after_horizon "continue") to price that in, or cap ${one ? 'the channel' : 'the channels'} per ${unit} at ${one ? 'its' : 'their'} largest other ${unit} of the plan (bounds ${bounds})`
   );
 }

@@ -116,7 +116,19 @@ export interface PlanRequest {
    * plan is.
    */
   budgetCurve?: boolean;
+  /**
+   * What is spent after the horizon while its carry-over is counted (docs/planner.md, "After the
+   * horizon"): 'stop' (default) nothing, so a plan is credited with its carry-over on periods no
+   * later spend saturates; 'continue' each channel goes on at its historical rate per period (the
+   * reference year's, as baseline (a)'s split), the same for every plan, so the carry-over of
+   * the plan's last periods meets that spend on the Hill curve.
+   */
+  afterHorizon?: AfterHorizon;
 }
+
+/** What is spent after the horizon while its carry-over is counted (PlanRequest.afterHorizon). */
+export const AFTER_HORIZON = ['stop', 'continue'] as const;
+export type AfterHorizon = (typeof AFTER_HORIZON)[number];
 
 /** The budgets of a budget curve, as multiples of the plan's budget (1: the plan itself). */
 export const BUDGET_CURVE_MULTIPLES: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 2];
@@ -382,6 +394,18 @@ export interface WeatherShift {
 
 export interface PlanTruth {
   tail_periods: number;
+  /**
+   * The same plans under the truth with the other assumption about spend after the horizon
+   * (PlanRequest.afterHorizon): what the plan's spend earns if what follows it is not what the
+   * plan assumed (the truth-optimal plan is the truth's own under that assumption).
+   */
+  other_after_horizon: {
+    after_horizon: AfterHorizon;
+    plan_incremental: number;
+    historical_even_incremental: number;
+    optimal_incremental: number;
+    captured_share: number | null;
+  };
   plan_incremental: number;
   historical_even_incremental: number;
   historical_calendar_incremental: number;
@@ -409,6 +433,10 @@ export interface PlanResult {
     /** The horizon's last day (weekly: 6 days after `end`; daily: `end`). */
     last_day: string;
     tail_periods: number;
+    /** What is spent after the horizon while its carry-over is counted (PlanRequest.afterHorizon). */
+    after_horizon: AfterHorizon;
+    /** 'continue': each channel's spend per period after the horizon (its historical rate). */
+    after_horizon_spend: Record<string, number> | null;
   };
   outlook: {
     source: string;
@@ -585,6 +613,11 @@ function belowSpendSeen(
 function mediaLoss(spend: number, incremental: number): MediaLoss | null {
   if (!(spend > 0) || incremental > 0) return null;
   return { spend, incremental_revenue: incremental, roas: incremental / spend };
+}
+
+/** (plan - a) / (optimal - a): the share of the attainable uplift over baseline (a) captured. */
+function capturedShare(plan: number, even: number, optimal: number): number | null {
+  return optimal - even > 1e-9 * Math.abs(optimal) ? (plan - even) / (optimal - even) : null;
 }
 
 /** Cap on the carry-over tail: one year of periods. */
@@ -1759,6 +1792,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     : 0;
   const outlook = extendOutlook(series, ctx.outlook, H + Math.max(tail, truthTail));
   const ref = reference(series);
+  const afterHorizon = req.afterHorizon ?? 'stop';
+  // Spend after the horizon, the same for every plan (so it moves no comparison by itself): the
+  // plan's carry-over into the tail meets it on the Hill curve.
+  const continued = (after: AfterHorizon): { tailSpend?: number[] } =>
+    after === 'continue' ? { tailSpend: ref.perPeriod } : {};
+  const respond = (m: RevenueModel, o: Outlook): SeparableResponse => ({
+    ...responseOf(m, series, o, H, tail),
+    ...continued(afterHorizon),
+  });
   const bounds = canonicalBounds(req.bounds ?? [], series.channels);
   const dates = futureDates(series, H);
   const calendar = (b: number): Float64Array[] => baselineCalendar(series, ref, b, dates);
@@ -1770,7 +1812,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const money = (v: number): string => shortMoney(v, resolution);
 
   progress(0, 'reading the model under the outlook');
-  const r = responseOf(model, series, outlook, H, tail);
+  const r = respond(model, outlook);
   const pinned = nonPositiveChannels(r);
   const convex = convexChannels(series, model.media);
   // Planning under uncertainty (uncertainty.ts): replicate responses, then the trust-region step.
@@ -1780,7 +1822,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const repIndex: number[] = [];
   replicateModels.forEach((m, b) => {
     try {
-      reps.push(responseOf(m, series, outlook, H, tail));
+      reps.push(respond(m, outlook));
       repRoles.push(ctx.replicateRoles?.[b] ?? 'bootstrap');
       repIndex.push(b);
     } catch (e) {
@@ -2153,7 +2195,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       );
     }
   }
-  const flatR = responseOf(model, series, flatOutlook(outlook, H), H, tail);
+  const flatR = respond(model, flatOutlook(outlook, H));
   // The plan's optimum with the weather held at its average, found from the plan's own optimum:
   // the weather is all that differs, so the shift compares the two within one basin of the
   // (non-concave) response, and one start costs a seventeenth of the C + 2 starts on 15 channels
@@ -2193,25 +2235,43 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   let trueResponse: SeparableResponse | null = null;
   if (ctx.truth) {
     progress(3, 'the truth-optimal plan');
-    const tr = truthResponse(ctx.truth.tenant, ctx.truth.mix, outlook, H, truthTail);
+    const truthUnder = (after: AfterHorizon): SeparableResponse => ({
+      ...truthResponse(ctx.truth!.tenant, ctx.truth!.mix, outlook, H, truthTail),
+      ...continued(after),
+    });
+    const tr = truthUnder(afterHorizon);
     trueResponse = tr;
-    const opt = solve(tr, bounds, ref, budget, calendar);
+    // Warm from the plan too: the truth's response is not concave (Hill shapes above 1), and a
+    // plan found beside the truth's own starts must not come out above its optimum.
+    const opt = solve(tr, bounds, ref, budget, calendar, x);
     const planTrue = incrementalRevenue(tr, x);
     const evenTrue = incrementalRevenue(tr, baselinePlans.historical_even);
     const calTrue = incrementalRevenue(tr, baselinePlans.historical_calendar);
     const optTrue = Math.max(opt.incremental, planTrue);
+    const otherAfter: AfterHorizon = afterHorizon === 'stop' ? 'continue' : 'stop';
+    const otherR = truthUnder(otherAfter);
+    const otherPlan = incrementalRevenue(otherR, x);
+    const otherEven = incrementalRevenue(otherR, baselinePlans.historical_even);
+    const otherOpt = Math.max(
+      solve(otherR, bounds, ref, budget, calendar, x).incremental,
+      otherPlan,
+    );
     truth = {
       tail_periods: truthTail,
+      other_after_horizon: {
+        after_horizon: otherAfter,
+        plan_incremental: otherPlan,
+        historical_even_incremental: otherEven,
+        optimal_incremental: otherOpt,
+        captured_share: capturedShare(otherPlan, otherEven, otherOpt),
+      },
       plan_incremental: planTrue,
       historical_even_incremental: evenTrue,
       historical_calendar_incremental: calTrue,
       ...(givenSpend ? { given_plan_incremental: incrementalRevenue(tr, givenSpend) } : {}),
       optimal_incremental: optTrue,
       optimal_spend: Object.fromEntries(r.channels.map((c, i) => [c, total(opt.spend[i])])),
-      captured_share:
-        optTrue - evenTrue > 1e-9 * Math.abs(optTrue)
-          ? (planTrue - evenTrue) / (optTrue - evenTrue)
-          : null,
+      captured_share: capturedShare(planTrue, evenTrue, optTrue),
       regret: optTrue - planTrue,
     };
   }
@@ -2306,7 +2366,12 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       );
     }
   }
-  notes.push(tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day', spent));
+  notes.push(
+    tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day', spent) +
+      (afterHorizon === 'continue' && tail > 0
+        ? `, with each channel's spend going on at its historical rate per ${weekly ? 'week' : 'day'} (${r.channels.map((c, i) => `${c} ${money(ref.perPeriod[i])}`).join(', ')}) so that the carry-over of the plan's last ${weekly ? 'weeks' : 'days'} meets that spend on the response curve`
+        : ''),
+  );
   if (objective.kind === 'revenue' && req.budget === undefined) {
     notes.unshift(
       `no budget given: the plan spends the historical spend for the span, ${money(budget)} (each channel's mean spend per ${weekly ? 'week' : 'day'} over ${ref.start}..${ref.end}, times ${H})`,
@@ -2338,8 +2403,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `spend above any ${weekly ? 'week' : 'day'} in the data, where the model's response is an extrapolation: ${beyond.join(', ')}`,
     );
   }
+  // With spend going on after the horizon the tail prices the burst's saturation in: a last-period
+  // burst left then is the model's reading of the periods after the horizon, not the tail's gift.
   const burst = lastPeriodNote(
-    lastPeriodBursts(r, x, dust),
+    afterHorizon === 'stop' ? lastPeriodBursts(r, x, dust) : [],
     weekly ? 'week' : 'day',
     outlook.dates[H - 1],
     tail,
@@ -2524,6 +2591,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       end: horizonDates[H - 1],
       last_day: horizonLastDay(horizonDates[H - 1], weekly ? 'week' : 'day'),
       tail_periods: tail,
+      after_horizon: afterHorizon,
+      after_horizon_spend:
+        afterHorizon === 'continue'
+          ? Object.fromEntries(r.channels.map((c, i) => [c, ref.perPeriod[i]]))
+          : null,
     },
     outlook: {
       source: outlook.source,

@@ -23,6 +23,11 @@ export interface SeparableResponse {
   s: number[];
   /** Adstock of each channel at the last observed period (carry-over into the plan). */
   start: number[];
+  /**
+   * Spend per period of each channel in the tail (spend going on after the horizon, the same for
+   * every plan); absent: nothing is spent after the horizon.
+   */
+  tailSpend?: readonly number[];
 }
 
 /** Revenue per period (horizon + tail) and, when asked, its gradient in the horizon spend. */
@@ -94,8 +99,9 @@ export function evaluateResponse(
     const k = r.k[c];
     const s = r.s[c];
     let a = r.start[c];
+    const after = r.tailSpend?.[c] ?? 0;
     for (let t = 0; t < n; t++) {
-      a = (t < H ? x[t] : 0) + d * a;
+      a = (t < H ? x[t] : after) + d * a;
       adstock[t] = a;
       // hill(a, k, s), with its power kept.
       if (!(a <= 0)) {

@@ -11,7 +11,9 @@ import {
   moneyResolution,
   planSpendCsv,
   SCENARIOS,
+  AFTER_HORIZON,
   smallAmount,
+  type AfterHorizon,
   type ScenarioName,
   type StoredPlan,
 } from '../../app/index.js';
@@ -51,6 +53,17 @@ function scenarioFlag(flags: Flags, name: string): ScenarioName | undefined {
     throw new UsageError(`--${name} must be one of ${SCENARIOS.join(', ')} (got ${String(v)})`);
   }
   return v as ScenarioName;
+}
+
+function afterHorizonFlag(flags: Flags): AfterHorizon | undefined {
+  const v = flags['after-horizon'];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(AFTER_HORIZON as readonly string[]).includes(v)) {
+    throw new UsageError(
+      `--after-horizon must be one of ${AFTER_HORIZON.join(', ')} (got ${String(v)}): stop counts the carry-over after the horizon with nothing more spent, continue with each channel going on at its historical rate`,
+    );
+  }
+  return v as AfterHorizon;
 }
 
 /** The CLI's words for the app's request-level messages. */
@@ -224,7 +237,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--replicates N] [--csv FILE] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--after-horizon stop|continue] [--replicates N] [--csv FILE] [--json]',
   details:
     "Uses the tenant's newest phase 3 run with the default settings (a run with --min-train,\n" +
     '--folds or other options is not used; without one it runs phase 3 for the tenant first,\n' +
@@ -294,6 +307,11 @@ export const plan: Command = {
       type: 'string',
       value: 'R',
       help: 'the largest budget whose plan has marginal ROAS >= R',
+    },
+    'after-horizon': {
+      type: 'string',
+      value: 'stop|continue',
+      help: "what is spent after the horizon while the plan's carry-over is counted: stop (default, nothing) or continue (each channel at its historical rate per day or week, so a last-day burst is priced against the spend that follows it)",
     },
     replicates: {
       type: 'string',
@@ -366,6 +384,7 @@ export const plan: Command = {
           compareScenario: scenarioFlag(flags, 'compare'),
           spendPlan,
           budgetCurve: flags['budget-curve'] === true ? true : undefined,
+          afterHorizon: afterHorizonFlag(flags),
           bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
           targetRoas: numberFlag(flags, 'target-roas'),
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),

@@ -7,6 +7,7 @@ import {
   MAX_PLAN_REPLICATES,
   MIN_PLAN_REPLICATES,
   SCENARIOS,
+  AFTER_HORIZON,
   type ChannelBound,
 } from '../../app/types.js';
 import type { ToolDeps } from '../deps.js';
@@ -163,6 +164,14 @@ const inputSchema = strictInput({
     .describe(
       "Also plan 0.5x, 0.75x, 1.25x, 1.5x and 2x the budget, each checked against the refits as the plan is: plan.budget_curve gives each budget's incremental revenue (80%/95% intervals), ROAS and marginal ROAS, and return_on_increment, what the slice of budget from the previous point returns (default false; about one more plan's time per budget)",
     ),
+  after_horizon: z
+    .enum(AFTER_HORIZON, {
+      error: `after_horizon must be one of ${AFTER_HORIZON.join(', ')}`,
+    })
+    .default('stop')
+    .describe(
+      "What is spent after the horizon while the plan's carry-over revenue is counted: stop (default: nothing, so spend on the last days is credited with carry-over that no later spend saturates) or continue (each channel goes on at its historical rate per day or week, the same for every plan; what a rolling plan's next month looks like)",
+    ),
   per_period: flag('per_period')
     .default(false)
     .describe(
@@ -192,9 +201,11 @@ const outputSchema = {
           .optional()
           .describe("The horizon's last day (weekly: 6 days after end; daily: end)"),
         tail_periods: z.number().int(),
+        after_horizon: z.enum(AFTER_HORIZON).optional(),
+        after_horizon_spend: z.record(z.string(), z.number()).nullable().optional(),
       })
       .describe(
-        'The periods planned; tail_periods: the periods after the horizon whose carry-over revenue is counted',
+        "The periods planned; tail_periods: the periods after the horizon whose carry-over revenue is counted; after_horizon: what is spent then (stop: nothing; continue: each channel's after_horizon_spend per period, its historical rate; plans stored before it lack both)",
       ),
     budget: z.number(),
     bounds: z
@@ -381,6 +392,7 @@ export function registerPlanBudget(
               forecast: csvOrPath(args.forecast_csv, args.forecast_path, 'forecast_csv'),
               compareScenario: args.compare_scenario,
               budgetCurve: args.budget_curve,
+              afterHorizon: args.after_horizon,
               spendPlan: csvOrPath(args.spend_plan_csv, args.spend_plan_path, 'spend_plan_csv'),
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
