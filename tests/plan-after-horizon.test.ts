@@ -161,6 +161,11 @@ describe('--after-horizon in the CLI', () => {
     };
     expect(stored.inputs.after_horizon).toBe('continue');
     expect(stored.plan.horizon.after_horizon).toBe('continue');
+    // The listing says which plans were counted with the spend going on.
+    const listed = wv(dir, ['plans']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/28 days \(continue\)/);
+    expect(listed.stdout).toContain('horizon (continue): the carry-over after the horizon counted');
     state.remove();
   });
 });

@@ -482,6 +482,7 @@ export const plans: Command = {
               horizon_periods: number;
               outlook: { scenario?: string; forecast?: string };
               objective: { kind: string; value?: number };
+              after_horizon?: string;
             };
             const f = p.figures;
             const money = moneyAt(i.budget ?? f.budget ?? 0);
@@ -500,7 +501,8 @@ export const plans: Command = {
               p.on_current_data === null ? '?' : p.on_current_data ? 'current' : 'OTHER',
               // A target objective without a budget: the budget it chose.
               num(i.budget ?? f.budget),
-              `${i.horizon_periods} ${f.unit ?? 'period'}${i.horizon_periods === 1 ? '' : 's'}`,
+              // Counted with the spend going on after the horizon (--after-horizon continue).
+              `${i.horizon_periods} ${f.unit ?? 'period'}${i.horizon_periods === 1 ? '' : 's'}${i.after_horizon === 'continue' ? ' (continue)' : ''}`,
               i.outlook.scenario ?? `forecast ${i.outlook.forecast}`,
               num(f.incremental_revenue),
               f.roas === null ? '-' : f.roas.toFixed(2),
@@ -528,7 +530,12 @@ export const plans: Command = {
         ) +
         `\n${res.plans.length} of ${res.total} plans (wv-mmm plans --id N shows one in full)` +
         "\ndata: current when the plan was made on the tenant's data as it is now, OTHER when on data it no longer has (imported or generated again, or deleted since: its spend and figures describe that data), ? when not known;" +
-        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); vs given: the plan's minus the spend plan given with --spend-plan (baseline (c)), whose name follows; caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook",
+        "\nincremental: the model's revenue from the plan's spend; vs historical: the plan's minus the historical channel split's (baseline (a)); vs given: the plan's minus the spend plan given with --spend-plan (baseline (c)), whose name follows; caveats: how many the plan has and their codes (read them first: wv-mmm plans --id N; ? for plans stored before caveats were kept); compared with: the same budget under that outlook" +
+        (res.plans.some(
+          (p) => (p.inputs as { after_horizon?: string }).after_horizon === 'continue',
+        )
+          ? "\nhorizon (continue): the carry-over after the horizon counted with each channel's spend going on at its historical rate (--after-horizon continue)"
+          : ''),
     );
   },
 };
