@@ -16,7 +16,14 @@ import { generateTenant } from '../src/core/data/index.js';
 import { hill } from '../src/core/transforms.js';
 import type { SyntheticTenant } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
-import { makePlan, revenueModelOf, scenarioOutlook, type RevenueModel } from '../src/plan/index.js';
+import {
+  makePlan,
+  parseBounds,
+  planSummaryLines,
+  revenueModelOf,
+  scenarioOutlook,
+  type RevenueModel,
+} from '../src/plan/index.js';
 import { LAST_PERIOD_BURST } from '../src/plan/last-period.js';
 import { evaluateResponse, type SeparableResponse } from '../src/plan/response.js';
 import { tempStateDir, wv } from './cli-helpers.js';
@@ -117,6 +124,23 @@ describe('a plan with the spend going on after the horizon', () => {
     // answer, not a stored figure), and the budget is the same.
     expect(going.budget).toBeCloseTo(stop.budget, 6);
     expect(going.incremental_revenue).toBeLessThan(stop.incremental_revenue);
+  });
+
+  it('keeps a channel its bounds keep off at 0 after the horizon too, and says which assumption', () => {
+    const off = makePlan(ctx(), {
+      horizon: 28,
+      afterHorizon: 'continue',
+      bounds: parseBounds('meta=0:0', 'daily'),
+    });
+    expect(off.horizon.after_horizon_spend!.meta).toBe(0);
+    expect(off.horizon.after_horizon_spend!.google).toBeGreaterThan(0);
+    expect(off.notes.find((n) => n.startsWith('carry-over:'))).toContain(
+      'meta 0, kept off by its bounds',
+    );
+    const lines = (p: typeof off) => planSummaryLines(p).join('\n');
+    expect(lines(off)).toMatch(/carry-over after it \(\d+ days, with the spend going on\)/);
+    const stop = makePlan(ctx(), { horizon: 28 });
+    expect(lines(stop)).toMatch(/carry-over after it \(\d+ days, with nothing more spent\)/);
   });
 
   it("scores the plan under the truth with the other assumption too, the truth's optimum on top", () => {

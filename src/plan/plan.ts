@@ -433,10 +433,13 @@ export interface PlanResult {
     /** The horizon's last day (weekly: 6 days after `end`; daily: `end`). */
     last_day: string;
     tail_periods: number;
-    /** What is spent after the horizon while its carry-over is counted (PlanRequest.afterHorizon). */
-    after_horizon: AfterHorizon;
+    /**
+     * What is spent after the horizon while its carry-over is counted (PlanRequest.afterHorizon);
+     * absent in plans stored before session 72, which count it as 'stop'.
+     */
+    after_horizon?: AfterHorizon;
     /** 'continue': each channel's spend per period after the horizon (its historical rate). */
-    after_horizon_spend: Record<string, number> | null;
+    after_horizon_spend?: Record<string, number> | null;
   };
   outlook: {
     source: string;
@@ -1792,16 +1795,21 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     : 0;
   const outlook = extendOutlook(series, ctx.outlook, H + Math.max(tail, truthTail));
   const ref = reference(series);
+  const bounds = canonicalBounds(req.bounds ?? [], series.channels);
   const afterHorizon = req.afterHorizon ?? 'stop';
   // Spend after the horizon, the same for every plan (so it moves no comparison by itself): the
   // plan's carry-over into the tail meets it on the Hill curve.
+  // A channel the bounds keep off over the horizon (a maximum of 0) stays off after it (probe s72
+  // D: tv=0:0 read "tv 3.4k a day" going on).
+  const keptOff = (channel: string): boolean =>
+    bounds.some((b) => b.channel === channel && b.max !== undefined && b.max.value === 0);
+  const afterSpend = ref.perPeriod.map((v, c) => (keptOff(series.channels[c]) ? 0 : v));
   const continued = (after: AfterHorizon): { tailSpend?: number[] } =>
-    after === 'continue' ? { tailSpend: ref.perPeriod } : {};
+    after === 'continue' ? { tailSpend: afterSpend } : {};
   const respond = (m: RevenueModel, o: Outlook): SeparableResponse => ({
     ...responseOf(m, series, o, H, tail),
     ...continued(afterHorizon),
   });
-  const bounds = canonicalBounds(req.bounds ?? [], series.channels);
   const dates = futureDates(series, H);
   const calendar = (b: number): Float64Array[] => baselineCalendar(series, ref, b, dates);
   const historicalBudget = total(ref.perPeriod) * H;
@@ -2369,7 +2377,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   notes.push(
     tailNote(model, replicateModels, tail, cap, weekly ? 'week' : 'day', spent) +
       (afterHorizon === 'continue' && tail > 0
-        ? `, with each channel's spend going on at its historical rate per ${weekly ? 'week' : 'day'} (${r.channels.map((c, i) => `${c} ${money(ref.perPeriod[i])}`).join(', ')}) so that the carry-over of the plan's last ${weekly ? 'weeks' : 'days'} meets that spend on the response curve`
+        ? `, with each channel's spend going on at its historical rate per ${weekly ? 'week' : 'day'} (${r.channels.map((c, i) => `${c} ${keptOff(c) ? '0, kept off by its bounds' : money(afterSpend[i])}`).join(', ')}) so that the carry-over of the plan's last ${weekly ? 'weeks' : 'days'} meets that spend on the response curve`
         : ''),
   );
   if (objective.kind === 'revenue' && req.budget === undefined) {
@@ -2594,7 +2602,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       after_horizon: afterHorizon,
       after_horizon_spend:
         afterHorizon === 'continue'
-          ? Object.fromEntries(r.channels.map((c, i) => [c, ref.perPeriod[i]]))
+          ? Object.fromEntries(r.channels.map((c, i) => [c, afterSpend[i]]))
           : null,
     },
     outlook: {

@@ -183,6 +183,18 @@ function refitWords(u: NonNullable<PlanResult['uncertainty']>): string {
 
 /** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 /**
+ * What the carry-over after the horizon was counted with (PlanRequest.afterHorizon), said beside
+ * it: a stop plan's and a continued one's figures are not comparable (probe s72 D). Plans stored
+ * before the option lack the field: nothing is said.
+ */
+function afterHorizonWords(p: PlanResult): string {
+  if (p.horizon.tail_periods === 0 || p.horizon.after_horizon === undefined) return '';
+  return p.horizon.after_horizon === 'continue'
+    ? ` (${p.horizon.tail_periods} ${p.horizon.unit}s, with the spend going on)`
+    : ` (${p.horizon.tail_periods} ${p.horizon.unit}s, with nothing more spent)`;
+}
+
+/**
  * What the plan's lift tests did (PlanResult.lift_calibration): "calibrated with N lift tests"
  * and the tests in conflict or skipped, or null when the tenant has none.
  */
@@ -254,7 +266,7 @@ export function planSummaryLines(p: PlanResult): string[] {
     `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,
   );
   lines.push(
-    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
+    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it${afterHorizonWords(p)}; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
   );
   const lift = liftCalibrationLine(p);
   if (lift !== null) lines.push(lift);
