@@ -149,6 +149,11 @@ describe('invalid arguments', () => {
       ],
       [
         'plan_budget',
+        { tenant: 'acme', target_roas: 2, target_lower_end: 'yes' },
+        'target_lower_end must be true or false',
+      ],
+      [
+        'plan_budget',
         { tenant: 'acme', after_horizon: 'later' },
         'after_horizon must be one of stop, continue',
       ],

@@ -111,6 +111,11 @@ export interface PlanBudgetRequest {
   targetRoas?: number;
   targetMarginalRoas?: number;
   /**
+   * The target ROAS met by the lower end of the plan's ROAS 80% interval instead of its point
+   * (needs the refits: replicates above 0).
+   */
+  targetLowerEnd?: boolean;
+  /**
    * Bootstrap refits of the phase-3 model the plan is checked against (docs/planner.md,
    * "Planning under uncertainty"); default DEFAULT_PLAN_REPLICATES, 0 = the unchecked optimum.
    */
@@ -267,6 +272,20 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
   if (targetRoas !== undefined && targetMarginal !== undefined) {
     throw bad(`give ${words.targets}, not both`);
   }
+  if (req.targetLowerEnd !== undefined && typeof req.targetLowerEnd !== 'boolean') {
+    throw bad(`${words.targetLowerEnd} must be true or false`);
+  }
+  const lowerEnd = req.targetLowerEnd === true;
+  if (lowerEnd && targetRoas === undefined) {
+    throw bad(
+      `${words.targetLowerEnd} goes with ${words.targetRoas}: it makes the target ROAS be met by the lower end of the plan's ROAS 80% interval`,
+    );
+  }
+  if (lowerEnd && req.replicates === 0) {
+    throw bad(
+      `${words.targetLowerEnd} needs the refits that give the ROAS interval: leave ${words.replicates} at its default or give ${MIN_PLAN_REPLICATES} or more, not 0`,
+    );
+  }
   if (req.scenario !== undefined && req.forecast !== undefined) {
     throw bad(`give ${words.outlooks}, not both`);
   }
@@ -304,7 +323,7 @@ function taskRequest(req: PlanBudgetRequest, weekly: boolean, words: PlanWords):
     bounds,
     objective:
       targetRoas !== undefined
-        ? { kind: 'target_roas', value: targetRoas }
+        ? { kind: 'target_roas', value: targetRoas, ...(lowerEnd ? { lowerEnd: true } : {}) }
         : targetMarginal !== undefined
           ? { kind: 'target_marginal_roas', value: targetMarginal }
           : { kind: 'revenue' },

@@ -97,7 +97,16 @@ import { projectPlan } from './optimize.js';
 
 export type PlanObjective =
   | { kind: 'revenue' }
-  | { kind: 'target_roas'; value: number }
+  | {
+      kind: 'target_roas';
+      value: number;
+      /**
+       * Met by the lower end of the plan's ROAS 80% interval (the one the plan reports, the
+       * optimizer's optimism allowed for) instead of its point: a checked plan only (docs/planner.md
+       * "Targets instead of a budget").
+       */
+      lowerEnd?: boolean;
+    }
   | { kind: 'target_marginal_roas'; value: number };
 
 export interface PlanRequest {
@@ -1297,11 +1306,46 @@ function checkedTargetValue(
   b: number,
   optimum: Float64Array[],
   k: CheckedContext,
+  frequency: TenantSeries['frequency'],
 ): number {
+  if (objective.kind === 'target_roas' && objective.lowerEnd === true) {
+    const f = checkedFiguresAt(b, optimum, k, frequency);
+    return f.interval.p80[0] / (b - f.held);
+  }
   const { spend: x, cons, heldOut } = checkedPlanAt(b, optimum, k);
   if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
   const { measured, held } = withoutHeld(x, heldOut);
   return incrementalRevenue(k.r, measured) / (b - held);
+}
+
+/**
+ * The checked plan at budget `b` and the figures it reports: its incremental revenue without the
+ * held channels, and that figure's 80%/95% interval over the refits with the lower ends widened by
+ * the optimizer's optimism as the plan's own (planSelectionMargin). One rule for the budget curve's
+ * points and a target met by the ROAS interval's lower end.
+ */
+function checkedFiguresAt(
+  b: number,
+  optimum: Float64Array[],
+  k: CheckedContext,
+  frequency: TenantSeries['frequency'],
+): ReturnType<typeof checkedPlanAt> & {
+  incremental: number;
+  held: number;
+  interval: FigureInterval;
+} {
+  const checked = checkedPlanAt(b, optimum, k);
+  const { measured, held } = withoutHeld(checked.spend, checked.heldOut);
+  const incremental = incrementalRevenue(k.r, measured);
+  const interval = widenLower(
+    figureInterval(
+      incremental,
+      k.reps.map((q) => incrementalRevenue(q, measured)),
+      0,
+    ),
+    planSelectionMargin(checked.uplift, checked.uplift_interval, frequency),
+  );
+  return { ...checked, incremental, held, interval };
 }
 
 /** The checked plan's budget is searched down to this share of the optimum's. */
@@ -1924,6 +1968,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget,
       run,
     );
+    if (
+      objective.kind === 'target_roas' &&
+      objective.lowerEnd === true &&
+      reps.length < MIN_PLAN_REPLICATES
+    ) {
+      throw new PlanInputError(
+        `a target met by the lower end of the ROAS interval needs the plan checked against at least ${MIN_PLAN_REPLICATES} refits of the model (replicates), which give the interval; this plan has ${reps.length}`,
+      );
+    }
     // The budget above is the model's optimum's; the plan is checked against the refits and so
     // may stop short of the target there (asked 5, reached 4.955): the largest budget whose
     // checked plan reaches it, when there is one (docs/planner.md "Targets instead of a budget").
@@ -1931,7 +1984,13 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       const optimumBudget = budget;
       let best = { b: optimumBudget, v: -Infinity };
       const checked = (b: number): number => {
-        const v = checkedTargetValue(objective, b, run(b).spend, checkedContext());
+        const v = checkedTargetValue(
+          objective,
+          b,
+          run(b).spend,
+          checkedContext(),
+          series.frequency,
+        );
         if (v > best.v) best = { b, v };
         return v;
       };
@@ -1940,8 +1999,15 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       // at the optimum's budget that misses it (a probe asked for ROAS 1.2 and got 2x the history's
       // budget at a checked ROAS of 0.56, and a true one of 0.84: a loss the answer paid for).
       if (found === null) {
+        const lowerEnd = objective.kind === 'target_roas' && objective.lowerEnd === true;
         const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
         const [optimumText, bestText] = moneyPair(optimumBudget, best.b);
+        if (lowerEnd) {
+          throw new PlanInputError(
+            `no checked plan has a ROAS whose 80% interval's lower end reaches ${objective.value}: the model's own optimum reaches ROAS ${objective.value} (its point) up to a budget of ${optimumText}, ` +
+              `but the lower end of the checked plan's ROAS interval is at most ${best.v.toFixed(3)} (at ${bestText}), down to a tenth of ${optimumText}; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, ` : ''}meet it with the point estimate (without the lower-end condition), or plan a budget instead`,
+          );
+        }
         throw new PlanInputError(
           `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does up to a budget of ${optimumText}, ` +
             `but the plan checked against the model's refits${hold !== null ? ` (which stays at the historical split: ${failsBarHold(hold) ? FAILS_BAR_OPENING : 'the curves are in doubt'})` : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
@@ -2524,32 +2590,22 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
           // As the plan at budget b: its optimum (started from the plan's, and from the
           // baselines), then, checked, the trust region's step from (a) at b under its rules.
           const optimum = solve(r, bounds, ref, b, calendar, best.spend, pinned, guards).spend;
-          const checked = uncertainty ? checkedPlanAt(b, optimum, checkedContext()) : null;
+          const checked = uncertainty
+            ? checkedFiguresAt(b, optimum, checkedContext(), series.frequency)
+            : null;
           const at =
             checked ??
             constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, b);
           const xb = checked ? checked.spend : optimum;
           const { measured: measuredB, held: heldB } = withoutHeld(xb, at.heldOut);
           const inc = incrementalRevenue(r, measuredB);
-          const widen = checked
-            ? planSelectionMargin(checked.uplift, checked.uplift_interval, series.frequency)
-            : { p80: 0, p95: 0 };
           return {
             multiple,
             budget: b,
             incremental_revenue: inc,
             roas: inc / (b - heldB),
             marginal_roas: planMarginal(r, xb, at.cons),
-            incremental_revenue_interval: uncertainty
-              ? widenLower(
-                  figureInterval(
-                    inc,
-                    reps.map((q) => incrementalRevenue(q, measuredB)),
-                    0,
-                  ),
-                  widen,
-                )
-              : null,
+            incremental_revenue_interval: checked ? checked.interval : null,
             step: checked ? checked.step : null,
             ...(trueResponse
               ? { true_incremental_revenue: incrementalRevenue(trueResponse, xb) }

@@ -254,10 +254,19 @@ export function planSummaryLines(p: PlanResult): string[] {
       p.objective.kind === 'target_roas' && iv !== null && spent > 0
         ? `; met by the point estimate: the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${(iv.p80[0] / spent).toFixed(2)} to ${(iv.p80[1] / spent).toFixed(2)}${iv.p80[0] / spent < p.objective.value ? `, whose lower end is below ${p.objective.value}: a smaller budget meets the target with more certainty` : ''}`
         : '';
+    const lowerEnd =
+      p.objective.kind === 'target_roas' &&
+      p.objective.lowerEnd === true &&
+      iv !== null &&
+      spent > 0
+        ? iv.p80[0] / spent
+        : null;
     goal =
-      reached < p.objective.value * (1 - TARGET_TOLERANCE)
-        ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${money(p.budget)} (the checked plan below reaches ${reached.toFixed(3)}${search && search.checked_budget === null ? '; no smaller budget, down to a tenth of it, makes a checked plan that reaches the target' : ''})`
-        : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}${optimum}${sure}`;
+      lowerEnd !== null && p.objective.kind === 'target_roas'
+        ? `largest budget whose ROAS has the lower end of its 80% interval >= ${p.objective.value}: ${money(p.budget)} (the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${lowerEnd.toFixed(2)} to ${(iv!.p80[1] / spent).toFixed(2)}${lowerEnd < p.objective.value * (1 - TARGET_TOLERANCE) ? `: the plan solved again at this budget ends below the target's ${p.objective.value}` : ''}${search && search.optimum_budget > p.budget ? `; the model's own optimum reaches ROAS ${p.objective.value} by its point up to ${money(search.optimum_budget)}` : ''})`
+        : reached < p.objective.value * (1 - TARGET_TOLERANCE)
+          ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${money(p.budget)} (the checked plan below reaches ${reached.toFixed(3)}${search && search.checked_budget === null ? '; no smaller budget, down to a tenth of it, makes a checked plan that reaches the target' : ''})`
+          : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}${optimum}${sure}`;
   }
   lines.push(
     `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${horizonLastDay(p.horizon.end, p.horizon.unit)}, ${goal}, outlook ${p.outlook.source}`,

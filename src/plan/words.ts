@@ -13,6 +13,10 @@ export interface PlanWords {
   targets: string;
   targetRoas: string;
   targetMarginalRoas: string;
+  /** The condition that the target ROAS is met by the lower end of the ROAS's 80% interval. */
+  targetLowerEnd: string;
+  /** The refits a plan is checked against. */
+  replicates: string;
   /** The horizon's two units, for "give ..., not both". */
   horizonUnits: string;
   /** A scenario or a forecast, for "give ..., not both". */
@@ -31,6 +35,8 @@ export const PLAN_WORDS: PlanWords = {
   targets: 'a target ROAS or a target marginal ROAS',
   targetRoas: 'target ROAS',
   targetMarginalRoas: 'target marginal ROAS',
+  targetLowerEnd: 'the lower-end condition',
+  replicates: 'replicates',
   horizonUnits: 'the horizon in days or in weeks',
   outlooks: 'a scenario or a forecast',
   compare: 'the compare scenario',

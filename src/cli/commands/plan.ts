@@ -237,7 +237,7 @@ export const plan: Command = {
   section: 'Modeling',
   summary: 'spend a budget over the days/weeks after the data where the weather makes it work',
   usage:
-    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R | --target-marginal-roas R] [--after-horizon stop|continue] [--replicates N] [--csv FILE] [--json]',
+    '--tenant ID [--budget B] [--days N | --weeks N] [--scenario S | --forecast F] [--compare S] [--spend-plan F] [--budget-curve] [--bounds channel=lo:hi,...] [--target-roas R [--target-lower-end] | --target-marginal-roas R] [--after-horizon stop|continue] [--replicates N] [--csv FILE] [--json]',
   details:
     "Uses the tenant's newest phase 3 run with the default settings (a run with --min-train,\n" +
     '--folds or other options is not used; without one it runs phase 3 for the tenant first,\n' +
@@ -302,6 +302,10 @@ export const plan: Command = {
       type: 'string',
       value: 'R',
       help: 'the largest budget whose plan has ROAS >= R',
+    },
+    'target-lower-end': {
+      type: 'boolean',
+      help: "with --target-roas: the target met by the lower end of the plan's ROAS 80% interval, not its point (a smaller budget the refits agree reaches it)",
     },
     'target-marginal-roas': {
       type: 'string',
@@ -388,6 +392,7 @@ export const plan: Command = {
           bounds: typeof flags.bounds === 'string' ? flags.bounds : undefined,
           targetRoas: numberFlag(flags, 'target-roas'),
           targetMarginalRoas: numberFlag(flags, 'target-marginal-roas'),
+          targetLowerEnd: flags['target-lower-end'] === true ? true : undefined,
           replicates: wholeFlag(flags, 'replicates'),
         },
         {
@@ -481,7 +486,7 @@ export const plans: Command = {
               budget: number | null;
               horizon_periods: number;
               outlook: { scenario?: string; forecast?: string };
-              objective: { kind: string; value?: number };
+              objective: { kind: string; value?: number; lowerEnd?: boolean };
               after_horizon?: string;
             };
             const f = p.figures;
@@ -522,7 +527,7 @@ export const plans: Command = {
                 : `${f.compare_outlook.replace(/^scenario:/, '')}: ${num(f.compare_incremental_revenue)}`,
               i.objective.kind === 'revenue'
                 ? 'revenue'
-                : `${i.objective.kind} ${i.objective.value}`,
+                : `${i.objective.kind} ${i.objective.value}${i.objective.lowerEnd === true ? ' (lower end)' : ''}`,
               p.model_run_id,
               p.created_at,
             ];

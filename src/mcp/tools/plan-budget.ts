@@ -145,6 +145,11 @@ const inputSchema = strictInput({
     .describe(
       'Instead of spending the budget: the largest budget whose plan has at least this ROAS',
     ),
+  target_lower_end: flag('target_lower_end')
+    .optional()
+    .describe(
+      "With target_roas: the target met by the lower end of the plan's ROAS 80% interval (the one the plan reports) instead of its point, so the budget is one the model's refits agree reaches it (default false; needs replicates above 0)",
+    ),
   target_marginal_roas: positive('target_marginal_roas')
     .optional()
     .describe('The largest budget whose plan keeps marginal ROAS at or above this'),
@@ -397,6 +402,7 @@ export function registerPlanBudget(
               bounds: args.bounds?.map(toBound),
               targetRoas: args.target_roas,
               targetMarginalRoas: args.target_marginal_roas,
+              targetLowerEnd: args.target_lower_end,
               replicates: args.replicates,
             },
             // The phase 3 run a first plan starts records why it stopped, as run_phase's does
