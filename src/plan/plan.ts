@@ -1842,9 +1842,9 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const bounds = canonicalBounds(req.bounds ?? [], series.channels);
   const afterHorizon = req.afterHorizon ?? 'stop';
   // Spend after the horizon, the same for every plan (so it moves no comparison by itself): the
-  // plan's carry-over into the tail meets it on the Hill curve.
-  // A channel the bounds keep off over the horizon (a maximum of 0) stays off after it (probe s72
-  // D: tv=0:0 read "tv 3.4k a day" going on).
+  // plan's carry-over into the tail meets it on the Hill curve. A channel the bounds keep off
+  // over the horizon (a maximum of 0) stays off after it (probe s72 D: tv=0:0 read "tv 3.4k a day
+  // going on").
   const keptOff = (channel: string): boolean =>
     bounds.some((b) => b.channel === channel && b.max !== undefined && b.max.value === 0);
   const afterSpend = ref.perPeriod.map((v, c) => (keptOff(series.channels[c]) ? 0 : v));
