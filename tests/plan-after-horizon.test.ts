@@ -19,6 +19,7 @@ import { fitFinalModel } from '../src/phases/final.js';
 import {
   makePlan,
   parseBounds,
+  planHeadline,
   planSummaryLines,
   revenueModelOf,
   scenarioOutlook,
@@ -230,4 +231,37 @@ describe('after_horizon over MCP (real app)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("a stored plan's headline", () => {
+  it('says when the spend goes on after the horizon and what target chose the budget', () => {
+    const figures = {
+      unit: 'day',
+      outlook: 'scenario:typical',
+      budget: 393_500,
+      incremental_revenue: 1_270_000,
+      roas: 3.23,
+      uplift_vs_historical: 84_300,
+      compare_outlook: null,
+      compare_incremental_revenue: null,
+    };
+    expect(planHeadline(figures, 28)).toBe(
+      '393.5k over 28 days, scenario:typical: incremental 1.27M (ROAS 3.23), +84.3k vs the historical split',
+    );
+    expect(
+      planHeadline(
+        {
+          ...figures,
+          after_horizon: 'continue',
+          objective: { kind: 'target_roas', value: 2.8, lowerEnd: true },
+        },
+        28,
+      ),
+    ).toBe(
+      'ROAS >= 2.8 by its 80% lower end: 393.5k over 28 days (spend going on after them), scenario:typical: incremental 1.27M (ROAS 3.23), +84.3k vs the historical split',
+    );
+    expect(
+      planHeadline({ ...figures, after_horizon: 'stop', objective: { kind: 'revenue' } }, 28),
+    ).toBe(planHeadline(figures, 28));
+  });
 });

@@ -10,47 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app/index.js';
 import { budgetCurveChart } from '../src/report/channel-charts.js';
 import type { TenantReportData } from '../src/report/types.js';
-import { builtinSpec } from '../src/core/data/catalog.js';
-import { generateTenant } from '../src/core/data/index.js';
-import type { SyntheticTenant } from '../src/core/types.js';
-import { fitFinalModel } from '../src/phases/final.js';
 import {
   BUDGET_CURVE_MULTIPLES,
-  makePlan,
   parseBounds,
-  planReplicateModels,
-  revenueModelOf,
-  scenarioOutlook,
   type PlanRequest,
   type PlanResult,
-  type RevenueModel,
 } from '../src/plan/index.js';
 import { call, connect, text, type Connected } from './mcp-helpers.js';
+import { builtinPlanner, type BuiltinPlanner } from './plan-helpers.js';
 
 const ID = 'high_summer_clothing';
 const H = 14;
 
 describe('the budget curve', () => {
-  let tenant: SyntheticTenant;
-  let model: RevenueModel;
-  let replicates: RevenueModel[];
+  let planner: BuiltinPlanner;
   const plan = (req: Omit<PlanRequest, 'horizon'>, checked: boolean): PlanResult =>
-    makePlan(
-      {
-        series: tenant.series,
-        model,
-        outlook: scenarioOutlook(tenant.series, 'typical', model.weather, H),
-        truth: { tenant, mix: builtinSpec(ID).mix },
-        replicates: checked ? replicates : [],
-      },
-      { horizon: H, ...req },
-    );
+    planner.plan(req, checked);
 
   beforeAll(() => {
-    tenant = generateTenant(ID);
-    const fit = fitFinalModel(tenant.series, 3);
-    model = revenueModelOf(fit);
-    replicates = planReplicateModels(tenant.series, fit, 10).models.map(revenueModelOf);
+    planner = builtinPlanner(ID, H);
   });
 
   for (const checked of [false, true]) {

@@ -1,9 +1,52 @@
 /** Shared helpers of the planner tests (tests/plan-*.test.ts). */
-import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
+import { builtinSpec } from '../src/core/data/catalog.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { hill } from '../src/core/transforms.js';
-import type { TenantSeries } from '../src/core/types.js';
+import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
-import { makePlan, type Outlook, type PlanResult, type RevenueModel } from '../src/plan/index.js';
+import {
+  makePlan,
+  planReplicateModels,
+  revenueModelOf,
+  scenarioOutlook,
+  type Outlook,
+  type PlanRequest,
+  type PlanResult,
+  type RevenueModel,
+} from '../src/plan/index.js';
+
+/** A built-in tenant's phase 3 plan model and its bootstrap refits, ready to plan (builtinPlanner). */
+export interface BuiltinPlanner {
+  tenant: SyntheticTenant;
+  model: RevenueModel;
+  replicates: RevenueModel[];
+  /** A plan over the horizon of the typical outlook, with the ground truth; checked by default. */
+  plan(req: Omit<PlanRequest, 'horizon'>, checked?: boolean): PlanResult;
+}
+
+/** The planner of built-in tenant `id` over `horizon` periods, checked against `refits` refits. */
+export function builtinPlanner(id: string, horizon: number, refits = 10): BuiltinPlanner {
+  const tenant = generateTenant(id);
+  const fit = fitFinalModel(tenant.series, 3);
+  const model = revenueModelOf(fit);
+  const replicates = planReplicateModels(tenant.series, fit, refits).models.map(revenueModelOf);
+  return {
+    tenant,
+    model,
+    replicates,
+    plan: (req, checked = true) =>
+      makePlan(
+        {
+          series: tenant.series,
+          model,
+          outlook: scenarioOutlook(tenant.series, 'typical', model.weather, horizon),
+          truth: { tenant, mix: builtinSpec(id).mix },
+          replicates: checked ? replicates : [],
+        },
+        { horizon, ...req },
+      ),
+  };
+}
 
 /** The first n rows of a series (for checks against later, known rows). */
 export function seriesHead(s: TenantSeries, n: number): TenantSeries {

@@ -134,6 +134,21 @@ describe("the plan request's messages in the face's words", () => {
         /^give --scenario or --forecast, not both$/,
       ],
       [
+        { tenant, targetLowerEnd: true },
+        /^target_lower_end goes with target_roas/,
+        /^--target-lower-end goes with --target-roas/,
+      ],
+      [
+        { tenant, targetRoas: 2, targetLowerEnd: true, replicates: 0 },
+        /^target_lower_end needs the refits that give the ROAS interval: leave replicates at its default/,
+        /^--target-lower-end needs the refits that give the ROAS interval: leave --replicates at its default/,
+      ],
+      [
+        { tenant, afterHorizon: 'later' as 'stop' },
+        /^after_horizon must be one of stop, continue \(got later\)/,
+        /^--after-horizon must be one of stop, continue \(got later\)/,
+      ],
+      [
         { tenant, compareScenario: 'typical' },
         /^compare_scenario typical is the plan's own outlook/,
         /^--compare typical is the plan's own outlook/,
@@ -147,6 +162,26 @@ describe("the plan request's messages in the face's words", () => {
     }
     expect(mcp.listPlans().total).toBe(0);
     expect(cli.listPlans().total).toBe(0);
+  });
+
+  it('refuses a compared outlook on a tenant without weather, naming the argument to leave out', async () => {
+    for (const [face, name] of [
+      ['mcp', 'compare_scenario'],
+      ['cli', '--compare'],
+    ] as const) {
+      const app = appFor(face);
+      const [tenant] = app.generateTenants({
+        count: 1,
+        seed: 9,
+        prefix: 'nw',
+        shape: { frequency: 'daily', years: 1, channels: 2, weather: 'none' },
+      }).tenants;
+      // It said "use scenario typical", which then compared the outlook with itself.
+      await expect(app.planBudget({ tenant, compareScenario: 'hot' })).rejects.toThrow(
+        `${name} hot ranks the periods by their weather, and this tenant's model uses no weather columns: leave ${name} out`,
+      );
+      expect(app.listPlans().total).toBe(0);
+    }
   });
 
   it('wv-mmm plans names --id and --limit', () => {

@@ -6,21 +6,16 @@
  * at 350.1k, true 2.65).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinSpec } from '../src/core/data/catalog.js';
-import { generateTenant } from '../src/core/data/index.js';
-import type { SyntheticTenant } from '../src/core/types.js';
-import { fitFinalModel } from '../src/phases/final.js';
+import { planTargetCaveats } from '../src/app/plan.js';
+import { FACE_WORDS } from '../src/app/words.js';
 import {
-  makePlan,
-  planReplicateModels,
+  parseBounds,
   planSummaryLines,
-  revenueModelOf,
-  scenarioOutlook,
   type PlanRequest,
   type PlanResult,
-  type RevenueModel,
 } from '../src/plan/index.js';
 import { tempStateDir, wv } from './cli-helpers.js';
+import { builtinPlanner, type BuiltinPlanner } from './plan-helpers.js';
 
 const ID = 'high_summer_clothing';
 const H = 14;
@@ -30,26 +25,12 @@ const lowerEnd = (p: PlanResult): number =>
   p.uncertainty!.incremental_revenue_interval.p80[0] / (p.budget - (p.held?.spend ?? 0));
 
 describe('a target ROAS met by the lower end of its interval', () => {
-  let tenant: SyntheticTenant;
-  let model: RevenueModel;
-  let replicates: RevenueModel[];
+  let planner: BuiltinPlanner;
   const plan = (req: Omit<PlanRequest, 'horizon'>, checked = true): PlanResult =>
-    makePlan(
-      {
-        series: tenant.series,
-        model,
-        outlook: scenarioOutlook(tenant.series, 'typical', model.weather, H),
-        truth: { tenant, mix: builtinSpec(ID).mix },
-        replicates: checked ? replicates : [],
-      },
-      { horizon: H, ...req },
-    );
+    planner.plan(req, checked);
 
   beforeAll(() => {
-    tenant = generateTenant(ID);
-    const fit = fitFinalModel(tenant.series, 3);
-    model = revenueModelOf(fit);
-    replicates = planReplicateModels(tenant.series, fit, 10).models.map(revenueModelOf);
+    planner = builtinPlanner(ID, H);
   });
 
   it('spends the largest budget whose reported lower end reaches it, below the point target', () => {
@@ -71,10 +52,33 @@ describe('a target ROAS met by the lower end of its interval', () => {
     const trueRoas = (p: PlanResult): number => p.truth!.plan_incremental / p.budget;
     expect(trueRoas(point)).toBeLessThan(target);
     expect(trueRoas(sure)).toBeGreaterThanOrEqual(target);
+    // The point target's plan carries a caveat saying so, in the face's words; the lower end's
+    // and a budget plan do not.
+    const [caveat] = planTargetCaveats(point, FACE_WORDS.mcp);
+    expect(caveat.code).toBe('target_met_by_point');
+    expect(caveat.message).toContain(
+      `the lower end of its 80% interval is ${lowerEnd(point).toFixed(2)}`,
+    );
+    expect(caveat.message).toContain('add target_lower_end for the largest budget');
+    expect(planTargetCaveats(point, FACE_WORDS.cli)[0].message).toContain('add --target-lower-end');
+    expect(planTargetCaveats(sure, FACE_WORDS.mcp)).toEqual([]);
+    expect(planTargetCaveats(plan({}), FACE_WORDS.mcp)).toEqual([]);
     const first = planSummaryLines(sure).join('\n');
     expect(first).toContain(
       `largest budget whose ROAS has the lower end of its 80% interval >= ${target}`,
     );
+  });
+
+  it("says when the budget is the search's largest, where a larger one may reach the target too", () => {
+    const low = plan({ objective: { kind: 'target_roas', value: 0.5 } }, false);
+    expect(low.target_cap!.multiple_of_historical).toBeCloseTo(3, 9);
+    expect(low.budget).toBeCloseTo(low.target_cap!.budget, 6);
+    expect(planSummaryLines(low)[0]).toContain(
+      'this is the largest budget the search considers (3.0x the historical spend for the span)',
+    );
+    const below = plan({ objective: { kind: 'target_roas', value: 2 } }, false);
+    expect(below.budget).toBeLessThan(below.target_cap!.budget);
+    expect(planSummaryLines(below)[0]).not.toContain('the largest budget the search considers');
   });
 
   it('refuses a target no checked plan is sure of, and a plan without refits', () => {
@@ -90,6 +94,30 @@ describe('a target ROAS met by the lower end of its interval', () => {
     expect(() =>
       plan({ objective: { kind: 'target_roas', value: 1, lowerEnd: true } }, false),
     ).toThrow(/needs the plan checked against at least 10 refits/);
+  });
+});
+
+describe('a target with minimums in the bounds', () => {
+  let planner: BuiltinPlanner;
+  beforeAll(() => {
+    planner = builtinPlanner(ID, H);
+  });
+
+  it('searches budgets down to what the minimums spend, not below (probe s72 E)', () => {
+    // meta at least its historical spend over the horizon: the search's budgets below that sum
+    // read "the minimum spends add up to ..., more than the budget ..." (a budget never given).
+    const bounds = parseBounds('meta=1x:', 'daily');
+    const least = planner.tenant.series.spend[0].slice(-365).reduce((a, b) => a + b, 0) * (H / 365);
+    for (const lowerEnd of [false, true]) {
+      const p = planner.plan({ bounds, objective: { kind: 'target_roas', value: 2, lowerEnd } });
+      expect(p.budget).toBeGreaterThanOrEqual(least * (1 - 1e-9));
+      expect(p.channels[0].spend).toBeGreaterThanOrEqual(least * (1 - 1e-6));
+    }
+    expect(() =>
+      planner.plan({ bounds, objective: { kind: 'target_roas', value: 50 } }, false),
+    ).toThrow(
+      /and down to [\d.]+k, the least the minimums in the bounds spend, reaches a ROAS of 50/,
+    );
   });
 });
 

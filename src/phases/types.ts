@@ -325,7 +325,7 @@ export interface Caveat {
    * lift_test_below_spend, lift_test_judged_differently, lift_tests_ridge_form, no_intervals,
    * units_mismatch, channels_not_separable, level_shift, channels_correlated, no_carry_over, tree_model, low_spend_channel, constant_spend_channel, curve_not_estimated, media_effect_held_at_zero,
    * negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve, roas_below_spend_seen,
-   * calibrated_beyond_window, calibration_mostly_refit.
+   * calibrated_beyond_window, calibration_mostly_refit, target_met_by_point (plans).
    */
   code: string;
   message: string;

@@ -42,6 +42,13 @@ function channelRange(c: PlanConstraints, ch: number): [number, number] {
   ];
 }
 
+/** The least total the constraints' minimums spend (each channel's total or per-period floor). */
+export function minimumSpend(c: PlanConstraints): number {
+  let s = 0;
+  for (let ch = 0; ch < c.lower.length; ch++) s += channelRange(c, ch)[0];
+  return s;
+}
+
 /** Throws PlanInputError when no plan meets the budget and the bounds. */
 export function checkFeasible(
   c: PlanConstraints,

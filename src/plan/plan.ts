@@ -93,7 +93,7 @@ import {
 } from './uncertainty.js';
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
-import { projectPlan } from './optimize.js';
+import { minimumSpend, projectPlan } from './optimize.js';
 
 export type PlanObjective =
   | { kind: 'revenue' }
@@ -472,6 +472,12 @@ export interface PlanResult {
    * absent in plans stored before it.
    */
   target_search?: { optimum_budget: number; checked_budget: number | null } | null;
+  /**
+   * A target objective's largest budget considered (the request's budget, default
+   * TARGET_SEARCH_UPPER_MULTIPLE x the historical spend for the span): a plan at it may reach the
+   * target at larger budgets too. Absent for a revenue objective and in plans stored before it.
+   */
+  target_cap?: { budget: number; multiple_of_historical: number };
   bounds: string;
   /**
    * Default bounds of the channels the history cannot tell apart (guard.ts): each one's total
@@ -501,6 +507,12 @@ export interface PlanResult {
   incremental_revenue: number;
   /** incremental_revenue per unit of the spend on those channels (the budget less `held.spend`). */
   roas: number;
+  /**
+   * roas's 80%/95% intervals: uncertainty.incremental_revenue_interval per unit of that spend
+   * (the lower ends widened for the optimizer's optimism); null for an unchecked plan, absent in
+   * plans stored before session 72.
+   */
+  roas_interval?: FigureInterval | null;
   /**
    * Channels held at their share of baseline (a) for almost no or constant spend (default_bounds
    * low_spend, constant_spend): their spend and the incremental revenue the model extrapolates for
@@ -625,6 +637,11 @@ function belowSpendSeen(
 function mediaLoss(spend: number, incremental: number): MediaLoss | null {
   if (!(spend > 0) || incremental > 0) return null;
   return { spend, incremental_revenue: incremental, roas: incremental / spend };
+}
+
+/** An interval times a positive factor (a figure per unit of spend). */
+function scaledInterval(iv: FigureInterval, f: number): FigureInterval {
+  return { p80: [iv.p80[0] * f, iv.p80[1] * f], p95: [iv.p95[0] * f, iv.p95[1] * f] };
 }
 
 /** (plan - a) / (optimal - a): the share of the attainable uplift over baseline (a) captured. */
@@ -1186,14 +1203,15 @@ function planMarginal(
 }
 
 /**
- * Largest budget (up to `cap`) whose optimal plan meets the target: the budget is lowered from
- * the cap in steps of 25% until the target is met, then bisected between that budget and the
- * next larger one (8 halvings).
+ * Largest budget (up to `cap`, down to `floor`, the least the bounds' minimums spend) whose
+ * optimal plan meets the target: the budget is lowered from the cap in steps of 25% until the
+ * target is met, then bisected between that budget and the next larger one (8 halvings).
  */
 function budgetForTarget(
   objective: Exclude<PlanObjective, { kind: 'revenue' }>,
   cap: number,
   run: (b: number) => Solved,
+  floor = 0,
 ): number {
   const meets = (s: Solved, b: number): boolean =>
     objective.kind === 'target_roas'
@@ -1202,7 +1220,10 @@ function budgetForTarget(
   let bestSeen = { b: cap, v: -Infinity };
   let prev: number | null = null;
   for (let i = 0; i < 24; i++) {
-    const b = cap * Math.pow(0.75, i);
+    // Below the bounds' minimums no plan exists (probe s72 E: a minimum with a target read "the
+    // minimum spends add up to 129.5k, more than the budget 128.0k", a budget of the search's).
+    const b = Math.max(cap * Math.pow(0.75, i), floor);
+    if (b === prev) break;
     const s = run(b);
     const v = objective.kind === 'target_roas' ? s.incremental / b : s.marginal;
     if (v > bestSeen.v) bestSeen = { b, v };
@@ -1222,7 +1243,7 @@ function budgetForTarget(
   const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
   const [capText, bestText] = moneyPair(cap, bestSeen.b);
   throw new PlanInputError(
-    `no budget up to ${capText} reaches a ${what} of ${objective.value}: the best is ${bestSeen.v.toFixed(3)} at a budget of ${bestText}; lower the target or change the bounds`,
+    `no budget up to ${capText}${prev === floor && floor > 0 ? ` and down to ${shortMoney(floor)}, the least the minimums in the bounds spend,` : ''} reaches a ${what} of ${objective.value}: the best is ${bestSeen.v.toFixed(3)} at a budget of ${bestText}; lower the target or change the bounds`,
   );
 }
 
@@ -1361,16 +1382,20 @@ function budgetForCheckedTarget(
   target: number,
   optimumBudget: number,
   value: (b: number) => number,
+  floor = 0,
 ): number | null {
   if (value(optimumBudget) >= target) return optimumBudget;
   let hi = optimumBudget;
   let lo = NaN;
-  for (let b = 0.9 * optimumBudget; b >= CHECKED_TARGET_FLOOR * optimumBudget; b *= 0.9) {
+  for (let s = 0.9 * optimumBudget; s >= CHECKED_TARGET_FLOOR * optimumBudget; s *= 0.9) {
+    // Not below the least the bounds' minimums spend (budgetForTarget).
+    const b = Math.max(s, floor);
     if (value(b) >= target) {
       lo = b;
       break;
     }
     hi = b;
+    if (b === floor) break;
   }
   if (Number.isNaN(lo)) return null;
   for (let k = 0; k < 8; k++) {
@@ -1959,15 +1984,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   });
   let budget: number;
   let targetSearch: PlanResult['target_search'] = null;
+  let targetCap: PlanResult['target_cap'];
   if (objective.kind === 'revenue') {
     // No budget given: keep the history's level and plan its split and timing.
     budget = req.budget ?? historicalBudget;
   } else {
-    budget = budgetForTarget(
-      objective,
-      req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget,
-      run,
-    );
+    // The least budget the bounds' minimums allow (they are currency or multiples of the
+    // history, so any budget resolves them alike).
+    const floor = minimumSpend(resolveBounds(bounds, r.channels, H, ref.perPeriod, 1));
+    const cap = req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget;
+    targetCap = { budget: cap, multiple_of_historical: cap / historicalBudget };
+    budget = budgetForTarget(objective, cap, run, floor);
     if (
       objective.kind === 'target_roas' &&
       objective.lowerEnd === true &&
@@ -1994,7 +2021,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         if (v > best.v) best = { b, v };
         return v;
       };
-      const found = budgetForCheckedTarget(objective.value, optimumBudget, checked);
+      const found = budgetForCheckedTarget(objective.value, optimumBudget, checked, floor);
+      const downTo =
+        floor > CHECKED_TARGET_FLOOR * optimumBudget
+          ? `down to ${shortMoney(floor)}, the least the minimums in the bounds spend`
+          : `down to a tenth of ${moneyPair(optimumBudget, best.b)[0]}`;
       // No checked plan meets the target: refused as an unreachable target is, rather than a plan
       // at the optimum's budget that misses it (a probe asked for ROAS 1.2 and got 2x the history's
       // budget at a checked ROAS of 0.56, and a true one of 0.84: a loss the answer paid for).
@@ -2002,16 +2033,22 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
         const lowerEnd = objective.kind === 'target_roas' && objective.lowerEnd === true;
         const what = objective.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS';
         const [optimumText, bestText] = moneyPair(optimumBudget, best.b);
+        // The optimum's budget is the search's largest when the target is met there (probe s72 E:
+        // "up to a budget of 200.0k", the budget given, read as where the optimum stops meeting it).
+        const upTo =
+          optimumBudget >= cap * (1 - 1e-9)
+            ? `at every budget up to the largest considered, ${optimumText}`
+            : `up to a budget of ${optimumText}`;
         if (lowerEnd) {
           throw new PlanInputError(
-            `no checked plan has a ROAS whose 80% interval's lower end reaches ${objective.value}: the model's own optimum reaches ROAS ${objective.value} (its point) up to a budget of ${optimumText}, ` +
-              `but the lower end of the checked plan's ROAS interval is at most ${best.v.toFixed(3)} (at ${bestText}), down to a tenth of ${optimumText}; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, ` : ''}meet it with the point estimate (without the lower-end condition), or plan a budget instead`,
+            `no checked plan has a ROAS whose 80% interval's lower end reaches ${objective.value}: the model's own optimum reaches ROAS ${objective.value} (its point) ${upTo}, ` +
+              `but the lower end of the checked plan's ROAS interval is at most ${best.v.toFixed(3)} (at ${bestText}), ${downTo}; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, ` : ''}meet it with the point estimate (without the lower-end condition), or plan a budget instead`,
           );
         }
         throw new PlanInputError(
-          `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does up to a budget of ${optimumText}, ` +
+          `no checked plan reaches a ${what} of ${objective.value}: the model's own optimum does ${upTo}, ` +
             `but the plan checked against the model's refits${hold !== null ? ` (which stays at the historical split: ${failsBarHold(hold) ? FAILS_BAR_OPENING : 'the curves are in doubt'})` : ''} reaches at most ${best.v.toFixed(3)} (at ${bestText}), ` +
-            `and no budget down to a tenth of ${optimumText} does better; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, or ` : ''}plan a budget instead`,
+            `and no budget ${downTo} does better; ${best.v > 0 ? `lower the target to at most ${best.v.toFixed(3)}, or ` : ''}plan a budget instead`,
         );
       }
       targetSearch = { optimum_budget: optimumBudget, checked_budget: found };
@@ -2675,6 +2712,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     objective,
     budget,
     target_search: targetSearch,
+    ...(targetCap ? { target_cap: targetCap } : {}),
     bounds: formatBounds(bounds),
     default_bounds: guardsApplied ? guards : [],
     historical: {
@@ -2692,6 +2730,10 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     },
     incremental_revenue: planIncremental,
     roas: planRoas,
+    roas_interval:
+      uncertainty && budget - heldSpend(x) > 0
+        ? scaledInterval(uncertainty.incremental_revenue_interval, 1 / (budget - heldSpend(x)))
+        : null,
     held: anyHeld
       ? {
           channels: r.channels.filter((_, c) => heldOut[c]),

@@ -254,6 +254,12 @@ export function planSummaryLines(p: PlanResult): string[] {
       p.objective.kind === 'target_roas' && iv !== null && spent > 0
         ? `; met by the point estimate: the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${(iv.p80[0] / spent).toFixed(2)} to ${(iv.p80[1] / spent).toFixed(2)}${iv.p80[0] / spent < p.objective.value ? `, whose lower end is below ${p.objective.value}: a smaller budget meets the target with more certainty` : ''}`
         : '';
+    // At the search's largest budget a larger one may reach the target too (probe s72 E: a
+    // 12-channel plan "met" its target at exactly 3x the history, and said nothing of the cap).
+    const capped =
+      p.target_cap && p.budget >= p.target_cap.budget * (1 - 1e-9)
+        ? `; this is the largest budget the search considers (${p.target_cap.multiple_of_historical.toFixed(1)}x the historical spend for the span): a larger one may reach the target too, give a larger budget to search further`
+        : '';
     const lowerEnd =
       p.objective.kind === 'target_roas' &&
       p.objective.lowerEnd === true &&
@@ -263,10 +269,10 @@ export function planSummaryLines(p: PlanResult): string[] {
         : null;
     goal =
       lowerEnd !== null && p.objective.kind === 'target_roas'
-        ? `largest budget whose ROAS has the lower end of its 80% interval >= ${p.objective.value}: ${money(p.budget)} (the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${lowerEnd.toFixed(2)} to ${(iv!.p80[1] / spent).toFixed(2)}${lowerEnd < p.objective.value * (1 - TARGET_TOLERANCE) ? `: the plan solved again at this budget ends below the target's ${p.objective.value}` : ''}${search && search.optimum_budget > p.budget ? `; the model's own optimum reaches ROAS ${p.objective.value} by its point up to ${money(search.optimum_budget)}` : ''})`
+        ? `largest budget whose ROAS has the lower end of its 80% interval >= ${p.objective.value}: ${money(p.budget)}${capped} (the plan's ROAS ${p.roas.toFixed(2)}, 80% interval ${lowerEnd.toFixed(2)} to ${(iv!.p80[1] / spent).toFixed(2)}${lowerEnd < p.objective.value * (1 - TARGET_TOLERANCE) ? `: the plan solved again at this budget ends below the target's ${p.objective.value}` : ''}${search && search.optimum_budget > p.budget ? `; the model's own optimum reaches ROAS ${p.objective.value} by its point up to ${money(search.optimum_budget)}` : ''})`
         : reached < p.objective.value * (1 - TARGET_TOLERANCE)
           ? `largest budget whose model-optimal plan has ${what} >= ${p.objective.value}: ${money(p.budget)} (the checked plan below reaches ${reached.toFixed(3)}${search && search.checked_budget === null ? '; no smaller budget, down to a tenth of it, makes a checked plan that reaches the target' : ''})`
-          : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}${optimum}${sure}`;
+          : `largest budget with ${what} >= ${p.objective.value}: ${money(p.budget)}${capped}${optimum}${sure}`;
   }
   lines.push(
     `${p.tenant}: ${p.horizon.periods} ${unit}${p.horizon.periods === 1 ? '' : 's'} from ${p.horizon.start} to ${horizonLastDay(p.horizon.end, p.horizon.unit)}, ${goal}, outlook ${p.outlook.source}`,
@@ -504,6 +510,12 @@ export interface PlanHeadlineFigures {
    * the truth, nothing saying it was unchecked).
    */
   unchecked?: boolean;
+  /**
+   * From the plan's inputs: what is spent after the horizon, and the objective (probe s72 E: a
+   * continue plan and a target plan read like budget plans counted with nothing after them).
+   */
+  after_horizon?: string;
+  objective?: { kind: string; value?: number; lowerEnd?: boolean };
 }
 
 /** "1 caveat: forecast_beyond_history", "no caveats", or null when the plan kept none (stored before). */
@@ -525,9 +537,14 @@ export function planHeadline(f: PlanHeadlineFigures, periods: number): string {
   const { money, signed } = moneyWords((v) =>
     shortMoney(v, moneyResolution(Math.abs(f.budget ?? 0))),
   );
-  const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}`;
+  const span = `${periods} ${f.unit ?? 'period'}${periods === 1 ? '' : 's'}${f.after_horizon === 'continue' ? ' (spend going on after them)' : ''}`;
+  const o = f.objective;
+  const target =
+    o && o.kind !== 'revenue' && o.value !== undefined
+      ? `${o.kind === 'target_roas' ? 'ROAS' : 'marginal ROAS'} >= ${o.value}${o.lowerEnd === true ? ' by its 80% lower end' : ''}: `
+      : '';
   const parts = [
-    `${finite(f.budget) ? money(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
+    `${target}${finite(f.budget) ? money(f.budget) : '?'} over ${span}, ${f.outlook ?? 'outlook ?'}`,
   ];
   const result: string[] = [];
   if (finite(f.incremental_revenue)) {

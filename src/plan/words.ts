@@ -17,6 +17,8 @@ export interface PlanWords {
   targetLowerEnd: string;
   /** The refits a plan is checked against. */
   replicates: string;
+  /** What is spent after the horizon (stop or continue). */
+  afterHorizon: string;
   /** The horizon's two units, for "give ..., not both". */
   horizonUnits: string;
   /** A scenario or a forecast, for "give ..., not both". */
@@ -37,6 +39,7 @@ export const PLAN_WORDS: PlanWords = {
   targetMarginalRoas: 'target marginal ROAS',
   targetLowerEnd: 'the lower-end condition',
   replicates: 'replicates',
+  afterHorizon: 'after_horizon',
   horizonUnits: 'the horizon in days or in weeks',
   outlooks: 'a scenario or a forecast',
   compare: 'the compare scenario',

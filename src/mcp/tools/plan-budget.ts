@@ -189,7 +189,16 @@ const outputSchema = {
   tenant: z.string(),
   created_at: z.string(),
   model_run_id: z.number().int().nullable(),
-  inputs: z.looseObject({}),
+  inputs: z
+    .looseObject({
+      budget: z.number().nullable().optional(),
+      horizon_periods: z.number().int().optional(),
+      objective: z.looseObject({ kind: z.string() }).optional(),
+      after_horizon: z.enum(AFTER_HORIZON).optional(),
+    })
+    .describe(
+      'The request as stored: budget (null: the historical level, or a target chose it), horizon_periods, outlook, compare_scenario, bounds, objective (kind revenue, target_roas or target_marginal_roas, value, lowerEnd: met by the lower end of the ROAS 80% interval), after_horizon (plans stored before it lack it: stop), replicates, budget_curve and spend_plan when given',
+    ),
   plan: z.looseObject({
     horizon: z
       .looseObject({
@@ -251,7 +260,40 @@ const outputSchema = {
       .describe("Revenue in the horizon, and the plan's carry-over revenue after it"),
     incremental_revenue: metric,
     roas: metric,
+    roas_interval: figureIntervalOut
+      .nullable()
+      .optional()
+      .describe(
+        "The plan's ROAS 80%/95% intervals over the refits (its incremental revenue's per unit of spend, lower ends widened for the optimizer's optimism); null for an unchecked plan",
+      ),
     marginal_roas: metric,
+    objective: z
+      .looseObject({
+        kind: z.enum(['revenue', 'target_roas', 'target_marginal_roas']),
+        value: z.number().optional(),
+        lowerEnd: z.boolean().optional(),
+      })
+      .optional()
+      .describe(
+        'What the plan optimizes: revenue at the budget, or the largest budget meeting a target ROAS (lowerEnd: by the lower end of the ROAS 80% interval) or marginal ROAS',
+      ),
+    target_search: z
+      .looseObject({ optimum_budget: z.number(), checked_budget: z.number().nullable() })
+      .nullable()
+      .optional()
+      .describe(
+        "A target's searches: the largest budget whose model optimum meets it, and the largest whose checked plan does (the plan's budget)",
+      ),
+    target_cap: z
+      .looseObject({ budget: z.number(), multiple_of_historical: z.number() })
+      .optional()
+      .describe(
+        "A target's largest budget considered: a plan at it may meet the target at larger budgets too (give budget to search further)",
+      ),
+    budget_curve: z
+      .array(z.looseObject({ multiple: z.number(), budget: z.number() }))
+      .optional()
+      .describe('With budget_curve: the plan at 0.5x-2x its budget'),
     baselines: z.array(
       z.looseObject({
         name: z.enum(['historical_even', 'historical_calendar', 'given_plan']),
@@ -274,6 +316,8 @@ const outputSchema = {
         doubt_hold: z.string().nullable().optional(),
         uplift: metric,
         uplift_interval: figureIntervalOut,
+        expected_revenue_interval: figureIntervalOut.optional(),
+        incremental_revenue_interval: figureIntervalOut.optional(),
         text: z.string(),
       })
       .nullable()
@@ -323,7 +367,7 @@ const outputSchema = {
   caveats: z
     .array(caveatOut)
     .describe(
-      'Read first, in this order: units_mismatch (revenue and spend look like different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: their split is arbitrary), level_shift (revenue at another level from one date on, with no term for it), model_fails_threshold (the plan rests on a model below the pass bar), ridge_form (the phase 3 model is a blend or GBM: the plan uses its Ridge form), lift_test_conflict (lift tests of the tenant in conflict with the data or the refits of the plan model: not used by the plan, check the experiment; the plan is calibrated with the others, plan.lift_calibration says which, and the summary says "calibrated with N lift tests"), lift_test_below_spend (a lift test used that the data cannot check: far from the reading of its window by the plan model, where that reading is mostly below the usual spend of the channel), lift_test_judged_differently (the calibrated explanation explain kept beside the run of the plan model used a lift test this plan leaves out, or left out one it uses), curve_fit_in_doubt (the curve fit of the planner stops at the bounds of its search or credits the media with more than the revenue: its claims are not to be moved on), convex_curve (channels whose modeled return rises faster and faster over nearly all the data: where they saturate is an extrapolation), media_loses_money (the plan model credits baseline (a) with no positive incremental revenue: the media as a whole read as losing money, so the returns of its channels carry sign errors; plan.media_loss holds the figures); with any of those three a checked plan stays at baseline (a) (plan.uncertainty.doubt_hold says why, plan.uncertainty.model_optimum keeps the optimum of the model), media_beyond_revenue (the plan model, or refits that carry the incremental revenue interval above the expected revenue, put the revenue without advertising below zero over the plan window: incremental figures overstated), revenue_below_zero (the 95% interval of the expected revenue in the horizon reaches below zero: the forecast is not stable under refits), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero), forecast_beyond_history (a forecast weather column goes past the range of the history by more than its spread: the weather terms are extrapolated; check its units)',
+      'Read first, in this order: units_mismatch (revenue and spend look like different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: their split is arbitrary), level_shift (revenue at another level from one date on, with no term for it), model_fails_threshold (the plan rests on a model below the pass bar), ridge_form (the phase 3 model is a blend or GBM: the plan uses its Ridge form), lift_test_conflict (lift tests of the tenant in conflict with the data or the refits of the plan model: not used by the plan, check the experiment; the plan is calibrated with the others, plan.lift_calibration says which, and the summary says "calibrated with N lift tests"), lift_test_below_spend (a lift test used that the data cannot check: far from the reading of its window by the plan model, where that reading is mostly below the usual spend of the channel), lift_test_judged_differently (the calibrated explanation explain kept beside the run of the plan model used a lift test this plan leaves out, or left out one it uses), curve_fit_in_doubt (the curve fit of the planner stops at the bounds of its search or credits the media with more than the revenue: its claims are not to be moved on), convex_curve (channels whose modeled return rises faster and faster over nearly all the data: where they saturate is an extrapolation), media_loses_money (the plan model credits baseline (a) with no positive incremental revenue: the media as a whole read as losing money, so the returns of its channels carry sign errors; plan.media_loss holds the figures); with any of those three a checked plan stays at baseline (a) (plan.uncertainty.doubt_hold says why, plan.uncertainty.model_optimum keeps the optimum of the model), media_beyond_revenue (the plan model, or refits that carry the incremental revenue interval above the expected revenue, put the revenue without advertising below zero over the plan window: incremental figures overstated), revenue_below_zero (the 95% interval of the expected revenue in the horizon reaches below zero: the forecast is not stable under refits), interval_spans_zero (channels whose 95% ROAS interval at the plan includes zero), target_met_by_point (a target ROAS met by the point ROAS of the plan while the lower end of its 80% interval is below it: target_lower_end gives the largest budget whose lower end reaches it), forecast_beyond_history (a forecast weather column goes past the range of the history by more than its spread: the weather terms are extrapolated; check its units)',
     ),
   on_current_data: z
     .boolean()
