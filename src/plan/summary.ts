@@ -181,18 +181,21 @@ function refitWords(u: NonNullable<PlanResult['uncertainty']>): string {
   return `${head} (${parts.join(', ')})`;
 }
 
-/** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 /**
  * What the carry-over after the horizon was counted with (PlanRequest.afterHorizon), said beside
  * it: a stop plan's and a continued one's figures are not comparable (probe s72 D). Plans stored
  * before the option lack the field: nothing is said.
  */
 function afterHorizonWords(p: PlanResult): string {
-  if (p.horizon.tail_periods === 0 || p.horizon.after_horizon === undefined) return '';
+  const k = p.horizon.tail_periods;
+  if (k === 0 || p.horizon.after_horizon === undefined) return '';
+  const span = `${k} ${p.horizon.unit}${k === 1 ? '' : 's'}`;
   return p.horizon.after_horizon === 'continue'
-    ? ` (${p.horizon.tail_periods} ${p.horizon.unit}s, with the spend going on)`
-    : ` (${p.horizon.tail_periods} ${p.horizon.unit}s, with nothing more spent)`;
+    ? ` (${span}, with the spend going on)`
+    : ` (${span}, with nothing more spent)`;
 }
+
+/** The lines a person reads first: budget split, revenue beside the baselines, marginal ROAS, weather shift, truth. */
 
 /**
  * What the plan's lift tests did (PlanResult.lift_calibration): "calibrated with N lift tests"
