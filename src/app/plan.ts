@@ -1017,11 +1017,9 @@ export function planIntervalCaveats(plan: PlanResult): Caveat[] {
  */
 export function planTargetCaveats(plan: PlanResult, words: Pick<FaceWords, 'plan'>): Caveat[] {
   const o = plan.objective;
-  const iv = plan.uncertainty?.incremental_revenue_interval;
-  const spent = plan.budget - (plan.held?.spend ?? 0);
-  if (o.kind !== 'target_roas' || o.lowerEnd === true || !iv || !(spent > 0)) return [];
-  const low = iv.p80[0] / spent;
-  if (!(low < o.value)) return [];
+  const low = plan.roas_interval?.p80[0];
+  if (o.kind !== 'target_roas' || o.lowerEnd === true || low === undefined || !(low < o.value))
+    return [];
   return [
     {
       code: 'target_met_by_point',

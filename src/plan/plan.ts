@@ -1335,8 +1335,18 @@ function checkedTargetValue(
   }
   const { spend: x, cons, heldOut } = checkedPlanAt(b, optimum, k);
   if (objective.kind === 'target_marginal_roas') return planMarginal(k.r, x, cons);
+  const { incremental, held } = measuredFigures(k.r, x, heldOut);
+  return incremental / (b - held);
+}
+
+/** A plan's spend without its held channels, their spend, and its incremental revenue without them. */
+function measuredFigures(
+  r: SeparableResponse,
+  x: readonly Float64Array[],
+  heldOut: readonly boolean[],
+): { measured: Float64Array[]; held: number; incremental: number } {
   const { measured, held } = withoutHeld(x, heldOut);
-  return incrementalRevenue(k.r, measured) / (b - held);
+  return { measured, held, incremental: incrementalRevenue(r, measured) };
 }
 
 /**
@@ -1356,8 +1366,7 @@ function checkedFiguresAt(
   interval: FigureInterval;
 } {
   const checked = checkedPlanAt(b, optimum, k);
-  const { measured, held } = withoutHeld(checked.spend, checked.heldOut);
-  const incremental = incrementalRevenue(k.r, measured);
+  const { measured, held, incremental } = measuredFigures(k.r, checked.spend, checked.heldOut);
   const interval = widenLower(
     figureInterval(
       incremental,
@@ -2634,8 +2643,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
             checked ??
             constraintsAt({ r, ref, bounds, guards, holds, boundUnidentified, pinned }, b);
           const xb = checked ? checked.spend : optimum;
-          const { measured: measuredB, held: heldB } = withoutHeld(xb, at.heldOut);
-          const inc = incrementalRevenue(r, measuredB);
+          // The checked plan's figures come with it (checkedFiguresAt).
+          const { incremental: inc, held: heldB } = checked ?? measuredFigures(r, xb, at.heldOut);
           return {
             multiple,
             budget: b,
