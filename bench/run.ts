@@ -23,9 +23,11 @@
  * move with its load, ratios measured in the same run are the figures that count.
  *
  * 7. With --calibration: lift-test calibration against the truth (bench/calibration.ts).
+ *    With --plan-forecast: the plan's expected revenue interval against the truth out of sample
+ *    (bench/plan-forecast.ts: the built-in 20, four cuts each).
  *
  * Usage: npm run bench [-- --quick] [--no-peer] [--peer-phase3-all] [--scale] [--no-shapes]
- *        [--no-intervals] [--intervals-suite] [--calibration] [--python PATH]
+ *        [--no-intervals] [--intervals-suite] [--calibration] [--plan-forecast] [--python PATH]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +52,12 @@ import {
   type CalibrationBenchReport,
 } from './calibration.js';
 import { formatPlannerBench, runPlannerBench, type PlannerBench } from './planner.js';
+import {
+  formatPlanForecastBench,
+  PLAN_FORECAST_BACKS,
+  runPlanForecastBench,
+  type PlanForecastBench,
+} from './plan-forecast.js';
 import { formatQueueBench, runQueueBench, type QueueBenchReport } from './queue.js';
 import { runScale, widenChannels, type ScaleReport } from './scale.js';
 import {
@@ -215,6 +223,8 @@ export interface BenchReport {
   intervals?: IntervalsReport | null;
   /** Lift-test calibration against the truth (issue 15); only with --calibration. */
   calibration?: CalibrationBenchReport | null;
+  /** The plan's expected revenue interval out of sample (issues 15, 16); only with --plan-forecast. */
+  plan_forecast?: PlanForecastBench | null;
 }
 
 const mean = (xs: number[]): number =>
@@ -641,6 +651,7 @@ export interface BenchOptions {
   intervals: boolean;
   intervalsSuite: boolean;
   calibration: boolean;
+  planForecast: boolean;
   python: string;
 }
 
@@ -654,12 +665,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     '--no-intervals',
     '--intervals-suite',
     '--calibration',
+    '--plan-forecast',
     '--python',
   ]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) {
       throw new RangeError(
-        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --no-intervals, --intervals-suite, --calibration, --python PATH`,
+        `unknown option ${argv[i]}; valid: --quick, --no-peer, --peer-phase3-all, --scale, --no-shapes, --no-intervals, --intervals-suite, --calibration, --plan-forecast, --python PATH`,
       );
     }
     if (argv[i] === '--python') i++;
@@ -675,6 +687,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     intervals: !argv.includes('--no-intervals'),
     intervalsSuite: argv.includes('--intervals-suite'),
     calibration: argv.includes('--calibration'),
+    planForecast: argv.includes('--plan-forecast'),
     python: p >= 0 ? argv[p + 1] : (process.env.WV_MMM_PYTHON ?? DEFAULT_PYTHON),
   };
 }
@@ -854,6 +867,9 @@ async function main(): Promise<void> {
     const external = opts.shapes ? runExternalBench({ log: progress }) : null;
     const calibration = opts.calibration ? runCalibrationBench(ids, progress) : null;
     const planner = runPlannerBench({ quick: opts.quick, log: progress });
+    const planForecast = opts.planForecast
+      ? runPlanForecastBench({ backs: PLAN_FORECAST_BACKS, log: progress })
+      : null;
     const intervals = opts.intervals
       ? runIntervalsBench({ suite: opts.intervalsSuite, log: progress })
       : null;
@@ -882,6 +898,7 @@ async function main(): Promise<void> {
       external,
       calibration,
       planner,
+      plan_forecast: planForecast,
       intervals,
     };
     console.log(formatReport(report));
@@ -897,6 +914,7 @@ async function main(): Promise<void> {
     if (calibration) {
       console.log(`\nLift-test calibration (issue 15)\n${formatCalibrationReport(calibration)}`);
     }
+    if (planForecast) console.log(`\n${formatPlanForecastBench(planForecast)}`);
     if (scale) {
       const { formatScale } = await import('./scale.js');
       console.log(formatScale(scale));

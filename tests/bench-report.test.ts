@@ -182,6 +182,8 @@ describe('bench report builder', () => {
     expect(parseBenchArgs(['--no-intervals']).intervals).toBe(false);
     expect(parseBenchArgs(['--intervals-suite']).intervalsSuite).toBe(true);
     expect(parseBenchArgs([]).intervals).toBe(true);
+    expect(parseBenchArgs(['--plan-forecast']).planForecast).toBe(true);
+    expect(parseBenchArgs([]).planForecast).toBe(false);
     expect(() => parseBenchArgs(['--fast'])).toThrow(RangeError);
     expect(() => parseBenchArgs(['--python'])).toThrow(/needs a path/);
   });

@@ -247,6 +247,30 @@ describe('plans through the app', () => {
     // with intervals.
     expect(p.plan.uncertainty?.replicates).toBe(DEFAULT_PLAN_REPLICATES + 6 + 6);
     expect(p.inputs).toMatchObject({ replicates: DEFAULT_PLAN_REPLICATES });
+    // The expected revenue's interval: the refits' own, widened by the model's out-of-sample
+    // level error over 28 days (plan/level-error.ts; 14 backtests over the data's last year).
+    const u = p.plan.uncertainty!;
+    const level = u.level_error!;
+    expect(level.horizon).toBe(28);
+    expect(level.origins).toBe(14);
+    expect(level.level_sd).toBe(Math.max(level.pooled_sd, level.same_season?.sd ?? 0));
+    const refits = u.expected_revenue_interval_refits!;
+    const point = p.plan.expected_revenue.horizon;
+    for (const [k, z] of [
+      ['p80', 1.2815515655446004],
+      ['p95', 1.959963984540054],
+    ] as const) {
+      expect(u.expected_revenue_interval[k][0]).toBeCloseTo(
+        point - Math.hypot(point - refits[k][0], z * level.level_sd),
+        6,
+      );
+      expect(u.expected_revenue_interval[k][1]).toBeCloseTo(
+        point + Math.hypot(refits[k][1] - point, z * level.level_sd),
+        6,
+      );
+    }
+    // The compared outlook's plan is widened by the same level error.
+    expect(p.comparison!.plan.uncertainty!.level_error).toEqual(level);
     expect(p.comparison?.comparison.b).toBe('scenario:cold');
     expect(p.inputs).toMatchObject({ budget: 120_000, outlook: { scenario: 'hot' } });
     const again = app.getPlan(p.id);
@@ -393,6 +417,11 @@ describe('plans through the app', () => {
     expect(sc.model_validation?.mean_r2).toBe(row.mean_r2);
     expect(sc.model_validation?.passes).toBe(true);
     expect(sc.caveats).toEqual([]);
+    // The expected revenue's interval says what widened it: backtests 4 weeks apart over the
+    // data's last year, each scoring the 14 days after its origin.
+    expect(text(r)).toMatch(
+      /expected revenue in the horizon .+ \(with the model's error out of sample: its level off by .+ sd over 14 days in 14 backtests\)/,
+    );
     // Its daily folds were partly phase 2's model: the adstock/Hill model alone is named too.
     const alone = row.explained_model!.mean_r2;
     expect(sc.model_validation?.planned_model_r2).toBe(alone);

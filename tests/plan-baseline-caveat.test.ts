@@ -61,7 +61,33 @@ describe('media_beyond_revenue on a plan', () => {
     expect(caveats[0].message).toMatch(
       /^the 95% interval of the expected revenue in the horizon reaches below zero \(-3\.97M to 1\.64M, the plan model 1\.59M\)/,
     );
+    expect(caveats[0].message).toMatch(/refits of the model on resampled data/);
     // Above zero: nothing.
     expect(planBaselineCaveats(plan(undefined, 20_000))).toEqual([]);
+  });
+
+  it("revenue_below_zero: below zero only with the backtests' level error names them", () => {
+    const p = plan(undefined, 20_000);
+    const u = p.uncertainty!;
+    u.expected_revenue_interval_refits = iv(40_000, 60_000);
+    u.expected_revenue_interval = { p80: [20_000, 80_000], p95: [-5_000, 105_000] } as never;
+    u.level_error = { level_sd: 28_000 } as never;
+    (p as { horizon: unknown }).horizon = { unit: 'day' };
+    const caveats = planBaselineCaveats(p);
+    expect(caveats.map((c) => c.code)).toEqual(['revenue_below_zero']);
+    expect(caveats[0].message).toMatch(
+      /the model's backtests over the last year of the data missed the revenue over as many days by 28\.0k \(sd\) out of sample/,
+    );
+  });
+
+  it("media_beyond_revenue reads the refits' own expected revenue interval, not the widened one", () => {
+    // The incremental interval's top (60k) is above the refits' expected revenue (50,147 + 9) but
+    // not above the interval widened by the level error: the refits still credit the media with
+    // more than the revenue.
+    const p = plan({ point: false, refits: 2, of: 31 }, 60_000);
+    const u = p.uncertainty!;
+    u.expected_revenue_interval_refits = u.expected_revenue_interval;
+    u.expected_revenue_interval = iv(30_000, 70_000);
+    expect(planBaselineCaveats(p).map((c) => c.code)).toEqual(['media_beyond_revenue']);
   });
 });

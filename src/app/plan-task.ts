@@ -19,6 +19,7 @@ import {
   PLAN_WORDS,
   calibratedPlanModels,
   planCurveFit,
+  horizonLevelError,
   planKeepRidge,
   plannableRefits,
   planPointOf,
@@ -272,7 +273,8 @@ export function computePlan(
     const truth = synthetic && mix ? { tenant: synthetic, mix } : null;
     const refits = refitsFor(series, phase3, req.replicates, storedRefits, req.liftTests ?? []);
     const liftCalibration = refits.calibration ?? null;
-    const model = revenueModelOf(finalFromJSON(refits.point));
+    const point = finalFromJSON(refits.point);
+    const model = revenueModelOf(point);
     // Models the planner cannot use (a GBM or blend refit) are left out, with their roles.
     const { replicates, replicateRoles } = plannableRefits(
       refits.models.map(finalFromJSON),
@@ -289,6 +291,12 @@ export function computePlan(
       PLAN_WORDS,
       model.controls,
     );
+    // The plan model's out-of-sample level error over the horizon (plan/level-error.ts), for the
+    // expected revenue's interval: measured only for a checked plan (the interval's refits).
+    const levelError =
+      replicates.length > 0
+        ? horizonLevelError(series, point, req.horizon, planKeepRidge(phase3))
+        : undefined;
     // One context for the plan and the compared one: the compared plan is checked as the plan
     // is (a --compare hot plan of a model whose curves are in doubt moved 80% of the way to its
     // optimum while the same outlook planned alone stayed at baseline (a)).
@@ -305,6 +313,7 @@ export function computePlan(
       curveDoubt: refits.curveDoubt ?? null,
       failsBar: req.failsBar ?? null,
       given,
+      ...(levelError !== undefined ? { levelError } : {}),
     });
     const one = (budget?: number): PlanResult =>
       makePlan(contextFor(outlook), {

@@ -936,7 +936,8 @@ export function planBaselineCaveats(plan: PlanResult): Caveat[] {
   const visible =
     u !== null &&
     u.incremental_revenue_interval.p95[1] >
-      u.expected_revenue_interval.p95[1] + plan.expected_revenue.carry_over_after;
+      (u.expected_revenue_interval_refits ?? u.expected_revenue_interval).p95[1] +
+        plan.expected_revenue.carry_over_after;
   const caveats = revenueBelowZeroCaveat(plan);
   if (!b || !(b.point || (b.refits > 0 && visible))) return caveats;
   const who = b.point
@@ -966,10 +967,18 @@ function revenueBelowZeroCaveat(plan: PlanResult): Caveat[] {
     ...u.expected_revenue_interval.p95,
     moneyResolution(Math.abs(plan.expected_revenue.horizon)),
   );
+  // Below zero by the refits (they disagree on the level), or only once the backtests' level
+  // error is added (the model forecast past months' revenue badly: the level is in doubt, not
+  // what the spend adds, which the refits judge).
+  const refits = u.expected_revenue_interval_refits ?? u.expected_revenue_interval;
+  const head = `the 95% interval of the expected revenue in the horizon reaches below zero (${lo} to ${hi}, the plan model ${shortMoney(plan.expected_revenue.horizon)})`;
   return [
     {
       code: 'revenue_below_zero',
-      message: `the 95% interval of the expected revenue in the horizon reaches below zero (${lo} to ${hi}, the plan model ${shortMoney(plan.expected_revenue.horizon)}): refits of the model on resampled data forecast the window from very different levels, so its forecast is not stable and its expected revenue, uplifts and ROAS are unreliable; move budget on this plan only with bounds near the history`,
+      message:
+        refits.p95[0] < 0 || !u.level_error
+          ? `${head}: refits of the model on resampled data forecast the window from very different levels, so its forecast is not stable and its expected revenue, uplifts and ROAS are unreliable; move budget on this plan only with bounds near the history`
+          : `${head}: the model's backtests over the last year of the data missed the revenue over as many ${plan.horizon.unit}s by ${shortMoney(u.level_error.level_sd)} (sd) out of sample, so its expected revenue is no forecast of the window's level; its uplifts are judged by the refits`,
     },
   ];
 }

@@ -6,6 +6,12 @@ export type { ChannelGuard } from './guard.js';
 export type { BoundValue, ChannelBound } from './bounds.js';
 export { plannableRefits, revenueModelOf } from './final-model.js';
 export {
+  combineLevelError,
+  horizonLevelError,
+  MIN_LEVEL_ORIGINS,
+  type LevelError,
+} from './level-error.js';
+export {
   BOOTSTRAP_LOCAL_ROUNDS,
   fitPlanCurves,
   PLAN_CURVE_SIMPLIFY,

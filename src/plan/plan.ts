@@ -94,6 +94,7 @@ import {
 import { figureInterval } from '../phases/intervals.js';
 import type { FigureInterval } from '../phases/types.js';
 import { minimumSpend, projectPlan } from './optimize.js';
+import { combineLevelError, type LevelError } from './level-error.js';
 
 export type PlanObjective =
   | { kind: 'revenue' }
@@ -234,6 +235,12 @@ export interface PlanContext {
    * horizon.
    */
   given?: GivenPlan | null;
+  /**
+   * The model's out-of-sample error in the level of revenue over the horizon (level-error.ts
+   * horizonLevelError, from the training rows): added to a checked plan's expected revenue
+   * interval, which the refits alone leave too narrow. Absent or null: the refits' interval alone.
+   */
+  levelError?: LevelError | null;
 }
 
 /** A spend plan to score beside the planner's (PlanContext.given). */
@@ -356,7 +363,21 @@ export interface PlanUncertainty {
    * stored before it.
    */
   selection_margin?: { p80: number; p95: number };
+  /**
+   * The expected revenue in the horizon: the refits' interval with the model's out-of-sample
+   * level error added (`level_error`), when it was measured.
+   */
   expected_revenue_interval: FigureInterval;
+  /**
+   * The level error added to `expected_revenue_interval` (level-error.ts; null: too few backtest
+   * origins in the data, so the interval is the refits' alone). Absent in plans stored before it.
+   */
+  level_error?: LevelError | null;
+  /**
+   * The refits' own interval of the expected revenue, before the level error widened it (present
+   * only when it did): what the caveats on the refits' disagreement read.
+   */
+  expected_revenue_interval_refits?: FigureInterval;
   incremental_revenue_interval: FigureInterval;
   /**
    * How many of the models (the point model and the refits used) put the revenue without any
@@ -2181,7 +2202,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     };
     const horizonRevenue = (q: SeparableResponse): number =>
       total(evaluateResponse(q, x).revenue.subarray(0, H));
-    uncertainty.expected_revenue_interval = planIntervalOf(horizonRevenue)!;
+    // The refits share the model's errors out of sample (a level the trend or the season misses):
+    // their interval of the expected revenue is widened by the level error measured by backtests.
+    const refitsRevenue = planIntervalOf(horizonRevenue)!;
+    uncertainty.expected_revenue_interval = ctx.levelError
+      ? combineLevelError(refitsRevenue, horizonRevenue(r), ctx.levelError.level_sd)
+      : refitsRevenue;
+    if (ctx.levelError !== undefined) uncertainty.level_error = ctx.levelError;
+    if (ctx.levelError) uncertainty.expected_revenue_interval_refits = refitsRevenue;
     uncertainty.incremental_revenue_interval = planIntervalOf((q) =>
       incrementalRevenue(q, measured(x)),
     )!;

@@ -316,7 +316,28 @@ const outputSchema = {
         doubt_hold: z.string().nullable().optional(),
         uplift: metric,
         uplift_interval: figureIntervalOut,
-        expected_revenue_interval: figureIntervalOut.optional(),
+        expected_revenue_interval: figureIntervalOut
+          .optional()
+          .describe(
+            "The expected revenue in the horizon: the refits' interval widened by level_error (the model's out-of-sample error in the level of revenue over as many periods)",
+          ),
+        level_error: z
+          .looseObject({
+            horizon: z.number(),
+            origins: z.number(),
+            bias: metric,
+            rmse_observed: metric,
+            noise_sd: metric,
+            pooled_sd: metric,
+            same_season: z.looseObject({ start: z.string(), error: metric, sd: metric }).nullable(),
+            level_sd: metric,
+            backtests: z.array(z.looseObject({ start: z.string(), error: metric })),
+          })
+          .nullable()
+          .optional()
+          .describe(
+            "Backtests of the plan model at origins over the last year of the data (each fitted on the rows before it and scored on the horizon's length after it): their errors in revenue summed over the horizon (backtests), the noise of such a sum (noise_sd), the level error pooled over them (pooled_sd) and from the backtest of the same dates a year before the plan's (same_season); level_sd, the larger, widens the expected revenue interval; null when the data hold too few origins",
+          ),
         incremental_revenue_interval: figureIntervalOut.optional(),
         text: z.string(),
       })
