@@ -39,6 +39,7 @@ import {
 import {
   calibratedPlanModels,
   DEFAULT_PLAN_REPLICATES,
+  horizonLevelError,
   makePlan,
   planCurveFit,
   plannableRefits,
@@ -358,9 +359,18 @@ export function runPlannerBench(
           }),
         ),
       );
+      // A checked plan also measures the model's level error over its horizon (the app's
+      // plan-task.ts, every checked plan: backtests, plan/level-error.ts).
+      const skiKeep = planKeepRidge(skiPhase3);
       const planMs = timeRuns(runs, () => {
         makePlan(
-          { series: ski.series, model: skiModel, outlook: skiOutlook, ...skiReps },
+          {
+            series: ski.series,
+            model: skiModel,
+            outlook: skiOutlook,
+            ...skiReps,
+            levelError: horizonLevelError(ski.series, skiFinal, 28, skiKeep),
+          },
           { horizon: 28, budget: 250_000 },
         );
       });
@@ -382,6 +392,7 @@ export function runPlannerBench(
             outlook: skiOutlook,
             replicates: kept,
             replicateRoles: skiReps.replicateRoles,
+            levelError: horizonLevelError(ski.series, skiFinal, 28, skiKeep),
           },
           { horizon: 28, budget: 250_000 },
         );
@@ -395,14 +406,14 @@ export function runPlannerBench(
           runs: refitRuns,
         },
         {
-          name: `28-day plan, 2 channels, checked against the ${replicates} refits (planning only)`,
+          name: `28-day plan, 2 channels, checked against the ${replicates} refits (planning only, with its level error's backtests)`,
           channels: 2,
           periods: 28,
           median_ms: planMs,
           runs,
         },
         {
-          name: `28-day plan, 2 channels, checked, refits kept beside the model (read back from their JSON + plan: every plan after the first on a model)`,
+          name: `28-day plan, 2 channels, checked, refits kept beside the model (read back from their JSON + level error's backtests + plan: every plan after the first on a model)`,
           channels: 2,
           periods: 28,
           median_ms: keptMs,
@@ -469,6 +480,7 @@ export function runPlannerBench(
                   model: wModel,
                   outlook: wOut,
                   ...replicateModels(weekly.series, wFinal, replicates, wPhase3),
+                  levelError: horizonLevelError(weekly.series, wFinal, 13, planKeepRidge(wPhase3)),
                 },
                 { horizon: 13, budget: 2_600_000 },
               );
@@ -476,7 +488,7 @@ export function runPlannerBench(
           ),
         );
       speed.push({
-        name: `13-week plan, 10 channels (phase-3 model of that series), curve fit + ${replicates} bootstrap + window refits + plan`,
+        name: `13-week plan, 10 channels (phase-3 model of that series), curve fit + ${replicates} bootstrap + window refits + level error's backtests + plan`,
         channels: 10,
         periods: 13,
         median_ms: ms,
