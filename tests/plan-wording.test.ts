@@ -68,8 +68,16 @@ describe("the last period's burst", () => {
       `counts the revenue of the ${p.horizon.tail_periods} days after the horizon as if nothing more were spent then`,
     );
     expect(note).toContain('It is not counted twice: the next plan starts from the adstock');
-    const bound = /bounds ([^)]+)\)$/.exec(note!)![1];
+    const bound = /bounds: CLI --bounds (\S+); MCP bounds \[(.+)\]\)$/.exec(note!)![1];
     expect(bound).toMatch(/^(meta=:\d+\/day,)?google=:\d+\/day$/);
+    // The same caps in plan_budget's argument (the note is read over MCP too).
+    const mcp = JSON.parse(`[${/MCP bounds \[(.+)\]\)$/.exec(note!)![1]}]`) as {
+      channel: string;
+      max: number;
+      per_period: boolean;
+    }[];
+    expect(mcp.map((b) => `${b.channel}=:${b.max}/day`).join(',')).toBe(bound);
+    expect(mcp.every((b) => b.per_period)).toBe(true);
     // The bound it gives caps the last day at the largest other day, and the note goes.
     const capped = makePlan(
       { series: tenant.series, model, outlook: outlook() },

@@ -109,11 +109,16 @@ export function lastPeriodNote(
         `${b.channel} ${money(b.last)}, ${b.median > 0 ? `${(b.last / b.median).toFixed(1)}x its median ${unit} of the plan (${money(b.median)})` : `its median ${unit} of the plan 0`}, ${Math.round(b.tail_share * 100)}% of the return on it earned after the horizon`,
     )
     .join('; ');
-  const bounds = bursts.map((b) => `${b.channel}=:${capText(b.others_max)}/${unit}`).join(',');
+  // Both faces' syntax, as for the after-horizon option: the note is stored with the plan, which
+  // either face may read (an MCP probe read the CLI's syntax alone and had to translate it).
+  const cli = bursts.map((b) => `${b.channel}=:${capText(b.others_max)}/${unit}`).join(',');
+  const mcp = bursts
+    .map((b) => `{"channel": "${b.channel}", "max": ${capText(b.others_max)}, "per_period": true}`)
+    .join(', ');
   return (
     `the last ${unit} of the horizon (${lastDate}) gets much more than a typical ${unit}: ${list}. ` +
     `The plan counts the revenue of the ${tail} ${unit}${tail === 1 ? '' : 's'} after the horizon as if nothing more were spent then, so the carry-over of the last ${unit}'s spend lands on ${unit}s the model sees unsaturated and earns more than the same spend earlier. ` +
     `It is not counted twice: the next plan starts from the adstock this one leaves. ` +
-    `If you keep spending after the horizon, the burst earns less than the plan counts: plan with the spend going on after the horizon (after-horizon continue: CLI --after-horizon continue, MCP after_horizon "continue") to price that in, or cap ${one ? 'the channel' : 'the channels'} per ${unit} at ${one ? 'its' : 'their'} largest other ${unit} of the plan (bounds ${bounds})`
+    `If you keep spending after the horizon, the burst earns less than the plan counts: plan with the spend going on after the horizon (after-horizon continue: CLI --after-horizon continue, MCP after_horizon "continue") to price that in, or cap ${one ? 'the channel' : 'the channels'} per ${unit} at ${one ? 'its' : 'their'} largest other ${unit} of the plan (bounds: CLI --bounds ${cli}; MCP bounds [${mcp}])`
   );
 }
