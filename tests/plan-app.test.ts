@@ -420,7 +420,7 @@ describe('plans through the app', () => {
     // The expected revenue's interval says what widened it: backtests 4 weeks apart over the
     // data's last year, each scoring the 14 days after its origin.
     expect(text(r)).toMatch(
-      /expected revenue in the horizon .+ \(with the model's error out of sample: its level off by .+ sd over 14 days in 14 backtests\)/,
+      /expected revenue in the horizon .+ \(with the model's error out of sample: its level off by .+ \(sd\) over 14 days(, set by its backtest on the same dates a year before, from .+; its 14 backtests over the last year pooled: .+| in its 14 backtests over the last year)\)/,
     );
     // Its daily folds were partly phase 2's model: the adstock/Hill model alone is named too.
     const alone = row.explained_model!.mean_r2;

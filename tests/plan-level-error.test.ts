@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateTenant } from '../src/core/data/index.js';
 import { SeededRandom } from '../src/core/random.js';
+import { seriesPrefix } from '../src/core/folds.js';
 import type { TenantSeries } from '../src/core/types.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import {
@@ -16,6 +17,7 @@ import {
   planKeepRidge,
   planPointOf,
 } from '../src/plan/index.js';
+import { levelErrorWords } from '../src/plan/summary.js';
 
 const H = 28;
 
@@ -93,17 +95,74 @@ describe('horizonLevelError', () => {
   });
 
   it('is not measured on data too short for its origins', () => {
-    // Half the rows of a 1.2-year history hold fewer than MIN_LEVEL_ORIGINS horizons of 100 days.
-    const rows = 440;
-    const short: TenantSeries = {
-      ...series,
-      dates: series.dates.slice(0, rows),
-      spend: series.spend.map((x) => x.slice(0, rows)),
-      weather: series.weather.map((x) => x.slice(0, rows)),
-      controls: series.controls.map((x) => x.slice(0, rows)),
-      target: series.target.slice(0, rows),
-    };
-    expect(Math.floor(rows / 2 / 100)).toBeLessThan(MIN_LEVEL_ORIGINS);
-    expect(horizonLevelError(short, planModel(short).model, 100, keepRidge)).toBeNull();
+    // 200 days and a 60-day horizon: origins 28 days apart from day 140 down to day 100 (half
+    // the rows) are 2, fewer than MIN_LEVEL_ORIGINS.
+    const rows = 200;
+    const short = seriesPrefix(series, rows);
+    expect(Math.floor((rows - 60 - rows / 2) / 28) + 1).toBeLessThan(MIN_LEVEL_ORIGINS);
+    expect(horizonLevelError(short, model, 60, keepRidge)).toBeNull();
+  });
+
+  it('has origins for a horizon longer than their step, overlapping', () => {
+    // 13 weeks' worth of days on the data: origins every 28 days from the last whole horizon.
+    const e = horizonLevelError(series, model, 91, keepRidge)!;
+    const n = series.dates.length;
+    expect(e.origins).toBe(14);
+    expect(e.backtests[0].start).toBe(series.dates[n - 91]);
+    expect(e.backtests[1].start).toBe(series.dates[n - 91 - 28]);
+    // The same season: 1 + round((365 - 91) / 28) = 11 origins back, 91 + 280 = 371 days.
+    expect(e.same_season!.start).toBe(series.dates[n - 371]);
+  });
+});
+
+describe('levelErrorWords', () => {
+  const money = (v: number) => `${(v / 1000).toFixed(1)}k`;
+  const base = {
+    horizon: 28,
+    origins: 14,
+    bias: 0,
+    rmse_observed: 90_000,
+    noise_sd: 80_000,
+    pooled_sd: 30_700,
+    backtests: [],
+  };
+  const words = (level_error: unknown) =>
+    levelErrorWords(
+      { level_error } as unknown as Parameters<typeof levelErrorWords>[0],
+      money,
+      'day',
+    );
+
+  it('names the pooled backtests when they set the figure', () => {
+    expect(
+      words({
+        ...base,
+        same_season: { start: '2023-12-05', error: -60_000, sd: 10_000 },
+        level_sd: 30_700,
+      }),
+    ).toBe(
+      " (with the model's error out of sample: its level off by 30.7k (sd) over 28 days in its 14 backtests over the last year)",
+    );
+  });
+
+  it('names the same-season backtest when it set the figure, the pooled one beside it', () => {
+    // Probe s73 F: the line read "in 14 backtests" over 84.4k that one backtest had set.
+    expect(
+      words({
+        ...base,
+        same_season: { start: '2023-12-05', error: -163_000, sd: 141_000 },
+        level_sd: 141_000,
+      }),
+    ).toBe(
+      " (with the model's error out of sample: its level off by 141.0k (sd) over 28 days, set by its backtest on the same dates a year before, from 2023-12-05: off by 163.0k, low; its 14 backtests over the last year pooled: 30.7k)",
+    );
+  });
+
+  it('says when no backtest reaches a year back, and when none could be made', () => {
+    expect(words({ ...base, same_season: null, level_sd: 30_700 })).toMatch(
+      /in its 14 backtests over the last year; none reaches the same dates a year before\)$/,
+    );
+    expect(words(null)).toMatch(/^ \(the refits' alone: the data hold too few periods/);
+    expect(words(undefined)).toBe('');
   });
 });

@@ -7,10 +7,10 @@
  * with their actual weather and spend), the refits' 80% interval of the plan's expected revenue
  * held the truth on 31 of 80 and the 95% interval on 47 of 80.
  *
- * The estimate, from the data the plan is made on (no later row): at origins o_j = n - j step
- * (j = 1..J over the last year, none before half the rows; step = the horizon, or about four
- * weeks for shorter horizons), the plan model's design and curves are fitted on rows [0, o_j) and
- * predict the H rows after o_j with their actual spend, weather and controls; e_j = sum of
+ * The estimate, from the data the plan is made on (no later row): at origins o_j = n - H - (j - 1)
+ * step (j = 1..14 over the last year, none before half the rows; step about four weeks: 28 days, 4
+ * weeks; longer horizons overlap), the plan model's design and curves are fitted on rows [0, o_j)
+ * and predict the H rows after o_j with their actual spend, weather and controls; e_j = sum of
  * predictions - sum of observed revenue over those rows. The observed sums carry the noise of
  * revenue about its expectation, which the expected revenue's interval must not: v_noise = H s²,
  * with s² half the mean squared difference of the all-rows model's consecutive residuals (white
@@ -23,11 +23,12 @@
  * v_noise)). The interval adds its normal quantiles in quadrature to the refits' half widths
  * (combineLevelError). The curves are the plan model's (fitted on all rows): the backtests
  * measure the level (base, trend, season, weather terms and coefficients refitted), not the
- * curves' own error, which the refits carry.
+ * curves' own error, which the refits carry. A plan calibrated with lift tests: the backtests
+ * refit its coefficients on the data alone (the tests move the media, not the level).
  */
 import type { TenantSeries } from '../core/types.js';
 import { rethrowCancelled } from '../core/cancel.js';
-import { periodsPerYear } from '../core/folds.js';
+import { periodsPerYear, seriesPrefix } from '../core/folds.js';
 import { fitFinalModel, predictFinal, type FinalModel } from '../phases/final.js';
 import type { FigureInterval } from '../phases/types.js';
 import { PLAN_MODEL_FIT } from './curves.js';
@@ -60,25 +61,14 @@ export interface LevelError {
   backtests: { start: string; error: number }[];
 }
 
-function slice(series: TenantSeries, to: number): TenantSeries {
-  return {
-    ...series,
-    dates: series.dates.slice(0, to),
-    spend: series.spend.map((x) => x.slice(0, to)),
-    weather: series.weather.map((x) => x.slice(0, to)),
-    controls: series.controls.map((x) => x.slice(0, to)),
-    target: series.target.slice(0, to),
-  };
-}
-
 function sumRange(x: ArrayLike<number>, from: number, to: number): number {
   let s = 0;
   for (let i = from; i < to; i++) s += x[i];
   return s;
 }
 
-/** Backtests a year holds at most: origins a horizon apart, or a twelfth-and-a-bit of a year apart for short horizons. */
-const ORIGINS_PER_YEAR = 13;
+/** A year in this many steps between origins: about four weeks each (28 days, 4 weeks). */
+const STEPS_PER_YEAR = 13;
 
 /**
  * The level error of `model` (a phase-3 model with its curves: the plan model) over `horizon`
@@ -94,21 +84,22 @@ export function horizonLevelError(
   const H = horizon;
   if (!(H >= 1) || !model.channelParams) return null;
   const year = periodsPerYear(series.frequency);
-  // Origins `step` apart over a year: every horizon for long ones, about every 4 weeks for short
-  // ones (a 7-day plan does not pay for 53 fits), so that one of them, `sameSeason` steps back,
-  // forecast the same dates a year before the plan's.
-  const step = Math.max(H, Math.round(year / ORIGINS_PER_YEAR));
+  // Origins about four weeks apart over a year back from the last whole horizon in the data (a
+  // 7-day plan does not pay for 53 fits; a horizon longer than the step overlaps its neighbours',
+  // which a 13-week plan on two years of weeks needs to have origins at all); the origin
+  // `sameSeason` steps back forecast the same dates a year before the plan's.
+  const step = Math.max(1, Math.round(year / STEPS_PER_YEAR));
   const J = Math.ceil(year / step);
-  const sameSeason = Math.round(year / step);
+  const sameSeason = H <= year ? 1 + Math.round((year - H) / step) : 0;
   const errors: number[] = [];
   const starts: string[] = [];
   let seasonal: { start: string; error: number } | null = null;
   for (let j = 1; j <= J; j++) {
-    const o = n - j * step;
+    const o = n - H - (j - 1) * step;
     if (o < n / 2) break;
     let fit: FinalModel;
     try {
-      fit = fitFinalModel(slice(series, o), 3, {
+      fit = fitFinalModel(seriesPrefix(series, o), 3, {
         calendar: model.calendar,
         channelParams: model.channelParams,
         ...PLAN_MODEL_FIT,
@@ -121,7 +112,7 @@ export function horizonLevelError(
       rethrowCancelled(e);
       continue;
     }
-    const pred = predictFinal(fit, slice(series, o + H));
+    const pred = predictFinal(fit, seriesPrefix(series, o + H));
     const error = sumRange(pred, o, o + H) - sumRange(series.target, o, o + H);
     errors.push(error);
     starts.push(series.dates[o]);

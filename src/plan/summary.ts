@@ -182,11 +182,14 @@ function refitWords(u: NonNullable<PlanResult['uncertainty']>): string {
 }
 
 /**
- * What widened the expected revenue's interval beyond the refits (level-error.ts): " (with the
- * model's error out of sample: its level off by 41.2k sd over 28 days in 14 backtests)", or
- * why it could not be measured. Plans stored before it: nothing.
+ * What widened the expected revenue's interval beyond the refits (level-error.ts), naming the
+ * source of the figure: " (with the model's error out of sample: its level off by 35.1k (sd) over
+ * 28 days in its 14 backtests over the last year)", or, when the backtest of the same dates a year
+ * before set it, that backtest with the pooled figure beside it (an outside probe read the pooled
+ * wording over a figure that one backtest had set); or why it could not be measured. Plans stored
+ * before it: nothing.
  */
-function levelErrorWords(
+export function levelErrorWords(
   u: NonNullable<PlanResult['uncertainty']>,
   money: (v: number) => string,
   unit: string,
@@ -195,7 +198,13 @@ function levelErrorWords(
   if (u.level_error === null)
     return " (the refits' alone: the data hold too few periods before their end to measure the model's error out of sample)";
   const e = u.level_error;
-  return ` (with the model's error out of sample: its level off by ${money(e.level_sd)} sd over ${e.horizon} ${unit}${e.horizon === 1 ? '' : 's'} in ${e.origins} backtests)`;
+  const span = `over ${e.horizon} ${unit}${e.horizon === 1 ? '' : 's'}`;
+  const all = `its ${e.origins} backtests over the last year`;
+  const same = e.same_season;
+  if (same && same.sd > e.pooled_sd) {
+    return ` (with the model's error out of sample: its level off by ${money(same.sd)} (sd) ${span}, set by its backtest on the same dates a year before, from ${same.start}: off by ${money(Math.abs(same.error))}, ${same.error < 0 ? 'low' : 'high'}; ${all} pooled: ${money(e.pooled_sd)})`;
+  }
+  return ` (with the model's error out of sample: its level off by ${money(e.pooled_sd)} (sd) ${span} in ${all}${same ? '' : '; none reaches the same dates a year before'})`;
 }
 
 /**
