@@ -10,7 +10,8 @@
  * spend in place of the actual one (the non-media baseline, every channel's media effect of the
  * whole spend history with the plan's spend in those days, the true weather driver of those days).
  * So the figure compared is the one a user reads (`expected revenue in the horizon` and its
- * intervals), on days the model never saw.
+ * intervals), on days the model never saw; and, where the data reach past the plan's tail, the
+ * plan's incremental revenue interval against the truth's (truthIncrementalOf).
  *
  * Standalone: `node dist/bench/plan-forecast.js [--heldout S | --weekly S] [--tenants a,b] [--days N]
  * [--backs a,b] [--json]` (built-in 20 by default; `--heldout S`: the 20 generated tenants gen_sS_*;
@@ -66,6 +67,18 @@ export interface PlanForecastRow {
   w95: [number, number];
   win80: boolean;
   win95: boolean;
+  /**
+   * The plan's incremental revenue (horizon and its tail, nothing spent after), its intervals
+   * and the truth's (daily tenants whose data reach past the tail, no held channels; else null).
+   */
+  incremental: {
+    plan: number;
+    p80: [number, number];
+    p95: [number, number];
+    truth: number;
+    in80: boolean;
+    in95: boolean;
+  } | null;
   /** The variant with the pooled level error alone (without the same season's backtest). */
   sin80: boolean;
   sin95: boolean;
@@ -82,6 +95,8 @@ export interface PlanForecastBench {
     win95: number;
     sin80: number;
     sin95: number;
+    /** Incremental revenue intervals against the truth, over the rows that have one. */
+    incremental: { rows: number; in80: number; in95: number; median_true_over_plan: number };
     median_abs_error: number;
     /** Median half width of the 80% interval over the truth, as a share. */
     median_half_width_80: number;
@@ -109,6 +124,34 @@ export function truthRevenueOf(
     const x = Float64Array.from(t.series.spend[c].subarray(0, end));
     x.set(Float64Array.from(spend[c]), cut);
     total += sum(mediaEffect(ch, x, t.truth.driverIndex.subarray(0, end)), cut, end);
+  });
+  return total;
+}
+
+/**
+ * The truth's incremental revenue of `spend` over rows [cut, cut + H) and the `tail` rows after
+ * them, nothing spent after the horizon (the plan's default count): the media effects of the
+ * history then `spend` then nothing, less those of the history then nothing (the baseline cancels;
+ * the true weather of those rows). Null when the data end before the tail does.
+ */
+export function truthIncrementalOf(
+  t: SyntheticTenant,
+  cut: number,
+  spend: readonly ArrayLike<number>[],
+  tail: number,
+): number | null {
+  const H = spend[0].length;
+  const end = cut + H + tail;
+  if (end > t.truth.expected.length) return null;
+  let total = 0;
+  t.truth.channels.forEach((ch, c) => {
+    const withPlan = new Float64Array(end);
+    withPlan.set(t.series.spend[c].subarray(0, cut));
+    const without = Float64Array.from(withPlan);
+    withPlan.set(Float64Array.from(spend[c]), cut);
+    const d = t.truth.driverIndex.subarray(0, end);
+    total +=
+      sum(mediaEffect(ch, withPlan, d), cut, end) - sum(mediaEffect(ch, without, d), cut, end);
   });
   return total;
 }
@@ -237,6 +280,22 @@ export function runPlanForecastBench(
         (c) => p.channels.find((pc) => pc.channel === c)!.spend_by_period,
       );
       const truth = weekly ? weeklyTruthRevenueOf(t, cut, x) : truthRevenueOf(t, cut, x);
+      const incTruth =
+        weekly || p.held || !p.uncertainty
+          ? null
+          : truthIncrementalOf(t, cut, x, p.horizon.tail_periods);
+      const incIv = p.uncertainty?.incremental_revenue_interval;
+      const incremental =
+        incTruth === null || !incIv
+          ? null
+          : {
+              plan: p.incremental_revenue,
+              p80: incIv.p80,
+              p95: incIv.p95,
+              truth: incTruth,
+              in80: incTruth >= incIv.p80[0] && incTruth <= incIv.p80[1],
+              in95: incTruth >= incIv.p95[0] && incTruth <= incIv.p95[1],
+            };
       const iv = p.uncertainty?.expected_revenue_interval;
       if (!iv) throw new Error(`${id}: the plan has no interval`);
       const expected = p.expected_revenue.horizon;
@@ -263,6 +322,7 @@ export function runPlanForecastBench(
         w95: w.p95,
         win80: truth >= w.p80[0] && truth <= w.p80[1],
         win95: truth >= w.p95[0] && truth <= w.p95[1],
+        incremental,
         sin80: truth >= ws.p80[0] && truth <= ws.p80[1],
         sin95: truth >= ws.p95[0] && truth <= ws.p95[1],
       });
@@ -286,6 +346,15 @@ export function runPlanForecastBench(
       win95: rows.filter((r) => r.win95).length,
       sin80: rows.filter((r) => r.sin80).length,
       sin95: rows.filter((r) => r.sin95).length,
+      incremental: (() => {
+        const inc = rows.flatMap((r) => (r.incremental ? [r.incremental] : []));
+        return {
+          rows: inc.length,
+          in80: inc.filter((i) => i.in80).length,
+          in95: inc.filter((i) => i.in95).length,
+          median_true_over_plan: med(inc.map((i) => i.truth / i.plan)),
+        };
+      })(),
       median_abs_error: med(rows.map((r) => Math.abs(r.error))),
       median_half_width_80: med(rows.map((r) => (r.p80[1] - r.p80[0]) / 2 / r.truth)),
     },
@@ -306,6 +375,7 @@ export function formatPlanForecastBench(b: PlanForecastBench): string {
     ),
     '',
     `covered: 80% interval ${b.summary.in80}/${b.summary.tenants}, 95% interval ${b.summary.in95}/${b.summary.tenants}; with the level error: ${b.summary.win80}/${b.summary.tenants}, ${b.summary.win95}/${b.summary.tenants}; with the pooled level error alone: ${b.summary.sin80}/${b.summary.tenants}, ${b.summary.sin95}/${b.summary.tenants}; median |error| ${(100 * b.summary.median_abs_error).toFixed(1)}%, median 80% half width ${(100 * b.summary.median_half_width_80).toFixed(1)}% of the truth`,
+    `incremental revenue (horizon and tail, nothing spent after; ${b.summary.incremental.rows} cuts whose data reach past the tail): the 80% interval held the truth on ${b.summary.incremental.in80}, the 95% on ${b.summary.incremental.in95}; median true / planned ${Number.isNaN(b.summary.incremental.median_true_over_plan) ? '-' : b.summary.incremental.median_true_over_plan.toFixed(2)}`,
   ];
   return lines.join('\n');
 }
