@@ -263,16 +263,17 @@ export function runPlanForecastBench(
         keepRidge,
       );
       const budget = t.series.spend.reduce((s, x) => s + sum(x, cut, n), 0);
+      // The level error as the app passes it (plan-task.ts): the plan reports the widened
+      // interval and keeps the refits' own beside it.
+      const level = horizonLevelError(series, final, H, keepRidge);
       const p = makePlan(
         {
           series,
           model,
           outlook,
           curveDoubt: doubt,
-          ...(() => {
-            const r = plannableRefits(refits.models, refits.roles);
-            return { replicates: r.replicates, replicateRoles: r.replicateRoles };
-          })(),
+          ...plannableRefits(refits.models, refits.roles),
+          levelError: level,
         },
         { horizon: H, budget },
       );
@@ -296,11 +297,10 @@ export function runPlanForecastBench(
               in80: incTruth >= incIv.p80[0] && incTruth <= incIv.p80[1],
               in95: incTruth >= incIv.p95[0] && incTruth <= incIv.p95[1],
             };
-      const iv = p.uncertainty?.expected_revenue_interval;
-      if (!iv) throw new Error(`${id}: the plan has no interval`);
+      const w = p.uncertainty?.expected_revenue_interval;
+      if (!w) throw new Error(`${id}: the plan has no interval`);
+      const iv = p.uncertainty!.expected_revenue_interval_refits ?? w;
       const expected = p.expected_revenue.horizon;
-      const level = horizonLevelError(series, final, H, keepRidge);
-      const w = level ? combineLevelError(iv, expected, level.level_sd) : iv;
       // Variant (measured, not what the plan reports): the pooled level error alone.
       const ws = level ? combineLevelError(iv, expected, level.pooled_sd) : iv;
       rows.push({

@@ -20,6 +20,7 @@ import {
   calibratedPlanModels,
   planCurveFit,
   horizonLevelError,
+  MIN_PLAN_REPLICATES,
   planKeepRidge,
   plannableRefits,
   planPointOf,
@@ -292,9 +293,9 @@ export function computePlan(
       model.controls,
     );
     // The plan model's out-of-sample level error over the horizon (plan/level-error.ts), for the
-    // expected revenue's interval: measured only for a checked plan (the interval's refits).
+    // expected revenue's interval: measured only for a checked plan (one with intervals).
     const levelError =
-      replicates.length > 0
+      replicates.length >= MIN_PLAN_REPLICATES
         ? horizonLevelError(series, point, req.horizon, planKeepRidge(phase3))
         : undefined;
     // One context for the plan and the compared one: the compared plan is checked as the plan
