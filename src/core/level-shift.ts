@@ -137,6 +137,55 @@ export function explainedTarget(series: TenantSeries, minRowsPerColumn = 0): Flo
   return fit === null ? null : Float64Array.from(series.target, (v, t) => v - fit.residuals[t]);
 }
 
+/** A column's least-squares coefficient beside the regressors, and the share of the residual variance it takes. */
+export interface PartialColumnFit {
+  /** The column's coefficient (target units per unit of the column) with the regressors in the fit. */
+  coefficient: number;
+  /** Its partial R²: the residual variance the column explains beyond the regressors. */
+  partialR2: number;
+}
+
+/**
+ * Each of `columns` added alone to the regression levelShift judges a step beside: its
+ * coefficient and partial R² by Frisch-Waugh-Lovell, b = e'x / ||x_res||² and partial R² =
+ * (e'x)² / (||x_res||² e'e), with e the regression's residuals and x_res the column less its mean
+ * and its projection on the regressors. The column is projected too: where it moves with them (a
+ * December bump beside a fourth-quarter spend push and cold weather) the residuals alone show only
+ * part of its effect. Null when the fit cannot be made; a column the regressors explain whole gets
+ * coefficient 0.
+ */
+export function partialColumnFits(
+  series: TenantSeries,
+  columns: readonly ArrayLike<number>[],
+): PartialColumnFit[] | null {
+  const fit = fitBase(series);
+  if (fit === null) return null;
+  const { cols, chol, residuals: e, ss: ee } = fit;
+  const n = e.length;
+  const p = cols.length;
+  return columns.map((x) => {
+    let m = 0;
+    for (let t = 0; t < n; t++) m += x[t];
+    m /= n;
+    let xx = 0;
+    let ex = 0;
+    const s = new Float64Array(p);
+    for (let t = 0; t < n; t++) {
+      const v = x[t] - m;
+      xx += v * v;
+      ex += e[t] * v;
+      for (let j = 0; j < p; j++) s[j] += cols[j][t] * v;
+    }
+    const c = Float64Array.from(s);
+    if (p > 0) choleskySolveInPlace(chol, p, c);
+    let proj = 0;
+    for (let j = 0; j < p; j++) proj += s[j] * c[j];
+    const res = xx - proj;
+    if (!(res > 1e-9 * (xx + 1e-300)) || !(ee > 0)) return { coefficient: 0, partialR2: 0 };
+    return { coefficient: ex / res, partialR2: (ex * ex) / (res * ee) };
+  });
+}
+
 /**
  * The candidate date with the largest partial R² of a step, with its size; null when the series is
  * too short for two segments or the fit cannot be made. Every candidate is reported, whether it
