@@ -7,7 +7,7 @@ import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
 import type { LiftTest } from '../src/core/lift.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { explainCalibratedFit } from '../src/phases/explain.js';
-import { formatP } from '../src/phases/calibration.js';
+import { formatP, usedTestsWords } from '../src/phases/calibration.js';
 import { modelLiftSpread } from '../src/phases/intervals.js';
 import type { Explanation } from '../src/phases/types.js';
 
@@ -74,7 +74,7 @@ describe('two lift tests on one channel, one of them 2x the truth', () => {
     expect(caveat.channels).toEqual(['meta']);
     expect(caveat.message).toContain('not used by this explanation');
     expect(caveat.message).toContain('#2 is out of line with #1 and not used, #1 is used');
-    expect(caveat.message).toContain('calibrated with the other 1');
+    expect(caveat.message).toContain('calibrated with the other 1 (on meta)');
     // p-values that underflow are bounds, not "p = 0.0e+0".
     expect(report.channels[0].p_value).toBe(0);
     expect(caveat.message).toContain('p < 1e-16');
@@ -98,6 +98,21 @@ describe('two lift tests on one channel, one of them 2x the truth', () => {
     expect(e.caveats[0].message).toContain("its figures are the uncalibrated model's");
     expect(metaOf(e).roas).toBe(metaOf(e).uncalibrated_roas);
   }, 240_000);
+});
+
+describe('usedTestsWords', () => {
+  it('names the channels the tests left calibrate, and a channel in conflict with none left', () => {
+    // An MCP probe's case: google's one test and one of meta's two left out, meta's other used.
+    const tests = [
+      { channel: 'meta', used: true },
+      { channel: 'google', used: false },
+      { channel: 'meta', used: false },
+    ];
+    expect(usedTestsWords(tests, ['google', 'meta'])).toBe(
+      " (on meta); google keeps the uncalibrated model's",
+    );
+    expect(usedTestsWords(tests, ['meta'])).toBe(' (on meta)');
+  });
 });
 
 describe('formatP', () => {

@@ -244,8 +244,10 @@ describe('a channel paused in the middle of the history (paused_channel)', () =>
     expect(w[0].message).toContain(
       'channel "google" spends nothing for 91 days (3 months) from d500 to d590 and spends again after: fold 1 of 4 trains on rows where it never stopped',
     );
-    expect(w[0].message).toContain('--min-train 591 (');
-    expect(warned(paused(500, 91), MCP_OPTION_WORDS)[0].message).toContain('min_train: 591 (');
+    expect(w[0].message).toContain('--min-train 591 starts the first fold after the pause (');
+    expect(warned(paused(500, 91), MCP_OPTION_WORDS)[0].message).toContain(
+      'min_train: 591 starts the first fold after the pause (',
+    );
     const s = paused(500, 91);
     const moved = protocolForSeries(s, { minTrain: 591 }).folds;
     expect(
@@ -293,8 +295,10 @@ describe('a channel launched during the history (late_start_channel)', () => {
     expect(w).toHaveLength(1);
     expect(w[0].message).toContain('channel "tv" first spends on d600 (row 601 of 1095)');
     expect(w[0].message).toContain('fold 2 of 4 trains on none of its spend');
-    expect(w[0].message).toContain('--min-train 628 (');
-    expect(late(launched(600), MCP_OPTION_WORDS)[0].message).toContain('min_train: 628 (');
+    expect(w[0].message).toContain('--min-train 628 starts the first fold after the launch (');
+    expect(late(launched(600), MCP_OPTION_WORDS)[0].message).toContain(
+      'min_train: 628 starts the first fold after the launch (',
+    );
     // The suggested window does what it says: no fold then trains on fewer than 28 days of it.
     const s = launched(600);
     const moved = protocolForSeries(s, { minTrain: 628 }).folds;
@@ -334,11 +338,11 @@ describe('a channel launched during the history (late_start_channel)', () => {
     const w = late(launched(1000));
     expect(w[0].message).toContain('fold 4 of 4 trains on none of its spend');
     expect(w[0].message).toContain(
-      '--min-train 1028 (2 folds; shorter test blocks, whose R² is noisier',
+      '--min-train 1028 starts the first fold after the launch (2 folds; its test blocks are shorter and its R² lower and noisier, so keep the default protocol for the gates and plans)',
     );
     const end = late(launched(1060));
     expect(end[0].message).toContain('fold 4 of 4');
-    expect(end[0].message).toContain("read the later folds' R² rather than the mean");
+    expect(end[0].message).toContain("read the other folds' R² (printed by train) rather than the mean");
     // Launch at row 400: fold 1 (test has rows 400-548); fold 2 trains on 149 days of it.
     expect(late(launched(400))[0].message).toContain('fold 1 of 4 trains');
     // Weekly: 8 weeks of spend (156 weeks: 4 folds of 26, first window 52).
@@ -350,7 +354,7 @@ describe('a channel launched during the history (late_start_channel)', () => {
     });
     const ww = late(weekly);
     expect(ww[0].message).toContain('fold 1 of 4 trains on none of its spend');
-    expect(ww[0].message).toContain('--min-train 78 (');
+    expect(ww[0].message).toContain('--min-train 78 starts the first fold after the launch (');
   });
 });
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchLiftTest } from '../bench/calibration.js';
 import { AppError } from '../src/app/types.js';
+import { byLiftTestContent } from '../src/app/lift.js';
 import { liftTestsToCsv, tenantToCsv } from '../src/core/csv.js';
 import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
 import { isoFromDays, parseIsoDay } from '../src/core/csv/dates.js';
@@ -40,6 +41,57 @@ function appError(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
+
+describe('the order calibration takes the tests in', () => {
+  it('is that of what they say, not of their ids: the same tests recorded in another order calibrate alike', () => {
+    // An MCP probe recorded meta's June test and google's September test as #1, #7 and again as
+    // #9, #7 (a correction: deleted, added again); google's calibrated 80% upper end moved 0.16.
+    const meta = {
+      channel: 'meta',
+      start: '2024-06-03',
+      end: '2024-06-30',
+      spend_change: -89025.6,
+      incremental_revenue: -206211.49,
+      standard_error: 20623.69,
+    };
+    const google = {
+      channel: 'google',
+      start: '2024-09-02',
+      end: '2024-09-29',
+      spend_change: -55993.31,
+      incremental_revenue: -105362.51,
+      standard_error: 10572.4,
+    };
+    const first = [
+      { ...meta, id: 1 },
+      { ...google, id: 7 },
+    ].sort(byLiftTestContent);
+    const again = [
+      { ...google, id: 7 },
+      { ...meta, id: 9 },
+    ].sort(byLiftTestContent);
+    expect(first.map((t) => t.channel)).toEqual(['meta', 'google']);
+    expect(again.map((t) => t.channel)).toEqual(['meta', 'google']);
+    // Same window: by channel, then the figures; an exact repeat by id.
+    const twin = { ...meta, channel: 'google' };
+    expect(
+      [
+        { ...meta, id: 3 },
+        { ...twin, id: 2 },
+      ]
+        .sort(byLiftTestContent)
+        .map((t) => t.id),
+    ).toEqual([2, 3]);
+    expect(
+      [
+        { ...meta, id: 5 },
+        { ...meta, id: 4 },
+      ]
+        .sort(byLiftTestContent)
+        .map((t) => t.id),
+    ).toEqual([4, 5]);
+  });
+});
 
 describe('lift tests in the app', () => {
   it('records a CSV, refuses a repeat and a bad file without storing anything', () => {
@@ -221,7 +273,12 @@ describe('lift tests in the app', () => {
     expect(redo.join('\n')).toMatch(/first checked plan on this model/);
     expect(JSON.parse(kept()[0])).toHaveLength(2);
     const t2 = two.plan.lift_calibration!.tests;
-    expect(t2.map((t) => [t.channel, t.used, t.conflict])).toEqual([
+    // In the order of what the tests say (their windows), not of their ids.
+    expect(
+      t2
+        .map((t) => [t.channel, t.used, t.conflict])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
       ['google', true, false],
       ['meta', false, true],
     ]);
@@ -365,6 +422,23 @@ describe('add_lift_test over MCP', () => {
     });
     expect(zero.isError).toBe(true);
     expect(text(zero)).toMatch(/standard_error must be > 0/);
+    // A field left out says so (it read as if its value were wrong).
+    const missing = await call(s, 'add_lift_test', {
+      tenant: 'extreme_ski_gear',
+      tests: [
+        {
+          channel: 'meta',
+          start_date: '2024-01-08',
+          end_date: '2024-02-04',
+          spend_change: -30000,
+          incremental_revenue: -90000,
+        },
+      ],
+    });
+    expect(missing.isError).toBe(true);
+    expect(text(missing)).toMatch(
+      /standard_error is missing: standard_error must be a number > 0 at tests\[0\]\.standard_error/,
+    );
 
     const outside = await call(s, 'add_lift_test', {
       tenant: 'extreme_ski_gear',

@@ -147,7 +147,7 @@ describe('intervals of a channel whose effect lies below the spend the data show
         (c) => c.code === 'roas_below_spend_seen' && c.channels?.[0] === ch.channel,
       )!;
       expect(caveat.message).toContain(
-        `reach down to the part above that level (ROAS ${(ch.roas * part).toFixed(2)})`,
+        `reach at least down to the part above that level (ROAS ${(ch.roas * part).toFixed(2)})`,
       );
     }
   });

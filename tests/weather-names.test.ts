@@ -4,7 +4,7 @@ import { parseTenantCsv, tenantToCsv } from '../src/core/csv.js';
 import { generateShape, suiteShape } from '../src/core/data/index.js';
 import { buildDesign, modelWeatherNames } from '../src/core/features.js';
 import type { TenantSeries } from '../src/core/types.js';
-import { weatherKindHint, weatherKindOf } from '../src/core/weather-names.js';
+import { suggestedWeatherName, weatherKindHint, weatherKindOf } from '../src/core/weather-names.js';
 import { CLI_OPTION_WORDS } from '../src/core/words.js';
 import { weatherStates } from '../src/phases/explain.js';
 import { trainPhase } from '../src/phases/index.js';
@@ -53,6 +53,17 @@ describe('weather names', () => {
     for (const name of ['promo', 'temperament', 'rainy_day_promo', 'price', 'date']) {
       expect(weatherKindOf(name)).toBeNull();
     }
+    // A spreadsheet's run-together words (`TempF` was read as a control without a word: probe s74).
+    const joined: [string, string, string][] = [
+      ['TempF', 'temperature', 'degF'],
+      ['AvgTemp', 'temperature', 'degC'],
+      ['PrecipMM', 'precipitation', 'mm'],
+      ['RainIn', 'precipitation', 'in'],
+      ['RelativeHumidity', 'humidity', 'pct'],
+    ];
+    for (const [name, kind, unit] of joined) expect(weatherKindOf(name)).toEqual({ kind, unit });
+    for (const name of ['TempMax', 'iPhoneSpend', 'PromoDays'])
+      expect(weatherKindOf(name)).toBeNull();
     // Precipitation per day, as weekly data should give it.
     expect(weatherKindOf('Precip (mm/day)')).toEqual({ kind: 'precipitation', unit: 'mm' });
     expect(weatherKindOf('rain [in / d]')).toEqual({ kind: 'precipitation', unit: 'in' });
@@ -62,6 +73,14 @@ describe('weather names', () => {
   it('a control whose name suggests weather is named at import, with what to do', () => {
     expect(weatherKindHint('Precip (mm/week)')).toBe('precipitation');
     expect(weatherKindHint('TempMax')).toBe('temperature');
+    // The name to rename to is in the unit the column's name says (a °F column renamed
+    // temperature_c would be refused, or read 32 degrees too warm).
+    expect(suggestedWeatherName('TempMax', 'temperature')).toBe('temperature_c');
+    expect(suggestedWeatherName('high_temp_f', 'temperature')).toBe('temperature_f');
+    expect(suggestedWeatherName('avg_temp_fahrenheit', 'temperature')).toBe('temperature_f');
+    expect(suggestedWeatherName('MaxTempF', 'temperature')).toBe('temperature_f');
+    expect(suggestedWeatherName('rain_total_in', 'precipitation')).toBe('precipitation_in');
+    expect(suggestedWeatherName('Precip (mm/week)', 'precipitation')).toBe('precipitation_mm');
     for (const name of ['temperament', 'rainy_day_promo', 'promo', 'Temperature (°C)']) {
       expect(weatherKindHint(name), name).toBeNull();
     }

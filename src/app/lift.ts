@@ -282,5 +282,26 @@ export function liftTestsOf(ctx: AppContext, tenant: string): LiftTest[] {
       incremental_revenue,
       standard_error,
       id,
-    }));
+    }))
+    .sort(byLiftTestContent);
+}
+
+/**
+ * Lift tests in an order of what they say (window, channel, figures), not of their ids: the
+ * calibration's searches take the tests in the order given, and near-equal candidates can then
+ * tip one way or the other, so the same two tests recorded in the other order (a correction:
+ * delete, add again) moved a calibrated interval's end by 0.16 (MCP probe s74). Ids last, for
+ * exact repeats.
+ */
+export function byLiftTestContent(a: LiftTest, b: LiftTest): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    text(a.start, b.start) ||
+    text(a.end, b.end) ||
+    text(a.channel, b.channel) ||
+    a.spend_change - b.spend_change ||
+    a.incremental_revenue - b.incremental_revenue ||
+    a.standard_error - b.standard_error ||
+    (a.id ?? 0) - (b.id ?? 0)
+  );
 }

@@ -14,6 +14,7 @@ import {
   belowSpendTestCaveats,
   conflictingChannels,
   liftConflictLead,
+  usedTestsWords,
   usableLiftTests,
 } from '../phases/calibration.js';
 import { dataCaveats } from '../phases/data-caveats.js';
@@ -766,7 +767,7 @@ function liftTestCaveats(plan: PlanResult): Caveat[] {
       message:
         `${liftConflictLead(c.conflicts, 'this plan')}; ` +
         (used > 0
-          ? `the plan is calibrated with the other ${used}`
+          ? `the plan is calibrated with the other ${used}${usedTestsWords(c.tests, channels)}`
           : 'the plan rests on the uncalibrated model') +
         `: give ${channels.join(', ')} bounds near the history until the experiment is checked ` +
         // An MCP probe: explain used an honest test (p = 0.055) that the plan flagged (p = 0.0067),

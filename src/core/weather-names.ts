@@ -126,11 +126,41 @@ const KIND_HINTS: ReadonlyMap<string, WeatherKind> = new Map([
  */
 export function weatherKindHint(name: string): WeatherKind | null {
   if (weatherKindOf(name) !== null) return null;
-  for (const word of name.toLowerCase().split(/[^a-z]+/)) {
+  for (const word of nameWords(name)) {
     const kind = KIND_HINTS.get(word);
     if (kind !== undefined) return kind;
   }
   return null;
+}
+
+/** A name's words, lower case: split at non-letters and where a capital follows a small letter (`TempMax`). */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z%°]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Words of a name that say its unit, beyond the suffixes (for the suggested name only). */
+const UNIT_WORDS_IN_NAMES: ReadonlyMap<string, WeatherKindInfo['unit']> = new Map([
+  ...UNIT_SUFFIXES,
+  ['fahrenheit', 'degF'],
+  ['celsius', 'degC'],
+  ['centigrade', 'degC'],
+  ['millimetres', 'mm'],
+  ['millimeters', 'mm'],
+]);
+
+/** The listed name to suggest for a column of `kind` named `name`: in the unit its name says, else the default one. */
+export function suggestedWeatherName(name: string, kind: WeatherKind): string {
+  const units = KIND_UNITS[kind];
+  const said = nameWords(name)
+    .map((w) => UNIT_WORDS_IN_NAMES.get(w))
+    .find((u) => u !== undefined && units.includes(u));
+  const unit = said ?? units[0];
+  for (const [listed, info] of WEATHER_NAMES) if (info.kind === kind && info.unit === unit) return listed;
+  return kind;
 }
 
 /** The units each kind can be measured in. */
@@ -148,6 +178,14 @@ const KIND_UNITS: Record<WeatherKind, readonly WeatherKindInfo['unit'][]> = {
  * `Mean temp (°F)`) takes that unit.
  */
 export function weatherKindOf(name: string): WeatherKindInfo | null {
+  const listed = listedWeatherKind(name);
+  if (listed !== null) return listed;
+  // `TempF`, `AvgTemp`, `PrecipMM`: a spreadsheet's run-together words, read as `temp_f`, ....
+  const spaced = name.replace(/([a-z])([A-Z])/g, '$1_$2');
+  return spaced === name ? null : listedWeatherKind(spaced);
+}
+
+function listedWeatherKind(name: string): WeatherKindInfo | null {
   const key = name
     .trim()
     .toLowerCase()

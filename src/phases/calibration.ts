@@ -136,6 +136,25 @@ export function conflictingChannels(
 }
 
 /**
+ * What the tests still used calibrate, beside the channels in conflict: " (on meta); google keeps
+ * the uncalibrated model's" for a channel with no test left. "its figures are calibrated with the
+ * other 1" read, to an MCP probe, as if google's were too (probe s74).
+ */
+export function usedTestsWords(
+  tests: readonly { channel: string; used: boolean }[],
+  conflicts: readonly string[],
+): string {
+  const calibrated = [...new Set(tests.filter((t) => t.used).map((t) => t.channel))];
+  const held = conflicts.filter((c) => !calibrated.includes(c));
+  return (
+    ` (on ${calibrated.join(', ')})` +
+    (held.length > 0
+      ? `; ${held.join(', ')} ${held.length === 1 ? 'keeps' : 'keep'} the uncalibrated model's`
+      : '')
+  );
+}
+
+/**
  * The opening of the lift_test_conflict caveat, shared by explain and the plan (app/plan.ts): the
  * tests left out and why, in the calibration's conflict lines.
  */
@@ -159,7 +178,7 @@ export function explainConflictCaveats(report: CalibrationReport): Caveat[] {
       message:
         `${liftConflictLead(report.conflicts, 'this explanation')}; ` +
         (used > 0
-          ? `its figures are calibrated with the other ${used}`
+          ? `its figures are calibrated with the other ${used}${usedTestsWords(report.tests, channels)}`
           : "its figures are the uncalibrated model's") +
         `: check the experiment before acting on ${channels.join(', ')} ` +
         '(a plan leaves out the tests explain leaves out at its default replicates, and judges each test against its own model and refits too, so it may also leave out a test this explanation uses)',
@@ -912,7 +931,9 @@ export function calibrateFinalModel(
           together +
             (onConflict === 'apply'
               ? ' (applied anyway: onConflict apply)'
-              : '; not used: check the experiment (window, spend change, units) before trusting either figure'),
+              : // An MCP probe's honest test, one standard error from the truth, was flagged where
+                // the model read the channel 19% low: the conflict can be the model's form.
+                "; not used: check the experiment (window, spend change, units) before trusting either figure; if it holds, the model's form is what is wrong for this channel, and its figures with it"),
         );
         if (onConflict === 'exclude') for (const i of mine) verdict[i] = { kind: 'data', with: [] };
       }

@@ -546,7 +546,7 @@ function belowSpendSeenCaveats(
         `and ${Math.round(100 * share)}% of the effect the model gives an average ${period} lies below that level, where the data have no rows: ` +
         `its ROAS and contribution count that part from the curve's shape alone, which the data cannot check in either direction${weekly ? ' (on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it)' : ''}: ` +
         `the true ROAS can lie far above or below it and beyond either end of its intervals, whose refits share the curve's form, and a lift test with its spend cut below that level for some ${period}s measures that part; ` +
-        `with intervals, the lower ends of its ROAS and contribution reach down to the part above that level (ROAS ${(channels[c].roas * (1 - share)).toFixed(2)}); ` +
+        `with intervals, the lower ends of its ROAS and contribution reach at least down to the part above that level (ROAS ${(channels[c].roas * (1 - share)).toFixed(2)}); ` +
         `its marginal ROAS, measured where it spent, is the firmer figure${weekly ? ' (a median 38% there)' : ''}`,
     });
   });

@@ -40,7 +40,9 @@ export const train: Command = {
         ...(r.explained_model ? [`explained model: ${r.explained_model.note}`] : []),
         ...groupedFoldLines(
           r.folds
-            .filter((f) => f.fallback !== null && !f.fallback.kept)
+            // A kept fold averaged with the phase below is named too: the explained-model line
+            // counts it among the averaged folds.
+            .filter((f) => f.fallback !== null && (!f.fallback.kept || f.fallback.averaged_with))
             .map((f) => ({
               fold: f.fold,
               rows: f.train_rows,

@@ -1,6 +1,6 @@
 /** parseTenantCsv: canonical tenant CSV text -> validated TenantSeries. */
 import { DEFAULT_WEATHER, type Frequency, type TenantSeries } from '../types.js';
-import { weatherKindHint, weatherKindOf } from '../weather-names.js';
+import { suggestedWeatherName, weatherKindHint, weatherKindOf } from '../weather-names.js';
 import { CONVERSIONS, weatherRangeProblem } from './weather-range.js';
 import { classifySteps, dateHint, isoFromDays, parseIsoDay, slashedDateOrder } from './dates.js';
 import {
@@ -272,7 +272,7 @@ export function parseTenantCsv(text: string, options: ParseTenantCsvOptions): Pa
     if (hint === null || kinds.has(hint)) continue;
     warnings.push(
       `column "${name}" looks like ${hint} but its name is not one docs/csv-format.md lists, so it is read as a control ` +
-        `(no ${hint} effects, no ROAS by ${hint}); rename it (e.g. ${DEFAULT_WEATHER.find((w) => weatherKindOf(w)?.kind === hint)}, in the unit docs/csv-format.md gives) or mark it as weather with ${words.weatherColumns} "${name}"`,
+        `(no ${hint} effects, no ROAS by ${hint}); rename it (e.g. ${suggestedWeatherName(name, hint)}, in the unit docs/csv-format.md gives) or mark it as weather with ${words.weatherColumns} "${name}"`,
     );
   }
   const missingWeather = DEFAULT_WEATHER.filter((w) => !kinds.has(weatherKindOf(w)?.kind));

@@ -11,19 +11,27 @@ import { fail, guarded, ok } from '../results.js';
 import { csvTextLimit, strictInput, tenantInput } from '../schemas.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * A field's type error, or that it is missing: "standard_error must be a number > 0" for a test
+ * without one read as if the value were wrong (MCP probe s74).
+ */
+const typeOrMissing =
+  (name: string, message: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${name} is missing: ${message}` : message;
 const date = (name: string) =>
   z
-    .string({ error: `${name} must be a date string YYYY-MM-DD` })
+    .string({ error: typeOrMissing(name, `${name} must be a date string YYYY-MM-DD`) })
     .regex(ISO_DATE, `${name} must be a date YYYY-MM-DD (e.g. 2024-03-31)`);
 const finite = (name: string, what: string) =>
   z
-    .number({ error: `${name} must be a number (${what})` })
+    .number({ error: typeOrMissing(name, `${name} must be a number (${what})`) })
     .refine(Number.isFinite, `${name} must be a finite number`);
 
 const testInput = strictInput(
   {
     channel: z
-      .string({ error: 'channel must be a channel name such as "meta"' })
+      .string({ error: typeOrMissing('channel', 'channel must be a channel name such as "meta"') })
       .min(1, 'channel is empty')
       .max(128, 'channel must be at most 128 characters')
       .describe(
@@ -46,7 +54,9 @@ const testInput = strictInput(
       'Measured incremental revenue over the window: revenue with the spend change minus revenue without it (negative for a hold-out that lost revenue)',
     ),
     standard_error: z
-      .number({ error: 'standard_error must be a number > 0' })
+      .number({
+        error: typeOrMissing('standard_error', 'standard_error must be a number > 0'),
+      })
       .positive('standard_error must be > 0 (the standard error of incremental_revenue)')
       .refine(Number.isFinite, 'standard_error must be a finite number')
       .describe('Standard error of incremental_revenue, in currency (> 0)'),

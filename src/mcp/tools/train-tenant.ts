@@ -135,7 +135,9 @@ export function registerTrainTenant(server: McpServer, { app, log }: ToolDeps): 
             `Folds R² ${r.fold_r2.map((x) => fmtR2(x)).join(', ')}${oracle}, trained on ${r.folds.map((f) => f.train_rows).join(', ')} rows.`,
           );
           if (r.protocol) lines.push(`Protocol: ${r.protocol.reason}.`);
-          const fellBack = r.folds.filter((f) => f.fallback !== null && !f.fallback.kept);
+          const fellBack = r.folds.filter(
+            (f) => f.fallback !== null && (!f.fallback.kept || f.fallback.averaged_with),
+          );
           if (fellBack.length > 0) {
             lines.push(
               `Fallbacks: ${fellBack.map((f) => `fold ${f.fold + 1} uses ${usedPhaseWords(f.fallback!)}`).join(', ')} (structured folds[].fallback.reason says why).`,
