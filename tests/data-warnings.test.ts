@@ -342,7 +342,9 @@ describe('a channel launched during the history (late_start_channel)', () => {
     );
     const end = late(launched(1060));
     expect(end[0].message).toContain('fold 4 of 4');
-    expect(end[0].message).toContain("read the other folds' R² (printed by train) rather than the mean");
+    expect(end[0].message).toContain(
+      "read the other folds' R² (printed by train) rather than the mean",
+    );
     // Launch at row 400: fold 1 (test has rows 400-548); fold 2 trains on 149 days of it.
     expect(late(launched(400))[0].message).toContain('fold 1 of 4 trains');
     // Weekly: 8 weeks of spend (156 weeks: 4 folds of 26, first window 52).

@@ -159,7 +159,8 @@ export function suggestedWeatherName(name: string, kind: WeatherKind): string {
     .map((w) => UNIT_WORDS_IN_NAMES.get(w))
     .find((u) => u !== undefined && units.includes(u));
   const unit = said ?? units[0];
-  for (const [listed, info] of WEATHER_NAMES) if (info.kind === kind && info.unit === unit) return listed;
+  for (const [listed, info] of WEATHER_NAMES)
+    if (info.kind === kind && info.unit === unit) return listed;
   return kind;
 }
 
