@@ -177,6 +177,20 @@ describe('a given plan scored beside the plan', () => {
     expect(without.truth!.given_plan_incremental).toBeUndefined();
   });
 
+  it('the plan given back as a plan: no uplift, and no margin for the optimizer against itself', () => {
+    // A probe gave the plan's own --csv back with --spend-plan: "plan -0.01 (80% -3.0k to +0)".
+    const own = without.channels.map((c) => Float64Array.from(c.spend_by_period));
+    const a = without.baselines[0];
+    // The plan moved from (a), so (a)'s lower ends carry the optimizer's margin...
+    expect(without.uncertainty!.selection_margin!.p80).toBeGreaterThan(0);
+    const g = plan(own).baselines[2];
+    expect(Math.abs(g.plan_uplift)).toBeLessThan(1e-6 * a.incremental_revenue);
+    // ...and against itself the interval is the refits' own: nothing either side.
+    for (const k of ['p80', 'p95'] as const)
+      for (const v of g.plan_uplift_interval![k])
+        expect(Math.abs(v)).toBeLessThan(1e-6 * a.incremental_revenue);
+  });
+
   it("counts the plan's uplift over a lopsided plan, which the truth confirms", () => {
     // Everything on one channel: the model and the truth both see a loss against the plan.
     const total = without.budget;

@@ -1726,6 +1726,15 @@ function followWords(
  * a channel it does not name spends nothing. Refused when its periods are not the horizon's (the
  * app makes the horizon the file's rows or checks that they match).
  */
+/** Sum over channels and periods of |a - b|: how far one spend plan is from another. */
+function spendDistance(a: readonly Float64Array[], b: readonly Float64Array[]): number {
+  let d = 0;
+  a.forEach((xc, c) => {
+    for (let t = 0; t < xc.length; t++) d += Math.abs(xc[t] - (b[c]?.[t] ?? 0));
+  });
+  return d;
+}
+
 function givenPlanSpend(given: GivenPlan, channels: readonly string[], H: number): Float64Array[] {
   if (given.spend.some((s) => s.length !== H)) {
     throw new PlanInputError(
@@ -2270,6 +2279,19 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     historical_even: baselineEven(ref, budget, H),
     historical_calendar: calendar(budget),
   };
+  // The optimizer's optimism is in how far it moved the plan: against a baseline nearer the plan
+  // than the anchor is, the margin shrinks with the distance (a given spend plan equal to the plan
+  // read "plan -0.01 (80% -3.0k to +0)" against itself: probe s73).
+  const moved = spendDistance(x, anchor);
+  const planIntervalAgainst = (
+    bx: readonly Float64Array[],
+    f: (q: SeparableResponse) => number,
+  ): FigureInterval | null => {
+    const iv = intervalOf(f);
+    if (!iv) return null;
+    const share = moved > 0 ? Math.min(1, spendDistance(x, bx) / moved) : 1;
+    return widenLower(iv, { p80: selection.p80 * share, p95: selection.p95 * share });
+  };
   const scoreBaseline = (
     name: PlanBaseline['name'],
     description: string,
@@ -2288,7 +2310,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       roas: inc / (spent - heldSpend(bx)),
       plan_uplift: planIncremental - inc,
       incremental_revenue_interval: intervalOf((q) => incrementalRevenue(q, measured(bx))),
-      plan_uplift_interval: planIntervalOf(
+      plan_uplift_interval: planIntervalAgainst(
+        bx,
         (q) => incrementalRevenue(q, measured(x)) - incrementalRevenue(q, measured(bx)),
       ),
     };
