@@ -682,6 +682,9 @@ describe('forecast weather outside the history', () => {
 
   it('names the columns past the range, with both ranges; far past the spread is a caveat', () => {
     expect(forecastOutsideHistory(history, ['t_max'], [[0, 5, 10]], 3)).toEqual([]);
+    // Past the range by a tenth of the spread (0.33) or less: not noted.
+    expect(forecastOutsideHistory(history, ['t_max'], [[-0.3, 10.3]], 2)).toEqual([]);
+    expect(forecastOutsideHistory(history, ['t_max'], [[0, 10.4]], 2)).toHaveLength(1);
     const near = forecastOutsideHistory(history, ['t_max'], [[2, 12]], 2);
     expect(near).toEqual([
       {

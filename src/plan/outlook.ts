@@ -335,8 +335,16 @@ export interface WeatherOutsideHistory {
 export const FAR_OUTSIDE_SPREADS = 1;
 
 /**
- * The forecast columns whose values on the first `rows` rows leave the history's range, in column
- * order: the planner flags spend beyond the data, and a forecast outside the history's weather
+ * A forecast within this many of the history's standard deviations past its range is not noted:
+ * the weather terms move a little past the last value fitted, as between any two days of the
+ * history (a probe's humidity forecast of 100 over a history of 41 to 99, spread about 12, got a
+ * note).
+ */
+export const NOTED_OUTSIDE_SPREADS = 0.1;
+
+/**
+ * The forecast columns whose values on the first `rows` rows leave the history's range (by more
+ * than NOTED_OUTSIDE_SPREADS of its standard deviation), in column order: the planner flags spend beyond the data, and a forecast outside the history's weather
  * (a °F t_max for a °C history, a heat wave in January) was planned with without a word. Columns
  * the history does not hold are skipped.
  */
@@ -370,7 +378,7 @@ export function forecastOutsideHistory(
       fhi = Math.max(fhi, f[t]);
     }
     const beyond = Math.max(0, lo - flo, fhi - hi);
-    if (!(beyond > 0)) return [];
+    if (!(beyond > NOTED_OUTSIDE_SPREADS * spread)) return [];
     return [
       {
         column,
