@@ -79,7 +79,11 @@ describe('the model check and the part below the usual spend', () => {
   ];
 
   it('without such a part, a claim 1.3x the model lift is a conflict with its interval', () => {
-    const r = calibrateFinalModel(series, model, [test], { modelLifts: reference(0) });
+    // The hand-made reference's statistics without the model's discrepancy (MODEL_DISCREPANCY).
+    const r = calibrateFinalModel(series, model, [test], {
+      modelLifts: reference(0),
+      discrepancy: 0,
+    });
     const google = r.report.channels.find((c) => c.channel === 'google')!;
     expect(google.conflict).toBe(true);
     expect(google.seen_check).toBeUndefined();
@@ -89,6 +93,7 @@ describe('the model check and the part below the usual spend', () => {
   it('with most of the lift below the usual spend, the test is used and said to be unchecked', () => {
     const r = calibrateFinalModel(series, model, [test], {
       modelLifts: reference(0.8 * lift),
+      discrepancy: 0,
     });
     const google = r.report.channels.find((c) => c.channel === 'google')!;
     // (0.3 lift)^2 / ((0.065 lift)^2 + (0.05 lift)^2 + (0.8 lift)^2) = 0.14: no conflict ...

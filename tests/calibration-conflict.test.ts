@@ -3,11 +3,17 @@
  * the probe s53 case, `lx_s12001_0` (generated daily, 2 years, 4 channels), meta tested twice.
  */
 import { describe, expect, it } from 'vitest';
-import { generateShape, shapeSpecOf } from '../src/core/data/index.js';
+import { generateShape, generateTenant, shapeSpecOf } from '../src/core/data/index.js';
+import { benchLiftTest } from '../bench/calibration.js';
 import type { LiftTest } from '../src/core/lift.js';
 import { fitFinalModel } from '../src/phases/final.js';
 import { explainCalibratedFit } from '../src/phases/explain.js';
-import { formatP, usedTestsWords } from '../src/phases/calibration.js';
+import {
+  calibrateFinalModel,
+  formatP,
+  MODEL_DISCREPANCY,
+  usedTestsWords,
+} from '../src/phases/calibration.js';
 import { modelLiftSpread } from '../src/phases/intervals.js';
 import type { Explanation } from '../src/phases/types.js';
 
@@ -75,10 +81,15 @@ describe('two lift tests on one channel, one of them 2x the truth', () => {
     expect(caveat.message).toContain('not used by this explanation');
     expect(caveat.message).toContain('#2 is out of line with #1 and not used, #1 is used');
     expect(caveat.message).toContain('calibrated with the other 1 (on meta)');
-    // p-values that underflow are bounds, not "p = 0.0e+0".
-    expect(report.channels[0].p_value).toBe(0);
-    expect(caveat.message).toContain('p < 1e-16');
-    expect(caveat.message).not.toContain('0.0e+0');
+    // p-values that underflow are bounds, not "p = 0.0e+0" (without the model's discrepancy in
+    // the statistics, this pair's LR underflows).
+    const plainStatistics = explainCalibratedFit(tenant.series, model, tenant, [honest, biased], {
+      ...options,
+      discrepancy: 0,
+    }).explanation;
+    expect(plainStatistics.calibration!.channels[0].p_value).toBe(0);
+    expect(plainStatistics.caveats[0].message).toContain('p < 1e-16');
+    expect(plainStatistics.caveats[0].message).not.toContain('0.0e+0');
     expect(both.notes.some((n) => n.startsWith('lift test conflict'))).toBe(false);
     // meta 4.35 against 5.45 measured in its window: within a factor of 2, no caveat.
     expect(both.caveats.map((c) => c.code)).not.toContain('calibrated_beyond_window');
@@ -98,6 +109,31 @@ describe('two lift tests on one channel, one of them 2x the truth', () => {
     expect(e.caveats[0].message).toContain("its figures are the uncalibrated model's");
     expect(metaOf(e).roas).toBe(metaOf(e).uncalibrated_roas);
   }, 240_000);
+});
+
+describe("the model's discrepancy in the conflict statistics", () => {
+  it('keeps an honest test its model reads far off, and still flags a 2x claim', () => {
+    // extreme_cooling google: the model's lift of the bench's honest test window is 1.54x the
+    // truth's with a tight interval, so the model check alone flagged the honest test (Z 10.6);
+    // with the discrepancy (0.2 x the model's lift in each test's variance) it is used. The 2x
+    // claim on meta stays in conflict (its model check Z 10.2, p < 0.005).
+    const t = generateTenant('extreme_cooling');
+    const m = fitFinalModel(t.series, 3, {});
+    const check = { modelLifts: modelLiftSpread(t.series, m) };
+    const honest = benchLiftTest(t, 'google').test;
+    const biased = benchLiftTest(t, 'meta', { bias: 2, relativeSe: 0.05 }).test;
+    const google = (r: number) =>
+      calibrateFinalModel(t.series, m, [honest], { ...check, discrepancy: r }).report.channels[0];
+    expect(MODEL_DISCREPANCY).toBe(0.2);
+    expect(google(0).conflict).toBe(true);
+    expect(google(0).model_check!.statistic).toBeGreaterThan(9);
+    const kept = google(MODEL_DISCREPANCY);
+    expect(kept.conflict).toBe(false);
+    expect(kept.model_check!.statistic).toBeLessThan(4);
+    const claim = calibrateFinalModel(t.series, m, [biased], check).report;
+    expect(claim.channels[0].conflict).toBe(true);
+    expect(claim.tests[0].used).toBe(false);
+  }, 120_000);
 });
 
 describe('usedTestsWords', () => {

@@ -254,7 +254,14 @@ describe('MCP face', () => {
     expect(lines.slice(0, expected.length)).toEqual(
       expected.map((c) => `CAVEAT ${c.code}: ${c.message}`),
     );
-    expect(lines[expected.length]).toMatch(/^Wrote the extreme_cooling phase 1 report/);
+    // Then the data's warnings, as the page's "Read first" lists them, then what was written.
+    const warned = (r.structuredContent as { data_warnings: string[] }).data_warnings;
+    expect(lines.slice(expected.length, expected.length + warned.length)).toEqual(
+      warned.map((w) => `Data warning: ${w}`),
+    );
+    expect(lines[expected.length + warned.length]).toMatch(
+      /^Wrote the extreme_cooling phase 1 report/,
+    );
     // the page's "Read first" holds the same messages
     const html = (
       (await mcp.client.readResource({ uri: 'report://tenant/extreme_cooling' })).contents[0] as {
@@ -377,4 +384,22 @@ describe('report://tenant/{id} after the data under the id changed', () => {
       rmSync(own, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+// Last: the plan adds a phase 3 run, which the tests above do not expect.
+describe('a tenant report beside a budget plan', () => {
+  it("a tenant report's result holds the latest plan's caveats and the data's warnings, as its page does", async () => {
+    // The page counted the plan's caveats and the data's warnings in "Read first" while the
+    // CLI, --json and MCP said none (probe s74).
+    const plan = await app.planBudget({ tenant: 'extreme_cooling', days: 14, replicates: 0 });
+    const r = await app.writeReport({ tenant: 'extreme_cooling', phase: 1 });
+    expect(r.plan_caveats?.plan_id).toBe(plan.id);
+    expect(r.plan_caveats?.caveats).toEqual(plan.caveats);
+    const train = await app.trainTenant({ tenant: 'extreme_cooling', phase: 1 });
+    expect(r.data_warnings).toEqual(train.warnings);
+    const html = readFileSync(r.file, 'utf8');
+    // The plan's model line is listed under the plan, not counted as a caveat.
+    const n = r.caveats.length + plan.caveats.length + (r.data_warnings ?? []).length;
+    expect(html).toMatch(new RegExp(`>${n} caveats? to read before these figures`));
+  });
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTenantReport, tenantCharts } from '../src/report/index.js';
 import { gateTone } from '../src/report/gate.js';
+import { firstWords } from '../src/report/tenant.js';
 import type { TenantReportData } from '../src/report/index.js';
 import { handMadeReportData } from './report-helpers.js';
 
@@ -105,6 +106,44 @@ describe('a plan’s caveats in "Read first"', () => {
       '<h3>The budget plan (plan 1)</h3><ul class="caveats"><li>the planner’s own curve fit is in doubt (hand-made)</li></ul>',
     );
     expect(html).toContain('2 caveats to read before these figures (1 of the budget plan)');
+  });
+});
+
+describe('the line above the cards', () => {
+  it("counts a plan's caveats, not its model line, and opens the first with words that say something", async () => {
+    // A probe's banner: "2 caveats ... (1 of the budget plan), the first: model", where the
+    // plan's one line was its model line ("model: phase 3 run 4, ... passes the 0.5 bar").
+    const d = handMadeReportData();
+    d.caveats = [];
+    d.plan = {
+      ...d.plan!,
+      read_first: [
+        'CAVEAT curve_fit_in_doubt: the planner’s own curve fit is in doubt: media credited with 102% of the revenue',
+        'model: phase 3 run 4, mean fold R² 0.745 ± 0.020 (SE); passes the 0.5 bar',
+      ],
+      read_first_caveats: 1,
+    };
+    const { html } = await buildTenantReport(d);
+    expect(html).toContain(
+      '1 caveat to read before these figures (1 of the budget plan), the first: the planner’s own curve fit is in doubt',
+    );
+    // Both lines are still listed under the plan's name.
+    expect(html).toContain('<li>model: phase 3 run 4');
+  });
+
+  it('firstWords: to the first colon, past a few words before it, cut at a word', () => {
+    expect(firstWords('this phase 3 model fails the pass bar: mean fold R² 0.384 < 0.5')).toBe(
+      'this phase 3 model fails the pass bar',
+    );
+    expect(
+      firstWords('meta: the 95% interval of marginal ROAS includes zero: read it as unknown'),
+    ).toBe('meta: the 95% interval of marginal ROAS includes zero');
+    expect(firstWords('CAVEAT level_shift: revenue at another level from 2024-03-01')).toBe(
+      'revenue at another level from 2024-03-01',
+    );
+    const long = firstWords(`google: ${'word '.repeat(60)}`);
+    expect(long.length).toBeLessThanOrEqual(140);
+    expect(long.endsWith('word…')).toBe(true);
   });
 });
 

@@ -43,7 +43,7 @@ import { comparisonRun, decideForRun } from './judge.js';
 import { explanationRow, keptExplanation, keptUncalibrated, uncalibratedRow } from './explain.js';
 import { doneRunCovering, isKeptFor, keptFor, onOtherData, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
-import { getLatestPlan, withPlanVerdicts } from './plan.js';
+import { getLatestPlan, withPlanVerdicts, type StoredPlan } from './plan.js';
 import { orderedResults } from './runs.js';
 import { datasetHash, describeTenant, tenantSource } from './tenants.js';
 import { writeErrorWords } from './paths.js';
@@ -428,6 +428,7 @@ async function tenantReport(
   const info = detail.info;
   const gathered = performance.now();
   progress(1, `rendering the report of ${req.tenant}`);
+  const latest = getLatestPlan(ctx, req.tenant);
   const data: TenantReportData = {
     tenant: {
       id: req.tenant,
@@ -460,7 +461,7 @@ async function tenantReport(
     // The gate of the run these figures are from: the phase's latest run may not hold the tenant
     // (it showed another run's "7/8 tenants pass" for a tenant in none of them).
     gate: holder ? gateFor(ctx, holder, phase) : null,
-    plan: latestPlanView(ctx, req.tenant),
+    plan: latestPlanView(latest),
     figures_of: holder
       ? `run ${holder.id}${holder.finished_at ? ` (finished ${holder.finished_at})` : ''}`
       : null,
@@ -498,6 +499,9 @@ async function tenantReport(
       gathered,
     ),
     caveats: caveatsOf(explanation),
+    ...(latest ? { plan_caveats: { plan_id: latest.id, caveats: latest.caveats } } : {}),
+    // In the words of the face that asked (the page keeps the CLI's: it is one file for both).
+    data_warnings: seriesWarnings(resolveTenant(source).series, config, ctx.words, 'train'),
     decomposition: {
       file: csvFile,
       uri: `report://tenant/${req.tenant}/decomposition`,
@@ -724,8 +728,7 @@ function result(
 }
 
 /** The tenant's latest budget plan as the report draws it (null when none). */
-function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
-  const stored = getLatestPlan(ctx, tenant);
+function latestPlanView(stored: StoredPlan | null): PlanView | null {
   if (!stored) return null;
   const p = stored.plan;
   const dates = p.outlook.dates;
@@ -749,6 +752,8 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
     checked: p.uncertainty !== null,
     incremental_revenue: p.incremental_revenue,
     roas: p.roas,
+    incremental_revenue_p80: p.uncertainty?.incremental_revenue_interval.p80 ?? null,
+    expected_revenue_p80: p.uncertainty?.expected_revenue_interval.p80 ?? null,
     uplift_over_even: even
       ? { value: even.plan_uplift, p80: even.plan_uplift_interval?.p80 ?? null }
       : null,
@@ -781,5 +786,9 @@ function latestPlanView(ctx: AppContext, tenant: string): PlanView | null {
       ]),
     ],
     read_first: stored.read_first,
+    read_first_caveats:
+      stored.caveats.length +
+      (stored.on_current_data === false ? 1 : 0) +
+      (stored.on_current_lift_tests ? 0 : 1),
   };
 }

@@ -189,6 +189,14 @@ export interface ReportResult {
    * none.
    */
   caveats: Caveat[];
+  /**
+   * Tenant reports: the caveats of the tenant's latest budget plan, which the page's "Read first"
+   * lists under the plan's name (absent without a plan). The page counted them while the CLI, the
+   * JSON and MCP said none (probe s74).
+   */
+  plan_caveats?: { plan_id: number; caveats: Caveat[] };
+  /** Tenant reports: the data's warnings as train gives them, also in the page's "Read first". */
+  data_warnings?: string[];
   /** vega warnings while rendering (empty for a clean report). */
   warnings: string[];
   /**

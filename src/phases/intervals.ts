@@ -509,9 +509,11 @@ export const LEVELS = [
  * curve below the usual spend is unchecked both ways, channels_correlated that the combined ROAS is
  * firmer, not firm (probe s71); 45: a figure beyond its refits' band takes the other side's
  * distance on the side without refits, and the 95% interval holds the 80% one (figureInterval,
- * weatherContrasts; probe s71).
+ * weatherContrasts; probe s71); 46: the conflict statistics add the model's discrepancy
+ * (calibration.ts MODEL_DISCREPANCY) to each test's variance, the below-spend caveat's ROAS is a
+ * bound (probe s74).
  */
-export const INTERVALS_VERSION = 45;
+export const INTERVALS_VERSION = 46;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

@@ -1046,7 +1046,7 @@ export function planChart(d: TenantReportData): ChartDef | null {
   const uplift = plan.uplift_over_even;
   const gains =
     plan.incremental_revenue !== undefined && plan.roas !== undefined
-      ? ` Incremental revenue ${num(plan.incremental_revenue)} (ROAS ${plan.roas.toFixed(2)})` +
+      ? ` Incremental revenue ${num(plan.incremental_revenue)} (${plan.incremental_revenue_p80 ? `80% interval ${num(plan.incremental_revenue_p80[0])} to ${num(plan.incremental_revenue_p80[1])}; ` : ''}ROAS ${plan.roas.toFixed(2)})` +
         (uplift
           ? `, ${signed(uplift.value)} over the historical split spread evenly` +
             (uplift.p80 ? ` (80% interval ${band(uplift.p80[0], uplift.p80[1])})` : '')
@@ -1064,6 +1064,9 @@ export function planChart(d: TenantReportData): ChartDef | null {
         : `the same each ${period} (${num(peak[1])})`) +
       (plan.expected_revenue !== undefined && plan.expected_revenue !== null
         ? `; expected revenue ${num(plan.expected_revenue)} in the ${byDate.size} ${period}s` +
+          (plan.expected_revenue_p80
+            ? ` (80% interval ${num(plan.expected_revenue_p80[0])} to ${num(plan.expected_revenue_p80[1])})`
+            : '') +
           (plan.carry_over_after !== undefined && plan.carry_over_after !== null
             ? `, ${plan.carry_over_after < 0 ? '-' : '+'} ${num(Math.abs(plan.carry_over_after))} carry-over after them.`
             : '.')

@@ -201,9 +201,12 @@ function explainedVerdict(d: TenantReportData): { r2: number; passes: boolean } 
 /** The line above the cards: how many caveats "Read first" holds, and the first one's opening. */
 function noticeOf(
   caveats: readonly string[],
-  plan: readonly string[],
+  planLines: readonly string[],
   data: readonly string[] = [],
+  /** How many of planLines are caveats (the model's line after them is not one). */
+  planCaveats: number = planLines.length,
 ): { text: string; href: string } | null {
+  const plan = planLines.slice(0, planCaveats);
   const n = caveats.length + plan.length + data.length;
   if (n === 0) return null;
   const first = caveats[0] ?? plan[0] ?? data[0];
@@ -217,11 +220,23 @@ function noticeOf(
   };
 }
 
-/** A caveat's first clause (to its first colon), at most 140 characters, for the notice line. */
-function firstWords(caveat: string): string {
-  const colon = caveat.indexOf(': ');
-  const head = colon > 0 ? caveat.slice(0, colon) : caveat;
-  return head.length > 140 ? `${head.slice(0, 139)}…` : head;
+/**
+ * A caveat's first clause (to its first colon), at most 140 characters, for the notice line; a
+ * plan's "CAVEAT code: " prefix left out, and a clause of a few words (a channel's name: "the
+ * first: meta") carried on to the next. A probe's banner read "the first: model" and "the first:
+ * meta".
+ */
+export function firstWords(caveat: string): string {
+  const text = caveat.replace(/^CAVEAT [a-z_]+: /, '');
+  let colon = text.indexOf(': ');
+  while (colon > 0 && colon < 30) {
+    const next = text.indexOf(': ', colon + 2);
+    colon = next > 0 ? next : -1;
+  }
+  const head = colon > 0 ? text.slice(0, colon) : text;
+  if (head.length <= 140) return head;
+  const cut = head.lastIndexOf(' ', 139);
+  return `${head.slice(0, cut > 60 ? cut : 139)}…`;
 }
 
 function cards(d: TenantReportData): Card[] {
@@ -388,7 +403,7 @@ export async function buildTenantReport(d: TenantReportData): Promise<BuiltRepor
         `Phase ${d.phase} model${d.run ? ` (run ${d.run.id})` : ''} · ${source} · ${t.frequency}, ${count(t.rows)} ${period} ` +
         `${t.start} .. ${t.end} · channels ${t.channels.join(', ')} · weather ${t.weather.join(', ') || 'none'}`,
       cards: cards(d),
-      notice: noticeOf(d.caveats, planFirst, dataFirst),
+      notice: noticeOf(d.caveats, planFirst, dataFirst, d.plan?.read_first_caveats),
       blocks: page,
       footer:
         `weathervane-mmm ${escapeHtml(d.version)} · ` +

@@ -82,6 +82,13 @@ export interface PlanView {
   /** The plan's incremental revenue and ROAS (its model's view; absent for plans drawn without them). */
   incremental_revenue?: number;
   roas?: number;
+  /**
+   * The 80% intervals of the plan's incremental revenue and of its expected revenue in the
+   * horizon (checked plans; null or absent otherwise): the page gave the point alone, which a
+   * probe's manager would have copied (a plan model reading ROAS 5.03 where explain read 2.4-2.9).
+   */
+  incremental_revenue_p80?: [number, number] | null;
+  expected_revenue_p80?: [number, number] | null;
   /** The plan's uplift over baseline (a), the historical split spread evenly, with its 80% interval. */
   uplift_over_even?: { value: number; p80: [number, number] | null } | null;
   /** Lift tests the plan model was calibrated with (used); 0 or absent: none. */
@@ -111,6 +118,11 @@ export interface PlanView {
    * Absent for plan views made before session 63.
    */
   read_first?: string[];
+  /**
+   * How many of `read_first` are things to read before the figures (caveats, the other-data and
+   * other-lift-tests lines), the model's line after them not counted; absent: all of them.
+   */
+  read_first_caveats?: number;
 }
 
 export interface GateView {

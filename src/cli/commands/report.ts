@@ -47,6 +47,11 @@ export const report: Command = {
       [
         // Read first, as the page and explain put them.
         ...r.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`),
+        // The latest plan's and the data's, as the page's "Read first" lists them.
+        ...(r.plan_caveats?.caveats ?? []).map(
+          (c) => `CAVEAT (${c.code}) of plan ${r.plan_caveats!.plan_id}: ${c.message}`,
+        ),
+        ...(r.data_warnings ?? []).map((w) => `data warning: ${w}`),
         `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +
           `${r.seconds.toFixed(2)} s of which rendering ${r.render_seconds.toFixed(2)} s)`,
         ...(r.decomposition

@@ -39,6 +39,18 @@ const outputSchema = {
     .describe(
       'Read first (tenant reports): the explanation\'s caveats for the model shown, the same codes and messages explain_tenant gives (the page\'s "Read first"); empty for a run report',
     ),
+  plan_caveats: z
+    .object({ plan_id: z.number().int(), caveats: z.array(caveatOut) })
+    .optional()
+    .describe(
+      "Tenant reports: the caveats of the tenant's latest budget plan, which the page's \"Read first\" lists under the plan's name (absent without a plan)",
+    ),
+  data_warnings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'Tenant reports: the data\'s warnings as train_tenant gives them, also in the page\'s "Read first"',
+    ),
   warnings: z.array(z.string()),
   decomposition: z
     .object({ uri: z.string(), rows: z.number().int(), columns: z.array(z.string()) })
@@ -110,6 +122,10 @@ export function registerGetReport(
               : `run ${r.subject} (phase ${r.phase}) report`;
           const text = [
             ...r.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
+            ...(r.plan_caveats?.caveats ?? []).map(
+              (c) => `CAVEAT ${c.code} (plan ${r.plan_caveats!.plan_id}): ${c.message}`,
+            ),
+            ...(r.data_warnings ?? []).map((w) => `Data warning: ${w}`),
             reportWords(r, name),
             ...(decomposition ? [decompositionWords(decomposition)] : []),
             ...r.summary,
