@@ -799,22 +799,28 @@ export function calibrateFinalModel(
     throw new RangeError(`modelLifts gave ${modelLifts.length} lifts for ${tests.length} tests`);
   // Searches by the set of tests they ran with (a leave-one-out judgement's search is the final
   // calibration's when it leaves out exactly the tests that end unused).
-  const searches = new Map<string, ShapeSearch>([[all.join(','), first]]);
-  const searchOf = (which: readonly number[]): ShapeSearch => {
-    const k = which.join(',');
-    let s = searches.get(k);
-    if (!s) {
-      s = searchShapes(
-        series,
-        alpha,
-        model,
-        which.map((i) => tests[i]),
-        true,
-      );
-      searches.set(k, s);
-    }
-    return s;
+  const cachedSearches = (
+    list: readonly LiftTest[],
+    known: [string, ShapeSearch][] = [],
+  ): ((which: readonly number[]) => ShapeSearch) => {
+    const searches = new Map(known);
+    return (which) => {
+      const k = which.join(',');
+      let s = searches.get(k);
+      if (!s) {
+        s = searchShapes(
+          series,
+          alpha,
+          model,
+          which.map((i) => list[i]),
+          true,
+        );
+        searches.set(k, s);
+      }
+      return s;
+    };
   };
+  const searchOf = cachedSearches(tests, [[all.join(','), first]]);
   // The conflict statistics read each test with the model's discrepancy added to its variance
   // (MODEL_DISCREPANCY x the uncalibrated model's lift of the window: its own, or the data's
   // implied one without the model check's reference); the calibration reads the test as measured.
@@ -824,30 +830,15 @@ export function calibrateFinalModel(
       discrepancyShare *
       Math.abs(modelLifts ? modelLifts[i].lift : dot(first.base.grads[i], first.base.b)),
   );
-  const judged: readonly LiftTest[] =
+  const judgedSearchOf =
     discrepancyShare > 0
-      ? tests.map((t, i) => ({
-          ...t,
-          standard_error: Math.hypot(t.standard_error, discrepancy[i]),
-        }))
-      : tests;
-  const judgedSearches = new Map<string, ShapeSearch>();
-  const judgedSearchOf = (which: readonly number[]): ShapeSearch => {
-    if (judged === tests) return searchOf(which);
-    const k = which.join(',');
-    let s = judgedSearches.get(k);
-    if (!s) {
-      s = searchShapes(
-        series,
-        alpha,
-        model,
-        which.map((i) => judged[i]),
-        true,
-      );
-      judgedSearches.set(k, s);
-    }
-    return s;
-  };
+      ? cachedSearches(
+          tests.map((t, i) => ({
+            ...t,
+            standard_error: Math.hypot(t.standard_error, discrepancy[i]),
+          })),
+        )
+      : searchOf;
   const firstJudged = judgedSearchOf(all);
   /**
    * The conflict statistics of channel c's tests `mine` given every other channel's tests: the LR
