@@ -70,6 +70,20 @@ describe('weather names', () => {
     expect(weatherKindOf('Precip (mm/week)')).toBeNull(); // a weekly total is not per day
   });
 
+  it('a column named with run-together words is weather at import, in its unit', () => {
+    // TempF was read as a control without a word (probe s74): the role read the name lower-cased.
+    const csv =
+      'date,meta_spend,TempF,RainIn,revenue\n' +
+      Array.from({ length: 70 }, (_, i) => {
+        const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+        return `${d},${100 + (i % 7)},${50 + (i % 9)},${(i % 4) / 10},${1000 + i}`;
+      }).join('\n');
+    const { series } = parseTenantCsv(csv, { tenant: 'x', words: CLI_OPTION_WORDS });
+    expect(series.weatherNames).toEqual(['TempF', 'RainIn']);
+    expect(series.controlNames).toEqual([]);
+    expect(modelWeatherNames(series)).toContain('TempF');
+  });
+
   it('a control whose name suggests weather is named at import, with what to do', () => {
     expect(weatherKindHint('Precip (mm/week)')).toBe('precipitation');
     expect(weatherKindHint('TempMax')).toBe('temperature');

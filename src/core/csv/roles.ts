@@ -104,7 +104,7 @@ function inferRole(name: string): Role {
   if (lower === 'date') return 'date';
   if (targetNameOf(name) !== null) return 'target';
   if (isSpendName(name)) return 'spend';
-  if (weatherKindOf(lower) !== null) return 'weather';
+  if (weatherKindOf(name) !== null) return 'weather';
   return 'control';
 }
 
