@@ -75,6 +75,7 @@ import {
   kindFigures,
   nearBoundScale,
   weatherContrasts,
+  formFigures,
   windowFigures,
   type ReplicateSearch,
   type WidthScale,
@@ -284,6 +285,7 @@ export function tenantRecords(
         heldAtZero: model.heldAtZero,
         dataWindows: dataWindowFigures(t.series, model),
         kindRefit: kindFigures(t.series, model) ?? undefined,
+        form: formFigures(t.series, model) ?? undefined,
       }
     : bootstrapFigures(t.series, model, { replicates, replicateSearch, blockLength });
   const count = boot.figures.length + boot.failed;
@@ -315,7 +317,7 @@ export function tenantRecords(
   }));
   return {
     records,
-    contrasts: weatherContrasts(e, boot.figures),
+    contrasts: weatherContrasts(e, boot.figures, boot.form),
     timing: {
       tenant: t.info.tenant,
       replicates: count,

@@ -5,7 +5,12 @@
  * tests/intervals-coverage.test.ts and `node dist/bench/intervals.js --coverage`.
  */
 import { describe, expect, it } from 'vitest';
-import { figureVector, weatherContrasts } from '../src/phases/intervals.js';
+import {
+  CONTRAST_FORM_FACTOR,
+  figureVector,
+  LEVELS,
+  weatherContrasts,
+} from '../src/phases/intervals.js';
 import { contrastClaims } from '../bench/intervals.js';
 import { handMadeReportData, hotOverCold } from './report-helpers.js';
 
@@ -92,6 +97,43 @@ describe('weather contrasts', () => {
         replicates(() => 1.4),
       ).map((w) => w.channel),
     ).toEqual(['search']);
+  });
+
+  it('adds half the log distance to phase 1’s ratio at z, in quadrature with the refits’ distance', () => {
+    // Phase 1 reads social's hot / cold ROAS as 1 / 1.25 = 0.8 against the point's 2: a log
+    // distance d = log 2.5. The 80% ends were 2 exp(-/+0.4); now 2 exp(-/+sqrt(0.4^2 + (0.5 z d)^2)).
+    const form = new Array<number>(length).fill(1);
+    form[roasAt(0, 0)] = 1;
+    form[roasAt(1, 0)] = 1.25;
+    form[roasAt(0, 1)] = 1.5;
+    form[roasAt(1, 1)] = -0.2; // phase 1's search ROAS below 0 in cold: no reading, no term
+    const [social, search] = weatherContrasts(
+      e,
+      replicates(() => 1.4),
+      form,
+    );
+    expect(CONTRAST_FORM_FACTOR).toBe(0.5);
+    const d = Math.log(2.5);
+    const [z80, z95] = [1.2815515655446004, 1.959963984540054];
+    expect([LEVELS[0].z, LEVELS[1].z]).toEqual([z80, z95]);
+    const end = (q: number, z: number) => Math.sqrt(q * q + (0.5 * z * d) ** 2);
+    expect(social.p80[0]).toBeCloseTo(2 * Math.exp(-end(0.4, z80)), 12);
+    expect(social.p80[1]).toBeCloseTo(2 * Math.exp(end(0.4, z80)), 12);
+    expect(social.p95[0]).toBeCloseTo(2 * Math.exp(-end(0.475, z95)), 12);
+    expect(social.p95[1]).toBeCloseTo(2 * Math.exp(end(0.475, z95)), 12);
+    // 0.97 to 4.1 at 80%: a clear 2x became unclear, as the two forms disagree on the side of 1.
+    expect(social.p80[0]).toBeLessThan(1);
+    expect(social.phase1_ratio).toBeCloseTo(0.8, 12);
+    expect(search.phase1_ratio).toBeNull();
+    expect(search.p80[0]).toBeCloseTo(1.5 / 1.4, 12);
+    // Without phase 1's figures (phases 0-2): no field, the refits' percentiles alone.
+    expect(
+      'phase1_ratio' in
+        weatherContrasts(
+          e,
+          replicates(() => 1.4),
+        )[0],
+    ).toBe(false);
   });
 
   it('reads the true ratio when the states have one', () => {

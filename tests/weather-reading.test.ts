@@ -132,6 +132,25 @@ describe('the weather states in one sentence', () => {
     expect(said.match(/below its usual spend/g)).toHaveLength(1);
   });
 
+  it("names phase 1's reading where it lies on the other side of 1 from the contrast", () => {
+    const e = withIntervals(
+      { hot: [2.1, 3.1], cold: [0.9, 2.1] },
+      { hot: [1.0, 2.0], cold: [0.9, 1.9] },
+    );
+    e.weather_contrasts = [
+      { ...hotOverCold('social', 2, [0.97, 4.1], [0.6, 6.2]), phase1_ratio: 0.8 },
+      { ...hotOverCold('search', 1.5 / 1.4, [0.8, 1.4], [0.7, 1.6]), phase1_ratio: 1.2 },
+    ];
+    expect(weatherContrastReading(e)).toBe(
+      "ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): " +
+        "hot / cold (temperature_c): social 2.00x (80% 0.97 to 4.10: not clear; phase 1's model, without carry-over or saturation, reads 0.80x), " +
+        'search 1.07x (80% 0.80 to 1.40: not clear)',
+    );
+    // No reading (phase 1's ROAS not positive in both states): nothing said.
+    e.weather_contrasts[0].phase1_ratio = null;
+    expect(weatherContrastReading(e)).not.toMatch(/phase 1/);
+  });
+
   it('says nothing without intervals (replicates 0) or without weather states', () => {
     const e = handMadeReportData().explanation;
     expect(weatherStateReading(e)).toBeNull();

@@ -103,12 +103,22 @@ export function weatherContrastReading(
     const items = ws.map((w) => {
       const verdict = contrastVerdict(w, label);
       const truth = w.true_ratio !== null ? `, true ${ratioText(w.true_ratio)}x` : '';
-      return `${w.channel} ${ratioText(w.ratio)}x (80% ${ratioText(w.p80[0])} to ${ratioText(w.p80[1])}: ${verdict}${truth}${belowSpendWords(e, w.channel)})`;
+      return `${w.channel} ${ratioText(w.ratio)}x (80% ${ratioText(w.p80[0])} to ${ratioText(w.p80[1])}: ${verdict}${formWords(w)}${truth}${belowSpendWords(e, w.channel)})`;
     });
     items.push(...out.map((o) => `${o.channel} no ratio (${o.reason})`));
     return `${key}: ${items.join(', ')}`;
   });
   return `ROAS in one weather state over another, from the same refits (paired, firmer than the states' own intervals): ${parts.join('; ')}`;
+}
+
+/**
+ * Phase 1's reading of a contrast where it lies on the other side of 1: the two models disagree
+ * on the direction, which is why the interval is wide (intervals.ts CONTRAST_FORM_FACTOR).
+ */
+function formWords(w: Pick<WeatherContrast, 'ratio' | 'phase1_ratio'>): string {
+  const r1 = w.phase1_ratio;
+  if (r1 === undefined || r1 === null || r1 > 1 === w.ratio > 1 || r1 === 1) return '';
+  return `; phase 1's model, without carry-over or saturation, reads ${ratioText(r1)}x`;
 }
 
 /**

@@ -513,6 +513,11 @@ export const explanationOut = {
         p80: boundsOut,
         p95: boundsOut,
         true_ratio: metric,
+        phase1_ratio: metric
+          .optional()
+          .describe(
+            "phase 3: the same ratio read by phase 1's model (no carry-over, no saturation); half its distance from ratio widens the intervals, as the refits share the model's form",
+          ),
       }),
     )
     .optional()
@@ -653,6 +658,12 @@ export const explanationOut = {
       window_refits: z.number().int().optional(),
       data_window_refits: z.number().int().optional(),
       kind_refit: z.literal('ridge').optional(),
+      contrast_form_factor: z
+        .number()
+        .optional()
+        .describe(
+          "phase 3: the share of the log distance to phase 1's weather contrast added to each contrast's intervals at z",
+        ),
       test_shifts: z.number().int().optional(),
       uncalibrated_intervals: z
         .looseObject({ channels: z.array(z.string()), method: z.string() })

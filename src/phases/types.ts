@@ -425,6 +425,11 @@ export interface UncertaintyInfo {
    */
   kind_refit?: 'ridge';
   /**
+   * The share of the distance between phase 3's and phase 1's weather contrast (its log ratio)
+   * added to the contrast's intervals at z (intervals.ts CONTRAST_FORM_FACTOR); absent: not used.
+   */
+  contrast_form_factor?: number;
+  /**
    * Calibrated models: recalibrations with a lift test moved by -1 or +1 standard error whose
    * moves widen the intervals (two per used test; intervals.ts testShiftFigures).
    */
@@ -555,6 +560,13 @@ export interface WeatherContrast {
   p95: [number, number];
   /** Synthetic tenants: the true ROAS ratio; else null. */
   true_ratio: number | null;
+  /**
+   * Phase 3: the same ratio read by phase 1's model on all rows (no carry-over, no saturation;
+   * intervals.ts formFigures), whose distance widens the intervals; null where phase 1's ROAS is
+   * not positive in both states. Absent for other phases and for explanations kept before
+   * INTERVALS_VERSION 47.
+   */
+  phase1_ratio?: number | null;
 }
 
 export interface ResponseCurve {
