@@ -148,6 +148,34 @@ describe('noise-aware no-regression rule', () => {
     );
   });
 
+  it('says the noise test is loose on 3 folds, with the bound a drop had to pass', () => {
+    // Baseline folds 0.8, 0.5, 0.7 (mean 0.667, sample sd 0.15275, SE 0.08819); phase 1 loses
+    // 0.3 on the first fold alone: mean drop 0.1 against t(0.95, 2) 2.91999 x 0.08819 = 0.2575,
+    // paired t = -1 (p = 0.2113): noise by both criteria, and said to be a loose call.
+    const short = decideGates({
+      phase: 1,
+      results: [withFolds('short', 1, [0.5, 0.5, 0.7])],
+      baseline: [withFolds('short', 0, [0.8, 0.5, 0.7])],
+    });
+    const judged = short.regression_test!.below_floor[0];
+    expect(judged.regression).toBe(false);
+    expect(judged.p_value).toBeCloseTo(0.5 - 1 / (2 * Math.sqrt(3)), 9);
+    expect(judged.drop_bound).toBeCloseTo(2.919986 * (Math.sqrt(0.07 / 3) / Math.sqrt(3)), 5);
+    const evidence = short.escalation_criteria.find(
+      (c) => c.name === 'phase_1_regression',
+    )!.evidence;
+    expect(evidence).toContain(
+      'on 3 folds or fewer the noise test is loose, so a real loss can pass as noise',
+    );
+    expect(evidence).toContain('short (3 folds: bound 0.258)');
+    expect(evidence).toContain('strict mode counts every drop below the floor');
+    // Five folds: not said.
+    const five = decideGates({ phase: 1, results, baseline });
+    expect(
+      five.escalation_criteria.find((c) => c.name === 'phase_1_regression')!.evidence,
+    ).not.toContain('loose');
+  });
+
   it('strict mode counts every drop below the floor and is stored in the decision', () => {
     const d = decideGates({ phase: 1, results, baseline, regression: { mode: 'strict' } });
     const crit = d.escalation_criteria.find((c) => c.name === 'phase_1_regression')!;
