@@ -217,9 +217,49 @@ describe('forecast files', () => {
     ).toThrow(
       /lacks the weather columns temperature_c, precipitation_mm .*; temperature_f is in °F and the model reads temperature_c in °C: convert it \(°C = \(°F - 32\) \/ 1\.8\) and name the column temperature_c; rain_in is in inches and the model reads precipitation_mm in mm: convert it \(mm = inches x 25\.4\) and name the column precipitation_mm$/,
     );
+    // Two temperature columns: which one the model's is, is not guessed.
     expect(() =>
-      parseForecastCsv('date,temp,precipitation_mm\n2025-01-01,4,0\n2025-01-02,5,0\n', opts),
+      parseForecastCsv(
+        'date,temp,tavg,precipitation_mm\n2025-01-01,4,4,0\n2025-01-02,5,5,0\n',
+        opts,
+      ),
     ).toThrow(/lacks the weather column temperature_c .*; rename temp to temperature_c$/);
+  });
+
+  it("reads a model column from the file's one column of the same kind and unit, and says so", () => {
+    // A weather export's names for a model imported as temperature_c / precipitation_mm (an
+    // outside probe was told to rename them, though the import reads these names).
+    const f = parseForecastCsv(
+      'date,Temperature (°C),Precipitation (mm),Notes\n2025-01-01,4,0,x\n2025-01-02,5,1.5,y\n',
+      opts,
+    );
+    expect(f.weatherNames).toEqual(['temperature_c', 'precipitation_mm']);
+    expect(Array.from(f.weather[0])).toEqual([4, 5]);
+    expect(Array.from(f.weather[1])).toEqual([0, 1.5]);
+    expect(f.readAs).toEqual([
+      { column: 'Temperature (°C)', as: 'temperature_c' },
+      { column: 'Precipitation (mm)', as: 'precipitation_mm' },
+    ]);
+    expect(f.ignored).toEqual(['Notes']);
+    // By name, nothing is read as another column.
+    expect(
+      parseForecastCsv(
+        'date,temperature_c,precipitation_mm\n2025-01-01,3,0\n2025-01-02,4,0\n',
+        opts,
+      ).readAs,
+    ).toEqual([]);
+    // Another unit is not read as the model's (°F for °C): converted by the user, as above.
+    expect(() =>
+      parseForecastCsv('date,temp_f,precipitation_mm\n2025-01-01,40,0\n2025-01-02,41,0\n', opts),
+    ).toThrow(/temp_f is in °F and the model reads temperature_c in °C: convert it/);
+  });
+
+  it('says how far to shorten the horizon for a short forecast', () => {
+    expect(() =>
+      parseForecastCsv('date,temperature_c,precipitation_mm\n2025-01-01,3,0\n', opts),
+    ).toThrow(
+      /1 forecast rows; the plan needs at least 2 \(one per period of the horizon\); shorten the horizon to 1 day or extend the forecast$/,
+    );
   });
 
   it('refuses weather no sky gives: negative rain, humidity above 100, Fahrenheit in a °C column', () => {

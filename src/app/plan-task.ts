@@ -195,6 +195,7 @@ export function outlookOf(
     weather: f.weather,
     forecastRows: f.dates.length,
     ignored: f.ignored,
+    ...(f.readAs.length > 0 ? { readAs: f.readAs } : {}),
     ...(f.controlNames.length > 0 ? { controlNames: f.controlNames, controls: f.controls } : {}),
     ...(f.categories.length > 0 ? { controlCategories: f.categories } : {}),
   };

@@ -47,6 +47,11 @@ export interface Outlook {
   /** Columns of a forecast file that the model does not use (not read). */
   ignored?: string[];
   /**
+   * Forecast columns read as a model weather column of another name, the same kind and unit
+   * (forecast.ts ParsedForecast.readAs); absent: none.
+   */
+  readAs?: { column: string; as: string }[];
+  /**
    * Rows after the forecast held at its last week's mean, because the history has no earlier
    * year for their dates (the typical scenario's source); absent when none.
    */

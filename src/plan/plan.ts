@@ -2642,6 +2642,11 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the forecast's planned controls leave the range of the data's history, where the model's control terms are extrapolations: ${plannedOutside.map(describeOutsideHistory).join(', ')}; check their values and units`,
     );
   }
+  if (outlook.readAs && outlook.readAs.length > 0) {
+    notes.push(
+      `the forecast's ${outlook.readAs.map((r) => `${r.column} was read as ${r.as}`).join(', ')} (the same kind and unit, the file's only column of that kind); name ${outlook.readAs.length > 1 ? 'them' : 'it'} as the model does to make this explicit`,
+    );
+  }
   if (outlook.ignored && outlook.ignored.length > 0) {
     notes.push(
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}${model.controls.length > 0 ? ` and the controls ${model.controls.join(', ')}` : ''}`,

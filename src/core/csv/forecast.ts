@@ -22,6 +22,11 @@ export interface ParsedForecast {
   categories: ForecastCategory[];
   /** Columns present but not asked for (ignored). */
   ignored: string[];
+  /**
+   * Model weather columns read from a column of another name of the same kind and unit, the only
+   * one of its kind in the file (`Temperature (°C)` for `tavg`); empty when every name matched.
+   */
+  readAs: { column: string; as: string }[];
 }
 
 export interface ParseForecastOptions {
@@ -107,10 +112,34 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
   );
   const lower = header.map((h) => h.toLowerCase());
   // A model column by its name, or else ignoring case, as the data import reads names.
-  const columnOf = (w: string): number => {
+  const byName = (w: string): number => {
     const j = header.indexOf(w);
     return j >= 0 ? j : lower.indexOf(w.toLowerCase());
   };
+  // A weather column missing by name is read from the file's one column of the same kind and
+  // unit that no other model column names (a weather export's `Temperature (°C)` for a tenant
+  // imported as `tavg`, both read as temperature in °C: an outside probe was told to rename it,
+  // though the import recognises the name). Two candidates, or another unit, are not guessed.
+  const readAs = new Map<string, number>();
+  for (const w of o.required) {
+    if (byName(w) >= 0) continue;
+    const want = weatherKindOf(w);
+    if (want === null) continue;
+    const same = header
+      .map((h, j) => ({ h, j, kind: weatherKindOf(h) }))
+      .filter(
+        ({ h, j, kind }) =>
+          kind !== null &&
+          kind.kind === want.kind &&
+          !o.required.some((r) => byName(r) === j) &&
+          ![...readAs.values()].includes(j) &&
+          h !== '',
+      );
+    const sameKind = same.length;
+    const match = same.filter(({ kind }) => kind!.unit === want.unit);
+    if (sameKind === 1 && match.length === 1) readAs.set(w, match[0].j);
+  }
+  const columnOf = (w: string): number => readAs.get(w) ?? byName(w);
   const missing = o.required.filter((w) => columnOf(w) < 0);
   if (missing.length > 0) {
     // A column of the same kind under another name or unit (temperature_f for temperature_c):
@@ -160,7 +189,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       file,
       null,
       null,
-      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon or extend the forecast`,
+      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon to ${n} ${o.stepDays === 7 ? 'week' : 'day'}${n === 1 ? '' : 's'} or extend the forecast`,
     );
   }
   const weather = o.required.map((name) => {
@@ -230,6 +259,7 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
     controls,
     categories,
     ignored,
+    readAs: [...readAs].map(([as, j]) => ({ column: header[j], as })),
   };
 }
 
