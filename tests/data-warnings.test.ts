@@ -46,6 +46,17 @@ describe('short history per fold (folds by the protocol, core/folds.ts choosePro
     expect(w?.message).toContain('--folds 2 (the first model then trains on 365 days (12 months);');
     const mcp = codes(builtIn, 5, MCP_OPTION_WORDS).find((x) => x.code === 'short_history');
     expect(mcp?.message).toContain('use folds: 2 (');
+    // Said of a built-in tenant (the app passes builtin): fewer folds change figures that the
+    // gates and the README compare (probe s74 read the advice against the README's protocol).
+    expect(w?.message).not.toContain('built-in');
+    const said = dataWarnings(builtIn, {
+      folds: protocolForSeries(builtIn, { folds: 5 }).folds,
+      words: CLI_OPTION_WORDS,
+      builtin: true,
+    }).find((x) => x.code === 'short_history');
+    expect(said?.message).toMatch(
+      /or add history \(a built-in tenant keeps the plan's 5 folds by default so that its figures compare with the gates' and the README's; other folds give other figures\)$/,
+    );
   });
 
   it('three years of daily data of any other tenant: every fold trains on a year, no warning', () => {

@@ -66,6 +66,17 @@ describe('holiday_season: the warning', () => {
     expect(warned(s, MCP_OPTION_WORDS)[0].message).toContain(
       'import the file again with holiday_season: true',
     );
+    // A built-in or generated tenant's data were never imported (probe s74 was told to import
+    // "the file" again): import them as a file of one's own instead.
+    const synthetic = dataWarnings(s, {
+      folds: protocolForSeries(s).folds,
+      words: CLI_OPTION_WORDS,
+      synthetic: true,
+    }).find((w) => w.code === 'holiday_season')!;
+    expect(synthetic.message).not.toContain('import the file again');
+    expect(synthetic.message).toContain(
+      "this tenant's data are the generator's and are not imported from a file, so to model the season import them as a file of your own (under a new id) with --holiday-season",
+    );
   });
 
   it('is silent on the tenant without the added season, and once the column is there', () => {

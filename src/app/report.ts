@@ -37,7 +37,7 @@ import { compareRuns } from './compare.js';
 import { resolveTenant, type FoldPredictions } from './compute.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
-import { checkTenantProtocol, seriesWarnings } from './warnings.js';
+import { checkTenantProtocol, seriesWarnings, warningSourceKind } from './warnings.js';
 import { AppError } from './errors.js';
 import { comparisonRun, decideForRun } from './judge.js';
 import { explanationRow, keptExplanation, keptUncalibrated, uncalibratedRow } from './explain.js';
@@ -456,7 +456,13 @@ async function tenantReport(
     // The data's own warnings, as train gives them (a level shift, a paused channel, an event no
     // fold's training rows saw): the import said them, the page did not. In the CLI's words, as the
     // page's other next steps are, whichever face wrote it (the page is the same file).
-    data_warnings: seriesWarnings(resolveTenant(source).series, config, CLI_OPTION_WORDS, 'train'),
+    data_warnings: seriesWarnings(
+      resolveTenant(source).series,
+      config,
+      CLI_OPTION_WORDS,
+      'train',
+      warningSourceKind(source),
+    ),
     truth_decay: out.truthDecay,
     // The gate of the run these figures are from: the phase's latest run may not hold the tenant
     // (it showed another run's "7/8 tenants pass" for a tenant in none of them).
@@ -501,7 +507,13 @@ async function tenantReport(
     caveats: caveatsOf(explanation),
     ...(latest ? { plan_caveats: { plan_id: latest.id, caveats: latest.caveats } } : {}),
     // In the words of the face that asked (the page keeps the CLI's: it is one file for both).
-    data_warnings: seriesWarnings(resolveTenant(source).series, config, ctx.words, 'train'),
+    data_warnings: seriesWarnings(
+      resolveTenant(source).series,
+      config,
+      ctx.words,
+      'train',
+      warningSourceKind(source),
+    ),
     decomposition: {
       file: csvFile,
       uri: `report://tenant/${req.tenant}/decomposition`,

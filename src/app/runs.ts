@@ -33,6 +33,7 @@ import {
   checkProtocolOptions,
   checkTenantProtocol,
   seriesWarnings,
+  warningSourceKind,
   tenantFrequency,
 } from './warnings.js';
 import { MODEL_CODE_ID } from './version.js';
@@ -141,7 +142,7 @@ export async function trainTenant(
   return {
     ...out.result,
     warnings: [
-      ...seriesWarnings(series, config, ctx.words, 'train'),
+      ...seriesWarnings(series, config, ctx.words, 'train', warningSourceKind(source)),
       // Far-off folds (phases/result.ts foldLevelGap): what their level says, in words.
       ...out.result.folds.flatMap((f) => (f.level_gap ? [f.level_gap.note] : [])),
     ],

@@ -222,7 +222,11 @@ export function seriesWarnings(
   protocol: ProtocolConfig,
   words: OptionWords,
   at: 'import' | 'train',
+  /** Where the series comes from (DataWarningOptions.synthetic, builtin); imported by default. */
+  kind: 'builtin' | 'generated' | 'imported' = 'imported',
 ): string[] {
+  const synthetic = kind !== 'imported';
+  const builtin = kind === 'builtin';
   const keep = (w: DataWarning) =>
     at === 'import' ? !SAID_BY_READER.has(w.code) : AT_TRAIN.has(w.code);
   const foldsFor = (k: number) => {
@@ -245,11 +249,21 @@ export function seriesWarnings(
     folds = protocolForSeries(series, protocolOptions(protocol, protocol.folds)).folds;
   } catch (e) {
     if (!(e instanceof ProtocolError)) return []; // a bad option: training says so itself
-    return [tooShortWarning(e), ...dataWarnings(series, { folds: [], foldsFor, words })]
+    return [
+      tooShortWarning(e),
+      ...dataWarnings(series, { folds: [], foldsFor, words, synthetic, builtin }),
+    ]
       .filter(keep)
       .map((w) => w.message);
   }
-  return dataWarnings(series, { folds, foldsFor, foldsWithMinTrain, words })
+  return dataWarnings(series, { folds, foldsFor, foldsWithMinTrain, words, synthetic, builtin })
     .filter(keep)
     .map((w) => w.message);
+}
+
+/** The kind seriesWarnings takes, of a tenant source. */
+export function warningSourceKind(source: {
+  kind: 'builtin' | 'generated' | 'shape' | 'csv';
+}): 'builtin' | 'generated' | 'imported' {
+  return source.kind === 'csv' ? 'imported' : source.kind === 'builtin' ? 'builtin' : 'generated';
 }
