@@ -173,6 +173,15 @@ describe('--json on every command that prints data', () => {
     ]);
     expect(d.phases[0].gate.decision).toBe('BASELINE_RECORDED');
     expect(typeof d.comparison.verdict).toBe('string');
+    // In text (the same state: the runs are served from the store), a gate that does not go on
+    // is followed by why the demo does (probe s74: UNBLOCK / STOP, then phase 3 without a word).
+    const text = run('demo', '--tenants', 'extreme_ski_gear,none_books');
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n').filter((l) => l.startsWith('the demo goes on'));
+    expect(lines).toEqual([
+      `the demo goes on to phase 3 whatever the gate decided (${d.phases[2].gate.decision}): it shows every phase`,
+    ]);
+    expect(['BASELINE_RECORDED', 'PROCEED_TO_PHASE_2']).not.toContain(d.phases[2].gate.decision);
   }, 60_000);
 });
 

@@ -51,6 +51,16 @@ export const demo: Command = {
       // Each phase as it ends (it printed all four at the end): a reader that stops after the
       // first lines (`| head`) closes the pipe, and the next phase's run is cancelled (exit 141).
       if (!flags.json) print(null, () => phaseText(phases[phases.length - 1]));
+      // A gate that says stop (STOP_SUFFICIENT after phase 2) read as the end, and the demo went
+      // on to phase 3 without a word (probe s74).
+      const decision = phases[phases.length - 1].gate?.decision;
+      if (!flags.json && phase < 3 && decision !== undefined && !GOES_ON.has(decision)) {
+        print(
+          null,
+          () =>
+            `the demo goes on to phase ${phase + 1} whatever the gate decided (${decision}): it shows every phase\n`,
+        );
+      }
     }
     const done = phases.every((p) => p.run.status === 'done');
     const comparison = done
@@ -61,6 +71,9 @@ export const demo: Command = {
     );
   },
 };
+
+/** Gate decisions after which the plan itself goes on to the next phase. */
+const GOES_ON: ReadonlySet<string> = new Set(['BASELINE_RECORDED', 'PROCEED_TO_PHASE_2']);
 
 /** One phase's block of the text output: its run, table, summary and gate. */
 function phaseText({
