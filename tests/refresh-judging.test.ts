@@ -168,11 +168,21 @@ describe('a refresh through the app', () => {
     const d0 = app.checkGates({ phase: 0, runId: run.id });
     expect(d0.data_changed).toEqual([]);
     expect(d0.reasons.some((r) => r.startsWith('Judged on data'))).toBe(false);
+    // The judged run is named (an autopilot's probe could not tell whose run was judged).
+    expect(d0.run_id).toBe(run.id);
+    expect(app.checkGates({ phase: 0 }).run_id).toBe(run.id);
+    expect(d0.next_step).not.toMatch(/^First run phase/);
     // The next month: 28 rows more.
     app.importTenantData({ tenant: 'monthly', csv: rowsCsv(828), replace: true });
     const d1 = app.checkGates({ phase: 0, runId: run.id });
     expect(d1.data_changed).toEqual(['monthly']);
     expect(d1.tenants_deleted).toEqual([]);
+    // The next step is the run on the current data, first (it read "Record the baseline..." or
+    // "Done" while the reasons said to run the phase again).
+    expect(d1.next_step).toBe(
+      'First run phase 0 again on the current data (monthly was imported again after this run): run_phase with phase 0 and tenants ["monthly","none_books"]; this decision is of the previous data. It said: ' +
+        d0.next_step,
+    );
     expect(d1.reasons).toContain(
       'Judged on data monthly no longer has: it was imported again with other data after this run, so its figures for it (and this decision) are of the previous data; ' +
         'run the phase again for a decision on the current data: run_phase with phase 0 and tenants ["monthly","none_books"].',
@@ -181,6 +191,8 @@ describe('a refresh through the app', () => {
     try {
       const r = await call(c, 'check_gates', { phase: 0, run_id: run.id });
       expect(r.structuredContent?.data_changed).toEqual(['monthly']);
+      expect(r.structuredContent?.run_id).toBe(run.id);
+      expect(text(r)).toContain(`Phase 0 gate (run ${run.id}): `);
       expect(text(r)).toContain('- Judged on data monthly no longer has');
     } finally {
       await c.close();

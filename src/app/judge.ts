@@ -154,7 +154,10 @@ export function checkGates(
     canonicalJson(latest.inputs) === canonicalJson(inputs) &&
     canonicalJson(latest.result) === canonicalJson(decision);
   const saved = store.saveGateDecisionUnless({ runId: run.id, inputs, decision }, same);
-  if (saved === null) return decision;
+  // The judged run beside the decision (stored in its own column): without a run_id argument an
+  // agent could not tell which run was judged (a probe's second retailer's run was).
+  const judged = { ...decision, run_id: run.id };
+  if (saved === null) return judged;
   appendEscalation(ctx, {
     escalationId: saved.escalation_id,
     gateDecisionId: saved.id,
@@ -163,7 +166,7 @@ export function checkGates(
     decision,
     regressionMode,
   });
-  return decision;
+  return judged;
 }
 
 /**

@@ -909,10 +909,19 @@ export function decideGates(input: GateInput): GateDecision {
     phase,
     decision,
     count_decision,
+    // A decision on data some tenants no longer have: the next step is the run on their current
+    // data, first (an autopilot's probe read "Done" in next_step while the reasons said to run
+    // the phase again).
     next_step:
-      escalation !== null
+      (changed.length > 0
+        ? `First run phase ${phase} again on the current data (${changed.join(', ')} ${changed.length === 1 ? 'was' : 'were'} imported again after this run): ${words.runPhase(
+            phase,
+            tenantIds.filter((t) => !deleted.has(t)),
+          )}; this decision is of the previous data. It said: `
+        : '') +
+      (escalation !== null
         ? escalation.recommended_next_step
-        : NEXT_STEP[decision as Exclude<GateDecisionKind, 'ESCALATE'>],
+        : NEXT_STEP[decision as Exclude<GateDecisionKind, 'ESCALATE'>]),
     phase3_needed_for_figures: phase < 3,
     reasons,
     pass_count: k,

@@ -298,4 +298,10 @@ export interface GateDecision {
   data_changed: string[];
   /** Tenants of the judged run deleted since it ran, sorted. */
   tenants_deleted: string[];
+  /**
+   * The judged run, as the app's checkGates returns the decision (the stored decision keeps it in
+   * its own column: gates://latest/{phase} gives it beside the decision); absent in a decision
+   * made without a run (decideGates alone).
+   */
+  run_id?: number;
 }

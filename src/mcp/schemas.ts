@@ -893,6 +893,11 @@ const gateDecisionKind = z.enum([
 
 /** The gate decision as the app returns it (src/gates/types.ts GateDecision). */
 export const gateDecisionOut = z.looseObject({
+  run_id: z
+    .number()
+    .int()
+    .optional()
+    .describe('The run judged (the given run_id, or the phase’s latest done run)'),
   phase: phaseOut,
   decision: gateDecisionKind.describe(
     'What the plan says to do after this phase (ESCALATE: a person must look; missing_prerequisite_run under escalation is not a model failure)',

@@ -35,7 +35,7 @@ const inputSchema = strictInput({
 /** Short text of a decision: verdict, figures, failed criteria, escalation. */
 export function gateText(g: GateDecision): string {
   const lines = [
-    `Phase ${g.phase} gate: ${g.decision} — ${g.pass_count}/${g.total} pass (${shareText(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
+    `Phase ${g.phase} gate${g.run_id !== undefined ? ` (run ${g.run_id})` : ''}: ${g.decision} — ${g.pass_count}/${g.total} pass (${shareText(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
     `Next: ${g.next_step}`,
   ];
   for (const r of g.reasons) lines.push(`- ${r}`);
