@@ -298,6 +298,11 @@ describe('happy paths', () => {
     expect(r.structuredContent).toMatchObject({ tenant: 'acme', rows: 2, replaced: false });
     // The next step is the full model, as in the CLI (`next: wv-mmm train --tenant acme --phase 3`).
     expect(text(r)).toContain('Next: run_phase {"phase": 3, "tenants": ["acme"]} (stored:');
+    // Phase 3 alone is judged ESCALATE by check_gates (no phase 2 run on the same data): an
+    // autopilot's probe followed this line every month and escalated every month.
+    expect(text(r)).toContain(
+      'For check_gates, run phases 0, 1, 2 and 3 in turn on the same tenants: each phase is judged against the one before on the same data, so phase 3 alone is judged ESCALATE (missing_prerequisite_run).',
+    );
     expect(app.imports[0].roles).toEqual({ target: 'revenue', spendColumns: ['meta_spend'] });
     const again = await call(c, 'import_tenant_data', { tenant: 'acme', csv });
     expect(again.isError).toBe(true);

@@ -85,7 +85,9 @@ export const importCommand: Command = {
         ...res.warnings.map((w) => `warning: ${w}`),
         // Too short for any protocol: training refuses it, so the next step is a longer file.
         ...(res.rows_needed_to_train === null
-          ? [`next: wv-mmm train --tenant ${res.tenant} --phase 3`]
+          ? [
+              `next: wv-mmm train --tenant ${res.tenant} --phase 3 (explain and plan fit phase 3's model; for gates, wv-mmm run-phase --phase 0, 1, 2 and 3 --tenants ${res.tenant} in turn: each phase is judged against the one before on the same data)`,
+            ]
           : [
               `warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${res.rows_needed_to_train}; wv-mmm train and run-phase refuse this tenant`,
               `next: import a longer history (at least ${res.rows_needed_to_train} ${res.frequency} rows): wv-mmm import --tenant ${res.tenant} --file F --replace`,

@@ -149,7 +149,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
           // reuse; train_tenant scores without storing (probe s70: the server's workflow and this
           // line named different tools).
           needed === null
-            ? `Next: run_phase {"phase": 3, "tenants": ["${res.tenant}"]} (stored: check_gates judges it, explain_tenant and plan_budget use its model; train_tenant scores one tenant without storing).`
+            ? `Next: run_phase {"phase": 3, "tenants": ["${res.tenant}"]} (stored: explain_tenant and plan_budget use its model; train_tenant scores one tenant without storing). For check_gates, run phases 0, 1, 2 and 3 in turn on the same tenants: each phase is judged against the one before on the same data, so phase 3 alone is judged ESCALATE (missing_prerequisite_run).`
             : `Warning: too short to train: ${res.rows} ${res.frequency} rows, and every phase needs at least ${needed}; train_tenant and run_phase refuse this tenant.\n` +
               `Next: import a longer history (at least ${needed} ${res.frequency} rows) with import_tenant_data {"tenant": "${res.tenant}", "replace": true} and the CSV.`,
         ];
