@@ -47,7 +47,12 @@ describe('import of the same new tenant id by two sessions at once', () => {
     look.mockRestore();
     expect(app.exportTenant('twin').csv).toBe(stored);
     // With replace the import is meant to overwrite, race or not.
-    const replaced = app.importTenantData({ tenant: 'twin', csv: csvA, replace: true });
+    const replaced = app.importTenantData({
+      tenant: 'twin',
+      csv: csvA,
+      replace: true,
+      acceptChanges: true,
+    });
     expect(replaced.replaced).toBe(true);
     expect(other.exportTenant('twin').csv).toBe(csvA);
   });
@@ -133,7 +138,12 @@ describe('delete_tenant while a plan of the tenant is computed', () => {
     const shorter = lines.slice(0, -14).join('\n') + '\n';
     await expect(
       planWhile('shop', () =>
-        other.importTenantData({ tenant: 'shop', csv: shorter, replace: true }),
+        other.importTenantData({
+          tenant: 'shop',
+          csv: shorter,
+          replace: true,
+          acceptChanges: true,
+        }),
       ),
     ).rejects.toThrow(
       "tenant 'shop' was imported again (its data changed) while the plan was computed; nothing was stored (plan again: it plans on the new data)",

@@ -106,17 +106,32 @@ describe('replacing data under stored lift tests', () => {
       ],
     }).added;
     // The new data end in April: the test's June window is outside it.
-    const res = app().importTenantData({ tenant: 'lifted', csv: dailyCsv(120), replace: true });
+    const res = app().importTenantData({
+      tenant: 'lifted',
+      csv: dailyCsv(120),
+      replace: true,
+      acceptChanges: true,
+    });
     const w = res.warnings.find((x) => x.startsWith('lift test'));
     expect(w).toBe(
       `lift test ${added[0].id} (meta, 2024-06-01..2024-06-28) names a channel or window the new data do not hold (a window partly past them, or a channel without spend in them): explain and plans leave it out; remove with delete_lift_tests with tenant "lifted" and ids [${added[0].id}]`,
     );
     // Data that hold it: no such warning.
-    const again = app().importTenantData({ tenant: 'lifted', csv: dailyCsv(200), replace: true });
+    const again = app().importTenantData({
+      tenant: 'lifted',
+      csv: dailyCsv(200),
+      replace: true,
+      acceptChanges: true,
+    });
     expect(again.warnings.some((x) => x.startsWith('lift test'))).toBe(false);
     // Data that end inside its window (2024-06-13): as `lift add` refuses such a window, the
     // import names it and explain and plans leave it out (they calibrated with it before).
-    const partial = app().importTenantData({ tenant: 'lifted', csv: dailyCsv(165), replace: true });
+    const partial = app().importTenantData({
+      tenant: 'lifted',
+      csv: dailyCsv(165),
+      replace: true,
+      acceptChanges: true,
+    });
     expect(partial.warnings.find((x) => x.startsWith('lift test'))).toContain(
       `lift test ${added[0].id} (meta, 2024-06-01..2024-06-28) names a channel or window the new data do not hold`,
     );
@@ -135,7 +150,7 @@ describe('an import cancelled while its file is read (the CLI: Ctrl-C, SIGTERM)'
     const ac = new AbortController();
     // The file is read synchronously in the call; the abort comes before the store write.
     const pending = app().importTenantDataCancellable(
-      { tenant: 'kept', csv: dailyCsv(300), replace: true },
+      { tenant: 'kept', csv: dailyCsv(300), replace: true, acceptChanges: true },
       ac.signal,
     );
     ac.abort(new Error('cancelled by the user (Ctrl-C)'));
@@ -152,7 +167,7 @@ describe('an import cancelled while its file is read (the CLI: Ctrl-C, SIGTERM)'
         .some((t) => t.tenant === 'never'),
     ).toBe(false);
     const done = await app().importTenantDataCancellable(
-      { tenant: 'kept', csv: dailyCsv(300), replace: true },
+      { tenant: 'kept', csv: dailyCsv(300), replace: true, acceptChanges: true },
       new AbortController().signal,
     );
     expect(done.replaced).toBe(true);

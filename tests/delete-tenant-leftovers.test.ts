@@ -77,7 +77,7 @@ describe('plans made on data the tenant no longer has', () => {
     const p = await app.planBudget({ tenant: 'monthly', replicates: 0 });
     expect(app.getLatestPlan('monthly')?.id).toBe(p.id);
 
-    app.importTenantData({ tenant: 'monthly', csv: csvB, replace: true });
+    app.importTenantData({ tenant: 'monthly', csv: csvB, replace: true, acceptChanges: true });
     expect(app.getLatestPlan('monthly')).toBeNull();
     const listed = app.listPlans({ tenant: 'monthly' }).plans;
     expect(listed.map((x) => [x.id, x.on_current_data])).toEqual([[p.id, false]]);
@@ -92,7 +92,7 @@ describe('plans made on data the tenant no longer has', () => {
     // current again (the newest on that data).
     const q = await app.planBudget({ tenant: 'monthly', replicates: 0 });
     expect(app.getLatestPlan('monthly')?.id).toBe(q.id);
-    app.importTenantData({ tenant: 'monthly', csv: csvA, replace: true });
+    app.importTenantData({ tenant: 'monthly', csv: csvA, replace: true, acceptChanges: true });
     expect(app.getLatestPlan('monthly')?.id).toBe(p.id);
     expect(app.getPlan(q.id).on_current_data).toBe(false);
     expect(app.getPlan(p.id).read_first.some((l) => l.startsWith('OTHER DATA'))).toBe(false);
@@ -113,6 +113,7 @@ describe('plans made on data the tenant no longer has', () => {
       tenant: 'legacy',
       csv: app.exportTenant('extreme_ski_gear').csv,
       replace: true,
+      acceptChanges: true,
     });
     expect(app.getPlan(p.id).on_current_data).toBe(false);
     expect(app.getLatestPlan('legacy')).toBeNull();

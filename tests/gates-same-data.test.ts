@@ -23,7 +23,7 @@ describe('check_gates on a tenant imported again', () => {
     app.importTenantData({ tenant: 'shop', csv: csvA });
     app.importTenantData({ tenant: 'steady', csv: csvA });
     const r1 = await app.startPhaseRun({ phase: 0, tenants: ['shop', 'steady'] }).done;
-    app.importTenantData({ tenant: 'shop', csv: csvB, replace: true });
+    app.importTenantData({ tenant: 'shop', csv: csvB, replace: true, acceptChanges: true });
     const r2 = await app.startPhaseRun({ phase: 1, tenants: ['shop', 'steady'] }).done;
 
     // Only run 1 holds them: steady is compared, shop (other data) left out and named.
@@ -69,6 +69,7 @@ describe('check_gates on a tenant imported again', () => {
       tenant: 'solo',
       csv: app.exportTenant('extreme_ski_gear').csv,
       replace: true,
+      acceptChanges: true,
     });
     const p1 = await app.startPhaseRun({ phase: 1, tenants: ['solo'] }).done;
     const d = app.checkGates({ phase: 1, runId: p1.id });
@@ -95,6 +96,7 @@ describe('compare_phases on a tenant imported again', () => {
       tenant: 'cmp',
       csv: app.exportTenant('extreme_ski_gear').csv,
       replace: true,
+      acceptChanges: true,
     });
     const b = await app.startPhaseRun({ phase: 0, tenants: ['cmp'] }).done;
     const c = app.comparePhases({ runId: a.id }, { runId: b.id });

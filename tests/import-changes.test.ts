@@ -86,6 +86,7 @@ describe('import --replace names what changed against the stored data', () => {
       tenant: 'same',
       csv: csvOf(rows(200), [...ALL].reverse()),
       replace: true,
+      acceptChanges: true,
     });
     expect(res.changes?.identical).toBe(true);
     expect(res.changes?.summary).toBe(
@@ -117,6 +118,7 @@ describe('import --replace names what changed against the stored data', () => {
       ]),
       roles: { weatherColumns: ['temperature_c', 'promo'] },
       replace: true,
+      acceptChanges: true,
     });
     const c = res.changes!;
     expect(c.removed).toEqual({ rows: 20, first: day(0), last: day(219) });
@@ -142,6 +144,7 @@ describe('import --replace names what changed against the stored data', () => {
       tenant: 'dropped',
       csv: csvOf(rows(200), ['google_spend', 'temperature_c', 'promo', 'revenue']),
       replace: true,
+      acceptChanges: true,
     });
     expect(res.changes?.columns_removed).toEqual([{ column: 'meta', role: 'channel' }]);
     expect(res.changes?.renamed).toEqual([]);
@@ -183,12 +186,29 @@ describe('wv-mmm import --replace (built CLI)', () => {
     next[7].google_spend = 1;
     writeFileSync(b, csvOf(next, ALL));
     expect(wv(state.dir, ['import', '--tenant', 'cli_r', '--file', a]).code).toBe(0);
-    const out = wv(state.dir, ['import', '--tenant', 'cli_r', '--file', b, '--replace']);
+    const out = wv(state.dir, [
+      'import',
+      '--tenant',
+      'cli_r',
+      '--file',
+      b,
+      '--replace',
+      '--accept-changes',
+    ]);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(
       `changes: against the stored data (200 daily rows ${day(0)}..${day(199)}): 1 past row revised on ${day(7)} (rows changed by column: google spend 1)`,
     );
-    const json = wv(state.dir, ['import', '--tenant', 'cli_r', '--file', a, '--replace', '--json']);
+    const json = wv(state.dir, [
+      'import',
+      '--tenant',
+      'cli_r',
+      '--file',
+      a,
+      '--replace',
+      '--accept-changes',
+      '--json',
+    ]);
     expect(json.code).toBe(0);
     const res = JSON.parse(json.stdout) as { changes: { revised: { columns: unknown[] } } };
     expect(res.changes.revised.columns).toEqual([

@@ -41,7 +41,7 @@ describe('a lift test skipped by explain', () => {
     // The same shop with its last year cut: the test's window is past its data.
     const [header, ...rows] = books.trim().split('\n');
     const cut = [header, ...rows.filter((r) => r < '2024-01-01')].join('\n') + '\n';
-    app.importTenantData({ tenant: 'shop', csv: cut, replace: true });
+    app.importTenantData({ tenant: 'shop', csv: cut, replace: true, acceptChanges: true });
     const e = await app.explainTenant({ tenant: 'shop', phase: 0, replicates: 0 });
     const note = e.notes.find((n) => n.includes('skipped'));
     expect(note).toMatch(/^lift test #2 \(google 2024-07-01\.\.2024-08-25\) skipped: /);
@@ -66,7 +66,12 @@ describe('a lift test left partly past the data by a shorter re-import', () => {
     // The data cut at 2024-01-01: the second test's window now runs 21 days past them.
     const [header, ...rows] = books.trim().split('\n');
     const cut = [header, ...rows.filter((r) => r < '2024-01-01')].join('\n') + '\n';
-    const imported = app.importTenantData({ tenant: 'partial', csv: cut, replace: true });
+    const imported = app.importTenantData({
+      tenant: 'partial',
+      csv: cut,
+      replace: true,
+      acceptChanges: true,
+    });
     expect(imported.warnings.some((w) => w.startsWith(`lift test ${across.id} (google`))).toBe(
       true,
     );

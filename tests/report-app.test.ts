@@ -365,7 +365,7 @@ describe('report://tenant/{id} after the data under the id changed', () => {
       expect(before.written).toBe(true);
       expect(firstRevenue(before.csv, 'actual')).toEqual(firstRevenue(first, 'revenue'));
       expect((await a.readDecomposition('shop')).written).toBe(false);
-      a.importTenantData({ tenant: 'shop', csv: second, replace: true });
+      a.importTenantData({ tenant: 'shop', csv: second, replace: true, acceptChanges: true });
       const after = await a.readDecomposition('shop');
       expect(after.written).toBe(true);
       expect(firstRevenue(after.csv, 'actual')).toEqual(firstRevenue(second, 'revenue'));

@@ -39,7 +39,7 @@ describe('runs on data the tenant no longer has', () => {
     expect(before.model_validation?.run_id).toBe(p3.id);
     expect(before.model_validation?.run_for_this_plan).toBeUndefined();
 
-    app.importTenantData({ tenant: 'shop', csv: csvB, replace: true });
+    app.importTenantData({ tenant: 'shop', csv: csvB, replace: true, acceptChanges: true });
     expect(storedWith((await app.explainTenant(req)).notes, p0.id)).toBe(false);
     const after = await app.planBudget({ tenant: 'shop', replicates: 0 });
     // A phase-3 run of the new data was made for the plan; its figures are the ones reported.
@@ -116,6 +116,7 @@ describe('runs on data the tenant no longer has', () => {
         controlColumns: ['wind_kph'],
       },
       replace: true,
+      acceptChanges: true,
     });
     expect(moved.controls).toEqual(['wind_kph']);
     expect(hashOf()).not.toBe(hashA);

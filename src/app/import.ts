@@ -17,7 +17,7 @@ import {
   withCanonicalColumns,
 } from '../core/csv.js';
 import type { TenantInfo, TenantSeries } from '../core/types.js';
-import { changesText, diffSeries } from '../core/series-diff.js';
+import { changesText, diffSeries, type SeriesChanges } from '../core/series-diff.js';
 import { HOLIDAY_SEASON_COLUMN, holidaySeasonColumn } from '../core/holiday-season.js';
 import { weatherReading } from '../core/weather-names.js';
 import { usableLiftTests } from '../phases/calibration.js';
@@ -318,7 +318,20 @@ function commitImport(
 ): ImportResult {
   checkOpen(ctx);
   // Read before the store overwrites it: what this import changes against the stored data.
-  const changes = existing ? changesAgainstStored(ctx, req.tenant, series) : null;
+  const compared = existing ? changesAgainstStored(ctx, req.tenant, series) : null;
+  const changes = compared?.changes ?? null;
+  // A replace that loses what the stored data hold (a column, history, the revenue's scale) is
+  // what a broken export pipeline makes: refused unless asked for, before anything is written.
+  const risky = compared
+    ? riskyChanges(compared.changes, compared.before, series, ignoredByRequest(req))
+    : [];
+  if (risky.length > 0 && !req.acceptChanges) {
+    throw new AppError(
+      `the new data for ${req.tenant} would change what is stored in ways a refreshed export should not: ${risky.join('; ')}. Nothing was stored. ` +
+        `If the export is wrong, fix it and import again; if the changes are intended, import again with ${ctx.words.acceptChanges}`,
+      'conflict',
+    );
+  }
   // The canonical CSV keeps the imported names (a target called "sales", weather called "temp"):
   // the roles that read it back are stored beside it (tenants.ts tenantSource).
   // Without replace the store refuses a tenant stored since the check above (another server or
@@ -364,7 +377,7 @@ function commitImport(
         : []),
       ...parsed.warnings,
       ...seriesWarnings(series, normalizeConfig({}), ctx.words, 'import'),
-      ...(existing ? staleLiftTestWarnings(ctx, req.tenant, series) : []),
+      ...(existing ? staleLiftTestWarnings(ctx, req.tenant, series, changes) : []),
     ],
   };
 }
@@ -379,7 +392,7 @@ function changesAgainstStored(
   ctx: AppContext,
   tenant: string,
   series: TenantSeries,
-): DataChanges | null {
+): { changes: DataChanges; before: TenantSeries } | null {
   let before: TenantSeries | null = null;
   const stored = ctx.store.getDataset(tenant);
   const roles = (stored?.info as (TenantInfo & { roles?: RoleOverrides }) | undefined)?.roles;
@@ -397,7 +410,80 @@ function changesAgainstStored(
   const summary = c.identical
     ? `${changesText(c)}: its runs and plans still hold`
     : `${changesText(c)}. Runs, plans and explanations made before this import describe the previous data`;
-  return { ...c, summary };
+  return { changes: { ...c, summary }, before };
+}
+
+/** Most of the stored rows a replace may remove without accept_changes (a rolling export's month). */
+export const REPLACE_MAX_REMOVED_SHARE = 0.1;
+/** The target's median ratio new / stored on shared dates outside [1 / this, this]: another scale. */
+export const REPLACE_MAX_SCALE = 2;
+
+/**
+ * What a replace would lose or rescale, in words; empty when it only appends, prepends, revises
+ * values or adds columns (a monthly refresh with corrections). An autopilot's probe replaced its
+ * tenant with four broken exports (meta_spend renamed facebook_spend, the tiktok column missing,
+ * the last 12 months only, revenue in thousands): each was stored and reported as imported, the
+ * changes said after the write, and the only way back was the previous file.
+ */
+export function riskyChanges(
+  c: SeriesChanges,
+  before: TenantSeries,
+  after: TenantSeries,
+  /** Columns the request leaves out on purpose (their names as stored and as in the file). */
+  ignored: ReadonlySet<string> = new Set(),
+): string[] {
+  const out: string[] = [];
+  if (c.frequency_changed) {
+    out.push(`the data go from ${c.frequency_changed.from} to ${c.frequency_changed.to} rows`);
+  }
+  const named = (role: string) =>
+    role === 'channel' ? 'channel' : role === 'weather' ? 'weather column' : 'control';
+  for (const r of c.renamed) {
+    if (r.role === 'target') continue;
+    out.push(
+      `${named(r.role)} ${r.from} is gone and ${r.to} has its values (renamed in the export?)`,
+    );
+  }
+  for (const r of c.columns_removed) {
+    if (r.role === 'target') continue;
+    // Left out by the request (--ignore tiktok_spend, roles.ignore_columns): asked for.
+    if (ignored.has(r.column.toLowerCase()) || ignored.has(`${r.column}_spend`.toLowerCase()))
+      continue;
+    out.push(`${named(r.role)} ${r.column} is gone`);
+  }
+  const prev = c.previous.rows;
+  if (prev > 0 && c.removed.rows > REPLACE_MAX_REMOVED_SHARE * prev) {
+    out.push(
+      `${c.removed.rows} of the ${prev} stored rows would be removed (${Math.round((100 * c.removed.rows) / prev)}%, ${c.removed.first}..${c.removed.last})`,
+    );
+  }
+  const ratio = sharedTargetRatio(before, after);
+  if (ratio !== null && (ratio > REPLACE_MAX_SCALE || ratio < 1 / REPLACE_MAX_SCALE)) {
+    out.push(
+      `"${after.targetName}" on the dates both hold is ${ratio >= 0.01 ? ratio.toFixed(2) : ratio.toPrecision(2)} times what is stored (median ratio): another unit or scale?`,
+    );
+  }
+  return out;
+}
+
+/** The columns an import request leaves out by name (roles.ignore_columns), lower-cased. */
+function ignoredByRequest(req: ImportRequest): Set<string> {
+  return new Set((req.roles?.ignoreColumns ?? []).map((c) => c.toLowerCase()));
+}
+
+/** Median of new / stored target over the dates both hold with a positive stored value (null: none). */
+function sharedTargetRatio(before: TenantSeries, after: TenantSeries): number | null {
+  const at = new Map(before.dates.map((d, t) => [d, before.target[t]]));
+  const ratios: number[] = [];
+  after.dates.forEach((d, t) => {
+    const b = at.get(d);
+    if (b !== undefined && b > 0 && Number.isFinite(after.target[t]))
+      ratios.push(after.target[t] / b);
+  });
+  if (ratios.length === 0) return null;
+  ratios.sort((x, y) => x - y);
+  const m = ratios.length >> 1;
+  return ratios.length % 2 === 1 ? ratios[m] : (ratios[m - 1] + ratios[m]) / 2;
 }
 
 /**
@@ -405,14 +491,49 @@ function changesAgainstStored(
  * spend, a window outside or partly past it; calibration.ts usableLiftTests): explain and plans
  * skip them, and `import --replace` said nothing of them.
  */
-function staleLiftTestWarnings(ctx: AppContext, tenant: string, series: TenantSeries): string[] {
+function staleLiftTestWarnings(
+  ctx: AppContext,
+  tenant: string,
+  series: TenantSeries,
+  changes: DataChanges | null = null,
+): string[] {
   // The rule explain and the planner skip tests by (a window now partly past the data too).
   const stored = ctx.store.listLiftTests(tenant);
   const { usable } = usableLiftTests(series, stored);
-  const stale = stored.filter((t) => !usable.includes(t));
+  let stale = stored.filter((t) => !usable.includes(t));
   if (stale.length === 0) return [];
+  // A test whose channel this import dropped or renamed: the export is the likelier fault, and
+  // the test is used again once the channel is back (an autopilot's probe was told to delete a
+  // valid test after an export renamed meta_spend to facebook_spend).
+  const out: string[] = [];
+  const lost = new Map<string, string | null>();
+  for (const r of changes?.renamed ?? []) if (r.role === 'channel') lost.set(r.from, r.to);
+  for (const r of changes?.columns_removed ?? [])
+    if (r.role === 'channel') lost.set(r.column, null);
+  const byChannel = stale.filter((t) => lost.has(t.channel));
+  if (byChannel.length > 0) {
+    const channels = [...new Set(byChannel.map((t) => t.channel))];
+    const what = byChannel.map((t) => `${t.id} (${t.channel}, ${t.start}..${t.end})`).join(', ');
+    const how = channels
+      .map((c) => {
+        const to = lost.get(c);
+        return to ? `${c} is gone and ${to} has its values` : `${c} is gone`;
+      })
+      .join('; ');
+    out.push(
+      `lift test${byChannel.length === 1 ? '' : 's'} ${what} ${byChannel.length === 1 ? 'is' : 'are'} not used on these data: ${how}. ` +
+        `If the export renamed or dropped the column, import it again with the column named as before (${channels.map((c) => `${c}_spend`).join(', ')}): the test${byChannel.length === 1 ? ' is' : 's are'} kept and used again; ` +
+        `remove ${byChannel.length === 1 ? 'it' : 'them'} only if the channel is gone for good (${ctx.words.deleteLiftTests(
+          tenant,
+          byChannel.map((t) => t.id),
+        )})`,
+    );
+    stale = stale.filter((t) => !lost.has(t.channel));
+    if (stale.length === 0) return out;
+  }
   const what = stale.map((t) => `${t.id} (${t.channel}, ${t.start}..${t.end})`).join(', ');
   return [
+    ...out,
     `lift test${stale.length === 1 ? '' : 's'} ${what} ${stale.length === 1 ? 'names a channel or window' : 'name channels or windows'} the new data do not hold (a window partly past them, or a channel without spend in them): explain and plans leave ${stale.length === 1 ? 'it' : 'them'} out; remove with ${ctx.words.deleteLiftTests(
       tenant,
       stale.map((t) => t.id),

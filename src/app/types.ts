@@ -117,6 +117,12 @@ export interface ImportRequest {
   /** Replace an existing imported tenant of the same id. */
   replace?: boolean;
   /**
+   * Replace it even when the new data drop or rename a column, change the frequency, remove more
+   * than a tenth of the stored rows or put the target on another scale (import.ts riskyChanges):
+   * without it such a replace is refused and nothing is stored.
+   */
+  acceptChanges?: boolean;
+  /**
    * Add the control `holiday_season` (core/holiday-season.ts: 0 until 15 November, rising to 1 on
    * 24 December, 0 from 25 December), for revenue that climbs to Christmas.
    */

@@ -27,6 +27,8 @@ export interface FaceWords extends OptionWords {
   checkGates: (phase: PhaseId) => string;
   /** Overwriting an imported tenant. */
   replace: string;
+  /** Replacing it although the new data drop or rename columns, cut history or rescale revenue. */
+  acceptChanges: string;
   /** Importing a tenant's data again, replacing what is stored. */
   reimport: (tenant: string) => string;
   /** A tenant's model explained. */
@@ -73,6 +75,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
           : `run_phase with phase ${phase} and the ${tenants.length} tenants of run ${runId}`,
     checkGates: (phase) => `check_gates with phase ${phase}`,
     replace: 'replace: true',
+    acceptChanges: 'accept_changes: true',
     reimport: (tenant) => `import_tenant_data with tenant "${tenant}" and replace: true`,
     explain: (tenant) => `explain_tenant with tenant "${tenant}"`,
     explainChannels: 'channels',
@@ -115,6 +118,7 @@ export const FACE_WORDS: Record<Face, FaceWords> = {
           : `wv-mmm run-phase --phase ${phase} with the ${tenants.length} tenants of run ${runId}`,
     checkGates: (phase) => `wv-mmm gates --phase ${phase}`,
     replace: '--replace',
+    acceptChanges: '--accept-changes',
     reimport: (tenant) => `wv-mmm import --tenant ${tenant} --file F --replace`,
     explain: (tenant) => `wv-mmm explain --tenant ${tenant}`,
     explainChannels: '--channels',

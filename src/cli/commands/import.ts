@@ -9,7 +9,7 @@ export const importCommand: Command = {
   section: 'Data',
   summary: 'import your own data from a CSV file (daily or weekly)',
   usage:
-    '--file F --tenant ID [--date C] [--target C] [--spend a,b] [--weather a,b] [--controls a,b] [--ignore a,b] [--holiday-season] [--replace] [--json]',
+    '--file F --tenant ID [--date C] [--target C] [--spend a,b] [--weather a,b] [--controls a,b] [--ignore a,b] [--holiday-season] [--replace [--accept-changes]] [--json]',
   details:
     'Columns are recognised by name (date, <channel>_spend, temperature_c, precipitation_mm,\n' +
     'humidity_pct, revenue or sales); the role flags name the columns of a file that says it otherwise.\n' +
@@ -43,6 +43,10 @@ export const importCommand: Command = {
     },
     ignore: { type: 'string', value: 'a,b', help: 'columns to leave out' },
     replace: { type: 'boolean', help: 'replace a tenant of the same id imported before' },
+    'accept-changes': {
+      type: 'boolean',
+      help: 'with --replace: store the new data even if they drop or rename a column, change the frequency, remove over a tenth of the stored rows or rescale revenue (refused otherwise)',
+    },
     'holiday-season': {
       type: 'boolean',
       help: 'add a control holiday_season (0 until 15 Nov, rising to 1 on 24 Dec, 0 from 25 Dec) for revenue that climbs to Christmas',
@@ -61,6 +65,7 @@ export const importCommand: Command = {
         csv: readInputFile(file, 'import a shorter period or aggregate daily rows to weekly'),
         fileName: path.basename(file),
         replace: Boolean(flags.replace),
+        acceptChanges: Boolean(flags['accept-changes']),
         holidaySeason: Boolean(flags['holiday-season']),
         roles: {
           target: flags.target as string | undefined,

@@ -81,6 +81,12 @@ const inputSchema = strictInput({
     .describe(
       'Overwrite an imported tenant with the same id (its stored results no longer match the data)',
     ),
+  accept_changes: z
+    .boolean({ error: 'accept_changes must be true or false' })
+    .default(false)
+    .describe(
+      'With replace: store the new data even when they drop or rename a stored column, change daily to weekly, remove more than a tenth of the stored rows or put revenue on another scale (median ratio on shared dates beyond 2x); without it such a replace is refused with code conflict and nothing is stored',
+    ),
   holiday_season: z
     .boolean({ error: 'holiday_season must be true or false' })
     .default(false)
@@ -101,7 +107,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         'A refused file gets one message naming the row, column and what to change. ' +
         'Column roles are inferred from names unless given (the date column also from its cells: the one column of YYYY-MM-DD dates when none is named date); a text control such as an events column of na / event1 / event2 becomes one 0/1 control per value. The tenant then appears in list_tenants with tier custom and can be trained. ' +
         'replace:true overwrites an existing imported tenant (destructive); built-in tenants cannot be replaced. ' +
-        'With replace, changes says what the new data change against the stored data: rows appended, removed or revised (which columns, first and last date), columns added, dropped or renamed, roles changed; a monthly refresh that revises past rows says so there.',
+        'With replace, changes says what the new data change against the stored data: rows appended, removed or revised (which columns, first and last date), columns added, dropped or renamed, roles changed; a monthly refresh that revises past rows says so there. A replace that would drop or rename a stored column, change the frequency, remove more than a tenth of the stored rows or rescale revenue (what a broken export makes) is refused with code conflict, naming each change, unless accept_changes is true.',
       inputSchema,
       outputSchema: importResultOut,
       annotations: {
@@ -123,6 +129,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         const req: ImportRequest = {
           tenant: args.tenant,
           replace: args.replace,
+          acceptChanges: args.accept_changes,
           holidaySeason: args.holiday_season,
         };
         if (args.csv !== undefined) req.csv = args.csv;
