@@ -91,6 +91,35 @@ describe('spendR2', () => {
       channelGuards(['a', 'b', 'w'], [a, b, weak], new Set(['a'])).map((x) => x.channel),
     ).toEqual(['b']);
   });
+
+  it('keeps a channel whose spend follows the baseline near (a), by the tighter of the two R²', () => {
+    const weak = Float64Array.from({ length: n }, (_, t) => 100 + 50 * noise(t, 11));
+    const r2 = spendR2([a, b, weak]);
+    // w: correlated with no channel, but the baseline explains 0.8 of it: [0.8, 1.25].
+    // a: the baseline's 0.99 is tighter than the other channels' r2[0]; b: below both, by r2[1].
+    const g = channelGuards(
+      ['a', 'b', 'w'],
+      [a, b, weak],
+      new Set(),
+      [],
+      [],
+      new Map([
+        ['a', 0.99],
+        ['b', 0.1],
+        ['w', 0.8],
+      ]),
+    );
+    expect(g.map((x) => [x.channel, x.reason])).toEqual([
+      ['a', 'spend_follows_baseline'],
+      ['b', 'correlated_spend'],
+      ['w', 'spend_follows_baseline'],
+    ]);
+    expect(g[0].min_multiple).toBe(0.99);
+    expect(g[1].r2).toBeCloseTo(r2[1], 12);
+    expect([g[2].min_multiple, g[2].max_multiple]).toEqual([0.8, 1.25]);
+    // Below GUARD_MIN_R2 (0.5): no bound from the baseline.
+    expect(channelGuards(['w'], [weak], new Set(), [], [], new Map([['w', 0.49]]))).toEqual([]);
+  });
 });
 
 describe('makePlan with channels the history cannot tell apart', () => {

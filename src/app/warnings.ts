@@ -36,6 +36,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'units_mismatch',
   'partial_last_period',
   'holiday_season',
+  'spend_follows_baseline',
 ]);
 
 /** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */

@@ -8,6 +8,11 @@ import { isoFromDays, parseIsoDay } from './csv/dates.js';
 import { dayOfWeek, dayOfYear, modelWeatherNames } from './features.js';
 import { periodsPerYear, type Fold, type ProtocolError } from './folds.js';
 import { protocolForRows, protocolForSeries } from './protocol.js';
+import {
+  baselineColumnWords,
+  spendFollowingBaseline,
+  type SpendBaselineFit,
+} from './spend-follows.js';
 import type { Frequency, TenantSeries } from './types.js';
 import { rainThreshold, weatherKindOf } from './weather-names.js';
 import type { OptionWords } from './words.js';
@@ -37,7 +42,8 @@ export type DataWarningCode =
   | 'control_follows_spend'
   | 'units_mismatch'
   | 'partial_last_period'
-  | 'holiday_season';
+  | 'holiday_season'
+  | 'spend_follows_baseline';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -135,7 +141,30 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...unitsMismatchWarnings(series),
     ...partialLastPeriodWarnings(series),
     ...holidaySeasonWarnings(series, options),
+    ...spendFollowsBaselineWarnings(series),
   ];
+}
+
+/**
+ * Channels whose spend the baseline's columns explain (core/spend-follows.ts): their effect cannot
+ * be told from the demand they follow. An analyst's simulator (probe s75) whose search budget
+ * followed same-day demand read search's ROAS 9-17 for a true 1.2 with no word of why.
+ */
+function spendFollowsBaselineWarnings(series: TenantSeries): DataWarning[] {
+  return spendFollowingBaseline(series).map((f) => ({
+    code: 'spend_follows_baseline' as const,
+    message: spendFollowsBaselineWords(series, f),
+  }));
+}
+
+/** The warning's and the caveat's sentence for one channel. */
+export function spendFollowsBaselineWords(series: TenantSeries, f: SpendBaselineFit): string {
+  return (
+    `channel "${f.channel}"'s spend moves with what drives "${series.targetName}" without ads: ${baselineColumnWords(series)} explain ${Math.round(100 * f.r2)}% of its ${series.frequency === 'weekly' ? 'weekly' : 'daily'} variation (adjusted R²), ` +
+    `as a budget that follows demand does (search or shopping ads that rise with traffic, ads booked with a promotion, a schedule by weekday): ` +
+    `the model cannot tell what the channel causes from what it follows, so its ROAS, marginal ROAS and contribution can be far off (demand-following spend mostly reads too high) and their intervals do not show it; ` +
+    `an experiment (a lift test with its spend changed for some weeks) is what measures it`
+  );
 }
 
 /**

@@ -35,6 +35,7 @@ import { DesignMemo } from './media.js';
 import { controlReference } from './decompose.js';
 import { convexChannels } from './convex.js';
 import { dataCaveats } from './data-caveats.js';
+import { spendFollowingBaseline } from '../core/spend-follows.js';
 import { sharedMediaShape } from './shared-shape.js';
 import {
   firstSpendRow,
@@ -502,9 +503,16 @@ export function mediaBelowSpendCaveats(
       message:
         `the channels are credited with ${pct(media)} of the predicted revenue, ${Math.round(below * 100)} points of it below the spend the data show (${named.join(', ') || 'every channel in part'} never spent near zero), ` +
         `where the model reads the curves' shape and the data have no rows: a baseline that much larger would fit the data as well, so the split between the baseline and the media, the media's share and the ROAS built on it are not measured; ` +
-        `the marginal ROAS, measured where the channels spent, are the firmer figures, and a lift test with a channel dark (its whole spend off for some weeks) would measure the rest`,
+        `the marginal ROAS, measured where the channels spent, are the firmer figures${followsWords(series)}, and a lift test with a channel dark (its whole spend off for some weeks) would measure the rest`,
     },
   ];
+}
+
+/** " (not X's, whose spend follows the baseline: spend_follows_baseline)", or "" when none does. */
+function followsWords(series: TenantSeries): string {
+  const follows = spendFollowingBaseline(series).map((f) => f.channel);
+  if (follows.length === 0) return '';
+  return ` (not ${follows.join(' and ')}'s, whose spend follows the baseline: spend_follows_baseline)`;
 }
 
 /**
@@ -534,6 +542,7 @@ function belowSpendSeenCaveats(
   const weekly = series.frequency === 'weekly';
   const period = weekly ? 'week' : 'day';
   const out: Caveat[] = [];
+  const follows = new Set(spendFollowingBaseline(series).map((f) => f.channel));
   series.channels.forEach((name, c) => {
     const below = shares[c] ?? null;
     if (below === null || !(below.share >= BELOW_SPEND_SHARE)) return;
@@ -547,7 +556,9 @@ function belowSpendSeenCaveats(
         `its ROAS and contribution count that part from the curve's shape alone, which the data cannot check in either direction${weekly ? ' (on generated weekly tenants such ROAS read a median 117% from the truth, mostly above it)' : ''}: ` +
         `the true ROAS can lie far above or below it and beyond either end of its intervals, whose refits share the curve's form, and a lift test with its spend cut below that level for some ${period}s measures that part; ` +
         `with intervals, the lower ends of its ROAS and contribution reach at least down to the part above that level (ROAS ${(channels[c].roas * (1 - share)).toFixed(2)}); ` +
-        `its marginal ROAS, measured where it spent, is the firmer figure${weekly ? ' (a median 38% there)' : ''}`,
+        (follows.has(name)
+          ? `its marginal ROAS is measured where it spent, but is not firmer here: its spend follows the baseline, whose demand it is credited with (spend_follows_baseline)`
+          : `its marginal ROAS, measured where it spent, is the firmer figure${weekly ? ' (a median 38% there)' : ''}`),
     });
   });
   return out;

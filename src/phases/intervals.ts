@@ -512,9 +512,10 @@ export const LEVELS = [
  * weatherContrasts; probe s71); 46: the conflict statistics add the model's discrepancy
  * (calibration.ts MODEL_DISCREPANCY) to each test's variance, the below-spend caveat's ROAS is a
  * bound (probe s74); 47: a phase-3 weather contrast's intervals add half the distance to phase 1's
- * ratio at z (weatherContrasts CONTRAST_FORM_FACTOR; probe s74).
+ * ratio at z (weatherContrasts CONTRAST_FORM_FACTOR; probe s74); 48: the caveat spend_follows_baseline
+ * (data-caveats.ts), and no "firmer" marginal ROAS for such a channel (probe s75).
  */
-export const INTERVALS_VERSION = 47;
+export const INTERVALS_VERSION = 48;
 /** Fewest successful replicates for intervals to be reported. */
 export const MIN_REPLICATES = 10;
 

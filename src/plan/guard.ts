@@ -32,7 +32,7 @@ export interface ChannelGuard {
    * low_spend: almost no spend in the data (held at its share of baseline (a));
    * constant_spend: the same spend on every row of the data (held the same way).
    */
-  reason: 'correlated_spend' | 'low_spend' | 'constant_spend';
+  reason: 'correlated_spend' | 'low_spend' | 'constant_spend' | 'spend_follows_baseline';
   /** Share of the channel's spend variance explained by the other channels' spend. */
   r2: number;
   /**
@@ -105,6 +105,13 @@ export function channelGuards(
   userBounded: ReadonlySet<string>,
   lowSpend: readonly LowSpendChannel[] = [],
   constantSpend: readonly string[] = [],
+  /**
+   * Adjusted R² of each channel's spend on the baseline's columns (core/spend-follows.ts
+   * spendBaselineFits), by channel: at least GUARD_MIN_R2 keeps the channel between it and its
+   * inverse times its share of (a), as correlated spend is (the tighter of the two when both);
+   * an analyst's demand-following search (probe s75) got 40-80% of the model's optimum.
+   */
+  baselineR2: ReadonlyMap<string, number> = new Map(),
 ): ChannelGuard[] {
   const r2 = spendR2(spend);
   return channels.flatMap((channel, c): ChannelGuard[] => {
@@ -130,6 +137,18 @@ export function channelGuards(
     if (constantSpend.includes(channel)) {
       // r2 0: spendR2 gives a channel without spend variance 0 (no other channel explains it).
       return [{ channel, reason: 'constant_spend', r2: r2[c], min_multiple: 1, max_multiple: 1 }];
+    }
+    const follows = baselineR2.get(channel) ?? 0;
+    if (follows >= GUARD_MIN_R2 && follows >= r2[c]) {
+      return [
+        {
+          channel,
+          reason: 'spend_follows_baseline',
+          r2: follows,
+          min_multiple: follows,
+          max_multiple: 1 / follows,
+        },
+      ];
     }
     return r2[c] >= GUARD_MIN_R2
       ? [

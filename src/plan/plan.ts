@@ -22,6 +22,7 @@ import {
   stoppedChannels,
 } from '../core/data-warnings.js';
 import { correlation } from '../core/stats.js';
+import { spendBaselineFits } from '../core/spend-follows.js';
 import { BELOW_SPEND_SHARE, usualSpend } from '../phases/explain.js';
 import { weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
@@ -1950,7 +1951,14 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
   const userBounded = new Set(bounds.map((b) => b.channel));
   const lowSpend = lowSpendChannels(series);
   const constantSpend = constantSpendChannels(series);
-  const guards = channelGuards(series.channels, series.spend, userBounded, lowSpend, constantSpend);
+  const guards = channelGuards(
+    series.channels,
+    series.spend,
+    userBounded,
+    lowSpend,
+    constantSpend,
+    new Map(spendBaselineFits(series).map((f) => [f.channel, f.r2])),
+  );
   // Channels of almost no or constant spend whose spend the user's bounds fix (to 0, or min =
   // max): not held, but their revenue is the model's extrapolation all the same, so it is reported
   // apart as a hold's is (heldOut below); a stopped channel bounded to 0 as the import advises read
@@ -2477,13 +2485,19 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       );
     }
   }
+  const followGuards = guards.filter((g) => g.reason === 'spend_follows_baseline');
+  if (guardsApplied && followGuards.length > 0) {
+    notes.push(
+      `default bounds (the weekdays, season, trend, weather and controls explain at least ${GUARD_MIN_R2 * 100}% of these channels' spend, so the model cannot tell what they cause from the demand they follow: spend_follows_baseline): ${followGuards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (adjusted R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
+    );
+  }
   if (guardsApplied && corrGuards.length > 0) {
     notes.push(
       `default bounds (the other channels' spend explains at least ${GUARD_MIN_R2 * 100}% of these channels' spend in the data, so the model cannot tell their returns apart and its refits share that): ${corrGuards.map((g) => `${g.channel} ${g.min_multiple.toFixed(2)}x-${g.max_multiple.toFixed(2)}x (R² ${g.r2.toFixed(2)})`).join(', ')} of baseline (a)'s spend; bounds given for a channel replace its default`,
     );
   } else if (!guardsApplied && guards.length > 0) {
     notes.push(
-      `the default bounds for ${guards.map((g) => g.channel).join(', ')} (channels the data cannot tell apart or hold almost no spend on) leave no room with the given bounds, so they were not applied`,
+      `the default bounds for ${guards.map((g) => g.channel).join(', ')} (channels the data cannot tell apart, hold almost no spend on, or whose spend follows the baseline) leave no room with the given bounds, so they were not applied`,
     );
   }
   if (pinnedNames.length > 0) {
