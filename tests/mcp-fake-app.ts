@@ -449,6 +449,7 @@ export class FakeApp implements App {
       run_id: run.info.id,
       decided_at: '2026-01-01T00:00:00.000Z',
       tenants_deleted_since: [],
+      data_changed_since: [],
     });
     return decision;
   }

@@ -167,6 +167,7 @@ describe('a refresh through the app', () => {
     const run = await app.startPhaseRun({ phase: 0, tenants: ['monthly', 'none_books'] }).done;
     const d0 = app.checkGates({ phase: 0, runId: run.id });
     expect(d0.data_changed).toEqual([]);
+    expect(app.latestGate(0)?.data_changed_since).toEqual([]);
     expect(d0.reasons.some((r) => r.startsWith('Judged on data'))).toBe(false);
     // The judged run is named (an autopilot's probe could not tell whose run was judged).
     expect(d0.run_id).toBe(run.id);
@@ -174,6 +175,8 @@ describe('a refresh through the app', () => {
     expect(d0.next_step).not.toMatch(/^First run phase/);
     // The next month: 28 rows more.
     app.importTenantData({ tenant: 'monthly', csv: rowsCsv(828), replace: true });
+    // gates://latest/0 says it before any check_gates (it served the old decision as it was).
+    expect(app.latestGate(0)?.data_changed_since).toEqual(['monthly']);
     const d1 = app.checkGates({ phase: 0, runId: run.id });
     expect(d1.data_changed).toEqual(['monthly']);
     expect(d1.tenants_deleted).toEqual([]);

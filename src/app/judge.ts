@@ -182,6 +182,11 @@ export function latestGate(ctx: AppContext, phase: PhaseId): StoredGate | null {
     run_id: rec.run_id,
     decided_at: rec.created_at,
     tenants_deleted_since: run ? deletedTenants(ctx, run.tenants) : [],
+    // Imported again since the run: the decision judges data they no longer have (an autopilot's
+    // probe read an old SUCCESS here after the next month's import, with nothing to say so).
+    data_changed_since: run
+      ? dataSince(ctx, run, ctx.store.datasetsUpdatedAt(), new Map()).changed
+      : [],
   };
 }
 

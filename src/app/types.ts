@@ -243,6 +243,11 @@ export interface StoredGate {
    * phase can run on them now (empty when the run itself is gone).
    */
   tenants_deleted_since: string[];
+  /**
+   * The judged run's tenants imported again with other data since it ran: the decision is of their
+   * previous data (check_gates again names the run to make).
+   */
+  data_changed_since: string[];
 }
 export type { LiftTest } from '../core/lift.js';
 export type { LiftTestRecord } from '../store/index.js';

@@ -312,7 +312,7 @@ export function registerResources(server: McpServer, deps: ToolDeps): void {
       {
         title: 'Latest gate decision',
         description:
-          'The latest gate decision recorded for a phase (by check_gates or run_phase), with the run it judged and when, as recorded (run_id null: that run was deleted since, so the decision is history and check_gates judges the runs there are now); tenants_deleted_since lists the tenants of that run deleted after it (its next step may name them; check_gates again names only the others). Reading it changes nothing.',
+          'The latest gate decision recorded for a phase (by check_gates or run_phase), with the run it judged and when, as recorded (run_id null: that run was deleted since, so the decision is history and check_gates judges the runs there are now); tenants_deleted_since lists the tenants of that run deleted after it (its next step may name them; check_gates again names only the others), data_changed_since those imported again with other data after it (the decision is of their previous data: run the phase again). Reading it changes nothing.',
         mimeType: 'application/json',
       },
       (uri, vars) =>
