@@ -186,6 +186,20 @@ describe('the faces', () => {
       expect(text(r)).toContain('"revenue" on the dates both hold is 1000.00 times what is stored');
       expect(text(r)).toContain('import again with accept_changes: true');
       expect((r._meta?.['weathervane/error'] as { code: string }).code).toBe('conflict');
+      // The request had replace: true: the generic conflict hint ("Pass replace:true") is not said.
+      expect(text(r)).not.toContain('Pass replace:true');
+      // A refused file's problem for a program: the reader's code, row and column (probe s75 K).
+      const bad = await call(c, 'import_tenant_data', {
+        tenant: 'm',
+        csv: csv(330).replace(/\n(2024-01-02),(\d+)/, '\n$1,$$$2'),
+        replace: true,
+      });
+      expect(bad.isError).toBe(true);
+      expect(bad._meta?.['weathervane/error']).toEqual({
+        code: 'invalid_argument',
+        retryable: false,
+        detail: { csv_code: 'bad_number', row: 3, column: 'meta_spend' },
+      });
       const ok = await call(c, 'import_tenant_data', {
         tenant: 'm',
         csv: csv(330, { scale: 1000 }),

@@ -21,10 +21,24 @@ export class AppError extends Error {
       /** Another process holds the store's write lock: the same call can succeed shortly. */
       | 'busy'
       | 'internal',
+    /**
+     * A refused file's problem for a program (the CSV reader's DataError: its code, the data row
+     * and the column), beside the message's words; absent for other errors.
+     */
+    readonly detail?: { csv_code: string; row: number | null; column: string | null },
   ) {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/** The AppError of a refused file, its DataError's code, row and column kept as `detail`. */
+export function dataAppError(e: DataError): AppError {
+  return new AppError(e.message, 'invalid_argument', {
+    csv_code: e.code,
+    row: e.row,
+    column: e.column,
+  });
 }
 
 /**
@@ -79,7 +93,8 @@ export function knownAppError(e: unknown): AppError | null {
       'conflict',
     );
   }
-  if (e instanceof RangeError || e instanceof DataError || /must be|need more rows|folds/.test(msg))
+  if (e instanceof DataError) return dataAppError(e);
+  if (e instanceof RangeError || /must be|need more rows|folds/.test(msg))
     return new AppError(msg, 'invalid_argument');
   return null;
 }

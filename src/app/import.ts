@@ -25,7 +25,7 @@ import { DatasetExistsError } from '../store/index.js';
 import { APP_LIMITS, normalizeConfig } from './config.js';
 import { checkOpen, type AppContext } from './context.js';
 import { descriptorPath, FileRefusedError, readFileBounded, sameFile } from './files.js';
-import { AppError } from './errors.js';
+import { AppError, dataAppError } from './errors.js';
 import { resolveTenant } from './compute.js';
 import { tenantSource } from './tenants.js';
 import type { DataChanges, ImportRequest, ImportResult } from './types.js';
@@ -276,7 +276,7 @@ function prepareImport(
       words: ctx.words,
     });
   } catch (e) {
-    if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
+    if (e instanceof DataError) throw dataAppError(e);
     throw e;
   }
   // Columns stored in a canonical order (withCanonicalColumns: channels by spend over rows every

@@ -25,7 +25,7 @@ import type { TenantSeries } from '../core/types.js';
 import type { LiftTestRecord } from '../store/index.js';
 import { resolveTenant } from './compute.js';
 import { checkOpen, type AppContext } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, dataAppError } from './errors.js';
 import { tenantSource } from './tenants.js';
 import { rowsNeededToTrain } from './warnings.js';
 
@@ -77,7 +77,7 @@ export function addLiftTests(ctx: AppContext, req: AddLiftTestsRequest): AddLift
     try {
       tests = parseLiftCsv(req.csv, { fileName: req.source ?? 'csv', series });
     } catch (e) {
-      if (e instanceof DataError) throw new AppError(e.message, 'invalid_argument');
+      if (e instanceof DataError) throw dataAppError(e);
       throw e;
     }
   } else {

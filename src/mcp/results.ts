@@ -89,11 +89,13 @@ export function isRetryable(code: ErrorCode): boolean {
  * codes) and `retryable` in `_meta` (structuredContent would be checked against the tool's
  * output schema by the SDK client, even on an error result, and refused).
  */
-export function fail(text: string, code: ErrorCode): CallToolResult {
+export function fail(text: string, code: ErrorCode, detail?: AppError['detail']): CallToolResult {
   return {
     content: [{ type: 'text', text: scrubPaths(text) }],
     isError: true,
-    _meta: { [ERROR_META_KEY]: { code, retryable: isRetryable(code) } },
+    _meta: {
+      [ERROR_META_KEY]: { code, retryable: isRetryable(code), ...(detail ? { detail } : {}) },
+    },
   };
 }
 
@@ -135,7 +137,9 @@ function hintFor(tool: string, err: AppError): string {
   // not the state directory.
   if (err.code === 'unavailable' && /\bRedis\b|run workers built/.test(m)) return '';
   if (err.code === 'conflict')
-    return tool === 'import_tenant_data' && !/built-in|replace/.test(m) ? HINTS.conflict : '';
+    return tool === 'import_tenant_data' && !/built-in|replace|accept_changes/.test(m)
+      ? HINTS.conflict
+      : '';
   if (err.code === 'unavailable') {
     // Redis and a report's destination: the message says what to do already.
     if (/\bRedis\b|give another place/.test(m)) return '';
@@ -166,7 +170,7 @@ export function errorResult(tool: string, err: unknown, log: LogFn): CallToolRes
       log(known.code === 'busy' ? 'warning' : 'error', `${tool}: store error: ${known.message}`);
     }
     const hint = hintFor(tool, known);
-    return fail(`${tool}: ${known.message}${hint ? `\n${hint}` : ''}`, known.code);
+    return fail(`${tool}: ${known.message}${hint ? `\n${hint}` : ''}`, known.code, known.detail);
   }
   log(
     'error',
