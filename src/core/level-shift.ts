@@ -59,7 +59,14 @@ function regressors(series: TenantSeries): Float64Array[] {
     );
   }
   for (const x of series.controls) cols.push(x);
-  // Centred and scaled; constant columns (the intercept's) left out.
+  return standardizedColumns(cols, n);
+}
+
+/**
+ * Columns centred and scaled to unit variance (z = (x - mean) / sd, sd over n), constant ones (the
+ * intercept's) left out: the regressors of the least-squares fits here and in spend-follows.ts.
+ */
+export function standardizedColumns(cols: readonly Float64Array[], n: number): Float64Array[] {
   const out: Float64Array[] = [];
   for (const x of cols) {
     let m = 0;

@@ -9,6 +9,7 @@
  */
 import { parseIsoDay } from './csv/dates.js';
 import { calendarColumns, modelWeatherColumn, modelWeatherNames } from './features.js';
+import { standardizedColumns } from './level-shift.js';
 import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
 import type { TenantSeries } from './types.js';
 
@@ -48,22 +49,6 @@ function baselineColumns(series: TenantSeries): Float64Array[] {
   return cols;
 }
 
-/** Centred and scaled columns, constant ones left out (the intercept is the mean). */
-function standardized(cols: readonly Float64Array[], n: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (const x of cols) {
-    let m = 0;
-    for (let t = 0; t < n; t++) m += x[t];
-    m /= n;
-    let ss = 0;
-    for (let t = 0; t < n; t++) ss += (x[t] - m) ** 2;
-    if (!(ss > 1e-12 * n * (1 + m * m))) continue;
-    const sd = Math.sqrt(ss / n);
-    out.push(Float64Array.from(x, (v) => (v - m) / sd));
-  }
-  return out;
-}
-
 /**
  * Adjusted R² of each channel's spend regressed by least squares on the baseline's columns (a
  * tiny ridge, 1e-8 n, for collinear columns); channels of constant spend, and series with fewer
@@ -71,7 +56,7 @@ function standardized(cols: readonly Float64Array[], n: number): Float64Array[] 
  */
 export function spendBaselineFits(series: TenantSeries): SpendBaselineFit[] {
   const n = series.target.length;
-  const cols = standardized(baselineColumns(series), n);
+  const cols = standardizedColumns(baselineColumns(series), n);
   const p = cols.length;
   if (p === 0 || n < 5 * (p + 1)) return [];
   const gram = new Float64Array(p * p);
