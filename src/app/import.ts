@@ -19,6 +19,7 @@ import {
 import type { TenantInfo, TenantSeries } from '../core/types.js';
 import { changesText, diffSeries, type SeriesChanges } from '../core/series-diff.js';
 import { HOLIDAY_SEASON_COLUMN, holidaySeasonColumn } from '../core/holiday-season.js';
+import { median } from '../core/stats.js';
 import { weatherReading } from '../core/weather-names.js';
 import { usableLiftTests } from '../phases/calibration.js';
 import { DatasetExistsError } from '../store/index.js';
@@ -322,9 +323,12 @@ function commitImport(
   const changes = compared?.changes ?? null;
   // A replace that loses what the stored data hold (a column, history, the revenue's scale) is
   // what a broken export pipeline makes: refused unless asked for, before anything is written.
-  const risky = compared
-    ? riskyChanges(compared.changes, compared.before, series, ignoredByRequest(req))
-    : [];
+  // Only over imported data: a generated tenant replaced with a file is the user's own choice
+  // (the warning below says its truth is gone).
+  const risky =
+    compared && existing?.source === 'imported'
+      ? riskyChanges(compared.changes, compared.before, series, ignoredByRequest(req))
+      : [];
   if (risky.length > 0 && !req.acceptChanges) {
     throw new AppError(
       `the new data for ${req.tenant} would change what is stored in ways a refreshed export should not: ${risky.join('; ')}. Nothing was stored. ` +
@@ -480,10 +484,7 @@ function sharedTargetRatio(before: TenantSeries, after: TenantSeries): number | 
     if (b !== undefined && b > 0 && Number.isFinite(after.target[t]))
       ratios.push(after.target[t] / b);
   });
-  if (ratios.length === 0) return null;
-  ratios.sort((x, y) => x - y);
-  const m = ratios.length >> 1;
-  return ratios.length % 2 === 1 ? ratios[m] : (ratios[m - 1] + ratios[m]) / 2;
+  return ratios.length === 0 ? null : median(ratios);
 }
 
 /**
