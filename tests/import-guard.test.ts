@@ -66,7 +66,7 @@ describe('a replace that drops, renames, cuts or rescales is refused unless acce
       ],
       [
         csv(330, { scale: 0.001 }),
-        '"revenue" on the dates both hold is 0.0010 times what is stored (median ratio): another unit or scale?',
+        '"revenue" on the dates both hold is 0.0010 times what is stored (median ratio), as another unit or scale would make it',
       ],
     ];
     for (const [text, said] of cases) {

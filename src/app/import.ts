@@ -464,7 +464,7 @@ export function riskyChanges(
   const ratio = sharedTargetRatio(before, after);
   if (ratio !== null && (ratio > REPLACE_MAX_SCALE || ratio < 1 / REPLACE_MAX_SCALE)) {
     out.push(
-      `"${after.targetName}" on the dates both hold is ${ratio >= 0.01 ? ratio.toFixed(2) : ratio.toPrecision(2)} times what is stored (median ratio): another unit or scale?`,
+      `"${after.targetName}" on the dates both hold is ${ratio >= 0.01 ? ratio.toFixed(2) : ratio.toPrecision(2)} times what is stored (median ratio), as another unit or scale would make it`,
     );
   }
   return out;
