@@ -52,7 +52,7 @@ describe('short history per fold (folds by the protocol, core/folds.ts choosePro
     const said = dataWarnings(builtIn, {
       folds: protocolForSeries(builtIn, { folds: 5 }).folds,
       words: CLI_OPTION_WORDS,
-      builtin: true,
+      source: 'builtin',
     }).find((x) => x.code === 'short_history');
     expect(said?.message).toMatch(
       /or add history \(a built-in tenant keeps the plan's 5 folds by default so that its figures compare with the gates' and the README's; other folds give other figures\)$/,

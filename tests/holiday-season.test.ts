@@ -71,7 +71,7 @@ describe('holiday_season: the warning', () => {
     const synthetic = dataWarnings(s, {
       folds: protocolForSeries(s).folds,
       words: CLI_OPTION_WORDS,
-      synthetic: true,
+      source: 'generated',
     }).find((w) => w.code === 'holiday_season')!;
     expect(synthetic.message).not.toContain('import the file again');
     expect(synthetic.message).toContain(

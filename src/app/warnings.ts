@@ -8,6 +8,7 @@ import {
   tooShortWarning,
   type DataWarning,
   type DataWarningCode,
+  type SeriesSource,
 } from '../core/data-warnings.js';
 import { PROTOCOL_RULE, ProtocolError } from '../core/folds.js';
 import { protocolForRows, protocolForSeries, type SeriesLength } from '../core/protocol.js';
@@ -223,11 +224,9 @@ export function seriesWarnings(
   protocol: ProtocolConfig,
   words: OptionWords,
   at: 'import' | 'train',
-  /** Where the series comes from (DataWarningOptions.synthetic, builtin); imported by default. */
-  kind: 'builtin' | 'generated' | 'imported' = 'imported',
+  /** Where the series comes from (DataWarningOptions.source). */
+  source: SeriesSource = 'imported',
 ): string[] {
-  const synthetic = kind !== 'imported';
-  const builtin = kind === 'builtin';
   const keep = (w: DataWarning) =>
     at === 'import' ? !SAID_BY_READER.has(w.code) : AT_TRAIN.has(w.code);
   const foldsFor = (k: number) => {
@@ -250,21 +249,18 @@ export function seriesWarnings(
     folds = protocolForSeries(series, protocolOptions(protocol, protocol.folds)).folds;
   } catch (e) {
     if (!(e instanceof ProtocolError)) return []; // a bad option: training says so itself
-    return [
-      tooShortWarning(e),
-      ...dataWarnings(series, { folds: [], foldsFor, words, synthetic, builtin }),
-    ]
+    return [tooShortWarning(e), ...dataWarnings(series, { folds: [], foldsFor, words, source })]
       .filter(keep)
       .map((w) => w.message);
   }
-  return dataWarnings(series, { folds, foldsFor, foldsWithMinTrain, words, synthetic, builtin })
+  return dataWarnings(series, { folds, foldsFor, foldsWithMinTrain, words, source })
     .filter(keep)
     .map((w) => w.message);
 }
 
-/** The kind seriesWarnings takes, of a tenant source. */
+/** The SeriesSource seriesWarnings takes, of a tenant source. */
 export function warningSourceKind(source: {
   kind: 'builtin' | 'generated' | 'shape' | 'csv';
-}): 'builtin' | 'generated' | 'imported' {
+}): SeriesSource {
   return source.kind === 'csv' ? 'imported' : source.kind === 'builtin' ? 'builtin' : 'generated';
 }

@@ -108,17 +108,17 @@ export interface DataWarningOptions {
    */
   foldsWithMinTrain?: (minTrain: number) => readonly Fold[] | null;
   /**
-   * The series is a built-in or generated tenant's: its data cannot be imported again, so advice
-   * to re-import says to import it as a file of one's own instead (probe s74: a built-in tenant
-   * was told to "import the file again with --holiday-season").
+   * Where the series comes from (default imported). A built-in or generated tenant's data cannot
+   * be imported again, so advice to re-import says to import them as a file of one's own (probe
+   * s74: a built-in tenant was told to "import the file again with --holiday-season"); a built-in
+   * tenant is scored with the plan's 5 folds so that gate figures stay comparable, which advice to
+   * use fewer folds says it changes.
    */
-  synthetic?: boolean;
-  /**
-   * One of the 20 built-in tenants, scored with the plan's 5 folds so that gate figures stay
-   * comparable: advice to use fewer folds says that it changes that.
-   */
-  builtin?: boolean;
+  source?: SeriesSource;
 }
+
+/** Where a series comes from, for the words of advice that depend on it. */
+export type SeriesSource = 'builtin' | 'generated' | 'imported';
 
 /** The warnings of one series, in a fixed order (history, frequency, weather, channels). */
 export function dataWarnings(series: TenantSeries, options: DataWarningOptions): DataWarning[] {
@@ -182,7 +182,7 @@ function holidaySeasonWarnings(series: TenantSeries, options: DataWarningOptions
         `"${series.targetName}" runs ${pct(found.relative)} above what the yearly season, trend, ${series.frequency === 'daily' ? 'weekdays, ' : ''}weather, spend and controls explain ` +
         `from 15 November to 24 December (${found.years.map((y) => `${y.year} ${pct(y.relative)}`).join(', ')}): a holiday season the model's yearly terms cannot draw, ` +
         `so folds that test on a December forecast it low and the media spent then take its credit; ` +
-        (options.synthetic
+        ((options.source ?? 'imported') !== 'imported'
           ? `this tenant's data are the generator's and are not imported from a file, so to model the season import them as a file of your own (under a new id) with ${options.words.holidaySeason} (a control "${HOLIDAY_SEASON_COLUMN}": 0 until 15 November, rising to 1 on 24 December, 0 from 25 December)`
           : `import the file again with ${options.words.holidaySeason} (a control "${HOLIDAY_SEASON_COLUMN}": 0 until 15 November, rising to 1 on 24 December, 0 from 25 December), ` +
             `or add a column of your own that marks the season`),
@@ -213,7 +213,7 @@ function historyWarnings(series: TenantSeries, options: DataWarningOptions): Dat
   const todo = better
     ? `; use ${words.folds(better.k)} (the first model then trains on ${describePeriods(better.first, series.frequency)}` +
       `${better.k === 2 ? '; the mean then rests on two test blocks, which the checks flag' : ''}), or add history` +
-      (options.builtin
+      (options.source === 'builtin'
         ? ` (a built-in tenant keeps the plan's ${folds.length} folds by default so that its figures compare with the gates' and the README's; other folds give other figures)`
         : '')
     : `; add history if you have it (${n} ${unit} now${enoughHistory(series, year)}), ` +

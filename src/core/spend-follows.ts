@@ -12,6 +12,7 @@ import { calendarColumns, modelWeatherColumn, modelWeatherNames } from './featur
 import { standardizedColumns } from './level-shift.js';
 import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
 import type { TenantSeries } from './types.js';
+import { andList } from './words.js';
 
 /**
  * Adjusted R² of a channel's spend on the baseline's columns at or above which it is said to
@@ -111,7 +112,5 @@ export function baselineColumnWords(series: TenantSeries): string {
     modelWeatherNames(series).length > 0 ? 'the weather' : null,
     series.controls.length > 0 ? 'the controls' : null,
   ].filter((p): p is string => p !== null);
-  return parts.length === 1
-    ? parts[0]
-    : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return andList(parts);
 }

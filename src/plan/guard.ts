@@ -30,10 +30,14 @@ export interface ChannelGuard {
   /**
    * correlated_spend: the other channels' spend explains at least GUARD_MIN_R2 of it;
    * low_spend: almost no spend in the data (held at its share of baseline (a));
-   * constant_spend: the same spend on every row of the data (held the same way).
+   * constant_spend: the same spend on every row of the data (held the same way);
+   * spend_follows_baseline: the baseline's columns explain at least GUARD_MIN_R2 of it.
    */
   reason: 'correlated_spend' | 'low_spend' | 'constant_spend' | 'spend_follows_baseline';
-  /** Share of the channel's spend variance explained by the other channels' spend. */
+  /**
+   * Share of the channel's spend variance explained by the other channels' spend
+   * (spend_follows_baseline: the adjusted R² of its spend on the baseline's columns).
+   */
   r2: number;
   /**
    * low_spend: its share of all spend (from its first spend on), the periods it spends on, of all
