@@ -114,6 +114,14 @@ export function selectExplanation(e: Explanation, sel: ExplanationSelection): Ex
         }
       : {}),
     ...(curves ? { response_curves: responseCurves.filter((c) => shows(c.channel)) } : {}),
+    ...(e.since_previous
+      ? {
+          since_previous: {
+            ...e.since_previous,
+            channels: e.since_previous.channels.filter((c) => shows(c.channel)),
+          },
+        }
+      : {}),
     channel_params:
       e.channel_params === null
         ? null

@@ -15,6 +15,7 @@ import { canonicalJson } from '../store/index.js';
 import { normalizeConfig, parsePhase } from './config.js';
 import { checkOpen, runTask, type AppContext } from './context.js';
 import { checkTenantProtocol } from './warnings.js';
+import { withSincePrevious } from './explain-history.js';
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf, unusableLiftTests } from './lift.js';
 import { datasetHash, tenantSource } from './tenants.js';
@@ -260,7 +261,7 @@ export async function explainTenant(
       `explanation and intervals stored with run ${holder!.id} (no retraining, no bootstrap)`,
     );
     progress(1, `explained ${req.tenant}`);
-    return e;
+    return withSincePrevious(ctx, e, hash, EXPLANATION_KIND);
   }
   let out;
   try {
@@ -313,5 +314,5 @@ export async function explainTenant(
     );
   }
   progress(1, `explained ${req.tenant}`);
-  return out.explanation;
+  return withSincePrevious(ctx, out.explanation, hash, EXPLANATION_KIND);
 }

@@ -601,7 +601,7 @@ export const explanationOut = {
   caveats: z
     .array(caveatOut)
     .describe(
-      "Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, lift_tests_ridge_form (phase 3's all-rows model is a GBM or blend, which lift tests cannot move: the figures are of the same design fitted as Ridge and calibrated with the tests, as a plan's are), lift_test_conflict (a lift test left out: in conflict with the data, or out of line with its channel's other tests; calibration.tests says which), lift_test_below_spend (a lift test used although it lies far from the model's own reading of its window, where that reading is mostly the part of the channel's effect below its lowest usual spend, which the data cannot check: check the experiment), lift_test_judged_differently (the newest plan on these data used a lift test this explanation leaves out, or left out one it uses: each judges tests against its own model), units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, curve_not_estimated (a channel launched after every training window of the carry-over/saturation search: its curve is the search's start, only its level is fitted), media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, media_split_below_spend (a quarter or more of the predicted revenue credited to the channels below the spend the data show: the baseline / media split is not measured), roas_below_spend_seen (a channel that never spent near zero whose modeled effect lies mostly below its lowest usual spend: its ROAS is read off the curve's shape there; its marginal ROAS is firmer), no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel, then control_interval_spans_zero per control (its contribution's 95% interval includes zero)",
+      "Read first, in this order: model_fails_threshold or not_validated, cv_of_another_model, roas_moved_since_previous (a channel's ROAS moved beyond both explanations' 80% intervals since the previous explanation on other data: since_previous; check what changed before moving budget on it), lift_tests_ridge_form (phase 3's all-rows model is a GBM or blend, which lift tests cannot move: the figures are of the same design fitted as Ridge and calibrated with the tests, as a plan's are), lift_test_conflict (a lift test left out: in conflict with the data, or out of line with its channel's other tests; calibration.tests says which), lift_test_below_spend (a lift test used although it lies far from the model's own reading of its window, where that reading is mostly the part of the channel's effect below its lowest usual spend, which the data cannot check: check the experiment), lift_test_judged_differently (the newest plan on these data used a lift test this explanation leaves out, or left out one it uses: each judges tests against its own model), units_mismatch (revenue and spend in different units: every ROAS off by that factor), channels_not_separable (two channels with identical or r >= 0.99 spend: neither is identified), level_shift (revenue at another level from one date on, with no term for it), channels_correlated (channels whose spend correlates at |r| > 0.7: the split between them is uncertain beyond their intervals; the message gives their combined ROAS), no_carry_over, tree_model, low_spend_channel, constant_spend_channel, curve_not_estimated (a channel launched after every training window of the carry-over/saturation search: its curve is the search's start, only its level is fitted), media_effect_held_at_zero, negative_media_effect, media_beyond_revenue, convex_curve, media_split_below_spend (a quarter or more of the predicted revenue credited to the channels below the spend the data show: the baseline / media split is not measured), roas_below_spend_seen (a channel that never spent near zero whose modeled effect lies mostly below its lowest usual spend: its ROAS is read off the curve's shape there; its marginal ROAS is firmer), no_intervals, interval_beyond_revenue, no_spend_in_state, then interval_spans_zero per channel, then control_interval_spans_zero per control (its contribution's 95% interval includes zero)",
     ),
   validation: z
     .looseObject({
@@ -705,6 +705,29 @@ export const explanationOut = {
     .optional()
     .describe(
       '4+ channels with intervals: how pooled_roas (log scale, toward the geometric mean) and pooled_marginal_roas (toward the mean) were made (James-Stein)',
+    ),
+  since_previous: z
+    .looseObject({
+      run_id: z.number().int(),
+      start: z.string(),
+      end: z.string(),
+      rows: z.number().int(),
+      calibrated_then: z.boolean(),
+      calibrated_now: z.boolean(),
+      channels: z.array(
+        z.looseObject({
+          channel: z.string(),
+          roas_then: metric,
+          roas_now: metric,
+          ratio: metric,
+          roas_then_p80: boundsOut.nullable(),
+          moved: z.boolean().nullable(),
+        }),
+      ),
+    })
+    .optional()
+    .describe(
+      "The tenant's previous explanation (same phase, kept with run run_id, on other data: the months before a new import) against this one, per channel: ROAS then and now, the ratio, and moved (each reading outside the other's 80% interval and a move of 25% or more either way; null without intervals). A moved channel is the caveat roas_moved_since_previous. Absent when there is no previous explanation",
     ),
   calibration: z
     .looseObject({

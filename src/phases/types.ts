@@ -325,7 +325,7 @@ export interface Caveat {
    * lift_test_below_spend, lift_test_judged_differently, lift_tests_ridge_form, no_intervals,
    * units_mismatch, channels_not_separable, level_shift, channels_correlated, no_carry_over, tree_model, low_spend_channel, constant_spend_channel, curve_not_estimated, media_effect_held_at_zero,
    * negative_media_effect, media_beyond_revenue, interval_beyond_revenue, convex_curve, roas_below_spend_seen,
-   * calibrated_beyond_window, calibration_mostly_refit, target_met_by_point (plans).
+   * calibrated_beyond_window, calibration_mostly_refit, roas_moved_since_previous, target_met_by_point (plans).
    */
   code: string;
   message: string;
@@ -585,6 +585,41 @@ export interface ResponseCurve {
   } | null;
 }
 
+/** One channel's ROAS in the previous explanation and now. */
+export interface ChannelSincePrevious {
+  channel: string;
+  roas_then: number;
+  roas_now: number;
+  /** roas_now / roas_then; null when roas_then is 0. */
+  ratio: number | null;
+  /** The previous explanation's 80% interval of the ROAS (null: it had none). */
+  roas_then_p80: [number, number] | null;
+  /**
+   * Each reading lies outside the other's 80% interval and they differ by MOVED_RATIO or more;
+   * null when either has no interval (not judged).
+   */
+  moved: boolean | null;
+}
+
+/**
+ * The tenant's previous explanation (same phase, other data) against this one; set by the app
+ * layer (app/explain-history.ts) from the explanations kept with earlier runs.
+ */
+export interface SincePrevious {
+  /** The run the previous explanation was kept with. */
+  run_id: number;
+  /** The previous explanation's data: first and last date, rows. */
+  start: string;
+  end: string;
+  rows: number;
+  /** Whether lift tests calibrated the previous explanation. */
+  calibrated_then: boolean;
+  /** Whether lift tests calibrate this one. */
+  calibrated_now: boolean;
+  /** The channels with spend in both, in this explanation's order. */
+  channels: ChannelSincePrevious[];
+}
+
 export interface Explanation {
   tenant: string;
   phase: PhaseId;
@@ -633,6 +668,11 @@ export interface Explanation {
   notes: string[];
   /** Lift-test calibration (phase 3 with recorded lift tests), else null or absent. */
   calibration?: CalibrationReport | null;
+  /**
+   * The previous explanation of the tenant (same phase, other data) against this one: absent when
+   * there is none; never stored with the explanation (explain computes it on every call).
+   */
+  since_previous?: SincePrevious;
   /**
    * With 4 or more channels with spend and intervals (uncalibrated models): the channels' ROAS
    * shrunk toward their mean by the James-Stein factor, the bootstrap replicates' variance as
