@@ -360,7 +360,7 @@ describe('plans checked against bootstrap refits', () => {
     );
     expect(p.uncertainty).toBeNull();
     expect(p.notes.join('\n')).toMatch(
-      /only 3 of 3 replicate models .* unchecked and without intervals/,
+      /only 3 of 3 replicate models .* the plan stays at baseline \(a\), without intervals/,
     );
   });
 });

@@ -1541,6 +1541,19 @@ function pinsTheRefitsDispute(
   });
 }
 
+/** Where an optimum puts the budget, in words: "tiktok 99.9%, meta 0.1%" (largest shares first). */
+function optimumShareWords(channels: readonly string[], spend: readonly Float64Array[]): string {
+  const totals = spend.map(total);
+  const all = totals.reduce((a, b) => a + b, 0);
+  if (!(all > 0)) return 'no spend';
+  return channels
+    .map((c, i) => ({ c, share: totals[i]! / all }))
+    .filter((x) => x.share >= 0.0005)
+    .sort((a, b) => b.share - a.share)
+    .map((x) => `${x.c} ${(100 * x.share).toFixed(1)}%`)
+    .join(', ');
+}
+
 /**
  * Why a checked plan stays at its anchor whatever its refits say, or null (PlanContext.doubtHold):
  * the planner's curve fit is in doubt (curves.ts planCurveDoubt: a curve at the search's bounds, or
@@ -2141,8 +2154,16 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     return iv ? widenLower(iv, selection) : null;
   };
   if (replicateModels.length > 0 && reps.length < MIN_PLAN_REPLICATES) {
+    // The check was asked for and could not be made: the plan stays where a check that finds no
+    // safe step leaves it. It fell to the unchecked optimum, which is where the refits fail most,
+    // on the weakest models: an outside probe's model below the pass bar on one year since a
+    // channel's launch (9 of 32 refits planned) put 99.9% of the budget into that channel and
+    // lost 71% of baseline (a)'s incremental revenue under its truth (session 76, probe M).
+    const optimumUplift =
+      incrementalRevenue(r, measured(best.spend)) - incrementalRevenue(r, measured(anchor));
+    x = anchor.map((v) => Float64Array.from(v));
     notes.push(
-      `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed): the plan is the model's optimum, unchecked and without intervals`,
+      `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed), so nothing checks the model's own optimum (${money(optimumUplift)} over ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, ${optimumShareWords(r.channels, best.spend)}): the plan stays at ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, without intervals; replicates 0 plans the optimum, unchecked${ctx.failsBar ? `; ${ctx.failsBar}` : ''}`,
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
     const exact = anchor === evenPlan;
