@@ -50,6 +50,18 @@ function series(noise: number): TenantSeries {
   };
 }
 
+/** The rows of a series from row `from` on. */
+function seriesFrom(s: TenantSeries, from: number): TenantSeries {
+  return {
+    ...s,
+    dates: s.dates.slice(from),
+    spend: s.spend.map((v) => v.slice(from)),
+    weather: s.weather.map((v) => v.slice(from)),
+    controls: s.controls.map((v) => v.slice(from)),
+    target: s.target.slice(from),
+  };
+}
+
 describe('spendBaselineFits', () => {
   it('a weekday schedule without noise: R² 1; independent noise: about 0', () => {
     const [email, display] = spendBaselineFits(series(0));
@@ -86,6 +98,27 @@ describe('spendBaselineFits', () => {
     expect(c.map((x) => x.channels)).toEqual([['email']]);
     expect(c[0].message).toBe(w[0].message);
     expect(spendFollowingBaseline(series(200))).toEqual([]);
+  });
+
+  it('judges a channel launched part way on its rows since the launch; none below a year of rows', () => {
+    // Probe M (s76): a channel launched after two thirds of the rows read 0.59 from its launch step.
+    const s = generateTenant('none_books').series;
+    const n = s.target.length;
+    const from = Math.round(0.66 * n);
+    const launched = {
+      ...s,
+      spend: s.spend.map((v, c) =>
+        c === 0 ? Float64Array.from(v, (x, t) => (t < from ? 0 : x)) : v,
+      ),
+    };
+    const since = seriesFrom(launched, from);
+    const [meta] = spendBaselineFits(launched);
+    // The same fit as on the rows since the launch alone (the columns span the same space there).
+    expect(meta.r2).toBeCloseTo(spendBaselineFits(since)[0].r2, 9);
+    expect(meta.r2).toBeLessThan(SPEND_FOLLOWS_BASELINE_R2);
+    // Fewer rows than a year: the yearly season's columns would bend to fit campaign flights.
+    expect(spendBaselineFits(seriesFrom(s, n - 364))).toEqual([]);
+    expect(spendBaselineFits(seriesFrom(s, n - 365))).toHaveLength(2);
   });
 
   it('is silent on the built-in 20 tenants and the shape suite (their highest: about 0.36)', () => {

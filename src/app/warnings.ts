@@ -38,6 +38,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'partial_last_period',
   'holiday_season',
   'spend_follows_baseline',
+  'revenue_outage',
 ]);
 
 /** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */

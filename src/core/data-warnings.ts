@@ -18,6 +18,7 @@ import { rainThreshold, weatherKindOf } from './weather-names.js';
 import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
+import { revenueOutages, type RevenueOutage } from './revenue-outage.js';
 import { correlation, median } from './stats.js';
 import { seriesUnitsMismatch, unitsMismatchWarning } from './units.js';
 import { HOLIDAY_SEASON_COLUMN, holidaySeason } from './holiday-season.js';
@@ -43,7 +44,8 @@ export type DataWarningCode =
   | 'units_mismatch'
   | 'partial_last_period'
   | 'holiday_season'
-  | 'spend_follows_baseline';
+  | 'spend_follows_baseline'
+  | 'revenue_outage';
 
 export interface DataWarning {
   code: DataWarningCode;
@@ -135,6 +137,7 @@ export function dataWarnings(series: TenantSeries, options: DataWarningOptions):
     ...unseenControlWarnings(series, options),
     ...calendarControlWarnings(series, options),
     ...levelShiftWarnings(series, options),
+    ...revenueOutageWarnings(series),
     ...duplicateSpendWarnings(series, options),
     ...correlatedSpendWarnings(series),
     ...controlFollowsSpendWarnings(series, options),
@@ -799,6 +802,66 @@ function levelShiftWarnings(series: TenantSeries, options: DataWarningOptions): 
         `the yearly season, weekdays and a trend explain (the step takes ${Math.round(shift.partialR2 * 100)}% of the variation they leave): ` +
         `a relaunch, a new price, shop or market, or a change in what the column counts? A model fitted on rows before it forecasts the old level${folds}; ` +
         `if the change is real, add a control column that is 0 before ${shift.date} and 1 from it on (a 0/1 step), or import only the rows from ${shift.date} on`,
+    },
+  ];
+}
+
+/** Outages a sentence names by dates (the rest counted). */
+const OUTAGES_NAMED = 3;
+
+/**
+ * The outages of a series in words, for the warning and explain's caveat: "to 3% of its level
+ * (median 22.1k a day over the 28 days before) from 2023-03-17 to 2023-04-20 (35 days), while
+ * spend was cut to 5%".
+ */
+export function describeOutages(series: TenantSeries, outages: readonly RevenueOutage[]): string {
+  const unit = series.frequency === 'weekly' ? 'week' : 'day';
+  const ref = series.frequency === 'weekly' ? '8 weeks' : '28 days';
+  const one = (o: RevenueOutage) => {
+    const rows = o.endRow - o.startRow + 1;
+    const spend =
+      o.spendRatio === null
+        ? ''
+        : o.spendRatio < 0.8
+          ? `, while spend was cut to ${Math.round(o.spendRatio * 100)}%`
+          : ', while spend went on';
+    return (
+      `to ${Math.round((o.mean / o.reference) * 100)}% of its level (median ${formatSignificant(o.reference, 3)} a ${unit} over the ${ref} before) ` +
+      `from ${o.start} to ${o.end} (${rows} ${unit}s)${spend}`
+    );
+  };
+  const named = outages.slice(0, OUTAGES_NAMED).map(one);
+  const more = outages.length - named.length;
+  return (
+    named.join('; ') + (more > 0 ? `; and ${more} more such period${more === 1 ? '' : 's'}` : '')
+  );
+}
+
+/** What the model does with an outage, and what to do (the warning's and the caveat's end). */
+export function outageAdvice(outages: readonly RevenueOutage[]): string {
+  const cut = outages.some((o) => o.spendRatio !== null && o.spendRatio < 0.8);
+  return (
+    'the model has no term for it and fits the drop with whatever moved then' +
+    (cut
+      ? " (the spend cut: every ROAS reads too high; an outside probe's 35-day closure read them 4-7 times the truth, none of the intervals holding it)"
+      : ' (the season, the trend, the channels)') +
+    '; if the shop was closed, add a control column that is 1 on those dates and 0 elsewhere (a 0/1 control) and import again; if the figures were lost, fill them in'
+  );
+}
+
+/**
+ * Runs of periods far below the level before them (core/revenue-outage.ts): a closure or lost
+ * figures, which the model would read as the effect of the spend cut with it.
+ */
+function revenueOutageWarnings(series: TenantSeries): DataWarning[] {
+  const outages = revenueOutages(series);
+  if (outages.length === 0) return [];
+  return [
+    {
+      code: 'revenue_outage',
+      message:
+        `"${series.targetName}" falls ${describeOutages(series, outages)}: a closure, a lockdown or figures lost? ` +
+        outageAdvice(outages),
     },
   ];
 }

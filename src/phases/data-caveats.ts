@@ -7,9 +7,12 @@
  */
 import {
   describeInseparable,
+  describeOutages,
   inseparableChannels,
+  outageAdvice,
   spendFollowsBaselineWords,
 } from '../core/data-warnings.js';
+import { revenueOutages } from '../core/revenue-outage.js';
 import { spendFollowingBaseline } from '../core/spend-follows.js';
 import { formatSignificant } from '../core/csv/numbers.js';
 import { levelShift } from '../core/level-shift.js';
@@ -17,13 +20,33 @@ import type { TenantSeries } from '../core/types.js';
 import { roughly, seriesUnitsMismatch } from '../core/units.js';
 import type { Caveat } from './types.js';
 
-/** units_mismatch, channels_not_separable, spend_follows_baseline and level_shift of a series, in that order. */
+/**
+ * units_mismatch, revenue_outage, channels_not_separable, spend_follows_baseline and level_shift
+ * of a series, in that order.
+ */
 export function dataCaveats(series: TenantSeries): Caveat[] {
   return [
     ...unitsMismatchCaveats(series),
+    ...revenueOutageCaveats(series),
     ...inseparableCaveats(series),
     ...spendFollowsBaselineCaveats(series),
     ...levelShiftCaveats(series),
+  ];
+}
+
+/**
+ * Periods far below the level before them (core/revenue-outage.ts, the import's and train's
+ * revenue_outage warning): a probe's 35-day closure, spend cut with it, read every ROAS 4-7 times
+ * its truth and passed phase 3's gate; the caveats then named other causes (session 76, probe M).
+ */
+export function revenueOutageCaveats(series: TenantSeries): Caveat[] {
+  const outages = revenueOutages(series);
+  if (outages.length === 0) return [];
+  return [
+    {
+      code: 'revenue_outage',
+      message: `"${series.targetName}" falls ${describeOutages(series, outages)}, with no column marking it: ${outageAdvice(outages)}, then run again`,
+    },
   ];
 }
 
