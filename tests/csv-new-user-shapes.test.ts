@@ -267,6 +267,14 @@ describe('warnings for figures that are plainly off', () => {
     const zeros = csv({ cell: (c, t, v) => (c === 'revenue' && t % 30 === 5 ? '0' : v) });
     const w = warnings(zeros).find((x) => x.includes('exactly 0'));
     expect(w).toContain('"revenue" is exactly 0 on 4 of 120 rows (first 2024-01-06)');
+    // A median between two figures in cents reads in cents (it read 31341.010000000002: s76).
+    const cents = csv({
+      cell: (c, t, v) =>
+        c !== 'revenue' ? v : t % 30 === 5 ? '0' : t < 58 ? '31341.00' : '31341.02',
+    });
+    expect(warnings(cents).find((x) => x.includes('exactly 0'))).toContain(
+      'while its median is 31341.01:',
+    );
     // A shop closed every Sunday (a seventh of the rows) is not flagged.
     const closed = csv({ cell: (c, t, v) => (c === 'revenue' && t % 7 === 6 ? '0' : v) });
     expect(warnings(closed).some((x) => x.includes('exactly 0'))).toBe(false);

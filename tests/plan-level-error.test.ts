@@ -163,6 +163,19 @@ describe('levelErrorWords', () => {
       /in its 14 backtests over the last year; none reaches the same dates a year before\)$/,
     );
     expect(words(null)).toMatch(/^ \(the refits' alone: the data hold too few periods/);
+    // Backtests within the noise: not "off by 0 (sd)" (probe s76 M read it as an exact level).
+    expect(
+      words({
+        ...base,
+        rmse_observed: 8_265,
+        noise_sd: 11_111,
+        pooled_sd: 0,
+        same_season: { start: '2023-12-05', error: -5_000, sd: 0 },
+        level_sd: 0,
+      }),
+    ).toBe(
+      " (the model's error out of sample adds nothing: its 14 backtests over the last year missed over 28 days by 8.3k (root mean square), no more than the revenue's own noise over that span explains (11.1k, sd))",
+    );
     expect(words(undefined)).toBe('');
   });
 });

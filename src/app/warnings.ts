@@ -39,6 +39,7 @@ const AT_TRAIN: ReadonlySet<DataWarningCode> = new Set([
   'holiday_season',
   'spend_follows_baseline',
   'revenue_outage',
+  'steady_spend_channel',
 ]);
 
 /** Said at import by the CSV reader itself (core/csv/parse.ts), in the same words: not twice. */

@@ -204,6 +204,11 @@ export function levelErrorWords(
   if (same && same.sd > e.pooled_sd) {
     return ` (with the model's error out of sample: its level off by ${money(same.sd)} (sd) ${span}, set by its backtest on the same dates a year before, from ${same.start}: off by ${money(Math.abs(same.error))}, ${same.error < 0 ? 'low' : 'high'}; ${all} pooled: ${money(e.pooled_sd)})`;
   }
+  if (e.pooled_sd === 0) {
+    // Not "off by 0": the backtests missed, by no more than the revenue's own noise explains
+    // (an outside probe read "its level off by 0 (sd)" beside backtests that missed by 18.8k).
+    return ` (the model's error out of sample adds nothing: ${all} missed ${span} by ${money(e.rmse_observed)} (root mean square), no more than the revenue's own noise over that span explains (${money(e.noise_sd)}, sd)${same ? '' : '; none reaches the same dates a year before'})`;
+  }
   return ` (with the model's error out of sample: its level off by ${money(e.pooled_sd)} (sd) ${span} in ${all}${same ? '' : '; none reaches the same dates a year before'})`;
 }
 

@@ -320,7 +320,7 @@ function zeroTargetWarnings(target: Float64Array, dates: string[], name: string)
   if (!(middle > 0)) return [];
   const one = zeros.length === 1;
   return [
-    `"${name}" is exactly 0 on ${zeros.length} of ${target.length} rows (first ${dates[zeros[0]]}) while its median is ${formatNumber(middle)}: ` +
+    `"${name}" is exactly 0 on ${zeros.length} of ${target.length} rows (first ${dates[zeros[0]]}) while its median is ${formatNumber(Number(middle.toPrecision(12)))}: ` +
       `if ${one ? 'that row is' : 'those rows are'} missing figures rather than periods without sales, the model fits ${one ? 'it' : 'them'} as real sales of 0 ` +
       `and its figures suffer; fill in the real figures (if the shop was closed then, keep the 0s and add a control column that is 1 on ${one ? 'that row' : 'those rows'} and 0 elsewhere: a 0/1 control)`,
   ];
