@@ -2163,7 +2163,7 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       incrementalRevenue(r, measured(best.spend)) - incrementalRevenue(r, measured(anchor));
     x = anchor.map((v) => Float64Array.from(v));
     notes.push(
-      `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed), so nothing checks the model's own optimum (${money(optimumUplift)} over ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, ${optimumShareWords(r.channels, best.spend)}): the plan stays at ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, without intervals; replicates 0 plans the optimum, unchecked${ctx.failsBar ? `; ${ctx.failsBar}` : ''}`,
+      `only ${reps.length} of ${replicateModels.length} replicate models could be planned with (at least ${MIN_PLAN_REPLICATES} are needed), so nothing checks the model's own optimum (${optimumUplift >= 0 ? '+' : ''}${money(optimumUplift)} over ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, ${optimumShareWords(r.channels, best.spend)}): the plan stays at ${anchor === evenPlan ? 'baseline (a)' : 'baseline (a) within the bounds'}, without intervals; replicates 0 plans the optimum, unchecked${ctx.failsBar ? `; ${ctx.failsBar}` : ''}`,
     );
   } else if (reps.length >= MIN_PLAN_REPLICATES) {
     const exact = anchor === evenPlan;
