@@ -589,9 +589,17 @@ describe('add_lift_test over MCP', () => {
     );
     expect(text(again)).not.toMatch(/replace:true/); // the import hint does not apply here
 
+    // An id the tenant lacks deletes nothing and is named; the call succeeds (a retry after a
+    // lost answer finds its tests gone: probe s75 K got an error from the idempotent tool).
     const unknown = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', ids: [999] });
-    expect(unknown.isError).toBe(true);
+    expect(unknown.isError, text(unknown)).toBeFalsy();
+    s.checkOutput('delete_lift_tests', unknown.structuredContent);
+    expect(unknown.structuredContent).toMatchObject({ deleted: 0, not_found: [999] });
     expect(text(unknown)).toContain(
+      'Not there (deleted already, or never a test of medium_sports): #999.',
+    );
+    // The CLI's face keeps the error: a person typed the id (lift remove exits 2, as before).
+    expect(() => s.app.deleteLiftTests('medium_sports', [999])).toThrow(
       `medium_sports has no lift test #999; its lift tests are #${a}, #${b}; nothing was deleted`,
     );
     const neither = await call(s, 'delete_lift_tests', { tenant: 'medium_sports' });
@@ -603,6 +611,14 @@ describe('add_lift_test over MCP', () => {
     s.checkOutput('delete_lift_tests', one.structuredContent);
     const sc = one.structuredContent as { deleted: number; tests: { id: number }[] };
     expect([sc.deleted, sc.tests.map((t) => t.id)]).toEqual([1, [b]]);
+    // The same call again: nothing left to delete, the same tests remain.
+    const retry = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', ids: [a] });
+    expect(retry.isError, text(retry)).toBeFalsy();
+    expect(retry.structuredContent).toMatchObject({
+      deleted: 0,
+      not_found: [a],
+      tests: [{ id: b }],
+    });
     const rest = await call(s, 'delete_lift_tests', { tenant: 'medium_sports', all: true });
     expect((rest.structuredContent as { deleted: number }).deleted).toBe(1);
     expect(s.app.listLiftTests('medium_sports')).toEqual([]);

@@ -578,13 +578,16 @@ export class FakeApp implements App {
     return this.liftTests.filter((t) => t.tenant === tenant);
   }
 
-  deleteLiftTests(tenant: string, ids?: number[]): { tenant: string; deleted: number } {
+  deleteLiftTests(
+    tenant: string,
+    ids?: number[],
+  ): { tenant: string; deleted: number; not_found: number[] } {
     const before = this.liftTests.length;
     const keep = this.liftTests.filter(
       (t) => t.tenant !== tenant || (ids !== undefined && !ids.includes(t.id)),
     );
     this.liftTests.splice(0, this.liftTests.length, ...keep);
-    return { tenant, deleted: before - keep.length };
+    return { tenant, deleted: before - keep.length, not_found: [] };
   }
 
   importTenantDataCancellable(req: ImportRequest): Promise<ImportResult> {

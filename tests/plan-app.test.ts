@@ -472,6 +472,21 @@ describe('plans through the app', () => {
     expect(entry?.description).toMatch(
       /^[^:]+: 100\.0k over 14 days, scenario:typical: incremental/,
     );
+    // A retry of the same call (a client whose answer was lost) answers with the plan stored,
+    // and stores no second copy (probe s75 K: plans 3 and 4 differed only by id and time).
+    const total = app.listPlans().total;
+    const again = await call(c, 'plan_budget', {
+      tenant: TENANT,
+      budget: 100_000,
+      weeks: 2,
+      bounds: [{ channel: 'meta', min: 0.5, max: 1, multiple_of_historical: true }],
+    });
+    expect((again.structuredContent as unknown as StoredPlan).id).toBe(sc.id);
+    expect(app.listPlans().total).toBe(total);
+    // Another request is another plan.
+    const other = await app.planBudget({ tenant: TENANT, budget: 99_000, days: 14 });
+    expect(other.id).toBeGreaterThan(sc.id);
+    expect(app.listPlans().total).toBe(total + 1);
     const bad = await call(c, 'plan_budget', { tenant: TENANT, budget: -1 });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/budget must be a number > 0/);

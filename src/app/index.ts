@@ -201,7 +201,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     listPlans: (q) => listPlans(ctx, q),
     addLiftTests: (req) => addLiftTests(ctx, req),
     listLiftTests: (tenant) => listLiftTests(ctx, tenant),
-    deleteLiftTests: (tenant, ids) => deleteLiftTests(ctx, tenant, ids),
+    deleteLiftTests: (tenant, ids, opts) => deleteLiftTests(ctx, tenant, ids, opts),
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;

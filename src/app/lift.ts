@@ -219,17 +219,29 @@ export function listLiftTests(ctx: AppContext, tenant: string): LiftTestRecord[]
   return ctx.store.listLiftTests(tenant);
 }
 
+/**
+ * Deletes the tenant's lift tests `ids` (all without ids). An id the tenant does not have is an
+ * error (`not_found`, naming the ids it has), unless `missingOk`: then the others are deleted and
+ * the missing ones listed in `not_found`, as a retry after a lost answer (MCP's idempotent
+ * delete_lift_tests) finds them gone; an outside autopilot's retry got an error (probe s75 K).
+ */
 export function deleteLiftTests(
   ctx: AppContext,
   tenant: string,
   ids?: number[],
-): { tenant: string; deleted: number } {
+  opts: { missingOk?: boolean } = {},
+): { tenant: string; deleted: number; not_found: number[] } {
   checkOpen(ctx);
   tenantSource(ctx, tenant);
+  let notFound: number[] = [];
   if (ids !== undefined) {
     const known = new Set(ctx.store.listLiftTests(tenant).map((t) => t.id));
     const missing = ids.filter((id) => !known.has(id));
-    if (missing.length > 0) {
+    if (missing.length > 0 && opts.missingOk) {
+      notFound = [...new Set(missing)];
+      ids = ids.filter((id) => known.has(id));
+      if (ids.length === 0) return { tenant, deleted: 0, not_found: notFound };
+    } else if (missing.length > 0) {
       throw new AppError(
         known.size === 0
           ? `${tenant} has no lift tests (asked to delete ${missing.map((m) => `#${m}`).join(', ')}); nothing was deleted`
@@ -238,7 +250,7 @@ export function deleteLiftTests(
       );
     }
   }
-  return { tenant, deleted: ctx.store.deleteLiftTests(tenant, ids) };
+  return { tenant, deleted: ctx.store.deleteLiftTests(tenant, ids), not_found: notFound };
 }
 
 /**

@@ -1364,7 +1364,7 @@ export async function planBudget(
   // read as a full or read-only disk.
   checkStillThere(ctx, req.tenant, runId, hash);
   const inputs = inputsOf(req, task);
-  const id = ctx.store.savePlan({
+  const { id, stored: isNew } = ctx.store.savePlanOnce({
     tenant: req.tenant,
     modelRunId: runId,
     inputs,
@@ -1395,7 +1395,7 @@ export async function planBudget(
       ],
     },
   });
-  progress(3, `plan ${id} stored`);
+  progress(3, isNew ? `plan ${id} stored` : `plan ${id}: the same plan was stored already`);
   return getPlan(ctx, id);
 }
 

@@ -421,6 +421,14 @@ export interface App {
   /** A tenant's recorded lift tests, oldest first. */
   listLiftTests(tenant: string): LiftTestRecord[];
   /** Deletes a tenant's lift tests (all, or the given ids). */
-  deleteLiftTests(tenant: string, ids?: number[]): { tenant: string; deleted: number };
+  /**
+   * Deletes lift tests (all without ids); an id the tenant lacks is `not_found` unless
+   * `missingOk` (then listed in `not_found`: a retry finds them gone).
+   */
+  deleteLiftTests(
+    tenant: string,
+    ids?: number[],
+    opts?: { missingOk?: boolean },
+  ): { tenant: string; deleted: number; not_found: number[] };
   close(): Promise<void>;
 }

@@ -1139,6 +1139,40 @@ export class Store {
     });
   }
 
+  /**
+   * Store a plan unless the tenant's newest plan on the same model run has the same inputs, model
+   * and result byte for byte (a plan is deterministic: a client retrying after a lost answer asks
+   * for it again), in one transaction; returns the id and whether it was stored now. An outside
+   * autopilot's retry stored a second plan identical but for its id and time (session 75, probe K).
+   */
+  savePlanOnce(input: SavePlanInput): { id: number; stored: boolean } {
+    const now = this.now();
+    return this.write(`cannot save the plan for ${input.tenant}`, () => {
+      const inputs = encodeJson(input.inputs);
+      const model = encodeJson(input.model);
+      const result = encodeJson(input.result);
+      const same = this.db
+        .prepare(
+          `SELECT id, inputs, model, result FROM plans WHERE tenant = ? AND model_run_id IS ?
+           ORDER BY id DESC LIMIT 1`,
+        )
+        .get(input.tenant, input.modelRunId) as
+        { id: number; inputs: string; model: string; result: string } | undefined;
+      if (same && same.inputs === inputs && same.model === model && same.result === result) {
+        return { id: same.id, stored: false };
+      }
+      const id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(input.tenant, input.modelRunId, inputs, model, result, now).lastInsertRowid,
+      );
+      return { id, stored: true };
+    });
+  }
+
   getPlan(id: number): PlanRecord | null {
     const row = this.db.prepare(`SELECT *, ${PLAN_DATA_SQL} FROM plans WHERE id = ?`).get(id) as
       PlanRow | undefined;

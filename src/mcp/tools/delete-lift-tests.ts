@@ -33,6 +33,11 @@ const inputSchema = strictInput({
 const outputSchema = {
   tenant: z.string(),
   deleted: z.number().int().describe('How many tests this call deleted'),
+  not_found: z
+    .array(z.number().int())
+    .describe(
+      'Ids asked for that the tenant does not have (deleted already, e.g. by the call this one retries, or never its tests): nothing to delete',
+    ),
   tests: z.array(liftTestOut).describe('The lift tests of the tenant that remain'),
 };
 
@@ -44,7 +49,7 @@ export function registerDeleteLiftTests(server: McpServer, { app, log }: ToolDep
       description:
         'Delete recorded lift tests of a tenant: those with the given ids, or all of them (all: true). ' +
         'Use it to correct a test recorded with wrong figures (delete it, then add_lift_test again) or to stop calibrating explain_tenant with them. ' +
-        'An unknown id deletes nothing and lists the ids the tenant has. Cannot be undone; add_lift_test records them again.',
+        'An id the tenant does not have (deleted already: a retry after a lost answer, or never its test) is listed in not_found and the others are deleted; the result lists the tests that remain. Cannot be undone; add_lift_test records them again.',
       inputSchema,
       outputSchema,
       annotations: {
@@ -63,11 +68,15 @@ export function registerDeleteLiftTests(server: McpServer, { app, log }: ToolDep
             'invalid_argument',
           );
         }
-        const res = app.deleteLiftTests(args.tenant, args.ids);
+        const res = app.deleteLiftTests(args.tenant, args.ids, { missingOk: true });
         const tests = app.listLiftTests(args.tenant);
+        const gone =
+          res.not_found.length === 0
+            ? ''
+            : ` Not there (deleted already, or never a test of ${res.tenant}): ${res.not_found.map((id) => `#${id}`).join(', ')}.`;
         return ok(
-          { tenant: res.tenant, deleted: res.deleted, tests },
-          `Deleted ${res.deleted} lift test(s) of ${res.tenant}; ${tests.length} remain${tests.length ? `: ${tests.map((t) => `#${t.id} ${t.channel} ${t.start}..${t.end}`).join('; ')}` : ''}.`,
+          { tenant: res.tenant, deleted: res.deleted, not_found: res.not_found, tests },
+          `Deleted ${res.deleted} lift test(s) of ${res.tenant}; ${tests.length} remain${tests.length ? `: ${tests.map((t) => `#${t.id} ${t.channel} ${t.start}..${t.end}`).join('; ')}` : ''}.${gone}`,
         );
       }),
   );
