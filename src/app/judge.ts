@@ -352,7 +352,17 @@ export function withOwnTenantSteps(
     `${w.explain(shown[0])} says first why its figures are not reliable, and the import's data warnings name roles or data to add before importing again (${w.reimport(shown[0])}); ` +
     `lift tests (${w.addLiftTests(shown[0])}) are evidence that does not rest on the fit and calibrate phase 3; ` +
     `a plan on a model below the bar stays at the historical split.`;
-  return { ...decision, next_step: step };
+  // explain_tenant is read-only: an agent can make it before the person answers.
+  const explains = shown.map((t) => ({
+    action: 'explain_tenant' as const,
+    tenant: t,
+    why: 'says first why its figures are not reliable',
+  }));
+  return {
+    ...decision,
+    next_step: step,
+    ...(decision.next_actions ? { next_actions: [...decision.next_actions, ...explains] } : {}),
+  };
 }
 
 /** What check_gates would decide for a finished run, without storing it (reports use it). */

@@ -14,6 +14,7 @@ import { byCodeUnits } from '../core/stats.js';
 import { standardErrorOfMean } from '../core/metrics.js';
 import { shareText } from '../core/share.js';
 import type {
+  NextAction,
   BorderlineTenant,
   ComparedRun,
   ComparedRunInput,
@@ -537,6 +538,56 @@ function successCriteria(
   return out;
 }
 
+/**
+ * next_step as calls: the run on the current data first when tenants were imported again since the
+ * judged run; an escalation's own calls (a missing run: make it, judge again) or a person; else
+ * the plan's next phase (phase 3 for the figures after a stop that needs it), none after SUCCESS.
+ */
+function decisionActions(
+  phase: PhaseId,
+  decision: GateDecisionKind,
+  escalation: Escalation | null,
+  criteria: readonly EscalationCriterion[],
+  tenants: string[],
+  changed: readonly string[],
+): NextAction[] {
+  const out: NextAction[] = [];
+  if (changed.length > 0 && tenants.length > 0) {
+    out.push(
+      {
+        action: 'run_phase',
+        phase,
+        tenants,
+        why: `${changed.join(', ')} imported again after this run: this decision is of the previous data`,
+      },
+      { action: 'check_gates', phase, why: 'judge the run on the current data' },
+    );
+    return out;
+  }
+  if (escalation !== null) {
+    // The lead criterion, as combineEscalation picks it: its next step is the decision's.
+    const triggered = criteria.filter((c) => c.triggered);
+    const lead = triggered.find((c) => c.severity === escalation.severity) ?? triggered[0];
+    return lead?.actions ?? [{ action: 'ask_person', why: `escalation: ${escalation.reason}` }];
+  }
+  const next = (p: PhaseId, why: string): NextAction[] => [
+    { action: 'run_phase', phase: p, tenants, why },
+    { action: 'check_gates', phase: p, why: `judge phase ${p}` },
+  ];
+  switch (decision) {
+    case 'BASELINE_RECORDED':
+      return next(1, "the plan's next phase, judged against this baseline");
+    case 'PROCEED_TO_PHASE_2':
+      return next(2, "the plan's next phase");
+    case 'PHASE_1_SUFFICIENT':
+    case 'STOP_SUFFICIENT':
+    case 'UNBLOCK_PRODUCT':
+      return phase < 3 ? next(3, "explanations and plans use phase 3's model") : [];
+    default:
+      return [];
+  }
+}
+
 const PLAIN_GATE_WORDS: GateWords = {
   runPhase: (phase) => `phase ${phase} for the same tenants`,
   checkGates: (phase) => `check the phase ${phase} gates`,
@@ -571,6 +622,18 @@ function missingPrerequisite(
     evidence: `no phase ${missing} run: ${why}`,
     tenants: [],
     severity: 'medium',
+    actions:
+      remaining.length === 0
+        ? [{ action: 'ask_person', why: `every tenant of this run is gone (${goneNote})` }]
+        : [
+            {
+              action: 'run_phase',
+              phase: missing,
+              tenants: remaining,
+              why: `the phase ${missing} run this gate judges phase ${phase} against`,
+            },
+            { action: 'check_gates', phase, why: 'judge this phase again' },
+          ],
     recommended_next_step:
       remaining.length === 0
         ? missingRun +
@@ -842,6 +905,31 @@ export function decideGates(input: GateInput): GateDecision {
       tenants: [],
       severity: phase === 3 ? 'high' : 'medium',
       recommended_next_step: step,
+      ...(phase === 3
+        ? {}
+        : {
+            actions: [
+              {
+                action: 'run_phase' as const,
+                phase: (phase + 1) as PhaseId,
+                tenants: tenantIds.filter((t) => !deleted.has(t)),
+                why: `phase ${phase} alone is insufficient: the plan's next phase`,
+              },
+              {
+                action: 'check_gates' as const,
+                phase: (phase + 1) as PhaseId,
+                why: `judge phase ${phase + 1}`,
+              },
+              ...(phase === 1
+                ? [
+                    {
+                      action: 'ask_person' as const,
+                      why: 'report the phase 1 result to the modeling lead (the plan asks it; it does not hold the next phase)',
+                    },
+                  ]
+                : []),
+            ],
+          }),
     });
   }
 
@@ -905,10 +993,20 @@ export function decideGates(input: GateInput): GateDecision {
     `Extended checks (informational, not counted): fold std <= 0.15 ${ext.fold_std_ok}/${n}, RMSE <= 20% of mean revenue ${ext.rmse_pct_ok}/${n}, >= 3 folds ${ext.enough_folds}/${n}, beats every baseline by 1.10x ${ext.beats_baselines}/${n}.`,
   );
 
+  const nextActions = decisionActions(
+    phase,
+    decision,
+    escalation,
+    escalationCriteria,
+    tenantIds.filter((t) => !deleted.has(t)),
+    changed,
+  );
   return {
     phase,
     decision,
     count_decision,
+    next_actions: nextActions,
+    needs_person: nextActions[0]?.action === 'ask_person',
     // A decision on data some tenants no longer have: the next step is the run on their current
     // data, first (an autopilot's probe read "Done" in next_step while the reasons said to run
     // the phase again).

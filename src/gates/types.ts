@@ -186,6 +186,24 @@ export interface SuccessCriterion {
   detail: string;
 }
 
+/**
+ * A next step as a call an agent can make (the tool or command of that name on its face), or a
+ * decision only a person can take. An autopilot read the next step in prose only (probe s75 K:
+ * "Proceed to phase 2 ... report the result to the modeling lead", both at once).
+ */
+export interface NextAction {
+  /** run_phase, check_gates, explain_tenant; ask_person: a decision for a person (no call). */
+  action: 'run_phase' | 'check_gates' | 'explain_tenant' | 'ask_person';
+  /** run_phase and check_gates: the phase. */
+  phase?: PhaseId;
+  /** run_phase: the tenants. */
+  tenants?: string[];
+  /** explain_tenant: the tenant. */
+  tenant?: string;
+  /** Why, in a few words. */
+  why: string;
+}
+
 export interface EscalationCriterion {
   name: string;
   triggered: boolean;
@@ -196,6 +214,8 @@ export interface EscalationCriterion {
   severity: EscalationSeverity;
   /** What to do when this criterion is triggered. */
   recommended_next_step: string;
+  /** The same as calls, when the tools can do it (absent: a person decides). */
+  actions?: NextAction[];
 }
 
 export interface Escalation {
@@ -254,6 +274,16 @@ export interface GateDecision {
   /** What the pass-count rule alone says (before escalation criteria override it). */
   count_decision: GateDecisionKind;
   next_step: string;
+  /**
+   * next_step as calls, in order (ask_person: a decision for a person first); empty when nothing
+   * is left to do. Absent from decisions recorded before session 76.
+   */
+  next_actions?: NextAction[];
+  /**
+   * True when next_actions starts with ask_person: a person decides before any call (an ask_person
+   * after calls is a report that does not hold them).
+   */
+  needs_person?: boolean;
   /**
    * True before phase 3: whatever the decision (a stop included), explanations' ROAS and budget
    * plans use phase 3's model, so an agent that branches on `decision` alone still knows to run it

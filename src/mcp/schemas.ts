@@ -929,6 +929,26 @@ export const gateDecisionOut = z.looseObject({
     'The decision from the pass counts alone, before the regression and prerequisite checks',
   ),
   next_step: z.string(),
+  next_actions: z
+    .array(
+      z.looseObject({
+        action: z.enum(['run_phase', 'check_gates', 'explain_tenant', 'ask_person']),
+        phase: phaseOut.optional(),
+        tenants: z.array(z.string()).optional(),
+        tenant: z.string().optional(),
+        why: z.string(),
+      }),
+    )
+    .optional()
+    .describe(
+      'next_step as calls, in order: run_phase {phase, tenants}, check_gates {phase}, explain_tenant {tenant}; ask_person is a decision or report for a person (no call). Empty when nothing is left to do (SUCCESS)',
+    ),
+  needs_person: z
+    .boolean()
+    .optional()
+    .describe(
+      'True when next_actions starts with ask_person: a person decides before any call (an escalation the tools cannot resolve)',
+    ),
   phase3_needed_for_figures: z
     .boolean()
     .optional()

@@ -38,6 +38,10 @@ export function gateText(g: GateDecision): string {
     `Phase ${g.phase} gate${g.run_id !== undefined ? ` (run ${g.run_id})` : ''}: ${g.decision} — ${g.pass_count}/${g.total} pass (${shareText(g.pass_rate)}), mean R² ${fmtR2(g.mean_r2)}.`,
     `Next: ${g.next_step}`,
   ];
+  if (g.next_actions && g.next_actions.length > 0)
+    lines.push(
+      `Next calls${g.needs_person ? ' (a person first)' : ''}: ${g.next_actions.map(actionText).join('; ')}`,
+    );
   for (const r of g.reasons) lines.push(`- ${r}`);
   const unmet = g.success_criteria.filter((c) => c.passed === false);
   if (unmet.length)
@@ -51,6 +55,18 @@ export function gateText(g: GateDecision): string {
       `ESCALATION (${g.escalation.severity}): ${g.escalation.reason} — ${g.escalation.recommended_next_step}`,
     );
   return lines.join('\n');
+}
+
+/** One next action as its call: 'run_phase {"phase":2,"tenants":["a"]}', 'ask_person (why)'. */
+function actionText(a: NonNullable<GateDecision['next_actions']>[number]): string {
+  if (a.action === 'ask_person') return `ask a person (${a.why})`;
+  const args =
+    a.action === 'explain_tenant'
+      ? { tenant: a.tenant }
+      : a.action === 'run_phase'
+        ? { phase: a.phase, tenants: a.tenants }
+        : { phase: a.phase };
+  return `${a.action} ${JSON.stringify(args)}`;
 }
 
 export function registerCheckGates(server: McpServer, { app, log }: ToolDeps): void {
