@@ -79,6 +79,8 @@ describe('run_phase rows and text say where a phase fell back (real app)', () =>
       expect(row.fold_models.own + row.fold_models.mixed + row.fold_models.simpler).toBe(
         t.folds.length,
       );
+      // Each fold's R² in the row, as train_tenant gives it (probe s76 N had to call it per tenant).
+      expect((row as unknown as { fold_r2: number[] }).fold_r2).toEqual(t.folds.map((f) => f.r2));
       sum.own += row.fold_models.own;
       sum.mixed += row.fold_models.mixed;
       sum.simpler += row.fold_models.simpler;

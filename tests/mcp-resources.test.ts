@@ -85,6 +85,7 @@ describe('resources', () => {
     expect(run.results).toHaveLength(20);
     expect(Object.keys(run.results[0]).sort()).toEqual([
       'fold_models',
+      'fold_r2',
       'mean_r2',
       'model',
       'oracle_r2',

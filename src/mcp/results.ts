@@ -245,6 +245,8 @@ export interface TenantRow {
   tenant: string;
   mean_r2: number;
   se_r2: number;
+  /** R² of each test fold, oldest first (3-5 numbers). */
+  fold_r2: number[];
   oracle_r2: number | null;
   passes: boolean;
   model: string;
@@ -256,6 +258,7 @@ export function tenantRow(r: TenantResult): TenantRow {
     tenant: r.tenant,
     mean_r2: r.mean_r2,
     se_r2: r.se_r2,
+    fold_r2: r.fold_r2,
     oracle_r2: r.oracle_r2,
     passes: r.passes,
     model: r.model_kind,

@@ -118,6 +118,11 @@ export const tenantRowOut = z
     se_r2: metric.describe(
       'Standard error of mean_r2 (sample standard deviation of fold R², n - 1 in the denominator, / sqrt(folds))',
     ),
+    fold_r2: z
+      .array(metric)
+      .describe(
+        "Each test fold's out-of-sample R², oldest first (mean_r2 is their mean; an outside autopilot had to call train_tenant per tenant and phase to read them, session 76)",
+      ),
     oracle_r2: metric.describe(
       'Mean R² of the true expected revenue (synthetic tenants), else null',
     ),
