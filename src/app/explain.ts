@@ -151,6 +151,17 @@ export function keptExplanation(
   );
 }
 
+/**
+ * The explanation kept beside a run's model for this data, whatever its replicates and lift
+ * tests (the last explain's or report's), or null.
+ */
+export function keptAnyExplanation(
+  models: readonly { kind: string; payload: unknown }[],
+  hash: string,
+): Explanation | null {
+  return keptWhere(models, EXPLANATION_KIND, (x) => isKeptFor(x, hash));
+}
+
 /** The explanation of the first row of `kind` whose stored payload `accept` takes, or null. */
 function keptWhere(
   models: readonly { kind: string; payload: unknown }[],

@@ -67,7 +67,7 @@ import {
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { judgedDifferentlyCaveat, withCaveat } from './lift-verdicts.js';
-import { keptCalibratedExplanation } from './explain.js';
+import { keptAnyExplanation, keptCalibratedExplanation } from './explain.js';
 import type { LiftTest } from '../core/lift.js';
 import { tooShortToTrain } from './warnings.js';
 import { dataIdentity, datasetHash, tenantSource } from './tenants.js';
@@ -808,6 +808,55 @@ function explainVerdictCaveats(
   return caveat ? [caveat] : [];
 }
 
+/** A channel cut below this share of its spend in baseline (a) counts as cut. */
+export const CUT_SHARE = 0.9;
+
+/**
+ * `cut_channel_not_identified`: channels the plan cuts (below CUT_SHARE of their spend in
+ * baseline (a)) whose ROAS the explanation kept for these data cannot tell from zero (its 95%
+ * interval reaches 0). An outside autopilot's plan cut a store's tiktok by 23% on a marginal ROAS
+ * of 0.82 whose truth was 1.92, the store's best, and claimed +6.8k for a true +1.6k; explain had
+ * said tiktok's interval spans zero, the plan nothing (session 76, probe N). Without an
+ * explanation of these data (explain not called yet) there is nothing to read.
+ */
+export function cutUnidentifiedCaveats(
+  ctx: AppContext,
+  runId: number,
+  tenant: string,
+  hash: string,
+  plan: PlanResult,
+): Caveat[] {
+  const e = keptAnyExplanation(ctx.store.getModels(runId, tenant, -1), hash);
+  if (e === null) return [];
+  const a = plan.baselines.find((b) => b.name === 'historical_even');
+  if (!a) return [];
+  const money = planMoney(plan);
+  const cut = plan.channels.flatMap((c) => {
+    const before = a.spend[c.channel] ?? 0;
+    const iv = e.channels.find((x) => x.channel === c.channel)?.intervals?.roas;
+    if (!(before > 0) || c.spend >= CUT_SHARE * before || !iv || iv.p95[0] > 0) return [];
+    const roas = e.channels.find((x) => x.channel === c.channel)!.roas;
+    return [
+      {
+        channel: c.channel,
+        words: `${c.channel} to ${Math.round((100 * c.spend) / before)}% (${money(c.spend)} against ${money(before)}; explain's ROAS ${roas.toFixed(2)}, 95% interval ${iv.p95[0].toFixed(2)} to ${iv.p95[1].toFixed(2)})`,
+      },
+    ];
+  });
+  if (cut.length === 0) return [];
+  const one = cut.length === 1;
+  return [
+    {
+      code: 'cut_channel_not_identified',
+      channels: cut.map((c) => c.channel),
+      message:
+        `this plan cuts ${cut.map((c) => c.words).join(', ')} against baseline (a), and the explanation of these data cannot tell ${one ? 'its' : 'their'} ROAS from zero: ` +
+        `the cut rests on a return the data do not pin down (an outside probe's plan cut a channel whose true return was its store's best, and claimed 4 times the uplift it made); ` +
+        `keep ${one ? 'it' : 'them'} near ${one ? 'its' : 'their'} history with a bound (${ctx.words.boundFor(cut[0].channel)}) unless a lift test measures ${one ? 'it' : 'them'}`,
+    },
+  ];
+}
+
 /**
  * The caveat `lift_test_judged_differently` added to a calibrated explanation where the newest
  * plan on the tenant's current data judged the same lift tests differently (lift-verdicts.ts);
@@ -1382,6 +1431,7 @@ export async function planBudget(
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
         ...explainVerdictCaveats(ctx, runId, req.tenant, hash, liftTests, out.result.plan),
+        ...cutUnidentifiedCaveats(ctx, runId, req.tenant, hash, out.result.plan),
         ...planWindowRoasCaveats(series, out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan, ctx.words),
