@@ -74,4 +74,20 @@ describe('next_actions', () => {
     expect(ok.next_actions).toEqual([]);
     expect(ok.needs_person).toBe(false);
   });
+
+  it('names the tenants of the compared runs that this run leaves out', () => {
+    const d = decideGates({
+      phase: 3,
+      results: [makeResult('a', 3, 0.8)],
+      previous: { phase: 2, results: results(2, 0.75) },
+      baseline: [...results(0, 0.7), makeResult('c', 0, 0.6)],
+    });
+    expect([d.decision, d.pass_count, d.total]).toEqual(['SUCCESS', 1, 1]);
+    expect(d.tenants_not_in_run).toEqual(['b', 'c']);
+    expect(d.reasons).toContain(
+      "Judged on this run's 1 tenant only: 2 tenants of the runs compared with are not in it (b, c; tenants_not_in_run); run the phase with them to judge them together.",
+    );
+    const all = decideGates({ phase: 0, results: results(0, 0.6) });
+    expect(all.tenants_not_in_run).toEqual([]);
+  });
 });

@@ -993,6 +993,20 @@ export function decideGates(input: GateInput): GateDecision {
     `Extended checks (informational, not counted): fold std <= 0.15 ${ext.fold_std_ok}/${n}, RMSE <= 20% of mean revenue ${ext.rmse_pct_ok}/${n}, >= 3 folds ${ext.enough_folds}/${n}, beats every baseline by 1.10x ${ext.beats_baselines}/${n}.`,
   );
 
+  // Tenants of the runs compared with that this run leaves out (a re-run of some stores): the
+  // decision is of this run's tenants only (probe s76 N read "SUCCESS 2/2" after re-running 2
+  // of 6 stores, the other four named only in one criterion's words).
+  const inRun = new Set(tenantIds);
+  const notInRun = [
+    ...new Set([...(previous?.results ?? []), ...(baseline ?? [])].map((r) => r.tenant)),
+  ]
+    .filter((t) => !inRun.has(t) && !deleted.has(t))
+    .sort(byCodeUnits);
+  if (notInRun.length > 0) {
+    reasons.push(
+      `Judged on this run's ${n} tenant${n === 1 ? '' : 's'} only: ${notInRun.length} tenant${notInRun.length === 1 ? '' : 's'} of the runs compared with ${notInRun.length === 1 ? 'is' : 'are'} not in it (${notInRun.slice(0, 10).join(', ')}${notInRun.length > 10 ? ', ...' : ''}; tenants_not_in_run); run the phase with them to judge them together.`,
+    );
+  }
   const nextActions = decisionActions(
     phase,
     decision,
@@ -1040,6 +1054,7 @@ export function decideGates(input: GateInput): GateDecision {
     borderline,
     data_changed: changed,
     tenants_deleted: gone,
+    tenants_not_in_run: notInRun,
   };
 }
 

@@ -275,6 +275,12 @@ export interface GateDecision {
   count_decision: GateDecisionKind;
   next_step: string;
   /**
+   * Tenants of the runs compared with (previous phase, baseline) that this run leaves out, not
+   * deleted: the decision is of this run's tenants only. Absent from decisions recorded before
+   * session 76.
+   */
+  tenants_not_in_run?: string[];
+  /**
    * next_step as calls, in order (ask_person: a decision for a person first); empty when nothing
    * is left to do. Absent from decisions recorded before session 76.
    */

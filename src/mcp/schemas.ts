@@ -934,6 +934,12 @@ export const gateDecisionOut = z.looseObject({
     'The decision from the pass counts alone, before the regression and prerequisite checks',
   ),
   next_step: z.string(),
+  tenants_not_in_run: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Tenants of the runs compared with (the previous phase, the baseline) that this run leaves out: the decision, pass count and total are of this run's tenants only (a re-run of some tenants judges those alone)",
+    ),
   next_actions: z
     .array(
       z.looseObject({
