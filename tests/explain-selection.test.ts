@@ -82,7 +82,11 @@ describe('selectExplanation', () => {
   it('keeps the chosen channels everywhere, the caveats about them or the model, and counts the rest', () => {
     const v = selectExplanation(explanation(), { channels: ['b'], curves: true });
     expect(v.channels.map((c) => c.channel)).toEqual(['b']);
-    expect(v.channels[0]).toEqual(explanation().channels[1]); // the figures are not changed
+    // The figures are not changed; the status is read from every caveat (one about the model).
+    expect(v.channels[0]).toEqual({
+      ...explanation().channels[1],
+      roas_status: 'model_not_reliable',
+    });
     expect(v.weather_states[0].channels.map((c) => c.channel)).toEqual(['b']);
     expect(v.response_curves!.map((c) => c.channel)).toEqual(['b']);
     expect(Object.keys(v.channel_params!)).toEqual(['b']);

@@ -6,6 +6,7 @@
  * that acts on one channel needs that channel's figures. The explanation itself (stored with
  * its run, reused by plans and reports) is the same whatever is shown.
  */
+import { roasStatuses } from '../phases/roas-status.js';
 import type { Explanation } from '../phases/types.js';
 import { tenantCatalog } from '../core/data/index.js';
 import { canonicalChannel } from '../core/channel-names.js';
@@ -99,10 +100,14 @@ export function selectExplanation(e: Explanation, sel: ExplanationSelection): Ex
   const shows = (channel: string) => chosen === null || chosen.has(channel);
   const curves = sel.curves ?? true;
   const caveats = e.caveats.filter((c) => c.channels === undefined || c.channels.some(shows));
+  // From every caveat, not only those shown: a channel's status is the same shown alone.
+  const status = roasStatuses(e);
   const { response_curves: responseCurves, ...rest } = e;
   return {
     ...rest,
-    channels: e.channels.filter((c) => shows(c.channel)),
+    channels: e.channels
+      .filter((c) => shows(c.channel))
+      .map((c) => ({ ...c, roas_status: status.get(c.channel) })),
     weather_states: e.weather_states.map((s) => ({
       ...s,
       channels: s.channels.filter((c) => shows(c.channel)),

@@ -469,6 +469,21 @@ export const explanationOut = {
         .describe(
           'No spend in the data: nothing to estimate (contribution, ROAS and marginal ROAS 0 by construction; no response curve, carry-over, ROAS by weather state or intervals)',
         ),
+      roas_status: z
+        .enum([
+          'model_not_reliable',
+          'not_identified',
+          'refit_dominated',
+          'read_off_curve',
+          'spans_zero',
+          'no_intervals',
+          'measured',
+          'no_spend',
+        ])
+        .optional()
+        .describe(
+          'How far roas reads as a measurement, from the caveats and intervals (the first that applies): model_not_reliable (a caveat on the whole model: below the pass bar, not validated, units_mismatch, revenue_outage, media_beyond_revenue), not_identified (a caveat naming the channel: low or constant spend, channels not separable or correlated, spend_follows_baseline, an effect held at zero or negative), refit_dominated (calibration_mostly_refit), read_off_curve (roas_below_spend_seen: its marginal ROAS is firmer), spans_zero (its ROAS 95% interval includes 0), no_intervals, measured, no_spend. Rank channels on roas only where it is measured',
+        ),
       uncalibrated_roas: metric.optional().describe('With lift tests: ROAS before calibration'),
       uncalibrated_roas_error: metric.optional(),
       refit_roas: metric

@@ -1,6 +1,7 @@
 /** Result shapes of the phases: the public JSON shape (snake_case keys, as the plan's artifacts). */
 
 import type { CalibrationReport } from './calibration.js';
+import type { RoasStatus } from './roas-status.js';
 
 export type PhaseId = 0 | 1 | 2 | 3;
 export const PHASES: readonly PhaseId[] = [0, 1, 2, 3];
@@ -440,6 +441,12 @@ export interface UncertaintyInfo {
 /** Decomposition of a fitted model: what each channel is worth, overall and by weather state. */
 export interface ChannelDecomposition {
   channel: string;
+  /**
+   * How far `roas` reads as a measurement, from the explanation's caveats and intervals
+   * (roas-status.ts): rank channels on it only where 'measured'. Set by the faces' view of an
+   * explanation (app/explain-view.ts); absent in stored explanations.
+   */
+  roas_status?: RoasStatus;
   spend: number;
   /** Sum over the period of prediction minus prediction with this channel's spend zeroed (carry-over included). */
   contribution: number;

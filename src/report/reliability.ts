@@ -1,4 +1,5 @@
 /** Which channels' ROAS a report must not headline: the explanation calls them unreliable. */
+import { UNRELIABLE_ROAS_CODES } from '../phases/roas-status.js';
 import type { TenantReportData } from './types.js';
 
 /**
@@ -26,22 +27,6 @@ function channelsNamedBy(d: TenantReportData, codes: ReadonlySet<string>): Set<s
   }
   return out;
 }
-
-/**
- * Caveat codes that make the ROAS of the channels they name unidentified, or not readable alone:
- * a channel correlated with another (their split is the data's weakest reading) or whose spend
- * follows the baseline (credited with the demand it follows). A probe's card read "best ROAS 3.54
- * display" for a true 0.60, display one of a pair the same page called inseparable (s75).
- */
-const UNRELIABLE_ROAS_CODES = new Set([
-  'low_spend_channel',
-  'constant_spend_channel',
-  'channels_not_separable',
-  'channels_correlated',
-  'spend_follows_baseline',
-  'media_effect_held_at_zero',
-  'negative_media_effect',
-]);
 
 /**
  * Channels the model holds at 0 (the caveat media_effect_held_at_zero: a negative effect the data

@@ -96,9 +96,13 @@ export function registerExplainTenant(server: McpServer, { app, log }: ToolDeps)
                       ? `, pooled marginal ${fmt2(c.pooled_marginal_roas)}${c.pooled_marginal_roas_error != null ? ` (${fmtPct(c.pooled_marginal_roas_error)})` : ''}`
                       : '')
                   : '';
+              const status =
+                c.roas_status !== undefined && c.roas_status !== 'measured'
+                  ? `, roas_status ${c.roas_status}`
+                  : '';
               return (
                 `${c.channel} ROAS ${fmt2(c.roas)}${calibrationMark(e.calibration, c.channel)}${range(c.intervals?.roas)} ` +
-                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal}${pooled})`
+                `(marginal ${fmt2(c.marginal_roas)}${range(c.intervals?.marginal_roas)}${err}${uncal}${pooled}${status})`
               );
             })
             .join('; ');
