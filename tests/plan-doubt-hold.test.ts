@@ -31,6 +31,7 @@ function plans(seed: number): {
   free: PlanResult;
   unheld: PlanResult;
   budget: number;
+  ctx: Parameters<typeof makePlan>[0];
 } {
   const { series, phase3 } = weekly(seed);
   const fit = planCurveFit(series, phase3, { keepRidge: planKeepRidge(phase3) });
@@ -52,7 +53,7 @@ function plans(seed: number): {
   // (the weekly judgement on the reported interval holds both tenants below at (a) by itself).
   const free = makePlan({ ...ctx, doubtHold: false, judgeReported: false }, { horizon: 13 });
   const unheld = makePlan({ ...ctx, doubtHold: false }, { horizon: 13 });
-  return { held, free, unheld, budget: held.budget };
+  return { held, free, unheld, budget: held.budget, ctx };
 }
 
 describe('doubtHoldReason', () => {
@@ -119,6 +120,25 @@ describe('doubtHoldReason with the model reading of baseline (a)', () => {
 });
 
 describe('a plan whose curves are in doubt', () => {
+  it('searches a target no further than the historical budget (probe s76 M: 3x at a true ROAS 1.24)', () => {
+    const { held, ctx } = plans(9709);
+    // A target the model's optimum meets far past the history: half the held plan's ROAS.
+    const objective = { kind: 'target_roas' as const, value: held.roas / 2 };
+    const free = makePlan({ ...ctx, doubtHold: false }, { horizon: 13, objective });
+    expect(free.budget).toBeGreaterThan(1.5 * held.budget);
+    const capped = makePlan(ctx, { horizon: 13, objective });
+    expect(capped.target_cap).toEqual({
+      budget: held.budget,
+      multiple_of_historical: 1,
+      held: true,
+    });
+    expect(capped.budget).toBeLessThanOrEqual(held.budget * (1 + 1e-9));
+    // A budget given is searched up to, as asked.
+    const asked = makePlan(ctx, { horizon: 13, objective, budget: 3 * held.budget });
+    expect(asked.target_cap!.held).toBeUndefined();
+    expect(asked.target_cap!.budget).toBe(3 * held.budget);
+  });
+
   it('stays at baseline (a), says why first in its caveats, and keeps the model optimum', () => {
     const { held, free } = plans(9709);
     expect(held.curve_doubt).toBe("curves at the search's bounds: meta");

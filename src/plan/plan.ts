@@ -499,7 +499,15 @@ export interface PlanResult {
    * TARGET_SEARCH_UPPER_MULTIPLE x the historical spend for the span): a plan at it may reach the
    * target at larger budgets too. Absent for a revenue objective and in plans stored before it.
    */
-  target_cap?: { budget: number; multiple_of_historical: number };
+  target_cap?: {
+    budget: number;
+    multiple_of_historical: number;
+    /**
+     * The plan stays at baseline (a) (uncertainty.doubt_hold): the search goes no further than
+     * the historical budget for the span, whatever TARGET_SEARCH_UPPER_MULTIPLE allows.
+     */
+    held?: true;
+  };
   bounds: string;
   /**
    * Default bounds of the channels the history cannot tell apart (guard.ts): each one's total
@@ -2052,8 +2060,17 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
     // The least budget the bounds' minimums allow (they are currency or multiples of the
     // history, so any budget resolves them alike).
     const floor = minimumSpend(resolveBounds(bounds, r.channels, H, ref.perPeriod, 1));
-    const cap = req.budget ?? TARGET_SEARCH_UPPER_MULTIPLE * historicalBudget;
-    targetCap = { budget: cap, multiple_of_historical: cap / historicalBudget };
+    // Curves the plan does not move on (hold: in doubt, or a model below the bar) are not searched
+    // past the historical budget either: a larger one extrapolates them beyond the data. An outside
+    // probe's closure file (curves in doubt) was told ROAS 3 holds up to 3x the history, true 1.24
+    // (session 76, probe M). A budget the request gives is searched up to, as asked.
+    const heldCap = hold !== null && req.budget === undefined;
+    const cap = req.budget ?? (heldCap ? 1 : TARGET_SEARCH_UPPER_MULTIPLE) * historicalBudget;
+    targetCap = {
+      budget: cap,
+      multiple_of_historical: cap / historicalBudget,
+      ...(heldCap ? { held: true as const } : {}),
+    };
     budget = budgetForTarget(objective, cap, run, floor);
     if (
       objective.kind === 'target_roas' &&

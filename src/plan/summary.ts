@@ -292,7 +292,9 @@ export function planSummaryLines(p: PlanResult): string[] {
     // 12-channel plan "met" its target at exactly 3x the history, and said nothing of the cap).
     const capped =
       p.target_cap && p.budget >= p.target_cap.budget * (1 - 1e-9)
-        ? `; this is the largest budget the search considers (${p.target_cap.multiple_of_historical.toFixed(1)}x the historical spend for the span): a larger one may reach the target too, give a larger budget to search further`
+        ? p.target_cap.held
+          ? '; this is the historical spend for the span, the largest budget searched on curves the plan does not move on (it stays at baseline (a)): a larger one would read them past the data (give a budget to search further anyway)'
+          : `; this is the largest budget the search considers (${p.target_cap.multiple_of_historical.toFixed(1)}x the historical spend for the span): a larger one may reach the target too, give a larger budget to search further`
         : '';
     const lowerEnd =
       p.objective.kind === 'target_roas' &&

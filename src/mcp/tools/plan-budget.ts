@@ -285,10 +285,14 @@ const outputSchema = {
         "A target's searches: the largest budget whose model optimum meets it, and the largest whose checked plan does (the plan's budget)",
       ),
     target_cap: z
-      .looseObject({ budget: z.number(), multiple_of_historical: z.number() })
+      .looseObject({
+        budget: z.number(),
+        multiple_of_historical: z.number(),
+        held: z.literal(true).optional(),
+      })
       .optional()
       .describe(
-        "A target's largest budget considered: a plan at it may meet the target at larger budgets too (give budget to search further)",
+        "A target's largest budget considered: a plan at it may meet the target at larger budgets too (give budget to search further); held: true where the plan stays at baseline (a) (curves in doubt or a model below the bar), whose search goes no further than the historical budget",
       ),
     budget_curve: z
       .array(z.looseObject({ multiple: z.number(), budget: z.number() }))
