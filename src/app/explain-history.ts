@@ -42,7 +42,10 @@ export function previousExplanation(
     const runs = ctx.store.listRuns({ phase, status: 'done', limit: page, offset });
     for (const run of runs) {
       if (!run.tenants.includes(tenant)) continue;
-      const row = ctx.store.getModels(run.id, tenant, -1).find((m) => m.kind === kind)?.payload as
+      // A run on the current data is passed over without reading its models (a tenant run many
+      // times on the same data would otherwise decode every run's kept models at each explain).
+      if (ctx.store.tenantDatasetHash(run.id, tenant) === hash) continue;
+      const row = ctx.store.getModels(run.id, tenant, -1, kind)[0]?.payload as
         StoredExplanationPayload | undefined;
       const e = row?.explanation;
       if (e && row.dataset_hash !== undefined && row.dataset_hash !== hash && e.phase === phase) {

@@ -910,13 +910,18 @@ export class Store {
     for (const m of models) insert.run(runId, tenant, m.fold, m.kind, encodeJson(m.payload));
   }
 
-  getModels(runId: number, tenant: string, fold?: number): ModelRecord[] {
+  /** The models kept for a run and tenant (of one fold, and of one kind, when given). */
+  getModels(runId: number, tenant: string, fold?: number, kind?: string): ModelRecord[] {
     const rows = this.db
       .prepare(
         `SELECT * FROM models WHERE run_id = @runId AND tenant = @tenant
-           AND (@fold IS NULL OR fold = @fold) ORDER BY fold, kind`,
+           AND (@fold IS NULL OR fold = @fold) AND (@kind IS NULL OR kind = @kind)
+           ORDER BY fold, kind`,
       )
-      .all({ runId, tenant, fold: fold ?? null }) as (Omit<ModelRecord, 'payload'> & {
+      .all({ runId, tenant, fold: fold ?? null, kind: kind ?? null }) as (Omit<
+      ModelRecord,
+      'payload'
+    > & {
       payload: string;
     })[];
     return rows.map((r) => ({ ...r, payload: decodeJson(r.payload) }));
