@@ -6,7 +6,8 @@
  * milliseconds).
  */
 import { describe, expect, it } from 'vitest';
-import { movedCaveat, sincePrevious } from '../src/app/explain-history.js';
+import type { AppContext } from '../src/app/context.js';
+import { movedCaveat, planMovedCaveats, sincePrevious } from '../src/app/explain-history.js';
 import type { Explanation } from '../src/app/index.js';
 import { useTempApp } from './app-helpers.js';
 
@@ -135,5 +136,44 @@ describe('sincePrevious (by hand)', () => {
     expect(flip.channels[0]!.moved).toBe(true);
     expect(movedCaveat(flip)!.message).toContain('a 0.40 (80% 0.30 to 0.50) -> -0.50');
     expect(movedCaveat(sincePrevious(e(2, null), e(2, null), 1))).toBeNull();
+  });
+});
+
+describe('planMovedCaveats', () => {
+  const e = (roas: number, p80: [number, number], end: string): Explanation =>
+    ({
+      tenant: 't',
+      phase: 3,
+      rows: 100,
+      start: '2024-01-01',
+      end,
+      caveats: [],
+      channels: [{ channel: 'meta', roas, intervals: { roas: { p80, p95: p80 } } }],
+    }) as unknown as Explanation;
+  // Run 2 holds the plan's model on the current data; run 1 last month's explanation.
+  const store = {
+    listRuns: () => [
+      { id: 2, tenants: ['t'] },
+      { id: 1, tenants: ['t'] },
+    ],
+    tenantDatasetHash: (id: number) => (id === 2 ? 'now' : 'then'),
+    getModels: (id: number) =>
+      id === 1
+        ? [{ payload: { dataset_hash: 'then', explanation: e(4.29, [3.9, 4.7], '2024-10-31') } }]
+        : [],
+  };
+  const ctx = { store } as unknown as Pick<AppContext, 'store'>;
+
+  it("names a channel whose ROAS moved since last month's explanation (probe s75 K's meta)", () => {
+    const [c] = planMovedCaveats(ctx, e(10.45, [9.1, 11.8], '2024-11-30'), 'now', 'explanation');
+    expect(c.code).toBe('roas_moved_since_previous');
+    expect(c.channels).toEqual(['meta']);
+    expect(c.message).toContain(
+      '(run 1, data 2024-01-01 to 2024-10-31, 100 rows): meta 4.29 (80% 3.90 to 4.70) -> 10.45',
+    );
+    expect(planMovedCaveats(ctx, e(4.4, [4.0, 4.8], '2024-11-30'), 'now', 'explanation')).toEqual(
+      [],
+    );
+    expect(planMovedCaveats(ctx, null, 'now', 'explanation')).toEqual([]);
   });
 });

@@ -149,3 +149,22 @@ export function withSincePrevious(
   }
   return { ...e, caveats, since_previous: since };
 }
+
+/**
+ * The caveat roas_moved_since_previous for a plan: the explanation kept with the plan's model run
+ * for these data (none before the first explain: nothing to compare) against the previous one.
+ * An outside autopilot's plan moved budget to meta the month its ROAS doubled (session 75, probe
+ * K); explain now says so, and the plan made on that model says it too.
+ */
+export function planMovedCaveats(
+  ctx: Pick<AppContext, 'store'>,
+  explained: Explanation | null,
+  hash: string,
+  kind: string,
+): Caveat[] {
+  if (explained === null) return [];
+  const previous = previousExplanation(ctx, explained.tenant, explained.phase, hash, kind);
+  if (previous === null) return [];
+  const caveat = movedCaveat(sincePrevious(explained, previous.explanation, previous.runId));
+  return caveat ? [caveat] : [];
+}

@@ -67,7 +67,8 @@ import {
 import { doneRunCovering, isKeptFor, keptFor, type KeptFor } from './kept.js';
 import { liftTestsOf } from './lift.js';
 import { judgedDifferentlyCaveat, withCaveat } from './lift-verdicts.js';
-import { keptAnyExplanation, keptCalibratedExplanation } from './explain.js';
+import { EXPLANATION_KIND, keptAnyExplanation, keptCalibratedExplanation } from './explain.js';
+import { planMovedCaveats } from './explain-history.js';
 import type { LiftTest } from '../core/lift.js';
 import { tooShortToTrain } from './warnings.js';
 import { dataIdentity, datasetHash, tenantSource } from './tenants.js';
@@ -1432,6 +1433,12 @@ export async function planBudget(
         ...liftTestCaveats(out.result.plan),
         ...explainVerdictCaveats(ctx, runId, req.tenant, hash, liftTests, out.result.plan),
         ...cutUnidentifiedCaveats(ctx, runId, req.tenant, hash, out.result.plan),
+        ...planMovedCaveats(
+          ctx,
+          keptAnyExplanation(ctx.store.getModels(runId, req.tenant, -1, EXPLANATION_KIND), hash),
+          hash,
+          EXPLANATION_KIND,
+        ),
         ...planWindowRoasCaveats(series, out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan, ctx.words),
