@@ -5,8 +5,7 @@
  * plan nothing (session 76, probe N).
  */
 import { describe, expect, it } from 'vitest';
-import type { AppContext } from '../src/app/context.js';
-import { explanationRow } from '../src/app/explain.js';
+import { explanationRow, keptAnyExplanation } from '../src/app/explain.js';
 import { cutUnidentifiedCaveats } from '../src/app/plan.js';
 import { FACE_WORDS } from '../src/app/words.js';
 import type { Explanation } from '../src/phases/types.js';
@@ -34,21 +33,16 @@ const plan = (spend: Record<string, number>) =>
     ],
   }) as unknown as PlanResult;
 
-const ctx = (rows: unknown[]) =>
-  ({ store: { getModels: () => rows }, words: FACE_WORDS.cli }) as unknown as AppContext;
+/** As planBudget calls it: the explanation kept with the run for the data of hash `hash`. */
+const cut = (rows: { kind: string; payload: unknown }[], hash: string, p: PlanResult) =>
+  cutUnidentifiedCaveats(FACE_WORDS.cli, keptAnyExplanation(rows, hash), p);
 
 describe('cut_channel_not_identified', () => {
   const kept = [explanationRow('h', null, '[]', explanation)];
 
   it('names a cut channel whose 95% interval reaches zero, not one cut less or identified', () => {
     // tiktok cut to 77% (interval at 0): named; display at 95% of (a): not cut; meta up.
-    const [c] = cutUnidentifiedCaveats(
-      ctx(kept),
-      1,
-      't',
-      'h',
-      plan({ meta: 49_900, tiktok: 12_700, display: 16_150 }),
-    );
+    const [c] = cut(kept, 'h', plan({ meta: 49_900, tiktok: 12_700, display: 16_150 }));
     expect(c.code).toBe('cut_channel_not_identified');
     expect(c.channels).toEqual(['tiktok']);
     expect(c.message).toContain(
@@ -56,20 +50,12 @@ describe('cut_channel_not_identified', () => {
     );
     expect(c.message).toContain('--bounds tiktok=lo:hi');
     // meta cut, but its interval is clear of zero: nothing.
-    expect(
-      cutUnidentifiedCaveats(
-        ctx(kept),
-        1,
-        't',
-        'h',
-        plan({ meta: 30_000, tiktok: 16_500, display: 17_000 }),
-      ),
-    ).toEqual([]);
+    expect(cut(kept, 'h', plan({ meta: 30_000, tiktok: 16_500, display: 17_000 }))).toEqual([]);
   });
 
   it('says nothing without an explanation of these data', () => {
     const p = plan({ meta: 49_900, tiktok: 12_700, display: 16_150 });
-    expect(cutUnidentifiedCaveats(ctx([]), 1, 't', 'h', p)).toEqual([]);
-    expect(cutUnidentifiedCaveats(ctx(kept), 1, 't', 'other data', p)).toEqual([]);
+    expect(cut([], 'h', p)).toEqual([]);
+    expect(cut(kept, 'other data', p)).toEqual([]);
   });
 });

@@ -126,6 +126,22 @@ export function movedCaveat(s: SincePrevious): Caveat | null {
 }
 
 /**
+ * The explanation `e` (of the data whose hash is `hash`) against the tenant's previous one, and
+ * the caveat when a channel moved; null when there is no previous explanation on other data.
+ */
+function againstPrevious(
+  ctx: Pick<AppContext, 'store'>,
+  e: Explanation,
+  hash: string,
+  kind: string,
+): { since: SincePrevious; caveat: Caveat | null } | null {
+  const previous = previousExplanation(ctx, e.tenant, e.phase, hash, kind);
+  if (previous === null) return null;
+  const since = sincePrevious(e, previous.explanation, previous.runId);
+  return { since, caveat: movedCaveat(since) };
+}
+
+/**
  * The explanation with `since_previous` and, where a channel moved, the caveat
  * roas_moved_since_previous after the caveats about the model's quality (which come first); the
  * explanation itself unchanged when there is no previous explanation on other data.
@@ -136,18 +152,16 @@ export function withSincePrevious(
   hash: string,
   kind: string,
 ): Explanation {
-  const previous = previousExplanation(ctx, e.tenant, e.phase, hash, kind);
-  if (previous === null) return e;
-  const since = sincePrevious(e, previous.explanation, previous.runId);
-  const caveat = movedCaveat(since);
-  const caveats = e.caveats.filter((c) => c.code !== 'roas_moved_since_previous');
-  if (caveat !== null) {
+  const against = againstPrevious(ctx, e, hash, kind);
+  if (against === null) return e;
+  const caveats = [...e.caveats];
+  if (against.caveat !== null) {
     const first = new Set(['model_fails_threshold', 'not_validated', 'cv_of_another_model']);
     let at = 0;
     while (at < caveats.length && first.has(caveats[at]!.code)) at++;
-    caveats.splice(at, 0, caveat);
+    caveats.splice(at, 0, against.caveat);
   }
-  return { ...e, caveats, since_previous: since };
+  return { ...e, caveats, since_previous: against.since };
 }
 
 /**
@@ -162,9 +176,6 @@ export function planMovedCaveats(
   hash: string,
   kind: string,
 ): Caveat[] {
-  if (explained === null) return [];
-  const previous = previousExplanation(ctx, explained.tenant, explained.phase, hash, kind);
-  if (previous === null) return [];
-  const caveat = movedCaveat(sincePrevious(explained, previous.explanation, previous.runId));
+  const caveat = explained === null ? null : againstPrevious(ctx, explained, hash, kind)?.caveat;
   return caveat ? [caveat] : [];
 }

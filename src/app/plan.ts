@@ -817,26 +817,24 @@ export const CUT_SHARE = 0.9;
  * baseline (a)) whose ROAS the explanation kept for these data cannot tell from zero (its 95%
  * interval reaches 0). An outside autopilot's plan cut a store's tiktok by 23% on a marginal ROAS
  * of 0.82 whose truth was 1.92, the store's best, and claimed +6.8k for a true +1.6k; explain had
- * said tiktok's interval spans zero, the plan nothing (session 76, probe N). Without an
- * explanation of these data (explain not called yet) there is nothing to read.
+ * said tiktok's interval spans zero, the plan nothing (session 76, probe N). `e`: the explanation
+ * kept with the plan's model run for these data; null (explain not called yet): nothing to read.
  */
 export function cutUnidentifiedCaveats(
-  ctx: AppContext,
-  runId: number,
-  tenant: string,
-  hash: string,
+  words: Pick<FaceWords, 'boundFor'>,
+  e: Explanation | null,
   plan: PlanResult,
 ): Caveat[] {
-  const e = keptAnyExplanation(ctx.store.getModels(runId, tenant, -1), hash);
   if (e === null) return [];
   const a = plan.baselines.find((b) => b.name === 'historical_even');
   if (!a) return [];
   const money = planMoney(plan);
   const cut = plan.channels.flatMap((c) => {
     const before = a.spend[c.channel] ?? 0;
-    const iv = e.channels.find((x) => x.channel === c.channel)?.intervals?.roas;
+    const explainedChannel = e.channels.find((x) => x.channel === c.channel);
+    const iv = explainedChannel?.intervals?.roas;
     if (!(before > 0) || c.spend >= CUT_SHARE * before || !iv || iv.p95[0] > 0) return [];
-    const roas = e.channels.find((x) => x.channel === c.channel)!.roas;
+    const roas = explainedChannel!.roas;
     return [
       {
         channel: c.channel,
@@ -853,7 +851,7 @@ export function cutUnidentifiedCaveats(
       message:
         `this plan cuts ${cut.map((c) => c.words).join(', ')} against baseline (a), and the explanation of these data cannot tell ${one ? 'its' : 'their'} ROAS from zero: ` +
         `the cut rests on a return the data do not pin down (an outside probe's plan cut a channel whose true return was its store's best, and claimed 4 times the uplift it made); ` +
-        `keep ${one ? 'it' : 'them'} near ${one ? 'its' : 'their'} history with a bound (${ctx.words.boundFor(cut[0].channel)}) unless a lift test measures ${one ? 'it' : 'them'}`,
+        `keep ${one ? 'it' : 'them'} near ${one ? 'its' : 'their'} history with a bound (${words.boundFor(cut[0].channel)}) unless a lift test measures ${one ? 'it' : 'them'}`,
     },
   ];
 }
@@ -1414,6 +1412,12 @@ export async function planBudget(
   // read as a full or read-only disk.
   checkStillThere(ctx, req.tenant, runId, hash);
   const inputs = inputsOf(req, task);
+  // The explanation kept with the model's run for these data (the last explain's), read once for
+  // the caveats that compare the plan with it.
+  const explained = keptAnyExplanation(
+    ctx.store.getModels(runId, req.tenant, -1, EXPLANATION_KIND),
+    hash,
+  );
   const { id, stored: isNew } = ctx.store.savePlanOnce({
     tenant: req.tenant,
     modelRunId: runId,
@@ -1432,13 +1436,8 @@ export async function planBudget(
         ...ridgeFormCaveats(ctx, req.tenant, model),
         ...liftTestCaveats(out.result.plan),
         ...explainVerdictCaveats(ctx, runId, req.tenant, hash, liftTests, out.result.plan),
-        ...cutUnidentifiedCaveats(ctx, runId, req.tenant, hash, out.result.plan),
-        ...planMovedCaveats(
-          ctx,
-          keptAnyExplanation(ctx.store.getModels(runId, req.tenant, -1, EXPLANATION_KIND), hash),
-          hash,
-          EXPLANATION_KIND,
-        ),
+        ...cutUnidentifiedCaveats(ctx.words, explained, out.result.plan),
+        ...planMovedCaveats(ctx, explained, hash, EXPLANATION_KIND),
         ...planWindowRoasCaveats(series, out.result.plan),
         ...planCurveCaveats(out.result.plan),
         ...planConvexCaveats(out.result.plan, ctx.words),

@@ -18,7 +18,7 @@ import { rainThreshold, weatherKindOf } from './weather-names.js';
 import type { OptionWords } from './words.js';
 import { formatSignificant } from './csv/numbers.js';
 import { LEVEL_SHIFT_MIN_SEGMENT, levelShift } from './level-shift.js';
-import { revenueOutages, type RevenueOutage } from './revenue-outage.js';
+import { OUTAGE_REFERENCE, revenueOutages, type RevenueOutage } from './revenue-outage.js';
 import { correlation, median } from './stats.js';
 import { seriesUnitsMismatch, unitsMismatchWarning } from './units.js';
 import { HOLIDAY_SEASON_COLUMN, holidaySeason } from './holiday-season.js';
@@ -863,7 +863,7 @@ const OUTAGES_NAMED = 3;
  */
 export function describeOutages(series: TenantSeries, outages: readonly RevenueOutage[]): string {
   const unit = series.frequency === 'weekly' ? 'week' : 'day';
-  const ref = series.frequency === 'weekly' ? '8 weeks' : '28 days';
+  const ref = `${OUTAGE_REFERENCE[series.frequency]} ${unit}s`;
   const one = (o: RevenueOutage) => {
     const rows = o.endRow - o.startRow + 1;
     const spend =

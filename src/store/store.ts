@@ -1125,23 +1125,22 @@ export class Store {
   /** Store a plan with its inputs and model; returns its id. */
   savePlan(input: SavePlanInput): number {
     const now = this.now();
-    return this.write(`cannot save the plan for ${input.tenant}`, () => {
-      return Number(
-        this.db
-          .prepare(
-            `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            input.tenant,
-            input.modelRunId,
-            encodeJson(input.inputs),
-            encodeJson(input.model),
-            encodeJson(input.result),
-            now,
-          ).lastInsertRowid,
-      );
-    });
+    return this.write(`cannot save the plan for ${input.tenant}`, () =>
+      this.insertPlan(input, encodePlan(input), now),
+    );
+  }
+
+  /** The insert of savePlan and savePlanOnce, inside the caller's transaction. */
+  private insertPlan(input: SavePlanInput, json: EncodedPlan, now: string): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(input.tenant, input.modelRunId, json.inputs, json.model, json.result, now)
+        .lastInsertRowid,
+    );
   }
 
   /**
@@ -1153,28 +1152,22 @@ export class Store {
   savePlanOnce(input: SavePlanInput): { id: number; stored: boolean } {
     const now = this.now();
     return this.write(`cannot save the plan for ${input.tenant}`, () => {
-      const inputs = encodeJson(input.inputs);
-      const model = encodeJson(input.model);
-      const result = encodeJson(input.result);
+      const json = encodePlan(input);
       const same = this.db
         .prepare(
           `SELECT id, inputs, model, result FROM plans WHERE tenant = ? AND model_run_id IS ?
            ORDER BY id DESC LIMIT 1`,
         )
-        .get(input.tenant, input.modelRunId) as
-        { id: number; inputs: string; model: string; result: string } | undefined;
-      if (same && same.inputs === inputs && same.model === model && same.result === result) {
+        .get(input.tenant, input.modelRunId) as ({ id: number } & EncodedPlan) | undefined;
+      if (
+        same &&
+        same.inputs === json.inputs &&
+        same.model === json.model &&
+        same.result === json.result
+      ) {
         return { id: same.id, stored: false };
       }
-      const id = Number(
-        this.db
-          .prepare(
-            `INSERT INTO plans (tenant, model_run_id, inputs, model, result, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(input.tenant, input.modelRunId, inputs, model, result, now).lastInsertRowid,
-      );
-      return { id, stored: true };
+      return { id: this.insertPlan(input, json, now), stored: true };
     });
   }
 
@@ -1443,4 +1436,19 @@ function fileId(path: string): { dev: number; ino: number } | null {
 /** Results stored before se_r2 existed get it from their fold R² (same formula as the phases). */
 function withStandardError(r: TenantResult): TenantResult {
   return typeof r.se_r2 === 'number' ? r : { ...r, se_r2: standardErrorOfMean(r.fold_r2) };
+}
+
+/** A plan's payloads as stored (JSON text). */
+interface EncodedPlan {
+  inputs: string;
+  model: string;
+  result: string;
+}
+
+function encodePlan(input: SavePlanInput): EncodedPlan {
+  return {
+    inputs: encodeJson(input.inputs),
+    model: encodeJson(input.model),
+    result: encodeJson(input.result),
+  };
 }
