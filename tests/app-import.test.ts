@@ -89,6 +89,37 @@ describe('data too short to train', () => {
   });
 });
 
+describe('the stored channel order', () => {
+  // An autopilot zipped the import's channels with the file's spend columns by position: the
+  // store orders them by spend (largest first), which no answer said (probe s76 N, P9).
+  const csv = (() => {
+    let c = 'date,small_spend,big_spend,revenue\n';
+    for (let i = 0; i < 200; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      c += `${d},${10 + (i % 5)},${500 + ((i * 37) % 50)},${3000 + ((i * 13) % 200)}\n`;
+    }
+    return c;
+  })();
+
+  it('is by spend, largest first, and the import says so in its text and its schema', async () => {
+    const c = await connect(app());
+    try {
+      const tools = (await c.client.listTools()).tools;
+      const schema = tools.find((t) => t.name === 'import_tenant_data')?.outputSchema as {
+        properties: Record<string, { description?: string }>;
+      };
+      expect(schema.properties.channels.description).toContain(
+        "by spend over the rows every fold trains on, largest first (ties by name), not the file's column order",
+      );
+      const r = await call(c, 'import_tenant_data', { tenant: 'order_mcp', csv });
+      expect(r.structuredContent?.channels).toEqual(['big', 'small']);
+      expect(text(r)).toContain('channels (stored by spend, largest first) big, small,');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('replacing data under stored lift tests', () => {
   it('names the tests the new data cannot hold, and how to remove them', () => {
     app().importTenantData({ tenant: 'lifted', csv: dailyCsv(200) });

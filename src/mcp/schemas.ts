@@ -858,7 +858,11 @@ export const importResultOut = {
   frequency: z.string(),
   start: z.string(),
   end: z.string(),
-  channels: z.array(z.string()),
+  channels: z
+    .array(z.string())
+    .describe(
+      "the stored channel order, which every later answer follows: by spend over the rows every fold trains on, largest first (ties by name), not the file's column order; key figures by channel name",
+    ),
   weather: z.array(z.string()),
   weather_read_as: z
     .array(z.string())

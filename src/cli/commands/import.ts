@@ -81,7 +81,7 @@ export const importCommand: Command = {
     print(res, () =>
       [
         `imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}`,
-        `channels ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
+        `channels (by spend, largest first) ${res.channels.join(', ')}; weather ${res.weather.join(', ') || '-'}; ` +
           `controls ${res.controls.join(', ') || '-'}; target ${res.target}`,
         ...(res.weather_read_as.length > 0
           ? [`weather read as: ${res.weather_read_as.join('; ')}`]

@@ -148,7 +148,7 @@ export function registerImportTenantData(server: McpServer, { app, log }: ToolDe
         const res = app.importTenantData(req);
         const needed = res.rows_needed_to_train;
         const lines = [
-          `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels ${res.channels.join(', ')}, weather ${res.weather.length > 0 ? res.weather_read_as.join('; ') : 'none'}, controls ${res.controls.join(', ') || 'none'}.`,
+          `Imported ${res.tenant}${res.replaced ? ' (replaced)' : ''}: ${res.rows} ${res.frequency} rows ${res.start}..${res.end}, target ${res.target}, channels (stored by spend, largest first) ${res.channels.join(', ')}, weather ${res.weather.length > 0 ? res.weather_read_as.join('; ') : 'none'}, controls ${res.controls.join(', ') || 'none'}.`,
           // Phase 3, the full model, as the CLI's `next:` line says: explain and plan need it.
           // Data too short for any protocol: every train_tenant and run_phase refuses it, so the
           // hint is the longer import (it recommended train_tenant, which then failed).
