@@ -124,7 +124,16 @@ describe('plan_budget answers sized for an agent', () => {
       source: 'scenario:typical',
       forecast_rows: stored.plan.outlook.forecast_rows,
       weather_columns: Object.keys(stored.plan.outlook.weather),
+      // Scalars about the past years the typical outlook averages over stay in the answer
+      // (shares rounded to 6 digits as every share is).
+      past_years: stored.plan.outlook.past_years,
+      rainy_share: {
+        column: 'precipitation_mm',
+        mean_weather: expect.closeTo(stored.plan.outlook.rainy_share!.mean_weather, 6),
+        past_years: expect.closeTo(stored.plan.outlook.rainy_share!.past_years, 6),
+      },
     });
+    expect((sc.plan.outlook as { past_years: number }).past_years).toBeGreaterThan(1);
     const missing = compareFigures(stored.plan, sc.plan, 'plan', false);
     expect(missing.sort()).toEqual([
       'plan.channels[].spend_by_period',

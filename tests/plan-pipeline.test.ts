@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planWeatherCaveats } from '../src/app/plan.js';
 import { FACE_WORDS } from '../src/app/words.js';
-import { generateShape, generateTenant, suiteShape } from '../src/core/data/index.js';
+import {
+  driverIndexSeries,
+  generateShape,
+  generateTenant,
+  suiteShape,
+} from '../src/core/data/index.js';
 import { builtinSpec } from '../src/core/data/catalog.js';
 import { parseForecastCsv } from '../src/core/csv/forecast.js';
 import type { SyntheticTenant, TenantSeries } from '../src/core/types.js';
@@ -13,12 +18,15 @@ import { loweredGain, seriesHead } from './plan-helpers.js';
 import {
   evaluateResponse,
   extendOutlook,
+  flatOutlook,
   formatBounds,
   extendSeries,
   futureDates,
   makePlan,
+  memberColumn,
   nonPositiveChannels,
   parseBounds,
+  pastYearsOf,
   planSummaryLines,
   PlanInputError,
   responseOf,
@@ -56,6 +64,91 @@ describe('outlook scenarios', () => {
       const mean = rows.reduce((a, r) => a + temp[r], 0) / rows.length;
       expect(out.weather[0][i]).toBeCloseTo(mean, 10);
     }
+  });
+
+  it("keeps the past years apart: one member per year, each date's own value, their mean the weather", () => {
+    // A mean day rained lightly on most days (probe s76 N: 22 of 28 days above 1 mm where 49% of
+    // the history's were), so the members carry each year's own weather.
+    const s = tenant.series;
+    const out = scenarioOutlook(s, 'typical', ['temperature_c', 'precipitation_mm'], 30);
+    expect(out.members).toHaveLength(3);
+    const precip = s.weather[s.weatherNames.indexOf('precipitation_mm')];
+    for (const i of [0, 17, 29]) {
+      const md = out.dates[i].slice(4);
+      const rows = s.dates.map((d, r) => (d.slice(4) === md ? r : -1)).filter((r) => r >= 0);
+      const mean = rows.reduce((a, r) => a + precip[r], 0) / rows.length;
+      // Each year's value, in year order; a date with two past years gives the third its mean.
+      const own = [0, 1, 2].map((m) => (m < rows.length ? precip[rows[m]] : mean));
+      expect(out.members!.map((m) => m[1][i])).toEqual(own);
+      expect(out.weather[1][i]).toBeCloseTo(mean, 12);
+    }
+    // Shifted scenarios shift every member and keep it in range; their mean is the weather.
+    const dry = scenarioOutlook(s, 'dry', ['temperature_c', 'precipitation_mm'], 30);
+    for (let i = 0; i < 30; i++) {
+      const ms = dry.members!.map((m) => m[1][i]);
+      ms.forEach((v) => expect(v).toBeGreaterThanOrEqual(0));
+      expect(dry.weather[1][i]).toBeCloseTo((ms[0] + ms[1] + ms[2]) / 3, 12);
+      // The shift is the same for every member where none is held at 0.
+      const shift = dry.members![0][0][i] - out.members![0][0][i];
+      expect(dry.members![2][0][i] - out.members![2][0][i]).toBeCloseTo(shift, 10);
+    }
+    // The flat outlook (the weather shift's reference) has one path; a forecast's rows are the same
+    // in every member after extendOutlook, the typical members after them.
+    expect(flatOutlook(out, 28).members).toBeUndefined();
+    const forecast: Outlook = {
+      source: 'forecast:f.csv',
+      dates: out.dates.slice(0, 5),
+      weatherNames: out.weatherNames,
+      weather: [new Float64Array(5).fill(4), new Float64Array(5).fill(7)],
+      forecastRows: 5,
+    };
+    const joined = extendOutlook(s, forecast, 30);
+    expect(joined.members).toHaveLength(3);
+    for (let m = 0; m < 3; m++) {
+      expect(Array.from(memberColumn(joined, m, 1).subarray(0, 5))).toEqual([7, 7, 7, 7, 7]);
+      expect(memberColumn(joined, m, 1)[12]).toBe(out.members![m][1][12]);
+    }
+  });
+
+  it('the truth under kept past years is the mean of its driver under each year', () => {
+    const s = tenant.series;
+    const w = ['temperature_c', 'precipitation_mm', 'humidity_pct'];
+    const out = scenarioOutlook(s, 'typical', w, 28);
+    const mix = builtinSpec(ID).mix;
+    const r = truthResponse(tenant, mix, out, 28, 0);
+    const drivers = out.members!.map((m) => driverIndexSeries(mix, m[0], m[1], m[2]));
+    const ch = tenant.truth.channels[0];
+    for (const t of [0, 9, 27]) {
+      const d = drivers.reduce((a, x) => a + x[t], 0) / drivers.length;
+      expect(r.gain[0][t]).toBeCloseTo(ch.beta * (1 + ch.gamma * d), 8);
+    }
+  });
+
+  it('pastYearsOf: how many years, the rainy share of the mean and of the years, and the note', () => {
+    const o: Outlook = {
+      source: 'scenario:typical',
+      dates: ['2025-01-01', '2025-01-02'],
+      weatherNames: ['temperature_c', 'precipitation_mm'],
+      // Years: (0, 3) and (2, 0) mm: the mean (1, 1.5) rains above 1 mm on 1 day of 2, the
+      // years on 2 of 4 days.
+      weather: [Float64Array.from([5, 5]), Float64Array.from([1, 1.5])],
+      forecastRows: 0,
+      members: [
+        [Float64Array.from([5, 5]), Float64Array.from([0, 3])],
+        [Float64Array.from([5, 5]), Float64Array.from([2, 0])],
+      ],
+    };
+    const p = pastYearsOf(o, 2, 'day');
+    expect(p.past_years).toBe(2);
+    expect(p.rainy_share).toEqual({
+      column: 'precipitation_mm',
+      mean_weather: 0.5,
+      past_years: 0.5,
+    });
+    expect(p.note).toBe(
+      "the typical outlook's weather is each day's mean over 2 past years; the expected revenue averages the model's revenue under each year's own weather, not its revenue under the mean (the mean has precipitation_mm above 1 mm on 50% of the days, the years themselves on 50%)",
+    );
+    expect(pastYearsOf({ ...o, source: 'forecast:f.csv' }, 2, 'day').note).toBeNull();
   });
 
   it('hot is warmer than typical, cold colder; wet wetter, dry drier', () => {
@@ -298,21 +391,40 @@ describe('forecast files', () => {
 describe('model and truth responses', () => {
   it('the probed response reproduces the model on the future rows, with carry-over from the observed spend', () => {
     const outlook = scenarioOutlook(tenant.series, 'typical', model.weather, 40);
-    const r = responseOf(model, tenant.series, outlook, 28, 12);
-    // Independent check: a spend path the probe did not use, through predictFinal on the extended series.
-    const plan = r.channels.map((_, c) =>
+    // Independent check: a spend path the probe did not use, through predictFinal on the extended
+    // series, under one weather path.
+    const plan = model.channels.map((_, c) =>
       Float64Array.from({ length: 28 }, (_, t) => 1_000 + 300 * ((t + c) % 5)),
     );
-    const ext = extendSeries(tenant.series, model, outlook);
     const n = tenant.series.dates.length;
-    ext.spend = ext.spend.map((x, c) => {
-      const y = Float64Array.from(x);
-      y.set(plan[c], n);
-      return y;
-    });
-    const direct = model.predict(ext).slice(n, n + 40);
+    const direct = (weather: Float64Array[]): Float64Array => {
+      const ext = extendSeries(tenant.series, model, { ...outlook, weather });
+      ext.spend = ext.spend.map((x, c) => {
+        const y = Float64Array.from(x);
+        y.set(plan[c], n);
+        return y;
+      });
+      return model.predict(ext).slice(n, n + 40);
+    };
+    // One weather path (no past years kept apart): the model under the mean weather.
+    const { members, ...mean } = outlook;
+    const one = evaluateResponse(responseOf(model, tenant.series, mean, 28, 12), plan).revenue;
+    const underMean = direct(outlook.weather);
+    for (let t = 0; t < 40; t++) expect(one[t]).toBeCloseTo(underMean[t], 4);
+    // The past years kept apart: the mean of the model under each year's own weather, which is
+    // not the model under the mean (its squared weather and hinges), by more than the tolerance.
+    // Three years of data before the plan's dates: three past years.
+    expect(members?.length).toBe(3);
+    const underEach = members!.map((m) => direct(m));
+    const r = responseOf(model, tenant.series, outlook, 28, 12);
     const probed = evaluateResponse(r, plan).revenue;
-    for (let t = 0; t < 40; t++) expect(probed[t]).toBeCloseTo(direct[t], 4);
+    let apart = 0;
+    for (let t = 0; t < 40; t++) {
+      const avg = (underEach[0][t] + underEach[1][t] + underEach[2][t]) / 3;
+      expect(probed[t]).toBeCloseTo(avg, 4);
+      apart = Math.max(apart, Math.abs(avg - underMean[t]));
+    }
+    expect(apart).toBeGreaterThan(1);
     // Carry-over from the observed spend: with no future spend the first day still has media revenue.
     expect(r.start.every((a) => a > 0)).toBe(true);
     const zero = evaluateResponse(

@@ -320,6 +320,11 @@ describe('two outlooks compared', () => {
       outlookPlan('scenario:cold', 1_260_000, 1_195_000),
     );
     expect(split.lines[0]).toContain("(+60.0k, mostly the plans' splits, not the weather:");
+    // The same split as numbers: (a) earns 56,172 more under cold (1,298,150 - 1,241,978); cold's
+    // plan gains 9,236 over its (a), the forecast's 0; they add up to the difference.
+    expect(weather.parts).toEqual({ weather: 56_172, split: 9_236 });
+    expect(weather.parts!.weather + weather.parts!.split).toBe(1_307_386 - 1_241_978);
+    expect(split.parts).toEqual({ weather: 5_000, split: 55_000 });
   });
 
   it('the help says that --csv holds the plan’s own outlook only', () => {

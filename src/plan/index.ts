@@ -26,7 +26,14 @@ export { extendSeries, responseOf } from './model.js';
 export type { MediaTransform, RevenueModel } from './model.js';
 export { checkFeasible, optimizePlan, PlanInputError, projectPlan } from './optimize.js';
 export type { OptimizeResult, PlanConstraints } from './optimize.js';
-export { futureDates, scenarioOutlook, SCENARIOS, extendOutlook, flatOutlook } from './outlook.js';
+export {
+  futureDates,
+  scenarioOutlook,
+  SCENARIOS,
+  extendOutlook,
+  flatOutlook,
+  memberColumn,
+} from './outlook.js';
 export type { Outlook, ScenarioName } from './outlook.js';
 export { describeOutsideHistory, forecastOutsideHistory } from './outlook.js';
 export {
@@ -42,6 +49,7 @@ export {
   losingNotes,
   makePlan,
   nonPositiveChannels,
+  pastYearsOf,
 } from './plan.js';
 export { PLAN_WORDS } from './words.js';
 export type { PlanWords } from './words.js';

@@ -247,5 +247,23 @@ export function responseOf(
       `the planner needs a model whose revenue is a baseline plus one adstock/Hill response per channel (the phase-3 Ridge model); this model differs from that form by ${(worst * 100).toPrecision(2)}% of revenue (${String(model.describe.kind ?? 'unknown kind')}), so it cannot be planned reliably`,
     );
   }
+  // An outlook whose past years are kept apart (Outlook.members): the revenue to expect is the
+  // mean of the model's revenue under each year's weather, not its revenue under their mean day
+  // (which rains lightly on most days). The media gain is linear in the weather (the Ridge's
+  // media x weather products), so the mean weather's gain is the members' mean gain exactly;
+  // the baseline is not (squared weather, temperature hinges), so it is read under each member
+  // with zero spend and averaged.
+  const members = outlook.members;
+  if (members && members.length > 1) {
+    for (const member of members) {
+      const m = extendSeries(series, model, {
+        ...outlook,
+        dates: outlook.dates.slice(0, rows),
+        weather: member.map((w) => w.subarray(0, rows)),
+      });
+      const pm = future(predict(after ? futureRows(m, series.dates.length) : m));
+      for (let t = 0; t < rows; t++) base[t] += (pm[t] - pred0[t]) / members.length;
+    }
+  }
   return response;
 }

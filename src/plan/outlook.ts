@@ -3,12 +3,15 @@
  * history, or a forecast (parsed by forecast.ts). Construction of the scenarios (per future date D):
  *   typical: each weather column is the mean over the past years of its value on D's calendar
  *            date (the same month and day; 29 February uses 28 February; weekly data: the row of
- *            each past year within 3 days of that date).
+ *            each past year within 3 days of that date). The past years are also kept apart
+ *            (Outlook.members): a mean day has rain on more days, and lighter, than any year had,
+ *            so the plan reads the model's revenue under each year's weather and averages it.
  *   hot / cold / wet / dry: typical plus a shift per column: the mean of the column over the
  *            hottest / coldest / wettest / driest third of the history days within 7 days of D's
  *            calendar date in every past year, minus the mean over all of those days. Every column
  *            is shifted, so a hot outlook is also as dry or humid as hot days there were.
- *            Precipitation is kept >= 0 and humidity in [0, 100].
+ *            Precipitation is kept >= 0 and humidity in [0, 100]. Each past year's member is
+ *            shifted alike (then kept in range), and the outlook's weather is their mean.
  * A forecast shorter than the plan needs (the tail after the horizon, where only carry-over
  * counts) is continued with the typical scenario.
  */
@@ -34,6 +37,14 @@ export interface Outlook {
   weather: Float64Array[];
   /** Rows that came from a forecast (the rest are the typical scenario). */
   forecastRows: number;
+  /**
+   * A named scenario's past years kept apart: members[m][j] is column j (as `weather[j]`) with
+   * each date's m-th past year (weekly: the week nearest the date), shifted as the scenario
+   * shifts; a date with fewer past years than members gives the missing ones its mean, so
+   * `weather` is the members' mean. A forecast's rows are the same in every member. Absent: one
+   * weather path (a forecast, or one past year).
+   */
+  members?: Float64Array[][];
   /**
    * Controls a forecast gives (the model's controls it has a column for) and their values over
    * its rows; a control not here, and every row after them, takes its typical year (a holiday
@@ -217,19 +228,47 @@ export function scenarioOutlook(
   const rankCol = rankBy === null ? null : series.weather[series.weatherNames.indexOf(rankBy)];
   const humidityName = columnOfKind(series, 'humidity');
   const humidity = humidityName === null ? -1 : series.weatherNames.indexOf(humidityName);
+  // Each date's past years (same-date rows), kept apart for the members; a date without one
+  // (history shorter than a year before it) has none and its members take its mean.
+  const years = dates.map((date, i) => (i < from ? [] : sameDateRows(h, date, weekly)));
+  const memberCount = Math.max(0, ...years.map((rows) => rows.length));
+  const members =
+    memberCount > 1
+      ? Array.from({ length: memberCount }, () => cols.map(() => new Float64Array(count)))
+      : null;
   dates.forEach((date, i) => {
     if (i < from) return;
-    let rows = sameDateRows(h, date, weekly);
-    if (rows.length === 0)
-      rows = rowsNear(h, date, 15).filter((r) => h.days[r] < parseIsoDay(date));
+    let rows = years[i];
+    const sameDate = rows.length > 0;
+    if (!sameDate) rows = rowsNear(h, date, 15).filter((r) => h.days[r] < parseIsoDay(date));
     if (rows.length === 0) {
       throw new PlanInputError(
         `the ${name} scenario needs history around ${date.slice(5)} in an earlier year, and the data has none; give ${words.forecast} instead`,
       );
     }
     const typical = cols.map((col) => rows.reduce((s, r) => s + col[r], 0) / rows.length);
+    // The members of the date: its past years, shifted by `shift` and kept in range. The date's
+    // weather is their mean: for the typical scenario (no shift) the past years' mean itself, for
+    // a shifted one the mean of the members as kept in range (a dry outlook's members at 0 mm
+    // where the shift took them below).
+    const setMembers = (shift: readonly number[] | null): void => {
+      cols.forEach((col, j) => {
+        const d = shift?.[j] ?? 0;
+        if (members === null) {
+          weather[j][i] = shift === null ? typical[j] : clampWeather(weatherNames[j], typical[j] + d);
+          return;
+        }
+        let sum = 0;
+        members.forEach((m, k) => {
+          const v = sameDate && k < rows.length ? col[rows[k]] : typical[j];
+          m[j][i] = shift === null ? v : clampWeather(weatherNames[j], v + d);
+          sum += m[j][i];
+        });
+        weather[j][i] = shift === null ? typical[j] : sum / members.length;
+      });
+    };
     if (rankCol === null) {
-      typical.forEach((v, j) => (weather[j][i] = v));
+      setMembers(null);
       return;
     }
     const near = rowsNear(h, date, weekly ? 3 * SCENARIO_WINDOW_DAYS : SCENARIO_WINDOW_DAYS);
@@ -242,11 +281,13 @@ export function scenarioOutlook(
     );
     const third = Math.max(1, Math.round(sorted.length / 3));
     const chosen = name === 'hot' || name === 'wet' ? sorted.slice(-third) : sorted.slice(0, third);
-    cols.forEach((col, j) => {
-      const all = near.reduce((s, r) => s + col[r], 0) / near.length;
-      const part = chosen.reduce((s, r) => s + col[r], 0) / chosen.length;
-      weather[j][i] = clampWeather(weatherNames[j], typical[j] + part - all);
-    });
+    setMembers(
+      cols.map((col) => {
+        const all = near.reduce((s, r) => s + col[r], 0) / near.length;
+        const part = chosen.reduce((s, r) => s + col[r], 0) / chosen.length;
+        return part - all;
+      }),
+    );
   });
   return {
     source: `scenario:${name}`,
@@ -254,7 +295,13 @@ export function scenarioOutlook(
     weatherNames: [...weatherNames],
     weather,
     forecastRows: 0,
+    ...(members ? { members } : {}),
   };
+}
+
+/** Member m's column j of the outlook: its own when it has that member, else the mean (weather[j]). */
+export function memberColumn(outlook: Outlook, m: number, j: number): Float64Array {
+  return outlook.members?.[m]?.[j] ?? outlook.weather[j];
 }
 
 /** The outlook's first `count` rows, continued with the typical scenario when it is shorter. */
@@ -265,6 +312,9 @@ export function extendOutlook(series: TenantSeries, outlook: Outlook, count: num
       dates: outlook.dates.slice(0, count),
       weather: outlook.weather.map((w) => w.slice(0, count)),
       forecastRows: Math.min(outlook.forecastRows, count),
+      ...(outlook.members
+        ? { members: outlook.members.map((m) => m.map((w) => w.slice(0, count))) }
+        : {}),
     };
   }
   const have = outlook.dates.length;
@@ -277,8 +327,10 @@ export function extendOutlook(series: TenantSeries, outlook: Outlook, count: num
   } catch (e) {
     if (!(e instanceof PlanInputError)) throw e;
     const last = Math.min(have, series.frequency === 'weekly' ? 1 : 7);
+    // Held at the mean: the members (if any) are dropped with the rows they lacked.
+    const { members: _dropped, ...given } = outlook;
     return {
-      ...outlook,
+      ...given,
       dates: futureDates(series, count),
       weather: outlook.weather.map((w) => {
         const out = new Float64Array(count);
@@ -291,6 +343,14 @@ export function extendOutlook(series: TenantSeries, outlook: Outlook, count: num
       heldRows: count - have,
     };
   }
+  // Rows before `have` from the outlook (a forecast: the same in every member), the rest from
+  // the typical scenario's members.
+  const joined = (w: Float64Array, j: number, m: number): Float64Array => {
+    const out = Float64Array.from(w);
+    out.set(memberColumn(outlook, m, j).subarray(0, have));
+    return out;
+  };
+  const memberCount = Math.max(outlook.members?.length ?? 0, typical.members?.length ?? 0);
   return {
     ...outlook,
     dates: typical.dates,
@@ -299,13 +359,21 @@ export function extendOutlook(series: TenantSeries, outlook: Outlook, count: num
       out.set(outlook.weather[j].subarray(0, have));
       return out;
     }),
+    ...(memberCount > 1
+      ? {
+          members: Array.from({ length: memberCount }, (_, m) =>
+            typical.weather.map((_, j) => joined(memberColumn(typical, m, j), j, m)),
+          ),
+        }
+      : {}),
   };
 }
 
 /** The outlook with every column held at its mean over the first `rows` periods (for the weather shift). */
 export function flatOutlook(outlook: Outlook, rows: number): Outlook {
+  const { members: _members, ...one } = outlook;
   return {
-    ...outlook,
+    ...one,
     source: `${outlook.source} (flat)`,
     weather: outlook.weather.map((w) => {
       let m = 0;

@@ -24,7 +24,7 @@ import {
 import { correlation } from '../core/stats.js';
 import { spendBaselineFits } from '../core/spend-follows.js';
 import { BELOW_SPEND_SHARE, usualSpend } from '../phases/explain.js';
-import { weatherKindOf } from '../core/weather-names.js';
+import { rainThreshold, weatherKindOf } from '../core/weather-names.js';
 import type { SyntheticTenant, TenantSeries } from '../core/types.js';
 import { formatSignificant } from '../core/csv/numbers.js';
 import {
@@ -483,6 +483,18 @@ export interface PlanResult {
      * stored before session 60.
      */
     controls?: Record<string, number[]>;
+    /**
+     * A named scenario's past years (Outlook.members): how many years' weather the expected
+     * revenue averages over; `weather` above is their mean per date. Absent: one weather path (a
+     * forecast, one past year, plans stored before session 77).
+     */
+    past_years?: number;
+    /**
+     * Share of the horizon's periods above the rain threshold (1 mm, 0.04 in) in the mean weather
+     * above and over the past years' own periods: a mean day rains on more days, and lighter.
+     * Absent without past years or a recognised precipitation column.
+     */
+    rainy_share?: { column: string; mean_weather: number; past_years: number };
   };
   objective: PlanObjective;
   budget: number;
@@ -1875,6 +1887,56 @@ export function heldControlsNote(
   return `${parts.join('; ')}; ${one ? 'it moves' : 'they move'} the expected revenue, not the split of the budget, and the incremental revenue and ROAS do not hold ${one ? 'it' : 'them'}`;
 }
 
+/**
+ * A named scenario's past years (Outlook.members) as the plan reports them: how many, the share of
+ * rainy periods in their mean against their own, and the note saying what the figures average.
+ * A probe read the typical outlook's 22 rainy days of 28 (a January of 49% in the history) as the
+ * weather planned for; nothing said the days were means.
+ */
+export function pastYearsOf(
+  outlook: Outlook,
+  H: number,
+  unit: 'day' | 'week',
+): {
+  past_years?: number;
+  rainy_share?: { column: string; mean_weather: number; past_years: number };
+  note: string | null;
+} {
+  const members = outlook.members;
+  if (!outlook.source.startsWith('scenario:') || !members || members.length < 2)
+    return { note: null };
+  const scenario = outlook.source.slice('scenario:'.length).split(' ')[0];
+  const j = outlook.weatherNames.findIndex((w) => weatherKindOf(w)?.kind === 'precipitation');
+  let rainy: { column: string; mean_weather: number; past_years: number } | undefined;
+  if (j >= 0) {
+    const threshold = rainThreshold(weatherKindOf(outlook.weatherNames[j])!);
+    let mean = 0;
+    let own = 0;
+    for (let t = 0; t < H; t++) {
+      if (outlook.weather[j][t] > threshold) mean++;
+      for (const m of members) if (m[j][t] > threshold) own++;
+    }
+    rainy = {
+      column: outlook.weatherNames[j],
+      mean_weather: mean / H,
+      past_years: own / (H * members.length),
+    };
+  }
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const note =
+    `the ${scenario} outlook's weather is each ${unit}'s mean over ${members.length} past years` +
+    (scenario === 'typical' ? '' : ` shifted as the ${scenario} ${unit}s were`) +
+    `; the expected revenue averages the model's revenue under each year's own weather, not its revenue under the mean` +
+    (rainy
+      ? ` (the mean has ${rainy.column} above ${rainThreshold(weatherKindOf(rainy.column)!)} ${weatherKindOf(rainy.column)!.unit === 'in' ? 'in' : 'mm'} on ${pct(rainy.mean_weather)} of the ${unit}s, the years themselves on ${pct(rainy.past_years)})`
+      : '');
+  return {
+    past_years: members.length,
+    ...(rainy ? { rainy_share: rainy } : {}),
+    note,
+  };
+}
+
 /** The model's controls over the horizon's H periods, as the plan model reads them (extendSeries). */
 function horizonControls(
   series: TenantSeries,
@@ -2704,6 +2766,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       `the forecast's columns ${outlook.ignored.join(', ')} were not read: the model uses ${model.weather.length > 0 ? `only ${model.weather.join(', ')}` : 'no weather column'}${model.controls.length > 0 ? ` and the controls ${model.controls.join(', ')}` : ''}`,
     );
   }
+  const pastYears = pastYearsOf(outlook, H, weekly ? 'week' : 'day');
+  if (pastYears.note !== null) notes.push(pastYears.note);
   const controlsNote = heldControlsNote(series, model.controls, outlook, H);
   if (controlsNote !== null) notes.push(controlsNote);
   for (const c of outlook.controlCategories ?? []) notes.push(forecastCategoryNote(c));
@@ -2825,6 +2889,8 @@ export function makePlan(ctx: PlanContext, req: PlanRequest): PlanResult {
       ...(model.controls.length > 0
         ? { controls: horizonControls(series, model, outlook, H) }
         : {}),
+      ...(pastYears.past_years !== undefined ? { past_years: pastYears.past_years } : {}),
+      ...(pastYears.rainy_share ? { rainy_share: pastYears.rainy_share } : {}),
     },
     objective,
     budget,

@@ -420,6 +420,14 @@ export interface OutlookComparison {
     plan_uplift_a: number;
     plan_uplift_b: number;
   } | null;
+  /**
+   * incremental_b - incremental_a split in two, exactly: `weather`, what the historical split
+   * (baseline (a), the same spend under both outlooks) earns more under b; `split`, by how much
+   * more b's plan gains over (a) than a's does. The sentence in `lines` said it in words only
+   * (probe s76 N: an agent had to rebuild it from the two plans' baselines). Null when a plan
+   * lacks baseline (a); absent in comparisons stored before session 77.
+   */
+  parts?: { weather: number; split: number } | null;
   lines: string[];
 }
 
@@ -439,10 +447,10 @@ function outlookDifference(
   money: (v: number) => string,
   signed: (v: number) => string,
 ): string | null {
+  const parts = differenceParts(a, b);
+  if (parts === null) return null;
+  const { weather, split } = parts;
   const [ba, bb] = [a.baselines[0], b.baselines[0]];
-  if (ba?.name !== 'historical_even' || bb?.name !== 'historical_even') return null;
-  const weather = bb.incremental_revenue - ba.incremental_revenue;
-  const split = bb.plan_uplift - ba.plan_uplift;
   const size = Math.abs(weather) + Math.abs(split);
   if (!(size > 0)) return null;
   const share = Math.abs(weather) / size;
@@ -499,7 +507,18 @@ export function compareOutlooks(a: PlanResult, b: PlanResult): OutlookComparison
     incremental_b: b.incremental_revenue,
     difference_interval: interval ? interval.iv : null,
     given,
+    parts: differenceParts(a, b),
     lines,
+  };
+}
+
+/** The weather's and the splits' parts of incremental_b - incremental_a (OutlookComparison.parts). */
+function differenceParts(a: PlanResult, b: PlanResult): { weather: number; split: number } | null {
+  const [ba, bb] = [a.baselines[0], b.baselines[0]];
+  if (ba?.name !== 'historical_even' || bb?.name !== 'historical_even') return null;
+  return {
+    weather: bb.incremental_revenue - ba.incremental_revenue,
+    split: bb.plan_uplift - ba.plan_uplift,
   };
 }
 

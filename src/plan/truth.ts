@@ -8,17 +8,50 @@
 import { driverIndexSeries, mediaEffect, type DriverMix } from '../core/data/index.js';
 import { geometricAdstock } from '../core/transforms.js';
 import type { SyntheticTenant } from '../core/types.js';
-import type { Outlook } from './outlook.js';
+import { memberColumn, type Outlook } from './outlook.js';
 import type { SeparableResponse } from './response.js';
 
 function column(
   outlook: Outlook,
   name: string,
   names?: Readonly<Record<string, string>>,
+  /** Past year m of the outlook's members (memberColumn); absent: the outlook's weather. */
+  member?: number,
 ): Float64Array {
   const j = outlook.weatherNames.indexOf(names?.[name] ?? name);
   // A driver that needs a column the outlook lacks gets 0 weight from it only if its mix weight is 0.
-  return j >= 0 ? outlook.weather[j] : new Float64Array(outlook.dates.length);
+  if (j < 0) return new Float64Array(outlook.dates.length);
+  return member === undefined ? outlook.weather[j] : memberColumn(outlook, member, j);
+}
+
+/**
+ * The true driver index per period: under the outlook's weather, or (past years kept apart,
+ * Outlook.members) the mean of its value under each year's weather, as the true effect is linear
+ * in the driver and the driver is not linear in the weather.
+ */
+function outlookDriver(
+  mix: DriverMix,
+  outlook: Outlook,
+  names?: Readonly<Record<string, string>>,
+  /** Each column as the driver reads it (weekly rows spread over their days); default as given. */
+  perPeriod: (x: Float64Array) => Float64Array = (x) => x,
+): Float64Array {
+  const at = (member?: number): Float64Array =>
+    driverIndexSeries(
+      mix,
+      perPeriod(column(outlook, 'temperature_c', names, member)),
+      perPeriod(column(outlook, 'precipitation_mm', names, member)),
+      perPeriod(column(outlook, 'humidity_pct', names, member)),
+    );
+  const count = outlook.members?.length ?? 0;
+  if (count < 2) return at();
+  let mean: Float64Array | null = null;
+  for (let m = 0; m < count; m++) {
+    const d = at(m);
+    mean ??= new Float64Array(d.length);
+    for (let t = 0; t < d.length; t++) mean[t] += d[t] / count;
+  }
+  return mean!;
 }
 
 /** Columns the true driver index reads for this mix. */
@@ -38,12 +71,7 @@ export function truthResponse(
 ): SeparableResponse {
   const rows = horizon + tail;
   if (outlook.dates.length < rows) throw new RangeError(`outlook must have ${rows} rows`);
-  const driver = driverIndexSeries(
-    mix,
-    column(outlook, 'temperature_c'),
-    column(outlook, 'precipitation_mm'),
-    column(outlook, 'humidity_pct'),
-  );
+  const driver = outlookDriver(mix, outlook);
   const n = tenant.series.dates.length;
   const ch = tenant.truth.channels;
   return {
@@ -119,12 +147,7 @@ export function weeklyTruth(
   const names = tenant.truth.shape?.weatherColumns;
   const perDay = (x: Float64Array): Float64Array =>
     Float64Array.from({ length: days }, (_, d) => x[Math.floor(d / 7)]);
-  const future = driverIndexSeries(
-    mix,
-    perDay(column(outlook, 'temperature_c', names)),
-    perDay(column(outlook, 'precipitation_mm', names)),
-    perDay(column(outlook, 'humidity_pct', names)),
-  );
+  const future = outlookDriver(mix, outlook, names, perDay);
   const n = daily.series.dates.length;
   const driver = new Float64Array(n + days);
   driver.set(daily.truth.driverIndex);
