@@ -255,7 +255,8 @@ export function scenarioOutlook(
       cols.forEach((col, j) => {
         const d = shift?.[j] ?? 0;
         if (members === null) {
-          weather[j][i] = shift === null ? typical[j] : clampWeather(weatherNames[j], typical[j] + d);
+          weather[j][i] =
+            shift === null ? typical[j] : clampWeather(weatherNames[j], typical[j] + d);
           return;
         }
         let sum = 0;
