@@ -395,6 +395,9 @@ describe('a tenant report beside a budget plan', () => {
     const r = await app.writeReport({ tenant: 'extreme_cooling', phase: 1 });
     expect(r.plan_caveats?.plan_id).toBe(plan.id);
     expect(r.plan_caveats?.caveats).toEqual(plan.caveats);
+    // Which outlook the plan was made under (the latest plan may be a what-if: probe s76 N).
+    expect(r.plan_caveats?.outlook).toBe('scenario:typical');
+    expect(plan.plan.outlook.source).toBe('scenario:typical');
     const train = await app.trainTenant({ tenant: 'extreme_cooling', phase: 1 });
     expect(r.data_warnings).toEqual(train.warnings);
     const html = readFileSync(r.file, 'utf8');

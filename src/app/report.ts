@@ -505,7 +505,15 @@ async function tenantReport(
       gathered,
     ),
     caveats: caveatsOf(explanation),
-    ...(latest ? { plan_caveats: { plan_id: latest.id, caveats: latest.caveats } } : {}),
+    ...(latest
+      ? {
+          plan_caveats: {
+            plan_id: latest.id,
+            outlook: latest.plan.outlook.source,
+            caveats: latest.caveats,
+          },
+        }
+      : {}),
     // In the words of the face that asked (the page keeps the CLI's: it is one file for both).
     data_warnings: seriesWarnings(
       resolveTenant(source).series,

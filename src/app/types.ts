@@ -200,7 +200,16 @@ export interface ReportResult {
    * lists under the plan's name (absent without a plan). The page counted them while the CLI, the
    * JSON and MCP said none (probe s74).
    */
-  plan_caveats?: { plan_id: number; caveats: Caveat[] };
+  plan_caveats?: {
+    plan_id: number;
+    /**
+     * The plan's outlook (`scenario:typical`, `scenario:hot`, `forecast:<file>`): the latest plan
+     * may be a what-if (an autopilot's report showed its hot-week forecast plan, with nothing
+     * structured saying so; probe s76 N). Absent in answers before session 77.
+     */
+    outlook?: string;
+    caveats: Caveat[];
+  };
   /** Tenant reports: the data's warnings as train gives them, also in the page's "Read first". */
   data_warnings?: string[];
   /** vega warnings while rendering (empty for a clean report). */

@@ -49,7 +49,8 @@ export const report: Command = {
         ...r.caveats.map((c) => `CAVEAT (${c.code}): ${c.message}`),
         // The latest plan's and the data's, as the page's "Read first" lists them.
         ...(r.plan_caveats?.caveats ?? []).map(
-          (c) => `CAVEAT (${c.code}) of plan ${r.plan_caveats!.plan_id}: ${c.message}`,
+          (c) =>
+            `CAVEAT (${c.code}) of plan ${r.plan_caveats!.plan_id} (${r.plan_caveats!.outlook ?? 'outlook not recorded'}): ${c.message}`,
         ),
         ...(r.data_warnings ?? []).map((w) => `data warning: ${w}`),
         `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts.length} charts, ` +

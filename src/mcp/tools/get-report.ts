@@ -40,7 +40,16 @@ const outputSchema = {
       'Read first (tenant reports): the explanation\'s caveats for the model shown, the same codes and messages explain_tenant gives (the page\'s "Read first"); empty for a run report',
     ),
   plan_caveats: z
-    .object({ plan_id: z.number().int(), caveats: z.array(caveatOut) })
+    .object({
+      plan_id: z.number().int(),
+      outlook: z
+        .string()
+        .optional()
+        .describe(
+          "the plan's outlook (scenario:typical, scenario:hot, forecast:<file>): the latest plan may be a what-if",
+        ),
+      caveats: z.array(caveatOut),
+    })
     .optional()
     .describe(
       "Tenant reports: the caveats of the tenant's latest budget plan, which the page's \"Read first\" lists under the plan's name (absent without a plan)",
@@ -123,7 +132,8 @@ export function registerGetReport(
           const text = [
             ...r.caveats.map((c) => `CAVEAT ${c.code}: ${c.message}`),
             ...(r.plan_caveats?.caveats ?? []).map(
-              (c) => `CAVEAT ${c.code} (plan ${r.plan_caveats!.plan_id}): ${c.message}`,
+              (c) =>
+                `CAVEAT ${c.code} (plan ${r.plan_caveats!.plan_id}, ${r.plan_caveats!.outlook ?? 'outlook not recorded'}): ${c.message}`,
             ),
             ...(r.data_warnings ?? []).map((w) => `Data warning: ${w}`),
             reportWords(r, name),
