@@ -562,6 +562,11 @@ export interface PlanResult {
    * held (absent in plans stored before it existed).
    */
   held?: { channels: string[]; spend: number; incremental_revenue: number } | null;
+  /**
+   * The plan's own marginal ROAS: the budget-weighted mean of channels[].marginal_roas over the
+   * channels not at a bound (all channels when every one is), what one more unit of budget
+   * returns; each channel's is in `channels` (an agent read the two levels' same name as one).
+   */
   marginal_roas: number;
   baselines: PlanBaseline[];
   weather_shift: WeatherShift[];
