@@ -68,7 +68,7 @@ describe('a forecast with a missing date', () => {
       parseForecastCsv('date,temperature_c\n2025-01-01,3\n2025-01-02,4\n', opts),
     ).toThrow(/2 forecast rows; the plan needs at least 3/);
     expect(() => parseForecastCsv('date,temperature_c\n', opts)).toThrow(
-      /0 forecast rows; the plan needs at least 3/,
+      /0 forecast rows; the plan needs at least 3 \(one per period of the horizon\): the file has a header and no rows; add one row per day from 2025-01-01$/,
     );
   });
 

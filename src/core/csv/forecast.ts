@@ -189,7 +189,10 @@ export function parseForecastCsv(text: string, o: ParseForecastOptions): ParsedF
       file,
       null,
       null,
-      `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon to ${n} ${o.stepDays === 7 ? 'week' : 'day'}${n === 1 ? '' : 's'} or extend the forecast`,
+      // An empty file: "shorten the horizon to 0 days" is no advice (a header-only forecast).
+      n === 0
+        ? `0 forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon): the file has a header and no rows; add one row per ${o.stepDays === 7 ? 'week' : 'day'} from ${o.firstDate}`
+        : `${n} forecast rows; the plan needs at least ${o.minRows} (one per period of the horizon); shorten the horizon to ${n} ${o.stepDays === 7 ? 'week' : 'day'}${n === 1 ? '' : 's'} or extend the forecast`,
     );
   }
   const weather = o.required.map((name) => {
