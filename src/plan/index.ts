@@ -98,6 +98,7 @@ export {
   moneyResolution,
   planMoney,
   planSummaryLines,
+  beyondRevenueWords,
   shortMoney,
   smallAmount,
 } from './summary.js';

@@ -317,7 +317,7 @@ export function planSummaryLines(p: PlanResult): string[] {
     `split: ${p.channels.map((c) => `${c.channel} ${money(c.spend)} (${pct(c.share)}, historical ${money(c.historical_spend)})`).join(', ')}`,
   );
   lines.push(
-    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it${afterHorizonWords(p)}; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
+    `expected revenue ${money(p.expected_revenue.horizon)} in the horizon ${p.expected_revenue.carry_over_after < 0 ? '-' : '+'} ${money(Math.abs(p.expected_revenue.carry_over_after))} carry-over after it${afterHorizonWords(p)}; incremental ${money(p.incremental_revenue)} (ROAS ${p.roas.toFixed(2)})${beyondRevenueWords(p)}${p.held ? `, without ${p.held.channels.join(', ')} (held: ${money(p.held.spend)} of spend, ${money(p.held.incremental_revenue)} of modeled revenue, not counted)` : ''}`,
   );
   const lift = liftCalibrationLine(p);
   if (lift !== null) lines.push(lift);
@@ -395,6 +395,21 @@ function budgetCurveLine(
     (slices.length > 0 ? `; each extra 1 of budget returns ${slices.join(', ')}` : '') +
     (truth.length > 0 ? `; under the ground truth the same plans make ${truth.join(', ')}` : '')
   );
+}
+
+/**
+ * The headline's warning when the plan's incremental revenue exceeds its whole expected revenue
+ * (horizon and carry-over): only a model that puts the revenue without advertising below zero can
+ * say so. An outside probe's weekly 12-channel plan read "incremental 58.56M (ROAS 25.34)" beside
+ * an expected revenue of 18.5M (true 4.74M, ROAS 2.05), the caveat far above it; empty otherwise.
+ */
+export function beyondRevenueWords(
+  p: Pick<PlanResult, 'incremental_revenue' | 'expected_revenue'>,
+): string {
+  const whole = p.expected_revenue.horizon + p.expected_revenue.carry_over_after;
+  return p.incremental_revenue > whole
+    ? ': more than the whole expected revenue, which only a model that puts the revenue without advertising below zero can give (media_beyond_revenue), so neither figure is one to set a budget or a target ROAS by'
+    : '';
 }
 
 export interface OutlookComparison {
